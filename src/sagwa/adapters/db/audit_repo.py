@@ -1,0 +1,61 @@
+"""The hash-chained audit log in PostgreSQL.
+
+Appends are serialised by a transaction-scoped advisory lock, so the chain stays a single line
+even with many writers; the lock is released when the writing transaction ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, select, text
+
+from sagwa.adapters.db.tables import audit_log
+from sagwa.domain.audit import GENESIS_HASH, AuditEvent, AuditRecord, chain_hash
+
+AUDIT_LOCK = 7_262_009
+
+
+class AuditRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def append(self, event: AuditEvent, now: datetime) -> AuditRecord:
+        self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_LOCK})
+        last = self.conn.execute(
+            select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
+        ).one_or_none()
+        seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS_HASH)
+        digest = chain_hash(prev, seq, now, event)
+        self.conn.execute(insert(audit_log).values(
+            seq=seq, occurred_at=now, actor=event.actor, action=event.action,
+            entity_type=event.entity_type, entity_id=event.entity_id, before=event.before,
+            after=event.after, prev_hash=prev, hash=digest))
+        return AuditRecord(seq, now, event, prev, digest)
+
+    def iter_all(self, *, batch: int = 5000) -> Iterator[AuditRecord]:
+        last = 0
+        while True:
+            rows = self.conn.execute(select(audit_log).where(audit_log.c.seq > last)
+                                     .order_by(audit_log.c.seq).limit(batch)).all()
+            if not rows:
+                return
+            for row in rows:
+                yield _record(row)
+            last = rows[-1].seq
+
+    def for_entity(self, entity_type: str, entity_id: str, *, limit: int = 200) -> list[AuditRecord]:
+        q = (select(audit_log).where(audit_log.c.entity_type == entity_type,
+                                     audit_log.c.entity_id == entity_id)
+             .order_by(audit_log.c.seq).limit(limit))
+        return [_record(r) for r in self.conn.execute(q)]
+
+    def recent(self, *, limit: int = 50) -> list[AuditRecord]:
+        q = select(audit_log).order_by(audit_log.c.seq.desc()).limit(limit)
+        return [_record(r) for r in self.conn.execute(q)]
+
+
+def _record(row) -> AuditRecord:  # type: ignore[no-untyped-def]
+    event = AuditEvent(row.actor, row.action, row.entity_type, row.entity_id, row.before, row.after)
+    return AuditRecord(row.seq, row.occurred_at, event, row.prev_hash, row.hash)

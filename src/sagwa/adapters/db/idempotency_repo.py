@@ -1,0 +1,44 @@
+"""Idempotency keys: a retried command finds the result of its first run instead of running again.
+
+Claiming inserts the key inside the command's own transaction; a concurrent retry with the same
+key blocks on the primary key until the first commits (then sees its result) or rolls back
+(then runs itself).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+from sqlalchemy.dialects.postgresql import insert
+
+from sagwa.adapters.db.tables import idempotency_keys
+
+
+@dataclass(frozen=True)
+class PriorRun:
+    fingerprint: str
+    result: dict[str, Any] | None
+
+
+class IdempotencyRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def claim(self, scope: str, key: str, fingerprint: str, now: datetime) -> PriorRun | None:
+        """None if this is the first run with ``key``; else what the first run recorded."""
+        inserted = self.conn.execute(
+            insert(idempotency_keys).values(scope=scope, key=key, fingerprint=fingerprint,
+                                            created_at=now)
+            .on_conflict_do_nothing().returning(idempotency_keys.c.key)).scalar_one_or_none()
+        if inserted is not None:
+            return None
+        row = self.conn.execute(select(idempotency_keys).where(
+            idempotency_keys.c.scope == scope, idempotency_keys.c.key == key)).one()
+        return PriorRun(row.fingerprint, row.result)
+
+    def record(self, scope: str, key: str, result: dict[str, Any]) -> None:
+        self.conn.execute(update(idempotency_keys).where(
+            idempotency_keys.c.scope == scope, idempotency_keys.c.key == key).values(result=result))

@@ -1,0 +1,145 @@
+"""Listings, price changes and orders in PostgreSQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from sagwa.adapters.db.tables import listings, orders, price_changes
+from sagwa.domain.listings import Listing, ListingStatus
+from sagwa.domain.money import Money
+from sagwa.domain.orders import OrderLine, OrderStatus
+from sagwa.domain.pricing import PriceChangeProposal, PriceChangeStatus
+
+
+@dataclass(frozen=True)
+class PriceChangeRecord:
+    id: int
+    listing_id: int
+    old_price: Money
+    new_price: Money
+    proposed_by: str
+    proposed_at: datetime
+    promotion_pct: float | None
+    status: PriceChangeStatus
+    decided_by: str | None
+    decision_reason: str | None
+
+
+@dataclass(frozen=True)
+class OrderRecord:
+    id: int
+    customer_id: int
+    listing_id: int
+    quantity: int
+    unit_price: Money
+    status: OrderStatus
+    placed_at: datetime
+
+
+def _listing(row: Any) -> Listing:
+    return Listing(row.id, row.seller_id, row.product_id, Money(row.price_minor, row.currency),
+                   ListingStatus(row.status))
+
+
+def _change(row: Any) -> PriceChangeRecord:
+    return PriceChangeRecord(
+        row.id, row.listing_id, Money(row.old_price_minor, row.currency),
+        Money(row.new_price_minor, row.currency), row.proposed_by, row.proposed_at,
+        float(row.promotion_pct) if row.promotion_pct is not None else None,
+        PriceChangeStatus(row.status), row.decided_by, row.decision_reason)
+
+
+def _order(row: Any) -> OrderRecord:
+    return OrderRecord(row.id, row.customer_id, row.listing_id, row.quantity,
+                       Money(row.unit_price_minor, row.currency), OrderStatus(row.status),
+                       row.placed_at)
+
+
+class MarketRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # listings
+    def add_listing(self, *, seller_id: int, product_id: int, price: Money, now: datetime) -> Listing:
+        row = self.conn.execute(insert(listings).values(
+            seller_id=seller_id, product_id=product_id, price_minor=price.amount_minor,
+            currency=price.currency, status=ListingStatus.DRAFT.value, created_at=now,
+            updated_at=now).returning(listings)).one()
+        return _listing(row)
+
+    def listing(self, listing_id: int, *, for_update: bool = False) -> Listing | None:
+        q = select(listings).where(listings.c.id == listing_id)
+        if for_update:
+            q = q.with_for_update()
+        row = self.conn.execute(q).one_or_none()
+        return _listing(row) if row else None
+
+    def listing_for(self, seller_id: int, product_id: int) -> Listing | None:
+        row = self.conn.execute(select(listings).where(
+            listings.c.seller_id == seller_id, listings.c.product_id == product_id)).one_or_none()
+        return _listing(row) if row else None
+
+    def list_listings(self, *, seller_id: int | None, product_id: int | None,
+                      limit: int, offset: int) -> list[Listing]:
+        q = select(listings).order_by(listings.c.id).limit(limit).offset(offset)
+        if seller_id is not None:
+            q = q.where(listings.c.seller_id == seller_id)
+        if product_id is not None:
+            q = q.where(listings.c.product_id == product_id)
+        return [_listing(r) for r in self.conn.execute(q)]
+
+    def save_listing(self, listing: Listing, now: datetime) -> None:
+        self.conn.execute(update(listings).where(listings.c.id == listing.id).values(
+            price_minor=listing.price.amount_minor, status=listing.status.value, updated_at=now))
+
+    # price changes
+    def add_price_change(self, proposal: PriceChangeProposal, status: PriceChangeStatus,
+                         now: datetime) -> PriceChangeRecord:
+        promo = proposal.promotion
+        row = self.conn.execute(insert(price_changes).values(
+            listing_id=proposal.listing_id, old_price_minor=proposal.old_price.amount_minor,
+            new_price_minor=proposal.new_price.amount_minor, currency=proposal.new_price.currency,
+            proposed_by=proposal.proposed_by, proposed_at=now,
+            promotion_pct=promo.percent if promo else None,
+            promotion_starts_at=promo.starts_at if promo else None,
+            promotion_ends_at=promo.ends_at if promo else None,
+            status=status.value).returning(price_changes)).one()
+        return _change(row)
+
+    def price_change(self, change_id: int) -> PriceChangeRecord | None:
+        row = self.conn.execute(
+            select(price_changes).where(price_changes.c.id == change_id)).one_or_none()
+        return _change(row) if row else None
+
+    def price_changes_for(self, listing_id: int, *, limit: int = 100) -> list[PriceChangeRecord]:
+        q = (select(price_changes).where(price_changes.c.listing_id == listing_id)
+             .order_by(price_changes.c.proposed_at.desc(), price_changes.c.id.desc()).limit(limit))
+        return [_change(r) for r in self.conn.execute(q)]
+
+    # orders
+    def add_order(self, *, customer_id: int, line: OrderLine, now: datetime) -> OrderRecord:
+        row = self.conn.execute(insert(orders).values(
+            customer_id=customer_id, listing_id=line.listing_id, quantity=line.quantity,
+            unit_price_minor=line.unit_price.amount_minor, currency=line.unit_price.currency,
+            status=OrderStatus.PLACED.value, placed_at=now, updated_at=now).returning(orders)).one()
+        return _order(row)
+
+    def order(self, order_id: int) -> OrderRecord | None:
+        row = self.conn.execute(select(orders).where(orders.c.id == order_id)).one_or_none()
+        return _order(row) if row else None
+
+    def orders_for_customer(self, customer_id: int, *, limit: int = 100) -> list[OrderRecord]:
+        q = (select(orders).where(orders.c.customer_id == customer_id)
+             .order_by(orders.c.placed_at.desc()).limit(limit))
+        return [_order(r) for r in self.conn.execute(q)]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            name: self.conn.execute(select(func.count()).select_from(table)).scalar_one()
+            for name, table in (("listings", listings), ("price_changes", price_changes),
+                                ("orders", orders))
+        }

@@ -1,0 +1,1 @@
+"""Command line: thin Typer commands that parse, call a service, format and print."""

@@ -1,0 +1,50 @@
+"""What every command shares: settings, a console, opening the database, error exits."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from sagwa.adapters.db.database import Database, open_database
+from sagwa.config import Settings, get_settings
+from sagwa.errors import SagwaError
+
+console = Console()
+err_console = Console(stderr=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def settings() -> Settings:
+    try:
+        return get_settings()
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        err_console.print(f"[red]configuration error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+def database(*, migrate: bool = True) -> Database:
+    return open_database(settings(), migrate=migrate)
+
+
+def exits_cleanly(func: Callable[P, R]) -> Callable[P, R]:
+    """Show a SagwaError as one red line (exit 1) instead of a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except SagwaError as exc:
+            err_console.print(f"[red]error[/red] ({exc.code}): {exc.message}")
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err_console.print("interrupted")
+            sys.exit(130)
+
+    return wrapper

@@ -1,0 +1,73 @@
+"""The ``sagwa`` command."""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+from sagwa import __version__
+from sagwa.cli import audit, database, seed
+from sagwa.cli.context import console, err_console, exits_cleanly, settings
+
+app = typer.Typer(
+    name="sagwa",
+    help="sagwa (사과): catch pricing errors before customers see them; when one slips "
+         "through, make it right.\n\nWith no SAGWA_DATABASE_URL set, sagwa runs its own "
+         "PostgreSQL in $SAGWA_DATA_DIR/pg (default ./.sagwa/pg), shared by every sagwa "
+         "process on that directory.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+app.add_typer(database.app, name="db")
+app.add_typer(seed.app, name="seed")
+app.add_typer(audit.app, name="audit")
+
+# Feature command groups that live in their own modules.
+for _name, _help in (("guard", "Price guard: check and evaluate price changes in batch."),
+                     ("messages", "Message check: lint customer messages and notices.")):
+    try:
+        _module = importlib.import_module(f"sagwa.cli.{_name}")
+    except ModuleNotFoundError as _exc:
+        if _exc.name != f"sagwa.cli.{_name}":
+            raise
+    else:
+        app.add_typer(_module.app, name=_name, help=_help)
+
+
+@app.command()
+@exits_cleanly
+def serve(
+    host: str = typer.Option(None, help="Address to listen on (default: SAGWA_HOST, 127.0.0.1)."),
+    port: int = typer.Option(None, min=1, max=65535, help="Port (default: SAGWA_PORT, 8000)."),
+) -> None:
+    """Serve the JSON API (and /docs) — starting and migrating the embedded database if needed."""
+    import uvicorn
+
+    from sagwa.adapters.db.database import open_database
+    from sagwa.web.app import create_app
+
+    config = settings()
+    host, port = host or config.host, port or config.port
+    db = open_database(config)
+    console.print(f"sagwa {__version__} on [bold]http://{host}:{port}[/bold] "
+                  f"(API docs: http://{host}:{port}/docs) — {db.description}")
+    try:
+        uvicorn.run(create_app(config, database=db), host=host, port=port, log_level="info")
+    finally:
+        db.close()
+
+
+@app.command()
+def version() -> None:
+    """Print sagwa's version."""
+    console.print(__version__)
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:
+        err_console.print("output closed")
+        raise SystemExit(1) from None

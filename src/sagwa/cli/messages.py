@@ -1,0 +1,88 @@
+"""``sagwa messages lint``: check a customer message or public notice before it is queued.
+
+Thin: read the text, call :func:`sagwa.messagecheck.check_message`, format, print. Exit status
+is 0 whether or not problems are found (``ok`` says which); 2 for bad usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console, Group
+from rich.text import Text
+
+from sagwa.errors import InvalidInput
+from sagwa.messagecheck import CheckResult, check_message
+
+app = typer.Typer(help="Check customer messages and notices before they are queued.")
+
+USAGE_ERROR = 2
+_LABELS = {
+    "ko": {"ok": "문제 없음", "count": "지적 {n}건", "error": "오류", "warning": "경고",
+           "suggest": "제안", "at": "위치"},
+    "en": {"ok": "No problems found", "count": "{n} finding(s)", "error": "error",
+           "warning": "warning", "suggest": "suggestion", "at": "at"},
+}
+
+
+@app.callback()
+def messages() -> None:
+    """Check customer messages and public notices."""
+
+
+@app.command("lint")
+def lint(
+    path: Annotated[str, typer.Argument(help="File to check; '-' reads standard input.")],
+    kind: Annotated[str, typer.Option(help="resolution | notice")],
+    lang: Annotated[str, typer.Option(help="ko | en")],
+    output: Annotated[str, typer.Option("--format", help="text | json")] = "text",
+) -> None:
+    """Check one message; print findings with suggestions."""
+    if output not in ("text", "json"):
+        _usage_error(f"unknown format {output!r}; expected text or json")
+    text = _read(path)
+    try:
+        result = check_message(text, kind=kind, lang=lang)
+    except InvalidInput as exc:
+        _usage_error(exc.message)
+    if output == "json":
+        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        Console(highlight=False, soft_wrap=True).print(format_text(result, text, lang))
+
+
+def format_text(result: CheckResult, text: str, lang: str) -> Group:
+    """The findings as rich text, labelled in the message's language."""
+    labels = _LABELS[lang]
+    if not result.findings:
+        return Group(Text(f"✓ {labels['ok']}", style="bold green"))
+    lines: list[Text] = [Text(labels["count"].format(n=len(result.findings)), style="bold")]
+    for f in result.findings:
+        mark, style = ("✗", "bold red") if f.severity == "error" else ("!", "bold yellow")
+        lines.append(Text.assemble((f"{mark} {labels[f.severity]} ", style), (f.code, "bold"),
+                                   f"  {f.message}"))
+        if f.span is not None:
+            excerpt = text[f.span[0]:f.span[1]]
+            lines.append(Text(f"    {labels['at']} {f.span[0]}–{f.span[1]}: «{excerpt}»",
+                              style="dim"))
+        if f.suggestion:
+            lines.append(Text(f"    {labels['suggest']}: {f.suggestion}", style="cyan"))
+    return Group(*lines)
+
+
+def _read(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        _usage_error(f"cannot read {path}: {exc}")
+
+
+def _usage_error(message: str) -> NoReturn:
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(USAGE_ERROR)

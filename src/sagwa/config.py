@@ -1,0 +1,63 @@
+"""Settings: the one place that reads the environment (``SAGWA_*`` variables or a ``.env`` file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret"}
+
+
+class Settings(BaseSettings):
+    """Typed settings. Every field can be set as ``SAGWA_<FIELD>`` (e.g. ``SAGWA_DATABASE_URL``)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SAGWA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str | None = Field(
+        default=None,
+        description="External PostgreSQL URL; when unset sagwa runs an embedded server.",
+    )
+    data_dir: Path = Field(default=Path(".sagwa"), description="Where the embedded server lives.")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    secret_key: str = Field(
+        default="dev-only-not-secret-sagwa-0000000000",
+        description="Signs links and cookies; set a real one outside development.",
+    )
+    timezone: str = "Asia/Seoul"
+    default_currency: str = "KRW"
+    environment: str = Field(default="development", pattern="^(development|test|production)$")
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        for prefix in ("postgresql://", "postgres://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix):]
+        if not value.startswith("postgresql+psycopg://"):
+            raise ValueError("SAGWA_DATABASE_URL must be a postgresql:// URL")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _refuse_placeholder(cls, value: str) -> str:
+        if value.strip().lower() in _PLACEHOLDER_SECRETS or len(value) < 16:
+            raise ValueError("SAGWA_SECRET_KEY must be at least 16 characters and not a placeholder")
+        return value
+
+    @property
+    def pg_data_dir(self) -> Path:
+        return (self.data_dir / "pg").resolve()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

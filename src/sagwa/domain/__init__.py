@@ -1,0 +1,1 @@
+"""The marketplace's domain core: plain Python, no I/O, no database, no web framework."""

@@ -1,0 +1,107 @@
+"""Who pays what: compensation per case, the cost of each resolution, and the seller/platform split.
+
+Two different amounts:
+
+* :func:`compensation_due` — what the *customer* receives as compensation points (in the
+  incident's currency, one point per minor unit) for the option they chose. Only
+  ``cancel_with_compensation`` carries points; the other options are remedies in themselves.
+* :func:`resolution_cost` — what the resolution costs the seller and platform together: the price
+  difference they give up by honouring units, the discount, and the points.
+
+:func:`split_compensation` divides an amount between seller and platform in exact integers.
+Rounding: the seller's share is rounded *down* to the minor unit and the platform takes the
+remainder, so the two always add up to the total and the platform absorbs any fraction (at most
+one minor unit).
+"""
+
+from __future__ import annotations
+
+from sagwa.domain.consent import discounted_unit_price
+from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan, default_outcome
+from sagwa.domain.incidents import Case
+from sagwa.domain.money import Money
+from sagwa.errors import InvalidInput
+
+
+def split_compensation(total: Money, seller_share_pct: int) -> tuple[Money, Money]:
+    """(seller, platform) parts of ``total``; seller rounded down, platform takes the rest."""
+    if isinstance(seller_share_pct, bool) or not isinstance(seller_share_pct, int):
+        raise InvalidInput(
+            f"seller share must be a whole percent, got {seller_share_pct!r}",
+            field="seller_share_pct",
+        )
+    if not 0 <= seller_share_pct <= 100:
+        raise InvalidInput(
+            f"seller share must be 0 to 100, got {seller_share_pct}", field="seller_share_pct"
+        )
+    if total.amount_minor < 0:
+        raise InvalidInput(f"cannot split a negative amount ({total})", field="total")
+    seller = Money(total.amount_minor * seller_share_pct // 100, total.currency)
+    return seller, total - seller
+
+
+def _option(plan: IncidentPlan, choice: CustomerOption | str) -> CustomerOption:
+    try:
+        option = CustomerOption(choice)
+    except ValueError:
+        raise InvalidInput(f"unknown option {choice!r}", field="choice") from None
+    if not plan.offers(option):
+        raise InvalidInput(f"{option.value} was not offered in this plan", field="choice")
+    return option
+
+
+def compensation_due(case: Case, plan: IncidentPlan, choice: CustomerOption | str) -> Money:
+    """Points owed to the customer of ``case`` for ``choice`` (zero for all but cancellation).
+
+    The plan's compensation is per case (per customer), however many orders the case holds.
+    """
+    if case.incident_id != plan.incident_id:
+        raise InvalidInput("the plan belongs to another incident", field="plan")
+    option = _option(plan, choice)
+    if option == CustomerOption.CANCEL_WITH_COMPENSATION and plan.cancel_compensation is not None:
+        return plan.cancel_compensation
+    return Money(0, plan.currency)
+
+
+def _honoured_cost(case: Case, plan: IncidentPlan, max_units: int | None) -> Money:
+    """Σ (correct − paid) over the units kept at the price paid, earliest orders first."""
+    left = case.units if max_units is None else max_units
+    cost = Money(0, plan.currency)
+    for order in case.orders:
+        kept = min(order.quantity, left)
+        left -= kept
+        cost += (plan.correct_price - order.unit_price).times(kept)
+    return cost
+
+
+def _discount_cost(case: Case, plan: IncidentPlan) -> Money:
+    new = discounted_unit_price(plan.correct_price, plan.discount_pct or 0)
+    cost = Money(0, plan.currency)
+    for order in case.orders:
+        cost += (plan.correct_price - max(new, order.unit_price)).times(order.quantity)
+    return cost
+
+
+def resolution_cost(case: Case, plan: IncidentPlan, choice: CustomerOption | str) -> Money:
+    """What resolving ``case`` with ``choice`` costs seller and platform together.
+
+    ``talk_to_person`` costs nothing yet: the call ends in another choice.
+    """
+    option = _option(plan, choice)
+    if option == CustomerOption.KEEP:
+        return _honoured_cost(case, plan, plan.keep_max_units)
+    if option == CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
+        return _discount_cost(case, plan)
+    return compensation_due(case, plan, option)
+
+
+def default_cost(case: Case, plan: IncidentPlan) -> Money:
+    """What the default costs for an unanswered case: every unit honoured, or nothing yet."""
+    if default_outcome(case, plan) == DefaultAction.KEEP:
+        return _honoured_cost(case, plan, None)
+    return Money(0, plan.currency)
+
+
+def split_for_plan(amount: Money, plan: IncidentPlan) -> tuple[Money, Money]:
+    """(seller, platform) parts of ``amount`` under the plan's split."""
+    return split_compensation(amount, plan.seller_share_pct)

@@ -1,0 +1,243 @@
+"""No cancellation without consent: recording a customer's choice and deciding its effects.
+
+A :class:`ConsentRecord` is the evidence of a choice: which option, through which channel, when,
+the customer's own words (or the button they clicked) and who took it (``"customer"`` or an
+agent id; a phone choice is always taken by an agent).
+
+* :func:`record_choice` puts a consent on a case through the case state machine. A second,
+  *different* choice raises :class:`~sagwa.errors.IllegalTransition`; the *same* choice again
+  (a double click, or an agent re-entering what the customer already chose) is a no-op.
+  ``talk_to_person`` is not a final answer: it puts the case on the call list, and a later choice
+  taken on the call replaces it (and counts even after the deadline, since the customer asked in
+  time); arriving after a final choice it changes nothing.
+* :func:`effects_of_choice` turns the recorded consent into order effects and raises
+  :class:`~sagwa.errors.ConsentRequired` unless the consent given is the one recorded on the case.
+  It is the only function here that returns cancelling effects.
+* :func:`effects_of_default` is what happens to a case nobody answered: keep, or hold for a call.
+  It never cancels anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+from sagwa.domain.contact_hours import require_aware
+from sagwa.domain.incident_plan import (
+    CustomerOption,
+    DefaultAction,
+    IncidentPlan,
+    accepts_choice_at,
+    default_outcome,
+)
+from sagwa.domain.incidents import Case, CaseStatus, CaseTrigger, Id, OrderRecord, advance
+from sagwa.domain.money import Money
+from sagwa.errors import ConsentRequired, IllegalTransition, InvalidInput, LateChoiceRefused
+
+CUSTOMER = "customer"
+FINAL = frozenset({CaseStatus.CHOSEN, CaseStatus.RESOLVED})
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    EMAIL = "email"
+    SMS = "sms"
+    PHONE = "phone"
+
+
+@dataclass(frozen=True)
+class ConsentRecord:
+    """Evidence of one customer's choice for one case."""
+
+    case_id: Id
+    customer_id: Id
+    choice: CustomerOption
+    channel: Channel
+    recorded_at: datetime
+    evidence: str
+    taken_by: str = CUSTOMER
+
+    def __post_init__(self) -> None:
+        require_aware(self.recorded_at, "recorded_at")
+        try:
+            object.__setattr__(self, "choice", CustomerOption(self.choice))
+            object.__setattr__(self, "channel", Channel(self.channel))
+        except ValueError as exc:
+            raise InvalidInput(f"consent: {exc}", field="choice") from None
+        if not isinstance(self.evidence, str) or not self.evidence.strip():
+            raise InvalidInput(
+                "consent needs the customer's own words or the button they clicked",
+                field="evidence",
+            )
+        if not isinstance(self.taken_by, str) or not self.taken_by.strip():
+            raise InvalidInput("consent must say who took it", field="taken_by")
+        if self.channel == Channel.PHONE and self.taken_by == CUSTOMER:
+            raise InvalidInput(
+                "a choice made by phone is taken by an agent: give the agent id", field="taken_by"
+            )
+
+    @property
+    def by_agent(self) -> bool:
+        return self.taken_by != CUSTOMER
+
+
+def _check_belongs(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> None:
+    if consent.case_id != case.case_id or consent.customer_id != case.customer_id:
+        raise ConsentRequired(
+            f"this consent is for case {consent.case_id} / customer {consent.customer_id}, "
+            f"not case {case.case_id} / customer {case.customer_id}",
+            case_id=str(case.case_id),
+        )
+    if plan.incident_id != case.incident_id:
+        raise InvalidInput("the plan belongs to another incident", field="plan")
+    if not plan.offers(consent.choice):
+        offered = ", ".join(sorted(o.value for o in plan.options))
+        raise InvalidInput(
+            f"{consent.choice.value} was not offered; the offer was: {offered}", field="choice"
+        )
+
+
+def _is_repeat(status: CaseStatus, recorded: ConsentRecord, consent: ConsentRecord) -> bool:
+    """A choice that adds nothing: the same final answer again, or a call asked for again/late."""
+    if consent.choice == CustomerOption.TALK_TO_PERSON:
+        # Keep the first request: it is the one that proves the customer asked in time.
+        return status in FINAL or recorded.choice == CustomerOption.TALK_TO_PERSON
+    return status in FINAL and consent.choice == recorded.choice
+
+
+def _counts(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> bool:
+    """On time, or late but accepted — including an answer on the call the customer asked for."""
+    asked_for_call = (
+        case.consent is not None
+        and case.consent.choice == CustomerOption.TALK_TO_PERSON
+        and accepts_choice_at(plan, case.consent.recorded_at)
+    )
+    return asked_for_call or accepts_choice_at(plan, consent.recorded_at)
+
+
+def record_choice(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> Case:
+    """The case with this choice recorded, per the rules in the module docstring."""
+    _check_belongs(case, consent, plan)
+    recorded = case.consent
+    if recorded is not None and _is_repeat(case.status, recorded, consent):
+        return case
+    if not _counts(case, consent, plan):
+        raise LateChoiceRefused(
+            f"the choice came at {consent.recorded_at.isoformat()}, after the deadline "
+            f"{plan.deadline.isoformat()}; this plan does not accept late choices "
+            "(the default has been applied)",
+            case_id=str(case.case_id),
+        )
+    if consent.choice == CustomerOption.TALK_TO_PERSON:
+        return replace(case, status=advance(case.status, CaseTrigger.ESCALATE), consent=consent)
+    return replace(case, status=advance(case.status, CaseTrigger.CHOOSE), consent=consent)
+
+
+class EffectKind(StrEnum):
+    KEEP = "keep"  # the order stands at the price paid
+    CANCEL_AND_REFUND = "cancel_and_refund"  # whole order cancelled, amount refunded
+    REDUCE_AND_REFUND = "reduce_and_refund"  # quantity lowered by `quantity`, amount refunded
+    REPRICE = "reprice"  # the order stands at new_unit_price; amount is the extra to charge
+    HOLD_FOR_CALL = "hold_for_call"  # nothing changes until an agent has talked to the customer
+
+
+CANCELLING = frozenset({EffectKind.CANCEL_AND_REFUND, EffectKind.REDUCE_AND_REFUND})
+
+
+@dataclass(frozen=True)
+class OrderEffect:
+    """What must happen to one order. ``quantity`` is the units the effect is about."""
+
+    order_id: Id
+    kind: EffectKind
+    quantity: int
+    amount: Money | None = None
+    new_unit_price: Money | None = None
+
+
+def _keep(orders: tuple[OrderRecord, ...], max_units: int | None) -> list[OrderEffect]:
+    """Keep the earliest units up to ``max_units``; refund the rest (the customer agreed)."""
+    left = max_units if max_units is not None else sum(o.quantity for o in orders)
+    effects = []
+    for order in orders:
+        kept = min(order.quantity, left)
+        left -= kept
+        dropped = order.quantity - kept
+        if kept:
+            effects.append(OrderEffect(order.order_id, EffectKind.KEEP, kept))
+        if dropped and not kept:
+            refund = order.unit_price.times(dropped)
+            effects.append(
+                OrderEffect(order.order_id, EffectKind.CANCEL_AND_REFUND, dropped, refund)
+            )
+        elif dropped:
+            refund = order.unit_price.times(dropped)
+            effects.append(
+                OrderEffect(order.order_id, EffectKind.REDUCE_AND_REFUND, dropped, refund)
+            )
+    return effects
+
+
+def discounted_unit_price(correct: Money, discount_pct: int) -> Money:
+    """The correct price less the discount, rounded down to the minor unit (customer's favour)."""
+    return Money(correct.amount_minor * (100 - discount_pct) // 100, correct.currency)
+
+
+def _reprice(
+    orders: tuple[OrderRecord, ...], correct: Money, discount_pct: int
+) -> list[OrderEffect]:
+    """Never more than the discounted correct price, never less than what was already paid."""
+    effects = []
+    for order in orders:
+        new = max(discounted_unit_price(correct, discount_pct), order.unit_price)
+        extra = (new - order.unit_price).times(order.quantity)
+        effects.append(OrderEffect(order.order_id, EffectKind.REPRICE, order.quantity, extra, new))
+    return effects
+
+
+def _hold(orders: tuple[OrderRecord, ...]) -> list[OrderEffect]:
+    return [OrderEffect(o.order_id, EffectKind.HOLD_FOR_CALL, o.quantity) for o in orders]
+
+
+def effects_of_choice(
+    case: Case, consent: ConsentRecord | None, plan: IncidentPlan
+) -> list[OrderEffect]:
+    """The order effects of the customer's recorded choice.
+
+    Raises :class:`ConsentRequired` unless ``consent`` is exactly the consent recorded on
+    ``case`` (by :func:`record_choice`) — so nothing is cancelled on a choice that was not
+    recorded, was recorded for another case, or was replaced.
+    """
+    if consent is None or case.consent is None or case.consent != consent:
+        raise ConsentRequired(
+            "no recorded choice of this customer matches; nothing may be cancelled or changed "
+            "without one",
+            case_id=str(case.case_id),
+        )
+    _check_belongs(case, consent, plan)
+    choice = consent.choice
+    if choice == CustomerOption.KEEP:
+        return _keep(case.orders, plan.keep_max_units)
+    if choice == CustomerOption.CANCEL_WITH_COMPENSATION:
+        return [
+            OrderEffect(
+                o.order_id, EffectKind.CANCEL_AND_REFUND, o.quantity, o.unit_price.times(o.quantity)
+            )
+            for o in case.orders
+        ]
+    if choice == CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
+        return _reprice(case.orders, plan.correct_price, plan.discount_pct or 0)
+    return _hold(case.orders)
+
+
+def effects_of_default(case: Case, plan: IncidentPlan) -> list[OrderEffect]:
+    """What happens to a case nobody answered by the deadline. Never cancels anything."""
+    if case.status != CaseStatus.DEFAULTED:
+        raise IllegalTransition(
+            f"the default applies only to a defaulted case; this one is {case.status}",
+            case_id=str(case.case_id),
+        )
+    if default_outcome(case, plan) == DefaultAction.KEEP:
+        return [OrderEffect(o.order_id, EffectKind.KEEP, o.quantity) for o in case.orders]
+    return _hold(case.orders)

@@ -1,0 +1,282 @@
+"""The resolution plan an operator picks for an incident, and the rules a plan must satisfy.
+
+A plan offers customers at least two of four options, names the deadline for answering, what
+happens to a customer who never answers, and who pays (seller/platform split). The rules:
+
+* at least two distinct options; each option's terms given (compensation for
+  ``cancel_with_compensation``, the discount for ``buy_at_correct_price_discount``) and no terms
+  for options not offered;
+* the default is ``keep`` or ``follow_up_call`` — **never a silent cancellation**: a plan whose
+  default cancels is refused with :class:`~sagwa.errors.SilentCancellationRefused`;
+* the deadline is after ``now`` and leaves at least ``min_contact_time`` (24 h by default) of
+  *contact-centre* hours, so a customer who wants a person can get one;
+* amounts are non-negative, in the incident's currency; shares are whole percents summing to 100.
+
+Every problem found is reported at once (``details["problems"]``: field -> message).
+
+Late choices (after the deadline) are refused unless ``accept_late_choices`` is set, or unless the
+default was ``follow_up_call`` — a follow-up call exists to get an answer, so its answer counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sagwa.domain.contact_hours import (
+    ContactSchedule,
+    contact_time_before,
+    contact_time_between,
+    require_aware,
+)
+from sagwa.domain.incidents import UNANSWERED, Case, CaseStatus, Id, Incident
+from sagwa.domain.money import Money
+from sagwa.errors import InvalidInput, SilentCancellationRefused
+
+DEFAULT_MIN_CONTACT_TIME = timedelta(hours=24)
+
+
+class CustomerOption(StrEnum):
+    KEEP = "keep"
+    CANCEL_WITH_COMPENSATION = "cancel_with_compensation"
+    BUY_AT_CORRECT_PRICE_DISCOUNT = "buy_at_correct_price_discount"
+    TALK_TO_PERSON = "talk_to_person"
+
+
+class DefaultAction(StrEnum):
+    KEEP = "keep"
+    FOLLOW_UP_CALL = "follow_up_call"
+
+
+@dataclass(frozen=True)
+class IncidentPlan:
+    """A validated plan; build it with :func:`make_plan`."""
+
+    incident_id: Id
+    options: frozenset[CustomerOption]
+    deadline: datetime
+    default: DefaultAction
+    seller_share_pct: int
+    platform_share_pct: int
+    decided_at: datetime
+    correct_price: Money
+    cancel_compensation: Money | None = None
+    discount_pct: int | None = None
+    keep_max_units: int | None = None
+    accept_late_choices: bool = False
+
+    @property
+    def currency(self) -> str:
+        return self.correct_price.currency
+
+    def offers(self, option: CustomerOption | str) -> bool:
+        return option in self.options
+
+
+def _parse_options(
+    raw: Iterable[CustomerOption | str], problems: dict[str, str]
+) -> frozenset[CustomerOption]:
+    valid = ", ".join(o.value for o in CustomerOption)
+    parsed: set[CustomerOption] = set()
+    for item in raw:
+        try:
+            parsed.add(CustomerOption(item))
+        except ValueError:
+            problems["options"] = f"unknown option {item!r}; choose from {valid}"
+    if "options" not in problems and len(parsed) < 2:
+        problems["options"] = f"offer at least two different options (from {valid})"
+    return frozenset(parsed)
+
+
+def _parse_default(raw: DefaultAction | str) -> DefaultAction:
+    try:
+        return DefaultAction(raw)
+    except ValueError:
+        pass
+    if "cancel" in str(raw).lower():
+        raise SilentCancellationRefused(
+            f"default {raw!r} refused: a customer who does not answer must never be cancelled "
+            "silently; use 'keep' or 'follow_up_call'",
+            field="default",
+        )
+    raise InvalidInput(f"default must be 'keep' or 'follow_up_call', got {raw!r}", field="default")
+
+
+def _check_terms(
+    options: frozenset[CustomerOption],
+    currency: str,
+    cancel_compensation: Money | None,
+    discount_pct: int | None,
+    keep_max_units: int | None,
+    problems: dict[str, str],
+) -> None:
+    terms = {
+        "cancel_compensation": (CustomerOption.CANCEL_WITH_COMPENSATION, cancel_compensation),
+        "discount_pct": (CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT, discount_pct),
+    }
+    for name, (option, value) in terms.items():
+        if option in options and value is None:
+            problems[name] = f"{option.value} is offered, so {name} must be given"
+        elif option not in options and value is not None:
+            problems[name] = f"{name} given but {option.value} is not offered"
+    if keep_max_units is not None and CustomerOption.KEEP not in options:
+        problems["keep_max_units"] = "keep_max_units given but keep is not offered"
+    if cancel_compensation is not None:
+        if cancel_compensation.currency != currency:
+            problems["cancel_compensation"] = f"compensation must be in {currency}"
+        elif cancel_compensation.amount_minor < 0:
+            problems["cancel_compensation"] = "compensation cannot be negative"
+    if discount_pct is not None and (
+        isinstance(discount_pct, bool)
+        or not isinstance(discount_pct, int)
+        or not 0 <= discount_pct < 100
+    ):
+        problems["discount_pct"] = (
+            f"discount must be a whole percent from 0 to 99, got {discount_pct!r}"
+        )
+    if keep_max_units is not None and (
+        isinstance(keep_max_units, bool)
+        or not isinstance(keep_max_units, int)
+        or keep_max_units < 1
+    ):
+        problems["keep_max_units"] = f"keep_max_units must be at least 1, got {keep_max_units!r}"
+
+
+def _check_shares(seller: int, platform: int, problems: dict[str, str]) -> None:
+    for name, value in (("seller_share_pct", seller), ("platform_share_pct", platform)):
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+            problems[name] = f"{name} must be a whole percent from 0 to 100, got {value!r}"
+    if (
+        not problems.keys() & {"seller_share_pct", "platform_share_pct"}
+        and seller + platform != 100
+    ):
+        problems["platform_share_pct"] = f"shares must sum to 100, got {seller} + {platform}"
+
+
+def _check_deadline(
+    deadline: datetime,
+    now: datetime,
+    schedule: ContactSchedule,
+    min_contact_time: timedelta,
+    problems: dict[str, str],
+) -> None:
+    if deadline <= now:
+        problems["deadline"] = "the deadline must be after now"
+        return
+    available = contact_time_between(schedule, now, deadline)
+    if available < min_contact_time:
+        problems["deadline"] = (
+            f"the deadline leaves only {available} of contact-centre hours; "
+            f"customers need at least {min_contact_time} to reach a person"
+        )
+
+
+def make_plan(
+    *,
+    incident: Incident,
+    options: Iterable[CustomerOption | str],
+    deadline: datetime,
+    default: DefaultAction | str,
+    seller_share_pct: int,
+    platform_share_pct: int,
+    now: datetime,
+    schedule: ContactSchedule,
+    cancel_compensation: Money | None = None,
+    discount_pct: int | None = None,
+    keep_max_units: int | None = None,
+    accept_late_choices: bool = False,
+    min_contact_time: timedelta = DEFAULT_MIN_CONTACT_TIME,
+) -> IncidentPlan:
+    """Validate an operator's choices into an :class:`IncidentPlan`, or say everything wrong."""
+    require_aware(now, "now")
+    require_aware(deadline, "deadline")
+    if incident.correct_price is None or incident.declared_at is None:
+        raise InvalidInput("only a declared incident can have a plan", field="incident")
+    default_action = _parse_default(default)
+    problems: dict[str, str] = {}
+    chosen = _parse_options(options, problems)
+    _check_terms(
+        chosen, incident.currency, cancel_compensation, discount_pct, keep_max_units, problems
+    )
+    _check_shares(seller_share_pct, platform_share_pct, problems)
+    _check_deadline(deadline, now, schedule, min_contact_time, problems)
+    if problems:
+        summary = "; ".join(f"{k}: {v}" for k, v in problems.items())
+        raise InvalidInput(f"plan refused — {summary}", problems=problems)
+    return IncidentPlan(
+        incident_id=incident.incident_id,
+        options=chosen,
+        deadline=deadline,
+        default=default_action,
+        seller_share_pct=seller_share_pct,
+        platform_share_pct=platform_share_pct,
+        decided_at=now,
+        correct_price=incident.correct_price,
+        cancel_compensation=cancel_compensation,
+        discount_pct=discount_pct,
+        keep_max_units=keep_max_units,
+        accept_late_choices=accept_late_choices,
+    )
+
+
+def deadline_passed(plan: IncidentPlan, now: datetime) -> bool:
+    """True strictly after the deadline: an answer at the deadline itself is on time."""
+    return require_aware(now, "now") > plan.deadline
+
+
+def accepts_choice_at(plan: IncidentPlan, moment: datetime) -> bool:
+    """Whether a choice made at ``moment`` counts (see the module docstring on late choices)."""
+    if not deadline_passed(plan, moment):
+        return True
+    return plan.accept_late_choices or plan.default == DefaultAction.FOLLOW_UP_CALL
+
+
+def default_outcome(case: Case, plan: IncidentPlan) -> DefaultAction:
+    """What happens to a case nobody answered.
+
+    A ``keep`` default with a unit cap would cancel the units beyond the cap without consent, so
+    for a customer holding more units than the cap the default becomes a follow-up call.
+    """
+    if (
+        plan.default == DefaultAction.KEEP
+        and plan.keep_max_units is not None
+        and case.units > plan.keep_max_units
+    ):
+        return DefaultAction.FOLLOW_UP_CALL
+    return plan.default
+
+
+def escalation_due(
+    case: Case,
+    plan: IncidentPlan,
+    now: datetime,
+    lead_time: timedelta,
+    *,
+    schedule: ContactSchedule | None = None,
+) -> bool:
+    """Should this unanswered case go on the call list now?
+
+    Due when it is still unanswered and not yet escalated, the deadline has not passed, and no
+    more than ``lead_time`` remains — counted in contact-centre hours when ``schedule`` is given
+    (so a Monday 09:00 deadline escalates during Friday's hours), else in wall-clock time.
+    """
+    require_aware(now, "now")
+    if case.status not in UNANSWERED or case.status == CaseStatus.ESCALATED:
+        return False
+    if now >= plan.deadline:
+        return False
+    if schedule is None:
+        remaining = plan.deadline - now
+    else:
+        remaining = contact_time_between(schedule, now, plan.deadline)
+    return remaining <= lead_time
+
+
+def escalation_at(plan: IncidentPlan, lead_time: timedelta, schedule: ContactSchedule) -> datetime:
+    """When to schedule the escalation job: ``lead_time`` of contact hours before the deadline.
+
+    From that moment :func:`escalation_due` (with the same schedule) is true for unanswered cases.
+    """
+    return contact_time_before(schedule, plan.deadline, lead_time)

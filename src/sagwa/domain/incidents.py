@@ -1,0 +1,380 @@
+"""Price incidents and their customer cases: value objects and the two state machines.
+
+An *incident* says "these listings showed the wrong price in this window". Its life::
+
+    draft ─declare─▶ declared ─scope─▶ scoped ─plan─▶ planned ─notify─▶ notifying ─close─▶ closed
+      └─────────────dismiss (a tripwire false alarm)─────────────────────────────────────▲
+
+``scope`` may repeat while scoped (late orders found) and ``plan`` while planned (plan revised
+before anyone was told). Declaring returns the actions the service must carry out at once
+(pause every listing); the domain does no I/O.
+
+A *case* is one customer's share of an incident: all their affected orders (found by
+``incident_scope.build_cases``; recorded choices live in ``consent``). Its life::
+
+    open ──notify──▶ notified ──escalate──▶ escalated
+      │                  │                      │
+      └──────────────────┴──choose──────────────┴──▶ chosen ──resolve──▶ resolved
+      └──────────────────┴──deadline_passed─────┴──▶ defaulted ──resolve──▶ resolved
+                                                    defaulted ──choose──▶ chosen  (policy decides)
+
+Routine triggers that arrive after the case moved on (a reminder, an escalation or the deadline
+job after the customer chose) are explicit self-loops in the table: a no-op, never a new state.
+A second *choice* is never a self-loop: it raises :class:`IllegalTransition` (an identical
+duplicate of the recorded choice is absorbed earlier, by ``consent.record_choice``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sagwa.domain.contact_hours import require_aware
+from sagwa.domain.money import Money
+from sagwa.errors import IllegalTransition, InvalidInput
+
+if TYPE_CHECKING:
+    from sagwa.domain.consent import ConsentRecord
+
+Id = int | str
+
+
+class Responsibility(StrEnum):
+    SELLER = "seller"
+    PLATFORM = "platform"
+    BOTH = "both"
+
+
+class IncidentStatus(StrEnum):
+    DRAFT = "draft"
+    DECLARED = "declared"
+    SCOPED = "scoped"
+    PLANNED = "planned"
+    NOTIFYING = "notifying"
+    CLOSED = "closed"
+
+
+class IncidentTrigger(StrEnum):
+    DECLARE = "declare"
+    DISMISS = "dismiss"
+    SCOPE = "scope"
+    PLAN = "plan"
+    NOTIFY = "notify"
+    CLOSE = "close"
+
+
+S, T = IncidentStatus, IncidentTrigger
+INCIDENT_TRANSITIONS: dict[tuple[IncidentStatus, IncidentTrigger], IncidentStatus] = {
+    (S.DRAFT, T.DECLARE): S.DECLARED,
+    (S.DRAFT, T.DISMISS): S.CLOSED,
+    (S.DECLARED, T.SCOPE): S.SCOPED,
+    (S.SCOPED, T.SCOPE): S.SCOPED,
+    (S.SCOPED, T.PLAN): S.PLANNED,
+    (S.PLANNED, T.PLAN): S.PLANNED,
+    (S.PLANNED, T.NOTIFY): S.NOTIFYING,
+    (S.NOTIFYING, T.CLOSE): S.CLOSED,
+}
+del S, T
+
+
+def advance_incident(status: IncidentStatus, trigger: IncidentTrigger) -> IncidentStatus:
+    """The incident's next status, or :class:`IllegalTransition` for a jump the table lacks."""
+    try:
+        return INCIDENT_TRANSITIONS[(IncidentStatus(status), IncidentTrigger(trigger))]
+    except KeyError:
+        raise IllegalTransition(
+            f"an incident that is {status} cannot {trigger}",
+            status=str(status),
+            trigger=str(trigger),
+        ) from None
+
+
+@dataclass(frozen=True)
+class Incident:
+    """Listings that showed ``wrong_price`` instead of ``correct_price`` from start to end.
+
+    A tripwire draft may lack the correct price, the end and the responsible party; declaring
+    requires them all.
+    """
+
+    incident_id: Id
+    listing_ids: frozenset[Id]
+    wrong_price: Money
+    window_start: datetime
+    cause: str
+    opened_at: datetime
+    opened_by: str
+    status: IncidentStatus = IncidentStatus.DRAFT
+    correct_price: Money | None = None
+    window_end: datetime | None = None
+    responsible: Responsibility | None = None
+    declared_at: datetime | None = None
+
+    @property
+    def currency(self) -> str:
+        return self.wrong_price.currency
+
+    def in_window(self, moment: datetime) -> bool:
+        """Start and end both inclusive: an order at the very second of the pause counts."""
+        end = self.window_end
+        return self.window_start <= moment and (end is None or moment <= end)
+
+    def with_status(self, trigger: IncidentTrigger) -> Incident:
+        return replace(self, status=advance_incident(self.status, trigger))
+
+
+@dataclass(frozen=True)
+class PauseListing:
+    """An action for the service: take this listing off sale now."""
+
+    listing_id: Id
+    incident_id: Id
+    reason: str
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """What declaring decided: the declared incident and what must happen at once."""
+
+    incident: Incident
+    actions: tuple[PauseListing, ...]
+
+
+def _check_listings(listing_ids: frozenset[Id] | set[Id] | list[Id]) -> frozenset[Id]:
+    ids = frozenset(listing_ids)
+    if not ids:
+        raise InvalidInput("an incident needs at least one listing", field="listing_ids")
+    return ids
+
+
+def _check_text(value: str, name: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(f"{name} must be given (say what happened, in words)", field=name)
+    return value.strip()
+
+
+def open_draft(
+    *,
+    incident_id: Id,
+    listing_ids: frozenset[Id] | set[Id] | list[Id],
+    wrong_price: Money,
+    window_start: datetime,
+    now: datetime,
+    cause: str,
+    opened_by: str = "tripwire",
+    correct_price: Money | None = None,
+) -> Incident:
+    """A draft incident, as the velocity tripwire opens one by itself; pauses nothing yet."""
+    require_aware(window_start, "window_start")
+    require_aware(now, "now")
+    if window_start > now:
+        raise InvalidInput("the window cannot start in the future", field="window_start")
+    return Incident(
+        incident_id=incident_id,
+        listing_ids=_check_listings(listing_ids),
+        wrong_price=wrong_price,
+        window_start=window_start,
+        cause=_check_text(cause, "cause"),
+        opened_at=now,
+        opened_by=_check_text(opened_by, "opened_by"),
+        correct_price=correct_price,
+    )
+
+
+def _check_prices(wrong: Money, correct: Money | None) -> Money:
+    if correct is None:
+        raise InvalidInput("declaring needs the correct price", field="correct_price")
+    if wrong.currency != correct.currency:
+        raise InvalidInput(
+            f"wrong price is in {wrong.currency} but correct price in {correct.currency}",
+            field="correct_price",
+        )
+    if wrong.amount_minor <= 0 or not wrong.amount_minor < correct.amount_minor:
+        raise InvalidInput(
+            f"the wrong price ({wrong}) must be positive and below the correct price ({correct}); "
+            "this desk handles prices shown too low",
+            field="wrong_price",
+        )
+    return correct
+
+
+def declare_incident(
+    draft: Incident,
+    *,
+    now: datetime,
+    responsible: Responsibility | str,
+    correct_price: Money | None = None,
+    window_end: datetime | None = None,
+    cause: str | None = None,
+) -> Declaration:
+    """Declare a draft (operator's or tripwire's): validate it and pause every listing at once.
+
+    ``window_end`` defaults to ``now``: declaring is what ends the window, since it pauses.
+    """
+    require_aware(now, "now")
+    declared = draft.with_status(IncidentTrigger.DECLARE)
+    correct = _check_prices(draft.wrong_price, correct_price or draft.correct_price)
+    end = require_aware(window_end, "window_end") if window_end is not None else now
+    if not draft.window_start < end <= now:
+        raise InvalidInput(
+            "the window must start before it ends, and end no later than now", field="window_end"
+        )
+    try:
+        party = Responsibility(responsible)
+    except ValueError:
+        raise InvalidInput(
+            f"responsible must be seller, platform or both, got {responsible!r}",
+            field="responsible",
+        ) from None
+    incident = replace(
+        declared,
+        correct_price=correct,
+        window_end=end,
+        responsible=party,
+        declared_at=now,
+        cause=_check_text(cause, "cause") if cause is not None else draft.cause,
+    )
+    reason = f"price incident {draft.incident_id}: {incident.cause}"
+    actions = tuple(
+        PauseListing(listing_id=lid, incident_id=draft.incident_id, reason=reason)
+        for lid in sorted(incident.listing_ids, key=str)
+    )
+    return Declaration(incident=incident, actions=actions)
+
+
+def declare(
+    *,
+    incident_id: Id,
+    listing_ids: frozenset[Id] | set[Id] | list[Id],
+    wrong_price: Money,
+    correct_price: Money,
+    window_start: datetime,
+    now: datetime,
+    cause: str,
+    responsible: Responsibility | str,
+    declared_by: str,
+    window_end: datetime | None = None,
+) -> Declaration:
+    """An operator declares an incident directly (draft and declaration in one step)."""
+    draft = open_draft(
+        incident_id=incident_id,
+        listing_ids=listing_ids,
+        wrong_price=wrong_price,
+        window_start=window_start,
+        now=now,
+        cause=cause,
+        opened_by=declared_by,
+        correct_price=correct_price,
+    )
+    return declare_incident(draft, now=now, responsible=responsible, window_end=window_end)
+
+
+# --- cases -------------------------------------------------------------------------------
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    NOTIFIED = "notified"
+    ESCALATED = "escalated"
+    CHOSEN = "chosen"
+    DEFAULTED = "defaulted"
+    RESOLVED = "resolved"
+
+
+class CaseTrigger(StrEnum):
+    NOTIFY = "notify"
+    ESCALATE = "escalate"
+    CHOOSE = "choose"
+    DEADLINE_PASSED = "deadline_passed"
+    RESOLVE = "resolve"
+
+
+C, G = CaseStatus, CaseTrigger
+TRANSITIONS: dict[tuple[CaseStatus, CaseTrigger], CaseStatus] = {
+    (C.OPEN, G.NOTIFY): C.NOTIFIED,
+    (C.OPEN, G.ESCALATE): C.ESCALATED,
+    (C.OPEN, G.CHOOSE): C.CHOSEN,
+    (C.OPEN, G.DEADLINE_PASSED): C.DEFAULTED,
+    (C.NOTIFIED, G.NOTIFY): C.NOTIFIED,  # a reminder
+    (C.NOTIFIED, G.ESCALATE): C.ESCALATED,
+    (C.NOTIFIED, G.CHOOSE): C.CHOSEN,
+    (C.NOTIFIED, G.DEADLINE_PASSED): C.DEFAULTED,
+    (C.ESCALATED, G.NOTIFY): C.ESCALATED,
+    (C.ESCALATED, G.ESCALATE): C.ESCALATED,
+    (C.ESCALATED, G.CHOOSE): C.CHOSEN,
+    (C.ESCALATED, G.DEADLINE_PASSED): C.DEFAULTED,
+    # After a choice: late reminders, escalations and the deadline job change nothing.
+    (C.CHOSEN, G.NOTIFY): C.CHOSEN,
+    (C.CHOSEN, G.ESCALATE): C.CHOSEN,
+    (C.CHOSEN, G.DEADLINE_PASSED): C.CHOSEN,
+    (C.CHOSEN, G.RESOLVE): C.RESOLVED,
+    # Defaulted: the default was applied; a choice may still come (follow-up call, late answer)
+    # if the plan's policy allows it — consent.record_choice decides.
+    (C.DEFAULTED, G.NOTIFY): C.DEFAULTED,
+    (C.DEFAULTED, G.ESCALATE): C.DEFAULTED,
+    (C.DEFAULTED, G.DEADLINE_PASSED): C.DEFAULTED,
+    (C.DEFAULTED, G.CHOOSE): C.CHOSEN,
+    (C.DEFAULTED, G.RESOLVE): C.RESOLVED,
+    (C.RESOLVED, G.NOTIFY): C.RESOLVED,
+    (C.RESOLVED, G.ESCALATE): C.RESOLVED,
+    (C.RESOLVED, G.DEADLINE_PASSED): C.RESOLVED,
+}
+del C, G
+
+#: Statuses in which the customer has not answered yet.
+UNANSWERED = frozenset({CaseStatus.OPEN, CaseStatus.NOTIFIED, CaseStatus.ESCALATED})
+
+
+def advance(status: CaseStatus, trigger: CaseTrigger) -> CaseStatus:
+    """The case's next status, or :class:`IllegalTransition` (e.g. a second choice)."""
+    try:
+        return TRANSITIONS[(CaseStatus(status), CaseTrigger(trigger))]
+    except KeyError:
+        raise IllegalTransition(
+            f"a case that is {status} cannot {trigger}"
+            + (" again: the customer's choice is already recorded" if trigger == "choose" else ""),
+            status=str(status),
+            trigger=str(trigger),
+        ) from None
+
+
+@dataclass(frozen=True)
+class OrderRecord:
+    """The few facts about an order that scoping needs."""
+
+    order_id: Id
+    customer_id: Id
+    listing_id: Id
+    quantity: int
+    unit_price: Money
+    placed_at: datetime
+    status: str
+
+
+@dataclass(frozen=True)
+class Case:
+    """A customer's case as the desk tracks it. ``consent`` is set once, by a recorded choice."""
+
+    case_id: Id
+    incident_id: Id
+    customer_id: Id
+    orders: tuple[OrderRecord, ...]
+    exposure: Money
+    status: CaseStatus = CaseStatus.OPEN
+    consent: ConsentRecord | None = None
+
+    @property
+    def units(self) -> int:
+        return sum(order.quantity for order in self.orders)
+
+    @property
+    def order_ids(self) -> tuple[Id, ...]:
+        return tuple(order.order_id for order in self.orders)
+
+    def with_trigger(self, trigger: CaseTrigger) -> Case:
+        """This case after a non-choice trigger; choices go through ``consent.record_choice``."""
+        if trigger == CaseTrigger.CHOOSE:
+            raise IllegalTransition("a choice must be recorded with its consent", trigger="choose")
+        return replace(self, status=advance(self.status, trigger))

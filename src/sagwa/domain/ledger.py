@@ -1,0 +1,114 @@
+"""The points ledger: balanced double entries that are never edited, only reversed.
+
+Every journal entry has postings that sum to zero in one currency. A positive amount raises the
+balance of that account as its owner sees it: crediting a customer 3,000 points posts +3,000 to
+the customer's points and -3,000 spread over who pays for them (platform expense and/or the
+seller's charge-back). Points are counted 1 point = 1 KRW.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sagwa.domain.money import Money
+from sagwa.errors import InsufficientPoints, InvalidInput
+
+POINTS_CURRENCY = "KRW"
+
+
+class AccountKind(StrEnum):
+    CUSTOMER_POINTS = "customer_points"
+    PLATFORM_EXPENSE = "platform_expense"
+    SELLER_CHARGEBACK = "seller_chargeback"
+    POINTS_REDEEMED = "points_redeemed"
+
+
+_OWNED = {AccountKind.CUSTOMER_POINTS, AccountKind.SELLER_CHARGEBACK}
+
+
+@dataclass(frozen=True)
+class Account:
+    kind: AccountKind
+    owner_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if (self.kind in _OWNED) != (self.owner_id is not None):
+            raise InvalidInput(f"account {self.kind.value} owner mismatch", field="account")
+
+
+@dataclass(frozen=True)
+class Posting:
+    account: Account
+    amount: Money
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    kind: str
+    memo: str
+    postings: tuple[Posting, ...]
+    reverses_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.postings) < 2:
+            raise InvalidInput("a journal entry needs at least two postings")
+        currencies = {p.amount.currency for p in self.postings}
+        if len(currencies) != 1:
+            raise InvalidInput(f"a journal entry must use one currency, got {sorted(currencies)}")
+        if any(p.amount.amount_minor == 0 for p in self.postings):
+            raise InvalidInput("a posting of zero is not a posting")
+        total = sum(p.amount.amount_minor for p in self.postings)
+        if total != 0:
+            raise InvalidInput(f"journal entry does not balance (off by {total})")
+
+
+def _points(amount: int) -> Money:
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise InvalidInput(f"points must be a positive whole number, got {amount!r}", field="points")
+    if amount > 100_000_000:
+        raise InvalidInput(f"{amount} points is more than one entry may move", field="points")
+    return Money(amount, POINTS_CURRENCY)
+
+
+def credit_points(
+    *, customer_id: int, points: int, memo: str, seller_id: int | None = None,
+    seller_share_pct: int = 0, kind: str = "points_credit",
+) -> JournalEntry:
+    """Give a customer points, paid by the platform and (``seller_share_pct``%) the seller."""
+    amount = _points(points)
+    if not 0 <= seller_share_pct <= 100:
+        raise InvalidInput("seller_share_pct must be 0..100", field="seller_share_pct")
+    if seller_share_pct and seller_id is None:
+        raise InvalidInput("a seller share needs a seller_id", field="seller_id")
+    seller_part = amount.amount_minor * seller_share_pct // 100
+    platform_part = amount.amount_minor - seller_part
+    postings = [Posting(Account(AccountKind.CUSTOMER_POINTS, customer_id), amount)]
+    if seller_part:
+        postings.append(Posting(Account(AccountKind.SELLER_CHARGEBACK, seller_id), Money(-seller_part, amount.currency)))
+    if platform_part:
+        postings.append(Posting(Account(AccountKind.PLATFORM_EXPENSE), Money(-platform_part, amount.currency)))
+    return JournalEntry(kind, memo, tuple(postings))
+
+
+def debit_points(*, customer_id: int, points: int, balance: int, memo: str) -> JournalEntry:
+    """A customer spends points; refused when the balance is short."""
+    amount = _points(points)
+    if balance < amount.amount_minor:
+        raise InsufficientPoints(
+            f"customer {customer_id} has {balance} points, cannot spend {points}",
+            balance=balance, requested=points,
+        )
+    return JournalEntry("points_debit", memo, (
+        Posting(Account(AccountKind.CUSTOMER_POINTS, customer_id), -amount),
+        Posting(Account(AccountKind.POINTS_REDEEMED), amount),
+    ))
+
+
+def reversal_of(entry_id: int, entry: JournalEntry, *, memo: str) -> JournalEntry:
+    """The entry that undoes ``entry``: same postings, opposite signs."""
+    return JournalEntry(
+        "reversal", memo,
+        tuple(Posting(p.account, -p.amount) for p in entry.postings),
+        reverses_id=entry_id,
+    )

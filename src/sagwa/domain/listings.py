@@ -1,0 +1,78 @@
+"""Listings (a seller offering a product at a price) and their status machine.
+
+Status table (anything not listed is refused with IllegalTransition)::
+
+    draft  --publish--> live       live   --hold-->    held
+    draft  --hold-->    held       held   --release--> live
+    live   --pause-->   paused     held   --pause-->   paused
+    paused --resume-->  live       any but ended --end--> ended
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sagwa.domain.money import Money
+from sagwa.errors import IllegalTransition
+
+
+class ListingStatus(StrEnum):
+    DRAFT = "draft"
+    LIVE = "live"
+    HELD = "held"
+    PAUSED = "paused"
+    ENDED = "ended"
+
+
+class ListingTrigger(StrEnum):
+    PUBLISH = "publish"
+    HOLD = "hold"
+    RELEASE = "release"
+    PAUSE = "pause"
+    RESUME = "resume"
+    END = "end"
+
+
+S, T = ListingStatus, ListingTrigger
+TRANSITIONS: dict[tuple[ListingStatus, ListingTrigger], ListingStatus] = {
+    (S.DRAFT, T.PUBLISH): S.LIVE,
+    (S.DRAFT, T.HOLD): S.HELD,
+    (S.LIVE, T.HOLD): S.HELD,
+    (S.HELD, T.RELEASE): S.LIVE,
+    (S.LIVE, T.PAUSE): S.PAUSED,
+    (S.HELD, T.PAUSE): S.PAUSED,
+    (S.PAUSED, T.RESUME): S.LIVE,
+    (S.DRAFT, T.END): S.ENDED,
+    (S.LIVE, T.END): S.ENDED,
+    (S.HELD, T.END): S.ENDED,
+    (S.PAUSED, T.END): S.ENDED,
+}
+del S, T
+
+ORDERABLE = frozenset({ListingStatus.LIVE})
+
+
+def advance(status: ListingStatus, trigger: ListingTrigger) -> ListingStatus:
+    """The status after ``trigger``, or IllegalTransition saying why not."""
+    try:
+        return TRANSITIONS[(status, trigger)]
+    except KeyError:
+        raise IllegalTransition(
+            f"a {status.value} listing cannot {trigger.value}",
+            status=status.value,
+            trigger=trigger.value,
+        ) from None
+
+
+@dataclass(frozen=True)
+class Listing:
+    id: int
+    seller_id: int
+    product_id: int
+    price: Money
+    status: ListingStatus
+
+    @property
+    def orderable(self) -> bool:
+        return self.status in ORDERABLE

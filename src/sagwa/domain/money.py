@@ -1,0 +1,134 @@
+"""Exact money: integer minor units plus an ISO 4217 currency code. Never a float.
+
+KRW and JPY have no minor unit (exponent 0): 19,900 KRW is ``Money(19900, "KRW")``.
+USD has cents: $39.99 is ``Money(3999, "USD")``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from sagwa.errors import InvalidInput
+
+#: ISO 4217 code -> number of minor-unit digits, for the currencies sagwa accepts.
+CURRENCY_EXPONENTS: dict[str, int] = {
+    "KRW": 0,
+    "JPY": 0,
+    "USD": 2,
+    "EUR": 2,
+    "GBP": 2,
+    "CNY": 2,
+    "TWD": 2,
+    "HKD": 2,
+    "SGD": 2,
+    "AUD": 2,
+    "CAD": 2,
+}
+
+_SYMBOLS = {"KRW": "₩", "JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£"}
+
+#: Largest amount (in major units) sagwa accepts for any single price: beyond it is a typo.
+MAX_MAJOR_UNITS = 10_000_000_000
+
+
+def check_currency(code: str) -> str:
+    """Return ``code`` if sagwa knows it, else raise :class:`InvalidInput`."""
+    if not isinstance(code, str) or code not in CURRENCY_EXPONENTS:
+        known = ", ".join(sorted(CURRENCY_EXPONENTS))
+        raise InvalidInput(f"unknown currency {code!r}; use one of {known}", field="currency")
+    return code
+
+
+@dataclass(frozen=True, order=True)
+class Money:
+    """An exact amount in a currency's minor units."""
+
+    amount_minor: int
+    currency: str
+
+    def __post_init__(self) -> None:
+        if isinstance(self.amount_minor, bool) or not isinstance(self.amount_minor, int):
+            raise InvalidInput(
+                f"amount must be a whole number of minor units, got {self.amount_minor!r}",
+                field="amount_minor",
+            )
+        check_currency(self.currency)
+
+    @classmethod
+    def of(cls, major: str | int | Decimal, currency: str) -> Money:
+        """Build from a major-unit amount given as text or Decimal (``"39.99"``, ``19900``)."""
+        check_currency(currency)
+        try:
+            value = Decimal(str(major).replace(",", "").strip())
+        except InvalidOperation:
+            raise InvalidInput(f"{major!r} is not an amount", field="amount") from None
+        exponent = CURRENCY_EXPONENTS[currency]
+        scaled = value.scaleb(exponent)
+        if scaled != scaled.to_integral_value():
+            raise InvalidInput(
+                f"{major} has more decimals than {currency} allows ({exponent})", field="amount"
+            )
+        return cls(int(scaled), currency)
+
+    @property
+    def exponent(self) -> int:
+        return CURRENCY_EXPONENTS[self.currency]
+
+    @property
+    def major(self) -> Decimal:
+        return Decimal(self.amount_minor).scaleb(-self.exponent)
+
+    def _same(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise InvalidInput(f"cannot combine {self.currency} with {other.currency}")
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount_minor + other.amount_minor, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount_minor - other.amount_minor, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount_minor, self.currency)
+
+    def times(self, quantity: int) -> Money:
+        return Money(self.amount_minor * quantity, self.currency)
+
+    def as_dict(self) -> dict[str, int | str]:
+        return {"amount_minor": self.amount_minor, "currency": self.currency}
+
+    def is_positive(self) -> bool:
+        return self.amount_minor > 0
+
+    def __str__(self) -> str:
+        return format_money(self)
+
+
+def format_money(money: Money, *, lang: str = "en") -> str:
+    """``19,900 KRW`` / ``19,900원``; ``$39.99``; ``USD 39.99`` for codes without a symbol."""
+    major = money.major
+    text = f"{major:,.{money.exponent}f}"
+    if money.currency == "KRW":
+        return f"{text}원" if lang == "ko" else f"{text} KRW"
+    symbol = _SYMBOLS.get(money.currency)
+    sign = "-" if major < 0 else ""
+    if symbol:
+        return f"{sign}{symbol}{text.lstrip('-')}"
+    return f"{money.currency} {text}"
+
+
+def check_price(money: Money) -> Money:
+    """A price a listing may carry: positive and not absurdly large."""
+    if money.amount_minor <= 0:
+        raise InvalidInput(f"price must be positive, got {format_money(money)}", field="price")
+    limit = MAX_MAJOR_UNITS * 10**money.exponent
+    if money.amount_minor > limit:
+        raise InvalidInput(
+            f"price {format_money(money)} is above the ceiling of "
+            f"{format_money(Money(limit, money.currency))}",
+            field="price",
+        )
+    return money

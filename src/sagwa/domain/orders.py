@@ -1,0 +1,64 @@
+"""Orders: a customer buys a quantity of a listing at the price it showed at that moment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sagwa.domain.listings import Listing
+from sagwa.domain.money import Money
+from sagwa.errors import IllegalTransition, InvalidInput, ListingNotOrderable
+
+MAX_QUANTITY = 100
+
+
+class OrderStatus(StrEnum):
+    PLACED = "placed"
+    FULFILLED = "fulfilled"
+    CANCELLED = "cancelled"
+
+
+class OrderTrigger(StrEnum):
+    FULFIL = "fulfil"
+    CANCEL = "cancel"
+
+
+TRANSITIONS: dict[tuple[OrderStatus, OrderTrigger], OrderStatus] = {
+    (OrderStatus.PLACED, OrderTrigger.FULFIL): OrderStatus.FULFILLED,
+    (OrderStatus.PLACED, OrderTrigger.CANCEL): OrderStatus.CANCELLED,
+}
+
+
+def advance(status: OrderStatus, trigger: OrderTrigger) -> OrderStatus:
+    try:
+        return TRANSITIONS[(status, trigger)]
+    except KeyError:
+        raise IllegalTransition(
+            f"a {status.value} order cannot {trigger.value}", status=status.value
+        ) from None
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """What an order will be: decided from the listing as it is now."""
+
+    listing_id: int
+    quantity: int
+    unit_price: Money
+
+    @property
+    def total(self) -> Money:
+        return self.unit_price.times(self.quantity)
+
+
+def price_order(listing: Listing, quantity: int) -> OrderLine:
+    """An order line at the listing's current live price; refused unless the listing is live."""
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
+        raise InvalidInput(f"quantity must be 1 to {MAX_QUANTITY}, got {quantity!r}", field="quantity")
+    if not listing.orderable:
+        raise ListingNotOrderable(
+            f"listing {listing.id} is {listing.status.value}; only live listings take orders",
+            listing_id=listing.id,
+            status=listing.status.value,
+        )
+    return OrderLine(listing.id, quantity, listing.price)

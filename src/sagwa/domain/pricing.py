@@ -1,0 +1,58 @@
+"""Price changes: old -> new, who and when, with an optional declared promotion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sagwa.domain.money import Money, check_price
+from sagwa.errors import InvalidInput
+
+
+class PriceChangeStatus(StrEnum):
+    APPLIED = "applied"      # the new price went live
+    HELD = "held"            # waiting for a reviewer; the live price is unchanged
+    APPROVED = "approved"    # a reviewer let a held change through; the new price went live
+    REJECTED = "rejected"    # a reviewer refused it; the live price never moved
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """A declared promotion: ``percent`` off, valid from ``starts_at`` until ``ends_at``."""
+
+    percent: float
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.percent, bool) or not 0 < float(self.percent) < 100:
+            raise InvalidInput(
+                f"promotion percent must be between 0 and 100, got {self.percent!r}",
+                field="promotion.percent",
+            )
+        for stamp in (self.starts_at, self.ends_at):
+            if stamp is not None and stamp.tzinfo is None:
+                raise InvalidInput("promotion times must carry a timezone", field="promotion")
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise InvalidInput("promotion must end after it starts", field="promotion.ends_at")
+
+
+@dataclass(frozen=True)
+class PriceChangeProposal:
+    listing_id: int
+    old_price: Money
+    new_price: Money
+    proposed_by: str
+    promotion: Promotion | None = None
+
+    def __post_init__(self) -> None:
+        check_price(self.new_price)
+        if self.new_price.currency != self.old_price.currency:
+            raise InvalidInput(
+                f"the listing is priced in {self.old_price.currency}; "
+                f"a change to {self.new_price.currency} is not a price change",
+                field="currency",
+            )
+        if not self.proposed_by.strip():
+            raise InvalidInput("proposed_by must say who proposes the change", field="proposed_by")

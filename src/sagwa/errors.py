@@ -1,0 +1,115 @@
+"""Every error sagwa raises on purpose, each with a stable ``code`` that clients may rely on.
+
+The tree::
+
+    SagwaError                      code             HTTP (mapped once, in web/errors.py)
+    ├── InvalidInput                invalid_input    422
+    ├── NotFound                    not_found        404
+    ├── Conflict                    conflict         409
+    │   ├── IdempotencyMismatch     idempotency_key_reused
+    │   └── AlreadyReversed         already_reversed
+    ├── IllegalTransition           illegal_transition  409
+    │   └── ConsentRequired         consent_required    409
+    ├── ListingNotOrderable         listing_not_orderable 409
+    ├── InsufficientPoints          insufficient_points  409
+    ├── Forbidden                   forbidden        403
+    ├── AuditChainBroken            audit_chain_broken  500 (CLI: exit 1)
+    └── DatabaseUnavailable         database_unavailable 503
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SagwaError(Exception):
+    """Root of sagwa's errors. ``message`` is for people; ``code`` is for programs."""
+
+    code = "sagwa_error"
+    http_status = 400
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = {k: v for k, v in details.items() if v is not None}
+
+    def as_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.details:
+            body["details"] = self.details
+        return body
+
+
+class InvalidInput(SagwaError):
+    code = "invalid_input"
+    http_status = 422
+
+
+class NotFound(SagwaError):
+    code = "not_found"
+    http_status = 404
+
+
+class Conflict(SagwaError):
+    code = "conflict"
+    http_status = 409
+
+
+class IdempotencyMismatch(Conflict):
+    code = "idempotency_key_reused"
+
+
+class AlreadyReversed(Conflict):
+    code = "already_reversed"
+
+
+class IllegalTransition(SagwaError):
+    code = "illegal_transition"
+    http_status = 409
+
+
+class ConsentRequired(IllegalTransition):
+    code = "consent_required"
+
+
+class ListingNotOrderable(SagwaError):
+    code = "listing_not_orderable"
+    http_status = 409
+
+
+class InsufficientPoints(SagwaError):
+    code = "insufficient_points"
+    http_status = 409
+
+
+class Forbidden(SagwaError):
+    code = "forbidden"
+    http_status = 403
+
+
+class AuditChainBroken(SagwaError):
+    code = "audit_chain_broken"
+    http_status = 500
+
+
+class DatabaseUnavailable(SagwaError):
+    code = "database_unavailable"
+    http_status = 503
+
+
+class SilentCancellationRefused(InvalidInput):
+    """A resolution plan whose default for unanswered customers would cancel their orders."""
+
+    code = "silent_cancellation_refused"
+
+
+class LateChoiceRefused(IllegalTransition):
+    """A customer's choice made after the plan's deadline, when the plan does not accept it."""
+
+    code = "late_choice_refused"
+
+
+class MalformedRows(InvalidInput):
+    """Input rows that cannot be read; ``details["rows"]`` lists ``(line, problem)``."""
+
+    code = "malformed_rows"

@@ -1,0 +1,28 @@
+"""Check customer messages and public notices about a pricing incident before they are queued.
+
+Public API::
+
+    from sagwa.messagecheck import check_message, Finding, CheckResult
+
+    result = check_message(text, kind="resolution", lang="ko")   # kind: resolution | notice
+    result.ok            # False when any finding is an error
+    result.findings      # tuple[Finding(code, severity, span, message, suggestion), ...]
+    result.as_dict()     # {"ok": bool, "findings": [{"code", "severity", "span", "message",
+                         #                            "suggestion"}]}
+
+Unknown kinds or languages raise :class:`sagwa.errors.InvalidInput`.
+
+Error codes (stable): missing-apology, missing-explanation, missing-options, missing-contact,
+missing-deadline (resolution), missing-prevention (notice), threat, blame-shift, fait-accompli.
+Warning codes: long-sentence, missing-amount (resolution).
+
+How it works: ``korean.py`` (Kiwi morphemes) and ``english.py`` (a tokeniser) turn the text into
+sentences of tokens, with dates, times, phones, emails, URLs and money from ``patterns.py``
+absorbed as ``<DATE>``-style tokens; ``cues.py`` finds the cues of ``rules/<lang>.toml`` (minus
+negated ones); ``engine.py`` turns present or missing cues into findings. The rules are data:
+extend the TOML files, not the code.
+"""
+
+from sagwa.messagecheck.engine import CheckResult, Finding, check_message
+
+__all__ = ["CheckResult", "Finding", "check_message"]

@@ -1,0 +1,75 @@
+"""Find where each cue of a rule set occurs in a document, leaving out negated occurrences.
+
+Negation scope, per language settings in the rule file: a cue occurrence is negated when a
+negator sits inside it (``will not be cancelled``), up to ``window_before`` tokens before it
+(``no penalty``, ``안 됩니다``) or up to ``window_after`` tokens after it (``불이익은 전혀
+없습니다``, ``취소하지 않습니다``), never looking across a clause break (a comma, ``but``, a
+connective ending such as ``-고``/``-지만``, the end of the sentence).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sagwa.messagecheck.analysis import Document, Token
+from sagwa.messagecheck.matcher import Match, any_match, find_matches
+from sagwa.messagecheck.rules import Cue, Negation, RuleSet
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One occurrence of a cue: its sentence and token range, and the character span."""
+
+    cue: str
+    sentence: int
+    span: tuple[int, int]
+
+
+def find_hits(doc: Document, rules: RuleSet) -> dict[str, list[Hit]]:
+    """Every cue of ``rules`` that occurs (un-negated) in ``doc``, with where."""
+    hits: dict[str, list[Hit]] = {name: [] for name in rules.cues}
+    for s_index, sentence in enumerate(doc.sentences):
+        for cue in rules.cues.values():
+            for match in cue_matches(cue, sentence.tokens, rules.negation):
+                span = (sentence.tokens[match.first].start, sentence.tokens[match.last].end)
+                hits[cue.name].append(Hit(cue.name, s_index, span))
+    return hits
+
+
+def cue_matches(cue: Cue, tokens: tuple[Token, ...], negation: Negation) -> list[Match]:
+    if any(find_matches(p, tokens) for p in cue.unless):
+        return []
+    found = [m for p in cue.any for m in _kept(find_matches(p, tokens), cue, tokens, negation)]
+    for group in cue.all:
+        firsts = [next(iter(_kept(find_matches(p, tokens), cue, tokens, negation)), None) for p in group]
+        present = [m for m in firsts if m is not None]
+        if len(present) == len(group):
+            first = min(m.first for m in present)
+            last = max(m.last for m in present)
+            found.append(Match(first, last, frozenset().union(*(m.used for m in present))))
+    return found
+
+
+def _kept(matches: list[Match], cue: Cue, tokens: tuple[Token, ...], neg: Negation) -> list[Match]:
+    if not cue.negatable:
+        return matches
+    return [m for m in matches if not is_negated(m, tokens, neg)]
+
+
+def is_negated(match: Match, tokens: tuple[Token, ...], neg: Negation) -> bool:
+    """True when a negator governs the matched tokens (see the module docstring)."""
+    negators = neg.before + neg.after
+    for j in range(match.first, match.last + 1):
+        if j not in match.used and any_match(negators, tokens[j]):
+            return True
+    for j in range(match.first - 1, max(-1, match.first - 1 - neg.window_before), -1):
+        if any_match(neg.breaks, tokens[j]):
+            break
+        if any_match(neg.before, tokens[j]):
+            return True
+    for j in range(match.last + 1, min(len(tokens), match.last + 1 + neg.window_after)):
+        if any_match(neg.breaks, tokens[j]):
+            break
+        if any_match(neg.after, tokens[j]):
+            return True
+    return False

@@ -1,0 +1,111 @@
+"""``check_message``: analyse a text, run its language's checks, return typed findings.
+
+Pure: no I/O beyond reading the packaged rule files once, no clock, no settings. The Korean
+analyser (Kiwi) and the rule files are loaded once per process, on first use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sagwa.errors import InvalidInput
+from sagwa.messagecheck import english, korean
+from sagwa.messagecheck.analysis import Document
+from sagwa.messagecheck.cues import Hit, find_hits
+from sagwa.messagecheck.rules import KINDS, LANGS, Check, load_rules
+
+_ANALYSERS: dict[str, Callable[[str], Document]] = {"ko": korean.analyse, "en": english.analyse}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem: a stable ``code``, ``error`` or ``warning``, where (if anywhere), why, and a
+    sentence the writer may add or use instead."""
+
+    code: str
+    severity: str
+    span: tuple[int, int] | None
+    message: str
+    suggestion: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "span": list(self.span) if self.span else None,
+            "message": self.message,
+            "suggestion": self.suggestion,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    findings: tuple[Finding, ...]
+
+    @property
+    def ok(self) -> bool:
+        """False when any finding is an error; warnings alone leave a message ok."""
+        return not any(f.severity == "error" for f in self.findings)
+
+    @property
+    def codes(self) -> frozenset[str]:
+        return frozenset(f.code for f in self.findings)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "findings": [f.as_dict() for f in self.findings]}
+
+
+def check_message(text: str, *, kind: str, lang: str) -> CheckResult:
+    """Check ``text`` (a ``resolution`` or ``notice``, in ``ko`` or ``en``).
+
+    Raises :class:`~sagwa.errors.InvalidInput` for an unknown kind or language.
+    """
+    validate(kind=kind, lang=lang)
+    if not isinstance(text, str):
+        raise InvalidInput("text must be a string", type=type(text).__name__)
+    rules = load_rules(lang)
+    doc = _ANALYSERS[lang](text)
+    hits = find_hits(doc, rules)
+    findings: list[Finding] = []
+    for check in rules.checks:
+        if kind in check.kinds:
+            findings.extend(_run(check, doc, hits))
+    findings.sort(key=lambda f: (f.severity != "error", f.span is not None, f.span or (0, 0)))
+    return CheckResult(tuple(findings))
+
+
+def validate(*, kind: str, lang: str) -> None:
+    if kind not in KINDS:
+        raise InvalidInput(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}", kind=kind)
+    if lang not in LANGS:
+        raise InvalidInput(f"unknown language {lang!r}; expected one of {', '.join(LANGS)}", lang=lang)
+
+
+def _run(check: Check, doc: Document, hits: dict[str, list[Hit]]) -> list[Finding]:
+    if check.when == "present":
+        return [_finding(check, span) for span in _spans_by_sentence(check, hits)]
+    if check.when == "long-sentence":
+        return [
+            _finding(check, (s.start, s.end))
+            for s in doc.sentences
+            if s.end - s.start > check.limit
+        ]
+    distinct = sum(1 for name in check.cues if hits[name])
+    satisfied = distinct >= check.min_distinct and all(hits[n] for n in check.also_needs)
+    return [] if satisfied else [_finding(check, None)]
+
+
+def _spans_by_sentence(check: Check, hits: dict[str, list[Hit]]) -> list[tuple[int, int]]:
+    """One span per sentence (the earliest occurrence), so overlapping cues do not repeat."""
+    first: dict[int, tuple[int, int]] = {}
+    for name in check.cues:
+        for hit in hits[name]:
+            if hit.sentence not in first or hit.span < first[hit.sentence]:
+                first[hit.sentence] = hit.span
+    return [first[k] for k in sorted(first)]
+
+
+def _finding(check: Check, span: tuple[int, int] | None) -> Finding:
+    return Finding(check.code, check.severity, span, check.message, check.suggestion)

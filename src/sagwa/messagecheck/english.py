@@ -1,0 +1,43 @@
+"""English analysis: a regular-expression tokeniser, sentence splitting, entities absorbed.
+
+Lemmas are lower-cased words with curly apostrophes straightened (``we’ve`` → ``we've``), so
+negated contractions all end in ``n't``. Rules match inflections with wildcards (``cancel*``)
+rather than a stemmer. Articles and possessives listed in ``_SKIP`` may be stepped over.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sagwa.messagecheck.analysis import (
+    Document,
+    Sentence,
+    Token,
+    absorb_entities,
+    line_spans,
+    split_sentences,
+)
+from sagwa.messagecheck.patterns import find_entities
+
+_WORD = re.compile(
+    r"[A-Za-z]+(?:['’][A-Za-z]+)*(?:-[A-Za-z]+)*|\d+(?:[.,:/]\d+)*|[^\sA-Za-z\d]"
+)
+_SKIP = frozenset(
+    ["the", "a", "an", "your", "our", "my", "its", "their", "this", "that", "these", "those", "all", "any", "some", "every", "each"]
+)
+_SENTENCE_END = frozenset(".!?")
+
+
+def analyse(text: str) -> Document:
+    """Split ``text`` into sentences of word tokens with offsets into ``text``."""
+    entities = find_entities(text)
+    sentences: list[Sentence] = []
+    for line_start, line_end in line_spans(text):
+        raw = []
+        for m in _WORD.finditer(text, line_start, line_end):
+            lemma = m.group().lower().replace("’", "'")
+            tag = "SF" if lemma in _SENTENCE_END else ("W" if lemma[0].isalnum() else "S")
+            raw.append(Token(lemma, tag, m.start(), m.end(), lemma in _SKIP))
+        sentences.extend(split_sentences(absorb_entities(raw, entities)))
+    return Document(text, "en", tuple(sentences), entities)
+

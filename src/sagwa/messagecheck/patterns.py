@@ -1,0 +1,100 @@
+"""Recognisers for the things a message must name exactly: dates, times, durations, phone
+numbers, email addresses, URLs and amounts of money, in Korean and English.
+
+``find_entities(text)`` returns non-overlapping :class:`Entity` spans (longest match wins).
+The analysers turn each span into one token whose lemma is ``<KIND>`` (``<DATE>``, ``<PHONE>``
+...), so the rule files can say "``by <DATE>``" or "``<TIME> 까지``".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
+_ORD = r"(?:st|nd|rd|th)?"
+_NUMWORD = r"(?:\d+|one|two|three|four|five|six|seven|ten|twenty-four|forty-eight|seventy-two)"
+_KO_WEEKDAY = r"[월화수목금토일]요일"
+_BARE_DOMAIN = (
+    r"(?<![@\w.])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|net|org|co\.kr|kr|io|shop|store"
+    r"|example|co\.uk|help)\b(?:/[^\s<>()\"'가-힣]*[^\s<>()\"'.,!?가-힣])?"
+)
+
+_RAW: dict[str, list[str]] = {
+    "EMAIL": [r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"],
+    "URL": [
+        r"https?://[^\s<>()\"'가-힣]+[^\s<>()\"'.,!?가-힣]",
+        r"www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[^\s<>()\"'가-힣]*[^\s<>()\"'.,!?가-힣])?",
+        _BARE_DOMAIN,
+    ],
+    "PHONE": [
+        r"(?<![\d-])(?:\+82[- ]?)?0\d{1,2}[- .]\d{3,4}[- .]\d{4}(?![\d-])",
+        r"(?<![\d-])1[5-8]\d{2}-\d{4}(?![\d-])",
+        r"(?<![\d-])(?:\+?1[- .])?\(?\d{3}\)?[- .]\d{3}[- .]\d{4}(?![\d-])",
+        r"(?<![\d-])\+\d{1,3}(?:[- ]\d{1,4}){2,4}(?![\d-])",
+        r"(?<![\d-])0\d{3,4} \d{3} \d{3,4}(?![\d-])",
+    ],
+    "MONEY": [
+        r"(?:US\$|A\$|C\$|[$€£₩¥])\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|million))?",
+        r"\d[\d,]*(?:\.\d+)?\s?(?:USD|KRW|EUR|GBP|JPY|AUD|CAD|won|dollars?|euros?|pounds?|yen)\b",
+        r"\d[\d,]*(?:\.\d+)?\s?(?:만\s?\d*\s?천?\s?)?원",
+        r"\d+만\s?\d*천?\s?원",
+    ],
+    "DATE": [
+        r"(?:\d{4}\s?년\s?)?\d{1,2}\s?월\s?\d{1,2}\s?일(?:\s?\(\s?[월화수목금토일]\s?\))?",
+        r"\d{4}[-./]\d{1,2}[-./]\d{1,2}",
+        r"(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])(?:\s?\(\s?[월화수목금토일A-Za-z]{1,3}\s?\))?",
+        rf"(?:{_WEEKDAY},?\s+)?{_MONTH}\.?\s+\d{{1,2}}{_ORD}(?:,?\s+\d{{4}})?\b",
+        rf"(?:{_WEEKDAY},?\s+)?(?:the\s+)?\d{{1,2}}{_ORD}\s+(?:of\s+)?{_MONTH}\b(?:,?\s+\d{{4}})?",
+        r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
+        r"\b(?:today|tomorrow|tonight|end of (?:the )?(?:day|week|month)|eod)\b",
+        rf"(?:이번\s?주|다음\s?주|다음주|이번주)?\s?{_KO_WEEKDAY}",
+        r"오늘|내일|모레|금일|익일|당일",
+    ],
+    "TIME": [
+        r"(?:오전|오후|낮|밤|저녁|새벽|아침)?\s?\d{1,2}\s?시(?:\s?\d{1,2}\s?분|\s?반)?(?![간작])",
+        r"(?:오전|오후)\s?\d{1,2}:\d{2}",
+        r"\b\d{1,2}(?::\d{2})?\s?(?:a\.m\.|p\.m\.|am|pm)(?:\s?(?:KST|UTC|GMT|[ECMP][SD]?T))?",
+        r"\b\d{1,2}:\d{2}(?:\s?(?:KST|UTC|GMT|[ECMP][SD]?T))?",
+        r"자정|정오|\b(?:midnight|noon)\b",
+    ],
+    "DURATION": [
+        rf"\b{_NUMWORD}\s(?:full\s)?(?:business\s|working\s|calendar\s)?(?:hours?|days?|weeks?)\b",
+        r"\d+\s?(?:시간|영업일|일|주일|주)(?=\s?(?:이내|안에|내|동안|간|까지))",
+    ],
+}
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(p, re.IGNORECASE)) for kind, ps in _RAW.items() for p in ps
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A recognised span of ``text[start:end]``; ``kind`` is DATE, TIME, PHONE, EMAIL ..."""
+
+    kind: str
+    start: int
+    end: int
+
+
+def find_entities(text: str) -> tuple[Entity, ...]:
+    """Every entity in ``text``; where two overlap the longer (then the earlier kind) wins."""
+    found: list[Entity] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            start, end = m.start(), m.end()
+            while start < end and text[start].isspace():
+                start += 1
+            if start < end:
+                found.append(Entity(kind, start, end))
+    found.sort(key=lambda e: (-(e.end - e.start), e.start))
+    chosen: list[Entity] = []
+    for ent in found:
+        if all(ent.end <= c.start or ent.start >= c.end for c in chosen):
+            chosen.append(ent)
+    return tuple(sorted(chosen, key=lambda e: e.start))

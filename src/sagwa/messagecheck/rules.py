@@ -1,0 +1,114 @@
+"""Load a language's rule file (``rules/<lang>.toml``) into typed, compiled values.
+
+The rule file holds *cues* (named sets of patterns that signal something: an apology, a
+threat ...), the *negation* settings (which words negate, how far, where a clause ends) and the
+*checks* (which finding to raise when cues are absent or present, for which kinds of text, with
+the message and suggested sentence). The file's own header explains how to extend it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from sagwa.messagecheck.matcher import Element, Pattern, compile_element, compile_pattern
+
+LANGS = ("ko", "en")
+KINDS = ("resolution", "notice")
+WHENS = ("absent", "present", "long-sentence")
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    name: str
+    any: tuple[Pattern, ...]
+    all: tuple[tuple[Pattern, ...], ...]
+    unless: tuple[Pattern, ...]
+    negatable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    code: str
+    severity: str
+    kinds: tuple[str, ...]
+    when: str
+    cues: tuple[str, ...]
+    min_distinct: int
+    also_needs: tuple[str, ...]
+    limit: int
+    message: str
+    suggestion: str
+
+
+@dataclass(frozen=True, slots=True)
+class Negation:
+    before: tuple[Element, ...]
+    after: tuple[Element, ...]
+    breaks: tuple[Element, ...]
+    window_before: int
+    window_after: int
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    lang: str
+    cues: dict[str, Cue]
+    checks: tuple[Check, ...]
+    negation: Negation
+
+
+@cache
+def load_rules(lang: str) -> RuleSet:
+    """The compiled rules for ``lang`` (read once per process)."""
+    source = resources.files("sagwa.messagecheck").joinpath("rules", f"{lang}.toml")
+    return parse_rules(lang, tomllib.loads(source.read_text(encoding="utf-8")))
+
+
+def parse_rules(lang: str, data: dict[str, Any]) -> RuleSet:
+    cues = {name: _cue(name, body) for name, body in data["cues"].items()}
+    checks = tuple(_check(body) for body in data["checks"])
+    for check in checks:
+        unknown = set(check.cues + check.also_needs) - cues.keys()
+        if unknown:
+            raise ValueError(f"{lang}.toml: check {check.code} names unknown cues {unknown}")
+    neg = data["negation"]
+    negation = Negation(
+        before=tuple(compile_element(e) for e in neg.get("before", [])),
+        after=tuple(compile_element(e) for e in neg.get("after", [])),
+        breaks=tuple(compile_element(e) for e in neg.get("clause_breaks", [])),
+        window_before=int(neg.get("window_before", 3)),
+        window_after=int(neg.get("window_after", 3)),
+    )
+    return RuleSet(lang, cues, checks, negation)
+
+
+def _cue(name: str, body: dict[str, Any]) -> Cue:
+    return Cue(
+        name=name,
+        any=tuple(compile_pattern(p) for p in body.get("any", [])),
+        all=tuple(tuple(compile_pattern(p) for p in group) for group in body.get("all", [])),
+        unless=tuple(compile_pattern(p) for p in body.get("unless", [])),
+        negatable=bool(body.get("negatable", True)),
+    )
+
+
+def _check(body: dict[str, Any]) -> Check:
+    when = body.get("when", "absent")
+    if when not in WHENS:
+        raise ValueError(f"check {body.get('code')}: 'when' must be one of {WHENS}")
+    return Check(
+        code=body["code"],
+        severity=body.get("severity", "error"),
+        kinds=tuple(body.get("kinds", KINDS)),
+        when=when,
+        cues=tuple(body.get("cues", [])),
+        min_distinct=int(body.get("min_distinct", 1)),
+        also_needs=tuple(body.get("also_needs", [])),
+        limit=int(body.get("limit", 0)),
+        message=body["message"],
+        suggestion=body.get("suggestion", ""),
+    )

@@ -1,0 +1,35 @@
+"""Alembic environment: runs online only, serialised by an advisory lock so that several sagwa
+processes starting at once on one database migrate it exactly once."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import create_engine, pool, text
+
+from sagwa.adapters.db.tables import metadata
+
+MIGRATION_LOCK = 7_262_008  # any constant shared by every sagwa process
+
+
+def run_migrations_online() -> None:
+    config = context.config
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = create_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+    with engine.connect() as conn:
+        _run(conn)
+    engine.dispose()
+
+
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    context.configure(connection=connection, target_metadata=metadata, compare_type=True)
+    with context.begin_transaction():
+        connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    raise SystemExit("sagwa migrations run online only: use `sagwa db upgrade`")
+run_migrations_online()

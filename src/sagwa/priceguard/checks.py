@@ -1,0 +1,136 @@
+"""The batch check: columnar evidence in, verdicts out. No loops over rows, no I/O.
+
+``check_prices(PriceColumns(...), rules)`` scores each change by how far its new price sits
+from the *closest* of its references (current price, the listing's recent median, the median of
+other sellers, the list price), in units of the policy threshold::
+
+    z = max(drop / ln(1/down_ratio), rise / ln(up_ratio))      drop, rise = |ln(new/ref)|
+
+A declared promotion within policy that matches the actual drop relaxes the drop threshold; a
+ratio with the shape of a known error (×10ⁿ, an FX rate, a pack size) raises z by
+``shape_boost``; penny prices, over-deep promotions and seller floors/ceilings set a floor on z.
+``score = z / (1 + z)``; a change is held when ``score >= hold_score`` (z = 1 is the threshold).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from sagwa.priceguard.features import F64, is_round, log_ratio, near_any, nearest_reference
+from sagwa.priceguard.recognisers import POWERS_OF_TEN, I8, classify, is_placeholder, shape_anchors
+from sagwa.priceguard.rules import PriceRules
+from sagwa.priceguard.vocabulary import REASON_CODE
+
+PENNY_Z = 2.0
+SELLER_LIMIT_Z = 1.5
+ROUND_PCT_BONUS = 0.25
+
+
+@dataclass(frozen=True)
+class PriceColumns:
+    """Evidence for n changes. Prices are float64 *minor* units; NaN marks unknown evidence.
+
+    ``minor_per_major`` is 100 for USD, 1 for KRW; ``penny_minor`` the penny ceiling in minor
+    units; ``max_depth_pct`` the promotion depth allowed for the change's category.
+    """
+
+    new: F64
+    old: F64
+    recent_median: F64
+    peer_median: F64
+    list_price: F64
+    promotion_pct: F64
+    max_depth_pct: F64
+    minor_per_major: F64
+    penny_minor: F64
+    floor: F64
+    ceiling: F64
+
+    def __len__(self) -> int:
+        return int(self.new.shape[0])
+
+
+@dataclass(frozen=True)
+class GuardResult:
+    """Per-change outputs; codes index ``vocabulary.ERROR_TYPES`` / ``REASON_CODES`` / ``REF_KINDS``."""
+
+    hold: npt.NDArray[np.bool_]
+    score: F64
+    error_code: I8
+    reason_code: I8
+    ref_kind: I8
+    ref_price: F64
+    log_q: F64
+
+    def verdicts(self) -> npt.NDArray[np.str_]:
+        return np.where(self.hold, "hold", "allow")
+
+
+def check_prices(cols: PriceColumns, rules: PriceRules) -> GuardResult:
+    """Score and classify every change in ``cols`` under ``rules``."""
+    refs = np.column_stack([cols.old, cols.recent_median, cols.peer_median, cols.list_price])
+    log_q, kind = nearest_reference(cols.new, refs)
+    log_q_old = log_ratio(cols.new, cols.old)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = np.log1p(-cols.promotion_pct / 100.0)
+    promo_matches = np.abs(log_q_old - expected) < rules.promo_match_log
+    explained = promo_matches & (cols.promotion_pct < cols.max_depth_pct)
+    z, reason = _base_z(log_q, explained, cols, rules)
+    z, reason = _apply_floors(z, reason, cols, rules)
+    score = z / (1.0 + z)
+    hold = score >= rules.hold_score
+    reason = np.where(hold, reason, REASON_CODE["within_range"]).astype(np.int8)
+    error = classify(
+        log_q=log_q,
+        new_major=cols.new / cols.minor_per_major,
+        promo_pct=cols.promotion_pct,
+        promo_matches=promo_matches,
+        reason=reason,
+        rules=rules,
+    )
+    ref_price = np.take_along_axis(refs, kind[:, None], axis=1)[:, 0]
+    return GuardResult(hold, score, error, reason, kind.astype(np.int8), ref_price, log_q)
+
+
+def _base_z(
+    log_q: F64, explained: npt.NDArray[np.bool_], cols: PriceColumns, rules: PriceRules
+) -> tuple[F64, I8]:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        promo_floor = -np.log1p(-cols.promotion_pct / 100.0) - np.log(rules.promo_slack)
+    log_down = np.where(explained, np.maximum(rules.log_down, promo_floor), rules.log_down)
+    z_down = np.maximum(-log_q, 0.0) / log_down
+    z_up = np.maximum(log_q, 0.0) / rules.log_up
+    z = np.maximum(z_down, z_up)
+    fx, packs = shape_anchors(rules)
+    anchors = np.concatenate([POWERS_OF_TEN, fx, packs])
+    shaped = near_any(log_q, anchors, rules.shape_tolerance_log) | is_placeholder(
+        cols.new / cols.minor_per_major, log_q
+    )
+    z = np.where(shaped, z * rules.shape_boost, z)
+    reason = np.where(log_q < 0, REASON_CODE["far_below_references"], REASON_CODE["far_above_references"])
+    return z, reason.astype(np.int8)
+
+
+def _apply_floors(z: F64, reason: I8, cols: PriceColumns, rules: PriceRules) -> tuple[F64, I8]:
+    """Policy rules that hold a change whatever its ratios; later rules win the reason."""
+    pct = cols.promotion_pct
+    with np.errstate(invalid="ignore"):
+        too_deep = pct >= cols.max_depth_pct
+        bonus = np.where(is_round(pct, rules.round_pct_step), ROUND_PCT_BONUS, 0.0)
+        deep_z = 1.0 + (pct - cols.max_depth_pct) / 100.0 + bonus
+        above = cols.new > cols.ceiling
+        below = cols.new < cols.floor
+    penny = cols.new <= cols.penny_minor
+    rules_in_order = (
+        (too_deep, deep_z, "promotion_too_deep"),
+        (above, np.full_like(z, SELLER_LIMIT_Z), "above_seller_ceiling"),
+        (below, np.full_like(z, SELLER_LIMIT_Z), "below_seller_floor"),
+        (penny, np.full_like(z, PENNY_Z), "penny_price"),
+    )
+    for mask, floor_z, name in rules_in_order:
+        z = np.where(mask, np.maximum(z, floor_z), z)
+        reason = np.where(mask, REASON_CODE[name], reason).astype(np.int8)
+    return z, reason

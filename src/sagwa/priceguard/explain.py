@@ -1,0 +1,168 @@
+"""Reasons a seller and a reviewer can read, rendered from codes and numbers (English, Korean).
+
+Pure ``format_*`` functions: ``format_reason(...)`` builds one sentence; ``render_reasons``
+renders a whole :class:`GuardResult` (full sentences for held changes, a short one for allowed).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from sagwa.domain.money import CURRENCY_EXPONENTS, Money, format_money
+from sagwa.priceguard.checks import GuardResult, PriceColumns
+from sagwa.priceguard.vocabulary import ERROR_TYPES, REASON_CODES, REF_KINDS
+
+_LOOKS_LIKE = {
+    "en": {
+        "decimal_slip": "a dropped zero or a slipped decimal point",
+        "extra_zero": "an extra zero",
+        "digit_typo": "a mistyped digit",
+        "currency": "a currency or exchange-rate mix-up",
+        "percent_inverted": "an inverted percentage (meant {rest}% off, charged {rest}% of the price)",
+        "inflated_promotion": "a promotion declared deeper than plausible",
+        "discount_as_price": "a discount number typed into the price field",
+        "unit_error": "a pack/unit mix-up",
+        "penny": "a placeholder or penny price",
+    },
+    "ko": {
+        "decimal_slip": "0이 빠졌거나 소수점이 밀린 것",
+        "extra_zero": "0이 하나 더 붙은 것",
+        "digit_typo": "숫자를 잘못 입력한 것",
+        "currency": "통화·환율을 혼동한 것",
+        "percent_inverted": "할인율을 거꾸로 입력한 것({rest}% 할인을 의도하고 가격의 {rest}%를 받음)",
+        "inflated_promotion": "비현실적으로 깊게 선언된 할인",
+        "discount_as_price": "할인율 숫자를 가격란에 입력한 것",
+        "unit_error": "묶음·낱개 단위를 혼동한 것",
+        "penny": "자리표시용·최저 단위 가격",
+    },
+}
+_REF = {
+    "en": {
+        "current": "the current price",
+        "recent_median": "the listing's recent median",
+        "other_sellers": "the median of {n} other sellers",
+        "list_price": "the list price",
+    },
+    "ko": {
+        "current": "현재 가격",
+        "recent_median": "이 상품의 최근 중앙값",
+        "other_sellers": "다른 판매자 {n}곳의 중앙값",
+        "list_price": "정가",
+    },
+}
+
+
+_SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£"}
+
+
+def money(minor: float, currency: str, lang: str) -> str:
+    """Same text as :func:`sagwa.domain.money.format_money`, without Decimal (hot path)."""
+    if not math.isfinite(minor):
+        return "?"
+    exponent = CURRENCY_EXPONENTS.get(currency)
+    amount = int(round(minor))
+    if exponent is None or amount < 0:
+        return format_money(Money(amount, currency), lang=lang)
+    whole, frac = divmod(amount, 10**exponent)
+    text = f"{whole:,}" + (f".{frac:0{exponent}d}" if exponent else "")
+    if currency == "KRW":
+        return f"{text}원" if lang == "ko" else f"{text} KRW"
+    symbol = _SYMBOLS.get(currency)
+    return f"{symbol}{text}" if symbol else f"{currency} {text}"
+
+
+_HEAD = {
+    "en": {
+        "within_range": "new price {new} is within range of {where} ({ref})",
+        "far_below_references": "new price {new} is {gap} {where} ({ref})",
+        "far_above_references": "new price {new} is {gap} {where} ({ref})",
+        "penny_price": "new price {new} is a penny price ({where}: {ref})",
+        "promotion_too_deep": "declared promotion of {pct}% is deeper than allowed without review "
+        "(new price {new}, {where} {ref})",
+        "below_seller_floor": "new price {new} is below the seller's floor of {limit}",
+        "above_seller_ceiling": "new price {new} is above the seller's ceiling of {limit}",
+    },
+    "ko": {
+        "within_range": "새 가격 {new}은(는) {where}({ref})와 비교해 정상 범위입니다",
+        "far_below_references": "새 가격 {new}은(는) {where}({ref})보다 {gap}",
+        "far_above_references": "새 가격 {new}은(는) {where}({ref})의 {gap}",
+        "penny_price": "새 가격 {new}은(는) 최저 단위 가격입니다({where} {ref})",
+        "promotion_too_deep": "선언된 할인 {pct}%는 검토 없이 허용되는 깊이를 넘습니다"
+        "(새 가격 {new}, {where} {ref})",
+        "below_seller_floor": "새 가격 {new}은(는) 판매자 하한가 {limit}보다 낮습니다",
+        "above_seller_ceiling": "새 가격 {new}은(는) 판매자 상한가 {limit}보다 높습니다",
+    },
+}
+_TAIL = {"en": "; looks like {looks}", "ko": ". {looks}으로 보입니다."}
+
+
+def format_reason(
+    *,
+    reason: str,
+    error_type: str,
+    new: float,
+    ref: float,
+    ref_kind: str,
+    currency: str,
+    lang: str = "en",
+    n_peers: int = 0,
+    promotion_pct: float = math.nan,
+    limit_minor: float = math.nan,
+) -> str:
+    """One sentence: what the new price is compared with, how far off, and the likely error."""
+    template = _HEAD[lang][reason]
+    head = template.format(
+        new=money(new, currency, lang),
+        ref=money(ref, currency, lang),
+        where=_REF[lang][ref_kind].format(n=n_peers),
+        gap=_gap(new, ref, lang) if "{gap}" in template else "",
+        pct=f"{promotion_pct:g}" if math.isfinite(promotion_pct) else "?",
+        limit=money(limit_minor, currency, lang) if "{limit}" in template else "",
+    )
+    looks = _LOOKS_LIKE[lang].get(error_type)
+    if not looks:
+        return head + ("." if lang == "ko" else "")
+    rest = int(round(100 - promotion_pct)) if math.isfinite(promotion_pct) else 0
+    return head + _TAIL[lang].format(looks=looks.format(rest=rest))
+
+
+def _gap(new: float, ref: float, lang: str) -> str:
+    if not (math.isfinite(ref) and ref > 0):
+        return ""
+    if new < ref:
+        below = int(round(100 * (1 - new / ref)))
+        return f"{below}% 낮습니다" if lang == "ko" else f"{below}% below"
+    times = new / ref
+    return f"{times:.1f}배입니다" if lang == "ko" else f"{times:.1f}× the level of"
+
+
+def render_reasons(
+    result: GuardResult,
+    cols: PriceColumns,
+    currency: Sequence[str],
+    *,
+    n_peers: npt.NDArray[np.int64],
+    lang: str = "en",
+) -> list[str]:
+    """A sentence per change; only held changes get the full comparison (keeps batches fast)."""
+    out = ["within range of its references" if lang == "en" else "정상 범위"] * len(cols)
+    for i in np.flatnonzero(result.hold).tolist():
+        reason = REASON_CODES[result.reason_code[i]]
+        limit = cols.floor[i] if reason == "below_seller_floor" else cols.ceiling[i]
+        out[i] = format_reason(
+            reason=reason,
+            error_type=ERROR_TYPES[result.error_code[i]],
+            new=float(cols.new[i]),
+            ref=float(result.ref_price[i]),
+            ref_kind=REF_KINDS[result.ref_kind[i]],
+            currency=currency[i],
+            lang=lang,
+            n_peers=int(n_peers[i]),
+            promotion_pct=float(cols.promotion_pct[i]),
+            limit_minor=float(limit),
+        )
+    return out

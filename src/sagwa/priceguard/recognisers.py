@@ -1,0 +1,78 @@
+"""Recognisers for the shapes pricing errors take; each names the likely error type.
+
+Given the ratio ``q = new / nearest reference`` and the declared promotion, they tell a dropped
+zero (q ≈ 10⁻ⁿ) from an extra zero (q ≈ 10ⁿ), an exchange-rate mix-up (q ≈ a common FX rate),
+a pack/unit mix-up (q ≈ 1/pack size), a discount typed into the price field (a new price of
+exactly 10, 20 … 90 major units), a placeholder price (0.01, 0.10, 1.00) and an inverted or
+inflated promotion. Anything held but unexplained is called a digit typo.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from sagwa.priceguard.features import LN10, F64, is_round, near_any
+from sagwa.priceguard.rules import PriceRules
+from sagwa.priceguard.vocabulary import ERROR_CODE, REASON_CODE
+
+I8 = npt.NDArray[np.int8]
+
+POWERS_OF_TEN = np.array([LN10, 2 * LN10, 3 * LN10])
+#: Major-unit values people type as placeholders.
+PLACEHOLDER_MAJOR = np.array([0.01, 0.10, 1.00])
+#: A new price this many times its reference that equals a round percentage is a typed discount.
+DISCOUNT_AS_PRICE_MIN_RATIO = 2.0
+DEEP_DROP_RATIO = 0.15
+
+
+def shape_anchors(rules: PriceRules) -> tuple[F64, F64]:
+    """Log anchors for FX rates and pack sizes (powers of ten are excluded from both)."""
+    fx = np.log(np.asarray(rules.fx_rates, dtype=np.float64))
+    packs = np.log(np.asarray(rules.pack_sizes, dtype=np.float64))
+    return fx, packs
+
+
+def is_placeholder(new_major: F64, log_q: F64) -> npt.NDArray[np.bool_]:
+    """A drop to a value people type as a stand-in (0.01, 0.10, 1.00)."""
+    return np.asarray(np.isin(np.round(new_major, 2), PLACEHOLDER_MAJOR) & (log_q < 0))
+
+
+def classify(
+    *,
+    log_q: F64,
+    new_major: F64,
+    promo_pct: F64,
+    promo_matches: npt.NDArray[np.bool_],
+    reason: I8,
+    rules: PriceRules,
+) -> I8:
+    """Error-type code per change (``none`` where the reason is ``within_range``)."""
+    fx, packs = shape_anchors(rules)
+    tol = rules.shape_tolerance_log
+    up = log_q > 0
+    tens = near_any(log_q, POWERS_OF_TEN, tol)
+    is_fx = near_any(log_q, fx, tol) & ~tens
+    is_pack = near_any(log_q, packs, tol) & ~tens & ~is_fx
+    placeholder = is_placeholder(new_major, log_q)
+    typed_pct = (
+        up
+        & (log_q > np.log(DISCOUNT_AS_PRICE_MIN_RATIO))
+        & is_round(new_major, 10.0)
+        & (new_major >= 10.0)
+        & (new_major <= 90.0)
+    )
+    by_ratio = np.select(
+        [placeholder, typed_pct, tens & up, tens, is_fx, is_pack, ~up & (log_q < np.log(DEEP_DROP_RATIO))],
+        [ERROR_CODE["penny"], ERROR_CODE["discount_as_price"], ERROR_CODE["extra_zero"],
+         ERROR_CODE["decimal_slip"], ERROR_CODE["currency"], ERROR_CODE["unit_error"],
+         ERROR_CODE["decimal_slip"]],
+        default=ERROR_CODE["digit_typo"],
+    )
+    promo_type = np.where(
+        is_round(promo_pct, 10.0), ERROR_CODE["percent_inverted"], ERROR_CODE["inflated_promotion"]
+    )
+    out = np.where(reason == REASON_CODE["promotion_too_deep"], np.where(promo_matches, promo_type, by_ratio), by_ratio)
+    out = np.where(reason == REASON_CODE["penny_price"], ERROR_CODE["penny"], out)
+    out = np.where(reason == REASON_CODE["within_range"], ERROR_CODE["none"], out)
+    return out.astype(np.int8)

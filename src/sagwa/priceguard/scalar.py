@@ -1,0 +1,148 @@
+"""The check for one change in plain Python floats — the < 50 µs path behind ``check_one``.
+
+It mirrors :func:`sagwa.priceguard.checks.check_prices` step for step (same rules, same order);
+``tests/unit/priceguard/test_single_matches_batch.py`` holds the two to identical verdicts.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from sagwa.priceguard.checks import PENNY_Z, ROUND_PCT_BONUS, SELLER_LIMIT_Z
+from sagwa.priceguard.features import LN10, LOG_CLIP
+from sagwa.priceguard.recognisers import DEEP_DROP_RATIO, DISCOUNT_AS_PRICE_MIN_RATIO
+from sagwa.priceguard.rules import PriceRules
+from sagwa.priceguard.vocabulary import ERROR_CODE, REASON_CODE
+
+_TENS = (LN10, 2 * LN10, 3 * LN10)
+_PLACEHOLDERS = (0.01, 0.10, 1.00)
+
+
+@dataclass(frozen=True)
+class ScalarInputs:
+    """One change's evidence as floats in minor units; NaN = unknown (as in ``PriceColumns``)."""
+
+    new: float
+    old: float
+    recent_median: float
+    peer_median: float
+    list_price: float
+    promotion_pct: float
+    max_depth_pct: float
+    minor_per_major: float
+    penny_minor: float
+    floor: float
+    ceiling: float
+
+
+@dataclass(frozen=True)
+class ScalarResult:
+    hold: bool
+    score: float
+    error_code: int
+    reason_code: int
+    ref_kind: int
+    ref_price: float
+    log_q: float
+
+
+def _log(x: float) -> float:
+    return -math.inf if x <= 0 else math.log(x)
+
+
+def _near(log_q: float, anchors: tuple[float, ...], tol: float) -> bool:
+    """``|log_q|`` within ``tol`` of one of the *sorted* ``anchors``."""
+    x = abs(log_q)
+    i = bisect_left(anchors, x)
+    return (i < len(anchors) and anchors[i] - x < tol) or (i > 0 and x - anchors[i - 1] < tol)
+
+
+def _round(x: float, step: float) -> bool:
+    return math.isfinite(x) and abs(x / step - round(x / step)) < 1e-9
+
+
+def _median_reference(new: float, refs: tuple[float, ...]) -> tuple[float, int]:
+    log_new = _log(new)
+    devs = sorted((log_new - _log(r), i) for i, r in enumerate(refs) if not math.isnan(r))
+    if not devs:
+        return 0.0, 0
+    lo, hi = devs[(len(devs) - 1) // 2], devs[len(devs) // 2]
+    dev, kind = lo if abs(lo[0]) <= abs(hi[0]) else hi
+    if math.isnan(dev):
+        dev = 0.0
+    return max(-LOG_CLIP, min(LOG_CLIP, dev)), kind
+
+
+def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
+    """Score and classify one change exactly as ``check_prices`` would."""
+    refs = (x.old, x.recent_median, x.peer_median, x.list_price)
+    log_q, kind = _median_reference(x.new, refs)
+    pct = x.promotion_pct
+    promo_matches = False
+    if not math.isnan(pct) and x.old > 0 and x.new > 0 and pct < 100:
+        promo_matches = abs((math.log(x.new) - math.log(x.old)) - math.log1p(-pct / 100.0)) < rules.promo_match_log
+    log_down = rules.log_down
+    if promo_matches and pct < x.max_depth_pct:
+        log_down = max(log_down, -math.log1p(-pct / 100.0) - math.log(rules.promo_slack))
+    z = max(max(-log_q, 0.0) / log_down, max(log_q, 0.0) / rules.log_up)
+    new_major = x.new / x.minor_per_major
+    placeholder = round(new_major, 2) in _PLACEHOLDERS and log_q < 0
+    tol = rules.shape_tolerance_log
+    shaped = _near(log_q, _TENS, tol) or _near(log_q, rules.fx_logs, tol) or _near(log_q, rules.pack_logs, tol)
+    if shaped or placeholder:
+        z *= rules.shape_boost
+    reason = REASON_CODE["far_below_references" if log_q < 0 else "far_above_references"]
+    z, reason = _floors(z, reason, x, rules)
+    score = z / (1.0 + z)
+    hold = score >= rules.hold_score
+    if not hold:
+        reason = REASON_CODE["within_range"]
+    error = _classify(log_q, new_major, pct, promo_matches, placeholder, reason, rules)
+    return ScalarResult(hold, score, error, reason, kind, refs[kind], log_q)
+
+
+def _floors(z: float, reason: int, x: ScalarInputs, rules: PriceRules) -> tuple[float, int]:
+    pct = x.promotion_pct
+    checks = (
+        (pct >= x.max_depth_pct, lambda: 1.0 + (pct - x.max_depth_pct) / 100.0
+         + (ROUND_PCT_BONUS if _round(pct, rules.round_pct_step) else 0.0), "promotion_too_deep"),
+        (x.new > x.ceiling, lambda: SELLER_LIMIT_Z, "above_seller_ceiling"),
+        (x.new < x.floor, lambda: SELLER_LIMIT_Z, "below_seller_floor"),
+        (x.new <= x.penny_minor, lambda: PENNY_Z, "penny_price"),
+    )
+    for hit, floor_z, name in checks:
+        if hit:
+            z = max(z, floor_z())
+            reason = REASON_CODE[name]
+    return z, reason
+
+
+def _classify(
+    log_q: float, new_major: float, pct: float, promo_matches: bool, placeholder: bool,
+    reason: int, rules: PriceRules,
+) -> int:
+    if reason == REASON_CODE["within_range"]:
+        return ERROR_CODE["none"]
+    if reason == REASON_CODE["penny_price"]:
+        return ERROR_CODE["penny"]
+    if reason == REASON_CODE["promotion_too_deep"] and promo_matches:
+        return ERROR_CODE["percent_inverted" if _round(pct, 10.0) else "inflated_promotion"]
+    tol = rules.shape_tolerance_log
+    up = log_q > 0
+    tens = _near(log_q, _TENS, tol)
+    is_fx = not tens and _near(log_q, rules.fx_logs, tol)
+    is_pack = not tens and not is_fx and _near(log_q, rules.pack_logs, tol)
+    typed_pct = (
+        up and log_q > math.log(DISCOUNT_AS_PRICE_MIN_RATIO) and _round(new_major, 10.0)
+        and 10.0 <= new_major <= 90.0
+    )
+    for hit, name in (
+        (placeholder, "penny"), (typed_pct, "discount_as_price"), (tens and up, "extra_zero"),
+        (tens, "decimal_slip"), (is_fx, "currency"), (is_pack, "unit_error"),
+        (not up and log_q < math.log(DEEP_DROP_RATIO), "decimal_slip"),
+    ):
+        if hit:
+            return ERROR_CODE[name]
+    return ERROR_CODE["digit_typo"]

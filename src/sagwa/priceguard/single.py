@@ -1,0 +1,144 @@
+"""One change at a time: :class:`ChangeEvidence` in, :class:`Verdict` out, in microseconds.
+
+``check_one`` is the web request's fast path: it gathers the same inputs the batch uses
+(:func:`evidence_columns` shows them as one-row columns) and runs the plain-float mirror of
+:func:`check_prices` in ``scalar.py``; a test holds the two paths to the same verdicts.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from sagwa.domain.money import CURRENCY_EXPONENTS, check_currency
+from sagwa.priceguard.checks import PriceColumns
+from sagwa.priceguard.explain import format_reason
+from sagwa.priceguard.rules import PriceRules
+from sagwa.priceguard.scalar import ScalarInputs, ScalarResult, judge
+from sagwa.priceguard.vocabulary import ERROR_TYPES, REASON_CODES, REF_KINDS
+
+
+@dataclass(frozen=True)
+class ChangeEvidence:
+    """Everything the guard may know about one proposed price change (prices in minor units)."""
+
+    old_price_minor: int
+    new_price_minor: int
+    currency: str
+    recent_prices_minor: tuple[int, ...] = ()
+    other_seller_prices_minor: tuple[int, ...] = ()
+    list_price_minor: int | None = None
+    promotion_pct: float | None = None
+    category: str | None = None
+    seller_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The guard's answer for one change; ``score`` is 0..1, higher = more likely an error."""
+
+    verdict: str
+    score: float
+    error_type: str
+    reason_code: str
+    reason_en: str
+    reason_ko: str
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def _median(values: tuple[int, ...], window: int | None = None) -> float:
+    if window is not None:
+        values = values[-window:]
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return float(ordered[mid]) if len(ordered) % 2 else 0.5 * (ordered[mid - 1] + ordered[mid])
+
+
+def evidence_columns(ev: ChangeEvidence, rules: PriceRules) -> PriceColumns:
+    """One-row :class:`PriceColumns` for ``ev`` — the exact inputs the batch path would use."""
+    unit = float(10 ** CURRENCY_EXPONENTS[check_currency(ev.currency)])
+    limits = rules.seller_limits(ev.seller_id)
+
+    def col(x: float | None) -> np.ndarray:
+        return np.array([math.nan if x is None else float(x)])
+
+    return PriceColumns(
+        new=col(ev.new_price_minor),
+        old=col(ev.old_price_minor),
+        recent_median=col(_median(ev.recent_prices_minor, rules.recent_window)),
+        peer_median=col(_median(ev.other_seller_prices_minor)),
+        list_price=col(ev.list_price_minor),
+        promotion_pct=col(ev.promotion_pct),
+        max_depth_pct=col(rules.max_depth_pct(ev.category)),
+        minor_per_major=col(unit),
+        penny_minor=col(rules.penny_major(ev.currency) * unit),
+        floor=col(None if limits.floor_major is None else limits.floor_major * unit),
+        ceiling=col(None if limits.ceiling_major is None else limits.ceiling_major * unit),
+    )
+
+
+def scalar_inputs(ev: ChangeEvidence, rules: PriceRules) -> ScalarInputs:
+    """The same numbers as :func:`evidence_columns`, as plain floats."""
+    cols = evidence_columns(ev, rules)
+    return ScalarInputs(**{name: float(getattr(cols, name)[0]) for name in _FIELDS})
+
+
+_FIELDS = tuple(ScalarInputs.__dataclass_fields__)
+
+
+def check_one(ev: ChangeEvidence, rules: PriceRules) -> Verdict:
+    """Judge one change; same verdict as :func:`check_prices` on the same evidence."""
+    unit = float(10 ** CURRENCY_EXPONENTS[check_currency(ev.currency)])
+    limits = rules.seller_limits(ev.seller_id)
+    x = ScalarInputs(
+        new=float(ev.new_price_minor),
+        old=float(ev.old_price_minor),
+        recent_median=_median(ev.recent_prices_minor, rules.recent_window),
+        peer_median=_median(ev.other_seller_prices_minor),
+        list_price=_or_nan(ev.list_price_minor),
+        promotion_pct=_or_nan(ev.promotion_pct),
+        max_depth_pct=rules.max_depth_pct(ev.category),
+        minor_per_major=unit,
+        penny_minor=rules.penny_major(ev.currency) * unit,
+        floor=_or_nan(limits.floor_major, unit),
+        ceiling=_or_nan(limits.ceiling_major, unit),
+    )
+    return _verdict(ev, x, judge(x, rules))
+
+
+def _or_nan(value: float | None, scale: float = 1.0) -> float:
+    return math.nan if value is None else float(value) * scale
+
+
+def _verdict(ev: ChangeEvidence, x: ScalarInputs, res: ScalarResult) -> Verdict:
+    error_type = ERROR_TYPES[res.error_code]
+    reason = REASON_CODES[res.reason_code]
+    ref_kind = REF_KINDS[res.ref_kind]
+    common: dict[str, Any] = dict(
+        reason=reason, error_type=error_type, new=x.new, ref=res.ref_price, ref_kind=ref_kind,
+        currency=ev.currency, n_peers=len(ev.other_seller_prices_minor),
+        promotion_pct=x.promotion_pct,
+        limit_minor=x.floor if reason == "below_seller_floor" else x.ceiling,
+    )
+    facts = {
+        "reference_kind": ref_kind,
+        "reference_price_minor": res.ref_price,
+        "ratio_to_reference": math.exp(res.log_q),
+        "recent_median_minor": x.recent_median,
+        "other_sellers_median_minor": x.peer_median,
+        "other_sellers": len(ev.other_seller_prices_minor),
+    }
+    return Verdict(
+        verdict="hold" if res.hold else "allow",
+        score=res.score,
+        error_type=error_type,
+        reason_code=reason,
+        reason_en=format_reason(lang="en", **common),
+        reason_ko=format_reason(lang="ko", **common),
+        facts=facts,
+    )

@@ -1,0 +1,37 @@
+"""Stable codes the guard emits: error types, reason codes and reference kinds.
+
+Arrays carry the small integer index; files and APIs carry the string. The error types are the
+vocabulary of the labelled data (``labels.csv.gz``) so evaluations compare like with like.
+"""
+
+from __future__ import annotations
+
+ERROR_TYPES: tuple[str, ...] = (
+    "none",
+    "decimal_slip",
+    "extra_zero",
+    "digit_typo",
+    "currency",
+    "percent_inverted",
+    "inflated_promotion",
+    "discount_as_price",
+    "unit_error",
+    "penny",
+)
+ERROR_CODE: dict[str, int] = {name: i for i, name in enumerate(ERROR_TYPES)}
+
+REASON_CODES: tuple[str, ...] = (
+    "within_range",
+    "far_below_references",
+    "far_above_references",
+    "penny_price",
+    "promotion_too_deep",
+    "below_seller_floor",
+    "above_seller_ceiling",
+)
+REASON_CODE: dict[str, int] = {name: i for i, name in enumerate(REASON_CODES)}
+
+#: Which price the change was compared with (the reference closest to the new price).
+REF_KINDS: tuple[str, ...] = ("current", "recent_median", "other_sellers", "list_price")
+
+VERDICTS: tuple[str, str] = ("allow", "hold")

@@ -1,0 +1,160 @@
+"""Run the price guard over files of changes, streaming in time order, and measure it.
+
+``run_guard`` replays history into an :class:`EvidenceState`, then walks the changes in
+``proposed_at`` order in chunks: each chunk is judged on the state built from everything
+strictly before it, and only the changes it allowed go live into the state (no lookahead).
+``evaluate`` compares verdicts with labels: recall, false-hold rate, per error type, PR curve.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from sagwa.domain.money import CURRENCY_EXPONENTS
+from sagwa.priceguard.checks import GuardResult, PriceColumns, check_prices
+from sagwa.priceguard.explain import render_reasons
+from sagwa.priceguard.rules import PriceRules
+from sagwa.priceguard.state import EvidenceState
+from sagwa.priceguard.vocabulary import ERROR_TYPES
+
+Progress = Callable[[int, int], None]
+DEFAULT_CHUNK_ROWS = 2_000
+
+
+@dataclass(frozen=True)
+class GuardRun:
+    """Verdicts (``change_id, verdict, score, error_type, reason``) plus the evidence used."""
+
+    verdicts: pl.DataFrame
+    evidence: pl.DataFrame
+
+
+def run_guard(
+    *,
+    history: pl.DataFrame,
+    changes: pl.DataFrame,
+    rules: PriceRules,
+    products: pl.DataFrame | None = None,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    progress: Progress | None = None,
+) -> GuardRun:
+    """Judge every change in ``changes`` (typed frames from ``adapters.guard_files``)."""
+    ids = _id_maps(history, changes)
+    state = EvidenceState(window=rules.recent_window, capacity=ids.listings.height + 1)
+    hist = _with_ids(history.sort("observed_at"), ids)
+    state.observe(hist["lidx"].to_numpy(), hist["pidx"].to_numpy(), hist["price_minor"].to_numpy().astype(np.float64))
+    todo = _with_ids(changes.sort("proposed_at", maintain_order=True), ids)
+    todo = _attach_policy(todo, rules, products)
+    outputs: list[pl.DataFrame] = []
+    for start in range(0, todo.height, chunk_rows):
+        chunk = todo.slice(start, chunk_rows)
+        outputs.append(_judge_chunk(chunk, state, rules))
+        if progress is not None:
+            progress(min(start + chunk_rows, todo.height), todo.height)
+    evidence = pl.concat(outputs) if outputs else pl.DataFrame()
+    verdicts = evidence.select("change_id", "verdict", "score", "error_type", "reason")
+    return GuardRun(verdicts=verdicts, evidence=evidence)
+
+
+@dataclass(frozen=True)
+class _Ids:
+    listings: pl.DataFrame
+    products: pl.DataFrame
+
+
+def _id_maps(history: pl.DataFrame, changes: pl.DataFrame) -> _Ids:
+    listings = pl.concat([history["listing_id"], changes["listing_id"]]).unique(maintain_order=True)
+    products = pl.concat([history["product_id"], changes["product_id"]]).unique(maintain_order=True)
+    return _Ids(
+        listings.to_frame().with_row_index("lidx").with_columns(pl.col("lidx").cast(pl.Int64)),
+        products.to_frame().with_row_index("pidx").with_columns(pl.col("pidx").cast(pl.Int64)),
+    )
+
+
+def _with_ids(frame: pl.DataFrame, ids: _Ids) -> pl.DataFrame:
+    return frame.join(ids.listings, on="listing_id", how="left", maintain_order="left").join(
+        ids.products, on="product_id", how="left", maintain_order="left"
+    )
+
+
+def _attach_policy(todo: pl.DataFrame, rules: PriceRules, products: pl.DataFrame | None) -> pl.DataFrame:
+    """Per-row policy numbers: list price, category depth, penny ceiling, seller limits (minor)."""
+    if products is not None:
+        info = products.select("product_id", pl.col("list_price_minor").cast(pl.Float64), "category")
+        todo = todo.join(info, on="product_id", how="left", maintain_order="left")
+    else:
+        todo = todo.with_columns(list_price_minor=pl.lit(None, pl.Float64), category=pl.lit(None, pl.Utf8))
+    unit = pl.col("currency").replace_strict(
+        {c: float(10**e) for c, e in CURRENCY_EXPONENTS.items()}, default=100.0, return_dtype=pl.Float64
+    )
+    penny = pl.col("currency").map_elements(rules.penny_major, return_dtype=pl.Float64)
+    depth = pl.col("category").replace_strict(
+        dict(rules.category_max_depth_pct), default=rules.default_max_depth_pct, return_dtype=pl.Float64
+    )
+    floors = {s: lim.floor_major for s, lim in rules.sellers.items() if lim.floor_major is not None}
+    ceilings = {s: lim.ceiling_major for s, lim in rules.sellers.items() if lim.ceiling_major is not None}
+    return todo.with_columns(
+        unit=unit,
+        penny_minor=penny * unit,
+        max_depth_pct=depth,
+        floor_minor=pl.col("seller_id").replace_strict(floors, default=None, return_dtype=pl.Float64) * unit,
+        ceiling_minor=pl.col("seller_id").replace_strict(ceilings, default=None, return_dtype=pl.Float64)
+        * unit,
+    )
+
+
+def _f64(chunk: pl.DataFrame, name: str) -> np.ndarray:
+    return chunk[name].cast(pl.Float64).fill_null(np.nan).to_numpy()
+
+
+def _judge_chunk(chunk: pl.DataFrame, state: EvidenceState, rules: PriceRules) -> pl.DataFrame:
+    lidx = chunk["lidx"].to_numpy()
+    pidx = chunk["pidx"].to_numpy()
+    peer, n_peers = state.peer_median(lidx, pidx)
+    recent = state.recent_median(lidx)
+    n_recent = np.minimum(state.count[lidx], state.window)
+    cols = PriceColumns(
+        new=_f64(chunk, "new_price_minor"),
+        old=_f64(chunk, "old_price_minor"),
+        recent_median=recent,
+        peer_median=peer,
+        list_price=_f64(chunk, "list_price_minor"),
+        promotion_pct=_f64(chunk, "promotion_pct"),
+        max_depth_pct=_f64(chunk, "max_depth_pct"),
+        minor_per_major=_f64(chunk, "unit"),
+        penny_minor=_f64(chunk, "penny_minor"),
+        floor=_f64(chunk, "floor_minor"),
+        ceiling=_f64(chunk, "ceiling_minor"),
+    )
+    result = check_prices(cols, rules)
+    allowed = ~result.hold
+    state.observe(lidx[allowed], pidx[allowed], cols.new[allowed])
+    return _chunk_frame(chunk, cols, result, n_recent, n_peers)
+
+
+def _chunk_frame(
+    chunk: pl.DataFrame, cols: PriceColumns, result: GuardResult, n_recent: np.ndarray, n_peers: np.ndarray
+) -> pl.DataFrame:
+    currency = chunk["currency"].to_list()
+    reasons = render_reasons(result, cols, currency, n_peers=n_peers, lang="en")
+    return pl.DataFrame(
+        {
+            "change_id": chunk["change_id"],
+            "verdict": result.verdicts(),
+            "score": np.round(result.score, 4),
+            "error_type": np.asarray(ERROR_TYPES)[result.error_code],
+            "reason": reasons,
+            "proposed_at": chunk["proposed_at"],
+            "old_price_minor": chunk["old_price_minor"],
+            "new_price_minor": chunk["new_price_minor"],
+            "promotion_pct": chunk["promotion_pct"],
+            "recent_median_minor": cols.recent_median,
+            "peer_median_minor": cols.peer_median,
+            "n_recent": n_recent,
+            "n_peers": n_peers,
+        }
+    )

@@ -1,0 +1,108 @@
+"""Credit, spend and reverse customer points in the ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from sagwa.adapters.db.tables import customers
+from sagwa.domain.audit import AuditEvent
+from sagwa.domain.ledger import AccountKind, credit_points, debit_points, reversal_of
+from sagwa.errors import AlreadyReversed, InvalidInput
+from sagwa.services.idempotency import prior_result, remember
+from sagwa.services.lookups import require
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+
+@dataclass(frozen=True)
+class PointsReceipt:
+    entry_id: int
+    customer_id: int
+    balance: int
+
+
+def _lock_customer(uow: SqlAlchemyUnitOfWork, customer_id: int) -> None:
+    """Serialise balance changes per customer so two spends cannot both pass the check."""
+    found = uow.conn.execute(select(customers.c.id).where(customers.c.id == customer_id)
+                             .with_for_update()).scalar_one_or_none()
+    require(found, "customer", customer_id)
+
+
+def _receipt(uow: SqlAlchemyUnitOfWork, entry_id: int, customer_id: int) -> PointsReceipt:
+    balance = uow.ledger.balance(AccountKind.CUSTOMER_POINTS, customer_id)
+    return PointsReceipt(entry_id, customer_id, balance)
+
+
+def credit_customer_points(uow: SqlAlchemyUnitOfWork, *, customer_id: int, points: int, memo: str,
+                           actor: str, seller_id: int | None = None, seller_share_pct: int = 0,
+                           idempotency_key: str | None = None) -> PointsReceipt:
+    with uow:
+        payload = {"customer_id": customer_id, "points": points, "memo": memo,
+                   "seller_id": seller_id, "seller_share_pct": seller_share_pct}
+        prior = prior_result(uow, "points_credit", idempotency_key, payload)
+        if prior:
+            return _receipt(uow, prior["id"], customer_id)
+        if not memo.strip():
+            raise InvalidInput("a points credit needs a memo saying why", field="memo")
+        _lock_customer(uow, customer_id)
+        if seller_id is not None:
+            require(uow.catalog.seller(seller_id), "seller", seller_id)
+        entry = credit_points(customer_id=customer_id, points=points, memo=memo,
+                              seller_id=seller_id, seller_share_pct=seller_share_pct)
+        entry_id = uow.ledger.add(entry, uow.now())
+        _audit(uow, actor, "points.credited", entry_id, customer_id, points, memo)
+        remember(uow, "points_credit", idempotency_key, {"id": entry_id})
+        receipt = _receipt(uow, entry_id, customer_id)
+        uow.commit()
+        return receipt
+
+
+def debit_customer_points(uow: SqlAlchemyUnitOfWork, *, customer_id: int, points: int, memo: str,
+                          actor: str, idempotency_key: str | None = None) -> PointsReceipt:
+    with uow:
+        payload = {"customer_id": customer_id, "points": points, "memo": memo}
+        prior = prior_result(uow, "points_debit", idempotency_key, payload)
+        if prior:
+            return _receipt(uow, prior["id"], customer_id)
+        _lock_customer(uow, customer_id)
+        balance = uow.ledger.balance(AccountKind.CUSTOMER_POINTS, customer_id)
+        entry = debit_points(customer_id=customer_id, points=points, balance=balance, memo=memo)
+        entry_id = uow.ledger.add(entry, uow.now())
+        _audit(uow, actor, "points.debited", entry_id, customer_id, -points, memo)
+        remember(uow, "points_debit", idempotency_key, {"id": entry_id})
+        receipt = _receipt(uow, entry_id, customer_id)
+        uow.commit()
+        return receipt
+
+
+def reverse_entry(uow: SqlAlchemyUnitOfWork, *, entry_id: int, memo: str, actor: str) -> int:
+    """Book the opposite of an entry; an entry is reversed at most once (idempotent by nature)."""
+    with uow:
+        stored = require(uow.ledger.get(entry_id), "ledger entry", entry_id)
+        if stored.reversed_by is not None:
+            raise AlreadyReversed(f"entry {entry_id} was already reversed by {stored.reversed_by}",
+                                  reversed_by=stored.reversed_by)
+        if stored.entry.reverses_id is not None:
+            raise InvalidInput(f"entry {entry_id} is itself a reversal; book a new entry instead")
+        for posting in stored.entry.postings:
+            if posting.account.kind is AccountKind.CUSTOMER_POINTS:
+                _lock_customer(uow, posting.account.owner_id or 0)
+        reversal_id = uow.ledger.add(reversal_of(entry_id, stored.entry, memo=memo), uow.now())
+        uow.audit.append(AuditEvent(actor, "ledger.reversed", "ledger_entry", str(entry_id),
+                                    after={"reversal_id": reversal_id, "memo": memo}), uow.now())
+        uow.commit()
+        return reversal_id
+
+
+def points_balance(uow: SqlAlchemyUnitOfWork, *, customer_id: int) -> int:
+    with uow:
+        require(uow.catalog.customer(customer_id), "customer", customer_id)
+        return uow.ledger.balance(AccountKind.CUSTOMER_POINTS, customer_id)
+
+
+def _audit(uow: SqlAlchemyUnitOfWork, actor: str, action: str, entry_id: int, customer_id: int,
+           points: int, memo: str) -> None:
+    uow.audit.append(AuditEvent(actor, action, "customer", str(customer_id),
+                                after={"entry_id": entry_id, "points": points, "memo": memo}),
+                     uow.now())

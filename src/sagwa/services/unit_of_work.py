@@ -1,0 +1,86 @@
+"""The unit of work: one transaction, the repositories bound to it, and the clock.
+
+Database errors are translated here, once: a unique or foreign-key violation that slipped past
+a service's own checks becomes a :class:`~sagwa.errors.Conflict`, never a 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+from types import TracebackType
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from sagwa.adapters.db.audit_repo import AuditRepository
+from sagwa.adapters.db.catalog_repo import CatalogRepository
+from sagwa.adapters.db.idempotency_repo import IdempotencyRepository
+from sagwa.adapters.db.ledger_repo import LedgerRepository
+from sagwa.adapters.db.market_repo import MarketRepository
+from sagwa.errors import Conflict, DatabaseUnavailable
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class SqlAlchemyUnitOfWork:
+    """``with uow: ...; uow.commit()`` — leaving the block without commit rolls back."""
+
+    catalog: CatalogRepository
+    market: MarketRepository
+    ledger: LedgerRepository
+    audit: AuditRepository
+    idempotency: IdempotencyRepository
+
+    def __init__(self, session_factory: sessionmaker[Session], clock: Clock = utc_now) -> None:
+        self._session_factory = session_factory
+        self._clock = clock
+        self._session: Session | None = None
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    def __enter__(self) -> SqlAlchemyUnitOfWork:
+        self._session = self._session_factory()
+        conn = self._session.connection()
+        self.conn = conn
+        self.catalog = CatalogRepository(conn)
+        self.market = MarketRepository(conn)
+        self.ledger = LedgerRepository(conn)
+        self.audit = AuditRepository(conn)
+        self.idempotency = IdempotencyRepository(conn)
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        assert self._session is not None
+        try:
+            if exc_type is not None:
+                self._session.rollback()
+        finally:
+            self._session.close()
+            self._session = None
+        if isinstance(exc, IntegrityError):
+            raise _conflict(exc) from None
+        if isinstance(exc, OperationalError):
+            raise DatabaseUnavailable(f"database error: {exc.orig}") from None
+
+    def commit(self) -> None:
+        assert self._session is not None
+        try:
+            self._session.commit()
+        except IntegrityError as exc:
+            raise _conflict(exc) from None
+
+    def rollback(self) -> None:
+        assert self._session is not None
+        self._session.rollback()
+
+
+def _conflict(exc: IntegrityError) -> Conflict:
+    detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    return Conflict(f"the change conflicts with stored data: {detail}")

@@ -1,0 +1,1 @@
+"""HTTP edge: the JSON API (and, later, server-rendered pages)."""

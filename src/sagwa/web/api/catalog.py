@@ -1,0 +1,87 @@
+"""Sellers, products and customers."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+
+from sagwa.domain.catalog import Customer, Product, Seller
+from sagwa.services import catalog
+from sagwa.services.lookups import require
+from sagwa.web.deps import Actor, IdempotencyKey, Uow
+from sagwa.web.schemas import (
+    CustomerCreate, CustomerPublic, MoneyIO, ProductCreate, ProductPublic, SellerCreate,
+    SellerPublic,
+)
+
+router = APIRouter(prefix="/api", tags=["catalog"])
+
+
+def seller_public(s: Seller) -> SellerPublic:
+    return SellerPublic(id=s.id, code=s.code, name=s.name, contact_email=s.contact_email,
+                        phone=s.phone)
+
+
+def product_public(p: Product) -> ProductPublic:
+    return ProductPublic(id=p.id, sku=p.sku, title=p.title, title_en=p.title_en, brand=p.brand,
+                         category=p.category, list_price=MoneyIO.of(p.list_price), gtin=p.gtin,
+                         isbn=p.isbn)
+
+
+def customer_public(c: Customer) -> CustomerPublic:
+    return CustomerPublic(id=c.id, name=c.name, email=c.email, phone=c.phone, locale=c.locale)
+
+
+@router.post("/sellers", status_code=201, response_model=SellerPublic)
+def register_seller(body: SellerCreate, uow: Uow, actor: Actor, key: IdempotencyKey) -> SellerPublic:
+    return seller_public(catalog.register_seller(uow(), **body.model_dump(), actor=actor,
+                                                 idempotency_key=key))
+
+
+@router.get("/sellers", response_model=list[SellerPublic])
+def list_sellers(uow: Uow, limit: int = Query(50, ge=1, le=500),
+                 offset: int = Query(0, ge=0)) -> list[SellerPublic]:
+    with uow() as u:
+        return [seller_public(s) for s in u.catalog.list_sellers(limit=limit, offset=offset)]
+
+
+@router.get("/sellers/{seller_id}", response_model=SellerPublic)
+def get_seller(seller_id: int, uow: Uow) -> SellerPublic:
+    with uow() as u:
+        return seller_public(require(u.catalog.seller(seller_id), "seller", seller_id))
+
+
+@router.post("/products", status_code=201, response_model=ProductPublic)
+def register_product(body: ProductCreate, uow: Uow, actor: Actor,
+                     key: IdempotencyKey) -> ProductPublic:
+    fields = body.model_dump(exclude={"list_price"})
+    price = body.list_price.to_money() if body.list_price else None
+    return product_public(catalog.register_product(uow(), **fields, list_price=price, actor=actor,
+                                                   idempotency_key=key))
+
+
+@router.get("/products", response_model=list[ProductPublic])
+def list_products(uow: Uow, q: str | None = Query(None, max_length=100),
+                  limit: int = Query(50, ge=1, le=500),
+                  offset: int = Query(0, ge=0)) -> list[ProductPublic]:
+    with uow() as u:
+        return [product_public(p) for p in u.catalog.list_products(query=q, limit=limit,
+                                                                   offset=offset)]
+
+
+@router.get("/products/{product_id}", response_model=ProductPublic)
+def get_product(product_id: int, uow: Uow) -> ProductPublic:
+    with uow() as u:
+        return product_public(require(u.catalog.product(product_id), "product", product_id))
+
+
+@router.post("/customers", status_code=201, response_model=CustomerPublic)
+def register_customer(body: CustomerCreate, uow: Uow, actor: Actor,
+                      key: IdempotencyKey) -> CustomerPublic:
+    return customer_public(catalog.register_customer(uow(), **body.model_dump(), actor=actor,
+                                                     idempotency_key=key))
+
+
+@router.get("/customers/{customer_id}", response_model=CustomerPublic)
+def get_customer(customer_id: int, uow: Uow) -> CustomerPublic:
+    with uow() as u:
+        return customer_public(require(u.catalog.customer(customer_id), "customer", customer_id))

@@ -1,0 +1,115 @@
+"""Listings, price changes and orders."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+
+from sagwa.adapters.db.market_repo import OrderRecord, PriceChangeRecord
+from sagwa.domain.listings import Listing, ListingTrigger
+from sagwa.domain.pricing import Promotion
+from sagwa.services import listings, orders
+from sagwa.services.lookups import require
+from sagwa.web.deps import Actor, IdempotencyKey, Uow
+from sagwa.web.schemas import (
+    ListingAction, ListingCreate, ListingPublic, ListingStatusChange, MoneyIO, OrderCreate, OrderPublic,
+    PriceChangeCreate, PriceChangePublic,
+)
+
+router = APIRouter(prefix="/api", tags=["market"])
+
+
+def listing_public(listing: Listing) -> ListingPublic:
+    return ListingPublic(id=listing.id, seller_id=listing.seller_id, product_id=listing.product_id,
+                         price=MoneyIO.of(listing.price), status=listing.status.value)
+
+
+def change_public(c: PriceChangeRecord) -> PriceChangePublic:
+    return PriceChangePublic(
+        id=c.id, listing_id=c.listing_id, old_price=MoneyIO.of(c.old_price),
+        new_price=MoneyIO.of(c.new_price), proposed_by=c.proposed_by, proposed_at=c.proposed_at,
+        promotion_pct=c.promotion_pct, status=c.status.value, decided_by=c.decided_by,
+        decision_reason=c.decision_reason)
+
+
+def order_public(o: OrderRecord) -> OrderPublic:
+    return OrderPublic(id=o.id, customer_id=o.customer_id, listing_id=o.listing_id,
+                       quantity=o.quantity, unit_price=MoneyIO.of(o.unit_price),
+                       total=MoneyIO.of(o.unit_price.times(o.quantity)), status=o.status.value,
+                       placed_at=o.placed_at)
+
+
+@router.post("/listings", status_code=201, response_model=ListingPublic)
+def create_listing(body: ListingCreate, uow: Uow, actor: Actor,
+                   key: IdempotencyKey) -> ListingPublic:
+    listing = listings.create_listing(uow(), seller_id=body.seller_id, product_id=body.product_id,
+                                      price=body.price.to_money(), actor=actor,
+                                      idempotency_key=key)
+    if body.publish and listing.status.value == "draft":
+        listing = listings.change_listing_status(uow(), listing_id=listing.id,
+                                                 trigger=ListingTrigger.PUBLISH, actor=actor)
+    return listing_public(listing)
+
+
+@router.get("/listings", response_model=list[ListingPublic])
+def list_listings(uow: Uow, seller_id: int | None = None, product_id: int | None = None,
+                  limit: int = Query(50, ge=1, le=500),
+                  offset: int = Query(0, ge=0)) -> list[ListingPublic]:
+    with uow() as u:
+        found = u.market.list_listings(seller_id=seller_id, product_id=product_id, limit=limit,
+                                       offset=offset)
+        return [listing_public(item) for item in found]
+
+
+@router.get("/listings/{listing_id}", response_model=ListingPublic)
+def get_listing(listing_id: int, uow: Uow) -> ListingPublic:
+    with uow() as u:
+        return listing_public(require(u.market.listing(listing_id), "listing", listing_id))
+
+
+@router.post("/listings/{listing_id}/price-changes", status_code=201,
+             response_model=PriceChangePublic)
+def propose_price_change(listing_id: int, body: PriceChangeCreate, uow: Uow,
+                         key: IdempotencyKey) -> PriceChangePublic:
+    promo = body.promotion
+    promotion = Promotion(promo.percent, promo.starts_at, promo.ends_at) if promo else None
+    change = listings.propose_price_change(
+        uow(), listing_id=listing_id, new_price=body.new_price.to_money(),
+        proposed_by=body.proposed_by, promotion=promotion, idempotency_key=key)
+    return change_public(change)
+
+
+@router.get("/listings/{listing_id}/price-changes", response_model=list[PriceChangePublic])
+def list_price_changes(listing_id: int, uow: Uow) -> list[PriceChangePublic]:
+    with uow() as u:
+        require(u.market.listing(listing_id), "listing", listing_id)
+        return [change_public(c) for c in u.market.price_changes_for(listing_id)]
+
+
+@router.post("/orders", status_code=201, response_model=OrderPublic)
+def place_order(body: OrderCreate, uow: Uow, actor: Actor, key: IdempotencyKey) -> OrderPublic:
+    return order_public(orders.place_order(uow(), customer_id=body.customer_id,
+                                           listing_id=body.listing_id, quantity=body.quantity,
+                                           actor=actor, idempotency_key=key))
+
+
+@router.get("/orders/{order_id}", response_model=OrderPublic)
+def get_order(order_id: int, uow: Uow) -> OrderPublic:
+    with uow() as u:
+        return order_public(require(u.market.order(order_id), "order", order_id))
+
+
+@router.get("/customers/{customer_id}/orders", response_model=list[OrderPublic])
+def customer_orders(customer_id: int, uow: Uow) -> list[OrderPublic]:
+    with uow() as u:
+        require(u.catalog.customer(customer_id), "customer", customer_id)
+        return [order_public(o) for o in u.market.orders_for_customer(customer_id)]
+
+
+# Registered last so that /listings/{id}/price-changes is matched first.
+@router.post("/listings/{listing_id}/{action}", response_model=ListingPublic,
+             summary="Publish, pause, resume or end a listing")
+def change_status(listing_id: int, action: ListingAction, uow: Uow, actor: Actor,
+                  body: ListingStatusChange | None = None) -> ListingPublic:
+    listing = listings.change_listing_status(uow(), listing_id=listing_id, trigger=ListingTrigger(action.value),
+                                             actor=actor, reason=body.reason if body else None)
+    return listing_public(listing)

@@ -1,0 +1,65 @@
+"""The FastAPI application: ``create_app(settings)`` builds everything it needs, nothing at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from sagwa import __version__
+from sagwa.adapters.db.database import Database, open_database
+from sagwa.config import Settings
+from sagwa.services.unit_of_work import Clock, SqlAlchemyUnitOfWork, utc_now
+from sagwa.web.api import catalog, ledger, market
+from sagwa.web.errors import install_error_handlers
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+DESCRIPTION = """\
+sagwa (사과) catches pricing errors before customers see them and, when one slips through,
+makes it right. Money is always `{"amount_minor": int, "currency": "KRW"}` (KRW has no minor
+unit). Errors are JSON: `{"code": "...", "message": "...", "details": {...}}`.
+Commands that create something accept an `Idempotency-Key` header: a retry with the same key and
+body returns the first result instead of creating anything twice.
+"""
+
+
+def create_app(settings: Settings, *, database: Database | None = None,
+               clock: Clock = utc_now) -> FastAPI:
+    """Build the app. With no ``database`` given it opens (and migrates) one on startup."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = database is None
+        db = database or open_database(settings)
+        app.state.database = db
+        app.state.uow_factory = lambda: SqlAlchemyUnitOfWork(db.session_factory, clock)
+        try:
+            yield
+        finally:
+            if owned:
+                db.close()
+
+    app = FastAPI(title="sagwa", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    install_error_handlers(app)
+    for router in (catalog.router, market.router, ledger.router):
+        app.include_router(router)
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+
+    @app.get("/healthz", tags=["meta"])
+    def healthz(request: Request) -> dict[str, str]:
+        return {"status": "ok", "database": request.app.state.database.description}
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(request: Request) -> HTMLResponse:
+        with request.app.state.uow_factory() as uow:
+            counts = {**uow.catalog.counts(), **uow.market.counts()}
+        return templates.TemplateResponse(request, "home.html",
+                                          {"counts": counts, "version": __version__})
+
+    return app

@@ -1,0 +1,208 @@
+"""Request and response bodies of the JSON API (``XCreate`` in, ``XPublic`` out)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from sagwa.domain.money import Money
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class MoneyIO(Body):
+    """An exact amount: integer minor units (KRW has none: 19900 means 19,900 KRW)."""
+
+    amount_minor: StrictInt = Field(examples=[19900])
+    currency: str = Field(min_length=3, max_length=3, examples=["KRW"])
+
+    def to_money(self) -> Money:
+        return Money(self.amount_minor, self.currency.upper())
+
+    @classmethod
+    def of(cls, money: Money | None) -> MoneyIO | None:
+        return None if money is None else cls(amount_minor=money.amount_minor, currency=money.currency)
+
+
+class SellerCreate(Body):
+    code: str = Field(examples=["haneul-digital"])
+    name: str = Field(examples=["하늘디지털"])
+    contact_email: str | None = None
+    phone: str | None = None
+
+
+class SellerPublic(BaseModel):
+    id: int
+    code: str
+    name: str
+    contact_email: str | None
+    phone: str | None
+
+
+class ProductCreate(Body):
+    title: str = Field(examples=["애플 아이팟 나노 3세대 4GB 실버"])
+    category: str = Field(examples=["electronics/mp3"])
+    brand: str | None = None
+    title_en: str | None = None
+    list_price: MoneyIO | None = None
+    gtin: str | None = None
+    isbn: str | None = None
+    sku: str | None = Field(default=None, max_length=40)
+
+
+class ProductPublic(BaseModel):
+    id: int
+    sku: str | None
+    title: str
+    title_en: str | None
+    brand: str | None
+    category: str
+    list_price: MoneyIO | None
+    gtin: str | None
+    isbn: str | None
+
+
+class CustomerCreate(Body):
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    locale: str = Field(default="ko", examples=["ko", "en"])
+
+
+class CustomerPublic(BaseModel):
+    id: int
+    name: str
+    email: str | None
+    phone: str | None
+    locale: str
+
+
+class ListingCreate(Body):
+    seller_id: StrictInt
+    product_id: StrictInt
+    price: MoneyIO
+    publish: bool = Field(default=False, description="Put the listing live right away.")
+
+
+class ListingPublic(BaseModel):
+    id: int
+    seller_id: int
+    product_id: int
+    price: MoneyIO
+    status: str
+
+
+class ListingAction(StrEnum):
+    """What a seller or operator may do to a listing through the API."""
+
+    PUBLISH = "publish"
+    PAUSE = "pause"
+    RESUME = "resume"
+    END = "end"
+
+
+class ListingStatusChange(Body):
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class PromotionIO(Body):
+    percent: float = Field(gt=0, lt=100, examples=[10])
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+
+
+class PriceChangeCreate(Body):
+    new_price: MoneyIO
+    proposed_by: str = Field(min_length=1, max_length=100, examples=["seller:haneul-digital"])
+    promotion: PromotionIO | None = None
+
+
+class PriceChangePublic(BaseModel):
+    id: int
+    listing_id: int
+    old_price: MoneyIO
+    new_price: MoneyIO
+    proposed_by: str
+    proposed_at: datetime
+    promotion_pct: float | None
+    status: str
+    decided_by: str | None
+    decision_reason: str | None
+
+
+class OrderCreate(Body):
+    customer_id: StrictInt
+    listing_id: StrictInt
+    quantity: StrictInt = Field(default=1, examples=[1])
+
+
+class OrderPublic(BaseModel):
+    id: int
+    customer_id: int
+    listing_id: int
+    quantity: int
+    unit_price: MoneyIO
+    total: MoneyIO
+    status: str
+    placed_at: datetime
+
+
+class PointsCredit(Body):
+    points: StrictInt = Field(examples=[3000])
+    memo: str = Field(min_length=1, max_length=500)
+    seller_id: StrictInt | None = None
+    seller_share_pct: StrictInt = Field(default=0, ge=0, le=100)
+
+
+class PointsDebit(Body):
+    points: StrictInt
+    memo: str = Field(min_length=1, max_length=500)
+
+
+class PointsReceiptPublic(BaseModel):
+    entry_id: int
+    customer_id: int
+    balance: int
+
+
+class PointsBalancePublic(BaseModel):
+    customer_id: int
+    balance: int
+
+
+class ReversalCreate(Body):
+    memo: str = Field(min_length=1, max_length=500)
+
+
+class ReversalPublic(BaseModel):
+    entry_id: int
+    reversal_id: int
+
+
+class AuditRecordPublic(BaseModel):
+    seq: int
+    occurred_at: datetime
+    actor: str
+    action: str
+    entity_type: str
+    entity_id: str
+    before: dict | None
+    after: dict | None
+    hash: str
+
+
+class AuditVerifyPublic(BaseModel):
+    ok: bool
+    checked: int
+    first_bad_seq: int | None
+    reason: str | None
+
+
+class ErrorPublic(BaseModel):
+    code: str
+    message: str
+    details: dict | None = None

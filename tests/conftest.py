@@ -1,0 +1,126 @@
+"""Shared fixtures.
+
+Integration and e2e tests run on real PostgreSQL: the embedded server (always) and the server in
+``SAGWA_DATABASE_URL`` when that is set (CI: the machine's PostgreSQL on 127.0.0.1:5432). Each
+backend gets a fresh database, migrated once per session; each test runs inside a transaction
+that is rolled back (services' commits become savepoint releases).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session, sessionmaker
+
+from sagwa.adapters.db.database import Database
+from sagwa.adapters.db.migrate import upgrade_to_head
+from sagwa.config import Settings
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+EXTERNAL_URL = os.environ.get("SAGWA_DATABASE_URL")
+BACKENDS = ["embedded"] + (["external"] if EXTERNAL_URL else [])
+
+
+def _sqlalchemy_url(raw: str) -> URL:
+    return make_url(Settings(database_url=raw).database_url or raw)
+
+
+@pytest.fixture(scope="session")
+def embedded_admin_url(tmp_path_factory: pytest.TempPathFactory) -> URL:
+    from sagwa.adapters.embedded_pg import start_embedded
+
+    pgdata = tmp_path_factory.mktemp("embedded") / "pg"
+    return make_url(start_embedded(pgdata, cleanup_mode="delete"))
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def admin_url(request: pytest.FixtureRequest) -> URL:
+    """A server where tests may create and drop databases."""
+    if request.param == "embedded":
+        url: URL = request.getfixturevalue("embedded_admin_url")
+        return url
+    assert EXTERNAL_URL is not None
+    return _sqlalchemy_url(EXTERNAL_URL)
+
+
+class ScratchDatabases:
+    """Creates migrated databases on a server and drops them afterwards."""
+
+    def __init__(self, admin_url: URL) -> None:
+        self.admin_url = admin_url
+        self.created: list[str] = []
+
+    def create(self, *, migrate: bool = True) -> URL:
+        name = f"sagwa_test_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        self.created.append(name)
+        url = self.admin_url.set(database=name)
+        if migrate:
+            engine = create_engine(url)
+            upgrade_to_head(engine)
+            engine.dispose()
+        return url
+
+    def drop_all(self) -> None:
+        admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for name in self.created:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def scratch(admin_url: URL) -> Iterator[ScratchDatabases]:
+    dbs = ScratchDatabases(admin_url)
+    yield dbs
+    dbs.drop_all()
+
+
+@pytest.fixture(scope="session")
+def database(scratch: ScratchDatabases, admin_url: URL) -> Iterator[Database]:
+    """One migrated database per backend for the whole session."""
+    engine = create_engine(scratch.create())
+    db = Database(engine, embedded="host=/" in str(admin_url) or admin_url.query.get("host") is not None)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def session_factory(database: Database) -> Iterator[sessionmaker[Session]]:
+    """Sessions joined to an outer transaction that is rolled back after the test."""
+    connection = database.engine.connect()
+    outer = connection.begin()
+    factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint",
+                           expire_on_commit=False)
+    yield factory
+    outer.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def uow(session_factory: sessionmaker[Session]) -> Callable[[], SqlAlchemyUnitOfWork]:
+    """A factory of units of work inside the test's rolled-back transaction."""
+    return lambda: SqlAlchemyUnitOfWork(session_factory)
+
+
+@pytest.fixture
+def committed_database(scratch: ScratchDatabases) -> Iterator[Database]:
+    """A fresh migrated database whose commits are real (for concurrency tests)."""
+    engine = create_engine(scratch.create(), pool_size=10)
+    db = Database(engine, embedded=False)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def test_settings(tmp_path: Path) -> Settings:
+    return Settings(database_url=None, data_dir=tmp_path / "data", environment="test")

@@ -1,0 +1,192 @@
+"""The operator's resolution plan: what it must contain, and escalation before its deadline."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sagwa.domain.contact_hours import ContactSchedule
+from sagwa.domain.incident_plan import (
+    CustomerOption,
+    DefaultAction,
+    IncidentPlan,
+    accepts_choice_at,
+    default_outcome,
+    escalation_at,
+    escalation_due,
+    make_plan,
+)
+from sagwa.domain.incident_scope import build_cases, open_case
+from sagwa.domain.incidents import Case, CaseTrigger, OrderRecord, declare
+from sagwa.domain.money import Money
+from sagwa.errors import InvalidInput, SilentCancellationRefused
+
+KST = ZoneInfo("Asia/Seoul")
+WRONG, CORRECT = Money(19_900, "KRW"), Money(199_000, "KRW")
+DECLARED = datetime(2008, 6, 12, 17, 30, tzinfo=KST)
+NOW = datetime(2008, 6, 13, 9, 0, tzinfo=KST)  # Friday
+DEADLINE = datetime(2008, 6, 17, 18, 0, tzinfo=KST)  # Tuesday: Fri 9h + Sat 4h + Mon 9h + Tue 9h
+SCHEDULE = ContactSchedule.from_mapping(
+    {
+        "mon": "09:00-18:00",
+        "tue": "09:00-18:00",
+        "wed": "09:00-18:00",
+        "thu": "09:00-18:00",
+        "fri": "09:00-18:00",
+        "sat": "10:00-14:00",
+        "sun": None,
+    }
+)
+INCIDENT = declare(
+    incident_id="inc-1",
+    listing_ids={101},
+    wrong_price=WRONG,
+    correct_price=CORRECT,
+    window_start=datetime(2008, 6, 12, 11, 0, tzinfo=KST),
+    now=DECLARED,
+    cause="typo",
+    responsible="both",
+    declared_by="operator:kim",
+).incident
+
+
+def plan(**overrides: object) -> IncidentPlan:
+    args: dict[str, object] = {
+        "incident": INCIDENT,
+        "options": ["keep", "cancel_with_compensation", "talk_to_person"],
+        "deadline": DEADLINE,
+        "default": "keep",
+        "seller_share_pct": 70,
+        "platform_share_pct": 30,
+        "now": NOW,
+        "schedule": SCHEDULE,
+        "cancel_compensation": Money(5_000, "KRW"),
+    }
+    args.update(overrides)
+    return make_plan(**args)  # type: ignore[arg-type]
+
+
+def case_with_units(units: int) -> Case:
+    orders = [OrderRecord(1, "lee", 101, units, WRONG, DECLARED - timedelta(hours=1), "placed")]
+    return open_case(build_cases(orders, INCIDENT)[0], case_id="c1")
+
+
+def test_a_valid_plan() -> None:
+    p = plan()
+    assert p.options == {
+        CustomerOption.KEEP,
+        CustomerOption.CANCEL_WITH_COMPENSATION,
+        CustomerOption.TALK_TO_PERSON,
+    }
+    assert p.default == DefaultAction.KEEP
+    assert p.correct_price == CORRECT and p.decided_at == NOW
+
+
+@pytest.mark.parametrize("default", ["cancel", "cancel_with_compensation", "CANCEL_ORDER"])
+def test_a_default_that_cancels_is_refused(default: str) -> None:
+    with pytest.raises(SilentCancellationRefused, match="never be cancelled silently"):
+        plan(default=default)
+
+
+def test_silent_cancellation_refusal_is_an_invalid_input_with_its_own_code() -> None:
+    with pytest.raises(InvalidInput) as info:
+        plan(default="cancel")
+    assert info.value.code == "silent_cancellation_refused"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "needle"),
+    [
+        ({"options": ["keep"]}, "options", "at least two"),
+        ({"options": ["keep", "keep"]}, "options", "at least two"),
+        ({"options": ["keep", "refund_twice"]}, "options", "unknown option"),
+        ({"cancel_compensation": None}, "cancel_compensation", "must be given"),
+        ({"cancel_compensation": Money(-1, "KRW")}, "cancel_compensation", "negative"),
+        ({"cancel_compensation": Money(5, "USD")}, "cancel_compensation", "KRW"),
+        ({"discount_pct": 10}, "discount_pct", "not offered"),
+        ({"keep_max_units": 0}, "keep_max_units", "at least 1"),
+        ({"seller_share_pct": 60}, "platform_share_pct", "sum to 100"),
+        ({"seller_share_pct": 130, "platform_share_pct": -30}, "seller_share_pct", "0 to 100"),
+        ({"deadline": NOW}, "deadline", "after now"),
+        ({"deadline": datetime(2008, 6, 16, 18, 0, tzinfo=KST)}, "deadline", "contact-centre"),
+        ({"default": "shrug"}, None, "keep' or 'follow_up_call"),
+    ],
+)
+def test_bad_plans_say_what_was_wrong(overrides: dict, field: str | None, needle: str) -> None:
+    with pytest.raises(InvalidInput, match=needle) as info:
+        plan(**overrides)
+    if field is not None:
+        assert field in info.value.details["problems"]
+
+
+def test_all_problems_are_reported_at_once() -> None:
+    with pytest.raises(InvalidInput) as info:
+        plan(options=["keep"], seller_share_pct=10, deadline=NOW)
+    assert set(info.value.details["problems"]) == {
+        "options",
+        "cancel_compensation",
+        "platform_share_pct",
+        "deadline",
+    }
+    assert "cancel_with_compensation is not offered" in info.value.message
+
+
+def test_min_contact_time_is_configurable() -> None:
+    short = datetime(2008, 6, 16, 18, 0, tzinfo=KST)  # 22 contact hours away
+    assert plan(deadline=short, min_contact_time=timedelta(hours=20)).deadline == short
+
+
+def test_discount_option_needs_a_percent_below_100() -> None:
+    opts = ["keep", "buy_at_correct_price_discount"]
+    assert plan(options=opts, cancel_compensation=None, discount_pct=20).discount_pct == 20
+    with pytest.raises(InvalidInput, match="0 to 99"):
+        plan(options=opts, cancel_compensation=None, discount_pct=100)
+
+
+def test_keep_default_over_the_unit_cap_becomes_a_follow_up_call() -> None:
+    capped = plan(keep_max_units=1)
+    assert default_outcome(case_with_units(1), capped) == DefaultAction.KEEP
+    assert default_outcome(case_with_units(2), capped) == DefaultAction.FOLLOW_UP_CALL
+
+
+def test_late_choices_policy() -> None:
+    late = DEADLINE + timedelta(minutes=1)
+    assert accepts_choice_at(plan(), DEADLINE)
+    assert not accepts_choice_at(plan(), late)
+    assert accepts_choice_at(plan(accept_late_choices=True), late)
+    assert accepts_choice_at(plan(default="follow_up_call"), late)
+
+
+def test_escalation_due_in_wall_clock_time() -> None:
+    case = case_with_units(1)
+    lead = timedelta(hours=24)
+    assert not escalation_due(case, plan(), DEADLINE - timedelta(hours=25), lead)
+    assert escalation_due(case, plan(), DEADLINE - timedelta(hours=23), lead)
+    assert not escalation_due(case, plan(), DEADLINE + timedelta(seconds=1), lead)
+
+
+def test_escalation_counts_contact_hours_when_given_a_schedule() -> None:
+    # 12 contact hours before Tuesday 18:00 = Monday 15:00 (Tue 9h + Mon 3h).
+    case = case_with_units(1)
+    lead = timedelta(hours=12)
+    monday_14 = datetime(2008, 6, 16, 14, 59, tzinfo=KST)
+    monday_15 = datetime(2008, 6, 16, 15, 0, tzinfo=KST)
+    assert not escalation_due(case, plan(), monday_14, lead, schedule=SCHEDULE)
+    assert escalation_due(case, plan(), monday_15, lead, schedule=SCHEDULE)
+
+
+def test_answered_or_escalated_cases_do_not_escalate() -> None:
+    at = DEADLINE - timedelta(hours=1)
+    escalated = case_with_units(1).with_trigger(CaseTrigger.ESCALATE)
+    assert not escalation_due(escalated, plan(), at, timedelta(hours=24))
+    notified = case_with_units(1).with_trigger(CaseTrigger.NOTIFY)
+    assert escalation_due(notified, plan(), at, timedelta(hours=24))
+
+
+def test_escalation_at_is_when_escalation_becomes_due() -> None:
+    case = case_with_units(1)
+    lead = timedelta(hours=12)
+    at = escalation_at(plan(), lead, SCHEDULE)
+    assert at == datetime(2008, 6, 16, 15, 0, tzinfo=KST)
+    assert escalation_due(case, plan(), at, lead, schedule=SCHEDULE)
+    assert not escalation_due(case, plan(), at - timedelta(seconds=1), lead, schedule=SCHEDULE)

@@ -1,0 +1,80 @@
+"""Service-level figures for the incident report: notice SLA, timings, case figures."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sagwa.domain.contact_hours import ContactSchedule
+from sagwa.domain.sla import (
+    CaseRecord,
+    IncidentTimeline,
+    case_figures,
+    incident_timings,
+    notice_due_at,
+    notice_overdue,
+)
+
+KST = ZoneInfo("Asia/Seoul")
+DECLARED = datetime(2008, 6, 12, 17, 30, tzinfo=KST)
+SCHEDULE = ContactSchedule.from_mapping(
+    {d: "09:00-18:00" for d in ("mon", "tue", "wed", "thu", "fri")} | {"sat": None, "sun": None}
+)
+
+
+def test_notice_is_due_an_hour_after_declaration_by_default() -> None:
+    assert notice_due_at(DECLARED) == datetime(2008, 6, 12, 18, 30, tzinfo=KST)
+    assert notice_due_at(DECLARED, timedelta(minutes=15)) == DECLARED + timedelta(minutes=15)
+
+
+def test_notice_overdue_when_missing_after_the_sla_or_published_late() -> None:
+    due = notice_due_at(DECLARED)
+    assert not notice_overdue(DECLARED, due)
+    assert notice_overdue(DECLARED, due + timedelta(seconds=1))
+    # 2008: the notice came two days later.
+    assert notice_overdue(DECLARED, due, published_at=DECLARED + timedelta(days=2))
+    assert not notice_overdue(
+        DECLARED, DECLARED + timedelta(days=9), published_at=DECLARED + timedelta(minutes=40)
+    )
+
+
+def test_timings_run_from_detection_or_declaration() -> None:
+    timeline = IncidentTimeline(
+        declared_at=DECLARED,
+        detected_at=DECLARED - timedelta(minutes=10),
+        paused_at=DECLARED,
+        notice_published_at=DECLARED + timedelta(minutes=50),
+    )
+    timings = incident_timings(timeline)
+    assert timings.time_to_pause == timedelta(minutes=10)
+    assert timings.time_to_notice == timedelta(minutes=60)
+    assert timings.time_to_first_apology is None
+    assert incident_timings(IncidentTimeline(DECLARED, paused_at=DECLARED)).time_to_pause == (
+        timedelta(0)
+    )
+
+
+def test_case_figures_count_reach_answers_and_choices() -> None:
+    friday_9 = datetime(2008, 6, 13, 9, 0, tzinfo=KST)
+    thursday_night = datetime(2008, 6, 12, 22, 0, tzinfo=KST)
+    records = [
+        CaseRecord("a", first_contact_at=friday_9, answered_at=friday_9, choice="keep"),
+        CaseRecord("b", first_contact_at=friday_9, answered_at=friday_9, choice="keep"),
+        CaseRecord(
+            "c",
+            first_contact_at=thursday_night,
+            answered_at=friday_9,
+            choice="cancel_with_compensation",
+        ),
+        CaseRecord("d", first_contact_at=friday_9, defaulted=True),
+        CaseRecord("e"),
+    ]
+    figures = case_figures(records, SCHEDULE)
+    assert (figures.cases, figures.reached, figures.reached_within_hours) == (5, 4, 3)
+    assert (figures.answered, figures.defaulted) == (3, 1)
+    assert figures.by_choice == {"cancel_with_compensation": 1, "keep": 2}
+    assert figures.share_reached_within_hours == 0.6
+    assert figures.share_answered == 0.6
+
+
+def test_no_cases_gives_no_shares() -> None:
+    figures = case_figures([], SCHEDULE)
+    assert figures.cases == 0 and figures.share_answered is None
