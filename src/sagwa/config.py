@@ -29,6 +29,8 @@ class Settings(BaseSettings):
         default="dev-only-not-secret-sagwa-0000000000",
         description="Signs links and cookies; set a real one outside development.",
     )
+    guard_rules: Path | None = Field(
+        default=None, description="Price guard rules (TOML); default: the packaged rules.toml.")
     timezone: str = "Asia/Seoul"
     default_currency: str = "KRW"
     environment: str = Field(default="development", pattern="^(development|test|production)$")

@@ -19,8 +19,15 @@ from sagwa.domain.money import CURRENCY_EXPONENTS
 
 HISTORY_COLUMNS = ("listing_id", "product_id", "seller_id", "price", "observed_at", "currency")
 CHANGE_COLUMNS = (
-    "change_id", "listing_id", "product_id", "seller_id", "old_price", "new_price",
-    "proposed_at", "promotion_pct", "currency",
+    "change_id",
+    "listing_id",
+    "product_id",
+    "seller_id",
+    "old_price",
+    "new_price",
+    "proposed_at",
+    "promotion_pct",
+    "currency",
 )
 PRODUCT_COLUMNS = ("product_id", "list_price", "currency", "category")
 LABEL_COLUMNS = ("change_id", "is_error", "error_type")
@@ -42,14 +49,20 @@ def read_table(path: str | Path, columns: tuple[str, ...]) -> ReadResult:
     """Read and validate one file; ``columns`` is one of the ``*_COLUMNS`` layouts above."""
     raw, ragged = _read_text_frame(Path(path), columns)
     problems = _problems(raw, columns)
-    checked = raw.with_columns(_line=pl.int_range(2, raw.height + 2)).with_columns(_problem=problems)
+    checked = raw.with_columns(_line=pl.int_range(2, raw.height + 2)).with_columns(
+        _problem=problems
+    )
     bad = checked.filter(pl.col("_problem").is_not_null())
-    bad_rows = sorted(ragged + list(zip(bad["_line"].to_list(), bad["_problem"].to_list(), strict=True)))
+    bad_rows = sorted(
+        ragged + list(zip(bad["_line"].to_list(), bad["_problem"].to_list(), strict=True))
+    )
     good = checked.filter(pl.col("_problem").is_null()).drop("_problem")
     return ReadResult(_typed(good, columns), bad_rows)
 
 
-def _read_text_frame(path: Path, columns: tuple[str, ...]) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
+def _read_text_frame(
+    path: Path, columns: tuple[str, ...]
+) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
     """All columns as text; rows with the wrong number of fields are dropped and reported."""
     data = path.read_bytes()
     if data[:2] == b"\x1f\x8b":

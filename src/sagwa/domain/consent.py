@@ -98,12 +98,14 @@ def _check_belongs(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> No
         )
 
 
-def _is_repeat(status: CaseStatus, recorded: ConsentRecord, consent: ConsentRecord) -> bool:
+def _is_repeat(case: Case, consent: ConsentRecord) -> bool:
     """A choice that adds nothing: the same final answer again, or a call asked for again/late."""
+    recorded = case.consent
     if consent.choice == CustomerOption.TALK_TO_PERSON:
         # Keep the first request: it is the one that proves the customer asked in time.
-        return status in FINAL or recorded.choice == CustomerOption.TALK_TO_PERSON
-    return status in FINAL and consent.choice == recorded.choice
+        asked_before = recorded is not None and recorded.choice == CustomerOption.TALK_TO_PERSON
+        return case.status in FINAL or asked_before
+    return case.status in FINAL and recorded is not None and consent.choice == recorded.choice
 
 
 def _counts(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> bool:
@@ -119,8 +121,7 @@ def _counts(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> bool:
 def record_choice(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> Case:
     """The case with this choice recorded, per the rules in the module docstring."""
     _check_belongs(case, consent, plan)
-    recorded = case.consent
-    if recorded is not None and _is_repeat(case.status, recorded, consent):
+    if _is_repeat(case, consent):
         return case
     if not _counts(case, consent, plan):
         raise LateChoiceRefused(

@@ -15,7 +15,8 @@ happens to a customer who never answers, and who pays (seller/platform split). T
 Every problem found is reported at once (``details["problems"]``: field -> message).
 
 Late choices (after the deadline) are refused unless ``accept_late_choices`` is set, or unless the
-default was ``follow_up_call`` — a follow-up call exists to get an answer, so its answer counts.
+default was ``follow_up_call`` — a follow-up call exists to get an answer, so its answer counts —
+or unless the customer asked in time to talk to a person (``consent.record_choice``).
 """
 
 from __future__ import annotations

@@ -59,12 +59,16 @@ class Money:
     def of(cls, major: str | int | Decimal, currency: str) -> Money:
         """Build from a major-unit amount given as text or Decimal (``"39.99"``, ``19900``)."""
         check_currency(currency)
+        if isinstance(major, (float, bool)):
+            raise InvalidInput(f"give amounts as text or Decimal, not {major!r}", field="amount")
+        exponent = CURRENCY_EXPONENTS[currency]
         try:
             value = Decimal(str(major).replace(",", "").strip())
-        except InvalidOperation:
+            scaled = value.scaleb(exponent)
+        except ArithmeticError:  # InvalidOperation, Overflow (e.g. "1e999999999")
             raise InvalidInput(f"{major!r} is not an amount", field="amount") from None
-        exponent = CURRENCY_EXPONENTS[currency]
-        scaled = value.scaleb(exponent)
+        if not scaled.is_finite():
+            raise InvalidInput(f"{major!r} is not an amount", field="amount")
         if scaled != scaled.to_integral_value():
             raise InvalidInput(
                 f"{major} has more decimals than {currency} allows ({exponent})", field="amount"

@@ -56,3 +56,20 @@ class PriceChangeProposal:
             )
         if not self.proposed_by.strip():
             raise InvalidInput("proposed_by must say who proposes the change", field="proposed_by")
+
+
+@dataclass(frozen=True)
+class GuardOpinion:
+    """What the price guard said about a proposed change, kept with the change for review."""
+
+    verdict: str
+    score: float
+    error_type: str
+    reason_code: str
+    reason_en: str
+    reason_ko: str
+    facts: dict[str, object]
+
+    @property
+    def holds(self) -> bool:
+        return self.verdict == "hold"

@@ -5,7 +5,8 @@ An alternative is a lemma (``sorry``, ``죄송``, ``ㅂ니다``), optionally wit
 (prefix: ``cancel*``) or the start (suffix: ``*n't``), optionally with ``/TAG`` (the Kiwi tag must
 start with it: ``면/EC``; ``*/EF`` is any final ending), or an entity (``<DATE>``, ``<PHONE>`` ...). Consecutive elements must
 be on consecutive tokens, except that skippable tokens (Korean particles, English articles) may
-lie between them; ``..`` between two elements allows up to ``GAP`` other tokens.
+lie between them; ``..`` between two elements allows up to ``GAP`` other tokens, ``...`` up to
+``LONG_GAP``. Alternatives are single tokens: write ``no later than`` as its own pattern.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from sagwa.messagecheck.analysis import Token
 
 GAP = 4
+LONG_GAP = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +78,8 @@ def compile_pattern(source: str) -> Pattern:
     elements: list[Element] = []
     gap = 0
     for part in source.split():
-        if part == "..":
-            gap = GAP
+        if part in ("..", "..."):
+            gap = GAP if part == ".." else LONG_GAP
             continue
         elements.append(compile_element(part, gap))
         gap = 0

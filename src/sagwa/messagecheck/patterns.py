@@ -39,7 +39,7 @@ _RAW: dict[str, list[str]] = {
         r"(?<![\d-])0\d{3,4} \d{3} \d{3,4}(?![\d-])",
     ],
     "MONEY": [
-        r"(?:US\$|A\$|C\$|[$€£₩¥])\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|million))?",
+        r"(?:US\$|AU\$|A\$|C\$|NZ\$|HK\$|S\$|[$€£₩¥])\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|million))?",
         r"\d[\d,]*(?:\.\d+)?\s?(?:USD|KRW|EUR|GBP|JPY|AUD|CAD|won|dollars?|euros?|pounds?|yen)\b",
         r"\d[\d,]*(?:\.\d+)?\s?(?:만\s?\d*\s?천?\s?)?원",
         r"\d+만\s?\d*천?\s?원",

@@ -69,7 +69,8 @@ def load_rules(lang: str) -> RuleSet:
 
 
 def parse_rules(lang: str, data: dict[str, Any]) -> RuleSet:
-    cues = {name: _cue(name, body) for name, body in data["cues"].items()}
+    words = {f"@{name}": alts for name, alts in data.get("words", {}).items()}
+    cues = {name: _cue(name, _expand(body, words)) for name, body in data["cues"].items()}
     checks = tuple(_check(body) for body in data["checks"])
     for check in checks:
         unknown = set(check.cues + check.also_needs) - cues.keys()
@@ -84,6 +85,19 @@ def parse_rules(lang: str, data: dict[str, Any]) -> RuleSet:
         window_after=int(neg.get("window_after", 3)),
     )
     return RuleSet(lang, cues, checks, negation)
+
+
+def _expand(body: dict[str, Any], words: dict[str, str]) -> dict[str, Any]:
+    """Replace ``@name`` elements with the ``[words]`` list of that name."""
+
+    def sub(pattern: str) -> str:
+        return " ".join(words.get(part, part) for part in pattern.split())
+
+    out = dict(body)
+    for key in ("any", "unless"):
+        out[key] = [sub(p) for p in body.get(key, [])]
+    out["all"] = [[sub(p) for p in group] for group in body.get("all", [])]
+    return out
 
 
 def _cue(name: str, body: dict[str, Any]) -> Cue:

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sagwa.priceguard.features import F64, is_round, log_ratio, near_any, nearest_reference
-from sagwa.priceguard.recognisers import POWERS_OF_TEN, I8, classify, is_placeholder, shape_anchors
+from sagwa.priceguard.recognisers import I8, POWERS_OF_TEN, classify, is_placeholder, shape_anchors
 from sagwa.priceguard.rules import PriceRules
 from sagwa.priceguard.vocabulary import REASON_CODE
 
@@ -110,7 +110,9 @@ def _base_z(
         cols.new / cols.minor_per_major, log_q
     )
     z = np.where(shaped, z * rules.shape_boost, z)
-    reason = np.where(log_q < 0, REASON_CODE["far_below_references"], REASON_CODE["far_above_references"])
+    reason = np.where(
+        log_q < 0, REASON_CODE["far_below_references"], REASON_CODE["far_above_references"]
+    )
     return z, reason.astype(np.int8)
 
 

@@ -64,7 +64,7 @@ def money(minor: float, currency: str, lang: str) -> str:
     if not math.isfinite(minor):
         return "?"
     exponent = CURRENCY_EXPONENTS.get(currency)
-    amount = int(round(minor))
+    amount = round(minor)
     if exponent is None or amount < 0:
         return format_money(Money(amount, currency), lang=lang)
     whole, frac = divmod(amount, 10**exponent)
@@ -126,7 +126,7 @@ def format_reason(
     looks = _LOOKS_LIKE[lang].get(error_type)
     if not looks:
         return head + ("." if lang == "ko" else "")
-    rest = int(round(100 - promotion_pct)) if math.isfinite(promotion_pct) else 0
+    rest = round(100 - promotion_pct) if math.isfinite(promotion_pct) else 0
     return head + _TAIL[lang].format(looks=looks.format(rest=rest))
 
 
@@ -134,7 +134,7 @@ def _gap(new: float, ref: float, lang: str) -> str:
     if not (math.isfinite(ref) and ref > 0):
         return ""
     if new < ref:
-        below = int(round(100 * (1 - new / ref)))
+        below = round(100 * (1 - new / ref))
         return f"{below}% 낮습니다" if lang == "ko" else f"{below}% below"
     times = new / ref
     return f"{times:.1f}배입니다" if lang == "ko" else f"{times:.1f}× the level of"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from sagwa.priceguard.features import LN10, F64, is_round, near_any
+from sagwa.priceguard.features import F64, LN10, is_round, near_any
 from sagwa.priceguard.rules import PriceRules
 from sagwa.priceguard.vocabulary import ERROR_CODE, REASON_CODE
 
@@ -23,6 +23,8 @@ POWERS_OF_TEN = np.array([LN10, 2 * LN10, 3 * LN10])
 PLACEHOLDER_MAJOR = np.array([0.01, 0.10, 1.00])
 #: A new price this many times its reference that equals a round percentage is a typed discount.
 DISCOUNT_AS_PRICE_MIN_RATIO = 2.0
+#: ... or this small a fraction of it (a "30" typed into a 120,000 KRW price field).
+DISCOUNT_AS_PRICE_MAX_DROP = 0.01
 DEEP_DROP_RATIO = 0.15
 
 
@@ -55,24 +57,37 @@ def classify(
     is_fx = near_any(log_q, fx, tol) & ~tens
     is_pack = near_any(log_q, packs, tol) & ~tens & ~is_fx
     placeholder = is_placeholder(new_major, log_q)
-    typed_pct = (
-        up
-        & (log_q > np.log(DISCOUNT_AS_PRICE_MIN_RATIO))
-        & is_round(new_major, 10.0)
-        & (new_major >= 10.0)
-        & (new_major <= 90.0)
-    )
+    far = (log_q > np.log(DISCOUNT_AS_PRICE_MIN_RATIO)) | (log_q < np.log(DISCOUNT_AS_PRICE_MAX_DROP))
+    typed_pct = far & is_round(new_major, 10.0) & (new_major >= 10.0) & (new_major <= 90.0)
     by_ratio = np.select(
-        [placeholder, typed_pct, tens & up, tens, is_fx, is_pack, ~up & (log_q < np.log(DEEP_DROP_RATIO))],
-        [ERROR_CODE["penny"], ERROR_CODE["discount_as_price"], ERROR_CODE["extra_zero"],
-         ERROR_CODE["decimal_slip"], ERROR_CODE["currency"], ERROR_CODE["unit_error"],
-         ERROR_CODE["decimal_slip"]],
+        [
+            placeholder,
+            typed_pct,
+            tens & up,
+            tens,
+            is_fx,
+            is_pack,
+            ~up & (log_q < np.log(DEEP_DROP_RATIO)),
+        ],
+        [
+            ERROR_CODE["penny"],
+            ERROR_CODE["discount_as_price"],
+            ERROR_CODE["extra_zero"],
+            ERROR_CODE["decimal_slip"],
+            ERROR_CODE["currency"],
+            ERROR_CODE["unit_error"],
+            ERROR_CODE["decimal_slip"],
+        ],
         default=ERROR_CODE["digit_typo"],
     )
     promo_type = np.where(
         is_round(promo_pct, 10.0), ERROR_CODE["percent_inverted"], ERROR_CODE["inflated_promotion"]
     )
-    out = np.where(reason == REASON_CODE["promotion_too_deep"], np.where(promo_matches, promo_type, by_ratio), by_ratio)
+    out = np.where(
+        reason == REASON_CODE["promotion_too_deep"],
+        np.where(promo_matches, promo_type, by_ratio),
+        by_ratio,
+    )
     out = np.where(reason == REASON_CODE["penny_price"], ERROR_CODE["penny"], out)
     out = np.where(reason == REASON_CODE["within_range"], ERROR_CODE["none"], out)
     return out.astype(np.int8)

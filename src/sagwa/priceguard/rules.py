@@ -110,8 +110,12 @@ def rules_from_mapping(data: Mapping[str, Any]) -> PriceRules:
         return PriceRules(
             **thresholds,
             **promotion,
-            category_max_depth_pct=MappingProxyType({str(k): float(v) for k, v in categories.items()}),
-            penny_max_major=MappingProxyType(dict(data.get("penny", {}).get("max_major", {"default": 0.01}))),
+            category_max_depth_pct=MappingProxyType(
+                {str(k): float(v) for k, v in categories.items()}
+            ),
+            penny_max_major=MappingProxyType(
+                dict(data.get("penny", {}).get("max_major", {"default": 0.01}))
+            ),
             fx_rates=tuple(float(x) for x in shapes.get("fx_rates", PriceRules.fx_rates)),
             pack_sizes=tuple(int(x) for x in shapes.get("pack_sizes", PriceRules.pack_sizes)),
             sellers=MappingProxyType(sellers),

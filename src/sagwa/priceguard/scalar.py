@@ -12,7 +12,11 @@ from dataclasses import dataclass
 
 from sagwa.priceguard.checks import PENNY_Z, ROUND_PCT_BONUS, SELLER_LIMIT_Z
 from sagwa.priceguard.features import LN10, LOG_CLIP
-from sagwa.priceguard.recognisers import DEEP_DROP_RATIO, DISCOUNT_AS_PRICE_MIN_RATIO
+from sagwa.priceguard.recognisers import (
+    DEEP_DROP_RATIO,
+    DISCOUNT_AS_PRICE_MAX_DROP,
+    DISCOUNT_AS_PRICE_MIN_RATIO,
+)
 from sagwa.priceguard.rules import PriceRules
 from sagwa.priceguard.vocabulary import ERROR_CODE, REASON_CODE
 
@@ -82,7 +86,10 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
     pct = x.promotion_pct
     promo_matches = False
     if not math.isnan(pct) and x.old > 0 and x.new > 0 and pct < 100:
-        promo_matches = abs((math.log(x.new) - math.log(x.old)) - math.log1p(-pct / 100.0)) < rules.promo_match_log
+        promo_matches = (
+            abs((math.log(x.new) - math.log(x.old)) - math.log1p(-pct / 100.0))
+            < rules.promo_match_log
+        )
     log_down = rules.log_down
     if promo_matches and pct < x.max_depth_pct:
         log_down = max(log_down, -math.log1p(-pct / 100.0) - math.log(rules.promo_slack))
@@ -90,7 +97,11 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
     new_major = x.new / x.minor_per_major
     placeholder = round(new_major, 2) in _PLACEHOLDERS and log_q < 0
     tol = rules.shape_tolerance_log
-    shaped = _near(log_q, _TENS, tol) or _near(log_q, rules.fx_logs, tol) or _near(log_q, rules.pack_logs, tol)
+    shaped = (
+        _near(log_q, _TENS, tol)
+        or _near(log_q, rules.fx_logs, tol)
+        or _near(log_q, rules.pack_logs, tol)
+    )
     if shaped or placeholder:
         z *= rules.shape_boost
     reason = REASON_CODE["far_below_references" if log_q < 0 else "far_above_references"]
@@ -106,8 +117,15 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
 def _floors(z: float, reason: int, x: ScalarInputs, rules: PriceRules) -> tuple[float, int]:
     pct = x.promotion_pct
     checks = (
-        (pct >= x.max_depth_pct, lambda: 1.0 + (pct - x.max_depth_pct) / 100.0
-         + (ROUND_PCT_BONUS if _round(pct, rules.round_pct_step) else 0.0), "promotion_too_deep"),
+        (
+            pct >= x.max_depth_pct,
+            lambda: (
+                1.0
+                + (pct - x.max_depth_pct) / 100.0
+                + (ROUND_PCT_BONUS if _round(pct, rules.round_pct_step) else 0.0)
+            ),
+            "promotion_too_deep",
+        ),
         (x.new > x.ceiling, lambda: SELLER_LIMIT_Z, "above_seller_ceiling"),
         (x.new < x.floor, lambda: SELLER_LIMIT_Z, "below_seller_floor"),
         (x.new <= x.penny_minor, lambda: PENNY_Z, "penny_price"),
@@ -120,8 +138,13 @@ def _floors(z: float, reason: int, x: ScalarInputs, rules: PriceRules) -> tuple[
 
 
 def _classify(
-    log_q: float, new_major: float, pct: float, promo_matches: bool, placeholder: bool,
-    reason: int, rules: PriceRules,
+    log_q: float,
+    new_major: float,
+    pct: float,
+    promo_matches: bool,
+    placeholder: bool,
+    reason: int,
+    rules: PriceRules,
 ) -> int:
     if reason == REASON_CODE["within_range"]:
         return ERROR_CODE["none"]
@@ -134,13 +157,15 @@ def _classify(
     tens = _near(log_q, _TENS, tol)
     is_fx = not tens and _near(log_q, rules.fx_logs, tol)
     is_pack = not tens and not is_fx and _near(log_q, rules.pack_logs, tol)
-    typed_pct = (
-        up and log_q > math.log(DISCOUNT_AS_PRICE_MIN_RATIO) and _round(new_major, 10.0)
-        and 10.0 <= new_major <= 90.0
-    )
+    far = log_q > math.log(DISCOUNT_AS_PRICE_MIN_RATIO) or log_q < math.log(DISCOUNT_AS_PRICE_MAX_DROP)
+    typed_pct = far and _round(new_major, 10.0) and 10.0 <= new_major <= 90.0
     for hit, name in (
-        (placeholder, "penny"), (typed_pct, "discount_as_price"), (tens and up, "extra_zero"),
-        (tens, "decimal_slip"), (is_fx, "currency"), (is_pack, "unit_error"),
+        (placeholder, "penny"),
+        (typed_pct, "discount_as_price"),
+        (tens and up, "extra_zero"),
+        (tens, "decimal_slip"),
+        (is_fx, "currency"),
+        (is_pack, "unit_error"),
         (not up and log_q < math.log(DEEP_DROP_RATIO), "decimal_slip"),
     ):
         if hit:

@@ -119,12 +119,17 @@ def _verdict(ev: ChangeEvidence, x: ScalarInputs, res: ScalarResult) -> Verdict:
     error_type = ERROR_TYPES[res.error_code]
     reason = REASON_CODES[res.reason_code]
     ref_kind = REF_KINDS[res.ref_kind]
-    common: dict[str, Any] = dict(
-        reason=reason, error_type=error_type, new=x.new, ref=res.ref_price, ref_kind=ref_kind,
-        currency=ev.currency, n_peers=len(ev.other_seller_prices_minor),
-        promotion_pct=x.promotion_pct,
-        limit_minor=x.floor if reason == "below_seller_floor" else x.ceiling,
-    )
+    common: dict[str, Any] = {
+        "reason": reason,
+        "error_type": error_type,
+        "new": x.new,
+        "ref": res.ref_price,
+        "ref_kind": ref_kind,
+        "currency": ev.currency,
+        "n_peers": len(ev.other_seller_prices_minor),
+        "promotion_pct": x.promotion_pct,
+        "limit_minor": x.floor if reason == "below_seller_floor" else x.ceiling,
+    }
     facts = {
         "reference_kind": ref_kind,
         "reference_price_minor": res.ref_price,

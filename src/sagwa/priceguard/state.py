@@ -8,8 +8,9 @@ Only changes the guard allowed move the state: a held price never went live.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
-import numpy.typing as npt
 
 from sagwa.priceguard.features import F64, I64
 
@@ -44,7 +45,9 @@ class EvidenceState:
         order = np.argsort(listing, kind="stable")
         sorted_l = listing[order]
         starts = np.r_[0, np.flatnonzero(np.diff(sorted_l)) + 1]
-        rank_sorted = np.arange(sorted_l.size) - np.repeat(starts, np.diff(np.r_[starts, sorted_l.size]))
+        rank_sorted = np.arange(sorted_l.size) - np.repeat(
+            starts, np.diff(np.r_[starts, sorted_l.size])
+        )
         rank = np.empty_like(rank_sorted)
         rank[order] = rank_sorted
         keep = rank >= np.bincount(listing, minlength=1)[listing] - self.window
@@ -64,6 +67,15 @@ class EvidenceState:
         hi = np.minimum(hi, self.window - 1)
         med = 0.5 * (rows[np.arange(c.size), lo] + rows[np.arange(c.size), hi])
         return np.where(c > 0, med, np.nan)
+
+    def recent_log_range(self, listing: I64) -> F64:
+        """``ln(max / min)`` of each listing's recent live prices: how far it usually swings."""
+        self._grow(int(listing.max(initial=-1)) + 1)
+        rows = self.recent[listing]
+        with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            spread = np.log(np.nanmax(rows, axis=1)) - np.log(np.nanmin(rows, axis=1))
+        return np.where(np.isfinite(spread), spread, np.nan)
 
     def peer_median(self, listing: I64, product: I64) -> tuple[F64, I64]:
         """Median latest price of the product's *other* listings, and how many there are."""
@@ -88,7 +100,3 @@ class EvidenceState:
         pick = values if values.size else np.array([np.nan])
         med = 0.5 * (pick[np.minimum(base + k1, last)] + pick[np.minimum(base + k2, last)])
         return np.where(m > 0, med, np.nan), m.astype(np.int64)
-
-
-def as_index(values: npt.ArrayLike) -> I64:
-    return np.asarray(values, dtype=np.int64)

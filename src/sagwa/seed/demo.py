@@ -20,13 +20,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sagwa.domain.listings import Listing, ListingTrigger
 from sagwa.domain.money import Money
+from sagwa.domain.pricing import PriceChangeStatus
+from sagwa.priceguard import load_rules
 from sagwa.services import catalog, listings, orders
+from sagwa.services.price_review import guard_gate
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 HERE = Path(__file__).parent
 ACTOR = "seed:demo"
 IPOD_SKU = "APL-IPN3-4GB"
 Progress = Callable[[str, int], None]
+RULES = load_rules()
 
 
 @dataclass(frozen=True)
@@ -208,10 +212,12 @@ def _reprice(uow: Callable[[], SqlAlchemyUnitOfWork], rng: random.Random, listin
     if new_amount <= 0 or new_amount == old.amount_minor:
         return
     new = Money(new_amount, old.currency)
-    listings.propose_price_change(uow(), listing_id=listing.id, new_price=new,
-                                  proposed_by=f"seller:{listing.seller_id}",
-                                  idempotency_key=f"seed-reprice-{n}")
-    prices[listing.id] = new
+    change = listings.propose_price_change(uow(), listing_id=listing.id, new_price=new,
+                                           proposed_by=f"seller:{listing.seller_id}",
+                                           gate=guard_gate(RULES),
+                                           idempotency_key=f"seed-reprice-{n}")
+    if change.status is PriceChangeStatus.APPLIED:
+        prices[listing.id] = new
     summary.price_changes += 1
 
 

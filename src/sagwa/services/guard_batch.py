@@ -46,7 +46,11 @@ def run_guard(
     ids = _id_maps(history, changes)
     state = EvidenceState(window=rules.recent_window, capacity=ids.listings.height + 1)
     hist = _with_ids(history.sort("observed_at"), ids)
-    state.observe(hist["lidx"].to_numpy(), hist["pidx"].to_numpy(), hist["price_minor"].to_numpy().astype(np.float64))
+    state.observe(
+        hist["lidx"].to_numpy(),
+        hist["pidx"].to_numpy(),
+        hist["price_minor"].to_numpy().astype(np.float64),
+    )
     todo = _with_ids(changes.sort("proposed_at", maintain_order=True), ids)
     todo = _attach_policy(todo, rules, products)
     outputs: list[pl.DataFrame] = []
@@ -81,28 +85,45 @@ def _with_ids(frame: pl.DataFrame, ids: _Ids) -> pl.DataFrame:
     )
 
 
-def _attach_policy(todo: pl.DataFrame, rules: PriceRules, products: pl.DataFrame | None) -> pl.DataFrame:
+def _attach_policy(
+    todo: pl.DataFrame, rules: PriceRules, products: pl.DataFrame | None
+) -> pl.DataFrame:
     """Per-row policy numbers: list price, category depth, penny ceiling, seller limits (minor)."""
     if products is not None:
-        info = products.select("product_id", pl.col("list_price_minor").cast(pl.Float64), "category")
+        info = products.select(
+            "product_id", pl.col("list_price_minor").cast(pl.Float64), "category"
+        )
         todo = todo.join(info, on="product_id", how="left", maintain_order="left")
     else:
-        todo = todo.with_columns(list_price_minor=pl.lit(None, pl.Float64), category=pl.lit(None, pl.Utf8))
+        todo = todo.with_columns(
+            list_price_minor=pl.lit(None, pl.Float64), category=pl.lit(None, pl.Utf8)
+        )
     unit = pl.col("currency").replace_strict(
-        {c: float(10**e) for c, e in CURRENCY_EXPONENTS.items()}, default=100.0, return_dtype=pl.Float64
+        {c: float(10**e) for c, e in CURRENCY_EXPONENTS.items()},
+        default=100.0,
+        return_dtype=pl.Float64,
     )
     penny = pl.col("currency").map_elements(rules.penny_major, return_dtype=pl.Float64)
     depth = pl.col("category").replace_strict(
-        dict(rules.category_max_depth_pct), default=rules.default_max_depth_pct, return_dtype=pl.Float64
+        dict(rules.category_max_depth_pct),
+        default=rules.default_max_depth_pct,
+        return_dtype=pl.Float64,
     )
     floors = {s: lim.floor_major for s, lim in rules.sellers.items() if lim.floor_major is not None}
-    ceilings = {s: lim.ceiling_major for s, lim in rules.sellers.items() if lim.ceiling_major is not None}
+    ceilings = {
+        s: lim.ceiling_major for s, lim in rules.sellers.items() if lim.ceiling_major is not None
+    }
     return todo.with_columns(
         unit=unit,
         penny_minor=penny * unit,
         max_depth_pct=depth,
-        floor_minor=pl.col("seller_id").replace_strict(floors, default=None, return_dtype=pl.Float64) * unit,
-        ceiling_minor=pl.col("seller_id").replace_strict(ceilings, default=None, return_dtype=pl.Float64)
+        floor_minor=pl.col("seller_id").replace_strict(
+            floors, default=None, return_dtype=pl.Float64
+        )
+        * unit,
+        ceiling_minor=pl.col("seller_id").replace_strict(
+            ceilings, default=None, return_dtype=pl.Float64
+        )
         * unit,
     )
 
@@ -116,6 +137,7 @@ def _judge_chunk(chunk: pl.DataFrame, state: EvidenceState, rules: PriceRules) -
     pidx = chunk["pidx"].to_numpy()
     peer, n_peers = state.peer_median(lidx, pidx)
     recent = state.recent_median(lidx)
+    spread = state.recent_log_range(lidx)
     n_recent = np.minimum(state.count[lidx], state.window)
     cols = PriceColumns(
         new=_f64(chunk, "new_price_minor"),
@@ -133,11 +155,15 @@ def _judge_chunk(chunk: pl.DataFrame, state: EvidenceState, rules: PriceRules) -
     result = check_prices(cols, rules)
     allowed = ~result.hold
     state.observe(lidx[allowed], pidx[allowed], cols.new[allowed])
-    return _chunk_frame(chunk, cols, result, n_recent, n_peers)
+    return _chunk_frame(chunk, cols, result, n_recent, n_peers).with_columns(recent_log_range=spread)
 
 
 def _chunk_frame(
-    chunk: pl.DataFrame, cols: PriceColumns, result: GuardResult, n_recent: np.ndarray, n_peers: np.ndarray
+    chunk: pl.DataFrame,
+    cols: PriceColumns,
+    result: GuardResult,
+    n_recent: np.ndarray,
+    n_peers: np.ndarray,
 ) -> pl.DataFrame:
     currency = chunk["currency"].to_list()
     reasons = render_reasons(result, cols, currency, n_peers=n_peers, lang="en")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.listings import Listing, ListingTrigger, advance
 from sagwa.domain.money import Money, check_price
-from sagwa.domain.pricing import PriceChangeProposal, PriceChangeStatus, Promotion
+from sagwa.domain.pricing import GuardOpinion, PriceChangeProposal, PriceChangeStatus, Promotion
 from sagwa.errors import Conflict, InvalidInput
 from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.services.idempotency import prior_result, remember
@@ -22,6 +22,7 @@ class GateDecision:
 
     hold: bool
     reason: str | None = None
+    opinion: GuardOpinion | None = None
 
 
 PriceGate = Callable[[SqlAlchemyUnitOfWork, Listing, PriceChangeProposal], GateDecision]
@@ -93,7 +94,7 @@ def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_pric
         proposal = PriceChangeProposal(listing_id, listing.price, new_price, proposed_by, promotion)
         decision = gate(uow, listing, proposal)
         status = PriceChangeStatus.HELD if decision.hold else PriceChangeStatus.APPLIED
-        change = uow.market.add_price_change(proposal, status, uow.now())
+        change = uow.market.add_price_change(proposal, status, uow.now(), decision.opinion)
         if not decision.hold:
             uow.market.save_listing(replace(listing, price=new_price), uow.now())
         uow.audit.append(AuditEvent(
@@ -101,8 +102,12 @@ def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_pric
             before={"price": listing.price.as_dict()},
             after={"price_change_id": change.id, "proposed": new_price.as_dict(),
                    "live": (listing.price if decision.hold else new_price).as_dict(),
-                   "promotion_pct": promotion.percent if promotion else None,
-                   "reason": decision.reason}), uow.now())
+                   "promotion_pct": str(promotion.percent) if promotion else None,
+                   "reason": decision.reason,
+                   "guard": ({"verdict": decision.opinion.verdict,
+                              "error_type": decision.opinion.error_type,
+                              "score_bp": round(decision.opinion.score * 10_000)}
+                             if decision.opinion else None)}), uow.now())
         remember(uow, "price_change", idempotency_key, {"id": change.id})
         uow.commit()
         return change

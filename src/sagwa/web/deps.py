@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
+from sagwa.priceguard import PriceRules
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 UowFactory = Callable[[], SqlAlchemyUnitOfWork]
@@ -27,6 +28,12 @@ def _idempotency_key(
     return idempotency_key
 
 
+def _price_rules(request: Request) -> PriceRules:
+    rules: PriceRules = request.app.state.price_rules
+    return rules
+
+
 Uow = Annotated[UowFactory, Depends(_uow_factory)]
+Rules = Annotated[PriceRules, Depends(_price_rules)]
 Actor = Annotated[str, Depends(_actor)]
 IdempotencyKey = Annotated[str | None, Depends(_idempotency_key)]

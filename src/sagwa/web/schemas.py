@@ -121,6 +121,36 @@ class PriceChangeCreate(Body):
     promotion: PromotionIO | None = None
 
 
+class GuardPublic(BaseModel):
+    """The price guard's answer: `allow` or `hold`, a score (0..1), the likely error and why."""
+
+    verdict: str = Field(examples=["hold"])
+    score: float
+    error_type: str = Field(examples=["inverted_percent"])
+    reason_code: str
+    reason_en: str
+    reason_ko: str
+    facts: dict
+
+
+class PriceCheckRequest(Body):
+    listing_id: StrictInt
+    new_price: MoneyIO
+    promotion: PromotionIO | None = None
+
+
+class PriceChangeDecision(Body):
+    reviewer: str = Field(min_length=1, max_length=100, examples=["reviewer:park"])
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+class ReviewItemPublic(BaseModel):
+    change: PriceChangePublic
+    listing: ListingPublic
+    product_title: str
+    seller_name: str
+
+
 class PriceChangePublic(BaseModel):
     id: int
     listing_id: int
@@ -132,6 +162,8 @@ class PriceChangePublic(BaseModel):
     status: str
     decided_by: str | None
     decision_reason: str | None
+    decided_at: datetime | None = None
+    guard: GuardPublic | None = None
 
 
 class OrderCreate(Body):

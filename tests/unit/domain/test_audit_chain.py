@@ -89,13 +89,12 @@ def test_wrong_prev_hash_is_detected() -> None:
     assert "does not follow" in (verdict.reason or "")
 
 
-def test_start_hash_lets_a_tail_be_verified() -> None:
+def test_chain_is_anchored_at_its_start_hash() -> None:
     records = build_chain()
-    assert not verify_chain(records[2:]).ok
-    # a tail verified from its predecessor's hash still needs contiguous numbering from 1,
-    # so the chain must be verified whole; the start hash only matters for the first record
     assert verify_chain(records, start_hash=GENESIS_HASH).ok
     assert not verify_chain(records, start_hash="1" * 64).ok
+    # a tail alone does not verify: numbering must start at 1
+    assert not verify_chain(records[2:], start_hash=records[1].hash).ok
 
 
 _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)

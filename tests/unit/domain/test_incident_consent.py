@@ -243,3 +243,9 @@ def test_customer_click_and_agent_entry_race_second_is_refused_never_mixed() -> 
         with pytest.raises(IllegalTransition):
             record_choice(chosen, second, plan())
         assert chosen.consent == first and chosen.status == CaseStatus.CHOSEN
+
+
+def test_asking_for_a_person_after_resolution_changes_nothing() -> None:
+    defaulted = lee_case().with_trigger(CaseTrigger.DEADLINE_PASSED)
+    resolved = defaulted.with_trigger(CaseTrigger.RESOLVE)
+    assert record_choice(resolved, consent("talk_to_person", at=NOW), plan()) is resolved

@@ -94,3 +94,9 @@ def test_price_ceiling_is_ten_billion_major_units() -> None:
 
 def test_smallest_price_is_one_minor_unit() -> None:
     assert check_price(Money(1, "USD")) == Money(1, "USD")
+
+
+@pytest.mark.parametrize("major", [39.99, 0.1, True])
+def test_of_refuses_floats_and_bools(major: object) -> None:
+    with pytest.raises(InvalidInput, match="not"):
+        Money.of(major, "USD")  # type: ignore[arg-type]

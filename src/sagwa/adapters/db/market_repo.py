@@ -12,7 +12,7 @@ from sagwa.adapters.db.tables import listings, orders, price_changes
 from sagwa.domain.listings import Listing, ListingStatus
 from sagwa.domain.money import Money
 from sagwa.domain.orders import OrderLine, OrderStatus
-from sagwa.domain.pricing import PriceChangeProposal, PriceChangeStatus
+from sagwa.domain.pricing import GuardOpinion, PriceChangeProposal, PriceChangeStatus
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class PriceChangeRecord:
     status: PriceChangeStatus
     decided_by: str | None
     decision_reason: str | None
+    decided_at: datetime | None = None
+    guard: GuardOpinion | None = None
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,16 @@ def _listing(row: Any) -> Listing:
 
 
 def _change(row: Any) -> PriceChangeRecord:
+    guard = None
+    if row.guard_verdict is not None:
+        guard = GuardOpinion(row.guard_verdict, row.guard_score, row.guard_error_type,
+                             row.guard_reason_code, row.guard_reason_en, row.guard_reason_ko,
+                             row.guard_facts or {})
     return PriceChangeRecord(
         row.id, row.listing_id, Money(row.old_price_minor, row.currency),
         Money(row.new_price_minor, row.currency), row.proposed_by, row.proposed_at,
         float(row.promotion_pct) if row.promotion_pct is not None else None,
-        PriceChangeStatus(row.status), row.decided_by, row.decision_reason)
+        PriceChangeStatus(row.status), row.decided_by, row.decision_reason, row.decided_at, guard)
 
 
 def _order(row: Any) -> OrderRecord:
@@ -78,6 +85,10 @@ class MarketRepository:
         row = self.conn.execute(q).one_or_none()
         return _listing(row) if row else None
 
+    def listing_created_at(self, listing_id: int) -> datetime | None:
+        return self.conn.execute(
+            select(listings.c.created_at).where(listings.c.id == listing_id)).scalar_one_or_none()
+
     def listing_for(self, seller_id: int, product_id: int) -> Listing | None:
         row = self.conn.execute(select(listings).where(
             listings.c.seller_id == seller_id, listings.c.product_id == product_id)).one_or_none()
@@ -98,9 +109,14 @@ class MarketRepository:
 
     # price changes
     def add_price_change(self, proposal: PriceChangeProposal, status: PriceChangeStatus,
-                         now: datetime) -> PriceChangeRecord:
+                         now: datetime, guard: GuardOpinion | None = None) -> PriceChangeRecord:
         promo = proposal.promotion
-        row = self.conn.execute(insert(price_changes).values(
+        verdict = {} if guard is None else {
+            "guard_verdict": guard.verdict, "guard_score": guard.score,
+            "guard_error_type": guard.error_type, "guard_reason_code": guard.reason_code,
+            "guard_reason_en": guard.reason_en, "guard_reason_ko": guard.reason_ko,
+            "guard_facts": guard.facts}
+        row = self.conn.execute(insert(price_changes).values(**verdict,
             listing_id=proposal.listing_id, old_price_minor=proposal.old_price.amount_minor,
             new_price_minor=proposal.new_price.amount_minor, currency=proposal.new_price.currency,
             proposed_by=proposal.proposed_by, proposed_at=now,
@@ -114,6 +130,62 @@ class MarketRepository:
         row = self.conn.execute(
             select(price_changes).where(price_changes.c.id == change_id)).one_or_none()
         return _change(row) if row else None
+
+    def price_change_for_update(self, change_id: int) -> PriceChangeRecord | None:
+        row = self.conn.execute(select(price_changes).where(price_changes.c.id == change_id)
+                                .with_for_update()).one_or_none()
+        return _change(row) if row else None
+
+    def decide_price_change(self, change_id: int, *, status: PriceChangeStatus, by: str,
+                            reason: str | None, now: datetime) -> PriceChangeRecord:
+        row = self.conn.execute(update(price_changes).where(price_changes.c.id == change_id).values(
+            status=status.value, decided_by=by, decision_reason=reason, decided_at=now,
+        ).returning(price_changes)).one()
+        return _change(row)
+
+    def changes_with_status(self, status: PriceChangeStatus, *, limit: int,
+                            offset: int = 0) -> list[PriceChangeRecord]:
+        q = (select(price_changes).where(price_changes.c.status == status.value)
+             .order_by(price_changes.c.proposed_at, price_changes.c.id).limit(limit).offset(offset))
+        return [_change(r) for r in self.conn.execute(q)]
+
+    def effective_prices(self, listing_id: int, *, limit: int) -> list[int]:
+        """The listing's live prices over time, oldest first (from applied/approved changes)."""
+        done = (PriceChangeStatus.APPLIED.value, PriceChangeStatus.APPROVED.value)
+        rows = self.conn.execute(
+            select(price_changes.c.old_price_minor, price_changes.c.new_price_minor)
+            .where(price_changes.c.listing_id == listing_id, price_changes.c.status.in_(done))
+            .order_by(price_changes.c.proposed_at.desc(), price_changes.c.id.desc())
+            .limit(limit)).all()
+        if not rows:
+            return []
+        rows.reverse()
+        return [rows[0].old_price_minor] + [r.new_price_minor for r in rows]
+
+    def last_price_move_at(self, listing_id: int) -> datetime | None:
+        done = (PriceChangeStatus.APPLIED.value, PriceChangeStatus.APPROVED.value)
+        return self.conn.execute(
+            select(func.max(func.coalesce(price_changes.c.decided_at, price_changes.c.proposed_at)))
+            .where(price_changes.c.listing_id == listing_id,
+                   price_changes.c.status.in_(done))).scalar_one()
+
+    def other_seller_prices(self, product_id: int, *, excluding_listing: int,
+                            currency: str) -> list[int]:
+        q = select(listings.c.price_minor).where(
+            listings.c.product_id == product_id, listings.c.id != excluding_listing,
+            listings.c.currency == currency, listings.c.status == ListingStatus.LIVE.value)
+        return list(self.conn.execute(q).scalars())
+
+    def order_times(self, listing_id: int, *, since: datetime) -> list[datetime]:
+        q = (select(orders.c.placed_at).where(orders.c.listing_id == listing_id,
+                                              orders.c.placed_at >= since)
+             .order_by(orders.c.placed_at))
+        return list(self.conn.execute(q).scalars())
+
+    def order_count(self, listing_id: int, *, start: datetime, end: datetime) -> int:
+        return int(self.conn.execute(select(func.count()).select_from(orders).where(
+            orders.c.listing_id == listing_id, orders.c.placed_at >= start,
+            orders.c.placed_at < end)).scalar_one())
 
     def price_changes_for(self, listing_id: int, *, limit: int = 100) -> list[PriceChangeRecord]:
         q = (select(price_changes).where(price_changes.c.listing_id == listing_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    BigInteger, CheckConstraint, Column, DateTime, ForeignKey, Identity, Index, Integer,
+    BigInteger, CheckConstraint, Column, DateTime, Float, ForeignKey, Identity, Index, Integer,
     MetaData, Numeric, String, Table, Text, UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -89,7 +89,17 @@ price_changes = Table(
     Column("decided_by", Text),
     Column("decided_at", DateTime(timezone=True)),
     Column("decision_reason", Text),
+    Column("guard_verdict", String(5)),
+    Column("guard_score", Float),
+    Column("guard_error_type", String(40)),
+    Column("guard_reason_code", String(60)),
+    Column("guard_reason_en", Text),
+    Column("guard_reason_ko", Text),
+    Column("guard_facts", JSONB),
     CheckConstraint("new_price_minor > 0", name="new_price_positive"),
+    CheckConstraint("guard_verdict IS NULL OR guard_verdict IN ('allow', 'hold')",
+                    name="guard_verdict_known"),
+    Index("ix_price_changes_status", "status", "proposed_at"),
 )
 
 orders = Table(

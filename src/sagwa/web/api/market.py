@@ -6,13 +6,14 @@ from fastapi import APIRouter, Query
 
 from sagwa.adapters.db.market_repo import OrderRecord, PriceChangeRecord
 from sagwa.domain.listings import Listing, ListingTrigger
-from sagwa.domain.pricing import Promotion
+from sagwa.domain.pricing import GuardOpinion, Promotion
 from sagwa.services import listings, orders
 from sagwa.services.lookups import require
-from sagwa.web.deps import Actor, IdempotencyKey, Uow
+from sagwa.services.price_review import guard_gate
+from sagwa.web.deps import Actor, IdempotencyKey, Rules, Uow
 from sagwa.web.schemas import (
     ListingAction, ListingCreate, ListingPublic, ListingStatusChange, MoneyIO, OrderCreate, OrderPublic,
-    PriceChangeCreate, PriceChangePublic,
+    GuardPublic, PriceChangeCreate, PriceChangePublic, PromotionIO,
 )
 
 router = APIRouter(prefix="/api", tags=["market"])
@@ -23,12 +24,24 @@ def listing_public(listing: Listing) -> ListingPublic:
                          price=MoneyIO.of(listing.price), status=listing.status.value)
 
 
+def promotion_of(promo: PromotionIO | None) -> Promotion | None:
+    return Promotion(promo.percent, promo.starts_at, promo.ends_at) if promo else None
+
+
+def guard_public(g: GuardOpinion | None) -> GuardPublic | None:
+    if g is None:
+        return None
+    return GuardPublic(verdict=g.verdict, score=g.score, error_type=g.error_type,
+                       reason_code=g.reason_code, reason_en=g.reason_en, reason_ko=g.reason_ko,
+                       facts=g.facts)
+
+
 def change_public(c: PriceChangeRecord) -> PriceChangePublic:
     return PriceChangePublic(
         id=c.id, listing_id=c.listing_id, old_price=MoneyIO.of(c.old_price),
         new_price=MoneyIO.of(c.new_price), proposed_by=c.proposed_by, proposed_at=c.proposed_at,
         promotion_pct=c.promotion_pct, status=c.status.value, decided_by=c.decided_by,
-        decision_reason=c.decision_reason)
+        decision_reason=c.decision_reason, decided_at=c.decided_at, guard=guard_public(c.guard))
 
 
 def order_public(o: OrderRecord) -> OrderPublic:
@@ -68,13 +81,14 @@ def get_listing(listing_id: int, uow: Uow) -> ListingPublic:
 
 @router.post("/listings/{listing_id}/price-changes", status_code=201,
              response_model=PriceChangePublic)
-def propose_price_change(listing_id: int, body: PriceChangeCreate, uow: Uow,
+def propose_price_change(listing_id: int, body: PriceChangeCreate, uow: Uow, rules: Rules,
                          key: IdempotencyKey) -> PriceChangePublic:
-    promo = body.promotion
-    promotion = Promotion(promo.percent, promo.starts_at, promo.ends_at) if promo else None
+    """Propose a new price. The price guard answers first: `applied` (live now) or `held`
+    (waiting for a reviewer; the live price stays as it was), with its reasons."""
     change = listings.propose_price_change(
         uow(), listing_id=listing_id, new_price=body.new_price.to_money(),
-        proposed_by=body.proposed_by, promotion=promotion, idempotency_key=key)
+        proposed_by=body.proposed_by, promotion=promotion_of(body.promotion),
+        gate=guard_gate(rules), idempotency_key=key)
     return change_public(change)
 
 

@@ -1,0 +1,164 @@
+"""The price guard at the door of "propose a price change", and the reviewers' queue.
+
+``guard_gate(rules)`` gathers the evidence for one proposal from the database (the listing's own
+recent prices, other sellers' live prices for the product, its list price and category, the
+declared promotion) and asks the pure guard. A ``hold`` keeps the live price where it was and puts
+the change in the review queue; a reviewer approves (the new price goes live) or rejects it, with
+a reason, on the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sagwa.adapters.db.market_repo import PriceChangeRecord
+from sagwa.domain.audit import AuditEvent
+from sagwa.domain.listings import Listing, ListingStatus
+from sagwa.domain.money import Money, check_price
+from sagwa.domain.pricing import GuardOpinion, PriceChangeProposal, PriceChangeStatus, Promotion
+from sagwa.errors import Conflict, IllegalTransition, InvalidInput
+from sagwa.priceguard import ChangeEvidence, PriceRules, Verdict, check_one
+from sagwa.services.listings import GateDecision, PriceGate
+from sagwa.services.lookups import require
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+RECENT_PRICES = 12
+
+
+def gather_evidence(uow: SqlAlchemyUnitOfWork, listing: Listing, new_price: Money,
+                    promotion: Promotion | None) -> ChangeEvidence:
+    product = require(uow.catalog.product(listing.product_id), "product", listing.product_id)
+    seller = uow.catalog.seller(listing.seller_id)
+    recent = uow.market.effective_prices(listing.id, limit=RECENT_PRICES) or [listing.price.amount_minor]
+    if recent[-1] != listing.price.amount_minor:
+        recent.append(listing.price.amount_minor)
+    others = uow.market.other_seller_prices(listing.product_id, excluding_listing=listing.id,
+                                            currency=listing.price.currency)
+    list_price = product.list_price
+    return ChangeEvidence(
+        old_price_minor=listing.price.amount_minor,
+        new_price_minor=new_price.amount_minor,
+        currency=new_price.currency,
+        recent_prices_minor=tuple(recent),
+        other_seller_prices_minor=tuple(others),
+        list_price_minor=(list_price.amount_minor
+                          if list_price and list_price.currency == new_price.currency else None),
+        promotion_pct=promotion.percent if promotion else None,
+        category=product.category,
+        seller_id=seller.code if seller else None,
+    )
+
+
+def opinion_of(verdict: Verdict) -> GuardOpinion:
+    return GuardOpinion(verdict.verdict, float(verdict.score), verdict.error_type,
+                        verdict.reason_code, verdict.reason_en, verdict.reason_ko,
+                        _jsonable(verdict.facts))
+
+
+def _jsonable(facts: dict[str, object]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, value in facts.items():
+        if hasattr(value, "item"):  # numpy scalar
+            value = value.item()
+        if isinstance(value, float) and value != value:  # NaN is not JSON
+            value = None
+        out[key] = value
+    return out
+
+
+def guard_gate(rules: PriceRules) -> PriceGate:
+    """A price gate that asks the price guard."""
+
+    def gate(uow: SqlAlchemyUnitOfWork, listing: Listing,
+             proposal: PriceChangeProposal) -> GateDecision:
+        evidence = gather_evidence(uow, listing, proposal.new_price, proposal.promotion)
+        opinion = opinion_of(check_one(evidence, rules))
+        return GateDecision(hold=opinion.holds, reason=opinion.reason_en, opinion=opinion)
+
+    return gate
+
+
+def check_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_price: Money,
+                       rules: PriceRules, promotion: Promotion | None = None) -> GuardOpinion:
+    """Dry run: what the guard would say, with nothing stored."""
+    check_price(new_price)
+    with uow:
+        listing = require(uow.market.listing(listing_id), "listing", listing_id)
+        if new_price.currency != listing.price.currency:
+            raise InvalidInput(f"listing {listing_id} is priced in {listing.price.currency}",
+                               field="currency")
+        return opinion_of(check_one(gather_evidence(uow, listing, new_price, promotion), rules))
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    change: PriceChangeRecord
+    listing: Listing
+    product_title: str
+    seller_name: str
+
+
+def review_queue(uow: SqlAlchemyUnitOfWork, *, limit: int = 50, offset: int = 0) -> list[ReviewItem]:
+    """Held changes, oldest first, with what a reviewer needs to decide."""
+    with uow:
+        items = []
+        for change in uow.market.changes_with_status(PriceChangeStatus.HELD, limit=limit,
+                                                     offset=offset):
+            listing = require(uow.market.listing(change.listing_id), "listing", change.listing_id)
+            product = uow.catalog.product(listing.product_id)
+            seller = uow.catalog.seller(listing.seller_id)
+            items.append(ReviewItem(change, listing, product.title if product else "?",
+                                    seller.name if seller else "?"))
+        return items
+
+
+def _held(uow: SqlAlchemyUnitOfWork, change_id: int) -> PriceChangeRecord:
+    change = require(uow.market.price_change_for_update(change_id), "price change", change_id)
+    if change.status is not PriceChangeStatus.HELD:
+        raise IllegalTransition(
+            f"price change {change_id} is {change.status.value}, not held; "
+            f"only held changes can be approved or rejected", status=change.status.value)
+    return change
+
+
+def approve_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer: str,
+                         reason: str | None = None) -> PriceChangeRecord:
+    """Let a held change go live — unless the listing's price moved since it was proposed."""
+    with uow:
+        change = _held(uow, change_id)
+        listing = require(uow.market.listing(change.listing_id, for_update=True), "listing",
+                          change.listing_id)
+        if listing.status is ListingStatus.ENDED:
+            raise Conflict(f"listing {listing.id} has ended; reject the change instead")
+        if listing.price != change.old_price:
+            raise Conflict(f"listing {listing.id} now costs {listing.price}, not "
+                           f"{change.old_price} as when the change was proposed; reject it and "
+                           f"ask the seller to propose again")
+        decided = uow.market.decide_price_change(change_id, status=PriceChangeStatus.APPROVED,
+                                                 by=reviewer, reason=reason, now=uow.now())
+        uow.market.save_listing(replace(listing, price=change.new_price), uow.now())
+        uow.audit.append(AuditEvent(reviewer, "price_change.approved", "listing", str(listing.id),
+                                    before={"price": listing.price.as_dict()},
+                                    after={"price": change.new_price.as_dict(),
+                                           "price_change_id": change_id, "reason": reason}),
+                         uow.now())
+        uow.commit()
+        return decided
+
+
+def reject_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer: str,
+                        reason: str) -> PriceChangeRecord:
+    """Refuse a held change; the live price never moved. A reason is required."""
+    if not reason or not reason.strip():
+        raise InvalidInput("a rejection needs a reason the seller can read", field="reason")
+    with uow:
+        change = _held(uow, change_id)
+        decided = uow.market.decide_price_change(change_id, status=PriceChangeStatus.REJECTED,
+                                                 by=reviewer, reason=reason.strip(), now=uow.now())
+        uow.audit.append(AuditEvent(reviewer, "price_change.rejected", "listing",
+                                    str(change.listing_id),
+                                    after={"price_change_id": change_id,
+                                           "proposed": change.new_price.as_dict(),
+                                           "reason": reason.strip()}), uow.now())
+        uow.commit()
+        return decided

@@ -1,0 +1,149 @@
+"""The price guard wired into "propose a price change", the review queue and the tripwire."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from sagwa.domain.listings import ListingStatus, ListingTrigger
+from sagwa.domain.money import Money
+from sagwa.domain.pricing import PriceChangeStatus, Promotion
+from sagwa.errors import Conflict, IllegalTransition, InvalidInput, ListingNotOrderable
+from sagwa.priceguard import load_rules
+from sagwa.services import catalog, listings, orders, price_review
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+RULES = load_rules()
+KRW = "KRW"
+
+
+class Clock:
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def market(session_factory):
+    """An iPod nano (199,000 KRW list price) sold by four sellers, with a clock we move."""
+    clock = Clock(datetime(2008, 5, 1, 3, 0, tzinfo=timezone.utc))
+
+    def uow() -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(session_factory, clock)
+
+    product = catalog.register_product(uow(), title="애플 아이팟 나노 3세대 4GB",
+                                       category="electronics/mp3", actor="t",
+                                       list_price=Money(199_000, KRW))
+    ids = []
+    for n, price in enumerate((199_000, 189_000, 195_000, 193_000)):
+        seller = catalog.register_seller(uow(), code=f"seller-{n}", name=f"판매자{n}", actor="t")
+        listing = listings.create_listing(uow(), seller_id=seller.id, product_id=product.id,
+                                          price=Money(price, KRW), actor="t")
+        listings.change_listing_status(uow(), listing_id=listing.id,
+                                       trigger=ListingTrigger.PUBLISH, actor="t")
+        ids.append(listing.id)
+    customers = [catalog.register_customer(uow(), name=f"고객{n}", email=f"c{n}@example.com",
+                                           actor="t").id for n in range(60)]
+    return uow, clock, ids, customers
+
+
+def test_the_2008_ninety_percent_event_is_held_and_the_live_price_stays(market) -> None:
+    uow, _clock, ids, _ = market
+    change = listings.propose_price_change(
+        uow(), listing_id=ids[0], new_price=Money(19_900, KRW), proposed_by="seller:0",
+        promotion=Promotion(90), gate=price_review.guard_gate(RULES))
+    assert change.status is PriceChangeStatus.HELD
+    assert change.guard is not None and change.guard.verdict == "hold"
+    assert change.guard.reason_en and change.guard.reason_ko
+    with uow() as u:
+        assert u.market.listing(ids[0]).price == Money(199_000, KRW)
+    assert [i.change.id for i in price_review.review_queue(uow())] == [change.id]
+
+
+def test_an_ordinary_price_cut_goes_live(market) -> None:
+    uow, _clock, ids, _ = market
+    change = listings.propose_price_change(uow(), listing_id=ids[0], new_price=Money(185_000, KRW),
+                                           proposed_by="seller:0",
+                                           gate=price_review.guard_gate(RULES))
+    assert change.status is PriceChangeStatus.APPLIED
+    with uow() as u:
+        assert u.market.listing(ids[0]).price == Money(185_000, KRW)
+
+
+def test_dry_run_check_stores_nothing(market) -> None:
+    uow, _clock, ids, _ = market
+    opinion = price_review.check_price_change(uow(), listing_id=ids[1], new_price=Money(18_900, KRW),
+                                              rules=RULES)
+    assert opinion.verdict == "hold"
+    with uow() as u:
+        assert u.market.price_changes_for(ids[1]) == []
+        assert u.market.listing(ids[1]).price == Money(189_000, KRW)
+
+
+def test_approved_change_goes_live_and_rejected_one_never_does(market) -> None:
+    uow, _clock, ids, _ = market
+    gate = price_review.guard_gate(RULES)
+    first = listings.propose_price_change(uow(), listing_id=ids[0], new_price=Money(19_900, KRW),
+                                          proposed_by="seller:0", gate=gate)
+    second = listings.propose_price_change(uow(), listing_id=ids[1], new_price=Money(18_900, KRW),
+                                           proposed_by="seller:1", gate=gate)
+    with pytest.raises(InvalidInput):
+        price_review.reject_price_change(uow(), change_id=second.id, reviewer="r", reason=" ")
+    rejected = price_review.reject_price_change(uow(), change_id=second.id, reviewer="reviewer:park",
+                                                reason="0이 빠진 것 같습니다")
+    approved = price_review.approve_price_change(uow(), change_id=first.id,
+                                                 reviewer="reviewer:park", reason="clearance")
+    assert (rejected.status, approved.status) == (PriceChangeStatus.REJECTED,
+                                                  PriceChangeStatus.APPROVED)
+    with uow() as u:
+        assert u.market.listing(ids[0]).price == Money(19_900, KRW)
+        assert u.market.listing(ids[1]).price == Money(189_000, KRW)
+        actions = [r.event.action for r in u.audit.for_entity("listing", str(ids[1]))]
+    assert "price_change.rejected" in actions
+    with pytest.raises(IllegalTransition):
+        price_review.approve_price_change(uow(), change_id=second.id, reviewer="r")
+
+
+def test_approving_a_stale_change_is_refused(market) -> None:
+    uow, _clock, ids, _ = market
+    gate = price_review.guard_gate(RULES)
+    held = listings.propose_price_change(uow(), listing_id=ids[0], new_price=Money(19_900, KRW),
+                                         proposed_by="seller:0", gate=gate)
+    listings.propose_price_change(uow(), listing_id=ids[0], new_price=Money(197_000, KRW),
+                                  proposed_by="seller:0", gate=gate)
+    with pytest.raises(Conflict):
+        price_review.approve_price_change(uow(), change_id=held.id, reviewer="r")
+
+
+def _orders(uow, clock, listing_id, customers, count, every):
+    for n in range(count):
+        clock.now += every
+        orders.place_order(uow(), customer_id=customers[n % len(customers)],
+                           listing_id=listing_id, quantity=1, actor="t")
+
+
+def test_tripwire_pauses_a_listing_under_an_order_surge(market) -> None:
+    uow, clock, ids, customers = market
+    _orders(uow, clock, ids[0], customers, 40, timedelta(hours=14))  # ~3 weeks, 1 every 14 h
+    listings.propose_price_change(uow(), listing_id=ids[0], new_price=Money(189_000, KRW),
+                                  proposed_by="seller:0")
+    with pytest.raises(ListingNotOrderable):
+        _orders(uow, clock, ids[0], customers, 40, timedelta(minutes=2))
+    with uow() as u:
+        assert u.market.listing(ids[0]).status is ListingStatus.PAUSED
+        trail = u.audit.for_entity("listing", str(ids[0]))
+    assert trail[-1].event.action == "listing.paused_by_tripwire"
+    assert trail[-1].event.after["observed"] >= 5
+
+
+def test_tripwire_leaves_a_normal_day_alone(market) -> None:
+    uow, clock, ids, customers = market
+    _orders(uow, clock, ids[0], customers, 40, timedelta(hours=14))
+    listings.propose_price_change(uow(), listing_id=ids[0], new_price=Money(189_000, KRW),
+                                  proposed_by="seller:0")
+    _orders(uow, clock, ids[0], customers, 3, timedelta(hours=6))
+    with uow() as u:
+        assert u.market.listing(ids[0]).status is ListingStatus.LIVE

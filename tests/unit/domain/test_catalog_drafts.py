@@ -1,0 +1,81 @@
+"""Sellers, products and customers are validated and normalised when drafted."""
+
+import pytest
+
+from sagwa.domain.catalog import CustomerDraft, ProductDraft, SellerDraft
+from sagwa.domain.money import Money
+from sagwa.errors import InvalidInput
+
+
+def test_seller_draft_normalises_name_and_email() -> None:
+    draft = SellerDraft(code="haneul-digital", name="  하늘디지털 ", contact_email=" Shop@Haneul.KR ",
+                        phone="02-555-0101")
+    assert draft.name == "하늘디지털"
+    assert draft.contact_email == "shop@haneul.kr"
+    assert draft.phone == "02-555-0101"
+
+
+@pytest.mark.parametrize("code", ["Haneul", "h", "-haneul", "ha neul", "하늘", "a" * 41, ""])
+def test_seller_code_must_be_a_lowercase_slug(code: str) -> None:
+    with pytest.raises(InvalidInput, match="seller code") as info:
+        SellerDraft(code=code, name="x")
+    assert info.value.details == {"field": "code"}
+
+
+def test_seller_needs_a_name() -> None:
+    with pytest.raises(InvalidInput, match="name must not be empty"):
+        SellerDraft(code="haneul", name="   ")
+
+
+@pytest.mark.parametrize(("field", "value"), [("contact_email", "not-an-email"),
+                                              ("phone", "call me")])
+def test_seller_contact_details_are_checked(field: str, value: str) -> None:
+    with pytest.raises(InvalidInput):
+        SellerDraft(code="haneul", name="하늘", **{field: value})
+
+
+def test_product_isbn_becomes_its_gtin() -> None:
+    draft = ProductDraft(title="사과하는 법", category="books/essay", isbn="0-306-40615-2")
+    assert draft.isbn == "9780306406157"
+    assert draft.gtin == "9780306406157"
+
+
+def test_product_gtin_is_checked() -> None:
+    assert ProductDraft(title="아이팟", category="electronics/mp3",
+                        gtin="4006381333931").gtin == "4006381333931"
+    with pytest.raises(InvalidInput, match="check digit"):
+        ProductDraft(title="아이팟", category="electronics/mp3", gtin="4006381333932")
+
+
+@pytest.mark.parametrize("price", [Money(0, "KRW"), Money(-199000, "KRW"),
+                                   Money(10_000_000_001, "KRW")])
+def test_product_list_price_must_be_sane(price: Money) -> None:
+    with pytest.raises(InvalidInput, match="price"):
+        ProductDraft(title="아이팟", category="electronics/mp3", list_price=price)
+
+
+def test_product_title_is_required_and_bounded() -> None:
+    with pytest.raises(InvalidInput, match="title must not be empty"):
+        ProductDraft(title="", category="c")
+    with pytest.raises(InvalidInput, match="longer than 300"):
+        ProductDraft(title="가" * 301, category="c")
+    assert ProductDraft(title="가" * 300, category="c").title == "가" * 300
+
+
+def test_customer_needs_an_email_or_phone() -> None:
+    with pytest.raises(InvalidInput, match="email or a phone"):
+        CustomerDraft(name="김민준")
+    assert CustomerDraft(name="김민준", phone="010-1234-5678").email is None
+    assert CustomerDraft(name="김민준", email="MJ@Example.com").email == "mj@example.com"
+
+
+def test_customer_locale_is_ko_or_en() -> None:
+    assert CustomerDraft(name="Minjun", email="a@b.co", locale="en").locale == "en"
+    with pytest.raises(InvalidInput, match="locale"):
+        CustomerDraft(name="Minjun", email="a@b.co", locale="ja")
+
+
+@pytest.mark.parametrize("email", ["a@b", "a b@c.d", "@c.de", "mj@@example.com"])
+def test_customer_email_is_checked(email: str) -> None:
+    with pytest.raises(InvalidInput, match="not an email"):
+        CustomerDraft(name="김민준", email=email)

@@ -1,0 +1,114 @@
+"""Each error shape is held with the right error type, in KRW and USD; legitimate moves pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from sagwa.priceguard import ChangeEvidence, check_one, load_rules
+
+RULES = load_rules()
+
+
+def evidence(old: int, new: int, currency: str, pct: float | None = None) -> ChangeEvidence:
+    """A listing that has sat at ``old`` for a while, among sellers pricing near it."""
+    return ChangeEvidence(
+        old_price_minor=old,
+        new_price_minor=new,
+        currency=currency,
+        recent_prices_minor=(old, old, round(old * 1.02), old),
+        other_seller_prices_minor=(round(old * 0.97), old, round(old * 1.05), round(old * 1.01)),
+        promotion_pct=pct,
+    )
+
+
+ERRORS = [
+    # (case, old, new, currency, declared pct, expected error type)
+    ("dropped zero", 25_000, 2_500, "KRW", None, "decimal_slip"),
+    ("decimal point two places", 1_999, 20, "USD", None, "decimal_slip"),
+    ("extra zero", 15_000, 150_000, "KRW", None, "extra_zero"),
+    ("extra zero cents", 1_299, 12_990, "USD", None, "extra_zero"),
+    ("digit typo up", 23_000, 93_000, "KRW", None, "digit_typo"),
+    ("digit typo", 349, 1_349, "USD", None, "digit_typo"),
+    ("USD amount in a KRW listing", 39_000, 29, "KRW", None, "currency"),
+    ("KRW amount in a USD listing", 2_999, 4_048_650, "USD", None, "currency"),
+    ("2008 iPod nano 90% event", 199_000, 19_900, "KRW", 90.0, "percent_inverted"),
+    ("meant 20% off", 5_000, 1_000, "USD", 80.0, "percent_inverted"),
+    ("promotion deeper than plausible", 100_000, 15_000, "KRW", 85.0, "inflated_promotion"),
+    ("promotion deeper than plausible", 2_000, 300, "USD", 85.0, "inflated_promotion"),
+    ("discount typed as price", 349, 3_000, "USD", None, "discount_as_price"),
+    ("discount typed as price", 120_000, 30, "KRW", None, "discount_as_price"),
+    ("single price for a 36-pack", 5_400, 150, "USD", None, "unit_error"),
+    ("single price for a 24-pack", 48_000, 2_000, "KRW", None, "unit_error"),
+    ("penny price", 1_299, 1, "USD", None, "penny"),
+    ("one won", 15_000, 1, "KRW", None, "penny"),
+    ("zero price", 15_000, 0, "KRW", None, "penny"),
+    ("placeholder dollar", 1_899, 100, "USD", None, "penny"),
+]
+
+
+@pytest.mark.parametrize(("case", "old", "new", "currency", "pct", "expected"), ERRORS)
+def test_error_is_held_with_its_type(
+    case: str, old: int, new: int, currency: str, pct: float | None, expected: str
+) -> None:
+    verdict = check_one(evidence(old, new, currency, pct), RULES)
+    assert verdict.verdict == "hold", (case, verdict)
+    assert verdict.error_type == expected, (case, verdict)
+    assert verdict.score >= RULES.hold_score
+
+
+LEGIT = [
+    ("declared 50% promotion", 39_900, 19_950, "KRW", 50.0),
+    ("declared 70% promotion", 2_999, 900, "USD", 70.0),
+    ("undeclared 60% promotion", 12_000, 4_800, "KRW", None),
+    ("undeclared 70% clearance", 4_999, 1_499, "USD", None),
+    ("ordinary rise", 1_999, 2_399, "USD", None),
+    ("small cut", 15_900, 14_900, "KRW", None),
+]
+
+
+@pytest.mark.parametrize(("case", "old", "new", "currency", "pct"), LEGIT)
+def test_legitimate_change_is_allowed(case: str, old: int, new: int, currency: str, pct: float | None) -> None:
+    verdict = check_one(evidence(old, new, currency, pct), RULES)
+    assert verdict.verdict == "allow", (case, verdict)
+    assert verdict.error_type == "none"
+
+
+@pytest.mark.parametrize(("regular", "promo", "currency"), [(29_900, 9_900, "KRW"), (1_299, 499, "USD")])
+def test_end_of_promotion_jumping_back_up_is_allowed(regular: int, promo: int, currency: str) -> None:
+    back = ChangeEvidence(
+        old_price_minor=promo,
+        new_price_minor=regular,
+        currency=currency,
+        recent_prices_minor=(regular, regular, regular, promo, promo),
+        other_seller_prices_minor=(regular, round(regular * 1.03)),
+    )
+    verdict = check_one(back, RULES)
+    assert verdict.verdict == "allow", verdict
+
+
+def test_2008_case_reason_names_numbers_in_both_languages() -> None:
+    verdict = check_one(evidence(199_000, 19_900, "KRW", 90.0), RULES)
+    assert "19,900 KRW" in verdict.reason_en and "90%" in verdict.reason_en
+    assert "19,900원" in verdict.reason_ko and "90%" in verdict.reason_ko
+    assert verdict.reason_code == "promotion_too_deep"
+
+
+def test_reason_cites_other_sellers_and_the_gap() -> None:
+    lone = ChangeEvidence(
+        old_price_minor=200_000,
+        new_price_minor=19_900,
+        currency="KRW",
+        other_seller_prices_minor=(199_000, 199_000, 198_000, 201_000),
+    )
+    verdict = check_one(lone, RULES)
+    assert verdict.verdict == "hold"
+    assert "90% below" in verdict.reason_en and "other sellers" in verdict.reason_en
+    assert "dropped zero" in verdict.reason_en
+    assert "다른 판매자 4곳" in verdict.reason_ko
+
+
+def test_unknown_currency_is_refused() -> None:
+    from sagwa.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        check_one(evidence(1_000, 900, "XYZ"), RULES)

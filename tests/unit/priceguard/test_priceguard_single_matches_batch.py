@@ -1,0 +1,71 @@
+"""``check_one`` (plain floats) and ``check_prices`` (arrays) give the same answers."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sagwa.priceguard import ChangeEvidence, PriceColumns, SellerLimits, check_one, check_prices, load_rules
+from sagwa.priceguard.scalar import ScalarInputs, judge
+from sagwa.priceguard.single import evidence_columns
+from sagwa.priceguard.vocabulary import ERROR_TYPES, REASON_CODES
+
+RULES = dataclasses.replace(
+    load_rules(), sellers={"S1": SellerLimits(floor_major=5.0, ceiling_major=500.0)}
+)
+
+prices = st.integers(min_value=0, max_value=5_000_000)
+evidences = st.builds(
+    ChangeEvidence,
+    old_price_minor=st.integers(min_value=1, max_value=5_000_000),
+    new_price_minor=prices,
+    currency=st.sampled_from(["KRW", "USD", "JPY", "EUR"]),
+    recent_prices_minor=st.lists(st.integers(1, 5_000_000), max_size=10).map(tuple),
+    other_seller_prices_minor=st.lists(st.integers(1, 5_000_000), max_size=6).map(tuple),
+    list_price_minor=st.none() | st.integers(1, 5_000_000),
+    promotion_pct=st.none() | st.sampled_from([5.0, 10.0, 25.0, 50.0, 70.0, 79.0, 80.0, 85.0, 90.0, 95.0]),
+    category=st.none() | st.sampled_from(["electronics", "grocery", "unknown"]),
+    seller_id=st.none() | st.just("S1"),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(evidences)
+def test_single_check_matches_batch_check(ev: ChangeEvidence) -> None:
+    one = check_one(ev, RULES)
+    batch = check_prices(evidence_columns(ev, RULES), RULES)
+    assert one.verdict == ("hold" if batch.hold[0] else "allow")
+    assert one.error_type == ERROR_TYPES[batch.error_code[0]]
+    assert one.reason_code == REASON_CODES[batch.reason_code[0]]
+    assert abs(one.score - float(batch.score[0])) < 1e-9
+
+
+def test_batch_of_many_matches_row_by_row() -> None:
+    rng = np.random.default_rng(7)
+    n = 3_000
+    old = rng.integers(50, 100_000, n).astype(np.float64)
+    factor = np.exp(rng.normal(0, 1.2, n)) * rng.choice([1, 1, 1, 10, 0.1, 0.01, 36], n)
+    nan = np.full(n, np.nan)
+    cols = PriceColumns(
+        new=np.round(old * factor),
+        old=old,
+        recent_median=np.where(rng.random(n) < 0.8, old * np.exp(rng.normal(0, 0.2, n)), nan),
+        peer_median=np.where(rng.random(n) < 0.7, old * np.exp(rng.normal(0, 0.3, n)), nan),
+        list_price=np.where(rng.random(n) < 0.2, old * 1.2, nan),
+        promotion_pct=np.where(rng.random(n) < 0.3, rng.choice([10.0, 30.0, 50.0, 80.0, 90.0], n), nan),
+        max_depth_pct=np.full(n, 80.0),
+        minor_per_major=rng.choice([1.0, 100.0], n),
+        penny_minor=np.full(n, 1.0),
+        floor=nan,
+        ceiling=nan,
+    )
+    batch = check_prices(cols, RULES)
+    for i in range(n):
+        row = ScalarInputs(**{f.name: float(getattr(cols, f.name)[i]) for f in dataclasses.fields(cols)})
+        one = judge(row, RULES)
+        assert one.hold == bool(batch.hold[i]), i
+        assert one.error_code == int(batch.error_code[i]), i
+        assert one.reason_code == int(batch.reason_code[i]), i
