@@ -3,6 +3,7 @@
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Connection, Engine
 
@@ -28,8 +29,10 @@ def _schema(conn: Connection) -> dict[str, object]:
     }
 
 
-def test_head_is_the_foundation_revision() -> None:
-    assert head_revision() == "0001"
+def test_migrations_form_a_single_line() -> None:
+    script = ScriptDirectory.from_config(alembic_config("postgresql://"))
+    assert len(script.get_heads()) == 1
+    assert [r.revision for r in script.walk_revisions()][-1] == "0001"
 
 
 def test_upgrading_twice_is_a_no_op(scratch) -> None:  # type: ignore[no-untyped-def]
@@ -43,8 +46,8 @@ def test_upgrading_twice_is_a_no_op(scratch) -> None:  # type: ignore[no-untyped
         with engine.connect() as conn:
             assert _schema(conn) == before
             assert conn.execute(text("SELECT code FROM sellers")).scalars().all() == ["kept"]
-        assert before["versions"] == ["0001"]
-        assert set(before["triggers"]) == TRIGGERS  # type: ignore[arg-type]
+        assert before["versions"] == [head_revision()]
+        assert TRIGGERS <= set(before["triggers"])  # type: ignore[arg-type]
         assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()

@@ -23,6 +23,8 @@ from sagwa.messagecheck.patterns import find_entities
 _FINALS = "ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
 _JAMO = str.maketrans({chr(0x11A8 + i): c for i, c in enumerate(_FINALS)})
 _SKIP_TAGS = ("J", "XSN")
+# The connective -어/-아/-여 before an auxiliary (환불해 드리다, 보내 주다) carries no meaning here.
+_SKIP_CONNECTIVES = frozenset({"어", "아", "여"})
 
 
 @cache
@@ -49,7 +51,7 @@ def analyse(text: str) -> Document:
                 t.tag,
                 line_start + t.start,
                 line_start + t.start + t.len,
-                t.tag.startswith(_SKIP_TAGS),
+                t.tag.startswith(_SKIP_TAGS) or (t.tag == "EC" and t.form in _SKIP_CONNECTIVES),
             )
             for t in kiwi.tokenize(text[line_start:line_end])
         ]

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from sagwa.priceguard.features import F64, is_round, log_ratio, near_any, nearest_reference
-from sagwa.priceguard.recognisers import I8, POWERS_OF_TEN, classify, is_placeholder, shape_anchors
+from sagwa.priceguard.features import F64, is_round, median_reference, near_any, reference_kind
+from sagwa.priceguard.recognisers import I8, all_shape_anchors, classify, is_placeholder
 from sagwa.priceguard.rules import PriceRules
 from sagwa.priceguard.vocabulary import REASON_CODE
 
@@ -71,44 +71,46 @@ class GuardResult:
 
 def check_prices(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     """Score and classify every change in ``cols`` under ``rules``."""
-    refs = np.column_stack([cols.old, cols.recent_median, cols.peer_median, cols.list_price])
-    log_q, kind = nearest_reference(cols.new, refs)
-    log_q_old = log_ratio(cols.new, cols.old)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    refs = [cols.old, cols.recent_median, cols.peer_median, cols.list_price]
+    log_q, devs = median_reference(cols.new, refs)
+    with np.errstate(invalid="ignore"):
         expected = np.log1p(-cols.promotion_pct / 100.0)
-    promo_matches = np.abs(log_q_old - expected) < rules.promo_match_log
-    explained = promo_matches & (cols.promotion_pct < cols.max_depth_pct)
-    z, reason = _base_z(log_q, explained, cols, rules)
+        promo_matches = np.abs(devs[0] - expected) < rules.promo_match_log
+        explained = promo_matches & (cols.promotion_pct < cols.max_depth_pct)
+    placeholder = is_placeholder(cols.new, cols.minor_per_major, log_q)
+    z, reason = _base_z(log_q, explained, expected, placeholder, rules)
     z, reason = _apply_floors(z, reason, cols, rules)
     score = z / (1.0 + z)
     hold = score >= rules.hold_score
     reason = np.where(hold, reason, REASON_CODE["within_range"]).astype(np.int8)
-    error = classify(
-        log_q=log_q,
-        new_major=cols.new / cols.minor_per_major,
-        promo_pct=cols.promotion_pct,
-        promo_matches=promo_matches,
-        reason=reason,
+    held = np.flatnonzero(hold)
+    error = np.zeros(hold.shape[0], dtype=np.int8)
+    error[held] = classify(
+        log_q=log_q[held],
+        new_major=cols.new[held] / cols.minor_per_major[held],
+        promo_pct=cols.promotion_pct[held],
+        promo_matches=promo_matches[held],
+        placeholder=placeholder[held],
+        reason=reason[held],
         rules=rules,
     )
-    ref_price = np.take_along_axis(refs, kind[:, None], axis=1)[:, 0]
+    kind = reference_kind(devs, log_q)
+    ref_price = np.choose(kind, refs)
     return GuardResult(hold, score, error, reason, kind.astype(np.int8), ref_price, log_q)
 
 
 def _base_z(
-    log_q: F64, explained: npt.NDArray[np.bool_], cols: PriceColumns, rules: PriceRules
+    log_q: F64,
+    explained: npt.NDArray[np.bool_],
+    expected: F64,
+    placeholder: npt.NDArray[np.bool_],
+    rules: PriceRules,
 ) -> tuple[F64, I8]:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        promo_floor = -np.log1p(-cols.promotion_pct / 100.0) - np.log(rules.promo_slack)
+    promo_floor = -expected - np.log(rules.promo_slack)
     log_down = np.where(explained, np.maximum(rules.log_down, promo_floor), rules.log_down)
-    z_down = np.maximum(-log_q, 0.0) / log_down
-    z_up = np.maximum(log_q, 0.0) / rules.log_up
-    z = np.maximum(z_down, z_up)
-    fx, packs = shape_anchors(rules)
-    anchors = np.concatenate([POWERS_OF_TEN, fx, packs])
-    shaped = near_any(log_q, anchors, rules.shape_tolerance_log) | is_placeholder(
-        cols.new / cols.minor_per_major, log_q
-    )
+    z = np.maximum(-log_q / log_down, log_q / rules.log_up)
+    z = np.maximum(z, 0.0)
+    shaped = near_any(log_q, all_shape_anchors(rules), rules.shape_tolerance_log) | placeholder
     z = np.where(shaped, z * rules.shape_boost, z)
     reason = np.where(
         log_q < 0, REASON_CODE["far_below_references"], REASON_CODE["far_above_references"]
@@ -120,19 +122,21 @@ def _apply_floors(z: F64, reason: I8, cols: PriceColumns, rules: PriceRules) -> 
     """Policy rules that hold a change whatever its ratios; later rules win the reason."""
     pct = cols.promotion_pct
     with np.errstate(invalid="ignore"):
-        too_deep = pct >= cols.max_depth_pct
-        bonus = np.where(is_round(pct, rules.round_pct_step), ROUND_PCT_BONUS, 0.0)
-        deep_z = 1.0 + (pct - cols.max_depth_pct) / 100.0 + bonus
-        above = cols.new > cols.ceiling
-        below = cols.new < cols.floor
-    penny = cols.new <= cols.penny_minor
-    rules_in_order = (
-        (too_deep, deep_z, "promotion_too_deep"),
-        (above, np.full_like(z, SELLER_LIMIT_Z), "above_seller_ceiling"),
-        (below, np.full_like(z, SELLER_LIMIT_Z), "below_seller_floor"),
-        (penny, np.full_like(z, PENNY_Z), "penny_price"),
-    )
-    for mask, floor_z, name in rules_in_order:
-        z = np.where(mask, np.maximum(z, floor_z), z)
-        reason = np.where(mask, REASON_CODE[name], reason).astype(np.int8)
+        rules_in_order = (
+            (pct >= cols.max_depth_pct, "promotion_too_deep"),
+            (cols.new > cols.ceiling, "above_seller_ceiling"),
+            (cols.new < cols.floor, "below_seller_floor"),
+            (cols.new <= cols.penny_minor, "penny_price"),
+        )
+    for mask, name in rules_in_order:
+        hit = np.flatnonzero(mask)
+        if hit.size == 0:
+            continue
+        if name == "promotion_too_deep":
+            bonus = np.where(is_round(pct[hit], rules.round_pct_step), ROUND_PCT_BONUS, 0.0)
+            floor_z = 1.0 + (pct[hit] - cols.max_depth_pct[hit]) / 100.0 + bonus
+        else:
+            floor_z = np.full(hit.size, PENNY_Z if name == "penny_price" else SELLER_LIMIT_Z)
+        z[hit] = np.maximum(z[hit], floor_z)
+        reason[hit] = REASON_CODE[name]
     return z, reason

@@ -23,30 +23,45 @@ def log_ratio(new: F64, ref: F64) -> F64:
         return np.log(new) - np.log(ref)
 
 
-def nearest_reference(new: F64, refs: F64) -> tuple[F64, I64]:
-    """Signed log-distance to the *median* reference of ``refs`` (n×k, NaN = absent), and its column.
+def median_reference(new: F64, refs: list[F64]) -> tuple[F64, list[F64]]:
+    """Signed log-distance to the *median* of four references (NaN = absent), and each one's.
 
     With an even number of references the middle one closer to the new price is taken, so one
-    stale or odd reference can neither raise nor hide an alarm on its own.
+    stale or odd reference can neither raise nor hide an alarm on its own. A sorting network on
+    whole columns keeps this a handful of vector passes.
     """
-    dev = log_ratio(new[:, None], refs)
-    present = ~np.isnan(dev)
-    n = present.sum(axis=1)
-    order = np.argsort(np.where(present, dev, np.inf), axis=1, kind="stable")
-    lo = np.take_along_axis(order, np.maximum((n - 1) // 2, 0)[:, None], axis=1)[:, 0]
-    hi = np.take_along_axis(order, (n // 2)[:, None], axis=1)[:, 0]
-    rows = np.arange(dev.shape[0])
-    kind = np.where(np.abs(dev[rows, lo]) <= np.abs(dev[rows, hi]), lo, hi)
-    nearest = np.clip(np.nan_to_num(dev[rows, kind], nan=0.0), -LOG_CLIP, LOG_CLIP)
-    return nearest, kind.astype(np.int64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_new = np.log(new)
+        devs = [log_new - np.log(ref) for ref in refs]
+    missing = [np.isnan(d) for d in devs]
+    count = len(refs) - np.sum(missing, axis=0)
+    s = [np.where(m, np.inf, d) for m, d in zip(missing, devs, strict=True)]
+    for i, j in ((0, 1), (2, 3), (0, 2), (1, 3), (1, 2)):
+        s[i], s[j] = np.minimum(s[i], s[j]), np.maximum(s[i], s[j])
+    lo = np.where(count >= 3, s[1], s[0])
+    hi = np.where(count == 1, s[0], np.where(count == 4, s[2], s[1]))
+    chosen = np.where(np.abs(lo) <= np.abs(hi), lo, hi)
+    chosen = np.where(count > 0, chosen, 0.0)
+    return np.clip(chosen, -LOG_CLIP, LOG_CLIP), devs
+
+
+def reference_kind(devs: list[F64], log_q: F64) -> I64:
+    """Index of the first reference whose deviation is the chosen one (for explanations)."""
+    kind = np.zeros(log_q.shape[0], dtype=np.int64)
+    for k in range(len(devs) - 1, -1, -1):
+        kind = np.where(np.clip(devs[k], -LOG_CLIP, LOG_CLIP) == log_q, k, kind)
+    return kind
 
 
 def near_any(log_q: F64, anchors: F64, tol: float) -> npt.NDArray[np.bool_]:
-    """True where ``|log_q|`` lies within ``tol`` of one of the log ``anchors``."""
+    """True where ``|log_q|`` lies within ``tol`` of one of the *sorted* log ``anchors``."""
     if anchors.size == 0:
         return np.zeros(log_q.shape, dtype=bool)
-    gap = np.abs(np.abs(log_q)[:, None] - anchors[None, :])
-    return np.asarray(np.min(gap, axis=1) < tol)
+    x = np.abs(log_q)
+    i = np.searchsorted(anchors, x)
+    right = anchors[np.minimum(i, anchors.size - 1)]
+    left = anchors[np.maximum(i - 1, 0)]
+    return np.asarray((np.abs(right - x) < tol) | (np.abs(x - left) < tol))
 
 
 def promo_explains_drop(

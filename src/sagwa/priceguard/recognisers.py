@@ -19,8 +19,6 @@ from sagwa.priceguard.vocabulary import ERROR_CODE, REASON_CODE
 I8 = npt.NDArray[np.int8]
 
 POWERS_OF_TEN = np.array([LN10, 2 * LN10, 3 * LN10])
-#: Major-unit values people type as placeholders.
-PLACEHOLDER_MAJOR = np.array([0.01, 0.10, 1.00])
 #: A new price this many times its reference that equals a round percentage is a typed discount.
 DISCOUNT_AS_PRICE_MIN_RATIO = 2.0
 #: ... or this small a fraction of it (a "30" typed into a 120,000 KRW price field).
@@ -29,15 +27,19 @@ DEEP_DROP_RATIO = 0.15
 
 
 def shape_anchors(rules: PriceRules) -> tuple[F64, F64]:
-    """Log anchors for FX rates and pack sizes (powers of ten are excluded from both)."""
-    fx = np.log(np.asarray(rules.fx_rates, dtype=np.float64))
-    packs = np.log(np.asarray(rules.pack_sizes, dtype=np.float64))
-    return fx, packs
+    """Sorted log anchors for FX rates and pack sizes."""
+    return np.asarray(rules.fx_logs), np.asarray(rules.pack_logs)
 
 
-def is_placeholder(new_major: F64, log_q: F64) -> npt.NDArray[np.bool_]:
-    """A drop to a value people type as a stand-in (0.01, 0.10, 1.00)."""
-    return np.asarray(np.isin(np.round(new_major, 2), PLACEHOLDER_MAJOR) & (log_q < 0))
+def all_shape_anchors(rules: PriceRules) -> F64:
+    """Every error-shape anchor (powers of ten, FX rates, pack sizes), sorted."""
+    return np.sort(np.concatenate([POWERS_OF_TEN, *shape_anchors(rules)]))
+
+
+def is_placeholder(new: F64, minor_per_major: F64, log_q: F64) -> npt.NDArray[np.bool_]:
+    """A drop to a value people type as a stand-in (0.01, 0.10, 1.00 major units)."""
+    cents = np.rint(new * 100.0 / minor_per_major)
+    return np.asarray(((cents == 1) | (cents == 10) | (cents == 100)) & (log_q < 0))
 
 
 def classify(
@@ -46,17 +48,20 @@ def classify(
     new_major: F64,
     promo_pct: F64,
     promo_matches: npt.NDArray[np.bool_],
+    placeholder: npt.NDArray[np.bool_],
     reason: I8,
     rules: PriceRules,
 ) -> I8:
-    """Error-type code per change (``none`` where the reason is ``within_range``)."""
+    """Error-type code per change (``none`` where the reason is ``within_range``).
+
+    The batch calls it for held changes only: allowed ones are ``none`` by definition.
+    """
     fx, packs = shape_anchors(rules)
     tol = rules.shape_tolerance_log
     up = log_q > 0
     tens = near_any(log_q, POWERS_OF_TEN, tol)
     is_fx = near_any(log_q, fx, tol) & ~tens
     is_pack = near_any(log_q, packs, tol) & ~tens & ~is_fx
-    placeholder = is_placeholder(new_major, log_q)
     far = (log_q > np.log(DISCOUNT_AS_PRICE_MIN_RATIO)) | (log_q < np.log(DISCOUNT_AS_PRICE_MAX_DROP))
     typed_pct = far & is_round(new_major, 10.0) & (new_major >= 10.0) & (new_major <= 90.0)
     by_ratio = np.select(

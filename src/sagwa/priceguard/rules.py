@@ -66,10 +66,15 @@ class PriceRules:
         return math.log(self.up_ratio)
 
     def max_depth_pct(self, category: str | None) -> float:
-        """Deepest declared promotion (percent) allowed without a reviewer in ``category``."""
-        if category is None:
-            return self.default_max_depth_pct
-        return self.category_max_depth_pct.get(category, self.default_max_depth_pct)
+        """Deepest declared promotion (percent) allowed without a reviewer in ``category``.
+
+        Categories may be paths (``electronics/mp3``): the most specific configured prefix wins.
+        """
+        while category:
+            if category in self.category_max_depth_pct:
+                return self.category_max_depth_pct[category]
+            category = category.rpartition("/")[0]
+        return self.default_max_depth_pct
 
     def penny_major(self, currency: str) -> float:
         return self.penny_max_major.get(currency, self.penny_max_major.get("default", 0.01))

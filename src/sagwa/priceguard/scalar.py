@@ -21,7 +21,6 @@ from sagwa.priceguard.rules import PriceRules
 from sagwa.priceguard.vocabulary import ERROR_CODE, REASON_CODE
 
 _TENS = (LN10, 2 * LN10, 3 * LN10)
-_PLACEHOLDERS = (0.01, 0.10, 1.00)
 
 
 @dataclass(frozen=True)
@@ -69,14 +68,16 @@ def _round(x: float, step: float) -> bool:
 
 def _median_reference(new: float, refs: tuple[float, ...]) -> tuple[float, int]:
     log_new = _log(new)
-    devs = sorted((log_new - _log(r), i) for i, r in enumerate(refs) if not math.isnan(r))
+    devs = [(log_new - _log(r), i) for i, r in enumerate(refs) if not math.isnan(r)]
+    devs = sorted((d, i) for d, i in devs if not math.isnan(d))
     if not devs:
         return 0.0, 0
     lo, hi = devs[(len(devs) - 1) // 2], devs[len(devs) // 2]
-    dev, kind = lo if abs(lo[0]) <= abs(hi[0]) else hi
-    if math.isnan(dev):
-        dev = 0.0
-    return max(-LOG_CLIP, min(LOG_CLIP, dev)), kind
+    dev = lo[0] if abs(lo[0]) <= abs(hi[0]) else hi[0]
+    dev = max(-LOG_CLIP, min(LOG_CLIP, dev))
+    # the explanation cites the first reference at that distance, as the batch does
+    kind = next(i for d, i in sorted(devs, key=lambda t: t[1]) if max(-LOG_CLIP, min(LOG_CLIP, d)) == dev)
+    return dev, kind
 
 
 def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
@@ -95,7 +96,7 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
         log_down = max(log_down, -math.log1p(-pct / 100.0) - math.log(rules.promo_slack))
     z = max(max(-log_q, 0.0) / log_down, max(log_q, 0.0) / rules.log_up)
     new_major = x.new / x.minor_per_major
-    placeholder = round(new_major, 2) in _PLACEHOLDERS and log_q < 0
+    placeholder = round(x.new * 100.0 / x.minor_per_major) in (1, 10, 100) and log_q < 0
     tol = rules.shape_tolerance_log
     shaped = (
         _near(log_q, _TENS, tol)

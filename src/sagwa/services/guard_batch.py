@@ -103,7 +103,10 @@ def _attach_policy(
         default=100.0,
         return_dtype=pl.Float64,
     )
-    penny = pl.col("currency").map_elements(rules.penny_major, return_dtype=pl.Float64)
+    currencies = todo["currency"].unique().to_list()
+    penny = pl.col("currency").replace_strict(
+        {c: rules.penny_major(c) for c in currencies}, return_dtype=pl.Float64
+    )
     depth = pl.col("category").replace_strict(
         dict(rules.category_max_depth_pct),
         default=rules.default_max_depth_pct,

@@ -1,7 +1,8 @@
 """The unit of work: one transaction, the repositories bound to it, and the clock.
 
 Database errors are translated here, once: a unique or foreign-key violation that slipped past
-a service's own checks becomes a :class:`~sagwa.errors.Conflict`, never a 500.
+a service's own checks becomes a :class:`~sagwa.errors.Conflict`, and a value PostgreSQL cannot
+take (an id beyond bigint, a NUL in text) an :class:`~sagwa.errors.InvalidInput` — never a 500.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from types import TracebackType
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sagwa.adapters.db.audit_repo import AuditRepository
@@ -18,7 +19,7 @@ from sagwa.adapters.db.catalog_repo import CatalogRepository
 from sagwa.adapters.db.idempotency_repo import IdempotencyRepository
 from sagwa.adapters.db.ledger_repo import LedgerRepository
 from sagwa.adapters.db.market_repo import MarketRepository
-from sagwa.errors import Conflict, DatabaseUnavailable
+from sagwa.errors import Conflict, DatabaseUnavailable, InvalidInput
 
 Clock = Callable[[], datetime]
 
@@ -66,6 +67,8 @@ class SqlAlchemyUnitOfWork:
             self._session = None
         if isinstance(exc, IntegrityError):
             raise _conflict(exc) from None
+        if isinstance(exc, DataError):
+            raise _invalid(exc) from None
         if isinstance(exc, OperationalError):
             raise DatabaseUnavailable(f"database error: {exc.orig}") from None
 
@@ -79,6 +82,11 @@ class SqlAlchemyUnitOfWork:
     def rollback(self) -> None:
         assert self._session is not None
         self._session.rollback()
+
+
+def _invalid(exc: DataError) -> InvalidInput:
+    detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    return InvalidInput(f"a value cannot be stored: {detail}")
 
 
 def _conflict(exc: IntegrityError) -> Conflict:

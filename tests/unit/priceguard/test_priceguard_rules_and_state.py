@@ -17,6 +17,7 @@ def test_packaged_rules_load_with_policy() -> None:
     rules = load_rules()
     assert 0 < rules.down_ratio < 1 < rules.up_ratio
     assert rules.max_depth_pct("electronics") == 60.0
+    assert rules.max_depth_pct("electronics/mp3") == 60.0
     assert rules.max_depth_pct(None) == rules.default_max_depth_pct
     assert rules.penny_major("KRW") == 1.0
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    BigInteger, CheckConstraint, Column, DateTime, Float, ForeignKey, Identity, Index, Integer,
+    BigInteger, Boolean, CheckConstraint, Column, DateTime, Float, ForeignKey, Identity, Index, Integer,
     MetaData, Numeric, String, Table, Text, UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -15,6 +15,11 @@ metadata = MetaData(naming_convention={
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 })
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """For schema comparison: procrastinate's tables come from its own SQL, not this metadata."""
+    return not (type_ == "table" and name is not None and name.startswith("procrastinate_"))
 
 
 def _id() -> Column:
@@ -158,4 +163,124 @@ idempotency_keys = Table(
     Column("fingerprint", String(64), nullable=False),
     Column("result", JSONB),
     _created(),
+)
+
+# --- incident desk ---------------------------------------------------------------------------
+
+incidents = Table(
+    "incidents", metadata, _id(),
+    Column("status", String(12), nullable=False),
+    Column("wrong_price_minor", BigInteger, nullable=False),
+    Column("correct_price_minor", BigInteger),
+    Column("currency", String(3), nullable=False),
+    Column("window_start", DateTime(timezone=True), nullable=False),
+    Column("window_end", DateTime(timezone=True)),
+    Column("cause", Text, nullable=False),
+    Column("responsible", String(10)),
+    Column("opened_by", Text, nullable=False),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("declared_by", Text),
+    Column("declared_at", DateTime(timezone=True)),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("evidence", JSONB),
+    CheckConstraint(
+        "status IN ('draft', 'declared', 'scoped', 'planned', 'notifying', 'closed')",
+        name="status_known"),
+)
+
+incident_listings = Table(
+    "incident_listings", metadata,
+    Column("incident_id", BigInteger, ForeignKey("incidents.id"), primary_key=True),
+    Column("listing_id", BigInteger, ForeignKey("listings.id"), primary_key=True),
+)
+
+incident_plans = Table(
+    "incident_plans", metadata,
+    Column("incident_id", BigInteger, ForeignKey("incidents.id"), primary_key=True),
+    Column("options", JSONB, nullable=False),
+    Column("deadline", DateTime(timezone=True), nullable=False),
+    Column("default_action", String(20), nullable=False),
+    Column("seller_share_pct", Integer, nullable=False),
+    Column("platform_share_pct", Integer, nullable=False),
+    Column("cancel_compensation_minor", BigInteger),
+    Column("discount_pct", Integer),
+    Column("keep_max_units", Integer),
+    Column("accept_late_choices", Boolean, nullable=False),
+    Column("decided_by", Text, nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+)
+
+cases = Table(
+    "cases", metadata, _id(),
+    Column("incident_id", BigInteger, ForeignKey("incidents.id"), nullable=False),
+    Column("customer_id", BigInteger, ForeignKey("customers.id"), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("exposure_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("choice", String(40)),
+    Column("choice_channel", String(10)),
+    Column("choice_at", DateTime(timezone=True)),
+    Column("choice_evidence", Text),
+    Column("choice_taken_by", Text),
+    Column("compensation_entry_id", BigInteger, ForeignKey("ledger_entries.id"), unique=True),
+    Column("first_notified_at", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("incident_id", "customer_id", name="uq_cases_incident_customer"),
+    Index("ix_cases_incident_status", "incident_id", "status"),
+)
+
+case_orders = Table(
+    "case_orders", metadata,
+    Column("case_id", BigInteger, ForeignKey("cases.id"), primary_key=True),
+    Column("order_id", BigInteger, ForeignKey("orders.id"), primary_key=True),
+    Column("incident_id", BigInteger, ForeignKey("incidents.id"), nullable=False),
+    UniqueConstraint("incident_id", "order_id", name="uq_case_orders_incident_order"),
+)
+
+contact_attempts = Table(
+    "contact_attempts", metadata, _id(),
+    Column("case_id", BigInteger, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("channel", String(10), nullable=False),
+    Column("attempted_at", DateTime(timezone=True), nullable=False),
+    Column("outcome", String(20), nullable=False),
+    Column("agent", Text),
+    Column("note", Text),
+    Column("within_contact_hours", Boolean, nullable=False),
+)
+
+notices = Table(
+    "notices", metadata, _id(),
+    Column("incident_id", BigInteger, ForeignKey("incidents.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("lang", String(2), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("published_by", Text, nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("incident_id", "lang", "version", name="uq_notices_incident_lang_version"),
+)
+
+# --- outbox: messages written with the state change that caused them; workers deliver them ----
+
+outbox = Table(
+    "outbox", metadata, _id(),
+    Column("idempotency_key", String(200), nullable=False, unique=True),
+    Column("incident_id", BigInteger, ForeignKey("incidents.id")),
+    Column("case_id", BigInteger, ForeignKey("cases.id"), index=True),
+    Column("customer_id", BigInteger, ForeignKey("customers.id")),
+    Column("purpose", String(30), nullable=False),
+    Column("channel", String(10), nullable=False),
+    Column("recipient", Text, nullable=False),
+    Column("locale", String(2), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("not_before", DateTime(timezone=True), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+    CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status_known"),
+    CheckConstraint("channel IN ('email', 'sms')", name="channel_known"),
+    Index("ix_outbox_status_not_before", "status", "not_before"),
 )

@@ -34,7 +34,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_constraint("ck_price_changes_guard_verdict_known", "price_changes", type_="check")
+    op.drop_constraint(op.f("ck_price_changes_guard_verdict_known"), "price_changes", type_="check")
     op.drop_index("ix_price_changes_status", table_name="price_changes")
     for column in ("guard_facts", "guard_reason_ko", "guard_reason_en", "guard_reason_code",
                    "guard_error_type", "guard_score", "guard_verdict"):
