@@ -9,6 +9,7 @@ that is rolled back (services' commits become savepoint releases).
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,11 +33,14 @@ def _sqlalchemy_url(raw: str) -> URL:
 
 
 @pytest.fixture(scope="session")
-def embedded_admin_url(tmp_path_factory: pytest.TempPathFactory) -> URL:
+def embedded_admin_url() -> URL:
+    """An embedded server for the session, in its own short temp dir (not pytest's basetemp,
+    which a concurrent pytest run may prune, and whose long paths strain the socket limit)."""
     from sagwa.adapters.embedded_pg import start_embedded
 
-    pgdata = tmp_path_factory.mktemp("embedded") / "pg"
-    return make_url(start_embedded(pgdata, cleanup_mode="delete"))
+    root = Path(tempfile.mkdtemp(prefix="sagwa-pg-"))
+    # pgserver stops the server and deletes root/pg when the test process exits.
+    return make_url(start_embedded(root / "pg", cleanup_mode="delete"))
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

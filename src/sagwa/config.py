@@ -31,6 +31,16 @@ class Settings(BaseSettings):
     )
     guard_rules: Path | None = Field(
         default=None, description="Price guard rules (TOML); default: the packaged rules.toml.")
+    smtp_host: str = Field(default="127.0.0.1", description="SMTP server for customer email.")
+    smtp_port: int = Field(default=1025, ge=1, le=65535)
+    mail_from: str = Field(default="사과 고객센터 <help@sagwa.example>")
+    sms_log_path: Path = Field(default=Path(".sagwa/sms.log"),
+                               description="The demo SMS provider appends messages here.")
+    email_provider: str = Field(default="log", pattern="^(smtp|log)$",
+                                description="smtp, or log (write emails to mail_log_path).")
+    mail_log_path: Path = Field(default=Path(".sagwa/mail.log"))
+    public_base_url: str = Field(default="http://127.0.0.1:8000",
+                                 description="Used in links sent to customers.")
     timezone: str = "Asia/Seoul"
     default_currency: str = "KRW"
     environment: str = Field(default="development", pattern="^(development|test|production)$")

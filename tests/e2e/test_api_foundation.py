@@ -258,7 +258,7 @@ def _money(ids: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 
 
 def _fuzz(client: TestClient, make_request: Any, bodies: st.SearchStrategy[Any]) -> None:
-    @settings(max_examples=50, deadline=None, database=None,
+    @settings(max_examples=int(__import__("os").environ.get("FUZZ_N", "50")), deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow])
     @given(bodies)
     def check(body: Any) -> None:

@@ -4,7 +4,9 @@ Negation scope, per language settings in the rule file: a cue occurrence is nega
 negator sits inside it (``will not be cancelled``), up to ``window_before`` tokens before it
 (``no penalty``, ``안 됩니다``) or up to ``window_after`` tokens after it (``불이익은 전혀
 없습니다``, ``취소하지 않습니다``), never looking across a clause break (a comma, ``but``, a
-connective ending such as ``-고``/``-지만``, the end of the sentence).
+connective ending such as ``-고``/``-지만``, the end of the sentence). A cue's ``unless`` patterns
+(``if you prefer``, ``원하시면``) cancel an occurrence in the same clause or the clause just before
+or after it.
 """
 
 from __future__ import annotations
@@ -37,8 +39,7 @@ def find_hits(doc: Document, rules: RuleSet) -> dict[str, list[Hit]]:
 
 
 def cue_matches(cue: Cue, tokens: tuple[Token, ...], negation: Negation) -> list[Match]:
-    if any(find_matches(p, tokens) for p in cue.unless):
-        return []
+    """The kept occurrences of ``cue``: not negated (if negatable), no ``unless`` nearby."""
     found = [m for p in cue.any for m in _kept(find_matches(p, tokens), cue, tokens, negation)]
     for group in cue.all:
         firsts = [next(iter(_kept(find_matches(p, tokens), cue, tokens, negation)), None) for p in group]
@@ -47,7 +48,20 @@ def cue_matches(cue: Cue, tokens: tuple[Token, ...], negation: Negation) -> list
             first = min(m.first for m in present)
             last = max(m.last for m in present)
             found.append(Match(first, last, frozenset().union(*(m.used for m in present))))
-    return found
+    if not cue.unless:
+        return found
+    return [m for m in found if not _unless_nearby(cue, m, tokens, negation)]
+
+
+def _unless_nearby(cue: Cue, match: Match, tokens: tuple[Token, ...], neg: Negation) -> bool:
+    """An ``unless`` pattern in the match's clause or the clause just before or after it."""
+    bounds = [i for i, tok in enumerate(tokens) if any_match(neg.breaks, tok)]
+    before = [b for b in bounds if b < match.first]
+    after = [b for b in bounds if b > match.last]
+    start = before[-2] if len(before) >= 2 else 0
+    end = after[1] if len(after) >= 2 else len(tokens) - 1
+    window = tokens[start : end + 1]
+    return any(find_matches(p, window) for p in cue.unless)
 
 
 def _kept(matches: list[Match], cue: Cue, tokens: tuple[Token, ...], neg: Negation) -> list[Match]:

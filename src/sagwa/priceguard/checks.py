@@ -72,10 +72,10 @@ class GuardResult:
 def check_prices(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     """Score and classify every change in ``cols`` under ``rules``."""
     refs = [cols.old, cols.recent_median, cols.peer_median, cols.list_price]
-    log_q, devs = median_reference(cols.new, refs)
-    with np.errstate(invalid="ignore"):
+    log_q, ref_price = median_reference(cols.new, refs)
+    with np.errstate(divide="ignore", invalid="ignore"):
         expected = np.log1p(-cols.promotion_pct / 100.0)
-        promo_matches = np.abs(devs[0] - expected) < rules.promo_match_log
+        promo_matches = np.abs(np.log(cols.new / cols.old) - expected) < rules.promo_match_log
         explained = promo_matches & (cols.promotion_pct < cols.max_depth_pct)
     placeholder = is_placeholder(cols.new, cols.minor_per_major, log_q)
     z, reason = _base_z(log_q, explained, expected, placeholder, rules)
@@ -94,8 +94,7 @@ def check_prices(cols: PriceColumns, rules: PriceRules) -> GuardResult:
         reason=reason[held],
         rules=rules,
     )
-    kind = reference_kind(devs, log_q)
-    ref_price = np.choose(kind, refs)
+    kind = reference_kind(refs, ref_price)
     return GuardResult(hold, score, error, reason, kind.astype(np.int8), ref_price, log_q)
 
 

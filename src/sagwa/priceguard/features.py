@@ -23,33 +23,39 @@ def log_ratio(new: F64, ref: F64) -> F64:
         return np.log(new) - np.log(ref)
 
 
-def median_reference(new: F64, refs: list[F64]) -> tuple[F64, list[F64]]:
-    """Signed log-distance to the *median* of four references (NaN = absent), and each one's.
+def median_reference(new: F64, refs: list[F64]) -> tuple[F64, F64]:
+    """Signed log-distance from the new price to the *median* reference, and that reference.
 
-    With an even number of references the middle one closer to the new price is taken, so one
-    stale or odd reference can neither raise nor hide an alarm on its own. A sorting network on
-    whole columns keeps this a handful of vector passes.
+    ``refs`` are up to four price columns; NaN or non-positive means absent. With an even number
+    present, the middle one closer to the new price (in log terms) is taken, so one stale or odd
+    reference can neither raise nor hide an alarm on its own. A sorting network on whole
+    columns keeps this a handful of vector passes.
     """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_new = np.log(new)
-        devs = [log_new - np.log(ref) for ref in refs]
-    missing = [np.isnan(d) for d in devs]
-    count = len(refs) - np.sum(missing, axis=0)
-    s = [np.where(m, np.inf, d) for m, d in zip(missing, devs, strict=True)]
+    with np.errstate(invalid="ignore"):
+        s = [np.where(ref > 0, ref, np.inf) for ref in refs]
+    count = np.zeros(new.shape[0], dtype=np.int64)
+    for col in s:
+        count += np.isfinite(col)
     for i, j in ((0, 1), (2, 3), (0, 2), (1, 3), (1, 2)):
         s[i], s[j] = np.minimum(s[i], s[j]), np.maximum(s[i], s[j])
-    lo = np.where(count >= 3, s[1], s[0])
-    hi = np.where(count == 1, s[0], np.where(count == 4, s[2], s[1]))
-    chosen = np.where(np.abs(lo) <= np.abs(hi), lo, hi)
-    chosen = np.where(count > 0, chosen, 0.0)
-    return np.clip(chosen, -LOG_CLIP, LOG_CLIP), devs
+    small = np.where(count >= 3, s[1], s[0])
+    large = np.where(count == 1, s[0], np.where(count == 4, s[2], s[1]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_new = np.log(new)
+        d_small = log_new - np.log(small)
+        d_large = log_new - np.log(large)
+    take_large = np.abs(d_large) <= np.abs(d_small)
+    log_q = np.where(take_large, d_large, d_small)
+    ref = np.where(take_large, large, small)
+    log_q = np.where(count > 0, np.nan_to_num(log_q, nan=0.0), 0.0)
+    return np.clip(log_q, -LOG_CLIP, LOG_CLIP), np.where(count > 0, ref, np.nan)
 
 
-def reference_kind(devs: list[F64], log_q: F64) -> I64:
-    """Index of the first reference whose deviation is the chosen one (for explanations)."""
-    kind = np.zeros(log_q.shape[0], dtype=np.int64)
-    for k in range(len(devs) - 1, -1, -1):
-        kind = np.where(np.clip(devs[k], -LOG_CLIP, LOG_CLIP) == log_q, k, kind)
+def reference_kind(refs: list[F64], ref: F64) -> I64:
+    """Index of the first reference column equal to the chosen reference (for explanations)."""
+    kind = np.zeros(ref.shape[0], dtype=np.int64)
+    for k in range(len(refs) - 1, -1, -1):
+        kind = np.where(refs[k] == ref, k, kind)
     return kind
 
 

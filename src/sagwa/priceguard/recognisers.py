@@ -62,7 +62,9 @@ def classify(
     tens = near_any(log_q, POWERS_OF_TEN, tol)
     is_fx = near_any(log_q, fx, tol) & ~tens
     is_pack = near_any(log_q, packs, tol) & ~tens & ~is_fx
-    far = (log_q > np.log(DISCOUNT_AS_PRICE_MIN_RATIO)) | (log_q < np.log(DISCOUNT_AS_PRICE_MAX_DROP))
+    far = (log_q > np.log(DISCOUNT_AS_PRICE_MIN_RATIO)) | (
+        log_q < np.log(DISCOUNT_AS_PRICE_MAX_DROP)
+    )
     typed_pct = far & is_round(new_major, 10.0) & (new_major >= 10.0) & (new_major <= 90.0)
     by_ratio = np.select(
         [

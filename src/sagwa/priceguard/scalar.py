@@ -66,29 +66,31 @@ def _round(x: float, step: float) -> bool:
     return math.isfinite(x) and abs(x / step - round(x / step)) < 1e-9
 
 
-def _median_reference(new: float, refs: tuple[float, ...]) -> tuple[float, int]:
+def _median_reference(new: float, refs: tuple[float, ...]) -> tuple[float, float, int]:
+    """Log-distance to the median reference, that reference and its index (see features.py)."""
+    present = sorted(r for r in refs if r > 0)
+    if not present:
+        return 0.0, math.nan, 0
+    small, large = present[(len(present) - 1) // 2], present[len(present) // 2]
     log_new = _log(new)
-    devs = [(log_new - _log(r), i) for i, r in enumerate(refs) if not math.isnan(r)]
-    devs = sorted((d, i) for d, i in devs if not math.isnan(d))
-    if not devs:
-        return 0.0, 0
-    lo, hi = devs[(len(devs) - 1) // 2], devs[len(devs) // 2]
-    dev = lo[0] if abs(lo[0]) <= abs(hi[0]) else hi[0]
-    dev = max(-LOG_CLIP, min(LOG_CLIP, dev))
-    # the explanation cites the first reference at that distance, as the batch does
-    kind = next(i for d, i in sorted(devs, key=lambda t: t[1]) if max(-LOG_CLIP, min(LOG_CLIP, d)) == dev)
-    return dev, kind
+    d_small, d_large = log_new - math.log(small), log_new - math.log(large)
+    take_large = abs(d_large) <= abs(d_small)
+    log_q, ref = (d_large, large) if take_large else (d_small, small)
+    if math.isnan(log_q):
+        log_q = 0.0
+    kind = next(i for i, r in enumerate(refs) if r == ref)
+    return max(-LOG_CLIP, min(LOG_CLIP, log_q)), ref, kind
 
 
 def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
     """Score and classify one change exactly as ``check_prices`` would."""
     refs = (x.old, x.recent_median, x.peer_median, x.list_price)
-    log_q, kind = _median_reference(x.new, refs)
+    log_q, ref, kind = _median_reference(x.new, refs)
     pct = x.promotion_pct
     promo_matches = False
     if not math.isnan(pct) and x.old > 0 and x.new > 0 and pct < 100:
         promo_matches = (
-            abs((math.log(x.new) - math.log(x.old)) - math.log1p(-pct / 100.0))
+            abs(math.log(x.new / x.old) - math.log1p(-pct / 100.0))
             < rules.promo_match_log
         )
     log_down = rules.log_down
@@ -112,7 +114,7 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
     if not hold:
         reason = REASON_CODE["within_range"]
     error = _classify(log_q, new_major, pct, promo_matches, placeholder, reason, rules)
-    return ScalarResult(hold, score, error, reason, kind, refs[kind], log_q)
+    return ScalarResult(hold, score, error, reason, kind, ref, log_q)
 
 
 def _floors(z: float, reason: int, x: ScalarInputs, rules: PriceRules) -> tuple[float, int]:
@@ -158,7 +160,9 @@ def _classify(
     tens = _near(log_q, _TENS, tol)
     is_fx = not tens and _near(log_q, rules.fx_logs, tol)
     is_pack = not tens and not is_fx and _near(log_q, rules.pack_logs, tol)
-    far = log_q > math.log(DISCOUNT_AS_PRICE_MIN_RATIO) or log_q < math.log(DISCOUNT_AS_PRICE_MAX_DROP)
+    far = log_q > math.log(DISCOUNT_AS_PRICE_MIN_RATIO) or log_q < math.log(
+        DISCOUNT_AS_PRICE_MAX_DROP
+    )
     typed_pct = far and _round(new_major, 10.0) and 10.0 <= new_major <= 90.0
     for hit, name in (
         (placeholder, "penny"),
