@@ -8,8 +8,9 @@ Methods, all on the same streamed evidence (no lookahead):
   reference_band  hold below 0.3x or above 6x the listing's recent median (current price if none)
   isolation_forest  sklearn IsolationForest on log-ratio features, fitted (unlabelled) on the
                   tuning weeks, contamination 5.5%
-  gbm_ceiling     a *supervised* gradient-boosting model trained on the tuning weeks' labels —
-                  not a candidate, an estimate of what these features can separate at all
+  gbm_supervised  a *supervised* gradient-boosting model on the same three log-ratios, trained
+                  on the tuning weeks' labels: not a candidate (labels are not available in
+                  production), a rough gauge of how separable these features are
 Prints a table and writes bench/results/guard_accuracy.json.
 """
 
@@ -45,13 +46,19 @@ def baseline_frame(evidence: pl.DataFrame, hold: np.ndarray, score: np.ndarray) 
 
 def features(evidence: pl.DataFrame) -> np.ndarray:
     new = evidence["new_price_minor"].to_numpy().astype(float)
-    cols = [evidence["old_price_minor"], evidence["recent_median_minor"], evidence["peer_median_minor"]]
+    cols = [
+        evidence["old_price_minor"],
+        evidence["recent_median_minor"],
+        evidence["peer_median_minor"],
+    ]
     with np.errstate(divide="ignore", invalid="ignore"):
         x = np.column_stack([np.log(np.maximum(new, 1) / c.to_numpy().astype(float)) for c in cols])
     return np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
 
 
-def baselines(evidence: pl.DataFrame, tune: np.ndarray, labels: np.ndarray) -> dict[str, pl.DataFrame]:
+def baselines(
+    evidence: pl.DataFrame, tune: np.ndarray, labels: np.ndarray
+) -> dict[str, pl.DataFrame]:
     from sklearn.ensemble import HistGradientBoostingClassifier, IsolationForest
 
     new = evidence["new_price_minor"].to_numpy().astype(float)
@@ -69,8 +76,10 @@ def baselines(evidence: pl.DataFrame, tune: np.ndarray, labels: np.ndarray) -> d
     return {
         "ratio_10x": baseline_frame(evidence, np.abs(r_old) >= np.log(10) - 1e-12, np.abs(r_old)),
         "reference_band": baseline_frame(evidence, band >= 1.0, band),
-        "isolation_forest": baseline_frame(evidence, forest.predict(x) == -1, -forest.score_samples(x)),
-        "gbm_ceiling": baseline_frame(evidence, p >= 0.5, p),
+        "isolation_forest": baseline_frame(
+            evidence, forest.predict(x) == -1, -forest.score_samples(x)
+        ),
+        "gbm_supervised": baseline_frame(evidence, p >= 0.5, p),
     }
 
 
@@ -87,10 +96,15 @@ def main() -> None:
     guard_seconds = time.perf_counter() - started
     evidence = run.evidence.join(labels.select("change_id", "is_error"), on="change_id")
     base = labelled_frame(judged=run.verdicts, changes=changes, labels=labels)
-    tune = evidence.join(base.select("change_id", "split"), on="change_id")["split"].to_numpy() == "tune"
+    tune = (
+        evidence.join(base.select("change_id", "split"), on="change_id")["split"].to_numpy()
+        == "tune"
+    )
     methods = {"guard": run.verdicts, **baselines(evidence, tune, evidence["is_error"].to_numpy())}
     report: dict[str, object] = {"guard_run_seconds": round(guard_seconds, 2), "methods": {}}
-    print(f"{'method':17s} {'split':9s} {'recall':>7s} {'FHR':>7s} {'FHR promo':>9s} {'≥5x':>7s} {'R@0.5%':>7s}")
+    print(
+        f"{'method':17s} {'split':9s} {'recall':>7s} {'FHR':>7s} {'FHR promo':>9s} {'≥5x':>7s} {'R@0.5%':>7s}"
+    )
     for name, judged in methods.items():
         frame = labelled_frame(judged=judged, changes=changes, labels=labels)
         rows = []

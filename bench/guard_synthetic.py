@@ -11,7 +11,9 @@ import numpy as np
 from sagwa.priceguard import PriceColumns
 
 
-def synthetic_columns(n: int, n_listings: int, seed: int) -> tuple[PriceColumns, np.ndarray, np.ndarray]:
+def synthetic_columns(
+    n: int, n_listings: int, seed: int
+) -> tuple[PriceColumns, np.ndarray, np.ndarray]:
     """``n`` changes over ``n_listings`` listings: columns, listing ids, product ids."""
     rng = np.random.default_rng(seed)
     listing = rng.integers(0, n_listings, n)
@@ -28,7 +30,9 @@ def synthetic_columns(n: int, n_listings: int, seed: int) -> tuple[PriceColumns,
         new=np.maximum((old * move).round(), 1.0),
         old=old.round(),
         recent_median=np.where(rng.random(n) < 0.9, base[listing], nan),
-        peer_median=np.where(rng.random(n) < 0.8, base[listing] * np.exp(rng.normal(0, 0.1, n)), nan),
+        peer_median=np.where(
+            rng.random(n) < 0.8, base[listing] * np.exp(rng.normal(0, 0.1, n)), nan
+        ),
         list_price=np.where(rng.random(n) < 0.3, base[listing] * 1.3, nan),
         promotion_pct=np.where(promo & (rng.random(n) < 0.5), np.round((1 - move) * 100), nan),
         max_depth_pct=np.full(n, 80.0),

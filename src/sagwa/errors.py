@@ -113,3 +113,9 @@ class MalformedRows(InvalidInput):
     """Input rows that cannot be read; ``details["rows"]`` lists ``(line, problem)``."""
 
     code = "malformed_rows"
+
+
+class MessageRefused(InvalidInput):
+    """A customer message or notice failed the message check; ``details["findings"]`` says why."""
+
+    code = "message_refused"

@@ -54,7 +54,9 @@ def run(*args: str | Path):  # type: ignore[no-untyped-def]
 
 def test_check_writes_verdicts_for_every_change(files: dict[str, Path], tmp_path: Path) -> None:
     out = tmp_path / "out" / "verdicts.csv"
-    result = run("check", "--history", files["history"], "--changes", files["changes"], "--out", out)
+    result = run(
+        "check", "--history", files["history"], "--changes", files["changes"], "--out", out
+    )
     assert result.exit_code == 0, result.output
     verdicts = pl.read_csv(out)
     assert verdicts.columns == ["change_id", "verdict", "score", "error_type", "reason"]
@@ -68,15 +70,27 @@ def test_check_writes_verdicts_for_every_change(files: dict[str, Path], tmp_path
 def test_check_writes_json(files: dict[str, Path], tmp_path: Path) -> None:
     out = tmp_path / "verdicts.json"
     result = run(
-        "check", "--history", files["history"], "--changes", files["changes"], "--out", out, "--format", "json"
+        "check",
+        "--history",
+        files["history"],
+        "--changes",
+        files["changes"],
+        "--out",
+        out,
+        "--format",
+        "json",
     )
     assert result.exit_code == 0, result.output
     rows = json.loads(out.read_text(encoding="utf-8"))
     assert {r["change_id"] for r in rows} == {"c1", "c2", "c3", "c4"}
 
 
-def test_bad_rows_stop_the_run_with_line_numbers_and_no_output(files: dict[str, Path], tmp_path: Path) -> None:
-    bad = GOOD[:2] + ["c9,L4,P2,S1,3.49,abc,2025-02-01T09:00:00,,USD", "c10,L4,P2,S1,3.49"] + GOOD[2:]
+def test_bad_rows_stop_the_run_with_line_numbers_and_no_output(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    bad = (
+        GOOD[:2] + ["c9,L4,P2,S1,3.49,abc,2025-02-01T09:00:00,,USD", "c10,L4,P2,S1,3.49"] + GOOD[2:]
+    )
     changes = write(tmp_path / "bad.csv", HEADER + "\n".join(bad) + "\n")
     out = tmp_path / "verdicts.csv"
     result = run("check", "--history", files["history"], "--changes", changes, "--out", out)
@@ -87,36 +101,69 @@ def test_bad_rows_stop_the_run_with_line_numbers_and_no_output(files: dict[str, 
 
 
 def test_skip_bad_rows_lists_and_skips_them(files: dict[str, Path], tmp_path: Path) -> None:
-    bad = GOOD[:2] + ["c9,L4,P2,S1,3.49,2.499,2025-02-01T09:00:00,,USD", "c10,L4,P2,S1,3.49,2.00,never,,USD"]
+    bad = GOOD[:2] + [
+        "c9,L4,P2,S1,3.49,2.499,2025-02-01T09:00:00,,USD",
+        "c10,L4,P2,S1,3.49,2.00,never,,USD",
+    ]
     changes = write(tmp_path / "bad.csv", HEADER + "\n".join(bad + GOOD[2:]) + "\n")
     out = tmp_path / "verdicts.csv"
-    result = run("check", "--history", files["history"], "--changes", changes, "--out", out, "--skip-bad-rows")
+    result = run(
+        "check",
+        "--history",
+        files["history"],
+        "--changes",
+        changes,
+        "--out",
+        out,
+        "--skip-bad-rows",
+    )
     assert result.exit_code == 0, result.output
     assert "line 4: new_price has more decimals than its currency" in result.stderr
     assert "line 5: proposed_at is not a date/time" in result.stderr
     assert set(pl.read_csv(out)["change_id"]) == {"c1", "c2", "c3", "c4"}
 
 
-def test_a_change_is_judged_only_on_what_came_before_it(files: dict[str, Path], tmp_path: Path) -> None:
+def test_a_change_is_judged_only_on_what_came_before_it(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
     later = GOOD + [f"z{i},L4,P2,S1,3.49,0.35,2025-03-0{i}T09:00:00,,USD" for i in range(1, 6)]
     changes = write(tmp_path / "later.csv", HEADER + "\n".join(later) + "\n")
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
-    assert run("check", "--history", files["history"], "--changes", files["changes"], "--out", first).exit_code == 0
-    assert run("check", "--history", files["history"], "--changes", changes, "--out", second).exit_code == 0
+    assert (
+        run(
+            "check", "--history", files["history"], "--changes", files["changes"], "--out", first
+        ).exit_code
+        == 0
+    )
+    assert (
+        run("check", "--history", files["history"], "--changes", changes, "--out", second).exit_code
+        == 0
+    )
     a = pl.read_csv(first).sort("change_id")
     b = pl.read_csv(second).filter(pl.col("change_id").str.starts_with("c")).sort("change_id")
     assert a.equals(b)
 
 
-def test_evaluate_prints_metrics_and_writes_png_and_json(files: dict[str, Path], tmp_path: Path) -> None:
+def test_evaluate_prints_metrics_and_writes_png_and_json(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
     labels = write(
         tmp_path / "labels.csv",
         "change_id,is_error,error_type\nc1,1,percent_inverted\nc2,0,none\nc3,0,none\nc4,1,extra_zero\n",
     )
     png, js = tmp_path / "pr.png", tmp_path / "m.json"
     result = run(
-        "evaluate", "--history", files["history"], "--changes", files["changes"], "--labels", labels,
-        "--png", png, "--json", js,
+        "evaluate",
+        "--history",
+        files["history"],
+        "--changes",
+        files["changes"],
+        "--labels",
+        labels,
+        "--png",
+        png,
+        "--json",
+        js,
     )
     assert result.exit_code == 0, result.output
     assert "recall" in result.stdout

@@ -137,6 +137,12 @@ def test_tripwire_pauses_a_listing_under_an_order_surge(market) -> None:
         trail = u.audit.for_entity("listing", str(ids[0]))
     assert trail[-1].event.action == "listing.paused_by_tripwire"
     assert trail[-1].event.after["observed"] >= 5
+    with uow() as u:
+        draft_id = u.incidents.open_for_listing(ids[0])
+        draft = u.incidents.get(draft_id)
+    assert draft.incident.status.value == "draft"
+    assert draft.incident.wrong_price == Money(189_000, KRW)
+    assert draft.evidence["observed"] >= 5
 
 
 def test_tripwire_leaves_a_normal_day_alone(market) -> None:

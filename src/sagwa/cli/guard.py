@@ -19,18 +19,30 @@ if TYPE_CHECKING:
 
     from sagwa.services.guard_metrics import SplitMetrics
 
-app = typer.Typer(help="Price guard: hold pricing errors before they go live.", no_args_is_help=True)
+app = typer.Typer(
+    help="Price guard: hold pricing errors before they go live.", no_args_is_help=True
+)
 
 HistoryOpt = Annotated[Path, typer.Option("--history", help="history CSV or CSV.gz")]
 ChangesOpt = Annotated[Path, typer.Option("--changes", help="changes CSV or CSV.gz")]
-ProductsOpt = Annotated[Path | None, typer.Option("--products", help="products CSV (list price, category)")]
-RulesOpt = Annotated[Path | None, typer.Option("--rules", help="rules TOML (default: packaged rules)")]
-SkipOpt = Annotated[bool, typer.Option("--skip-bad-rows", help="report malformed rows and skip them")]
-ChunkOpt = Annotated[int, typer.Option("--chunk-rows", min=1, help="changes judged per streaming step")]
+ProductsOpt = Annotated[
+    Path | None, typer.Option("--products", help="products CSV (list price, category)")
+]
+RulesOpt = Annotated[
+    Path | None, typer.Option("--rules", help="rules TOML (default: packaged rules)")
+]
+SkipOpt = Annotated[
+    bool, typer.Option("--skip-bad-rows", help="report malformed rows and skip them")
+]
+ChunkOpt = Annotated[
+    int, typer.Option("--chunk-rows", min=1, help="changes judged per streaming step")
+]
 BAD_ROWS_SHOWN = 50
 
 
-def format_bad_rows(file: str, rows: list[tuple[int, str]], limit: int = BAD_ROWS_SHOWN) -> list[str]:
+def format_bad_rows(
+    file: str, rows: list[tuple[int, str]], limit: int = BAD_ROWS_SHOWN
+) -> list[str]:
     """``changes.csv line 7: new_price is not a price`` lines, at most ``limit`` plus a count."""
     lines = [f"{file} line {line}: {problem}" for line, problem in rows[:limit]]
     if len(rows) > limit:
@@ -39,7 +51,11 @@ def format_bad_rows(file: str, rows: list[tuple[int, str]], limit: int = BAD_ROW
 
 
 def _read_inputs(
-    history: Path, changes: Path, products: Path | None, skip_bad_rows: bool, labels: Path | None = None
+    history: Path,
+    changes: Path,
+    products: Path | None,
+    skip_bad_rows: bool,
+    labels: Path | None = None,
 ) -> dict[str, pl.DataFrame]:
     from sagwa.adapters import guard_files as gf
 
@@ -58,7 +74,9 @@ def _read_inputs(
         for line in problems:
             typer.echo(line, err=True)
         if not skip_bad_rows:
-            typer.echo("malformed rows found; nothing written (use --skip-bad-rows to skip them)", err=True)
+            typer.echo(
+                "malformed rows found; nothing written (use --skip-bad-rows to skip them)", err=True
+            )
             raise typer.Exit(code=2)
         typer.echo(f"skipped {len(problems)} malformed row report(s)", err=True)
     return frames
@@ -130,7 +148,9 @@ def format_metrics_rows(splits: list[SplitMetrics]) -> list[list[str]]:
 def evaluate(
     history: HistoryOpt,
     changes: ChangesOpt,
-    labels: Annotated[Path, typer.Option("--labels", help="labels CSV: change_id,is_error,error_type")],
+    labels: Annotated[
+        Path, typer.Option("--labels", help="labels CSV: change_id,is_error,error_type")
+    ],
     products: ProductsOpt = None,
     png: Annotated[Path | None, typer.Option("--png", help="write a PR curve here")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="write metrics JSON here")] = None,
@@ -150,8 +170,17 @@ def evaluate(
     splits = all_splits(frame)
     console = Console()
     table = Table(title="price guard")
-    for col in ("split", "changes", "errors", "recall", "false holds", "false holds (promo)", "recall ≥5×", "type acc."):
-        table.add_column(col)
+    for col in (
+        "split",
+        "changes",
+        "errors",
+        "recall",
+        "false holds",
+        "false holds (promo)",
+        "recall ≥5×",
+        "type acc.",
+    ):
+        table.add_column(col, no_wrap=col == "split")
     for row in format_metrics_rows(splits):
         table.add_row(*row)
     console.print(table)
@@ -159,7 +188,11 @@ def evaluate(
     for col in ("error_type", "n", "all", "tune", "held_out"):
         per.add_column(col)
     for name in sorted(splits[0].per_type_recall):
-        per.add_row(name, str(splits[0].per_type_count[name]), *(f"{s.per_type_recall.get(name, float('nan')):.3f}" for s in splits))
+        per.add_row(
+            name,
+            str(splits[0].per_type_count[name]),
+            *(f"{s.per_type_recall.get(name, float('nan')):.3f}" for s in splits),
+        )
     console.print(per)
     if png is not None:
         _plot_pr(frame, png)

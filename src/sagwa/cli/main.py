@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import signal
+from types import FrameType
 
 import typer
 
@@ -50,6 +52,9 @@ def serve(
 
     config = settings()
     host, port = host or config.host, port or config.port
+    # uvicorn shuts down gracefully on SIGTERM, then re-raises it; dying of it would skip the
+    # atexit hook that stops the embedded PostgreSQL and leave it running. Exit normally instead.
+    signal.signal(signal.SIGTERM, _exit_normally)
     db = open_database(config)
     console.print(f"sagwa {__version__} on [bold]http://{host}:{port}[/bold] "
                   f"(API docs: http://{host}:{port}/docs) — {db.description}")
@@ -57,6 +62,10 @@ def serve(
         uvicorn.run(create_app(config, database=db), host=host, port=port, log_level="info")
     finally:
         db.close()
+
+
+def _exit_normally(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 @app.command()

@@ -29,6 +29,7 @@ def demo(
     customers and weeks of orders, including the iPod nano 3rd generation 4GB (199,000 KRW)."""
     db = database()
     if not database_is_empty(db.session_factory):
+        db.close()
         if if_empty:
             console.print("demo data already loaded; nothing to do")
             return

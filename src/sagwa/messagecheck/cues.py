@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sagwa.messagecheck.analysis import Document, Token
-from sagwa.messagecheck.matcher import Match, any_match, find_matches
+from sagwa.messagecheck.matcher import Match, find_matches
 from sagwa.messagecheck.rules import Cue, Negation, RuleSet
 
 
@@ -31,18 +31,26 @@ def find_hits(doc: Document, rules: RuleSet) -> dict[str, list[Hit]]:
     """Every cue of ``rules`` that occurs (un-negated) in ``doc``, with where."""
     hits: dict[str, list[Hit]] = {name: [] for name in rules.cues}
     for s_index, sentence in enumerate(doc.sentences):
+        lemmas = frozenset(tok.lemma for tok in sentence.tokens)
         for cue in rules.cues.values():
-            for match in cue_matches(cue, sentence.tokens, rules.negation):
+            for match in cue_matches(cue, sentence.tokens, rules.negation, lemmas):
                 span = (sentence.tokens[match.first].start, sentence.tokens[match.last].end)
                 hits[cue.name].append(Hit(cue.name, s_index, span))
     return hits
 
 
-def cue_matches(cue: Cue, tokens: tuple[Token, ...], negation: Negation) -> list[Match]:
+def cue_matches(
+    cue: Cue, tokens: tuple[Token, ...], negation: Negation, lemmas: frozenset[str] | None = None
+) -> list[Match]:
     """The kept occurrences of ``cue``: not negated (if negatable), no ``unless`` nearby."""
-    found = [m for p in cue.any for m in _kept(find_matches(p, tokens), cue, tokens, negation)]
+    found = [
+        m for p in cue.any for m in _kept(find_matches(p, tokens, lemmas), cue, tokens, negation)
+    ]
     for group in cue.all:
-        firsts = [next(iter(_kept(find_matches(p, tokens), cue, tokens, negation)), None) for p in group]
+        firsts = [
+            next(iter(_kept(find_matches(p, tokens, lemmas), cue, tokens, negation)), None)
+            for p in group
+        ]
         present = [m for m in firsts if m is not None]
         if len(present) == len(group):
             first = min(m.first for m in present)
@@ -55,7 +63,7 @@ def cue_matches(cue: Cue, tokens: tuple[Token, ...], negation: Negation) -> list
 
 def _unless_nearby(cue: Cue, match: Match, tokens: tuple[Token, ...], neg: Negation) -> bool:
     """An ``unless`` pattern in the match's clause or the clause just before or after it."""
-    bounds = [i for i, tok in enumerate(tokens) if any_match(neg.breaks, tok)]
+    bounds = [i for i, tok in enumerate(tokens) if neg.breaks.matches(tok)]
     before = [b for b in bounds if b < match.first]
     after = [b for b in bounds if b > match.last]
     start = before[-2] if len(before) >= 2 else 0
@@ -72,18 +80,17 @@ def _kept(matches: list[Match], cue: Cue, tokens: tuple[Token, ...], neg: Negati
 
 def is_negated(match: Match, tokens: tuple[Token, ...], neg: Negation) -> bool:
     """True when a negator governs the matched tokens (see the module docstring)."""
-    negators = neg.before + neg.after
     for j in range(match.first, match.last + 1):
-        if j not in match.used and any_match(negators, tokens[j]):
+        if j not in match.used and (neg.before.matches(tokens[j]) or neg.after.matches(tokens[j])):
             return True
     for j in range(match.first - 1, max(-1, match.first - 1 - neg.window_before), -1):
-        if any_match(neg.breaks, tokens[j]):
+        if neg.breaks.matches(tokens[j]):
             break
-        if any_match(neg.before, tokens[j]):
+        if neg.before.matches(tokens[j]):
             return True
     for j in range(match.last + 1, min(len(tokens), match.last + 1 + neg.window_after)):
-        if any_match(neg.breaks, tokens[j]):
+        if neg.breaks.matches(tokens[j]):
             break
-        if any_match(neg.after, tokens[j]):
+        if neg.after.matches(tokens[j]):
             return True
     return False

@@ -39,17 +39,52 @@ class Alternative:
 
 @dataclass(frozen=True, slots=True)
 class Element:
+    """One position of a pattern. Untagged alternatives are folded into a set and two tuples so
+    that matching a token costs a set lookup and two ``str.startswith/endswith`` calls."""
+
     alternatives: tuple[Alternative, ...]
     gap_before: int = 0
+    exact: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+    suffixes: tuple[str, ...] = ()
+    tagged: tuple[Alternative, ...] = ()
+
+    @classmethod
+    def of(cls, alternatives: tuple[Alternative, ...], gap_before: int = 0) -> Element:
+        plain = [a for a in alternatives if a.tag is None and a.mode != "any"]
+        return cls(
+            alternatives,
+            gap_before,
+            exact=frozenset(a.text for a in plain if a.mode == "exact"),
+            prefixes=tuple(a.text for a in plain if a.mode == "prefix"),
+            suffixes=tuple(a.text for a in plain if a.mode == "suffix"),
+            tagged=tuple(a for a in alternatives if a.tag is not None or a.mode == "any"),
+        )
+
+    @property
+    def exact_only(self) -> bool:
+        return not (self.prefixes or self.suffixes or self.tagged)
 
     def matches(self, tok: Token) -> bool:
-        return any(alt.matches(tok) for alt in self.alternatives)
+        lemma = tok.lemma
+        if lemma in self.exact:
+            return True
+        if self.prefixes and lemma.startswith(self.prefixes):
+            return True
+        if self.suffixes and lemma.endswith(self.suffixes):
+            return True
+        if self.tagged:
+            return any(alt.matches(tok) for alt in self.tagged)
+        return False
 
 
 @dataclass(frozen=True, slots=True)
 class Pattern:
     source: str
     elements: tuple[Element, ...]
+    # The lemma sets of the elements that only match exact lemmas: a sentence lacking any of
+    # them cannot match, which a C-level ``isdisjoint`` finds out before any token is looked at.
+    required: tuple[frozenset[str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +106,7 @@ def compile_element(source: str, gap_before: int = 0) -> Element:
         elif len(text) > 1 and text.startswith("*"):
             mode, text = "suffix", text[1:]
         alts.append(Alternative(text if text.startswith("<") else text.lower(), mode, tag or None))
-    return Element(tuple(alts), gap_before)
+    return Element.of(tuple(alts), gap_before)
 
 
 def compile_pattern(source: str) -> Pattern:
@@ -85,17 +120,24 @@ def compile_pattern(source: str) -> Pattern:
         gap = 0
     if not elements:
         raise ValueError(f"empty pattern: {source!r}")
-    return Pattern(source, tuple(elements))
+    required = tuple(e.exact for e in elements if e.exact_only)
+    return Pattern(source, tuple(elements), required)
 
 
-def find_matches(pattern: Pattern, tokens: tuple[Token, ...]) -> list[Match]:
-    """Every non-overlapping match of ``pattern`` in ``tokens``, left to right."""
+def find_matches(
+    pattern: Pattern, tokens: tuple[Token, ...], lemmas: frozenset[str] | None = None
+) -> list[Match]:
+    """Every non-overlapping match of ``pattern`` in ``tokens``, left to right.
+
+    ``lemmas`` (the set of the tokens' lemmas) lets patterns that cannot start be skipped fast.
+    """
+    first = pattern.elements[0]
+    if lemmas is not None and any(req.isdisjoint(lemmas) for req in pattern.required):
+        return []
     found: list[Match] = []
     i = 0
     while i < len(tokens):
-        used = _extend(pattern.elements, tokens, 0, i, ()) if pattern.elements[0].matches(
-            tokens[i]
-        ) else None
+        used = _extend(pattern.elements, tokens, 0, i, ()) if first.matches(tokens[i]) else None
         if used:
             found.append(Match(used[0], used[-1], frozenset(used)))
             i = used[-1] + 1
@@ -129,5 +171,6 @@ def _extend(
     return None
 
 
-def any_match(elements: tuple[Element, ...], tok: Token) -> bool:
-    return any(e.matches(tok) for e in elements)
+def merge(elements: tuple[Element, ...]) -> Element:
+    """One element that matches whatever any of ``elements`` matches."""
+    return Element.of(tuple(alt for e in elements for alt in e.alternatives))

@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from sagwa.messagecheck.matcher import Element, Pattern, compile_element, compile_pattern
+from sagwa.messagecheck.matcher import Element, Pattern, compile_element, compile_pattern, merge
 
 LANGS = ("ko", "en")
 KINDS = ("resolution", "notice")
@@ -46,11 +46,17 @@ class Check:
 
 @dataclass(frozen=True, slots=True)
 class Negation:
-    before: tuple[Element, ...]
-    after: tuple[Element, ...]
-    breaks: tuple[Element, ...]
+    """Negators before and after a cue, and clause breaks, each merged into one element."""
+
+    before: Element
+    after: Element
+    breaks: Element
     window_before: int
     window_after: int
+
+    @property
+    def any(self) -> Element:
+        return merge((self.before, self.after))
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +84,9 @@ def parse_rules(lang: str, data: dict[str, Any]) -> RuleSet:
             raise ValueError(f"{lang}.toml: check {check.code} names unknown cues {unknown}")
     neg = data["negation"]
     negation = Negation(
-        before=tuple(compile_element(e) for e in neg.get("before", [])),
-        after=tuple(compile_element(e) for e in neg.get("after", [])),
-        breaks=tuple(compile_element(e) for e in neg.get("clause_breaks", [])),
+        before=merge(tuple(compile_element(e) for e in neg.get("before", []))),
+        after=merge(tuple(compile_element(e) for e in neg.get("after", []))),
+        breaks=merge(tuple(compile_element(e) for e in neg.get("clause_breaks", []))),
         window_before=int(neg.get("window_before", 3)),
         window_after=int(neg.get("window_after", 3)),
     )

@@ -23,6 +23,12 @@ from sagwa.priceguard.vocabulary import ERROR_CODE, REASON_CODE
 _TENS = (LN10, 2 * LN10, 3 * LN10)
 
 
+_DEEP = REASON_CODE["promotion_too_deep"]
+_ABOVE = REASON_CODE["above_seller_ceiling"]
+_BELOW = REASON_CODE["below_seller_floor"]
+_PENNY = REASON_CODE["penny_price"]
+
+
 @dataclass(frozen=True)
 class ScalarInputs:
     """One change's evidence as floats in minor units; NaN = unknown (as in ``PriceColumns``)."""
@@ -90,8 +96,7 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
     promo_matches = False
     if not math.isnan(pct) and x.old > 0 and x.new > 0 and pct < 100:
         promo_matches = (
-            abs(math.log(x.new / x.old) - math.log1p(-pct / 100.0))
-            < rules.promo_match_log
+            abs(math.log(x.new / x.old) - math.log1p(-pct / 100.0)) < rules.promo_match_log
         )
     log_down = rules.log_down
     if promo_matches and pct < x.max_depth_pct:
@@ -118,25 +123,18 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
 
 
 def _floors(z: float, reason: int, x: ScalarInputs, rules: PriceRules) -> tuple[float, int]:
+    """Policy floors on z, in the batch's order (later rules win the reason)."""
     pct = x.promotion_pct
-    checks = (
-        (
-            pct >= x.max_depth_pct,
-            lambda: (
-                1.0
-                + (pct - x.max_depth_pct) / 100.0
-                + (ROUND_PCT_BONUS if _round(pct, rules.round_pct_step) else 0.0)
-            ),
-            "promotion_too_deep",
-        ),
-        (x.new > x.ceiling, lambda: SELLER_LIMIT_Z, "above_seller_ceiling"),
-        (x.new < x.floor, lambda: SELLER_LIMIT_Z, "below_seller_floor"),
-        (x.new <= x.penny_minor, lambda: PENNY_Z, "penny_price"),
-    )
-    for hit, floor_z, name in checks:
-        if hit:
-            z = max(z, floor_z())
-            reason = REASON_CODE[name]
+    if pct >= x.max_depth_pct:
+        bonus = ROUND_PCT_BONUS if _round(pct, rules.round_pct_step) else 0.0
+        z = max(z, 1.0 + (pct - x.max_depth_pct) / 100.0 + bonus)
+        reason = _DEEP
+    if x.new > x.ceiling:
+        z, reason = max(z, SELLER_LIMIT_Z), _ABOVE
+    if x.new < x.floor:
+        z, reason = max(z, SELLER_LIMIT_Z), _BELOW
+    if x.new <= x.penny_minor:
+        z, reason = max(z, PENNY_Z), _PENNY
     return z, reason
 
 

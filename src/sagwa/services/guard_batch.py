@@ -45,23 +45,37 @@ def run_guard(
     """Judge every change in ``changes`` (typed frames from ``adapters.guard_files``)."""
     ids = _id_maps(history, changes)
     state = EvidenceState(window=rules.recent_window, capacity=ids.listings.height + 1)
-    hist = _with_ids(history.sort("observed_at"), ids)
-    state.observe(
-        hist["lidx"].to_numpy(),
-        hist["pidx"].to_numpy(),
-        hist["price_minor"].to_numpy().astype(np.float64),
-    )
+    hist = _with_ids(history.sort("observed_at", maintain_order=True), ids)
+    seen = _HistoryFeed(hist)
     todo = _with_ids(changes.sort("proposed_at", maintain_order=True), ids)
     todo = _attach_policy(todo, rules, products)
     outputs: list[pl.DataFrame] = []
     for start in range(0, todo.height, chunk_rows):
         chunk = todo.slice(start, chunk_rows)
+        seen.feed_before(chunk["proposed_at"][0], state)
         outputs.append(_judge_chunk(chunk, state, rules))
         if progress is not None:
             progress(min(start + chunk_rows, todo.height), todo.height)
     evidence = pl.concat(outputs) if outputs else pl.DataFrame()
     verdicts = evidence.select("change_id", "verdict", "score", "error_type", "reason")
     return GuardRun(verdicts=verdicts, evidence=evidence)
+
+
+class _HistoryFeed:
+    """Hands history to the state in time order, only what was observed before a given time."""
+
+    def __init__(self, hist: pl.DataFrame) -> None:
+        self.hist = hist
+        self.done = 0
+
+    def feed_before(self, moment: object, state: EvidenceState) -> None:
+        times = self.hist["observed_at"]
+        upto = int(times.search_sorted(moment, side="left"))  # type: ignore[arg-type]
+        if upto > self.done:
+            part = self.hist.slice(self.done, upto - self.done)
+            prices = part["price_minor"].to_numpy().astype(np.float64)
+            state.observe(part["lidx"].to_numpy(), part["pidx"].to_numpy(), prices)
+            self.done = upto
 
 
 @dataclass(frozen=True)
@@ -158,7 +172,9 @@ def _judge_chunk(chunk: pl.DataFrame, state: EvidenceState, rules: PriceRules) -
     result = check_prices(cols, rules)
     allowed = ~result.hold
     state.observe(lidx[allowed], pidx[allowed], cols.new[allowed])
-    return _chunk_frame(chunk, cols, result, n_recent, n_peers).with_columns(recent_log_range=spread)
+    return _chunk_frame(chunk, cols, result, n_recent, n_peers).with_columns(
+        recent_log_range=spread
+    )
 
 
 def _chunk_frame(

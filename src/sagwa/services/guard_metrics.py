@@ -33,7 +33,11 @@ class SplitMetrics:
 
 
 def labelled_frame(
-    *, judged: pl.DataFrame, changes: pl.DataFrame, labels: pl.DataFrame, tune_weeks: int = TUNE_WEEKS
+    *,
+    judged: pl.DataFrame,
+    changes: pl.DataFrame,
+    labels: pl.DataFrame,
+    tune_weeks: int = TUNE_WEEKS,
 ) -> pl.DataFrame:
     """One row per labelled change: ``hold, score, pred_type, is_error, true_type, mag, promo, split``."""
     first = changes["proposed_at"].min()
@@ -53,7 +57,9 @@ def labelled_frame(
         )
     )
     return frame.with_columns(
-        split=pl.when(pl.col("week") < tune_weeks).then(pl.lit("tune")).otherwise(pl.lit("held_out"))
+        split=pl.when(pl.col("week") < tune_weeks)
+        .then(pl.lit("tune"))
+        .otherwise(pl.lit("held_out"))
     )
 
 
@@ -62,7 +68,9 @@ def split_metrics(frame: pl.DataFrame, name: str) -> SplitMetrics:
     err = frame.filter(pl.col("is_error") == 1)
     ok = frame.filter(pl.col("is_error") == 0)
     per = err.group_by("true_type").agg(
-        recall=pl.col("hold").mean(), n=pl.len(), right=(pl.col("pred_type") == pl.col("true_type")).sum()
+        recall=pl.col("hold").mean(),
+        n=pl.len(),
+        right=(pl.col("pred_type") == pl.col("true_type")).sum(),
     )
     held = err.filter(pl.col("hold"))
     return SplitMetrics(

@@ -2,7 +2,8 @@
 
 In the first hours after a listing's price moved, orders are compared with the listing's normal
 rate (the weeks before the change). A surge pauses the listing at once, on the audit log with the
-evidence; the order that tripped it stands, the next ones are refused until someone looks.
+evidence, and a draft incident is opened for an operator to declare or dismiss; the order that
+tripped it stands, the next ones are refused until someone looks.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import datetime, timedelta
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger, advance
 from sagwa.priceguard.tripwire import VelocityAssessment, VelocityRules, assess_order_velocity
+from sagwa.services.desk import open_draft_incident
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 WATCH_FOR = timedelta(hours=24)
@@ -40,6 +42,12 @@ def watch_order_velocity(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datet
                                        baseline_per_hour=baseline, rules=rules)
     if assessment.tripped:
         _pause(uow, listing, now, assessment)
+        open_draft_incident(uow, listing=listing, window_start=changed_at,
+                            cause=assessment.reason_en, actor=ACTOR, evidence={
+                                "observed": assessment.observed,
+                                "expected_x1000": round(assessment.expected * 1000),
+                                "reason_en": assessment.reason_en,
+                                "reason_ko": assessment.reason_ko})
     return assessment
 
 

@@ -15,8 +15,10 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sagwa.adapters.db.audit_repo import AuditRepository
+from sagwa.adapters.db.case_repo import CaseRepository
 from sagwa.adapters.db.catalog_repo import CatalogRepository
 from sagwa.adapters.db.idempotency_repo import IdempotencyRepository
+from sagwa.adapters.db.incident_repo import IncidentRepository
 from sagwa.adapters.db.ledger_repo import LedgerRepository
 from sagwa.adapters.db.market_repo import MarketRepository
 from sagwa.errors import Conflict, DatabaseUnavailable, InvalidInput
@@ -36,6 +38,8 @@ class SqlAlchemyUnitOfWork:
     ledger: LedgerRepository
     audit: AuditRepository
     idempotency: IdempotencyRepository
+    incidents: IncidentRepository
+    cases: CaseRepository
 
     def __init__(self, session_factory: sessionmaker[Session], clock: Clock = utc_now) -> None:
         self._session_factory = session_factory
@@ -54,6 +58,8 @@ class SqlAlchemyUnitOfWork:
         self.ledger = LedgerRepository(conn)
         self.audit = AuditRepository(conn)
         self.idempotency = IdempotencyRepository(conn)
+        self.incidents = IncidentRepository(conn)
+        self.cases = CaseRepository(conn)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -67,14 +67,20 @@ LEGIT = [
 
 
 @pytest.mark.parametrize(("case", "old", "new", "currency", "pct"), LEGIT)
-def test_legitimate_change_is_allowed(case: str, old: int, new: int, currency: str, pct: float | None) -> None:
+def test_legitimate_change_is_allowed(
+    case: str, old: int, new: int, currency: str, pct: float | None
+) -> None:
     verdict = check_one(evidence(old, new, currency, pct), RULES)
     assert verdict.verdict == "allow", (case, verdict)
     assert verdict.error_type == "none"
 
 
-@pytest.mark.parametrize(("regular", "promo", "currency"), [(29_900, 9_900, "KRW"), (1_299, 499, "USD")])
-def test_end_of_promotion_jumping_back_up_is_allowed(regular: int, promo: int, currency: str) -> None:
+@pytest.mark.parametrize(
+    ("regular", "promo", "currency"), [(29_900, 9_900, "KRW"), (1_299, 499, "USD")]
+)
+def test_end_of_promotion_jumping_back_up_is_allowed(
+    regular: int, promo: int, currency: str
+) -> None:
     back = ChangeEvidence(
         old_price_minor=promo,
         new_price_minor=regular,

@@ -27,7 +27,7 @@ def test_operator_rules_set_seller_floor_and_category_depth(tmp_path: Path) -> N
     path.write_text(
         "[promotion]\ndefault_max_depth_pct = 80.0\n"
         "[promotion.category_max_depth_pct]\ntoys = 40.0\n"
-        '[sellers]\nS9 = { floor = 100.0, ceiling = 900.0 }\n',
+        "[sellers]\nS9 = { floor = 100.0, ceiling = 900.0 }\n",
         encoding="utf-8",
     )
     rules = load_rules(path)
@@ -85,4 +85,6 @@ def test_priceguard_imports_no_database_web_or_adapters() -> None:
             if isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             for name in names:
-                assert not name.startswith(("sqlalchemy", "fastapi", "sagwa.adapters", "sagwa.config")), path
+                assert not name.startswith(
+                    ("sqlalchemy", "fastapi", "sagwa.adapters", "sagwa.config")
+                ), path

@@ -8,7 +8,14 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sagwa.priceguard import ChangeEvidence, PriceColumns, SellerLimits, check_one, check_prices, load_rules
+from sagwa.priceguard import (
+    ChangeEvidence,
+    PriceColumns,
+    SellerLimits,
+    check_one,
+    check_prices,
+    load_rules,
+)
 from sagwa.priceguard.scalar import ScalarInputs, judge
 from sagwa.priceguard.single import evidence_columns
 from sagwa.priceguard.vocabulary import ERROR_TYPES, REASON_CODES
@@ -26,7 +33,8 @@ evidences = st.builds(
     recent_prices_minor=st.lists(st.integers(1, 5_000_000), max_size=10).map(tuple),
     other_seller_prices_minor=st.lists(st.integers(1, 5_000_000), max_size=6).map(tuple),
     list_price_minor=st.none() | st.integers(1, 5_000_000),
-    promotion_pct=st.none() | st.sampled_from([5.0, 10.0, 25.0, 50.0, 70.0, 79.0, 80.0, 85.0, 90.0, 95.0]),
+    promotion_pct=st.none()
+    | st.sampled_from([5.0, 10.0, 25.0, 50.0, 70.0, 79.0, 80.0, 85.0, 90.0, 95.0]),
     category=st.none() | st.sampled_from(["electronics", "grocery", "unknown"]),
     seller_id=st.none() | st.just("S1"),
 )
@@ -55,7 +63,9 @@ def test_batch_of_many_matches_row_by_row() -> None:
         recent_median=np.where(rng.random(n) < 0.8, old * np.exp(rng.normal(0, 0.2, n)), nan),
         peer_median=np.where(rng.random(n) < 0.7, old * np.exp(rng.normal(0, 0.3, n)), nan),
         list_price=np.where(rng.random(n) < 0.2, old * 1.2, nan),
-        promotion_pct=np.where(rng.random(n) < 0.3, rng.choice([10.0, 30.0, 50.0, 80.0, 90.0], n), nan),
+        promotion_pct=np.where(
+            rng.random(n) < 0.3, rng.choice([10.0, 30.0, 50.0, 80.0, 90.0], n), nan
+        ),
         max_depth_pct=np.full(n, 80.0),
         minor_per_major=rng.choice([1.0, 100.0], n),
         penny_minor=np.full(n, 1.0),
@@ -64,7 +74,9 @@ def test_batch_of_many_matches_row_by_row() -> None:
     )
     batch = check_prices(cols, RULES)
     for i in range(n):
-        row = ScalarInputs(**{f.name: float(getattr(cols, f.name)[i]) for f in dataclasses.fields(cols)})
+        row = ScalarInputs(
+            **{f.name: float(getattr(cols, f.name)[i]) for f in dataclasses.fields(cols)}
+        )
         one = judge(row, RULES)
         assert one.hold == bool(batch.hold[i]), i
         assert one.error_code == int(batch.error_code[i]), i

@@ -22,7 +22,10 @@ def poisson_orders(rate_per_hour: float, hours: float, seed: int) -> list[dateti
 def test_surge_after_a_price_change_trips() -> None:
     orders = poisson_orders(rate_per_hour=60.0, hours=0.5, seed=1)  # a 90%-off typo goes viral
     result = assess_order_velocity(
-        order_times=orders, changed_at=CHANGED, now=CHANGED + timedelta(minutes=30), baseline_per_hour=2.0
+        order_times=orders,
+        changed_at=CHANGED,
+        now=CHANGED + timedelta(minutes=30),
+        baseline_per_hour=2.0,
     )
     assert result.tripped
     assert result.observed > 10 * result.expected
@@ -33,7 +36,10 @@ def test_a_normal_day_of_orders_never_trips() -> None:
     for seed in range(200):
         orders = poisson_orders(rate_per_hour=2.0, hours=24.0, seed=seed)
         result = assess_order_velocity(
-            order_times=orders, changed_at=CHANGED, now=CHANGED + timedelta(hours=24), baseline_per_hour=2.0
+            order_times=orders,
+            changed_at=CHANGED,
+            now=CHANGED + timedelta(hours=24),
+            baseline_per_hour=2.0,
         )
         assert not result.tripped, (seed, result)
 
@@ -41,14 +47,21 @@ def test_a_normal_day_of_orders_never_trips() -> None:
 def test_few_orders_never_trip_even_on_a_quiet_listing() -> None:
     orders = [CHANGED + timedelta(minutes=m) for m in (1, 2, 3)]
     result = assess_order_velocity(
-        order_times=orders, changed_at=CHANGED, now=CHANGED + timedelta(minutes=5), baseline_per_hour=0.0
+        order_times=orders,
+        changed_at=CHANGED,
+        now=CHANGED + timedelta(minutes=5),
+        baseline_per_hour=0.0,
     )
     assert not result.tripped  # below the minimum count
     assert result.observed == 3
 
 
 def test_orders_before_the_change_or_after_now_are_not_counted() -> None:
-    orders = [CHANGED - timedelta(minutes=1), CHANGED + timedelta(minutes=1), CHANGED + timedelta(hours=2)]
+    orders = [
+        CHANGED - timedelta(minutes=1),
+        CHANGED + timedelta(minutes=1),
+        CHANGED + timedelta(hours=2),
+    ]
     result = assess_order_velocity(
         order_times=orders,
         changed_at=CHANGED,

@@ -34,6 +34,27 @@ class AuditRepository:
             after=event.after, prev_hash=prev, hash=digest))
         return AuditRecord(seq, now, event, prev, digest)
 
+    def append_many(self, events: list[AuditEvent], now: datetime) -> int:
+        """Chain many events under one lock with one multi-row insert (bulk desk steps)."""
+        if not events:
+            return 0
+        self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_LOCK})
+        last = self.conn.execute(
+            select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
+        ).one_or_none()
+        seq, prev = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+        rows = []
+        for event in events:
+            seq += 1
+            digest = chain_hash(prev, seq, now, event)
+            rows.append({"seq": seq, "occurred_at": now, "actor": event.actor,
+                         "action": event.action, "entity_type": event.entity_type,
+                         "entity_id": event.entity_id, "before": event.before,
+                         "after": event.after, "prev_hash": prev, "hash": digest})
+            prev = digest
+        self.conn.execute(insert(audit_log), rows)
+        return len(rows)
+
     def iter_all(self, *, batch: int = 5000) -> Iterator[AuditRecord]:
         last = 0
         while True:

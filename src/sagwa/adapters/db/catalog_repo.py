@@ -86,6 +86,10 @@ class CatalogRepository:
         row = self.conn.execute(select(customers).where(customers.c.id == customer_id)).one_or_none()
         return _customer(row) if row else None
 
+    def customers_by_ids(self, ids: list[int]) -> dict[int, Customer]:
+        rows = self.conn.execute(select(customers).where(customers.c.id.in_(ids))) if ids else []
+        return {int(r.id): _customer(r) for r in rows}
+
     def customer_by_email(self, email: str) -> Customer | None:
         row = self.conn.execute(select(customers).where(customers.c.email == email)).one_or_none()
         return _customer(row) if row else None

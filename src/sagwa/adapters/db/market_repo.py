@@ -204,6 +204,17 @@ class MarketRepository:
         row = self.conn.execute(select(orders).where(orders.c.id == order_id)).one_or_none()
         return _order(row) if row else None
 
+    def change_order(self, order_id: int, *, now: datetime, status: OrderStatus | None = None,
+                     quantity: int | None = None, unit_price: Money | None = None) -> None:
+        values: dict[str, Any] = {"updated_at": now}
+        if status is not None:
+            values["status"] = status.value
+        if quantity is not None:
+            values["quantity"] = quantity
+        if unit_price is not None:
+            values["unit_price_minor"] = unit_price.amount_minor
+        self.conn.execute(update(orders).where(orders.c.id == order_id).values(**values))
+
     def orders_for_customer(self, customer_id: int, *, limit: int = 100) -> list[OrderRecord]:
         q = (select(orders).where(orders.c.customer_id == customer_id)
              .order_by(orders.c.placed_at.desc()).limit(limit))

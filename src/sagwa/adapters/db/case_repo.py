@@ -1,0 +1,175 @@
+"""Customer cases of an incident, their orders, contact attempts, and public notices."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from sagwa.adapters.db.incident_repo import CaseRow, NoticeRow, _order
+from sagwa.adapters.db.tables import case_orders, cases, contact_attempts, notices, orders
+from sagwa.domain.consent import Channel, ConsentRecord
+from sagwa.domain.incident_plan import CustomerOption
+from sagwa.domain.incidents import Case, CaseStatus, OrderRecord
+from sagwa.domain.money import Money
+
+
+def _consent(row: Any) -> ConsentRecord | None:
+    if row.choice is None:
+        return None
+    return ConsentRecord(row.id, row.customer_id, CustomerOption(row.choice),
+                         Channel(row.choice_channel), row.choice_at, row.choice_evidence,
+                         row.choice_taken_by)
+
+
+class CaseRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, *, incident_id: int, customer_id: int, exposure: Money,
+            order_ids: list[int], now: datetime) -> int:
+        case_id = self.conn.execute(insert(cases).values(
+            incident_id=incident_id, customer_id=customer_id, status=CaseStatus.OPEN.value,
+            exposure_minor=exposure.amount_minor, currency=exposure.currency, updated_at=now,
+        ).returning(cases.c.id)).scalar_one()
+        self.conn.execute(insert(case_orders), [
+            {"case_id": case_id, "order_id": oid, "incident_id": incident_id} for oid in order_ids])
+        return int(case_id)
+
+    def add_many(self, *, incident_id: int, drafts: list[tuple[int, Money, list[int]]],
+                 now: datetime) -> dict[int, int]:
+        """Insert many (customer_id, exposure, order_ids) cases at once; customer -> case id."""
+        if not drafts:
+            return {}
+        rows = self.conn.execute(
+            insert(cases).returning(cases.c.id, cases.c.customer_id, sort_by_parameter_order=True),
+            [{"incident_id": incident_id, "customer_id": cid, "status": CaseStatus.OPEN.value,
+              "exposure_minor": exp.amount_minor, "currency": exp.currency, "updated_at": now}
+             for cid, exp, _ in drafts]).all()
+        ids = {int(r.customer_id): int(r.id) for r in rows}
+        self.conn.execute(insert(case_orders), [
+            {"case_id": ids[cid], "order_id": oid, "incident_id": incident_id}
+            for cid, _, order_ids in drafts for oid in order_ids])
+        return ids
+
+    def set_status_where(self, incident_id: int, *, current: set[CaseStatus], new: CaseStatus,
+                         now: datetime, notified_at: datetime | None = None) -> list[int]:
+        """Move every case of the incident in ``current`` to ``new``; returns their ids."""
+        values: dict[str, Any] = {"status": new.value, "updated_at": now}
+        if notified_at is not None:
+            values["first_notified_at"] = func.coalesce(cases.c.first_notified_at, notified_at)
+        rows = self.conn.execute(update(cases).where(
+            cases.c.incident_id == incident_id,
+            cases.c.status.in_([s.value for s in current])).values(**values)
+            .returning(cases.c.id)).scalars().all()
+        return [int(r) for r in rows]
+
+    def add_orders(self, case_id: int, incident_id: int, order_ids: list[int],
+                   exposure: Money, now: datetime) -> None:
+        if order_ids:
+            self.conn.execute(insert(case_orders), [
+                {"case_id": case_id, "order_id": oid, "incident_id": incident_id}
+                for oid in order_ids])
+        self.conn.execute(update(cases).where(cases.c.id == case_id).values(
+            exposure_minor=exposure.amount_minor, updated_at=now))
+
+    def scoped_order_ids(self, incident_id: int) -> set[int]:
+        return set(self.conn.execute(select(case_orders.c.order_id).where(
+            case_orders.c.incident_id == incident_id)).scalars())
+
+    def case_for_customer(self, incident_id: int, customer_id: int) -> int | None:
+        return self.conn.execute(select(cases.c.id).where(
+            cases.c.incident_id == incident_id, cases.c.customer_id == customer_id)
+        ).scalar_one_or_none()
+
+    def _orders_of(self, case_ids: list[int]) -> dict[int, list[OrderRecord]]:
+        out: dict[int, list[OrderRecord]] = {cid: [] for cid in case_ids}
+        q = (select(case_orders.c.case_id, orders).join(orders, orders.c.id == case_orders.c.order_id)
+             .where(case_orders.c.case_id.in_(case_ids)).order_by(orders.c.placed_at, orders.c.id))
+        for row in self.conn.execute(q):
+            out[row.case_id].append(_order(row))
+        return out
+
+    def _rows(self, rows: list[Any]) -> list[CaseRow]:
+        by_case = self._orders_of([r.id for r in rows]) if rows else {}
+        return [CaseRow(Case(r.id, r.incident_id, r.customer_id, tuple(by_case[r.id]),
+                             Money(r.exposure_minor, r.currency), CaseStatus(r.status),
+                             _consent(r)),
+                        r.first_notified_at, r.compensation_entry_id) for r in rows]
+
+    def get(self, case_id: int, *, for_update: bool = False) -> CaseRow | None:
+        q = select(cases).where(cases.c.id == case_id)
+        row = self.conn.execute(q.with_for_update() if for_update else q).one_or_none()
+        return self._rows([row])[0] if row is not None else None
+
+    def for_incident(self, incident_id: int, *, statuses: set[CaseStatus] | None = None,
+                     for_update: bool = False, limit: int | None = None,
+                     offset: int = 0) -> list[CaseRow]:
+        q = select(cases).where(cases.c.incident_id == incident_id).order_by(cases.c.id)
+        if statuses:
+            q = q.where(cases.c.status.in_([s.value for s in statuses]))
+        if limit is not None:
+            q = q.limit(limit).offset(offset)
+        if for_update:
+            q = q.with_for_update(skip_locked=False)
+        return self._rows(list(self.conn.execute(q)))
+
+    def save(self, case: Case, now: datetime, *, notified_at: datetime | None = None,
+             compensation_entry_id: int | None = None) -> None:
+        consent = case.consent
+        values: dict[str, Any] = {"status": case.status.value, "updated_at": now}
+        if consent is not None:
+            values.update(choice=consent.choice.value, choice_channel=consent.channel.value,
+                          choice_at=consent.recorded_at, choice_evidence=consent.evidence,
+                          choice_taken_by=consent.taken_by)
+        if notified_at is not None:
+            values["first_notified_at"] = func.coalesce(cases.c.first_notified_at, notified_at)
+        if compensation_entry_id is not None:
+            values["compensation_entry_id"] = compensation_entry_id
+        self.conn.execute(update(cases).where(cases.c.id == case.case_id).values(**values))
+
+    def status_counts(self, incident_id: int) -> Counter[str]:
+        rows = self.conn.execute(select(cases.c.status, func.count()).where(
+            cases.c.incident_id == incident_id).group_by(cases.c.status)).all()
+        return Counter({r[0]: int(r[1]) for r in rows})
+
+    def choice_counts(self, incident_id: int) -> Counter[str]:
+        rows = self.conn.execute(select(cases.c.choice, func.count()).where(
+            cases.c.incident_id == incident_id, cases.c.choice.is_not(None))
+            .group_by(cases.c.choice)).all()
+        return Counter({r[0]: int(r[1]) for r in rows})
+
+    # contact attempts
+    def add_attempt(self, *, case_id: int, channel: str, at: datetime, outcome: str,
+                    agent: str | None, note: str | None, within_hours: bool) -> int:
+        return int(self.conn.execute(insert(contact_attempts).values(
+            case_id=case_id, channel=channel, attempted_at=at, outcome=outcome, agent=agent,
+            note=note, within_contact_hours=within_hours).returning(contact_attempts.c.id)
+        ).scalar_one())
+
+    def attempts(self, case_id: int) -> list[Any]:
+        return list(self.conn.execute(select(contact_attempts).where(
+            contact_attempts.c.case_id == case_id).order_by(contact_attempts.c.attempted_at)))
+
+    # notices
+    def add_notice(self, *, incident_id: int, lang: str, title: str, body: str,
+                   published_by: str, now: datetime) -> NoticeRow:
+        version = self.conn.execute(select(func.coalesce(func.max(notices.c.version), 0)).where(
+            notices.c.incident_id == incident_id, notices.c.lang == lang)).scalar_one() + 1
+        row = self.conn.execute(insert(notices).values(
+            incident_id=incident_id, version=version, lang=lang, title=title, body=body,
+            published_by=published_by, published_at=now).returning(notices)).one()
+        return NoticeRow(**row._mapping)
+
+    def notices(self, incident_id: int | None = None) -> list[NoticeRow]:
+        q = select(notices).order_by(notices.c.incident_id.desc(), notices.c.lang,
+                                     notices.c.version.desc())
+        if incident_id is not None:
+            q = q.where(notices.c.incident_id == incident_id)
+        return [NoticeRow(**r._mapping) for r in self.conn.execute(q)]
+
+    def first_notice_at(self, incident_id: int) -> datetime | None:
+        return self.conn.execute(select(func.min(notices.c.published_at)).where(
+            notices.c.incident_id == incident_id)).scalar_one()

@@ -1,0 +1,184 @@
+"""The incident desk's lifecycle: declare (pausing the listings at once), scope, plan, close.
+
+Each function is one use case in one transaction, with its steps on the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from sagwa.adapters.db.incident_repo import IncidentRow
+from sagwa.domain.audit import AuditEvent
+from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan, make_plan
+from sagwa.domain.incident_scope import build_cases
+from sagwa.domain.incidents import (
+    Incident, IncidentStatus, IncidentTrigger, Responsibility, declare_incident, open_draft,
+)
+from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger, advance
+from sagwa.domain.money import Money
+from sagwa.errors import Conflict, InvalidInput
+from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.lookups import require
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+
+def _incident_json(inc: Incident) -> dict[str, object]:
+    return {"status": inc.status.value, "listings": sorted(int(i) for i in inc.listing_ids),
+            "wrong_price": inc.wrong_price.as_dict(),
+            "correct_price": inc.correct_price.as_dict() if inc.correct_price else None,
+            "window_start": inc.window_start.isoformat(),
+            "window_end": inc.window_end.isoformat() if inc.window_end else None,
+            "responsible": inc.responsible.value if inc.responsible else None, "cause": inc.cause}
+
+
+def pause_for_incident(uow: SqlAlchemyUnitOfWork, listing: Listing, incident_id: int,
+                       actor: str, now: datetime) -> None:
+    """Pause a listing because of an incident (no-op if it is already paused or ended)."""
+    if listing.status in (ListingStatus.PAUSED, ListingStatus.ENDED, ListingStatus.DRAFT):
+        return
+    paused = replace(listing, status=advance(listing.status, ListingTrigger.PAUSE))
+    uow.market.save_listing(paused, now)
+    uow.audit.append(AuditEvent(actor, "listing.paused", "listing", str(listing.id),
+                                before={"status": listing.status.value},
+                                after={"status": paused.status.value, "incident_id": incident_id}),
+                     now)
+
+
+def open_draft_incident(uow: SqlAlchemyUnitOfWork, *, listing: Listing, window_start: datetime,
+                        cause: str, evidence: dict[str, object], actor: str) -> int:
+    """A draft incident (e.g. from the tripwire), inside the caller's transaction."""
+    existing = uow.incidents.open_for_listing(listing.id)
+    if existing is not None:
+        return int(existing)
+    now = uow.now()
+    draft = open_draft(incident_id=uow.incidents.next_id(), listing_ids={listing.id},
+                       wrong_price=listing.price, window_start=window_start, now=now, cause=cause,
+                       opened_by=actor)
+    incident_id = uow.incidents.add(draft, evidence=evidence)
+    uow.audit.append(AuditEvent(actor, "incident.drafted", "incident", str(incident_id),
+                                after={**_incident_json(draft), "evidence": evidence}), now)
+    return incident_id
+
+
+def declare(uow: SqlAlchemyUnitOfWork, *, listing_ids: list[int], wrong_price: Money,
+            correct_price: Money, window_start: datetime, cause: str,
+            responsible: Responsibility | str, actor: str, window_end: datetime | None = None,
+            incident_id: int | None = None) -> IncidentRow:
+    """Declare an incident (new, or from a draft) and pause every listing in it at once."""
+    with uow:
+        now = uow.now()
+        listings = [require(uow.market.listing(lid, for_update=True), "listing", lid)
+                    for lid in sorted(set(listing_ids))]
+        if not listings:
+            raise InvalidInput("an incident needs at least one listing", field="listing_ids")
+        if incident_id is None:
+            draft = open_draft(incident_id=uow.incidents.next_id(), listing_ids=set(listing_ids),
+                               wrong_price=wrong_price, window_start=window_start, now=now,
+                               cause=cause, opened_by=actor, correct_price=correct_price)
+            uow.incidents.add(draft)
+        else:
+            draft = require(uow.incidents.get(incident_id, for_update=True), "incident",
+                            incident_id).incident
+            draft = replace(draft, wrong_price=wrong_price, window_start=window_start)
+        declared = declare_incident(draft, now=now, responsible=responsible,
+                                    correct_price=correct_price, window_end=window_end, cause=cause)
+        uow.incidents.save(declared.incident, declared_by=actor)
+        for listing in listings:
+            pause_for_incident(uow, listing, declared.incident.incident_id, actor, now)
+        iid = int(declared.incident.incident_id)
+        uow.audit.append(AuditEvent(actor, "incident.declared", "incident", str(iid),
+                                    after=_incident_json(declared.incident)), now)
+        row = require(uow.incidents.get(iid), "incident", iid)
+        uow.commit()
+        return row
+
+
+def scope(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str) -> dict[str, int]:
+    """Turn every order at the wrong price in the window into a case (one per customer)."""
+    with uow:
+        now = uow.now()
+        row = require(uow.incidents.get(incident_id, for_update=True), "incident", incident_id)
+        inc = row.incident
+        scoped = replace(inc, status=_next(inc, IncidentTrigger.SCOPE))
+        end = inc.window_end or now
+        orders = uow.incidents.orders_in_window(frozenset(int(i) for i in inc.listing_ids),
+                                                inc.window_start, end)
+        known = uow.cases.scoped_order_ids(incident_id)
+        drafts = build_cases([o for o in orders if int(o.order_id) not in known], inc)
+        new, grown = [], 0
+        for d in drafts:
+            order_ids = [int(o.order_id) for o in d.orders]
+            case_id = uow.cases.case_for_customer(incident_id, int(d.customer_id)) if known else None
+            if case_id is None:
+                new.append((int(d.customer_id), d.exposure, order_ids))
+            else:
+                current = require(uow.cases.get(case_id), "case", case_id).case
+                uow.cases.add_orders(case_id, incident_id, order_ids, current.exposure + d.exposure, now)
+                grown += 1
+        uow.cases.add_many(incident_id=incident_id, drafts=new, now=now)
+        uow.incidents.save(scoped)
+        exposure = sum((d.exposure.amount_minor for d in drafts), 0)
+        summary = {"new_cases": len(new), "cases_with_new_orders": grown,
+                   "orders": sum(len(d.orders) for d in drafts), "exposure_minor": exposure}
+        uow.audit.append(AuditEvent(actor, "incident.scoped", "incident", str(incident_id),
+                                    before={"status": inc.status.value},
+                                    after={"status": scoped.status.value, **summary}), now)
+        uow.commit()
+        return summary
+
+
+def plan(uow: SqlAlchemyUnitOfWork, *, incident_id: int, options: list[CustomerOption | str],
+         deadline: datetime, default: DefaultAction | str, seller_share_pct: int,
+         platform_share_pct: int, actor: str, policy: DeskPolicy,
+         cancel_compensation: Money | None = None, discount_pct: int | None = None,
+         keep_max_units: int | None = None, accept_late_choices: bool = False) -> IncidentPlan:
+    """Choose what customers are offered, by when, the default and who pays (before notifying)."""
+    with uow:
+        now = uow.now()
+        inc = require(uow.incidents.get(incident_id, for_update=True), "incident", incident_id).incident
+        planned = replace(inc, status=_next(inc, IncidentTrigger.PLAN))
+        decided = make_plan(
+            incident=inc, options=options, deadline=deadline, default=default,
+            seller_share_pct=seller_share_pct, platform_share_pct=platform_share_pct, now=now,
+            schedule=policy.schedule, cancel_compensation=cancel_compensation,
+            discount_pct=discount_pct, keep_max_units=keep_max_units,
+            accept_late_choices=accept_late_choices, min_contact_time=policy.min_answer_time)
+        uow.incidents.save_plan(decided, decided_by=actor)
+        uow.incidents.save(planned)
+        uow.audit.append(AuditEvent(actor, "incident.planned", "incident", str(incident_id), after={
+            "options": sorted(o.value for o in decided.options),
+            "deadline": decided.deadline.isoformat(), "default": decided.default.value,
+            "seller_share_pct": seller_share_pct, "platform_share_pct": platform_share_pct,
+            "cancel_compensation": (decided.cancel_compensation.as_dict()
+                                    if decided.cancel_compensation else None),
+            "discount_pct": discount_pct, "keep_max_units": keep_max_units}), now)
+        uow.commit()
+        return decided
+
+
+def _next(inc: Incident, trigger: IncidentTrigger) -> IncidentStatus:
+    from sagwa.domain.incidents import advance_incident
+
+    return advance_incident(inc.status, trigger)
+
+
+def close(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, reason: str) -> IncidentRow:
+    """Close an incident: every case answered or defaulted (or dismiss a draft false alarm)."""
+    from sagwa.domain.incidents import UNANSWERED
+
+    with uow:
+        now = uow.now()
+        inc = require(uow.incidents.get(incident_id, for_update=True), "incident", incident_id).incident
+        trigger = IncidentTrigger.DISMISS if inc.status is IncidentStatus.DRAFT else IncidentTrigger.CLOSE
+        open_cases = [c for c in uow.cases.for_incident(incident_id, statuses=set(UNANSWERED))]
+        if open_cases and trigger is IncidentTrigger.CLOSE:
+            raise Conflict(f"{len(open_cases)} cases have not been answered or defaulted yet")
+        closed = replace(inc, status=_next(inc, trigger))
+        uow.incidents.save(closed, closed_at=now)
+        uow.audit.append(AuditEvent(actor, f"incident.{trigger.value}", "incident",
+                                    str(incident_id), before={"status": inc.status.value},
+                                    after={"status": closed.status.value, "reason": reason}), now)
+        row = require(uow.incidents.get(incident_id), "incident", incident_id)
+        uow.commit()
+        return row

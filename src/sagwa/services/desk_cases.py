@@ -1,0 +1,203 @@
+"""One customer's case: the apology goes out in contact hours, the customer (or an agent on
+the phone) records a choice, its effects and compensation are applied exactly once.
+
+The only code path in sagwa that cancels or changes an order in a case is
+:func:`record_choice`, and it goes through ``consent.effects_of_choice``, which refuses without
+the customer's recorded choice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sagwa.adapters.db.incident_repo import CaseRow
+from sagwa.domain.audit import AuditEvent
+from sagwa.domain.compensation import compensation_due
+from sagwa.domain.consent import (
+    ConsentRecord, EffectKind, OrderEffect, effects_of_choice, record_choice as record_on_case,
+)
+from sagwa.domain.contact_hours import may_contact
+from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
+from sagwa.domain.incidents import Case, CaseStatus, CaseTrigger, advance
+from sagwa.domain.ledger import credit_points
+from sagwa.domain.orders import OrderStatus, OrderTrigger, advance as advance_order
+from sagwa.domain.money import format_money
+from sagwa.errors import InvalidInput
+from sagwa.services import desk_messages as dm
+from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.lookups import require
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+OUTCOMES = ("reached", "no_answer", "busy", "wrong_number", "voicemail", "callback_requested")
+
+
+@dataclass(frozen=True)
+class ChoiceResult:
+    case: Case
+    changed: bool
+    compensation_points: int
+    compensation_entry_id: int | None
+
+
+def _plan(uow: SqlAlchemyUnitOfWork, incident_id: int) -> IncidentPlan:
+    inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
+    if inc.correct_price is None:
+        raise InvalidInput(f"incident {incident_id} has no correct price yet")
+    plan = uow.incidents.plan(incident_id, inc.correct_price)
+    if plan is None:
+        raise InvalidInput(f"incident {incident_id} has no plan yet: plan it before taking choices")
+    return plan
+
+
+def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOption | str,
+                  channel: str, evidence: str, taken_by: str, policy: DeskPolicy,
+                  link_expiry: timedelta = timedelta(days=14)) -> ChoiceResult:
+    """Record a customer's choice (web click, email/SMS reply, or an agent on the phone)."""
+    with uow:
+        now = uow.now()
+        row = require(uow.cases.get(case_id, for_update=True), "case", case_id)
+        plan = _plan(uow, int(row.case.incident_id))
+        consent = ConsentRecord(case_id, row.case.customer_id, choice, channel, now, evidence,
+                                taken_by)
+        updated = record_on_case(row.case, consent, plan)
+        if updated == row.case:
+            return ChoiceResult(row.case, False, 0, row.compensation_entry_id)
+        points, entry_id = 0, row.compensation_entry_id
+        if updated.status is CaseStatus.CHOSEN:
+            _apply(uow, updated, consent, plan, now)
+            points, entry_id = _compensate(uow, row, updated, plan, now)
+            _confirm(uow, updated, consent, plan, policy)
+            updated = updated.with_trigger(CaseTrigger.RESOLVE)
+        uow.cases.save(updated, now, compensation_entry_id=entry_id)
+        uow.audit.append(AuditEvent(taken_by, "case.choice_recorded", "case", str(case_id),
+                                    before={"status": row.case.status.value},
+                                    after={"status": updated.status.value,
+                                           "choice": consent.choice.value,
+                                           "channel": consent.channel.value,
+                                           "evidence": evidence, "compensation_points": points}),
+                         now)
+        uow.commit()
+        return ChoiceResult(updated, True, points, entry_id)
+
+
+def _apply(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord, plan: IncidentPlan,
+           now: datetime) -> None:
+    for effect in effects_of_choice(case, consent, plan):
+        _apply_effect(uow, case, effect, consent.taken_by, now)
+
+
+def _apply_effect(uow: SqlAlchemyUnitOfWork, case: Case, effect: OrderEffect, actor: str,
+                  now: datetime) -> None:
+    order = require(uow.market.order(int(effect.order_id)), "order", effect.order_id)
+    if effect.kind in (EffectKind.KEEP, EffectKind.HOLD_FOR_CALL):
+        return
+    if effect.kind is EffectKind.CANCEL_AND_REFUND:
+        uow.market.change_order(order.id, now=now,
+                                status=advance_order(order.status, OrderTrigger.CANCEL))
+    elif effect.kind is EffectKind.REDUCE_AND_REFUND:
+        uow.market.change_order(order.id, now=now, quantity=order.quantity - effect.quantity)
+    elif effect.kind is EffectKind.REPRICE:
+        uow.market.change_order(order.id, now=now, unit_price=effect.new_unit_price)
+    uow.audit.append(AuditEvent(actor, f"order.{effect.kind.value}", "order", str(order.id),
+                                before={"status": order.status.value, "quantity": order.quantity,
+                                        "unit_price": order.unit_price.as_dict()},
+                                after={"case_id": case.case_id, "quantity": effect.quantity,
+                                       "amount": effect.amount.as_dict() if effect.amount else None,
+                                       "consent": "recorded"}), now)
+
+
+def _compensate(uow: SqlAlchemyUnitOfWork, row: CaseRow, case: Case, plan: IncidentPlan,
+                now: datetime) -> tuple[int, int | None]:
+    """Book the case's compensation once; a case that already has its entry books nothing."""
+    assert case.consent is not None
+    due = compensation_due(case, plan, case.consent.choice)
+    if row.compensation_entry_id is not None or due.amount_minor <= 0:
+        return 0, row.compensation_entry_id
+    listing = require(uow.market.listing(int(case.orders[0].listing_id)), "listing",
+                      case.orders[0].listing_id)
+    entry = credit_points(customer_id=int(case.customer_id), points=due.amount_minor,
+                          memo=f"incident {case.incident_id}: apology compensation",
+                          seller_id=listing.seller_id, seller_share_pct=plan.seller_share_pct,
+                          kind="incident_compensation")
+    return due.amount_minor, uow.ledger.add(entry, now)
+
+
+def _confirm(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord, plan: IncidentPlan,
+             policy: DeskPolicy) -> None:
+    from sagwa.services.desk_notify import confirmation_messages
+    from sagwa.services.outbox import enqueue_messages
+
+    enqueue_messages(uow, confirmation_messages(uow, case, consent, plan, policy))
+
+
+def log_contact_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str, outcome: str,
+                        agent: str, policy: DeskPolicy, note: str | None = None) -> int:
+    """An agent's call (or other contact) and how it went, on the case's record."""
+    if outcome not in OUTCOMES:
+        raise InvalidInput(f"outcome must be one of {', '.join(OUTCOMES)}", field="outcome")
+    if channel not in ("phone", "email", "sms"):
+        raise InvalidInput("channel must be phone, email or sms", field="channel")
+    with uow:
+        now = uow.now()
+        require(uow.cases.get(case_id, for_update=True), "case", case_id)
+        within = may_contact(policy.schedule, now)
+        attempt = uow.cases.add_attempt(case_id=case_id, channel=channel, at=now, outcome=outcome,
+                                        agent=agent, note=note, within_hours=within)
+        uow.audit.append(AuditEvent(agent, "case.contact_attempted", "case", str(case_id), after={
+            "channel": channel, "outcome": outcome, "within_contact_hours": within,
+            "note": note}), now)
+        uow.commit()
+        return attempt
+
+
+def escalate_unanswered(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str) -> int:
+    """Put every still-unanswered case on the call list (the escalation job)."""
+    return _bulk(uow, incident_id, {CaseStatus.OPEN, CaseStatus.NOTIFIED}, CaseTrigger.ESCALATE,
+                 actor, "case.escalated")
+
+
+def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str) -> int:
+    """After the deadline: unanswered cases take the plan's default (never a cancellation)."""
+    with uow:
+        plan = _plan(uow, incident_id)
+        if uow.now() <= plan.deadline:
+            raise InvalidInput(f"the deadline {plan.deadline.isoformat()} has not passed yet")
+    return _bulk(uow, incident_id, {CaseStatus.OPEN, CaseStatus.NOTIFIED, CaseStatus.ESCALATED},
+                 CaseTrigger.DEADLINE_PASSED, actor, "case.defaulted")
+
+
+def _bulk(uow: SqlAlchemyUnitOfWork, incident_id: int, current: set[CaseStatus],
+          trigger: CaseTrigger, actor: str, action: str) -> int:
+    with uow:
+        now = uow.now()
+        moved = 0
+        for status in current:
+            new = advance(status, trigger)
+            if new == status:
+                continue
+            ids = uow.cases.set_status_where(incident_id, current={status}, new=new, now=now)
+            uow.audit.append_many([AuditEvent(actor, action, "case", str(i),
+                                              before={"status": status.value},
+                                              after={"status": new.value}) for i in ids], now)
+            moved += len(ids)
+        uow.commit()
+        return moved
+
+
+def describe_choice(choice: CustomerOption, lang: str) -> str:
+    names = {
+        CustomerOption.KEEP: ("주문 유지", "keep the order"),
+        CustomerOption.CANCEL_WITH_COMPENSATION: ("주문 취소(전액 환불과 보상 포인트)",
+                                                  "cancel the order (full refund and compensation points)"),
+        CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT: ("할인된 정상가로 구매", "buy at the discounted correct price"),
+        CustomerOption.TALK_TO_PERSON: ("상담원과 통화", "talk to a person"),
+    }
+    ko, en = names[choice]
+    return ko if lang == "ko" else en
+
+
+def money_text(amount: int, currency: str, lang: str) -> str:
+    from sagwa.domain.money import Money
+
+    return format_money(Money(amount, currency), lang=lang)

@@ -1,0 +1,192 @@
+"""Telling customers: the apology messages of an incident, confirmations, the public notice.
+
+Every text is rendered from the templates in ``message_templates/`` and must pass the message
+check before it is queued. Per-customer values (name, units, amount paid, link) are data sagwa
+fills in itself, so the check runs once per distinct wording — the template rendered for the
+incident, plan, language and channel — and a failing wording refuses the whole batch before
+anything is queued. Messages that ask customers to act are scheduled inside contact hours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from sagwa.domain.audit import AuditEvent
+from sagwa.domain.catalog import Customer
+from sagwa.domain.consent import ConsentRecord
+from sagwa.domain.contact_hours import next_contact_time
+from sagwa.domain.incident_plan import IncidentPlan
+from sagwa.domain.incidents import Case, CaseStatus, CaseTrigger, Incident, IncidentTrigger, advance, advance_incident
+from sagwa.domain.money import Money, format_money
+from sagwa.services import desk_messages as dm
+from sagwa.services.case_links import case_token
+from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.lookups import require
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+LINK_VALID_AFTER_DEADLINE = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class NotifySummary:
+    incident_id: int
+    cases: int
+    messages: int
+    send_at: datetime
+
+
+@dataclass(frozen=True)
+class LinkMaker:
+    secret: str
+    base_url: str
+
+    def for_case(self, case_id: int, customer_id: int, expires_at: datetime) -> str:
+        token = case_token(self.secret, case_id=case_id, customer_id=customer_id,
+                           expires_at=expires_at)
+        return f"{self.base_url.rstrip('/')}/c/{token}"
+
+
+def incident_facts(uow: SqlAlchemyUnitOfWork, inc: Incident) -> dm.IncidentFacts:
+    listing = require(uow.market.listing(int(min(inc.listing_ids))), "listing", min(inc.listing_ids))
+    product = require(uow.catalog.product(listing.product_id), "product", listing.product_id)
+    seller = require(uow.catalog.seller(listing.seller_id), "seller", listing.seller_id)
+    assert inc.correct_price is not None
+    return dm.IncidentFacts(inc, product.title, product.title_en or product.title, seller.name,
+                            inc.correct_price)
+
+
+def _values(facts: dm.IncidentFacts, plan: IncidentPlan, policy: DeskPolicy, lang: str,
+            name: str, units: int, paid: Money, link: str) -> dict[str, object]:
+    product = facts.product_ko if lang == "ko" else facts.product_en
+    return {"customer_name": name, "units": units, "paid": format_money(paid, lang=lang),
+            "wrong_date": dm.format_date(facts.incident.window_start, lang),
+            "cause_ko": dm.cause(facts, "ko"), "cause_en": dm.cause(facts, "en"),
+            "options": dm.option_lines(plan, paid, lang), "link": link,
+            "deadline": dm.format_when(plan.deadline, lang),
+            "default_ko": dm.default_sentence(plan, "ko"),
+            "default_en": dm.default_sentence(plan, "en"), "product": product,
+            "product_short": product[:30], **dm.contact_values(policy.contact, lang)}
+
+
+def _resolution_texts(values: dict[str, object], lang: str) -> dict[str, tuple[str, str]]:
+    subject = ("[사과] 주문하신 상품의 가격 오류에 대해 사과드립니다" if lang == "ko"
+               else "[sagwa] We are sorry: your order was placed at a wrong price")
+    return {"email": (subject, dm.render("resolution_email", lang, **values)),
+            "sms": ("", dm.render("resolution_sms", lang, **values))}
+
+
+def _check_wording(facts: dm.IncidentFacts, plan: IncidentPlan, policy: DeskPolicy) -> int:
+    """Render each wording once with sample customer values and run the message check."""
+    sample = Money(facts.incident.wrong_price.amount_minor, facts.incident.wrong_price.currency)
+    checked = 0
+    for lang in ("ko", "en"):
+        values = _values(facts, plan, policy, lang, "홍길동" if lang == "ko" else "Alex Kim", 1,
+                         sample, "https://example.invalid/c/sample")
+        for _subject, body in _resolution_texts(values, lang).values():
+            dm.checked(body, kind="resolution", lang=lang)
+            checked += 1
+    return checked
+
+
+def notify(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, policy: DeskPolicy,
+           links: LinkMaker) -> NotifySummary:
+    """Queue the apology (email and SMS, per customer locale) for every case not yet told."""
+    from sagwa.services.outbox import OutgoingMessage, enqueue_messages
+
+    with uow:
+        now = uow.now()
+        inc = require(uow.incidents.get(incident_id, for_update=True), "incident", incident_id).incident
+        status = advance_incident(inc.status, IncidentTrigger.NOTIFY)
+        plan = require(uow.incidents.plan(incident_id, inc.correct_price), "plan", incident_id) \
+            if inc.correct_price else None
+        assert plan is not None
+        facts = incident_facts(uow, inc)
+        _check_wording(facts, plan, policy)
+        send_at = next_contact_time(policy.schedule, now)
+        advance(CaseStatus.OPEN, CaseTrigger.NOTIFY)  # the table allows the bulk move below
+        rows = uow.cases.for_incident(incident_id, statuses={CaseStatus.OPEN})
+        people = uow.catalog.customers_by_ids([int(r.case.customer_id) for r in rows])
+        messages = []
+        for row in rows:
+            messages += _messages_for(row.case, people[int(row.case.customer_id)], facts, plan,
+                                      policy, links, send_at, OutgoingMessage)
+        queued = enqueue_messages(uow, messages)
+        ids = uow.cases.set_status_where(incident_id, current={CaseStatus.OPEN},
+                                         new=CaseStatus.NOTIFIED, now=now, notified_at=send_at)
+        uow.incidents.save(replace(inc, status=status))
+        uow.audit.append(AuditEvent(actor, "incident.notifying", "incident", str(incident_id),
+                                    before={"status": inc.status.value},
+                                    after={"status": status.value, "cases": len(ids),
+                                           "messages": queued, "send_at": send_at.isoformat()}),
+                         now)
+        uow.audit.append_many([AuditEvent(actor, "case.notified", "case", str(i),
+                                          after={"send_at": send_at.isoformat()}) for i in ids], now)
+        _schedule_desk_jobs(uow, incident_id, plan, policy)
+        uow.commit()
+        return NotifySummary(incident_id, len(ids), queued, send_at)
+
+
+def _messages_for(case: Case, person: Customer, facts: dm.IncidentFacts, plan: IncidentPlan,
+                  policy: DeskPolicy, links: LinkMaker, send_at: datetime,
+                  message_type: type) -> list[object]:
+    lang = person.locale
+    paid = Money(sum(o.unit_price.amount_minor * o.quantity for o in case.orders),
+                 facts.incident.wrong_price.currency)
+    link = links.for_case(int(case.case_id), int(case.customer_id),
+                          plan.deadline + LINK_VALID_AFTER_DEADLINE)
+    texts = _resolution_texts(_values(facts, plan, policy, lang, person.name, case.units, paid,
+                                      link), lang)
+    out = []
+    for channel, recipient in (("email", person.email), ("sms", person.phone)):
+        if not recipient:
+            continue
+        subject, body = texts[channel]
+        out.append(message_type(
+            idempotency_key=f"incident:{case.incident_id}:case:{case.case_id}:resolution:{channel}",
+            purpose="resolution", channel=channel, recipient=recipient, locale=lang,
+            subject=subject, body=body, not_before=send_at, incident_id=int(case.incident_id),
+            case_id=int(case.case_id), customer_id=int(case.customer_id)))
+    return out
+
+
+def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord,
+                          plan: IncidentPlan, policy: DeskPolicy) -> list[object]:
+    """The 'here is what you chose' email, checked like every other message."""
+    from sagwa.services.desk_cases import describe_choice
+    from sagwa.services.outbox import OutgoingMessage
+
+    inc = require(uow.incidents.get(int(case.incident_id)), "incident", case.incident_id).incident
+    facts = incident_facts(uow, inc)
+    person = require(uow.catalog.customer(int(case.customer_id)), "customer", case.customer_id)
+    if not person.email:
+        return []
+    lang = person.locale
+    outcome = {"ko": "결제하신 금액은 전액 환불되며, 보상 포인트는 바로 적립됩니다.",
+               "en": "Your payment will be refunded in full and the compensation points are already in your account."}
+    keep = {"ko": "주문하신 상품은 결제하신 가격 그대로 보내 드립니다.",
+            "en": "We will send your item at the price you paid."}
+    chosen = "cancel" in consent.choice.value
+    values = {"customer_name": person.name, "product": facts.product_ko if lang == "ko" else facts.product_en,
+              "choice_ko": describe_choice(consent.choice, "ko"),
+              "choice_en": describe_choice(consent.choice, "en"),
+              "outcome_ko": (outcome if chosen else keep)["ko"],
+              "outcome_en": (outcome if chosen else keep)["en"],
+              "deadline": dm.format_when(plan.deadline, lang), **dm.contact_values(policy.contact, lang)}
+    body = dm.checked(dm.render("confirmation", lang, **values), kind="resolution", lang=lang)
+    subject = "[사과] 선택하신 내용을 확인해 드립니다" if lang == "ko" else "[sagwa] Your choice is confirmed"
+    return [OutgoingMessage(
+        idempotency_key=f"incident:{case.incident_id}:case:{case.case_id}:confirmation:{consent.choice.value}",
+        purpose="confirmation", channel="email", recipient=person.email, locale=lang,
+        subject=subject, body=body, not_before=uow.now(), incident_id=int(case.incident_id),
+        case_id=int(case.case_id), customer_id=int(case.customer_id))]
+
+
+def _schedule_desk_jobs(uow: SqlAlchemyUnitOfWork, incident_id: int, plan: IncidentPlan,
+                        policy: DeskPolicy) -> None:
+    """Escalation and deadline as scheduled jobs, deferred in this same transaction."""
+    try:
+        from sagwa.jobs.desk_tasks import schedule_incident_jobs
+    except ModuleNotFoundError:
+        return
+    schedule_incident_jobs(uow, incident_id=incident_id, plan=plan, policy=policy)

@@ -1,0 +1,225 @@
+"""The ``sagwa`` command on its own embedded database: schema, demo data, audit, serve."""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+from sqlalchemy import create_engine, text
+from typer.testing import CliRunner, Result
+
+from sagwa.adapters.db.migrate import head_revision
+from sagwa.adapters.embedded_pg import start_embedded
+from sagwa.cli.main import app
+from sagwa.config import get_settings
+
+pytestmark = pytest.mark.e2e
+IPOD_SKU = "APL-IPN3-4GB"
+
+
+def sagwa(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args))
+
+
+def flat(text_: str) -> str:
+    """Rich wraps long lines; compare on single-spaced text."""
+    return " ".join(text_.split())
+
+
+def _stop_embedded(pgdata: Path) -> None:
+    """Detach this process from the embedded server the CLI started in it (stopping it)."""
+    from pgserver.postgres_server import PostgresServer
+
+    server = PostgresServer._instances.get(pgdata.resolve())
+    if server is not None:
+        server.cleanup()
+        atexit.unregister(server._cleanup)
+
+
+def _home() -> Path:
+    return Path(tempfile.mkdtemp(prefix="sgc", dir="/tmp"))  # short: unix socket path limit
+
+
+@pytest.fixture(scope="module")
+def env() -> Iterator[pytest.MonkeyPatch]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("SAGWA_DATABASE_URL", raising=False)
+        yield mp
+
+
+@pytest.fixture(scope="module")
+def data_dir(env: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh SAGWA_DATA_DIR for the module's commands; the embedded server stops after."""
+    root = _home()
+    env.setenv("SAGWA_DATA_DIR", str(root / "data"))
+    get_settings.cache_clear()
+    yield root / "data"
+    get_settings.cache_clear()
+    _stop_embedded(root / "data" / "pg")
+    _stop_orphan(root / "data" / "pg")
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def query(data_dir: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
+    engine = create_engine(start_embedded(data_dir / "pg"))
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
+def test_help_lists_the_command_groups() -> None:
+    result = sagwa("--help")
+    assert result.exit_code == 0
+    for command in ("db", "seed", "audit", "serve"):
+        assert f" {command} " in result.stdout
+
+
+def test_db_status_then_upgrade_on_an_empty_data_dir(data_dir: Path) -> None:
+    assert not data_dir.exists()
+    before = sagwa("db", "status")
+    assert before.exit_code == 0, before.output
+    assert "current: (empty)" in flat(before.stdout)
+    assert "needs `sagwa db upgrade`" in flat(before.stdout)
+    assert "embedded PostgreSQL" in flat(before.stdout)
+
+    upgraded = sagwa("db", "upgrade")
+    assert upgraded.exit_code == 0, upgraded.output
+    assert f"schema at {head_revision()}" in flat(upgraded.stdout)
+
+    after = sagwa("db", "status")
+    assert f"current: {head_revision()}" in flat(after.stdout)
+    assert "up to date" in flat(after.stdout)
+    assert sagwa("db", "upgrade").exit_code == 0  # again: nothing to do, no error
+
+
+def test_seed_demo_loads_the_marketplace(data_dir: Path) -> None:
+    result = sagwa("seed", "demo", "--customers", "30", "--orders", "60", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (summary["customers"], summary["orders"]) == (30, 60)
+    assert len(summary["ipod_listings"]) == 4
+    counts = dict(query(data_dir, """
+        SELECT 'sellers', count(*) FROM sellers UNION ALL SELECT 'customers', count(*) FROM customers
+        UNION ALL SELECT 'orders', count(*) FROM orders UNION ALL SELECT 'products', count(*)
+        FROM products UNION ALL SELECT 'listings', count(*) FROM listings"""))
+    assert counts["customers"] == 30 and counts["orders"] == 60
+    assert counts["sellers"] == summary["sellers"] > 0
+    assert counts["products"] == summary["products"] > 0
+    assert counts["listings"] == summary["listings"] >= counts["products"]
+    ipod = query(data_dir, f"""
+        SELECT p.title, p.list_price_minor, p.list_price_currency,
+               count(DISTINCT l.seller_id), bool_and(l.status = 'live')
+        FROM products p JOIN listings l ON l.product_id = p.id
+        WHERE p.sku = '{IPOD_SKU}' GROUP BY p.id""")
+    assert len(ipod) == 1
+    title, price, currency, sellers, all_live = ipod[0]
+    assert "나노" in title and (price, currency) == (199000, "KRW")
+    assert sellers == 4 and all_live
+
+
+def test_seed_if_empty_does_nothing_the_second_time(data_dir: Path) -> None:
+    before = query(data_dir, "SELECT count(*) FROM customers")
+    result = sagwa("seed", "demo", "--customers", "5", "--orders", "0", "--if-empty")
+    assert result.exit_code == 0, result.output
+    assert "nothing to do" in flat(result.stdout)
+    assert query(data_dir, "SELECT count(*) FROM customers") == before == [(30,)]
+
+
+def test_seed_again_without_if_empty_is_refused(data_dir: Path) -> None:
+    result = sagwa("seed", "demo", "--customers", "5", "--orders", "0")
+    assert result.exit_code == 1
+    assert "already has data" in flat(result.stdout)
+    assert query(data_dir, "SELECT count(*) FROM customers") == [(30,)]
+
+
+def test_audit_verify_passes_on_the_seeded_data(data_dir: Path) -> None:
+    result = sagwa("audit", "verify")
+    assert result.exit_code == 0, result.output
+    assert "audit log intact" in flat(result.stdout)
+    records = query(data_dir, "SELECT count(*) FROM audit_log")[0][0]
+    assert f"{records:,} records verified" in flat(result.stdout)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _wait_until_up(proc: subprocess.Popen[bytes], url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"sagwa serve exited with {proc.returncode}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer within {timeout}s")
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "sigint"])
+def test_serve_answers_and_stops_its_embedded_postgres(stop_signal: signal.Signals) -> None:
+    root, port = _home(), _free_port()
+    environ = {k: v for k, v in os.environ.items() if k != "SAGWA_DATABASE_URL"}
+    environ["SAGWA_DATA_DIR"] = str(root / "data")
+    sagwa_bin = Path(sys.executable).with_name("sagwa")
+    proc = subprocess.Popen([str(sagwa_bin), "serve", "--port", str(port)], env=environ,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(proc, f"{base}/healthz")
+        postmaster = int((root / "data" / "pg" / "postmaster.pid").read_text().split()[0])
+        assert psutil.pid_exists(postmaster)
+        docs = httpx.get(f"{base}/docs")
+        assert docs.status_code == 200 and "swagger" in docs.text.lower()
+        created = httpx.post(f"{base}/api/products", json={
+            "title": "애플 아이팟 나노 3세대 4GB", "category": "electronics/mp3",
+            "list_price": {"amount_minor": 199000, "currency": "KRW"}})
+        assert created.status_code == 201, created.text
+        found = httpx.get(f"{base}/api/products", params={"q": "아이팟"})
+        assert found.status_code == 200
+        assert [p["id"] for p in found.json()] == [created.json()["id"]]
+
+        proc.send_signal(stop_signal)
+        output, _ = proc.communicate(timeout=30)
+        assert proc.returncode == 0, output.decode(errors="replace")[-2000:]
+        deadline = time.monotonic() + 10
+        while psutil.pid_exists(postmaster) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not psutil.pid_exists(postmaster), "sagwa serve left its PostgreSQL running"
+        assert not (root / "data" / "pg" / "postmaster.pid").exists()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+        _stop_orphan(root / "data" / "pg")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _stop_orphan(pgdata: Path) -> None:
+    """After a failed run: fast-shut-down a postmaster left behind, so the test leaks nothing."""
+    try:
+        pid = int((pgdata / "postmaster.pid").read_text().split()[0])
+        psutil.Process(pid).send_signal(signal.SIGINT)
+        psutil.Process(pid).wait(timeout=10)
+    except (FileNotFoundError, ValueError, IndexError, psutil.Error):
+        pass
