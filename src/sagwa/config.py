@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     mail_log_path: Path = Field(default=Path(".sagwa/mail.log"))
     public_base_url: str = Field(default="http://127.0.0.1:8000",
                                  description="Used in links sent to customers.")
+    desk_policy: Path | None = Field(
+        default=None, description="Incident desk policy (TOML); default: the packaged desk.toml.")
     timezone: str = "Asia/Seoul"
     default_currency: str = "KRW"
     environment: str = Field(default="development", pattern="^(development|test|production)$")

@@ -171,3 +171,13 @@ def test_evaluate_prints_metrics_and_writes_png_and_json(
     metrics = json.loads(js.read_text(encoding="utf-8"))
     assert metrics[0]["name"] == "all" and metrics[0]["recall"] == 1.0
     assert metrics[0]["false_hold_rate"] == 0.0
+
+
+def test_history_observed_after_a_change_is_not_used_for_it(files: dict[str, Path], tmp_path: Path) -> None:
+    later = HISTORY + "".join(f"L{n},P2,S{n},37.90,2025-03-01,USD\n" for n in (5, 6, 7, 8, 9))
+    history = write(tmp_path / "later_history.csv", later)
+    out = tmp_path / "verdicts.csv"
+    result = run("check", "--history", history, "--changes", files["changes"], "--out", out)
+    assert result.exit_code == 0, result.output
+    verdicts = pl.read_csv(out)
+    assert verdicts.filter(pl.col("change_id") == "c4")["verdict"][0] == "hold"

@@ -59,25 +59,19 @@ def absorb_entities(tokens: Iterable[Token], entities: tuple[Entity, ...]) -> It
             yield Token(f"<{ent.kind}>", "ENT", ent.start, ent.end)
 
 
-def line_spans(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each non-blank line: list items on separate lines are sentences."""
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        body = line.rstrip("\r\n")
-        if body.strip():
-            yield pos, pos + len(body)
-        pos += len(line)
-
-
-def split_sentences(tokens: Iterable[Token]) -> list[Sentence]:
-    """Cut a line's tokens after each sentence-final punctuation token (tag ``SF``)."""
+def split_sentences(text: str, tokens: Iterable[Token]) -> tuple[Sentence, ...]:
+    """Cut after each sentence-final punctuation token (tag ``SF``) and at line breaks, so list
+    items on separate lines are separate sentences."""
     out: list[Sentence] = []
     current: list[Token] = []
     for tok in tokens:
+        if current and "\n" in text[current[-1].end : tok.start]:
+            out.append(Sentence(tuple(current)))
+            current = []
         current.append(tok)
         if tok.tag == "SF":
             out.append(Sentence(tuple(current)))
             current = []
     if current:
         out.append(Sentence(tuple(current)))
-    return out
+    return tuple(out)

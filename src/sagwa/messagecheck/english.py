@@ -9,14 +9,7 @@ from __future__ import annotations
 
 import re
 
-from sagwa.messagecheck.analysis import (
-    Document,
-    Sentence,
-    Token,
-    absorb_entities,
-    line_spans,
-    split_sentences,
-)
+from sagwa.messagecheck.analysis import Document, Token, absorb_entities, split_sentences
 from sagwa.messagecheck.patterns import find_entities
 
 _WORD = re.compile(
@@ -31,13 +24,9 @@ _SENTENCE_END = frozenset(".!?")
 def analyse(text: str) -> Document:
     """Split ``text`` into sentences of word tokens with offsets into ``text``."""
     entities = find_entities(text)
-    sentences: list[Sentence] = []
-    for line_start, line_end in line_spans(text):
-        raw = []
-        for m in _WORD.finditer(text, line_start, line_end):
-            lemma = m.group().lower().replace("’", "'")
-            tag = "SF" if lemma in _SENTENCE_END else ("W" if lemma[0].isalnum() else "S")
-            raw.append(Token(lemma, tag, m.start(), m.end(), lemma in _SKIP))
-        sentences.extend(split_sentences(absorb_entities(raw, entities)))
-    return Document(text, "en", tuple(sentences), entities)
-
+    raw = []
+    for m in _WORD.finditer(text):
+        lemma = m.group().lower().replace("’", "'")
+        tag = "SF" if lemma in _SENTENCE_END else ("W" if lemma[0].isalnum() else "S")
+        raw.append(Token(lemma, tag, m.start(), m.end(), lemma in _SKIP))
+    return Document(text, "en", split_sentences(text, absorb_entities(raw, entities)), entities)

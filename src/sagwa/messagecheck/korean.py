@@ -10,14 +10,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sagwa.messagecheck.analysis import (
-    Document,
-    Sentence,
-    Token,
-    absorb_entities,
-    line_spans,
-    split_sentences,
-)
+from sagwa.messagecheck.analysis import Document, Token, absorb_entities, split_sentences
 from sagwa.messagecheck.patterns import find_entities
 
 _FINALS = "ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
@@ -42,19 +35,14 @@ def normalise(form: str) -> str:
 def analyse(text: str) -> Document:
     """Split ``text`` into sentences of Kiwi morphemes with offsets into ``text``."""
     entities = find_entities(text)
-    kiwi = get_kiwi()
-    sentences: list[Sentence] = []
-    for line_start, line_end in line_spans(text):
-        raw = [
-            Token(
-                normalise(t.form),
-                t.tag,
-                line_start + t.start,
-                line_start + t.start + t.len,
-                t.tag.startswith(_SKIP_TAGS) or (t.tag == "EC" and t.form in _SKIP_CONNECTIVES),
-            )
-            for t in kiwi.tokenize(text[line_start:line_end])
-        ]
-        sentences.extend(split_sentences(absorb_entities(raw, entities)))
-    return Document(text, "ko", tuple(sentences), entities)
-
+    raw = (
+        Token(
+            normalise(t.form),
+            t.tag,
+            t.start,
+            t.start + t.len,
+            t.tag.startswith(_SKIP_TAGS) or (t.tag == "EC" and t.form in _SKIP_CONNECTIVES),
+        )
+        for t in get_kiwi().tokenize(text)
+    )
+    return Document(text, "ko", split_sentences(text, absorb_entities(raw, entities)), entities)

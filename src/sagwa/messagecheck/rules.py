@@ -54,10 +54,6 @@ class Negation:
     window_before: int
     window_after: int
 
-    @property
-    def any(self) -> Element:
-        return merge((self.before, self.after))
-
 
 @dataclass(frozen=True, slots=True)
 class RuleSet:

@@ -1,0 +1,79 @@
+"""Where an incident stands: its facts, case counts, choices, messages and SLA clocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from sagwa.adapters.db.tables import audit_log, outbox
+from sagwa.domain.sla import notice_due_at
+from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.lookups import require
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+
+@dataclass(frozen=True)
+class IncidentStatusView:
+    incident_id: int
+    status: str
+    listings: list[int]
+    wrong_price: dict[str, Any]
+    correct_price: dict[str, Any] | None
+    responsible: str | None
+    cause: str
+    opened_at: datetime
+    declared_at: datetime | None
+    notice_due_at: datetime | None
+    first_notice_at: datetime | None
+    first_pause_at: datetime | None
+    first_message_sent_at: datetime | None
+    cases_by_status: dict[str, int] = field(default_factory=dict)
+    choices: dict[str, int] = field(default_factory=dict)
+    messages_by_status: dict[str, int] = field(default_factory=dict)
+    plan: dict[str, Any] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        def iso(v: object) -> object:
+            return v.isoformat() if isinstance(v, datetime) else v
+        return {k: iso(v) for k, v in self.__dict__.items()}
+
+
+def incident_status(uow: SqlAlchemyUnitOfWork, *, incident_id: int,
+                    policy: DeskPolicy) -> IncidentStatusView:
+    with uow:
+        inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
+        conn = uow.conn
+        msgs = dict(conn.execute(select(outbox.c.status, func.count()).where(
+            outbox.c.incident_id == incident_id).group_by(outbox.c.status)).all())
+        first_sent = conn.execute(select(func.min(outbox.c.sent_at)).where(
+            outbox.c.incident_id == incident_id, outbox.c.purpose == "resolution")).scalar_one()
+        pause_ids = [str(i) for i in sorted(inc.listing_ids)]
+        first_pause = conn.execute(select(func.min(audit_log.c.occurred_at)).where(
+            audit_log.c.entity_type == "listing", audit_log.c.entity_id.in_(pause_ids),
+            audit_log.c.action.in_(["listing.paused", "listing.paused_by_tripwire"]),
+            audit_log.c.occurred_at >= inc.window_start)).scalar_one()
+        plan = uow.incidents.plan(incident_id, inc.correct_price) if inc.correct_price else None
+        return IncidentStatusView(
+            incident_id=incident_id, status=inc.status.value,
+            listings=sorted(int(i) for i in inc.listing_ids),
+            wrong_price=inc.wrong_price.as_dict(),
+            correct_price=inc.correct_price.as_dict() if inc.correct_price else None,
+            responsible=inc.responsible.value if inc.responsible else None, cause=inc.cause,
+            opened_at=inc.opened_at, declared_at=inc.declared_at,
+            notice_due_at=notice_due_at(inc.declared_at, policy.notice_sla) if inc.declared_at else None,
+            first_notice_at=uow.cases.first_notice_at(incident_id), first_pause_at=first_pause,
+            first_message_sent_at=first_sent,
+            cases_by_status=dict(uow.cases.status_counts(incident_id)),
+            choices=dict(uow.cases.choice_counts(incident_id)),
+            messages_by_status={str(k): int(v) for k, v in msgs.items()},
+            plan=None if plan is None else {
+                "options": sorted(o.value for o in plan.options),
+                "deadline": plan.deadline.isoformat(), "default": plan.default.value,
+                "seller_share_pct": plan.seller_share_pct,
+                "platform_share_pct": plan.platform_share_pct,
+                "cancel_compensation": (plan.cancel_compensation.amount_minor
+                                        if plan.cancel_compensation else None),
+                "discount_pct": plan.discount_pct, "keep_max_units": plan.keep_max_units})
