@@ -50,8 +50,10 @@ def main() -> None:
             base: list[float] = []
             for _ in range(ROUNDS):
                 for text in texts:
-                    base.append(timed_ms(lambda t=text: analysers[lang](t)))
-                    full.append(timed_ms(lambda t=text: check_message(t, kind=kind, lang=lang)))
+                    base.append(timed_ms(lambda t=text, a=analysers[lang]: a(t)))
+                    full.append(
+                        timed_ms(lambda t=text, k=kind, g=lang: check_message(t, kind=k, lang=g))
+                    )
             rows.append({
                 "lang": lang, "kind": kind, "texts": len(texts), "runs": len(full),
                 "mean_chars": round(statistics.mean(len(t) for t in texts)),

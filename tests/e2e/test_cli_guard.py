@@ -173,7 +173,9 @@ def test_evaluate_prints_metrics_and_writes_png_and_json(
     assert metrics[0]["false_hold_rate"] == 0.0
 
 
-def test_history_observed_after_a_change_is_not_used_for_it(files: dict[str, Path], tmp_path: Path) -> None:
+def test_history_observed_after_a_change_is_not_used_for_it(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
     later = HISTORY + "".join(f"L{n},P2,S{n},37.90,2025-03-01,USD\n" for n in (5, 6, 7, 8, 9))
     history = write(tmp_path / "later_history.csv", later)
     out = tmp_path / "verdicts.csv"

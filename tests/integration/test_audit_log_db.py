@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from sagwa.adapters.db.database import Database
@@ -12,6 +13,7 @@ from sagwa.cli.main import app
 from sagwa.config import get_settings
 from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
+from sagwa.errors import Conflict
 from sagwa.services import audit, catalog, listings, orders, points
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -46,7 +48,7 @@ def test_audit_log_verifies_after_several_services(uow: Uow) -> None:
 
 def test_audit_sequence_has_no_gaps_after_a_refused_command(uow: Uow) -> None:
     catalog.register_seller(uow(), code="one", name="하나", actor="t")
-    with pytest.raises(Exception):
+    with pytest.raises(Conflict):
         catalog.register_seller(uow(), code="one", name="둘", actor="t")
     catalog.register_seller(uow(), code="two", name="둘", actor="t")
     with uow() as u:
@@ -76,7 +78,7 @@ def test_tampered_row_is_reported_by_its_seq(tampered: Database) -> None:
 
 
 def test_trigger_is_back_on_after_the_tampering(tampered: Database) -> None:
-    with tampered.engine.connect() as conn, pytest.raises(Exception, match="append-only"):
+    with tampered.engine.connect() as conn, pytest.raises(DBAPIError, match="append-only"):
         conn.execute(text("UPDATE audit_log SET actor = 'x' WHERE seq = 1"))
 
 

@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import psutil
 import pytest
@@ -43,7 +44,7 @@ engine.dispose()
 class Holder:
     """A process holding the embedded server; ``ask()`` makes it run a query."""
 
-    started: list[Holder] = []
+    started: ClassVar[list[Holder]] = []
 
     def __init__(self, pgdata: Path) -> None:
         self.proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(pgdata)],

@@ -8,7 +8,12 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 from sagwa.adapters.db.database import Database
-from sagwa.adapters.db.migrate import alembic_config, current_revision, head_revision, upgrade_to_head
+from sagwa.adapters.db.migrate import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    upgrade_to_head,
+)
 from sagwa.adapters.db.tables import metadata
 
 TRIGGERS = {
@@ -53,13 +58,22 @@ def test_upgrading_twice_is_a_no_op(scratch) -> None:  # type: ignore[no-untyped
         engine.dispose()
 
 
+def _procrastinate_own(diff: object) -> bool:
+    """procrastinate's job tables and their indexes: created from procrastinate's own SQL by a
+    migration and owned by that library, so tables.py deliberately does not model them and
+    autogenerate sees them only as "in the database, not in the metadata" (remove_*)."""
+    return (isinstance(diff, tuple) and diff[0] in ("remove_table", "remove_index")
+            and diff[1].name.startswith(("procrastinate_", "idx_procrastinate_")))
+
+
 def test_migrated_schema_matches_the_table_definitions(database: Database) -> None:
     # alembic_version is alembic's own and ignored by compare_metadata; triggers and functions
     # are not modelled in tables.py at all and are checked in test_upgrading_twice_is_a_no_op.
     with database.engine.connect() as conn:
         context = MigrationContext.configure(
             conn, opts={"compare_type": True, "compare_server_default": True})
-        assert compare_metadata(context, metadata) == []
+        diffs = compare_metadata(context, metadata)
+    assert [d for d in diffs if not _procrastinate_own(d)] == []
 
 
 def _alembic(engine: Engine, action: str, revision: str) -> None:
@@ -81,6 +95,6 @@ def test_downgrade_to_base_then_upgrade_works(scratch) -> None:  # type: ignore[
         _alembic(engine, "upgrade", "head")
         with engine.connect() as conn:
             assert _schema(conn) == migrated
-        assert len(migrated["tables"]) == len(metadata.tables) + 1  # type: ignore[arg-type]
+        assert set(metadata.tables) < set(migrated["tables"])  # type: ignore[arg-type]
     finally:
         engine.dispose()

@@ -1,7 +1,7 @@
 """Customer points in the append-only, balanced ledger on real PostgreSQL."""
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, insert, select, text
@@ -133,7 +133,7 @@ def test_database_refuses_to_rewrite_ledger_or_audit_log(
 
 
 def _raw_entry(conn, amounts: list[int]) -> int:  # type: ignore[no-untyped-def]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     entry_id = conn.execute(insert(ledger_entries).values(kind="raw", memo="raw", created_at=now)
                             .returning(ledger_entries.c.id)).scalar_one()
     for amount in amounts:

@@ -2,7 +2,8 @@
 
 Prices arrive in major units as text (``"2.99"``, ``"19900"``) and leave as exact integer minor
 units (``price_minor``) using the currency's exponent — never through a float. A malformed row
-is reported with its 1-based file line number (the header is line 1).
+is reported with its 1-based file line number (the header is line 1). Timestamps without an
+offset are taken as UTC; one file uses one timestamp format (the first row's sets it).
 """
 
 from __future__ import annotations
@@ -151,7 +152,7 @@ def _typed(good: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
         out = out.with_columns(pl.col("promotion_pct").cast(pl.Float64))
     for name in ("observed_at", "proposed_at"):
         if name in columns:
-            out = out.with_columns(pl.col(name).str.to_datetime(strict=False))
+            out = out.with_columns(pl.col(name).str.to_datetime(strict=False, time_zone="UTC"))
     if "is_error" in columns:
         out = out.with_columns(pl.col("is_error").cast(pl.Int8))
     return out

@@ -7,7 +7,7 @@ USD has cents: $39.99 is ``Money(3999, "USD")``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sagwa.errors import InvalidInput
 

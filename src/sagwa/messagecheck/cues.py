@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sagwa.messagecheck.analysis import Document, Token
-from sagwa.messagecheck.matcher import Match, find_matches
+from sagwa.messagecheck.matcher import Match, Pattern, find_matches
 from sagwa.messagecheck.rules import Cue, Negation, RuleSet
 
 
@@ -31,26 +31,30 @@ def find_hits(doc: Document, rules: RuleSet) -> dict[str, list[Hit]]:
     """Every cue of ``rules`` that occurs (un-negated) in ``doc``, with where."""
     hits: dict[str, list[Hit]] = {name: [] for name in rules.cues}
     for s_index, sentence in enumerate(doc.sentences):
-        lemmas = frozenset(tok.lemma for tok in sentence.tokens)
+        allowed = rules.candidates(frozenset(tok.lemma for tok in sentence.tokens))
         for cue in rules.cues.values():
-            for match in cue_matches(cue, sentence.tokens, rules.negation, lemmas):
+            for match in cue_matches(cue, sentence.tokens, rules.negation, allowed):
                 span = (sentence.tokens[match.first].start, sentence.tokens[match.last].end)
                 hits[cue.name].append(Hit(cue.name, s_index, span))
     return hits
 
 
 def cue_matches(
-    cue: Cue, tokens: tuple[Token, ...], negation: Negation, lemmas: frozenset[str] | None = None
+    cue: Cue, tokens: tuple[Token, ...], negation: Negation, allowed: set[int] | None = None
 ) -> list[Match]:
-    """The kept occurrences of ``cue``: not negated (if negatable), no ``unless`` nearby."""
-    found = [
-        m for p in cue.any for m in _kept(find_matches(p, tokens, lemmas), cue, tokens, negation)
-    ]
+    """The kept occurrences of ``cue``: not negated (if negatable), no ``unless`` nearby.
+
+    ``allowed`` (from :meth:`RuleSet.candidates`) names the patterns worth trying.
+    """
+
+    def matches(pattern: Pattern) -> list[Match]:
+        if allowed is not None and id(pattern) not in allowed:
+            return []
+        return _kept(find_matches(pattern, tokens), cue, tokens, negation)
+
+    found = [m for p in cue.any for m in matches(p)]
     for group in cue.all:
-        firsts = [
-            next(iter(_kept(find_matches(p, tokens, lemmas), cue, tokens, negation)), None)
-            for p in group
-        ]
+        firsts = [next(iter(matches(p)), None) for p in group]
         present = [m for m in firsts if m is not None]
         if len(present) == len(group):
             first = min(m.first for m in present)

@@ -11,7 +11,7 @@ lie between them; ``..`` between two elements allows up to ``GAP`` other tokens,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sagwa.messagecheck.analysis import Token
 
@@ -39,31 +39,42 @@ class Alternative:
 
 @dataclass(frozen=True, slots=True)
 class Element:
-    """One position of a pattern. Untagged alternatives are folded into a set and two tuples so
-    that matching a token costs a set lookup and two ``str.startswith/endswith`` calls."""
+    """One position of a pattern. Alternatives are folded into sets, tuples and a dict so that
+    matching a token costs a few lookups and ``str.startswith/endswith`` calls."""
 
     alternatives: tuple[Alternative, ...]
     gap_before: int = 0
     exact: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
     suffixes: tuple[str, ...] = ()
-    tagged: tuple[Alternative, ...] = ()
+    exact_tagged: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    any_tags: tuple[str, ...] = ()
+    slow: tuple[Alternative, ...] = ()  # prefix or suffix alternatives with a tag
 
     @classmethod
     def of(cls, alternatives: tuple[Alternative, ...], gap_before: int = 0) -> Element:
-        plain = [a for a in alternatives if a.tag is None and a.mode != "any"]
+        plain = [a for a in alternatives if a.tag is None]
+        tagged: dict[str, list[str]] = {}
+        for a in alternatives:
+            if a.tag is not None and a.mode == "exact":
+                tagged.setdefault(a.text, []).append(a.tag)
         return cls(
             alternatives,
             gap_before,
             exact=frozenset(a.text for a in plain if a.mode == "exact"),
             prefixes=tuple(a.text for a in plain if a.mode == "prefix"),
             suffixes=tuple(a.text for a in plain if a.mode == "suffix"),
-            tagged=tuple(a for a in alternatives if a.tag is not None or a.mode == "any"),
+            exact_tagged={k: tuple(v) for k, v in tagged.items()},
+            any_tags=tuple(a.tag or "" for a in alternatives if a.mode == "any"),
+            slow=tuple(a for a in alternatives if a.tag is not None and a.mode in ("prefix", "suffix")),
         )
 
     @property
-    def exact_only(self) -> bool:
-        return not (self.prefixes or self.suffixes or self.tagged)
+    def lemmas_needed(self) -> frozenset[str] | None:
+        """The lemmas this element can match, or None when it matches by prefix/suffix/tag."""
+        if self.prefixes or self.suffixes or self.any_tags or self.slow:
+            return None
+        return self.exact | frozenset(self.exact_tagged)
 
     def matches(self, tok: Token) -> bool:
         lemma = tok.lemma
@@ -73,9 +84,12 @@ class Element:
             return True
         if self.suffixes and lemma.endswith(self.suffixes):
             return True
-        if self.tagged:
-            return any(alt.matches(tok) for alt in self.tagged)
-        return False
+        tags = self.exact_tagged.get(lemma)
+        if tags and tok.tag.startswith(tags):
+            return True
+        if self.any_tags and tok.tag.startswith(self.any_tags):
+            return True
+        return bool(self.slow) and any(alt.matches(tok) for alt in self.slow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +134,7 @@ def compile_pattern(source: str) -> Pattern:
         gap = 0
     if not elements:
         raise ValueError(f"empty pattern: {source!r}")
-    required = tuple(e.exact for e in elements if e.exact_only)
+    required = tuple(need for e in elements if (need := e.lemmas_needed) is not None)
     return Pattern(source, tuple(elements), required)
 
 

@@ -9,7 +9,7 @@ the message and suggested sentence). The file's own header explains how to exten
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -61,6 +61,20 @@ class RuleSet:
     cues: dict[str, Cue]
     checks: tuple[Check, ...]
     negation: Negation
+    # Speed (the notice editor checks while the writer types): each pattern that needs some
+    # exact lemma is filed under the rarest-looking one (its smallest required set), so a
+    # sentence only tries the patterns whose anchor lemma it contains, plus the unanchored ones.
+    anchors: dict[str, frozenset[int]] = field(default_factory=dict, compare=False)
+    unanchored: frozenset[int] = frozenset()
+
+    def candidates(self, lemmas: frozenset[str]) -> set[int]:
+        """``id()`` of every pattern that could match a sentence with these lemmas."""
+        found = set(self.unanchored)
+        for lemma in lemmas:
+            ids = self.anchors.get(lemma)
+            if ids:
+                found.update(ids)
+        return found
 
 
 @cache
@@ -86,7 +100,21 @@ def parse_rules(lang: str, data: dict[str, Any]) -> RuleSet:
         window_before=int(neg.get("window_before", 3)),
         window_after=int(neg.get("window_after", 3)),
     )
-    return RuleSet(lang, cues, checks, negation)
+    anchors, unanchored = _index(cues)
+    return RuleSet(lang, cues, checks, negation, anchors, unanchored)
+
+
+def _index(cues: dict[str, Cue]) -> tuple[dict[str, frozenset[int]], frozenset[int]]:
+    anchors: dict[str, set[int]] = {}
+    unanchored: set[int] = set()
+    for cue in cues.values():
+        for pattern in (*cue.any, *(p for group in cue.all for p in group), *cue.unless):
+            if not pattern.required:
+                unanchored.add(id(pattern))
+                continue
+            for lemma in min(pattern.required, key=len):
+                anchors.setdefault(lemma, set()).add(id(pattern))
+    return {k: frozenset(v) for k, v in anchors.items()}, frozenset(unanchored)
 
 
 def _expand(body: dict[str, Any], words: dict[str, str]) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """The batch check: columnar evidence in, verdicts out. No loops over rows, no I/O.
 
 ``check_prices(PriceColumns(...), rules)`` scores each change by how far its new price sits
-from the *closest* of its references (current price, the listing's recent median, the median of
+from the *median* of its references (current price, the listing's recent median, the median of
 other sellers, the list price), in units of the policy threshold::
 
     z = max(drop / ln(1/down_ratio), rise / ln(up_ratio))      drop, rise = |ln(new/ref)|

@@ -1,7 +1,9 @@
 """Evidence features, vectorised: how far a new price sits from each reference price.
 
-A change is judged against the reference *closest* to its new price, so a price that returns
-to the listing's usual level after a promotion, or matches other sellers, is never far off.
+A change is judged against the *median* of its references (current price, the listing's recent
+median, other sellers' median, list price), so a price that returns to the listing's usual level
+after a promotion, or matches other sellers, is not far off, while one odd reference (a current
+price that is itself a promotion) cannot hide a dropped zero.
 """
 
 from __future__ import annotations
@@ -15,12 +17,6 @@ I64 = npt.NDArray[np.int64]
 LN10 = float(np.log(10.0))
 #: Log-ratios are clipped here so a zero price gives a large, finite score input.
 LOG_CLIP = 50.0
-
-
-def log_ratio(new: F64, ref: F64) -> F64:
-    """``ln(new / ref)``; NaN where ``ref`` is unknown, ``-inf`` for a zero new price."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.log(new) - np.log(ref)
 
 
 def median_reference(new: F64, refs: list[F64]) -> tuple[F64, F64]:
@@ -68,15 +64,6 @@ def near_any(log_q: F64, anchors: F64, tol: float) -> npt.NDArray[np.bool_]:
     right = anchors[np.minimum(i, anchors.size - 1)]
     left = anchors[np.maximum(i - 1, 0)]
     return np.asarray((np.abs(right - x) < tol) | (np.abs(x - left) < tol))
-
-
-def promo_explains_drop(
-    log_q_old: F64, promo_pct: F64, max_depth_pct: F64, tol: float
-) -> npt.NDArray[np.bool_]:
-    """A declared promotion within policy whose depth matches the actual drop from the current price."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        expected = np.log1p(-promo_pct / 100.0)
-        return np.asarray((np.abs(log_q_old - expected) < tol) & (promo_pct < max_depth_pct))
 
 
 def is_round(values: F64, step: float) -> npt.NDArray[np.bool_]:

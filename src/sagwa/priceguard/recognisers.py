@@ -1,6 +1,6 @@
 """Recognisers for the shapes pricing errors take; each names the likely error type.
 
-Given the ratio ``q = new / nearest reference`` and the declared promotion, they tell a dropped
+Given the ratio ``q = new / median reference`` and the declared promotion, they tell a dropped
 zero (q ≈ 10⁻ⁿ) from an extra zero (q ≈ 10ⁿ), an exchange-rate mix-up (q ≈ a common FX rate),
 a pack/unit mix-up (q ≈ 1/pack size), a discount typed into the price field (a new price of
 exactly 10, 20 … 90 major units), a placeholder price (0.01, 0.10, 1.00) and an inverted or

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sagwa.priceguard.checks import PENNY_Z, ROUND_PCT_BONUS, SELLER_LIMIT_Z
 from sagwa.priceguard.features import LN10, LOG_CLIP
@@ -29,8 +29,7 @@ _BELOW = REASON_CODE["below_seller_floor"]
 _PENNY = REASON_CODE["penny_price"]
 
 
-@dataclass(frozen=True)
-class ScalarInputs:
+class ScalarInputs(NamedTuple):
     """One change's evidence as floats in minor units; NaN = unknown (as in ``PriceColumns``)."""
 
     new: float
@@ -46,8 +45,7 @@ class ScalarInputs:
     ceiling: float
 
 
-@dataclass(frozen=True)
-class ScalarResult:
+class ScalarResult(NamedTuple):
     hold: bool
     score: float
     error_code: int

@@ -88,7 +88,7 @@ def scalar_inputs(ev: ChangeEvidence, rules: PriceRules) -> ScalarInputs:
     return ScalarInputs(**{name: float(getattr(cols, name)[0]) for name in _FIELDS})
 
 
-_FIELDS = tuple(ScalarInputs.__dataclass_fields__)
+_FIELDS = ScalarInputs._fields
 
 
 def check_one(ev: ChangeEvidence, rules: PriceRules) -> Verdict:

@@ -31,7 +31,7 @@ REASON_CODES: tuple[str, ...] = (
 )
 REASON_CODE: dict[str, int] = {name: i for i, name in enumerate(REASON_CODES)}
 
-#: Which price the change was compared with (the reference closest to the new price).
+#: Which price the change was compared with (the median reference, see ``features.median_reference``).
 REF_KINDS: tuple[str, ...] = ("current", "recent_median", "other_sellers", "list_price")
 
 VERDICTS: tuple[str, str] = ("allow", "hold")

@@ -15,7 +15,8 @@ from sagwa.adapters.db.database import Database, open_database
 from sagwa.config import Settings
 from sagwa.services.unit_of_work import Clock, SqlAlchemyUnitOfWork, utc_now
 from sagwa.priceguard import load_rules
-from sagwa.web.api import catalog, ledger, market, review
+from sagwa.services.desk_policy import load_desk_policy
+from sagwa.web.api import catalog, incidents, ledger, market, messages, review
 from sagwa.web.errors import install_error_handlers
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -48,8 +49,10 @@ def create_app(settings: Settings, *, database: Database | None = None,
     app = FastAPI(title="sagwa", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     app.state.price_rules = load_rules(settings.guard_rules)
+    app.state.desk_policy = load_desk_policy(settings.desk_policy)
     install_error_handlers(app)
-    for router in (catalog.router, market.router, review.router, ledger.router):
+    for router in (catalog.router, market.router, review.router, incidents.router,
+                   messages.router, ledger.router):
         app.include_router(router)
     templates = Jinja2Templates(directory=str(TEMPLATES))
 

@@ -1,7 +1,7 @@
 """The audit hash chain detects any change, reordering, deletion or splice."""
 
 import dataclasses
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from hypothesis import given
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from sagwa.domain.audit import GENESIS_HASH, AuditEvent, AuditRecord, chain_hash, verify_chain
 
-T0 = datetime(2008, 6, 12, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2008, 6, 12, 9, 0, tzinfo=UTC)
 
 
 def build_chain(n: int = 5) -> list[AuditRecord]:

@@ -5,7 +5,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sagwa.domain.ledger import (
-    Account, AccountKind, JournalEntry, Posting, credit_points, debit_points, reversal_of,
+    Account,
+    AccountKind,
+    JournalEntry,
+    Posting,
+    credit_points,
+    debit_points,
+    reversal_of,
 )
 from sagwa.domain.money import Money
 from sagwa.errors import InsufficientPoints, InvalidInput

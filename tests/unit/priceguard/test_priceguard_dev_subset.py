@@ -17,7 +17,9 @@ from sagwa.services.guard_batch import run_guard
 from sagwa.services.guard_metrics import labelled_frame, split_metrics
 
 DATA = Path("/work/shared/data/guard-dev")
-pytestmark = pytest.mark.skipif(not (DATA / "changes.csv.gz").exists(), reason="dev set not mounted")
+pytestmark = pytest.mark.skipif(
+    not (DATA / "changes.csv.gz").exists(), reason="dev set not mounted"
+)
 
 
 def test_guard_on_a_dev_slice_holds_errors_and_few_legitimate_changes() -> None:

@@ -88,3 +88,22 @@ def test_priceguard_imports_no_database_web_or_adapters() -> None:
                 assert not name.startswith(
                     ("sqlalchemy", "fastapi", "sagwa.adapters", "sagwa.config")
                 ), path
+
+
+@pytest.mark.parametrize(
+    ("minor", "currency"),
+    [
+        (19_900, "KRW"),
+        (3_999, "USD"),
+        (5, "USD"),
+        (123_456_789, "EUR"),
+        (100, "JPY"),
+        (12_345, "CNY"),
+    ],
+)
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_fast_money_text_matches_the_domain_formatter(minor: int, currency: str, lang: str) -> None:
+    from sagwa.domain.money import Money, format_money
+    from sagwa.priceguard.explain import money
+
+    assert money(float(minor), currency, lang) == format_money(Money(minor, currency), lang=lang)

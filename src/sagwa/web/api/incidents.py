@@ -1,0 +1,243 @@
+"""The incident desk over HTTP: declare, scope, plan, notify, cases, choices, notices."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field, StrictInt
+
+from sagwa.adapters.db.incident_repo import CaseRow, NoticeRow
+from sagwa.domain.money import Money
+from sagwa.services import desk, desk_cases, notices
+from sagwa.services.desk_notify import LinkMaker, notify
+from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.desk_status import incident_status
+from sagwa.services.lookups import require
+from sagwa.web.deps import Actor, Uow
+from sagwa.web.schemas import Body, MoneyIO
+
+router = APIRouter(prefix="/api", tags=["incident desk"])
+
+
+class IncidentCreate(Body):
+    listing_ids: list[StrictInt] = Field(min_length=1)
+    wrong_price: MoneyIO
+    correct_price: MoneyIO
+    window_start: datetime
+    window_end: datetime | None = None
+    cause: str = Field(min_length=1, max_length=2000)
+    responsible: str = Field(examples=["seller", "platform", "both"])
+    draft_id: StrictInt | None = Field(default=None, description="Declare this draft incident.")
+
+
+class PlanCreate(Body):
+    options: list[str] = Field(min_length=1, examples=[["keep", "cancel_with_compensation",
+                                                        "talk_to_person"]])
+    deadline: datetime
+    default: str = Field(default="keep", examples=["keep", "follow_up_call"])
+    seller_share_pct: StrictInt
+    platform_share_pct: StrictInt
+    cancel_compensation_points: StrictInt | None = None
+    discount_pct: StrictInt | None = None
+    keep_max_units: StrictInt | None = None
+    accept_late_choices: bool = False
+
+
+class ChoiceCreate(Body):
+    choice: str = Field(examples=["cancel_with_compensation"])
+    channel: str = Field(examples=["web", "email", "sms", "phone"])
+    evidence: str = Field(min_length=1, max_length=4000,
+                          description="The customer's own words, or the button they clicked.")
+    taken_by: str = Field(default="customer", max_length=100,
+                          description='"customer", or the agent id for a phone choice.')
+
+
+class AttemptCreate(Body):
+    channel: str = Field(default="phone")
+    outcome: str = Field(examples=["reached", "no_answer"])
+    agent: str = Field(min_length=1, max_length=100)
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class NoticeCreate(Body):
+    lang: str = Field(default="ko", pattern="^(ko|en)$")
+    title: str = Field(min_length=1, max_length=300)
+    body: str = Field(min_length=1, max_length=20000)
+
+
+class CasePublic(BaseModel):
+    id: int
+    incident_id: int
+    customer_id: int
+    status: str
+    exposure: MoneyIO
+    order_ids: list[int]
+    units: int
+    choice: str | None
+    choice_channel: str | None
+    first_notified_at: datetime | None
+    compensation_entry_id: int | None
+
+
+class NoticePublic(BaseModel):
+    id: int
+    incident_id: int
+    version: int
+    lang: str
+    title: str
+    body: str
+    published_by: str
+    published_at: datetime
+
+
+def case_public(row: CaseRow) -> CasePublic:
+    c = row.case
+    return CasePublic(id=int(c.case_id), incident_id=int(c.incident_id),
+                      customer_id=int(c.customer_id), status=c.status.value,
+                      exposure=MoneyIO.of(c.exposure), order_ids=[int(i) for i in c.order_ids],
+                      units=c.units, choice=c.consent.choice.value if c.consent else None,
+                      choice_channel=c.consent.channel.value if c.consent else None,
+                      first_notified_at=row.first_notified_at,
+                      compensation_entry_id=row.compensation_entry_id)
+
+
+def notice_public(n: NoticeRow) -> NoticePublic:
+    return NoticePublic(**n.__dict__)
+
+
+def _policy(request: Request) -> DeskPolicy:
+    policy: DeskPolicy = request.app.state.desk_policy
+    return policy
+
+
+def _status(request: Request, uow: Uow, incident_id: int) -> dict[str, Any]:
+    return incident_status(uow(), incident_id=incident_id, policy=_policy(request)).as_dict()
+
+
+@router.post("/incidents", status_code=201)
+def declare(body: IncidentCreate, request: Request, uow: Uow, actor: Actor) -> dict[str, Any]:
+    """Declare an incident on listings that showed a wrong price; they are paused at once."""
+    row = desk.declare(uow(), listing_ids=body.listing_ids,
+                       wrong_price=body.wrong_price.to_money(),
+                       correct_price=body.correct_price.to_money(),
+                       window_start=body.window_start, window_end=body.window_end,
+                       cause=body.cause, responsible=body.responsible, actor=actor,
+                       incident_id=body.draft_id)
+    return _status(request, uow, int(row.incident.incident_id))
+
+
+@router.get("/incidents")
+def list_incidents(uow: Uow, limit: int = Query(50, ge=1, le=200),
+                   offset: int = Query(0, ge=0)) -> list[dict[str, Any]]:
+    with uow() as u:
+        return [{"id": r.incident.incident_id, "status": r.incident.status.value,
+                 "cause": r.incident.cause, "opened_at": r.incident.opened_at,
+                 "declared_at": r.incident.declared_at,
+                 "listings": sorted(int(i) for i in r.incident.listing_ids)}
+                for r in u.incidents.list(limit=limit, offset=offset)]
+
+
+@router.get("/incidents/{incident_id}")
+def get_incident(incident_id: int, request: Request, uow: Uow) -> dict[str, Any]:
+    return _status(request, uow, incident_id)
+
+
+@router.post("/incidents/{incident_id}/scope")
+def scope(incident_id: int, uow: Uow, actor: Actor) -> dict[str, int]:
+    return desk.scope(uow(), incident_id=incident_id, actor=actor)
+
+
+@router.post("/incidents/{incident_id}/plan")
+def plan(incident_id: int, body: PlanCreate, request: Request, uow: Uow,
+         actor: Actor) -> dict[str, Any]:
+    comp = body.cancel_compensation_points
+    desk.plan(uow(), incident_id=incident_id, options=body.options, deadline=body.deadline,
+              default=body.default, seller_share_pct=body.seller_share_pct,
+              platform_share_pct=body.platform_share_pct, actor=actor, policy=_policy(request),
+              cancel_compensation=Money(comp, "KRW") if comp is not None else None,
+              discount_pct=body.discount_pct, keep_max_units=body.keep_max_units,
+              accept_late_choices=body.accept_late_choices)
+    return _status(request, uow, incident_id)
+
+
+@router.post("/incidents/{incident_id}/notify")
+def notify_customers(incident_id: int, request: Request, uow: Uow, actor: Actor) -> dict[str, Any]:
+    """Queue the apology to every affected customer (scheduled inside contact hours)."""
+    settings = request.app.state.settings
+    summary = notify(uow(), incident_id=incident_id, actor=actor, policy=_policy(request),
+                     links=LinkMaker(settings.secret_key, settings.public_base_url))
+    return {"incident_id": incident_id, "cases": summary.cases, "messages": summary.messages,
+            "send_at": summary.send_at}
+
+
+@router.post("/incidents/{incident_id}/escalate")
+def escalate(incident_id: int, uow: Uow, actor: Actor) -> dict[str, int]:
+    return {"escalated": desk_cases.escalate_unanswered(uow(), incident_id=incident_id,
+                                                        actor=actor)}
+
+
+@router.post("/incidents/{incident_id}/deadline")
+def deadline(incident_id: int, uow: Uow, actor: Actor) -> dict[str, int]:
+    return {"defaulted": desk_cases.apply_deadline(uow(), incident_id=incident_id, actor=actor)}
+
+
+@router.post("/incidents/{incident_id}/close")
+def close(incident_id: int, request: Request, uow: Uow, actor: Actor,
+          reason: str = Query(min_length=1, max_length=500)) -> dict[str, Any]:
+    desk.close(uow(), incident_id=incident_id, actor=actor, reason=reason)
+    return _status(request, uow, incident_id)
+
+
+@router.get("/incidents/{incident_id}/cases", response_model=list[CasePublic])
+def cases(incident_id: int, uow: Uow, limit: int = Query(100, ge=1, le=1000),
+          offset: int = Query(0, ge=0)) -> list[CasePublic]:
+    with uow() as u:
+        require(u.incidents.get(incident_id), "incident", incident_id)
+        return [case_public(r) for r in u.cases.for_incident(incident_id, limit=limit,
+                                                             offset=offset)]
+
+
+@router.get("/cases/{case_id}", response_model=CasePublic)
+def get_case(case_id: int, uow: Uow) -> CasePublic:
+    with uow() as u:
+        return case_public(require(u.cases.get(case_id), "case", case_id))
+
+
+@router.post("/cases/{case_id}/choice", response_model=CasePublic)
+def choose(case_id: int, body: ChoiceCreate, request: Request, uow: Uow) -> CasePublic:
+    """Record the customer's choice (the only way an order in a case can be cancelled)."""
+    desk_cases.record_choice(uow(), case_id=case_id, choice=body.choice, channel=body.channel,
+                             evidence=body.evidence, taken_by=body.taken_by,
+                             policy=_policy(request))
+    return get_case(case_id, uow)
+
+
+@router.post("/cases/{case_id}/contact-attempts", status_code=201)
+def attempt(case_id: int, body: AttemptCreate, request: Request, uow: Uow) -> dict[str, int]:
+    attempt_id = desk_cases.log_contact_attempt(uow(), case_id=case_id, channel=body.channel,
+                                                outcome=body.outcome, agent=body.agent,
+                                                note=body.note, policy=_policy(request))
+    return {"id": attempt_id}
+
+
+@router.get("/incidents/{incident_id}/notices/draft")
+def notice_draft(incident_id: int, request: Request, uow: Uow,
+                 lang: str = Query("ko", pattern="^(ko|en)$")) -> dict[str, str]:
+    title, body = notices.draft_notice(uow(), incident_id=incident_id, lang=lang,
+                                       policy=_policy(request))
+    return {"lang": lang, "title": title, "body": body}
+
+
+@router.post("/incidents/{incident_id}/notices", status_code=201, response_model=NoticePublic)
+def publish(incident_id: int, body: NoticeCreate, uow: Uow, actor: Actor) -> NoticePublic:
+    """Publish a new version of the public notice (refused with findings if the check fails)."""
+    return notice_public(notices.publish_notice(uow(), incident_id=incident_id, lang=body.lang,
+                                                title=body.title, body=body.body, actor=actor))
+
+
+@router.get("/notices", response_model=list[NoticePublic])
+def all_notices(uow: Uow, incident_id: int | None = None) -> list[NoticePublic]:
+    with uow() as u:
+        return [notice_public(n) for n in u.cases.notices(incident_id)]
