@@ -26,13 +26,15 @@ def synthetic_columns(
     error = rng.random(n) < 0.05
     move = np.where(error, rng.choice([0.1, 0.01, 10.0, 1 / 36, 1350.0], n), move)
     nan = np.full(n, np.nan)
+    peer = np.where(rng.random(n) < 0.8, base[listing] * np.exp(rng.normal(0, 0.1, n)), nan)
     cols = PriceColumns(
         new=np.maximum((old * move).round(), 1.0),
         old=old.round(),
         recent_median=np.where(rng.random(n) < 0.9, base[listing], nan),
-        peer_median=np.where(
-            rng.random(n) < 0.8, base[listing] * np.exp(rng.normal(0, 0.1, n)), nan
-        ),
+        peer_median=peer,
+        peer_low=peer * 0.8,
+        peer_high=peer * 1.25,
+        peer_count=np.where(np.isnan(peer), 0.0, 7.0),
         list_price=np.where(rng.random(n) < 0.3, base[listing] * 1.3, nan),
         promotion_pct=np.where(promo & (rng.random(n) < 0.5), np.round((1 - move) * 100), nan),
         max_depth_pct=np.full(n, 80.0),

@@ -76,8 +76,17 @@ def streaming_rate(total: int) -> tuple[float, list[float]]:
         cols, listing, product = synthetic_columns(CHUNK, LISTINGS, 1000 + i)
         started = time.perf_counter()
         recent = state.recent_median(listing)
-        peer, _ = state.peer_median(listing, product)
-        cols = type(cols)(**{**cols.__dict__, "recent_median": recent, "peer_median": peer})
+        peer, count, low, high = state.peer_stats(listing, product)
+        cols = type(cols)(
+            **{
+                **cols.__dict__,
+                "recent_median": recent,
+                "peer_median": peer,
+                "peer_low": low,
+                "peer_high": high,
+                "peer_count": count.astype(np.float64),
+            }
+        )
         result = check_prices(cols, rules)
         ok = ~result.hold
         state.observe(listing[ok], product[ok], cols.new[ok])

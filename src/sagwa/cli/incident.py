@@ -174,3 +174,35 @@ def notice(
                                  lang=lang, title=title, body=body, actor=actor)
     _print({"incident_id": incident_id, "notice_id": row.id, "lang": lang,
             "version": row.version}, fmt, "notice published")
+
+
+@app.command()
+@exits_cleanly
+def report(
+    incident_id: int,
+    out: Path = typer.Option(Path("reports"), help="Where to write the Markdown postmortem and chart."),
+    fmt: str = typer.Option("text", "--format", help="text or json."),
+) -> None:
+    """Print the timeline and SLA figures; write a Markdown postmortem with a PNG chart."""
+    from sagwa.services.desk_report import build_report, write_postmortem
+
+    _config, db, policy = _context()
+    built = build_report(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
+                         policy=policy)
+    markdown, chart = write_postmortem(built, out)
+    if fmt == "json":
+        print(json.dumps({"incident_id": incident_id, "figures": built.figures,
+                          "postmortem": str(markdown), "chart": str(chart) if chart else None,
+                          "timeline": [{"at": e.at.isoformat(), "actor": e.actor,
+                                        "action": e.action, "entity": e.entity,
+                                        "detail": e.detail} for e in built.timeline]},
+                         ensure_ascii=False))
+        return
+    table = Table(title=f"incident {incident_id} — timeline (Asia/Seoul)")
+    for column in ("time", "who", "what", "on", "detail"):
+        table.add_column(column)
+    for e in built.timeline:
+        table.add_row(f"{e.at.astimezone(SEOUL):%m-%d %H:%M}", e.actor, e.action, e.entity, e.detail)
+    console.print(table)
+    _print(built.figures, "table", "SLA figures")
+    console.print(f"postmortem: {markdown}" + (f", chart: {chart}" if chart else ""))

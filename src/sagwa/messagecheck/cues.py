@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sagwa.messagecheck.analysis import Document, Token
 from sagwa.messagecheck.matcher import Match, Pattern, find_matches
-from sagwa.messagecheck.rules import Cue, Negation, RuleSet
+from sagwa.messagecheck.ruleset import Cue, Negation, RuleSet
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from sagwa.errors import InvalidInput
 from sagwa.messagecheck import english, korean
 from sagwa.messagecheck.analysis import Document
 from sagwa.messagecheck.cues import Hit, find_hits
-from sagwa.messagecheck.rules import KINDS, LANGS, Check, load_rules
+from sagwa.messagecheck.ruleset import KINDS, LANGS, Check, load_rules
 
 _ANALYSERS: dict[str, Callable[[str], Document]] = {"ko": korean.analyse, "en": english.analyse}
 

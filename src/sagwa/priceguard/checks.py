@@ -19,10 +19,20 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from sagwa.priceguard.features import F64, is_round, median_reference, near_any, reference_kind
+from sagwa.priceguard.features import (
+    F64,
+    LOG_CLIP,
+    is_round,
+    median_reference,
+    near_any,
+    reference_kind,
+)
 from sagwa.priceguard.recognisers import I8, all_shape_anchors, classify, is_placeholder
 from sagwa.priceguard.rules import PriceRules
-from sagwa.priceguard.vocabulary import REASON_CODE
+from sagwa.priceguard.vocabulary import REASON_CODE, REF_KIND
+
+LOWEST = REF_KIND["lowest_other_seller"]
+HIGHEST = REF_KIND["highest_other_seller"]
 
 PENNY_Z = 2.0
 SELLER_LIMIT_Z = 1.5
@@ -35,12 +45,18 @@ class PriceColumns:
 
     ``minor_per_major`` is 100 for USD, 1 for KRW; ``penny_minor`` the penny ceiling in minor
     units; ``max_depth_pct`` the promotion depth allowed for the change's category.
+    ``peer_low`` / ``peer_high`` / ``peer_count``: the lowest and highest latest price among the
+    other sellers of the product and how many there are (the guard uses the range from
+    ``peer_range_min_sellers`` sellers up).
     """
 
     new: F64
     old: F64
     recent_median: F64
     peer_median: F64
+    peer_low: F64
+    peer_high: F64
+    peer_count: F64
     list_price: F64
     promotion_pct: F64
     max_depth_pct: F64
@@ -79,6 +95,7 @@ def check_prices(cols: PriceColumns, rules: PriceRules) -> GuardResult:
         explained = promo_matches & (cols.promotion_pct < cols.max_depth_pct)
     placeholder = is_placeholder(cols.new, cols.minor_per_major, log_q)
     z, reason = _base_z(log_q, explained, expected, placeholder, rules)
+    z, reason, range_ref = _add_peer_range(z, reason, cols, rules)
     z, reason = _apply_floors(z, reason, cols, rules)
     score = z / (1.0 + z)
     hold = score >= rules.hold_score
@@ -95,7 +112,36 @@ def check_prices(cols: PriceColumns, rules: PriceRules) -> GuardResult:
         rules=rules,
     )
     kind = reference_kind(refs, ref_price)
+    kind = np.where(range_ref == 0, kind, range_ref)
+    ref_price = np.where(range_ref == LOWEST, cols.peer_low, ref_price)
+    ref_price = np.where(range_ref == HIGHEST, cols.peer_high, ref_price)
     return GuardResult(hold, score, error, reason, kind.astype(np.int8), ref_price, log_q)
+
+
+def peer_range_excess(cols: PriceColumns, rules: PriceRules) -> F64:
+    """How far (log) the new price lies outside every other seller's price; 0 inside or unknown."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        outside = np.maximum(np.log(cols.peer_low / cols.new), np.log(cols.new / cols.peer_high))
+    outside = np.where(cols.peer_count >= rules.peer_range_min_sellers, outside, 0.0)
+    return np.clip(np.nan_to_num(outside, nan=0.0), 0.0, LOG_CLIP)
+
+
+def _add_peer_range(
+    z: F64, reason: I8, cols: PriceColumns, rules: PriceRules
+) -> tuple[F64, I8, npt.NDArray[np.int64]]:
+    """Add ``peer_range_weight`` × the excess; when that dominates, it becomes the reason."""
+    z_range = rules.peer_range_weight * peer_range_excess(cols, rules)
+    dominant = z_range > z
+    below = cols.new < cols.peer_low
+    reason = np.where(
+        dominant,
+        np.where(
+            below, REASON_CODE["below_all_other_sellers"], REASON_CODE["above_all_other_sellers"]
+        ),
+        reason,
+    ).astype(np.int8)
+    range_ref = np.where(dominant, np.where(below, LOWEST, HIGHEST), 0)
+    return z + z_range, reason, range_ref
 
 
 def _base_z(

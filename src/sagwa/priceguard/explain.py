@@ -46,12 +46,16 @@ _REF = {
         "recent_median": "the listing's recent median",
         "other_sellers": "the median of {n} other sellers",
         "list_price": "the list price",
+        "lowest_other_seller": "the lowest of {n} other sellers",
+        "highest_other_seller": "the highest of {n} other sellers",
     },
     "ko": {
         "current": "현재 가격",
         "recent_median": "이 상품의 최근 중앙값",
         "other_sellers": "다른 판매자 {n}곳의 중앙값",
         "list_price": "정가",
+        "lowest_other_seller": "다른 판매자 {n}곳 중 최저가",
+        "highest_other_seller": "다른 판매자 {n}곳 중 최고가",
     },
 }
 
@@ -80,6 +84,8 @@ _HEAD = {
         "within_range": "new price {new} is within range of {where} ({ref})",
         "far_below_references": "new price {new} is {gap} {where} ({ref})",
         "far_above_references": "new price {new} is {gap} {where} ({ref})",
+        "below_all_other_sellers": "new price {new} is {gap} {where} ({ref})",
+        "above_all_other_sellers": "new price {new} is {gap} {where} ({ref})",
         "penny_price": "new price {new} is a penny price ({where}: {ref})",
         "promotion_too_deep": "declared promotion of {pct}% is deeper than allowed without review "
         "(new price {new}, {where} {ref})",
@@ -90,6 +96,8 @@ _HEAD = {
         "within_range": "새 가격 {new}은(는) {where}({ref})와 비교해 정상 범위입니다",
         "far_below_references": "새 가격 {new}은(는) {where}({ref})보다 {gap}",
         "far_above_references": "새 가격 {new}은(는) {where}({ref})의 {gap}",
+        "below_all_other_sellers": "새 가격 {new}은(는) {where}({ref})보다 {gap}",
+        "above_all_other_sellers": "새 가격 {new}은(는) {where}({ref})의 {gap}",
         "penny_price": "새 가격 {new}은(는) 최저 단위 가격입니다({where} {ref})",
         "promotion_too_deep": "선언된 할인 {pct}%는 검토 없이 허용되는 깊이를 넘습니다"
         "(새 가격 {new}, {where} {ref})",

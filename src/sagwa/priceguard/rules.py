@@ -32,12 +32,14 @@ class PriceRules:
 
     down_ratio: float = 0.25
     up_ratio: float = 3.5
-    hold_score: float = 0.5
+    hold_score: float = 0.545
     promo_match_log: float = 0.12
     promo_slack: float = 0.8
     shape_tolerance_log: float = 0.08
     shape_boost: float = 1.25
     recent_window: int = 8
+    peer_range_weight: float = 1.0
+    peer_range_min_sellers: int = 3
     default_max_depth_pct: float = 80.0
     round_pct_step: float = 5.0
     category_max_depth_pct: Mapping[str, float] = field(default_factory=dict)

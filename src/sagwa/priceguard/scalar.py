@@ -18,7 +18,7 @@ from sagwa.priceguard.recognisers import (
     DISCOUNT_AS_PRICE_MIN_RATIO,
 )
 from sagwa.priceguard.rules import PriceRules
-from sagwa.priceguard.vocabulary import ERROR_CODE, REASON_CODE
+from sagwa.priceguard.vocabulary import ERROR_CODE, REASON_CODE, REF_KIND
 
 _TENS = (LN10, 2 * LN10, 3 * LN10)
 
@@ -27,6 +27,10 @@ _DEEP = REASON_CODE["promotion_too_deep"]
 _ABOVE = REASON_CODE["above_seller_ceiling"]
 _BELOW = REASON_CODE["below_seller_floor"]
 _PENNY = REASON_CODE["penny_price"]
+_BELOW_ALL = REASON_CODE["below_all_other_sellers"]
+_ABOVE_ALL = REASON_CODE["above_all_other_sellers"]
+_LOWEST = REF_KIND["lowest_other_seller"]
+_HIGHEST = REF_KIND["highest_other_seller"]
 
 
 class ScalarInputs(NamedTuple):
@@ -36,6 +40,9 @@ class ScalarInputs(NamedTuple):
     old: float
     recent_median: float
     peer_median: float
+    peer_low: float
+    peer_high: float
+    peer_count: float
     list_price: float
     promotion_pct: float
     max_depth_pct: float
@@ -111,6 +118,12 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
     if shaped or placeholder:
         z *= rules.shape_boost
     reason = REASON_CODE["far_below_references" if log_q < 0 else "far_above_references"]
+    z_range = rules.peer_range_weight * _peer_range_excess(x, rules)
+    if z_range > z:
+        below = x.new < x.peer_low
+        reason = _BELOW_ALL if below else _ABOVE_ALL
+        kind, ref = (_LOWEST, x.peer_low) if below else (_HIGHEST, x.peer_high)
+    z += z_range
     z, reason = _floors(z, reason, x, rules)
     score = z / (1.0 + z)
     hold = score >= rules.hold_score
@@ -118,6 +131,27 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
         reason = REASON_CODE["within_range"]
     error = _classify(log_q, new_major, pct, promo_matches, placeholder, reason, rules)
     return ScalarResult(hold, score, error, reason, kind, ref, log_q)
+
+
+def _log_or_edge(num: float, den: float) -> float:
+    """``log(num / den)`` for positive ``den``, with NumPy's answers at 0 and NaN."""
+    if math.isnan(num) or math.isnan(den):
+        return math.nan
+    if den == 0:
+        return math.inf if num > 0 else math.nan
+    return -math.inf if num == 0 else math.log(num / den)
+
+
+def _peer_range_excess(x: ScalarInputs, rules: PriceRules) -> float:
+    if not x.peer_count >= rules.peer_range_min_sellers:
+        return 0.0
+    if x.new <= 0:
+        return LOG_CLIP if x.peer_low > 0 else 0.0
+    below = _log_or_edge(x.peer_low, x.new)
+    above = _log_or_edge(x.new, x.peer_high)
+    if math.isnan(below) or math.isnan(above):
+        return 0.0
+    return min(max(below, above, 0.0), LOG_CLIP)
 
 
 def _floors(z: float, reason: int, x: ScalarInputs, rules: PriceRules) -> tuple[float, int]:

@@ -72,6 +72,9 @@ def evidence_columns(ev: ChangeEvidence, rules: PriceRules) -> PriceColumns:
         old=col(ev.old_price_minor),
         recent_median=col(_median(ev.recent_prices_minor, rules.recent_window)),
         peer_median=col(_median(ev.other_seller_prices_minor)),
+        peer_low=col(min(ev.other_seller_prices_minor, default=None)),
+        peer_high=col(max(ev.other_seller_prices_minor, default=None)),
+        peer_count=col(len(ev.other_seller_prices_minor)),
         list_price=col(ev.list_price_minor),
         promotion_pct=col(ev.promotion_pct),
         max_depth_pct=col(rules.max_depth_pct(ev.category)),
@@ -95,11 +98,15 @@ def check_one(ev: ChangeEvidence, rules: PriceRules) -> Verdict:
     """Judge one change; same verdict as :func:`check_prices` on the same evidence."""
     unit = float(10 ** CURRENCY_EXPONENTS[check_currency(ev.currency)])
     limits = rules.seller_limits(ev.seller_id)
+    others = ev.other_seller_prices_minor
     x = ScalarInputs(
         new=float(ev.new_price_minor),
         old=float(ev.old_price_minor),
         recent_median=_median(ev.recent_prices_minor, rules.recent_window),
         peer_median=_median(ev.other_seller_prices_minor),
+        peer_low=_or_nan(min(others, default=None)),
+        peer_high=_or_nan(max(others, default=None)),
+        peer_count=float(len(others)),
         list_price=_or_nan(ev.list_price_minor),
         promotion_pct=_or_nan(ev.promotion_pct),
         max_depth_pct=rules.max_depth_pct(ev.category),

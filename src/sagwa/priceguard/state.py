@@ -79,29 +79,40 @@ class EvidenceState:
 
     def peer_median(self, listing: I64, product: I64) -> tuple[F64, I64]:
         """Median latest price of the product's *other* listings, and how many there are."""
+        med, count, _, _ = self.peer_stats(listing, product)
+        return med, count
+
+    def peer_stats(self, listing: I64, product: I64) -> tuple[F64, I64, F64, F64]:
+        """Median, count, lowest and highest latest price of the product's *other* listings."""
         self._grow(int(max(listing.max(initial=-1), 0)) + 1)
         known = np.flatnonzero(~np.isnan(self.latest) & (self.product >= 0))
         n_products = int(max(product.max(initial=-1), self.product.max(initial=-1))) + 1
         # one integer sort key (product, then price; prices are whole minor units) sorts
         # several times faster than lexsort
-        key = (self.product[known] << 40) | np.minimum(self.latest[known], 2.0**40 - 1).astype(
-            np.int64
-        )
-        order = known[np.argsort(key, kind="stable")]
+        price_key = np.minimum(self.latest[known], 2.0**40 - 1).astype(np.int64)
+        order = known[np.argsort((self.product[known] << 40) | price_key, kind="stable")]
         values = self.latest[order]
         per_product = np.bincount(self.product[order], minlength=n_products)
         offsets = np.r_[0, np.cumsum(per_product)]
         position = np.full(self.latest.shape[0], -1, dtype=np.int64)
         position[order] = np.arange(order.size) - offsets[self.product[order]]
-        own = position[listing]
-        own = np.where(self.product[listing] == product, own, -1)
+        own = np.where(self.product[listing] == product, position[listing], -1)
         m = per_product[product] - (own >= 0)
-        k1 = np.maximum((m - 1) // 2, 0)
-        k2 = np.maximum(m // 2, 0)
-        k1 = np.where((own >= 0) & (k1 >= own), k1 + 1, k1)
-        k2 = np.where((own >= 0) & (k2 >= own), k2 + 1, k2)
         base = offsets[product]
         last = max(values.size - 1, 0)
         pick = values if values.size else np.array([np.nan])
-        med = 0.5 * (pick[np.minimum(base + k1, last)] + pick[np.minimum(base + k2, last)])
-        return np.where(m > 0, med, np.nan), m.astype(np.int64)
+
+        def at(k: I64) -> F64:
+            """The k-th smallest of the *other* listings' prices (skipping the listing's own)."""
+            k = np.maximum(k, 0)
+            k = np.where((own >= 0) & (k >= own), k + 1, k)
+            return np.asarray(pick[np.minimum(base + k, last)])
+
+        med = 0.5 * (at((m - 1) // 2) + at(m // 2))
+        has = m > 0
+        return (
+            np.where(has, med, np.nan),
+            m.astype(np.int64),
+            np.where(has, at(np.zeros_like(m)), np.nan),
+            np.where(has, at(m - 1), np.nan),
+        )

@@ -24,6 +24,8 @@ REASON_CODES: tuple[str, ...] = (
     "within_range",
     "far_below_references",
     "far_above_references",
+    "below_all_other_sellers",
+    "above_all_other_sellers",
     "penny_price",
     "promotion_too_deep",
     "below_seller_floor",
@@ -32,6 +34,14 @@ REASON_CODES: tuple[str, ...] = (
 REASON_CODE: dict[str, int] = {name: i for i, name in enumerate(REASON_CODES)}
 
 #: Which price the change was compared with (the median reference, see ``features.median_reference``).
-REF_KINDS: tuple[str, ...] = ("current", "recent_median", "other_sellers", "list_price")
+REF_KINDS: tuple[str, ...] = (
+    "current",
+    "recent_median",
+    "other_sellers",
+    "list_price",
+    "lowest_other_seller",
+    "highest_other_seller",
+)
+REF_KIND: dict[str, int] = {name: i for i, name in enumerate(REF_KINDS)}
 
 VERDICTS: tuple[str, str] = ("allow", "hold")

@@ -152,7 +152,7 @@ def _f64(chunk: pl.DataFrame, name: str) -> np.ndarray:
 def _judge_chunk(chunk: pl.DataFrame, state: EvidenceState, rules: PriceRules) -> pl.DataFrame:
     lidx = chunk["lidx"].to_numpy()
     pidx = chunk["pidx"].to_numpy()
-    peer, n_peers = state.peer_median(lidx, pidx)
+    peer, n_peers, peer_low, peer_high = state.peer_stats(lidx, pidx)
     recent = state.recent_median(lidx)
     spread = state.recent_log_range(lidx)
     n_recent = np.minimum(state.count[lidx], state.window)
@@ -161,6 +161,9 @@ def _judge_chunk(chunk: pl.DataFrame, state: EvidenceState, rules: PriceRules) -
         old=_f64(chunk, "old_price_minor"),
         recent_median=recent,
         peer_median=peer,
+        peer_low=peer_low,
+        peer_high=peer_high,
+        peer_count=n_peers.astype(np.float64),
         list_price=_f64(chunk, "list_price_minor"),
         promotion_pct=_f64(chunk, "promotion_pct"),
         max_depth_pct=_f64(chunk, "max_depth_pct"),

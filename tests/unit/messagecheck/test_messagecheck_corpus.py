@@ -12,8 +12,6 @@ import json
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
 from sagwa.messagecheck import check_message
 
 CORPUS = Path(__file__).parents[2] / "data" / "messages" / "corpus.jsonl"

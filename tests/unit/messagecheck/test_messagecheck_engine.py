@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from sagwa.errors import InvalidInput
 from sagwa.messagecheck import CheckResult, Finding, check_message
-from sagwa.messagecheck.rules import parse_rules
+from sagwa.messagecheck.ruleset import parse_rules
 
 
 def codes(text: str, kind: str, lang: str) -> set[str]:

@@ -107,3 +107,14 @@ def test_fast_money_text_matches_the_domain_formatter(minor: int, currency: str,
     from sagwa.priceguard.explain import money
 
     assert money(float(minor), currency, lang) == format_money(Money(minor, currency), lang=lang)
+
+
+def test_peer_range_excludes_the_listing_itself() -> None:
+    state = EvidenceState(capacity=8)
+    state.observe(
+        np.array([0, 1, 2, 3]), np.array([0, 0, 0, 0]), np.array([100.0, 200.0, 300.0, 900.0])
+    )
+    med, count, low, high = state.peer_stats(np.array([3, 0, 5]), np.array([0, 0, 0]))
+    assert list(count) == [3, 3, 4]
+    assert list(low) == [100.0, 200.0, 100.0] and list(high) == [300.0, 900.0, 900.0]
+    assert list(med) == [200.0, 300.0, 250.0]

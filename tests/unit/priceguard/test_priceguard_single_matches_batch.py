@@ -57,11 +57,15 @@ def test_batch_of_many_matches_row_by_row() -> None:
     old = rng.integers(50, 100_000, n).astype(np.float64)
     factor = np.exp(rng.normal(0, 1.2, n)) * rng.choice([1, 1, 1, 10, 0.1, 0.01, 36], n)
     nan = np.full(n, np.nan)
+    peer = np.where(rng.random(n) < 0.7, old * np.exp(rng.normal(0, 0.3, n)), nan)
     cols = PriceColumns(
         new=np.round(old * factor),
         old=old,
         recent_median=np.where(rng.random(n) < 0.8, old * np.exp(rng.normal(0, 0.2, n)), nan),
-        peer_median=np.where(rng.random(n) < 0.7, old * np.exp(rng.normal(0, 0.3, n)), nan),
+        peer_median=peer,
+        peer_low=peer * np.exp(-np.abs(rng.normal(0, 0.5, n))),
+        peer_high=peer * np.exp(np.abs(rng.normal(0, 0.5, n))),
+        peer_count=np.where(np.isnan(peer), 0.0, rng.integers(1, 9, n).astype(float)),
         list_price=np.where(rng.random(n) < 0.2, old * 1.2, nan),
         promotion_pct=np.where(
             rng.random(n) < 0.3, rng.choice([10.0, 30.0, 50.0, 80.0, 90.0], n), nan

@@ -1,0 +1,1 @@
+"""Replays of real incidents, run through sagwa's real services on a fresh database."""

@@ -1,0 +1,164 @@
+"""An incident's report: the timeline from the audit log, SLA figures, and a Markdown
+postmortem with a chart (PNG) of the case states over time."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, or_, select
+
+from sagwa.adapters.db.tables import audit_log, cases, outbox
+from sagwa.domain.contact_hours import may_contact
+from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.lookups import require
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+SEOUL = ZoneInfo("Asia/Seoul")
+CASE_STATES = ("open", "notified", "escalated", "chosen", "defaulted", "resolved")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    detail: str
+
+
+@dataclass
+class IncidentReport:
+    incident_id: int
+    cause: str
+    status: str
+    cases: int
+    timeline: list[TimelineEntry]
+    figures: dict[str, Any]
+    state_series: list[tuple[datetime, dict[str, int]]] = field(default_factory=list)
+
+
+def _minutes(later: datetime | None, earlier: datetime | None) -> float | None:
+    if later is None or earlier is None:
+        return None
+    return round((later - earlier).total_seconds() / 60, 1)
+
+
+def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPolicy) -> IncidentReport:
+    with uow:
+        inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
+        conn = uow.conn
+        case_rows = conn.execute(select(cases.c.id, cases.c.customer_id, cases.c.choice)
+                                 .where(cases.c.incident_id == incident_id)).all()
+        case_ids = [str(r.id) for r in case_rows]
+        listing_ids = [str(i) for i in sorted(inc.listing_ids)]
+        records = conn.execute(select(audit_log).where(or_(
+            and_(audit_log.c.entity_type == "incident", audit_log.c.entity_id == str(incident_id)),
+            and_(audit_log.c.entity_type == "listing", audit_log.c.entity_id.in_(listing_ids),
+                 audit_log.c.occurred_at >= inc.window_start - timedelta(hours=1)),
+            and_(audit_log.c.entity_type == "case", audit_log.c.entity_id.in_(case_ids))))
+            .order_by(audit_log.c.seq)).all() if case_ids or listing_ids else []
+        sent = conn.execute(select(outbox.c.customer_id, outbox.c.sent_at).where(
+            outbox.c.incident_id == incident_id, outbox.c.purpose == "resolution",
+            outbox.c.status == "sent")).all()
+        first_notice = uow.cases.first_notice_at(incident_id)
+    timeline = _timeline(records)
+    pause = next((r.occurred_at for r in records if r.action in
+                  ("listing.paused", "listing.paused_by_tripwire")), None)
+    in_hours = {r.customer_id for r in sent if may_contact(policy.schedule, r.sent_at)}
+    first_sent = min((r.sent_at for r in sent), default=None)
+    total = len(case_rows)
+    choices = Counter(r.choice for r in case_rows if r.choice)
+    figures = {
+        "cases": total,
+        "minutes_to_pause": _minutes(pause, inc.window_start),
+        "minutes_to_notice": _minutes(first_notice, inc.declared_at),
+        "minutes_to_first_apology": _minutes(first_sent, inc.declared_at),
+        "notice_sla_minutes": int(policy.notice_sla.total_seconds() // 60),
+        "customers_reached_in_hours": len(in_hours),
+        "share_reached_in_hours": round(len(in_hours) / total, 4) if total else None,
+        "answered": sum(choices.values()),
+        "share_answered": round(sum(choices.values()) / total, 4) if total else None,
+        "by_choice": dict(choices),
+    }
+    return IncidentReport(incident_id, inc.cause, inc.status.value, total, timeline, figures,
+                          _state_series(records, total))
+
+
+def _timeline(records: list[Any]) -> list[TimelineEntry]:
+    """Incident and listing steps one by one; case steps grouped per action and minute."""
+    out: list[TimelineEntry] = []
+    grouped: Counter[tuple[datetime, str, str]] = Counter()
+    for r in records:
+        if r.entity_type == "case":
+            grouped[(r.occurred_at.replace(second=0, microsecond=0), r.actor, r.action)] += 1
+            continue
+        detail = ", ".join(f"{k}={v}" for k, v in (r.after or {}).items()
+                           if k in ("status", "cases", "messages", "send_at", "version", "lang",
+                                    "observed", "reason", "new_cases", "deadline"))
+        out.append(TimelineEntry(r.occurred_at, r.actor, r.action,
+                                 f"{r.entity_type} {r.entity_id}", detail))
+    for (minute, actor, action), n in grouped.items():
+        out.append(TimelineEntry(minute, actor, action, f"{n} case(s)", ""))
+    return sorted(out, key=lambda e: e.at)
+
+
+def _state_series(records: list[Any], total: int) -> list[tuple[datetime, dict[str, int]]]:
+    state: dict[str, str] = {}
+    series: list[tuple[datetime, dict[str, int]]] = []
+    for r in records:
+        if r.entity_type != "case":
+            continue
+        new = (r.after or {}).get("status") or {"case.notified": "notified"}.get(r.action)
+        if new:
+            state[r.entity_id] = new
+            counts = Counter(state.values())
+            counts["open"] = total - len(state)
+            series.append((r.occurred_at, {s: counts.get(s, 0) for s in CASE_STATES}))
+    return series
+
+
+def write_postmortem(report: IncidentReport, out_dir: Path) -> tuple[Path, Path | None]:
+    """``incident-<id>.md`` and ``incident-<id>-cases.png`` in ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    chart = _chart(report, out_dir / f"incident-{report.incident_id}-cases.png")
+    f = report.figures
+    lines = [f"# Incident {report.incident_id} — postmortem", "",
+             f"*Cause:* {report.cause}  ", f"*Status:* {report.status}; {report.cases} cases", "",
+             "## SLA figures", "", "| figure | value |", "|---|---|"]
+    lines += [f"| {k.replace('_', ' ')} | {v if v is not None else '—'} |" for k, v in f.items()]
+    if chart:
+        lines += ["", "## Case states over time", "", f"![case states]({chart.name})"]
+    lines += ["", "## Timeline (Asia/Seoul)", "", "| time | who | what | on | detail |",
+              "|---|---|---|---|---|"]
+    lines += [f"| {e.at.astimezone(SEOUL):%Y-%m-%d %H:%M} | {e.actor} | {e.action} | {e.entity} "
+              f"| {e.detail} |" for e in report.timeline]
+    path = out_dir / f"incident-{report.incident_id}.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, chart
+
+
+def _chart(report: IncidentReport, path: Path) -> Path | None:
+    if not report.state_series:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    times = [t.astimezone(SEOUL) for t, _ in report.state_series]
+    fig, ax = plt.subplots(figsize=(8, 4), dpi=100)
+    ax.stackplot(times, *[[c[s] for _, c in report.state_series] for s in CASE_STATES],
+                 labels=CASE_STATES, step="post")
+    ax.set_title(f"Incident {report.incident_id}: cases by state")
+    ax.set_ylabel("cases")
+    ax.legend(loc="upper left", fontsize="small")
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
