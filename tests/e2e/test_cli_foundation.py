@@ -60,9 +60,7 @@ def env() -> Iterator[pytest.MonkeyPatch]:
         yield mp
 
 
-@pytest.fixture(scope="module")
-def data_dir(env: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A fresh SAGWA_DATA_DIR for the module's commands; the embedded server stops after."""
+def _use_fresh_data_dir(env: pytest.MonkeyPatch) -> Iterator[Path]:
     root = _home()
     env.setenv("SAGWA_DATA_DIR", str(root / "data"))
     get_settings.cache_clear()
@@ -71,6 +69,23 @@ def data_dir(env: pytest.MonkeyPatch) -> Iterator[Path]:
     _stop_embedded(root / "data" / "pg")
     _stop_orphan(root / "data" / "pg")
     shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def empty_data_dir(env: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A SAGWA_DATA_DIR that does not exist yet; its embedded server is stopped after."""
+    yield from _use_fresh_data_dir(env)
+
+
+@pytest.fixture(scope="module")
+def data_dir(env: pytest.MonkeyPatch) -> Iterator[Path]:
+    """One SAGWA_DATA_DIR for the demo-data tests of this module."""
+    yield from _use_fresh_data_dir(env)
+
+
+@pytest.fixture(scope="module")
+def seeded(data_dir: Path) -> Result:
+    return sagwa("seed", "demo", "--customers", "30", "--orders", "60", "--json")
 
 
 def query(data_dir: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
@@ -89,8 +104,8 @@ def test_help_lists_the_command_groups() -> None:
         assert f" {command} " in result.stdout
 
 
-def test_db_status_then_upgrade_on_an_empty_data_dir(data_dir: Path) -> None:
-    assert not data_dir.exists()
+def test_db_status_then_upgrade_on_an_empty_data_dir(empty_data_dir: Path) -> None:
+    assert not empty_data_dir.exists()
     before = sagwa("db", "status")
     assert before.exit_code == 0, before.output
     assert "current: (empty)" in flat(before.stdout)
@@ -107,10 +122,9 @@ def test_db_status_then_upgrade_on_an_empty_data_dir(data_dir: Path) -> None:
     assert sagwa("db", "upgrade").exit_code == 0  # again: nothing to do, no error
 
 
-def test_seed_demo_loads_the_marketplace(data_dir: Path) -> None:
-    result = sagwa("seed", "demo", "--customers", "30", "--orders", "60", "--json")
-    assert result.exit_code == 0, result.output
-    summary = json.loads(result.stdout.strip().splitlines()[-1])
+def test_seed_demo_loads_the_marketplace(data_dir: Path, seeded: Result) -> None:
+    assert seeded.exit_code == 0, seeded.output
+    summary = json.loads(seeded.stdout.strip().splitlines()[-1])
     assert (summary["customers"], summary["orders"]) == (30, 60)
     assert len(summary["ipod_listings"]) == 4
     counts = dict(query(data_dir, """
@@ -132,7 +146,7 @@ def test_seed_demo_loads_the_marketplace(data_dir: Path) -> None:
     assert sellers == 4 and all_live
 
 
-def test_seed_if_empty_does_nothing_the_second_time(data_dir: Path) -> None:
+def test_seed_if_empty_does_nothing_the_second_time(data_dir: Path, seeded: Result) -> None:
     before = query(data_dir, "SELECT count(*) FROM customers")
     result = sagwa("seed", "demo", "--customers", "5", "--orders", "0", "--if-empty")
     assert result.exit_code == 0, result.output
@@ -140,14 +154,14 @@ def test_seed_if_empty_does_nothing_the_second_time(data_dir: Path) -> None:
     assert query(data_dir, "SELECT count(*) FROM customers") == before == [(30,)]
 
 
-def test_seed_again_without_if_empty_is_refused(data_dir: Path) -> None:
+def test_seed_again_without_if_empty_is_refused(data_dir: Path, seeded: Result) -> None:
     result = sagwa("seed", "demo", "--customers", "5", "--orders", "0")
     assert result.exit_code == 1
     assert "already has data" in flat(result.stdout)
     assert query(data_dir, "SELECT count(*) FROM customers") == [(30,)]
 
 
-def test_audit_verify_passes_on_the_seeded_data(data_dir: Path) -> None:
+def test_audit_verify_passes_on_the_seeded_data(data_dir: Path, seeded: Result) -> None:
     result = sagwa("audit", "verify")
     assert result.exit_code == 0, result.output
     assert "audit log intact" in flat(result.stdout)

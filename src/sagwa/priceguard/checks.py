@@ -95,7 +95,7 @@ def check_prices(cols: PriceColumns, rules: PriceRules) -> GuardResult:
         explained = promo_matches & (cols.promotion_pct < cols.max_depth_pct)
     placeholder = is_placeholder(cols.new, cols.minor_per_major, log_q)
     z, reason = _base_z(log_q, explained, expected, placeholder, rules)
-    z, reason, range_ref = _add_peer_range(z, reason, cols, rules)
+    z, reason, range_ref = _add_peer_range(z, reason, cols, rules, explained)
     z, reason = _apply_floors(z, reason, cols, rules)
     score = z / (1.0 + z)
     hold = score >= rules.hold_score
@@ -118,19 +118,33 @@ def check_prices(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     return GuardResult(hold, score, error, reason, kind.astype(np.int8), ref_price, log_q)
 
 
-def peer_range_excess(cols: PriceColumns, rules: PriceRules) -> F64:
-    """How far (log) the new price lies outside every other seller's price; 0 inside or unknown."""
+def peer_range_excess(
+    cols: PriceColumns, rules: PriceRules, explained: npt.NDArray[np.bool_]
+) -> F64:
+    """How far (log) the new price lies beyond every other seller's price, past the margins.
+
+    0 inside the margins or when fewer than ``peer_range_min_sellers`` other sellers are known.
+    The margin below is wide (a lone seller's 70% promotion must pass), the one above narrow;
+    a drop ``explained`` by a declared promotion within policy is not counted below the range.
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
-        outside = np.maximum(np.log(cols.peer_low / cols.new), np.log(cols.new / cols.peer_high))
+        below = np.log(cols.peer_low / cols.new) - rules.log_peer_margin_down
+        below = np.where(explained, -np.inf, below)
+        above = np.log(cols.new / cols.peer_high) - rules.log_peer_margin_up
+        outside = np.maximum(below, above)
     outside = np.where(cols.peer_count >= rules.peer_range_min_sellers, outside, 0.0)
     return np.clip(np.nan_to_num(outside, nan=0.0), 0.0, LOG_CLIP)
 
 
 def _add_peer_range(
-    z: F64, reason: I8, cols: PriceColumns, rules: PriceRules
+    z: F64,
+    reason: I8,
+    cols: PriceColumns,
+    rules: PriceRules,
+    explained: npt.NDArray[np.bool_],
 ) -> tuple[F64, I8, npt.NDArray[np.int64]]:
     """Add ``peer_range_weight`` × the excess; when that dominates, it becomes the reason."""
-    z_range = rules.peer_range_weight * peer_range_excess(cols, rules)
+    z_range = rules.peer_range_weight * peer_range_excess(cols, rules, explained)
     dominant = z_range > z
     below = cols.new < cols.peer_low
     reason = np.where(

@@ -32,14 +32,16 @@ class PriceRules:
 
     down_ratio: float = 0.25
     up_ratio: float = 3.5
-    hold_score: float = 0.545
+    hold_score: float = 0.52
     promo_match_log: float = 0.12
     promo_slack: float = 0.8
     shape_tolerance_log: float = 0.08
     shape_boost: float = 1.25
     recent_window: int = 8
-    peer_range_weight: float = 1.0
+    peer_range_weight: float = 2.0
     peer_range_min_sellers: int = 3
+    peer_range_margin_down: float = 3.0
+    peer_range_margin_up: float = 1.25
     default_max_depth_pct: float = 80.0
     round_pct_step: float = 5.0
     category_max_depth_pct: Mapping[str, float] = field(default_factory=dict)
@@ -66,6 +68,14 @@ class PriceRules:
     @property
     def log_up(self) -> float:
         return math.log(self.up_ratio)
+
+    @property
+    def log_peer_margin_down(self) -> float:
+        return math.log(self.peer_range_margin_down)
+
+    @property
+    def log_peer_margin_up(self) -> float:
+        return math.log(self.peer_range_margin_up)
 
     def max_depth_pct(self, category: str | None) -> float:
         """Deepest declared promotion (percent) allowed without a reviewer in ``category``.

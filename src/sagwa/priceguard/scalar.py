@@ -104,7 +104,8 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
             abs(math.log(x.new / x.old) - math.log1p(-pct / 100.0)) < rules.promo_match_log
         )
     log_down = rules.log_down
-    if promo_matches and pct < x.max_depth_pct:
+    explained = promo_matches and pct < x.max_depth_pct
+    if explained:
         log_down = max(log_down, -math.log1p(-pct / 100.0) - math.log(rules.promo_slack))
     z = max(max(-log_q, 0.0) / log_down, max(log_q, 0.0) / rules.log_up)
     new_major = x.new / x.minor_per_major
@@ -118,7 +119,7 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
     if shaped or placeholder:
         z *= rules.shape_boost
     reason = REASON_CODE["far_below_references" if log_q < 0 else "far_above_references"]
-    z_range = rules.peer_range_weight * _peer_range_excess(x, rules)
+    z_range = rules.peer_range_weight * _peer_range_excess(x, rules, explained)
     if z_range > z:
         below = x.new < x.peer_low
         reason = _BELOW_ALL if below else _ABOVE_ALL
@@ -142,15 +143,15 @@ def _log_or_edge(num: float, den: float) -> float:
     return -math.inf if num == 0 else math.log(num / den)
 
 
-def _peer_range_excess(x: ScalarInputs, rules: PriceRules) -> float:
+def _peer_range_excess(x: ScalarInputs, rules: PriceRules, explained: bool) -> float:
     if not x.peer_count >= rules.peer_range_min_sellers:
         return 0.0
-    if x.new <= 0:
-        return LOG_CLIP if x.peer_low > 0 else 0.0
-    below = _log_or_edge(x.peer_low, x.new)
+    below = -math.inf if explained else _log_or_edge(x.peer_low, x.new)
     above = _log_or_edge(x.new, x.peer_high)
     if math.isnan(below) or math.isnan(above):
         return 0.0
+    below -= rules.log_peer_margin_down
+    above -= rules.log_peer_margin_up
     return min(max(below, above, 0.0), LOG_CLIP)
 
 

@@ -1,0 +1,238 @@
+"""The incident desk on real PostgreSQL: declare → scope → plan → notify → choose → default."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from sagwa.adapters.db.tables import ledger_entries, orders as orders_table, outbox
+from sagwa.domain.consent import ConsentRecord, effects_of_choice
+from sagwa.domain.listings import ListingStatus, ListingTrigger
+from sagwa.domain.money import Money
+from sagwa.errors import (
+    ConsentRequired, IllegalTransition, InvalidInput, ListingNotOrderable, MessageRefused,
+    SilentCancellationRefused,
+)
+from sagwa.services import catalog, desk, desk_cases, listings, notices, orders
+from sagwa.services.desk_notify import LinkMaker, notify
+from sagwa.services.desk_policy import load_desk_policy
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+SEOUL = ZoneInfo("Asia/Seoul")
+POLICY = load_desk_policy()
+LINKS = LinkMaker("test-secret-key-0123456789", "http://127.0.0.1:8000")
+WRONG, RIGHT = Money(19_900, "KRW"), Money(199_000, "KRW")
+
+
+class Clock:
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def shop(session_factory):
+    """The 2008 afternoon: an iPod nano at 19,900 KRW by mistake and 6 customers' orders."""
+    clock = Clock(datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL))
+
+    def uow() -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(session_factory, clock)
+
+    seller = catalog.register_seller(uow(), code="haneul", name="하늘디지털", actor="t")
+    product = catalog.register_product(uow(), title="애플 아이팟 나노 3세대 4GB",
+                                       title_en="Apple iPod nano 3rd gen 4GB",
+                                       category="electronics/mp3", list_price=RIGHT, actor="t")
+    listing = listings.create_listing(uow(), seller_id=seller.id, product_id=product.id,
+                                      price=WRONG, actor="t")
+    listings.change_listing_status(uow(), listing_id=listing.id, trigger=ListingTrigger.PUBLISH,
+                                   actor="t")
+    people = []
+    for n in range(6):
+        person = catalog.register_customer(uow(), name=f"고객{n}" if n else "Alex Kim",
+                                           email=f"c{n}@example.com", phone=f"010-1234-000{n}",
+                                           locale="en" if n == 0 else "ko", actor="t")
+        people.append(person.id)
+        for _ in range(1 + n % 2):
+            clock.now += timedelta(minutes=7)
+            orders.place_order(uow(), customer_id=person.id, listing_id=listing.id, quantity=1,
+                               actor="t", velocity=None)
+    return uow, clock, listing.id, people, seller.id
+
+
+def _declared(uow, clock, listing_id) -> int:
+    clock.now = datetime(2008, 6, 12, 17, 30, tzinfo=SEOUL)
+    row = desk.declare(uow(), listing_ids=[listing_id], wrong_price=WRONG, correct_price=RIGHT,
+                       window_start=datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL),
+                       cause="90% event typed as the price", responsible="both",
+                       actor="operator:lee")
+    return int(row.incident.incident_id)
+
+
+def _planned(uow, clock, listing_id, **overrides) -> int:
+    incident_id = _declared(uow, clock, listing_id)
+    desk.scope(uow(), incident_id=incident_id, actor="operator:lee")
+    terms = dict(options=["keep", "cancel_with_compensation", "talk_to_person"],
+                 deadline=datetime(2008, 6, 16, 18, 0, tzinfo=SEOUL), default="keep",
+                 seller_share_pct=60, platform_share_pct=40, actor="operator:lee", policy=POLICY,
+                 cancel_compensation=Money(10_000, "KRW"))
+    desk.plan(uow(), incident_id=incident_id, **{**terms, **overrides})
+    return incident_id
+
+
+def test_declaring_pauses_the_listing_at_once(shop) -> None:
+    uow, clock, listing_id, people, _ = shop
+    _declared(uow, clock, listing_id)
+    with uow() as u:
+        assert u.market.listing(listing_id).status is ListingStatus.PAUSED
+    with pytest.raises(ListingNotOrderable):
+        orders.place_order(uow(), customer_id=people[0], listing_id=listing_id, quantity=1,
+                           actor="t")
+
+
+def test_scoping_makes_one_case_per_customer_with_all_their_orders(shop) -> None:
+    uow, clock, listing_id, people, _ = shop
+    incident_id = _declared(uow, clock, listing_id)
+    summary = desk.scope(uow(), incident_id=incident_id, actor="operator:lee")
+    assert summary["new_cases"] == 6 and summary["orders"] == 9
+    assert summary["exposure_minor"] == 9 * (199_000 - 19_900)
+    with uow() as u:
+        cases = u.cases.for_incident(incident_id)
+    assert sorted(len(c.case.orders) for c in cases) == [1, 1, 1, 2, 2, 2]
+    again = desk.scope(uow(), incident_id=incident_id, actor="operator:lee")
+    assert again["new_cases"] == 0 and again["orders"] == 0
+
+
+def test_a_plan_that_cancels_silently_is_refused(shop) -> None:
+    uow, clock, listing_id, _, _ = shop
+    with pytest.raises(SilentCancellationRefused):
+        _planned(uow, clock, listing_id, default="cancel_with_compensation")
+
+
+def test_a_plan_with_one_option_or_a_deadline_too_soon_is_refused(shop) -> None:
+    uow, clock, listing_id, _, _ = shop
+    incident_id = _declared(uow, clock, listing_id)
+    desk.scope(uow(), incident_id=incident_id, actor="operator:lee")
+    terms = dict(incident_id=incident_id, default="keep", seller_share_pct=50,
+                 platform_share_pct=50, actor="o", policy=POLICY)
+    with pytest.raises(InvalidInput):
+        desk.plan(uow(), options=["keep"], deadline=clock.now + timedelta(days=4), **terms)
+    with pytest.raises(InvalidInput):
+        desk.plan(uow(), options=["keep", "talk_to_person"],
+                  deadline=clock.now + timedelta(hours=2), **terms)
+    with pytest.raises(InvalidInput):
+        desk.plan(uow(), options=["keep", "talk_to_person"], deadline=clock.now + timedelta(days=4),
+                  **{**terms, "seller_share_pct": 70})
+
+
+def test_apologies_are_queued_for_the_next_opening_of_the_contact_centre(shop) -> None:
+    uow, clock, listing_id, _, _ = shop
+    incident_id = _planned(uow, clock, listing_id)
+    summary = notify(uow(), incident_id=incident_id, actor="operator:lee", policy=POLICY,
+                     links=LINKS)
+    # Thursday 17:30 KST leaves less than 2 h before 18:00: next opening is Friday 09:00.
+    assert summary.send_at == datetime(2008, 6, 13, 9, 0, tzinfo=SEOUL)
+    assert summary.cases == 6 and summary.messages == 12
+    with uow() as u:
+        rows = u.conn.execute(select(outbox)).all()
+    assert {r.not_before for r in rows} == {summary.send_at}
+    english = [r for r in rows if r.locale == "en" and r.channel == "email"]
+    assert english and "we are sorry" in english[0].body.lower()
+    assert all("/c/" in r.body for r in rows)
+
+
+def _notified(shop):
+    uow, clock, listing_id, people, seller_id = shop
+    incident_id = _planned(uow, clock, listing_id)
+    notify(uow(), incident_id=incident_id, actor="operator:lee", policy=POLICY, links=LINKS)
+    clock.now = datetime(2008, 6, 13, 10, 0, tzinfo=SEOUL)
+    with uow() as u:
+        cases = {int(r.case.customer_id): int(r.case.case_id) for r in u.cases.for_incident(incident_id)}
+    return uow, clock, incident_id, cases, people, seller_id
+
+
+def test_cancel_with_compensation_cancels_and_books_points_once(shop) -> None:
+    uow, clock, incident_id, cases, people, seller_id = _notified(shop)
+    case_id = cases[people[1]]
+    first = desk_cases.record_choice(uow(), case_id=case_id, choice="cancel_with_compensation",
+                                     channel="web", evidence="clicked: cancel", taken_by="customer",
+                                     policy=POLICY)
+    retry = desk_cases.record_choice(uow(), case_id=case_id, choice="cancel_with_compensation",
+                                     channel="web", evidence="clicked: cancel", taken_by="customer",
+                                     policy=POLICY)
+    assert first.changed and not retry.changed
+    assert first.compensation_points == 10_000
+    with uow() as u:
+        statuses = u.conn.execute(select(orders_table.c.status).where(
+            orders_table.c.customer_id == people[1])).scalars().all()
+        entries = u.conn.execute(select(func.count()).select_from(ledger_entries).where(
+            ledger_entries.c.kind == "incident_compensation")).scalar_one()
+        from sagwa.domain.ledger import AccountKind
+        seller_paid = u.ledger.balance(AccountKind.SELLER_CHARGEBACK, seller_id)
+        customer = u.ledger.balance(AccountKind.CUSTOMER_POINTS, people[1])
+        confirmations = u.conn.execute(select(func.count()).select_from(outbox).where(
+            outbox.c.purpose == "confirmation")).scalar_one()
+    assert set(statuses) == {"cancelled"} and entries == 1
+    assert (customer, seller_paid) == (10_000, -6_000)
+    assert confirmations == 1
+
+
+def test_keep_leaves_the_orders_and_a_different_second_choice_is_refused(shop) -> None:
+    uow, clock, incident_id, cases, people, _ = _notified(shop)
+    case_id = cases[people[2]]
+    desk_cases.record_choice(uow(), case_id=case_id, choice="keep", channel="web",
+                             evidence="clicked: keep", taken_by="customer", policy=POLICY)
+    with pytest.raises(IllegalTransition):
+        desk_cases.record_choice(uow(), case_id=case_id, choice="cancel_with_compensation",
+                                 channel="phone", evidence="취소해 주세요", taken_by="agent:choi",
+                                 policy=POLICY)
+    with uow() as u:
+        statuses = set(u.conn.execute(select(orders_table.c.status).where(
+            orders_table.c.customer_id == people[2])).scalars())
+    assert statuses == {"placed"}
+
+
+def test_a_cancellation_without_the_recorded_choice_is_refused(shop) -> None:
+    uow, clock, incident_id, cases, people, _ = _notified(shop)
+    with uow() as u:
+        row = u.cases.get(cases[people[3]])
+        plan = u.incidents.plan(incident_id, RIGHT)
+    forged = ConsentRecord(row.case.case_id, row.case.customer_id, "cancel_with_compensation",
+                           "web", clock.now, "nobody clicked this")
+    with pytest.raises(ConsentRequired):
+        effects_of_choice(row.case, forged, plan)
+    with pytest.raises(ConsentRequired):
+        desk_cases._apply(uow(), row.case, forged, plan, clock.now)
+
+
+def test_unanswered_cases_take_the_default_after_the_deadline_and_nothing_is_cancelled(shop) -> None:
+    uow, clock, incident_id, cases, people, _ = _notified(shop)
+    with pytest.raises(InvalidInput):
+        desk_cases.apply_deadline(uow(), incident_id=incident_id, actor="system")
+    clock.now = datetime(2008, 6, 16, 18, 1, tzinfo=SEOUL)
+    assert desk_cases.apply_deadline(uow(), incident_id=incident_id, actor="system") == 6
+    with uow() as u:
+        assert {r.case.status.value for r in u.cases.for_incident(incident_id)} == {"defaulted"}
+        assert set(u.conn.execute(select(orders_table.c.status)).scalars()) == {"placed"}
+
+
+def test_a_notice_without_apology_is_refused_and_a_good_one_is_versioned(shop) -> None:
+    uow, clock, listing_id, _, _ = shop
+    incident_id = _declared(uow, clock, listing_id)
+    with pytest.raises(MessageRefused) as refused:
+        notices.publish_notice(uow(), incident_id=incident_id, lang="en", title="Notice",
+                               body="Due to the seller's error, prices were wrong. "
+                                    "This was not our responsibility.", actor="operator:lee")
+    codes = {f["code"] for f in refused.value.details["findings"]}
+    assert {"missing-apology", "blame-shift"} <= codes
+    title, body = notices.draft_notice(uow(), incident_id=incident_id, lang="ko", policy=POLICY)
+    first = notices.publish_notice(uow(), incident_id=incident_id, lang="ko", title=title,
+                                   body=body, actor="operator:lee")
+    second = notices.publish_notice(uow(), incident_id=incident_id, lang="ko", title=title,
+                                    body=body + "\n(추가) 환불은 3영업일 안에 완료됩니다.",
+                                    actor="operator:lee")
+    assert (first.version, second.version) == (1, 2)
