@@ -119,3 +119,18 @@ class MessageRefused(InvalidInput):
     """A customer message or notice failed the message check; ``details["findings"]`` says why."""
 
     code = "message_refused"
+
+
+class DeliveryFailed(SagwaError):
+    """A message provider refused or could not take a message (raised by ``adapters/senders``).
+
+    ``temporary`` says whether trying again later may succeed (a dropped connection, a 4xx
+    reply) or not (a 5xx reply, a malformed address): the worker retries only the former.
+    """
+
+    code = "delivery_failed"
+    http_status = 502
+
+    def __init__(self, message: str, *, temporary: bool, **details: Any) -> None:
+        super().__init__(message, temporary=temporary, **details)
+        self.temporary = temporary

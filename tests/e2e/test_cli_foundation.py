@@ -31,6 +31,7 @@ IPOD_SKU = "APL-IPN3-4GB"
 
 
 def sagwa(*args: str) -> Result:
+    get_settings.cache_clear()  # settings are cached per process; the env is per test
     return CliRunner().invoke(app, list(args))
 
 
@@ -72,9 +73,10 @@ def _use_fresh_data_dir(env: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 @pytest.fixture
-def empty_data_dir(env: pytest.MonkeyPatch) -> Iterator[Path]:
+def empty_data_dir(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A SAGWA_DATA_DIR that does not exist yet; its embedded server is stopped after."""
-    yield from _use_fresh_data_dir(env)
+    monkeypatch.delenv("SAGWA_DATABASE_URL", raising=False)
+    yield from _use_fresh_data_dir(monkeypatch)
 
 
 @pytest.fixture(scope="module")

@@ -133,7 +133,7 @@ def peer_range_excess(
         above = np.log(cols.new / cols.peer_high) - rules.log_peer_margin_up
         outside = np.maximum(below, above)
     outside = np.where(cols.peer_count >= rules.peer_range_min_sellers, outside, 0.0)
-    return np.clip(np.nan_to_num(outside, nan=0.0), 0.0, LOG_CLIP)
+    return np.asarray(np.clip(np.nan_to_num(outside, nan=0.0), 0.0, LOG_CLIP), dtype=np.float64)
 
 
 def _add_peer_range(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 import polars as pl
@@ -68,9 +69,8 @@ class _HistoryFeed:
         self.hist = hist
         self.done = 0
 
-    def feed_before(self, moment: object, state: EvidenceState) -> None:
-        times = self.hist["observed_at"]
-        upto = int(times.search_sorted(moment, side="left"))  # type: ignore[arg-type]
+    def feed_before(self, moment: datetime, state: EvidenceState) -> None:
+        upto = int(self.hist["observed_at"].search_sorted(moment, side="left"))
         if upto > self.done:
             part = self.hist.slice(self.done, upto - self.done)
             prices = part["price_minor"].to_numpy().astype(np.float64)

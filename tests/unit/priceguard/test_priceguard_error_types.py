@@ -118,3 +118,22 @@ def test_unknown_currency_is_refused() -> None:
 
     with pytest.raises(InvalidInput):
         check_one(evidence(1_000, 900, "XYZ"), RULES)
+
+
+def test_a_price_far_above_every_other_seller_is_held_with_that_reason() -> None:
+    verdict = check_one(evidence(10_000, 30_000, "KRW"), RULES)
+    assert verdict.verdict == "hold", verdict
+    assert verdict.reason_code == "above_all_other_sellers"
+    assert "highest of 4 other sellers" in verdict.reason_en
+    assert "다른 판매자 4곳 중 최고가" in verdict.reason_ko
+
+
+def test_a_modest_rise_above_every_other_seller_is_allowed() -> None:
+    assert check_one(evidence(10_000, 12_500, "KRW"), RULES).verdict == "allow"
+
+
+def test_a_lone_sellers_declared_70pct_promotion_ignores_the_sellers_range() -> None:
+    lone = ChangeEvidence(
+        10_000, 3_000, "USD", (10_000,) * 4, (10_000, 10_100, 9_900, 10_050), promotion_pct=70.0
+    )
+    assert check_one(lone, RULES).verdict == "allow"
