@@ -18,6 +18,7 @@ from sagwa.priceguard import load_rules
 from sagwa.services.desk_policy import load_desk_policy
 from sagwa.web.api import catalog, incidents, ledger, market, messages, review
 from sagwa.web.errors import install_error_handlers
+from sagwa.web.pages import install_pages
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -54,6 +55,7 @@ def create_app(settings: Settings, *, database: Database | None = None,
     for router in (catalog.router, market.router, review.router, incidents.router,
                    messages.router, ledger.router):
         app.include_router(router)
+    install_pages(app, settings)
     templates = Jinja2Templates(directory=str(TEMPLATES))
 
     @app.get("/healthz", tags=["meta"])

@@ -1,0 +1,43 @@
+"""``sagwa worker``: deliver queued messages (and run other jobs) until stopped.
+
+Run as many as you like, on any host that reaches the database; each takes jobs the others
+have not. ``python -m sagwa.cli.worker`` runs the same command on its own.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from sagwa.cli.context import console, exits_cleanly, settings
+from sagwa.jobs.worker import WorkerOptions, run_worker
+
+
+@exits_cleanly
+def worker(
+    concurrency: int = typer.Option(4, "--concurrency", "-c", min=1, max=64,
+                                    help="Messages sent at the same time by this worker."),
+    one_shot: bool = typer.Option(False, "--one-shot",
+                                  help="Stop once no job is ready, instead of waiting."),
+    queues: list[str] = typer.Option(
+        None, "--queues", "--queue", "-q",
+        help="Queues to take jobs from (repeat, or comma-separate); default: all."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every job."),
+) -> None:
+    """Run a worker: send queued customer messages (SIGTERM/Ctrl-C stops it gracefully)."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    names = tuple(q.strip() for item in queues or [] for q in item.split(",") if q.strip())
+    options = WorkerOptions(concurrency=concurrency, one_shot=one_shot, queues=names or None)
+    console.print(f"sagwa worker: concurrency {concurrency}, queues "
+                  f"{', '.join(names) if names else 'all'}{' (one shot)' if one_shot else ''}",
+                  highlight=False)
+    run_worker(settings(), options)
+
+
+cli = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+cli.command()(worker)
+
+if __name__ == "__main__":
+    cli()

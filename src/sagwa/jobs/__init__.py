@@ -1,0 +1,1 @@
+"""Background jobs: the procrastinate app (``app.py``), its tasks and the worker that runs them."""

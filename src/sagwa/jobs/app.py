@@ -1,0 +1,29 @@
+"""The procrastinate app. It lives here, importable, as procrastinate requires.
+
+Importing it connects to nothing: the worker swaps in a connector built from Settings when it
+starts (``connector_for``). Services never need the app — the outbox defers jobs through
+procrastinate's SQL in the caller's own transaction.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+from procrastinate import App, PsycopgConnector
+from sqlalchemy.engine import URL
+
+#: Modules holding tasks; those not (yet) present are skipped.
+TASK_MODULES = ("sagwa.jobs.tasks", "sagwa.jobs.desk_tasks")
+
+
+def _present(modules: tuple[str, ...]) -> list[str]:
+    return [name for name in modules if importlib.util.find_spec(name) is not None]
+
+
+app = App(connector=PsycopgConnector(), import_paths=_present(TASK_MODULES))
+
+
+def connector_for(url: URL, *, max_size: int = 10) -> PsycopgConnector:
+    """A connector for the database SQLAlchemy reaches at ``url`` (TCP or a unix socket)."""
+    conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return PsycopgConnector(conninfo=conninfo, min_size=1, max_size=max_size)

@@ -1,0 +1,74 @@
+"""What a worker process shares across jobs: one engine, the senders, a thread pool, a clock."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from sqlalchemy import create_engine
+
+from sagwa.adapters.db.database import Database, database_url
+from sagwa.adapters.db.migrate import upgrade_to_head
+from sagwa.adapters.senders import MessageSender, senders_for
+from sagwa.config import Settings
+from sagwa.services.delivery import Outcome, deliver_message, message_due_at
+from sagwa.services.unit_of_work import Clock, utc_now
+
+
+@dataclass
+class DeliveryRuntime:
+    database: Database
+    senders: dict[str, MessageSender]
+    threads: int = 4
+    clock: Clock = utc_now
+    _executor: ThreadPoolExecutor = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._executor = ThreadPoolExecutor(self.threads, thread_name_prefix="sagwa-deliver")
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, threads: int) -> DeliveryRuntime:
+        url, embedded = database_url(settings)
+        # Each delivery holds two connections at once: the lease and the claim/mark.
+        engine = create_engine(url, pool_pre_ping=True, pool_size=2 * threads + 1,
+                               max_overflow=2)
+        upgrade_to_head(engine)
+        return cls(Database(engine, embedded), senders_for(settings), threads=threads)
+
+    async def deliver(self, message_id: int) -> Outcome:
+        """Run the (blocking) delivery in this runtime's threads."""
+        assert self.database.session_factory is not None
+        return await asyncio.get_running_loop().run_in_executor(
+            self._executor, deliver_message, self.database.session_factory, self.senders,
+            message_id, self.clock())
+
+    async def due_at(self, message_id: int) -> object:
+        assert self.database.session_factory is not None
+        return await asyncio.get_running_loop().run_in_executor(
+            self._executor, message_due_at, self.database.session_factory, message_id)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)
+        for sender in self.senders.values():
+            close = getattr(sender, "close", None)
+            if close is not None:
+                close()
+        self.database.close()
+
+
+_fallback: DeliveryRuntime | None = None
+_fallback_lock = threading.Lock()
+
+
+def fallback_runtime() -> DeliveryRuntime:
+    """For workers not started by ``sagwa worker`` (e.g. procrastinate's own CLI): one per
+    process, built from the environment on first use."""
+    global _fallback
+    with _fallback_lock:
+        if _fallback is None:
+            from sagwa.config import get_settings
+
+            _fallback = DeliveryRuntime.from_settings(get_settings(), threads=4)
+        return _fallback

@@ -1,0 +1,65 @@
+"""Message delivery as a procrastinate task, with the retry policy that goes with it.
+
+The task asks the delivery service to try once and turns what happened into procrastinate's
+terms: done (sent, failed for good, already done), or "run me again at …" — at ``not_before``
+for a message not yet due, after an exponential backoff for a temporary failure, in a few
+seconds when another live worker holds the message.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from procrastinate import JobContext, RetryDecision
+from procrastinate.jobs import Job
+from procrastinate.retry import BaseRetryStrategy
+
+from sagwa.jobs.app import app
+from sagwa.jobs.runtime import DeliveryRuntime, fallback_runtime
+from sagwa.services.delivery import Outcome
+from sagwa.services.outbox import DELIVER_TASK, MESSAGE_QUEUE
+
+BACKOFF_BASE_SECONDS = 10
+BACKOFF_MAX_SECONDS = 3600
+BUSY_RETRY_SECONDS = 5
+UNEXPECTED_ERROR_RETRIES = 10
+
+
+class DeliverLater(Exception):
+    """Not a failure: the task asks to run again at ``at``."""
+
+    def __init__(self, reason: str, at: datetime) -> None:
+        super().__init__(f"{reason}; again at {at.isoformat()}")
+        self.at = at
+
+
+class DeliveryRetry(BaseRetryStrategy):
+    """Retry when the task says so; retry unexpected errors (bugs, a lost database) a while."""
+
+    def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
+        if isinstance(exception, DeliverLater):
+            return RetryDecision(retry_at=exception.at)
+        if job.attempts >= UNEXPECTED_ERROR_RETRIES:
+            return None
+        return RetryDecision(retry_in={"seconds": backoff_seconds(job.attempts)})
+
+
+def backoff_seconds(attempts: int) -> int:
+    return int(min(BACKOFF_BASE_SECONDS * 2 ** attempts, BACKOFF_MAX_SECONDS))
+
+
+@app.task(name=DELIVER_TASK, queue=MESSAGE_QUEUE, pass_context=True, retry=DeliveryRetry())
+async def deliver_message(context: JobContext, message_id: int) -> str:
+    runtime: DeliveryRuntime = context.additional_context.get("delivery") or fallback_runtime()
+    outcome = await runtime.deliver(message_id)
+    now = datetime.now(timezone.utc)
+    if outcome is Outcome.NOT_DUE:
+        due = await runtime.due_at(message_id)
+        raise DeliverLater("not due yet", due if isinstance(due, datetime) else now)
+    if outcome is Outcome.RETRY:
+        wait = backoff_seconds(context.job.attempts)
+        raise DeliverLater("temporary failure", now + timedelta(seconds=wait))
+    if outcome is Outcome.BUSY:
+        raise DeliverLater("another worker holds it",
+                           now + timedelta(seconds=BUSY_RETRY_SECONDS))
+    return outcome.value
