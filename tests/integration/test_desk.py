@@ -77,7 +77,7 @@ def _planned(uow, clock, listing_id, **overrides) -> int:
     incident_id = _declared(uow, clock, listing_id)
     desk.scope(uow(), incident_id=incident_id, actor="operator:lee")
     terms = dict(options=["keep", "cancel_with_compensation", "talk_to_person"],
-                 deadline=datetime(2008, 6, 16, 18, 0, tzinfo=SEOUL), default="keep",
+                 deadline=datetime(2008, 6, 17, 18, 0, tzinfo=SEOUL), default="keep",
                  seller_share_pct=60, platform_share_pct=40, actor="operator:lee", policy=POLICY,
                  cancel_compensation=Money(10_000, "KRW"))
     desk.plan(uow(), incident_id=incident_id, **{**terms, **overrides})
@@ -213,7 +213,7 @@ def test_unanswered_cases_take_the_default_after_the_deadline_and_nothing_is_can
     uow, clock, incident_id, cases, people, _ = _notified(shop)
     with pytest.raises(InvalidInput):
         desk_cases.apply_deadline(uow(), incident_id=incident_id, actor="system")
-    clock.now = datetime(2008, 6, 16, 18, 1, tzinfo=SEOUL)
+    clock.now = datetime(2008, 6, 17, 18, 1, tzinfo=SEOUL)
     assert desk_cases.apply_deadline(uow(), incident_id=incident_id, actor="system") == 6
     with uow() as u:
         assert {r.case.status.value for r in u.cases.for_incident(incident_id)} == {"defaulted"}

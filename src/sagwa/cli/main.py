@@ -9,7 +9,7 @@ from types import FrameType
 import typer
 
 from sagwa import __version__
-from sagwa.cli import audit, database, incident, seed
+from sagwa.cli import audit, database, incident, replay, seed, users
 from sagwa.cli.context import console, err_console, exits_cleanly, settings
 
 app = typer.Typer(
@@ -26,6 +26,8 @@ app.add_typer(database.app, name="db")
 app.add_typer(seed.app, name="seed")
 app.add_typer(audit.app, name="audit")
 app.add_typer(incident.app, name="incident")
+app.add_typer(replay.app, name="replay")
+app.add_typer(users.app, name="users")
 
 # Feature command groups that live in their own modules.
 for _name, _help in (("guard", "Price guard: check and evaluate price changes in batch."),

@@ -9,7 +9,9 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from sagwa.adapters.db.database import Database
 from sagwa.cli.context import console, database, exits_cleanly
+from sagwa.seed.accounts import create_demo_accounts, demo_seller_id, format_accounts
 from sagwa.seed.demo import DemoSize, database_is_empty, load_demo
 
 app = typer.Typer(help="Load demo data.", no_args_is_help=True)
@@ -29,10 +31,12 @@ def demo(
     customers and weeks of orders, including the iPod nano 3rd generation 4GB (199,000 KRW)."""
     db = database()
     if not database_is_empty(db.session_factory):
-        db.close()
         if if_empty:
             console.print("demo data already loaded; nothing to do")
+            _print_accounts(db, as_json)
+            db.close()
             return
+        db.close()
         console.print("[yellow]the database already has data; loading the demo again "
                       "would duplicate it[/yellow] (use --if-empty, or a new SAGWA_DATA_DIR)")
         raise typer.Exit(1)
@@ -57,4 +61,17 @@ def demo(
                       f"{summary.price_changes} price changes; iPod nano listings "
                       f"{summary.ipod_listings}")
     bulk.dispose()
+    _print_accounts(db, as_json)
     db.close()
+
+
+def _print_accounts(db: Database, as_json: bool) -> None:
+    """Create (if missing) and print the demo logins, one per role."""
+    assert db.session_factory is not None
+    seller_id = demo_seller_id(db.session_factory)
+    if seller_id is None or as_json:
+        return
+    accounts = create_demo_accounts(db.session_factory, seller_id=seller_id)
+    console.print("demo logins (role, username, password) at /login:")
+    for line in format_accounts(accounts):
+        console.print(line, markup=False, highlight=False)

@@ -44,6 +44,7 @@ async def run_worker_async(settings: Settings, options: WorkerOptions, *,
                            install_signal_handlers: bool = True,
                            on_started: Callable[[Worker], None] | None = None) -> None:
     """Run until stopped (a signal, ``Worker.stop()``), or until idle with ``one_shot``."""
+    app.perform_import_paths()  # the worker finds tasks by name in app.tasks
     runtime = DeliveryRuntime.from_settings(settings, threads=options.concurrency)
     try:
         connector = connector_for(runtime.database.engine.url,
@@ -51,7 +52,7 @@ async def run_worker_async(settings: Settings, options: WorkerOptions, *,
         with app.replace_connector(connector):
             async with app.open_async():
                 worker = Worker(
-                    app=app, queues=options.queues, name=options.name,
+                    app=app, queues=list(options.queues) if options.queues else None, name=options.name,
                     concurrency=options.concurrency, wait=not options.one_shot,
                     install_signal_handlers=install_signal_handlers,
                     additional_context={"delivery": runtime},

@@ -125,7 +125,7 @@ def _with_desk(market: Market, policy: DeskPolicy, settings: Settings,
                  cause="90% event entered as the price (199,000 KRW became 19,900 KRW)",
                  responsible=Responsibility.BOTH, actor="operator:lee", incident_id=incident_id)
     desk.scope(market.uow(), incident_id=incident_id, actor="operator:lee")
-    deadline = datetime(2008, 6, 16, 18, 0, tzinfo=SEOUL)
+    deadline = datetime(2008, 6, 17, 18, 0, tzinfo=SEOUL)
     desk.plan(market.uow(), incident_id=incident_id,
               options=["keep", "cancel_with_compensation", "talk_to_person"], deadline=deadline,
               default="keep", seller_share_pct=50, platform_share_pct=50, actor="operator:lee",

@@ -16,8 +16,9 @@ from sagwa.adapters.db.tables import (
 )
 
 ONE_LINE_TEXT = "주문이 취소되었습니다."
-SELLER_CALL = ("판매자입니다. 가격이 잘못 올라갔으니 주문을 취소해 주세요. "
-               "취소하지 않으시면 불이익을 받으실 수 있습니다.")
+SELLER_CALL = "판매자입니다. 가격이 잘못 올라갔으니 주문을 취소해 주세요."
+SELLER_CALL_THREAT = ("판매자입니다. 가격이 잘못 올라갔으니 주문을 취소해 주세요. "
+                      "취소하지 않으시면 불이익을 받으실 수 있습니다.")
 LATE_NOTICE = ("가격 오류 관련 안내",
                "판매자의 가격 입력 오류로 인해 해당 상품의 주문은 모두 취소 처리되었습니다. "
                "이는 판매자의 실수로 당사와는 무관합니다.")
@@ -44,14 +45,16 @@ def cancel_everything(conn: Connection, *, listing_id: int, wrong_price_minor: i
 
 
 def seller_calls(conn: Connection, *, customer_ids: list[int], at: datetime) -> None:
-    """The seller phoning buyers to make them cancel; one was told of 'disadvantages'."""
+    """The seller phoning buyers to make them cancel (no apology); one was told of
+    'disadvantages'. Recorded as notes of what each buyer heard."""
     phones = dict(conn.execute(select(customers.c.id, customers.c.phone)
                                .where(customers.c.id.in_(customer_ids))).all())
     conn.execute(insert(outbox), [
         {"idempotency_key": f"legacy-2008:{cid}:call", "customer_id": cid,
          "purpose": "legacy_call_note", "channel": "sms", "recipient": phones[cid],
-         "locale": "ko", "subject": "", "body": SELLER_CALL, "not_before": at, "status": "sent",
-         "attempts": 1, "created_at": at, "sent_at": at} for cid in customer_ids])
+         "locale": "ko", "subject": "", "body": SELLER_CALL_THREAT if n == 0 else SELLER_CALL,
+         "not_before": at, "status": "sent", "attempts": 1, "created_at": at, "sent_at": at}
+        for n, cid in enumerate(customer_ids)])
 
 
 def late_notice(conn: Connection, *, listing_id: int, wrong_price_minor: int,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
-from sagwa.services import catalog, listings
+from sagwa.services import catalog, listings, orders
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -79,7 +79,21 @@ def build_market(session_factory: sessionmaker[Session], *, customers: int,
             uow(), name=name, email=f"buyer{n + 1:04d}@example.com",
             phone=f"010-{rng.randint(2000, 9999)}-{rng.randint(0, 9999):04d}",
             locale="en" if english else "ko", actor=ACTOR).id)
+    _ordinary_weeks(uow, clock, rng, listing_id, people)
     return Market(uow, clock, session_factory, listing_id, shops[0][0], people)
+
+
+def _ordinary_weeks(uow: Callable[[], SqlAlchemyUnitOfWork], clock: ReplayClock,
+                    rng: random.Random, listing_id: int, people: list[int]) -> None:
+    """A month of ordinary sales at the right price (about two a day): the listing's normal rate."""
+    moment = clock.now
+    while True:
+        moment += timedelta(hours=rng.expovariate(1 / 12))
+        if moment >= PRICE_CHANGED_AT - timedelta(hours=1):
+            break
+        clock.now = moment
+        orders.place_order(uow(), customer_id=rng.choice(people), listing_id=listing_id,
+                           quantity=1, actor="customer")
 
 
 def order_surge(rng: random.Random, start: datetime, customers: list[int],

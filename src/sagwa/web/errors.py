@@ -1,4 +1,9 @@
-"""The one place where errors become HTTP responses: JSON ``{"code", "message", "details"}``."""
+"""The one place where errors become HTTP responses.
+
+The JSON API (and every path that is not a page) answers JSON ``{"code", "message",
+"details"}``; the pages answer an HTML page (or, for htmx, a fragment) with the same message,
+and a staff page without a session redirects to ``/login``.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sagwa.errors import SagwaError
@@ -22,14 +27,49 @@ def _describe(err: dict) -> str:
     return f"{where}: {err.get('msg', 'invalid')}"
 
 
+_NOT_PAGES = ("/api/", "/api", "/docs", "/redoc", "/openapi.json", "/healthz", "/static/")
+_HEADINGS = {401: ("로그인이 필요합니다", "Please log in"),
+             403: ("열 수 없는 페이지입니다", "You cannot open this page"),
+             404: ("찾을 수 없습니다", "Not found"),
+             409: ("지금은 할 수 없습니다", "This cannot be done now"),
+             422: ("입력을 확인해 주세요", "Please check what you entered"),
+             500: ("문제가 생겼습니다", "Something went wrong")}
+
+
+def is_page(request: Request) -> bool:
+    path = request.url.path
+    return path != "/" and not path.startswith(_NOT_PAGES)
+
+
+def page_error(request: Request, status: int, message: str) -> Response:
+    """The error as HTML: a fragment for htmx, else a page in the layout."""
+    from sagwa.web.pages.i18n import lang_of
+    from sagwa.web.pages.rendering import render
+
+    if status == 401 and not request.headers.get("hx-request"):
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    if request.headers.get("hx-request"):
+        if status == 401:
+            return HTMLResponse("", status_code=200, headers={"HX-Redirect": "/login"})
+        return render(request, "errors/_fragment.html", {"message": message}, status_code=status)
+    ko, en = _HEADINGS.get(status, _HEADINGS[500] if status >= 500 else _HEADINGS[422])
+    heading = en if lang_of(request) == "en" else ko
+    return render(request, "errors/error.html", {"status": status, "heading": heading,
+                                                 "message": message}, status_code=status)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SagwaError)
-    async def sagwa_error(_: Request, exc: SagwaError) -> JSONResponse:
+    async def sagwa_error(request: Request, exc: SagwaError) -> Response:
+        if is_page(request):
+            return page_error(request, exc.http_status, exc.message)
         return JSONResponse(exc.as_dict(), status_code=exc.http_status)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         errors = exc.errors()
+        if is_page(request):
+            return page_error(request, 422, "; ".join(_describe(e) for e in errors[:5]))
         if any(e.get("type") == "json_invalid" for e in errors):
             return JSONResponse({"code": "malformed_json",
                                  "message": "the request body is not valid JSON"}, status_code=400)
@@ -40,15 +80,22 @@ def install_error_handlers(app: FastAPI) -> None:
                              "details": {"errors": details}}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+        if is_page(request):
+            return page_error(request, exc.status_code, message)
         return JSONResponse({"code": code, "message": message}, status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
-    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> Response:
         _log.exception("unexpected error", exc_info=exc)
+        if is_page(request):  # outside the session middleware: a plain page, no layout
+            return HTMLResponse("<!doctype html><meta charset=utf-8><title>500</title>"
+                                "<h1>문제가 생겼습니다 · Something went wrong</h1><p>저희 쪽 "
+                                "문제입니다. 기록해 두었습니다. It has been logged.</p>",
+                                status_code=500)
         return JSONResponse({"code": "internal_error",
                              "message": "something went wrong on our side; it has been logged"},
                             status_code=500)

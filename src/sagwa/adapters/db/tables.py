@@ -298,3 +298,17 @@ outbox = Table(
     CheckConstraint("channel IN ('email', 'sms')", name="channel_known"),
     Index("ix_outbox_status_not_before", "status", "not_before"),
 )
+
+# --- accounts: staff (admin, reviewer, agent) and sellers' logins for the pages ----------------
+
+users = Table(
+    "users", metadata, _id(),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("seller_id", BigInteger, ForeignKey("sellers.id")),
+    Column("password_hash", Text, nullable=False),
+    Column("active", Boolean, nullable=False, server_default="true"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("role IN ('admin', 'reviewer', 'agent', 'seller')", name="role_known"),
+    CheckConstraint("(role = 'seller') = (seller_id IS NOT NULL)", name="seller_role_has_seller"),
+)

@@ -12,9 +12,9 @@ from __future__ import annotations
 import smtplib
 import socket
 import threading
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import formatdate, parseaddr
+from email.header import Header
+from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate, parseaddr
 
 from sagwa.adapters.senders.base import Envelope
 from sagwa.adapters.senders.jsonl_log import provider_id_for
@@ -28,6 +28,8 @@ class SmtpSender:
         self.host, self.port, self.mail_from, self.timeout = host, port, mail_from, timeout
         self._domain = parseaddr(mail_from)[1].rpartition("@")[2] or "sagwa.invalid"
         self._local = threading.local()
+        self._open: set[smtplib.SMTP] = set()  # every thread's connection, for close()
+        self._open_lock = threading.Lock()
 
     def send(self, message: Envelope, *, idempotency_key: str) -> str:
         if message.channel != "email":
@@ -51,7 +53,12 @@ class SmtpSender:
         return str(email["Message-ID"])
 
     def close(self) -> None:
-        self._drop()
+        """Close every thread's connection (call once the sending threads are done)."""
+        with self._open_lock:
+            conns, self._open = list(self._open), set()
+        for conn in conns:
+            _quietly_close(conn)
+        self._local = threading.local()
 
     def _connection(self) -> smtplib.SMTP:
         conn: smtplib.SMTP | None = getattr(self._local, "conn", None)
@@ -64,29 +71,41 @@ class SmtpSender:
             self._drop()
         conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
         self._local.conn = conn
+        with self._open_lock:
+            self._open.add(conn)
         return conn
 
     def _drop(self) -> None:
         conn = getattr(self._local, "conn", None)
         self._local.conn = None
         if conn is not None:
-            try:
-                conn.close()
-            except OSError:
-                pass
+            with self._open_lock:
+                self._open.discard(conn)
+            _quietly_close(conn)
+
+
+def _quietly_close(conn: smtplib.SMTP) -> None:
+    try:
+        conn.quit()
+    except (smtplib.SMTPException, OSError):
+        conn.close()
 
 
 def build_email(message: Envelope, idempotency_key: str, mail_from: str,
-                domain: str) -> EmailMessage:
-    """A UTF-8 email whose ``Message-ID`` is stable across retries of the same key."""
-    email = EmailMessage()
+                domain: str) -> MIMEText:
+    """A UTF-8 email whose ``Message-ID`` is stable across retries of the same key.
+
+    Headers are encoded by ``email.header.Header`` (base64 encoded-words cut between
+    characters), not by the newer policy-based folding, which drops the space between two
+    encoded words when it folds a long Korean subject.
+    """
+    email = MIMEText(message.body, "plain", "utf-8")
     name, addr = parseaddr(mail_from)
-    email["From"] = Address(display_name=name, addr_spec=addr) if name else addr
+    email["From"] = formataddr((str(Header(name, "utf-8")), addr)) if name else addr
     email["To"] = message.recipient
-    email["Subject"] = message.subject
+    email["Subject"] = Header(message.subject, "utf-8")
     email["Date"] = formatdate(usegmt=True)
     email["Message-ID"] = f"<{provider_id_for(idempotency_key)}@{domain}>"
     email[IDEMPOTENCY_HEADER] = idempotency_key
     email["Content-Language"] = message.locale
-    email.set_content(message.body, charset="utf-8")
     return email

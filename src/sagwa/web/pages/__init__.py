@@ -1,11 +1,34 @@
-"""Server-rendered pages (Jinja2 + htmx) for operators, agents, sellers and customers."""
+"""Server-rendered pages (Jinja2 + htmx) for operators, agents, sellers and customers.
+
+One module per audience: ``auth`` (login), ``seller``, ``review``, ``incidents``,
+``contact_centre``, ``customer`` (the signed case link) and ``notices`` (public). Each route
+calls a function that returns the template context and renders it with ``rendering.render``.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
 
 from sagwa.config import Settings
+from sagwa.web.pages import (
+    auth, contact_centre, customer, incidents, notices, review, seller,
+)
+from sagwa.web.pages.rendering import make_templates
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+SESSION_HOURS = 12
 
 
 def install_pages(app: FastAPI, settings: Settings) -> None:
     """Mount the page routers and static files on ``app``."""
+    app.state.page_templates = make_templates()
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
+                       session_cookie="sagwa_session", max_age=SESSION_HOURS * 3600,
+                       same_site="lax", https_only=settings.environment == "production")
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    for module in (auth, seller, review, incidents, contact_centre, customer, notices):
+        app.include_router(module.router)

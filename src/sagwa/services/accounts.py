@@ -1,0 +1,110 @@
+"""Accounts for the pages: staff (admin, reviewer, agent) and sellers, with argon2 passwords.
+
+``create_user`` makes an account (on the audit log, without the password); ``authenticate``
+answers a login with the account or ``None`` — the same ``None`` for an unknown name and a wrong
+password, so a login form cannot be used to find out which names exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from sagwa.adapters.db.users_repo import UserRecord, UserRepository
+from sagwa.domain.audit import AuditEvent
+from sagwa.errors import Conflict, InvalidInput
+from sagwa.services.lookups import require
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+MIN_PASSWORD = 8
+_HASHER = PasswordHasher()
+# Verifying against this when the name is unknown keeps both answers equally slow.
+_DUMMY_HASH = _HASHER.hash("sagwa-no-such-user")
+
+
+class Role(StrEnum):
+    ADMIN = "admin"        # operator: incidents, notices, and everything staff can do
+    REVIEWER = "reviewer"  # the price-change review queue
+    AGENT = "agent"        # the contact-centre call queue
+    SELLER = "seller"      # one seller's own listings
+
+
+@dataclass(frozen=True)
+class Account:
+    """Who is logged in (what the session cookie carries)."""
+
+    id: int
+    username: str
+    role: Role
+    seller_id: int | None = None
+
+    @property
+    def actor(self) -> str:
+        """How this account is named on the audit log."""
+        return f"{self.role.value}:{self.username}"
+
+
+def _account(user: UserRecord) -> Account:
+    return Account(user.id, user.username, Role(user.role), user.seller_id)
+
+
+def _check(username: str, role: str, seller_id: int | None, password: str) -> Role:
+    if not username or len(username) > 64 or not username.replace("-", "").replace(
+            "_", "").replace(".", "").isalnum():
+        raise InvalidInput("a username is 1-64 letters, digits, '.', '-' or '_'",
+                           field="username")
+    try:
+        parsed = Role(role)
+    except ValueError:
+        raise InvalidInput(f"role must be one of {', '.join(r.value for r in Role)}",
+                           field="role") from None
+    if (parsed is Role.SELLER) != (seller_id is not None):
+        raise InvalidInput("a seller account needs --seller-id, and only a seller account",
+                           field="seller_id")
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters",
+                           field="password")
+    return parsed
+
+
+def create_user(uow: SqlAlchemyUnitOfWork, *, username: str, role: Role | str, password: str,
+                actor: str, seller_id: int | None = None) -> Account:
+    parsed = _check(username, str(role), seller_id, password)
+    with uow:
+        repo = UserRepository(uow.conn)
+        if repo.by_username(username):
+            raise Conflict(f"there is already a user named {username!r}")
+        if seller_id is not None:
+            require(uow.catalog.seller(seller_id), "seller", seller_id)
+        user = repo.add(username=username, role=parsed.value, seller_id=seller_id,
+                        password_hash=_HASHER.hash(password), now=uow.now())
+        uow.audit.append(AuditEvent(actor, "user.created", "user", str(user.id),
+                                    after={"username": username, "role": parsed.value,
+                                           "seller_id": seller_id}), uow.now())
+        uow.commit()
+        return _account(user)
+
+
+def authenticate(uow: SqlAlchemyUnitOfWork, *, username: str, password: str) -> Account | None:
+    with uow:
+        repo = UserRepository(uow.conn)
+        user = repo.by_username(username)
+        try:
+            _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if user is None or not user.active:
+            return None
+        if _HASHER.check_needs_rehash(user.password_hash):
+            repo.set_password_hash(user.id, _HASHER.hash(password))
+            uow.commit()
+        return _account(user)
+
+
+def find_user(uow: SqlAlchemyUnitOfWork, *, username: str) -> Account | None:
+    with uow:
+        user = UserRepository(uow.conn).by_username(username)
+        return _account(user) if user and user.active else None

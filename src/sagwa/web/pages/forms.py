@@ -1,0 +1,59 @@
+"""Reading what people type into page forms: won amounts, percents, Korea-time date-times."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sagwa.domain.money import Money
+from sagwa.domain.pricing import Promotion
+from sagwa.errors import InvalidInput
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def parse_won(text: str | None, field: str) -> Money:
+    """``19,900`` / ``19900원`` / ``19900`` -> Money(19900, "KRW")."""
+    cleaned = (text or "").replace(",", "").replace("원", "").replace("KRW", "").strip()
+    if not cleaned.isdigit():
+        raise InvalidInput(f"{field}: enter a whole number of won, like 19900 "
+                           f"(금액은 19900처럼 숫자로 입력해 주세요)", field=field)
+    return Money(int(cleaned), "KRW")
+
+
+def parse_int(text: str | None, field: str, *, optional: bool = False) -> int | None:
+    cleaned = (text or "").replace(",", "").strip()
+    if not cleaned and optional:
+        return None
+    try:
+        return int(cleaned)
+    except ValueError:
+        raise InvalidInput(f"{field}: enter a whole number", field=field) from None
+
+
+def parse_local_time(text: str | None, field: str) -> datetime | None:
+    """An ISO date-time from ``<input type=datetime-local>``; no zone means Korea time."""
+    if not text or not text.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{field}: {text!r} is not a date and time", field=field) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=SEOUL)
+
+
+def parse_promotion(percent: str | None, starts: str | None, ends: str | None) -> Promotion | None:
+    if not percent or not percent.strip():
+        return None
+    try:
+        value = float(percent.strip().rstrip("%"))
+    except ValueError:
+        raise InvalidInput("promotion percent: enter a number like 10",
+                           field="promotion.percent") from None
+    return Promotion(value, parse_local_time(starts, "promotion.starts_at"),
+                     parse_local_time(ends, "promotion.ends_at"))
+
+
+def local_input(moment: datetime | None) -> str:
+    """A value for ``<input type=datetime-local>`` in Korea time."""
+    return moment.astimezone(SEOUL).strftime("%Y-%m-%dT%H:%M") if moment else ""

@@ -1,0 +1,48 @@
+"""Rendering pages: one Jinja environment, the values every page needs, the language cookie."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from sagwa.domain.money import Money, format_money
+from sagwa.web.pages.i18n import COOKIE, chooser, lang_of, requested_lang
+from sagwa.web.pages.session import csrf_token, current_account, take_flash
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def seoul(moment: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if moment is None:
+        return "—"
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.astimezone(SEOUL).strftime(fmt)
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    templates.env.filters["seoul"] = seoul
+    templates.env.globals["Money"] = Money
+    return templates
+
+
+def render(request: Request, template: str, context: dict[str, Any], *,
+           status_code: int = 200, lang: str | None = None) -> HTMLResponse:
+    """Render ``template`` with the page's language, account, CSRF token and flash message."""
+    templates: Jinja2Templates = request.app.state.page_templates
+    language = lang or lang_of(request)
+    values = {"lang": language, "t": chooser(language), "account": current_account(request),
+              "csrf": csrf_token(request), "flash": take_flash(request),
+              "money": lambda m: format_money(m, lang=language), **context}
+    response = templates.TemplateResponse(request, template, values, status_code=status_code)
+    if (asked := requested_lang(request)) is not None:
+        response.set_cookie(COOKIE, asked, max_age=365 * 24 * 3600, samesite="lax")
+    return response

@@ -1,0 +1,71 @@
+"""The reviewers' queue: held price changes with their evidence; approve or reject with a reason
+(the services put each decision on the audit log)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+
+from sagwa.domain.pricing import Promotion
+from sagwa.priceguard import ChangeEvidence
+from sagwa.services import price_review
+from sagwa.services.price_review import ReviewItem, gather_evidence
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.web.deps import Uow
+from sagwa.web.pages.rendering import render
+from sagwa.web.pages.session import Reviewer, csrf_protect, flash
+from sagwa.web.pages.sparkline import sparkline
+
+router = APIRouter(prefix="/ops/review", dependencies=[Depends(csrf_protect)],
+                   include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class ReviewCard:
+    item: ReviewItem
+    evidence: ChangeEvidence
+    spark: Markup
+    drop_pct: float
+
+
+def review_context(uow: SqlAlchemyUnitOfWork, *, limit: int = 50) -> dict[str, Any]:
+    items = price_review.review_queue(uow, limit=limit)
+    cards = []
+    with uow:
+        for item in items:
+            c = item.change
+            promo = Promotion(c.promotion_pct) if c.promotion_pct else None
+            evidence = gather_evidence(uow, item.listing, c.new_price, promo)
+            old = c.old_price.amount_minor
+            cards.append(ReviewCard(item, evidence, sparkline(
+                list(evidence.recent_prices_minor), c.new_price.amount_minor,
+                label=f"{item.product_title}: {old} → {c.new_price.amount_minor}"),
+                round((c.new_price.amount_minor - old) / old * 100, 1) if old else 0.0))
+    return {"cards": cards}
+
+
+@router.get("", response_class=HTMLResponse)
+def queue(request: Request, account: Reviewer, uow: Uow) -> Response:
+    return render(request, "review/queue.html", review_context(uow()))
+
+
+@router.post("/{change_id}/approve")
+def approve(change_id: int, request: Request, account: Reviewer, uow: Uow,
+            reason: Annotated[str, Form(max_length=1000)] = "") -> Response:
+    price_review.approve_price_change(uow(), change_id=change_id, reviewer=account.actor,
+                                      reason=reason.strip() or None)
+    flash(request, f"#{change_id} 승인: 새 가격이 반영되었습니다 · approved: the new price is live.")
+    return RedirectResponse("/ops/review", status_code=303)
+
+
+@router.post("/{change_id}/reject")
+def reject(change_id: int, request: Request, account: Reviewer, uow: Uow,
+           reason: Annotated[str, Form(max_length=1000)] = "") -> Response:
+    price_review.reject_price_change(uow(), change_id=change_id, reviewer=account.actor,
+                                     reason=reason)
+    flash(request, f"#{change_id} 거절: 판매가는 그대로입니다 · rejected: the live price never moved.")
+    return RedirectResponse("/ops/review", status_code=303)

@@ -1,0 +1,96 @@
+"""The seller's pages: my listings, a price change checked by the guard before it is saved,
+and the review status of each proposed change (with its declared promotion)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from sagwa.domain.listings import Listing
+from sagwa.domain.pricing import PriceChangeStatus
+from sagwa.errors import NotFound, SagwaError
+from sagwa.services import listings as listing_service
+from sagwa.services.accounts import Account
+from sagwa.services.price_review import check_price_change, guard_gate
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.web.deps import Rules, Uow
+from sagwa.web.pages.forms import parse_promotion, parse_won
+from sagwa.web.pages.read_models import seller_listings
+from sagwa.web.pages.rendering import render
+from sagwa.web.pages.session import SellerAccount, csrf_protect, flash
+
+router = APIRouter(prefix="/seller", dependencies=[Depends(csrf_protect)],
+                   include_in_schema=False)
+OptionalText = Annotated[str, Form(max_length=100)]
+
+
+def own_listing(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int) -> Listing:
+    """The listing if it belongs to this seller; otherwise the same 404 as a missing one."""
+    listing = uow.market.listing(listing_id)
+    if listing is None or listing.seller_id != account.seller_id:
+        raise NotFound(f"listing {listing_id} not found")
+    return listing
+
+
+def seller_context(uow: SqlAlchemyUnitOfWork, account: Account) -> dict[str, Any]:
+    assert account.seller_id is not None
+    with uow:
+        seller = uow.catalog.seller(account.seller_id)
+        return {"seller": seller, "listings": seller_listings(uow, account.seller_id)}
+
+
+def listing_context(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int) -> dict[str, Any]:
+    with uow:
+        listing = own_listing(uow, account, listing_id)
+        return {"listing": listing, "product": uow.catalog.product(listing.product_id),
+                "changes": uow.market.price_changes_for(listing_id, limit=50)}
+
+
+@router.get("", response_class=HTMLResponse)
+def my_listings(request: Request, account: SellerAccount, uow: Uow) -> Response:
+    return render(request, "seller/listings.html", seller_context(uow(), account))
+
+
+@router.get("/listings/{listing_id}", response_class=HTMLResponse)
+def listing_page(listing_id: int, request: Request, account: SellerAccount, uow: Uow) -> Response:
+    return render(request, "seller/listing.html", listing_context(uow(), account, listing_id))
+
+
+@router.post("/listings/{listing_id}/check", response_class=HTMLResponse)
+def check(listing_id: int, request: Request, account: SellerAccount, uow: Uow, rules: Rules,
+          new_price: OptionalText = "", promotion_pct: OptionalText = "",
+          promotion_starts: OptionalText = "", promotion_ends: OptionalText = "") -> Response:
+    """htmx partial: the guard's dry-run verdict on the price being typed; nothing is stored."""
+    with uow() as u:
+        own_listing(u, account, listing_id)
+    if not new_price.strip():
+        return render(request, "seller/_verdict.html", {"opinion": None, "problem": None})
+    try:
+        opinion = check_price_change(
+            uow(), listing_id=listing_id, new_price=parse_won(new_price, "new_price"),
+            rules=rules, promotion=parse_promotion(promotion_pct, promotion_starts,
+                                                   promotion_ends))
+    except SagwaError as exc:
+        return render(request, "seller/_verdict.html", {"opinion": None, "problem": exc.message})
+    return render(request, "seller/_verdict.html", {"opinion": opinion, "problem": None})
+
+
+@router.post("/listings/{listing_id}/price")
+def propose(listing_id: int, request: Request, account: SellerAccount, uow: Uow, rules: Rules,
+            new_price: Annotated[str, Form(max_length=40)],
+            promotion_pct: OptionalText = "", promotion_starts: OptionalText = "",
+            promotion_ends: OptionalText = "") -> Response:
+    with uow() as u:
+        own_listing(u, account, listing_id)
+    change = listing_service.propose_price_change(
+        uow(), listing_id=listing_id, new_price=parse_won(new_price, "new_price"),
+        proposed_by=account.actor, gate=guard_gate(rules),
+        promotion=parse_promotion(promotion_pct, promotion_starts, promotion_ends))
+    if change.status is PriceChangeStatus.HELD:
+        reason = change.guard.reason_ko if change.guard else ""
+        flash(request, f"검토 대기: 가격 변경이 보류되었습니다 · Held for review. {reason}", "warn")
+    else:
+        flash(request, "가격이 바로 반영되었습니다 · The new price is live.")
+    return RedirectResponse(f"/seller/listings/{listing_id}", status_code=303)

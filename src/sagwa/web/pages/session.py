@@ -1,0 +1,101 @@
+"""Who is asking: the signed session cookie, role checks, and CSRF tokens.
+
+The session (Starlette's ``SessionMiddleware``: JSON signed with the secret key) carries the
+account after login and a per-session CSRF token. Every state-changing request to a page
+must bring that token back, in the ``csrf_token`` form field or the ``X-CSRF-Token`` header
+(htmx sends the header; see ``base.html``).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from sagwa.errors import Forbidden, SagwaError
+from sagwa.services.accounts import Account, Role
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+STAFF = (Role.ADMIN, Role.REVIEWER, Role.AGENT)
+
+
+class LoginRequired(SagwaError):
+    """No session on a staff page: the page answers with a redirect to ``/login``."""
+
+    code = "login_required"
+    http_status = 401
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return str(token)
+
+
+async def csrf_protect(request: Request) -> None:
+    """Refuse a POST (or any unsafe method) whose token does not match the session's."""
+    if request.method in SAFE_METHODS:
+        return
+    expected = request.session.get("csrf")
+    sent = request.headers.get("x-csrf-token")
+    if sent is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        value = (await request.form()).get("csrf_token")
+        sent = value if isinstance(value, str) else None
+    if not expected or not sent or not hmac.compare_digest(str(expected), sent):
+        raise Forbidden("this form has expired or did not come from our site; "
+                        "reload the page and try again")
+
+
+def log_in(request: Request, account: Account) -> None:
+    request.session.clear()
+    request.session.update({"uid": account.id, "username": account.username,
+                            "role": account.role.value, "seller_id": account.seller_id,
+                            "csrf": secrets.token_urlsafe(32)})
+
+
+def log_out(request: Request) -> None:
+    request.session.clear()
+
+
+def current_account(request: Request) -> Account | None:
+    data: dict[str, Any] = request.session
+    if "uid" not in data:
+        return None
+    return Account(int(data["uid"]), str(data["username"]), Role(data["role"]),
+                   data.get("seller_id"))
+
+
+def flash(request: Request, message: str, kind: str = "ok") -> None:
+    request.session["flash"] = {"message": message, "kind": kind}
+
+
+def take_flash(request: Request) -> dict[str, str] | None:
+    return request.session.pop("flash", None)
+
+
+def requires(*roles: Role) -> Callable[[Request], Account]:
+    """A dependency: the logged-in account if its role is one of ``roles`` (admin always is,
+    except on seller pages, which act for one seller)."""
+
+    def dependency(request: Request) -> Account:
+        account = current_account(request)
+        if account is None:
+            raise LoginRequired("please log in")
+        allowed = set(roles) | ({Role.ADMIN} if Role.SELLER not in roles else set())
+        if account.role not in allowed:
+            raise Forbidden("your account cannot open this page")
+        return account
+
+    return dependency
+
+
+Operator = Annotated[Account, Depends(requires(Role.ADMIN))]
+Reviewer = Annotated[Account, Depends(requires(Role.REVIEWER))]
+Agent = Annotated[Account, Depends(requires(Role.AGENT))]
+SellerAccount = Annotated[Account, Depends(requires(Role.SELLER))]
