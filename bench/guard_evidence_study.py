@@ -36,9 +36,9 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-import sagwa.services.guard_batch as guard_batch
 from sagwa.adapters import guard_files as gf
 from sagwa.priceguard import EvidenceState, load_rules
+from sagwa.services import guard_batch
 from sagwa.services.guard_metrics import labelled_frame, recall_at_false_hold
 
 RESULTS = Path(__file__).parent / "results"
@@ -93,8 +93,10 @@ def observing(frames: list[pl.DataFrame]) -> Callable[..., pl.DataFrame]:
         seen_listing = np.any(chron == new[:, None], axis=1)
         log_new = np.log(np.maximum(new, 0.5))
         seen_peer = np.array(
-            [p is not None and bool(np.any(np.abs(np.asarray(p) - x) < 1e-9))
-             for p, x in zip(cs["peer_prices"].to_list(), log_new, strict=True)]
+            [
+                p is not None and bool(np.any(np.abs(np.asarray(p) - x) < 1e-9))
+                for p, x in zip(cs["peer_prices"].to_list(), log_new, strict=True)
+            ]
         )
         frames.append(
             cs.drop("r", "l", "p", "peer_prices").with_columns(
@@ -129,13 +131,15 @@ def digit_relation(old: int, new: int) -> str:
     return "other"
 
 
-def feature_table(ev: pl.DataFrame) -> dict[str, np.ndarray]:
+def feature_table(
+    ev: pl.DataFrame, scale_floor: float = SCALE_FLOOR, min_peers: int = MIN_PEERS
+) -> dict[str, np.ndarray]:
     def f(name: str) -> np.ndarray:
         return ev[name].cast(pl.Float64).fill_null(np.nan).to_numpy()
 
     new, old = np.log(np.maximum(f("new_price_minor"), 0.5)), np.log(f("old_price_minor"))
-    enough = f("pn") >= MIN_PEERS
-    scale = np.maximum((f("pq3") - f("pq1")) / 1.349, SCALE_FLOOR)
+    enough = f("pn") >= min_peers
+    scale = np.maximum((f("pq3") - f("pq1")) / 1.349, scale_floor)
     z_new = np.where(enough, np.abs(new - f("pmed")) / scale, 0.0)
     z_old = np.where(enough, np.abs(old - f("pmed")) / scale, 0.0)
     move = np.abs(new - old)
@@ -145,11 +149,15 @@ def feature_table(ev: pl.DataFrame) -> dict[str, np.ndarray]:
         "xs_z_new": np.minimum(np.nan_to_num(z_new), 10.0),
         "xs_z_old": np.minimum(np.nan_to_num(z_old), 10.0),
         "xs_z_gain": np.clip(np.nan_to_num(z_new - z_old), -10.0, 10.0),
-        "vol_moves": np.log1p(np.minimum(np.nan_to_num(move / np.maximum(f("vol"), VOL_FLOOR)), 50)),
+        "vol_moves": np.log1p(
+            np.minimum(np.nan_to_num(move / np.maximum(f("vol"), VOL_FLOOR)), 50)
+        ),
         "seen_listing": f("seen_listing"),
         "seen_peer": f("seen_peer"),
-        "digit_edit": ev["digit"].is_in(["one_digit", "adjacent_swap", "digit_dropped",
-                                         "digit_inserted"]).cast(pl.Float64).to_numpy(),
+        "digit_edit": ev["digit"]
+        .is_in(["one_digit", "adjacent_swap", "digit_dropped", "digit_inserted"])
+        .cast(pl.Float64)
+        .to_numpy(),
         "seller_hold_rate": np.log(f("seller_rate")),
     }
 
@@ -184,8 +192,10 @@ def study(ev: pl.DataFrame) -> dict[str, Any]:
         cut = legit[int(0.005 * legit.size)]
         hold = s > cut
         out = ~tune
-        return {"held_out_recall": round(float(hold[out & (y == 1)].mean()), 4),
-                "held_out_fhr": round(float(hold[out & (y == 0)].mean()), 5)}
+        return {
+            "held_out_recall": round(float(hold[out & (y == 1)].mean()), 4),
+            "held_out_fhr": round(float(hold[out & (y == 0)].mean()), 5),
+        }
 
     rows: dict[str, Any] = {}
     everything = [k for k in feats if k != "guard"]
@@ -193,13 +203,31 @@ def study(ev: pl.DataFrame) -> dict[str, Any]:
         x = np.column_stack([feats[c] for c in ["guard", *cols]])
         model = LogisticRegression(max_iter=2000).fit(x[tune], y[tune])
         s = model.decision_function(x)
-        rows[name] = {"tune": r05(s, tune), "held_out": r05(s, ~tune), **fixed(s),
-                      "coef": dict(zip(["guard", *cols], model.coef_[0].round(3).tolist(), strict=True))}
+        rows[name] = {
+            "tune": r05(s, tune),
+            "held_out": r05(s, ~tune),
+            **fixed(s),
+            "coef": dict(zip(["guard", *cols], model.coef_[0].round(3).tolist(), strict=True)),
+        }
+    for floor in (0.05, 0.1, 0.2, 0.3):
+        for min_peers in (3, 5, 10):
+            grid = feature_table(ev, floor, min_peers)
+            x = np.column_stack([grid["guard"], grid["xs_z_new"], grid["xs_z_old"]])
+            model = LogisticRegression(max_iter=2000).fit(x[tune], y[tune])
+            s = model.decision_function(x)
+            rows[f"cross-section z(new), z(old); floor {floor}, >= {min_peers} sellers"] = {
+                "tune": r05(s, tune),
+                "held_out": r05(s, ~tune),
+                **fixed(s),
+            }
     x = np.column_stack([feats[c] for c in feats])
     gbm = HistGradientBoostingClassifier(max_iter=300, random_state=0).fit(x[tune], y[tune])
     p = gbm.predict_proba(x)[:, 1]
     rows["all features (supervised GBM, gauge)"] = {
-        "tune": r05(p, tune), "held_out": r05(p, ~tune), **fixed(p)}
+        "tune": r05(p, tune),
+        "held_out": r05(p, ~tune),
+        **fixed(p),
+    }
     return rows
 
 
@@ -233,16 +261,24 @@ def main() -> None:
         )
     )
     rows = study(ev)
-    print(f"{'R@0.5% of: guard score + candidate, logistic fit on tune':58s} {'tune':>7s} "
-          f"{'held':>7s}   held out at tune's threshold")
+    print(
+        f"{'R@0.5% of: guard score + candidate, logistic fit on tune':58s} {'tune':>7s} "
+        f"{'held':>7s}   held out at tune's threshold"
+    )
     for name, row in rows.items():
-        print(f"{name:58s} {row['tune']:7.4f} {row['held_out']:7.4f}   "
-              f"{row['held_out_recall']:.4f} @ {row['held_out_fhr']:.3%}")
+        print(
+            f"{name:58s} {row['tune']:7.4f} {row['held_out']:7.4f}   "
+            f"{row['held_out_recall']:.4f} @ {row['held_out_fhr']:.3%}"
+        )
     miss = (pl.col("is_error") == 1) & (pl.col("verdict") == "allow")
     digits = (
         ev.group_by("digit")
-        .agg(legit=(pl.col("is_error") == 0).sum(), errors=pl.col("is_error").sum(),
-             digit_typo=(pl.col("true_type") == "digit_typo").sum(), missed=miss.sum())
+        .agg(
+            legit=(pl.col("is_error") == 0).sum(),
+            errors=pl.col("is_error").sum(),
+            digit_typo=(pl.col("true_type") == "digit_typo").sum(),
+            missed=miss.sum(),
+        )
         .sort("legit", descending=True)
     )
     print(digits)
@@ -251,17 +287,28 @@ def main() -> None:
     profile = {
         "missed": missed.height,
         "missed_by_type": dict(missed.group_by("true_type").len().iter_rows()),
-        "missed_new_equals_old": int((missed["new_price_minor"] == missed["old_price_minor"]).sum()),
+        "missed_new_equals_old": int(
+            (missed["new_price_minor"] == missed["old_price_minor"]).sum()
+        ),
         "missed_within_x1_5_of_old": int((log_q <= np.log(1.5)).sum()),
         "missed_seen_before": int(missed["seen_listing"].sum()),
     }
     print(profile)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "guard_evidence_study.json").write_text(
-        json.dumps({"candidates": rows, "digit_relations": digits.to_dicts(),
-                    "missed_profile": profile,
-                    "settings": {"scale_floor": SCALE_FLOOR, "min_peers": MIN_PEERS,
-                                 "vol_floor": VOL_FLOOR}}, indent=2),
+        json.dumps(
+            {
+                "candidates": rows,
+                "digit_relations": digits.to_dicts(),
+                "missed_profile": profile,
+                "settings": {
+                    "scale_floor": SCALE_FLOOR,
+                    "min_peers": MIN_PEERS,
+                    "vol_floor": VOL_FLOOR,
+                },
+            },
+            indent=2,
+        ),
         encoding="utf-8",
     )
 

@@ -140,6 +140,12 @@ def test_apologies_are_queued_for_the_next_opening_of_the_contact_centre(shop) -
     with uow() as u:
         rows = u.conn.execute(select(outbox)).all()
     assert {r.not_before for r in rows} == {summary.send_at}
+    with uow() as u:
+        jobs = dict(u.conn.exec_driver_sql(
+            "SELECT task_name, scheduled_at FROM procrastinate_jobs WHERE queue_name = 'desk'"
+        ).all())
+    assert jobs["incident_deadline"] == datetime(2008, 6, 17, 18, 1, tzinfo=SEOUL)
+    assert summary.send_at <= jobs["escalate_incident"] < jobs["incident_deadline"]
     english = [r for r in rows if r.locale == "en" and r.channel == "email"]
     assert english and "we are sorry" in english[0].body.lower()
     assert all("/c/" in r.body for r in rows)

@@ -75,9 +75,10 @@ def _worker(db: Database, port: int, tmp_path: Path) -> subprocess.Popen[bytes]:
            "SAGWA_EMAIL_PROVIDER": "smtp", "SAGWA_SMTP_HOST": "127.0.0.1",
            "SAGWA_SMTP_PORT": str(port), "SAGWA_DATA_DIR": str(tmp_path / "data"),
            "SAGWA_SMS_LOG_PATH": str(tmp_path / "sms.log"), "SAGWA_ENVIRONMENT": "test"}
-    return subprocess.Popen(
-        [sys.executable, "-m", "sagwa.cli.worker", "--concurrency", "4", "--queues", "messages"],
-        env=env, stdout=subprocess.DEVNULL, stderr=(tmp_path / "worker.err").open("ab"))
+    with (tmp_path / "worker.err").open("ab") as stderr:
+        return subprocess.Popen(
+            [sys.executable, "-m", "sagwa.cli.worker", "--concurrency", "4",
+             "--queues", "messages"], env=env, stdout=subprocess.DEVNULL, stderr=stderr)
 
 
 def _wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:

@@ -23,6 +23,7 @@ from sagwa.services import desk_messages as dm
 from sagwa.services.case_links import case_token
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.lookups import require
+from sagwa.services.scheduled import schedule_incident_jobs
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 LINK_VALID_AFTER_DEADLINE = timedelta(days=14)
@@ -185,8 +186,4 @@ def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: Consen
 def _schedule_desk_jobs(uow: SqlAlchemyUnitOfWork, incident_id: int, plan: IncidentPlan,
                         policy: DeskPolicy) -> None:
     """Escalation and deadline as scheduled jobs, deferred in this same transaction."""
-    try:
-        from sagwa.jobs.desk_tasks import schedule_incident_jobs
-    except ModuleNotFoundError:
-        return
     schedule_incident_jobs(uow, incident_id=incident_id, plan=plan, policy=policy)

@@ -1,3 +1,225 @@
-"""stub"""
-from fastapi import APIRouter
-router = APIRouter()
+"""The operator's incident desk: the list, declaring, and one incident's page — affected
+customers, case-state progress, SLA clocks, the plan editor, the cost split, the timeline and
+the public-notice editor whose message-check findings update as the operator types."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from sagwa.domain.incident_plan import CustomerOption
+from sagwa.domain.money import Money
+from sagwa.errors import InvalidInput
+from sagwa.messagecheck import check_message
+from sagwa.services import desk, desk_cases, notices
+from sagwa.services.desk_notify import LinkMaker, notify
+from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.desk_report import CASE_STATES, build_report
+from sagwa.services.desk_status import incident_status
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.web.deps import Uow
+from sagwa.web.pages.forms import local_input, parse_int, parse_local_time, parse_won
+from sagwa.web.pages.read_models import customer_names
+from sagwa.web.pages.rendering import render
+from sagwa.web.pages.session import Operator, csrf_protect, flash
+
+router = APIRouter(prefix="/ops/incidents", dependencies=[Depends(csrf_protect)],
+                   include_in_schema=False)
+Text = Annotated[str, Form(max_length=20000)]
+Short = Annotated[str, Form(max_length=200)]
+OPTIONS = [o.value for o in CustomerOption]
+
+
+def _policy(request: Request) -> DeskPolicy:
+    policy: DeskPolicy = request.app.state.desk_policy
+    return policy
+
+
+def list_context(uow: SqlAlchemyUnitOfWork) -> dict[str, Any]:
+    with uow:
+        return {"incidents": uow.incidents.list(limit=100),
+                "now_local": local_input(uow.now() - timedelta(hours=1))}
+
+
+def _clock(minutes: float | None, limit: float | None = None) -> dict[str, Any]:
+    return {"minutes": minutes, "late": bool(limit is not None and minutes is not None
+                                              and minutes > limit)}
+
+
+def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy,
+                   lang: str) -> dict[str, Any]:
+    status = incident_status(uow_factory(), incident_id=incident_id, policy=policy)
+    report = build_report(uow_factory(), incident_id=incident_id, policy=policy)
+    with uow_factory() as uow:
+        rows = uow.cases.for_incident(incident_id, limit=200)
+        names = customer_names(uow, [int(r.case.customer_id) for r in rows])
+        published = uow.cases.notices(incident_id)
+        now = uow.now()
+    total = sum(status.cases_by_status.values())
+    draft = _draft(uow_factory, status, published, policy, lang)
+    figures = report.figures
+    return {
+        "s": status, "report": report, "cases": rows, "names": names, "total": total,
+        "states": [(st, status.cases_by_status.get(st, 0)) for st in CASE_STATES],
+        "clocks": {"pause": _clock(figures["minutes_to_pause"]),
+                   "notice": _clock(figures["minutes_to_notice"], figures["notice_sla_minutes"]),
+                   "apology": _clock(figures["minutes_to_first_apology"])},
+        "notice_overdue": bool(status.notice_due_at and not status.first_notice_at
+                               and now > status.notice_due_at),
+        "costs": _costs(status, rows),
+        "notices": published, "draft": draft, "notice_check": _check(draft),
+        "plan_form": _plan_form(status, now), "options": OPTIONS,
+    }
+
+
+def _check(draft: dict[str, str]) -> Any:
+    if not draft["body"].strip():
+        return None
+    return check_message(f"{draft['title']}\n\n{draft['body']}", kind="notice",
+                         lang=draft["lang"])
+
+
+def _costs(status: Any, rows: list[Any]) -> dict[str, Any] | None:
+    """Who pays: compensation booked so far and at most, split by the plan's shares."""
+    plan = status.plan
+    if not plan:
+        return None
+    points = plan["cancel_compensation"] or 0
+    booked = status.choices.get("cancel_with_compensation", 0) * points
+    most = len(rows) * points
+    seller, platform = plan["seller_share_pct"], plan["platform_share_pct"]
+    exposure = sum(r.case.exposure.amount_minor for r in rows)
+    return {"seller_pct": seller, "platform_pct": platform, "points": points,
+            "booked": booked, "booked_seller": booked * seller // 100,
+            "booked_platform": booked - booked * seller // 100, "most": most,
+            "most_seller": most * seller // 100, "most_platform": most - most * seller // 100,
+            "exposure": exposure}
+
+
+def _draft(uow_factory: Any, status: Any, published: list[Any], policy: DeskPolicy,
+           lang: str) -> dict[str, str]:
+    latest = next((n for n in published if n.lang == lang), None)
+    if latest is not None:
+        return {"lang": lang, "title": latest.title, "body": latest.body}
+    if status.declared_at is None:
+        return {"lang": lang, "title": "", "body": ""}
+    title, body = notices.draft_notice(uow_factory(), incident_id=status.incident_id,
+                                       lang=lang, policy=policy)
+    return {"lang": lang, "title": title, "body": body}
+
+
+def _plan_form(status: Any, now: datetime) -> dict[str, Any]:
+    plan = status.plan or {}
+    deadline = (datetime.fromisoformat(plan["deadline"]) if plan.get("deadline")
+                else (now + timedelta(days=5)).replace(hour=9, minute=0, second=0, microsecond=0))
+    return {"options": plan.get("options", ["keep", "cancel_with_compensation",
+                                            "talk_to_person"]),
+            "deadline": local_input(deadline), "default": plan.get("default", "keep"),
+            "seller_share_pct": plan.get("seller_share_pct", 50),
+            "platform_share_pct": plan.get("platform_share_pct", 50),
+            "cancel_compensation": plan.get("cancel_compensation") or 5000,
+            "discount_pct": plan.get("discount_pct") or "",
+            "keep_max_units": plan.get("keep_max_units") or ""}
+
+
+@router.get("", response_class=HTMLResponse)
+def incident_list(request: Request, account: Operator, uow: Uow) -> Response:
+    return render(request, "incidents/list.html", list_context(uow()))
+
+
+@router.post("")
+def declare(request: Request, account: Operator, uow: Uow, listing_ids: Short,
+            wrong_price: Short, correct_price: Short, window_start: Short, cause: Text,
+            responsible: Short) -> Response:
+    ids = [parse_int(p, "listing_ids") for p in listing_ids.replace(" ", ",").split(",") if p]
+    start = parse_local_time(window_start, "window_start")
+    if start is None:
+        raise InvalidInput("window_start: when did the wrong price go live?", field="window_start")
+    row = desk.declare(uow(), listing_ids=[i for i in ids if i is not None],
+                       wrong_price=parse_won(wrong_price, "wrong_price"),
+                       correct_price=parse_won(correct_price, "correct_price"),
+                       window_start=start, cause=cause.strip(), responsible=responsible,
+                       actor=account.actor)
+    incident_id = int(row.incident.incident_id)
+    flash(request, f"사고 #{incident_id} 선언: 상품 판매를 멈췄습니다 · incident declared; "
+                   f"listings paused.")
+    return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
+
+
+@router.get("/{incident_id}", response_class=HTMLResponse)
+def incident_page(incident_id: int, request: Request, account: Operator, uow: Uow) -> Response:
+    lang = request.query_params.get("notice_lang", "ko")
+    context = detail_context(uow, incident_id, _policy(request), "en" if lang == "en" else "ko")
+    return render(request, "incidents/detail.html", context)
+
+
+@router.post("/{incident_id}/scope")
+def scope(incident_id: int, request: Request, account: Operator, uow: Uow) -> Response:
+    found = desk.scope(uow(), incident_id=incident_id, actor=account.actor)
+    flash(request, f"범위 확정: 새 고객 {found['new_cases']}명, 주문 {found['orders']}건 · "
+                   f"scoped: {found['new_cases']} new cases, {found['orders']} orders.")
+    return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
+
+
+@router.post("/{incident_id}/plan")
+def plan(incident_id: int, request: Request, account: Operator, uow: Uow, deadline: Short,
+         options: Annotated[list[str], Form()], default: Short = "keep",
+         seller_share_pct: Short = "", platform_share_pct: Short = "",
+         cancel_compensation: Short = "", discount_pct: Short = "",
+         keep_max_units: Short = "") -> Response:
+    comp = parse_int(cancel_compensation, "cancel_compensation", optional=True)
+    when = parse_local_time(deadline, "deadline")
+    if when is None:
+        raise InvalidInput("deadline: by when must customers answer?", field="deadline")
+    desk.plan(uow(), incident_id=incident_id, options=options, deadline=when, default=default,
+              seller_share_pct=parse_int(seller_share_pct, "seller_share_pct") or 0,
+              platform_share_pct=parse_int(platform_share_pct, "platform_share_pct") or 0,
+              actor=account.actor, policy=_policy(request),
+              cancel_compensation=(Money(comp, "KRW") if comp is not None
+                                   and "cancel_with_compensation" in options else None),
+              discount_pct=(parse_int(discount_pct, "discount_pct", optional=True)
+                            if "buy_at_correct_price_discount" in options else None),
+              keep_max_units=parse_int(keep_max_units, "keep_max_units", optional=True))
+    flash(request, "해결 방안을 저장했습니다 · plan saved.")
+    return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
+
+
+@router.post("/{incident_id}/notify")
+def send_apologies(incident_id: int, request: Request, account: Operator, uow: Uow) -> Response:
+    settings = request.app.state.settings
+    summary = notify(uow(), incident_id=incident_id, actor=account.actor,
+                     policy=_policy(request),
+                     links=LinkMaker(settings.secret_key, settings.public_base_url))
+    flash(request, f"사과 메시지 {summary.messages}건 예약 · {summary.messages} apology messages "
+                   f"queued for {summary.send_at:%Y-%m-%d %H:%M} UTC.")
+    return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
+
+
+@router.post("/{incident_id}/escalate")
+def escalate(incident_id: int, request: Request, account: Operator, uow: Uow) -> Response:
+    moved = desk_cases.escalate_unanswered(uow(), incident_id=incident_id, actor=account.actor)
+    flash(request, f"상담 대기열로 {moved}건 · {moved} cases put on the call list.")
+    return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
+
+
+@router.post("/{incident_id}/notice/check", response_class=HTMLResponse)
+def check_notice(incident_id: int, request: Request, account: Operator,
+                 title: Text = "", body: Text = "", lang: Short = "ko") -> Response:
+    """htmx partial: the message check's findings on the notice as it is typed."""
+    result = check_message(f"{title.strip()}\n\n{body.strip()}", kind="notice",
+                           lang="en" if lang == "en" else "ko")
+    return render(request, "incidents/_findings.html", {"result": result,
+                                                        "empty": not body.strip()})
+
+
+@router.post("/{incident_id}/notice")
+def publish(incident_id: int, request: Request, account: Operator, uow: Uow, title: Text,
+            body: Text, lang: Short = "ko") -> Response:
+    notice = notices.publish_notice(uow(), incident_id=incident_id, lang=lang, title=title,
+                                    body=body, actor=account.actor)
+    flash(request, f"공지 {notice.version}판을 게시했습니다 · notice version {notice.version} "
+                   f"published.")
+    return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
