@@ -1,6 +1,7 @@
 """Message delivery: queue N apology emails, then deliver them with 1 and with 2 workers.
 
     .venv/bin/python bench/delivery.py [--n 100000] [--concurrency 4] [--database-url URL]
+    .venv/bin/python bench/delivery.py --n 100000 --queue-only   # the queueing half only
 
 Without --database-url it uses a throwaway embedded PostgreSQL. Each phase runs on a fresh,
 migrated database: queue N Korean apology-sized emails with ``enqueue_messages`` (one
@@ -22,7 +23,7 @@ import tempfile
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
@@ -68,7 +69,7 @@ def free_port() -> int:
 
 
 def messages(n: int, run: str) -> list[OutgoingMessage]:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return [OutgoingMessage(
         idempotency_key=f"bench:{run}:{i}", purpose="resolution", channel="email",
         recipient=f"customer{i}@example.com", locale="ko", subject=SUBJECT,
@@ -152,33 +153,50 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--concurrency", type=int, default=4, help="per worker process")
     parser.add_argument("--database-url", default=os.environ.get("SAGWA_BENCH_DATABASE_URL"))
+    parser.add_argument("--queue-only", action="store_true", help="skip the delivery runs")
     args = parser.parse_args()
     admin, _ = admin_url(args.database_url)
-    rows = {}
-    for workers in (1, 2):
+    backend = "external" if args.database_url else "embedded"
+    common = {"n": args.n, "backend": backend, "cpus": os.cpu_count(),
+              "python": platform.python_version()}
+    if args.queue_only:
         url = fresh_database(admin)
         try:
             queued_s = queue(url, args.n)
-            delivered_s = deliver(url, args.n, workers, args.concurrency)
         finally:
             drop_database(admin, url)
-        rows[workers] = {"queue_seconds": round(queued_s, 2),
-                         "queued_per_s": round(args.n / queued_s),
-                         "deliver_seconds": round(delivered_s, 2),
-                         "delivered_per_s": round(args.n / delivered_s)}
-        print(f"  {workers} worker(s): queued in {queued_s:.1f}s, delivered in "
-              f"{delivered_s:.1f}s", flush=True)
+        print(f"{args.n:,} emails queued in {queued_s:.1f}s ({args.n / queued_s:,.0f}/s), "
+              f"{backend} PostgreSQL")
+        save("queue_only", {**common, "queue_seconds": round(queued_s, 2),
+                            "queued_per_s": round(args.n / queued_s)})
+        return
+    rows = {workers: run_phase(admin, args.n, workers, args.concurrency) for workers in (1, 2)}
     ratio = rows[2]["delivered_per_s"] / rows[1]["delivered_per_s"]
-    backend = "external" if args.database_url else "embedded"
     print(format_table(args.n, args.concurrency, backend, rows, ratio))
+    save("queue_and_deliver", {**common, "concurrency_per_worker": args.concurrency,
+                               "workers": rows, "two_vs_one_worker_ratio": round(ratio, 2)})
+
+
+def run_phase(admin: URL, n: int, workers: int, concurrency: int) -> dict[str, float]:
+    url = fresh_database(admin)
+    try:
+        queued_s = queue(url, n)
+        delivered_s = deliver(url, n, workers, concurrency)
+    finally:
+        drop_database(admin, url)
+    print(f"  {workers} worker(s): queued in {queued_s:.1f}s, delivered in "
+          f"{delivered_s:.1f}s", flush=True)
+    return {"queue_seconds": round(queued_s, 2), "queued_per_s": round(n / queued_s),
+            "deliver_seconds": round(delivered_s, 2), "delivered_per_s": round(n / delivered_s)}
+
+
+def save(section: str, result: dict[str, object]) -> None:
+    """Each kind of run keeps its own section of the results file."""
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({
-        "n": args.n, "concurrency_per_worker": args.concurrency, "backend": backend,
-        "cpus": os.cpu_count(), "python": platform.python_version(),
-        "load_average_at_end": os.getloadavg(), "workers": rows,
-        "two_vs_one_worker_ratio": round(ratio, 2),
-        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    }, indent=2) + "\n")
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results[section] = {**result, "load_average_at_end": os.getloadavg(),
+                        "measured_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
 
 
 def format_table(n: int, concurrency: int, backend: str, rows: dict[int, dict[str, float]],

@@ -8,7 +8,7 @@ import email.policy
 import socket
 import threading
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -278,3 +278,35 @@ def test_sms_goes_to_the_demo_log_once_per_key(committed_database: Database,
     assert outcome == again == Outcome.SENT
     lines = (tmp_path / "sms.log").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1 and "k-sms" in lines[0] and "사과" in lines[0]
+
+
+def test_unreachable_smtp_is_a_temporary_failure() -> None:
+    from sagwa.adapters.senders.base import Envelope
+
+    port = _free_port()  # nobody listens there
+    envelope = Envelope(channel="email", recipient="a@example.com", locale="ko",
+                        subject=SUBJECT, body=BODY)
+    with pytest.raises(DeliveryFailed) as failed:
+        SmtpSender("127.0.0.1", port, FROM, timeout=2).send(envelope, idempotency_key="k")
+    assert failed.value.temporary is True
+
+
+def test_a_background_worker_delivers_and_stops_on_request(
+        committed_database: Database, smtp_sink: tuple[SmtpSink, int], tmp_path: Path) -> None:
+    """What ``sagwa serve`` runs in-process: a worker thread with its own event loop."""
+    import time
+
+    from sagwa.jobs.worker import run_worker_in_background
+
+    sink, port = smtp_sink
+    handle = run_worker_in_background(_settings(committed_database, port, tmp_path))
+    try:
+        message_id = _queue(committed_database, "k-served")  # queued after the worker started
+        deadline = time.monotonic() + 20
+        while _row(committed_database, message_id).status != "sent":
+            assert time.monotonic() < deadline, "the background worker sent nothing"
+            time.sleep(0.05)
+    finally:
+        handle.stop(timeout=30)
+    assert not handle.running
+    assert sink.keys() == ["k-served"]

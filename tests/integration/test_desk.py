@@ -145,7 +145,8 @@ def test_apologies_are_queued_for_the_next_opening_of_the_contact_centre(shop) -
             "SELECT task_name, scheduled_at FROM procrastinate_jobs WHERE queue_name = 'desk'"
         ).all())
     assert jobs["incident_deadline"] == datetime(2008, 6, 17, 18, 1, tzinfo=SEOUL)
-    assert summary.send_at <= jobs["escalate_incident"] < jobs["incident_deadline"]
+    assert summary.send_at <= jobs["remind_incident"] < jobs["escalate_incident"]
+    assert jobs["escalate_incident"] < jobs["incident_deadline"]
     english = [r for r in rows if r.locale == "en" and r.channel == "email"]
     assert english and "we are sorry" in english[0].body.lower()
     assert all("/c/" in r.body for r in rows)
@@ -242,3 +243,20 @@ def test_a_notice_without_apology_is_refused_and_a_good_one_is_versioned(shop) -
                                     body=body + "\n(추가) 환불은 3영업일 안에 완료됩니다.",
                                     actor="operator:lee")
     assert (first.version, second.version) == (1, 2)
+
+
+def test_the_reminder_goes_only_to_customers_who_have_not_answered(shop) -> None:
+    from sagwa.services.desk_notify import remind_unanswered
+
+    uow, clock, incident_id, cases, people, _ = _notified(shop)
+    desk_cases.record_choice(uow(), case_id=cases[people[1]], choice="keep", channel="web",
+                             evidence="clicked: keep", taken_by="customer", policy=POLICY)
+    clock.now = datetime(2008, 6, 16, 20, 0, tzinfo=SEOUL)  # Monday evening, after hours
+    queued = remind_unanswered(uow(), incident_id=incident_id, actor="system", policy=POLICY,
+                               links=LINKS)
+    assert queued == 10  # 5 unanswered customers x (email + sms)
+    with uow() as u:
+        rows = u.conn.execute(select(outbox).where(outbox.c.purpose == "reminder")).all()
+    assert {r.customer_id for r in rows} == set(people) - {people[1]}
+    assert {r.not_before for r in rows} == {datetime(2008, 6, 17, 9, 0, tzinfo=SEOUL)}
+    assert all(r.subject.startswith(("[다시 안내]", "[Reminder]")) for r in rows if r.subject)

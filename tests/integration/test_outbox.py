@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -21,7 +21,7 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 pytestmark = pytest.mark.integration
 
-SEND_AT = datetime(2026, 11, 25, 1, 0, tzinfo=timezone.utc)
+SEND_AT = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
 
 
 def _uow(db: Database) -> SqlAlchemyUnitOfWork:
@@ -30,10 +30,10 @@ def _uow(db: Database) -> SqlAlchemyUnitOfWork:
 
 
 def _message(key: str, **overrides: object) -> dict[str, object]:
-    values: dict[str, object] = dict(
-        idempotency_key=key, purpose="resolution", channel="email",
-        recipient="minji@example.com", locale="ko", subject="[사과] 가격 오류 안내",
-        body="고객님, 진심으로 사과드립니다.", not_before=SEND_AT)
+    values: dict[str, object] = {
+        "idempotency_key": key, "purpose": "resolution", "channel": "email",
+        "recipient": "minji@example.com", "locale": "ko", "subject": "[사과] 가격 오류 안내",
+        "body": "고객님, 진심으로 사과드립니다.", "not_before": SEND_AT}
     return {**values, **overrides}
 
 

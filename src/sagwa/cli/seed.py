@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sagwa.adapters.db.database import Database
 from sagwa.cli.context import console, database, exits_cleanly

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from sagwa.cli.context import console, database, exits_cleanly
@@ -15,14 +17,15 @@ app = typer.Typer(help="Accounts for the pages: admin, reviewer, agent, seller."
 @app.command()
 @exits_cleanly
 def create(
-    username: str = typer.Option(..., "--username", help="Login name."),
-    role: Role = typer.Option(..., "--role", help="admin, reviewer, agent or seller."),
-    seller_id: int | None = typer.Option(None, "--seller-id",
-                                         help="The seller this account acts for (role seller)."),
-    password: str = typer.Option(..., "--password", prompt=True, hide_input=True,
-                                 confirmation_prompt=True,
-                                 help="Asked for when not given (recommended)."),
-    actor: str = typer.Option("cli", "--actor", help="Who is acting (lands on the audit log)."),
+    username: Annotated[str, typer.Option("--username", help="Login name.")],
+    role: Annotated[Role, typer.Option("--role", help="admin, reviewer, agent or seller.")],
+    password: Annotated[str, typer.Option("--password", prompt=True, hide_input=True,
+                                          confirmation_prompt=True,
+                                          help="Asked for when not given (recommended).")],
+    seller_id: Annotated[int | None, typer.Option(
+        "--seller-id", help="The seller this account acts for (role seller).")] = None,
+    actor: Annotated[str, typer.Option(
+        "--actor", help="Who is acting (lands on the audit log).")] = "cli",
 ) -> None:
     """Create an account; the password is stored as an argon2 hash only."""
     db = database()

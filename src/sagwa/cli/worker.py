@@ -7,24 +7,26 @@ have not. ``python -m sagwa.cli.worker`` runs the same command on its own.
 from __future__ import annotations
 
 import logging
+from typing import Annotated
 
 import typer
 
 from sagwa.cli.context import console, exits_cleanly, settings
 from sagwa.jobs.worker import WorkerOptions, run_worker
 
+ConcurrencyOpt = Annotated[int, typer.Option(
+    "--concurrency", "-c", min=1, max=64, help="Messages sent at the same time by this worker.")]
+OneShotOpt = Annotated[bool, typer.Option(
+    "--one-shot", help="Stop once no job is ready, instead of waiting.")]
+QueuesOpt = Annotated[list[str] | None, typer.Option(
+    "--queues", "--queue", "-q",
+    help="Queues to take jobs from (repeat, or comma-separate); default: all.")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log every job.")]
+
 
 @exits_cleanly
-def worker(
-    concurrency: int = typer.Option(4, "--concurrency", "-c", min=1, max=64,
-                                    help="Messages sent at the same time by this worker."),
-    one_shot: bool = typer.Option(False, "--one-shot",
-                                  help="Stop once no job is ready, instead of waiting."),
-    queues: list[str] = typer.Option(
-        None, "--queues", "--queue", "-q",
-        help="Queues to take jobs from (repeat, or comma-separate); default: all."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every job."),
-) -> None:
+def worker(concurrency: ConcurrencyOpt = 4, one_shot: OneShotOpt = False,
+           queues: QueuesOpt = None, verbose: VerboseOpt = False) -> None:
     """Run a worker: send queued customer messages (SIGTERM/Ctrl-C stops it gracefully)."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -31,9 +31,11 @@ class DeliveryRuntime:
     @classmethod
     def from_settings(cls, settings: Settings, *, threads: int) -> DeliveryRuntime:
         url, embedded = database_url(settings)
-        # Each delivery holds two connections at once: the lease and the claim/mark.
-        engine = create_engine(url, pool_pre_ping=True, pool_size=2 * threads + 1,
-                               max_overflow=2)
+        # Each delivery holds two connections at once: the lease and the claim/mark. No
+        # pre-ping (it would double the round trips); a dead pooled connection fails one
+        # attempt, which the job retries.
+        engine = create_engine(url, pool_size=2 * threads + 1, max_overflow=2,
+                               pool_recycle=600)
         upgrade_to_head(engine)
         return cls(Database(engine, embedded), senders_for(settings), threads=threads)
 

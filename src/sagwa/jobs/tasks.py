@@ -8,7 +8,7 @@ seconds when another live worker holds the message.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from procrastinate import JobContext, RetryDecision
 from procrastinate.jobs import Job
@@ -52,7 +52,7 @@ def backoff_seconds(attempts: int) -> int:
 async def deliver_message(context: JobContext, message_id: int) -> str:
     runtime: DeliveryRuntime = context.additional_context.get("delivery") or fallback_runtime()
     outcome = await runtime.deliver(message_id)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if outcome is Outcome.NOT_DUE:
         due = await runtime.due_at(message_id)
         raise DeliverLater("not due yet", due if isinstance(due, datetime) else now)

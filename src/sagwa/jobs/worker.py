@@ -44,7 +44,7 @@ async def run_worker_async(settings: Settings, options: WorkerOptions, *,
                            install_signal_handlers: bool = True,
                            on_started: Callable[[Worker], None] | None = None) -> None:
     """Run until stopped (a signal, ``Worker.stop()``), or until idle with ``one_shot``."""
-    app.perform_import_paths()  # the worker finds tasks by name in app.tasks
+    app.perform_import_paths()  # type: ignore[no-untyped-call]  # tasks are found by name
     runtime = DeliveryRuntime.from_settings(settings, threads=options.concurrency)
     try:
         connector = connector_for(runtime.database.engine.url,
@@ -70,7 +70,7 @@ async def _run_with_recovery(worker: Worker, options: WorkerOptions,
     recovery = None
     if not options.one_shot:
         recovery = asyncio.create_task(_keep_recovering(app, options.stalled_after))
-    run = asyncio.create_task(worker.run(), name="sagwa worker")
+    run = asyncio.create_task(worker.run(), name="sagwa worker")  # type: ignore[no-untyped-call]
     await asyncio.sleep(0)  # let run() begin: it forgets stop requests made before it starts
     if on_started is not None:
         on_started(worker)
@@ -92,7 +92,7 @@ async def recover_stalled_jobs(app: App, stalled_after: float) -> int:
         try:
             await app.job_manager.retry_job(job)
             recovered += 1
-        except Exception:  # another worker recovered it first
+        except Exception:  # noqa: BLE001 — most likely another worker recovered it first
             _log.debug("job %s was recovered elsewhere", job.id, exc_info=True)
     if recovered:
         _log.warning("recovered %d job(s) from dead workers", recovered)
@@ -104,7 +104,7 @@ async def _keep_recovering(app: App, stalled_after: float) -> None:
         await asyncio.sleep(max(1.0, stalled_after / 4))
         try:
             await recover_stalled_jobs(app, stalled_after)
-        except Exception:
+        except Exception:  # noqa: BLE001 — a lost connection must not stop the worker
             _log.exception("recovering stalled jobs failed; trying again later")
 
 

@@ -91,27 +91,34 @@ def _claim(session_factory: sessionmaker[Session], message_id: int,
     """pending (or stale sending) → sending, attempts + 1, committed; or why not."""
     with session_factory() as session:
         conn = session.connection()
-        row = conn.execute(select(outbox.c.status, outbox.c.not_before, outbox.c.attempts)
-                           .where(outbox.c.id == message_id).with_for_update()).one_or_none()
-        if row is None:
-            return Outcome.MISSING
-        if row.status in ("sent", "failed"):
-            return Outcome.ALREADY_DONE
-        if row.not_before > now:
-            return Outcome.NOT_DUE
-        if row.attempts >= MAX_ATTEMPTS:
-            conn.execute(update(outbox).where(outbox.c.id == message_id).values(
-                status="failed", last_error=f"gave up after {row.attempts} attempts"))
-            session.commit()
-            return Outcome.FAILED
         claimed = conn.execute(
-            update(outbox).where(outbox.c.id == message_id)
+            update(outbox)
+            .where(outbox.c.id == message_id, outbox.c.status.in_(("pending", "sending")),
+                   outbox.c.not_before <= now, outbox.c.attempts < MAX_ATTEMPTS)
             .values(status="sending", attempts=outbox.c.attempts + 1)
             .returning(outbox.c.idempotency_key, outbox.c.channel, outbox.c.recipient,
                        outbox.c.locale, outbox.c.subject, outbox.c.body, outbox.c.attempts)
-        ).one()
-        session.commit()
-        return claimed
+        ).one_or_none()
+        if claimed is not None:
+            session.commit()
+            return claimed
+        return _why_not_claimed(session, message_id, now)
+
+
+def _why_not_claimed(session: Session, message_id: int, now: datetime) -> Outcome:
+    conn = session.connection()
+    row = conn.execute(select(outbox.c.status, outbox.c.not_before, outbox.c.attempts)
+                       .where(outbox.c.id == message_id).with_for_update()).one_or_none()
+    if row is None:
+        return Outcome.MISSING
+    if row.status in ("sent", "failed"):
+        return Outcome.ALREADY_DONE
+    if row.not_before > now:
+        return Outcome.NOT_DUE
+    conn.execute(update(outbox).where(outbox.c.id == message_id).values(
+        status="failed", last_error=f"gave up after {row.attempts} attempts"))
+    session.commit()
+    return Outcome.FAILED
 
 
 def _finish(session_factory: sessionmaker[Session], message_id: int, **values: Any) -> None:

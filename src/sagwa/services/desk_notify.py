@@ -57,17 +57,23 @@ def incident_facts(uow: SqlAlchemyUnitOfWork, inc: Incident) -> dm.IncidentFacts
                             inc.correct_price)
 
 
-def _values(facts: dm.IncidentFacts, plan: IncidentPlan, policy: DeskPolicy, lang: str,
-            name: str, units: int, paid: Money, link: str) -> dict[str, object]:
+def _shared_values(facts: dm.IncidentFacts, plan: IncidentPlan, policy: DeskPolicy,
+                   lang: str) -> dict[str, object]:
+    """What every customer's message about this incident says, in one language."""
     product = facts.product_ko if lang == "ko" else facts.product_en
-    return {"customer_name": name, "units": units, "paid": format_money(paid, lang=lang),
-            "wrong_date": dm.format_date(facts.incident.window_start, lang),
+    return {"wrong_date": dm.format_date(facts.incident.window_start, lang),
             "cause_ko": dm.cause(facts, "ko"), "cause_en": dm.cause(facts, "en"),
-            "options": dm.option_lines(plan, paid, lang), "link": link,
             "deadline": dm.format_when(plan.deadline, lang),
             "default_ko": dm.default_sentence(plan, "ko"),
             "default_en": dm.default_sentence(plan, "en"), "product": product,
             "product_short": product[:30], **dm.contact_values(policy.contact, lang)}
+
+
+def _values(shared: dict[str, object], plan: IncidentPlan, lang: str, name: str, units: int,
+            paid: Money, link: str) -> dict[str, object]:
+    return {**shared, "customer_name": name, "units": units,
+            "paid": format_money(paid, lang=lang), "options": dm.option_lines(plan, paid, lang),
+            "link": link}
 
 
 def _resolution_texts(values: dict[str, object], lang: str) -> dict[str, tuple[str, str]]:
@@ -82,8 +88,9 @@ def _check_wording(facts: dm.IncidentFacts, plan: IncidentPlan, policy: DeskPoli
     sample = Money(facts.incident.wrong_price.amount_minor, facts.incident.wrong_price.currency)
     checked = 0
     for lang in ("ko", "en"):
-        values = _values(facts, plan, policy, lang, "홍길동" if lang == "ko" else "Alex Kim", 1,
-                         sample, "https://example.invalid/c/sample")
+        values = _values(_shared_values(facts, plan, policy, lang), plan, lang,
+                         "홍길동" if lang == "ko" else "Alex Kim", 1, sample,
+                         "https://example.invalid/c/sample")
         for _subject, body in _resolution_texts(values, lang).values():
             dm.checked(body, kind="resolution", lang=lang)
             checked += 1
@@ -108,10 +115,11 @@ def notify(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, policy: D
         advance(CaseStatus.OPEN, CaseTrigger.NOTIFY)  # the table allows the bulk move below
         rows = uow.cases.for_incident(incident_id, statuses={CaseStatus.OPEN})
         people = uow.catalog.customers_by_ids([int(r.case.customer_id) for r in rows])
+        shared = {lang: _shared_values(facts, plan, policy, lang) for lang in ("ko", "en")}
         messages = []
         for row in rows:
             messages += _messages_for(row.case, people[int(row.case.customer_id)], facts, plan,
-                                      policy, links, send_at, OutgoingMessage)
+                                      shared, links, send_at, OutgoingMessage)
         queued = enqueue_messages(uow, messages)
         ids = uow.cases.set_status_where(incident_id, current={CaseStatus.OPEN},
                                          new=CaseStatus.NOTIFIED, now=now, notified_at=send_at)
@@ -129,14 +137,14 @@ def notify(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, policy: D
 
 
 def _messages_for(case: Case, person: Customer, facts: dm.IncidentFacts, plan: IncidentPlan,
-                  policy: DeskPolicy, links: LinkMaker, send_at: datetime,
+                  shared: dict[str, dict[str, object]], links: LinkMaker, send_at: datetime,
                   message_type: type) -> list[object]:
     lang = person.locale
     paid = Money(sum(o.unit_price.amount_minor * o.quantity for o in case.orders),
                  facts.incident.wrong_price.currency)
     link = links.for_case(int(case.case_id), int(case.customer_id),
                           plan.deadline + LINK_VALID_AFTER_DEADLINE)
-    texts = _resolution_texts(_values(facts, plan, policy, lang, person.name, case.units, paid,
+    texts = _resolution_texts(_values(shared[lang], plan, lang, person.name, case.units, paid,
                                       link), lang)
     out = []
     for channel, recipient in (("email", person.email), ("sms", person.phone)):
@@ -149,6 +157,43 @@ def _messages_for(case: Case, person: Customer, facts: dm.IncidentFacts, plan: I
             subject=subject, body=body, not_before=send_at, incident_id=int(case.incident_id),
             case_id=int(case.case_id), customer_id=int(case.customer_id)))
     return out
+
+
+def remind_unanswered(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
+                      policy: DeskPolicy, links: LinkMaker) -> int:
+    """Send the apology again to customers who have not answered (the reminder job)."""
+    from sagwa.services.outbox import OutgoingMessage, enqueue_messages
+
+    with uow:
+        now = uow.now()
+        inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
+        assert inc.correct_price is not None
+        plan = require(uow.incidents.plan(incident_id, inc.correct_price), "plan", incident_id)
+        if now >= plan.deadline:
+            return 0
+        facts = incident_facts(uow, inc)
+        _check_wording(facts, plan, policy)
+        send_at = next_contact_time(policy.schedule, now)
+        rows = uow.cases.for_incident(incident_id, statuses={CaseStatus.NOTIFIED})
+        people = uow.catalog.customers_by_ids([int(r.case.customer_id) for r in rows])
+        shared = {lang: _shared_values(facts, plan, policy, lang) for lang in ("ko", "en")}
+        messages = []
+        for row in rows:
+            for m in _messages_for(row.case, people[int(row.case.customer_id)], facts, plan,
+                                   shared, links, send_at, OutgoingMessage):
+                messages.append(replace(
+                    m, purpose="reminder",
+                    idempotency_key=m.idempotency_key.replace(":resolution:", ":reminder:"),
+                    subject=(REMINDER_PREFIX[m.locale] + m.subject) if m.subject else m.subject))
+        queued = enqueue_messages(uow, messages)
+        uow.audit.append(AuditEvent(actor, "incident.reminded", "incident", str(incident_id),
+                                    after={"cases": len(rows), "messages": queued,
+                                           "send_at": send_at.isoformat()}), now)
+        uow.commit()
+        return queued
+
+
+REMINDER_PREFIX = {"ko": "[다시 안내] ", "en": "[Reminder] "}
 
 
 def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord,

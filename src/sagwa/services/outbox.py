@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, BIGINT, TIMESTAMP, insert
 
 from sagwa.adapters.db.tables import outbox
@@ -28,7 +28,7 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 MESSAGE_QUEUE = "messages"
 DELIVER_TASK = "deliver_message"
 CHANNELS = ("email", "sms")
-_ROWS_PER_STATEMENT = 5000  # one defer statement per chunk; SQLAlchemy batches the inserts
+_ROWS_PER_STATEMENT = 5000
 
 _DEFER_JOBS = text(
     "SELECT procrastinate_defer_jobs_v1(ARRAY("
@@ -39,8 +39,18 @@ _DEFER_JOBS = text(
              bindparam("ats", type_=ARRAY(TIMESTAMP(timezone=True))))
 
 
-_INSERT = (insert(outbox).on_conflict_do_nothing(index_elements=[outbox.c.idempotency_key])
-           .returning(outbox.c.id, outbox.c.not_before))
+_COLUMNS = ("idempotency_key", "incident_id", "case_id", "customer_id", "purpose", "channel",
+            "recipient", "locale", "subject", "body", "not_before", "status", "attempts",
+            "created_at")
+# INSERT ... SELECT unnest(:col1), unnest(:col2), ...: one array per column, so a chunk of
+# thousands of rows is one statement with 14 parameters, adapted by psycopg in bulk.
+_INSERT = (
+    insert(outbox)
+    .from_select(_COLUMNS, select(*(
+        func.unnest(bindparam(name, type_=ARRAY(outbox.c[name].type))).label(name)
+        for name in _COLUMNS)))
+    .on_conflict_do_nothing(index_elements=[outbox.c.idempotency_key])
+    .returning(outbox.c.id, outbox.c.not_before))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,7 +93,8 @@ def _enqueue(conn: Connection, messages: Sequence[OutgoingMessage], now: datetim
     for start in range(0, len(messages), _ROWS_PER_STATEMENT):
         chunk = messages[start:start + _ROWS_PER_STATEMENT]
         rows = [_row(message, now) for message in chunk]
-        inserted = conn.execute(_INSERT, rows).all()  # executemany: multi-row VALUES batches
+        inserted = conn.execute(_INSERT, {name: [row[name] for row in rows]
+                                          for name in _COLUMNS}).all()
         if inserted:
             conn.execute(_DEFER_JOBS, {"queue": MESSAGE_QUEUE, "task": DELIVER_TASK,
                                        "ids": [r.id for r in inserted],

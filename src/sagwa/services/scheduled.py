@@ -18,6 +18,7 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 DESK_QUEUE = "desk"
 ESCALATE_TASK = "escalate_incident"
+REMIND_TASK = "remind_incident"
 DEADLINE_TASK = "incident_deadline"
 #: The deadline job runs just after the deadline (a choice at the deadline itself is on time).
 AFTER_DEADLINE = timedelta(minutes=1)
@@ -35,10 +36,14 @@ def defer_job(uow: SqlAlchemyUnitOfWork, *, task: str, args: dict[str, object], 
 
 
 def schedule_incident_jobs(uow: SqlAlchemyUnitOfWork, *, incident_id: int, plan: IncidentPlan,
-                           policy: DeskPolicy) -> tuple[datetime, datetime]:
-    """Escalate unanswered cases ahead of the deadline; apply the default just after it."""
-    escalate = max(escalation_at(plan, policy.escalation_lead, policy.schedule), uow.now())
+                           policy: DeskPolicy) -> tuple[datetime, datetime, datetime]:
+    """Remind, then escalate unanswered cases ahead of the deadline; apply the default after."""
+    now = uow.now()
+    escalate = max(escalation_at(plan, policy.escalation_lead, policy.schedule), now)
+    remind = max(escalation_at(plan, 2 * policy.escalation_lead, policy.schedule), now)
     deadline = plan.deadline + AFTER_DEADLINE
-    defer_job(uow, task=ESCALATE_TASK, args={"incident_id": incident_id}, at=escalate)
-    defer_job(uow, task=DEADLINE_TASK, args={"incident_id": incident_id}, at=deadline)
-    return escalate, deadline
+    args = {"incident_id": incident_id}
+    defer_job(uow, task=REMIND_TASK, args=args, at=remind)
+    defer_job(uow, task=ESCALATE_TASK, args=args, at=escalate)
+    defer_job(uow, task=DEADLINE_TASK, args=args, at=deadline)
+    return remind, escalate, deadline

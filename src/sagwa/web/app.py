@@ -13,9 +13,9 @@ from fastapi.templating import Jinja2Templates
 from sagwa import __version__
 from sagwa.adapters.db.database import Database, open_database
 from sagwa.config import Settings
-from sagwa.services.unit_of_work import Clock, SqlAlchemyUnitOfWork, utc_now
 from sagwa.priceguard import load_rules
 from sagwa.services.desk_policy import load_desk_policy
+from sagwa.services.unit_of_work import Clock, SqlAlchemyUnitOfWork, utc_now
 from sagwa.web.api import catalog, incidents, ledger, market, messages, review
 from sagwa.web.errors import install_error_handlers
 from sagwa.web.pages import install_pages

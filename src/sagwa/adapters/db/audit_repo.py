@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, insert, select, text
 
+from sagwa.adapters.db.bulk import insert_unnest
 from sagwa.adapters.db.tables import audit_log
 from sagwa.domain.audit import GENESIS_HASH, AuditEvent, AuditRecord, chain_hash
 
@@ -52,7 +53,7 @@ class AuditRepository:
                          "entity_id": event.entity_id, "before": event.before,
                          "after": event.after, "prev_hash": prev, "hash": digest})
             prev = digest
-        self.conn.execute(insert(audit_log), rows)
+        insert_unnest(self.conn, audit_log, rows)
         return len(rows)
 
     def iter_all(self, *, batch: int = 5000) -> Iterator[AuditRecord]:

@@ -6,8 +6,10 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import BigInteger, Connection, any_, func, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
+from sagwa.adapters.db.bulk import insert_unnest
 from sagwa.adapters.db.incident_repo import CaseRow, NoticeRow, _order
 from sagwa.adapters.db.tables import case_orders, cases, contact_attempts, notices, orders
 from sagwa.domain.consent import Channel, ConsentRecord
@@ -43,13 +45,12 @@ class CaseRepository:
         """Insert many (customer_id, exposure, order_ids) cases at once; customer -> case id."""
         if not drafts:
             return {}
-        rows = self.conn.execute(
-            insert(cases).returning(cases.c.id, cases.c.customer_id, sort_by_parameter_order=True),
-            [{"incident_id": incident_id, "customer_id": cid, "status": CaseStatus.OPEN.value,
-              "exposure_minor": exp.amount_minor, "currency": exp.currency, "updated_at": now}
-             for cid, exp, _ in drafts]).all()
+        rows = insert_unnest(self.conn, cases, [
+            {"incident_id": incident_id, "customer_id": cid, "status": CaseStatus.OPEN.value,
+             "exposure_minor": exp.amount_minor, "currency": exp.currency, "updated_at": now}
+            for cid, exp, _ in drafts], returning=(cases.c.id, cases.c.customer_id))
         ids = {int(r.customer_id): int(r.id) for r in rows}
-        self.conn.execute(insert(case_orders), [
+        insert_unnest(self.conn, case_orders, [
             {"case_id": ids[cid], "order_id": oid, "incident_id": incident_id}
             for cid, _, order_ids in drafts for oid in order_ids])
         return ids
@@ -87,7 +88,7 @@ class CaseRepository:
     def _orders_of(self, case_ids: list[int]) -> dict[int, list[OrderRecord]]:
         out: dict[int, list[OrderRecord]] = {cid: [] for cid in case_ids}
         q = (select(case_orders.c.case_id, orders).join(orders, orders.c.id == case_orders.c.order_id)
-             .where(case_orders.c.case_id.in_(case_ids)).order_by(orders.c.placed_at, orders.c.id))
+             .where(case_orders.c.case_id == any_(literal(list(case_ids), ARRAY(BigInteger)))).order_by(orders.c.placed_at, orders.c.id))
         for row in self.conn.execute(q):
             out[row.case_id].append(_order(row))
         return out

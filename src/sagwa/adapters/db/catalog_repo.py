@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, or_, select
+from sqlalchemy import BigInteger, Connection, any_, func, insert, literal, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from sagwa.adapters.db.tables import customers, products, sellers
 from sagwa.domain.catalog import Customer, CustomerDraft, Product, ProductDraft, Seller, SellerDraft
@@ -87,7 +88,9 @@ class CatalogRepository:
         return _customer(row) if row else None
 
     def customers_by_ids(self, ids: list[int]) -> dict[int, Customer]:
-        rows = self.conn.execute(select(customers).where(customers.c.id.in_(ids))) if ids else []
+        # = ANY(array): one parameter however many ids (IN would bind each one).
+        rows = self.conn.execute(select(customers).where(
+            customers.c.id == any_(literal(list(ids), ARRAY(BigInteger))))) if ids else []
         return {int(r.id): _customer(r) for r in rows}
 
     def customer_by_email(self, email: str) -> Customer | None:

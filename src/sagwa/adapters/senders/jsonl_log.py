@@ -12,7 +12,7 @@ import hashlib
 import json
 import threading
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
@@ -50,7 +50,7 @@ class JsonLinesSender:
                     return self._seen[key]
                 provider_id = provider_id_for(key)
                 line = {"id": provider_id, "idempotency_key": key,
-                        "at": datetime.now(timezone.utc).isoformat(), **asdict(message)}
+                        "at": datetime.now(UTC).isoformat(), **asdict(message)}
                 data = (json.dumps(line, ensure_ascii=False) + "\n").encode()
                 fh.seek(0, 2)
                 fh.write(data)

@@ -10,11 +10,11 @@ replies permanent.
 from __future__ import annotations
 
 import smtplib
-import socket
 import threading
 from email.header import Header
 from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate, parseaddr
+from typing import cast
 
 from sagwa.adapters.senders.base import Envelope
 from sagwa.adapters.senders.jsonl_log import provider_id_for
@@ -46,7 +46,7 @@ class SmtpSender:
             self._drop()
             raise DeliveryFailed(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}",
                                  temporary=exc.smtp_code < 500) from exc
-        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             self._drop()
             raise DeliveryFailed(f"SMTP connection to {self.host}:{self.port} failed: {exc}",
                                  temporary=True) from exc
@@ -101,9 +101,10 @@ def build_email(message: Envelope, idempotency_key: str, mail_from: str,
     """
     email = MIMEText(message.body, "plain", "utf-8")
     name, addr = parseaddr(mail_from)
-    email["From"] = formataddr((str(Header(name, "utf-8")), addr)) if name else addr
+    email["From"] = formataddr((name, addr)) if name else addr  # encodes a Korean name
     email["To"] = message.recipient
-    email["Subject"] = Header(message.subject, "utf-8")
+    # a Header object, not its .encode(): the message folds it between encoded words itself
+    email["Subject"] = cast(str, Header(message.subject, "utf-8"))
     email["Date"] = formatdate(usegmt=True)
     email["Message-ID"] = f"<{provider_id_for(idempotency_key)}@{domain}>"
     email[IDEMPOTENCY_HEADER] = idempotency_key

@@ -9,7 +9,12 @@ from sagwa.services import catalog
 from sagwa.services.lookups import require
 from sagwa.web.deps import Actor, IdempotencyKey, Uow
 from sagwa.web.schemas import (
-    CustomerCreate, CustomerPublic, MoneyIO, ProductCreate, ProductPublic, SellerCreate,
+    CustomerCreate,
+    CustomerPublic,
+    MoneyIO,
+    ProductCreate,
+    ProductPublic,
+    SellerCreate,
     SellerPublic,
 )
 

@@ -7,8 +7,14 @@ from fastapi import APIRouter, Query
 from sagwa.services import audit, points
 from sagwa.web.deps import Actor, IdempotencyKey, Uow
 from sagwa.web.schemas import (
-    AuditRecordPublic, AuditVerifyPublic, PointsBalancePublic, PointsCredit, PointsDebit,
-    PointsReceiptPublic, ReversalCreate, ReversalPublic,
+    AuditRecordPublic,
+    AuditVerifyPublic,
+    PointsBalancePublic,
+    PointsCredit,
+    PointsDebit,
+    PointsReceiptPublic,
+    ReversalCreate,
+    ReversalPublic,
 )
 
 router = APIRouter(prefix="/api", tags=["ledger"])

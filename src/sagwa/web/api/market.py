@@ -12,8 +12,17 @@ from sagwa.services.lookups import require
 from sagwa.services.price_review import guard_gate
 from sagwa.web.deps import Actor, IdempotencyKey, Rules, Uow
 from sagwa.web.schemas import (
-    ListingAction, ListingCreate, ListingPublic, ListingStatusChange, MoneyIO, OrderCreate, OrderPublic,
-    GuardPublic, PriceChangeCreate, PriceChangePublic, PromotionIO,
+    GuardPublic,
+    ListingAction,
+    ListingCreate,
+    ListingPublic,
+    ListingStatusChange,
+    MoneyIO,
+    OrderCreate,
+    OrderPublic,
+    PriceChangeCreate,
+    PriceChangePublic,
+    PromotionIO,
 )
 
 router = APIRouter(prefix="/api", tags=["market"])

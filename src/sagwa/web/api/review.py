@@ -8,7 +8,11 @@ from sagwa.services import price_review
 from sagwa.web.api.market import change_public, guard_public, listing_public, promotion_of
 from sagwa.web.deps import Rules, Uow
 from sagwa.web.schemas import (
-    GuardPublic, PriceChangeDecision, PriceChangePublic, PriceCheckRequest, ReviewItemPublic,
+    GuardPublic,
+    PriceChangeDecision,
+    PriceChangePublic,
+    PriceCheckRequest,
+    ReviewItemPublic,
 )
 
 router = APIRouter(prefix="/api", tags=["price guard"])

@@ -15,7 +15,13 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from sagwa.config import Settings
 from sagwa.web.pages import (
-    auth, contact_centre, customer, incidents, notices, review, seller,
+    auth,
+    contact_centre,
+    customer,
+    incidents,
+    notices,
+    review,
+    seller,
 )
 from sagwa.web.pages.rendering import make_templates
 

@@ -12,7 +12,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from sagwa.adapters.db.tables import (
-    cases, customers, incident_plans, listings, price_changes, products,
+    cases,
+    customers,
+    incident_plans,
+    listings,
+    price_changes,
+    products,
 )
 from sagwa.domain.money import Money
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork

@@ -1,0 +1,183 @@
+"""Pages over HTTP (TestClient): who may open what, CSRF, signed links, languages, errors."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC
+
+import pytest
+from fastapi.testclient import TestClient
+from world import PASSWORD, World
+
+pytestmark = pytest.mark.e2e
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no CSRF field on the page"
+    return found.group(1)
+
+
+def log_in(client: TestClient, username: str) -> None:
+    token = csrf_of(client.get("/login").text)
+    answer = client.post("/login", data={"username": username, "password": PASSWORD,
+                                         "csrf_token": token})
+    assert answer.status_code == 303, answer.text
+
+
+@pytest.mark.parametrize("path", ["/seller", "/ops/review", "/ops/incidents", "/cs/queue"])
+def test_staff_pages_without_a_session_redirect_to_login(client: TestClient, path: str) -> None:
+    answer = client.get(path)
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith("/login")
+
+
+def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(
+        client: TestClient) -> None:
+    token = csrf_of(client.get("/login").text)
+    answer = client.post("/login", data={"username": "admin", "password": "nope-nope-nope",
+                                         "csrf_token": token})
+    assert answer.status_code == 401
+    assert "sagwa_session" not in answer.cookies or "uid" not in answer.text
+    assert client.get("/ops/incidents").status_code == 303
+
+
+def test_a_form_post_without_the_csrf_token_is_refused(client: TestClient, world: World) -> None:
+    log_in(client, "reviewer")
+    answer = client.post("/ops/review/1/reject", data={"reason": "no token"})
+    assert answer.status_code == 403
+    assert "text/html" in answer.headers["content-type"]
+    login = client.post("/login", data={"username": "admin", "password": PASSWORD})
+    assert login.status_code == 403
+
+
+def test_a_seller_cannot_read_another_sellers_listing(client: TestClient, world: World) -> None:
+    log_in(client, "seller_a")
+    assert client.get(f"/seller/listings/{world.ipod_a}").status_code == 200
+    other = client.get(f"/seller/listings/{world.ipod_b}")
+    assert other.status_code == 404
+    assert "195,000" not in other.text and "바다전자" not in other.text
+    mine = client.get("/seller").text
+    assert "하늘디지털" in mine and "맥북" not in mine
+
+
+def test_a_seller_cannot_change_another_sellers_price(client: TestClient, world: World) -> None:
+    log_in(client, "seller_a")
+    token = csrf_of(client.get("/seller").text)
+    answer = client.post(f"/seller/listings/{world.ipod_b}/price",
+                         data={"new_price": "1000", "csrf_token": token})
+    assert answer.status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/ops/review", "/ops/incidents", "/cs/queue"])
+def test_a_seller_cannot_open_staff_pages(client: TestClient, world: World, path: str) -> None:
+    log_in(client, "seller_a")
+    assert client.get(path).status_code == 403
+
+
+def test_the_guard_verdict_comes_back_as_an_htmx_partial(client: TestClient,
+                                                         world: World) -> None:
+    log_in(client, "seller_a")
+    token = csrf_of(client.get(f"/seller/listings/{world.ipod_a}").text)
+    answer = client.post(f"/seller/listings/{world.ipod_a}/check", data={"new_price": "19,900"},
+                         headers={"HX-Request": "true", "X-CSRF-Token": token})
+    assert answer.status_code == 200
+    assert 'data-verdict="hold"' in answer.text and "<html" not in answer.text
+
+
+def test_a_customer_link_opens_only_its_own_case(client: TestClient, world: World) -> None:
+    page = client.get(f"/c/{world.tokens['김민준']}")
+    assert page.status_code == 200
+    assert "김민준" in page.text and "이서연" not in page.text
+    assert "10,000" in page.text  # the compensation points of the cancel option
+
+
+def test_an_altered_link_is_refused(client: TestClient, world: World) -> None:
+    token = world.tokens["김민준"]
+    altered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    answer = client.get(f"/c/{altered}")
+    assert answer.status_code == 403
+    assert "김민준" not in answer.text
+
+
+def test_an_expired_link_is_refused(client: TestClient, world: World,
+                                    page_settings) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime, timedelta
+
+    from sagwa.services.case_links import case_token
+
+    expired = case_token(page_settings.secret_key, case_id=world.cases["김민준"],
+                         customer_id=world.customers["김민준"],
+                         expires_at=datetime.now(UTC) - timedelta(minutes=1))
+    answer = client.get(f"/c/{expired}")
+    assert answer.status_code == 403
+    assert "김민준" not in answer.text
+
+
+def test_a_link_for_one_customer_cannot_open_another_customers_case(
+        client: TestClient, world: World, page_settings) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime, timedelta
+
+    from sagwa.services.case_links import case_token
+
+    crossed = case_token(page_settings.secret_key, case_id=world.cases["이서연"],
+                         customer_id=world.customers["김민준"],
+                         expires_at=datetime.now(UTC) + timedelta(days=1))
+    answer = client.get(f"/c/{crossed}")
+    assert answer.status_code == 404
+    assert "이서연" not in answer.text
+
+
+def test_pages_switch_to_english_and_remember_it(client: TestClient, world: World) -> None:
+    assert "로그인" in client.get("/login").text
+    english = client.get("/login?lang=en")
+    assert "Log in" in english.text and english.cookies.get("sagwa_lang") == "en"
+    assert "Username" in client.get("/login").text
+
+
+def test_the_api_still_answers_json_errors(client: TestClient) -> None:
+    answer = client.get("/api/listings/987654321")
+    assert answer.status_code == 404 and answer.json()["code"] == "not_found"
+
+
+def test_every_role_lands_on_its_page(client: TestClient, world: World) -> None:
+    for username, path in (("admin", "/ops/incidents"), ("reviewer", "/ops/review"),
+                           ("agent", "/cs/queue"), ("seller_a", "/seller")):
+        client.cookies.clear()
+        token = csrf_of(client.get("/login").text)
+        answer = client.post("/login", data={"username": username, "password": PASSWORD,
+                                             "csrf_token": token})
+        assert answer.headers["location"] == path
+        assert client.get(path).status_code == 200, path
+
+
+def test_the_incident_page_shows_cases_clocks_and_costs(client: TestClient,
+                                                        world: World) -> None:
+    log_in(client, "admin")
+    html = client.get(f"/ops/incidents/{world.incident}").text
+    for text in ("김민준", "Alex Kim", "notified", "escalated", "notice-editor", "costs",
+                 "incident.declared"):
+        assert text in html
+
+
+def test_the_notice_check_partial_lists_findings(client: TestClient, world: World) -> None:
+    log_in(client, "admin")
+    token = csrf_of(client.get(f"/ops/incidents/{world.incident}").text)
+    answer = client.post(f"/ops/incidents/{world.incident}/notice/check",
+                         data={"title": "공지", "body": "가격이 바뀌었습니다. 주문은 취소됩니다.",
+                               "lang": "ko"},
+                         headers={"HX-Request": "true", "X-CSRF-Token": token})
+    assert answer.status_code == 200
+    assert 'data-code="missing-apology"' in answer.text
+    assert "disabled" in answer.text
+
+
+def test_the_call_queue_lists_the_customer_who_asked_for_a_person(client: TestClient,
+                                                                  world: World) -> None:
+    log_in(client, "agent")
+    html = client.get("/cs/queue").text
+    assert "이서연" in html and "사과드립니다" in html and "김민준" not in html
+
+
+def test_the_notice_board_is_public(client: TestClient) -> None:
+    assert client.get("/notices").status_code == 200
