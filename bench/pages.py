@@ -34,7 +34,8 @@ from sagwa.priceguard import load_rules
 from sagwa.replay.scratch import fresh_database, replay_server
 from sagwa.seed.accounts import create_demo_accounts, demo_seller_id
 from sagwa.seed.demo import IPOD_SKU, DemoSize, load_demo
-from sagwa.services import desk, desk_cases, listings as listing_service, notices
+from sagwa.services import desk, desk_cases, notices
+from sagwa.services import listings as listing_service
 from sagwa.services.case_links import case_token
 from sagwa.services.desk_notify import LinkMaker, notify
 from sagwa.services.desk_policy import load_desk_policy
@@ -127,6 +128,9 @@ def pages(staged: dict[str, object]) -> list[tuple[str, str | None, str]]:
             ("review queue", "reviewer", "/ops/review"),
             ("incidents", "admin", "/ops/incidents"),
             ("incident", "admin", f"/ops/incidents/{staged['incident_id']}"),
+            ("  + timeline (htmx)", "admin", f"/ops/incidents/{staged['incident_id']}/timeline"),
+            ("  + notice editor", "admin",
+             f"/ops/incidents/{staged['incident_id']}/notice/editor"),
             ("call queue", "agent", "/cs/queue"), ("customer case", None, f"/c/{staged['token']}"),
             ("notices", None, "/notices")]
 
@@ -165,9 +169,9 @@ def main() -> None:
     data = run(DemoSize(customers=args.customers, orders=args.orders), args.repeat)
     print(f"demo: {args.customers} customers, {args.orders} orders; incident with "
           f"{data['incident_cases']} cases; {args.repeat} requests per page")
-    print(f"{'page':<20} {'median ms':>10} {'p95 ms':>8} {'x healthz':>10}  < {TARGET_MS:.0f} ms")
+    print(f"{'page':<22} {'median ms':>10} {'p95 ms':>8} {'x healthz':>10}  < {TARGET_MS:.0f} ms")
     for label, row in data["pages"].items():  # type: ignore[union-attr]
-        print(f"{label:<20} {row['median_ms']:>10.1f} {row['p95_ms']:>8.1f} "
+        print(f"{label:<22} {row['median_ms']:>10.1f} {row['p95_ms']:>8.1f} "
               f"{row['ratio']:>10.1f}  {'yes' if row['under_target'] else 'NO'}")
     data["machine"] = {"python": platform.python_version(), "platform": platform.platform()}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

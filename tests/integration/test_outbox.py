@@ -29,6 +29,10 @@ def _uow(db: Database) -> SqlAlchemyUnitOfWork:
     return SqlAlchemyUnitOfWork(db.session_factory)
 
 
+def _outgoing(key: str, **overrides: object) -> OutgoingMessage:
+    return OutgoingMessage(**_message(key, **overrides))  # type: ignore[arg-type]
+
+
 def _message(key: str, **overrides: object) -> dict[str, object]:
     values: dict[str, object] = {
         "idempotency_key": key, "purpose": "resolution", "channel": "email",
@@ -68,7 +72,7 @@ def test_enqueue_writes_the_row_and_a_job_scheduled_at_not_before(
 def test_rollback_removes_both_the_row_and_the_job(committed_database: Database) -> None:
     with _uow(committed_database) as uow:
         assert enqueue_message(uow, **_message("k-rolled-back")) is not None
-        assert enqueue_messages(uow, [OutgoingMessage(**_message(f"k-{i}"))  # type: ignore[arg-type]
+        assert enqueue_messages(uow, [_outgoing(f"k-{i}")
                                       for i in range(3)]) == 3
         uow.rollback()
 
@@ -92,7 +96,7 @@ def test_a_duplicate_key_queues_nothing_more(committed_database: Database) -> No
         uow.commit()
     with _uow(committed_database) as uow:
         again = enqueue_message(uow, **_message("same-key", body="a second wording"))
-        in_bulk = enqueue_messages(uow, [OutgoingMessage(**_message("same-key"))])  # type: ignore[arg-type]
+        in_bulk = enqueue_messages(uow, [_outgoing("same-key")])
         uow.commit()
 
     assert first is not None and again is None and in_bulk == 0
@@ -103,8 +107,8 @@ def test_a_duplicate_key_queues_nothing_more(committed_database: Database) -> No
 def test_bulk_enqueue_queues_each_new_key_once_with_one_job_each(
         committed_database: Database) -> None:
     later = SEND_AT + timedelta(hours=2)
-    batch = [OutgoingMessage(**_message(f"bulk-{i}", not_before=later if i % 2 else SEND_AT,  # type: ignore[arg-type]
-                                        channel="sms" if i % 3 == 0 else "email"))
+    batch = [_outgoing(f"bulk-{i}", not_before=later if i % 2 else SEND_AT,
+                       channel="sms" if i % 3 == 0 else "email")
              for i in range(12_000)]
     with _uow(committed_database) as uow:
         assert enqueue_messages(uow, batch[:100]) == 100

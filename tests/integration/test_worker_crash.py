@@ -30,7 +30,7 @@ from sagwa.adapters.db.tables import outbox
 from sagwa.services.outbox import OutgoingMessage, enqueue_messages
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
 N = 2_000
 KILL_AFTER = 300  # emails received before the SIGKILL
@@ -125,7 +125,7 @@ def test_a_killed_worker_loses_no_message_and_repeats_only_those_in_flight(
 
     second = _worker(committed_database, port, tmp_path)
     try:
-        _wait_for(lambda: set(_statuses(committed_database)) == {"sent"}, 90,
+        _wait_for(lambda: set(_statuses(committed_database)) == {"sent"}, 180,
                   "every message to be sent")
         second.send_signal(signal.SIGTERM)  # a graceful stop
         assert second.wait(30) == 0

@@ -69,9 +69,11 @@ def _print_accounts(db: Database, as_json: bool) -> None:
     """Create (if missing) and print the demo logins, one per role."""
     assert db.session_factory is not None
     seller_id = demo_seller_id(db.session_factory)
-    if seller_id is None or as_json:
+    if seller_id is None:
         return
     accounts = create_demo_accounts(db.session_factory, seller_id=seller_id)
+    if as_json:
+        return
     console.print("demo logins (role, username, password) at /login:")
     for line in format_accounts(accounts):
         console.print(line, markup=False, highlight=False)

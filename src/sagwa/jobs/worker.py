@@ -52,7 +52,8 @@ async def run_worker_async(settings: Settings, options: WorkerOptions, *,
         with app.replace_connector(connector):
             async with app.open_async():
                 worker = Worker(
-                    app=app, queues=list(options.queues) if options.queues else None, name=options.name,
+                    app=app, name=options.name,
+                    queues=list(options.queues) if options.queues else None,
                     concurrency=options.concurrency, wait=not options.one_shot,
                     install_signal_handlers=install_signal_handlers,
                     additional_context={"delivery": runtime},

@@ -4,7 +4,9 @@ Negation scope, per language settings in the rule file: a cue occurrence is nega
 negator sits inside it (``will not be cancelled``), up to ``window_before`` tokens before it
 (``no penalty``, ``안 됩니다``) or up to ``window_after`` tokens after it (``불이익은 전혀
 없습니다``, ``취소하지 않습니다``), never looking across a clause break (a comma, ``but``, a
-connective ending such as ``-고``/``-지만``, the end of the sentence). A cue's ``unless`` patterns
+connective ending such as ``-고``/``-지만``, the end of the sentence). Particles and the
+rule file's ``uncounted`` tokens (Korean endings, auxiliaries) do not use up a window, and
+``narrow`` negators (``free of charge``, ``without a fee``) reach only ``window_narrow`` tokens. A cue's ``unless`` patterns
 (``if you prefer``, ``원하시면``) cancel an occurrence in the same clause or the clause just before
 or after it.
 """
@@ -70,8 +72,9 @@ def _unless_nearby(cue: Cue, match: Match, tokens: tuple[Token, ...], neg: Negat
     bounds = [i for i, tok in enumerate(tokens) if neg.breaks.matches(tok)]
     before = [b for b in bounds if b < match.first]
     after = [b for b in bounds if b > match.last]
-    start = before[-2] if len(before) >= 2 else 0
-    end = after[1] if len(after) >= 2 else len(tokens) - 1
+    reach = 1 if cue.unless_scope == "clause" else 2
+    start = before[-reach] if len(before) >= reach else 0
+    end = after[reach - 1] if len(after) >= reach else len(tokens) - 1
     window = tokens[start : end + 1]
     return any(find_matches(p, window) for p in cue.unless)
 
@@ -87,14 +90,31 @@ def is_negated(match: Match, tokens: tuple[Token, ...], neg: Negation) -> bool:
     for j in range(match.first, match.last + 1):
         if j not in match.used and (neg.before.matches(tokens[j]) or neg.after.matches(tokens[j])):
             return True
-    for j in range(match.first - 1, max(-1, match.first - 1 - neg.window_before), -1):
-        if neg.breaks.matches(tokens[j]):
-            break
-        if neg.before.matches(tokens[j]):
+    reach = max(neg.window_before, neg.window_narrow)
+    for j, distance in _window(tokens, neg, match.first, -1, reach):
+        if neg.before.matches(tokens[j]) and distance <= neg.window_before:
             return True
-    for j in range(match.last + 1, min(len(tokens), match.last + 1 + neg.window_after)):
-        if neg.breaks.matches(tokens[j]):
-            break
-        if neg.after.matches(tokens[j]):
+        if neg.narrow.matches(tokens[j]) and distance <= neg.window_narrow:
             return True
-    return False
+    after = _window(tokens, neg, match.last, 1, neg.window_after)
+    return any(neg.after.matches(tokens[j]) for j, _ in after)
+
+
+def _window(
+    tokens: tuple[Token, ...], neg: Negation, edge: int, step: int, size: int
+) -> list[tuple[int, int]]:
+    """(index, distance) of the tokens next to ``edge``, going by ``step``, up to ``size``
+    counted tokens, stopping at a clause break. Particles and ``uncounted`` tokens do not use up
+    the window (they are as far as the last counted token before them)."""
+    out: list[tuple[int, int]] = []
+    counted = 0
+    j = edge + step
+    while 0 <= j < len(tokens) and counted < size:
+        tok = tokens[j]
+        if neg.breaks.matches(tok):
+            break
+        if not (tok.skippable or neg.uncounted.matches(tok)):
+            counted += 1
+        out.append((j, max(counted, 1)))
+        j += step
+    return out

@@ -28,6 +28,10 @@ class Cue:
     all: tuple[tuple[Pattern, ...], ...]
     unless: tuple[Pattern, ...]
     negatable: bool
+    # "near": an ``unless`` pattern in the match's clause or the one just before or after it
+    # cancels the match; "clause": only one in the match's own clause (so that "the seller
+    # apologised, and we apologise too" keeps the second apology).
+    unless_scope: str = "near"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,13 @@ class Negation:
     breaks: Element
     window_before: int
     window_after: int
+    # Negators whose scope is one short phrase ("free of charge", "without a fee"): they only
+    # reach ``window_narrow`` tokens ahead, so "cancel free of charge for a refund" keeps "refund".
+    narrow: Element
+    window_narrow: int
+    # Tokens that do not use up a window (Korean endings and auxiliaries: "받으시는 일은 전혀
+    # 없습니다" puts many morphemes between the cue and its negator).
+    uncounted: Element
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +110,9 @@ def parse_rules(lang: str, data: dict[str, Any]) -> RuleSet:
         breaks=merge(tuple(compile_element(e) for e in neg.get("clause_breaks", []))),
         window_before=int(neg.get("window_before", 3)),
         window_after=int(neg.get("window_after", 3)),
+        narrow=merge(tuple(compile_element(e) for e in neg.get("narrow", []))),
+        window_narrow=int(neg.get("window_narrow", 2)),
+        uncounted=merge(tuple(compile_element(e) for e in neg.get("uncounted", []))),
     )
     anchors, unanchored = _index(cues)
     return RuleSet(lang, cues, checks, negation, anchors, unanchored)
@@ -137,7 +151,14 @@ def _cue(name: str, body: dict[str, Any]) -> Cue:
         all=tuple(tuple(compile_pattern(p) for p in group) for group in body.get("all", [])),
         unless=tuple(compile_pattern(p) for p in body.get("unless", [])),
         negatable=bool(body.get("negatable", True)),
+        unless_scope=_unless_scope(name, body.get("unless_scope", "near")),
     )
+
+
+def _unless_scope(name: str, scope: str) -> str:
+    if scope not in ("near", "clause"):
+        raise ValueError(f"cue {name}: 'unless_scope' must be 'near' or 'clause'")
+    return scope
 
 
 def _check(body: dict[str, Any]) -> Check:

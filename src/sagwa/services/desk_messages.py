@@ -29,6 +29,7 @@ _KO_DAYS = "월화수목금토일"
 @lru_cache(maxsize=1)
 def _env() -> Environment:
     return Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined,
+                       auto_reload=False,
                        autoescape=False, keep_trailing_newline=False, trim_blocks=False)
 
 

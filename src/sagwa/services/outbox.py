@@ -14,7 +14,7 @@ messages queue in seconds.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -110,4 +110,5 @@ def _row(message: OutgoingMessage, now: datetime) -> dict[str, Any]:
         raise InvalidInput("not_before must be timezone-aware", field="not_before")
     if not message.idempotency_key or not message.recipient:
         raise InvalidInput("a message needs an idempotency key and a recipient")
-    return {**asdict(message), "status": "pending", "attempts": 0, "created_at": now}
+    # vars(), not asdict(): no deep copy of 100,000 flat records.
+    return {**vars(message), "status": "pending", "attempts": 0, "created_at": now}

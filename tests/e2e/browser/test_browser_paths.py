@@ -83,6 +83,8 @@ def test_an_operator_declares_an_incident_and_publishes_a_checked_notice(page, s
     page.click("#action-scope")
     page.wait_for_selector(".flash")
     assert "Alex Kim" in page.locator("#cases").inner_text()  # the two customers' orders
+    page.locator("#notice-title").wait_for()  # the editor arrives as an htmx fragment
+    page.locator("#timeline").wait_for()
     good_title = page.input_value("#notice-title")
     good_body = page.input_value("#notice-body")
     page.fill("#notice-title", "가격 변경 안내")

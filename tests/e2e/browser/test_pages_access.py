@@ -155,14 +155,20 @@ def test_the_incident_page_shows_cases_clocks_and_costs(client: TestClient,
                                                         world: World) -> None:
     log_in(client, "admin")
     html = client.get(f"/ops/incidents/{world.incident}").text
-    for text in ("김민준", "Alex Kim", "notified", "escalated", "notice-editor", "costs",
-                 "incident.declared"):
+    for text in ("김민준", "Alex Kim", "notified", "escalated", "costs", "clock-notice",
+                 "/notice/editor", "/timeline"):
         assert text in html
+    editor = client.get(f"/ops/incidents/{world.incident}/notice/editor",
+                        headers={"HX-Request": "true"}).text
+    assert "notice-editor" in editor and "<html" not in editor
+    timeline = client.get(f"/ops/incidents/{world.incident}/timeline",
+                          headers={"HX-Request": "true"}).text
+    assert "incident.declared" in timeline and "incident.planned" in timeline
 
 
 def test_the_notice_check_partial_lists_findings(client: TestClient, world: World) -> None:
     log_in(client, "admin")
-    token = csrf_of(client.get(f"/ops/incidents/{world.incident}").text)
+    token = csrf_of(client.get(f"/ops/incidents/{world.incident}/notice/editor").text)
     answer = client.post(f"/ops/incidents/{world.incident}/notice/check",
                          data={"title": "공지", "body": "가격이 바뀌었습니다. 주문은 취소됩니다.",
                                "lang": "ko"},

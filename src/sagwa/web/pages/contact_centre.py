@@ -30,9 +30,12 @@ class CallCard:
 
 
 def queue_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, *,
-                  limit: int = 50) -> dict[str, Any]:
+                  limit: int = 20) -> dict[str, Any]:
+    """The ``limit`` nearest deadlines: an agent works from the top; the rest follow."""
+    known: dict[int, Any] = {}
     with uow:
-        cards = [CallCard(q, load_case(uow, q.case_id), uow.cases.attempts(q.case_id))
+        cards = [CallCard(q, load_case(uow, q.case_id, known=known),
+                          uow.cases.attempts(q.case_id))
                  for q in call_queue(uow, limit=limit)]
     return {"cards": cards, "outcomes": OUTCOMES, "contact_ko": contact(policy, "ko"),
             "contact_en": contact(policy, "en")}

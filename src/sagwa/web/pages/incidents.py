@@ -19,6 +19,7 @@ from sagwa.services.desk_notify import LinkMaker, notify
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_report import CASE_STATES, build_report
 from sagwa.services.desk_status import incident_status
+from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow
 from sagwa.web.pages.forms import local_input, parse_int, parse_local_time, parse_won
@@ -44,35 +45,51 @@ def list_context(uow: SqlAlchemyUnitOfWork) -> dict[str, Any]:
                 "now_local": local_input(uow.now() - timedelta(hours=1))}
 
 
-def _clock(minutes: float | None, limit: float | None = None) -> dict[str, Any]:
-    return {"minutes": minutes, "late": bool(limit is not None and minutes is not None
-                                              and minutes > limit)}
+def _minutes(later: datetime | None, earlier: datetime | None) -> float | None:
+    if later is None or earlier is None:
+        return None
+    return round((later - earlier).total_seconds() / 60, 1)
 
 
-def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy,
-                   lang: str) -> dict[str, Any]:
+def _clocks(status: Any, window_start: datetime, policy: DeskPolicy,
+            now: datetime) -> dict[str, Any]:
+    """SLA clocks: minutes from the wrong price to the pause, and from the declaration to the
+    public notice (against its SLA) and to the first apology actually sent."""
+    sla = policy.notice_sla.total_seconds() / 60
+    notice = _minutes(status.first_notice_at, status.declared_at)
+    return {"pause": _minutes(status.first_pause_at, window_start),
+            "notice": notice, "notice_sla": int(sla),
+            "notice_late": (notice is not None and notice > sla) or bool(
+                status.notice_due_at and not status.first_notice_at and now > status.notice_due_at),
+            "apology": _minutes(status.first_message_sent_at, status.declared_at)}
+
+
+def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy) -> dict[str, Any]:
+    """The page itself; the timeline and the notice editor arrive as htmx fragments after it."""
     status = incident_status(uow_factory(), incident_id=incident_id, policy=policy)
-    report = build_report(uow_factory(), incident_id=incident_id, policy=policy)
     with uow_factory() as uow:
+        window_start = require(uow.incidents.get(incident_id), "incident",
+                               incident_id).incident.window_start
         rows = uow.cases.for_incident(incident_id, limit=200)
         names = customer_names(uow, [int(r.case.customer_id) for r in rows])
         published = uow.cases.notices(incident_id)
         now = uow.now()
-    total = sum(status.cases_by_status.values())
-    draft = _draft(uow_factory, status, published, policy, lang)
-    figures = report.figures
     return {
-        "s": status, "report": report, "cases": rows, "names": names, "total": total,
+        "s": status, "cases": rows, "names": names,
+        "total": sum(status.cases_by_status.values()),
         "states": [(st, status.cases_by_status.get(st, 0)) for st in CASE_STATES],
-        "clocks": {"pause": _clock(figures["minutes_to_pause"]),
-                   "notice": _clock(figures["minutes_to_notice"], figures["notice_sla_minutes"]),
-                   "apology": _clock(figures["minutes_to_first_apology"])},
-        "notice_overdue": bool(status.notice_due_at and not status.first_notice_at
-                               and now > status.notice_due_at),
-        "costs": _costs(status, rows),
-        "notices": published, "draft": draft, "notice_check": _check(draft),
-        "plan_form": _plan_form(status, now), "options": OPTIONS,
+        "clocks": _clocks(status, window_start, policy, now), "costs": _costs(status, rows),
+        "notices": published, "plan_form": _plan_form(status, now), "options": OPTIONS,
     }
+
+
+def editor_context(uow_factory: Any, incident_id: int, policy: DeskPolicy,
+                   lang: str) -> dict[str, Any]:
+    status = incident_status(uow_factory(), incident_id=incident_id, policy=policy)
+    with uow_factory() as uow:
+        published = uow.cases.notices(incident_id)
+    draft = _draft(uow_factory, status, published, policy, lang)
+    return {"s": status, "draft": draft, "notice_check": _check(draft)}
 
 
 def _check(draft: dict[str, str]) -> Any:
@@ -150,10 +167,27 @@ def declare(request: Request, account: Operator, uow: Uow, listing_ids: Short,
 
 
 @router.get("/{incident_id}", response_class=HTMLResponse)
-def incident_page(incident_id: int, request: Request, account: Operator, uow: Uow) -> Response:
-    lang = request.query_params.get("notice_lang", "ko")
-    context = detail_context(uow, incident_id, _policy(request), "en" if lang == "en" else "ko")
-    return render(request, "incidents/detail.html", context)
+def incident_page(incident_id: int, request: Request, account: Operator, uow: Uow,
+                  notice_lang: str = "ko") -> Response:
+    context = detail_context(uow, incident_id, _policy(request))
+    return render(request, "incidents/detail.html",
+                  {**context, "notice_lang": "en" if notice_lang == "en" else "ko"})
+
+
+@router.get("/{incident_id}/timeline", response_class=HTMLResponse)
+def timeline(incident_id: int, request: Request, account: Operator, uow: Uow) -> Response:
+    """htmx fragment: the incident's timeline from the audit log."""
+    report = build_report(uow(), incident_id=incident_id, policy=_policy(request))
+    return render(request, "incidents/_timeline.html", {"report": report})
+
+
+@router.get("/{incident_id}/notice/editor", response_class=HTMLResponse)
+def notice_editor(incident_id: int, request: Request, account: Operator, uow: Uow,
+                  notice_lang: str = "ko") -> Response:
+    """htmx fragment: the notice editor with the draft (or the latest version) and its check."""
+    context = editor_context(uow, incident_id, _policy(request),
+                             "en" if notice_lang == "en" else "ko")
+    return render(request, "incidents/_notice_editor.html", context)
 
 
 @router.post("/{incident_id}/scope")

@@ -76,7 +76,8 @@ def flash(request: Request, message: str, kind: str = "ok") -> None:
 
 
 def take_flash(request: Request) -> dict[str, str] | None:
-    return request.session.pop("flash", None)
+    found: dict[str, str] | None = request.session.pop("flash", None)
+    return found
 
 
 def requires(*roles: Role) -> Callable[[Request], Account]:

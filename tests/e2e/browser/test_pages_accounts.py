@@ -1,0 +1,95 @@
+"""Accounts for the pages: the service (argon2, one answer for every failed login) and the
+``sagwa users create`` command."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from sagwa.adapters.db.database import Database
+from sagwa.adapters.db.tables import users
+from sagwa.cli.main import app
+from sagwa.config import get_settings
+from sagwa.errors import Conflict, InvalidInput
+from sagwa.services import catalog
+from sagwa.services.accounts import Role, authenticate, create_user
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "correct-horse-42"
+
+
+def test_a_password_is_stored_only_as_an_argon2_hash(
+        uow: Callable[[], SqlAlchemyUnitOfWork]) -> None:
+    create_user(uow(), username="park", role="reviewer", password=PASSWORD, actor="t")
+    with uow() as u:
+        stored = u.conn.execute(select(users.c.password_hash)).scalar_one()
+    assert stored.startswith("$argon2") and PASSWORD not in stored
+
+
+def test_login_answers_the_same_for_a_wrong_password_and_an_unknown_name(
+        uow: Callable[[], SqlAlchemyUnitOfWork]) -> None:
+    create_user(uow(), username="park", role="agent", password=PASSWORD, actor="t")
+    account = authenticate(uow(), username="park", password=PASSWORD)
+    assert account is not None and account.role is Role.AGENT and account.actor == "agent:park"
+    assert authenticate(uow(), username="park", password="wrong-password") is None
+    assert authenticate(uow(), username="nobody", password=PASSWORD) is None
+
+
+def test_a_seller_account_needs_its_seller_and_only_a_seller_account_has_one(
+        uow: Callable[[], SqlAlchemyUnitOfWork]) -> None:
+    seller = catalog.register_seller(uow(), code="haneul", name="하늘디지털", actor="t")
+    with pytest.raises(InvalidInput):
+        create_user(uow(), username="s", role="seller", password=PASSWORD, actor="t")
+    with pytest.raises(InvalidInput):
+        create_user(uow(), username="a", role="admin", password=PASSWORD, seller_id=seller.id,
+                    actor="t")
+    made = create_user(uow(), username="s", role="seller", password=PASSWORD,
+                       seller_id=seller.id, actor="t")
+    assert made.seller_id == seller.id
+
+
+def test_names_are_unique_and_passwords_not_too_short(
+        uow: Callable[[], SqlAlchemyUnitOfWork]) -> None:
+    create_user(uow(), username="park", role="agent", password=PASSWORD, actor="t")
+    with pytest.raises(Conflict):
+        create_user(uow(), username="park", role="admin", password=PASSWORD, actor="t")
+    with pytest.raises(InvalidInput):
+        create_user(uow(), username="kim", role="admin", password="short", actor="t")
+
+
+@pytest.fixture
+def cli_database(committed_database: Database,
+                 monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    url = committed_database.engine.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("SAGWA_DATABASE_URL", url)
+    get_settings.cache_clear()
+    yield committed_database
+    get_settings.cache_clear()
+
+
+def test_users_create_makes_an_account_that_can_log_in(cli_database: Database) -> None:
+    result = CliRunner().invoke(app, ["users", "create", "--username", "lee", "--role", "admin",
+                                      "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    assert "created lee" in result.stdout
+    assert cli_database.session_factory is not None
+    factory = cli_database.session_factory
+    assert authenticate(SqlAlchemyUnitOfWork(factory), username="lee", password=PASSWORD)
+
+
+def test_users_create_asks_for_the_password_when_not_given(cli_database: Database) -> None:
+    result = CliRunner().invoke(app, ["users", "create", "--username", "choi", "--role",
+                                      "agent"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert PASSWORD not in result.stdout.replace("Password:", "")
+
+
+def test_users_create_refuses_a_seller_without_its_seller(cli_database: Database) -> None:
+    result = CliRunner().invoke(app, ["users", "create", "--username", "s", "--role", "seller",
+                                      "--password", PASSWORD])
+    assert result.exit_code == 1
+    assert "seller" in result.output
