@@ -8,12 +8,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from sagwa.adapters.db.tables import ledger_entries, orders as orders_table, outbox
+from sagwa.adapters.db.tables import ledger_entries, outbox
+from sagwa.adapters.db.tables import orders as orders_table
 from sagwa.domain.consent import ConsentRecord, effects_of_choice
 from sagwa.domain.listings import ListingStatus, ListingTrigger
 from sagwa.domain.money import Money
 from sagwa.errors import (
-    ConsentRequired, IllegalTransition, InvalidInput, ListingNotOrderable, MessageRefused,
+    ConsentRequired,
+    IllegalTransition,
+    InvalidInput,
+    ListingNotOrderable,
+    MessageRefused,
     SilentCancellationRefused,
 )
 from sagwa.services import catalog, desk, desk_cases, listings, notices, orders

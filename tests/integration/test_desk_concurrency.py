@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from sagwa.adapters.db.tables import ledger_entries, orders as orders_table
+from sagwa.adapters.db.tables import ledger_entries
+from sagwa.adapters.db.tables import orders as orders_table
 from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
 from sagwa.errors import IllegalTransition

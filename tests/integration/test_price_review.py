@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -29,7 +29,7 @@ class Clock:
 @pytest.fixture
 def market(session_factory):
     """An iPod nano (199,000 KRW list price) sold by four sellers, with a clock we move."""
-    clock = Clock(datetime(2008, 5, 1, 3, 0, tzinfo=timezone.utc))
+    clock = Clock(datetime(2008, 5, 1, 3, 0, tzinfo=UTC))
 
     def uow() -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(session_factory, clock)

@@ -2,7 +2,7 @@
 
 from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
-from sagwa.services import catalog, listings, orders, audit
+from sagwa.services import audit, catalog, listings, orders
 
 
 def test_order_is_charged_the_live_price(uow) -> None:

@@ -127,7 +127,8 @@ def plan(
 @exits_cleanly
 def notify(incident_id: int, actor: str = ACTOR, fmt: str = FORMAT) -> None:
     """Queue the apology to every affected customer, inside contact hours."""
-    from sagwa.services.desk_notify import LinkMaker, notify as notify_customers
+    from sagwa.services.desk_notify import LinkMaker
+    from sagwa.services.desk_notify import notify as notify_customers
 
     config, db, policy = _context()
     summary = notify_customers(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
 
 GENESIS_HASH = "0" * 64
 
@@ -42,7 +42,7 @@ def canonical(value: Any) -> str:
 
 
 def chain_hash(prev_hash: str, seq: int, occurred_at: datetime, event: AuditEvent) -> str:
-    stamp = occurred_at.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    stamp = occurred_at.astimezone(UTC).isoformat(timespec="microseconds")
     payload = canonical({
         "seq": seq, "at": stamp, "actor": event.actor, "action": event.action,
         "entity_type": event.entity_type, "entity_id": event.entity_id,

@@ -76,6 +76,14 @@ class Element:
             return None
         return self.exact | frozenset(self.exact_tagged)
 
+    @property
+    def starts_needed(self) -> frozenset[str] | None:
+        """What a matching lemma must start with (exact lemmas included), or None when the
+        element matches by suffix or tag alone."""
+        if self.suffixes or self.any_tags or self.slow:
+            return None
+        return self.exact | frozenset(self.prefixes) | frozenset(self.exact_tagged)
+
     def matches(self, tok: Token) -> bool:
         lemma = tok.lemma
         if lemma in self.exact:
@@ -99,6 +107,9 @@ class Pattern:
     # The lemma sets of the elements that only match exact lemmas: a sentence lacking any of
     # them cannot match, which a C-level ``isdisjoint`` finds out before any token is looked at.
     required: tuple[frozenset[str], ...] = ()
+    # The same for elements with prefix alternatives (``cancel*``): some lemma of the sentence
+    # must start with one of the listed strings.
+    starts: tuple[frozenset[str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +146,10 @@ def compile_pattern(source: str) -> Pattern:
     if not elements:
         raise ValueError(f"empty pattern: {source!r}")
     required = tuple(need for e in elements if (need := e.lemmas_needed) is not None)
-    return Pattern(source, tuple(elements), required)
+    starts = tuple(
+        need for e in elements if e.lemmas_needed is None and (need := e.starts_needed) is not None
+    )
+    return Pattern(source, tuple(elements), required, starts)
 
 
 def find_matches(

@@ -75,12 +75,20 @@ class RuleSet:
     # Speed (the notice editor checks while the writer types): each pattern that needs some
     # exact lemma is filed under the rarest-looking one (its smallest required set), so a
     # sentence only tries the patterns whose anchor lemma it contains, plus the unanchored ones.
+    # Patterns made of prefixes only (``strengthen* .. check*``) are tried when every such
+    # element has a prefix that some lemma of the sentence starts with.
     anchors: dict[str, frozenset[int]] = field(default_factory=dict, compare=False)
     unanchored: frozenset[int] = frozenset()
+    prefixed: tuple[tuple[int, tuple[frozenset[str], ...]], ...] = ()
 
     def candidates(self, lemmas: frozenset[str]) -> set[int]:
         """``id()`` of every pattern that could match a sentence with these lemmas."""
         found = set(self.unanchored)
+        if self.prefixed:
+            starts = {lemma[:k] for lemma in lemmas for k in range(1, len(lemma) + 1)}
+            found.update(
+                pid for pid, needs in self.prefixed if all(not n.isdisjoint(starts) for n in needs)
+            )
         for lemma in lemmas:
             ids = self.anchors.get(lemma)
             if ids:
@@ -114,21 +122,30 @@ def parse_rules(lang: str, data: dict[str, Any]) -> RuleSet:
         window_narrow=int(neg.get("window_narrow", 2)),
         uncounted=merge(tuple(compile_element(e) for e in neg.get("uncounted", []))),
     )
-    anchors, unanchored = _index(cues)
-    return RuleSet(lang, cues, checks, negation, anchors, unanchored)
+    anchors, unanchored, prefixed = _index(cues)
+    return RuleSet(lang, cues, checks, negation, anchors, unanchored, prefixed)
 
 
-def _index(cues: dict[str, Cue]) -> tuple[dict[str, frozenset[int]], frozenset[int]]:
+def _index(
+    cues: dict[str, Cue],
+) -> tuple[
+    dict[str, frozenset[int]], frozenset[int], tuple[tuple[int, tuple[frozenset[str], ...]], ...]
+]:
     anchors: dict[str, set[int]] = {}
     unanchored: set[int] = set()
+    prefixed: list[tuple[int, tuple[frozenset[str], ...]]] = []
     for cue in cues.values():
         for pattern in (*cue.any, *(p for group in cue.all for p in group), *cue.unless):
+            if not pattern.required and pattern.starts:
+                prefixed.append((id(pattern), pattern.starts))
+                continue
             if not pattern.required:
                 unanchored.add(id(pattern))
                 continue
             for lemma in min(pattern.required, key=len):
                 anchors.setdefault(lemma, set()).add(id(pattern))
-    return {k: frozenset(v) for k, v in anchors.items()}, frozenset(unanchored)
+    anchored = {k: frozenset(v) for k, v in anchors.items()}
+    return anchored, frozenset(unanchored), tuple(prefixed)
 
 
 def _expand(body: dict[str, Any], words: dict[str, str]) -> dict[str, Any]:

@@ -30,7 +30,13 @@ from sagwa.replay import legacy_2008
 from sagwa.replay.deliver import deliver_due
 from sagwa.replay.figures import guard_verdict, scenario_figures
 from sagwa.replay.market_2008 import (
-    ACTOR, LIST_PRICE, PRICE_CHANGED_AT, SEOUL, WRONG_PRICE, Market, build_market, order_surge,
+    LIST_PRICE,
+    PRICE_CHANGED_AT,
+    SEOUL,
+    WRONG_PRICE,
+    Market,
+    build_market,
+    order_surge,
 )
 from sagwa.replay.scratch import fresh_database, replay_server
 from sagwa.services import desk, desk_cases, listings, notices, orders, price_review

@@ -8,7 +8,14 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, select
 
 from sagwa.adapters.db.tables import (
-    case_orders, cases, incidents, ledger_entries, ledger_postings, notices, orders, outbox,
+    case_orders,
+    cases,
+    incidents,
+    ledger_entries,
+    ledger_postings,
+    notices,
+    orders,
+    outbox,
     price_changes,
 )
 from sagwa.domain.contact_hours import ContactSchedule, may_contact

@@ -12,7 +12,12 @@ from datetime import datetime
 from sqlalchemy import Connection, insert, select, update
 
 from sagwa.adapters.db.tables import (
-    customers, incident_listings, incidents, notices, orders, outbox,
+    customers,
+    incident_listings,
+    incidents,
+    notices,
+    orders,
+    outbox,
 )
 
 ONE_LINE_TEXT = "주문이 취소되었습니다."

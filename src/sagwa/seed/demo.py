@@ -13,7 +13,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -74,7 +74,7 @@ def load_demo(session_factory: sessionmaker[Session], *, size: DemoSize = DemoSi
               seed: int = 2008, end: datetime | None = None,
               progress: Progress | None = None) -> DemoSummary:
     rng = random.Random(seed)
-    end = end or datetime.now(timezone.utc).replace(microsecond=0)
+    end = end or datetime.now(UTC).replace(microsecond=0)
     clock = _Clock(end - timedelta(weeks=size.weeks, days=1))
 
     def uow() -> SqlAlchemyUnitOfWork:
@@ -155,7 +155,7 @@ def _names(rng: random.Random) -> Iterator[tuple[str, str, str]]:
     data = tomllib.loads((HERE / "names.toml").read_text(encoding="utf-8"))
     surnames = data["surnames"]
     weights = [s["weight"] for s in surnames]
-    syllables, domains = data["given_syllables"], data["email_domains"]
+    syllables = data["given_syllables"]
     english = data["english_given_names"]
     while True:
         surname = rng.choices(surnames, weights=weights)[0]

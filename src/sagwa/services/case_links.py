@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -23,7 +23,7 @@ def open_case_token(secret: str, token: str, *, now: datetime | None = None) -> 
         case_id, customer_id, expires = int(payload["c"]), int(payload["u"]), int(payload["x"])
     except (BadSignature, KeyError, TypeError, ValueError):
         raise Forbidden("this link is not valid") from None
-    moment = now or datetime.now(timezone.utc)
+    moment = now or datetime.now(UTC)
     if moment.timestamp() > expires:
         raise Forbidden("this link has expired; please contact us to make your choice")
     return case_id, customer_id

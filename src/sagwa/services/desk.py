@@ -13,7 +13,12 @@ from sagwa.domain.audit import AuditEvent
 from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan, make_plan
 from sagwa.domain.incident_scope import build_cases
 from sagwa.domain.incidents import (
-    Incident, IncidentStatus, IncidentTrigger, Responsibility, declare_incident, open_draft,
+    Incident,
+    IncidentStatus,
+    IncidentTrigger,
+    Responsibility,
+    declare_incident,
+    open_draft,
 )
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger, advance
 from sagwa.domain.money import Money

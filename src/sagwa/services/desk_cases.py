@@ -15,16 +15,22 @@ from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.compensation import compensation_due
 from sagwa.domain.consent import (
-    ConsentRecord, EffectKind, OrderEffect, effects_of_choice, record_choice as record_on_case,
+    ConsentRecord,
+    EffectKind,
+    OrderEffect,
+    effects_of_choice,
+)
+from sagwa.domain.consent import (
+    record_choice as record_on_case,
 )
 from sagwa.domain.contact_hours import may_contact
 from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
 from sagwa.domain.incidents import Case, CaseStatus, CaseTrigger, advance
 from sagwa.domain.ledger import credit_points
-from sagwa.domain.orders import OrderStatus, OrderTrigger, advance as advance_order
 from sagwa.domain.money import format_money
+from sagwa.domain.orders import OrderTrigger
+from sagwa.domain.orders import advance as advance_order
 from sagwa.errors import InvalidInput
-from sagwa.services import desk_messages as dm
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork

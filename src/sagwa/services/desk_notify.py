@@ -17,7 +17,15 @@ from sagwa.domain.catalog import Customer
 from sagwa.domain.consent import ConsentRecord
 from sagwa.domain.contact_hours import next_contact_time
 from sagwa.domain.incident_plan import IncidentPlan
-from sagwa.domain.incidents import Case, CaseStatus, CaseTrigger, Incident, IncidentTrigger, advance, advance_incident
+from sagwa.domain.incidents import (
+    Case,
+    CaseStatus,
+    CaseTrigger,
+    Incident,
+    IncidentTrigger,
+    advance,
+    advance_incident,
+)
 from sagwa.domain.money import Money, format_money
 from sagwa.services import desk_messages as dm
 from sagwa.services.case_links import case_token

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.listings import Listing, ListingTrigger, advance
 from sagwa.domain.money import Money, check_price
 from sagwa.domain.pricing import GuardOpinion, PriceChangeProposal, PriceChangeStatus, Promotion
 from sagwa.errors import Conflict, InvalidInput
-from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork

@@ -7,8 +7,8 @@ from sagwa.domain.audit import AuditEvent
 from sagwa.domain.orders import price_order
 from sagwa.priceguard.tripwire import VelocityRules
 from sagwa.services.idempotency import prior_result, remember
-from sagwa.services.tripwire import watch_order_velocity
 from sagwa.services.lookups import require
+from sagwa.services.tripwire import watch_order_velocity
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 DEFAULT_VELOCITY = VelocityRules()

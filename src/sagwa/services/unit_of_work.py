@@ -8,7 +8,7 @@ take (an id beyond bigint, a NUL in text) an :class:`~sagwa.errors.InvalidInput`
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import TracebackType
 
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
@@ -27,7 +27,7 @@ Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class SqlAlchemyUnitOfWork:

@@ -50,27 +50,38 @@ class CaseFacts:
         return format_money(self.paid, lang=lang)
 
 
-def load_case(uow: SqlAlchemyUnitOfWork, case_id: int, *, customer_id: int | None = None,
-              known: dict[int, tuple[IncidentPlan, dm.IncidentFacts]] | None = None) -> CaseFacts:
-    """Inside an open unit of work; NotFound unless the case (of that customer) has a plan.
-    ``known`` caches each incident's plan and facts across the cases of one page."""
-    row = uow.cases.get(case_id)
-    if row is None or (customer_id is not None and int(row.case.customer_id) != customer_id):
-        raise NotFound("this case was not found")
-    incident_id = int(row.case.incident_id)
-    cache = known if known is not None else {}
-    if incident_id not in cache:
+Known = dict[int, tuple[IncidentPlan, dm.IncidentFacts]]
+
+
+def incident_terms(uow: SqlAlchemyUnitOfWork, incident_id: int,
+                   known: Known) -> tuple[IncidentPlan, dm.IncidentFacts]:
+    """The incident's plan and facts, looked up once per page (``known`` caches them)."""
+    if incident_id not in known:
         inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
         plan = uow.incidents.plan(incident_id, inc.correct_price) if inc.correct_price else None
         if plan is None:
             raise NotFound("this case is not ready yet")
-        cache[incident_id] = (plan, incident_facts(uow, inc))
-    plan, facts = cache[incident_id]
-    person = require(uow.catalog.customer(int(row.case.customer_id)), "customer",
-                     row.case.customer_id)
+        known[incident_id] = (plan, incident_facts(uow, inc))
+    return known[incident_id]
+
+
+def facts_for(uow: SqlAlchemyUnitOfWork, row: CaseRow, person: Customer,
+              known: Known) -> CaseFacts:
+    plan, facts = incident_terms(uow, int(row.case.incident_id), known)
     paid = Money(sum(o.unit_price.amount_minor * o.quantity for o in row.case.orders),
                  facts.incident.wrong_price.currency)
     return CaseFacts(row, person, plan, facts, paid)
+
+
+def load_case(uow: SqlAlchemyUnitOfWork, case_id: int, *, customer_id: int | None = None,
+              known: Known | None = None) -> CaseFacts:
+    """Inside an open unit of work; NotFound unless the case (of that customer) has a plan."""
+    row = uow.cases.get(case_id)
+    if row is None or (customer_id is not None and int(row.case.customer_id) != customer_id):
+        raise NotFound("this case was not found")
+    person = require(uow.catalog.customer(int(row.case.customer_id)), "customer",
+                     row.case.customer_id)
+    return facts_for(uow, row, person, known if known is not None else {})
 
 
 def contact(policy: DeskPolicy, lang: str) -> dict[str, str]:

@@ -4,18 +4,21 @@ own words."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from sagwa.adapters.db.incident_repo import CaseRow
+from sagwa.domain.incidents import CaseStatus
 from sagwa.services.desk_cases import OUTCOMES, log_contact_attempt, record_choice
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow
-from sagwa.web.pages.case_facts import CaseFacts, contact, load_case
-from sagwa.web.pages.read_models import QueuedCase, call_queue
+from sagwa.web.pages.case_facts import CaseFacts, Known, contact, facts_for, load_case
+from sagwa.web.pages.read_models import QueuedCase, attempts_by_case, call_queue
 from sagwa.web.pages.rendering import render
 from sagwa.web.pages.session import Agent, csrf_protect, flash
 
@@ -31,12 +34,24 @@ class CallCard:
 
 def queue_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, *,
                   limit: int = 20) -> dict[str, Any]:
-    """The ``limit`` nearest deadlines: an agent works from the top; the rest follow."""
-    known: dict[int, Any] = {}
+    """The ``limit`` nearest deadlines: an agent works from the top; the rest follow.
+
+    Cases, customers and attempts are fetched in batches (per incident), not per card."""
+    known: Known = {}
     with uow:
-        cards = [CallCard(q, load_case(uow, q.case_id, known=known),
-                          uow.cases.attempts(q.case_id))
-                 for q in call_queue(uow, limit=limit)]
+        queued = call_queue(uow, limit=limit)
+        rows: dict[int, CaseRow] = {}
+        per_incident = Counter(q.incident_id for q in queued)
+        for incident_id, n in per_incident.items():
+            # call_queue orders by (deadline, case id): within one incident, the lowest ids.
+            for row in uow.cases.for_incident(incident_id, statuses={CaseStatus.ESCALATED},
+                                              limit=n):
+                rows[int(row.case.case_id)] = row
+        people = uow.catalog.customers_by_ids([q.customer_id for q in queued])
+        attempts = attempts_by_case(uow, [q.case_id for q in queued])
+        cards = [CallCard(q, facts_for(uow, rows[q.case_id], people[q.customer_id], known)
+                          if q.case_id in rows else load_case(uow, q.case_id, known=known),
+                          attempts.get(q.case_id, [])) for q in queued]
     return {"cards": cards, "outcomes": OUTCOMES, "contact_ko": contact(policy, "ko"),
             "contact_en": contact(policy, "en")}
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
 from sagwa.adapters.db.tables import (
     cases,
+    contact_attempts,
     customers,
     incident_plans,
     listings,
@@ -80,3 +82,15 @@ def customer_names(uow: SqlAlchemyUnitOfWork, ids: list[int]) -> dict[int, str]:
         return {}
     q = select(customers.c.id, customers.c.name).where(customers.c.id.in_(ids))
     return {int(r.id): r.name for r in uow.conn.execute(q)}
+
+
+def attempts_by_case(uow: SqlAlchemyUnitOfWork, case_ids: list[int]) -> dict[int, list[Any]]:
+    """Contact attempts of many cases at once, oldest first."""
+    out: dict[int, list[Any]] = {}
+    if not case_ids:
+        return out
+    q = (select(contact_attempts).where(contact_attempts.c.case_id.in_(case_ids))
+         .order_by(contact_attempts.c.attempted_at, contact_attempts.c.id))
+    for row in uow.conn.execute(q):
+        out.setdefault(int(row.case_id), []).append(row)
+    return out
