@@ -4,17 +4,22 @@ The tree::
 
     SagwaError                      code             HTTP (mapped once, in web/errors.py)
     ├── InvalidInput                invalid_input    422
+    │   ├── SilentCancellationRefused silent_cancellation_refused
+    │   ├── MalformedRows           malformed_rows   (CLI: exit 2)
+    │   └── MessageRefused          message_refused  (details["findings"])
     ├── NotFound                    not_found        404
     ├── Conflict                    conflict         409
     │   ├── IdempotencyMismatch     idempotency_key_reused
     │   └── AlreadyReversed         already_reversed
     ├── IllegalTransition           illegal_transition  409
-    │   └── ConsentRequired         consent_required    409
+    │   ├── ConsentRequired         consent_required    409
+    │   └── LateChoiceRefused       late_choice_refused 409
     ├── ListingNotOrderable         listing_not_orderable 409
     ├── InsufficientPoints          insufficient_points  409
     ├── Forbidden                   forbidden        403
     ├── AuditChainBroken            audit_chain_broken  500 (CLI: exit 1)
-    └── DatabaseUnavailable         database_unavailable 503
+    ├── DatabaseUnavailable         database_unavailable 503
+    └── DeliveryFailed              delivery_failed  (workers only; .temporary says retry)
 """
 
 from __future__ import annotations

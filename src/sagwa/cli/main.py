@@ -9,7 +9,8 @@ from types import FrameType
 import typer
 
 from sagwa import __version__
-from sagwa.cli import audit, database, incident, replay, seed, users
+from sagwa.cli import audit, database, incident, replay, seed
+from sagwa.cli import worker as worker_cli, users
 from sagwa.cli.context import console, err_console, exits_cleanly, settings
 
 app = typer.Typer(
@@ -27,6 +28,7 @@ app.add_typer(seed.app, name="seed")
 app.add_typer(audit.app, name="audit")
 app.add_typer(incident.app, name="incident")
 app.add_typer(replay.app, name="replay")
+app.command(name="worker")(worker_cli.worker)
 app.add_typer(users.app, name="users")
 
 # Feature command groups that live in their own modules.
@@ -46,8 +48,11 @@ for _name, _help in (("guard", "Price guard: check and evaluate price changes in
 def serve(
     host: str = typer.Option(None, help="Address to listen on (default: SAGWA_HOST, 127.0.0.1)."),
     port: int = typer.Option(None, min=1, max=65535, help="Port (default: SAGWA_PORT, 8000)."),
+    no_worker: bool = typer.Option(False, "--no-worker",
+                                   help="Do not deliver messages in this process."),
 ) -> None:
-    """Serve the JSON API (and /docs) — starting and migrating the embedded database if needed."""
+    """Serve the web pages and the JSON API (/docs), with one message worker in-process —
+    starting and migrating the embedded database if needed."""
     import uvicorn
 
     from sagwa.adapters.db.database import open_database
@@ -59,11 +64,19 @@ def serve(
     # atexit hook that stops the embedded PostgreSQL and leave it running. Exit normally instead.
     signal.signal(signal.SIGTERM, _exit_normally)
     db = open_database(config)
+    background = None
+    if not no_worker:
+        from sagwa.jobs.worker import run_worker_in_background
+
+        background = run_worker_in_background(config)
     console.print(f"sagwa {__version__} on [bold]http://{host}:{port}[/bold] "
-                  f"(API docs: http://{host}:{port}/docs) — {db.description}")
+                  f"(API docs: http://{host}:{port}/docs) — {db.description}"
+                  + ("" if no_worker else "; delivering messages in this process"))
     try:
         uvicorn.run(create_app(config, database=db), host=host, port=port, log_level="info")
     finally:
+        if background is not None:
+            background.stop()
         db.close()
 
 

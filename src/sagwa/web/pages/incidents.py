@@ -64,21 +64,28 @@ def _clocks(status: Any, window_start: datetime, policy: DeskPolicy,
             "apology": _minutes(status.first_message_sent_at, status.declared_at)}
 
 
-def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy) -> dict[str, Any]:
+CASES_PER_PAGE = 50
+
+
+def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
+                   offset: int = 0) -> dict[str, Any]:
     """The page itself; the timeline and the notice editor arrive as htmx fragments after it."""
     status = incident_status(uow_factory(), incident_id=incident_id, policy=policy)
     with uow_factory() as uow:
         window_start = require(uow.incidents.get(incident_id), "incident",
                                incident_id).incident.window_start
-        rows = uow.cases.for_incident(incident_id, limit=200)
+        rows = uow.cases.for_incident(incident_id, limit=CASES_PER_PAGE, offset=offset)
         names = customer_names(uow, [int(r.case.customer_id) for r in rows])
         published = uow.cases.notices(incident_id)
         now = uow.now()
+    total = sum(status.cases_by_status.values())
     return {
-        "s": status, "cases": rows, "names": names,
-        "total": sum(status.cases_by_status.values()),
+        "s": status, "cases": rows, "names": names, "total": total,
+        "case_pages": {"offset": offset, "shown": len(rows), "per": CASES_PER_PAGE,
+                       "next": offset + CASES_PER_PAGE if offset + len(rows) < total else None,
+                       "prev": max(0, offset - CASES_PER_PAGE) if offset else None},
         "states": [(st, status.cases_by_status.get(st, 0)) for st in CASE_STATES],
-        "clocks": _clocks(status, window_start, policy, now), "costs": _costs(status, rows),
+        "clocks": _clocks(status, window_start, policy, now), "costs": _costs(status, total),
         "notices": published, "plan_form": _plan_form(status, now), "options": OPTIONS,
     }
 
@@ -99,21 +106,19 @@ def _check(draft: dict[str, str]) -> Any:
                          lang=draft["lang"])
 
 
-def _costs(status: Any, rows: list[Any]) -> dict[str, Any] | None:
+def _costs(status: Any, cases: int) -> dict[str, Any] | None:
     """Who pays: compensation booked so far and at most, split by the plan's shares."""
     plan = status.plan
     if not plan:
         return None
     points = plan["cancel_compensation"] or 0
     booked = status.choices.get("cancel_with_compensation", 0) * points
-    most = len(rows) * points
+    most = cases * points
     seller, platform = plan["seller_share_pct"], plan["platform_share_pct"]
-    exposure = sum(r.case.exposure.amount_minor for r in rows)
     return {"seller_pct": seller, "platform_pct": platform, "points": points,
             "booked": booked, "booked_seller": booked * seller // 100,
             "booked_platform": booked - booked * seller // 100, "most": most,
-            "most_seller": most * seller // 100, "most_platform": most - most * seller // 100,
-            "exposure": exposure}
+            "most_seller": most * seller // 100, "most_platform": most - most * seller // 100}
 
 
 def _draft(uow_factory: Any, status: Any, published: list[Any], policy: DeskPolicy,
@@ -168,8 +173,8 @@ def declare(request: Request, account: Operator, uow: Uow, listing_ids: Short,
 
 @router.get("/{incident_id}", response_class=HTMLResponse)
 def incident_page(incident_id: int, request: Request, account: Operator, uow: Uow,
-                  notice_lang: str = "ko") -> Response:
-    context = detail_context(uow, incident_id, _policy(request))
+                  notice_lang: str = "ko", cases_from: int = 0) -> Response:
+    context = detail_context(uow, incident_id, _policy(request), offset=max(0, cases_from))
     return render(request, "incidents/detail.html",
                   {**context, "notice_lang": "en" if notice_lang == "en" else "ko"})
 
