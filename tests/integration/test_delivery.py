@@ -114,8 +114,23 @@ def _deliver(db: Database, sender: object, message_id: int,
 
 
 def _run_worker_once(settings: Settings) -> None:
-    asyncio.run(run_worker_async(settings, WorkerOptions(concurrency=2, one_shot=True),
-                                 install_signal_handlers=False))
+    """Run a one-shot worker on its own thread and event loop: the test session may already
+    have a loop running on the main thread (Playwright's sync API keeps one)."""
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(run_worker_async(settings, WorkerOptions(concurrency=2, one_shot=True),
+                                         install_signal_handlers=False))
+        except BaseException as exc:  # re-raised on the test's thread below
+            errors.append(exc)
+
+    thread = threading.Thread(target=run, name="one-shot-worker")
+    thread.start()
+    thread.join(timeout=120)
+    assert not thread.is_alive(), "the one-shot worker did not finish in 120 s"
+    if errors:
+        raise errors[0]
 
 
 def test_korean_email_round_trips_through_a_worker_and_smtp(

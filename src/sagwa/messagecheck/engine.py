@@ -93,7 +93,8 @@ def _run(check: Check, doc: Document, hits: dict[str, list[Hit]]) -> list[Findin
             if s.end - s.start > check.limit
         ]
     distinct = sum(1 for name in check.cues if hits[name])
-    satisfied = distinct >= check.min_distinct and all(hits[n] for n in check.also_needs)
+    enough = distinct >= check.min_distinct or any(hits[n] for n in check.enough)
+    satisfied = enough and all(hits[n] for n in check.also_needs)
     return [] if satisfied else [_finding(check, None)]
 
 

@@ -6,7 +6,7 @@ An alternative is a lemma (``sorry``, ``죄송``, ``ㅂ니다``), optionally wit
 start with it: ``면/EC``; ``*/EF`` is any final ending), or an entity (``<DATE>``, ``<PHONE>`` ...). Consecutive elements must
 be on consecutive tokens, except that skippable tokens (Korean particles, English articles) may
 lie between them; ``..`` between two elements allows up to ``GAP`` other tokens, ``...`` up to
-``LONG_GAP``. Alternatives are single tokens: write ``no later than`` as its own pattern.
+``LONG_GAP``, ``....`` any number (the rest of the sentence: "① .... ②"). Alternatives are single tokens: write ``no later than`` as its own pattern.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from sagwa.messagecheck.analysis import Token
 
 GAP = 4
 LONG_GAP = 8
+SENTENCE_GAP = 1_000_000
+_GAPS = {"..": GAP, "...": LONG_GAP, "....": SENTENCE_GAP}
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,8 +140,8 @@ def compile_pattern(source: str) -> Pattern:
     elements: list[Element] = []
     gap = 0
     for part in source.split():
-        if part in ("..", "..."):
-            gap = GAP if part == ".." else LONG_GAP
+        if part in _GAPS:
+            gap = _GAPS[part]
             continue
         elements.append(compile_element(part, gap))
         gap = 0

@@ -46,6 +46,10 @@ class Check:
     limit: int
     message: str
     suggestion: str
+    # Cues that satisfy an "absent" check on their own, whatever ``min_distinct`` says (a list
+    # of alternatives, "① … ② …" or "Reply 1 … or 2 …", offers a choice even when the rule
+    # file has no cue for what each alternative is); ``also_needs`` still applies.
+    enough: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +112,7 @@ def parse_rules(lang: str, data: dict[str, Any]) -> RuleSet:
     cues = {name: _cue(name, _expand(body, words)) for name, body in data["cues"].items()}
     checks = tuple(_check(body) for body in data["checks"])
     for check in checks:
-        unknown = set(check.cues + check.also_needs) - cues.keys()
+        unknown = set(check.cues + check.also_needs + check.enough) - cues.keys()
         if unknown:
             raise ValueError(f"{lang}.toml: check {check.code} names unknown cues {unknown}")
     neg = data["negation"]
@@ -193,4 +197,5 @@ def _check(body: dict[str, Any]) -> Check:
         limit=int(body.get("limit", 0)),
         message=body["message"],
         suggestion=body.get("suggestion", ""),
+        enough=tuple(body.get("enough", [])),
     )

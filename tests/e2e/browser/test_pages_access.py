@@ -38,7 +38,7 @@ def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(
     answer = client.post("/login", data={"username": "admin", "password": "nope-nope-nope",
                                          "csrf_token": token})
     assert answer.status_code == 401
-    assert "sagwa_session" not in answer.cookies or "uid" not in answer.text
+    assert "아이디 또는 비밀번호가 맞지 않습니다" in answer.text
     assert client.get("/ops/incidents").status_code == 303
 
 
@@ -187,3 +187,51 @@ def test_the_call_queue_lists_the_customer_who_asked_for_a_person(client: TestCl
 
 def test_the_notice_board_is_public(client: TestClient) -> None:
     assert client.get("/notices").status_code == 200
+
+
+def test_a_notice_that_fails_the_check_is_refused_even_if_posted_directly(
+        client: TestClient, world: World) -> None:
+    log_in(client, "admin")
+    token = csrf_of(client.get(f"/ops/incidents/{world.incident}/notice/editor").text)
+    answer = client.post(f"/ops/incidents/{world.incident}/notice",
+                         data={"title": "가격 변경", "body": "주문은 모두 취소됩니다.", "lang": "ko",
+                               "csrf_token": token})
+    assert answer.status_code == 422
+    assert "missing-apology" in answer.text and "text/html" in answer.headers["content-type"]
+    assert "가격 변경" not in client.get("/notices").text
+
+
+def test_a_seller_sees_a_reviewers_rejection_reason(client: TestClient, world: World) -> None:
+    log_in(client, "seller_a")
+    token = csrf_of(client.get(f"/seller/listings/{world.ipod_a}").text)
+    held = client.post(f"/seller/listings/{world.ipod_a}/price",
+                       data={"new_price": "19900", "csrf_token": token})
+    assert held.status_code == 303
+    client.cookies.clear()
+    log_in(client, "reviewer")
+    queue = client.get("/ops/review").text
+    change_id = re.search(r'id="change-(\d+)"', queue)
+    assert change_id
+    rejected = client.post(f"/ops/review/{change_id.group(1)}/reject",
+                           data={"reason": "할인율을 가격으로 입력", "csrf_token": csrf_of(queue)})
+    assert rejected.status_code == 303
+    client.cookies.clear()
+    log_in(client, "seller_a")
+    page = client.get(f"/seller/listings/{world.ipod_a}").text
+    assert "rejected" in page and "할인율을 가격으로 입력" in page
+
+
+def test_a_rejection_without_a_reason_is_refused_with_the_message(client: TestClient,
+                                                                  world: World) -> None:
+    log_in(client, "seller_a")
+    token = csrf_of(client.get(f"/seller/listings/{world.ipod_a}").text)
+    client.post(f"/seller/listings/{world.ipod_a}/price",
+                data={"new_price": "19900", "csrf_token": token})
+    client.cookies.clear()
+    log_in(client, "reviewer")
+    queue = client.get("/ops/review").text
+    change_id = re.search(r'id="change-(\d+)"', queue)
+    assert change_id
+    answer = client.post(f"/ops/review/{change_id.group(1)}/reject",
+                         data={"reason": " ", "csrf_token": csrf_of(queue)})
+    assert answer.status_code == 422 and "reason" in answer.text

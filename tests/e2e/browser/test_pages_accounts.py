@@ -93,3 +93,18 @@ def test_users_create_refuses_a_seller_without_its_seller(cli_database: Database
                                       "--password", PASSWORD])
     assert result.exit_code == 1
     assert "seller" in result.output
+
+
+def test_seed_demo_prints_one_login_per_role_and_they_work(cli_database: Database) -> None:
+    result = CliRunner().invoke(app, ["seed", "demo", "--customers", "5", "--orders", "0"])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())
+    assert cli_database.session_factory is not None
+    factory = cli_database.session_factory
+    for role in ("admin", "reviewer", "agent", "seller"):
+        password = f"sagwa-{role}-demo"
+        assert f"{role} {role} {password}" in out
+        account = authenticate(SqlAlchemyUnitOfWork(factory), username=role, password=password)
+        assert account is not None and account.role.value == role
+    again = CliRunner().invoke(app, ["seed", "demo", "--if-empty"])
+    assert again.exit_code == 0 and "sagwa-admin-demo" in again.stdout

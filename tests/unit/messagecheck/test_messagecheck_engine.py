@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sagwa.errors import InvalidInput
-from sagwa.messagecheck import CheckResult, Finding, check_message
+from sagwa.messagecheck import CheckResult, Finding, check_message, english
+from sagwa.messagecheck.matcher import compile_pattern, find_matches
 from sagwa.messagecheck.ruleset import parse_rules
 
 
@@ -179,6 +180,27 @@ def test_rules_are_data_a_new_cue_needs_no_code() -> None:
     with pytest.raises(ValueError, match="unknown cues"):
         parse_rules("en", {"negation": {}, "cues": {},
                            "checks": [{"code": "x", "cues": ["nope"], "message": "m"}]})
+
+
+def test_an_enough_cue_satisfies_min_distinct_by_itself_and_four_dots_span_the_sentence() -> None:
+    rules = parse_rules(
+        "en",
+        {
+            "negation": {"before": ["not"]},
+            "cues": {"keep": {"any": ["keep"]}, "refund": {"any": ["refund"]},
+                     "listed": {"any": ["first .... second"]}},
+            "checks": [{"code": "few", "cues": ["keep", "refund"], "min_distinct": 2,
+                        "enough": ["listed"], "message": "m"}],
+        },
+    )
+    assert rules.checks[0].enough == ("listed",)
+    long_gap = english.analyse("first you may wait a very long time for the shop to open, then second.")
+    tokens = long_gap.sentences[0].tokens
+    assert find_matches(compile_pattern("first .... second"), tokens)
+    assert not find_matches(compile_pattern("first ... second"), tokens)
+    with pytest.raises(ValueError, match="unknown cues"):
+        parse_rules("en", {"negation": {}, "cues": {},
+                           "checks": [{"code": "x", "enough": ["nope"], "message": "m"}]})
 
 
 @settings(max_examples=60, deadline=None)

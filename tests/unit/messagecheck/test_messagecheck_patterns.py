@@ -40,6 +40,7 @@ def test_dates_times_and_durations_are_recognised(text: str, expected: list[tupl
         ("call 1-800-555-0142", "1-800-555-0142"),
         ("ring +44 20 7946 0958", "+44 20 7946 0958"),
         ("on 0800 123 4567", "0800 123 4567"),
+        ("Enquiries: 1300 555 821", "1300 555 821"),
     ],
 )
 def test_phone_numbers_are_recognised(text: str, found: str) -> None:

@@ -44,6 +44,18 @@ PREVENTION = [
     ("missing-prevention", False, "en", N,
      "Price changes of more than 50% are now held until a manager approves them."),
     ("missing-prevention", True, "ko", N, "현재 원인을 조사하고 있으며 가격은 수정되었습니다."),
+    # A described change going forward: "…도록 바꿨습니다", a check before publishing, "now".
+    ("missing-prevention", False, "ko", N,
+     "할인율이 70%를 넘는 가격은 관리자 확인 없이는 게시되지 않도록 설정을 바꿨습니다."),
+    ("missing-prevention", False, "ko", N, "이제부터 모든 특가는 운영팀 검수 후에 노출됩니다."),
+    ("missing-prevention", False, "ko", N, "가격 등록 시 자동 대조 기능이 적용됩니다."),
+    ("missing-prevention", True, "ko", N, "가격을 바로잡도록 판매자에게 요청했습니다."),
+    ("missing-prevention", False, "en", N,
+     "From now on, every discount above 60% will be validated by the pricing team."),
+    ("missing-prevention", False, "en", N,
+     "Partners will now have to verify each fare before it goes on sale."),
+    ("missing-prevention", False, "en", N, "Imported prices are compared against the catalogue before they are published."),
+    ("missing-prevention", True, "en", N, "Going forward, please check your order history."),
 ]
 DEADLINE = [
     ("missing-deadline", True, "ko", R, "결제하신 금액은 12월 5일까지 환불됩니다."),
@@ -51,17 +63,21 @@ DEADLINE = [
      "12월 5일까지 차액을 결제해 주시면 바로 발송해 드립니다."),
     ("missing-deadline", True, "en", R, "Your refund will arrive by Dec 5."),
     ("missing-deadline", False, "en", R, "Please pay the difference by Dec 5."),
+    ("missing-deadline", False, "en", R, "Please tell us your choice by 12/05/2025."),
 ]
 CONTACT = [
     ("missing-contact", True, "en", R, "Questions? Contact us."),
     ("missing-contact", True, "ko", R, "궁금한 점은 문의 주세요."),
     ("missing-contact", False, "en", R, "Questions? Message us in ShopCo Messages."),
     ("missing-contact", False, "ko", R, "궁금한 점은 카카오톡 채널로 남겨 주세요."),
+    ("missing-contact", False, "en", R, "Questions: 1800 123 456."),
+    ("missing-contact", False, "en", R, "Just text back YES or NO."),
 ]
 EXPLANATION = [
     ("missing-explanation", True, "en", N, "An issue affected some orders yesterday."),
     ("missing-explanation", False, "en", N, "Some fares were filed incorrectly yesterday."),
     ("missing-explanation", False, "ko", N, "12월 1일 일부 객실 요금이 잘못 입력되었습니다."),
+    ("missing-explanation", False, "en", N, "A misconfigured discount rule affected some orders."),
 ]
 OPTIONS = [
     ("missing-options", True, "en", N,
@@ -70,6 +86,16 @@ OPTIONS = [
     ("missing-options", False, "ko", N, "해당 예약은 표시된 요금 그대로 유효합니다."),
     ("missing-options", False, "ko", R,
      "오류에 대한 보상으로 적립금 5,000원을 드리며, 주문을 유지하시거나 취소하실 수 있습니다."),
+    # Alternatives laid out for the customer, whatever each one is.
+    ("missing-options", False, "ko", R,
+     "'반값에 절반 수량 받기' 혹은 '정가의 30% 할인' 가운데 하나를 골라 주세요."),
+    ("missing-options", False, "ko", R,
+     "① 소형 객실로 변경 ② 정상 요금에서 40% 할인 중 편하신 쪽을 선택해 주세요."),
+    ("missing-options", True, "ko", R, "① 주문 확인 ② 결제 완료 순서로 진행됩니다."),
+    ("missing-options", False, "en", R, "Text 1 for the smaller size at this price or 2 for 30% off."),
+    ("missing-options", False, "en", R,
+     "You can switch to economy, move to another date, or change the route."),
+    ("missing-options", True, "en", R, "We will switch your seat to economy."),
 ]
 BLAME = [
     ("blame-shift", False, "en", R, "As a platform, we take full responsibility for this error."),
@@ -80,6 +106,8 @@ BLAME = [
     ("blame-shift", True, "ko", R, "플랫폼은 이번 일에 대해 책임지지 않습니다."),
     ("blame-shift", False, "ko", R, "저희가 책임지고 판매자와 직접 협의하겠습니다."),
     ("blame-shift", True, "ko", R, "판매자와 직접 협의하시기 바랍니다."),
+    ("blame-shift", True, "ko", N, "이번 오류는 제휴사 시스템 문제로, 저희 쪽 문제가 아닙니다."),
+    ("blame-shift", False, "ko", N, "저희 직원의 실수로 정가가 아닌 할인가가 표시되었습니다."),
 ]
 CANCELLATION = [
     ("fait-accompli", True, "en", R,
@@ -91,6 +119,14 @@ CANCELLATION = [
     ("fait-accompli", False, "ko", R, "결제하지 않으셔도 언제든 취소하실 수 있습니다."),
     ("fait-accompli", True, "ko", R, "주문하신 상품은 배송되지 않습니다."),
     ("fait-accompli", False, "ko", R, "선택해 주시기 전까지는 발송되지 않습니다."),
+    ("fait-accompli", True, "en", R, "We have issued a full refund for the tickets."),
+    ("fait-accompli", True, "en", R, "Tickets bought at the wrong fare will not be honoured."),
+    ("fait-accompli", True, "en", R,
+     "Your reservation for the lakeside cabin (three nights) was rescinded yesterday."),
+    ("fait-accompli", True, "en", R,
+     "Without an answer by Friday, the amount will be refunded automatically."),
+    ("fait-accompli", False, "en", R,
+     "If you choose a refund, the amount will be refunded automatically to your card."),
 ]
 CASES = (APOLOGY + NEGATION + THREAT + PREVENTION + DEADLINE + CONTACT + EXPLANATION + OPTIONS
          + BLAME + CANCELLATION)
