@@ -89,18 +89,38 @@ def enqueue_messages(uow: SqlAlchemyUnitOfWork, messages: Sequence[OutgoingMessa
 
 
 def _enqueue(conn: Connection, messages: Sequence[OutgoingMessage], now: datetime) -> list[int]:
-    queued: list[int] = []
-    for start in range(0, len(messages), _ROWS_PER_STATEMENT):
-        chunk = messages[start:start + _ROWS_PER_STATEMENT]
-        rows = [_row(message, now) for message in chunk]
-        inserted = conn.execute(_INSERT, {name: [row[name] for row in rows]
-                                          for name in _COLUMNS}).all()
-        if inserted:
-            conn.execute(_DEFER_JOBS, {"queue": MESSAGE_QUEUE, "task": DELIVER_TASK,
-                                       "ids": [r.id for r in inserted],
-                                       "ats": [r.not_before for r in inserted]})
-            queued += [r.id for r in inserted]
-    return queued
+    """Binary-free bulk path: rows are COPYed into a per-session staging table, then one
+    statement inserts the new ones into the outbox and defers their delivery jobs."""
+    rows = [_row(message, now) for message in messages]
+    if not rows:
+        return []
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(_STAGE_TABLE)
+        with cursor.copy(f"COPY outbox_stage ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(tuple(row[name] for name in _COLUMNS))
+        cursor.execute(_MOVE_STAGED, {"queue": MESSAGE_QUEUE, "task": DELIVER_TASK})
+        queued = cursor.fetchone()
+        cursor.execute("DELETE FROM outbox_stage")
+    finally:
+        cursor.close()
+    return list(queued[0] or []) if queued else []
+
+
+_STAGE_TABLE = (
+    "CREATE TEMP TABLE IF NOT EXISTS outbox_stage (n bigserial, idempotency_key text, "
+    "incident_id bigint, case_id bigint, customer_id bigint, purpose text, channel text, "
+    "recipient text, locale text, subject text, body text, not_before timestamptz, "
+    "status text, attempts integer, created_at timestamptz) ON COMMIT DROP")
+_MOVE_STAGED = (
+    "WITH new AS (INSERT INTO outbox (" + ", ".join(_COLUMNS) + ") "
+    "SELECT " + ", ".join(_COLUMNS) + " FROM outbox_stage ORDER BY n "
+    "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, not_before), "
+    "jobs AS (SELECT procrastinate_defer_jobs_v1(ARRAY("
+    " SELECT ROW(%(queue)s, %(task)s, 0, NULL, NULL, jsonb_build_object('message_id', new.id),"
+    " new.not_before)::procrastinate_job_to_defer_v1 FROM new ORDER BY new.id)) AS ids) "
+    "SELECT (SELECT array_agg(id ORDER BY id) FROM new), (SELECT ids FROM jobs)")
 
 
 def _row(message: OutgoingMessage, now: datetime) -> dict[str, Any]:

@@ -8,6 +8,7 @@ and a staff page without a session redirects to ``/login``.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,7 +23,7 @@ _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 401: "unauthorised",
                403: "forbidden", 413: "too_large", 415: "unsupported_media_type"}
 
 
-def _describe(err: dict) -> str:
+def _describe(err: dict[str, Any]) -> str:
     where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
     return f"{where}: {err.get('msg', 'invalid')}"
 
