@@ -24,7 +24,7 @@ from sagwa.errors import (
 from sagwa.services import catalog, desk, desk_cases, listings, notices, orders
 from sagwa.services.desk_notify import LinkMaker, notify
 from sagwa.services.desk_policy import load_desk_policy
-from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
 
 SEOUL = ZoneInfo("Asia/Seoul")
 POLICY = load_desk_policy()
@@ -32,18 +32,10 @@ LINKS = LinkMaker("test-secret-key-0123456789", "http://127.0.0.1:8000")
 WRONG, RIGHT = Money(19_900, "KRW"), Money(199_000, "KRW")
 
 
-class Clock:
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def shop(session_factory):
     """The 2008 afternoon: an iPod nano at 19,900 KRW by mistake and 6 customers' orders."""
-    clock = Clock(datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL))
+    clock = ManualClock(datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL))
 
     def uow() -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(session_factory, clock)

@@ -12,24 +12,16 @@ from sagwa.domain.pricing import PriceChangeStatus, Promotion
 from sagwa.errors import Conflict, IllegalTransition, InvalidInput, ListingNotOrderable
 from sagwa.priceguard import load_rules
 from sagwa.services import catalog, listings, orders, price_review
-from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
 
 RULES = load_rules()
 KRW = "KRW"
 
 
-class Clock:
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def market(session_factory):
     """An iPod nano (199,000 KRW list price) sold by four sellers, with a clock we move."""
-    clock = Clock(datetime(2008, 5, 1, 3, 0, tzinfo=UTC))
+    clock = ManualClock(datetime(2008, 5, 1, 3, 0, tzinfo=UTC))
 
     def uow() -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(session_factory, clock)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
 from sagwa.services import catalog, listings, orders
-from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
 
 SEOUL = ZoneInfo("Asia/Seoul")
 #: Thursday 12 June 2008, the afternoon the wrong price went live (not a holiday).
@@ -23,24 +23,10 @@ WRONG_PRICE = Money(19_900, "KRW")
 ACTOR = "replay"
 
 
-class ReplayClock:
-    """The replay's time: every unit of work reads it, the scenario moves it."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> datetime:
-        self.now += delta
-        return self.now
-
-
 @dataclass(frozen=True)
 class Market:
     uow: Callable[[], SqlAlchemyUnitOfWork]
-    clock: ReplayClock
+    clock: ManualClock
     session_factory: sessionmaker[Session]
     listing_id: int
     seller_code: str
@@ -51,7 +37,7 @@ def build_market(session_factory: sessionmaker[Session], *, customers: int,
                  seed: int = 2008) -> Market:
     """The iPod nano at four sellers for weeks before, and the customers who will order it."""
     rng = random.Random(seed)
-    clock = ReplayClock(PRICE_CHANGED_AT - timedelta(days=35))
+    clock = ManualClock(PRICE_CHANGED_AT - timedelta(days=35))
 
     def uow() -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(session_factory, clock)
@@ -83,7 +69,7 @@ def build_market(session_factory: sessionmaker[Session], *, customers: int,
     return Market(uow, clock, session_factory, listing_id, shops[0][0], people)
 
 
-def _ordinary_weeks(uow: Callable[[], SqlAlchemyUnitOfWork], clock: ReplayClock,
+def _ordinary_weeks(uow: Callable[[], SqlAlchemyUnitOfWork], clock: ManualClock,
                     rng: random.Random, listing_id: int, people: list[int]) -> None:
     """A month of ordinary sales at the right price (about two a day): the listing's normal rate."""
     moment = clock.now

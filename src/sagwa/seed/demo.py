@@ -24,7 +24,7 @@ from sagwa.domain.pricing import PriceChangeStatus
 from sagwa.priceguard import load_rules
 from sagwa.services import catalog, listings, orders
 from sagwa.services.price_review import guard_gate
-from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
 
 HERE = Path(__file__).parent
 ACTOR = "seed:demo"
@@ -60,22 +60,12 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40]
 
 
-class _Clock:
-    """A settable clock the seed moves forward as it writes history."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 def load_demo(session_factory: sessionmaker[Session], *, size: DemoSize = DemoSize(),
               seed: int = 2008, end: datetime | None = None,
               progress: Progress | None = None) -> DemoSummary:
     rng = random.Random(seed)
     end = end or datetime.now(UTC).replace(microsecond=0)
-    clock = _Clock(end - timedelta(weeks=size.weeks, days=1))
+    clock = ManualClock(end - timedelta(weeks=size.weeks, days=1))
 
     def uow() -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(session_factory, clock)
@@ -184,7 +174,7 @@ def _load_customers(uow: Callable[[], SqlAlchemyUnitOfWork], rng: random.Random,
     return ids
 
 
-def _trade(uow: Callable[[], SqlAlchemyUnitOfWork], clock: _Clock, rng: random.Random,
+def _trade(uow: Callable[[], SqlAlchemyUnitOfWork], clock: ManualClock, rng: random.Random,
            live: list[Listing], customer_ids: list[int], size: DemoSize, end: datetime,
            tick: Progress, summary: DemoSummary) -> None:
     """Orders (and now and then a seller's price change) in time order over the weeks."""

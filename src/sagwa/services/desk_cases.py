@@ -46,7 +46,8 @@ class ChoiceResult:
     compensation_entry_id: int | None
 
 
-def _plan(uow: SqlAlchemyUnitOfWork, incident_id: int) -> IncidentPlan:
+def current_plan(uow: SqlAlchemyUnitOfWork, incident_id: int) -> IncidentPlan:
+    """The incident's plan, or InvalidInput saying what is missing (a price or a plan)."""
     inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
     if inc.correct_price is None:
         raise InvalidInput(f"incident {incident_id} has no correct price yet")
@@ -63,7 +64,7 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
     with uow:
         now = uow.now()
         row = require(uow.cases.get(case_id, for_update=True), "case", case_id)
-        plan = _plan(uow, int(row.case.incident_id))
+        plan = current_plan(uow, int(row.case.incident_id))
         consent = ConsentRecord(case_id, row.case.customer_id, choice, channel, now, evidence,
                                 taken_by)
         updated = record_on_case(row.case, consent, plan)
@@ -166,7 +167,7 @@ def escalate_unanswered(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: s
 def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str) -> int:
     """After the deadline: unanswered cases take the plan's default (never a cancellation)."""
     with uow:
-        plan = _plan(uow, incident_id)
+        plan = current_plan(uow, incident_id)
         if uow.now() <= plan.deadline:
             raise InvalidInput(f"the deadline {plan.deadline.isoformat()} has not passed yet")
     return _bulk(uow, incident_id, {CaseStatus.OPEN, CaseStatus.NOTIFIED, CaseStatus.ESCALATED},

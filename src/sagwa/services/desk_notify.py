@@ -29,6 +29,7 @@ from sagwa.domain.incidents import (
 from sagwa.domain.money import Money, format_money
 from sagwa.services import desk_messages as dm
 from sagwa.services.case_links import case_token
+from sagwa.services.desk_cases import current_plan
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.lookups import require
 from sagwa.services.scheduled import schedule_incident_jobs
@@ -114,9 +115,7 @@ def notify(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, policy: D
         now = uow.now()
         inc = require(uow.incidents.get(incident_id, for_update=True), "incident", incident_id).incident
         status = advance_incident(inc.status, IncidentTrigger.NOTIFY)
-        plan = require(uow.incidents.plan(incident_id, inc.correct_price), "plan", incident_id) \
-            if inc.correct_price else None
-        assert plan is not None
+        plan = current_plan(uow, incident_id)
         facts = incident_facts(uow, inc)
         _check_wording(facts, plan, policy)
         send_at = next_contact_time(policy.schedule, now)
@@ -175,8 +174,7 @@ def remind_unanswered(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str
     with uow:
         now = uow.now()
         inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
-        assert inc.correct_price is not None
-        plan = require(uow.incidents.plan(incident_id, inc.correct_price), "plan", incident_id)
+        plan = current_plan(uow, incident_id)
         if now >= plan.deadline:
             return 0
         facts = incident_facts(uow, inc)

@@ -8,7 +8,7 @@ take (an id beyond bigint, a NUL in text) an :class:`~sagwa.errors.InvalidInput`
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
@@ -28,6 +28,20 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+class ManualClock:
+    """A clock that moves only when told: the demo's history, replays and tests."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> datetime:
+        self.now += delta
+        return self.now
 
 
 class SqlAlchemyUnitOfWork:

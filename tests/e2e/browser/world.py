@@ -20,19 +20,11 @@ from sagwa.services.accounts import create_user
 from sagwa.services.case_links import case_token
 from sagwa.services.desk_notify import LinkMaker, notify
 from sagwa.services.desk_policy import load_desk_policy
-from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
 
 POLICY = load_desk_policy()
 PASSWORD = "correct-horse-42"
 KRW = "KRW"
-
-
-class Clock:
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass
@@ -59,7 +51,7 @@ def _listing(uow, seller_id: int, product_id: int, price: int) -> int:  # type: 
 
 def build_world(session_factory: sessionmaker[Session], secret: str) -> World:
     real_now = datetime.now(UTC).replace(microsecond=0)
-    clock = Clock(real_now - timedelta(hours=3))
+    clock = ManualClock(real_now - timedelta(hours=3))
 
     def uow() -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(session_factory, clock)
@@ -93,7 +85,7 @@ def build_world(session_factory: sessionmaker[Session], secret: str) -> World:
     return w
 
 
-def _incident(uow, clock: Clock, w: World, real_now: datetime,  # type: ignore[no-untyped-def]
+def _incident(uow, clock: ManualClock, w: World, real_now: datetime,  # type: ignore[no-untyped-def]
               secret: str) -> None:
     clock.now = real_now - timedelta(minutes=30)
     row = desk.declare(uow(), listing_ids=[w.macbook_b], wrong_price=Money(159_000, KRW),
