@@ -125,3 +125,10 @@ def case_figures(records: Iterable[CaseRecord], schedule: ContactSchedule) -> Ca
         share_reached_within_hours=_share(within, len(rows)),
         share_answered=_share(answered, len(rows)),
     )
+
+
+def minutes_between(later: datetime | None, earlier: datetime | None) -> float | None:
+    """Minutes from ``earlier`` to ``later`` (one decimal), or None if either is unknown."""
+    if later is None or earlier is None:
+        return None
+    return round((later - earlier).total_seconds() / 60, 1)

@@ -19,15 +19,10 @@ from sagwa.adapters.db.tables import (
     price_changes,
 )
 from sagwa.domain.contact_hours import ContactSchedule, may_contact
+from sagwa.domain.sla import minutes_between
 from sagwa.messagecheck import check_message
 
 CUSTOMER_PURPOSES = ("resolution", "confirmation", "legacy_cancellation", "legacy_call_note")
-
-
-def _minutes(later: datetime | None, earlier: datetime | None) -> float | None:
-    if later is None or earlier is None:
-        return None
-    return round((later - earlier).total_seconds() / 60, 1)
 
 
 def platform_knew_at(conn: Connection) -> datetime | None:
@@ -75,9 +70,9 @@ def scenario_figures(conn: Connection, *, listing_id: int, wrong_price_minor: in
         "customers_affected": len({o.customer_id for o in at_wrong}),
         "cancelled_without_consent": sum(1 for o in at_wrong
                                          if o.status == "cancelled" and o.id not in consented),
-        "minutes_to_public_notice": _minutes(
+        "minutes_to_public_notice": minutes_between(
             conn.execute(select(func.min(notices.c.published_at))).scalar_one(), knew),
-        "minutes_to_first_apology": _minutes(first_apology, knew),
+        "minutes_to_first_apology": minutes_between(first_apology, knew),
         "customers_notified_in_contact_hours": len(in_hours),
         "messages_failing_check": failing,
         "threats_sent": threats,

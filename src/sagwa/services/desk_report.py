@@ -14,6 +14,7 @@ from sqlalchemy import and_, or_, select
 
 from sagwa.adapters.db.tables import audit_log, cases, outbox
 from sagwa.domain.contact_hours import may_contact
+from sagwa.domain.sla import minutes_between
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -40,12 +41,6 @@ class IncidentReport:
     timeline: list[TimelineEntry]
     figures: dict[str, Any]
     state_series: list[tuple[datetime, dict[str, int]]] = field(default_factory=list)
-
-
-def _minutes(later: datetime | None, earlier: datetime | None) -> float | None:
-    if later is None or earlier is None:
-        return None
-    return round((later - earlier).total_seconds() / 60, 1)
 
 
 def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPolicy) -> IncidentReport:
@@ -75,9 +70,9 @@ def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPol
     choices = Counter(r.choice for r in case_rows if r.choice)
     figures = {
         "cases": total,
-        "minutes_to_pause": _minutes(pause, inc.window_start),
-        "minutes_to_notice": _minutes(first_notice, inc.declared_at),
-        "minutes_to_first_apology": _minutes(first_sent, inc.declared_at),
+        "minutes_to_pause": minutes_between(pause, inc.window_start),
+        "minutes_to_notice": minutes_between(first_notice, inc.declared_at),
+        "minutes_to_first_apology": minutes_between(first_sent, inc.declared_at),
         "notice_sla_minutes": int(policy.notice_sla.total_seconds() // 60),
         "customers_reached_in_hours": len(in_hours),
         "share_reached_in_hours": round(len(in_hours) / total, 4) if total else None,
