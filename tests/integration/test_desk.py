@@ -257,3 +257,24 @@ def test_the_reminder_goes_only_to_customers_who_have_not_answered(shop) -> None
     assert {r.customer_id for r in rows} == set(people) - {people[1]}
     assert {r.not_before for r in rows} == {datetime(2008, 6, 17, 9, 0, tzinfo=SEOUL)}
     assert all(r.subject.startswith(("[다시 안내]", "[Reminder]")) for r in rows if r.subject)
+
+
+def test_the_report_has_the_timeline_sla_figures_and_a_chart(shop, tmp_path) -> None:
+    from sagwa.services.desk_report import build_report, write_postmortem
+
+    uow, clock, incident_id, cases, people, _ = _notified(shop)
+    desk_cases.record_choice(uow(), case_id=cases[people[1]], choice="cancel_with_compensation",
+                             channel="web", evidence="clicked: cancel", taken_by="customer",
+                             policy=POLICY)
+    report = build_report(uow(), incident_id=incident_id, policy=POLICY)
+    figures = report.figures
+    assert figures["cases"] == 6 and figures["answered"] == 1
+    assert figures["by_choice"] == {"cancel_with_compensation": 1}
+    assert figures["minutes_to_pause"] == 210.0  # window 14:00, declared and paused 17:30
+    actions = [e.action for e in report.timeline]
+    assert actions.index("incident.declared") < actions.index("incident.scoped")
+    assert "case.choice_recorded" in actions
+    assert report.state_series[-1][1]["resolved"] == 1
+    markdown, chart = write_postmortem(report, tmp_path)
+    assert "## SLA figures" in markdown.read_text(encoding="utf-8")
+    assert chart is not None and chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
