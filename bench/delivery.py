@@ -16,17 +16,14 @@ import argparse
 import json
 import os
 import platform
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, func, make_url, select, text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import sessionmaker
@@ -35,6 +32,7 @@ from sagwa.adapters.db.migrate import upgrade_to_head
 from sagwa.adapters.db.tables import outbox
 from sagwa.services.outbox import OutgoingMessage, enqueue_messages
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.testing.smtp_sink import running_smtp_sink
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "delivery.json"
@@ -47,25 +45,6 @@ BODY = ("{name} 고객님, 안녕하세요. 사과 고객센터입니다.\n\n"
         "1. 주문 취소: 결제 금액 전액 환불과 보상 포인트 10,000점\n"
         "2. 정상가에서 30% 할인된 가격으로 구매\n\n선택하기: {link}\n\n"
         "문의: 1588-0000 (평일 9시~18시)\n사과 드림\n")
-
-
-class Sink:
-    """Counts the idempotency keys of the emails it receives."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self._lock = threading.Lock()
-
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
-        with self._lock:
-            self.count += 1
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def messages(n: int, run: str) -> list[OutgoingMessage]:
@@ -112,30 +91,28 @@ def queue(url: URL, n: int) -> float:
 
 
 def deliver(url: URL, n: int, workers: int, concurrency: int) -> float:
-    sink, port = Sink(), free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    env = {**os.environ, "SAGWA_DATABASE_URL": url.render_as_string(hide_password=False),
-           "SAGWA_EMAIL_PROVIDER": "smtp", "SAGWA_SMTP_HOST": "127.0.0.1",
-           "SAGWA_SMTP_PORT": str(port), "SAGWA_ENVIRONMENT": "test"}
-    started = time.perf_counter()
-    procs = [subprocess.Popen([sys.executable, "-m", "sagwa.cli.worker", "--one-shot",
-                               "--concurrency", str(concurrency), "--queues", "messages"],
-                              env=env, stdout=subprocess.DEVNULL) for _ in range(workers)]
-    try:
-        for proc in procs:
-            proc.wait(timeout=3600)
-        elapsed = time.perf_counter() - started
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-        controller.stop()
+    with running_smtp_sink() as (sink, port):
+        env = {**os.environ, "SAGWA_DATABASE_URL": url.render_as_string(hide_password=False),
+               "SAGWA_EMAIL_PROVIDER": "smtp", "SAGWA_SMTP_HOST": "127.0.0.1",
+               "SAGWA_SMTP_PORT": str(port), "SAGWA_ENVIRONMENT": "test"}
+        started = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-m", "sagwa.cli.worker", "--one-shot",
+                                   "--concurrency", str(concurrency), "--queues", "messages"],
+                                  env=env, stdout=subprocess.DEVNULL) for _ in range(workers)]
+        try:
+            for proc in procs:
+                proc.wait(timeout=3600)
+            elapsed = time.perf_counter() - started
+        finally:
+            for proc in procs:
+                if proc.poll() is None:
+                    proc.kill()
+        received = sink.count
     engine = create_engine(url)
     with engine.connect() as conn:
         sent = conn.scalar(select(func.count()).where(outbox.c.status == "sent"))
     engine.dispose()
-    assert sent == n and sink.count >= n, (sent, sink.count, n)
+    assert sent == n and received >= n, (sent, received, n)
     return elapsed
 
 

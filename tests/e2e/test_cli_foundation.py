@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from sagwa.adapters.db.migrate import head_revision
 from sagwa.adapters.embedded_pg import start_embedded
 from sagwa.cli.main import app
 from sagwa.config import get_settings
+from sagwa.testing.ports import free_port
 
 pytestmark = pytest.mark.e2e
 IPOD_SKU = "APL-IPN3-4GB"
@@ -171,13 +171,6 @@ def test_audit_verify_passes_on_the_seeded_data(data_dir: Path, seeded: Result) 
     assert f"{records:,} records verified" in flat(result.stdout)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _wait_until_up(proc: subprocess.Popen[bytes], url: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -194,7 +187,7 @@ def _wait_until_up(proc: subprocess.Popen[bytes], url: str, timeout: float = 60)
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "sigint"])
 def test_serve_answers_and_stops_its_embedded_postgres(stop_signal: signal.Signals) -> None:
-    root, port = _home(), _free_port()
+    root, port = _home(), free_port()
     environ = {k: v for k, v in os.environ.items() if k != "SAGWA_DATABASE_URL"}
     environ["SAGWA_DATA_DIR"] = str(root / "data")
     sagwa_bin = Path(sys.executable).with_name("sagwa")

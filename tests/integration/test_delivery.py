@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import email
-import email.policy
-import socket
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -13,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select, text, update
 
 from sagwa.adapters.db.database import Database
@@ -27,6 +23,8 @@ from sagwa.jobs.worker import WorkerOptions, run_worker_async
 from sagwa.services.delivery import MAX_ATTEMPTS, Outcome, deliver_message
 from sagwa.services.outbox import enqueue_message
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork, utc_now
+from sagwa.testing.ports import free_port
+from sagwa.testing.smtp_sink import SmtpSink, running_smtp_sink
 
 pytestmark = pytest.mark.integration
 
@@ -36,42 +34,10 @@ BODY = ("김민지 고객님, 6월 12일 159,000원에 주문하신 노트북의
 FROM = "사과 고객센터 <help@sagwa.example>"
 
 
-class SmtpSink:
-    """Keeps every email it accepts; ``refuse[key]`` lists SMTP codes to answer first."""
-
-    def __init__(self) -> None:
-        self.received: list[email.message.EmailMessage] = []
-        self.refuse: dict[str, list[int]] = {}
-        self._lock = threading.Lock()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        msg = email.message_from_bytes(envelope.original_content or envelope.content,
-                                       policy=email.policy.default)
-        with self._lock:
-            codes = self.refuse.get(str(msg[IDEMPOTENCY_HEADER]), [])
-            if codes:
-                code = codes.pop(0)
-                return f"{code} {'try again later' if code < 500 else 'no such mailbox'}"
-            self.received.append(msg)  # type: ignore[arg-type]
-        return "250 OK"
-
-    def keys(self) -> list[str]:
-        return [str(m[IDEMPOTENCY_HEADER]) for m in self.received]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def smtp_sink() -> Iterator[tuple[SmtpSink, int]]:
-    sink, port = SmtpSink(), _free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield sink, port
-    controller.stop()
+    with running_smtp_sink() as running:
+        yield running
 
 
 def _settings(db: Database, port: int, tmp_path: Path) -> Settings:
@@ -141,7 +107,7 @@ def test_korean_email_round_trips_through_a_worker_and_smtp(
 
     _run_worker_once(_settings(committed_database, port, tmp_path))
 
-    [received] = sink.received
+    [received] = sink.messages()
     assert received["Subject"] == SUBJECT
     assert received.get_content() == BODY
     assert received["To"] == "minji@example.com"
@@ -167,7 +133,7 @@ def test_message_id_is_the_same_on_every_attempt_of_one_key(
     other = sender.send(envelope, idempotency_key="k-2")
     sender.close()
     assert first == again != other
-    assert [m["Message-ID"] for m in sink.received] == [first, first, other]
+    assert [m["Message-ID"] for m in sink.messages()] == [first, first, other]
 
 
 def test_an_already_sent_message_is_not_sent_again(committed_database: Database) -> None:
@@ -207,7 +173,7 @@ def test_a_worker_reschedules_a_temporary_smtp_failure_with_backoff(
     job = _job(committed_database, message_id)
     assert job.status == "todo" and job.attempts == 1
     assert before + timedelta(seconds=9) <= job.scheduled_at <= utc_now() + timedelta(seconds=11)
-    assert sink.received == []
+    assert sink.count == 0
 
 
 def test_a_permanent_failure_marks_the_message_failed(
@@ -222,7 +188,7 @@ def test_a_permanent_failure_marks_the_message_failed(
     assert (row.status, row.attempts) == ("failed", 1)
     assert "550" in row.last_error
     assert _job(committed_database, message_id).status == "succeeded"  # nothing left to retry
-    assert sink.received == []
+    assert sink.count == 0
 
 
 def test_a_message_failing_every_attempt_ends_failed(committed_database: Database) -> None:
@@ -252,7 +218,7 @@ def test_a_message_not_yet_due_is_not_sent_and_its_job_waits_for_it(
                           "WHERE (args->>'message_id')::bigint = :id"), {"id": message_id})
     _run_worker_once(_settings(committed_database, port, tmp_path))
 
-    assert sink.received == []
+    assert sink.count == 0
     row = _row(committed_database, message_id)
     assert (row.status, row.attempts) == ("pending", 0)
     job = _job(committed_database, message_id)
@@ -298,7 +264,7 @@ def test_sms_goes_to_the_demo_log_once_per_key(committed_database: Database,
 def test_unreachable_smtp_is_a_temporary_failure() -> None:
     from sagwa.adapters.senders.base import Envelope
 
-    port = _free_port()  # nobody listens there
+    port = free_port()  # nobody listens there
     envelope = Envelope(channel="email", recipient="a@example.com", locale="ko",
                         subject=SUBJECT, body=BODY)
     with pytest.raises(DeliveryFailed) as failed:

@@ -10,25 +10,21 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from sagwa.adapters.db.database import Database
 from sagwa.adapters.db.tables import outbox
 from sagwa.services.outbox import OutgoingMessage, enqueue_messages
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.testing.smtp_sink import SmtpSink, running_smtp_sink
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -36,37 +32,10 @@ N = 2_000
 KILL_AFTER = 300  # emails received before the SIGKILL
 
 
-class KeySink:
-    """Counts how often each X-Sagwa-Idempotency-Key arrives."""
-
-    def __init__(self) -> None:
-        self.keys: Counter[str] = Counter()
-        self._lock = threading.Lock()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        for line in envelope.content.split(b"\r\n"):
-            if line.lower().startswith(b"x-sagwa-idempotency-key:"):
-                with self._lock:
-                    self.keys[line.split(b":", 1)[1].strip().decode()] += 1
-                break
-        return "250 OK"
-
-    @property
-    def received(self) -> int:
-        with self._lock:
-            return sum(self.keys.values())
-
-
 @pytest.fixture
-def key_sink() -> Iterator[tuple[KeySink, int]]:
-    sink = KeySink()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield sink, port
-    controller.stop()
+def key_sink() -> Iterator[tuple[SmtpSink, int]]:
+    with running_smtp_sink() as running:
+        yield running
 
 
 def _worker(db: Database, port: int, tmp_path: Path) -> subprocess.Popen[bytes]:
@@ -96,7 +65,7 @@ def _statuses(db: Database) -> dict[str, int]:
 
 
 def test_a_killed_worker_loses_no_message_and_repeats_only_those_in_flight(
-        committed_database: Database, key_sink: tuple[KeySink, int], tmp_path: Path) -> None:
+        committed_database: Database, key_sink: tuple[SmtpSink, int], tmp_path: Path) -> None:
     sink, port = key_sink
     assert committed_database.session_factory is not None
     with SqlAlchemyUnitOfWork(committed_database.session_factory) as uow:
@@ -111,14 +80,14 @@ def test_a_killed_worker_loses_no_message_and_repeats_only_those_in_flight(
 
     first = _worker(committed_database, port, tmp_path)
     try:
-        _wait_for(lambda: sink.received >= KILL_AFTER or first.poll() is not None, 60,
+        _wait_for(lambda: sink.count >= KILL_AFTER or first.poll() is not None, 60,
                   "the first worker to send some emails")
         first.send_signal(signal.SIGKILL)
         first.wait(10)
     finally:
         if first.poll() is None:
             first.kill()
-    received_at_kill = sink.received
+    received_at_kill = sink.count
     in_flight = _statuses(committed_database).get("sending", 0)
     assert first.returncode == -signal.SIGKILL
     assert KILL_AFTER <= received_at_kill < N, "the kill did not land mid-sending"
@@ -133,11 +102,12 @@ def test_a_killed_worker_loses_no_message_and_repeats_only_those_in_flight(
         if second.poll() is None:
             second.kill()
 
-    duplicates = sum(1 for count in sink.keys.values() if count > 1)
+    received = sink.key_counts()
+    duplicates = sum(1 for count in received.values() if count > 1)
     print(f"\ncrash test: queued {N}, received at kill {received_at_kill}, in flight at kill "
-          f"{in_flight}, delivered (distinct keys) {len(sink.keys)}, received "
-          f"{sink.received}, keys received twice or more {duplicates}, "
-          f"lost {len(keys - set(sink.keys))}")
-    assert set(sink.keys) == keys  # none lost, nothing unexpected
+          f"{in_flight}, delivered (distinct keys) {len(received)}, received "
+          f"{sink.count}, keys received twice or more {duplicates}, "
+          f"lost {len(keys - set(received))}")
+    assert set(received) == keys  # none lost, nothing unexpected
     assert duplicates <= in_flight
     assert _statuses(committed_database) == {"sent": N}

@@ -4,7 +4,6 @@ Debian's Chromium driven by Playwright."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from world import World, build_world
 
 from sagwa.adapters.db.database import Database
 from sagwa.config import Settings
+from sagwa.testing.ports import free_port
 from sagwa.web.app import create_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -52,12 +52,6 @@ class Site:
     database: Database
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def site(committed_database: Database, test_settings: Settings) -> Iterator[Site]:
     """A real server on 127.0.0.1 in a background thread, on its own committed database."""
@@ -65,7 +59,7 @@ def site(committed_database: Database, test_settings: Settings) -> Iterator[Site
 
     assert committed_database.session_factory is not None
     world = build_world(committed_database.session_factory, test_settings.secret_key)
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(create_app(test_settings, database=committed_database),
                             host="127.0.0.1", port=port, log_level="warning", ws="none",
                             lifespan="on")

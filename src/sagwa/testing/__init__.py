@@ -1,0 +1,1 @@
+"""Helpers for sagwa's own tests and benchmarks (need the ``[test]`` extras: aiosmtpd)."""
