@@ -14,7 +14,7 @@ ratio with the shape of a known error (×10ⁿ, an FX rate, a pack size) raises 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import numpy.typing as npt
@@ -68,6 +68,10 @@ class PriceColumns:
     def __len__(self) -> int:
         return int(self.new.shape[0])
 
+    def rows(self, start: int, stop: int) -> PriceColumns:
+        """Rows ``start:stop`` of every column (views, no copy)."""
+        return PriceColumns(*(getattr(self, f.name)[start:stop] for f in fields(self)))
+
 
 @dataclass(frozen=True)
 class GuardResult:
@@ -85,8 +89,24 @@ class GuardResult:
         return np.where(self.hold, "hold", "allow")
 
 
+BLOCK_ROWS = 65_536
+"""Rows scored at a time: each step's temporaries (a few dozen arrays) then stay in the CPU
+cache instead of streaming through memory; on 1M rows this about doubles the throughput
+(measured side by side in ``bench/guard_throughput.py``)."""
+
+
 def check_prices(cols: PriceColumns, rules: PriceRules) -> GuardResult:
-    """Score and classify every change in ``cols`` under ``rules``."""
+    """Score and classify every change in ``cols`` under ``rules``, in cache-sized blocks."""
+    n = len(cols)
+    if n <= BLOCK_ROWS:
+        return _check_block(cols, rules)
+    parts = [_check_block(cols.rows(start, start + BLOCK_ROWS), rules)
+             for start in range(0, n, BLOCK_ROWS)]
+    return GuardResult(*(np.concatenate([getattr(p, f.name) for p in parts])
+                         for f in fields(GuardResult)))
+
+
+def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     refs = [cols.old, cols.recent_median, cols.peer_median, cols.list_price]
     log_q, ref_price = median_reference(cols.new, refs)
     with np.errstate(divide="ignore", invalid="ignore"):
