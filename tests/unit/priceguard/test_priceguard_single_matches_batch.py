@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 
 import numpy as np
 from hypothesis import given, settings
@@ -16,6 +17,7 @@ from sagwa.priceguard import (
     check_prices,
     load_rules,
 )
+from sagwa.priceguard.checks import BLOCK_ROWS
 from sagwa.priceguard.scalar import ScalarInputs, judge
 from sagwa.priceguard.single import evidence_columns
 from sagwa.priceguard.vocabulary import ERROR_TYPES, REASON_CODES
@@ -51,14 +53,13 @@ def test_single_check_matches_batch_check(ev: ChangeEvidence) -> None:
     assert abs(one.score - float(batch.score[0])) < 1e-9
 
 
-def test_batch_of_many_matches_row_by_row() -> None:
-    rng = np.random.default_rng(7)
-    n = 3_000
+def _random_columns(n: int, seed: int) -> PriceColumns:
+    rng = np.random.default_rng(seed)
     old = rng.integers(50, 100_000, n).astype(np.float64)
     factor = np.exp(rng.normal(0, 1.2, n)) * rng.choice([1, 1, 1, 10, 0.1, 0.01, 36], n)
     nan = np.full(n, np.nan)
     peer = np.where(rng.random(n) < 0.7, old * np.exp(rng.normal(0, 0.3, n)), nan)
-    cols = PriceColumns(
+    return PriceColumns(
         new=np.round(old * factor),
         old=old,
         recent_median=np.where(rng.random(n) < 0.8, old * np.exp(rng.normal(0, 0.2, n)), nan),
@@ -76,8 +77,11 @@ def test_batch_of_many_matches_row_by_row() -> None:
         floor=nan,
         ceiling=nan,
     )
+
+
+def _assert_rows_match_scalar(cols: PriceColumns, rows: Iterable[int]) -> None:
     batch = check_prices(cols, RULES)
-    for i in range(n):
+    for i in rows:
         row = ScalarInputs(
             **{f.name: float(getattr(cols, f.name)[i]) for f in dataclasses.fields(cols)}
         )
@@ -85,3 +89,15 @@ def test_batch_of_many_matches_row_by_row() -> None:
         assert one.hold == bool(batch.hold[i]), i
         assert one.error_code == int(batch.error_code[i]), i
         assert one.reason_code == int(batch.reason_code[i]), i
+
+
+def test_batch_of_many_matches_row_by_row() -> None:
+    cols = _random_columns(3_000, seed=7)
+    _assert_rows_match_scalar(cols, range(len(cols)))
+
+
+def test_a_batch_larger_than_one_block_matches_row_by_row_across_block_edges() -> None:
+    cols = _random_columns(2 * BLOCK_ROWS + 1_234, seed=8)
+    edges = [0, BLOCK_ROWS - 1, BLOCK_ROWS, 2 * BLOCK_ROWS - 1, 2 * BLOCK_ROWS, len(cols) - 1]
+    sample = sorted({*range(0, len(cols), 101), *edges})
+    _assert_rows_match_scalar(cols, sample)
