@@ -22,6 +22,15 @@ APOLOGY = [
     ("missing-apology", False, "ko", R,
      "호텔 측은 사과의 뜻을 전해 왔으며, 저희도 진심으로 사과드립니다."),
     ("missing-apology", False, "ko", R, "판매자 측의 입력 실수로 불편을 드려 죄송합니다."),
+    # Third-person forms relay someone else's apology when another party or "pass on" is near,
+    # even across "and"; a sender naming itself ("Tradepost apologizes") still apologises.
+    ("missing-apology", True, "en", R,
+     "The vendor, Birch & Co, typed $5 instead of $50 and apologizes for the error."),
+    ("missing-apology", True, "en", N,
+     "Harbor Gifts has apologised and asked us to pass on their regret."),
+    ("missing-apology", True, "en", R, "The merchant regrets the mistake."),
+    ("missing-apology", False, "en", R, "Tradepost apologizes for the error in your order."),
+    ("missing-apology", False, "en", R, "We are sorry, and the vendor has apologized as well."),
 ]
 NEGATION = [
     ("missing-options", False, "en", N, "Guests may cancel free of charge for a full refund."),
@@ -33,6 +42,10 @@ NEGATION = [
 ]
 THREAT = [
     ("threat", True, "ko", R, "오류를 악용한 경우 부당이득 반환을 청구할 수 있습니다."),
+    # A penalty charge that "may be charged", or being treated as fraudulent use.
+    ("threat", True, "ko", R, "기한 내 선택하지 않으시면 위약 요금이 청구될 수 있습니다."),
+    ("threat", True, "ko", R, "계속 이용하시면 부정 사용으로 간주됩니다."),
+    ("threat", False, "ko", R, "차액은 청구되지 않습니다."),
     ("threat", True, "en", R,
      "Customers who exploit the error may be subject to collection action."),
     ("threat", True, "en", R,
@@ -56,6 +69,28 @@ PREVENTION = [
      "Partners will now have to verify each fare before it goes on sale."),
     ("missing-prevention", False, "en", N, "Imported prices are compared against the catalogue before they are published."),
     ("missing-prevention", True, "en", N, "Going forward, please check your order history."),
+    # heldout5 round: a standing check described in the present, a second person, a cap, a
+    # changed process, "prevent" only when not disclaimed.
+    ("missing-prevention", False, "ko", N, "앞으로 모든 할인 가격은 게시 전에 다른 직원이 대조합니다."),
+    ("missing-prevention", False, "ko", N, "가격 파일은 반영 전에 기존 가격과 자동으로 비교합니다."),
+    ("missing-prevention", False, "ko", N, "쿠폰 할인에 최대 50% 상한을 두었습니다."),
+    ("missing-prevention", False, "ko", N, "중복 할인이 적용되지 않도록 조치하였습니다."),
+    ("missing-prevention", True, "ko", N, "앞으로 더 꼼꼼히 확인하겠습니다."),
+    ("missing-prevention", True, "en", N, "The error was not ours to prevent."),
+    ("missing-prevention", False, "en", N,
+     "To prevent a repeat, large price cuts now need a manager's approval."),
+    ("missing-prevention", False, "en", N,
+     "We changed our upload tool so that any price below cost is rejected."),
+    ("missing-prevention", True, "en", N, "We updated the listing so that the correct price is shown."),
+    ("missing-prevention", False, "en", N,
+     "Any discount over 60% is automatically paused until a second manager approves it."),
+    ("missing-prevention", True, "en", N, "Affected orders were held for review yesterday."),
+    ("missing-prevention", True, "en", N, "We have updated the prices in our system."),
+    ("missing-prevention", False, "en", N,
+     "The checkout now only accepts prices from the approved list."),
+    ("missing-prevention", False, "en", N,
+     "Our booking engine now requires every fare below $50 to be confirmed by the revenue team."),
+    ("missing-prevention", True, "en", N, "We will send another email to confirm your choice."),
 ]
 DEADLINE = [
     ("missing-deadline", True, "ko", R, "결제하신 금액은 12월 5일까지 환불됩니다."),
@@ -78,6 +113,10 @@ EXPLANATION = [
     ("missing-explanation", False, "en", N, "Some fares were filed incorrectly yesterday."),
     ("missing-explanation", False, "ko", N, "12월 1일 일부 객실 요금이 잘못 입력되었습니다."),
     ("missing-explanation", False, "en", N, "A misconfigured discount rule affected some orders."),
+    ("missing-explanation", False, "en", N, "Some lamps were listed at a tenth of their intended price."),
+    ("missing-explanation", False, "en", R, "You were charged $1.20 per item instead of $12.00."),
+    ("missing-explanation", False, "ko", R, "판매가를 잘못 기입하여 낮은 가격에 결제되었습니다."),
+    ("missing-explanation", True, "en", R, "Something went wrong with your order."),
 ]
 OPTIONS = [
     ("missing-options", True, "en", N,
@@ -96,6 +135,16 @@ OPTIONS = [
     ("missing-options", False, "en", R,
      "You can switch to economy, move to another date, or change the route."),
     ("missing-options", True, "en", R, "We will switch your seat to economy."),
+    # "(1) … (2) …" after "choose" (the tokeniser splits "1)"); giving the item back is a choice;
+    # money or points given back is what a notice's customers receive.
+    ("missing-options", False, "en", R,
+     "Please choose: (1) keep the set and pay the balance later, or (2) send it back."),
+    ("missing-options", False, "en", R, "You may keep the item or return it."),
+    ("missing-options", True, "en", R,
+     "Please (1) check your address and (2) confirm the delivery slot."),
+    ("missing-options", False, "ko", R, "차액을 결제하고 받으시거나 상품을 반품하실 수 있습니다."),
+    ("missing-options", False, "ko", N, "사용하신 포인트는 계정으로 반환되었습니다."),
+    ("missing-options", False, "ko", N, "해당 주문의 결제 금액은 전액 돌려드립니다."),
 ]
 BLAME = [
     ("blame-shift", False, "en", R, "As a platform, we take full responsibility for this error."),
@@ -127,6 +176,14 @@ CANCELLATION = [
      "Without an answer by Friday, the amount will be refunded automatically."),
     ("fait-accompli", False, "en", R,
      "If you choose a refund, the amount will be refunded automatically to your card."),
+    # "전체 취소" in a list of choices is an option; with a predicate it is an announcement.
+    ("fait-accompli", False, "ko", R,
+     "아래 중 선택해 주세요.\n1. 그대로 받기\n2. 주문 전체 취소 후 전액 환불"),
+    ("fait-accompli", True, "ko", N, "해당 주문은 전체 취소 처리되었습니다."),
+    ("fait-accompli", True, "ko", N, "해당 구매 건은 모두 회수 처리되었습니다."),
+    ("fait-accompli", False, "ko", N, "회수나 제재는 없습니다."),
+    ("fait-accompli", True, "ko", N, "해당 주문은 출고가 진행되지 않습니다."),
+    ("fait-accompli", False, "ko", N, "선택하시기 전까지 출고가 진행되지 않습니다."),
 ]
 CASES = (APOLOGY + NEGATION + THREAT + PREVENTION + DEADLINE + CONTACT + EXPLANATION + OPTIONS
          + BLAME + CANCELLATION)
