@@ -291,3 +291,28 @@ def test_a_background_worker_delivers_and_stops_on_request(
         handle.stop(timeout=30)
     assert not handle.running
     assert sink.keys() == ["k-served"]
+
+
+def test_a_connection_the_server_closed_is_reopened_and_the_email_sent_once() -> None:
+    from aiosmtpd.controller import Controller
+
+    from sagwa.adapters.senders.base import Envelope
+
+    sink, port = SmtpSink(), free_port()
+    envelope = Envelope(channel="email", recipient="minji@example.com", locale="ko",
+                        subject=SUBJECT, body=BODY)
+    sender = SmtpSender("127.0.0.1", port, FROM)
+    first = Controller(sink, hostname="127.0.0.1", port=port)
+    first.start()
+    try:
+        sender.send(envelope, idempotency_key="k-before")
+    finally:
+        first.stop()  # the server goes away with our idle connection open
+    again = Controller(sink, hostname="127.0.0.1", port=port)
+    again.start()
+    try:
+        sender.send(envelope, idempotency_key="k-after")  # the stale connection is replaced
+    finally:
+        sender.close()
+        again.stop()
+    assert sink.keys() == ["k-before", "k-after"]

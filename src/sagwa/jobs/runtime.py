@@ -33,9 +33,14 @@ class DeliveryRuntime:
         url, embedded = database_url(settings)
         # Each delivery holds two connections at once: the lease and the claim/mark. No
         # pre-ping (it would double the round trips); a dead pooled connection fails one
-        # attempt, which the job retries.
+        # attempt, which the job retries. Delivery's bookkeeping commits without waiting for
+        # the WAL flush (synchronous_commit=off; three commits a message otherwise wait for
+        # three fsyncs): a crash of the *database* may forget the last fraction of a second of
+        # "sending"/"sent" marks, and those messages are then sent again with the same
+        # idempotency key, which the provider drops — the path a killed worker already takes.
         engine = create_engine(url, pool_size=2 * threads + 1, max_overflow=2,
-                               pool_recycle=600)
+                               pool_recycle=600,
+                               connect_args={"options": "-c synchronous_commit=off"})
         upgrade_to_head(engine)
         return cls(Database(engine, embedded), senders_for(settings), threads=threads)
 

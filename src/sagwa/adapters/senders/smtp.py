@@ -37,7 +37,17 @@ class SmtpSender:
                                  temporary=False)
         email = build_email(message, idempotency_key, self.mail_from, self._domain)
         try:
-            self._connection().send_message(email)
+            conn, reused = self._connection()
+            try:
+                conn.send_message(email)
+            except (smtplib.SMTPServerDisconnected, ConnectionError):
+                if not reused:
+                    raise
+                # The server closed the idle connection (a timeout, a restart): once more on
+                # a fresh one. It failed before DATA was accepted, so nothing is sent twice.
+                self._drop()
+                conn, _ = self._connection()
+                conn.send_message(email)
         except smtplib.SMTPRecipientsRefused as exc:
             code = min(c for c, _ in exc.recipients.values())
             raise DeliveryFailed(f"recipient refused: {exc.recipients}",
@@ -60,20 +70,17 @@ class SmtpSender:
             _quietly_close(conn)
         self._local = threading.local()
 
-    def _connection(self) -> smtplib.SMTP:
+    def _connection(self) -> tuple[smtplib.SMTP, bool]:
+        """This thread's connection, and whether it was open before (no NOOP probe: that
+        would add a round trip to every email; ``send`` retries a stale one instead)."""
         conn: smtplib.SMTP | None = getattr(self._local, "conn", None)
         if conn is not None:
-            try:
-                if conn.noop()[0] == 250:
-                    return conn
-            except (smtplib.SMTPException, OSError):
-                pass
-            self._drop()
+            return conn, True
         conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
         self._local.conn = conn
         with self._open_lock:
             self._open.add(conn)
-        return conn
+        return conn, False
 
     def _drop(self) -> None:
         conn = getattr(self._local, "conn", None)
