@@ -42,6 +42,7 @@ _RAW: dict[str, list[str]] = {
     "MONEY": [
         r"(?:US\$|AU\$|A\$|C\$|NZ\$|HK\$|S\$|[$€£₩¥])\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|million))?",
         r"\d[\d,]*(?:\.\d+)?\s?(?:USD|KRW|EUR|GBP|JPY|AUD|CAD|won|dollars?|euros?|pounds?|yen)\b",
+        r"\b(?:USD|KRW|EUR|GBP|JPY|AUD|CAD|NZD|SGD|HKD)\s?\d[\d,]*(?:\.\d+)?",
         r"\d[\d,]*(?:\.\d+)?\s?(?:만\s?\d*\s?천?\s?)?원",
         r"\d+만\s?\d*천?\s?원",
     ],

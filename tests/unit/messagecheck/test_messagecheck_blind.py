@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sagwa.messagecheck import check_message
 
-BLIND = Path(__file__).parents[2] / "data" / "messages" / "heldout6.jsonl"
+BLIND = Path(__file__).parents[2] / "data" / "messages" / "heldout7.jsonl"
 
 
 def _score() -> tuple[dict[str, tuple[float, float]], float, float]:
@@ -38,6 +38,6 @@ def test_blind_set_precision_and_recall_do_not_regress() -> None:
     for code, (p, r) in per_code.items():
         print(f"blind {code:22s} P={p:.2f} R={r:.2f}")
     print(f"blind micro-average P={precision:.3f} R={recall:.3f}")
-    # heldout6, measured blind: 0.898 / 0.967 with the heldout4-round rules, 0.907 / 0.967 with
-    # the heldout5-round rules (2026-12-01); fail if a change makes it worse.
-    assert precision >= 0.90 and recall >= 0.96
+    # heldout7, measured blind: 0.873 / 0.908 with the heldout5-round rules, 0.885 / 0.908 with
+    # the heldout6-round rules (2026-12-01); fail if a change makes it worse.
+    assert precision >= 0.88 and recall >= 0.90

@@ -59,14 +59,16 @@ def test_email_and_url_do_not_swallow_korean_particles_or_final_dots() -> None:
 @pytest.mark.parametrize(
     ("text", "found"),
     [("$3.99", "$3.99"), ("39,900원", "39,900원"), ("3만 9천원", "3만 9천원"), ("€120", "€120"),
-     ("₩129,000", "₩129,000"), ("AU$290", "AU$290"), ("25 USD", "25 USD")],
+     ("₩129,000", "₩129,000"), ("AU$290", "AU$290"), ("25 USD", "25 USD"), ("AUD 89", "AUD 89"),
+     ("EUR 1,200.50", "EUR 1,200.50")],
 )
 def test_money_is_recognised(text: str, found: str) -> None:
     assert kinds_and_text(text) == [("MONEY", found)]
 
 
 @pytest.mark.parametrize(
-    "text", ["version 2.3.1", "you may choose", "사과 10kg", "a 90% discount", "2 pieces"]
+    "text",
+    ["version 2.3.1", "you may choose", "사과 10kg", "a 90% discount", "2 pieces", "AUDIT 2025"],
 )
 def test_ordinary_words_and_numbers_are_not_entities(text: str) -> None:
     assert find_entities(text) == ()

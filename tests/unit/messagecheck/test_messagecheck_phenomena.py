@@ -91,6 +91,24 @@ PREVENTION = [
     ("missing-prevention", False, "en", N,
      "Our booking engine now requires every fare below $50 to be confirmed by the revenue team."),
     ("missing-prevention", True, "en", N, "We will send another email to confirm your choice."),
+    # heldout6 round: investigating towards "never again" changes nothing yet; the goal still
+    # counts beside a change the rules do not know; Korean "바꾸다" (no 하/XSV) for a standing rule
+    # or setting, "확인한 뒤" with its predicate.
+    ("missing-prevention", True, "en", N,
+     "We are looking into the cause to make sure this never happens again."),
+    ("missing-prevention", True, "en", N,
+     "We are investigating the incident to prevent it from recurring."),
+    ("missing-prevention", False, "en", N,
+     "We have rebuilt the price import so this does not happen again."),
+    ("missing-prevention", False, "en", N,
+     "After reviewing the incident, we added a second approval step for price cuts."),
+    ("missing-prevention", True, "ko", N, "현재 원인을 파악하여 재발하지 않도록 하겠습니다."),
+    ("missing-prevention", False, "ko", N, "가격 입력 화면을 새로 만들어 재발을 막겠습니다."),
+    ("missing-prevention", False, "ko", N, "앞으로 가격 변경은 담당자가 확인한 뒤에 반영됩니다."),
+    ("missing-prevention", False, "ko", N, "큰 폭의 인하는 두 번 입력하도록 등록 절차를 바꾸었습니다."),
+    ("missing-prevention", False, "ko", N,
+     "앞으로는 할인 가격이 저장 전에 한 번 더 표시되도록 바꿨습니다."),
+    ("missing-prevention", True, "ko", N, "가격이 바르게 보이도록 상품 페이지를 바꾸었습니다."),
 ]
 DEADLINE = [
     ("missing-deadline", True, "ko", R, "결제하신 금액은 12월 5일까지 환불됩니다."),
@@ -99,6 +117,14 @@ DEADLINE = [
     ("missing-deadline", True, "en", R, "Your refund will arrive by Dec 5."),
     ("missing-deadline", False, "en", R, "Please pay the difference by Dec 5."),
     ("missing-deadline", False, "en", R, "Please tell us your choice by 12/05/2025."),
+    # The customer answers ("let the shop know", "get back to us", "request a cancellation");
+    # the sender telling the customer or a refund arriving is not an answer.
+    ("missing-deadline", True, "en", R,
+     "We are writing to let you know that the lamp you ordered on 2 May was mispriced."),
+    ("missing-deadline", True, "en", R, "You will get your money back within 5 business days."),
+    ("missing-deadline", False, "en", R, "Please let the shop know by 9 May which option you prefer."),
+    ("missing-deadline", False, "en", R, "Request a cancellation before 10 June on your account page."),
+    ("missing-deadline", False, "en", R, "Get back to us within 48 hours."),
 ]
 CONTACT = [
     ("missing-contact", True, "en", R, "Questions? Contact us."),
@@ -117,6 +143,13 @@ EXPLANATION = [
     ("missing-explanation", False, "en", R, "You were charged $1.20 per item instead of $12.00."),
     ("missing-explanation", False, "ko", R, "판매가를 잘못 기입하여 낮은 가격에 결제되었습니다."),
     ("missing-explanation", True, "en", R, "Something went wrong with your order."),
+    # A fault with a price word, "lower than we intended", amounts written "EUR 9".
+    ("missing-explanation", False, "en", R, "The rug was listed at a price far lower than we intended."),
+    ("missing-explanation", False, "en", N,
+     "A fault in the currency converter showed some fares at a tenth of their value."),
+    ("missing-explanation", False, "en", R, "You were charged EUR 9 instead of EUR 90."),
+    ("missing-explanation", True, "en", R, "A fault on our side affected your order."),
+    ("missing-explanation", True, "en", R, "The replacement model costs less than the one you ordered."),
 ]
 OPTIONS = [
     ("missing-options", True, "en", N,
@@ -145,6 +178,12 @@ OPTIONS = [
     ("missing-options", False, "ko", R, "차액을 결제하고 받으시거나 상품을 반품하실 수 있습니다."),
     ("missing-options", False, "ko", N, "사용하신 포인트는 계정으로 반환되었습니다."),
     ("missing-options", False, "ko", N, "해당 주문의 결제 금액은 전액 돌려드립니다."),
+    # What the affected customers themselves can do in a notice, not what the sender may do.
+    ("missing-options", False, "en", N, "Affected travellers can rebook at no cost."),
+    ("missing-options", False, "en", N,
+     "Guests who booked at that rate can pay the usual rate for their stay."),
+    ("missing-options", True, "en", N, "We may cancel the affected bookings."),
+    ("missing-options", True, "en", N, "The hotel can cancel such bookings."),
 ]
 BLAME = [
     ("blame-shift", False, "en", R, "As a platform, we take full responsibility for this error."),
@@ -157,6 +196,9 @@ BLAME = [
     ("blame-shift", True, "ko", R, "판매자와 직접 협의하시기 바랍니다."),
     ("blame-shift", True, "ko", N, "이번 오류는 제휴사 시스템 문제로, 저희 쪽 문제가 아닙니다."),
     ("blame-shift", False, "ko", N, "저희 직원의 실수로 정가가 아닌 할인가가 표시되었습니다."),
+    # Kiwi sometimes splits "귀책이" into 귀/NNG 책/NNG.
+    ("blame-shift", True, "ko", R, "이번 가격 오류는 저희 귀책이 아니므로 주문을 취소합니다."),
+    ("blame-shift", False, "ko", R, "고객님의 귀책이 아니므로 어떤 비용도 받지 않습니다."),
 ]
 CANCELLATION = [
     ("fait-accompli", True, "en", R,
@@ -184,6 +226,16 @@ CANCELLATION = [
     ("fait-accompli", False, "ko", N, "회수나 제재는 없습니다."),
     ("fait-accompli", True, "ko", N, "해당 주문은 출고가 진행되지 않습니다."),
     ("fait-accompli", False, "ko", N, "선택하시기 전까지 출고가 진행되지 않습니다."),
+    # A passive cancellation needs a participle ("as it is, or cancel it" offers one); a refund
+    # the customer requests is not forced on them.
+    ("fait-accompli", False, "en", R,
+     "You may leave the booking as it is, or cancel it for a refund."),
+    ("fait-accompli", False, "en", R, "Keep it as is or cancel it for your money back."),
+    ("fait-accompli", True, "en", R, "Your booking is cancelled and the deposit returned."),
+    ("fait-accompli", True, "en", R, "The order for the desk lamp has now been cancelled."),
+    ("fait-accompli", False, "en", R,
+     "Request a refund on your account page and we will refund you within two days."),
+    ("fait-accompli", True, "en", R, "We will refund you the full amount this week."),
 ]
 CASES = (APOLOGY + NEGATION + THREAT + PREVENTION + DEADLINE + CONTACT + EXPLANATION + OPTIONS
          + BLAME + CANCELLATION)
