@@ -92,6 +92,13 @@ class Forbidden(SagwaError):
     http_status = 403
 
 
+class Unauthenticated(SagwaError):
+    """No credentials, or credentials that name no live account (401)."""
+
+    code = "unauthenticated"
+    http_status = 401
+
+
 class AuditChainBroken(SagwaError):
     code = "audit_chain_broken"
     http_status = 500

@@ -2,31 +2,30 @@
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Callable
+
 from fastapi.testclient import TestClient
 
-from sagwa.adapters.db.database import Database
-from sagwa.web.app import create_app
-
-
-@pytest.fixture
-def client(database, session_factory, test_settings):
-    db = Database(database.engine, embedded=database.embedded, session_factory=session_factory)
-    with TestClient(create_app(test_settings, database=db)) as c:
-        yield c
+ApiClientFor = Callable[..., TestClient]  # the client_for fixture (tests/e2e/conftest.py)
 
 
 def _ipod_listing(client: TestClient) -> int:
+    return _ipod_listing_and_seller(client)[0]
+
+
+def _ipod_listing_and_seller(client: TestClient) -> tuple[int, int]:
+    """Three sellers of one iPod; the last one's listing (195,000 KRW) and seller ids."""
     product = client.post("/api/products", json={
         "title": "애플 아이팟 나노 3세대 4GB", "category": "electronics/mp3",
         "list_price": {"amount_minor": 199000, "currency": "KRW"}}).json()
-    listing_id = 0
+    listing_id = seller_id = 0
     for n, price in enumerate((199000, 189000, 195000)):
         seller = client.post("/api/sellers", json={"code": f"s-{n}", "name": f"판매자{n}"}).json()
+        seller_id = seller["id"]
         listing_id = client.post("/api/listings", json={
             "seller_id": seller["id"], "product_id": product["id"], "publish": True,
             "price": {"amount_minor": price, "currency": "KRW"}}).json()["id"]
-    return listing_id
+    return listing_id, seller_id
 
 
 def test_dry_run_explains_a_dropped_zero(client: TestClient) -> None:
@@ -39,26 +38,37 @@ def test_dry_run_explains_a_dropped_zero(client: TestClient) -> None:
     assert "19,500" in body["reason_en"] and body["reason_ko"]
 
 
-def test_held_proposal_waits_in_the_queue_until_a_reviewer_rejects_it(client: TestClient) -> None:
-    listing_id = _ipod_listing(client)
-    r = client.post(f"/api/listings/{listing_id}/price-changes", json={
-        "new_price": {"amount_minor": 19500, "currency": "KRW"}, "proposed_by": "seller:s-2",
-        "promotion": {"percent": 90}})
+def test_held_proposal_waits_in_the_queue_until_a_reviewer_rejects_it(
+        client: TestClient, client_for: ApiClientFor) -> None:
+    listing_id, seller_id = _ipod_listing_and_seller(client)
+    seller, reviewer = client_for("seller", seller_id=seller_id), client_for("reviewer")
+    r = seller.post(f"/api/listings/{listing_id}/price-changes", json={
+        "new_price": {"amount_minor": 19500, "currency": "KRW"}, "promotion": {"percent": 90}})
     assert r.status_code == 201, r.text
     change = r.json()
     assert change["status"] == "held" and change["guard"]["verdict"] == "hold"
+    assert change["proposed_by"] == f"api:seller-{seller_id}"  # the token's account
     assert client.get(f"/api/listings/{listing_id}").json()["price"]["amount_minor"] == 195000
-    queue = client.get("/api/review/price-changes").json()
+    error = seller.get("/api/review/price-changes")
+    assert error.status_code == 403 and error.json()["code"] == "forbidden"
+    queue = reviewer.get("/api/review/price-changes").json()
     assert [item["change"]["id"] for item in queue] == [change["id"]]
-    r = client.post(f"/api/price-changes/{change['id']}/reject",
-                    json={"reviewer": "reviewer:park"})
-    assert r.status_code == 422 and r.json()["code"] == "invalid_input"
-    r = client.post(f"/api/price-changes/{change['id']}/reject",
-                    json={"reviewer": "reviewer:park", "reason": "looks like a dropped zero"})
+    r = seller.post(f"/api/price-changes/{change['id']}/approve", json={})
+    assert r.status_code == 403 and r.json()["code"] == "forbidden"  # no approving one's own
+    r = reviewer.post(f"/api/price-changes/{change['id']}/reject", json={})
+    assert r.status_code == 422 and r.json()["code"] == "invalid_input"  # a reason is needed
+    r = reviewer.post(f"/api/price-changes/{change['id']}/reject",
+                      json={"reviewer": "someone-else", "reason": "looks like a dropped zero"})
+    assert r.status_code == 422 and r.json()["details"]["field"] == "reviewer"
+    r = reviewer.post(f"/api/price-changes/{change['id']}/reject",
+                      json={"reason": "looks like a dropped zero"})
     assert r.status_code == 200 and r.json()["status"] == "rejected"
-    assert client.get("/api/review/price-changes").json() == []
-    r = client.post(f"/api/price-changes/{change['id']}/approve", json={"reviewer": "x"})
+    assert reviewer.get("/api/review/price-changes").json() == []
+    r = reviewer.post(f"/api/price-changes/{change['id']}/approve", json={})
     assert r.status_code == 409 and r.json()["code"] == "illegal_transition"
+    trail = client.get("/api/audit", params={"entity_type": "listing",
+                                             "entity_id": str(listing_id)}).json()
+    assert trail[-1]["actor"] == "api:reviewer"
 
 
 def test_check_on_unknown_listing_is_404(client: TestClient) -> None:

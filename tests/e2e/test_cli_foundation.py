@@ -200,9 +200,22 @@ def test_serve_answers_and_stops_its_embedded_postgres(stop_signal: signal.Signa
         assert psutil.pid_exists(postmaster)
         docs = httpx.get(f"{base}/docs")
         assert docs.status_code == 200 and "swagger" in docs.text.lower()
-        created = httpx.post(f"{base}/api/products", json={
-            "title": "애플 아이팟 나노 3세대 4GB", "category": "electronics/mp3",
-            "list_price": {"amount_minor": 199000, "currency": "KRW"}})
+        product = {"title": "애플 아이팟 나노 3세대 4GB", "category": "electronics/mp3",
+                   "list_price": {"amount_minor": 199000, "currency": "KRW"}}
+        anonymous = httpx.post(f"{base}/api/products", json=product,
+                               headers={"Idempotency-Key": "p-0"})
+        assert anonymous.status_code == 401, anonymous.text
+        # An operator creates an account and a token in another terminal (same embedded db).
+        for args in (["users", "create", "--username", "op", "--role", "admin",
+                      "--password", "op-password-1"],
+                     ["users", "token", "--username", "op", "--json"]):
+            made = subprocess.run([str(sagwa_bin), *args], env=environ, capture_output=True,
+                                  text=True, timeout=120)
+            assert made.returncode == 0, made.stdout + made.stderr
+        token = json.loads(made.stdout)["token"]
+        created = httpx.post(f"{base}/api/products", json=product,
+                             headers={"Authorization": f"Bearer {token}",
+                                      "Idempotency-Key": "p-1"})
         assert created.status_code == 201, created.text
         found = httpx.get(f"{base}/api/products", params={"q": "아이팟"})
         assert found.status_code == 200

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
 
 from sagwa.cli.context import console, database, exits_cleanly
-from sagwa.services.accounts import Role, create_user
+from sagwa.services.accounts import Role, create_user, issue_api_token, revoke_api_tokens
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
-app = typer.Typer(help="Accounts for the pages: admin, reviewer, agent, seller.",
+app = typer.Typer(help="Accounts for the pages and API tokens: admin, reviewer, agent, seller.",
                   no_args_is_help=True)
 
 
@@ -37,3 +38,54 @@ def create(
         db.close()
     suffix = f" for seller {account.seller_id}" if account.seller_id is not None else ""
     console.print(f"created [bold]{account.username}[/bold] ({account.role.value}{suffix})")
+
+
+@app.command()
+@exits_cleanly
+def token(
+    username: Annotated[str, typer.Option("--username", help="The account the token acts as.")],
+    name: Annotated[str, typer.Option(
+        "--name", help="What the token is for (one live token per account and name).")] = "api",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the token as JSON.")] = False,
+    actor: Annotated[str, typer.Option(
+        "--actor", help="Who is acting (lands on the audit log).")] = "cli",
+) -> None:
+    """Create a bearer token for the JSON API; it is shown once and stored only as a hash.
+
+    Use it as `Authorization: Bearer <token>`; the account's role decides what it may do.
+    """
+    db = database()
+    try:
+        assert db.session_factory is not None
+        issued = issue_api_token(SqlAlchemyUnitOfWork(db.session_factory), username=username,
+                                 name=name, actor=actor)
+    finally:
+        db.close()
+    if as_json:
+        typer.echo(json.dumps({"username": username, "name": name, "token": issued}))
+        return
+    console.print(f"API token [bold]{name}[/bold] for [bold]{username}[/bold] "
+                  "(shown once; keep it secret):")
+    typer.echo(issued)
+
+
+@app.command("revoke-token")
+@exits_cleanly
+def revoke_token(
+    username: Annotated[str, typer.Option("--username", help="Whose token to revoke.")],
+    name: Annotated[str | None, typer.Option(
+        "--name", help="The token's name; without it, every live token of the account.")] = None,
+    actor: Annotated[str, typer.Option(
+        "--actor", help="Who is acting (lands on the audit log).")] = "cli",
+) -> None:
+    """Revoke an account's API token(s); a revoked token is refused from the next request."""
+    db = database()
+    try:
+        assert db.session_factory is not None
+        revoked = revoke_api_tokens(SqlAlchemyUnitOfWork(db.session_factory),
+                                    username=username, name=name, actor=actor)
+    finally:
+        db.close()
+    what = f"token {name!r}" if name else "tokens"
+    console.print(f"revoked {revoked} {what} of {username}" if revoked
+                  else f"{username} has no live {what}; nothing revoked")

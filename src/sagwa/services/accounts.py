@@ -3,10 +3,17 @@
 ``create_user`` makes an account (on the audit log, without the password); ``authenticate``
 answers a login with the account or ``None`` — the same ``None`` for an unknown name and a wrong
 password, so a login form cannot be used to find out which names exist.
+
+API tokens: ``issue_api_token`` gives an account a bearer token for the JSON API (shown once;
+only its SHA-256 is stored — a token is 256 random bits, so a fast hash is enough, and a lookup
+costs one indexed query); ``account_for_token`` answers a request's token with the account, or
+``None`` for an unknown, revoked or malformed token or an inactive account.
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -107,4 +114,58 @@ def authenticate(uow: SqlAlchemyUnitOfWork, *, username: str, password: str) -> 
 def find_user(uow: SqlAlchemyUnitOfWork, *, username: str) -> Account | None:
     with uow:
         user = UserRepository(uow.conn).by_username(username)
+        return _account(user) if user and user.active else None
+
+
+TOKEN_PREFIX = "sgw_"
+_TOKEN_NAME_MAX = 64
+
+
+def _token_digest(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+def issue_api_token(uow: SqlAlchemyUnitOfWork, *, username: str, name: str,
+                    actor: str) -> str:
+    """A new bearer token for ``username``'s account, called ``name``; returned only here."""
+    name = name.strip()
+    if not name or len(name) > _TOKEN_NAME_MAX:
+        raise InvalidInput(f"a token name is 1-{_TOKEN_NAME_MAX} characters", field="name")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with uow:
+        repo = UserRepository(uow.conn)
+        user = repo.by_username(username)
+        if user is None or not user.active:
+            raise InvalidInput(f"there is no active account named {username!r}",
+                               field="username")
+        token_id = repo.add_token(user_id=user.id, name=name, token_sha256=_token_digest(token),
+                                  now=uow.now())
+        if token_id is None:
+            raise Conflict(f"{username!r} already has a live token called {name!r}; "
+                           "revoke it first or pick another name")
+        uow.audit.append(AuditEvent(actor, "api_token.issued", "user", str(user.id),
+                                    after={"token_id": token_id, "name": name}), uow.now())
+        uow.commit()
+    return token
+
+
+def revoke_api_tokens(uow: SqlAlchemyUnitOfWork, *, username: str, name: str | None,
+                      actor: str) -> int:
+    """Revoke ``username``'s live token called ``name`` (all of them when None); how many."""
+    with uow:
+        repo = UserRepository(uow.conn)
+        user = require(repo.by_username(username), "user", username)
+        revoked = repo.revoke_tokens(user_id=user.id, name=name, now=uow.now())
+        if revoked:
+            uow.audit.append(AuditEvent(actor, "api_token.revoked", "user", str(user.id),
+                                        after={"name": name, "revoked": revoked}), uow.now())
+        uow.commit()
+        return revoked
+
+
+def account_for_token(uow: SqlAlchemyUnitOfWork, token: str) -> Account | None:
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    with uow:
+        user = UserRepository(uow.conn).by_token(_token_digest(token))
         return _account(user) if user and user.active else None

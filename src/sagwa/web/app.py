@@ -26,8 +26,13 @@ DESCRIPTION = """\
 sagwa (사과) catches pricing errors before customers see them and, when one slips through,
 makes it right. Money is always `{"amount_minor": int, "currency": "KRW"}` (KRW has no minor
 unit). Errors are JSON: `{"code": "...", "message": "...", "details": {...}}`.
-Commands that create something accept an `Idempotency-Key` header: a retry with the same key and
-body returns the first result instead of creating anything twice.
+Catalogue reads (products, sellers, listings) and published notices are public; everything else
+needs `Authorization: Bearer <token>` — a token from `sagwa users token --username NAME` — and the
+account's role decides what it may do (admin: everything; reviewer: the review queue; agent:
+customers, cases and contact attempts; seller: its own listings and prices). The audit log
+records the token's account. Commands that create something require an `Idempotency-Key`
+header: a retry with the same key and body returns the first result instead of creating
+anything twice.
 """
 
 

@@ -1,4 +1,11 @@
-"""Request dependencies: units of work, who is acting, idempotency keys."""
+"""Request dependencies: units of work, who is calling, idempotency keys.
+
+Who is calling the JSON API: an ``Authorization: Bearer sgw_…`` token (``sagwa users token``)
+names an account; a browser that is logged in to the pages may also *read* the API with its
+session cookie (a cookie never authorises a change: it would need the pages' CSRF token). The
+account's role decides what it may do (``api_caller``); the audit log's actor is the account,
+never something the request says about itself.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +13,11 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from sagwa.errors import Forbidden, InvalidInput, Unauthenticated
 from sagwa.priceguard import PriceRules
+from sagwa.services.accounts import Account, Role, account_for_token
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 UowFactory = Callable[[], SqlAlchemyUnitOfWork]
@@ -18,13 +28,55 @@ def _uow_factory(request: Request) -> UowFactory:
     return factory
 
 
-def _actor(x_sagwa_actor: Annotated[str | None, Header(max_length=100)] = None) -> str:
-    return f"api:{x_sagwa_actor}" if x_sagwa_actor else "api"
+_BEARER = HTTPBearer(auto_error=False, scheme_name="API token",
+                     description="A token from `sagwa users token --username NAME`.")
+
+
+def _authenticated(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)],
+) -> Account:
+    """The calling account (cached per request), or 401."""
+    if request.headers.get("authorization") and credentials is None:
+        raise Unauthenticated("use 'Authorization: Bearer <token>' (see 'sagwa users token')")
+    if credentials is not None:
+        account = account_for_token(request.app.state.uow_factory(), credentials.credentials)
+        if account is None:
+            raise Unauthenticated("this API token is unknown or was revoked")
+        return account
+    from sagwa.web.pages.session import SAFE_METHODS, current_account  # pages import us
+
+    account = current_account(request) if "session" in request.scope else None
+    if account is not None and request.method in SAFE_METHODS:
+        return account
+    raise Unauthenticated("this call needs an API token: 'Authorization: Bearer <token>' "
+                          "(create one with 'sagwa users token --username NAME')")
+
+
+def api_caller(*roles: Role) -> Callable[[Account], Account]:
+    """A dependency: the calling account if its role is one of ``roles`` (an admin may do
+    everything), else 403. No roles: any account."""
+
+    def dependency(account: Annotated[Account, Depends(_authenticated)]) -> Account:
+        if roles and account.role not in {*roles, Role.ADMIN}:
+            allowed = ", ".join(r.value for r in roles)
+            raise Forbidden(f"a {account.role.value} account cannot do this (needs: {allowed})")
+        return account
+
+    return dependency
+
+
+def _actor(account: Annotated[Account, Depends(_authenticated)]) -> str:
+    return f"api:{account.username}"
 
 
 def _idempotency_key(
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
-) -> str | None:
+) -> str:
+    if not idempotency_key or not idempotency_key.strip():
+        raise InvalidInput("this call creates something and needs an 'Idempotency-Key' header "
+                           "(any unique string, e.g. a UUID; a retry sends the same one)",
+                           field="Idempotency-Key")
     return idempotency_key
 
 
@@ -36,4 +88,34 @@ def _price_rules(request: Request) -> PriceRules:
 Uow = Annotated[UowFactory, Depends(_uow_factory)]
 Rules = Annotated[PriceRules, Depends(_price_rules)]
 Actor = Annotated[str, Depends(_actor)]
-IdempotencyKey = Annotated[str | None, Depends(_idempotency_key)]
+IdempotencyKey = Annotated[str, Depends(_idempotency_key)]
+
+AnyCaller = Annotated[Account, Depends(api_caller())]
+StaffCaller = Annotated[Account, Depends(api_caller(Role.REVIEWER, Role.AGENT))]
+AdminCaller = Annotated[Account, Depends(api_caller(Role.ADMIN))]
+ReviewerCaller = Annotated[Account, Depends(api_caller(Role.REVIEWER))]
+AgentCaller = Annotated[Account, Depends(api_caller(Role.AGENT))]
+SellerCaller = Annotated[Account, Depends(api_caller(Role.SELLER))]
+
+
+def act_for_seller(caller: Account, seller_id: int) -> None:
+    """A seller account acts only for its own seller; staff roles that got here may act."""
+    if caller.role is Role.SELLER and caller.seller_id != seller_id:
+        raise Forbidden("a seller account can act only on its own listings")
+
+
+def recorded_name(caller: Account, claimed: str | None, field: str) -> str:
+    """The name the audit log records for ``caller``. A body field that still names the actor
+    (older clients send one) must name the caller; naming anyone else is refused."""
+    name = f"api:{caller.username}"
+    if claimed and claimed.strip() not in {caller.username, caller.actor, name}:
+        raise InvalidInput(f"{field} is taken from the API token ({caller.username}); "
+                           "leave it out", field=field)
+    return name
+
+
+ADMIN = Depends(api_caller(Role.ADMIN))
+STAFF = Depends(api_caller(Role.REVIEWER, Role.AGENT))
+AGENT = Depends(api_caller(Role.AGENT))
+REVIEWER = Depends(api_caller(Role.REVIEWER))
+ANYONE = Depends(api_caller())

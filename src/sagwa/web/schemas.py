@@ -117,7 +117,9 @@ class PromotionIO(Body):
 
 class PriceChangeCreate(Body):
     new_price: MoneyIO
-    proposed_by: str = Field(min_length=1, max_length=100, examples=["seller:haneul-digital"])
+    proposed_by: str | None = Field(
+        default=None, max_length=100,
+        description="Recorded from the API token; if given, it must name the caller.")
     promotion: PromotionIO | None = None
 
 
@@ -140,7 +142,9 @@ class PriceCheckRequest(Body):
 
 
 class PriceChangeDecision(Body):
-    reviewer: str = Field(min_length=1, max_length=100, examples=["reviewer:park"])
+    reviewer: str | None = Field(
+        default=None, max_length=100,
+        description="Recorded from the API token; if given, it must name the caller.")
     reason: str | None = Field(default=None, max_length=1000)
 
 

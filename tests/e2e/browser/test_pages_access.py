@@ -140,6 +140,20 @@ def test_the_api_still_answers_json_errors(client: TestClient) -> None:
     assert answer.status_code == 404 and answer.json()["code"] == "not_found"
 
 
+def test_a_page_session_may_read_the_api_but_never_change_anything(client: TestClient,
+                                                                   world: World) -> None:
+    log_in(client, "admin")
+    assert client.get("/api/audit/verify").json()["ok"] is True
+    # a cookie never authorises a change (it would bypass the pages' CSRF check)
+    answer = client.post("/api/sellers", json={"code": "cookie", "name": "쿠키"},
+                         headers={"Idempotency-Key": "cookie-1"})
+    assert answer.status_code == 401 and answer.json()["code"] == "unauthenticated"
+    client.cookies.clear()
+    log_in(client, "seller_a")
+    answer = client.get("/api/audit/verify")
+    assert answer.status_code == 403 and answer.json()["code"] == "forbidden"
+
+
 def test_every_role_lands_on_its_page(client: TestClient, world: World) -> None:
     for username, path in (("admin", "/ops/incidents"), ("reviewer", "/ops/review"),
                            ("agent", "/cs/queue"), ("seller_a", "/seller")):

@@ -13,12 +13,14 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -311,4 +313,15 @@ users = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     CheckConstraint("role IN ('admin', 'reviewer', 'agent', 'seller')", name="role_known"),
     CheckConstraint("(role = 'seller') = (seller_id IS NOT NULL)", name="seller_role_has_seller"),
+)
+
+api_tokens = Table(
+    "api_tokens", metadata, _id(),
+    Column("user_id", BigInteger, ForeignKey("users.id"), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("token_sha256", LargeBinary(32), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+    Index("uq_api_tokens_live_name", "user_id", "name", unique=True,
+          postgresql_where=text("revoked_at IS NULL")),
 )

@@ -1,4 +1,5 @@
-"""Staff and seller accounts in PostgreSQL (``users``): who may log in to the pages."""
+"""Staff and seller accounts in PostgreSQL (``users``, ``api_tokens``): who may log in to the
+pages and who may call the JSON API."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
-from sagwa.adapters.db.tables import users
+from sagwa.adapters.db.tables import api_tokens, users
 
 
 @dataclass(frozen=True)
@@ -49,3 +51,30 @@ class UserRepository:
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
         self.conn.execute(update(users).where(users.c.id == user_id)
                           .values(password_hash=password_hash))
+
+    def add_token(self, *, user_id: int, name: str, token_sha256: bytes,
+                  now: datetime) -> int | None:
+        """A new live token; None when the account already has a live token of that name."""
+        try:
+            with self.conn.begin_nested():
+                return int(self.conn.execute(insert(api_tokens).values(
+                    user_id=user_id, name=name, token_sha256=token_sha256, created_at=now)
+                    .returning(api_tokens.c.id)).scalar_one())
+        except IntegrityError:
+            return None
+
+    def by_token(self, token_sha256: bytes) -> UserRecord | None:
+        """The account a live token belongs to (whether or not the account is active)."""
+        row = self.conn.execute(
+            select(users).join(api_tokens, api_tokens.c.user_id == users.c.id)
+            .where(api_tokens.c.token_sha256 == token_sha256,
+                   api_tokens.c.revoked_at.is_(None))).one_or_none()
+        return _user(row) if row else None
+
+    def revoke_tokens(self, *, user_id: int, name: str | None, now: datetime) -> int:
+        """Revoke the account's live token called ``name`` (every live one when None)."""
+        q = update(api_tokens).where(api_tokens.c.user_id == user_id,
+                                     api_tokens.c.revoked_at.is_(None))
+        if name is not None:
+            q = q.where(api_tokens.c.name == name)
+        return int(self.conn.execute(q.values(revoked_at=now)).rowcount)

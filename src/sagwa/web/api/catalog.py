@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from sagwa.domain.catalog import Customer, Product, Seller
 from sagwa.services import catalog
 from sagwa.services.lookups import require
-from sagwa.web.deps import Actor, IdempotencyKey, Uow
+from sagwa.web.deps import ADMIN, AGENT, Actor, IdempotencyKey, Uow
 from sagwa.web.schemas import (
     CustomerCreate,
     CustomerPublic,
@@ -36,7 +36,7 @@ def customer_public(c: Customer) -> CustomerPublic:
     return CustomerPublic(id=c.id, name=c.name, email=c.email, phone=c.phone, locale=c.locale)
 
 
-@router.post("/sellers", status_code=201, response_model=SellerPublic)
+@router.post("/sellers", status_code=201, response_model=SellerPublic, dependencies=[ADMIN])
 def register_seller(body: SellerCreate, uow: Uow, actor: Actor, key: IdempotencyKey) -> SellerPublic:
     return seller_public(catalog.register_seller(uow(), **body.model_dump(), actor=actor,
                                                  idempotency_key=key))
@@ -55,7 +55,8 @@ def get_seller(seller_id: int, uow: Uow) -> SellerPublic:
         return seller_public(require(u.catalog.seller(seller_id), "seller", seller_id))
 
 
-@router.post("/products", status_code=201, response_model=ProductPublic)
+@router.post("/products", status_code=201, response_model=ProductPublic,
+             dependencies=[ADMIN])
 def register_product(body: ProductCreate, uow: Uow, actor: Actor,
                      key: IdempotencyKey) -> ProductPublic:
     fields = body.model_dump(exclude={"list_price"})
@@ -79,14 +80,15 @@ def get_product(product_id: int, uow: Uow) -> ProductPublic:
         return product_public(require(u.catalog.product(product_id), "product", product_id))
 
 
-@router.post("/customers", status_code=201, response_model=CustomerPublic)
+@router.post("/customers", status_code=201, response_model=CustomerPublic,
+             dependencies=[ADMIN])
 def register_customer(body: CustomerCreate, uow: Uow, actor: Actor,
                       key: IdempotencyKey) -> CustomerPublic:
     return customer_public(catalog.register_customer(uow(), **body.model_dump(), actor=actor,
                                                      idempotency_key=key))
 
 
-@router.get("/customers/{customer_id}", response_model=CustomerPublic)
+@router.get("/customers/{customer_id}", response_model=CustomerPublic, dependencies=[AGENT])
 def get_customer(customer_id: int, uow: Uow) -> CustomerPublic:
     with uow() as u:
         return customer_public(require(u.catalog.customer(customer_id), "customer", customer_id))

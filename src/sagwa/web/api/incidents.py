@@ -9,13 +9,16 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field, StrictInt
 
 from sagwa.adapters.db.incident_repo import CaseRow, NoticeRow
+from sagwa.domain.consent import CUSTOMER
 from sagwa.domain.money import Money
+from sagwa.errors import Forbidden
 from sagwa.services import desk, desk_cases, notices
+from sagwa.services.accounts import Role
 from sagwa.services.desk_notify import LinkMaker, notify
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_status import incident_status
 from sagwa.services.lookups import require
-from sagwa.web.deps import Actor, Uow
+from sagwa.web.deps import ADMIN, STAFF, Actor, AgentCaller, Uow, recorded_name
 from sagwa.web.schemas import Body, MoneyIO
 
 router = APIRouter(prefix="/api", tags=["incident desk"])
@@ -50,14 +53,19 @@ class ChoiceCreate(Body):
     channel: str = Field(examples=["web", "email", "sms", "phone"])
     evidence: str = Field(min_length=1, max_length=4000,
                           description="The customer's own words, or the button they clicked.")
-    taken_by: str = Field(default="customer", max_length=100,
-                          description='"customer", or the agent id for a phone choice.')
+    taken_by: str | None = Field(
+        default=None, max_length=100,
+        description='Who took the choice: left out, the calling agent (recorded from the API '
+                    'token); "customer" when an admin (platform) token relays the customer\'s '
+                    'own choice made on another channel.')
 
 
 class AttemptCreate(Body):
     channel: str = Field(default="phone")
     outcome: str = Field(examples=["reached", "no_answer"])
-    agent: str = Field(min_length=1, max_length=100)
+    agent: str | None = Field(
+        default=None, max_length=100,
+        description="Recorded from the API token; if given, it must name the caller.")
     note: str | None = Field(default=None, max_length=4000)
 
 
@@ -116,7 +124,7 @@ def _status(request: Request, uow: Uow, incident_id: int) -> dict[str, Any]:
     return incident_status(uow(), incident_id=incident_id, policy=_policy(request)).as_dict()
 
 
-@router.post("/incidents", status_code=201)
+@router.post("/incidents", status_code=201, dependencies=[ADMIN])
 def declare(body: IncidentCreate, request: Request, uow: Uow, actor: Actor) -> dict[str, Any]:
     """Declare an incident on listings that showed a wrong price; they are paused at once."""
     row = desk.declare(uow(), listing_ids=body.listing_ids,
@@ -128,7 +136,7 @@ def declare(body: IncidentCreate, request: Request, uow: Uow, actor: Actor) -> d
     return _status(request, uow, int(row.incident.incident_id))
 
 
-@router.get("/incidents")
+@router.get("/incidents", dependencies=[STAFF])
 def list_incidents(uow: Uow, limit: int = Query(50, ge=1, le=200),
                    offset: int = Query(0, ge=0)) -> list[dict[str, Any]]:
     with uow() as u:
@@ -139,17 +147,17 @@ def list_incidents(uow: Uow, limit: int = Query(50, ge=1, le=200),
                 for r in u.incidents.list(limit=limit, offset=offset)]
 
 
-@router.get("/incidents/{incident_id}")
+@router.get("/incidents/{incident_id}", dependencies=[STAFF])
 def get_incident(incident_id: int, request: Request, uow: Uow) -> dict[str, Any]:
     return _status(request, uow, incident_id)
 
 
-@router.post("/incidents/{incident_id}/scope")
+@router.post("/incidents/{incident_id}/scope", dependencies=[ADMIN])
 def scope(incident_id: int, uow: Uow, actor: Actor) -> dict[str, int]:
     return desk.scope(uow(), incident_id=incident_id, actor=actor)
 
 
-@router.post("/incidents/{incident_id}/plan")
+@router.post("/incidents/{incident_id}/plan", dependencies=[ADMIN])
 def plan(incident_id: int, body: PlanCreate, request: Request, uow: Uow,
          actor: Actor) -> dict[str, Any]:
     comp = body.cancel_compensation_points
@@ -162,7 +170,7 @@ def plan(incident_id: int, body: PlanCreate, request: Request, uow: Uow,
     return _status(request, uow, incident_id)
 
 
-@router.post("/incidents/{incident_id}/notify")
+@router.post("/incidents/{incident_id}/notify", dependencies=[ADMIN])
 def notify_customers(incident_id: int, request: Request, uow: Uow, actor: Actor) -> dict[str, Any]:
     """Queue the apology to every affected customer (scheduled inside contact hours)."""
     settings = request.app.state.settings
@@ -172,25 +180,26 @@ def notify_customers(incident_id: int, request: Request, uow: Uow, actor: Actor)
             "send_at": summary.send_at}
 
 
-@router.post("/incidents/{incident_id}/escalate")
+@router.post("/incidents/{incident_id}/escalate", dependencies=[ADMIN])
 def escalate(incident_id: int, uow: Uow, actor: Actor) -> dict[str, int]:
     return {"escalated": desk_cases.escalate_unanswered(uow(), incident_id=incident_id,
                                                         actor=actor)}
 
 
-@router.post("/incidents/{incident_id}/deadline")
+@router.post("/incidents/{incident_id}/deadline", dependencies=[ADMIN])
 def deadline(incident_id: int, uow: Uow, actor: Actor) -> dict[str, int]:
     return {"defaulted": desk_cases.apply_deadline(uow(), incident_id=incident_id, actor=actor)}
 
 
-@router.post("/incidents/{incident_id}/close")
+@router.post("/incidents/{incident_id}/close", dependencies=[ADMIN])
 def close(incident_id: int, request: Request, uow: Uow, actor: Actor,
           reason: str = Query(min_length=1, max_length=500)) -> dict[str, Any]:
     desk.close(uow(), incident_id=incident_id, actor=actor, reason=reason)
     return _status(request, uow, incident_id)
 
 
-@router.get("/incidents/{incident_id}/cases", response_model=list[CasePublic])
+@router.get("/incidents/{incident_id}/cases", response_model=list[CasePublic],
+            dependencies=[STAFF])
 def cases(incident_id: int, uow: Uow, limit: int = Query(100, ge=1, le=1000),
           offset: int = Query(0, ge=0)) -> list[CasePublic]:
     with uow() as u:
@@ -199,30 +208,40 @@ def cases(incident_id: int, uow: Uow, limit: int = Query(100, ge=1, le=1000),
                                                              offset=offset)]
 
 
-@router.get("/cases/{case_id}", response_model=CasePublic)
+@router.get("/cases/{case_id}", response_model=CasePublic, dependencies=[STAFF])
 def get_case(case_id: int, uow: Uow) -> CasePublic:
     with uow() as u:
         return case_public(require(u.cases.get(case_id), "case", case_id))
 
 
 @router.post("/cases/{case_id}/choice", response_model=CasePublic)
-def choose(case_id: int, body: ChoiceCreate, request: Request, uow: Uow) -> CasePublic:
+def choose(case_id: int, body: ChoiceCreate, request: Request, uow: Uow,
+           caller: AgentCaller) -> CasePublic:
     """Record the customer's choice (the only way an order in a case can be cancelled)."""
+    if body.taken_by == CUSTOMER:
+        if caller.role is not Role.ADMIN:
+            raise Forbidden("an agent records the choice they took (leave taken_by out); only "
+                            "the platform's admin token relays a customer's own choice")
+        taken_by = CUSTOMER
+    else:
+        taken_by = recorded_name(caller, body.taken_by, "taken_by")
     desk_cases.record_choice(uow(), case_id=case_id, choice=body.choice, channel=body.channel,
-                             evidence=body.evidence, taken_by=body.taken_by,
+                             evidence=body.evidence, taken_by=taken_by,
                              policy=_policy(request))
     return get_case(case_id, uow)
 
 
 @router.post("/cases/{case_id}/contact-attempts", status_code=201)
-def attempt(case_id: int, body: AttemptCreate, request: Request, uow: Uow) -> dict[str, int]:
+def attempt(case_id: int, body: AttemptCreate, request: Request, uow: Uow,
+            caller: AgentCaller) -> dict[str, int]:
     attempt_id = desk_cases.log_contact_attempt(uow(), case_id=case_id, channel=body.channel,
-                                                outcome=body.outcome, agent=body.agent,
+                                                outcome=body.outcome,
+                                                agent=recorded_name(caller, body.agent, "agent"),
                                                 note=body.note, policy=_policy(request))
     return {"id": attempt_id}
 
 
-@router.get("/incidents/{incident_id}/notices/draft")
+@router.get("/incidents/{incident_id}/notices/draft", dependencies=[ADMIN])
 def notice_draft(incident_id: int, request: Request, uow: Uow,
                  lang: str = Query("ko", pattern="^(ko|en)$")) -> dict[str, str]:
     title, body = notices.draft_notice(uow(), incident_id=incident_id, lang=lang,
@@ -230,7 +249,8 @@ def notice_draft(incident_id: int, request: Request, uow: Uow,
     return {"lang": lang, "title": title, "body": body}
 
 
-@router.post("/incidents/{incident_id}/notices", status_code=201, response_model=NoticePublic)
+@router.post("/incidents/{incident_id}/notices", status_code=201, response_model=NoticePublic,
+             dependencies=[ADMIN])
 def publish(incident_id: int, body: NoticeCreate, uow: Uow, actor: Actor) -> NoticePublic:
     """Publish a new version of the public notice (refused with findings if the check fails)."""
     return notice_public(notices.publish_notice(uow(), incident_id=incident_id, lang=body.lang,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 
 from sagwa.services import audit, points
-from sagwa.web.deps import Actor, IdempotencyKey, Uow
+from sagwa.web.deps import ADMIN, AGENT, Actor, IdempotencyKey, Uow
 from sagwa.web.schemas import (
     AuditRecordPublic,
     AuditVerifyPublic,
@@ -20,14 +20,15 @@ from sagwa.web.schemas import (
 router = APIRouter(prefix="/api", tags=["ledger"])
 
 
-@router.get("/customers/{customer_id}/points", response_model=PointsBalancePublic)
+@router.get("/customers/{customer_id}/points", response_model=PointsBalancePublic,
+            dependencies=[AGENT])
 def balance(customer_id: int, uow: Uow) -> PointsBalancePublic:
     return PointsBalancePublic(customer_id=customer_id,
                                balance=points.points_balance(uow(), customer_id=customer_id))
 
 
 @router.post("/customers/{customer_id}/points/credit", status_code=201,
-             response_model=PointsReceiptPublic)
+             response_model=PointsReceiptPublic, dependencies=[ADMIN])
 def credit(customer_id: int, body: PointsCredit, uow: Uow, actor: Actor,
            key: IdempotencyKey) -> PointsReceiptPublic:
     receipt = points.credit_customer_points(uow(), customer_id=customer_id, **body.model_dump(),
@@ -36,7 +37,7 @@ def credit(customer_id: int, body: PointsCredit, uow: Uow, actor: Actor,
 
 
 @router.post("/customers/{customer_id}/points/debit", status_code=201,
-             response_model=PointsReceiptPublic)
+             response_model=PointsReceiptPublic, dependencies=[ADMIN])
 def debit(customer_id: int, body: PointsDebit, uow: Uow, actor: Actor,
           key: IdempotencyKey) -> PointsReceiptPublic:
     receipt = points.debit_customer_points(uow(), customer_id=customer_id, **body.model_dump(),
@@ -44,13 +45,14 @@ def debit(customer_id: int, body: PointsDebit, uow: Uow, actor: Actor,
     return PointsReceiptPublic(**receipt.__dict__)
 
 
-@router.post("/ledger/entries/{entry_id}/reverse", status_code=201, response_model=ReversalPublic)
+@router.post("/ledger/entries/{entry_id}/reverse", status_code=201, response_model=ReversalPublic,
+             dependencies=[ADMIN])
 def reverse(entry_id: int, body: ReversalCreate, uow: Uow, actor: Actor) -> ReversalPublic:
     reversal_id = points.reverse_entry(uow(), entry_id=entry_id, memo=body.memo, actor=actor)
     return ReversalPublic(entry_id=entry_id, reversal_id=reversal_id)
 
 
-@router.get("/audit", response_model=list[AuditRecordPublic])
+@router.get("/audit", response_model=list[AuditRecordPublic], dependencies=[ADMIN])
 def audit_trail(uow: Uow, entity_type: str = Query(max_length=40),
                 entity_id: str = Query(max_length=40)) -> list[AuditRecordPublic]:
     return [AuditRecordPublic(seq=r.seq, occurred_at=r.occurred_at, actor=r.event.actor,
@@ -60,7 +62,7 @@ def audit_trail(uow: Uow, entity_type: str = Query(max_length=40),
             for r in audit.audit_trail(uow(), entity_type=entity_type, entity_id=entity_id)]
 
 
-@router.get("/audit/verify", response_model=AuditVerifyPublic)
+@router.get("/audit/verify", response_model=AuditVerifyPublic, dependencies=[ADMIN])
 def verify(uow: Uow) -> AuditVerifyPublic:
     v = audit.verify_audit_log(uow())
     return AuditVerifyPublic(ok=v.ok, checked=v.checked, first_bad_seq=v.first_bad_seq,

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
 
 from sagwa.adapters.db.market_repo import OrderRecord, PriceChangeRecord
 from sagwa.domain.listings import Listing, ListingTrigger
 from sagwa.domain.pricing import GuardOpinion, Promotion
 from sagwa.services import listings, orders
+from sagwa.services.accounts import Account, Role
 from sagwa.services.lookups import require
 from sagwa.services.price_review import guard_gate
-from sagwa.web.deps import Actor, IdempotencyKey, Rules, Uow
+from sagwa.web.deps import (
+    ADMIN,
+    AGENT,
+    Actor,
+    IdempotencyKey,
+    Rules,
+    SellerCaller,
+    Uow,
+    act_for_seller,
+    api_caller,
+    recorded_name,
+)
 from sagwa.web.schemas import (
     GuardPublic,
     ListingAction,
@@ -60,9 +74,20 @@ def order_public(o: OrderRecord) -> OrderPublic:
                        placed_at=o.placed_at)
 
 
+SELLER_OR_STAFF = api_caller(Role.SELLER, Role.REVIEWER, Role.AGENT)
+
+
+def require_own_listing(uow: Uow, caller: Account, listing_id: int) -> None:
+    """404 for a listing that does not exist; 403 for a seller's call on another's listing."""
+    with uow() as u:
+        listing = require(u.market.listing(listing_id), "listing", listing_id)
+    act_for_seller(caller, listing.seller_id)
+
+
 @router.post("/listings", status_code=201, response_model=ListingPublic)
-def create_listing(body: ListingCreate, uow: Uow, actor: Actor,
+def create_listing(body: ListingCreate, uow: Uow, actor: Actor, caller: SellerCaller,
                    key: IdempotencyKey) -> ListingPublic:
+    act_for_seller(caller, body.seller_id)
     listing = listings.create_listing(uow(), seller_id=body.seller_id, product_id=body.product_id,
                                       price=body.price.to_money(), actor=actor,
                                       idempotency_key=key)
@@ -91,37 +116,41 @@ def get_listing(listing_id: int, uow: Uow) -> ListingPublic:
 @router.post("/listings/{listing_id}/price-changes", status_code=201,
              response_model=PriceChangePublic)
 def propose_price_change(listing_id: int, body: PriceChangeCreate, uow: Uow, rules: Rules,
-                         key: IdempotencyKey) -> PriceChangePublic:
+                         caller: SellerCaller, key: IdempotencyKey) -> PriceChangePublic:
     """Propose a new price. The price guard answers first: `applied` (live now) or `held`
     (waiting for a reviewer; the live price stays as it was), with its reasons."""
+    require_own_listing(uow, caller, listing_id)
     change = listings.propose_price_change(
         uow(), listing_id=listing_id, new_price=body.new_price.to_money(),
-        proposed_by=body.proposed_by, promotion=promotion_of(body.promotion),
+        proposed_by=recorded_name(caller, body.proposed_by, "proposed_by"), promotion=promotion_of(body.promotion),
         gate=guard_gate(rules), idempotency_key=key)
     return change_public(change)
 
 
 @router.get("/listings/{listing_id}/price-changes", response_model=list[PriceChangePublic])
-def list_price_changes(listing_id: int, uow: Uow) -> list[PriceChangePublic]:
+def list_price_changes(listing_id: int, uow: Uow,
+                       caller: Annotated[Account, Depends(SELLER_OR_STAFF)],
+                       ) -> list[PriceChangePublic]:
+    require_own_listing(uow, caller, listing_id)
     with uow() as u:
-        require(u.market.listing(listing_id), "listing", listing_id)
         return [change_public(c) for c in u.market.price_changes_for(listing_id)]
 
 
-@router.post("/orders", status_code=201, response_model=OrderPublic)
+@router.post("/orders", status_code=201, response_model=OrderPublic, dependencies=[ADMIN])
 def place_order(body: OrderCreate, uow: Uow, actor: Actor, key: IdempotencyKey) -> OrderPublic:
     return order_public(orders.place_order(uow(), customer_id=body.customer_id,
                                            listing_id=body.listing_id, quantity=body.quantity,
                                            actor=actor, idempotency_key=key))
 
 
-@router.get("/orders/{order_id}", response_model=OrderPublic)
+@router.get("/orders/{order_id}", response_model=OrderPublic, dependencies=[AGENT])
 def get_order(order_id: int, uow: Uow) -> OrderPublic:
     with uow() as u:
         return order_public(require(u.market.order(order_id), "order", order_id))
 
 
-@router.get("/customers/{customer_id}/orders", response_model=list[OrderPublic])
+@router.get("/customers/{customer_id}/orders", response_model=list[OrderPublic],
+            dependencies=[AGENT])
 def customer_orders(customer_id: int, uow: Uow) -> list[OrderPublic]:
     with uow() as u:
         require(u.catalog.customer(customer_id), "customer", customer_id)
@@ -132,7 +161,8 @@ def customer_orders(customer_id: int, uow: Uow) -> list[OrderPublic]:
 @router.post("/listings/{listing_id}/{action}", response_model=ListingPublic,
              summary="Publish, pause, resume or end a listing")
 def change_status(listing_id: int, action: ListingAction, uow: Uow, actor: Actor,
-                  body: ListingStatusChange | None = None) -> ListingPublic:
+                  caller: SellerCaller, body: ListingStatusChange | None = None) -> ListingPublic:
+    require_own_listing(uow, caller, listing_id)
     listing = listings.change_listing_status(uow(), listing_id=listing_id, trigger=ListingTrigger(action.value),
                                              actor=actor, reason=body.reason if body else None)
     return listing_public(listing)

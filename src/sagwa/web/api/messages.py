@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import Field
 
 from sagwa.messagecheck import check_message
+from sagwa.web.deps import ANYONE
 from sagwa.web.schemas import Body
 
 router = APIRouter(prefix="/api", tags=["message check"])
@@ -19,7 +20,7 @@ class MessageCheckRequest(Body):
     lang: str = Field(pattern="^(ko|en)$")
 
 
-@router.post("/messages/check")
+@router.post("/messages/check", dependencies=[ANYONE])
 def check(body: MessageCheckRequest) -> dict[str, Any]:
     """`{"ok": bool, "findings": [{"code", "severity", "span", "message", ...}]}`."""
     return check_message(body.text, kind=body.kind, lang=body.lang).as_dict()

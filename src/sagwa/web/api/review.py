@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
 
 from sagwa.services import price_review
-from sagwa.web.api.market import change_public, guard_public, listing_public, promotion_of
-from sagwa.web.deps import Rules, Uow
+from sagwa.services.accounts import Account
+from sagwa.web.api.market import (
+    SELLER_OR_STAFF,
+    change_public,
+    guard_public,
+    listing_public,
+    promotion_of,
+    require_own_listing,
+)
+from sagwa.web.deps import REVIEWER, ReviewerCaller, Rules, Uow, recorded_name
 from sagwa.web.schemas import (
     GuardPublic,
     PriceChangeDecision,
@@ -19,8 +29,10 @@ router = APIRouter(prefix="/api", tags=["price guard"])
 
 
 @router.post("/price-changes/check", response_model=GuardPublic)
-def check(body: PriceCheckRequest, uow: Uow, rules: Rules) -> GuardPublic:
+def check(body: PriceCheckRequest, uow: Uow, rules: Rules,
+          caller: Annotated[Account, Depends(SELLER_OR_STAFF)]) -> GuardPublic:
     """Dry run: what the guard would say about this price, with nothing stored."""
+    require_own_listing(uow, caller, body.listing_id)
     opinion = price_review.check_price_change(
         uow(), listing_id=body.listing_id, new_price=body.new_price.to_money(), rules=rules,
         promotion=promotion_of(body.promotion))
@@ -29,7 +41,8 @@ def check(body: PriceCheckRequest, uow: Uow, rules: Rules) -> GuardPublic:
     return result
 
 
-@router.get("/review/price-changes", response_model=list[ReviewItemPublic])
+@router.get("/review/price-changes", response_model=list[ReviewItemPublic],
+            dependencies=[REVIEWER])
 def queue(uow: Uow, limit: int = Query(50, ge=1, le=500),
           offset: int = Query(0, ge=0)) -> list[ReviewItemPublic]:
     """Held price changes, oldest first."""
@@ -39,12 +52,16 @@ def queue(uow: Uow, limit: int = Query(50, ge=1, le=500),
 
 
 @router.post("/price-changes/{change_id}/approve", response_model=PriceChangePublic)
-def approve(change_id: int, body: PriceChangeDecision, uow: Uow) -> PriceChangePublic:
+def approve(change_id: int, body: PriceChangeDecision, uow: Uow,
+            caller: ReviewerCaller) -> PriceChangePublic:
     return change_public(price_review.approve_price_change(
-        uow(), change_id=change_id, reviewer=body.reviewer, reason=body.reason))
+        uow(), change_id=change_id, reviewer=recorded_name(caller, body.reviewer, "reviewer"),
+        reason=body.reason))
 
 
 @router.post("/price-changes/{change_id}/reject", response_model=PriceChangePublic)
-def reject(change_id: int, body: PriceChangeDecision, uow: Uow) -> PriceChangePublic:
+def reject(change_id: int, body: PriceChangeDecision, uow: Uow,
+           caller: ReviewerCaller) -> PriceChangePublic:
     return change_public(price_review.reject_price_change(
-        uow(), change_id=change_id, reviewer=body.reviewer, reason=body.reason or ""))
+        uow(), change_id=change_id, reviewer=recorded_name(caller, body.reviewer, "reviewer"),
+        reason=body.reason or ""))

@@ -1,0 +1,152 @@
+"""Who may call what: API tokens, roles, a seller's own listings, idempotency keys required."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from sagwa.services.accounts import revoke_api_tokens
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+pytestmark = pytest.mark.e2e
+
+ApiClientFor = Callable[..., TestClient]  # the client_for fixture (tests/e2e/conftest.py)
+
+
+def krw(amount: int) -> dict[str, Any]:
+    return {"amount_minor": amount, "currency": "KRW"}
+
+
+def refused(response: Any, status: int, code: str) -> str:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["code"] == code and body["message"].strip()
+    return str(body["message"])
+
+
+@pytest.fixture
+def shop(client: TestClient) -> dict[str, int]:
+    """Two sellers of one product, a customer; made by the admin (platform) token."""
+    product = client.post("/api/products", json={"title": "아이팟 나노 3세대", "category": "mp3",
+                                                  "list_price": krw(199000)}).json()["id"]
+    ids = {"product": product}
+    for n in (1, 2):
+        seller = client.post("/api/sellers", json={"code": f"s{n}", "name": f"판매자{n}"}).json()
+        ids[f"seller{n}"] = seller["id"]
+        ids[f"listing{n}"] = client.post("/api/listings", json={
+            "seller_id": seller["id"], "product_id": product, "price": krw(199000),
+            "publish": True}).json()["id"]
+    ids["customer"] = client.post("/api/customers", json={
+        "name": "김민준", "email": "mj@example.com", "phone": "010-1234-5678"}).json()["id"]
+    return ids
+
+
+def test_without_a_token_only_the_public_catalogue_and_notices_are_open(
+        client_for: ApiClientFor, shop: dict[str, int]) -> None:
+    anonymous = client_for(None)
+    assert anonymous.get("/api/products").status_code == 200
+    assert anonymous.get(f"/api/listings/{shop['listing1']}").status_code == 200
+    assert anonymous.get("/api/notices").status_code == 200
+    message = refused(anonymous.get(f"/api/customers/{shop['customer']}"), 401,
+                      "unauthenticated")
+    assert "Bearer" in message
+    for path in ("/api/audit/verify", "/api/review/price-changes", "/api/incidents",
+                 f"/api/customers/{shop['customer']}/points"):
+        refused(anonymous.get(path), 401, "unauthenticated")
+    refused(anonymous.post(f"/api/customers/{shop['customer']}/points/credit",
+                           json={"points": 1_000_000, "memo": "free money"}),
+            401, "unauthenticated")
+    refused(anonymous.post("/api/sellers", json={"code": "x", "name": "x"}), 401,
+            "unauthenticated")
+
+
+def test_an_unknown_malformed_or_revoked_token_is_refused(
+        client_for: ApiClientFor, session_factory: sessionmaker[Session],
+        shop: dict[str, int]) -> None:
+    agent = client_for("agent")
+    assert agent.get(f"/api/customers/{shop['customer']}").status_code == 200
+    for header in ("Bearer sgw_not-a-real-token", "Bearer ", "Basic YWRtaW46YWRtaW4=",
+                   "sgw_without_scheme"):
+        response = agent.get(f"/api/customers/{shop['customer']}",
+                             headers={"Authorization": header})
+        refused(response, 401, "unauthenticated")
+    revoked = revoke_api_tokens(SqlAlchemyUnitOfWork(session_factory), username="agent",
+                                name=None, actor="test")
+    assert revoked == 1
+    assert "revoked" in refused(agent.get(f"/api/customers/{shop['customer']}"), 401,
+                                "unauthenticated")
+
+
+@pytest.mark.parametrize(("role", "method", "path", "body"), [
+    ("agent", "post", "/api/customers/{customer}/points/credit", {"points": 10, "memo": "x"}),
+    ("agent", "post", "/api/incidents", {}),
+    ("reviewer", "get", "/api/customers/{customer}", None),
+    ("reviewer", "post", "/api/cases/1/choice", {"choice": "keep", "channel": "phone",
+                                                 "evidence": "네"}),
+    ("seller", "get", "/api/customers/{customer}", None),
+    ("seller", "get", "/api/review/price-changes", None),
+    ("seller", "post", "/api/orders", {"customer_id": 1, "listing_id": 1}),
+    ("seller", "get", "/api/audit/verify", None),
+])
+def test_each_role_is_refused_what_it_may_not_do(
+        client_for: ApiClientFor, shop: dict[str, int], role: str, method: str, path: str,
+        body: dict[str, Any] | None) -> None:
+    caller = client_for(role, seller_id=shop["seller1"] if role == "seller" else None)
+    url = path.format(customer=shop["customer"])
+    response = getattr(caller, method)(url, **({"json": body} if body is not None else {}))
+    assert f"a {role} account" in refused(response, 403, "forbidden")
+
+
+def test_an_agent_reads_customers_and_reaches_the_case_endpoints(
+        client_for: ApiClientFor, shop: dict[str, int]) -> None:
+    agent = client_for("agent")
+    assert agent.get(f"/api/customers/{shop['customer']}").json()["phone"] == "010-1234-5678"
+    # past the role check: the case does not exist
+    refused(agent.post("/api/cases/987654/choice", json={
+        "choice": "keep", "channel": "phone", "evidence": "유지할게요"}), 404, "not_found")
+    # an agent records the choice they took; relaying "the customer" is the platform's
+    refused(agent.post("/api/cases/987654/choice", json={
+        "choice": "keep", "channel": "web", "evidence": "clicked keep",
+        "taken_by": "customer"}), 403, "forbidden")
+
+
+def test_a_seller_changes_only_its_own_listings(client: TestClient, client_for: ApiClientFor,
+                                                shop: dict[str, int]) -> None:
+    seller1 = client_for("seller", seller_id=shop["seller1"])
+    own = seller1.post(f"/api/listings/{shop['listing1']}/price-changes",
+                       json={"new_price": krw(189000)})
+    assert own.status_code == 201 and own.json()["status"] == "applied"
+    assert own.json()["proposed_by"] == f"api:seller-{shop['seller1']}"
+    other = shop["listing2"]
+    refused(seller1.post(f"/api/listings/{other}/price-changes",
+                         json={"new_price": krw(19900)}), 403, "forbidden")
+    refused(seller1.post(f"/api/listings/{other}/pause"), 403, "forbidden")
+    refused(seller1.get(f"/api/listings/{other}/price-changes"), 403, "forbidden")
+    refused(seller1.post("/api/price-changes/check", json={
+        "listing_id": other, "new_price": krw(19900)}), 403, "forbidden")
+    refused(seller1.post("/api/listings", json={
+        "seller_id": shop["seller2"], "product_id": shop["product"], "price": krw(1)}),
+        403, "forbidden")
+    listing = client.get(f"/api/listings/{other}").json()
+    assert (listing["price"], listing["status"]) == (krw(199000), "live")  # untouched
+    assert client.get(f"/api/listings/{other}/price-changes").json() == []
+
+
+def test_a_create_without_an_idempotency_key_is_refused_and_creates_nothing(
+        client: TestClient, client_for: ApiClientFor, shop: dict[str, int]) -> None:
+    bare = client_for("admin", username="admin-no-keys", auto_keys=False)
+    body = {"customer_id": shop["customer"], "listing_id": shop["listing1"], "quantity": 1}
+    response = bare.post("/api/orders", json=body)
+    assert "Idempotency-Key" in refused(response, 422, "invalid_input")
+    assert client.get(f"/api/customers/{shop['customer']}/orders").json() == []
+    assert bare.post("/api/orders", json=body,
+                     headers={"Idempotency-Key": "order-1"}).status_code == 201
+
+
+def test_the_openapi_document_declares_the_bearer_token(client_for: ApiClientFor) -> None:
+    schemes = client_for(None).get("/openapi.json").json()["components"]["securitySchemes"]
+    assert any(s.get("scheme") == "bearer" for s in schemes.values())
