@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret"}
@@ -34,13 +34,17 @@ class Settings(BaseSettings):
     smtp_host: str = Field(default="127.0.0.1", description="SMTP server for customer email.")
     smtp_port: int = Field(default=1025, ge=1, le=65535)
     mail_from: str = Field(default="사과 고객센터 <help@sagwa.example>")
-    sms_log_path: Path = Field(default=Path(".sagwa/sms.log"),
-                               description="The demo SMS provider appends messages here.")
+    sms_log_path: Path | None = Field(default=None,  # always set after validation
+                               description="The demo SMS provider appends messages here "
+                                           "(default: <data_dir>/sms.log).")
     email_provider: str = Field(default="log", pattern="^(smtp|log)$",
                                 description="smtp, or log (write emails to mail_log_path).")
-    mail_log_path: Path = Field(default=Path(".sagwa/mail.log"))
-    public_base_url: str = Field(default="http://127.0.0.1:8000",
-                                 description="Used in links sent to customers.")
+    mail_log_path: Path | None = Field(default=None,  # always set after validation
+                                description="The demo email provider appends messages here "
+                                            "(default: <data_dir>/mail.log).")
+    public_base_url: str | None = Field(default=None,  # always set after validation
+                                 description="Used in links sent to customers "
+                                             "(default: http://<host>:<port>).")
     desk_policy: Path | None = Field(
         default=None, description="Incident desk policy (TOML); default: the packaged desk.toml.")
     timezone: str = "Asia/Seoul"
@@ -66,6 +70,27 @@ class Settings(BaseSettings):
         if value.strip().lower() in _PLACEHOLDER_SECRETS or len(value) < 16:
             raise ValueError("SAGWA_SECRET_KEY must be at least 16 characters and not a placeholder")
         return value
+
+    @model_validator(mode="after")
+    def _derive_defaults(self) -> Settings:
+        """Paths default into ``data_dir`` and links to this server's own address, so that
+        ``SAGWA_DATA_DIR`` or ``SAGWA_PORT`` alone moves them too. Assigned without marking
+        them as set, so ``for_address`` can tell a derived value from a configured one."""
+        derived = {"sms_log_path": self.data_dir / "sms.log",
+                   "mail_log_path": self.data_dir / "mail.log",
+                   "public_base_url": f"http://{self.host}:{self.port}"}
+        for name, value in derived.items():
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, value)
+        return self
+
+    def for_address(self, host: str, port: int) -> Settings:
+        """These settings for a server on ``host:port`` (``sagwa serve --host/--port``): links
+        follow the address unless ``SAGWA_PUBLIC_BASE_URL`` was set."""
+        update: dict[str, object] = {"host": host, "port": port}
+        if "public_base_url" not in self.model_fields_set:
+            update["public_base_url"] = f"http://{host}:{port}"
+        return self.model_copy(update=update)
 
     @property
     def pg_data_dir(self) -> Path:

@@ -60,6 +60,7 @@ def serve(
 
     config = settings()
     host, port = host or config.host, port or config.port
+    config = config.for_address(host, port)  # customers' links point at this server
     # uvicorn shuts down gracefully on SIGTERM, then re-raises it; dying of it would skip the
     # atexit hook that stops the embedded PostgreSQL and leave it running. Exit normally instead.
     signal.signal(signal.SIGTERM, _exit_normally)

@@ -1,0 +1,42 @@
+"""Settings: derived defaults follow the data directory and the server's address."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sagwa.config import Settings
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("SAGWA_DATA_DIR", "SAGWA_PORT", "SAGWA_HOST", "SAGWA_PUBLIC_BASE_URL",
+                 "SAGWA_MAIL_LOG_PATH", "SAGWA_SMS_LOG_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env file from the checkout
+
+
+def test_the_demo_mail_and_sms_logs_live_in_the_data_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAGWA_DATA_DIR", "/tmp/qa-sagwa")
+    settings = Settings()
+    assert settings.mail_log_path == Path("/tmp/qa-sagwa/mail.log")
+    assert settings.sms_log_path == Path("/tmp/qa-sagwa/sms.log")
+
+
+def test_configured_log_paths_win(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAGWA_MAIL_LOG_PATH", "/var/log/sagwa-mail.log")
+    assert Settings().mail_log_path == Path("/var/log/sagwa-mail.log")
+
+
+def test_customer_links_follow_the_servers_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAGWA_PORT", "8765")
+    assert Settings().public_base_url == "http://127.0.0.1:8765"
+    assert Settings().for_address("127.0.0.1", 9000).public_base_url == "http://127.0.0.1:9000"
+
+
+def test_a_configured_public_address_is_kept_whatever_port_serve_uses(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAGWA_PUBLIC_BASE_URL", "https://shop.example")
+    moved = Settings().for_address("0.0.0.0", 8765)
+    assert (moved.public_base_url, moved.port) == ("https://shop.example", 8765)
