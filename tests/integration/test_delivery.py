@@ -316,3 +316,12 @@ def test_a_connection_the_server_closed_is_reopened_and_the_email_sent_once() ->
         sender.close()
         again.stop()
     assert sink.keys() == ["k-before", "k-after"]
+
+
+def test_a_withdrawn_message_is_not_sent(committed_database: Database) -> None:
+    message_id = _queue(committed_database, "k-withdrawn")
+    with committed_database.engine.begin() as conn:
+        conn.execute(update(outbox).where(outbox.c.id == message_id).values(status="withdrawn"))
+    sender = FakeSender()
+    assert _deliver(committed_database, sender, message_id) is Outcome.ALREADY_DONE
+    assert sender.calls == [] and _row(committed_database, message_id).status == "withdrawn"

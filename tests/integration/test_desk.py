@@ -185,6 +185,40 @@ def test_cancel_with_compensation_cancels_and_books_points_once(shop) -> None:
     assert confirmations == 1
 
 
+def test_the_confirmation_says_what_was_chosen_and_what_happens_without_offering_a_switch(
+        shop) -> None:
+    uow, clock, incident_id, cases, people, _ = _notified(shop)
+    desk_cases.record_choice(uow(), case_id=cases[people[1]], choice="cancel_with_compensation",
+                             channel="web", evidence="clicked: cancel", taken_by="customer",
+                             policy=POLICY)
+    with uow() as u:
+        body = u.conn.execute(select(outbox.c.body).where(
+            outbox.c.purpose == "confirmation")).scalar_one()
+    assert "- 선택하신 방법: 주문 취소(전액 환불과 보상 포인트)" in body
+    assert "선택하신 대로 주문은 취소되었고, 결제하신 39,800원은 전액 환불해 드립니다." in body
+    assert "10,000 포인트는 이미 적립되었습니다" in body
+    assert "바꾸고 싶으시면" not in body and "다른 방법" not in body
+    assert POLICY.contact.phone in body
+
+
+def test_the_apology_names_the_seller_with_the_right_particle_and_the_discount_price(shop) -> None:
+    uow, clock, listing_id, _, _ = shop
+    incident_id = _planned(uow, clock, listing_id,
+                           options=["keep", "buy_at_correct_price_discount"],
+                           cancel_compensation=None, discount_pct=20)
+    notify(uow(), incident_id=incident_id, actor="operator:lee", policy=POLICY, links=LINKS)
+    with uow() as u:
+        rows = u.conn.execute(select(outbox.c.locale, outbox.c.body).where(
+            outbox.c.channel == "email")).all()
+    korean = next(body for locale, body in rows if locale == "ko")
+    english = next(body for locale, body in rows if locale == "en")
+    assert "판매자 하늘디지털이 '애플 아이팟 나노 3세대 4GB'의 가격을 199,000원이 아닌 19,900원으로" in korean
+    assert "할인 구매: 정상가 199,000원에서 20% 할인된 1개당 159,200원에 구매하실 수 있습니다." in korean
+    assert "159,200 KRW each, the correct price of 199,000 KRW less 20%" in english
+    _title, notice = notices.draft_notice(uow(), incident_id=incident_id, lang="ko", policy=POLICY)
+    assert "판매자 하늘디지털이 " in notice
+
+
 def test_keep_leaves_the_orders_and_a_different_second_choice_is_refused(shop) -> None:
     uow, clock, incident_id, cases, people, _ = _notified(shop)
     case_id = cases[people[2]]
@@ -198,6 +232,37 @@ def test_keep_leaves_the_orders_and_a_different_second_choice_is_refused(shop) -
         statuses = set(u.conn.execute(select(orders_table.c.status).where(
             orders_table.c.customer_id == people[2])).scalars())
     assert statuses == {"placed"}
+
+
+def _outbox_by_case(uow) -> dict[tuple[int | None, str], set[str]]:
+    with uow() as u:
+        rows = u.conn.execute(select(outbox.c.case_id, outbox.c.purpose, outbox.c.status)).all()
+    found: dict[tuple[int | None, str], set[str]] = {}
+    for case_id, purpose, status in rows:
+        found.setdefault((case_id, purpose), set()).add(status)
+    return found
+
+
+def test_messages_still_waiting_are_withdrawn_once_the_case_is_answered(shop) -> None:
+    uow, clock, incident_id, cases, people, _ = _notified(shop)
+    chosen, phoned = cases[people[1]], cases[people[2]]
+    desk_cases.record_choice(uow(), case_id=chosen, choice="cancel_with_compensation",
+                             channel="web", evidence="clicked: cancel", taken_by="customer",
+                             policy=POLICY)
+    desk_cases.record_choice(uow(), case_id=phoned, choice="talk_to_person", channel="phone",
+                             evidence="전화 주세요", taken_by="agent:choi", policy=POLICY)
+    found = _outbox_by_case(uow)
+    # nobody is asked to choose again after choosing; the confirmation still goes out
+    assert found[(chosen, "resolution")] == {"withdrawn"}
+    assert found[(phoned, "resolution")] == {"withdrawn"}
+    assert found[(chosen, "confirmation")] == {"pending"}
+    others = [c for c in cases.values() if c not in (chosen, phoned)]
+    assert all(found[(c, "resolution")] == {"pending"} for c in others)
+    clock.now = datetime(2008, 6, 17, 18, 1, tzinfo=SEOUL)
+    desk_cases.apply_deadline(uow(), incident_id=incident_id, actor="system")
+    found = _outbox_by_case(uow)
+    assert all(found[(c, "resolution")] == {"withdrawn"} for c in others)
+    assert found[(chosen, "confirmation")] == {"pending"}
 
 
 def test_a_cancellation_without_the_recorded_choice_is_refused(shop) -> None:

@@ -31,7 +31,7 @@ _LEASE_NAMESPACE = 0x5A6A  # first key of pg_advisory_xact_lock(int, int): "sagw
 
 class Outcome(StrEnum):
     SENT = "sent"
-    ALREADY_DONE = "already_done"  # sent or failed before: nothing to do
+    ALREADY_DONE = "already_done"  # sent, failed or withdrawn before: nothing to do
     NOT_DUE = "not_due"            # not_before is still ahead: deliver later
     RETRY = "retry"                # temporary failure, recorded; try again later
     FAILED = "failed"              # permanent failure or out of attempts, recorded
@@ -111,7 +111,7 @@ def _why_not_claimed(session: Session, message_id: int, now: datetime) -> Outcom
                        .where(outbox.c.id == message_id).with_for_update()).one_or_none()
     if row is None:
         return Outcome.MISSING
-    if row.status in ("sent", "failed"):
+    if row.status in ("sent", "failed", "withdrawn"):
         return Outcome.ALREADY_DONE
     if row.not_before > now:
         return Outcome.NOT_DUE

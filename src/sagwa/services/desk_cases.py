@@ -33,6 +33,7 @@ from sagwa.domain.orders import advance as advance_order
 from sagwa.errors import InvalidInput
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.lookups import require
+from sagwa.services.outbox import withdraw_unsent
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 OUTCOMES = ("reached", "no_answer", "busy", "wrong_number", "voicemail", "callback_requested")
@@ -71,6 +72,7 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
         if updated == row.case:
             return ChoiceResult(row.case, False, 0, row.compensation_entry_id)
         points, entry_id = 0, row.compensation_entry_id
+        withdraw_unsent(uow, [case_id], why=f"the customer answered ({consent.choice.value})")
         if updated.status is CaseStatus.CHOSEN:
             _apply(uow, updated, consent, plan, now)
             points, entry_id = _compensate(uow, row, updated, plan, now)
@@ -184,6 +186,8 @@ def _bulk(uow: SqlAlchemyUnitOfWork, incident_id: int, current: set[CaseStatus],
             if new == status:
                 continue
             ids = uow.cases.set_status_where(incident_id, current={status}, new=new, now=now)
+            if trigger is CaseTrigger.DEADLINE_PASSED:
+                withdraw_unsent(uow, ids, why="the deadline passed; the plan's default applies")
             uow.audit.append_many([AuditEvent(actor, action, "case", str(i),
                                               before={"status": status.value},
                                               after={"status": new.value}) for i in ids], now)

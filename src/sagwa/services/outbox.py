@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, text
+from sqlalchemy import Connection, bindparam, func, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY, BIGINT, TIMESTAMP, insert
 
 from sagwa.adapters.db.tables import outbox
@@ -86,6 +86,23 @@ def enqueue_message(uow: SqlAlchemyUnitOfWork, *, idempotency_key: str, purpose:
 def enqueue_messages(uow: SqlAlchemyUnitOfWork, messages: Sequence[OutgoingMessage]) -> int:
     """Queue many messages in a few statements; returns how many were new."""
     return len(_enqueue(uow.conn, messages, uow.now()))
+
+
+ANSWERED_PURPOSES = ("resolution", "reminder")
+"""Messages that ask the customer to choose: pointless once the case has its answer."""
+
+
+def withdraw_unsent(uow: SqlAlchemyUnitOfWork, case_ids: Sequence[int], *, why: str) -> int:
+    """Withdraw the cases' messages that still wait to ask for a choice (``pending``; one being
+    sent right now goes out). Their delivery jobs then find nothing to do. How many."""
+    if not case_ids:
+        return 0
+    result = uow.conn.execute(
+        update(outbox)
+        .where(outbox.c.case_id.in_(list(case_ids)), outbox.c.status == "pending",
+               outbox.c.purpose.in_(ANSWERED_PURPOSES))
+        .values(status="withdrawn", last_error=why))
+    return int(result.rowcount)
 
 
 def _enqueue(conn: Connection, messages: Sequence[OutgoingMessage], now: datetime) -> list[int]:

@@ -296,7 +296,8 @@ outbox = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True)),
     Column("last_error", Text),
-    CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status_known"),
+    CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed', 'withdrawn')",
+                    name="status_known"),
     CheckConstraint("channel IN ('email', 'sms')", name="channel_known"),
     Index("ix_outbox_status_not_before", "status", "not_before"),
 )
