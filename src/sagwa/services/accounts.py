@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 
 from argon2 import PasswordHasher
@@ -169,3 +170,29 @@ def account_for_token(uow: SqlAlchemyUnitOfWork, token: str) -> Account | None:
     with uow:
         user = UserRepository(uow.conn).by_token(_token_digest(token))
         return _account(user) if user and user.active else None
+
+
+def start_session(uow: SqlAlchemyUnitOfWork, account: Account, *, lasts: timedelta) -> str:
+    """A new page session for ``account``; returns its id (for the signed cookie only)."""
+    sid = secrets.token_urlsafe(32)
+    with uow:
+        now = uow.now()
+        UserRepository(uow.conn).add_session(user_id=account.id, sid_sha256=_token_digest(sid),
+                                             now=now, expires_at=now + lasts)
+        uow.commit()
+    return sid
+
+
+def session_account(uow: SqlAlchemyUnitOfWork, sid: str) -> Account | None:
+    """The account of a live session id, or None (ended, expired, unknown, inactive account)."""
+    if not sid or len(sid) > 100:
+        return None
+    with uow:
+        user = UserRepository(uow.conn).by_session(_token_digest(sid), uow.now())
+        return _account(user) if user and user.active else None
+
+
+def end_session(uow: SqlAlchemyUnitOfWork, sid: str) -> None:
+    with uow:
+        UserRepository(uow.conn).end_session(_token_digest(sid), uow.now())
+        uow.commit()

@@ -42,6 +42,19 @@ def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(
     assert client.get("/ops/incidents").status_code == 303
 
 
+def test_logging_out_ends_the_session_for_every_copy_of_the_cookie(client: TestClient,
+                                                                  world: World) -> None:
+    log_in(client, "admin")
+    page = client.get("/ops/incidents")
+    assert page.status_code == 200
+    saved = client.cookies.get("sagwa_session")
+    assert client.post("/logout", data={"csrf_token": csrf_of(page.text)}).status_code == 303
+    client.cookies.set("sagwa_session", saved)  # someone kept the old cookie
+    answer = client.get("/ops/incidents")
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
+    assert client.get("/api/audit/verify").status_code == 401
+
+
 def test_a_form_post_without_the_csrf_token_is_refused(client: TestClient, world: World) -> None:
     log_in(client, "reviewer")
     answer = client.post("/ops/review/1/reject", data={"reason": "no token"})

@@ -326,3 +326,12 @@ api_tokens = Table(
     Index("uq_api_tokens_live_name", "user_id", "name", unique=True,
           postgresql_where=text("revoked_at IS NULL")),
 )
+
+web_sessions = Table(
+    "web_sessions", metadata, _id(),
+    Column("user_id", BigInteger, ForeignKey("users.id"), nullable=False),
+    Column("sid_sha256", LargeBinary(32), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+)

@@ -1,5 +1,5 @@
-"""Staff and seller accounts in PostgreSQL (``users``, ``api_tokens``): who may log in to the
-pages and who may call the JSON API."""
+"""Staff and seller accounts in PostgreSQL (``users``, ``api_tokens``, ``web_sessions``): who
+may log in to the pages, who is logged in, and who may call the JSON API."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from sagwa.adapters.db.tables import api_tokens, users
+from sagwa.adapters.db.tables import api_tokens, users, web_sessions
 
 
 @dataclass(frozen=True)
@@ -78,3 +78,22 @@ class UserRepository:
         if name is not None:
             q = q.where(api_tokens.c.name == name)
         return int(self.conn.execute(q.values(revoked_at=now)).rowcount)
+
+    def add_session(self, *, user_id: int, sid_sha256: bytes, now: datetime,
+                    expires_at: datetime) -> None:
+        self.conn.execute(insert(web_sessions).values(
+            user_id=user_id, sid_sha256=sid_sha256, created_at=now, expires_at=expires_at))
+
+    def by_session(self, sid_sha256: bytes, now: datetime) -> UserRecord | None:
+        """The account of a live session (not ended, not expired)."""
+        row = self.conn.execute(
+            select(users).join(web_sessions, web_sessions.c.user_id == users.c.id)
+            .where(web_sessions.c.sid_sha256 == sid_sha256, web_sessions.c.ended_at.is_(None),
+                   web_sessions.c.expires_at > now)).one_or_none()
+        return _user(row) if row else None
+
+    def end_session(self, sid_sha256: bytes, now: datetime) -> None:
+        self.conn.execute(update(web_sessions)
+                          .where(web_sessions.c.sid_sha256 == sid_sha256,
+                                 web_sessions.c.ended_at.is_(None))
+                          .values(ended_at=now))

@@ -24,16 +24,16 @@ from sagwa.web.pages import (
     seller,
 )
 from sagwa.web.pages.rendering import make_templates
+from sagwa.web.pages.session import SESSION_LIFETIME
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-SESSION_HOURS = 12
 
 
 def install_pages(app: FastAPI, settings: Settings) -> None:
     """Mount the page routers and static files on ``app``."""
     app.state.page_templates = make_templates()
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
-                       session_cookie="sagwa_session", max_age=SESSION_HOURS * 3600,
+                       session_cookie="sagwa_session", max_age=int(SESSION_LIFETIME.total_seconds()),
                        same_site="lax", https_only=settings.environment == "production")
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for module in (auth, seller, review, incidents, contact_centre, customer, notices):

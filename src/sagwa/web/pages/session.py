@@ -1,7 +1,8 @@
 """Who is asking: the signed session cookie, role checks, and CSRF tokens.
 
-The session (Starlette's ``SessionMiddleware``: JSON signed with the secret key) carries the
-account after login and a per-session CSRF token. Every state-changing request to a page
+The session cookie (Starlette's ``SessionMiddleware``: JSON signed with the secret key) carries
+a session id and a per-session CSRF token; the session itself is a row in ``web_sessions``, so
+logging out ends it for every copy of the cookie. Every state-changing request to a page
 must bring that token back, in the ``csrf_token`` form field or the ``X-CSRF-Token`` header
 (htmx sends the header; see ``base.html``).
 """
@@ -11,12 +12,13 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable
-from typing import Annotated, Any
+from datetime import timedelta
+from typing import Annotated
 
 from fastapi import Depends, Request
 
 from sagwa.errors import Forbidden, SagwaError
-from sagwa.services.accounts import Account, Role
+from sagwa.services.accounts import Account, Role, end_session, session_account, start_session
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 STAFF = (Role.ADMIN, Role.REVIEWER, Role.AGENT)
@@ -52,23 +54,40 @@ async def csrf_protect(request: Request) -> None:
                         "reload the page and try again")
 
 
+SESSION_LIFETIME = timedelta(hours=12)
+_UNSET = object()
+
+
 def log_in(request: Request, account: Account) -> None:
+    """Start a session (a row in ``web_sessions``) and put its id in the signed cookie."""
+    sid = start_session(request.app.state.uow_factory(), account, lasts=SESSION_LIFETIME)
     request.session.clear()
-    request.session.update({"uid": account.id, "username": account.username,
-                            "role": account.role.value, "seller_id": account.seller_id,
-                            "csrf": secrets.token_urlsafe(32)})
+    request.session.update({"sid": sid, "csrf": secrets.token_urlsafe(32)})
+    request.state.account = account
 
 
 def log_out(request: Request) -> None:
+    """End the session for good: a saved copy of the cookie opens nothing afterwards."""
+    sid = request.session.get("sid")
+    if sid:
+        end_session(request.app.state.uow_factory(), str(sid))
     request.session.clear()
+    request.state.account = None
 
 
 def current_account(request: Request) -> Account | None:
-    data: dict[str, Any] = request.session
-    if "uid" not in data:
-        return None
-    return Account(int(data["uid"]), str(data["username"]), Role(data["role"]),
-                   data.get("seller_id"))
+    """The account of this request's live session (looked up once per request)."""
+    cached = getattr(request.state, "account", _UNSET)
+    if cached is not _UNSET:
+        return cached  # type: ignore[return-value]
+    account = None
+    sid = request.session.get("sid") if "session" in request.scope else None
+    if sid:
+        account = session_account(request.app.state.uow_factory(), str(sid))
+        if account is None:  # ended, expired or unknown: forget it
+            request.session.pop("sid", None)
+    request.state.account = account
+    return account
 
 
 def flash(request: Request, message: str, kind: str = "ok") -> None:
