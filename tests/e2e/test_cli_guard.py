@@ -95,7 +95,7 @@ def test_bad_rows_stop_the_run_with_line_numbers_and_no_output(
     out = tmp_path / "verdicts.csv"
     result = run("check", "--history", files["history"], "--changes", changes, "--out", out)
     assert result.exit_code == 2
-    assert "line 4: new_price is not a price" in result.stderr
+    assert 'line 4: new_price "abc" is not a price' in result.stderr
     assert "line 5:" in result.stderr
     assert not out.exists()
 
@@ -118,8 +118,11 @@ def test_skip_bad_rows_lists_and_skips_them(files: dict[str, Path], tmp_path: Pa
         "--skip-bad-rows",
     )
     assert result.exit_code == 0, result.output
-    assert "line 4: new_price has more decimals than its currency" in result.stderr
-    assert "line 5: proposed_at is not a date/time" in result.stderr
+    assert (
+        'line 4: new_price "2.499" has more decimals than its currency (USD) has' in result.stderr
+    )
+    assert 'line 5: proposed_at "never" is not a date/time' in result.stderr
+    assert "skipped 2 malformed rows" in result.stderr
     assert set(pl.read_csv(out)["change_id"]) == {"c1", "c2", "c3", "c4"}
 
 

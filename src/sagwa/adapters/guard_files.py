@@ -1,9 +1,23 @@
-"""Read the price guard's CSV / gzip CSV files into typed Polars frames, with row validation.
+"""The price guard's files: read CSV / gzip CSV into typed Polars frames, write results whole.
 
 Prices arrive in major units as text (``"2.99"``, ``"19900"``) and leave as exact integer minor
-units (``price_minor``) using the currency's exponent — never through a float. A malformed row
-is reported with its 1-based file line number (the header is line 1). Timestamps without an
+units (``price_minor``) using the currency's exponent — never through a float. Currency codes
+are read case-insensitively (``krw`` is KRW), as the API reads them. Timestamps without an
 offset are taken as UTC; one file uses one timestamp format (the first row's sets it).
+
+Two kinds of trouble, kept apart:
+
+- a file that cannot be read as a table at all — missing, a directory, empty (not even a
+  header), a corrupt gzip, not UTF-8, a header without a required column — raises
+  :class:`~sagwa.errors.InvalidInput` naming the file;
+- a row that cannot be read is reported in ``ReadResult.bad_rows`` with its 1-based line number
+  (the header is line 1) and the bad value, e.g. ``new_price "12,9x" is not a price``. A later
+  row repeating a layout's key (``change_id`` in changes and labels, ``product_id`` in
+  products) is such a row too.
+
+A header with no rows is a valid, empty table; blank lines are ignored. Results are written to
+a temporary file beside the target and renamed into place, so a failed write leaves no partial
+file and an earlier file of that name untouched.
 """
 
 from __future__ import annotations
@@ -11,12 +25,17 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
+import os
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from sagwa.domain.money import CURRENCY_EXPONENTS
+from sagwa.errors import InvalidInput
 
 HISTORY_COLUMNS = ("listing_id", "product_id", "seller_id", "price", "observed_at", "currency")
 CHANGE_COLUMNS = (
@@ -32,10 +51,15 @@ CHANGE_COLUMNS = (
 )
 PRODUCT_COLUMNS = ("product_id", "list_price", "currency", "category")
 LABEL_COLUMNS = ("change_id", "is_error", "error_type")
+VERDICT_COLUMNS = ("change_id", "verdict", "score", "error_type", "reason")
 
 _PRICE_RE = r"^\d{1,13}(\.\d{1,6})?$"
 _PCT_RE = r"^\d{1,2}(\.\d+)?$"
 _OPTIONAL = {"promotion_pct", "category", "list_price"}
+#: The column each layout's rows are identified by: a later row repeating it is malformed.
+_KEYS = {CHANGE_COLUMNS: "change_id", LABEL_COLUMNS: "change_id", PRODUCT_COLUMNS: "product_id"}
+_GZIP_MAGIC = b"\x1f\x8b"
+_SHOWN_VALUE_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -49,78 +73,213 @@ class ReadResult:
 def read_table(path: str | Path, columns: tuple[str, ...]) -> ReadResult:
     """Read and validate one file; ``columns`` is one of the ``*_COLUMNS`` layouts above."""
     raw, ragged = _read_text_frame(Path(path), columns)
-    problems = _problems(raw, columns)
-    checked = raw.with_columns(_line=pl.int_range(2, raw.height + 2)).with_columns(
-        _problem=problems
-    )
-    bad = checked.filter(pl.col("_problem").is_not_null())
-    bad_rows = sorted(
-        ragged + list(zip(bad["_line"].to_list(), bad["_problem"].to_list(), strict=True))
-    )
-    good = checked.filter(pl.col("_problem").is_null()).drop("_problem")
+    checks = _checks(columns)
+    checked = raw.with_columns(_check=_first_failed(checks))
+    failed = checked.filter(pl.col("_check").is_not_null())
+    good = checked.filter(pl.col("_check").is_null()).drop("_check")
+    good, repeats = _drop_repeats(good, _KEYS.get(columns))
+    bad_rows = sorted(ragged + _describe(failed, checks) + repeats)
     return ReadResult(_typed(good, columns), bad_rows)
+
+
+def check_readable(path: Path) -> None:
+    """Raise :class:`InvalidInput` now if ``path`` is missing or a directory (before slow work)."""
+    if not path.exists():
+        raise InvalidInput(f"{path} does not exist", field=str(path))
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a directory, not a file", field=str(path))
+
+
+def check_writable(path: Path) -> None:
+    """Raise :class:`InvalidInput` now if ``path`` could not be written as a file."""
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a directory; give a file name", field=str(path))
+    parent = next((p for p in path.parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise InvalidInput(f"cannot write {path}: {parent} is not a directory", field=str(path))
+
+
+def write_verdicts(verdicts: pl.DataFrame, out: Path, output_format: str) -> None:
+    """Write ``change_id, verdict, score, error_type, reason`` rows as CSV or a JSON array."""
+    if output_format == "csv":
+        write_atomically(out, verdicts.write_csv)
+    else:
+        text = json.dumps(verdicts.to_dicts(), ensure_ascii=False)
+        write_atomically(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """Call ``write(tmp)`` on a temporary path beside ``path``, then rename it to ``path``."""
+    check_writable(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}", field=str(path)) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _read_bytes(path: Path) -> bytes:
+    check_readable(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", field=str(path)) from None
+    if data[:2] != _GZIP_MAGIC:
+        return data
+    try:
+        return gzip.decompress(data)
+    except EOFError:
+        reason = "it ends before the end of the compressed data (truncated?)"
+    except (OSError, zlib.error) as exc:
+        reason = str(exc)
+    raise InvalidInput(f"{path} is not a readable gzip file: {reason}", field=str(path))
 
 
 def _read_text_frame(
     path: Path, columns: tuple[str, ...]
 ) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
-    """All columns as text; rows with the wrong number of fields are dropped and reported."""
-    data = path.read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
+    """All columns as text plus ``_line``; rows with too many fields are dropped and reported."""
+    data = _read_bytes(path)
     try:
         frame = pl.read_csv(data, infer_schema=False)
-        ragged: list[tuple[int, str]] = []
-    except pl.exceptions.ComputeError:
-        frame, ragged = _read_ragged(data)
+    except pl.exceptions.NoDataError:
+        raise InvalidInput(f"{path} is empty: not even a header line", field=str(path)) from None
+    except pl.exceptions.PolarsError:
+        frame, ragged = _read_ragged(path, data)
+    else:
+        if _count_lines(data) == frame.height + 1:
+            frame, ragged = frame.with_columns(_line=pl.int_range(2, frame.height + 2)), []
+        else:  # quoted line breaks: let the csv module count the lines
+            frame, ragged = _read_ragged(path, data)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        return pl.DataFrame({c: [] for c in columns}, schema={c: pl.Utf8 for c in columns}), [
-            (1, f"header lacks column(s) {', '.join(missing)}")
-        ]
-    return frame.select(columns), ragged
-
-
-def _read_ragged(data: bytes) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
-    rows = csv.reader(io.StringIO(data.decode("utf-8", errors="replace")))
-    header = next(rows)
-    good: list[list[str | None]] = []
-    ragged: list[tuple[int, str]] = []
-    for line, row in enumerate(rows, start=2):
-        if len(row) != len(header):
-            ragged.append((line, f"expected {len(header)} fields, found {len(row)}"))
-        else:
-            good.append([v if v != "" else None for v in row])
-    frame = pl.DataFrame(good, schema={h: pl.Utf8 for h in header}, orient="row")
+        found = ", ".join(c for c in frame.columns if c != "_line")
+        raise InvalidInput(
+            f"{path} lacks column(s) {', '.join(missing)} (its header has: {found})",
+            field=str(path),
+        )
+    blank = pl.all_horizontal(pl.col(c).is_null() for c in columns)
+    frame = frame.select(*columns, "_line").filter(~blank)
+    if "currency" in columns:
+        frame = frame.with_columns(pl.col("currency").str.strip_chars().str.to_uppercase())
     return frame, ragged
 
 
-def _problems(raw: pl.DataFrame, columns: tuple[str, ...]) -> pl.Expr:
-    checks: list[tuple[pl.Expr, str]] = []
-    for name in columns:
-        if name not in _OPTIONAL:
-            checks.append((pl.col(name).is_null(), f"{name} is empty"))
+def _count_lines(data: bytes) -> int:
+    return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+
+
+def _read_ragged(path: Path, data: bytes) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
+    """The slow, careful reader: exact line numbers, ragged rows reported, blank lines skipped."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start : exc.start + 1].hex()
+        raise InvalidInput(
+            f"{path} line {line}: not UTF-8 text (byte 0x{bad})", field=str(path)
+        ) from None
+    rows = csv.reader(io.StringIO(text, newline=""))
+    header = next(rows, None)
+    if header is None:
+        raise InvalidInput(f"{path} is empty: not even a header line", field=str(path))
+    good: list[list[str | int | None]] = []
+    ragged: list[tuple[int, str]] = []
+    line = rows.line_num + 1
+    for row in rows:
+        if row and len(row) != len(header):
+            ragged.append((line, f"expected {len(header)} fields, found {len(row)}"))
+        elif row:
+            good.append([v if v != "" else None for v in row] + [line])
+        line = rows.line_num + 1
+    schema: dict[str, pl.DataType] = {h: pl.Utf8() for h in header}
+    frame = pl.DataFrame(good, schema={**schema, "_line": pl.Int64()}, orient="row")
+    return frame, ragged
+
+
+@dataclass(frozen=True)
+class _Check:
+    """A row fails when ``bad`` holds; ``text`` may use ``{value}`` and ``{currency}``."""
+
+    bad: pl.Expr
+    column: str
+    text: str
+
+
+def _checks(columns: tuple[str, ...]) -> list[_Check]:
+    checks = [
+        _Check(pl.col(c).is_null(), c, f"{c} is empty") for c in columns if c not in _OPTIONAL
+    ]
     if "currency" in columns:
-        known = list(CURRENCY_EXPONENTS)
-        checks.append((~pl.col("currency").is_in(known), "unknown currency"))
+        known = ~pl.col("currency").is_in(list(CURRENCY_EXPONENTS))
+        checks.append(_Check(known, "currency", "currency {value} is not a currency sagwa knows"))
     for name in ("price", "old_price", "new_price", "list_price"):
         if name in columns:
             bad = pl.col(name).is_not_null() & ~pl.col(name).str.contains(_PRICE_RE)
-            checks.append((bad, f"{name} is not a price"))
-            checks.append((_too_many_decimals(name), f"{name} has more decimals than its currency"))
+            checks.append(_Check(bad, name, f"{name} {{value}} is not a price"))
+            checks.append(
+                _Check(
+                    _too_many_decimals(name),
+                    name,
+                    f"{name} {{value}} has more decimals than its currency ({{currency}}) has",
+                )
+            )
     if "promotion_pct" in columns:
         bad = pl.col("promotion_pct").is_not_null() & ~pl.col("promotion_pct").str.contains(_PCT_RE)
-        checks.append((bad, "promotion_pct is not a percentage below 100"))
+        text = "promotion_pct {value} is not a percentage below 100"
+        checks.append(_Check(bad, "promotion_pct", text))
     for name in ("observed_at", "proposed_at"):
         if name in columns:
             bad = pl.col(name).str.to_datetime(strict=False).is_null()
-            checks.append((bad, f"{name} is not a date/time"))
+            checks.append(_Check(bad, name, f"{name} {{value}} is not a date/time"))
     if "is_error" in columns:
-        checks.append((~pl.col("is_error").is_in(["0", "1"]), "is_error is not 0 or 1"))
-    expr = pl.lit(None, dtype=pl.Utf8)
-    for cond, text in reversed(checks):
-        expr = pl.when(cond.fill_null(False)).then(pl.lit(text)).otherwise(expr)
+        bad = ~pl.col("is_error").is_in(["0", "1"])
+        checks.append(_Check(bad, "is_error", "is_error {value} is not 0 or 1"))
+    return checks
+
+
+def _first_failed(checks: list[_Check]) -> pl.Expr:
+    """Index of the first check a row fails, or null."""
+    expr = pl.lit(None, dtype=pl.Int32)
+    for i, check in reversed(list(enumerate(checks))):
+        expr = pl.when(check.bad.fill_null(False)).then(pl.lit(i, dtype=pl.Int32)).otherwise(expr)
     return expr
+
+
+def _describe(failed: pl.DataFrame, checks: list[_Check]) -> list[tuple[int, str]]:
+    """``(line, 'new_price "12,9x" is not a price')`` for each failed row (few, so in Python)."""
+    out = []
+    for row in failed.iter_rows(named=True):
+        check = checks[row["_check"]]
+        text = check.text.format(value=_shown(row[check.column]), currency=row.get("currency"))
+        out.append((row["_line"], text))
+    return out
+
+
+def _shown(value: str | None) -> str:
+    """A value quoted for a one-line message: escapes kept visible, long values cut."""
+    if value is not None and len(value) > _SHOWN_VALUE_CHARS:
+        value = value[:_SHOWN_VALUE_CHARS] + "…"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _drop_repeats(
+    good: pl.DataFrame, key: str | None
+) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
+    """Keep the first row of each ``key``; report the later ones against the first's line."""
+    if key is None or good.height == 0:
+        return good, []
+    marked = good.with_columns(_first=pl.col("_line").min().over(key))
+    later = marked.filter(pl.col("_line") != pl.col("_first"))
+    repeats = [
+        (line, f"{key} {_shown(value)} repeats line {first}")
+        for line, value, first in later.select("_line", key, "_first").iter_rows()
+    ]
+    return marked.filter(pl.col("_line") == pl.col("_first")).drop("_first"), repeats
 
 
 def _exponent() -> pl.Expr:

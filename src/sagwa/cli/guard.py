@@ -1,22 +1,29 @@
 """``sagwa guard``: check price changes from files, and evaluate the guard against labels.
 
 Thin commands: parse options, read files (``adapters.guard_files``), call the batch service
-(``services.guard_batch``), format and print. Exit status 2 means malformed input rows.
+(``services.guard_batch``), format and print. Exit status 2 means bad input or usage: malformed
+rows (listed with their line numbers), or a file that cannot be read or written (one line
+naming it). Either way nothing is written, and an earlier output file is left as it was.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import math
 import sys
-from dataclasses import asdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
+
+from sagwa.errors import InvalidInput, SagwaError
 
 if TYPE_CHECKING:
     import polars as pl
 
+    from sagwa.priceguard import PriceRules
     from sagwa.services.guard_metrics import SplitMetrics
 
 app = typer.Typer(
@@ -38,6 +45,25 @@ ChunkOpt = Annotated[
     int, typer.Option("--chunk-rows", min=1, help="changes judged per streaming step")
 ]
 BAD_ROWS_SHOWN = 50
+BAD_INPUT = 2
+UNDEFINED = "—"
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def exits_on_bad_input(func: Callable[P, R]) -> Callable[P, R]:
+    """The one place guard errors become output: one line on stderr, exit 2 for bad input."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except SagwaError as exc:
+            typer.echo(f"error: {exc.message}", err=True)
+            raise typer.Exit(BAD_INPUT if isinstance(exc, InvalidInput) else 1) from None
+
+    return wrapper
 
 
 def format_bad_rows(
@@ -48,6 +74,10 @@ def format_bad_rows(
     if len(rows) > limit:
         lines.append(f"{file}: {len(rows) - limit} more malformed rows")
     return lines
+
+
+def format_skipped(count: int) -> str:
+    return f"skipped {count} malformed row{'' if count == 1 else 's'}"
 
 
 def _read_inputs(
@@ -64,31 +94,49 @@ def _read_inputs(
         wanted["products"] = (products, gf.PRODUCT_COLUMNS)
     if labels is not None:
         wanted["labels"] = (labels, gf.LABEL_COLUMNS)
+    for key, (path, _) in wanted.items():
+        _as_option(key, gf.check_readable, path)
     frames: dict[str, pl.DataFrame] = {}
     problems: list[str] = []
+    bad = 0
     for key, (path, columns) in wanted.items():
-        result = gf.read_table(path, columns)
+        result = _as_option(key, gf.read_table, path, columns)
         frames[key] = result.frame
-        problems += format_bad_rows(path.name, result.bad_rows)
-    if problems:
+        problems += format_bad_rows(str(path), result.bad_rows)
+        bad += len(result.bad_rows)
+    if bad:
         for line in problems:
             typer.echo(line, err=True)
         if not skip_bad_rows:
+            rows = "row" if bad == 1 else "rows"
             typer.echo(
-                "malformed rows found; nothing written (use --skip-bad-rows to skip them)", err=True
+                f"{bad} malformed {rows} found; nothing written (use --skip-bad-rows to skip them)",
+                err=True,
             )
-            raise typer.Exit(code=2)
-        typer.echo(f"skipped {len(problems)} malformed row report(s)", err=True)
+            raise typer.Exit(code=BAD_INPUT)
+        typer.echo(format_skipped(bad), err=True)
     return frames
 
 
-def _run(frames: dict[str, pl.DataFrame], rules_path: Path | None, chunk_rows: int) -> Any:
+def _as_option(key: str, call: Callable[..., R], *args: Any) -> R:
+    """Run ``call``, saying which option a file error came from (``--changes: ...``)."""
+    try:
+        return call(*args)
+    except InvalidInput as exc:
+        raise InvalidInput(f"--{key}: {exc.message}", field=key) from exc
+
+
+def _load_rules(path: Path | None) -> PriceRules:
+    from sagwa.priceguard import load_rules
+
+    return _as_option("rules", load_rules, path)
+
+
+def _run(frames: dict[str, pl.DataFrame], rules: PriceRules, chunk_rows: int) -> Any:
     from rich.progress import Progress
 
-    from sagwa.priceguard import load_rules
     from sagwa.services.guard_batch import run_guard
 
-    rules = load_rules(rules_path)
     show = sys.stderr.isatty() and frames["changes"].height > 100_000
     with Progress(disable=not show, transient=True) as progress:
         task = progress.add_task("checking price changes", total=frames["changes"].height)
@@ -102,7 +150,15 @@ def _run(frames: dict[str, pl.DataFrame], rules_path: Path | None, chunk_rows: i
         )
 
 
+def _check_writable(option: str, path: Path | None) -> None:
+    from sagwa.adapters import guard_files as gf
+
+    if path is not None:
+        _as_option(option, gf.check_writable, path)
+
+
 @app.command("check")
+@exits_on_bad_input
 def check(
     history: HistoryOpt,
     changes: ChangesOpt,
@@ -113,18 +169,27 @@ def check(
     rules: RulesOpt = None,
     chunk_rows: ChunkOpt = 2_000,
 ) -> None:
-    """Judge every change: change_id, verdict (allow/hold), score, error_type, reason."""
+    """Judge every change: change_id, verdict (allow/hold), score, error_type, reason.
+
+    A changes file with a header and no rows is valid: the output then holds only the header
+    (CSV) or [] (JSON). A history file with no rows means no history.
+    """
+    from sagwa.adapters import guard_files as gf
+
     if output_format not in ("csv", "json"):
         raise typer.BadParameter("use csv or json", param_hint="--format")
+    _check_writable("out", out)
+    price_rules = _load_rules(rules)
     frames = _read_inputs(history, changes, products, skip_bad_rows)
-    run = _run(frames, rules, chunk_rows)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if output_format == "csv":
-        run.verdicts.write_csv(out)
-    else:
-        out.write_text(json.dumps(run.verdicts.to_dicts(), ensure_ascii=False), encoding="utf-8")
+    run = _run(frames, price_rules, chunk_rows)
+    _as_option("out", gf.write_verdicts, run.verdicts, out, output_format)
     held = int((run.verdicts["verdict"] == "hold").sum())
     typer.echo(f"{run.verdicts.height} changes checked, {held} held -> {out}")
+
+
+def format_rate(value: float, spec: str) -> str:
+    """``value`` in ``spec``, or "—" when it is undefined (NaN: e.g. recall without errors)."""
+    return UNDEFINED if math.isnan(value) else format(value, spec)
 
 
 def format_metrics_rows(splits: list[SplitMetrics]) -> list[list[str]]:
@@ -134,17 +199,23 @@ def format_metrics_rows(splits: list[SplitMetrics]) -> list[list[str]]:
             s.name,
             f"{s.changes:,}",
             f"{s.errors:,}",
-            f"{s.recall:.4f}",
-            f"{s.false_hold_rate:.4%}",
-            f"{s.false_hold_rate_promotions:.4%}",
-            f"{s.recall_5x:.4f}",
-            f"{s.type_accuracy:.3f}",
+            format_rate(s.recall, ".4f"),
+            format_rate(s.false_hold_rate, ".4%"),
+            format_rate(s.false_hold_rate_promotions, ".4%"),
+            format_rate(s.recall_5x, ".4f"),
+            format_rate(s.type_accuracy, ".3f"),
         ]
         for s in splits
     ]
 
 
+def format_metrics_json(splits: list[SplitMetrics]) -> str:
+    """The metrics as strict JSON: an undefined rate is ``null``, never ``NaN``."""
+    return json.dumps([s.as_dict() for s in splits], indent=2, allow_nan=False)
+
+
 @app.command("evaluate")
+@exits_on_bad_input
 def evaluate(
     history: HistoryOpt,
     changes: ChangesOpt,
@@ -158,16 +229,59 @@ def evaluate(
     rules: RulesOpt = None,
     chunk_rows: ChunkOpt = 2_000,
 ) -> None:
-    """Recall, false-hold rate (all and declared promotions), ≥5× recall, per error type."""
+    """Recall, false-hold rate (all and declared promotions), ≥5× recall, per error type.
+
+    Only labelled changes count. A rate that is undefined (a split without errors) shows as
+    "—" in the table and null in the JSON.
+    """
+    from sagwa.adapters import guard_files as gf
+    from sagwa.services.guard_metrics import all_splits, labelled_frame
+
+    _check_writable("png", png)
+    _check_writable("json", json_out)
+    price_rules = _load_rules(rules)
+    frames = _read_inputs(history, changes, products, skip_bad_rows, labels=labels)
+    _check_labels_match(frames, labels, changes)
+    run = _run(frames, price_rules, chunk_rows)
+    frame = labelled_frame(judged=run.verdicts, changes=frames["changes"], labels=frames["labels"])
+    splits = all_splits(frame)
+    _print_metrics(splits)
+    if png is not None:
+        _as_option("png", _plot_pr, frame, png)
+        typer.echo(f"PR curve -> {png}")
+    if json_out is not None:
+        text = format_metrics_json(splits)
+        _as_option("json", gf.write_atomically, json_out, lambda tmp: tmp.write_text(text, "utf-8"))
+        typer.echo(f"metrics -> {json_out}")
+
+
+def _check_labels_match(frames: dict[str, pl.DataFrame], labels: Path, changes: Path) -> None:
+    """Refuse labels that name none of the changes; note those that name no change."""
+    ids = frames["changes"].select("change_id")
+    n_labels = frames["labels"].height
+    matched = frames["labels"].join(ids, on="change_id", how="semi").height
+    if ids.height == 0:
+        raise InvalidInput(f"--changes: {changes} has no changes; nothing to evaluate")
+    if n_labels == 0:
+        raise InvalidInput(f"--labels: {labels} has no labels; nothing to evaluate")
+    if matched == 0:
+        raise InvalidInput(
+            f"--labels: no change_id in {labels} ({n_labels} labels) is one of the "
+            f"{ids.height} changes in {changes}; nothing to evaluate",
+            field="labels",
+        )
+    if matched < n_labels:
+        typer.echo(
+            f"note: {n_labels - matched} of {n_labels} labels name no change in {changes}; "
+            f"evaluating the {matched} that do",
+            err=True,
+        )
+
+
+def _print_metrics(splits: list[SplitMetrics]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from sagwa.services.guard_metrics import all_splits, labelled_frame
-
-    frames = _read_inputs(history, changes, products, skip_bad_rows, labels=labels)
-    run = _run(frames, rules, chunk_rows)
-    frame = labelled_frame(judged=run.verdicts, changes=frames["changes"], labels=frames["labels"])
-    splits = all_splits(frame)
     console = Console()
     table = Table(title="price guard")
     for col in (
@@ -191,14 +305,9 @@ def evaluate(
         per.add_row(
             name,
             str(splits[0].per_type_count[name]),
-            *(f"{s.per_type_recall.get(name, float('nan')):.3f}" for s in splits),
+            *(format_rate(s.per_type_recall.get(name, math.nan), ".3f") for s in splits),
         )
     console.print(per)
-    if png is not None:
-        _plot_pr(frame, png)
-    if json_out is not None:
-        json_out.parent.mkdir(parents=True, exist_ok=True)
-        json_out.write_text(json.dumps([asdict(s) for s in splits], indent=2), encoding="utf-8")
 
 
 def _plot_pr(frame: pl.DataFrame, png: Path) -> None:
@@ -207,6 +316,7 @@ def _plot_pr(frame: pl.DataFrame, png: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from sagwa.adapters import guard_files as gf
     from sagwa.services.guard_metrics import pr_curve
 
     precision, recall, _ = pr_curve(frame["score"].to_numpy(), frame["is_error"].to_numpy())
@@ -215,6 +325,10 @@ def _plot_pr(frame: pl.DataFrame, png: Path) -> None:
     ax.set_xlabel("recall")
     ax.set_ylabel("precision")
     ax.set_title("price guard: precision-recall")
-    png.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(png, dpi=100, bbox_inches="tight")
-    plt.close(fig)
+    try:
+        # format="png": write exactly to the path given, never to "<path>.png"
+        gf.write_atomically(
+            png, lambda tmp: fig.savefig(tmp, format="png", dpi=100, bbox_inches="tight")
+        )
+    finally:
+        plt.close(fig)

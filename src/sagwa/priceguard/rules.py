@@ -103,18 +103,46 @@ _NO_LIMITS = SellerLimits()
 def load_rules(path: str | Path | None = None) -> PriceRules:
     """Read rules from ``path`` (an operator's TOML) or from the packaged ``rules.toml``."""
     if path is None:
+        name = "the packaged rules.toml"
         text = resources.files("sagwa.priceguard").joinpath("rules.toml").read_text("utf-8")
     else:
-        text = Path(path).read_text(encoding="utf-8")
+        name = str(path)
+        text = _read_rules_file(Path(path))
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"price rules are not valid TOML: {exc}", field="rules") from exc
-    return rules_from_mapping(data)
+        raise InvalidInput(f"price rules {name} are not valid TOML: {exc}", field="rules") from exc
+    try:
+        return rules_from_mapping(data)
+    except InvalidInput as exc:
+        raise InvalidInput(f"price rules {name}: {exc.message}", field="rules") from exc
+
+
+def _read_rules_file(path: Path) -> str:
+    if path.is_dir():
+        raise InvalidInput(f"price rules {path} is a directory, not a TOML file", field="rules")
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInput(f"price rules {path} do not exist", field="rules") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read price rules {path}: {exc}", field="rules") from None
 
 
 def rules_from_mapping(data: Mapping[str, Any]) -> PriceRules:
-    """Build :class:`PriceRules` from the parsed TOML layout (see ``rules.toml``)."""
+    """Build :class:`PriceRules` from the parsed TOML layout (see ``rules.toml``).
+
+    A key :class:`PriceRules` lacks or a value of the wrong kind raises :class:`InvalidInput`.
+    """
+    try:
+        return _rules(data)
+    except TypeError as exc:
+        raise InvalidInput(f"unknown key or wrong value: {exc}", field="rules") from exc
+    except (ValueError, AttributeError) as exc:
+        raise InvalidInput(f"wrong value: {exc}", field="rules") from exc
+
+
+def _rules(data: Mapping[str, Any]) -> PriceRules:
     thresholds = dict(data.get("thresholds", {}))
     promotion = dict(data.get("promotion", {}))
     categories = promotion.pop("category_max_depth_pct", {})
@@ -123,19 +151,14 @@ def rules_from_mapping(data: Mapping[str, Any]) -> PriceRules:
         str(seller): SellerLimits(limits.get("floor"), limits.get("ceiling"))
         for seller, limits in data.get("sellers", {}).items()
     }
-    try:
-        return PriceRules(
-            **thresholds,
-            **promotion,
-            category_max_depth_pct=MappingProxyType(
-                {str(k): float(v) for k, v in categories.items()}
-            ),
-            penny_max_major=MappingProxyType(
-                dict(data.get("penny", {}).get("max_major", {"default": 0.01}))
-            ),
-            fx_rates=tuple(float(x) for x in shapes.get("fx_rates", PriceRules.fx_rates)),
-            pack_sizes=tuple(int(x) for x in shapes.get("pack_sizes", PriceRules.pack_sizes)),
-            sellers=MappingProxyType(sellers),
-        )
-    except TypeError as exc:
-        raise InvalidInput(f"unknown key in price rules: {exc}", field="rules") from exc
+    return PriceRules(
+        **thresholds,
+        **promotion,
+        category_max_depth_pct=MappingProxyType({str(k): float(v) for k, v in categories.items()}),
+        penny_max_major=MappingProxyType(
+            dict(data.get("penny", {}).get("max_major", {"default": 0.01}))
+        ),
+        fx_rates=tuple(float(x) for x in shapes.get("fx_rates", PriceRules.fx_rates)),
+        pack_sizes=tuple(int(x) for x in shapes.get("pack_sizes", PriceRules.pack_sizes)),
+        sellers=MappingProxyType(sellers),
+    )

@@ -24,6 +24,15 @@ from sagwa.priceguard.vocabulary import ERROR_TYPES
 
 Progress = Callable[[int, int], None]
 DEFAULT_CHUNK_ROWS = 2_000
+_NO_VERDICTS = pl.DataFrame(
+    schema={
+        "change_id": pl.Utf8,
+        "verdict": pl.Utf8,
+        "score": pl.Float64,
+        "error_type": pl.Utf8,
+        "reason": pl.Utf8,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -43,7 +52,13 @@ def run_guard(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     progress: Progress | None = None,
 ) -> GuardRun:
-    """Judge every change in ``changes`` (typed frames from ``adapters.guard_files``)."""
+    """Judge every change in ``changes`` (typed frames from ``adapters.guard_files``).
+
+    No changes (a header-only file, or every row skipped as malformed) is not an error: the
+    run has no verdicts, with the verdict columns all the same.
+    """
+    if changes.height == 0:
+        return GuardRun(verdicts=_NO_VERDICTS, evidence=_NO_VERDICTS)
     ids = _id_maps(history, changes)
     state = EvidenceState(window=rules.recent_window, capacity=ids.listings.height + 1)
     hist = _with_ids(history.sort("observed_at", maintain_order=True), ids)
@@ -57,7 +72,7 @@ def run_guard(
         outputs.append(_judge_chunk(chunk, state, rules))
         if progress is not None:
             progress(min(start + chunk_rows, todo.height), todo.height)
-    evidence = pl.concat(outputs) if outputs else pl.DataFrame()
+    evidence = pl.concat(outputs)
     verdicts = evidence.select("change_id", "verdict", "score", "error_type", "reason")
     return GuardRun(verdicts=verdicts, evidence=evidence)
 

@@ -7,7 +7,9 @@ thresholds) and the weeks after them (held out).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -30,6 +32,18 @@ class SplitMetrics:
     per_type_recall: dict[str, float] = field(default_factory=dict)
     per_type_count: dict[str, int] = field(default_factory=dict)
     type_accuracy: float = float("nan")
+
+    def as_dict(self) -> dict[str, Any]:
+        """The metrics for JSON: a rate that is undefined here (NaN, e.g. the recall of a split
+        without errors) becomes ``None`` (JSON ``null``), since JSON has no NaN."""
+        return {
+            name: (
+                {k: _defined(v) for k, v in value.items()}
+                if isinstance(value, dict)
+                else _defined(value)
+            )
+            for name, value in asdict(self).items()
+        }
 
 
 def labelled_frame(
@@ -118,3 +132,7 @@ def recall_at_false_hold(score: np.ndarray, is_error: np.ndarray, max_fhr: float
 
 def _mean(values: pl.Series) -> float:
     return float(values.cast(pl.Float64).mean()) if values.len() else float("nan")  # type: ignore[arg-type]
+
+
+def _defined(value: Any) -> Any:
+    return None if isinstance(value, float) and math.isnan(value) else value
