@@ -150,3 +150,10 @@ def test_a_create_without_an_idempotency_key_is_refused_and_creates_nothing(
 def test_the_openapi_document_declares_the_bearer_token(client_for: ApiClientFor) -> None:
     schemes = client_for(None).get("/openapi.json").json()["components"]["securitySchemes"]
     assert any(s.get("scheme") == "bearer" for s in schemes.values())
+
+
+def test_a_notice_for_an_unknown_incident_is_404_before_any_text_check(
+        client: TestClient) -> None:
+    refused(client.post("/api/incidents/987654/notices",
+                        json={"lang": "ko", "title": "안내", "body": "주문이 취소되었습니다."}),
+            404, "not_found")

@@ -127,7 +127,7 @@ def test_db_status_then_upgrade_on_an_empty_data_dir(empty_data_dir: Path) -> No
 def test_seed_demo_loads_the_marketplace(data_dir: Path, seeded: Result) -> None:
     assert seeded.exit_code == 0, seeded.output
     summary = json.loads(seeded.stdout.strip().splitlines()[-1])
-    assert (summary["customers"], summary["orders"]) == (30, 60)
+    assert summary["loaded"] is True and (summary["customers"], summary["orders"]) == (30, 60)
     assert len(summary["ipod_listings"]) == 4
     counts = dict(query(data_dir, """
         SELECT 'sellers', count(*) FROM sellers UNION ALL SELECT 'customers', count(*) FROM customers
@@ -153,6 +153,10 @@ def test_seed_if_empty_does_nothing_the_second_time(data_dir: Path, seeded: Resu
     result = sagwa("seed", "demo", "--customers", "5", "--orders", "0", "--if-empty")
     assert result.exit_code == 0, result.output
     assert "nothing to do" in flat(result.stdout)
+    as_json = sagwa("seed", "demo", "--if-empty", "--json")
+    assert as_json.exit_code == 0, as_json.output
+    assert json.loads(as_json.stdout) == {"loaded": False,
+                                          "reason": "the database already has data"}
     assert query(data_dir, "SELECT count(*) FROM customers") == before == [(30,)]
 
 

@@ -12,7 +12,7 @@ from rich.console import Console
 
 from sagwa.adapters.db.database import Database, open_database
 from sagwa.config import Settings, get_settings
-from sagwa.errors import SagwaError
+from sagwa.errors import InvalidInput, SagwaError
 
 console = Console()
 err_console = Console(stderr=True)
@@ -34,7 +34,9 @@ def database(*, migrate: bool = True) -> Database:
 
 
 def exits_cleanly(func: Callable[P, R]) -> Callable[P, R]:
-    """Show a SagwaError as one red line (exit 1) instead of a traceback."""
+    """Show a SagwaError as one red line instead of a traceback. Exit status 2 when what was
+    given is wrong (``InvalidInput``: fix the command and run it again), 1 when it could not be
+    done (not found, a conflict, a transition the state does not allow)."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -42,7 +44,7 @@ def exits_cleanly(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except SagwaError as exc:
             err_console.print(f"[red]error[/red] ({exc.code}): {exc.message}")
-            raise typer.Exit(1) from None
+            raise typer.Exit(2 if isinstance(exc, InvalidInput) else 1) from None
         except KeyboardInterrupt:
             err_console.print("interrupted")
             sys.exit(130)

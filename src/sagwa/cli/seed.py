@@ -32,7 +32,10 @@ def demo(
     db = database()
     if not database_is_empty(db.session_factory):
         if if_empty:
-            console.print("demo data already loaded; nothing to do")
+            if as_json:
+                print(json.dumps({"loaded": False, "reason": "the database already has data"}))
+            else:
+                console.print("demo data already loaded; nothing to do")
             _print_accounts(db, as_json)
             db.close()
             return
@@ -51,7 +54,7 @@ def demo(
         tasks = {name: bar.add_task(name, total=total) for name, total in totals.items()}
         summary = load_demo(sessionmaker(bind=bulk), size=size, seed=seed,
                             progress=lambda stage, n: bar.advance(tasks[stage], n))
-    data = {k: v for k, v in vars(summary).items()}
+    data = {"loaded": True, **vars(summary)}
     if as_json:
         print(json.dumps(data))
     else:

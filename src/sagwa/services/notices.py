@@ -39,12 +39,12 @@ def publish_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str, ti
         raise InvalidInput("lang must be ko or en", field="lang")
     if not title.strip() or not body.strip():
         raise InvalidInput("a notice needs a title and a body", field="body")
-    dm.checked(f"{title.strip()}\n\n{body.strip()}", kind="notice", lang=lang)
     with uow:
         now = uow.now()
         inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
         if inc.declared_at is None:
             raise InvalidInput(f"incident {incident_id} is a draft; declare it before publishing")
+        dm.checked(f"{title.strip()}\n\n{body.strip()}", kind="notice", lang=lang)
         notice = uow.cases.add_notice(incident_id=incident_id, lang=lang, title=title.strip(),
                                       body=body.strip(), published_by=actor, now=now)
         uow.audit.append(AuditEvent(actor, "notice.published", "incident", str(incident_id), after={

@@ -91,7 +91,7 @@ def test_users_create_asks_for_the_password_when_not_given(cli_database: Databas
 def test_users_create_refuses_a_seller_without_its_seller(cli_database: Database) -> None:
     result = CliRunner().invoke(app, ["users", "create", "--username", "s", "--role", "seller",
                                       "--password", PASSWORD])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # what was given is wrong
     assert "seller" in result.output
 
 
