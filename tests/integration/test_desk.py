@@ -187,7 +187,7 @@ def test_cancel_with_compensation_cancels_and_books_points_once(shop) -> None:
 
 def test_the_confirmation_says_what_was_chosen_and_what_happens_without_offering_a_switch(
         shop) -> None:
-    uow, clock, incident_id, cases, people, _ = _notified(shop)
+    uow, _clock, _incident_id, cases, people, _ = _notified(shop)
     desk_cases.record_choice(uow(), case_id=cases[people[1]], choice="cancel_with_compensation",
                              channel="web", evidence="clicked: cancel", taken_by="customer",
                              policy=POLICY)
@@ -204,8 +204,8 @@ def test_the_confirmation_says_what_was_chosen_and_what_happens_without_offering
 def test_the_apology_names_the_seller_with_the_right_particle_and_the_discount_price(shop) -> None:
     uow, clock, listing_id, _, _ = shop
     incident_id = _planned(uow, clock, listing_id,
-                           options=["keep", "buy_at_correct_price_discount"],
-                           cancel_compensation=None, discount_pct=20)
+                           options=["keep", "cancel_with_compensation",
+                                    "buy_at_correct_price_discount"], discount_pct=20)
     notify(uow(), incident_id=incident_id, actor="operator:lee", policy=POLICY, links=LINKS)
     with uow() as u:
         rows = u.conn.execute(select(outbox.c.locale, outbox.c.body).where(
@@ -343,3 +343,23 @@ def test_the_report_has_the_timeline_sla_figures_and_a_chart(shop, tmp_path) -> 
     markdown, chart = write_postmortem(report, tmp_path)
     assert "## SLA figures" in markdown.read_text(encoding="utf-8")
     assert chart is not None and chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_grouped_case_steps_sort_after_the_incident_step_that_caused_them() -> None:
+    from types import SimpleNamespace
+
+    from sagwa.services.desk_report import _timeline
+
+    at = datetime(2008, 6, 12, 17, 30, 30, tzinfo=SEOUL)
+
+    def rec(seconds: int, entity_type: str, action: str, entity_id: str = "1"):
+        return SimpleNamespace(occurred_at=at + timedelta(seconds=seconds), actor="op",
+                               action=action, entity_type=entity_type, entity_id=entity_id,
+                               after={})
+
+    records = [rec(0, "incident", "incident.scoped"), rec(15, "case", "case.notified", "7"),
+               rec(16, "case", "case.notified", "8"), rec(20, "incident", "incident.notified")]
+    timeline = _timeline(records)
+    assert [e.action for e in timeline] == ["incident.scoped", "case.notified",
+                                            "incident.notified"]
+    assert timeline[1].at == at + timedelta(seconds=15) and timeline[1].entity == "2 case(s)"

@@ -88,18 +88,24 @@ def _timeline(records: list[Any]) -> list[TimelineEntry]:
     """Incident and listing steps one by one; case steps grouped per action and minute."""
     out: list[TimelineEntry] = []
     grouped: Counter[tuple[datetime, str, str]] = Counter()
+    first_at: dict[tuple[datetime, str, str], datetime] = {}
     for r in records:
         if r.entity_type == "case":
-            grouped[(r.occurred_at.replace(second=0, microsecond=0), r.actor, r.action)] += 1
+            key = (r.occurred_at.replace(second=0, microsecond=0), r.actor, r.action)
+            grouped[key] += 1
+            first_at.setdefault(key, r.occurred_at)  # records come in log order
             continue
         detail = ", ".join(f"{k}={v}" for k, v in (r.after or {}).items()
                            if k in ("status", "cases", "messages", "send_at", "version", "lang",
                                     "observed", "reason", "new_cases", "deadline"))
         out.append(TimelineEntry(r.occurred_at, r.actor, r.action,
                                  f"{r.entity_type} {r.entity_id}", detail))
-    for (minute, actor, action), n in grouped.items():
-        out.append(TimelineEntry(minute, actor, action, f"{n} case(s)", ""))
-    return sorted(out, key=lambda e: e.at)
+    for key, n in grouped.items():
+        _minute, actor, action = key
+        # stamped with the group's first record, not the minute (which would sort it before
+        # the step that caused it, e.g. "notified" before "scoped" in the same minute)
+        out.append(TimelineEntry(first_at[key], actor, action, f"{n} case(s)", ""))
+    return sorted(out, key=lambda e: e.at)  # stable: log order within the same instant
 
 
 def _state_series(records: list[Any], total: int) -> list[tuple[datetime, dict[str, int]]]:
