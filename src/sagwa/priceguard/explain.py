@@ -2,6 +2,9 @@
 
 Pure ``format_*`` functions: ``format_reason(...)`` builds one sentence; ``render_reasons``
 renders a whole :class:`GuardResult` (full sentences for held changes, a short one for allowed).
+Korean templates write a particle after a value in its double form (``{new}은(는)``); it is
+resolved to the form that fits the value (``19,900원은``) by
+:func:`sagwa.domain.particles.fill_particles`.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sagwa.domain.money import CURRENCY_EXPONENTS, Money, format_money
+from sagwa.domain.particles import fill_particles
 from sagwa.priceguard.checks import GuardResult, PriceColumns
 from sagwa.priceguard.vocabulary import ERROR_TYPES, REASON_CODES, REF_KINDS
 
@@ -93,19 +97,19 @@ _HEAD = {
         "above_seller_ceiling": "new price {new} is above the seller's ceiling of {limit}",
     },
     "ko": {
-        "within_range": "새 가격 {new}은(는) {where}({ref})와 비교해 정상 범위입니다",
+        "within_range": "새 가격 {new}은(는) {where}({ref})과(와) 비교해 정상 범위입니다",
         "far_below_references": "새 가격 {new}은(는) {where}({ref})보다 {gap}",
         "far_above_references": "새 가격 {new}은(는) {where}({ref})의 {gap}",
         "below_all_other_sellers": "새 가격 {new}은(는) {where}({ref})보다 {gap}",
         "above_all_other_sellers": "새 가격 {new}은(는) {where}({ref})의 {gap}",
         "penny_price": "새 가격 {new}은(는) 최저 단위 가격입니다({where} {ref})",
-        "promotion_too_deep": "선언된 할인 {pct}%는 검토 없이 허용되는 깊이를 넘습니다"
+        "promotion_too_deep": "선언된 할인 {pct}%은(는) 검토 없이 허용되는 깊이를 넘습니다"
         "(새 가격 {new}, {where} {ref})",
         "below_seller_floor": "새 가격 {new}은(는) 판매자 하한가 {limit}보다 낮습니다",
         "above_seller_ceiling": "새 가격 {new}은(는) 판매자 상한가 {limit}보다 높습니다",
     },
 }
-_TAIL = {"en": "; looks like {looks}", "ko": ". {looks}으로 보입니다."}
+_TAIL = {"en": "; looks like {looks}", "ko": ". {looks}(으)로 보입니다."}
 
 
 def format_reason(
@@ -133,9 +137,10 @@ def format_reason(
     )
     looks = _LOOKS_LIKE[lang].get(error_type)
     if not looks:
-        return head + ("." if lang == "ko" else "")
+        return fill_particles(head + ".") if lang == "ko" else head
     rest = round(100 - promotion_pct) if math.isfinite(promotion_pct) else 0
-    return head + _TAIL[lang].format(looks=looks.format(rest=rest))
+    sentence = head + _TAIL[lang].format(looks=looks.format(rest=rest))
+    return fill_particles(sentence) if lang == "ko" else sentence
 
 
 def _gap(new: float, ref: float, lang: str) -> str:

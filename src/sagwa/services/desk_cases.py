@@ -196,18 +196,6 @@ def _bulk(uow: SqlAlchemyUnitOfWork, incident_id: int, current: set[CaseStatus],
         return moved
 
 
-def describe_choice(choice: CustomerOption, lang: str) -> str:
-    names = {
-        CustomerOption.KEEP: ("주문 유지", "keep the order"),
-        CustomerOption.CANCEL_WITH_COMPENSATION: ("주문 취소(전액 환불과 보상 포인트)",
-                                                  "cancel the order (full refund and compensation points)"),
-        CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT: ("할인된 정상가로 구매", "buy at the discounted correct price"),
-        CustomerOption.TALK_TO_PERSON: ("상담원과 통화", "talk to a person"),
-    }
-    ko, en = names[choice]
-    return ko if lang == "ko" else en
-
-
 def money_text(amount: int, currency: str, lang: str) -> str:
     from sagwa.domain.money import Money
 

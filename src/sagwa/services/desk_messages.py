@@ -2,6 +2,10 @@
 
 Nothing leaves here without passing the message check: :func:`checked` raises
 :class:`~sagwa.errors.MessageRefused` with the findings when a draft fails it.
+
+A particle after a value is written with the ``josa`` filter, which picks the form that fits the
+value: ``{{ seller_name|josa("이(가)") }}`` gives 카메라마당이 / 하늘디지털이 / 사과마켓이, and
+``{{ paid|josa("은(는)") }}`` gives 19,900원은 (see :mod:`sagwa.domain.particles`).
 """
 
 from __future__ import annotations
@@ -14,9 +18,17 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from sagwa.domain.consent import (
+    CANCELLING,
+    EffectKind,
+    OrderEffect,
+    discounted_unit_price,
+    effects_of_choice,
+)
 from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan
-from sagwa.domain.incidents import Incident, Responsibility
+from sagwa.domain.incidents import Case, Incident, Responsibility
 from sagwa.domain.money import Money, format_money
+from sagwa.domain.particles import josa, with_particle
 from sagwa.errors import MessageRefused
 from sagwa.messagecheck import check_message
 from sagwa.services.desk_policy import ContactDetails
@@ -24,13 +36,17 @@ from sagwa.services.desk_policy import ContactDetails
 TEMPLATES = Path(__file__).parent / "message_templates"
 SEOUL = ZoneInfo("Asia/Seoul")
 _KO_DAYS = "월화수목금토일"
+OPTION_ORDER = (CustomerOption.KEEP, CustomerOption.CANCEL_WITH_COMPENSATION,
+                CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT, CustomerOption.TALK_TO_PERSON)
 
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
-    return Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined,
-                       auto_reload=False,
-                       autoescape=False, keep_trailing_newline=False, trim_blocks=False)
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined,
+                      auto_reload=False,
+                      autoescape=False, keep_trailing_newline=False, trim_blocks=False)
+    env.filters["josa"] = josa
+    return env
 
 
 def render(name: str, lang: str, **values: object) -> str:
@@ -84,10 +100,13 @@ def cause(facts: IncidentFacts, lang: str) -> str:
     product = facts.product_ko if lang == "ko" else facts.product_en
     who = inc.responsible or Responsibility.BOTH
     if lang == "ko":
+        right_ko, wrong_ko = with_particle(right, "이(가)"), with_particle(wrong, "(으)로")
         if who == Responsibility.PLATFORM:
-            return f"저희 플랫폼의 오류로 '{product}'의 가격이 {right}이 아닌 {wrong}으로 잘못 표시되었습니다."
-        return (f"판매자 {facts.seller_name}가 '{product}'의 가격을 {right}이 아닌 {wrong}으로 "
-                f"잘못 입력했고, 저희 플랫폼은 이 오류를 바로잡지 못했습니다. 저희의 책임입니다.")
+            return (f"저희 플랫폼의 오류로 '{product}'의 가격이 {right_ko} 아닌 {wrong_ko} "
+                    "잘못 표시되었습니다.")
+        return (f"판매자 {with_particle(facts.seller_name, '이(가)')} '{product}'의 가격을 "
+                f"{right_ko} 아닌 {wrong_ko} 잘못 입력했고, 저희 플랫폼은 이 오류를 바로잡지 "
+                "못했습니다. 저희의 책임입니다.")
     if who == Responsibility.PLATFORM:
         return f"Because of an error on our platform, '{product}' was shown at {wrong} instead of {right}."
     return (f"The seller {facts.seller_name} entered the price of '{product}' as {wrong} instead of "
@@ -97,9 +116,7 @@ def cause(facts: IncidentFacts, lang: str) -> str:
 def option_lines(plan: IncidentPlan, paid: Money, lang: str) -> list[str]:
     ko = lang == "ko"
     lines = []
-    order = (CustomerOption.KEEP, CustomerOption.CANCEL_WITH_COMPENSATION,
-             CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT, CustomerOption.TALK_TO_PERSON)
-    for option in order:
+    for option in OPTION_ORDER:
         if not plan.offers(option):
             continue
         if option is CustomerOption.KEEP:
@@ -112,13 +129,51 @@ def option_lines(plan: IncidentPlan, paid: Money, lang: str) -> list[str]:
             lines.append(f"주문 취소: 결제 금액 전액 환불과 함께 사과의 뜻으로 {pts:,} 포인트를 드립니다."
                          if ko else f"Cancel the order: a full refund plus {pts:,} points as an apology.")
         elif option is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
-            pct = plan.discount_pct or 0
-            lines.append(f"정상가에서 {pct}% 할인된 가격으로 구매하기." if ko
-                         else f"Buy at the correct price with a {pct}% discount.")
+            lines.append(_discount_line(plan, lang))
         else:
             lines.append("상담원과 통화: 저희가 직접 전화드리겠습니다." if ko
                          else "Talk to a person: we will call you.")
     return lines
+
+
+def _discount_line(plan: IncidentPlan, lang: str) -> str:
+    """The discount option with its price: 136,000 KRW each, 170,000 KRW less 20%."""
+    pct = plan.discount_pct or 0
+    correct = format_money(plan.correct_price, lang=lang)
+    price = format_money(discounted_unit_price(plan.correct_price, pct), lang=lang)
+    if lang == "ko":
+        return f"할인 구매: 정상가 {correct}에서 {pct}% 할인된 1개당 {price}에 구매하실 수 있습니다."
+    return f"Buy at a discount: {price} each, the correct price of {correct} less {pct}%."
+
+
+_CHOICE_LABELS = {
+    CustomerOption.KEEP: ("주문 유지", "keep the order"),
+    CustomerOption.CANCEL_WITH_COMPENSATION: ("주문 취소(전액 환불과 보상 포인트)",
+                                              "cancel the order (full refund and compensation points)"),
+    CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT: ("할인된 정상가로 구매", "buy at the discounted correct price"),
+    CustomerOption.TALK_TO_PERSON: ("상담원과 통화", "talk to a person"),
+}
+
+
+def choice_label(choice: CustomerOption, lang: str) -> str:
+    """The short name of an option: 주문 유지 / keep the order."""
+    ko, en = _CHOICE_LABELS[CustomerOption(choice)]
+    return ko if lang == "ko" else en
+
+
+def confirmation_values(case: Case, plan: IncidentPlan, lang: str) -> dict[str, object]:
+    """What the confirmation of the choice recorded on ``case`` says, besides names and contacts.
+
+    It restates what was offered and what was chosen, when the choice came, and what happens now;
+    it offers no other choice: a second, different choice is refused.
+    """
+    assert case.consent is not None, "a confirmation needs the recorded choice"
+    return {"choice": choice_label(case.consent.choice, lang),
+            "offered": [choice_label(o, lang) for o in OPTION_ORDER if plan.offers(o)],
+            "received": format_when(case.consent.recorded_at, lang),
+            "deadline": format_when(plan.deadline, lang),
+            "on_time": case.consent.recorded_at <= plan.deadline,
+            "outcome": outcome_sentences(case, plan, lang)}
 
 
 def default_sentence(plan: IncidentPlan, lang: str) -> str:
@@ -131,3 +186,65 @@ def default_sentence(plan: IncidentPlan, lang: str) -> str:
 def contact_values(contact: ContactDetails, lang: str) -> dict[str, str]:
     return {"phone": contact.phone, "email": contact.email,
             "hours": contact.hours_ko if lang == "ko" else contact.hours_en}
+
+
+def outcome_sentences(case: Case, plan: IncidentPlan, lang: str) -> str:
+    """What happens now that the choice recorded on ``case`` is carried out (the confirmation).
+
+    Read from the choice's order effects, so the amounts are the ones actually applied.
+    """
+    assert case.consent is not None, "a confirmation needs the recorded choice"
+    effects = effects_of_choice(case, case.consent, plan)
+    choice, ko = case.consent.choice, lang == "ko"
+    if choice is CustomerOption.CANCEL_WITH_COMPENSATION:
+        paid = format_money(_total(effects, plan.currency), lang=lang)
+        pts = plan.cancel_compensation.amount_minor if plan.cancel_compensation else 0
+        text = (f"선택하신 대로 주문은 취소되었고, 결제하신 {with_particle(paid, '은(는)')} 전액 "
+                "환불해 드립니다." if ko else f"Following your choice, your order is cancelled and the "
+                f"{paid} you paid will be refunded in full.")
+        points = (f" 사과의 뜻으로 드리는 {pts:,} 포인트는 이미 적립되었습니다." if ko
+                  else f" The {pts:,} points of compensation are already in your account.")
+        return text + (points if pts else "")
+    if choice is CustomerOption.KEEP:
+        return _kept(effects, plan, lang)
+    if choice is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
+        return _repriced(case, effects, plan, lang)
+    return ("상담원이 전화드려 원하시는 방법을 여쭙겠습니다. 그때까지 주문은 그대로 유지됩니다." if ko
+            else "One of our staff will call you to ask what you would like; until then your "
+            "order stays as it is.")
+
+
+def _kept(effects: list[OrderEffect], plan: IncidentPlan, lang: str) -> str:
+    kept = sum(e.quantity for e in effects if e.kind is EffectKind.KEEP)
+    dropped = [e for e in effects if e.kind in CANCELLING]
+    text = (f"주문하신 상품 {kept}개를 결제하신 가격 그대로 보내 드립니다." if lang == "ko"
+            else f"We will send your {kept} item{'s' if kept != 1 else ''} at the price you paid.")
+    if not dropped:
+        return text
+    units = sum(e.quantity for e in dropped)
+    refund = format_money(_total(dropped, plan.currency), lang=lang)
+    if lang == "ko":
+        return text + (f" 선택하신 대로 1인당 {plan.keep_max_units}개를 넘는 {units}개는 주문에서 빼고 "
+                       f"{with_particle(refund, '을(를)')} 환불해 드립니다.")
+    one = units == 1
+    return text + (f" Following your choice, the {units} item{'' if one else 's'} beyond the limit "
+                   f"of {plan.keep_max_units} per customer {'is' if one else 'are'} taken off the "
+                   f"order, and we refund the {refund} you paid for {'it' if one else 'them'}.")
+
+
+def _repriced(case: Case, effects: list[OrderEffect], plan: IncidentPlan, lang: str) -> str:
+    pct = plan.discount_pct or 0
+    price = format_money(discounted_unit_price(plan.correct_price, pct), lang=lang)
+    correct = format_money(plan.correct_price, lang=lang)
+    extra = format_money(_total(effects, plan.currency), lang=lang)
+    if lang == "ko":
+        return (f"주문하신 상품 {case.units}개를 정상가 {correct}에서 {pct}% 할인된 1개당 {price}에 "
+                f"보내 드립니다. 결제하신 금액과의 차액은 {extra}입니다.")
+    return (f"We will send your {case.units} item{'s' if case.units != 1 else ''} at {price} "
+            f"each, the correct price of {correct} less {pct}%. The difference from what you "
+            f"paid is {extra}.")
+
+
+def _total(effects: list[OrderEffect], currency: str) -> Money:
+    """The amounts of ``effects`` added up: refunded, or still to pay for a new price."""
+    return sum((e.amount for e in effects if e.amount), Money(0, currency))

@@ -204,8 +204,10 @@ REMINDER_PREFIX = {"ko": "[다시 안내] ", "en": "[Reminder] "}
 
 def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord,
                           plan: IncidentPlan, policy: DeskPolicy) -> list[object]:
-    """The 'here is what you chose' email, checked like every other message."""
-    from sagwa.services.desk_cases import describe_choice
+    """The 'here is what you chose and what happens now' email, checked like every other message.
+
+    ``case`` carries ``consent`` as its recorded choice (its effects already applied).
+    """
     from sagwa.services.outbox import OutgoingMessage
 
     inc = require(uow.incidents.get(int(case.incident_id)), "incident", case.incident_id).incident
@@ -214,17 +216,10 @@ def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: Consen
     if not person.email:
         return []
     lang = person.locale
-    outcome = {"ko": "결제하신 금액은 전액 환불되며, 보상 포인트는 바로 적립됩니다.",
-               "en": "Your payment will be refunded in full and the compensation points are already in your account."}
-    keep = {"ko": "주문하신 상품은 결제하신 가격 그대로 보내 드립니다.",
-            "en": "We will send your item at the price you paid."}
-    chosen = "cancel" in consent.choice.value
-    values = {"customer_name": person.name, "product": facts.product_ko if lang == "ko" else facts.product_en,
-              "choice_ko": describe_choice(consent.choice, "ko"),
-              "choice_en": describe_choice(consent.choice, "en"),
-              "outcome_ko": (outcome if chosen else keep)["ko"],
-              "outcome_en": (outcome if chosen else keep)["en"],
-              "deadline": dm.format_when(plan.deadline, lang), **dm.contact_values(policy.contact, lang)}
+    values = {"customer_name": person.name,
+              "product": facts.product_ko if lang == "ko" else facts.product_en,
+              **dm.confirmation_values(replace(case, consent=consent), plan, lang),
+              **dm.contact_values(policy.contact, lang)}
     body = dm.checked(dm.render("confirmation", lang, **values), kind="resolution", lang=lang)
     subject = "[사과] 선택하신 내용을 확인해 드립니다" if lang == "ko" else "[sagwa] Your choice is confirmed"
     return [OutgoingMessage(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.domain.catalog import Customer
-from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
+from sagwa.domain.incident_plan import IncidentPlan
 from sagwa.domain.money import Money, format_money
 from sagwa.errors import NotFound
 from sagwa.services import desk_messages as dm
@@ -15,9 +15,6 @@ from sagwa.services.desk_notify import incident_facts
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
-
-OPTION_ORDER = (CustomerOption.KEEP, CustomerOption.CANCEL_WITH_COMPENSATION,
-                CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT, CustomerOption.TALK_TO_PERSON)
 
 
 @dataclass(frozen=True)
@@ -33,7 +30,7 @@ class CaseFacts:
 
     def options(self, lang: str) -> list[tuple[str, str]]:
         """(option value, the sentence with its amounts) for each option the plan offers."""
-        offered = [o for o in OPTION_ORDER if self.plan.offers(o)]
+        offered = [o for o in dm.OPTION_ORDER if self.plan.offers(o)]
         return [(o.value, line) for o, line in
                 zip(offered, dm.option_lines(self.plan, self.paid, lang), strict=True)]
 

@@ -13,7 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sagwa.domain.incidents import CaseStatus
 from sagwa.services.case_links import open_case_token
-from sagwa.services.desk_cases import describe_choice, record_choice
+from sagwa.services.desk_cases import record_choice
+from sagwa.services.desk_messages import choice_label
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow
@@ -38,7 +39,7 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
     lang = lang_of(request, fallback=case.customer.locale)
     consent = case.row.case.consent
     return {"lang": lang, "case": case, "status": case.row.case.status.value,
-            "consent": consent, "chosen": describe_choice(consent.choice, lang) if consent else None,
+            "consent": consent, "chosen": choice_label(consent.choice, lang) if consent else None,
             "can_choose": case.row.case.status in OPEN_FOR_CHOICE,
             "options": case.options(lang), "contact": contact(policy, lang)}
 

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from sagwa.domain.money import Money, format_money
+from sagwa.domain.particles import josa
 from sagwa.web.pages.i18n import COOKIE, chooser, lang_of, requested_lang
 from sagwa.web.pages.session import csrf_token, current_account, take_flash
 
@@ -30,6 +31,7 @@ def seoul(moment: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.filters["seoul"] = seoul
+    templates.env.filters["josa"] = josa  # {{ name|josa("이(가)") }}: 카메라마당이, 사과나라가
     templates.env.globals["Money"] = Money
     return templates
 

@@ -1,0 +1,48 @@
+"""Korean reasons put the particle that fits the amount before it (19,900원은, 185,000원)과)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from sagwa.priceguard import format_reason
+from sagwa.priceguard.vocabulary import REASON_CODES
+
+
+def reason_ko(reason: str, error_type: str = "", *, new: float = 19_900, ref: float = 185_000,
+              ref_kind: str = "current", currency: str = "KRW", n_peers: int = 0,
+              promotion_pct: float = math.nan, limit_minor: float = math.nan) -> str:
+    return format_reason(reason=reason, error_type=error_type, new=new, ref=ref,
+                         ref_kind=ref_kind, currency=currency, lang="ko", n_peers=n_peers,
+                         promotion_pct=promotion_pct, limit_minor=limit_minor)
+
+
+def test_the_comparison_takes_gwa_after_an_amount_in_won() -> None:
+    text = reason_ko("within_range", new=185_000)
+    assert text == "새 가격 185,000원은 현재 가격(185,000원)과 비교해 정상 범위입니다."
+
+
+def test_the_new_price_takes_eun_after_won_and_the_tail_takes_euro() -> None:
+    text = reason_ko("far_below_references", "digit_typo", ref=199_000)
+    assert text == ("새 가격 19,900원은 현재 가격(199,000원)보다 90% 낮습니다. "
+                    "숫자를 잘못 입력한 것으로 보입니다.")
+
+
+def test_a_declared_percent_takes_neun() -> None:
+    text = reason_ko("promotion_too_deep", "percent_inverted", ref=199_000, ref_kind="list_price",
+                     promotion_pct=10.0)
+    assert text.startswith("선언된 할인 10%는 검토 없이")
+    assert "받음)으로 보입니다." in text
+
+
+def test_a_dollar_amount_is_read_as_dallyeo() -> None:
+    text = reason_ko("penny_price", "penny", new=1, ref=3_999, currency="USD")
+    assert text.startswith("새 가격 $0.01는 최저 단위 가격입니다")
+
+
+@pytest.mark.parametrize("reason", REASON_CODES)
+def test_no_korean_reason_keeps_a_double_form(reason: str) -> None:
+    text = reason_ko(reason, "extra_zero", ref_kind="other_sellers", n_peers=3, promotion_pct=80.0,
+                     limit_minor=20_000)
+    assert not any(double in text for double in ("(는)", "(가)", "(를)", "(와)", "(으)"))
