@@ -106,8 +106,12 @@ def test_approving_a_stale_change_is_refused(market) -> None:
                                          proposed_by="seller:0", gate=gate)
     listings.propose_price_change(uow(), listing_id=ids[0], new_price=Money(197_000, KRW),
                                   proposed_by="seller:0", gate=gate)
-    with pytest.raises(Conflict):
+    [item] = price_review.review_queue(uow())
+    ko, en = item.stale_ko_en  # the queue says so before anyone clicks approve
+    assert "197,000원으로 바뀌었습니다" in ko and "moved from" in en
+    with pytest.raises(Conflict) as refused:
         price_review.approve_price_change(uow(), change_id=held.id, reviewer="r")
+    assert refused.value.details == {"stale": True}
 
 
 def _orders(uow, clock, listing_id, customers, count, every):

@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.listings import Listing, ListingStatus
-from sagwa.domain.money import Money, check_price
+from sagwa.domain.money import Money, check_price, format_money
+from sagwa.domain.particles import with_particle
 from sagwa.domain.pricing import GuardOpinion, PriceChangeProposal, PriceChangeStatus, Promotion
 from sagwa.errors import Conflict, IllegalTransition, InvalidInput
 from sagwa.priceguard import ChangeEvidence, PriceRules, Verdict, check_one
@@ -97,6 +98,27 @@ class ReviewItem:
     product_title: str
     seller_name: str
 
+    @property
+    def stale_ko_en(self) -> tuple[str, str] | None:
+        """Why this change can no longer be approved (Korean, English), or None."""
+        return stale_reason(self.change, self.listing)
+
+
+def stale_reason(change: PriceChangeRecord, listing: Listing) -> tuple[str, str] | None:
+    """A held change is stale when its listing ended or its price moved since the proposal:
+    approving it would apply a decision made on other facts (the reviewer can only reject)."""
+    if listing.status is ListingStatus.ENDED:
+        return ("판매가 종료된 상품입니다. 거절해 주세요.", "the listing has ended; reject the change")
+    if listing.price != change.old_price:
+        before_ko, now_ko = (format_money(m, lang="ko") for m in (change.old_price, listing.price))
+        before_en, now_en = (format_money(m, lang="en") for m in (change.old_price, listing.price))
+        ko = (f"제안 이후 판매가가 {before_ko}에서 {with_particle(now_ko, '(으)로')} "
+              "바뀌었습니다. 거절하고 판매자에게 다시 제안해 달라고 해 주세요.")
+        en = (f"the live price moved from {before_en} to {now_en} since the proposal; reject it "
+              "and ask the seller to propose again")
+        return ko, en
+    return None
+
 
 def review_queue(uow: SqlAlchemyUnitOfWork, *, limit: int = 50, offset: int = 0) -> list[ReviewItem]:
     """Held changes, oldest first, with what a reviewer needs to decide."""
@@ -128,12 +150,9 @@ def approve_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer:
         change = _held(uow, change_id)
         listing = require(uow.market.listing(change.listing_id, for_update=True), "listing",
                           change.listing_id)
-        if listing.status is ListingStatus.ENDED:
-            raise Conflict(f"listing {listing.id} has ended; reject the change instead")
-        if listing.price != change.old_price:
-            raise Conflict(f"listing {listing.id} now costs {listing.price}, not "
-                           f"{change.old_price} as when the change was proposed; reject it and "
-                           f"ask the seller to propose again")
+        stale = stale_reason(change, listing)
+        if stale is not None:
+            raise Conflict(f"listing {listing.id}: {stale[1]}", stale=True)
         decided = uow.market.decide_price_change(change_id, status=PriceChangeStatus.APPROVED,
                                                  by=reviewer, reason=reason, now=uow.now())
         uow.market.save_listing(replace(listing, price=change.new_price), uow.now())

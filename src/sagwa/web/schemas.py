@@ -153,6 +153,9 @@ class ReviewItemPublic(BaseModel):
     listing: ListingPublic
     product_title: str
     seller_name: str
+    stale: str | None = Field(
+        default=None, description="Why the change can no longer be approved (the listing "
+                                  "ended or its price moved since the proposal), else null.")
 
 
 class PriceChangePublic(BaseModel):

@@ -47,7 +47,8 @@ def queue(uow: Uow, limit: int = Query(50, ge=1, le=500),
           offset: int = Query(0, ge=0)) -> list[ReviewItemPublic]:
     """Held price changes, oldest first."""
     return [ReviewItemPublic(change=change_public(i.change), listing=listing_public(i.listing),
-                             product_title=i.product_title, seller_name=i.seller_name)
+                             product_title=i.product_title, seller_name=i.seller_name,
+                             stale=i.stale_ko_en[1] if i.stale_ko_en else None)
             for i in price_review.review_queue(uow(), limit=limit, offset=offset)]
 
 
