@@ -146,6 +146,30 @@ def _discount_line(plan: IncidentPlan, lang: str) -> str:
     return f"Buy at a discount: {price} each, the correct price of {correct} less {pct}%."
 
 
+def options_phrase(plan: IncidentPlan | None, lang: str) -> str:
+    """The plan's options as one phrase for short texts (the SMS, the public notice):
+    "주문 유지, 주문 취소(전액 환불과 보상 포인트) 또는 상담원과 통화" / "keep the order, cancel it
+    for a full refund plus compensation points or talk to a person". Before there is a plan:
+    the two options every plan must allow (keep, cancel with compensation)."""
+    ko = lang == "ko"
+    offered = ((CustomerOption.KEEP, CustomerOption.CANCEL_WITH_COMPENSATION) if plan is None
+               else tuple(o for o in OPTION_ORDER if plan.offers(o)))
+    pct = plan.discount_pct if plan is not None else None
+    names = {
+        CustomerOption.KEEP: ("주문 유지", "keep the order"),
+        CustomerOption.CANCEL_WITH_COMPENSATION: (
+            "주문 취소(전액 환불과 보상 포인트)",
+            "cancel it for a full refund plus compensation points"),
+        CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT: (
+            f"정상가에서 {pct}% 할인된 가격으로 구매", f"buy it at {pct}% off the correct price"),
+        CustomerOption.TALK_TO_PERSON: ("상담원과 통화", "talk to a person"),
+    }
+    parts = [names[o][0 if ko else 1] for o in offered]
+    if len(parts) == 1:
+        return parts[0]
+    return f"{', '.join(parts[:-1])} {'또는' if ko else 'or'} {parts[-1]}"
+
+
 _CHOICE_LABELS = {
     CustomerOption.KEEP: ("주문 유지", "keep the order"),
     CustomerOption.CANCEL_WITH_COMPENSATION: ("주문 취소(전액 환불과 보상 포인트)",

@@ -82,6 +82,7 @@ def _values(shared: dict[str, object], plan: IncidentPlan, lang: str, name: str,
             paid: Money, link: str) -> dict[str, object]:
     return {**shared, "customer_name": name, "units": units,
             "paid": format_money(paid, lang=lang), "options": dm.option_lines(plan, paid, lang),
+            "options_phrase": dm.options_phrase(plan, lang),
             "link": link}
 
 

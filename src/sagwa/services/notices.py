@@ -24,7 +24,9 @@ def draft_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str,
         facts = incident_facts(uow, inc)
         customers = len(uow.cases.for_incident(incident_id))
         product = facts.product_ko if lang == "ko" else facts.product_en
+        plan = uow.incidents.plan(incident_id, inc.correct_price)
         text = dm.render("notice", lang, product=product, customers=customers,
+                         options_phrase=dm.options_phrase(plan, lang),
                          wrong_date=dm.format_date(inc.window_start, lang),
                          cause_ko=dm.cause(facts, "ko"), cause_en=dm.cause(facts, "en"),
                          **dm.contact_values(policy.contact, lang))

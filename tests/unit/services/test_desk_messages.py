@@ -172,3 +172,24 @@ def test_a_late_but_accepted_choice_is_confirmed_as_late() -> None:
     assert "답변 기한 6월 17일(화) 오후 6시가 지났지만 선택하신 대로 처리합니다." in ko
     en = confirmation(chosen("keep", the_plan, at=late), the_plan, "en")
     assert "after the deadline of Tuesday, June 17 at 6 pm" in en
+
+
+def test_the_options_phrase_names_what_the_plan_offers() -> None:
+    assert dm.options_phrase(plan(), "ko") == (
+        "주문 유지, 주문 취소(전액 환불과 보상 포인트), 정상가에서 20% 할인된 가격으로 구매 "
+        "또는 상담원과 통화")
+    assert dm.options_phrase(plan(options=["keep", "cancel_with_compensation"], discount_pct=None),
+                             "en") == (
+        "keep the order or cancel it for a full refund plus compensation points")
+    assert dm.options_phrase(None, "ko") == "주문 유지 또는 주문 취소(전액 환불과 보상 포인트)"
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_sms_offers_the_plans_options_and_passes_the_check(lang: str) -> None:
+    the_plan = plan(options=["keep", "cancel_with_compensation", "talk_to_person"],
+                    discount_pct=None)
+    text = dm.render("resolution_sms", lang, product_short="미러리스 카메라", deadline="6월 17일",
+                     link="https://sagwa.example/c/1", phone="1588-0000",
+                     options_phrase=dm.options_phrase(the_plan, lang))
+    assert ("상담원과 통화" if lang == "ko" else "talk to a person") in text
+    dm.checked(text, kind="resolution", lang=lang)
