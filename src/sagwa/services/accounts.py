@@ -172,13 +172,18 @@ def account_for_token(uow: SqlAlchemyUnitOfWork, token: str) -> Account | None:
         return _account(user) if user and user.active else None
 
 
+SESSIONS_KEPT = timedelta(days=30)  # ended sessions are kept this long, then forgotten
+
+
 def start_session(uow: SqlAlchemyUnitOfWork, account: Account, *, lasts: timedelta) -> str:
     """A new page session for ``account``; returns its id (for the signed cookie only)."""
     sid = secrets.token_urlsafe(32)
     with uow:
         now = uow.now()
-        UserRepository(uow.conn).add_session(user_id=account.id, sid_sha256=_token_digest(sid),
-                                             now=now, expires_at=now + lasts)
+        repo = UserRepository(uow.conn)
+        repo.prune_sessions(ended_before=now - SESSIONS_KEPT)  # the table stays small
+        repo.add_session(user_id=account.id, sid_sha256=_token_digest(sid), now=now,
+                         expires_at=now + lasts)
         uow.commit()
     return sid
 

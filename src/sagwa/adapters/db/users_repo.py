@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sagwa.adapters.db.tables import api_tokens, users, web_sessions
@@ -97,3 +97,9 @@ class UserRepository:
                           .where(web_sessions.c.sid_sha256 == sid_sha256,
                                  web_sessions.c.ended_at.is_(None))
                           .values(ended_at=now))
+
+    def prune_sessions(self, *, ended_before: datetime) -> int:
+        """Forget sessions that expired or ended before ``ended_before``."""
+        return int(self.conn.execute(delete(web_sessions).where(
+            (web_sessions.c.expires_at < ended_before)
+            | (web_sessions.c.ended_at < ended_before))).rowcount)
