@@ -1,26 +1,43 @@
-"""``sagwa incident``: declare, scope, plan, notify, status (and notices) from a terminal."""
+"""``sagwa incident``: declare, scope, plan, notify, list, status (and notices) from a terminal.
+
+Tables are for people (times in Asia/Seoul, durations in words); ``--format json`` is for
+programs and keeps ISO 8601 times and stable keys.
+"""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from sagwa.cli.context import console, database, exits_cleanly, settings
-from sagwa.domain.money import Money
+from sagwa.domain.money import Money, format_money
 from sagwa.errors import InvalidInput
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+if TYPE_CHECKING:
+    from sagwa.domain.incidents import Incident
+    from sagwa.services.desk_status import IncidentStatusView
 
 app = typer.Typer(help="Incident desk: resolve orders placed at a wrong price, fairly.",
                   no_args_is_help=True)
 SEOUL = ZoneInfo("Asia/Seoul")
+MISSING = "—"
 ACTOR = typer.Option("cli", "--actor", help="Who is acting (lands on the audit log).")
 FORMAT = typer.Option("table", "--format", help="table or json.")
+REPORTS_DIR = Path("reports")
+# How str(timedelta) reads: "1 day, 0:00:00", "2:29:59.767496".
+TIMEDELTA_TEXT = re.compile(
+    r"(?<![\d:.T])(?:(\d+) days?, )?(\d+):(\d\d):(\d\d)(?:\.\d+)?(?![\d:+])")
 
 
 def parse_time(text: str, field: str) -> datetime:
@@ -33,29 +50,168 @@ def parse_time(text: str, field: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=SEOUL)
 
 
-def _context() -> tuple[Any, Any, Any]:
+def format_time(moment: datetime | None) -> str:
+    """``2008-06-17 18:00 KST`` (Asia/Seoul, to the minute); ``—`` when there is none."""
+    return MISSING if moment is None else f"{moment.astimezone(SEOUL):%Y-%m-%d %H:%M %Z}"
+
+
+def format_duration(span: timedelta) -> str:
+    """``2 h 30 min``, ``1 day``, ``1 day 3 h``; seconds are dropped (``under 1 min``)."""
+    if span < timedelta(0):
+        return f"-{format_duration(-span)}"
+    days, seconds = span.days, span.seconds
+    if not days and seconds < 60:
+        return "0 min" if span == timedelta(0) else "under 1 min"
+    parts = [f"{days} day{'' if days == 1 else 's'}" if days else "",
+             f"{seconds // 3600} h" if seconds >= 3600 else "",
+             f"{seconds % 3600 // 60} min" if seconds % 3600 >= 60 else ""]
+    return " ".join(p for p in parts if p)
+
+
+def humanize_durations(text: str) -> str:
+    """Rewrite Python's ``1 day, 0:00:00`` in a message as ``1 day``."""
+    def words(m: re.Match[str]) -> str:
+        return format_duration(timedelta(days=int(m[1] or 0), hours=int(m[2]),
+                                         minutes=int(m[3]), seconds=int(m[4])))
+    return TIMEDELTA_TEXT.sub(words, text)
+
+
+@contextmanager
+def _durations_in_words() -> Iterator[None]:
+    """The plan rules word their durations as Python prints them; a person reads words."""
+    try:
+        yield
+    except InvalidInput as exc:
+        exc.message = humanize_durations(exc.message)
+        raise
+
+
+def format_value(value: Any) -> str:
+    """One table cell: times in KST, money with its currency, lists and mappings as lines."""
+    if value is None:
+        return MISSING
+    if isinstance(value, datetime):
+        return format_time(value)
+    if isinstance(value, timedelta):
+        return format_duration(value)
+    if isinstance(value, Money):
+        return format_money(value)
+    if isinstance(value, dict):
+        if value.keys() == {"amount_minor", "currency"}:
+            return format_money(Money(value["amount_minor"], value["currency"]))
+        return "\n".join(f"{label(k)}: {format_value(v)}" for k, v in value.items()) or MISSING
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ", ".join(format_value(v) for v in value) or MISSING
+    return str(value)
+
+
+def label(key: str) -> str:
+    return key.replace("_", " ")
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+@contextmanager
+def _context() -> Iterator[tuple[Any, Any, Any]]:
+    """Settings, the database (closed when the command is done) and the desk policy."""
     from sagwa.services.desk_policy import load_desk_policy
 
     config = settings()
     db = database()
-    return config, db, load_desk_policy(config.desk_policy)
+    try:
+        yield config, db, load_desk_policy(config.desk_policy)
+    finally:
+        db.close()
 
 
 def _print(data: dict[str, Any], fmt: str, title: str) -> None:
     if fmt == "json":
-        print(json.dumps(data, ensure_ascii=False, default=str))
+        print(json.dumps(data, ensure_ascii=False, default=_json_value))
         return
+    _print_rows([(label(k), format_value(v)) for k, v in data.items()], title)
+
+
+def _print_rows(rows: list[tuple[str, str]], title: str) -> None:
     table = Table(title=title, show_header=False)
-    for key, value in data.items():
-        table.add_row(key, json.dumps(value, ensure_ascii=False, default=str)
-                      if isinstance(value, (dict, list)) else str(value))
+    for name, value in rows:
+        table.add_row(name, Text(value))  # values are data (a cause may hold "[...]"), not markup
     console.print(table)
+
+
+def format_plan(plan: dict[str, Any] | None) -> str:
+    """The plan of ``incident status`` as readable lines; terms not offered are left out."""
+    if plan is None:
+        return MISSING
+    lines = [f"options: {', '.join(plan['options'])}",
+             f"deadline: {format_time(datetime.fromisoformat(plan['deadline']))}",
+             f"if nobody answers: {plan['default']}",
+             (f"cost split: seller {plan['seller_share_pct']}%, "
+              f"platform {plan['platform_share_pct']}%")]
+    if plan.get("cancel_compensation") is not None:
+        lines.append(f"compensation: {plan['cancel_compensation']:,} points")
+    if plan.get("discount_pct") is not None:
+        lines.append(f"discount: {plan['discount_pct']}% off the correct price")
+    if plan.get("keep_max_units") is not None:
+        lines.append(f"keep at most: {plan['keep_max_units']} units")
+    return "\n".join(lines)
+
+
+def format_status(view: IncidentStatusView) -> list[tuple[str, str]]:
+    """``incident status`` (an ``IncidentStatusView``) as (label, text) rows."""
+    data = dict(vars(view))
+    for key in ("first_notice_at", "first_message_sent_at"):
+        data[key] = _after_declaring(data[key], view.declared_at)
+    data["plan"] = format_plan(data["plan"])
+    return [(label(k), format_value(v)) for k, v in data.items()]
+
+
+def _after_declaring(moment: datetime | None, declared_at: datetime | None) -> str:
+    if moment is None or declared_at is None:
+        return format_time(moment)
+    return f"{format_time(moment)} ({format_duration(moment - declared_at)} after declaring)"
+
+
+def read_incident_summaries(uow: SqlAlchemyUnitOfWork, *, limit: int,
+                            offset: int) -> list[dict[str, Any]]:
+    """Incidents newest first, with their case and answer counts (no service lists them yet)."""
+    with uow:
+        return [_summary(row.incident, uow) for row in uow.incidents.list(limit=limit,
+                                                                        offset=offset)]
+
+
+def _summary(inc: Incident, uow: SqlAlchemyUnitOfWork) -> dict[str, Any]:
+    iid = int(inc.incident_id)
+    return {"id": iid, "status": inc.status.value,
+            "listings": sorted(int(i) for i in inc.listing_ids),
+            "wrong_price": inc.wrong_price.as_dict(),
+            "correct_price": inc.correct_price.as_dict() if inc.correct_price else None,
+            "cause": inc.cause, "opened_at": inc.opened_at.isoformat(),
+            "declared_at": inc.declared_at.isoformat() if inc.declared_at else None,
+            "cases": sum(uow.cases.status_counts(iid).values()),
+            "answered": sum(uow.cases.choice_counts(iid).values())}
+
+
+def format_incident_table(summaries: list[dict[str, Any]]) -> Table:
+    table = Table(title="incidents, newest first")
+    for column in ("id", "status", "listings", "wrong → correct price", "declared at",
+                   "cases", "answered"):  # ids, states and counts never wrap; the rest may
+        table.add_column(column, no_wrap=column in ("id", "status", "cases", "answered"),
+                         justify="right" if column in ("cases", "answered") else "left")
+    for s in summaries:
+        declared = datetime.fromisoformat(s["declared_at"]) if s["declared_at"] else None
+        table.add_row(str(s["id"]), s["status"], format_value(s["listings"]),
+                      f"{format_value(s['wrong_price'])} → {format_value(s['correct_price'])}",
+                      format_time(declared), f"{s['cases']:,}", f"{s['answered']:,}")
+    return table
 
 
 @app.command()
 @exits_cleanly
 def declare(
-    listing: list[int] = typer.Option(..., "--listing", help="Listing id (repeat for several)."),
+    listing: Annotated[list[int], typer.Option(
+        "--listing", help="Listing id (repeat for several).")],
     wrong_price: int = typer.Option(..., help="The wrong price, in minor units (KRW: won)."),
     correct_price: int = typer.Option(..., help="The price it should have been."),
     currency: str = typer.Option("KRW"),
@@ -69,13 +225,13 @@ def declare(
     """Declare an incident; its listings are paused at once."""
     from sagwa.services import desk
 
-    _config, db, _policy = _context()
-    row = desk.declare(
-        SqlAlchemyUnitOfWork(db.session_factory), listing_ids=listing,
-        wrong_price=Money(wrong_price, currency), correct_price=Money(correct_price, currency),
-        window_start=parse_time(window_start, "window_start"),
-        window_end=parse_time(window_end, "window_end") if window_end else None,
-        cause=cause, responsible=responsible, actor=actor, incident_id=draft)
+    with _context() as (_config, db, _policy):
+        row = desk.declare(
+            SqlAlchemyUnitOfWork(db.session_factory), listing_ids=listing,
+            wrong_price=Money(wrong_price, currency), correct_price=Money(correct_price, currency),
+            window_start=parse_time(window_start, "window_start"),
+            window_end=parse_time(window_end, "window_end") if window_end else None,
+            cause=cause, responsible=responsible, actor=actor, incident_id=draft)
     _print({"incident_id": row.incident.incident_id, "status": row.incident.status.value,
             "paused_listings": sorted(row.incident.listing_ids)}, fmt, "incident declared")
 
@@ -86,9 +242,9 @@ def scope(incident_id: int, actor: str = ACTOR, fmt: str = FORMAT) -> None:
     """Make a case for every customer who ordered at the wrong price in the window."""
     from sagwa.services import desk
 
-    _config, db, _policy = _context()
-    summary = desk.scope(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
-                         actor=actor)
+    with _context() as (_config, db, _policy):
+        summary = desk.scope(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
+                             actor=actor)
     _print({"incident_id": incident_id, **summary}, fmt, "incident scoped")
 
 
@@ -96,30 +252,40 @@ def scope(incident_id: int, actor: str = ACTOR, fmt: str = FORMAT) -> None:
 @exits_cleanly
 def plan(
     incident_id: int,
-    option: list[str] = typer.Option(..., "--option", help="keep, cancel_with_compensation, "
-                                     "buy_at_correct_price_discount, talk_to_person (repeat)."),
+    option: Annotated[list[str], typer.Option(
+        "--option", help="An option to offer (repeat; the list is above).")],
     deadline: str = typer.Option(..., help="Answer deadline (ISO; KST if no zone)."),
     default: str = typer.Option("keep", help="If nobody answers: keep or follow_up_call."),
     seller_share: int = typer.Option(..., help="Seller's share of the cost, percent."),
     platform_share: int = typer.Option(..., help="Platform's share of the cost, percent."),
-    compensation: int = typer.Option(None, help="Points with cancel_with_compensation."),
+    compensation: int = typer.Option(None, help="Points offered with cancelling."),
     discount: int = typer.Option(None, help="Percent off the correct price."),
     keep_max_units: int = typer.Option(None, help="Units a customer may keep at the price paid."),
     accept_late: bool = typer.Option(False, help="Accept choices after the deadline."),
     actor: str = ACTOR, fmt: str = FORMAT,
 ) -> None:
-    """Decide the options, deadline, default and cost split (before notifying)."""
+    """Decide the options, deadline, default and cost split (before notifying).
+
+    Offer at least two of these options, one --option each:
+
+    keep: keep the order at the price paid (at most --keep-max-units units)
+    cancel_with_compensation: full refund plus --compensation points
+    buy_at_correct_price_discount: buy at the correct price, --discount percent off
+    talk_to_person: a person calls the customer
+    """
     from sagwa.services import desk
 
-    _config, db, policy = _context()
-    decided = desk.plan(
-        SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id, options=option,
-        deadline=parse_time(deadline, "deadline"), default=default,
-        seller_share_pct=seller_share, platform_share_pct=platform_share, actor=actor,
-        policy=policy, cancel_compensation=Money(compensation, "KRW") if compensation else None,
-        discount_pct=discount, keep_max_units=keep_max_units, accept_late_choices=accept_late)
+    with _context() as (_config, db, policy), _durations_in_words():
+        decided = desk.plan(
+            SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id, options=option,
+            deadline=parse_time(deadline, "deadline"), default=default,
+            seller_share_pct=seller_share, platform_share_pct=platform_share, actor=actor,
+            policy=policy,
+            cancel_compensation=Money(compensation, "KRW") if compensation else None,
+            discount_pct=discount, keep_max_units=keep_max_units,
+            accept_late_choices=accept_late)
     _print({"incident_id": incident_id, "options": sorted(o.value for o in decided.options),
-            "deadline": decided.deadline.astimezone(SEOUL).isoformat(),
+            "deadline": decided.deadline.astimezone(SEOUL),
             "default": decided.default.value}, fmt, "incident planned")
 
 
@@ -130,12 +296,12 @@ def notify(incident_id: int, actor: str = ACTOR, fmt: str = FORMAT) -> None:
     from sagwa.services.desk_notify import LinkMaker
     from sagwa.services.desk_notify import notify as notify_customers
 
-    config, db, policy = _context()
-    summary = notify_customers(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
-                               actor=actor, policy=policy,
-                               links=LinkMaker(config.secret_key, config.public_base_url))
+    with _context() as (config, db, policy):
+        summary = notify_customers(
+            SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id, actor=actor,
+            policy=policy, links=LinkMaker(config.secret_key, config.public_base_url))
     _print({"incident_id": incident_id, "cases": summary.cases, "messages": summary.messages,
-            "send_at": summary.send_at.astimezone(SEOUL).isoformat()}, fmt, "customers notified")
+            "send_at": summary.send_at.astimezone(SEOUL)}, fmt, "customers notified")
 
 
 @app.command()
@@ -144,10 +310,32 @@ def status(incident_id: int, fmt: str = FORMAT) -> None:
     """Where the incident stands: cases, choices, messages, SLA clocks."""
     from sagwa.services.desk_status import incident_status
 
-    _config, db, policy = _context()
-    view = incident_status(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
-                           policy=policy)
-    _print(view.as_dict(), fmt, f"incident {incident_id}")
+    with _context() as (_config, db, policy):
+        view = incident_status(SqlAlchemyUnitOfWork(db.session_factory),
+                               incident_id=incident_id, policy=policy)
+    if fmt == "json":
+        _print(view.as_dict(), fmt, "")
+        return
+    _print_rows(format_status(view), f"incident {incident_id} (times in Asia/Seoul)")
+
+
+@app.command("list")
+@exits_cleanly
+def list_incidents(
+    limit: int = typer.Option(50, min=1, max=1000, help="How many, newest first."),
+    offset: int = typer.Option(0, min=0, help="Skip this many of the newest."),
+    fmt: str = FORMAT,
+) -> None:
+    """List incidents, newest first: their ids, prices, cases and answers."""
+    with _context() as (_config, db, _policy):
+        summaries = read_incident_summaries(SqlAlchemyUnitOfWork(db.session_factory),
+                                            limit=limit, offset=offset)
+    if fmt == "json":
+        print(json.dumps(summaries, ensure_ascii=False))
+    elif summaries:
+        console.print(format_incident_table(summaries))
+    else:
+        console.print("no incidents" + (f" after the newest {offset}" if offset else " yet"))
 
 
 @app.command()
@@ -155,24 +343,26 @@ def status(incident_id: int, fmt: str = FORMAT) -> None:
 def notice(
     incident_id: int,
     lang: str = typer.Option("ko", help="ko or en."),
-    file: Path = typer.Option(None, help="Notice text: first line the title, then the body. "
-                              "Without it, the template draft is published."),
+    file: Annotated[Path | None, typer.Option(
+        help="Notice text: first line the title, then the body. "
+             "Without it, the template draft is published.")] = None,
     actor: str = ACTOR, fmt: str = FORMAT,
 ) -> None:
     """Publish (a new version of) the public notice; refused if the message check fails."""
     from sagwa.services import notices
 
-    _config, db, policy = _context()
-    if file is None:
-        title, body = notices.draft_notice(SqlAlchemyUnitOfWork(db.session_factory),
-                                           incident_id=incident_id, lang=lang, policy=policy)
-    else:
-        try:
-            title, _, body = file.read_text(encoding="utf-8").partition("\n")
-        except OSError as exc:
-            raise InvalidInput(f"cannot read {file}: {exc.strerror}", field="file") from None
-    row = notices.publish_notice(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
-                                 lang=lang, title=title, body=body, actor=actor)
+    with _context() as (_config, db, policy):
+        if file is None:
+            title, body = notices.draft_notice(SqlAlchemyUnitOfWork(db.session_factory),
+                                               incident_id=incident_id, lang=lang, policy=policy)
+        else:
+            try:
+                title, _, body = file.read_text(encoding="utf-8").partition("\n")
+            except OSError as exc:
+                raise InvalidInput(f"cannot read {file}: {exc.strerror}", field="file") from None
+        row = notices.publish_notice(SqlAlchemyUnitOfWork(db.session_factory),
+                                     incident_id=incident_id, lang=lang, title=title, body=body,
+                                     actor=actor)
     _print({"incident_id": incident_id, "notice_id": row.id, "lang": lang,
             "version": row.version}, fmt, "notice published")
 
@@ -181,15 +371,16 @@ def notice(
 @exits_cleanly
 def report(
     incident_id: int,
-    out: Path = typer.Option(Path("reports"), help="Where to write the Markdown postmortem and chart."),
+    out: Annotated[Path, typer.Option(
+        help="Where to write the Markdown postmortem and chart.")] = REPORTS_DIR,
     fmt: str = typer.Option("text", "--format", help="text or json."),
 ) -> None:
     """Print the timeline and SLA figures; write a Markdown postmortem with a PNG chart."""
     from sagwa.services.desk_report import build_report, write_postmortem
 
-    _config, db, policy = _context()
-    built = build_report(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
-                         policy=policy)
+    with _context() as (_config, db, policy):
+        built = build_report(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
+                             policy=policy)
     markdown, chart = write_postmortem(built, out)
     if fmt == "json":
         print(json.dumps({"incident_id": incident_id, "figures": built.figures,

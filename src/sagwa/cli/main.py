@@ -51,8 +51,10 @@ def serve(
     no_worker: bool = typer.Option(False, "--no-worker",
                                    help="Do not deliver messages in this process."),
 ) -> None:
-    """Serve the web pages and the JSON API (/docs), with one message worker in-process —
-    starting and migrating the embedded database if needed."""
+    """Serve the web pages and the JSON API (/docs), with a message worker in-process.
+
+    The embedded database is started and migrated first if needed.
+    """
     import uvicorn
 
     from sagwa.adapters.db.database import open_database

@@ -27,8 +27,12 @@ def demo(
     if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing if data exists."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
-    """Load a Korean bookstore-and-electronics marketplace: sellers, products, listings,
-    customers and weeks of orders, including the iPod nano 3rd generation 4GB (199,000 KRW)."""
+    """Load a Korean bookstore-and-electronics marketplace and one demo login per role.
+
+    Sellers, products, listings and customers, with weeks of orders (see --weeks).
+
+    Among the products: the iPod nano 3rd generation 4GB (199,000 KRW) of the 2008 story.
+    """
     db = database()
     if not database_is_empty(db.session_factory):
         if if_empty:

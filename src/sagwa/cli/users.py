@@ -20,15 +20,17 @@ app = typer.Typer(help="Accounts for the pages and API tokens: admin, reviewer, 
 def create(
     username: Annotated[str, typer.Option("--username", help="Login name.")],
     role: Annotated[Role, typer.Option("--role", help="admin, reviewer, agent or seller.")],
-    password: Annotated[str, typer.Option("--password", prompt=True, hide_input=True,
-                                          confirmation_prompt=True,
-                                          help="Asked for when not given (recommended).")],
+    password: Annotated[str | None, typer.Option(
+        "--password", prompt=True, hide_input=True, confirmation_prompt=True,
+        help="Asked for (hidden, twice) when omitted, which keeps it out of shell history.",
+    )] = None,
     seller_id: Annotated[int | None, typer.Option(
         "--seller-id", help="The seller this account acts for (role seller).")] = None,
     actor: Annotated[str, typer.Option(
         "--actor", help="Who is acting (lands on the audit log).")] = "cli",
 ) -> None:
     """Create an account; the password is stored as an argon2 hash only."""
+    assert password is not None  # click asks for it when --password is omitted
     db = database()
     try:
         assert db.session_factory is not None

@@ -1,0 +1,274 @@
+"""``sagwa incident list|plan|status`` on its own embedded database: tables for people (KST,
+minutes, durations in words, "—"), JSON for programs (unchanged keys, ISO times)."""
+
+from __future__ import annotations
+
+import atexit
+import json
+import re
+import shutil
+import signal
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import psutil
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import sessionmaker
+from typer.testing import CliRunner, Result
+
+from sagwa.adapters.embedded_pg import start_embedded
+from sagwa.cli.incident import format_duration, humanize_durations
+from sagwa.cli.main import app
+from sagwa.config import get_settings
+from sagwa.services.desk_cases import record_choice
+from sagwa.services.desk_policy import load_desk_policy
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+pytestmark = pytest.mark.e2e
+SEOUL = ZoneInfo("Asia/Seoul")
+KST_MINUTE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d KST")
+# What `incident status --format json` printed before the table was reworked; other tools read it.
+STATUS_KEYS = ["incident_id", "status", "listings", "wrong_price", "correct_price", "responsible",
+               "cause", "opened_at", "declared_at", "notice_due_at", "first_notice_at",
+               "first_pause_at", "first_message_sent_at", "cases_by_status", "choices",
+               "messages_by_status", "plan"]
+PLAN_KEYS = ["options", "deadline", "default", "seller_share_pct", "platform_share_pct",
+             "cancel_compensation", "discount_pct", "keep_max_units"]
+LIST_KEYS = {"id", "status", "listings", "wrong_price", "correct_price", "cause", "opened_at",
+             "declared_at", "cases", "answered"}
+
+
+def sagwa(*args: str) -> Result:
+    get_settings.cache_clear()  # settings are cached per process; the env is per test
+    # Wide enough that Rich keeps every table row on one line.
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
+
+
+def flat(text_: str) -> str:
+    """Compare on single-spaced words, without the borders Rich draws around tables."""
+    return " ".join(re.sub("[\u2500-\u257f]", " ", text_).split())
+
+
+def kst(moment: datetime) -> str:
+    return f"{moment.astimezone(SEOUL):%Y-%m-%d %H:%M} KST"
+
+
+def query(data_dir: Path, sql: str) -> list[tuple[Any, ...]]:
+    engine = create_engine(start_embedded(data_dir / "pg"))
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
+def _stop_embedded(pgdata: Path) -> None:
+    """Detach this process from the embedded server the CLI started in it (stopping it)."""
+    from pgserver.postgres_server import PostgresServer
+
+    server = PostgresServer._instances.get(pgdata.resolve())
+    if server is not None:
+        server.cleanup()
+        atexit.unregister(server._cleanup)
+
+
+def _stop_orphan(pgdata: Path) -> None:
+    """After a failed run: fast-shut-down a postmaster left behind, so the test leaks nothing."""
+    try:
+        pid = int((pgdata / "postmaster.pid").read_text().split()[0])
+        psutil.Process(pid).send_signal(signal.SIGINT)
+        psutil.Process(pid).wait(timeout=10)
+    except (FileNotFoundError, ValueError, IndexError, psutil.Error):
+        pass
+
+
+@pytest.fixture(scope="module")
+def data_dir() -> Iterator[Path]:
+    root = Path(tempfile.mkdtemp(prefix="sgi", dir="/tmp"))  # short: unix socket path limit
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("SAGWA_DATABASE_URL", raising=False)
+        mp.setenv("SAGWA_DATA_DIR", str(root / "data"))
+        get_settings.cache_clear()
+        try:
+            yield root / "data"
+        finally:
+            get_settings.cache_clear()
+            _stop_embedded(root / "data" / "pg")
+            _stop_orphan(root / "data" / "pg")
+            shutil.rmtree(root, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Desk:
+    """An incident declared on the listing with the most orders, scoped and planned; one
+    customer has answered."""
+
+    incident_id: int
+    cases: int
+    deadline: datetime
+    refused_plan: Result
+    plan_json: Result
+    plan: Result
+
+
+@pytest.fixture(scope="module")
+def desk(data_dir: Path) -> Desk:
+    seeded = sagwa("seed", "demo", "--customers", "30", "--orders", "120", "--json")
+    assert seeded.exit_code == 0, seeded.output
+    [(listing_id,)] = query(data_dir, "SELECT listing_id FROM orders GROUP BY listing_id "
+                                      "ORDER BY count(*) DESC, listing_id LIMIT 1")
+    declared = sagwa("incident", "declare", "--listing", str(listing_id), "--wrong-price",
+                     "19900", "--correct-price", "199000", "--window-start", "2000-01-01T00:00",
+                     "--cause", "a zero dropped", "--responsible", "seller", "--format", "json")
+    assert declared.exit_code == 0, declared.output
+    incident_id = json.loads(declared.stdout)["incident_id"]
+    scoped = sagwa("incident", "scope", str(incident_id), "--format", "json")
+    assert scoped.exit_code == 0, scoped.output
+    terms = ["--option", "keep", "--option", "cancel_with_compensation", "--compensation",
+             "5000", "--seller-share", "70", "--platform-share", "30"]
+    soon = (datetime.now(SEOUL) + timedelta(minutes=90)).isoformat(timespec="minutes")
+    refused = sagwa("incident", "plan", str(incident_id), *terms, "--deadline", soon)
+    later = (datetime.now(UTC) + timedelta(days=21)).replace(second=0, microsecond=0)
+    as_json = sagwa("incident", "plan", str(incident_id), *terms, "--deadline", later.isoformat(),
+                    "--format", "json")
+    planned = sagwa("incident", "plan", str(incident_id), *terms, "--deadline", later.isoformat())
+    assert as_json.exit_code == 0, as_json.output
+    assert planned.exit_code == 0, planned.output
+    [(case_id,)] = query(data_dir, f"SELECT min(id) FROM cases WHERE incident_id = {incident_id}")
+    _customer_answers_on_the_phone(data_dir, case_id)
+    return Desk(incident_id, json.loads(scoped.stdout)["new_cases"], later, refused, as_json,
+                planned)
+
+
+def _customer_answers_on_the_phone(data_dir: Path, case_id: int) -> None:
+    engine = create_engine(start_embedded(data_dir / "pg"))
+    try:
+        record_choice(SqlAlchemyUnitOfWork(sessionmaker(bind=engine)), case_id=case_id,
+                      choice="keep", channel="phone", evidence="keep it, thanks",
+                      taken_by="agent-kim", policy=load_desk_policy(get_settings().desk_policy))
+    finally:
+        engine.dispose()
+
+
+def _declared_at(data_dir: Path, incident_id: int) -> datetime:
+    [(declared_at,)] = query(data_dir, f"SELECT declared_at FROM incidents WHERE id = {incident_id}")
+    assert isinstance(declared_at, datetime)
+    return declared_at
+
+
+def test_incident_list_shows_ids_prices_kst_times_and_answers(data_dir: Path, desk: Desk) -> None:
+    assert desk.cases >= 2  # so that "answered" (1) differs from "cases"
+    result = sagwa("incident", "list")
+    assert result.exit_code == 0, result.output
+    shown = flat(result.stdout)
+    for header in ("id", "status", "listings", "wrong → correct price", "declared at", "cases",
+                   "answered"):
+        assert header in shown
+    row = shown[shown.index(f" {desk.incident_id} planned "):]
+    assert row.startswith(f" {desk.incident_id} planned ")
+    assert "19,900 KRW → 199,000 KRW" in row
+    assert kst(_declared_at(data_dir, desk.incident_id)) in row
+    assert row.split()[-2:] == [str(desk.cases), "1"]
+    assert "None" not in shown and "+00:00" not in shown
+
+
+def test_incident_list_json_gives_ids_and_counts(data_dir: Path, desk: Desk) -> None:
+    result = sagwa("incident", "list", "--format", "json")
+    assert result.exit_code == 0, result.output
+    [listed] = [i for i in json.loads(result.stdout) if i["id"] == desk.incident_id]
+    assert set(listed) == LIST_KEYS
+    assert listed["status"] == "planned" and listed["cause"] == "a zero dropped"
+    assert listed["wrong_price"] == {"amount_minor": 19900, "currency": "KRW"}
+    assert listed["correct_price"] == {"amount_minor": 199000, "currency": "KRW"}
+    assert (listed["cases"], listed["answered"]) == (desk.cases, 1)
+    declared = datetime.fromisoformat(listed["declared_at"])
+    assert declared == _declared_at(data_dir, desk.incident_id)
+
+
+def test_incident_list_json_is_empty_past_the_last_incident(desk: Desk) -> None:
+    result = sagwa("incident", "list", "--offset", "1000", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == []
+
+
+def test_status_table_shows_kst_to_the_minute_and_no_none(data_dir: Path, desk: Desk) -> None:
+    result = sagwa("incident", "status", str(desk.incident_id))
+    assert result.exit_code == 0, result.output
+    shown = flat(result.stdout)
+    declared = kst(_declared_at(data_dir, desk.incident_id))
+    assert f"declared at {declared}" in shown
+    assert f"first pause at {declared}" in shown
+    assert "first notice at —" in shown and "first message sent at —" in shown
+    assert "wrong price 19,900 KRW correct price 199,000 KRW" in shown
+    assert "choices keep: 1" in shown
+    assert "cost split: seller 70%, platform 30%" in shown
+    assert "compensation: 5,000 points" in shown
+    for leak in ("None", "null", "+00:00", "{", "[", '"'):
+        assert leak not in shown, leak
+    assert not re.search(r"\d\d:\d\d:\d\d", shown), "seconds or microseconds shown"
+    assert len(KST_MINUTE.findall(shown)) == 5  # opened, declared, notice due, pause, deadline
+
+
+def test_plan_and_status_tables_show_the_same_deadline_in_kst(desk: Desk) -> None:
+    planned = flat(desk.plan.stdout)
+    assert f"deadline {kst(desk.deadline)}" in planned
+    assert "options cancel_with_compensation, keep" in planned
+    status = flat(sagwa("incident", "status", str(desk.incident_id)).stdout)
+    assert f"deadline: {kst(desk.deadline)}" in status
+
+
+def test_status_json_is_unchanged(data_dir: Path, desk: Desk) -> None:
+    result = sagwa("incident", "status", str(desk.incident_id), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert list(data) == STATUS_KEYS
+    assert list(data["plan"]) == PLAN_KEYS
+    declared_at = datetime.fromisoformat(data["declared_at"])  # ISO 8601, in UTC as stored
+    assert declared_at == _declared_at(data_dir, desk.incident_id)
+    assert declared_at.utcoffset() == timedelta(0)
+    assert data["first_notice_at"] is None and data["choices"] == {"keep": 1}
+    assert data["plan"]["cancel_compensation"] == 5000
+    assert data["plan"]["deadline"] == desk.deadline.isoformat()  # UTC, as before
+
+
+def test_plan_json_keeps_the_deadline_as_iso_in_korea_time(desk: Desk) -> None:
+    data = json.loads(desk.plan_json.stdout)
+    assert data == {"incident_id": desk.incident_id,
+                    "options": ["cancel_with_compensation", "keep"],
+                    "deadline": desk.deadline.astimezone(SEOUL).isoformat(), "default": "keep"}
+    assert data["deadline"].endswith("+09:00")
+
+
+def test_a_refused_plan_words_its_durations(desk: Desk) -> None:
+    assert desk.refused_plan.exit_code == 2, desk.refused_plan.output
+    message = flat(desk.refused_plan.output)
+    assert "customers need at least 1 day to reach a person" in message
+    assert "leaves only" in message
+    assert not re.search(r"\d:\d\d:\d\d", message), message
+
+
+@pytest.mark.parametrize(("span", "words"), [
+    (timedelta(0), "0 min"),
+    (timedelta(seconds=59), "under 1 min"),
+    (timedelta(hours=2, minutes=30), "2 h 30 min"),
+    (timedelta(hours=2, minutes=29, seconds=59, microseconds=767496), "2 h 29 min"),
+    (timedelta(days=1), "1 day"),
+    (timedelta(days=2, hours=3), "2 days 3 h"),
+    (timedelta(minutes=-90), "-1 h 30 min"),
+])
+def test_durations_read_as_words(span: timedelta, words: str) -> None:
+    assert format_duration(span) == words
+
+
+def test_only_python_durations_in_a_message_are_reworded() -> None:
+    message = ("the deadline leaves only 2:29:59.767496 of contact-centre hours; customers need "
+               "at least 1 day, 0:00:00 (deadline 2008-06-17T18:00:00+09:00)")
+    assert humanize_durations(message) == (
+        "the deadline leaves only 2 h 29 min of contact-centre hours; customers need "
+        "at least 1 day (deadline 2008-06-17T18:00:00+09:00)")
