@@ -13,7 +13,7 @@ from browsing import login, shot
 from sqlalchemy import select
 from world import PASSWORD
 
-from sagwa.adapters.db.tables import audit_log, outbox
+from sagwa.adapters.db.tables import audit_log, case_orders, cases, orders, outbox
 from sagwa.domain.money import Money
 from sagwa.priceguard import load_rules
 from sagwa.services import listings
@@ -39,9 +39,11 @@ def test_a_sellers_90_percent_cut_is_held_with_its_reason_shown(page, site) -> N
     assert verdict.locator(".reason").inner_text().strip()
     shot(page, "seller-verdict-before-saving")
     page.click("button[type=submit].primary")
-    page.wait_for_selector(".flash.warn")
+    flash = page.locator(".flash.warn")
+    flash.wait_for()
+    assert "검토 대기" in flash.inner_text() and "Held" not in flash.inner_text()  # one language
     row = page.locator("#changes tbody tr").first
-    assert "held" in row.inner_text()
+    assert "보류" in row.inner_text() and "held" not in row.inner_text()  # a label, not the code
     assert row.locator("td.small").inner_text().strip()  # the guard's reason
     assert "199,000" in page.locator("#live-price").inner_text()
     shot(page, "seller-change-held")
@@ -114,14 +116,49 @@ def test_a_customer_opens_their_link_and_cancels_with_compensation(browser, site
     assert "사과드립니다" in page.locator("h1").inner_text()
     shot(page, "customer-case-phone")
     page.click("#choose-cancel_with_compensation")
+    step = page.locator("#confirm-step")
+    step.wait_for()  # a second step that says what will happen; nothing has changed yet
+    assert "159,000원" in step.inner_text() and "10,000 포인트" in step.inner_text()
+    assert _case_state(site, "김민준") == ("notified", None, {"placed"})
+    shot(page, "customer-confirm-cancel-phone")
+    page.click("#confirm-choice")
     page.locator("#confirmation").wait_for()
     assert "취소" in page.locator("#confirmation").inner_text()
+    assert page.locator(".flash").inner_text().startswith("선택이 접수되었습니다")
     shot(page, "customer-confirmed-phone")
     context.close()
+    assert _case_state(site, "김민준") == ("resolved", "cancel_with_compensation",
+                                          {"cancelled"})
     with _uow(site) as u:
         purposes = u.conn.execute(select(outbox.c.purpose).where(
             outbox.c.case_id == site.world.cases["김민준"])).scalars().all()
     assert "confirmation" in purposes
+
+
+def _case_state(site, name: str) -> tuple[str, str | None, set[str]]:  # type: ignore[no-untyped-def]
+    """The case's status and choice, and the statuses of its orders."""
+    case_id = site.world.cases[name]
+    with _uow(site) as u:
+        status, choice = u.conn.execute(select(cases.c.status, cases.c.choice).where(
+            cases.c.id == case_id)).one()
+        order_states = set(u.conn.execute(select(orders.c.status).join(
+            case_orders, case_orders.c.order_id == orders.c.id).where(
+            case_orders.c.case_id == case_id)).scalars())
+    return status, choice, order_states
+
+
+def test_a_customer_who_steps_back_from_the_confirmation_keeps_their_order(browser, site) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=site.base_url, viewport={"width": 390, "height": 844},
+                                  is_mobile=True, locale="ko-KR", java_script_enabled=False)
+    page = context.new_page()  # no JavaScript: the confirmation is a plain form
+    page.goto(f"/c/{site.world.tokens['김민준']}")
+    page.click("#choose-cancel_with_compensation")
+    page.locator("#confirm-step").wait_for()
+    page.click("#back-to-options")
+    page.locator("#choose-keep").wait_for()
+    shot(page, "customer-stepped-back-phone")
+    context.close()
+    assert _case_state(site, "김민준") == ("notified", None, {"placed"})
 
 
 def test_an_agent_logs_a_call_and_records_the_choice_in_the_customers_words(page, site) -> None:  # type: ignore[no-untyped-def]
@@ -134,7 +171,8 @@ def test_an_agent_logs_a_call_and_records_the_choice_in_the_customers_words(page
     card.locator("input[name=note]").fill("통화 완료, 취소 원함")
     card.locator("form[action$='/attempt'] button").click()
     page.wait_for_selector(".flash")
-    assert "reached" in page.locator(f"#case-{case_id} .attempts").inner_text()
+    assert "통화 연결" in page.locator(f"#case-{case_id} .attempts").inner_text()
+    assert "reached" not in page.locator(".flash").inner_text()
     shot(page, "call-queue-attempt-logged")
     card = page.locator(f"#case-{case_id}")
     card.locator("select[name=choice]").select_option("cancel_with_compensation")

@@ -60,6 +60,7 @@ def test_a_form_post_without_the_csrf_token_is_refused(client: TestClient, world
     answer = client.post("/ops/review/1/reject", data={"reason": "no token"})
     assert answer.status_code == 403
     assert "text/html" in answer.headers["content-type"]
+    assert "양식이 만료되었거나 이 사이트에서 보낸 것이 아닙니다" in answer.text
     login = client.post("/login", data={"username": "admin", "password": PASSWORD})
     assert login.status_code == 403
 
@@ -80,6 +81,7 @@ def test_a_seller_cannot_change_another_sellers_price(client: TestClient, world:
     answer = client.post(f"/seller/listings/{world.ipod_b}/price",
                          data={"new_price": "1000", "csrf_token": token})
     assert answer.status_code == 404
+    assert f"찾을 수 없는 상품입니다 (#{world.ipod_b})." in answer.text  # said in the page's language
 
 
 @pytest.mark.parametrize("path", ["/ops/review", "/ops/incidents", "/cs/queue"])
@@ -225,6 +227,10 @@ def test_a_notice_that_fails_the_check_is_refused_even_if_posted_directly(
                                "csrf_token": token})
     assert answer.status_code == 422
     assert "missing-apology" in answer.text and "text/html" in answer.headers["content-type"]
+    # the editor comes back on the incident page with what was typed and why it was refused
+    assert 'id="notice-editor"' in answer.text and 'value="가격 변경"' in answer.text
+    assert ">주문은 모두 취소됩니다.</textarea>" in answer.text
+    assert "메시지 검사에서 고쳐야 할 점이 있어 게시하지 않았습니다" in answer.text
     assert "가격 변경" not in client.get("/notices").text
 
 
@@ -245,7 +251,7 @@ def test_a_seller_sees_a_reviewers_rejection_reason(client: TestClient, world: W
     client.cookies.clear()
     log_in(client, "seller_a")
     page = client.get(f"/seller/listings/{world.ipod_a}").text
-    assert "rejected" in page and "할인율을 가격으로 입력" in page
+    assert "거절됨" in page and "할인율을 가격으로 입력" in page
 
 
 def test_a_rejection_without_a_reason_is_refused_with_the_message(client: TestClient,
@@ -261,4 +267,109 @@ def test_a_rejection_without_a_reason_is_refused_with_the_message(client: TestCl
     assert change_id
     answer = client.post(f"/ops/review/{change_id.group(1)}/reject",
                          data={"reason": " ", "csrf_token": csrf_of(queue)})
-    assert answer.status_code == 422 and "reason" in answer.text
+    assert answer.status_code == 422
+    assert "거절할 때는 판매자가 읽을 수 있는 사유를 적어 주세요." in answer.text
+    assert f'id="change-{change_id.group(1)}"' in answer.text  # the queue again, not a bare page
+    assert "a rejection needs" not in answer.text
+
+
+def _case_row(client: TestClient, case_id: int) -> tuple[str, str | None, set[str]]:
+    from sqlalchemy import select
+
+    from sagwa.adapters.db.tables import case_orders, cases, orders
+
+    with client.app.state.uow_factory() as u:  # type: ignore[attr-defined]
+        status, choice = u.conn.execute(select(cases.c.status, cases.c.choice).where(
+            cases.c.id == case_id)).one()
+        states = set(u.conn.execute(select(orders.c.status).join(
+            case_orders, case_orders.c.order_id == orders.c.id).where(
+            case_orders.c.case_id == case_id)).scalars())
+    return status, choice, states
+
+
+def test_a_customers_cancellation_waits_for_the_confirmation(client: TestClient,
+                                                             world: World) -> None:
+    token = world.tokens["김민준"]
+    page = client.get(f"/c/{token}").text
+    first = client.post(f"/c/{token}/choose", data={"choice": "cancel_with_compensation",
+                                                    "csrf_token": csrf_of(page)})
+    assert first.status_code == 200 and 'id="confirm-step"' in first.text
+    assert "159,000원" in first.text and "10,000 포인트" in first.text
+    assert _case_row(client, world.cases["김민준"]) == ("notified", None, {"placed"})
+    confirmed = client.post(f"/c/{token}/choose", data={
+        "choice": "cancel_with_compensation", "confirmed": "yes", "csrf_token": csrf_of(page)})
+    assert confirmed.status_code == 303
+    assert _case_row(client, world.cases["김민준"]) == ("resolved", "cancel_with_compensation",
+                                                      {"cancelled"})
+
+
+def test_an_english_customer_confirms_in_english(client: TestClient, world: World) -> None:
+    token = world.tokens["Alex Kim"]
+    page = client.get(f"/c/{token}").text
+    step = client.post(f"/c/{token}/choose", data={"choice": "cancel_with_compensation",
+                                                   "csrf_token": csrf_of(page)}).text
+    assert "Yes, cancel my order" in step and "10,000 points" in step and "취소" not in step
+
+
+def test_a_tampered_choice_gets_a_polite_answer_on_the_case_page(client: TestClient,
+                                                                 world: World) -> None:
+    token = world.tokens["김민준"]
+    page = client.get(f"/c/{token}").text
+    answer = client.post(f"/c/{token}/choose", data={"choice": "explode", "confirmed": "yes",
+                                                     "csrf_token": csrf_of(page)})
+    assert answer.status_code == 422
+    assert "고를 수 있는 방법이 아닙니다" in answer.text and 'id="choose-keep"' in answer.text
+    assert "CustomerOption" not in answer.text and "explode" not in answer.text
+    assert _case_row(client, world.cases["김민준"]) == ("notified", None, {"placed"})
+
+
+def test_a_phone_choice_without_the_customers_words_keeps_the_agents_choice(
+        client: TestClient, world: World) -> None:
+    log_in(client, "agent")
+    case_id = world.cases["이서연"]
+    queue = client.get("/cs/queue").text
+    answer = client.post(f"/cs/cases/{case_id}/choice",
+                         data={"choice": "cancel_with_compensation", "csrf_token": csrf_of(queue)})
+    assert answer.status_code == 422
+    assert f'id="problem-{case_id}">고객이 한 말을 그대로 적어 주세요.' in answer.text
+    assert '<option value="cancel_with_compensation" selected>' in answer.text
+    assert "Field required" not in answer.text
+
+
+def test_a_refused_plan_comes_back_as_typed_with_each_problem(client: TestClient,
+                                                              world: World) -> None:
+    from datetime import datetime, timedelta
+
+    from sagwa.domain.money import Money
+    from sagwa.services import desk
+
+    uow = client.app.state.uow_factory  # type: ignore[attr-defined]
+    row = desk.declare(uow(), listing_ids=[world.speaker_a], wrong_price=Money(8_900, "KRW"),
+                       correct_price=Money(89_000, "KRW"), cause="스피커 가격 오입력",
+                       window_start=datetime.now(UTC) - timedelta(hours=2), responsible="seller",
+                       actor="admin:test")
+    incident = int(row.incident.incident_id)
+    desk.scope(uow(), incident_id=incident, actor="admin:test")
+    log_in(client, "admin")
+    page = client.get(f"/ops/incidents/{incident}").text
+    answer = client.post(f"/ops/incidents/{incident}/plan", data={
+        "options": ["keep", "talk_to_person"], "deadline": "2099-01-05T09:00", "default": "keep",
+        "seller_share_pct": "60", "platform_share_pct": "50", "csrf_token": csrf_of(page)})
+    assert answer.status_code == 422
+    assert "판매자와 플랫폼 부담의 합이 100이 되어야 합니다." in answer.text
+    assert 'name="platform_share_pct" type="number" min="0" max="100" value="50"' in answer.text
+    assert 'value="cancel_with_compensation" >' in answer.text  # left unticked, as sent
+
+
+def test_a_refused_declaration_keeps_what_the_operator_typed(client: TestClient,
+                                                             world: World) -> None:
+    log_in(client, "admin")
+    page = client.get("/ops/incidents").text
+    answer = client.post("/ops/incidents", data={
+        "listing_ids": str(world.speaker_a), "wrong_price": "89000", "correct_price": "8900",
+        "window_start": "2008-06-12T09:00", "cause": "스피커 가격 오입력", "responsible": "seller",
+        "csrf_token": csrf_of(page)})
+    assert answer.status_code == 422
+    assert "잘못 표시된 가격은 0원보다 크고 정상 가격보다 낮아야 합니다" in answer.text
+    assert 'value="스피커 가격 오입력"' in answer.text
+    assert '<option value="seller" selected>' in answer.text

@@ -3,6 +3,10 @@
 One module per audience: ``auth`` (login), ``seller``, ``review``, ``incidents``,
 ``contact_centre``, ``customer`` (the signed case link) and ``notices`` (public). Each route
 calls a function that returns the template context and renders it with ``rendering.render``.
+
+Pages speak one language at a time (``i18n``): ``labels`` names every stored code in Korean and
+English, ``error_texts`` says a refusal in the page's language, and a refused form comes back
+with what was typed and the reason next to it.
 """
 
 from __future__ import annotations

@@ -1,13 +1,23 @@
 """What the customer page and the call script both say about one case: the apology's facts,
-the options with their amounts, the deadline and how to reach a person."""
+the options with their amounts, the deadline and how to reach a person — and, before a choice
+is confirmed, exactly what it will do (:meth:`CaseFacts.preview`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.domain.catalog import Customer
-from sagwa.domain.incident_plan import IncidentPlan
+from sagwa.domain.compensation import compensation_due
+from sagwa.domain.consent import (
+    CANCELLING,
+    ConsentRecord,
+    EffectKind,
+    OrderEffect,
+    effects_of_choice,
+)
+from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
 from sagwa.domain.money import Money, format_money
 from sagwa.errors import NotFound
 from sagwa.services import desk_messages as dm
@@ -45,6 +55,50 @@ class CaseFacts:
 
     def paid_text(self, lang: str) -> str:
         return format_money(self.paid, lang=lang)
+
+    def offers(self, choice: str) -> bool:
+        return choice in {o.value for o in self.plan.options}
+
+    def preview(self, choice: str, lang: str, now: datetime) -> list[tuple[str, str]]:
+        """What confirming ``choice`` (an offered option) will do, as (what, how) lines —
+        read from the same order effects and compensation that recording the choice applies."""
+        option = CustomerOption(choice)
+        case = self.row.case
+        consent = ConsentRecord(case.case_id, case.customer_id, option, "web", now,
+                                "preview before the customer confirms", "customer")
+        effects = effects_of_choice(replace(case, consent=consent), consent, self.plan)
+        points = compensation_due(case, self.plan, option).amount_minor
+        return _preview_lines(option, effects, points, self.paid.currency, lang)
+
+
+def _sum(effects: list[OrderEffect], kinds: frozenset[EffectKind], currency: str) -> Money:
+    return sum((e.amount for e in effects if e.kind in kinds and e.amount), Money(0, currency))
+
+
+def _preview_lines(option: CustomerOption, effects: list[OrderEffect], points: int,
+                   currency: str, lang: str) -> list[tuple[str, str]]:
+    def t(ko: str, en: str) -> str:
+        return ko if lang == "ko" else en
+
+    refund = format_money(_sum(effects, CANCELLING, currency), lang=lang)
+    if option is CustomerOption.CANCEL_WITH_COMPENSATION:
+        return [(t("주문", "Your order"), t("취소됩니다", "cancelled")),
+                (t("환불", "Refund"), t(f"결제하신 {refund} 전액", f"the full {refund} you paid")),
+                (t("보상 포인트", "Compensation"), t(f"{points:,} 포인트", f"{points:,} points"))]
+    if option is CustomerOption.KEEP:
+        kept = sum(e.quantity for e in effects if e.kind is EffectKind.KEEP)
+        lines = [(t("주문", "Your order"), t(f"상품 {kept}개를 결제하신 가격 그대로 보내 드립니다",
+                                            f"we send {kept} item(s) at the price you paid"))]
+        if any(e.kind in CANCELLING for e in effects):
+            lines.append((t("환불", "Refund"), t(f"수량 제한을 넘는 상품의 {refund}",
+                                               f"{refund} for the items beyond the limit")))
+        return lines
+    if option is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
+        unit = next((e.new_unit_price for e in effects if e.new_unit_price), None)
+        extra = format_money(_sum(effects, frozenset({EffectKind.REPRICE}), currency), lang=lang)
+        return [(t("1개당 가격", "Price each"), format_money(unit, lang=lang) if unit else "—"),
+                (t("추가로 결제하실 금액", "Still to pay"), extra)]
+    return [(t("다음 단계", "Next"), t("상담원이 전화드립니다", "one of our staff will call you"))]
 
 
 Known = dict[int, tuple[IncidentPlan, dm.IncidentFacts]]

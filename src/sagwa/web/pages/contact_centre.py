@@ -13,16 +13,21 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.domain.incidents import CaseStatus
+from sagwa.errors import SagwaError
 from sagwa.services.desk_cases import OUTCOMES, log_contact_attempt, record_choice
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow
 from sagwa.web.pages.case_facts import CaseFacts, Known, contact, facts_for, load_case
+from sagwa.web.pages.error_texts import FormProblem, PageRoute, error_text
+from sagwa.web.pages.i18n import lang_of
+from sagwa.web.pages.labels import label
 from sagwa.web.pages.read_models import QueuedCase, attempts_by_case, call_queue
-from sagwa.web.pages.rendering import render
-from sagwa.web.pages.session import Agent, csrf_protect, flash
+from sagwa.web.pages.rendering import flash_in_lang, render
+from sagwa.web.pages.session import Agent, csrf_protect
 
-router = APIRouter(prefix="/cs", dependencies=[Depends(csrf_protect)], include_in_schema=False)
+router = APIRouter(prefix="/cs", dependencies=[Depends(csrf_protect)], include_in_schema=False,
+                   route_class=PageRoute)
 
 
 @dataclass(frozen=True)
@@ -61,22 +66,48 @@ def queue(request: Request, account: Agent, uow: Uow) -> Response:
     return render(request, "cs/queue.html", queue_context(uow(), request.app.state.desk_policy))
 
 
+def _refused(request: Request, uow: Uow, case_id: int, form: str, typed: dict[str, str],
+             exc: SagwaError) -> Response:
+    """The queue again with the refusal next to that case's ``form`` and what was typed."""
+    problem = {"case_id": case_id, "form": form, "message": error_text(exc, lang_of(request)),
+               "typed": typed}
+    context = {**queue_context(uow(), request.app.state.desk_policy), "here": "/cs/queue",
+               "problem": problem}
+    return render(request, "cs/queue.html", context, status_code=exc.http_status)
+
+
 @router.post("/cases/{case_id}/attempt")
 def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
-            outcome: Annotated[str, Form(max_length=40)],
+            outcome: Annotated[str, Form(max_length=40)] = "",
             note: Annotated[str, Form(max_length=4000)] = "") -> Response:
-    log_contact_attempt(uow(), case_id=case_id, channel="phone", outcome=outcome,
-                        agent=account.actor, note=note.strip() or None,
-                        policy=request.app.state.desk_policy)
-    flash(request, f"#{case_id} 통화 기록: {outcome} · call logged: {outcome}.")
+    try:
+        log_contact_attempt(uow(), case_id=case_id, channel="phone", outcome=outcome,
+                            agent=account.actor, note=note.strip() or None,
+                            policy=request.app.state.desk_policy)
+    except SagwaError as exc:
+        return _refused(request, uow, case_id, "attempt", {"outcome": outcome, "note": note}, exc)
+    lang = lang_of(request)
+    flash_in_lang(request, f"#{case_id} 통화 기록: {label('outcome', outcome, lang)}",
+                  f"#{case_id} call logged: {label('outcome', outcome, lang)}.")
     return RedirectResponse(f"/cs/queue#case-{case_id}", status_code=303)
 
 
 @router.post("/cases/{case_id}/choice")
 def phone_choice(case_id: int, request: Request, account: Agent, uow: Uow,
-                 choice: Annotated[str, Form(max_length=60)],
-                 words: Annotated[str, Form(min_length=1, max_length=4000)]) -> Response:
-    record_choice(uow(), case_id=case_id, choice=choice, channel="phone", evidence=words.strip(),
-                  taken_by=account.actor, policy=request.app.state.desk_policy)
-    flash(request, f"#{case_id} 고객 선택 기록: {choice} · choice recorded.")
+                 choice: Annotated[str, Form(max_length=60)] = "",
+                 words: Annotated[str, Form(max_length=4000)] = "") -> Response:
+    """A choice given on the phone, recorded with the customer's own words."""
+    try:
+        if not words.strip():
+            raise FormProblem("고객이 한 말을 그대로 적어 주세요.",
+                              "Write down what the customer said, in their words.",
+                              field="words")
+        record_choice(uow(), case_id=case_id, choice=choice, channel="phone",
+                      evidence=words.strip(), taken_by=account.actor,
+                      policy=request.app.state.desk_policy)
+    except SagwaError as exc:
+        return _refused(request, uow, case_id, "choice", {"choice": choice, "words": words}, exc)
+    lang = lang_of(request)
+    flash_in_lang(request, f"#{case_id} 고객 선택 기록: {label('choice', choice, lang)}",
+                  f"#{case_id} choice recorded: {label('choice', choice, lang)}.")
     return RedirectResponse("/cs/queue", status_code=303)

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sagwa.domain.money import Money
 from sagwa.domain.pricing import Promotion
-from sagwa.errors import InvalidInput
+from sagwa.web.pages.error_texts import FIELDS, FormProblem
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -16,8 +16,9 @@ def parse_won(text: str | None, field: str) -> Money:
     """``19,900`` / ``19900원`` / ``19900`` -> Money(19900, "KRW")."""
     cleaned = (text or "").replace(",", "").replace("원", "").replace("KRW", "").strip()
     if not cleaned.isdigit():
-        raise InvalidInput(f"{field}: enter a whole number of won, like 19900 "
-                           f"(금액은 19900처럼 숫자로 입력해 주세요)", field=field)
+        ko, en = FIELDS.get(field, ("금액", "the amount"))
+        raise FormProblem(f"{ko}: 19900처럼 원 단위 숫자로 입력해 주세요.",
+                          f"Enter {en} as a whole number of won, like 19900.", field=field)
     return Money(int(cleaned), "KRW")
 
 
@@ -28,7 +29,9 @@ def parse_int(text: str | None, field: str, *, optional: bool = False) -> int | 
     try:
         return int(cleaned)
     except ValueError:
-        raise InvalidInput(f"{field}: enter a whole number", field=field) from None
+        ko, en = FIELDS.get(field, (field, field))
+        raise FormProblem(f"{ko}: 정수로 입력해 주세요.", f"Enter {en} as a whole number.",
+                          field=field) from None
 
 
 def parse_local_time(text: str | None, field: str) -> datetime | None:
@@ -38,7 +41,8 @@ def parse_local_time(text: str | None, field: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(f"{field}: {text!r} is not a date and time", field=field) from None
+        raise FormProblem(f"날짜와 시각을 다시 확인해 주세요 ('{text}').",
+                          f"'{text}' is not a date and time.", field=field) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=SEOUL)
 
 
@@ -48,8 +52,9 @@ def parse_promotion(percent: str | None, starts: str | None, ends: str | None) -
     try:
         value = float(percent.strip().rstrip("%"))
     except ValueError:
-        raise InvalidInput("promotion percent: enter a number like 10",
-                           field="promotion.percent") from None
+        raise FormProblem("할인율은 10처럼 숫자로 입력해 주세요.",
+                          "Enter the promotion percent as a number, like 10.",
+                          field="promotion.percent") from None
     return Promotion(value, parse_local_time(starts, "promotion.starts_at"),
                      parse_local_time(ends, "promotion.ends_at"))
 

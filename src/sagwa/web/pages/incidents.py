@@ -4,6 +4,7 @@ the public-notice editor whose message-check findings update as the operator typ
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -12,7 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.money import Money
-from sagwa.errors import InvalidInput
+from sagwa.domain.particles import with_particle
+from sagwa.errors import SagwaError
 from sagwa.messagecheck import check_message
 from sagwa.services import desk, desk_cases, notices
 from sagwa.services.desk_notify import LinkMaker, notify
@@ -22,13 +24,16 @@ from sagwa.services.desk_status import incident_status
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow
+from sagwa.web.pages.error_texts import FormProblem, PageRoute, error_text
 from sagwa.web.pages.forms import local_input, parse_int, parse_local_time, parse_won
-from sagwa.web.pages.read_models import customer_names
-from sagwa.web.pages.rendering import render
-from sagwa.web.pages.session import Operator, csrf_protect, flash
+from sagwa.web.pages.i18n import lang_of
+from sagwa.web.pages.read_models import customer_names, guard_reasons_ko
+from sagwa.web.pages.rendering import flash_in_lang, render, seoul
+from sagwa.web.pages.session import Operator, csrf_protect
+from sagwa.web.pages.timeline import timeline_rows
 
 router = APIRouter(prefix="/ops/incidents", dependencies=[Depends(csrf_protect)],
-                   include_in_schema=False)
+                   include_in_schema=False, route_class=PageRoute)
 Text = Annotated[str, Form(max_length=20000)]
 Short = Annotated[str, Form(max_length=200)]
 OPTIONS = [o.value for o in CustomerOption]
@@ -147,27 +152,46 @@ def _plan_form(status: Any, now: datetime) -> dict[str, Any]:
             "keep_max_units": plan.get("keep_max_units") or ""}
 
 
+def _page_again(request: Request, uow: Uow, incident_id: int, exc: SagwaError,
+                **extra: Any) -> Response:
+    """The incident page again after a refused form, ``extra`` saying what was typed."""
+    context = detail_context(uow, incident_id, _policy(request))
+    return render(request, "incidents/detail.html",
+                  {"notice_lang": "ko", **context, **extra,
+                   "here": f"/ops/incidents/{incident_id}"}, status_code=exc.http_status)
+
+
 @router.get("", response_class=HTMLResponse)
 def incident_list(request: Request, account: Operator, uow: Uow) -> Response:
     return render(request, "incidents/list.html", list_context(uow()))
 
 
 @router.post("")
-def declare(request: Request, account: Operator, uow: Uow, listing_ids: Short,
-            wrong_price: Short, correct_price: Short, window_start: Short, cause: Text,
-            responsible: Short) -> Response:
-    ids = [parse_int(p, "listing_ids") for p in listing_ids.replace(" ", ",").split(",") if p]
-    start = parse_local_time(window_start, "window_start")
-    if start is None:
-        raise InvalidInput("window_start: when did the wrong price go live?", field="window_start")
-    row = desk.declare(uow(), listing_ids=[i for i in ids if i is not None],
-                       wrong_price=parse_won(wrong_price, "wrong_price"),
-                       correct_price=parse_won(correct_price, "correct_price"),
-                       window_start=start, cause=cause.strip(), responsible=responsible,
-                       actor=account.actor)
+def declare(request: Request, account: Operator, uow: Uow, listing_ids: Short = "",
+            wrong_price: Short = "", correct_price: Short = "", window_start: Short = "",
+            cause: Text = "", responsible: Short = "both") -> Response:
+    typed = {"listing_ids": listing_ids, "wrong_price": wrong_price, "window_start": window_start,
+             "correct_price": correct_price, "cause": cause, "responsible": responsible}
+    try:
+        ids = [parse_int(p, "listing_ids") for p in listing_ids.replace(" ", ",").split(",") if p]
+        start = parse_local_time(window_start, "window_start")
+        if start is None:
+            raise FormProblem("잘못된 가격이 나가기 시작한 시각을 입력해 주세요.",
+                              "Enter when the wrong price went live.", field="window_start")
+        row = desk.declare(uow(), listing_ids=[i for i in ids if i is not None],
+                           wrong_price=parse_won(wrong_price, "wrong_price"),
+                           correct_price=parse_won(correct_price, "correct_price"),
+                           window_start=start, cause=cause.strip(), responsible=responsible,
+                           actor=account.actor)
+    except SagwaError as exc:
+        context = {**list_context(uow()), "typed": typed, "here": "/ops/incidents",
+                   "problem": error_text(exc, lang_of(request)),
+                   "problem_field": exc.details.get("field")}
+        return render(request, "incidents/list.html", context, status_code=exc.http_status)
     incident_id = int(row.incident.incident_id)
-    flash(request, f"사고 #{incident_id} 선언: 상품 판매를 멈췄습니다 · incident declared; "
-                   f"listings paused.")
+    flash_in_lang(request, f"{with_particle(f'사고 #{incident_id}', '을(를)')} 선언하고 해당 상품 "
+                           "판매를 멈췄습니다.",
+                  f"Incident #{incident_id} declared; its listings are paused.")
     return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
 
 
@@ -181,9 +205,13 @@ def incident_page(incident_id: int, request: Request, account: Operator, uow: Uo
 
 @router.get("/{incident_id}/timeline", response_class=HTMLResponse)
 def timeline(incident_id: int, request: Request, account: Operator, uow: Uow) -> Response:
-    """htmx fragment: the incident's timeline from the audit log."""
+    """htmx fragment: the incident's timeline from the audit log, in the page's language."""
     report = build_report(uow(), incident_id=incident_id, policy=_policy(request))
-    return render(request, "incidents/_timeline.html", {"report": report})
+    with uow() as u:
+        incident = require(u.incidents.get(incident_id), "incident", incident_id).incident
+        reasons = guard_reasons_ko(u, sorted(int(i) for i in incident.listing_ids))
+    rows = timeline_rows(report.timeline, lang_of(request), reasons_ko=reasons)
+    return render(request, "incidents/_timeline.html", {"rows": rows})
 
 
 @router.get("/{incident_id}/notice/editor", response_class=HTMLResponse)
@@ -195,53 +223,91 @@ def notice_editor(incident_id: int, request: Request, account: Operator, uow: Uo
     return render(request, "incidents/_notice_editor.html", context)
 
 
+def _step(request: Request, incident_id: int, run: Callable[[], tuple[str, str]]) -> Response:
+    """One of the action buttons: its outcome (or why it was refused) flashed on the page."""
+    try:
+        ko, en = run()
+        flash_in_lang(request, ko, en)
+    except SagwaError as exc:
+        flash_in_lang(request, error_text(exc, "ko"), error_text(exc, "en"), "warn")
+    return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
+
+
 @router.post("/{incident_id}/scope")
 def scope(incident_id: int, request: Request, account: Operator, uow: Uow) -> Response:
-    found = desk.scope(uow(), incident_id=incident_id, actor=account.actor)
-    flash(request, f"범위 확정: 새 고객 {found['new_cases']}명, 주문 {found['orders']}건 · "
-                   f"scoped: {found['new_cases']} new cases, {found['orders']} orders.")
-    return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
+    def run() -> tuple[str, str]:
+        found = desk.scope(uow(), incident_id=incident_id, actor=account.actor)
+        n, orders = found["new_cases"], found["orders"]
+        return (f"범위 확정: 새 고객 {n}명, 주문 {orders}건",
+                f"Scoped: {n} new cases, {orders} orders.")
 
-
-@router.post("/{incident_id}/plan")
-def plan(incident_id: int, request: Request, account: Operator, uow: Uow, deadline: Short,
-         options: Annotated[list[str], Form()], default: Short = "keep",
-         seller_share_pct: Short = "", platform_share_pct: Short = "",
-         cancel_compensation: Short = "", discount_pct: Short = "",
-         keep_max_units: Short = "") -> Response:
-    comp = parse_int(cancel_compensation, "cancel_compensation", optional=True)
-    when = parse_local_time(deadline, "deadline")
-    if when is None:
-        raise InvalidInput("deadline: by when must customers answer?", field="deadline")
-    desk.plan(uow(), incident_id=incident_id, options=options, deadline=when, default=default,
-              seller_share_pct=parse_int(seller_share_pct, "seller_share_pct") or 0,
-              platform_share_pct=parse_int(platform_share_pct, "platform_share_pct") or 0,
-              actor=account.actor, policy=_policy(request),
-              cancel_compensation=(Money(comp, "KRW") if comp is not None
-                                   and "cancel_with_compensation" in options else None),
-              discount_pct=(parse_int(discount_pct, "discount_pct", optional=True)
-                            if "buy_at_correct_price_discount" in options else None),
-              keep_max_units=parse_int(keep_max_units, "keep_max_units", optional=True))
-    flash(request, "해결 방안을 저장했습니다 · plan saved.")
-    return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
+    return _step(request, incident_id, run)
 
 
 @router.post("/{incident_id}/notify")
 def send_apologies(incident_id: int, request: Request, account: Operator, uow: Uow) -> Response:
     settings = request.app.state.settings
-    summary = notify(uow(), incident_id=incident_id, actor=account.actor,
-                     policy=_policy(request),
-                     links=LinkMaker(settings.secret_key, settings.public_base_url))
-    flash(request, f"사과 메시지 {summary.messages}건 예약 · {summary.messages} apology messages "
-                   f"queued for {summary.send_at:%Y-%m-%d %H:%M} UTC.")
-    return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
+
+    def run() -> tuple[str, str]:
+        summary = notify(uow(), incident_id=incident_id, actor=account.actor,
+                         policy=_policy(request),
+                         links=LinkMaker(settings.secret_key, settings.public_base_url))
+        n, when = summary.messages, seoul(summary.send_at)
+        return (f"사과 메시지 {n}통을 {when}(한국 시간)에 보내도록 예약했습니다.",
+                f"{n} apology messages queued for {when} (Korea time).")
+
+    return _step(request, incident_id, run)
 
 
 @router.post("/{incident_id}/escalate")
 def escalate(incident_id: int, request: Request, account: Operator, uow: Uow) -> Response:
-    moved = desk_cases.escalate_unanswered(uow(), incident_id=incident_id, actor=account.actor)
-    flash(request, f"상담 대기열로 {moved}건 · {moved} cases put on the call list.")
+    def run() -> tuple[str, str]:
+        moved = desk_cases.escalate_unanswered(uow(), incident_id=incident_id,
+                                               actor=account.actor)
+        return (f"답하지 않은 고객 {moved}명을 상담 대기열에 올렸습니다.",
+                f"{moved} cases put on the call list.")
+
+    return _step(request, incident_id, run)
+
+
+@router.post("/{incident_id}/plan")
+def plan(incident_id: int, request: Request, account: Operator, uow: Uow, deadline: Short = "",
+         options: Annotated[list[str] | None, Form()] = None, default: Short = "keep",
+         seller_share_pct: Short = "", platform_share_pct: Short = "",
+         cancel_compensation: Short = "", discount_pct: Short = "",
+         keep_max_units: Short = "") -> Response:
+    typed: dict[str, Any] = {
+        "options": options or [], "deadline": deadline, "default": default,
+        "seller_share_pct": seller_share_pct, "platform_share_pct": platform_share_pct,
+        "cancel_compensation": cancel_compensation, "discount_pct": discount_pct,
+        "keep_max_units": keep_max_units}
+    try:
+        _save_plan(uow(), incident_id, typed, actor=account.actor, policy=_policy(request))
+    except SagwaError as exc:
+        return _page_again(request, uow, incident_id, exc, plan_form=typed,
+                           plan_problem=error_text(exc, lang_of(request)))
+    flash_in_lang(request, "해결 방안을 저장했습니다.", "Plan saved.")
     return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
+
+
+def _save_plan(uow: SqlAlchemyUnitOfWork, incident_id: int, typed: dict[str, Any], *,
+               actor: str, policy: DeskPolicy) -> None:
+    options: list[str] = typed["options"]
+    comp = parse_int(typed["cancel_compensation"], "cancel_compensation", optional=True)
+    when = parse_local_time(typed["deadline"], "deadline")
+    if when is None:
+        raise FormProblem("고객이 언제까지 답해야 하는지 답변 기한을 입력해 주세요.",
+                          "Enter the deadline: by when must customers answer?", field="deadline")
+    desk.plan(uow, incident_id=incident_id, options=options, deadline=when,
+              default=typed["default"],
+              seller_share_pct=parse_int(typed["seller_share_pct"], "seller_share_pct") or 0,
+              platform_share_pct=parse_int(typed["platform_share_pct"], "platform_share_pct") or 0,
+              actor=actor, policy=policy,
+              cancel_compensation=(Money(comp, "KRW") if comp is not None
+                                   and "cancel_with_compensation" in options else None),
+              discount_pct=(parse_int(typed["discount_pct"], "discount_pct", optional=True)
+                            if "buy_at_correct_price_discount" in options else None),
+              keep_max_units=parse_int(typed["keep_max_units"], "keep_max_units", optional=True))
 
 
 @router.post("/{incident_id}/notice/check", response_class=HTMLResponse)
@@ -255,10 +321,18 @@ def check_notice(incident_id: int, request: Request, account: Operator,
 
 
 @router.post("/{incident_id}/notice")
-def publish(incident_id: int, request: Request, account: Operator, uow: Uow, title: Text,
-            body: Text, lang: Short = "ko") -> Response:
-    notice = notices.publish_notice(uow(), incident_id=incident_id, lang=lang, title=title,
-                                    body=body, actor=account.actor)
-    flash(request, f"공지 {notice.version}판을 게시했습니다 · notice version {notice.version} "
-                   f"published.")
+def publish(incident_id: int, request: Request, account: Operator, uow: Uow, title: Text = "",
+            body: Text = "", lang: Short = "ko") -> Response:
+    """Publish; a refused notice comes back in the editor as typed, with the check's findings."""
+    try:
+        notice = notices.publish_notice(uow(), incident_id=incident_id, lang=lang, title=title,
+                                        body=body, actor=account.actor)
+    except SagwaError as exc:
+        draft = {"lang": "en" if lang == "en" else "ko", "title": title, "body": body}
+        editor = {"draft": draft, "notice_check": _check(draft),
+                  "notice_problem": error_text(exc, lang_of(request))}
+        return _page_again(request, uow, incident_id, exc, editor=editor,
+                           notice_lang=draft["lang"])
+    flash_in_lang(request, f"공지 {notice.version}판을 게시했습니다.",
+                  f"Notice version {notice.version} published.")
     return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)

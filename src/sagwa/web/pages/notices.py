@@ -10,9 +10,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow
+from sagwa.web.pages.error_texts import PageRoute
 from sagwa.web.pages.rendering import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
 def board_context(uow: SqlAlchemyUnitOfWork) -> dict[str, Any]:

@@ -94,3 +94,15 @@ def attempts_by_case(uow: SqlAlchemyUnitOfWork, case_ids: list[int]) -> dict[int
     for row in uow.conn.execute(q):
         out.setdefault(int(row.case_id), []).append(row)
     return out
+
+
+def guard_reasons_ko(uow: SqlAlchemyUnitOfWork, listing_ids: list[int]) -> dict[str, str]:
+    """The price guard's reasons on these listings' changes: English (as the audit log keeps
+    them) -> the Korean stored with the same change."""
+    if not listing_ids:
+        return {}
+    q = (select(price_changes.c.guard_reason_en, price_changes.c.guard_reason_ko)
+         .where(price_changes.c.listing_id.in_(listing_ids),
+                price_changes.c.guard_reason_en.is_not(None),
+                price_changes.c.guard_reason_ko.is_not(None)).distinct())
+    return {r.guard_reason_en: r.guard_reason_ko for r in uow.conn.execute(q)}

@@ -14,7 +14,8 @@ from fastapi.templating import Jinja2Templates
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.particles import josa
 from sagwa.web.pages.i18n import COOKIE, chooser, lang_of, requested_lang
-from sagwa.web.pages.session import csrf_token, current_account, take_flash
+from sagwa.web.pages.labels import label_filter
+from sagwa.web.pages.session import csrf_token, current_account, flash, take_flash
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -32,8 +33,24 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.filters["seoul"] = seoul
     templates.env.filters["josa"] = josa  # {{ name|josa("이(가)") }}: 카메라마당이, 사과나라가
+    templates.env.filters["label"] = label_filter  # {{ c.status|label("case") }}: 안내 발송
     templates.env.globals["Money"] = Money
     return templates
+
+
+def flash_in_lang(request: Request, ko: str, en: str, kind: str = "ok", *,
+                  lang: str | None = None) -> None:
+    """Flash the message in the page's language only (``lang`` overrides the request's)."""
+    flash(request, ko if (lang or lang_of(request)) == "ko" else en, kind)
+
+
+def switch_url(request: Request, lang: str, here: str | None = None) -> str:
+    """This page's address in ``lang``. A page re-rendered after a form post switches on
+    ``here`` (its own address), since the post's address answers only posts."""
+    if here or request.method != "GET":
+        return f"{here or request.url.path}?lang={lang}"
+    url = request.url.include_query_params(lang=lang)
+    return f"{url.path}?{url.query}"
 
 
 def render(request: Request, template: str, context: dict[str, Any], *,
@@ -43,7 +60,9 @@ def render(request: Request, template: str, context: dict[str, Any], *,
     language = lang or lang_of(request)
     values = {"lang": language, "t": chooser(language), "account": current_account(request),
               "csrf": csrf_token(request), "flash": take_flash(request),
-              "money": lambda m: format_money(m, lang=language), **context}
+              "money": lambda m: format_money(m, lang=language),
+              "switch_lang": switch_url(request, "en" if language == "ko" else "ko",
+                                        context.get("here")), **context}
     response = templates.TemplateResponse(request, template, values, status_code=status_code)
     if (asked := requested_lang(request)) is not None:
         response.set_cookie(COOKIE, asked, max_age=365 * 24 * 3600, samesite="lax")

@@ -11,17 +11,20 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from sagwa.domain.pricing import Promotion
+from sagwa.errors import SagwaError
 from sagwa.priceguard import ChangeEvidence
 from sagwa.services import price_review
 from sagwa.services.price_review import ReviewItem, gather_evidence
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow
-from sagwa.web.pages.rendering import render
-from sagwa.web.pages.session import Reviewer, csrf_protect, flash
+from sagwa.web.pages.error_texts import PageRoute, error_text
+from sagwa.web.pages.i18n import lang_of
+from sagwa.web.pages.rendering import flash_in_lang, render
+from sagwa.web.pages.session import Reviewer, csrf_protect
 from sagwa.web.pages.sparkline import sparkline
 
 router = APIRouter(prefix="/ops/review", dependencies=[Depends(csrf_protect)],
-                   include_in_schema=False)
+                   include_in_schema=False, route_class=PageRoute)
 
 
 @dataclass(frozen=True)
@@ -53,19 +56,35 @@ def queue(request: Request, account: Reviewer, uow: Uow) -> Response:
     return render(request, "review/queue.html", review_context(uow()))
 
 
+def _refused(request: Request, uow: Uow, change_id: int, reason: str,
+             exc: SagwaError) -> Response:
+    """The queue again, the refusal next to its card and the typed reason still there."""
+    context = {**review_context(uow()), "here": "/ops/review", "problem": {
+        "change_id": change_id, "message": error_text(exc, lang_of(request)), "reason": reason}}
+    return render(request, "review/queue.html", context, status_code=exc.http_status)
+
+
 @router.post("/{change_id}/approve")
 def approve(change_id: int, request: Request, account: Reviewer, uow: Uow,
             reason: Annotated[str, Form(max_length=1000)] = "") -> Response:
-    price_review.approve_price_change(uow(), change_id=change_id, reviewer=account.actor,
-                                      reason=reason.strip() or None)
-    flash(request, f"#{change_id} 승인: 새 가격이 반영되었습니다 · approved: the new price is live.")
+    try:
+        price_review.approve_price_change(uow(), change_id=change_id, reviewer=account.actor,
+                                          reason=reason.strip() or None)
+    except SagwaError as exc:
+        return _refused(request, uow, change_id, reason, exc)
+    flash_in_lang(request, f"#{change_id} 승인: 새 가격이 반영되었습니다.",
+                  f"#{change_id} approved: the new price is live.")
     return RedirectResponse("/ops/review", status_code=303)
 
 
 @router.post("/{change_id}/reject")
 def reject(change_id: int, request: Request, account: Reviewer, uow: Uow,
            reason: Annotated[str, Form(max_length=1000)] = "") -> Response:
-    price_review.reject_price_change(uow(), change_id=change_id, reviewer=account.actor,
-                                     reason=reason)
-    flash(request, f"#{change_id} 거절: 판매가는 그대로입니다 · rejected: the live price never moved.")
+    try:
+        price_review.reject_price_change(uow(), change_id=change_id, reviewer=account.actor,
+                                         reason=reason)
+    except SagwaError as exc:
+        return _refused(request, uow, change_id, reason, exc)
+    flash_in_lang(request, f"#{change_id} 거절: 판매가는 그대로입니다.",
+                  f"#{change_id} rejected: the live price never moved.")
     return RedirectResponse("/ops/review", status_code=303)

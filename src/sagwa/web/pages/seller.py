@@ -16,13 +16,15 @@ from sagwa.services.accounts import Account
 from sagwa.services.price_review import check_price_change, guard_gate
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Rules, Uow
+from sagwa.web.pages.error_texts import PageRoute, error_text
 from sagwa.web.pages.forms import parse_promotion, parse_won
+from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.read_models import seller_listings
-from sagwa.web.pages.rendering import render
-from sagwa.web.pages.session import SellerAccount, csrf_protect, flash
+from sagwa.web.pages.rendering import flash_in_lang, render
+from sagwa.web.pages.session import SellerAccount, csrf_protect
 
 router = APIRouter(prefix="/seller", dependencies=[Depends(csrf_protect)],
-                   include_in_schema=False)
+                   include_in_schema=False, route_class=PageRoute)
 OptionalText = Annotated[str, Form(max_length=100)]
 
 
@@ -30,7 +32,7 @@ def own_listing(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int) ->
     """The listing if it belongs to this seller; otherwise the same 404 as a missing one."""
     listing = uow.market.listing(listing_id)
     if listing is None or listing.seller_id != account.seller_id:
-        raise NotFound(f"listing {listing_id} not found")
+        raise NotFound(f"listing {listing_id} not found", kind="listing", id=listing_id)
     return listing
 
 
@@ -41,11 +43,16 @@ def seller_context(uow: SqlAlchemyUnitOfWork, account: Account) -> dict[str, Any
         return {"seller": seller, "listings": seller_listings(uow, account.seller_id)}
 
 
-def listing_context(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int) -> dict[str, Any]:
+def listing_context(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int, *,
+                    typed: dict[str, str] | None = None,
+                    problem: SagwaError | None = None, lang: str = "ko") -> dict[str, Any]:
+    """The listing page; after a refused change, with what was typed and why it was refused."""
     with uow:
         listing = own_listing(uow, account, listing_id)
         return {"listing": listing, "product": uow.catalog.product(listing.product_id),
-                "changes": uow.market.price_changes_for(listing_id, limit=50)}
+                "changes": uow.market.price_changes_for(listing_id, limit=50),
+                "typed": typed or {}, "problem": error_text(problem, lang) if problem else None,
+                "problem_field": problem.details.get("field") if problem else None}
 
 
 @router.get("", response_class=HTMLResponse)
@@ -73,24 +80,37 @@ def check(listing_id: int, request: Request, account: SellerAccount, uow: Uow, r
             rules=rules, promotion=parse_promotion(promotion_pct, promotion_starts,
                                                    promotion_ends))
     except SagwaError as exc:
-        return render(request, "seller/_verdict.html", {"opinion": None, "problem": exc.message})
+        return render(request, "seller/_verdict.html",
+                      {"opinion": None, "problem": error_text(exc, lang_of(request))})
     return render(request, "seller/_verdict.html", {"opinion": opinion, "problem": None})
 
 
 @router.post("/listings/{listing_id}/price")
 def propose(listing_id: int, request: Request, account: SellerAccount, uow: Uow, rules: Rules,
-            new_price: Annotated[str, Form(max_length=40)],
+            new_price: Annotated[str, Form(max_length=40)] = "",
             promotion_pct: OptionalText = "", promotion_starts: OptionalText = "",
             promotion_ends: OptionalText = "") -> Response:
+    """Save the change; a refused one re-renders the form with what was typed and why."""
     with uow() as u:
         own_listing(u, account, listing_id)
-    change = listing_service.propose_price_change(
-        uow(), listing_id=listing_id, new_price=parse_won(new_price, "new_price"),
-        proposed_by=account.actor, gate=guard_gate(rules),
-        promotion=parse_promotion(promotion_pct, promotion_starts, promotion_ends))
+    try:
+        change = listing_service.propose_price_change(
+            uow(), listing_id=listing_id, new_price=parse_won(new_price, "new_price"),
+            proposed_by=account.actor, gate=guard_gate(rules),
+            promotion=parse_promotion(promotion_pct, promotion_starts, promotion_ends))
+    except SagwaError as exc:
+        typed = {"new_price": new_price, "promotion_pct": promotion_pct,
+                 "promotion_starts": promotion_starts, "promotion_ends": promotion_ends}
+        lang = lang_of(request)
+        context = listing_context(uow(), account, listing_id, typed=typed, problem=exc,
+                                  lang=lang)
+        return render(request, "seller/listing.html",
+                      {**context, "here": f"/seller/listings/{listing_id}"},
+                      status_code=exc.http_status)
     if change.status is PriceChangeStatus.HELD:
-        reason = change.guard.reason_ko if change.guard else ""
-        flash(request, f"검토 대기: 가격 변경이 보류되었습니다 · Held for review. {reason}", "warn")
+        ko, en = (change.guard.reason_ko, change.guard.reason_en) if change.guard else ("", "")
+        flash_in_lang(request, f"검토 대기: 가격 변경이 보류되었습니다. {ko}",
+                      f"Held for review: the price has not changed yet. {en}", "warn")
     else:
-        flash(request, "가격이 바로 반영되었습니다 · The new price is live.")
+        flash_in_lang(request, "가격이 바로 반영되었습니다.", "The new price is live.")
     return RedirectResponse(f"/seller/listings/{listing_id}", status_code=303)

@@ -1,0 +1,318 @@
+"""What a page says when something is refused, in the page's language.
+
+Services raise :class:`~sagwa.errors.SagwaError` with an English ``message`` and a stable
+``code`` (plus ``details["field"]`` when one field is at fault); the JSON API passes them on
+unchanged. Pages look the error up in :data:`RULES` — by code, then field, then a few words of
+the message when code and field do not tell two situations apart — and say the matching
+sentence instead. An error no rule knows keeps the service's message.
+
+Form parsing in the pages raises :class:`FormProblem`, which carries both languages itself.
+:class:`PageRoute` (the page routers' route class) re-raises every error a page route lets
+through in the page's language, so the one error handler in ``web/errors.py`` renders it.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+
+from sagwa.domain.particles import with_particle
+from sagwa.errors import InvalidInput, SagwaError
+from sagwa.web.pages.i18n import lang_of
+from sagwa.web.pages.labels import label
+
+
+class FormProblem(InvalidInput):
+    """A value typed into a page form that cannot be read; says so in both languages."""
+
+    def __init__(self, ko: str, en: str, *, field: str) -> None:
+        super().__init__(en, field=field)
+        self.ko = ko
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``code`` (and ``field``, and words the message ``says``) -> a Korean and an English
+    sentence; ``{name}`` in them is ``details[name]``, labelled when ``labels`` names its
+    vocabulary (``{"status": "case"}``)."""
+
+    code: str
+    field: str | None
+    says: str | None
+    ko: str
+    en: str
+    labels: Mapping[str, str] | None = None
+
+
+def _r(code: str, field: str | None, says: str | None, ko: str, en: str,
+       labels: Mapping[str, str] | None = None) -> Rule:
+    return Rule(code, field, says, ko, en, labels)
+
+
+#: Most specific first: the first rule that matches speaks.
+RULES: tuple[Rule, ...] = (
+    # prices and promotions (seller)
+    _r("invalid_input", "price", "must be positive",
+       "가격은 0원보다 커야 합니다.", "The price must be more than zero."),
+    _r("invalid_input", "price", "above the ceiling",
+       "가격이 허용되는 최고 금액을 넘습니다. 금액을 다시 확인해 주세요.",
+       "That price is above the highest price allowed; please check the amount."),
+    _r("invalid_input", "new_price", "already costs",
+       "이미 그 가격으로 판매 중입니다.", "The listing already has that price."),
+    _r("invalid_input", "currency", None,
+       "이 상품은 원화로만 가격을 바꿀 수 있습니다.", "This listing's price can only change in its own currency."),
+    _r("invalid_input", "promotion.percent", None,
+       "할인율은 0보다 크고 100보다 작은 숫자로 입력해 주세요 (예: 10).",
+       "Enter the promotion percent as a number between 0 and 100, like 10."),
+    _r("invalid_input", "promotion.ends_at", None,
+       "할인 행사는 시작한 뒤에 끝나야 합니다. 종료 시각을 시작 시각보다 뒤로 정해 주세요.",
+       "The promotion must end after it starts; set the end later than the start."),
+    _r("invalid_input", "promotion", None,
+       "할인 행사 기간을 다시 확인해 주세요.", "Please check the promotion's dates."),
+    _r("conflict", None, "has ended; its price cannot change",
+       "판매가 종료된 상품은 가격을 바꿀 수 없습니다.", "This listing has ended; its price cannot change."),
+    # review queue
+    _r("invalid_input", "reason", None,
+       "거절할 때는 판매자가 읽을 수 있는 사유를 적어 주세요.",
+       "A rejection needs a reason the seller can read."),
+    _r("conflict", None, "the listing has ended",
+       "판매가 종료된 상품이라 승인할 수 없습니다. 거절해 주세요.",
+       "The listing has ended, so this change cannot be approved; please reject it."),
+    _r("conflict", None, "the live price moved",
+       "제안 이후 판매가가 바뀌어 승인할 수 없습니다. 거절하고 판매자에게 다시 제안해 달라고 해 주세요.",
+       "The live price moved since the proposal, so it cannot be approved; reject it and ask "
+       "the seller to propose again."),
+    _r("illegal_transition", None, "only held changes",
+       "이미 처리된 가격 변경입니다 (현재: {status}). 목록을 새로 고쳐 주세요.",
+       "This price change was already decided (now: {status}); please reload the queue.",
+       {"status": "price_change"}),
+    # customers' choices (case page and call queue)
+    _r("invalid_input", "choice", None,
+       "고를 수 있는 선택지가 아닙니다. 화면에 보이는 선택지 중에서 골라 주세요.",
+       "That is not one of the options offered; please pick one of the options shown."),
+    _r("invalid_input", "evidence", None,
+       "고객이 한 말을 그대로 적어 주세요.", "Write down what the customer said, in their words."),
+    _r("illegal_transition", None, "already recorded",
+       "이 건은 이미 고객의 선택이 기록되어 있습니다. 바꾸려면 상담원과 통화해 주세요.",
+       "This case already has the customer's choice; to change it, please talk to a person."),
+    _r("late_choice_refused", None, None,
+       "답변 기한이 지나 선택을 받을 수 없습니다. 고객센터로 연락해 주세요.",
+       "The deadline has passed, so this choice cannot be taken; please contact us."),
+    _r("invalid_input", "outcome", None,
+       "통화 결과를 목록에서 골라 주세요.", "Pick the call outcome from the list."),
+    _r("invalid_input", None, "has no plan yet",
+       "아직 해결 방안이 없습니다. 먼저 방안을 저장해 주세요.", "There is no plan yet; save a plan first."),
+    _r("not_found", None, "not ready yet",
+       "이 건은 아직 준비 중입니다. 잠시 후 다시 열어 주세요.",
+       "This case is not ready yet; please open it again a little later."),
+    # declaring an incident
+    _r("invalid_input", "listing_ids", None,
+       "사고에는 상품 번호가 하나 이상 있어야 합니다.", "An incident needs at least one listing id."),
+    _r("invalid_input", "cause", None,
+       "무슨 일이 있었는지 원인을 적어 주세요.", "Say what happened (the cause), in words."),
+    _r("invalid_input", "window_start", "future",
+       "잘못된 가격이 나가기 시작한 시각은 미래일 수 없습니다.",
+       "The time the wrong price went live cannot be in the future."),
+    _r("invalid_input", "window_end", None,
+       "잘못된 가격이 나가기 시작한 시각은 지금보다 앞서야 합니다.",
+       "The time the wrong price went live must be before now."),
+    _r("invalid_input", "wrong_price", None,
+       "잘못 표시된 가격은 0원보다 크고 정상 가격보다 낮아야 합니다. 이 화면은 너무 낮게 표시된 가격을 다룹니다.",
+       "The wrong price must be above zero and below the correct price; this desk handles "
+       "prices shown too low."),
+    _r("invalid_input", "correct_price", None,
+       "정상 가격을 확인해 주세요.", "Please check the correct price."),
+    _r("invalid_input", "responsible", None,
+       "책임을 목록에서 골라 주세요.", "Pick who is responsible from the list."),
+    _r("silent_cancellation_refused", None, None,
+       "답하지 않은 고객의 주문을 취소하는 기본값은 쓸 수 없습니다. '주문 유지'나 '상담원 전화'를 골라 주세요.",
+       "A default that cancels the orders of customers who do not answer is refused; choose "
+       "'keep the order' or 'follow-up call'."),
+    _r("invalid_input", "default", None,
+       "미응답 시 처리를 목록에서 골라 주세요.", "Pick what happens if there is no answer."),
+    # notices
+    _r("message_refused", None, None,
+       "메시지 검사에서 고쳐야 할 점이 있어 게시하지 않았습니다. 검사 결과를 확인해 주세요.",
+       "The message check found problems, so the notice was not published; see the findings."),
+    _r("invalid_input", "body", None,
+       "제목과 본문을 모두 입력해 주세요.", "Enter both a title and a body."),
+    _r("invalid_input", None, "is a draft",
+       "아직 초안인 사고입니다. 먼저 사고를 선언해 주세요.",
+       "This incident is still a draft; declare it first."),
+    _r("invalid_input", None, "not declared yet",
+       "아직 선언되지 않은 사고입니다. 먼저 사고를 선언해 주세요.",
+       "This incident is not declared yet; declare it first."),
+    # steps out of order
+    _r("illegal_transition", None, "an incident that is",
+       "사고가 지금 '{status}' 상태라서 이 단계를 할 수 없습니다.",
+       "The incident is now '{status}', so this step cannot be done.", {"status": "incident"}),
+    _r("illegal_transition", None, "a case that is",
+       "이 건은 지금 '{status}' 상태라서 할 수 없습니다.",
+       "This case is now '{status}', so this cannot be done.", {"status": "case"}),
+    _r("conflict", None, "have not been answered",
+       "아직 답하지 않은 고객이 있어 끝낼 수 없습니다.",
+       "Some customers have not answered yet, so this cannot be closed."),
+    # access
+    _r("forbidden", None, "this form has expired",
+       "양식이 만료되었거나 이 사이트에서 보낸 것이 아닙니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.",
+       "This form has expired or did not come from our site; reload the page and try again."),
+    _r("forbidden", None, "your account cannot",
+       "이 계정으로는 열 수 없는 페이지입니다.", "Your account cannot open this page."),
+    _r("forbidden", None, "link has expired",
+       "링크의 유효 기간이 지났습니다. 고객센터로 연락해 원하시는 방법을 알려 주세요.",
+       "This link has expired; please contact us to make your choice."),
+    _r("forbidden", None, "link is not valid",
+       "올바른 링크가 아닙니다. 받으신 메시지의 링크를 다시 눌러 주세요.",
+       "This link is not valid; please open the link in your message again."),
+    _r("login_required", None, None, "로그인해 주세요.", "Please log in."),
+    _r("not_found", "listing", None,
+       "찾을 수 없는 상품입니다 (#{id}).", "Listing #{id} was not found."),
+    _r("not_found", None, None,
+       "찾을 수 없습니다. 주소를 다시 확인해 주세요.", "Not found; please check the address."),
+)
+
+#: The incident plan's problems (``details["problems"]``: field -> English sentence).
+PLAN_RULES: tuple[Rule, ...] = (
+    _r("plan", "options", "unknown option", "선택지를 목록에서 골라 주세요.",
+       "Pick the options from the list."),
+    _r("plan", "options", None, "고객에게 드릴 선택지를 두 개 이상 골라 주세요.",
+       "Offer at least two different options."),
+    _r("plan", "cancel_compensation", "must be given",
+       "주문 취소를 선택지로 드리면 보상 포인트를 입력해야 합니다.",
+       "Offering a cancellation needs the compensation points."),
+    _r("plan", "cancel_compensation", None, "취소 보상 포인트를 확인해 주세요 (0 이상, 주문 취소를 선택지로 드릴 때만).",
+       "Check the compensation points (0 or more, only when a cancellation is offered)."),
+    _r("plan", "discount_pct", "must be given",
+       "할인 구매를 선택지로 드리면 할인율을 입력해야 합니다.",
+       "Offering a discounted purchase needs the discount percent."),
+    _r("plan", "discount_pct", None, "할인율은 0에서 99 사이의 정수로, 할인 구매를 드릴 때만 입력해 주세요.",
+       "The discount is a whole percent from 0 to 99, given only with the discount option."),
+    _r("plan", "keep_max_units", None, "최대 수량은 1 이상이며, '주문 유지'를 드릴 때만 입력해 주세요.",
+       "The maximum units is at least 1, and only with the 'keep the order' option."),
+    _r("plan", "seller_share_pct", None, "판매자 부담은 0에서 100 사이의 정수로 입력해 주세요.",
+       "The seller's share is a whole percent from 0 to 100."),
+    _r("plan", "platform_share_pct", "sum to 100", "판매자와 플랫폼 부담의 합이 100이 되어야 합니다.",
+       "The seller's and the platform's shares must add up to 100."),
+    _r("plan", "platform_share_pct", None, "플랫폼 부담은 0에서 100 사이의 정수로 입력해 주세요.",
+       "The platform's share is a whole percent from 0 to 100."),
+    _r("plan", "deadline", "after now", "답변 기한은 지금 이후여야 합니다.",
+       "The deadline must be after now."),
+    _r("plan", "deadline", None,
+       "답변 기한까지 상담 가능 시간이 너무 짧습니다. 고객이 상담원과 통화할 수 있도록 기한을 늦춰 주세요.",
+       "The deadline leaves too few contact-centre hours for customers to reach a person; "
+       "set it later."),
+)
+
+#: Form fields, as a sentence about a missing or too long value names them.
+FIELDS: dict[str, tuple[str, str]] = {
+    "new_price": ("새 가격", "the new price"), "reason": ("사유", "the reason"),
+    "outcome": ("통화 결과", "the call outcome"), "note": ("메모", "the note"),
+    "choice": ("고객의 선택", "the customer's choice"),
+    "words": ("고객이 한 말", "what the customer said"), "title": ("제목", "the title"),
+    "body": ("본문", "the body"), "listing_ids": ("상품 번호", "the listing ids"),
+    "wrong_price": ("잘못 표시된 가격", "the wrong price"),
+    "correct_price": ("정상 가격", "the correct price"),
+    "window_start": ("시작 시각", "the start time"), "cause": ("원인", "the cause"),
+    "responsible": ("책임", "who is responsible"), "deadline": ("답변 기한", "the deadline"),
+    "options": ("선택지", "the options"), "username": ("아이디", "the username"),
+    "cancel_compensation": ("취소 보상 포인트", "the compensation points"),
+    "discount_pct": ("할인율", "the discount percent"),
+    "keep_max_units": ("최대 수량", "the maximum units"),
+    "seller_share_pct": ("판매자 부담", "the seller's share"),
+    "platform_share_pct": ("플랫폼 부담", "the platform's share"),
+    "password": ("비밀번호", "the password"),
+}
+
+
+def _field(details: Mapping[str, Any]) -> str | None:
+    found = details.get("field") or details.get("kind")
+    return str(found) if found is not None else None
+
+
+def _matches(rule: Rule, code: str, field: str | None, message: str) -> bool:
+    return (rule.code == code and (rule.field is None or rule.field == field)
+            and (rule.says is None or rule.says in message))
+
+
+def _say(rule: Rule, details: Mapping[str, Any], lang: str) -> str:
+    values = {k: label(rule.labels[k], v, lang) if rule.labels and k in rule.labels else v
+              for k, v in details.items()}
+    text = rule.ko if lang == "ko" else rule.en
+    names = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    return text.format(**{n: values.get(n, "—") for n in names})
+
+
+def sentence(rules: Sequence[Rule], code: str, field: str | None, message: str,
+             details: Mapping[str, Any], lang: str) -> str | None:
+    rule = next((r for r in rules if _matches(r, code, field, message)), None)
+    return _say(rule, details, lang) if rule else None
+
+
+def error_text(exc: SagwaError, lang: str) -> str:
+    """``exc`` said in ``lang``: its own words if it is a :class:`FormProblem`, a rule's
+    sentence if one matches, else the service's message."""
+    if isinstance(exc, FormProblem):
+        return exc.ko if lang == "ko" else exc.en
+    problems = exc.details.get("problems")
+    if isinstance(problems, Mapping) and problems:
+        said = [sentence(PLAN_RULES, "plan", str(k), str(v), {}, lang) or f"{k}: {v}"
+                for k, v in problems.items()]
+        return " ".join(said)
+    found = sentence(RULES, exc.code, _field(exc.details), exc.message, exc.details, lang)
+    return found or exc.message
+
+
+def validation_text(errors: Sequence[Any], lang: str) -> str:
+    """FastAPI's form validation errors (a missing or too long field) as sentences."""
+    said = []
+    for err in list(errors)[:5]:
+        name = str(err.get("loc", ("", ""))[-1])
+        ko, en = FIELDS.get(name, (name, name))
+        kind = str(err.get("type", ""))
+        if kind in ("missing", "string_too_short"):
+            said.append(f"{with_particle(ko, '을(를)')} 입력해 주세요." if lang == "ko"
+                        else f"Please enter {en}.")
+        elif kind == "string_too_long":
+            said.append(f"{with_particle(ko, '이(가)')} 너무 깁니다." if lang == "ko"
+                        else f"{en[:1].upper()}{en[1:]} is too long.")
+        else:
+            said.append(f"{with_particle(ko, '을(를)')} 확인해 주세요." if lang == "ko"
+                        else f"Please check {en}.")
+    return " ".join(said)
+
+
+class PageError(SagwaError):
+    """A page route's error re-said in the page's language: same code, status and details."""
+
+    def __init__(self, original: SagwaError, message: str) -> None:
+        super().__init__(message, **original.details)
+        self.code = original.code
+        self.http_status = original.http_status
+
+
+class PageRoute(APIRoute):
+    """The route class of the page routers: errors leave a page route in the page's language
+    (the JSON API's routes keep the services' messages)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def in_page_language(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except PageError:
+                raise
+            except SagwaError as exc:
+                raise PageError(exc, error_text(exc, lang_of(request))) from exc
+            except RequestValidationError as exc:
+                lang = lang_of(request)
+                raise PageError(InvalidInput("invalid form"),
+                                validation_text(exc.errors(), lang)) from exc
+
+        return in_page_language

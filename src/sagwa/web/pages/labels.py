@@ -1,0 +1,169 @@
+"""What the pages call each stored code, in Korean and English: one table per vocabulary.
+
+Services, the database and the JSON API keep the codes (``held``, ``cancel_with_compensation``,
+``no_answer`` ...); people read these labels. Templates use the ``label`` filter —
+``{{ c.status | label("price_change") }}`` — and Python code :func:`label`. A code missing from
+its table shows as itself, so a new status is visible (if raw) rather than blank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import Enum
+
+from jinja2 import pass_context
+from jinja2.runtime import Context
+
+from sagwa.domain.incident_plan import CustomerOption
+from sagwa.services.desk_messages import choice_label
+
+Label = tuple[str, str]  # (Korean, English)
+
+LISTING_STATUS: dict[str, Label] = {
+    "draft": ("등록 중", "draft"),
+    "live": ("판매 중", "live"),
+    "held": ("판매 보류", "on hold"),
+    "paused": ("판매 중지", "paused"),
+    "ended": ("판매 종료", "ended"),
+}
+
+PRICE_CHANGE_STATUS: dict[str, Label] = {
+    "applied": ("반영됨", "applied"),
+    "held": ("보류", "held"),
+    "approved": ("승인됨", "approved"),
+    "rejected": ("거절됨", "rejected"),
+}
+
+INCIDENT_STATUS: dict[str, Label] = {
+    "draft": ("초안", "draft"),
+    "declared": ("선언됨", "declared"),
+    "scoped": ("범위 확정", "scoped"),
+    "planned": ("방안 확정", "planned"),
+    "notifying": ("고객 안내 중", "notifying customers"),
+    "closed": ("종료", "closed"),
+}
+
+CASE_STATUS: dict[str, Label] = {
+    "open": ("안내 전", "not contacted yet"),
+    "notified": ("안내 발송", "notified"),
+    "escalated": ("상담 대기", "on the call list"),
+    "chosen": ("선택 완료", "chosen"),
+    "defaulted": ("기한 경과(기본 처리)", "deadline passed (default applied)"),
+    "resolved": ("처리 완료", "resolved"),
+}
+
+#: The customers' options: the same short names the messages and confirmations use.
+CHOICE: dict[str, Label] = {o.value: (choice_label(o, "ko"), choice_label(o, "en"))
+                            for o in CustomerOption}
+
+DEFAULT_ACTION: dict[str, Label] = {
+    "keep": ("주문 유지", "keep the order"),
+    "follow_up_call": ("상담원 전화", "follow-up call"),
+}
+
+CALL_OUTCOME: dict[str, Label] = {
+    "reached": ("통화 연결", "reached"),
+    "no_answer": ("받지 않음", "no answer"),
+    "busy": ("통화 중", "line busy"),
+    "wrong_number": ("잘못된 번호", "wrong number"),
+    "voicemail": ("음성사서함", "voicemail"),
+    "callback_requested": ("다시 전화 요청", "asked us to call back"),
+}
+
+RESPONSIBLE: dict[str, Label] = {
+    "seller": ("판매자", "seller"),
+    "platform": ("플랫폼", "platform"),
+    "both": ("판매자와 플랫폼", "seller and platform"),
+}
+
+VERDICT: dict[str, Label] = {
+    "allow": ("통과", "allow"),
+    "hold": ("보류", "hold"),
+}
+
+#: The price guard's error types (``sagwa.priceguard.vocabulary.ERROR_TYPES``).
+ERROR_TYPE: dict[str, Label] = {
+    "none": ("해당 없음", "no error pattern"),
+    "decimal_slip": ("0 누락·소수점 밀림", "dropped zero or slipped decimal point"),
+    "extra_zero": ("0이 하나 더 붙음", "extra zero"),
+    "digit_typo": ("숫자 오타", "mistyped digit"),
+    "currency": ("통화·환율 혼동", "currency mix-up"),
+    "percent_inverted": ("할인율을 거꾸로 입력", "inverted percentage"),
+    "inflated_promotion": ("과장된 할인 선언", "inflated promotion"),
+    "discount_as_price": ("할인율을 가격란에 입력", "discount typed as the price"),
+    "unit_error": ("묶음·낱개 단위 혼동", "pack/unit mix-up"),
+    "penny": ("자리표시·최저 단위 가격", "placeholder or penny price"),
+}
+
+#: The message check's finding severities.
+SEVERITY: dict[str, Label] = {
+    "error": ("고쳐야 함", "must fix"),
+    "warning": ("확인 필요", "worth a look"),
+}
+
+LANGUAGE: dict[str, Label] = {
+    "ko": ("한국어", "Korean"),
+    "en": ("영어", "English"),
+}
+
+#: Audit-log actions, as the incident timeline shows them.
+ACTION: dict[str, Label] = {
+    "incident.drafted": ("사고 초안 작성", "incident drafted"),
+    "incident.declared": ("사고 선언", "incident declared"),
+    "incident.scoped": ("영향 범위 확정", "scope settled"),
+    "incident.planned": ("해결 방안 확정", "plan decided"),
+    "incident.notifying": ("사과 메시지 예약", "apologies queued"),
+    "incident.reminded": ("다시 안내 예약", "reminders queued"),
+    "incident.close": ("사고 종료", "incident closed"),
+    "incident.dismiss": ("오탐으로 종료", "dismissed as a false alarm"),
+    "notice.published": ("공지 게시", "notice published"),
+    "listing.created": ("상품 등록", "listing created"),
+    "listing.publish": ("판매 시작", "listing published"),
+    "listing.hold": ("판매 보류", "listing held"),
+    "listing.release": ("보류 해제", "hold released"),
+    "listing.pause": ("판매 중지", "listing paused"),
+    "listing.paused": ("판매 중지", "listing paused"),
+    "listing.paused_by_tripwire": ("주문 급증으로 자동 판매 중지", "paused by the order tripwire"),
+    "listing.resume": ("판매 재개", "listing resumed"),
+    "listing.end": ("판매 종료", "listing ended"),
+    "price_change.applied": ("가격 변경 반영", "price change applied"),
+    "price_change.held": ("가격 변경 보류", "price change held"),
+    "price_change.approved": ("가격 변경 승인", "price change approved"),
+    "price_change.rejected": ("가격 변경 거절", "price change rejected"),
+    "case.notified": ("사과 메시지 안내", "customers notified"),
+    "case.escalated": ("상담 대기열로 이동", "put on the call list"),
+    "case.defaulted": ("기한 경과(기본 처리)", "default applied after the deadline"),
+    "case.choice_recorded": ("고객 선택 기록", "customer's choice recorded"),
+    "case.contact_attempted": ("고객에게 전화", "customer called"),
+}
+
+VOCABULARIES: Mapping[str, Mapping[str, Label]] = {
+    "listing": LISTING_STATUS, "price_change": PRICE_CHANGE_STATUS,
+    "incident": INCIDENT_STATUS, "case": CASE_STATUS, "choice": CHOICE,
+    "default": DEFAULT_ACTION, "outcome": CALL_OUTCOME, "responsible": RESPONSIBLE,
+    "verdict": VERDICT, "error_type": ERROR_TYPE, "severity": SEVERITY, "language": LANGUAGE,
+    "action": ACTION,
+}
+
+
+def code_of(value: object) -> str:
+    """The stored code of an enum member or a plain string."""
+    return str(value.value) if isinstance(value, Enum) else str(value)
+
+
+def label(vocabulary: str, value: object, lang: str) -> str:
+    """The label of ``value`` (a code or an enum member) in ``vocabulary``, in ``lang``;
+    the code itself when the table does not know it, ``—`` for None."""
+    if value is None or value == "":
+        return "—"
+    code = code_of(value)
+    found = VOCABULARIES[vocabulary].get(code)
+    if found is None:
+        return code
+    return found[0] if lang == "ko" else found[1]
+
+
+@pass_context
+def label_filter(context: Context, value: object, vocabulary: str) -> str:
+    """Jinja: ``{{ value | label("case") }}`` in the page's language."""
+    return label(vocabulary, value, str(context.get("lang", "ko")))
