@@ -3,12 +3,24 @@
 Negation scope, per language settings in the rule file: a cue occurrence is negated when a
 negator sits inside it (``will not be cancelled``), up to ``window_before`` tokens before it
 (``no penalty``, ``안 됩니다``) or up to ``window_after`` tokens after it (``불이익은 전혀
-없습니다``, ``취소하지 않습니다``), never looking across a clause break (a comma, ``but``, a
-connective ending such as ``-고``/``-지만``, the end of the sentence). Particles and the
-rule file's ``uncounted`` tokens (Korean endings, auxiliaries) do not use up a window, and
-``narrow`` negators (``free of charge``, ``without a fee``) reach only ``window_narrow`` tokens. A cue's ``unless`` patterns
-(``if you prefer``, ``원하시면``) cancel an occurrence in the same clause or the clause just before
-or after it.
+없습니다``, ``취소하지 않습니다``), never looking across a clause break (``but``, ``;``, a
+connective ending such as ``-고``/``-면``/``-지만``, a Korean comma, the end of the sentence).
+Particles and the rule file's ``uncounted`` tokens (Korean endings, auxiliaries) do not use up a
+window, and ``narrow`` negators (``free of charge``, ``without a fee``) reach only
+``window_narrow`` tokens.
+
+Three refinements keep a negator to what it negates:
+
+- a negator inside a condition or relative clause (``If you do not reply, your account may be
+  closed``; ``Customers who do not respond may face penalties``) stops where that clause ends: at
+  a comma after ``if``, or at the main clause's verb once the clause's own verb has come (an
+  English comma is not a clause break in general: ``no fees, penalties or charges``);
+- a negator negated again through an embedded clause is undone (``불이익이 없다고는 말씀드릴 수
+  없습니다``, ``없는 것은 아닙니다``), by the rule file's ``undone`` patterns;
+- a negator right after an ``affirming`` particle affirms (``드릴 수밖에 없습니다``).
+
+A cue's ``unless`` patterns (``if you prefer``, ``원하시면``) cancel an occurrence in the same
+clause or the clause just before or after it.
 """
 
 from __future__ import annotations
@@ -88,16 +100,78 @@ def _kept(matches: list[Match], cue: Cue, tokens: tuple[Token, ...], neg: Negati
 def is_negated(match: Match, tokens: tuple[Token, ...], neg: Negation) -> bool:
     """True when a negator governs the matched tokens (see the module docstring)."""
     for j in range(match.first, match.last + 1):
-        if j not in match.used and (neg.before.matches(tokens[j]) or neg.after.matches(tokens[j])):
+        if j in match.used or not _is_negator(tokens, neg, j):
+            continue
+        if not _sealed(tokens, neg, j, match.last):
             return True
     reach = max(neg.window_before, neg.window_narrow)
     for j, distance in _window(tokens, neg, match.first, -1, reach):
-        if neg.before.matches(tokens[j]) and distance <= neg.window_before:
+        tok = tokens[j]
+        governs = (neg.before.matches(tok) and distance <= neg.window_before) or (
+            neg.narrow.matches(tok) and distance <= neg.window_narrow
+        )
+        if governs and not _sealed(tokens, neg, j, match.first):
             return True
-        if neg.narrow.matches(tokens[j]) and distance <= neg.window_narrow:
+    for j, _ in _window(tokens, neg, match.last, 1, neg.window_after):
+        if neg.after.matches(tokens[j]) and not _affirms(tokens, neg, j):
+            return not _undone(tokens, neg, j)
+    return False
+
+
+def _is_negator(tokens: tuple[Token, ...], neg: Negation, j: int) -> bool:
+    tok = tokens[j]
+    return neg.before.matches(tok) or (neg.after.matches(tok) and not _affirms(tokens, neg, j))
+
+
+def _affirms(tokens: tuple[Token, ...], neg: Negation, j: int) -> bool:
+    """The negator at ``j`` comes right after an ``affirming`` particle ("수밖에 없습니다")."""
+    return j > 0 and neg.affirming.matches(tokens[j - 1])
+
+
+def _undone(tokens: tuple[Token, ...], neg: Negation, j: int) -> bool:
+    """The negator at ``j`` is itself negated ("불이익이 없다고는 말씀드릴 수 없습니다"): one of the
+    ``undone`` patterns starts right after it, inside its clause."""
+    if not neg.undone:
+        return False
+    end = j + 1
+    while end < len(tokens) and not neg.breaks.matches(tokens[end]):
+        end += 1
+    rest = tokens[j + 1 : end + 1]
+    return any(m.first == 0 for p in neg.undone for m in find_matches(p, rest)[:1])
+
+
+def _sealed(tokens: tuple[Token, ...], neg: Negation, j: int, target: int) -> bool:
+    """The negator at ``j`` sits in a condition or relative clause that ends before ``target``:
+    "If you do not reply, your account may be closed" (a comma ends the condition), "Customers
+    who do not respond may face penalties" (the main verb ends the relative clause once the
+    clause's own negated verb, "respond", has come)."""
+    opener = _opener(tokens, neg, j)
+    if opener is None:
+        return False
+    verbal = neg.verbal.matches(tokens[j])
+    own_verb = False
+    for k in range(j + 1, target + 1):
+        tok = tokens[k]
+        if opener == "condition" and neg.condition_ends.matches(tok):
             return True
-    after = _window(tokens, neg, match.last, 1, neg.window_after)
-    return any(neg.after.matches(tokens[j]) for j, _ in after)
+        if verbal and own_verb and neg.main_verbs.matches(tok):
+            return True
+        own_verb = own_verb or not tok.skippable
+    return False
+
+
+def _opener(tokens: tuple[Token, ...], neg: Negation, j: int) -> str | None:
+    """``"condition"`` or ``"relative"`` when a clause opener ("if", "who") comes before the
+    negator at ``j`` within its clause (before any break, comma or main verb), else None."""
+    for k in range(j - 1, -1, -1):
+        tok = tokens[k]
+        if neg.conditional.matches(tok):
+            return "condition"
+        if neg.relative.matches(tok):
+            return "relative"
+        if any(e.matches(tok) for e in (neg.breaks, neg.condition_ends, neg.main_verbs)):
+            return None
+    return None
 
 
 def _window(

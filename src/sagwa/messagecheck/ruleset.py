@@ -68,6 +68,21 @@ class Negation:
     # Tokens that do not use up a window (Korean endings and auxiliaries: "받으시는 일은 전혀
     # 없습니다" puts many morphemes between the cue and its negator).
     uncounted: Element
+    # Subordinate clauses (see ``cues.py``): a negator inside a condition ("if you do not reply")
+    # or a relative clause ("customers who do not respond") governs only that clause. A condition
+    # ends at a ``condition_ends`` token (a comma); either kind ends at one of ``main_verbs`` (a
+    # modal, "face" ...) after the clause's own negated verb, when the negator is ``verbal``.
+    conditional: Element
+    relative: Element
+    condition_ends: Element
+    main_verbs: Element
+    verbal: Element
+    # Double negation: a negator whose own clause is negated again, as one of these patterns
+    # says starting right after it ("없|다고는 말씀드릴 수 없습니다", "없|는 것은 아닙니다"), is undone.
+    undone: tuple[Pattern, ...]
+    # Particles that make the negator right after them affirm ("드릴 수밖에 없습니다": have no
+    # choice but to).
+    affirming: Element
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,17 +132,29 @@ def parse_rules(lang: str, data: dict[str, Any]) -> RuleSet:
             raise ValueError(f"{lang}.toml: check {check.code} names unknown cues {unknown}")
     neg = data["negation"]
     negation = Negation(
-        before=merge(tuple(compile_element(e) for e in neg.get("before", []))),
-        after=merge(tuple(compile_element(e) for e in neg.get("after", []))),
-        breaks=merge(tuple(compile_element(e) for e in neg.get("clause_breaks", []))),
+        before=_element(neg, "before"),
+        after=_element(neg, "after"),
+        breaks=_element(neg, "clause_breaks"),
         window_before=int(neg.get("window_before", 3)),
         window_after=int(neg.get("window_after", 3)),
-        narrow=merge(tuple(compile_element(e) for e in neg.get("narrow", []))),
+        narrow=_element(neg, "narrow"),
         window_narrow=int(neg.get("window_narrow", 2)),
-        uncounted=merge(tuple(compile_element(e) for e in neg.get("uncounted", []))),
+        uncounted=_element(neg, "uncounted"),
+        conditional=_element(neg, "conditional"),
+        relative=_element(neg, "relative"),
+        condition_ends=_element(neg, "condition_ends"),
+        main_verbs=_element(neg, "main_verbs"),
+        verbal=_element(neg, "verbal"),
+        undone=tuple(compile_pattern(p) for p in neg.get("undone", [])),
+        affirming=_element(neg, "affirming"),
     )
     anchors, unanchored, prefixed = _index(cues)
     return RuleSet(lang, cues, checks, negation, anchors, unanchored, prefixed)
+
+
+def _element(neg: dict[str, Any], key: str) -> Element:
+    """The ``[negation]`` list ``key`` as one element (matching nothing when absent)."""
+    return merge(tuple(compile_element(e) for e in neg.get(key, [])))
 
 
 def _index(

@@ -1,7 +1,8 @@
 """Each phenomenon the rules model, in both directions, on short texts written for these tests
 (not taken from a labelled set): whose apology counts, how far a negator reaches, which dates are
 answer deadlines, which channels reach a person, what counts as prevention, conditional threats,
-liability disclaimers and announced cancellations."""
+liability disclaimers and announced cancellations, where a negator's clause ends and double
+negation."""
 
 from __future__ import annotations
 
@@ -237,8 +238,66 @@ CANCELLATION = [
      "Request a refund on your account page and we will refund you within two days."),
     ("fait-accompli", True, "en", R, "We will refund you the full amount this week."),
 ]
+# A reviewer's report: sentences appended to an otherwise good resolution.
+EN_GOOD = ("We apologise. The price was entered wrong. Keep the order or cancel it for a refund; "
+           "tell us by Dec 3 at help@shop.example. ")
+# A negator inside a condition or relative clause stops where that clause ends (a comma after
+# "if", or the main verb once the clause's own verb has come): the threat in the main clause
+# stands. "No" as the subject of the main clause, or before a list, still negates.
+CLAUSE_SCOPE = [
+    ("threat", True, "en", R, EN_GOOD + "If you do not respond, you may suffer disadvantages."),
+    ("threat", True, "en", R, EN_GOOD + "If you do not reply, your account may be suspended."),
+    ("threat", True, "en", R, EN_GOOD + "If you don't reply, legal action may follow."),
+    ("threat", True, "en", R, EN_GOOD + "Customers who do not respond may face penalties."),
+    ("threat", True, "en", R, EN_GOOD + "If you do not cancel, we will close your account."),
+    ("threat", True, "en", R, "If you do not reply we will close your account."),
+    ("threat", True, "en", N, "If no reply is received, your account will be closed."),
+    ("threat", True, "en", N, "Accounts that do not respond will be suspended."),
+    ("threat", True, "en", N, "Customers who don't reply risk account suspension."),
+    ("threat", False, "en", R, EN_GOOD + "There is no penalty if you do not reply."),
+    ("threat", False, "en", R,
+     EN_GOOD + "If you do not reply, nothing happens and there is no disadvantage."),
+    ("threat", False, "en", R,
+     "If you don't reply, there will be no penalty and your account will not be affected."),
+    ("threat", False, "en", N, "Customers who do not reply will not face any penalty."),
+    ("threat", False, "en", N, "We can confirm that no fees, penalties or account changes will apply."),
+    ("threat", False, "en", N, "We can confirm that no one will be charged a fee."),
+    ("threat", False, "en", R,
+     "Unless you tell us otherwise, your account will not be charged a fee."),
+    ("fait-accompli", False, "en", R, "If you do not reply, nothing will be cancelled."),
+    # Korean conditions end at -면 (a clause break); a negated "no disadvantage" stays clean.
+    ("threat", False, "ko", R, "불이익은 전혀 없습니다."),
+    ("threat", False, "ko", R, "회신하지 않으셔도 불이익은 없습니다."),
+    ("threat", False, "ko", R, "회신하지 않으셔도 계정은 정지되지 않습니다."),
+]
+# A negation negated again ("I can't say there will be no disadvantage") asserts the threat;
+# "수밖에 없다" (have no choice but to) is no negation at all.
+DOUBLE_NEGATION = [
+    ("threat", True, "ko", R, "불이익이 없다고는 말씀드릴 수 없습니다."),
+    ("threat", True, "ko", R, "불이익이 없는 것은 아닙니다."),
+    ("threat", True, "ko", R, "불이익이 전혀 없지는 않습니다."),
+    ("threat", True, "ko", R, "불이익이 없을 것이라고 보장할 수 없습니다."),
+    ("threat", True, "ko", R, "계정이 정지되지 않는다고 단정할 수 없습니다."),
+    ("threat", True, "ko", R, "회신하지 않으시면 불이익을 드릴 수밖에 없습니다."),
+    ("threat", False, "ko", R, "불이익이 없습니다."),
+    ("threat", False, "ko", R, "불이익이 없다고 말씀드립니다."),
+    ("threat", False, "ko", R, "불이익이 없다는 점은 변함이 없습니다."),
+    ("threat", False, "ko", R, "불이익이 없으므로 걱정하지 않으셔도 됩니다."),
+]
+# "Nothing to do with us" (the sender, as subject or "저희와는"), not "regardless of" (관계없이)
+# nor "nothing to do with you".
+UNRELATED = [
+    ("blame-shift", True, "ko", R, "판매자의 입력 실수로 생긴 일로, 저희와는 관계없는 일입니다."),
+    ("blame-shift", True, "ko", N, "저희 회사와는 상관없는 일입니다."),
+    ("blame-shift", True, "ko", N, "이번 건은 당사와는 상관없는 일입니다."),
+    ("blame-shift", False, "ko", R, "고객님과는 관계없이 전액 환불해 드립니다."),
+    ("blame-shift", False, "ko", R, "결제 수단과 관계없이 환불됩니다."),
+    ("blame-shift", False, "ko", R, "저희는 결제 수단과 관계없이 환불해 드립니다."),
+    ("blame-shift", False, "ko", R, "저희 실수이며, 고객님과는 관계가 없는 일입니다."),
+    ("blame-shift", False, "ko", N, "저희는 고객님과는 관계가 없는 문제로 판단했습니다."),
+]
 CASES = (APOLOGY + NEGATION + THREAT + PREVENTION + DEADLINE + CONTACT + EXPLANATION + OPTIONS
-         + BLAME + CANCELLATION)
+         + BLAME + CANCELLATION + CLAUSE_SCOPE + DOUBLE_NEGATION + UNRELATED)
 
 
 @pytest.mark.parametrize(("code", "raised", "lang", "kind", "text"), CASES)
