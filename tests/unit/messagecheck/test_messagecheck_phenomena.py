@@ -185,6 +185,23 @@ OPTIONS = [
      "Guests who booked at that rate can pay the usual rate for their stay."),
     ("missing-options", True, "en", N, "We may cancel the affected bookings."),
     ("missing-options", True, "en", N, "The hotel can cancel such bookings."),
+    # Talking to a person, or buying at a discount off the correct price, is an option too; a
+    # contact line or a discount in the explanation is not.
+    ("missing-options", False, "en", R,
+     "Please tell us by June 17 whether to keep the order or talk to a person."),
+    ("missing-options", False, "en", R,
+     "Please tell us by June 17 whether to keep the order or buy it at 20% off the correct price."),
+    ("missing-options", True, "en", R,
+     "We will keep your order as it is. Questions? Call us at 1588-0000."),
+    ("missing-options", True, "en", R,
+     "The 90% discount was entered wrongly, so we will keep your order as it is."),
+    ("missing-options", False, "ko", R,
+     "주문 유지 또는 상담원과 통화 중 원하시는 방법을 6월 17일까지 알려 주세요."),
+    ("missing-options", False, "ko", R,
+     "주문 유지 또는 정상가에서 20% 할인된 가격으로 구매 중 원하시는 방법을 알려 주세요."),
+    ("missing-options", True, "ko", R, "주문은 그대로 유지됩니다. 문의: 1588-0000"),
+    ("missing-options", True, "ko", R,
+     "90% 할인 가격이 잘못 입력되어 주문은 그대로 유지됩니다. 원하시면 알려 주세요."),
 ]
 BLAME = [
     ("blame-shift", False, "en", R, "As a platform, we take full responsibility for this error."),
