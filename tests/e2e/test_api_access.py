@@ -157,3 +157,20 @@ def test_a_notice_for_an_unknown_incident_is_404_before_any_text_check(
     refused(client.post("/api/incidents/987654/notices",
                         json={"lang": "ko", "title": "안내", "body": "주문이 취소되었습니다."}),
             404, "not_found")
+
+
+def test_closing_an_incident_takes_its_reason_in_the_json_body(
+        client: TestClient, shop: dict[str, int]) -> None:
+    declared = client.post("/api/incidents", json={
+        "listing_ids": [shop["listing1"]], "wrong_price": krw(19900),
+        "correct_price": krw(199000), "window_start": "2026-12-01T09:00:00+09:00",
+        "cause": "90% event typed as the price", "responsible": "seller"})
+    assert declared.status_code == 201, declared.text
+    incident = declared.json()["incident_id"]
+    assert client.post(f"/api/incidents/{incident}/scope").json()["orders"] == 0  # no orders
+    assert "reason" in refused(client.post(f"/api/incidents/{incident}/close"), 422,
+                               "invalid_input")
+    closed = client.post(f"/api/incidents/{incident}/close",
+                         json={"reason": "false alarm: the price was right"})
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["status"] == "closed"

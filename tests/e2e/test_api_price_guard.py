@@ -36,6 +36,9 @@ def test_dry_run_explains_a_dropped_zero(client: TestClient) -> None:
     body = r.json()
     assert body["verdict"] == "hold"
     assert "19,500" in body["reason_en"] and body["reason_ko"]
+    facts = body["facts"]  # amounts are whole minor units, like every amount in the API
+    assert facts["reference_price_minor"] == 195000
+    assert all(isinstance(v, int) for k, v in facts.items() if k.endswith("_minor") and v)
 
 
 def test_held_proposal_waits_in_the_queue_until_a_reviewer_rejects_it(

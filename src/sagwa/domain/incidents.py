@@ -72,6 +72,9 @@ INCIDENT_TRANSITIONS: dict[tuple[IncidentStatus, IncidentTrigger], IncidentStatu
     (S.DECLARED, T.SCOPE): S.SCOPED,
     (S.SCOPED, T.SCOPE): S.SCOPED,
     (S.SCOPED, T.PLAN): S.PLANNED,
+    # Scoping found nobody affected (no order at the wrong price): nothing to plan or send.
+    # The service refuses it while any case is unanswered, so only an empty scope closes here.
+    (S.SCOPED, T.CLOSE): S.CLOSED,
     (S.PLANNED, T.PLAN): S.PLANNED,
     (S.PLANNED, T.NOTIFY): S.NOTIFYING,
     (S.NOTIFYING, T.CLOSE): S.CLOSED,

@@ -9,6 +9,7 @@ a reason, on the audit log.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
@@ -57,12 +58,16 @@ def opinion_of(verdict: Verdict) -> GuardOpinion:
 
 
 def _jsonable(facts: dict[str, object]) -> dict[str, object]:
+    """JSON-ready facts: NaN (unknown) becomes None, amounts in minor units become integers
+    (a median of two prices may end in .5: rounded), ratios stay floats."""
     out: dict[str, object] = {}
     for key, value in facts.items():
         if hasattr(value, "item"):  # numpy scalar
             value = value.item()
-        if isinstance(value, float) and value != value:  # NaN is not JSON
+        if isinstance(value, float) and math.isnan(value):  # NaN is not JSON
             value = None
+        elif isinstance(value, float) and key.endswith("_minor"):
+            value = round(value)
         out[key] = value
     return out
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, StrictInt
 from sagwa.adapters.db.incident_repo import CaseRow, NoticeRow
 from sagwa.domain.consent import CUSTOMER
 from sagwa.domain.money import Money
-from sagwa.errors import Forbidden
+from sagwa.errors import Forbidden, InvalidInput
 from sagwa.services import desk, desk_cases, notices
 from sagwa.services.accounts import Role
 from sagwa.services.desk_notify import LinkMaker, notify
@@ -67,6 +67,10 @@ class AttemptCreate(Body):
         default=None, max_length=100,
         description="Recorded from the API token; if given, it must name the caller.")
     note: str | None = Field(default=None, max_length=4000)
+
+
+class CloseRequest(Body):
+    reason: str = Field(min_length=1, max_length=500)
 
 
 class NoticeCreate(Body):
@@ -193,8 +197,15 @@ def deadline(incident_id: int, uow: Uow, actor: Actor) -> dict[str, int]:
 
 @router.post("/incidents/{incident_id}/close", dependencies=[ADMIN])
 def close(incident_id: int, request: Request, uow: Uow, actor: Actor,
-          reason: str = Query(min_length=1, max_length=500)) -> dict[str, Any]:
-    desk.close(uow(), incident_id=incident_id, actor=actor, reason=reason)
+          body: CloseRequest | None = None,
+          reason: str | None = Query(None, min_length=1, max_length=500,
+                                     description="Older clients: prefer the JSON body."),
+          ) -> dict[str, Any]:
+    """Close the incident: `{"reason": "..."}` says why (every case answered, …)."""
+    why = body.reason if body is not None else reason
+    if not why:
+        raise InvalidInput("closing an incident needs a reason", field="reason")
+    desk.close(uow(), incident_id=incident_id, actor=actor, reason=why)
     return _status(request, uow, incident_id)
 
 
