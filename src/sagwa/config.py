@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret"}
@@ -100,3 +100,18 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def describe_invalid_settings(exc: ValidationError) -> str:
+    """One line per bad setting, named as the user sets it: ``SAGWA_PORT: must be at most 65535
+    (got '99999')`` — not pydantic's text with its field names and documentation links."""
+    lines = []
+    for err in exc.errors():
+        field = str(err["loc"][0]) if err.get("loc") else ""
+        name = f"SAGWA_{field.upper()}" if field else "settings"
+        message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        message = message.removeprefix(name).lstrip(" :")  # our own messages name it already
+        given = err.get("input")
+        shown = f" (got {given!r})" if given is not None and not isinstance(given, dict) else ""
+        lines.append(f"{name}: {message}{shown}")
+    return "; ".join(lines)

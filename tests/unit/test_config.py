@@ -40,3 +40,18 @@ def test_a_configured_public_address_is_kept_whatever_port_serve_uses(
     monkeypatch.setenv("SAGWA_PUBLIC_BASE_URL", "https://shop.example")
     moved = Settings().for_address("0.0.0.0", 8765)
     assert (moved.public_base_url, moved.port) == ("https://shop.example", 8765)
+
+
+def test_bad_settings_are_named_as_the_user_sets_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic import ValidationError
+
+    from sagwa.config import describe_invalid_settings
+
+    monkeypatch.setenv("SAGWA_PORT", "99999")
+    monkeypatch.setenv("SAGWA_DATABASE_URL", "mysql://x")
+    with pytest.raises(ValidationError) as bad:
+        Settings()
+    text = describe_invalid_settings(bad.value)
+    assert "SAGWA_PORT: Input should be less than or equal to 65535 (got '99999')" in text
+    assert "SAGWA_DATABASE_URL: must be a postgresql:// URL (got 'mysql://x')" in text
+    assert "errors.pydantic.dev" not in text and "port\\n" not in text

@@ -8,10 +8,11 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from sagwa.adapters.db.database import Database, open_database
-from sagwa.config import Settings, get_settings
+from sagwa.config import Settings, describe_invalid_settings, get_settings
 from sagwa.errors import InvalidInput, SagwaError
 
 console = Console()
@@ -24,8 +25,9 @@ R = TypeVar("R")
 def settings() -> Settings:
     try:
         return get_settings()
-    except ValueError as exc:  # pydantic's ValidationError is a ValueError
-        err_console.print(f"[red]configuration error:[/red] {exc}")
+    except ValidationError as exc:
+        err_console.print(f"[red]configuration error:[/red] {describe_invalid_settings(exc)}",
+                          markup=True, highlight=False)
         raise typer.Exit(2) from None
 
 
