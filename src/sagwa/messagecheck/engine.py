@@ -92,10 +92,29 @@ def _run(check: Check, doc: Document, hits: dict[str, list[Hit]]) -> list[Findin
             for s in doc.sentences
             if s.end - s.start > check.limit
         ]
+    if check.when in ("hangul-below", "hangul-above"):
+        share = hangul_share(doc.text)
+        if share is None:
+            return []
+        below = share * 100 < check.limit
+        return [_finding(check, None)] if below == (check.when == "hangul-below") else []
     distinct = sum(1 for name in check.cues if hits[name])
     enough = distinct >= check.min_distinct or any(hits[n] for n in check.enough)
     satisfied = enough and all(hits[n] for n in check.also_needs)
     return [] if satisfied else [_finding(check, None)]
+
+
+MIN_LETTERS_FOR_SCRIPT = 12
+
+
+def hangul_share(text: str) -> float | None:
+    """The share of letters that are Hangul, or None for too few letters to tell."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < MIN_LETTERS_FOR_SCRIPT:
+        return None
+    hangul = sum(1 for c in letters if "\uac00" <= c <= "\ud7a3" or "\u1100" <= c <= "\u11ff"
+                 or "\u3130" <= c <= "\u318f")
+    return hangul / len(letters)
 
 
 def _spans_by_sentence(check: Check, hits: dict[str, list[Hit]]) -> list[tuple[int, int]]:

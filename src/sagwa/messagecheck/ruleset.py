@@ -18,7 +18,7 @@ from sagwa.messagecheck.matcher import Element, Pattern, compile_element, compil
 
 LANGS = ("ko", "en")
 KINDS = ("resolution", "notice")
-WHENS = ("absent", "present", "long-sentence")
+WHENS = ("absent", "present", "long-sentence", "hangul-below", "hangul-above")
 
 
 @dataclass(frozen=True, slots=True)

@@ -322,3 +322,16 @@ def test_phenomenon_is_recognised(code: str, raised: bool, lang: str, kind: str,
     result = check_message(text, kind=kind, lang=lang)
     errors = {f.code for f in result.findings if f.severity == "error"}
     assert (code in errors) is raised, errors
+
+
+@pytest.mark.parametrize(("lang", "text", "warned"), [
+    ("en", "주문이 취소되었습니다. 양해 바랍니다. 문의는 고객센터로 해 주세요.", True),
+    ("ko", "We are sorry: the price was wrong. Keep the order or cancel it by Friday.", True),
+    ("ko", "가격이 잘못 표시되어 죄송합니다. Apple iPod nano 3세대 주문은 그대로 유지됩니다.", False),
+    ("en", "We are sorry: the price of the 아이팟 나노 was wrong. Reply KEEP or CANCEL.", False),
+    ("en", "주문 취소", False),  # too short to tell
+])
+def test_a_text_in_the_other_language_gets_a_warning(lang: str, text: str, warned: bool) -> None:
+    result = check_message(text, kind="resolution", lang=lang)
+    codes = {f.code: f.severity for f in result.findings}
+    assert (codes.get("wrong-language") == "warning") is warned, codes
