@@ -60,11 +60,13 @@ class ConsentRecord:
 
     def __post_init__(self) -> None:
         require_aware(self.recorded_at, "recorded_at")
-        try:
-            object.__setattr__(self, "choice", CustomerOption(self.choice))
-            object.__setattr__(self, "channel", Channel(self.channel))
-        except ValueError as exc:
-            raise InvalidInput(f"consent: {exc}", field="choice") from None
+        for name, kind in (("choice", CustomerOption), ("channel", Channel)):
+            try:
+                object.__setattr__(self, name, kind(getattr(self, name)))
+            except ValueError:
+                known = ", ".join(k.value for k in kind)
+                raise InvalidInput(f"{name} must be one of {known}, not {getattr(self, name)!r}",
+                                   field=name) from None
         if not isinstance(self.evidence, str) or not self.evidence.strip():
             raise InvalidInput(
                 "consent needs the customer's own words or the button they clicked",
