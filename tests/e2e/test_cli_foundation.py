@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import json
 import os
 import shutil
@@ -24,6 +23,7 @@ from sagwa.adapters.db.migrate import head_revision
 from sagwa.adapters.embedded_pg import start_embedded
 from sagwa.cli.main import app
 from sagwa.config import get_settings
+from sagwa.testing.embedded_cleanup import stop_embedded, stop_orphan
 from sagwa.testing.ports import free_port
 
 pytestmark = pytest.mark.e2e
@@ -38,16 +38,6 @@ def sagwa(*args: str) -> Result:
 def flat(text_: str) -> str:
     """Rich wraps long lines; compare on single-spaced text."""
     return " ".join(text_.split())
-
-
-def _stop_embedded(pgdata: Path) -> None:
-    """Detach this process from the embedded server the CLI started in it (stopping it)."""
-    from pgserver.postgres_server import PostgresServer
-
-    server = PostgresServer._instances.get(pgdata.resolve())
-    if server is not None:
-        server.cleanup()
-        atexit.unregister(server._cleanup)
 
 
 def _home() -> Path:
@@ -67,8 +57,8 @@ def _use_fresh_data_dir(env: pytest.MonkeyPatch) -> Iterator[Path]:
     get_settings.cache_clear()
     yield root / "data"
     get_settings.cache_clear()
-    _stop_embedded(root / "data" / "pg")
-    _stop_orphan(root / "data" / "pg")
+    stop_embedded(root / "data" / "pg")
+    stop_orphan(root / "data" / "pg")
     shutil.rmtree(root, ignore_errors=True)
 
 
@@ -214,7 +204,7 @@ def test_serve_answers_and_stops_its_embedded_postgres(stop_signal: signal.Signa
                       "--password", "op-password-1"],
                      ["users", "token", "--username", "op", "--json"]):
             made = subprocess.run([str(sagwa_bin), *args], env=environ, capture_output=True,
-                                  text=True, timeout=120)
+                                  check=False, text=True, timeout=120)
             assert made.returncode == 0, made.stdout + made.stderr
         token = json.loads(made.stdout)["token"]
         created = httpx.post(f"{base}/api/products", json=product,
@@ -237,15 +227,5 @@ def test_serve_answers_and_stops_its_embedded_postgres(stop_signal: signal.Signa
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
-        _stop_orphan(root / "data" / "pg")
+        stop_orphan(root / "data" / "pg")
         shutil.rmtree(root, ignore_errors=True)
-
-
-def _stop_orphan(pgdata: Path) -> None:
-    """After a failed run: fast-shut-down a postmaster left behind, so the test leaks nothing."""
-    try:
-        pid = int((pgdata / "postmaster.pid").read_text().split()[0])
-        psutil.Process(pid).send_signal(signal.SIGINT)
-        psutil.Process(pid).wait(timeout=10)
-    except (FileNotFoundError, ValueError, IndexError, psutil.Error):
-        pass

@@ -3,11 +3,9 @@ minutes, durations in words, "—"), JSON for programs (unchanged keys, ISO time
 
 from __future__ import annotations
 
-import atexit
 import json
 import re
 import shutil
-import signal
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,7 +14,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import psutil
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
@@ -29,6 +26,7 @@ from sagwa.config import get_settings
 from sagwa.services.desk_cases import record_choice
 from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.testing.embedded_cleanup import stop_embedded, stop_orphan
 
 pytestmark = pytest.mark.e2e
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -68,26 +66,6 @@ def query(data_dir: Path, sql: str) -> list[tuple[Any, ...]]:
         engine.dispose()
 
 
-def _stop_embedded(pgdata: Path) -> None:
-    """Detach this process from the embedded server the CLI started in it (stopping it)."""
-    from pgserver.postgres_server import PostgresServer
-
-    server = PostgresServer._instances.get(pgdata.resolve())
-    if server is not None:
-        server.cleanup()
-        atexit.unregister(server._cleanup)
-
-
-def _stop_orphan(pgdata: Path) -> None:
-    """After a failed run: fast-shut-down a postmaster left behind, so the test leaks nothing."""
-    try:
-        pid = int((pgdata / "postmaster.pid").read_text().split()[0])
-        psutil.Process(pid).send_signal(signal.SIGINT)
-        psutil.Process(pid).wait(timeout=10)
-    except (FileNotFoundError, ValueError, IndexError, psutil.Error):
-        pass
-
-
 @pytest.fixture(scope="module")
 def data_dir() -> Iterator[Path]:
     root = Path(tempfile.mkdtemp(prefix="sgi", dir="/tmp"))  # short: unix socket path limit
@@ -99,8 +77,8 @@ def data_dir() -> Iterator[Path]:
             yield root / "data"
         finally:
             get_settings.cache_clear()
-            _stop_embedded(root / "data" / "pg")
-            _stop_orphan(root / "data" / "pg")
+            stop_embedded(root / "data" / "pg")
+            stop_orphan(root / "data" / "pg")
             shutil.rmtree(root, ignore_errors=True)
 
 

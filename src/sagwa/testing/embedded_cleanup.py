@@ -1,0 +1,29 @@
+"""Stopping the embedded PostgreSQL servers that tests start through the CLI, leaking nothing."""
+
+from __future__ import annotations
+
+import atexit
+import signal
+from pathlib import Path
+
+import psutil
+
+
+def stop_embedded(pgdata: Path) -> None:
+    """Detach this process from the embedded server the CLI started in it (stopping it)."""
+    from pgserver.postgres_server import PostgresServer
+
+    server = PostgresServer._instances.get(pgdata.resolve())
+    if server is not None:
+        server.cleanup()
+        atexit.unregister(server._cleanup)
+
+
+def stop_orphan(pgdata: Path) -> None:
+    """After a failed run: fast-shut-down a postmaster left behind, so the test leaks nothing."""
+    try:
+        pid = int((pgdata / "postmaster.pid").read_text().split()[0])
+        psutil.Process(pid).send_signal(signal.SIGINT)
+        psutil.Process(pid).wait(timeout=10)
+    except (FileNotFoundError, ValueError, IndexError, psutil.Error):
+        pass
