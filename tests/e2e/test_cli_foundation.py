@@ -16,14 +16,12 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
-from sqlalchemy import create_engine, text
 from typer.testing import CliRunner, Result
 
 from sagwa.adapters.db.migrate import head_revision
-from sagwa.adapters.embedded_pg import start_embedded
 from sagwa.cli.main import app
 from sagwa.config import get_settings
-from sagwa.testing.embedded_cleanup import stop_embedded, stop_orphan
+from sagwa.testing.embedded import query, stop_embedded, stop_orphan
 from sagwa.testing.ports import free_port
 
 pytestmark = pytest.mark.e2e
@@ -78,15 +76,6 @@ def data_dir(env: pytest.MonkeyPatch) -> Iterator[Path]:
 @pytest.fixture(scope="module")
 def seeded(data_dir: Path) -> Result:
     return sagwa("seed", "demo", "--customers", "30", "--orders", "60", "--json")
-
-
-def query(data_dir: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
-    engine = create_engine(start_embedded(data_dir / "pg"))
-    try:
-        with engine.connect() as conn:
-            return [tuple(row) for row in conn.execute(text(sql))]
-    finally:
-        engine.dispose()
 
 
 def test_help_lists_the_command_groups() -> None:

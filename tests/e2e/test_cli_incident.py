@@ -11,11 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 from typer.testing import CliRunner, Result
 
@@ -26,7 +25,7 @@ from sagwa.config import get_settings
 from sagwa.services.desk_cases import record_choice
 from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
-from sagwa.testing.embedded_cleanup import stop_embedded, stop_orphan
+from sagwa.testing.embedded import query, stop_embedded, stop_orphan
 
 pytestmark = pytest.mark.e2e
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -55,15 +54,6 @@ def flat(text_: str) -> str:
 
 def kst(moment: datetime) -> str:
     return f"{moment.astimezone(SEOUL):%Y-%m-%d %H:%M} KST"
-
-
-def query(data_dir: Path, sql: str) -> list[tuple[Any, ...]]:
-    engine = create_engine(start_embedded(data_dir / "pg"))
-    try:
-        with engine.connect() as conn:
-            return [tuple(row) for row in conn.execute(text(sql))]
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture(scope="module")

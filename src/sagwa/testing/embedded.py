@@ -1,12 +1,16 @@
-"""Stopping the embedded PostgreSQL servers that tests start through the CLI, leaking nothing."""
+"""The embedded PostgreSQL that tests start through the CLI: query it, and stop it leaking nothing."""
 
 from __future__ import annotations
 
 import atexit
 import signal
 from pathlib import Path
+from typing import Any
 
 import psutil
+from sqlalchemy import create_engine, text
+
+from sagwa.adapters.embedded_pg import start_embedded
 
 
 def stop_embedded(pgdata: Path) -> None:
@@ -27,3 +31,13 @@ def stop_orphan(pgdata: Path) -> None:
         psutil.Process(pid).wait(timeout=10)
     except (FileNotFoundError, ValueError, IndexError, psutil.Error):
         pass
+
+
+def query(data_dir: Path, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of ``sql`` on the embedded server of ``SAGWA_DATA_DIR`` ``data_dir`` (joining it)."""
+    engine = create_engine(start_embedded(data_dir / "pg"))
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql))]
+    finally:
+        engine.dispose()
