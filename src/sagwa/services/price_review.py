@@ -102,11 +102,8 @@ class ReviewItem:
     listing: Listing
     product_title: str
     seller_name: str
-
-    @property
-    def stale_ko_en(self) -> tuple[str, str] | None:
-        """Why this change can no longer be approved (Korean, English), or None."""
-        return stale_reason(self.change, self.listing)
+    stale_ko_en: tuple[str, str] | None
+    """Why this change can no longer be approved (Korean, English), or None."""
 
 
 def stale_reason(change: PriceChangeRecord, listing: Listing) -> tuple[str, str] | None:
@@ -135,7 +132,8 @@ def review_queue(uow: SqlAlchemyUnitOfWork, *, limit: int = 50, offset: int = 0)
             product = uow.catalog.product(listing.product_id)
             seller = uow.catalog.seller(listing.seller_id)
             items.append(ReviewItem(change, listing, product.title if product else "?",
-                                    seller.name if seller else "?"))
+                                    seller.name if seller else "?",
+                                    stale_reason(change, listing)))
         return items
 
 
