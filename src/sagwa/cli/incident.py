@@ -22,10 +22,10 @@ from rich.text import Text
 from sagwa.cli.context import console, database, exits_cleanly, settings
 from sagwa.domain.money import Money, format_money
 from sagwa.errors import InvalidInput
+from sagwa.services.desk_status import incident_summaries
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 if TYPE_CHECKING:
-    from sagwa.domain.incidents import Incident
     from sagwa.services.desk_status import IncidentStatusView
 
 app = typer.Typer(help="Incident desk: resolve orders placed at a wrong price, fairly.",
@@ -173,26 +173,6 @@ def _after_declaring(moment: datetime | None, declared_at: datetime | None) -> s
     return f"{format_time(moment)} ({format_duration(moment - declared_at)} after declaring)"
 
 
-def read_incident_summaries(uow: SqlAlchemyUnitOfWork, *, limit: int,
-                            offset: int) -> list[dict[str, Any]]:
-    """Incidents newest first, with their case and answer counts (no service lists them yet)."""
-    with uow:
-        return [_summary(row.incident, uow) for row in uow.incidents.list(limit=limit,
-                                                                        offset=offset)]
-
-
-def _summary(inc: Incident, uow: SqlAlchemyUnitOfWork) -> dict[str, Any]:
-    iid = int(inc.incident_id)
-    return {"id": iid, "status": inc.status.value,
-            "listings": sorted(int(i) for i in inc.listing_ids),
-            "wrong_price": inc.wrong_price.as_dict(),
-            "correct_price": inc.correct_price.as_dict() if inc.correct_price else None,
-            "cause": inc.cause, "opened_at": inc.opened_at.isoformat(),
-            "declared_at": inc.declared_at.isoformat() if inc.declared_at else None,
-            "cases": sum(uow.cases.status_counts(iid).values()),
-            "answered": sum(uow.cases.choice_counts(iid).values())}
-
-
 def format_incident_table(summaries: list[dict[str, Any]]) -> Table:
     table = Table(title="incidents, newest first")
     for column in ("id", "status", "listings", "wrong → correct price", "declared at",
@@ -328,7 +308,7 @@ def list_incidents(
 ) -> None:
     """List incidents, newest first: their ids, prices, cases and answers."""
     with _context() as (_config, db, _policy):
-        summaries = read_incident_summaries(SqlAlchemyUnitOfWork(db.session_factory),
+        summaries = incident_summaries(SqlAlchemyUnitOfWork(db.session_factory),
                                             limit=limit, offset=offset)
     if fmt == "json":
         print(json.dumps(summaries, ensure_ascii=False))

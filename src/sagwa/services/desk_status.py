@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
@@ -13,6 +13,9 @@ from sagwa.domain.sla import notice_due_at
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+if TYPE_CHECKING:
+    from sagwa.domain.incidents import Incident
 
 
 @dataclass(frozen=True)
@@ -77,3 +80,23 @@ def incident_status(uow: SqlAlchemyUnitOfWork, *, incident_id: int,
                 "cancel_compensation": (plan.cancel_compensation.amount_minor
                                         if plan.cancel_compensation else None),
                 "discount_pct": plan.discount_pct, "keep_max_units": plan.keep_max_units})
+
+
+def incident_summaries(uow: SqlAlchemyUnitOfWork, *, limit: int,
+                       offset: int) -> list[dict[str, Any]]:
+    """Incidents newest first, as JSON-ready dicts, with their case and answer counts."""
+    with uow:
+        return [_summary(row.incident, uow) for row in uow.incidents.list(limit=limit,
+                                                                     offset=offset)]
+
+
+def _summary(inc: Incident, uow: SqlAlchemyUnitOfWork) -> dict[str, Any]:
+    iid = int(inc.incident_id)
+    return {"id": iid, "status": inc.status.value,
+            "listings": sorted(int(i) for i in inc.listing_ids),
+            "wrong_price": inc.wrong_price.as_dict(),
+            "correct_price": inc.correct_price.as_dict() if inc.correct_price else None,
+            "cause": inc.cause, "opened_at": inc.opened_at.isoformat(),
+            "declared_at": inc.declared_at.isoformat() if inc.declared_at else None,
+            "cases": sum(uow.cases.status_counts(iid).values()),
+            "answered": sum(uow.cases.choice_counts(iid).values())}
