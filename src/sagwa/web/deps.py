@@ -66,8 +66,13 @@ def api_caller(*roles: Role) -> Callable[[Account], Account]:
     return dependency
 
 
-def _actor(account: Annotated[Account, Depends(_authenticated)]) -> str:
+def api_actor(account: Account) -> str:
+    """How the audit log names an account acting through the API."""
     return f"api:{account.username}"
+
+
+def _actor(account: Annotated[Account, Depends(_authenticated)]) -> str:
+    return api_actor(account)
 
 
 def _idempotency_key(
@@ -90,9 +95,6 @@ Rules = Annotated[PriceRules, Depends(_price_rules)]
 Actor = Annotated[str, Depends(_actor)]
 IdempotencyKey = Annotated[str, Depends(_idempotency_key)]
 
-AnyCaller = Annotated[Account, Depends(api_caller())]
-StaffCaller = Annotated[Account, Depends(api_caller(Role.REVIEWER, Role.AGENT))]
-AdminCaller = Annotated[Account, Depends(api_caller(Role.ADMIN))]
 ReviewerCaller = Annotated[Account, Depends(api_caller(Role.REVIEWER))]
 AgentCaller = Annotated[Account, Depends(api_caller(Role.AGENT))]
 SellerCaller = Annotated[Account, Depends(api_caller(Role.SELLER))]
@@ -107,7 +109,7 @@ def act_for_seller(caller: Account, seller_id: int) -> None:
 def recorded_name(caller: Account, claimed: str | None, field: str) -> str:
     """The name the audit log records for ``caller``. A body field that still names the actor
     (older clients send one) must name the caller; naming anyone else is refused."""
-    name = f"api:{caller.username}"
+    name = api_actor(caller)
     if claimed and claimed.strip() not in {caller.username, caller.actor, name}:
         raise InvalidInput(f"{field} is taken from the API token ({caller.username}); "
                            "leave it out", field=field)
