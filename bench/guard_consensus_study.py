@@ -44,7 +44,7 @@ from sagwa.services.guard_batch import run_guard
 from sagwa.services.guard_metrics import labelled_frame, recall_at_false_hold
 
 sys.path.insert(0, str(Path(__file__).parent))
-from guard_evidence_study import digit_relation  # noqa: E402
+from guard_evidence_study import digit_relation
 
 RESULTS = Path(__file__).parent / "results"
 WINDOW = timedelta(days=7)
@@ -188,7 +188,9 @@ def main() -> None:
     run = run_guard(history=history, changes=changes, rules=load_rules())
     split = labelled_frame(judged=run.verdicts, changes=changes, labels=labels)
     ev = (
-        run.evidence.join(split.select("change_id", "split", "is_error", "true_type"), on="change_id")
+        run.evidence.join(
+            split.select("change_id", "split", "is_error", "true_type"), on="change_id"
+        )
         .join(changes.select("change_id", "listing_id", "product_id"), on="change_id")
         .sort("proposed_at", maintain_order=True)
     )
@@ -206,8 +208,10 @@ def main() -> None:
                 )
             )
         else:
-            print(f"{name:60s} R@0.5% tune {row['tune_r_at_0.5']:.3f}, "
-                  f"held out {row['held_out_r_at_0.5']:.3f}")
+            print(
+                f"{name:60s} R@0.5% tune {row['tune_r_at_0.5']:.3f}, "
+                f"held out {row['held_out_r_at_0.5']:.3f}"
+            )
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "guard_consensus_study.json").write_text(
         json.dumps({"candidates": rows}, indent=2), encoding="utf-8"
