@@ -21,7 +21,7 @@ from sagwa.services.desk_report import TimelineEntry
 from sagwa.web.pages.error_texts import RULES, error_text, validation_text
 from sagwa.web.pages.labels import VOCABULARIES, label
 from sagwa.web.pages.rendering import make_templates
-from sagwa.web.pages.timeline import parse_detail, timeline_rows
+from sagwa.web.pages.timeline import timeline_rows
 
 HANGUL = re.compile(r"[가-힣]")
 NOW = datetime(2008, 6, 12, 3, 0, tzinfo=UTC)
@@ -108,13 +108,15 @@ def test_a_missing_form_field_is_named_in_the_pages_language() -> None:
 
 
 def test_the_timeline_reads_as_words_with_korea_times_and_no_empty_reasons() -> None:
-    assert parse_detail("status=scoped, new_cases=3") == {"status": "scoped", "new_cases": "3"}
     entries = [
-        TimelineEntry(NOW, "test", "listing.publish", "listing 3", "reason=None, status=live"),
-        TimelineEntry(NOW, "admin:kim", "incident.notifying", "incident 1",
-                      "cases=3, status=notifying, send_at=2008-06-12T00:00:00+00:00, messages=6"),
-        TimelineEntry(NOW, "seller:a", "price_change.held", "listing 3", "reason=way too low"),
-        TimelineEntry(NOW, "customer", "case.choice_recorded", "2 case(s)", ""),
+        TimelineEntry(NOW, "test", "listing.publish", "listing", "3",
+                      {"reason": None, "status": "live"}),
+        TimelineEntry(NOW, "admin:kim", "incident.notifying", "incident", "1",
+                      {"cases": 3, "status": "notifying", "send_at": "2008-06-12T00:00:00+00:00",
+                       "messages": 6}),
+        TimelineEntry(NOW, "seller:a", "price_change.held", "listing", "3",
+                      {"reason": "way too low"}),
+        TimelineEntry(NOW, "customer", "case.choice_recorded", "case", case_count=2),
     ]
     ko = timeline_rows(entries, "ko", reasons_ko={"way too low": "너무 낮습니다"})
     assert [r.action for r in ko] == ["판매 시작", "사과 메시지 예약", "가격 변경 보류", "고객 선택 기록"]
@@ -127,3 +129,15 @@ def test_the_timeline_reads_as_words_with_korea_times_and_no_empty_reasons() -> 
     assert en[1].detail == ("status: notifying customers · 3 cases · 6 messages · "
                             "sending 2008-06-12 09:00")
     assert en[2].detail == "reason: way too low"
+    # the postmortem and the CLI keep the plain text
+    assert (entries[1].entity, entries[3].entity) == ("incident 1", "2 case(s)")
+    assert entries[1].detail == ("cases=3, status=notifying, "
+                                 "send_at=2008-06-12T00:00:00+00:00, messages=6")
+
+
+def test_a_guard_reason_with_commas_and_equals_signs_is_shown_whole() -> None:
+    reason = ("new price 19,900 KRW is 90% below the median of 4 other sellers (199,000 KRW); "
+              "looks like a dropped zero, status=held")
+    entry = TimelineEntry(NOW, "seller:a", "price_change.held", "listing", "3",
+                          {"reason": reason, "status": "held"})
+    assert timeline_rows([entry], "en")[0].detail == f"status: held · reason: {reason}"

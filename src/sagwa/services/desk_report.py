@@ -4,6 +4,7 @@ postmortem with a chart (PNG) of the case states over time."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,13 +24,40 @@ SEOUL = ZoneInfo("Asia/Seoul")
 CASE_STATES = ("open", "notified", "escalated", "chosen", "defaulted", "resolved")
 
 
+#: The audit facts a timeline step shows (the rest of the audit record is not for this view).
+TIMELINE_FACTS = ("status", "cases", "messages", "send_at", "version", "lang", "observed",
+                  "reason", "new_cases", "deadline")
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
+    """One step: who did what to which entity, with the facts recorded for it.
+
+    ``entity_kind``/``entity_id`` name one incident, listing or order; case steps come grouped
+    (``entity_kind == "case"``, ``case_count`` cases, no id). ``facts`` keeps the audit values
+    as recorded (``TIMELINE_FACTS`` only, in the record's order). ``entity`` and ``detail`` say
+    the same as plain text for the postmortem and the CLI.
+    """
+
     at: datetime
     actor: str
     action: str
-    entity: str
-    detail: str
+    entity_kind: str
+    entity_id: str | None = None
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    case_count: int | None = None
+
+    @property
+    def entity(self) -> str:
+        """``incident 3``, ``listing 12``, or ``4 case(s)``."""
+        if self.case_count is not None:
+            return f"{self.case_count} case(s)"
+        return f"{self.entity_kind} {self.entity_id}"
+
+    @property
+    def detail(self) -> str:
+        """``status=scoped, new_cases=3``."""
+        return ", ".join(f"{k}={v}" for k, v in self.facts.items())
 
 
 @dataclass
@@ -95,16 +123,14 @@ def _timeline(records: list[Any]) -> list[TimelineEntry]:
             grouped[key] += 1
             first_at.setdefault(key, r.occurred_at)  # records come in log order
             continue
-        detail = ", ".join(f"{k}={v}" for k, v in (r.after or {}).items()
-                           if k in ("status", "cases", "messages", "send_at", "version", "lang",
-                                    "observed", "reason", "new_cases", "deadline"))
-        out.append(TimelineEntry(r.occurred_at, r.actor, r.action,
-                                 f"{r.entity_type} {r.entity_id}", detail))
+        facts = {k: v for k, v in (r.after or {}).items() if k in TIMELINE_FACTS}
+        out.append(TimelineEntry(r.occurred_at, r.actor, r.action, r.entity_type,
+                                 str(r.entity_id), facts))
     for key, n in grouped.items():
         _minute, actor, action = key
         # stamped with the group's first record, not the minute (which would sort it before
         # the step that caused it, e.g. "notified" before "scoped" in the same minute)
-        out.append(TimelineEntry(first_at[key], actor, action, f"{n} case(s)", ""))
+        out.append(TimelineEntry(first_at[key], actor, action, "case", case_count=n))
     return sorted(out, key=lambda e: e.at)  # stable: log order within the same instant
 
 

@@ -1,30 +1,29 @@
 """The incident timeline as people read it: actions, subjects and details in the page's language.
 
-``services.desk_report`` gives each step as codes and ``key=value`` text (``incident.scoped``,
-``incident 3``, ``status=scoped, new_cases=3``), which the postmortem keeps; this module says
-them in words: 영향 범위 확정 · 사고 #3 · 상태: 범위 확정 · 새 고객 3명. A guard reason (stored in
-English on the audit log) is shown in Korean when the price change it came from has one.
+``services.desk_report`` gives each step as codes and recorded facts (``incident.scoped`` on
+incident 3, ``{"status": "scoped", "new_cases": 3}``); this module says them in words: 영향 범위
+확정 · 사고 #3 · 상태: 범위 확정 · 새 고객 3명. A guard reason (stored in English on the audit log)
+is shown in Korean when the price change it came from has one.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sagwa.services.desk_report import TimelineEntry
 from sagwa.web.pages.labels import label
 from sagwa.web.pages.rendering import seoul
 
-#: The detail keys ``desk_report`` writes, in the order a reader wants them.
+#: The facts ``desk_report`` keeps, in the order a reader wants them.
 _KEYS = ("status", "new_cases", "cases", "messages", "send_at", "deadline", "version", "lang",
          "observed", "reason")
-_SPLIT = re.compile(r"(?:^|, )(" + "|".join(_KEYS) + ")=")
-_SUBJECT = re.compile(r"^(?P<kind>[a-z_]+) (?P<id>\S+)$")
-_CASES = re.compile(r"^(?P<n>\d+) case\(s\)$")
 _KINDS = {"incident": ("사고", "incident"), "listing": ("상품", "listing"),
           "order": ("주문", "order"), "case": ("건", "case")}
+#: Actions on these entities record a status with a label of the same vocabulary name.
+_STATUS_VOCABULARIES = ("incident", "listing", "price_change", "case")
 _ACTORS = {"customer": ("고객", "customer"), "system:tripwire": ("주문 급증 감시", "order tripwire")}
 
 
@@ -38,45 +37,42 @@ class TimelineRow:
     detail: str
 
 
-def parse_detail(detail: str) -> dict[str, str]:
-    """``"status=scoped, new_cases=3"`` -> ``{"status": "scoped", "new_cases": "3"}``."""
-    parts = _SPLIT.split(detail)
-    return dict(zip(parts[1::2], parts[2::2], strict=True))
-
-
 def _t(lang: str, ko: str, en: str) -> str:
     return ko if lang == "ko" else en
 
 
-def _subject(entity: str, lang: str) -> str:
-    if found := _CASES.match(entity):
-        n = found["n"]
+def _subject(entry: TimelineEntry, lang: str) -> str:
+    if entry.case_count is not None:
+        n = entry.case_count
         return _t(lang, f"고객 {n}명", f"{n} case(s)")
-    if (found := _SUBJECT.match(entity)) and found["kind"] in _KINDS:
-        ko, en = _KINDS[found["kind"]]
-        return f"{_t(lang, ko, en)} #{found['id']}"
-    return entity
+    if entry.entity_kind in _KINDS:
+        ko, en = _KINDS[entry.entity_kind]
+        return f"{_t(lang, ko, en)} #{entry.entity_id}"
+    return entry.entity
 
 
-def _when(value: str) -> str:
+def _when(value: Any) -> str:
+    if isinstance(value, datetime):
+        return seoul(value)
     try:
-        return seoul(datetime.fromisoformat(value))
+        return seoul(datetime.fromisoformat(str(value)))
     except ValueError:
-        return value
+        return str(value)
 
 
-def _detail(values: Mapping[str, str], vocabulary: str | None, lang: str,
+def _detail(facts: Mapping[str, Any], vocabulary: str | None, lang: str,
             reasons_ko: Mapping[str, str]) -> str:
     said = []
     for key in _KEYS:
-        value = values.get(key)
-        if value is None or value in ("", "None"):
+        raw = facts.get(key)
+        if raw is None or raw == "":
             continue
+        value = str(raw)
         if key == "status" and vocabulary:
             said.append(f"{_t(lang, '상태', 'status')}: {label(vocabulary, value, lang)}")
         elif key in ("send_at", "deadline"):
             ko, en = ("발송", "sending") if key == "send_at" else ("답변 기한", "deadline")
-            said.append(f"{_t(lang, ko, en)} {_when(value)}")
+            said.append(f"{_t(lang, ko, en)} {_when(raw)}")
         elif key == "reason":
             reason = reasons_ko.get(value, value) if lang == "ko" else value
             said.append(f"{_t(lang, '사유', 'reason')}: {reason}")
@@ -102,10 +98,9 @@ def timeline_rows(entries: Iterable[TimelineEntry], lang: str, *,
     rows = []
     for e in entries:
         kind = e.action.split(".", 1)[0]
-        vocabulary = kind if kind in ("incident", "listing") else None
+        vocabulary = kind if kind in _STATUS_VOCABULARIES else None
         actor = _ACTORS.get(e.actor)
         rows.append(TimelineRow(
             e.at, _t(lang, *actor) if actor else e.actor, e.action, label("action", e.action, lang),
-            _subject(e.entity, lang),
-            _detail(parse_detail(e.detail), vocabulary, lang, reasons_ko or {})))
+            _subject(e, lang), _detail(e.facts, vocabulary, lang, reasons_ko or {})))
     return rows
