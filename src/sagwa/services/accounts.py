@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -53,6 +54,16 @@ class Account:
     def actor(self) -> str:
         """How this account is named on the audit log."""
         return f"{self.role.value}:{self.username}"
+
+    def may(self, roles: Collection[Role], *, as_seller: bool = False) -> bool:
+        """Whether this account may do what ``roles`` may (none: any account may). An admin
+        may do what every other role does, except act *as* one seller (``as_seller``: a seller
+        page shows and changes one seller's own listings), which needs that seller's account."""
+        if not roles:
+            return True
+        if self.role is Role.ADMIN and not as_seller:
+            return True
+        return self.role in roles
 
 
 def _account(user: UserRecord) -> Account:

@@ -58,7 +58,7 @@ def api_caller(*roles: Role) -> Callable[[Account], Account]:
     everything), else 403. No roles: any account."""
 
     def dependency(account: Annotated[Account, Depends(_authenticated)]) -> Account:
-        if roles and account.role not in {*roles, Role.ADMIN}:
+        if not account.may(roles):
             allowed = ", ".join(r.value for r in roles)
             raise Forbidden(f"a {account.role.value} account cannot do this (needs: {allowed})")
         return account

@@ -107,8 +107,7 @@ def requires(*roles: Role) -> Callable[[Request], Account]:
         account = current_account(request)
         if account is None:
             raise LoginRequired("please log in")
-        allowed = set(roles) | ({Role.ADMIN} if Role.SELLER not in roles else set())
-        if account.role not in allowed:
+        if not account.may(roles, as_seller=Role.SELLER in roles):
             raise Forbidden("your account cannot open this page")
         return account
 
