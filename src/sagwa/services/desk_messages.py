@@ -155,16 +155,18 @@ def options_phrase(plan: IncidentPlan | None, lang: str) -> str:
     offered = ((CustomerOption.KEEP, CustomerOption.CANCEL_WITH_COMPENSATION) if plan is None
                else tuple(o for o in OPTION_ORDER if plan.offers(o)))
     pct = plan.discount_pct if plan is not None else None
-    names = {
-        CustomerOption.KEEP: ("주문 유지", "keep the order"),
-        CustomerOption.CANCEL_WITH_COMPENSATION: (
-            "주문 취소(전액 환불과 보상 포인트)",
-            "cancel it for a full refund plus compensation points"),
-        CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT: (
-            f"정상가에서 {pct}% 할인된 가격으로 구매", f"buy it at {pct}% off the correct price"),
-        CustomerOption.TALK_TO_PERSON: ("상담원과 통화", "talk to a person"),
-    }
-    parts = [names[o][0 if ko else 1] for o in offered]
+
+    def name(option: CustomerOption) -> str:
+        """The option's short name, with the discount's size, and in English as part of a
+        sentence ("cancel it for …" rather than the label "cancel the order (…)")."""
+        if option is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
+            return (f"정상가에서 {pct}% 할인된 가격으로 구매" if ko
+                    else f"buy it at {pct}% off the correct price")
+        if option is CustomerOption.CANCEL_WITH_COMPENSATION and not ko:
+            return "cancel it for a full refund plus compensation points"
+        return choice_label(option, lang)
+
+    parts = [name(o) for o in offered]
     if len(parts) == 1:
         return parts[0]
     return f"{', '.join(parts[:-1])} {'또는' if ko else 'or'} {parts[-1]}"
