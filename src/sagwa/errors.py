@@ -20,6 +20,13 @@ The tree::
     ├── AuditChainBroken            audit_chain_broken  500 (CLI: exit 1)
     ├── DatabaseUnavailable         database_unavailable 503
     └── DeliveryFailed              delivery_failed  (workers only; .temporary says retry)
+
+Where one ``code`` covers several refusals, ``details["reason"]`` names which one with a stable
+snake_case sub-code (``conflict`` + ``live_price_moved``, ``forbidden`` + ``link_expired`` ...);
+a refused incident plan adds ``details["problem_reasons"]`` (field -> sub-code) beside
+``details["problems"]`` (field -> sentence). Programs (and the pages' sentences in
+``web/pages/error_texts.py``) match on ``code`` and these sub-codes, never on ``message``, whose
+wording may change.
 """
 
 from __future__ import annotations

@@ -69,6 +69,7 @@ def test_held_proposal_waits_in_the_queue_until_a_reviewer_rejects_it(
     assert reviewer.get("/api/review/price-changes").json() == []
     r = reviewer.post(f"/api/price-changes/{change['id']}/approve", json={})
     assert r.status_code == 409 and r.json()["code"] == "illegal_transition"
+    assert r.json()["details"]["reason"] == "change_not_held"
     trail = client.get("/api/audit", params={"entity_type": "listing",
                                              "entity_id": str(listing_id)}).json()
     assert trail[-1]["actor"] == "api:reviewer"

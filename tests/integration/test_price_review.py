@@ -111,7 +111,7 @@ def test_approving_a_stale_change_is_refused(market) -> None:
     assert "197,000원으로 바뀌었습니다" in ko and "moved from" in en
     with pytest.raises(Conflict) as refused:
         price_review.approve_price_change(uow(), change_id=held.id, reviewer="r")
-    assert refused.value.details == {"stale": True}
+    assert refused.value.details == {"stale": True, "reason": "live_price_moved"}
 
 
 def _orders(uow, clock, listing_id, customers, count, every):

@@ -69,7 +69,7 @@ def test_the_refusals_qa_found_in_english_are_said_in_korean_and_in_english() ->
         "reason": InvalidInput("a rejection needs a reason the seller can read", field="reason"),
         "stale": Conflict("listing 3: the live price moved from 199,000 KRW to 189,000 KRW "
                           "since the proposal; reject it and ask the seller to propose again",
-                          stale=True),
+                          stale=True, reason="live_price_moved"),
     }
     korean = {key: error_text(exc, "ko") for key, exc in found.items()}
     assert korean["price"] == "가격은 0원보다 커야 합니다."
@@ -91,7 +91,8 @@ def test_an_error_no_rule_knows_keeps_the_services_message() -> None:
 def test_a_refused_plan_says_each_problem() -> None:
     exc = InvalidInput("plan refused — ...", problems={
         "options": "offer at least two different options (from keep, ...)",
-        "platform_share_pct": "shares must sum to 100, got 60 + 50"})
+        "platform_share_pct": "shares must sum to 100, got 60 + 50"},
+        problem_reasons={"options": "too_few_options", "platform_share_pct": "shares_not_100"})
     said = error_text(exc, "ko")
     assert "두 개 이상" in said and "합이 100" in said
 

@@ -12,7 +12,8 @@ happens to a customer who never answers, and who pays (seller/platform split). T
   *contact-centre* hours, so a customer who wants a person can get one;
 * amounts are non-negative, in the incident's currency; shares are whole percents summing to 100.
 
-Every problem found is reported at once (``details["problems"]``: field -> message).
+Every problem found is reported at once: ``details["problems"]`` (field -> English sentence) and
+``details["problem_reasons"]`` (field -> stable sub-code, e.g. ``too_few_options``).
 
 Late choices (after the deadline) are refused unless ``accept_late_choices`` is set, or unless the
 default was ``follow_up_call`` — a follow-up call exists to get an answer, so its answer counts —
@@ -25,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple, NoReturn
 
 from sagwa.domain.contact_hours import (
     ContactSchedule,
@@ -76,8 +78,18 @@ class IncidentPlan:
         return option in self.options
 
 
+class Problem(NamedTuple):
+    """One field's problem: a stable sub-code for programs and a sentence for people."""
+
+    reason: str
+    sentence: str
+
+
+Problems = dict[str, Problem]
+
+
 def _parse_options(
-    raw: Iterable[CustomerOption | str], problems: dict[str, str]
+    raw: Iterable[CustomerOption | str], problems: Problems
 ) -> frozenset[CustomerOption]:
     valid = ", ".join(o.value for o in CustomerOption)
     parsed: set[CustomerOption] = set()
@@ -85,9 +97,13 @@ def _parse_options(
         try:
             parsed.add(CustomerOption(item))
         except ValueError:
-            problems["options"] = f"unknown option {item!r}; choose from {valid}"
+            problems["options"] = Problem(
+                "unknown_option", f"unknown option {item!r}; choose from {valid}"
+            )
     if "options" not in problems and len(parsed) < 2:
-        problems["options"] = f"offer at least two different options (from {valid})"
+        problems["options"] = Problem(
+            "too_few_options", f"offer at least two different options (from {valid})"
+        )
     return frozenset(parsed)
 
 
@@ -111,7 +127,7 @@ def _check_terms(
     cancel_compensation: Money | None,
     discount_pct: int | None,
     keep_max_units: int | None,
-    problems: dict[str, str],
+    problems: Problems,
 ) -> None:
     terms = {
         "cancel_compensation": (CustomerOption.CANCEL_WITH_COMPENSATION, cancel_compensation),
@@ -119,41 +135,57 @@ def _check_terms(
     }
     for name, (option, value) in terms.items():
         if option in options and value is None:
-            problems[name] = f"{option.value} is offered, so {name} must be given"
+            problems[name] = Problem(
+                "terms_missing", f"{option.value} is offered, so {name} must be given"
+            )
         elif option not in options and value is not None:
-            problems[name] = f"{name} given but {option.value} is not offered"
+            problems[name] = Problem(
+                "terms_not_offered", f"{name} given but {option.value} is not offered"
+            )
     if keep_max_units is not None and CustomerOption.KEEP not in options:
-        problems["keep_max_units"] = "keep_max_units given but keep is not offered"
+        problems["keep_max_units"] = Problem(
+            "terms_not_offered", "keep_max_units given but keep is not offered"
+        )
     if cancel_compensation is not None:
         if cancel_compensation.currency != currency:
-            problems["cancel_compensation"] = f"compensation must be in {currency}"
+            problems["cancel_compensation"] = Problem(
+                "wrong_currency", f"compensation must be in {currency}"
+            )
         elif cancel_compensation.amount_minor < 0:
-            problems["cancel_compensation"] = "compensation cannot be negative"
+            problems["cancel_compensation"] = Problem(
+                "negative_amount", "compensation cannot be negative"
+            )
     if discount_pct is not None and (
         isinstance(discount_pct, bool)
         or not isinstance(discount_pct, int)
         or not 0 <= discount_pct < 100
     ):
-        problems["discount_pct"] = (
-            f"discount must be a whole percent from 0 to 99, got {discount_pct!r}"
+        problems["discount_pct"] = Problem(
+            "out_of_range", f"discount must be a whole percent from 0 to 99, got {discount_pct!r}"
         )
     if keep_max_units is not None and (
         isinstance(keep_max_units, bool)
         or not isinstance(keep_max_units, int)
         or keep_max_units < 1
     ):
-        problems["keep_max_units"] = f"keep_max_units must be at least 1, got {keep_max_units!r}"
+        problems["keep_max_units"] = Problem(
+            "out_of_range", f"keep_max_units must be at least 1, got {keep_max_units!r}"
+        )
 
 
-def _check_shares(seller: int, platform: int, problems: dict[str, str]) -> None:
+def _check_shares(seller: int, platform: int, problems: Problems) -> None:
     for name, value in (("seller_share_pct", seller), ("platform_share_pct", platform)):
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
-            problems[name] = f"{name} must be a whole percent from 0 to 100, got {value!r}"
+            problems[name] = Problem(
+                "out_of_range", f"{name} must be a whole percent from 0 to 100, got {value!r}"
+            )
     if (
         not problems.keys() & {"seller_share_pct", "platform_share_pct"}
         and seller + platform != 100
     ):
-        problems["platform_share_pct"] = f"shares must sum to 100, got {seller} + {platform}"
+        problems["platform_share_pct"] = Problem(
+            "shares_not_100", f"shares must sum to 100, got {seller} + {platform}"
+        )
 
 
 def _check_deadline(
@@ -161,17 +193,28 @@ def _check_deadline(
     now: datetime,
     schedule: ContactSchedule,
     min_contact_time: timedelta,
-    problems: dict[str, str],
+    problems: Problems,
 ) -> None:
     if deadline <= now:
-        problems["deadline"] = "the deadline must be after now"
+        problems["deadline"] = Problem("deadline_not_after_now", "the deadline must be after now")
         return
     available = contact_time_between(schedule, now, deadline)
     if available < min_contact_time:
-        problems["deadline"] = (
+        problems["deadline"] = Problem(
+            "too_little_contact_time",
             f"the deadline leaves only {available} of contact-centre hours; "
-            f"customers need at least {min_contact_time} to reach a person"
+            f"customers need at least {min_contact_time} to reach a person",
         )
+
+
+def _refuse(problems: Problems) -> NoReturn:
+    sentences = {field: p.sentence for field, p in problems.items()}
+    summary = "; ".join(f"{k}: {v}" for k, v in sentences.items())
+    raise InvalidInput(
+        f"plan refused — {summary}",
+        problems=sentences,
+        problem_reasons={field: p.reason for field, p in problems.items()},
+    )
 
 
 def make_plan(
@@ -196,7 +239,7 @@ def make_plan(
     if incident.correct_price is None or incident.declared_at is None:
         raise InvalidInput("only a declared incident can have a plan", field="incident")
     default_action = _parse_default(default)
-    problems: dict[str, str] = {}
+    problems: Problems = {}
     chosen = _parse_options(options, problems)
     _check_terms(
         chosen, incident.currency, cancel_compensation, discount_pct, keep_max_units, problems
@@ -204,8 +247,7 @@ def make_plan(
     _check_shares(seller_share_pct, platform_share_pct, problems)
     _check_deadline(deadline, now, schedule, min_contact_time, problems)
     if problems:
-        summary = "; ".join(f"{k}: {v}" for k, v in problems.items())
-        raise InvalidInput(f"plan refused — {summary}", problems=problems)
+        _refuse(problems)
     return IncidentPlan(
         incident_id=incident.incident_id,
         options=chosen,

@@ -91,6 +91,7 @@ def advance_incident(status: IncidentStatus, trigger: IncidentTrigger) -> Incide
             f"an incident that is {status} cannot {trigger}",
             status=str(status),
             trigger=str(trigger),
+            reason="incident_status",
         ) from None
 
 
@@ -173,7 +174,11 @@ def open_draft(
     require_aware(window_start, "window_start")
     require_aware(now, "now")
     if window_start > now:
-        raise InvalidInput("the window cannot start in the future", field="window_start")
+        raise InvalidInput(
+            "the window cannot start in the future",
+            field="window_start",
+            reason="window_start_future",
+        )
     return Incident(
         incident_id=incident_id,
         listing_ids=_check_listings(listing_ids),
@@ -340,6 +345,7 @@ def advance(status: CaseStatus, trigger: CaseTrigger) -> CaseStatus:
             + (" again: the customer's choice is already recorded" if trigger == "choose" else ""),
             status=str(status),
             trigger=str(trigger),
+            reason="choice_already_recorded" if trigger == "choose" else "case_status",
         ) from None
 
 

@@ -127,12 +127,17 @@ def format_money(money: Money, *, lang: str = "en") -> str:
 def check_price(money: Money) -> Money:
     """A price a listing may carry: positive and not absurdly large."""
     if money.amount_minor <= 0:
-        raise InvalidInput(f"price must be positive, got {format_money(money)}", field="price")
+        raise InvalidInput(
+            f"price must be positive, got {format_money(money)}",
+            field="price",
+            reason="price_not_positive",
+        )
     limit = MAX_MAJOR_UNITS * 10**money.exponent
     if money.amount_minor > limit:
         raise InvalidInput(
             f"price {format_money(money)} is above the ceiling of "
             f"{format_money(Money(limit, money.currency))}",
             field="price",
+            reason="price_above_ceiling",
         )
     return money

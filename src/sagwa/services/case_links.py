@@ -22,8 +22,10 @@ def open_case_token(secret: str, token: str, *, now: datetime | None = None) -> 
         payload = URLSafeSerializer(secret, salt=_SALT).loads(token)
         case_id, customer_id, expires = int(payload["c"]), int(payload["u"]), int(payload["x"])
     except (BadSignature, KeyError, TypeError, ValueError):
-        raise Forbidden("this link is not valid") from None
+        raise Forbidden("this link is not valid", reason="link_invalid") from None
     moment = now or datetime.now(UTC)
     if moment.timestamp() > expires:
-        raise Forbidden("this link has expired; please contact us to make your choice")
+        raise Forbidden(
+            "this link has expired; please contact us to make your choice", reason="link_expired"
+        )
     return case_id, customer_id

@@ -178,7 +178,10 @@ def close(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, reason: st
         trigger = IncidentTrigger.DISMISS if inc.status is IncidentStatus.DRAFT else IncidentTrigger.CLOSE
         open_cases = [c for c in uow.cases.for_incident(incident_id, statuses=set(UNANSWERED))]
         if open_cases and trigger is IncidentTrigger.CLOSE:
-            raise Conflict(f"{len(open_cases)} cases have not been answered or defaulted yet")
+            raise Conflict(
+                f"{len(open_cases)} cases have not been answered or defaulted yet",
+                reason="unanswered_cases",
+            )
         closed = replace(inc, status=_next(inc, trigger))
         uow.incidents.save(closed, closed_at=now)
         uow.audit.append(AuditEvent(actor, f"incident.{trigger.value}", "incident",

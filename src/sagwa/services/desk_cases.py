@@ -54,7 +54,10 @@ def current_plan(uow: SqlAlchemyUnitOfWork, incident_id: int) -> IncidentPlan:
         raise InvalidInput(f"incident {incident_id} has no correct price yet")
     plan = uow.incidents.plan(incident_id, inc.correct_price)
     if plan is None:
-        raise InvalidInput(f"incident {incident_id} has no plan yet: plan it before taking choices")
+        raise InvalidInput(
+            f"incident {incident_id} has no plan yet: plan it before taking choices",
+            reason="no_plan_yet",
+        )
     return plan
 
 

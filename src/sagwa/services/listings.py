@@ -88,9 +88,15 @@ def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_pric
             return require(uow.market.price_change(prior["id"]), "price change", prior["id"])
         listing = require(uow.market.listing(listing_id, for_update=True), "listing", listing_id)
         if listing.status.value == "ended":
-            raise Conflict(f"listing {listing_id} has ended; its price cannot change")
+            raise Conflict(
+                f"listing {listing_id} has ended; its price cannot change", reason="listing_ended"
+            )
         if new_price == listing.price:
-            raise InvalidInput(f"the listing already costs {new_price}", field="new_price")
+            raise InvalidInput(
+                f"the listing already costs {new_price}",
+                field="new_price",
+                reason="price_unchanged",
+            )
         proposal = PriceChangeProposal(listing_id, listing.price, new_price, proposed_by, promotion)
         decision = gate(uow, listing, proposal)
         status = PriceChangeStatus.HELD if decision.hold else PriceChangeStatus.APPLIED

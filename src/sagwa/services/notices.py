@@ -20,7 +20,9 @@ def draft_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str,
     with uow:
         inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
         if inc.correct_price is None:
-            raise InvalidInput(f"incident {incident_id} is not declared yet")
+            raise InvalidInput(
+                f"incident {incident_id} is not declared yet", reason="incident_not_declared"
+            )
         facts = incident_facts(uow, inc)
         customers = len(uow.cases.for_incident(incident_id))
         product = facts.product_ko if lang == "ko" else facts.product_en
@@ -45,7 +47,10 @@ def publish_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str, ti
         now = uow.now()
         inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
         if inc.declared_at is None:
-            raise InvalidInput(f"incident {incident_id} is a draft; declare it before publishing")
+            raise InvalidInput(
+                f"incident {incident_id} is a draft; declare it before publishing",
+                reason="incident_draft",
+            )
         dm.checked(f"{title.strip()}\n\n{body.strip()}", kind="notice", lang=lang)
         notice = uow.cases.add_notice(incident_id=incident_id, lang=lang, title=title.strip(),
                                       body=body.strip(), published_by=actor, now=now)

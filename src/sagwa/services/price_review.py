@@ -106,12 +106,23 @@ class ReviewItem:
     """Why this change can no longer be approved (Korean, English), or None."""
 
 
-def stale_reason(change: PriceChangeRecord, listing: Listing) -> tuple[str, str] | None:
+def stale_code(change: PriceChangeRecord, listing: Listing) -> str | None:
     """A held change is stale when its listing ended or its price moved since the proposal:
-    approving it would apply a decision made on other facts (the reviewer can only reject)."""
+    approving it would apply a decision made on other facts (the reviewer can only reject).
+    Which of the two, as the refusal's ``details["reason"]``; None when it is not stale."""
     if listing.status is ListingStatus.ENDED:
-        return ("판매가 종료된 상품입니다. 거절해 주세요.", "the listing has ended; reject the change")
+        return "listing_ended_since_proposal"
     if listing.price != change.old_price:
+        return "live_price_moved"
+    return None
+
+
+def stale_reason(change: PriceChangeRecord, listing: Listing) -> tuple[str, str] | None:
+    """Why a held change is stale (:func:`stale_code`), in Korean and English; or None."""
+    code = stale_code(change, listing)
+    if code == "listing_ended_since_proposal":
+        return ("판매가 종료된 상품입니다. 거절해 주세요.", "the listing has ended; reject the change")
+    if code == "live_price_moved":
         before_ko, now_ko = (format_money(m, lang="ko") for m in (change.old_price, listing.price))
         before_en, now_en = (format_money(m, lang="en") for m in (change.old_price, listing.price))
         ko = (f"제안 이후 판매가가 {before_ko}에서 {with_particle(now_ko, '(으)로')} "
@@ -142,7 +153,10 @@ def _held(uow: SqlAlchemyUnitOfWork, change_id: int) -> PriceChangeRecord:
     if change.status is not PriceChangeStatus.HELD:
         raise IllegalTransition(
             f"price change {change_id} is {change.status.value}, not held; "
-            f"only held changes can be approved or rejected", status=change.status.value)
+            f"only held changes can be approved or rejected",
+            status=change.status.value,
+            reason="change_not_held",
+        )
     return change
 
 
@@ -155,7 +169,9 @@ def approve_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer:
                           change.listing_id)
         stale = stale_reason(change, listing)
         if stale is not None:
-            raise Conflict(f"listing {listing.id}: {stale[1]}", stale=True)
+            raise Conflict(
+                f"listing {listing.id}: {stale[1]}", stale=True, reason=stale_code(change, listing)
+            )
         decided = uow.market.decide_price_change(change_id, status=PriceChangeStatus.APPROVED,
                                                  by=reviewer, reason=reason, now=uow.now())
         uow.market.save_listing(replace(listing, price=change.new_price), uow.now())

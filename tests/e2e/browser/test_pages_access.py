@@ -87,7 +87,9 @@ def test_a_seller_cannot_change_another_sellers_price(client: TestClient, world:
 @pytest.mark.parametrize("path", ["/ops/review", "/ops/incidents", "/cs/queue"])
 def test_a_seller_cannot_open_staff_pages(client: TestClient, world: World, path: str) -> None:
     log_in(client, "seller_a")
-    assert client.get(path).status_code == 403
+    answer = client.get(path)
+    assert answer.status_code == 403
+    assert "이 계정으로는 열 수 없는 페이지입니다." in answer.text  # details.reason role_not_allowed
 
 
 def test_the_guard_verdict_comes_back_as_an_htmx_partial(client: TestClient,

@@ -111,7 +111,7 @@ def incident_terms(uow: SqlAlchemyUnitOfWork, incident_id: int,
         inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
         plan = uow.incidents.plan(incident_id, inc.correct_price) if inc.correct_price else None
         if plan is None:
-            raise NotFound("this case is not ready yet")
+            raise NotFound("this case is not ready yet", reason="case_not_ready")
         known[incident_id] = (plan, incident_facts(uow, inc))
     return known[incident_id]
 

@@ -1,10 +1,12 @@
 """What a page says when something is refused, in the page's language.
 
 Services raise :class:`~sagwa.errors.SagwaError` with an English ``message`` and a stable
-``code`` (plus ``details["field"]`` when one field is at fault); the JSON API passes them on
-unchanged. Pages look the error up in :data:`RULES` — by code, then field, then a few words of
-the message when code and field do not tell two situations apart — and say the matching
-sentence instead. An error no rule knows keeps the service's message.
+``code`` (plus ``details["field"]`` when one field is at fault, and ``details["reason"]``, a
+stable sub-code, when code and field do not tell two situations apart); the JSON API passes them
+on unchanged. Pages look the error up in :data:`RULES` — by code, field and reason, never by the
+words of the message, which may change — and say the matching sentence instead. A refused plan's
+``details["problems"]`` are said one by one with :data:`PLAN_RULES` (by field and
+``details["problem_reasons"]``). An error no rule knows keeps the service's message.
 
 Form parsing in the pages raises :class:`FormProblem`, which carries both languages itself.
 :class:`PageRoute` (the page routers' route class) re-raises every error a page route lets
@@ -38,32 +40,32 @@ class FormProblem(InvalidInput):
 
 @dataclass(frozen=True)
 class Rule:
-    """``code`` (and ``field``, and words the message ``says``) -> a Korean and an English
-    sentence; ``{name}`` in them is ``details[name]``, labelled when ``labels`` names its
-    vocabulary (``{"status": "case"}``)."""
+    """``code`` (and ``field``, and the sub-code ``details["reason"]``) -> a Korean and an
+    English sentence; ``{name}`` in them is ``details[name]``, labelled when ``labels`` names its
+    vocabulary (``{"status": "case"}``). A ``None`` field or reason matches any."""
 
     code: str
     field: str | None
-    says: str | None
+    reason: str | None
     ko: str
     en: str
     labels: Mapping[str, str] | None = None
 
 
-def _r(code: str, field: str | None, says: str | None, ko: str, en: str,
+def _r(code: str, field: str | None, reason: str | None, ko: str, en: str,
        labels: Mapping[str, str] | None = None) -> Rule:
-    return Rule(code, field, says, ko, en, labels)
+    return Rule(code, field, reason, ko, en, labels)
 
 
 #: Most specific first: the first rule that matches speaks.
 RULES: tuple[Rule, ...] = (
     # prices and promotions (seller)
-    _r("invalid_input", "price", "must be positive",
+    _r("invalid_input", "price", "price_not_positive",
        "가격은 0원보다 커야 합니다.", "The price must be more than zero."),
-    _r("invalid_input", "price", "above the ceiling",
+    _r("invalid_input", "price", "price_above_ceiling",
        "가격이 허용되는 최고 금액을 넘습니다. 금액을 다시 확인해 주세요.",
        "That price is above the highest price allowed; please check the amount."),
-    _r("invalid_input", "new_price", "already costs",
+    _r("invalid_input", "new_price", "price_unchanged",
        "이미 그 가격으로 판매 중입니다.", "The listing already has that price."),
     _r("invalid_input", "currency", None,
        "이 상품은 원화로만 가격을 바꿀 수 있습니다.", "This listing's price can only change in its own currency."),
@@ -75,20 +77,20 @@ RULES: tuple[Rule, ...] = (
        "The promotion must end after it starts; set the end later than the start."),
     _r("invalid_input", "promotion", None,
        "할인 행사 기간을 다시 확인해 주세요.", "Please check the promotion's dates."),
-    _r("conflict", None, "has ended; its price cannot change",
+    _r("conflict", None, "listing_ended",
        "판매가 종료된 상품은 가격을 바꿀 수 없습니다.", "This listing has ended; its price cannot change."),
     # review queue
     _r("invalid_input", "reason", None,
        "거절할 때는 판매자가 읽을 수 있는 사유를 적어 주세요.",
        "A rejection needs a reason the seller can read."),
-    _r("conflict", None, "the listing has ended",
+    _r("conflict", None, "listing_ended_since_proposal",
        "판매가 종료된 상품이라 승인할 수 없습니다. 거절해 주세요.",
        "The listing has ended, so this change cannot be approved; please reject it."),
-    _r("conflict", None, "the live price moved",
+    _r("conflict", None, "live_price_moved",
        "제안 이후 판매가가 바뀌어 승인할 수 없습니다. 거절하고 판매자에게 다시 제안해 달라고 해 주세요.",
        "The live price moved since the proposal, so it cannot be approved; reject it and ask "
        "the seller to propose again."),
-    _r("illegal_transition", None, "only held changes",
+    _r("illegal_transition", None, "change_not_held",
        "이미 처리된 가격 변경입니다 (현재: {status}). 목록을 새로 고쳐 주세요.",
        "This price change was already decided (now: {status}); please reload the queue.",
        {"status": "price_change"}),
@@ -101,7 +103,7 @@ RULES: tuple[Rule, ...] = (
        "That is not a contact channel we know; please pick one from the list."),
     _r("invalid_input", "evidence", None,
        "고객이 한 말을 그대로 적어 주세요.", "Write down what the customer said, in their words."),
-    _r("illegal_transition", None, "already recorded",
+    _r("illegal_transition", None, "choice_already_recorded",
        "이 건은 이미 고객의 선택이 기록되어 있습니다. 바꾸려면 상담원과 통화해 주세요.",
        "This case already has the customer's choice; to change it, please talk to a person."),
     _r("late_choice_refused", None, None,
@@ -109,9 +111,9 @@ RULES: tuple[Rule, ...] = (
        "The deadline has passed, so this choice cannot be taken; please contact us."),
     _r("invalid_input", "outcome", None,
        "통화 결과를 목록에서 골라 주세요.", "Pick the call outcome from the list."),
-    _r("invalid_input", None, "has no plan yet",
+    _r("invalid_input", None, "no_plan_yet",
        "아직 해결 방안이 없습니다. 먼저 방안을 저장해 주세요.", "There is no plan yet; save a plan first."),
-    _r("not_found", None, "not ready yet",
+    _r("not_found", None, "case_not_ready",
        "이 건은 아직 준비 중입니다. 잠시 후 다시 열어 주세요.",
        "This case is not ready yet; please open it again a little later."),
     # declaring an incident
@@ -119,7 +121,7 @@ RULES: tuple[Rule, ...] = (
        "사고에는 상품 번호가 하나 이상 있어야 합니다.", "An incident needs at least one listing id."),
     _r("invalid_input", "cause", None,
        "무슨 일이 있었는지 원인을 적어 주세요.", "Say what happened (the cause), in words."),
-    _r("invalid_input", "window_start", "future",
+    _r("invalid_input", "window_start", "window_start_future",
        "잘못된 가격이 나가기 시작한 시각은 미래일 수 없습니다.",
        "The time the wrong price went live cannot be in the future."),
     _r("invalid_input", "window_end", None,
@@ -145,32 +147,32 @@ RULES: tuple[Rule, ...] = (
        "The message check found problems, so the notice was not published; see the findings."),
     _r("invalid_input", "body", None,
        "제목과 본문을 모두 입력해 주세요.", "Enter both a title and a body."),
-    _r("invalid_input", None, "is a draft",
+    _r("invalid_input", None, "incident_draft",
        "아직 초안인 사고입니다. 먼저 사고를 선언해 주세요.",
        "This incident is still a draft; declare it first."),
-    _r("invalid_input", None, "not declared yet",
+    _r("invalid_input", None, "incident_not_declared",
        "아직 선언되지 않은 사고입니다. 먼저 사고를 선언해 주세요.",
        "This incident is not declared yet; declare it first."),
     # steps out of order
-    _r("illegal_transition", None, "an incident that is",
+    _r("illegal_transition", None, "incident_status",
        "사고가 지금 '{status}' 상태라서 이 단계를 할 수 없습니다.",
        "The incident is now '{status}', so this step cannot be done.", {"status": "incident"}),
-    _r("illegal_transition", None, "a case that is",
+    _r("illegal_transition", None, "case_status",
        "이 건은 지금 '{status}' 상태라서 할 수 없습니다.",
        "This case is now '{status}', so this cannot be done.", {"status": "case"}),
-    _r("conflict", None, "have not been answered",
+    _r("conflict", None, "unanswered_cases",
        "아직 답하지 않은 고객이 있어 끝낼 수 없습니다.",
        "Some customers have not answered yet, so this cannot be closed."),
     # access
-    _r("forbidden", None, "this form has expired",
+    _r("forbidden", None, "form_expired",
        "양식이 만료되었거나 이 사이트에서 보낸 것이 아닙니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.",
        "This form has expired or did not come from our site; reload the page and try again."),
-    _r("forbidden", None, "your account cannot",
+    _r("forbidden", None, "role_not_allowed",
        "이 계정으로는 열 수 없는 페이지입니다.", "Your account cannot open this page."),
-    _r("forbidden", None, "link has expired",
+    _r("forbidden", None, "link_expired",
        "링크의 유효 기간이 지났습니다. 고객센터로 연락해 원하시는 방법을 알려 주세요.",
        "This link has expired; please contact us to make your choice."),
-    _r("forbidden", None, "link is not valid",
+    _r("forbidden", None, "link_invalid",
        "올바른 링크가 아닙니다. 받으신 메시지의 링크를 다시 눌러 주세요.",
        "This link is not valid; please open the link in your message again."),
     _r("login_required", None, None, "로그인해 주세요.", "Please log in."),
@@ -180,18 +182,19 @@ RULES: tuple[Rule, ...] = (
        "찾을 수 없습니다. 주소를 다시 확인해 주세요.", "Not found; please check the address."),
 )
 
-#: The incident plan's problems (``details["problems"]``: field -> English sentence).
+#: The incident plan's problems: field (a key of ``details["problems"]``) and its sub-code
+#: (``details["problem_reasons"][field]``) -> a sentence.
 PLAN_RULES: tuple[Rule, ...] = (
-    _r("plan", "options", "unknown option", "선택지를 목록에서 골라 주세요.",
+    _r("plan", "options", "unknown_option", "선택지를 목록에서 골라 주세요.",
        "Pick the options from the list."),
     _r("plan", "options", None, "고객에게 드릴 선택지를 두 개 이상 골라 주세요.",
        "Offer at least two different options."),
-    _r("plan", "cancel_compensation", "must be given",
+    _r("plan", "cancel_compensation", "terms_missing",
        "주문 취소를 선택지로 드리면 보상 포인트를 입력해야 합니다.",
        "Offering a cancellation needs the compensation points."),
     _r("plan", "cancel_compensation", None, "취소 보상 포인트를 확인해 주세요 (0 이상, 주문 취소를 선택지로 드릴 때만).",
        "Check the compensation points (0 or more, only when a cancellation is offered)."),
-    _r("plan", "discount_pct", "must be given",
+    _r("plan", "discount_pct", "terms_missing",
        "할인 구매를 선택지로 드리면 할인율을 입력해야 합니다.",
        "Offering a discounted purchase needs the discount percent."),
     _r("plan", "discount_pct", None, "할인율은 0에서 99 사이의 정수로, 할인 구매를 드릴 때만 입력해 주세요.",
@@ -200,11 +203,11 @@ PLAN_RULES: tuple[Rule, ...] = (
        "The maximum units is at least 1, and only with the 'keep the order' option."),
     _r("plan", "seller_share_pct", None, "판매자 부담은 0에서 100 사이의 정수로 입력해 주세요.",
        "The seller's share is a whole percent from 0 to 100."),
-    _r("plan", "platform_share_pct", "sum to 100", "판매자와 플랫폼 부담의 합이 100이 되어야 합니다.",
+    _r("plan", "platform_share_pct", "shares_not_100", "판매자와 플랫폼 부담의 합이 100이 되어야 합니다.",
        "The seller's and the platform's shares must add up to 100."),
     _r("plan", "platform_share_pct", None, "플랫폼 부담은 0에서 100 사이의 정수로 입력해 주세요.",
        "The platform's share is a whole percent from 0 to 100."),
-    _r("plan", "deadline", "after now", "답변 기한은 지금 이후여야 합니다.",
+    _r("plan", "deadline", "deadline_not_after_now", "답변 기한은 지금 이후여야 합니다.",
        "The deadline must be after now."),
     _r("plan", "deadline", None,
        "답변 기한까지 상담 가능 시간이 너무 짧습니다. 고객이 상담원과 통화할 수 있도록 기한을 늦춰 주세요.",
@@ -238,9 +241,14 @@ def _field(details: Mapping[str, Any]) -> str | None:
     return str(found) if found is not None else None
 
 
-def _matches(rule: Rule, code: str, field: str | None, message: str) -> bool:
+def _reason(exc: SagwaError) -> str | None:
+    found = exc.details.get("reason")
+    return str(found) if found is not None else None
+
+
+def _matches(rule: Rule, code: str, field: str | None, reason: str | None) -> bool:
     return (rule.code == code and (rule.field is None or rule.field == field)
-            and (rule.says is None or rule.says in message))
+            and (rule.reason is None or rule.reason == reason))
 
 
 def _say(rule: Rule, details: Mapping[str, Any], lang: str) -> str:
@@ -251,9 +259,9 @@ def _say(rule: Rule, details: Mapping[str, Any], lang: str) -> str:
     return text.format(**{n: values.get(n, "—") for n in names})
 
 
-def sentence(rules: Sequence[Rule], code: str, field: str | None, message: str,
+def sentence(rules: Sequence[Rule], code: str, field: str | None, reason: str | None,
              details: Mapping[str, Any], lang: str) -> str | None:
-    rule = next((r for r in rules if _matches(r, code, field, message)), None)
+    rule = next((r for r in rules if _matches(r, code, field, reason)), None)
     return _say(rule, details, lang) if rule else None
 
 
@@ -264,10 +272,12 @@ def error_text(exc: SagwaError, lang: str) -> str:
         return exc.ko if lang == "ko" else exc.en
     problems = exc.details.get("problems")
     if isinstance(problems, Mapping) and problems:
-        said = [sentence(PLAN_RULES, "plan", str(k), str(v), {}, lang) or f"{k}: {v}"
+        reasons = exc.details.get("problem_reasons")
+        reasons = reasons if isinstance(reasons, Mapping) else {}
+        said = [sentence(PLAN_RULES, "plan", str(k), reasons.get(k), {}, lang) or f"{k}: {v}"
                 for k, v in problems.items()]
         return " ".join(said)
-    found = sentence(RULES, exc.code, _field(exc.details), exc.message, exc.details, lang)
+    found = sentence(RULES, exc.code, _field(exc.details), _reason(exc), exc.details, lang)
     return found or exc.message
 
 

@@ -51,7 +51,7 @@ async def csrf_protect(request: Request) -> None:
         sent = value if isinstance(value, str) else None
     if not expected or not sent or not hmac.compare_digest(str(expected), sent):
         raise Forbidden("this form has expired or did not come from our site; "
-                        "reload the page and try again")
+                        "reload the page and try again", reason="form_expired")
 
 
 SESSION_LIFETIME = timedelta(hours=12)
@@ -108,7 +108,7 @@ def requires(*roles: Role) -> Callable[[Request], Account]:
         if account is None:
             raise LoginRequired("please log in")
         if not account.may(roles, as_seller=Role.SELLER in roles):
-            raise Forbidden("your account cannot open this page")
+            raise Forbidden("your account cannot open this page", reason="role_not_allowed")
         return account
 
     return dependency

@@ -1,0 +1,320 @@
+"""Refusals that share a ``code`` are told apart by ``details["reason"]`` (and a refused plan's
+problems by ``details["problem_reasons"]``): stable sub-codes set where the refusal is raised.
+The pages' sentences follow those sub-codes, never the words of the English message, so
+rewording a message changes no page."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import fields
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sagwa.adapters.db.market_repo import PriceChangeRecord
+from sagwa.domain import incidents
+from sagwa.domain.contact_hours import ContactSchedule
+from sagwa.domain.incident_plan import make_plan
+from sagwa.domain.listings import Listing, ListingStatus
+from sagwa.domain.money import Money, check_price
+from sagwa.domain.pricing import PriceChangeStatus
+from sagwa.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound, SagwaError
+from sagwa.services import desk, desk_cases, listings, notices, price_review
+from sagwa.services.case_links import case_token, open_case_token
+from sagwa.web.pages import case_facts, error_texts, session
+from sagwa.web.pages.error_texts import PLAN_RULES, RULES, Rule, error_text
+
+KST = ZoneInfo("Asia/Seoul")
+NOW = datetime(2008, 6, 13, 9, 0, tzinfo=KST)  # a Friday
+
+
+def refusal(make: Callable[[], object]) -> SagwaError:
+    with pytest.raises(SagwaError) as caught:
+        make()
+    return caught.value
+
+
+def _stale(listing: Listing) -> SagwaError:
+    """What ``approve_price_change`` raises for a held change on ``listing``."""
+    change = PriceChangeRecord(
+        id=1, listing_id=3, old_price=Money(199_000, "KRW"), new_price=Money(19_900, "KRW"),
+        proposed_by="seller:a", proposed_at=NOW, promotion_pct=None,
+        status=PriceChangeStatus.HELD, decided_by=None, decision_reason=None,
+    )  # fmt: skip
+    stale = price_review.stale_reason(change, listing)
+    assert stale is not None
+    return Conflict(
+        f"listing {listing.id}: {stale[1]}",
+        stale=True,
+        reason=price_review.stale_code(change, listing),
+    )
+
+
+def _listing(price: int, status: ListingStatus) -> Listing:
+    return Listing(id=3, seller_id=1, product_id=1, price=Money(price, "KRW"), status=status)
+
+
+def _expired_link() -> object:
+    token = case_token("secret", case_id=1, customer_id=2, expires_at=NOW)
+    return open_case_token("secret", token, now=NOW + timedelta(days=1))
+
+
+def _future_window() -> object:
+    return incidents.open_draft(
+        incident_id=1, listing_ids={3}, wrong_price=Money(19_900, "KRW"),
+        window_start=NOW + timedelta(hours=1), now=NOW, cause="typo",
+    )  # fmt: skip
+
+
+CSRF = "this form has expired or did not come from our site; reload the page and try again"
+
+#: reason -> the refusal as its raise site makes it (the real code where that is cheap) and the
+#: Korean sentence a page says for it.
+REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
+    "price_not_positive": (
+        lambda: refusal(lambda: check_price(Money(0, "KRW"))),
+        "가격은 0원보다 커야 합니다.",
+    ),
+    "price_above_ceiling": (
+        lambda: refusal(lambda: check_price(Money(10**15, "KRW"))),
+        "가격이 허용되는 최고 금액을 넘습니다. 금액을 다시 확인해 주세요.",
+    ),
+    "price_unchanged": (
+        lambda: InvalidInput(
+            "the listing already costs 199,000 KRW", field="new_price", reason="price_unchanged"
+        ),
+        "이미 그 가격으로 판매 중입니다.",
+    ),
+    "listing_ended": (
+        lambda: Conflict("listing 3 has ended; its price cannot change", reason="listing_ended"),
+        "판매가 종료된 상품은 가격을 바꿀 수 없습니다.",
+    ),
+    "listing_ended_since_proposal": (
+        lambda: _stale(_listing(199_000, ListingStatus.ENDED)),
+        "판매가 종료된 상품이라 승인할 수 없습니다. 거절해 주세요.",
+    ),
+    "live_price_moved": (
+        lambda: _stale(_listing(189_000, ListingStatus.LIVE)),
+        "제안 이후 판매가가 바뀌어 승인할 수 없습니다. 거절하고 판매자에게 다시 제안해 달라고 해 주세요.",
+    ),
+    "change_not_held": (
+        lambda: IllegalTransition(
+            "price change 1 is approved, not held; only held changes can be approved or rejected",
+            status="approved",
+            reason="change_not_held",
+        ),
+        "이미 처리된 가격 변경입니다 (현재: 승인됨). 목록을 새로 고쳐 주세요.",
+    ),
+    "choice_already_recorded": (
+        lambda: refusal(lambda: incidents.advance(incidents.CaseStatus.CHOSEN, "choose")),
+        "이 건은 이미 고객의 선택이 기록되어 있습니다. 바꾸려면 상담원과 통화해 주세요.",
+    ),
+    "no_plan_yet": (
+        lambda: InvalidInput(
+            "incident 1 has no plan yet: plan it before taking choices", reason="no_plan_yet"
+        ),
+        "아직 해결 방안이 없습니다. 먼저 방안을 저장해 주세요.",
+    ),
+    "case_not_ready": (
+        lambda: NotFound("this case is not ready yet", reason="case_not_ready"),
+        "이 건은 아직 준비 중입니다. 잠시 후 다시 열어 주세요.",
+    ),
+    "window_start_future": (
+        lambda: refusal(_future_window),
+        "잘못된 가격이 나가기 시작한 시각은 미래일 수 없습니다.",
+    ),
+    "incident_draft": (
+        lambda: InvalidInput(
+            "incident 1 is a draft; declare it before publishing", reason="incident_draft"
+        ),
+        "아직 초안인 사고입니다. 먼저 사고를 선언해 주세요.",
+    ),
+    "incident_not_declared": (
+        lambda: InvalidInput("incident 1 is not declared yet", reason="incident_not_declared"),
+        "아직 선언되지 않은 사고입니다. 먼저 사고를 선언해 주세요.",
+    ),
+    "incident_status": (
+        lambda: refusal(
+            lambda: incidents.advance_incident(incidents.IncidentStatus.CLOSED, "plan")
+        ),
+        "사고가 지금 '종료' 상태라서 이 단계를 할 수 없습니다.",
+    ),
+    "case_status": (
+        lambda: refusal(lambda: incidents.advance(incidents.CaseStatus.RESOLVED, "resolve")),
+        "이 건은 지금 '처리 완료' 상태라서 할 수 없습니다.",
+    ),
+    "unanswered_cases": (
+        lambda: Conflict(
+            "3 cases have not been answered or defaulted yet", reason="unanswered_cases"
+        ),
+        "아직 답하지 않은 고객이 있어 끝낼 수 없습니다.",
+    ),
+    "form_expired": (
+        lambda: Forbidden(CSRF, reason="form_expired"),
+        "양식이 만료되었거나 이 사이트에서 보낸 것이 아닙니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.",
+    ),
+    "role_not_allowed": (
+        lambda: Forbidden("your account cannot open this page", reason="role_not_allowed"),
+        "이 계정으로는 열 수 없는 페이지입니다.",
+    ),
+    "link_expired": (
+        lambda: refusal(_expired_link),
+        "링크의 유효 기간이 지났습니다. 고객센터로 연락해 원하시는 방법을 알려 주세요.",
+    ),
+    "link_invalid": (
+        lambda: refusal(lambda: open_case_token("secret", "not-a-token")),
+        "올바른 링크가 아닙니다. 받으신 메시지의 링크를 다시 눌러 주세요.",
+    ),
+}
+
+#: Raise sites too costly to run here (they need a database): the reason is in their source.
+RAISED_IN: list[tuple[Callable[..., Any], str]] = [
+    (listings.propose_price_change, "price_unchanged"),
+    (listings.propose_price_change, "listing_ended"),
+    (price_review._held, "change_not_held"),
+    (desk_cases.current_plan, "no_plan_yet"),
+    (case_facts.incident_terms, "case_not_ready"),
+    (notices.publish_notice, "incident_draft"),
+    (notices.draft_notice, "incident_not_declared"),
+    (desk.close, "unanswered_cases"),
+    (session.csrf_protect, "form_expired"),
+    (session.requires, "role_not_allowed"),
+]
+
+
+def test_every_reason_a_rule_knows_has_a_refusal_here() -> None:
+    assert {r.reason for r in RULES if r.reason} == set(REFUSALS)
+
+
+@pytest.mark.parametrize("reason", sorted(REFUSALS))
+def test_the_refusal_carries_its_reason_and_the_page_says_the_same_sentence(reason: str) -> None:
+    make, korean = REFUSALS[reason]
+    exc = make()
+    assert exc.details["reason"] == reason
+    assert exc.as_dict()["details"]["reason"] == reason  # what the JSON API answers
+    assert error_text(exc, "ko") == korean
+    assert error_text(exc, "en") == error_texts._say(_rule_for(reason), exc.details, "en")
+
+
+@pytest.mark.parametrize("reason", sorted(REFUSALS))
+def test_a_reworded_message_with_the_same_reason_gets_the_same_sentence(reason: str) -> None:
+    exc = REFUSALS[reason][0]()
+    reworded = type(exc)("entirely different words, none of the old ones", **exc.details)
+    assert reworded.code == exc.code
+    for lang in ("ko", "en"):
+        assert error_text(reworded, lang) == error_text(exc, lang)
+
+
+@pytest.mark.parametrize(("raise_site", "reason"), RAISED_IN,
+                         ids=[f"{f.__name__}-{r}" for f, r in RAISED_IN])  # fmt: skip
+def test_the_raise_site_passes_the_reason(raise_site: Callable[..., Any], reason: str) -> None:
+    assert f'reason="{reason}"' in inspect.getsource(raise_site)
+
+
+def test_the_same_words_without_a_reason_are_not_recognised() -> None:
+    exc = Conflict("listing 3: the live price moved from 199,000 KRW to 189,000 KRW")
+    assert error_text(exc, "ko") == exc.message
+
+
+def test_no_rule_matches_on_the_words_of_a_message() -> None:
+    assert [f.name for f in fields(Rule)] == ["code", "field", "reason", "ko", "en", "labels"]
+    for rule in RULES + PLAN_RULES:
+        assert rule.reason is None or rule.reason.isidentifier() and rule.reason.islower(), rule
+    for rule in RULES:  # a message in none of the old words still reaches its rule
+        if rule.reason is None:
+            continue
+        exc = SagwaError("zzz", field=rule.field, reason=rule.reason, status="open")
+        exc.code = rule.code
+        assert error_text(exc, "en") == error_texts._say(rule, exc.details, "en"), rule
+
+
+def _rule_for(reason: str) -> Rule:
+    return next(r for r in RULES if r.reason == reason)
+
+
+# The incident plan: every problem carries a sub-code beside its sentence.
+
+SCHEDULE = ContactSchedule.from_mapping(
+    {d: "09:00-18:00" for d in ("mon", "tue", "wed", "thu", "fri")} | {"sat": None, "sun": None}
+)
+INCIDENT = incidents.declare(
+    incident_id="inc-1", listing_ids={101}, wrong_price=Money(19_900, "KRW"),
+    correct_price=Money(199_000, "KRW"), window_start=datetime(2008, 6, 12, 11, 0, tzinfo=KST),
+    now=datetime(2008, 6, 12, 17, 30, tzinfo=KST), cause="typo", responsible="both",
+    declared_by="operator:kim",
+).incident  # fmt: skip
+A_PLAN: dict[str, Any] = {
+    "incident": INCIDENT, "options": ["keep", "talk_to_person"], "default": "keep",
+    "deadline": datetime(2008, 6, 17, 18, 0, tzinfo=KST), "seller_share_pct": 70,
+    "platform_share_pct": 30, "now": NOW, "schedule": SCHEDULE,
+}  # fmt: skip
+CANCEL = ["keep", "cancel_with_compensation"]
+DISCOUNT = ["keep", "buy_at_correct_price_discount"]
+
+PLAN_PROBLEMS = [  # what the operator got wrong, the field, its sub-code, the page's sentence
+    ({"options": ["keep", "refund"]}, "options", "unknown_option",
+     "선택지를 목록에서 골라 주세요."),
+    ({"options": ["keep"]}, "options", "too_few_options",
+     "고객에게 드릴 선택지를 두 개 이상 골라 주세요."),
+    ({"options": CANCEL}, "cancel_compensation", "terms_missing",
+     "주문 취소를 선택지로 드리면 보상 포인트를 입력해야 합니다."),
+    ({"cancel_compensation": Money(1, "KRW")}, "cancel_compensation", "terms_not_offered",
+     "취소 보상 포인트를 확인해 주세요 (0 이상, 주문 취소를 선택지로 드릴 때만)."),
+    ({"options": CANCEL, "cancel_compensation": Money(1, "USD")}, "cancel_compensation",
+     "wrong_currency", "취소 보상 포인트를 확인해 주세요 (0 이상, 주문 취소를 선택지로 드릴 때만)."),
+    ({"options": CANCEL, "cancel_compensation": Money(-1, "KRW")}, "cancel_compensation",
+     "negative_amount", "취소 보상 포인트를 확인해 주세요 (0 이상, 주문 취소를 선택지로 드릴 때만)."),
+    ({"options": DISCOUNT}, "discount_pct", "terms_missing",
+     "할인 구매를 선택지로 드리면 할인율을 입력해야 합니다."),
+    ({"discount_pct": 5}, "discount_pct", "terms_not_offered",
+     "할인율은 0에서 99 사이의 정수로, 할인 구매를 드릴 때만 입력해 주세요."),
+    ({"options": DISCOUNT, "discount_pct": 100}, "discount_pct", "out_of_range",
+     "할인율은 0에서 99 사이의 정수로, 할인 구매를 드릴 때만 입력해 주세요."),
+    ({"options": CANCEL[1:] + ["talk_to_person"], "cancel_compensation": Money(1, "KRW"),
+      "keep_max_units": 2}, "keep_max_units", "terms_not_offered",
+     "최대 수량은 1 이상이며, '주문 유지'를 드릴 때만 입력해 주세요."),
+    ({"keep_max_units": 0}, "keep_max_units", "out_of_range",
+     "최대 수량은 1 이상이며, '주문 유지'를 드릴 때만 입력해 주세요."),
+    ({"seller_share_pct": 101}, "seller_share_pct", "out_of_range",
+     "판매자 부담은 0에서 100 사이의 정수로 입력해 주세요."),
+    ({"platform_share_pct": -1}, "platform_share_pct", "out_of_range",
+     "플랫폼 부담은 0에서 100 사이의 정수로 입력해 주세요."),
+    ({"seller_share_pct": 60, "platform_share_pct": 50}, "platform_share_pct", "shares_not_100",
+     "판매자와 플랫폼 부담의 합이 100이 되어야 합니다."),
+    ({"deadline": NOW}, "deadline", "deadline_not_after_now", "답변 기한은 지금 이후여야 합니다."),
+    ({"deadline": NOW + timedelta(hours=2)}, "deadline", "too_little_contact_time",
+     "답변 기한까지 상담 가능 시간이 너무 짧습니다. 고객이 상담원과 통화할 수 있도록 기한을 늦춰 주세요."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("wrong", "field", "reason", "korean"), PLAN_PROBLEMS,
+                         ids=[f"{f}-{r}" for _, f, r, _ in PLAN_PROBLEMS])  # fmt: skip
+def test_a_plan_problem_carries_its_sub_code_and_the_page_says_the_same_sentence(
+    wrong: dict[str, Any], field: str, reason: str, korean: str
+) -> None:
+    exc = refusal(lambda: make_plan(**(A_PLAN | wrong)))
+    assert exc.details["problem_reasons"] == {field: reason}
+    assert set(exc.details["problems"]) == {field}  # the sentences stay where they were
+    assert error_text(exc, "ko") == korean
+    reworded = InvalidInput("plan refused", problems={field: "new words"},
+                            problem_reasons=exc.details["problem_reasons"])  # fmt: skip
+    assert error_text(reworded, "ko") == korean
+    assert error_text(reworded, "en") == error_text(exc, "en")
+
+
+def test_every_plan_sub_code_a_rule_knows_is_produced_by_plan_validation() -> None:
+    produced = {(field, reason) for _, field, reason, _ in PLAN_PROBLEMS}
+    assert {(r.field, r.reason) for r in PLAN_RULES if r.reason} <= produced
+
+
+def test_all_plan_problems_come_with_their_sub_codes_at_once() -> None:
+    exc = refusal(lambda: make_plan(**(A_PLAN | {"options": ["keep"], "seller_share_pct": 60})))
+    assert exc.details["problems"].keys() == exc.details["problem_reasons"].keys()
+    assert exc.details["problem_reasons"] == {
+        "options": "too_few_options",
+        "platform_share_pct": "shares_not_100",
+    }
+    assert exc.message.startswith("plan refused — options: offer at least two")
