@@ -8,7 +8,8 @@ other sellers, the list price), in units of the policy threshold::
 
 A declared promotion within policy that matches the actual drop relaxes the drop threshold; a
 ratio with the shape of a known error (×10ⁿ, an FX rate, a pack size) raises z by
-``shape_boost``; penny prices, over-deep promotions and seller floors/ceilings set a floor on z.
+``shape_boost``; penny prices, over-deep promotions, a declared promotion the new price disagrees
+with (``promo_mismatch_log``) and seller floors/ceilings set a floor on z.
 ``score = z / (1 + z)``; a change is held when ``score >= hold_score`` (z = 1 is the threshold).
 """
 
@@ -37,6 +38,10 @@ HIGHEST = REF_KIND["highest_other_seller"]
 PENNY_Z = 2.0
 SELLER_LIMIT_Z = 1.5
 ROUND_PCT_BONUS = 0.25
+#: z for a declared promotion the price disagrees with, plus the log-size of the disagreement.
+PROMO_MISMATCH_Z = 1.25
+MISMATCH = REASON_CODE["promotion_mismatch"]
+PROMOTION_PRICE = REF_KIND["promotion_price"]
 
 
 @dataclass(frozen=True)
@@ -100,10 +105,13 @@ def check_prices(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     n = len(cols)
     if n <= BLOCK_ROWS:
         return _check_block(cols, rules)
-    parts = [_check_block(cols.rows(start, start + BLOCK_ROWS), rules)
-             for start in range(0, n, BLOCK_ROWS)]
-    return GuardResult(*(np.concatenate([getattr(p, f.name) for p in parts])
-                         for f in fields(GuardResult)))
+    parts = [
+        _check_block(cols.rows(start, start + BLOCK_ROWS), rules)
+        for start in range(0, n, BLOCK_ROWS)
+    ]
+    return GuardResult(
+        *(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(GuardResult))
+    )
 
 
 def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
@@ -111,19 +119,27 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     log_q, ref_price = median_reference(cols.new, refs)
     with np.errstate(divide="ignore", invalid="ignore"):
         expected = np.log1p(-cols.promotion_pct / 100.0)
-        promo_matches = np.abs(np.log(cols.new / cols.old) - expected) < rules.promo_match_log
+        promo_gap = np.log(cols.new / cols.old) - expected
+        promo_matches = np.abs(promo_gap) < rules.promo_match_log
         explained = promo_matches & (cols.promotion_pct < cols.max_depth_pct)
+        comparable = (
+            (cols.promotion_pct > 0) & (cols.promotion_pct < 100) & (cols.old > 0) & (cols.new > 0)
+        )
+    mismatched = comparable & (np.abs(promo_gap) >= rules.promo_mismatch_log)
     placeholder = is_placeholder(cols.new, cols.minor_per_major, log_q)
     z, reason = _base_z(log_q, explained, expected, placeholder, rules)
     z, reason, range_ref = _add_peer_range(z, reason, cols, rules, explained)
-    z, reason = _apply_floors(z, reason, cols, rules)
+    z, reason = _apply_floors(z, reason, cols, rules, mismatched, promo_gap)
     score = z / (1.0 + z)
     hold = score >= rules.hold_score
     reason = np.where(hold, reason, REASON_CODE["within_range"]).astype(np.int8)
     held = np.flatnonzero(hold)
+    on_promo = reason == MISMATCH
     error = np.zeros(hold.shape[0], dtype=np.int8)
     error[held] = classify(
-        log_q=log_q[held],
+        # a price that disagrees with its declared promotion is named by how it sits from the
+        # price the promotion gives, not from the references
+        log_q=np.where(on_promo, promo_gap, log_q)[held],
         new_major=cols.new[held] / cols.minor_per_major[held],
         promo_pct=cols.promotion_pct[held],
         promo_matches=promo_matches[held],
@@ -135,6 +151,8 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     kind = np.where(range_ref == 0, kind, range_ref)
     ref_price = np.where(range_ref == LOWEST, cols.peer_low, ref_price)
     ref_price = np.where(range_ref == HIGHEST, cols.peer_high, ref_price)
+    kind = np.where(on_promo, PROMOTION_PRICE, kind)
+    ref_price = np.where(on_promo, cols.old * (1.0 - cols.promotion_pct / 100.0), ref_price)
     return GuardResult(hold, score, error, reason, kind.astype(np.int8), ref_price, log_q)
 
 
@@ -197,11 +215,19 @@ def _base_z(
     return z, reason.astype(np.int8)
 
 
-def _apply_floors(z: F64, reason: I8, cols: PriceColumns, rules: PriceRules) -> tuple[F64, I8]:
+def _apply_floors(
+    z: F64,
+    reason: I8,
+    cols: PriceColumns,
+    rules: PriceRules,
+    mismatched: npt.NDArray[np.bool_],
+    promo_gap: F64,
+) -> tuple[F64, I8]:
     """Policy rules that hold a change whatever its ratios; later rules win the reason."""
     pct = cols.promotion_pct
     with np.errstate(invalid="ignore"):
         rules_in_order = (
+            (mismatched, "promotion_mismatch"),
             (pct >= cols.max_depth_pct, "promotion_too_deep"),
             (cols.new > cols.ceiling, "above_seller_ceiling"),
             (cols.new < cols.floor, "below_seller_floor"),
@@ -211,7 +237,9 @@ def _apply_floors(z: F64, reason: I8, cols: PriceColumns, rules: PriceRules) -> 
         hit = np.flatnonzero(mask)
         if hit.size == 0:
             continue
-        if name == "promotion_too_deep":
+        if name == "promotion_mismatch":
+            floor_z = PROMO_MISMATCH_Z + np.minimum(np.abs(promo_gap[hit]), LOG_CLIP)
+        elif name == "promotion_too_deep":
             bonus = np.where(is_round(pct[hit], rules.round_pct_step), ROUND_PCT_BONUS, 0.0)
             floor_z = 1.0 + (pct[hit] - cols.max_depth_pct[hit]) / 100.0 + bonus
         else:

@@ -52,6 +52,7 @@ _REF = {
         "list_price": "the list price",
         "lowest_other_seller": "the lowest of {n} other sellers",
         "highest_other_seller": "the highest of {n} other sellers",
+        "promotion_price": "the current price less the declared promotion",
     },
     "ko": {
         "current": "현재 가격",
@@ -60,6 +61,7 @@ _REF = {
         "list_price": "정가",
         "lowest_other_seller": "다른 판매자 {n}곳 중 최저가",
         "highest_other_seller": "다른 판매자 {n}곳 중 최고가",
+        "promotion_price": "현재 가격에 선언된 할인을 적용한 가격",
     },
 }
 
@@ -95,6 +97,8 @@ _HEAD = {
         "(new price {new}, {where} {ref})",
         "below_seller_floor": "new price {new} is below the seller's floor of {limit}",
         "above_seller_ceiling": "new price {new} is above the seller's ceiling of {limit}",
+        "promotion_mismatch": "new price {new} does not match the declared promotion of {pct}% "
+        "({where}: {ref}); the price or the percent is mistyped",
     },
     "ko": {
         "within_range": "새 가격 {new}은(는) {where}({ref})과(와) 비교해 정상 범위입니다",
@@ -107,6 +111,8 @@ _HEAD = {
         "(새 가격 {new}, {where} {ref})",
         "below_seller_floor": "새 가격 {new}은(는) 판매자 하한가 {limit}보다 낮습니다",
         "above_seller_ceiling": "새 가격 {new}은(는) 판매자 상한가 {limit}보다 높습니다",
+        "promotion_mismatch": "새 가격 {new}은(는) 선언된 {pct}% 할인과 맞지 않습니다"
+        "({where} {ref}). 가격이나 할인율 중 하나가 잘못 입력되었습니다",
     },
 }
 _TAIL = {"en": "; looks like {looks}", "ko": ". {looks}(으)로 보입니다."}

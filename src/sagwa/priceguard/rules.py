@@ -35,6 +35,7 @@ class PriceRules:
     hold_score: float = 0.52
     promo_match_log: float = 0.12
     promo_slack: float = 0.8
+    promo_mismatch_log: float = 0.25
     shape_tolerance_log: float = 0.08
     shape_boost: float = 1.25
     recent_window: int = 8
@@ -58,6 +59,10 @@ class PriceRules:
         object.__setattr__(self, "pack_logs", tuple(sorted(math.log(p) for p in self.pack_sizes)))
         if not 0.0 < self.down_ratio < 1.0 or self.up_ratio <= 1.0:
             raise InvalidInput("need 0 < down_ratio < 1 < up_ratio", field="thresholds")
+        if not self.promo_mismatch_log > self.promo_match_log:
+            raise InvalidInput(
+                "promo_mismatch_log must be larger than promo_match_log", field="promo_mismatch_log"
+            )
         if not 0.0 < self.hold_score < 1.0:
             raise InvalidInput("hold_score must lie strictly between 0 and 1", field="hold_score")
 

@@ -10,7 +10,7 @@ import math
 from bisect import bisect_left
 from typing import NamedTuple
 
-from sagwa.priceguard.checks import PENNY_Z, ROUND_PCT_BONUS, SELLER_LIMIT_Z
+from sagwa.priceguard.checks import PENNY_Z, PROMO_MISMATCH_Z, ROUND_PCT_BONUS, SELLER_LIMIT_Z
 from sagwa.priceguard.features import LN10, LOG_CLIP
 from sagwa.priceguard.recognisers import (
     DEEP_DROP_RATIO,
@@ -24,6 +24,8 @@ _TENS = (LN10, 2 * LN10, 3 * LN10)
 
 
 _DEEP = REASON_CODE["promotion_too_deep"]
+_MISMATCH = REASON_CODE["promotion_mismatch"]
+_PROMOTION_PRICE = REF_KIND["promotion_price"]
 _ABOVE = REASON_CODE["above_seller_ceiling"]
 _BELOW = REASON_CODE["below_seller_floor"]
 _PENNY = REASON_CODE["penny_price"]
@@ -99,10 +101,13 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
     log_q, ref, kind = _median_reference(x.new, refs)
     pct = x.promotion_pct
     promo_matches = False
+    promo_gap = math.nan
     if not math.isnan(pct) and x.old > 0 and x.new > 0 and pct < 100:
-        promo_matches = (
-            abs(math.log(x.new / x.old) - math.log1p(-pct / 100.0)) < rules.promo_match_log
-        )
+        promo_gap = math.log(x.new / x.old) - math.log1p(-pct / 100.0)
+        promo_matches = abs(promo_gap) < rules.promo_match_log
+    mismatched = (
+        0 < pct < 100 and x.old > 0 and x.new > 0 and (abs(promo_gap) >= rules.promo_mismatch_log)
+    )
     log_down = rules.log_down
     explained = promo_matches and pct < x.max_depth_pct
     if explained:
@@ -125,12 +130,17 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
         reason = _BELOW_ALL if below else _ABOVE_ALL
         kind, ref = (_LOWEST, x.peer_low) if below else (_HIGHEST, x.peer_high)
     z += z_range
+    if mismatched:
+        z, reason = max(z, PROMO_MISMATCH_Z + min(abs(promo_gap), LOG_CLIP)), _MISMATCH
     z, reason = _floors(z, reason, x, rules)
     score = z / (1.0 + z)
     hold = score >= rules.hold_score
     if not hold:
         reason = REASON_CODE["within_range"]
-    error = _classify(log_q, new_major, pct, promo_matches, placeholder, reason, rules)
+    if reason == _MISMATCH:
+        kind, ref = _PROMOTION_PRICE, x.old * (1.0 - pct / 100.0)
+    name_q = promo_gap if reason == _MISMATCH else log_q
+    error = _classify(name_q, new_major, pct, promo_matches, placeholder, reason, rules)
     return ScalarResult(hold, score, error, reason, kind, ref, log_q)
 
 
@@ -156,7 +166,8 @@ def _peer_range_excess(x: ScalarInputs, rules: PriceRules, explained: bool) -> f
 
 
 def _floors(z: float, reason: int, x: ScalarInputs, rules: PriceRules) -> tuple[float, int]:
-    """Policy floors on z, in the batch's order (later rules win the reason)."""
+    """Policy floors on z, in the batch's order (later rules win the reason; the promotion
+    mismatch, the first of them, is applied by the caller)."""
     pct = x.promotion_pct
     if pct >= x.max_depth_pct:
         bonus = ROUND_PCT_BONUS if _round(pct, rules.round_pct_step) else 0.0

@@ -140,7 +140,7 @@ def _verdict(ev: ChangeEvidence, x: ScalarInputs, res: ScalarResult) -> Verdict:
     facts = {
         "reference_kind": ref_kind,
         "reference_price_minor": res.ref_price,
-        "ratio_to_reference": math.exp(res.log_q),
+        "ratio_to_reference": (x.new / res.ref_price if res.ref_price > 0 else math.exp(res.log_q)),
         "recent_median_minor": x.recent_median,
         "other_sellers_median_minor": x.peer_median,
         "other_sellers": len(ev.other_seller_prices_minor),

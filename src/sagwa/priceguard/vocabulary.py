@@ -30,6 +30,7 @@ REASON_CODES: tuple[str, ...] = (
     "promotion_too_deep",
     "below_seller_floor",
     "above_seller_ceiling",
+    "promotion_mismatch",
 )
 REASON_CODE: dict[str, int] = {name: i for i, name in enumerate(REASON_CODES)}
 
@@ -41,6 +42,7 @@ REF_KINDS: tuple[str, ...] = (
     "list_price",
     "lowest_other_seller",
     "highest_other_seller",
+    "promotion_price",
 )
 REF_KIND: dict[str, int] = {name: i for i, name in enumerate(REF_KINDS)}
 

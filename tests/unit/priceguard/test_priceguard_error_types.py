@@ -43,6 +43,10 @@ ERRORS = [
     ("one won", 15_000, 1, "KRW", None, "penny"),
     ("zero price", 15_000, 0, "KRW", None, "penny"),
     ("placeholder dollar", 1_899, 100, "USD", None, "penny"),
+    # the price disagrees with the promotion declared with it: named from the promised price
+    ("declared 25% off, 0.50 typed for 1.49", 199, 50, "USD", 25.0, "digit_typo"),
+    ("declared 20% off, a zero dropped", 199_000, 15_920, "KRW", 20.0, "decimal_slip"),
+    ("price raised under a declared discount", 15_900, 19_900, "KRW", 20.0, "digit_typo"),
 ]
 
 
@@ -63,6 +67,15 @@ LEGIT = [
     ("undeclared 70% clearance", 4_999, 1_499, "USD", None),
     ("ordinary rise", 1_999, 2_399, "USD", None),
     ("small cut", 15_900, 14_900, "KRW", None),
+    ("declared 20%, priced 22% off", 10_000, 7_800, "KRW", 20.0),
+    ("declared 30%, rounded to 9,900", 14_000, 9_900, "KRW", 30.0),
+    (
+        "declared 10%, priced 25% off (between the tolerances: scored as usual)",
+        20_000,
+        15_000,
+        "KRW",
+        10.0,
+    ),
 ]
 
 
@@ -137,3 +150,25 @@ def test_a_lone_sellers_declared_70pct_promotion_ignores_the_sellers_range() -> 
         10_000, 3_000, "USD", (10_000,) * 4, (10_000, 10_100, 9_900, 10_050), promotion_pct=70.0
     )
     assert check_one(lone, RULES).verdict == "allow"
+
+
+def test_a_price_that_disagrees_with_its_declared_promotion_says_what_the_promotion_gives() -> None:
+    verdict = check_one(evidence(199, 50, "USD", 25.0), RULES)
+    assert (verdict.verdict, verdict.reason_code) == ("hold", "promotion_mismatch")
+    assert "$0.50 does not match the declared promotion of 25%" in verdict.reason_en
+    assert "$1.49" in verdict.reason_en  # 1.99 less 25%
+    assert "선언된 25% 할인과 맞지 않습니다" in verdict.reason_ko and "$1.49" in verdict.reason_ko
+    assert verdict.facts["reference_kind"] == "promotion_price"
+    assert verdict.facts["reference_price_minor"] == pytest.approx(149.25)
+    assert verdict.facts["ratio_to_reference"] == pytest.approx(50 / 149.25)
+
+
+def test_the_mismatch_tolerance_is_configuration_and_must_exceed_the_match_tolerance() -> None:
+    import dataclasses
+
+    from sagwa.errors import InvalidInput
+
+    lenient = dataclasses.replace(RULES, promo_mismatch_log=5.0)
+    assert check_one(evidence(199, 50, "USD", 25.0), lenient).reason_code != "promotion_mismatch"
+    with pytest.raises(InvalidInput, match="promo_mismatch_log"):
+        dataclasses.replace(RULES, promo_mismatch_log=RULES.promo_match_log)

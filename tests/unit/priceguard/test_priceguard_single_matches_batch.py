@@ -101,3 +101,32 @@ def test_a_batch_larger_than_one_block_matches_row_by_row_across_block_edges() -
     edges = [0, BLOCK_ROWS - 1, BLOCK_ROWS, 2 * BLOCK_ROWS - 1, 2 * BLOCK_ROWS, len(cols) - 1]
     sample = sorted({*range(0, len(cols), 101), *edges})
     _assert_rows_match_scalar(cols, sample)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    old=st.integers(min_value=100, max_value=2_000_000),
+    pct=st.sampled_from([5.0, 10.0, 25.0, 33.0, 50.0, 70.0]),
+    off=st.floats(min_value=-0.5, max_value=0.5),
+    currency=st.sampled_from(["KRW", "USD"]),
+)
+def test_single_and_batch_agree_around_the_promotion_tolerances(
+    old: int, pct: float, off: float, currency: str
+) -> None:
+    """New prices near what the declared promotion gives: inside promo_match_log, between it
+    and promo_mismatch_log, and past it (held as a mismatch)."""
+    new = max(1, round(old * (1 - pct / 100) * np.exp(off)))
+    ev = ChangeEvidence(
+        old_price_minor=old,
+        new_price_minor=new,
+        currency=currency,
+        recent_prices_minor=(old, old),
+        promotion_pct=pct,
+    )
+    one = check_one(ev, RULES)
+    batch = check_prices(evidence_columns(ev, RULES), RULES)
+    assert one.verdict == ("hold" if batch.hold[0] else "allow")
+    assert one.reason_code == REASON_CODES[batch.reason_code[0]]
+    assert one.error_type == ERROR_TYPES[batch.error_code[0]]
+    if abs(off) > RULES.promo_mismatch_log + 0.01:
+        assert one.reason_code == "promotion_mismatch"
