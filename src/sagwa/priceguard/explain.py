@@ -52,7 +52,7 @@ _REF = {
         "list_price": "the list price",
         "lowest_other_seller": "the lowest of {n} other sellers",
         "highest_other_seller": "the highest of {n} other sellers",
-        "promotion_price": "the current price less the declared promotion",
+        "promotion_price": "the current price less {pct}%",
     },
     "ko": {
         "current": "현재 가격",
@@ -61,7 +61,7 @@ _REF = {
         "list_price": "정가",
         "lowest_other_seller": "다른 판매자 {n}곳 중 최저가",
         "highest_other_seller": "다른 판매자 {n}곳 중 최고가",
-        "promotion_price": "현재 가격에 선언된 할인을 적용한 가격",
+        "promotion_price": "현재 가격에서 {pct}% 할인한 가격",
     },
 }
 
@@ -98,7 +98,7 @@ _HEAD = {
         "below_seller_floor": "new price {new} is below the seller's floor of {limit}",
         "above_seller_ceiling": "new price {new} is above the seller's ceiling of {limit}",
         "promotion_mismatch": "new price {new} does not match the declared promotion of {pct}% "
-        "({where}: {ref}); the price or the percent is mistyped",
+        "({where}: {ref})",
     },
     "ko": {
         "within_range": "새 가격 {new}은(는) {where}({ref})과(와) 비교해 정상 범위입니다",
@@ -112,7 +112,7 @@ _HEAD = {
         "below_seller_floor": "새 가격 {new}은(는) 판매자 하한가 {limit}보다 낮습니다",
         "above_seller_ceiling": "새 가격 {new}은(는) 판매자 상한가 {limit}보다 높습니다",
         "promotion_mismatch": "새 가격 {new}은(는) 선언된 {pct}% 할인과 맞지 않습니다"
-        "({where} {ref}). 가격이나 할인율 중 하나가 잘못 입력되었습니다",
+        "({where} {ref})",
     },
 }
 _TAIL = {"en": "; looks like {looks}", "ko": ". {looks}(으)로 보입니다."}
@@ -133,12 +133,13 @@ def format_reason(
 ) -> str:
     """One sentence: what the new price is compared with, how far off, and the likely error."""
     template = _HEAD[lang][reason]
+    pct = f"{promotion_pct:g}" if math.isfinite(promotion_pct) else "?"
     head = template.format(
         new=money(new, currency, lang),
         ref=money(ref, currency, lang),
-        where=_REF[lang][ref_kind].format(n=n_peers),
+        where=_REF[lang][ref_kind].format(n=n_peers, pct=pct),
         gap=_gap(new, ref, lang) if "{gap}" in template else "",
-        pct=f"{promotion_pct:g}" if math.isfinite(promotion_pct) else "?",
+        pct=pct,
         limit=money(limit_minor, currency, lang) if "{limit}" in template else "",
     )
     looks = _LOOKS_LIKE[lang].get(error_type)

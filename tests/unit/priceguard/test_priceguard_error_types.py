@@ -155,9 +155,14 @@ def test_a_lone_sellers_declared_70pct_promotion_ignores_the_sellers_range() -> 
 def test_a_price_that_disagrees_with_its_declared_promotion_says_what_the_promotion_gives() -> None:
     verdict = check_one(evidence(199, 50, "USD", 25.0), RULES)
     assert (verdict.verdict, verdict.reason_code) == ("hold", "promotion_mismatch")
-    assert "$0.50 does not match the declared promotion of 25%" in verdict.reason_en
-    assert "$1.49" in verdict.reason_en  # 1.99 less 25%
-    assert "선언된 25% 할인과 맞지 않습니다" in verdict.reason_ko and "$1.49" in verdict.reason_ko
+    assert verdict.reason_en == (
+        "new price $0.50 does not match the declared promotion of 25% (the current price less "
+        "25%: $1.49); looks like a mistyped digit"
+    )
+    assert verdict.reason_ko == (
+        "새 가격 $0.50는 선언된 25% 할인과 맞지 않습니다(현재 가격에서 25% 할인한 가격 $1.49). "
+        "숫자를 잘못 입력한 것으로 보입니다."
+    )
     assert verdict.facts["reference_kind"] == "promotion_price"
     assert verdict.facts["reference_price_minor"] == pytest.approx(149.25)
     assert verdict.facts["ratio_to_reference"] == pytest.approx(50 / 149.25)

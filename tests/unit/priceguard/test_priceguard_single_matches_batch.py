@@ -89,6 +89,10 @@ def _assert_rows_match_scalar(cols: PriceColumns, rows: Iterable[int]) -> None:
         assert one.hold == bool(batch.hold[i]), i
         assert one.error_code == int(batch.error_code[i]), i
         assert one.reason_code == int(batch.reason_code[i]), i
+        assert one.ref_kind == int(batch.ref_kind[i]), i
+        assert one.ref_price == batch.ref_price[i] or (
+            np.isnan(one.ref_price) and np.isnan(batch.ref_price[i])
+        ), i
 
 
 def test_batch_of_many_matches_row_by_row() -> None:
@@ -128,5 +132,6 @@ def test_single_and_batch_agree_around_the_promotion_tolerances(
     assert one.verdict == ("hold" if batch.hold[0] else "allow")
     assert one.reason_code == REASON_CODES[batch.reason_code[0]]
     assert one.error_type == ERROR_TYPES[batch.error_code[0]]
+    assert one.facts["reference_price_minor"] == batch.ref_price[0]
     if abs(off) > RULES.promo_mismatch_log + 0.01:
         assert one.reason_code == "promotion_mismatch"
