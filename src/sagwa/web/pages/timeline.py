@@ -23,7 +23,7 @@ _KEYS = ("status", "new_cases", "cases", "messages", "send_at", "deadline", "ver
 _KINDS = {"incident": ("사고", "incident"), "listing": ("상품", "listing"),
           "order": ("주문", "order"), "case": ("건", "case")}
 #: Actions on these entities record a status with a label of the same vocabulary name.
-_STATUS_VOCABULARIES = ("incident", "listing", "price_change", "case")
+_STATUS_VOCABULARIES = ("incident", "listing")
 _ACTORS = {"customer": ("고객", "customer"), "system:tripwire": ("주문 급증 감시", "order tripwire")}
 
 
