@@ -21,10 +21,12 @@ def krw(amount: int) -> dict[str, Any]:
     return {"amount_minor": amount, "currency": "KRW"}
 
 
-def refused(response: Any, status: int, code: str) -> str:
+def refused(response: Any, status: int, code: str, reason: str | None = None) -> str:
     assert response.status_code == status, response.text
     body = response.json()
     assert body["code"] == code and body["message"].strip()
+    if reason is not None:  # the stable sub-code beside the code
+        assert body["details"]["reason"] == reason
     return str(body["message"])
 
 
@@ -98,7 +100,7 @@ def test_each_role_is_refused_what_it_may_not_do(
     caller = client_for(role, seller_id=shop["seller1"] if role == "seller" else None)
     url = path.format(customer=shop["customer"])
     response = getattr(caller, method)(url, **({"json": body} if body is not None else {}))
-    assert f"a {role} account" in refused(response, 403, "forbidden")
+    assert f"a {role} account" in refused(response, 403, "forbidden", "role_not_allowed")
 
 
 def test_an_agent_reads_customers_and_reaches_the_case_endpoints(
@@ -109,9 +111,9 @@ def test_an_agent_reads_customers_and_reaches_the_case_endpoints(
     refused(agent.post("/api/cases/987654/choice", json={
         "choice": "keep", "channel": "phone", "evidence": "유지할게요"}), 404, "not_found")
     # an agent records the choice they took; relaying "the customer" is the platform's
-    refused(agent.post("/api/cases/987654/choice", json={
-        "choice": "keep", "channel": "web", "evidence": "clicked keep",
-        "taken_by": "customer"}), 403, "forbidden")
+    relayed = {"choice": "keep", "channel": "web", "evidence": "clicked", "taken_by": "customer"}
+    answer = agent.post("/api/cases/987654/choice", json=relayed)
+    refused(answer, 403, "forbidden", "customer_choice_needs_admin")
 
 
 def test_a_seller_changes_only_its_own_listings(client: TestClient, client_for: ApiClientFor,
@@ -122,15 +124,14 @@ def test_a_seller_changes_only_its_own_listings(client: TestClient, client_for: 
     assert own.status_code == 201 and own.json()["status"] == "applied"
     assert own.json()["proposed_by"] == f"api:seller-{shop['seller1']}"
     other = shop["listing2"]
-    refused(seller1.post(f"/api/listings/{other}/price-changes",
-                         json={"new_price": krw(19900)}), 403, "forbidden")
-    refused(seller1.post(f"/api/listings/{other}/pause"), 403, "forbidden")
-    refused(seller1.get(f"/api/listings/{other}/price-changes"), 403, "forbidden")
-    refused(seller1.post("/api/price-changes/check", json={
-        "listing_id": other, "new_price": krw(19900)}), 403, "forbidden")
-    refused(seller1.post("/api/listings", json={
-        "seller_id": shop["seller2"], "product_id": shop["product"], "price": krw(1)}),
-        403, "forbidden")
+    not_own = (403, "forbidden", "not_own_listing")
+    cut = {"new_price": krw(19900)}
+    refused(seller1.post(f"/api/listings/{other}/price-changes", json=cut), *not_own)
+    refused(seller1.post(f"/api/listings/{other}/pause"), *not_own)
+    refused(seller1.get(f"/api/listings/{other}/price-changes"), *not_own)
+    refused(seller1.post("/api/price-changes/check", json={"listing_id": other, **cut}), *not_own)
+    theirs = {"seller_id": shop["seller2"], "product_id": shop["product"], "price": krw(1)}
+    refused(seller1.post("/api/listings", json=theirs), *not_own)
     listing = client.get(f"/api/listings/{other}").json()
     assert (listing["price"], listing["status"]) == (krw(199000), "live")  # untouched
     assert client.get(f"/api/listings/{other}/price-changes").json() == []

@@ -19,12 +19,14 @@ from sagwa.errors import (
     InvalidInput,
     ListingNotOrderable,
     MessageRefused,
+    SagwaError,
     SilentCancellationRefused,
 )
 from sagwa.services import catalog, desk, desk_cases, listings, notices, orders
 from sagwa.services.desk_notify import LinkMaker, notify
 from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
+from sagwa.web.pages.case_facts import incident_terms
 
 SEOUL = ZoneInfo("Asia/Seoul")
 POLICY = load_desk_policy()
@@ -73,10 +75,16 @@ def _declared(uow, clock, listing_id) -> int:
 def _planned(uow, clock, listing_id, **overrides) -> int:
     incident_id = _declared(uow, clock, listing_id)
     desk.scope(uow(), incident_id=incident_id, actor="operator:lee")
-    terms = dict(options=["keep", "cancel_with_compensation", "talk_to_person"],
-                 deadline=datetime(2008, 6, 17, 18, 0, tzinfo=SEOUL), default="keep",
-                 seller_share_pct=60, platform_share_pct=40, actor="operator:lee", policy=POLICY,
-                 cancel_compensation=Money(10_000, "KRW"))
+    terms = {
+        "options": ["keep", "cancel_with_compensation", "talk_to_person"],
+        "deadline": datetime(2008, 6, 17, 18, 0, tzinfo=SEOUL),
+        "default": "keep",
+        "seller_share_pct": 60,
+        "platform_share_pct": 40,
+        "actor": "operator:lee",
+        "policy": POLICY,
+        "cancel_compensation": Money(10_000, "KRW"),
+    }
     desk.plan(uow(), incident_id=incident_id, **{**terms, **overrides})
     return incident_id
 
@@ -92,7 +100,7 @@ def test_declaring_pauses_the_listing_at_once(shop) -> None:
 
 
 def test_scoping_makes_one_case_per_customer_with_all_their_orders(shop) -> None:
-    uow, clock, listing_id, people, _ = shop
+    uow, clock, listing_id, _, _ = shop
     incident_id = _declared(uow, clock, listing_id)
     summary = desk.scope(uow(), incident_id=incident_id, actor="operator:lee")
     assert summary["new_cases"] == 6 and summary["orders"] == 9
@@ -114,8 +122,14 @@ def test_a_plan_with_one_option_or_a_deadline_too_soon_is_refused(shop) -> None:
     uow, clock, listing_id, _, _ = shop
     incident_id = _declared(uow, clock, listing_id)
     desk.scope(uow(), incident_id=incident_id, actor="operator:lee")
-    terms = dict(incident_id=incident_id, default="keep", seller_share_pct=50,
-                 platform_share_pct=50, actor="o", policy=POLICY)
+    terms = {
+        "incident_id": incident_id,
+        "default": "keep",
+        "seller_share_pct": 50,
+        "platform_share_pct": 50,
+        "actor": "o",
+        "policy": POLICY,
+    }
     with pytest.raises(InvalidInput):
         desk.plan(uow(), options=["keep"], deadline=clock.now + timedelta(days=4), **terms)
     with pytest.raises(InvalidInput):
@@ -160,7 +174,7 @@ def _notified(shop):
 
 
 def test_cancel_with_compensation_cancels_and_books_points_once(shop) -> None:
-    uow, clock, incident_id, cases, people, seller_id = _notified(shop)
+    uow, _, _, cases, people, seller_id = _notified(shop)
     case_id = cases[people[1]]
     first = desk_cases.record_choice(uow(), case_id=case_id, choice="cancel_with_compensation",
                                      channel="web", evidence="clicked: cancel", taken_by="customer",
@@ -220,7 +234,7 @@ def test_the_apology_names_the_seller_with_the_right_particle_and_the_discount_p
 
 
 def test_keep_leaves_the_orders_and_a_different_second_choice_is_refused(shop) -> None:
-    uow, clock, incident_id, cases, people, _ = _notified(shop)
+    uow, _, _, cases, people, _ = _notified(shop)
     case_id = cases[people[2]]
     desk_cases.record_choice(uow(), case_id=case_id, choice="keep", channel="web",
                              evidence="clicked: keep", taken_by="customer", policy=POLICY)
@@ -279,7 +293,7 @@ def test_a_cancellation_without_the_recorded_choice_is_refused(shop) -> None:
 
 
 def test_unanswered_cases_take_the_default_after_the_deadline_and_nothing_is_cancelled(shop) -> None:
-    uow, clock, incident_id, cases, people, _ = _notified(shop)
+    uow, clock, incident_id, _, _, _ = _notified(shop)
     with pytest.raises(InvalidInput):
         desk_cases.apply_deadline(uow(), incident_id=incident_id, actor="system")
     clock.now = datetime(2008, 6, 17, 18, 1, tzinfo=SEOUL)
@@ -287,6 +301,51 @@ def test_unanswered_cases_take_the_default_after_the_deadline_and_nothing_is_can
     with uow() as u:
         assert {r.case.status.value for r in u.cases.for_incident(incident_id)} == {"defaulted"}
         assert set(u.conn.execute(select(orders_table.c.status)).scalars()) == {"placed"}
+
+
+def _reason_of(step, *args, **kwargs) -> str:
+    """The ``details["reason"]`` of the refusal that ``step(*args, **kwargs)`` raises."""
+    with pytest.raises(SagwaError) as refused:
+        step(*args, **kwargs)
+    return str(refused.value.details["reason"])
+
+
+def test_steps_taken_too_early_are_refused_with_their_reasons(shop) -> None:
+    uow, clock, listing_id, _, _ = shop
+    with uow() as u:
+        draft = desk.open_draft_incident(
+            u,
+            listing=u.market.listing(listing_id),
+            window_start=clock.now - timedelta(hours=1),
+            cause="tripwire",
+            evidence={},
+            actor="system",
+        )
+        u.commit()
+    notice = {"incident_id": draft, "lang": "ko", "title": "안내", "body": "죄송합니다."}
+    assert _reason_of(notices.publish_notice, uow(), **notice, actor="o") == "incident_draft"
+    assert (
+        _reason_of(notices.draft_notice, uow(), incident_id=draft, lang="ko", policy=POLICY)
+        == "incident_not_declared"
+    )
+    deadline = {"incident_id": draft, "actor": "system"}
+    assert _reason_of(desk_cases.apply_deadline, uow(), **deadline) == "no_correct_price_yet"
+    desk.declare(
+        uow(),
+        listing_ids=[listing_id],
+        wrong_price=WRONG,
+        correct_price=RIGHT,
+        window_start=clock.now - timedelta(hours=1),
+        cause="typo",
+        responsible="seller",
+        actor="operator:lee",
+        incident_id=draft,
+    )
+    assert _reason_of(desk_cases.apply_deadline, uow(), **deadline) == "no_plan_yet"
+    with uow() as u:
+        assert _reason_of(incident_terms, u, draft, {}) == "case_not_ready"
+    desk.scope(uow(), incident_id=draft, actor="operator:lee")
+    assert _reason_of(desk.close, uow(), **deadline, reason="too early") == "unanswered_cases"
 
 
 def test_a_notice_without_apology_is_refused_and_a_good_one_is_versioned(shop) -> None:
@@ -327,7 +386,7 @@ def test_the_reminder_goes_only_to_customers_who_have_not_answered(shop) -> None
 def test_the_report_has_the_timeline_sla_figures_and_a_chart(shop, tmp_path) -> None:
     from sagwa.services.desk_report import build_report, write_postmortem
 
-    uow, clock, incident_id, cases, people, _ = _notified(shop)
+    uow, _, incident_id, cases, people, _ = _notified(shop)
     desk_cases.record_choice(uow(), case_id=cases[people[1]], choice="cancel_with_compensation",
                              channel="web", evidence="clicked: cancel", taken_by="customer",
                              policy=POLICY)

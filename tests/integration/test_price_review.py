@@ -95,8 +95,9 @@ def test_approved_change_goes_live_and_rejected_one_never_does(market) -> None:
         assert u.market.listing(ids[1]).price == Money(189_000, KRW)
         actions = [r.event.action for r in u.audit.for_entity("listing", str(ids[1]))]
     assert "price_change.rejected" in actions
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(IllegalTransition) as decided:
         price_review.approve_price_change(uow(), change_id=second.id, reviewer="r")
+    assert decided.value.details["reason"] == "change_not_held"
 
 
 def test_approving_a_stale_change_is_refused(market) -> None:
@@ -112,6 +113,13 @@ def test_approving_a_stale_change_is_refused(market) -> None:
     with pytest.raises(Conflict) as refused:
         price_review.approve_price_change(uow(), change_id=held.id, reviewer="r")
     assert refused.value.details == {"stale": True, "reason": "live_price_moved"}
+    ended = listings.propose_price_change(
+        uow(), listing_id=ids[1], new_price=Money(18_900, KRW), proposed_by="seller:1", gate=gate
+    )
+    listings.change_listing_status(uow(), listing_id=ids[1], trigger=ListingTrigger.END, actor="t")
+    with pytest.raises(Conflict) as refused:
+        price_review.approve_price_change(uow(), change_id=ended.id, reviewer="r")
+    assert refused.value.details == {"stale": True, "reason": "listing_ended_since_proposal"}
 
 
 def _orders(uow, clock, listing_id, customers, count, every):

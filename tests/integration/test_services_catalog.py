@@ -61,14 +61,16 @@ def test_duplicate_seller_code_is_a_conflict(uow: Uow, session_factory) -> None:
     with pytest.raises(Conflict, match="'dup' already exists") as info:
         catalog.register_seller(uow(), code="dup", name="둘", actor="t")
     assert info.value.code == "conflict"
+    assert info.value.details == {"field": "code", "reason": "seller_code_taken"}
     assert _count(session_factory, sellers) == before
 
 
 def test_duplicate_gtin_is_a_conflict(uow: Uow, session_factory) -> None:
     catalog.register_product(uow(), title="A", category="c", gtin="036000291452", actor="t")
     before = _count(session_factory, products)
-    with pytest.raises(Conflict, match="GTIN 036000291452"):
+    with pytest.raises(Conflict, match="GTIN 036000291452") as info:
         catalog.register_product(uow(), title="B", category="c", gtin="0-36000-29145-2", actor="t")
+    assert info.value.details["reason"] == "gtin_taken"
     assert _count(session_factory, products) == before
 
 
@@ -76,15 +78,17 @@ def test_duplicate_customer_email_is_a_conflict_whatever_its_case(uow: Uow,
                                                                    session_factory) -> None:
     catalog.register_customer(uow(), name="김민준", email="mj@example.com", actor="t")
     before = _count(session_factory, customers)
-    with pytest.raises(Conflict, match="mj@example.com"):
+    with pytest.raises(Conflict, match="mj@example.com") as info:
         catalog.register_customer(uow(), name="김민준2", email="MJ@Example.COM", actor="t")
+    assert info.value.details["reason"] == "customer_email_taken"
     assert _count(session_factory, customers) == before
 
 
 def test_duplicate_sku_slipping_past_checks_is_a_conflict_not_a_crash(uow: Uow) -> None:
     catalog.register_product(uow(), title="A", category="c", sku="SKU-1", actor="t")
-    with pytest.raises(Conflict, match="conflicts with stored data"):
+    with pytest.raises(Conflict, match="conflicts with stored data") as info:
         catalog.register_product(uow(), title="B", category="c", sku="SKU-1", actor="t")
+    assert info.value.details["reason"] == "stored_data_conflict"
 
 
 @pytest.mark.parametrize(("register", "kwargs"), [

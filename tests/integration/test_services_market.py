@@ -125,33 +125,37 @@ def test_price_change_to_another_currency_or_the_same_price_is_refused(uow: Uow,
     with pytest.raises(InvalidInput, match="priced in KRW"):
         listings.propose_price_change(uow(), listing_id=shop.listing.id,
                                       new_price=Money(19900, "USD"), proposed_by="s")
-    with pytest.raises(InvalidInput, match="already costs"):
+    with pytest.raises(InvalidInput, match="already costs") as unchanged:
         listings.propose_price_change(uow(), listing_id=shop.listing.id,
                                       new_price=Money(199000, "KRW"), proposed_by="s")
+    assert unchanged.value.details["reason"] == "price_unchanged"
     with uow() as u:
         assert u.market.price_changes_for(shop.listing.id) == []
 
 
 def test_ended_listing_price_cannot_change(uow: Uow, shop: Shop) -> None:
     _move(uow, shop.listing.id, T.END)
-    with pytest.raises(Conflict, match="has ended"):
+    with pytest.raises(Conflict, match="has ended") as ended:
         listings.propose_price_change(uow(), listing_id=shop.listing.id,
                                       new_price=Money(1000, "KRW"), proposed_by="s")
+    assert ended.value.details["reason"] == "listing_ended"
 
 
 def test_illegal_status_change_is_refused_and_not_stored(uow: Uow, shop: Shop) -> None:
     _move(uow, shop.listing.id, T.END)
-    with pytest.raises(IllegalTransition, match="ended listing cannot publish"):
+    with pytest.raises(IllegalTransition, match="ended listing cannot publish") as refused:
         _move(uow, shop.listing.id, T.PUBLISH)
+    assert refused.value.details["reason"] == "listing_status"
     with uow() as u:
         assert u.market.listing(shop.listing.id).status is ListingStatus.ENDED  # type: ignore[union-attr]
 
 
 def test_second_listing_of_the_same_product_by_one_seller_is_a_conflict(uow: Uow,
                                                                          shop: Shop) -> None:
-    with pytest.raises(Conflict, match="already lists"):
+    with pytest.raises(Conflict, match="already lists") as info:
         listings.create_listing(uow(), seller_id=shop.seller_id, product_id=shop.product_id,
                                 price=Money(1000, "KRW"), actor="t")
+    assert info.value.details["reason"] == "product_already_listed"
 
 
 def test_unknown_ids_are_not_found(uow: Uow, shop: Shop) -> None:

@@ -5,6 +5,7 @@ rewording a message changes no page."""
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Callable
 from dataclasses import fields
@@ -13,17 +14,25 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy.exc import IntegrityError
+from starlette.requests import Request
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
-from sagwa.domain import incidents
+from sagwa.domain import consent, incidents
 from sagwa.domain.contact_hours import ContactSchedule
 from sagwa.domain.incident_plan import make_plan
-from sagwa.domain.listings import Listing, ListingStatus
+from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
+from sagwa.domain.listings import advance as advance_listing
 from sagwa.domain.money import Money, check_price
+from sagwa.domain.orders import OrderStatus, OrderTrigger
+from sagwa.domain.orders import advance as advance_order
 from sagwa.domain.pricing import PriceChangeStatus
-from sagwa.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound, SagwaError
+from sagwa.errors import Conflict, IllegalTransition, InvalidInput, NotFound, SagwaError
 from sagwa.services import desk, desk_cases, listings, notices, price_review
+from sagwa.services.accounts import Account, Role
 from sagwa.services.case_links import case_token, open_case_token
+from sagwa.services.unit_of_work import _conflict
+from sagwa.web import deps
 from sagwa.web.pages import case_facts, error_texts, session
 from sagwa.web.pages.error_texts import PLAN_RULES, RULES, Rule, error_text
 
@@ -37,20 +46,12 @@ def refusal(make: Callable[[], object]) -> SagwaError:
     return caught.value
 
 
-def _stale(listing: Listing) -> SagwaError:
-    """What ``approve_price_change`` raises for a held change on ``listing``."""
-    change = PriceChangeRecord(
-        id=1, listing_id=3, old_price=Money(199_000, "KRW"), new_price=Money(19_900, "KRW"),
-        proposed_by="seller:a", proposed_at=NOW, promotion_pct=None,
-        status=PriceChangeStatus.HELD, decided_by=None, decision_reason=None,
-    )  # fmt: skip
-    stale = price_review.stale_reason(change, listing)
-    assert stale is not None
-    return Conflict(
-        f"listing {listing.id}: {stale[1]}",
-        stale=True,
-        reason=price_review.stale_code(change, listing),
-    )
+#: A change held at 19,900 KRW, proposed while listing 3 cost 199,000 KRW.
+HELD = PriceChangeRecord(
+    id=1, listing_id=3, old_price=Money(199_000, "KRW"), new_price=Money(19_900, "KRW"),
+    proposed_by="seller:a", proposed_at=NOW, promotion_pct=None,
+    status=PriceChangeStatus.HELD, decided_by=None, decision_reason=None,
+)  # fmt: skip
 
 
 def _listing(price: int, status: ListingStatus) -> Listing:
@@ -69,7 +70,40 @@ def _future_window() -> object:
     )  # fmt: skip
 
 
-CSRF = "this form has expired or did not come from our site; reload the page and try again"
+SELLER = Account(7, "seller_a", Role.SELLER, seller_id=1)
+
+
+def _request(
+    method: str,
+    *,
+    account: Account | None = None,
+    session_data: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Request:
+    """A request as the pages' dependencies get it. ``session.current_account`` takes the account
+    from ``request.state`` (where a request keeps it once looked up) before it would look up the
+    session in the database, so no database is needed."""
+    scope = {
+        "type": "http",
+        "method": method,
+        "path": "/",
+        "headers": [(k.encode(), v.encode()) for k, v in (headers or {}).items()],
+        "session": session_data or {},
+        "state": {"account": account} if account else {},
+    }
+    return Request(scope)
+
+
+def _forged_form() -> None:
+    request = _request(
+        "POST", session_data={"csrf": "the-session-token"}, headers={"x-csrf-token": "forged"}
+    )
+    asyncio.run(session.csrf_protect(request))
+
+
+def _seller_opens_a_staff_page() -> object:
+    return session.requires(Role.REVIEWER)(_request("GET", account=SELLER))
+
 
 #: reason -> the refusal as its raise site makes it (the real code where that is cheap) and the
 #: Korean sentence a page says for it.
@@ -93,11 +127,19 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         "판매가 종료된 상품은 가격을 바꿀 수 없습니다.",
     ),
     "listing_ended_since_proposal": (
-        lambda: _stale(_listing(199_000, ListingStatus.ENDED)),
+        lambda: Conflict(
+            "listing 3: the listing has ended; reject the change",
+            stale=True,
+            reason="listing_ended_since_proposal",
+        ),
         "판매가 종료된 상품이라 승인할 수 없습니다. 거절해 주세요.",
     ),
     "live_price_moved": (
-        lambda: _stale(_listing(189_000, ListingStatus.LIVE)),
+        lambda: Conflict(
+            "listing 3: the live price moved from 199,000 KRW to 189,000 KRW since the proposal",
+            stale=True,
+            reason="live_price_moved",
+        ),
         "제안 이후 판매가가 바뀌어 승인할 수 없습니다. 거절하고 판매자에게 다시 제안해 달라고 해 주세요.",
     ),
     "change_not_held": (
@@ -153,11 +195,11 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         "아직 답하지 않은 고객이 있어 끝낼 수 없습니다.",
     ),
     "form_expired": (
-        lambda: Forbidden(CSRF, reason="form_expired"),
+        lambda: refusal(_forged_form),
         "양식이 만료되었거나 이 사이트에서 보낸 것이 아닙니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.",
     ),
     "role_not_allowed": (
-        lambda: Forbidden("your account cannot open this page", reason="role_not_allowed"),
+        lambda: refusal(_seller_opens_a_staff_page),
         "이 계정으로는 열 수 없는 페이지입니다.",
     ),
     "link_expired": (
@@ -170,7 +212,9 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     ),
 }
 
-#: Raise sites too costly to run here (they need a database): the reason is in their source.
+#: Raise sites too costly to run here (they need a database): the reason is in their source,
+#: and the integration tests that trigger the real refusal check its reason
+#: (tests/integration/test_services_market.py, test_price_review.py, test_desk.py).
 RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (listings.propose_price_change, "price_unchanged"),
     (listings.propose_price_change, "listing_ended"),
@@ -180,8 +224,6 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (notices.publish_notice, "incident_draft"),
     (notices.draft_notice, "incident_not_declared"),
     (desk.close, "unanswered_cases"),
-    (session.csrf_protect, "form_expired"),
-    (session.requires, "role_not_allowed"),
 ]
 
 
@@ -212,6 +254,20 @@ def test_a_reworded_message_with_the_same_reason_gets_the_same_sentence(reason: 
                          ids=[f"{f.__name__}-{r}" for f, r in RAISED_IN])  # fmt: skip
 def test_the_raise_site_passes_the_reason(raise_site: Callable[..., Any], reason: str) -> None:
     assert f'reason="{reason}"' in inspect.getsource(raise_site)
+
+
+@pytest.mark.parametrize(("price", "status", "reason"), [
+    (199_000, ListingStatus.ENDED, "listing_ended_since_proposal"),
+    (189_000, ListingStatus.ENDED, "listing_ended_since_proposal"),
+    (189_000, ListingStatus.LIVE, "live_price_moved"),
+    (199_000, ListingStatus.LIVE, None),
+])  # fmt: skip
+def test_a_stale_change_is_named_by_what_changed_since_the_proposal(
+    price: int, status: ListingStatus, reason: str | None
+) -> None:
+    # approve_price_change refuses with this as details["reason"]; the integration test
+    # test_approving_a_stale_change_is_refused runs it for both reasons on a database.
+    assert price_review.stale_code(HELD, _listing(price, status)) == reason
 
 
 def test_the_same_words_without_a_reason_are_not_recognised() -> None:
@@ -318,3 +374,66 @@ def test_all_plan_problems_come_with_their_sub_codes_at_once() -> None:
         "platform_share_pct": "shares_not_100",
     }
     assert exc.message.startswith("plan refused — options: offer at least two")
+
+
+# Refusals that no page has a sentence for (steps of the domain, the JSON API's access checks)
+# carry a reason too, so a client can tell them apart. The ones raised only with a database are
+# checked where tests trigger them: tests/integration/test_services_market.py (product already
+# listed), test_services_catalog.py (seller code, GTIN, customer email taken; stored data
+# conflict), test_desk.py (no correct price yet), tests/e2e/test_api_access.py (role not allowed,
+# not own listing, customer choice needs admin), tests/e2e/browser/test_pages_accounts.py
+# (username and token name taken).
+
+A_CASE = incidents.Case(
+    case_id=1, incident_id="inc-1", customer_id=2, orders=(), exposure=Money(0, "KRW")
+)
+DUPLICATE_SKU = IntegrityError(
+    "INSERT INTO products ...",
+    {},
+    Exception('duplicate key value violates unique constraint "products_sku_key"'),
+)
+
+#: code, reason, the refusal as the real code makes it.
+OTHER_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
+    (
+        "illegal_transition",
+        "listing_status",
+        lambda: refusal(lambda: advance_listing(ListingStatus.ENDED, ListingTrigger.PUBLISH)),
+    ),
+    (
+        "illegal_transition",
+        "order_status",
+        lambda: refusal(lambda: advance_order(OrderStatus.CANCELLED, OrderTrigger.FULFIL)),
+    ),
+    (
+        "illegal_transition",
+        "case_not_defaulted",
+        lambda: refusal(lambda: consent.effects_of_default(A_CASE, make_plan(**A_PLAN))),
+    ),
+    (
+        "illegal_transition",
+        "choice_needs_consent",
+        lambda: refusal(lambda: A_CASE.with_trigger(incidents.CaseTrigger.CHOOSE)),
+    ),
+    (
+        "forbidden",
+        "role_not_allowed",
+        lambda: refusal(lambda: deps.api_caller(Role.REVIEWER)(SELLER)),
+    ),
+    (
+        "forbidden",
+        "not_own_listing",
+        lambda: refusal(lambda: deps.act_for_seller(SELLER, seller_id=2)),
+    ),
+    ("conflict", "stored_data_conflict", lambda: _conflict(DUPLICATE_SKU)),
+]
+
+
+@pytest.mark.parametrize(("code", "reason", "make"), OTHER_REFUSALS,
+                         ids=[r for _, r, _ in OTHER_REFUSALS])  # fmt: skip
+def test_a_domain_or_api_refusal_carries_its_code_and_reason(
+    code: str, reason: str, make: Callable[[], SagwaError]
+) -> None:
+    exc = make()
+    assert (exc.code, exc.details["reason"]) == (code, reason)
+    assert exc.as_dict()["details"]["reason"] == reason  # what the JSON API answers

@@ -240,6 +240,7 @@ def effects_of_default(case: Case, plan: IncidentPlan) -> list[OrderEffect]:
         raise IllegalTransition(
             f"the default applies only to a defaulted case; this one is {case.status}",
             case_id=str(case.case_id),
+            reason="case_not_defaulted",
         )
     if default_outcome(case, plan) == DefaultAction.KEEP:
         return [OrderEffect(o.order_id, EffectKind.KEEP, o.quantity) for o in case.orders]

@@ -385,5 +385,9 @@ class Case:
     def with_trigger(self, trigger: CaseTrigger) -> Case:
         """This case after a non-choice trigger; choices go through ``consent.record_choice``."""
         if trigger == CaseTrigger.CHOOSE:
-            raise IllegalTransition("a choice must be recorded with its consent", trigger="choose")
+            raise IllegalTransition(
+                "a choice must be recorded with its consent",
+                trigger="choose",
+                reason="choice_needs_consent",
+            )
         return replace(self, status=advance(self.status, trigger))

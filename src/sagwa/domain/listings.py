@@ -62,6 +62,7 @@ def advance(status: ListingStatus, trigger: ListingTrigger) -> ListingStatus:
             f"a {status.value} listing cannot {trigger.value}",
             status=status.value,
             trigger=trigger.value,
+            reason="listing_status",
         ) from None
 
 

@@ -34,7 +34,9 @@ def advance(status: OrderStatus, trigger: OrderTrigger) -> OrderStatus:
         return TRANSITIONS[(status, trigger)]
     except KeyError:
         raise IllegalTransition(
-            f"a {status.value} order cannot {trigger.value}", status=status.value
+            f"a {status.value} order cannot {trigger.value}",
+            status=status.value,
+            reason="order_status",
         ) from None
 
 

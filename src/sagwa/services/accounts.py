@@ -95,7 +95,7 @@ def create_user(uow: SqlAlchemyUnitOfWork, *, username: str, role: Role | str, p
     with uow:
         repo = UserRepository(uow.conn)
         if repo.by_username(username):
-            raise Conflict(f"there is already a user named {username!r}")
+            raise Conflict(f"there is already a user named {username!r}", reason="username_taken")
         if seller_id is not None:
             require(uow.catalog.seller(seller_id), "seller", seller_id)
         user = repo.add(username=username, role=parsed.value, seller_id=seller_id,
@@ -153,8 +153,11 @@ def issue_api_token(uow: SqlAlchemyUnitOfWork, *, username: str, name: str,
         token_id = repo.add_token(user_id=user.id, name=name, token_sha256=_token_digest(token),
                                   now=uow.now())
         if token_id is None:
-            raise Conflict(f"{username!r} already has a live token called {name!r}; "
-                           "revoke it first or pick another name")
+            raise Conflict(
+                f"{username!r} already has a live token called {name!r}; "
+                "revoke it first or pick another name",
+                reason="token_name_taken",
+            )
         uow.audit.append(AuditEvent(actor, "api_token.issued", "user", str(user.id),
                                     after={"token_id": token_id, "name": name}), uow.now())
         uow.commit()

@@ -22,7 +22,11 @@ def register_seller(uow: SqlAlchemyUnitOfWork, *, code: str, name: str, actor: s
         if prior:
             return require(uow.catalog.seller(prior["id"]), "seller", prior["id"])
         if uow.catalog.seller_by_code(draft.code):
-            raise Conflict(f"a seller with code {draft.code!r} already exists", field="code")
+            raise Conflict(
+                f"a seller with code {draft.code!r} already exists",
+                field="code",
+                reason="seller_code_taken",
+            )
         seller = uow.catalog.add_seller(draft, uow.now())
         uow.audit.append(AuditEvent(actor, "seller.registered", "seller", str(seller.id),
                                     after=asdict(seller)), uow.now())
@@ -44,7 +48,11 @@ def register_product(uow: SqlAlchemyUnitOfWork, *, title: str, category: str, ac
         if prior:
             return require(uow.catalog.product(prior["id"]), "product", prior["id"])
         if draft.gtin and uow.catalog.product_by_gtin(draft.gtin):
-            raise Conflict(f"a product with GTIN {draft.gtin} already exists", field="gtin")
+            raise Conflict(
+                f"a product with GTIN {draft.gtin} already exists",
+                field="gtin",
+                reason="gtin_taken",
+            )
         product = uow.catalog.add_product(draft, uow.now(), sku=sku)
         uow.audit.append(AuditEvent(actor, "product.registered", "product", str(product.id),
                                     after=asdict(product)), uow.now())
@@ -62,7 +70,11 @@ def register_customer(uow: SqlAlchemyUnitOfWork, *, name: str, actor: str,
         if prior:
             return require(uow.catalog.customer(prior["id"]), "customer", prior["id"])
         if draft.email and uow.catalog.customer_by_email(draft.email):
-            raise Conflict(f"a customer with email {draft.email} already exists", field="email")
+            raise Conflict(
+                f"a customer with email {draft.email} already exists",
+                field="email",
+                reason="customer_email_taken",
+            )
         customer = uow.catalog.add_customer(draft, uow.now())
         uow.audit.append(AuditEvent(actor, "customer.registered", "customer", str(customer.id),
                                     after={"id": customer.id, "locale": customer.locale}),

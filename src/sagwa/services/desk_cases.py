@@ -51,7 +51,9 @@ def current_plan(uow: SqlAlchemyUnitOfWork, incident_id: int) -> IncidentPlan:
     """The incident's plan, or InvalidInput saying what is missing (a price or a plan)."""
     inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
     if inc.correct_price is None:
-        raise InvalidInput(f"incident {incident_id} has no correct price yet")
+        raise InvalidInput(
+            f"incident {incident_id} has no correct price yet", reason="no_correct_price_yet"
+        )
     plan = uow.incidents.plan(incident_id, inc.correct_price)
     if plan is None:
         raise InvalidInput(

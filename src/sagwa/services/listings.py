@@ -49,7 +49,10 @@ def create_listing(uow: SqlAlchemyUnitOfWork, *, seller_id: int, product_id: int
         require(uow.catalog.seller(seller_id), "seller", seller_id)
         require(uow.catalog.product(product_id), "product", product_id)
         if uow.market.listing_for(seller_id, product_id):
-            raise Conflict(f"seller {seller_id} already lists product {product_id}")
+            raise Conflict(
+                f"seller {seller_id} already lists product {product_id}",
+                reason="product_already_listed",
+            )
         listing = uow.market.add_listing(seller_id=seller_id, product_id=product_id, price=price,
                                          now=uow.now())
         uow.audit.append(AuditEvent(actor, "listing.created", "listing", str(listing.id),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
+from typing import Self
 
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -63,7 +64,7 @@ class SqlAlchemyUnitOfWork:
     def now(self) -> datetime:
         return self._clock()
 
-    def __enter__(self) -> SqlAlchemyUnitOfWork:
+    def __enter__(self) -> Self:
         self._session = self._session_factory()
         conn = self._session.connection()
         self.conn = conn
@@ -111,4 +112,6 @@ def _invalid(exc: DataError) -> InvalidInput:
 
 def _conflict(exc: IntegrityError) -> Conflict:
     detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-    return Conflict(f"the change conflicts with stored data: {detail}")
+    return Conflict(
+        f"the change conflicts with stored data: {detail}", reason="stored_data_conflict"
+    )

@@ -60,7 +60,10 @@ def api_caller(*roles: Role) -> Callable[[Account], Account]:
     def dependency(account: Annotated[Account, Depends(_authenticated)]) -> Account:
         if not account.may(roles):
             allowed = ", ".join(r.value for r in roles)
-            raise Forbidden(f"a {account.role.value} account cannot do this (needs: {allowed})")
+            raise Forbidden(
+                f"a {account.role.value} account cannot do this (needs: {allowed})",
+                reason="role_not_allowed",
+            )
         return account
 
     return dependency
@@ -103,7 +106,9 @@ SellerCaller = Annotated[Account, Depends(api_caller(Role.SELLER))]
 def act_for_seller(caller: Account, seller_id: int) -> None:
     """A seller account acts only for its own seller; staff roles that got here may act."""
     if caller.role is Role.SELLER and caller.seller_id != seller_id:
-        raise Forbidden("a seller account can act only on its own listings")
+        raise Forbidden(
+            "a seller account can act only on its own listings", reason="not_own_listing"
+        )
 
 
 def recorded_name(caller: Account, claimed: str | None, field: str) -> str:

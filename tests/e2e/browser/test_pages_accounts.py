@@ -15,7 +15,7 @@ from sagwa.cli.main import app
 from sagwa.config import get_settings
 from sagwa.errors import Conflict, InvalidInput
 from sagwa.services import catalog
-from sagwa.services.accounts import Role, authenticate, create_user
+from sagwa.services.accounts import Role, authenticate, create_user, issue_api_token
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 pytestmark = pytest.mark.e2e
@@ -55,8 +55,13 @@ def test_a_seller_account_needs_its_seller_and_only_a_seller_account_has_one(
 def test_names_are_unique_and_passwords_not_too_short(
         uow: Callable[[], SqlAlchemyUnitOfWork]) -> None:
     create_user(uow(), username="park", role="agent", password=PASSWORD, actor="t")
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as taken:
         create_user(uow(), username="park", role="admin", password=PASSWORD, actor="t")
+    assert taken.value.details["reason"] == "username_taken"
+    issue_api_token(uow(), username="park", name="laptop", actor="t")
+    with pytest.raises(Conflict) as taken:
+        issue_api_token(uow(), username="park", name="laptop", actor="t")
+    assert taken.value.details["reason"] == "token_name_taken"
     with pytest.raises(InvalidInput):
         create_user(uow(), username="kim", role="admin", password="short", actor="t")
 

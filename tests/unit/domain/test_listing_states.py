@@ -43,7 +43,11 @@ def test_refused_transition_says_what_and_why(status: ListingStatus,
     with pytest.raises(IllegalTransition) as info:
         advance(status, trigger)
     assert info.value.message == f"a {status.value} listing cannot {trigger.value}"
-    assert info.value.details == {"status": status.value, "trigger": trigger.value}
+    assert info.value.details == {
+        "status": status.value,
+        "trigger": trigger.value,
+        "reason": "listing_status",
+    }
     assert info.value.code == "illegal_transition"
 
 

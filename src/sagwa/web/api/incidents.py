@@ -231,8 +231,11 @@ def choose(case_id: int, body: ChoiceCreate, request: Request, uow: Uow,
     """Record the customer's choice (the only way an order in a case can be cancelled)."""
     if body.taken_by == CUSTOMER:
         if caller.role is not Role.ADMIN:
-            raise Forbidden("an agent records the choice they took (leave taken_by out); only "
-                            "the platform's admin token relays a customer's own choice")
+            raise Forbidden(
+                "an agent records the choice they took (leave taken_by out); only "
+                "the platform's admin token relays a customer's own choice",
+                reason="customer_choice_needs_admin",
+            )
         taken_by = CUSTOMER
     else:
         taken_by = recorded_name(caller, body.taken_by, "taken_by")
