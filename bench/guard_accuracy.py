@@ -83,6 +83,27 @@ def baselines(
     }
 
 
+def promotion_consistency(evidence: pl.DataFrame) -> dict[str, object]:
+    """How far each change with a declared promotion lands from the price the percent gives
+    (|ln(new/old) − ln(1 − pct)|), legitimate and erroneous apart: the evidence behind the
+    guard's promotion check."""
+    pct = evidence["promotion_pct"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    new = evidence["new_price_minor"].to_numpy().astype(float)
+    old = evidence["old_price_minor"].to_numpy().astype(float)
+    error = evidence["is_error"].to_numpy() == 1
+    declared = (pct > 0) & (pct < 100) & (new > 0) & (old > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = np.abs(np.log(new / old) - np.log1p(-pct / 100.0))
+    legit, wrong = gap[declared & ~error], gap[declared & error]
+    return {
+        "legitimate_with_declared_promotion": int(legit.size),
+        "legitimate_largest_gap": round(float(legit.max()), 4) if legit.size else None,
+        "legitimate_gap_over_0_12": int((legit > 0.12).sum()),
+        "errors_with_declared_promotion": int(wrong.size),
+        "errors_gap_over_0_25": int((wrong > 0.25).sum()),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", default="/work/shared/data/guard-dev")
@@ -101,7 +122,12 @@ def main() -> None:
         == "tune"
     )
     methods = {"guard": run.verdicts, **baselines(evidence, tune, evidence["is_error"].to_numpy())}
-    report: dict[str, object] = {"guard_run_seconds": round(guard_seconds, 2), "methods": {}}
+    consistency = promotion_consistency(evidence)
+    report: dict[str, object] = {
+        "guard_run_seconds": round(guard_seconds, 2),
+        "promotion_consistency": consistency,
+        "methods": {},
+    }
     print(
         f"{'method':17s} {'split':9s} {'recall':>7s} {'FHR':>7s} {'FHR promo':>9s} {'≥5x':>7s} {'R@0.5%':>7s}"
     )
@@ -117,6 +143,7 @@ def main() -> None:
                 f"{split.false_hold_rate_promotions:9.3%} {split.recall_5x:7.4f} {r05:7.4f}"
             )
         report["methods"][name] = rows  # type: ignore[index]
+    print("declared promotions, |ln(new/old) - ln(1 - pct)|:", consistency)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "guard_accuracy.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
 

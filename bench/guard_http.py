@@ -19,7 +19,8 @@ and, after them, ``check_one`` on the same evidence back to back (warm caches, a
 ``bench/guard_throughput.py`` measures it): interleaved with the database and HTTP work, the
 core runs with cold caches and takes several times longer.
 
-Prints p50 / p95 / p99 per way and writes bench/results/guard_http.json.
+Prints p50 / p95 / p99 per way and writes bench/results/guard_http_embedded.json (or
+``guard_http_external.json`` with ``SAGWA_DATABASE_URL``).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.testing.ports import free_port
 from sagwa.web.app import create_app
 
-RESULTS = Path(__file__).resolve().parent / "results" / "guard_http.json"
+RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def percentiles(samples_s: list[float]) -> dict[str, float]:
@@ -70,11 +71,14 @@ def percentiles(samples_s: list[float]) -> dict[str, float]:
 
 
 def proposals(own: list[tuple[int, int]], n: int) -> list[dict[str, Any]]:
-    """Varied checks: small moves, a 90%-off slip every 10th, a declared promotion every 7th."""
+    """Varied checks: small moves, a 90%-off slip every 10th, a declared 20% promotion that
+    the new price matches every 7th (the other 10ths keep their slip)."""
     out = []
     for i in range(n):
         listing_id, price = own[i % len(own)]
         factor = 0.1 if i % 10 == 0 else (0.8, 0.95, 1.05, 1.2, 0.7)[i % 5]
+        if i % 7 == 0 and i % 10:
+            factor = 0.8
         body: dict[str, Any] = {
             "listing_id": listing_id,
             "new_price": {
@@ -223,8 +227,9 @@ def main() -> None:
     print(f"{'way':<20} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for way, row in data["ways"].items():
         print(f"{way:<20} {row['p50_ms']:>8.3f} {row['p95_ms']:>8.3f} {row['p99_ms']:>8.3f}")
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"guard_http_{data['database']}.json"
+    out.write_text(json.dumps(data, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":
