@@ -188,6 +188,14 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: refusal(lambda: incidents.advance(incidents.CaseStatus.RESOLVED, "resolve")),
         "이 건은 지금 '처리 완료' 상태라서 할 수 없습니다.",
     ),
+    "listing_status": (
+        lambda: refusal(lambda: advance_listing(ListingStatus.ENDED, ListingTrigger.PAUSE)),
+        "상품이 지금 '판매 종료' 상태라서 할 수 없습니다.",
+    ),
+    "no_correct_price_yet": (  # the raise itself is checked in tests/integration/test_desk.py
+        lambda: InvalidInput("incident 1 has no correct price yet", reason="no_correct_price_yet"),
+        "아직 정상 가격이 정해지지 않았습니다. 먼저 정상 가격을 입력해 주세요.",
+    ),
     "unanswered_cases": (
         lambda: Conflict(
             "3 cases have not been answered or defaulted yet", reason="unanswered_cases"
