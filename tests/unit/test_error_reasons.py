@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 from datetime import datetime, timedelta
 from typing import Any
@@ -98,7 +99,10 @@ def _forged_form() -> None:
     request = _request(
         "POST", session_data={"csrf": "the-session-token"}, headers={"x-csrf-token": "forged"}
     )
-    asyncio.run(session.csrf_protect(request))
+    # in a thread of its own: earlier tests in the same session (Playwright's sync API) may
+    # leave an event loop running in this one
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, session.csrf_protect(request)).result()
 
 
 def _seller_opens_a_staff_page() -> object:
