@@ -100,38 +100,18 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
     refs = (x.old, x.recent_median, x.peer_median, x.list_price)
     log_q, ref, kind = _median_reference(x.new, refs)
     pct = x.promotion_pct
-    promo_matches = False
-    promo_gap = math.nan
-    if not math.isnan(pct) and x.old > 0 and x.new > 0 and pct < 100:
-        promo_gap = math.log(x.new / x.old) - math.log1p(-pct / 100.0)
-        promo_matches = abs(promo_gap) < rules.promo_match_log
-    mismatched = (
-        0 < pct < 100 and x.old > 0 and x.new > 0 and (abs(promo_gap) >= rules.promo_mismatch_log)
-    )
-    log_down = rules.log_down
-    explained = promo_matches and pct < x.max_depth_pct
-    if explained:
-        log_down = max(log_down, -math.log1p(-pct / 100.0) - math.log(rules.promo_slack))
-    z = max(max(-log_q, 0.0) / log_down, max(log_q, 0.0) / rules.log_up)
-    new_major = x.new / x.minor_per_major
+    promo = _promotion(x, rules)
     placeholder = round(x.new * 100.0 / x.minor_per_major) in (1, 10, 100) and log_q < 0
-    tol = rules.shape_tolerance_log
-    shaped = (
-        _near(log_q, _TENS, tol)
-        or _near(log_q, rules.fx_logs, tol)
-        or _near(log_q, rules.pack_logs, tol)
-    )
-    if shaped or placeholder:
-        z *= rules.shape_boost
+    z = _base_z(log_q, pct, promo.explained, placeholder, rules)
     reason = REASON_CODE["far_below_references" if log_q < 0 else "far_above_references"]
-    z_range = rules.peer_range_weight * _peer_range_excess(x, rules, explained)
+    z_range = rules.peer_range_weight * _peer_range_excess(x, rules, promo.explained)
     if z_range > z:
         below = x.new < x.peer_low
         reason = _BELOW_ALL if below else _ABOVE_ALL
         kind, ref = (_LOWEST, x.peer_low) if below else (_HIGHEST, x.peer_high)
     z += z_range
-    if mismatched:
-        z, reason = max(z, PROMO_MISMATCH_Z + min(abs(promo_gap), LOG_CLIP)), _MISMATCH
+    if promo.mismatched:
+        z, reason = max(z, PROMO_MISMATCH_Z + min(abs(promo.gap), LOG_CLIP)), _MISMATCH
     z, reason = _floors(z, reason, x, rules)
     score = z / (1.0 + z)
     hold = score >= rules.hold_score
@@ -139,9 +119,47 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
         reason = REASON_CODE["within_range"]
     if reason == _MISMATCH:
         kind, ref = _PROMOTION_PRICE, x.old * (1.0 - pct / 100.0)
-    name_q = promo_gap if reason == _MISMATCH else log_q
-    error = _classify(name_q, new_major, pct, promo_matches, placeholder, reason, rules)
+    name_q = promo.gap if reason == _MISMATCH else log_q
+    error = _classify(
+        name_q, x.new / x.minor_per_major, pct, promo.matches, placeholder, reason, rules
+    )
     return ScalarResult(hold, score, error, reason, kind, ref, log_q)
+
+
+class _Promotion(NamedTuple):
+    gap: float  # ln(new / old) - ln(1 - pct): how far the price sits from what the percent gives
+    matches: bool
+    explained: bool
+    mismatched: bool
+
+
+def _promotion(x: ScalarInputs, rules: PriceRules) -> _Promotion:
+    """The declared promotion against the actual move (as ``checks._check_block`` computes it)."""
+    pct = x.promotion_pct
+    gap, matches = math.nan, False
+    if not math.isnan(pct) and x.old > 0 and x.new > 0 and pct < 100:
+        gap = math.log(x.new / x.old) - math.log1p(-pct / 100.0)
+        matches = abs(gap) < rules.promo_match_log
+    mismatched = 0 < pct < 100 and x.old > 0 and x.new > 0 and abs(gap) >= rules.promo_mismatch_log
+    return _Promotion(gap, matches, matches and pct < x.max_depth_pct, mismatched)
+
+
+def _base_z(
+    log_q: float, pct: float, explained: bool, placeholder: bool, rules: PriceRules
+) -> float:
+    """z from the ratio to the median reference, relaxed by a matching promotion and boosted by
+    an error shape (as ``checks._base_z``)."""
+    log_down = rules.log_down
+    if explained:
+        log_down = max(log_down, -math.log1p(-pct / 100.0) - math.log(rules.promo_slack))
+    z = max(max(-log_q, 0.0) / log_down, max(log_q, 0.0) / rules.log_up)
+    tol = rules.shape_tolerance_log
+    shaped = (
+        _near(log_q, _TENS, tol)
+        or _near(log_q, rules.fx_logs, tol)
+        or _near(log_q, rules.pack_logs, tol)
+    )
+    return z * rules.shape_boost if shaped or placeholder else z
 
 
 def _log_or_edge(num: float, den: float) -> float:
