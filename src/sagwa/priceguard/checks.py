@@ -125,7 +125,12 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
         comparable = (
             (cols.promotion_pct > 0) & (cols.promotion_pct < 100) & (cols.old > 0) & (cols.new > 0)
         )
-    mismatched = comparable & (np.abs(promo_gap) >= rules.promo_mismatch_log)
+        mismatched = comparable & (np.abs(promo_gap) >= rules.promo_mismatch_log)
+        # the percent may be meant off the listing's usual price or its list price rather than
+        # the current one (a deeper promotion on top of a running one): a match there is no
+        # mismatch
+        for base in (cols.recent_median, cols.list_price):
+            mismatched &= ~(np.abs(np.log(cols.new / base) - expected) < rules.promo_mismatch_log)
     placeholder = is_placeholder(cols.new, cols.minor_per_major, log_q)
     z, reason = _base_z(log_q, explained, expected, placeholder, rules)
     z, reason, range_ref = _add_peer_range(z, reason, cols, rules, explained)

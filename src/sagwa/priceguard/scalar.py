@@ -141,6 +141,12 @@ def _promotion(x: ScalarInputs, rules: PriceRules) -> _Promotion:
         gap = math.log(x.new / x.old) - math.log1p(-pct / 100.0)
         matches = abs(gap) < rules.promo_match_log
     mismatched = 0 < pct < 100 and x.old > 0 and x.new > 0 and abs(gap) >= rules.promo_mismatch_log
+    if mismatched:  # a match off the usual or the list price is no mismatch (see checks.py)
+        off = math.log1p(-pct / 100.0)
+        mismatched = not any(
+            base > 0 and abs(math.log(x.new / base) - off) < rules.promo_mismatch_log
+            for base in (x.recent_median, x.list_price)
+        )
     return _Promotion(gap, matches, matches and pct < x.max_depth_pct, mismatched)
 
 

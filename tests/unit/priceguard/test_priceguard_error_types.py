@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from sagwa.priceguard import ChangeEvidence, check_one, load_rules
@@ -169,11 +171,26 @@ def test_a_price_that_disagrees_with_its_declared_promotion_says_what_the_promot
 
 
 def test_the_mismatch_tolerance_is_configuration_and_must_exceed_the_match_tolerance() -> None:
-    import dataclasses
-
     from sagwa.errors import InvalidInput
 
     lenient = dataclasses.replace(RULES, promo_mismatch_log=5.0)
     assert check_one(evidence(199, 50, "USD", 25.0), lenient).reason_code != "promotion_mismatch"
     with pytest.raises(InvalidInput, match="promo_mismatch_log"):
         dataclasses.replace(RULES, promo_mismatch_log=RULES.promo_match_log)
+
+
+def test_a_promotion_declared_against_the_regular_price_is_no_mismatch() -> None:
+    """On 50% off now (5,000 of a usual 10,000 KRW), the seller declares 70% off and sets
+    3,000: 70% off the usual price, not off the current one."""
+    deeper = ChangeEvidence(
+        old_price_minor=5_000,
+        new_price_minor=3_000,
+        currency="KRW",
+        recent_prices_minor=(10_000, 10_000, 10_000, 10_000, 5_000),
+        promotion_pct=70.0,
+    )
+    verdict = check_one(deeper, RULES)
+    assert verdict.reason_code != "promotion_mismatch", verdict
+    assert verdict.verdict == "allow", verdict
+    typo = dataclasses.replace(deeper, new_price_minor=300)  # a zero dropped: held
+    assert check_one(typo, RULES).reason_code == "promotion_mismatch"
