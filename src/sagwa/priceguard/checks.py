@@ -122,15 +122,7 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
         promo_gap = np.log(cols.new / cols.old) - expected
         promo_matches = np.abs(promo_gap) < rules.promo_match_log
         explained = promo_matches & (cols.promotion_pct < cols.max_depth_pct)
-        comparable = (
-            (cols.promotion_pct > 0) & (cols.promotion_pct < 100) & (cols.old > 0) & (cols.new > 0)
-        )
-        mismatched = comparable & (np.abs(promo_gap) >= rules.promo_mismatch_log)
-        # the percent may be meant off the listing's usual price or its list price rather than
-        # the current one (a deeper promotion on top of a running one): a match there is no
-        # mismatch
-        for base in (cols.recent_median, cols.list_price):
-            mismatched &= ~(np.abs(np.log(cols.new / base) - expected) < rules.promo_mismatch_log)
+    mismatched = _promotion_mismatch(cols, expected, promo_gap, rules)
     placeholder = is_placeholder(cols.new, cols.minor_per_major, log_q)
     z, reason = _base_z(log_q, explained, expected, placeholder, rules)
     z, reason, range_ref = _add_peer_range(z, reason, cols, rules, explained)
@@ -159,6 +151,30 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     kind = np.where(on_promo, PROMOTION_PRICE, kind)
     ref_price = np.where(on_promo, cols.old * (1.0 - cols.promotion_pct / 100.0), ref_price)
     return GuardResult(hold, score, error, reason, kind.astype(np.int8), ref_price, log_q)
+
+
+def _promotion_mismatch(
+    cols: PriceColumns, expected: F64, promo_gap: F64, rules: PriceRules
+) -> npt.NDArray[np.bool_]:
+    """Declared promotions the new price disagrees with by ``promo_mismatch_log`` or more.
+
+    The percent may be meant off the listing's usual (recent median) or list price rather than
+    the current one (a deeper promotion on top of a running one): a match there is no mismatch.
+    Only the rows already off the current price are checked against those (most rows declare
+    no promotion at all).
+    """
+    tol = rules.promo_mismatch_log
+    with np.errstate(invalid="ignore"):
+        comparable = (
+            (cols.promotion_pct > 0) & (cols.promotion_pct < 100) & (cols.old > 0) & (cols.new > 0)
+        )
+        mismatched = comparable & (np.abs(promo_gap) >= tol)
+    rows = np.flatnonzero(mismatched)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for base in (cols.recent_median[rows], cols.list_price[rows]):
+            matched = np.abs(np.log(cols.new[rows] / base) - expected[rows]) < tol
+            mismatched[rows[matched]] = False
+    return mismatched
 
 
 def peer_range_excess(
