@@ -120,17 +120,19 @@ def stale_code(change: PriceChangeRecord, listing: Listing) -> str | None:
 def stale_reason(change: PriceChangeRecord, listing: Listing) -> tuple[str, str] | None:
     """Why a held change is stale (:func:`stale_code`), in Korean and English; or None."""
     code = stale_code(change, listing)
+    return None if code is None else _stale_sentences(code, change, listing)
+
+
+def _stale_sentences(code: str, change: PriceChangeRecord, listing: Listing) -> tuple[str, str]:
     if code == "listing_ended_since_proposal":
         return ("판매가 종료된 상품입니다. 거절해 주세요.", "the listing has ended; reject the change")
-    if code == "live_price_moved":
-        before_ko, now_ko = (format_money(m, lang="ko") for m in (change.old_price, listing.price))
-        before_en, now_en = (format_money(m, lang="en") for m in (change.old_price, listing.price))
-        ko = (f"제안 이후 판매가가 {before_ko}에서 {with_particle(now_ko, '(으)로')} "
-              "바뀌었습니다. 거절하고 판매자에게 다시 제안해 달라고 해 주세요.")
-        en = (f"the live price moved from {before_en} to {now_en} since the proposal; reject it "
-              "and ask the seller to propose again")
-        return ko, en
-    return None
+    before_ko, now_ko = (format_money(m, lang="ko") for m in (change.old_price, listing.price))
+    before_en, now_en = (format_money(m, lang="en") for m in (change.old_price, listing.price))
+    ko = (f"제안 이후 판매가가 {before_ko}에서 {with_particle(now_ko, '(으)로')} "
+          "바뀌었습니다. 거절하고 판매자에게 다시 제안해 달라고 해 주세요.")
+    en = (f"the live price moved from {before_en} to {now_en} since the proposal; reject it "
+          "and ask the seller to propose again")
+    return ko, en
 
 
 def review_queue(uow: SqlAlchemyUnitOfWork, *, limit: int = 50, offset: int = 0) -> list[ReviewItem]:
@@ -167,11 +169,10 @@ def approve_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer:
         change = _held(uow, change_id)
         listing = require(uow.market.listing(change.listing_id, for_update=True), "listing",
                           change.listing_id)
-        stale = stale_reason(change, listing)
+        stale = stale_code(change, listing)
         if stale is not None:
-            raise Conflict(
-                f"listing {listing.id}: {stale[1]}", stale=True, reason=stale_code(change, listing)
-            )
+            _, why = _stale_sentences(stale, change, listing)
+            raise Conflict(f"listing {listing.id}: {why}", stale=True, reason=stale)
         decided = uow.market.decide_price_change(change_id, status=PriceChangeStatus.APPROVED,
                                                  by=reviewer, reason=reason, now=uow.now())
         uow.market.save_listing(replace(listing, price=change.new_price), uow.now())
