@@ -24,9 +24,10 @@ SEOUL = ZoneInfo("Asia/Seoul")
 CASE_STATES = ("open", "notified", "escalated", "chosen", "defaulted", "resolved")
 
 
-#: The audit facts a timeline step shows (the rest of the audit record is not for this view).
-TIMELINE_FACTS = ("status", "cases", "messages", "send_at", "version", "lang", "observed",
-                  "reason", "new_cases", "deadline")
+#: The audit facts a timeline step shows (the rest of the audit record is not for this view),
+#: in the order a reader wants them (``facts`` itself keeps the record's order).
+TIMELINE_FACTS = ("status", "new_cases", "cases", "messages", "send_at", "deadline", "version",
+                  "lang", "observed", "reason")
 
 
 @dataclass(frozen=True)

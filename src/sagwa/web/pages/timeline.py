@@ -13,13 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sagwa.services.desk_report import TimelineEntry
+from sagwa.services.desk_report import TIMELINE_FACTS, TimelineEntry
 from sagwa.web.pages.labels import label
 from sagwa.web.pages.rendering import seoul
 
-#: The facts ``desk_report`` keeps, in the order a reader wants them.
-_KEYS = ("status", "new_cases", "cases", "messages", "send_at", "deadline", "version", "lang",
-         "observed", "reason")
 _KINDS = {"incident": ("사고", "incident"), "listing": ("상품", "listing"),
           "order": ("주문", "order"), "case": ("건", "case")}
 #: Actions on these entities record a status with a label of the same vocabulary name.
@@ -63,7 +60,7 @@ def _when(value: Any) -> str:
 def _detail(facts: Mapping[str, Any], vocabulary: str | None, lang: str,
             reasons_ko: Mapping[str, str]) -> str:
     said = []
-    for key in _KEYS:
+    for key in TIMELINE_FACTS:
         raw = facts.get(key)
         if raw is None or raw == "":
             continue
