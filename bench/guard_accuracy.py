@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+from dev_set import DEFAULT, read_dev_set  # bench/ is on the path: run as a script
 
-from sagwa.adapters import guard_files as gf
 from sagwa.priceguard import load_rules
 from sagwa.services.guard_batch import run_guard
 from sagwa.services.guard_metrics import all_splits, labelled_frame, recall_at_false_hold
@@ -106,12 +106,10 @@ def promotion_consistency(evidence: pl.DataFrame) -> dict[str, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data", default="/work/shared/data/guard-dev")
+    parser.add_argument("--data", default=DEFAULT)
     args = parser.parse_args()
     data = Path(args.data)
-    history = gf.read_table(data / "history.csv.gz", gf.HISTORY_COLUMNS).frame
-    changes = gf.read_table(data / "changes.csv.gz", gf.CHANGE_COLUMNS).frame
-    labels = gf.read_table(data / "labels.csv.gz", gf.LABEL_COLUMNS).frame
+    history, changes, labels = read_dev_set(data)
     started = time.perf_counter()
     run = run_guard(history=history, changes=changes, rules=load_rules())
     guard_seconds = time.perf_counter() - started

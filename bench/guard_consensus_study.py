@@ -38,12 +38,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from sagwa.adapters import guard_files as gf
 from sagwa.priceguard import load_rules
 from sagwa.services.guard_batch import run_guard
 from sagwa.services.guard_metrics import labelled_frame, recall_at_false_hold
 
 sys.path.insert(0, str(Path(__file__).parent))
+from dev_set import DEFAULT, read_dev_set
 from guard_evidence_study import digit_relation
 
 RESULTS = Path(__file__).parent / "results"
@@ -180,11 +180,9 @@ def study(ev: pl.DataFrame) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data", default="/work/shared/data/guard-dev")
+    parser.add_argument("--data", default=DEFAULT)
     data = Path(parser.parse_args().data)
-    history = gf.read_table(data / "history.csv.gz", gf.HISTORY_COLUMNS).frame
-    changes = gf.read_table(data / "changes.csv.gz", gf.CHANGE_COLUMNS).frame
-    labels = gf.read_table(data / "labels.csv.gz", gf.LABEL_COLUMNS).frame
+    history, changes, labels = read_dev_set(data)
     run = run_guard(history=history, changes=changes, rules=load_rules())
     split = labelled_frame(judged=run.verdicts, changes=changes, labels=labels)
     ev = (

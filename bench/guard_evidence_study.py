@@ -35,8 +35,8 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+from dev_set import DEFAULT, read_dev_set  # bench/ is on the path: run as a script
 
-from sagwa.adapters import guard_files as gf
 from sagwa.priceguard import EvidenceState, load_rules
 from sagwa.services import guard_batch
 from sagwa.services.guard_metrics import labelled_frame, recall_at_false_hold
@@ -233,11 +233,9 @@ def study(ev: pl.DataFrame) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data", default="/work/shared/data/guard-dev")
+    parser.add_argument("--data", default=DEFAULT)
     data = Path(parser.parse_args().data)
-    history = gf.read_table(data / "history.csv.gz", gf.HISTORY_COLUMNS).frame
-    changes = gf.read_table(data / "changes.csv.gz", gf.CHANGE_COLUMNS).frame
-    labels = gf.read_table(data / "labels.csv.gz", gf.LABEL_COLUMNS).frame
+    history, changes, labels = read_dev_set(data)
     frames: list[pl.DataFrame] = []
     original = guard_batch._judge_chunk
     guard_batch._judge_chunk = observing(frames)  # type: ignore[assignment]
