@@ -1,6 +1,9 @@
 """Price guard accuracy on the dev set, beside three baselines measured in the same run.
 
-    .venv/bin/python bench/guard_accuracy.py [--data /work/shared/data/guard-dev]
+    .venv/bin/python bench/guard_accuracy.py [--data /work/shared/data/guard-dev] [--out JSON]
+
+``--data`` may be any set in the dev set's format, e.g. the unseen weeks that
+``bench/guard_unseen_set.py`` builds.
 
 Methods, all on the same streamed evidence (no lookahead):
   guard           sagwa.priceguard with the packaged rules.toml
@@ -11,12 +14,11 @@ Methods, all on the same streamed evidence (no lookahead):
   gbm_supervised  a *supervised* gradient-boosting model on the same three log-ratios, trained
                   on the tuning weeks' labels: not a candidate (labels are not available in
                   production), a rough gauge of how separable these features are
-Prints a table and writes bench/results/guard_accuracy.json.
+Prints a table and writes bench/results/guard_accuracy.json (or ``--out``).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from dataclasses import asdict
@@ -24,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-from dev_set import DEFAULT, read_dev_set  # bench/ is on the path: run as a script
+from dev_set import data_and_out, read_dev_set  # bench/ is on the path: run as a script
 
 from sagwa.priceguard import load_rules
 from sagwa.services.guard_batch import run_guard
@@ -105,10 +107,7 @@ def promotion_consistency(evidence: pl.DataFrame) -> dict[str, object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--data", default=DEFAULT)
-    args = parser.parse_args()
-    data = Path(args.data)
+    data, out = data_and_out(RESULTS / "guard_accuracy.json")
     history, changes, labels = read_dev_set(data)
     started = time.perf_counter()
     run = run_guard(history=history, changes=changes, rules=load_rules())
@@ -142,8 +141,7 @@ def main() -> None:
             )
         report["methods"][name] = rows  # type: ignore[index]
     print("declared promotions, |ln(new/old) - ln(1 - pct)|:", consistency)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "guard_accuracy.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    out.write_text(json.dumps(report, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,6 @@ bench/results/guard_consensus_study.json.
 
 from __future__ import annotations
 
-import argparse
 import collections
 import json
 import sys
@@ -43,7 +42,7 @@ from sagwa.services.guard_batch import run_guard
 from sagwa.services.guard_metrics import labelled_frame, recall_at_false_hold
 
 sys.path.insert(0, str(Path(__file__).parent))
-from dev_set import DEFAULT, read_dev_set
+from dev_set import data_and_out, read_dev_set
 from guard_evidence_study import digit_relation
 
 RESULTS = Path(__file__).parent / "results"
@@ -179,9 +178,7 @@ def study(ev: pl.DataFrame) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--data", default=DEFAULT)
-    data = Path(parser.parse_args().data)
+    data, out = data_and_out(RESULTS / "guard_consensus_study.json")
     history, changes, labels = read_dev_set(data)
     run = run_guard(history=history, changes=changes, rules=load_rules())
     split = labelled_frame(judged=run.verdicts, changes=changes, labels=labels)
@@ -210,10 +207,7 @@ def main() -> None:
                 f"{name:60s} R@0.5% tune {row['tune_r_at_0.5']:.3f}, "
                 f"held out {row['held_out_r_at_0.5']:.3f}"
             )
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "guard_consensus_study.json").write_text(
-        json.dumps({"candidates": rows}, indent=2), encoding="utf-8"
-    )
+    out.write_text(json.dumps({"candidates": rows}, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ It wraps the batch runner's private per-chunk step to observe the state; it chan
 
 from __future__ import annotations
 
-import argparse
 import json
 import warnings
 from collections.abc import Callable
@@ -35,7 +34,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from dev_set import DEFAULT, read_dev_set  # bench/ is on the path: run as a script
+from dev_set import data_and_out, read_dev_set  # bench/ is on the path: run as a script
 
 from sagwa.priceguard import EvidenceState, load_rules
 from sagwa.services import guard_batch
@@ -232,9 +231,7 @@ def study(ev: pl.DataFrame) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--data", default=DEFAULT)
-    data = Path(parser.parse_args().data)
+    data, out = data_and_out(RESULTS / "guard_evidence_study.json")
     history, changes, labels = read_dev_set(data)
     frames: list[pl.DataFrame] = []
     original = guard_batch._judge_chunk
@@ -292,8 +289,7 @@ def main() -> None:
         "missed_seen_before": int(missed["seen_listing"].sum()),
     }
     print(profile)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "guard_evidence_study.json").write_text(
+    out.write_text(
         json.dumps(
             {
                 "candidates": rows,

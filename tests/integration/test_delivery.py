@@ -88,7 +88,7 @@ def _run_worker_once(settings: Settings) -> None:
         try:
             asyncio.run(run_worker_async(settings, WorkerOptions(concurrency=2, one_shot=True),
                                          install_signal_handlers=False))
-        except BaseException as exc:  # re-raised on the test's thread below
+        except BaseException as exc:  # noqa: BLE001 - re-raised on the test's thread below
             errors.append(exc)
 
     thread = threading.Thread(target=run, name="one-shot-worker")

@@ -81,9 +81,9 @@ def _race(uow, case_id, first: dict, second: dict) -> list[object]:
     return results
 
 
-CUSTOMER_CANCELS = dict(choice="cancel_with_compensation", channel="web",
-                        evidence="clicked: cancel", taken_by="customer")
-AGENT_KEEPS = dict(choice="keep", channel="phone", evidence="그냥 받을게요", taken_by="agent:choi")
+CUSTOMER_CANCELS = {"choice": "cancel_with_compensation", "channel": "web",
+                    "evidence": "clicked: cancel", "taken_by": "customer"}
+AGENT_KEEPS = {"choice": "keep", "channel": "phone", "evidence": "그냥 받을게요", "taken_by": "agent:choi"}
 
 
 def test_customer_and_agent_at_once_end_in_one_consistent_state(cases) -> None:

@@ -9,8 +9,8 @@ from types import FrameType
 import typer
 
 from sagwa import __version__
-from sagwa.cli import audit, database, incident, replay, seed
-from sagwa.cli import worker as worker_cli, users
+from sagwa.cli import audit, database, incident, replay, seed, users
+from sagwa.cli import worker as worker_cli
 from sagwa.cli.context import console, err_console, exits_cleanly, settings
 
 app = typer.Typer(

@@ -81,10 +81,14 @@ def split_metrics(frame: pl.DataFrame, name: str) -> SplitMetrics:
     """Recall, false holds (all and on declared promotions), ≥5× recall, per error type."""
     err = frame.filter(pl.col("is_error") == 1)
     ok = frame.filter(pl.col("is_error") == 0)
-    per = err.group_by("true_type").agg(
-        recall=pl.col("hold").mean(),
-        n=pl.len(),
-        right=(pl.col("pred_type") == pl.col("true_type")).sum(),
+    per = (
+        err.group_by("true_type")
+        .agg(
+            recall=pl.col("hold").mean(),
+            n=pl.len(),
+            right=(pl.col("pred_type") == pl.col("true_type")).sum(),
+        )
+        .sort("true_type")  # the same order every run, so results can be diffed
     )
     held = err.filter(pl.col("hold"))
     return SplitMetrics(

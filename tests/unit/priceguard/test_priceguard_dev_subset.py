@@ -34,5 +34,6 @@ def test_guard_on_a_dev_slice_holds_errors_and_few_legitimate_changes() -> None:
     assert metrics.recall >= 0.9
     assert metrics.false_hold_rate <= 0.008
     assert metrics.recall_5x >= 0.98
+    assert list(metrics.per_type_recall) == sorted(metrics.per_type_recall)  # diffable JSON
     held = run.verdicts.filter(pl.col("verdict") == "hold")
     assert held["reason"].str.contains(r"\$\d").all()
