@@ -22,6 +22,9 @@ from sagwa.adapters.db.idempotency_repo import IdempotencyRepository
 from sagwa.adapters.db.incident_repo import IncidentRepository
 from sagwa.adapters.db.ledger_repo import LedgerRepository
 from sagwa.adapters.db.market_repo import MarketRepository
+from sagwa.adapters.db.outbox_repo import OutboxRepository
+from sagwa.adapters.db.read_repo import ReadRepository
+from sagwa.adapters.db.users_repo import UserRepository
 from sagwa.errors import Conflict, DatabaseUnavailable, InvalidInput
 
 Clock = Callable[[], datetime]
@@ -55,6 +58,9 @@ class SqlAlchemyUnitOfWork:
     idempotency: IdempotencyRepository
     incidents: IncidentRepository
     cases: CaseRepository
+    outbox: OutboxRepository
+    users: UserRepository
+    reads: ReadRepository
 
     def __init__(self, session_factory: sessionmaker[Session], clock: Clock = utc_now) -> None:
         self._session_factory = session_factory
@@ -75,6 +81,9 @@ class SqlAlchemyUnitOfWork:
         self.idempotency = IdempotencyRepository(conn)
         self.incidents = IncidentRepository(conn)
         self.cases = CaseRepository(conn)
+        self.outbox = OutboxRepository(conn)
+        self.users = UserRepository(conn)
+        self.reads = ReadRepository(conn)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
