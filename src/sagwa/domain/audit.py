@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 GENESIS_HASH = "0" * 64
+# the actions that take a listing off sale: a person pausing it, or the order tripwire
+LISTING_PAUSE_ACTIONS = ("listing.paused", "listing.paused_by_tripwire")
 
 
 @dataclass(frozen=True)

@@ -157,7 +157,7 @@ def _gap(new: float, ref: float, lang: str) -> str:
         below = round(100 * (1 - new / ref))
         return f"{below}% 낮습니다" if lang == "ko" else f"{below}% below"
     times = new / ref
-    return f"{times:.1f}배입니다" if lang == "ko" else f"{times:.1f}× the level of"
+    return f"{times:.1f}배입니다" if lang == "ko" else f"{times:.1f} times"
 
 
 def render_reasons(

@@ -7,11 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from sagwa.adapters.db.tables import listings, products
-from sagwa.adapters.db.users_repo import UserRepository
 from sagwa.services.accounts import Role, create_user
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -38,10 +35,7 @@ def demo_seller_id(session_factory: sessionmaker[Session]) -> int | None:
     from sagwa.seed.demo import IPOD_SKU
 
     with SqlAlchemyUnitOfWork(session_factory) as uow:
-        q = (select(listings.c.seller_id).join(products, products.c.id == listings.c.product_id)
-             .order_by((products.c.sku != IPOD_SKU), listings.c.id).limit(1))
-        found = uow.conn.execute(q).scalar_one_or_none()
-        return int(found) if found is not None else None
+        return uow.market.first_listing_seller(prefer_sku=IPOD_SKU)
 
 
 def create_demo_accounts(session_factory: sessionmaker[Session], *,
@@ -50,7 +44,7 @@ def create_demo_accounts(session_factory: sessionmaker[Session], *,
     accounts = demo_accounts(seller_id)
     for account in accounts:
         with SqlAlchemyUnitOfWork(session_factory) as uow:
-            exists = UserRepository(uow.conn).by_username(account.username) is not None
+            exists = uow.users.by_username(account.username) is not None
         if not exists:
             create_user(SqlAlchemyUnitOfWork(session_factory), username=account.username,
                         role=account.role, password=account.password,

@@ -22,7 +22,7 @@ from enum import StrEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from sagwa.adapters.db.users_repo import UserRecord, UserRepository
+from sagwa.adapters.db.users_repo import UserRecord
 from sagwa.domain.audit import AuditEvent
 from sagwa.errors import Conflict, InvalidInput
 from sagwa.services.lookups import require
@@ -93,13 +93,12 @@ def create_user(uow: SqlAlchemyUnitOfWork, *, username: str, role: Role | str, p
                 actor: str, seller_id: int | None = None) -> Account:
     parsed = _check(username, str(role), seller_id, password)
     with uow:
-        repo = UserRepository(uow.conn)
-        if repo.by_username(username):
+        if uow.users.by_username(username):
             raise Conflict(f"there is already a user named {username!r}", reason="username_taken")
         if seller_id is not None:
             require(uow.catalog.seller(seller_id), "seller", seller_id)
-        user = repo.add(username=username, role=parsed.value, seller_id=seller_id,
-                        password_hash=_HASHER.hash(password), now=uow.now())
+        user = uow.users.add(username=username, role=parsed.value, seller_id=seller_id,
+                             password_hash=_HASHER.hash(password), now=uow.now())
         uow.audit.append(AuditEvent(actor, "user.created", "user", str(user.id),
                                     after={"username": username, "role": parsed.value,
                                            "seller_id": seller_id}), uow.now())
@@ -109,8 +108,7 @@ def create_user(uow: SqlAlchemyUnitOfWork, *, username: str, role: Role | str, p
 
 def authenticate(uow: SqlAlchemyUnitOfWork, *, username: str, password: str) -> Account | None:
     with uow:
-        repo = UserRepository(uow.conn)
-        user = repo.by_username(username)
+        user = uow.users.by_username(username)
         try:
             _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
         except (VerificationError, InvalidHashError):
@@ -118,14 +116,14 @@ def authenticate(uow: SqlAlchemyUnitOfWork, *, username: str, password: str) -> 
         if user is None or not user.active:
             return None
         if _HASHER.check_needs_rehash(user.password_hash):
-            repo.set_password_hash(user.id, _HASHER.hash(password))
+            uow.users.set_password_hash(user.id, _HASHER.hash(password))
             uow.commit()
         return _account(user)
 
 
 def find_user(uow: SqlAlchemyUnitOfWork, *, username: str) -> Account | None:
     with uow:
-        user = UserRepository(uow.conn).by_username(username)
+        user = uow.users.by_username(username)
         return _account(user) if user and user.active else None
 
 
@@ -145,13 +143,12 @@ def issue_api_token(uow: SqlAlchemyUnitOfWork, *, username: str, name: str,
         raise InvalidInput(f"a token name is 1-{_TOKEN_NAME_MAX} characters", field="name")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with uow:
-        repo = UserRepository(uow.conn)
-        user = repo.by_username(username)
+        user = uow.users.by_username(username)
         if user is None or not user.active:
             raise InvalidInput(f"there is no active account named {username!r}",
                                field="username")
-        token_id = repo.add_token(user_id=user.id, name=name, token_sha256=_token_digest(token),
-                                  now=uow.now())
+        token_id = uow.users.add_token(user_id=user.id, name=name,
+                                       token_sha256=_token_digest(token), now=uow.now())
         if token_id is None:
             raise Conflict(
                 f"{username!r} already has a live token called {name!r}; "
@@ -168,9 +165,8 @@ def revoke_api_tokens(uow: SqlAlchemyUnitOfWork, *, username: str, name: str | N
                       actor: str) -> int:
     """Revoke ``username``'s live token called ``name`` (all of them when None); how many."""
     with uow:
-        repo = UserRepository(uow.conn)
-        user = require(repo.by_username(username), "user", username)
-        revoked = repo.revoke_tokens(user_id=user.id, name=name, now=uow.now())
+        user = require(uow.users.by_username(username), "user", username)
+        revoked = uow.users.revoke_tokens(user_id=user.id, name=name, now=uow.now())
         if revoked:
             uow.audit.append(AuditEvent(actor, "api_token.revoked", "user", str(user.id),
                                         after={"name": name, "revoked": revoked}), uow.now())
@@ -182,7 +178,7 @@ def account_for_token(uow: SqlAlchemyUnitOfWork, token: str) -> Account | None:
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     with uow:
-        user = UserRepository(uow.conn).by_token(_token_digest(token))
+        user = uow.users.by_token(_token_digest(token))
         return _account(user) if user and user.active else None
 
 
@@ -194,10 +190,9 @@ def start_session(uow: SqlAlchemyUnitOfWork, account: Account, *, lasts: timedel
     sid = secrets.token_urlsafe(32)
     with uow:
         now = uow.now()
-        repo = UserRepository(uow.conn)
-        repo.prune_sessions(ended_before=now - SESSIONS_KEPT)  # the table stays small
-        repo.add_session(user_id=account.id, sid_sha256=_token_digest(sid), now=now,
-                         expires_at=now + lasts)
+        uow.users.prune_sessions(ended_before=now - SESSIONS_KEPT)  # the table stays small
+        uow.users.add_session(user_id=account.id, sid_sha256=_token_digest(sid), now=now,
+                              expires_at=now + lasts)
         uow.commit()
     return sid
 
@@ -207,11 +202,11 @@ def session_account(uow: SqlAlchemyUnitOfWork, sid: str) -> Account | None:
     if not sid or len(sid) > 100:
         return None
     with uow:
-        user = UserRepository(uow.conn).by_session(_token_digest(sid), uow.now())
+        user = uow.users.by_session(_token_digest(sid), uow.now())
         return _account(user) if user and user.active else None
 
 
 def end_session(uow: SqlAlchemyUnitOfWork, sid: str) -> None:
     with uow:
-        UserRepository(uow.conn).end_session(_token_digest(sid), uow.now())
+        uow.users.end_session(_token_digest(sid), uow.now())
         uow.commit()

@@ -16,17 +16,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import Row, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from sagwa.adapters.db.tables import outbox
+from sagwa.adapters.db.outbox_repo import ClaimedMessage, OutboxRepository
 from sagwa.adapters.senders.base import Envelope, MessageSender
 from sagwa.errors import DeliveryFailed
 
 MAX_ATTEMPTS = 6
-_LEASE_NAMESPACE = 0x5A6A  # first key of pg_advisory_xact_lock(int, int): "sagwa outbox"
 
 
 class Outcome(StrEnum):
@@ -45,9 +42,7 @@ def deliver_message(session_factory: sessionmaker[Session],
     """Try to deliver message ``message_id`` once; says what happened."""
     with session_factory() as lease:
         try:
-            held = lease.scalar(select(func.pg_try_advisory_xact_lock(
-                _LEASE_NAMESPACE, _lease_key(message_id))))
-            if not held:
+            if not OutboxRepository(lease.connection()).try_lease(message_id):
                 return Outcome.BUSY
             return _deliver_leased(session_factory, senders, message_id, now)
         finally:
@@ -59,9 +54,7 @@ def deliver_message(session_factory: sessionmaker[Session],
 def message_due_at(session_factory: sessionmaker[Session], message_id: int) -> datetime | None:
     """When a message may be sent (its ``not_before``), or None if there is no such message."""
     with session_factory() as session:
-        due: datetime | None = session.scalar(
-            select(outbox.c.not_before).where(outbox.c.id == message_id))
-        return due
+        return OutboxRepository(session.connection()).due_at(message_id)
 
 
 def _deliver_leased(session_factory: sessionmaker[Session],
@@ -87,46 +80,35 @@ def _deliver_leased(session_factory: sessionmaker[Session],
 
 
 def _claim(session_factory: sessionmaker[Session], message_id: int,
-           now: datetime) -> Row[Any] | Outcome:
+           now: datetime) -> ClaimedMessage | Outcome:
     """pending (or stale sending) → sending, attempts + 1, committed; or why not."""
     with session_factory() as session:
-        conn = session.connection()
-        claimed = conn.execute(
-            update(outbox)
-            .where(outbox.c.id == message_id, outbox.c.status.in_(("pending", "sending")),
-                   outbox.c.not_before <= now, outbox.c.attempts < MAX_ATTEMPTS)
-            .values(status="sending", attempts=outbox.c.attempts + 1)
-            .returning(outbox.c.idempotency_key, outbox.c.channel, outbox.c.recipient,
-                       outbox.c.locale, outbox.c.subject, outbox.c.body, outbox.c.attempts)
-        ).one_or_none()
+        repo = OutboxRepository(session.connection())
+        claimed = repo.claim(message_id, now=now, max_attempts=MAX_ATTEMPTS)
         if claimed is not None:
             session.commit()
             return claimed
-        return _why_not_claimed(session, message_id, now)
+        return _why_not_claimed(session, repo, message_id, now)
 
 
-def _why_not_claimed(session: Session, message_id: int, now: datetime) -> Outcome:
-    conn = session.connection()
-    row = conn.execute(select(outbox.c.status, outbox.c.not_before, outbox.c.attempts)
-                       .where(outbox.c.id == message_id).with_for_update()).one_or_none()
-    if row is None:
+def _why_not_claimed(session: Session, repo: OutboxRepository, message_id: int,
+                     now: datetime) -> Outcome:
+    state = repo.state_for_update(message_id)
+    if state is None:
         return Outcome.MISSING
-    if row.status in ("sent", "failed", "withdrawn"):
+    if state.status in ("sent", "failed", "withdrawn"):
         return Outcome.ALREADY_DONE
-    if row.not_before > now:
+    if state.not_before > now:
         return Outcome.NOT_DUE
-    conn.execute(update(outbox).where(outbox.c.id == message_id).values(
-        status="failed", last_error=f"gave up after {row.attempts} attempts"))
+    repo.record_outcome(message_id, status="failed",
+                        last_error=f"gave up after {state.attempts} attempts")
     session.commit()
     return Outcome.FAILED
 
 
-def _finish(session_factory: sessionmaker[Session], message_id: int, **values: Any) -> None:
+def _finish(session_factory: sessionmaker[Session], message_id: int, *, status: str,
+            last_error: str | None, sent_at: datetime | None = None) -> None:
     with session_factory() as session:
-        session.connection().execute(
-            update(outbox).where(outbox.c.id == message_id).values(**values))
+        OutboxRepository(session.connection()).record_outcome(
+            message_id, status=status, last_error=last_error, sent_at=sent_at)
         session.commit()
-
-
-def _lease_key(message_id: int) -> int:
-    return message_id % 2_147_483_647  # int4; a rare shared key only makes one message wait

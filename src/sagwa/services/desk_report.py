@@ -11,9 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
-
-from sagwa.adapters.db.tables import audit_log, cases, outbox
+from sagwa.domain.audit import LISTING_PAUSE_ACTIONS
 from sagwa.domain.contact_hours import may_contact
 from sagwa.domain.sla import minutes_between
 from sagwa.services.desk_policy import DeskPolicy
@@ -75,24 +73,16 @@ class IncidentReport:
 def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPolicy) -> IncidentReport:
     with uow:
         inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
-        conn = uow.conn
-        case_rows = conn.execute(select(cases.c.id, cases.c.customer_id, cases.c.choice)
-                                 .where(cases.c.incident_id == incident_id)).all()
-        case_ids = [str(r.id) for r in case_rows]
-        listing_ids = [str(i) for i in sorted(inc.listing_ids)]
-        records = conn.execute(select(audit_log).where(or_(
-            and_(audit_log.c.entity_type == "incident", audit_log.c.entity_id == str(incident_id)),
-            and_(audit_log.c.entity_type == "listing", audit_log.c.entity_id.in_(listing_ids),
-                 audit_log.c.occurred_at >= inc.window_start - timedelta(hours=1)),
-            and_(audit_log.c.entity_type == "case", audit_log.c.entity_id.in_(case_ids))))
-            .order_by(audit_log.c.seq)).all() if case_ids or listing_ids else []
-        sent = conn.execute(select(outbox.c.customer_id, outbox.c.sent_at).where(
-            outbox.c.incident_id == incident_id, outbox.c.purpose == "resolution",
-            outbox.c.status == "sent")).all()
+        case_rows = uow.reads.case_choices(incident_id)
+        # listing steps from an hour before the wrong price went live (the window start)
+        records = uow.reads.incident_audit_trail(
+            incident_id, listing_ids=inc.listing_ids, case_ids=[r.id for r in case_rows],
+            listings_since=inc.window_start - timedelta(hours=1))
+        sent = uow.reads.resolution_sent_times(incident_id)
         first_notice = uow.cases.first_notice_at(incident_id)
     timeline = _timeline(records)
     pause = next((r.occurred_at for r in records if r.action in
-                  ("listing.paused", "listing.paused_by_tripwire")), None)
+                  LISTING_PAUSE_ACTIONS), None)
     in_hours = {r.customer_id for r in sent if may_contact(policy.schedule, r.sent_at)}
     first_sent = min((r.sent_at for r in sent), default=None)
     total = len(case_rows)

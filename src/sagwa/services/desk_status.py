@@ -6,9 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
-
-from sagwa.adapters.db.tables import audit_log, outbox
 from sagwa.domain.sla import notice_due_at
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.lookups import require
@@ -48,16 +45,9 @@ def incident_status(uow: SqlAlchemyUnitOfWork, *, incident_id: int,
                     policy: DeskPolicy) -> IncidentStatusView:
     with uow:
         inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
-        conn = uow.conn
-        msgs = dict(conn.execute(select(outbox.c.status, func.count()).where(
-            outbox.c.incident_id == incident_id).group_by(outbox.c.status)).all())
-        first_sent = conn.execute(select(func.min(outbox.c.sent_at)).where(
-            outbox.c.incident_id == incident_id, outbox.c.purpose == "resolution")).scalar_one()
-        pause_ids = [str(i) for i in sorted(inc.listing_ids)]
-        first_pause = conn.execute(select(func.min(audit_log.c.occurred_at)).where(
-            audit_log.c.entity_type == "listing", audit_log.c.entity_id.in_(pause_ids),
-            audit_log.c.action.in_(["listing.paused", "listing.paused_by_tripwire"]),
-            audit_log.c.occurred_at >= inc.window_start)).scalar_one()
+        msgs = uow.reads.message_counts_by_status(incident_id)
+        first_sent = uow.reads.first_resolution_sent_at(incident_id)
+        first_pause = uow.reads.first_listing_pause_at(inc.listing_ids, since=inc.window_start)
         plan = uow.incidents.plan(incident_id, inc.correct_price) if inc.correct_price else None
         return IncidentStatusView(
             incident_id=incident_id, status=inc.status.value,
@@ -71,7 +61,7 @@ def incident_status(uow: SqlAlchemyUnitOfWork, *, incident_id: int,
             first_message_sent_at=first_sent,
             cases_by_status=dict(uow.cases.status_counts(incident_id)),
             choices=dict(uow.cases.choice_counts(incident_id)),
-            messages_by_status={str(k): int(v) for k, v in msgs.items()},
+            messages_by_status=msgs,
             plan=None if plan is None else {
                 "options": sorted(o.value for o in plan.options),
                 "deadline": plan.deadline.isoformat(), "default": plan.default.value,

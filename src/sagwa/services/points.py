@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from sagwa.adapters.db.tables import customers
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.ledger import AccountKind, credit_points, debit_points, reversal_of
 from sagwa.errors import AlreadyReversed, InvalidInput
@@ -24,9 +21,7 @@ class PointsReceipt:
 
 def _lock_customer(uow: SqlAlchemyUnitOfWork, customer_id: int) -> None:
     """Serialise balance changes per customer so two spends cannot both pass the check."""
-    found = uow.conn.execute(select(customers.c.id).where(customers.c.id == customer_id)
-                             .with_for_update()).scalar_one_or_none()
-    require(found, "customer", customer_id)
+    require(uow.catalog.lock_customer(customer_id), "customer", customer_id)
 
 
 def _receipt(uow: SqlAlchemyUnitOfWork, entry_id: int, customer_id: int) -> PointsReceipt:

@@ -93,6 +93,12 @@ class CatalogRepository:
             customers.c.id == any_(literal(list(ids), ARRAY(BigInteger))))) if ids else []
         return {int(r.id): _customer(r) for r in rows}
 
+    def lock_customer(self, customer_id: int) -> int | None:
+        """Lock the customer's row until the transaction ends (serialises balance changes);
+        ``None`` when there is no such customer."""
+        return self.conn.execute(select(customers.c.id).where(customers.c.id == customer_id)
+                                 .with_for_update()).scalar_one_or_none()
+
     def customer_by_email(self, email: str) -> Customer | None:
         row = self.conn.execute(select(customers).where(customers.c.email == email)).one_or_none()
         return _customer(row) if row else None

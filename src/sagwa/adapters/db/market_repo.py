@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from sagwa.adapters.db.tables import listings, orders, price_changes
+from sagwa.adapters.db.tables import listings, orders, price_changes, products
 from sagwa.domain.listings import Listing, ListingStatus
 from sagwa.domain.money import Money
 from sagwa.domain.orders import OrderLine, OrderStatus
@@ -102,6 +102,14 @@ class MarketRepository:
         if product_id is not None:
             q = q.where(listings.c.product_id == product_id)
         return [_listing(r) for r in self.conn.execute(q)]
+
+    def first_listing_seller(self, *, prefer_sku: str) -> int | None:
+        """The seller of the first listing (by id) of product ``prefer_sku``, else of the first
+        listing of any product; None when there are no listings."""
+        q = (select(listings.c.seller_id).join(products, products.c.id == listings.c.product_id)
+             .order_by((products.c.sku != prefer_sku), listings.c.id).limit(1))
+        found = self.conn.execute(q).scalar_one_or_none()
+        return int(found) if found is not None else None
 
     def save_listing(self, listing: Listing, now: datetime) -> None:
         self.conn.execute(update(listings).where(listings.c.id == listing.id).values(

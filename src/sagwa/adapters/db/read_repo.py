@@ -1,10 +1,171 @@
-"""Read-only views that join what the other repositories keep apart (filled in next)."""
+"""Read-only views that join what the other repositories keep apart, for the pages, the
+incident status and the incident report.
+
+The other repositories each own one aggregate (catalog, market, cases, outbox, audit log). The
+screens and the report need joined or aggregated views across them — listings with product
+titles, escalated cases with customers and plan deadlines, outbox counts next to the audit
+log — so those queries live here, in the one layer that touches tables. Nothing here writes.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, or_, select
+
+from sagwa.adapters.db.tables import (
+    audit_log,
+    cases,
+    contact_attempts,
+    customers,
+    incident_plans,
+    listings,
+    outbox,
+    price_changes,
+    products,
+)
+from sagwa.domain.audit import LISTING_PAUSE_ACTIONS
+from sagwa.domain.money import Money
+
+
+@dataclass(frozen=True)
+class ListingLine:
+    """One row of a seller's listings page: the listing, its product title and held changes."""
+
+    id: int
+    product_id: int
+    title: str
+    title_en: str | None
+    price: Money
+    status: str
+    held: int
+
+
+@dataclass(frozen=True)
+class QueuedCase:
+    """One case on the contact centre's call queue, with whom to call and by when."""
+
+    case_id: int
+    incident_id: int
+    customer_id: int
+    customer_name: str
+    phone: str | None
+    locale: str
+    status: str
+    choice: str | None
+    exposure: Money
+    deadline: datetime | None
 
 
 class ReadRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+
+    # pages
+
+    def seller_listings(self, seller_id: int, *, limit: int = 500) -> list[ListingLine]:
+        """The seller's listings by product title, each with its number of held price changes."""
+        held = (select(price_changes.c.listing_id, func.count().label("n"))
+                .where(price_changes.c.status == "held").group_by(price_changes.c.listing_id)
+                .subquery())
+        q = (select(listings, products.c.title, products.c.title_en, held.c.n)
+             .join(products, products.c.id == listings.c.product_id)
+             .outerjoin(held, held.c.listing_id == listings.c.id)
+             .where(listings.c.seller_id == seller_id).order_by(products.c.title).limit(limit))
+        return [ListingLine(r.id, r.product_id, r.title, r.title_en,
+                            Money(r.price_minor, r.currency), r.status, int(r.n or 0))
+                for r in self.conn.execute(q)]
+
+    def call_queue(self, *, limit: int = 100) -> list[QueuedCase]:
+        """Cases waiting for a call (escalated, which includes "talk to a person"), by deadline
+        (cases without a plan last), then case id."""
+        q = (select(cases, customers.c.name, customers.c.phone, customers.c.locale,
+                    incident_plans.c.deadline)
+             .join(customers, customers.c.id == cases.c.customer_id)
+             .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
+             .where(cases.c.status == "escalated")
+             .order_by(incident_plans.c.deadline.asc().nulls_last(), cases.c.id).limit(limit))
+        return [QueuedCase(r.id, r.incident_id, r.customer_id, r.name, r.phone, r.locale,
+                           r.status, r.choice, Money(r.exposure_minor, r.currency), r.deadline)
+                for r in self.conn.execute(q)]
+
+    def attempts_by_case(self, case_ids: list[int]) -> dict[int, list[Any]]:
+        """Contact attempts of many cases at once (``contact_attempts`` rows), oldest first."""
+        out: dict[int, list[Any]] = {}
+        if not case_ids:
+            return out
+        q = (select(contact_attempts).where(contact_attempts.c.case_id.in_(case_ids))
+             .order_by(contact_attempts.c.attempted_at, contact_attempts.c.id))
+        for row in self.conn.execute(q):
+            out.setdefault(int(row.case_id), []).append(row)
+        return out
+
+    def guard_reasons_ko(self, listing_ids: list[int]) -> dict[str, str]:
+        """The price guard's reasons on these listings' changes: English (as the audit log keeps
+        them) -> the Korean stored with the same change."""
+        if not listing_ids:
+            return {}
+        q = (select(price_changes.c.guard_reason_en, price_changes.c.guard_reason_ko)
+             .where(price_changes.c.listing_id.in_(listing_ids),
+                    price_changes.c.guard_reason_en.is_not(None),
+                    price_changes.c.guard_reason_ko.is_not(None)).distinct())
+        return {r.guard_reason_en: r.guard_reason_ko for r in self.conn.execute(q)}
+
+    # incident status
+
+    def message_counts_by_status(self, incident_id: int) -> dict[str, int]:
+        """How many of the incident's outbox messages are in each status (queued, sent, ...)."""
+        rows = self.conn.execute(select(outbox.c.status, func.count()).where(
+            outbox.c.incident_id == incident_id).group_by(outbox.c.status)).all()
+        return {str(status): int(n) for status, n in rows}
+
+    def first_resolution_sent_at(self, incident_id: int) -> datetime | None:
+        """When the incident's first resolution message (the apology) was sent, if any was."""
+        return self.conn.execute(select(func.min(outbox.c.sent_at)).where(
+            outbox.c.incident_id == incident_id, outbox.c.purpose == "resolution")).scalar_one()
+
+    def first_listing_pause_at(self, listing_ids: Iterable[int], *,
+                               since: datetime) -> datetime | None:
+        """The first pause of any of these listings recorded in the audit log at or after
+        ``since`` (the incident's window start), by an operator or the tripwire."""
+        ids = [str(i) for i in sorted(listing_ids)]
+        return self.conn.execute(select(func.min(audit_log.c.occurred_at)).where(
+            audit_log.c.entity_type == "listing", audit_log.c.entity_id.in_(ids),
+            audit_log.c.action.in_(LISTING_PAUSE_ACTIONS),
+            audit_log.c.occurred_at >= since)).scalar_one()
+
+    # incident report
+
+    def case_choices(self, incident_id: int) -> list[Any]:
+        """The incident's cases as ``(id, customer_id, choice)`` rows; ``choice`` is None until
+        the customer answers."""
+        return list(self.conn.execute(select(cases.c.id, cases.c.customer_id, cases.c.choice)
+                                      .where(cases.c.incident_id == incident_id)).all())
+
+    def incident_audit_trail(self, incident_id: int, *, listing_ids: Iterable[int],
+                             case_ids: Iterable[int], listings_since: datetime) -> list[Any]:
+        """``audit_log`` rows about the incident, its listings (at or after ``listings_since``)
+        and its cases, in log order (``seq``).
+
+        With neither listings nor cases there is nothing to report: no rows, not even the
+        incident's own."""
+        listing_keys = [str(i) for i in sorted(listing_ids)]
+        case_keys = [str(i) for i in case_ids]
+        if not (case_keys or listing_keys):
+            return []
+        about = or_(
+            and_(audit_log.c.entity_type == "incident", audit_log.c.entity_id == str(incident_id)),
+            and_(audit_log.c.entity_type == "listing", audit_log.c.entity_id.in_(listing_keys),
+                 audit_log.c.occurred_at >= listings_since),
+            and_(audit_log.c.entity_type == "case", audit_log.c.entity_id.in_(case_keys)))
+        return list(self.conn.execute(select(audit_log).where(about)
+                                      .order_by(audit_log.c.seq)).all())
+
+    def resolution_sent_times(self, incident_id: int) -> list[Any]:
+        """``(customer_id, sent_at)`` rows of the incident's resolution messages that were sent."""
+        return list(self.conn.execute(select(outbox.c.customer_id, outbox.c.sent_at).where(
+            outbox.c.incident_id == incident_id, outbox.c.purpose == "resolution",
+            outbox.c.status == "sent")).all())

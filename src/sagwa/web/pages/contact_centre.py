@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sagwa.adapters.db.incident_repo import CaseRow
+from sagwa.adapters.db.read_repo import QueuedCase
 from sagwa.domain.incidents import CaseStatus
 from sagwa.errors import SagwaError
 from sagwa.services.desk_cases import OUTCOMES, log_contact_attempt, record_choice
@@ -22,7 +23,6 @@ from sagwa.web.pages.case_facts import CaseFacts, Known, contact, facts_for, loa
 from sagwa.web.pages.error_texts import FormProblem, PageRoute, error_text
 from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.labels import label
-from sagwa.web.pages.read_models import QueuedCase, attempts_by_case, call_queue
 from sagwa.web.pages.rendering import flash_in_lang, render
 from sagwa.web.pages.session import Agent, csrf_protect
 
@@ -44,7 +44,7 @@ def queue_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, *,
     Cases, customers and attempts are fetched in batches (per incident), not per card."""
     known: Known = {}
     with uow:
-        queued = call_queue(uow, limit=limit)
+        queued = uow.reads.call_queue(limit=limit)
         rows: dict[int, CaseRow] = {}
         per_incident = Counter(q.incident_id for q in queued)
         for incident_id, n in per_incident.items():
@@ -53,7 +53,7 @@ def queue_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, *,
                                               limit=n):
                 rows[int(row.case.case_id)] = row
         people = uow.catalog.customers_by_ids([q.customer_id for q in queued])
-        attempts = attempts_by_case(uow, [q.case_id for q in queued])
+        attempts = uow.reads.attempts_by_case([q.case_id for q in queued])
         cards = [CallCard(q, facts_for(uow, rows[q.case_id], people[q.customer_id], known)
                           if q.case_id in rows else load_case(uow, q.case_id, known=known),
                           attempts.get(q.case_id, [])) for q in queued]

@@ -27,7 +27,6 @@ from sagwa.web.deps import Uow
 from sagwa.web.pages.error_texts import FormProblem, PageRoute, error_text
 from sagwa.web.pages.forms import local_input, parse_int, parse_local_time, parse_won
 from sagwa.web.pages.i18n import lang_of
-from sagwa.web.pages.read_models import customer_names, guard_reasons_ko
 from sagwa.web.pages.rendering import flash_in_lang, render, seoul
 from sagwa.web.pages.session import Operator, csrf_protect
 from sagwa.web.pages.timeline import timeline_rows
@@ -80,12 +79,12 @@ def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
         window_start = require(uow.incidents.get(incident_id), "incident",
                                incident_id).incident.window_start
         rows = uow.cases.for_incident(incident_id, limit=CASES_PER_PAGE, offset=offset)
-        names = customer_names(uow, [int(r.case.customer_id) for r in rows])
+        people = uow.catalog.customers_by_ids([int(r.case.customer_id) for r in rows])
         published = uow.cases.notices(incident_id)
         now = uow.now()
     total = sum(status.cases_by_status.values())
     return {
-        "s": status, "cases": rows, "names": names, "total": total,
+        "s": status, "cases": rows, "names": {i: c.name for i, c in people.items()}, "total": total,
         "case_pages": {"offset": offset, "shown": len(rows), "per": CASES_PER_PAGE,
                        "next": offset + CASES_PER_PAGE if offset + len(rows) < total else None,
                        "prev": max(0, offset - CASES_PER_PAGE) if offset else None},
@@ -209,7 +208,7 @@ def timeline(incident_id: int, request: Request, account: Operator, uow: Uow) ->
     report = build_report(uow(), incident_id=incident_id, policy=_policy(request))
     with uow() as u:
         incident = require(u.incidents.get(incident_id), "incident", incident_id).incident
-        reasons = guard_reasons_ko(u, sorted(int(i) for i in incident.listing_ids))
+        reasons = u.reads.guard_reasons_ko(sorted(int(i) for i in incident.listing_ids))
     rows = timeline_rows(report.timeline, lang_of(request), reasons_ko=reasons)
     return render(request, "incidents/_timeline.html", {"rows": rows})
 

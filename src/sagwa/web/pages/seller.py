@@ -19,7 +19,6 @@ from sagwa.web.deps import Rules, Uow
 from sagwa.web.pages.error_texts import PageRoute, error_text
 from sagwa.web.pages.forms import parse_promotion, parse_won
 from sagwa.web.pages.i18n import lang_of
-from sagwa.web.pages.read_models import seller_listings
 from sagwa.web.pages.rendering import flash_in_lang, render
 from sagwa.web.pages.session import SellerAccount, csrf_protect
 
@@ -40,7 +39,7 @@ def seller_context(uow: SqlAlchemyUnitOfWork, account: Account) -> dict[str, Any
     assert account.seller_id is not None
     with uow:
         seller = uow.catalog.seller(account.seller_id)
-        return {"seller": seller, "listings": seller_listings(uow, account.seller_id)}
+        return {"seller": seller, "listings": uow.reads.seller_listings(account.seller_id)}
 
 
 def listing_context(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int, *,
