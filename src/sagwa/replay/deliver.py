@@ -6,9 +6,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import select
-
-from sagwa.adapters.db.tables import outbox
+from sagwa.adapters.db.outbox_repo import OutboxRepository
 from sagwa.adapters.senders import MessageSender
 from sagwa.adapters.senders.mail_log import MailLogSender
 from sagwa.adapters.senders.sms_log import SmsLogSender
@@ -28,9 +26,8 @@ def deliver_due(market: Market, settings: Settings) -> int:
     """Send every pending message whose time has come, at the replay clock's 'now'."""
     now = market.clock.now
     with market.session_factory() as session:
-        due = session.scalars(select(outbox.c.id).where(
-            outbox.c.status == "pending", outbox.c.not_before <= now).order_by(outbox.c.id)).all()
+        due = OutboxRepository(session.connection()).pending_due(now)
     senders = _replay_senders()
     for message_id in due:
-        deliver_message(market.session_factory, senders, int(message_id), now)
+        deliver_message(market.session_factory, senders, message_id, now)
     return len(due)

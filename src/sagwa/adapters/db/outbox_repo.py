@@ -132,6 +132,12 @@ class OutboxRepository:
             values["sent_at"] = sent_at
         self.conn.execute(update(outbox).where(outbox.c.id == message_id).values(**values))
 
+    def pending_due(self, now: datetime) -> list[int]:
+        """Ids of pending messages whose ``not_before`` has come, oldest first."""
+        return [int(i) for i in self.conn.execute(
+            select(outbox.c.id).where(outbox.c.status == "pending", outbox.c.not_before <= now)
+            .order_by(outbox.c.id)).scalars()]
+
     def due_at(self, message_id: int) -> datetime | None:
         """When the message may be sent (``not_before``), or None if there is no such message."""
         due: datetime | None = self.conn.execute(
