@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,6 +20,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from starlette.requests import Request
 
+import sagwa
 from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.domain import consent, incidents
 from sagwa.domain.contact_hours import ContactSchedule
@@ -222,6 +225,22 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: refusal(lambda: open_case_token("secret", "not-a-token")),
         "올바른 링크가 아닙니다. 받으신 메시지의 링크를 다시 눌러 주세요.",
     ),
+    "order_status": (
+        lambda: refusal(lambda: advance_order(OrderStatus.CANCELLED, OrderTrigger.FULFIL)),
+        "주문이 지금 '주문 취소' 상태라서 할 수 없습니다.",
+    ),
+    "case_not_defaulted": (
+        lambda: refusal(lambda: consent.effects_of_default(A_CASE, make_plan(**A_PLAN))),
+        "기한까지 답이 없던 건에만 기본 처리를 적용할 수 있습니다. 이 건의 상태를 다시 확인해 주세요.",
+    ),
+    "choice_needs_consent": (
+        lambda: refusal(lambda: A_CASE.with_trigger(incidents.CaseTrigger.CHOOSE)),
+        "고객의 선택은 고객이 한 말(동의 기록)과 함께 저장해야 합니다.",
+    ),
+    "stored_data_conflict": (
+        lambda: _conflict(DUPLICATE_SKU),
+        "방금 저장된 다른 내용과 겹쳐 저장하지 못했습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.",
+    ),
 }
 
 #: Raise sites too costly to run here (they need a database): the reason is in their source,
@@ -396,6 +415,17 @@ def test_all_plan_problems_come_with_their_sub_codes_at_once() -> None:
 # not own listing, customer choice needs admin), tests/e2e/browser/test_pages_accounts.py
 # (username and token name taken).
 
+#: API/CLI-only refusals raised only with a database, checked in the tests named above.
+RAISED_WITH_A_DATABASE_ONLY = {
+    "product_already_listed",
+    "seller_code_taken",
+    "gtin_taken",
+    "customer_email_taken",
+    "customer_choice_needs_admin",
+    "username_taken",
+    "token_name_taken",
+}
+
 A_CASE = incidents.Case(
     case_id=1, incident_id="inc-1", customer_id=2, orders=(), exposure=Money(0, "KRW")
 )
@@ -413,21 +443,6 @@ OTHER_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
         lambda: refusal(lambda: advance_listing(ListingStatus.ENDED, ListingTrigger.PUBLISH)),
     ),
     (
-        "illegal_transition",
-        "order_status",
-        lambda: refusal(lambda: advance_order(OrderStatus.CANCELLED, OrderTrigger.FULFIL)),
-    ),
-    (
-        "illegal_transition",
-        "case_not_defaulted",
-        lambda: refusal(lambda: consent.effects_of_default(A_CASE, make_plan(**A_PLAN))),
-    ),
-    (
-        "illegal_transition",
-        "choice_needs_consent",
-        lambda: refusal(lambda: A_CASE.with_trigger(incidents.CaseTrigger.CHOOSE)),
-    ),
-    (
         "forbidden",
         "role_not_allowed",
         lambda: refusal(lambda: deps.api_caller(Role.REVIEWER)(SELLER)),
@@ -437,7 +452,6 @@ OTHER_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
         "not_own_listing",
         lambda: refusal(lambda: deps.act_for_seller(SELLER, seller_id=2)),
     ),
-    ("conflict", "stored_data_conflict", lambda: _conflict(DUPLICATE_SKU)),
 ]
 
 
@@ -449,3 +463,20 @@ def test_a_domain_or_api_refusal_carries_its_code_and_reason(
     exc = make()
     assert (exc.code, exc.details["reason"]) == (code, reason)
     assert exc.as_dict()["details"]["reason"] == reason  # what the JSON API answers
+
+
+def test_every_reason_raised_anywhere_has_a_page_sentence_or_is_listed_as_api_only() -> None:
+    """A new ``reason="..."`` in the source must get a page sentence (RULES) or be listed in
+    OTHER_REFUSALS (refusals only the JSON API or the CLI can meet), so none is forgotten."""
+    source = Path(sagwa.__file__).parent
+    raised = {
+        m.group(1)
+        for path in source.rglob("*.py")
+        for m in re.finditer(r'reason="([a-z_]+)"', path.read_text(encoding="utf-8"))
+    }
+    known = (
+        {r.reason for r in RULES}
+        | {reason for _, reason, _ in OTHER_REFUSALS}
+        | RAISED_WITH_A_DATABASE_ONLY
+    )
+    assert raised - known == set()

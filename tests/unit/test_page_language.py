@@ -13,6 +13,7 @@ from sagwa.domain.incident_plan import CustomerOption, DefaultAction
 from sagwa.domain.incidents import CaseStatus, IncidentStatus, Responsibility
 from sagwa.domain.listings import ListingStatus
 from sagwa.domain.money import Money, check_price
+from sagwa.domain.orders import OrderStatus
 from sagwa.domain.pricing import PriceChangeStatus, Promotion
 from sagwa.errors import Conflict, InvalidInput, NotFound, SagwaError
 from sagwa.priceguard import ERROR_TYPES
@@ -38,6 +39,7 @@ def refusal(make: object) -> SagwaError:
     ("price_change", [s.value for s in PriceChangeStatus]),
     ("incident", [s.value for s in IncidentStatus]),
     ("case", [s.value for s in CaseStatus]),
+    ("order", [s.value for s in OrderStatus]),
     ("choice", [o.value for o in CustomerOption]),
     ("default", [d.value for d in DefaultAction]),
     ("responsible", [r.value for r in Responsibility]),

@@ -43,6 +43,12 @@ INCIDENT_STATUS: dict[str, Label] = {
     "closed": ("종료", "closed"),
 }
 
+ORDER_STATUS: dict[str, Label] = {
+    "placed": ("주문 완료", "placed"),
+    "fulfilled": ("배송 완료", "fulfilled"),
+    "cancelled": ("주문 취소", "cancelled"),
+}
+
 CASE_STATUS: dict[str, Label] = {
     "open": ("안내 전", "not contacted yet"),
     "notified": ("안내 발송", "notified"),
@@ -139,7 +145,7 @@ ACTION: dict[str, Label] = {
 
 VOCABULARIES: Mapping[str, Mapping[str, Label]] = {
     "listing": LISTING_STATUS, "price_change": PRICE_CHANGE_STATUS,
-    "incident": INCIDENT_STATUS, "case": CASE_STATUS, "choice": CHOICE,
+    "incident": INCIDENT_STATUS, "case": CASE_STATUS, "order": ORDER_STATUS, "choice": CHOICE,
     "default": DEFAULT_ACTION, "outcome": CALL_OUTCOME, "responsible": RESPONSIBLE,
     "verdict": VERDICT, "error_type": ERROR_TYPE, "severity": SEVERITY, "language": LANGUAGE,
     "action": ACTION,
