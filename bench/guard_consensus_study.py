@@ -1,6 +1,6 @@
 """Second evidence study: do other sellers' *moves* and the product's price vocabulary close the gap?
 
-    .venv/bin/python bench/guard_consensus_study.py [--data /work/shared/data/guard-dev]
+    .venv/bin/python bench/guard_consensus_study.py [--data /work/shared/data/guard-dev] [--out JSON]
 
 The first study (``guard_evidence_study.py``) read each listing's history and the other sellers'
 latest prices. Reading the misses again (2026-12-01) showed what an injected typo usually is: a
@@ -22,7 +22,7 @@ Candidates are *rules* added to the guard (hold when the guard holds or the rule
 guard's own threshold re-chosen on the tuning weeks so the false-hold rate there stays ≤ 0.5%,
 then applied unchanged to the held-out weeks. Last, a supervised gradient-boosting model on the
 guard score and every feature here (a ceiling gauge, not a candidate). Writes
-bench/results/guard_consensus_study.json.
+bench/results/guard_consensus_study.json (or ``--out``).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Does more evidence close the price guard's recall gap? Candidate features, tune vs held out.
 
-    .venv/bin/python bench/guard_evidence_study.py [--data /work/shared/data/guard-dev]
+    .venv/bin/python bench/guard_evidence_study.py [--data /work/shared/data/guard-dev] [--out JSON]
 
 Replays the dev set exactly as ``bench/guard_accuracy.py`` does (same streamed state, no
 lookahead) and, just before each chunk is judged, reads extra evidence off the same
@@ -19,7 +19,7 @@ For each candidate it fits a small logistic combination of ln(1 + z_guard) and t
 the tuning weeks and reports recall at a false-hold rate ≤ 0.5% (R@0.5%) on tune and on the
 held-out weeks, beside the guard alone; then every feature at once (logistic) and a supervised
 gradient-boosting model on all of them (a ceiling gauge, not a candidate). Writes
-bench/results/guard_evidence_study.json.
+bench/results/guard_evidence_study.json (or ``--out``).
 
 It wraps the batch runner's private per-chunk step to observe the state; it changes nothing.
 """

@@ -5,9 +5,9 @@ rewording a message changes no page."""
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import inspect
-import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from starlette.requests import Request
 
 import sagwa
+from sagwa import errors
 from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.domain import consent, incidents
 from sagwa.domain.contact_hours import ContactSchedule
@@ -227,7 +228,7 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     ),
     "order_status": (
         lambda: refusal(lambda: advance_order(OrderStatus.CANCELLED, OrderTrigger.FULFIL)),
-        "주문이 지금 '주문 취소' 상태라서 할 수 없습니다.",
+        "주문이 지금 '취소됨' 상태라서 할 수 없습니다.",
     ),
     "case_not_defaulted": (
         lambda: refusal(lambda: consent.effects_of_default(A_CASE, make_plan(**A_PLAN))),
@@ -235,11 +236,11 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     ),
     "choice_needs_consent": (
         lambda: refusal(lambda: A_CASE.with_trigger(incidents.CaseTrigger.CHOOSE)),
-        "고객의 선택은 고객이 한 말(동의 기록)과 함께 저장해야 합니다.",
+        "고객의 선택은 동의 기록(고객이 말한 내용)과 함께 저장해야 합니다.",
     ),
     "stored_data_conflict": (
         lambda: _conflict(DUPLICATE_SKU),
-        "방금 저장된 다른 내용과 겹쳐 저장하지 못했습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.",
+        "이미 저장된 내용과 충돌해 저장하지 못했습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.",
     ),
 }
 
@@ -407,13 +408,14 @@ def test_all_plan_problems_come_with_their_sub_codes_at_once() -> None:
     assert exc.message.startswith("plan refused — options: offer at least two")
 
 
-# Refusals that no page has a sentence for (steps of the domain, the JSON API's access checks)
-# carry a reason too, so a client can tell them apart. The ones raised only with a database are
-# checked where tests trigger them: tests/integration/test_services_market.py (product already
-# listed), test_services_catalog.py (seller code, GTIN, customer email taken; stored data
-# conflict), test_desk.py (no correct price yet), tests/e2e/test_api_access.py (role not allowed,
-# not own listing, customer choice needs admin), tests/e2e/browser/test_pages_accounts.py
-# (username and token name taken).
+# More raise sites: refusals only the JSON API or the CLI meets (no page sentence), and other
+# places that raise a reason a page already has a sentence for (a listing that cannot be
+# published, the API's role check). Those raised only with a database are checked where tests
+# trigger them: tests/integration/test_services_market.py (product already listed),
+# test_services_catalog.py (seller code, GTIN, customer email taken; stored data conflict),
+# test_desk.py (no correct price yet), tests/e2e/test_api_access.py (role not allowed, not own
+# listing, customer choice needs admin), tests/e2e/browser/test_pages_accounts.py (username and
+# token name taken).
 
 #: API/CLI-only refusals raised only with a database, checked in the tests named above.
 RAISED_WITH_A_DATABASE_ONLY = {
@@ -465,18 +467,45 @@ def test_a_domain_or_api_refusal_carries_its_code_and_reason(
     assert exc.as_dict()["details"]["reason"] == reason  # what the JSON API answers
 
 
+ERROR_NAMES = {
+    name
+    for name, obj in vars(errors).items()
+    if isinstance(obj, type) and issubclass(obj, SagwaError)
+}
+
+
+def _reasons_in_source() -> set[str]:
+    """Every string the ``reason=`` of an error (a SagwaError subclass called by name) can take
+    in the source: constants, and both arms of a conditional (``reason="a" if … else "b"``). A
+    reason passed in a variable (price_review's ``reason=stale``) is not seen here; REFUSALS
+    covers its values."""
+    found: set[str] = set()
+    for path in Path(sagwa.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            func = node.func if isinstance(node, ast.Call) else None
+            name = getattr(func, "id", None) or getattr(func, "attr", None)
+            if name not in ERROR_NAMES:
+                continue
+            for keyword in node.keywords:  # type: ignore[union-attr]
+                if keyword.arg == "reason":
+                    found |= _strings(keyword.value)
+    return found
+
+
+def _strings(expr: ast.expr) -> set[str]:
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return {expr.value}
+    if isinstance(expr, ast.IfExp):
+        return _strings(expr.body) | _strings(expr.orelse)
+    return set()
+
+
 def test_every_reason_raised_anywhere_has_a_page_sentence_or_is_listed_as_api_only() -> None:
-    """A new ``reason="..."`` in the source must get a page sentence (RULES) or be listed in
-    OTHER_REFUSALS (refusals only the JSON API or the CLI can meet), so none is forgotten."""
-    source = Path(sagwa.__file__).parent
-    raised = {
-        m.group(1)
-        for path in source.rglob("*.py")
-        for m in re.finditer(r'reason="([a-z_]+)"', path.read_text(encoding="utf-8"))
-    }
-    known = (
-        {r.reason for r in RULES}
-        | {reason for _, reason, _ in OTHER_REFUSALS}
-        | RAISED_WITH_A_DATABASE_ONLY
-    )
-    assert raised - known == set()
+    """A new reason in the source must get a page sentence (RULES) or be listed as met only by
+    the JSON API or the CLI (OTHER_REFUSALS, RAISED_WITH_A_DATABASE_ONLY), so none is forgotten;
+    and a listed reason nobody raises any more must leave the lists."""
+    raised = _reasons_in_source()
+    api_only = {reason for _, reason, _ in OTHER_REFUSALS} | RAISED_WITH_A_DATABASE_ONLY
+    assert raised - {r.reason for r in RULES} - api_only == set()
+    assert api_only - raised == set()
+    assert {"case_status", "choice_already_recorded", "order_status"} <= raised

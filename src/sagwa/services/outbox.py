@@ -58,7 +58,7 @@ def enqueue_message(uow: SqlAlchemyUnitOfWork, *, idempotency_key: str, purpose:
 
 
 def enqueue_messages(uow: SqlAlchemyUnitOfWork, messages: Sequence[OutgoingMessage]) -> int:
-    """Queue many messages in a few statements; returns how many were new."""
+    """Queue many messages in one COPY and one INSERT; returns how many were new."""
     return len(_enqueue(uow, messages))
 
 

@@ -20,6 +20,7 @@ from sagwa.adapters.db.case_repo import CaseRepository
 from sagwa.adapters.db.catalog_repo import CatalogRepository
 from sagwa.adapters.db.idempotency_repo import IdempotencyRepository
 from sagwa.adapters.db.incident_repo import IncidentRepository
+from sagwa.adapters.db.job_queue import JobQueue
 from sagwa.adapters.db.ledger_repo import LedgerRepository
 from sagwa.adapters.db.market_repo import MarketRepository
 from sagwa.adapters.db.outbox_repo import OutboxRepository
@@ -61,6 +62,7 @@ class SqlAlchemyUnitOfWork:
     outbox: OutboxRepository
     users: UserRepository
     reads: ReadRepository
+    jobs: JobQueue
 
     def __init__(self, session_factory: sessionmaker[Session], clock: Clock = utc_now) -> None:
         self._session_factory = session_factory
@@ -84,6 +86,7 @@ class SqlAlchemyUnitOfWork:
         self.outbox = OutboxRepository(conn)
         self.users = UserRepository(conn)
         self.reads = ReadRepository(conn)
+        self.jobs = JobQueue(conn)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

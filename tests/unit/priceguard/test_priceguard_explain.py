@@ -46,3 +46,13 @@ def test_no_korean_reason_keeps_a_double_form(reason: str) -> None:
     text = reason_ko(reason, "extra_zero", ref_kind="other_sellers", n_peers=3, promotion_pct=80.0,
                      limit_minor=20_000)
     assert not any(double in text for double in ("(는)", "(가)", "(를)", "(와)", "(으)"))
+
+
+def test_a_rise_is_said_as_times_the_reference_in_both_languages() -> None:
+    kwargs = {"reason": "far_above_references", "error_type": "digit_typo", "new": 384,
+              "ref": 122, "ref_kind": "other_sellers", "currency": "USD", "n_peers": 79}
+    assert format_reason(**kwargs) == (  # type: ignore[arg-type]
+        "new price $3.84 is 3.1 times the median of 79 other sellers ($1.22); "
+        "looks like a mistyped digit")
+    assert format_reason(**kwargs, lang="ko").startswith(  # type: ignore[arg-type]
+        "새 가격 $3.84는 다른 판매자 79곳의 중앙값($1.22)의 3.1배입니다.")

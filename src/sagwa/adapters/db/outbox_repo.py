@@ -5,7 +5,7 @@ Queueing: ``enqueue`` COPYs rows into a per-transaction staging table and moves 
 ``withdraw_pending`` withdraws messages that still wait. Delivery: ``try_lease`` takes a
 message's advisory-lock lease, ``claim`` moves it to ``sending``, ``state_for_update`` and
 ``record_outcome`` say why it was not claimed and how the attempt ended, ``due_at`` when it may
-be sent.
+be sent, ``pending_due`` which messages may be sent now.
 """
 
 from __future__ import annotations
@@ -57,6 +57,9 @@ class ClaimedMessage:
 
 @dataclass(frozen=True)
 class MessageState:
+    """What a message that could not be claimed is now: its status, when it may be sent and how
+    many attempts it has had (read with a row lock)."""
+
     status: str
     not_before: datetime
     attempts: int

@@ -117,7 +117,7 @@ class ReadRepository:
     # incident status
 
     def message_counts_by_status(self, incident_id: int) -> dict[str, int]:
-        """How many of the incident's outbox messages are in each status (queued, sent, ...)."""
+        """How many of the incident's outbox messages are in each status (pending, sending, sent, failed, withdrawn)."""
         rows = self.conn.execute(select(outbox.c.status, func.count()).where(
             outbox.c.incident_id == incident_id).group_by(outbox.c.status)).all()
         return {str(status): int(n) for status, n in rows}

@@ -171,15 +171,15 @@ RULES: tuple[Rule, ...] = (
        "The default applies only to a case nobody answered by the deadline; please check this "
        "case's status."),
     _r("illegal_transition", None, "choice_needs_consent",
-       "고객의 선택은 고객이 한 말(동의 기록)과 함께 저장해야 합니다.",
+       "고객의 선택은 동의 기록(고객이 말한 내용)과 함께 저장해야 합니다.",
        "A customer's choice is saved only with their consent (what they said)."),
     _r("illegal_transition", None, "listing_status",
        "상품이 지금 '{status}' 상태라서 할 수 없습니다.",
        "The listing is now '{status}', so this cannot be done.", {"status": "listing"}),
     _r("conflict", None, "stored_data_conflict",
-       "방금 저장된 다른 내용과 겹쳐 저장하지 못했습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.",
-       "This clashed with something saved just now, so nothing was saved; reload the page and "
-       "try again."),
+       "이미 저장된 내용과 충돌해 저장하지 못했습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.",
+       "This conflicts with data already saved, so nothing was saved; reload the page and try "
+       "again."),
     _r("conflict", None, "unanswered_cases",
        "아직 답하지 않은 고객이 있어 끝낼 수 없습니다.",
        "Some customers have not answered yet, so this cannot be closed."),

@@ -44,9 +44,9 @@ INCIDENT_STATUS: dict[str, Label] = {
 }
 
 ORDER_STATUS: dict[str, Label] = {
-    "placed": ("주문 완료", "placed"),
-    "fulfilled": ("배송 완료", "fulfilled"),
-    "cancelled": ("주문 취소", "cancelled"),
+    "placed": ("주문 접수", "placed"),
+    "fulfilled": ("출고 완료", "fulfilled"),
+    "cancelled": ("취소됨", "cancelled"),
 }
 
 CASE_STATUS: dict[str, Label] = {
