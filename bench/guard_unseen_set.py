@@ -202,11 +202,11 @@ def money(cents: pl.Expr) -> pl.Expr:
     return (cents / 100).round(2)
 
 
-def build(source: Path, out: Path, seed: int) -> dict[str, object]:
+def build(source: Path, out: Path, seed: int, sample: float = SAMPLE) -> dict[str, object]:
     rng = np.random.default_rng(seed)
     weekly = weekly_prices(source)
     changes = real_changes(weekly, promoted(source))
-    keep = rng.random(changes.height) < SAMPLE
+    keep = rng.random(changes.height) < sample
     changes = changes.filter(pl.Series(keep))
     names = list(TYPES)
     weights = np.array([TYPES[n] for n in names]) / sum(TYPES.values())
@@ -269,6 +269,7 @@ def build(source: Path, out: Path, seed: int) -> dict[str, object]:
         "per_type": dict(sorted(labels.group_by("error_type").len().iter_rows())),
         "weeks": f"history {HISTORY_WEEKS.start}-{HISTORY_WEEKS.stop - 1}, changes {CHANGE_WEEKS.start}-{CHANGE_WEEKS.stop - 1}",
         "seed": seed,
+        "sample": sample,
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     return summary
@@ -330,6 +331,9 @@ def main() -> None:
     parser.add_argument("--out", default=Path(".cache/guard-unseen"), type=Path)
     parser.add_argument("--seed", default=20261201, type=int)
     parser.add_argument(
+        "--sample", default=SAMPLE, type=float, help="share of the real changes kept (default 1/3)"
+    )
+    parser.add_argument(
         "--check-dev",
         type=Path,
         metavar="DIR",
@@ -343,7 +347,9 @@ def main() -> None:
     if args.check_dev:
         print(json.dumps(compare_with_dev(args.source, args.check_dev), indent=2))
         return
-    print(json.dumps(build(args.source, args.out, args.seed), indent=2))
+    if not 0 < args.sample <= 1:
+        parser.error(f"--sample {args.sample} must be above 0 and at most 1")
+    print(json.dumps(build(args.source, args.out, args.seed, args.sample), indent=2))
 
 
 if __name__ == "__main__":
