@@ -28,7 +28,13 @@ from sagwa.priceguard.features import (
     near_any,
     reference_kind,
 )
-from sagwa.priceguard.recognisers import I8, all_shape_anchors, classify, is_placeholder
+from sagwa.priceguard.recognisers import (
+    I8,
+    all_shape_anchors,
+    classify,
+    ends_in_zero_cents,
+    is_placeholder,
+)
 from sagwa.priceguard.rules import PriceRules
 from sagwa.priceguard.vocabulary import REASON_CODE, REF_KIND
 
@@ -138,6 +144,7 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
         # price the promotion gives, not from the references
         log_q=np.where(on_promo, promo_gap, log_q)[held],
         new_major=cols.new[held] / cols.minor_per_major[held],
+        zero_cents=ends_in_zero_cents(cols.new[held], cols.minor_per_major[held]),
         promo_pct=cols.promotion_pct[held],
         promo_matches=promo_matches[held],
         placeholder=placeholder[held],

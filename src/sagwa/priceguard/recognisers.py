@@ -1,7 +1,8 @@
 """Recognisers for the shapes pricing errors take; each names the likely error type.
 
 Given the ratio ``q = new / median reference`` and the declared promotion, they tell a dropped
-zero (q ≈ 10⁻ⁿ) from an extra zero (q ≈ 10ⁿ), an exchange-rate mix-up (q ≈ a common FX rate),
+zero (q ≈ 10⁻ⁿ) from an extra zero (q ≈ 10ⁿ, or a 4–25× rise to a price whose last cent digit
+is 0: a zero typed after a price that was itself moving), an exchange-rate mix-up (q ≈ a common FX rate),
 a pack/unit mix-up (q ≈ 1/pack size), a discount typed into the price field (a new price of
 exactly 10, 20 … 90 major units), a placeholder price (0.01, 0.10, 1.00) and an inverted or
 inflated promotion. Anything held but unexplained is called a digit typo.
@@ -24,6 +25,10 @@ DISCOUNT_AS_PRICE_MIN_RATIO = 2.0
 #: ... or this small a fraction of it (a "30" typed into a 120,000 KRW price field).
 DISCOUNT_AS_PRICE_MAX_DROP = 0.01
 DEEP_DROP_RATIO = 0.15
+#: A rise this many times its reference to a price whose last cent digit is 0 looks like a zero
+#: typed after the price the seller meant (1.69 -> 16.90), even when the seller's meant price
+#: was itself a move (so the ratio is not close to 10).
+EXTRA_ZERO_RISE = (4.0, 25.0)
 
 
 def shape_anchors(rules: PriceRules) -> tuple[F64, F64]:
@@ -42,10 +47,16 @@ def is_placeholder(new: F64, minor_per_major: F64, log_q: F64) -> npt.NDArray[np
     return np.asarray(((cents == 1) | (cents == 10) | (cents == 100)) & (log_q < 0))
 
 
+def ends_in_zero_cents(new: F64, minor_per_major: F64) -> npt.NDArray[np.bool_]:
+    """The price has cents (not KRW, whose prices all end in zeros) and its last digit is 0."""
+    return np.asarray((minor_per_major == 100.0) & (np.rint(new) % 10 == 0))
+
+
 def classify(
     *,
     log_q: F64,
     new_major: F64,
+    zero_cents: npt.NDArray[np.bool_],
     promo_pct: F64,
     promo_matches: npt.NDArray[np.bool_],
     placeholder: npt.NDArray[np.bool_],
@@ -66,11 +77,13 @@ def classify(
         log_q < np.log(DISCOUNT_AS_PRICE_MAX_DROP)
     )
     typed_pct = far & is_round(new_major, 10.0) & (new_major >= 10.0) & (new_major <= 90.0)
+    lo, hi = np.log(EXTRA_ZERO_RISE[0]), np.log(EXTRA_ZERO_RISE[1])
+    zero_added = zero_cents & (log_q >= lo) & (log_q <= hi)
     by_ratio = np.select(
         [
             placeholder,
             typed_pct,
-            tens & up,
+            (tens & up) | zero_added,
             tens,
             is_fx,
             is_pack,

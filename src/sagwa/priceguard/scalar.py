@@ -16,6 +16,7 @@ from sagwa.priceguard.recognisers import (
     DEEP_DROP_RATIO,
     DISCOUNT_AS_PRICE_MAX_DROP,
     DISCOUNT_AS_PRICE_MIN_RATIO,
+    EXTRA_ZERO_RISE,
 )
 from sagwa.priceguard.rules import PriceRules
 from sagwa.priceguard.vocabulary import ERROR_CODE, REASON_CODE, REF_KIND
@@ -120,8 +121,10 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
     if reason == _MISMATCH:
         kind, ref = _PROMOTION_PRICE, x.old * (1.0 - pct / 100.0)
     name_q = promo.gap if reason == _MISMATCH else log_q
+    zero_cents = x.minor_per_major == 100.0 and round(x.new) % 10 == 0
     error = _classify(
-        name_q, x.new / x.minor_per_major, pct, promo.matches, placeholder, reason, rules
+        name_q, x.new / x.minor_per_major, zero_cents, pct, promo.matches, placeholder, reason,
+        rules,
     )
     return ScalarResult(hold, score, error, reason, kind, ref, log_q)
 
@@ -209,6 +212,7 @@ def _floors(z: float, reason: int, x: ScalarInputs, rules: PriceRules) -> tuple[
 def _classify(
     log_q: float,
     new_major: float,
+    zero_cents: bool,
     pct: float,
     promo_matches: bool,
     placeholder: bool,
@@ -230,10 +234,11 @@ def _classify(
         DISCOUNT_AS_PRICE_MAX_DROP
     )
     typed_pct = far and _round(new_major, 10.0) and 10.0 <= new_major <= 90.0
+    zero_added = zero_cents and math.log(EXTRA_ZERO_RISE[0]) <= log_q <= math.log(EXTRA_ZERO_RISE[1])
     for hit, name in (
         (placeholder, "penny"),
         (typed_pct, "discount_as_price"),
-        (tens and up, "extra_zero"),
+        ((tens and up) or zero_added, "extra_zero"),
         (tens, "decimal_slip"),
         (is_fx, "currency"),
         (is_pack, "unit_error"),

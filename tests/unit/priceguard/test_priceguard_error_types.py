@@ -29,6 +29,9 @@ ERRORS = [
     ("decimal point two places", 1_999, 20, "USD", None, "decimal_slip"),
     ("extra zero", 15_000, 150_000, "KRW", None, "extra_zero"),
     ("extra zero cents", 1_299, 12_990, "USD", None, "extra_zero"),
+    # meant 1.69 (a rise from 1.29), typed 16.90: 13.1x, near no power of ten, ends in a 0 cent
+    ("extra zero on a price that was itself moving", 129, 1_690, "USD", None, "extra_zero"),
+    ("12-pack price for a unit, cents not ending in 0", 129, 1_547, "USD", None, "unit_error"),
     ("digit typo up", 23_000, 93_000, "KRW", None, "digit_typo"),
     ("digit typo", 349, 1_349, "USD", None, "digit_typo"),
     ("USD amount in a KRW listing", 39_000, 29, "KRW", None, "currency"),
