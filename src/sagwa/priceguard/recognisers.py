@@ -2,9 +2,9 @@
 
 Given the ratio ``q = new / median reference`` and the declared promotion, they tell a dropped
 zero (q ≈ 10⁻ⁿ) from an extra zero (q ≈ 10ⁿ, or a 4–25× rise to a price whose last cent digit
-is 0: a zero typed after a price that was itself moving), an exchange-rate mix-up (q ≈ a common FX rate),
-a pack/unit mix-up (q ≈ 1/pack size), a discount typed into the price field (a new price of
-exactly 10, 20 … 90 major units), a placeholder price (0.01, 0.10, 1.00) and an inverted or
+is 0: a zero typed after a price that was itself moving), an exchange-rate mix-up (q ≈ a common
+FX rate), a pack/unit mix-up (q ≈ 1/pack size), a discount typed into the price field (a new
+price of exactly 10, 20 … 90 major units), a placeholder price (0.01, 0.10, 1.00) and an inverted or
 inflated promotion. Anything held but unexplained is called a digit typo.
 """
 

@@ -121,10 +121,8 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
     if reason == _MISMATCH:
         kind, ref = _PROMOTION_PRICE, x.old * (1.0 - pct / 100.0)
     name_q = promo.gap if reason == _MISMATCH else log_q
-    zero_cents = x.minor_per_major == 100.0 and round(x.new) % 10 == 0
     error = _classify(
-        name_q, x.new / x.minor_per_major, zero_cents, pct, promo.matches, placeholder, reason,
-        rules,
+        name_q, x.new, x.minor_per_major, pct, promo.matches, placeholder, reason, rules
     )
     return ScalarResult(hold, score, error, reason, kind, ref, log_q)
 
@@ -211,8 +209,8 @@ def _floors(z: float, reason: int, x: ScalarInputs, rules: PriceRules) -> tuple[
 
 def _classify(
     log_q: float,
-    new_major: float,
-    zero_cents: bool,
+    new: float,
+    minor_per_major: float,
     pct: float,
     promo_matches: bool,
     placeholder: bool,
@@ -233,8 +231,11 @@ def _classify(
     far = log_q > math.log(DISCOUNT_AS_PRICE_MIN_RATIO) or log_q < math.log(
         DISCOUNT_AS_PRICE_MAX_DROP
     )
+    new_major = new / minor_per_major
     typed_pct = far and _round(new_major, 10.0) and 10.0 <= new_major <= 90.0
-    zero_added = zero_cents and math.log(EXTRA_ZERO_RISE[0]) <= log_q <= math.log(EXTRA_ZERO_RISE[1])
+    zero_cents = minor_per_major == 100.0 and round(new) % 10 == 0  # as ends_in_zero_cents
+    lo, hi = (math.log(r) for r in EXTRA_ZERO_RISE)
+    zero_added = zero_cents and lo <= log_q <= hi
     for hit, name in (
         (placeholder, "penny"),
         (typed_pct, "discount_as_price"),
