@@ -144,8 +144,40 @@ def fill_particles(text: str) -> str:
     return _DOUBLE_FORMS.sub(lambda m: particle(text[: m.start()], m.group()), text)
 
 
+Pieces = tuple[tuple[str, str | None], ...]
+
+
+def split_at_particles(template: str) -> Pieces:
+    """``template`` cut after each double form: ``(text, double form)`` pieces, the last with None.
+
+    For templates rendered many times (the price guard's reasons): the cut is found once, and
+    :func:`join_with_particles` then resolves each particle by the text rendered before it, as
+    :func:`fill_particles` would on the whole sentence.
+    """
+    pieces: list[tuple[str, str | None]] = []
+    start = 0
+    for match in _DOUBLE_FORMS.finditer(template):
+        pieces.append((template[start : match.start()], match.group()))
+        start = match.end()
+    pieces.append((template[start:], None))
+    return tuple(pieces)
+
+
+def join_with_particles(pieces: Pieces, values: dict[str, str]) -> str:
+    """Render ``pieces`` with ``str.format_map(values)``; each double form resolved by the text
+    before it (double forms inside ``values`` are left as they are)."""
+    text = ""
+    for chunk, pair in pieces:
+        text += chunk.format_map(values)
+        if pair is not None:
+            text += particle(text, pair)
+    return text
+
+
 def _number_ending(text: str) -> Ending | None:
-    match = _NUMBER.search(text)
+    # the number is inside the run of digits, commas and points the text ends with: search
+    # only there (the same leftmost match, without trying every earlier position)
+    match = _NUMBER.search(text, len(text.rstrip("0123456789,.")))
     assert match is not None  # the text ends in a digit
     whole, decimals = match.group(1).replace(",", ""), match.group(2)
     start = match.start()

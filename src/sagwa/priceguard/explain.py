@@ -4,19 +4,21 @@ Pure ``format_*`` functions: ``format_reason(...)`` builds one sentence; ``rende
 renders a whole :class:`GuardResult` (full sentences for held changes, a short one for allowed).
 Korean templates write a particle after a value in its double form (``{new}은(는)``); it is
 resolved to the form that fits the value (``19,900원은``) by
-:func:`sagwa.domain.particles.fill_particles`.
+:func:`sagwa.domain.particles.join_with_particles` (the templates are cut at their particles once,
+at import).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from sagwa.domain.money import CURRENCY_EXPONENTS, Money, format_money
-from sagwa.domain.particles import fill_particles
+from sagwa.domain.particles import Pieces, join_with_particles, split_at_particles
 from sagwa.priceguard.checks import GuardResult, PriceColumns
 from sagwa.priceguard.vocabulary import ERROR_TYPES, REASON_CODES, REF_KINDS
 
@@ -118,6 +120,31 @@ _HEAD = {
 _TAIL = {"en": "; looks like {looks}", "ko": ". {looks}(으)로 보입니다."}
 
 
+class _Sentence(NamedTuple):
+    """One (language, reason, with a "looks like" tail or not) sentence, cut at its particles."""
+
+    pieces: Pieces
+    gap: bool
+    limit: bool
+
+
+def _sentences() -> dict[tuple[str, str, bool], _Sentence]:
+    table = {}
+    for lang, heads in _HEAD.items():
+        for reason, head in heads.items():
+            for tail in (False, True):
+                text = head + (_TAIL[lang] if tail else "." if lang == "ko" else "")
+                table[lang, reason, tail] = _Sentence(
+                    split_at_particles(text) if lang == "ko" else ((text, None),),
+                    "{gap}" in head,
+                    "{limit}" in head,
+                )
+    return table
+
+
+_SENTENCES = _sentences()
+
+
 def format_reason(
     *,
     reason: str,
@@ -132,22 +159,24 @@ def format_reason(
     limit_minor: float = math.nan,
 ) -> str:
     """One sentence: what the new price is compared with, how far off, and the likely error."""
-    template = _HEAD[lang][reason]
-    pct = f"{promotion_pct:g}" if math.isfinite(promotion_pct) else "?"
-    head = template.format(
-        new=money(new, currency, lang),
-        ref=money(ref, currency, lang),
-        where=_REF[lang][ref_kind].format(n=n_peers, pct=pct),
-        gap=_gap(new, ref, lang) if "{gap}" in template else "",
-        pct=pct,
-        limit=money(limit_minor, currency, lang) if "{limit}" in template else "",
-    )
     looks = _LOOKS_LIKE[lang].get(error_type)
-    if not looks:
-        return fill_particles(head + ".") if lang == "ko" else head
-    rest = round(100 - promotion_pct) if math.isfinite(promotion_pct) else 0
-    sentence = head + _TAIL[lang].format(looks=looks.format(rest=rest))
-    return fill_particles(sentence) if lang == "ko" else sentence
+    sentence = _SENTENCES[lang, reason, bool(looks)]
+    pct = f"{promotion_pct:g}" if math.isfinite(promotion_pct) else "?"
+    where = _REF[lang][ref_kind]
+    values = {
+        "new": money(new, currency, lang),
+        "ref": money(ref, currency, lang),
+        "where": where.format(n=n_peers, pct=pct) if "{" in where else where,
+        "gap": _gap(new, ref, lang) if sentence.gap else "",
+        "pct": pct,
+        "limit": money(limit_minor, currency, lang) if sentence.limit else "",
+    }
+    if looks:
+        rest = round(100 - promotion_pct) if math.isfinite(promotion_pct) else 0
+        values["looks"] = looks.format(rest=rest) if "{rest}" in looks else looks
+    if lang == "ko":
+        return join_with_particles(sentence.pieces, values)
+    return sentence.pieces[0][0].format_map(values)
 
 
 def _gap(new: float, ref: float, lang: str) -> str:

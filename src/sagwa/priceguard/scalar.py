@@ -34,6 +34,13 @@ _BELOW_ALL = REASON_CODE["below_all_other_sellers"]
 _ABOVE_ALL = REASON_CODE["above_all_other_sellers"]
 _LOWEST = REF_KIND["lowest_other_seller"]
 _HIGHEST = REF_KIND["highest_other_seller"]
+_FAR_BELOW = REASON_CODE["far_below_references"]
+_FAR_ABOVE = REASON_CODE["far_above_references"]
+_WITHIN = REASON_CODE["within_range"]
+_LOG_TYPED_PCT_UP = math.log(DISCOUNT_AS_PRICE_MIN_RATIO)
+_LOG_TYPED_PCT_DOWN = math.log(DISCOUNT_AS_PRICE_MAX_DROP)
+_LOG_EXTRA_ZERO_LO, _LOG_EXTRA_ZERO_HI = (math.log(r) for r in EXTRA_ZERO_RISE)
+_LOG_DEEP_DROP = math.log(DEEP_DROP_RATIO)
 
 
 class ScalarInputs(NamedTuple):
@@ -104,7 +111,7 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
     promo = _promotion(x, rules)
     placeholder = round(x.new * 100.0 / x.minor_per_major) in (1, 10, 100) and log_q < 0
     z = _base_z(log_q, pct, promo.explained, placeholder, rules)
-    reason = REASON_CODE["far_below_references" if log_q < 0 else "far_above_references"]
+    reason = _FAR_BELOW if log_q < 0 else _FAR_ABOVE
     z_range = rules.peer_range_weight * _peer_range_excess(x, rules, promo.explained)
     if z_range > z:
         below = x.new < x.peer_low
@@ -117,7 +124,7 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
     score = z / (1.0 + z)
     hold = score >= rules.hold_score
     if not hold:
-        reason = REASON_CODE["within_range"]
+        reason = _WITHIN
     if reason == _MISMATCH:
         kind, ref = _PROMOTION_PRICE, x.old * (1.0 - pct / 100.0)
     name_q = promo.gap if reason == _MISMATCH else log_q
@@ -217,25 +224,22 @@ def _classify(
     reason: int,
     rules: PriceRules,
 ) -> int:
-    if reason == REASON_CODE["within_range"]:
+    if reason == _WITHIN:
         return ERROR_CODE["none"]
-    if reason == REASON_CODE["penny_price"]:
+    if reason == _PENNY:
         return ERROR_CODE["penny"]
-    if reason == REASON_CODE["promotion_too_deep"] and promo_matches:
+    if reason == _DEEP and promo_matches:
         return ERROR_CODE["percent_inverted" if _round(pct, 10.0) else "inflated_promotion"]
     tol = rules.shape_tolerance_log
     up = log_q > 0
     tens = _near(log_q, _TENS, tol)
     is_fx = not tens and _near(log_q, rules.fx_logs, tol)
     is_pack = not tens and not is_fx and _near(log_q, rules.pack_logs, tol)
-    far = log_q > math.log(DISCOUNT_AS_PRICE_MIN_RATIO) or log_q < math.log(
-        DISCOUNT_AS_PRICE_MAX_DROP
-    )
+    far = log_q > _LOG_TYPED_PCT_UP or log_q < _LOG_TYPED_PCT_DOWN
     new_major = new / minor_per_major
     typed_pct = far and _round(new_major, 10.0) and 10.0 <= new_major <= 90.0
     zero_cents = minor_per_major == 100.0 and round(new) % 10 == 0  # as ends_in_zero_cents
-    lo, hi = (math.log(r) for r in EXTRA_ZERO_RISE)
-    zero_added = zero_cents and lo <= log_q <= hi
+    zero_added = zero_cents and _LOG_EXTRA_ZERO_LO <= log_q <= _LOG_EXTRA_ZERO_HI
     for hit, name in (
         (placeholder, "penny"),
         (typed_pct, "discount_as_price"),
@@ -243,7 +247,7 @@ def _classify(
         (tens, "decimal_slip"),
         (is_fx, "currency"),
         (is_pack, "unit_error"),
-        (not up and log_q < math.log(DEEP_DROP_RATIO), "decimal_slip"),
+        (not up and log_q < _LOG_DEEP_DROP, "decimal_slip"),
     ):
         if hit:
             return ERROR_CODE[name]

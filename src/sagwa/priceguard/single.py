@@ -94,26 +94,29 @@ def scalar_inputs(ev: ChangeEvidence, rules: PriceRules) -> ScalarInputs:
 _FIELDS = ScalarInputs._fields
 
 
+_MINOR_PER_MAJOR = {code: float(10**exponent) for code, exponent in CURRENCY_EXPONENTS.items()}
+
+
 def check_one(ev: ChangeEvidence, rules: PriceRules) -> Verdict:
     """Judge one change; same verdict as :func:`check_prices` on the same evidence."""
-    unit = float(10 ** CURRENCY_EXPONENTS[check_currency(ev.currency)])
+    unit = _MINOR_PER_MAJOR.get(ev.currency) or _MINOR_PER_MAJOR[check_currency(ev.currency)]
     limits = rules.seller_limits(ev.seller_id)
     others = ev.other_seller_prices_minor
-    x = ScalarInputs(
-        new=float(ev.new_price_minor),
-        old=float(ev.old_price_minor),
-        recent_median=_median(ev.recent_prices_minor, rules.recent_window),
-        peer_median=_median(ev.other_seller_prices_minor),
-        peer_low=_or_nan(min(others, default=None)),
-        peer_high=_or_nan(max(others, default=None)),
-        peer_count=float(len(others)),
-        list_price=_or_nan(ev.list_price_minor),
-        promotion_pct=_or_nan(ev.promotion_pct),
-        max_depth_pct=rules.max_depth_pct(ev.category),
-        minor_per_major=unit,
-        penny_minor=rules.penny_major(ev.currency) * unit,
-        floor=_or_nan(limits.floor_major, unit),
-        ceiling=_or_nan(limits.ceiling_major, unit),
+    x = ScalarInputs(  # positional (the field order of ScalarInputs): this is the hot path
+        float(ev.new_price_minor),
+        float(ev.old_price_minor),
+        _median(ev.recent_prices_minor, rules.recent_window),
+        _median(others),
+        float(min(others)) if others else math.nan,
+        float(max(others)) if others else math.nan,
+        float(len(others)),
+        _or_nan(ev.list_price_minor),
+        _or_nan(ev.promotion_pct),
+        rules.max_depth_pct(ev.category),
+        unit,
+        rules.penny_major(ev.currency) * unit,
+        _or_nan(limits.floor_major, unit),
+        _or_nan(limits.ceiling_major, unit),
     )
     return _verdict(ev, x, judge(x, rules))
 

@@ -11,9 +11,11 @@ from sagwa.domain.particles import (
     Ending,
     ending,
     fill_particles,
+    join_with_particles,
     josa,
     pair_of,
     particle,
+    split_at_particles,
     with_particle,
 )
 
@@ -138,6 +140,33 @@ def test_fill_particles_resolves_each_double_form_by_the_words_before_it() -> No
     assert fill_particles("할인 20%은(는) 카메라와(과) 서울(으)로") == "할인 20%는 카메라와 서울로"
     assert fill_particles("漢字이(가) 그대로") == "漢字이(가) 그대로"
     assert fill_particles("(가) 첫째 (나) 둘째") == "(가) 첫째 (나) 둘째"
+
+
+TEMPLATES = (
+    "새 가격 {new}은(는) {where}({ref})과(와) 비교해 정상 범위입니다.",
+    "선언된 할인 {pct}%은(는) 검토 없이 허용되는 깊이를 넘습니다. {looks}(으)로 보입니다.",
+    "{name}이(가) {item}을(를) {place}(으)로 보냈습니다",
+    "no particle at all {new}",
+)
+
+
+@given(st.sampled_from(TEMPLATES),
+       st.fixed_dictionaries({k: st.one_of(
+           st.sampled_from(["19,900원", "$1.49", "3", "10,000", "카메라", "apple", "LG", "20%",
+                            "1.5kg", "서울", "받음)", ""]), st.text(max_size=8))
+           for k in ("new", "where", "ref", "pct", "looks", "name", "item", "place")}))
+def test_a_template_cut_at_its_particles_renders_as_fill_particles_would(
+        template: str, values: dict[str, str]) -> None:
+    """The price guard's fast path: cut once, render many times, the same sentence."""
+    if any("(" in v or "/" in v for v in values.values()):
+        return  # a value spelling a double form itself is resolved only by fill_particles
+    assert join_with_particles(split_at_particles(template), values) == fill_particles(
+        template.format_map(values))
+
+
+def test_a_template_is_cut_after_each_double_form() -> None:
+    assert split_at_particles("{a}은(는) {b}(으)로 끝") == (
+        ("{a}", "은(는)"), (" {b}", "(으)로"), (" 끝", None))
 
 
 @given(st.text(), st.sampled_from(PAIRS))
