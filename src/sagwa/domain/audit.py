@@ -11,11 +11,39 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 GENESIS_HASH = "0" * 64
-# the actions that take a listing off sale: a person pausing it, or the order tripwire
-LISTING_PAUSE_ACTIONS = ("listing.paused", "listing.paused_by_tripwire")
+# the actions that take a listing off sale (only a live listing takes orders): the desk pausing
+# it for an incident, the order tripwire, and anyone pausing, holding or ending it through the
+# listing's own status change (``listing.<trigger>``)
+LISTING_PAUSE_ACTIONS = (
+    "listing.paused", "listing.paused_by_tripwire", "listing.pause", "listing.hold", "listing.end",
+)
+
+
+class LoggedAction(Protocol):
+    """What ``first_listing_pause`` reads of an audit entry (a stored row will do)."""
+
+    @property
+    def action(self) -> str: ...
+
+    @property
+    def occurred_at(self) -> datetime: ...
+
+
+def first_listing_pause(entries: Iterable[LoggedAction], *,
+                        window_start: datetime) -> datetime | None:
+    """When an incident was contained: the earliest listing pause at or after ``window_start``
+    (when the wrong price went live), or None if there was none.
+
+    A pause before the window start cannot have contained the wrong price, which was not live
+    yet: the report shows such a pause in its timeline as context, but it never counts here.
+    Entries may come in any order and may include other actions.
+    """
+    return min((e.occurred_at for e in entries
+                if e.action in LISTING_PAUSE_ACTIONS and e.occurred_at >= window_start),
+               default=None)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sagwa.domain.audit import LISTING_PAUSE_ACTIONS
+from sagwa.domain.audit import first_listing_pause
 from sagwa.domain.contact_hours import may_contact
 from sagwa.domain.sla import minutes_between
 from sagwa.services.desk_policy import DeskPolicy
@@ -74,15 +74,15 @@ def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPol
     with uow:
         inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
         case_rows = uow.reads.case_choices(incident_id)
-        # listing steps from an hour before the wrong price went live (the window start)
+        # listing steps from an hour before the wrong price went live (the window start), as
+        # context for the timeline; the time to pause counts only pauses from the window start
         records = uow.reads.incident_audit_trail(
             incident_id, listing_ids=inc.listing_ids, case_ids=[r.id for r in case_rows],
             listings_since=inc.window_start - timedelta(hours=1))
         sent = uow.reads.resolution_sent_times(incident_id)
         first_notice = uow.cases.first_notice_at(incident_id)
     timeline = _timeline(records)
-    pause = next((r.occurred_at for r in records if r.action in
-                  LISTING_PAUSE_ACTIONS), None)
+    pause = first_listing_pause(records, window_start=inc.window_start)
     in_hours = {r.customer_id for r in sent if may_contact(policy.schedule, r.sent_at)}
     first_sent = min((r.sent_at for r in sent), default=None)
     total = len(case_rows)

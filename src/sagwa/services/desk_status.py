@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sagwa.domain.audit import first_listing_pause
 from sagwa.domain.sla import notice_due_at
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.lookups import require
@@ -47,7 +48,8 @@ def incident_status(uow: SqlAlchemyUnitOfWork, *, incident_id: int,
         inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
         msgs = uow.reads.message_counts_by_status(incident_id)
         first_sent = uow.reads.first_resolution_sent_at(incident_id)
-        first_pause = uow.reads.first_listing_pause_at(inc.listing_ids, since=inc.window_start)
+        first_pause = first_listing_pause(uow.reads.listing_pauses(inc.listing_ids),
+                                          window_start=inc.window_start)
         plan = uow.incidents.plan(incident_id, inc.correct_price) if inc.correct_price else None
         return IncidentStatusView(
             incident_id=incident_id, status=inc.status.value,

@@ -127,15 +127,14 @@ class ReadRepository:
         return self.conn.execute(select(func.min(outbox.c.sent_at)).where(
             outbox.c.incident_id == incident_id, outbox.c.purpose == "resolution")).scalar_one()
 
-    def first_listing_pause_at(self, listing_ids: Iterable[int], *,
-                               since: datetime) -> datetime | None:
-        """The first pause of any of these listings recorded in the audit log at or after
-        ``since`` (the incident's window start), by an operator or the tripwire."""
+    def listing_pauses(self, listing_ids: Iterable[int]) -> list[Any]:
+        """Every pause of these listings in the audit log, by an operator or the tripwire, as
+        ``(action, occurred_at)`` rows in log order; which one contained an incident is
+        ``sagwa.domain.audit.first_listing_pause``'s to decide."""
         ids = [str(i) for i in sorted(listing_ids)]
-        return self.conn.execute(select(func.min(audit_log.c.occurred_at)).where(
+        return list(self.conn.execute(select(audit_log.c.action, audit_log.c.occurred_at).where(
             audit_log.c.entity_type == "listing", audit_log.c.entity_id.in_(ids),
-            audit_log.c.action.in_(LISTING_PAUSE_ACTIONS),
-            audit_log.c.occurred_at >= since)).scalar_one()
+            audit_log.c.action.in_(LISTING_PAUSE_ACTIONS)).order_by(audit_log.c.seq)).all())
 
     # incident report
 

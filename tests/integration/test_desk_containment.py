@@ -1,0 +1,97 @@
+"""The time to pause on real PostgreSQL: the incident status and the report count the same
+pause, the first one from the window start on, even when the report's timeline shows an
+earlier, unrelated pause from the hour before."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sagwa.domain.listings import ListingTrigger
+from sagwa.domain.money import Money
+from sagwa.services import catalog, desk, listings
+from sagwa.services.desk_policy import load_desk_policy
+from sagwa.services.desk_report import build_report
+from sagwa.services.desk_status import incident_status
+from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
+
+SEOUL = ZoneInfo("Asia/Seoul")
+POLICY = load_desk_policy()
+WRONG, RIGHT = Money(19_900, "KRW"), Money(199_000, "KRW")
+WINDOW_START = datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL)
+EARLIER_PAUSE = datetime(2008, 6, 12, 13, 30, tzinfo=SEOUL)  # 30 minutes before the window
+
+
+def test_status_and_report_ignore_a_pause_in_the_hour_before_the_window(session_factory) -> None:
+    clock = ManualClock(datetime(2008, 6, 12, 13, 0, tzinfo=SEOUL))
+
+    def uow() -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(session_factory, clock)
+
+    seller = catalog.register_seller(uow(), code="haneul", name="하늘디지털", actor="t")
+    product = catalog.register_product(uow(), title="애플 아이팟 나노 3세대 4GB",
+                                       title_en="Apple iPod nano 3rd gen 4GB",
+                                       category="electronics/mp3", list_price=RIGHT, actor="t")
+    listing = listings.create_listing(uow(), seller_id=seller.id, product_id=product.id,
+                                      price=WRONG, actor="t")
+    listings.change_listing_status(uow(), listing_id=listing.id,
+                                   trigger=ListingTrigger.PUBLISH, actor="t")
+    # 13:30: an earlier, unrelated incident pauses the listing; it is back on sale at 13:40
+    clock.now = EARLIER_PAUSE
+    desk.declare(uow(), listing_ids=[listing.id], wrong_price=Money(1_000, "KRW"),
+                 correct_price=RIGHT, window_start=datetime(2008, 6, 12, 13, 0, tzinfo=SEOUL),
+                 cause="test order at 1,000 KRW", responsible="seller", actor="operator:kim")
+    clock.now = datetime(2008, 6, 12, 13, 40, tzinfo=SEOUL)
+    listings.change_listing_status(uow(), listing_id=listing.id, trigger=ListingTrigger.RESUME,
+                                   actor="operator:kim")
+    # 14:00 the wrong price goes live; 17:30 this incident is declared, pausing the listing
+    clock.now = datetime(2008, 6, 12, 17, 30, tzinfo=SEOUL)
+    incident = desk.declare(uow(), listing_ids=[listing.id], wrong_price=WRONG,
+                            correct_price=RIGHT, window_start=WINDOW_START,
+                            cause="90% event typed as the price", responsible="both",
+                            actor="operator:lee")
+    incident_id = int(incident.incident.incident_id)
+
+    status = incident_status(uow(), incident_id=incident_id, policy=POLICY)
+    report = build_report(uow(), incident_id=incident_id, policy=POLICY)
+
+    assert status.first_pause_at == clock.now
+    assert report.figures["minutes_to_pause"] == 210.0  # 14:00 -> 17:30, not -30 (13:30)
+    # the earlier pause is still in the report's timeline, as context
+    pauses = [e.at for e in report.timeline if e.action == "listing.paused"]
+    assert pauses == [EARLIER_PAUSE, clock.now]
+
+
+def test_a_seller_pausing_the_listing_itself_is_the_containment(session_factory) -> None:
+    """A pause through the listing's own status change (the API's listing action, a seller's
+    page) takes it off sale as surely as the desk's: both figures count it."""
+    clock = ManualClock(datetime(2008, 6, 12, 13, 0, tzinfo=SEOUL))
+
+    def uow() -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(session_factory, clock)
+
+    seller = catalog.register_seller(uow(), code="sora", name="소라전자", actor="t")
+    product = catalog.register_product(uow(), title="애플 아이팟 나노 3세대 8GB",
+                                       title_en="Apple iPod nano 3rd gen 8GB",
+                                       category="electronics/mp3", list_price=RIGHT, actor="t")
+    listing = listings.create_listing(uow(), seller_id=seller.id, product_id=product.id,
+                                      price=WRONG, actor="t")
+    listings.change_listing_status(uow(), listing_id=listing.id,
+                                   trigger=ListingTrigger.PUBLISH, actor="t")
+    # 14:45 the seller notices and pauses the listing; 17:30 the desk declares the incident
+    clock.now = datetime(2008, 6, 12, 14, 45, tzinfo=SEOUL)
+    listings.change_listing_status(uow(), listing_id=listing.id, trigger=ListingTrigger.PAUSE,
+                                   actor="seller:sora", reason="가격 오류")
+    seller_pause = clock.now
+    clock.now = datetime(2008, 6, 12, 17, 30, tzinfo=SEOUL)
+    incident = desk.declare(uow(), listing_ids=[listing.id], wrong_price=WRONG,
+                            correct_price=RIGHT, window_start=WINDOW_START,
+                            cause="90% event typed as the price", responsible="seller",
+                            actor="operator:lee")
+    incident_id = int(incident.incident.incident_id)
+
+    status = incident_status(uow(), incident_id=incident_id, policy=POLICY)
+    report = build_report(uow(), incident_id=incident_id, policy=POLICY)
+
+    assert status.first_pause_at == seller_pause
+    assert report.figures["minutes_to_pause"] == 45.0
