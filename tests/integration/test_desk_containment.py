@@ -63,8 +63,8 @@ def test_status_and_report_ignore_a_pause_in_the_hour_before_the_window(session_
 
 
 def test_a_seller_pausing_the_listing_itself_is_the_containment(session_factory) -> None:
-    """A pause through the listing's own status change (the API's listing action, a seller's
-    page) takes it off sale as surely as the desk's: both figures count it."""
+    """A pause through the listing's own status change (the API's listing action) takes it off
+    sale as surely as the desk's: both figures count it."""
     clock = ManualClock(datetime(2008, 6, 12, 13, 0, tzinfo=SEOUL))
 
     def uow() -> SqlAlchemyUnitOfWork:
