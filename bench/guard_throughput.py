@@ -109,8 +109,8 @@ def forest_rate(rows: int = 200_000) -> float:
     return rows / (time.perf_counter() - started)
 
 
-def latency_us(calls: int = 20_000) -> dict[str, float]:
-    rules = load_rules()
+def latency_pool() -> list[ChangeEvidence]:
+    """1,000 varied changes (KRW and USD, drops, rises, 30% with a declared promotion)."""
     rng = np.random.default_rng(5)
     pool = []
     for _ in range(1_000):
@@ -126,6 +126,12 @@ def latency_us(calls: int = 20_000) -> dict[str, float]:
                 promotion_pct=float(rng.choice([10.0, 30.0, 90.0])) if rng.random() < 0.3 else None,
             )
         )
+    return pool
+
+
+def latency_us(calls: int = 20_000) -> dict[str, float]:
+    rules = load_rules()
+    pool = latency_pool()
     times = []
     for i in range(calls):
         ev = pool[i % len(pool)]

@@ -73,18 +73,25 @@ _SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£"}
 
 def money(minor: float, currency: str, lang: str) -> str:
     """Same text as :func:`sagwa.domain.money.format_money`, without Decimal (hot path)."""
+    return _money_texts(minor, currency)[lang == "ko"]
+
+
+def _money_texts(minor: float, currency: str) -> tuple[str, str]:
+    """:func:`money` in English and in Korean, formatted once."""
     if not math.isfinite(minor):
-        return "?"
+        return "?", "?"
     exponent = CURRENCY_EXPONENTS.get(currency)
     amount = round(minor)
     if exponent is None or amount < 0:
-        return format_money(Money(amount, currency), lang=lang)
+        value = Money(amount, currency)
+        return format_money(value, lang="en"), format_money(value, lang="ko")
     whole, frac = divmod(amount, 10**exponent)
     text = f"{whole:,}" + (f".{frac:0{exponent}d}" if exponent else "")
     if currency == "KRW":
-        return f"{text}원" if lang == "ko" else f"{text} KRW"
+        return f"{text} KRW", f"{text}원"
     symbol = _SYMBOLS.get(currency)
-    return f"{symbol}{text}" if symbol else f"{currency} {text}"
+    text = f"{symbol}{text}" if symbol else f"{currency} {text}"
+    return text, text
 
 
 _HEAD = {
@@ -159,17 +166,49 @@ def format_reason(
     limit_minor: float = math.nan,
 ) -> str:
     """One sentence: what the new price is compared with, how far off, and the likely error."""
+    k = lang == "ko"
+    amounts = (_money_texts(new, currency)[k], _money_texts(ref, currency)[k],
+               _money_texts(limit_minor, currency)[k] if _SENTENCES[lang, reason, False].limit else "")
+    return _render(lang, reason, error_type, new, ref, ref_kind, n_peers, promotion_pct, amounts)
+
+
+def format_reasons(
+    *,
+    reason: str,
+    error_type: str,
+    new: float,
+    ref: float,
+    ref_kind: str,
+    currency: str,
+    n_peers: int = 0,
+    promotion_pct: float = math.nan,
+    limit_minor: float = math.nan,
+) -> tuple[str, str]:
+    """:func:`format_reason` in English and in Korean, the amounts formatted once for both."""
+    new_t, ref_t = _money_texts(new, currency), _money_texts(ref, currency)
+    limit_t = (_money_texts(limit_minor, currency) if _SENTENCES["en", reason, False].limit
+               else ("", ""))
+    return (
+        _render("en", reason, error_type, new, ref, ref_kind, n_peers, promotion_pct,
+                (new_t[0], ref_t[0], limit_t[0])),
+        _render("ko", reason, error_type, new, ref, ref_kind, n_peers, promotion_pct,
+                (new_t[1], ref_t[1], limit_t[1])),
+    )
+
+
+def _render(lang: str, reason: str, error_type: str, new: float, ref: float, ref_kind: str,
+            n_peers: int, promotion_pct: float, amounts: tuple[str, str, str]) -> str:
     looks = _LOOKS_LIKE[lang].get(error_type)
     sentence = _SENTENCES[lang, reason, bool(looks)]
     pct = f"{promotion_pct:g}" if math.isfinite(promotion_pct) else "?"
     where = _REF[lang][ref_kind]
     values = {
-        "new": money(new, currency, lang),
-        "ref": money(ref, currency, lang),
+        "new": amounts[0],
+        "ref": amounts[1],
         "where": where.format(n=n_peers, pct=pct) if "{" in where else where,
         "gap": _gap(new, ref, lang) if sentence.gap else "",
         "pct": pct,
-        "limit": money(limit_minor, currency, lang) if sentence.limit else "",
+        "limit": amounts[2],
     }
     if looks:
         rest = round(100 - promotion_pct) if math.isfinite(promotion_pct) else 0

@@ -15,7 +15,7 @@ import numpy as np
 
 from sagwa.domain.money import CURRENCY_EXPONENTS, check_currency
 from sagwa.priceguard.checks import PriceColumns
-from sagwa.priceguard.explain import format_reason
+from sagwa.priceguard.explain import format_reasons
 from sagwa.priceguard.rules import PriceRules
 from sagwa.priceguard.scalar import ScalarInputs, ScalarResult, judge
 from sagwa.priceguard.vocabulary import ERROR_TYPES, REASON_CODES, REF_KINDS
@@ -129,17 +129,17 @@ def _verdict(ev: ChangeEvidence, x: ScalarInputs, res: ScalarResult) -> Verdict:
     error_type = ERROR_TYPES[res.error_code]
     reason = REASON_CODES[res.reason_code]
     ref_kind = REF_KINDS[res.ref_kind]
-    common: dict[str, Any] = {
-        "reason": reason,
-        "error_type": error_type,
-        "new": x.new,
-        "ref": res.ref_price,
-        "ref_kind": ref_kind,
-        "currency": ev.currency,
-        "n_peers": len(ev.other_seller_prices_minor),
-        "promotion_pct": x.promotion_pct,
-        "limit_minor": x.floor if reason == "below_seller_floor" else x.ceiling,
-    }
+    reason_en, reason_ko = format_reasons(
+        reason=reason,
+        error_type=error_type,
+        new=x.new,
+        ref=res.ref_price,
+        ref_kind=ref_kind,
+        currency=ev.currency,
+        n_peers=len(ev.other_seller_prices_minor),
+        promotion_pct=x.promotion_pct,
+        limit_minor=x.floor if reason == "below_seller_floor" else x.ceiling,
+    )
     facts = {
         "reference_kind": ref_kind,
         "reference_price_minor": res.ref_price,
@@ -153,7 +153,7 @@ def _verdict(ev: ChangeEvidence, x: ScalarInputs, res: ScalarResult) -> Verdict:
         score=res.score,
         error_type=error_type,
         reason_code=reason,
-        reason_en=format_reason(lang="en", **common),
-        reason_ko=format_reason(lang="ko", **common),
+        reason_en=reason_en,
+        reason_ko=reason_ko,
         facts=facts,
     )
