@@ -146,6 +146,12 @@ def test_a_create_without_an_idempotency_key_is_refused_and_creates_nothing(
     assert client.get(f"/api/customers/{shop['customer']}/orders").json() == []
     assert bare.post("/api/orders", json=body,
                      headers={"Idempotency-Key": "order-1"}).status_code == 201
+    incident = {"listing_ids": [shop["listing1"]], "wrong_price": krw(19900),
+                "correct_price": krw(199000), "window_start": "2026-12-01T09:00:00+09:00",
+                "cause": "90% event typed as the price", "responsible": "seller"}
+    assert "Idempotency-Key" in refused(bare.post("/api/incidents", json=incident), 422,
+                                        "invalid_input")
+    assert client.get("/api/incidents").json() == []
 
 
 def test_the_openapi_document_declares_the_bearer_token(client_for: ApiClientFor) -> None:
@@ -162,12 +168,18 @@ def test_a_notice_for_an_unknown_incident_is_404_before_any_text_check(
 
 def test_closing_an_incident_takes_its_reason_in_the_json_body(
         client: TestClient, shop: dict[str, int]) -> None:
-    declared = client.post("/api/incidents", json={
-        "listing_ids": [shop["listing1"]], "wrong_price": krw(19900),
-        "correct_price": krw(199000), "window_start": "2026-12-01T09:00:00+09:00",
-        "cause": "90% event typed as the price", "responsible": "seller"})
+    body = {"listing_ids": [shop["listing1"]], "wrong_price": krw(19900),
+            "correct_price": krw(199000), "window_start": "2026-12-01T09:00:00+09:00",
+            "cause": "90% event typed as the price", "responsible": "seller"}
+    declared = client.post("/api/incidents", json=body, headers={"Idempotency-Key": "inc-1"})
     assert declared.status_code == 201, declared.text
     incident = declared.json()["incident_id"]
+    # a retry is the same incident; another declaration on the same listing is refused
+    retried = client.post("/api/incidents", json=body, headers={"Idempotency-Key": "inc-1"})
+    assert retried.json()["incident_id"] == incident
+    again = client.post("/api/incidents", json=body, headers={"Idempotency-Key": "inc-2"})
+    refused(again, 409, "conflict", "listing_in_open_incident")
+    assert again.json()["details"]["incident_id"] == incident
     assert client.post(f"/api/incidents/{incident}/scope").json()["orders"] == 0  # no orders
     assert "reason" in refused(client.post(f"/api/incidents/{incident}/close"), 422,
                                "invalid_input")

@@ -14,6 +14,7 @@ from sagwa.domain.consent import ConsentRecord, effects_of_choice
 from sagwa.domain.listings import ListingStatus, ListingTrigger
 from sagwa.domain.money import Money
 from sagwa.errors import (
+    Conflict,
     ConsentRequired,
     IllegalTransition,
     InvalidInput,
@@ -422,3 +423,59 @@ def test_grouped_case_steps_sort_after_the_incident_step_that_caused_them() -> N
     assert [e.action for e in timeline] == ["incident.scoped", "case.notified",
                                             "incident.notified"]
     assert timeline[1].at == at + timedelta(seconds=15) and timeline[1].entity == "2 case(s)"
+
+
+# --- calls owed past the deadline ------------------------------------------------------------
+
+
+def _queue(uow) -> list[int]:
+    with uow() as u:
+        return [q.case_id for q in u.reads.call_queue()]
+
+
+def test_a_customer_who_asked_for_a_person_stays_on_the_call_list_past_the_deadline(shop) -> None:
+    uow, clock, listing_id, _, _ = shop
+    iid = _planned(uow, clock, listing_id)
+    notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    with uow() as u:
+        case_ids = [int(r.case.case_id) for r in u.cases.for_incident(iid)]
+    clock.now = datetime(2008, 6, 13, 10, 0, tzinfo=SEOUL)
+    desk_cases.record_choice(uow(), case_id=case_ids[0], choice="talk_to_person", channel="web",
+                             evidence="pressed", taken_by="customer", policy=POLICY)
+    assert _queue(uow) == [case_ids[0]]
+    clock.now = datetime(2008, 6, 17, 18, 2, tzinfo=SEOUL)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline")
+    assert _queue(uow) == [case_ids[0]]  # defaulted, but still owed the call they asked for
+    with pytest.raises(Conflict) as refused:
+        desk.close(uow(), incident_id=iid, actor="operator:lee", reason="done")
+    assert refused.value.details["reason"] == "calls_owed"
+    # the agent calls; whatever the outcome, the call was made and the list is clear
+    desk_cases.log_contact_attempt(uow(), case_id=case_ids[0], channel="phone",
+                                   outcome="no_answer", agent="agent:park", policy=POLICY)
+    assert _queue(uow) == []
+    assert desk.close(uow(), incident_id=iid, actor="operator:lee",
+                      reason="done").incident.status.value == "closed"
+
+
+def test_a_follow_up_call_default_puts_every_unanswered_case_on_the_call_list(shop) -> None:
+    uow, clock, listing_id, _, _ = shop
+    iid = _planned(uow, clock, listing_id, default="follow_up_call")
+    notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    with uow() as u:
+        case_ids = sorted(int(r.case.case_id) for r in u.cases.for_incident(iid))
+    clock.now = datetime(2008, 6, 13, 10, 0, tzinfo=SEOUL)
+    desk_cases.record_choice(uow(), case_id=case_ids[0], choice="keep", channel="web",
+                             evidence="pressed", taken_by="customer", policy=POLICY)
+    clock.now = datetime(2008, 6, 17, 18, 2, tzinfo=SEOUL)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline")
+    assert _queue(uow) == case_ids[1:]  # the one who answered is not called
+    # reached on the phone after the deadline: the answer counts (follow-up calls exist for it)
+    clock.now = datetime(2008, 6, 18, 10, 0, tzinfo=SEOUL)
+    desk_cases.log_contact_attempt(uow(), case_id=case_ids[1], channel="phone",
+                                   outcome="reached", agent="agent:park", policy=POLICY)
+    desk_cases.record_choice(uow(), case_id=case_ids[1], choice="cancel_with_compensation",
+                             channel="phone", evidence="said: cancel please",
+                             taken_by="agent:park", policy=POLICY)
+    assert _queue(uow) == case_ids[2:]
+    with pytest.raises(Conflict):
+        desk.close(uow(), incident_id=iid, actor="operator:lee", reason="done")

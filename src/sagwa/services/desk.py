@@ -21,9 +21,10 @@ from sagwa.domain.incidents import (
     open_draft,
 )
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger, advance
-from sagwa.domain.money import Money
+from sagwa.domain.money import Money, check_price
 from sagwa.errors import Conflict, InvalidInput
 from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -69,34 +70,80 @@ def open_draft_incident(uow: SqlAlchemyUnitOfWork, *, listing: Listing, window_s
 def declare(uow: SqlAlchemyUnitOfWork, *, listing_ids: list[int], wrong_price: Money,
             correct_price: Money, window_start: datetime, cause: str,
             responsible: Responsibility | str, actor: str, window_end: datetime | None = None,
-            incident_id: int | None = None) -> IncidentRow:
-    """Declare an incident (new, or from a draft) and pause every listing in it at once."""
+            incident_id: int | None = None, idempotency_key: str | None = None) -> IncidentRow:
+    """Declare an incident (new, or from a draft) and pause every listing in it at once.
+
+    From a draft, the declaration's wrong price and window start replace the draft's, and its
+    listings are added to the draft's (the tripwire's listing stays in). A listing already in
+    another open incident is refused: one order must never get two answers.
+    """
+    _check_incident_price(wrong_price, "wrong_price")
+    _check_incident_price(correct_price, "correct_price")
     with uow:
+        payload = {"listing_ids": sorted(set(listing_ids)), "wrong_price": wrong_price.as_dict(),
+                   "correct_price": correct_price.as_dict(), "cause": cause,
+                   "window_start": window_start.isoformat(), "draft_id": incident_id,
+                   "window_end": window_end.isoformat() if window_end else None,
+                   "responsible": str(getattr(responsible, "value", responsible))}
+        prior = prior_result(uow, "incident", idempotency_key, payload)
+        if prior:
+            return require(uow.incidents.get(prior["id"]), "incident", prior["id"])
         now = uow.now()
-        listings = [require(uow.market.listing(lid, for_update=True), "listing", lid)
-                    for lid in sorted(set(listing_ids))]
-        if not listings:
+        if not listing_ids:
             raise InvalidInput("an incident needs at least one listing", field="listing_ids")
         if incident_id is None:
             draft = open_draft(incident_id=uow.incidents.next_id(), listing_ids=set(listing_ids),
                                wrong_price=wrong_price, window_start=window_start, now=now,
                                cause=cause, opened_by=actor, correct_price=correct_price)
-            uow.incidents.add(draft)
         else:
             draft = require(uow.incidents.get(incident_id, for_update=True), "incident",
                             incident_id).incident
-            draft = replace(draft, wrong_price=wrong_price, window_start=window_start)
+            draft = replace(draft, wrong_price=wrong_price, window_start=window_start,
+                            listing_ids=draft.listing_ids | frozenset(listing_ids))
+        listings = [require(uow.market.listing(lid, for_update=True), "listing", lid)
+                    for lid in sorted(int(i) for i in draft.listing_ids)]
+        _check_listings_free(uow, listings, wrong_price, int(draft.incident_id))
         declared = declare_incident(draft, now=now, responsible=responsible,
                                     correct_price=correct_price, window_end=window_end, cause=cause)
+        iid = int(declared.incident.incident_id)
+        if incident_id is None:
+            uow.incidents.add(draft)
+        else:
+            stored = require(uow.incidents.get(iid), "incident", iid).incident
+            uow.incidents.add_listings(iid, draft.listing_ids - stored.listing_ids)
         uow.incidents.save(declared.incident, declared_by=actor)
         for listing in listings:
-            pause_for_incident(uow, listing, declared.incident.incident_id, actor, now)
-        iid = int(declared.incident.incident_id)
+            pause_for_incident(uow, listing, iid, actor, now)
         uow.audit.append(AuditEvent(actor, "incident.declared", "incident", str(iid),
                                     after=_incident_json(declared.incident)), now)
         row = require(uow.incidents.get(iid), "incident", iid)
+        remember(uow, "incident", idempotency_key, {"id": iid})
         uow.commit()
         return row
+
+
+def _check_incident_price(price: Money, field: str) -> None:
+    try:
+        check_price(price)
+    except InvalidInput as exc:
+        raise InvalidInput(str(exc), field=field, reason=exc.details.get("reason")) from None
+
+
+def _check_listings_free(uow: SqlAlchemyUnitOfWork, listings: list[Listing], wrong_price: Money,
+                         incident_id: int) -> None:
+    """Every listing is priced in the incident's currency and in no other open incident."""
+    for listing in listings:
+        if listing.price.currency != wrong_price.currency:
+            raise InvalidInput(
+                f"listing {listing.id} is priced in {listing.price.currency}, but the wrong "
+                f"price is in {wrong_price.currency}",
+                field="wrong_price", reason="currency_mismatch", listing_id=listing.id)
+        other = uow.incidents.open_for_listing(listing.id, excluding=incident_id)
+        if other is not None:
+            raise Conflict(
+                f"listing {listing.id} is already in open incident {other}; declare there "
+                "(or close that incident first), so that no order gets two answers",
+                reason="listing_in_open_incident", listing_id=listing.id, incident_id=other)
 
 
 def scope(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str) -> dict[str, int]:
@@ -169,7 +216,9 @@ def _next(inc: Incident, trigger: IncidentTrigger) -> IncidentStatus:
 
 
 def close(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, reason: str) -> IncidentRow:
-    """Close an incident: every case answered or defaulted (or dismiss a draft false alarm)."""
+    """Close an incident: every case answered or defaulted, and every call owed made (a customer
+    who asked for a person, or whose default is a follow-up call, has a call recorded after the
+    deadline); or dismiss a draft false alarm."""
     from sagwa.domain.incidents import UNANSWERED
 
     with uow:
@@ -181,6 +230,14 @@ def close(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, reason: st
             raise Conflict(
                 f"{len(open_cases)} cases have not been answered or defaulted yet",
                 reason="unanswered_cases",
+            )
+        owed = uow.reads.calls_owed(incident_id) if trigger is IncidentTrigger.CLOSE else 0
+        if owed:
+            raise Conflict(
+                f"{owed} customers are still owed a call (they asked for a person, or the "
+                "plan's default is a follow-up call) and no call has been recorded since the "
+                "deadline; record the call attempts first",
+                reason="calls_owed",
             )
         closed = replace(inc, status=_next(inc, trigger))
         uow.incidents.save(closed, closed_at=now)

@@ -99,6 +99,8 @@ class IncidentRepository:
         correct = inc.correct_price
         values: dict[str, Any] = {
             "status": inc.status.value, "window_end": inc.window_end, "cause": inc.cause,
+            "wrong_price_minor": inc.wrong_price.amount_minor,
+            "currency": inc.wrong_price.currency, "window_start": inc.window_start,
             "correct_price_minor": correct.amount_minor if correct else None,
             "responsible": inc.responsible.value if inc.responsible else None,
             "declared_at": inc.declared_at}
@@ -113,13 +115,22 @@ class IncidentRepository:
                                 .limit(limit).offset(offset)).scalars().all()
         return [r for r in (self.get(int(i)) for i in ids) if r is not None]
 
-    def open_for_listing(self, listing_id: int) -> int | None:
-        return self.conn.execute(
-            select(incidents.c.id).join(incident_listings,
-                                        incident_listings.c.incident_id == incidents.c.id)
-            .where(incident_listings.c.listing_id == listing_id,
-                   incidents.c.status != IncidentStatus.CLOSED.value).limit(1)
-        ).scalar_one_or_none()
+    def add_listings(self, incident_id: int, listing_ids: frozenset[int] | set[int]) -> None:
+        """Listings added to an incident (a draft declared with more listings than it had)."""
+        if listing_ids:
+            self.conn.execute(insert(incident_listings), [
+                {"incident_id": incident_id, "listing_id": int(lid)}
+                for lid in sorted(listing_ids)])
+
+    def open_for_listing(self, listing_id: int, *, excluding: int | None = None) -> int | None:
+        """The first open (not closed) incident this listing is in, other than ``excluding``."""
+        q = (select(incidents.c.id).join(incident_listings,
+                                         incident_listings.c.incident_id == incidents.c.id)
+             .where(incident_listings.c.listing_id == listing_id,
+                    incidents.c.status != IncidentStatus.CLOSED.value))
+        if excluding is not None:
+            q = q.where(incidents.c.id != excluding)
+        return self.conn.execute(q.order_by(incidents.c.id).limit(1)).scalar_one_or_none()
 
     def orders_in_window(self, listing_ids: frozenset[int], start: datetime,
                          end: datetime) -> list[OrderRecord]:

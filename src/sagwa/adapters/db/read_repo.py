@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, exists, func, or_, select
 
 from sagwa.adapters.db.tables import (
     audit_log,
@@ -80,17 +80,24 @@ class ReadRepository:
                 for r in self.conn.execute(q)]
 
     def call_queue(self, *, limit: int = 100) -> list[QueuedCase]:
-        """Cases waiting for a call (escalated, which includes "talk to a person"), by deadline
-        (cases without a plan last), then case id."""
+        """Cases waiting for a call (:func:`_owed_a_call`), by deadline (cases without a plan
+        last), then case id."""
         q = (select(cases, customers.c.name, customers.c.phone, customers.c.locale,
                     incident_plans.c.deadline)
              .join(customers, customers.c.id == cases.c.customer_id)
              .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
-             .where(cases.c.status == "escalated")
+             .where(_owed_a_call())
              .order_by(incident_plans.c.deadline.asc().nulls_last(), cases.c.id).limit(limit))
         return [QueuedCase(r.id, r.incident_id, r.customer_id, r.name, r.phone, r.locale,
                            r.status, r.choice, Money(r.exposure_minor, r.currency), r.deadline)
                 for r in self.conn.execute(q)]
+
+    def calls_owed(self, incident_id: int) -> int:
+        """How many of the incident's customers are still owed a call (:func:`_owed_a_call`)."""
+        return int(self.conn.execute(
+            select(func.count()).select_from(cases)
+            .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
+            .where(cases.c.incident_id == incident_id, _owed_a_call())).scalar_one())
 
     def attempts_by_case(self, case_ids: list[int]) -> dict[int, list[Any]]:
         """Contact attempts of many cases at once (``contact_attempts`` rows), oldest first."""
@@ -168,3 +175,17 @@ class ReadRepository:
         return list(self.conn.execute(select(outbox.c.customer_id, outbox.c.sent_at).where(
             outbox.c.incident_id == incident_id, outbox.c.purpose == "resolution",
             outbox.c.status == "sent")).all())
+
+
+def _owed_a_call() -> ColumnElement[bool]:
+    """A case on the call list: escalated (unanswered near the deadline, or the customer asked
+    to talk to a person), or defaulted while a call is still owed — the plan's default is a
+    follow-up call, or the customer had asked for a person — and no contact attempt has been
+    recorded since the deadline. (``cases`` joined to ``incident_plans``.)"""
+    called = exists().where(contact_attempts.c.case_id == cases.c.id,
+                            contact_attempts.c.attempted_at >= incident_plans.c.deadline)
+    return or_(cases.c.status == "escalated",
+               and_(cases.c.status == "defaulted",
+                    or_(cases.c.choice == "talk_to_person",
+                        incident_plans.c.default_action == "follow_up_call"),
+                    ~called))

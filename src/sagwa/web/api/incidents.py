@@ -18,7 +18,15 @@ from sagwa.services.desk_notify import LinkMaker, notify
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_status import incident_status
 from sagwa.services.lookups import require
-from sagwa.web.deps import ADMIN, STAFF, Actor, AgentCaller, Uow, recorded_name
+from sagwa.web.deps import (
+    ADMIN,
+    STAFF,
+    Actor,
+    AgentCaller,
+    IdempotencyKey,
+    Uow,
+    recorded_name,
+)
 from sagwa.web.schemas import Body, MoneyIO
 
 router = APIRouter(prefix="/api", tags=["incident desk"])
@@ -129,14 +137,15 @@ def _status(request: Request, uow: Uow, incident_id: int) -> dict[str, Any]:
 
 
 @router.post("/incidents", status_code=201, dependencies=[ADMIN])
-def declare(body: IncidentCreate, request: Request, uow: Uow, actor: Actor) -> dict[str, Any]:
+def declare(body: IncidentCreate, request: Request, uow: Uow, actor: Actor,
+            key: IdempotencyKey) -> dict[str, Any]:
     """Declare an incident on listings that showed a wrong price; they are paused at once."""
     row = desk.declare(uow(), listing_ids=body.listing_ids,
                        wrong_price=body.wrong_price.to_money(),
                        correct_price=body.correct_price.to_money(),
                        window_start=body.window_start, window_end=body.window_end,
                        cause=body.cause, responsible=body.responsible, actor=actor,
-                       incident_id=body.draft_id)
+                       incident_id=body.draft_id, idempotency_key=key)
     return _status(request, uow, int(row.incident.incident_id))
 
 

@@ -1,0 +1,134 @@
+"""Declaring on real PostgreSQL: a draft's declaration is stored whole, a listing is never in two
+open incidents, and bad prices are refused before anything is written."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sagwa.domain.listings import ListingStatus, ListingTrigger
+from sagwa.domain.money import Money
+from sagwa.errors import Conflict, InvalidInput
+from sagwa.services import catalog, desk, listings
+from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
+
+SEOUL = ZoneInfo("Asia/Seoul")
+WRONG, RIGHT = Money(19_900, "KRW"), Money(199_000, "KRW")
+
+
+@pytest.fixture
+def market(session_factory):
+    """Two KRW listings and one USD listing of one product (three sellers), live since 13:00."""
+    clock = ManualClock(datetime(2008, 6, 12, 13, 0, tzinfo=SEOUL))
+
+    def uow() -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(session_factory, clock)
+
+    product = catalog.register_product(uow(), title="애플 아이팟 나노 3세대 4GB",
+                                       title_en="Apple iPod nano 3rd gen 4GB",
+                                       category="electronics/mp3", list_price=RIGHT, actor="t")
+    ids = []
+    for n, price in enumerate((WRONG, WRONG, Money(1_490, "USD"))):
+        seller = catalog.register_seller(uow(), code=f"seller{n}", name=f"가게{n}", actor="t")
+        listing = listings.create_listing(uow(), seller_id=seller.id, product_id=product.id,
+                                          price=price, actor="t")
+        listings.change_listing_status(uow(), listing_id=listing.id,
+                                       trigger=ListingTrigger.PUBLISH, actor="t")
+        ids.append(listing.id)
+    return uow, clock, ids
+
+
+def _status(uow, listing_id: int) -> ListingStatus:
+    with uow() as u:
+        return u.market.listing(listing_id).status
+
+
+def test_declaring_a_draft_stores_the_operators_window_price_and_listings(market) -> None:
+    uow, clock, (first, second, _) = market
+    clock.now = datetime(2008, 6, 12, 14, 40, tzinfo=SEOUL)
+    with uow() as u:  # the tripwire's draft: listing 1, window from 14:30, price as listed
+        draft_id = desk.open_draft_incident(
+            u, listing=u.market.listing(first), cause="order surge",
+            window_start=datetime(2008, 6, 12, 14, 30, tzinfo=SEOUL), evidence={}, actor="trip")
+        u.commit()
+    clock.now = datetime(2008, 6, 12, 15, 0, tzinfo=SEOUL)
+    row = desk.declare(uow(), listing_ids=[second], wrong_price=Money(9_900, "KRW"),
+                       correct_price=RIGHT, cause="90% event typed as the price",
+                       window_start=datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL),
+                       responsible="seller", actor="operator:lee", incident_id=draft_id)
+
+    with uow() as u:
+        stored = u.incidents.get(draft_id).incident
+    assert row.incident == stored
+    assert stored.wrong_price == Money(9_900, "KRW")
+    assert stored.window_start == datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL)
+    assert stored.listing_ids == {first, second}  # the tripwire's listing stays in
+    assert _status(uow, first) == _status(uow, second) == ListingStatus.PAUSED
+
+
+@pytest.mark.parametrize("which", ["second request", "listing added to a draft"])
+def test_declaring_over_an_open_incident_is_refused_and_writes_nothing(market, which) -> None:
+    uow, clock, (first, second, _) = market
+    clock.now = datetime(2008, 6, 12, 15, 0, tzinfo=SEOUL)
+    kwargs = {"wrong_price": WRONG, "correct_price": RIGHT, "cause": "90% event as the price",
+              "window_start": datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL),
+              "responsible": "seller", "actor": "operator:lee"}
+    iid = int(desk.declare(uow(), listing_ids=[first], **kwargs).incident.incident_id)
+    draft_id = None
+    if which == "listing added to a draft":
+        with uow() as u:
+            draft_id = desk.open_draft_incident(
+                u, listing=u.market.listing(second), cause="order surge",
+                window_start=datetime(2008, 6, 12, 14, 30, tzinfo=SEOUL), evidence={},
+                actor="trip")
+            u.commit()
+    with uow() as u:
+        before = [r.incident for r in u.incidents.list()]
+    with pytest.raises(Conflict) as refused:
+        desk.declare(uow(), listing_ids=[first, second], incident_id=draft_id, **kwargs)
+    assert refused.value.details["reason"] == "listing_in_open_incident"
+    assert refused.value.details["incident_id"] == iid
+    with uow() as u:
+        assert [r.incident for r in u.incidents.list()] == before
+    assert _status(uow, second) == ListingStatus.LIVE  # nothing paused by the refused call
+
+
+def test_a_retried_declaration_with_its_key_is_the_same_incident(market) -> None:
+    uow, clock, (first, _, _) = market
+    clock.now = datetime(2008, 6, 12, 15, 0, tzinfo=SEOUL)
+    kwargs = {"listing_ids": [first], "wrong_price": WRONG, "correct_price": RIGHT,
+              "cause": "90% event as the price", "responsible": "seller",
+              "window_start": datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL),
+              "actor": "operator:lee", "idempotency_key": "declare-1"}
+    one = desk.declare(uow(), **kwargs)
+    two = desk.declare(uow(), **kwargs)
+    assert one.incident.incident_id == two.incident.incident_id
+    with uow() as u:
+        assert len(u.incidents.list()) == 1
+
+
+@pytest.mark.parametrize(("change", "field", "reason"), [
+    ({"listing_ids": [3]}, "wrong_price", "currency_mismatch"),
+    ({"correct_price": Money(10**20, "KRW")}, "correct_price", None),
+    ({"wrong_price": Money(0, "KRW")}, "wrong_price", "price_not_positive"),
+])
+def test_bad_prices_are_refused_before_anything_is_written(market, change, field,
+                                                           reason) -> None:
+    uow, clock, ids = market
+    clock.now = datetime(2008, 6, 12, 15, 0, tzinfo=SEOUL)
+    kwargs = {"listing_ids": [ids[0]], "wrong_price": WRONG, "correct_price": RIGHT,
+              "cause": "90% event as the price", "responsible": "seller",
+              "window_start": datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL),
+              "actor": "operator:lee"}
+    if "listing_ids" in change:
+        change = {"listing_ids": [ids[2]]}  # the USD listing
+    with pytest.raises(InvalidInput) as refused:
+        desk.declare(uow(), **{**kwargs, **change})
+    assert refused.value.details["field"] == field
+    if reason:
+        assert refused.value.details["reason"] == reason
+    with uow() as u:
+        assert u.incidents.list() == []
+    assert all(_status(uow, i) == ListingStatus.LIVE for i in ids)
