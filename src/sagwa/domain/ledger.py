@@ -4,10 +4,15 @@ Every journal entry has postings that sum to zero in one currency. A positive am
 balance of that account as its owner sees it: crediting a customer 3,000 points posts +3,000 to
 the customer's points and -3,000 spread over who pays for them (platform expense and/or the
 seller's charge-back). Points are counted 1 point = 1 KRW.
+
+A customer can never hold fewer than zero points: a spend is refused when the balance is short
+(:func:`debit_points`), and so is a reversal that would take back points already spent
+(:func:`check_reversal_balances`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -25,6 +30,11 @@ class AccountKind(StrEnum):
 
 
 _OWNED = {AccountKind.CUSTOMER_POINTS, AccountKind.SELLER_CHARGEBACK}
+
+#: Accounts whose balance may never go below zero: a customer cannot owe points. The others run
+#: negative by design (the platform's expense, a seller's charge-back) or only ever grow
+#: (points redeemed).
+NEVER_NEGATIVE = frozenset({AccountKind.CUSTOMER_POINTS})
 
 
 @dataclass(frozen=True)
@@ -112,3 +122,25 @@ def reversal_of(entry_id: int, entry: JournalEntry, *, memo: str) -> JournalEntr
         tuple(Posting(p.account, -p.amount) for p in entry.postings),
         reverses_id=entry_id,
     )
+
+
+def check_reversal_balances(reversal: JournalEntry, balances: Mapping[Account, int]) -> None:
+    """Refuse a reversal that would take an account in :data:`NEVER_NEGATIVE` below zero.
+
+    ``balances`` holds the current balance of the accounts the reversal touches (a missing one
+    counts as zero). Undoing a credit whose points were since spent is refused with
+    :class:`InsufficientPoints` and ``reason="reversal_would_overdraw"``.
+    """
+    changes: dict[Account, int] = {}
+    for posting in reversal.postings:
+        if posting.account.kind in NEVER_NEGATIVE:
+            changes[posting.account] = changes.get(posting.account, 0) + posting.amount.amount_minor
+    for account, change in changes.items():
+        balance = balances.get(account, 0)
+        if balance + change < 0:
+            raise InsufficientPoints(
+                f"reversing entry {reversal.reverses_id} would take {-change} points from customer "
+                f"{account.owner_id}, who has {balance}: the points were already spent",
+                balance=balance, requested=-change, customer_id=account.owner_id,
+                entry_id=reversal.reverses_id, reason="reversal_would_overdraw",
+            )

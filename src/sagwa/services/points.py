@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sagwa.adapters.db.ledger_repo import StoredEntry
 from sagwa.domain.audit import AuditEvent
-from sagwa.domain.ledger import AccountKind, credit_points, debit_points, reversal_of
-from sagwa.errors import AlreadyReversed, InvalidInput
+from sagwa.domain.ledger import (
+    Account,
+    AccountKind,
+    JournalEntry,
+    check_reversal_balances,
+    credit_points,
+    debit_points,
+    reversal_of,
+)
+from sagwa.errors import AlreadyReversed, Conflict, InvalidInput
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -72,22 +81,51 @@ def debit_customer_points(uow: SqlAlchemyUnitOfWork, *, customer_id: int, points
 
 
 def reverse_entry(uow: SqlAlchemyUnitOfWork, *, entry_id: int, memo: str, actor: str) -> int:
-    """Book the opposite of an entry; an entry is reversed at most once (idempotent by nature)."""
+    """Book the opposite of an entry; an entry is reversed at most once (idempotent by nature).
+
+    Refused, with nothing written, for an entry already reversed or itself a reversal, for a
+    case's compensation (the case records it as paid), and when the customer has since spent
+    the points it would take back.
+    """
     with uow:
         stored = require(uow.ledger.get(entry_id), "ledger entry", entry_id)
-        if stored.reversed_by is not None:
-            raise AlreadyReversed(f"entry {entry_id} was already reversed by {stored.reversed_by}",
-                                  reversed_by=stored.reversed_by)
-        if stored.entry.reverses_id is not None:
-            raise InvalidInput(f"entry {entry_id} is itself a reversal; book a new entry instead")
-        for posting in stored.entry.postings:
-            if posting.account.kind is AccountKind.CUSTOMER_POINTS:
-                _lock_customer(uow, posting.account.owner_id or 0)
-        reversal_id = uow.ledger.add(reversal_of(entry_id, stored.entry, memo=memo), uow.now())
+        _check_reversible(uow, stored)
+        reversal = reversal_of(entry_id, stored.entry, memo=memo)
+        check_reversal_balances(reversal, _locked_balances(uow, reversal))
+        reversal_id = uow.ledger.add(reversal, uow.now())
         uow.audit.append(AuditEvent(actor, "ledger.reversed", "ledger_entry", str(entry_id),
                                     after={"reversal_id": reversal_id, "memo": memo}), uow.now())
         uow.commit()
         return reversal_id
+
+
+def _check_reversible(uow: SqlAlchemyUnitOfWork, stored: StoredEntry) -> None:
+    if stored.reversed_by is not None:
+        raise AlreadyReversed(f"entry {stored.id} was already reversed by {stored.reversed_by}",
+                              reversed_by=stored.reversed_by)
+    if stored.entry.reverses_id is not None:
+        raise InvalidInput(f"entry {stored.id} is itself a reversal; book a new entry instead")
+    case_id = uow.ledger.case_compensated_by(stored.id)
+    if case_id is not None:
+        # The case is resolved with this compensation paid, its confirmation told the customer
+        # so, and nothing books a case's compensation a second time: undoing it would leave the
+        # case claiming a payment the ledger no longer holds.
+        raise Conflict(
+            f"entry {stored.id} is the compensation of incident case {case_id}; "
+            "it cannot be reversed while the case records it as paid",
+            case_id=case_id, reason="case_compensation_entry",
+        )
+
+
+def _locked_balances(uow: SqlAlchemyUnitOfWork, entry: JournalEntry) -> dict[Account, int]:
+    """Lock each customer the entry touches (in id order, so two reversals cannot deadlock)
+    and read their balances after the lock, so a spend cannot slip in between."""
+    customers = sorted({p.account for p in entry.postings
+                        if p.account.kind is AccountKind.CUSTOMER_POINTS},
+                       key=lambda a: a.owner_id or 0)
+    for account in customers:
+        _lock_customer(uow, account.owner_id or 0)
+    return {a: uow.ledger.balance(a.kind, a.owner_id) for a in customers}
 
 
 def points_balance(uow: SqlAlchemyUnitOfWork, *, customer_id: int) -> int:
