@@ -261,7 +261,7 @@ def plan(
             deadline=parse_time(deadline, "deadline"), default=default,
             seller_share_pct=seller_share, platform_share_pct=platform_share, actor=actor,
             policy=policy,
-            cancel_compensation=Money(compensation, "KRW") if compensation else None,
+            cancel_compensation=Money(compensation, "KRW") if compensation is not None else None,
             discount_pct=discount, keep_max_units=keep_max_units,
             accept_late_choices=accept_late)
     _print({"incident_id": incident_id, "options": sorted(o.value for o in decided.options),
@@ -318,6 +318,20 @@ def list_incidents(
         console.print("no incidents" + (f" after the newest {offset}" if offset else " yet"))
 
 
+def read_notice_file(file: Path) -> tuple[str, str]:
+    """A notice file's title (its first line) and body; a file that cannot be read or is not
+    UTF-8 is refused, naming the file."""
+    try:
+        title, _, body = file.read_text(encoding="utf-8").partition("\n")
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {file}: {exc.strerror or exc}", field="file") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"{file} is not UTF-8 text (byte {exc.start} cannot be read); save it as UTF-8 "
+            "and try again", field="file") from None
+    return title, body
+
+
 @app.command()
 @exits_cleanly
 def notice(
@@ -336,10 +350,7 @@ def notice(
             title, body = notices.draft_notice(SqlAlchemyUnitOfWork(db.session_factory),
                                                incident_id=incident_id, lang=lang, policy=policy)
         else:
-            try:
-                title, _, body = file.read_text(encoding="utf-8").partition("\n")
-            except OSError as exc:
-                raise InvalidInput(f"cannot read {file}: {exc.strerror}", field="file") from None
+            title, body = read_notice_file(file)
         row = notices.publish_notice(SqlAlchemyUnitOfWork(db.session_factory),
                                      incident_id=incident_id, lang=lang, title=title, body=body,
                                      actor=actor)
@@ -361,7 +372,11 @@ def report(
     with _context() as (_config, db, policy):
         built = build_report(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
                              policy=policy)
-    markdown, chart = write_postmortem(built, out)
+    try:
+        markdown, chart = write_postmortem(built, out)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write the postmortem to {out}: {exc.strerror or exc}",
+                           field="out") from None
     if fmt == "json":
         print(json.dumps({"incident_id": incident_id, "figures": built.figures,
                           "postmortem": str(markdown), "chart": str(chart) if chart else None,

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -36,6 +36,10 @@ DEFAULT_TIMEZONE = "Asia/Seoul"
 DEFAULT_MIN_TIME_LEFT = timedelta(hours=2)
 #: How far ahead next_contact_time looks before declaring the schedule unusable.
 SEARCH_DAYS = 400
+#: The moments any time zone can still show as a date (a day's margin at each end of the
+#: calendar): counting contact time stops there instead of overflowing.
+_FIRST_MOMENT = datetime.min.replace(tzinfo=UTC) + timedelta(days=2)
+_LAST_MOMENT = datetime.max.replace(tzinfo=UTC) - timedelta(days=2)
 
 Window = tuple[time, time]
 
@@ -221,10 +225,14 @@ def next_contact_time(schedule: ContactSchedule, now: datetime) -> datetime:
 def contact_time_between(schedule: ContactSchedule, start: datetime, end: datetime) -> timedelta:
     """How much open contact-centre time lies between ``start`` and ``end`` (zero if end <= start).
 
-    Used to ask "does the customer get at least 24 contact hours to answer?".
+    Used to ask "does the customer get at least 24 contact hours to answer?". Moments within two
+    days of the ends of the calendar (year 1, year 9999) count as those two days' edge, so any
+    datetime gives an answer, never an ``OverflowError``; the time taken grows with the days
+    between ``start`` and ``end``.
     """
     require_aware(start, "start")
     require_aware(end, "end")
+    start, end = max(start, _FIRST_MOMENT), min(end, _LAST_MOMENT)
     if end <= start:
         return timedelta(0)
     zone = schedule.zone

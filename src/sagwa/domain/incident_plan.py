@@ -8,9 +8,12 @@ happens to a customer who never answers, and who pays (seller/platform split). T
   for options not offered;
 * the default is ``keep`` or ``follow_up_call`` — **never a silent cancellation**: a plan whose
   default cancels is refused with :class:`~sagwa.errors.SilentCancellationRefused`;
-* the deadline is after ``now`` and leaves at least ``min_contact_time`` (24 h by default) of
-  *contact-centre* hours, so a customer who wants a person can get one;
-* amounts are non-negative, in the incident's currency; shares are whole percents summing to 100.
+* the deadline is after ``now``, no more than ``max_deadline_ahead`` (90 days by default) after
+  it, and leaves at least ``min_contact_time`` (24 h by default) of *contact-centre* hours, so a
+  customer who wants a person can get one;
+* amounts are non-negative, in the incident's currency; shares are whole percents summing to 100;
+  the compensation is no more than the ledger books in one entry (it is booked as one entry when
+  the customer confirms, and a plan cannot be changed once customers are notified).
 
 Every problem found is reported at once: ``details["problems"]`` (field -> English sentence) and
 ``details["problem_reasons"]`` (field -> stable sub-code, e.g. ``too_few_options``).
@@ -35,10 +38,14 @@ from sagwa.domain.contact_hours import (
     require_aware,
 )
 from sagwa.domain.incidents import UNANSWERED, Case, CaseStatus, Id, Incident
+from sagwa.domain.ledger import MAX_POINTS_PER_ENTRY
 from sagwa.domain.money import Money
 from sagwa.errors import InvalidInput, SilentCancellationRefused
 
 DEFAULT_MIN_CONTACT_TIME = timedelta(hours=24)
+#: The latest deadline a plan may set, after ``now``: customers answer within weeks, not years
+#: (and the contact hours up to the deadline are counted day by day).
+MAX_DEADLINE_AHEAD = timedelta(days=90)
 
 
 class CustomerOption(StrEnum):
@@ -155,6 +162,12 @@ def _check_terms(
             problems["cancel_compensation"] = Problem(
                 "negative_amount", "compensation cannot be negative"
             )
+        elif cancel_compensation.amount_minor > MAX_POINTS_PER_ENTRY:
+            problems["cancel_compensation"] = Problem(
+                "above_ledger_limit",
+                f"{cancel_compensation.amount_minor:,} points is more than the ledger books "
+                f"in one entry ({MAX_POINTS_PER_ENTRY:,}); offer less",
+            )
     if discount_pct is not None and (
         isinstance(discount_pct, bool)
         or not isinstance(discount_pct, int)
@@ -171,6 +184,10 @@ def _check_terms(
         problems["keep_max_units"] = Problem(
             "out_of_range", f"keep_max_units must be at least 1, got {keep_max_units!r}"
         )
+
+
+def _days(span: timedelta) -> str:
+    return f"{span.days} days" if span == timedelta(days=span.days) else str(span)
 
 
 def _check_shares(seller: int, platform: int, problems: Problems) -> None:
@@ -193,10 +210,16 @@ def _check_deadline(
     now: datetime,
     schedule: ContactSchedule,
     min_contact_time: timedelta,
+    max_ahead: timedelta,
     problems: Problems,
 ) -> None:
     if deadline <= now:
         problems["deadline"] = Problem("deadline_not_after_now", "the deadline must be after now")
+        return
+    if deadline - now > max_ahead:
+        problems["deadline"] = Problem(
+            "deadline_too_far", f"the deadline must be at most {_days(max_ahead)} after now"
+        )
         return
     available = contact_time_between(schedule, now, deadline)
     if available < min_contact_time:
@@ -232,6 +255,7 @@ def make_plan(
     keep_max_units: int | None = None,
     accept_late_choices: bool = False,
     min_contact_time: timedelta = DEFAULT_MIN_CONTACT_TIME,
+    max_deadline_ahead: timedelta = MAX_DEADLINE_AHEAD,
 ) -> IncidentPlan:
     """Validate an operator's choices into an :class:`IncidentPlan`, or say everything wrong."""
     require_aware(now, "now")
@@ -245,7 +269,7 @@ def make_plan(
         chosen, incident.currency, cancel_compensation, discount_pct, keep_max_units, problems
     )
     _check_shares(seller_share_pct, platform_share_pct, problems)
-    _check_deadline(deadline, now, schedule, min_contact_time, problems)
+    _check_deadline(deadline, now, schedule, min_contact_time, max_deadline_ahead, problems)
     if problems:
         _refuse(problems)
     return IncidentPlan(

@@ -73,10 +73,14 @@ class JournalEntry:
             raise InvalidInput(f"journal entry does not balance (off by {total})")
 
 
+#: The most points one journal entry may move (a compensation is booked as one entry).
+MAX_POINTS_PER_ENTRY = 100_000_000
+
+
 def _points(amount: int) -> Money:
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise InvalidInput(f"points must be a positive whole number, got {amount!r}", field="points")
-    if amount > 100_000_000:
+    if amount > MAX_POINTS_PER_ENTRY:
         raise InvalidInput(f"{amount} points is more than one entry may move", field="points")
     return Money(amount, POINTS_CURRENCY)
 

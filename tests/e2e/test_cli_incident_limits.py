@@ -1,0 +1,123 @@
+"""``sagwa incident`` refuses what it cannot use with one clear line and exit status 2 — a notice
+file that is not UTF-8, a report directory that cannot be written, a plan beyond the ledger's
+limit or years ahead — and takes ``--compensation 0`` as zero points, not as "not given"."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from sagwa.cli.main import app
+from sagwa.config import get_settings
+from sagwa.testing.embedded import query, stop_embedded, stop_orphan
+
+pytestmark = pytest.mark.e2e
+
+
+def sagwa(*args: str) -> Result:
+    get_settings.cache_clear()  # settings are cached per process; the env is per test
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
+
+
+def refused_cleanly(result: Result) -> str:
+    """Exit 2 (fix the command), one error line, no traceback; the line, single-spaced."""
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return " ".join(result.output.split())
+
+
+@pytest.fixture(scope="module")
+def data_dir() -> Iterator[Path]:
+    root = Path(tempfile.mkdtemp(prefix="sgl", dir="/tmp"))  # short: unix socket path limit
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("SAGWA_DATABASE_URL", raising=False)
+        mp.setenv("SAGWA_DATA_DIR", str(root / "data"))
+        get_settings.cache_clear()
+        try:
+            yield root / "data"
+        finally:
+            get_settings.cache_clear()
+            stop_embedded(root / "data" / "pg")
+            stop_orphan(root / "data" / "pg")
+            shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def incident_id(data_dir: Path) -> int:
+    """A declared and scoped incident on the listing with the most orders."""
+    seeded = sagwa("seed", "demo", "--customers", "5", "--orders", "12", "--json")
+    assert seeded.exit_code == 0, seeded.output
+    [(listing_id,)] = query(data_dir, "SELECT listing_id FROM orders GROUP BY listing_id "
+                                      "ORDER BY count(*) DESC, listing_id LIMIT 1")
+    declared = sagwa("incident", "declare", "--listing", str(listing_id), "--wrong-price",
+                     "19900", "--correct-price", "199000", "--window-start", "2000-01-01T00:00",
+                     "--cause", "a zero dropped", "--responsible", "seller", "--format", "json")
+    assert declared.exit_code == 0, declared.output
+    found = int(json.loads(declared.stdout)["incident_id"])
+    scoped = sagwa("incident", "scope", str(found), "--format", "json")
+    assert scoped.exit_code == 0, scoped.output
+    return found
+
+
+def _plan(incident_id: int, *extra: str, deadline: datetime | None = None) -> Result:
+    when = deadline or (datetime.now(UTC) + timedelta(days=21)).replace(second=0, microsecond=0)
+    return sagwa("incident", "plan", str(incident_id), "--option", "keep", "--option",
+                 "cancel_with_compensation", "--seller-share", "70", "--platform-share", "30",
+                 "--deadline", when.isoformat(), *extra)
+
+
+def test_a_notice_file_that_is_not_utf8_is_named_and_refused(
+    incident_id: int, tmp_path: Path
+) -> None:
+    notice = tmp_path / "notice-cp949.txt"
+    notice.write_bytes("가격 오류 안내\n죄송합니다.".encode("cp949"))
+    said = refused_cleanly(sagwa("incident", "notice", str(incident_id), "--file", str(notice)))
+    assert "invalid_input" in said and "UTF-8" in said
+    assert "notice-cp949.txt" in said
+
+
+def test_a_missing_notice_file_is_named_and_refused(incident_id: int, tmp_path: Path) -> None:
+    said = refused_cleanly(sagwa("incident", "notice", str(incident_id), "--file",
+                                 str(tmp_path / "nope.txt")))
+    assert "cannot read" in said and "nope.txt" in said
+
+
+def test_a_report_directory_that_cannot_be_written_is_named_and_refused(incident_id: int) -> None:
+    said = refused_cleanly(sagwa("incident", "report", str(incident_id), "--out", "/proc/nope"))
+    assert "cannot write the postmortem to /proc/nope" in said
+
+
+def test_a_report_still_writes_where_it_can(incident_id: int, tmp_path: Path) -> None:
+    result = sagwa("incident", "report", str(incident_id), "--out", str(tmp_path / "r"),
+                   "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert Path(json.loads(result.stdout)["postmortem"]).is_file()
+
+
+def test_compensation_beyond_the_ledger_limit_is_refused_before_anyone_is_told(
+    incident_id: int,
+) -> None:
+    said = refused_cleanly(_plan(incident_id, "--compensation", "200000000"))
+    assert "200,000,000 points is more than the ledger books in one entry" in said
+
+
+def test_a_deadline_in_year_9999_is_refused_not_a_traceback(incident_id: int) -> None:
+    far = datetime.fromisoformat("9999-12-31T23:59:59-01:00")
+    said = refused_cleanly(_plan(incident_id, "--compensation", "5000", deadline=far))
+    assert "the deadline must be at most 90 days after now" in said
+
+
+def test_zero_compensation_is_accepted_as_zero_points(incident_id: int) -> None:
+    planned = _plan(incident_id, "--compensation", "0", "--format", "json")
+    assert planned.exit_code == 0, planned.output
+    shown = sagwa("incident", "status", str(incident_id), "--format", "json")
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["plan"]["cancel_compensation"] == 0
