@@ -10,6 +10,7 @@ value: ``{{ seller_name|josa("이(가)") }}`` gives 카메라마당이 / 하늘�
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -85,13 +86,54 @@ def format_date(moment: datetime, lang: str) -> str:
 
 @dataclass(frozen=True)
 class IncidentFacts:
-    """What every message about one incident says: the product, the prices, who erred."""
+    """What a message about an incident says: the product, the prices, who erred.
+
+    A customer's messages are built from the listings of that customer's own orders
+    (:func:`facts_for_listings`), so a customer of one seller is never told another seller
+    erred; ``other_sellers`` names the rest when those orders came from several sellers.
+    """
 
     incident: Incident
     product_ko: str
     product_en: str
     seller_name: str
     correct_price: Money
+    other_sellers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ListingNames:
+    """What a message names about one listing: its product (Korean, English) and its seller."""
+
+    product_ko: str
+    product_en: str
+    seller_name: str
+
+
+def facts_for_listings(incident: Incident, correct_price: Money,
+                       listings: Sequence[ListingNames]) -> IncidentFacts:
+    """The facts for orders from ``listings`` (in listing order): every distinct product and
+    seller among them, each named once, the first first."""
+    if not listings:
+        raise ValueError("facts need at least one listing")
+
+    def distinct(values: Iterable[str]) -> list[str]:
+        return list(dict.fromkeys(values))
+
+    sellers = distinct(n.seller_name for n in listings)
+    return IncidentFacts(incident, ", ".join(distinct(n.product_ko for n in listings)),
+                         ", ".join(distinct(n.product_en for n in listings)), sellers[0],
+                         correct_price, tuple(sellers[1:]))
+
+
+def seller_names(facts: IncidentFacts, lang: str) -> str:
+    """``하늘디지털`` / ``하늘디지털과 다른가게`` / ``A, B and C`` — the sellers who erred."""
+    names = [facts.seller_name, *facts.other_sellers]
+    if len(names) == 1:
+        return names[0]
+    if lang == "ko":
+        return f"{', '.join(names[:-2] + [with_particle(names[-2], '과(와)')])} {names[-1]}"
+    return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def cause(facts: IncidentFacts, lang: str) -> str:
@@ -99,17 +141,19 @@ def cause(facts: IncidentFacts, lang: str) -> str:
     wrong, right = (format_money(inc.wrong_price, lang=lang), format_money(facts.correct_price, lang=lang))
     product = facts.product_ko if lang == "ko" else facts.product_en
     who = inc.responsible or Responsibility.BOTH
+    sellers = seller_names(facts, lang)
     if lang == "ko":
         right_ko, wrong_ko = with_particle(right, "이(가)"), with_particle(wrong, "(으)로")
         if who == Responsibility.PLATFORM:
             return (f"저희 플랫폼의 오류로 '{product}'의 가격이 {right_ko} 아닌 {wrong_ko} "
                     "잘못 표시되었습니다.")
-        return (f"판매자 {with_particle(facts.seller_name, '이(가)')} '{product}'의 가격을 "
+        return (f"판매자 {with_particle(sellers, '이(가)')} '{product}'의 가격을 "
                 f"{right_ko} 아닌 {wrong_ko} 잘못 입력했고, 저희 플랫폼은 이 오류를 바로잡지 "
                 "못했습니다. 저희의 책임입니다.")
     if who == Responsibility.PLATFORM:
         return f"Because of an error on our platform, '{product}' was shown at {wrong} instead of {right}."
-    return (f"The seller {facts.seller_name} entered the price of '{product}' as {wrong} instead of "
+    title = "seller" if not facts.other_sellers else "sellers"
+    return (f"The {title} {sellers} entered the price of '{product}' as {wrong} instead of "
             f"{right}, and our platform did not catch the mistake. That is our responsibility.")
 
 

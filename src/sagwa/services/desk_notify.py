@@ -3,30 +3,35 @@
 Every text is rendered from the templates in ``message_templates/`` and must pass the message
 check before it is queued. Per-customer values (name, units, amount paid, link) are data sagwa
 fills in itself, so the check runs once per distinct wording — the template rendered for the
-incident, plan, language and channel — and a failing wording refuses the whole batch before
-anything is queued. Messages that ask customers to act are scheduled inside contact hours.
+plan, language and channel and for the listings a customer ordered from (each customer is told
+about the products and sellers of their own orders) — and a failing wording refuses the whole
+batch before anything is queued. Messages that ask customers to act are scheduled inside contact
+hours, and nothing is sent once the plan's deadline leaves customers too little time to answer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.catalog import Customer
 from sagwa.domain.consent import ConsentRecord
-from sagwa.domain.contact_hours import next_contact_time
+from sagwa.domain.contact_hours import contact_time_between, next_contact_time
 from sagwa.domain.incident_plan import IncidentPlan
 from sagwa.domain.incidents import (
     Case,
     CaseStatus,
     CaseTrigger,
     Incident,
+    IncidentStatus,
     IncidentTrigger,
     advance,
     advance_incident,
 )
 from sagwa.domain.money import Money, format_money
+from sagwa.errors import Conflict
 from sagwa.services import desk_messages as dm
 from sagwa.services.case_links import case_token
 from sagwa.services.desk_cases import current_plan
@@ -44,6 +49,9 @@ class NotifySummary:
     cases: int
     messages: int
     send_at: datetime
+    #: When unanswered customers are sent the apology again; None when that moment would come
+    #: no later than the apology itself (a short deadline), so no reminder is scheduled.
+    reminder_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -57,13 +65,62 @@ class LinkMaker:
         return f"{self.base_url.rstrip('/')}/c/{token}"
 
 
-def incident_facts(uow: SqlAlchemyUnitOfWork, inc: Incident) -> dm.IncidentFacts:
-    listing = require(uow.market.listing(int(min(inc.listing_ids))), "listing", min(inc.listing_ids))
+def incident_facts(uow: SqlAlchemyUnitOfWork, inc: Incident,
+                   listing_ids: Iterable[int] | None = None) -> dm.IncidentFacts:
+    """The facts for ``listing_ids`` (default: all the incident's listings), naming each of
+    their products and sellers; a customer's messages use :func:`case_facts` instead."""
+    assert inc.correct_price is not None
+    ids = _listings_of(inc, listing_ids)
+    return dm.facts_for_listings(inc, inc.correct_price, [_listing_names(uow, i) for i in ids])
+
+
+def case_facts(uow: SqlAlchemyUnitOfWork, inc: Incident, case: Case) -> dm.IncidentFacts:
+    """The facts one customer is told: the products and sellers of that customer's own orders
+    (the first listing's seller first), not those of the incident's other listings."""
+    return incident_facts(uow, inc, _case_listings(case))
+
+
+def _case_listings(case: Case) -> set[int] | None:
+    return {int(o.listing_id) for o in case.orders} or None
+
+
+def _listings_of(inc: Incident, listing_ids: Iterable[int] | None) -> tuple[int, ...]:
+    return tuple(sorted({int(i) for i in (inc.listing_ids if listing_ids is None else listing_ids)}))
+
+
+def _listing_names(uow: SqlAlchemyUnitOfWork, listing_id: int) -> dm.ListingNames:
+    listing = require(uow.market.listing(listing_id), "listing", listing_id)
     product = require(uow.catalog.product(listing.product_id), "product", listing.product_id)
     seller = require(uow.catalog.seller(listing.seller_id), "seller", listing.seller_id)
-    assert inc.correct_price is not None
-    return dm.IncidentFacts(inc, product.title, product.title_en or product.title, seller.name,
-                            inc.correct_price)
+    return dm.ListingNames(product.title, product.title_en or product.title, seller.name)
+
+
+def require_time_to_answer(plan: IncidentPlan, policy: DeskPolicy, send_at: datetime) -> None:
+    """Refuse to tell customers anything unless, counted from ``send_at`` (the first moment a
+    message may go out), the deadline still leaves them the policy's minimum answer time of
+    contact-centre hours — the rule ``make_plan`` applies when the plan is made."""
+    left = contact_time_between(policy.schedule, send_at, plan.deadline)
+    if left >= policy.min_answer_time:
+        return
+    raise Conflict(
+        f"the plan's deadline ({_when(plan.deadline)}) is too close: the apology would reach "
+        f"customers at {_when(send_at)} at the earliest, leaving {_hours(left)} of "
+        f"contact-centre hours before the deadline, and customers need at least "
+        f"{_hours(policy.min_answer_time)}; revise the plan with a later deadline, then notify",
+        field="deadline", reason="deadline_too_close",
+        deadline=plan.deadline.astimezone(dm.SEOUL).isoformat(),
+        earliest_send_at=send_at.astimezone(dm.SEOUL).isoformat(),
+        contact_minutes_left=int(left.total_seconds() // 60),
+        min_answer_minutes=int(policy.min_answer_time.total_seconds() // 60))
+
+
+def _when(moment: datetime) -> str:
+    return f"{dm.format_when(moment, 'en')} Korea time"
+
+
+def _hours(span: timedelta) -> str:
+    hours = span.total_seconds() / 3600
+    return f"{hours:g} h" if hours == int(hours) else f"{hours:.1f} h"
 
 
 def _shared_values(facts: dm.IncidentFacts, plan: IncidentPlan, policy: DeskPolicy,
@@ -107,9 +164,37 @@ def _check_wording(facts: dm.IncidentFacts, plan: IncidentPlan, policy: DeskPoli
     return checked
 
 
+Shared = dict[str, dict[str, object]]
+
+
+def _wordings(uow: SqlAlchemyUnitOfWork, inc: Incident, cases: list[Case], plan: IncidentPlan,
+              policy: DeskPolicy) -> dict[int, tuple[dm.IncidentFacts, Shared]]:
+    """Each case's facts and shared values (case id -> both). Cases over the same listings share
+    one wording, checked once here, before any message is queued."""
+    assert inc.correct_price is not None
+    names: dict[int, dm.ListingNames] = {}
+    known: dict[tuple[int, ...], tuple[dm.IncidentFacts, Shared]] = {}
+    by_case = {}
+    for case in cases:
+        key = _listings_of(inc, _case_listings(case))
+        if key not in known:
+            for i in key:
+                names.setdefault(i, _listing_names(uow, i))
+            facts = dm.facts_for_listings(inc, inc.correct_price, [names[i] for i in key])
+            _check_wording(facts, plan, policy)
+            known[key] = facts, {lang: _shared_values(facts, plan, policy, lang)
+                                 for lang in ("ko", "en")}
+        by_case[int(case.case_id)] = known[key]
+    return by_case
+
+
 def notify(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, policy: DeskPolicy,
            links: LinkMaker) -> NotifySummary:
-    """Queue the apology (email and SMS, per customer locale) for every case not yet told."""
+    """Queue the apology (email and SMS, per customer locale) for every case not yet told.
+
+    Refused with :class:`Conflict` (reason ``deadline_too_close``) when the plan's deadline no
+    longer leaves customers the minimum answer time from the first moment a message may go out.
+    """
     from sagwa.services.outbox import OutgoingMessage, enqueue_messages
 
     with uow:
@@ -117,31 +202,40 @@ def notify(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, policy: D
         inc = require(uow.incidents.get(incident_id, for_update=True), "incident", incident_id).incident
         status = advance_incident(inc.status, IncidentTrigger.NOTIFY)
         plan = current_plan(uow, incident_id)
-        facts = incident_facts(uow, inc)
-        _check_wording(facts, plan, policy)
         send_at = next_contact_time(policy.schedule, now)
+        require_time_to_answer(plan, policy, send_at)
         advance(CaseStatus.OPEN, CaseTrigger.NOTIFY)  # the table allows the bulk move below
         rows = uow.cases.for_incident(incident_id, statuses={CaseStatus.OPEN})
+        wordings = _wordings(uow, inc, [r.case for r in rows], plan, policy)
         people = uow.catalog.customers_by_ids([int(r.case.customer_id) for r in rows])
-        shared = {lang: _shared_values(facts, plan, policy, lang) for lang in ("ko", "en")}
         messages = []
         for row in rows:
+            facts, shared = wordings[int(row.case.case_id)]
             messages += _messages_for(row.case, people[int(row.case.customer_id)], facts, plan,
                                       shared, links, send_at, OutgoingMessage)
         queued = enqueue_messages(uow, messages)
         ids = uow.cases.set_status_where(incident_id, current={CaseStatus.OPEN},
                                          new=CaseStatus.NOTIFIED, now=now, notified_at=send_at)
         uow.incidents.save(replace(inc, status=status))
-        uow.audit.append(AuditEvent(actor, "incident.notifying", "incident", str(incident_id),
-                                    before={"status": inc.status.value},
-                                    after={"status": status.value, "cases": len(ids),
-                                           "messages": queued, "send_at": send_at.isoformat()}),
-                         now)
-        uow.audit.append_many([AuditEvent(actor, "case.notified", "case", str(i),
-                                          after={"send_at": send_at.isoformat()}) for i in ids], now)
-        _schedule_desk_jobs(uow, incident_id, plan, policy)
+        remind_at, _, _ = schedule_incident_jobs(uow, incident_id=incident_id, plan=plan,
+                                                 policy=policy, first_send_at=send_at)
+        _audit_notified(uow, actor, inc, status, ids, queued, send_at, remind_at, now)
         uow.commit()
-        return NotifySummary(incident_id, len(ids), queued, send_at)
+        return NotifySummary(incident_id, len(ids), queued, send_at, remind_at)
+
+
+def _audit_notified(uow: SqlAlchemyUnitOfWork, actor: str, inc: Incident, status: IncidentStatus,
+                    ids: list[int], queued: int, send_at: datetime, remind_at: datetime | None,
+                    now: datetime) -> None:
+    incident_id = str(inc.incident_id)
+    uow.audit.append(AuditEvent(actor, "incident.notifying", "incident", incident_id,
+                                before={"status": inc.status.value},
+                                after={"status": status.value, "cases": len(ids),
+                                       "messages": queued, "send_at": send_at.isoformat(),
+                                       "reminder_at": remind_at.isoformat() if remind_at else None}),
+                     now)
+    uow.audit.append_many([AuditEvent(actor, "case.notified", "case", str(i),
+                                      after={"send_at": send_at.isoformat()}) for i in ids], now)
 
 
 def _messages_for(case: Case, person: Customer, facts: dm.IncidentFacts, plan: IncidentPlan,
@@ -178,14 +272,13 @@ def remind_unanswered(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str
         plan = current_plan(uow, incident_id)
         if now >= plan.deadline:
             return 0
-        facts = incident_facts(uow, inc)
-        _check_wording(facts, plan, policy)
         send_at = next_contact_time(policy.schedule, now)
         rows = uow.cases.for_incident(incident_id, statuses={CaseStatus.NOTIFIED})
+        wordings = _wordings(uow, inc, [r.case for r in rows], plan, policy)
         people = uow.catalog.customers_by_ids([int(r.case.customer_id) for r in rows])
-        shared = {lang: _shared_values(facts, plan, policy, lang) for lang in ("ko", "en")}
         messages = []
         for row in rows:
+            facts, shared = wordings[int(row.case.case_id)]
             for m in _messages_for(row.case, people[int(row.case.customer_id)], facts, plan,
                                    shared, links, send_at, OutgoingMessage):
                 messages.append(replace(
@@ -212,7 +305,7 @@ def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: Consen
     from sagwa.services.outbox import OutgoingMessage
 
     inc = require(uow.incidents.get(int(case.incident_id)), "incident", case.incident_id).incident
-    facts = incident_facts(uow, inc)
+    facts = case_facts(uow, inc, case)
     person = require(uow.catalog.customer(int(case.customer_id)), "customer", case.customer_id)
     if not person.email:
         return []
@@ -228,9 +321,3 @@ def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: Consen
         purpose="confirmation", channel="email", recipient=person.email, locale=lang,
         subject=subject, body=body, not_before=uow.now(), incident_id=int(case.incident_id),
         case_id=int(case.case_id), customer_id=int(case.customer_id))]
-
-
-def _schedule_desk_jobs(uow: SqlAlchemyUnitOfWork, incident_id: int, plan: IncidentPlan,
-                        policy: DeskPolicy) -> None:
-    """Escalation and deadline as scheduled jobs, deferred in this same transaction."""
-    schedule_incident_jobs(uow, incident_id=incident_id, plan=plan, policy=policy)

@@ -21,7 +21,7 @@ from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
 from sagwa.domain.money import Money, format_money
 from sagwa.errors import NotFound
 from sagwa.services import desk_messages as dm
-from sagwa.services.desk_notify import incident_facts
+from sagwa.services.desk_notify import case_facts, incident_facts
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -119,6 +119,10 @@ def incident_terms(uow: SqlAlchemyUnitOfWork, incident_id: int,
 def facts_for(uow: SqlAlchemyUnitOfWork, row: CaseRow, person: Customer,
               known: Known) -> CaseFacts:
     plan, facts = incident_terms(uow, int(row.case.incident_id), known)
+    own = {int(o.listing_id) for o in row.case.orders}
+    if own and own != {int(i) for i in facts.incident.listing_ids}:
+        # an incident over several listings: this customer hears of their own sellers only
+        facts = case_facts(uow, facts.incident, row.case)
     paid = Money(sum(o.unit_price.amount_minor * o.quantity for o in row.case.orders),
                  facts.incident.wrong_price.currency)
     return CaseFacts(row, person, plan, facts, paid)
