@@ -1,17 +1,28 @@
-"""The incident desk's policy, read from TOML (``desk.toml`` by default)."""
+"""The incident desk's policy, read from TOML (``desk.toml`` by default).
+
+Every table and key is checked against :data:`TABLES`: an unknown table or key (a typo such as
+``min_time_left_minute``), a missing required key or a value of the wrong type is refused with
+:class:`~sagwa.errors.InvalidInput` naming the file, the table and the key — a setting is never
+silently ignored or coerced (the string ``"false"`` is not a boolean).
+"""
 
 from __future__ import annotations
 
+import math
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
+from typing import Any
+from zoneinfo import available_timezones
 
 from sagwa.domain.contact_hours import ContactSchedule
 from sagwa.errors import InvalidInput
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+BUILT_IN = "sagwa/desk.toml (built in)"
 
 
 @dataclass(frozen=True)
@@ -31,25 +42,165 @@ class DeskPolicy:
     contact: ContactDetails
 
 
-def load_desk_policy(path: str | Path | None = None) -> DeskPolicy:
+# --- value checks: each returns the value to use or raises _BadValue saying what is wrong ---
+
+
+class _BadValue(Exception):
+    """A setting's value is not of its kind; the message completes "[table] key ..."."""
+
+
+def _minutes(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _BadValue(f"must be a whole number of minutes, 0 or more (got {value!r})")
+    return value
+
+
+def _hours(value: object) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+    ):
+        raise _BadValue(f"must be a number of hours, 0 or more (got {value!r})")
+    return float(value)
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _BadValue(f"must be true or false, without quotes (got {value!r})")
+    return value
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _BadValue(f"must be a non-empty string (got {value!r})")
+    return value
+
+
+def _window(value: object) -> str | None:
+    """Opening hours like ``"09:00-18:00"``; ``""`` means closed (TOML has no null)."""
+    if not isinstance(value, str):
+        raise _BadValue(f'must be a string like "09:00-18:00", or "" for closed (got {value!r})')
+    return value.strip() or None
+
+
+def _zone(value: object) -> str:
+    if not isinstance(value, str) or value not in available_timezones():
+        raise _BadValue(f'must be an IANA time zone name such as "Asia/Seoul" (got {value!r})')
+    return value
+
+
+def _date(value: object) -> date:
+    if type(value) is date:  # not a datetime (a subclass of date)
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _BadValue(f"must list dates like 2026-12-31 (got {value!r})")
+
+
+def _dates(value: object) -> list[date]:
+    if not isinstance(value, list):
+        raise _BadValue(f"must be a list of dates like [2026-12-31] (got {value!r})")
+    return [_date(item) for item in value]
+
+
+Check = Callable[[object], Any]
+
+#: table -> key -> (check, required). Weekdays left out of [contact_hours] are closed.
+TABLES: dict[str, dict[str, tuple[Check, bool]]] = {
+    "contact_hours": {day: (_window, False) for day in DAYS}
+    | {
+        "min_time_left_minutes": (_minutes, False),
+        "holidays_closed": (_flag, False),
+        "timezone": (_zone, False),
+        "closed_dates": (_dates, False),
+    },
+    "sla": {
+        "public_notice_minutes": (_minutes, True),
+        "escalation_lead_hours": (_hours, True),
+        "min_answer_hours": (_hours, True),
+    },
+    "contact": {key: (_text, True) for key in ("phone", "email", "hours_ko", "hours_en")},
+}
+
+
+def _invalid(file: str, table: str | None, key: str | None, problem: str) -> InvalidInput:
+    where = "".join(part for part in (f" [{table}]" if table else "", f" {key}" if key else ""))
+    return InvalidInput(
+        f"desk policy {file}:{where} {problem}",
+        field="desk_policy",
+        file=file,
+        table=table,
+        key=key,
+    )
+
+
+def _table(data: Mapping[str, Any], table: str, file: str) -> dict[str, Any]:
+    """The table's values, checked: no unknown or missing key, every value of its type."""
+    raw = data.get(table)
+    if not isinstance(raw, dict):
+        problem = "is missing" if raw is None else "must be a table"
+        raise _invalid(file, table, None, problem)
+    spec = TABLES[table]
+    for key in raw:
+        if key not in spec:
+            raise _invalid(file, table, key, "is not a known setting; known: " + ", ".join(spec))
+    out: dict[str, Any] = {}
+    for key, (check, required) in spec.items():
+        if key not in raw:
+            if required:
+                raise _invalid(file, table, key, "is missing")
+            continue
+        try:
+            out[key] = check(raw[key])
+        except _BadValue as exc:
+            raise _invalid(file, table, key, str(exc)) from None
+    return out
+
+
+def _schedule(hours: dict[str, Any], file: str) -> ContactSchedule:
+    mapping = {day: hours.get(day) for day in DAYS} | {
+        key: value for key, value in hours.items() if key not in DAYS
+    }
+    try:
+        return ContactSchedule.from_mapping(mapping)
+    except InvalidInput as exc:  # e.g. "25:00-18:00", or no day open long enough
+        key = exc.details.get("field")
+        raise _invalid(
+            file, "contact_hours", key if key in TABLES["contact_hours"] else None, exc.message
+        ) from None
+
+
+def _read(path: str | Path | None) -> tuple[str, str]:
     if path is None:
-        text = resources.files("sagwa").joinpath("desk.toml").read_text("utf-8")
-    else:
-        text = Path(path).read_text(encoding="utf-8")
+        return BUILT_IN, resources.files("sagwa").joinpath("desk.toml").read_text("utf-8")
+    try:
+        return str(path), Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _invalid(str(path), None, None, f"cannot be read: {exc}") from None
+
+
+def load_desk_policy(path: str | Path | None = None) -> DeskPolicy:
+    file, text = _read(path)
     try:
         data = tomllib.loads(text)
-        hours = data["contact_hours"]
-        sla, contact = data["sla"], data["contact"]
-        schedule = ContactSchedule.from_mapping(
-            {day: (hours.get(day) or None) for day in DAYS},
-            min_time_left=timedelta(minutes=int(hours.get("min_time_left_minutes", 120))),
-            holidays_closed=bool(hours.get("holidays_closed", True)))
-        return DeskPolicy(
-            schedule=schedule,
-            notice_sla=timedelta(minutes=int(sla["public_notice_minutes"])),
-            escalation_lead=timedelta(hours=float(sla["escalation_lead_hours"])),
-            min_answer_time=timedelta(hours=float(sla["min_answer_hours"])),
-            contact=ContactDetails(str(contact["phone"]), str(contact["email"]),
-                                   str(contact["hours_ko"]), str(contact["hours_en"])))
-    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise InvalidInput(f"desk policy is not valid: {exc}", field="desk_policy") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise _invalid(file, None, None, f"is not valid TOML: {exc}") from None
+    for table in data:
+        if table not in TABLES:
+            raise _invalid(file, table, None, "is not a known table; known: " + ", ".join(TABLES))
+    hours = _table(data, "contact_hours", file)
+    sla, contact = _table(data, "sla", file), _table(data, "contact", file)
+    return DeskPolicy(
+        schedule=_schedule(hours, file),
+        notice_sla=timedelta(minutes=sla["public_notice_minutes"]),
+        escalation_lead=timedelta(hours=sla["escalation_lead_hours"]),
+        min_answer_time=timedelta(hours=sla["min_answer_hours"]),
+        contact=ContactDetails(
+            contact["phone"], contact["email"], contact["hours_ko"], contact["hours_en"]
+        ),
+    )

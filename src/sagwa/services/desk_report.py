@@ -15,6 +15,7 @@ from sagwa.domain.audit import first_listing_pause
 from sagwa.domain.contact_hours import may_contact
 from sagwa.domain.sla import minutes_between
 from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.desk_status import answered_count
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -87,6 +88,7 @@ def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPol
     first_sent = min((r.sent_at for r in sent), default=None)
     total = len(case_rows)
     choices = Counter(r.choice for r in case_rows if r.choice)
+    answered = answered_count(choices)
     figures = {
         "cases": total,
         "minutes_to_pause": minutes_between(pause, inc.window_start),
@@ -95,8 +97,8 @@ def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPol
         "notice_sla_minutes": int(policy.notice_sla.total_seconds() // 60),
         "customers_reached_in_hours": len(in_hours),
         "share_reached_in_hours": round(len(in_hours) / total, 4) if total else None,
-        "answered": sum(choices.values()),
-        "share_answered": round(sum(choices.values()) / total, 4) if total else None,
+        "answered": answered,
+        "share_answered": round(answered / total, 4) if total else None,
         "by_choice": dict(choices),
     }
     return IncidentReport(incident_id, inc.cause, inc.status.value, total, timeline, figures,

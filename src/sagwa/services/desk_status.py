@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sagwa.domain.audit import first_listing_pause
+from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.sla import notice_due_at
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.lookups import require
@@ -14,6 +16,18 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 if TYPE_CHECKING:
     from sagwa.domain.incidents import Incident
+
+#: Choices that answer a case. ``talk_to_person`` only asks for a call: the case stays unanswered
+#: (escalated, as ``incidents.UNANSWERED`` and ``desk.close`` see it) until the call ends in one
+#: of these.
+ANSWERING_CHOICES = frozenset(CustomerOption) - {CustomerOption.TALK_TO_PERSON}
+
+
+def answered_count(choices: Mapping[str | None, int]) -> int:
+    """How many cases are answered, from recorded choice -> number of cases.
+
+    The one definition of "answered" for the incident list and the report."""
+    return sum(n for choice, n in choices.items() if choice in ANSWERING_CHOICES)
 
 
 @dataclass(frozen=True)
@@ -91,4 +105,4 @@ def _summary(inc: Incident, uow: SqlAlchemyUnitOfWork) -> dict[str, Any]:
             "cause": inc.cause, "opened_at": inc.opened_at.isoformat(),
             "declared_at": inc.declared_at.isoformat() if inc.declared_at else None,
             "cases": sum(uow.cases.status_counts(iid).values()),
-            "answered": sum(uow.cases.choice_counts(iid).values())}
+            "answered": answered_count(uow.cases.choice_counts(iid))}
