@@ -49,8 +49,10 @@ BODY = ("{name} 고객님, 안녕하세요. 사과 고객센터입니다.\n\n"
 
 def messages(n: int, run: str) -> list[OutgoingMessage]:
     now = datetime.now(UTC)
+    # purpose "confirmation": delivered at any hour, so the benchmark measures delivery whatever
+    # the time of day (a "resolution" waits for the contact centre's hours since 2026-12-01)
     return [OutgoingMessage(
-        idempotency_key=f"bench:{run}:{i}", purpose="resolution", channel="email",
+        idempotency_key=f"bench:{run}:{i}", purpose="confirmation", channel="email",
         recipient=f"customer{i}@example.com", locale="ko", subject=SUBJECT,
         body=BODY.format(name=f"고객{i}", link=f"https://sagwa.example/c/{i}/abcdef0123"),
         not_before=now) for i in range(n)]

@@ -51,8 +51,10 @@ def _queue(db: Database, key: str, *, not_before: datetime | None = None,
            channel: str = "email", recipient: str = "minji@example.com") -> int:
     assert db.session_factory is not None
     with SqlAlchemyUnitOfWork(db.session_factory) as uow:
+        # a confirmation goes out at any hour (a request to choose waits for contact hours,
+        # tests/integration/test_delivery_contact_hours.py); these tests are about delivery
         message_id = enqueue_message(
-            uow, idempotency_key=key, purpose="resolution", channel=channel,
+            uow, idempotency_key=key, purpose="confirmation", channel=channel,
             recipient=recipient, locale="ko", subject=SUBJECT, body=BODY,
             not_before=not_before or uow.now() - timedelta(seconds=1), incident_id=None)
         uow.commit()

@@ -71,8 +71,10 @@ def test_a_killed_worker_loses_no_message_and_repeats_only_those_in_flight(
     with SqlAlchemyUnitOfWork(committed_database.session_factory) as uow:
         now = uow.now() - timedelta(seconds=1)
         keys = {f"crash:{i}" for i in range(N)}
+        # a confirmation goes out at any hour (a request to choose waits for contact hours,
+        # tests/integration/test_delivery_contact_hours.py); these tests are about delivery
         assert enqueue_messages(uow, [OutgoingMessage(
-            idempotency_key=key, purpose="resolution", channel="email",
+            idempotency_key=key, purpose="confirmation", channel="email",
             recipient=f"c{i}@example.com", locale="ko", subject="[사과] 가격 오류 사과드립니다",
             body="고객님, 진심으로 사과드립니다.\n", not_before=now)
             for i, key in enumerate(sorted(keys))]) == N

@@ -1,4 +1,6 @@
-"""What a worker process shares across jobs: one engine, the senders, a thread pool, a clock."""
+"""What a worker process shares across jobs: one engine, the senders, a thread pool, a clock,
+and the contact centre's hours (from the desk policy) that delivery checks again before sending
+a message that asks a customer to act."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import asyncio
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 
 from sqlalchemy import create_engine
 
@@ -13,7 +16,9 @@ from sagwa.adapters.db.database import Database, database_url
 from sagwa.adapters.db.migrate import upgrade_to_head
 from sagwa.adapters.senders import MessageSender, senders_for
 from sagwa.config import Settings
+from sagwa.domain.contact_hours import ContactSchedule
 from sagwa.services.delivery import Outcome, deliver_message, message_due_at
+from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.unit_of_work import Clock, utc_now
 
 
@@ -21,6 +26,7 @@ from sagwa.services.unit_of_work import Clock, utc_now
 class DeliveryRuntime:
     database: Database
     senders: dict[str, MessageSender]
+    contact_hours: ContactSchedule
     threads: int = 4
     clock: Clock = utc_now
     _executor: ThreadPoolExecutor = field(init=False)
@@ -30,6 +36,8 @@ class DeliveryRuntime:
 
     @classmethod
     def from_settings(cls, settings: Settings, *, threads: int) -> DeliveryRuntime:
+        # Read first: a broken desk policy stops the worker before it touches the database.
+        contact_hours = load_desk_policy(settings.desk_policy).schedule
         url, embedded = database_url(settings)
         # Each delivery holds two connections at once: the lease and the claim/mark. No
         # pre-ping (it would double the round trips); a dead pooled connection fails one
@@ -42,14 +50,15 @@ class DeliveryRuntime:
                                pool_recycle=600,
                                connect_args={"options": "-c synchronous_commit=off"})
         upgrade_to_head(engine)
-        return cls(Database(engine, embedded), senders_for(settings), threads=threads)
+        return cls(Database(engine, embedded), senders_for(settings), contact_hours,
+                   threads=threads)
 
     async def deliver(self, message_id: int) -> Outcome:
         """Run the (blocking) delivery in this runtime's threads."""
         assert self.database.session_factory is not None
-        return await asyncio.get_running_loop().run_in_executor(
-            self._executor, deliver_message, self.database.session_factory, self.senders,
-            message_id, self.clock())
+        deliver = partial(deliver_message, self.database.session_factory, self.senders,
+                          message_id, self.clock(), contact_hours=self.contact_hours)
+        return await asyncio.get_running_loop().run_in_executor(self._executor, deliver)
 
     async def due_at(self, message_id: int) -> object:
         assert self.database.session_factory is not None

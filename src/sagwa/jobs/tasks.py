@@ -1,9 +1,11 @@
 """Message delivery as a procrastinate task, with the retry policy that goes with it.
 
 The task asks the delivery service to try once and turns what happened into procrastinate's
-terms: done (sent, failed for good, already done), or "run me again at …" — at ``not_before``
-for a message not yet due, after an exponential backoff for a temporary failure, in a few
-seconds when another live worker holds the message.
+terms: done (sent, failed for good, already done, withdrawn past its deadline), or "run me
+again at …" — at ``not_before`` for a message not yet due (including one that asks the customer
+to act and was held until the contact centre's next opening: delivery moved its ``not_before``
+there), after an exponential backoff for a temporary failure, in a few seconds when another live
+worker holds the message.
 """
 
 from __future__ import annotations

@@ -9,6 +9,12 @@ Who is sending right now is known from a lease, not a timestamp: the sender hold
 advisory lock on the message for the whole attempt, in a transaction of its own. A worker that
 dies loses its connection and with it the lock, so a ``sending`` row whose lease can be taken
 is stale and may be claimed again; one whose lease is held is ``busy``.
+
+A message that asks the customer to act (``ASKS_TO_ACT``: the apology and its reminder) is
+checked again when it is about to go out, however late the worker is: outside the contact
+centre's hours (or with too little time left before closing) it is not sent — its ``not_before``
+moves to the next opening, attempts unchanged, and it is ``not_due``; after its incident plan's
+deadline it is withdrawn, since the choice it asks for is no longer open.
 """
 
 from __future__ import annotations
@@ -21,7 +27,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sagwa.adapters.db.outbox_repo import ClaimedMessage, OutboxRepository
 from sagwa.adapters.senders.base import Envelope, MessageSender
+from sagwa.domain.contact_hours import ContactSchedule, may_contact, next_contact_time
 from sagwa.errors import DeliveryFailed
+from sagwa.services.outbox import ASKS_TO_ACT
 
 MAX_ATTEMPTS = 6
 
@@ -34,17 +42,23 @@ class Outcome(StrEnum):
     FAILED = "failed"              # permanent failure or out of attempts, recorded
     BUSY = "busy"                  # another live worker holds the message's lease
     MISSING = "missing"
+    WITHDRAWN = "withdrawn"        # asked the customer to act after the deadline: never sent
+
+PAST_DEADLINE = "withdrawn: the incident's answer deadline passed before it could be sent"
 
 
 def deliver_message(session_factory: sessionmaker[Session],
                     senders: Mapping[str, MessageSender], message_id: int,
-                    now: datetime) -> Outcome:
-    """Try to deliver message ``message_id`` once; says what happened."""
+                    now: datetime, *, contact_hours: ContactSchedule | None = None) -> Outcome:
+    """Try to deliver message ``message_id`` once; says what happened.
+
+    ``contact_hours`` is the desk policy's schedule; every worker passes it. Without it the
+    caller vouches that ``now`` is a fine time (the replay, which runs on its own clock)."""
     with session_factory() as lease:
         try:
             if not OutboxRepository(lease.connection()).try_lease(message_id):
                 return Outcome.BUSY
-            return _deliver_leased(session_factory, senders, message_id, now)
+            return _deliver_leased(session_factory, senders, message_id, now, contact_hours)
         finally:
             # Ends the lease. Commit, not rollback: under a test's joined connection the
             # lease is the outer savepoint, and rolling it back would undo the claim.
@@ -59,8 +73,8 @@ def message_due_at(session_factory: sessionmaker[Session], message_id: int) -> d
 
 def _deliver_leased(session_factory: sessionmaker[Session],
                     senders: Mapping[str, MessageSender], message_id: int,
-                    now: datetime) -> Outcome:
-    claimed = _claim(session_factory, message_id, now)
+                    now: datetime, contact_hours: ContactSchedule | None) -> Outcome:
+    claimed = _claim(session_factory, message_id, now, contact_hours)
     if isinstance(claimed, Outcome):
         return claimed
     envelope = Envelope(channel=claimed.channel, recipient=claimed.recipient,
@@ -79,26 +93,46 @@ def _deliver_leased(session_factory: sessionmaker[Session],
     return Outcome.SENT
 
 
-def _claim(session_factory: sessionmaker[Session], message_id: int,
-           now: datetime) -> ClaimedMessage | Outcome:
+def contact_opening(contact_hours: ContactSchedule | None, purpose: str,
+                    now: datetime) -> datetime | None:
+    """When a message of ``purpose`` may go out if not at ``now``: the next contact opening
+    for one that asks the customer to act while the centre is closed, else None (send now)."""
+    if contact_hours is None or purpose not in ASKS_TO_ACT or may_contact(contact_hours, now):
+        return None
+    return next_contact_time(contact_hours, now)
+
+
+def _claim(session_factory: sessionmaker[Session], message_id: int, now: datetime,
+           contact_hours: ContactSchedule | None) -> ClaimedMessage | Outcome:
     """pending (or stale sending) → sending, attempts + 1, committed; or why not."""
+    closed = contact_hours is not None and not may_contact(contact_hours, now)
     with session_factory() as session:
         repo = OutboxRepository(session.connection())
-        claimed = repo.claim(message_id, now=now, max_attempts=MAX_ATTEMPTS)
+        claimed = repo.claim(message_id, now=now, max_attempts=MAX_ATTEMPTS,
+                             held=ASKS_TO_ACT if closed else (), deadline_bound=ASKS_TO_ACT)
         if claimed is not None:
             session.commit()
             return claimed
-        return _why_not_claimed(session, repo, message_id, now)
+        return _why_not_claimed(session, repo, message_id, now, contact_hours)
 
 
 def _why_not_claimed(session: Session, repo: OutboxRepository, message_id: int,
-                     now: datetime) -> Outcome:
+                     now: datetime, contact_hours: ContactSchedule | None) -> Outcome:
     state = repo.state_for_update(message_id)
     if state is None:
         return Outcome.MISSING
     if state.status in ("sent", "failed", "withdrawn"):
         return Outcome.ALREADY_DONE
     if state.not_before > now:
+        return Outcome.NOT_DUE
+    if state.purpose in ASKS_TO_ACT and state.deadline is not None and state.deadline <= now:
+        repo.record_outcome(message_id, status="withdrawn", last_error=PAST_DEADLINE)
+        session.commit()
+        return Outcome.WITHDRAWN
+    opening = contact_opening(contact_hours, state.purpose, now)
+    if opening is not None and state.attempts < MAX_ATTEMPTS:
+        repo.postpone(message_id, opening)
+        session.commit()
         return Outcome.NOT_DUE
     repo.record_outcome(message_id, status="failed",
                         last_error=f"gave up after {state.attempts} attempts")

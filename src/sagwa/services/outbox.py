@@ -62,7 +62,12 @@ def enqueue_messages(uow: SqlAlchemyUnitOfWork, messages: Sequence[OutgoingMessa
     return len(_enqueue(uow, messages))
 
 
-ANSWERED_PURPOSES = ("resolution", "reminder")
+ASKS_TO_ACT = ("resolution", "reminder")
+"""Messages that ask the customer to act (choose before the deadline): they go out only inside
+contact hours, never after the incident plan's deadline (checked again at delivery, see
+:mod:`sagwa.services.delivery`). Confirmations of a choice just made are not among them."""
+
+ANSWERED_PURPOSES = ASKS_TO_ACT
 """Messages that ask the customer to choose: pointless once the case has its answer."""
 
 

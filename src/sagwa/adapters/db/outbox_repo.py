@@ -3,9 +3,11 @@
 Queueing: ``enqueue`` COPYs rows into a per-transaction staging table and moves the new ones
 (by idempotency key) into the outbox in one statement that also defers their procrastinate jobs;
 ``withdraw_pending`` withdraws messages that still wait. Delivery: ``try_lease`` takes a
-message's advisory-lock lease, ``claim`` moves it to ``sending``, ``state_for_update`` and
-``record_outcome`` say why it was not claimed and how the attempt ended, ``due_at`` when it may
-be sent, ``pending_due`` which messages may be sent now.
+message's advisory-lock lease, ``claim`` moves it to ``sending`` (leaving alone purposes held
+outside contact hours or past their incident plan's deadline), ``state_for_update`` and
+``record_outcome`` say why it was not claimed and how the attempt ended, ``postpone`` moves a held
+message to a later ``not_before``, ``due_at`` when it may be sent, ``pending_due`` which messages
+may be sent now.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import ColumnElement, Connection, exists, func, or_, select, update
 
-from sagwa.adapters.db.tables import outbox
+from sagwa.adapters.db.tables import incident_plans, outbox
 
 COLUMNS = ("idempotency_key", "incident_id", "case_id", "customer_id", "purpose", "channel",
            "recipient", "locale", "subject", "body", "not_before", "status", "attempts",
@@ -57,12 +59,15 @@ class ClaimedMessage:
 
 @dataclass(frozen=True)
 class MessageState:
-    """What a message that could not be claimed is now: its status, when it may be sent and how
-    many attempts it has had (read with a row lock)."""
+    """What a message that could not be claimed is now: its status, when it may be sent, how
+    many attempts it has had, its purpose and its incident plan's deadline, if any (read with a
+    row lock)."""
 
     status: str
     not_before: datetime
     attempts: int
+    purpose: str
+    deadline: datetime | None
 
 
 class OutboxRepository:
@@ -107,13 +112,18 @@ class OutboxRepository:
         return bool(self.conn.execute(select(func.pg_try_advisory_xact_lock(
             _LEASE_NAMESPACE, _lease_key(message_id)))).scalar())
 
-    def claim(self, message_id: int, *, now: datetime,
-              max_attempts: int) -> ClaimedMessage | None:
-        """pending (or sending) and due, with attempts left → sending, attempts + 1."""
+    def claim(self, message_id: int, *, now: datetime, max_attempts: int,
+              held: Sequence[str] = (),
+              deadline_bound: Sequence[str] = ()) -> ClaimedMessage | None:
+        """pending (or sending) and due, with attempts left → sending, attempts + 1.
+
+        Not claimed either: a message whose purpose is in ``held`` (the contact centre is
+        closed), or in ``deadline_bound`` once its incident plan's deadline has passed."""
         row = self.conn.execute(
             update(outbox)
             .where(outbox.c.id == message_id, outbox.c.status.in_(("pending", "sending")),
-                   outbox.c.not_before <= now, outbox.c.attempts < max_attempts)
+                   outbox.c.not_before <= now, outbox.c.attempts < max_attempts,
+                   *_not_held(held), *_before_deadline(deadline_bound, now))
             .values(status="sending", attempts=outbox.c.attempts + 1)
             .returning(outbox.c.idempotency_key, outbox.c.channel, outbox.c.recipient,
                        outbox.c.locale, outbox.c.subject, outbox.c.body, outbox.c.attempts)
@@ -121,11 +131,21 @@ class OutboxRepository:
         return ClaimedMessage(*row) if row is not None else None
 
     def state_for_update(self, message_id: int) -> MessageState | None:
-        """The message's status, not_before and attempts, its row locked; None if missing."""
+        """The message's status, not_before, attempts, purpose and plan deadline, its row
+        locked; None if missing."""
+        deadline = (select(incident_plans.c.deadline)
+                    .where(incident_plans.c.incident_id == outbox.c.incident_id)
+                    .scalar_subquery())
         row = self.conn.execute(
-            select(outbox.c.status, outbox.c.not_before, outbox.c.attempts)
-            .where(outbox.c.id == message_id).with_for_update()).one_or_none()
+            select(outbox.c.status, outbox.c.not_before, outbox.c.attempts, outbox.c.purpose,
+                   deadline)
+            .where(outbox.c.id == message_id).with_for_update(of=outbox)).one_or_none()
         return MessageState(*row) if row is not None else None
+
+    def postpone(self, message_id: int, not_before: datetime) -> None:
+        """Move the message's ``not_before`` (its status and attempts stay as they are)."""
+        self.conn.execute(update(outbox).where(outbox.c.id == message_id)
+                          .values(not_before=not_before))
 
     def record_outcome(self, message_id: int, *, status: str, last_error: str | None,
                        sent_at: datetime | None = None) -> None:
@@ -146,6 +166,18 @@ class OutboxRepository:
         due: datetime | None = self.conn.execute(
             select(outbox.c.not_before).where(outbox.c.id == message_id)).scalar()
         return due
+
+
+def _not_held(held: Sequence[str]) -> list[ColumnElement[bool]]:
+    return [outbox.c.purpose.not_in(list(held))] if held else []
+
+
+def _before_deadline(purposes: Sequence[str], now: datetime) -> list[ColumnElement[bool]]:
+    if not purposes:
+        return []
+    passed = exists().where(incident_plans.c.incident_id == outbox.c.incident_id,
+                            incident_plans.c.deadline <= now)
+    return [or_(outbox.c.purpose.not_in(list(purposes)), ~passed)]
 
 
 def _lease_key(message_id: int) -> int:
