@@ -1,9 +1,19 @@
 """The price guard's files: read CSV / gzip CSV into typed Polars frames, write results whole.
 
 Prices arrive in major units as text (``"2.99"``, ``"19900"``) and leave as exact integer minor
-units (``price_minor``) using the currency's exponent — never through a float. Currency codes
-are read case-insensitively (``krw`` is KRW), as the API reads them. Timestamps without an
-offset are taken as UTC; one file uses one timestamp format (the first row's sets it).
+units (``price_minor``) using the currency's exponent — never through a float. Numbers are
+written with the ASCII digits 0-9 only: full-width (``１９９００``) or other scripts' digits
+(``١٩٩٠٠``) make the row malformed. Currency codes are read case-insensitively (``krw`` is KRW),
+as the API reads them.
+
+Timestamps (``observed_at``, ``proposed_at``) come back as UTC. One with an offset
+(``2008-08-20T10:00:00+09:00``, ``…Z``, ``+0900``) is converted to UTC; one without
+(``2008-08-20T10:00:00``, ``2008-08-20``) is taken as UTC. A column's first readable timestamp
+decides whether the column carries offsets: a later value with an offset when it has none, or
+without one when it has one, makes its row malformed (a file mixing the two would otherwise
+read local times as UTC without a word). Without offsets the first value also sets the format
+(a later ``20/08/2008`` after ``2008-08-20`` is malformed). A year outside 1-9999 (after
+conversion to UTC) is malformed too.
 
 Two kinds of trouble, kept apart:
 
@@ -53,8 +63,13 @@ PRODUCT_COLUMNS = ("product_id", "list_price", "currency", "category")
 LABEL_COLUMNS = ("change_id", "is_error", "error_type")
 VERDICT_COLUMNS = ("change_id", "verdict", "score", "error_type", "reason")
 
-_PRICE_RE = r"^\d{1,13}(\.\d{1,6})?$"
-_PCT_RE = r"^\d{1,2}(\.\d+)?$"
+# [0-9], not \d: Polars' \d matches any script's digits, which the integer casts then refuse.
+_PRICE_RE = r"^[0-9]{1,13}(\.[0-9]{1,6})?$"
+_PCT_RE = r"^[0-9]{1,2}(\.[0-9]+)?$"
+_TIMES = ("observed_at", "proposed_at")
+#: A UTC offset after a time of day: ``Z``, ``+09:00``, ``+0900``, ``+09`` (a date's ``-20`` is not).
+_OFFSET_RE = r"[0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\s*([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$"
+_YEARS = (1, 9999)  # what Python's datetime can hold
 _OPTIONAL = {"promotion_pct", "category", "list_price"}
 #: The column each layout's rows are identified by: a later row repeating it is malformed.
 _KEYS = {CHANGE_COLUMNS: "change_id", LABEL_COLUMNS: "change_id", PRODUCT_COLUMNS: "product_id"}
@@ -73,6 +88,7 @@ class ReadResult:
 def read_table(path: str | Path, columns: tuple[str, ...]) -> ReadResult:
     """Read and validate one file; ``columns`` is one of the ``*_COLUMNS`` layouts above."""
     raw, ragged = _read_text_frame(Path(path), columns)
+    raw = raw.with_columns(_parsed_times(columns))
     checks = _checks(columns)
     checked = raw.with_columns(_check=_first_failed(checks))
     failed = checked.filter(pl.col("_check").is_not_null())
@@ -217,6 +233,10 @@ def _checks(columns: tuple[str, ...]) -> list[_Check]:
     if "currency" in columns:
         known = ~pl.col("currency").is_in(list(CURRENCY_EXPONENTS))
         checks.append(_Check(known, "currency", "currency {value} is not a currency sagwa knows"))
+    for name in ("price", "old_price", "new_price", "list_price", "promotion_pct"):
+        if name in columns:
+            text = f"{name} {{value}} has digits other than 0-9 (full-width or another script's)"
+            checks.append(_Check(_foreign_digits(name), name, text))
     for name in ("price", "old_price", "new_price", "list_price"):
         if name in columns:
             bad = pl.col(name).is_not_null() & ~pl.col(name).str.contains(_PRICE_RE)
@@ -232,14 +252,76 @@ def _checks(columns: tuple[str, ...]) -> list[_Check]:
         bad = pl.col("promotion_pct").is_not_null() & ~pl.col("promotion_pct").str.contains(_PCT_RE)
         text = "promotion_pct {value} is not a percentage below 100"
         checks.append(_Check(bad, "promotion_pct", text))
-    for name in ("observed_at", "proposed_at"):
+    for name in _TIMES:
         if name in columns:
-            bad = pl.col(name).str.to_datetime(strict=False).is_null()
-            checks.append(_Check(bad, name, f"{name} {{value}} is not a date/time"))
+            checks += _time_checks(name)
     if "is_error" in columns:
         bad = ~pl.col("is_error").is_in(["0", "1"])
         checks.append(_Check(bad, "is_error", "is_error {value} is not 0 or 1"))
     return checks
+
+
+def _foreign_digits(name: str) -> pl.Expr:
+    """Digits other than 0-9 (full-width, Arabic-Indic, ...): said apart, as they look right."""
+    return pl.col(name).str.contains(r"[\d&&[^0-9]]")
+
+
+def _time_checks(name: str) -> list[_Check]:
+    """Unreadable, offset unlike the column's first value, or a year Python cannot hold."""
+    parsed, offset = pl.col(_parsed_name(name)), _has_offset(name)
+    first_offset = offset.filter(parsed.is_not_null()).first()  # the first readable one
+    return [
+        _Check(
+            pl.col(name).is_not_null() & parsed.is_null(),
+            name,
+            f"{name} {{value}} is not a date/time",
+        ),
+        _Check(
+            offset & ~first_offset,
+            name,
+            f"{name} {{value}} has a UTC offset, but the file's first {name} has none; "
+            "give every timestamp an offset, or none",
+        ),
+        _Check(
+            ~offset & first_offset,
+            name,
+            f"{name} {{value}} has no UTC offset, but the file's first {name} has one; "
+            "give every timestamp an offset, or none",
+        ),
+        _Check(
+            ~parsed.dt.year().is_between(*_YEARS),
+            name,
+            f"{name} {{value}} is outside the years {_YEARS[0]} to {_YEARS[1]}",
+        ),
+    ]
+
+
+def _parsed_name(name: str) -> str:
+    return f"_{name}_utc"
+
+
+def _has_offset(name: str) -> pl.Expr:
+    return pl.col(name).str.contains(_OFFSET_RE)
+
+
+def _parsed_times(columns: tuple[str, ...]) -> list[pl.Expr]:
+    """Each timestamp column parsed once, to UTC (null where unreadable), for checks and types.
+
+    Values with and without an offset are parsed apart, each kind's format inferred from its
+    own first value, so a file without offsets is read exactly as before offsets were known.
+    """
+    out = []
+    for name in _TIMES:
+        if name in columns:
+            text, offset = pl.col(name), _has_offset(name)
+            naive = pl.when(~offset).then(text).str.to_datetime(strict=False)
+            aware = pl.when(offset).then(text).str.to_datetime(strict=False, time_zone="UTC")
+            utc = pl.coalesce(
+                naive.dt.replace_time_zone("UTC").dt.cast_time_unit("us"),
+                aware.dt.cast_time_unit("us"),
+            )
+            out.append(utc.alias(_parsed_name(name)))
+    return out
 
 
 def _first_failed(checks: list[_Check]) -> pl.Expr:
@@ -253,7 +335,8 @@ def _first_failed(checks: list[_Check]) -> pl.Expr:
 def _describe(failed: pl.DataFrame, checks: list[_Check]) -> list[tuple[int, str]]:
     """``(line, 'new_price "12,9x" is not a price')`` for each failed row (few, so in Python)."""
     out = []
-    for row in failed.iter_rows(named=True):
+    # only the text columns: a parsed time Python cannot hold (year 0) must not be converted
+    for row in failed.select(pl.col(pl.String), "_check", "_line").iter_rows(named=True):
         check = checks[row["_check"]]
         text = check.text.format(value=_shown(row[check.column]), currency=row.get("currency"))
         out.append((row["_line"], text))
@@ -287,14 +370,14 @@ def _exponent() -> pl.Expr:
 
 
 def _too_many_decimals(name: str) -> pl.Expr:
-    frac = pl.col(name).str.extract(r"\.(\d+)$").str.strip_chars_end("0")
+    frac = pl.col(name).str.extract(r"\.([0-9]+)$").str.strip_chars_end("0")
     return frac.str.len_chars().fill_null(0) > _exponent()
 
 
 def _minor(name: str) -> pl.Expr:
     """Exact minor units from a validated major-unit text price."""
-    whole = pl.col(name).str.extract(r"^(\d+)").cast(pl.Int64)
-    frac = pl.col(name).str.extract(r"\.(\d+)$").str.strip_chars_end("0").fill_null("")
+    whole = pl.col(name).str.extract(r"^([0-9]+)").cast(pl.Int64)
+    frac = pl.col(name).str.extract(r"\.([0-9]+)$").str.strip_chars_end("0").fill_null("")
     frac_len = frac.str.len_chars().cast(pl.Int64)
     frac_val = pl.when(frac_len > 0).then(frac.cast(pl.Int64, strict=False)).otherwise(0)
     scale = pl.lit(10, dtype=pl.Int64).pow(_exponent())
@@ -309,9 +392,9 @@ def _typed(good: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
             out = out.with_columns(_minor(name).alias(f"{name}_minor"))
     if "promotion_pct" in columns:
         out = out.with_columns(pl.col("promotion_pct").cast(pl.Float64))
-    for name in ("observed_at", "proposed_at"):
+    for name in _TIMES:
         if name in columns:
-            out = out.with_columns(pl.col(name).str.to_datetime(strict=False, time_zone="UTC"))
+            out = out.with_columns(pl.col(_parsed_name(name)).alias(name)).drop(_parsed_name(name))
     if "is_error" in columns:
         out = out.with_columns(pl.col("is_error").cast(pl.Int8))
     return out

@@ -30,8 +30,10 @@ app = typer.Typer(
     help="Price guard: hold pricing errors before they go live.", no_args_is_help=True
 )
 
-HistoryOpt = Annotated[Path, typer.Option("--history", help="history CSV or CSV.gz")]
-ChangesOpt = Annotated[Path, typer.Option("--changes", help="changes CSV or CSV.gz")]
+_TIMES = ("; timestamps ISO 8601, with a UTC offset (+09:00, Z) or without one (taken as UTC), "
+          "not both in one file")
+HistoryOpt = Annotated[Path, typer.Option("--history", help="history CSV or CSV.gz" + _TIMES)]
+ChangesOpt = Annotated[Path, typer.Option("--changes", help="changes CSV or CSV.gz" + _TIMES)]
 ProductsOpt = Annotated[
     Path | None, typer.Option("--products", help="products CSV (list price, category)")
 ]

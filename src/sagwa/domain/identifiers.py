@@ -1,14 +1,45 @@
-"""Product identifiers: GTIN (EAN-13, UPC-A, GTIN-8/14) and ISBN-10/13, with check digits."""
+"""Product identifiers: GTIN (EAN-13, UPC-A, GTIN-8/14) and ISBN-10/13, with check digits.
+
+Full-width characters (``４００６３８１３３３９３１``, as Korean and Japanese input methods type
+them) are read as their ASCII forms, so one product has one stored identifier; any other digit
+(``①``, ``²``, ``١``) is refused, as ``str.isdigit()`` would let it through to ``int()``.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from sagwa.errors import InvalidInput
+
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+_IDEOGRAPHIC_SPACE = "\u3000"
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII forms (U+FF01-FF5E) and the ideographic space to plain ASCII.
+
+    NFKC only for those: NFKC of the whole text would also turn ``①`` and ``²`` into digits.
+    """
+    return "".join(
+        unicodedata.normalize("NFKC", c)
+        if "\uff01" <= c <= "\uff5e" or c == _IDEOGRAPHIC_SPACE
+        else c
+        for c in text
+    )
+
+
+def is_ascii_digits(text: str) -> bool:
+    """True for one or more of 0-9 and nothing else (unlike ``str.isdigit()``)."""
+    return _ASCII_DIGITS.fullmatch(text) is not None
 
 
 def _digits(value: str, field: str) -> str:
-    cleaned = value.replace("-", "").replace(" ", "")
-    if not cleaned.isdigit():
-        raise InvalidInput(f"{field} {value!r} must contain only digits and hyphens", field=field)
+    cleaned = fold_width(value).replace("-", "").replace(" ", "")
+    if not is_ascii_digits(cleaned):
+        raise InvalidInput(
+            f"{field} {value!r} must contain only digits (0-9) and hyphens", field=field
+        )
     return cleaned
 
 
@@ -30,10 +61,10 @@ def normalise_gtin(value: str) -> str:
 
 def normalise_isbn(value: str) -> str:
     """Return an ISBN-13 as digits (ISBN-10 is converted), or raise with what is wrong."""
-    cleaned = value.replace("-", "").replace(" ", "").upper()
+    cleaned = fold_width(value).replace("-", "").replace(" ", "").upper()
     if len(cleaned) == 10:
         body, check = cleaned[:9], cleaned[9]
-        if not body.isdigit() or not (check.isdigit() or check == "X"):
+        if not is_ascii_digits(body) or not (is_ascii_digits(check) or check == "X"):
             raise InvalidInput(f"isbn {value!r} is not a valid ISBN-10", field="isbn")
         total = sum((10 - i) * int(d) for i, d in enumerate(body))
         expected = (11 - total % 11) % 11

@@ -1,0 +1,49 @@
+"""The seller's price form with a circled or superscript digit: the form comes back with the
+field's message (422), not a server error, and the price is unchanged (TestClient)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from world import PASSWORD, World
+
+pytestmark = pytest.mark.e2e
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no CSRF field on the page"
+    return found.group(1)
+
+
+def log_in(client: TestClient, username: str) -> None:
+    token = csrf_of(client.get("/login").text)
+    answer = client.post(
+        "/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
+    )
+    assert answer.status_code == 303, answer.text
+
+
+@pytest.mark.parametrize("typed", ["①", "1990²"])
+def test_a_price_with_an_unusual_digit_is_refused_on_the_form(
+    client: TestClient, world: World, typed: str
+) -> None:
+    log_in(client, "seller_a")
+    page = f"/seller/listings/{world.ipod_a}"
+    token = csrf_of(client.get(page).text)
+    answer = client.post(f"{page}/price", data={"new_price": typed, "csrf_token": token})
+    assert answer.status_code == 422, answer.text[:500]
+    assert "19900처럼 원 단위 숫자로 입력해 주세요" in answer.text
+    assert "199,000" in client.get(page).text
+
+
+def test_a_full_width_price_is_checked_like_an_ascii_one(client: TestClient, world: World) -> None:
+    log_in(client, "seller_a")
+    token = csrf_of(client.get(f"/seller/listings/{world.ipod_a}").text)
+    answer = client.post(f"/seller/listings/{world.ipod_a}/check",
+                         data={"new_price": "１９，９００"},
+                         headers={"HX-Request": "true", "X-CSRF-Token": token})
+    assert answer.status_code == 200
+    assert 'data-verdict="hold"' in answer.text

@@ -1,0 +1,140 @@
+"""``sagwa guard`` on unusual digits and timestamps: offset times are read (as UTC), and digits
+other than 0-9, a year Python cannot hold and a file mixing times with and without an offset
+are malformed rows with their line numbers (exit 2, or skipped) — never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner, Result
+
+from sagwa.adapters import guard_files as gf
+from sagwa.cli.guard import app
+
+pytestmark = pytest.mark.e2e
+
+HISTORY = """listing_id,product_id,seller_id,price,observed_at,currency
+L1,P1,S1,199000,2008-08-01,KRW
+L1,P1,S1,199000,2008-08-08,KRW
+L2,P1,S2,195000,2008-08-08,KRW
+"""
+HEADER = (
+    "change_id,listing_id,product_id,seller_id,old_price,new_price,proposed_at,"
+    "promotion_pct,currency\n"
+)
+#: The 2008 iPod at 90% off, once a day, as naive UTC times.
+NAIVE = [
+    "c1,L1,P1,S1,199000,19900,2008-08-20T01:00:00,90,KRW",  # line 2
+    "c2,L2,P1,S2,195000,185000,2008-08-21T01:00:00,,KRW",  # line 3
+    "c3,L1,P1,S1,199000,19900,2008-08-22T01:00:00,,KRW",  # line 4
+]
+#: The same moments, written in Korea time and as Z.
+WITH_OFFSETS = [
+    "c1,L1,P1,S1,199000,19900,2008-08-20T10:00:00+09:00,90,KRW",
+    "c2,L2,P1,S2,195000,185000,2008-08-21T01:00:00Z,,KRW",
+    "c3,L1,P1,S1,199000,19900,2008-08-22T10:00:00+0900,,KRW",
+]
+
+
+def changes_file(tmp_path: Path, rows: list[str], name: str = "changes.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def check(tmp_path: Path, changes: Path, *extra: str) -> tuple[Result, Path]:
+    history = tmp_path / "history.csv"
+    history.write_text(HISTORY, encoding="utf-8")
+    out = tmp_path / f"verdicts-{changes.stem}.csv"
+    args = ["check", "--history", str(history), "--changes", str(changes), "--out", str(out)]
+    return CliRunner().invoke(app, [*args, *extra]), out
+
+
+def assert_malformed(result: Result, out: Path, *lines: str) -> None:
+    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
+    assert "Traceback" not in result.output
+    for line in lines:
+        assert line in result.stderr, result.stderr
+    assert "nothing written" in result.stderr
+    assert not out.exists()
+
+
+def test_times_with_an_offset_are_read_as_the_same_moments_in_utc(tmp_path: Path) -> None:
+    naive, naive_out = check(tmp_path, changes_file(tmp_path, NAIVE, "naive.csv"))
+    aware, aware_out = check(tmp_path, changes_file(tmp_path, WITH_OFFSETS, "aware.csv"))
+    assert naive.exit_code == 0, naive.output
+    assert aware.exit_code == 0, (aware.output, aware.stderr)
+    assert pl.read_csv(aware_out).equals(pl.read_csv(naive_out))
+    frame = gf.read_table(tmp_path / "aware.csv", gf.CHANGE_COLUMNS).frame
+    assert frame["proposed_at"].dtype == pl.Datetime("us", "UTC")
+    assert frame["proposed_at"].dt.hour().to_list() == [1, 1, 1]
+
+
+def test_a_time_without_an_offset_after_one_with_is_a_malformed_row(tmp_path: Path) -> None:
+    rows = [WITH_OFFSETS[0], NAIVE[1], WITH_OFFSETS[2]]
+    result, out = check(tmp_path, changes_file(tmp_path, rows))
+    assert_malformed(
+        result, out, 'line 3: proposed_at "2008-08-21T01:00:00" has no UTC offset, but the file'
+    )
+
+
+def test_a_time_with_an_offset_after_one_without_is_a_malformed_row(tmp_path: Path) -> None:
+    rows = [NAIVE[0], NAIVE[1], WITH_OFFSETS[2]]
+    result, out = check(tmp_path, changes_file(tmp_path, rows))
+    assert_malformed(
+        result, out, 'line 4: proposed_at "2008-08-22T10:00:00+0900" has a UTC offset, but'
+    )
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            "c9,L1,P1,S1,199000,１９９００,2008-08-20T02:00:00,,KRW",
+            'line 3: new_price "１９９００" has digits other than 0-9',
+        ),
+        (
+            "c9,L1,P1,S1,١٩٩٠٠٠,19900,2008-08-20T02:00:00,,KRW",
+            'line 3: old_price "١٩٩٠٠٠" has digits other than 0-9',
+        ),
+        (
+            "c9,L1,P1,S1,199000,19900,2008-08-20T02:00:00,١٠,KRW",
+            'line 3: promotion_pct "١٠" has digits other than 0-9',
+        ),
+        (
+            "c9,L1,P1,S1,199000,19900,0000-08-20T10:00:00,,KRW",
+            'line 3: proposed_at "0000-08-20T10:00:00" is outside the years 1 to 9999',
+        ),
+    ],
+)
+def test_unusual_digits_and_years_are_malformed_rows(
+    tmp_path: Path, row: str, message: str
+) -> None:
+    rows = [NAIVE[0], row, NAIVE[1]]
+    result, out = check(tmp_path, changes_file(tmp_path, rows))
+    assert_malformed(result, out, message)
+
+    skipped, out = check(tmp_path, changes_file(tmp_path, rows), "--skip-bad-rows")
+    assert skipped.exit_code == 0, (skipped.output, skipped.exception)
+    assert message in skipped.stderr and "skipped 1 malformed row" in skipped.stderr
+    assert pl.read_csv(out)["change_id"].to_list() == ["c1", "c2"]
+
+
+def test_a_year_that_leaves_the_range_only_in_utc_is_malformed(tmp_path: Path) -> None:
+    rows = [WITH_OFFSETS[0], "c9,L1,P1,S1,199000,19900,0001-01-01T05:00:00+09:00,,KRW"]
+    result, out = check(tmp_path, changes_file(tmp_path, rows))
+    assert_malformed(result, out, 'line 3: proposed_at "0001-01-01T05:00:00+09:00" is outside')
+
+
+def test_history_with_unusual_digits_is_reported_against_the_history_file(
+    tmp_path: Path,
+) -> None:
+    history = tmp_path / "history.csv"
+    history.write_text(HISTORY + "L2,P1,S2,１９５０００,2008-08-09,KRW\n", encoding="utf-8")
+    changes = changes_file(tmp_path, NAIVE)
+    out = tmp_path / "out.csv"
+    args = ["check", "--history", str(history), "--changes", str(changes), "--out", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert_malformed(result, out, 'history.csv line 5: price "１９５０００" has digits other than')
