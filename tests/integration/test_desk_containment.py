@@ -38,10 +38,14 @@ def test_status_and_report_ignore_a_pause_in_the_hour_before_the_window(session_
                                    trigger=ListingTrigger.PUBLISH, actor="t")
     # 13:30: an earlier, unrelated incident pauses the listing; it is back on sale at 13:40
     clock.now = EARLIER_PAUSE
-    desk.declare(uow(), listing_ids=[listing.id], wrong_price=Money(1_000, "KRW"),
-                 correct_price=RIGHT, window_start=datetime(2008, 6, 12, 13, 0, tzinfo=SEOUL),
-                 cause="test order at 1,000 KRW", responsible="seller", actor="operator:kim")
+    earlier = desk.declare(uow(), listing_ids=[listing.id], wrong_price=Money(1_000, "KRW"),
+                           correct_price=RIGHT, cause="test order at 1,000 KRW",
+                           window_start=datetime(2008, 6, 12, 13, 0, tzinfo=SEOUL),
+                           responsible="seller", actor="operator:kim")
     clock.now = datetime(2008, 6, 12, 13, 40, tzinfo=SEOUL)
+    earlier_id = int(earlier.incident.incident_id)
+    desk.scope(uow(), incident_id=earlier_id, actor="operator:kim")  # nobody ordered
+    desk.close(uow(), incident_id=earlier_id, actor="operator:kim", reason="no orders")
     listings.change_listing_status(uow(), listing_id=listing.id, trigger=ListingTrigger.RESUME,
                                    actor="operator:kim")
     # 14:00 the wrong price goes live; 17:30 this incident is declared, pausing the listing

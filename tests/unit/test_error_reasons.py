@@ -26,6 +26,7 @@ from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.domain import consent, incidents
 from sagwa.domain.contact_hours import ContactSchedule
 from sagwa.domain.incident_plan import make_plan
+from sagwa.domain.ledger import check_reversal_balances, credit_points, reversal_of
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
 from sagwa.domain.listings import advance as advance_listing
 from sagwa.domain.money import Money, check_price
@@ -210,6 +211,28 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         ),
         "아직 답하지 않은 고객이 있어 끝낼 수 없습니다.",
     ),
+    "deadline_too_close": (  # the raise itself is checked in
+        # tests/integration/test_desk_notify_deadline_and_sellers.py
+        lambda: Conflict("the deadline is too close", field="deadline",
+                         reason="deadline_too_close"),
+        "답변 기한이 너무 가까워 고객이 답할 시간이 부족합니다. 방안에서 기한을 늦춘 뒤 다시 안내해 주세요.",
+    ),
+    "calls_owed": (  # the raise itself is checked in tests/integration/test_desk.py
+        lambda: Conflict("2 customers are still owed a call", reason="calls_owed"),
+        "상담원 전화를 기다리는 고객이 있어 끝낼 수 없습니다. 기한 뒤 통화 시도를 먼저 기록해 주세요.",
+    ),
+    "listing_in_open_incident": (  # checked in tests/integration/test_desk_declare.py
+        lambda: Conflict("listing 5 is already in open incident 3",
+                         reason="listing_in_open_incident", listing_id=5, incident_id=3),
+        ("상품 5번은 이미 진행 중인 사고 #3에 들어 있습니다. 한 주문에 두 가지 답이 가지 않도록 그 사고에서 "
+        "처리하거나 먼저 종료해 주세요."),
+    ),
+    "currency_mismatch": (  # checked in tests/integration/test_desk_declare.py
+        lambda: InvalidInput("listing 7 is priced in USD, but the wrong price is in KRW",
+                             field="wrong_price", reason="currency_mismatch", listing_id=7),
+        ("상품 7번은 잘못 표시된 가격과 다른 통화로 팔리고 있습니다. 한 사고에는 같은 통화의 상품만 묶을 수 "
+        "있습니다."),
+    ),
     "form_expired": (
         lambda: refusal(_forged_form),
         "양식이 만료되었거나 이 사이트에서 보낸 것이 아닙니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.",
@@ -256,6 +279,9 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (notices.publish_notice, "incident_draft"),
     (notices.draft_notice, "incident_not_declared"),
     (desk.close, "unanswered_cases"),
+    (desk.close, "calls_owed"),
+    (desk._check_listings_free, "listing_in_open_incident"),
+    (desk._check_listings_free, "currency_mismatch"),
 ]
 
 
@@ -375,6 +401,10 @@ PLAN_PROBLEMS = [  # what the operator got wrong, the field, its sub-code, the p
     ({"deadline": NOW}, "deadline", "deadline_not_after_now", "답변 기한은 지금 이후여야 합니다."),
     ({"deadline": NOW + timedelta(hours=2)}, "deadline", "too_little_contact_time",
      "답변 기한까지 상담 가능 시간이 너무 짧습니다. 고객이 상담원과 통화할 수 있도록 기한을 늦춰 주세요."),
+    ({"deadline": NOW + timedelta(days=91)}, "deadline", "deadline_too_far",
+     "답변 기한은 지금부터 90일 안으로 정해 주세요."),
+    ({"options": CANCEL, "cancel_compensation": Money(200_000_000, "KRW")}, "cancel_compensation",
+     "above_ledger_limit", "취소 보상 포인트가 한 번에 지급할 수 있는 한도를 넘습니다. 포인트를 줄여 주세요."),
 ]  # fmt: skip
 
 
@@ -426,6 +456,7 @@ RAISED_WITH_A_DATABASE_ONLY = {
     "customer_choice_needs_admin",
     "username_taken",
     "token_name_taken",
+    "case_compensation_entry",  # tests/integration/test_ledger_reversal_guards.py
 }
 
 A_CASE = incidents.Case(
@@ -439,6 +470,12 @@ DUPLICATE_SKU = IntegrityError(
 
 #: code, reason, the refusal as the real code makes it.
 OTHER_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
+    (
+        "insufficient_points",
+        "reversal_would_overdraw",
+        lambda: refusal(lambda: check_reversal_balances(
+            reversal_of(1, credit_points(customer_id=2, points=10, memo="m"), memo="undo"), {})),
+    ),
     (
         "illegal_transition",
         "listing_status",

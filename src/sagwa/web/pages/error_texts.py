@@ -24,6 +24,7 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
+from sagwa.domain.incident_plan import MAX_DEADLINE_AHEAD
 from sagwa.domain.particles import with_particle
 from sagwa.errors import InvalidInput, SagwaError
 from sagwa.web.pages.i18n import lang_of
@@ -130,6 +131,11 @@ RULES: tuple[Rule, ...] = (
     _r("invalid_input", "window_end", None,
        "잘못된 가격이 나가기 시작한 시각은 지금보다 앞서야 합니다.",
        "The time the wrong price went live must be before now."),
+    _r("invalid_input", "wrong_price", "currency_mismatch",
+       "상품 {listing_id}번은 잘못 표시된 가격과 다른 통화로 팔리고 있습니다. 한 사고에는 같은 통화의 상품만 "
+       "묶을 수 있습니다.",
+       "Listing {listing_id} is priced in another currency than the wrong price; one incident "
+       "takes listings in one currency."),
     _r("invalid_input", "wrong_price", None,
        "잘못 표시된 가격은 0원보다 크고 정상 가격보다 낮아야 합니다. 이 화면은 너무 낮게 표시된 가격을 다룹니다.",
        "The wrong price must be above zero and below the correct price; this desk handles "
@@ -183,6 +189,19 @@ RULES: tuple[Rule, ...] = (
     _r("conflict", None, "unanswered_cases",
        "아직 답하지 않은 고객이 있어 끝낼 수 없습니다.",
        "Some customers have not answered yet, so this cannot be closed."),
+    _r("conflict", None, "deadline_too_close",
+       "답변 기한이 너무 가까워 고객이 답할 시간이 부족합니다. 방안에서 기한을 늦춘 뒤 다시 안내해 주세요.",
+       "The deadline is too close for customers to answer; set a later deadline in the plan, "
+       "then notify."),
+    _r("conflict", None, "calls_owed",
+       "상담원 전화를 기다리는 고객이 있어 끝낼 수 없습니다. 기한 뒤 통화 시도를 먼저 기록해 주세요.",
+       "Some customers are still owed a call, so this cannot be closed; record the call "
+       "attempts first."),
+    _r("conflict", None, "listing_in_open_incident",
+       "상품 {listing_id}번은 이미 진행 중인 사고 #{incident_id}에 들어 있습니다. 한 주문에 두 가지 답이 "
+       "가지 않도록 그 사고에서 처리하거나 먼저 종료해 주세요.",
+       "Listing {listing_id} is already in open incident #{incident_id}; handle it there (or "
+       "close that incident first) so that no order gets two answers."),
     # access
     _r("forbidden", None, "form_expired",
        "양식이 만료되었거나 이 사이트에서 보낸 것이 아닙니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.",
@@ -212,6 +231,9 @@ PLAN_RULES: tuple[Rule, ...] = (
     _r("plan", "cancel_compensation", "terms_missing",
        "주문 취소를 선택지로 드리면 보상 포인트를 입력해야 합니다.",
        "Offering a cancellation needs the compensation points."),
+    _r("plan", "cancel_compensation", "above_ledger_limit",
+       "취소 보상 포인트가 한 번에 지급할 수 있는 한도를 넘습니다. 포인트를 줄여 주세요.",
+       "The compensation is more points than can be paid at once; offer fewer points."),
     _r("plan", "cancel_compensation", None, "취소 보상 포인트를 확인해 주세요 (0 이상, 주문 취소를 선택지로 드릴 때만).",
        "Check the compensation points (0 or more, only when a cancellation is offered)."),
     _r("plan", "discount_pct", "terms_missing",
@@ -229,6 +251,9 @@ PLAN_RULES: tuple[Rule, ...] = (
        "The platform's share is a whole percent from 0 to 100."),
     _r("plan", "deadline", "deadline_not_after_now", "답변 기한은 지금 이후여야 합니다.",
        "The deadline must be after now."),
+    _r("plan", "deadline", "deadline_too_far",
+       f"답변 기한은 지금부터 {MAX_DEADLINE_AHEAD.days}일 안으로 정해 주세요.",
+       f"The deadline must be at most {MAX_DEADLINE_AHEAD.days} days from now."),
     _r("plan", "deadline", None,
        "답변 기한까지 상담 가능 시간이 너무 짧습니다. 고객이 상담원과 통화할 수 있도록 기한을 늦춰 주세요.",
        "The deadline leaves too few contact-centre hours for customers to reach a person; "
