@@ -197,3 +197,29 @@ def test_a_worker_takes_its_contact_hours_from_the_configured_desk_policy(
             datetime(2008, 6, 14, 8, 0, tzinfo=SEOUL)
     finally:
         runtime.close()
+
+
+def test_a_message_left_sending_by_a_dead_worker_is_withdrawn_when_the_customer_answers(
+        notified) -> None:
+    """Held until the opening, it is pending again, so the customer's answer withdraws it."""
+    from sagwa.services import desk_cases
+
+    session_factory, uow, [message_id, _] = notified
+    with session_factory() as session:  # a worker died while sending it on Friday morning
+        session.execute(outbox.update().where(outbox.c.id == message_id)
+                        .values(status="sending", attempts=1))
+        session.commit()
+    sender = FakeSender()
+    assert _deliver(session_factory, sender, message_id, SATURDAY_2AM) == Outcome.NOT_DUE
+    row = _row(session_factory, message_id)
+    assert (row.status, row.attempts, row.not_before) == ("pending", 1, SATURDAY_OPENING)
+
+    with uow() as u:
+        case_id = int(u.cases.for_incident(int(row.incident_id))[0].case.case_id)
+    desk_cases.record_choice(uow(), case_id=case_id, choice="keep", channel="web",
+                             evidence="clicked: keep", taken_by="customer", policy=POLICY)
+
+    assert _row(session_factory, message_id).status == "withdrawn"
+    assert _deliver(session_factory, sender, message_id, SATURDAY_OPENING) == \
+        Outcome.ALREADY_DONE
+    assert sender.calls == []

@@ -479,3 +479,28 @@ def test_a_follow_up_call_default_puts_every_unanswered_case_on_the_call_list(sh
     assert _queue(uow) == case_ids[2:]
     with pytest.raises(Conflict):
         desk.close(uow(), incident_id=iid, actor="operator:lee", reason="done")
+
+
+def test_a_capped_keep_default_owes_a_call_to_customers_over_the_cap(shop) -> None:
+    """keep up to 1 unit: a customer holding 2 is not silently cut to 1 — they get a call, and
+    their answer on it counts after the deadline."""
+    uow, clock, listing_id, _, _ = shop
+    iid = _planned(uow, clock, listing_id, keep_max_units=1)
+    notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    with uow() as u:
+        rows = sorted(u.cases.for_incident(iid), key=lambda r: int(r.case.case_id))
+    over_cap = [int(r.case.case_id) for r in rows if r.case.units > 1]
+    assert over_cap and len(over_cap) < len(rows)
+    clock.now = datetime(2008, 6, 17, 18, 2, tzinfo=SEOUL)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline")
+    assert _queue(uow) == over_cap
+    clock.now = datetime(2008, 6, 18, 10, 0, tzinfo=SEOUL)
+    desk_cases.log_contact_attempt(uow(), case_id=over_cap[0], channel="phone",
+                                   outcome="reached", agent="agent:park", policy=POLICY)
+    desk_cases.record_choice(uow(), case_id=over_cap[0], choice="keep", channel="phone",
+                             evidence="said: keep it",
+                             taken_by="agent:park", policy=POLICY)
+    assert _queue(uow) == over_cap[1:]
+    with pytest.raises(Conflict) as refused:
+        desk.close(uow(), incident_id=iid, actor="operator:lee", reason="done")
+    assert refused.value.details["reason"] == "calls_owed"

@@ -117,7 +117,7 @@ def _counts(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> bool:
         and case.consent.choice == CustomerOption.TALK_TO_PERSON
         and accepts_choice_at(plan, case.consent.recorded_at)
     )
-    return asked_for_call or accepts_choice_at(plan, consent.recorded_at)
+    return asked_for_call or accepts_choice_at(plan, consent.recorded_at, case)
 
 
 def record_choice(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> Case:

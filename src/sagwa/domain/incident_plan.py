@@ -293,11 +293,14 @@ def deadline_passed(plan: IncidentPlan, now: datetime) -> bool:
     return require_aware(now, "now") > plan.deadline
 
 
-def accepts_choice_at(plan: IncidentPlan, moment: datetime) -> bool:
-    """Whether a choice made at ``moment`` counts (see the module docstring on late choices)."""
+def accepts_choice_at(plan: IncidentPlan, moment: datetime, case: Case | None = None) -> bool:
+    """Whether a choice made at ``moment`` counts (see the module docstring on late choices);
+    with ``case``, its own default decides (:func:`default_outcome`: a capped keep becomes a
+    follow-up call, whose answer counts)."""
     if not deadline_passed(plan, moment):
         return True
-    return plan.accept_late_choices or plan.default == DefaultAction.FOLLOW_UP_CALL
+    default = plan.default if case is None else default_outcome(case, plan)
+    return plan.accept_late_choices or default == DefaultAction.FOLLOW_UP_CALL
 
 
 def default_outcome(case: Case, plan: IncidentPlan) -> DefaultAction:

@@ -143,9 +143,11 @@ class OutboxRepository:
         return MessageState(*row) if row is not None else None
 
     def postpone(self, message_id: int, not_before: datetime) -> None:
-        """Move the message's ``not_before`` (its status and attempts stay as they are)."""
+        """Move the message's ``not_before`` and make it ``pending`` again (attempts stay): a
+        message left ``sending`` by a worker that died must still be withdrawable meanwhile (a
+        customer who answers, the deadline), which only touches pending messages."""
         self.conn.execute(update(outbox).where(outbox.c.id == message_id)
-                          .values(not_before=not_before))
+                          .values(not_before=not_before, status="pending"))
 
     def record_outcome(self, message_id: int, *, status: str, last_error: str | None,
                        sent_at: datetime | None = None) -> None:

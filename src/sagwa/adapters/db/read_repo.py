@@ -18,11 +18,14 @@ from sqlalchemy import ColumnElement, Connection, and_, exists, func, or_, selec
 
 from sagwa.adapters.db.tables import (
     audit_log,
+    case_orders,
     cases,
     contact_attempts,
     customers,
     incident_plans,
+    incidents,
     listings,
+    orders,
     outbox,
     price_changes,
     products,
@@ -178,14 +181,25 @@ class ReadRepository:
 
 
 def _owed_a_call() -> ColumnElement[bool]:
-    """A case on the call list: escalated (unanswered near the deadline, or the customer asked
-    to talk to a person), or defaulted while a call is still owed — the plan's default is a
-    follow-up call, or the customer had asked for a person — and no contact attempt has been
-    recorded since the deadline. (``cases`` joined to ``incident_plans``.)"""
+    """A case on the call list, in an incident not closed: escalated (unanswered near the
+    deadline, or the customer asked to talk to a person), or defaulted while a call is still
+    owed — the case's default is a follow-up call (the plan's default, or a capped keep for a
+    customer holding more units than the cap: ``incident_plan.default_outcome``), or the customer
+    had asked for a person — and no contact attempt has been recorded since the deadline.
+    (``cases`` joined to ``incident_plans``.)"""
     called = exists().where(contact_attempts.c.case_id == cases.c.id,
                             contact_attempts.c.attempted_at >= incident_plans.c.deadline)
-    return or_(cases.c.status == "escalated",
-               and_(cases.c.status == "defaulted",
-                    or_(cases.c.choice == "talk_to_person",
-                        incident_plans.c.default_action == "follow_up_call"),
-                    ~called))
+    units = (select(func.coalesce(func.sum(orders.c.quantity), 0))
+             .select_from(case_orders.join(orders, orders.c.id == case_orders.c.order_id))
+             .where(case_orders.c.case_id == cases.c.id).scalar_subquery())
+    follow_up = or_(incident_plans.c.default_action == "follow_up_call",
+                    and_(incident_plans.c.default_action == "keep",
+                         incident_plans.c.keep_max_units.is_not(None),
+                         units > incident_plans.c.keep_max_units))
+    still_open = exists().where(incidents.c.id == cases.c.incident_id,
+                                incidents.c.status != "closed")
+    return and_(still_open, or_(
+        cases.c.status == "escalated",
+        and_(cases.c.status == "defaulted",
+             or_(cases.c.choice == "talk_to_person", follow_up),
+             ~called)))
