@@ -35,6 +35,7 @@ from sagwa.domain.contact_hours import (
     ContactSchedule,
     contact_time_before,
     contact_time_between,
+    next_contact_time,
     require_aware,
 )
 from sagwa.domain.incidents import UNANSWERED, Case, CaseStatus, Id, Incident
@@ -221,12 +222,13 @@ def _check_deadline(
             "deadline_too_far", f"the deadline must be at most {_days(max_ahead)} after now"
         )
         return
-    available = contact_time_between(schedule, now, deadline)
+    # counted from the first moment a message may go out (as notify counts it), not from now
+    available = contact_time_between(schedule, next_contact_time(schedule, now), deadline)
     if available < min_contact_time:
         problems["deadline"] = Problem(
             "too_little_contact_time",
-            f"the deadline leaves only {available} of contact-centre hours; "
-            f"customers need at least {min_contact_time} to reach a person",
+            f"the deadline leaves only {available} of contact-centre hours after customers can "
+            f"first be told; they need at least {min_contact_time} to reach a person",
         )
 
 

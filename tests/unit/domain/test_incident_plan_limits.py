@@ -148,3 +148,20 @@ def test_contact_time_near_the_end_of_the_calendar_still_counts_open_hours() -> 
     # before the count stops two days short of the calendar's end (Thu 30, 08:59 KST)
     start = datetime(9999, 12, 20, 0, 0, tzinfo=KST)
     assert contact_time_between(SCHEDULE, start, FAR) == timedelta(hours=72)
+
+
+# --- contact time counted from the first moment customers can be told (as notify counts it) ---
+
+
+def test_contact_time_is_counted_from_the_first_send_not_from_now() -> None:
+    """Wednesday 16:30, 1.5 h before closing with 2 h needed: nobody is told before Thursday
+    09:00, so Monday 14:00 leaves 23 h (24.5 h counted from now) and is refused; 15:00 is 24 h."""
+    schedule = ContactSchedule.from_mapping(
+        {d: "09:00-18:00" for d in ("mon", "tue", "wed", "thu", "fri")}
+        | {"sat": None, "sun": None}, min_time_left=timedelta(hours=2), holidays_closed=False)
+    wednesday = datetime(2008, 6, 11, 16, 30, tzinfo=KST)
+    too_close = refused(now=wednesday, schedule=schedule,
+                        deadline=datetime(2008, 6, 16, 14, 0, tzinfo=KST))
+    assert too_close.details["problem_reasons"]["deadline"] == "too_little_contact_time"
+    assert plan(now=wednesday, schedule=schedule,
+                deadline=datetime(2008, 6, 16, 15, 0, tzinfo=KST)).deadline.hour == 15
