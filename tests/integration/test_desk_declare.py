@@ -132,3 +132,38 @@ def test_bad_prices_are_refused_before_anything_is_written(market, change, field
     with uow() as u:
         assert u.incidents.list() == []
     assert all(_status(uow, i) == ListingStatus.LIVE for i in ids)
+
+
+def test_a_later_wrong_price_on_the_same_listing_gets_its_own_incident(market) -> None:
+    """An earlier incident still open (waiting for calls, say) ended its window when it was
+    declared: a new wrong price after it is declared on its own, and the tripwire's draft for
+    the new surge is a new draft, not the old incident."""
+    uow, clock, (first, _, _) = market
+    clock.now = datetime(2008, 6, 12, 15, 0, tzinfo=SEOUL)
+    kwargs = {"wrong_price": WRONG, "correct_price": RIGHT, "cause": "90% event as the price",
+              "responsible": "seller", "actor": "operator:lee"}
+    old = int(desk.declare(uow(), listing_ids=[first], **kwargs,
+                           window_start=datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL))
+              .incident.incident_id)
+    listings.change_listing_status(uow(), listing_id=first, trigger=ListingTrigger.RESUME,
+                                   actor="seller")
+    clock.now = datetime(2008, 6, 20, 11, 0, tzinfo=SEOUL)
+    with uow() as u:  # the tripwire trips on a new surge on 20 June
+        draft = desk.open_draft_incident(
+            u, listing=u.market.listing(first), cause="order surge", evidence={},
+            window_start=datetime(2008, 6, 20, 10, 0, tzinfo=SEOUL), actor="trip")
+        again = desk.open_draft_incident(
+            u, listing=u.market.listing(first), cause="order surge", evidence={},
+            window_start=datetime(2008, 6, 20, 10, 0, tzinfo=SEOUL), actor="trip")
+        u.commit()
+    assert draft != old and again == draft  # a new draft, reused while it is a draft
+    clock.now = datetime(2008, 6, 20, 11, 30, tzinfo=SEOUL)
+    new = desk.declare(uow(), listing_ids=[first], incident_id=draft, **kwargs,
+                       window_start=datetime(2008, 6, 20, 10, 0, tzinfo=SEOUL))
+    assert int(new.incident.incident_id) == draft
+    assert _status(uow, first) == ListingStatus.PAUSED
+    # ... but a window reaching back into the old incident's is refused
+    with pytest.raises(Conflict) as refused:
+        desk.declare(uow(), listing_ids=[first], **kwargs,
+                     window_start=datetime(2008, 6, 12, 14, 30, tzinfo=SEOUL))
+    assert refused.value.details["incident_id"] in (old, draft)

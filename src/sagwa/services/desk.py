@@ -53,10 +53,15 @@ def pause_for_incident(uow: SqlAlchemyUnitOfWork, listing: Listing, incident_id:
 
 def open_draft_incident(uow: SqlAlchemyUnitOfWork, *, listing: Listing, window_start: datetime,
                         cause: str, evidence: dict[str, object], actor: str) -> int:
-    """A draft incident (e.g. from the tripwire), inside the caller's transaction."""
-    existing = uow.incidents.open_for_listing(listing.id)
-    if existing is not None:
-        return int(existing)
+    """A draft incident (e.g. from the tripwire), inside the caller's transaction.
+
+    An open draft of the listing is reused (its window is still open, so it takes these orders
+    too); an incident already declared is not: its window ended when it was declared, so a new
+    wrong price later gets its own draft."""
+    for existing in uow.incidents.all_open_for_listing(listing.id):
+        row = uow.incidents.get(existing)
+        if row is not None and row.incident.status is IncidentStatus.DRAFT:
+            return existing
     now = uow.now()
     draft = open_draft(incident_id=uow.incidents.next_id(), listing_ids={listing.id},
                        wrong_price=listing.price, window_start=window_start, now=now, cause=cause,
@@ -102,7 +107,8 @@ def declare(uow: SqlAlchemyUnitOfWork, *, listing_ids: list[int], wrong_price: M
                             listing_ids=draft.listing_ids | frozenset(listing_ids))
         listings = [require(uow.market.listing(lid, for_update=True), "listing", lid)
                     for lid in sorted(int(i) for i in draft.listing_ids)]
-        _check_listings_free(uow, listings, wrong_price, int(draft.incident_id))
+        _check_listings_free(uow, listings, wrong_price, int(draft.incident_id),
+                             window_start, window_end or now)
         declared = declare_incident(draft, now=now, responsible=responsible,
                                     correct_price=correct_price, window_end=window_end, cause=cause)
         iid = int(declared.incident.incident_id)
@@ -130,20 +136,31 @@ def _check_incident_price(price: Money, field: str) -> None:
 
 
 def _check_listings_free(uow: SqlAlchemyUnitOfWork, listings: list[Listing], wrong_price: Money,
-                         incident_id: int) -> None:
-    """Every listing is priced in the incident's currency and in no other open incident."""
+                         incident_id: int, start: datetime, end: datetime) -> None:
+    """Every listing is priced in the incident's currency, and no other open incident of the
+    listing has a window overlapping ``start``–``end`` (its orders would get two answers; an
+    earlier incident still waiting for calls, whose window has ended, does not stand in the way).
+    """
     for listing in listings:
         if listing.price.currency != wrong_price.currency:
             raise InvalidInput(
                 f"listing {listing.id} is priced in {listing.price.currency}, but the wrong "
                 f"price is in {wrong_price.currency}",
                 field="wrong_price", reason="currency_mismatch", listing_id=listing.id)
-        other = uow.incidents.open_for_listing(listing.id, excluding=incident_id)
-        if other is not None:
+        for other in uow.incidents.all_open_for_listing(listing.id, excluding=incident_id):
+            row = uow.incidents.get(other)
+            if row is None or not _overlap(row.incident, start, end):
+                continue
             raise Conflict(
-                f"listing {listing.id} is already in open incident {other}; declare there "
-                "(or close that incident first), so that no order gets two answers",
-                reason="listing_in_open_incident", listing_id=listing.id, incident_id=other)
+                f"listing {listing.id} is already in open incident {other}, whose window overlaps "
+                "this one; declare there (or close that incident first), so that no order gets "
+                "two answers", reason="listing_in_open_incident", listing_id=listing.id,
+                incident_id=other)
+
+
+def _overlap(inc: Incident, start: datetime, end: datetime) -> bool:
+    """Whether ``inc``'s window (open-ended while a draft) meets ``start``–``end``."""
+    return inc.window_start <= end and (inc.window_end is None or start <= inc.window_end)
 
 
 def scope(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str) -> dict[str, int]:

@@ -124,13 +124,19 @@ class IncidentRepository:
 
     def open_for_listing(self, listing_id: int, *, excluding: int | None = None) -> int | None:
         """The first open (not closed) incident this listing is in, other than ``excluding``."""
+        found = self.all_open_for_listing(listing_id, excluding=excluding)
+        return found[0] if found else None
+
+    def all_open_for_listing(self, listing_id: int, *,
+                             excluding: int | None = None) -> list[int]:
+        """Every open (not closed) incident this listing is in, other than ``excluding``."""
         q = (select(incidents.c.id).join(incident_listings,
                                          incident_listings.c.incident_id == incidents.c.id)
              .where(incident_listings.c.listing_id == listing_id,
                     incidents.c.status != IncidentStatus.CLOSED.value))
         if excluding is not None:
             q = q.where(incidents.c.id != excluding)
-        return self.conn.execute(q.order_by(incidents.c.id).limit(1)).scalar_one_or_none()
+        return [int(i) for i in self.conn.execute(q.order_by(incidents.c.id)).scalars()]
 
     def orders_in_window(self, listing_ids: frozenset[int], start: datetime,
                          end: datetime) -> list[OrderRecord]:
