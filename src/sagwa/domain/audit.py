@@ -22,8 +22,18 @@ LISTING_PAUSE_ACTIONS = (
 )
 
 
+# the actions that put a listing back on sale (``listing.<trigger>``)
+LISTING_RETURN_ACTIONS = ("listing.resume", "listing.release", "listing.publish")
+
+
 class LoggedAction(Protocol):
     """What ``first_listing_pause`` reads of an audit entry (a stored row will do)."""
+
+    @property
+    def entity_type(self) -> str: ...
+
+    @property
+    def entity_id(self) -> str: ...
 
     @property
     def action(self) -> str: ...
@@ -32,17 +42,26 @@ class LoggedAction(Protocol):
     def occurred_at(self) -> datetime: ...
 
 
-def first_listing_pause(entries: Iterable[LoggedAction], *,
-                        window_start: datetime) -> datetime | None:
+def first_listing_pause(entries: Iterable[LoggedAction], *, window_start: datetime,
+                        until: datetime | None = None) -> datetime | None:
     """When an incident was contained: the earliest listing pause at or after ``window_start``
-    (when the wrong price went live), or None if there was none.
+    (when the wrong price went live) that held — the same listing was not put back on sale
+    after it and before ``until`` (the declaration; None = no bound) — or None if there was none.
 
     A pause before the window start cannot have contained the wrong price, which was not live
-    yet: the report shows such a pause in its timeline as context, but it never counts here.
-    Entries may come in any order and may include other actions.
+    yet: the report shows such a pause in its timeline as context, but it never counts here. A
+    pause undone before the declaration (a seller pausing for a minute to edit, then resuming at
+    the wrong price) contained nothing either. Entries may come in any order and may include
+    other actions and entities.
     """
-    return min((e.occurred_at for e in entries
-                if e.action in LISTING_PAUSE_ACTIONS and e.occurred_at >= window_start),
+    listed = [e for e in entries if e.entity_type == "listing"]
+    returns: dict[str, list[datetime]] = {}
+    for e in listed:
+        if e.action in LISTING_RETURN_ACTIONS and (until is None or e.occurred_at <= until):
+            returns.setdefault(e.entity_id, []).append(e.occurred_at)
+    return min((e.occurred_at for e in listed
+                if e.action in LISTING_PAUSE_ACTIONS and e.occurred_at >= window_start
+                and not any(t > e.occurred_at for t in returns.get(e.entity_id, ()))),
                default=None)
 
 

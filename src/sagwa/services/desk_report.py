@@ -83,7 +83,7 @@ def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPol
         sent = uow.reads.resolution_sent_times(incident_id)
         first_notice = uow.cases.first_notice_at(incident_id)
     timeline = _timeline(records)
-    pause = first_listing_pause(records, window_start=inc.window_start)
+    pause = first_listing_pause(records, window_start=inc.window_start, until=inc.declared_at)
     in_hours = {r.customer_id for r in sent if may_contact(policy.schedule, r.sent_at)}
     first_sent = min((r.sent_at for r in sent), default=None)
     total = len(case_rows)

@@ -62,8 +62,8 @@ def incident_status(uow: SqlAlchemyUnitOfWork, *, incident_id: int,
         inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
         msgs = uow.reads.message_counts_by_status(incident_id)
         first_sent = uow.reads.first_resolution_sent_at(incident_id)
-        first_pause = first_listing_pause(uow.reads.listing_pauses(inc.listing_ids),
-                                          window_start=inc.window_start)
+        first_pause = first_listing_pause(uow.reads.listing_sale_changes(inc.listing_ids),
+                                          window_start=inc.window_start, until=inc.declared_at)
         plan = uow.incidents.plan(incident_id, inc.correct_price) if inc.correct_price else None
         return IncidentStatusView(
             incident_id=incident_id, status=inc.status.value,

@@ -14,6 +14,8 @@ WINDOW_START = datetime(2008, 6, 12, 14, 0, tzinfo=KST)
 class Entry:
     action: str
     occurred_at: datetime
+    entity_id: str = "7"
+    entity_type: str = "listing"
 
 
 def at(minutes: int) -> datetime:
@@ -47,7 +49,31 @@ def test_every_status_change_that_stops_orders_counts_and_none_that_restarts_the
     for action in ("listing.pause", "listing.hold", "listing.end"):
         entries = [Entry("listing.publish", at(5)), Entry(action, at(20)),
                    Entry("listing.resume", at(25)), Entry("listing.release", at(26))]
-        assert first_listing_pause(entries, window_start=WINDOW_START) == at(20), action
+        # declared at 22, put back on sale after it
+        assert first_listing_pause(entries, window_start=WINDOW_START,
+                                   until=at(22)) == at(20), action
     restarts = [Entry(a, at(20)) for a in ("listing.publish", "listing.resume",
                                             "listing.release", "listing.created")]
     assert first_listing_pause(restarts, window_start=WINDOW_START) is None
+
+
+def test_a_pause_undone_before_the_declaration_contained_nothing() -> None:
+    """A seller pauses at 14:05 to edit and resumes at 14:06 at the wrong price; the tripwire
+    pauses at 16:00 and the listing stays off sale: contained at 16:00."""
+    entries = [Entry("listing.pause", at(5)), Entry("listing.resume", at(6)),
+               Entry("listing.paused_by_tripwire", at(120)), Entry("listing.paused", at(210))]
+    assert first_listing_pause(entries, window_start=WINDOW_START, until=at(210)) == at(120)
+
+
+def test_putting_the_listing_back_on_sale_after_the_declaration_does_not_undo_it() -> None:
+    entries = [Entry("listing.paused_by_tripwire", at(120)), Entry("listing.resume", at(3000))]
+    assert first_listing_pause(entries, window_start=WINDOW_START, until=at(210)) == at(120)
+    # a draft not declared yet has no bound: a return to sale undoes the pause
+    assert first_listing_pause(entries, window_start=WINDOW_START) is None
+
+
+def test_another_listings_return_to_sale_does_not_undo_a_pause() -> None:
+    entries = [Entry("listing.pause", at(5), entity_id="7"),
+               Entry("listing.resume", at(6), entity_id="8"),
+               Entry("listing.pause", at(1), entity_id="9", entity_type="product")]
+    assert first_listing_pause(entries, window_start=WINDOW_START, until=at(210)) == at(5)

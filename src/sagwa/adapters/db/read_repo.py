@@ -30,7 +30,7 @@ from sagwa.adapters.db.tables import (
     price_changes,
     products,
 )
-from sagwa.domain.audit import LISTING_PAUSE_ACTIONS
+from sagwa.domain.audit import LISTING_PAUSE_ACTIONS, LISTING_RETURN_ACTIONS
 from sagwa.domain.money import Money
 
 
@@ -137,14 +137,17 @@ class ReadRepository:
         return self.conn.execute(select(func.min(outbox.c.sent_at)).where(
             outbox.c.incident_id == incident_id, outbox.c.purpose == "resolution")).scalar_one()
 
-    def listing_pauses(self, listing_ids: Iterable[int]) -> list[Any]:
-        """Every pause of these listings in the audit log, by an operator or the tripwire, as
-        ``(action, occurred_at)`` rows in log order; which one contained an incident is
-        ``sagwa.domain.audit.first_listing_pause``'s to decide."""
+    def listing_sale_changes(self, listing_ids: Iterable[int]) -> list[Any]:
+        """Every time these listings were taken off sale or put back on it (audit rows with
+        ``entity_type, entity_id, action, occurred_at``), in log order; which pause contained an
+        incident is ``sagwa.domain.audit.first_listing_pause``'s to decide."""
         ids = [str(i) for i in sorted(listing_ids)]
-        return list(self.conn.execute(select(audit_log.c.action, audit_log.c.occurred_at).where(
-            audit_log.c.entity_type == "listing", audit_log.c.entity_id.in_(ids),
-            audit_log.c.action.in_(LISTING_PAUSE_ACTIONS)).order_by(audit_log.c.seq)).all())
+        return list(self.conn.execute(
+            select(audit_log.c.entity_type, audit_log.c.entity_id, audit_log.c.action,
+                   audit_log.c.occurred_at).where(
+                audit_log.c.entity_type == "listing", audit_log.c.entity_id.in_(ids),
+                audit_log.c.action.in_(LISTING_PAUSE_ACTIONS + LISTING_RETURN_ACTIONS))
+            .order_by(audit_log.c.seq)).all())
 
     # incident report
 
