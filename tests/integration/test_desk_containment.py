@@ -99,3 +99,34 @@ def test_a_seller_pausing_the_listing_itself_is_the_containment(session_factory)
 
     assert status.first_pause_at == seller_pause
     assert report.figures["minutes_to_pause"] == 45.0
+
+
+def test_a_pause_undone_before_the_declaration_is_not_the_containment(session_factory) -> None:
+    clock = ManualClock(datetime(2008, 6, 12, 13, 0, tzinfo=SEOUL))
+
+    def uow() -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(session_factory, clock)
+
+    seller = catalog.register_seller(uow(), code="bada", name="바다상사", actor="t")
+    product = catalog.register_product(uow(), title="애플 아이팟 나노 3세대 16GB",
+                                       title_en="Apple iPod nano 3rd gen 16GB",
+                                       category="electronics/mp3", list_price=RIGHT, actor="t")
+    listing = listings.create_listing(uow(), seller_id=seller.id, product_id=product.id,
+                                      price=WRONG, actor="t")
+    listings.change_listing_status(uow(), listing_id=listing.id,
+                                   trigger=ListingTrigger.PUBLISH, actor="t")
+    for minute, trigger in ((5, ListingTrigger.PAUSE), (6, ListingTrigger.RESUME)):
+        clock.now = datetime(2008, 6, 12, 14, minute, tzinfo=SEOUL)  # paused to edit, resumed
+        listings.change_listing_status(uow(), listing_id=listing.id, trigger=trigger,
+                                       actor="seller:bada")
+    clock.now = datetime(2008, 6, 12, 17, 30, tzinfo=SEOUL)
+    incident_id = int(desk.declare(
+        uow(), listing_ids=[listing.id], wrong_price=WRONG, correct_price=RIGHT,
+        window_start=WINDOW_START, cause="90% event typed as the price", responsible="seller",
+        actor="operator:lee").incident.incident_id)
+
+    status = incident_status(uow(), incident_id=incident_id, policy=POLICY)
+    report = build_report(uow(), incident_id=incident_id, policy=POLICY)
+
+    assert status.first_pause_at == clock.now  # the desk's pause at the declaration
+    assert report.figures["minutes_to_pause"] == 210.0
