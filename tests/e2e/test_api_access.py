@@ -178,7 +178,7 @@ def test_closing_an_incident_takes_its_reason_in_the_json_body(
     retried = client.post("/api/incidents", json=body, headers={"Idempotency-Key": "inc-1"})
     assert retried.json()["incident_id"] == incident
     again = client.post("/api/incidents", json=body, headers={"Idempotency-Key": "inc-2"})
-    refused(again, 409, "conflict", "listing_in_open_incident")
+    refused(again, 409, "conflict", "window_overlaps_incident")
     assert again.json()["details"]["incident_id"] == incident
     assert client.post(f"/api/incidents/{incident}/scope").json()["orders"] == 0  # no orders
     assert "reason" in refused(client.post(f"/api/incidents/{incident}/close"), 422,

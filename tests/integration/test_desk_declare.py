@@ -3,7 +3,7 @@ open incidents, and bad prices are refused before anything is written."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -88,7 +88,7 @@ def test_declaring_over_an_open_incident_is_refused_and_writes_nothing(market, w
         before = [r.incident for r in u.incidents.list()]
     with pytest.raises(Conflict) as refused:
         desk.declare(uow(), listing_ids=[first, second], incident_id=draft_id, **kwargs)
-    assert refused.value.details["reason"] == "listing_in_open_incident"
+    assert refused.value.details["reason"] == "window_overlaps_incident"
     assert refused.value.details["incident_id"] == iid
     with uow() as u:
         assert [r.incident for r in u.incidents.list()] == before
@@ -167,3 +167,45 @@ def test_a_later_wrong_price_on_the_same_listing_gets_its_own_incident(market) -
         desk.declare(uow(), listing_ids=[first], **kwargs,
                      window_start=datetime(2008, 6, 12, 14, 30, tzinfo=SEOUL))
     assert refused.value.details["incident_id"] in (old, draft)
+
+
+def test_overlap_checks_need_aware_times_and_cover_closed_incidents(market) -> None:
+    uow, clock, (first, _, _) = market
+    clock.now = datetime(2008, 6, 12, 15, 0, tzinfo=SEOUL)
+    kwargs = {"listing_ids": [first], "wrong_price": WRONG, "correct_price": RIGHT,
+              "cause": "90% event as the price", "responsible": "seller", "actor": "op",
+              "window_start": datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL)}
+    old = int(desk.declare(uow(), **kwargs).incident.incident_id)
+    with pytest.raises(InvalidInput) as naive:  # a clear refusal, not a comparison crash
+        desk.declare(uow(), **{**kwargs, "window_end": datetime(2008, 6, 12, 14, 30)})
+    assert naive.value.details["field"] == "window_end"
+    desk.scope(uow(), incident_id=old, actor="op")
+    desk.close(uow(), incident_id=old, actor="op", reason="nobody ordered")
+    with pytest.raises(Conflict) as refused:  # closed, but it answered for those orders
+        desk.declare(uow(), **kwargs)
+    assert refused.value.details["incident_id"] == old
+
+
+def test_a_tripwire_draft_after_a_declared_incident_starts_after_its_window(market) -> None:
+    """The seller resumed the listing still at the wrong price; the surge is counted from the
+    price change, inside the old window: the new draft starts where the old window ended."""
+    uow, clock, (first, _, _) = market
+    clock.now = datetime(2008, 6, 12, 15, 0, tzinfo=SEOUL)
+    old = desk.declare(uow(), listing_ids=[first], wrong_price=WRONG, correct_price=RIGHT,
+                       cause="90% event as the price", responsible="seller", actor="op",
+                       window_start=datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL)).incident
+    listings.change_listing_status(uow(), listing_id=first, trigger=ListingTrigger.RESUME,
+                                   actor="seller")
+    clock.now = datetime(2008, 6, 12, 18, 0, tzinfo=SEOUL)
+    with uow() as u:
+        draft_id = desk.open_draft_incident(
+            u, listing=u.market.listing(first), cause="order surge", evidence={},
+            window_start=datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL), actor="trip")
+        u.commit()
+    with uow() as u:
+        draft = u.incidents.get(draft_id).incident
+    assert draft.window_start == old.window_end + timedelta(microseconds=1)
+    declared = desk.declare(uow(), listing_ids=[first], wrong_price=WRONG, correct_price=RIGHT,
+                            cause="surge again", responsible="seller", actor="op",
+                            window_start=draft.window_start, incident_id=draft_id)
+    assert declared.incident.status.value == "declared"

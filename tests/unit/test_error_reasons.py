@@ -221,11 +221,11 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: Conflict("2 customers are still owed a call", reason="calls_owed"),
         "상담원 전화를 기다리는 고객이 있어 끝낼 수 없습니다. 기한 뒤 통화 시도를 먼저 기록해 주세요.",
     ),
-    "listing_in_open_incident": (  # checked in tests/integration/test_desk_declare.py
-        lambda: Conflict("listing 5 is already in open incident 3",
-                         reason="listing_in_open_incident", listing_id=5, incident_id=3),
-        ("상품 5번은 이미 진행 중인 사고 #3에 들어 있습니다. 한 주문에 두 가지 답이 가지 않도록 그 사고에서 "
-        "처리하거나 먼저 종료해 주세요."),
+    "window_overlaps_incident": (  # checked in tests/integration/test_desk_declare.py
+        lambda: Conflict("listing 5 is already in incident 3, whose window overlaps this one",
+                         reason="window_overlaps_incident", listing_id=5, incident_id=3),
+        ("상품 5번은 이미 사고 #3에 들어 있고 그 기간이 이 기간과 겹칩니다. 한 주문에 두 가지 답이 가지 않도록 "
+        "기간을 그 사고 뒤로 잡거나, 그 사고가 초안이면 그 초안을 선언해 주세요."),
     ),
     "currency_mismatch": (  # checked in tests/integration/test_desk_declare.py
         lambda: InvalidInput("listing 7 is priced in USD, but the wrong price is in KRW",
@@ -280,7 +280,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (notices.draft_notice, "incident_not_declared"),
     (desk.close, "unanswered_cases"),
     (desk.close, "calls_owed"),
-    (desk._check_listings_free, "listing_in_open_incident"),
+    (desk._check_listings_free, "window_overlaps_incident"),
     (desk._check_listings_free, "currency_mismatch"),
 ]
 

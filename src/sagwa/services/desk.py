@@ -6,7 +6,7 @@ Each function is one use case in one transaction, with its steps on the audit lo
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sagwa.adapters.db.incident_repo import IncidentRow
 from sagwa.domain.audit import AuditEvent
@@ -58,11 +58,15 @@ def open_draft_incident(uow: SqlAlchemyUnitOfWork, *, listing: Listing, window_s
     An open draft of the listing is reused (its window is still open, so it takes these orders
     too); an incident already declared is not: its window ended when it was declared, so a new
     wrong price later gets its own draft."""
-    for existing in uow.incidents.all_open_for_listing(listing.id):
-        row = uow.incidents.get(existing)
-        if row is not None and row.incident.status is IncidentStatus.DRAFT:
-            return existing
+    standing = uow.incidents.standing_for_listing(listing.id)
+    for row in standing:
+        if row.incident.status is IncidentStatus.DRAFT:
+            return int(row.incident.incident_id)
+    # the new window starts after every earlier incident's: their orders have their answer
+    ended = [r.incident.window_end for r in standing if r.incident.window_end is not None]
     now = uow.now()
+    if ended and window_start <= max(ended):
+        window_start = min(max(ended) + timedelta(microseconds=1), now)
     draft = open_draft(incident_id=uow.incidents.next_id(), listing_ids={listing.id},
                        wrong_price=listing.price, window_start=window_start, now=now, cause=cause,
                        opened_by=actor)
@@ -107,10 +111,9 @@ def declare(uow: SqlAlchemyUnitOfWork, *, listing_ids: list[int], wrong_price: M
                             listing_ids=draft.listing_ids | frozenset(listing_ids))
         listings = [require(uow.market.listing(lid, for_update=True), "listing", lid)
                     for lid in sorted(int(i) for i in draft.listing_ids)]
-        _check_listings_free(uow, listings, wrong_price, int(draft.incident_id),
-                             window_start, window_end or now)
         declared = declare_incident(draft, now=now, responsible=responsible,
                                     correct_price=correct_price, window_end=window_end, cause=cause)
+        _check_listings_free(uow, listings, wrong_price, declared.incident)
         iid = int(declared.incident.incident_id)
         if incident_id is None:
             uow.incidents.add(draft)
@@ -136,26 +139,33 @@ def _check_incident_price(price: Money, field: str) -> None:
 
 
 def _check_listings_free(uow: SqlAlchemyUnitOfWork, listings: list[Listing], wrong_price: Money,
-                         incident_id: int, start: datetime, end: datetime) -> None:
-    """Every listing is priced in the incident's currency, and no other open incident of the
-    listing has a window overlapping ``start``–``end`` (its orders would get two answers; an
-    earlier incident still waiting for calls, whose window has ended, does not stand in the way).
-    """
+                         incident: Incident) -> None:
+    """Every listing is priced in the incident's currency, and no other incident that answers
+    for the listing's orders (open, or closed after being declared) has a window overlapping this
+    one's: its orders would get two answers. An earlier incident whose window has ended (one
+    still waiting for calls, say) does not stand in the way of a later wrong price."""
+    start, end = incident.window_start, incident.window_end
+    assert end is not None  # a declared incident's window has ended
     for listing in listings:
         if listing.price.currency != wrong_price.currency:
             raise InvalidInput(
                 f"listing {listing.id} is priced in {listing.price.currency}, but the wrong "
                 f"price is in {wrong_price.currency}",
                 field="wrong_price", reason="currency_mismatch", listing_id=listing.id)
-        for other in uow.incidents.all_open_for_listing(listing.id, excluding=incident_id):
-            row = uow.incidents.get(other)
-            if row is None or not _overlap(row.incident, start, end):
+        for row in uow.incidents.standing_for_listing(listing.id,
+                                                      excluding=int(incident.incident_id)):
+            other = row.incident
+            if not _overlap(other, start, end):
                 continue
+            how = (f"declare draft {other.incident_id} instead (it takes these orders)"
+                   if other.window_end is None else
+                   f"start this window after {other.window_end.isoformat()}")
             raise Conflict(
-                f"listing {listing.id} is already in open incident {other}, whose window overlaps "
-                "this one; declare there (or close that incident first), so that no order gets "
-                "two answers", reason="listing_in_open_incident", listing_id=listing.id,
-                incident_id=other)
+                f"listing {listing.id} is already in incident {other.incident_id}, whose window "
+                f"overlaps this one; {how}, so that no order gets two answers",
+                reason="window_overlaps_incident", listing_id=listing.id,
+                incident_id=int(other.incident_id),
+                incident_window_end=other.window_end.isoformat() if other.window_end else None)
 
 
 def _overlap(inc: Incident, start: datetime, end: datetime) -> bool:

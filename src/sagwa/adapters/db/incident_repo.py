@@ -127,6 +127,20 @@ class IncidentRepository:
         found = self.all_open_for_listing(listing_id, excluding=excluding)
         return found[0] if found else None
 
+    def standing_for_listing(self, listing_id: int, *,
+                             excluding: int | None = None) -> list[IncidentRow]:
+        """Every incident this listing is in that answers for its orders: open ones and closed
+        ones that were declared (a dismissed draft answered nobody), other than ``excluding``."""
+        q = (select(incidents.c.id).join(incident_listings,
+                                         incident_listings.c.incident_id == incidents.c.id)
+             .where(incident_listings.c.listing_id == listing_id,
+                    (incidents.c.status != IncidentStatus.CLOSED.value)
+                    | incidents.c.declared_at.is_not(None)))
+        if excluding is not None:
+            q = q.where(incidents.c.id != excluding)
+        rows = (self.get(int(i)) for i in self.conn.execute(q.order_by(incidents.c.id)).scalars())
+        return [r for r in rows if r is not None]
+
     def all_open_for_listing(self, listing_id: int, *,
                              excluding: int | None = None) -> list[int]:
         """Every open (not closed) incident this listing is in, other than ``excluding``."""

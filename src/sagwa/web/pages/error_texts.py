@@ -197,11 +197,12 @@ RULES: tuple[Rule, ...] = (
        "상담원 전화를 기다리는 고객이 있어 끝낼 수 없습니다. 기한 뒤 통화 시도를 먼저 기록해 주세요.",
        "Some customers are still owed a call, so this cannot be closed; record the call "
        "attempts first."),
-    _r("conflict", None, "listing_in_open_incident",
-       "상품 {listing_id}번은 이미 진행 중인 사고 #{incident_id}에 들어 있습니다. 한 주문에 두 가지 답이 "
-       "가지 않도록 그 사고에서 처리하거나 먼저 종료해 주세요.",
-       "Listing {listing_id} is already in open incident #{incident_id}; handle it there (or "
-       "close that incident first) so that no order gets two answers."),
+    _r("conflict", None, "window_overlaps_incident",
+       "상품 {listing_id}번은 이미 사고 #{incident_id}에 들어 있고 그 기간이 이 기간과 겹칩니다. 한 주문에 두 "
+       "가지 답이 가지 않도록 기간을 그 사고 뒤로 잡거나, 그 사고가 초안이면 그 초안을 선언해 주세요.",
+       "Listing {listing_id} is already in incident #{incident_id}, whose window overlaps this "
+       "one; so that no order gets two answers, start this window after that one's, or declare "
+       "that incident if it is a draft."),
     # access
     _r("forbidden", None, "form_expired",
        "양식이 만료되었거나 이 사이트에서 보낸 것이 아닙니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.",
