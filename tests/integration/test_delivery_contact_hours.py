@@ -223,3 +223,27 @@ def test_a_message_left_sending_by_a_dead_worker_is_withdrawn_when_the_customer_
     assert _deliver(session_factory, sender, message_id, SATURDAY_OPENING) == \
         Outcome.ALREADY_DONE
     assert sender.calls == []
+
+
+def test_an_answer_withdraws_a_message_a_dead_worker_left_sending_but_not_one_being_sent(
+        notified, database: Database) -> None:
+    """In contact hours: the email's worker died mid-send (its lease is free), the SMS is being
+    sent right now by a live worker on another connection (its lease is held). The customer
+    answers: the email is withdrawn, the SMS goes out."""
+    from sagwa.adapters.db.outbox_repo import OutboxRepository
+    from sagwa.services import desk_cases
+
+    session_factory, uow, [email_id, sms_id] = notified
+    with session_factory() as session:
+        session.execute(outbox.update().where(outbox.c.id.in_([email_id, sms_id]))
+                        .values(status="sending", attempts=1))
+        session.commit()
+    with uow() as u:
+        case_id = int(u.cases.for_incident(int(_row(session_factory, email_id).incident_id))[0]
+                      .case.case_id)
+    with database.engine.connect() as live_worker, live_worker.begin():
+        assert OutboxRepository(live_worker).try_lease(sms_id)  # held until this block ends
+        desk_cases.record_choice(uow(), case_id=case_id, choice="keep", channel="web",
+                                 evidence="clicked: keep", taken_by="customer", policy=POLICY)
+    assert _row(session_factory, email_id).status == "withdrawn"
+    assert _row(session_factory, sms_id).status == "sending"

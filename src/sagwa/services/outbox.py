@@ -72,8 +72,9 @@ ANSWERED_PURPOSES = ASKS_TO_ACT
 
 
 def withdraw_unsent(uow: SqlAlchemyUnitOfWork, case_ids: Sequence[int], *, why: str) -> int:
-    """Withdraw the cases' messages that still wait to ask for a choice (``pending``; one being
-    sent right now goes out). Their delivery jobs then find nothing to do. How many."""
+    """Withdraw the cases' messages that still wait to ask for a choice (``pending``, or left
+    ``sending`` by a worker that died; one a live worker is sending right now goes out). Their
+    delivery jobs then find nothing to do. How many."""
     if not case_ids:
         return 0
     return uow.outbox.withdraw_pending(case_ids, purposes=ANSWERED_PURPOSES, why=why)

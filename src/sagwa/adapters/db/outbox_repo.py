@@ -17,7 +17,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, exists, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    case,
+    cast,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 
 from sagwa.adapters.db.tables import incident_plans, outbox
 
@@ -98,11 +109,18 @@ class OutboxRepository:
 
     def withdraw_pending(self, case_ids: Sequence[int], *, purposes: Sequence[str],
                          why: str) -> int:
-        """Withdraw the cases' ``pending`` messages of these purposes; how many."""
+        """Withdraw the cases' ``pending`` messages of these purposes, and those left ``sending``
+        by a worker that is gone (their lease is free: taken here until commit, so no worker
+        starts on them meanwhile; one a live worker is sending right now goes out); how many."""
+        # CASE: the lock is tried only on a sending row (a lock taken on any other row would
+        # only make its worker wait 5 s, released at commit)
+        abandoned = case((outbox.c.status == "sending", func.pg_try_advisory_xact_lock(
+            _LEASE_NAMESPACE, cast(outbox.c.id % 2_147_483_647, Integer))),  # as _lease_key
+            else_=False)
         result = self.conn.execute(
             update(outbox)
-            .where(outbox.c.case_id.in_(list(case_ids)), outbox.c.status == "pending",
-                   outbox.c.purpose.in_(purposes))
+            .where(outbox.c.case_id.in_(list(case_ids)), outbox.c.purpose.in_(purposes),
+                   or_(outbox.c.status == "pending", abandoned))
             .values(status="withdrawn", last_error=why))
         return int(result.rowcount)
 
