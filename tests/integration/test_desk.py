@@ -455,6 +455,16 @@ def test_a_customer_who_asked_for_a_person_stays_on_the_call_list_past_the_deadl
     assert _queue(uow) == []
     assert desk.close(uow(), incident_id=iid, actor="operator:lee",
                       reason="done").incident.status.value == "closed"
+    # closed: a late answer is refused; the same recorded answer again is still absorbed
+    with pytest.raises(Conflict) as late:
+        desk_cases.record_choice(uow(), case_id=case_ids[0], choice="cancel_with_compensation",
+                                 channel="phone", evidence="said: cancel", taken_by="agent:park",
+                                 policy=POLICY)
+    assert late.value.details["reason"] == "incident_closed"
+    again = desk_cases.record_choice(uow(), case_id=case_ids[0], choice="talk_to_person",
+                                     channel="web", evidence="pressed", taken_by="customer",
+                                     policy=POLICY)
+    assert not again.changed
 
 
 def test_a_follow_up_call_default_puts_every_unanswered_case_on_the_call_list(shop) -> None:

@@ -217,6 +217,10 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
                          reason="deadline_too_close"),
         "답변 기한이 너무 가까워 고객이 답할 시간이 부족합니다. 방안에서 기한을 늦춘 뒤 다시 안내해 주세요.",
     ),
+    "incident_closed": (  # the raise itself is checked in tests/integration/test_desk.py
+        lambda: Conflict("incident 3 is closed", reason="incident_closed", incident_id=3),
+        "이 건의 처리는 이미 끝났습니다. 더 도움이 필요하시면 고객센터로 연락해 주세요.",
+    ),
     "calls_owed": (  # the raise itself is checked in tests/integration/test_desk.py
         lambda: Conflict("2 customers are still owed a call", reason="calls_owed"),
         "상담원 전화를 기다리는 고객이 있어 끝낼 수 없습니다. 기한 뒤 통화 시도를 먼저 기록해 주세요.",
@@ -280,6 +284,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (notices.draft_notice, "incident_not_declared"),
     (desk.close, "unanswered_cases"),
     (desk.close, "calls_owed"),
+    (desk_cases._require_not_closed, "incident_closed"),
     (desk._check_listings_free, "window_overlaps_incident"),
     (desk._check_listings_free, "currency_mismatch"),
 ]

@@ -45,8 +45,9 @@ class LoggedAction(Protocol):
 def first_listing_pause(entries: Iterable[LoggedAction], *, window_start: datetime,
                         until: datetime | None = None) -> datetime | None:
     """When an incident was contained: the earliest listing pause at or after ``window_start``
-    (when the wrong price went live) that held — the same listing was not put back on sale
-    after it and before ``until`` (the declaration; None = no bound) — or None if there was none.
+    (when the wrong price went live) and no later than ``until`` (the declaration, which pauses
+    every listing; None = no bound) that held — the same listing was not put back on sale after
+    it and before ``until`` — or None if there was none.
 
     A pause before the window start cannot have contained the wrong price, which was not live
     yet: the report shows such a pause in its timeline as context, but it never counts here. A
@@ -61,6 +62,7 @@ def first_listing_pause(entries: Iterable[LoggedAction], *, window_start: dateti
             returns.setdefault(e.entity_id, []).append(e.occurred_at)
     return min((e.occurred_at for e in listed
                 if e.action in LISTING_PAUSE_ACTIONS and e.occurred_at >= window_start
+                and (until is None or e.occurred_at <= until)
                 and not any(t > e.occurred_at for t in returns.get(e.entity_id, ()))),
                default=None)
 

@@ -25,12 +25,12 @@ from sagwa.domain.consent import (
 )
 from sagwa.domain.contact_hours import may_contact
 from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
-from sagwa.domain.incidents import Case, CaseStatus, CaseTrigger, advance
+from sagwa.domain.incidents import Case, CaseStatus, CaseTrigger, IncidentStatus, advance
 from sagwa.domain.ledger import credit_points
 from sagwa.domain.money import format_money
 from sagwa.domain.orders import OrderTrigger
 from sagwa.domain.orders import advance as advance_order
-from sagwa.errors import InvalidInput
+from sagwa.errors import Conflict, InvalidInput
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.lookups import require
 from sagwa.services.outbox import withdraw_unsent
@@ -76,6 +76,7 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
         updated = record_on_case(row.case, consent, plan)
         if updated == row.case:
             return ChoiceResult(row.case, False, 0, row.compensation_entry_id)
+        _require_not_closed(uow, int(row.case.incident_id))
         points, entry_id = 0, row.compensation_entry_id
         withdraw_unsent(uow, [case_id], why=f"the customer answered ({consent.choice.value})")
         if updated.status is CaseStatus.CHOSEN:
@@ -93,6 +94,15 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
                          now)
         uow.commit()
         return ChoiceResult(updated, True, points, entry_id)
+
+
+def _require_not_closed(uow: SqlAlchemyUnitOfWork, incident_id: int) -> None:
+    """A closed incident takes no new choices (its figures and ledger are final); the same
+    answer again is still absorbed before this check."""
+    inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
+    if inc.status is IncidentStatus.CLOSED:
+        raise Conflict(f"incident {incident_id} is closed; no choice can be recorded on its cases "
+                       "any more", reason="incident_closed", incident_id=incident_id)
 
 
 def _apply(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord, plan: IncidentPlan,

@@ -77,3 +77,10 @@ def test_another_listings_return_to_sale_does_not_undo_a_pause() -> None:
                Entry("listing.resume", at(6), entity_id="8"),
                Entry("listing.pause", at(1), entity_id="9", entity_type="product")]
     assert first_listing_pause(entries, window_start=WINDOW_START, until=at(210)) == at(5)
+
+
+def test_a_pause_after_the_declaration_is_another_matter() -> None:
+    entries = [Entry("listing.paused", at(210)), Entry("listing.resume", at(3000)),
+               Entry("listing.paused", at(5000))]  # a later incident's pause
+    assert first_listing_pause(entries, window_start=WINDOW_START, until=at(210)) == at(210)
+    assert first_listing_pause(entries[2:], window_start=WINDOW_START, until=at(210)) is None

@@ -193,6 +193,10 @@ RULES: tuple[Rule, ...] = (
        "답변 기한이 너무 가까워 고객이 답할 시간이 부족합니다. 방안에서 기한을 늦춘 뒤 다시 안내해 주세요.",
        "The deadline is too close for customers to answer; set a later deadline in the plan, "
        "then notify."),
+    _r("conflict", None, "incident_closed",
+       "이 건의 처리는 이미 끝났습니다. 더 도움이 필요하시면 고객센터로 연락해 주세요.",
+       "This matter has already been closed; please contact our customer centre if you need "
+       "more help."),
     _r("conflict", None, "calls_owed",
        "상담원 전화를 기다리는 고객이 있어 끝낼 수 없습니다. 기한 뒤 통화 시도를 먼저 기록해 주세요.",
        "Some customers are still owed a call, so this cannot be closed; record the call "
