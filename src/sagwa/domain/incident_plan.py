@@ -228,7 +228,7 @@ def _check_deadline(
         problems["deadline"] = Problem(
             "too_little_contact_time",
             f"the deadline leaves only {available} of contact-centre hours after customers can "
-            f"first be told; they need at least {min_contact_time} to reach a person",
+            f"first be told; customers need at least {min_contact_time} to reach a person",
         )
 
 
