@@ -187,3 +187,23 @@ def test_closing_an_incident_takes_its_reason_in_the_json_body(
                          json={"reason": "false alarm: the price was right"})
     assert closed.status_code == 200, closed.text
     assert closed.json()["status"] == "closed"
+
+
+def test_a_listing_published_at_a_tenth_of_its_price_is_held_until_a_reviewer_releases_it(
+        client: TestClient, client_for: ApiClientFor, shop: dict[str, int]) -> None:
+    seller = client.post("/api/sellers", json={"code": "s3", "name": "판매자3"}).json()["id"]
+    created = client.post("/api/listings", json={
+        "seller_id": seller, "product_id": shop["product"], "price": krw(19900), "publish": True})
+    assert created.status_code == 201, created.text
+    listing = created.json()
+    assert listing["status"] == "held"  # the guard held its first price: nobody can order
+    order = client.post("/api/orders", json={"customer_id": shop["customer"],
+                                              "listing_id": listing["id"], "quantity": 1})
+    assert order.status_code == 409, order.text
+    own = client_for("seller", seller_id=seller)
+    refused(own.post(f"/api/listings/{listing['id']}/release"), 403, "forbidden")
+    released = client_for("reviewer").post(f"/api/listings/{listing['id']}/release",
+                                           json={"reason": "checked with the seller"})
+    assert released.status_code == 200, released.text
+    assert released.json()["status"] == "live"
+    assert client.get(f"/api/listings/{shop['listing1']}").json()["status"] == "live"  # 199,000

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from sagwa.domain.listings import ListingStatus, ListingTrigger
 from sagwa.domain.money import Money
-from sagwa.domain.pricing import PriceChangeStatus, Promotion
+from sagwa.domain.pricing import PriceChangeProposal, PriceChangeStatus, Promotion
 from sagwa.errors import Conflict, IllegalTransition, InvalidInput, ListingNotOrderable
 from sagwa.priceguard import load_rules
 from sagwa.services import catalog, listings, orders, price_review
@@ -105,8 +106,15 @@ def test_approving_a_stale_change_is_refused(market) -> None:
     gate = price_review.guard_gate(RULES)
     held = listings.propose_price_change(uow(), listing_id=ids[0], new_price=Money(19_900, KRW),
                                          proposed_by="seller:0", gate=gate)
-    listings.propose_price_change(uow(), listing_id=ids[0], new_price=Money(197_000, KRW),
-                                  proposed_by="seller:0", gate=gate)
+    # the live price moves without a new proposal (a newer proposal would supersede the held
+    # one): as the end of a promotion restores a price
+    with uow() as u:
+        listing = u.market.listing(ids[0], for_update=True)
+        u.market.add_price_change(PriceChangeProposal(ids[0], listing.price, Money(197_000, KRW),
+                                                      "system:promotion_end", None),
+                                  PriceChangeStatus.APPLIED, u.now())
+        u.market.save_listing(replace(listing, price=Money(197_000, KRW)), u.now())
+        u.commit()
     [item] = price_review.review_queue(uow())
     ko, en = item.stale_ko_en  # the queue says so before anyone clicks approve
     assert "197,000원으로 바뀌었습니다" in ko and "moved from" in en

@@ -32,7 +32,7 @@ from sagwa.domain.listings import advance as advance_listing
 from sagwa.domain.money import Money, check_price
 from sagwa.domain.orders import OrderStatus, OrderTrigger
 from sagwa.domain.orders import advance as advance_order
-from sagwa.domain.pricing import PriceChangeStatus
+from sagwa.domain.pricing import PriceChangeStatus, Promotion, check_promotion_running
 from sagwa.errors import Conflict, IllegalTransition, InvalidInput, NotFound, SagwaError
 from sagwa.services import desk, desk_cases, listings, notices, price_review
 from sagwa.services.accounts import Account, Role
@@ -125,6 +125,16 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: refusal(lambda: check_price(Money(10**15, "KRW"))),
         "가격이 허용되는 최고 금액을 넘습니다. 금액을 다시 확인해 주세요.",
     ),
+    "promotion_ended": (
+        lambda: refusal(lambda: check_promotion_running(
+            Promotion(50, NOW - timedelta(days=30), NOW - timedelta(days=29)), NOW)),
+        "이미 끝난 할인 행사입니다. 진행 중인 행사로 다시 제안하거나 행사 없이 제안해 주세요.",
+    ),
+    "promotion_not_started": (
+        lambda: refusal(lambda: check_promotion_running(
+            Promotion(50, NOW + timedelta(days=300), NOW + timedelta(days=301)), NOW)),
+        "아직 시작하지 않은 할인 행사입니다. 행사가 시작되면 그때 가격을 제안해 주세요.",
+    ),
     "price_unchanged": (
         lambda: InvalidInput(
             "the listing already costs 199,000 KRW", field="new_price", reason="price_unchanged"
@@ -158,6 +168,10 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
             reason="change_not_held",
         ),
         "이미 처리된 가격 변경입니다 (현재: 승인됨). 목록을 새로 고쳐 주세요.",
+    ),
+    "own_change": (
+        lambda: refusal(lambda: price_review.check_not_own_change(HELD, reviewer="api:a")),
+        "직접 제안한 가격 변경은 승인할 수 없습니다. 다른 검토자에게 맡기거나, 거두려면 거절해 주세요.",
     ),
     "choice_already_recorded": (
         lambda: refusal(lambda: incidents.advance(incidents.CaseStatus.CHOSEN, "choose")),
@@ -275,9 +289,10 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
 #: and the integration tests that trigger the real refusal check its reason
 #: (tests/integration/test_services_market.py, test_price_review.py, test_desk.py).
 RAISED_IN: list[tuple[Callable[..., Any], str]] = [
-    (listings.propose_price_change, "price_unchanged"),
-    (listings.propose_price_change, "listing_ended"),
+    (listings._check_price_may_change, "price_unchanged"),
+    (listings._check_price_may_change, "listing_ended"),
     (price_review._held, "change_not_held"),
+    (price_review.check_not_own_change, "own_change"),
     (desk_cases.current_plan, "no_plan_yet"),
     (case_facts.incident_terms, "case_not_ready"),
     (notices.publish_notice, "incident_draft"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from sagwa.domain.money import Money, check_price
 from sagwa.errors import InvalidInput
@@ -15,6 +16,7 @@ class PriceChangeStatus(StrEnum):
     HELD = "held"            # waiting for a reviewer; the live price is unchanged
     APPROVED = "approved"    # a reviewer let a held change through; the new price went live
     REJECTED = "rejected"    # a reviewer refused it; the live price never moved
+    SUPERSEDED = "superseded"  # a newer proposal for the listing replaced it while it was held
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,36 @@ class Promotion:
                 raise InvalidInput("promotion times must carry a timezone", field="promotion")
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise InvalidInput("promotion must end after it starts", field="promotion.ends_at")
+
+
+KST = ZoneInfo("Asia/Seoul")
+
+
+def check_promotion_running(promotion: Promotion | None, now: datetime) -> None:
+    """Refuse a promotion that is not running at ``now``: a price may lean on a promotion only
+    while it runs (one that ended, or has not started, justifies no discount today)."""
+    if promotion is None:
+        return
+    if promotion.ends_at is not None and promotion.ends_at <= now:
+        raise InvalidInput(
+            f"the promotion ended at {_kst(promotion.ends_at)}; "
+            "a price cannot lean on a promotion that is over",
+            field="promotion.ends_at",
+            reason="promotion_ended",
+            ends_at=promotion.ends_at.isoformat(),
+        )
+    if promotion.starts_at is not None and promotion.starts_at > now:
+        raise InvalidInput(
+            f"the promotion starts at {_kst(promotion.starts_at)}; "
+            "propose the price when it starts",
+            field="promotion.starts_at",
+            reason="promotion_not_started",
+            starts_at=promotion.starts_at.isoformat(),
+        )
+
+
+def _kst(stamp: datetime) -> str:
+    return stamp.astimezone(KST).strftime("%Y-%m-%d %H:%M KST")
 
 
 @dataclass(frozen=True)

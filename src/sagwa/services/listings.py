@@ -7,12 +7,19 @@ from dataclasses import dataclass, replace
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.domain.audit import AuditEvent
-from sagwa.domain.listings import Listing, ListingTrigger, advance
+from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger, advance
 from sagwa.domain.money import Money, check_price
-from sagwa.domain.pricing import GuardOpinion, PriceChangeProposal, PriceChangeStatus, Promotion
+from sagwa.domain.pricing import (
+    GuardOpinion,
+    PriceChangeProposal,
+    PriceChangeStatus,
+    Promotion,
+    check_promotion_running,
+)
 from sagwa.errors import Conflict, InvalidInput
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
+from sagwa.services.promotion_end import schedule_promotion_end
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 
@@ -64,42 +71,71 @@ def create_listing(uow: SqlAlchemyUnitOfWork, *, seller_id: int, product_id: int
 
 
 def change_listing_status(uow: SqlAlchemyUnitOfWork, *, listing_id: int, trigger: ListingTrigger,
-                          actor: str, reason: str | None = None) -> Listing:
-    """Publish, pause, resume, hold, release or end a listing, as the status table allows."""
+                          actor: str, reason: str | None = None,
+                          gate: PriceGate = apply_every_change) -> Listing:
+    """Publish, pause, resume, hold, release or end a listing, as the status table allows.
+
+    Publishing asks ``gate`` about the listing's first price (against the product's list price
+    and other sellers' prices): a hold keeps the listing ``held`` for a reviewer to release."""
     with uow:
         listing = require(uow.market.listing(listing_id, for_update=True), "listing", listing_id)
+        decision = _first_price_decision(uow, listing, actor, gate, trigger)
+        if decision.hold:
+            trigger, reason = ListingTrigger.HOLD, decision.reason
         after = replace(listing, status=advance(listing.status, trigger))
         uow.market.save_listing(after, uow.now())
         uow.audit.append(AuditEvent(actor, f"listing.{trigger.value}", "listing", str(listing_id),
                                     before=_listing_json(listing),
-                                    after={**_listing_json(after), "reason": reason}), uow.now())
+                                    after={**_listing_json(after), "reason": reason,
+                                           **({"guard": _guard_json(decision.opinion)}
+                                              if decision.opinion else {})}), uow.now())
         uow.commit()
         return after
+
+
+def _first_price_decision(uow: SqlAlchemyUnitOfWork, listing: Listing, actor: str,
+                          gate: PriceGate, trigger: ListingTrigger) -> GateDecision:
+    """The gate's word on the price a listing goes live with when it is first published."""
+    if trigger is not ListingTrigger.PUBLISH or listing.status is not ListingStatus.DRAFT:
+        return GateDecision(hold=False)
+    advance(listing.status, trigger)  # an illegal publish is refused before the gate runs
+    first = PriceChangeProposal(listing.id, listing.price, listing.price, actor or "?")
+    return gate(uow, listing, first)
+
+
+def _guard_json(opinion: GuardOpinion | None) -> dict[str, object] | None:
+    if opinion is None:
+        return None
+    return {"verdict": opinion.verdict, "error_type": opinion.error_type,
+            "reason_code": opinion.reason_code, "score_bp": round(opinion.score * 10_000)}
+
+
+def _proposal_payload(listing_id: int, new_price: Money, proposed_by: str,
+                      promotion: Promotion | None) -> dict[str, object]:
+    """What makes two proposals the same request (the idempotency fingerprint)."""
+    return {"listing_id": listing_id, "new_price": new_price.as_dict(),
+            "proposed_by": proposed_by,
+            "promotion": None if promotion is None else {
+                "percent": promotion.percent,
+                "starts_at": promotion.starts_at.isoformat() if promotion.starts_at else None,
+                "ends_at": promotion.ends_at.isoformat() if promotion.ends_at else None}}
 
 
 def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_price: Money,
                          proposed_by: str, promotion: Promotion | None = None,
                          gate: PriceGate = apply_every_change,
                          idempotency_key: str | None = None) -> PriceChangeRecord:
-    """Record a proposed price; the gate decides whether it goes live now or waits for review."""
+    """Record a proposed price; the gate decides whether it goes live now or waits for review.
+    The listing's earlier held proposals are superseded by this one."""
     check_price(new_price)
     with uow:
-        payload = {"listing_id": listing_id, "new_price": new_price.as_dict(),
-                   "promotion": promotion.percent if promotion else None}
+        payload = _proposal_payload(listing_id, new_price, proposed_by, promotion)
         prior = prior_result(uow, "price_change", idempotency_key, payload)
         if prior:
             return require(uow.market.price_change(prior["id"]), "price change", prior["id"])
         listing = require(uow.market.listing(listing_id, for_update=True), "listing", listing_id)
-        if listing.status.value == "ended":
-            raise Conflict(
-                f"listing {listing_id} has ended; its price cannot change", reason="listing_ended"
-            )
-        if new_price == listing.price:
-            raise InvalidInput(
-                f"the listing already costs {new_price}",
-                field="new_price",
-                reason="price_unchanged",
-            )
+        _check_price_may_change(listing, new_price)
+        check_promotion_running(promotion, uow.now())
         proposal = PriceChangeProposal(listing_id, listing.price, new_price, proposed_by, promotion)
         decision = gate(uow, listing, proposal)
         status = PriceChangeStatus.HELD if decision.hold else PriceChangeStatus.APPLIED
@@ -112,11 +148,31 @@ def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_pric
             after={"price_change_id": change.id, "proposed": new_price.as_dict(),
                    "live": (listing.price if decision.hold else new_price).as_dict(),
                    "promotion_pct": str(promotion.percent) if promotion else None,
-                   "reason": decision.reason,
-                   "guard": ({"verdict": decision.opinion.verdict,
-                              "error_type": decision.opinion.error_type,
-                              "score_bp": round(decision.opinion.score * 10_000)}
-                             if decision.opinion else None)}), uow.now())
+                   "reason": decision.reason, "guard": _guard_json(decision.opinion)}), uow.now())
+        _supersede_older_held(uow, change)
+        schedule_promotion_end(uow, change)
         remember(uow, "price_change", idempotency_key, {"id": change.id})
         uow.commit()
         return change
+
+
+def _check_price_may_change(listing: Listing, new_price: Money) -> None:
+    if listing.status is ListingStatus.ENDED:
+        raise Conflict(
+            f"listing {listing.id} has ended; its price cannot change", reason="listing_ended"
+        )
+    if new_price == listing.price:
+        raise InvalidInput(
+            f"the listing already costs {new_price}",
+            field="new_price",
+            reason="price_unchanged",
+        )
+
+
+def _supersede_older_held(uow: SqlAlchemyUnitOfWork, newer: PriceChangeRecord) -> None:
+    """A seller's latest proposal is the one that counts: earlier held ones leave the queue."""
+    for old in uow.market.supersede_held_changes(newer.listing_id, newer=newer, now=uow.now()):
+        uow.audit.append(AuditEvent(
+            newer.proposed_by, "price_change.superseded", "listing", str(newer.listing_id),
+            after={"price_change_id": old.id, "superseded_by": newer.id,
+                   "proposed": old.new_price.as_dict()}), uow.now())

@@ -4,7 +4,9 @@
 recent prices, other sellers' live prices for the product, its list price and category, the
 declared promotion) and asks the pure guard. A ``hold`` keeps the live price where it was and puts
 the change in the review queue; a reviewer approves (the new price goes live) or rejects it, with
-a reason, on the audit log.
+a reason, on the audit log. Nobody approves a change they proposed themselves (whichever
+channel each step came through), and a change is stale once any other price took effect on its
+listing after it was proposed — even one that came back to the same price.
 """
 
 from __future__ import annotations
@@ -17,34 +19,52 @@ from sagwa.domain.audit import AuditEvent
 from sagwa.domain.listings import Listing, ListingStatus
 from sagwa.domain.money import Money, check_price, format_money
 from sagwa.domain.particles import with_particle
-from sagwa.domain.pricing import GuardOpinion, PriceChangeProposal, PriceChangeStatus, Promotion
-from sagwa.errors import Conflict, IllegalTransition, InvalidInput
+from sagwa.domain.pricing import (
+    GuardOpinion,
+    PriceChangeProposal,
+    PriceChangeStatus,
+    Promotion,
+    check_promotion_running,
+)
+from sagwa.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from sagwa.priceguard import ChangeEvidence, PriceRules, Verdict, check_one
+from sagwa.services.accounts import Role
 from sagwa.services.listings import GateDecision, PriceGate
 from sagwa.services.lookups import require
+from sagwa.services.promotion_end import schedule_promotion_end
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 RECENT_PRICES = 12
 
 
 def gather_evidence(uow: SqlAlchemyUnitOfWork, listing: Listing, new_price: Money,
-                    promotion: Promotion | None) -> ChangeEvidence:
+                    promotion: Promotion | None, *, first_price: bool = False) -> ChangeEvidence:
+    """What the guard may know about ``new_price`` on ``listing``. A ``first_price`` (a draft
+    being published) has no price of its own to compare with: it is judged against the product's
+    list price, else the other sellers' median, and no history."""
     product = require(uow.catalog.product(listing.product_id), "product", listing.product_id)
     seller = uow.catalog.seller(listing.seller_id)
-    recent = uow.market.effective_prices(listing.id, limit=RECENT_PRICES) or [listing.price.amount_minor]
-    if recent[-1] != listing.price.amount_minor:
-        recent.append(listing.price.amount_minor)
     others = uow.market.other_seller_prices(listing.product_id, excluding_listing=listing.id,
                                             currency=listing.price.currency)
     list_price = product.list_price
+    known_list = (list_price.amount_minor
+                  if list_price and list_price.currency == new_price.currency else None)
+    if first_price:
+        old = known_list or (sorted(others)[len(others) // 2] if others else None)
+        old_minor, recent = (old or new_price.amount_minor), []
+    else:
+        old_minor = listing.price.amount_minor
+        recent = (uow.market.effective_prices(listing.id, limit=RECENT_PRICES)
+                  or [listing.price.amount_minor])
+        if recent[-1] != listing.price.amount_minor:
+            recent.append(listing.price.amount_minor)
     return ChangeEvidence(
-        old_price_minor=listing.price.amount_minor,
+        old_price_minor=old_minor,
         new_price_minor=new_price.amount_minor,
         currency=new_price.currency,
         recent_prices_minor=tuple(recent),
         other_seller_prices_minor=tuple(others),
-        list_price_minor=(list_price.amount_minor
-                          if list_price and list_price.currency == new_price.currency else None),
+        list_price_minor=known_list,
         promotion_pct=promotion.percent if promotion else None,
         category=product.category,
         seller_id=seller.code if seller else None,
@@ -77,7 +97,9 @@ def guard_gate(rules: PriceRules) -> PriceGate:
 
     def gate(uow: SqlAlchemyUnitOfWork, listing: Listing,
              proposal: PriceChangeProposal) -> GateDecision:
-        evidence = gather_evidence(uow, listing, proposal.new_price, proposal.promotion)
+        first = listing.status is ListingStatus.DRAFT and proposal.old_price == proposal.new_price
+        evidence = gather_evidence(uow, listing, proposal.new_price, proposal.promotion,
+                                   first_price=first)
         opinion = opinion_of(check_one(evidence, rules))
         return GateDecision(hold=opinion.holds, reason=opinion.reason_en, opinion=opinion)
 
@@ -86,9 +108,11 @@ def guard_gate(rules: PriceRules) -> PriceGate:
 
 def check_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_price: Money,
                        rules: PriceRules, promotion: Promotion | None = None) -> GuardOpinion:
-    """Dry run: what the guard would say, with nothing stored."""
+    """Dry run: what the guard would say, with nothing stored. A promotion that is not running
+    now is refused here as it would be by the proposal itself (``check_promotion_running``)."""
     check_price(new_price)
     with uow:
+        check_promotion_running(promotion, uow.now())
         listing = require(uow.market.listing(listing_id), "listing", listing_id)
         if new_price.currency != listing.price.currency:
             raise InvalidInput(f"listing {listing_id} is priced in {listing.price.currency}",
@@ -106,20 +130,25 @@ class ReviewItem:
     """Why this change can no longer be approved (Korean, English), or None."""
 
 
-def stale_code(change: PriceChangeRecord, listing: Listing) -> str | None:
+def stale_code(change: PriceChangeRecord, listing: Listing, *,
+               price_moved_since: bool = False) -> str | None:
     """A held change is stale when its listing ended or its price moved since the proposal:
     approving it would apply a decision made on other facts (the reviewer can only reject).
-    Which of the two, as the refusal's ``details["reason"]``; None when it is not stale."""
+    ``price_moved_since`` says another change took effect on the listing after this one was
+    proposed (:meth:`MarketRepository.price_moved_after`), so a price that went away and came
+    back (199,000 -> 150,000 -> 199,000) is stale too. Which of the two, as the refusal's
+    ``details["reason"]``; None when it is not stale."""
     if listing.status is ListingStatus.ENDED:
         return "listing_ended_since_proposal"
-    if listing.price != change.old_price:
+    if listing.price != change.old_price or price_moved_since:
         return "live_price_moved"
     return None
 
 
-def stale_reason(change: PriceChangeRecord, listing: Listing) -> tuple[str, str] | None:
+def stale_reason(change: PriceChangeRecord, listing: Listing, *,
+                 price_moved_since: bool = False) -> tuple[str, str] | None:
     """Why a held change is stale (:func:`stale_code`), in Korean and English; or None."""
-    code = stale_code(change, listing)
+    code = stale_code(change, listing, price_moved_since=price_moved_since)
     return None if code is None else _stale_sentences(code, change, listing)
 
 
@@ -128,11 +157,48 @@ def _stale_sentences(code: str, change: PriceChangeRecord, listing: Listing) -> 
         return ("판매가 종료된 상품입니다. 거절해 주세요.", "the listing has ended; reject the change")
     before_ko, now_ko = (format_money(m, lang="ko") for m in (change.old_price, listing.price))
     before_en, now_en = (format_money(m, lang="en") for m in (change.old_price, listing.price))
+    again_ko = "다시 제안해 달라고 해 주세요."
+    again_en = "reject it and ask the seller to propose again"
+    if listing.price == change.old_price:  # it moved and came back
+        ko = (f"제안 이후 판매가가 바뀌었다가 다시 {with_particle(now_ko, '이/가')} 되었습니다. "
+              f"그 사이 다른 가격 변경이 반영되었으니 거절하고 판매자에게 {again_ko}")
+        en = (f"the live price changed since the proposal (it is back at {now_en}, but other "
+              f"changes took effect in between); {again_en}")
+        return ko, en
     ko = (f"제안 이후 판매가가 {before_ko}에서 {with_particle(now_ko, '(으)로')} "
-          "바뀌었습니다. 거절하고 판매자에게 다시 제안해 달라고 해 주세요.")
-    en = (f"the live price moved from {before_en} to {now_en} since the proposal; reject it "
-          "and ask the seller to propose again")
+          f"바뀌었습니다. 거절하고 판매자에게 {again_ko}")
+    en = f"the live price moved from {before_en} to {now_en} since the proposal; {again_en}"
     return ko, en
+
+
+def _moved_since(uow: SqlAlchemyUnitOfWork, change: PriceChangeRecord) -> bool:
+    return uow.market.price_moved_after(change.listing_id, change_id=change.id,
+                                        proposed_at=change.proposed_at)
+
+
+#: What an audit-log name carries before the account's username: the channel (``api:`` from
+#: the JSON API, web/deps.py ``api_actor``) or the account's role (``admin:`` from the pages,
+#: ``Account.actor``).
+_ACTOR_PREFIXES = frozenset({"api", *(role.value for role in Role)})
+
+
+def account_name(actor: str) -> str:
+    """The account behind an audit-log name: ``api:boss`` and ``admin:boss`` are both
+    ``boss``. A name without one of those prefixes (the CLI's ``cli``, a replay's) is itself."""
+    name = actor.strip()
+    prefix, colon, username = name.partition(":")
+    return username if colon and username and prefix in _ACTOR_PREFIXES else name
+
+
+def check_not_own_change(change: PriceChangeRecord, reviewer: str) -> None:
+    """A held change needs a second person: its proposer may not approve it (from any channel).
+    Rejecting one's own change stays allowed — it is withdrawing it, and moves no price."""
+    if account_name(reviewer) == account_name(change.proposed_by):
+        raise Forbidden(
+            f"price change {change.id} was proposed by {change.proposed_by}; someone else "
+            "must approve it",
+            reason="own_change",
+        )
 
 
 def review_queue(uow: SqlAlchemyUnitOfWork, *, limit: int = 50, offset: int = 0) -> list[ReviewItem]:
@@ -146,7 +212,8 @@ def review_queue(uow: SqlAlchemyUnitOfWork, *, limit: int = 50, offset: int = 0)
             seller = uow.catalog.seller(listing.seller_id)
             items.append(ReviewItem(change, listing, product.title if product else "?",
                                     seller.name if seller else "?",
-                                    stale_reason(change, listing)))
+                                    stale_reason(change, listing, price_moved_since=_moved_since(
+                                        uow, change))))
         return items
 
 
@@ -164,12 +231,14 @@ def _held(uow: SqlAlchemyUnitOfWork, change_id: int) -> PriceChangeRecord:
 
 def approve_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer: str,
                          reason: str | None = None) -> PriceChangeRecord:
-    """Let a held change go live — unless the listing's price moved since it was proposed."""
+    """Let a held change go live — unless the reviewer proposed it, or the listing's price
+    moved (even if it came back) since it was proposed."""
     with uow:
         change = _held(uow, change_id)
+        check_not_own_change(change, reviewer)
         listing = require(uow.market.listing(change.listing_id, for_update=True), "listing",
                           change.listing_id)
-        stale = stale_code(change, listing)
+        stale = stale_code(change, listing, price_moved_since=_moved_since(uow, change))
         if stale is not None:
             _, why = _stale_sentences(stale, change, listing)
             raise Conflict(f"listing {listing.id}: {why}", stale=True, reason=stale)
@@ -181,6 +250,7 @@ def approve_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer:
                                     after={"price": change.new_price.as_dict(),
                                            "price_change_id": change_id, "reason": reason}),
                          uow.now())
+        schedule_promotion_end(uow, decided)  # an approved promotion ends like an applied one
         uow.commit()
         return decided
 

@@ -29,6 +29,7 @@ class PriceChangeRecord:
     decision_reason: str | None
     decided_at: datetime | None = None
     guard: GuardOpinion | None = None
+    promotion_ends_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ def _change(row: Any) -> PriceChangeRecord:
         row.id, row.listing_id, Money(row.old_price_minor, row.currency),
         Money(row.new_price_minor, row.currency), row.proposed_by, row.proposed_at,
         float(row.promotion_pct) if row.promotion_pct is not None else None,
-        PriceChangeStatus(row.status), row.decided_by, row.decision_reason, row.decided_at, guard)
+        PriceChangeStatus(row.status), row.decided_by, row.decision_reason, row.decided_at, guard,
+        row.promotion_ends_at)
 
 
 def _order(row: Any) -> OrderRecord:
@@ -151,6 +153,18 @@ class MarketRepository:
         ).returning(price_changes)).one()
         return _change(row)
 
+    def supersede_held_changes(self, listing_id: int, *, newer: PriceChangeRecord,
+                               now: datetime) -> list[PriceChangeRecord]:
+        """Mark the listing's held changes older than ``newer`` superseded; the ones marked."""
+        rows = self.conn.execute(update(price_changes).where(
+            price_changes.c.listing_id == listing_id, price_changes.c.id != newer.id,
+            price_changes.c.status == PriceChangeStatus.HELD.value,
+        ).values(
+            status=PriceChangeStatus.SUPERSEDED.value, decided_by=newer.proposed_by,
+            decision_reason=f"superseded by price change {newer.id}", decided_at=now,
+        ).returning(price_changes)).all()
+        return sorted((_change(r) for r in rows), key=lambda change: change.id)
+
     def changes_with_status(self, status: PriceChangeStatus, *, limit: int,
                             offset: int = 0) -> list[PriceChangeRecord]:
         q = (select(price_changes).where(price_changes.c.status == status.value)
@@ -176,6 +190,18 @@ class MarketRepository:
             select(func.max(func.coalesce(price_changes.c.decided_at, price_changes.c.proposed_at)))
             .where(price_changes.c.listing_id == listing_id,
                    price_changes.c.status.in_(done))).scalar_one()
+
+    def price_moved_after(self, listing_id: int, *, change_id: int,
+                          proposed_at: datetime) -> bool:
+        """Whether another price change took effect on the listing after change ``change_id``
+        was proposed at ``proposed_at``: one proposed later (a higher id: proposals lock the
+        listing) that applied or was approved, or an earlier one approved after that time."""
+        done = (PriceChangeStatus.APPLIED.value, PriceChangeStatus.APPROVED.value)
+        c = price_changes.c
+        later = select(func.count()).select_from(price_changes).where(
+            c.listing_id == listing_id, c.id != change_id, c.status.in_(done),
+            (c.id > change_id) | (c.decided_at > proposed_at))
+        return bool(self.conn.execute(later).scalar_one())
 
     def other_seller_prices(self, product_id: int, *, excluding_listing: int,
                             currency: str) -> list[int]:

@@ -18,6 +18,7 @@ from sagwa.web.deps import (
     AGENT,
     Actor,
     IdempotencyKey,
+    ReviewerCaller,
     Rules,
     SellerCaller,
     Uow,
@@ -86,14 +87,16 @@ def require_own_listing(uow: Uow, caller: Account, listing_id: int) -> None:
 
 @router.post("/listings", status_code=201, response_model=ListingPublic)
 def create_listing(body: ListingCreate, uow: Uow, actor: Actor, caller: SellerCaller,
-                   key: IdempotencyKey) -> ListingPublic:
+                   key: IdempotencyKey, rules: Rules) -> ListingPublic:
     act_for_seller(caller, body.seller_id)
     listing = listings.create_listing(uow(), seller_id=body.seller_id, product_id=body.product_id,
                                       price=body.price.to_money(), actor=actor,
                                       idempotency_key=key)
     if body.publish and listing.status.value == "draft":
+        # the first price meets the guard: a hold leaves the listing "held" for a reviewer
         listing = listings.change_listing_status(uow(), listing_id=listing.id,
-                                                 trigger=ListingTrigger.PUBLISH, actor=actor)
+                                                 trigger=ListingTrigger.PUBLISH, actor=actor,
+                                                 gate=guard_gate(rules))
     return listing_public(listing)
 
 
@@ -157,12 +160,25 @@ def customer_orders(customer_id: int, uow: Uow) -> list[OrderPublic]:
         return [order_public(o) for o in u.market.orders_for_customer(customer_id)]
 
 
-# Registered last so that /listings/{id}/price-changes is matched first.
+@router.post("/listings/{listing_id}/release", response_model=ListingPublic,
+             summary="Release a listing the guard held at publication (reviewers)")
+def release_listing(listing_id: int, uow: Uow, actor: Actor, _reviewer: ReviewerCaller,
+                    body: ListingStatusChange | None = None) -> ListingPublic:
+    listing = listings.change_listing_status(uow(), listing_id=listing_id,
+                                             trigger=ListingTrigger.RELEASE, actor=actor,
+                                             reason=body.reason if body else None)
+    return listing_public(listing)
+
+
+# Registered last so that /listings/{id}/price-changes and /release are matched first.
 @router.post("/listings/{listing_id}/{action}", response_model=ListingPublic,
              summary="Publish, pause, resume or end a listing")
 def change_status(listing_id: int, action: ListingAction, uow: Uow, actor: Actor,
-                  caller: SellerCaller, body: ListingStatusChange | None = None) -> ListingPublic:
+                  caller: SellerCaller, rules: Rules,
+                  body: ListingStatusChange | None = None) -> ListingPublic:
     require_own_listing(uow, caller, listing_id)
-    listing = listings.change_listing_status(uow(), listing_id=listing_id, trigger=ListingTrigger(action.value),
-                                             actor=actor, reason=body.reason if body else None)
+    listing = listings.change_listing_status(uow(), listing_id=listing_id,
+                                             trigger=ListingTrigger(action.value), actor=actor,
+                                             reason=body.reason if body else None,
+                                             gate=guard_gate(rules))
     return listing_public(listing)

@@ -73,6 +73,12 @@ RULES: tuple[Rule, ...] = (
     _r("invalid_input", "promotion.percent", None,
        "할인율은 0보다 크고 100보다 작은 숫자로 입력해 주세요 (예: 10).",
        "Enter the promotion percent as a number between 0 and 100, like 10."),
+    _r("invalid_input", "promotion.ends_at", "promotion_ended",
+       "이미 끝난 할인 행사입니다. 진행 중인 행사로 다시 제안하거나 행사 없이 제안해 주세요.",
+       "That promotion has already ended; propose with a running promotion or without one."),
+    _r("invalid_input", "promotion.starts_at", "promotion_not_started",
+       "아직 시작하지 않은 할인 행사입니다. 행사가 시작되면 그때 가격을 제안해 주세요.",
+       "That promotion has not started yet; propose the price when it starts."),
     _r("invalid_input", "promotion.ends_at", None,
        "할인 행사는 시작한 뒤에 끝나야 합니다. 종료 시각을 시작 시각보다 뒤로 정해 주세요.",
        "The promotion must end after it starts; set the end later than the start."),
@@ -95,6 +101,10 @@ RULES: tuple[Rule, ...] = (
        "이미 처리된 가격 변경입니다 (현재: {status}). 목록을 새로 고쳐 주세요.",
        "This price change was already decided (now: {status}); please reload the queue.",
        {"status": "price_change"}),
+    _r("forbidden", None, "own_change",
+       "직접 제안한 가격 변경은 승인할 수 없습니다. 다른 검토자에게 맡기거나, 거두려면 거절해 주세요.",
+       "You proposed this price change, so you cannot approve it; leave it to another "
+       "reviewer, or reject it to withdraw it."),
     # customers' choices (case page and call queue)
     _r("invalid_input", "choice", None,
        "고를 수 있는 선택지가 아닙니다. 화면에 보이는 선택지 중에서 골라 주세요.",

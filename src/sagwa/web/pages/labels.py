@@ -32,6 +32,7 @@ PRICE_CHANGE_STATUS: dict[str, Label] = {
     "held": ("보류", "held"),
     "approved": ("승인됨", "approved"),
     "rejected": ("거절됨", "rejected"),
+    "superseded": ("새 제안으로 대체됨", "superseded by a newer proposal"),
 }
 
 INCIDENT_STATUS: dict[str, Label] = {

@@ -1,0 +1,105 @@
+"""A promotion's price ends with the promotion: a job scheduled with the change puts the price
+before the promotion back, unless the seller changed the price since."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from sagwa.domain.listings import ListingTrigger
+from sagwa.domain.money import Money
+from sagwa.domain.pricing import PriceChangeStatus, Promotion
+from sagwa.priceguard import load_rules
+from sagwa.services import catalog, listings, price_review
+from sagwa.services.promotion_end import PromotionEnd, end_promotion
+from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
+
+GATE = price_review.guard_gate(load_rules())
+KRW = "KRW"
+
+
+@pytest.fixture
+def shop(session_factory):
+    """One live listing of a 199,000 KRW iPod nano, with a clock we move."""
+    clock = ManualClock(datetime(2008, 5, 1, 3, 0, tzinfo=UTC))
+
+    def uow() -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(session_factory, clock)
+
+    product = catalog.register_product(uow(), title="iPod nano", category="electronics/mp3",
+                                       actor="t", list_price=Money(199_000, KRW))
+    seller = catalog.register_seller(uow(), code="seller-0", name="판매자0", actor="t")
+    listing = listings.create_listing(uow(), seller_id=seller.id, product_id=product.id,
+                                      price=Money(199_000, KRW), actor="t")
+    listings.change_listing_status(uow(), listing_id=listing.id, trigger=ListingTrigger.PUBLISH,
+                                   actor="t")
+    return uow, clock, listing.id
+
+
+def _on_sale(uow, clock, listing_id, hours=2):
+    promo = Promotion(10, clock.now - timedelta(hours=1), clock.now + timedelta(hours=hours))
+    change = listings.propose_price_change(uow(), listing_id=listing_id,
+                                           new_price=Money(179_100, KRW), proposed_by="seller:0",
+                                           promotion=promo, gate=GATE)
+    assert change.status is PriceChangeStatus.APPLIED
+    return change, promo
+
+
+def _jobs(uow):
+    with uow() as u:
+        return u.conn.exec_driver_sql(
+            "SELECT task_name, scheduled_at, args FROM procrastinate_jobs "
+            "WHERE queue_name = 'market'").all()
+
+
+def _price(uow, listing_id):
+    with uow() as u:
+        return u.market.listing(listing_id).price
+
+
+def test_an_applied_promotion_price_schedules_its_end_in_the_same_transaction(shop) -> None:
+    uow, clock, listing_id = shop
+    change, promo = _on_sale(uow, clock, listing_id)
+    [(task, at, args)] = _jobs(uow)
+    assert (task, at, args) == ("end_promotion", promo.ends_at, {"price_change_id": change.id})
+
+
+def test_a_change_without_an_end_or_held_schedules_nothing(shop) -> None:
+    uow, _clock, listing_id = shop
+    listings.propose_price_change(uow(), listing_id=listing_id, new_price=Money(190_000, KRW),
+                                  proposed_by="seller:0", promotion=Promotion(5), gate=GATE)
+    listings.propose_price_change(uow(), listing_id=listing_id, new_price=Money(19_900, KRW),
+                                  proposed_by="seller:0", gate=GATE)
+    assert _jobs(uow) == []
+
+
+def test_at_the_end_the_price_before_the_promotion_is_back(shop) -> None:
+    uow, clock, listing_id = shop
+    change, promo = _on_sale(uow, clock, listing_id)
+    assert end_promotion(uow(), price_change_id=change.id) is PromotionEnd.NOT_YET
+    assert _price(uow, listing_id) == Money(179_100, KRW)
+    clock.now = promo.ends_at
+    assert end_promotion(uow(), price_change_id=change.id) is PromotionEnd.RESTORED
+    assert _price(uow, listing_id) == Money(199_000, KRW)
+    with uow() as u:
+        entry = u.audit.for_entity("listing", str(listing_id))[-1].event
+        latest = u.market.price_changes_for(listing_id)[0]
+    assert entry.action == "price_change.promotion_ended"
+    assert entry.after["outcome"] == "restored" and entry.actor == "system:promotion_end"
+    assert (latest.old_price, latest.new_price, latest.status) == (
+        Money(179_100, KRW), Money(199_000, KRW), PriceChangeStatus.APPLIED)
+
+
+def test_a_price_the_seller_changed_since_is_left_alone(shop) -> None:
+    uow, clock, listing_id = shop
+    change, promo = _on_sale(uow, clock, listing_id)
+    listings.propose_price_change(uow(), listing_id=listing_id, new_price=Money(185_000, KRW),
+                                  proposed_by="seller:0", gate=GATE)
+    clock.now = promo.ends_at + timedelta(minutes=1)
+    assert end_promotion(uow(), price_change_id=change.id) is PromotionEnd.PRICE_MOVED
+    assert _price(uow, listing_id) == Money(185_000, KRW)
+    with uow() as u:
+        entry = u.audit.for_entity("listing", str(listing_id))[-1].event
+    assert (entry.action, entry.after["outcome"]) == ("price_change.promotion_ended",
+                                                      "price_moved")
