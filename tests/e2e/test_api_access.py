@@ -202,6 +202,10 @@ def test_a_listing_published_at_a_tenth_of_its_price_is_held_until_a_reviewer_re
     assert order.status_code == 409, order.text
     own = client_for("seller", seller_id=seller)
     refused(own.post(f"/api/listings/{listing['id']}/release"), 403, "forbidden")
+    # nor around the review: a held listing cannot be paused (pause + resume would put it live)
+    pause = own.post(f"/api/listings/{listing['id']}/pause")
+    assert pause.status_code == 409 and pause.json()["code"] == "illegal_transition", pause.text
+    assert client.get(f"/api/listings/{listing['id']}").json()["status"] == "held"
     released = client_for("reviewer").post(f"/api/listings/{listing['id']}/release",
                                            json={"reason": "checked with the seller"})
     assert released.status_code == 200, released.text

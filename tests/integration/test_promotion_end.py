@@ -103,3 +103,18 @@ def test_a_price_the_seller_changed_since_is_left_alone(shop) -> None:
         entry = u.audit.for_entity("listing", str(listing_id))[-1].event
     assert (entry.action, entry.after["outcome"]) == ("price_change.promotion_ended",
                                                       "price_moved")
+
+
+def test_a_newer_promotion_at_the_same_price_is_not_cut_short(shop) -> None:
+    """X: 10% off for 2 h; the seller moves to 185,000, then back to 179,100 as Y with 10% off for
+    ten days. When X ends the price matches X's, but Y is the seller's latest word."""
+    uow, clock, listing_id = shop
+    x, _ = _on_sale(uow, clock, listing_id, hours=2)
+    clock.now += timedelta(minutes=10)
+    listings.propose_price_change(uow(), listing_id=listing_id, new_price=Money(185_000, KRW),
+                                  proposed_by="seller:0", gate=GATE)
+    clock.now += timedelta(minutes=10)
+    y, _ = _on_sale(uow, clock, listing_id, hours=240)
+    clock.now += timedelta(hours=3)
+    assert end_promotion(uow(), price_change_id=x.id) is PromotionEnd.PRICE_MOVED
+    assert _price(uow, listing_id) == Money(179_100, KRW)  # Y's promotion still runs

@@ -4,8 +4,11 @@ Status table (anything not listed is refused with IllegalTransition)::
 
     draft  --publish--> live       live   --hold-->    held
     draft  --hold-->    held       held   --release--> live
-    live   --pause-->   paused     held   --pause-->   paused
-    paused --resume-->  live       any but ended --end--> ended
+    live   --pause-->   paused     paused --resume-->  live
+    any but ended --end--> ended
+
+A held listing is already off sale and only a reviewer's release puts it back: it cannot be
+paused (pause then resume would let its seller skip the review).
 """
 
 from __future__ import annotations
@@ -41,7 +44,6 @@ TRANSITIONS: dict[tuple[ListingStatus, ListingTrigger], ListingStatus] = {
     (S.LIVE, T.HOLD): S.HELD,
     (S.HELD, T.RELEASE): S.LIVE,
     (S.LIVE, T.PAUSE): S.PAUSED,
-    (S.HELD, T.PAUSE): S.PAUSED,
     (S.PAUSED, T.RESUME): S.LIVE,
     (S.DRAFT, T.END): S.ENDED,
     (S.LIVE, T.END): S.ENDED,

@@ -40,8 +40,10 @@ def _incident_json(inc: Incident) -> dict[str, object]:
 
 def pause_for_incident(uow: SqlAlchemyUnitOfWork, listing: Listing, incident_id: int,
                        actor: str, now: datetime) -> None:
-    """Pause a listing because of an incident (no-op if it is already paused or ended)."""
-    if listing.status in (ListingStatus.PAUSED, ListingStatus.ENDED, ListingStatus.DRAFT):
+    """Pause a listing because of an incident (no-op if it is already off sale: paused, held
+    for review, ended or a draft)."""
+    if listing.status in (ListingStatus.PAUSED, ListingStatus.HELD, ListingStatus.ENDED,
+                          ListingStatus.DRAFT):
         return
     paused = replace(listing, status=advance(listing.status, ListingTrigger.PAUSE))
     uow.market.save_listing(paused, now)

@@ -218,6 +218,10 @@ def review_queue(uow: SqlAlchemyUnitOfWork, *, limit: int = 50, offset: int = 0)
 
 
 def _held(uow: SqlAlchemyUnitOfWork, change_id: int) -> PriceChangeRecord:
+    """The change, locked after its listing — the order a new proposal takes them in (it locks
+    the listing, then supersedes the held changes), so the two never deadlock."""
+    unlocked = require(uow.market.price_change(change_id), "price change", change_id)
+    uow.market.listing(unlocked.listing_id, for_update=True)
     change = require(uow.market.price_change_for_update(change_id), "price change", change_id)
     if change.status is not PriceChangeStatus.HELD:
         raise IllegalTransition(

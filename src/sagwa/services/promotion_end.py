@@ -58,7 +58,10 @@ def end_promotion(uow: SqlAlchemyUnitOfWork, *, price_change_id: int,
                           change.listing_id)
         if listing.status is ListingStatus.ENDED:
             outcome = PromotionEnd.LISTING_ENDED
-        elif listing.price != change.new_price:
+        elif listing.price != change.new_price or uow.market.price_moved_after(
+                listing.id, change_id=change.id, proposed_at=change.proposed_at):
+            # another change took effect since (even back to the same price, with its own
+            # promotion): that one is the seller's latest word, not this promotion
             outcome = PromotionEnd.PRICE_MOVED
         else:
             outcome = PromotionEnd.RESTORED

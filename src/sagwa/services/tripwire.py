@@ -64,13 +64,14 @@ def watch_order_velocity(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datet
 
 
 def _sale_changes(uow: SqlAlchemyUnitOfWork, listing_id: int) -> list[SaleChange]:
-    """The listing's ``(when, on_sale)`` history from the audit log, in log order. A live
-    listing the log never shows going on sale (written before the log kept its status) is taken
-    to have been on sale since it was created, as the tripwire always assumed."""
+    """The listing's ``(when, on_sale)`` history from the audit log, in log order. A listing
+    whose first recorded change is not a return to sale (no publish in the log: it went live
+    before the log kept its status, and may have been paused since) is taken to have been on
+    sale from its creation until then, as the tripwire always assumed."""
     changes = [(row.occurred_at, row.action in LISTING_RETURN_ACTIONS)
                for row in uow.reads.listing_sale_changes([listing_id])]
     created = uow.market.listing_created_at(listing_id)
-    if created is not None and not any(on_sale for _, on_sale in changes):
+    if created is not None and (not changes or not changes[0][1]):
         changes.insert(0, (created, True))
     return changes
 
