@@ -117,4 +117,4 @@ def test_a_newer_promotion_at_the_same_price_is_not_cut_short(shop) -> None:
     y, _ = _on_sale(uow, clock, listing_id, hours=240)
     clock.now += timedelta(hours=3)
     assert end_promotion(uow(), price_change_id=x.id) is PromotionEnd.PRICE_MOVED
-    assert _price(uow, listing_id) == Money(179_100, KRW)  # Y's promotion still runs
+    assert _price(uow, listing_id) == y.new_price == Money(179_100, KRW)  # Y still runs
