@@ -8,8 +8,10 @@ import asyncio
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
+from procrastinate import JobContext, RetryStrategy
 from sqlalchemy import create_engine
 
 from sagwa.adapters.db.database import Database, database_url
@@ -19,7 +21,7 @@ from sagwa.config import Settings
 from sagwa.domain.contact_hours import ContactSchedule
 from sagwa.services.delivery import Outcome, deliver_message, message_due_at
 from sagwa.services.desk_policy import load_desk_policy
-from sagwa.services.unit_of_work import Clock, utc_now
+from sagwa.services.unit_of_work import Clock, SqlAlchemyUnitOfWork, utc_now
 
 
 @dataclass
@@ -88,3 +90,22 @@ def fallback_runtime() -> DeliveryRuntime:
 
             _fallback = DeliveryRuntime.from_settings(get_settings(), threads=4)
         return _fallback
+
+
+def job_unit_of_work(context: JobContext) -> SqlAlchemyUnitOfWork:
+    """A unit of work on the worker's engine and clock, for a scheduled job's use case."""
+    runtime: DeliveryRuntime = context.additional_context.get("delivery") or fallback_runtime()
+    assert runtime.database.session_factory is not None
+    return SqlAlchemyUnitOfWork(runtime.database.session_factory, runtime.clock)
+
+
+#: How scheduled (desk and market) jobs are retried after an exception such as :class:`NotYet`.
+SCHEDULED_RETRY = RetryStrategy(max_attempts=20, exponential_wait=5)
+
+
+class NotYet(Exception):
+    """A scheduled job that ran a little early (a worker clock behind the database's): retried."""
+
+    def __init__(self, what: str) -> None:
+        at = datetime.now(UTC) + timedelta(seconds=30)
+        super().__init__(f"{what}; again at {at.isoformat()}")
