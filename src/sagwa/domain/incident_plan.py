@@ -222,14 +222,22 @@ def _check_deadline(
             "deadline_too_far", f"the deadline must be at most {_days(max_ahead)} after now"
         )
         return
-    # counted from the first moment a message may go out (as notify counts it), not from now
-    available = contact_time_between(schedule, next_contact_time(schedule, now), deadline)
+    _, available = answer_time_left(schedule, now, deadline)
     if available < min_contact_time:
         problems["deadline"] = Problem(
             "too_little_contact_time",
             f"the deadline leaves only {available} of contact-centre hours after customers can "
             f"first be told; customers need at least {min_contact_time} to reach a person",
         )
+
+
+def answer_time_left(schedule: ContactSchedule, now: datetime,
+                     deadline: datetime) -> tuple[datetime, timedelta]:
+    """When customers can first be told (the next contact opening from ``now``) and how much
+    contact-centre time that leaves them before ``deadline``: the one measure both the plan's
+    validation and ``notify`` hold against the minimum answer time."""
+    send_at = next_contact_time(schedule, now)
+    return send_at, contact_time_between(schedule, send_at, deadline)
 
 
 def _refuse(problems: Problems) -> NoReturn:

@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.catalog import Customer
 from sagwa.domain.consent import ConsentRecord
-from sagwa.domain.contact_hours import contact_time_between, next_contact_time
-from sagwa.domain.incident_plan import IncidentPlan
+from sagwa.domain.contact_hours import next_contact_time
+from sagwa.domain.incident_plan import IncidentPlan, answer_time_left
 from sagwa.domain.incidents import (
     Case,
     CaseStatus,
@@ -95,13 +95,13 @@ def _listing_names(uow: SqlAlchemyUnitOfWork, listing_id: int) -> dm.ListingName
     return dm.ListingNames(product.title, product.title_en or product.title, seller.name)
 
 
-def require_time_to_answer(plan: IncidentPlan, policy: DeskPolicy, send_at: datetime) -> None:
-    """Refuse to tell customers anything unless, counted from ``send_at`` (the first moment a
-    message may go out), the deadline still leaves them the policy's minimum answer time of
-    contact-centre hours — the rule ``make_plan`` applies when the plan is made."""
-    left = contact_time_between(policy.schedule, send_at, plan.deadline)
+def require_time_to_answer(plan: IncidentPlan, policy: DeskPolicy, now: datetime) -> datetime:
+    """When the first message may go out; refused unless, counted from then, the deadline still
+    leaves customers the policy's minimum answer time of contact-centre hours — the rule
+    ``make_plan`` applies when the plan is made (``incident_plan.answer_time_left``)."""
+    send_at, left = answer_time_left(policy.schedule, now, plan.deadline)
     if left >= policy.min_answer_time:
-        return
+        return send_at
     raise Conflict(
         f"the plan's deadline ({_when(plan.deadline)}) is too close: the apology would reach "
         f"customers at {_when(send_at)} at the earliest, leaving {_hours(left)} of "
@@ -202,8 +202,7 @@ def notify(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, policy: D
         inc = require(uow.incidents.get(incident_id, for_update=True), "incident", incident_id).incident
         status = advance_incident(inc.status, IncidentTrigger.NOTIFY)
         plan = current_plan(uow, incident_id)
-        send_at = next_contact_time(policy.schedule, now)
-        require_time_to_answer(plan, policy, send_at)
+        send_at = require_time_to_answer(plan, policy, now)
         advance(CaseStatus.OPEN, CaseTrigger.NOTIFY)  # the table allows the bulk move below
         rows = uow.cases.for_incident(incident_id, statuses={CaseStatus.OPEN})
         wordings = _wordings(uow, inc, [r.case for r in rows], plan, policy)
