@@ -8,7 +8,7 @@ from procrastinate import JobContext
 
 from sagwa.errors import InvalidInput
 from sagwa.jobs.app import app
-from sagwa.jobs.runtime import SCHEDULED_RETRY, NotYet, job_unit_of_work
+from sagwa.jobs.runtime import SCHEDULED_RETRY, NotYet, job_runtime, job_unit_of_work
 from sagwa.services import desk_cases
 from sagwa.services.scheduled import DEADLINE_TASK, DESK_QUEUE, ESCALATE_TASK, REMIND_TASK
 
@@ -27,12 +27,11 @@ async def remind_incident(context: JobContext, incident_id: int) -> int:
     """The apology again, for customers who have not answered yet (in contact hours)."""
     from sagwa.config import get_settings
     from sagwa.services.desk_notify import LinkMaker, remind_unanswered
-    from sagwa.services.desk_policy import load_desk_policy
 
     settings = get_settings()
     return await asyncio.to_thread(
         remind_unanswered, job_unit_of_work(context), incident_id=incident_id, actor=ACTOR,
-        policy=load_desk_policy(settings.desk_policy),
+        policy=job_runtime(context).policy,  # the worker's, read once when it started
         links=LinkMaker(settings.secret_key, settings.public_base_url))
 
 

@@ -20,7 +20,7 @@ from sagwa.adapters.senders import MessageSender, senders_for
 from sagwa.config import Settings
 from sagwa.domain.contact_hours import ContactSchedule
 from sagwa.services.delivery import Outcome, deliver_message, message_due_at
-from sagwa.services.desk_policy import load_desk_policy
+from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
 from sagwa.services.unit_of_work import Clock, SqlAlchemyUnitOfWork, utc_now
 
 
@@ -28,7 +28,7 @@ from sagwa.services.unit_of_work import Clock, SqlAlchemyUnitOfWork, utc_now
 class DeliveryRuntime:
     database: Database
     senders: dict[str, MessageSender]
-    contact_hours: ContactSchedule
+    policy: DeskPolicy  # read once per worker: delivery's contact hours, the reminder jobs
     threads: int = 4
     clock: Clock = utc_now
     _executor: ThreadPoolExecutor = field(init=False)
@@ -36,10 +36,14 @@ class DeliveryRuntime:
     def __post_init__(self) -> None:
         self._executor = ThreadPoolExecutor(self.threads, thread_name_prefix="sagwa-deliver")
 
+    @property
+    def contact_hours(self) -> ContactSchedule:
+        return self.policy.schedule
+
     @classmethod
     def from_settings(cls, settings: Settings, *, threads: int) -> DeliveryRuntime:
         # Read first: a broken desk policy stops the worker before it touches the database.
-        contact_hours = load_desk_policy(settings.desk_policy).schedule
+        policy = load_desk_policy(settings.desk_policy)
         url, embedded = database_url(settings)
         # Each delivery holds two connections at once: the lease and the claim/mark. No
         # pre-ping (it would double the round trips); a dead pooled connection fails one
@@ -52,7 +56,7 @@ class DeliveryRuntime:
                                pool_recycle=600,
                                connect_args={"options": "-c synchronous_commit=off"})
         upgrade_to_head(engine)
-        return cls(Database(engine, embedded), senders_for(settings), contact_hours,
+        return cls(Database(engine, embedded), senders_for(settings), policy,
                    threads=threads)
 
     async def deliver(self, message_id: int) -> Outcome:
@@ -92,9 +96,15 @@ def fallback_runtime() -> DeliveryRuntime:
         return _fallback
 
 
+def job_runtime(context: JobContext) -> DeliveryRuntime:
+    """The worker's runtime (or the process's fallback one)."""
+    runtime: DeliveryRuntime = context.additional_context.get("delivery") or fallback_runtime()
+    return runtime
+
+
 def job_unit_of_work(context: JobContext) -> SqlAlchemyUnitOfWork:
     """A unit of work on the worker's engine and clock, for a scheduled job's use case."""
-    runtime: DeliveryRuntime = context.additional_context.get("delivery") or fallback_runtime()
+    runtime = job_runtime(context)
     assert runtime.database.session_factory is not None
     return SqlAlchemyUnitOfWork(runtime.database.session_factory, runtime.clock)
 
