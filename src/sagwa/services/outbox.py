@@ -65,10 +65,8 @@ def enqueue_messages(uow: SqlAlchemyUnitOfWork, messages: Sequence[OutgoingMessa
 ASKS_TO_ACT = ("resolution", "reminder")
 """Messages that ask the customer to act (choose before the deadline): they go out only inside
 contact hours, never after the incident plan's deadline (checked again at delivery, see
-:mod:`sagwa.services.delivery`). Confirmations of a choice just made are not among them."""
-
-ANSWERED_PURPOSES = ASKS_TO_ACT
-"""Messages that ask the customer to choose: pointless once the case has its answer."""
+:mod:`sagwa.services.delivery`), and are pointless once the case has its answer.
+Confirmations of a choice just made are not among them."""
 
 
 def withdraw_unsent(uow: SqlAlchemyUnitOfWork, case_ids: Sequence[int], *, why: str) -> int:
@@ -77,7 +75,7 @@ def withdraw_unsent(uow: SqlAlchemyUnitOfWork, case_ids: Sequence[int], *, why: 
     delivery jobs then find nothing to do. How many."""
     if not case_ids:
         return 0
-    return uow.outbox.withdraw_pending(case_ids, purposes=ANSWERED_PURPOSES, why=why)
+    return uow.outbox.withdraw_pending(case_ids, purposes=ASKS_TO_ACT, why=why)
 
 
 def _enqueue(uow: SqlAlchemyUnitOfWork, messages: Sequence[OutgoingMessage]) -> list[int]:

@@ -22,19 +22,19 @@ AFTER_DEADLINE = timedelta(minutes=1)
 
 def schedule_incident_jobs(
     uow: SqlAlchemyUnitOfWork, *, incident_id: int, plan: IncidentPlan, policy: DeskPolicy,
-    first_send_at: datetime | None = None,
+    first_send_at: datetime,
 ) -> tuple[datetime | None, datetime, datetime]:
     """Remind, then escalate unanswered cases ahead of the deadline; apply the default after.
 
     Returns (reminder, escalation, deadline job) times. Nothing is scheduled before
-    ``first_send_at`` (when the apology itself goes out; default now): the escalation waits for
-    it, and a reminder that would come no later than the apology is not scheduled at all
-    (``None``) — it would only repeat the message customers are getting at that moment.
+    ``first_send_at`` (when the apology itself goes out, the next contact opening from now):
+    the escalation waits for it, and a reminder that would come no later than the apology is
+    not scheduled at all (``None``) — it would only repeat the message customers are getting
+    at that moment.
     """
-    start = max(first_send_at or uow.now(), uow.now())
-    escalate = max(escalation_at(plan, policy.escalation_lead, policy.schedule), start)
+    escalate = max(escalation_at(plan, policy.escalation_lead, policy.schedule), first_send_at)
     remind_at = escalation_at(plan, 2 * policy.escalation_lead, policy.schedule)
-    remind = remind_at if remind_at > start else None
+    remind = remind_at if remind_at > first_send_at else None
     deadline = plan.deadline + AFTER_DEADLINE
     args = {"incident_id": incident_id}
     for task, at in ((REMIND_TASK, remind), (ESCALATE_TASK, escalate), (DEADLINE_TASK, deadline)):

@@ -38,6 +38,8 @@ COLUMNS = ("idempotency_key", "incident_id", "case_id", "customer_id", "purpose"
 """The outbox columns an ``enqueue`` row holds."""
 
 _LEASE_NAMESPACE = 0x5A6A  # first key of pg_advisory_xact_lock(int, int): "sagwa outbox"
+_LEASE_KEYS = 2_147_483_647  # second key: message id modulo this (int4; a rare shared key only
+# makes one message wait)
 
 _STAGE_TABLE = (
     "CREATE TEMP TABLE IF NOT EXISTS outbox_stage (n bigserial, idempotency_key text, "
@@ -115,7 +117,7 @@ class OutboxRepository:
         # CASE: the lock is tried only on a sending row (a lock taken on any other row would
         # only make its worker wait 5 s, released at commit)
         abandoned = case((outbox.c.status == "sending", func.pg_try_advisory_xact_lock(
-            _LEASE_NAMESPACE, cast(outbox.c.id % 2_147_483_647, Integer))),  # as _lease_key
+            _LEASE_NAMESPACE, cast(outbox.c.id % _LEASE_KEYS, Integer))),  # as _lease_key
             else_=False)
         result = self.conn.execute(
             update(outbox)
@@ -201,4 +203,4 @@ def _before_deadline(purposes: Sequence[str], now: datetime) -> list[ColumnEleme
 
 
 def _lease_key(message_id: int) -> int:
-    return message_id % 2_147_483_647  # int4; a rare shared key only makes one message wait
+    return message_id % _LEASE_KEYS
