@@ -105,7 +105,7 @@ def _check_reversible(uow: SqlAlchemyUnitOfWork, stored: StoredEntry) -> None:
                               reversed_by=stored.reversed_by)
     if stored.entry.reverses_id is not None:
         raise InvalidInput(f"entry {stored.id} is itself a reversal; book a new entry instead")
-    case_id = uow.ledger.case_compensated_by(stored.id)
+    case_id = uow.cases.compensated_by(stored.id)
     if case_id is not None:
         # The case is resolved with this compensation paid, its confirmation told the customer
         # so, and nothing books a case's compensation a second time: undoing it would leave the

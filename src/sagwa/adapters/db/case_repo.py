@@ -100,6 +100,12 @@ class CaseRepository:
                              _consent(r)),
                         r.first_notified_at, r.compensation_entry_id) for r in rows]
 
+    def compensated_by(self, entry_id: int) -> int | None:
+        """The case whose compensation ``entry_id`` is, if it is one."""
+        found = self.conn.execute(select(cases.c.id).where(
+            cases.c.compensation_entry_id == entry_id)).scalar_one_or_none()
+        return None if found is None else int(found)
+
     def get(self, case_id: int, *, for_update: bool = False) -> CaseRow | None:
         q = select(cases).where(cases.c.id == case_id)
         row = self.conn.execute(q.with_for_update() if for_update else q).one_or_none()

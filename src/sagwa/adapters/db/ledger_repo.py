@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, func, insert, select
 
-from sagwa.adapters.db.tables import cases, ledger_entries, ledger_postings
+from sagwa.adapters.db.tables import ledger_entries, ledger_postings
 from sagwa.domain.ledger import Account, AccountKind, JournalEntry, Posting
 from sagwa.domain.money import Money
 
@@ -57,12 +57,6 @@ class LedgerRepository:
         q = q.where(ledger_postings.c.owner_id.is_(None) if owner_id is None
                     else ledger_postings.c.owner_id == owner_id)
         return int(self.conn.execute(q).scalar_one())
-
-    def case_compensated_by(self, entry_id: int) -> int | None:
-        """The incident case whose compensation ``entry_id`` is, if it is one."""
-        found = self.conn.execute(select(cases.c.id).where(
-            cases.c.compensation_entry_id == entry_id)).scalar_one_or_none()
-        return None if found is None else int(found)
 
     def entries_for(self, kind: AccountKind, owner_id: int, *, limit: int = 50) -> list[StoredEntry]:
         ids = self.conn.execute(
