@@ -4,9 +4,10 @@ price meets the guard when it is published."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
+from test_price_review import ipod_market
 
 from sagwa.domain.listings import ListingStatus, ListingTrigger
 from sagwa.domain.money import Money
@@ -14,7 +15,6 @@ from sagwa.domain.pricing import PriceChangeStatus, Promotion
 from sagwa.errors import IdempotencyMismatch, IllegalTransition, InvalidInput
 from sagwa.priceguard import load_rules
 from sagwa.services import catalog, listings, price_review
-from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
 
 RULES = load_rules()
 GATE = price_review.guard_gate(RULES)
@@ -23,24 +23,8 @@ KRW = "KRW"
 
 @pytest.fixture
 def market(session_factory):
-    """An iPod nano (199,000 KRW list price) sold by four sellers, with a clock we move."""
-    clock = ManualClock(datetime(2008, 5, 1, 3, 0, tzinfo=UTC))
-
-    def uow() -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(session_factory, clock)
-
-    product = catalog.register_product(uow(), title="애플 아이팟 나노 3세대 4GB",
-                                       category="electronics/mp3", actor="t",
-                                       list_price=Money(199_000, KRW))
-    ids = []
-    for n, price in enumerate((199_000, 189_000, 195_000, 193_000)):
-        seller = catalog.register_seller(uow(), code=f"seller-{n}", name=f"판매자{n}", actor="t")
-        listing = listings.create_listing(uow(), seller_id=seller.id, product_id=product.id,
-                                          price=Money(price, KRW), actor="t")
-        listings.change_listing_status(uow(), listing_id=listing.id,
-                                       trigger=ListingTrigger.PUBLISH, actor="t", gate=GATE)
-        ids.append(listing.id)
-    return uow, clock, ids, product.id
+    """The iPod nano sold by four sellers of test_price_review (:func:`ipod_market`)."""
+    return ipod_market(session_factory)
 
 
 def _listing(uow, listing_id):

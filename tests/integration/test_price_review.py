@@ -19,9 +19,9 @@ RULES = load_rules()
 KRW = "KRW"
 
 
-@pytest.fixture
-def market(session_factory):
-    """An iPod nano (199,000 KRW list price) sold by four sellers, with a clock we move."""
+def ipod_market(session_factory):
+    """An iPod nano (199,000 KRW list price) sold by four sellers, with a clock we move:
+    ``(uow factory, clock, listing ids, product id)`` (other test modules build on it too)."""
     clock = ManualClock(datetime(2008, 5, 1, 3, 0, tzinfo=UTC))
 
     def uow() -> SqlAlchemyUnitOfWork:
@@ -38,6 +38,13 @@ def market(session_factory):
         listings.change_listing_status(uow(), listing_id=listing.id,
                                        trigger=ListingTrigger.PUBLISH, actor="t")
         ids.append(listing.id)
+    return uow, clock, ids, product.id
+
+
+@pytest.fixture
+def market(session_factory):
+    """:func:`ipod_market` and 60 customers."""
+    uow, clock, ids, _ = ipod_market(session_factory)
     customers = [catalog.register_customer(uow(), name=f"고객{n}", email=f"c{n}@example.com",
                                            actor="t").id for n in range(60)]
     return uow, clock, ids, customers
