@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
 from sagwa.services import catalog, desk, listings
@@ -22,7 +24,9 @@ WINDOW_START = datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL)
 EARLIER_PAUSE = datetime(2008, 6, 12, 13, 30, tzinfo=SEOUL)  # 30 minutes before the window
 
 
-def test_status_and_report_ignore_a_pause_in_the_hour_before_the_window(session_factory) -> None:
+@pytest.fixture
+def live(session_factory):
+    """The iPod nano live at the wrong price (19,900 KRW) since 13:00 on 12 June 2008."""
     clock = ManualClock(datetime(2008, 6, 12, 13, 0, tzinfo=SEOUL))
 
     def uow() -> SqlAlchemyUnitOfWork:
@@ -36,9 +40,14 @@ def test_status_and_report_ignore_a_pause_in_the_hour_before_the_window(session_
                                       price=WRONG, actor="t")
     listings.change_listing_status(uow(), listing_id=listing.id,
                                    trigger=ListingTrigger.PUBLISH, actor="t")
+    return uow, clock, listing.id
+
+
+def test_status_and_report_ignore_a_pause_in_the_hour_before_the_window(live) -> None:
+    uow, clock, listing_id = live
     # 13:30: an earlier, unrelated incident pauses the listing; it is back on sale at 13:40
     clock.now = EARLIER_PAUSE
-    earlier = desk.declare(uow(), listing_ids=[listing.id], wrong_price=Money(1_000, "KRW"),
+    earlier = desk.declare(uow(), listing_ids=[listing_id], wrong_price=Money(1_000, "KRW"),
                            correct_price=RIGHT, cause="test order at 1,000 KRW",
                            window_start=datetime(2008, 6, 12, 13, 0, tzinfo=SEOUL),
                            responsible="seller", actor="operator:kim")
@@ -46,11 +55,11 @@ def test_status_and_report_ignore_a_pause_in_the_hour_before_the_window(session_
     earlier_id = int(earlier.incident.incident_id)
     desk.scope(uow(), incident_id=earlier_id, actor="operator:kim")  # nobody ordered
     desk.close(uow(), incident_id=earlier_id, actor="operator:kim", reason="no orders")
-    listings.change_listing_status(uow(), listing_id=listing.id, trigger=ListingTrigger.RESUME,
+    listings.change_listing_status(uow(), listing_id=listing_id, trigger=ListingTrigger.RESUME,
                                    actor="operator:kim")
     # 14:00 the wrong price goes live; 17:30 this incident is declared, pausing the listing
     clock.now = datetime(2008, 6, 12, 17, 30, tzinfo=SEOUL)
-    incident = desk.declare(uow(), listing_ids=[listing.id], wrong_price=WRONG,
+    incident = desk.declare(uow(), listing_ids=[listing_id], wrong_price=WRONG,
                             correct_price=RIGHT, window_start=WINDOW_START,
                             cause="90% event typed as the price", responsible="both",
                             actor="operator:lee")
@@ -66,29 +75,17 @@ def test_status_and_report_ignore_a_pause_in_the_hour_before_the_window(session_
     assert pauses == [EARLIER_PAUSE, clock.now]
 
 
-def test_a_seller_pausing_the_listing_itself_is_the_containment(session_factory) -> None:
+def test_a_seller_pausing_the_listing_itself_is_the_containment(live) -> None:
     """A pause through the listing's own status change (the API's listing action) takes it off
     sale as surely as the desk's: both figures count it."""
-    clock = ManualClock(datetime(2008, 6, 12, 13, 0, tzinfo=SEOUL))
-
-    def uow() -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(session_factory, clock)
-
-    seller = catalog.register_seller(uow(), code="sora", name="소라전자", actor="t")
-    product = catalog.register_product(uow(), title="애플 아이팟 나노 3세대 8GB",
-                                       title_en="Apple iPod nano 3rd gen 8GB",
-                                       category="electronics/mp3", list_price=RIGHT, actor="t")
-    listing = listings.create_listing(uow(), seller_id=seller.id, product_id=product.id,
-                                      price=WRONG, actor="t")
-    listings.change_listing_status(uow(), listing_id=listing.id,
-                                   trigger=ListingTrigger.PUBLISH, actor="t")
+    uow, clock, listing_id = live
     # 14:45 the seller notices and pauses the listing; 17:30 the desk declares the incident
     clock.now = datetime(2008, 6, 12, 14, 45, tzinfo=SEOUL)
-    listings.change_listing_status(uow(), listing_id=listing.id, trigger=ListingTrigger.PAUSE,
-                                   actor="seller:sora", reason="가격 오류")
+    listings.change_listing_status(uow(), listing_id=listing_id, trigger=ListingTrigger.PAUSE,
+                                   actor="seller:haneul", reason="가격 오류")
     seller_pause = clock.now
     clock.now = datetime(2008, 6, 12, 17, 30, tzinfo=SEOUL)
-    incident = desk.declare(uow(), listing_ids=[listing.id], wrong_price=WRONG,
+    incident = desk.declare(uow(), listing_ids=[listing_id], wrong_price=WRONG,
                             correct_price=RIGHT, window_start=WINDOW_START,
                             cause="90% event typed as the price", responsible="seller",
                             actor="operator:lee")
@@ -101,27 +98,15 @@ def test_a_seller_pausing_the_listing_itself_is_the_containment(session_factory)
     assert report.figures["minutes_to_pause"] == 45.0
 
 
-def test_a_pause_undone_before_the_declaration_is_not_the_containment(session_factory) -> None:
-    clock = ManualClock(datetime(2008, 6, 12, 13, 0, tzinfo=SEOUL))
-
-    def uow() -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(session_factory, clock)
-
-    seller = catalog.register_seller(uow(), code="bada", name="바다상사", actor="t")
-    product = catalog.register_product(uow(), title="애플 아이팟 나노 3세대 16GB",
-                                       title_en="Apple iPod nano 3rd gen 16GB",
-                                       category="electronics/mp3", list_price=RIGHT, actor="t")
-    listing = listings.create_listing(uow(), seller_id=seller.id, product_id=product.id,
-                                      price=WRONG, actor="t")
-    listings.change_listing_status(uow(), listing_id=listing.id,
-                                   trigger=ListingTrigger.PUBLISH, actor="t")
+def test_a_pause_undone_before_the_declaration_is_not_the_containment(live) -> None:
+    uow, clock, listing_id = live
     for minute, trigger in ((5, ListingTrigger.PAUSE), (6, ListingTrigger.RESUME)):
         clock.now = datetime(2008, 6, 12, 14, minute, tzinfo=SEOUL)  # paused to edit, resumed
-        listings.change_listing_status(uow(), listing_id=listing.id, trigger=trigger,
-                                       actor="seller:bada")
+        listings.change_listing_status(uow(), listing_id=listing_id, trigger=trigger,
+                                       actor="seller:haneul")
     clock.now = datetime(2008, 6, 12, 17, 30, tzinfo=SEOUL)
     incident_id = int(desk.declare(
-        uow(), listing_ids=[listing.id], wrong_price=WRONG, correct_price=RIGHT,
+        uow(), listing_ids=[listing_id], wrong_price=WRONG, correct_price=RIGHT,
         window_start=WINDOW_START, cause="90% event typed as the price", responsible="seller",
         actor="operator:lee").incident.incident_id)
 
