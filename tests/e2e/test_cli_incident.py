@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -25,7 +23,7 @@ from sagwa.config import get_settings
 from sagwa.services.desk_cases import record_choice
 from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
-from sagwa.testing.embedded import query, stop_embedded, stop_orphan
+from sagwa.testing.embedded import fresh_data_dir, query
 
 pytestmark = pytest.mark.e2e
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -58,18 +56,8 @@ def kst(moment: datetime) -> str:
 
 @pytest.fixture(scope="module")
 def data_dir() -> Iterator[Path]:
-    root = Path(tempfile.mkdtemp(prefix="sgi", dir="/tmp"))  # short: unix socket path limit
-    with pytest.MonkeyPatch.context() as mp:
-        mp.delenv("SAGWA_DATABASE_URL", raising=False)
-        mp.setenv("SAGWA_DATA_DIR", str(root / "data"))
-        get_settings.cache_clear()
-        try:
-            yield root / "data"
-        finally:
-            get_settings.cache_clear()
-            stop_embedded(root / "data" / "pg")
-            stop_orphan(root / "data" / "pg")
-            shutil.rmtree(root, ignore_errors=True)
+    with fresh_data_dir("sgi") as path:
+        yield path
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,6 @@ limit or years ahead — and takes ``--compensation 0`` as zero points, not as "
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,7 +14,7 @@ from typer.testing import CliRunner, Result
 
 from sagwa.cli.main import app
 from sagwa.config import get_settings
-from sagwa.testing.embedded import query, stop_embedded, stop_orphan
+from sagwa.testing.embedded import fresh_data_dir, query
 
 pytestmark = pytest.mark.e2e
 
@@ -36,18 +34,8 @@ def refused_cleanly(result: Result) -> str:
 
 @pytest.fixture(scope="module")
 def data_dir() -> Iterator[Path]:
-    root = Path(tempfile.mkdtemp(prefix="sgl", dir="/tmp"))  # short: unix socket path limit
-    with pytest.MonkeyPatch.context() as mp:
-        mp.delenv("SAGWA_DATABASE_URL", raising=False)
-        mp.setenv("SAGWA_DATA_DIR", str(root / "data"))
-        get_settings.cache_clear()
-        try:
-            yield root / "data"
-        finally:
-            get_settings.cache_clear()
-            stop_embedded(root / "data" / "pg")
-            stop_orphan(root / "data" / "pg")
-            shutil.rmtree(root, ignore_errors=True)
+    with fresh_data_dir("sgl") as path:
+        yield path
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import atexit
+import os
+import shutil
 import signal
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,3 +46,29 @@ def query(data_dir: Path, sql: str) -> list[tuple[Any, ...]]:
             return [tuple(row) for row in conn.execute(text(sql))]
     finally:
         engine.dispose()
+
+
+@contextmanager
+def fresh_data_dir(prefix: str) -> Iterator[Path]:
+    """A new ``SAGWA_DATA_DIR`` on the embedded PostgreSQL (``SAGWA_DATABASE_URL`` unset) for a
+    module of CLI tests; afterwards the environment is as it was, the server is stopped and the
+    directory removed."""
+    from sagwa.config import get_settings
+
+    root = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))  # short: unix socket path limit
+    saved = {name: os.environ.get(name) for name in ("SAGWA_DATABASE_URL", "SAGWA_DATA_DIR")}
+    os.environ.pop("SAGWA_DATABASE_URL", None)
+    os.environ["SAGWA_DATA_DIR"] = str(root / "data")
+    get_settings.cache_clear()
+    try:
+        yield root / "data"
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        get_settings.cache_clear()
+        stop_embedded(root / "data" / "pg")
+        stop_orphan(root / "data" / "pg")
+        shutil.rmtree(root, ignore_errors=True)
