@@ -31,11 +31,6 @@ class AccountKind(StrEnum):
 
 _OWNED = {AccountKind.CUSTOMER_POINTS, AccountKind.SELLER_CHARGEBACK}
 
-#: Accounts whose balance may never go below zero: a customer cannot owe points. The others run
-#: negative by design (the platform's expense, a seller's charge-back) or only ever grow
-#: (points redeemed).
-NEVER_NEGATIVE = frozenset({AccountKind.CUSTOMER_POINTS})
-
 
 @dataclass(frozen=True)
 class Account:
@@ -129,7 +124,9 @@ def reversal_of(entry_id: int, entry: JournalEntry, *, memo: str) -> JournalEntr
 
 
 def check_reversal_balances(reversal: JournalEntry, balances: Mapping[Account, int]) -> None:
-    """Refuse a reversal that would take an account in :data:`NEVER_NEGATIVE` below zero.
+    """Refuse a reversal that would take a customer's points below zero (a customer cannot owe
+    points; the other accounts run negative by design — the platform's expense, a seller's
+    charge-back — or only ever grow, as points redeemed do).
 
     ``balances`` holds the current balance of the accounts the reversal touches (a missing one
     counts as zero). Undoing a credit whose points were since spent is refused with
@@ -137,7 +134,7 @@ def check_reversal_balances(reversal: JournalEntry, balances: Mapping[Account, i
     """
     changes: dict[Account, int] = {}
     for posting in reversal.postings:
-        if posting.account.kind in NEVER_NEGATIVE:
+        if posting.account.kind is AccountKind.CUSTOMER_POINTS:
             changes[posting.account] = changes.get(posting.account, 0) + posting.amount.amount_minor
     for account, change in changes.items():
         balance = balances.get(account, 0)
