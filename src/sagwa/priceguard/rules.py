@@ -32,7 +32,7 @@ class PriceRules:
 
     down_ratio: float = 0.25
     up_ratio: float = 3.5
-    hold_score: float = 0.52
+    hold_score: float = 0.53
     promo_match_log: float = 0.12
     promo_slack: float = 0.8
     promo_mismatch_log: float = 0.25
