@@ -449,9 +449,12 @@ def test_a_customer_who_asked_for_a_person_stays_on_the_call_list_past_the_deadl
     with pytest.raises(Conflict) as refused:
         desk.close(uow(), incident_id=iid, actor="operator:lee", reason="done")
     assert refused.value.details["reason"] == "calls_owed"
-    # the agent calls; whatever the outcome, the call was made and the list is clear
+    # the agent calls: no answer is not the call they asked for; reaching them is
     desk_cases.log_contact_attempt(uow(), case_id=case_ids[0], channel="phone",
                                    outcome="no_answer", agent="agent:park", policy=POLICY)
+    assert _queue(uow) == [case_ids[0]]
+    desk_cases.log_contact_attempt(uow(), case_id=case_ids[0], channel="phone",
+                                   outcome="reached", agent="agent:park", policy=POLICY)
     assert _queue(uow) == []
     assert desk.close(uow(), incident_id=iid, actor="operator:lee",
                       reason="done").incident.status.value == "closed"

@@ -173,6 +173,12 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: refusal(lambda: price_review.check_not_own_change(HELD, reviewer="api:a")),
         "직접 제안한 가격 변경은 승인할 수 없습니다. 다른 검토자에게 맡기거나, 거두려면 거절해 주세요.",
     ),
+    "own_held_listing": (  # published through the API, released on the pages: the same account
+        lambda: refusal(lambda: listings.check_not_own_hold(
+            listings.PublicationHold("api:a", NOW, None, None, None), listing_id=3,
+            reviewer="admin:a")),
+        "직접 게시한 상품은 판매 보류를 풀 수 없습니다. 다른 검토자에게 맡겨 주세요.",
+    ),
     "choice_already_recorded": (
         lambda: refusal(lambda: incidents.advance(incidents.CaseStatus.CHOSEN, "choose")),
         "이 건은 이미 고객의 선택이 기록되어 있습니다. 바꾸려면 상담원과 통화해 주세요.",
@@ -237,7 +243,7 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     ),
     "calls_owed": (  # the raise itself is checked in tests/integration/test_desk.py
         lambda: Conflict("2 customers are still owed a call", reason="calls_owed"),
-        "상담원 전화를 기다리는 고객이 있어 끝낼 수 없습니다. 기한 뒤 통화 시도를 먼저 기록해 주세요.",
+        "상담원 전화를 기다리는 고객이 있어 끝낼 수 없습니다. 고객과 통화하거나 정해진 통화 시도를 마친 뒤 끝내 주세요.",
     ),
     "window_overlaps_incident": (  # checked in tests/integration/test_desk_declare.py
         lambda: Conflict("listing 5 is already in incident 3, whose window overlaps this one",

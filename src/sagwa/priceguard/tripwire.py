@@ -1,15 +1,24 @@
-"""Order-velocity tripwire: after a price change, are orders arriving far faster than usual?
+"""Order-velocity tripwire: after a price change, or on a new listing's first day, are orders
+arriving far faster than usual?
 
-Pure: the caller passes order times, the change time, ``now`` and the listing's normal hourly
+Pure: the caller passes order times, the start of the watch, ``now`` and the normal hourly
 rate; :func:`assess_order_velocity` returns a :class:`VelocityAssessment`. It trips when the
-count since the change is at least ``min_orders`` *and* the Poisson probability of seeing that
+count since the start is at least ``min_orders`` *and* the Poisson probability of seeing that
 many at the normal rate is below ``alpha`` (one-sided upper tail). The caller pauses the listing.
+
+:func:`watch_start` says what is watched: the last price move or the listing's first time on
+sale (publication, or a reviewer's release of a held listing), whichever is later, for a day. A
+wrong first price has no price move on record; it is caught by the second.
 
 The normal rate and the counting window come from the listing's sale history, given as
 ``(when, on_sale)`` pairs in the order they happened (``True`` = put on sale, ``False`` = taken
 off): :func:`hours_on_sale` and :func:`baseline_rate` measure the rate over the hours the
 listing could actually take orders, and :func:`count_from` starts the count at its last return
 to sale, so a surge already judged (paused, then resumed by an operator) is not judged again.
+A listing with less than ``min_history_hours`` of its own is compared with the product's other
+listings instead (:func:`normal_rate`): the busiest of them, so that a popular launch selling
+like the other sellers do is left alone. With none to go by, :func:`baseline_rate` decides —
+on a new listing's first day at no less than ``launch_rate_per_hour``.
 """
 
 from __future__ import annotations
@@ -17,23 +26,52 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Literal
 
 
 @dataclass(frozen=True)
 class VelocityRules:
-    """Tripwire thresholds: minimum count, tail probability, and a floor on the expected rate."""
+    """Tripwire thresholds: minimum count, tail probability, floors on the expected rate."""
 
     min_orders: int = 5
     alpha: float = 1e-6
     min_rate_per_hour: float = 0.05
     # under this many hours on sale before the change, the history is too short to trust
     min_history_hours: float = 24.0
+    # a new listing's first day when no other seller of the product has that much history: about
+    # 50 a day, far above most listings' ordinary day and far below a wrong price's rush (the
+    # 2008 iPod nano drew about 75 orders an hour)
+    launch_rate_per_hour: float = 2.0
+
+
+#: What the tripwire watches from: the last price move, or the listing's first time on sale.
+Anchor = Literal["price_change", "first_sale"]
+#: Where the normal rate comes from (see :class:`NormalRate`).
+Basis = Literal["own", "own_short", "other_sellers", "launch"]
+
+
+@dataclass(frozen=True)
+class NormalRate:
+    """The hourly rate orders are compared with, and what it is.
+
+    ``own``: the listing's own rate over enough hours on sale. ``own_short``: too few hours of
+    its own and no other seller of the product to go by — :func:`baseline_rate`'s busiest
+    plausible rate. ``launch``: the same on a new listing's first day, where there is nothing
+    of its own yet — ``launch_rate_per_hour``. ``other_sellers``: too few hours of its own, so
+    the busiest of ``sellers`` other listings of the product (``sellers_per_hour``), or the
+    listing's own short-history rate if that is higher."""
+
+    per_hour: float
+    basis: Basis = "own"
+    sellers: int = 0
+    sellers_per_hour: float = 0.0
 
 
 @dataclass(frozen=True)
 class VelocityAssessment:
-    """Observed vs expected orders since the change, the Poisson tail, and the verdict."""
+    """Observed vs expected orders since the change, the Poisson tail, and the verdict;
+    ``normal`` says what the rate was compared with, ``anchor`` what the watch started at."""
 
     tripped: bool
     observed: int
@@ -44,9 +82,27 @@ class VelocityAssessment:
     hours: float
     reason_en: str
     reason_ko: str
+    normal: NormalRate | None = None
+    anchor: Anchor = "price_change"
 
 
 SaleChange = tuple[datetime, bool]
+
+
+def watch_start(*, price_moved_at: datetime | None, first_on_sale_at: datetime | None,
+                now: datetime, watch_for: timedelta) -> tuple[datetime, Anchor] | None:
+    """Where the watch starts: the later of the last price move and the listing's first time on
+    sale (a price set while it was a draft went on sale with it), if that is at most
+    ``watch_for`` before ``now``; None when the listing is not watched."""
+    known: list[tuple[datetime, Anchor]] = []
+    if first_on_sale_at is not None:
+        known.append((first_on_sale_at, "first_sale"))
+    if price_moved_at is not None:
+        known.append((price_moved_at, "price_change"))
+    if not known:
+        return None
+    start = max(known, key=lambda item: item[0])  # a tie goes to the first sale
+    return start if now - start[0] <= watch_for else None
 
 
 def hours_on_sale(changes: Sequence[SaleChange], *, start: datetime, end: datetime) -> float:
@@ -71,6 +127,39 @@ def baseline_rate(*, orders: int, hours: float, rules: VelocityRules) -> float:
     if hours >= rules.min_history_hours:
         return orders / hours
     return max(rules.min_rate_per_hour, orders / max(hours, 1.0))
+
+
+def busiest_other_seller(others: Sequence[tuple[int, float]], *,
+                         rules: VelocityRules) -> tuple[float, int] | None:
+    """The highest hourly rate among the product's other listings, each given as ``(orders,
+    hours on sale)`` over the baseline period, and how many of them count: only those on sale
+    at least ``rules.min_history_hours``. None when none does.
+
+    The busiest rather than the median: a false pause stops a seller's launch day, while a
+    wrong price draws many times any seller's rate and still stands out."""
+    rates = [orders / hours for orders, hours in others if hours >= rules.min_history_hours]
+    return (max(rates), len(rates)) if rates else None
+
+
+def normal_rate(*, orders: int, hours: float, rules: VelocityRules,
+                others: Sequence[tuple[int, float]] = (),
+                anchor: Anchor = "price_change") -> NormalRate:
+    """The rate to compare with, from the listing's own ``orders`` in ``hours`` on sale before
+    the watch started and, if that is under ``rules.min_history_hours``, the product's other
+    listings (``others``, as for :func:`busiest_other_seller`). When none of them has the
+    history either: :func:`baseline_rate`, and on a new listing's first day (``anchor`` is
+    ``"first_sale"``) at least ``rules.launch_rate_per_hour`` — the floor alone would pause an
+    ordinary launch at one order an hour within a few hours."""
+    if hours >= rules.min_history_hours:
+        return NormalRate(orders / hours)
+    own = baseline_rate(orders=orders, hours=hours, rules=rules)
+    busiest = busiest_other_seller(others, rules=rules)
+    if busiest is None and anchor == "first_sale":
+        return NormalRate(max(own, rules.launch_rate_per_hour), "launch")
+    if busiest is None:
+        return NormalRate(own, "own_short")
+    rate, sellers = busiest
+    return NormalRate(max(rate, own), "other_sellers", sellers, rate)
 
 
 def count_from(changes: Sequence[SaleChange], *, changed_at: datetime, now: datetime) -> datetime:
@@ -112,31 +201,29 @@ def assess_order_velocity(
     order_times: Sequence[datetime],
     changed_at: datetime,
     now: datetime,
-    baseline_per_hour: float,
+    baseline_per_hour: float | NormalRate,
     rules: VelocityRules | None = None,
     counted_from: datetime | None = None,
+    anchor: Anchor = "price_change",
 ) -> VelocityAssessment:
-    """Count orders in ``[counted_from, now]`` (``counted_from`` defaults to ``changed_at``; see
-    :func:`count_from`) and test them against ``baseline_per_hour``."""
+    """Count orders in ``[counted_from, now]`` (``counted_from`` defaults to ``changed_at``, the
+    start of the watch — the price change, or the first sale with ``anchor="first_sale"``; see
+    :func:`count_from`) and test them against ``baseline_per_hour`` (a plain rate is the
+    listing's own; a :class:`NormalRate` says where it comes from, and the reasons say so)."""
     rules = rules or VelocityRules()
+    normal = (baseline_per_hour if isinstance(baseline_per_hour, NormalRate)
+              else NormalRate(baseline_per_hour))
     start = max(counted_from or changed_at, changed_at)
     hours = max((now - start).total_seconds() / 3600.0, 1e-9)
     observed = sum(1 for t in order_times if start <= t <= now)
-    resumed = start > changed_at
-    rate = max(baseline_per_hour, rules.min_rate_per_hour)
+    rate = max(normal.per_hour, rules.min_rate_per_hour)
     expected = rate * hours
     p = poisson_upper_tail(observed, expected)
     tripped = observed >= rules.min_orders and p < rules.alpha
-    since_en = "the listing went back on sale" if resumed else "the price change"
-    since_ko = "판매 재개" if resumed else "가격 변경"
-    en = (
-        f"{observed} orders in {hours:.1f} h since {since_en}; about {expected:.1f} expected "
-        f"at the usual {rate:.2f}/h (chance {p:.1e})"
-    )
-    ko = (
-        f"{since_ko} 후 {hours:.1f}시간 동안 주문 {observed}건; 평소 시간당 {rate:.2f}건이면 "
-        f"약 {expected:.1f}건 예상(확률 {p:.1e})"
-    )
+    since_en, since_ko = _SINCE["resumed" if start > changed_at else anchor]
+    compared_en, compared_ko = _compared_with(normal, rate=rate, expected=expected, rules=rules)
+    en = f"{observed} orders in {hours:.1f} h since {since_en}; {compared_en} (chance {p:.1e})"
+    ko = f"{since_ko} 후 {hours:.1f}시간 동안 주문 {observed}건; {compared_ko}(확률 {p:.1e})"
     suffix_en = " — pausing the listing" if tripped else ""
     suffix_ko = " — 판매를 일시 중지합니다" if tripped else ""
     return VelocityAssessment(
@@ -149,4 +236,40 @@ def assess_order_velocity(
         hours=hours,
         reason_en=en + suffix_en,
         reason_ko=ko + suffix_ko,
+        normal=normal,
+        anchor=anchor,
     )
+
+
+_SINCE = {"price_change": ("the price change", "가격 변경"),
+          "first_sale": ("the listing went on sale", "판매 시작"),
+          "resumed": ("the listing went back on sale", "판매 재개")}
+
+
+def _compared_with(normal: NormalRate, *, rate: float, expected: float,
+                   rules: VelocityRules) -> tuple[str, str]:
+    """What the count was compared with, in English and Korean."""
+    history = f"{rules.min_history_hours:g}"
+    if normal.basis == "other_sellers":
+        many = normal.sellers > 1
+        among_en = f"the busiest of {normal.sellers}" if many else "1 seller"
+        among_ko = f"{normal.sellers}곳 중 최대" if many else "1곳"
+        en = (f"other sellers of this product sold about {normal.sellers_per_hour:.2f} an hour "
+              f"({among_en} on sale for {history} h or more), so about {expected:.1f} expected "
+              f"at {rate:.2f}/h")
+        ko = (f"같은 상품의 다른 판매자는 시간당 약 {normal.sellers_per_hour:.2f}건 판매"
+              f"({history}시간 이상 판매한 {among_ko}), 시간당 {rate:.2f}건이면 "
+              f"약 {expected:.1f}건 예상")
+    elif normal.basis in ("own_short", "launch"):
+        launch = normal.basis == "launch"
+        assumed_en = "the rate assumed for a new listing" if launch else "an assumed rate"
+        assumed_ko = (f"새로 판매를 시작한 상품의 기본값인 시간당 {rate:.2f}건이면" if launch
+                      else f"시간당 {rate:.2f}건으로 가정하면")
+        en = (f"no other seller of this product has {history} h on sale to compare with, so "
+              f"about {expected:.1f} expected at {assumed_en}, {rate:.2f}/h")
+        ko = (f"{history}시간 이상 판매한 다른 판매자가 없어 {assumed_ko} "
+              f"약 {expected:.1f}건 예상")
+    else:
+        en = f"about {expected:.1f} expected at the usual {rate:.2f}/h"
+        ko = f"평소 시간당 {rate:.2f}건이면 약 {expected:.1f}건 예상"
+    return en, ko

@@ -264,8 +264,8 @@ def close(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, reason: st
         if owed:
             raise Conflict(
                 f"{owed} customers are still owed a call (they asked for a person, or the "
-                "plan's default is a follow-up call) and no call has been recorded since the "
-                "deadline; record the call attempts first",
+                "plan's default is a follow-up call): no call since the deadline has reached "
+                "them and their call attempts are not used up; call them first",
                 reason="calls_owed",
             )
         closed = replace(inc, status=_next(inc, trigger))

@@ -4,6 +4,10 @@ the phone) records a choice, its effects and compensation are applied exactly on
 The only code path in sagwa that cancels or changes an order in a case is
 :func:`record_choice`, and it goes through ``consent.effects_of_choice``, which refuses without
 the customer's recorded choice.
+
+:func:`log_contact_attempt` records a call and, when the customer was owed a call and the policy's
+attempts are used up without reaching them, marks the case "could not be reached"
+(``sagwa.domain.call_attempts``).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from datetime import datetime, timedelta
 
 from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.domain.audit import AuditEvent
+from sagwa.domain.call_attempts import OUTCOMES, UNREACHABLE_ACTION, gives_up
 from sagwa.domain.compensation import compensation_due
 from sagwa.domain.consent import (
     ConsentRecord,
@@ -35,8 +40,6 @@ from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.lookups import require
 from sagwa.services.outbox import withdraw_unsent
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
-
-OUTCOMES = ("reached", "no_answer", "busy", "wrong_number", "voicemail", "callback_requested")
 
 
 @dataclass(frozen=True)
@@ -171,8 +174,21 @@ def log_contact_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str
         uow.audit.append(AuditEvent(agent, "case.contact_attempted", "case", str(case_id), after={
             "channel": channel, "outcome": outcome, "within_contact_hours": within,
             "note": note}), now)
+        _give_up_if_unreachable(uow, case_id, agent, policy, now)
         uow.commit()
         return attempt
+
+
+def _give_up_if_unreachable(uow: SqlAlchemyUnitOfWork, case_id: int, agent: str,
+                            policy: DeskPolicy, now: datetime) -> None:
+    """After the attempt just added: a call still owed whose attempts are used up is marked
+    "could not be reached", which takes the case off the call list."""
+    owed = uow.reads.owed_call(case_id)
+    if owed is None or not gives_up(owed, policy.max_call_attempts):
+        return
+    uow.audit.append(AuditEvent(agent, UNREACHABLE_ACTION, "case", str(case_id), after={
+        "attempts": owed.attempts, "max_attempts": policy.max_call_attempts,
+        "last_outcome": owed.last_outcome}), now)
 
 
 def escalate_unanswered(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str) -> int:

@@ -3,7 +3,9 @@
 Every table and key is checked against :data:`TABLES`: an unknown table or key (a typo such as
 ``min_time_left_minute``), a missing required key or a value of the wrong type is refused with
 :class:`~sagwa.errors.InvalidInput` naming the file, the table and the key — a setting is never
-silently ignored or coerced (the string ``"false"`` is not a boolean).
+silently ignored or coerced (the string ``"false"`` is not a boolean). Tables in
+:data:`OPTIONAL_TABLES` may be left out (files written before they existed still load); their
+keys then take their defaults.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import available_timezones
 
+from sagwa.domain.call_attempts import DEFAULT_MAX_ATTEMPTS, MAX_MAX_ATTEMPTS, MIN_MAX_ATTEMPTS
 from sagwa.domain.contact_hours import ContactSchedule
 from sagwa.errors import InvalidInput
 
@@ -40,6 +43,9 @@ class DeskPolicy:
     escalation_lead: timedelta
     min_answer_time: timedelta
     contact: ContactDetails
+    #: Attempts after which the desk stops trying to reach a customer it owes a call
+    #: (``sagwa.domain.call_attempts``).
+    max_call_attempts: int = DEFAULT_MAX_ATTEMPTS
 
 
 # --- value checks: each returns the value to use or raises _BadValue saying what is wrong ---
@@ -64,6 +70,19 @@ def _hours(value: object) -> float:
     ):
         raise _BadValue(f"must be a number of hours, 0 or more (got {value!r})")
     return float(value)
+
+
+def _attempts(value: object) -> int:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not MIN_MAX_ATTEMPTS <= value <= MAX_MAX_ATTEMPTS
+    ):
+        raise _BadValue(
+            f"must be a whole number of attempts from {MIN_MAX_ATTEMPTS} to {MAX_MAX_ATTEMPTS} "
+            f"(got {value!r})"
+        )
+    return value
 
 
 def _flag(value: object) -> bool:
@@ -125,7 +144,10 @@ TABLES: dict[str, dict[str, tuple[Check, bool]]] = {
         "min_answer_hours": (_hours, True),
     },
     "contact": {key: (_text, True) for key in ("phone", "email", "hours_ko", "hours_en")},
+    "calls": {"max_attempts": (_attempts, False)},
 }
+#: Tables a file may leave out: added after operators had their own files.
+OPTIONAL_TABLES = frozenset({"calls"})
 
 
 def _invalid(file: str, table: str | None, key: str | None, problem: str) -> InvalidInput:
@@ -141,7 +163,7 @@ def _invalid(file: str, table: str | None, key: str | None, problem: str) -> Inv
 
 def _table(data: Mapping[str, Any], table: str, file: str) -> dict[str, Any]:
     """The table's values, checked: no unknown or missing key, every value of its type."""
-    raw = data.get(table)
+    raw = data.get(table, {} if table in OPTIONAL_TABLES else None)
     if not isinstance(raw, dict):
         problem = "is missing" if raw is None else "must be a table"
         raise _invalid(file, table, None, problem)
@@ -195,6 +217,7 @@ def load_desk_policy(path: str | Path | None = None) -> DeskPolicy:
             raise _invalid(file, table, None, "is not a known table; known: " + ", ".join(TABLES))
     hours = _table(data, "contact_hours", file)
     sla, contact = _table(data, "sla", file), _table(data, "contact", file)
+    calls = _table(data, "calls", file)
     return DeskPolicy(
         schedule=_schedule(hours, file),
         notice_sla=timedelta(minutes=sla["public_notice_minutes"]),
@@ -203,4 +226,5 @@ def load_desk_policy(path: str | Path | None = None) -> DeskPolicy:
         contact=ContactDetails(
             contact["phone"], contact["email"], contact["hours_ko"], contact["hours_en"]
         ),
+        max_call_attempts=calls.get("max_attempts", DEFAULT_MAX_ATTEMPTS),
     )

@@ -1,9 +1,13 @@
-"""Create listings, move them through their statuses, and propose price changes."""
+"""Create listings, move them through their statuses, and propose price changes.
+
+A listing whose first price the gate holds when it is published waits, ``held``, for a reviewer
+to release it (:func:`held_listings` is that queue); whoever published it may not release it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.domain.audit import AuditEvent
@@ -16,7 +20,7 @@ from sagwa.domain.pricing import (
     Promotion,
     check_promotion_running,
 )
-from sagwa.errors import Conflict, InvalidInput
+from sagwa.errors import Conflict, Forbidden, InvalidInput
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
 from sagwa.services.promotion_end import schedule_promotion_end
@@ -79,6 +83,9 @@ def change_listing_status(uow: SqlAlchemyUnitOfWork, *, listing_id: int, trigger
     and other sellers' prices): a hold keeps the listing ``held`` for a reviewer to release."""
     with uow:
         listing = require(uow.market.listing(listing_id, for_update=True), "listing", listing_id)
+        if trigger is ListingTrigger.RELEASE and listing.status is ListingStatus.HELD:
+            check_not_own_hold(publication_hold(uow, listing_id), listing_id=listing_id,
+                               reviewer=actor)
         decision = _first_price_decision(uow, listing, actor, gate, trigger)
         if decision.hold:
             trigger, reason = ListingTrigger.HOLD, decision.reason
@@ -87,8 +94,7 @@ def change_listing_status(uow: SqlAlchemyUnitOfWork, *, listing_id: int, trigger
         uow.audit.append(AuditEvent(actor, f"listing.{trigger.value}", "listing", str(listing_id),
                                     before=_listing_json(listing),
                                     after={**_listing_json(after), "reason": reason,
-                                           **({"guard": _guard_json(decision.opinion)}
-                                              if decision.opinion else {})}), uow.now())
+                                           **_guard_after(decision)}), uow.now())
         uow.commit()
         return after
 
@@ -101,6 +107,83 @@ def _first_price_decision(uow: SqlAlchemyUnitOfWork, listing: Listing, actor: st
     advance(listing.status, trigger)  # an illegal publish is refused before the gate runs
     first = PriceChangeProposal(listing.id, listing.price, listing.price, actor or "?")
     return gate(uow, listing, first)
+
+
+def _guard_after(decision: GateDecision) -> dict[str, object]:
+    """What the audit entry keeps of the gate's opinion; a hold keeps its reason in Korean too
+    (``reason`` is the English one), for the reviewers' page."""
+    if decision.opinion is None:
+        return {}
+    korean = {"reason_ko": decision.opinion.reason_ko} if decision.hold else {}
+    return {"guard": _guard_json(decision.opinion), **korean}
+
+
+#: The audit action of a listing the gate held when it was published (``listing.<trigger>``).
+HOLD_ACTION = f"listing.{ListingTrigger.HOLD.value}"
+#: How many of a listing's audit entries are searched for its hold (oldest first).
+_AUDIT_SCAN = 1000
+
+
+@dataclass(frozen=True)
+class PublicationHold:
+    """What the audit log says about a listing's hold: who published it, when, and why the
+    gate held it (its reason in English and, for holds recorded since it is kept, Korean)."""
+
+    held_by: str
+    held_at: datetime
+    reason_en: str | None
+    reason_ko: str | None
+    error_type: str | None
+
+
+@dataclass(frozen=True)
+class HeldListing:
+    """A listing waiting for a reviewer's release, with what the reviewer needs to decide."""
+
+    listing: Listing
+    product_title: str
+    seller_name: str
+    hold: PublicationHold | None
+    """None if the audit log has no hold for it (no code path holds a listing otherwise)."""
+
+
+def publication_hold(uow: SqlAlchemyUnitOfWork, listing_id: int) -> PublicationHold | None:
+    """The listing's latest ``listing.hold`` on the audit log, or None."""
+    entries = uow.audit.for_entity("listing", str(listing_id), limit=_AUDIT_SCAN)
+    last = next((e for e in reversed(entries) if e.event.action == HOLD_ACTION), None)
+    if last is None:
+        return None
+    after = last.event.after or {}
+    guard = after.get("guard") or {}
+    return PublicationHold(last.event.actor, last.occurred_at, after.get("reason"),
+                           after.get("reason_ko"), guard.get("error_type"))
+
+
+def check_not_own_hold(hold: PublicationHold | None, *, listing_id: int, reviewer: str) -> None:
+    """A listing held at publication needs a second person, as a held price change does: whoever
+    published it may not release it, from any channel (``api:kim`` and ``admin:kim`` are the
+    same account: :func:`sagwa.services.price_review.account_name`)."""
+    from sagwa.services.price_review import account_name  # price_review imports this module
+
+    if hold is not None and account_name(reviewer) == account_name(hold.held_by):
+        raise Forbidden(
+            f"listing {listing_id} was published by {hold.held_by}; someone else must "
+            "release it",
+            reason="own_held_listing",
+        )
+
+
+def held_listings(uow: SqlAlchemyUnitOfWork, *, limit: int = 50) -> list[HeldListing]:
+    """Listings the gate held when they were published, longest waiting first."""
+    with uow:
+        found = []
+        for listing in uow.market.listings_with_status(ListingStatus.HELD, limit=limit):
+            product = uow.catalog.product(listing.product_id)
+            seller = uow.catalog.seller(listing.seller_id)
+            found.append(HeldListing(listing, product.title if product else "?",
+                                     seller.name if seller else "?",
+                                     publication_hold(uow, listing.id)))
+        return found
 
 
 def _guard_json(opinion: GuardOpinion | None) -> dict[str, object] | None:

@@ -1,9 +1,11 @@
 """The order-velocity tripwire, run in the same transaction as each order.
 
-In the first hours after a listing's price moved, orders are compared with the listing's normal
-rate (the weeks before the change). A surge pauses the listing at once, on the audit log with the
-evidence, and a draft incident is opened for an operator to declare or dismiss; the order that
-tripped it stands, the next ones are refused until someone looks.
+A listing is watched for a day after its price moved, and for a day after it first went on sale
+(published, or released by a reviewer after the guard held it): a wrong first price has no price
+move on record. While watched, its orders are compared with its normal rate (the weeks before).
+A surge pauses the listing at once, on the audit log with the evidence, and a draft incident is
+opened for an operator to declare or dismiss; the order that tripped it stands, the next ones
+are refused until someone looks.
 
 Both windows follow the listing's sale history on the audit log (publish/resume/release put it
 on sale; pause/hold/end and the desk's and the tripwire's pauses take it off): the normal rate is
@@ -11,23 +13,35 @@ measured over the hours it was on sale in the weeks before the change (a month a
 a month without buyers), and orders are counted from the later of the change and its last return
 to sale. An operator who dismisses the tripwire's draft and resumes the listing has judged the
 surge before the pause; only orders after the resume can trip it again.
+
+A listing with less than a day on sale of its own (every new listing) is compared with the same
+product's other listings over the weeks before and since: the busiest of them, so that a launch
+selling like the other sellers do is left alone (``sagwa.priceguard.tripwire.normal_rate``; with
+no other seller to go by, an assumed rate). Those queries run only while a listing is watched
+and its own history is short, and read only the product's listings and that period.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from sagwa.domain.audit import LISTING_RETURN_ACTIONS, AuditEvent
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger, advance
 from sagwa.priceguard.tripwire import (
+    Anchor,
+    NormalRate,
     SaleChange,
     VelocityAssessment,
     VelocityRules,
     assess_order_velocity,
-    baseline_rate,
     count_from,
     hours_on_sale,
+    normal_rate,
+    watch_start,
 )
 from sagwa.services.desk import open_draft_incident
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -39,41 +53,102 @@ ACTOR = "system:tripwire"
 
 def watch_order_velocity(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datetime,
                          rules: VelocityRules) -> VelocityAssessment | None:
-    """Assess the listing's orders since its last price move; pause it if they surge."""
-    changed_at = uow.market.last_price_move_at(listing.id)
-    if changed_at is None or now - changed_at > WATCH_FOR or listing.status is not ListingStatus.LIVE:
+    """Assess the listing's orders since its last price move or its first sale, whichever is
+    later (if within a day); pause it if they surge."""
+    if listing.status is not ListingStatus.LIVE:
         return None
     changes = _sale_changes(uow, listing.id)
-    since = count_from(changes, changed_at=changed_at, now=now)
-    base_start = changed_at - BASELINE
-    baseline = baseline_rate(
-        orders=uow.market.order_count(listing.id, start=base_start, end=changed_at),
-        hours=hours_on_sale(changes, start=base_start, end=changed_at), rules=rules)
+    first_on_sale = next((at for at, on_sale in changes if on_sale), None)
+    watched = watch_start(price_moved_at=uow.market.last_price_move_at(listing.id),
+                          first_on_sale_at=first_on_sale, now=now, watch_for=WATCH_FOR)
+    if watched is None:
+        return None
+    started, anchor = watched
+    since = count_from(changes, changed_at=started, now=now)
+    normal = _normal_rate(uow, listing, changes, started=started, anchor=anchor, now=now,
+                          rules=rules)
     assessment = assess_order_velocity(order_times=uow.market.order_times(listing.id, since=since),
-                                       changed_at=changed_at, counted_from=since, now=now,
-                                       baseline_per_hour=baseline, rules=rules)
+                                       changed_at=started, counted_from=since, now=now,
+                                       baseline_per_hour=normal, rules=rules, anchor=anchor)
     if assessment.tripped:
         _pause(uow, listing, now, assessment)
-        open_draft_incident(uow, listing=listing, window_start=changed_at,
-                            cause=assessment.reason_en, actor=ACTOR, evidence={
-                                "observed": assessment.observed,
-                                "expected_x1000": round(assessment.expected * 1000),
-                                "reason_en": assessment.reason_en,
-                                "reason_ko": assessment.reason_ko})
+        open_draft_incident(uow, listing=listing, window_start=started,
+                            cause=assessment.reason_en, actor=ACTOR,
+                            evidence=_evidence(assessment))
     return assessment
 
 
+def _normal_rate(uow: SqlAlchemyUnitOfWork, listing: Listing, changes: list[SaleChange], *,
+                 started: datetime, anchor: Anchor, now: datetime,
+                 rules: VelocityRules) -> NormalRate:
+    """The listing's own rate in the weeks before ``started``; with too short a history of its
+    own, the product's other listings' rates over those weeks and since (up to ``now``)."""
+    base_start = started - BASELINE
+    hours = hours_on_sale(changes, start=base_start, end=started)
+    orders = uow.market.order_count(listing.id, start=base_start, end=started)
+    if hours >= rules.min_history_hours:
+        return normal_rate(orders=orders, hours=hours, rules=rules)
+    others = _other_listings_history(uow, listing, start=base_start, end=now)
+    return normal_rate(orders=orders, hours=hours, rules=rules, others=others, anchor=anchor)
+
+
+def _other_listings_history(uow: SqlAlchemyUnitOfWork, listing: Listing, *, start: datetime,
+                            end: datetime) -> list[tuple[int, float]]:
+    """``(orders, hours on sale)`` in ``[start, end)`` for each other listing of the product."""
+    rows = uow.market.other_listings_order_counts(listing.product_id,
+                                                  excluding_listing=listing.id,
+                                                  start=start, end=end)
+    if not rows:
+        return []
+    logged: dict[str, list[Any]] = defaultdict(list)
+    for row in uow.reads.listing_sale_history([r.listing_id for r in rows]):
+        logged[row.entity_id].append(row)
+    return [(int(r.orders), hours_on_sale(_from_log(logged[str(r.listing_id)], r.created_at),
+                                          start=start, end=end)) for r in rows]
+
+
 def _sale_changes(uow: SqlAlchemyUnitOfWork, listing_id: int) -> list[SaleChange]:
-    """The listing's ``(when, on_sale)`` history from the audit log, in log order. A listing
-    whose first recorded change is not a return to sale (no publish in the log: it went live
-    before the log kept its status, and may have been paused since) is taken to have been on
-    sale from its creation until then, as the tripwire always assumed."""
-    changes = [(row.occurred_at, row.action in LISTING_RETURN_ACTIONS)
-               for row in uow.reads.listing_sale_changes([listing_id])]
-    created = uow.market.listing_created_at(listing_id)
-    if created is not None and (not changes or not changes[0][1]):
-        changes.insert(0, (created, True))
-    return changes
+    """The listing's ``(when, on_sale)`` history from the audit log, in log order: read on every
+    order, a handful of rows by the log's ``(entity_type, entity_id)`` index (and the listing's
+    creation time only when the log does not start with its publication)."""
+    rows = uow.reads.listing_sale_history([listing_id])
+    if _logged_from_the_start(rows):
+        return _from_log(rows, None)
+    return _from_log(rows, uow.market.listing_created_at(listing_id))
+
+
+def _logged_from_the_start(rows: Sequence[Any]) -> bool:
+    """Whether the log has the listing's whole sale history: it starts with its publication (or
+    its release, or its hold as a draft when it was published)."""
+    return bool(rows) and (rows[0].action in LISTING_RETURN_ACTIONS or bool(rows[0].from_draft))
+
+
+def _from_log(rows: Sequence[Any], created: datetime | None) -> list[SaleChange]:
+    """``(when, on_sale)`` from a listing's ``listing_sale_history`` rows. A listing whose log
+    does not start with its publication (it went live before the log kept its status, and may
+    have been paused since) is taken to have been on sale from its ``created`` time until its
+    first recorded change, as the tripwire always assumed."""
+    changes = [(row.occurred_at, row.action in LISTING_RETURN_ACTIONS) for row in rows]
+    if created is None or _logged_from_the_start(rows):
+        return changes
+    return [(created, True), *changes]
+
+
+def _evidence(assessment: VelocityAssessment) -> dict[str, object]:
+    """What the pause and the draft incident record: the count, what it was compared with (the
+    listing's own rate, or the product's other sellers'), and the reasons."""
+    normal = assessment.normal or NormalRate(assessment.expected_per_hour)
+    others = {"other_sellers": normal.sellers,
+              "other_sellers_per_hour_x1000": round(normal.sellers_per_hour * 1000)
+              } if normal.basis == "other_sellers" else {}
+    return {"observed": assessment.observed,
+            "expected_x1000": round(assessment.expected * 1000),
+            "watching": assessment.anchor,
+            "compared_with": normal.basis,
+            "expected_per_hour_x1000": round(assessment.expected_per_hour * 1000),
+            **others,
+            "reason_en": assessment.reason_en,
+            "reason_ko": assessment.reason_ko}
 
 
 def _pause(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datetime,
@@ -83,7 +158,4 @@ def _pause(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datetime,
     uow.audit.append(AuditEvent(ACTOR, "listing.paused_by_tripwire", "listing", str(listing.id),
                                 before={"status": listing.status.value},
                                 after={"status": paused.status.value,
-                                       "observed": assessment.observed,
-                                       "expected_x1000": round(assessment.expected * 1000),
-                                       "reason_en": assessment.reason_en,
-                                       "reason_ko": assessment.reason_ko}), now)
+                                       **_evidence(assessment)}), now)

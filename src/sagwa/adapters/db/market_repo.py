@@ -105,6 +105,13 @@ class MarketRepository:
             q = q.where(listings.c.product_id == product_id)
         return [_listing(r) for r in self.conn.execute(q)]
 
+    def listings_with_status(self, status: ListingStatus, *, limit: int,
+                             offset: int = 0) -> list[Listing]:
+        """Listings in ``status``, least recently updated first."""
+        q = (select(listings).where(listings.c.status == status.value)
+             .order_by(listings.c.updated_at, listings.c.id).limit(limit).offset(offset))
+        return [_listing(r) for r in self.conn.execute(q)]
+
     def first_listing_seller(self, *, prefer_sku: str) -> int | None:
         """The seller of the first listing (by id) of product ``prefer_sku``, else of the first
         listing of any product; None when there are no listings."""
@@ -220,6 +227,22 @@ class MarketRepository:
         return int(self.conn.execute(select(func.count()).select_from(orders).where(
             orders.c.listing_id == listing_id, orders.c.placed_at >= start,
             orders.c.placed_at < end)).scalar_one())
+
+    def other_listings_order_counts(self, product_id: int, *, excluding_listing: int,
+                                    start: datetime, end: datetime) -> list[Any]:
+        """The product's other listings created before ``end`` and published (not drafts), as
+        ``(listing_id, created_at, orders)`` rows in id order, ``orders`` counting those placed
+        in ``[start, end)``: the listings by their product index, their orders by
+        ``(listing_id, placed_at)``."""
+        placed = ((orders.c.listing_id == listings.c.id) & (orders.c.placed_at >= start)
+                  & (orders.c.placed_at < end))
+        q = (select(listings.c.id.label("listing_id"), listings.c.created_at,
+                    func.count(orders.c.id).label("orders"))
+             .select_from(listings.outerjoin(orders, placed))
+             .where(listings.c.product_id == product_id, listings.c.id != excluding_listing,
+                    listings.c.status != ListingStatus.DRAFT.value, listings.c.created_at < end)
+             .group_by(listings.c.id, listings.c.created_at).order_by(listings.c.id))
+        return list(self.conn.execute(q).all())
 
     def price_changes_for(self, listing_id: int, *, limit: int = 100) -> list[PriceChangeRecord]:
         q = (select(price_changes).where(price_changes.c.listing_id == listing_id)

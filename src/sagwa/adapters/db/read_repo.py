@@ -14,7 +14,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    ScalarSelect,
+    Text,
+    and_,
+    cast,
+    exists,
+    func,
+    or_,
+    select,
+)
 
 from sagwa.adapters.db.tables import (
     audit_log,
@@ -31,6 +42,7 @@ from sagwa.adapters.db.tables import (
     products,
 )
 from sagwa.domain.audit import LISTING_PAUSE_ACTIONS, LISTING_RETURN_ACTIONS
+from sagwa.domain.call_attempts import CALL_CHANNEL, REACHED, UNREACHABLE_ACTION, OwedCall
 from sagwa.domain.money import Money
 
 
@@ -49,7 +61,9 @@ class ListingLine:
 
 @dataclass(frozen=True)
 class QueuedCase:
-    """One case on the contact centre's call queue, with whom to call and by when."""
+    """One case on the contact centre's call queue, with whom to call and by when;
+    ``attempts_counted`` are the attempts since the deadline, the ones that count towards a
+    call owed (``sagwa.domain.call_attempts``)."""
 
     case_id: int
     incident_id: int
@@ -61,6 +75,7 @@ class QueuedCase:
     choice: str | None
     exposure: Money
     deadline: datetime | None
+    attempts_counted: int = 0
 
 
 class ReadRepository:
@@ -86,13 +101,14 @@ class ReadRepository:
         """Cases waiting for a call (:func:`_owed_a_call`), by deadline (cases without a plan
         last), then case id."""
         q = (select(cases, customers.c.name, customers.c.phone, customers.c.locale,
-                    incident_plans.c.deadline)
+                    incident_plans.c.deadline, _attempts_since_deadline().label("counted"))
              .join(customers, customers.c.id == cases.c.customer_id)
              .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
              .where(_owed_a_call())
              .order_by(incident_plans.c.deadline.asc().nulls_last(), cases.c.id).limit(limit))
         return [QueuedCase(r.id, r.incident_id, r.customer_id, r.name, r.phone, r.locale,
-                           r.status, r.choice, Money(r.exposure_minor, r.currency), r.deadline)
+                           r.status, r.choice, Money(r.exposure_minor, r.currency), r.deadline,
+                           int(r.counted))
                 for r in self.conn.execute(q)]
 
     def calls_owed(self, incident_id: int) -> int:
@@ -101,6 +117,17 @@ class ReadRepository:
             select(func.count()).select_from(cases)
             .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
             .where(cases.c.incident_id == incident_id, _owed_a_call())).scalar_one())
+
+    def owed_call(self, case_id: int) -> OwedCall | None:
+        """The case's call still owed, if it is on the call list (:func:`_owed_a_call`): the
+        attempts since the deadline and the latest one's outcome."""
+        row = self.conn.execute(
+            select(_attempts_since_deadline().label("counted"),
+                   _last_outcome_since_deadline().label("last_outcome"))
+            .select_from(cases)
+            .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
+            .where(cases.c.id == case_id, _owed_a_call())).one_or_none()
+        return None if row is None else OwedCall(case_id, int(row.counted), row.last_outcome)
 
     def attempts_by_case(self, case_ids: list[int]) -> dict[int, list[Any]]:
         """Contact attempts of many cases at once (``contact_attempts`` rows), oldest first."""
@@ -149,6 +176,13 @@ class ReadRepository:
                 audit_log.c.action.in_(LISTING_PAUSE_ACTIONS + LISTING_RETURN_ACTIONS))
             .order_by(audit_log.c.seq)).all())
 
+    def listing_sale_history(self, listing_ids: Iterable[int]) -> list[Any]:
+        """:meth:`listing_sale_changes` with ``from_draft``: whether the listing was still a draft
+        before the change (a draft the guard held when it was published was never on sale)."""
+        return list(self.conn.execute(
+            select(*_SALE_HISTORY).where(_sale_changes_of([str(i) for i in sorted(listing_ids)]))
+            .order_by(audit_log.c.seq)).all())
+
     # incident report
 
     def case_choices(self, incident_id: int) -> list[Any]:
@@ -188,10 +222,15 @@ def _owed_a_call() -> ColumnElement[bool]:
     deadline, or the customer asked to talk to a person), or defaulted while a call is still
     owed — the case's default is a follow-up call (the plan's default, or a capped keep for a
     customer holding more units than the cap: ``incident_plan.default_outcome``), or the customer
-    had asked for a person — and no contact attempt has been recorded since the deadline.
-    (``cases`` joined to ``incident_plans``.)"""
-    called = exists().where(contact_attempts.c.case_id == cases.c.id,
-                            contact_attempts.c.attempted_at >= incident_plans.c.deadline)
+    had asked for a person — until an attempt since the deadline reached the customer or the
+    desk gave up after the policy's attempts (the ``case.unreachable`` mark,
+    ``sagwa.domain.call_attempts.gives_up``). The one rule for the call list, the count that
+    holds back closing, and the attempt that may give up. (``cases`` joined to
+    ``incident_plans``.)"""
+    reached = exists().where(_since_deadline(), contact_attempts.c.outcome == REACHED)
+    given_up = exists().where(audit_log.c.entity_type == "case",
+                              audit_log.c.entity_id == cast(cases.c.id, Text),
+                              audit_log.c.action == UNREACHABLE_ACTION)
     units = (select(func.coalesce(func.sum(orders.c.quantity), 0))
              .select_from(case_orders.join(orders, orders.c.id == case_orders.c.order_id))
              .where(case_orders.c.case_id == cases.c.id).scalar_subquery())
@@ -205,4 +244,35 @@ def _owed_a_call() -> ColumnElement[bool]:
         cases.c.status == "escalated",
         and_(cases.c.status == "defaulted",
              or_(cases.c.choice == "talk_to_person", follow_up),
-             ~called)))
+             ~reached, ~given_up)))
+
+
+def _since_deadline() -> ColumnElement[bool]:
+    """The case's phone calls from its plan's deadline on: those a call owed counts (an email
+    or a text message neither makes the call nor uses up its attempts)."""
+    return and_(contact_attempts.c.case_id == cases.c.id,
+                contact_attempts.c.channel == CALL_CHANNEL,
+                contact_attempts.c.attempted_at >= incident_plans.c.deadline)
+
+
+def _attempts_since_deadline() -> ScalarSelect[int]:
+    return (select(func.count()).select_from(contact_attempts).where(_since_deadline())
+            .scalar_subquery())
+
+
+def _last_outcome_since_deadline() -> ScalarSelect[str]:
+    return (select(contact_attempts.c.outcome).where(_since_deadline())
+            .order_by(contact_attempts.c.attempted_at.desc(), contact_attempts.c.id.desc())
+            .limit(1).scalar_subquery())
+
+
+# the columns of :meth:`ReadRepository.listing_sale_history`
+_SALE_HISTORY = (audit_log.c.entity_id, audit_log.c.action, audit_log.c.occurred_at,
+                 func.coalesce(audit_log.c.before["status"].astext == "draft", False)
+                 .label("from_draft"))
+
+
+def _sale_changes_of(entity_ids: list[str]) -> ColumnElement[bool]:
+    """Audit rows taking these listings off sale or putting them back on it."""
+    return and_(audit_log.c.entity_type == "listing", audit_log.c.entity_id.in_(entity_ids),
+                audit_log.c.action.in_(LISTING_PAUSE_ACTIONS + LISTING_RETURN_ACTIONS))

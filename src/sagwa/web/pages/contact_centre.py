@@ -1,6 +1,6 @@
 """The contact centre's call queue: cases to call by deadline, a call script that starts with
-an apology, logging each attempt, and recording a choice given on the phone in the customer's
-own words."""
+an apology, logging each attempt (with the attempts a call owed has had, out of the policy's
+``max_attempts``), and recording a choice given on the phone in the customer's own words."""
 
 from __future__ import annotations
 
@@ -36,6 +36,11 @@ class CallCard:
     case: CaseFacts
     attempts: list[Any]
 
+    @property
+    def last_outcome(self) -> str | None:
+        """How the latest attempt on the case ended (before the deadline too), if any."""
+        return str(self.attempts[-1].outcome) if self.attempts else None
+
 
 def queue_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, *,
                   limit: int = 20) -> dict[str, Any]:
@@ -57,8 +62,8 @@ def queue_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, *,
         cards = [CallCard(q, facts_for(uow, rows[q.case_id], people[q.customer_id], known)
                           if q.case_id in rows else load_case(uow, q.case_id, known=known),
                           attempts.get(q.case_id, [])) for q in queued]
-    return {"cards": cards, "outcomes": OUTCOMES, "contact_ko": contact(policy, "ko"),
-            "contact_en": contact(policy, "en")}
+    return {"cards": cards, "outcomes": OUTCOMES, "max_attempts": policy.max_call_attempts,
+            "contact_ko": contact(policy, "ko"), "contact_en": contact(policy, "en")}
 
 
 @router.get("/queue", response_class=HTMLResponse)

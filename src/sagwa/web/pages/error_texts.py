@@ -105,6 +105,9 @@ RULES: tuple[Rule, ...] = (
        "직접 제안한 가격 변경은 승인할 수 없습니다. 다른 검토자에게 맡기거나, 거두려면 거절해 주세요.",
        "You proposed this price change, so you cannot approve it; leave it to another "
        "reviewer, or reject it to withdraw it."),
+    _r("forbidden", None, "own_held_listing",
+       "직접 게시한 상품은 판매 보류를 풀 수 없습니다. 다른 검토자에게 맡겨 주세요.",
+       "You published this listing, so you cannot release it; leave it to another reviewer."),
     # customers' choices (case page and call queue)
     _r("invalid_input", "choice", None,
        "고를 수 있는 선택지가 아닙니다. 화면에 보이는 선택지 중에서 골라 주세요.",
@@ -208,9 +211,9 @@ RULES: tuple[Rule, ...] = (
        "This matter has already been closed; please contact our customer centre if you need "
        "more help."),
     _r("conflict", None, "calls_owed",
-       "상담원 전화를 기다리는 고객이 있어 끝낼 수 없습니다. 기한 뒤 통화 시도를 먼저 기록해 주세요.",
-       "Some customers are still owed a call, so this cannot be closed; record the call "
-       "attempts first."),
+       "상담원 전화를 기다리는 고객이 있어 끝낼 수 없습니다. 고객과 통화하거나 정해진 통화 시도를 마친 뒤 끝내 주세요.",
+       "Some customers are still owed a call, so this cannot be closed; reach them, or make "
+       "the call attempts the policy asks for, first."),
     _r("conflict", None, "window_overlaps_incident",
        "상품 {listing_id}번은 이미 사고 #{incident_id}에 들어 있고 그 기간이 이 기간과 겹칩니다. 한 주문에 두 "
        "가지 답이 가지 않도록 기간을 그 사고 뒤로 잡거나, 그 사고가 초안이면 그 초안을 선언해 주세요.",

@@ -142,6 +142,7 @@ ACTION: dict[str, Label] = {
     "case.defaulted": ("기한 경과(기본 처리)", "default applied after the deadline"),
     "case.choice_recorded": ("고객 선택 기록", "customer's choice recorded"),
     "case.contact_attempted": ("고객에게 전화", "customer called"),
+    "case.unreachable": ("연락 안 됨(통화 시도 소진)", "could not be reached (call attempts used up)"),
 }
 
 VOCABULARIES: Mapping[str, Mapping[str, Label]] = {

@@ -1,20 +1,26 @@
-"""The reviewers' queue: held price changes with their evidence; approve or reject with a reason
-(the services put each decision on the audit log)."""
+"""The reviewers' queue: held price changes with their evidence, approved or rejected with a
+reason, and listings the price guard held when they were published, released to go live (the
+services put each decision on the audit log). A reviewer's own change or own published listing
+shows no button the service would refuse; the service still refuses it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
+from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.pricing import Promotion
-from sagwa.errors import SagwaError
+from sagwa.errors import Forbidden, SagwaError
 from sagwa.priceguard import ChangeEvidence
-from sagwa.services import price_review
-from sagwa.services.price_review import ReviewItem, gather_evidence
+from sagwa.services import listings, price_review
+from sagwa.services.listings import HeldListing
+from sagwa.services.price_review import ReviewItem, check_not_own_change, gather_evidence
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow
 from sagwa.web.pages.error_texts import PageRoute, error_text
@@ -33,34 +39,68 @@ class ReviewCard:
     evidence: ChangeEvidence
     spark: Markup
     drop_pct: float
+    own: bool
+    """The viewer proposed it: the service refuses their approval (``own_change``)."""
 
 
-def review_context(uow: SqlAlchemyUnitOfWork, *, limit: int = 50) -> dict[str, Any]:
+@dataclass(frozen=True)
+class HeldListingCard:
+    held: HeldListing
+    evidence: ChangeEvidence
+    own: bool
+    """The viewer published it: the service refuses their release (``own_held_listing``)."""
+
+
+def _refuses(rule: Callable[[], None]) -> bool:
+    """Whether a service's rule refuses the viewer, so the page leaves out that button."""
+    try:
+        rule()
+    except Forbidden:
+        return True
+    return False
+
+
+def review_context(uow: SqlAlchemyUnitOfWork, *, viewer: str, limit: int = 50) -> dict[str, Any]:
+    """Both queues as the reviewer ``viewer`` (an audit-log name) sees them."""
     items = price_review.review_queue(uow, limit=limit)
-    cards = []
+    held = listings.held_listings(uow, limit=limit)
     with uow:
-        for item in items:
-            c = item.change
-            promo = Promotion(c.promotion_pct) if c.promotion_pct else None
-            evidence = gather_evidence(uow, item.listing, c.new_price, promo)
-            old = c.old_price.amount_minor
-            cards.append(ReviewCard(item, evidence, sparkline(
-                list(evidence.recent_prices_minor), c.new_price.amount_minor,
-                label=f"{item.product_title}: {old} → {c.new_price.amount_minor}"),
-                round((c.new_price.amount_minor - old) / old * 100, 1) if old else 0.0))
-    return {"cards": cards}
+        return {"cards": [_change_card(uow, item, viewer) for item in items],
+                "held_cards": [_held_card(uow, h, viewer) for h in held]}
+
+
+def _change_card(uow: SqlAlchemyUnitOfWork, item: ReviewItem, viewer: str) -> ReviewCard:
+    c = item.change
+    promo = Promotion(c.promotion_pct) if c.promotion_pct else None
+    evidence = gather_evidence(uow, item.listing, c.new_price, promo)
+    old = c.old_price.amount_minor
+    spark = sparkline(list(evidence.recent_prices_minor), c.new_price.amount_minor,
+                      label=f"{item.product_title}: {old} → {c.new_price.amount_minor}")
+    drop_pct = round((c.new_price.amount_minor - old) / old * 100, 1) if old else 0.0
+    return ReviewCard(item, evidence, spark, drop_pct,
+                      _refuses(partial(check_not_own_change, c, viewer)))
+
+
+def _held_card(uow: SqlAlchemyUnitOfWork, held: HeldListing, viewer: str) -> HeldListingCard:
+    listing = held.listing
+    evidence = gather_evidence(uow, listing, listing.price, None, first_price=True)
+    return HeldListingCard(held, evidence, _refuses(partial(
+        listings.check_not_own_hold, held.hold, listing_id=listing.id, reviewer=viewer)))
 
 
 @router.get("", response_class=HTMLResponse)
 def queue(request: Request, account: Reviewer, uow: Uow) -> Response:
-    return render(request, "review/queue.html", review_context(uow()))
+    return render(request, "review/queue.html", review_context(uow(), viewer=account.actor))
 
 
-def _refused(request: Request, uow: Uow, change_id: int, reason: str,
+def _refused(request: Request, uow: Uow, viewer: str, target: tuple[str, int], reason: str,
              exc: SagwaError) -> Response:
-    """The queue again, the refusal next to its card and the typed reason still there."""
-    context = {**review_context(uow()), "here": "/ops/review", "problem": {
-        "change_id": change_id, "message": error_text(exc, lang_of(request)), "reason": reason}}
+    """The queue again, the refusal next to its card (``target``: ``("change", id)`` or
+    ``("listing", id)``) and the typed reason still there."""
+    kind, target_id = target
+    context = {**review_context(uow(), viewer=viewer), "here": "/ops/review", "problem": {
+        "kind": kind, "id": target_id, "message": error_text(exc, lang_of(request)),
+        "reason": reason}}
     return render(request, "review/queue.html", context, status_code=exc.http_status)
 
 
@@ -71,7 +111,7 @@ def approve(change_id: int, request: Request, account: Reviewer, uow: Uow,
         price_review.approve_price_change(uow(), change_id=change_id, reviewer=account.actor,
                                           reason=reason.strip() or None)
     except SagwaError as exc:
-        return _refused(request, uow, change_id, reason, exc)
+        return _refused(request, uow, account.actor, ("change", change_id), reason, exc)
     flash_in_lang(request, f"#{change_id} 승인: 새 가격이 반영되었습니다.",
                   f"#{change_id} approved: the new price is live.")
     return RedirectResponse("/ops/review", status_code=303)
@@ -84,7 +124,22 @@ def reject(change_id: int, request: Request, account: Reviewer, uow: Uow,
         price_review.reject_price_change(uow(), change_id=change_id, reviewer=account.actor,
                                          reason=reason)
     except SagwaError as exc:
-        return _refused(request, uow, change_id, reason, exc)
+        return _refused(request, uow, account.actor, ("change", change_id), reason, exc)
     flash_in_lang(request, f"#{change_id} 거절: 판매가는 그대로입니다.",
                   f"#{change_id} rejected: the live price never moved.")
+    return RedirectResponse("/ops/review", status_code=303)
+
+
+@router.post("/listings/{listing_id}/release")
+def release(listing_id: int, request: Request, account: Reviewer, uow: Uow,
+            reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    """Put a listing the guard held at publication on sale at its price."""
+    try:
+        listings.change_listing_status(uow(), listing_id=listing_id,
+                                       trigger=ListingTrigger.RELEASE, actor=account.actor,
+                                       reason=reason.strip() or None)
+    except SagwaError as exc:
+        return _refused(request, uow, account.actor, ("listing", listing_id), reason, exc)
+    flash_in_lang(request, f"상품 #{listing_id} 판매 보류 해제: 이제 판매 중입니다.",
+                  f"Listing #{listing_id} released: it is live now.")
     return RedirectResponse("/ops/review", status_code=303)

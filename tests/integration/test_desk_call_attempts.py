@@ -1,0 +1,200 @@
+"""A call owed after the deadline on real PostgreSQL: only reaching the customer makes it, or the
+policy's attempts (``[calls] max_attempts``) used up, which marks the case "could not be
+reached"; the call list, the count that holds back closing and the page agree at every step."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from test_desk import LINKS, POLICY, _planned, shop  # noqa: F401  (shop is the fixture)
+
+from sagwa.errors import Conflict
+from sagwa.services import desk, desk_cases
+from sagwa.services.desk_notify import notify
+from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.desk_report import build_report
+from sagwa.web.pages.contact_centre import queue_context
+from sagwa.web.pages.i18n import chooser
+from sagwa.web.pages.rendering import make_templates
+
+SEOUL = ZoneInfo("Asia/Seoul")
+DEADLINE = datetime(2008, 6, 17, 18, 0, tzinfo=SEOUL)  # test_desk._planned's
+
+
+def _notified(shop, **plan):  # noqa: F811
+    uow, clock, listing_id, _, _ = shop
+    iid = _planned(uow, clock, listing_id, **plan)
+    notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    with uow() as u:
+        case_ids = sorted(int(r.case.case_id) for r in u.cases.for_incident(iid))
+    clock.now = datetime(2008, 6, 13, 10, 0, tzinfo=SEOUL)
+    return uow, clock, iid, case_ids
+
+
+def _asked_for_a_person_then_defaulted(shop):  # noqa: F811
+    """One customer asked to talk to a person; the deadline passed: a call is owed to them."""
+    uow, clock, iid, case_ids = _notified(shop)
+    desk_cases.record_choice(uow(), case_id=case_ids[0], choice="talk_to_person", channel="web",
+                             evidence="pressed", taken_by="customer", policy=POLICY)
+    clock.now = DEADLINE + timedelta(minutes=2)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline")
+    clock.now = datetime(2008, 6, 18, 10, 0, tzinfo=SEOUL)
+    return uow, clock, iid, case_ids[0]
+
+
+def _call(uow, clock, case_id: int, outcome: str, policy: DeskPolicy = POLICY,
+          channel: str = "phone") -> None:
+    clock.now += timedelta(minutes=20)
+    desk_cases.log_contact_attempt(uow(), case_id=case_id, channel=channel, outcome=outcome,
+                                   agent="agent:park", policy=policy)
+
+
+def _on_list(uow, incident_id: int) -> list[int]:
+    """The incident's cases on the call list; the count that holds back closing must agree."""
+    with uow() as u:
+        listed = [q.case_id for q in u.reads.call_queue() if q.incident_id == incident_id]
+        assert u.reads.calls_owed(incident_id) == len(listed)
+    return listed
+
+
+def _marks(uow, case_id: int) -> list[dict]:
+    with uow() as u:
+        return [r.event.after for r in u.audit.for_entity("case", str(case_id))
+                if r.event.action == "case.unreachable"]
+
+
+def _refused_close(uow, incident_id: int) -> str:
+    with pytest.raises(Conflict) as refused:
+        desk.close(uow(), incident_id=incident_id, actor="operator:lee", reason="done")
+    return str(refused.value.details["reason"])
+
+
+@pytest.mark.parametrize("outcome", ["no_answer", "busy", "voicemail", "wrong_number",
+                                     "callback_requested"])
+def test_a_call_that_did_not_reach_the_customer_keeps_them_on_the_call_list(
+        shop, outcome: str) -> None:  # noqa: F811
+    uow, clock, iid, case_id = _asked_for_a_person_then_defaulted(shop)
+    _call(uow, clock, case_id, outcome)
+    assert _on_list(uow, iid) == [case_id]
+    assert _refused_close(uow, iid) == "calls_owed"
+    assert _marks(uow, case_id) == []
+
+
+def test_reaching_the_customer_makes_the_call_and_lets_the_incident_close(shop) -> None:  # noqa: F811
+    uow, clock, iid, case_id = _asked_for_a_person_then_defaulted(shop)
+    _call(uow, clock, case_id, "no_answer")
+    _call(uow, clock, case_id, "busy")
+    _call(uow, clock, case_id, "reached")
+    assert _on_list(uow, iid) == []
+    assert _marks(uow, case_id) == []  # reached, not given up on
+    closed = desk.close(uow(), incident_id=iid, actor="operator:lee", reason="done")
+    assert closed.incident.status.value == "closed"
+
+
+def test_after_the_policys_attempts_the_case_is_marked_could_not_be_reached(shop) -> None:  # noqa: F811
+    uow, clock, iid, case_id = _asked_for_a_person_then_defaulted(shop)
+    assert POLICY.max_call_attempts == 3
+    _call(uow, clock, case_id, "no_answer")
+    _call(uow, clock, case_id, "voicemail")
+    assert _on_list(uow, iid) == [case_id] and _marks(uow, case_id) == []
+    _call(uow, clock, case_id, "wrong_number")
+    assert _on_list(uow, iid) == []
+    assert _marks(uow, case_id) == [{"attempts": 3, "max_attempts": 3,
+                                     "last_outcome": "wrong_number"}]
+    timeline = build_report(uow(), incident_id=iid, policy=POLICY).timeline
+    assert "case.unreachable" in [e.action for e in timeline]
+    _call(uow, clock, case_id, "no_answer")  # one more try is logged, and marks nothing again
+    assert len(_marks(uow, case_id)) == 1 and _on_list(uow, iid) == []
+    closed = desk.close(uow(), incident_id=iid, actor="operator:lee", reason="done")
+    assert closed.incident.status.value == "closed"
+
+
+def test_a_callback_request_counts_but_keeps_the_customer_for_the_call_back(shop) -> None:  # noqa: F811
+    uow, clock, iid, case_id = _asked_for_a_person_then_defaulted(shop)
+    for outcome in ("no_answer", "no_answer", "callback_requested"):
+        _call(uow, clock, case_id, outcome)
+    assert _on_list(uow, iid) == [case_id]  # three attempts, but we promised to call back
+    with uow() as u:
+        owed = u.reads.owed_call(case_id)
+    assert owed is not None and (owed.attempts, owed.last_outcome) == (3, "callback_requested")
+    _call(uow, clock, case_id, "no_answer")  # the call back did not reach them either
+    assert _on_list(uow, iid) == []
+    assert _marks(uow, case_id)[0]["attempts"] == 4
+
+
+@pytest.mark.parametrize("channel", ["email", "sms"])
+def test_an_email_or_text_neither_makes_the_call_nor_uses_up_its_attempts(
+        shop, channel: str) -> None:  # noqa: F811
+    uow, clock, iid, case_id = _asked_for_a_person_then_defaulted(shop)
+    _call(uow, clock, case_id, "reached", channel=channel)
+    for _ in range(POLICY.max_call_attempts):
+        _call(uow, clock, case_id, "no_answer", channel=channel)
+    assert _on_list(uow, iid) == [case_id] and _marks(uow, case_id) == []
+    assert _refused_close(uow, iid) == "calls_owed"
+    _call(uow, clock, case_id, "reached")  # the phone call itself
+    assert _on_list(uow, iid) == []
+
+
+def test_max_attempts_comes_from_the_desk_policy(shop) -> None:  # noqa: F811
+    uow, clock, iid, case_id = _asked_for_a_person_then_defaulted(shop)
+    one_try = replace(POLICY, max_call_attempts=1)
+    _call(uow, clock, case_id, "busy", policy=one_try)
+    assert _on_list(uow, iid) == []
+    assert _marks(uow, case_id) == [{"attempts": 1, "max_attempts": 1, "last_outcome": "busy"}]
+
+
+def test_calls_before_the_deadline_do_not_count_towards_the_call_owed(shop) -> None:  # noqa: F811
+    uow, clock, iid, case_ids = _notified(shop)
+    desk_cases.record_choice(uow(), case_id=case_ids[0], choice="talk_to_person", channel="web",
+                             evidence="pressed", taken_by="customer", policy=POLICY)
+    for _ in range(3):  # escalated: on the list until the deadline, however the calls went
+        _call(uow, clock, case_ids[0], "no_answer")
+    assert _on_list(uow, iid) == [case_ids[0]]
+    clock.now = DEADLINE + timedelta(minutes=2)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline")
+    assert _on_list(uow, iid) == [case_ids[0]] and _marks(uow, case_ids[0]) == []
+    with uow() as u:
+        [queued] = [q for q in u.reads.call_queue() if q.case_id == case_ids[0]]
+    assert queued.attempts_counted == 0
+
+
+def test_an_answer_given_after_the_desk_gave_up_still_counts(shop) -> None:  # noqa: F811
+    """A follow-up call default accepts late answers; giving up on the call does not undo that."""
+    uow, clock, iid, case_ids = _notified(shop, default="follow_up_call")
+    clock.now = DEADLINE + timedelta(minutes=2)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline")
+    assert _on_list(uow, iid) == case_ids
+    for outcome in ("no_answer", "busy", "no_answer"):
+        _call(uow, clock, case_ids[1], outcome)
+    assert _on_list(uow, iid) == [case_ids[0], *case_ids[2:]]
+    assert _refused_close(uow, iid) == "calls_owed"  # the others are still owed their calls
+    clock.now += timedelta(days=1)  # the customer rings the contact centre themselves
+    answered = desk_cases.record_choice(uow(), case_id=case_ids[1],
+                                        choice="cancel_with_compensation", channel="phone",
+                                        evidence="said: please cancel", taken_by="agent:park",
+                                        policy=POLICY)
+    assert answered.changed and answered.case.status.value == "resolved"
+    assert answered.compensation_points == 10_000
+
+
+def _page(uow, lang: str) -> str:
+    values = {"lang": lang, "t": chooser(lang), "account": None, "csrf": "token", "flash": None,
+              "switch_lang": "", "money": str, **queue_context(uow(), POLICY)}
+    return make_templates().env.get_template("cs/queue.html").render(values)
+
+
+def test_the_call_list_shows_attempts_out_of_the_maximum_and_the_last_outcome(shop) -> None:  # noqa: F811
+    uow, clock, _, case_id = _asked_for_a_person_then_defaulted(shop)
+    _call(uow, clock, case_id, "no_answer")
+    _call(uow, clock, case_id, "callback_requested")
+    [card] = [c for c in queue_context(uow(), POLICY)["cards"] if c.queued.case_id == case_id]
+    assert (card.queued.attempts_counted, card.last_outcome) == (2, "callback_requested")
+    english, korean = _page(uow, "en"), _page(uow, "ko")
+    assert 'data-attempts="2/3"' in english
+    assert "Attempts since the deadline: 2 of 3" in english
+    assert "customer asked us to call back" in english
+    assert 'data-last-outcome="callback_requested">asked us to call back<' in english
+    assert "기한 후 통화 시도 2/3회" in korean and "다시 전화 요청" in korean

@@ -1,0 +1,90 @@
+"""Listings the price guard held when they were published, on PostgreSQL: the reviewers' queue
+of them (with the guard's reasons in Korean and English and who published them), and their
+release — never by the account that published them, whichever channel each step came through."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from test_price_review import ipod_market
+
+from sagwa.domain.listings import ListingStatus, ListingTrigger
+from sagwa.domain.money import Money
+from sagwa.errors import Forbidden
+from sagwa.priceguard import load_rules
+from sagwa.services import catalog, listings, price_review
+
+GATE = price_review.guard_gate(load_rules())
+KRW = "KRW"
+HANGUL = re.compile(r"[가-힣]")
+
+
+@pytest.fixture
+def market(session_factory):
+    """The iPod nano (list price 199,000 KRW) sold by four sellers (:func:`ipod_market`)."""
+    return ipod_market(session_factory)
+
+
+def _published_at_a_tenth(uow, product_id: int, *, by: str) -> int:
+    seller = catalog.register_seller(uow(), code="s-new", name="새판매자", actor="t")
+    draft = listings.create_listing(uow(), seller_id=seller.id, product_id=product_id,
+                                    price=Money(19_900, KRW), actor=by)
+    held = listings.change_listing_status(uow(), listing_id=draft.id,
+                                          trigger=ListingTrigger.PUBLISH, actor=by, gate=GATE)
+    assert held.status is ListingStatus.HELD
+    return draft.id
+
+
+def _status(uow, listing_id: int) -> ListingStatus:
+    with uow() as u:
+        return u.market.listing(listing_id).status
+
+
+def _audit_count(uow, listing_id: int) -> int:
+    with uow() as u:
+        return len(u.audit.for_entity("listing", str(listing_id)))
+
+
+def test_a_listing_held_at_publication_is_queued_with_the_guards_reasons_in_both_languages(
+        market) -> None:
+    uow, _clock, live_ids, product_id = market
+    listing_id = _published_at_a_tenth(uow, product_id, by="api:seller-new")
+    [queued] = listings.held_listings(uow())  # the four live listings are not in it
+    assert queued.listing.id == listing_id and queued.listing.id not in live_ids
+    assert queued.listing.price == Money(19_900, KRW)
+    assert (queued.product_title, queued.seller_name) == ("애플 아이팟 나노 3세대 4GB", "새판매자")
+    hold = queued.hold
+    assert hold is not None and hold.held_by == "api:seller-new"
+    assert hold.reason_en and not HANGUL.search(hold.reason_en)
+    assert hold.reason_ko and HANGUL.search(hold.reason_ko)
+    assert "19,900" in hold.reason_en and "19,900" in hold.reason_ko
+
+
+@pytest.mark.parametrize("releaser", ["api:boss", "admin:boss", "reviewer:boss"])
+def test_the_account_that_published_it_cannot_release_it(market, releaser: str) -> None:
+    uow, _clock, _ids, product_id = market
+    listing_id = _published_at_a_tenth(uow, product_id, by="api:boss")
+    entries = _audit_count(uow, listing_id)
+    with pytest.raises(Forbidden) as refused:
+        listings.change_listing_status(uow(), listing_id=listing_id,
+                                       trigger=ListingTrigger.RELEASE, actor=releaser,
+                                       reason="제가 확인했습니다")
+    assert refused.value.details["reason"] == "own_held_listing"
+    assert _status(uow, listing_id) is ListingStatus.HELD  # nothing half-written
+    assert _audit_count(uow, listing_id) == entries
+    assert [h.listing.id for h in listings.held_listings(uow())] == [listing_id]
+
+
+def test_another_reviewer_releases_it_and_it_leaves_the_queue(market) -> None:
+    uow, _clock, _ids, product_id = market
+    listing_id = _published_at_a_tenth(uow, product_id, by="api:boss")
+    released = listings.change_listing_status(uow(), listing_id=listing_id,
+                                              trigger=ListingTrigger.RELEASE,
+                                              actor="reviewer:park", reason="판매자와 확인함")
+    assert released.status is ListingStatus.LIVE and released.orderable
+    assert listings.held_listings(uow()) == []
+    with uow() as u:
+        last = u.audit.for_entity("listing", str(listing_id))[-1].event
+    assert (last.action, last.actor, last.after["reason"]) == (
+        "listing.release", "reviewer:park", "판매자와 확인함")
