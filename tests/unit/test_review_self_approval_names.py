@@ -13,12 +13,8 @@ from sagwa.domain.listings import Listing, ListingStatus
 from sagwa.domain.money import Money
 from sagwa.domain.pricing import PriceChangeStatus
 from sagwa.errors import Forbidden
-from sagwa.services.price_review import (
-    account_name,
-    check_not_own_change,
-    stale_code,
-    stale_reason,
-)
+from sagwa.services.accounts import account_name
+from sagwa.services.price_review import check_not_own_change, stale_code, stale_reason
 
 HELD = PriceChangeRecord(
     id=1, listing_id=3, old_price=Money(199_000, "KRW"), new_price=Money(19_900, "KRW"),

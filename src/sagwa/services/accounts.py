@@ -66,6 +66,20 @@ class Account:
         return self.role in roles
 
 
+#: What an audit-log name carries before the account's username: the channel (``api:`` from
+#: the JSON API, web/deps.py ``api_actor``) or the account's role (``admin:`` from the pages,
+#: ``Account.actor``).
+_ACTOR_PREFIXES = frozenset({"api", *(role.value for role in Role)})
+
+
+def account_name(actor: str) -> str:
+    """The account behind an audit-log name: ``api:boss`` and ``admin:boss`` are both
+    ``boss``. A name without one of those prefixes (the CLI's ``cli``, a replay's) is itself."""
+    name = actor.strip()
+    prefix, colon, username = name.partition(":")
+    return username if colon and username and prefix in _ACTOR_PREFIXES else name
+
+
 def _account(user: UserRecord) -> Account:
     return Account(user.id, user.username, Role(user.role), user.seller_id)
 

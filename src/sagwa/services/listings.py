@@ -21,6 +21,7 @@ from sagwa.domain.pricing import (
     check_promotion_running,
 )
 from sagwa.errors import Conflict, Forbidden, InvalidInput
+from sagwa.services.accounts import account_name
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
 from sagwa.services.promotion_end import schedule_promotion_end
@@ -162,9 +163,7 @@ def publication_hold(uow: SqlAlchemyUnitOfWork, listing_id: int) -> PublicationH
 def check_not_own_hold(hold: PublicationHold | None, *, listing_id: int, reviewer: str) -> None:
     """A listing held at publication needs a second person, as a held price change does: whoever
     published it may not release it, from any channel (``api:kim`` and ``admin:kim`` are the
-    same account: :func:`sagwa.services.price_review.account_name`)."""
-    from sagwa.services.price_review import account_name  # price_review imports this module
-
+    same account: :func:`sagwa.services.accounts.account_name`)."""
     if hold is not None and account_name(reviewer) == account_name(hold.held_by):
         raise Forbidden(
             f"listing {listing_id} was published by {hold.held_by}; someone else must "

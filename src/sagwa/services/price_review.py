@@ -28,7 +28,7 @@ from sagwa.domain.pricing import (
 )
 from sagwa.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from sagwa.priceguard import ChangeEvidence, PriceRules, Verdict, check_one
-from sagwa.services.accounts import Role
+from sagwa.services.accounts import account_name
 from sagwa.services.listings import GateDecision, PriceGate
 from sagwa.services.lookups import require
 from sagwa.services.promotion_end import schedule_promotion_end
@@ -174,20 +174,6 @@ def _stale_sentences(code: str, change: PriceChangeRecord, listing: Listing) -> 
 def _moved_since(uow: SqlAlchemyUnitOfWork, change: PriceChangeRecord) -> bool:
     return uow.market.price_moved_after(change.listing_id, change_id=change.id,
                                         proposed_at=change.proposed_at)
-
-
-#: What an audit-log name carries before the account's username: the channel (``api:`` from
-#: the JSON API, web/deps.py ``api_actor``) or the account's role (``admin:`` from the pages,
-#: ``Account.actor``).
-_ACTOR_PREFIXES = frozenset({"api", *(role.value for role in Role)})
-
-
-def account_name(actor: str) -> str:
-    """The account behind an audit-log name: ``api:boss`` and ``admin:boss`` are both
-    ``boss``. A name without one of those prefixes (the CLI's ``cli``, a replay's) is itself."""
-    name = actor.strip()
-    prefix, colon, username = name.partition(":")
-    return username if colon and username and prefix in _ACTOR_PREFIXES else name
 
 
 def check_not_own_change(change: PriceChangeRecord, reviewer: str) -> None:
