@@ -94,6 +94,24 @@ def test_a_listing_held_at_publication_is_shown_with_its_reasons_and_released(
         "listing.release", "reviewer:reviewer", "판매자와 통화: 재고 정리 가격")
 
 
+def test_the_seller_sees_why_their_listing_was_held_and_that_a_reviewer_must_release_it(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    listing_id = _published_through_the_api(client, session_factory, world,
+                                            username="seller_a")
+    log_in(client, "seller_a")
+    page = client.get(f"/seller/listings/{listing_id}").text
+    box = re.search(r'<div class="verdict hold" id="held-at-publication".*?</div>', page,
+                    re.DOTALL)
+    assert box, "the seller's page says nothing about the hold"
+    reason = re.search(r'<p class="reason">(.*?)</p>', box.group(0), re.DOTALL)
+    assert reason and HANGUL.search(reason.group(1)) and "159,000" in reason.group(1)
+    assert "검토자가 보류를 풀어야" in box.group(0)
+    english = client.get(f"/seller/listings/{listing_id}?lang=en").text
+    assert "It takes no orders until a reviewer releases it." in english
+    live = client.get(f"/seller/listings/{world.ipod_a}").text  # a live listing: no such box
+    assert 'id="held-at-publication"' not in live
+
+
 def test_whoever_published_a_held_listing_gets_a_sentence_not_a_release_button(
         client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
     listing_id = _published_through_the_api(client, session_factory, world, username="admin")

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from sagwa.domain.listings import Listing
+from sagwa.domain.listings import Listing, ListingStatus
 from sagwa.domain.pricing import PriceChangeStatus
 from sagwa.errors import NotFound, SagwaError
 from sagwa.services import listings as listing_service
@@ -48,7 +48,9 @@ def listing_context(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int
     """The listing page; after a refused change, with what was typed and why it was refused."""
     with uow:
         listing = own_listing(uow, account, listing_id)
+        held = listing.status is ListingStatus.HELD
         return {"listing": listing, "product": uow.catalog.product(listing.product_id),
+                "hold": listing_service.publication_hold(uow, listing_id) if held else None,
                 "changes": uow.market.price_changes_for(listing_id, limit=50),
                 "typed": typed or {}, "problem": error_text(problem, lang) if problem else None,
                 "problem_field": problem.details.get("field") if problem else None}
