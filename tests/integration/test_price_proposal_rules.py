@@ -161,3 +161,21 @@ def test_publishing_at_an_ordinary_price_goes_live(market) -> None:
     after = listings.change_listing_status(uow(), listing_id=draft.id,
                                            trigger=ListingTrigger.PUBLISH, actor="t", gate=GATE)
     assert after.status is ListingStatus.LIVE
+
+
+@pytest.mark.parametrize(("price", "status"), [(19_900, ListingStatus.HELD),
+                                               (189_000, ListingStatus.LIVE)])
+def test_a_first_price_with_no_other_seller_is_judged_against_the_list_price(
+        market, price: int, status: ListingStatus) -> None:
+    """No other seller to compare with: the first price is measured against the product's list
+    price (the proposal says it is a first price), not against itself."""
+    uow, _clock, _ids, _product_id = market
+    product = catalog.register_product(uow(), title="새 MP3 플레이어", category="electronics",
+                                       actor="t", list_price=Money(199_000, KRW))
+    seller = catalog.register_seller(uow(), code="s-solo", name="solo", actor="t")
+    draft = listings.create_listing(uow(), seller_id=seller.id, product_id=product.id,
+                                    price=Money(price, KRW), actor="t")
+    after = listings.change_listing_status(uow(), listing_id=draft.id,
+                                           trigger=ListingTrigger.PUBLISH, actor="seller:s-solo",
+                                           gate=GATE)
+    assert after.status is status

@@ -77,6 +77,9 @@ class PriceChangeProposal:
     new_price: Money
     proposed_by: str
     promotion: Promotion | None = None
+    first_price: bool = False
+    """The price a draft listing is published at (old == new): judged against the product's
+    list price and other sellers, not as a move from the listing's own price."""
 
     def __post_init__(self) -> None:
         check_price(self.new_price)

@@ -106,7 +106,8 @@ def _first_price_decision(uow: SqlAlchemyUnitOfWork, listing: Listing, actor: st
     if trigger is not ListingTrigger.PUBLISH or listing.status is not ListingStatus.DRAFT:
         return GateDecision(hold=False)
     advance(listing.status, trigger)  # an illegal publish is refused before the gate runs
-    first = PriceChangeProposal(listing.id, listing.price, listing.price, actor or "?")
+    first = PriceChangeProposal(listing.id, listing.price, listing.price, actor or "?",
+                                first_price=True)
     return gate(uow, listing, first)
 
 

@@ -97,9 +97,8 @@ def guard_gate(rules: PriceRules) -> PriceGate:
 
     def gate(uow: SqlAlchemyUnitOfWork, listing: Listing,
              proposal: PriceChangeProposal) -> GateDecision:
-        first = listing.status is ListingStatus.DRAFT and proposal.old_price == proposal.new_price
         evidence = gather_evidence(uow, listing, proposal.new_price, proposal.promotion,
-                                   first_price=first)
+                                   first_price=proposal.first_price)
         opinion = opinion_of(check_one(evidence, rules))
         return GateDecision(hold=opinion.holds, reason=opinion.reason_en, opinion=opinion)
 
