@@ -206,8 +206,14 @@ def test_a_listing_published_at_a_tenth_of_its_price_is_held_until_a_reviewer_re
     pause = own.post(f"/api/listings/{listing['id']}/pause")
     assert pause.status_code == 409 and pause.json()["code"] == "illegal_transition", pause.text
     assert client.get(f"/api/listings/{listing['id']}").json()["status"] == "held"
-    released = client_for("reviewer").post(f"/api/listings/{listing['id']}/release",
-                                           json={"reason": "checked with the seller"})
+    reviewer = client_for("reviewer")
+    moved = reviewer.post(f"/api/listings/{listing['id']}/release",  # not the price it has
+                          json={"reason": "checked", "expected_price": krw(29900)})
+    refused(moved, 409, "conflict", "listing_price_moved")
+    assert client.get(f"/api/listings/{listing['id']}").json()["status"] == "held"
+    released = reviewer.post(f"/api/listings/{listing['id']}/release",
+                             json={"reason": "checked with the seller",
+                                   "expected_price": krw(19900)})
     assert released.status_code == 200, released.text
     assert released.json()["status"] == "live"
     assert client.get(f"/api/listings/{shop['listing1']}").json()["status"] == "live"  # 199,000

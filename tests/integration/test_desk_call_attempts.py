@@ -125,6 +125,23 @@ def test_a_callback_request_counts_but_keeps_the_customer_for_the_call_back(shop
     assert _marks(uow, case_id)[0]["attempts"] == 4
 
 
+def test_a_callback_request_after_the_mark_puts_the_customer_back_on_the_list(shop) -> None:  # noqa: F811
+    uow, clock, iid, case_id = _asked_for_a_person_then_defaulted(shop)
+    for outcome in ("no_answer", "busy", "no_answer"):
+        _call(uow, clock, case_id, outcome)
+    assert _on_list(uow, iid) == [] and len(_marks(uow, case_id)) == 1
+    _call(uow, clock, case_id, "callback_requested")  # the customer rang and asked for a call
+    assert _on_list(uow, iid) == [case_id]
+    assert _refused_close(uow, iid) == "calls_owed"
+    [card] = [c for c in queue_context(uow(), POLICY)["cards"] if c.queued.case_id == case_id]
+    assert (card.queued.attempts_counted, card.last_outcome) == (4, "callback_requested")
+    _call(uow, clock, case_id, "voicemail")  # the call back did not reach them: given up again
+    assert _on_list(uow, iid) == []
+    assert [m["attempts"] for m in _marks(uow, case_id)] == [3, 5]
+    _call(uow, clock, case_id, "no_answer")  # and another try marks nothing more
+    assert len(_marks(uow, case_id)) == 2 and _on_list(uow, iid) == []
+
+
 @pytest.mark.parametrize("channel", ["email", "sms"])
 def test_an_email_or_text_neither_makes_the_call_nor_uses_up_its_attempts(
         shop, channel: str) -> None:  # noqa: F811
@@ -198,3 +215,42 @@ def test_the_call_list_shows_attempts_out_of_the_maximum_and_the_last_outcome(sh
     assert "customer asked us to call back" in english
     assert 'data-last-outcome="callback_requested">asked us to call back<' in english
     assert "기한 후 통화 시도 2/3회" in korean and "다시 전화 요청" in korean
+
+
+def _card(uow, case_id: int):
+    [card] = [c for c in queue_context(uow(), POLICY)["cards"] if c.queued.case_id == case_id]
+    return card
+
+
+def test_an_escalated_cases_calls_so_far_and_last_outcome_are_its_phone_calls(shop) -> None:  # noqa: F811
+    uow, clock, _, case_ids = _notified(shop)
+    desk_cases.record_choice(uow(), case_id=case_ids[0], choice="talk_to_person", channel="web",
+                             evidence="pressed", taken_by="customer", policy=POLICY)
+    _call(uow, clock, case_ids[0], "callback_requested")
+    _call(uow, clock, case_ids[0], "no_answer", channel="email")
+    _call(uow, clock, case_ids[0], "reached", channel="sms")
+    card = _card(uow, case_ids[0])
+    assert card.queued.status == "escalated" and len(card.attempts) == 3  # the history: all
+    assert (card.queued.phone_calls, card.last_outcome) == (1, "callback_requested")
+    english, korean = _page(uow, "en"), _page(uow, "ko")
+    assert 'data-calls="1">Calls so far: 1<' in english and "지금까지 통화 1회" in korean
+    assert 'data-last-outcome="callback_requested"' in english
+    assert "customer asked us to call back" in english
+
+
+def test_a_defaulted_cases_last_outcome_is_of_its_phone_calls_since_the_deadline(shop) -> None:  # noqa: F811
+    uow, clock, iid, case_ids = _notified(shop)
+    desk_cases.record_choice(uow(), case_id=case_ids[0], choice="talk_to_person", channel="web",
+                             evidence="pressed", taken_by="customer", policy=POLICY)
+    _call(uow, clock, case_ids[0], "callback_requested")  # before the deadline
+    clock.now = DEADLINE + timedelta(minutes=2)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline")
+    _call(uow, clock, case_ids[0], "busy", channel="sms")  # after it, but no call
+    card = _card(uow, case_ids[0])
+    assert card.queued.status == "defaulted"
+    assert (card.queued.attempts_counted, card.last_outcome) == (0, None)
+    english = _page(uow, "en")
+    assert "customer asked us to call back" not in english
+    assert 'data-last-outcome=""' in english
+    _call(uow, clock, case_ids[0], "voicemail")
+    assert _card(uow, case_ids[0]).last_outcome == "voicemail"

@@ -9,9 +9,10 @@ import re
 import pytest
 from test_price_review import ipod_market
 
+from sagwa.domain.audit import AuditEvent
 from sagwa.domain.listings import ListingStatus, ListingTrigger
 from sagwa.domain.money import Money
-from sagwa.errors import Forbidden
+from sagwa.errors import Conflict, Forbidden
 from sagwa.priceguard import load_rules
 from sagwa.services import catalog, listings, price_review
 
@@ -34,6 +35,17 @@ def _published_at_a_tenth(uow, product_id: int, *, by: str) -> int:
                                           trigger=ListingTrigger.PUBLISH, actor=by, gate=GATE)
     assert held.status is ListingStatus.HELD
     return draft.id
+
+
+def _with_draft_price_changes(uow, listing_id: int, n: int, *, by: str) -> None:
+    """``n`` applied price changes of the draft on the audit log, as ``propose_price_change``
+    writes them (in one bulk append: the hold lookup must not depend on how many there are)."""
+    with uow() as u:
+        u.audit.append_many([AuditEvent(by, "price_change.applied", "listing", str(listing_id),
+                                        before={"price": Money(19_900 + k, KRW).as_dict()},
+                                        after={"proposed": Money(19_901 + k, KRW).as_dict()})
+                             for k in range(n)], u.now())
+        u.commit()
 
 
 def _status(uow, listing_id: int) -> ListingStatus:
@@ -76,6 +88,31 @@ def test_the_account_that_published_it_cannot_release_it(market, releaser: str) 
     assert [h.listing.id for h in listings.held_listings(uow())] == [listing_id]
 
 
+def test_the_publisher_cannot_release_it_after_a_thousand_earlier_entries_either(
+        market) -> None:
+    """The hold is the listing's latest ``listing.hold``, not one found among its oldest
+    entries: 1,000 draft price changes before publishing do not hide it."""
+    uow, _clock, _ids, product_id = market
+    seller = catalog.register_seller(uow(), code="s-busy", name="바쁜판매자", actor="t")
+    draft = listings.create_listing(uow(), seller_id=seller.id, product_id=product_id,
+                                    price=Money(19_900, KRW), actor="api:boss")
+    _with_draft_price_changes(uow, draft.id, 1_000, by="api:boss")
+    held = listings.change_listing_status(uow(), listing_id=draft.id,
+                                          trigger=ListingTrigger.PUBLISH, actor="api:boss",
+                                          gate=GATE)
+    assert held.status is ListingStatus.HELD
+    with uow() as u:  # the hold is the 1,002nd entry: beyond the oldest thousand
+        assert [e.event.action for e in u.audit.for_entity("listing", str(draft.id),
+                                                           limit=2_000)][1_001:] == ["listing.hold"]
+    [queued] = listings.held_listings(uow())
+    assert queued.hold is not None and queued.hold.held_by == "api:boss"
+    with pytest.raises(Forbidden) as refused:
+        listings.change_listing_status(uow(), listing_id=draft.id,
+                                       trigger=ListingTrigger.RELEASE, actor="admin:boss")
+    assert refused.value.details["reason"] == "own_held_listing"
+    assert _status(uow, draft.id) is ListingStatus.HELD
+
+
 def test_another_reviewer_releases_it_and_it_leaves_the_queue(market) -> None:
     uow, _clock, _ids, product_id = market
     listing_id = _published_at_a_tenth(uow, product_id, by="api:boss")
@@ -88,3 +125,27 @@ def test_another_reviewer_releases_it_and_it_leaves_the_queue(market) -> None:
         last = u.audit.for_entity("listing", str(listing_id))[-1].event
     assert (last.action, last.actor, last.after["reason"]) == (
         "listing.release", "reviewer:park", "판매자와 확인함")
+
+
+def test_a_release_is_refused_when_the_seller_changed_the_price_since_the_reviewer_saw_it(
+        market) -> None:
+    uow, _clock, _ids, product_id = market
+    listing_id = _published_at_a_tenth(uow, product_id, by="api:seller-new")
+    listings.propose_price_change(uow(), listing_id=listing_id, new_price=Money(29_900, KRW),
+                                  proposed_by="api:seller-new")  # a held listing's price moves
+    [queued] = listings.held_listings(uow())
+    assert queued.hold is not None and queued.hold.price == Money(19_900, KRW)  # what was held
+    assert queued.listing.price == Money(29_900, KRW)  # what a release would put on sale
+    entries = _audit_count(uow, listing_id)
+    with pytest.raises(Conflict) as refused:
+        listings.change_listing_status(uow(), listing_id=listing_id,
+                                       trigger=ListingTrigger.RELEASE, actor="reviewer:park",
+                                       expected_price=Money(19_900, KRW))
+    assert refused.value.details["reason"] == "listing_price_moved"
+    assert "29,900 KRW" in refused.value.message and "19,900 KRW" in refused.value.message
+    assert _status(uow, listing_id) is ListingStatus.HELD and _audit_count(uow, listing_id) == entries
+    released = listings.change_listing_status(uow(), listing_id=listing_id,
+                                              trigger=ListingTrigger.RELEASE,
+                                              actor="reviewer:park",
+                                              expected_price=Money(29_900, KRW))
+    assert released.status is ListingStatus.LIVE and released.price == Money(29_900, KRW)

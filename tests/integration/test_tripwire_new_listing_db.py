@@ -155,9 +155,11 @@ def test_the_first_day_watch_ends_after_a_day(shop) -> None:
     assert _status(uow, new) is ListingStatus.LIVE
 
 
-def test_other_listings_are_read_only_while_a_listing_is_watched(shop, session_factory) -> None:
+def test_other_listings_are_read_once_when_the_listing_goes_on_sale_never_per_order(
+        shop, session_factory) -> None:
+    """The other sellers' rate is measured by the publish and kept on its audit entry: an order
+    (which holds the audit log's lock once it is logged) never scans other listings' orders."""
     uow, clock, new, _, customers = shop
-    _publish(uow, new)
     seen: list[str] = []
     connection = session_factory.kw["bind"]
 
@@ -166,12 +168,28 @@ def test_other_listings_are_read_only_while_a_listing_is_watched(shop, session_f
 
     event.listen(connection, "before_cursor_execute", record)
     try:
-        _orders(uow, clock, new, customers, 1, timedelta(minutes=30))
-        watched = list(seen)
-        clock.now += timedelta(hours=25)
+        _publish(uow, new)
+        at_publication = list(seen)
         seen.clear()
-        _orders(uow, clock, new, customers, 1, timedelta(minutes=30))
+        _orders(uow, clock, new, customers, 3, timedelta(minutes=20))  # watched orders
     finally:
         event.remove(connection, "before_cursor_execute", record)
-    assert any("GROUP BY listings.id" in s for s in watched)  # the other sellers' rates
+    assert any("GROUP BY listings.id" in s for s in at_publication)  # the other sellers' rates
     assert not any("GROUP BY listings.id" in s for s in seen)
+    with uow() as u:
+        published = u.audit.for_entity("listing", str(new))[-1].event
+    assert published.action == "listing.publish"
+    assert published.after["launch_comparison"] == {"sellers": 3, "per_hour_x1000": 2000}
+
+
+def test_a_price_change_on_the_first_day_does_not_lower_the_bar(shop) -> None:
+    """A launch at three orders an hour with no other seller stays live, also when the seller
+    trims the price half an hour in (the watch then starts at the change, but the listing
+    still has no day of its own: the launch rate, not the 0.05 floor)."""
+    uow, clock, _, alone, customers = shop
+    _publish(uow, alone)
+    clock.now += timedelta(minutes=30)
+    listings.propose_price_change(uow(), listing_id=alone, new_price=Money(197_000, KRW),
+                                  proposed_by="seller:caseshop")
+    _orders(uow, clock, alone, customers, 9, timedelta(minutes=20))  # 3 an hour for 3 hours
+    assert _status(uow, alone) is ListingStatus.LIVE

@@ -179,6 +179,11 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
             reviewer="admin:a")),
         "직접 게시한 상품은 판매 보류를 풀 수 없습니다. 다른 검토자에게 맡겨 주세요.",
     ),
+    "listing_price_moved": (  # the reviewer saw 19,900 KRW; the seller changed it since
+        lambda: refusal(lambda: listings.check_price_seen(
+            _listing(29_900, ListingStatus.HELD), Money(19_900, "KRW"))),
+        "보고 계신 동안 판매자가 가격을 바꿔 보류를 풀지 않았습니다. 지금 가격을 확인한 뒤 다시 판단해 주세요.",
+    ),
     "choice_already_recorded": (
         lambda: refusal(lambda: incidents.advance(incidents.CaseStatus.CHOSEN, "choose")),
         "이 건은 이미 고객의 선택이 기록되어 있습니다. 바꾸려면 상담원과 통화해 주세요.",

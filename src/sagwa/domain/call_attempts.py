@@ -14,13 +14,17 @@ in time, not the call the default promised. Then:
   (:data:`UNREACHABLE_ACTION`) and leaves the call list too;
 * ``callback_requested`` counts as an attempt, but while it is the latest one the desk does not
   give up: the customer asked to be called back, so the call list keeps them, shows the
-  request, and the next attempt decides.
+  request, and the next attempt decides. That holds after the mark too: a customer who asks
+  to be called back once the case was marked is owed the call again (the mark stays on the
+  log), and if the next attempt does not reach them either, :func:`gives_up` decides again
+  and a new mark takes them off the list.
 
 Giving up ends only the desk's duty to call: an answer the customer gives later still counts
 as before (``consent.record_choice``). Which cases are owed a call is one query,
-``ReadRepository``'s ``_owed_a_call``: not reached since the deadline and not marked
-unreachable. The mark is written only where :func:`gives_up` says so, when an attempt is
-logged, so a change of ``max_attempts`` applies from each case's next attempt.
+``ReadRepository``'s ``_owed_a_call``: not reached since the deadline and not given up — marked
+unreachable with no ``callback_requested`` phone call after the mark. The mark is written only
+where :func:`gives_up` says so, when an attempt is logged, so a change of ``max_attempts``
+applies from each case's next attempt.
 """
 
 from __future__ import annotations

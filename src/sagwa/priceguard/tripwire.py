@@ -55,12 +55,11 @@ Basis = Literal["own", "own_short", "other_sellers", "launch"]
 class NormalRate:
     """The hourly rate orders are compared with, and what it is.
 
-    ``own``: the listing's own rate over enough hours on sale. ``own_short``: too few hours of
-    its own and no other seller of the product to go by — :func:`baseline_rate`'s busiest
-    plausible rate. ``launch``: the same on a new listing's first day, where there is nothing
-    of its own yet — ``launch_rate_per_hour``. ``other_sellers``: too few hours of its own, so
-    the busiest of ``sellers`` other listings of the product (``sellers_per_hour``), or the
-    listing's own short-history rate if that is higher."""
+    ``own``: the listing's own rate over enough hours on sale. With too few hours of its own:
+    ``launch``, the rate assumed for a new listing (``launch_rate_per_hour``); ``own_short``,
+    its own rate so far, when that is higher; ``other_sellers``, the busiest of ``sellers``
+    other listings of the product (``sellers_per_hour``) when it went on sale, or one of the
+    two before if higher (:func:`normal_rate`)."""
 
     per_hour: float
     basis: Basis = "own"
@@ -142,24 +141,23 @@ def busiest_other_seller(others: Sequence[tuple[int, float]], *,
 
 
 def normal_rate(*, orders: int, hours: float, rules: VelocityRules,
-                others: Sequence[tuple[int, float]] = (),
-                anchor: Anchor = "price_change") -> NormalRate:
+                busiest: tuple[float, int] | None = None) -> NormalRate:
     """The rate to compare with, from the listing's own ``orders`` in ``hours`` on sale before
-    the watch started and, if that is under ``rules.min_history_hours``, the product's other
-    listings (``others``, as for :func:`busiest_other_seller`). When none of them has the
-    history either: :func:`baseline_rate`, and on a new listing's first day (``anchor`` is
-    ``"first_sale"``) at least ``rules.launch_rate_per_hour`` — the floor alone would pause an
-    ordinary launch at one order an hour within a few hours."""
+    the watch started. With less than ``rules.min_history_hours`` of its own — a new listing,
+    or one that has hardly been on sale — at least ``rules.launch_rate_per_hour`` (the floor
+    alone would pause an ordinary launch at one order an hour within a few hours), its own rate
+    so far if that is higher, and the busiest other seller's rate (``busiest``: ``(per hour,
+    sellers)`` from :func:`busiest_other_seller`, measured when it went on sale) if higher
+    still. The same rule whatever the watch started at: a price change on a listing's first day
+    does not lower the bar."""
     if hours >= rules.min_history_hours:
         return NormalRate(orders / hours)
     own = baseline_rate(orders=orders, hours=hours, rules=rules)
-    busiest = busiest_other_seller(others, rules=rules)
-    if busiest is None and anchor == "first_sale":
-        return NormalRate(max(own, rules.launch_rate_per_hour), "launch")
-    if busiest is None:
-        return NormalRate(own, "own_short")
-    rate, sellers = busiest
-    return NormalRate(max(rate, own), "other_sellers", sellers, rate)
+    floor = max(own, rules.launch_rate_per_hour)
+    if busiest is not None:
+        rate, sellers = busiest
+        return NormalRate(max(rate, floor), "other_sellers", sellers, rate)
+    return NormalRate(floor, "own_short" if own > rules.launch_rate_per_hour else "launch")
 
 
 def count_from(changes: Sequence[SaleChange], *, changed_at: datetime, now: datetime) -> datetime:
@@ -262,10 +260,10 @@ def _compared_with(normal: NormalRate, *, rate: float, expected: float,
               f"약 {expected:.1f}건 예상")
     elif normal.basis in ("own_short", "launch"):
         launch = normal.basis == "launch"
-        assumed_en = "the rate assumed for a new listing" if launch else "an assumed rate"
+        assumed_en = "the rate assumed for a new listing" if launch else "its own rate so far"
         assumed_ko = (f"새로 판매를 시작한 상품의 기본값인 시간당 {rate:.2f}건이면" if launch
-                      else f"시간당 {rate:.2f}건으로 가정하면")
-        en = (f"no other seller of this product has {history} h on sale to compare with, so "
+                      else f"지금까지의 판매 속도인 시간당 {rate:.2f}건이면")
+        en = (f"no other seller of this product had {history} h on sale to compare with, so "
               f"about {expected:.1f} expected at {assumed_en}, {rate:.2f}/h")
         ko = (f"{history}시간 이상 판매한 다른 판매자가 없어 {assumed_ko} "
               f"약 {expected:.1f}건 예상")

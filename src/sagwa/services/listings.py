@@ -25,6 +25,7 @@ from sagwa.services.accounts import account_name
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
 from sagwa.services.promotion_end import schedule_promotion_end
+from sagwa.services.tripwire import launch_comparison
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 
@@ -77,13 +78,17 @@ def create_listing(uow: SqlAlchemyUnitOfWork, *, seller_id: int, product_id: int
 
 def change_listing_status(uow: SqlAlchemyUnitOfWork, *, listing_id: int, trigger: ListingTrigger,
                           actor: str, reason: str | None = None,
-                          gate: PriceGate = apply_every_change) -> Listing:
+                          gate: PriceGate = apply_every_change,
+                          expected_price: Money | None = None) -> Listing:
     """Publish, pause, resume, hold, release or end a listing, as the status table allows.
 
     Publishing asks ``gate`` about the listing's first price (against the product's list price
-    and other sellers' prices): a hold keeps the listing ``held`` for a reviewer to release."""
+    and other sellers' prices): a hold keeps the listing ``held`` for a reviewer to release.
+    ``expected_price`` (the price the caller saw, e.g. on the review page) refuses the change if
+    the listing's price has moved since (:func:`check_price_seen`)."""
     with uow:
         listing = require(uow.market.listing(listing_id, for_update=True), "listing", listing_id)
+        check_price_seen(listing, expected_price)
         if trigger is ListingTrigger.RELEASE and listing.status is ListingStatus.HELD:
             check_not_own_hold(publication_hold(uow, listing_id), listing_id=listing_id,
                                reviewer=actor)
@@ -95,7 +100,8 @@ def change_listing_status(uow: SqlAlchemyUnitOfWork, *, listing_id: int, trigger
         uow.audit.append(AuditEvent(actor, f"listing.{trigger.value}", "listing", str(listing_id),
                                     before=_listing_json(listing),
                                     after={**_listing_json(after), "reason": reason,
-                                           **_guard_after(decision)}), uow.now())
+                                           **_guard_after(decision),
+                                           **_first_sale_after(uow, after, trigger)}), uow.now())
         uow.commit()
         return after
 
@@ -111,6 +117,20 @@ def _first_price_decision(uow: SqlAlchemyUnitOfWork, listing: Listing, actor: st
     return gate(uow, listing, first)
 
 
+def _first_sale_after(uow: SqlAlchemyUnitOfWork, after: Listing,
+                      trigger: ListingTrigger) -> dict[str, object]:
+    """A listing going on sale for the first time (published, or released after the guard held
+    it) keeps what the order tripwire will compare its first day with (measured now, before
+    the audit entry takes the log's lock: ``tripwire.launch_comparison``)."""
+    if after.status is not ListingStatus.LIVE or trigger not in FIRST_SALE_TRIGGERS:
+        return {}
+    return {"launch_comparison": launch_comparison(uow, after, uow.now())}
+
+
+#: The status changes that put a listing on sale for the first time.
+FIRST_SALE_TRIGGERS = frozenset({ListingTrigger.PUBLISH, ListingTrigger.RELEASE})
+
+
 def _guard_after(decision: GateDecision) -> dict[str, object]:
     """What the audit entry keeps of the gate's opinion; a hold keeps its reason in Korean too
     (``reason`` is the English one), for the reviewers' page."""
@@ -122,20 +142,21 @@ def _guard_after(decision: GateDecision) -> dict[str, object]:
 
 #: The audit action of a listing the gate held when it was published (``listing.<trigger>``).
 HOLD_ACTION = f"listing.{ListingTrigger.HOLD.value}"
-#: How many of a listing's audit entries are searched for its hold (oldest first).
-_AUDIT_SCAN = 1000
 
 
 @dataclass(frozen=True)
 class PublicationHold:
-    """What the audit log says about a listing's hold: who published it, when, and why the
-    gate held it (its reason in English and, for holds recorded since it is kept, Korean)."""
+    """What the audit log says about a listing's hold: who published it, when, why the gate
+    held it (its reason in English and, for holds recorded since it is kept, Korean) and the
+    price it held (the seller may have changed the price since: the reasons are about this
+    one)."""
 
     held_by: str
     held_at: datetime
     reason_en: str | None
     reason_ko: str | None
     error_type: str | None
+    price: Money | None = None
 
 
 @dataclass(frozen=True)
@@ -150,15 +171,22 @@ class HeldListing:
 
 
 def publication_hold(uow: SqlAlchemyUnitOfWork, listing_id: int) -> PublicationHold | None:
-    """The listing's latest ``listing.hold`` on the audit log, or None."""
-    entries = uow.audit.for_entity("listing", str(listing_id), limit=_AUDIT_SCAN)
-    last = next((e for e in reversed(entries) if e.event.action == HOLD_ACTION), None)
+    """The listing's latest ``listing.hold`` on the audit log (looked up directly, however many
+    entries the listing has), or None.
+
+    None lets :func:`check_not_own_hold` allow the release: only publishing holds a listing,
+    and it writes that entry in the same transaction, so a held listing without one is not
+    expected; the page then shows the listing without reasons."""
+    last = uow.audit.latest_for_entity("listing", str(listing_id), HOLD_ACTION)
     if last is None:
         return None
     after = last.event.after or {}
     guard = after.get("guard") or {}
+    price = after.get("price")
     return PublicationHold(last.event.actor, last.occurred_at, after.get("reason"),
-                           after.get("reason_ko"), guard.get("error_type"))
+                           after.get("reason_ko"), guard.get("error_type"),
+                           Money(int(price["amount_minor"]), str(price["currency"]))
+                           if isinstance(price, dict) else None)
 
 
 def check_not_own_hold(hold: PublicationHold | None, *, listing_id: int, reviewer: str) -> None:
@@ -170,6 +198,20 @@ def check_not_own_hold(hold: PublicationHold | None, *, listing_id: int, reviewe
             f"listing {listing_id} was published by {hold.held_by}; someone else must "
             "release it",
             reason="own_held_listing",
+        )
+
+
+def check_price_seen(listing: Listing, expected_price: Money | None) -> None:
+    """``change_listing_status``'s ``expected_price``: the price the caller saw (a reviewer
+    releasing a held listing). The seller may change a held listing's price meanwhile, so a
+    release must not put on sale a price nobody reviewed; None checks nothing."""
+    if expected_price is not None and listing.price != expected_price:
+        raise Conflict(
+            f"listing {listing.id} now costs {listing.price}, not the {expected_price} you saw; "
+            "look at the new price before deciding",
+            reason="listing_price_moved",
+            expected_price=expected_price.as_dict(),
+            price=listing.price.as_dict(),
         )
 
 

@@ -14,11 +14,13 @@ a month without buyers), and orders are counted from the later of the change and
 to sale. An operator who dismisses the tripwire's draft and resumes the listing has judged the
 surge before the pause; only orders after the resume can trip it again.
 
-A listing with less than a day on sale of its own (every new listing) is compared with the same
-product's other listings over the weeks before and since: the busiest of them, so that a launch
-selling like the other sellers do is left alone (``sagwa.priceguard.tripwire.normal_rate``; with
-no other seller to go by, an assumed rate). Those queries run only while a listing is watched
-and its own history is short, and read only the product's listings and that period.
+A listing with less than a day on sale of its own (every new listing) is compared with at least
+an assumed launch rate and with the busiest of the same product's other listings, so that a
+launch selling like the other sellers do is left alone (``sagwa.priceguard.tripwire.
+normal_rate``). The other sellers' rate is measured once, when the listing goes on sale
+(:func:`launch_comparison`, called by the publish and the release, before their audit entry, and
+kept on it as ``launch_comparison``): an order reads it back with the listing's sale history
+and never scans other listings' orders.
 """
 
 from __future__ import annotations
@@ -32,12 +34,12 @@ from typing import Any
 from sagwa.domain.audit import LISTING_RETURN_ACTIONS, AuditEvent
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger, advance
 from sagwa.priceguard.tripwire import (
-    Anchor,
     NormalRate,
     SaleChange,
     VelocityAssessment,
     VelocityRules,
     assess_order_velocity,
+    busiest_other_seller,
     count_from,
     hours_on_sale,
     normal_rate,
@@ -57,7 +59,8 @@ def watch_order_velocity(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datet
     later (if within a day); pause it if they surge."""
     if listing.status is not ListingStatus.LIVE:
         return None
-    changes = _sale_changes(uow, listing.id)
+    rows = uow.reads.listing_sale_history([listing.id])
+    changes = _sale_changes(uow, listing.id, rows)
     first_on_sale = next((at for at, on_sale in changes if on_sale), None)
     watched = watch_start(price_moved_at=uow.market.last_price_move_at(listing.id),
                           first_on_sale_at=first_on_sale, now=now, watch_for=WATCH_FOR)
@@ -65,8 +68,8 @@ def watch_order_velocity(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datet
         return None
     started, anchor = watched
     since = count_from(changes, changed_at=started, now=now)
-    normal = _normal_rate(uow, listing, changes, started=started, anchor=anchor, now=now,
-                          rules=rules)
+    normal = _normal_rate(uow, listing, changes, started=started,
+                          busiest=_launch_comparison_of(rows), rules=rules)
     assessment = assess_order_velocity(order_times=uow.market.order_times(listing.id, since=since),
                                        changed_at=started, counted_from=since, now=now,
                                        baseline_per_hour=normal, rules=rules, anchor=anchor)
@@ -79,17 +82,39 @@ def watch_order_velocity(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datet
 
 
 def _normal_rate(uow: SqlAlchemyUnitOfWork, listing: Listing, changes: list[SaleChange], *,
-                 started: datetime, anchor: Anchor, now: datetime,
+                 started: datetime, busiest: tuple[float, int] | None,
                  rules: VelocityRules) -> NormalRate:
     """The listing's own rate in the weeks before ``started``; with too short a history of its
-    own, the product's other listings' rates over those weeks and since (up to ``now``)."""
+    own, at least the launch rate and the other sellers' ``busiest`` (``normal_rate``)."""
     base_start = started - BASELINE
     hours = hours_on_sale(changes, start=base_start, end=started)
     orders = uow.market.order_count(listing.id, start=base_start, end=started)
-    if hours >= rules.min_history_hours:
-        return normal_rate(orders=orders, hours=hours, rules=rules)
-    others = _other_listings_history(uow, listing, start=base_start, end=now)
-    return normal_rate(orders=orders, hours=hours, rules=rules, others=others, anchor=anchor)
+    return normal_rate(orders=orders, hours=hours, rules=rules, busiest=busiest)
+
+
+def launch_comparison(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datetime,
+                      rules: VelocityRules | None = None) -> dict[str, int]:
+    """What a listing going on sale for the first time will be compared with on its first day:
+    the busiest of the product's other listings with a day on sale in the four weeks before
+    ``now`` (``{"sellers": n, "per_hour_x1000": …}``; ``{"sellers": 0}`` when none has). Run
+    once, by the publish or the release, before its audit entry (which keeps the result)."""
+    others = _other_listings_history(uow, listing, start=now - BASELINE, end=now)
+    busiest = busiest_other_seller(others, rules=rules or VelocityRules())
+    if busiest is None:
+        return {"sellers": 0}
+    rate, sellers = busiest
+    return {"sellers": sellers, "per_hour_x1000": round(rate * 1000)}
+
+
+def _launch_comparison_of(rows: Sequence[Any]) -> tuple[float, int] | None:
+    """The other sellers' rate kept on the listing's latest publish or release (see
+    :func:`launch_comparison`) as ``(per hour, sellers)``, or None."""
+    for row in reversed(rows):
+        kept = row.launch_comparison
+        if row.action in LISTING_RETURN_ACTIONS and isinstance(kept, dict) and "sellers" in kept:
+            sellers = int(kept["sellers"])
+            return (int(kept["per_hour_x1000"]) / 1000, sellers) if sellers else None
+    return None
 
 
 def _other_listings_history(uow: SqlAlchemyUnitOfWork, listing: Listing, *, start: datetime,
@@ -107,11 +132,11 @@ def _other_listings_history(uow: SqlAlchemyUnitOfWork, listing: Listing, *, star
                                           start=start, end=end)) for r in rows]
 
 
-def _sale_changes(uow: SqlAlchemyUnitOfWork, listing_id: int) -> list[SaleChange]:
-    """The listing's ``(when, on_sale)`` history from the audit log, in log order: read on every
-    order, a handful of rows by the log's ``(entity_type, entity_id)`` index (and the listing's
-    creation time only when the log does not start with its publication)."""
-    rows = uow.reads.listing_sale_history([listing_id])
+def _sale_changes(uow: SqlAlchemyUnitOfWork, listing_id: int,
+                  rows: Sequence[Any]) -> list[SaleChange]:
+    """The listing's ``(when, on_sale)`` history from its ``listing_sale_history`` rows (read on
+    every order: a handful of rows by the log's ``(entity_type, entity_id)`` index), and the
+    listing's creation time only when the log does not start with its publication."""
     if _logged_from_the_start(rows):
         return _from_log(rows, None)
     return _from_log(rows, uow.market.listing_created_at(listing_id))

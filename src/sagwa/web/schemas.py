@@ -109,6 +109,13 @@ class ListingStatusChange(Body):
     reason: str | None = Field(default=None, max_length=500)
 
 
+class ListingRelease(ListingStatusChange):
+    expected_price: MoneyIO | None = Field(
+        default=None,
+        description="The price the reviewer saw; if the listing costs something else now (the "
+                    "seller changed it), the release is refused (409, `listing_price_moved`).")
+
+
 class PromotionIO(Body):
     percent: float = Field(gt=0, lt=100, examples=[10])
     starts_at: datetime | None = None

@@ -71,21 +71,32 @@ def test_other_sellers_count_only_with_a_days_history_and_the_busiest_one_sets_t
 
 
 def test_a_listing_without_a_days_history_is_compared_with_the_other_sellers() -> None:
-    others = [(96, 48.0), (24, 48.0)]
-    assert normal_rate(orders=0, hours=0.0, rules=RULES, others=others,
-                       anchor="first_sale") == NormalRate(2.0, "other_sellers", 2, 2.0)
+    busiest = busiest_other_seller([(120, 48.0), (24, 48.0)], rules=RULES)  # 2.5/h and 0.5/h
+    assert normal_rate(orders=0, hours=0.0, rules=RULES,
+                       busiest=busiest) == NormalRate(2.5, "other_sellers", 2, 2.5)
     # its own short history, if busier, is still the busiest plausible rate
-    busy = normal_rate(orders=30, hours=10.0, rules=RULES, others=others)
-    assert busy == NormalRate(3.0, "other_sellers", 2, 2.0)
+    busy = normal_rate(orders=30, hours=10.0, rules=RULES, busiest=busiest)
+    assert busy == NormalRate(3.0, "other_sellers", 2, 2.5)
     # a day of its own: its own rate, whatever the others sell
-    assert normal_rate(orders=24, hours=48.0, rules=RULES, others=others) == NormalRate(0.5)
+    assert normal_rate(orders=24, hours=48.0, rules=RULES, busiest=busiest) == NormalRate(0.5)
 
 
-def test_with_no_other_seller_to_go_by_the_current_rule_stands() -> None:
-    short = normal_rate(orders=6, hours=3.0, rules=RULES, others=[(100, 10.0)])
-    assert short == NormalRate(baseline_rate(orders=6, hours=3.0, rules=RULES), "own_short")
-    first_day = normal_rate(orders=0, hours=0.0, rules=RULES, anchor="first_sale")
+def test_slow_other_sellers_never_set_the_bar_below_the_launch_rate() -> None:
+    """One other seller selling 0.09 an hour must not make a new listing's first day twenty
+    times stricter than having no other seller at all."""
+    slow = normal_rate(orders=0, hours=0.0, rules=RULES, busiest=(0.09, 1))
+    assert slow == NormalRate(RULES.launch_rate_per_hour, "other_sellers", 1, 0.09)
+    assert slow.per_hour == normal_rate(orders=0, hours=0.0, rules=RULES).per_hour
+
+
+def test_with_no_other_seller_to_go_by_the_launch_rate_or_its_own_if_higher() -> None:
+    first_day = normal_rate(orders=0, hours=0.0, rules=RULES)
     assert first_day == NormalRate(RULES.launch_rate_per_hour, "launch")
+    # a price change on the first day is judged by the same rule, not the 0.05 floor
+    assert normal_rate(orders=1, hours=0.5, rules=RULES) == first_day
+    busy = normal_rate(orders=15, hours=3.0, rules=RULES)  # 5 an hour of its own so far
+    assert busy == NormalRate(baseline_rate(orders=15, hours=3.0, rules=RULES), "own_short")
+    assert busy.per_hour == 5.0
 
 
 def test_a_launch_day_like_the_other_sellers_never_trips() -> None:
@@ -114,9 +125,9 @@ def test_a_rush_far_above_the_other_sellers_trips_within_minutes() -> None:
 def test_the_reasons_say_when_no_other_seller_was_there_to_compare_with() -> None:
     orders = [ON_SALE + timedelta(minutes=m) for m in range(1, 11)]
     result = _assess(orders, ON_SALE + timedelta(minutes=10),
-                     normal_rate(orders=0, hours=0.0, rules=RULES, anchor="first_sale"))
+                     normal_rate(orders=0, hours=0.0, rules=RULES))
     assert result.tripped
-    assert "no other seller of this product has 24 h on sale to compare with" in result.reason_en
+    assert "no other seller of this product had 24 h on sale to compare with" in result.reason_en
     assert "rate assumed for a new listing, 2.00/h" in result.reason_en
     assert "다른 판매자가 없어" in result.reason_ko and "시간당 2.00건" in result.reason_ko
     one = _assess(orders, ON_SALE + timedelta(minutes=10), NormalRate(0.5, "other_sellers", 1, 0.5))
@@ -134,10 +145,11 @@ def test_a_plain_rate_still_reads_as_the_listings_own() -> None:
 
 @given(st.lists(st.tuples(st.integers(0, 500), st.floats(0.0, 672.0)), max_size=8),
        st.integers(0, 50), st.floats(0.0, 23.9))
-def test_the_rate_compared_with_is_never_below_any_counted_seller(others, orders,
-                                                                   hours) -> None:
-    normal = normal_rate(orders=orders, hours=hours, rules=RULES, others=others,
-                         anchor="first_sale")
+def test_the_rate_compared_with_is_never_below_any_counted_seller_nor_the_launch_rate(
+        others, orders, hours) -> None:
+    normal = normal_rate(orders=orders, hours=hours, rules=RULES,
+                         busiest=busiest_other_seller(others, rules=RULES))
     counted = [o / h for o, h in others if h >= RULES.min_history_hours]
     assert all(normal.per_hour >= rate for rate in counted)
     assert normal.per_hour >= baseline_rate(orders=orders, hours=hours, rules=RULES)
+    assert normal.per_hour >= RULES.launch_rate_per_hour

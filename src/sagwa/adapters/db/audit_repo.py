@@ -73,6 +73,17 @@ class AuditRepository:
              .order_by(audit_log.c.seq).limit(limit))
         return [_record(r) for r in self.conn.execute(q)]
 
+    def latest_for_entity(self, entity_type: str, entity_id: str,
+                          action: str) -> AuditRecord | None:
+        """The entity's latest entry with ``action``, however many entries it has (by the
+        ``(entity_type, entity_id)`` index, newest first)."""
+        q = (select(audit_log).where(audit_log.c.entity_type == entity_type,
+                                     audit_log.c.entity_id == entity_id,
+                                     audit_log.c.action == action)
+             .order_by(audit_log.c.seq.desc()).limit(1))
+        row = self.conn.execute(q).one_or_none()
+        return None if row is None else _record(row)
+
     def recent(self, *, limit: int = 50) -> list[AuditRecord]:
         q = select(audit_log).order_by(audit_log.c.seq.desc()).limit(limit)
         return [_record(r) for r in self.conn.execute(q)]

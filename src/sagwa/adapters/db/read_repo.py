@@ -42,7 +42,13 @@ from sagwa.adapters.db.tables import (
     products,
 )
 from sagwa.domain.audit import LISTING_PAUSE_ACTIONS, LISTING_RETURN_ACTIONS
-from sagwa.domain.call_attempts import CALL_CHANNEL, REACHED, UNREACHABLE_ACTION, OwedCall
+from sagwa.domain.call_attempts import (
+    CALL_CHANNEL,
+    CALLBACK_REQUESTED,
+    REACHED,
+    UNREACHABLE_ACTION,
+    OwedCall,
+)
 from sagwa.domain.money import Money
 
 
@@ -62,8 +68,10 @@ class ListingLine:
 @dataclass(frozen=True)
 class QueuedCase:
     """One case on the contact centre's call queue, with whom to call and by when;
-    ``attempts_counted`` are the attempts since the deadline, the ones that count towards a
-    call owed (``sagwa.domain.call_attempts``)."""
+    ``attempts_counted`` are the phone calls since the deadline, the ones that count towards a
+    call owed (``sagwa.domain.call_attempts``), ``phone_calls`` all of the case's phone calls
+    (an email or a text message is no call), and ``last_outcome`` how the latest call the card
+    is about ended (:func:`_calls_on_card`)."""
 
     case_id: int
     incident_id: int
@@ -76,6 +84,8 @@ class QueuedCase:
     exposure: Money
     deadline: datetime | None
     attempts_counted: int = 0
+    phone_calls: int = 0
+    last_outcome: str | None = None
 
 
 class ReadRepository:
@@ -101,14 +111,16 @@ class ReadRepository:
         """Cases waiting for a call (:func:`_owed_a_call`), by deadline (cases without a plan
         last), then case id."""
         q = (select(cases, customers.c.name, customers.c.phone, customers.c.locale,
-                    incident_plans.c.deadline, _attempts_since_deadline().label("counted"))
+                    incident_plans.c.deadline, _count(_since_deadline()).label("counted"),
+                    _count(_phone_calls()).label("calls"),
+                    _last_outcome(_calls_on_card()).label("last_outcome"))
              .join(customers, customers.c.id == cases.c.customer_id)
              .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
              .where(_owed_a_call())
              .order_by(incident_plans.c.deadline.asc().nulls_last(), cases.c.id).limit(limit))
         return [QueuedCase(r.id, r.incident_id, r.customer_id, r.name, r.phone, r.locale,
                            r.status, r.choice, Money(r.exposure_minor, r.currency), r.deadline,
-                           int(r.counted))
+                           int(r.counted), int(r.calls), r.last_outcome)
                 for r in self.conn.execute(q)]
 
     def calls_owed(self, incident_id: int) -> int:
@@ -122,8 +134,8 @@ class ReadRepository:
         """The case's call still owed, if it is on the call list (:func:`_owed_a_call`): the
         attempts since the deadline and the latest one's outcome."""
         row = self.conn.execute(
-            select(_attempts_since_deadline().label("counted"),
-                   _last_outcome_since_deadline().label("last_outcome"))
+            select(_count(_since_deadline()).label("counted"),
+                   _last_outcome(_since_deadline()).label("last_outcome"))
             .select_from(cases)
             .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
             .where(cases.c.id == case_id, _owed_a_call())).one_or_none()
@@ -177,8 +189,9 @@ class ReadRepository:
             .order_by(audit_log.c.seq)).all())
 
     def listing_sale_history(self, listing_ids: Iterable[int]) -> list[Any]:
-        """:meth:`listing_sale_changes` with ``from_draft``: whether the listing was still a draft
-        before the change (a draft the guard held when it was published was never on sale)."""
+        """:meth:`listing_sale_changes` with ``from_draft`` (whether the listing was still a draft
+        before the change: a draft the guard held when it was published was never on sale) and
+        ``launch_comparison`` (what a publish or release measured for the order tripwire)."""
         return list(self.conn.execute(
             select(*_SALE_HISTORY).where(_sale_changes_of([str(i) for i in sorted(listing_ids)]))
             .order_by(audit_log.c.seq)).all())
@@ -223,14 +236,10 @@ def _owed_a_call() -> ColumnElement[bool]:
     owed — the case's default is a follow-up call (the plan's default, or a capped keep for a
     customer holding more units than the cap: ``incident_plan.default_outcome``), or the customer
     had asked for a person — until an attempt since the deadline reached the customer or the
-    desk gave up after the policy's attempts (the ``case.unreachable`` mark,
-    ``sagwa.domain.call_attempts.gives_up``). The one rule for the call list, the count that
-    holds back closing, and the attempt that may give up. (``cases`` joined to
-    ``incident_plans``.)"""
+    desk gave up after the policy's attempts (:func:`_given_up`). The one rule for the call
+    list, the count that holds back closing, and the attempt that may give up. (``cases``
+    joined to ``incident_plans``.)"""
     reached = exists().where(_since_deadline(), contact_attempts.c.outcome == REACHED)
-    given_up = exists().where(audit_log.c.entity_type == "case",
-                              audit_log.c.entity_id == cast(cases.c.id, Text),
-                              audit_log.c.action == UNREACHABLE_ACTION)
     units = (select(func.coalesce(func.sum(orders.c.quantity), 0))
              .select_from(case_orders.join(orders, orders.c.id == case_orders.c.order_id))
              .where(case_orders.c.case_id == cases.c.id).scalar_subquery())
@@ -244,24 +253,52 @@ def _owed_a_call() -> ColumnElement[bool]:
         cases.c.status == "escalated",
         and_(cases.c.status == "defaulted",
              or_(cases.c.choice == "talk_to_person", follow_up),
-             ~reached, ~given_up)))
+             ~reached, ~_given_up())))
+
+
+def _given_up() -> ColumnElement[bool]:
+    """The desk gave up on the case's call: it is marked "could not be reached"
+    (``case.unreachable``, written where ``sagwa.domain.call_attempts.gives_up`` says so) and
+    the customer has not asked to be called back since (a ``callback_requested`` phone call
+    after the mark puts them back on the list; the next attempt that does not reach them
+    decides again, and may write a new mark)."""
+    mark = and_(audit_log.c.entity_type == "case",
+                audit_log.c.entity_id == cast(cases.c.id, Text),
+                audit_log.c.action == UNREACHABLE_ACTION)
+    called_back_since = (exists().where(_since_deadline(),
+                                        contact_attempts.c.outcome == CALLBACK_REQUESTED,
+                                        contact_attempts.c.attempted_at > audit_log.c.occurred_at)
+                         .correlate_except(contact_attempts))  # the outer case and the mark
+    return exists().where(mark, ~called_back_since)
+
+
+def _phone_calls() -> ColumnElement[bool]:
+    """The case's phone calls (``CALL_CHANNEL``): an email or a text message is no call."""
+    return and_(contact_attempts.c.case_id == cases.c.id,
+                contact_attempts.c.channel == CALL_CHANNEL)
 
 
 def _since_deadline() -> ColumnElement[bool]:
     """The case's phone calls from its plan's deadline on: those a call owed counts (an email
     or a text message neither makes the call nor uses up its attempts)."""
-    return and_(contact_attempts.c.case_id == cases.c.id,
-                contact_attempts.c.channel == CALL_CHANNEL,
-                contact_attempts.c.attempted_at >= incident_plans.c.deadline)
+    return and_(_phone_calls(), contact_attempts.c.attempted_at >= incident_plans.c.deadline)
 
 
-def _attempts_since_deadline() -> ScalarSelect[int]:
-    return (select(func.count()).select_from(contact_attempts).where(_since_deadline())
-            .scalar_subquery())
+def _calls_on_card() -> ColumnElement[bool]:
+    """The phone calls a call-list card's last outcome is taken from: for a defaulted case
+    those since the deadline (the ones :func:`_owed_a_call` counts), for an escalated one
+    (still before the deadline) all of them."""
+    return and_(_phone_calls(), or_(cases.c.status != "defaulted",
+                                    contact_attempts.c.attempted_at >= incident_plans.c.deadline))
 
 
-def _last_outcome_since_deadline() -> ScalarSelect[str]:
-    return (select(contact_attempts.c.outcome).where(_since_deadline())
+def _count(calls: ColumnElement[bool]) -> ScalarSelect[int]:
+    return select(func.count()).select_from(contact_attempts).where(calls).scalar_subquery()
+
+
+def _last_outcome(calls: ColumnElement[bool]) -> ScalarSelect[str]:
+    """How the latest of ``calls`` ended (NULL when there is none)."""
+    return (select(contact_attempts.c.outcome).where(calls)
             .order_by(contact_attempts.c.attempted_at.desc(), contact_attempts.c.id.desc())
             .limit(1).scalar_subquery())
 
@@ -269,7 +306,8 @@ def _last_outcome_since_deadline() -> ScalarSelect[str]:
 # the columns of :meth:`ReadRepository.listing_sale_history`
 _SALE_HISTORY = (audit_log.c.entity_id, audit_log.c.action, audit_log.c.occurred_at,
                  func.coalesce(audit_log.c.before["status"].astext == "draft", False)
-                 .label("from_draft"))
+                 .label("from_draft"),
+                 audit_log.c.after["launch_comparison"].label("launch_comparison"))
 
 
 def _sale_changes_of(entity_ids: list[str]) -> ColumnElement[bool]:

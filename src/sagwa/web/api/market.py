@@ -31,6 +31,7 @@ from sagwa.web.schemas import (
     ListingAction,
     ListingCreate,
     ListingPublic,
+    ListingRelease,
     ListingStatusChange,
     MoneyIO,
     OrderCreate,
@@ -163,10 +164,13 @@ def customer_orders(customer_id: int, uow: Uow) -> list[OrderPublic]:
 @router.post("/listings/{listing_id}/release", response_model=ListingPublic,
              summary="Release a listing the guard held at publication (reviewers)")
 def release_listing(listing_id: int, uow: Uow, actor: Actor, _reviewer: ReviewerCaller,
-                    body: ListingStatusChange | None = None) -> ListingPublic:
+                    body: ListingRelease | None = None) -> ListingPublic:
+    expected = body.expected_price if body else None
     listing = listings.change_listing_status(uow(), listing_id=listing_id,
                                              trigger=ListingTrigger.RELEASE, actor=actor,
-                                             reason=body.reason if body else None)
+                                             reason=body.reason if body else None,
+                                             expected_price=expected.to_money() if expected
+                                             else None)
     return listing_public(listing)
 
 

@@ -38,8 +38,10 @@ class CallCard:
 
     @property
     def last_outcome(self) -> str | None:
-        """How the latest attempt on the case ended (before the deadline too), if any."""
-        return str(self.attempts[-1].outcome) if self.attempts else None
+        """How the latest phone call the card is about ended, if any: since the deadline for a
+        defaulted case (as the call-owed rule counts), any for an escalated one
+        (``QueuedCase.last_outcome``). Emails and text messages are not calls."""
+        return self.queued.last_outcome
 
 
 def queue_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, *,

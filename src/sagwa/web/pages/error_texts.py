@@ -108,6 +108,10 @@ RULES: tuple[Rule, ...] = (
     _r("forbidden", None, "own_held_listing",
        "직접 게시한 상품은 판매 보류를 풀 수 없습니다. 다른 검토자에게 맡겨 주세요.",
        "You published this listing, so you cannot release it; leave it to another reviewer."),
+    _r("conflict", None, "listing_price_moved",
+       "보고 계신 동안 판매자가 가격을 바꿔 보류를 풀지 않았습니다. 지금 가격을 확인한 뒤 다시 판단해 주세요.",
+       "The seller changed the price while you were looking, so the listing was not released; "
+       "check the new price, then decide again."),
     # customers' choices (case page and call queue)
     _r("invalid_input", "choice", None,
        "고를 수 있는 선택지가 아닙니다. 화면에 보이는 선택지 중에서 골라 주세요.",

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from sagwa.domain.listings import ListingTrigger
+from sagwa.domain.money import Money
 from sagwa.domain.pricing import Promotion
 from sagwa.errors import Forbidden, SagwaError
 from sagwa.priceguard import ChangeEvidence
@@ -24,6 +25,7 @@ from sagwa.services.price_review import ReviewItem, check_not_own_change, gather
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow
 from sagwa.web.pages.error_texts import PageRoute, error_text
+from sagwa.web.pages.forms import parse_int
 from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.rendering import flash_in_lang, render
 from sagwa.web.pages.session import Reviewer, csrf_protect
@@ -130,14 +132,25 @@ def reject(change_id: int, request: Request, account: Reviewer, uow: Uow,
     return RedirectResponse("/ops/review", status_code=303)
 
 
+def _seen_price(amount_minor: str, currency: str) -> Money | None:
+    """The price the release form was shown with (hidden fields), if it carries one."""
+    amount = parse_int(amount_minor, "price", optional=True)
+    return None if amount is None else Money(amount, currency.strip().upper() or "KRW")
+
+
 @router.post("/listings/{listing_id}/release")
 def release(listing_id: int, request: Request, account: Reviewer, uow: Uow,
-            reason: Annotated[str, Form(max_length=500)] = "") -> Response:
-    """Put a listing the guard held at publication on sale at its price."""
+            reason: Annotated[str, Form(max_length=500)] = "",
+            seen_price_minor: Annotated[str, Form(max_length=20)] = "",
+            seen_currency: Annotated[str, Form(max_length=3)] = "") -> Response:
+    """Put a listing the guard held at publication on sale at the price the reviewer saw
+    (``seen_price_minor``): if the seller changed it since, the release is refused."""
     try:
         listings.change_listing_status(uow(), listing_id=listing_id,
                                        trigger=ListingTrigger.RELEASE, actor=account.actor,
-                                       reason=reason.strip() or None)
+                                       reason=reason.strip() or None,
+                                       expected_price=_seen_price(seen_price_minor,
+                                                                  seen_currency))
     except SagwaError as exc:
         return _refused(request, uow, account.actor, ("listing", listing_id), reason, exc)
     flash_in_lang(request, f"상품 #{listing_id} 판매 보류 해제: 이제 판매 중입니다.",
