@@ -93,6 +93,8 @@ listings = Table(
     UniqueConstraint("seller_id", "product_id", name="uq_listings_seller_product"),
     CheckConstraint("price_minor > 0", name="price_positive"),
     CheckConstraint(f"status IN {LISTING_STATUSES}", name="status_known"),
+    # the reviewers' queue of listings held at publication (few rows among many listings)
+    Index("ix_listings_held", "updated_at", "id", postgresql_where=text("status = 'held'")),
 )
 
 price_changes = Table(
