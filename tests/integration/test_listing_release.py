@@ -149,3 +149,30 @@ def test_a_release_is_refused_when_the_seller_changed_the_price_since_the_review
                                               actor="reviewer:park",
                                               expected_price=Money(29_900, KRW))
     assert released.status is ListingStatus.LIVE and released.price == Money(29_900, KRW)
+
+
+def test_the_review_page_counts_everything_waiting_not_only_the_cards_it_shows(market) -> None:
+    """The page shows the oldest cards of each queue; its headings count all that wait, and it
+    says that more are waiting."""
+    from sagwa.web.pages.i18n import chooser
+    from sagwa.web.pages.rendering import make_templates
+    from sagwa.web.pages.review import review_context
+
+    uow, _clock, ids, product_id = market
+    for n in range(3):
+        seller = catalog.register_seller(uow(), code=f"s-new{n}", name=f"새판매자{n}", actor="t")
+        draft = listings.create_listing(uow(), seller_id=seller.id, product_id=product_id,
+                                        price=Money(19_900 + n, KRW), actor="t")
+        listings.change_listing_status(uow(), listing_id=draft.id, trigger=ListingTrigger.PUBLISH,
+                                       actor=f"seller:s-new{n}", gate=GATE)
+    for listing_id in ids[:2]:
+        listings.propose_price_change(uow(), listing_id=listing_id, new_price=Money(19_900, KRW),
+                                      proposed_by="seller:x", gate=GATE)
+    context = review_context(uow(), viewer="reviewer:r", limit=1)
+    assert (len(context["cards"]), len(context["held_cards"])) == (1, 1)
+    assert context["totals"] == {"changes": 2, "listings": 3}
+    page = make_templates().env.get_template("review/queue.html").render({
+        "lang": "en", "t": chooser("en"), "account": None, "csrf": "token", "flash": None,
+        "switch_lang": "", "money": str, "Money": Money, "problem": None, **context})
+    assert 'data-total="2">(2)</small>' in page and 'data-total="3">(3)</small>' in page
+    assert page.count("Showing the 1 waiting longest; decide them to see the rest.") == 2

@@ -215,6 +215,12 @@ def check_price_seen(listing: Listing, expected_price: Money | None) -> None:
         )
 
 
+def held_listing_count(uow: SqlAlchemyUnitOfWork) -> int:
+    """How many listings held at publication wait for a reviewer."""
+    with uow:
+        return uow.market.count_listings_with_status(ListingStatus.HELD)
+
+
 def held_listings(uow: SqlAlchemyUnitOfWork, *, limit: int = 50) -> list[HeldListing]:
     """Listings the gate held when they were published, longest waiting first."""
     with uow:

@@ -186,6 +186,12 @@ def check_not_own_change(change: PriceChangeRecord, reviewer: str) -> None:
         )
 
 
+def held_change_count(uow: SqlAlchemyUnitOfWork) -> int:
+    """How many price changes wait for a reviewer (the queue shows the oldest ones)."""
+    with uow:
+        return uow.market.count_changes_with_status(PriceChangeStatus.HELD)
+
+
 def review_queue(uow: SqlAlchemyUnitOfWork, *, limit: int = 50, offset: int = 0) -> list[ReviewItem]:
     """Held changes, oldest first, with what a reviewer needs to decide."""
     with uow:

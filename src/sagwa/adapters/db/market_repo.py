@@ -112,6 +112,10 @@ class MarketRepository:
              .order_by(listings.c.updated_at, listings.c.id).limit(limit).offset(offset))
         return [_listing(r) for r in self.conn.execute(q)]
 
+    def count_listings_with_status(self, status: ListingStatus) -> int:
+        return int(self.conn.execute(select(func.count()).select_from(listings)
+                                     .where(listings.c.status == status.value)).scalar_one())
+
     def first_listing_seller(self, *, prefer_sku: str) -> int | None:
         """The seller of the first listing (by id) of product ``prefer_sku``, else of the first
         listing of any product; None when there are no listings."""
@@ -177,6 +181,10 @@ class MarketRepository:
         q = (select(price_changes).where(price_changes.c.status == status.value)
              .order_by(price_changes.c.proposed_at, price_changes.c.id).limit(limit).offset(offset))
         return [_change(r) for r in self.conn.execute(q)]
+
+    def count_changes_with_status(self, status: PriceChangeStatus) -> int:
+        return int(self.conn.execute(select(func.count()).select_from(price_changes)
+                                     .where(price_changes.c.status == status.value)).scalar_one())
 
     def effective_prices(self, listing_id: int, *, limit: int) -> list[int]:
         """The listing's live prices over time, oldest first (from applied/approved changes)."""

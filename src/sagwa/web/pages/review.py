@@ -63,12 +63,15 @@ def _refuses(rule: Callable[[], None]) -> bool:
 
 
 def review_context(uow: SqlAlchemyUnitOfWork, *, viewer: str, limit: int = 50) -> dict[str, Any]:
-    """Both queues as the reviewer ``viewer`` (an audit-log name) sees them."""
+    """Both queues as the reviewer ``viewer`` (an audit-log name) sees them: the oldest
+    ``limit`` of each, and how many wait in all."""
     items = price_review.review_queue(uow, limit=limit)
     held = listings.held_listings(uow, limit=limit)
+    totals = {"changes": price_review.held_change_count(uow),
+              "listings": listings.held_listing_count(uow)}
     with uow:
         return {"cards": [_change_card(uow, item, viewer) for item in items],
-                "held_cards": [_held_card(uow, h, viewer) for h in held]}
+                "held_cards": [_held_card(uow, h, viewer) for h in held], "totals": totals}
 
 
 def _change_card(uow: SqlAlchemyUnitOfWork, item: ReviewItem, viewer: str) -> ReviewCard:
