@@ -102,8 +102,10 @@ def test_after_the_policys_attempts_the_case_is_marked_could_not_be_reached(shop
     assert _on_list(uow, iid) == [case_id] and _marks(uow, case_id) == []
     _call(uow, clock, case_id, "wrong_number")
     assert _on_list(uow, iid) == []
-    assert _marks(uow, case_id) == [{"attempts": 3, "max_attempts": 3,
-                                     "last_outcome": "wrong_number"}]
+    [mark] = _marks(uow, case_id)
+    assert {k: mark[k] for k in ("attempts", "max_attempts", "last_outcome")} == {
+        "attempts": 3, "max_attempts": 3, "last_outcome": "wrong_number"}
+    assert isinstance(mark["last_attempt_id"], int)
     timeline = build_report(uow(), incident_id=iid, policy=POLICY).timeline
     assert "case.unreachable" in [e.action for e in timeline]
     _call(uow, clock, case_id, "no_answer")  # one more try is logged, and marks nothing again
@@ -160,7 +162,8 @@ def test_max_attempts_comes_from_the_desk_policy(shop) -> None:  # noqa: F811
     one_try = replace(POLICY, max_call_attempts=1)
     _call(uow, clock, case_id, "busy", policy=one_try)
     assert _on_list(uow, iid) == []
-    assert _marks(uow, case_id) == [{"attempts": 1, "max_attempts": 1, "last_outcome": "busy"}]
+    [mark] = _marks(uow, case_id)
+    assert (mark["attempts"], mark["max_attempts"], mark["last_outcome"]) == (1, 1, "busy")
 
 
 def test_calls_before_the_deadline_do_not_count_towards_the_call_owed(shop) -> None:  # noqa: F811
@@ -254,3 +257,19 @@ def test_a_defaulted_cases_last_outcome_is_of_its_phone_calls_since_the_deadline
     assert 'data-last-outcome=""' in english
     _call(uow, clock, case_ids[0], "voicemail")
     assert _card(uow, case_ids[0]).last_outcome == "voicemail"
+
+
+@pytest.mark.parametrize("clock_skew", [timedelta(0), timedelta(seconds=-2)])
+def test_a_callback_logged_after_the_mark_counts_whatever_the_clock_says(
+        shop, clock_skew: timedelta) -> None:  # noqa: F811
+    """The same clock reading as the mark, or a reading 2 s earlier (another server's clock):
+    what was logged after the mark is after it."""
+    uow, clock, iid, case_id = _asked_for_a_person_then_defaulted(shop)
+    for outcome in ("no_answer", "busy", "no_answer"):
+        _call(uow, clock, case_id, outcome)
+    assert _on_list(uow, iid) == [] and len(_marks(uow, case_id)) == 1
+    clock.now += clock_skew
+    desk_cases.log_contact_attempt(uow(), case_id=case_id, channel="phone",
+                                   outcome="callback_requested", agent="agent:kim",
+                                   policy=POLICY)
+    assert _on_list(uow, iid) == [case_id] and len(_marks(uow, case_id)) == 1

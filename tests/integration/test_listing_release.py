@@ -12,7 +12,7 @@ from test_price_review import ipod_market
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.listings import ListingStatus, ListingTrigger
 from sagwa.domain.money import Money
-from sagwa.errors import Conflict, Forbidden
+from sagwa.errors import Conflict, Forbidden, InvalidInput
 from sagwa.priceguard import load_rules
 from sagwa.services import catalog, listings, price_review
 
@@ -149,6 +149,46 @@ def test_a_release_is_refused_when_the_seller_changed_the_price_since_the_review
                                               actor="reviewer:park",
                                               expected_price=Money(29_900, KRW))
     assert released.status is ListingStatus.LIVE and released.price == Money(29_900, KRW)
+
+
+def test_a_release_that_names_no_price_expects_the_price_that_was_held(market) -> None:
+    """An API caller who sends no expected price cannot put on sale a price the seller set
+    after the hold: the release expects the held price."""
+    uow, _clock, _ids, product_id = market
+    listing_id = _published_at_a_tenth(uow, product_id, by="api:seller-new")
+    listings.propose_price_change(uow(), listing_id=listing_id, new_price=Money(189_000, KRW),
+                                  proposed_by="api:seller-new")
+    with pytest.raises(Conflict) as refused:
+        listings.change_listing_status(uow(), listing_id=listing_id,
+                                       trigger=ListingTrigger.RELEASE, actor="reviewer:park")
+    assert refused.value.details["reason"] == "listing_price_moved"
+    assert _status(uow, listing_id) is ListingStatus.HELD
+    with pytest.raises(InvalidInput):  # the price seen in another currency is a mistake
+        listings.change_listing_status(uow(), listing_id=listing_id,
+                                       trigger=ListingTrigger.RELEASE, actor="reviewer:park",
+                                       expected_price=Money(18_900, "USD"))
+
+
+def test_a_new_price_for_a_listing_held_at_publication_is_judged_as_a_first_price(
+        market) -> None:
+    """Held at 19,900 (list price 199,000): 9,900 is not "within range of the current price"
+    — it is judged against the list price and the other sellers, as the first price was."""
+    uow, _clock, _ids, _product_id = market
+    solo = catalog.register_product(uow(), title="새 MP3 플레이어", category="electronics",
+                                    actor="t", list_price=Money(199_000, KRW))  # no other seller
+    listing_id = _published_at_a_tenth(uow, solo.id, by="api:seller-new")
+    lower = listings.propose_price_change(uow(), listing_id=listing_id,
+                                          new_price=Money(9_900, KRW),
+                                          proposed_by="api:seller-new", gate=GATE)
+    assert lower.status.value == "held"
+    fixed = listings.propose_price_change(uow(), listing_id=listing_id,
+                                          new_price=Money(195_000, KRW),
+                                          proposed_by="api:seller-new", gate=GATE)
+    assert fixed.status.value == "applied"  # the corrected price; the listing waits for release
+    assert _status(uow, listing_id) is ListingStatus.HELD
+    dry = price_review.check_price_change(uow(), listing_id=listing_id,
+                                          new_price=Money(9_900, KRW), rules=load_rules())
+    assert dry.holds  # the seller's page says the same before saving
 
 
 def test_the_review_page_counts_everything_waiting_not_only_the_cards_it_shows(market) -> None:

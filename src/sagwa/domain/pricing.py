@@ -78,8 +78,9 @@ class PriceChangeProposal:
     proposed_by: str
     promotion: Promotion | None = None
     first_price: bool = False
-    """The price a draft listing is published at (old == new): judged against the product's
-    list price and other sellers, not as a move from the listing's own price."""
+    """A price for a listing that has never been on sale — the price a draft is published at
+    (old == new), or a new price for a listing held at its publication: judged against the
+    product's list price and other sellers, not as a move from the listing's own price."""
 
     def __post_init__(self) -> None:
         check_price(self.new_price)

@@ -252,11 +252,15 @@ def _compared_with(normal: NormalRate, *, rate: float, expected: float,
         many = normal.sellers > 1
         among_en = f"the busiest of {normal.sellers}" if many else "1 seller"
         among_ko = f"{normal.sellers}곳 중 최대" if many else "1곳"
+        above = rate > normal.sellers_per_hour + 0.005  # the launch rate or its own was higher
+        at_en = ("; at the rate assumed for a new listing or its own so far, which is higher, "
+                 if above else ", so ")
+        at_ko = (", 이보다 높은 새 상품 기본값이나 지금까지의 판매 속도인 " if above else ", ")
         en = (f"other sellers of this product sold about {normal.sellers_per_hour:.2f} an hour "
-              f"({among_en} on sale for {history} h or more), so about {expected:.1f} expected "
-              f"at {rate:.2f}/h")
+              f"({among_en} on sale for {history} h or more){at_en}about {expected:.1f} "
+              f"expected at {rate:.2f}/h")
         ko = (f"같은 상품의 다른 판매자는 시간당 약 {normal.sellers_per_hour:.2f}건 판매"
-              f"({history}시간 이상 판매한 {among_ko}), 시간당 {rate:.2f}건이면 "
+              f"({history}시간 이상 판매한 {among_ko}){at_ko}시간당 {rate:.2f}건이면 "
               f"약 {expected:.1f}건 예상")
     elif normal.basis in ("own_short", "launch"):
         launch = normal.basis == "launch"

@@ -174,13 +174,13 @@ def log_contact_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str
         uow.audit.append(AuditEvent(agent, "case.contact_attempted", "case", str(case_id), after={
             "channel": channel, "outcome": outcome, "within_contact_hours": within,
             "note": note}), now)
-        _give_up_if_unreachable(uow, case_id, agent, policy, now)
+        _give_up_if_unreachable(uow, case_id, attempt, agent, policy, now)
         uow.commit()
         return attempt
 
 
-def _give_up_if_unreachable(uow: SqlAlchemyUnitOfWork, case_id: int, agent: str,
-                            policy: DeskPolicy, now: datetime) -> None:
+def _give_up_if_unreachable(uow: SqlAlchemyUnitOfWork, case_id: int, attempt_id: int,
+                            agent: str, policy: DeskPolicy, now: datetime) -> None:
     """After the attempt just added: a call still owed whose attempts are used up is marked
     "could not be reached", which takes the case off the call list."""
     owed = uow.reads.owed_call(case_id)
@@ -188,7 +188,7 @@ def _give_up_if_unreachable(uow: SqlAlchemyUnitOfWork, case_id: int, agent: str,
         return
     uow.audit.append(AuditEvent(agent, UNREACHABLE_ACTION, "case", str(case_id), after={
         "attempts": owed.attempts, "max_attempts": policy.max_call_attempts,
-        "last_outcome": owed.last_outcome}), now)
+        "last_outcome": owed.last_outcome, "last_attempt_id": attempt_id}), now)
 
 
 def escalate_unanswered(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str) -> int:

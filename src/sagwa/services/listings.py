@@ -85,13 +85,18 @@ def change_listing_status(uow: SqlAlchemyUnitOfWork, *, listing_id: int, trigger
     Publishing asks ``gate`` about the listing's first price (against the product's list price
     and other sellers' prices): a hold keeps the listing ``held`` for a reviewer to release.
     ``expected_price`` (the price the caller saw, e.g. on the review page) refuses the change if
-    the listing's price has moved since (:func:`check_price_seen`)."""
+    the listing's price has moved since (:func:`check_price_seen`); a release without one
+    expects the price the listing was held at, so a price nobody reviewed never goes on sale."""
     with uow:
         listing = require(uow.market.listing(listing_id, for_update=True), "listing", listing_id)
-        check_price_seen(listing, expected_price)
+        first_sale = trigger is ListingTrigger.PUBLISH and listing.status is ListingStatus.DRAFT
         if trigger is ListingTrigger.RELEASE and listing.status is ListingStatus.HELD:
-            check_not_own_hold(publication_hold(uow, listing_id), listing_id=listing_id,
-                               reviewer=actor)
+            hold = publication_hold(uow, listing_id)
+            first_sale = hold is not None and hold.at_publication
+            check_not_own_hold(hold, listing_id=listing_id, reviewer=actor)
+            if expected_price is None and hold is not None:
+                expected_price = hold.price
+        check_price_seen(listing, expected_price)
         decision = _first_price_decision(uow, listing, actor, gate, trigger)
         if decision.hold:
             trigger, reason = ListingTrigger.HOLD, decision.reason
@@ -101,7 +106,8 @@ def change_listing_status(uow: SqlAlchemyUnitOfWork, *, listing_id: int, trigger
                                     before=_listing_json(listing),
                                     after={**_listing_json(after), "reason": reason,
                                            **_guard_after(decision),
-                                           **_first_sale_after(uow, after, trigger)}), uow.now())
+                                           **_first_sale_after(uow, after, first_sale)}),
+                         uow.now())
         uow.commit()
         return after
 
@@ -118,17 +124,14 @@ def _first_price_decision(uow: SqlAlchemyUnitOfWork, listing: Listing, actor: st
 
 
 def _first_sale_after(uow: SqlAlchemyUnitOfWork, after: Listing,
-                      trigger: ListingTrigger) -> dict[str, object]:
-    """A listing going on sale for the first time (published, or released after the guard held
-    it) keeps what the order tripwire will compare its first day with (measured now, before
-    the audit entry takes the log's lock: ``tripwire.launch_comparison``)."""
-    if after.status is not ListingStatus.LIVE or trigger not in FIRST_SALE_TRIGGERS:
+                      first_sale: bool) -> dict[str, object]:
+    """A listing going on sale for the first time (a draft published, or released after the
+    guard held it at its publication) keeps what the order tripwire will compare its first day
+    with (measured now, before the audit entry takes the log's lock:
+    ``tripwire.launch_comparison``)."""
+    if after.status is not ListingStatus.LIVE or not first_sale:
         return {}
     return {"launch_comparison": launch_comparison(uow, after, uow.now())}
-
-
-#: The status changes that put a listing on sale for the first time.
-FIRST_SALE_TRIGGERS = frozenset({ListingTrigger.PUBLISH, ListingTrigger.RELEASE})
 
 
 def _guard_after(decision: GateDecision) -> dict[str, object]:
@@ -157,6 +160,8 @@ class PublicationHold:
     reason_ko: str | None
     error_type: str | None
     price: Money | None = None
+    at_publication: bool = False
+    """Held as it was published (a draft): it has never been on sale."""
 
 
 @dataclass(frozen=True)
@@ -186,7 +191,8 @@ def publication_hold(uow: SqlAlchemyUnitOfWork, listing_id: int) -> PublicationH
     return PublicationHold(last.event.actor, last.occurred_at, after.get("reason"),
                            after.get("reason_ko"), guard.get("error_type"),
                            Money(int(price["amount_minor"]), str(price["currency"]))
-                           if isinstance(price, dict) else None)
+                           if isinstance(price, dict) else None,
+                           (last.event.before or {}).get("status") == ListingStatus.DRAFT.value)
 
 
 def check_not_own_hold(hold: PublicationHold | None, *, listing_id: int, reviewer: str) -> None:
@@ -205,6 +211,9 @@ def check_price_seen(listing: Listing, expected_price: Money | None) -> None:
     """``change_listing_status``'s ``expected_price``: the price the caller saw (a reviewer
     releasing a held listing). The seller may change a held listing's price meanwhile, so a
     release must not put on sale a price nobody reviewed; None checks nothing."""
+    if expected_price is not None and expected_price.currency != listing.price.currency:
+        raise InvalidInput(f"listing {listing.id} is priced in {listing.price.currency}, not "
+                           f"{expected_price.currency}", field="expected_price.currency")
     if expected_price is not None and listing.price != expected_price:
         raise Conflict(
             f"listing {listing.id} now costs {listing.price}, not the {expected_price} you saw; "
@@ -267,7 +276,8 @@ def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_pric
         listing = require(uow.market.listing(listing_id, for_update=True), "listing", listing_id)
         _check_price_may_change(listing, new_price)
         check_promotion_running(promotion, uow.now())
-        proposal = PriceChangeProposal(listing_id, listing.price, new_price, proposed_by, promotion)
+        proposal = PriceChangeProposal(listing_id, listing.price, new_price, proposed_by, promotion,
+                                       first_price=never_on_sale(uow, listing))
         decision = gate(uow, listing, proposal)
         status = PriceChangeStatus.HELD if decision.hold else PriceChangeStatus.APPLIED
         change = uow.market.add_price_change(proposal, status, uow.now(), decision.opinion)
@@ -285,6 +295,15 @@ def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_pric
         remember(uow, "price_change", idempotency_key, {"id": change.id})
         uow.commit()
         return change
+
+
+def never_on_sale(uow: SqlAlchemyUnitOfWork, listing: Listing) -> bool:
+    """A listing held at its publication has no price of its own to compare a new one with:
+    the gate judges the new price as a first price (list price, other sellers)."""
+    if listing.status is not ListingStatus.HELD:
+        return False
+    hold = publication_hold(uow, listing.id)
+    return hold is not None and hold.at_publication
 
 
 def _check_price_may_change(listing: Listing, new_price: Money) -> None:

@@ -29,7 +29,7 @@ from sagwa.domain.pricing import (
 from sagwa.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from sagwa.priceguard import ChangeEvidence, PriceRules, Verdict, check_one
 from sagwa.services.accounts import account_name
-from sagwa.services.listings import GateDecision, PriceGate
+from sagwa.services.listings import GateDecision, PriceGate, never_on_sale
 from sagwa.services.lookups import require
 from sagwa.services.promotion_end import schedule_promotion_end
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -116,7 +116,9 @@ def check_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_price:
         if new_price.currency != listing.price.currency:
             raise InvalidInput(f"listing {listing_id} is priced in {listing.price.currency}",
                                field="currency")
-        return opinion_of(check_one(gather_evidence(uow, listing, new_price, promotion), rules))
+        evidence = gather_evidence(uow, listing, new_price, promotion,
+                                   first_price=never_on_sale(uow, listing))
+        return opinion_of(check_one(evidence, rules))
 
 
 @dataclass(frozen=True)

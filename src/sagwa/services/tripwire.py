@@ -69,7 +69,8 @@ def watch_order_velocity(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datet
     started, anchor = watched
     since = count_from(changes, changed_at=started, now=now)
     normal = _normal_rate(uow, listing, changes, started=started,
-                          busiest=_launch_comparison_of(rows), rules=rules)
+                          busiest=_other_sellers_rate(uow, listing, rows, started, rules),
+                          rules=rules)
     assessment = assess_order_velocity(order_times=uow.market.order_times(listing.id, since=since),
                                        changed_at=started, counted_from=since, now=now,
                                        baseline_per_hour=normal, rules=rules, anchor=anchor)
@@ -106,14 +107,39 @@ def launch_comparison(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datetime
     return {"sellers": sellers, "per_hour_x1000": round(rate * 1000)}
 
 
-def _launch_comparison_of(rows: Sequence[Any]) -> tuple[float, int] | None:
-    """The other sellers' rate kept on the listing's latest publish or release (see
-    :func:`launch_comparison`) as ``(per hour, sellers)``, or None."""
+def _other_sellers_rate(uow: SqlAlchemyUnitOfWork, listing: Listing, rows: Sequence[Any],
+                        started: datetime, rules: VelocityRules) -> tuple[float, int] | None:
+    """The busiest other seller's rate ``(per hour, sellers)`` for a watch that started at
+    ``started``, or None when no other listing had a day on sale: the one kept by the
+    listing's publish or release when that entry started this watch (or came less than a day
+    before it: a price change on the first day), else measured for this watch once per process
+    (a listing published before the measure was kept, or a listing with a short history whose
+    price moves weeks later)."""
+    kept = _kept_comparison(rows, started)
+    if kept is None:
+        key = (uow.reads.database_identity(), listing.id, started)
+        if key not in _MEASURED:
+            if len(_MEASURED) >= _MEASURED_MAX:
+                _MEASURED.pop(next(iter(_MEASURED)))
+            _MEASURED[key] = launch_comparison(uow, listing, started, rules)
+        kept = _MEASURED[key]
+    sellers = int(kept.get("sellers", 0))
+    return (int(kept["per_hour_x1000"]) / 1000, sellers) if sellers else None
+
+
+#: Comparisons measured at order time, by (database, listing, watch start): the window they
+#: cover ended when the watch started, so they do not change while it lasts.
+_MEASURED: dict[tuple[str, int, datetime], dict[str, int]] = {}
+_MEASURED_MAX = 4096
+
+
+def _kept_comparison(rows: Sequence[Any], started: datetime) -> dict[str, int] | None:
+    """The comparison kept on the listing's latest publish or release (see
+    :func:`launch_comparison`), if that entry is at most a day before ``started``."""
     for row in reversed(rows):
         kept = row.launch_comparison
         if row.action in LISTING_RETURN_ACTIONS and isinstance(kept, dict) and "sellers" in kept:
-            sellers = int(kept["sellers"])
-            return (int(kept["per_hour_x1000"]) / 1000, sellers) if sellers else None
+            return kept if started - row.occurred_at <= WATCH_FOR else None
     return None
 
 

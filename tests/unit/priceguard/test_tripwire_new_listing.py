@@ -153,3 +153,13 @@ def test_the_rate_compared_with_is_never_below_any_counted_seller_nor_the_launch
     assert all(normal.per_hour >= rate for rate in counted)
     assert normal.per_hour >= baseline_rate(orders=orders, hours=hours, rules=RULES)
     assert normal.per_hour >= RULES.launch_rate_per_hour
+
+
+def test_the_reasons_say_why_the_bar_is_above_slow_other_sellers() -> None:
+    orders = [ON_SALE + timedelta(minutes=m) for m in range(1, 11)]
+    slow = normal_rate(orders=0, hours=0.0, rules=RULES, busiest=(0.25, 2))
+    result = _assess(orders, ON_SALE + timedelta(minutes=10), slow)
+    assert ("other sellers of this product sold about 0.25 an hour (the busiest of 2 on sale for "
+            "24 h or more); at the rate assumed for a new listing or its own so far, which is "
+            "higher, about 0.3 expected at 2.00/h") in result.reason_en
+    assert "이보다 높은 새 상품 기본값이나 지금까지의 판매 속도인 시간당 2.00건이면" in result.reason_ko

@@ -15,16 +15,19 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Connection,
     ScalarSelect,
     Text,
     and_,
+    case,
     cast,
     exists,
     func,
     or_,
     select,
+    text,
 )
 
 from sagwa.adapters.db.tables import (
@@ -188,6 +191,13 @@ class ReadRepository:
                 audit_log.c.action.in_(LISTING_PAUSE_ACTIONS + LISTING_RETURN_ACTIONS))
             .order_by(audit_log.c.seq)).all())
 
+    def database_identity(self) -> str:
+        """Which database this is (name, server address and port), for caches kept in a process
+        that may talk to more than one."""
+        return str(self.conn.execute(text(
+            "SELECT current_database() || '@' || coalesce(host(inet_server_addr()), 'socket')"
+            " || ':' || coalesce(inet_server_port()::text, '')")).scalar_one())
+
     def listing_sale_history(self, listing_ids: Iterable[int]) -> list[Any]:
         """:meth:`listing_sale_changes` with ``from_draft`` (whether the listing was still a draft
         before the change: a draft the guard held when it was published was never on sale) and
@@ -261,13 +271,18 @@ def _given_up() -> ColumnElement[bool]:
     (``case.unreachable``, written where ``sagwa.domain.call_attempts.gives_up`` says so) and
     the customer has not asked to be called back since (a ``callback_requested`` phone call
     after the mark puts them back on the list; the next attempt that does not reach them
-    decides again, and may write a new mark)."""
+    decides again, and may write a new mark). "After" is by the order calls were logged: the
+    mark keeps the id of the call that used up the attempts (``last_attempt_id``; a mark
+    without one is compared by time), since a clock may read the same or earlier for both."""
     mark = and_(audit_log.c.entity_type == "case",
                 audit_log.c.entity_id == cast(cases.c.id, Text),
                 audit_log.c.action == UNREACHABLE_ACTION)
+    marked_after = audit_log.c.after["last_attempt_id"].astext
+    later = case(
+        (marked_after.is_(None), contact_attempts.c.attempted_at > audit_log.c.occurred_at),
+        else_=contact_attempts.c.id > cast(marked_after, BigInteger))
     called_back_since = (exists().where(_since_deadline(),
-                                        contact_attempts.c.outcome == CALLBACK_REQUESTED,
-                                        contact_attempts.c.attempted_at > audit_log.c.occurred_at)
+                                        contact_attempts.c.outcome == CALLBACK_REQUESTED, later)
                          .correlate_except(contact_attempts))  # the outer case and the mark
     return exists().where(mark, ~called_back_since)
 
@@ -297,10 +312,10 @@ def _count(calls: ColumnElement[bool]) -> ScalarSelect[int]:
 
 
 def _last_outcome(calls: ColumnElement[bool]) -> ScalarSelect[str]:
-    """How the latest of ``calls`` ended (NULL when there is none)."""
+    """How the latest of ``calls`` ended (NULL when there is none): the last one logged, as
+    :func:`_given_up` orders them (two agents' clocks may disagree)."""
     return (select(contact_attempts.c.outcome).where(calls)
-            .order_by(contact_attempts.c.attempted_at.desc(), contact_attempts.c.id.desc())
-            .limit(1).scalar_subquery())
+            .order_by(contact_attempts.c.id.desc()).limit(1).scalar_subquery())
 
 
 # the columns of :meth:`ReadRepository.listing_sale_history`
