@@ -37,6 +37,7 @@ class FormProblem(InvalidInput):
     def __init__(self, ko: str, en: str, *, field: str) -> None:
         super().__init__(en, field=field)
         self.ko = ko
+        self.en = en
 
 
 @dataclass(frozen=True)
