@@ -18,6 +18,17 @@ SEOUL = ZoneInfo("Asia/Seoul")
 WRONG, RIGHT = Money(19_900, "KRW"), Money(199_000, "KRW")
 
 
+def _back_on_sale_at_the_wrong_price_again(uow, listing_id: int) -> None:
+    """The seller corrects the price (a listing is not resumed at an open incident's wrong
+    price), puts the listing back on sale, then types the wrong price again."""
+    listings.propose_price_change(uow(), listing_id=listing_id, new_price=RIGHT,
+                                  proposed_by="seller")
+    listings.change_listing_status(uow(), listing_id=listing_id, trigger=ListingTrigger.RESUME,
+                                   actor="seller")
+    listings.propose_price_change(uow(), listing_id=listing_id, new_price=WRONG,
+                                  proposed_by="seller")
+
+
 @pytest.fixture
 def market(session_factory):
     """Two KRW listings and one USD listing of one product (three sellers), live since 13:00."""
@@ -145,8 +156,7 @@ def test_a_later_wrong_price_on_the_same_listing_gets_its_own_incident(market) -
     old = int(desk.declare(uow(), listing_ids=[first], **kwargs,
                            window_start=datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL))
               .incident.incident_id)
-    listings.change_listing_status(uow(), listing_id=first, trigger=ListingTrigger.RESUME,
-                                   actor="seller")
+    _back_on_sale_at_the_wrong_price_again(uow, first)
     clock.now = datetime(2008, 6, 20, 11, 0, tzinfo=SEOUL)
     with uow() as u:  # the tripwire trips on a new surge on 20 June
         draft = desk.open_draft_incident(
@@ -187,15 +197,15 @@ def test_overlap_checks_need_aware_times_and_cover_closed_incidents(market) -> N
 
 
 def test_a_tripwire_draft_after_a_declared_incident_starts_after_its_window(market) -> None:
-    """The seller resumed the listing still at the wrong price; the surge is counted from the
-    price change, inside the old window: the new draft starts where the old window ended."""
+    """The seller put the listing back on sale and typed the wrong price again at once; the
+    surge is counted from a price change inside the old window: the new draft starts where the
+    old window ended."""
     uow, clock, (first, _, _) = market
     clock.now = datetime(2008, 6, 12, 15, 0, tzinfo=SEOUL)
     old = desk.declare(uow(), listing_ids=[first], wrong_price=WRONG, correct_price=RIGHT,
                        cause="90% event as the price", responsible="seller", actor="op",
                        window_start=datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL)).incident
-    listings.change_listing_status(uow(), listing_id=first, trigger=ListingTrigger.RESUME,
-                                   actor="seller")
+    _back_on_sale_at_the_wrong_price_again(uow, first)
     clock.now = datetime(2008, 6, 12, 18, 0, tzinfo=SEOUL)
     with uow() as u:
         draft_id = desk.open_draft_incident(

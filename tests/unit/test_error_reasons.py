@@ -184,6 +184,16 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
             _listing(29_900, ListingStatus.HELD), Money(19_900, "KRW"))),
         "보고 계신 동안 판매자가 가격을 바꿔 보류를 풀지 않았습니다. 지금 가격을 확인한 뒤 다시 판단해 주세요.",
     ),
+    "listing_in_draft_incident": (  # the raise is checked in tests/integration/test_resume_rules.py
+        lambda: Conflict("listing 4 was paused by draft incident 2",
+                         reason="listing_in_draft_incident", incident_id=2),
+        "주문 급증으로 멈춘 상품입니다. 운영자가 사고 초안(#2)을 선언하거나 오탐으로 종료한 뒤 다시 판매할 수 있습니다.",
+    ),
+    "listing_at_wrong_price": (  # the raise is checked in tests/integration/test_resume_rules.py
+        lambda: Conflict("listing 4 still costs 19,900 KRW", reason="listing_at_wrong_price",
+                         incident_id=2),
+        "사고 #2의 잘못된 가격 그대로입니다. 가격을 바로잡은 뒤 판매를 재개해 주세요.",
+    ),
     "choice_already_recorded": (
         lambda: refusal(lambda: incidents.advance(incidents.CaseStatus.CHOSEN, "choose")),
         "이 건은 이미 고객의 선택이 기록되어 있습니다. 바꾸려면 상담원과 통화해 주세요.",

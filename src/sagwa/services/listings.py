@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.domain.audit import AuditEvent
+from sagwa.domain.incidents import IncidentStatus
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger, advance
 from sagwa.domain.money import Money, check_price
 from sagwa.domain.pricing import (
@@ -97,6 +98,8 @@ def change_listing_status(uow: SqlAlchemyUnitOfWork, *, listing_id: int, trigger
             if expected_price is None and hold is not None:
                 expected_price = hold.price
         check_price_seen(listing, expected_price)
+        if trigger is ListingTrigger.RESUME:
+            _check_no_open_incident_holds_it(uow, listing)
         decision = _first_price_decision(uow, listing, actor, gate, trigger)
         if decision.hold:
             trigger, reason = ListingTrigger.HOLD, decision.reason
@@ -110,6 +113,28 @@ def change_listing_status(uow: SqlAlchemyUnitOfWork, *, listing_id: int, trigger
                          uow.now())
         uow.commit()
         return after
+
+
+def _check_no_open_incident_holds_it(uow: SqlAlchemyUnitOfWork, listing: Listing) -> None:
+    """A listing paused in an open incident goes back on sale only once it is safe: not while
+    the incident is a draft (an operator declares or dismisses it first), and not at the
+    incident's wrong price (correct the price first)."""
+    for incident_id in uow.incidents.all_open_for_listing(listing.id):
+        row = uow.incidents.get(incident_id)
+        if row is None:
+            continue
+        incident = row.incident
+        if incident.status is IncidentStatus.DRAFT:
+            raise Conflict(
+                f"listing {listing.id} was paused by draft incident {incident_id}; an operator "
+                "declares or dismisses it before the listing goes back on sale",
+                reason="listing_in_draft_incident", incident_id=incident_id)
+        if listing.price == incident.wrong_price:
+            raise Conflict(
+                f"listing {listing.id} still costs {listing.price}, the wrong price of incident "
+                f"{incident_id}; correct the price before putting it back on sale",
+                reason="listing_at_wrong_price", incident_id=incident_id,
+                price=listing.price.as_dict())
 
 
 def _first_price_decision(uow: SqlAlchemyUnitOfWork, listing: Listing, actor: str,

@@ -113,6 +113,14 @@ RULES: tuple[Rule, ...] = (
        "보고 계신 동안 판매자가 가격을 바꿔 보류를 풀지 않았습니다. 지금 가격을 확인한 뒤 다시 판단해 주세요.",
        "The seller changed the price while you were looking, so the listing was not released; "
        "check the new price, then decide again."),
+    _r("conflict", None, "listing_in_draft_incident",
+       "주문 급증으로 멈춘 상품입니다. 운영자가 사고 초안(#{incident_id})을 선언하거나 오탐으로 종료한 뒤 다시 판매할 수 있습니다.",
+       "This listing was paused by an order surge; it can go back on sale once an operator "
+       "declares or dismisses draft incident #{incident_id}."),
+    _r("conflict", None, "listing_at_wrong_price",
+       "사고 #{incident_id}의 잘못된 가격 그대로입니다. 가격을 바로잡은 뒤 판매를 재개해 주세요.",
+       "This listing still has the wrong price of incident #{incident_id}; correct the price "
+       "before putting it back on sale."),
     # customers' choices (case page and call queue)
     _r("invalid_input", "choice", None,
        "고를 수 있는 선택지가 아닙니다. 화면에 보이는 선택지 중에서 골라 주세요.",
