@@ -273,3 +273,16 @@ def test_a_callback_logged_after_the_mark_counts_whatever_the_clock_says(
                                    outcome="callback_requested", agent="agent:kim",
                                    policy=POLICY)
     assert _on_list(uow, iid) == [case_id] and len(_marks(uow, case_id)) == 1
+
+
+def test_the_call_that_uses_up_the_attempts_is_the_one_that_gave_up(shop) -> None:  # noqa: F811
+    """What the call list's flash reads to tell the agent the customer left the list."""
+    uow, clock, _, case_id = _asked_for_a_person_then_defaulted(shop)
+    given_up = []
+    for outcome in ("no_answer", "busy", "no_answer", "no_answer"):
+        clock.now += timedelta(minutes=20)
+        attempt = desk_cases.log_contact_attempt(uow(), case_id=case_id, channel="phone",
+                                                 outcome=outcome, agent="agent:park",
+                                                 policy=POLICY)
+        given_up.append(desk_cases.gave_up_at(uow(), case_id, attempt))
+    assert given_up == [False, False, True, False]

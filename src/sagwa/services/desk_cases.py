@@ -179,6 +179,14 @@ def log_contact_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str
         return attempt
 
 
+def gave_up_at(uow: SqlAlchemyUnitOfWork, case_id: int, attempt_id: int) -> bool:
+    """Whether logging the call ``attempt_id`` used up the case's attempts (the desk marked the
+    customer "could not be reached" and took them off the call list)."""
+    with uow:
+        mark = uow.audit.latest_for_entity("case", str(case_id), UNREACHABLE_ACTION)
+        return mark is not None and (mark.event.after or {}).get("last_attempt_id") == attempt_id
+
+
 def _give_up_if_unreachable(uow: SqlAlchemyUnitOfWork, case_id: int, attempt_id: int,
                             agent: str, policy: DeskPolicy, now: datetime) -> None:
     """After the attempt just added: a call still owed whose attempts are used up is marked
