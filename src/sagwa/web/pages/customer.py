@@ -7,24 +7,39 @@ Choosing takes two steps, both plain forms (the page must work on any phone, wit
 JavaScript): pressing an option shows what it will do — the refund, the points, the new price —
 and only the second press, "confirm", records it. Asking to talk to a person changes no order,
 so it needs no second press.
+
+Once the case can take no choice — a final choice is recorded, the deadline passed and the plan
+takes no late answers (its default applied), or the incident is closed — the page shows no
+options but what happened (:func:`answer_state` asks the same rules that recording a choice
+applies). The amounts say what was paid at the wrong price and, after the discount choice, the
+new total and the difference.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from sagwa.domain.incident_plan import CustomerOption
-from sagwa.domain.incidents import CaseStatus
-from sagwa.errors import SagwaError
+from sagwa.domain.consent import ConsentRecord
+from sagwa.domain.consent import record_choice as record_on_case
+from sagwa.domain.incident_plan import (
+    CustomerOption,
+    DefaultAction,
+    deadline_passed,
+    default_outcome,
+)
+from sagwa.domain.incidents import CaseStatus, IncidentStatus
+from sagwa.domain.money import Money, format_money
+from sagwa.errors import Forbidden, IllegalTransition, LateChoiceRefused, SagwaError
 from sagwa.services.case_links import open_case_token
-from sagwa.services.desk_cases import record_choice
+from sagwa.services.desk_cases import ChoiceResult, record_choice
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow
-from sagwa.web.pages.case_facts import contact, load_case
+from sagwa.web.pages.case_facts import CaseFacts, contact, load_case
 from sagwa.web.pages.error_texts import FormProblem, PageRoute, error_text
 from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.labels import label
@@ -33,13 +48,92 @@ from sagwa.web.pages.session import csrf_protect
 
 router = APIRouter(prefix="/c", dependencies=[Depends(csrf_protect)], include_in_schema=False,
                    route_class=PageRoute)
-OPEN_FOR_CHOICE = {CaseStatus.OPEN, CaseStatus.NOTIFIED, CaseStatus.ESCALATED,
-                   CaseStatus.DEFAULTED}
 NEEDS_NO_CONFIRMATION = CustomerOption.TALK_TO_PERSON.value
+#: What :func:`answer_state` says: the case still takes a choice, or why it does not.
+OPEN, CHOSEN, DEFAULTED, CLOSED = "open", "chosen", "defaulted", "closed"
+SETTLED = frozenset({CaseStatus.CHOSEN, CaseStatus.RESOLVED})
 
 
-def _open(request: Request, token: str) -> tuple[int, int]:
-    return open_case_token(request.app.state.settings.secret_key, token)
+def _open(request: Request, token: str) -> tuple[int, int] | Response:
+    """(case id, customer id) of the link, or the refused-link page: why, and how to reach a
+    person to choose instead (the desk's phone, email and hours)."""
+    try:
+        return open_case_token(request.app.state.settings.secret_key, token)
+    except Forbidden as exc:
+        lang = lang_of(request)
+        return render(request, "errors/link_refused.html", {
+            "status": exc.http_status, "message": error_text(exc, lang),
+            "contact": contact(request.app.state.desk_policy, lang)},
+            lang=lang, status_code=exc.http_status)
+
+
+def answer_state(case: CaseFacts, now: datetime) -> str:
+    """``open`` while recording a choice now would be taken, else why not: ``closed`` (the
+    incident is closed: ``desk_cases`` refuses new choices), ``chosen`` (a final choice is on
+    record) or ``defaulted`` (too late: the plan's default applied). It asks the domain's
+    ``record_choice`` itself with a trial answer, so the page and the desk follow one rule."""
+    if case.facts.incident.status is IncidentStatus.CLOSED:
+        return CLOSED
+    row = case.row.case
+    trial = min(o for o in case.plan.options if o is not CustomerOption.TALK_TO_PERSON)
+    try:
+        record_on_case(row, ConsentRecord(row.case_id, row.customer_id, trial, "web", now,
+                                          "trial: may the case page still offer a choice?"),
+                       case.plan)
+    except LateChoiceRefused:
+        return DEFAULTED
+    except IllegalTransition:
+        return CHOSEN
+    return CHOSEN if row.status in SETTLED else OPEN
+
+
+def _t(lang: str, ko: str, en: str) -> str:
+    return ko if lang == "ko" else en
+
+
+def amounts(case: CaseFacts, lang: str) -> list[tuple[str, str]]:
+    """(what, amount) lines: what was paid at the wrong price and, once the discount choice is
+    applied (the orders repriced), the new total and the difference from what was paid."""
+    row, units = case.row.case, case.row.case.units
+    paid_line = (_t(lang, "결제하신 금액", "You paid"),
+                 f"{case.paid_text(lang)} ({units}{_t(lang, '개', ' unit(s)')})")
+    choice = row.consent.choice if row.consent else None
+    if choice is not CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT or row.status not in SETTLED:
+        return [paid_line]
+    # Repricing changes the orders' unit price only; the case's exposure, Σ (correct − paid) ×
+    # quantity at scoping, still tells what was paid at the wrong price.
+    now_total, currency = case.paid, case.paid.currency
+    paid = Money(case.plan.correct_price.amount_minor * units - row.exposure.amount_minor,
+                 currency)
+    each = {o.unit_price for o in row.orders}
+    per_unit = (_t(lang, " · 1개당 ", ", ") + format_money(next(iter(each)), lang=lang)
+                + _t(lang, "", " each")) if len(each) == 1 else ""
+    return [(paid_line[0], f"{format_money(paid, lang=lang)} ({units}{_t(lang, '개', ' unit(s)')})"),
+            (_t(lang, "할인 구매로 바뀐 주문 금액", "Your order at the discounted price"),
+             format_money(now_total, lang=lang) + per_unit),
+            (_t(lang, "결제하신 금액과의 차액", "Difference from what you paid"),
+             format_money(now_total - paid, lang=lang))]
+
+
+def settled_lines(case: CaseFacts, state: str, lang: str) -> list[str]:
+    """What happened to a case that takes no more choices, in plain sentences."""
+    row = case.row.case
+    lines = ([_t(lang, "이 건의 처리는 모두 끝났습니다.", "This matter is now closed.")]
+             if state == CLOSED else [])
+    consent = row.consent
+    if consent is not None and consent.choice is CustomerOption.TALK_TO_PERSON:
+        lines.append(_t(lang, "상담원과 통화를 요청하셨습니다. 상담원이 전화드릴 예정입니다.",
+                        "You asked to talk to a person; one of our staff will call you."))
+    elif row.status is CaseStatus.DEFAULTED:
+        keep = default_outcome(row, case.plan) is DefaultAction.KEEP
+        what = (_t(lang, "주문 유지", "keep the order") if keep
+                else _t(lang, "상담원 전화", "a call from our staff"))
+        then = (_t(lang, "주문은 결제하신 가격 그대로 유지됩니다.", "Your order stays as it is, at the price you paid.")
+                if keep else _t(lang, "상담원이 전화드려 직접 여쭙겠습니다.", "One of our staff will call you to ask."))
+        lines.append(_t(lang, f"답변 기한({case.deadline(lang)})이 지나 기본 처리({what})가 적용되었습니다. ",
+                        f"The deadline ({case.deadline(lang)}) has passed, so the default ({what}) "
+                        "was applied. ") + then)
+    return lines
 
 
 def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
@@ -49,10 +143,13 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
         now = uow.now()
     lang = lang_of(request, fallback=case.customer.locale)
     consent = case.row.case.consent
+    state = answer_state(case, now)
+    final = consent is not None and consent.choice is not CustomerOption.TALK_TO_PERSON
     return {"lang": lang, "case": case, "status": case.row.case.status.value, "now": now,
-            "consent": consent,
+            "consent": consent, "state": state, "final_choice": final,
             "chosen": label("choice", consent.choice, lang) if consent else None,
-            "can_choose": case.row.case.status in OPEN_FOR_CHOICE,
+            "can_choose": state == OPEN, "late": deadline_passed(case.plan, now),
+            "settled": settled_lines(case, state, lang), "amounts": amounts(case, lang),
             "options": case.options(lang), "contact": contact(policy, lang)}
 
 
@@ -66,7 +163,10 @@ def _case_page(request: Request, token: str, context: dict[str, Any], *,
 
 @router.get("/{token}", response_class=HTMLResponse)
 def case_page(token: str, request: Request, uow: Uow) -> Response:
-    case_id, customer_id = _open(request, token)
+    opened = _open(request, token)
+    if isinstance(opened, Response):
+        return opened
+    case_id, customer_id = opened
     context = case_context(uow(), case_id, customer_id, request.app.state.desk_policy, request)
     return _case_page(request, token, context)
 
@@ -76,7 +176,10 @@ def choose(token: str, request: Request, uow: Uow,
            choice: Annotated[str, Form(max_length=60)] = "",
            confirmed: Annotated[str, Form(max_length=10)] = "") -> Response:
     """First press: what ``choice`` will do, to confirm. Second (``confirmed=yes``): record it."""
-    case_id, customer_id = _open(request, token)
+    opened = _open(request, token)
+    if isinstance(opened, Response):
+        return opened
+    case_id, customer_id = opened
     context = case_context(uow(), case_id, customer_id, request.app.state.desk_policy, request)
     case, lang = context["case"], context["lang"]
     if not case.offers(choice):
@@ -90,13 +193,28 @@ def choose(token: str, request: Request, uow: Uow,
             "choice_label": label("choice", choice, lang),
             "preview": case.preview(choice, lang, context["now"])}, lang=lang)
     try:
-        record_choice(uow(), case_id=case_id, choice=choice, channel="web",
-                      evidence=f"web case page: pressed {choice!r}"
-                      + (" and confirmed what it does" if confirmed == "yes" else ""),
-                      taken_by="customer", policy=request.app.state.desk_policy)
+        result = record_choice(uow(), case_id=case_id, choice=choice, channel="web",
+                               evidence=f"web case page: pressed {choice!r}"
+                               + (" and confirmed what it does" if confirmed == "yes" else ""),
+                               taken_by="customer", policy=request.app.state.desk_policy)
     except SagwaError as exc:
         fresh = case_context(uow(), case_id, customer_id, request.app.state.desk_policy, request)
         return _case_page(request, token, fresh, problem=exc)
-    flash_in_lang(request, "선택이 접수되었습니다. 확인 메일을 보내 드립니다.",
-                  "Your choice is recorded; a confirmation email is on its way.", lang=lang)
+    _say_recorded(request, result, has_email=bool(case.customer.email), lang=lang)
     return RedirectResponse(f"/c/{token}", status_code=303)
+
+
+def _say_recorded(request: Request, result: ChoiceResult, *, has_email: bool, lang: str) -> None:
+    """What the recorded choice sets going: a call asked for sends no mail; a final choice
+    sends the confirmation email (when the customer has an address); a repeat changes nothing."""
+    if not result.changed:
+        flash_in_lang(request, "이미 접수된 선택입니다. 달라진 것은 없습니다.",
+                      "We already have this choice; nothing has changed.", lang=lang)
+    elif result.case.status not in SETTLED:  # talk_to_person: on the call list, no mail
+        flash_in_lang(request, "상담원 통화 요청이 접수되었습니다. 상담원이 곧 전화드리겠습니다.",
+                      "Your request is recorded; one of our staff will call you soon.", lang=lang)
+    elif has_email:
+        flash_in_lang(request, "선택이 접수되었습니다. 확인 메일을 보내 드립니다.",
+                      "Your choice is recorded; a confirmation email is on its way.", lang=lang)
+    else:
+        flash_in_lang(request, "선택이 접수되었습니다.", "Your choice is recorded.", lang=lang)
