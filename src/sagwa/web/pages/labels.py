@@ -137,6 +137,7 @@ ACTION: dict[str, Label] = {
     "price_change.held": ("가격 변경 보류", "price change held"),
     "price_change.approved": ("가격 변경 승인", "price change approved"),
     "price_change.rejected": ("가격 변경 거절", "price change rejected"),
+    "price_change.superseded": ("새 제안으로 대체", "price change superseded by a newer one"),
     "case.notified": ("사과 메시지 안내", "customers notified"),
     "case.escalated": ("상담 대기열로 이동", "put on the call list"),
     "case.defaulted": ("기한 경과(기본 처리)", "default applied after the deadline"),

@@ -1,0 +1,33 @@
+"""The seller's price history says a superseded proposal in the page's language, not the
+service's English note (TestClient)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+from test_pages_unusual_digits import log_in
+from world import World
+
+from sagwa.domain.money import Money
+from sagwa.priceguard import load_rules
+from sagwa.services import listings
+from sagwa.services.price_review import guard_gate
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_superseded_proposal_reads_in_korean(client: TestClient, world: World,
+                                               session_factory: sessionmaker[Session]) -> None:
+    gate = guard_gate(load_rules())
+    for price in (19_900, 18_900):  # two held proposals: the second supersedes the first
+        listings.propose_price_change(SqlAlchemyUnitOfWork(session_factory),
+                                      listing_id=world.ipod_a, new_price=Money(price, "KRW"),
+                                      proposed_by="seller:seller_a", gate=gate)
+    log_in(client, "seller_a")
+    korean = client.get(f"/seller/listings/{world.ipod_a}").text
+    assert "더 새 제안으로 대체되었습니다." in korean
+    assert "superseded by price change" not in korean
+    english = client.get(f"/seller/listings/{world.ipod_a}?lang=en").text
+    assert "Replaced by a newer proposal." in english
