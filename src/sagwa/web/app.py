@@ -36,6 +36,11 @@ anything twice.
 """
 
 
+#: What the public home page counts: the catalogue, not customers or orders.
+PUBLIC_COUNTS = (("sellers", "판매자 · sellers"), ("products", "상품 · products"),
+                 ("listings", "상품 등록 · listings"))
+
+
 def create_app(settings: Settings, *, database: Database | None = None,
                clock: Clock = utc_now) -> FastAPI:
     """Build the app. With no ``database`` given it opens (and migrates) one on startup."""
@@ -71,7 +76,8 @@ def create_app(settings: Settings, *, database: Database | None = None,
     def home(request: Request) -> HTMLResponse:
         with request.app.state.uow_factory() as uow:
             counts = {**uow.catalog.counts(), **uow.market.counts()}
+        public = [(label, counts[name]) for name, label in PUBLIC_COUNTS]  # no customers/orders
         return templates.TemplateResponse(request, "home.html",
-                                          {"counts": counts, "version": __version__})
+                                          {"counts": public, "version": __version__})
 
     return app

@@ -31,3 +31,12 @@ def test_a_superseded_proposal_reads_in_korean(client: TestClient, world: World,
     assert "superseded by price change" not in korean
     english = client.get(f"/seller/listings/{world.ipod_a}?lang=en").text
     assert "Replaced by a newer proposal." in english
+
+
+def test_the_public_home_page_counts_the_catalogue_in_words_not_table_names(
+        client: TestClient) -> None:
+    page = client.get("/").text
+    table = page[page.index("<table>"):page.index("</table>")]
+    assert "판매자 · sellers" in table and "상품 · products" in table
+    for hidden in ("customers", "orders", "price_changes"):  # not for anyone passing by
+        assert hidden not in table
