@@ -1,6 +1,7 @@
-"""The operator's incident desk: the list, declaring, and one incident's page — affected
-customers, case-state progress, SLA clocks, the plan editor, the cost split, the timeline and
-the public-notice editor whose message-check findings update as the operator types."""
+"""The operator's incident desk: the list, declaring, and one incident's page — declaring or
+dismissing a draft (the tripwire's), affected customers, case-state progress, SLA clocks, the
+plan editor, the cost split, the timeline, the public-notice editor whose message-check findings
+update as the operator types, and closing."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sagwa.domain.incident_plan import CustomerOption
+from sagwa.domain.incidents import Incident, IncidentStatus, IncidentTrigger
 from sagwa.domain.money import Money
 from sagwa.domain.particles import with_particle
-from sagwa.errors import SagwaError
+from sagwa.errors import IllegalTransition, SagwaError
 from sagwa.messagecheck import check_message
 from sagwa.services import desk, desk_cases, notices
 from sagwa.services.desk_notify import LinkMaker, notify
@@ -76,8 +78,8 @@ def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
     """The page itself; the timeline and the notice editor arrive as htmx fragments after it."""
     status = incident_status(uow_factory(), incident_id=incident_id, policy=policy)
     with uow_factory() as uow:
-        window_start = require(uow.incidents.get(incident_id), "incident",
-                               incident_id).incident.window_start
+        incident = require(uow.incidents.get(incident_id), "incident", incident_id).incident
+        window_start = incident.window_start
         rows = uow.cases.for_incident(incident_id, limit=CASES_PER_PAGE, offset=offset)
         people = uow.catalog.customers_by_ids([int(r.case.customer_id) for r in rows])
         published = uow.cases.notices(incident_id)
@@ -91,7 +93,17 @@ def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
         "states": [(st, status.cases_by_status.get(st, 0)) for st in CASE_STATES],
         "clocks": _clocks(status, window_start, policy, now), "costs": _costs(status, total),
         "notices": published, "plan_form": _plan_form(status, now), "options": OPTIONS,
+        "declare_form": _declare_form(incident), "closing": {},
     }
+
+
+def _declare_form(incident: Any) -> dict[str, str]:
+    """A draft's own values, for the operator to check (and correct) before declaring it."""
+    correct = incident.correct_price
+    return {"wrong_price": str(incident.wrong_price.amount_minor),
+            "correct_price": str(correct.amount_minor) if correct else "",
+            "window_start": local_input(incident.window_start), "cause": incident.cause,
+            "responsible": incident.responsible.value if incident.responsible else "both"}
 
 
 def editor_context(uow_factory: Any, incident_id: int, policy: DeskPolicy,
@@ -335,3 +347,99 @@ def publish(incident_id: int, request: Request, account: Operator, uow: Uow, tit
     flash_in_lang(request, f"공지 {notice.version}판을 게시했습니다.",
                   f"Notice version {notice.version} published.")
     return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
+
+
+@router.post("/{incident_id}/declare")
+def declare_draft(incident_id: int, request: Request, account: Operator, uow: Uow,
+                  wrong_price: Short = "", correct_price: Short = "", window_start: Short = "",
+                  cause: Text = "", responsible: Short = "both") -> Response:
+    """Declare a draft (the tripwire's, say) with the same service as the API and the CLI."""
+    typed = {"wrong_price": wrong_price, "correct_price": correct_price,
+             "window_start": window_start, "cause": cause, "responsible": responsible}
+    try:
+        draft = _incident_in(uow(), incident_id, "draft", IncidentTrigger.DECLARE)
+        # the field shows whole minutes: unchanged, it means the draft's own start to the second
+        start = (draft.window_start if window_start == local_input(draft.window_start)
+                 else parse_local_time(window_start, "window_start"))
+        if start is None:
+            raise FormProblem("잘못된 가격이 나가기 시작한 시각을 입력해 주세요.",
+                              "Enter when the wrong price went live.", field="window_start")
+        desk.declare(uow(), listing_ids=sorted(int(i) for i in draft.listing_ids),
+                     wrong_price=parse_won(wrong_price, "wrong_price"),
+                     correct_price=parse_won(correct_price, "correct_price"), window_start=start,
+                     cause=cause.strip(), responsible=responsible, actor=account.actor,
+                     incident_id=incident_id)
+    except IllegalTransition as exc:
+        return _moved_on(request, incident_id, exc)
+    except SagwaError as exc:
+        return _page_again(request, uow, incident_id, exc, declare_form=typed,
+                           declare_problem=error_text(exc, lang_of(request)),
+                           declare_field=exc.details.get("field"))
+    flash_in_lang(request, f"{with_particle(f'사고 #{incident_id}', '을(를)')} 선언하고 해당 상품 "
+                           "판매를 멈췄습니다.",
+                  f"Incident #{incident_id} declared; its listings are paused.")
+    return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
+
+
+@router.post("/{incident_id}/dismiss")
+def dismiss(incident_id: int, request: Request, account: Operator, uow: Uow,
+            reason: Short = "") -> Response:
+    """A draft judged a false alarm: closed. Its listings stay paused (the service leaves them
+    as they are); putting one back on sale is a separate, deliberate resume."""
+    return _finish(request, uow, incident_id, reason, account.actor, dismissing=True)
+
+
+@router.post("/{incident_id}/close")
+def close(incident_id: int, request: Request, account: Operator, uow: Uow,
+          reason: Short = "") -> Response:
+    """Close a declared incident; the service refuses while answers or calls are owed."""
+    return _finish(request, uow, incident_id, reason, account.actor, dismissing=False)
+
+
+def _finish(request: Request, uow: Uow, incident_id: int, reason: str, actor: str, *,
+            dismissing: bool) -> Response:
+    action = "dismiss" if dismissing else "close"
+    try:
+        inc = _incident_in(uow(), incident_id, "draft" if dismissing else "declared",
+                           IncidentTrigger.DISMISS if dismissing else IncidentTrigger.CLOSE)
+        if not reason.strip():
+            raise FormProblem("종료하는 이유를 입력해 주세요.", "Enter why it is being closed.",
+                              field="reason")
+        desk.close(uow(), incident_id=incident_id, actor=actor, reason=reason.strip())
+    except IllegalTransition as exc:
+        return _moved_on(request, incident_id, exc)
+    except SagwaError as exc:
+        return _page_again(request, uow, incident_id, exc, closing={
+            "action": action, "reason": reason, "problem": error_text(exc, lang_of(request))})
+    if dismissing:
+        ids = ", ".join(str(i) for i in sorted(int(i) for i in inc.listing_ids))
+        flash_in_lang(request, f"{with_particle(f'사고 #{incident_id}', '을(를)')} 오탐으로 "
+                               f"종료했습니다. 상품 {ids}번은 판매 중지 상태 그대로이니, 다시 "
+                               "팔려면 판매를 재개해 주세요.",
+                      f"Incident #{incident_id} dismissed as a false alarm. Listing {ids} is "
+                      "still paused; resume it to sell it again.")
+    else:
+        flash_in_lang(request, f"{with_particle(f'사고 #{incident_id}', '을(를)')} 종료했습니다.",
+                      f"Incident #{incident_id} closed.")
+    return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
+
+
+def _moved_on(request: Request, incident_id: int, exc: SagwaError) -> Response:
+    """The incident moved on since the page was drawn: the page as it is now, saying so."""
+    flash_in_lang(request, error_text(exc, "ko"), error_text(exc, "en"), "warn")
+    return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
+
+
+def _incident_in(uow: SqlAlchemyUnitOfWork, incident_id: int, state: str,
+                 trigger: IncidentTrigger) -> Incident:
+    """The incident, if it is still a draft (``state="draft"``) or past one ("declared"): a
+    button pressed on a page that has gone stale must not declare, dismiss or close another
+    kind of incident than the one the operator saw."""
+    with uow:
+        inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
+    is_draft = inc.status is IncidentStatus.DRAFT
+    if is_draft != (state == "draft") or inc.status is IncidentStatus.CLOSED:
+        raise IllegalTransition(f"an incident that is {inc.status} cannot {trigger}",
+                                status=inc.status.value, trigger=trigger.value,
+                                reason="incident_status")
+    return inc
