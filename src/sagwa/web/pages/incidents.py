@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from sagwa.domain.contact_hours import ContactSchedule
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.incidents import Incident, IncidentStatus, IncidentTrigger
 from sagwa.domain.money import Money
@@ -92,7 +93,7 @@ def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
                        "prev": max(0, offset - CASES_PER_PAGE) if offset else None},
         "states": [(st, status.cases_by_status.get(st, 0)) for st in CASE_STATES],
         "clocks": _clocks(status, window_start, policy, now), "costs": _costs(status, total),
-        "notices": published, "plan_form": _plan_form(status, now), "options": OPTIONS,
+        "notices": published, "plan_form": _plan_form(status, now, policy.schedule), "options": OPTIONS,
         "declare_form": _declare_form(incident), "closing": {},
     }
 
@@ -149,10 +150,22 @@ def _draft(uow_factory: Any, status: Any, published: list[Any], policy: DeskPoli
     return {"lang": lang, "title": title, "body": body}
 
 
-def _plan_form(status: Any, now: datetime) -> dict[str, Any]:
+def default_deadline(now: datetime, schedule: ContactSchedule) -> datetime:
+    """The deadline a new plan starts from: closing time of the first day the contact centre
+    is open, five days after ``now`` in its time zone (a weekend or holiday moves it on)."""
+    day = now.astimezone(schedule.zone).date() + timedelta(days=5)
+    for _ in range(60):
+        opening = schedule.opening(day)
+        if opening is not None:
+            return opening[1]
+        day += timedelta(days=1)
+    return now + timedelta(days=5)  # a schedule never open would have been refused at load
+
+
+def _plan_form(status: Any, now: datetime, schedule: ContactSchedule) -> dict[str, Any]:
     plan = status.plan or {}
     deadline = (datetime.fromisoformat(plan["deadline"]) if plan.get("deadline")
-                else (now + timedelta(days=5)).replace(hour=9, minute=0, second=0, microsecond=0))
+                else default_deadline(now, schedule))
     return {"options": plan.get("options", ["keep", "cancel_with_compensation",
                                             "talk_to_person"]),
             "deadline": local_input(deadline), "default": plan.get("default", "keep"),
