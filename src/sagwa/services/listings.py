@@ -198,6 +198,7 @@ class HeldListing:
     seller_name: str
     hold: PublicationHold | None
     """None if the audit log has no hold for it (no code path holds a listing otherwise)."""
+    product_title_en: str | None = None
 
 
 def publication_hold(uow: SqlAlchemyUnitOfWork, listing_id: int) -> PublicationHold | None:
@@ -264,7 +265,8 @@ def held_listings(uow: SqlAlchemyUnitOfWork, *, limit: int = 50) -> list[HeldLis
             seller = uow.catalog.seller(listing.seller_id)
             found.append(HeldListing(listing, product.title if product else "?",
                                      seller.name if seller else "?",
-                                     publication_hold(uow, listing.id)))
+                                     publication_hold(uow, listing.id),
+                                     product.title_en if product else None))
         return found
 
 

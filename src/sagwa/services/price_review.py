@@ -129,6 +129,7 @@ class ReviewItem:
     seller_name: str
     stale_ko_en: tuple[str, str] | None
     """Why this change can no longer be approved (Korean, English), or None."""
+    product_title_en: str | None = None
 
 
 def stale_code(change: PriceChangeRecord, listing: Listing, *,
@@ -206,7 +207,8 @@ def review_queue(uow: SqlAlchemyUnitOfWork, *, limit: int = 50, offset: int = 0)
             items.append(ReviewItem(change, listing, product.title if product else "?",
                                     seller.name if seller else "?",
                                     stale_reason(change, listing, price_moved_since=_moved_since(
-                                        uow, change))))
+                                        uow, change)),
+                                    product.title_en if product else None))
         return items
 
 

@@ -77,6 +77,7 @@ def test_a_listing_held_at_publication_is_shown_with_its_reasons_and_released(
     assert reason and HANGUL.search(reason.group(1)) and "159,000" in reason.group(1)
     assert f'action="/ops/review/listings/{listing_id}/release"' in card
     english = _card(client.get("/ops/review?lang=en").text, f"listing-{listing_id}")
+    assert "Apple MacBook 13-inch" in english and "애플 맥북" not in english  # its English title
     reason_en = re.search(r'<p class="reason">(.*?)</p>', english, re.DOTALL)
     assert reason_en and not HANGUL.search(reason_en.group(1)) and "Release" in english
 
