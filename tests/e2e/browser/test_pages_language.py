@@ -115,3 +115,16 @@ def test_on_a_phone_the_sellers_changes_read_as_labelled_rows(browser, site) -> 
     assert "판매 중" in page.locator("#listings").inner_text()
     shot(page, "seller-listings-phone")
     context.close()
+
+
+def test_korean_text_breaks_between_words_on_a_phone(browser, site) -> None:  # type: ignore[no-untyped-def]
+    """Korean wraps at word (eojeol) boundaries, never inside "할인된"; English is left alone."""
+    context = browser.new_context(base_url=site.base_url, viewport={"width": 390, "height": 844},
+                                  is_mobile=True, locale="ko-KR")
+    page = context.new_page()
+    page.goto(f"/c/{site.world.tokens['김민준']}")
+    assert page.evaluate("getComputedStyle(document.body).wordBreak") == "keep-all"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(f"/c/{site.world.tokens['김민준']}?lang=en")
+    assert page.evaluate("getComputedStyle(document.body).wordBreak") == "normal"
+    context.close()
