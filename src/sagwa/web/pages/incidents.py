@@ -6,13 +6,13 @@ update as the operator types, and closing."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from sagwa.domain.contact_hours import ContactSchedule
+from sagwa.domain.contact_hours import ContactSchedule, next_contact_time
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.incidents import Incident, IncidentStatus, IncidentTrigger
 from sagwa.domain.money import Money
@@ -152,14 +152,13 @@ def _draft(uow_factory: Any, status: Any, published: list[Any], policy: DeskPoli
 
 def default_deadline(now: datetime, schedule: ContactSchedule) -> datetime:
     """The deadline a new plan starts from: closing time of the first day the contact centre
-    is open, five days after ``now`` in its time zone (a weekend or holiday moves it on)."""
+    opens, five days after ``now`` in its time zone or later (a weekend or holiday moves it
+    on: :func:`next_contact_time` from that day's midnight)."""
     day = now.astimezone(schedule.zone).date() + timedelta(days=5)
-    for _ in range(60):
-        opening = schedule.opening(day)
-        if opening is not None:
-            return opening[1]
-        day += timedelta(days=1)
-    return now + timedelta(days=5)  # a schedule never open would have been refused at load
+    opens = next_contact_time(schedule, datetime.combine(day, time(0), tzinfo=schedule.zone))
+    hours = schedule.opening(opens.date())
+    assert hours is not None  # next_contact_time returns a moment the centre is open
+    return hours[1]
 
 
 def _plan_form(status: Any, now: datetime, schedule: ContactSchedule) -> dict[str, Any]:
