@@ -7,7 +7,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from test_pages_unusual_digits import csrf_of, log_in
+from test_pages_access import csrf_of, log_in
 from world import World
 
 pytestmark = pytest.mark.e2e

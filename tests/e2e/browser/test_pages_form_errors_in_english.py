@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from test_pages_unusual_digits import csrf_of, log_in
+from test_pages_access import csrf_of, log_in
 from world import World
 
 from sagwa.web.pages.error_texts import FormProblem, error_text

@@ -3,27 +3,12 @@ field's message (422), not a server error, and the price is unchanged (TestClien
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from fastapi.testclient import TestClient
-from world import PASSWORD, World
+from test_pages_access import csrf_of, log_in
+from world import World
 
 pytestmark = pytest.mark.e2e
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, "no CSRF field on the page"
-    return found.group(1)
-
-
-def log_in(client: TestClient, username: str) -> None:
-    token = csrf_of(client.get("/login").text)
-    answer = client.post(
-        "/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
-    )
-    assert answer.status_code == 303, answer.text
 
 
 @pytest.mark.parametrize("typed", ["①", "1990²"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
-from test_pages_unusual_digits import log_in
+from test_pages_access import log_in
 from world import World
 
 from sagwa.domain.money import Money
