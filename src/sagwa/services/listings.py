@@ -197,7 +197,8 @@ class HeldListing:
     product_title: str
     seller_name: str
     hold: PublicationHold | None
-    """None if the audit log has no hold for it (no code path holds a listing otherwise)."""
+    """None if the audit log has no hold for it (every hold writes one: the gate's at
+    publication, or an operator's through the status API)."""
     product_title_en: str | None = None
 
 
@@ -205,9 +206,10 @@ def publication_hold(uow: SqlAlchemyUnitOfWork, listing_id: int) -> PublicationH
     """The listing's latest ``listing.hold`` on the audit log (looked up directly, however many
     entries the listing has), or None.
 
-    None lets :func:`check_not_own_hold` allow the release: only publishing holds a listing,
-    and it writes that entry in the same transaction, so a held listing without one is not
-    expected; the page then shows the listing without reasons."""
+    None lets :func:`check_not_own_hold` allow the release: every hold (the gate's at
+    publication, or an operator's through the status API) writes that entry in the same
+    transaction, so a held listing without one is not expected; the page then shows the listing
+    without reasons."""
     last = uow.audit.latest_for_entity("listing", str(listing_id), HOLD_ACTION)
     if last is None:
         return None
