@@ -179,3 +179,9 @@ def test_a_first_price_with_no_other_seller_is_judged_against_the_list_price(
                                            trigger=ListingTrigger.PUBLISH, actor="seller:s-solo",
                                            gate=GATE)
     assert after.status is status
+    if status is ListingStatus.HELD:  # the reason names the list price, not "the current price"
+        with uow() as unit:
+            hold = listings.publication_hold(unit, draft.id)
+        assert hold is not None
+        assert "the list price (199,000 KRW)" in (hold.reason_en or ""), hold.reason_en
+        assert "정가(199,000원)" in (hold.reason_ko or ""), hold.reason_ko

@@ -55,6 +55,7 @@ _REF = {
         "lowest_other_seller": "the lowest of {n} other sellers",
         "highest_other_seller": "the highest of {n} other sellers",
         "promotion_price": "the current price less {pct}%",
+        "one_other_seller": "the one other seller's price",
     },
     "ko": {
         "current": "현재 가격",
@@ -64,9 +65,12 @@ _REF = {
         "lowest_other_seller": "다른 판매자 {n}곳 중 최저가",
         "highest_other_seller": "다른 판매자 {n}곳 중 최고가",
         "promotion_price": "현재 가격에서 {pct}% 할인한 가격",
+        "one_other_seller": "다른 판매자 1곳의 가격",
     },
 }
 
+
+_PEER_KINDS = frozenset({"other_sellers", "lowest_other_seller", "highest_other_seller"})
 
 _SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£"}
 
@@ -201,6 +205,8 @@ def _render(lang: str, reason: str, error_type: str, new: float, ref: float, ref
     looks = _LOOKS_LIKE[lang].get(error_type)
     sentence = _SENTENCES[lang, reason, bool(looks)]
     pct = f"{promotion_pct:g}" if math.isfinite(promotion_pct) else "?"
+    if n_peers == 1 and ref_kind in _PEER_KINDS:  # median, lowest and highest of one price
+        ref_kind = "one_other_seller"
     where = _REF[lang][ref_kind]
     values = {
         "new": amounts[0],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -34,6 +34,10 @@ class ChangeEvidence:
     promotion_pct: float | None = None
     category: str | None = None
     seller_id: str | None = None
+    # What ``old_price_minor`` is: the listing's own price ("current"), or, for a first price
+    # (a draft being published), the reference standing in for it ("list_price",
+    # "other_sellers") — so a reason never calls the list price "the current price".
+    old_price_kind: Literal["current", "list_price", "other_sellers"] = "current"
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,8 @@ def _verdict(ev: ChangeEvidence, x: ScalarInputs, res: ScalarResult) -> Verdict:
     error_type = ERROR_TYPES[res.error_code]
     reason = REASON_CODES[res.reason_code]
     ref_kind = REF_KINDS[res.ref_kind]
+    if ref_kind == "current":
+        ref_kind = ev.old_price_kind
     reason_en, reason_ko = format_reasons(
         reason=reason,
         error_type=error_type,

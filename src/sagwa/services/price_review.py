@@ -12,6 +12,7 @@ listing after it was proposed — even one that came back to the same price.
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass, replace
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
@@ -49,9 +50,12 @@ def gather_evidence(uow: SqlAlchemyUnitOfWork, listing: Listing, new_price: Mone
     list_price = product.list_price
     known_list = (list_price.amount_minor
                   if list_price and list_price.currency == new_price.currency else None)
+    old_kind = "current"
     if first_price:
-        old = known_list or (sorted(others)[len(others) // 2] if others else None)
+        old = known_list or (round(statistics.median(others)) if others else None)
         old_minor, recent = (old or new_price.amount_minor), []
+        if old is not None:
+            old_kind = "list_price" if known_list else "other_sellers"
     else:
         old_minor = listing.price.amount_minor
         recent = (uow.market.effective_prices(listing.id, limit=RECENT_PRICES)
@@ -68,6 +72,7 @@ def gather_evidence(uow: SqlAlchemyUnitOfWork, listing: Listing, new_price: Mone
         promotion_pct=promotion.percent if promotion else None,
         category=product.category,
         seller_id=seller.code if seller else None,
+        old_price_kind=old_kind,
     )
 
 

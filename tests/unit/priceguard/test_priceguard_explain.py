@@ -56,3 +56,25 @@ def test_a_rise_is_said_as_times_the_reference_in_both_languages() -> None:
         "looks like a mistyped digit")
     assert format_reason(**kwargs, lang="ko").startswith(  # type: ignore[arg-type]
         "새 가격 $3.84는 다른 판매자 79곳의 중앙값($1.22)의 3.1배입니다.")
+
+
+@pytest.mark.parametrize(("kind", "en", "ko"), [
+    ("list_price", "90% below the list price (199,000 KRW)", "정가(199,000원)보다 90% 낮습니다"),
+    ("other_sellers", "90% below the one other seller's price (199,000 KRW)",
+     "다른 판매자 1곳의 가격(199,000원)보다 90% 낮습니다"),
+    ("current", "90% below the current price (199,000 KRW)", "현재 가격(199,000원)보다 90% 낮습니다"),
+])
+def test_a_first_price_names_the_reference_standing_in_for_the_current_price(
+        kind: str, en: str, ko: str) -> None:
+    """A draft has no price of its own: the guard compares its first price with the list price
+    (or the other sellers' median) and the reason says which, never "the current price"."""
+    from sagwa.priceguard import load_rules
+    from sagwa.priceguard.single import ChangeEvidence, check_one
+
+    others = (199_000,) if kind == "other_sellers" else ()
+    verdict = check_one(ChangeEvidence(199_000, 19_900, "KRW", (), others,
+                                       199_000 if kind == "list_price" else None,
+                                       old_price_kind=kind), load_rules())  # type: ignore[arg-type]
+    assert verdict.verdict == "hold"
+    assert en in verdict.reason_en
+    assert ko in verdict.reason_ko
