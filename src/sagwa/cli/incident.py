@@ -367,7 +367,7 @@ def report(
     fmt: str = typer.Option("text", "--format", help="text or json."),
 ) -> None:
     """Print the timeline and SLA figures; write a Markdown postmortem with a PNG chart."""
-    from sagwa.services.desk_report import build_report, write_postmortem
+    from sagwa.services.desk_report import build_report, figure_rows, write_postmortem
 
     with _context() as (_config, db, policy):
         built = build_report(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
@@ -391,5 +391,5 @@ def report(
     for e in built.timeline:
         table.add_row(f"{e.at.astimezone(SEOUL):%m-%d %H:%M}", e.actor, e.action, e.entity, e.detail)
     console.print(table)
-    _print(built.figures, "table", "SLA figures")
+    _print_rows(figure_rows(built.figures), "SLA figures")
     console.print(f"postmortem: {markdown}" + (f", chart: {chart}" if chart else ""))

@@ -56,8 +56,21 @@ class TimelineEntry:
 
     @property
     def detail(self) -> str:
-        """``status=scoped, new_cases=3``."""
-        return ", ".join(f"{k}={v}" for k, v in self.facts.items())
+        """``status=scoped, new_cases=3``; times in Asia/Seoul, facts recorded empty left out."""
+        return ", ".join(f"{k}={_fact_text(v)}" for k, v in self.facts.items()
+                         if v is not None and v != "")
+
+
+def _fact_text(value: Any) -> str:
+    """An audit value as a reader wants it: ISO times as ``2008-06-17 18:00`` Seoul time."""
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        try:
+            at = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if at.tzinfo is not None:
+            return f"{at.astimezone(SEOUL):%Y-%m-%d %H:%M}"
+    return str(value)
 
 
 @dataclass
@@ -150,7 +163,7 @@ def write_postmortem(report: IncidentReport, out_dir: Path) -> tuple[Path, Path 
     lines = [f"# Incident {report.incident_id} — postmortem", "",
              f"*Cause:* {report.cause}  ", f"*Status:* {report.status}; {report.cases} cases", "",
              "## SLA figures", "", "| figure | value |", "|---|---|"]
-    lines += [f"| {k.replace('_', ' ')} | {v if v is not None else '—'} |" for k, v in f.items()]
+    lines += [f"| {label} | {value} |" for label, value in figure_rows(f)]
     if chart:
         lines += ["", "## Case states over time", "", f"![case states]({chart.name})"]
     lines += ["", "## Timeline (Asia/Seoul)", "", "| time | who | what | on | detail |",
@@ -162,21 +175,76 @@ def write_postmortem(report: IncidentReport, out_dir: Path) -> tuple[Path, Path 
     return path, chart
 
 
+#: How the postmortem names each figure (the JSON keeps the keys): label, and unit if any.
+_FIGURE_LABELS: dict[str, tuple[str, str]] = {
+    "cases": ("customers affected (cases)", ""),
+    "minutes_to_pause": ("wrong price on sale until paused", "min"),
+    "minutes_to_notice": ("declared → public notice", "min"),
+    "minutes_to_first_apology": ("declared → first apology sent", "min"),
+    "notice_sla_minutes": ("public notice SLA", "min"),
+    "customers_reached_in_hours": ("customers first messaged inside contact hours", ""),
+    "share_reached_in_hours": ("… share of cases", "%"),
+    "answered": ("customers who answered", ""),
+    "share_answered": ("… share of cases", "%"),
+}
+_CHOICE_LABELS = {"keep": "kept the order", "cancel_with_compensation": "cancelled with "
+                  "compensation", "talk_to_person": "asked for a person",
+                  "default": "took the default"}
+
+
+def figure_rows(figures: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The SLA figures as (label, value) rows a reader can take in: units, shares as percent,
+    the notice measured against its SLA, one row per choice (not a dict), "—" for none yet."""
+    rows: list[tuple[str, str]] = []
+    for key, value in figures.items():
+        if key == "by_choice":
+            for choice, n in sorted(value.items(), key=lambda kv: (-kv[1], kv[0])):
+                rows.append((f"… {_CHOICE_LABELS.get(choice, choice.replace('_', ' '))}",
+                             str(n)))
+            continue
+        label, unit = _FIGURE_LABELS.get(key, (key.replace("_", " "), ""))
+        if value is None:
+            text = "—"
+            if key == "minutes_to_notice":
+                text = "— (no notice published)"
+        elif unit == "%":
+            text = f"{value * 100:.1f}%"
+        elif unit == "min":
+            text = f"{value:,.0f} min"
+            if key == "minutes_to_notice" and figures.get("notice_sla_minutes") is not None:
+                met = value <= figures["notice_sla_minutes"]
+                text += " (within the SLA)" if met else " (**SLA missed**)"
+        else:
+            text = str(value)
+        rows.append((label, text))
+    return rows
+
+
 def _chart(report: IncidentReport, path: Path) -> Path | None:
     if not report.state_series:
         return None
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
-    times = [t.astimezone(SEOUL) for t, _ in report.state_series]
+    series = list(report.state_series)
+    times = [t.astimezone(SEOUL) for t, _ in series]
+    # the last state is drawn for a while (5% of the span, at least ten minutes): with
+    # step="post" the final step would otherwise have no width and never show
+    span = times[-1] - times[0]
+    times.append(times[-1] + max(span / 20, timedelta(minutes=10)))
+    series.append(series[-1])
     fig, ax = plt.subplots(figsize=(8, 4), dpi=100)
-    ax.stackplot(times, *[[c[s] for _, c in report.state_series] for s in CASE_STATES],
+    ax.stackplot(times, *[[c[s] for _, c in series] for s in CASE_STATES],
                  labels=CASE_STATES, step="post")
     ax.set_title(f"Incident {report.incident_id}: cases by state")
     ax.set_ylabel("cases")
-    ax.legend(loc="upper left", fontsize="small")
+    ax.set_xlabel("time (Asia/Seoul)")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d %H:%M", tz=SEOUL))
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
     fig.autofmt_xdate()
     fig.tight_layout()
     fig.savefig(path)

@@ -78,3 +78,30 @@ def test_case_figures_count_reach_answers_and_choices() -> None:
 def test_no_cases_gives_no_shares() -> None:
     figures = case_figures([], SCHEDULE)
     assert figures.cases == 0 and figures.share_answered is None
+
+
+def test_the_postmortem_figures_read_as_sentences_with_units_and_the_notice_sla() -> None:
+    """No Python dict or bare fraction in the postmortem: one row per choice, shares as percent,
+    the notice measured against its SLA (met, missed, or not published)."""
+    from sagwa.services.desk_report import figure_rows
+
+    rows = dict(figure_rows({"cases": 6, "minutes_to_notice": 95.0, "notice_sla_minutes": 60,
+                             "share_answered": 0.1667,
+                             "by_choice": {"keep": 1, "cancel_with_compensation": 3}}))
+    assert rows["declared → public notice"] == "95 min (**SLA missed**)"
+    assert rows["… share of cases"] == "16.7%"
+    assert rows["… cancelled with compensation"] == "3" and rows["… kept the order"] == "1"
+    assert not any("{" in value for value in rows.values())
+    on_time = dict(figure_rows({"minutes_to_notice": 42.0, "notice_sla_minutes": 60}))
+    assert on_time["declared → public notice"] == "42 min (within the SLA)"
+    none = dict(figure_rows({"minutes_to_notice": None, "notice_sla_minutes": 60}))
+    assert none["declared → public notice"] == "— (no notice published)"
+
+
+def test_timeline_details_show_seoul_times_and_leave_out_empty_facts() -> None:
+    from sagwa.services.desk_report import TimelineEntry
+
+    entry = TimelineEntry(datetime(2008, 6, 12, 8, 30, tzinfo=ZoneInfo("UTC")), "op", "incident.planned",
+                          "incident", "1", {"reason": None, "deadline": "2008-06-17T09:00:00+00:00",
+                                            "status": "planned"})
+    assert entry.detail == "deadline=2008-06-17 18:00, status=planned"
