@@ -382,6 +382,17 @@ def test_the_reminder_goes_only_to_customers_who_have_not_answered(shop) -> None
     assert {r.customer_id for r in rows} == set(people) - {people[1]}
     assert {r.not_before for r in rows} == {datetime(2008, 6, 17, 9, 0, tzinfo=SEOUL)}
     assert all(r.subject.startswith(("[다시 안내]", "[Reminder]")) for r in rows if r.subject)
+    # not the apology again word for word: it says it is a reminder and restates the deadline,
+    # after the apology
+    with uow() as u:
+        first = {(r.customer_id, r.channel): r.body for r in u.conn.execute(
+            select(outbox).where(outbox.c.purpose == "resolution")).all()}
+    for r in rows:
+        assert r.body != first[r.customer_id, r.channel]
+        assert "다시 안내" in r.body or "reminder" in r.body or "writing again" in r.body
+        if r.channel == "email":
+            assert r.body.index("사과드립니다" if r.locale == "ko" else "we are sorry") < 60
+            assert "6월 17일" in r.body or "17 June" in r.body or "June 17" in r.body, r.body
 
 
 def test_the_report_has_the_timeline_sla_figures_and_a_chart(shop, tmp_path) -> None:

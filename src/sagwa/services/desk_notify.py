@@ -143,9 +143,15 @@ def _values(shared: dict[str, object], plan: IncidentPlan, lang: str, name: str,
             "link": link}
 
 
-def _resolution_texts(values: dict[str, object], lang: str) -> dict[str, tuple[str, str]]:
+def _resolution_texts(values: dict[str, object], lang: str,
+                      reminder: bool = False) -> dict[str, tuple[str, str]]:
+    """Subject and body per channel. A ``reminder`` (to a customer who has not answered) says so
+    after the apology and restates the deadline; its subject starts with ``[다시 안내]``."""
     subject = ("[사과] 주문하신 상품의 가격 오류에 대해 사과드립니다" if lang == "ko"
                else "[sagwa] We are sorry: your order was placed at a wrong price")
+    if reminder:
+        subject = REMINDER_PREFIX[lang] + subject
+    values = {**values, "reminder": reminder}
     return {"email": (subject, dm.render("resolution_email", lang, **values)),
             "sms": ("", dm.render("resolution_sms", lang, **values))}
 
@@ -158,9 +164,10 @@ def _check_wording(facts: dm.IncidentFacts, plan: IncidentPlan, policy: DeskPoli
         values = _values(_shared_values(facts, plan, policy, lang), plan, lang,
                          "홍길동" if lang == "ko" else "Alex Kim", 1, sample,
                          "https://example.invalid/c/sample")
-        for _subject, body in _resolution_texts(values, lang).values():
-            dm.checked(body, kind="resolution", lang=lang)
-            checked += 1
+        for reminder in (False, True):  # the reminder job must not fail on its wording later
+            for _subject, body in _resolution_texts(values, lang, reminder).values():
+                dm.checked(body, kind="resolution", lang=lang)
+                checked += 1
     return checked
 
 
@@ -239,22 +246,23 @@ def _audit_notified(uow: SqlAlchemyUnitOfWork, actor: str, inc: Incident, status
 
 def _messages_for(case: Case, person: Customer, facts: dm.IncidentFacts, plan: IncidentPlan,
                   shared: dict[str, dict[str, object]], links: LinkMaker, send_at: datetime,
-                  message_type: type) -> list[object]:
+                  message_type: type, *, reminder: bool = False) -> list[object]:
     lang = person.locale
     paid = Money(sum(o.unit_price.amount_minor * o.quantity for o in case.orders),
                  facts.incident.wrong_price.currency)
     link = links.for_case(int(case.case_id), int(case.customer_id),
                           plan.deadline + LINK_VALID_AFTER_DEADLINE)
     texts = _resolution_texts(_values(shared[lang], plan, lang, person.name, case.units, paid,
-                                      link), lang)
+                                      link), lang, reminder)
+    purpose = "reminder" if reminder else "resolution"
     out = []
     for channel, recipient in (("email", person.email), ("sms", person.phone)):
         if not recipient:
             continue
         subject, body = texts[channel]
         out.append(message_type(
-            idempotency_key=f"incident:{case.incident_id}:case:{case.case_id}:resolution:{channel}",
-            purpose="resolution", channel=channel, recipient=recipient, locale=lang,
+            idempotency_key=f"incident:{case.incident_id}:case:{case.case_id}:{purpose}:{channel}",
+            purpose=purpose, channel=channel, recipient=recipient, locale=lang,
             subject=subject, body=body, not_before=send_at, incident_id=int(case.incident_id),
             case_id=int(case.case_id), customer_id=int(case.customer_id)))
     return out
@@ -262,7 +270,8 @@ def _messages_for(case: Case, person: Customer, facts: dm.IncidentFacts, plan: I
 
 def remind_unanswered(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
                       policy: DeskPolicy, links: LinkMaker) -> int:
-    """Send the apology again to customers who have not answered (the reminder job)."""
+    """Send the apology again to customers who have not answered (the reminder job), saying it
+    is a reminder and restating the deadline."""
     from sagwa.services.outbox import OutgoingMessage, enqueue_messages
 
     with uow:
@@ -278,12 +287,8 @@ def remind_unanswered(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str
         messages = []
         for row in rows:
             facts, shared = wordings[int(row.case.case_id)]
-            for m in _messages_for(row.case, people[int(row.case.customer_id)], facts, plan,
-                                   shared, links, send_at, OutgoingMessage):
-                messages.append(replace(
-                    m, purpose="reminder",
-                    idempotency_key=m.idempotency_key.replace(":resolution:", ":reminder:"),
-                    subject=(REMINDER_PREFIX[m.locale] + m.subject) if m.subject else m.subject))
+            messages += _messages_for(row.case, people[int(row.case.customer_id)], facts, plan,
+                                      shared, links, send_at, OutgoingMessage, reminder=True)
         queued = enqueue_messages(uow, messages)
         uow.audit.append(AuditEvent(actor, "incident.reminded", "incident", str(incident_id),
                                     after={"cases": len(rows), "messages": queued,
