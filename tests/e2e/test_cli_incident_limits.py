@@ -109,3 +109,18 @@ def test_zero_compensation_is_accepted_as_zero_points(incident_id: int) -> None:
     shown = sagwa("incident", "status", str(incident_id), "--format", "json")
     assert shown.exit_code == 0, shown.output
     assert json.loads(shown.stdout)["plan"]["cancel_compensation"] == 0
+
+
+def test_close_says_why_it_cannot_close_and_leaves_the_incident_as_it_was(
+        incident_id: int, data_dir: Path) -> None:
+    """``incident close``: an empty reason is refused (exit 2); an incident whose customers have
+    not answered stays open (exit 1) with the desk's reason in one line."""
+    [(before,)] = query(data_dir, f"SELECT status FROM incidents WHERE id = {incident_id}")
+    blank = sagwa("incident", "close", str(incident_id), "--reason", "  ")
+    assert "--reason must say why" in refused_cleanly(blank)
+    refused = sagwa("incident", "close", str(incident_id), "--reason", "done")
+    assert refused.exit_code == 1, refused.output
+    assert "have not been answered" in " ".join(refused.output.split())
+    assert "Traceback" not in refused.output
+    [(status,)] = query(data_dir, f"SELECT status FROM incidents WHERE id = {incident_id}")
+    assert status == before != "closed"

@@ -174,6 +174,13 @@ def _notified(shop):
     return uow, clock, incident_id, cases, people, seller_id
 
 
+def publish_notice(uow, incident_id: int) -> None:
+    """The public notice as drafted (Korean): closing an incident needs one."""
+    title, body = notices.draft_notice(uow(), incident_id=incident_id, lang="ko", policy=POLICY)
+    notices.publish_notice(uow(), incident_id=incident_id, lang="ko", title=title, body=body,
+                           actor="operator:lee")
+
+
 def test_cancel_with_compensation_cancels_and_books_points_once(shop) -> None:
     uow, _, _, cases, people, seller_id = _notified(shop)
     case_id = cases[people[1]]
@@ -467,6 +474,13 @@ def test_a_customer_who_asked_for_a_person_stays_on_the_call_list_past_the_deadl
     desk_cases.log_contact_attempt(uow(), case_id=case_ids[0], channel="phone",
                                    outcome="reached", agent="agent:park", policy=POLICY)
     assert _queue(uow) == []
+    # every customer answered and called back: the public must have been told too
+    with pytest.raises(Conflict) as no_notice:
+        desk.close(uow(), incident_id=iid, actor="operator:lee", reason="done")
+    assert no_notice.value.details["reason"] == "notice_not_published"
+    with uow() as u:
+        assert u.incidents.get(iid).incident.status.value == "notifying"  # nothing half-done
+    publish_notice(uow, iid)
     assert desk.close(uow(), incident_id=iid, actor="operator:lee",
                       reason="done").incident.status.value == "closed"
     # closed: a late answer is refused; the same recorded answer again is still absorbed

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from test_desk import LINKS, POLICY, _planned, shop  # noqa: F401  (shop is the fixture)
+from test_desk import LINKS, POLICY, _planned, publish_notice, shop  # noqa: F401  (shop is the fixture)
 
 from sagwa.errors import Conflict
 from sagwa.services import desk, desk_cases
@@ -28,6 +28,7 @@ def _notified(shop, **plan):  # noqa: F811
     uow, clock, listing_id, _, _ = shop
     iid = _planned(uow, clock, listing_id, **plan)
     notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    publish_notice(uow, iid)  # closing needs one; these tests are about the calls
     with uow() as u:
         case_ids = sorted(int(r.case.case_id) for r in u.cases.for_incident(iid))
     clock.now = datetime(2008, 6, 13, 10, 0, tzinfo=SEOUL)

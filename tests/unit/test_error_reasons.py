@@ -260,6 +260,11 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: Conflict("2 customers are still owed a call", reason="calls_owed"),
         "상담원 전화를 기다리는 고객이 있어 끝낼 수 없습니다. 고객과 통화하거나 정해진 통화 시도를 마친 뒤 끝내 주세요.",
     ),
+    "notice_not_published": (  # the raise itself is checked in tests/integration/test_desk.py
+        lambda: Conflict("incident 3 has no public notice yet", reason="notice_not_published",
+                         incident_id=3),
+        "아직 공지를 올리지 않아 끝낼 수 없습니다. 고객에게 알린 내용을 공지로도 올린 뒤 끝내 주세요.",
+    ),
     "window_overlaps_incident": (  # checked in tests/integration/test_desk_declare.py
         lambda: Conflict("listing 5 is already in incident 3, whose window overlaps this one",
                          reason="window_overlaps_incident", listing_id=5, incident_id=3),
@@ -320,6 +325,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (notices.draft_notice, "incident_not_declared"),
     (desk.close, "unanswered_cases"),
     (desk.close, "calls_owed"),
+    (desk.close, "notice_not_published"),
     (desk_cases._require_not_closed, "incident_closed"),
     (desk._check_listings_free, "window_overlaps_incident"),
     (desk._check_listings_free, "currency_mismatch"),

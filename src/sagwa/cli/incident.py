@@ -286,6 +286,27 @@ def notify(incident_id: int, actor: str = ACTOR, fmt: str = FORMAT) -> None:
 
 @app.command()
 @exits_cleanly
+def close(
+    incident_id: int,
+    reason: Annotated[str, typer.Option(help="Why it is closed (kept on the audit log).")],
+    actor: str = ACTOR,
+    fmt: str = FORMAT,
+) -> None:
+    """Close an incident (every case answered or defaulted, calls owed made, notice
+    published), or dismiss a draft."""
+    from sagwa.services import desk
+
+    if not reason.strip():
+        raise InvalidInput("--reason must say why the incident is closed", field="reason")
+    with _context() as (_config, db, _policy):
+        row = desk.close(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
+                         actor=actor, reason=reason.strip())
+    _print({"incident_id": incident_id, "status": row.incident.status.value}, fmt,
+           "incident closed")
+
+
+@app.command()
+@exits_cleanly
 def status(incident_id: int, fmt: str = FORMAT) -> None:
     """Where the incident stands: cases, choices, messages, SLA clocks."""
     from sagwa.services.desk_status import incident_status

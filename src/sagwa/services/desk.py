@@ -245,9 +245,10 @@ def _next(inc: Incident, trigger: IncidentTrigger) -> IncidentStatus:
 
 
 def close(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, reason: str) -> IncidentRow:
-    """Close an incident: every case answered or defaulted, and every call owed made (a customer
+    """Close an incident: every case answered or defaulted, every call owed made (a customer
     who asked for a person, or whose default is a follow-up call, has a call recorded after the
-    deadline); or dismiss a draft false alarm."""
+    deadline), and a public notice published (an incident scoped with nobody affected closes
+    without one); or dismiss a draft false alarm."""
     from sagwa.domain.incidents import UNANSWERED
 
     with uow:
@@ -268,6 +269,12 @@ def close(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, reason: st
                 "them and their call attempts are not used up; call them first",
                 reason="calls_owed",
             )
+        if (trigger is IncidentTrigger.CLOSE and inc.status is not IncidentStatus.SCOPED
+                and uow.cases.first_notice_at(incident_id) is None):
+            raise Conflict(
+                f"incident {incident_id} has no public notice yet: customers were told, the "
+                "public was not; publish the notice (within its SLA) before closing",
+                reason="notice_not_published", incident_id=incident_id)
         closed = replace(inc, status=_next(inc, trigger))
         uow.incidents.save(closed, closed_at=now)
         uow.audit.append(AuditEvent(actor, f"incident.{trigger.value}", "incident",

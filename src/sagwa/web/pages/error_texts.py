@@ -227,6 +227,10 @@ RULES: tuple[Rule, ...] = (
        "상담원 전화를 기다리는 고객이 있어 끝낼 수 없습니다. 고객과 통화하거나 정해진 통화 시도를 마친 뒤 끝내 주세요.",
        "Some customers are still owed a call, so this cannot be closed; reach them, or make "
        "the call attempts the policy asks for, first."),
+    _r("conflict", None, "notice_not_published",
+       "아직 공지를 올리지 않아 끝낼 수 없습니다. 고객에게 알린 내용을 공지로도 올린 뒤 끝내 주세요.",
+       "No public notice has been published yet, so this cannot be closed; publish the notice "
+       "first."),
     _r("conflict", None, "window_overlaps_incident",
        "상품 {listing_id}번은 이미 사고 #{incident_id}에 들어 있고 그 기간이 이 기간과 겹칩니다. 한 주문에 두 "
        "가지 답이 가지 않도록 기간을 그 사고 뒤로 잡거나, 그 사고가 초안이면 그 초안을 선언해 주세요.",
