@@ -279,11 +279,28 @@ def test_a_callback_logged_after_the_mark_counts_whatever_the_clock_says(
 def test_the_call_that_uses_up_the_attempts_is_the_one_that_gave_up(shop) -> None:  # noqa: F811
     """What the call list's flash reads to tell the agent the customer left the list."""
     uow, clock, _, case_id = _asked_for_a_person_then_defaulted(shop)
-    given_up = []
+    given_up, made = [], []
     for outcome in ("no_answer", "busy", "no_answer", "no_answer"):
         clock.now += timedelta(minutes=20)
-        attempt = desk_cases.log_contact_attempt(uow(), case_id=case_id, channel="phone",
-                                                 outcome=outcome, agent="agent:park",
-                                                 policy=POLICY)
-        given_up.append(desk_cases.gave_up_at(uow(), case_id, attempt))
-    assert given_up == [False, False, True, False]
+        logged = desk_cases.log_call_attempt(uow(), case_id=case_id, channel="phone",
+                                             outcome=outcome, agent="agent:park", policy=POLICY)
+        given_up.append(logged.gave_up)
+        made.append(logged.made_call)
+    assert given_up == [False, False, True, False] and not any(made)
+
+
+def test_only_a_reached_call_owed_is_said_to_make_the_call(shop) -> None:  # noqa: F811
+    """Reaching a customer before the deadline is not the call owed after it (the customer
+    stays on the list); reaching them after the deadline is."""
+    uow, clock, iid, case_ids = _notified(shop)
+    desk_cases.record_choice(uow(), case_id=case_ids[0], choice="talk_to_person", channel="web",
+                             evidence="pressed", taken_by="customer", policy=POLICY)
+    early = desk_cases.log_call_attempt(uow(), case_id=case_ids[0], channel="phone",
+                                        outcome="reached", agent="agent:park", policy=POLICY)
+    assert not early.made_call and _on_list(uow, iid) == [case_ids[0]]
+    clock.now = DEADLINE + timedelta(minutes=2)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline")
+    clock.now = datetime(2008, 6, 18, 10, 0, tzinfo=SEOUL)
+    late = desk_cases.log_call_attempt(uow(), case_id=case_ids[0], channel="phone",
+                                       outcome="reached", agent="agent:park", policy=POLICY)
+    assert late.made_call and not late.gave_up and _on_list(uow, iid) == []

@@ -158,9 +158,28 @@ def _confirm(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord, plan
     enqueue_messages(uow, confirmation_messages(uow, case, consent, plan, policy))
 
 
+@dataclass(frozen=True)
+class AttemptLogged:
+    """A logged contact attempt and what it did to the call owed: ``made_call`` — it reached the
+    customer and took them off the call list; ``gave_up`` — it used up the policy's attempts
+    (the customer is marked "could not be reached" and leaves the list)."""
+
+    attempt_id: int
+    made_call: bool
+    gave_up: bool
+
+
 def log_contact_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str, outcome: str,
                         agent: str, policy: DeskPolicy, note: str | None = None) -> int:
-    """An agent's call (or other contact) and how it went, on the case's record."""
+    """An agent's call (or other contact) and how it went, on the case's record: its id."""
+    return log_call_attempt(uow, case_id=case_id, channel=channel, outcome=outcome, agent=agent,
+                            policy=policy, note=note).attempt_id
+
+
+def log_call_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str, outcome: str,
+                     agent: str, policy: DeskPolicy, note: str | None = None) -> AttemptLogged:
+    """:func:`log_contact_attempt`, telling what the attempt did to the call owed (decided in
+    the same transaction, for the agent's page)."""
     if outcome not in OUTCOMES:
         raise InvalidInput(f"outcome must be one of {', '.join(OUTCOMES)}", field="outcome")
     if channel not in ("phone", "email", "sms"):
@@ -169,34 +188,30 @@ def log_contact_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str
         now = uow.now()
         require(uow.cases.get(case_id, for_update=True), "case", case_id)
         within = may_contact(policy.schedule, now)
+        owed_before = uow.reads.owed_call(case_id) is not None
         attempt = uow.cases.add_attempt(case_id=case_id, channel=channel, at=now, outcome=outcome,
                                         agent=agent, note=note, within_hours=within)
         uow.audit.append(AuditEvent(agent, "case.contact_attempted", "case", str(case_id), after={
             "channel": channel, "outcome": outcome, "within_contact_hours": within,
             "note": note}), now)
-        _give_up_if_unreachable(uow, case_id, attempt, agent, policy, now)
+        gave_up = _give_up_if_unreachable(uow, case_id, attempt, agent, policy, now)
+        made = (owed_before and not gave_up and outcome == "reached"
+                and uow.reads.owed_call(case_id) is None)
         uow.commit()
-        return attempt
-
-
-def gave_up_at(uow: SqlAlchemyUnitOfWork, case_id: int, attempt_id: int) -> bool:
-    """Whether logging the call ``attempt_id`` used up the case's attempts (the desk marked the
-    customer "could not be reached" and took them off the call list)."""
-    with uow:
-        mark = uow.audit.latest_for_entity("case", str(case_id), UNREACHABLE_ACTION)
-        return mark is not None and (mark.event.after or {}).get("last_attempt_id") == attempt_id
+        return AttemptLogged(attempt, made, gave_up)
 
 
 def _give_up_if_unreachable(uow: SqlAlchemyUnitOfWork, case_id: int, attempt_id: int,
-                            agent: str, policy: DeskPolicy, now: datetime) -> None:
+                            agent: str, policy: DeskPolicy, now: datetime) -> bool:
     """After the attempt just added: a call still owed whose attempts are used up is marked
-    "could not be reached", which takes the case off the call list."""
+    "could not be reached", which takes the case off the call list. Whether it was marked."""
     owed = uow.reads.owed_call(case_id)
     if owed is None or not gives_up(owed, policy.max_call_attempts):
-        return
+        return False
     uow.audit.append(AuditEvent(agent, UNREACHABLE_ACTION, "case", str(case_id), after={
         "attempts": owed.attempts, "max_attempts": policy.max_call_attempts,
         "last_outcome": owed.last_outcome, "last_attempt_id": attempt_id}), now)
+    return True
 
 
 def escalate_unanswered(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str) -> int:

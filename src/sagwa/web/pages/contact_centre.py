@@ -15,7 +15,7 @@ from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.adapters.db.read_repo import QueuedCase
 from sagwa.domain.incidents import CaseStatus
 from sagwa.errors import SagwaError
-from sagwa.services.desk_cases import OUTCOMES, gave_up_at, log_contact_attempt, record_choice
+from sagwa.services.desk_cases import OUTCOMES, log_call_attempt, record_choice
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow
@@ -89,21 +89,20 @@ def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
             note: Annotated[str, Form(max_length=4000)] = "") -> Response:
     policy = request.app.state.desk_policy
     try:
-        attempt_id = log_contact_attempt(uow(), case_id=case_id, channel="phone",
-                                         outcome=outcome, agent=account.actor,
-                                         note=note.strip() or None, policy=policy)
+        logged = log_call_attempt(uow(), case_id=case_id, channel="phone", outcome=outcome,
+                                  agent=account.actor, note=note.strip() or None, policy=policy)
     except SagwaError as exc:
         return _refused(request, uow, case_id, "attempt", {"outcome": outcome, "note": note}, exc)
     ko = f"#{case_id} 통화 기록: {label('outcome', outcome, 'ko')}"
     en = f"#{case_id} call logged: {label('outcome', outcome, 'en')}."
-    if gave_up_at(uow(), case_id, attempt_id):
+    if logged.gave_up:
         ko += (f". 기한 뒤 {policy.max_call_attempts}번 시도해도 연결되지 않아 '연락 안 됨'으로 "
                "기록하고 목록에서 뺐습니다. 주문은 기본 처리대로 둡니다.")
         en += (f" After {policy.max_call_attempts} tries since the deadline the customer is "
                "recorded as could not be reached and leaves the list; the orders stay as the "
                "default left them.")
-    elif outcome == "reached":
-        ko += ". 통화 의무를 마쳤습니다."
+    elif logged.made_call:
+        ko += ". 약속한 전화를 마쳤습니다."
         en += " The call owed is made."
     flash_in_lang(request, ko, en)
     return RedirectResponse(f"/cs/queue#case-{case_id}", status_code=303)
