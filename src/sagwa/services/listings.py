@@ -223,6 +223,41 @@ def publication_hold(uow: SqlAlchemyUnitOfWork, listing_id: int) -> PublicationH
                            (last.event.before or {}).get("status") == ListingStatus.DRAFT.value)
 
 
+#: The audit actions that take a listing off sale without ending it: a seller's or operator's
+#: pause, the incident desk's, and the order tripwire's.
+PAUSE_ACTIONS = ("listing.pause", "listing.paused", "listing.paused_by_tripwire")
+
+
+@dataclass(frozen=True)
+class ListingPause:
+    """Why a listing is paused, as its latest pause entry says: ``kind`` is ``seller`` (through
+    the status API or page), ``incident`` (``incident_id``) or ``tripwire`` (with the tripwire's
+    reason in English and Korean)."""
+
+    kind: str
+    actor: str
+    at: datetime
+    reason: str | None = None
+    reason_ko: str | None = None
+    incident_id: int | None = None
+
+
+def latest_pause(uow: SqlAlchemyUnitOfWork, listing_id: int) -> ListingPause | None:
+    """The listing's latest pause on the audit log (one indexed lookup per pause action)."""
+    found = [r for action in PAUSE_ACTIONS
+             if (r := uow.audit.latest_for_entity("listing", str(listing_id), action))]
+    if not found:
+        return None
+    last = max(found, key=lambda r: r.seq)
+    after = last.event.after or {}
+    kind = {"listing.paused": "incident", "listing.paused_by_tripwire": "tripwire"}.get(
+        last.event.action, "seller")
+    incident = after.get("incident_id")
+    return ListingPause(kind, last.event.actor, last.occurred_at,
+                        after.get("reason_en") or after.get("reason"), after.get("reason_ko"),
+                        int(incident) if incident is not None else None)
+
+
 def check_not_own_hold(hold: PublicationHold | None, *, listing_id: int, reviewer: str) -> None:
     """A listing held at publication needs a second person, as a held price change does: whoever
     published it may not release it, from any channel (``api:kim`` and ``admin:kim`` are the

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from sagwa.domain.listings import Listing, ListingStatus
+from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
 from sagwa.domain.pricing import PriceChangeStatus
-from sagwa.errors import NotFound, SagwaError
+from sagwa.errors import IllegalTransition, NotFound, SagwaError
 from sagwa.services import listings as listing_service
 from sagwa.services.accounts import Account
 from sagwa.services.price_review import check_price_change, guard_gate
@@ -49,11 +49,16 @@ def listing_context(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int
     with uow:
         listing = own_listing(uow, account, listing_id)
         held = listing.status is ListingStatus.HELD
+        paused = listing.status is ListingStatus.PAUSED
         return {"listing": listing, "product": uow.catalog.product(listing.product_id),
                 "hold": listing_service.publication_hold(uow, listing_id) if held else None,
+                "pause": listing_service.latest_pause(uow, listing_id) if paused else None,
+                "open_incidents": uow.incidents.all_open_for_listing(listing_id) if paused
+                else [],
                 "changes": uow.market.price_changes_for(listing_id, limit=50),
                 "typed": typed or {}, "problem": error_text(problem, lang) if problem else None,
-                "problem_field": problem.details.get("field") if problem else None}
+                "problem_field": problem.details.get("field") if problem else None,
+                "status_problem": None}
 
 
 @router.get("", response_class=HTMLResponse)
@@ -114,4 +119,50 @@ def propose(listing_id: int, request: Request, account: SellerAccount, uow: Uow,
                       f"Held for review: the price has not changed yet. {en}", "warn")
     else:
         flash_in_lang(request, "가격이 바로 반영되었습니다.", "The new price is live.")
+    return RedirectResponse(f"/seller/listings/{listing_id}", status_code=303)
+
+
+#: What the seller may do to the sale from the listing page, by the listing's status (a held
+#: listing waits for a reviewer; ending one is done through the API).
+SELLER_ACTIONS = {ListingStatus.DRAFT: ListingTrigger.PUBLISH,
+                  ListingStatus.LIVE: ListingTrigger.PAUSE,
+                  ListingStatus.PAUSED: ListingTrigger.RESUME}
+
+
+@router.post("/listings/{listing_id}/status")
+def change_sale(listing_id: int, request: Request, account: SellerAccount, uow: Uow, rules: Rules,
+                action: Annotated[str, Form(max_length=20)] = "",
+                reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    """Publish a draft, pause a live listing or put a paused one back on sale. The action must
+    be the one the page offered for the status it showed (a stale page is refused, not
+    turned into another action); a refusal re-renders the page with the desk's reason."""
+    with uow() as u:
+        listing = own_listing(u, account, listing_id)
+    offered = SELLER_ACTIONS.get(listing.status)
+    lang = lang_of(request)
+    try:
+        if offered is None or action != offered.value:
+            raise IllegalTransition(f"a {listing.status.value} listing cannot "
+                                    f"{action or '(no action)'} from this page",
+                                    status=listing.status.value, reason="listing_status")
+        listing_service.change_listing_status(uow(), listing_id=listing_id, trigger=offered,
+                                              actor=account.actor,
+                                              reason=reason.strip() or None,
+                                              gate=guard_gate(rules))
+    except SagwaError as exc:
+        context = listing_context(uow(), account, listing_id, lang=lang)
+        return render(request, "seller/listing.html",
+                      {**context, "status_problem": error_text(exc, lang),
+                       "typed_reason": reason, "here": f"/seller/listings/{listing_id}"},
+                      status_code=exc.http_status)
+    with uow() as u:
+        now = own_listing(u, account, listing_id).status
+    said = {ListingStatus.LIVE: ("판매를 시작했습니다.", "The listing is on sale."),
+            ListingStatus.PAUSED: ("판매를 멈췄습니다. 주문을 받지 않습니다.",
+                                   "The sale is paused; it takes no orders."),
+            ListingStatus.HELD: ("가격 검사에서 첫 가격이 보류되었습니다. 검토자가 풀어야 판매가 시작됩니다.",
+                                 ("The price guard held the first price; a reviewer must "
+                                  "release it before the sale starts."))}
+    ko, en = said.get(now, ("", ""))
+    flash_in_lang(request, ko, en, "warn" if now is ListingStatus.HELD else "ok")
     return RedirectResponse(f"/seller/listings/{listing_id}", status_code=303)

@@ -1,0 +1,72 @@
+"""The seller pauses, resumes and publishes a listing from its page (no API needed): why a
+listing is paused is on the page, a resume the desk refuses says why, a stale form is refused
+rather than turned into another action, and another seller's listing is not found (TestClient)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+from test_pages_access import csrf_of, log_in
+from world import World
+
+from sagwa.domain.listings import ListingStatus
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+pytestmark = pytest.mark.e2e
+
+
+def _status(session_factory: sessionmaker[Session], listing_id: int) -> ListingStatus:
+    with SqlAlchemyUnitOfWork(session_factory) as u:
+        listing = u.market.listing(listing_id)
+        assert listing is not None
+        return listing.status
+
+
+def _post(client: TestClient, listing_id: int, data: dict[str, str], lang: str = "ko"):
+    page = client.get(f"/seller/listings/{listing_id}?lang={lang}").text
+    return client.post(f"/seller/listings/{listing_id}/status?lang={lang}",
+                       data={**data, "csrf_token": csrf_of(page)}, follow_redirects=False)
+
+
+def test_a_seller_pauses_and_resumes_a_live_listing_from_its_page(
+        client: TestClient, world: World, session_factory: sessionmaker[Session]) -> None:
+    log_in(client, "seller_a")
+    page = client.get(f"/seller/listings/{world.ipod_a}").text
+    assert 'id="sale-form"' in page and "판매 멈춤" in page
+    paused = _post(client, world.ipod_a, {"action": "pause", "reason": "재고 확인 중"})
+    assert paused.status_code == 303, paused.text
+    assert _status(session_factory, world.ipod_a) is ListingStatus.PAUSED
+    page = client.get(f"/seller/listings/{world.ipod_a}").text
+    assert "판매를 멈췄습니다" in page and "재고 확인 중" in page and "판매 다시 시작" in page
+    # the same page posted twice: the second "pause" is not turned into a resume
+    stale = client.post(f"/seller/listings/{world.ipod_a}/status",
+                        data={"action": "pause", "csrf_token": csrf_of(page)})
+    assert stale.status_code == 409 and 'id="sale-problem"' in stale.text
+    assert "'판매 중지' 상태라서" in stale.text or "상태라서 할 수 없습니다" in stale.text
+    assert _status(session_factory, world.ipod_a) is ListingStatus.PAUSED
+    resumed = _post(client, world.ipod_a, {"action": "resume"}, lang="en")
+    assert resumed.status_code == 303
+    assert _status(session_factory, world.ipod_a) is ListingStatus.LIVE
+
+
+def test_a_listing_paused_in_an_incident_at_its_wrong_price_is_not_resumed(
+        client: TestClient, world: World, session_factory: sessionmaker[Session]) -> None:
+    log_in(client, "seller_b")
+    page = client.get(f"/seller/listings/{world.macbook_b}?lang=en").text
+    assert "An operator paused the sale for a pricing incident" in page
+    assert f"#{world.incident}" in page
+    refused = _post(client, world.macbook_b, {"action": "resume"}, lang="en")
+    assert refused.status_code == 409
+    assert 'id="sale-problem"' in refused.text and "wrong price" in refused.text
+    assert _status(session_factory, world.macbook_b) is ListingStatus.PAUSED
+
+
+def test_another_sellers_listing_cannot_be_paused(
+        client: TestClient, world: World, session_factory: sessionmaker[Session]) -> None:
+    log_in(client, "seller_b")
+    token = csrf_of(client.get("/seller").text)
+    answer = client.post(f"/seller/listings/{world.ipod_a}/status",
+                         data={"action": "pause", "csrf_token": token})
+    assert answer.status_code == 404
+    assert _status(session_factory, world.ipod_a) is ListingStatus.LIVE
