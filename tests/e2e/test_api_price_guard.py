@@ -79,3 +79,22 @@ def test_check_on_unknown_listing_is_404(client: TestClient) -> None:
     r = client.post("/api/price-changes/check", json={
         "listing_id": 999999, "new_price": {"amount_minor": 1000, "currency": "KRW"}})
     assert r.status_code == 404 and r.json()["code"] == "not_found"
+
+
+def test_approving_a_price_cut_by_half_or_more_needs_the_reviewers_reason(
+        client: TestClient, client_for: ApiClientFor) -> None:
+    """Overruling the guard on a 90% cut is a decision someone explains: without a reason the
+    approval is refused (422, nothing changes); with one it goes live and the reason is kept."""
+    listing_id, seller_id = _ipod_listing_and_seller(client)
+    seller, reviewer = client_for("seller", seller_id=seller_id), client_for("reviewer")
+    change = seller.post(f"/api/listings/{listing_id}/price-changes", json={
+        "new_price": {"amount_minor": 19500, "currency": "KRW"}}).json()
+    assert change["status"] == "held"
+    r = reviewer.post(f"/api/price-changes/{change['id']}/approve", json={})
+    assert r.status_code == 422, r.text
+    assert r.json()["details"] == {"field": "reason", "reason": "approval_needs_reason"}
+    assert client.get(f"/api/listings/{listing_id}").json()["price"]["amount_minor"] == 195000
+    r = reviewer.post(f"/api/price-changes/{change['id']}/approve",
+                      json={"reason": "seller confirmed a clearance of display units"})
+    assert r.status_code == 200 and r.json()["status"] == "approved"
+    assert client.get(f"/api/listings/{listing_id}").json()["price"]["amount_minor"] == 19500

@@ -92,7 +92,7 @@ def test_a_newer_proposal_supersedes_the_listings_held_ones(market) -> None:
     assert [(a["price_change_id"], a["superseded_by"]) for a in superseded] == [
         (first.id, second.id), (second.id, third.id)]
     with pytest.raises(IllegalTransition) as caught:
-        price_review.approve_price_change(uow(), change_id=first.id, reviewer="reviewer:r")
+        price_review.approve_price_change(uow(), change_id=first.id, reviewer="reviewer:r", reason="checked with the seller")
     assert caught.value.details["status"] == "superseded"
     assert _listing(uow, ids[0]).price == Money(199_000, KRW)
 

@@ -104,7 +104,7 @@ def test_approved_change_goes_live_and_rejected_one_never_does(market) -> None:
         actions = [r.event.action for r in u.audit.for_entity("listing", str(ids[1]))]
     assert "price_change.rejected" in actions
     with pytest.raises(IllegalTransition) as decided:
-        price_review.approve_price_change(uow(), change_id=second.id, reviewer="r")
+        price_review.approve_price_change(uow(), change_id=second.id, reviewer="r", reason="checked with the seller")
     assert decided.value.details["reason"] == "change_not_held"
 
 
@@ -126,14 +126,14 @@ def test_approving_a_stale_change_is_refused(market) -> None:
     ko, en = item.stale_ko_en  # the queue says so before anyone clicks approve
     assert "197,000원으로 바뀌었습니다" in ko and "moved from" in en
     with pytest.raises(Conflict) as refused:
-        price_review.approve_price_change(uow(), change_id=held.id, reviewer="r")
+        price_review.approve_price_change(uow(), change_id=held.id, reviewer="r", reason="checked with the seller")
     assert refused.value.details == {"stale": True, "reason": "live_price_moved"}
     ended = listings.propose_price_change(
         uow(), listing_id=ids[1], new_price=Money(18_900, KRW), proposed_by="seller:1", gate=gate
     )
     listings.change_listing_status(uow(), listing_id=ids[1], trigger=ListingTrigger.END, actor="t")
     with pytest.raises(Conflict) as refused:
-        price_review.approve_price_change(uow(), change_id=ended.id, reviewer="r")
+        price_review.approve_price_change(uow(), change_id=ended.id, reviewer="r", reason="checked with the seller")
     assert refused.value.details == {"stale": True, "reason": "listing_ended_since_proposal"}
 
 

@@ -43,13 +43,13 @@ def test_an_admin_cannot_approve_their_own_held_change(market, reviewer: str) ->
     uow, _clock, ids = market
     held = _held(uow, ids[0], 19_900, by="admin:boss")  # proposed on the pages
     with pytest.raises(Forbidden) as refused:
-        price_review.approve_price_change(uow(), change_id=held.id, reviewer=reviewer)
+        price_review.approve_price_change(uow(), change_id=held.id, reviewer=reviewer, reason="checked with the seller")
     assert refused.value.details["reason"] == "own_change"
     assert _live(uow, ids[0]) == Money(199_000, KRW)
     [item] = price_review.review_queue(uow())  # still held, nothing half-written
     assert item.change.status is PriceChangeStatus.HELD and item.change.decided_by is None
     approved = price_review.approve_price_change(uow(), change_id=held.id,
-                                                 reviewer="reviewer:park")
+                                                 reviewer="reviewer:park", reason="checked with the seller")
     assert approved.status is PriceChangeStatus.APPROVED
     assert _live(uow, ids[0]) == Money(19_900, KRW)
 
@@ -74,7 +74,7 @@ def test_a_held_change_is_not_approvable_after_the_price_went_away_and_came_back
         assert moved.status is PriceChangeStatus.APPLIED
     assert _live(uow, ids[0]) == held.old_price  # the same price as at the proposal
     with pytest.raises(SagwaError) as refused:  # superseded (listings.py) or stale (here)
-        price_review.approve_price_change(uow(), change_id=held.id, reviewer="reviewer:park")
+        price_review.approve_price_change(uow(), change_id=held.id, reviewer="reviewer:park", reason="checked with the seller")
     assert refused.value.details["reason"] in {"change_not_held", "live_price_moved"}
     assert _live(uow, ids[0]) == Money(199_000, KRW)
 
@@ -103,7 +103,7 @@ def test_a_price_that_moved_and_came_back_makes_the_held_change_stale(market) ->
     ko, en = item.stale_ko_en or ("", "")
     assert "다시 199,000원이 되었습니다" in ko and "back at 199,000" in en
     with pytest.raises(Conflict) as refused:
-        price_review.approve_price_change(uow(), change_id=held.id, reviewer="reviewer:park")
+        price_review.approve_price_change(uow(), change_id=held.id, reviewer="reviewer:park", reason="checked with the seller")
     assert refused.value.details == {"stale": True, "reason": "live_price_moved"}
     assert _live(uow, ids[0]) == Money(199_000, KRW)
     with uow() as u:
@@ -119,7 +119,7 @@ def test_a_change_that_took_effect_before_the_proposal_does_not_make_it_stale(ma
     held = _held(uow, ids[0], 19_900)
     assert [i.stale_ko_en for i in price_review.review_queue(uow())] == [None]
     approved = price_review.approve_price_change(uow(), change_id=held.id,
-                                                 reviewer="reviewer:park")
+                                                 reviewer="reviewer:park", reason="checked with the seller")
     assert approved.status is PriceChangeStatus.APPROVED
 
 
@@ -132,7 +132,7 @@ def test_a_held_change_on_a_listing_nobody_touched_is_not_stale(market) -> None:
     assert other.status is PriceChangeStatus.APPLIED  # another listing's price moved, not this
     assert [i.stale_ko_en for i in price_review.review_queue(uow())] == [None]
     approved = price_review.approve_price_change(uow(), change_id=held.id,
-                                                 reviewer="reviewer:park")
+                                                 reviewer="reviewer:park", reason="checked with the seller")
     assert approved.status is PriceChangeStatus.APPROVED
 
 
@@ -150,7 +150,7 @@ def test_an_earlier_change_approved_after_the_proposal_counts_as_a_move(market) 
         assert not u.market.price_moved_after(ids[0], change_id=later.id,
                                               proposed_at=later.proposed_at)
     clock.now += timedelta(minutes=5)
-    price_review.approve_price_change(uow(), change_id=earlier.id, reviewer="reviewer:park")
+    price_review.approve_price_change(uow(), change_id=earlier.id, reviewer="reviewer:park", reason="checked with the seller")
     with uow() as u:
         assert u.market.price_moved_after(ids[0], change_id=later.id,
                                           proposed_at=later.proposed_at)

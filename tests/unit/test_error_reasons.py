@@ -260,6 +260,11 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: Conflict("2 customers are still owed a call", reason="calls_owed"),
         "상담원 전화를 기다리는 고객이 있어 끝낼 수 없습니다. 고객과 통화하거나 정해진 통화 시도를 마친 뒤 끝내 주세요.",
     ),
+    "approval_needs_reason": (  # the raise itself is checked in tests/integration/test_price_review.py
+        lambda: InvalidInput("approving a move this large needs a reason", field="reason",
+                             reason="approval_needs_reason"),
+        "가격을 절반 이하로 내리거나 두 배 이상 올리는 변경은 승인 의견이 있어야 합니다. 판매자와 무엇을 확인했는지 적어 주세요.",
+    ),
     "notice_not_published": (  # the raise itself is checked in tests/integration/test_desk.py
         lambda: Conflict("incident 3 has no public notice yet", reason="notice_not_published",
                          incident_id=3),
@@ -319,6 +324,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (listings._check_price_may_change, "listing_ended"),
     (price_review._held, "change_not_held"),
     (price_review.check_not_own_change, "own_change"),
+    (price_review.approve_price_change, "approval_needs_reason"),
     (desk_cases.current_plan, "no_plan_yet"),
     (case_facts.incident_terms, "case_not_ready"),
     (notices.publish_notice, "incident_draft"),

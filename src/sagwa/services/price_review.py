@@ -236,7 +236,9 @@ def _held(uow: SqlAlchemyUnitOfWork, change_id: int) -> PriceChangeRecord:
 def approve_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer: str,
                          reason: str | None = None) -> PriceChangeRecord:
     """Let a held change go live — unless the reviewer proposed it, or the listing's price
-    moved (even if it came back) since it was proposed."""
+    moved (even if it came back) since it was proposed. A change that halves the price or more
+    (or doubles it or more) is approved only with a reason: overruling the guard on a move that
+    size is the step the 2008 listing lacked, and the audit log says who decided it and why."""
     with uow:
         change = _held(uow, change_id)
         check_not_own_change(change, reviewer)
@@ -246,6 +248,11 @@ def approve_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer:
         if stale is not None:
             _, why = _stale_sentences(stale, change, listing)
             raise Conflict(f"listing {listing.id}: {why}", stale=True, reason=stale)
+        if not (reason and reason.strip()) and approval_needs_reason(change):
+            raise InvalidInput(
+                f"change {change_id} moves the price from {change.old_price} to "
+                f"{change.new_price}; approving a move this large needs a reason (what was "
+                "checked with the seller)", field="reason", reason="approval_needs_reason")
         decided = uow.market.decide_price_change(change_id, status=PriceChangeStatus.APPROVED,
                                                  by=reviewer, reason=reason, now=uow.now())
         uow.market.save_listing(replace(listing, price=change.new_price), uow.now())
@@ -257,6 +264,17 @@ def approve_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer:
         schedule_promotion_end(uow, decided)  # an approved promotion ends like an applied one
         uow.commit()
         return decided
+
+
+#: Approving a held change needs a reason when the new price is at most half the old one, or
+#: at least twice it.
+BIG_MOVE = 2.0
+
+
+def approval_needs_reason(change: PriceChangeRecord) -> bool:
+    """Whether approving ``change`` needs a reason (:data:`BIG_MOVE`)."""
+    old, new = change.old_price.amount_minor, change.new_price.amount_minor
+    return new * BIG_MOVE <= old or new >= old * BIG_MOVE
 
 
 def reject_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer: str,

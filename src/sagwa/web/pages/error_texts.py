@@ -88,6 +88,10 @@ RULES: tuple[Rule, ...] = (
     _r("conflict", None, "listing_ended",
        "판매가 종료된 상품은 가격을 바꿀 수 없습니다.", "This listing has ended; its price cannot change."),
     # review queue
+    _r("invalid_input", None, "approval_needs_reason",
+       "가격을 절반 이하로 내리거나 두 배 이상 올리는 변경은 승인 의견이 있어야 합니다. 판매자와 무엇을 확인했는지 적어 주세요.",
+       "Approving a change that halves the price or more, or doubles it, needs a reason; say "
+       "what you checked with the seller."),
     _r("invalid_input", "reason", None,
        "거절할 때는 판매자가 읽을 수 있는 사유를 적어 주세요.",
        "A rejection needs a reason the seller can read."),

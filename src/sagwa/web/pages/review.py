@@ -43,6 +43,8 @@ class ReviewCard:
     drop_pct: float
     own: bool
     """The viewer proposed it: the service refuses their approval (``own_change``)."""
+    needs_reason: bool = False
+    """Approving it needs a reason (the price halves or doubles: ``approval_needs_reason``)."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,8 @@ def _change_card(uow: SqlAlchemyUnitOfWork, item: ReviewItem, viewer: str) -> Re
                       label=f"{item.product_title}: {old} → {c.new_price.amount_minor}")
     drop_pct = round((c.new_price.amount_minor - old) / old * 100, 1) if old else 0.0
     return ReviewCard(item, evidence, spark, drop_pct,
-                      _refuses(partial(check_not_own_change, c, viewer)))
+                      _refuses(partial(check_not_own_change, c, viewer)),
+                      price_review.approval_needs_reason(c))
 
 
 def _held_card(uow: SqlAlchemyUnitOfWork, held: HeldListing, viewer: str) -> HeldListingCard:
