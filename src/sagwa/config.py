@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
@@ -9,6 +11,9 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret"}
+#: Stands for "not set": a published string, so it must never sign anything.
+DEFAULT_SECRET = "dev-only-not-secret-sagwa-0000000000"
+SECRET_FILE = "secret_key"
 
 
 class Settings(BaseSettings):
@@ -26,8 +31,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     secret_key: str = Field(
-        default="dev-only-not-secret-sagwa-0000000000",
-        description="Signs links and cookies; set a real one outside development.",
+        default=DEFAULT_SECRET,  # never used as is: replaced in _derive_defaults
+        description="Signs links and cookies. Unset: a random key generated once and kept in "
+                    "<data_dir>/secret_key (refused in production: set one).",
     )
     guard_rules: Path | None = Field(
         default=None, description="Price guard rules (TOML); default: the packaged rules.toml.")
@@ -82,6 +88,12 @@ class Settings(BaseSettings):
         for name, value in derived.items():
             if getattr(self, name) is None:
                 object.__setattr__(self, name, value)
+        if "secret_key" not in self.model_fields_set or self.secret_key == DEFAULT_SECRET:
+            if self.environment == "production":
+                raise ValueError("SAGWA_SECRET_KEY must be set when SAGWA_ENVIRONMENT is "
+                                 "production (customer links and sign-in cookies are signed "
+                                 "with it)")
+            object.__setattr__(self, "secret_key", data_dir_secret(self.data_dir))
         return self
 
     def for_address(self, host: str, port: int) -> Settings:
@@ -95,6 +107,36 @@ class Settings(BaseSettings):
     @property
     def pg_data_dir(self) -> Path:
         return (self.data_dir / "pg").resolve()
+
+
+def data_dir_secret(data_dir: Path) -> str:
+    """The key kept in ``<data_dir>/secret_key``, generated on first use (random, 0600). Every
+    sagwa process on the same data directory (server, workers, CLI) signs with the same key, and
+    nobody else knows it — unlike a default written in the source, which anyone could use to
+    forge a customer's link. Two processes starting at once agree: the file is created by an
+    atomic link, and the loser reads the winner's key."""
+    path = data_dir / SECRET_FILE
+    try:
+        if not path.exists():
+            data_dir.mkdir(parents=True, exist_ok=True)
+            tmp = data_dir / f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as out:
+                out.write(secrets.token_urlsafe(48) + "\n")
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
+        key = path.read_text(encoding="ascii").strip()
+    except OSError as exc:
+        raise ValueError(f"cannot keep a generated secret key in {path} ({exc.strerror or exc}); "
+                         "set SAGWA_SECRET_KEY") from None
+    if len(key) < 16:
+        raise ValueError(f"{path} holds no usable key (under 16 characters); delete it to "
+                         "generate a new one, or set SAGWA_SECRET_KEY")
+    return key
 
 
 @lru_cache(maxsize=1)

@@ -79,8 +79,10 @@ def desk(data_dir: Path) -> Desk:
     assert seeded.exit_code == 0, seeded.output
     [(listing_id,)] = query(data_dir, "SELECT listing_id FROM orders GROUP BY listing_id "
                                       "ORDER BY count(*) DESC, listing_id LIMIT 1")
+    # the window opens when the listing did (the orders go back weeks; before it is refused)
+    [(opened,)] = query(data_dir, f"SELECT created_at FROM listings WHERE id = {listing_id}")
     declared = sagwa("incident", "declare", "--listing", str(listing_id), "--wrong-price",
-                     "19900", "--correct-price", "199000", "--window-start", "2000-01-01T00:00",
+                     "19900", "--correct-price", "199000", "--window-start", opened.isoformat(),
                      "--cause", "a zero dropped", "--responsible", "seller", "--format", "json")
     assert declared.exit_code == 0, declared.output
     incident_id = json.loads(declared.stdout)["incident_id"]

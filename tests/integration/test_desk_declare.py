@@ -219,3 +219,19 @@ def test_a_tripwire_draft_after_a_declared_incident_starts_after_its_window(mark
                             cause="surge again", responsible="seller", actor="op",
                             window_start=draft.window_start, incident_id=draft_id)
     assert declared.incident.status.value == "declared"
+
+
+def test_a_window_that_starts_before_the_listing_existed_is_refused(market) -> None:
+    """A typo like 1900 for 2008 would scope every order and report a pause after 66 million
+    minutes: refused, naming when the listing was created; nothing is paused or stored."""
+    uow, _clock, (listing_id, _, _) = market
+    with pytest.raises(InvalidInput) as refused:
+        desk.declare(uow(), listing_ids=[listing_id], wrong_price=WRONG, correct_price=RIGHT,
+                     window_start=datetime(1900, 1, 1, tzinfo=SEOUL), cause="typo",
+                     responsible="seller", actor="operator:lee")
+    assert refused.value.details["reason"] == "window_before_listing"
+    assert refused.value.details["listing_id"] == listing_id
+    assert refused.value.details["created_at"] == "2008-06-12 13:00"
+    assert _status(uow, listing_id) is ListingStatus.LIVE
+    with uow() as u:
+        assert u.incidents.all_open_for_listing(listing_id) == []

@@ -12,8 +12,9 @@ from sagwa.config import Settings
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in ("SAGWA_DATA_DIR", "SAGWA_PORT", "SAGWA_HOST", "SAGWA_PUBLIC_BASE_URL",
-                 "SAGWA_MAIL_LOG_PATH", "SAGWA_SMS_LOG_PATH"):
+                 "SAGWA_MAIL_LOG_PATH", "SAGWA_SMS_LOG_PATH", "SAGWA_ENVIRONMENT"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SAGWA_SECRET_KEY", "a-test-key-of-enough-length")  # no key file written
     monkeypatch.chdir(tmp_path)  # no .env file from the checkout
 
 
@@ -55,3 +56,33 @@ def test_bad_settings_are_named_as_the_user_sets_them(monkeypatch: pytest.Monkey
     assert "SAGWA_PORT: Input should be less than or equal to 65535 (got '99999')" in text
     assert "SAGWA_DATABASE_URL: must be a postgresql:// URL (got 'mysql://x')" in text
     assert "errors.pydantic.dev" not in text and "port\\n" not in text
+
+
+def test_without_a_configured_key_each_data_dir_generates_and_keeps_its_own(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No published default signs anything: an unset key is generated once per data directory
+    (random, readable by the owner only) and every process on that directory reads the same."""
+    monkeypatch.delenv("SAGWA_SECRET_KEY")
+    monkeypatch.setenv("SAGWA_DATA_DIR", str(tmp_path / "a"))
+    first, again = Settings().secret_key, Settings().secret_key
+    assert first == again and len(first) >= 32
+    assert first != "dev-only-not-secret-sagwa-0000000000"
+    assert ((tmp_path / "a" / "secret_key").stat().st_mode & 0o777) == 0o600
+    monkeypatch.setenv("SAGWA_DATA_DIR", str(tmp_path / "b"))
+    assert Settings().secret_key != first
+    monkeypatch.setenv("SAGWA_SECRET_KEY", "dev-only-not-secret-sagwa-0000000000")
+    assert Settings().secret_key != "dev-only-not-secret-sagwa-0000000000"  # the old default
+
+
+def test_production_needs_a_configured_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic import ValidationError
+
+    from sagwa.config import describe_invalid_settings
+
+    monkeypatch.delenv("SAGWA_SECRET_KEY")
+    monkeypatch.setenv("SAGWA_ENVIRONMENT", "production")
+    with pytest.raises(ValidationError) as refused:
+        Settings()
+    assert "SAGWA_SECRET_KEY must be set" in describe_invalid_settings(refused.value)
+    monkeypatch.setenv("SAGWA_SECRET_KEY", "a-real-production-key-0123456789")
+    assert Settings().secret_key == "a-real-production-key-0123456789"

@@ -265,6 +265,12 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
                              reason="approval_needs_reason"),
         "가격을 절반 이하로 내리거나 두 배 이상 올리는 변경은 승인 의견이 있어야 합니다. 판매자와 무엇을 확인했는지 적어 주세요.",
     ),
+    "window_before_listing": (  # the raise itself is checked in tests/integration/test_desk_declare.py
+        lambda: InvalidInput("the window starts before listing 5 existed", field="window_start",
+                             reason="window_before_listing", listing_id=5,
+                             created_at="2026-11-20 10:00"),
+        "시작 시각이 상품 5번이 등록되기(2026-11-20 10:00) 전입니다. 잘못된 가격으로 판매가 시작된 시각을 넣어 주세요.",
+    ),
     "notice_not_published": (  # the raise itself is checked in tests/integration/test_desk.py
         lambda: Conflict("incident 3 has no public notice yet", reason="notice_not_published",
                          incident_id=3),
@@ -332,6 +338,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (desk.close, "unanswered_cases"),
     (desk.close, "calls_owed"),
     (desk.close, "notice_not_published"),
+    (desk._check_window_after_listings, "window_before_listing"),
     (desk_cases._require_not_closed, "incident_closed"),
     (desk._check_listings_free, "window_overlaps_incident"),
     (desk._check_listings_free, "currency_mismatch"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sagwa.adapters.db.incident_repo import IncidentRow
 from sagwa.domain.audit import AuditEvent
@@ -27,6 +28,8 @@ from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+SEOUL = ZoneInfo("Asia/Seoul")
 
 
 def _incident_json(inc: Incident) -> dict[str, object]:
@@ -115,6 +118,7 @@ def declare(uow: SqlAlchemyUnitOfWork, *, listing_ids: list[int], wrong_price: M
                     for lid in sorted(int(i) for i in draft.listing_ids)]
         declared = declare_incident(draft, now=now, responsible=responsible,
                                     correct_price=correct_price, window_end=window_end, cause=cause)
+        _check_window_after_listings(uow, listings, window_start)
         _check_listings_free(uow, listings, wrong_price, declared.incident)
         iid = int(declared.incident.incident_id)
         if incident_id is None:
@@ -131,6 +135,23 @@ def declare(uow: SqlAlchemyUnitOfWork, *, listing_ids: list[int], wrong_price: M
         remember(uow, "incident", idempotency_key, {"id": iid})
         uow.commit()
         return row
+
+
+def _check_window_after_listings(uow: SqlAlchemyUnitOfWork, listings: list[Listing],
+                                 window_start: datetime) -> None:
+    """The wrong price cannot have been on sale before the listing existed: a window that starts
+    earlier is a typo (1900 for 2026) that would scope years of orders and report absurd
+    times, so it is refused, naming when the listing was created."""
+    for listing in listings:
+        created = uow.market.listing_created_at(listing.id)
+        if created is not None and window_start < created:
+            when = created.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M")
+            raise InvalidInput(
+                f"the window starts {window_start.astimezone(SEOUL):%Y-%m-%d %H:%M}, before "
+                f"listing {listing.id} existed (created {when} Asia/Seoul); start it when the "
+                "wrong price went on sale",
+                field="window_start", reason="window_before_listing", listing_id=listing.id,
+                created_at=when)
 
 
 def _check_incident_price(price: Money, field: str) -> None:

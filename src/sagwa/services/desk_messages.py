@@ -11,7 +11,7 @@ value: ``{{ seller_name|josa("이(가)") }}`` gives 카메라마당이 / 하늘�
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -21,12 +21,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from sagwa.domain.consent import (
     CANCELLING,
+    ConsentRecord,
     EffectKind,
     OrderEffect,
     discounted_unit_price,
     effects_of_choice,
 )
-from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan
+from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan, default_outcome
 from sagwa.domain.incidents import Case, Incident, Responsibility
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.particles import josa, with_particle
@@ -157,17 +158,44 @@ def cause(facts: IncidentFacts, lang: str) -> str:
             f"{right}, and our platform did not catch the mistake. That is our responsibility.")
 
 
-def option_lines(plan: IncidentPlan, paid: Money, lang: str) -> list[str]:
+@dataclass(frozen=True)
+class OverCap:
+    """What "keep" means for a customer who holds more units than the plan's keep cap: the
+    first ``kept`` of the ``ordered`` units are sent at the price paid and ``refund`` is paid
+    back for the rest. Left unanswered, such a case gets a follow-up call, not a keep
+    (``incident_plan.default_outcome``): cutting units needs the customer's consent."""
+
+    ordered: int
+    kept: int
+    refund: Money
+
+
+def over_cap(case: Case, plan: IncidentPlan) -> OverCap | None:
+    """The keep terms of ``case`` when it holds more units than the plan lets a customer keep;
+    ``None`` within the cap (or without one). Read from the order effects a keep would have, so
+    the units and the refund are the ones recording that choice applies."""
+    cap = plan.keep_max_units
+    if cap is None or case.units <= cap or not plan.offers(CustomerOption.KEEP):
+        return None
+    trial = ConsentRecord(case.case_id, case.customer_id, CustomerOption.KEEP, "web",
+                          plan.decided_at, "what keeping would do (message wording)")
+    effects = effects_of_choice(replace(case, consent=trial), trial, plan)
+    kept = sum(e.quantity for e in effects if e.kind is EffectKind.KEEP)
+    refund = _total([e for e in effects if e.kind in CANCELLING], plan.currency)
+    return OverCap(case.units, kept, refund)
+
+
+def option_lines(plan: IncidentPlan, paid: Money, lang: str,
+                 over: OverCap | None = None) -> list[str]:
+    """One sentence per option the plan offers, with its amounts; ``over`` (a customer above
+    the keep cap) makes the keep line say the units sent and the amount refunded."""
     ko = lang == "ko"
     lines = []
     for option in OPTION_ORDER:
         if not plan.offers(option):
             continue
         if option is CustomerOption.KEEP:
-            cap = plan.keep_max_units
-            capped = (f" (1인당 최대 {cap}개)" if ko else f" (up to {cap} per customer)") if cap else ""
-            lines.append(f"주문 유지: 결제하신 {format_money(paid, lang='ko')} 그대로 상품을 받으십니다{capped}."
-                         if ko else f"Keep the order: you receive the item at the {format_money(paid)} you paid{capped}.")
+            lines.append(_keep_line(plan, paid, lang, over))
         elif option is CustomerOption.CANCEL_WITH_COMPENSATION:
             pts = plan.cancel_compensation.amount_minor if plan.cancel_compensation else 0
             lines.append(f"주문 취소: 결제 금액 전액 환불과 함께 사과의 뜻으로 {pts:,} 포인트를 드립니다."
@@ -180,6 +208,22 @@ def option_lines(plan: IncidentPlan, paid: Money, lang: str) -> list[str]:
     return lines
 
 
+def _keep_line(plan: IncidentPlan, paid: Money, lang: str, over: OverCap | None) -> str:
+    ko, cap = lang == "ko", plan.keep_max_units
+    if over is None:
+        capped = (f" (1인당 최대 {cap}개)" if ko else f" (up to {cap} per customer)") if cap else ""
+        return (f"주문 유지: 결제하신 {format_money(paid, lang='ko')} 그대로 상품을 받으십니다{capped}."
+                if ko else f"Keep the order: you receive the item at the {format_money(paid)} you paid{capped}.")
+    rest, refund = over.ordered - over.kept, format_money(over.refund, lang=lang)
+    if ko:
+        return (f"주문 유지: 1인당 최대 {cap}개까지 유지하실 수 있어, 주문하신 {over.ordered}개 중 "
+                f"{over.kept}개를 결제하신 가격 그대로 보내 드리고 나머지 {rest}개의 "
+                f"{with_particle(refund, '은(는)')} 환불해 드립니다.")
+    return (f"Keep the order: you can keep up to {cap} per customer, so we send {over.kept} of "
+            f"your {over.ordered} items at the price you paid and refund the {refund} you paid "
+            f"for the other {rest}.")
+
+
 def _discount_line(plan: IncidentPlan, lang: str) -> str:
     """The discount option with its price: 136,000 KRW each, 170,000 KRW less 20%."""
     pct = plan.discount_pct or 0
@@ -190,11 +234,13 @@ def _discount_line(plan: IncidentPlan, lang: str) -> str:
     return f"Buy at a discount: {price} each, the correct price of {correct} less {pct}%."
 
 
-def options_phrase(plan: IncidentPlan | None, lang: str) -> str:
+def options_phrase(plan: IncidentPlan | None, lang: str, over: OverCap | None = None) -> str:
     """The plan's options as one phrase for short texts (the SMS, the public notice):
     "주문 유지, 주문 취소(전액 환불과 보상 포인트) 또는 상담원과 통화" / "keep the order, cancel it
     for a full refund plus compensation points or talk to a person". Before there is a plan:
-    the two options every plan must allow (keep, cancel with compensation)."""
+    the two options every plan must allow (keep, cancel with compensation). For a customer
+    over the keep cap (``over``) keeping says how many units are kept and that the rest is
+    refunded."""
     ko = lang == "ko"
     offered = ((CustomerOption.KEEP, CustomerOption.CANCEL_WITH_COMPENSATION) if plan is None
                else tuple(o for o in OPTION_ORDER if plan.offers(o)))
@@ -208,6 +254,9 @@ def options_phrase(plan: IncidentPlan | None, lang: str) -> str:
                     else f"buy it at {pct}% off the correct price")
         if option is CustomerOption.CANCEL_WITH_COMPENSATION and not ko:
             return "cancel it for a full refund plus compensation points"
+        if option is CustomerOption.KEEP and over is not None:
+            return (f"{over.kept}개만 유지하고 나머지 환불" if ko
+                    else f"keep {over.kept} of your {over.ordered} items and get the rest refunded")
         return choice_label(option, lang)
 
     parts = [name(o) for o in offered]
@@ -246,11 +295,115 @@ def confirmation_values(case: Case, plan: IncidentPlan, lang: str) -> dict[str, 
             "outcome": outcome_sentences(case, plan, lang)}
 
 
-def default_sentence(plan: IncidentPlan, lang: str) -> str:
+def default_sentence(plan: IncidentPlan, lang: str, over: OverCap | None = None) -> str:
+    """What happens to the customer who does not answer, to follow "if we do not hear from
+    you, …": the plan's default — except that a keep default is a follow-up call for a customer
+    over the keep cap (``over``; ``incident_plan.default_outcome``), and the sentence says why."""
+    ko = lang == "ko"
     if plan.default is DefaultAction.KEEP:
-        return "주문은 그대로 유지됩니다." if lang == "ko" else "your order stays as it is."
-    return ("상담원이 전화드려 직접 여쭙겠습니다." if lang == "ko"
+        if over is None:
+            return "주문은 그대로 유지됩니다." if ko else "your order stays as it is."
+        cap = plan.keep_max_units
+        return (f"상담원이 전화드려 직접 여쭙겠습니다. 주문하신 {over.ordered}개는 1인당 한도({cap}개)를 "
+                "넘어 그대로 유지해 드릴 수 없기 때문입니다. 통화 전까지 주문은 바뀌지 않습니다." if ko
+                else f"one of our staff will call you to ask: your {over.ordered} items are more "
+                f"than the limit of {cap} per customer, so we cannot simply keep the order as it "
+                "is. Nothing changes until we have talked to you.")
+    return ("상담원이 전화드려 직접 여쭙겠습니다." if ko
             else "one of our staff will call you to ask.")
+
+
+_DEFAULT_LABELS = {DefaultAction.KEEP: ("주문 유지", "keep the order"),
+                   DefaultAction.FOLLOW_UP_CALL: ("상담원 전화", "a call from our staff")}
+
+
+def default_label(default: DefaultAction, lang: str) -> str:
+    """The short name of a default: 주문 유지 / keep the order, 상담원 전화 / a call from our staff."""
+    ko, en = _DEFAULT_LABELS[default]
+    return ko if lang == "ko" else en
+
+
+def defaulted_values(case: Case, plan: IncidentPlan, paid: Money, lang: str, *,
+                     still_open: bool) -> dict[str, object]:
+    """What the message to a customer whose case took the default says, besides names and
+    contacts: what was offered, the deadline, the default this customer got
+    (``incident_plan.default_outcome``) and what happens now. ``still_open``: the plan still
+    takes their answer (it says so when their order is simply kept)."""
+    outcome, over = default_outcome(case, plan), over_cap(case, plan)
+    keep = outcome is DefaultAction.KEEP
+    return {"offered": [choice_label(o, lang) for o in OPTION_ORDER if plan.offers(o)],
+            "deadline": format_when(plan.deadline, lang), "default": default_label(outcome, lang),
+            "outcome": _default_applied(case.units, paid, plan, lang, over if not keep else None,
+                                        keep),
+            "outcome_short": _default_short(keep, lang),
+            "options_phrase": options_phrase(plan, lang, over), "still_open": still_open and keep,
+            "units": case.units, "paid": format_money(paid, lang=lang)}
+
+
+def _default_applied(units: int, paid: Money, plan: IncidentPlan, lang: str, over: OverCap | None,
+                     keep: bool) -> str:
+    ko, amount = lang == "ko", format_money(paid, lang=lang)
+    if keep:
+        return (f"주문하신 상품 {units}개를 결제하신 가격({amount}) 그대로 보내 드립니다." if ko
+                else f"We will send your {units} item{'s' if units != 1 else ''} at the {amount} "
+                "you paid.")
+    if over is not None and plan.default is DefaultAction.KEEP:
+        cap = plan.keep_max_units
+        return (f"주문하신 {units}개는 1인당 한도({cap}개)를 넘어 그대로 유지해 드릴 수 없어, 상담원이 "
+                "전화드려 원하시는 방법을 여쭙겠습니다. 통화 전까지 주문은 바뀌지 않습니다." if ko
+                else f"Your {units} items are more than the limit of {cap} per customer, so we "
+                "cannot simply keep the order as it is: one of our staff will call you to ask "
+                "what you would like. Nothing changes until we have talked to you.")
+    return ("상담원이 전화드려 원하시는 방법을 여쭙겠습니다. 그때까지 주문은 그대로 유지됩니다." if ko
+            else "One of our staff will call you to ask what you would like; until then your "
+            "order stays as it is.")
+
+
+def _default_short(keep: bool, lang: str) -> str:
+    """The outcome in one short sentence, for the SMS."""
+    if keep:
+        return ("주문은 결제하신 가격 그대로 유지됩니다." if lang == "ko"
+                else "Your order stays as it is, at the price you paid.")
+    return "상담원이 전화드려 직접 여쭙겠습니다." if lang == "ko" else "One of our staff will call you to ask."
+
+
+_BRACKETS = {")": "(", "]": "[", "}": "{", ">": "<", "）": "（", "］": "［", "」": "「",
+             "』": "『", "】": "【", "〉": "〈", "》": "《"}
+ELLIPSIS = "…"
+
+
+def shorten_name(name: str, limit: int = 30) -> str:
+    """``name`` if it fits in ``limit`` characters, else cut on a word boundary (a space) with
+    "…" added, and never inside brackets: "Apple iPod shuffle (3rd generation) 1GB" gives
+    "Apple iPod shuffle…". A first word too long on its own is cut inside it."""
+    name = " ".join(name.split())
+    if len(name) <= limit:
+        return name
+    words, kept = name.split(" "), ""
+    for word in words:
+        longer = f"{kept} {word}" if kept else word
+        if len(longer) + len(ELLIPSIS) > limit:
+            break
+        kept = longer
+    kept = _close_brackets(kept or name[: limit - len(ELLIPSIS)])
+    return kept.rstrip(" ,;:/-·–—") + ELLIPSIS
+
+
+def _close_brackets(text: str) -> str:
+    """``text`` cut before its first bracket left open; when that leaves nothing, ``text``
+    without the brackets left open."""
+    opened: list[int] = []
+    for i, char in enumerate(text):
+        if char in _BRACKETS.values():
+            opened.append(i)
+        elif char in _BRACKETS and opened and text[opened[-1]] == _BRACKETS[char]:
+            opened.pop()
+    if not opened:
+        return text
+    before = text[: opened[0]].rstrip()
+    if before.strip(" ,;:/-·–—"):
+        return before
+    return "".join(c for i, c in enumerate(text) if i not in set(opened))
 
 
 def contact_values(contact: ContactDetails, lang: str) -> dict[str, str]:

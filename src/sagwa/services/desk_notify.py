@@ -19,7 +19,12 @@ from sagwa.domain.audit import AuditEvent
 from sagwa.domain.catalog import Customer
 from sagwa.domain.consent import ConsentRecord
 from sagwa.domain.contact_hours import next_contact_time
-from sagwa.domain.incident_plan import IncidentPlan, answer_time_left
+from sagwa.domain.incident_plan import (
+    CustomerOption,
+    IncidentPlan,
+    accepts_choice_at,
+    answer_time_left,
+)
 from sagwa.domain.incidents import (
     Case,
     CaseStatus,
@@ -27,6 +32,7 @@ from sagwa.domain.incidents import (
     Incident,
     IncidentStatus,
     IncidentTrigger,
+    OrderRecord,
     advance,
     advance_incident,
 )
@@ -41,6 +47,8 @@ from sagwa.services.scheduled import schedule_incident_jobs
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 LINK_VALID_AFTER_DEADLINE = timedelta(days=14)
+#: How much of a product name the SMS carries (cut on a word, with "…": ``dm.shorten_name``).
+SMS_PRODUCT_CHARS = 30
 
 
 @dataclass(frozen=True)
@@ -129,18 +137,21 @@ def _shared_values(facts: dm.IncidentFacts, plan: IncidentPlan, policy: DeskPoli
     product = facts.product_ko if lang == "ko" else facts.product_en
     return {"wrong_date": dm.format_date(facts.incident.window_start, lang),
             "cause_ko": dm.cause(facts, "ko"), "cause_en": dm.cause(facts, "en"),
-            "deadline": dm.format_when(plan.deadline, lang),
-            "default_ko": dm.default_sentence(plan, "ko"),
-            "default_en": dm.default_sentence(plan, "en"), "product": product,
-            "product_short": product[:30], **dm.contact_values(policy.contact, lang)}
+            "deadline": dm.format_when(plan.deadline, lang), "product": product,
+            "product_short": dm.shorten_name(product, SMS_PRODUCT_CHARS),
+            **dm.contact_values(policy.contact, lang)}
 
 
 def _values(shared: dict[str, object], plan: IncidentPlan, lang: str, name: str, units: int,
-            paid: Money, link: str) -> dict[str, object]:
+            paid: Money, link: str, over: dm.OverCap | None = None) -> dict[str, object]:
+    """One customer's values: ``over`` (``dm.over_cap``) for a customer above the keep cap,
+    whose keep option and unanswered default read differently."""
     return {**shared, "customer_name": name, "units": units,
-            "paid": format_money(paid, lang=lang), "options": dm.option_lines(plan, paid, lang),
-            "options_phrase": dm.options_phrase(plan, lang),
-            "link": link}
+            "paid": format_money(paid, lang=lang),
+            "options": dm.option_lines(plan, paid, lang, over),
+            "options_phrase": dm.options_phrase(plan, lang, over),
+            "default_ko": dm.default_sentence(plan, "ko", over),
+            "default_en": dm.default_sentence(plan, "en", over), "link": link}
 
 
 def _resolution_texts(values: dict[str, object], lang: str,
@@ -157,18 +168,44 @@ def _resolution_texts(values: dict[str, object], lang: str,
 
 
 def _check_wording(facts: dm.IncidentFacts, plan: IncidentPlan, policy: DeskPolicy) -> int:
-    """Render each wording once with sample customer values and run the message check."""
-    sample = Money(facts.incident.wrong_price.amount_minor, facts.incident.wrong_price.currency)
+    """Render each wording once with sample customer values and run the message check: the
+    apology and its reminder, for a customer within the keep cap and (when the plan has one)
+    above it, and the message sent when the default is applied — so neither the reminder nor
+    the deadline job can fail on its wording later."""
+    unit = facts.incident.wrong_price
     checked = 0
     for lang in ("ko", "en"):
-        values = _values(_shared_values(facts, plan, policy, lang), plan, lang,
-                         "홍길동" if lang == "ko" else "Alex Kim", 1, sample,
-                         "https://example.invalid/c/sample")
-        for reminder in (False, True):  # the reminder job must not fail on its wording later
-            for _subject, body in _resolution_texts(values, lang, reminder).values():
-                dm.checked(body, kind="resolution", lang=lang)
-                checked += 1
+        shared = _shared_values(facts, plan, policy, lang)
+        name = "홍길동" if lang == "ko" else "Alex Kim"
+        for case in _sample_cases(facts.incident, plan):
+            over = dm.over_cap(case, plan)
+            paid = unit.times(case.units)
+            values = _values(shared, plan, lang, name, case.units, paid,
+                             "https://example.invalid/c/sample", over)
+            for reminder in (False, True):
+                for _subject, body in _resolution_texts(values, lang, reminder).values():
+                    dm.checked(body, kind="resolution", lang=lang)
+                    checked += 1
+            for still_open in {False, plan.accept_late_choices}:
+                for _subject, body in _defaulted_texts(shared, case, plan, paid, lang, name,
+                                                       still_open).values():
+                    dm.checked(body, kind="resolution", lang=lang)
+                    checked += 1
     return checked
+
+
+def _sample_cases(inc: Incident, plan: IncidentPlan) -> list[Case]:
+    """A customer with one unit and, when the plan caps keep, one holding a unit more than the
+    cap (in two orders, as a customer over the cap usually is)."""
+    def case(*quantities: int) -> Case:
+        orders = tuple(OrderRecord(i + 1, "sample", next(iter(inc.listing_ids), 0), q,
+                                   inc.wrong_price, inc.window_start, "placed")
+                       for i, q in enumerate(quantities))
+        return Case("sample", inc.incident_id, "sample", orders, Money(0, inc.currency),
+                    CaseStatus.DEFAULTED)
+
+    cap = plan.keep_max_units
+    return [case(1)] + ([case(cap, 1)] if cap is not None and plan.offers("keep") else [])
 
 
 Shared = dict[str, dict[str, object]]
@@ -253,7 +290,7 @@ def _messages_for(case: Case, person: Customer, facts: dm.IncidentFacts, plan: I
     link = links.for_case(int(case.case_id), int(case.customer_id),
                           plan.deadline + LINK_VALID_AFTER_DEADLINE)
     texts = _resolution_texts(_values(shared[lang], plan, lang, person.name, case.units, paid,
-                                      link), lang, reminder)
+                                      link, dm.over_cap(case, plan)), lang, reminder)
     purpose = "reminder" if reminder else "resolution"
     out = []
     for channel, recipient in (("email", person.email), ("sms", person.phone)):
@@ -298,6 +335,61 @@ def remind_unanswered(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str
 
 
 REMINDER_PREFIX = {"ko": "[다시 안내] ", "en": "[Reminder] "}
+
+
+DEFAULTED_SUBJECT = {"ko": "[사과] 답변 기한이 지나 이렇게 처리해 드립니다",
+                     "en": "[sagwa] We are sorry: what happens now that the deadline has passed"}
+
+
+def _defaulted_texts(shared: dict[str, object], case: Case, plan: IncidentPlan, paid: Money,
+                     lang: str, name: str, still_open: bool) -> dict[str, tuple[str, str]]:
+    """Subject and body per channel of the message to a customer whose case took the default."""
+    values = {**shared, "customer_name": name,
+              **dm.defaulted_values(case, plan, paid, lang, still_open=still_open)}
+    return {"email": (DEFAULTED_SUBJECT[lang], dm.render("defaulted_email", lang, **values)),
+            "sms": ("", dm.render("defaulted_sms", lang, **values))}
+
+
+def defaulted_messages(uow: SqlAlchemyUnitOfWork, *, incident_id: int, case_ids: Iterable[int],
+                       plan: IncidentPlan, policy: DeskPolicy) -> list[object]:
+    """The "we did not hear from you by the deadline, so this is what happens" message for each
+    case of ``case_ids`` that has just taken the default: by email, or by SMS to a customer
+    without an address, at the next opening of the contact centre, in the customer's language.
+
+    Inside the caller's unit of work, after the cases moved to ``defaulted``. A case whose
+    customer asked in time for a person is left out: they did answer, and the call they asked
+    for is still owed. Wordings are checked as :func:`notify` checks them (which checked these
+    ones already, when the incident was notified) before any message is built.
+    """
+    from sagwa.services.outbox import OutgoingMessage
+
+    now, wanted = uow.now(), {int(i) for i in case_ids}
+    inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
+    rows = [r for r in uow.cases.for_incident(incident_id, statuses={CaseStatus.DEFAULTED})
+            if int(r.case.case_id) in wanted and not _asked_for_person(r.case)]
+    wordings = _wordings(uow, inc, [r.case for r in rows], plan, policy)
+    people = uow.catalog.customers_by_ids([int(r.case.customer_id) for r in rows])
+    send_at = next_contact_time(policy.schedule, now)
+    out: list[object] = []
+    for row in rows:
+        case, person = row.case, people[int(row.case.customer_id)]
+        channel = "email" if person.email else "sms"
+        paid = Money(sum(o.unit_price.amount_minor * o.quantity for o in case.orders),
+                     inc.wrong_price.currency)
+        subject, body = _defaulted_texts(
+            wordings[int(case.case_id)][1][person.locale], case, plan, paid, person.locale,
+            person.name, accepts_choice_at(plan, now, case))[channel]
+        out.append(OutgoingMessage(
+            idempotency_key=f"incident:{incident_id}:case:{case.case_id}:defaulted",
+            purpose="defaulted", channel=channel, recipient=person.email or person.phone or "",
+            locale=person.locale, subject=subject, body=body, not_before=send_at,
+            incident_id=incident_id, case_id=int(case.case_id),
+            customer_id=int(case.customer_id)))
+    return out
+
+
+def _asked_for_person(case: Case) -> bool:
+    return case.consent is not None and case.consent.choice is CustomerOption.TALK_TO_PERSON
 
 
 def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord,

@@ -1,6 +1,12 @@
 """The contact centre's call queue: cases to call by deadline, a call script that starts with
 an apology, logging each attempt (with the attempts a call owed has had, out of the policy's
-``max_attempts``), and recording a choice given on the phone in the customer's own words."""
+``max_attempts``), and recording a choice given on the phone in the customer's own words.
+
+The case lookup (``/cs/cases?q=...``) finds any open incident's case — a customer who rang in,
+or one no longer on the list — and its page (``/cs/cases/{id}``) offers the same card: script,
+record-a-choice and log-a-call. Everything the agent reads is in the page's language; only the
+script, read aloud, is in the customer's (and says so).
+"""
 
 from __future__ import annotations
 
@@ -13,10 +19,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.adapters.db.read_repo import QueuedCase
+from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.incidents import CaseStatus
-from sagwa.errors import SagwaError
+from sagwa.errors import InvalidInput, SagwaError
+from sagwa.services.case_lookup import MAX_QUERY, find_cases
 from sagwa.services.desk_cases import OUTCOMES, log_call_attempt, record_choice
 from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow
 from sagwa.web.pages.case_facts import CaseFacts, Known, contact, facts_for, load_case
@@ -30,11 +39,69 @@ router = APIRouter(prefix="/cs", dependencies=[Depends(csrf_protect)], include_i
                    route_class=PageRoute)
 
 
+#: Refusals an agent is told differently from a customer (``error_text`` words them for the
+#: customer: "please talk to a person", "please contact us" — the agent is that person):
+#: (code, ``details["reason"]``) -> (Korean, English).
+AGENT_TEXTS: dict[tuple[str, str | None], tuple[str, str]] = {
+    ("illegal_transition", "choice_already_recorded"): (
+        ("이 건은 고객의 선택이 이미 기록되어 있어 바꿀 수 없습니다. 기록된 선택에 따른 주문 처리(와 보상)가 "
+         "이미 적용되어, sagwa에서는 상담원도 운영자도 선택을 바꾸거나 되돌릴 수 없습니다. 고객이 다른 처리를 "
+         "원하면 ‘통화 기록’에 고객이 원하는 내용을 메모로 남겨 주세요."),
+        ("The customer's choice is already recorded and cannot be changed: what it does to the "
+         "orders (and any compensation) has been applied, and nobody — agent or operator — can "
+         "change or undo it in sagwa. If the customer wants something else, log the call with a "
+         "note saying what they asked for.")),
+    ("conflict", "incident_closed"): (
+        "이 사고는 이미 종료되어 더 이상 선택을 기록할 수 없습니다. 고객이 원하는 내용은 ‘통화 기록’ 메모로 남겨 주세요.",
+        ("This incident is closed, so no choice can be recorded on it any more; log the call "
+         "with a note saying what the customer asked for.")),
+    ("late_choice_refused", None): (
+        ("답변 기한이 지났고 이 사고의 방안은 늦은 선택을 받지 않아, 기본 처리가 그대로 유지됩니다. 고객이 원하는 "
+         "내용은 ‘통화 기록’ 메모로 남겨 주세요."),
+        ("The deadline has passed and this incident's plan takes no late choices, so the "
+         "default stands; log the call with a note saying what the customer asked for.")),
+    ("invalid_input", "lookup_empty"): (
+        "찾을 건 번호(#12), 전화번호, 이름이나 이메일을 입력해 주세요.",
+        "Type a case number (#12), a phone number, a name or an email to search."),
+    ("invalid_input", "lookup_too_long"): (
+        f"검색어는 {MAX_QUERY}자까지입니다. 건 번호, 전화번호, 이름이나 이메일 하나만 입력해 주세요.",
+        (f"A search is at most {MAX_QUERY} characters; type one case number, phone number, "
+         "name or email.")),
+}
+
+
+def agent_text(exc: SagwaError, lang: str) -> str:
+    """``exc`` said to an agent in ``lang``: :data:`AGENT_TEXTS`, else the pages' sentence."""
+    said = AGENT_TEXTS.get((exc.code, exc.details.get("reason")))
+    if said is None:
+        return error_text(exc, lang)
+    return said[0] if lang == "ko" else said[1]
+
+
+#: An option the script does not read out: the customer is already talking to a person.
+NOT_ON_THE_PHONE = CustomerOption.TALK_TO_PERSON.value
+
+
 @dataclass(frozen=True)
 class CallCard:
+    """One case as an agent works it (``cs/_call_card.html``); ``on_list``: the case is on the
+    call list (always, on the list itself)."""
+
     queued: QueuedCase
     case: CaseFacts
     attempts: list[Any]
+    on_list: bool = True
+
+    def script_options(self) -> list[tuple[str, str]]:
+        """The options the script reads to the customer, in the customer's language — without
+        "talk to a person, we will call you": they are on the phone with one."""
+        return [(value, line) for value, line in self.case.options(self.case.customer.locale)
+                if value != NOT_ON_THE_PHONE]
+
+    def choice_options(self, lang: str) -> list[tuple[str, str]]:
+        """The options the agent may record, in the page's language (the same ones)."""
+        return [(value, line) for value, line in self.case.options(lang)
+                if value != NOT_ON_THE_PHONE]
 
     @property
     def last_outcome(self) -> str | None:
@@ -68,31 +135,76 @@ def queue_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, *,
             "contact_ko": contact(policy, "ko"), "contact_en": contact(policy, "en")}
 
 
+def case_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, case_id: int) -> dict[str, Any]:
+    """One case's page, found with the lookup: whether or not it is on the call list."""
+    with uow:
+        queued = require(uow.reads.case_on_desk(case_id), "case", case_id)
+        facts = load_case(uow, case_id)
+        attempts = uow.reads.attempts_by_case([case_id]).get(case_id, [])
+        on_list = uow.reads.owed_call(case_id) is not None
+    return {"card": CallCard(queued, facts, attempts, on_list), "outcomes": OUTCOMES,
+            "max_attempts": policy.max_call_attempts, "back": "case",
+            "here": f"/cs/cases/{case_id}"}
+
+
 @router.get("/queue", response_class=HTMLResponse)
 def queue(request: Request, account: Agent, uow: Uow) -> Response:
     return render(request, "cs/queue.html", queue_context(uow(), request.app.state.desk_policy))
 
 
+@router.get("/cases", response_class=HTMLResponse)
+def lookup(request: Request, account: Agent, uow: Uow, q: str | None = None) -> Response:
+    """The case lookup: by case number, phone, name or email (``sagwa.services.case_lookup``)."""
+    if q is None:
+        return render(request, "cs/lookup.html", {"q": "", "result": None})
+    try:
+        result = find_cases(uow(), typed=q)
+    except InvalidInput as exc:
+        if exc.details.get("field") != "q":
+            raise
+        return render(request, "cs/lookup.html",
+                      {"q": q[:MAX_QUERY], "result": None,
+                       "problem": agent_text(exc, lang_of(request))},
+                      status_code=exc.http_status)
+    return render(request, "cs/lookup.html", {"q": q, "result": result})
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+def case_page(case_id: int, request: Request, account: Agent, uow: Uow) -> Response:
+    return render(request, "cs/case.html",
+                  case_context(uow(), request.app.state.desk_policy, case_id))
+
+
+def _on_case_page(back: str) -> bool:
+    return back == "case"
+
+
 def _refused(request: Request, uow: Uow, case_id: int, form: str, typed: dict[str, str],
-             exc: SagwaError) -> Response:
-    """The queue again with the refusal next to that case's ``form`` and what was typed."""
-    problem = {"case_id": case_id, "form": form, "message": error_text(exc, lang_of(request)),
+             exc: SagwaError, back: str) -> Response:
+    """The page the form came from (the queue or the case page) again, with the refusal next
+    to that case's ``form`` and what was typed."""
+    policy = request.app.state.desk_policy
+    problem = {"case_id": case_id, "form": form, "message": agent_text(exc, lang_of(request)),
                "typed": typed}
-    context = {**queue_context(uow(), request.app.state.desk_policy), "here": "/cs/queue",
-               "problem": problem}
+    if _on_case_page(back):
+        context = {**case_context(uow(), policy, case_id), "problem": problem}
+        return render(request, "cs/case.html", context, status_code=exc.http_status)
+    context = {**queue_context(uow(), policy), "here": "/cs/queue", "problem": problem}
     return render(request, "cs/queue.html", context, status_code=exc.http_status)
 
 
 @router.post("/cases/{case_id}/attempt")
 def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
             outcome: Annotated[str, Form(max_length=40)] = "",
-            note: Annotated[str, Form(max_length=4000)] = "") -> Response:
+            note: Annotated[str, Form(max_length=4000)] = "",
+            back: Annotated[str, Form(max_length=10)] = "queue") -> Response:
     policy = request.app.state.desk_policy
     try:
         logged = log_call_attempt(uow(), case_id=case_id, channel="phone", outcome=outcome,
                                   agent=account.actor, note=note.strip() or None, policy=policy)
     except SagwaError as exc:
-        return _refused(request, uow, case_id, "attempt", {"outcome": outcome, "note": note}, exc)
+        return _refused(request, uow, case_id, "attempt", {"outcome": outcome, "note": note}, exc,
+                        back)
     ko = f"#{case_id} 통화 기록: {label('outcome', outcome, 'ko')}"
     en = f"#{case_id} call logged: {label('outcome', outcome, 'en')}."
     if logged.gave_up:
@@ -104,14 +216,21 @@ def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
     elif logged.made_call:
         ko += ". 약속한 전화를 마쳤습니다."
         en += " The call owed is made."
+        if not _on_case_page(back):  # the card has left the list: the choice is recorded here
+            ko += " 고객이 방법을 골랐다면 이 화면에서 기록해 주세요."
+            en += " If the customer chose, record their choice on this page."
+            back = "case"
     flash_in_lang(request, ko, en)
+    if _on_case_page(back):
+        return RedirectResponse(f"/cs/cases/{case_id}", status_code=303)
     return RedirectResponse(f"/cs/queue#case-{case_id}", status_code=303)
 
 
 @router.post("/cases/{case_id}/choice")
 def phone_choice(case_id: int, request: Request, account: Agent, uow: Uow,
                  choice: Annotated[str, Form(max_length=60)] = "",
-                 words: Annotated[str, Form(max_length=4000)] = "") -> Response:
+                 words: Annotated[str, Form(max_length=4000)] = "",
+                 back: Annotated[str, Form(max_length=10)] = "queue") -> Response:
     """A choice given on the phone, recorded with the customer's own words."""
     try:
         if not words.strip():
@@ -122,8 +241,10 @@ def phone_choice(case_id: int, request: Request, account: Agent, uow: Uow,
                       evidence=words.strip(), taken_by=account.actor,
                       policy=request.app.state.desk_policy)
     except SagwaError as exc:
-        return _refused(request, uow, case_id, "choice", {"choice": choice, "words": words}, exc)
-    lang = lang_of(request)
-    flash_in_lang(request, f"#{case_id} 고객 선택 기록: {label('choice', choice, lang)}",
-                  f"#{case_id} choice recorded: {label('choice', choice, lang)}.")
+        return _refused(request, uow, case_id, "choice", {"choice": choice, "words": words}, exc,
+                        back)
+    flash_in_lang(request, f"#{case_id} 고객 선택 기록: {label('choice', choice, 'ko')}",
+                  f"#{case_id} choice recorded: {label('choice', choice, 'en')}.")
+    if _on_case_page(back):
+        return RedirectResponse(f"/cs/cases/{case_id}", status_code=303)
     return RedirectResponse("/cs/queue", status_code=303)

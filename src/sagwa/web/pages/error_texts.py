@@ -231,6 +231,10 @@ RULES: tuple[Rule, ...] = (
        "상담원 전화를 기다리는 고객이 있어 끝낼 수 없습니다. 고객과 통화하거나 정해진 통화 시도를 마친 뒤 끝내 주세요.",
        "Some customers are still owed a call, so this cannot be closed; reach them, or make "
        "the call attempts the policy asks for, first."),
+    _r("invalid_input", None, "window_before_listing",
+       "시작 시각이 상품 {listing_id}번이 등록되기({created_at}) 전입니다. 잘못된 가격으로 판매가 시작된 시각을 넣어 주세요.",
+       "The window starts before listing {listing_id} existed (created {created_at}); enter "
+       "when the wrong price went on sale."),
     _r("conflict", None, "notice_not_published",
        "아직 공지를 올리지 않아 끝낼 수 없습니다. 고객에게 알린 내용을 공지로도 올린 뒤 끝내 주세요.",
        "No public notice has been published yet, so this cannot be closed; publish the notice "

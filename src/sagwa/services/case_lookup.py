@@ -1,0 +1,93 @@
+"""Finding a customer's case for an agent: the customer rang in, or is no longer on the call
+list, and the agent has a case number, a phone number, a name or an email.
+
+:func:`read_query` (pure) decides what the words typed are:
+
+* ``#12`` or ``12`` — a case number (a bare number of up to 7 digits not starting with 0);
+* ``010-1234-5678``, ``01012345678``, ``+82 10 1234 5678`` — a phone number, compared as its
+  domestic digits (:func:`domestic_digits`; stored numbers are reduced the same way);
+* anything with an ``@`` — an email (exact, any letter case);
+* anything else — a name, Korean or English: exact, a prefix, or a prefix of one of its words.
+
+:func:`find_cases` looks them up among the cases of incidents still open (a closed incident
+takes no choice any more), at most ``limit`` of them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sagwa.adapters.db.read_repo import FoundCase
+from sagwa.errors import InvalidInput
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+MAX_QUERY = 100
+LIMIT = 20
+_CASE_NUMBER = re.compile(r"#\s*(\d{1,18})|([1-9]\d{0,6})")
+_PHONE = re.compile(r"\+?[\d\s\-().]+")
+
+
+class LookupBy(StrEnum):
+    CASE_NUMBER = "case_number"
+    PHONE = "phone"
+    EMAIL = "email"
+    NAME = "name"
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    """What an agent typed, read: how to look it up and the value to look up."""
+
+    by: LookupBy
+    value: str
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    """The cases found (at most the limit) and whether there were more."""
+
+    query: CaseQuery
+    found: list[FoundCase]
+    more: bool
+
+
+def domestic_digits(phone: str) -> str:
+    """``+82 10-1234-5678`` -> ``01012345678``: the digits, Korea's +82 (and a 0 after it)
+    turned back into the leading 0 (``ReadRepository`` reduces stored numbers the same way)."""
+    return re.sub(r"^820?", "0", re.sub(r"\D", "", phone))
+
+
+def read_query(typed: str) -> CaseQuery:
+    """What ``typed`` asks for; InvalidInput (field ``q``) when it is empty or too long."""
+    text = " ".join(unicodedata.normalize("NFC", typed).split())
+    if not text:
+        raise InvalidInput("type a case number, phone number, name or email", field="q",
+                           reason="lookup_empty")
+    if len(text) > MAX_QUERY:
+        raise InvalidInput(f"a lookup is at most {MAX_QUERY} characters", field="q",
+                           reason="lookup_too_long", max_length=MAX_QUERY)
+    if number := _CASE_NUMBER.fullmatch(text):
+        return CaseQuery(LookupBy.CASE_NUMBER, str(int(number.group(1) or number.group(2))))
+    if _PHONE.fullmatch(text) and any(c.isdigit() for c in text):
+        return CaseQuery(LookupBy.PHONE, domestic_digits(text))
+    if "@" in text:
+        return CaseQuery(LookupBy.EMAIL, text.lower())
+    return CaseQuery(LookupBy.NAME, text)
+
+
+def find_cases(uow: SqlAlchemyUnitOfWork, *, typed: str, limit: int = LIMIT) -> LookupResult:
+    """Open incidents' cases matching what the agent typed (:func:`read_query`)."""
+    query = read_query(typed)
+    with uow:
+        if query.by is LookupBy.CASE_NUMBER:
+            found = uow.reads.open_cases_by_number(int(query.value))
+        elif query.by is LookupBy.PHONE:
+            found = uow.reads.open_cases_by_phone(query.value, limit=limit + 1)
+        elif query.by is LookupBy.EMAIL:
+            found = uow.reads.open_cases_by_email(query.value, limit=limit + 1)
+        else:
+            found = uow.reads.open_cases_by_name(query.value, limit=limit + 1)
+    return LookupResult(query, found[:limit], len(found) > limit)
