@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -169,8 +170,14 @@ def test_a_notice_for_an_unknown_incident_is_404_before_any_text_check(
 def test_closing_an_incident_takes_its_reason_in_the_json_body(
         client: TestClient, shop: dict[str, int]) -> None:
     body = {"listing_ids": [shop["listing1"]], "wrong_price": krw(19900),
-            "correct_price": krw(199000), "window_start": "2026-12-01T09:00:00+09:00",
+            "correct_price": krw(199000),
+            "window_start": datetime.now(UTC).isoformat(),  # after the listing was created
             "cause": "90% event typed as the price", "responsible": "seller"}
+    for bad, said in ((0, "not a number"), ("2026-12-01T09:00:00", "timezone")):
+        answer = client.post("/api/incidents", json={**body, "window_start": bad},
+                             headers={"Idempotency-Key": f"bad-{bad}"})
+        assert answer.status_code == 422 and said in answer.text, answer.text
+    assert client.get("/api/incidents").json() == []
     declared = client.post("/api/incidents", json=body, headers={"Idempotency-Key": "inc-1"})
     assert declared.status_code == 201, declared.text
     incident = declared.json()["incident_id"]

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
@@ -33,7 +34,17 @@ app = typer.Typer(help="Incident desk: resolve orders placed at a wrong price, f
 SEOUL = ZoneInfo("Asia/Seoul")
 MISSING = "—"
 ACTOR = typer.Option("cli", "--actor", help="Who is acting (lands on the audit log).")
-FORMAT = typer.Option("table", "--format", help="table or json.")
+class TableOrJson(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class TextOrJson(StrEnum):
+    text = "text"
+    json = "json"
+
+
+FORMAT = typer.Option(TableOrJson.table, "--format", help="table or json.")
 REPORTS_DIR = Path("reports")
 # How str(timedelta) reads: "1 day, 0:00:00", "2:29:59.767496".
 TIMEDELTA_TEXT = re.compile(
@@ -200,7 +211,7 @@ def declare(
     cause: str = typer.Option(..., help="What went wrong, in a sentence."),
     responsible: str = typer.Option(..., help="seller, platform or both."),
     draft: int = typer.Option(None, help="Declare this draft incident (e.g. from the tripwire)."),
-    actor: str = ACTOR, fmt: str = FORMAT,
+    actor: str = ACTOR, fmt: TableOrJson = FORMAT,
 ) -> None:
     """Declare an incident; its listings are paused at once."""
     from sagwa.services import desk
@@ -218,7 +229,7 @@ def declare(
 
 @app.command()
 @exits_cleanly
-def scope(incident_id: int, actor: str = ACTOR, fmt: str = FORMAT) -> None:
+def scope(incident_id: int, actor: str = ACTOR, fmt: TableOrJson = FORMAT) -> None:
     """Make a case for every customer who ordered at the wrong price in the window."""
     from sagwa.services import desk
 
@@ -242,7 +253,7 @@ def plan(
     discount: int = typer.Option(None, help="Percent off the correct price."),
     keep_max_units: int = typer.Option(None, help="Units a customer may keep at the price paid."),
     accept_late: bool = typer.Option(False, help="Accept choices after the deadline."),
-    actor: str = ACTOR, fmt: str = FORMAT,
+    actor: str = ACTOR, fmt: TableOrJson = FORMAT,
 ) -> None:
     """Decide the options, deadline, default and cost split (before notifying).
 
@@ -271,7 +282,7 @@ def plan(
 
 @app.command()
 @exits_cleanly
-def notify(incident_id: int, actor: str = ACTOR, fmt: str = FORMAT) -> None:
+def notify(incident_id: int, actor: str = ACTOR, fmt: TableOrJson = FORMAT) -> None:
     """Queue the apology to every affected customer, inside contact hours."""
     from sagwa.services.desk_notify import LinkMaker
     from sagwa.services.desk_notify import notify as notify_customers
@@ -290,7 +301,7 @@ def close(
     incident_id: int,
     reason: Annotated[str, typer.Option(help="Why it is closed (kept on the audit log).")],
     actor: str = ACTOR,
-    fmt: str = FORMAT,
+    fmt: TableOrJson = FORMAT,
 ) -> None:
     """Close an incident (every case answered or defaulted, calls owed made, notice
     published), or dismiss a draft."""
@@ -307,7 +318,7 @@ def close(
 
 @app.command()
 @exits_cleanly
-def status(incident_id: int, fmt: str = FORMAT) -> None:
+def status(incident_id: int, fmt: TableOrJson = FORMAT) -> None:
     """Where the incident stands: cases, choices, messages, SLA clocks."""
     from sagwa.services.desk_status import incident_status
 
@@ -325,7 +336,7 @@ def status(incident_id: int, fmt: str = FORMAT) -> None:
 def list_incidents(
     limit: int = typer.Option(50, min=1, max=1000, help="How many, newest first."),
     offset: int = typer.Option(0, min=0, help="Skip this many of the newest."),
-    fmt: str = FORMAT,
+    fmt: TableOrJson = FORMAT,
 ) -> None:
     """List incidents, newest first: their ids, prices, cases and answers."""
     with _context() as (_config, db, _policy):
@@ -361,7 +372,7 @@ def notice(
     file: Annotated[Path | None, typer.Option(
         help="Notice text: first line the title, then the body. "
              "Without it, the template draft is published.")] = None,
-    actor: str = ACTOR, fmt: str = FORMAT,
+    actor: str = ACTOR, fmt: TableOrJson = FORMAT,
 ) -> None:
     """Publish (a new version of) the public notice; refused if the message check fails."""
     from sagwa.services import notices
@@ -385,7 +396,7 @@ def report(
     incident_id: int,
     out: Annotated[Path, typer.Option(
         help="Where to write the Markdown postmortem and chart.")] = REPORTS_DIR,
-    fmt: str = typer.Option("text", "--format", help="text or json."),
+    fmt: Annotated[TextOrJson, typer.Option("--format", help="text or json.")] = TextOrJson.text,
 ) -> None:
     """Print the timeline and SLA figures; write a Markdown postmortem with a PNG chart."""
     from sagwa.services.desk_report import build_report, figure_rows, write_postmortem

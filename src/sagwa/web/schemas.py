@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
 from sagwa.domain.money import Money
+
+
+def _iso_text(value: object) -> object:
+    """A time in a JSON body is ISO 8601 text: a bare number (0 → 1970-01-01) is refused."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("give an ISO 8601 time with its UTC offset, e.g. "  # noqa: TRY004 (pydantic)
+                         "2026-12-02T09:00:00+09:00, not a number")
+    return value
+
+
+#: A moment in a request body: ISO 8601 text with its offset (Asia/Seoul is +09:00).
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
 
 
 class Body(BaseModel):
@@ -118,8 +131,8 @@ class ListingRelease(ListingStatusChange):
 
 class PromotionIO(Body):
     percent: float = Field(gt=0, lt=100, examples=[10])
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: Timestamp | None = None
+    ends_at: Timestamp | None = None
 
 
 class PriceChangeCreate(Body):

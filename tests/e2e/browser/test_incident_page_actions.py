@@ -23,7 +23,8 @@ pytestmark = pytest.mark.e2e
 
 def _draft(session_factory, listing_id: int) -> int:  # type: ignore[no-untyped-def]
     """What the tripwire leaves: the listing paused and a draft incident opened on it."""
-    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=4, seconds=17)
+    # after the world's listings were created (3 h ago); seconds kept: the page shows minutes
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2, seconds=17)
     uow = SqlAlchemyUnitOfWork(session_factory)
     with uow:
         listing = uow.market.listing(listing_id, for_update=True)

@@ -27,7 +27,7 @@ from sagwa.web.deps import (
     Uow,
     recorded_name,
 )
-from sagwa.web.schemas import Body, MoneyIO
+from sagwa.web.schemas import Body, MoneyIO, Timestamp
 
 router = APIRouter(prefix="/api", tags=["incident desk"])
 
@@ -36,8 +36,8 @@ class IncidentCreate(Body):
     listing_ids: list[StrictInt] = Field(min_length=1)
     wrong_price: MoneyIO
     correct_price: MoneyIO
-    window_start: datetime
-    window_end: datetime | None = None
+    window_start: Timestamp
+    window_end: Timestamp | None = None
     cause: str = Field(min_length=1, max_length=2000)
     responsible: str = Field(examples=["seller", "platform", "both"])
     draft_id: StrictInt | None = Field(default=None, description="Declare this draft incident.")
@@ -46,7 +46,7 @@ class IncidentCreate(Body):
 class PlanCreate(Body):
     options: list[str] = Field(min_length=1, examples=[["keep", "cancel_with_compensation",
                                                         "talk_to_person"]])
-    deadline: datetime
+    deadline: Timestamp
     default: str = Field(default="keep", examples=["keep", "follow_up_call"])
     seller_share_pct: StrictInt
     platform_share_pct: StrictInt
