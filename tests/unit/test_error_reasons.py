@@ -271,6 +271,22 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
                              created_at="2026-11-20 10:00"),
         "시작 시각이 상품 5번이 등록되기(2026-11-20 10:00) 전입니다. 잘못된 가격으로 판매가 시작된 시각을 넣어 주세요.",
     ),
+    "number_too_large": (  # the mapping is checked in tests/integration/test_data_errors.py
+        lambda: InvalidInput("a number is too large to be stored", reason="number_too_large"),
+        "숫자가 너무 커서 저장할 수 없습니다. 번호나 금액을 확인해 주세요.",
+    ),
+    "time_out_of_range": (
+        lambda: InvalidInput("a time is out of range", reason="time_out_of_range"),
+        "시각이 허용 범위(1년~9999년)를 벗어났습니다.",
+    ),
+    "text_not_storable": (
+        lambda: InvalidInput("text contains NUL", reason="text_not_storable"),
+        "글에 저장할 수 없는 문자(NUL)가 들어 있습니다. 그 문자를 지우고 다시 보내 주세요.",
+    ),
+    "value_not_storable": (
+        lambda: InvalidInput("a value cannot be stored: x", reason="value_not_storable"),
+        "입력한 값을 저장할 수 없습니다. 값을 확인해 주세요.",
+    ),
     "notice_not_published": (  # the raise itself is checked in tests/integration/test_desk.py
         lambda: Conflict("incident 3 has no public notice yet", reason="notice_not_published",
                          incident_id=3),

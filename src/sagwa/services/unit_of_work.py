@@ -117,9 +117,27 @@ class SqlAlchemyUnitOfWork:
         self._session.rollback()
 
 
+#: PostgreSQL's data errors a user can cause (SQLSTATE → reason and sentence): a number beyond
+#: a column's range (an id or an amount typed with twenty digits), a time beyond year 9999, a
+#: NUL character in text. Said plainly, not in the database's words.
+_DATA_ERRORS = {
+    "22003": ("number_too_large", ("a number is too large to be stored (ids at most "
+                                   "9,223,372,036,854,775,807, counts and amounts less)")),
+    "22008": ("time_out_of_range", "a time is out of range (years 1 to 9999)"),
+    "22021": ("text_not_storable", "text contains a character that cannot be stored (NUL)"),
+    "22P05": ("text_not_storable", "text contains a character that cannot be stored (NUL)"),
+}
+
+
 def _invalid(exc: DataError) -> InvalidInput:
+    state = getattr(exc.orig, "sqlstate", None)
+    if state is None and "NUL (0x00)" in str(exc.orig):  # psycopg refuses it before sending
+        state = "22021"
+    if state in _DATA_ERRORS:
+        reason, said = _DATA_ERRORS[state]
+        return InvalidInput(said, reason=reason)
     detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-    return InvalidInput(f"a value cannot be stored: {detail}")
+    return InvalidInput(f"a value cannot be stored: {detail}", reason="value_not_storable")
 
 
 def _conflict(exc: IntegrityError) -> Conflict:

@@ -235,6 +235,18 @@ RULES: tuple[Rule, ...] = (
        "시작 시각이 상품 {listing_id}번이 등록되기({created_at}) 전입니다. 잘못된 가격으로 판매가 시작된 시각을 넣어 주세요.",
        "The window starts before listing {listing_id} existed (created {created_at}); enter "
        "when the wrong price went on sale."),
+    _r("invalid_input", None, "number_too_large",
+       "숫자가 너무 커서 저장할 수 없습니다. 번호나 금액을 확인해 주세요.",
+       "A number is too large to be stored; check the number or amount."),
+    _r("invalid_input", None, "time_out_of_range",
+       "시각이 허용 범위(1년~9999년)를 벗어났습니다.",
+       "A time is out of range (years 1 to 9999)."),
+    _r("invalid_input", None, "text_not_storable",
+       "글에 저장할 수 없는 문자(NUL)가 들어 있습니다. 그 문자를 지우고 다시 보내 주세요.",
+       "The text contains a character that cannot be stored (NUL); remove it and send again."),
+    _r("invalid_input", None, "value_not_storable",
+       "입력한 값을 저장할 수 없습니다. 값을 확인해 주세요.",
+       "A value cannot be stored; please check what you entered."),
     _r("conflict", None, "notice_not_published",
        "아직 공지를 올리지 않아 끝낼 수 없습니다. 고객에게 알린 내용을 공지로도 올린 뒤 끝내 주세요.",
        "No public notice has been published yet, so this cannot be closed; publish the notice "
