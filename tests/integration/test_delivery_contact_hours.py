@@ -174,6 +174,7 @@ def test_a_confirmation_of_a_choice_goes_out_at_night(notified) -> None:
 def test_only_messages_asking_to_act_wait_for_the_contact_centre() -> None:
     assert contact_opening(HOURS, "resolution", SATURDAY_2AM) == SATURDAY_OPENING
     assert contact_opening(HOURS, "reminder", SATURDAY_2AM) == SATURDAY_OPENING
+    assert contact_opening(HOURS, "defaulted", SATURDAY_2AM) == SATURDAY_OPENING  # unprompted
     assert contact_opening(HOURS, "confirmation", SATURDAY_2AM) is None
     assert contact_opening(HOURS, "resolution", SATURDAY_OPENING) is None
     assert contact_opening(None, "resolution", SATURDAY_2AM) is None

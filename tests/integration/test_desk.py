@@ -542,3 +542,100 @@ def test_a_capped_keep_default_owes_a_call_to_customers_over_the_cap(shop) -> No
     with pytest.raises(Conflict) as refused:
         desk.close(uow(), incident_id=iid, actor="operator:lee", reason="done")
     assert refused.value.details["reason"] == "calls_owed"
+
+
+# --- what each customer is told: the keep cap, and the default once applied -----------------
+
+
+def _bodies(uow, purpose: str) -> dict[tuple[int, str], str]:
+    with uow() as u:
+        rows = u.conn.execute(select(outbox.c.customer_id, outbox.c.channel, outbox.c.body)
+                              .where(outbox.c.purpose == purpose)).all()
+    return {(r.customer_id, r.channel): r.body for r in rows}
+
+
+def test_a_customer_over_the_keep_cap_is_told_what_keeping_means_and_that_we_will_call(
+        shop) -> None:
+    uow, clock, listing_id, people, _ = shop
+    iid = _planned(uow, clock, listing_id, keep_max_units=1)
+    notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    told = _bodies(uow, "resolution")
+    over = told[people[1], "email"]  # 2 units, a cap of 1
+    assert ("주문 유지: 1인당 최대 1개까지 유지하실 수 있어, 주문하신 2개 중 1개를 결제하신 가격 그대로 "
+            "보내 드리고 나머지 1개의 결제 금액 19,900원은 환불해 드립니다.") in over
+    assert ("답이 없으시면 상담원이 전화드려 직접 여쭙겠습니다. 주문하신 2개는 1인당 한도(1개)를 넘어 "
+            "그대로 유지해 드릴 수 없기 때문입니다.") in over
+    assert "그대로 상품을 받으십니다" not in over and "답이 없으시면 주문은 그대로" not in over
+    assert "1개만 유지하고 나머지 환불" in told[people[1], "sms"]
+    within = told[people[2], "email"]  # 1 unit: the wording as it was
+    assert "주문 유지: 결제하신 19,900원 그대로 상품을 받으십니다 (1인당 최대 1개)." in within
+    assert "답이 없으시면 주문은 그대로 유지됩니다." in within
+    # what they were told is what the desk does after the deadline
+    clock.now = datetime(2008, 6, 17, 18, 2, tzinfo=SEOUL)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline", policy=POLICY)
+    with uow() as u:
+        case_of = {int(r.case.customer_id): int(r.case.case_id) for r in u.cases.for_incident(iid)}
+    assert case_of[people[1]] in _queue(uow) and case_of[people[2]] not in _queue(uow)
+    after = _bodies(uow, "defaulted")
+    assert "- 답이 없을 때의 처리: 상담원 전화" in after[people[1], "email"]
+    assert "1인당 한도(1개)를 넘어" in after[people[1], "email"]
+    assert "주문하신 상품 1개를 결제하신 가격(19,900원) 그대로 보내 드립니다." in after[people[2], "email"]
+
+
+def test_customers_given_the_default_are_told_once_what_happens_in_contact_hours(shop) -> None:
+    from sagwa.services import desk_messages as dm
+
+    uow, clock, listing_id, people, _ = shop
+    texter = catalog.register_customer(uow(), name="문자고객", phone="010-9999-0000",
+                                       locale="ko", actor="t").id  # no email: told by SMS
+    orders.place_order(uow(), customer_id=texter, listing_id=listing_id, quantity=1, actor="t",
+                       velocity=None)
+    iid = _planned(uow, clock, listing_id, accept_late_choices=True)
+    notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    with uow() as u:
+        case_of = {int(r.case.customer_id): int(r.case.case_id) for r in u.cases.for_incident(iid)}
+    clock.now = datetime(2008, 6, 13, 10, 0, tzinfo=SEOUL)
+    for who, choice in ((people[1], "cancel_with_compensation"), (people[2], "talk_to_person")):
+        desk_cases.record_choice(uow(), case_id=case_of[who], choice=choice, channel="web",
+                                 evidence="pressed", taken_by="customer", policy=POLICY)
+    clock.now = datetime(2008, 6, 17, 18, 1, tzinfo=SEOUL)  # Tuesday, after hours
+    assert desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline",
+                                     policy=POLICY) == 6
+    with uow() as u:
+        rows = u.conn.execute(select(outbox).where(outbox.c.purpose == "defaulted")).all()
+        audit = u.conn.exec_driver_sql(
+            "SELECT after FROM audit_log WHERE action = 'incident.defaulted'").scalars().all()
+    # who answered (a choice, or a person asked for in time) is not told they did not
+    assert sorted(r.customer_id for r in rows) == sorted({*people, texter} - {people[1], people[2]})
+    assert {r.not_before for r in rows} == {datetime(2008, 6, 18, 9, 0, tzinfo=SEOUL)}
+    assert {(r.channel, r.recipient) for r in rows if r.customer_id == texter} == {
+        ("sms", "010-9999-0000")}
+    assert all(r.channel == "email" for r in rows if r.customer_id != texter)
+    for r in rows:
+        dm.checked(r.body, kind="resolution", lang=r.locale)
+        assert any(w in r.body[:90] for w in ("죄송합니다", "사과드립니다", "sorry"))  # apology first
+    english = next(r.body for r in rows if r.customer_id == people[0])
+    assert english.startswith("Dear Alex Kim, once more we are sorry")
+    assert "We will send your 1 item at the 19,900 KRW you paid." in english
+    korean = next(r.body for r in rows if r.customer_id == people[3])
+    assert "주문하신 상품 2개를 결제하신 가격(39,800원) 그대로 보내 드립니다." in korean
+    assert "다른 방법을 원하시면 지금이라도" in korean  # this plan takes late answers
+    assert [a["messages"] for a in audit] == [5]
+    # the job run again (or late twice) sends nothing twice
+    assert desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline",
+                                     policy=POLICY) == 0
+    with uow() as u:
+        again = u.conn.execute(select(func.count()).select_from(outbox).where(
+            outbox.c.purpose == "defaulted")).scalar_one()
+    assert again == 5
+    # a late answer (this plan takes them) before the note goes out next morning withdraws it
+    late = next(r for r in rows if r.customer_id == people[0])
+    clock.now = datetime(2008, 6, 17, 20, 0, tzinfo=SEOUL)
+    desk_cases.record_choice(uow(), case_id=case_of[people[0]], choice="cancel_with_compensation",
+                             channel="web", evidence="pressed late", taken_by="customer",
+                             policy=POLICY)
+    with uow() as u:
+        status = u.conn.execute(select(outbox.c.status).where(outbox.c.id == late.id)).scalar_one()
+        others = u.conn.execute(select(outbox.c.status).where(
+            outbox.c.purpose == "defaulted", outbox.c.id != late.id)).scalars().all()
+    assert status == "withdrawn" and set(others) == {"pending"}

@@ -40,6 +40,7 @@ async def incident_deadline(context: JobContext, incident_id: int) -> int:
     """Unanswered cases take the plan's default (keep, or a follow-up call — never a cancel)."""
     try:
         return await asyncio.to_thread(desk_cases.apply_deadline, job_unit_of_work(context),
-                                       incident_id=incident_id, actor=ACTOR)
+                                       incident_id=incident_id, actor=ACTOR,
+                                       policy=job_runtime(context).policy)
     except InvalidInput as exc:  # a worker clock a little behind the database's: retried
         raise NotYet("the deadline has not passed") from exc

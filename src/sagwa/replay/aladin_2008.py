@@ -144,7 +144,8 @@ def _with_desk(market: Market, policy: DeskPolicy, settings: Settings,
     _customers_answer(market, incident_id, policy, rng)
     deliver_due(market, settings)
     market.clock.now = deadline + timedelta(minutes=1)
-    desk_cases.apply_deadline(market.uow(), incident_id=incident_id, actor="system:deadline")
+    desk_cases.apply_deadline(market.uow(), incident_id=incident_id, actor="system:deadline",
+                              policy=policy)
     deliver_due(market, settings)
     return {"orders_refused_after_pause": refused, "incident_id": incident_id}
 

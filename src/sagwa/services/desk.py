@@ -139,19 +139,24 @@ def declare(uow: SqlAlchemyUnitOfWork, *, listing_ids: list[int], wrong_price: M
 
 def _check_window_after_listings(uow: SqlAlchemyUnitOfWork, listings: list[Listing],
                                  window_start: datetime) -> None:
-    """The wrong price cannot have been on sale before the listing existed: a window that starts
-    earlier is a typo (1900 for 2026) that would scope years of orders and report absurd
-    times, so it is refused, naming when the listing was created."""
-    for listing in listings:
-        created = uow.market.listing_created_at(listing.id)
-        if created is not None and window_start < created:
-            when = created.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M")
-            raise InvalidInput(
-                f"the window starts {window_start.astimezone(SEOUL):%Y-%m-%d %H:%M}, before "
-                f"listing {listing.id} existed (created {when} Asia/Seoul); start it when the "
-                "wrong price went on sale",
-                field="window_start", reason="window_before_listing", listing_id=listing.id,
-                created_at=when)
+    """The wrong price cannot have been on sale before any of the incident's listings existed:
+    a window that starts earlier is a typo (1900 for 2026) that would scope years of orders and
+    report absurd times, so it is refused, naming the first listing and when it was created.
+    (One incident may span listings created at different times — a second seller copying the
+    wrong price an hour later — so only the earliest counts.)"""
+    created = [(at, listing.id) for listing in listings
+               if (at := uow.market.listing_created_at(listing.id)) is not None]
+    if not created:
+        return
+    first_at, first_id = min(created)
+    if window_start < first_at:
+        when = first_at.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M")
+        raise InvalidInput(
+            f"the window starts {window_start.astimezone(SEOUL):%Y-%m-%d %H:%M}, before "
+            f"listing {first_id} existed (created {when} Asia/Seoul); start it when the "
+            "wrong price went on sale",
+            field="window_start", reason="window_before_listing", listing_id=first_id,
+            created_at=when)
 
 
 def _check_incident_price(price: Money, field: str) -> None:

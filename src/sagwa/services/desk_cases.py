@@ -8,10 +8,14 @@ the customer's recorded choice.
 :func:`log_contact_attempt` records a call and, when the customer was owed a call and the policy's
 attempts are used up without reaching them, marks the case "could not be reached"
 (``sagwa.domain.call_attempts``).
+
+:func:`apply_deadline` gives the cases nobody answered the plan's default and, in the same
+transaction, queues the message that tells each of those customers what happens now.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,13 +34,20 @@ from sagwa.domain.consent import (
 )
 from sagwa.domain.contact_hours import may_contact
 from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
-from sagwa.domain.incidents import Case, CaseStatus, CaseTrigger, IncidentStatus, advance
+from sagwa.domain.incidents import (
+    UNANSWERED,
+    Case,
+    CaseStatus,
+    CaseTrigger,
+    IncidentStatus,
+    advance,
+)
 from sagwa.domain.ledger import credit_points
 from sagwa.domain.money import format_money
 from sagwa.domain.orders import OrderTrigger
 from sagwa.domain.orders import advance as advance_order
 from sagwa.errors import Conflict, InvalidInput
-from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
 from sagwa.services.lookups import require
 from sagwa.services.outbox import withdraw_unsent
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -220,34 +231,67 @@ def escalate_unanswered(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: s
                  actor, "case.escalated")
 
 
-def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str) -> int:
-    """After the deadline: unanswered cases take the plan's default (never a cancellation)."""
+def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
+                   policy: DeskPolicy | None = None) -> int:
+    """After the deadline: unanswered cases take the plan's default (never a cancellation), and
+    each customer who had been told and never answered is told what happens now
+    (``desk_notify.defaulted_messages``: email, or SMS without one, at the next contact opening)
+    — queued in the same transaction as the default, so a message goes out exactly when its
+    default was applied. How many cases took the default.
+
+    ``policy`` gives the contact hours and details of that message; without it, the built-in
+    desk policy (callers that hold the configured one should pass it).
+    """
+    from sagwa.services.desk_notify import defaulted_messages
+    from sagwa.services.outbox import enqueue_messages
+
+    policy = policy if policy is not None else load_desk_policy()
     with uow:
         plan = current_plan(uow, incident_id)
-        if uow.now() <= plan.deadline:
+        now = uow.now()
+        if now <= plan.deadline:
             raise InvalidInput(f"the deadline {plan.deadline.isoformat()} has not passed yet")
-    return _bulk(uow, incident_id, {CaseStatus.OPEN, CaseStatus.NOTIFIED, CaseStatus.ESCALATED},
-                 CaseTrigger.DEADLINE_PASSED, actor, "case.defaulted")
+        moved = _move(uow, incident_id, UNANSWERED, CaseTrigger.DEADLINE_PASSED, actor,
+                      "case.defaulted", now)
+        told = [i for status in (CaseStatus.NOTIFIED, CaseStatus.ESCALATED)
+                for i in moved.get(status, [])]
+        queued = enqueue_messages(uow, defaulted_messages(
+            uow, incident_id=incident_id, case_ids=told, plan=plan, policy=policy))
+        if moved:
+            uow.audit.append(AuditEvent(actor, "incident.defaulted", "incident", str(incident_id),
+                                        after={"cases": sum(len(i) for i in moved.values()),
+                                               "messages": queued}), now)
+        uow.commit()
+        return sum(len(ids) for ids in moved.values())
 
 
 def _bulk(uow: SqlAlchemyUnitOfWork, incident_id: int, current: set[CaseStatus],
           trigger: CaseTrigger, actor: str, action: str) -> int:
     with uow:
-        now = uow.now()
-        moved = 0
-        for status in current:
-            new = advance(status, trigger)
-            if new == status:
-                continue
-            ids = uow.cases.set_status_where(incident_id, current={status}, new=new, now=now)
-            if trigger is CaseTrigger.DEADLINE_PASSED:
-                withdraw_unsent(uow, ids, why="the deadline passed; the plan's default applies")
-            uow.audit.append_many([AuditEvent(actor, action, "case", str(i),
-                                              before={"status": status.value},
-                                              after={"status": new.value}) for i in ids], now)
-            moved += len(ids)
+        moved = _move(uow, incident_id, current, trigger, actor, action, uow.now())
         uow.commit()
-        return moved
+        return sum(len(ids) for ids in moved.values())
+
+
+def _move(uow: SqlAlchemyUnitOfWork, incident_id: int, current: Iterable[CaseStatus],
+          trigger: CaseTrigger, actor: str, action: str,
+          now: datetime) -> dict[CaseStatus, list[int]]:
+    """Move the incident's cases in ``current`` by ``trigger``, inside the caller's unit of
+    work: the ids moved, by the status they left."""
+    moved: dict[CaseStatus, list[int]] = {}
+    for status in sorted(current):
+        new = advance(status, trigger)
+        if new == status:
+            continue
+        ids = uow.cases.set_status_where(incident_id, current={status}, new=new, now=now)
+        if trigger is CaseTrigger.DEADLINE_PASSED:
+            withdraw_unsent(uow, ids, why="the deadline passed; the plan's default applies")
+        uow.audit.append_many([AuditEvent(actor, action, "case", str(i),
+                                          before={"status": status.value},
+                                          after={"status": new.value}) for i in ids], now)
+        if ids:
+            moved[status] = ids
+    return moved
 
 
 def money_text(amount: int, currency: str, lang: str) -> str:

@@ -217,7 +217,7 @@ def _keep_line(plan: IncidentPlan, paid: Money, lang: str, over: OverCap | None)
     rest, refund = over.ordered - over.kept, format_money(over.refund, lang=lang)
     if ko:
         return (f"주문 유지: 1인당 최대 {cap}개까지 유지하실 수 있어, 주문하신 {over.ordered}개 중 "
-                f"{over.kept}개를 결제하신 가격 그대로 보내 드리고 나머지 {rest}개의 "
+                f"{over.kept}개를 결제하신 가격 그대로 보내 드리고 나머지 {rest}개의 결제 금액 "
                 f"{with_particle(refund, '은(는)')} 환불해 드립니다.")
     return (f"Keep the order: you can keep up to {cap} per customer, so we send {over.kept} of "
             f"your {over.ordered} items at the price you paid and refund the {refund} you paid "

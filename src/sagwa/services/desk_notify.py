@@ -1,12 +1,15 @@
-"""Telling customers: the apology messages of an incident, confirmations, the public notice.
+"""Telling customers: the apology messages of an incident, confirmations, the message to
+customers whose case took the default after the deadline, the public notice.
 
 Every text is rendered from the templates in ``message_templates/`` and must pass the message
 check before it is queued. Per-customer values (name, units, amount paid, link) are data sagwa
 fills in itself, so the check runs once per distinct wording — the template rendered for the
 plan, language and channel and for the listings a customer ordered from (each customer is told
-about the products and sellers of their own orders) — and a failing wording refuses the whole
-batch before anything is queued. Messages that ask customers to act are scheduled inside contact
-hours, and nothing is sent once the plan's deadline leaves customers too little time to answer.
+about the products and sellers of their own orders), for a customer within the plan's keep cap
+and one above it (:func:`wording_samples`) — and a failing wording refuses the whole batch
+before anything is queued. Messages that ask customers to act are scheduled inside contact
+hours, and nothing is sent once the plan's deadline leaves customers too little time to answer;
+the message after the default is queued for the next contact opening too.
 """
 
 from __future__ import annotations
@@ -168,30 +171,34 @@ def _resolution_texts(values: dict[str, object], lang: str,
 
 
 def _check_wording(facts: dm.IncidentFacts, plan: IncidentPlan, policy: DeskPolicy) -> int:
-    """Render each wording once with sample customer values and run the message check: the
-    apology and its reminder, for a customer within the keep cap and (when the plan has one)
-    above it, and the message sent when the default is applied — so neither the reminder nor
-    the deadline job can fail on its wording later."""
-    unit = facts.incident.wrong_price
-    checked = 0
+    """Run the message check on every wording of :func:`wording_samples`; how many."""
+    samples = wording_samples(facts, plan, policy)
+    for lang, body in samples:
+        dm.checked(body, kind="resolution", lang=lang)
+    return len(samples)
+
+
+def wording_samples(facts: dm.IncidentFacts, plan: IncidentPlan,
+                    policy: DeskPolicy) -> list[tuple[str, str]]:
+    """(language, text) of each wording a customer of ``facts`` can be sent, with sample
+    customer values: the apology and its reminder, for a customer within the keep cap and (when
+    the plan has one) above it, and the message sent when the default is applied — so neither
+    the reminder job nor the deadline job can fail on its wording later."""
+    unit, samples = facts.incident.wrong_price, []
     for lang in ("ko", "en"):
         shared = _shared_values(facts, plan, policy, lang)
         name = "홍길동" if lang == "ko" else "Alex Kim"
         for case in _sample_cases(facts.incident, plan):
-            over = dm.over_cap(case, plan)
             paid = unit.times(case.units)
             values = _values(shared, plan, lang, name, case.units, paid,
-                             "https://example.invalid/c/sample", over)
-            for reminder in (False, True):
-                for _subject, body in _resolution_texts(values, lang, reminder).values():
-                    dm.checked(body, kind="resolution", lang=lang)
-                    checked += 1
+                             "https://example.invalid/c/sample", dm.over_cap(case, plan))
+            texts = [*_resolution_texts(values, lang).values(),
+                     *_resolution_texts(values, lang, reminder=True).values()]
             for still_open in {False, plan.accept_late_choices}:
-                for _subject, body in _defaulted_texts(shared, case, plan, paid, lang, name,
-                                                       still_open).values():
-                    dm.checked(body, kind="resolution", lang=lang)
-                    checked += 1
-    return checked
+                texts += _defaulted_texts(shared, case, plan, paid, lang, name,
+                                          still_open).values()
+            samples += [(lang, body) for _subject, body in texts]
+    return samples
 
 
 def _sample_cases(inc: Incident, plan: IncidentPlan) -> list[Case]:

@@ -68,14 +68,20 @@ contact hours, never after the incident plan's deadline (checked again at delive
 :mod:`sagwa.services.delivery`), and are pointless once the case has its answer.
 Confirmations of a choice just made are not among them."""
 
+UNPROMPTED = (*ASKS_TO_ACT, "defaulted")
+"""Messages the customer did not just ask for: held outside contact hours at delivery (the
+desk writes only when a person can answer), and withdrawn while unsent once the customer's own
+answer makes them wrong — the "we applied the default" note included, when a late answer
+arrives before it goes out. A confirmation answers the customer's own action: sent at once."""
+
 
 def withdraw_unsent(uow: SqlAlchemyUnitOfWork, case_ids: Sequence[int], *, why: str) -> int:
-    """Withdraw the cases' messages that still wait to ask for a choice (``pending``, or left
-    ``sending`` by a worker that died; one a live worker is sending right now goes out). Their
+    """Withdraw the cases' unprompted messages that still wait (``UNPROMPTED``: ``pending``,
+    or left ``sending`` by a worker that died; one a live worker is sending right now goes out). Their
     delivery jobs then find nothing to do. How many."""
     if not case_ids:
         return 0
-    return uow.outbox.withdraw_pending(case_ids, purposes=ASKS_TO_ACT, why=why)
+    return uow.outbox.withdraw_pending(case_ids, purposes=UNPROMPTED, why=why)
 
 
 def _enqueue(uow: SqlAlchemyUnitOfWork, messages: Sequence[OutgoingMessage]) -> list[int]:

@@ -200,8 +200,9 @@ def escalate(incident_id: int, uow: Uow, actor: Actor) -> dict[str, int]:
 
 
 @router.post("/incidents/{incident_id}/deadline", dependencies=[ADMIN])
-def deadline(incident_id: int, uow: Uow, actor: Actor) -> dict[str, int]:
-    return {"defaulted": desk_cases.apply_deadline(uow(), incident_id=incident_id, actor=actor)}
+def deadline(incident_id: int, request: Request, uow: Uow, actor: Actor) -> dict[str, int]:
+    return {"defaulted": desk_cases.apply_deadline(uow(), incident_id=incident_id, actor=actor,
+                                                   policy=_policy(request))}
 
 
 @router.post("/incidents/{incident_id}/close", dependencies=[ADMIN])

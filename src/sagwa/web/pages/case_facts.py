@@ -38,11 +38,24 @@ class CaseFacts:
     def product(self, lang: str) -> str:
         return self.facts.product_ko if lang == "ko" else self.facts.product_en
 
+    @property
+    def over_cap(self) -> dm.OverCap | None:
+        """What keeping means for this customer when they hold more units than the plan's keep
+        cap (units sent, amount refunded); ``None`` within it."""
+        return dm.over_cap(self.row.case, self.plan)
+
     def options(self, lang: str) -> list[tuple[str, str]]:
-        """(option value, the sentence with its amounts) for each option the plan offers."""
+        """(option value, the sentence with its amounts) for each option the plan offers —
+        for this customer: above the keep cap, keeping says the units sent and the refund."""
         offered = [o for o in dm.OPTION_ORDER if self.plan.offers(o)]
         return [(o.value, line) for o, line in
-                zip(offered, dm.option_lines(self.plan, self.paid, lang), strict=True)]
+                zip(offered, dm.option_lines(self.plan, self.paid, lang, self.over_cap),
+                    strict=True)]
+
+    def if_unanswered(self, lang: str) -> str:
+        """What happens to this customer without an answer, to follow "if we do not hear from
+        you, …": their own default (a call above the keep cap), as the apology said it."""
+        return dm.default_sentence(self.plan, lang, self.over_cap)
 
     def cause(self, lang: str) -> str:
         return dm.cause(self.facts, lang)

@@ -9,9 +9,12 @@ and only the second press, "confirm", records it. Asking to talk to a person cha
 so it needs no second press.
 
 Once the case can take no choice — a final choice is recorded, the deadline passed and the plan
-takes no late answers (its default applied), or the incident is closed — the page shows no
-options but what happened (:func:`answer_state` asks the same rules that recording a choice
-applies). The amounts say what was paid at the wrong price and, after the discount choice, the
+takes no late answers (its default applied, or about to be when the deadline job runs late), or
+the incident is closed — the page shows no options but what happened (:func:`answer_state` asks
+the same rules that recording a choice applies). Past the deadline the page says so and what
+this customer's default is (:func:`deadline_line`); a case that still takes a late answer keeps
+its options. What keeping means and what happens without an answer are this customer's own: above
+the plan's keep cap, the units sent and the refund, and a call instead of a keep. The amounts say what was paid at the wrong price and, after the discount choice, the
 new total and the difference.
 """
 
@@ -124,16 +127,46 @@ def settled_lines(case: CaseFacts, state: str, lang: str) -> list[str]:
     if consent is not None and consent.choice is CustomerOption.TALK_TO_PERSON:
         lines.append(_t(lang, "상담원과 통화를 요청하셨습니다. 상담원이 전화드릴 예정입니다.",
                         "You asked to talk to a person; one of our staff will call you."))
-    elif row.status is CaseStatus.DEFAULTED:
-        keep = default_outcome(row, case.plan) is DefaultAction.KEEP
-        what = (_t(lang, "주문 유지", "keep the order") if keep
-                else _t(lang, "상담원 전화", "a call from our staff"))
-        then = (_t(lang, "주문은 결제하신 가격 그대로 유지됩니다.", "Your order stays as it is, at the price you paid.")
-                if keep else _t(lang, "상담원이 전화드려 직접 여쭙겠습니다.", "One of our staff will call you to ask."))
-        lines.append(_t(lang, f"답변 기한({case.deadline(lang)})이 지나 기본 처리({what})가 적용되었습니다. ",
-                        f"The deadline ({case.deadline(lang)}) has passed, so the default ({what}) "
-                        "was applied. ") + then)
+    elif row.status is CaseStatus.DEFAULTED or state == DEFAULTED:
+        lines.append(deadline_line(case, lang))
     return lines
+
+
+def deadline_line(case: CaseFacts, lang: str) -> str:
+    """Once the deadline has passed without an answer: that it has, and this customer's own
+    default (``default_outcome``: a call above the keep cap) — applied, or, while the deadline
+    job has not run yet, about to be."""
+    row = case.row.case
+    keep = default_outcome(row, case.plan) is DefaultAction.KEEP
+    what = (_t(lang, "주문 유지", "keep the order") if keep
+            else _t(lang, "상담원 전화", "a call from our staff"))
+    then = (_t(lang, "주문은 결제하신 가격 그대로 유지됩니다.", "Your order stays as it is, at the price you paid.")
+            if keep else _capitalised(case.if_unanswered(lang)))
+    deadline = case.deadline(lang)
+    if row.status is CaseStatus.DEFAULTED:
+        return _t(lang, f"답변 기한({deadline})이 지나 기본 처리({what})가 적용되었습니다. ",
+                  f"The deadline ({deadline}) has passed, so the default ({what}) was applied. ") + then
+    return _t(lang, f"답변 기한({deadline})이 지나 곧 기본 처리({what})가 적용됩니다. ",
+              f"The deadline ({deadline}) has passed, so the default ({what}) will be applied "
+              "shortly. ") + then
+
+
+def late_note(case: CaseFacts, lang: str) -> str:
+    """Past the deadline on a case that still takes a choice (the plan takes late answers, or
+    the customer's default is a call): that they can still choose, and what happens if not."""
+    row = case.row.case
+    still = _t(lang, f"답변 기한({case.deadline(lang)})은 지났지만 아직 고르실 수 있습니다.",
+               f"The deadline ({case.deadline(lang)}) has passed, but you can still choose.")
+    if row.consent is not None:  # they asked for a person: that call is what happens
+        return still
+    if row.status is CaseStatus.DEFAULTED:
+        return deadline_line(case, lang) + _t(lang, " 아래에서 아직 직접 고르실 수 있습니다.",
+                                              " You can still choose below.")
+    return still + _t(lang, " 고르지 않으시면 ", " If you do not, ") + case.if_unanswered(lang)
+
+
+def _capitalised(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
 
 
 def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
@@ -149,6 +182,7 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
             "consent": consent, "state": state, "final_choice": final,
             "chosen": label("choice", consent.choice, lang) if consent else None,
             "can_choose": state == OPEN, "late": deadline_passed(case.plan, now),
+            "late_note": late_note(case, lang), "if_unanswered": case.if_unanswered(lang),
             "settled": settled_lines(case, state, lang), "amounts": amounts(case, lang),
             "options": case.options(lang), "contact": contact(policy, lang)}
 

@@ -1,0 +1,118 @@
+"""The customer's case page (``/c/<token>``) past the deadline before the deadline job has run,
+and for a customer over the plan's keep cap: it says the deadline has passed and what happens to
+this customer (their own default), and offers the choice only while a late answer still
+counts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+from test_customer_case_states import _no_choice_offered
+from world import POLICY, World
+
+from sagwa.config import Settings
+from sagwa.domain.listings import ListingTrigger
+from sagwa.domain.money import Money
+from sagwa.services import catalog, desk, listings, orders
+from sagwa.services.case_links import case_token
+from sagwa.services.desk_notify import LinkMaker, notify
+from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
+
+pytestmark = pytest.mark.e2e
+KRW = "KRW"
+
+
+def _notified_case(session_factory: sessionmaker[Session], secret: str, world: World, *,
+                   days_ago: int, **terms: object) -> str:
+    """김민준 orders 2 speakers at 19,900 (correct price 185,000) ``days_ago`` days ago; the
+    incident is declared, scoped, planned (``terms``; deadline a week later, default keep) and
+    notified — and the deadline's default is *not* applied, as when the deadline job runs late.
+    The case's link token."""
+    clock = ManualClock(datetime.now(UTC) - timedelta(days=days_ago))
+
+    def uow() -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(session_factory, clock)
+
+    started = clock.now
+    product = catalog.register_product(uow(), title="블루투스 스피커", title_en="Bluetooth speaker",
+                                       category="electronics/audio",
+                                       list_price=Money(185_000, KRW), actor="t").id
+    listing = listings.create_listing(uow(), seller_id=world.seller_a, product_id=product,
+                                      price=Money(19_900, KRW), actor="test").id
+    listings.change_listing_status(uow(), listing_id=listing, trigger=ListingTrigger.PUBLISH,
+                                   actor="test")
+    customer = world.customers["김민준"]
+    clock.advance(timedelta(minutes=10))
+    orders.place_order(uow(), customer_id=customer, listing_id=listing, quantity=2, actor="t",
+                       velocity=None)
+    clock.advance(timedelta(minutes=20))
+    incident = int(desk.declare(
+        uow(), listing_ids=[listing], wrong_price=Money(19_900, KRW),
+        correct_price=Money(185_000, KRW), window_start=started, cause="가격 입력 실수",
+        responsible="seller", actor="admin:test").incident.incident_id)
+    desk.scope(uow(), incident_id=incident, actor="admin:test")
+    desk.plan(uow(), incident_id=incident, options=["keep", "cancel_with_compensation"],
+              deadline=clock.now + timedelta(days=7), default="keep", seller_share_pct=100,
+              platform_share_pct=0, actor="admin:test", policy=POLICY,
+              cancel_compensation=Money(5_000, KRW), **terms)  # type: ignore[arg-type]
+    notify(uow(), incident_id=incident, actor="admin:test", policy=POLICY,
+           links=LinkMaker(secret, "http://127.0.0.1"))
+    with uow() as u:
+        case_id = int(u.cases.for_incident(incident)[0].case.case_id)
+    return case_token(secret, case_id=case_id, customer_id=customer,
+                      expires_at=datetime.now(UTC) + timedelta(days=30))
+
+
+def test_past_the_deadline_before_the_default_is_applied_the_page_says_what_will_happen(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    token = _notified_case(session_factory, page_settings.secret_key, world, days_ago=20)
+    page = client.get(f"/c/{token}").text
+    _no_choice_offered(page)  # this plan takes no late answers
+    assert "이 지나 곧 기본 처리(주문 유지)가 적용됩니다. 주문은 결제하신 가격 그대로 유지됩니다." in page
+    english = client.get(f"/c/{token}?lang=en").text
+    _no_choice_offered(english)
+    assert ("has passed, so the default (keep the order) will be applied shortly. Your order "
+            "stays as it is, at the price you paid.") in english
+
+
+def test_past_the_deadline_a_plan_taking_late_answers_still_offers_the_choice_and_the_default(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    token = _notified_case(session_factory, page_settings.secret_key, world, days_ago=20,
+                           accept_late_choices=True)
+    page = client.get(f"/c/{token}").text
+    assert 'id="choose-keep"' in page and 'id="choose-cancel_with_compensation"' in page
+    assert "은 지났지만 아직 고르실 수 있습니다. 고르지 않으시면 주문은 그대로 유지됩니다." in page
+    english = client.get(f"/c/{token}?lang=en").text
+    assert "has passed, but you can still choose. If you do not, your order stays as it is." in english
+
+
+def test_over_the_keep_cap_the_page_says_what_keeping_means_and_that_we_will_call(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    token = _notified_case(session_factory, page_settings.secret_key, world, days_ago=1,
+                           keep_max_units=1)
+    page = client.get(f"/c/{token}").text
+    assert ("주문하신 2개 중 1개를 결제하신 가격 그대로 보내 드리고 나머지 1개의 결제 금액 19,900원은 "
+            "환불해 드립니다.") in page
+    assert "39,800원 그대로 상품을 받으십니다" not in page
+    assert "기한까지 답이 없으면 상담원이 전화드려 직접 여쭙겠습니다. 주문하신 2개는 1인당 한도(1개)를 넘어" in page
+    assert "기한까지 답이 없으면 주문은 그대로 유지됩니다" not in page
+    english = client.get(f"/c/{token}?lang=en").text
+    assert "we send 1 of your 2 items at the price you paid and refund the 19,900 KRW" in english
+    assert "If we do not hear from you by then, one of our staff will call you to ask" in english
+
+
+def test_over_the_keep_cap_past_the_deadline_the_page_still_offers_the_choice_and_the_call(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    token = _notified_case(session_factory, page_settings.secret_key, world, days_ago=20,
+                           keep_max_units=1)
+    page = client.get(f"/c/{token}").text
+    assert 'id="choose-keep"' in page  # a call is owed, and an answer on it counts late
+    assert "고르지 않으시면 상담원이 전화드려 직접 여쭙겠습니다." in page
+    assert "고르지 않으시면 주문은 그대로 유지됩니다" not in page
