@@ -53,6 +53,7 @@ def run(*args: str | Path):  # type: ignore[no-untyped-def]
 
 
 def test_check_writes_verdicts_for_every_change(files: dict[str, Path], tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
     out = tmp_path / "out" / "verdicts.csv"
     result = run(
         "check", "--history", files["history"], "--changes", files["changes"], "--out", out

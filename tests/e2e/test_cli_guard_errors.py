@@ -338,6 +338,7 @@ def test_evaluate_refuses_a_png_path_that_is_a_directory(
 def test_evaluate_writes_the_png_and_json_where_asked_and_says_where(
     files: dict[str, Path], tmp_path: Path
 ) -> None:
+    (tmp_path / "out").mkdir()
     png, js = tmp_path / "curve", tmp_path / "out" / "metrics.json"
     result = evaluate(files, "--png", png, "--json", js)
     assert result.exit_code == 0, result.output

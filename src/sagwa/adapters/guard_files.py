@@ -4,7 +4,8 @@ Prices arrive in major units as text (``"2.99"``, ``"19900"``) and leave as exac
 units (``price_minor``) using the currency's exponent — never through a float. Numbers are
 written with the ASCII digits 0-9 only: full-width (``１９９００``) or other scripts' digits
 (``١٩٩٠٠``) make the row malformed. Currency codes are read case-insensitively (``krw`` is KRW),
-as the API reads them.
+as the API reads them. Ids (``change_id``, ``listing_id``, ``product_id``, ``seller_id``) lose
+surrounding spaces too (``"L1 "`` is listing ``L1``); one of only spaces is an empty id.
 
 Timestamps (``observed_at``, ``proposed_at``) come back as UTC. One with an offset
 (``2008-08-20T10:00:00+09:00``, ``…Z``, ``+0900``) is converted to UTC; one without
@@ -18,16 +19,20 @@ conversion to UTC) is malformed too.
 Two kinds of trouble, kept apart:
 
 - a file that cannot be read as a table at all — missing, a directory, empty (not even a
-  header), a corrupt gzip, not UTF-8, a header without a required column — raises
-  :class:`~sagwa.errors.InvalidInput` naming the file;
+  header), a corrupt gzip, not UTF-8 (UTF-16 included), a header without a required column —
+  raises :class:`~sagwa.errors.InvalidInput` naming the file;
 - a row that cannot be read is reported in ``ReadResult.bad_rows`` with its 1-based line number
-  (the header is line 1) and the bad value, e.g. ``new_price "12,9x" is not a price``. A later
-  row repeating a layout's key (``change_id`` in changes and labels, ``product_id`` in
-  products) is such a row too.
+  (the header is line 1) and the bad value, e.g. ``new_price "12,9x" is not a price``. A row
+  with more or fewer fields than the header is such a row, and so is a later row repeating a
+  layout's key (``change_id`` in changes and labels, ``product_id`` in products), or a label
+  whose ``error_type`` is unknown or disagrees with its ``is_error``.
 
-A header with no rows is a valid, empty table; blank lines are ignored. Results are written to
-a temporary file beside the target and renamed into place, so a failed write leaves no partial
-file and an earlier file of that name untouched.
+A header with no rows is a valid, empty table; blank lines are ignored.
+
+Results (:func:`write_file`) go where the path leads: a symlink is followed; a regular file is
+written to a temporary file beside it and renamed into place, so a failed write leaves no
+partial file and an earlier file of that name untouched; a device, FIFO or socket (``/dev/null``)
+is written to directly, never replaced. A missing directory is refused, not created.
 """
 
 from __future__ import annotations
@@ -37,8 +42,8 @@ import gzip
 import io
 import json
 import os
+import stat
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +51,7 @@ import polars as pl
 
 from sagwa.domain.money import CURRENCY_EXPONENTS
 from sagwa.errors import InvalidInput
+from sagwa.priceguard.vocabulary import ERROR_TYPES
 
 HISTORY_COLUMNS = ("listing_id", "product_id", "seller_id", "price", "observed_at", "currency")
 CHANGE_COLUMNS = (
@@ -71,9 +77,11 @@ _TIMES = ("observed_at", "proposed_at")
 _OFFSET_RE = r"[0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\s*([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$"
 _YEARS = (1, 9999)  # what Python's datetime can hold
 _OPTIONAL = {"promotion_pct", "category", "list_price"}
+_IDS = ("change_id", "listing_id", "product_id", "seller_id")
 #: The column each layout's rows are identified by: a later row repeating it is malformed.
 _KEYS = {CHANGE_COLUMNS: "change_id", LABEL_COLUMNS: "change_id", PRODUCT_COLUMNS: "product_id"}
 _GZIP_MAGIC = b"\x1f\x8b"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _SHOWN_VALUE_CHARS = 40
 
 
@@ -108,32 +116,86 @@ def check_readable(path: Path) -> None:
 
 def check_writable(path: Path) -> None:
     """Raise :class:`InvalidInput` now if ``path`` could not be written as a file."""
-    if path.is_dir():
+    target = _target(path)
+    if target.is_dir():
         raise InvalidInput(f"{path} is a directory; give a file name", field=str(path))
-    parent = next((p for p in path.parents if p.exists()), None)
-    if parent is not None and not parent.is_dir():
-        raise InvalidInput(f"cannot write {path}: {parent} is not a directory", field=str(path))
+    if target.parent.is_dir():
+        return
+    above = next((p for p in target.parents if p.exists()), None)
+    if above is not None and not above.is_dir():
+        raise InvalidInput(f"cannot write {path}: {above} is not a directory", field=str(path))
+    raise InvalidInput(
+        f"cannot write {path}: directory {target.parent} does not exist", field=str(path)
+    )
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` name one file: the same file on disk when both exist, else the
+    same path once symlinks and ``..`` are resolved."""
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return _target(a) == _target(b)
+    except (OSError, InvalidInput):
+        return False
+
+
+def is_special_file(path: Path) -> bool:
+    """An existing device, FIFO or socket (``/dev/null``): written to, never replaced."""
+    try:
+        return not stat.S_ISREG(path.stat().st_mode) and not path.is_dir()
+    except OSError:
+        return False
 
 
 def write_verdicts(verdicts: pl.DataFrame, out: Path, output_format: str) -> None:
     """Write ``change_id, verdict, score, error_type, reason`` rows as CSV or a JSON array."""
     if output_format == "csv":
-        write_atomically(out, verdicts.write_csv)
+        text = verdicts.write_csv()
     else:
         text = json.dumps(verdicts.to_dicts(), ensure_ascii=False)
-        write_atomically(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    write_file(out, text.encode("utf-8"))
 
 
-def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
-    """Call ``write(tmp)`` on a temporary path beside ``path``, then rename it to ``path``."""
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path``: through a symlink; into a device, FIFO or socket; else whole.
+
+    A regular file (or a new one) is written beside its target and renamed over it, keeping an
+    existing file's permission bits; a FIFO blocks until something reads it.
+    """
     check_writable(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    target = _target(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write(tmp)
-        os.replace(tmp, path)
+        if is_special_file(target):
+            with target.open("wb") as stream:
+                stream.write(data)
+        else:
+            _replace(target, data)
     except OSError as exc:
         raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}", field=str(path)) from None
+
+
+def _target(path: Path) -> Path:
+    """The path a write lands on: symlinks followed (a dangling one to where it points)."""
+    try:
+        return Path(os.path.realpath(path, strict=False))
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise InvalidInput(f"cannot write {path}: {exc}", field=str(path)) from None
+
+
+def _replace(target: Path, data: bytes) -> None:
+    """Write a temporary file beside ``target`` (created new, never followed), rename it over."""
+    try:
+        mode: int | None = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    try:
+        with tmp.open("xb") as stream:
+            stream.write(data)
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -160,6 +222,7 @@ def _read_text_frame(
 ) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
     """All columns as text plus ``_line``; rows with too many fields are dropped and reported."""
     data = _read_bytes(path)
+    _check_header_text(path, data)
     try:
         frame = pl.read_csv(data, infer_schema=False)
     except pl.exceptions.NoDataError:
@@ -167,9 +230,12 @@ def _read_text_frame(
     except pl.exceptions.PolarsError:
         frame, ragged = _read_ragged(path, data)
     else:
-        if _count_lines(data) == frame.height + 1:
+        # Polars fills a short row's missing fields with nulls, so a null in the last column
+        # may be a short row: let the csv module count the fields (and quoted line breaks)
+        short = frame.width > 0 and frame[frame.columns[-1]].null_count() > 0
+        if _count_lines(data) == frame.height + 1 and not short:
             frame, ragged = frame.with_columns(_line=pl.int_range(2, frame.height + 2)), []
-        else:  # quoted line breaks: let the csv module count the lines
+        else:
             frame, ragged = _read_ragged(path, data)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
@@ -182,7 +248,27 @@ def _read_text_frame(
     frame = frame.select(*columns, "_line").filter(~blank)
     if "currency" in columns:
         frame = frame.with_columns(pl.col("currency").str.strip_chars().str.to_uppercase())
+    stripped = [c for c in (*_IDS, "error_type") if c in columns]
+    frame = frame.with_columns(
+        pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c).str.strip_chars()).alias(c)
+        for c in stripped
+    )
     return frame, ragged
+
+
+def _check_header_text(path: Path, data: bytes) -> None:
+    """Refuse a file whose header is not UTF-8 text (UTF-16, Latin-1 ...): one line, line 1."""
+    header = data[: data.find(b"\n")] if b"\n" in data else data
+    problem = None
+    if data.startswith(_UTF16_BOMS) or b"\x00" in header:
+        problem = "it looks like UTF-16; save it as UTF-8"
+    else:
+        try:
+            header.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problem = f"byte 0x{header[exc.start : exc.start + 1].hex()}"
+    if problem is not None:
+        raise InvalidInput(f"{path} line 1: not UTF-8 text ({problem})", field=str(path))
 
 
 def _count_lines(data: bytes) -> int:
@@ -256,9 +342,32 @@ def _checks(columns: tuple[str, ...]) -> list[_Check]:
         if name in columns:
             checks += _time_checks(name)
     if "is_error" in columns:
-        bad = ~pl.col("is_error").is_in(["0", "1"])
-        checks.append(_Check(bad, "is_error", "is_error {value} is not 0 or 1"))
+        checks += _label_checks()
     return checks
+
+
+def _label_checks() -> list[_Check]:
+    """``is_error`` 0 or 1, a known ``error_type``, and the two agreeing."""
+    known = ", ".join(ERROR_TYPES)
+    none = pl.col("error_type") == "none"
+    return [
+        _Check(~pl.col("is_error").is_in(["0", "1"]), "is_error", "is_error {value} is not 0 or 1"),
+        _Check(
+            ~pl.col("error_type").is_in(list(ERROR_TYPES)),
+            "error_type",
+            f"error_type {{value}} is not an error type sagwa knows ({known})",
+        ),
+        _Check(
+            (pl.col("is_error") == "1") & none,
+            "error_type",
+            "is_error is 1 but error_type is none: name the error's type",
+        ),
+        _Check(
+            (pl.col("is_error") == "0") & ~none,
+            "error_type",
+            "is_error is 0 but error_type is {value}: an error type needs is_error 1",
+        ),
+    ]
 
 
 def _foreign_digits(name: str) -> pl.Expr:

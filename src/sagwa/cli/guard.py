@@ -2,13 +2,15 @@
 
 Thin commands: parse options, read files (``adapters.guard_files``), call the batch service
 (``services.guard_batch``), format and print. Exit status 2 means bad input or usage: malformed
-rows (listed with their line numbers), or a file that cannot be read or written (one line
-naming it). Either way nothing is written, and an earlier output file is left as it was.
+rows (listed with their line numbers), a file that cannot be read or written, or an output path
+that is also an input or another output (one line naming it). Either way nothing is written,
+and an earlier output file is left as it was.
 """
 
 from __future__ import annotations
 
 import functools
+import io
 import json
 import math
 import sys
@@ -30,8 +32,10 @@ app = typer.Typer(
     help="Price guard: hold pricing errors before they go live.", no_args_is_help=True
 )
 
-_TIMES = ("; timestamps ISO 8601, with a UTC offset (+09:00, Z) or without one (taken as UTC), "
-          "not both in one file")
+_TIMES = (
+    "; timestamps ISO 8601, with a UTC offset (+09:00, Z) or without one (taken as UTC), "
+    "not both in one file"
+)
 HistoryOpt = Annotated[Path, typer.Option("--history", help="history CSV or CSV.gz" + _TIMES)]
 ChangesOpt = Annotated[Path, typer.Option("--changes", help="changes CSV or CSV.gz" + _TIMES)]
 ProductsOpt = Annotated[
@@ -43,8 +47,20 @@ RulesOpt = Annotated[
 SkipOpt = Annotated[
     bool, typer.Option("--skip-bad-rows", help="report malformed rows and skip them")
 ]
+#: The chunk size measured in docs/benchmarks.md (services.guard_batch.DEFAULT_CHUNK_ROWS).
+DEFAULT_CHUNK_ROWS = 2_000
 ChunkOpt = Annotated[
-    int, typer.Option("--chunk-rows", min=1, help="changes judged per streaming step")
+    int,
+    typer.Option(
+        "--chunk-rows",
+        min=1,
+        help=(
+            "changes judged per streaming step, 1 or more. A change sees the history and the "
+            "changes allowed in earlier chunks, not the other changes of its own chunk, so "
+            "verdicts can differ slightly with the chunk size; the default is the size "
+            "measured in docs/benchmarks.md"
+        ),
+    ),
 ]
 BAD_ROWS_SHOWN = 50
 BAD_INPUT = 2
@@ -152,11 +168,24 @@ def _run(frames: dict[str, pl.DataFrame], rules: PriceRules, chunk_rows: int) ->
         )
 
 
-def _check_writable(option: str, path: Path | None) -> None:
+def _check_outputs(outputs: dict[str, Path | None], inputs: dict[str, Path | None]) -> None:
+    """Refuse, before any work, an output that could not be written or that is also an input
+    or an earlier output (it would be overwritten). A device such as /dev/null may be shared."""
     from sagwa.adapters import guard_files as gf
 
-    if path is not None:
+    taken = {option: path for option, path in inputs.items() if path is not None}
+    for option, path in outputs.items():
+        if path is None:
+            continue
         _as_option(option, gf.check_writable, path)
+        clash = next((o for o, p in taken.items() if gf.same_file(path, p)), None)
+        if clash is not None and not gf.is_special_file(path):
+            raise InvalidInput(
+                f"--{option}: {path} is also the --{clash} file; give another path "
+                "(nothing written)",
+                field=option,
+            )
+        taken[option] = path
 
 
 @app.command("check")
@@ -169,7 +198,7 @@ def check(
     output_format: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
     skip_bad_rows: SkipOpt = False,
     rules: RulesOpt = None,
-    chunk_rows: ChunkOpt = 2_000,
+    chunk_rows: ChunkOpt = DEFAULT_CHUNK_ROWS,
 ) -> None:
     """Judge every change: change_id, verdict (allow/hold), score, error_type, reason.
 
@@ -180,7 +209,8 @@ def check(
 
     if output_format not in ("csv", "json"):
         raise typer.BadParameter("use csv or json", param_hint="--format")
-    _check_writable("out", out)
+    inputs = {"history": history, "changes": changes, "products": products, "rules": rules}
+    _check_outputs({"out": out}, inputs)
     price_rules = _load_rules(rules)
     frames = _read_inputs(history, changes, products, skip_bad_rows)
     run = _run(frames, price_rules, chunk_rows)
@@ -229,7 +259,7 @@ def evaluate(
     json_out: Annotated[Path | None, typer.Option("--json", help="write metrics JSON here")] = None,
     skip_bad_rows: SkipOpt = False,
     rules: RulesOpt = None,
-    chunk_rows: ChunkOpt = 2_000,
+    chunk_rows: ChunkOpt = DEFAULT_CHUNK_ROWS,
 ) -> None:
     """Recall, false-hold rate (all and declared promotions), ≥5× recall, per error type.
 
@@ -239,8 +269,8 @@ def evaluate(
     from sagwa.adapters import guard_files as gf
     from sagwa.services.guard_metrics import all_splits, labelled_frame
 
-    _check_writable("png", png)
-    _check_writable("json", json_out)
+    inputs = {"history": history, "changes": changes, "labels": labels, "products": products}
+    _check_outputs({"png": png, "json": json_out}, {**inputs, "rules": rules})
     price_rules = _load_rules(rules)
     frames = _read_inputs(history, changes, products, skip_bad_rows, labels=labels)
     _check_labels_match(frames, labels, changes)
@@ -253,7 +283,7 @@ def evaluate(
         typer.echo(f"PR curve -> {png}")
     if json_out is not None:
         text = format_metrics_json(splits)
-        _as_option("json", gf.write_atomically, json_out, lambda tmp: tmp.write_text(text, "utf-8"))
+        _as_option("json", gf.write_file, json_out, text.encode("utf-8"))
         typer.echo(f"metrics -> {json_out}")
 
 
@@ -327,10 +357,9 @@ def _plot_pr(frame: pl.DataFrame, png: Path) -> None:
     ax.set_xlabel("recall")
     ax.set_ylabel("precision")
     ax.set_title("price guard: precision-recall")
+    image = io.BytesIO()
     try:
-        # format="png": write exactly to the path given, never to "<path>.png"
-        gf.write_atomically(
-            png, lambda tmp: fig.savefig(tmp, format="png", dpi=100, bbox_inches="tight")
-        )
+        fig.savefig(image, format="png", dpi=100, bbox_inches="tight")
     finally:
         plt.close(fig)
+    gf.write_file(png, image.getvalue())

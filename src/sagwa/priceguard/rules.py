@@ -2,19 +2,28 @@
 
 ``load_rules()`` reads the packaged ``rules.toml``; ``load_rules(path)`` reads an operator's
 copy. Nothing else in the guard holds a threshold.
+
+Every table and key of the file is checked against :data:`TABLES` (as the desk policy is): an
+unknown table (``[threshold]``), an unknown key (``hold_scroe``, a seller's ``ceilng``), a key
+outside any table, or a value of the wrong kind or range (``floor = "5"``, a negative floor, a
+floor above the ceiling, ``hold_score = "high"``) is refused with one
+:class:`~sagwa.errors.InvalidInput` line naming the file, the table and the key and saying
+what is expected — a setting is never silently ignored. Tables and keys left out take the
+defaults of :class:`PriceRules` (the packaged values).
 """
 
 from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from sagwa.domain.money import CURRENCY_EXPONENTS
 from sagwa.errors import InvalidInput
 
 
@@ -105,10 +114,13 @@ class PriceRules:
 _NO_LIMITS = SellerLimits()
 
 
+PACKAGED = "sagwa/priceguard/rules.toml (packaged)"
+
+
 def load_rules(path: str | Path | None = None) -> PriceRules:
     """Read rules from ``path`` (an operator's TOML) or from the packaged ``rules.toml``."""
     if path is None:
-        name = "the packaged rules.toml"
+        name = PACKAGED
         text = resources.files("sagwa.priceguard").joinpath("rules.toml").read_text("utf-8")
     else:
         name = str(path)
@@ -117,10 +129,7 @@ def load_rules(path: str | Path | None = None) -> PriceRules:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InvalidInput(f"price rules {name} are not valid TOML: {exc}", field="rules") from exc
-    try:
-        return rules_from_mapping(data)
-    except InvalidInput as exc:
-        raise InvalidInput(f"price rules {name}: {exc.message}", field="rules") from exc
+    return rules_from_mapping(data, file=name)
 
 
 def _read_rules_file(path: Path) -> str:
@@ -134,36 +143,197 @@ def _read_rules_file(path: Path) -> str:
         raise InvalidInput(f"cannot read price rules {path}: {exc}", field="rules") from None
 
 
-def rules_from_mapping(data: Mapping[str, Any]) -> PriceRules:
-    """Build :class:`PriceRules` from the parsed TOML layout (see ``rules.toml``).
-
-    A key :class:`PriceRules` lacks or a value of the wrong kind raises :class:`InvalidInput`.
-    """
-    try:
-        return _rules(data)
-    except TypeError as exc:
-        raise InvalidInput(f"unknown key or wrong value: {exc}", field="rules") from exc
-    except (ValueError, AttributeError) as exc:
-        raise InvalidInput(f"wrong value: {exc}", field="rules") from exc
+# --- value checks: each returns the value to use or raises _BadValue saying what is wrong ---
 
 
-def _rules(data: Mapping[str, Any]) -> PriceRules:
-    thresholds = dict(data.get("thresholds", {}))
-    promotion = dict(data.get("promotion", {}))
-    categories = promotion.pop("category_max_depth_pct", {})
-    shapes = data.get("shapes", {})
-    sellers = {
-        str(seller): SellerLimits(limits.get("floor"), limits.get("ceiling"))
-        for seller, limits in data.get("sellers", {}).items()
-    }
+class _BadValue(Exception):
+    """A setting's value is not of its kind; the message completes "[table] key ..."."""
+
+
+Check = Callable[[object], Any]
+
+
+def _number(expected: str, ok: Callable[[float], bool]) -> Check:
+    """A TOML number (not a string, not a boolean), finite, for which ``ok`` holds."""
+
+    def check(value: object) -> float:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or not ok(float(value))
+        ):
+            raise _BadValue(f"must be {expected}{_unquoted(value)} (got {value!r})")
+        return float(value)
+
+    return check
+
+
+def _unquoted(value: object) -> str:
+    return ", without quotes" if isinstance(value, str) else ""
+
+
+def _whole(expected: str, least: int) -> Check:
+    def check(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise _BadValue(f"must be {expected}{_unquoted(value)} (got {value!r})")
+        return value
+
+    return check
+
+
+def _list_of(item: Check, expected: str) -> Check:
+    def check(value: object) -> tuple[Any, ...]:
+        if not isinstance(value, list):
+            raise _BadValue(f"must be a list of {expected}, like [6, 12] (got {value!r})")
+        try:
+            return tuple(item(x) for x in value)
+        except _BadValue:
+            raise _BadValue(f"must be a list of {expected} (got {value!r})") from None
+
+    return check
+
+
+def _table_value(example: str) -> Check:
+    def check(value: object) -> Mapping[str, Any]:
+        if not isinstance(value, dict):
+            raise _BadValue(f"must be a table like {example} (got {value!r})")
+        return value
+
+    return check
+
+
+_FRACTION = _number("a number between 0 and 1, both excluded", lambda v: 0.0 < v < 1.0)
+_POSITIVE = _number("a number above 0", lambda v: v > 0.0)
+_NOT_NEGATIVE = _number("a number, 0 or more", lambda v: v >= 0.0)
+_AT_LEAST_ONE = _number("a number, 1 or more", lambda v: v >= 1.0)
+_PERCENT = _number("a percentage from 0 to 100", lambda v: 0.0 <= v <= 100.0)
+
+#: table -> key -> check. Every table and key may be left out (the default is then used).
+TABLES: dict[str, dict[str, Check]] = {
+    "thresholds": {
+        "down_ratio": _FRACTION,
+        "up_ratio": _number("a number above 1", lambda v: v > 1.0),
+        "hold_score": _FRACTION,
+        "promo_match_log": _POSITIVE,
+        "promo_slack": _POSITIVE,
+        "promo_mismatch_log": _POSITIVE,
+        "shape_tolerance_log": _NOT_NEGATIVE,
+        "shape_boost": _POSITIVE,
+        "recent_window": _whole("a whole number, 1 or more", 1),
+        "peer_range_weight": _NOT_NEGATIVE,
+        "peer_range_min_sellers": _whole("a whole number, 1 or more", 1),
+        "peer_range_margin_down": _AT_LEAST_ONE,
+        "peer_range_margin_up": _AT_LEAST_ONE,
+    },
+    "promotion": {
+        "default_max_depth_pct": _PERCENT,
+        "round_pct_step": _POSITIVE,
+        "category_max_depth_pct": _table_value("{ electronics = 60.0 }"),
+    },
+    "penny": {"max_major": _table_value("{ default = 0.01, KRW = 1.0 }")},
+    "shapes": {
+        "fx_rates": _list_of(_POSITIVE, "numbers above 0"),
+        "pack_sizes": _list_of(_whole("a whole number, 2 or more", 2), "whole numbers, 2 or more"),
+    },
+    "sellers": {},  # seller id -> {floor, ceiling}: checked by _sellers
+}
+SELLER_KEYS: dict[str, Check] = {
+    "floor": _number("a price in major units, 0 or more", lambda v: v >= 0.0),
+    "ceiling": _number("a price in major units above 0", lambda v: v > 0.0),
+}
+_PENNY_KEYS = ("default", *CURRENCY_EXPONENTS)
+
+
+def _invalid(file: str, table: str | None, key: str | None, problem: str) -> InvalidInput:
+    where = "".join(part for part in (f" [{table}]" if table else "", f" {key}" if key else ""))
+    return InvalidInput(
+        f"price rules {file}:{where} {problem}", field="rules", file=file, table=table, key=key
+    )
+
+
+def _table(
+    data: Mapping[str, Any], table: str, spec: Mapping[str, Check], file: str
+) -> dict[str, Any]:
+    """The table's values, checked: no unknown key, every value of its kind."""
+    raw = data.get(table, {})
+    if not isinstance(raw, dict):
+        raise _invalid(file, table, None, f"must be a table (got {raw!r})")
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in spec:
+            known = ", ".join(spec) or "none"
+            raise _invalid(file, table, key, f"is not a known setting; known: {known}")
+        try:
+            out[key] = spec[key](value)
+        except _BadValue as exc:
+            raise _invalid(file, table, key, str(exc)) from None
+    return out
+
+
+def _named(raw: Mapping[str, Any], table: str, check: Check, file: str) -> dict[str, Any]:
+    """A table of ``name = value`` (categories, currencies), every value checked."""
+    return _table({table: raw}, table, {str(name): check for name in raw}, file)
+
+
+def _sellers(data: Mapping[str, Any], file: str) -> dict[str, SellerLimits]:
+    raw = data.get("sellers", {})
+    if not isinstance(raw, dict):
+        raise _invalid(file, "sellers", None, f"must be a table (got {raw!r})")
+    out = {}
+    for seller in raw:
+        table = f"sellers.{seller}"
+        limits = _table({table: raw[seller]}, table, SELLER_KEYS, file)
+        floor, ceiling = limits.get("floor"), limits.get("ceiling")
+        if floor is not None and ceiling is not None and floor > ceiling:
+            raise _invalid(file, table, "floor", f"({floor}) must not be above ceiling ({ceiling})")
+        out[str(seller)] = SellerLimits(floor, ceiling)
+    return out
+
+
+def rules_from_mapping(
+    data: Mapping[str, Any], *, file: str = "(given as a mapping)"
+) -> PriceRules:
+    """Build :class:`PriceRules` from the parsed TOML layout (see ``rules.toml``), every table
+    and key checked; ``file`` names the source in the :class:`InvalidInput` it may raise."""
+    for table, value in data.items():
+        if table not in TABLES:
+            known = ", ".join(f"[{t}]" for t in TABLES)
+            if isinstance(value, dict):
+                raise _invalid(file, table, None, f"is not a known table; known: {known}")
+            raise _invalid(file, None, table, f"is outside any table; settings go in {known}")
+    thresholds = _table(data, "thresholds", TABLES["thresholds"], file)
+    promotion = _table(data, "promotion", TABLES["promotion"], file)
+    categories = _named(
+        promotion.pop("category_max_depth_pct", {}),
+        "promotion.category_max_depth_pct",
+        _PERCENT,
+        file,
+    )
+    penny = _table(data, "penny", TABLES["penny"], file).get("max_major", {"default": 0.01})
+    for currency in penny:
+        if currency not in _PENNY_KEYS:
+            raise _invalid(
+                file,
+                "penny.max_major",
+                currency,
+                "is not default or a currency code sagwa knows (in capitals: KRW, USD ...)",
+            )
+    shapes = _table(data, "shapes", TABLES["shapes"], file)
+    match = thresholds.get("promo_match_log", PriceRules.promo_match_log)
+    if thresholds.get("promo_mismatch_log", PriceRules.promo_mismatch_log) <= match:
+        raise _invalid(
+            file,
+            "thresholds",
+            "promo_mismatch_log",
+            f"must be larger than promo_match_log ({match})",
+        )
     return PriceRules(
         **thresholds,
         **promotion,
-        category_max_depth_pct=MappingProxyType({str(k): float(v) for k, v in categories.items()}),
-        penny_max_major=MappingProxyType(
-            dict(data.get("penny", {}).get("max_major", {"default": 0.01}))
-        ),
-        fx_rates=tuple(float(x) for x in shapes.get("fx_rates", PriceRules.fx_rates)),
-        pack_sizes=tuple(int(x) for x in shapes.get("pack_sizes", PriceRules.pack_sizes)),
-        sellers=MappingProxyType(sellers),
+        category_max_depth_pct=MappingProxyType(categories),
+        penny_max_major=MappingProxyType(_named(penny, "penny.max_major", _NOT_NEGATIVE, file)),
+        fx_rates=shapes.get("fx_rates", PriceRules.fx_rates),
+        pack_sizes=shapes.get("pack_sizes", PriceRules.pack_sizes),
+        sellers=MappingProxyType(_sellers(data, file)),
     )

@@ -1,9 +1,16 @@
 """Streaming evidence state: what the guard knows about listings, updated as changes go live.
 
-Listings and products are small integers (the caller maps its ids once). For each listing the
-state keeps a ring buffer of its last ``window`` live prices and its latest price; the
-other-seller median of a product is computed from the latest prices of its *other* listings.
-Only changes the guard allowed move the state: a held price never went live.
+Listings, products and currencies are small integers (the caller maps its ids once). For each
+listing the state keeps a ring buffer of its last ``window`` live prices, its latest price and
+the currency they are in; the other-seller statistics of a product are computed from the latest
+prices of its *other* listings in the same currency. Only changes the guard allowed move the
+state: a held price never went live.
+
+Prices in different currencies are never compared: a listing that goes live in a new currency
+starts its recent prices afresh, and asked with a ``currency``, the state answers from evidence
+in that currency only (a listing's prices in another currency count as no history, other
+sellers in another currency as no other sellers). Without ``currency`` every price is taken as
+being in one currency, as before currencies were known.
 """
 
 from __future__ import annotations
@@ -13,6 +20,10 @@ import warnings
 import numpy as np
 
 from sagwa.priceguard.features import F64, I64
+
+#: Prices are sorted by one int64 key, (group << 40) | price: groups (product × currency) must
+#: stay below 2**23, and prices above 2**40 minor units are clipped for the sort only.
+_PRICE_BITS = 40
 
 
 class EvidenceState:
@@ -24,6 +35,9 @@ class EvidenceState:
         self.count = np.zeros(capacity, dtype=np.int64)
         self.latest = np.full(capacity, np.nan)
         self.product = np.full(capacity, -1, dtype=np.int64)
+        #: The currency of each listing's prices (``count`` and ``recent`` hold only those).
+        self.currency = np.zeros(capacity, dtype=np.int64)
+        self._currencies: set[int] = set()  # every code observed: one means nothing to forget
 
     def _grow(self, needed: int) -> None:
         size = self.latest.shape[0]
@@ -35,14 +49,38 @@ class EvidenceState:
         self.count = np.concatenate([self.count, np.zeros(extra, dtype=np.int64)])
         self.latest = np.concatenate([self.latest, np.full(extra, np.nan)])
         self.product = np.concatenate([self.product, np.full(extra, -1, dtype=np.int64)])
+        self.currency = np.concatenate([self.currency, np.zeros(extra, dtype=np.int64)])
 
-    def observe(self, listing: I64, product: I64, price: F64) -> None:
-        """Record live prices, given in time order (history, or allowed changes)."""
+    def observe(self, listing: I64, product: I64, price: F64, currency: I64 | None = None) -> None:
+        """Record live prices, given in time order (history, or allowed changes).
+
+        ``currency`` codes the currency of each price (omitted: all in one currency). A listing
+        whose price goes live in another currency than its recent prices forgets those.
+        """
         if listing.size == 0:
             return
         self._grow(int(listing.max()) + 1)
-        self.product[listing] = product
         order = np.argsort(listing, kind="stable")
+        if currency is not None:
+            low, high = int(currency.min()), int(currency.max())
+            one = low == high and self._currencies <= {low}  # the usual case: nothing to forget
+            kept = None if one else self._forget_other_currencies(listing, currency, order)
+            if kept is not None:
+                listing, product, price, currency = (
+                    listing[kept],
+                    product[kept],
+                    price[kept],
+                    currency[kept],
+                )
+                order = np.argsort(listing, kind="stable")
+            self.currency[listing] = low if one else currency
+            seen = [low] if one else np.flatnonzero(np.bincount(currency)).tolist()
+            self._currencies.update(seen)
+        self._record(listing, product, price, order)
+
+    def _record(self, listing: I64, product: I64, price: F64, order: I64) -> None:
+        """Append prices to each listing's ring buffer (``order`` sorts ``listing``, stably)."""
+        self.product[listing] = product
         sorted_l = listing[order]
         starts = np.r_[0, np.flatnonzero(np.diff(sorted_l)) + 1]
         rank_sorted = np.arange(sorted_l.size) - np.repeat(
@@ -57,8 +95,40 @@ class EvidenceState:
         self.latest[listing[last]] = price[last]
         self.count += np.bincount(listing, minlength=self.count.size)
 
-    def recent_median(self, listing: I64) -> F64:
-        """Median of each listing's last ``window`` live prices (NaN when none)."""
+    def _forget_other_currencies(self, listing: I64, currency: I64, order: I64) -> I64 | None:
+        """Where a listing changes currency, reset it and keep only its prices after the last
+        change (their indices), or ``None`` when no listing does (the usual case, no copies)."""
+        sl, sc = listing[order], currency[order]
+        first = np.r_[True, sl[1:] != sl[:-1]]
+        switch = ~first & np.r_[False, sc[1:] != sc[:-1]]
+        ends = np.r_[np.flatnonzero(first)[1:] - 1, sl.size - 1]
+        ids = sl[ends]
+        moved = (self.count[ids] > 0) & (self.currency[ids] != sc[ends])
+        if not switch.any() and not moved.any():
+            return None
+        group = np.cumsum(first) - 1
+        positions = np.arange(sl.size)
+        segment = np.maximum.accumulate(np.where(first | switch, positions, 0))
+        switched = np.bincount(group, weights=switch, minlength=ids.size) > 0
+        reset = ids[moved | switched]
+        self.count[reset] = 0
+        self.recent[reset] = np.nan
+        return np.sort(order[positions >= segment[ends][group]])
+
+    def _in_currency(self, listing: I64, currency: I64 | None) -> np.ndarray | bool:
+        """Whether each listing's prices are in the asked currency (all, without one)."""
+        if currency is None:
+            return True
+        return np.asarray(self.currency[listing] == currency)
+
+    def recent_count(self, listing: I64, currency: I64 | None = None) -> I64:
+        """How many recent live prices (at most ``window``) each listing has in ``currency``."""
+        self._grow(int(listing.max(initial=-1)) + 1)
+        c = np.minimum(self.count[listing], self.window)
+        return np.where(self._in_currency(listing, currency), c, 0)
+
+    def recent_median(self, listing: I64, currency: I64 | None = None) -> F64:
+        """Median of each listing's last ``window`` live prices (NaN when none in ``currency``)."""
         self._grow(int(listing.max(initial=-1)) + 1)
         rows = np.sort(self.recent[listing], axis=1)
         c = np.minimum(self.count[listing], self.window)
@@ -66,39 +136,56 @@ class EvidenceState:
         hi = c // 2
         hi = np.minimum(hi, self.window - 1)
         med = 0.5 * (rows[np.arange(c.size), lo] + rows[np.arange(c.size), hi])
-        return np.where(c > 0, med, np.nan)
+        return np.where((c > 0) & self._in_currency(listing, currency), med, np.nan)
 
-    def recent_log_range(self, listing: I64) -> F64:
+    def recent_log_range(self, listing: I64, currency: I64 | None = None) -> F64:
         """``ln(max / min)`` of each listing's recent live prices: how far it usually swings."""
         self._grow(int(listing.max(initial=-1)) + 1)
         rows = self.recent[listing]
         with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             spread = np.log(np.nanmax(rows, axis=1)) - np.log(np.nanmin(rows, axis=1))
-        return np.where(np.isfinite(spread), spread, np.nan)
+        known = np.isfinite(spread) & self._in_currency(listing, currency)
+        return np.where(known, spread, np.nan)
 
-    def peer_median(self, listing: I64, product: I64) -> tuple[F64, I64]:
+    def peer_median(
+        self, listing: I64, product: I64, currency: I64 | None = None
+    ) -> tuple[F64, I64]:
         """Median latest price of the product's *other* listings, and how many there are."""
-        med, count, _, _ = self.peer_stats(listing, product)
+        med, count, _, _ = self.peer_stats(listing, product, currency)
         return med, count
 
-    def peer_stats(self, listing: I64, product: I64) -> tuple[F64, I64, F64, F64]:
-        """Median, count, lowest and highest latest price of the product's *other* listings."""
+    def _groups(self, product: I64, currency: I64 | None) -> tuple[I64, I64, int]:
+        """Group of every listing and of each asked row: the product, or (product, currency)."""
+        if currency is None:
+            return self.product, product, 0
+        n_cur = int(max(self.currency.max(initial=0), currency.max(initial=0))) + 1
+        if n_cur == 1:  # one currency: the product alone, exactly as without currencies
+            return self.product, product, 0
+        mine = np.where(self.product >= 0, self.product * n_cur + self.currency, -1)
+        return mine, product * n_cur + currency, n_cur
+
+    def peer_stats(
+        self, listing: I64, product: I64, currency: I64 | None = None
+    ) -> tuple[F64, I64, F64, F64]:
+        """Median, count, lowest and highest latest price of the product's *other* listings
+        (those whose latest price is in ``currency``, when given)."""
         self._grow(int(max(listing.max(initial=-1), 0)) + 1)
-        known = np.flatnonzero(~np.isnan(self.latest) & (self.product >= 0))
-        n_products = int(max(product.max(initial=-1), self.product.max(initial=-1))) + 1
-        # one integer sort key (product, then price; prices are whole minor units) sorts
+        groups, asked, _ = self._groups(product, currency)
+        known = np.flatnonzero(~np.isnan(self.latest) & (groups >= 0))
+        n_groups = int(max(asked.max(initial=-1), groups.max(initial=-1))) + 1
+        # one integer sort key (group, then price; prices are whole minor units) sorts
         # several times faster than lexsort
-        price_key = np.minimum(self.latest[known], 2.0**40 - 1).astype(np.int64)
-        order = known[np.argsort((self.product[known] << 40) | price_key, kind="stable")]
+        price_key = np.minimum(self.latest[known], 2.0**_PRICE_BITS - 1).astype(np.int64)
+        order = known[np.argsort((groups[known] << _PRICE_BITS) | price_key, kind="stable")]
         values = self.latest[order]
-        per_product = np.bincount(self.product[order], minlength=n_products)
-        offsets = np.r_[0, np.cumsum(per_product)]
+        per_group = np.bincount(groups[order], minlength=n_groups)
+        offsets = np.r_[0, np.cumsum(per_group)]
         position = np.full(self.latest.shape[0], -1, dtype=np.int64)
-        position[order] = np.arange(order.size) - offsets[self.product[order]]
-        own = np.where(self.product[listing] == product, position[listing], -1)
-        m = per_product[product] - (own >= 0)
-        base = offsets[product]
+        position[order] = np.arange(order.size) - offsets[groups[order]]
+        own = np.where(groups[listing] == asked, position[listing], -1)
+        m = per_group[asked] - (own >= 0)
+        base = offsets[asked]
         last = max(values.size - 1, 0)
         pick = values if values.size else np.array([np.nan])
 

@@ -3,7 +3,12 @@
 ``run_guard`` replays history into an :class:`EvidenceState`, then walks the changes in
 ``proposed_at`` order in chunks: each chunk is judged on the state built from everything
 strictly before it, and only the changes it allowed go live into the state (no lookahead).
+Changes in one chunk do not see each other, so verdicts can differ slightly with the chunk size.
 ``evaluate`` compares verdicts with labels: recall, false-hold rate, per error type, PR curve.
+
+Evidence in another currency than the change's is not used: the listing's own prices in another
+currency, other sellers' prices in another currency, a list price in another currency (as in
+the single check, which gathers evidence in the change's currency only).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import numpy as np
 import polars as pl
 
 from sagwa.domain.money import CURRENCY_EXPONENTS
+from sagwa.errors import InvalidInput
 from sagwa.priceguard.checks import GuardResult, PriceColumns, check_prices
 from sagwa.priceguard.explain import render_reasons
 from sagwa.priceguard.rules import PriceRules
@@ -57,6 +63,8 @@ def run_guard(
     No changes (a header-only file, or every row skipped as malformed) is not an error: the
     run has no verdicts, with the verdict columns all the same.
     """
+    if chunk_rows < 1:
+        raise InvalidInput(f"chunk_rows must be 1 or more (got {chunk_rows})", field="chunk_rows")
     if changes.height == 0:
         return GuardRun(verdicts=_NO_VERDICTS, evidence=_NO_VERDICTS)
     ids = _id_maps(history, changes)
@@ -89,40 +97,59 @@ class _HistoryFeed:
         if upto > self.done:
             part = self.hist.slice(self.done, upto - self.done)
             prices = part["price_minor"].to_numpy().astype(np.float64)
-            state.observe(part["lidx"].to_numpy(), part["pidx"].to_numpy(), prices)
+            state.observe(
+                part["lidx"].to_numpy(), part["pidx"].to_numpy(), prices, part["cidx"].to_numpy()
+            )
             self.done = upto
 
 
 @dataclass(frozen=True)
 class _Ids:
+    """Small integer ids for the state: listing, product and currency (``lidx, pidx, cidx``)."""
+
     listings: pl.DataFrame
     products: pl.DataFrame
+    currencies: pl.DataFrame
 
 
 def _id_maps(history: pl.DataFrame, changes: pl.DataFrame) -> _Ids:
-    listings = pl.concat([history["listing_id"], changes["listing_id"]]).unique(maintain_order=True)
-    products = pl.concat([history["product_id"], changes["product_id"]]).unique(maintain_order=True)
-    return _Ids(
-        listings.to_frame().with_row_index("lidx").with_columns(pl.col("lidx").cast(pl.Int64)),
-        products.to_frame().with_row_index("pidx").with_columns(pl.col("pidx").cast(pl.Int64)),
-    )
+    def index(column: str, name: str) -> pl.DataFrame:
+        values = pl.concat([history[column], changes[column]]).unique(maintain_order=True)
+        return values.to_frame().with_row_index(name).with_columns(pl.col(name).cast(pl.Int64))
+
+    return _Ids(index("listing_id", "lidx"), index("product_id", "pidx"), index("currency", "cidx"))
 
 
 def _with_ids(frame: pl.DataFrame, ids: _Ids) -> pl.DataFrame:
-    return frame.join(ids.listings, on="listing_id", how="left", maintain_order="left").join(
-        ids.products, on="product_id", how="left", maintain_order="left"
-    )
+    for index, key in (
+        (ids.listings, "listing_id"),
+        (ids.products, "product_id"),
+        (ids.currencies, "currency"),
+    ):
+        frame = frame.join(index, on=key, how="left", maintain_order="left")
+    return frame
 
 
 def _attach_policy(
     todo: pl.DataFrame, rules: PriceRules, products: pl.DataFrame | None
 ) -> pl.DataFrame:
-    """Per-row policy numbers: list price, category depth, penny ceiling, seller limits (minor)."""
+    """Per-row policy numbers: list price, category depth, penny ceiling, seller limits (minor).
+
+    A list price in another currency than the change's is no evidence (left out, as unknown).
+    """
     if products is not None:
         info = products.select(
-            "product_id", pl.col("list_price_minor").cast(pl.Float64), "category"
+            "product_id",
+            pl.col("list_price_minor").cast(pl.Float64),
+            "category",
+            list_currency="currency",
         )
-        todo = todo.join(info, on="product_id", how="left", maintain_order="left")
+        same = pl.col("list_currency") == pl.col("currency")
+        todo = (
+            todo.join(info, on="product_id", how="left", maintain_order="left")
+            .with_columns(list_price_minor=pl.when(same).then(pl.col("list_price_minor")))
+            .drop("list_currency")
+        )
     else:
         todo = todo.with_columns(
             list_price_minor=pl.lit(None, pl.Float64), category=pl.lit(None, pl.Utf8)
@@ -165,12 +192,11 @@ def _f64(chunk: pl.DataFrame, name: str) -> np.ndarray:
 
 
 def _judge_chunk(chunk: pl.DataFrame, state: EvidenceState, rules: PriceRules) -> pl.DataFrame:
-    lidx = chunk["lidx"].to_numpy()
-    pidx = chunk["pidx"].to_numpy()
-    peer, n_peers, peer_low, peer_high = state.peer_stats(lidx, pidx)
-    recent = state.recent_median(lidx)
-    spread = state.recent_log_range(lidx)
-    n_recent = np.minimum(state.count[lidx], state.window)
+    lidx, pidx, cidx = (chunk[name].to_numpy() for name in ("lidx", "pidx", "cidx"))
+    peer, n_peers, peer_low, peer_high = state.peer_stats(lidx, pidx, cidx)
+    recent = state.recent_median(lidx, cidx)
+    spread = state.recent_log_range(lidx, cidx)
+    n_recent = state.recent_count(lidx, cidx)
     cols = PriceColumns(
         new=_f64(chunk, "new_price_minor"),
         old=_f64(chunk, "old_price_minor"),
@@ -189,7 +215,7 @@ def _judge_chunk(chunk: pl.DataFrame, state: EvidenceState, rules: PriceRules) -
     )
     result = check_prices(cols, rules)
     allowed = ~result.hold
-    state.observe(lidx[allowed], pidx[allowed], cols.new[allowed])
+    state.observe(lidx[allowed], pidx[allowed], cols.new[allowed], cidx[allowed])
     return _chunk_frame(chunk, cols, result, n_recent, n_peers).with_columns(
         recent_log_range=spread
     )

@@ -1,0 +1,197 @@
+"""``sagwa guard`` input checks: rules files, --chunk-rows, short rows, blank or padded ids,
+text that is not UTF-8, labels that contradict themselves."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+import pytest
+import typer
+from typer.testing import CliRunner, Result
+
+from sagwa.cli.guard import app
+
+pytestmark = pytest.mark.e2e
+
+HISTORY = """listing_id,product_id,seller_id,price,observed_at,currency
+L4,P2,S1,3.49,2025-01-13,USD
+L5,P2,S2,3.79,2025-01-13,USD
+"""
+HEADER = (
+    "change_id,listing_id,product_id,seller_id,old_price,new_price,proposed_at,"
+    "promotion_pct,currency\n"
+)
+GOOD = [
+    "c1,L4,P2,S1,3.49,2.49,2025-02-01T09:00:00,30,USD",  # line 2
+    "c2,L5,P2,S2,3.79,37.90,2025-02-08T10:00:00,,USD",  # line 3
+]
+LABELS_HEADER = "change_id,is_error,error_type\n"
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def check(tmp_path: Path, rows: list[str], *extra: str | Path, history: str = HISTORY) -> Result:
+    return run(
+        "check",
+        "--history",
+        write(tmp_path / "history.csv", history),
+        "--changes",
+        write(tmp_path / "changes.csv", HEADER + "\n".join(rows) + "\n"),
+        "--out",
+        tmp_path / "verdicts.csv",
+        *extra,
+    )
+
+
+def evaluate(tmp_path: Path, labels: str) -> Result:
+    return run(
+        "evaluate",
+        "--history",
+        write(tmp_path / "history.csv", HISTORY),
+        "--changes",
+        write(tmp_path / "changes.csv", HEADER + "\n".join(GOOD) + "\n"),
+        "--labels",
+        write(tmp_path / "labels.csv", LABELS_HEADER + labels),
+        "--json",
+        tmp_path / "metrics.json",
+    )
+
+
+def assert_refused(result: Result, *fragments: str) -> None:
+    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+# -- 4. the rules file --
+
+
+def test_a_misspelled_rules_key_stops_the_cli_with_one_line(tmp_path: Path) -> None:
+    rules = write(tmp_path / "my-rules.toml", "[thresholds]\nhold_scroe = 0.5\n")
+    result = check(tmp_path, GOOD, "--rules", rules)
+    assert_refused(result, "--rules", "my-rules.toml", "[thresholds] hold_scroe", "known:")
+    assert not (tmp_path / "verdicts.csv").exists()
+
+
+# -- 5. --chunk-rows --
+
+
+def chunk_rows_help() -> str:
+    command = typer.main.get_command(app).commands["check"]  # type: ignore[attr-defined]
+    option = next(p for p in command.params if p.name == "chunk_rows")
+    return " ".join(option.help.split())
+
+
+def test_chunk_rows_help_says_verdicts_depend_on_the_chunk_size() -> None:
+    text = chunk_rows_help()
+    assert "earlier chunks" in text and "verdicts can differ slightly with the chunk size" in text
+    assert "docs/benchmarks.md" in text
+
+
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_a_chunk_size_below_one_is_refused(tmp_path: Path, value: str) -> None:
+    result = check(tmp_path, GOOD, "--chunk-rows", value)
+    assert result.exit_code == 2
+    assert "--chunk-rows" in result.output and not (tmp_path / "verdicts.csv").exists()
+
+
+# -- 6. rough edges in the input files --
+
+
+def test_a_row_with_too_few_fields_says_so(tmp_path: Path) -> None:
+    short = "c3,L4,P2,S1,3.49,2.99,2025-02-09T09:00:00,"  # 8 fields: no currency
+    result = check(tmp_path, [*GOOD, short])
+    assert result.exit_code == 2
+    assert "line 4: expected 9 fields, found 8" in result.stderr
+    assert "currency is empty" not in result.stderr
+
+
+def test_a_trailing_empty_category_is_not_a_short_row(tmp_path: Path) -> None:
+    products = write(tmp_path / "p.csv", "product_id,list_price,currency,category\nP2,3.99,USD,\n")
+    result = check(tmp_path, GOOD, "--products", products)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_change_id_of_only_spaces_is_malformed(tmp_path: Path) -> None:
+    result = check(tmp_path, [*GOOD, "   ,L4,P2,S1,3.49,2.99,2025-02-09T09:00:00,,USD"])
+    assert result.exit_code == 2
+    assert "line 4: change_id is empty" in result.stderr
+
+
+def test_ids_are_read_without_surrounding_spaces(tmp_path: Path) -> None:
+    # L1's usual price is 20.00 (the history names it "L1 "): 5.00 -> 20.00 ends a promotion
+    history = HISTORY + "L1 ,P1,S1,20.00,2025-01-06,USD\n L1,P1,S1,20.00,2025-01-13,USD\n"
+    result = check(
+        tmp_path, [" c9 ,L1,P1 , S1,5.00,20.00,2025-02-01T09:00:00,,USD"], history=history
+    )
+    assert result.exit_code == 0, result.output
+    verdicts = pl.read_csv(tmp_path / "verdicts.csv")
+    assert verdicts["change_id"].to_list() == ["c9"] and verdicts["verdict"][0] == "allow"
+
+
+def test_ids_differing_only_in_spaces_are_repeats(tmp_path: Path) -> None:
+    result = check(tmp_path, [*GOOD, "c1 ,L4,P2,S1,3.49,2.99,2025-02-09T09:00:00,,USD"])
+    assert result.exit_code == 2
+    assert 'line 4: change_id "c1" repeats line 2' in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("encode", "expected"),
+    [
+        (lambda text: text.encode("utf-16"), "line 1: not UTF-8 text (it looks like UTF-16"),
+        (lambda text: text.encode("utf-16-le"), "line 1: not UTF-8 text (it looks like UTF-16"),
+        (
+            lambda text: text.replace("change_id", "change_id_é", 1).encode("latin-1"),
+            "line 1: not UTF-8 text (byte 0xe9)",
+        ),
+    ],
+)
+def test_a_file_that_is_not_utf8_is_refused_at_line_one(
+    tmp_path: Path, encode: object, expected: str
+) -> None:
+    changes = tmp_path / "changes.csv"
+    changes.write_bytes(encode(HEADER + "\n".join(GOOD) + "\n"))  # type: ignore[operator]
+    result = run(
+        "check",
+        "--history",
+        write(tmp_path / "history.csv", HISTORY),
+        "--changes",
+        changes,
+        "--out",
+        tmp_path / "verdicts.csv",
+    )
+    assert_refused(result, "--changes", expected)
+    assert "lacks column" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("labels", "expected"),
+    [
+        ("c1,0,none\nc2,1,extra_zeros\n", 'line 3: error_type "extra_zeros" is not an error type'),
+        ("c1,1,none\nc2,1,extra_zero\n", "line 2: is_error is 1 but error_type is none"),
+        ("c1,0,penny\nc2,1,extra_zero\n", "line 2: is_error is 0 but error_type is"),
+    ],
+)
+def test_evaluate_refuses_labels_that_contradict_themselves(
+    tmp_path: Path, labels: str, expected: str
+) -> None:
+    result = evaluate(tmp_path, labels)
+    assert result.exit_code == 2
+    assert re.search(r"labels\.csv " + re.escape(expected), result.stderr), result.stderr
+    assert not (tmp_path / "metrics.json").exists()
+
+
+def test_evaluate_accepts_consistent_labels(tmp_path: Path) -> None:
+    result = evaluate(tmp_path, "c1,0,none\nc2,1,extra_zero\n")
+    assert result.exit_code == 0, result.output

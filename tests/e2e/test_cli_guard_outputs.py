@@ -1,0 +1,185 @@
+"""Where ``sagwa guard`` writes: through symlinks, into FIFOs, never over its own inputs.
+
+An output path is followed, not replaced: a symlink keeps pointing at its target (which gets the
+results), a FIFO or device stays one. An output that is also an input, or another output, is
+refused before any work; so is one in a directory that does not exist.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner, Result
+
+from sagwa.cli.guard import app
+
+pytestmark = pytest.mark.e2e
+
+HISTORY = """listing_id,product_id,seller_id,price,observed_at,currency
+L1,P1,S1,3.49,2025-01-13,USD
+L2,P1,S2,3.79,2025-01-13,USD
+"""
+CHANGES = (
+    "change_id,listing_id,product_id,seller_id,old_price,new_price,proposed_at,"
+    "promotion_pct,currency\n"
+    "c1,L1,P1,S1,3.49,2.49,2025-02-01T09:00:00,30,USD\n"
+    "c2,L2,P1,S2,3.79,37.90,2025-02-08T10:00:00,,USD\n"
+)
+LABELS = "change_id,is_error,error_type\nc1,0,none\nc2,1,extra_zero\n"
+VERDICT_HEADER = "change_id,verdict,score,error_type,reason"
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    paths = {
+        "history": tmp_path / "history.csv",
+        "changes": tmp_path / "changes.csv",
+        "labels": tmp_path / "labels.csv",
+    }
+    for key, text in (("history", HISTORY), ("changes", CHANGES), ("labels", LABELS)):
+        paths[key].write_text(text, encoding="utf-8")
+    return paths
+
+
+def check(files: dict[str, Path], out: Path, *extra: str | Path) -> Result:
+    args = ["check", "--history", files["history"], "--changes", files["changes"], "--out", out]
+    return CliRunner().invoke(app, [str(a) for a in [*args, *extra]])
+
+
+def evaluate(files: dict[str, Path], *extra: str | Path) -> Result:
+    args = ["evaluate", "--history", files["history"], "--changes", files["changes"]]
+    return CliRunner().invoke(app, [str(a) for a in [*args, "--labels", files["labels"], *extra]])
+
+
+def assert_refused(result: Result, *fragments: str) -> None:
+    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+# -- 1. the out path is followed, not replaced --
+
+
+def test_a_symlinked_out_path_stays_a_symlink_and_its_target_gets_the_verdicts(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    (tmp_path / "results").mkdir()
+    target = tmp_path / "results" / "verdicts.csv"
+    target.write_text("previous run\n", encoding="utf-8")
+    link = tmp_path / "latest.csv"
+    link.symlink_to(target)
+    result = check(files, link)
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and link.resolve() == target
+    assert target.read_text(encoding="utf-8").startswith(VERDICT_HEADER)
+    assert sorted(p.name for p in (tmp_path / "results").iterdir()) == ["verdicts.csv"]
+
+
+def test_a_dangling_symlink_out_path_creates_its_target(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    target = tmp_path / "new-verdicts.csv"
+    link = tmp_path / "latest.csv"
+    link.symlink_to(target)
+    result = check(files, link)
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and pl.read_csv(target)["change_id"].to_list() == ["c1", "c2"]
+
+
+def test_a_symlinked_json_output_of_evaluate_stays_a_symlink(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    target = tmp_path / "metrics-real.json"
+    target.write_text("{}", encoding="utf-8")
+    link = tmp_path / "metrics.json"
+    link.symlink_to(target)
+    result = evaluate(files, "--json", link)
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and '"recall"' in target.read_text(encoding="utf-8")
+
+
+def test_a_fifo_out_path_is_written_into_and_stays_a_fifo(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    fifo = tmp_path / "verdicts.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+
+    def read() -> None:
+        with fifo.open("rb") as stream:  # blocks until the command opens it for writing
+            received.append(stream.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    result = check(files, fifo)
+    if reader.is_alive():  # nothing opened the FIFO: let the reader go before failing
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    reader.join(timeout=10)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert received and received[0].decode("utf-8").startswith(VERDICT_HEADER)
+
+
+def test_rewriting_an_out_file_keeps_its_permissions(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "verdicts.csv"
+    out.write_text("previous run\n", encoding="utf-8")
+    out.chmod(0o640)
+    assert check(files, out).exit_code == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    assert out.read_text(encoding="utf-8").startswith(VERDICT_HEADER)
+
+
+def test_an_out_path_in_a_missing_directory_is_refused_not_created(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "no-such-dir" / "verdicts.csv"
+    assert_refused(check(files, out), "--out", "no-such-dir does not exist")
+    assert not (tmp_path / "no-such-dir").exists()
+
+
+# -- 2. an output is never one of the inputs, nor another output --
+
+
+@pytest.mark.parametrize("flag", ["history", "changes"])
+def test_an_out_path_that_is_an_input_is_refused_and_the_input_kept(
+    files: dict[str, Path], flag: str
+) -> None:
+    before = files[flag].read_bytes()
+    assert_refused(check(files, files[flag]), "--out", f"is also the --{flag} file")
+    assert files[flag].read_bytes() == before
+
+
+def test_an_out_path_linking_to_an_input_is_refused(files: dict[str, Path], tmp_path: Path) -> None:
+    link = tmp_path / "sneaky.csv"
+    link.symlink_to(files["history"])
+    assert_refused(check(files, link), "--out", "is also the --history file")
+    assert files["history"].read_text(encoding="utf-8") == HISTORY
+
+
+def test_an_out_path_that_is_the_rules_file_is_refused(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text("[thresholds]\nhold_score = 0.6\n", encoding="utf-8")
+    assert_refused(check(files, rules, "--rules", rules), "--out", "is also the --rules file")
+    assert rules.read_text(encoding="utf-8") == "[thresholds]\nhold_score = 0.6\n"
+
+
+def test_evaluate_refuses_one_path_for_png_and_json(files: dict[str, Path], tmp_path: Path) -> None:
+    both = tmp_path / "metrics.out"
+    assert_refused(evaluate(files, "--png", both, "--json", both), "--json", "--png file")
+    assert not both.exists()
+
+
+def test_evaluate_refuses_an_output_that_is_the_labels_file(files: dict[str, Path]) -> None:
+    assert_refused(evaluate(files, "--json", files["labels"]), "--json", "--labels file")
+    assert files["labels"].read_text(encoding="utf-8") == LABELS
