@@ -5,7 +5,7 @@ Each test saves a screenshot into ``test-artifacts/``.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -78,7 +78,9 @@ def test_an_operator_declares_an_incident_and_publishes_a_checked_notice(page, s
     page.fill("#wrong_price", "8900")
     page.fill("#correct_price", "89000")
     page.fill("#cause", "스피커 가격 89,000원을 8,900원으로 잘못 입력")
-    started = datetime.now(SEOUL) - timedelta(hours=4)
+    with _uow(site) as u:  # the window opens the minute after the listing was created
+        created = u.market.listing_created_at(site.world.speaker_a)
+    started = created.astimezone(SEOUL).replace(second=0, microsecond=0) + timedelta(minutes=1)
     page.fill("#window_start", started.strftime("%Y-%m-%dT%H:%M"))
     page.click("#declare button[type=submit]")
     page.wait_for_url("**/ops/incidents/*")

@@ -183,3 +183,16 @@ def test_an_operator_declares_the_tripwires_draft_in_chromium(page, site) -> Non
     page.wait_for_selector(".flash")
     assert page.get_attribute("#incident-status", "data-status") == "declared"
     assert page.locator("#close").count() == 1 and page.locator("#draft-decision").count() == 0
+
+
+def test_the_page_offers_only_the_steps_the_incidents_status_allows(
+        client: TestClient, world: World) -> None:
+    """Customers have been told (notifying): no Scope or Send button, the plan is shown but
+    locked, escalation and closing are offered; the clocks read as whole minutes."""
+    log_in(client, "admin")
+    page = client.get(f"/ops/incidents/{world.incident}?lang=en").text
+    assert 'id="action-escalate"' in page
+    assert 'id="action-scope"' not in page and 'id="action-notify"' not in page
+    assert 'id="plan-locked"' in page and "Save plan" not in page
+    assert 'fieldset class="plan-fields" disabled' in page
+    assert 'id="close"' in page
