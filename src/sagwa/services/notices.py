@@ -43,6 +43,7 @@ def publish_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str, ti
         raise InvalidInput("lang must be ko or en", field="lang")
     if not title.strip() or not body.strip():
         raise InvalidInput("a notice needs a title and a body", field="body")
+    body = "\n".join(body.splitlines())  # a browser's textarea sends CRLF; paragraphs are "\n\n"
     with uow:
         now = uow.now()
         inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
