@@ -70,3 +70,15 @@ def test_another_sellers_listing_cannot_be_paused(
                          data={"action": "pause", "csrf_token": token})
     assert answer.status_code == 404
     assert _status(session_factory, world.ipod_a) is ListingStatus.LIVE
+
+
+def test_a_price_saved_on_a_paused_listing_is_not_said_to_be_live(
+        client: TestClient, world: World) -> None:
+    log_in(client, "seller_a")
+    assert _post(client, world.ipod_a, {"action": "pause"}).status_code == 303
+    page = client.get(f"/seller/listings/{world.ipod_a}?lang=en").text
+    saved = client.post(f"/seller/listings/{world.ipod_a}/price?lang=en",
+                        data={"new_price": "195000", "csrf_token": csrf_of(page)})
+    assert saved.status_code == 303
+    shown = client.get(f"/seller/listings/{world.ipod_a}?lang=en").text
+    assert "applies when the sale resumes" in shown and "The new price is live." not in shown

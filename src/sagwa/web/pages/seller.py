@@ -118,7 +118,14 @@ def propose(listing_id: int, request: Request, account: SellerAccount, uow: Uow,
         flash_in_lang(request, f"검토 대기: 가격 변경이 보류되었습니다. {ko}",
                       f"Held for review: the price has not changed yet. {en}", "warn")
     else:
-        flash_in_lang(request, "가격이 바로 반영되었습니다.", "The new price is live.")
+        with uow() as u:
+            on_sale = own_listing(u, account, listing_id).status is ListingStatus.LIVE
+        if on_sale:
+            flash_in_lang(request, "가격이 바로 반영되었습니다.", "The new price is live.")
+        else:  # saved on a paused (or held) listing: nobody can buy at it yet
+            flash_in_lang(request, "새 가격을 저장했습니다. 판매가 멈춰 있어 다시 판매를 시작할 때부터 적용됩니다.",
+                          "The new price is saved. The listing is not on sale, so it applies "
+                          "when the sale resumes.")
     return RedirectResponse(f"/seller/listings/{listing_id}", status_code=303)
 
 
