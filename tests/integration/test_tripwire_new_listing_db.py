@@ -103,7 +103,8 @@ def test_a_rush_on_a_new_listing_far_above_the_other_sellers_pauses_it(shop) -> 
     rate = f"{evidence['other_sellers_per_hour_x1000'] / 1000:.2f}"
     assert f"other sellers of this product sold about {rate} an hour" in evidence["reason_en"]
     assert f"같은 상품의 다른 판매자는 시간당 약 {rate}건 판매" in evidence["reason_ko"]
-    assert draft.incident.cause == evidence["reason_en"]
+    assert draft.incident.cause == f'{evidence["reason_ko"]} · {evidence["reason_en"]}'
+    assert "e-" not in draft.incident.cause and "0.0 h" not in draft.incident.cause
     paused = trail[-1].event
     assert paused.action == "listing.paused_by_tripwire"
     assert paused.after["compared_with"] == "other_sellers"

@@ -220,8 +220,10 @@ def assess_order_velocity(
     tripped = observed >= rules.min_orders and p < rules.alpha
     since_en, since_ko = _SINCE["resumed" if start > changed_at else anchor]
     compared_en, compared_ko = _compared_with(normal, rate=rate, expected=expected, rules=rules)
-    en = f"{observed} orders in {hours:.1f} h since {since_en}; {compared_en} (chance {p:.1e})"
-    ko = f"{since_ko} 후 {hours:.1f}시간 동안 주문 {observed}건; {compared_ko}(확률 {p:.1e})"
+    odds_en, odds_ko = odds(p)
+    span_en, span_ko = _span(hours)
+    en = f"{observed} orders in {span_en} since {since_en}; {compared_en} (chance {odds_en})"
+    ko = f"{since_ko} 후 {span_ko} 동안 주문 {observed}건; {compared_ko}(우연일 확률 {odds_ko})"
     suffix_en = " — pausing the listing" if tripped else ""
     suffix_ko = " — 판매를 일시 중지합니다" if tripped else ""
     return VelocityAssessment(
@@ -275,3 +277,23 @@ def _compared_with(normal: NormalRate, *, rate: float, expected: float,
         en = f"about {expected:.1f} expected at the usual {rate:.2f}/h"
         ko = f"평소 시간당 {rate:.2f}건이면 약 {expected:.1f}건 예상"
     return en, ko
+
+
+def odds(p: float) -> tuple[str, str]:
+    """A probability as people read it (English, Korean): "about 1 in 12,000", "less than 1 in a
+    billion", or a percentage when it is not small — not ``3.0e-22``."""
+    if p < 1e-9:
+        return "less than 1 in a billion", "10억분의 1 미만"
+    if p < 0.01:
+        n = round(1 / p, -len(str(round(1 / p))) + 2)  # two significant figures
+        return f"about 1 in {n:,.0f}", f"약 {n:,.0f}분의 1"
+    return f"{p:.0%}", f"{p:.0%}"
+
+
+def _span(hours: float) -> tuple[str, str]:
+    """How long the orders came in: "1.5 h" / "1.5시간", or whole minutes under an hour
+    ("0.0 h" read as if no time had passed)."""
+    if hours >= 1:
+        return f"{hours:.1f} h", f"{hours:.1f}시간"
+    minutes = max(1, round(hours * 60))
+    return f"{minutes} min", f"{minutes}분"

@@ -77,7 +77,7 @@ def watch_order_velocity(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datet
     if assessment.tripped:
         _pause(uow, listing, now, assessment)
         open_draft_incident(uow, listing=listing, window_start=started,
-                            cause=assessment.reason_en, actor=ACTOR,
+                            cause=draft_cause(assessment), actor=ACTOR,
                             evidence=_evidence(assessment))
     return assessment
 
@@ -183,6 +183,12 @@ def _from_log(rows: Sequence[Any], created: datetime | None) -> list[SaleChange]
     if created is None or _logged_from_the_start(rows):
         return changes
     return [(created, True), *changes]
+
+
+def draft_cause(assessment: VelocityAssessment) -> str:
+    """The draft incident's cause, Korean first then English (one text field: the operator
+    writes the real cause when declaring; both kinds of staff page must read this one)."""
+    return f"{assessment.reason_ko} · {assessment.reason_en}"
 
 
 def _evidence(assessment: VelocityAssessment) -> dict[str, object]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import pytest
 
 from sagwa.priceguard import VelocityRules, assess_order_velocity
 from sagwa.priceguard.tripwire import poisson_upper_tail
@@ -77,3 +78,15 @@ def test_poisson_tail_matches_known_values() -> None:
     assert abs(poisson_upper_tail(1, 1.0) - (1 - np.exp(-1.0))) < 1e-12
     assert abs(poisson_upper_tail(5, 1.0) - 0.0036598468273437) < 1e-12
     assert poisson_upper_tail(200, 10.0) < 1e-150
+
+
+@pytest.mark.parametrize(("p", "en", "ko"), [
+    (3e-22, "less than 1 in a billion", "10억분의 1 미만"),
+    (8.3e-5, "about 1 in 12,000", "약 12,000분의 1"),
+    (0.2, "20%", "20%"),
+])
+def test_the_chance_of_a_surge_reads_as_odds_not_scientific_notation(
+        p: float, en: str, ko: str) -> None:
+    from sagwa.priceguard.tripwire import odds
+
+    assert odds(p) == (en, ko)
