@@ -192,5 +192,5 @@ def test_the_discount_choice_shows_what_was_paid_the_new_total_and_the_differenc
     assert "259,000원 · 1개당 129,500원" in after
     assert "결제하신 금액과의 차액</dt><dd><strong>219,200원" in after
     english = client.get(f"/c/{token}?lang=en").text
-    assert "39,800 KRW (2 unit(s))" in english and "259,000 KRW, 129,500 KRW each" in english
+    assert "39,800 KRW (2 units)" in english and "259,000 KRW, 129,500 KRW each" in english
     assert "Difference from what you paid</dt><dd><strong>219,200 KRW" in english

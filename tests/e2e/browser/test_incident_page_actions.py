@@ -194,5 +194,5 @@ def test_the_page_offers_only_the_steps_the_incidents_status_allows(
     assert 'id="action-escalate"' in page
     assert 'id="action-scope"' not in page and 'id="action-notify"' not in page
     assert 'id="plan-locked"' in page and "Save plan" not in page
-    assert 'fieldset class="plan-fields" disabled' in page
+    assert 'id="deadline" disabled' in page and "<fieldset disabled>" in page
     assert 'id="close"' in page

@@ -101,7 +101,8 @@ def _preview_lines(option: CustomerOption, effects: list[OrderEffect], points: i
     if option is CustomerOption.KEEP:
         kept = sum(e.quantity for e in effects if e.kind is EffectKind.KEEP)
         lines = [(t("주문", "Your order"), t(f"상품 {kept}개를 결제하신 가격 그대로 보내 드립니다",
-                                            f"we send {kept} item(s) at the price you paid"))]
+                                            f"we send {kept} item{'s' if kept != 1 else ''} at "
+                                            "the price you paid"))]
         if any(e.kind in CANCELLING for e in effects):
             lines.append((t("환불", "Refund"), t(f"수량 제한을 넘는 상품의 {refund}",
                                                f"{refund} for the items beyond the limit")))

@@ -98,8 +98,8 @@ def amounts(case: CaseFacts, lang: str) -> list[tuple[str, str]]:
     """(what, amount) lines: what was paid at the wrong price and, once the discount choice is
     applied (the orders repriced), the new total and the difference from what was paid."""
     row, units = case.row.case, case.row.case.units
-    paid_line = (_t(lang, "결제하신 금액", "You paid"),
-                 f"{case.paid_text(lang)} ({units}{_t(lang, '개', ' unit(s)')})")
+    count = f"({units}{_t(lang, '개', ' unit' if units == 1 else ' units')})"
+    paid_line = (_t(lang, "결제하신 금액", "You paid"), f"{case.paid_text(lang)} {count}")
     choice = row.consent.choice if row.consent else None
     if choice is not CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT or row.status not in SETTLED:
         return [paid_line]
@@ -110,8 +110,8 @@ def amounts(case: CaseFacts, lang: str) -> list[tuple[str, str]]:
                  currency)
     each = {o.unit_price for o in row.orders}
     per_unit = (_t(lang, " · 1개당 ", ", ") + format_money(next(iter(each)), lang=lang)
-                + _t(lang, "", " each")) if len(each) == 1 else ""
-    return [(paid_line[0], f"{format_money(paid, lang=lang)} ({units}{_t(lang, '개', ' unit(s)')})"),
+                + _t(lang, "", " each")) if len(each) == 1 and units > 1 else ""
+    return [(paid_line[0], f"{format_money(paid, lang=lang)} {count}"),
             (_t(lang, "할인 구매로 바뀐 주문 금액", "Your order at the discounted price"),
              format_money(now_total, lang=lang) + per_unit),
             (_t(lang, "결제하신 금액과의 차액", "Difference from what you paid"),
