@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import warnings
 from pathlib import Path
 
@@ -62,6 +63,12 @@ def start_embedded(pgdata: Path, *, cleanup_mode: str = "stop") -> str:
         from pgserver.postgres_server import PostgresServer
 
     pgdata = pgdata.expanduser().resolve()
+    if not (pgdata / "PG_VERSION").exists():
+        # said on stderr (stdout may be JSON another tool reads): run from the wrong directory,
+        # sagwa would otherwise answer from an empty database as if nothing had happened
+        print(f"sagwa: no database in {pgdata} yet; creating a new, empty one there "
+              "(SAGWA_DATA_DIR or SAGWA_DATABASE_URL point sagwa at an existing one)",
+              file=sys.stderr)
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     with PostgresServer._lock:
         prune_dead_holders(pgdata)

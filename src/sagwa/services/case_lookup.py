@@ -64,11 +64,9 @@ def read_query(typed: str) -> CaseQuery:
     """What ``typed`` asks for; InvalidInput (field ``q``) when it is empty or too long."""
     text = " ".join(unicodedata.normalize("NFC", typed).split())
     if not text:
-        raise InvalidInput("type a case number, phone number, name or email", field="q",
-                           reason="lookup_empty")
+        raise InvalidInput("type a case number, phone number, name or email", field="q")
     if len(text) > MAX_QUERY:
-        raise InvalidInput(f"a lookup is at most {MAX_QUERY} characters", field="q",
-                           reason="lookup_too_long", max_length=MAX_QUERY)
+        raise InvalidInput(f"a lookup is at most {MAX_QUERY} characters", field="q")
     if number := _CASE_NUMBER.fullmatch(text):
         return CaseQuery(LookupBy.CASE_NUMBER, str(int(number.group(1) or number.group(2))))
     if _PHONE.fullmatch(text) and any(c.isdigit() for c in text):

@@ -4,6 +4,7 @@ with an outcome the agent picked (no outcome is preselected: "reached" ends the 
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -41,3 +42,79 @@ def test_a_call_without_an_outcome_is_refused_and_nothing_is_logged(client: Test
                          data={"outcome": "", "note": "", "csrf_token": csrf_of(page)})
     assert answer.status_code == 422, answer.text[:300]
     assert 'data-outcome="' not in _card(answer.text, case_id)
+
+
+def _script(card: str) -> str:
+    found = re.search(r'<div class="script"[^>]*>(.*?)</div>', card, re.DOTALL)
+    assert found, "no call script on the card"
+    return found.group(1)
+
+
+def _asks_for_a_person(client: TestClient, world: World, name: str) -> int:
+    from world import POLICY
+
+    from sagwa.services import desk_cases
+
+    case_id = world.cases[name]
+    desk_cases.record_choice(client.app.state.uow_factory(), case_id=case_id,  # type: ignore[attr-defined]
+                             choice="talk_to_person", channel="web", evidence="pressed",
+                             taken_by="customer", policy=POLICY)
+    return case_id
+
+
+KOREAN_DATE = re.compile(r"\d+월 \d+일\([월화수목금토일]\) 오[전후] \d+시")
+ENGLISH_DATE = re.compile(r"(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, [A-Z][a-z]+ \d+ at \d")
+
+
+def test_the_agents_deadline_is_in_the_page_language_and_the_script_says_whose_it_is(
+        client: TestClient, world: World) -> None:
+    log_in(client, "agent")
+    korean_customer = world.cases["이서연"]
+    english_customer = _asks_for_a_person(client, world, "Alex Kim")
+    english_page = unescape(client.get("/cs/queue?lang=en").text)
+    card = _card(english_page, korean_customer)
+    assert ENGLISH_DATE.search(card) and not KOREAN_DATE.search(card)
+    assert "in Korean, the customer's language" in card
+    assert "사과드립니다" in _script(card)  # what is read aloud stays in the customer's language
+    korean_page = unescape(client.get("/cs/queue?lang=ko").text)
+    card = _card(korean_page, english_customer)
+    assert KOREAN_DATE.search(card) and not ENGLISH_DATE.search(card)
+    assert "고객의 언어인 영어로" in card
+    assert "we are truly sorry" in _script(card)
+
+
+def test_the_script_does_not_offer_a_call_to_a_customer_already_on_the_phone(
+        client: TestClient, world: World) -> None:
+    log_in(client, "agent")
+    english_customer = _asks_for_a_person(client, world, "Alex Kim")
+    html = unescape(client.get("/cs/queue").text)
+    korean = _script(_card(html, world.cases["이서연"]))
+    assert "주문 유지" in korean and "주문 취소" in korean
+    assert "상담원과 통화" not in korean and "전화드리겠습니다" not in korean
+    assert "메모해서 담당자에게 전달해 드리겠습니다" in korean
+    english = _script(_card(html, english_customer))
+    assert "Keep the order" in english and "Talk to a person" not in english
+    assert "we will call you" not in english and "note them for a specialist" in english
+
+
+def test_a_second_different_choice_tells_the_agent_it_is_recorded_and_cannot_be_changed(
+        client: TestClient, world: World) -> None:
+    log_in(client, "agent")
+    case_id = world.cases["이서연"]
+    token = csrf_of(client.get("/cs/queue").text)
+    first = client.post(f"/cs/cases/{case_id}/choice",
+                        data={"choice": "keep", "words": "그냥 받을게요", "csrf_token": token})
+    assert first.status_code == 303
+    for lang, recorded, customer_words in (
+            ("ko", "이 건은 고객의 선택이 이미 기록되어 있어 바꿀 수 없습니다", "상담원과 통화해 주세요"),
+            ("en", "The customer's choice is already recorded and cannot be changed",
+             "please talk to a person")):
+        again = client.post(f"/cs/cases/{case_id}/choice?lang={lang}",
+                            data={"choice": "cancel_with_compensation", "words": "취소로 바꿔 주세요",
+                                  "csrf_token": token})
+        assert again.status_code == 409
+        alert = re.search(r'<p class="finding error" role="alert">(.*?)</p>',
+                          unescape(again.text), re.DOTALL)
+        assert alert and recorded in alert.group(1)
+        assert customer_words not in again.text
+        assert f'href="/cs/cases/{case_id}"' in alert.group(1)  # where the case still is

@@ -239,6 +239,51 @@ class ReadRepository:
             outbox.c.incident_id == incident_id, outbox.c.purpose == "resolution",
             outbox.c.status == "sent")).all())
 
+    # the contact centre's case lookup
+
+    def case_on_desk(self, case_id: int) -> QueuedCase | None:
+        """One case with :meth:`call_queue`'s columns, whether or not it is on the call list:
+        the card an agent works from after finding the case with the lookup."""
+        row = self.conn.execute(
+            select(cases, customers.c.name, customers.c.phone, customers.c.locale,
+                   incident_plans.c.deadline, _count(_since_deadline()).label("counted"),
+                   _count(_phone_calls()).label("calls"),
+                   _last_outcome(_calls_on_card()).label("last_outcome"))
+            .join(customers, customers.c.id == cases.c.customer_id)
+            .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
+            .where(cases.c.id == case_id)).one_or_none()
+        if row is None:
+            return None
+        return QueuedCase(row.id, row.incident_id, row.customer_id, row.name, row.phone,
+                          row.locale, row.status, row.choice,
+                          Money(row.exposure_minor, row.currency), row.deadline,
+                          int(row.counted), int(row.calls), row.last_outcome)
+
+    def open_cases_by_number(self, case_id: int) -> list[FoundCase]:
+        """The case with this number, if its incident is still open."""
+        return _found_cases(self.conn, cases.c.id == case_id, limit=1)
+
+    def open_cases_by_phone(self, digits: str, *, limit: int) -> list[FoundCase]:
+        """Open incidents' cases of customers whose phone, reduced to domestic digits
+        (:func:`_domestic_digits`), is ``digits`` (already reduced the same way)."""
+        return _found_cases(self.conn, _domestic_digits(customers.c.phone) == digits,
+                            limit=limit)
+
+    def open_cases_by_email(self, email: str, *, limit: int) -> list[FoundCase]:
+        """Open incidents' cases of the customer with this email (any letter case)."""
+        return _found_cases(self.conn, func.lower(customers.c.email) == email.lower(),
+                            limit=limit)
+
+    def open_cases_by_name(self, name: str, *, limit: int) -> list[FoundCase]:
+        """Open incidents' cases of customers whose name (any letter case) is ``name``, starts
+        with it, or has a word that does ("Kim" finds "Alex Kim"); exact names first. ``%``
+        and ``_`` in ``name`` are plain characters."""
+        lowered, wanted = func.lower(customers.c.name), name.lower()
+        where = or_(lowered.startswith(wanted, autoescape=True),
+                    lowered.contains(" " + wanted, autoescape=True))
+        return _found_cases(self.conn, where, limit=limit,
+                            first=case((lowered == wanted, 0), else_=1))
+
 
 def _owed_a_call() -> ColumnElement[bool]:
     """A case on the call list, in an incident not closed: escalated (unanswered near the
@@ -329,50 +374,6 @@ def _sale_changes_of(entity_ids: list[str]) -> ColumnElement[bool]:
     """Audit rows taking these listings off sale or putting them back on it."""
     return and_(audit_log.c.entity_type == "listing", audit_log.c.entity_id.in_(entity_ids),
                 audit_log.c.action.in_(LISTING_PAUSE_ACTIONS + LISTING_RETURN_ACTIONS))
-    # the contact centre's case lookup
-
-    def case_on_desk(self, case_id: int) -> QueuedCase | None:
-        """One case with :meth:`call_queue`'s columns, whether or not it is on the call list:
-        the card an agent works from after finding the case with the lookup."""
-        row = self.conn.execute(
-            select(cases, customers.c.name, customers.c.phone, customers.c.locale,
-                   incident_plans.c.deadline, _count(_since_deadline()).label("counted"),
-                   _count(_phone_calls()).label("calls"),
-                   _last_outcome(_calls_on_card()).label("last_outcome"))
-            .join(customers, customers.c.id == cases.c.customer_id)
-            .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
-            .where(cases.c.id == case_id)).one_or_none()
-        if row is None:
-            return None
-        return QueuedCase(row.id, row.incident_id, row.customer_id, row.name, row.phone,
-                          row.locale, row.status, row.choice,
-                          Money(row.exposure_minor, row.currency), row.deadline,
-                          int(row.counted), int(row.calls), row.last_outcome)
-
-    def open_cases_by_number(self, case_id: int) -> list[FoundCase]:
-        """The case with this number, if its incident is still open."""
-        return _found_cases(self.conn, cases.c.id == case_id, limit=1)
-
-    def open_cases_by_phone(self, digits: str, *, limit: int) -> list[FoundCase]:
-        """Open incidents' cases of customers whose phone, reduced to domestic digits
-        (:func:`_domestic_digits`), is ``digits`` (already reduced the same way)."""
-        return _found_cases(self.conn, _domestic_digits(customers.c.phone) == digits,
-                            limit=limit)
-
-    def open_cases_by_email(self, email: str, *, limit: int) -> list[FoundCase]:
-        """Open incidents' cases of the customer with this email (any letter case)."""
-        return _found_cases(self.conn, func.lower(customers.c.email) == email.lower(),
-                            limit=limit)
-
-    def open_cases_by_name(self, name: str, *, limit: int) -> list[FoundCase]:
-        """Open incidents' cases of customers whose name (any letter case) is ``name``, starts
-        with it, or has a word that does ("Kim" finds "Alex Kim"); exact names first. ``%``
-        and ``_`` in ``name`` are plain characters."""
-        lowered, wanted = func.lower(customers.c.name), name.lower()
-        where = or_(lowered.startswith(wanted, autoescape=True),
-                    lowered.contains(" " + wanted, autoescape=True))
-        return _found_cases(self.conn, where, limit=limit,
-                            first=case((lowered == wanted, 0), else_=1))
 
 
 @dataclass(frozen=True)

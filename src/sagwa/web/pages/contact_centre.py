@@ -60,13 +60,6 @@ AGENT_TEXTS: dict[tuple[str, str | None], tuple[str, str]] = {
          "내용은 ‘통화 기록’ 메모로 남겨 주세요."),
         ("The deadline has passed and this incident's plan takes no late choices, so the "
          "default stands; log the call with a note saying what the customer asked for.")),
-    ("invalid_input", "lookup_empty"): (
-        "찾을 건 번호(#12), 전화번호, 이름이나 이메일을 입력해 주세요.",
-        "Type a case number (#12), a phone number, a name or an email to search."),
-    ("invalid_input", "lookup_too_long"): (
-        f"검색어는 {MAX_QUERY}자까지입니다. 건 번호, 전화번호, 이름이나 이메일 하나만 입력해 주세요.",
-        (f"A search is at most {MAX_QUERY} characters; type one case number, phone number, "
-         "name or email.")),
 }
 
 
@@ -152,21 +145,35 @@ def queue(request: Request, account: Agent, uow: Uow) -> Response:
     return render(request, "cs/queue.html", queue_context(uow(), request.app.state.desk_policy))
 
 
+def _check_lookup(typed: str) -> None:
+    """What the search box needs before a lookup: something, and not too much."""
+    if not typed.strip():
+        raise FormProblem("찾을 건 번호(#12), 전화번호, 이름이나 이메일을 입력해 주세요.",
+                          "Type a case number (#12), a phone number, a name or an email to "
+                          "search.", field="q")
+    if len(typed.strip()) > MAX_QUERY:
+        raise FormProblem(f"검색어는 {MAX_QUERY}자까지입니다. 건 번호, 전화번호, 이름이나 이메일 하나만 "
+                          "입력해 주세요.",
+                          f"A search is at most {MAX_QUERY} characters; type one case number, "
+                          "phone number, name or email.", field="q")
+
+
 @router.get("/cases", response_class=HTMLResponse)
 def lookup(request: Request, account: Agent, uow: Uow, q: str | None = None) -> Response:
     """The case lookup: by case number, phone, name or email (``sagwa.services.case_lookup``)."""
     if q is None:
-        return render(request, "cs/lookup.html", {"q": "", "result": None})
+        return render(request, "cs/lookup.html", {"lookup_q": "", "result": None})
     try:
+        _check_lookup(q)
         result = find_cases(uow(), typed=q)
     except InvalidInput as exc:
         if exc.details.get("field") != "q":
             raise
         return render(request, "cs/lookup.html",
-                      {"q": q[:MAX_QUERY], "result": None,
+                      {"lookup_q": q[:MAX_QUERY], "result": None,
                        "problem": agent_text(exc, lang_of(request))},
                       status_code=exc.http_status)
-    return render(request, "cs/lookup.html", {"q": q, "result": result})
+    return render(request, "cs/lookup.html", {"lookup_q": q, "result": result})
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)

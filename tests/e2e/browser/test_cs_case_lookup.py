@@ -1,0 +1,310 @@
+"""The agents' case lookup (/cs/cases) and case page (/cs/cases/{id}): a customer who rings in,
+or who left the call list, is found by case number, phone, name or email, and their case offers
+the same script and forms as the call list, with refusals said to the agent on that page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
+from test_pages_access import csrf_of, log_in
+from world import POLICY, World
+
+from sagwa.adapters.db.database import Database
+from sagwa.adapters.db.tables import customers, incidents
+from sagwa.config import Settings
+from sagwa.services import desk_cases
+from sagwa.services.unit_of_work import ManualClock, utc_now
+from sagwa.web.app import create_app
+
+pytestmark = pytest.mark.e2e
+
+
+def _found(html: str) -> list[int]:
+    return [int(n) for n in re.findall(r'<tr data-case="(\d+)">', html)]
+
+
+def _lookup(client: TestClient, q: str) -> list[int]:
+    answer = client.get("/cs/cases", params={"q": q})
+    assert answer.status_code == 200, answer.text[:500]
+    return _found(answer.text)
+
+
+def _close(client: TestClient, incident_id: int) -> None:
+    """The incident as an operator left it once every case was settled: closed."""
+    uow = client.app.state.uow_factory()  # type: ignore[attr-defined]
+    with uow:
+        uow.conn.execute(update(incidents).where(incidents.c.id == incident_id)
+                         .values(status="closed", closed_at=utc_now()))
+        uow.commit()
+
+
+@pytest.mark.parametrize("q", ["#{id}", "{id}", "# {id}"])
+def test_a_case_is_found_by_its_number(client: TestClient, world: World, q: str) -> None:
+    log_in(client, "agent")
+    case_id = world.cases["김민준"]
+    assert _lookup(client, q.format(id=case_id)) == [case_id]
+
+
+@pytest.mark.parametrize("q", ["010-1234-0000", "01012340000", "+82 10-1234-0000",
+                               "+82 10 1234 0000", "+82 010-1234-0000", "(010) 1234 0000"])
+def test_a_case_is_found_by_the_customers_phone_however_it_is_written(
+        client: TestClient, world: World, q: str) -> None:
+    log_in(client, "agent")
+    assert _lookup(client, q) == [world.cases["김민준"]]
+    assert f'value="{q}"' in client.get("/cs/cases", params={"q": q}).text  # kept in the box
+
+
+@pytest.mark.parametrize(("q", "who"), [
+    ("김민준", "김민준"), ("이서", "이서연"), ("Alex Kim", "Alex Kim"), ("alex", "Alex Kim"),
+    ("kim", "Alex Kim"), ("1@EXAMPLE.com", "이서연"), (" 2@example.com ", "Alex Kim")])
+def test_a_case_is_found_by_name_or_prefix_or_email(client: TestClient, world: World, q: str,
+                                                      who: str) -> None:
+    log_in(client, "agent")
+    assert _lookup(client, q) == [world.cases[who]]
+
+
+@pytest.mark.parametrize("q", ["%", "_", "민준", "lex", "@example.com", "1234", "010-1234-00"])
+def test_wildcards_and_partial_numbers_find_nothing(client: TestClient, world: World,
+                                                    q: str) -> None:
+    log_in(client, "agent")
+    answer = client.get("/cs/cases", params={"q": q})
+    assert _found(answer.text) == []
+    assert 'id="lookup-none"' in answer.text and "종료된 사고의 건은 찾지 않습니다" in answer.text
+
+
+def test_a_result_shows_name_incident_status_choice_and_deadline(client: TestClient,
+                                                                 world: World) -> None:
+    log_in(client, "agent")
+    html = client.get("/cs/cases", params={"q": "이서연", "lang": "en"}).text
+    row = re.search(rf'<tr data-case="{world.cases["이서연"]}">(.*?)</tr>', html, re.DOTALL)
+    assert row, html[:2000]
+    cells = row.group(1)
+    assert "이서연" in cells and f"#{world.incident}" in cells
+    assert "on the call list" in cells and "data-on-call-list" in cells
+    assert 'data-choice="talk_to_person"' in cells and "talk to a person" in cells.lower()
+    assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", cells)  # the deadline
+    assert f'href="/cs/cases/{world.cases["이서연"]}"' in cells
+
+
+def test_an_empty_or_too_long_search_says_what_to_type(client: TestClient, world: World) -> None:
+    log_in(client, "agent")
+    empty = client.get("/cs/cases", params={"q": "   "})
+    assert empty.status_code == 422
+    assert "건 번호(#12), 전화번호, 이름이나 이메일을 입력해 주세요" in empty.text
+    long = client.get("/cs/cases", params={"q": "가" * 101, "lang": "en"})
+    assert long.status_code == 422
+    assert "A search is at most 100 characters" in long.text
+    assert 'id="lookup-results"' not in long.text
+    assert client.get("/cs/cases").status_code == 200  # no search yet: just the box
+
+
+def test_cases_of_a_closed_incident_are_not_searched(client: TestClient, world: World) -> None:
+    log_in(client, "agent")
+    _close(client, world.incident)
+    assert _lookup(client, f"#{world.cases['김민준']}") == []
+    assert _lookup(client, "010-1234-0000") == []
+
+
+def test_results_are_bounded_and_say_there_are_more(client: TestClient, world: World) -> None:
+    from sagwa.services.case_lookup import find_cases
+
+    uow = client.app.state.uow_factory()  # type: ignore[attr-defined]
+    with uow:  # 이서연 married into the 김 family: two customers' names start with 김
+        uow.conn.execute(update(customers).where(customers.c.id == world.customers["이서연"])
+                         .values(name="김서연"))
+        uow.commit()
+    capped = find_cases(client.app.state.uow_factory(), typed="김", limit=1)  # type: ignore[attr-defined]
+    assert len(capped.found) == 1 and capped.more
+    log_in(client, "agent")
+    assert sorted(_lookup(client, "김")) == sorted([world.cases["김민준"], world.cases["이서연"]])
+
+
+@pytest.mark.parametrize("role", ["seller_a", "reviewer"])
+def test_only_agents_and_admins_may_look_cases_up(client: TestClient, world: World,
+                                                   role: str) -> None:
+    log_in(client, role)
+    assert client.get("/cs/cases", params={"q": "김민준"}).status_code == 403
+    assert client.get(f"/cs/cases/{world.cases['김민준']}").status_code == 403
+
+
+def test_an_admin_may_look_cases_up(client: TestClient, world: World) -> None:
+    log_in(client, "admin")
+    assert _lookup(client, "김민준") == [world.cases["김민준"]]
+
+
+def test_the_lookup_needs_a_session(client: TestClient) -> None:
+    answer = client.get("/cs/cases", params={"q": "김민준"})
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
+
+
+def test_the_call_list_has_the_search_box(client: TestClient, world: World) -> None:
+    log_in(client, "agent")
+    html = client.get("/cs/queue").text
+    assert 'action="/cs/cases"' in html and 'name="q"' in html
+
+
+def _card(html: str, case_id: int) -> str:
+    found = re.search(rf'<article class="card" id="case-{case_id}">(.*?)</article>', html,
+                      re.DOTALL)
+    assert found, f"no card for case {case_id}"
+    return found.group(1)
+
+
+def test_a_customer_not_on_the_call_list_gets_the_script_and_both_forms(
+        client: TestClient, world: World) -> None:
+    log_in(client, "agent")
+    case_id = world.cases["김민준"]
+    assert case_id not in [int(n) for n in re.findall(r'id="case-(\d+)"',
+                                                      client.get("/cs/queue").text)]
+    page = client.get(f"/cs/cases/{case_id}")
+    assert page.status_code == 200
+    card = _card(page.text, case_id)
+    assert "진심으로 사과드립니다" in card
+    assert f'action="/cs/cases/{case_id}/choice"' in card
+    assert f'action="/cs/cases/{case_id}/attempt"' in card
+    assert card.count('name="back" value="case"') == 2
+    assert 'id="case-summary"' in page.text and "안내 발송" in page.text  # status: notified
+    assert re.search(r'id="lookup-q" name="q" type="search" maxlength="100" required value=""',
+                     page.text)  # an empty search box, nothing of the card leaking into it
+
+
+def test_a_choice_recorded_on_the_case_page_comes_back_to_it(client: TestClient,
+                                                             world: World) -> None:
+    log_in(client, "agent")
+    case_id = world.cases["김민준"]
+    page = client.get(f"/cs/cases/{case_id}").text
+    answer = client.post(f"/cs/cases/{case_id}/choice", data={
+        "choice": "cancel_with_compensation", "words": "전화로: 취소하고 포인트 받을게요",
+        "back": "case", "csrf_token": csrf_of(page)})
+    assert answer.status_code == 303 and answer.headers["location"] == f"/cs/cases/{case_id}"
+    after = client.get(answer.headers["location"]).text
+    assert f"#{case_id} 고객 선택 기록:" in after
+    assert 'data-choice="cancel_with_compensation"' in after
+    assert 'data-status="resolved"' in after
+
+
+def test_a_call_logged_on_the_case_page_comes_back_to_it(client: TestClient,
+                                                         world: World) -> None:
+    log_in(client, "agent")
+    case_id = world.cases["Alex Kim"]
+    page = client.get(f"/cs/cases/{case_id}").text
+    answer = client.post(f"/cs/cases/{case_id}/attempt", data={
+        "outcome": "reached", "note": "rang in", "back": "case", "csrf_token": csrf_of(page)})
+    assert answer.status_code == 303 and answer.headers["location"] == f"/cs/cases/{case_id}"
+    card = _card(client.get(answer.headers["location"]).text, case_id)
+    assert 'data-outcome="reached"' in card and "rang in" in card
+
+
+def test_a_second_choice_on_the_case_page_is_refused_there_with_what_was_typed(
+        client: TestClient, world: World) -> None:
+    log_in(client, "agent")
+    case_id = world.cases["김민준"]
+    desk_cases.record_choice(client.app.state.uow_factory(), case_id=case_id,  # type: ignore[attr-defined]
+                             choice="keep", channel="web", evidence="pressed keep",
+                             taken_by="customer", policy=POLICY)
+    page = client.get(f"/cs/cases/{case_id}").text
+    answer = client.post(f"/cs/cases/{case_id}/choice", data={
+        "choice": "cancel_with_compensation", "words": "역시 취소해 주세요", "back": "case",
+        "csrf_token": csrf_of(page)})
+    assert answer.status_code == 409
+    assert 'id="case-summary"' in answer.text  # the case page, not the call list
+    card = _card(answer.text, case_id)
+    assert f'id="problem-{case_id}">이 건은 고객의 선택이 이미 기록되어 있어 바꿀 수 없습니다' in card
+    assert "상담원과 통화해 주세요" not in answer.text
+    assert 'value="역시 취소해 주세요"' in card
+    assert '<option value="cancel_with_compensation" selected>' in card
+
+
+def test_a_choice_on_a_closed_incidents_case_is_refused_in_the_agents_words(
+        client: TestClient, world: World) -> None:
+    log_in(client, "agent")
+    case_id = world.cases["김민준"]
+    page = client.get(f"/cs/cases/{case_id}").text
+    _close(client, world.incident)
+    answer = client.post(f"/cs/cases/{case_id}/choice?lang=en", data={
+        "choice": "keep", "words": "keep it please", "back": "case",
+        "csrf_token": csrf_of(page)})
+    assert answer.status_code == 409
+    card = _card(answer.text, case_id)
+    assert "This incident is closed, so no choice can be recorded on it any more" in card
+    assert "please contact our customer centre" not in answer.text
+    assert 'value="keep it please"' in card
+    assert 'data-incident-status="closed"' in answer.text
+
+
+def test_a_case_page_for_no_such_case_is_not_found(client: TestClient, world: World) -> None:
+    log_in(client, "agent")
+    assert client.get("/cs/cases/987654").status_code == 404
+
+
+@pytest.fixture
+def after_deadline(database: Database, session_factory: sessionmaker[Session],
+                   page_settings: Settings, world: World) -> Iterator[TestClient]:
+    """The site eleven days on: the deadline has passed and the default applied; 이서연, who
+    asked for a person, is owed a call."""
+    from sagwa.adapters.db.database import Database as Db
+    from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+    clock = ManualClock(utc_now() + timedelta(days=11))
+    desk_cases.apply_deadline(SqlAlchemyUnitOfWork(session_factory, clock),
+                              incident_id=world.incident, actor="sagwa:deadline")
+    db = Db(database.engine, embedded=database.embedded, session_factory=session_factory)
+    with TestClient(create_app(page_settings, database=db, clock=clock),
+                    follow_redirects=False) as c:
+        yield c
+
+
+def test_reaching_the_customer_owed_a_call_opens_their_case_to_record_the_choice(
+        after_deadline: TestClient, world: World) -> None:
+    client = after_deadline
+    log_in(client, "agent")
+    case_id = world.cases["이서연"]
+    queue = client.get("/cs/queue").text
+    assert f'id="case-{case_id}"' in queue
+    answer = client.post(f"/cs/cases/{case_id}/attempt", data={
+        "outcome": "reached", "note": "", "csrf_token": csrf_of(queue)})
+    assert answer.status_code == 303 and answer.headers["location"] == f"/cs/cases/{case_id}"
+    page = client.get(answer.headers["location"]).text
+    assert "이 화면에서 기록해 주세요" in page
+    assert f'id="case-{case_id}"' not in client.get("/cs/queue").text  # off the list
+    answer = client.post(f"/cs/cases/{case_id}/choice", data={
+        "choice": "cancel_with_compensation", "words": "취소해 주세요", "back": "case",
+        "csrf_token": csrf_of(page)})
+    assert answer.status_code == 303
+    assert 'data-choice="cancel_with_compensation"' in client.get(
+        answer.headers["location"]).text
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(120)
+def test_an_agent_finds_a_customer_who_rang_in_and_records_their_choice_in_chromium(
+        page, site) -> None:  # type: ignore[no-untyped-def]
+    from browsing import login, shot
+    from world import PASSWORD
+
+    case_id = site.world.cases["김민준"]
+    login(page, "agent", PASSWORD)
+    page.wait_for_url("**/cs/queue")
+    page.fill("#lookup-q", "+82 10-1234-0000")
+    page.click("#case-lookup button[type=submit]")
+    page.wait_for_url("**/cs/cases?q=*")
+    row = page.locator(f"tr[data-case='{case_id}']")
+    assert "김민준" in row.inner_text() and "안내 발송" in row.inner_text()
+    shot(page, "cs-case-lookup-results")
+    row.locator(f"a[href='/cs/cases/{case_id}']").first.click()
+    page.wait_for_url(f"**/cs/cases/{case_id}")
+    card = page.locator(f"#case-{case_id}")
+    assert "사과드립니다" in card.locator(".script").inner_text()
+    card.locator("select[name=choice]").select_option("keep")
+    card.locator("input[name=words]").fill("그냥 받을게요, 감사합니다")
+    card.locator("form[action$='/choice'] button").click()
+    page.wait_for_selector(".flash")
+    assert page.url.endswith(f"/cs/cases/{case_id}")
+    assert page.locator("#case-summary [data-choice]").get_attribute("data-choice") == "keep"
+    shot(page, "cs-case-choice-recorded")
