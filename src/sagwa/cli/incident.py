@@ -291,8 +291,11 @@ def notify(incident_id: int, actor: str = ACTOR, fmt: TableOrJson = FORMAT) -> N
         summary = notify_customers(
             SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id, actor=actor,
             policy=policy, links=LinkMaker(config.secret_key, config.public_base_url))
+    # the links point where SAGWA_PUBLIC_BASE_URL (or host:port) says: a server started with
+    # another --port does not change what the CLI knows, so say where they point
     _print({"incident_id": incident_id, "cases": summary.cases, "messages": summary.messages,
-            "send_at": summary.send_at.astimezone(SEOUL)}, fmt, "customers notified")
+            "send_at": summary.send_at.astimezone(SEOUL),
+            "links_to": config.public_base_url}, fmt, "customers notified")
 
 
 @app.command()
