@@ -132,10 +132,10 @@ def test_the_timeline_reads_as_words_with_korea_times_and_no_empty_reasons() -> 
     assert en[1].detail == ("status: notifying customers · 3 cases · 6 messages · "
                             "sending 2008-06-12 09:00")
     assert en[2].detail == "reason: way too low"
-    # the postmortem and the CLI keep the plain text
+    # the postmortem and the CLI keep the plain key=value text, times in Korea time
     assert (entries[1].entity, entries[3].entity) == ("incident 1", "2 case(s)")
     assert entries[1].detail == ("cases=3, status=notifying, "
-                                 "send_at=2008-06-12T00:00:00+00:00, messages=6")
+                                 "send_at=2008-06-12 09:00, messages=6")
 
 
 def test_a_guard_reason_with_commas_and_equals_signs_is_shown_whole() -> None:
