@@ -24,6 +24,11 @@ from sagwa.adapters.db.migrate import upgrade_to_head
 from sagwa.config import Settings
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
+# One signing key for the whole suite (the processes it starts inherit it): without it, every
+# Settings() on the external database would warn that its generated key is not shared (and
+# warnings are errors here). The generated key is tested in tests/unit/test_config.py.
+os.environ.setdefault("SAGWA_SECRET_KEY", "sagwa-test-suite-signing-key")
+
 EXTERNAL_URL = os.environ.get("SAGWA_DATABASE_URL")
 BACKENDS = ["embedded"] + (["external"] if EXTERNAL_URL else [])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -94,6 +95,15 @@ class Settings(BaseSettings):
                                  "production (customer links and sign-in cookies are signed "
                                  "with it)")
             object.__setattr__(self, "secret_key", data_dir_secret(self.data_dir))
+            if self.database_url is not None:
+                # processes sharing an external database may sit in different directories
+                # (another host, a container): each would sign with its own key, and links
+                # one signs the others refuse
+                warnings.warn(
+                    "SAGWA_SECRET_KEY is not set: signing with the key kept in "
+                    f"{(self.data_dir / SECRET_FILE).resolve()}; every sagwa process on this "
+                    "database must use the same key (set SAGWA_SECRET_KEY on each)",
+                    UnsharedSecretWarning, stacklevel=2)
         return self
 
     def for_address(self, host: str, port: int) -> Settings:
@@ -107,6 +117,10 @@ class Settings(BaseSettings):
     @property
     def pg_data_dir(self) -> Path:
         return (self.data_dir / "pg").resolve()
+
+
+class UnsharedSecretWarning(UserWarning):
+    """An external database with a key generated in this process's data directory."""
 
 
 def data_dir_secret(data_dir: Path) -> str:

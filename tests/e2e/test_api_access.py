@@ -173,7 +173,8 @@ def test_closing_an_incident_takes_its_reason_in_the_json_body(
             "correct_price": krw(199000),
             "window_start": datetime.now(UTC).isoformat(),  # after the listing was created
             "cause": "90% event typed as the price", "responsible": "seller"}
-    for bad, said in ((0, "not a number"), ("2026-12-01T09:00:00", "timezone")):
+    for bad, said in ((0, "not a number"), ("0", "not a number"),
+                      ("2026-12-01T09:00:00", "timezone")):
         answer = client.post("/api/incidents", json={**body, "window_start": bad},
                              headers={"Idempotency-Key": f"bad-{bad}"})
         assert answer.status_code == 422 and said in answer.text, answer.text

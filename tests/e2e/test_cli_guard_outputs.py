@@ -183,3 +183,30 @@ def test_evaluate_refuses_one_path_for_png_and_json(files: dict[str, Path], tmp_
 def test_evaluate_refuses_an_output_that_is_the_labels_file(files: dict[str, Path]) -> None:
     assert_refused(evaluate(files, "--json", files["labels"]), "--json", "--labels file")
     assert files["labels"].read_text(encoding="utf-8") == LABELS
+
+
+def _sagwa_guard(files: dict[str, Path], out: str, stdout: int | None) -> tuple[int, bytes]:
+    import subprocess
+    import sys
+
+    command = [str(Path(sys.executable).with_name("sagwa")), "guard", "check", "--history",
+               str(files["history"]), "--changes", str(files["changes"]), "--out", out]
+    done = subprocess.run(command, stdout=stdout if stdout is not None else subprocess.PIPE,
+                          stderr=subprocess.PIPE, timeout=120, check=False)
+    return done.returncode, (done.stdout or b"")
+
+
+def test_out_dev_stdout_writes_into_a_pipe_and_appends_to_a_redirected_file(
+        files: dict[str, Path], tmp_path: Path) -> None:
+    """``--out /dev/stdout | …`` and ``--out /dev/stdout >> log``: the verdicts go through the
+    descriptor the shell opened — a pipe is no file to resolve, and a file opened for appending
+    keeps what it held (renaming over it lost it)."""
+    code, piped = _sagwa_guard(files, "/dev/stdout", None)
+    assert code == 0 and piped.startswith(b"change_id,verdict,score,error_type,reason\n")
+    log = tmp_path / "log.csv"
+    log.write_text("earlier line\n")
+    with log.open("ab") as appended:
+        code, _ = _sagwa_guard(files, "/dev/stdout", appended.fileno())
+    assert code == 0
+    text = log.read_text()
+    assert text.startswith("earlier line\nchange_id,verdict") and "changes checked" not in text

@@ -235,3 +235,20 @@ def test_a_window_that_starts_before_the_listing_existed_is_refused(market) -> N
     assert _status(uow, listing_id) is ListingStatus.LIVE
     with uow() as u:
         assert u.incidents.all_open_for_listing(listing_id) == []
+
+
+def test_a_window_from_the_minute_the_listing_was_created_is_accepted(market) -> None:
+    """The page gives minutes: a listing created at 13:00:35 is covered by a window from 13:00
+    (refusing it would leave an order placed at 13:00:50 outside every window)."""
+    uow, clock, _ids = market
+    clock.now = datetime(2008, 6, 12, 13, 0, 35, tzinfo=SEOUL)
+    product = catalog.register_product(uow(), title="새 상품", category="electronics/mp3",
+                                       list_price=RIGHT, actor="t")
+    seller = catalog.register_seller(uow(), code="late-seller", name="늦은 가게", actor="t")
+    listing = listings.create_listing(uow(), seller_id=seller.id, product_id=product.id,
+                                      price=WRONG, actor="t")
+    clock.now = datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL)
+    row = desk.declare(uow(), listing_ids=[listing.id], wrong_price=WRONG, correct_price=RIGHT,
+                       window_start=datetime(2008, 6, 12, 13, 0, tzinfo=SEOUL), cause="typo",
+                       responsible="seller", actor="operator:lee")
+    assert row.incident.window_start == datetime(2008, 6, 12, 13, 0, tzinfo=SEOUL)

@@ -53,3 +53,10 @@ def test_domestic_digits_matches_the_ways_a_korean_number_is_written() -> None:
     forms = ["010-1234-5678", "01012345678", "+82 10-1234-5678", "+82-10-1234-5678",
              "+82 010 1234 5678", "(010) 1234.5678"]
     assert {domestic_digits(f) for f in forms} == {"01012345678"}
+
+
+def test_full_width_digits_read_as_a_phone_or_a_case_number() -> None:
+    from sagwa.services.case_lookup import LookupBy, read_query
+
+    assert read_query("０１０-１２３４-００００").value == "01012340000"
+    assert read_query("＃１２").by is LookupBy.CASE_NUMBER

@@ -12,7 +12,8 @@ from sagwa.config import Settings
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in ("SAGWA_DATA_DIR", "SAGWA_PORT", "SAGWA_HOST", "SAGWA_PUBLIC_BASE_URL",
-                 "SAGWA_MAIL_LOG_PATH", "SAGWA_SMS_LOG_PATH", "SAGWA_ENVIRONMENT"):
+                 "SAGWA_MAIL_LOG_PATH", "SAGWA_SMS_LOG_PATH", "SAGWA_ENVIRONMENT",
+                 "SAGWA_DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SAGWA_SECRET_KEY", "a-test-key-of-enough-length")  # no key file written
     monkeypatch.chdir(tmp_path)  # no .env file from the checkout
@@ -86,3 +87,18 @@ def test_production_needs_a_configured_key(monkeypatch: pytest.MonkeyPatch) -> N
     assert "SAGWA_SECRET_KEY must be set" in describe_invalid_settings(refused.value)
     monkeypatch.setenv("SAGWA_SECRET_KEY", "a-real-production-key-0123456789")
     assert Settings().secret_key == "a-real-production-key-0123456789"
+
+
+def test_a_generated_key_with_an_external_database_warns_that_it_is_not_shared(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Processes on one external database may run in different directories (hosts,
+    containers): each would generate its own key and refuse the others' links, so say so."""
+    from sagwa.config import UnsharedSecretWarning
+
+    monkeypatch.delenv("SAGWA_SECRET_KEY")
+    monkeypatch.setenv("SAGWA_DATA_DIR", str(tmp_path / "d"))
+    monkeypatch.setenv("SAGWA_DATABASE_URL", "postgresql://sagwa@db.example:5432/sagwa")
+    with pytest.warns(UnsharedSecretWarning, match="must use the same key"):
+        Settings()
+    monkeypatch.setenv("SAGWA_SECRET_KEY", "a-shared-key-for-every-host-0001")
+    Settings()  # no warning with a configured key (warnings are errors in this suite)

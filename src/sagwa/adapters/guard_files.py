@@ -42,6 +42,7 @@ import gzip
 import io
 import json
 import os
+import re
 import stat
 import zlib
 from dataclasses import dataclass, field
@@ -114,8 +115,31 @@ def check_readable(path: Path) -> None:
         raise InvalidInput(f"{path} is a directory, not a file", field=str(path))
 
 
+_FD_PATH = re.compile(r"^/(?:dev/fd|proc/self/fd)/(\d+)$")
+
+
+def inherited_fd(path: Path) -> int | None:
+    """The open file descriptor ``path`` names (``/dev/stdout``, ``/dev/stderr``, ``/dev/fd/N``,
+    ``/proc/self/fd/N``: a pipe, a ``>>`` redirect, a process substitution), else None. Such a
+    path is written through the descriptor the shell gave us: reopening or resolving it would
+    lose a pipe (``pipe:[…]`` is no file) or truncate a file opened for appending."""
+    text = os.path.normpath(str(path))
+    if text in ("/dev/stdout", "/dev/stderr"):
+        return 1 if text.endswith("out") else 2
+    found = _FD_PATH.match(text)
+    return int(found.group(1)) if found else None
+
+
 def check_writable(path: Path) -> None:
     """Raise :class:`InvalidInput` now if ``path`` could not be written as a file."""
+    fd = inherited_fd(path)
+    if fd is not None:
+        try:
+            os.fstat(fd)
+        except OSError:
+            raise InvalidInput(f"cannot write {path}: descriptor {fd} is not open",
+                               field=str(path)) from None
+        return
     target = _target(path)
     if target.is_dir():
         raise InvalidInput(f"{path} is a directory; give a file name", field=str(path))
@@ -132,6 +156,8 @@ def check_writable(path: Path) -> None:
 def same_file(a: Path, b: Path) -> bool:
     """Whether ``a`` and ``b`` name one file: the same file on disk when both exist, else the
     same path once symlinks and ``..`` are resolved."""
+    if inherited_fd(a) is not None or inherited_fd(b) is not None:
+        return inherited_fd(a) == inherited_fd(b) is not None
     try:
         if a.exists() and b.exists():
             return os.path.samefile(a, b)
@@ -164,6 +190,10 @@ def write_file(path: Path, data: bytes) -> None:
     existing file's permission bits; a FIFO blocks until something reads it.
     """
     check_writable(path)
+    fd = inherited_fd(path)
+    if fd is not None:
+        _write_fd(fd, data, path)
+        return
     target = _target(path)
     try:
         if is_special_file(target):
@@ -171,6 +201,16 @@ def write_file(path: Path, data: bytes) -> None:
                 stream.write(data)
         else:
             _replace(target, data)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}", field=str(path)) from None
+
+
+def _write_fd(fd: int, data: bytes, path: Path) -> None:
+    """All of ``data`` to the open descriptor ``fd`` (left open: it is the shell's)."""
+    view = memoryview(data)
+    try:
+        while view:
+            view = view[os.write(fd, view):]
     except OSError as exc:
         raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}", field=str(path)) from None
 

@@ -216,7 +216,9 @@ def check(
     run = _run(frames, price_rules, chunk_rows)
     _as_option("out", gf.write_verdicts, run.verdicts, out, output_format)
     held = int((run.verdicts["verdict"] == "hold").sum())
-    typer.echo(f"{run.verdicts.height} changes checked, {held} held -> {out}")
+    # to stderr when the verdicts themselves go to standard output (--out /dev/stdout)
+    typer.echo(f"{run.verdicts.height} changes checked, {held} held -> {out}",
+               err=gf.inherited_fd(out) == 1)
 
 
 def format_rate(value: float, spec: str) -> str:

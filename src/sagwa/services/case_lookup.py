@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sagwa.adapters.db.read_repo import FoundCase
+from sagwa.domain.identifiers import fold_width
 from sagwa.errors import InvalidInput
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -62,7 +63,8 @@ def domestic_digits(phone: str) -> str:
 
 def read_query(typed: str) -> CaseQuery:
     """What ``typed`` asks for; InvalidInput (field ``q``) when it is empty or too long."""
-    text = " ".join(unicodedata.normalize("NFC", typed).split())
+    # full-width digits and signs (０１０-１２３４, ＃１２) read as the ASCII ones, as every form does
+    text = " ".join(fold_width(unicodedata.normalize("NFC", typed)).split())
     if not text:
         raise InvalidInput("type a case number, phone number, name or email", field="q")
     if len(text) > MAX_QUERY:

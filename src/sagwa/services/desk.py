@@ -149,7 +149,9 @@ def _check_window_after_listings(uow: SqlAlchemyUnitOfWork, listings: list[Listi
     if not created:
         return
     first_at, first_id = min(created)
-    if window_start < first_at:
+    # to the minute: the page's time field has no seconds, and a listing created at 15:00:35
+    # may take an order at 15:00:50 that a window from 15:00 must cover
+    if window_start < first_at.replace(second=0, microsecond=0):
         when = first_at.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M")
         raise InvalidInput(
             f"the window starts {window_start.astimezone(SEOUL):%Y-%m-%d %H:%M}, before "
@@ -281,6 +283,7 @@ def close(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, reason: st
         now = uow.now()
         inc = require(uow.incidents.get(incident_id, for_update=True), "incident", incident_id).incident
         trigger = IncidentTrigger.DISMISS if inc.status is IncidentStatus.DRAFT else IncidentTrigger.CLOSE
+        new_status = _next(inc, trigger)  # a status that cannot close says so before the rest
         open_cases = [c for c in uow.cases.for_incident(incident_id, statuses=set(UNANSWERED))]
         if open_cases and trigger is IncidentTrigger.CLOSE:
             raise Conflict(
@@ -301,7 +304,7 @@ def close(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, reason: st
                 f"incident {incident_id} has no public notice yet: customers were told, the "
                 "public was not; publish the notice (within its SLA) before closing",
                 reason="notice_not_published", incident_id=incident_id)
-        closed = replace(inc, status=_next(inc, trigger))
+        closed = replace(inc, status=new_status)
         uow.incidents.save(closed, closed_at=now)
         uow.audit.append(AuditEvent(actor, f"incident.{trigger.value}", "incident",
                                     str(incident_id), before={"status": inc.status.value},

@@ -13,8 +13,9 @@ from sagwa.domain.money import Money
 
 def _iso_text(value: object) -> object:
     """A time in a JSON body is ISO 8601 text: a bare number (0 → 1970-01-01) is refused."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        raise ValueError("give an ISO 8601 time with its UTC offset, e.g. "  # noqa: TRY004 (pydantic)
+    digits_only = isinstance(value, str) and value.strip().lstrip("+-").isdigit()  # "0"
+    if digits_only or (isinstance(value, int | float) and not isinstance(value, bool)):
+        raise ValueError("give an ISO 8601 time with its UTC offset, e.g. "
                          "2026-12-02T09:00:00+09:00, not a number")
     return value
 

@@ -119,9 +119,12 @@ def propose(listing_id: int, request: Request, account: SellerAccount, uow: Uow,
                       f"Held for review: the price has not changed yet. {en}", "warn")
     else:
         with uow() as u:
-            on_sale = own_listing(u, account, listing_id).status is ListingStatus.LIVE
-        if on_sale:
+            status = own_listing(u, account, listing_id).status
+        if status is ListingStatus.LIVE:
             flash_in_lang(request, "가격이 바로 반영되었습니다.", "The new price is live.")
+        elif status is ListingStatus.DRAFT:
+            flash_in_lang(request, "새 가격을 저장했습니다. 판매를 시작하면 이 가격으로 팝니다.",
+                          "The new price is saved; the listing sells at it once you publish it.")
         else:  # saved on a paused (or held) listing: nobody can buy at it yet
             flash_in_lang(request, "새 가격을 저장했습니다. 판매가 멈춰 있어 다시 판매를 시작할 때부터 적용됩니다.",
                           "The new price is saved. The listing is not on sale, so it applies "
