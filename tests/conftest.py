@@ -133,3 +133,18 @@ def committed_database(scratch: ScratchDatabases) -> Iterator[Database]:
 @pytest.fixture
 def test_settings(tmp_path: Path) -> Settings:
     return Settings(database_url=None, data_dir=tmp_path / "data", environment="test")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Pages and browser paths run on the embedded database only: they reach PostgreSQL through
+    the same services and repositories that the integration, API and CLI tests run on both
+    backends, and building their shop for each backend doubled the suite's longest part."""
+    browser = Path(__file__).parent / "e2e" / "browser"
+    kept, dropped = [], []
+    for item in items:
+        param = getattr(getattr(item, "callspec", None), "params", {}).get("admin_url")
+        on_pages = browser in Path(str(item.path)).parents
+        (dropped if on_pages and param == "external" else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
