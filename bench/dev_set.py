@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from sagwa.adapters import guard_files as gf
+from sagwa.adapters import guard_input as gf
 
 DEFAULT = "/work/shared/data/guard-dev"
 

@@ -115,6 +115,11 @@ class Settings(BaseSettings):
         return self.model_copy(update=update)
 
     @property
+    def public_base_url_configured(self) -> bool:
+        """Whether ``SAGWA_PUBLIC_BASE_URL`` was set (not derived from host and port)."""
+        return "public_base_url" in self.model_fields_set
+
+    @property
     def pg_data_dir(self) -> Path:
         return (self.data_dir / "pg").resolve()
 

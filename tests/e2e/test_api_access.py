@@ -10,6 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from sagwa.domain.money import Money
+from sagwa.services import listings
 from sagwa.services.accounts import revoke_api_tokens
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -168,7 +170,8 @@ def test_a_notice_for_an_unknown_incident_is_404_before_any_text_check(
 
 
 def test_closing_an_incident_takes_its_reason_in_the_json_body(
-        client: TestClient, shop: dict[str, int]) -> None:
+        client: TestClient, shop: dict[str, int],
+        session_factory: sessionmaker[Session]) -> None:
     body = {"listing_ids": [shop["listing1"]], "wrong_price": krw(19900),
             "correct_price": krw(199000),
             "window_start": datetime.now(UTC).isoformat(),  # after the listing was created
@@ -179,6 +182,10 @@ def test_closing_an_incident_takes_its_reason_in_the_json_body(
                              headers={"Idempotency-Key": f"bad-{bad}"})
         assert answer.status_code == 422 and said in answer.text, answer.text
     assert client.get("/api/incidents").json() == []
+    # the seller types 19,900 KRW (an incident is declared only over a price the listing had)
+    listings.propose_price_change(SqlAlchemyUnitOfWork(session_factory),
+                                  listing_id=shop["listing1"], new_price=Money(19900, "KRW"),
+                                  proposed_by="seller:s1")
     declared = client.post("/api/incidents", json=body, headers={"Idempotency-Key": "inc-1"})
     assert declared.status_code == 201, declared.text
     incident = declared.json()["incident_id"]

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 from pathlib import Path
 
 import polars as pl
 import pytest
-from typer.testing import CliRunner
-
-from sagwa.cli.guard import app
+from guard_cli_files import changes_text, run, write
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +20,6 @@ L4,P2,S1,3.99,2025-01-06,USD
 L4,P2,S1,3.49,2025-01-13,USD
 L5,P2,S2,3.79,2025-01-13,USD
 """
-HEADER = "change_id,listing_id,product_id,seller_id,old_price,new_price,proposed_at,promotion_pct,currency\n"
 GOOD = [
     "c1,L1,P1,S1,199000,19900,2008-08-20T10:00:00,90,KRW",  # the 2008 iPod nano
     "c2,L4,P2,S1,3.49,2.49,2025-02-01T09:00:00,30,USD",  # an ordinary promotion
@@ -32,24 +28,12 @@ GOOD = [
 ]
 
 
-def write(path: Path, text: str, gz: bool = False) -> Path:
-    if gz:
-        path.write_bytes(gzip.compress(text.encode("utf-8")))
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
-
-
 @pytest.fixture
 def files(tmp_path: Path) -> dict[str, Path]:
     return {
         "history": write(tmp_path / "history.csv.gz", HISTORY, gz=True),
-        "changes": write(tmp_path / "changes.csv", HEADER + "\n".join(GOOD) + "\n"),
+        "changes": write(tmp_path / "changes.csv", changes_text(GOOD)),
     }
-
-
-def run(*args: str | Path):  # type: ignore[no-untyped-def]
-    return CliRunner().invoke(app, [str(a) for a in args])
 
 
 def test_check_writes_verdicts_for_every_change(files: dict[str, Path], tmp_path: Path) -> None:
@@ -92,7 +76,7 @@ def test_bad_rows_stop_the_run_with_line_numbers_and_no_output(
     bad = (
         GOOD[:2] + ["c9,L4,P2,S1,3.49,abc,2025-02-01T09:00:00,,USD", "c10,L4,P2,S1,3.49"] + GOOD[2:]
     )
-    changes = write(tmp_path / "bad.csv", HEADER + "\n".join(bad) + "\n")
+    changes = write(tmp_path / "bad.csv", changes_text(bad))
     out = tmp_path / "verdicts.csv"
     result = run("check", "--history", files["history"], "--changes", changes, "--out", out)
     assert result.exit_code == 2
@@ -106,7 +90,7 @@ def test_skip_bad_rows_lists_and_skips_them(files: dict[str, Path], tmp_path: Pa
         "c9,L4,P2,S1,3.49,2.499,2025-02-01T09:00:00,,USD",
         "c10,L4,P2,S1,3.49,2.00,never,,USD",
     ]
-    changes = write(tmp_path / "bad.csv", HEADER + "\n".join(bad + GOOD[2:]) + "\n")
+    changes = write(tmp_path / "bad.csv", changes_text(bad + GOOD[2:]))
     out = tmp_path / "verdicts.csv"
     result = run(
         "check",
@@ -131,7 +115,7 @@ def test_a_change_is_judged_only_on_what_came_before_it(
     files: dict[str, Path], tmp_path: Path
 ) -> None:
     later = GOOD + [f"z{i},L4,P2,S1,3.49,0.35,2025-03-0{i}T09:00:00,,USD" for i in range(1, 6)]
-    changes = write(tmp_path / "later.csv", HEADER + "\n".join(later) + "\n")
+    changes = write(tmp_path / "later.csv", changes_text(later))
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     assert (
         run(

@@ -10,16 +10,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from typer.testing import CliRunner
-
-from sagwa.cli.guard import app
+from guard_cli_files import changes_text, run, write
 
 pytestmark = pytest.mark.e2e
 
-HEADER = (
-    "change_id,listing_id,product_id,seller_id,old_price,new_price,proposed_at,"
-    "promotion_pct,currency\n"
-)
 USD_HISTORY = """listing_id,product_id,seller_id,price,observed_at,currency
 L1,P1,S1,10.00,2025-07-01,USD
 L1,P1,S1,10.00,2025-07-02,USD
@@ -29,14 +23,13 @@ L3,P1,S3,9.90,2025-07-01,USD
 
 
 def verdicts(tmp_path: Path, history: str, changes: list[str], products: str | None = None) -> dict:
-    (tmp_path / "h.csv").write_text(history, encoding="utf-8")
-    (tmp_path / "c.csv").write_text(HEADER + "\n".join(changes) + "\n", encoding="utf-8")
-    args = ["check", "--history", tmp_path / "h.csv", "--changes", tmp_path / "c.csv"]
+    history_file = write(tmp_path / "h.csv", history)
+    changes_file = write(tmp_path / "c.csv", changes_text(changes))
+    args: list[str | Path] = ["check", "--history", history_file, "--changes", changes_file]
     if products is not None:
-        (tmp_path / "p.csv").write_text(products, encoding="utf-8")
-        args += ["--products", tmp_path / "p.csv"]
+        args += ["--products", write(tmp_path / "p.csv", products)]
     out = tmp_path / "v.csv"
-    result = CliRunner().invoke(app, [str(a) for a in [*args, "--out", out]])
+    result = run(*args, "--out", out)
     assert result.exit_code == 0, result.output
     return {row["change_id"]: row for row in pl.read_csv(out).to_dicts()}
 

@@ -13,9 +13,17 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from typer.testing import CliRunner, Result
-
-from sagwa.cli.guard import app
+from guard_cli_files import (
+    CHANGES_HEADER,
+    LABELS_HEADER,
+    assert_refused,
+    changes_text,
+    file_options,
+    input_files,
+    run,
+    write,
+)
+from typer.testing import Result
 
 pytestmark = pytest.mark.e2e
 
@@ -26,10 +34,6 @@ L2,P1,S2,195000,2008-08-08,KRW
 L4,P2,S1,3.49,2025-01-13,USD
 L5,P2,S2,3.79,2025-01-13,USD
 """
-HEADER = (
-    "change_id,listing_id,product_id,seller_id,old_price,new_price,proposed_at,"
-    "promotion_pct,currency\n"
-)
 GOOD = [
     "c1,L1,P1,S1,199000,19900,2008-08-20T10:00:00,90,KRW",  # line 2
     "c2,L4,P2,S1,3.49,2.49,2025-02-01T09:00:00,30,USD",  # line 3
@@ -37,75 +41,24 @@ GOOD = [
     "c4,L5,P2,S2,3.79,37.90,2025-02-08T10:00:00,,USD",  # line 5
 ]
 PRODUCTS = "product_id,list_price,currency,category\nP1,199000,KRW,mp3\nP2,3.99,USD,grocery\n"
-LABELS_HEADER = "change_id,is_error,error_type\n"
 #: c1 (2008) is the tune split; c2, c3 (2025) are held out and hold no labelled error.
 LABELS = LABELS_HEADER + "c1,1,percent_inverted\nc2,0,none\nc3,0,none\n"
 
 
-def write(path: Path, text: str, gz: bool = False) -> Path:
-    if gz:
-        path.write_bytes(gzip.compress(text.encode("utf-8")))
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
-
-
-def changes_text(rows: list[str]) -> str:
-    return HEADER + "\n".join(rows) + "\n"
-
-
 @pytest.fixture
 def files(tmp_path: Path) -> dict[str, Path]:
-    return {
-        "history": write(tmp_path / "history.csv", HISTORY),
-        "changes": write(tmp_path / "changes.csv", changes_text(GOOD)),
-        "products": write(tmp_path / "products.csv", PRODUCTS),
-        "labels": write(tmp_path / "labels.csv", LABELS),
-    }
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(app, [str(a) for a in args])
+    return input_files(
+        tmp_path, history=HISTORY, changes=changes_text(GOOD), products=PRODUCTS, labels=LABELS
+    )
 
 
 def check(files: dict[str, Path], out: Path, *extra: str | Path, **swap: Path) -> Result:
-    given = {**files, **swap}
-    return run(
-        "check",
-        "--history",
-        given["history"],
-        "--changes",
-        given["changes"],
-        "--products",
-        given["products"],
-        "--out",
-        out,
-        *extra,
-    )
+    inputs = file_options({**files, **swap}, "history", "changes", "products")
+    return run("check", *inputs, "--out", out, *extra)
 
 
 def evaluate(files: dict[str, Path], *extra: str | Path, **swap: Path) -> Result:
-    given = {**files, **swap}
-    return run(
-        "evaluate",
-        "--history",
-        given["history"],
-        "--changes",
-        given["changes"],
-        "--labels",
-        given["labels"],
-        *extra,
-    )
-
-
-def assert_refused(result: Result, *fragments: str) -> None:
-    """Exit 2 with one line on stderr that says what was wrong, and no traceback."""
-    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0]
-    assert "Traceback" not in result.output
+    return run("evaluate", *file_options({**files, **swap}, "history", "changes", "labels"), *extra)
 
 
 def strict_json(text: str) -> object:
@@ -202,7 +155,7 @@ def test_check_refuses_a_bad_rules_file(
 def test_a_header_only_changes_file_gives_an_empty_result(
     files: dict[str, Path], tmp_path: Path, output_format: str, empty: str
 ) -> None:
-    changes = write(tmp_path / "none.csv.gz", HEADER, gz=True)
+    changes = write(tmp_path / "none.csv.gz", CHANGES_HEADER, gz=True)
     out = tmp_path / f"verdicts.{output_format}"
     result = check(files, out, "--format", output_format, changes=changes)
     assert result.exit_code == 0, result.output

@@ -9,7 +9,16 @@ from pathlib import Path
 import polars as pl
 import pytest
 import typer
-from typer.testing import CliRunner, Result
+from guard_cli_files import (
+    LABELS_HEADER,
+    assert_refused,
+    changes_text,
+    file_options,
+    input_files,
+    run,
+    write,
+)
+from typer.testing import Result
 
 from sagwa.cli.guard import app
 
@@ -19,59 +28,24 @@ HISTORY = """listing_id,product_id,seller_id,price,observed_at,currency
 L4,P2,S1,3.49,2025-01-13,USD
 L5,P2,S2,3.79,2025-01-13,USD
 """
-HEADER = (
-    "change_id,listing_id,product_id,seller_id,old_price,new_price,proposed_at,"
-    "promotion_pct,currency\n"
-)
 GOOD = [
     "c1,L4,P2,S1,3.49,2.49,2025-02-01T09:00:00,30,USD",  # line 2
     "c2,L5,P2,S2,3.79,37.90,2025-02-08T10:00:00,,USD",  # line 3
 ]
-LABELS_HEADER = "change_id,is_error,error_type\n"
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(app, [str(a) for a in args])
 
 
 def check(tmp_path: Path, rows: list[str], *extra: str | Path, history: str = HISTORY) -> Result:
-    return run(
-        "check",
-        "--history",
-        write(tmp_path / "history.csv", history),
-        "--changes",
-        write(tmp_path / "changes.csv", HEADER + "\n".join(rows) + "\n"),
-        "--out",
-        tmp_path / "verdicts.csv",
-        *extra,
-    )
+    files = input_files(tmp_path, history=history, changes=changes_text(rows))
+    out = tmp_path / "verdicts.csv"
+    return run("check", *file_options(files, "history", "changes"), "--out", out, *extra)
 
 
 def evaluate(tmp_path: Path, labels: str) -> Result:
-    return run(
-        "evaluate",
-        "--history",
-        write(tmp_path / "history.csv", HISTORY),
-        "--changes",
-        write(tmp_path / "changes.csv", HEADER + "\n".join(GOOD) + "\n"),
-        "--labels",
-        write(tmp_path / "labels.csv", LABELS_HEADER + labels),
-        "--json",
-        tmp_path / "metrics.json",
+    files = input_files(
+        tmp_path, history=HISTORY, changes=changes_text(GOOD), labels=LABELS_HEADER + labels
     )
-
-
-def assert_refused(result: Result, *fragments: str) -> None:
-    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
+    inputs = file_options(files, "history", "changes", "labels")
+    return run("evaluate", *inputs, "--json", tmp_path / "metrics.json")
 
 
 # -- 4. the rules file --
@@ -161,7 +135,7 @@ def test_a_file_that_is_not_utf8_is_refused_at_line_one(
     tmp_path: Path, encode: object, expected: str
 ) -> None:
     changes = tmp_path / "changes.csv"
-    changes.write_bytes(encode(HEADER + "\n".join(GOOD) + "\n"))  # type: ignore[operator]
+    changes.write_bytes(encode(changes_text(GOOD)))  # type: ignore[operator]
     result = run(
         "check",
         "--history",
@@ -178,7 +152,7 @@ def test_a_file_that_is_not_utf8_is_refused_at_line_one(
 @pytest.mark.parametrize(
     ("labels", "expected"),
     [
-        ("c1,0,none\nc2,1,extra_zeros\n", 'line 3: error_type "extra_zeros" is not an error type'),
+        ("c1,0,none\nc2,1,Extra Zero\n", 'line 3: error_type "Extra Zero" is not a type name'),
         ("c1,1,none\nc2,1,extra_zero\n", "line 2: is_error is 1 but error_type is none"),
         ("c1,0,penny\nc2,1,extra_zero\n", "line 2: is_error is 0 but error_type is"),
     ],
@@ -195,3 +169,17 @@ def test_evaluate_refuses_labels_that_contradict_themselves(
 def test_evaluate_accepts_consistent_labels(tmp_path: Path) -> None:
     result = evaluate(tmp_path, "c1,0,none\nc2,1,extra_zero\n")
     assert result.exit_code == 0, result.output
+
+
+def test_evaluate_counts_an_error_type_the_guard_does_not_name_and_says_so(
+    tmp_path: Path,
+) -> None:
+    """Another data set's taxonomy (or a typo) is evaluated, with a note naming the types."""
+    import json
+
+    result = evaluate(tmp_path, "c1,0,none\nc2,1,repricer_runaway\n")
+    assert result.exit_code == 0, result.output
+    assert ("has error types the guard does not name: repricer_runaway (1); they count in "
+            "recall and per type") in " ".join(result.stderr.split())
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert metrics[0]["per_type_count"] == {"repricer_runaway": 1}

@@ -14,9 +14,16 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from typer.testing import CliRunner, Result
-
-from sagwa.cli.guard import app
+from guard_cli_files import (
+    LABELS_HEADER,
+    VERDICT_HEADER,
+    assert_refused,
+    changes_text,
+    file_options,
+    input_files,
+    run,
+)
+from typer.testing import Result
 
 pytestmark = pytest.mark.e2e
 
@@ -24,44 +31,26 @@ HISTORY = """listing_id,product_id,seller_id,price,observed_at,currency
 L1,P1,S1,3.49,2025-01-13,USD
 L2,P1,S2,3.79,2025-01-13,USD
 """
-CHANGES = (
-    "change_id,listing_id,product_id,seller_id,old_price,new_price,proposed_at,"
-    "promotion_pct,currency\n"
-    "c1,L1,P1,S1,3.49,2.49,2025-02-01T09:00:00,30,USD\n"
-    "c2,L2,P1,S2,3.79,37.90,2025-02-08T10:00:00,,USD\n"
+CHANGES = changes_text(
+    [
+        "c1,L1,P1,S1,3.49,2.49,2025-02-01T09:00:00,30,USD",
+        "c2,L2,P1,S2,3.79,37.90,2025-02-08T10:00:00,,USD",
+    ]
 )
-LABELS = "change_id,is_error,error_type\nc1,0,none\nc2,1,extra_zero\n"
-VERDICT_HEADER = "change_id,verdict,score,error_type,reason"
+LABELS = LABELS_HEADER + "c1,0,none\nc2,1,extra_zero\n"
 
 
 @pytest.fixture
 def files(tmp_path: Path) -> dict[str, Path]:
-    paths = {
-        "history": tmp_path / "history.csv",
-        "changes": tmp_path / "changes.csv",
-        "labels": tmp_path / "labels.csv",
-    }
-    for key, text in (("history", HISTORY), ("changes", CHANGES), ("labels", LABELS)):
-        paths[key].write_text(text, encoding="utf-8")
-    return paths
+    return input_files(tmp_path, history=HISTORY, changes=CHANGES, labels=LABELS)
 
 
 def check(files: dict[str, Path], out: Path, *extra: str | Path) -> Result:
-    args = ["check", "--history", files["history"], "--changes", files["changes"], "--out", out]
-    return CliRunner().invoke(app, [str(a) for a in [*args, *extra]])
+    return run("check", *file_options(files, "history", "changes"), "--out", out, *extra)
 
 
 def evaluate(files: dict[str, Path], *extra: str | Path) -> Result:
-    args = ["evaluate", "--history", files["history"], "--changes", files["changes"]]
-    return CliRunner().invoke(app, [str(a) for a in [*args, "--labels", files["labels"], *extra]])
-
-
-def assert_refused(result: Result, *fragments: str) -> None:
-    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
+    return run("evaluate", *file_options(files, "history", "changes", "labels"), *extra)
 
 
 # -- 1. the out path is followed, not replaced --

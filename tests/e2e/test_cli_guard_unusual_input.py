@@ -8,10 +8,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from typer.testing import CliRunner, Result
+from guard_cli_files import changes_text, run, write
+from typer.testing import Result
 
-from sagwa.adapters import guard_files as gf
-from sagwa.cli.guard import app
+from sagwa.adapters import guard_input as gf
 
 pytestmark = pytest.mark.e2e
 
@@ -20,10 +20,6 @@ L1,P1,S1,199000,2008-08-01,KRW
 L1,P1,S1,199000,2008-08-08,KRW
 L2,P1,S2,195000,2008-08-08,KRW
 """
-HEADER = (
-    "change_id,listing_id,product_id,seller_id,old_price,new_price,proposed_at,"
-    "promotion_pct,currency\n"
-)
 #: The 2008 iPod at 90% off, once a day, as naive UTC times.
 NAIVE = [
     "c1,L1,P1,S1,199000,19900,2008-08-20T01:00:00,90,KRW",  # line 2
@@ -39,17 +35,13 @@ WITH_OFFSETS = [
 
 
 def changes_file(tmp_path: Path, rows: list[str], name: str = "changes.csv") -> Path:
-    path = tmp_path / name
-    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
-    return path
+    return write(tmp_path / name, changes_text(rows))
 
 
 def check(tmp_path: Path, changes: Path, *extra: str) -> tuple[Result, Path]:
-    history = tmp_path / "history.csv"
-    history.write_text(HISTORY, encoding="utf-8")
+    history = write(tmp_path / "history.csv", HISTORY)
     out = tmp_path / f"verdicts-{changes.stem}.csv"
-    args = ["check", "--history", str(history), "--changes", str(changes), "--out", str(out)]
-    return CliRunner().invoke(app, [*args, *extra]), out
+    return run("check", "--history", history, "--changes", changes, "--out", out, *extra), out
 
 
 def assert_malformed(result: Result, out: Path, *lines: str) -> None:
@@ -135,6 +127,5 @@ def test_history_with_unusual_digits_is_reported_against_the_history_file(
     history.write_text(HISTORY + "L2,P1,S2,１９５０００,2008-08-09,KRW\n", encoding="utf-8")
     changes = changes_file(tmp_path, NAIVE)
     out = tmp_path / "out.csv"
-    args = ["check", "--history", str(history), "--changes", str(changes), "--out", str(out)]
-    result = CliRunner().invoke(app, args)
+    result = run("check", "--history", history, "--changes", changes, "--out", out)
     assert_malformed(result, out, 'history.csv line 5: price "１９５０００" has digits other than')

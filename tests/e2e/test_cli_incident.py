@@ -12,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from cli_desk import seller_types_the_wrong_price
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 from typer.testing import CliRunner, Result
@@ -32,7 +33,7 @@ KST_MINUTE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d KST")
 STATUS_KEYS = ["incident_id", "status", "listings", "wrong_price", "correct_price", "responsible",
                "cause", "opened_at", "declared_at", "notice_due_at", "first_notice_at",
                "first_pause_at", "first_message_sent_at", "cases_by_status", "choices",
-               "messages_by_status", "plan"]
+               "messages_by_status", "plan", "money"]  # money: added, after the rest
 PLAN_KEYS = ["options", "deadline", "default", "seller_share_pct", "platform_share_pct",
              "cancel_compensation", "discount_pct", "keep_max_units"]
 LIST_KEYS = {"id", "status", "listings", "wrong_price", "correct_price", "cause", "opened_at",
@@ -81,6 +82,7 @@ def desk(data_dir: Path) -> Desk:
                                       "ORDER BY count(*) DESC, listing_id LIMIT 1")
     # the window opens when the listing did (the orders go back weeks; before it is refused)
     [(opened,)] = query(data_dir, f"SELECT created_at FROM listings WHERE id = {listing_id}")
+    seller_types_the_wrong_price(data_dir, listing_id)  # 19,900 KRW, live from now
     declared = sagwa("incident", "declare", "--listing", str(listing_id), "--wrong-price",
                      "19900", "--correct-price", "199000", "--window-start", opened.isoformat(),
                      "--cause", "a zero dropped", "--responsible", "seller", "--format", "json")
@@ -193,6 +195,7 @@ def test_status_json_is_unchanged(data_dir: Path, desk: Desk) -> None:
     assert data["first_notice_at"] is None and data["choices"] == {"keep": 1}
     assert data["plan"]["cancel_compensation"] == 5000
     assert data["plan"]["deadline"] == desk.deadline.isoformat()  # UTC, as before
+    assert data["money"]["compensation_points"] == 0 and data["money"]["sellers"] == []
 
 
 def test_plan_json_keeps_the_deadline_as_iso_in_korea_time(desk: Desk) -> None:
@@ -206,7 +209,8 @@ def test_plan_json_keeps_the_deadline_as_iso_in_korea_time(desk: Desk) -> None:
 def test_a_refused_plan_words_its_durations(desk: Desk) -> None:
     assert desk.refused_plan.exit_code == 2, desk.refused_plan.output
     message = flat(desk.refused_plan.output)
-    assert "customers need at least 1 day to reach a person" in message
+    # 24 contact-centre hours, not "1 day": they span about three working days
+    assert "customers need at least 24 h of contact-centre hours to reach a person" in message
     assert "leaves only" in message
     assert not re.search(r"\d:\d\d:\d\d", message), message
 

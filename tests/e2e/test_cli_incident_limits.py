@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cli_desk import seller_types_the_wrong_price
 from typer.testing import CliRunner, Result
 
 from sagwa.cli.main import app
@@ -47,6 +48,7 @@ def incident_id(data_dir: Path) -> int:
                                       "ORDER BY count(*) DESC, listing_id LIMIT 1")
     # the window opens when the listing did (the orders go back weeks; before it is refused)
     [(opened,)] = query(data_dir, f"SELECT created_at FROM listings WHERE id = {listing_id}")
+    seller_types_the_wrong_price(data_dir, listing_id)  # 19,900 KRW, live from now
     declared = sagwa("incident", "declare", "--listing", str(listing_id), "--wrong-price",
                      "19900", "--correct-price", "199000", "--window-start", opened.isoformat(),
                      "--cause", "a zero dropped", "--responsible", "seller", "--format", "json")
@@ -72,6 +74,19 @@ def test_a_notice_file_that_is_not_utf8_is_named_and_refused(
     said = refused_cleanly(sagwa("incident", "notice", str(incident_id), "--file", str(notice)))
     assert "invalid_input" in said and "UTF-8" in said
     assert "notice-cp949.txt" in said
+
+
+def test_a_notice_title_over_the_limit_is_refused_as_on_the_page_and_the_api(
+    incident_id: int, data_dir: Path, tmp_path: Path
+) -> None:
+    notice = tmp_path / "long-title.txt"
+    notice.write_text("가" * 500 + "\n죄송합니다.", encoding="utf-8")
+    result = sagwa("incident", "notice", str(incident_id), "--file", str(notice),
+                   "--format", "json")
+    said = refused_cleanly(result)
+    assert "the notice title is 500 characters long; at most 300" in said
+    assert json.loads(result.stdout.splitlines()[0])["details"]["reason"] == "notice_title_too_long"
+    assert query(data_dir, "SELECT count(*) FROM notices") == [(0,)]
 
 
 def test_a_missing_notice_file_is_named_and_refused(incident_id: int, tmp_path: Path) -> None:

@@ -9,8 +9,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 from test_desk import LINKS, POLICY, _planned, publish_notice, shop  # noqa: F401  (shop is the fixture)
 
+from sagwa.adapters.db.tables import outbox
 from sagwa.errors import Conflict
 from sagwa.services import desk, desk_cases
 from sagwa.services.desk_notify import notify
@@ -48,7 +50,8 @@ def _asked_for_a_person_then_defaulted(shop):  # noqa: F811
 
 def _call(uow, clock, case_id: int, outcome: str, policy: DeskPolicy = POLICY,
           channel: str = "phone") -> None:
-    clock.now += timedelta(minutes=20)
+    """One attempt, the policy's minimum spacing after the previous one (so that it counts)."""
+    clock.now += policy.min_call_spacing
     desk_cases.log_contact_attempt(uow(), case_id=case_id, channel=channel, outcome=outcome,
                                    agent="agent:park", policy=policy)
 
@@ -281,7 +284,7 @@ def test_the_call_that_uses_up_the_attempts_is_the_one_that_gave_up(shop) -> Non
     uow, clock, _, case_id = _asked_for_a_person_then_defaulted(shop)
     given_up, made = [], []
     for outcome in ("no_answer", "busy", "no_answer", "no_answer"):
-        clock.now += timedelta(minutes=20)
+        clock.now += POLICY.min_call_spacing
         logged = desk_cases.log_call_attempt(uow(), case_id=case_id, channel="phone",
                                              outcome=outcome, agent="agent:park", policy=POLICY)
         given_up.append(logged.gave_up)
@@ -304,3 +307,58 @@ def test_only_a_reached_call_owed_is_said_to_make_the_call(shop) -> None:  # noq
     late = desk_cases.log_call_attempt(uow(), case_id=case_ids[0], channel="phone",
                                        outcome="reached", agent="agent:park", policy=POLICY)
     assert late.made_call and not late.gave_up and _on_list(uow, iid) == []
+
+
+def _default_notes(uow, incident_id: int) -> dict[int, tuple[str, str | None]]:
+    """The "what happens now that the default applied" note of each case: its status and why."""
+    with uow() as u:
+        rows = u.conn.execute(select(outbox.c.case_id, outbox.c.status, outbox.c.last_error).where(
+            outbox.c.incident_id == incident_id, outbox.c.purpose == "defaulted")).all()
+    return {int(r.case_id): (r.status, r.last_error) for r in rows}
+
+
+def _attempt_records(uow, case_id: int) -> list[dict]:
+    with uow() as u:
+        return [r.event.after for r in u.audit.for_entity("case", str(case_id))
+                if r.event.action == "case.contact_attempted"]
+
+
+def test_reaching_a_customer_owed_a_call_withdraws_the_default_note_not_yet_sent(shop) -> None:  # noqa: F811
+    """The note says we will call; an agent who reaches the customer before it goes out (next
+    morning, in contact hours) made that call, so the customer is not told it afterwards."""
+    uow, clock, iid, case_ids = _notified(shop, default="follow_up_call")
+    clock.now = DEADLINE + timedelta(minutes=2)  # Tuesday evening: the notes wait for 9:00
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline", policy=POLICY)
+    assert _default_notes(uow, iid) == {i: ("pending", None) for i in case_ids}
+    _call(uow, clock, case_ids[1], "no_answer")  # not reached: the call is still owed
+    assert _default_notes(uow, iid) == {i: ("pending", None) for i in case_ids}
+    clock.now += timedelta(minutes=20)
+    logged = desk_cases.log_call_attempt(uow(), case_id=case_ids[1], channel="phone",
+                                         outcome="reached", agent="agent:park", policy=POLICY)
+    assert logged.made_call and _on_list(uow, iid) == [case_ids[0], *case_ids[2:]]
+    notes = _default_notes(uow, iid)
+    status, why = notes.pop(case_ids[1])
+    assert status == "withdrawn" and why is not None and "reached by phone" in why
+    assert notes == {i: ("pending", None) for i in case_ids if i != case_ids[1]}
+    no_answer, reached = _attempt_records(uow, case_ids[1])
+    assert (no_answer["outcome"], no_answer["messages_withdrawn"]) == ("no_answer", 0)
+    assert (reached["outcome"], reached["messages_withdrawn"]) == ("reached", 1)
+    assert reached["made_call"] is True
+
+
+@pytest.mark.parametrize("channel", ["phone", "email"])
+def test_reaching_a_customer_settles_nothing_unless_it_made_the_call_owed(
+        shop, channel: str) -> None:  # noqa: F811
+    """A customer whose order is simply kept is owed no call, and an email reaches nobody on
+    the phone: the note telling them what happened still goes out."""
+    uow, clock, iid, case_ids = _notified(shop, default="keep" if channel == "phone"
+                                          else "follow_up_call")
+    clock.now = DEADLINE + timedelta(minutes=2)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline", policy=POLICY)
+    clock.now += timedelta(minutes=20)
+    logged = desk_cases.log_call_attempt(uow(), case_id=case_ids[0], channel=channel,
+                                         outcome="reached", agent="agent:park", policy=POLICY)
+    assert not logged.made_call
+    assert _default_notes(uow, iid) == {i: ("pending", None) for i in case_ids}
+    [record] = _attempt_records(uow, case_ids[0])
+    assert (record["made_call"], record["messages_withdrawn"]) == (False, 0)

@@ -45,7 +45,11 @@ def live(session_factory):
 
 def test_status_and_report_ignore_a_pause_in_the_hour_before_the_window(live) -> None:
     uow, clock, listing_id = live
-    # 13:30: an earlier, unrelated incident pauses the listing; it is back on sale at 13:40
+    # 13:10 a test price of 1,000 KRW; 13:30: an earlier, unrelated incident about it pauses
+    # the listing; at 13:40 it is back on sale, at the price it had
+    clock.now = datetime(2008, 6, 12, 13, 10, tzinfo=SEOUL)
+    listings.propose_price_change(uow(), listing_id=listing_id, new_price=Money(1_000, "KRW"),
+                                  proposed_by="seller:haneul")
     clock.now = EARLIER_PAUSE
     earlier = desk.declare(uow(), listing_ids=[listing_id], wrong_price=Money(1_000, "KRW"),
                            correct_price=RIGHT, cause="test order at 1,000 KRW",
@@ -55,6 +59,8 @@ def test_status_and_report_ignore_a_pause_in_the_hour_before_the_window(live) ->
     earlier_id = int(earlier.incident.incident_id)
     desk.scope(uow(), incident_id=earlier_id, actor="operator:kim")  # nobody ordered
     desk.close(uow(), incident_id=earlier_id, actor="operator:kim", reason="no orders")
+    listings.propose_price_change(uow(), listing_id=listing_id, new_price=WRONG,
+                                  proposed_by="seller:haneul")
     listings.change_listing_status(uow(), listing_id=listing_id, trigger=ListingTrigger.RESUME,
                                    actor="operator:kim")
     # 14:00 the wrong price goes live; 17:30 this incident is declared, pausing the listing

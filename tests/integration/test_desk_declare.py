@@ -58,14 +58,19 @@ def _status(uow, listing_id: int) -> ListingStatus:
 
 def test_declaring_a_draft_stores_the_operators_window_price_and_listings(market) -> None:
     uow, clock, (first, second, _) = market
+    clock.now = datetime(2008, 6, 12, 14, 30, tzinfo=SEOUL)  # listing 1 goes lower still
+    listings.propose_price_change(uow(), listing_id=first, new_price=Money(9_900, "KRW"),
+                                  proposed_by="seller")
     clock.now = datetime(2008, 6, 12, 14, 40, tzinfo=SEOUL)
     with uow() as u:  # the tripwire's draft: listing 1, window from 14:30, price as listed
         draft_id = desk.open_draft_incident(
             u, listing=u.market.listing(first), cause="order surge",
             window_start=datetime(2008, 6, 12, 14, 30, tzinfo=SEOUL), evidence={}, actor="trip")
         u.commit()
+        assert u.incidents.get(draft_id).incident.wrong_price == Money(9_900, "KRW")
     clock.now = datetime(2008, 6, 12, 15, 0, tzinfo=SEOUL)
-    row = desk.declare(uow(), listing_ids=[second], wrong_price=Money(9_900, "KRW"),
+    # both listings were at 19,900 KRW from 14:00 (listing 1 until 14:30)
+    row = desk.declare(uow(), listing_ids=[second], wrong_price=WRONG,
                        correct_price=RIGHT, cause="90% event typed as the price",
                        window_start=datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL),
                        responsible="seller", actor="operator:lee", incident_id=draft_id)
@@ -73,7 +78,7 @@ def test_declaring_a_draft_stores_the_operators_window_price_and_listings(market
     with uow() as u:
         stored = u.incidents.get(draft_id).incident
     assert row.incident == stored
-    assert stored.wrong_price == Money(9_900, "KRW")
+    assert stored.wrong_price == WRONG
     assert stored.window_start == datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL)
     assert stored.listing_ids == {first, second}  # the tripwire's listing stays in
     assert _status(uow, first) == _status(uow, second) == ListingStatus.PAUSED

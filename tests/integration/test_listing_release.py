@@ -146,7 +146,7 @@ def test_a_release_is_refused_when_the_seller_changed_the_price_since_the_review
     assert _status(uow, listing_id) is ListingStatus.HELD and _audit_count(uow, listing_id) == entries
     released = listings.change_listing_status(uow(), listing_id=listing_id,
                                               trigger=ListingTrigger.RELEASE,
-                                              actor="reviewer:park",
+                                              actor="reviewer:park", reason="판매자와 확인함",
                                               expected_price=Money(29_900, KRW))
     assert released.status is ListingStatus.LIVE and released.price == Money(29_900, KRW)
 
@@ -216,3 +216,162 @@ def test_the_review_page_counts_everything_waiting_not_only_the_cards_it_shows(m
         "switch_lang": "", "money": str, "Money": Money, "problem": None, **context})
     assert 'data-total="2">(2)</small>' in page and 'data-total="3">(3)</small>' in page
     assert page.count("Showing the 1 waiting longest; decide them to see the rest.") == 2
+
+
+# A release overrules the guard: a first price far from its reference needs the reviewer's reason
+
+def _release(uow, listing_id: int, *, reason: str | None = None,
+             expected: Money | None = None):
+    return listings.change_listing_status(uow(), listing_id=listing_id,
+                                          trigger=ListingTrigger.RELEASE, actor="reviewer:park",
+                                          reason=reason, expected_price=expected)
+
+
+def _last_entry(uow, listing_id: int) -> AuditEvent:
+    with uow() as u:
+        return u.audit.for_entity("listing", str(listing_id))[-1].event
+
+
+def _hold_everything(_uow, _listing, _proposal) -> listings.GateDecision:
+    """A gate that holds every first price (as the guard holds a placeholder price, or one
+    below the seller's floor, even with nothing to compare it with)."""
+    return listings.GateDecision(hold=True, reason="held for review")
+
+
+def _seller_listing(uow, product_id: int, code: str, price: int, *, gate=GATE) -> int:
+    seller = catalog.register_seller(uow(), code=code, name=code, actor="t")
+    draft = listings.create_listing(uow(), seller_id=seller.id, product_id=product_id,
+                                    price=Money(price, KRW), actor=f"seller:{code}")
+    listings.change_listing_status(uow(), listing_id=draft.id, trigger=ListingTrigger.PUBLISH,
+                                   actor=f"seller:{code}", gate=gate)
+    return draft.id
+
+
+@pytest.mark.parametrize("reason", [None, "", "   "])
+def test_releasing_a_first_price_at_a_tenth_of_the_list_price_needs_a_reason(
+        market, reason: str | None) -> None:
+    """As approving a held change that halves the price does: the release is refused, nothing
+    is written, and with a reason it goes through, the reason and the reference on the log."""
+    uow, _clock, _ids, product_id = market
+    listing_id = _published_at_a_tenth(uow, product_id, by="api:seller-new")
+    entries = _audit_count(uow, listing_id)
+    with pytest.raises(InvalidInput) as refused:
+        _release(uow, listing_id, reason=reason)
+    reference = {"amount_minor": 199_000, "currency": KRW, "kind": "list_price"}
+    assert refused.value.details == {"field": "reason", "reason": "release_needs_reason",
+                                     "reference": reference}
+    assert "19,900 KRW" in refused.value.message
+    assert "list price 199,000 KRW" in refused.value.message
+    assert _status(uow, listing_id) is ListingStatus.HELD
+    assert _audit_count(uow, listing_id) == entries
+    released = _release(uow, listing_id, reason="판매자와 통화: 전시품 정리 가격")
+    assert released.status is ListingStatus.LIVE
+    last = _last_entry(uow, listing_id)
+    assert (last.action, last.after["reason"], last.after["reference"]) == (
+        "listing.release", "판매자와 통화: 전시품 정리 가격", reference)
+
+
+def test_a_first_price_near_its_reference_is_released_without_a_reason(market) -> None:
+    """The seller corrected the held price to 195,000 (list price 199,000): nothing to explain."""
+    uow, _clock, _ids, product_id = market
+    listing_id = _published_at_a_tenth(uow, product_id, by="api:seller-new")
+    fixed = listings.propose_price_change(uow(), listing_id=listing_id,
+                                          new_price=Money(195_000, KRW),
+                                          proposed_by="api:seller-new", gate=GATE)
+    assert fixed.status.value == "applied" and _status(uow, listing_id) is ListingStatus.HELD
+    released = _release(uow, listing_id, expected=Money(195_000, KRW))
+    assert released.status is ListingStatus.LIVE
+    last = _last_entry(uow, listing_id)
+    assert last.after["reason"] is None and last.after["reference"]["amount_minor"] == 199_000
+
+
+@pytest.mark.parametrize(("price", "needs_reason"), [
+    (55_000, True),     # exactly half the other sellers' median (110,000)
+    (55_001, False),
+    (219_999, False),
+    (220_000, True),    # exactly twice it
+])  # fmt: skip
+def test_without_a_list_price_the_other_sellers_median_is_the_reference(
+        session_factory, price: int, needs_reason: bool) -> None:
+    uow, _clock, _ids, _ = ipod_market(session_factory)
+    product = catalog.register_product(uow(), title="무명 MP3", category="electronics",
+                                       actor="t").id  # no list price
+    for n, other in enumerate((100_000, 110_000, 130_000)):
+        _seller_listing(uow, product, f"other{n}", other, gate=listings.apply_every_change)
+    listing_id = _seller_listing(uow, product, "newcomer", price, gate=_hold_everything)
+    assert _status(uow, listing_id) is ListingStatus.HELD
+    if needs_reason:
+        with pytest.raises(InvalidInput) as refused:
+            _release(uow, listing_id)
+        assert refused.value.details["reference"] == {
+            "amount_minor": 110_000, "currency": KRW, "kind": "other_sellers"}
+        assert "other sellers' median 110,000 KRW" in refused.value.message
+        assert _status(uow, listing_id) is ListingStatus.HELD
+    else:
+        assert _release(uow, listing_id).status is ListingStatus.LIVE
+
+
+def test_a_first_price_with_nothing_to_compare_it_with_needs_a_reason(market) -> None:
+    """No list price and no other seller: the guard held it on other grounds, the reviewer's
+    card has nothing to check it against, so the release says what it rested on."""
+    uow, _clock, _ids, _ = market
+    product = catalog.register_product(uow(), title="신제품", category="electronics",
+                                       actor="t").id
+    listing_id = _seller_listing(uow, product, "solo", 100, gate=_hold_everything)
+    with pytest.raises(InvalidInput) as refused:
+        _release(uow, listing_id, reason=" ")
+    assert refused.value.details == {"field": "reason", "reason": "release_needs_reason"}
+    assert "nothing to compare it with" in refused.value.message
+    assert _status(uow, listing_id) is ListingStatus.HELD
+    _release(uow, listing_id, reason="신제품 출시가: 판매자 공지 확인")
+    last = _last_entry(uow, listing_id)
+    assert (last.after["status"], last.after["reference"]) == ("live", None)
+    assert last.after["reason"] == "신제품 출시가: 판매자 공지 확인"
+
+
+def test_the_review_card_marks_the_reason_required_as_the_release_would(market) -> None:
+    from sagwa.web.pages.review import review_context
+
+    uow, _clock, _ids, product_id = market
+    far = _published_at_a_tenth(uow, product_id, by="api:seller-new")
+    near = _seller_listing(uow, product_id, "near", 185_000, gate=_hold_everything)
+    cards = {c.held.listing.id: c for c in review_context(uow(), viewer="reviewer:r")[
+        "held_cards"]}
+    assert cards[far].needs_reason and cards[far].reference is not None
+    assert cards[far].reference.amount_minor == 199_000
+    assert not cards[near].needs_reason
+
+
+def test_the_release_weighs_the_price_against_the_reference_the_guard_used_at_the_hold(
+        session_factory) -> None:
+    """Held at 55,000 against the other sellers' median 110,000; a fourth seller at 60,000
+    brings the median down to 105,000 before the release: the hold's 110,000 still counts."""
+    uow, _clock, _ids, _ = ipod_market(session_factory)
+    product = catalog.register_product(uow(), title="무명 MP3", category="electronics",
+                                       actor="t").id
+    for n, other in enumerate((100_000, 110_000, 130_000)):
+        _seller_listing(uow, product, f"other{n}", other, gate=listings.apply_every_change)
+    listing_id = _seller_listing(uow, product, "newcomer", 55_000, gate=_hold_everything)
+    assert _last_entry(uow, listing_id).after["reference"] == {
+        "amount_minor": 110_000, "currency": KRW, "kind": "other_sellers"}
+    _seller_listing(uow, product, "late", 60_000, gate=listings.apply_every_change)
+    with pytest.raises(InvalidInput) as refused:
+        _release(uow, listing_id)
+    assert refused.value.details["reference"]["amount_minor"] == 110_000
+
+
+def test_a_hold_that_recorded_no_reference_is_weighed_against_the_reference_now(market) -> None:
+    """Holds written before they kept their reference: the list price as it stands."""
+    uow, _clock, _ids, product_id = market
+    seller = catalog.register_seller(uow(), code="s-old", name="옛판매자", actor="t")
+    draft = listings.create_listing(uow(), seller_id=seller.id, product_id=product_id,
+                                    price=Money(19_900, KRW), actor="t")
+    listings.change_listing_status(uow(), listing_id=draft.id, trigger=ListingTrigger.HOLD,
+                                   actor="seller:s-old")  # a hold entry with no reference
+    with uow() as u:
+        hold = listings.publication_hold(u, draft.id)
+    assert hold is not None and hold.at_publication and not hold.reference_recorded
+    with pytest.raises(InvalidInput) as refused:
+        _release(uow, draft.id)
+    assert refused.value.details["reference"] == {
+        "amount_minor": 199_000, "currency": KRW, "kind": "list_price"}

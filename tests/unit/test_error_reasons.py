@@ -23,18 +23,19 @@ from starlette.requests import Request
 import sagwa
 from sagwa import errors
 from sagwa.adapters.db.market_repo import PriceChangeRecord
-from sagwa.domain import consent, incidents
+from sagwa.cli.public_links import check_public_links
+from sagwa.domain import consent, incidents, price_moves, reasons
 from sagwa.domain.contact_hours import ContactSchedule
 from sagwa.domain.incident_plan import make_plan
 from sagwa.domain.ledger import check_reversal_balances, credit_points, reversal_of
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
 from sagwa.domain.listings import advance as advance_listing
-from sagwa.domain.money import Money, check_price
+from sagwa.domain.money import Money, check_currency, check_price
 from sagwa.domain.orders import OrderStatus, OrderTrigger
 from sagwa.domain.orders import advance as advance_order
 from sagwa.domain.pricing import PriceChangeStatus, Promotion, check_promotion_running
 from sagwa.errors import Conflict, IllegalTransition, InvalidInput, NotFound, SagwaError
-from sagwa.services import desk, desk_cases, listings, notices, price_review
+from sagwa.services import desk, desk_cases, listing_holds, listings, notices, price_review
 from sagwa.services.accounts import Account, Role
 from sagwa.services.case_links import case_token, open_case_token
 from sagwa.services.unit_of_work import _conflict
@@ -117,6 +118,11 @@ def _seller_opens_a_staff_page() -> object:
 #: reason -> the refusal as its raise site makes it (the real code where that is cheap) and the
 #: Korean sentence a page says for it.
 REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
+    "unknown_currency": (
+        lambda: refusal(lambda: check_currency("XYZ")),
+        ("알 수 없는 통화입니다: XYZ. 다음 중 하나를 써 주세요: AUD, CAD, CNY, EUR, GBP, HKD, JPY, KRW, SGD, "
+         "TWD, USD."),
+    ),
     "price_not_positive": (
         lambda: refusal(lambda: check_price(Money(0, "KRW"))),
         "가격은 0원보다 커야 합니다.",
@@ -177,12 +183,12 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: refusal(lambda: listings.check_not_own_hold(
             listings.PublicationHold("api:a", NOW, None, None, None), listing_id=3,
             reviewer="admin:a")),
-        "직접 게시한 상품은 판매 보류를 풀 수 없습니다. 다른 검토자에게 맡겨 주세요.",
+        "직접 게시한 상품은 판매 보류를 풀거나 돌려보낼 수 없습니다. 다른 검토자에게 맡겨 주세요.",
     ),
     "listing_price_moved": (  # the reviewer saw 19,900 KRW; the seller changed it since
         lambda: refusal(lambda: listings.check_price_seen(
             _listing(29_900, ListingStatus.HELD), Money(19_900, "KRW"))),
-        "보고 계신 동안 판매자가 가격을 바꿔 보류를 풀지 않았습니다. 지금 가격을 확인한 뒤 다시 판단해 주세요.",
+        "보고 계신 동안 판매자가 가격을 바꿔 보류를 풀지도 돌려보내지도 않았습니다. 지금 가격을 확인한 뒤 다시 판단해 주세요.",
     ),
     "listing_in_draft_incident": (  # the raise is checked in tests/integration/test_resume_rules.py
         lambda: Conflict("listing 4 was paused by draft incident 2",
@@ -196,7 +202,8 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     ),
     "choice_already_recorded": (
         lambda: refusal(lambda: incidents.advance(incidents.CaseStatus.CHOSEN, "choose")),
-        "이 건은 이미 고객의 선택이 기록되어 있습니다. 바꾸려면 상담원과 통화해 주세요.",
+        ("이 건은 이미 고객님의 선택이 기록되어 그대로 처리되었습니다. 확정된 선택은 바꾸거나 되돌릴 수 "
+         "없습니다. 처리에 문제가 있으면 고객센터로 연락 주세요. 상담원이 말씀을 기록해 담당자에게 전달합니다."),
     ),
     "no_plan_yet": (
         lambda: InvalidInput(
@@ -265,6 +272,28 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
                              reason="approval_needs_reason"),
         "가격을 절반 이하로 내리거나 두 배 이상 올리는 변경은 승인 의견이 있어야 합니다. 판매자와 무엇을 확인했는지 적어 주세요.",
     ),
+    "release_needs_reason": (  # a first price of 19,900 KRW against a list price of 199,000 KRW
+        lambda: refusal(lambda: price_moves.check_release_reason(
+            3, Money(19_900, "KRW"), price_moves.PriceReference(199_000, "list_price"), " ")),
+        "첫 가격이 정가나 다른 판매자 가격의 절반 이하이거나 두 배 이상이면 (비교할 가격이 없을 때도) 보류를 풀 때 의견이 있어야 합니다. 판매자와 무엇을 확인했는지 적어 주세요.",
+    ),
+    "reason_too_short": (  # "." says nothing: every required reason needs 4 letters or digits
+        lambda: refusal(lambda: reasons.check_meaningful_reason(" . ")),
+        "사유를 조금 더 구체적으로 적어 주세요. 글자나 숫자가 4자 이상이어야 합니다 (띄어쓰기와 문장부호는 세지 않습니다).",
+    ),
+    "reason_required": (  # refused before the database is opened
+        lambda: refusal(lambda: price_review.reject_price_change(
+            None, change_id=1, reviewer="reviewer:a", reason="  ")),  # type: ignore[arg-type]
+        "거절할 때는 판매자가 읽을 수 있는 사유를 적어 주세요.",
+    ),
+    "send_back_needs_reason": (
+        lambda: refusal(lambda: listing_holds.check_send_back_reason(3, " ")),
+        "돌려보낼 때는 판매자가 가격을 고칠 수 있도록 무엇이 잘못인지 사유를 적어 주세요.",
+    ),
+    "promotion_percent_missing": (  # dates typed, percent left empty
+        lambda: refusal(lambda: listings.declared_promotion(None, NOW, NOW + timedelta(days=1))),
+        "할인율을 입력해 주세요. 할인율 없이 기간만 넣으면 행사가 끝나도 가격이 돌아가지 않습니다.",
+    ),
     "window_before_listing": (  # the raise itself is checked in tests/integration/test_desk_declare.py
         lambda: InvalidInput("the window starts before listing 5 existed", field="window_start",
                              reason="window_before_listing", listing_id=5,
@@ -303,6 +332,23 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
                              field="wrong_price", reason="currency_mismatch", listing_id=7),
         ("상품 7번은 잘못 표시된 가격과 다른 통화로 팔리고 있습니다. 한 사고에는 같은 통화의 상품만 묶을 수 "
         "있습니다."),
+    ),
+    "wrong_price_never_listed": (  # checked in tests/integration/test_desk_declare.py
+        lambda: desk._never_listed([402], {402: [18_500, 18_000]}, Money(17_500, "KRW"),
+                                   NOW - timedelta(hours=1), NOW),
+        ("상품 402번은 2008-06-13 08:00부터 2008-06-13 09:00까지 가격이 17,500원인 적이 없습니다(그동안의 가격: "
+         "402번 18,500원 → 18,000원). 잘못된 가격이었던 상품만 사고에 넣을 수 있습니다. 상품 번호, 잘못 표시된 가격, "
+         "시작 시각을 확인해 주세요."),
+    ),
+    "notice_title_too_long": (  # the page, the CLI and the API all meet this one check
+        lambda: refusal(lambda: notices.check_title("가" * 301)),
+        "공지 제목이 301자로 너무 깁니다. 제목은 300자까지 쓸 수 있으니 나머지는 본문에 적어 주세요.",
+    ),
+    "public_links_unreachable": (  # the CLI's notify; tests/e2e/test_cli_incident_notify.py
+        lambda: refusal(lambda: check_public_links("http://127.0.0.1:8000", configured=False,
+                                                   probe=lambda url: False)),
+        ("고객에게 보낼 링크 주소(http://127.0.0.1:8000)에서 sagwa가 응답하지 않아 아무 메시지도 보내지 않았습니다. "
+         "앱을 그 주소에서 실행하거나 SAGWA_PUBLIC_BASE_URL에 고객이 여는 주소를 설정한 뒤 다시 보내 주세요."),
     ),
     "form_expired": (
         lambda: refusal(_forged_form),
@@ -346,10 +392,13 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (listings._check_price_may_change, "listing_ended"),
     (price_review._held, "change_not_held"),
     (price_review.check_not_own_change, "own_change"),
-    (price_review.approve_price_change, "approval_needs_reason"),
+    (price_review._check_approval_reason, "approval_needs_reason"),
+    (price_moves.check_release_reason, "release_needs_reason"),
     (desk_cases.current_plan, "no_plan_yet"),
     (case_facts.incident_terms, "case_not_ready"),
     (notices.publish_notice, "incident_draft"),
+    (notices.check_title, "notice_title_too_long"),
+    (check_public_links, "public_links_unreachable"),
     (notices.draft_notice, "incident_not_declared"),
     (desk.close, "unanswered_cases"),
     (desk.close, "calls_owed"),
@@ -358,6 +407,13 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (desk_cases._require_not_closed, "incident_closed"),
     (desk._check_listings_free, "window_overlaps_incident"),
     (desk._check_listings_free, "currency_mismatch"),
+    (listings.check_listing_currency, "currency_mismatch"),  # a USD price on a KRW listing
+    (check_currency, "unknown_currency"),
+    (reasons.check_meaningful_reason, "reason_too_short"),
+    (reasons.require_reason, "reason_required"),
+    (listing_holds.check_send_back_reason, "send_back_needs_reason"),
+    (listings.declared_promotion, "promotion_percent_missing"),
+    (desk._never_listed, "wrong_price_never_listed"),
 ]
 
 

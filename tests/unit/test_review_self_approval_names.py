@@ -29,6 +29,8 @@ LIVE_AT_199 = Listing(id=3, seller_id=1, product_id=1, price=Money(199_000, "KRW
     ("api:boss", "boss"), ("admin:boss", "boss"), ("reviewer:park", "park"),
     ("seller:seller-1", "seller-1"), (" api:boss ", "boss"),
     ("cli", "cli"), ("operator:kim", "operator:kim"), ("boss", "boss"), ("api:", "api:"),
+    ("admin:boss via cli (os user root)", "boss"), ("boss via cli (os user root)", "boss"),
+    ("cli (os user root)", "cli (os user root)"),
 ])  # fmt: skip
 def test_an_audit_name_is_its_account_whatever_the_channel(actor: str, account: str) -> None:
     assert account_name(actor) == account

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from sagwa.adapters.db.database import Database, open_database
+from sagwa.cli.refusals import format_refusal, format_refusal_json
 from sagwa.config import Settings, describe_invalid_settings, get_settings
 from sagwa.errors import InvalidInput, SagwaError
 
@@ -36,16 +37,20 @@ def database(*, migrate: bool = True) -> Database:
 
 
 def exits_cleanly(func: Callable[P, R]) -> Callable[P, R]:
-    """Show a SagwaError as one red line instead of a traceback. Exit status 2 when what was
-    given is wrong (``InvalidInput``: fix the command and run it again), 1 when it could not be
-    done (not found, a conflict, a transition the state does not allow)."""
+    """Show a SagwaError as a red line instead of a traceback (a refused plan: a line for each
+    problem); a command run with ``--format json`` also prints it to stdout as JSON
+    (``cli/refusals.py``). Exit status 2 when what was given is wrong (``InvalidInput``: fix the
+    command and run it again), 1 when it could not be done (not found, a conflict, a transition
+    the state does not allow)."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except SagwaError as exc:
-            err_console.print(f"[red]error[/red] ({exc.code}): {exc.message}")
+            if kwargs.get("fmt") == "json":
+                print(format_refusal_json(exc))
+            err_console.print(format_refusal(exc), highlight=False)
             raise typer.Exit(2 if isinstance(exc, InvalidInput) else 1) from None
         except KeyboardInterrupt:
             err_console.print("interrupted")

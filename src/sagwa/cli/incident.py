@@ -20,7 +20,9 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from sagwa.cli.actors import ACTOR, recorded_actor
 from sagwa.cli.context import console, database, exits_cleanly, settings
+from sagwa.cli.numbers import number_argument, number_option, whole_number
 from sagwa.domain.money import Money, format_money
 from sagwa.errors import InvalidInput
 from sagwa.services.desk_status import incident_summaries
@@ -33,7 +35,9 @@ app = typer.Typer(help="Incident desk: resolve orders placed at a wrong price, f
                   no_args_is_help=True)
 SEOUL = ZoneInfo("Asia/Seoul")
 MISSING = "—"
-ACTOR = typer.Option("cli", "--actor", help="Who is acting (lands on the audit log).")
+IncidentId = Annotated[int, number_argument()]
+
+
 class TableOrJson(StrEnum):
     table = "table"
     json = "json"
@@ -94,6 +98,9 @@ def _durations_in_words() -> Iterator[None]:
         yield
     except InvalidInput as exc:
         exc.message = humanize_durations(exc.message)
+        problems = exc.details.get("problems")
+        if isinstance(problems, dict):
+            exc.details["problems"] = {k: humanize_durations(str(v)) for k, v in problems.items()}
         raise
 
 
@@ -170,12 +177,18 @@ def format_plan(plan: dict[str, Any] | None) -> str:
 
 
 def format_status(view: IncidentStatusView) -> list[tuple[str, str]]:
-    """``incident status`` (an ``IncidentStatusView``) as (label, text) rows."""
+    """``incident status`` (an ``IncidentStatusView``) as (label, text) rows; the money booked
+    last, as the postmortem words it (``desk_report.money_rows``: the compensation, who pays
+    it — the platform and each seller by name — then the refunds)."""
+    from sagwa.services.desk_report import money_rows
+
     data = dict(vars(view))
     for key in ("first_notice_at", "first_message_sent_at"):
         data[key] = _after_declaring(data[key], view.declared_at)
     data["plan"] = format_plan(data["plan"])
-    return [(label(k), format_value(v)) for k, v in data.items()]
+    money = data.pop("money")
+    rows = [(label(k), format_value(v)) for k, v in data.items()]
+    return rows + (money_rows(money) if money else [("money", MISSING)])
 
 
 def _after_declaring(moment: datetime | None, declared_at: datetime | None) -> str:
@@ -202,21 +215,22 @@ def format_incident_table(summaries: list[dict[str, Any]]) -> Table:
 @exits_cleanly
 def declare(
     listing: Annotated[list[int], typer.Option(
-        "--listing", help="Listing id (repeat for several).")],
-    wrong_price: int = typer.Option(..., help="The wrong price, in minor units (KRW: won)."),
-    correct_price: int = typer.Option(..., help="The price it should have been."),
+        "--listing", help="Listing id (repeat for several).", parser=whole_number())],
+    wrong_price: int = number_option(..., help="The wrong price, in minor units (KRW: won)."),
+    correct_price: int = number_option(..., help="The price it should have been."),
     currency: str = typer.Option("KRW"),
     window_start: str = typer.Option(..., help="When the wrong price went live (ISO; KST if no zone)."),
     window_end: str = typer.Option(None, help="When it stopped (default: now)."),
     cause: str = typer.Option(..., help="What went wrong, in a sentence."),
     responsible: str = typer.Option(..., help="seller, platform or both."),
-    draft: int = typer.Option(None, help="Declare this draft incident (e.g. from the tripwire)."),
+    draft: int = number_option(None, help="Declare this draft incident (e.g. from the tripwire)."),
     actor: str = ACTOR, fmt: TableOrJson = FORMAT,
 ) -> None:
     """Declare an incident; its listings are paused at once."""
     from sagwa.services import desk
 
     with _context() as (_config, db, _policy):
+        actor = recorded_actor(db.session_factory, actor)
         row = desk.declare(
             SqlAlchemyUnitOfWork(db.session_factory), listing_ids=listing,
             wrong_price=Money(wrong_price, currency), correct_price=Money(correct_price, currency),
@@ -229,11 +243,13 @@ def declare(
 
 @app.command()
 @exits_cleanly
-def scope(incident_id: int, actor: str = ACTOR, fmt: TableOrJson = FORMAT) -> None:
+def scope(incident_id: IncidentId, actor: str = ACTOR,
+          fmt: TableOrJson = FORMAT) -> None:
     """Make a case for every customer who ordered at the wrong price in the window."""
     from sagwa.services import desk
 
     with _context() as (_config, db, _policy):
+        actor = recorded_actor(db.session_factory, actor)
         summary = desk.scope(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
                              actor=actor)
     _print({"incident_id": incident_id, **summary}, fmt, "incident scoped")
@@ -242,16 +258,19 @@ def scope(incident_id: int, actor: str = ACTOR, fmt: TableOrJson = FORMAT) -> No
 @app.command()
 @exits_cleanly
 def plan(
-    incident_id: int,
+    incident_id: IncidentId,
     option: Annotated[list[str], typer.Option(
         "--option", help="An option to offer (repeat; the list is above).")],
     deadline: str = typer.Option(..., help="Answer deadline (ISO; KST if no zone)."),
     default: str = typer.Option("keep", help="If nobody answers: keep or follow_up_call."),
-    seller_share: int = typer.Option(..., help="Seller's share of the cost, percent."),
-    platform_share: int = typer.Option(..., help="Platform's share of the cost, percent."),
-    compensation: int = typer.Option(None, help="Points offered with cancelling."),
-    discount: int = typer.Option(None, help="Percent off the correct price."),
-    keep_max_units: int = typer.Option(None, help="Units a customer may keep at the price paid."),
+    seller_share: int = number_option(..., percent=True,
+                                      help="Seller's share of the cost, percent."),
+    platform_share: int = number_option(..., percent=True,
+                                        help="Platform's share of the cost, percent."),
+    compensation: int = number_option(None, help="Points offered with cancelling."),
+    discount: int = number_option(None, percent=True, help="Percent off the correct price."),
+    keep_max_units: int = number_option(None,
+                                        help="Units a customer may keep at the price paid."),
     accept_late: bool = typer.Option(False, help="Accept choices after the deadline."),
     actor: str = ACTOR, fmt: TableOrJson = FORMAT,
 ) -> None:
@@ -267,6 +286,7 @@ def plan(
     from sagwa.services import desk
 
     with _context() as (_config, db, policy), _durations_in_words():
+        actor = recorded_actor(db.session_factory, actor)
         decided = desk.plan(
             SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id, options=option,
             deadline=parse_time(deadline, "deadline"), default=default,
@@ -282,26 +302,34 @@ def plan(
 
 @app.command()
 @exits_cleanly
-def notify(incident_id: int, actor: str = ACTOR, fmt: TableOrJson = FORMAT) -> None:
-    """Queue the apology to every affected customer, inside contact hours."""
+def notify(incident_id: IncidentId, actor: str = ACTOR,
+           fmt: TableOrJson = FORMAT) -> None:
+    """Queue the apology to every affected customer, inside contact hours.
+
+    The links in it use SAGWA_PUBLIC_BASE_URL; when that is not set, a sagwa server must answer
+    at http://SAGWA_HOST:SAGWA_PORT, or nothing is queued."""
+    from sagwa.cli.public_links import check_public_links
     from sagwa.services.desk_notify import LinkMaker
     from sagwa.services.desk_notify import notify as notify_customers
 
     with _context() as (config, db, policy):
+        # a server started with another --port does not change what the CLI knows: links to a
+        # derived address nobody serves would reach no customer, so check before queuing
+        links_to = check_public_links(config.public_base_url,
+                                      configured=config.public_base_url_configured)
+        actor = recorded_actor(db.session_factory, actor)
         summary = notify_customers(
             SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id, actor=actor,
-            policy=policy, links=LinkMaker(config.secret_key, config.public_base_url))
-    # the links point where SAGWA_PUBLIC_BASE_URL (or host:port) says: a server started with
-    # another --port does not change what the CLI knows, so say where they point
+            policy=policy, links=LinkMaker(config.secret_key, links_to))
     _print({"incident_id": incident_id, "cases": summary.cases, "messages": summary.messages,
             "send_at": summary.send_at.astimezone(SEOUL),
-            "links_to": config.public_base_url}, fmt, "customers notified")
+            "links_to": links_to}, fmt, "customers notified")
 
 
 @app.command()
 @exits_cleanly
 def close(
-    incident_id: int,
+    incident_id: IncidentId,
     reason: Annotated[str, typer.Option(help="Why it is closed (kept on the audit log).")],
     actor: str = ACTOR,
     fmt: TableOrJson = FORMAT,
@@ -313,6 +341,7 @@ def close(
     if not reason.strip():
         raise InvalidInput("--reason must say why the incident is closed", field="reason")
     with _context() as (_config, db, _policy):
+        actor = recorded_actor(db.session_factory, actor)
         row = desk.close(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
                          actor=actor, reason=reason.strip())
     _print({"incident_id": incident_id, "status": row.incident.status.value}, fmt,
@@ -321,7 +350,7 @@ def close(
 
 @app.command()
 @exits_cleanly
-def status(incident_id: int, fmt: TableOrJson = FORMAT) -> None:
+def status(incident_id: IncidentId, fmt: TableOrJson = FORMAT) -> None:
     """Where the incident stands: cases, choices, messages, SLA clocks."""
     from sagwa.services.desk_status import incident_status
 
@@ -337,8 +366,8 @@ def status(incident_id: int, fmt: TableOrJson = FORMAT) -> None:
 @app.command("list")
 @exits_cleanly
 def list_incidents(
-    limit: int = typer.Option(50, min=1, max=1000, help="How many, newest first."),
-    offset: int = typer.Option(0, min=0, help="Skip this many of the newest."),
+    limit: int = number_option(50, min=1, max=1000, help="How many, newest first."),
+    offset: int = number_option(0, min=0, help="Skip this many of the newest."),
     fmt: TableOrJson = FORMAT,
 ) -> None:
     """List incidents, newest first: their ids, prices, cases and answers."""
@@ -370,7 +399,7 @@ def read_notice_file(file: Path) -> tuple[str, str]:
 @app.command()
 @exits_cleanly
 def notice(
-    incident_id: int,
+    incident_id: IncidentId,
     lang: str = typer.Option("ko", help="ko or en."),
     file: Annotated[Path | None, typer.Option(
         help="Notice text: first line the title, then the body. "
@@ -381,6 +410,7 @@ def notice(
     from sagwa.services import notices
 
     with _context() as (_config, db, policy):
+        actor = recorded_actor(db.session_factory, actor)
         if file is None:
             title, body = notices.draft_notice(SqlAlchemyUnitOfWork(db.session_factory),
                                                incident_id=incident_id, lang=lang, policy=policy)
@@ -396,7 +426,7 @@ def notice(
 @app.command()
 @exits_cleanly
 def report(
-    incident_id: int,
+    incident_id: IncidentId,
     out: Annotated[Path, typer.Option(
         help="Where to write the Markdown postmortem and chart.")] = REPORTS_DIR,
     fmt: Annotated[TextOrJson, typer.Option("--format", help="text or json.")] = TextOrJson.text,

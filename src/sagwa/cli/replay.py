@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from sagwa.cli.context import console, exits_cleanly, settings
+from sagwa.cli.numbers import number_option
 
 app = typer.Typer(help="Replay real incidents through sagwa's real code.", no_args_is_help=True)
 
@@ -38,7 +39,7 @@ def format_table(result: dict[str, Any]) -> Table:
 @exits_cleanly
 def aladin_2008(
     fmt: str = typer.Option("table", "--format", help="table or json."),
-    customers: int = typer.Option(300, min=10, max=20_000, help="How many customers order."),
+    customers: int = number_option(300, min=10, max=20_000, help="How many customers order."),
 ) -> None:
     """The June 2008 iPod nano incident: as it happened, with the guard, with the desk."""
     from sagwa.replay.aladin_2008 import run

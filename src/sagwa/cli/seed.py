@@ -11,6 +11,7 @@ from sqlalchemy.orm import sessionmaker
 
 from sagwa.adapters.db.database import Database
 from sagwa.cli.context import console, database, exits_cleanly
+from sagwa.cli.numbers import number_option
 from sagwa.seed.accounts import create_demo_accounts, demo_seller_id, format_accounts
 from sagwa.seed.demo import DemoSize, database_is_empty, load_demo
 
@@ -20,10 +21,10 @@ app = typer.Typer(help="Load demo data.", no_args_is_help=True)
 @app.command()
 @exits_cleanly
 def demo(
-    customers: int = typer.Option(2000, min=1, max=200_000, help="How many customers."),
-    orders: int = typer.Option(4000, min=0, max=2_000_000, help="How many orders."),
-    weeks: int = typer.Option(6, min=1, max=52, help="Weeks of order history."),
-    seed: int = typer.Option(2008, help="Random seed (same seed, same data)."),
+    customers: int = number_option(2000, min=1, max=200_000, help="How many customers."),
+    orders: int = number_option(4000, min=0, max=2_000_000, help="How many orders."),
+    weeks: int = number_option(6, min=1, max=52, help="Weeks of order history."),
+    seed: int = number_option(2008, help="Random seed (same seed, same data)."),
     if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing if data exists."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:

@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
+from sagwa.cli.actors import ACTOR, recorded_actor
 from sagwa.cli.context import console, database, exits_cleanly
+from sagwa.cli.numbers import whole_number
 from sagwa.services.accounts import Role, create_user, issue_api_token, revoke_api_tokens
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -25,15 +27,16 @@ def create(
         help="Asked for (hidden, twice) when omitted, which keeps it out of shell history.",
     )] = None,
     seller_id: Annotated[int | None, typer.Option(
-        "--seller-id", help="The seller this account acts for (role seller).")] = None,
-    actor: Annotated[str, typer.Option(
-        "--actor", help="Who is acting (lands on the audit log).")] = "cli",
+        "--seller-id", help="The seller this account acts for (role seller).",
+        parser=whole_number())] = None,
+    actor: str = ACTOR,
 ) -> None:
     """Create an account; the password is stored as an argon2 hash only."""
     assert password is not None  # click asks for it when --password is omitted
     db = database()
     try:
         assert db.session_factory is not None
+        actor = recorded_actor(db.session_factory, actor)
         account = create_user(SqlAlchemyUnitOfWork(db.session_factory), username=username,
                               role=role, password=password, seller_id=seller_id, actor=actor)
     finally:
@@ -49,8 +52,7 @@ def token(
     name: Annotated[str, typer.Option(
         "--name", help="What the token is for (one live token per account and name).")] = "api",
     as_json: Annotated[bool, typer.Option("--json", help="Print the token as JSON.")] = False,
-    actor: Annotated[str, typer.Option(
-        "--actor", help="Who is acting (lands on the audit log).")] = "cli",
+    actor: str = ACTOR,
 ) -> None:
     """Create a bearer token for the JSON API; it is shown once and stored only as a hash.
 
@@ -59,6 +61,7 @@ def token(
     db = database()
     try:
         assert db.session_factory is not None
+        actor = recorded_actor(db.session_factory, actor)
         issued = issue_api_token(SqlAlchemyUnitOfWork(db.session_factory), username=username,
                                  name=name, actor=actor)
     finally:
@@ -77,13 +80,13 @@ def revoke_token(
     username: Annotated[str, typer.Option("--username", help="Whose token to revoke.")],
     name: Annotated[str | None, typer.Option(
         "--name", help="The token's name; without it, every live token of the account.")] = None,
-    actor: Annotated[str, typer.Option(
-        "--actor", help="Who is acting (lands on the audit log).")] = "cli",
+    actor: str = ACTOR,
 ) -> None:
     """Revoke an account's API token(s); a revoked token is refused from the next request."""
     db = database()
     try:
         assert db.session_factory is not None
+        actor = recorded_actor(db.session_factory, actor)
         revoked = revoke_api_tokens(SqlAlchemyUnitOfWork(db.session_factory),
                                     username=username, name=name, actor=actor)
     finally:

@@ -12,6 +12,17 @@ in time, not the call the default promised. Then:
 * any other outcome is one attempt. After the desk policy's ``max_attempts`` of them
   (:func:`gives_up`) the case is marked "could not be reached" on the audit log
   (:data:`UNREACHABLE_ACTION`) and leaves the call list too;
+* but only attempts spaced out count towards ``max_attempts``: an attempt logged less than the
+  policy's ``min_spacing_minutes`` (default :data:`DEFAULT_MIN_SPACING`, two hours) after the
+  last attempt that counted is recorded as usual and refused nothing, yet does not count
+  (:func:`counted_attempts`). Three calls in one minute — no answer, busy, voicemail — find the
+  customer in one moment (in a meeting, driving, asleep after a night shift); they say nothing
+  about whether the customer can be reached at all. Two hours apart, the attempts that give up
+  span at least four hours of the contact day (with the default three: morning, midday and
+  afternoon, or different days), which is what "we tried and could not reach you" promises.
+  Counting from the last *counted* attempt (not the last one logged) means calls every hour
+  still count every second one, so an agent who keeps trying is not kept from ever
+  concluding;
 * ``callback_requested`` counts as an attempt, but while it is the latest one the desk does not
   give up: the customer asked to be called back, so the call list keeps them, shows the
   request, and the next attempt decides. That holds after the mark too: a customer who asks
@@ -29,7 +40,9 @@ applies from each case's next attempt.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 #: The channel of a call: only phone calls count towards a call owed.
 CALL_CHANNEL = "phone"
@@ -44,19 +57,55 @@ UNREACHABLE_ACTION = "case.unreachable"
 #: The desk policy's ``[calls] max_attempts``: its default and the range it may take.
 DEFAULT_MAX_ATTEMPTS = 3
 MIN_MAX_ATTEMPTS, MAX_MAX_ATTEMPTS = 1, 10
+#: The desk policy's ``[calls] min_spacing_minutes``: how far after the last counted attempt
+#: another one counts (see the module docstring), its default and the range it may take
+#: (0 counts every attempt; at most a day).
+DEFAULT_MIN_SPACING = timedelta(hours=2)
+MAX_MIN_SPACING = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
 class OwedCall:
     """A call still owed on a case: the attempts counted towards it (those since the deadline,
-    none of which reached the customer) and how the latest of them ended."""
+    none of which reached the customer, spaced out: :func:`counted_attempts`), how the latest
+    attempt ended, and whether the latest one counted (``False``: it came too soon after the
+    last counted one, and ``counts_from`` is when the next one would count)."""
 
     case_id: int
     attempts: int
     last_outcome: str | None
+    last_counted: bool = True
+    counts_from: datetime | None = None
+
+
+def counted_attempts(times: Sequence[datetime], min_spacing: timedelta) -> list[bool]:
+    """For attempts at ``times`` (in the order they were logged), whether each counts: the first
+    does, and each later one that comes at least ``min_spacing`` after the last that counted
+    (an earlier clock reading — two agents' clocks — does not count)."""
+    counted: list[bool] = []
+    last: datetime | None = None
+    for at in times:
+        counts = last is None or at - last >= min_spacing
+        counted.append(counts)
+        if counts:
+            last = at
+    return counted
+
+
+def owed_call(case_id: int, attempts: Sequence[tuple[datetime, str]],
+              min_spacing: timedelta) -> OwedCall:
+    """The call owed on ``case_id`` from its attempts since the deadline, ``(at, outcome)`` in
+    the order logged."""
+    counted = counted_attempts([at for at, _ in attempts], min_spacing)
+    last_at = max((at for (at, _), c in zip(attempts, counted, strict=True) if c), default=None)
+    return OwedCall(case_id, sum(counted), attempts[-1][1] if attempts else None,
+                    counted[-1] if counted else True,
+                    last_at + min_spacing if last_at is not None else None)
 
 
 def gives_up(call: OwedCall, max_attempts: int) -> bool:
-    """Whether the desk stops trying: ``max_attempts`` attempts made, and the latest was not
-    the customer asking to be called back."""
-    return call.attempts >= max_attempts and call.last_outcome != CALLBACK_REQUESTED
+    """Whether the desk stops trying: ``max_attempts`` attempts counted, the latest of them
+    counted too (one that came too soon changes nothing), and it was not the customer asking
+    to be called back."""
+    return (call.attempts >= max_attempts and call.last_counted
+            and call.last_outcome != CALLBACK_REQUESTED)

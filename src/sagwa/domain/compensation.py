@@ -12,6 +12,11 @@ Two different amounts:
 Rounding: the seller's share is rounded *down* to the minor unit and the platform takes the
 remainder, so the two always add up to the total and the platform absorbs any fraction (at most
 one minor unit).
+
+:func:`allocate_by_weight` divides the sellers' share among the sellers of one case (a customer
+who ordered from two sellers of the same incident) in proportion to each seller's order value,
+in whole minor units that add up exactly to the share (``money.allocate_by_weight``: largest
+remainder, ties to the lower seller id, so the same case always splits the same way).
 """
 
 from __future__ import annotations
@@ -19,8 +24,11 @@ from __future__ import annotations
 from sagwa.domain.consent import discounted_unit_price
 from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan, default_outcome
 from sagwa.domain.incidents import Case
-from sagwa.domain.money import Money
+from sagwa.domain.money import Money, allocate_by_weight
 from sagwa.errors import InvalidInput
+
+__all__ = ["allocate_by_weight", "compensation_due", "default_cost", "resolution_cost",
+           "split_compensation", "split_for_plan"]
 
 
 def split_compensation(total: Money, seller_share_pct: int) -> tuple[Money, Money]:

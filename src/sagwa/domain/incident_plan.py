@@ -226,9 +226,18 @@ def _check_deadline(
     if available < min_contact_time:
         problems["deadline"] = Problem(
             "too_little_contact_time",
-            f"the deadline leaves only {available} of contact-centre hours after customers can "
-            f"first be told; customers need at least {min_contact_time} to reach a person",
+            f"the deadline leaves only {contact_hours(available)} of contact-centre hours after "
+            f"customers can first be told; customers need at least "
+            f"{contact_hours(min_contact_time)} of contact-centre hours to reach a person",
         )
+
+
+def contact_hours(span: timedelta) -> str:
+    """Contact-centre time as hours and minutes ("22 h 32 min", "24 h"): never "1 day", which
+    reads as a calendar day when 24 contact-centre hours span about three working days."""
+    minutes = int(span.total_seconds() // 60)
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
 def answer_time_left(schedule: ContactSchedule, now: datetime,

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sagwa.domain.money import Money
+from sagwa.domain.money import Money, allocate_by_weight
 from sagwa.errors import InsufficientPoints, InvalidInput
 
 POINTS_CURRENCY = "KRW"
@@ -97,6 +97,34 @@ def credit_points(
         postings.append(Posting(Account(AccountKind.SELLER_CHARGEBACK, seller_id), Money(-seller_part, amount.currency)))
     if platform_part:
         postings.append(Posting(Account(AccountKind.PLATFORM_EXPENSE), Money(-platform_part, amount.currency)))
+    return JournalEntry(kind, memo, tuple(postings))
+
+
+def credit_compensation(
+    *, customer_id: int, points: int, memo: str, seller_weights: Mapping[int, int],
+    seller_share_pct: int, kind: str = "incident_compensation",
+) -> JournalEntry:
+    """Give a customer compensation points paid by the platform and the sellers of their orders:
+    one entry with a charge-back leg per seller.
+
+    The sellers' share is ``seller_share_pct``% of ``points`` rounded down (as
+    :func:`credit_points` rounds it), divided among ``seller_weights``' sellers in proportion
+    to their weights — each seller's order value in the case — by
+    ``money.allocate_by_weight`` (whole points that add up exactly to the share); the
+    platform takes the rest. A seller whose part rounds to zero gets no leg."""
+    amount = _points(points)
+    if not 0 <= seller_share_pct <= 100:
+        raise InvalidInput("seller_share_pct must be 0..100", field="seller_share_pct")
+    if seller_share_pct and not seller_weights:
+        raise InvalidInput("a seller share needs the sellers who pay it", field="seller_id")
+    seller_total = amount.amount_minor * seller_share_pct // 100
+    parts = allocate_by_weight(seller_total, seller_weights) if seller_total else {}
+    postings = [Posting(Account(AccountKind.CUSTOMER_POINTS, customer_id), amount)]
+    postings += [Posting(Account(AccountKind.SELLER_CHARGEBACK, seller), Money(-part, amount.currency))
+                 for seller, part in sorted(parts.items()) if part]
+    if amount.amount_minor - seller_total:
+        postings.append(Posting(Account(AccountKind.PLATFORM_EXPENSE),
+                                Money(seller_total - amount.amount_minor, amount.currency)))
     return JournalEntry(kind, memo, tuple(postings))
 
 

@@ -5,10 +5,12 @@ Status table (anything not listed is refused with IllegalTransition)::
     draft  --publish--> live       live   --hold-->    held
     draft  --hold-->    held       held   --release--> live
     live   --pause-->   paused     paused --resume-->  live
-    any but ended --end--> ended
+    held   --send_back--> draft    any but ended --end--> ended
 
 A held listing is already off sale and only a reviewer's release puts it back: it cannot be
-paused (pause then resume would let its seller skip the review).
+paused (pause then resume would let its seller skip the review). A reviewer who refuses its
+first price sends it back to draft: its seller corrects the price and publishes again (the
+guard judges the new first price as it did the old).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class ListingTrigger(StrEnum):
     PAUSE = "pause"
     RESUME = "resume"
     END = "end"
+    SEND_BACK = "send_back"
 
 
 S, T = ListingStatus, ListingTrigger
@@ -43,6 +46,7 @@ TRANSITIONS: dict[tuple[ListingStatus, ListingTrigger], ListingStatus] = {
     (S.DRAFT, T.HOLD): S.HELD,
     (S.LIVE, T.HOLD): S.HELD,
     (S.HELD, T.RELEASE): S.LIVE,
+    (S.HELD, T.SEND_BACK): S.DRAFT,
     (S.LIVE, T.PAUSE): S.PAUSED,
     (S.PAUSED, T.RESUME): S.LIVE,
     (S.DRAFT, T.END): S.ENDED,

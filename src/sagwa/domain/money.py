@@ -2,10 +2,14 @@
 
 KRW and JPY have no minor unit (exponent 0): 19,900 KRW is ``Money(19900, "KRW")``.
 USD has cents: $39.99 is ``Money(3999, "USD")``.
+
+:func:`allocate_by_weight` divides a whole amount among parties in proportion to weights, in
+whole minor units that always add up to the amount.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -36,7 +40,8 @@ def check_currency(code: str) -> str:
     """Return ``code`` if sagwa knows it, else raise :class:`InvalidInput`."""
     if not isinstance(code, str) or code not in CURRENCY_EXPONENTS:
         known = ", ".join(sorted(CURRENCY_EXPONENTS))
-        raise InvalidInput(f"unknown currency {code!r}; use one of {known}", field="currency")
+        raise InvalidInput(f"unknown currency {code!r}; use one of {known}", field="currency",
+                           reason="unknown_currency", currency=str(code)[:16], known=known)
     return code
 
 
@@ -141,3 +146,27 @@ def check_price(money: Money) -> Money:
             reason="price_above_ceiling",
         )
     return money
+
+
+def allocate_by_weight(total: int, weights: Mapping[int, int]) -> dict[int, int]:
+    """``total`` (whole minor units, 0 or more) split over ``weights``' keys in proportion to
+    their weights: each key gets the floor of its exact share, and the units left over (fewer
+    than there are keys) go one each to the keys with the largest fractions, ties to the lower
+    key. The parts always sum to ``total``. All weights zero: equal weights. Keys whose part is
+    zero are kept (with 0)."""
+    if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+        raise InvalidInput(f"cannot allocate {total!r}: a whole amount of 0 or more is needed",
+                           field="total")
+    if not weights:
+        raise InvalidInput("cannot allocate an amount over no one", field="weights")
+    if any(w < 0 for w in weights.values()):
+        raise InvalidInput("allocation weights cannot be negative", field="weights")
+    if not any(weights.values()):
+        weights = {key: 1 for key in weights}
+    whole = sum(weights.values())
+    parts = {key: total * w // whole for key, w in weights.items()}
+    left = total - sum(parts.values())
+    by_fraction = sorted(weights, key=lambda key: (-(total * weights[key] % whole), key))
+    for key in by_fraction[:left]:
+        parts[key] += 1
+    return parts

@@ -8,8 +8,10 @@ other sellers, the list price), in units of the policy threshold::
 
 A declared promotion within policy that matches the actual drop relaxes the drop threshold; a
 ratio with the shape of a known error (×10ⁿ, an FX rate, a pack size) raises z by
-``shape_boost``; penny prices, over-deep promotions, a declared promotion the new price disagrees
-with (``promo_mismatch_log``) and seller floors/ceilings set a floor on z.
+``shape_boost``; penny prices, over-deep promotions, an undeclared cut as deep as the category's
+promotion limit (where that is stricter than ``down_ratio``), a declared promotion the new price
+disagrees with (``promo_mismatch_log``) and seller floors/ceilings set a floor on z, one at which
+the change is held whatever ``hold_score`` is.
 ``score = z / (1 + z)``; a change is held when ``score >= hold_score`` (z = 1 is the threshold).
 """
 
@@ -132,7 +134,7 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     placeholder = is_placeholder(cols.new, cols.minor_per_major, log_q)
     z, reason = _base_z(log_q, explained, expected, placeholder, rules)
     z, reason, range_ref = _add_peer_range(z, reason, cols, rules, explained)
-    z, reason = _apply_floors(z, reason, cols, rules, mismatched, promo_gap)
+    z, reason = _apply_floors(z, reason, cols, rules, mismatched, promo_gap, log_q)
     score = z / (1.0 + z)
     hold = score >= rules.hold_score
     reason = np.where(hold, reason, REASON_CODE["within_range"]).astype(np.int8)
@@ -168,7 +170,7 @@ def _promotion_mismatch(
     The percent may be meant off the listing's usual (recent median) or list price rather than
     the current one (a deeper promotion on top of a running one): a match there is no mismatch.
     Only the rows already off the current price are checked against those (most rows declare
-    no promotion at all).
+    no promotion at all). A new price at or above every such base is always a mismatch.
     """
     tol = rules.promo_mismatch_log
     with np.errstate(invalid="ignore"):
@@ -181,7 +183,19 @@ def _promotion_mismatch(
         for base in (cols.recent_median[rows], cols.list_price[rows]):
             matched = np.abs(np.log(cols.new[rows] / base) - expected[rows]) < tol
             mismatched[rows[matched]] = False
-    return mismatched
+    # a "discount" that leaves the price at or above every regular price it could be taken off
+    # (current, usual, list) discounts nothing, however close it lands to one of them
+    regular = np.fmax(np.fmax(cols.old, cols.recent_median), cols.list_price)
+    return mismatched | (comparable & (cols.new >= regular))
+
+
+def undeclared_cut_cap(promotion_pct: F64, max_depth_pct: F64) -> F64:
+    """The deepest cut (as -ln(new/reference)) a change with no declared promotion may make
+    without review: the category's promotion depth ("Deep discounts need a declared, approved
+    promotion"); infinite for a change that declares one."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cap = -np.log1p(-np.clip(max_depth_pct, 0.0, 99.99) / 100.0)
+    return np.where(np.isnan(promotion_pct), cap, np.inf)
 
 
 def peer_range_excess(
@@ -250,11 +264,16 @@ def _apply_floors(
     rules: PriceRules,
     mismatched: npt.NDArray[np.bool_],
     promo_gap: F64,
+    log_q: F64,
 ) -> tuple[F64, I8]:
     """Policy rules that hold a change whatever its ratios; later rules win the reason."""
     pct = cols.promotion_pct
+    cut_cap = undeclared_cut_cap(cols.promotion_pct, cols.max_depth_pct)
     with np.errstate(invalid="ignore"):
         rules_in_order = (
+            # an undeclared cut as deep as the category lets a declared promotion go without
+            # review, where that is stricter than down_ratio (past it, the ratio speaks)
+            ((-log_q >= cut_cap) & (-log_q < rules.log_down), "undeclared_cut_too_deep"),
             (mismatched, "promotion_mismatch"),
             (pct >= cols.max_depth_pct, "promotion_too_deep"),
             (cols.new > cols.ceiling, "above_seller_ceiling"),
@@ -265,13 +284,17 @@ def _apply_floors(
         hit = np.flatnonzero(mask)
         if hit.size == 0:
             continue
-        if name == "promotion_mismatch":
+        if name == "undeclared_cut_too_deep":
+            depth = 100.0 * -np.expm1(log_q[hit])
+            floor_z = 1.0 + (depth - cols.max_depth_pct[hit]) / 100.0
+        elif name == "promotion_mismatch":
             floor_z = PROMO_MISMATCH_Z + np.minimum(np.abs(promo_gap[hit]), LOG_CLIP)
         elif name == "promotion_too_deep":
             bonus = np.where(is_round(pct[hit], rules.round_pct_step), ROUND_PCT_BONUS, 0.0)
             floor_z = 1.0 + (pct[hit] - cols.max_depth_pct[hit]) / 100.0 + bonus
         else:
             floor_z = np.full(hit.size, PENNY_Z if name == "penny_price" else SELLER_LIMIT_Z)
-        z[hit] = np.maximum(z[hit], floor_z)
+        # a policy rule holds whatever hold_score is (a declared 61% where 60% needs review)
+        z[hit] = np.maximum(z[hit], np.maximum(floor_z, rules.z_policy))
         reason[hit] = REASON_CODE[name]
     return z, reason

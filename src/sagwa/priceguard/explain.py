@@ -59,7 +59,7 @@ _REF = {
     },
     "ko": {
         "current": "현재 가격",
-        "recent_median": "이 상품의 최근 중앙값",
+        "recent_median": "이 판매 상품의 최근 판매가 중앙값",
         "other_sellers": "다른 판매자 {n}곳의 중앙값",
         "list_price": "정가",
         "lowest_other_seller": "다른 판매자 {n}곳 중 최저가",
@@ -105,13 +105,15 @@ _HEAD = {
         "far_above_references": "new price {new} is {gap} {where} ({ref})",
         "below_all_other_sellers": "new price {new} is {gap} {where} ({ref})",
         "above_all_other_sellers": "new price {new} is {gap} {where} ({ref})",
-        "penny_price": "new price {new} is a penny price ({where}: {ref})",
-        "promotion_too_deep": "declared promotion of {pct}% is deeper than allowed without review "
-        "(new price {new}, {where} {ref})",
+        "penny_price": "new price {new} is a penny price, likely a placeholder ({where}: {ref})",
+        "promotion_too_deep": "declared promotion of {pct}% needs a reviewer's approval "
+        "({max_pct}% or deeper does; new price {new}, {where} {ref})",
         "below_seller_floor": "new price {new} is below the seller's floor of {limit}",
         "above_seller_ceiling": "new price {new} is above the seller's ceiling of {limit}",
         "promotion_mismatch": "new price {new} does not match the declared promotion of {pct}% "
         "({where}: {ref})",
+        "undeclared_cut_too_deep": "new price {new} is {gap} {where} ({ref}); a cut of {max_pct}% "
+        "or more needs a declared promotion and a reviewer's approval",
     },
     "ko": {
         "within_range": "새 가격 {new}은(는) {where}({ref})과(와) 비교해 정상 범위입니다",
@@ -119,13 +121,16 @@ _HEAD = {
         "far_above_references": "새 가격 {new}은(는) {where}({ref})의 {gap}",
         "below_all_other_sellers": "새 가격 {new}은(는) {where}({ref})보다 {gap}",
         "above_all_other_sellers": "새 가격 {new}은(는) {where}({ref})의 {gap}",
-        "penny_price": "새 가격 {new}은(는) 최저 단위 가격입니다({where} {ref})",
-        "promotion_too_deep": "선언된 할인 {pct}%은(는) 검토 없이 허용되는 깊이를 넘습니다"
-        "(새 가격 {new}, {where} {ref})",
+        "penny_price": "새 가격 {new}은(는) 자리표시용으로 보이는 최저 단위 가격입니다"
+        "({where} {ref})",
+        "promotion_too_deep": "선언된 할인 폭 {pct}%은(는) 검토자 승인이 필요합니다"
+        "({max_pct}% 이상은 승인 대상, 새 가격 {new}, {where} {ref})",
         "below_seller_floor": "새 가격 {new}은(는) 판매자 하한가 {limit}보다 낮습니다",
         "above_seller_ceiling": "새 가격 {new}은(는) 판매자 상한가 {limit}보다 높습니다",
         "promotion_mismatch": "새 가격 {new}은(는) 선언된 {pct}% 할인과 맞지 않습니다"
         "({where} {ref})",
+        "undeclared_cut_too_deep": "새 가격 {new}은(는) {where}({ref})보다 {gap}. {max_pct}% 이상 "
+        "할인은 할인 선언과 검토자 승인이 필요합니다",
     },
 }
 _TAIL = {"en": "; looks like {looks}", "ko": ". {looks}(으)로 보입니다."}
@@ -168,12 +173,17 @@ def format_reason(
     n_peers: int = 0,
     promotion_pct: float = math.nan,
     limit_minor: float = math.nan,
+    max_depth_pct: float = math.nan,
 ) -> str:
-    """One sentence: what the new price is compared with, how far off, and the likely error."""
+    """One sentence: what the new price is compared with, how far off, and the likely error.
+
+    ``max_depth_pct``: the promotion depth allowed without review (named when it is exceeded).
+    """
     k = lang == "ko"
     amounts = (_money_texts(new, currency)[k], _money_texts(ref, currency)[k],
                _money_texts(limit_minor, currency)[k] if _SENTENCES[lang, reason, False].limit else "")
-    return _render(lang, reason, error_type, new, ref, ref_kind, n_peers, promotion_pct, amounts)
+    return _render(lang, reason, error_type, new, ref, ref_kind, n_peers, promotion_pct, amounts,
+                   max_depth_pct)
 
 
 def format_reasons(
@@ -187,6 +197,7 @@ def format_reasons(
     n_peers: int = 0,
     promotion_pct: float = math.nan,
     limit_minor: float = math.nan,
+    max_depth_pct: float = math.nan,
 ) -> tuple[str, str]:
     """:func:`format_reason` in English and in Korean, the amounts formatted once for both."""
     new_t, ref_t = _money_texts(new, currency), _money_texts(ref, currency)
@@ -194,15 +205,22 @@ def format_reasons(
                else ("", ""))
     return (
         _render("en", reason, error_type, new, ref, ref_kind, n_peers, promotion_pct,
-                (new_t[0], ref_t[0], limit_t[0])),
+                (new_t[0], ref_t[0], limit_t[0]), max_depth_pct),
         _render("ko", reason, error_type, new, ref, ref_kind, n_peers, promotion_pct,
-                (new_t[1], ref_t[1], limit_t[1])),
+                (new_t[1], ref_t[1], limit_t[1]), max_depth_pct),
     )
 
 
+#: (reason, error type) pairs whose "looks like" tail would only repeat the sentence's head.
+_NO_TAIL = frozenset({("penny_price", "penny"), ("promotion_too_deep", "inflated_promotion"),
+                      # an undeclared sale is a sale more often than a slip of the finger
+                      ("undeclared_cut_too_deep", "digit_typo")})
+
+
 def _render(lang: str, reason: str, error_type: str, new: float, ref: float, ref_kind: str,
-            n_peers: int, promotion_pct: float, amounts: tuple[str, str, str]) -> str:
-    looks = _LOOKS_LIKE[lang].get(error_type)
+            n_peers: int, promotion_pct: float, amounts: tuple[str, str, str],
+            max_depth_pct: float = math.nan) -> str:
+    looks = None if (reason, error_type) in _NO_TAIL else _LOOKS_LIKE[lang].get(error_type)
     sentence = _SENTENCES[lang, reason, bool(looks)]
     pct = f"{promotion_pct:g}" if math.isfinite(promotion_pct) else "?"
     if n_peers == 1 and ref_kind in _PEER_KINDS:  # median, lowest and highest of one price
@@ -214,6 +232,7 @@ def _render(lang: str, reason: str, error_type: str, new: float, ref: float, ref
         "where": where.format(n=n_peers, pct=pct) if "{" in where else where,
         "gap": _gap(new, ref, lang) if sentence.gap else "",
         "pct": pct,
+        "max_pct": f"{max_depth_pct:g}" if math.isfinite(max_depth_pct) else "?",
         "limit": amounts[2],
     }
     if looks:
@@ -228,8 +247,10 @@ def _gap(new: float, ref: float, lang: str) -> str:
     if not (math.isfinite(ref) and ref > 0):
         return ""
     if new < ref:
-        below = round(100 * (1 - new / ref))
-        return f"{below}% 낮습니다" if lang == "ko" else f"{below}% below"
+        below = 100 * (1 - new / ref)
+        # 90 KRW against 175,000 is 99.95% below: "100% below" would read as free
+        text = f"{math.floor(below * 10) / 10:g}" if 99.5 <= below < 100 else f"{round(below)}"
+        return f"{text}% 낮습니다" if lang == "ko" else f"{text}% below"
     times = new / ref
     return f"{times:.1f}배입니다" if lang == "ko" else f"{times:.1f} times"
 
@@ -243,7 +264,7 @@ def render_reasons(
     lang: str = "en",
 ) -> list[str]:
     """A sentence per change; only held changes get the full comparison (keeps batches fast)."""
-    out = ["within range of its references" if lang == "en" else "정상 범위"] * len(cols)
+    out = ["within range of its references" if lang == "en" else "참고 가격과 비교해 정상 범위"] * len(cols)
     for i in np.flatnonzero(result.hold).tolist():
         reason = REASON_CODES[result.reason_code[i]]
         limit = cols.floor[i] if reason == "below_seller_floor" else cols.ceiling[i]
@@ -258,5 +279,6 @@ def render_reasons(
             n_peers=int(n_peers[i]),
             promotion_pct=float(cols.promotion_pct[i]),
             limit_minor=float(limit),
+            max_depth_pct=float(cols.max_depth_pct[i]),
         )
     return out

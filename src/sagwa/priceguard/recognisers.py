@@ -29,6 +29,10 @@ DEEP_DROP_RATIO = 0.15
 #: typed after the price the seller meant (1.69 -> 16.90), even when the seller's meant price
 #: was itself a move (so the ratio is not close to 10).
 EXTRA_ZERO_RISE = (4.0, 25.0)
+#: A too-deep declared promotion in round tens is named an inverted percentage (the 2008 "90%
+#: event": 10% off meant) only from this depth: a declared 60% or 70% is an ordinary deep sale
+#: beyond its category's limit far more often than a mistyped 30% or 40% off.
+INVERTED_MIN_PCT = 80.0
 
 
 def shape_anchors(rules: PriceRules) -> tuple[F64, F64]:
@@ -101,7 +105,9 @@ def classify(
         default=ERROR_CODE["digit_typo"],
     )
     promo_type = np.where(
-        is_round(promo_pct, 10.0), ERROR_CODE["percent_inverted"], ERROR_CODE["inflated_promotion"]
+        is_round(promo_pct, 10.0) & (promo_pct >= INVERTED_MIN_PCT),
+        ERROR_CODE["percent_inverted"],
+        ERROR_CODE["inflated_promotion"],
     )
     out = np.where(
         reason == REASON_CODE["promotion_too_deep"],

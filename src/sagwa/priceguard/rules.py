@@ -80,6 +80,13 @@ class PriceRules:
         return math.log(1.0 / self.down_ratio)
 
     @property
+    def z_policy(self) -> float:
+        """The least z a policy rule (a too-deep promotion, a seller's floor or ceiling, a penny
+        price, a promotion mismatch) gives: the z at which the score reaches ``hold_score``
+        (a hair above, against rounding), so a policy rule holds whatever the threshold."""
+        return self.hold_score / (1.0 - self.hold_score) * (1.0 + 1e-9)
+
+    @property
     def log_up(self) -> float:
         return math.log(self.up_ratio)
 

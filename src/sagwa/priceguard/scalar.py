@@ -17,6 +17,7 @@ from sagwa.priceguard.recognisers import (
     DISCOUNT_AS_PRICE_MAX_DROP,
     DISCOUNT_AS_PRICE_MIN_RATIO,
     EXTRA_ZERO_RISE,
+    INVERTED_MIN_PCT,
 )
 from sagwa.priceguard.rules import PriceRules
 from sagwa.priceguard.vocabulary import ERROR_CODE, REASON_CODE, REF_KIND
@@ -26,6 +27,7 @@ _TENS = (LN10, 2 * LN10, 3 * LN10)
 
 _DEEP = REASON_CODE["promotion_too_deep"]
 _MISMATCH = REASON_CODE["promotion_mismatch"]
+_UNDECLARED = REASON_CODE["undeclared_cut_too_deep"]
 _PROMOTION_PRICE = REF_KIND["promotion_price"]
 _ABOVE = REASON_CODE["above_seller_ceiling"]
 _BELOW = REASON_CODE["below_seller_floor"]
@@ -118,8 +120,15 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
         reason = _BELOW_ALL if below else _ABOVE_ALL
         kind, ref = (_LOWEST, x.peer_low) if below else (_HIGHEST, x.peer_high)
     z += z_range
+    if math.isnan(pct) and log_q < 0:  # an undeclared cut past the category's limit
+        cap = -math.log1p(-min(max(x.max_depth_pct, 0.0), 99.99) / 100.0)
+        if cap <= -log_q < rules.log_down:
+            depth = 100.0 * -math.expm1(log_q)
+            z = max(z, 1.0 + (depth - x.max_depth_pct) / 100.0, rules.z_policy)
+            reason = _UNDECLARED
     if promo.mismatched:
-        z, reason = max(z, PROMO_MISMATCH_Z + min(abs(promo.gap), LOG_CLIP)), _MISMATCH
+        z = max(z, PROMO_MISMATCH_Z + min(abs(promo.gap), LOG_CLIP), rules.z_policy)
+        reason = _MISMATCH
     z, reason = _floors(z, reason, x, rules)
     score = z / (1.0 + z)
     hold = score >= rules.hold_score
@@ -155,6 +164,9 @@ def _promotion(x: ScalarInputs, rules: PriceRules) -> _Promotion:
             base > 0 and abs(math.log(x.new / base) - off) < rules.promo_mismatch_log
             for base in (x.recent_median, x.list_price)
         )
+    if 0 < pct < 100 and x.old > 0 and x.new > 0:  # at or above every regular price
+        mismatched = mismatched or x.new >= max(
+            b for b in (x.old, x.recent_median, x.list_price) if not math.isnan(b))
     return _Promotion(gap, matches, matches and pct < x.max_depth_pct, mismatched)
 
 
@@ -201,16 +213,17 @@ def _floors(z: float, reason: int, x: ScalarInputs, rules: PriceRules) -> tuple[
     """Policy floors on z, in the batch's order (later rules win the reason; the promotion
     mismatch, the first of them, is applied by the caller)."""
     pct = x.promotion_pct
+    least = rules.z_policy  # a policy rule holds whatever hold_score is
     if pct >= x.max_depth_pct:
         bonus = ROUND_PCT_BONUS if _round(pct, rules.round_pct_step) else 0.0
-        z = max(z, 1.0 + (pct - x.max_depth_pct) / 100.0 + bonus)
+        z = max(z, 1.0 + (pct - x.max_depth_pct) / 100.0 + bonus, least)
         reason = _DEEP
     if x.new > x.ceiling:
-        z, reason = max(z, SELLER_LIMIT_Z), _ABOVE
+        z, reason = max(z, SELLER_LIMIT_Z, least), _ABOVE
     if x.new < x.floor:
-        z, reason = max(z, SELLER_LIMIT_Z), _BELOW
+        z, reason = max(z, SELLER_LIMIT_Z, least), _BELOW
     if x.new <= x.penny_minor:
-        z, reason = max(z, PENNY_Z), _PENNY
+        z, reason = max(z, PENNY_Z, least), _PENNY
     return z, reason
 
 
@@ -229,7 +242,8 @@ def _classify(
     if reason == _PENNY:
         return ERROR_CODE["penny"]
     if reason == _DEEP and promo_matches:
-        return ERROR_CODE["percent_inverted" if _round(pct, 10.0) else "inflated_promotion"]
+        inverted = _round(pct, 10.0) and pct >= INVERTED_MIN_PCT
+        return ERROR_CODE["percent_inverted" if inverted else "inflated_promotion"]
     tol = rules.shape_tolerance_log
     up = log_q > 0
     tens = _near(log_q, _TENS, tol)

@@ -145,6 +145,7 @@ def _verdict(ev: ChangeEvidence, x: ScalarInputs, res: ScalarResult) -> Verdict:
         n_peers=len(ev.other_seller_prices_minor),
         promotion_pct=x.promotion_pct,
         limit_minor=x.floor if reason == "below_seller_floor" else x.ceiling,
+        max_depth_pct=x.max_depth_pct,
     )
     facts = {
         "reference_kind": ref_kind,

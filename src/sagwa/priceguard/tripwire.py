@@ -250,6 +250,7 @@ def _compared_with(normal: NormalRate, *, rate: float, expected: float,
                    rules: VelocityRules) -> tuple[str, str]:
     """What the count was compared with, in English and Korean."""
     history = f"{rules.min_history_hours:g}"
+    exp_en, exp_ko = expected_count(expected)
     if normal.basis == "other_sellers":
         many = normal.sellers > 1
         among_en = f"the busiest of {normal.sellers}" if many else "1 seller"
@@ -259,24 +260,32 @@ def _compared_with(normal: NormalRate, *, rate: float, expected: float,
                  if above else ", so ")
         at_ko = (", 이보다 높은 새 상품 기본값이나 지금까지의 판매 속도인 " if above else ", ")
         en = (f"other sellers of this product sold about {normal.sellers_per_hour:.2f} an hour "
-              f"({among_en} on sale for {history} h or more){at_en}about {expected:.1f} "
+              f"({among_en} on sale for {history} h or more){at_en}{exp_en} "
               f"expected at {rate:.2f}/h")
         ko = (f"같은 상품의 다른 판매자는 시간당 약 {normal.sellers_per_hour:.2f}건 판매"
               f"({history}시간 이상 판매한 {among_ko}){at_ko}시간당 {rate:.2f}건이면 "
-              f"약 {expected:.1f}건 예상")
+              f"{exp_ko} 예상")
     elif normal.basis in ("own_short", "launch"):
         launch = normal.basis == "launch"
         assumed_en = "the rate assumed for a new listing" if launch else "its own rate so far"
         assumed_ko = (f"새로 판매를 시작한 상품의 기본값인 시간당 {rate:.2f}건이면" if launch
                       else f"지금까지의 판매 속도인 시간당 {rate:.2f}건이면")
         en = (f"no other seller of this product had {history} h on sale to compare with, so "
-              f"about {expected:.1f} expected at {assumed_en}, {rate:.2f}/h")
+              f"{exp_en} expected at {assumed_en}, {rate:.2f}/h")
         ko = (f"{history}시간 이상 판매한 다른 판매자가 없어 {assumed_ko} "
-              f"약 {expected:.1f}건 예상")
+              f"{exp_ko} 예상")
     else:
-        en = f"about {expected:.1f} expected at the usual {rate:.2f}/h"
-        ko = f"평소 시간당 {rate:.2f}건이면 약 {expected:.1f}건 예상"
+        en = f"{exp_en} expected at the usual {rate:.2f}/h"
+        ko = f"평소 시간당 {rate:.2f}건이면 {exp_ko} 예상"
     return en, ko
+
+
+def expected_count(expected: float) -> tuple[str, str]:
+    """An expected number of orders (English, Korean): "about 1.4", or "less than 0.1" rather
+    than "about 0.0" for a quiet listing."""
+    if expected < 0.05:
+        return "less than 0.1", "0.1건 미만"
+    return f"about {expected:.1f}", f"약 {expected:.1f}건"
 
 
 def odds(p: float) -> tuple[str, str]:

@@ -31,6 +31,7 @@ REASON_CODES: tuple[str, ...] = (
     "below_seller_floor",
     "above_seller_ceiling",
     "promotion_mismatch",
+    "undeclared_cut_too_deep",
 )
 REASON_CODE: dict[str, int] = {name: i for i, name in enumerate(REASON_CODES)}
 

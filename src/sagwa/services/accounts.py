@@ -73,9 +73,10 @@ _ACTOR_PREFIXES = frozenset({"api", *(role.value for role in Role)})
 
 
 def account_name(actor: str) -> str:
-    """The account behind an audit-log name: ``api:boss`` and ``admin:boss`` are both
-    ``boss``. A name without one of those prefixes (the CLI's ``cli``, a replay's) is itself."""
-    name = actor.strip()
+    """The account behind an audit-log name: ``api:boss``, ``admin:boss`` and the CLI's
+    ``admin:boss via cli (os user root)`` are all ``boss``. A name without one of those
+    prefixes (the CLI's ``cli``, a replay's) is itself."""
+    name = actor.strip().split(" via cli (", 1)[0]
     prefix, colon, username = name.partition(":")
     return username if colon and username and prefix in _ACTOR_PREFIXES else name
 

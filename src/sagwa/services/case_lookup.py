@@ -5,7 +5,8 @@ list, and the agent has a case number, a phone number, a name or an email.
 
 * ``#12`` or ``12`` — a case number (a bare number of up to 7 digits not starting with 0);
 * ``010-1234-5678``, ``01012345678``, ``+82 10 1234 5678`` — a phone number, compared as its
-  domestic digits (:func:`domestic_digits`; stored numbers are reduced the same way);
+  domestic digits (:func:`domestic_digits`; stored numbers are reduced the same way, by
+  ``tables.domestic_phone_digits``);
 * anything with an ``@`` — an email (exact, any letter case);
 * anything else — a name, Korean or English: exact, a prefix, or a prefix of one of its words.
 
@@ -57,7 +58,8 @@ class LookupResult:
 
 def domestic_digits(phone: str) -> str:
     """``+82 10-1234-5678`` -> ``01012345678``: the digits, Korea's +82 (and a 0 after it)
-    turned back into the leading 0 (``ReadRepository`` reduces stored numbers the same way)."""
+    turned back into the leading 0 (``tables.domestic_phone_digits`` reduces stored numbers the
+    same way, in SQL)."""
     return re.sub(r"^820?", "0", re.sub(r"\D", "", phone))
 
 

@@ -22,7 +22,8 @@ from sagwa.domain.incidents import (
     open_draft,
 )
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger, advance
-from sagwa.domain.money import Money, check_price
+from sagwa.domain.money import Money, check_price, format_money
+from sagwa.domain.price_history import prices_between
 from sagwa.errors import Conflict, InvalidInput
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.idempotency import prior_result, remember
@@ -89,7 +90,8 @@ def declare(uow: SqlAlchemyUnitOfWork, *, listing_ids: list[int], wrong_price: M
 
     From a draft, the declaration's wrong price and window start replace the draft's, and its
     listings are added to the draft's (the tripwire's listing stays in). A listing already in
-    another open incident is refused: one order must never get two answers.
+    another open incident is refused: one order must never get two answers; so is one that
+    never had the wrong price in the window (nothing is paused then).
     """
     _check_incident_price(wrong_price, "wrong_price")
     _check_incident_price(correct_price, "correct_price")
@@ -120,6 +122,7 @@ def declare(uow: SqlAlchemyUnitOfWork, *, listing_ids: list[int], wrong_price: M
                                     correct_price=correct_price, window_end=window_end, cause=cause)
         _check_window_after_listings(uow, listings, window_start)
         _check_listings_free(uow, listings, wrong_price, declared.incident)
+        _check_listings_had_wrong_price(uow, listings, declared.incident)
         iid = int(declared.incident.incident_id)
         if incident_id is None:
             uow.incidents.add(draft)
@@ -143,12 +146,11 @@ def _check_window_after_listings(uow: SqlAlchemyUnitOfWork, listings: list[Listi
     a window that starts earlier is a typo (1900 for 2026) that would scope years of orders and
     report absurd times, so it is refused, naming the first listing and when it was created.
     (One incident may span listings created at different times — a second seller copying the
-    wrong price an hour later — so only the earliest counts.)"""
-    created = [(at, listing.id) for listing in listings
-               if (at := uow.market.listing_created_at(listing.id)) is not None]
-    if not created:
+    wrong price an hour later — so only the earliest counts, found in one query for all.)"""
+    first = uow.market.first_created([listing.id for listing in listings])
+    if first is None:
         return
-    first_at, first_id = min(created)
+    first_at, first_id = first
     # to the minute: the page's time field has no seconds, and a listing created at 15:00:35
     # may take an order at 15:00:50 that a window from 15:00 must cover
     if window_start < first_at.replace(second=0, microsecond=0):
@@ -196,6 +198,47 @@ def _check_listings_free(uow: SqlAlchemyUnitOfWork, listings: list[Listing], wro
                 reason="window_overlaps_incident", listing_id=listing.id,
                 incident_id=int(other.incident_id),
                 incident_window_end=other.window_end.isoformat() if other.window_end else None)
+
+
+def _check_listings_had_wrong_price(uow: SqlAlchemyUnitOfWork, listings: list[Listing],
+                                    incident: Incident) -> None:
+    """Every listing had the wrong price at some moment of the window: a price it went live at
+    (its price changes applied or approved), or one an order was placed at. A listing that never
+    had it is a typo (a listing id or a price) that would pause a listing selling at its right
+    price and ask its customers to choose; every such listing is named, with the prices it did
+    have in the window, before anything is written."""
+    start, end, wrong = incident.window_start, incident.window_end, incident.wrong_price
+    assert end is not None  # a declared incident's window has ended
+    moves = uow.market.price_moves([listing.id for listing in listings])
+    seen = {listing.id: prices_between(listing.price.amount_minor, moves[listing.id], start, end)
+            for listing in listings}
+    missing = [lid for lid, prices in seen.items() if wrong.amount_minor not in prices]
+    if missing:  # the price history says no; an order at that price says otherwise
+        ordered = uow.market.listings_with_orders_at(missing, wrong, start=start, end=end)
+        missing = [lid for lid in missing if lid not in ordered]
+    if missing:
+        raise _never_listed(missing, seen, wrong, start, end)
+
+
+def _never_listed(missing: list[int], seen: dict[int, list[int]], wrong: Money,
+                  start: datetime, end: datetime) -> InvalidInput:
+    def prices(lid: int, lang: str) -> str:
+        return " → ".join(format_money(Money(p, wrong.currency), lang=lang) for p in seen[lid])
+
+    ids = ", ".join(str(lid) for lid in missing)
+    window = {"window_from": f"{start.astimezone(SEOUL):%Y-%m-%d %H:%M}",
+              "window_to": f"{end.astimezone(SEOUL):%Y-%m-%d %H:%M}"}
+    had = "; ".join(f"listing {lid} was at {prices(lid, 'en')}" for lid in missing)
+    return InvalidInput(
+        f"{'listing' if len(missing) == 1 else 'listings'} {ids} never had the wrong price "
+        f"{format_money(wrong)} from {window['window_from']} to {window['window_to']} "
+        f"(Asia/Seoul): {had}; declare only listings that were at the wrong price (check the "
+        "listing ids, the wrong price and the window start); nothing was paused",
+        field="wrong_price", reason="wrong_price_never_listed", listing_id=missing[0],
+        listing_ids=missing, listings=ids, prices_seen={str(lid): seen[lid] for lid in missing},
+        wrong_ko=format_money(wrong, lang="ko"), wrong_en=format_money(wrong),
+        seen_ko=", ".join(f"{lid}번 {prices(lid, 'ko')}" for lid in missing),
+        seen_en="; ".join(f"listing {lid}: {prices(lid, 'en')}" for lid in missing), **window)
 
 
 def _overlap(inc: Incident, start: datetime, end: datetime) -> bool:

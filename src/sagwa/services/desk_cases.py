@@ -6,8 +6,12 @@ The only code path in sagwa that cancels or changes an order in a case is
 the customer's recorded choice.
 
 :func:`log_contact_attempt` records a call and, when the customer was owed a call and the policy's
-attempts are used up without reaching them, marks the case "could not be reached"
-(``sagwa.domain.call_attempts``).
+attempts — spaced at least ``min_call_spacing`` apart; closer ones are recorded but not counted
+— are used up without reaching them, marks the case "could not be reached"
+(``sagwa.domain.call_attempts``) and queues the message telling the customer so
+(``desk_unreachable``). A call that reaches a customer owed one is that call: the
+messages still waiting for them (the note after the default, which says we will call) are
+withdrawn, as a late answer withdraws them.
 
 :func:`apply_deadline` gives the cases nobody answered the plan's default and, in the same
 transaction, queues the message that tells each of those customers what happens now.
@@ -21,7 +25,14 @@ from datetime import datetime, timedelta
 
 from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.domain.audit import AuditEvent
-from sagwa.domain.call_attempts import OUTCOMES, UNREACHABLE_ACTION, gives_up
+from sagwa.domain.call_attempts import (
+    CALL_CHANNEL,
+    OUTCOMES,
+    REACHED,
+    UNREACHABLE_ACTION,
+    OwedCall,
+    gives_up,
+)
 from sagwa.domain.compensation import compensation_due
 from sagwa.domain.consent import (
     ConsentRecord,
@@ -42,7 +53,7 @@ from sagwa.domain.incidents import (
     IncidentStatus,
     advance,
 )
-from sagwa.domain.ledger import credit_points
+from sagwa.domain.ledger import credit_compensation
 from sagwa.domain.money import format_money
 from sagwa.domain.orders import OrderTrigger
 from sagwa.domain.orders import advance as advance_order
@@ -147,18 +158,34 @@ def _apply_effect(uow: SqlAlchemyUnitOfWork, case: Case, effect: OrderEffect, ac
 
 def _compensate(uow: SqlAlchemyUnitOfWork, row: CaseRow, case: Case, plan: IncidentPlan,
                 now: datetime) -> tuple[int, int | None]:
-    """Book the case's compensation once; a case that already has its entry books nothing."""
+    """Book the case's compensation once; a case that already has its entry books nothing.
+
+    One entry: the customer's points, the platform's part and a charge-back leg for each seller
+    of the case's orders, the sellers' share divided in proportion to each seller's order value
+    (``ledger.credit_compensation``) — a customer who ordered from two sellers of the incident
+    is not charged to the first order's seller alone."""
     assert case.consent is not None
     due = compensation_due(case, plan, case.consent.choice)
     if row.compensation_entry_id is not None or due.amount_minor <= 0:
         return 0, row.compensation_entry_id
-    listing = require(uow.market.listing(int(case.orders[0].listing_id)), "listing",
-                      case.orders[0].listing_id)
-    entry = credit_points(customer_id=int(case.customer_id), points=due.amount_minor,
-                          memo=f"incident {case.incident_id}: apology compensation",
-                          seller_id=listing.seller_id, seller_share_pct=plan.seller_share_pct,
-                          kind="incident_compensation")
+    entry = credit_compensation(customer_id=int(case.customer_id), points=due.amount_minor,
+                                memo=f"incident {case.incident_id}: apology compensation",
+                                seller_weights=_order_value_by_seller(uow, case),
+                                seller_share_pct=plan.seller_share_pct)
     return due.amount_minor, uow.ledger.add(entry, now)
+
+
+def _order_value_by_seller(uow: SqlAlchemyUnitOfWork, case: Case) -> dict[int, int]:
+    """Seller id -> the value (minor units, at the price paid) of the case's orders from them."""
+    sellers: dict[int, int] = {}
+    for listing_id in sorted({int(o.listing_id) for o in case.orders}):
+        sellers[listing_id] = require(uow.market.listing(listing_id), "listing",
+                                      listing_id).seller_id
+    value: dict[int, int] = {}
+    for order in case.orders:
+        seller = sellers[int(order.listing_id)]
+        value[seller] = value.get(seller, 0) + order.unit_price.times(order.quantity).amount_minor
+    return value
 
 
 def _confirm(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord, plan: IncidentPlan,
@@ -169,15 +196,32 @@ def _confirm(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord, plan
     enqueue_messages(uow, confirmation_messages(uow, case, consent, plan, policy))
 
 
+#: Why an unsent note is withdrawn once the call owed is made: the "default applied, we will
+#: call you" message would reach a customer who has just talked to an agent.
+CALL_MADE = "the customer was reached by phone (the call owed was made)"
+
+
 @dataclass(frozen=True)
 class AttemptLogged:
     """A logged contact attempt and what it did to the call owed: ``made_call`` — it reached the
-    customer and took them off the call list; ``gave_up`` — it used up the policy's attempts
-    (the customer is marked "could not be reached" and leaves the list)."""
+    customer and took them off the call list (their unsent unprompted messages, the note after
+    the default among them, are withdrawn: ``outbox.withdraw_unsent``); ``gave_up`` — it used up
+    the policy's attempts (the customer is marked "could not be reached", leaves the list and
+    is sent the message saying so: ``desk_unreachable``; ``message_queued``).
+
+    ``too_soon``: the call is still owed and this attempt does not count towards giving up, as
+    it came less than the policy's ``min_call_spacing`` after the last attempt that counted
+    (``call_attempts.counted_attempts``); ``counts_from`` is when the next attempt will count.
+    ``attempts_counted``: the attempts counted towards the call still owed (None when none is).
+    Nothing is refused either way: the attempt is on the record."""
 
     attempt_id: int
     made_call: bool
     gave_up: bool
+    too_soon: bool = False
+    counts_from: datetime | None = None
+    attempts_counted: int | None = None
+    message_queued: bool = False
 
 
 def log_contact_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str, outcome: str,
@@ -197,32 +241,50 @@ def log_call_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str, o
         raise InvalidInput("channel must be phone, email or sms", field="channel")
     with uow:
         now = uow.now()
-        require(uow.cases.get(case_id, for_update=True), "case", case_id)
+        row = require(uow.cases.get(case_id, for_update=True), "case", case_id)
         within = may_contact(policy.schedule, now)
         owed_before = uow.reads.owed_call(case_id) is not None
         attempt = uow.cases.add_attempt(case_id=case_id, channel=channel, at=now, outcome=outcome,
                                         agent=agent, note=note, within_hours=within)
+        owed = uow.reads.owed_call(case_id, min_spacing=policy.min_call_spacing)
+        # only a reached call takes a case off the list without the give-up mark
+        made = owed_before and outcome == REACHED and owed is None
+        withdrawn = withdraw_unsent(uow, [case_id], why=CALL_MADE) if made else 0
+        too_soon = owed is not None and owed_before and channel == CALL_CHANNEL \
+            and not owed.last_counted
         uow.audit.append(AuditEvent(agent, "case.contact_attempted", "case", str(case_id), after={
             "channel": channel, "outcome": outcome, "within_contact_hours": within,
-            "note": note}), now)
-        gave_up = _give_up_if_unreachable(uow, case_id, attempt, agent, policy, now)
-        made = (owed_before and not gave_up and outcome == "reached"
-                and uow.reads.owed_call(case_id) is None)
+            "note": note, "made_call": made, "messages_withdrawn": withdrawn,
+            "counted": None if owed is None or channel != CALL_CHANNEL else owed.last_counted}),
+            now)
+        gave_up = _give_up_if_unreachable(uow, row, owed, attempt, agent, policy, now)
         uow.commit()
-        return AttemptLogged(attempt, made, gave_up)
+        return AttemptLogged(attempt, made, gave_up > 0, too_soon,
+                             owed.counts_from if too_soon and owed else None,
+                             owed.attempts if owed is not None else None, gave_up > 1)
 
 
-def _give_up_if_unreachable(uow: SqlAlchemyUnitOfWork, case_id: int, attempt_id: int,
-                            agent: str, policy: DeskPolicy, now: datetime) -> bool:
+def _give_up_if_unreachable(uow: SqlAlchemyUnitOfWork, row: CaseRow, owed: OwedCall | None,
+                            attempt_id: int, agent: str, policy: DeskPolicy,
+                            now: datetime) -> int:
     """After the attempt just added: a call still owed whose attempts are used up is marked
-    "could not be reached", which takes the case off the call list. Whether it was marked."""
-    owed = uow.reads.owed_call(case_id)
+    "could not be reached", which takes the case off the call list, and the customer is sent
+    the message saying so (``desk_unreachable``, in contact hours). 0: not marked; 1: marked;
+    2: marked and the message queued."""
+    from sagwa.services.desk_unreachable import unreachable_messages
+    from sagwa.services.outbox import enqueue_messages
+
     if owed is None or not gives_up(owed, policy.max_call_attempts):
-        return False
-    uow.audit.append(AuditEvent(agent, UNREACHABLE_ACTION, "case", str(case_id), after={
+        return 0
+    uow.audit.append(AuditEvent(agent, UNREACHABLE_ACTION, "case", str(row.case.case_id), after={
         "attempts": owed.attempts, "max_attempts": policy.max_call_attempts,
+        "min_spacing_minutes": int(policy.min_call_spacing.total_seconds() // 60),
         "last_outcome": owed.last_outcome, "last_attempt_id": attempt_id}), now)
-    return True
+    plan = current_plan(uow, int(row.case.incident_id))
+    queued = enqueue_messages(uow, unreachable_messages(
+        uow, case=row.case, plan=plan, attempts=owed.attempts, attempt_id=attempt_id,
+        policy=policy))
+    return 2 if queued else 1
 
 
 def escalate_unanswered(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str) -> int:

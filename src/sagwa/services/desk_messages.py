@@ -6,6 +6,11 @@ Nothing leaves here without passing the message check: :func:`checked` raises
 A particle after a value is written with the ``josa`` filter, which picks the form that fits the
 value: ``{{ seller_name|josa("이(가)") }}`` gives 카메라마당이 / 하늘디지털이 / 사과마켓이, and
 ``{{ paid|josa("은(는)") }}`` gives 19,900원은 (see :mod:`sagwa.domain.particles`).
+
+Here: rendering and the check, dates and times, the facts of an incident and its cause, the
+options offered and what happens without an answer, short product names, contact details.
+What customers are told once their case is settled (the confirmation, the note after the
+default) is :mod:`sagwa.services.desk_outcome_wording`'s.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from sagwa.domain.consent import (
     discounted_unit_price,
     effects_of_choice,
 )
-from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan, default_outcome
+from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan
 from sagwa.domain.incidents import Case, Incident, Responsibility
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.particles import josa, with_particle
@@ -189,7 +194,7 @@ def over_cap(case: Case, plan: IncidentPlan) -> OverCap | None:
                           plan.decided_at, "what keeping would do (message wording)")
     effects = effects_of_choice(replace(case, consent=trial), trial, plan)
     kept = sum(e.quantity for e in effects if e.kind is EffectKind.KEEP)
-    refund = _total([e for e in effects if e.kind in CANCELLING], plan.currency)
+    refund = effects_total([e for e in effects if e.kind in CANCELLING], plan.currency)
     return OverCap(case.units, kept, refund)
 
 
@@ -288,21 +293,6 @@ def choice_label(choice: CustomerOption, lang: str) -> str:
     return ko if lang == "ko" else en
 
 
-def confirmation_values(case: Case, plan: IncidentPlan, lang: str) -> dict[str, object]:
-    """What the confirmation of the choice recorded on ``case`` says, besides names and contacts.
-
-    It restates what was offered and what was chosen, when the choice came, and what happens now;
-    it offers no other choice: a second, different choice is refused.
-    """
-    assert case.consent is not None, "a confirmation needs the recorded choice"
-    return {"choice": choice_label(case.consent.choice, lang),
-            "offered": [choice_label(o, lang) for o in OPTION_ORDER if plan.offers(o)],
-            "received": format_when(case.consent.recorded_at, lang),
-            "deadline": format_when(plan.deadline, lang),
-            "on_time": case.consent.recorded_at <= plan.deadline,
-            "outcome": outcome_sentences(case, plan, lang)}
-
-
 def default_sentence(plan: IncidentPlan, lang: str, over: OverCap | None = None) -> str:
     """What happens to the customer who does not answer, to follow "if we do not hear from
     you, …": the plan's default — except that a keep default is a follow-up call for a customer
@@ -319,60 +309,6 @@ def default_sentence(plan: IncidentPlan, lang: str, over: OverCap | None = None)
                 "is. Nothing changes until we have talked to you.")
     return ("상담원이 전화드려 직접 여쭙겠습니다." if ko
             else "one of our staff will call you to ask.")
-
-
-_DEFAULT_LABELS = {DefaultAction.KEEP: ("주문 유지", "keep the order"),
-                   DefaultAction.FOLLOW_UP_CALL: ("상담원 전화", "a call from our staff")}
-
-
-def default_label(default: DefaultAction, lang: str) -> str:
-    """The short name of a default: 주문 유지 / keep the order, 상담원 전화 / a call from our staff."""
-    ko, en = _DEFAULT_LABELS[default]
-    return ko if lang == "ko" else en
-
-
-def defaulted_values(case: Case, plan: IncidentPlan, paid: Money, lang: str, *,
-                     still_open: bool) -> dict[str, object]:
-    """What the message to a customer whose case took the default says, besides names and
-    contacts: what was offered, the deadline, the default this customer got
-    (``incident_plan.default_outcome``) and what happens now. ``still_open``: the plan still
-    takes their answer (it says so when their order is simply kept)."""
-    outcome, over = default_outcome(case, plan), over_cap(case, plan)
-    keep = outcome is DefaultAction.KEEP
-    return {"offered": [choice_label(o, lang) for o in OPTION_ORDER if plan.offers(o)],
-            "deadline": format_when(plan.deadline, lang), "default": default_label(outcome, lang),
-            "outcome": _default_applied(case.units, paid, plan, lang, over if not keep else None,
-                                        keep),
-            "outcome_short": _default_short(keep, lang),
-            "options_phrase": options_phrase(plan, lang, over), "still_open": still_open and keep,
-            "units": case.units, "paid": format_money(paid, lang=lang)}
-
-
-def _default_applied(units: int, paid: Money, plan: IncidentPlan, lang: str, over: OverCap | None,
-                     keep: bool) -> str:
-    ko, amount = lang == "ko", format_money(paid, lang=lang)
-    if keep:
-        return (f"주문하신 상품 {units}개를 결제하신 가격({amount}) 그대로 보내 드립니다." if ko
-                else f"We will send your {units} item{'s' if units != 1 else ''} at the {amount} "
-                "you paid.")
-    if over is not None and plan.default is DefaultAction.KEEP:
-        cap = plan.keep_max_units
-        return (f"주문하신 {units}개는 1인당 한도({cap}개)를 넘어 그대로 유지해 드릴 수 없어, 상담원이 "
-                "전화드려 원하시는 방법을 여쭙겠습니다. 통화 전까지 주문은 바뀌지 않습니다." if ko
-                else f"Your {units} items are more than the limit of {cap} per customer, so we "
-                "cannot simply keep the order as it is: one of our staff will call you to ask "
-                "what you would like. Nothing changes until we have talked to you.")
-    return ("상담원이 전화드려 원하시는 방법을 여쭙겠습니다. 그때까지 주문은 그대로 유지됩니다." if ko
-            else "One of our staff will call you to ask what you would like; until then your "
-            "order stays as it is.")
-
-
-def _default_short(keep: bool, lang: str) -> str:
-    """The outcome in one short sentence, for the SMS."""
-    if keep:
-        return ("주문은 결제하신 가격 그대로 유지됩니다." if lang == "ko"
-                else "Your order stays as it is, at the price you paid.")
-    return "상담원이 전화드려 직접 여쭙겠습니다." if lang == "ko" else "One of our staff will call you to ask."
 
 
 _BRACKETS = {")": "(", "]": "[", "}": "{", ">": "<", "）": "（", "］": "［", "」": "「",
@@ -419,63 +355,6 @@ def contact_values(contact: ContactDetails, lang: str) -> dict[str, str]:
             "hours": contact.hours_ko if lang == "ko" else contact.hours_en}
 
 
-def outcome_sentences(case: Case, plan: IncidentPlan, lang: str) -> str:
-    """What happens now that the choice recorded on ``case`` is carried out (the confirmation).
-
-    Read from the choice's order effects, so the amounts are the ones actually applied.
-    """
-    assert case.consent is not None, "a confirmation needs the recorded choice"
-    effects = effects_of_choice(case, case.consent, plan)
-    choice, ko = case.consent.choice, lang == "ko"
-    if choice is CustomerOption.CANCEL_WITH_COMPENSATION:
-        paid = format_money(_total(effects, plan.currency), lang=lang)
-        pts = plan.cancel_compensation.amount_minor if plan.cancel_compensation else 0
-        text = (f"선택하신 대로 주문은 취소되었고, 결제하신 {with_particle(paid, '은(는)')} 전액 "
-                "환불해 드립니다." if ko else f"Following your choice, your order is cancelled and the "
-                f"{paid} you paid will be refunded in full.")
-        points = (f" 사과의 뜻으로 드리는 {pts:,} 포인트는 이미 적립되었습니다." if ko
-                  else f" The {pts:,} points of compensation are already in your account.")
-        return text + (points if pts else "")
-    if choice is CustomerOption.KEEP:
-        return _kept(effects, plan, lang)
-    if choice is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
-        return _repriced(case, effects, plan, lang)
-    return ("상담원이 전화드려 원하시는 방법을 여쭙겠습니다. 그때까지 주문은 그대로 유지됩니다." if ko
-            else "One of our staff will call you to ask what you would like; until then your "
-            "order stays as it is.")
-
-
-def _kept(effects: list[OrderEffect], plan: IncidentPlan, lang: str) -> str:
-    kept = sum(e.quantity for e in effects if e.kind is EffectKind.KEEP)
-    dropped = [e for e in effects if e.kind in CANCELLING]
-    text = (f"주문하신 상품 {kept}개를 결제하신 가격 그대로 보내 드립니다." if lang == "ko"
-            else f"We will send your {kept} item{'s' if kept != 1 else ''} at the price you paid.")
-    if not dropped:
-        return text
-    units = sum(e.quantity for e in dropped)
-    refund = format_money(_total(dropped, plan.currency), lang=lang)
-    if lang == "ko":
-        return text + (f" 선택하신 대로 1인당 {plan.keep_max_units}개를 넘는 {units}개는 주문에서 빼고 "
-                       f"{with_particle(refund, '을(를)')} 환불해 드립니다.")
-    one = units == 1
-    return text + (f" Following your choice, the {units} item{'' if one else 's'} beyond the limit "
-                   f"of {plan.keep_max_units} per customer {'is' if one else 'are'} taken off the "
-                   f"order, and we refund the {refund} you paid for {'it' if one else 'them'}.")
-
-
-def _repriced(case: Case, effects: list[OrderEffect], plan: IncidentPlan, lang: str) -> str:
-    pct = plan.discount_pct or 0
-    price = format_money(discounted_unit_price(plan.correct_price, pct), lang=lang)
-    correct = format_money(plan.correct_price, lang=lang)
-    extra = format_money(_total(effects, plan.currency), lang=lang)
-    if lang == "ko":
-        return (f"주문하신 상품 {case.units}개를 정상가 {correct}에서 {pct}% 할인된 1개당 {price}에 "
-                f"보내 드립니다. 결제하신 금액과의 차액은 {extra}입니다.")
-    return (f"We will send your {case.units} item{'s' if case.units != 1 else ''} at {price} "
-            f"each, the correct price of {correct} less {pct}%. The difference from what you "
-            f"paid is {extra}.")
-
-
-def _total(effects: list[OrderEffect], currency: str) -> Money:
+def effects_total(effects: list[OrderEffect], currency: str) -> Money:
     """The amounts of ``effects`` added up: refunded, or still to pay for a new price."""
     return sum((e.amount for e in effects if e.amount), Money(0, currency))

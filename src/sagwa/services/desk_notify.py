@@ -1,15 +1,11 @@
-"""Telling customers: the apology messages of an incident, confirmations, the message to
-customers whose case took the default after the deadline, the public notice.
+"""Telling customers: the apology messages of an incident and their reminder, the message to
+customers whose case took the default after the deadline, confirmations.
 
-Every text is rendered from the templates in ``message_templates/`` and must pass the message
-check before it is queued. Per-customer values (name, units, amount paid, link) are data sagwa
-fills in itself, so the check runs once per distinct wording — the template rendered for the
-plan, language and channel and for the listings a customer ordered from (each customer is told
-about the products and sellers of their own orders), for a customer within the plan's keep cap
-and one above it (:func:`wording_samples`) — and a failing wording refuses the whole batch
-before anything is queued. Messages that ask customers to act are scheduled inside contact
-hours, and nothing is sent once the plan's deadline leaves customers too little time to answer;
-the message after the default is queued for the next contact opening too.
+Each text is worded and checked by :mod:`sagwa.services.desk_wordings` (once per distinct
+wording, a failing one refusing the whole batch before anything is queued); this module queues
+them. Messages that ask customers to act are scheduled inside contact hours, and nothing is
+sent once the plan's deadline leaves customers too little time to answer; the message after
+the default is queued for the next contact opening too.
 """
 
 from __future__ import annotations
@@ -35,23 +31,28 @@ from sagwa.domain.incidents import (
     Incident,
     IncidentStatus,
     IncidentTrigger,
-    OrderRecord,
     advance,
     advance_incident,
 )
-from sagwa.domain.money import Money, format_money
+from sagwa.domain.money import Money
 from sagwa.errors import Conflict
 from sagwa.services import desk_messages as dm
 from sagwa.services.case_links import case_token
 from sagwa.services.desk_cases import current_plan
+from sagwa.services.desk_outcome_wording import confirmation_values
 from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.desk_wordings import (
+    case_facts,
+    checked_wordings,
+    customer_values,
+    defaulted_texts,
+    resolution_texts,
+)
 from sagwa.services.lookups import require
 from sagwa.services.scheduled import schedule_incident_jobs
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 LINK_VALID_AFTER_DEADLINE = timedelta(days=14)
-#: How much of a product name the SMS carries (cut on a word, with "…": ``dm.shorten_name``).
-SMS_PRODUCT_CHARS = 30
 
 
 @dataclass(frozen=True)
@@ -74,36 +75,6 @@ class LinkMaker:
         token = case_token(self.secret, case_id=case_id, customer_id=customer_id,
                            expires_at=expires_at)
         return f"{self.base_url.rstrip('/')}/c/{token}"
-
-
-def incident_facts(uow: SqlAlchemyUnitOfWork, inc: Incident,
-                   listing_ids: Iterable[int] | None = None) -> dm.IncidentFacts:
-    """The facts for ``listing_ids`` (default: all the incident's listings), naming each of
-    their products and sellers; a customer's messages use :func:`case_facts` instead."""
-    assert inc.correct_price is not None
-    ids = _listings_of(inc, listing_ids)
-    return dm.facts_for_listings(inc, inc.correct_price, [_listing_names(uow, i) for i in ids])
-
-
-def case_facts(uow: SqlAlchemyUnitOfWork, inc: Incident, case: Case) -> dm.IncidentFacts:
-    """The facts one customer is told: the products and sellers of that customer's own orders
-    (the first listing's seller first), not those of the incident's other listings."""
-    return incident_facts(uow, inc, _case_listings(case))
-
-
-def _case_listings(case: Case) -> set[int] | None:
-    return {int(o.listing_id) for o in case.orders} or None
-
-
-def _listings_of(inc: Incident, listing_ids: Iterable[int] | None) -> tuple[int, ...]:
-    return tuple(sorted({int(i) for i in (inc.listing_ids if listing_ids is None else listing_ids)}))
-
-
-def _listing_names(uow: SqlAlchemyUnitOfWork, listing_id: int) -> dm.ListingNames:
-    listing = require(uow.market.listing(listing_id), "listing", listing_id)
-    product = require(uow.catalog.product(listing.product_id), "product", listing.product_id)
-    seller = require(uow.catalog.seller(listing.seller_id), "seller", listing.seller_id)
-    return dm.ListingNames(product.title, product.title_en or product.title, seller.name)
 
 
 def require_time_to_answer(plan: IncidentPlan, policy: DeskPolicy, now: datetime) -> datetime:
@@ -134,111 +105,6 @@ def _hours(span: timedelta) -> str:
     return f"{hours:g} h" if hours == int(hours) else f"{hours:.1f} h"
 
 
-def _shared_values(facts: dm.IncidentFacts, plan: IncidentPlan, policy: DeskPolicy,
-                   lang: str) -> dict[str, object]:
-    """What every customer's message about this incident says, in one language."""
-    product = facts.product_ko if lang == "ko" else facts.product_en
-    return {"wrong_date": dm.format_date(facts.incident.window_start, lang),
-            "cause_ko": dm.cause(facts, "ko"), "cause_en": dm.cause(facts, "en"),
-            "deadline": dm.format_when(plan.deadline, lang), "product": product,
-            "product_short": dm.shorten_name(product, SMS_PRODUCT_CHARS),
-            **dm.contact_values(policy.contact, lang)}
-
-
-def _values(shared: dict[str, object], plan: IncidentPlan, lang: str, name: str, units: int,
-            paid: Money, link: str, over: dm.OverCap | None = None) -> dict[str, object]:
-    """One customer's values: ``over`` (``dm.over_cap``) for a customer above the keep cap,
-    whose keep option and unanswered default read differently."""
-    return {**shared, "customer_name": name, "units": units,
-            "paid": format_money(paid, lang=lang),
-            "options": dm.option_lines(plan, paid, lang, over),
-            "options_phrase": dm.options_phrase(plan, lang, over),
-            "default_ko": dm.default_sentence(plan, "ko", over),
-            "default_en": dm.default_sentence(plan, "en", over), "link": link}
-
-
-def _resolution_texts(values: dict[str, object], lang: str,
-                      reminder: bool = False) -> dict[str, tuple[str, str]]:
-    """Subject and body per channel. A ``reminder`` (to a customer who has not answered) says so
-    after the apology and restates the deadline; its subject starts with ``[다시 안내]``."""
-    subject = ("[사과] 주문하신 상품의 가격 오류에 대해 사과드립니다" if lang == "ko"
-               else "[sagwa] We are sorry: your order was placed at a wrong price")
-    if reminder:
-        subject = REMINDER_PREFIX[lang] + subject
-    values = {**values, "reminder": reminder}
-    return {"email": (subject, dm.render("resolution_email", lang, **values)),
-            "sms": ("", dm.render("resolution_sms", lang, **values))}
-
-
-def _check_wording(facts: dm.IncidentFacts, plan: IncidentPlan, policy: DeskPolicy) -> int:
-    """Run the message check on every wording of :func:`wording_samples`; how many."""
-    samples = wording_samples(facts, plan, policy)
-    for lang, body in samples:
-        dm.checked(body, kind="resolution", lang=lang)
-    return len(samples)
-
-
-def wording_samples(facts: dm.IncidentFacts, plan: IncidentPlan,
-                    policy: DeskPolicy) -> list[tuple[str, str]]:
-    """(language, text) of each wording a customer of ``facts`` can be sent, with sample
-    customer values: the apology and its reminder, for a customer within the keep cap and (when
-    the plan has one) above it, and the message sent when the default is applied — so neither
-    the reminder job nor the deadline job can fail on its wording later."""
-    unit, samples = facts.incident.wrong_price, []
-    for lang in ("ko", "en"):
-        shared = _shared_values(facts, plan, policy, lang)
-        name = "홍길동" if lang == "ko" else "Alex Kim"
-        for case in _sample_cases(facts.incident, plan):
-            paid = unit.times(case.units)
-            values = _values(shared, plan, lang, name, case.units, paid,
-                             "https://example.invalid/c/sample", dm.over_cap(case, plan))
-            texts = [*_resolution_texts(values, lang).values(),
-                     *_resolution_texts(values, lang, reminder=True).values()]
-            for still_open in {False, plan.accept_late_choices}:
-                texts += _defaulted_texts(shared, case, plan, paid, lang, name,
-                                          still_open).values()
-            samples += [(lang, body) for _subject, body in texts]
-    return samples
-
-
-def _sample_cases(inc: Incident, plan: IncidentPlan) -> list[Case]:
-    """A customer with one unit and, when the plan caps keep, one holding a unit more than the
-    cap (in two orders, as a customer over the cap usually is)."""
-    def case(*quantities: int) -> Case:
-        orders = tuple(OrderRecord(i + 1, "sample", next(iter(inc.listing_ids), 0), q,
-                                   inc.wrong_price, inc.window_start, "placed")
-                       for i, q in enumerate(quantities))
-        return Case("sample", inc.incident_id, "sample", orders, Money(0, inc.currency),
-                    CaseStatus.DEFAULTED)
-
-    cap = plan.keep_max_units
-    return [case(1)] + ([case(cap, 1)] if cap is not None and plan.offers("keep") else [])
-
-
-Shared = dict[str, dict[str, object]]
-
-
-def _wordings(uow: SqlAlchemyUnitOfWork, inc: Incident, cases: list[Case], plan: IncidentPlan,
-              policy: DeskPolicy) -> dict[int, tuple[dm.IncidentFacts, Shared]]:
-    """Each case's facts and shared values (case id -> both). Cases over the same listings share
-    one wording, checked once here, before any message is queued."""
-    assert inc.correct_price is not None
-    names: dict[int, dm.ListingNames] = {}
-    known: dict[tuple[int, ...], tuple[dm.IncidentFacts, Shared]] = {}
-    by_case = {}
-    for case in cases:
-        key = _listings_of(inc, _case_listings(case))
-        if key not in known:
-            for i in key:
-                names.setdefault(i, _listing_names(uow, i))
-            facts = dm.facts_for_listings(inc, inc.correct_price, [names[i] for i in key])
-            _check_wording(facts, plan, policy)
-            known[key] = facts, {lang: _shared_values(facts, plan, policy, lang)
-                                 for lang in ("ko", "en")}
-        by_case[int(case.case_id)] = known[key]
-    return by_case
-
-
 def notify(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, policy: DeskPolicy,
            links: LinkMaker) -> NotifySummary:
     """Queue the apology (email and SMS, per customer locale) for every case not yet told.
@@ -256,7 +122,7 @@ def notify(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, policy: D
         send_at = require_time_to_answer(plan, policy, now)
         advance(CaseStatus.OPEN, CaseTrigger.NOTIFY)  # the table allows the bulk move below
         rows = uow.cases.for_incident(incident_id, statuses={CaseStatus.OPEN})
-        wordings = _wordings(uow, inc, [r.case for r in rows], plan, policy)
+        wordings = checked_wordings(uow, inc, [r.case for r in rows], plan, policy)
         people = uow.catalog.customers_by_ids([int(r.case.customer_id) for r in rows])
         messages = []
         for row in rows:
@@ -296,8 +162,9 @@ def _messages_for(case: Case, person: Customer, facts: dm.IncidentFacts, plan: I
                  facts.incident.wrong_price.currency)
     link = links.for_case(int(case.case_id), int(case.customer_id),
                           plan.deadline + LINK_VALID_AFTER_DEADLINE)
-    texts = _resolution_texts(_values(shared[lang], plan, lang, person.name, case.units, paid,
-                                      link, dm.over_cap(case, plan)), lang, reminder)
+    values = customer_values(shared[lang], plan, lang, person.name, case.units, paid, link,
+                             dm.over_cap(case, plan))
+    texts = resolution_texts(values, lang, reminder)
     purpose = "reminder" if reminder else "resolution"
     out = []
     for channel, recipient in (("email", person.email), ("sms", person.phone)):
@@ -326,7 +193,7 @@ def remind_unanswered(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str
             return 0
         send_at = next_contact_time(policy.schedule, now)
         rows = uow.cases.for_incident(incident_id, statuses={CaseStatus.NOTIFIED})
-        wordings = _wordings(uow, inc, [r.case for r in rows], plan, policy)
+        wordings = checked_wordings(uow, inc, [r.case for r in rows], plan, policy)
         people = uow.catalog.customers_by_ids([int(r.case.customer_id) for r in rows])
         messages = []
         for row in rows:
@@ -339,22 +206,6 @@ def remind_unanswered(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str
                                            "send_at": send_at.isoformat()}), now)
         uow.commit()
         return queued
-
-
-REMINDER_PREFIX = {"ko": "[다시 안내] ", "en": "[Reminder] "}
-
-
-DEFAULTED_SUBJECT = {"ko": "[사과] 답변 기한이 지나 이렇게 처리해 드립니다",
-                     "en": "[sagwa] We are sorry: what happens now that the deadline has passed"}
-
-
-def _defaulted_texts(shared: dict[str, object], case: Case, plan: IncidentPlan, paid: Money,
-                     lang: str, name: str, still_open: bool) -> dict[str, tuple[str, str]]:
-    """Subject and body per channel of the message to a customer whose case took the default."""
-    values = {**shared, "customer_name": name,
-              **dm.defaulted_values(case, plan, paid, lang, still_open=still_open)}
-    return {"email": (DEFAULTED_SUBJECT[lang], dm.render("defaulted_email", lang, **values)),
-            "sms": ("", dm.render("defaulted_sms", lang, **values))}
 
 
 def defaulted_messages(uow: SqlAlchemyUnitOfWork, *, incident_id: int, case_ids: Iterable[int],
@@ -374,7 +225,7 @@ def defaulted_messages(uow: SqlAlchemyUnitOfWork, *, incident_id: int, case_ids:
     inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
     rows = [r for r in uow.cases.for_incident(incident_id, statuses={CaseStatus.DEFAULTED})
             if int(r.case.case_id) in wanted and not _asked_for_person(r.case)]
-    wordings = _wordings(uow, inc, [r.case for r in rows], plan, policy)
+    wordings = checked_wordings(uow, inc, [r.case for r in rows], plan, policy)
     people = uow.catalog.customers_by_ids([int(r.case.customer_id) for r in rows])
     send_at = next_contact_time(policy.schedule, now)
     out: list[object] = []
@@ -383,7 +234,7 @@ def defaulted_messages(uow: SqlAlchemyUnitOfWork, *, incident_id: int, case_ids:
         channel = "email" if person.email else "sms"
         paid = Money(sum(o.unit_price.amount_minor * o.quantity for o in case.orders),
                      inc.wrong_price.currency)
-        subject, body = _defaulted_texts(
+        subject, body = defaulted_texts(
             wordings[int(case.case_id)][1][person.locale], case, plan, paid, person.locale,
             person.name, accepts_choice_at(plan, now, case))[channel]
         out.append(OutgoingMessage(
@@ -415,7 +266,7 @@ def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: Consen
     lang = person.locale
     values = {"customer_name": person.name,
               "product": facts.product_ko if lang == "ko" else facts.product_en,
-              **dm.confirmation_values(replace(case, consent=consent), plan, lang),
+              **confirmation_values(replace(case, consent=consent), plan, lang),
               **dm.contact_values(policy.contact, lang)}
     body = dm.checked(dm.render("confirmation", lang, **values), kind="resolution", lang=lang)
     subject = "[사과] 선택하신 내용을 확인해 드립니다" if lang == "ko" else "[sagwa] Your choice is confirmed"

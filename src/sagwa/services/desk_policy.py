@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import available_timezones
 
-from sagwa.domain.call_attempts import DEFAULT_MAX_ATTEMPTS, MAX_MAX_ATTEMPTS, MIN_MAX_ATTEMPTS
+from sagwa.domain.call_attempts import (
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_MIN_SPACING,
+    MAX_MAX_ATTEMPTS,
+    MAX_MIN_SPACING,
+    MIN_MAX_ATTEMPTS,
+)
 from sagwa.domain.contact_hours import ContactSchedule
 from sagwa.errors import InvalidInput
 
@@ -46,6 +52,10 @@ class DeskPolicy:
     #: Attempts after which the desk stops trying to reach a customer it owes a call
     #: (``sagwa.domain.call_attempts``).
     max_call_attempts: int = DEFAULT_MAX_ATTEMPTS
+    #: How far after the last counted attempt another attempt counts towards
+    #: ``max_call_attempts`` (``[calls] min_spacing_minutes``; ``call_attempts.counted_attempts``
+    #: says why: tries in one sitting reach the customer at one moment).
+    min_call_spacing: timedelta = DEFAULT_MIN_SPACING
 
 
 # --- value checks: each returns the value to use or raises _BadValue saying what is wrong ---
@@ -82,6 +92,13 @@ def _attempts(value: object) -> int:
             f"must be a whole number of attempts from {MIN_MAX_ATTEMPTS} to {MAX_MAX_ATTEMPTS} "
             f"(got {value!r})"
         )
+    return value
+
+
+def _spacing(value: object) -> int:
+    most = int(MAX_MIN_SPACING.total_seconds() // 60)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
+        raise _BadValue(f"must be a whole number of minutes from 0 to {most} (got {value!r})")
     return value
 
 
@@ -144,7 +161,7 @@ TABLES: dict[str, dict[str, tuple[Check, bool]]] = {
         "min_answer_hours": (_hours, True),
     },
     "contact": {key: (_text, True) for key in ("phone", "email", "hours_ko", "hours_en")},
-    "calls": {"max_attempts": (_attempts, False)},
+    "calls": {"max_attempts": (_attempts, False), "min_spacing_minutes": (_spacing, False)},
 }
 #: Tables a file may leave out: added after operators had their own files.
 OPTIONAL_TABLES = frozenset({"calls"})
@@ -227,4 +244,6 @@ def load_desk_policy(path: str | Path | None = None) -> DeskPolicy:
             contact["phone"], contact["email"], contact["hours_ko"], contact["hours_en"]
         ),
         max_call_attempts=calls.get("max_attempts", DEFAULT_MAX_ATTEMPTS),
+        min_call_spacing=(timedelta(minutes=calls["min_spacing_minutes"])
+                          if "min_spacing_minutes" in calls else DEFAULT_MIN_SPACING),
     )

@@ -1,5 +1,6 @@
-"""An incident's report: the timeline from the audit log, SLA figures, and a Markdown
-postmortem with a chart (PNG) of the case states over time."""
+"""An incident's report: the timeline from the audit log, SLA figures, the money booked
+(compensation from the ledger — the platform's part and each seller's — and the refunds the desk
+applied), and a Markdown postmortem with a chart (PNG) of the case states over time."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from zoneinfo import ZoneInfo
 
 from sagwa.domain.audit import first_listing_pause
 from sagwa.domain.contact_hours import may_contact
+from sagwa.domain.money import Money, format_money
 from sagwa.domain.sla import minutes_between
+from sagwa.services.desk_money import incident_money
 from sagwa.services.desk_policy import DeskPolicy
-from sagwa.services.desk_status import answered_count
+from sagwa.services.desk_status import ANSWERING_CHOICES, answered_count
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -95,6 +98,7 @@ def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPol
             listings_since=inc.window_start - timedelta(hours=1))
         sent = uow.reads.resolution_sent_times(incident_id)
         first_notice = uow.cases.first_notice_at(incident_id)
+        money = incident_money(uow, incident_id, inc.wrong_price.currency)
     timeline = _timeline(records)
     pause = first_listing_pause(records, window_start=inc.window_start, until=inc.declared_at)
     in_hours = {r.customer_id for r in sent if may_contact(policy.schedule, r.sent_at)}
@@ -113,6 +117,7 @@ def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPol
         "answered": answered,
         "share_answered": round(answered / total, 4) if total else None,
         "by_choice": dict(choices),
+        "money": money,
     }
     return IncidentReport(incident_id, inc.cause, inc.status.value, total, timeline, figures,
                           _state_series(records, total))
@@ -163,7 +168,12 @@ def write_postmortem(report: IncidentReport, out_dir: Path) -> tuple[Path, Path 
     lines = [f"# Incident {report.incident_id} — postmortem", "",
              f"*Cause:* {report.cause}  ", f"*Status:* {report.status}; {report.cases} cases", "",
              "## SLA figures", "", "| figure | value |", "|---|---|"]
-    lines += [f"| {label} | {value} |" for label, value in figure_rows(f)]
+    lines += [f"| {label} | {value} |" for label, value in figure_rows(
+        {k: v for k, v in f.items() if k != "money"})]
+    if f.get("money"):
+        lines += ["", "## Money (booked in the ledger; refunds as applied to orders)", "",
+                  "| figure | value |", "|---|---|"]
+        lines += [f"| {label} | {value} |" for label, value in money_rows(f["money"])]
     if chart:
         lines += ["", "## Case states over time", "", f"![case states]({chart.name})"]
     lines += ["", "## Timeline (Asia/Seoul)", "", "| time | who | what | on | detail |",
@@ -194,29 +204,68 @@ _CHOICE_LABELS = {"keep": "kept the order", "cancel_with_compensation": "cancell
 
 def figure_rows(figures: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The SLA figures as (label, value) rows a reader can take in: units, shares as percent,
-    the notice measured against its SLA, one row per choice (not a dict), "—" for none yet."""
+    the notice measured against its SLA, "—" for none yet. A row whose label starts with "…"
+    belongs to the row above it: the choices under "customers who answered" are the answering
+    ones only, so they add up to it; customers who asked for a person and have not chosen yet
+    are a row of their own. The money rows (:func:`money_rows`) come last."""
     rows: list[tuple[str, str]] = []
     for key, value in figures.items():
         if key == "by_choice":
-            for choice, n in sorted(value.items(), key=lambda kv: (-kv[1], kv[0])):
-                rows.append((f"… {_CHOICE_LABELS.get(choice, choice.replace('_', ' '))}",
-                             str(n)))
+            rows += _choice_rows(value)
             continue
-        label, unit = _FIGURE_LABELS.get(key, (key.replace("_", " "), ""))
-        if value is None:
-            text = "—"
-            if key == "minutes_to_notice":
-                text = "— (no notice published)"
-        elif unit == "%":
-            text = f"{value * 100:.1f}%"
-        elif unit == "min":
-            text = f"{value:,.0f} min"
-            if key == "minutes_to_notice" and figures.get("notice_sla_minutes") is not None:
-                met = value <= figures["notice_sla_minutes"]
-                text += " (within the SLA)" if met else " (**SLA missed**)"
-        else:
-            text = str(value)
-        rows.append((label, text))
+        if key == "money":
+            continue
+        label = _FIGURE_LABELS.get(key, (key.replace("_", " "), ""))[0]
+        rows.append((label, _figure_text(key, value, figures)))
+    if figures.get("money"):
+        rows += money_rows(figures["money"])
+    return rows
+
+
+def _choice_rows(by_choice: Mapping[str, int]) -> list[tuple[str, str]]:
+    """One "…" row per answering choice (they add up to "customers who answered"), then a
+    row of its own for those who only asked for a person so far."""
+    ordered = sorted(by_choice.items(), key=lambda kv: (-kv[1], kv[0]))
+    rows = [(f"… {_CHOICE_LABELS.get(c, c.replace('_', ' '))}", str(n))
+            for c, n in ordered if c in ANSWERING_CHOICES]
+    rows += [(_WAITING_LABELS.get(c, c.replace("_", " ")), str(n))
+             for c, n in ordered if c not in ANSWERING_CHOICES]
+    return rows
+
+
+#: Choices that are no answer yet, shown as rows of their own (not under "answered").
+_WAITING_LABELS = {"talk_to_person": "customers who asked for a person (no choice yet)"}
+
+
+def _figure_text(key: str, value: Any, figures: Mapping[str, Any]) -> str:
+    unit = _FIGURE_LABELS.get(key, ("", ""))[1]
+    if value is None:
+        return "— (no notice published)" if key == "minutes_to_notice" else "—"
+    if unit == "%":
+        return f"{value * 100:.1f}%"
+    if unit == "min":
+        text = f"{value:,.0f} min"
+        if key == "minutes_to_notice" and figures.get("notice_sla_minutes") is not None:
+            met = value <= figures["notice_sla_minutes"]
+            text += " (within the SLA)" if met else " (**SLA missed**)"
+        return text
+    return str(value)
+
+
+def money_rows(money: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The money booked (``desk_money.incident_money``) as rows: the compensation, then who
+    pays it — the platform and each seller by name — as "…" rows that add up to it, then the
+    refunds."""
+    cases = money.get("compensated_cases", 0)
+    rows = [("compensation points booked",
+             f"{money['compensation_points']:,} points ({cases} case{'s' if cases != 1 else ''})"),
+            ("… paid by the platform", f"{money['platform_points']:,} points")]
+    rows += [(f"… paid by seller {s['name'] or '?'} (#{s['seller_id']})", f"{s['points']:,} points")
+             for s in money.get("sellers", [])]
+    refund = Money(money["refunds"]["amount_minor"], money["refunds"]["currency"])
+    units, orders = money.get("refunded_units", 0), money.get("refunded_orders", 0)
+    counts = f"{units} unit{'s' if units != 1 else ''}, {orders} order{'s' if orders != 1 else ''}"
+    rows.append(("refunds applied to orders", f"{format_money(refund)} ({counts})"))
     return rows
 
 

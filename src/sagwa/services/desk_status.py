@@ -1,4 +1,5 @@
-"""Where an incident stands: its facts, case counts, choices, messages and SLA clocks."""
+"""Where an incident stands: its facts, case counts, choices, messages, SLA clocks and the money
+booked (compensation per payer, refunds)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sagwa.domain.audit import first_listing_pause
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.sla import notice_due_at
+from sagwa.services.desk_money import incident_money
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -49,6 +51,9 @@ class IncidentStatusView:
     choices: dict[str, int] = field(default_factory=dict)
     messages_by_status: dict[str, int] = field(default_factory=dict)
     plan: dict[str, Any] | None = None
+    #: What was booked: compensation points and who pays them (platform, each seller), and the
+    #: refunds applied (``desk_money.incident_money``).
+    money: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         def iso(v: object) -> object:
@@ -85,7 +90,8 @@ def incident_status(uow: SqlAlchemyUnitOfWork, *, incident_id: int,
                 "platform_share_pct": plan.platform_share_pct,
                 "cancel_compensation": (plan.cancel_compensation.amount_minor
                                         if plan.cancel_compensation else None),
-                "discount_pct": plan.discount_pct, "keep_max_units": plan.keep_max_units})
+                "discount_pct": plan.discount_pct, "keep_max_units": plan.keep_max_units},
+            money=incident_money(uow, incident_id, inc.wrong_price.currency))
 
 
 def incident_summaries(uow: SqlAlchemyUnitOfWork, *, limit: int,

@@ -57,12 +57,16 @@ def run_guard(
     products: pl.DataFrame | None = None,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     progress: Progress | None = None,
+    lang: str = "en",
 ) -> GuardRun:
-    """Judge every change in ``changes`` (typed frames from ``adapters.guard_files``).
+    """Judge every change in ``changes`` (typed frames from ``adapters.guard_input``).
 
     No changes (a header-only file, or every row skipped as malformed) is not an error: the
-    run has no verdicts, with the verdict columns all the same.
+    run has no verdicts, with the verdict columns all the same. ``lang`` ("en" or "ko") is the
+    language of the ``reason`` column.
     """
+    if lang not in ("en", "ko"):
+        raise InvalidInput(f"lang must be en or ko (got {lang!r})", field="lang")
     if chunk_rows < 1:
         raise InvalidInput(f"chunk_rows must be 1 or more (got {chunk_rows})", field="chunk_rows")
     if changes.height == 0:
@@ -77,7 +81,7 @@ def run_guard(
     for start in range(0, todo.height, chunk_rows):
         chunk = todo.slice(start, chunk_rows)
         seen.feed_before(chunk["proposed_at"][0], state)
-        outputs.append(_judge_chunk(chunk, state, rules))
+        outputs.append(_judge_chunk(chunk, state, rules, lang))
         if progress is not None:
             progress(min(start + chunk_rows, todo.height), todo.height)
     evidence = pl.concat(outputs)
@@ -163,8 +167,10 @@ def _attach_policy(
     penny = pl.col("currency").replace_strict(
         {c: rules.penny_major(c) for c in currencies}, return_dtype=pl.Float64
     )
+    # the same lookup as a single check's: "electronics/mp3" falls back to "electronics"
+    categories = todo["category"].drop_nulls().unique().to_list()
     depth = pl.col("category").replace_strict(
-        dict(rules.category_max_depth_pct),
+        {c: rules.max_depth_pct(c) for c in categories},
         default=rules.default_max_depth_pct,
         return_dtype=pl.Float64,
     )
@@ -191,7 +197,9 @@ def _f64(chunk: pl.DataFrame, name: str) -> np.ndarray:
     return chunk[name].cast(pl.Float64).fill_null(np.nan).to_numpy()
 
 
-def _judge_chunk(chunk: pl.DataFrame, state: EvidenceState, rules: PriceRules) -> pl.DataFrame:
+def _judge_chunk(
+    chunk: pl.DataFrame, state: EvidenceState, rules: PriceRules, lang: str
+) -> pl.DataFrame:
     lidx, pidx, cidx = (chunk[name].to_numpy() for name in ("lidx", "pidx", "cidx"))
     peer, n_peers, peer_low, peer_high = state.peer_stats(lidx, pidx, cidx)
     recent = state.recent_median(lidx, cidx)
@@ -216,7 +224,7 @@ def _judge_chunk(chunk: pl.DataFrame, state: EvidenceState, rules: PriceRules) -
     result = check_prices(cols, rules)
     allowed = ~result.hold
     state.observe(lidx[allowed], pidx[allowed], cols.new[allowed], cidx[allowed])
-    return _chunk_frame(chunk, cols, result, n_recent, n_peers).with_columns(
+    return _chunk_frame(chunk, cols, result, n_recent, n_peers, lang).with_columns(
         recent_log_range=spread
     )
 
@@ -227,9 +235,10 @@ def _chunk_frame(
     result: GuardResult,
     n_recent: np.ndarray,
     n_peers: np.ndarray,
+    lang: str,
 ) -> pl.DataFrame:
     currency = chunk["currency"].to_list()
-    reasons = render_reasons(result, cols, currency, n_peers=n_peers, lang="en")
+    reasons = render_reasons(result, cols, currency, n_peers=n_peers, lang=lang)
     return pl.DataFrame(
         {
             "change_id": chunk["change_id"],

@@ -1,7 +1,8 @@
 """Create listings, move them through their statuses, and propose price changes.
 
 A listing whose first price the gate holds when it is published waits, ``held``, for a reviewer
-to release it (:func:`held_listings` is that queue); whoever published it may not release it."""
+to release it: the queue and the rules of a release are in :mod:`sagwa.services.listing_holds`
+(its names are re-exported here, where callers have always found them)."""
 
 from __future__ import annotations
 
@@ -21,13 +22,35 @@ from sagwa.domain.pricing import (
     Promotion,
     check_promotion_running,
 )
-from sagwa.errors import Conflict, Forbidden, InvalidInput
-from sagwa.services.accounts import account_name
+from sagwa.errors import Conflict, InvalidInput
 from sagwa.services.idempotency import prior_result, remember
+from sagwa.services.listing_holds import (
+    HOLD_ACTION,
+    HeldListing,
+    PublicationHold,
+    check_not_own_hold,
+    check_price_seen,
+    check_release,
+    check_send_back,
+    first_price_reference_now,
+    held_listing_count,
+    held_listings,
+    latest_send_back,
+    never_on_sale,
+    publication_hold,
+)
 from sagwa.services.lookups import require
 from sagwa.services.promotion_end import schedule_promotion_end
 from sagwa.services.tripwire import launch_comparison
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+__all__ = [  # with the names of sagwa.services.listing_holds that callers import from here
+    "HOLD_ACTION", "PAUSE_ACTIONS", "GateDecision", "HeldListing", "ListingPause", "PriceGate",
+    "PublicationHold", "apply_every_change", "change_listing_status", "check_listing_currency",
+    "check_not_own_hold", "check_price_seen", "create_listing", "declared_promotion",
+    "held_listing_count", "held_listings", "latest_pause", "latest_send_back", "never_on_sale",
+    "propose_price_change", "publication_hold",
+]
 
 
 @dataclass(frozen=True)
@@ -81,7 +104,8 @@ def change_listing_status(uow: SqlAlchemyUnitOfWork, *, listing_id: int, trigger
                           actor: str, reason: str | None = None,
                           gate: PriceGate = apply_every_change,
                           expected_price: Money | None = None) -> Listing:
-    """Publish, pause, resume, hold, release or end a listing, as the status table allows.
+    """Publish, pause, resume, hold, release, send back or end a listing, as the status table
+    allows.
 
     Publishing asks ``gate`` about the listing's first price (against the product's list price
     and other sellers' prices): a hold keeps the listing ``held`` for a reviewer to release.
@@ -90,14 +114,8 @@ def change_listing_status(uow: SqlAlchemyUnitOfWork, *, listing_id: int, trigger
     expects the price the listing was held at, so a price nobody reviewed never goes on sale."""
     with uow:
         listing = require(uow.market.listing(listing_id, for_update=True), "listing", listing_id)
-        first_sale = trigger is ListingTrigger.PUBLISH and listing.status is ListingStatus.DRAFT
-        if trigger is ListingTrigger.RELEASE and listing.status is ListingStatus.HELD:
-            hold = publication_hold(uow, listing_id)
-            first_sale = hold is not None and hold.at_publication
-            check_not_own_hold(hold, listing_id=listing_id, reviewer=actor)
-            if expected_price is None and hold is not None:
-                expected_price = hold.price
-        check_price_seen(listing, expected_price)
+        first_sale, released, reason = _check_step(uow, listing, trigger, actor, reason,
+                                                   expected_price)
         if trigger is ListingTrigger.RESUME:
             _check_no_open_incident_holds_it(uow, listing)
         decision = _first_price_decision(uow, listing, actor, gate, trigger)
@@ -108,11 +126,30 @@ def change_listing_status(uow: SqlAlchemyUnitOfWork, *, listing_id: int, trigger
         uow.audit.append(AuditEvent(actor, f"listing.{trigger.value}", "listing", str(listing_id),
                                     before=_listing_json(listing),
                                     after={**_listing_json(after), "reason": reason,
-                                           **_guard_after(decision),
+                                           **_guard_after(decision), **released,
+                                           **_held_reference(uow, listing, decision),
                                            **_first_sale_after(uow, after, first_sale)}),
                          uow.now())
         uow.commit()
         return after
+
+
+def _check_step(uow: SqlAlchemyUnitOfWork, listing: Listing, trigger: ListingTrigger, actor: str,
+                reason: str | None, expected_price: Money | None,
+                ) -> tuple[bool, dict[str, object], str | None]:
+    """A reviewer's release or send-back of a held listing, by their rules
+    (:mod:`sagwa.services.listing_holds`); any other step checks only the price the caller saw.
+    Whether the listing goes on sale for the first time, what the audit entry adds, and the
+    reason it keeps."""
+    held = listing.status is ListingStatus.HELD
+    if trigger is ListingTrigger.RELEASE and held:
+        first_sale, released = check_release(uow, listing, actor, reason, expected_price)
+        return first_sale, released, reason
+    if trigger is ListingTrigger.SEND_BACK and held:
+        return False, {}, check_send_back(uow, listing, actor, reason, expected_price)
+    check_price_seen(listing, expected_price)
+    first_sale = trigger is ListingTrigger.PUBLISH and listing.status is ListingStatus.DRAFT
+    return first_sale, {}, reason
 
 
 def _check_no_open_incident_holds_it(uow: SqlAlchemyUnitOfWork, listing: Listing) -> None:
@@ -168,59 +205,15 @@ def _guard_after(decision: GateDecision) -> dict[str, object]:
     return {"guard": _guard_json(decision.opinion), **korean}
 
 
-#: The audit action of a listing the gate held when it was published (``listing.<trigger>``).
-HOLD_ACTION = f"listing.{ListingTrigger.HOLD.value}"
-
-
-@dataclass(frozen=True)
-class PublicationHold:
-    """What the audit log says about a listing's hold: who published it, when, why the gate
-    held it (its reason in English and, for holds recorded since it is kept, Korean) and the
-    price it held (the seller may have changed the price since: the reasons are about this
-    one)."""
-
-    held_by: str
-    held_at: datetime
-    reason_en: str | None
-    reason_ko: str | None
-    error_type: str | None
-    price: Money | None = None
-    at_publication: bool = False
-    """Held as it was published (a draft): it has never been on sale."""
-
-
-@dataclass(frozen=True)
-class HeldListing:
-    """A listing waiting for a reviewer's release, with what the reviewer needs to decide."""
-
-    listing: Listing
-    product_title: str
-    seller_name: str
-    hold: PublicationHold | None
-    """None if the audit log has no hold for it (every hold writes one: the gate's at
-    publication, or an operator's through the status API)."""
-    product_title_en: str | None = None
-
-
-def publication_hold(uow: SqlAlchemyUnitOfWork, listing_id: int) -> PublicationHold | None:
-    """The listing's latest ``listing.hold`` on the audit log (looked up directly, however many
-    entries the listing has), or None.
-
-    None lets :func:`check_not_own_hold` allow the release: every hold (the gate's at
-    publication, or an operator's through the status API) writes that entry in the same
-    transaction, so a held listing without one is not expected; the page then shows the listing
-    without reasons."""
-    last = uow.audit.latest_for_entity("listing", str(listing_id), HOLD_ACTION)
-    if last is None:
-        return None
-    after = last.event.after or {}
-    guard = after.get("guard") or {}
-    price = after.get("price")
-    return PublicationHold(last.event.actor, last.occurred_at, after.get("reason"),
-                           after.get("reason_ko"), guard.get("error_type"),
-                           Money(int(price["amount_minor"]), str(price["currency"]))
-                           if isinstance(price, dict) else None,
-                           (last.event.before or {}).get("status") == ListingStatus.DRAFT.value)
+def _held_reference(uow: SqlAlchemyUnitOfWork, listing: Listing,
+                    decision: GateDecision) -> dict[str, object]:
+    """A hold at publication keeps the reference the guard has just judged the first price
+    against (None: it had none), which a release weighs the price against
+    (:func:`sagwa.services.listing_holds.check_release`)."""
+    if not decision.hold:
+        return {}
+    reference = first_price_reference_now(uow, listing)
+    return {"reference": reference.as_dict(listing.price.currency) if reference else None}
 
 
 #: The audit actions that take a listing off sale without ending it: a seller's or operator's
@@ -243,12 +236,10 @@ class ListingPause:
 
 
 def latest_pause(uow: SqlAlchemyUnitOfWork, listing_id: int) -> ListingPause | None:
-    """The listing's latest pause on the audit log (one indexed lookup per pause action)."""
-    found = [r for action in PAUSE_ACTIONS
-             if (r := uow.audit.latest_for_entity("listing", str(listing_id), action))]
-    if not found:
+    """The listing's latest pause on the audit log (one indexed lookup for all pause actions)."""
+    last = uow.audit.latest_for_entity("listing", str(listing_id), *PAUSE_ACTIONS)
+    if last is None:
         return None
-    last = max(found, key=lambda r: r.seq)
     after = last.event.after or {}
     kind = {"listing.paused": "incident", "listing.paused_by_tripwire": "tripwire"}.get(
         last.event.action, "seller")
@@ -256,55 +247,6 @@ def latest_pause(uow: SqlAlchemyUnitOfWork, listing_id: int) -> ListingPause | N
     return ListingPause(kind, last.event.actor, last.occurred_at,
                         after.get("reason_en") or after.get("reason"), after.get("reason_ko"),
                         int(incident) if incident is not None else None)
-
-
-def check_not_own_hold(hold: PublicationHold | None, *, listing_id: int, reviewer: str) -> None:
-    """A listing held at publication needs a second person, as a held price change does: whoever
-    published it may not release it, from any channel (``api:kim`` and ``admin:kim`` are the
-    same account: :func:`sagwa.services.accounts.account_name`)."""
-    if hold is not None and account_name(reviewer) == account_name(hold.held_by):
-        raise Forbidden(
-            f"listing {listing_id} was published by {hold.held_by}; someone else must "
-            "release it",
-            reason="own_held_listing",
-        )
-
-
-def check_price_seen(listing: Listing, expected_price: Money | None) -> None:
-    """``change_listing_status``'s ``expected_price``: the price the caller saw (a reviewer
-    releasing a held listing). The seller may change a held listing's price meanwhile, so a
-    release must not put on sale a price nobody reviewed; None checks nothing."""
-    if expected_price is not None and expected_price.currency != listing.price.currency:
-        raise InvalidInput(f"listing {listing.id} is priced in {listing.price.currency}, not "
-                           f"{expected_price.currency}", field="expected_price.currency")
-    if expected_price is not None and listing.price != expected_price:
-        raise Conflict(
-            f"listing {listing.id} now costs {listing.price}, not the {expected_price} you saw; "
-            "look at the new price before deciding",
-            reason="listing_price_moved",
-            expected_price=expected_price.as_dict(),
-            price=listing.price.as_dict(),
-        )
-
-
-def held_listing_count(uow: SqlAlchemyUnitOfWork) -> int:
-    """How many listings held at publication wait for a reviewer."""
-    with uow:
-        return uow.market.count_listings_with_status(ListingStatus.HELD)
-
-
-def held_listings(uow: SqlAlchemyUnitOfWork, *, limit: int = 50) -> list[HeldListing]:
-    """Listings the gate held when they were published, longest waiting first."""
-    with uow:
-        found = []
-        for listing in uow.market.listings_with_status(ListingStatus.HELD, limit=limit):
-            product = uow.catalog.product(listing.product_id)
-            seller = uow.catalog.seller(listing.seller_id)
-            found.append(HeldListing(listing, product.title if product else "?",
-                                     seller.name if seller else "?",
-                                     publication_hold(uow, listing.id),
-                                     product.title_en if product else None))
-        return found
 
 
 def _guard_json(opinion: GuardOpinion | None) -> dict[str, object] | None:
@@ -330,7 +272,9 @@ def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_pric
                          gate: PriceGate = apply_every_change,
                          idempotency_key: str | None = None) -> PriceChangeRecord:
     """Record a proposed price; the gate decides whether it goes live now or waits for review.
-    The listing's earlier held proposals are superseded by this one."""
+    A listing never on sale (a draft, or held at its publication) has its new price judged as a
+    first price, as publishing judges it (:func:`never_on_sale`). The listing's earlier held
+    proposals are superseded by this one."""
     check_price(new_price)
     with uow:
         payload = _proposal_payload(listing_id, new_price, proposed_by, promotion)
@@ -361,13 +305,28 @@ def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_pric
         return change
 
 
-def never_on_sale(uow: SqlAlchemyUnitOfWork, listing: Listing) -> bool:
-    """A listing held at its publication has no price of its own to compare a new one with:
-    the gate judges the new price as a first price (list price, other sellers)."""
-    if listing.status is not ListingStatus.HELD:
-        return False
-    hold = publication_hold(uow, listing.id)
-    return hold is not None and hold.at_publication
+def declared_promotion(percent: float | None, starts_at: datetime | None = None,
+                       ends_at: datetime | None = None) -> Promotion | None:
+    """The promotion a seller declares with a price, from its parts (the API's and the page's
+    forms): none without a percent and dates. Dates without a percent are refused
+    (``promotion_percent_missing``): dropping them would put the price on sale for good, with no
+    return at the promotion's end."""
+    if percent is not None:
+        return Promotion(percent, starts_at, ends_at)
+    if starts_at is None and ends_at is None:
+        return None
+    raise InvalidInput(
+        "a promotion with dates needs its percent off; without one the price would not go back "
+        "when the promotion ends", field="promotion.percent", reason="promotion_percent_missing")
+
+
+def check_listing_currency(listing: Listing, new_price: Money) -> None:
+    """A price in another currency than the listing's is no price change (``currency_mismatch``)."""
+    if new_price.currency != listing.price.currency:
+        raise InvalidInput(
+            f"listing {listing.id} is priced in {listing.price.currency}, not "
+            f"{new_price.currency}; a price change keeps the listing's currency",
+            field="currency", reason="currency_mismatch", currency=listing.price.currency)
 
 
 def _check_price_may_change(listing: Listing, new_price: Money) -> None:
@@ -375,6 +334,7 @@ def _check_price_may_change(listing: Listing, new_price: Money) -> None:
         raise Conflict(
             f"listing {listing.id} has ended; its price cannot change", reason="listing_ended"
         )
+    check_listing_currency(listing, new_price)
     if new_price == listing.price:
         raise InvalidInput(
             f"the listing already costs {new_price}",

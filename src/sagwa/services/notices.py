@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sagwa.adapters.db.incident_repo import NoticeRow
+from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.domain.audit import AuditEvent
+from sagwa.domain.incidents import Incident
+from sagwa.domain.money import Money
+from sagwa.domain.pricing import PriceChangeStatus
 from sagwa.errors import InvalidInput
 from sagwa.services import desk_messages as dm
-from sagwa.services.desk_notify import incident_facts
 from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.desk_wordings import incident_facts
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+#: The longest notice title, in characters: one line on the notice board and in a search result.
+TITLE_MAX_CHARS = 300
+LIVE_CHANGES = (PriceChangeStatus.APPLIED, PriceChangeStatus.APPROVED)
 
 
 def draft_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str,
@@ -31,9 +41,49 @@ def draft_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str,
                          options_phrase=dm.options_phrase(plan, lang),
                          wrong_date=dm.format_date(inc.window_start, lang),
                          cause_ko=dm.cause(facts, "ko"), cause_en=dm.cause(facts, "en"),
-                         **dm.contact_values(policy.contact, lang))
+                         **prevention_facts(uow, inc), **dm.contact_values(policy.contact, lang))
         title, _, body = text.partition("\n")
         return title.strip(), body.strip()
+
+
+def prevention_facts(uow: SqlAlchemyUnitOfWork, inc: Incident) -> dict[str, bool]:
+    """What the notice's prevention paragraph rests on: whether a reviewer approved the change
+    that set the wrong price (the guard had held it: then the review step itself is what
+    changes, not "large discounts now need approval"), and whether the tripwire paused one of
+    the listings in the window."""
+    end = inc.window_end or uow.now()
+    approved = paused = False
+    for listing_id in sorted(int(i) for i in inc.listing_ids):
+        setter = _change_that_set(uow.market.price_changes_for(listing_id), inc.wrong_price, end)
+        approved |= setter is not None and setter.status is PriceChangeStatus.APPROVED
+        pause = uow.audit.latest_for_entity("listing", str(listing_id),
+                                            "listing.paused_by_tripwire")
+        paused |= pause is not None and inc.window_start <= pause.occurred_at <= end
+    return {"approved_by_reviewer": approved, "paused_by_tripwire": paused}
+
+
+def _change_that_set(changes: list[PriceChangeRecord], wrong: Money,
+                     end: datetime) -> PriceChangeRecord | None:
+    """The last change that put ``wrong`` live by ``end`` (applied when proposed, approved when
+    decided); None if the listing had it from the start."""
+    def live_at(change: PriceChangeRecord) -> datetime:
+        return change.decided_at or change.proposed_at
+
+    setters = [c for c in changes if c.status in LIVE_CHANGES and c.new_price == wrong
+               and live_at(c) <= end]
+    return max(setters, key=live_at, default=None)
+
+
+def check_title(title: str) -> None:
+    """A notice title fits :data:`TITLE_MAX_CHARS` (counted as published: stripped); the page,
+    the CLI and the API all meet this one limit."""
+    chars = len(title.strip())
+    if chars > TITLE_MAX_CHARS:
+        raise InvalidInput(
+            f"the notice title is {chars} characters long; at most {TITLE_MAX_CHARS} are "
+            "allowed (a title is one line: put the rest in the body)",
+            field="title", reason="notice_title_too_long", max_chars=TITLE_MAX_CHARS,
+            chars=chars)
 
 
 def publish_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str, title: str,
@@ -43,6 +93,7 @@ def publish_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str, ti
         raise InvalidInput("lang must be ko or en", field="lang")
     if not title.strip() or not body.strip():
         raise InvalidInput("a notice needs a title and a body", field="body")
+    check_title(title)
     body = "\n".join(body.splitlines())  # a browser's textarea sends CRLF; paragraphs are "\n\n"
     with uow:
         now = uow.now()

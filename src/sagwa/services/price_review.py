@@ -12,14 +12,15 @@ listing after it was proposed — even one that came back to the same price.
 from __future__ import annotations
 
 import math
-import statistics
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.listings import Listing, ListingStatus
 from sagwa.domain.money import Money, check_price, format_money
 from sagwa.domain.particles import with_particle
+from sagwa.domain.price_moves import first_price_reference, is_big_move
 from sagwa.domain.pricing import (
     GuardOpinion,
     PriceChangeProposal,
@@ -27,10 +28,16 @@ from sagwa.domain.pricing import (
     Promotion,
     check_promotion_running,
 )
+from sagwa.domain.reasons import check_meaningful_reason, is_blank, require_reason
 from sagwa.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from sagwa.priceguard import ChangeEvidence, PriceRules, Verdict, check_one
 from sagwa.services.accounts import account_name
-from sagwa.services.listings import GateDecision, PriceGate, never_on_sale
+from sagwa.services.listings import (
+    GateDecision,
+    PriceGate,
+    check_listing_currency,
+    never_on_sale,
+)
 from sagwa.services.lookups import require
 from sagwa.services.promotion_end import schedule_promotion_end
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -50,12 +57,12 @@ def gather_evidence(uow: SqlAlchemyUnitOfWork, listing: Listing, new_price: Mone
     list_price = product.list_price
     known_list = (list_price.amount_minor
                   if list_price and list_price.currency == new_price.currency else None)
-    old_kind = "current"
+    old_kind: Literal["current", "list_price", "other_sellers"] = "current"
     if first_price:
-        old = known_list or (round(statistics.median(others)) if others else None)
-        old_minor, recent = (old or new_price.amount_minor), []
-        if old is not None:
-            old_kind = "list_price" if known_list else "other_sellers"
+        reference = first_price_reference(known_list, others)
+        old_minor, recent = (reference.amount_minor if reference else new_price.amount_minor), []
+        if reference is not None:
+            old_kind = reference.kind
     else:
         old_minor = listing.price.amount_minor
         recent = (uow.market.effective_prices(listing.id, limit=RECENT_PRICES)
@@ -113,14 +120,15 @@ def guard_gate(rules: PriceRules) -> PriceGate:
 def check_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_price: Money,
                        rules: PriceRules, promotion: Promotion | None = None) -> GuardOpinion:
     """Dry run: what the guard would say, with nothing stored. A promotion that is not running
-    now is refused here as it would be by the proposal itself (``check_promotion_running``)."""
+    now is refused here as it would be by the proposal itself (``check_promotion_running``), and
+    so is a price in another currency than the listing's (``currency_mismatch``). On a listing
+    that was never on sale (a draft, or held at its publication) the price is judged as a first
+    price, as publishing judges it (:func:`~sagwa.services.listing_holds.never_on_sale`)."""
     check_price(new_price)
     with uow:
         check_promotion_running(promotion, uow.now())
         listing = require(uow.market.listing(listing_id), "listing", listing_id)
-        if new_price.currency != listing.price.currency:
-            raise InvalidInput(f"listing {listing_id} is priced in {listing.price.currency}",
-                               field="currency")
+        check_listing_currency(listing, new_price)
         evidence = gather_evidence(uow, listing, new_price, promotion,
                                    first_price=never_on_sale(uow, listing))
         return opinion_of(check_one(evidence, rules))
@@ -248,11 +256,7 @@ def approve_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer:
         if stale is not None:
             _, why = _stale_sentences(stale, change, listing)
             raise Conflict(f"listing {listing.id}: {why}", stale=True, reason=stale)
-        if not (reason and reason.strip()) and approval_needs_reason(change):
-            raise InvalidInput(
-                f"change {change_id} moves the price from {change.old_price} to "
-                f"{change.new_price}; approving a move this large needs a reason (what was "
-                "checked with the seller)", field="reason", reason="approval_needs_reason")
+        _check_approval_reason(change, reason)
         decided = uow.market.decide_price_change(change_id, status=PriceChangeStatus.APPROVED,
                                                  by=reviewer, reason=reason, now=uow.now())
         uow.market.save_listing(replace(listing, price=change.new_price), uow.now())
@@ -266,30 +270,40 @@ def approve_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer:
         return decided
 
 
-#: Approving a held change needs a reason when the new price is at most half the old one, or
-#: at least twice it.
-BIG_MOVE = 2.0
+def _check_approval_reason(change: PriceChangeRecord, reason: str | None) -> None:
+    """A move this large (:func:`approval_needs_reason`) is approved only with a reason that
+    says something (:func:`~sagwa.domain.reasons.check_meaningful_reason`); a smaller one may
+    carry any note, or none."""
+    if not approval_needs_reason(change):
+        return
+    if reason is None or is_blank(reason):
+        raise InvalidInput(
+            f"change {change.id} moves the price from {change.old_price} to "
+            f"{change.new_price}; approving a move this large needs a reason (what was "
+            "checked with the seller)", field="reason", reason="approval_needs_reason")
+    check_meaningful_reason(reason)
 
 
 def approval_needs_reason(change: PriceChangeRecord) -> bool:
-    """Whether approving ``change`` needs a reason (:data:`BIG_MOVE`)."""
-    old, new = change.old_price.amount_minor, change.new_price.amount_minor
-    return new * BIG_MOVE <= old or new >= old * BIG_MOVE
+    """Whether approving ``change`` needs a reason: the new price is at most half the old one,
+    or at least twice it (:data:`~sagwa.domain.price_moves.BIG_MOVE`, the rule a release of a
+    listing held at publication follows too)."""
+    return is_big_move(change.old_price.amount_minor, change.new_price.amount_minor)
 
 
 def reject_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer: str,
                         reason: str) -> PriceChangeRecord:
-    """Refuse a held change; the live price never moved. A reason is required."""
-    if not reason or not reason.strip():
-        raise InvalidInput("a rejection needs a reason the seller can read", field="reason")
+    """Refuse a held change; the live price never moved. A reason the seller can read is
+    required (``reason_required``; one that says too little: ``reason_too_short``)."""
+    reason = require_reason(reason, missing="a rejection needs a reason the seller can read")
     with uow:
         change = _held(uow, change_id)
         decided = uow.market.decide_price_change(change_id, status=PriceChangeStatus.REJECTED,
-                                                 by=reviewer, reason=reason.strip(), now=uow.now())
+                                                 by=reviewer, reason=reason, now=uow.now())
         uow.audit.append(AuditEvent(reviewer, "price_change.rejected", "listing",
                                     str(change.listing_id),
                                     after={"price_change_id": change_id,
                                            "proposed": change.new_price.as_dict(),
-                                           "reason": reason.strip()}), uow.now())
+                                           "reason": reason}), uow.now())
         uow.commit()
         return decided

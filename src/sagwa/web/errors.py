@@ -47,6 +47,10 @@ def page_error(request: Request, status: int, message: str) -> Response:
     from sagwa.web.pages.i18n import lang_of
     from sagwa.web.pages.rendering import render
 
+    if request.url.path.startswith("/c/"):  # a customer's page: their language, the desk's contact
+        from sagwa.web.pages.customer_errors import customer_error
+
+        return customer_error(request, status)
     if status == 401 and not request.headers.get("hx-request"):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     if request.headers.get("hx-request"):

@@ -130,8 +130,17 @@ class ListingRelease(ListingStatusChange):
                     "seller changed it), the release is refused (409, `listing_price_moved`).")
 
 
+class ListingSendBack(ListingStatusChange):
+    expected_price: MoneyIO | None = Field(
+        default=None,
+        description="The price the reviewer saw; if the listing costs something else now (the "
+                    "seller changed it), the send-back is refused (409, `listing_price_moved`).")
+
+
 class PromotionIO(Body):
-    percent: float = Field(gt=0, lt=100, examples=[10])
+    percent: float | None = Field(
+        default=None, gt=0, lt=100, examples=[10],
+        description="Percent off; required with dates (422, `promotion_percent_missing`).")
     starts_at: Timestamp | None = None
     ends_at: Timestamp | None = None
 

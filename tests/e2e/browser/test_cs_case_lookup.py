@@ -217,8 +217,9 @@ def test_a_second_choice_on_the_case_page_is_refused_there_with_what_was_typed(
     card = _card(answer.text, case_id)
     assert f'id="problem-{case_id}">이 건은 고객의 선택이 이미 기록되어 있어 바꿀 수 없습니다' in card
     assert "상담원과 통화해 주세요" not in answer.text
-    assert 'value="역시 취소해 주세요"' in card
-    assert '<option value="cancel_with_compensation" selected>' in card
+    # no choice form any more: what the customer asked for waits in the call log's note
+    assert f'id="note-{case_id}" name="note" type="text" value="역시 취소해 주세요"' in card
+    assert f'id="choice-{case_id}"' not in card
 
 
 def test_a_choice_on_a_closed_incidents_case_is_refused_in_the_agents_words(

@@ -8,21 +8,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from customer_cases import KRW, assert_no_choice_offered, notified_two_unit_case
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
-from test_customer_case_states import _no_choice_offered
-from world import POLICY, World
+from world import World
 
 from sagwa.config import Settings
-from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
-from sagwa.services import catalog, desk, listings, orders
-from sagwa.services.case_links import case_token
-from sagwa.services.desk_notify import LinkMaker, notify
-from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
 
 pytestmark = pytest.mark.e2e
-KRW = "KRW"
 
 
 def _notified_case(session_factory: sessionmaker[Session], secret: str, world: World, *,
@@ -31,39 +25,11 @@ def _notified_case(session_factory: sessionmaker[Session], secret: str, world: W
     incident is declared, scoped, planned (``terms``; deadline a week later, default keep) and
     notified — and the deadline's default is *not* applied, as when the deadline job runs late.
     The case's link token."""
-    clock = ManualClock(datetime.now(UTC) - timedelta(days=days_ago))
-
-    def uow() -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(session_factory, clock)
-
-    started = clock.now
-    product = catalog.register_product(uow(), title="블루투스 스피커", title_en="Bluetooth speaker",
-                                       category="electronics/audio",
-                                       list_price=Money(185_000, KRW), actor="t").id
-    listing = listings.create_listing(uow(), seller_id=world.seller_a, product_id=product,
-                                      price=Money(19_900, KRW), actor="test").id
-    listings.change_listing_status(uow(), listing_id=listing, trigger=ListingTrigger.PUBLISH,
-                                   actor="test")
-    customer = world.customers["김민준"]
-    clock.advance(timedelta(minutes=10))
-    orders.place_order(uow(), customer_id=customer, listing_id=listing, quantity=2, actor="t",
-                       velocity=None)
-    clock.advance(timedelta(minutes=20))
-    incident = int(desk.declare(
-        uow(), listing_ids=[listing], wrong_price=Money(19_900, KRW),
-        correct_price=Money(185_000, KRW), window_start=started, cause="가격 입력 실수",
-        responsible="seller", actor="admin:test").incident.incident_id)
-    desk.scope(uow(), incident_id=incident, actor="admin:test")
-    desk.plan(uow(), incident_id=incident, options=["keep", "cancel_with_compensation"],
-              deadline=clock.now + timedelta(days=7), default="keep", seller_share_pct=100,
-              platform_share_pct=0, actor="admin:test", policy=POLICY,
-              cancel_compensation=Money(5_000, KRW), **terms)  # type: ignore[arg-type]
-    notify(uow(), incident_id=incident, actor="admin:test", policy=POLICY,
-           links=LinkMaker(secret, "http://127.0.0.1"))
-    with uow() as u:
-        case_id = int(u.cases.for_incident(incident)[0].case.case_id)
-    return case_token(secret, case_id=case_id, customer_id=customer,
-                      expires_at=datetime.now(UTC) + timedelta(days=30))
+    return notified_two_unit_case(
+        session_factory, secret, world, started=datetime.now(UTC) - timedelta(days=days_ago),
+        product=("블루투스 스피커", "Bluetooth speaker"),
+        options=["keep", "cancel_with_compensation"],
+        cancel_compensation=Money(5_000, KRW), **terms).token
 
 
 def test_past_the_deadline_before_the_default_is_applied_the_page_says_what_will_happen(
@@ -71,10 +37,10 @@ def test_past_the_deadline_before_the_default_is_applied_the_page_says_what_will
         page_settings: Settings) -> None:
     token = _notified_case(session_factory, page_settings.secret_key, world, days_ago=20)
     page = client.get(f"/c/{token}").text
-    _no_choice_offered(page)  # this plan takes no late answers
+    assert_no_choice_offered(page)  # this plan takes no late answers
     assert "이 지나 곧 기본 처리(주문 유지)가 적용됩니다. 주문은 결제하신 가격 그대로 유지됩니다." in page
     english = client.get(f"/c/{token}?lang=en").text
-    _no_choice_offered(english)
+    assert_no_choice_offered(english)
     assert ("has passed, so the default (keep the order) will be applied shortly. Your order "
             "stays as it is, at the price you paid.") in english
 

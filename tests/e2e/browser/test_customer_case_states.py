@@ -9,97 +9,54 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from customer_cases import assert_no_choice_offered, notified_two_unit_case
 from fastapi.testclient import TestClient
+from page_forms import csrf_of
 from sqlalchemy.orm import Session, sessionmaker
 from world import POLICY, World
 
 from sagwa.config import Settings
 from sagwa.domain.incidents import IncidentStatus
-from sagwa.domain.listings import ListingTrigger
-from sagwa.domain.money import Money
-from sagwa.services import catalog, desk, desk_cases, listings, orders
+from sagwa.services import desk_cases
 from sagwa.services.case_links import case_token
-from sagwa.services.desk_notify import LinkMaker, notify
-from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 pytestmark = pytest.mark.e2e
-KRW = "KRW"
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, "no CSRF field on the page"
-    return found.group(1)
 
 
 def _case_with_two_units(session_factory: sessionmaker[Session], secret: str, world: World, *,
                          started: datetime, options: list[str],
-                         discount_pct: int | None = None) -> tuple[int, int, str]:
+                         discount_pct: int | None = None) -> str:
     """김민준 orders 2 earphones shown at 19,900 (correct price 185,000) from ``started``; the
-    incident is declared, scoped, planned (deadline a week later, default keep) and notified.
-    (incident id, case id, link token)."""
-    clock = ManualClock(started)
-
-    def uow() -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(session_factory, clock)
-
-    product = catalog.register_product(uow(), title="무선 이어폰", title_en="Wireless earphones",
-                                       category="electronics/audio",
-                                       list_price=Money(185_000, KRW), actor="t").id
-    listing = listings.create_listing(uow(), seller_id=world.seller_a, product_id=product,
-                                      price=Money(19_900, KRW), actor="test").id
-    listings.change_listing_status(uow(), listing_id=listing, trigger=ListingTrigger.PUBLISH,
-                                   actor="test")
-    customer = world.customers["김민준"]
-    clock.advance(timedelta(minutes=10))
-    orders.place_order(uow(), customer_id=customer, listing_id=listing, quantity=2, actor="t",
-                       velocity=None)
-    clock.advance(timedelta(minutes=20))
-    incident = int(desk.declare(
-        uow(), listing_ids=[listing], wrong_price=Money(19_900, KRW),
-        correct_price=Money(185_000, KRW), window_start=started, cause="가격 입력 실수",
-        responsible="seller", actor="admin:test").incident.incident_id)
-    desk.scope(uow(), incident_id=incident, actor="admin:test")
-    deadline = clock.now + timedelta(days=7)
-    desk.plan(uow(), incident_id=incident, options=options, deadline=deadline, default="keep",
-              seller_share_pct=100, platform_share_pct=0, actor="admin:test", policy=POLICY,
-              discount_pct=discount_pct)
-    notify(uow(), incident_id=incident, actor="admin:test", policy=POLICY,
-           links=LinkMaker(secret, "http://127.0.0.1"))
-    with uow() as u:
-        case_id = int(u.cases.for_incident(incident)[0].case.case_id)
-    token = case_token(secret, case_id=case_id, customer_id=customer,
-                       expires_at=datetime.now(UTC) + timedelta(days=30))
-    if deadline < datetime.now(UTC):
-        clock.now = datetime.now(UTC)
-        desk_cases.apply_deadline(uow(), incident_id=incident, actor="system")
-    return incident, case_id, token
-
-
-def _no_choice_offered(html: str) -> None:
-    assert 'id="choose-' not in html and 'id="confirm-step"' not in html
-    assert "답변 기한:" not in html and "Please answer by" not in html
-    assert "기한까지 답이 없으면" not in html and "If we do not hear from you" not in html
+    incident is declared, scoped, planned (deadline a week later, default keep) and notified;
+    a deadline already past has its default applied. The case's link token."""
+    case = notified_two_unit_case(session_factory, secret, world, started=started,
+                                  options=options, discount_pct=discount_pct)
+    if case.deadline < datetime.now(UTC):
+        case.clock.now = datetime.now(UTC)
+        desk_cases.apply_deadline(SqlAlchemyUnitOfWork(session_factory, case.clock),
+                                  incident_id=case.incident_id, actor="system")
+    return case.token
 
 
 def test_a_defaulted_case_says_the_default_applied_and_offers_no_choice(
         client: TestClient, world: World, session_factory: sessionmaker[Session],
         page_settings: Settings) -> None:
-    _, _, token = _case_with_two_units(
+    token = _case_with_two_units(
         session_factory, page_settings.secret_key, world,
         started=datetime.now(UTC) - timedelta(days=20), options=["keep", "talk_to_person"])
     page = client.get(f"/c/{token}").text
-    _no_choice_offered(page)
+    assert_no_choice_offered(page)
     assert "이 지나 기본 처리(주문 유지)가 적용되었습니다" in page
     assert "주문은 결제하신 가격 그대로 유지됩니다" in page
     english = client.get(f"/c/{token}?lang=en").text
-    _no_choice_offered(english)
+    assert_no_choice_offered(english)
     assert "has passed, so the default (keep the order) was applied" in english
     # a stale form pressed anyway gets no confirm step, but the refusal and what happened
     stale = csrf_of(client.get("/login").text)  # this page has no form left to take it from
     pressed = client.post(f"/c/{token}/choose", data={"choice": "keep", "csrf_token": stale})
     assert pressed.status_code == 409
-    _no_choice_offered(pressed.text)
+    assert_no_choice_offered(pressed.text)
     assert 'id="case-outcome"' in pressed.text
 
 
@@ -111,7 +68,7 @@ def test_a_confirmed_choice_shows_the_choice_and_when_not_the_options(
         "choice": "cancel_with_compensation", "confirmed": "yes", "csrf_token": csrf_of(page)})
     assert done.status_code == 303
     after = client.get(f"/c/{token}").text
-    _no_choice_offered(after)
+    assert_no_choice_offered(after)
     assert "확인 메일을 보내 드립니다" in after  # the flash: a final choice is confirmed by mail
     assert re.search(r"고객님의 선택: <strong>주문 취소[^<]*</strong> \(접수 \d{4}-\d\d-\d\d \d\d:\d\d\)",
                      after)
@@ -126,13 +83,13 @@ def test_a_closed_incident_offers_no_choice_and_says_it_is_over(
         u.incidents.save(replace(inc, status=IncidentStatus.CLOSED), closed_at=u.now())
         u.commit()
     page = client.get(f"/c/{world.tokens['김민준']}").text
-    _no_choice_offered(page)
+    assert_no_choice_offered(page)
     assert "이 건의 처리는 모두 끝났습니다" in page
     pressed = client.post(f"/c/{world.tokens['김민준']}/choose",
                           data={"choice": "keep", "csrf_token": csrf_of(client.get("/login").text)})
-    _no_choice_offered(pressed.text)
+    assert_no_choice_offered(pressed.text)
     asked = client.get(f"/c/{world.tokens['이서연']}").text  # she asked for a person in time
-    _no_choice_offered(asked)
+    assert_no_choice_offered(asked)
     assert "상담원이 전화드릴 예정입니다" in asked
     assert "one of our staff will call you" in client.get(
         f"/c/{world.tokens['이서연']}?lang=en").text
@@ -176,7 +133,7 @@ def test_a_refused_link_says_how_to_reach_a_person(client: TestClient, world: Wo
 def test_the_discount_choice_shows_what_was_paid_the_new_total_and_the_difference(
         client: TestClient, world: World, session_factory: sessionmaker[Session],
         page_settings: Settings) -> None:
-    _, _, token = _case_with_two_units(
+    token = _case_with_two_units(
         session_factory, page_settings.secret_key, world,
         started=datetime.now(UTC) - timedelta(hours=2),
         options=["keep", "buy_at_correct_price_discount"], discount_pct=30)
@@ -187,7 +144,7 @@ def test_the_discount_choice_shows_what_was_paid_the_new_total_and_the_differenc
         "csrf_token": csrf_of(page)})
     assert done.status_code == 303
     after = client.get(f"/c/{token}").text
-    _no_choice_offered(after)
+    assert_no_choice_offered(after)
     assert "결제하신 금액</dt><dd><strong>39,800원 (2개)" in after
     assert "259,000원 · 1개당 129,500원" in after
     assert "결제하신 금액과의 차액</dt><dd><strong>219,200원" in after

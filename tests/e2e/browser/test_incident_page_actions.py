@@ -14,7 +14,7 @@ from world import PASSWORD, World
 
 from sagwa.domain.listings import ListingStatus
 from sagwa.domain.money import Money
-from sagwa.services import desk
+from sagwa.services import desk, listings
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.pages.forms import local_input
 
@@ -134,6 +134,8 @@ def test_closing_is_refused_with_the_services_sentence_while_customers_have_not_
 
 def test_an_incident_with_nobody_affected_is_closed_from_its_page(
         client: TestClient, world: World, session_factory) -> None:  # type: ignore[no-untyped-def]
+    listings.propose_price_change(SqlAlchemyUnitOfWork(session_factory), listing_id=world.ipod_a,
+                                  new_price=Money(19_900, "KRW"), proposed_by="seller:haneul")
     uow = SqlAlchemyUnitOfWork(session_factory)
     row = desk.declare(uow, listing_ids=[world.ipod_a], wrong_price=Money(19_900, "KRW"),
                        correct_price=Money(199_000, "KRW"),

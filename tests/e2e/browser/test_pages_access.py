@@ -5,24 +5,13 @@ from __future__ import annotations
 import re
 from datetime import UTC
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
+from page_forms import csrf_of, log_in
 from world import PASSWORD, World
 
 pytestmark = pytest.mark.e2e
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, "no CSRF field on the page"
-    return found.group(1)
-
-
-def log_in(client: TestClient, username: str) -> None:
-    token = csrf_of(client.get("/login").text)
-    answer = client.post("/login", data={"username": username, "password": PASSWORD,
-                                         "csrf_token": token})
-    assert answer.status_code == 303, answer.text
 
 
 @pytest.mark.parametrize("path", ["/seller", "/ops/review", "/ops/incidents", "/cs/queue"])
@@ -237,18 +226,29 @@ def test_a_notice_that_fails_the_check_is_refused_even_if_posted_directly(
     assert "가격 변경" not in client.get("/notices").text
 
 
-def test_a_seller_sees_a_reviewers_rejection_reason(client: TestClient, world: World) -> None:
+def _seller_asks_19900_for_the_ipod(client: TestClient, world: World) -> httpx.Response:
+    """Seller A asks for 19,900 on the iPod (a price the guard holds for review)."""
     log_in(client, "seller_a")
     token = csrf_of(client.get(f"/seller/listings/{world.ipod_a}").text)
-    held = client.post(f"/seller/listings/{world.ipod_a}/price",
+    return client.post(f"/seller/listings/{world.ipod_a}/price",
                        data={"new_price": "19900", "csrf_token": token})
-    assert held.status_code == 303
+
+
+def _reviewer_queue(client: TestClient) -> tuple[str, str]:
+    """A reviewer logs in instead: the review queue and the first change id on it."""
     client.cookies.clear()
     log_in(client, "reviewer")
     queue = client.get("/ops/review").text
     change_id = re.search(r'id="change-(\d+)"', queue)
     assert change_id
-    rejected = client.post(f"/ops/review/{change_id.group(1)}/reject",
+    return queue, change_id.group(1)
+
+
+def test_a_seller_sees_a_reviewers_rejection_reason(client: TestClient, world: World) -> None:
+    held = _seller_asks_19900_for_the_ipod(client, world)
+    assert held.status_code == 303
+    queue, change_id = _reviewer_queue(client)
+    rejected = client.post(f"/ops/review/{change_id}/reject",
                            data={"reason": "할인율을 가격으로 입력", "csrf_token": csrf_of(queue)})
     assert rejected.status_code == 303
     client.cookies.clear()
@@ -259,20 +259,13 @@ def test_a_seller_sees_a_reviewers_rejection_reason(client: TestClient, world: W
 
 def test_a_rejection_without_a_reason_is_refused_with_the_message(client: TestClient,
                                                                   world: World) -> None:
-    log_in(client, "seller_a")
-    token = csrf_of(client.get(f"/seller/listings/{world.ipod_a}").text)
-    client.post(f"/seller/listings/{world.ipod_a}/price",
-                data={"new_price": "19900", "csrf_token": token})
-    client.cookies.clear()
-    log_in(client, "reviewer")
-    queue = client.get("/ops/review").text
-    change_id = re.search(r'id="change-(\d+)"', queue)
-    assert change_id
-    answer = client.post(f"/ops/review/{change_id.group(1)}/reject",
+    _seller_asks_19900_for_the_ipod(client, world)
+    queue, change_id = _reviewer_queue(client)
+    answer = client.post(f"/ops/review/{change_id}/reject",
                          data={"reason": " ", "csrf_token": csrf_of(queue)})
     assert answer.status_code == 422
     assert "거절할 때는 판매자가 읽을 수 있는 사유를 적어 주세요." in answer.text
-    assert f'id="change-{change_id.group(1)}"' in answer.text  # the queue again, not a bare page
+    assert f'id="change-{change_id}"' in answer.text  # the queue again, not a bare page
     assert "a rejection needs" not in answer.text
 
 

@@ -113,7 +113,7 @@ def test_a_release_is_refused_when_the_price_moved_after_the_page_showed_it(
     assert stale.status_code == 409
     assert _status(session_factory, listing_id) is ListingStatus.HELD
     card = _card(stale.text, f"listing-{listing_id}")
-    assert "보고 계신 동안 판매자가 가격을 바꿔 보류를 풀지 않았습니다." in card
+    assert "보고 계신 동안 판매자가 가격을 바꿔 보류를 풀지도 돌려보내지도 않았습니다." in card
     assert 'data-price-moved="159000/169000"' in card
     assert "보류된 가격 159,000원, 지금 169,000원" in card
     assert 'name="seen_price_minor" value="169000"' in card
@@ -122,9 +122,52 @@ def test_a_release_is_refused_when_the_price_moved_after_the_page_showed_it(
     client.get("/ops/review?lang=ko")
     answer = client.post(f"/ops/review/listings/{listing_id}/release",
                          data={"csrf_token": csrf_of(page), "seen_price_minor": "169000",
-                               "seen_currency": "KRW"})
+                               "seen_currency": "KRW", "reason": "판매자와 확인: 169,000원"})
     assert answer.status_code == 303
     assert _status(session_factory, listing_id) is ListingStatus.LIVE
+
+
+def test_releasing_a_first_price_at_a_tenth_of_the_list_price_needs_a_reason_on_the_page(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    """159,000 against a list price of 1,590,000: the card says a reason is required and why;
+    a post without one is refused in the page's language, next to the card, nothing released;
+    with one, the listing goes live and the reason is on the audit log."""
+    listing_id = _published_through_the_api(client, session_factory, world,
+                                            username="seller_a")
+    log_in(client, "reviewer")
+    page = client.get("/ops/review").text
+    card = _card(page, f"listing-{listing_id}")
+    assert "의견 (필수: 첫 가격이 정가 1,590,000원의 절반 이하이거나 두 배 이상입니다." in card
+    assert re.search(r'<input id="release-reason-\d+" name="reason"[^>]* required data-needs-reason',
+                     card)
+    english = _card(client.get("/ops/review?lang=en").text, f"listing-{listing_id}")
+    assert "Reason (required: the first price is half or less, or twice or more, of the list " \
+           "price 1,590,000 KRW" in english
+    refused = client.post(f"/ops/review/listings/{listing_id}/release",
+                          data={"reason": "  ", "csrf_token": csrf_of(page),
+                                "seen_price_minor": "159000", "seen_currency": "KRW"})
+    assert refused.status_code == 422
+    problem = re.search(rf'<p class="finding error" role="alert" id="listing-problem-{listing_id}">'
+                        r'(.*?)</p>', _card(refused.text, f"listing-{listing_id}"), re.DOTALL)
+    assert problem and "Releasing a first price that is half or less" in problem.group(1)
+    assert _status(session_factory, listing_id) is ListingStatus.HELD
+    client.get("/ops/review?lang=ko")
+    korean = client.post(f"/ops/review/listings/{listing_id}/release",
+                         data={"csrf_token": csrf_of(page), "seen_price_minor": "159000",
+                               "seen_currency": "KRW"})
+    assert korean.status_code == 422
+    assert ("첫 가격이 정가나 다른 판매자 가격의 절반 이하이거나 두 배 이상이면 (비교할 가격이 없을 때도) "
+            "보류를 풀 때 의견이 있어야 합니다.") in html.unescape(korean.text)
+    assert _status(session_factory, listing_id) is ListingStatus.HELD
+    answer = client.post(f"/ops/review/listings/{listing_id}/release",
+                         data={"reason": "판매자와 통화: 전시품", "csrf_token": csrf_of(page),
+                               "seen_price_minor": "159000", "seen_currency": "KRW"})
+    assert answer.status_code == 303
+    assert _status(session_factory, listing_id) is ListingStatus.LIVE
+    with _uow(session_factory) as u:
+        last = u.audit.for_entity("listing", str(listing_id))[-1].event
+    assert (last.action, last.after["reason"], last.after["reference"]["amount_minor"]) == (
+        "listing.release", "판매자와 통화: 전시품", 1_590_000)
 
 
 def test_the_seller_sees_why_their_listing_was_held_and_that_a_reviewer_must_release_it(
@@ -152,11 +195,11 @@ def test_whoever_published_a_held_listing_gets_a_sentence_not_a_release_button(
     page = client.get("/ops/review").text
     card = _card(page, f"listing-{listing_id}")
     assert "/release" not in card and "<button" not in card
-    assert "직접 게시한 상품은 다른 검토자가 보류를 풀어야 합니다." in card
+    assert "직접 게시한 상품은 다른 검토자가 보류를 풀거나 돌려보내야 합니다." in card
     forged = client.post(f"/ops/review/listings/{listing_id}/release",
                          data={"csrf_token": csrf_of(page)})
     assert forged.status_code == 403
-    assert "직접 게시한 상품은 판매 보류를 풀 수 없습니다. 다른 검토자에게 맡겨 주세요." in forged.text
+    assert "직접 게시한 상품은 판매 보류를 풀거나 돌려보낼 수 없습니다. 다른 검토자에게 맡겨 주세요." in forged.text
     assert f'id="listing-{listing_id}"' in forged.text  # the queue again, not a bare page
     assert _status(session_factory, listing_id) is ListingStatus.HELD
     client.cookies.clear()
@@ -227,7 +270,7 @@ def test_a_reviewer_releases_a_listing_held_at_publication_in_the_browser(page, 
     assert "159,000원" in card.locator("[data-price]").inner_text()
     assert HANGUL.search(card.locator(".reason").inner_text())
     shot(page, "review-held-listing")
-    card.locator("input[name=reason]").fill("판매자와 확인: 재고 정리")
+    card.locator(f"#release-reason-{draft.id}").fill("판매자와 확인: 재고 정리")
     card.locator("button.primary").click()
     flash = page.locator(".flash")
     flash.wait_for()

@@ -165,3 +165,16 @@ def test_contact_time_is_counted_from_the_first_send_not_from_now() -> None:
     assert too_close.details["problem_reasons"]["deadline"] == "too_little_contact_time"
     assert plan(now=wednesday, schedule=schedule,
                 deadline=datetime(2008, 6, 16, 15, 0, tzinfo=KST)).deadline.hour == 15
+
+
+def test_the_contact_time_refusal_words_contact_hours_never_days() -> None:
+    """24 contact-centre hours are about three working days: "1 day" would mislead."""
+    schedule = ContactSchedule.from_mapping(
+        {d: "09:00-18:00" for d in ("mon", "tue", "wed", "thu", "fri")}
+        | {"sat": None, "sun": None}, min_time_left=timedelta(hours=2), holidays_closed=False)
+    wednesday = datetime(2008, 6, 11, 16, 30, tzinfo=KST)
+    too_close = refused(now=wednesday, schedule=schedule,
+                        deadline=datetime(2008, 6, 16, 14, 0, tzinfo=KST))
+    assert ("the deadline leaves only 23 h of contact-centre hours after customers can first be "
+            "told; customers need at least 24 h of contact-centre hours to reach a person"
+            ) in too_close.message

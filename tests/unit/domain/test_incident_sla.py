@@ -105,3 +105,17 @@ def test_timeline_details_show_seoul_times_and_leave_out_empty_facts() -> None:
                           "incident", "1", {"reason": None, "deadline": "2008-06-17T09:00:00+00:00",
                                             "status": "planned"})
     assert entry.detail == "deadline=2008-06-17 18:00, status=planned"
+
+
+def test_the_choice_rows_under_answered_add_up_to_it() -> None:
+    """"customers who answered 2" is followed by the answering choices only; a customer who
+    asked for a person and has not chosen yet is a row of its own, not indented under it."""
+    from sagwa.services.desk_report import figure_rows
+
+    rows = figure_rows({"answered": 2, "share_answered": 0.5,
+                        "by_choice": {"cancel_with_compensation": 2, "talk_to_person": 1}})
+    assert rows == [("customers who answered", "2"), ("… share of cases", "50.0%"),
+                    ("… cancelled with compensation", "2"),
+                    ("customers who asked for a person (no choice yet)", "1")]
+    under = [int(v) for k, v in rows[1:] if k.startswith("…") and v.isdigit()]
+    assert sum(under) == 2

@@ -14,6 +14,7 @@ ALLOWED = {
     (S.DRAFT, T.HOLD): S.HELD,
     (S.LIVE, T.HOLD): S.HELD,
     (S.HELD, T.RELEASE): S.LIVE,
+    (S.HELD, T.SEND_BACK): S.DRAFT,
     (S.LIVE, T.PAUSE): S.PAUSED,
     (S.PAUSED, T.RESUME): S.LIVE,
     (S.DRAFT, T.END): S.ENDED,
@@ -36,6 +37,7 @@ def test_allowed_transition(status: ListingStatus, trigger: ListingTrigger) -> N
 @pytest.mark.parametrize(("status", "trigger"), [
     (S.ENDED, T.PUBLISH), (S.ENDED, T.RESUME), (S.ENDED, T.END), (S.LIVE, T.PUBLISH),
     (S.PAUSED, T.RELEASE), (S.DRAFT, T.RESUME), (S.PAUSED, T.HOLD), (S.HELD, T.PUBLISH),
+    (S.LIVE, T.SEND_BACK), (S.DRAFT, T.SEND_BACK), (S.PAUSED, T.SEND_BACK),
 ])
 def test_refused_transition_says_what_and_why(status: ListingStatus,
                                              trigger: ListingTrigger) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from sagwa.adapters import guard_files as gf
+from sagwa.adapters import guard_input as gf
 from sagwa.priceguard import load_rules
 from sagwa.services.guard_batch import run_guard
 from sagwa.services.guard_metrics import labelled_frame, split_metrics

@@ -197,3 +197,92 @@ def test_a_promotion_declared_against_the_regular_price_is_no_mismatch() -> None
     assert verdict.verdict == "allow", verdict
     typo = dataclasses.replace(deeper, new_price_minor=300)  # a zero dropped: held
     assert check_one(typo, RULES).reason_code == "promotion_mismatch"
+
+
+def test_a_discount_that_leaves_the_price_above_every_regular_price_is_held() -> None:
+    """A 10% "discount" raising a 13,500 KRW book to 16,000 (list price 15,000) lands within the
+    mismatch tolerance of 10% off the list price, but discounts nothing: held, and whatever the
+    tolerance is set to."""
+    rise = ChangeEvidence(13_500, 16_000, "KRW", (13_500,) * 4, list_price_minor=15_000,
+                          promotion_pct=10.0)
+    verdict = check_one(rise, RULES)
+    assert (verdict.verdict, verdict.reason_code) == ("hold", "promotion_mismatch")
+    lenient = dataclasses.replace(RULES, promo_mismatch_log=5.0)
+    assert check_one(rise, lenient).reason_code == "promotion_mismatch"
+    just_below = dataclasses.replace(rise, new_price_minor=13_400)
+    assert check_one(just_below, RULES).reason_code != "promotion_mismatch"
+
+
+def test_a_shallower_promotion_after_a_deeper_one_may_raise_the_price() -> None:
+    """On 30% off now (7,000 of a usual 10,000 KRW), 10% off the usual price is 9,000: a rise
+    under a declared discount, but below the regular price: no mismatch."""
+    shallower = ChangeEvidence(7_000, 9_000, "KRW", (10_000, 10_000, 10_000, 10_000, 7_000),
+                               promotion_pct=10.0)
+    verdict = check_one(shallower, RULES)
+    assert verdict.reason_code != "promotion_mismatch", verdict
+    assert verdict.verdict == "allow", verdict
+
+
+@pytest.mark.parametrize(("pct", "error_type"), [
+    (70.0, "inflated_promotion"),   # an ordinary deep sale beyond electronics' 60%: for review
+    (90.0, "percent_inverted"),     # the 2008 "90% event": 10% off meant
+])
+def test_a_too_deep_promotion_is_named_an_inverted_percent_only_when_very_deep(
+        pct: float, error_type: str) -> None:
+    sale = ChangeEvidence(185_000, round(185_000 * (1 - pct / 100)), "KRW", (185_000,) * 4,
+                          (175_000, 185_000, 189_000), promotion_pct=pct, category="electronics")
+    verdict = check_one(sale, RULES)
+    assert (verdict.verdict, verdict.reason_code, verdict.error_type) == (
+        "hold", "promotion_too_deep", error_type)
+    assert "needs a reviewer's approval (60% or deeper does;" in verdict.reason_en
+
+
+IPOD_PEERS = (175_000, 185_000, 189_000)
+
+
+@pytest.mark.parametrize(("category", "new", "verdict"), [
+    ("electronics", 74_000, "hold"),   # 60% off, undeclared: electronics' limit is 60%
+    ("electronics", 75_850, "allow"),  # 59% off
+    ("electronics", 55_500, "hold"),   # 70% off
+    ("grocery", 55_500, "allow"),      # grocery allows 80%: an undeclared 70% sale passes
+    (None, 55_500, "allow"),           # the default 80%: the issue's undeclared 50-70% sales pass
+])
+def test_an_undeclared_cut_needs_a_declared_promotion_where_the_category_says_so(
+        category: str | None, new: int, verdict: str) -> None:
+    """Leaving the promotion out must not get a sale through that declaring it would send to
+    review (electronics: 60%)."""
+    sale = ChangeEvidence(185_000, new, "KRW", (185_000,) * 4, IPOD_PEERS, category=category)
+    got = check_one(sale, RULES)
+    assert got.verdict == verdict, got
+    if verdict == "hold":
+        assert got.reason_code == "undeclared_cut_too_deep"
+        assert got.reason_en.endswith(
+            "a cut of 60% or more needs a declared promotion and a reviewer's approval")
+        assert "looks like" not in got.reason_en  # a sale, more often than a slip
+
+
+def test_a_deep_undeclared_drop_keeps_naming_the_slip() -> None:
+    """Past the guard's own drop threshold the ratio speaks: a dropped zero is named as one."""
+    slip = ChangeEvidence(185_000, 18_500, "KRW", (185_000,) * 4, IPOD_PEERS,
+                          category="electronics")
+    got = check_one(slip, RULES)
+    assert (got.verdict, got.error_type) == ("hold", "decimal_slip")
+    assert got.reason_code != "undeclared_cut_too_deep"
+
+
+@pytest.mark.parametrize("hold_score", [0.53, 0.65, 0.8])
+def test_a_policy_rule_holds_whatever_the_threshold(hold_score: float) -> None:
+    """A declared 61% where 60% needs review, and a price under the seller's floor, are held
+    at any hold_score: policy is not a score to be outvoted."""
+    from sagwa.priceguard import SellerLimits
+
+    rules = dataclasses.replace(RULES, hold_score=hold_score,
+                                sellers={"S1": SellerLimits(floor_major=100_000.0)})
+    deep = ChangeEvidence(185_000, 72_150, "KRW", (185_000,) * 4, IPOD_PEERS,
+                          promotion_pct=61.0, category="electronics")
+    assert (check_one(deep, rules).verdict, check_one(deep, rules).reason_code) == (
+        "hold", "promotion_too_deep")
+    floor = ChangeEvidence(185_000, 99_000, "KRW", (185_000,) * 4, IPOD_PEERS, seller_id="S1",
+                           promotion_pct=50.0)
+    assert (check_one(floor, rules).verdict, check_one(floor, rules).reason_code) == (
+        "hold", "below_seller_floor")

@@ -15,8 +15,9 @@ from sagwa.domain.incident_scope import build_cases, open_case
 from sagwa.domain.incidents import Case, CaseStatus, OrderRecord
 from sagwa.domain.money import Money
 from sagwa.services import desk_messages as dm
-from sagwa.services.desk_notify import _shared_values, wording_samples
+from sagwa.services.desk_outcome_wording import defaulted_values
 from sagwa.services.desk_policy import load_desk_policy
+from sagwa.services.desk_wordings import shared_values, wording_samples
 
 POLICY = load_desk_policy()
 
@@ -104,7 +105,7 @@ def test_the_sms_shortens_a_product_name_on_a_word_with_an_ellipsis(name: str, s
     the_plan = plan()
     lang = "ko" if any("가" <= c <= "힣" for c in name) else "en"
     named = dm.IncidentFacts(INCIDENT, name, name, "카메라마당", INCIDENT.correct_price)
-    assert _shared_values(named, the_plan, POLICY, lang)["product_short"] == short
+    assert shared_values(named, the_plan, POLICY, lang)["product_short"] == short
     assert len(short) <= 30
 
 
@@ -123,8 +124,8 @@ def test_a_shortened_name_fits_and_leaves_no_bracket_open(name: str) -> None:
 
 
 def defaulted(the_plan: IncidentPlan, case: Case, lang: str, *, still_open: bool = False) -> str:
-    values = dm.defaulted_values(case, the_plan, WRONG.times(case.units), lang,
-                                 still_open=still_open)
+    values = defaulted_values(case, the_plan, WRONG.times(case.units), lang,
+                              still_open=still_open)
     text = dm.render("defaulted_email", lang, customer_name="이영희" if lang == "ko" else "Lee",
                      product="미러리스 카메라", **values, **dm.contact_values(CONTACT, lang))
     return dm.checked(text, kind="resolution", lang=lang)

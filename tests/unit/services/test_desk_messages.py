@@ -17,6 +17,7 @@ from sagwa.domain.incident_scope import build_cases, open_case
 from sagwa.domain.incidents import Case, OrderRecord, Responsibility, declare
 from sagwa.domain.money import Money
 from sagwa.services import desk_messages as dm
+from sagwa.services.desk_outcome_wording import confirmation_values
 from sagwa.services.desk_policy import load_desk_policy
 
 KST = ZoneInfo("Asia/Seoul")
@@ -63,7 +64,7 @@ def chosen(choice: str, the_plan: IncidentPlan, *, quantities: tuple[int, ...] =
 def confirmation(case: Case, the_plan: IncidentPlan, lang: str) -> str:
     text = dm.render("confirmation", lang, customer_name="이영희" if lang == "ko" else "Lee",
                      product="미러리스 카메라" if lang == "ko" else "Mirrorless camera",
-                     **dm.confirmation_values(case, the_plan, lang),
+                     **confirmation_values(case, the_plan, lang),
                      **dm.contact_values(CONTACT, lang))
     return dm.checked(text, kind="resolution", lang=lang)
 

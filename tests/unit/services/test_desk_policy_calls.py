@@ -87,3 +87,24 @@ def test_a_callback_request_as_the_latest_attempt_holds_off_giving_up() -> None:
     assert not gives_up(OwedCall(7, 3, "callback_requested"), 3)
     assert not gives_up(OwedCall(7, 10, "callback_requested"), 3)
     assert gives_up(OwedCall(7, 4, "no_answer"), 3)
+
+
+def test_the_shipped_policy_counts_attempts_two_hours_apart(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    assert "min_spacing_minutes = 120" in SHIPPED
+    assert load_desk_policy().min_call_spacing == timedelta(hours=2)
+    text = SHIPPED.replace("min_spacing_minutes = 120", "min_spacing_minutes = 0")
+    assert load_desk_policy(_policy_file(tmp_path, text)).min_call_spacing == timedelta(0)
+    older = SHIPPED.replace("min_spacing_minutes = 120", "")
+    assert load_desk_policy(_policy_file(tmp_path, older)).min_call_spacing == timedelta(hours=2)
+
+
+@pytest.mark.parametrize("bad", ["-1", "1441", '"120"', "2.5", "true"])
+def test_a_spacing_outside_a_day_or_not_whole_minutes_is_refused(tmp_path: Path,
+                                                                 bad: str) -> None:
+    path = _policy_file(tmp_path, SHIPPED.replace("min_spacing_minutes = 120",
+                                                  f"min_spacing_minutes = {bad}"))
+    refused = _refusal(path)
+    assert (refused.details["table"], refused.details["key"]) == ("calls", "min_spacing_minutes")
+    assert "must be a whole number of minutes from 0 to 1440" in refused.message

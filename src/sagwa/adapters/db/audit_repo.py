@@ -74,12 +74,12 @@ class AuditRepository:
         return [_record(r) for r in self.conn.execute(q)]
 
     def latest_for_entity(self, entity_type: str, entity_id: str,
-                          action: str) -> AuditRecord | None:
-        """The entity's latest entry with ``action``, however many entries it has (by the
-        ``(entity_type, entity_id)`` index, newest first)."""
+                          *actions: str) -> AuditRecord | None:
+        """The entity's latest entry with any of ``actions``, however many entries it has (one
+        query, by the ``(entity_type, entity_id)`` index, newest first)."""
         q = (select(audit_log).where(audit_log.c.entity_type == entity_type,
                                      audit_log.c.entity_id == entity_id,
-                                     audit_log.c.action == action)
+                                     audit_log.c.action.in_(actions))
              .order_by(audit_log.c.seq.desc()).limit(1))
         row = self.conn.execute(q).one_or_none()
         return None if row is None else _record(row)

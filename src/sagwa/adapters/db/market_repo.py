@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,6 +13,7 @@ from sagwa.adapters.db.tables import listings, orders, price_changes, products
 from sagwa.domain.listings import Listing, ListingStatus
 from sagwa.domain.money import Money
 from sagwa.domain.orders import OrderLine, OrderStatus
+from sagwa.domain.price_history import PriceMove
 from sagwa.domain.pricing import GuardOpinion, PriceChangeProposal, PriceChangeStatus
 
 
@@ -90,6 +92,15 @@ class MarketRepository:
     def listing_created_at(self, listing_id: int) -> datetime | None:
         return self.conn.execute(
             select(listings.c.created_at).where(listings.c.id == listing_id)).scalar_one_or_none()
+
+    def first_created(self, listing_ids: Collection[int]) -> tuple[datetime, int] | None:
+        """When the earliest created of ``listing_ids`` was created, and its id (the lower id
+        of two created at once); None if none of them exists. One query for all of them."""
+        row = self.conn.execute(
+            select(listings.c.created_at, listings.c.id)
+            .where(listings.c.id.in_(list(listing_ids)))
+            .order_by(listings.c.created_at, listings.c.id).limit(1)).one_or_none()
+        return None if row is None else (row.created_at, row.id)
 
     def listing_for(self, seller_id: int, product_id: int) -> Listing | None:
         row = self.conn.execute(select(listings).where(
@@ -256,6 +267,31 @@ class MarketRepository:
         q = (select(price_changes).where(price_changes.c.listing_id == listing_id)
              .order_by(price_changes.c.proposed_at.desc(), price_changes.c.id.desc()).limit(limit))
         return [_change(r) for r in self.conn.execute(q)]
+
+    def price_moves(self, listing_ids: Collection[int]) -> dict[int, list[PriceMove]]:
+        """Every price move that went live on each of ``listing_ids`` (an applied change when it
+        was proposed, an approved one when it was decided), oldest first; one query for all."""
+        c = price_changes.c
+        done = (PriceChangeStatus.APPLIED.value, PriceChangeStatus.APPROVED.value)
+        live_at = func.coalesce(c.decided_at, c.proposed_at)
+        rows = self.conn.execute(
+            select(c.listing_id, live_at.label("at"), c.old_price_minor, c.new_price_minor)
+            .where(c.listing_id.in_(list(listing_ids)), c.status.in_(done))
+            .order_by(c.listing_id, live_at, c.id)).all()
+        moves: dict[int, list[PriceMove]] = {int(i): [] for i in listing_ids}
+        for r in rows:
+            moves[r.listing_id].append(PriceMove(r.at, r.old_price_minor, r.new_price_minor))
+        return moves
+
+    def listings_with_orders_at(self, listing_ids: Collection[int], price: Money, *,
+                                start: datetime, end: datetime) -> set[int]:
+        """Which of ``listing_ids`` took an order at ``price`` from ``start`` to ``end``."""
+        q = (select(orders.c.listing_id).distinct()
+             .where(orders.c.listing_id.in_(list(listing_ids)),
+                    orders.c.unit_price_minor == price.amount_minor,
+                    orders.c.currency == price.currency,
+                    orders.c.placed_at >= start, orders.c.placed_at <= end))
+        return set(self.conn.execute(q).scalars())
 
     # orders
     def add_order(self, *, customer_id: int, line: OrderLine, now: datetime) -> OrderRecord:

@@ -10,8 +10,8 @@ log — so those queries live here, in the one layer that touches tables. Nothin
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -36,23 +36,32 @@ from sagwa.adapters.db.tables import (
     cases,
     contact_attempts,
     customers,
+    domestic_phone_digits,
     incident_plans,
     incidents,
+    ledger_postings,
     listings,
     orders,
     outbox,
     price_changes,
     products,
+    sellers,
 )
 from sagwa.domain.audit import LISTING_PAUSE_ACTIONS, LISTING_RETURN_ACTIONS
 from sagwa.domain.call_attempts import (
     CALL_CHANNEL,
     CALLBACK_REQUESTED,
+    DEFAULT_MIN_SPACING,
     REACHED,
     UNREACHABLE_ACTION,
     OwedCall,
+    owed_call,
 )
+from sagwa.domain.ledger import AccountKind
 from sagwa.domain.money import Money
+
+#: The audit actions of the desk's changes to an order (``desk_cases._apply_effect``).
+DESK_ORDER_ACTIONS = ("order.cancel_and_refund", "order.reduce_and_refund", "order.reprice")
 
 
 @dataclass(frozen=True)
@@ -71,8 +80,9 @@ class ListingLine:
 @dataclass(frozen=True)
 class QueuedCase:
     """One case on the contact centre's call queue, with whom to call and by when;
-    ``attempts_counted`` are the phone calls since the deadline, the ones that count towards a
-    call owed (``sagwa.domain.call_attempts``), ``phone_calls`` all of the case's phone calls
+    ``attempts_counted`` are the phone calls since the deadline that count towards a call owed,
+    spaced out (``sagwa.domain.call_attempts.counted_attempts``), ``phone_calls`` all of the
+    case's phone calls
     (an email or a text message is no call), and ``last_outcome`` how the latest call the card
     is about ended (:func:`_calls_on_card`)."""
 
@@ -89,6 +99,22 @@ class QueuedCase:
     attempts_counted: int = 0
     phone_calls: int = 0
     last_outcome: str | None = None
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    """The phone calls to one case as its pages show them: all calls, those since the deadline
+    (counted towards a call owed), how the latest on its card ended (:func:`_calls_on_card`),
+    whether one of those reached the customer, whether the desk gave up (marked "could not be
+    reached": :func:`_given_up`) and whether the case is on the call list now."""
+
+    case_id: int
+    phone_calls: int
+    attempts_counted: int
+    last_outcome: str | None
+    reached: bool
+    unreachable: bool
+    on_call_list: bool
 
 
 class ReadRepository:
@@ -110,9 +136,10 @@ class ReadRepository:
                             Money(r.price_minor, r.currency), r.status, int(r.n or 0))
                 for r in self.conn.execute(q)]
 
-    def call_queue(self, *, limit: int = 100) -> list[QueuedCase]:
+    def call_queue(self, *, limit: int = 100,
+                   min_spacing: timedelta = DEFAULT_MIN_SPACING) -> list[QueuedCase]:
         """Cases waiting for a call (:func:`_owed_a_call`), by deadline (cases without a plan
-        last), then case id."""
+        last), then case id; their attempts counted spaced ``min_spacing`` apart."""
         q = (select(cases, customers.c.name, customers.c.phone, customers.c.locale,
                     incident_plans.c.deadline, _count(_since_deadline()).label("counted"),
                     _count(_phone_calls()).label("calls"),
@@ -121,10 +148,11 @@ class ReadRepository:
              .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
              .where(_owed_a_call())
              .order_by(incident_plans.c.deadline.asc().nulls_last(), cases.c.id).limit(limit))
-        return [QueuedCase(r.id, r.incident_id, r.customer_id, r.name, r.phone, r.locale,
-                           r.status, r.choice, Money(r.exposure_minor, r.currency), r.deadline,
-                           int(r.counted), int(r.calls), r.last_outcome)
-                for r in self.conn.execute(q)]
+        return self._spaced([
+            QueuedCase(r.id, r.incident_id, r.customer_id, r.name, r.phone, r.locale, r.status,
+                       r.choice, Money(r.exposure_minor, r.currency), r.deadline, int(r.counted),
+                       int(r.calls), r.last_outcome)
+            for r in self.conn.execute(q)], min_spacing)
 
     def calls_owed(self, incident_id: int) -> int:
         """How many of the incident's customers are still owed a call (:func:`_owed_a_call`)."""
@@ -133,16 +161,42 @@ class ReadRepository:
             .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
             .where(cases.c.incident_id == incident_id, _owed_a_call())).scalar_one())
 
-    def owed_call(self, case_id: int) -> OwedCall | None:
+    def owed_call(self, case_id: int, *,
+                  min_spacing: timedelta = DEFAULT_MIN_SPACING) -> OwedCall | None:
         """The case's call still owed, if it is on the call list (:func:`_owed_a_call`): the
-        attempts since the deadline and the latest one's outcome."""
-        row = self.conn.execute(
-            select(_count(_since_deadline()).label("counted"),
-                   _last_outcome(_since_deadline()).label("last_outcome"))
-            .select_from(cases)
+        attempts since the deadline that count, spaced ``min_spacing`` apart
+        (``call_attempts.owed_call``), and the latest one's outcome."""
+        listed = self.conn.execute(
+            select(cases.c.id).select_from(cases)
             .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
             .where(cases.c.id == case_id, _owed_a_call())).one_or_none()
-        return None if row is None else OwedCall(case_id, int(row.counted), row.last_outcome)
+        if listed is None:
+            return None
+        return owed_call(case_id, self.calls_since_deadline([case_id]).get(case_id, []),
+                         min_spacing)
+
+    def calls_since_deadline(self, case_ids: list[int]) -> dict[int, list[tuple[datetime, str]]]:
+        """Case id -> its phone calls from its plan's deadline on (the ones a call owed counts),
+        ``(attempted_at, outcome)`` in the order logged."""
+        out: dict[int, list[tuple[datetime, str]]] = {}
+        if not case_ids:
+            return out
+        q = (select(contact_attempts.c.case_id, contact_attempts.c.attempted_at,
+                    contact_attempts.c.outcome)
+             .join(cases, cases.c.id == contact_attempts.c.case_id)
+             .join(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
+             .where(cases.c.id.in_(case_ids), _since_deadline())
+             .order_by(contact_attempts.c.id))
+        for row in self.conn.execute(q):
+            out.setdefault(int(row.case_id), []).append((row.attempted_at, row.outcome))
+        return out
+
+    def _spaced(self, queued: list[QueuedCase], min_spacing: timedelta) -> list[QueuedCase]:
+        """``queued`` with ``attempts_counted`` as the desk counts them: spaced out."""
+        calls = self.calls_since_deadline([q.case_id for q in queued])
+        return [replace(q, attempts_counted=owed_call(q.case_id, calls.get(q.case_id, []),
+                                                      min_spacing).attempts)
+                for q in queued]
 
     def attempts_by_case(self, case_ids: list[int]) -> dict[int, list[Any]]:
         """Contact attempts of many cases at once (``contact_attempts`` rows), oldest first."""
@@ -154,6 +208,28 @@ class ReadRepository:
         for row in self.conn.execute(q):
             out.setdefault(int(row.case_id), []).append(row)
         return out
+
+    def call_records(self, case_ids: list[int], *,
+                     min_spacing: timedelta = DEFAULT_MIN_SPACING) -> dict[int, CallRecord]:
+        """How the desk's phone calls to these cases went (:class:`CallRecord`), for the pages
+        that show a case: the same rules as the call list (:func:`_owed_a_call`; attempts
+        counted spaced ``min_spacing`` apart)."""
+        if not case_ids:
+            return {}
+        reached = exists().where(_calls_on_card(), contact_attempts.c.outcome == REACHED)
+        q = (select(cases.c.id, _count(_phone_calls()).label("calls"),
+                    _count(_since_deadline()).label("counted"),
+                    _last_outcome(_calls_on_card()).label("last_outcome"),
+                    reached.label("reached"), _given_up().label("unreachable"),
+                    _owed_a_call().label("on_call_list"))
+             .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
+             .where(cases.c.id.in_(case_ids)))
+        since = self.calls_since_deadline(case_ids)
+        return {int(r.id): CallRecord(int(r.id), int(r.calls),
+                                      owed_call(r.id, since.get(int(r.id), []), min_spacing).attempts,
+                                      r.last_outcome, bool(r.reached), bool(r.unreachable),
+                                      bool(r.on_call_list))
+                for r in self.conn.execute(q)}
 
     def guard_reasons_ko(self, listing_ids: list[int]) -> dict[str, str]:
         """The price guard's reasons on these listings' changes: English (as the audit log keeps
@@ -239,9 +315,70 @@ class ReadRepository:
             outbox.c.incident_id == incident_id, outbox.c.purpose == "resolution",
             outbox.c.status == "sent")).all())
 
+    def compensation_postings(self, incident_id: int) -> list[Any]:
+        """The ledger legs of the incident's case compensations, summed per kind of account
+        and, for sellers' charge-backs, per seller: ``(account_kind, seller_id, seller_name,
+        currency, amount_minor, entries)`` rows (``seller_id``/``seller_name`` None but for a
+        seller's leg), sellers by id. A compensation entry is never reversed
+        (``points.reverse_entry`` refuses it), so the sums are final."""
+        is_seller = ledger_postings.c.account_kind == AccountKind.SELLER_CHARGEBACK.value
+        seller_id = case((is_seller, ledger_postings.c.owner_id), else_=None).label("seller_id")
+        q = (select(ledger_postings.c.account_kind, seller_id,
+                    sellers.c.name.label("seller_name"), ledger_postings.c.currency,
+                    func.sum(ledger_postings.c.amount_minor).label("amount_minor"),
+                    func.count(func.distinct(ledger_postings.c.entry_id)).label("entries"))
+             .join(cases, cases.c.compensation_entry_id == ledger_postings.c.entry_id)
+             .outerjoin(sellers, and_(is_seller, sellers.c.id == ledger_postings.c.owner_id))
+             .where(cases.c.incident_id == incident_id)
+             .group_by(ledger_postings.c.account_kind, seller_id, sellers.c.name,
+                       ledger_postings.c.currency)
+             .order_by(ledger_postings.c.account_kind, seller_id))
+        return list(self.conn.execute(q).all())
+
+    def refunds(self, incident_id: int) -> list[Any]:
+        """The refunds the desk applied on the incident's cases (its ``order.cancel_and_refund``
+        and ``order.reduce_and_refund`` audit records, which keep the units and the amount):
+        ``(currency, units, amount_minor, orders)`` rows, one per currency."""
+        amount = audit_log.c.after["amount"]
+        applied = (select(amount["currency"].astext.label("currency"),
+                          cast(audit_log.c.after["quantity"].astext, BigInteger).label("units"),
+                          cast(amount["amount_minor"].astext, BigInteger).label("amount_minor"),
+                          audit_log.c.entity_id)
+                   .join(cases, cast(cases.c.id, Text) == audit_log.c.after["case_id"].astext)
+                   .where(cases.c.incident_id == incident_id, audit_log.c.entity_type == "order",
+                          audit_log.c.action.in_(DESK_ORDER_ACTIONS[:2])).subquery())
+        q = (select(applied.c.currency, func.sum(applied.c.units).label("units"),
+                    func.sum(applied.c.amount_minor).label("amount_minor"),
+                    func.count(func.distinct(applied.c.entity_id)).label("orders"))
+             .group_by(applied.c.currency).order_by(applied.c.currency))
+        return list(self.conn.execute(q).all())
+
+    def orders_as_placed(self, case_ids: Iterable[int]) -> dict[int, dict[int, tuple[int, int]]]:
+        """Case id -> order id -> ``(quantity, unit_price_minor)`` of each of its orders the desk
+        changed, as they were before the first change (the ``before`` of the first
+        ``order.<effect>`` audit record written by ``desk_cases`` with that case's id). An
+        order the desk never changed is missing: it stands as placed."""
+        keys = [str(i) for i in case_ids]
+        out: dict[int, dict[int, tuple[int, int]]] = {}
+        if not keys:
+            return out
+        q = (select(audit_log.c.entity_id, audit_log.c.before,
+                    audit_log.c.after["case_id"].astext.label("case_id"))
+             .where(audit_log.c.entity_type == "order", audit_log.c.action.in_(DESK_ORDER_ACTIONS),
+                    audit_log.c.after["case_id"].astext.in_(keys))
+             .order_by(audit_log.c.seq))
+        for row in self.conn.execute(q):
+            placed = out.setdefault(int(row.case_id), {})
+            before = row.before or {}
+            price = (before.get("unit_price") or {}).get("amount_minor")
+            if int(row.entity_id) not in placed and price is not None:
+                placed[int(row.entity_id)] = (int(before["quantity"]), int(price))
+        return out
+
     # the contact centre's case lookup
 
-    def case_on_desk(self, case_id: int) -> QueuedCase | None:
+    def case_on_desk(self, case_id: int, *,
+                     min_spacing: timedelta = DEFAULT_MIN_SPACING) -> QueuedCase | None:
         """One case with :meth:`call_queue`'s columns, whether or not it is on the call list:
         the card an agent works from after finding the case with the lookup."""
         row = self.conn.execute(
@@ -254,10 +391,11 @@ class ReadRepository:
             .where(cases.c.id == case_id)).one_or_none()
         if row is None:
             return None
-        return QueuedCase(row.id, row.incident_id, row.customer_id, row.name, row.phone,
-                          row.locale, row.status, row.choice,
-                          Money(row.exposure_minor, row.currency), row.deadline,
-                          int(row.counted), int(row.calls), row.last_outcome)
+        return self._spaced([QueuedCase(row.id, row.incident_id, row.customer_id, row.name,
+                                        row.phone, row.locale, row.status, row.choice,
+                                        Money(row.exposure_minor, row.currency), row.deadline,
+                                        int(row.counted), int(row.calls), row.last_outcome)],
+                            min_spacing)[0]
 
     def open_cases_by_number(self, case_id: int) -> list[FoundCase]:
         """The case with this number, if its incident is still open."""
@@ -265,8 +403,9 @@ class ReadRepository:
 
     def open_cases_by_phone(self, digits: str, *, limit: int) -> list[FoundCase]:
         """Open incidents' cases of customers whose phone, reduced to domestic digits
-        (:func:`_domestic_digits`), is ``digits`` (already reduced the same way)."""
-        return _found_cases(self.conn, _domestic_digits(customers.c.phone) == digits,
+        (``tables.domestic_phone_digits``, the expression ``ix_customers_phone_digits``
+        indexes), is ``digits`` (already reduced the same way)."""
+        return _found_cases(self.conn, domestic_phone_digits(customers.c.phone) == digits,
                             limit=limit)
 
     def open_cases_by_email(self, email: str, *, limit: int) -> list[FoundCase]:
@@ -415,11 +554,3 @@ def _found_cases(conn: Connection, where: ColumnElement[bool], *, limit: int,
     return [FoundCase(r.id, r.incident_id, r.name, r.phone, r.email, r.locale, r.status,
                       r.choice, r.deadline, r.incident_status, bool(r.on_call_list))
             for r in conn.execute(q)]
-
-
-def _domestic_digits(phone: ColumnElement[Any]) -> ColumnElement[str]:
-    """A stored phone number as its digits, with Korea's +82 (and a 0 kept after it, as in
-    "+82 010-...") turned back into the domestic leading 0: the same reduction as
-    ``sagwa.services.case_lookup.domestic_digits``."""
-    digits = func.regexp_replace(phone, "[^0-9]", "", "g")
-    return func.regexp_replace(digits, "^820?", "0", type_=Text)

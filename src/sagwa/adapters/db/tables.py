@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
     Column,
+    ColumnElement,
     DateTime,
     Float,
     ForeignKey,
@@ -20,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -70,6 +74,17 @@ products = Table(
     CheckConstraint("list_price_minor IS NULL OR list_price_minor > 0", name="list_price_positive"),
 )
 
+
+def domestic_phone_digits(phone: ColumnElement[Any]) -> ColumnElement[str]:
+    """A stored phone number as its domestic digits: the digits, Korea's +82 (and a 0 kept after
+    it, as in "+82 010-...") turned back into the leading 0 — the same reduction as
+    ``sagwa.services.case_lookup.domestic_digits``. The expression of ``ix_customers_phone_digits``
+    and of the agents' phone lookup alike: its patterns are SQL literals, not bound parameters,
+    so the lookup's expression is the index's, whatever the plan."""
+    digits = func.regexp_replace(phone, text("'[^0-9]'"), text("''"), text("'g'"), type_=Text)
+    return func.regexp_replace(digits, text("'^820?'"), text("'0'"), type_=Text)
+
+
 customers = Table(
     "customers", metadata, _id(),
     Column("name", Text, nullable=False),
@@ -79,6 +94,7 @@ customers = Table(
     _created(),
     CheckConstraint("locale IN ('ko', 'en')", name="locale_known"),
 )
+Index("ix_customers_phone_digits", domestic_phone_digits(customers.c.phone))
 
 LISTING_STATUSES = "('draft', 'live', 'held', 'paused', 'ended')"
 listings = Table(
@@ -231,7 +247,7 @@ incident_plans = Table(
 cases = Table(
     "cases", metadata, _id(),
     Column("incident_id", BigInteger, ForeignKey("incidents.id"), nullable=False),
-    Column("customer_id", BigInteger, ForeignKey("customers.id"), nullable=False),
+    Column("customer_id", BigInteger, ForeignKey("customers.id"), nullable=False, index=True),
     Column("status", String(20), nullable=False),
     Column("exposure_minor", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),

@@ -9,11 +9,13 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field, StrictInt
 
 from sagwa.adapters.db.incident_repo import CaseRow, NoticeRow
+from sagwa.domain.case_figures import CaseFigures
 from sagwa.domain.consent import CUSTOMER
 from sagwa.domain.money import Money
 from sagwa.errors import Forbidden, InvalidInput
 from sagwa.services import desk, desk_cases, notices
 from sagwa.services.accounts import Role
+from sagwa.services.desk_money import figures_of_cases
 from sagwa.services.desk_notify import LinkMaker, notify
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_status import incident_status
@@ -83,11 +85,27 @@ class CloseRequest(Body):
 
 class NoticeCreate(Body):
     lang: str = Field(default="ko", pattern="^(ko|en)$")
-    title: str = Field(min_length=1, max_length=300)
+    title: str = Field(min_length=1, description=(
+        f"At most {notices.TITLE_MAX_CHARS} characters (refused by the notice service with "
+        "reason notice_title_too_long, as on the page and in the CLI)."))
     body: str = Field(min_length=1, max_length=20000)
 
 
+class CaseOrderPublic(BaseModel):
+    order_id: int
+    units_ordered: int
+    units_kept: int
+    units_refunded: int
+    unit_price_paid: MoneyIO
+    refunded: MoneyIO
+
+
 class CasePublic(BaseModel):
+    """A case. ``units`` and ``exposure`` are as the customer ordered (exposure = Σ (correct −
+    paid) × units ordered, measured at scoping); once a choice took effect ``units_kept`` are
+    still on order and ``units_refunded`` were refunded (``refunded``, at the price paid), and
+    ``exposure_kept`` is the part of the exposure still honoured; ``orders`` says which."""
+
     id: int
     incident_id: int
     customer_id: int
@@ -99,6 +117,12 @@ class CasePublic(BaseModel):
     choice_channel: str | None
     first_notified_at: datetime | None
     compensation_entry_id: int | None
+    units_kept: int
+    units_refunded: int
+    paid: MoneyIO
+    refunded: MoneyIO
+    exposure_kept: MoneyIO
+    orders: list[CaseOrderPublic]
 
 
 class NoticePublic(BaseModel):
@@ -112,15 +136,30 @@ class NoticePublic(BaseModel):
     published_at: datetime
 
 
-def case_public(row: CaseRow) -> CasePublic:
-    c = row.case
+def case_public(row: CaseRow, figures: CaseFigures) -> CasePublic:
+    c, f = row.case, figures
     return CasePublic(id=int(c.case_id), incident_id=int(c.incident_id),
                       customer_id=int(c.customer_id), status=c.status.value,
-                      exposure=MoneyIO.of(c.exposure), order_ids=[int(i) for i in c.order_ids],
-                      units=c.units, choice=c.consent.choice.value if c.consent else None,
+                      exposure=MoneyIO.of(f.exposure), order_ids=[int(i) for i in c.order_ids],
+                      units=f.units_ordered, choice=c.consent.choice.value if c.consent else None,
                       choice_channel=c.consent.channel.value if c.consent else None,
                       first_notified_at=row.first_notified_at,
-                      compensation_entry_id=row.compensation_entry_id)
+                      compensation_entry_id=row.compensation_entry_id,
+                      units_kept=f.units_kept, units_refunded=f.units_refunded,
+                      paid=MoneyIO.of(f.paid), refunded=MoneyIO.of(f.refunded),
+                      exposure_kept=MoneyIO.of(f.exposure_kept),
+                      orders=[CaseOrderPublic(order_id=o.order_id, units_ordered=o.units_ordered,
+                                              units_kept=o.units_kept,
+                                              units_refunded=o.units_refunded,
+                                              unit_price_paid=MoneyIO.of(o.unit_price_paid),
+                                              refunded=MoneyIO.of(o.refunded))
+                              for o in f.orders])
+
+
+def cases_public(uow: Any, rows: list[CaseRow]) -> list[CasePublic]:
+    """Inside an open unit of work: the rows as :class:`CasePublic`, figures read at once."""
+    figures = figures_of_cases(uow, rows)
+    return [case_public(r, figures[int(r.case.case_id)]) for r in rows]
 
 
 def notice_public(n: NoticeRow) -> NoticePublic:
@@ -225,14 +264,13 @@ def cases(incident_id: int, uow: Uow, limit: int = Query(100, ge=1, le=1000),
           offset: int = Query(0, ge=0)) -> list[CasePublic]:
     with uow() as u:
         require(u.incidents.get(incident_id), "incident", incident_id)
-        return [case_public(r) for r in u.cases.for_incident(incident_id, limit=limit,
-                                                             offset=offset)]
+        return cases_public(u, u.cases.for_incident(incident_id, limit=limit, offset=offset))
 
 
 @router.get("/cases/{case_id}", response_model=CasePublic, dependencies=[STAFF])
 def get_case(case_id: int, uow: Uow) -> CasePublic:
     with uow() as u:
-        return case_public(require(u.cases.get(case_id), "case", case_id))
+        return cases_public(u, [require(u.cases.get(case_id), "case", case_id)])[0]
 
 
 @router.post("/cases/{case_id}/choice", response_model=CasePublic)
@@ -257,12 +295,22 @@ def choose(case_id: int, body: ChoiceCreate, request: Request, uow: Uow,
 
 @router.post("/cases/{case_id}/contact-attempts", status_code=201)
 def attempt(case_id: int, body: AttemptCreate, request: Request, uow: Uow,
-            caller: AgentCaller) -> dict[str, int]:
-    attempt_id = desk_cases.log_contact_attempt(uow(), case_id=case_id, channel=body.channel,
-                                                outcome=body.outcome,
-                                                agent=recorded_name(caller, body.agent, "agent"),
-                                                note=body.note, policy=_policy(request))
-    return {"id": attempt_id}
+            caller: AgentCaller) -> dict[str, Any]:
+    """Log a contact attempt. The answer says what it did to a call owed: ``made_call``,
+    ``gave_up`` (marked "could not be reached"; ``message_queued``: the customer is told),
+    ``counted: false`` with ``counts_from`` when it came too soon after the last attempt that
+    counted (``[calls] min_spacing_minutes``: it is recorded, but does not count towards
+    ``max_attempts``), and ``attempts_counted`` of ``max_attempts``."""
+    policy = _policy(request)
+    logged = desk_cases.log_call_attempt(uow(), case_id=case_id, channel=body.channel,
+                                         outcome=body.outcome,
+                                         agent=recorded_name(caller, body.agent, "agent"),
+                                         note=body.note, policy=policy)
+    return {"id": logged.attempt_id, "made_call": logged.made_call, "gave_up": logged.gave_up,
+            "message_queued": logged.message_queued, "counted": not logged.too_soon,
+            "counts_from": logged.counts_from, "attempts_counted": logged.attempts_counted,
+            "max_attempts": policy.max_call_attempts,
+            "min_spacing_minutes": int(policy.min_call_spacing.total_seconds() // 60)}
 
 
 @router.get("/incidents/{incident_id}/notices/draft", dependencies=[ADMIN])

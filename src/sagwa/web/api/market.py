@@ -32,6 +32,7 @@ from sagwa.web.schemas import (
     ListingCreate,
     ListingPublic,
     ListingRelease,
+    ListingSendBack,
     ListingStatusChange,
     MoneyIO,
     OrderCreate,
@@ -50,7 +51,11 @@ def listing_public(listing: Listing) -> ListingPublic:
 
 
 def promotion_of(promo: PromotionIO | None) -> Promotion | None:
-    return Promotion(promo.percent, promo.starts_at, promo.ends_at) if promo else None
+    """The declared promotion; dates without a percent are refused (422, reason
+    `promotion_percent_missing`), as on the seller's page."""
+    if promo is None:
+        return None
+    return listings.declared_promotion(promo.percent, promo.starts_at, promo.ends_at)
 
 
 def guard_public(g: GuardOpinion | None) -> GuardPublic | None:
@@ -165,6 +170,13 @@ def customer_orders(customer_id: int, uow: Uow) -> list[OrderPublic]:
              summary="Release a listing the guard held at publication (reviewers)")
 def release_listing(listing_id: int, uow: Uow, actor: Actor, _reviewer: ReviewerCaller,
                     body: ListingRelease | None = None) -> ListingPublic:
+    """Put a listing the price guard held at its publication on sale. Refused to whoever
+    published it (403 `forbidden`, reason `own_held_listing`), if its price is not
+    `expected_price` (409 `conflict`, reason `listing_price_moved`), and without a `reason` when
+    its first price is half or less, or twice or more, of the list price (else the other sellers'
+    median), or there is neither to compare it with (422 `invalid_input`, field `reason`, reason
+    `release_needs_reason`, with the `reference` it was compared with; a reason of fewer than 4
+    letters or digits: `reason_too_short`). The reason is kept on the audit log."""
     expected = body.expected_price if body else None
     listing = listings.change_listing_status(uow(), listing_id=listing_id,
                                              trigger=ListingTrigger.RELEASE, actor=actor,
@@ -174,7 +186,26 @@ def release_listing(listing_id: int, uow: Uow, actor: Actor, _reviewer: Reviewer
     return listing_public(listing)
 
 
-# Registered last so that /listings/{id}/price-changes and /release are matched first.
+@router.post("/listings/{listing_id}/send-back", response_model=ListingPublic,
+             summary="Send a listing the guard held at publication back to draft (reviewers)")
+def send_back_listing(listing_id: int, uow: Uow, actor: Actor, _reviewer: ReviewerCaller,
+                      body: ListingSendBack | None = None) -> ListingPublic:
+    """Refuse the first price of a listing the price guard held at its publication: it goes
+    back to `draft`, for its seller to correct the price and publish again. Always needs a
+    `reason` the seller can act on (422 `invalid_input`, field `reason`, reason
+    `send_back_needs_reason`; fewer than 4 letters or digits: `reason_too_short`); refused to
+    whoever published it (403, `own_held_listing`) and if its price is not `expected_price`
+    (409, `listing_price_moved`). The reason is kept on the audit log and shown to the seller."""
+    expected = body.expected_price if body else None
+    listing = listings.change_listing_status(uow(), listing_id=listing_id,
+                                             trigger=ListingTrigger.SEND_BACK, actor=actor,
+                                             reason=body.reason if body else None,
+                                             expected_price=expected.to_money() if expected
+                                             else None)
+    return listing_public(listing)
+
+
+# Registered last so that /listings/{id}/price-changes, /release and /send-back are matched first.
 @router.post("/listings/{listing_id}/{action}", response_model=ListingPublic,
              summary="Publish, pause, resume or end a listing")
 def change_status(listing_id: int, action: ListingAction, uow: Uow, actor: Actor,

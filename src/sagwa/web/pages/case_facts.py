@@ -1,6 +1,8 @@
 """What the customer page and the call script both say about one case: the apology's facts,
 the options with their amounts, the deadline and how to reach a person — and, before a choice
-is confirmed, exactly what it will do (:meth:`CaseFacts.preview`)."""
+is confirmed, exactly what it will do (:meth:`CaseFacts.preview`) — and, once a choice took
+effect, what the customer paid as ordered and which units were kept or refunded
+(:attr:`CaseFacts.figures`)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sagwa.adapters.db.incident_repo import CaseRow
+from sagwa.domain.case_figures import CaseFigures, case_figures
 from sagwa.domain.catalog import Customer
 from sagwa.domain.compensation import compensation_due
 from sagwa.domain.consent import (
@@ -19,10 +22,11 @@ from sagwa.domain.consent import (
 )
 from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
 from sagwa.domain.money import Money, format_money
+from sagwa.domain.orders import OrderStatus
 from sagwa.errors import NotFound
 from sagwa.services import desk_messages as dm
-from sagwa.services.desk_notify import case_facts, incident_facts
 from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.desk_wordings import case_facts, incident_facts
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -33,7 +37,22 @@ class CaseFacts:
     customer: Customer
     plan: IncidentPlan
     facts: dm.IncidentFacts
+    #: What the customer paid for the case's orders as placed — before a choice lowered,
+    #: cancelled or repriced any of them (``figures.paid``).
     paid: Money
+    #: Units ordered, kept and refunded and the money on each side (``domain.case_figures``).
+    figures: CaseFigures
+
+    @property
+    def units(self) -> int:
+        """Units the customer ordered (the ones ``paid`` is for)."""
+        return self.figures.units_ordered
+
+    @property
+    def order_total_now(self) -> Money:
+        """The orders still standing at their unit price now (after a discount, the new total)."""
+        return sum((o.unit_price.times(o.quantity) for o in self.row.case.orders
+                    if o.status != OrderStatus.CANCELLED.value), Money(0, self.paid.currency))
 
     def product(self, lang: str) -> str:
         return self.facts.product_ko if lang == "ko" else self.facts.product_en
@@ -137,9 +156,10 @@ def facts_for(uow: SqlAlchemyUnitOfWork, row: CaseRow, person: Customer,
     if own and own != {int(i) for i in facts.incident.listing_ids}:
         # an incident over several listings: this customer hears of their own sellers only
         facts = case_facts(uow, facts.incident, row.case)
-    paid = Money(sum(o.unit_price.amount_minor * o.quantity for o in row.case.orders),
-                 facts.incident.wrong_price.currency)
-    return CaseFacts(row, person, plan, facts, paid)
+    case_id = int(row.case.case_id)
+    placed = uow.reads.orders_as_placed([case_id]).get(case_id, {})
+    figures = case_figures(row.case, placed, plan.correct_price)
+    return CaseFacts(row, person, plan, facts, figures.paid, figures)
 
 
 def load_case(uow: SqlAlchemyUnitOfWork, case_id: int, *, customer_id: int | None = None,

@@ -12,27 +12,34 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sagwa.adapters.db.incident_repo import CaseRow
-from sagwa.adapters.db.read_repo import QueuedCase
+from sagwa.adapters.db.read_repo import CallRecord, QueuedCase
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.incidents import CaseStatus
 from sagwa.errors import InvalidInput, SagwaError
 from sagwa.services.case_lookup import MAX_QUERY, find_cases
-from sagwa.services.desk_cases import OUTCOMES, log_call_attempt, record_choice
+from sagwa.services.desk_cases import (
+    OUTCOMES,
+    AttemptLogged,
+    log_call_attempt,
+    record_choice,
+)
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow
 from sagwa.web.pages.case_facts import CaseFacts, Known, contact, facts_for, load_case
+from sagwa.web.pages.customer import OPEN, answer_state
 from sagwa.web.pages.error_texts import FormProblem, PageRoute, error_text
 from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.labels import label
-from sagwa.web.pages.rendering import flash_in_lang, render
+from sagwa.web.pages.rendering import flash_in_lang, render, seoul
 from sagwa.web.pages.session import Agent, csrf_protect
 
 router = APIRouter(prefix="/cs", dependencies=[Depends(csrf_protect)], include_in_schema=False,
@@ -78,12 +85,27 @@ NOT_ON_THE_PHONE = CustomerOption.TALK_TO_PERSON.value
 @dataclass(frozen=True)
 class CallCard:
     """One case as an agent works it (``cs/_call_card.html``); ``on_list``: the case is on the
-    call list (always, on the list itself)."""
+    call list (always, on the list itself); ``state``: whether a choice can still be recorded,
+    or why not (``customer.answer_state``, the rule the customer's page and the desk follow) —
+    a card that cannot take one offers no script asking for it and no choice form, but says
+    what was chosen and what the agent can still do; ``calls``: how the calls went (reached,
+    or marked could not be reached), where the page looked it up."""
 
     queued: QueuedCase
     case: CaseFacts
     attempts: list[Any]
     on_list: bool = True
+    state: str = OPEN
+    calls: CallRecord | None = None
+
+    @property
+    def takes_choice(self) -> bool:
+        return self.state == OPEN
+
+    def chosen(self, lang: str) -> str:
+        """The recorded choice's label in ``lang`` (``—`` without one)."""
+        consent = self.case.row.case.consent
+        return label("choice", consent.choice if consent else None, lang)
 
     def script_options(self) -> list[tuple[str, str]]:
         """The options the script reads to the customer, in the customer's language — without
@@ -111,7 +133,7 @@ def queue_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, *,
     Cases, customers and attempts are fetched in batches (per incident), not per card."""
     known: Known = {}
     with uow:
-        queued = uow.reads.call_queue(limit=limit)
+        queued = uow.reads.call_queue(limit=limit, min_spacing=policy.min_call_spacing)
         rows: dict[int, CaseRow] = {}
         per_incident = Counter(q.incident_id for q in queued)
         for incident_id, n in per_incident.items():
@@ -121,21 +143,30 @@ def queue_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, *,
                 rows[int(row.case.case_id)] = row
         people = uow.catalog.customers_by_ids([q.customer_id for q in queued])
         attempts = uow.reads.attempts_by_case([q.case_id for q in queued])
-        cards = [CallCard(q, facts_for(uow, rows[q.case_id], people[q.customer_id], known)
-                          if q.case_id in rows else load_case(uow, q.case_id, known=known),
-                          attempts.get(q.case_id, [])) for q in queued]
+        now = uow.now()
+        cards = [_card(q, facts_for(uow, rows[q.case_id], people[q.customer_id], known)
+                       if q.case_id in rows else load_case(uow, q.case_id, known=known),
+                       attempts.get(q.case_id, []), now) for q in queued]
     return {"cards": cards, "outcomes": OUTCOMES, "max_attempts": policy.max_call_attempts,
             "contact_ko": contact(policy, "ko"), "contact_en": contact(policy, "en")}
+
+
+def _card(queued: QueuedCase, case: CaseFacts, attempts: list[Any], now: Any) -> CallCard:
+    """A call-list card: on the list, and whether it still takes a choice at ``now``."""
+    return CallCard(queued, case, attempts, state=answer_state(case, now))
 
 
 def case_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, case_id: int) -> dict[str, Any]:
     """One case's page, found with the lookup: whether or not it is on the call list."""
     with uow:
-        queued = require(uow.reads.case_on_desk(case_id), "case", case_id)
+        spacing = policy.min_call_spacing
+        queued = require(uow.reads.case_on_desk(case_id, min_spacing=spacing), "case", case_id)
         facts = load_case(uow, case_id)
         attempts = uow.reads.attempts_by_case([case_id]).get(case_id, [])
-        on_list = uow.reads.owed_call(case_id) is not None
-    return {"card": CallCard(queued, facts, attempts, on_list), "outcomes": OUTCOMES,
+        on_list = uow.reads.owed_call(case_id, min_spacing=spacing) is not None
+        calls = uow.reads.call_records([case_id], min_spacing=spacing).get(case_id)
+        state = answer_state(facts, uow.now())
+    return {"card": CallCard(queued, facts, attempts, on_list, state, calls), "outcomes": OUTCOMES,
             "max_attempts": policy.max_call_attempts, "back": "case",
             "here": f"/cs/cases/{case_id}"}
 
@@ -200,6 +231,49 @@ def _refused(request: Request, uow: Uow, case_id: int, form: str, typed: dict[st
     return render(request, "cs/queue.html", context, status_code=exc.http_status)
 
 
+def spacing_words(spacing: timedelta, lang: str) -> str:
+    """The policy's ``min_call_spacing`` as people say it: 2시간 / 1시간 30분 / 45분."""
+    hours, minutes = divmod(int(spacing.total_seconds() // 60), 60)
+    if lang == "ko":
+        return " ".join(p for p in (f"{hours}시간" if hours else "",
+                                    f"{minutes}분" if minutes or not hours else "") if p)
+    return " ".join(p for p in (f"{hours} h" if hours else "",
+                                f"{minutes} min" if minutes or not hours else "") if p)
+
+
+def attempt_flash(case_id: int, outcome: str, logged: AttemptLogged,
+                  policy: DeskPolicy) -> tuple[str, str]:
+    """What the agent is told after logging a call (Korean, English): the outcome, and what it
+    did to the call owed — made, given up (and whether the customer is sent the message saying
+    so), or not counted towards the tries as it came too soon after the last counted one
+    (``AttemptLogged``; times in Korea time)."""
+    ko = f"#{case_id} 통화 기록: {label('outcome', outcome, 'ko')}."
+    en = f"#{case_id} call logged: {label('outcome', outcome, 'en')}."
+    tries = policy.max_call_attempts
+    if logged.gave_up:
+        ko += (f" 기한 뒤 {tries}번 시도해도 연결되지 않아 ‘연락 안 됨’으로 기록하고 목록에서 "
+               "뺐습니다. 주문은 기본 처리대로 둡니다.")
+        en += (f" After {tries} tries since the deadline the customer is recorded as could not "
+               "be reached and leaves the list; the orders stay as the default left them.")
+        if logged.message_queued:
+            ko += " 고객에게는 전화로 연락드리지 못했다는 안내 메시지를 연락 가능 시간에 보냅니다."
+            en += (" The customer is sent a message saying we could not reach them by phone "
+                   "(within contact hours).")
+    elif logged.too_soon:
+        spacing_ko, spacing_en = (spacing_words(policy.min_call_spacing, lang)
+                                  for lang in ("ko", "en"))
+        when = seoul(logged.counts_from)
+        ko += (f" 다만 이 통화는 기한 뒤 시도 횟수(최대 {tries}회)에 넣지 않았습니다. 횟수에 넣은 "
+               f"마지막 통화 뒤 아직 {spacing_ko}이 지나지 않았기 때문입니다. {when}(한국 시간)"
+               "부터 거는 전화는 다시 횟수에 넣습니다.")
+        en += (f" Not counted towards the {tries} tries: less than {spacing_en} after the last "
+               f"counted one; calls count again from {when} (Korea time).")
+    elif logged.made_call:
+        ko += " 약속한 전화를 마쳤습니다. 고객이 방법을 골랐다면 이 화면에서 기록해 주세요."
+        en += " The call owed is made. If the customer chose, record their choice on this page."
+    return ko, en
+
+
 @router.post("/cases/{case_id}/attempt")
 def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
             outcome: Annotated[str, Form(max_length=40)] = "",
@@ -212,21 +286,9 @@ def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
     except SagwaError as exc:
         return _refused(request, uow, case_id, "attempt", {"outcome": outcome, "note": note}, exc,
                         back)
-    ko = f"#{case_id} 통화 기록: {label('outcome', outcome, 'ko')}"
-    en = f"#{case_id} call logged: {label('outcome', outcome, 'en')}."
-    if logged.gave_up:
-        ko += (f". 기한 뒤 {policy.max_call_attempts}번 시도해도 연결되지 않아 '연락 안 됨'으로 "
-               "기록하고 목록에서 뺐습니다. 주문은 기본 처리대로 둡니다.")
-        en += (f" After {policy.max_call_attempts} tries since the deadline the customer is "
-               "recorded as could not be reached and leaves the list; the orders stay as the "
-               "default left them.")
-    elif logged.made_call:
-        ko += ". 약속한 전화를 마쳤습니다."
-        en += " The call owed is made."
-        if not _on_case_page(back):  # the card has left the list: the choice is recorded here
-            ko += " 고객이 방법을 골랐다면 이 화면에서 기록해 주세요."
-            en += " If the customer chose, record their choice on this page."
-            back = "case"
+    ko, en = attempt_flash(case_id, outcome, logged, policy)
+    if logged.made_call and not _on_case_page(back):
+        back = "case"  # the card has left the list: the choice is recorded on the case page
     flash_in_lang(request, ko, en)
     if _on_case_page(back):
         return RedirectResponse(f"/cs/cases/{case_id}", status_code=303)

@@ -1,7 +1,9 @@
 """The customer's case page, opened by the signed link in the apology (``/c/<token>``).
 
 No login: the token is the key, and it opens that one case and nothing else. An altered or
-expired token is refused (403); a token whose customer does not own the case is a 404.
+expired token is refused (403); a token whose customer does not own the case is a 404. Every
+refusal is the customer's own error page (``customer_errors``): in their language, with the
+desk's phone and email.
 
 Choosing takes two steps, both plain forms (the page must work on any phone, with or without
 JavaScript): pressing an option shows what it will do — the refund, the points, the new price —
@@ -35,7 +37,7 @@ from sagwa.domain.incident_plan import (
     default_outcome,
 )
 from sagwa.domain.incidents import CaseStatus, IncidentStatus
-from sagwa.domain.money import Money, format_money
+from sagwa.domain.money import format_money
 from sagwa.errors import Forbidden, IllegalTransition, LateChoiceRefused, SagwaError
 from sagwa.services.case_links import open_case_token
 from sagwa.services.desk_cases import ChoiceResult, record_choice
@@ -43,14 +45,15 @@ from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow
 from sagwa.web.pages.case_facts import CaseFacts, contact, load_case
-from sagwa.web.pages.error_texts import FormProblem, PageRoute, error_text
+from sagwa.web.pages.customer_errors import CustomerRoute, customer_error
+from sagwa.web.pages.error_texts import FormProblem, error_text
 from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.labels import label
 from sagwa.web.pages.rendering import flash_in_lang, render
 from sagwa.web.pages.session import csrf_protect
 
 router = APIRouter(prefix="/c", dependencies=[Depends(csrf_protect)], include_in_schema=False,
-                   route_class=PageRoute)
+                   route_class=CustomerRoute)
 NEEDS_NO_CONFIRMATION = CustomerOption.TALK_TO_PERSON.value
 #: What :func:`answer_state` says: the case still takes a choice, or why it does not.
 OPEN, CHOSEN, DEFAULTED, CLOSED = "open", "chosen", "defaulted", "closed"
@@ -63,11 +66,7 @@ def _open(request: Request, token: str) -> tuple[int, int] | Response:
     try:
         return open_case_token(request.app.state.settings.secret_key, token)
     except Forbidden as exc:
-        lang = lang_of(request)
-        return render(request, "errors/link_refused.html", {
-            "status": exc.http_status, "message": error_text(exc, lang),
-            "contact": contact(request.app.state.desk_policy, lang)},
-            lang=lang, status_code=exc.http_status)
+        return customer_error(request, exc.http_status, exc=exc)
 
 
 def answer_state(case: CaseFacts, now: datetime) -> str:
@@ -95,27 +94,33 @@ def _t(lang: str, ko: str, en: str) -> str:
 
 
 def amounts(case: CaseFacts, lang: str) -> list[tuple[str, str]]:
-    """(what, amount) lines: what was paid at the wrong price and, once the discount choice is
-    applied (the orders repriced), the new total and the difference from what was paid."""
-    row, units = case.row.case, case.row.case.units
-    count = f"({units}{_t(lang, '개', ' unit' if units == 1 else ' units')})"
-    paid_line = (_t(lang, "결제하신 금액", "You paid"), f"{case.paid_text(lang)} {count}")
+    """(what, amount) lines: what was paid for the units ordered (``CaseFacts.paid``, as placed);
+    once a choice refunded units (a keep above the cap, a cancellation), the units sent and the
+    refund; once the discount choice is applied (the orders repriced), the new total and the
+    difference from what was paid."""
+    row, units, figures = case.row.case, case.units, case.figures
+    paid_line = (_t(lang, "결제하신 금액", "You paid"), f"{case.paid_text(lang)} {_count(units, lang)}")
+    lines = [paid_line]
+    if figures.units_refunded:
+        refund = format_money(figures.refunded, lang=lang)
+        lines += [(_t(lang, "보내 드리는 상품", "Items we send"), _count(figures.units_kept, lang)),
+                  (_t(lang, "환불 금액", "Refund"), f"{refund} {_count(figures.units_refunded, lang)}")]
     choice = row.consent.choice if row.consent else None
     if choice is not CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT or row.status not in SETTLED:
-        return [paid_line]
-    # Repricing changes the orders' unit price only; the case's exposure, Σ (correct − paid) ×
-    # quantity at scoping, still tells what was paid at the wrong price.
-    now_total, currency = case.paid, case.paid.currency
-    paid = Money(case.plan.correct_price.amount_minor * units - row.exposure.amount_minor,
-                 currency)
+        return lines
+    now_total = case.order_total_now
     each = {o.unit_price for o in row.orders}
     per_unit = (_t(lang, " · 1개당 ", ", ") + format_money(next(iter(each)), lang=lang)
                 + _t(lang, "", " each")) if len(each) == 1 and units > 1 else ""
-    return [(paid_line[0], f"{format_money(paid, lang=lang)} {count}"),
+    return [paid_line,
             (_t(lang, "할인 구매로 바뀐 주문 금액", "Your order at the discounted price"),
              format_money(now_total, lang=lang) + per_unit),
             (_t(lang, "결제하신 금액과의 차액", "Difference from what you paid"),
-             format_money(now_total - paid, lang=lang))]
+             format_money(now_total - case.paid, lang=lang))]
+
+
+def _count(units: int, lang: str) -> str:
+    return f"({units}{_t(lang, '개', ' unit' if units == 1 else ' units')})"
 
 
 def settled_lines(case: CaseFacts, state: str, lang: str) -> list[str]:
@@ -203,6 +208,13 @@ def case_page(token: str, request: Request, uow: Uow) -> Response:
     case_id, customer_id = opened
     context = case_context(uow(), case_id, customer_id, request.app.state.desk_policy, request)
     return _case_page(request, token, context)
+
+
+@router.get("/{token}/choose")
+def choose_again(token: str) -> Response:
+    """The confirm step's address opened again (reloaded, bookmarked, sent on): the case page,
+    where the choice starts over; nothing was recorded by the step itself."""
+    return RedirectResponse(f"/c/{token}", status_code=303)
 
 
 @router.post("/{token}/choose")

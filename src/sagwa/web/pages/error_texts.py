@@ -69,8 +69,15 @@ RULES: tuple[Rule, ...] = (
        "That price is above the highest price allowed; please check the amount."),
     _r("invalid_input", "new_price", "price_unchanged",
        "이미 그 가격으로 판매 중입니다.", "The listing already has that price."),
+    _r("invalid_input", "currency", "unknown_currency",
+       "알 수 없는 통화입니다: {currency}. 다음 중 하나를 써 주세요: {known}.",
+       "Unknown currency: {currency}. Use one of {known}."),
     _r("invalid_input", "currency", None,
        "이 상품은 원화로만 가격을 바꿀 수 있습니다.", "This listing's price can only change in its own currency."),
+    _r("invalid_input", "promotion.percent", "promotion_percent_missing",
+       "할인율을 입력해 주세요. 할인율 없이 기간만 넣으면 행사가 끝나도 가격이 돌아가지 않습니다.",
+       "Enter the promotion percent: with dates but no percent, the price would not go back "
+       "when the promotion ends."),
     _r("invalid_input", "promotion.percent", None,
        "할인율은 0보다 크고 100보다 작은 숫자로 입력해 주세요 (예: 10).",
        "Enter the promotion percent as a number between 0 and 100, like 10."),
@@ -92,6 +99,22 @@ RULES: tuple[Rule, ...] = (
        "가격을 절반 이하로 내리거나 두 배 이상 올리는 변경은 승인 의견이 있어야 합니다. 판매자와 무엇을 확인했는지 적어 주세요.",
        "Approving a change that halves the price or more, or doubles it, needs a reason; say "
        "what you checked with the seller."),
+    _r("invalid_input", None, "release_needs_reason",
+       "첫 가격이 정가나 다른 판매자 가격의 절반 이하이거나 두 배 이상이면 (비교할 가격이 없을 때도) 보류를 풀 때 의견이 있어야 합니다. 판매자와 무엇을 확인했는지 적어 주세요.",
+       "Releasing a first price that is half or less, or twice or more, of the list price or "
+       "the other sellers' price (or that has nothing to compare it with) needs a reason; say "
+       "what you checked with the seller."),
+    _r("invalid_input", "reason", "send_back_needs_reason",
+       "돌려보낼 때는 판매자가 가격을 고칠 수 있도록 무엇이 잘못인지 사유를 적어 주세요.",
+       "Sending a listing back needs a reason: say what is wrong with the price, so the seller "
+       "can correct it."),
+    _r("invalid_input", "reason", "reason_too_short",
+       "사유를 조금 더 구체적으로 적어 주세요. 글자나 숫자가 4자 이상이어야 합니다 (띄어쓰기와 문장부호는 세지 않습니다).",
+       "Write a more specific reason: at least 4 letters or digits (spaces and punctuation do "
+       "not count)."),
+    _r("invalid_input", "reason", "reason_required",
+       "거절할 때는 판매자가 읽을 수 있는 사유를 적어 주세요.",
+       "A rejection needs a reason the seller can read."),
     _r("invalid_input", "reason", None,
        "거절할 때는 판매자가 읽을 수 있는 사유를 적어 주세요.",
        "A rejection needs a reason the seller can read."),
@@ -111,12 +134,13 @@ RULES: tuple[Rule, ...] = (
        "You proposed this price change, so you cannot approve it; leave it to another "
        "reviewer, or reject it to withdraw it."),
     _r("forbidden", None, "own_held_listing",
-       "직접 게시한 상품은 판매 보류를 풀 수 없습니다. 다른 검토자에게 맡겨 주세요.",
-       "You published this listing, so you cannot release it; leave it to another reviewer."),
+       "직접 게시한 상품은 판매 보류를 풀거나 돌려보낼 수 없습니다. 다른 검토자에게 맡겨 주세요.",
+       "You published this listing, so you cannot release it or send it back; leave it to "
+       "another reviewer."),
     _r("conflict", None, "listing_price_moved",
-       "보고 계신 동안 판매자가 가격을 바꿔 보류를 풀지 않았습니다. 지금 가격을 확인한 뒤 다시 판단해 주세요.",
-       "The seller changed the price while you were looking, so the listing was not released; "
-       "check the new price, then decide again."),
+       "보고 계신 동안 판매자가 가격을 바꿔 보류를 풀지도 돌려보내지도 않았습니다. 지금 가격을 확인한 뒤 다시 판단해 주세요.",
+       "The seller changed the price while you were looking, so the listing was neither "
+       "released nor sent back; check the new price, then decide again."),
     _r("conflict", None, "listing_in_draft_incident",
        "주문 급증으로 멈춘 상품입니다. 운영자가 사고 초안(#{incident_id})을 선언하거나 오탐으로 종료한 뒤 다시 판매할 수 있습니다.",
        "This listing was paused by an order surge; it can go back on sale once an operator "
@@ -135,8 +159,11 @@ RULES: tuple[Rule, ...] = (
     _r("invalid_input", "evidence", None,
        "고객이 한 말을 그대로 적어 주세요.", "Write down what the customer said, in their words."),
     _r("illegal_transition", None, "choice_already_recorded",
-       "이 건은 이미 고객의 선택이 기록되어 있습니다. 바꾸려면 상담원과 통화해 주세요.",
-       "This case already has the customer's choice; to change it, please talk to a person."),
+       "이 건은 이미 고객님의 선택이 기록되어 그대로 처리되었습니다. 확정된 선택은 바꾸거나 되돌릴 수 "
+       "없습니다. 처리에 문제가 있으면 고객센터로 연락 주세요. 상담원이 말씀을 기록해 담당자에게 전달합니다.",
+       "Your choice is already recorded and has been carried out; a confirmed choice cannot be "
+       "changed or undone. If something is wrong, please contact us: one of our staff will note "
+       "what you tell them and pass it on."),
     _r("late_choice_refused", None, None,
        "답변 기한이 지나 선택을 받을 수 없습니다. 고객센터로 연락해 주세요.",
        "The deadline has passed, so this choice cannot be taken; please contact us."),
@@ -166,6 +193,13 @@ RULES: tuple[Rule, ...] = (
        "묶을 수 있습니다.",
        "Listing {listing_id} is priced in another currency than the wrong price; one incident "
        "takes listings in one currency."),
+    _r("invalid_input", "wrong_price", "wrong_price_never_listed",
+       "상품 {listings}번은 {window_from}부터 {window_to}까지 가격이 {wrong_ko}인 적이 없습니다(그동안의 가격: "
+       "{seen_ko}). 잘못된 가격이었던 상품만 사고에 넣을 수 있습니다. 상품 번호, 잘못 표시된 가격, 시작 시각을 확인해 "
+       "주세요.",
+       "Listing {listings} never had the price {wrong_en} from {window_from} to {window_to} "
+       "(its prices then: {seen_en}); only listings that were at the wrong price go into an "
+       "incident. Check the listing ids, the wrong price and the start time."),
     _r("invalid_input", "wrong_price", None,
        "잘못 표시된 가격은 0원보다 크고 정상 가격보다 낮아야 합니다. 이 화면은 너무 낮게 표시된 가격을 다룹니다.",
        "The wrong price must be above zero and below the correct price; this desk handles "
@@ -184,8 +218,18 @@ RULES: tuple[Rule, ...] = (
     _r("message_refused", None, None,
        "메시지 검사에서 고쳐야 할 점이 있어 게시하지 않았습니다. 검사 결과를 확인해 주세요.",
        "The message check found problems, so the notice was not published; see the findings."),
+    _r("invalid_input", "title", "notice_title_too_long",
+       "공지 제목이 {chars}자로 너무 깁니다. 제목은 {max_chars}자까지 쓸 수 있으니 나머지는 본문에 적어 주세요.",
+       "The notice title is {chars} characters long; a title takes at most {max_chars}, so put "
+       "the rest in the body."),
     _r("invalid_input", "body", None,
        "제목과 본문을 모두 입력해 주세요.", "Enter both a title and a body."),
+    _r("invalid_input", None, "public_links_unreachable",
+       "고객에게 보낼 링크 주소({links_to})에서 sagwa가 응답하지 않아 아무 메시지도 보내지 않았습니다. 앱을 그 주소에서 "
+       "실행하거나 SAGWA_PUBLIC_BASE_URL에 고객이 여는 주소를 설정한 뒤 다시 보내 주세요.",
+       "Customers' links would point to {links_to}, where no sagwa server answers, so nothing "
+       "was queued; serve the app there, or set SAGWA_PUBLIC_BASE_URL to the address customers "
+       "open, and notify again."),
     _r("invalid_input", None, "incident_draft",
        "아직 초안인 사고입니다. 먼저 사고를 선언해 주세요.",
        "This incident is still a draft; declare it first."),

@@ -20,6 +20,7 @@ from sagwa.domain.particles import with_particle
 from sagwa.errors import IllegalTransition, SagwaError
 from sagwa.messagecheck import check_message
 from sagwa.services import desk, desk_cases, notices
+from sagwa.services.desk_money import figures_of_cases
 from sagwa.services.desk_notify import LinkMaker, notify
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_report import CASE_STATES, build_report
@@ -38,6 +39,8 @@ router = APIRouter(prefix="/ops/incidents", dependencies=[Depends(csrf_protect)]
                    include_in_schema=False, route_class=PageRoute)
 Text = Annotated[str, Form(max_length=20000)]
 Short = Annotated[str, Form(max_length=200)]
+#: A notice title: its length is the notice service's to refuse (one limit for every channel).
+Title = Annotated[str, Form()]
 OPTIONS = [o.value for o in CustomerOption]
 
 
@@ -83,11 +86,15 @@ def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
         window_start = incident.window_start
         rows = uow.cases.for_incident(incident_id, limit=CASES_PER_PAGE, offset=offset)
         people = uow.catalog.customers_by_ids([int(r.case.customer_id) for r in rows])
+        calls = uow.reads.call_records([int(r.case.case_id) for r in rows],
+                                       min_spacing=policy.min_call_spacing)
+        figures = figures_of_cases(uow, rows)
         published = uow.cases.notices(incident_id)
         now = uow.now()
     total = sum(status.cases_by_status.values())
     return {
         "s": status, "cases": rows, "names": {i: c.name for i, c in people.items()}, "total": total,
+        "calls": calls, "figures": figures,
         "case_pages": {"offset": offset, "shown": len(rows), "per": CASES_PER_PAGE,
                        "next": offset + CASES_PER_PAGE if offset + len(rows) < total else None,
                        "prev": max(0, offset - CASES_PER_PAGE) if offset else None},
@@ -95,6 +102,7 @@ def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
         "clocks": _clocks(status, window_start, policy, now), "costs": _costs(status, total),
         "notices": published, "plan_form": _plan_form(status, now, policy.schedule), "options": OPTIONS,
         "declare_form": _declare_form(incident), "closing": {},
+        "notice_title_max": notices.TITLE_MAX_CHARS,
     }
 
 
@@ -113,7 +121,8 @@ def editor_context(uow_factory: Any, incident_id: int, policy: DeskPolicy,
     with uow_factory() as uow:
         published = uow.cases.notices(incident_id)
     draft = _draft(uow_factory, status, published, policy, lang)
-    return {"s": status, "draft": draft, "notice_check": _check(draft)}
+    return {"s": status, "draft": draft, "notice_check": _check(draft),
+            "notice_title_max": notices.TITLE_MAX_CHARS}
 
 
 def _check(draft: dict[str, str]) -> Any:
@@ -124,18 +133,28 @@ def _check(draft: dict[str, str]) -> Any:
 
 
 def _costs(status: Any, cases: int) -> dict[str, Any] | None:
-    """Who pays: compensation booked so far and at most, split by the plan's shares."""
-    plan = status.plan
-    if not plan:
+    """Who pays. Booked: the compensation points as the ledger has them (``status.money``):
+    each seller charged, by name, and the platform, adding up to the total — a customer who
+    ordered from several sellers has the sellers' share divided between them. At most (every
+    customer cancelling): the plan's points per case, split by its shares (the sellers'
+    together, rounded down per case as the ledger rounds it)."""
+    plan, money = status.plan or {}, status.money or {}
+    if not plan and not money.get("compensation_points"):
         return None
-    points = plan["cancel_compensation"] or 0
-    booked = status.choices.get("cancel_with_compensation", 0) * points
-    most = cases * points
-    seller, platform = plan["seller_share_pct"], plan["platform_share_pct"]
-    return {"seller_pct": seller, "platform_pct": platform, "points": points,
-            "booked": booked, "booked_seller": booked * seller // 100,
-            "booked_platform": booked - booked * seller // 100, "most": most,
-            "most_seller": most * seller // 100, "most_platform": most - most * seller // 100}
+    points = plan.get("cancel_compensation") or 0
+    seller_pct = plan.get("seller_share_pct", 0)
+    per_case_seller = points * seller_pct // 100
+    refunds = money.get("refunds") or {"amount_minor": 0, "currency": status.wrong_price["currency"]}
+    return {"seller_pct": seller_pct, "platform_pct": plan.get("platform_share_pct", 0),
+            "points": points, "booked": money.get("compensation_points", 0),
+            "booked_cases": money.get("compensated_cases", 0),
+            "booked_platform": money.get("platform_points", 0),
+            "booked_sellers": money.get("sellers", []),
+            "most": cases * points, "most_seller": cases * per_case_seller,
+            "most_platform": cases * (points - per_case_seller),
+            "refunds": Money(refunds["amount_minor"], refunds["currency"]),
+            "refunded_units": money.get("refunded_units", 0),
+            "refunded_orders": money.get("refunded_orders", 0)}
 
 
 def _draft(uow_factory: Any, status: Any, published: list[Any], policy: DeskPolicy,
@@ -335,7 +354,7 @@ def _save_plan(uow: SqlAlchemyUnitOfWork, incident_id: int, typed: dict[str, Any
 
 @router.post("/{incident_id}/notice/check", response_class=HTMLResponse)
 def check_notice(incident_id: int, request: Request, account: Operator,
-                 title: Text = "", body: Text = "", lang: Short = "ko") -> Response:
+                 title: Title = "", body: Text = "", lang: Short = "ko") -> Response:
     """htmx partial: the message check's findings on the notice as it is typed."""
     result = check_message(f"{title.strip()}\n\n{body.strip()}", kind="notice",
                            lang="en" if lang == "en" else "ko")
@@ -344,7 +363,7 @@ def check_notice(incident_id: int, request: Request, account: Operator,
 
 
 @router.post("/{incident_id}/notice")
-def publish(incident_id: int, request: Request, account: Operator, uow: Uow, title: Text = "",
+def publish(incident_id: int, request: Request, account: Operator, uow: Uow, title: Title = "",
             body: Text = "", lang: Short = "ko") -> Response:
     """Publish; a refused notice comes back in the editor as typed, with the check's findings."""
     try:

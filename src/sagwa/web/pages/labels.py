@@ -128,6 +128,7 @@ ACTION: dict[str, Label] = {
     "listing.publish": ("판매 시작", "listing published"),
     "listing.hold": ("판매 보류", "listing held"),
     "listing.release": ("보류 해제", "hold released"),
+    "listing.send_back": ("판매자에게 돌려보냄", "sent back to the seller"),
     "listing.pause": ("판매 중지", "listing paused"),
     "listing.paused": ("판매 중지", "listing paused"),
     "listing.paused_by_tripwire": ("주문 급증으로 자동 판매 중지", "paused by the order tripwire"),

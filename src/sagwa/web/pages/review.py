@@ -1,6 +1,6 @@
 """The reviewers' queue: held price changes with their evidence, approved or rejected with a
-reason, and listings the price guard held when they were published, released to go live (the
-services put each decision on the audit log). A reviewer's own change or own published listing
+reason, and listings the price guard held when they were published, released to go live or sent
+back to their seller with a reason (the services put each decision on the audit log). A reviewer's own change or own published listing
 shows no button the service would refuse; the service still refuses it."""
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ from markupsafe import Markup
 
 from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
+from sagwa.domain.price_moves import PriceReference
 from sagwa.domain.pricing import Promotion
 from sagwa.errors import Forbidden, SagwaError
 from sagwa.priceguard import ChangeEvidence
 from sagwa.services import listings, price_review
+from sagwa.services.listing_holds import release_reference
 from sagwa.services.listings import HeldListing
 from sagwa.services.price_review import ReviewItem, check_not_own_change, gather_evidence
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -53,6 +55,10 @@ class HeldListingCard:
     evidence: ChangeEvidence
     own: bool
     """The viewer published it: the service refuses their release (``own_held_listing``)."""
+    needs_reason: bool = False
+    """Releasing it needs a reason (``release_needs_reason``): its first price is half or less,
+    or twice or more, of ``reference`` — or ``reference`` is None: nothing to compare it with."""
+    reference: PriceReference | None = None
 
 
 def _refuses(rule: Callable[[], None]) -> bool:
@@ -92,8 +98,10 @@ def _change_card(uow: SqlAlchemyUnitOfWork, item: ReviewItem, viewer: str) -> Re
 def _held_card(uow: SqlAlchemyUnitOfWork, held: HeldListing, viewer: str) -> HeldListingCard:
     listing = held.listing
     evidence = gather_evidence(uow, listing, listing.price, None, first_price=True)
+    needs_reason, reference = release_reference(uow, listing, held.hold)
     return HeldListingCard(held, evidence, _refuses(partial(
-        listings.check_not_own_hold, held.hold, listing_id=listing.id, reviewer=viewer)))
+        listings.check_not_own_hold, held.hold, listing_id=listing.id, reviewer=viewer)),
+        needs_reason, reference)
 
 
 @router.get("", response_class=HTMLResponse)
@@ -103,8 +111,9 @@ def queue(request: Request, account: Reviewer, uow: Uow) -> Response:
 
 def _refused(request: Request, uow: Uow, viewer: str, target: tuple[str, int], reason: str,
              exc: SagwaError) -> Response:
-    """The queue again, the refusal next to its card (``target``: ``("change", id)`` or
-    ``("listing", id)``) and the typed reason still there."""
+    """The queue again, the refusal next to its card (``target``: ``("change", id)``, or
+    ``("listing", id)`` for a release and ``("send_back", id)`` for a send-back) and the typed
+    reason still in the form it came from."""
     kind, target_id = target
     context = {**review_context(uow(), viewer=viewer), "here": "/ops/review", "problem": {
         "kind": kind, "id": target_id, "message": error_text(exc, lang_of(request)),
@@ -150,7 +159,8 @@ def release(listing_id: int, request: Request, account: Reviewer, uow: Uow,
             seen_price_minor: Annotated[str, Form(max_length=20)] = "",
             seen_currency: Annotated[str, Form(max_length=3)] = "") -> Response:
     """Put a listing the guard held at publication on sale at the price the reviewer saw
-    (``seen_price_minor``): if the seller changed it since, the release is refused."""
+    (``seen_price_minor``): if the seller changed it since, the release is refused; a first
+    price far from its reference (or with none) is released only with a reason."""
     try:
         listings.change_listing_status(uow(), listing_id=listing_id,
                                        trigger=ListingTrigger.RELEASE, actor=account.actor,
@@ -161,4 +171,25 @@ def release(listing_id: int, request: Request, account: Reviewer, uow: Uow,
         return _refused(request, uow, account.actor, ("listing", listing_id), reason, exc)
     flash_in_lang(request, f"상품 #{listing_id} 판매 보류 해제: 이제 판매 중입니다.",
                   f"Listing #{listing_id} released: it is live now.")
+    return RedirectResponse("/ops/review", status_code=303)
+
+
+@router.post("/listings/{listing_id}/send-back")
+def send_back(listing_id: int, request: Request, account: Reviewer, uow: Uow,
+              reason: Annotated[str, Form(max_length=500)] = "",
+              seen_price_minor: Annotated[str, Form(max_length=20)] = "",
+              seen_currency: Annotated[str, Form(max_length=3)] = "") -> Response:
+    """Refuse the first price of a listing the guard held at publication: it goes back to draft
+    with the reviewer's reason, which its seller's page shows. The same second-person and
+    seen-price rules as a release; the reason is always required."""
+    try:
+        listings.change_listing_status(uow(), listing_id=listing_id,
+                                       trigger=ListingTrigger.SEND_BACK, actor=account.actor,
+                                       reason=reason, expected_price=_seen_price(
+                                           seen_price_minor, seen_currency))
+    except SagwaError as exc:
+        return _refused(request, uow, account.actor, ("send_back", listing_id), reason, exc)
+    flash_in_lang(request, f"상품 #{listing_id} 돌려보냄: 판매자가 가격을 고친 뒤 다시 판매를 시작할 수 있습니다.",
+                  f"Listing #{listing_id} sent back: its seller can correct the price and "
+                  "publish it again.")
     return RedirectResponse("/ops/review", status_code=303)

@@ -1,23 +1,27 @@
 """The seller's pages: my listings, a price change checked by the guard before it is saved,
-and the review status of each proposed change (with its declared promotion)."""
+and the review status of each proposed change (with its declared promotion, and the return to
+the earlier price when a promotion ends); a listing a reviewer sent back says why."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
-from sagwa.domain.pricing import PriceChangeStatus
+from sagwa.domain.pricing import PriceChangeStatus, Promotion
 from sagwa.errors import IllegalTransition, NotFound, SagwaError
 from sagwa.services import listings as listing_service
 from sagwa.services.accounts import Account
 from sagwa.services.price_review import check_price_change, guard_gate
+from sagwa.services.promotion_end import ACTOR as PROMOTION_END_ACTOR
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Rules, Uow
 from sagwa.web.pages.error_texts import PageRoute, error_text
-from sagwa.web.pages.forms import parse_promotion, parse_won
+from sagwa.web.pages.forms import parse_local_time, parse_promotion, parse_won
 from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.rendering import flash_in_lang, render
 from sagwa.web.pages.session import SellerAccount, csrf_protect
@@ -50,15 +54,41 @@ def listing_context(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int
         listing = own_listing(uow, account, listing_id)
         held = listing.status is ListingStatus.HELD
         paused = listing.status is ListingStatus.PAUSED
+        draft = listing.status is ListingStatus.DRAFT
+        changes = uow.market.price_changes_for(listing_id, limit=50)
         return {"listing": listing, "product": uow.catalog.product(listing.product_id),
                 "hold": listing_service.publication_hold(uow, listing_id) if held else None,
+                "sent_back": listing_service.latest_send_back(uow, listing_id) if draft
+                else None,
                 "pause": listing_service.latest_pause(uow, listing_id) if paused else None,
                 "open_incidents": uow.incidents.all_open_for_listing(listing_id) if paused
                 else [],
-                "changes": uow.market.price_changes_for(listing_id, limit=50),
+                "changes": changes, "ended_promotions": ended_promotions(changes),
                 "typed": typed or {}, "problem": error_text(problem, lang) if problem else None,
                 "problem_field": problem.details.get("field") if problem else None,
                 "status_problem": None}
+
+
+def ended_promotions(changes: Sequence[PriceChangeRecord]) -> dict[int, PriceChangeRecord | None]:
+    """The automatic returns at a promotion's end among ``changes`` (proposed by
+    ``system:promotion_end``), each with the promotion change it ended, if it is among them:
+    the latest change before it that went live with a promotion ending by then, at the price it
+    returned from and from the price it returned to (the job returns only while that promotion
+    price is the live one, so no other change went live in between)."""
+    found: dict[int, PriceChangeRecord | None] = {}
+    for back in changes:
+        if back.proposed_by != PROMOTION_END_ACTOR:
+            continue
+        found[back.id] = max(
+            (c for c in changes if c.id < back.id and c.status in _WENT_LIVE
+             and c.promotion_pct and c.promotion_ends_at is not None
+             and c.promotion_ends_at <= back.proposed_at
+             and (c.new_price, c.old_price) == (back.old_price, back.new_price)),
+            key=lambda c: c.id, default=None)
+    return found
+
+
+_WENT_LIVE = (PriceChangeStatus.APPLIED, PriceChangeStatus.APPROVED)
 
 
 @router.get("", response_class=HTMLResponse)
@@ -75,20 +105,34 @@ def listing_page(listing_id: int, request: Request, account: SellerAccount, uow:
 def check(listing_id: int, request: Request, account: SellerAccount, uow: Uow, rules: Rules,
           new_price: OptionalText = "", promotion_pct: OptionalText = "",
           promotion_starts: OptionalText = "", promotion_ends: OptionalText = "") -> Response:
-    """htmx partial: the guard's dry-run verdict on the price being typed; nothing is stored."""
+    """htmx partial: the guard's dry-run verdict on the price being typed; nothing is stored.
+    On a draft the verdict is the one publishing will give (the price as a first price), and
+    says that the price applies when the listing is published."""
     with uow() as u:
-        own_listing(u, account, listing_id)
+        listing = own_listing(u, account, listing_id)
+    said: dict[str, Any] = {"opinion": None, "problem": None, "listing": listing}
     if not new_price.strip():
-        return render(request, "seller/_verdict.html", {"opinion": None, "problem": None})
+        return render(request, "seller/_verdict.html", said)
     try:
         opinion = check_price_change(
             uow(), listing_id=listing_id, new_price=parse_won(new_price, "new_price"),
-            rules=rules, promotion=parse_promotion(promotion_pct, promotion_starts,
-                                                   promotion_ends))
+            rules=rules, promotion=_typed_promotion(promotion_pct, promotion_starts,
+                                                    promotion_ends))
     except SagwaError as exc:
         return render(request, "seller/_verdict.html",
-                      {"opinion": None, "problem": error_text(exc, lang_of(request))})
-    return render(request, "seller/_verdict.html", {"opinion": opinion, "problem": None})
+                      {**said, "problem": error_text(exc, lang_of(request))})
+    return render(request, "seller/_verdict.html", {**said, "opinion": opinion})
+
+
+def _typed_promotion(percent: str, starts: str, ends: str) -> Promotion | None:
+    """The promotion as typed; dates with the percent left empty are refused
+    (``promotion_percent_missing``), as the API refuses them, not dropped."""
+    promotion = parse_promotion(percent, starts, ends)
+    if promotion is None:
+        return listing_service.declared_promotion(
+            None, parse_local_time(starts, "promotion.starts_at"),
+            parse_local_time(ends, "promotion.ends_at"))
+    return promotion
 
 
 @router.post("/listings/{listing_id}/price")
@@ -98,12 +142,12 @@ def propose(listing_id: int, request: Request, account: SellerAccount, uow: Uow,
             promotion_ends: OptionalText = "") -> Response:
     """Save the change; a refused one re-renders the form with what was typed and why."""
     with uow() as u:
-        own_listing(u, account, listing_id)
+        status = own_listing(u, account, listing_id).status  # a proposal never changes it
     try:
         change = listing_service.propose_price_change(
             uow(), listing_id=listing_id, new_price=parse_won(new_price, "new_price"),
             proposed_by=account.actor, gate=guard_gate(rules),
-            promotion=parse_promotion(promotion_pct, promotion_starts, promotion_ends))
+            promotion=_typed_promotion(promotion_pct, promotion_starts, promotion_ends))
     except SagwaError as exc:
         typed = {"new_price": new_price, "promotion_pct": promotion_pct,
                  "promotion_starts": promotion_starts, "promotion_ends": promotion_ends}
@@ -113,23 +157,25 @@ def propose(listing_id: int, request: Request, account: SellerAccount, uow: Uow,
         return render(request, "seller/listing.html",
                       {**context, "here": f"/seller/listings/{listing_id}"},
                       status_code=exc.http_status)
+    _flash_saved(request, change, status)
+    return RedirectResponse(f"/seller/listings/{listing_id}", status_code=303)
+
+
+def _flash_saved(request: Request, change: PriceChangeRecord, status: ListingStatus) -> None:
+    """What a saved proposal did: held for review, live now, or waiting for the sale."""
     if change.status is PriceChangeStatus.HELD:
         ko, en = (change.guard.reason_ko, change.guard.reason_en) if change.guard else ("", "")
         flash_in_lang(request, f"검토 대기: 가격 변경이 보류되었습니다. {ko}",
                       f"Held for review: the price has not changed yet. {en}", "warn")
-    else:
-        with uow() as u:
-            status = own_listing(u, account, listing_id).status
-        if status is ListingStatus.LIVE:
-            flash_in_lang(request, "가격이 바로 반영되었습니다.", "The new price is live.")
-        elif status is ListingStatus.DRAFT:
-            flash_in_lang(request, "새 가격을 저장했습니다. 판매를 시작하면 이 가격으로 팝니다.",
-                          "The new price is saved; the listing sells at it once you publish it.")
-        else:  # saved on a paused (or held) listing: nobody can buy at it yet
-            flash_in_lang(request, "새 가격을 저장했습니다. 판매가 멈춰 있어 다시 판매를 시작할 때부터 적용됩니다.",
-                          "The new price is saved. The listing is not on sale, so it applies "
-                          "when the sale resumes.")
-    return RedirectResponse(f"/seller/listings/{listing_id}", status_code=303)
+    elif status is ListingStatus.LIVE:
+        flash_in_lang(request, "가격이 바로 반영되었습니다.", "The new price is live.")
+    elif status is ListingStatus.DRAFT:
+        flash_in_lang(request, "새 가격을 저장했습니다. 판매를 시작하면 이 가격으로 팝니다.",
+                      "The new price is saved; the listing sells at it once you publish it.")
+    else:  # saved on a paused (or held) listing: nobody can buy at it yet
+        flash_in_lang(request, "새 가격을 저장했습니다. 판매가 멈춰 있어 다시 판매를 시작할 때부터 적용됩니다.",
+                      "The new price is saved. The listing is not on sale, so it applies "
+                      "when the sale resumes.")
 
 
 #: What the seller may do to the sale from the listing page, by the listing's status (a held
@@ -155,18 +201,16 @@ def change_sale(listing_id: int, request: Request, account: SellerAccount, uow: 
             raise IllegalTransition(f"a {listing.status.value} listing cannot "
                                     f"{action or '(no action)'} from this page",
                                     status=listing.status.value, reason="listing_status")
-        listing_service.change_listing_status(uow(), listing_id=listing_id, trigger=offered,
-                                              actor=account.actor,
-                                              reason=reason.strip() or None,
-                                              gate=guard_gate(rules))
+        now = listing_service.change_listing_status(
+            uow(), listing_id=listing_id, trigger=offered, actor=account.actor,
+            reason=reason.strip() or None, gate=guard_gate(rules)).status
     except SagwaError as exc:
         context = listing_context(uow(), account, listing_id, lang=lang)
         return render(request, "seller/listing.html",
                       {**context, "status_problem": error_text(exc, lang),
                        "typed_reason": reason, "here": f"/seller/listings/{listing_id}"},
                       status_code=exc.http_status)
-    with uow() as u:
-        now = own_listing(u, account, listing_id).status
+    # the status the change left, as the service returned it (no second transaction)
     said = {ListingStatus.LIVE: ("판매를 시작했습니다.", "The listing is on sale."),
             ListingStatus.PAUSED: ("판매를 멈췄습니다. 주문을 받지 않습니다.",
                                    "The sale is paused; it takes no orders."),

@@ -1,0 +1,188 @@
+"""The price guard's input files: CSV / gzip CSV read into typed, validated Polars frames.
+
+:func:`read_table` reads one file in one of the ``*_COLUMNS`` layouts. What makes a row good
+(prices, currencies, timestamps, labels) is in :mod:`sagwa.adapters.guard_row_checks`; here the
+file is turned into a table of text. Currency codes are read case-insensitively (``krw`` is
+KRW), as the API reads them. Ids (``change_id``, ``listing_id``, ``product_id``,
+``seller_id``) lose surrounding spaces too (``"L1 "`` is listing ``L1``); one of only spaces
+is an empty id.
+
+Two kinds of trouble, kept apart:
+
+- a file that cannot be read as a table at all — missing, a directory, empty (not even a
+  header), a corrupt gzip, not UTF-8 (UTF-16 included), a header without a required column —
+  raises :class:`~sagwa.errors.InvalidInput` naming the file;
+- a row that cannot be read is reported in ``ReadResult.bad_rows`` with its 1-based line number
+  (the header is line 1) and the bad value, e.g. ``new_price "12,9x" is not a price``. A row
+  with more or fewer fields than the header is such a row, and so is a later row repeating a
+  layout's key (``change_id`` in changes and labels, ``product_id`` in products), or a label
+  whose ``error_type`` is unknown or disagrees with its ``is_error``.
+
+A header with no rows is a valid, empty table; blank lines are ignored.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from sagwa.adapters.guard_row_checks import validate_rows
+from sagwa.errors import InvalidInput
+
+HISTORY_COLUMNS = ("listing_id", "product_id", "seller_id", "price", "observed_at", "currency")
+CHANGE_COLUMNS = (
+    "change_id",
+    "listing_id",
+    "product_id",
+    "seller_id",
+    "old_price",
+    "new_price",
+    "proposed_at",
+    "promotion_pct",
+    "currency",
+)
+PRODUCT_COLUMNS = ("product_id", "list_price", "currency", "category")
+LABEL_COLUMNS = ("change_id", "is_error", "error_type")
+
+_IDS = ("change_id", "listing_id", "product_id", "seller_id")
+#: The column each layout's rows are identified by: a later row repeating it is malformed.
+_KEYS = {CHANGE_COLUMNS: "change_id", LABEL_COLUMNS: "change_id", PRODUCT_COLUMNS: "product_id"}
+_GZIP_MAGIC = b"\x1f\x8b"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """A validated frame plus the rows that failed (line number, problem)."""
+
+    frame: pl.DataFrame
+    bad_rows: list[tuple[int, str]] = field(default_factory=list)
+
+
+def read_table(path: str | Path, columns: tuple[str, ...]) -> ReadResult:
+    """Read and validate one file; ``columns`` is one of the ``*_COLUMNS`` layouts above."""
+    raw, ragged = _read_text_frame(Path(path), columns)
+    good, bad_rows = validate_rows(raw, columns, key=_KEYS.get(columns))
+    return ReadResult(good, sorted(ragged + bad_rows))
+
+
+def check_readable(path: Path) -> None:
+    """Raise :class:`InvalidInput` now if ``path`` is missing or a directory (before slow work)."""
+    if not path.exists():
+        raise InvalidInput(f"{path} does not exist", field=str(path))
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a directory, not a file", field=str(path))
+
+
+def _read_bytes(path: Path) -> bytes:
+    check_readable(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", field=str(path)) from None
+    if data[:2] != _GZIP_MAGIC:
+        return data
+    try:
+        return gzip.decompress(data)
+    except EOFError:
+        reason = "it ends before the end of the compressed data (truncated?)"
+    except (OSError, zlib.error) as exc:
+        reason = str(exc)
+    raise InvalidInput(f"{path} is not a readable gzip file: {reason}", field=str(path))
+
+
+def _read_text_frame(
+    path: Path, columns: tuple[str, ...]
+) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
+    """All columns as text plus ``_line``; rows with too many fields are dropped and reported."""
+    data = _read_bytes(path)
+    _check_header_text(path, data)
+    try:
+        frame = pl.read_csv(data, infer_schema=False)
+    except pl.exceptions.NoDataError:
+        raise InvalidInput(f"{path} is empty: not even a header line", field=str(path)) from None
+    except pl.exceptions.PolarsError:
+        frame, ragged = _read_ragged(path, data)
+    else:
+        # Polars fills a short row's missing fields with nulls, so a null in the last column
+        # may be a short row: let the csv module count the fields (and quoted line breaks)
+        short = frame.width > 0 and frame[frame.columns[-1]].null_count() > 0
+        if _count_lines(data) == frame.height + 1 and not short:
+            frame, ragged = frame.with_columns(_line=pl.int_range(2, frame.height + 2)), []
+        else:
+            frame, ragged = _read_ragged(path, data)
+    return _normalised(path, frame, columns), ragged
+
+
+def _normalised(path: Path, frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
+    """The layout's columns (refusing a header without one), blank rows dropped, currency
+    codes upper-cased, ids and ``error_type`` without surrounding spaces."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        found = ", ".join(c for c in frame.columns if c != "_line")
+        raise InvalidInput(
+            f"{path} lacks column(s) {', '.join(missing)} (its header has: {found})",
+            field=str(path),
+        )
+    blank = pl.all_horizontal(pl.col(c).is_null() for c in columns)
+    frame = frame.select(*columns, "_line").filter(~blank)
+    if "currency" in columns:
+        frame = frame.with_columns(pl.col("currency").str.strip_chars().str.to_uppercase())
+    stripped = [c for c in (*_IDS, "error_type") if c in columns]
+    return frame.with_columns(
+        pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c).str.strip_chars()).alias(c)
+        for c in stripped
+    )
+
+
+def _check_header_text(path: Path, data: bytes) -> None:
+    """Refuse a file whose header is not UTF-8 text (UTF-16, Latin-1 ...): one line, line 1."""
+    header = data[: data.find(b"\n")] if b"\n" in data else data
+    problem = None
+    if data.startswith(_UTF16_BOMS) or b"\x00" in header:
+        problem = "it looks like UTF-16; save it as UTF-8"
+    else:
+        try:
+            header.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problem = f"byte 0x{header[exc.start : exc.start + 1].hex()}"
+    if problem is not None:
+        raise InvalidInput(f"{path} line 1: not UTF-8 text ({problem})", field=str(path))
+
+
+def _count_lines(data: bytes) -> int:
+    return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+
+
+def _read_ragged(path: Path, data: bytes) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
+    """The slow, careful reader: exact line numbers, ragged rows reported, blank lines skipped."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start : exc.start + 1].hex()
+        raise InvalidInput(
+            f"{path} line {line}: not UTF-8 text (byte 0x{bad})", field=str(path)
+        ) from None
+    rows = csv.reader(io.StringIO(text, newline=""))
+    header = next(rows, None)
+    if header is None:
+        raise InvalidInput(f"{path} is empty: not even a header line", field=str(path))
+    good: list[list[str | int | None]] = []
+    ragged: list[tuple[int, str]] = []
+    line = rows.line_num + 1
+    for row in rows:
+        if row and len(row) != len(header):
+            ragged.append((line, f"expected {len(header)} fields, found {len(row)}"))
+        elif row:
+            good.append([v if v != "" else None for v in row] + [line])
+        line = rows.line_num + 1
+    schema: dict[str, pl.DataType] = {h: pl.Utf8() for h in header}
+    frame = pl.DataFrame(good, schema={**schema, "_line": pl.Int64()}, orient="row")
+    return frame, ragged

@@ -1,0 +1,276 @@
+"""What makes a row of a price guard input file good, and the typed columns a good row gives.
+
+:func:`validate_rows` takes a file's rows as text (from :mod:`sagwa.adapters.guard_input`) and
+returns the good rows typed plus ``(line, problem)`` for each bad one, e.g.
+``new_price "12,9x" is not a price``.
+
+Prices arrive in major units as text (``"2.99"``, ``"19900"``) and leave as exact integer minor
+units (``price_minor``) using the currency's exponent — never through a float. Numbers are
+written with the ASCII digits 0-9 only: full-width (``１９９００``) or other scripts' digits
+(``١٩٩٠٠``) make the row malformed. A currency sagwa does not know makes it malformed too, and
+so does a label whose ``error_type`` is unknown or disagrees with its ``is_error``.
+
+Timestamps (``observed_at``, ``proposed_at``) come back as UTC. One with an offset
+(``2008-08-20T10:00:00+09:00``, ``…Z``, ``+0900``) is converted to UTC; one without
+(``2008-08-20T10:00:00``, ``2008-08-20``) is taken as UTC. A column's first readable timestamp
+decides whether the column carries offsets: a later value with an offset when it has none, or
+without one when it has one, makes its row malformed (a file mixing the two would otherwise
+read local times as UTC without a word). Without offsets the first value also sets the format
+(a later ``20/08/2008`` after ``2008-08-20`` is malformed). A year outside 1-9999 (after
+conversion to UTC) is malformed too.
+
+A later row repeating the layout's key (``change_id``, ``product_id``) is malformed: the first
+is kept.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import polars as pl
+
+from sagwa.domain.money import CURRENCY_EXPONENTS
+from sagwa.priceguard.vocabulary import ERROR_TYPES
+
+# [0-9], not \d: Polars' \d matches any script's digits, which the integer casts then refuse.
+_PRICE_RE = r"^[0-9]{1,13}(\.[0-9]{1,6})?$"
+_PCT_RE = r"^[0-9]{1,2}(\.[0-9]+)?$"
+_PRICES = ("price", "old_price", "new_price", "list_price")
+_TIMES = ("observed_at", "proposed_at")
+#: A UTC offset after a time of day: ``Z``, ``+09:00``, ``+0900``, ``+09`` (a date's ``-20`` is not).
+_OFFSET_RE = r"[0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\s*([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$"
+_YEARS = (1, 9999)  # what Python's datetime can hold
+_OPTIONAL = {"promotion_pct", "category", "list_price"}
+_SHOWN_VALUE_CHARS = 40
+
+
+def validate_rows(
+    raw: pl.DataFrame, columns: tuple[str, ...], *, key: str | None
+) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
+    """The good rows of ``raw`` (text columns plus ``_line``) typed, and the bad ones as
+    ``(line, problem)``; a later row repeating ``key`` is a bad one."""
+    raw = raw.with_columns(_parsed_times(columns))
+    checks = _checks(columns)
+    checked = raw.with_columns(_check=_first_failed(checks))
+    failed = checked.filter(pl.col("_check").is_not_null())
+    good = checked.filter(pl.col("_check").is_null()).drop("_check")
+    good, repeats = _drop_repeats(good, key)
+    return _typed(good, columns), _describe(failed, checks) + repeats
+
+
+@dataclass(frozen=True)
+class _Check:
+    """A row fails when ``bad`` holds; ``text`` may use ``{value}`` and ``{currency}``."""
+
+    bad: pl.Expr
+    column: str
+    text: str
+
+
+def _checks(columns: tuple[str, ...]) -> list[_Check]:
+    checks = [
+        _Check(pl.col(c).is_null(), c, f"{c} is empty") for c in columns if c not in _OPTIONAL
+    ]
+    if "currency" in columns:
+        known = ~pl.col("currency").is_in(list(CURRENCY_EXPONENTS))
+        checks.append(_Check(known, "currency", "currency {value} is not a currency sagwa knows"))
+    for name in (*_PRICES, "promotion_pct"):
+        if name in columns:
+            text = f"{name} {{value}} has digits other than 0-9 (full-width or another script's)"
+            checks.append(_Check(_foreign_digits(name), name, text))
+    for name in _PRICES:
+        if name in columns:
+            checks += _price_checks(name)
+    if "promotion_pct" in columns:
+        bad = pl.col("promotion_pct").is_not_null() & ~pl.col("promotion_pct").str.contains(_PCT_RE)
+        text = "promotion_pct {value} is not a percentage below 100"
+        checks.append(_Check(bad, "promotion_pct", text))
+    for name in _TIMES:
+        if name in columns:
+            checks += _time_checks(name)
+    if "is_error" in columns:
+        checks += _label_checks()
+    return checks
+
+
+def _price_checks(name: str) -> list[_Check]:
+    """A price in major units, with no more decimals than its currency has."""
+    bad = pl.col(name).is_not_null() & ~pl.col(name).str.contains(_PRICE_RE)
+    return [
+        _Check(bad, name, f"{name} {{value}} is not a price"),
+        _Check(
+            _too_many_decimals(name),
+            name,
+            f"{name} {{value}} has more decimals than its currency ({{currency}}) has",
+        ),
+    ]
+
+
+def _label_checks() -> list[_Check]:
+    """``is_error`` 0 or 1, an ``error_type`` written as a name, and the two agreeing.
+
+    A type sagwa does not name itself (another data set's ``repricer_runaway``) is a label all
+    the same: its errors count in recall and get a row of their own per type, and the CLI notes
+    it (a typo such as ``extra_zeros`` shows there). Sagwa's own types are listed in the error.
+    """
+    known = ", ".join(ERROR_TYPES)
+    none = pl.col("error_type") == "none"
+    return [
+        _Check(~pl.col("is_error").is_in(["0", "1"]), "is_error", "is_error {value} is not 0 or 1"),
+        _Check(
+            ~pl.col("error_type").str.contains(r"^[a-z][a-z0-9_]{0,63}$"),
+            "error_type",
+            f"error_type {{value}} is not a type name (lower-case letters, digits and _; "
+            f"sagwa's own: {known})",
+        ),
+        _Check(
+            (pl.col("is_error") == "1") & none,
+            "error_type",
+            "is_error is 1 but error_type is none: name the error's type",
+        ),
+        _Check(
+            (pl.col("is_error") == "0") & ~none,
+            "error_type",
+            "is_error is 0 but error_type is {value}: an error type needs is_error 1",
+        ),
+    ]
+
+
+def _foreign_digits(name: str) -> pl.Expr:
+    """Digits other than 0-9 (full-width, Arabic-Indic, ...): said apart, as they look right."""
+    return pl.col(name).str.contains(r"[\d&&[^0-9]]")
+
+
+def _time_checks(name: str) -> list[_Check]:
+    """Unreadable, offset unlike the column's first value, or a year Python cannot hold."""
+    parsed, offset = pl.col(_parsed_name(name)), _has_offset(name)
+    first_offset = offset.filter(parsed.is_not_null()).first()  # the first readable one
+    return [
+        _Check(
+            pl.col(name).is_not_null() & parsed.is_null(),
+            name,
+            f"{name} {{value}} is not a date/time",
+        ),
+        _Check(
+            offset & ~first_offset,
+            name,
+            f"{name} {{value}} has a UTC offset, but the file's first {name} has none; "
+            "give every timestamp an offset, or none",
+        ),
+        _Check(
+            ~offset & first_offset,
+            name,
+            f"{name} {{value}} has no UTC offset, but the file's first {name} has one; "
+            "give every timestamp an offset, or none",
+        ),
+        _Check(
+            ~parsed.dt.year().is_between(*_YEARS),
+            name,
+            f"{name} {{value}} is outside the years {_YEARS[0]} to {_YEARS[1]}",
+        ),
+    ]
+
+
+def _parsed_name(name: str) -> str:
+    return f"_{name}_utc"
+
+
+def _has_offset(name: str) -> pl.Expr:
+    return pl.col(name).str.contains(_OFFSET_RE)
+
+
+def _parsed_times(columns: tuple[str, ...]) -> list[pl.Expr]:
+    """Each timestamp column parsed once, to UTC (null where unreadable), for checks and types.
+
+    Values with and without an offset are parsed apart, each kind's format inferred from its
+    own first value, so a file without offsets is read exactly as before offsets were known.
+    """
+    out = []
+    for name in _TIMES:
+        if name in columns:
+            text, offset = pl.col(name), _has_offset(name)
+            naive = pl.when(~offset).then(text).str.to_datetime(strict=False)
+            aware = pl.when(offset).then(text).str.to_datetime(strict=False, time_zone="UTC")
+            utc = pl.coalesce(
+                naive.dt.replace_time_zone("UTC").dt.cast_time_unit("us"),
+                aware.dt.cast_time_unit("us"),
+            )
+            out.append(utc.alias(_parsed_name(name)))
+    return out
+
+
+def _first_failed(checks: list[_Check]) -> pl.Expr:
+    """Index of the first check a row fails, or null."""
+    expr = pl.lit(None, dtype=pl.Int32)
+    for i, check in reversed(list(enumerate(checks))):
+        expr = pl.when(check.bad.fill_null(False)).then(pl.lit(i, dtype=pl.Int32)).otherwise(expr)
+    return expr
+
+
+def _describe(failed: pl.DataFrame, checks: list[_Check]) -> list[tuple[int, str]]:
+    """``(line, 'new_price "12,9x" is not a price')`` for each failed row (few, so in Python)."""
+    out = []
+    # only the text columns: a parsed time Python cannot hold (year 0) must not be converted
+    for row in failed.select(pl.col(pl.String), "_check", "_line").iter_rows(named=True):
+        check = checks[row["_check"]]
+        text = check.text.format(value=_shown(row[check.column]), currency=row.get("currency"))
+        out.append((row["_line"], text))
+    return out
+
+
+def _shown(value: str | None) -> str:
+    """A value quoted for a one-line message: escapes kept visible, long values cut."""
+    if value is not None and len(value) > _SHOWN_VALUE_CHARS:
+        value = value[:_SHOWN_VALUE_CHARS] + "…"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _drop_repeats(
+    good: pl.DataFrame, key: str | None
+) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
+    """Keep the first row of each ``key``; report the later ones against the first's line."""
+    if key is None or good.height == 0:
+        return good, []
+    marked = good.with_columns(_first=pl.col("_line").min().over(key))
+    later = marked.filter(pl.col("_line") != pl.col("_first"))
+    repeats = [
+        (line, f"{key} {_shown(value)} repeats line {first}")
+        for line, value, first in later.select("_line", key, "_first").iter_rows()
+    ]
+    return marked.filter(pl.col("_line") == pl.col("_first")).drop("_first"), repeats
+
+
+def _exponent() -> pl.Expr:
+    return pl.col("currency").replace_strict(CURRENCY_EXPONENTS, default=2, return_dtype=pl.Int64)
+
+
+def _too_many_decimals(name: str) -> pl.Expr:
+    frac = pl.col(name).str.extract(r"\.([0-9]+)$").str.strip_chars_end("0")
+    return frac.str.len_chars().fill_null(0) > _exponent()
+
+
+def _minor(name: str) -> pl.Expr:
+    """Exact minor units from a validated major-unit text price."""
+    whole = pl.col(name).str.extract(r"^([0-9]+)").cast(pl.Int64)
+    frac = pl.col(name).str.extract(r"\.([0-9]+)$").str.strip_chars_end("0").fill_null("")
+    frac_len = frac.str.len_chars().cast(pl.Int64)
+    frac_val = pl.when(frac_len > 0).then(frac.cast(pl.Int64, strict=False)).otherwise(0)
+    scale = pl.lit(10, dtype=pl.Int64).pow(_exponent())
+    frac_scale = pl.lit(10, dtype=pl.Int64).pow(_exponent() - frac_len)
+    return whole * scale + frac_val * frac_scale
+
+
+def _typed(good: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
+    out = good
+    for name in _PRICES:
+        if name in columns:
+            out = out.with_columns(_minor(name).alias(f"{name}_minor"))
+    if "promotion_pct" in columns:
+        out = out.with_columns(pl.col("promotion_pct").cast(pl.Float64))
+    for name in _TIMES:
+        if name in columns:
+            out = out.with_columns(pl.col(_parsed_name(name)).alias(name)).drop(_parsed_name(name))
+    if "is_error" in columns:
+        out = out.with_columns(pl.col("is_error").cast(pl.Int8))
+    return out

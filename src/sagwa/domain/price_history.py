@@ -1,0 +1,34 @@
+"""A listing's prices over time, from the price moves that went live: which prices it had in a
+window (an incident's, say). Pure: the moves are passed in."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class PriceMove:
+    """A price change that went live at ``at`` (applied when proposed, approved when decided),
+    moving the listing from ``old_minor`` to ``new_minor``."""
+
+    at: datetime
+    old_minor: int
+    new_minor: int
+
+
+def prices_between(current_minor: int, moves: Sequence[PriceMove], start: datetime,
+                   end: datetime) -> list[int]:
+    """The prices the listing had at some moment from ``start`` to ``end`` (both included), in
+    the order they were live, each once. ``current_minor`` is its price now; ``moves`` are all
+    its moves, in any order. Without a move before ``start`` it had its first price then (the
+    first move's old price, or the current one if it never moved)."""
+    ordered = sorted(moves, key=lambda m: m.at)
+    before = [m for m in ordered if m.at <= start]
+    if before:
+        at_start = before[-1].new_minor
+    else:
+        at_start = ordered[0].old_minor if ordered else current_minor
+    seen = [at_start] + [m.new_minor for m in ordered if start < m.at <= end]
+    return list(dict.fromkeys(seen))

@@ -1,0 +1,54 @@
+"""When a reason someone must write down says something.
+
+A reviewer who overrules or refuses the price guard's outcome — approving a held change that
+halves or doubles the price, releasing a first price far from its reference, rejecting a change,
+sending a held listing back to its seller — must say why, for the seller and the audit log. A
+"." or "ok" says nothing, so a required reason needs at least :data:`MIN_REASON_SIGNS` letters
+or digits: a Hangul syllable is one letter (``확인함`` is three), spaces, punctuation, symbols
+and combining marks count for nothing. An optional note is not checked.
+
+Each rule says itself when a reason is missing (``approval_needs_reason``,
+``release_needs_reason``, ...); :func:`check_meaningful_reason` is the one check of a reason
+that was given, and :func:`require_reason` both for a reason that is always required.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from sagwa.errors import InvalidInput
+
+#: The fewest letters or digits a required reason has.
+MIN_REASON_SIGNS = 4
+
+
+def reason_signs(text: str | None) -> int:
+    """How many letters or decimal digits ``text`` has, composed first (NFC), so that a Hangul
+    syllable typed as separate jamo counts once, as it shows."""
+    composed = unicodedata.normalize("NFC", text or "")
+    return sum(1 for ch in composed if unicodedata.category(ch)[0] == "L"
+               or unicodedata.category(ch) == "Nd")
+
+
+def is_blank(reason: str | None) -> bool:
+    """No reason at all: nothing, or only white space."""
+    return not (reason and reason.strip())
+
+
+def check_meaningful_reason(reason: str) -> str:
+    """``reason`` without its surrounding spaces, or InvalidInput (``reason_too_short``) when it
+    has fewer than :data:`MIN_REASON_SIGNS` letters or digits."""
+    if reason_signs(reason) < MIN_REASON_SIGNS:
+        raise InvalidInput(
+            f"the reason {reason.strip()!r} says too little: write at least {MIN_REASON_SIGNS} "
+            "letters or digits (spaces and punctuation do not count)",
+            field="reason", reason="reason_too_short", minimum=MIN_REASON_SIGNS)
+    return reason.strip()
+
+
+def require_reason(reason: str | None, *, missing: str) -> str:
+    """A reason that is always required: InvalidInput (``reason_required``, with ``missing`` as
+    its message) when there is none, else :func:`check_meaningful_reason`."""
+    if reason is None or is_blank(reason):
+        raise InvalidInput(missing, field="reason", reason="reason_required")
+    return check_meaningful_reason(reason)

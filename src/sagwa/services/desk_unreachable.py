@@ -1,0 +1,75 @@
+"""The message to a customer the desk owed a call and could not reach.
+
+When the desk gives up on a call owed (``call_attempts.gives_up``: the policy's attempts used
+up, spaced out), the customer — who asked to talk to a person, or was told after the deadline
+that someone would call — would otherwise hear nothing more. They are sent one message: the
+apology again, that we called and could not reach them, what happens to their order now (the
+default their case took: kept at the price paid, or unchanged until they talk to us), the
+options offered (they can still choose one: they asked in time, or their default is a call),
+that nothing is cancelled without their consent, and how to reach us. By email, or by SMS to a
+customer without an address; at the next opening of the contact hours; checked like every
+other desk message; queued in the transaction that marks the case, once per mark.
+"""
+
+from __future__ import annotations
+
+from sagwa.domain.contact_hours import next_contact_time
+from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan, default_outcome
+from sagwa.domain.incidents import Case
+from sagwa.domain.money import Money, format_money
+from sagwa.services import desk_messages as dm
+from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.desk_wordings import case_facts, shared_values
+from sagwa.services.lookups import require
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+SUBJECT = {"ko": "[사과] 전화로 연락드리지 못해 죄송합니다",
+           "en": "[sagwa] We are sorry we could not reach you by phone"}
+
+
+def unreachable_messages(uow: SqlAlchemyUnitOfWork, *, case: Case, plan: IncidentPlan,
+                         attempts: int, attempt_id: int, policy: DeskPolicy) -> list[object]:
+    """The message (at most one) to the customer of ``case``, just marked "could not be
+    reached" after ``attempts`` counted attempts; ``attempt_id`` (the call that used them up)
+    keys it, so a later mark (after a callback request) sends its own."""
+    from sagwa.services.outbox import OutgoingMessage
+
+    person = require(uow.catalog.customer(int(case.customer_id)), "customer", case.customer_id)
+    recipient, channel = (person.email, "email") if person.email else (person.phone, "sms")
+    if not recipient:
+        return []
+    inc = require(uow.incidents.get(int(case.incident_id)), "incident", case.incident_id).incident
+    lang = person.locale
+    values = {**shared_values(case_facts(uow, inc, case), plan, policy, lang),
+              **_order_values(case, plan, inc.wrong_price.currency, lang),
+              "customer_name": person.name, "attempts": attempts,
+              "asked": case.consent is not None
+              and case.consent.choice is CustomerOption.TALK_TO_PERSON}
+    body = dm.checked(dm.render(f"unreachable_{channel}", lang, **values),
+                      kind="resolution", lang=lang)
+    return [OutgoingMessage(
+        idempotency_key=f"incident:{case.incident_id}:case:{case.case_id}:unreachable:{attempt_id}",
+        purpose="unreachable", channel=channel, recipient=recipient, locale=lang,
+        subject=SUBJECT[lang] if channel == "email" else "", body=body,
+        not_before=next_contact_time(policy.schedule, uow.now()),
+        incident_id=int(case.incident_id), case_id=int(case.case_id),
+        customer_id=int(case.customer_id))]
+
+
+def _order_values(case: Case, plan: IncidentPlan, currency: str, lang: str) -> dict[str, object]:
+    """The order (units, paid), what happens to it now (the default the case took) and the
+    options offered, which the customer can still choose."""
+    ko = lang == "ko"
+    paid = Money(sum(o.unit_price.amount_minor * o.quantity for o in case.orders), currency)
+    if default_outcome(case, plan) is DefaultAction.KEEP:
+        outcome = ("주문하신 상품은 결제하신 가격 그대로 보내 드립니다." if ko
+                   else "We will send your order at the price you paid.")
+        short = "주문은 결제하신 가격 그대로 유지됩니다." if ko else "Your order stays at the price you paid."
+    else:
+        outcome = ("고객님과 통화하기 전까지 주문은 바뀌지 않고 그대로 유지됩니다." if ko
+                   else "Your order stays as it is: nothing changes until we have talked to you.")
+        short = "주문은 그대로 유지됩니다." if ko else "Your order stays as it is."
+    return {"units": case.units, "paid": format_money(paid, lang=lang), "outcome": outcome,
+            "outcome_short": short,
+            "offered": [dm.choice_label(o, lang) for o in dm.OPTION_ORDER if plan.offers(o)],
+            "options_phrase": dm.options_phrase(plan, lang, dm.over_cap(case, plan))}

@@ -1,0 +1,176 @@
+"""The wordings of an incident's customer messages, built and checked before anything is queued.
+
+Every text is rendered from the templates in ``message_templates/`` and must pass the message
+check. Per-customer values (name, units, amount paid, link) are data sagwa fills in itself, so
+the check runs once per distinct wording — the template rendered for the plan, language and
+channel and for the listings a customer ordered from (each customer is told about the products
+and sellers of their own orders: :func:`case_facts`), for a customer within the plan's keep cap
+and one above it (:func:`wording_samples`) — and a failing wording refuses the whole batch
+(:func:`checked_wordings`) before anything is queued. The apology, its reminder and the note
+after the default are worded here; :mod:`sagwa.services.desk_notify` queues them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sagwa.domain.incident_plan import IncidentPlan
+from sagwa.domain.incidents import Case, CaseStatus, Incident, OrderRecord
+from sagwa.domain.money import Money, format_money
+from sagwa.services import desk_messages as dm
+from sagwa.services.desk_outcome_wording import defaulted_values
+from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.lookups import require
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+#: How much of a product name the SMS carries (cut on a word, with "…": ``dm.shorten_name``).
+SMS_PRODUCT_CHARS = 30
+REMINDER_PREFIX = {"ko": "[다시 안내] ", "en": "[Reminder] "}
+DEFAULTED_SUBJECT = {"ko": "[사과] 답변 기한이 지나 이렇게 처리해 드립니다",
+                     "en": "[sagwa] We are sorry: what happens now that the deadline has passed"}
+
+
+def incident_facts(uow: SqlAlchemyUnitOfWork, inc: Incident,
+                   listing_ids: Iterable[int] | None = None) -> dm.IncidentFacts:
+    """The facts for ``listing_ids`` (default: all the incident's listings), naming each of
+    their products and sellers; a customer's messages use :func:`case_facts` instead."""
+    assert inc.correct_price is not None
+    ids = _listings_of(inc, listing_ids)
+    return dm.facts_for_listings(inc, inc.correct_price, [_listing_names(uow, i) for i in ids])
+
+
+def case_facts(uow: SqlAlchemyUnitOfWork, inc: Incident, case: Case) -> dm.IncidentFacts:
+    """The facts one customer is told: the products and sellers of that customer's own orders
+    (the first listing's seller first), not those of the incident's other listings."""
+    return incident_facts(uow, inc, _case_listings(case))
+
+
+def _case_listings(case: Case) -> set[int] | None:
+    return {int(o.listing_id) for o in case.orders} or None
+
+
+def _listings_of(inc: Incident, listing_ids: Iterable[int] | None) -> tuple[int, ...]:
+    return tuple(sorted({int(i) for i in (inc.listing_ids if listing_ids is None else listing_ids)}))
+
+
+def _listing_names(uow: SqlAlchemyUnitOfWork, listing_id: int) -> dm.ListingNames:
+    listing = require(uow.market.listing(listing_id), "listing", listing_id)
+    product = require(uow.catalog.product(listing.product_id), "product", listing.product_id)
+    seller = require(uow.catalog.seller(listing.seller_id), "seller", listing.seller_id)
+    return dm.ListingNames(product.title, product.title_en or product.title, seller.name)
+
+
+def shared_values(facts: dm.IncidentFacts, plan: IncidentPlan, policy: DeskPolicy,
+                  lang: str) -> dict[str, object]:
+    """What every customer's message about this incident says, in one language."""
+    product = facts.product_ko if lang == "ko" else facts.product_en
+    return {"wrong_date": dm.format_date(facts.incident.window_start, lang),
+            "cause_ko": dm.cause(facts, "ko"), "cause_en": dm.cause(facts, "en"),
+            "deadline": dm.format_when(plan.deadline, lang), "product": product,
+            "product_short": dm.shorten_name(product, SMS_PRODUCT_CHARS),
+            **dm.contact_values(policy.contact, lang)}
+
+
+def customer_values(shared: dict[str, object], plan: IncidentPlan, lang: str, name: str,
+                    units: int, paid: Money, link: str,
+                    over: dm.OverCap | None = None) -> dict[str, object]:
+    """One customer's values: ``over`` (``dm.over_cap``) for a customer above the keep cap,
+    whose keep option and unanswered default read differently."""
+    return {**shared, "customer_name": name, "units": units,
+            "paid": format_money(paid, lang=lang),
+            "options": dm.option_lines(plan, paid, lang, over),
+            "options_phrase": dm.options_phrase(plan, lang, over),
+            "default_ko": dm.default_sentence(plan, "ko", over),
+            "default_en": dm.default_sentence(plan, "en", over), "link": link}
+
+
+def resolution_texts(values: dict[str, object], lang: str,
+                     reminder: bool = False) -> dict[str, tuple[str, str]]:
+    """Subject and body per channel. A ``reminder`` (to a customer who has not answered) says so
+    after the apology and restates the deadline; its subject starts with ``[다시 안내]``."""
+    subject = ("[사과] 주문하신 상품의 가격 오류에 대해 사과드립니다" if lang == "ko"
+               else "[sagwa] We are sorry: your order was placed at a wrong price")
+    if reminder:
+        subject = REMINDER_PREFIX[lang] + subject
+    values = {**values, "reminder": reminder}
+    return {"email": (subject, dm.render("resolution_email", lang, **values)),
+            "sms": ("", dm.render("resolution_sms", lang, **values))}
+
+
+def _check_wording(facts: dm.IncidentFacts, plan: IncidentPlan, policy: DeskPolicy) -> int:
+    """Run the message check on every wording of :func:`wording_samples`; how many."""
+    samples = wording_samples(facts, plan, policy)
+    for lang, body in samples:
+        dm.checked(body, kind="resolution", lang=lang)
+    return len(samples)
+
+
+def wording_samples(facts: dm.IncidentFacts, plan: IncidentPlan,
+                    policy: DeskPolicy) -> list[tuple[str, str]]:
+    """(language, text) of each wording a customer of ``facts`` can be sent, with sample
+    customer values: the apology and its reminder, for a customer within the keep cap and (when
+    the plan has one) above it, and the message sent when the default is applied — so neither
+    the reminder job nor the deadline job can fail on its wording later."""
+    unit, samples = facts.incident.wrong_price, []
+    for lang in ("ko", "en"):
+        shared = shared_values(facts, plan, policy, lang)
+        name = "홍길동" if lang == "ko" else "Alex Kim"
+        for case in _sample_cases(facts.incident, plan):
+            paid = unit.times(case.units)
+            values = customer_values(shared, plan, lang, name, case.units, paid,
+                             "https://example.invalid/c/sample", dm.over_cap(case, plan))
+            texts = [*resolution_texts(values, lang).values(),
+                     *resolution_texts(values, lang, reminder=True).values()]
+            for still_open in {False, plan.accept_late_choices}:
+                texts += defaulted_texts(shared, case, plan, paid, lang, name,
+                                          still_open).values()
+            samples += [(lang, body) for _subject, body in texts]
+    return samples
+
+
+def _sample_cases(inc: Incident, plan: IncidentPlan) -> list[Case]:
+    """A customer with one unit and, when the plan caps keep, one holding a unit more than the
+    cap (in two orders, as a customer over the cap usually is)."""
+    def case(*quantities: int) -> Case:
+        orders = tuple(OrderRecord(i + 1, "sample", next(iter(inc.listing_ids), 0), q,
+                                   inc.wrong_price, inc.window_start, "placed")
+                       for i, q in enumerate(quantities))
+        return Case("sample", inc.incident_id, "sample", orders, Money(0, inc.currency),
+                    CaseStatus.DEFAULTED)
+
+    cap = plan.keep_max_units
+    return [case(1)] + ([case(cap, 1)] if cap is not None and plan.offers("keep") else [])
+
+
+Shared = dict[str, dict[str, object]]
+
+
+def checked_wordings(uow: SqlAlchemyUnitOfWork, inc: Incident, cases: list[Case],
+                     plan: IncidentPlan,
+                     policy: DeskPolicy) -> dict[int, tuple[dm.IncidentFacts, Shared]]:
+    """Each case's facts and shared values (case id -> both). Cases over the same listings share
+    one wording, checked once here, before any message is queued."""
+    assert inc.correct_price is not None
+    names: dict[int, dm.ListingNames] = {}
+    known: dict[tuple[int, ...], tuple[dm.IncidentFacts, Shared]] = {}
+    by_case = {}
+    for case in cases:
+        key = _listings_of(inc, _case_listings(case))
+        if key not in known:
+            for i in key:
+                names.setdefault(i, _listing_names(uow, i))
+            facts = dm.facts_for_listings(inc, inc.correct_price, [names[i] for i in key])
+            _check_wording(facts, plan, policy)
+            known[key] = facts, {lang: shared_values(facts, plan, policy, lang)
+                                 for lang in ("ko", "en")}
+        by_case[int(case.case_id)] = known[key]
+    return by_case
+
+
+def defaulted_texts(shared: dict[str, object], case: Case, plan: IncidentPlan, paid: Money,
+                    lang: str, name: str, still_open: bool) -> dict[str, tuple[str, str]]:
+    """Subject and body per channel of the message to a customer whose case took the default."""
+    values = {**shared, "customer_name": name,
+              **defaulted_values(case, plan, paid, lang, still_open=still_open)}
+    return {"email": (DEFAULTED_SUBJECT[lang], dm.render("defaulted_email", lang, **values)),
+            "sms": ("", dm.render("defaulted_sms", lang, **values))}

@@ -1,0 +1,265 @@
+"""Listings the price guard held when they were published, and a reviewer's decision on them.
+
+A held listing waits off sale for a reviewer (:func:`held_listings` is that queue). Releasing it
+(``listings.change_listing_status`` with ``release``, through :func:`check_release`) needs a
+second person — whoever published it may not release it — and the price the reviewer saw; a
+first price half or less, or twice or more, of the reference the guard judged it against needs
+the reviewer's reason too (:mod:`sagwa.domain.price_moves`, the rule an approval of a held price
+change follows). Sending it back to draft instead (``send_back``, :func:`check_send_back`)
+follows the same second-person rule and always needs a reason, which the seller's page shows
+(:func:`latest_send_back`). Every hold, release and send-back is on the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
+from sagwa.domain.money import Money
+from sagwa.domain.price_moves import (
+    PriceReference,
+    check_release_reason,
+    first_price_reference,
+    release_needs_reason,
+)
+from sagwa.domain.reasons import check_meaningful_reason, is_blank
+from sagwa.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
+from sagwa.services.accounts import account_name
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+#: The audit action of a listing the gate held when it was published (``listing.<trigger>``).
+HOLD_ACTION = f"listing.{ListingTrigger.HOLD.value}"
+
+
+@dataclass(frozen=True)
+class PublicationHold:
+    """What the audit log says about a listing's hold: who published it, when, why the gate
+    held it (its reason in English and, for holds recorded since it is kept, Korean) and the
+    price it held (the seller may have changed the price since: the reasons are about this
+    one)."""
+
+    held_by: str
+    held_at: datetime
+    reason_en: str | None
+    reason_ko: str | None
+    error_type: str | None
+    price: Money | None = None
+    at_publication: bool = False
+    """Held as it was published (a draft): it has never been on sale."""
+    reference: PriceReference | None = None
+    """The reference the guard judged the first price against, as the hold recorded it."""
+    reference_recorded: bool = False
+    """The hold recorded its reference (None then means there was none); older holds did not."""
+
+
+@dataclass(frozen=True)
+class HeldListing:
+    """A listing waiting for a reviewer's release, with what the reviewer needs to decide."""
+
+    listing: Listing
+    product_title: str
+    seller_name: str
+    hold: PublicationHold | None
+    """None if the audit log has no hold for it (every hold writes one: the gate's at
+    publication, or an operator's through the status API)."""
+    product_title_en: str | None = None
+
+
+def publication_hold(uow: SqlAlchemyUnitOfWork, listing_id: int) -> PublicationHold | None:
+    """The listing's latest ``listing.hold`` on the audit log (looked up directly, however many
+    entries the listing has), or None.
+
+    None lets :func:`check_not_own_hold` allow the release: every hold (the gate's at
+    publication, or an operator's through the status API) writes that entry in the same
+    transaction, so a held listing without one is not expected; the page then shows the listing
+    without reasons."""
+    last = uow.audit.latest_for_entity("listing", str(listing_id), HOLD_ACTION)
+    if last is None:
+        return None
+    after = last.event.after or {}
+    guard = after.get("guard") or {}
+    price = after.get("price")
+    return PublicationHold(last.event.actor, last.occurred_at, after.get("reason"),
+                           after.get("reason_ko"), guard.get("error_type"),
+                           Money(int(price["amount_minor"]), str(price["currency"]))
+                           if isinstance(price, dict) else None,
+                           (last.event.before or {}).get("status") == ListingStatus.DRAFT.value,
+                           _reference(after.get("reference")), "reference" in after)
+
+
+def _reference(stored: object) -> PriceReference | None:
+    if not isinstance(stored, dict):
+        return None
+    kind = "list_price" if stored.get("kind") == "list_price" else "other_sellers"
+    return PriceReference(int(stored["amount_minor"]), kind)
+
+
+def check_not_own_hold(hold: PublicationHold | None, *, listing_id: int, reviewer: str) -> None:
+    """A listing held at publication needs a second person, as a held price change does: whoever
+    published it may not release it nor send it back, from any channel (``api:kim`` and ``admin:kim`` are the
+    same account: :func:`sagwa.services.accounts.account_name`)."""
+    if hold is not None and account_name(reviewer) == account_name(hold.held_by):
+        raise Forbidden(
+            f"listing {listing_id} was published by {hold.held_by}; someone else must "
+            "release it or send it back",
+            reason="own_held_listing",
+        )
+
+
+def check_price_seen(listing: Listing, expected_price: Money | None) -> None:
+    """``change_listing_status``'s ``expected_price``: the price the caller saw (a reviewer
+    releasing a held listing). The seller may change a held listing's price meanwhile, so a
+    release must not put on sale a price nobody reviewed; None checks nothing."""
+    if expected_price is not None and expected_price.currency != listing.price.currency:
+        raise InvalidInput(f"listing {listing.id} is priced in {listing.price.currency}, not "
+                           f"{expected_price.currency}", field="expected_price.currency")
+    if expected_price is not None and listing.price != expected_price:
+        raise Conflict(
+            f"listing {listing.id} now costs {listing.price}, not the {expected_price} you saw; "
+            "look at the new price before deciding",
+            reason="listing_price_moved",
+            expected_price=expected_price.as_dict(),
+            price=listing.price.as_dict(),
+        )
+
+
+def held_listing_count(uow: SqlAlchemyUnitOfWork) -> int:
+    """How many listings held at publication wait for a reviewer."""
+    with uow:
+        return uow.market.count_listings_with_status(ListingStatus.HELD)
+
+
+def held_listings(uow: SqlAlchemyUnitOfWork, *, limit: int = 50) -> list[HeldListing]:
+    """Listings the gate held when they were published, longest waiting first."""
+    with uow:
+        found = []
+        for listing in uow.market.listings_with_status(ListingStatus.HELD, limit=limit):
+            product = uow.catalog.product(listing.product_id)
+            seller = uow.catalog.seller(listing.seller_id)
+            found.append(HeldListing(listing, product.title if product else "?",
+                                     seller.name if seller else "?",
+                                     publication_hold(uow, listing.id),
+                                     product.title_en if product else None))
+        return found
+
+
+def check_release(uow: SqlAlchemyUnitOfWork, listing: Listing, reviewer: str,
+                  reason: str | None, expected_price: Money | None,
+                  ) -> tuple[bool, dict[str, object]]:
+    """A held listing's release: never by whoever published it, only at the price the reviewer
+    saw (the held one if they name none), and, for a listing held at its publication, with a
+    reason when its first price is half or less, or twice or more, of the reference the guard
+    judged it against — or when there was no reference at all
+    (:func:`~sagwa.domain.price_moves.release_needs_reason`). Whether the listing goes on sale
+    for the first time, and what its audit entry keeps of the reference."""
+    hold = publication_hold(uow, listing.id)
+    check_not_own_hold(hold, listing_id=listing.id, reviewer=reviewer)
+    check_price_seen(listing, expected_price if expected_price is not None
+                     else hold.price if hold else None)
+    if hold is None or not hold.at_publication:
+        return False, {}  # held while on sale (no path does so today): its own price was live
+    reference = hold_reference(uow, listing, hold)
+    check_release_reason(listing.id, listing.price, reference, reason)
+    return True, {"reference": reference.as_dict(listing.price.currency) if reference else None}
+
+
+def release_reference(uow: SqlAlchemyUnitOfWork, listing: Listing,
+                      hold: PublicationHold | None) -> tuple[bool, PriceReference | None]:
+    """Whether releasing ``listing`` (held as ``hold`` says) needs a reason, as
+    :func:`check_release` decides it, and the first price's reference (the review card marks its
+    reason field required and says why)."""
+    if hold is None or not hold.at_publication:
+        return False, None
+    reference = hold_reference(uow, listing, hold)
+    return release_needs_reason(listing.price, reference), reference
+
+
+def hold_reference(uow: SqlAlchemyUnitOfWork, listing: Listing,
+                   hold: PublicationHold) -> PriceReference | None:
+    """The reference the guard judged the held first price against, as the hold recorded it
+    (a seller's later price is weighed against the same one). A hold recorded before holds kept
+    it: the reference as the catalogue and the other sellers stand now — the figures the
+    reviewer's card shows."""
+    if hold.reference_recorded:
+        return hold.reference
+    return first_price_reference_now(uow, listing)
+
+
+def first_price_reference_now(uow: SqlAlchemyUnitOfWork,
+                              listing: Listing) -> PriceReference | None:
+    """What the guard compares ``listing``'s price with as a first price, now: the product's
+    list price in the listing's currency, else the other sellers' median (``gather_evidence``
+    with ``first_price``, in the same transaction, finds the same)."""
+    product = uow.catalog.product(listing.product_id)
+    currency = listing.price.currency
+    known = (product.list_price.amount_minor if product and product.list_price
+             and product.list_price.currency == currency else None)
+    others = [] if known else uow.market.other_seller_prices(
+        listing.product_id, excluding_listing=listing.id, currency=currency)
+    return first_price_reference(known, others)
+
+
+def never_on_sale(uow: SqlAlchemyUnitOfWork, listing: Listing) -> bool:
+    """A draft, or a listing held at its publication, has no price of its own to compare a new
+    one with: the gate (and the dry run) judges the new price as a first price (list price,
+    other sellers), as publishing the listing will."""
+    if listing.status is ListingStatus.DRAFT:
+        return True
+    if listing.status is not ListingStatus.HELD:
+        return False
+    hold = publication_hold(uow, listing.id)
+    return hold is not None and hold.at_publication
+
+
+#: The audit action of a held listing a reviewer sent back to draft (``listing.<trigger>``).
+SEND_BACK_ACTION = f"listing.{ListingTrigger.SEND_BACK.value}"
+
+
+def check_send_back(uow: SqlAlchemyUnitOfWork, listing: Listing, reviewer: str,
+                    reason: str | None, expected_price: Money | None) -> str:
+    """A reviewer refuses the first price of a listing held at its publication: it goes back to
+    draft for its seller to correct. Never by whoever published it (as a release), only at the
+    price the reviewer saw if they name one, and always with a reason the seller can act on
+    (:func:`check_send_back_reason`). The reason, as the audit log keeps it."""
+    hold = publication_hold(uow, listing.id)
+    check_not_own_hold(hold, listing_id=listing.id, reviewer=reviewer)
+    check_price_seen(listing, expected_price)
+    if hold is not None and not hold.at_publication:  # it was on sale: back to draft loses that
+        raise IllegalTransition(
+            f"listing {listing.id} was held while on sale; release it or end it",
+            status=listing.status.value, trigger=ListingTrigger.SEND_BACK.value,
+            reason="listing_status")
+    return check_send_back_reason(listing.id, reason)
+
+
+def check_send_back_reason(listing_id: int, reason: str | None) -> str:
+    """A send-back always needs a reason (``send_back_needs_reason``) that says something
+    (:func:`~sagwa.domain.reasons.check_meaningful_reason`): the seller reads it to know what
+    to correct."""
+    if reason is None or is_blank(reason):
+        raise InvalidInput(
+            f"sending listing {listing_id} back needs a reason the seller can act on (what is "
+            "wrong with the price)", field="reason", reason="send_back_needs_reason")
+    return check_meaningful_reason(reason)
+
+
+@dataclass(frozen=True)
+class SentBack:
+    """A reviewer sent the listing back to draft: who, when, why, and at which price."""
+
+    by: str
+    at: datetime
+    reason: str | None
+    price: Money | None
+
+
+def latest_send_back(uow: SqlAlchemyUnitOfWork, listing_id: int) -> SentBack | None:
+    """The listing's latest send-back on the audit log (one indexed lookup), or None."""
+    last = uow.audit.latest_for_entity("listing", str(listing_id), SEND_BACK_ACTION)
+    if last is None:
+        return None
+    after, before = last.event.after or {}, last.event.before or {}
+    price = before.get("price")
+    return SentBack(last.event.actor, last.occurred_at, after.get("reason"),
+                    Money(int(price["amount_minor"]), str(price["currency"]))
+                    if isinstance(price, dict) else None)

@@ -1,0 +1,145 @@
+"""The customer's error pages (``/c/...``): whatever is refused — an altered or expired link, a
+form that has gone stale, a case not ready yet, an address that is no page — the customer reads
+it in their own language and always sees how to reach a person (the desk's phone, email and
+hours, as the case page shows them), never the staff pages' "go back · home".
+
+The language is the one the customer's page was in — ``?lang=`` (the case page's forms carry
+it) or the language cookie — else the case's own (its customer's locale, read from the link even
+after it has expired: the signature is still checked), else Korean: the rule the case page
+itself follows (``lang_of(request, fallback=locale)``).
+
+:class:`CustomerRoute` (the customer router's route class) turns every error a customer route
+lets through into this page; ``web/errors.py`` sends the other errors under ``/c/`` (no such
+page) here too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+
+from sagwa.errors import Forbidden, SagwaError
+from sagwa.services.case_links import open_case_token
+from sagwa.web.pages.case_facts import contact
+from sagwa.web.pages.error_texts import error_text, validation_text
+from sagwa.web.pages.i18n import LANGS, lang_of
+from sagwa.web.pages.rendering import render
+
+#: Reads a link's ids whatever its expiry (the signature still decides): only to choose the
+#: language of the page that refuses it, never to open the case.
+_BEFORE_ANY_EXPIRY = datetime(1970, 1, 2, tzinfo=UTC)
+_LINK_REASONS = frozenset({"link_expired", "link_invalid"})
+
+#: (status or reason) -> (Korean heading, English heading)
+_HEADINGS: dict[int | str, tuple[str, str]] = {
+    "link": ("링크를 열 수 없습니다", "This link cannot be opened"),
+    "form_expired": ("화면이 오래되어 처리하지 못했습니다", "This page had expired"),
+    403: ("열 수 없는 페이지입니다", "This page cannot be opened"),
+    404: ("페이지를 찾을 수 없습니다", "We could not find this page"),
+    405: ("페이지를 찾을 수 없습니다", "We could not find this page"),
+    409: ("지금은 처리할 수 없습니다", "This cannot be done now"),
+    422: ("입력을 확인해 주세요", "Please check what you sent"),
+}
+_DEFAULT_HEADING = ("문제가 생겼습니다", "Something went wrong")
+
+#: What a customer is told when we have no sentence of our own (an address that is no page),
+#: and for a stale form: nothing happened, and the way back.
+_SENTENCES: dict[int | str, tuple[str, str]] = {
+    "form_expired": (
+        ("화면이 오래되어 선택을 받지 못했습니다. 아무것도 바뀌지 않았습니다. 아래 ‘내 건 페이지 다시 "
+         "열기’를 눌러 다시 골라 주세요."),
+        ("This page had expired, so we did not take your choice and nothing has changed. Open "
+         "your case page again below and choose again.")),
+    404: ("이 주소에는 페이지가 없습니다. 받으신 메시지의 링크를 다시 눌러 주세요.",
+          "There is no page at this address; please open the link in your message again."),
+    405: ("이 주소에는 페이지가 없습니다. 받으신 메시지의 링크를 다시 눌러 주세요.",
+          "There is no page at this address; please open the link in your message again."),
+}
+_DEFAULT_SENTENCE = ("요청을 처리하지 못했습니다. 아래 연락처로 연락 주시면 상담원이 도와 드립니다.",
+                     ("We could not do this; please contact us below and one of our staff will "
+                      "help you."))
+
+
+def _token(request: Request) -> str | None:
+    """The link token of a ``/c/<token>...`` address."""
+    parts = request.url.path.split("/")
+    return parts[2] if len(parts) > 2 and parts[1] == "c" and parts[2] else None
+
+
+def _case_locale(request: Request, token: str | None) -> tuple[str | None, bool]:
+    """(the language of the link's customer, whether the link is still good to open)."""
+    if token is None:
+        return None, False
+    secret = request.app.state.settings.secret_key
+    try:
+        _case_id, customer_id = open_case_token(secret, token, now=_BEFORE_ANY_EXPIRY)
+    except Forbidden:
+        return None, False
+    try:
+        open_case_token(secret, token)
+        usable = True
+    except Forbidden:
+        usable = False
+    with request.app.state.uow_factory() as uow:
+        person = uow.catalog.customer(customer_id)
+    locale = person.locale if person is not None and person.locale in LANGS else None
+    return locale, usable
+
+
+def customer_lang(request: Request) -> str:
+    """The language of a customer's page: see the module docstring."""
+    locale, _ = _case_locale(request, _token(request))
+    return lang_of(request, fallback=locale or "ko")
+
+
+def customer_error(request: Request, status: int, *, exc: SagwaError | None = None,
+                   message: str | None = None) -> Response:
+    """The customer's error page for ``exc`` (or a bare ``status``): in their language, with
+    the way back to their case page while the link still opens it, and the desk's contact."""
+    token = _token(request)
+    locale, usable = _case_locale(request, token)
+    lang = lang_of(request, fallback=locale or "ko")
+    reason = str(exc.details.get("reason") or "") if exc is not None else ""
+    key: int | str = "link" if reason in _LINK_REASONS else (reason or status)
+    ko, en = _HEADINGS.get(key) or _HEADINGS.get(status) or _DEFAULT_HEADING
+    said = _SENTENCES.get(reason) if reason else None
+    if said is not None:
+        text = said[0] if lang == "ko" else said[1]
+    elif message is not None:
+        text = message
+    elif exc is not None:
+        text = error_text(exc, lang)
+    else:
+        found = _SENTENCES.get(status, _DEFAULT_SENTENCE)
+        text = found[0] if lang == "ko" else found[1]
+    case_url = f"/c/{token}" if usable else None
+    return render(request, "customer/error.html", {
+        "status": status, "heading": ko if lang == "ko" else en, "message": text,
+        "link_refused": key == "link", "case_url": case_url,
+        "here": case_url or request.url.path, "contact": contact(request.app.state.desk_policy,
+                                                                   lang)},
+        lang=lang, status_code=status)
+
+
+class CustomerRoute(APIRoute):
+    """The customer router's route class: an error leaves a customer route as the customer's
+    error page (:func:`customer_error`), not the staff error page."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def as_customer_page(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except SagwaError as exc:
+                return customer_error(request, exc.http_status, exc=exc)
+            except RequestValidationError as exc:
+                return customer_error(request, 422, message=validation_text(
+                    exc.errors(), customer_lang(request)))
+
+        return as_customer_page

@@ -1,0 +1,89 @@
+"""A customer's case for the case page tests (``/c/<token>``), told through the real services,
+and what a page that offers no choice must not show."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+from world import POLICY, World
+
+from sagwa.domain.listings import ListingTrigger
+from sagwa.domain.money import Money
+from sagwa.services import catalog, desk, listings, orders
+from sagwa.services.case_links import case_token
+from sagwa.services.desk_notify import LinkMaker, notify
+from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
+
+KRW = "KRW"
+EARPHONES = ("무선 이어폰", "Wireless earphones")
+
+
+@dataclass(frozen=True)
+class NotifiedCase:
+    """The incident, 김민준's case in it, the case's link token, the plan's deadline and the
+    clock the story ran on (standing at the notice)."""
+
+    incident_id: int
+    case_id: int
+    token: str
+    deadline: datetime
+    clock: ManualClock
+
+
+def notified_two_unit_case(session_factory: sessionmaker[Session], secret: str, world: World, *,
+                           started: datetime, options: list[str],
+                           product: tuple[str, str] = EARPHONES,
+                           **plan_terms: object) -> NotifiedCase:
+    """김민준 orders 2 of ``product`` (Korean and English title) shown at 19,900 (correct price
+    185,000) from ``started``; the incident is declared, scoped, planned (``options`` and
+    ``plan_terms``; deadline a week later, default keep) and notified."""
+    clock = ManualClock(started)
+
+    def uow() -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(session_factory, clock)
+
+    listing = _published_listing(uow, world, product)
+    customer = world.customers["김민준"]
+    clock.advance(timedelta(minutes=10))
+    orders.place_order(uow(), customer_id=customer, listing_id=listing, quantity=2, actor="t",
+                       velocity=None)
+    clock.advance(timedelta(minutes=20))
+    incident = int(desk.declare(
+        uow(), listing_ids=[listing], wrong_price=Money(19_900, KRW),
+        correct_price=Money(185_000, KRW), window_start=started, cause="가격 입력 실수",
+        responsible="seller", actor="admin:test").incident.incident_id)
+    desk.scope(uow(), incident_id=incident, actor="admin:test")
+    deadline = clock.now + timedelta(days=7)
+    desk.plan(uow(), incident_id=incident, options=options, deadline=deadline, default="keep",
+              seller_share_pct=100, platform_share_pct=0, actor="admin:test", policy=POLICY,
+              **plan_terms)  # type: ignore[arg-type]
+    notify(uow(), incident_id=incident, actor="admin:test", policy=POLICY,
+           links=LinkMaker(secret, "http://127.0.0.1"))
+    with uow() as u:
+        case_id = int(u.cases.for_incident(incident)[0].case.case_id)
+    token = case_token(secret, case_id=case_id, customer_id=customer,
+                       expires_at=datetime.now(UTC) + timedelta(days=30))
+    return NotifiedCase(incident, case_id, token, deadline, clock)
+
+
+def _published_listing(uow: Callable[[], SqlAlchemyUnitOfWork], world: World,
+                       product: tuple[str, str]) -> int:
+    """Seller A's listing of a new product (list price 185,000) at 19,900, published."""
+    title, title_en = product
+    product_id = catalog.register_product(uow(), title=title, title_en=title_en,
+                                          category="electronics/audio",
+                                          list_price=Money(185_000, KRW), actor="t").id
+    listing = listings.create_listing(uow(), seller_id=world.seller_a, product_id=product_id,
+                                      price=Money(19_900, KRW), actor="test").id
+    listings.change_listing_status(uow(), listing_id=listing, trigger=ListingTrigger.PUBLISH,
+                                   actor="test")
+    return listing
+
+
+def assert_no_choice_offered(html: str) -> None:
+    assert 'id="choose-' not in html and 'id="confirm-step"' not in html
+    assert "답변 기한:" not in html and "Please answer by" not in html
+    assert "기한까지 답이 없으면" not in html and "If we do not hear from you" not in html

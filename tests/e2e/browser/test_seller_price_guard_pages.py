@@ -1,0 +1,104 @@
+"""The seller's listing page and the price guard (TestClient): the price check on a draft says
+what publishing will say (a first price against the list price) and that the price applies when
+the listing is published; promotion dates without a percent are refused, not dropped; the
+automatic return at a promotion's end reads as the end of that promotion in the history."""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from page_forms import csrf_of, log_in
+from sqlalchemy.orm import Session, sessionmaker
+from world import World
+
+from sagwa.domain.money import Money
+from sagwa.domain.pricing import Promotion
+from sagwa.services import catalog, listings
+from sagwa.services.promotion_end import PromotionEnd, end_promotion
+from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
+from sagwa.web.pages.forms import local_input
+
+pytestmark = pytest.mark.e2e
+
+
+def _draft_of_an_ipod_classic(session_factory: sessionmaker[Session], world: World) -> int:
+    """Seller A's draft at 19,900 of a product listed at 259,000 (no other seller)."""
+    uow = SqlAlchemyUnitOfWork(session_factory)
+    product = catalog.register_product(uow, title="아이팟 클래식 80GB", category="electronics/mp3",
+                                       actor="t", list_price=Money(259_000, "KRW"))
+    return listings.create_listing(SqlAlchemyUnitOfWork(session_factory),
+                                   seller_id=world.seller_a, product_id=product.id,
+                                   price=Money(19_900, "KRW"), actor="seller:seller_a").id
+
+
+def _check(client: TestClient, listing_id: int, token: str, lang: str = "",
+           **typed: str) -> str:
+    answer = client.post(f"/seller/listings/{listing_id}/check{lang}", data=typed,
+                         headers={"HX-Request": "true", "X-CSRF-Token": token})
+    return html.unescape(answer.text)
+
+
+def test_the_price_check_on_a_draft_says_what_publishing_will_say(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    draft_id = _draft_of_an_ipod_classic(session_factory, world)
+    log_in(client, "seller_a")
+    token = csrf_of(client.get(f"/seller/listings/{draft_id}").text)
+    held = _check(client, draft_id, token, new_price="19900")
+    assert 'data-verdict="hold"' in held and "259,000" in held
+    assert "현재 가격" not in held and "통과" not in held
+    fine = _check(client, draft_id, token, new_price="255000")
+    assert 'data-verdict="allow"' in fine and 'data-applies="draft"' in fine
+    assert "통과: 저장하면 이 가격으로 바뀌고, 판매를 시작하면 이 가격으로 팝니다" in fine
+    assert "저장하면 바로 반영됩니다" not in fine
+    english = _check(client, draft_id, token, "?lang=en", new_price="255000")
+    assert "Allow: saving sets this price; it applies when you publish the listing" in english
+    live = _check(client, world.ipod_a, token, "?lang=ko", new_price="195000")
+    assert "통과: 저장하면 바로 반영됩니다" in live  # a live listing's price is live on saving
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_promotion_dates_without_a_percent_are_refused_not_dropped(
+        client: TestClient, world: World, lang: str) -> None:
+    log_in(client, "seller_a")
+    page = client.get(f"/seller/listings/{world.ipod_a}?lang={lang}").text
+    now = datetime.now(UTC)
+    typed = {"new_price": "179100", "promotion_pct": " ",
+             "promotion_starts": local_input(now - timedelta(hours=1)),
+             "promotion_ends": local_input(now + timedelta(days=2))}
+    said = ("할인율을 입력해 주세요. 할인율 없이 기간만 넣으면 행사가 끝나도 가격이 돌아가지 않습니다." if lang == "ko"
+            else "Enter the promotion percent: with dates but no percent, the price would not "
+                 "go back when the promotion ends.")
+    assert said in _check(client, world.ipod_a, csrf_of(page), f"?lang={lang}", **typed)
+    saved = client.post(f"/seller/listings/{world.ipod_a}/price?lang={lang}",
+                        data={**typed, "csrf_token": csrf_of(page)})
+    assert saved.status_code == 422
+    assert said in html.unescape(saved.text)
+    assert 'id="promotion_pct" name="promotion_pct" value=" " aria-invalid="true"' in saved.text
+    assert 'id="live-price">199,000' in saved.text or "199,000 KRW" in saved.text  # unchanged
+
+
+def test_the_return_at_a_promotions_end_is_labelled_in_the_history(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+    clock = ManualClock(start)
+    promotion = Promotion(10, start - timedelta(minutes=5), start + timedelta(hours=1))
+    change = listings.propose_price_change(SqlAlchemyUnitOfWork(session_factory, clock),
+                                           listing_id=world.ipod_a,
+                                           new_price=Money(179_100, "KRW"),
+                                           proposed_by="seller:seller_a", promotion=promotion)
+    clock.advance(timedelta(hours=1, minutes=1))
+    assert end_promotion(SqlAlchemyUnitOfWork(session_factory, clock),
+                         price_change_id=change.id) is PromotionEnd.RESTORED
+    log_in(client, "seller_a")
+    korean = html.unescape(client.get(f"/seller/listings/{world.ipod_a}").text)
+    row = korean[korean.index("<tr data-promotion-end>"):]
+    row = row[:row.index("</tr>")]
+    assert "행사 종료 (10.0%)" in row
+    assert "10.0% 할인 행사가 끝나(" in row and "행사 전 가격 199,000원으로 자동으로 돌아왔습니다." in row
+    assert "—" not in row
+    english = html.unescape(client.get(f"/seller/listings/{world.ipod_a}?lang=en").text)
+    row = english[english.index("<tr data-promotion-end>"):]
+    assert "Promotion ended (10.0%)" in row and "The 10.0% promotion ended (" in row

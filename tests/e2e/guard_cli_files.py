@@ -1,0 +1,57 @@
+"""What the ``sagwa guard`` CLI tests share: the input and output headers, writing an input
+file (plain or gzip), running the CLI in-process, and the one-line refusal it must give."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+from typer.testing import CliRunner, Result
+
+from sagwa.cli.guard import app
+
+CHANGES_HEADER = (
+    "change_id,listing_id,product_id,seller_id,old_price,new_price,proposed_at,"
+    "promotion_pct,currency\n"
+)
+LABELS_HEADER = "change_id,is_error,error_type\n"
+VERDICT_HEADER = "change_id,verdict,score,error_type,reason"
+
+
+def changes_text(rows: list[str]) -> str:
+    """A changes file: the header, then ``rows``, one a line."""
+    return CHANGES_HEADER + "\n".join(rows) + "\n"
+
+
+def write(path: Path, text: str, gz: bool = False) -> Path:
+    """``text`` saved at ``path`` as UTF-8 (gzip-compressed with ``gz``); the path."""
+    if gz:
+        path.write_bytes(gzip.compress(text.encode("utf-8")))
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def input_files(folder: Path, **texts: str) -> dict[str, Path]:
+    """Each of ``texts`` saved as ``folder/NAME.csv``: ``{"history": folder/history.csv, ...}``."""
+    return {name: write(folder / f"{name}.csv", text) for name, text in texts.items()}
+
+
+def file_options(files: dict[str, Path], *names: str) -> list[str | Path]:
+    """``--NAME PATH`` for each of ``names``, the path from ``files``."""
+    return [part for name in names for part in (f"--{name}", files[name])]
+
+
+def run(*args: str | Path) -> Result:
+    """``sagwa guard ARGS...`` in this process."""
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def assert_refused(result: Result, *fragments: str) -> None:
+    """Exit 2 with one line on stderr that says what was wrong, and no traceback."""
+    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    assert "Traceback" not in result.output

@@ -1,0 +1,129 @@
+"""``sagwa incident status`` gives the money booked as the postmortem words it — the
+compensation, who pays it (the platform and each seller by name), the refunds — in its table;
+``--format json`` prints the ``money`` mapping as it always did."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from cli_desk import seller_types_the_wrong_price
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+from test_cli_incident import STATUS_KEYS, flat, sagwa
+
+from sagwa.adapters.embedded_pg import start_embedded
+from sagwa.cli.incident import format_status
+from sagwa.config import get_settings
+from sagwa.services.desk_cases import record_choice
+from sagwa.services.desk_policy import load_desk_policy
+from sagwa.services.desk_status import IncidentStatusView
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.testing.embedded import fresh_data_dir, query
+
+pytestmark = pytest.mark.e2e
+MONEY_KEYS = ["points_currency", "compensation_points", "compensated_cases", "platform_points",
+              "seller_points", "sellers", "refunds", "refunded_units", "refunded_orders"]
+
+
+@pytest.fixture(scope="module")
+def data_dir() -> Iterator[Path]:
+    with fresh_data_dir("sgm") as path:
+        yield path
+
+
+def _cancels(data_dir: Path, case_id: int) -> None:
+    engine = create_engine(start_embedded(data_dir / "pg"))
+    try:
+        record_choice(SqlAlchemyUnitOfWork(sessionmaker(bind=engine)), case_id=case_id,
+                      choice="cancel_with_compensation", channel="phone",
+                      evidence="cancel it, please", taken_by="agent-kim",
+                      policy=load_desk_policy(get_settings().desk_policy))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def incident(data_dir: Path) -> tuple[int, int, str]:
+    """A planned incident (5,000 points, seller 70%, platform 30%) on the listing with the most
+    orders; one customer cancelled. (incident id, seller id, seller name)."""
+    seeded = sagwa("seed", "demo", "--customers", "8", "--orders", "20", "--json")
+    assert seeded.exit_code == 0, seeded.output
+    [(listing_id, seller_id, seller)] = query(
+        data_dir, "SELECT l.id, s.id, s.name FROM listings l JOIN sellers s ON s.id = l.seller_id "
+                  "WHERE l.id = (SELECT listing_id FROM orders GROUP BY listing_id "
+                  "ORDER BY count(*) DESC, listing_id LIMIT 1)")
+    [(opened,)] = query(data_dir, f"SELECT created_at FROM listings WHERE id = {listing_id}")
+    seller_types_the_wrong_price(data_dir, listing_id)
+    declared = sagwa("incident", "declare", "--listing", str(listing_id), "--wrong-price",
+                     "19900", "--correct-price", "199000", "--window-start", opened.isoformat(),
+                     "--cause", "a zero dropped", "--responsible", "seller", "--format", "json")
+    assert declared.exit_code == 0, declared.output
+    incident_id = int(json.loads(declared.stdout)["incident_id"])
+    assert sagwa("incident", "scope", str(incident_id)).exit_code == 0
+    later = (datetime.now(UTC) + timedelta(days=21)).replace(second=0, microsecond=0)
+    planned = sagwa("incident", "plan", str(incident_id), "--option", "keep", "--option",
+                    "cancel_with_compensation", "--compensation", "5000", "--seller-share", "70",
+                    "--platform-share", "30", "--deadline", later.isoformat())
+    assert planned.exit_code == 0, planned.output
+    [(case_id,)] = query(data_dir, f"SELECT min(id) FROM cases WHERE incident_id = {incident_id}")
+    _cancels(data_dir, case_id)
+    return incident_id, seller_id, seller
+
+
+def test_the_status_table_says_who_pays_the_compensation_by_name(
+        incident: tuple[int, int, str]) -> None:
+    incident_id, seller_id, seller = incident
+    result = sagwa("incident", "status", str(incident_id))
+    assert result.exit_code == 0, result.output
+    shown = flat(result.stdout)
+    assert "compensation points booked 5,000 points (1 case)" in shown
+    assert "… paid by the platform 1,500 points" in shown
+    assert f"… paid by seller {seller} (#{seller_id}) 3,500 points" in shown
+    assert "refunds applied to orders" in shown
+    for leak in ("seller id", "sellers:", "points currency", "{", "[", "None"):
+        assert leak not in shown, leak
+
+
+def test_the_status_json_keeps_the_money_mapping(incident: tuple[int, int, str]) -> None:
+    incident_id, seller_id, seller = incident
+    result = sagwa("incident", "status", str(incident_id), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert list(data) == STATUS_KEYS and list(data["money"]) == MONEY_KEYS
+    money = data["money"]
+    assert (money["compensation_points"], money["platform_points"]) == (5_000, 1_500)
+    assert money["sellers"] == [{"seller_id": seller_id, "name": seller, "points": 3_500}]
+
+
+def _view(money: dict[str, object]) -> IncidentStatusView:
+    return IncidentStatusView(
+        incident_id=7, status="notifying", listings=[1, 2],
+        wrong_price={"amount_minor": 19_900, "currency": "KRW"},
+        correct_price={"amount_minor": 185_000, "currency": "KRW"}, responsible="both",
+        cause="typo", opened_at=datetime(2008, 6, 12, 8, tzinfo=UTC), declared_at=None,
+        notice_due_at=None, first_notice_at=None, first_pause_at=None,
+        first_message_sent_at=None, money=money)
+
+
+def test_each_seller_is_a_row_of_its_own_after_the_platform() -> None:
+    money = {"points_currency": "PTS", "compensation_points": 20_000, "compensated_cases": 2,
+             "platform_points": 8_000, "seller_points": 12_000,
+             "sellers": [{"seller_id": 1, "name": "하늘디지털", "points": 2_400},
+                         {"seller_id": 2, "name": "바다전자", "points": 9_600}],
+             "refunds": {"amount_minor": 119_400, "currency": "KRW"}, "refunded_units": 6,
+             "refunded_orders": 3}
+    rows = format_status(_view(money))
+    assert rows[-5:] == [("compensation points booked", "20,000 points (2 cases)"),
+                         ("… paid by the platform", "8,000 points"),
+                         ("… paid by seller 하늘디지털 (#1)", "2,400 points"),
+                         ("… paid by seller 바다전자 (#2)", "9,600 points"),
+                         ("refunds applied to orders", "119,400 KRW (6 units, 3 orders)")]
+    assert "money" not in dict(rows)
+
+
+def test_a_status_without_money_says_so_with_a_dash() -> None:
+    assert format_status(_view({}))[-1] == ("money", "—")

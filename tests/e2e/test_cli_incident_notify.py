@@ -1,0 +1,169 @@
+"""``sagwa incident notify`` queues nothing whose links would reach no server: without
+SAGWA_PUBLIC_BASE_URL the links follow SAGWA_HOST:SAGWA_PORT, and a sagwa server must answer
+``/healthz`` there first; an address set explicitly is trusted (a production proxy may not be
+reachable from the CLI's host). ``--format json`` keeps its keys (``links_to`` among them)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from cli_desk import seller_types_the_wrong_price
+from typer.testing import CliRunner, Result
+
+from sagwa.cli.main import app
+from sagwa.cli.public_links import check_public_links
+from sagwa.config import get_settings
+from sagwa.errors import InvalidInput
+from sagwa.testing.embedded import fresh_data_dir, query
+from sagwa.testing.ports import free_port
+
+pytestmark = pytest.mark.e2e
+NOTIFY_KEYS = ["incident_id", "cases", "messages", "send_at", "links_to"]
+
+
+def sagwa(*args: str, **env: str | None) -> Result:
+    get_settings.cache_clear()  # settings are cached per process; the env is per test
+    return CliRunner().invoke(app, list(args),
+                              env={"COLUMNS": "200", "SAGWA_PUBLIC_BASE_URL": None, **env})
+
+
+class Healthz(BaseHTTPRequestHandler):
+    """Answers ``/healthz`` as sagwa does (and 404 elsewhere)."""
+
+    def do_GET(self) -> None:
+        ok = self.path == "/healthz"
+        body = json.dumps({"status": "ok"} if ok else {}).encode()
+        self.send_response(200 if ok else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def served_port() -> Iterator[int]:
+    """A port on this host where something answers ``/healthz`` like a sagwa server."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Healthz)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield int(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def data_dir() -> Iterator[Path]:
+    with fresh_data_dir("sgt") as path:
+        yield path
+
+
+@pytest.fixture(scope="module")
+def planned(data_dir: Path) -> list[int]:
+    """Two planned incidents, on the two listings with the most orders."""
+    seeded = sagwa("seed", "demo", "--customers", "8", "--orders", "30", "--json")
+    assert seeded.exit_code == 0, seeded.output
+    rows = query(data_dir, "SELECT o.listing_id, min(l.created_at) FROM orders o JOIN listings l "
+                           "ON l.id = o.listing_id GROUP BY o.listing_id "
+                           "ORDER BY count(*) DESC, o.listing_id LIMIT 2")
+    later = (datetime.now(UTC) + timedelta(days=21)).replace(second=0, microsecond=0)
+    found = []
+    for listing_id, opened in rows:
+        seller_types_the_wrong_price(data_dir, listing_id)
+        declared = sagwa("incident", "declare", "--listing", str(listing_id), "--wrong-price",
+                         "19900", "--correct-price", "199000", "--window-start",
+                         opened.isoformat(), "--cause", "a zero dropped", "--responsible",
+                         "seller", "--format", "json")
+        assert declared.exit_code == 0, declared.output
+        incident_id = int(json.loads(declared.stdout)["incident_id"])
+        for step in (("scope", str(incident_id)),
+                     ("plan", str(incident_id), "--option", "keep", "--option", "talk_to_person",
+                      "--seller-share", "70", "--platform-share", "30", "--deadline",
+                      later.isoformat())):
+            done = sagwa("incident", *step)
+            assert done.exit_code == 0, done.output
+        found.append(incident_id)
+    return found
+
+
+def _queued(data_dir: Path, incident_id: int) -> list[str]:
+    return [str(body) for (body,) in query(
+        data_dir, f"SELECT body FROM outbox WHERE incident_id = {incident_id}")]
+
+
+def _status(data_dir: Path, incident_id: int) -> str:
+    [(status,)] = query(data_dir, f"SELECT status FROM incidents WHERE id = {incident_id}")
+    return str(status)
+
+
+def test_links_to_an_address_nobody_serves_are_refused_before_anything_is_queued(
+        data_dir: Path, planned: list[int]) -> None:
+    port = free_port()  # nothing listens there
+    result = sagwa("incident", "notify", str(planned[0]), SAGWA_PORT=str(port))
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert f"customers' links would point to http://127.0.0.1:{port}" in said
+    assert f"nothing answers GET http://127.0.0.1:{port}/healthz" in said
+    assert "set SAGWA_PUBLIC_BASE_URL" in said and "nothing was queued" in said
+    assert "Traceback" not in result.output
+    assert _queued(data_dir, planned[0]) == []
+    assert _status(data_dir, planned[0]) == "planned"
+
+    as_json = sagwa("incident", "notify", str(planned[0]), "--format", "json",
+                    SAGWA_PORT=str(port))
+    refusal = json.loads(as_json.stdout.splitlines()[0])
+    assert refusal["code"] == "invalid_input"
+    assert refusal["details"]["reason"] == "public_links_unreachable"
+    assert refusal["details"]["links_to"] == f"http://127.0.0.1:{port}"
+
+
+def test_links_to_a_served_address_are_queued_and_said(data_dir: Path, planned: list[int],
+                                                       served_port: int) -> None:
+    result = sagwa("incident", "notify", str(planned[0]), "--format", "json",
+                   SAGWA_PORT=str(served_port))
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)
+    assert list(shown) == NOTIFY_KEYS
+    assert shown["links_to"] == f"http://127.0.0.1:{served_port}"
+    bodies = _queued(data_dir, planned[0])
+    assert bodies and shown["messages"] == len(bodies)
+    assert all(f"http://127.0.0.1:{served_port}/" in body for body in bodies)
+
+
+def test_an_explicit_public_address_is_trusted_without_asking_it(data_dir: Path,
+                                                                 planned: list[int]) -> None:
+    result = sagwa("incident", "notify", str(planned[1]), "--format", "json",
+                   SAGWA_PUBLIC_BASE_URL="https://shop.example", SAGWA_PORT=str(free_port()))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["links_to"] == "https://shop.example"
+    assert all("https://shop.example/" in body for body in _queued(data_dir, planned[1]))
+
+
+def test_the_check_asks_only_a_derived_address() -> None:
+    asked: list[str] = []
+
+    def probe(url: str) -> bool:
+        asked.append(url)
+        return False
+
+    assert check_public_links("https://shop.example", configured=True, probe=probe) == (
+        "https://shop.example")
+    assert asked == []
+    with pytest.raises(InvalidInput) as refused:
+        check_public_links("http://0.0.0.0:8000", configured=False, probe=probe)
+    assert asked == []  # a listening address no browser opens: refused without asking
+    assert refused.value.details["reason"] == "public_links_unreachable"
+    with pytest.raises(InvalidInput):
+        check_public_links("http://127.0.0.1:8000", configured=False, probe=probe)
+    assert asked == ["http://127.0.0.1:8000"]

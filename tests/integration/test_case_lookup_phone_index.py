@@ -1,0 +1,53 @@
+"""The agents' phone lookup on real PostgreSQL: a number stored in any form is found by the
+digits typed, and the lookup's own statement can use ``ix_customers_phone_digits`` (the index
+is on the same expression the lookup compares; migration 0009)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, update
+from test_desk import _planned, shop  # noqa: F401  (shop is the fixture)
+
+from sagwa.adapters.db.tables import customers
+from sagwa.services.case_lookup import find_cases
+
+
+def _store_phone(uow, customer_id: int, phone: str) -> None:
+    with uow() as u:
+        u.conn.execute(update(customers).where(customers.c.id == customer_id).values(phone=phone))
+        u.commit()
+
+
+def test_a_phone_stored_in_any_form_is_found_by_its_digits(shop) -> None:  # noqa: F811
+    uow, clock, listing_id, people, _ = shop
+    iid = _planned(uow, clock, listing_id)
+    _store_phone(uow, people[1], "+82 10-1234-0001")
+    _store_phone(uow, people[2], "(010) 1234 0002")
+    for typed, who in (("010-1234-0001", people[1]), ("+82 10 1234 0002", people[2]),
+                       ("01012340003", people[3])):
+        result = find_cases(uow(), typed=typed)
+        assert [(f.incident_id, f.customer_name) for f in result.found] == [
+            (iid, f"고객{people.index(who)}")]
+    assert find_cases(uow(), typed="010-9999-9999").found == []
+
+
+def test_the_phone_lookup_can_use_the_phone_digits_index(shop) -> None:  # noqa: F811
+    uow, clock, listing_id, _, _ = shop
+    _planned(uow, clock, listing_id)
+    statements: list[tuple[str, Any]] = []
+    with uow() as u:
+        def grab(conn, cursor, statement, parameters, context, executemany) -> None:
+            statements.append((statement, parameters))
+
+        event.listen(u.conn, "before_cursor_execute", grab)
+        try:
+            assert u.reads.open_cases_by_phone("01012340001", limit=21)
+        finally:
+            event.remove(u.conn, "before_cursor_execute", grab)
+        [(statement, parameters)] = statements
+        # a handful of rows would be read whole anyway: ask whether the index can serve it
+        u.conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        plan = "\n".join(u.conn.exec_driver_sql(
+            f"EXPLAIN (COSTS OFF) {statement}", parameters).scalars())
+    assert "ix_customers_phone_digits" in plan, plan

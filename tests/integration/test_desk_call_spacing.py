@@ -1,0 +1,133 @@
+"""Calls owed on real PostgreSQL: only attempts spaced out count towards "could not be reached"
+(``[calls] min_spacing_minutes``), and a customer the desk gives up on is told so."""
+
+# ruff: noqa: F811  (the tests take test_desk's ``shop`` fixture, imported below, by name)
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from test_desk import POLICY, shop  # noqa: F401
+from test_desk_call_attempts import (
+    DEADLINE,
+    _asked_for_a_person_then_defaulted,
+    _marks,
+    _notified,
+    _on_list,
+)
+
+from sagwa.adapters.db.tables import outbox
+from sagwa.domain.contact_hours import may_contact
+from sagwa.messagecheck.engine import check_message
+from sagwa.services import desk_cases
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def _log(uow, case_id: int, outcome: str, policy=POLICY):
+    return desk_cases.log_call_attempt(uow(), case_id=case_id, channel="phone", outcome=outcome,
+                                       agent="agent:park", policy=policy)
+
+
+def test_three_attempts_in_the_same_second_count_as_one(shop) -> None:
+    uow, clock, iid, case_id = _asked_for_a_person_then_defaulted(shop)
+    first = _log(uow, case_id, "no_answer")
+    second = _log(uow, case_id, "busy")
+    third = _log(uow, case_id, "voicemail")
+    assert not first.too_soon and first.attempts_counted == 1
+    assert (second.too_soon, third.too_soon) == (True, True)
+    assert third.counts_from == clock.now + POLICY.min_call_spacing
+    assert (third.attempts_counted, third.gave_up) == (1, False)
+    assert _on_list(uow, iid) == [case_id] and _marks(uow, case_id) == []
+    with uow() as u:
+        [queued] = [q for q in u.reads.call_queue() if q.case_id == case_id]
+        records = [r.event.after for r in u.audit.for_entity("case", str(case_id))
+                   if r.event.action == "case.contact_attempted"]
+    assert queued.attempts_counted == 1
+    assert [r["counted"] for r in records] == [True, False, False]
+
+
+def test_attempts_count_from_the_last_counted_one_and_then_give_up(shop) -> None:
+    uow, clock, iid, case_id = _asked_for_a_person_then_defaulted(shop)
+    hour = timedelta(hours=1)
+    counted = []
+    for outcome in ("no_answer", "busy", "no_answer", "voicemail", "no_answer"):
+        logged = _log(uow, case_id, outcome)
+        counted.append((not logged.too_soon, logged.attempts_counted, logged.gave_up))
+        clock.now += hour  # hourly: every second call is two hours after the last counted one
+    assert counted == [(True, 1, False), (False, 1, False), (True, 2, False), (False, 2, False),
+                       (True, 3, True)]
+    [mark] = _marks(uow, case_id)
+    assert (mark["attempts"], mark["min_spacing_minutes"]) == (3, 120)
+    assert _on_list(uow, iid) == []
+
+
+def test_the_spacing_is_the_desk_policys(shop) -> None:
+    uow, _, iid, case_id = _asked_for_a_person_then_defaulted(shop)
+    every_call = replace(POLICY, min_call_spacing=timedelta(0))
+    for outcome in ("no_answer", "busy"):
+        assert not _log(uow, case_id, outcome, every_call).too_soon
+    assert _log(uow, case_id, "voicemail", every_call).gave_up
+    assert _on_list(uow, iid) == []
+
+
+def _unreachable(uow, case_id: int) -> list:
+    with uow() as u:
+        return u.conn.execute(select(outbox).where(outbox.c.case_id == case_id,
+                                                   outbox.c.purpose == "unreachable")).all()
+
+
+def test_a_customer_who_asked_for_a_person_and_could_not_be_reached_is_told(shop) -> None:
+    uow, clock, _, case_id = _asked_for_a_person_then_defaulted(shop)
+    clock.now = datetime(2008, 6, 18, 14, 0, tzinfo=SEOUL)
+    for outcome in ("no_answer", "busy"):
+        _log(uow, case_id, outcome)
+        clock.now += POLICY.min_call_spacing
+    assert _unreachable(uow, case_id) == []
+    clock.now = datetime(2008, 6, 18, 19, 30, tzinfo=SEOUL)  # after hours: the call is logged
+    logged = _log(uow, case_id, "voicemail")
+    assert logged.gave_up and logged.message_queued
+    [message] = _unreachable(uow, case_id)
+    assert (message.channel, message.status, message.locale) == ("email", "pending", "en")
+    assert message.not_before > clock.now and may_contact(POLICY.schedule, message.not_before)
+    body = message.body
+    assert body.startswith("Dear Alex Kim, once more we are sorry for the pricing error.")
+    assert "As you asked, one of our staff called you 3 times, but we could not reach you." in body
+    assert "We will not cancel anything without your consent." in body
+    assert POLICY.contact.phone in body
+    assert check_message(body, kind="resolution", lang="en").ok
+    _log(uow, case_id, "no_answer")  # a try after the mark sends nothing more
+    assert len(_unreachable(uow, case_id)) == 1
+
+
+def test_a_customer_owed_the_default_call_who_could_not_be_reached_is_told_in_korean(
+        shop) -> None:
+    """The follow-up call default: the note after the deadline said we would call; after the
+    attempts the customer hears that we could not reach them, and can still choose. By SMS
+    when they have no email address."""
+    uow, clock, iid, case_ids = _notified(shop, default="follow_up_call")
+    clock.now = DEADLINE + timedelta(minutes=2)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline", policy=POLICY)
+    clock.now = datetime(2008, 6, 18, 10, 0, tzinfo=SEOUL)
+    for outcome in ("no_answer", "busy", "no_answer"):
+        logged = _log(uow, case_ids[1], outcome)
+        clock.now += POLICY.min_call_spacing
+    assert logged.gave_up and logged.message_queued
+    [message] = _unreachable(uow, case_ids[1])
+    assert (message.channel, message.locale) == ("email", "ko")
+    assert message.body.startswith("고객1 고객님, 가격 오류로 불편을 드려 다시 한 번 죄송합니다.")
+    assert "답을 받지 못해 안내드린 대로 상담원이 3번 전화드렸지만 연결되지 않았습니다" in message.body
+    assert check_message(message.body, kind="resolution", lang="ko").ok
+    with uow() as u:
+        person = u.cases.get(case_ids[3]).case.customer_id
+        u.conn.exec_driver_sql(f"UPDATE customers SET email = NULL WHERE id = {int(person)}")
+        u.commit()
+    for outcome in ("no_answer", "busy", "voicemail"):
+        logged = _log(uow, case_ids[3], outcome)
+        clock.now += POLICY.min_call_spacing
+    [sms] = _unreachable(uow, case_ids[3])
+    assert (sms.channel, sms.subject) == ("sms", "")
+    assert sms.body.startswith("[사과마켓]") and "3번 전화드렸지만 연결되지 않았습니다" in sms.body
+    assert check_message(sms.body, kind="resolution", lang="ko").ok

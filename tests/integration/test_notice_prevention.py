@@ -1,0 +1,93 @@
+"""The notice draft's prevention paragraph follows what the incident's records show: the guard
+held the wrong price and a reviewer approved it (then the review step is what changes), the
+tripwire paused the listing (then the automatic pause is mentioned), or neither (then "large
+discounts now need approval"). Built on the 2008 market through the real services."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+
+from sagwa.errors import ListingNotOrderable
+from sagwa.priceguard import load_rules
+from sagwa.replay.market_2008 import (
+    LIST_PRICE,
+    PRICE_CHANGED_AT,
+    WRONG_PRICE,
+    Market,
+    build_market,
+    order_surge,
+)
+from sagwa.services import desk, listings, notices, orders, price_review
+from sagwa.services.desk_policy import load_desk_policy
+
+POLICY = load_desk_policy()
+OLD_PROMISE = {"ko": "큰 폭의 할인은 담당자 승인을 거치도록", "en": "deep discounts need a reviewer's approval"}
+REVIEW_STEP = {"ko": "다른 담당자가 한 번 더 확인", "en": "a second reviewer"}
+PAUSE = {"ko": "자동 중단 기능", "en": "automatic pause"}
+
+
+@pytest.fixture
+def market(session_factory) -> Market:  # type: ignore[no-untyped-def]
+    return build_market(session_factory, customers=40)
+
+
+def _wrong_price(market: Market, *, approved: bool) -> None:
+    market.clock.now = PRICE_CHANGED_AT
+    gate = price_review.guard_gate(load_rules()) if approved else listings.apply_every_change
+    change = listings.propose_price_change(market.uow(), listing_id=market.listing_id,
+                                           new_price=WRONG_PRICE, proposed_by="seller:haneul",
+                                           gate=gate)
+    if approved:
+        assert change.status.value == "held"
+        market.clock.now += timedelta(minutes=5)
+        price_review.approve_price_change(market.uow(), change_id=change.id,
+                                          reviewer="reviewer:by-mistake",
+                                          reason="looked like a real 90% event")
+
+
+def _orders(market: Market, *, tripwire: bool, hours: float) -> None:
+    for moment, customer, quantity in order_surge(random.Random(7), market.clock.now,
+                                                  market.customer_ids, hours):
+        market.clock.now = moment
+        try:
+            orders.place_order(market.uow(), customer_id=customer, listing_id=market.listing_id,
+                               quantity=quantity, actor="customer",
+                               velocity=orders.DEFAULT_VELOCITY if tripwire else None)
+        except ListingNotOrderable:  # paused by the tripwire: the rest are refused
+            assert tripwire
+
+
+def _drafts(market: Market) -> dict[str, str]:
+    market.clock.now += timedelta(minutes=30)
+    with market.uow() as u:
+        draft = u.incidents.open_for_listing(market.listing_id)
+    row = desk.declare(market.uow(), listing_ids=[market.listing_id], wrong_price=WRONG_PRICE,
+                       correct_price=LIST_PRICE, window_start=PRICE_CHANGED_AT,
+                       cause="90% event entered as the price", responsible="both",
+                       actor="operator:lee", incident_id=draft)
+    iid = int(row.incident.incident_id)
+    return {lang: notices.draft_notice(market.uow(), incident_id=iid, lang=lang,
+                                       policy=POLICY)[1] for lang in ("ko", "en")}
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_an_approved_wrong_price_paused_by_the_tripwire_says_both(market: Market,
+                                                                 lang: str) -> None:
+    _wrong_price(market, approved=True)
+    _orders(market, tripwire=True, hours=2.0)
+    body = _drafts(market)[lang]
+    assert OLD_PROMISE[lang] not in body
+    assert REVIEW_STEP[lang] in body and PAUSE[lang] in body
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_wrong_price_nobody_reviewed_keeps_the_approval_promise(market: Market,
+                                                                 lang: str) -> None:
+    _wrong_price(market, approved=False)
+    _orders(market, tripwire=False, hours=0.5)
+    body = _drafts(market)[lang]
+    assert OLD_PROMISE[lang] in body
+    assert REVIEW_STEP[lang] not in body and PAUSE[lang] not in body

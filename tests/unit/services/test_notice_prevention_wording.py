@@ -1,0 +1,84 @@
+"""The public notice's prevention paragraph says what will change given what happened: a price
+a reviewer approved (after the guard held it) promises a stronger review step, not "large
+discounts now need approval"; a tripwire pause is mentioned; every variant, in Korean and in
+English, passes the message check."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sagwa.domain.contact_hours import ContactSchedule
+from sagwa.domain.incident_plan import make_plan
+from sagwa.domain.incidents import declare
+from sagwa.domain.money import Money
+from sagwa.messagecheck import check_message
+from sagwa.services import desk_messages as dm
+from sagwa.services.desk_policy import load_desk_policy
+
+KST = ZoneInfo("Asia/Seoul")
+WRONG, CORRECT = Money(19_900, "KRW"), Money(199_000, "KRW")
+INCIDENT = declare(
+    incident_id="inc-1", listing_ids={101}, wrong_price=WRONG, correct_price=CORRECT,
+    window_start=datetime(2008, 6, 12, 14, 0, tzinfo=KST),
+    now=datetime(2008, 6, 12, 17, 30, tzinfo=KST), cause="typo", responsible="both",
+    declared_by="operator:kim",
+).incident  # fmt: skip
+SCHEDULE = ContactSchedule.from_mapping(
+    {d: "09:00-18:00" for d in ("mon", "tue", "wed", "thu", "fri")} | {"sat": None, "sun": None}
+)
+PLAN = make_plan(
+    incident=INCIDENT, options=["keep", "cancel_with_compensation", "talk_to_person"],
+    deadline=datetime(2008, 6, 17, 18, 0, tzinfo=KST), default="keep", seller_share_pct=50,
+    platform_share_pct=50, now=datetime(2008, 6, 13, 9, 0, tzinfo=KST), schedule=SCHEDULE,
+    cancel_compensation=Money(10_000, "KRW"),
+)  # fmt: skip
+VARIANTS = [(approved, paused) for approved in (False, True) for paused in (False, True)]
+OLD_PROMISE = {"ko": "큰 폭의 할인은 담당자 승인을 거치도록", "en": "deep discounts need a reviewer's approval"}
+REVIEW_STEP = {"ko": "다른 담당자가 한 번 더 확인", "en": "a second reviewer"}
+PAUSE = {"ko": "자동 중단 기능", "en": "automatic pause"}
+
+
+def notice(lang: str, *, approved: bool, paused: bool) -> str:
+    facts = dm.IncidentFacts(replace(INCIDENT, responsible="both"), "애플 아이팟 나노 3세대 4GB",
+                             "Apple iPod nano 3rd gen 4GB", "하늘디지털", CORRECT)
+    return dm.render("notice", lang, product=facts.product_ko if lang == "ko" else facts.product_en,
+                     customers=42, options_phrase=dm.options_phrase(PLAN, lang),
+                     wrong_date=dm.format_date(INCIDENT.window_start, lang),
+                     cause_ko=dm.cause(facts, "ko"), cause_en=dm.cause(facts, "en"),
+                     approved_by_reviewer=approved, paused_by_tripwire=paused,
+                     **dm.contact_values(load_desk_policy().contact, lang))
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize(("approved", "paused"), VARIANTS)
+def test_every_prevention_variant_passes_the_message_check(lang: str, approved: bool,
+                                                          paused: bool) -> None:
+    text = notice(lang, approved=approved, paused=paused)
+    result = check_message(text, kind="notice", lang=lang)
+    assert result.ok, (text, result.as_dict()["findings"])
+    assert not [f for f in result.findings if f.code == "missing-prevention"]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_an_approved_wrong_price_promises_a_stronger_review_not_an_approval_step(
+        lang: str) -> None:
+    text = notice(lang, approved=True, paused=False)
+    assert OLD_PROMISE[lang] not in text
+    assert REVIEW_STEP[lang] in text
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_price_nobody_approved_keeps_the_approval_promise(lang: str) -> None:
+    text = notice(lang, approved=False, paused=False)
+    assert OLD_PROMISE[lang] in text
+    assert REVIEW_STEP[lang] not in text and PAUSE[lang] not in text
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("approved", [False, True])
+def test_a_tripwire_pause_is_mentioned(lang: str, approved: bool) -> None:
+    assert PAUSE[lang] in notice(lang, approved=approved, paused=True)
