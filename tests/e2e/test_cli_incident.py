@@ -18,7 +18,7 @@ from sqlalchemy.orm import sessionmaker
 from typer.testing import CliRunner, Result
 
 from sagwa.adapters.embedded_pg import start_embedded
-from sagwa.cli.incident import format_duration, humanize_durations
+from sagwa.cli.incident_format import format_duration, humanize_durations
 from sagwa.cli.main import app
 from sagwa.config import get_settings
 from sagwa.services.desk_cases import record_choice
@@ -37,7 +37,7 @@ STATUS_KEYS = ["incident_id", "status", "listings", "wrong_price", "correct_pric
 PLAN_KEYS = ["options", "deadline", "default", "seller_share_pct", "platform_share_pct",
              "cancel_compensation", "discount_pct", "keep_max_units"]
 LIST_KEYS = {"id", "status", "listings", "wrong_price", "correct_price", "cause", "opened_at",
-             "declared_at", "cases", "answered"}
+             "declared_at", "cases", "answered", "listing_details"}
 
 
 def sagwa(*args: str) -> Result:
@@ -134,6 +134,11 @@ def test_incident_list_shows_ids_prices_kst_times_and_answers(data_dir: Path, de
     assert row.startswith(f" {desk.incident_id} planned ")
     assert "19,900 KRW → 199,000 KRW" in row
     assert kst(_declared_at(data_dir, desk.incident_id)) in row
+    [(listing_id, title, seller)] = query(
+        data_dir, "SELECT l.id, p.title, s.name FROM listings l JOIN products p ON p.id = "
+                  "l.product_id JOIN sellers s ON s.id = l.seller_id JOIN incident_listings i "
+                  f"ON i.listing_id = l.id WHERE i.incident_id = {desk.incident_id}")
+    assert flat(f"{listing_id} {title} · {seller} (paused)") in row
     assert row.split()[-2:] == [str(desk.cases), "1"]
     assert "None" not in shown and "+00:00" not in shown
 
@@ -147,6 +152,10 @@ def test_incident_list_json_gives_ids_and_counts(data_dir: Path, desk: Desk) -> 
     assert listed["wrong_price"] == {"amount_minor": 19900, "currency": "KRW"}
     assert listed["correct_price"] == {"amount_minor": 199000, "currency": "KRW"}
     assert (listed["cases"], listed["answered"]) == (desk.cases, 1)
+    [named] = listed["listing_details"]  # additive: "listings" keeps the ids
+    assert named["id"] == listed["listings"][0] and named["status"] == "paused"
+    assert set(named) == {"id", "title", "title_en", "seller", "status"}
+    assert named["title"] and named["seller"]
     declared = datetime.fromisoformat(listed["declared_at"])
     assert declared == _declared_at(data_dir, desk.incident_id)
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import sessionmaker
 from test_cli_incident import STATUS_KEYS, flat, sagwa
 
 from sagwa.adapters.embedded_pg import start_embedded
-from sagwa.cli.incident import format_status
+from sagwa.cli.incident_format import format_status
 from sagwa.config import get_settings
 from sagwa.services.desk_cases import record_choice
 from sagwa.services.desk_policy import load_desk_policy

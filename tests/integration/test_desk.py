@@ -47,8 +47,9 @@ def shop(session_factory):
     product = catalog.register_product(uow(), title="애플 아이팟 나노 3세대 4GB",
                                        title_en="Apple iPod nano 3rd gen 4GB",
                                        category="electronics/mp3", list_price=RIGHT, actor="t")
+    # the seller's own account listed it at the wrong price: the apology names the seller
     listing = listings.create_listing(uow(), seller_id=seller.id, product_id=product.id,
-                                      price=WRONG, actor="t")
+                                      price=WRONG, actor="seller:haneul")
     listings.change_listing_status(uow(), listing_id=listing.id, trigger=ListingTrigger.PUBLISH,
                                    actor="t")
     people = []

@@ -131,3 +131,32 @@ def test_a_customer_owed_the_default_call_who_could_not_be_reached_is_told_in_ko
     assert (sms.channel, sms.subject) == ("sms", "")
     assert sms.body.startswith("[사과마켓]") and "3번 전화드렸지만 연결되지 않았습니다" in sms.body
     assert check_message(sms.body, kind="resolution", lang="ko").ok
+
+
+def test_before_the_deadline_no_attempt_counts_towards_could_not_be_reached(shop) -> None:
+    """A customer who asked for a person is called twice, a second apart, before the deadline:
+    both calls are on the record, neither counts towards giving up — ``counted`` is false and
+    agrees with ``attempts_counted`` (0); after the deadline the first call counts."""
+    uow, clock, _, case_ids = _notified(shop)
+    case_id = case_ids[0]
+    desk_cases.record_choice(uow(), case_id=case_id, choice="talk_to_person", channel="web",
+                             evidence="pressed", taken_by="customer", policy=POLICY)
+    early = [_log(uow, case_id, "no_answer"), _log(uow, case_id, "no_answer")]
+    assert [(a.counted, a.attempts_counted, a.too_soon) for a in early] == [(False, 0, False)] * 2
+    with uow() as u:
+        records = [r.event.after for r in u.audit.for_entity("case", str(case_id))
+                   if r.event.action == "case.contact_attempted"]
+    assert [r["counted"] for r in records] == [False, False]
+    clock.now = DEADLINE + timedelta(hours=1)  # the deadline job has not run: still escalated
+    late = _log(uow, case_id, "no_answer")
+    assert (late.counted, late.attempts_counted) == (True, 1)
+    assert _log(uow, case_id, "busy").counted is False  # a second later: too soon
+
+
+def test_a_call_that_reaches_the_customer_or_a_text_message_does_not_count(shop) -> None:
+    uow, _, _, case_id = _asked_for_a_person_then_defaulted(shop)
+    text = desk_cases.log_call_attempt(uow(), case_id=case_id, channel="sms", outcome="no_answer",
+                                       agent="agent:park", policy=POLICY)
+    assert (text.counted, text.attempts_counted) == (False, 0)
+    reached = _log(uow, case_id, "reached")
+    assert (reached.counted, reached.made_call) == (False, True)

@@ -31,7 +31,8 @@ def _back_on_sale_at_the_wrong_price_again(uow, listing_id: int) -> None:
 
 @pytest.fixture
 def market(session_factory):
-    """Two KRW listings and one USD listing of one product (three sellers), live since 13:00."""
+    """Two KRW listings of one product and one USD listing of its import (a product of its own:
+    a listing's price is in its product's list-price currency), three sellers, live since 13:00."""
     clock = ManualClock(datetime(2008, 6, 12, 13, 0, tzinfo=SEOUL))
 
     def uow() -> SqlAlchemyUnitOfWork:
@@ -40,11 +41,15 @@ def market(session_factory):
     product = catalog.register_product(uow(), title="애플 아이팟 나노 3세대 4GB",
                                        title_en="Apple iPod nano 3rd gen 4GB",
                                        category="electronics/mp3", list_price=RIGHT, actor="t")
+    imported = catalog.register_product(uow(), title="애플 아이팟 나노 3세대 4GB (수입)",
+                                        category="electronics/mp3",
+                                        list_price=Money(1_490, "USD"), actor="t")
     ids = []
     for n, price in enumerate((WRONG, WRONG, Money(1_490, "USD"))):
         seller = catalog.register_seller(uow(), code=f"seller{n}", name=f"가게{n}", actor="t")
-        listing = listings.create_listing(uow(), seller_id=seller.id, product_id=product.id,
-                                          price=price, actor="t")
+        listing = listings.create_listing(
+            uow(), seller_id=seller.id, actor="t", price=price,
+            product_id=product.id if price.currency == "KRW" else imported.id)
         listings.change_listing_status(uow(), listing_id=listing.id,
                                        trigger=ListingTrigger.PUBLISH, actor="t")
         ids.append(listing.id)

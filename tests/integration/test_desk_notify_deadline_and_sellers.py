@@ -128,7 +128,7 @@ def _second_seller(uow, clock, people) -> tuple[int, int]:
                                     title_en="Apple iPod nano 3rd gen 4GB pink",
                                     category="electronics/mp3", list_price=RIGHT, actor="t")
     other = listings.create_listing(uow(), seller_id=seller.id, product_id=pink.id, price=WRONG,
-                                    actor="t")
+                                    actor="seller:dareun")
     listings.change_listing_status(uow(), listing_id=other.id, trigger=ListingTrigger.PUBLISH,
                                    actor="t")
     newcomer = catalog.register_customer(uow(), name="새고객", email="n@example.com",

@@ -11,6 +11,7 @@ from sagwa.adapters.db.database import Database
 from sagwa.adapters.db.tables import audit_log, customers, idempotency_keys, sellers
 from sagwa.errors import Conflict, IdempotencyMismatch, InvalidInput
 from sagwa.services import catalog
+from sagwa.services.idempotency import IdempotencyKey
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 Uow = Callable[[], SqlAlchemyUnitOfWork]
@@ -62,7 +63,7 @@ def test_a_failed_first_attempt_does_not_burn_the_key(uow: Uow) -> None:
 
 @pytest.mark.parametrize("key", ["", "   ", "k" * 201])
 def test_blank_or_overlong_key_is_refused(uow: Uow, key: str) -> None:
-    with pytest.raises(InvalidInput, match="idempotency key"):
+    with pytest.raises(InvalidInput, match="(?i)idempotency.key"):
         catalog.register_seller(uow(), code="haneul", name="하늘", actor="t", idempotency_key=key)
 
 
@@ -83,3 +84,61 @@ def test_concurrent_retries_with_one_key_create_one_row(committed_database: Data
     assert counts["sellers"] == 1
     assert counts["idempotency_keys"] == 1
     assert counts["audit_log"] == 1
+
+
+# Keys per account, and the whole request compared (services.idempotency.IdempotencyKey).
+
+def _as(owner: str, key: str) -> IdempotencyKey:
+    return IdempotencyKey(key, owner=owner)
+
+
+def test_the_same_key_from_two_accounts_is_two_keys(uow: Uow) -> None:
+    first = catalog.register_seller(uow(), code="sa", name="가", actor="api:seller_a",
+                                    idempotency_key=_as("api:seller_a", "rv-x-9"))
+    other = catalog.register_seller(uow(), code="sb", name="나", actor="api:admin",
+                                    idempotency_key=_as("api:admin", "rv-x-9"))
+    assert other.id != first.id  # not refused, and nothing said about the other account
+    again = catalog.register_seller(uow(), code="sa", name="가", actor="api:seller_a",
+                                    idempotency_key=_as("api:seller_a", "rv-x-9"))
+    assert again == first
+    with uow() as u:
+        owners = u.conn.execute(select(idempotency_keys.c.owner)).scalars().all()
+    assert sorted(owners) == ["api:admin", "api:seller_a"]
+
+
+def test_a_plain_key_is_not_an_accounts_key(uow: Uow) -> None:
+    catalog.register_seller(uow(), code="sa", name="가", actor="seed", idempotency_key="k")
+    mine = catalog.register_seller(uow(), code="sb", name="나", actor="api:admin",
+                                   idempotency_key=_as("api:admin", "k"))
+    assert mine.code == "sb"
+
+
+def test_a_different_request_under_ones_own_key_is_refused_with_its_reason(uow: Uow) -> None:
+    catalog.register_seller(uow(), code="sa", name="가", actor="api:admin",
+                            idempotency_key=_as("api:admin", "k"))
+    with pytest.raises(IdempotencyMismatch) as info:
+        catalog.register_seller(uow(), code="sb", name="나", actor="api:admin",
+                                idempotency_key=_as("api:admin", "k"))
+    assert info.value.details == {"idempotency_key": "k", "reason": "idempotency_request_differs"}
+
+
+def test_request_parts_the_use_case_does_not_see_are_compared_too(uow: Uow) -> None:
+    key = _as("api:admin", "k")
+    first = catalog.register_seller(uow(), code="sa", name="가", actor="api:admin",
+                                    idempotency_key=key.with_request(publish=True))
+    same = catalog.register_seller(uow(), code="sa", name="가", actor="api:admin",
+                                   idempotency_key=key.with_request(publish=True))
+    assert same == first
+    with pytest.raises(IdempotencyMismatch):
+        catalog.register_seller(uow(), code="sa", name="가", actor="api:admin",
+                                idempotency_key=key.with_request(publish=False))
+
+
+@pytest.mark.parametrize(("key", "reason"), [("", "idempotency_key_missing"),
+                                             ("  ", "idempotency_key_missing"),
+                                             ("k" * 201, "idempotency_key_too_long")])
+def test_a_blank_or_overlong_key_says_which(uow: Uow, key: str, reason: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        catalog.register_seller(uow(), code="sa", name="가", actor="t", idempotency_key=key)
+    assert info.value.details["reason"] == reason
+    assert _counts(uow)["sellers"] == 0

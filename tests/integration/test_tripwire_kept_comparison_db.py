@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from test_tripwire_new_listing_db import _listing, _product, _publish, _status
+from test_tripwire_new_listing_db import LAUNCH_PRICE, _listing, _product, _publish, _status
 
 from sagwa.domain.listings import ListingStatus, ListingTrigger
 from sagwa.domain.money import Money
@@ -45,7 +45,7 @@ def test_a_launch_selling_like_the_busy_other_seller_stays_live_whether_or_not_t
     uow, clock, ipod, customers = _shop(session_factory)
     busy = _listing(uow, ipod, "busyshop", publish=True)
     _sell(uow, clock, busy, customers, 30, watched=False)  # six an hour for 30 hours
-    new = _listing(uow, ipod, "newcomer", publish=False)
+    new = _listing(uow, ipod, "newcomer", publish=False, price=LAUNCH_PRICE)
     if not kept:  # as a publish before the rate was kept wrote it
         monkeypatch.setattr(listings, "_first_sale_after", lambda *_: {})
     _publish(uow, new)
@@ -60,7 +60,7 @@ def test_a_short_history_listing_whose_price_moves_days_later_is_measured_again(
     back two days later with a small price cut, after another seller sold six an hour all that
     time: the rate kept at its publication is too old for this watch."""
     uow, clock, ipod, customers = _shop(session_factory)
-    new = _listing(uow, ipod, "newcomer", publish=True)
+    new = _listing(uow, ipod, "newcomer", publish=True, price=LAUNCH_PRICE)
     clock.now += timedelta(hours=1)
     listings.change_listing_status(uow(), listing_id=new, trigger=ListingTrigger.PAUSE,
                                    actor="seller:newcomer")
@@ -68,7 +68,8 @@ def test_a_short_history_listing_whose_price_moves_days_later_is_measured_again(
     _sell(uow, clock, busy, customers, 48, watched=False)
     listings.change_listing_status(uow(), listing_id=new, trigger=ListingTrigger.RESUME,
                                    actor="seller:newcomer")
-    listings.propose_price_change(uow(), listing_id=new, new_price=Money(198_000, "KRW"),
+    listings.propose_price_change(uow(), listing_id=new,
+                                  new_price=Money(LAUNCH_PRICE - 1_000, "KRW"),
                                   proposed_by="seller:newcomer")
     _sell(uow, clock, new, customers, 6)
     assert _status(uow, new) is ListingStatus.LIVE

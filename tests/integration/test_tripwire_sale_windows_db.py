@@ -66,7 +66,7 @@ def _surge_until_paused(uow, clock, listing_id, customers) -> None:
     assert _status(uow, listing_id) is ListingStatus.PAUSED
 
 
-def test_a_dismissed_surge_is_not_counted_again_after_the_resume(shop) -> None:
+def test_a_dismissed_surge_vouches_for_the_price_until_it_changes(shop) -> None:
     uow, clock, lid, customers = shop
     _publish(uow, lid)
     _orders(uow, clock, lid, customers, 40, timedelta(hours=14))  # ~3 weeks, 1 every 14 h
@@ -75,20 +75,46 @@ def test_a_dismissed_surge_is_not_counted_again_after_the_resume(shop) -> None:
     with uow() as u:
         draft_id = u.incidents.open_for_listing(lid)
     desk.close(uow(), incident_id=draft_id, actor="admin:op", reason="a real sale, not an error")
+    with uow() as u:
+        vouched = u.audit.for_entity("listing", str(lid))[-1].event
+    assert vouched.action == "listing.vouched" and vouched.actor == "admin:op"
+    assert vouched.after["price"] == {"amount_minor": 189_000, "currency": KRW}
+    assert vouched.after["incident_id"] == draft_id
     listings.change_listing_status(uow(), listing_id=lid, trigger=ListingTrigger.RESUME,
                                    actor="admin:op")
     clock.now += timedelta(hours=3)
-    orders.place_order(uow(), customer_id=customers[0], listing_id=lid, quantity=1, actor="t")
+    # the same rush at the price the operator vouched for goes on: no pause, no new draft
+    _orders(uow, clock, lid, customers, 40, timedelta(minutes=2))
     assert _status(uow, lid) is ListingStatus.LIVE
     with uow() as u:
         assert u.incidents.open_for_listing(lid) is None
-    # a new surge after the resume is still caught, with a new draft
+    # a new price is watched afresh: a surge on it is caught, with a new draft
+    _cut_price(uow, lid, 179_000)
     _surge_until_paused(uow, clock, lid, customers)
     with uow() as u:
         again = u.incidents.open_for_listing(lid)
         trail = u.audit.for_entity("listing", str(lid))
     assert again is not None and again != draft_id
     assert trail[-1].event.action == "listing.paused_by_tripwire"
+    assert "since the price change" in trail[-1].event.after["reason_en"]
+
+
+def test_a_surge_before_a_sellers_pause_is_not_counted_again_after_the_resume(shop) -> None:
+    """Orders before a return to sale are the listing's own rate so far, not the new count."""
+    uow, clock, lid, customers = shop
+    _publish(uow, lid)
+    _orders(uow, clock, lid, customers, 40, timedelta(hours=14))
+    clock.now += timedelta(hours=1)
+    _cut_price(uow, lid, 189_000)
+    _orders(uow, clock, lid, customers, 4, timedelta(minutes=2))  # under min_orders
+    listings.change_listing_status(uow(), listing_id=lid, trigger=ListingTrigger.PAUSE, actor="t")
+    clock.now += timedelta(hours=1)
+    listings.change_listing_status(uow(), listing_id=lid, trigger=ListingTrigger.RESUME, actor="t")
+    _orders(uow, clock, lid, customers, 1, timedelta(minutes=2))  # 5 since the cut, 1 counted
+    assert _status(uow, lid) is ListingStatus.LIVE
+    _surge_until_paused(uow, clock, lid, customers)
+    with uow() as u:
+        trail = u.audit.for_entity("listing", str(lid))
     assert "went back on sale" in trail[-1].event.after["reason_en"]
 
 

@@ -31,11 +31,19 @@ from sagwa.domain.ledger import check_reversal_balances, credit_points, reversal
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
 from sagwa.domain.listings import advance as advance_listing
 from sagwa.domain.money import Money, check_currency, check_price
-from sagwa.domain.orders import OrderStatus, OrderTrigger
+from sagwa.domain.orders import OrderStatus, OrderTrigger, price_order
 from sagwa.domain.orders import advance as advance_order
 from sagwa.domain.pricing import PriceChangeStatus, Promotion, check_promotion_running
 from sagwa.errors import Conflict, IllegalTransition, InvalidInput, NotFound, SagwaError
-from sagwa.services import desk, desk_cases, listing_holds, listings, notices, price_review
+from sagwa.services import (
+    desk,
+    desk_cases,
+    idempotency,
+    listing_holds,
+    listings,
+    notices,
+    price_review,
+)
 from sagwa.services.accounts import Account, Role
 from sagwa.services.case_links import case_token, open_case_token
 from sagwa.services.unit_of_work import _conflict
@@ -382,6 +390,30 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: _conflict(DUPLICATE_SKU),
         "이미 저장된 내용과 충돌해 저장하지 못했습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.",
     ),
+    "idempotency_key_missing": (  # the API's header check is this one (web/deps.py)
+        lambda: refusal(lambda: idempotency.check_key("  ")),
+        ("무언가를 새로 만드는 요청에는 'Idempotency-Key' 헤더가 있어야 합니다 (예: UUID 같은 고유한 문자열, "
+         "다시 보낼 때는 같은 값)."),
+    ),
+    "idempotency_key_too_long": (
+        lambda: refusal(lambda: idempotency.check_key("k" * 201)),
+        "'Idempotency-Key'는 200자 이하여야 합니다.",
+    ),
+    "idempotency_request_differs": (  # raised with a database: tests/integration/test_idempotency.py
+        lambda: errors.IdempotencyMismatch("key 'k' was already used for a different request",
+                                           idempotency_key="k",
+                                           reason="idempotency_request_differs"),
+        ("이 'Idempotency-Key'는 이미 다른 내용의 요청에 쓰였습니다. 새 요청에는 새 키를 쓰고, 다시 보낼 때는 처음 "
+         "요청을 그대로 보내 주세요."),
+    ),
+    "quantity_out_of_range": (
+        lambda: refusal(lambda: price_order(_listing(19_900, ListingStatus.LIVE), 0)),
+        "수량은 1개부터 100개까지 주문할 수 있습니다.",
+    ),
+    "promotion_percent_range": (  # 1e-9 % off, or 12.345 %
+        lambda: refusal(lambda: listings.declared_promotion(1e-9)),
+        "할인율은 1에서 99.9 사이의 숫자로, 소수점 한 자리까지 입력해 주세요 (예: 10 또는 12.5).",
+    ),
 }
 
 #: Raise sites too costly to run here (they need a database): the reason is in their source,
@@ -414,6 +446,11 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (listing_holds.check_send_back_reason, "send_back_needs_reason"),
     (listings.declared_promotion, "promotion_percent_missing"),
     (desk._never_listed, "wrong_price_never_listed"),
+    (idempotency.prior_result, "idempotency_request_differs"),
+    (idempotency.check_key, "idempotency_key_missing"),
+    (idempotency.check_key, "idempotency_key_too_long"),
+    (price_order, "quantity_out_of_range"),
+    (listings.check_percent_value, "promotion_percent_range"),
 ]
 
 

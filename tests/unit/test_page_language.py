@@ -144,3 +144,22 @@ def test_a_guard_reason_with_commas_and_equals_signs_is_shown_whole() -> None:
     entry = TimelineEntry(NOW, "seller:a", "price_change.held", "listing", "3",
                           {"reason": reason})
     assert timeline_rows([entry], "en")[0].detail == f"reason: {reason}"
+
+
+def test_grouped_calls_and_the_desks_order_changes_read_as_words_in_both_languages() -> None:
+    from sagwa.domain.money import Money
+
+    entries = [
+        TimelineEntry(NOW, "agent:park", "case.contact_attempted", "case", case_count=1,
+                      records=2),
+        TimelineEntry(NOW, "customer", "order.cancel_and_refund", "order",
+                      facts={"units": 3, "refunded": Money(59_700, "KRW")}, case_count=2,
+                      records=3),
+    ]
+    ko = timeline_rows(entries, "ko")
+    assert (ko[0].subject, ko[1].action, ko[1].subject, ko[1].detail) == (
+        "고객 1명 · 기록 2건", "주문 취소·환불", "주문 3건 · 고객 2명", "수량 3개 · 환불 59,700원")
+    en = timeline_rows(entries, "en")
+    assert (en[0].subject, en[1].subject, en[1].detail) == (
+        "2 attempts on 1 case", "3 orders on 2 cases", "3 units · refunded 59,700 KRW")
+    assert entries[1].detail == "units=3, refunded=59,700 KRW"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sagwa.services.desk_policy import load_desk_policy
-from sagwa.web.pages.incidents import default_deadline
+from sagwa.web.pages.incident_context import default_deadline
 
 SEOUL = ZoneInfo("Asia/Seoul")
 SCHEDULE = load_desk_policy().schedule

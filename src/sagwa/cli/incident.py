@@ -1,40 +1,42 @@
 """``sagwa incident``: declare, scope, plan, notify, list, status (and notices) from a terminal.
 
 Tables are for people (times in Asia/Seoul, durations in words); ``--format json`` is for
-programs and keeps ISO 8601 times and stable keys.
+programs and keeps ISO 8601 times and stable keys. The commands are here; how their results
+read is ``incident_format``'s.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
-from zoneinfo import ZoneInfo
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from sagwa.cli.actors import ACTOR, recorded_actor
 from sagwa.cli.context import console, database, exits_cleanly, settings
+from sagwa.cli.incident_format import (
+    SEOUL,
+    durations_in_words,
+    format_incident_table,
+    format_status,
+    print_result,
+    print_rows,
+)
 from sagwa.cli.numbers import number_argument, number_option, whole_number
-from sagwa.domain.money import Money, format_money
+from sagwa.domain.money import Money
 from sagwa.errors import InvalidInput
 from sagwa.services.desk_status import incident_summaries
+from sagwa.services.listing_names import listing_names
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
-
-if TYPE_CHECKING:
-    from sagwa.services.desk_status import IncidentStatusView
 
 app = typer.Typer(help="Incident desk: resolve orders placed at a wrong price, fairly.",
                   no_args_is_help=True)
-SEOUL = ZoneInfo("Asia/Seoul")
-MISSING = "—"
 IncidentId = Annotated[int, number_argument()]
 
 
@@ -50,9 +52,6 @@ class TextOrJson(StrEnum):
 
 FORMAT = typer.Option(TableOrJson.table, "--format", help="table or json.")
 REPORTS_DIR = Path("reports")
-# How str(timedelta) reads: "1 day, 0:00:00", "2:29:59.767496".
-TIMEDELTA_TEXT = re.compile(
-    r"(?<![\d:.T])(?:(\d+) days?, )?(\d+):(\d\d):(\d\d)(?:\.\d+)?(?![\d:+])")
 
 
 def parse_time(text: str, field: str) -> datetime:
@@ -63,72 +62,6 @@ def parse_time(text: str, field: str) -> datetime:
         raise InvalidInput(f"{field} {text!r} is not an ISO date-time like 2008-06-12T14:00",
                            field=field) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=SEOUL)
-
-
-def format_time(moment: datetime | None) -> str:
-    """``2008-06-17 18:00 KST`` (Asia/Seoul, to the minute); ``—`` when there is none."""
-    return MISSING if moment is None else f"{moment.astimezone(SEOUL):%Y-%m-%d %H:%M %Z}"
-
-
-def format_duration(span: timedelta) -> str:
-    """``2 h 30 min``, ``1 day``, ``1 day 3 h``; seconds are dropped (``under 1 min``)."""
-    if span < timedelta(0):
-        return f"-{format_duration(-span)}"
-    days, seconds = span.days, span.seconds
-    if not days and seconds < 60:
-        return "0 min" if span == timedelta(0) else "under 1 min"
-    parts = [f"{days} day{'' if days == 1 else 's'}" if days else "",
-             f"{seconds // 3600} h" if seconds >= 3600 else "",
-             f"{seconds % 3600 // 60} min" if seconds % 3600 >= 60 else ""]
-    return " ".join(p for p in parts if p)
-
-
-def humanize_durations(text: str) -> str:
-    """Rewrite Python's ``1 day, 0:00:00`` in a message as ``1 day``."""
-    def words(m: re.Match[str]) -> str:
-        return format_duration(timedelta(days=int(m[1] or 0), hours=int(m[2]),
-                                         minutes=int(m[3]), seconds=int(m[4])))
-    return TIMEDELTA_TEXT.sub(words, text)
-
-
-@contextmanager
-def _durations_in_words() -> Iterator[None]:
-    """The plan rules word their durations as Python prints them; a person reads words."""
-    try:
-        yield
-    except InvalidInput as exc:
-        exc.message = humanize_durations(exc.message)
-        problems = exc.details.get("problems")
-        if isinstance(problems, dict):
-            exc.details["problems"] = {k: humanize_durations(str(v)) for k, v in problems.items()}
-        raise
-
-
-def format_value(value: Any) -> str:
-    """One table cell: times in KST, money with its currency, lists and mappings as lines."""
-    if value is None:
-        return MISSING
-    if isinstance(value, datetime):
-        return format_time(value)
-    if isinstance(value, timedelta):
-        return format_duration(value)
-    if isinstance(value, Money):
-        return format_money(value)
-    if isinstance(value, dict):
-        if value.keys() == {"amount_minor", "currency"}:
-            return format_money(Money(value["amount_minor"], value["currency"]))
-        return "\n".join(f"{label(k)}: {format_value(v)}" for k, v in value.items()) or MISSING
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return ", ".join(format_value(v) for v in value) or MISSING
-    return str(value)
-
-
-def label(key: str) -> str:
-    return key.replace("_", " ")
-
-
-def _json_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
 @contextmanager
@@ -142,73 +75,6 @@ def _context() -> Iterator[tuple[Any, Any, Any]]:
         yield config, db, load_desk_policy(config.desk_policy)
     finally:
         db.close()
-
-
-def _print(data: dict[str, Any], fmt: str, title: str) -> None:
-    if fmt == "json":
-        print(json.dumps(data, ensure_ascii=False, default=_json_value))
-        return
-    _print_rows([(label(k), format_value(v)) for k, v in data.items()], title)
-
-
-def _print_rows(rows: list[tuple[str, str]], title: str) -> None:
-    table = Table(title=title, show_header=False)
-    for name, value in rows:
-        table.add_row(name, Text(value))  # values are data (a cause may hold "[...]"), not markup
-    console.print(table)
-
-
-def format_plan(plan: dict[str, Any] | None) -> str:
-    """The plan of ``incident status`` as readable lines; terms not offered are left out."""
-    if plan is None:
-        return MISSING
-    lines = [f"options: {', '.join(plan['options'])}",
-             f"deadline: {format_time(datetime.fromisoformat(plan['deadline']))}",
-             f"if nobody answers: {plan['default']}",
-             (f"cost split: seller {plan['seller_share_pct']}%, "
-              f"platform {plan['platform_share_pct']}%")]
-    if plan.get("cancel_compensation") is not None:
-        lines.append(f"compensation: {plan['cancel_compensation']:,} points")
-    if plan.get("discount_pct") is not None:
-        lines.append(f"discount: {plan['discount_pct']}% off the correct price")
-    if plan.get("keep_max_units") is not None:
-        lines.append(f"keep at most: {plan['keep_max_units']} units")
-    return "\n".join(lines)
-
-
-def format_status(view: IncidentStatusView) -> list[tuple[str, str]]:
-    """``incident status`` (an ``IncidentStatusView``) as (label, text) rows; the money booked
-    last, as the postmortem words it (``desk_report.money_rows``: the compensation, who pays
-    it — the platform and each seller by name — then the refunds)."""
-    from sagwa.services.desk_report import money_rows
-
-    data = dict(vars(view))
-    for key in ("first_notice_at", "first_message_sent_at"):
-        data[key] = _after_declaring(data[key], view.declared_at)
-    data["plan"] = format_plan(data["plan"])
-    money = data.pop("money")
-    rows = [(label(k), format_value(v)) for k, v in data.items()]
-    return rows + (money_rows(money) if money else [("money", MISSING)])
-
-
-def _after_declaring(moment: datetime | None, declared_at: datetime | None) -> str:
-    if moment is None or declared_at is None:
-        return format_time(moment)
-    return f"{format_time(moment)} ({format_duration(moment - declared_at)} after declaring)"
-
-
-def format_incident_table(summaries: list[dict[str, Any]]) -> Table:
-    table = Table(title="incidents, newest first")
-    for column in ("id", "status", "listings", "wrong → correct price", "declared at",
-                   "cases", "answered"):  # ids, states and counts never wrap; the rest may
-        table.add_column(column, no_wrap=column in ("id", "status", "cases", "answered"),
-                         justify="right" if column in ("cases", "answered") else "left")
-    for s in summaries:
-        declared = datetime.fromisoformat(s["declared_at"]) if s["declared_at"] else None
-        table.add_row(str(s["id"]), s["status"], format_value(s["listings"]),
-                      f"{format_value(s['wrong_price'])} → {format_value(s['correct_price'])}",
-                      format_time(declared), f"{s['cases']:,}", f"{s['answered']:,}")
-    return table
 
 
 @app.command()
@@ -237,7 +103,7 @@ def declare(
             window_start=parse_time(window_start, "window_start"),
             window_end=parse_time(window_end, "window_end") if window_end else None,
             cause=cause, responsible=responsible, actor=actor, incident_id=draft)
-    _print({"incident_id": row.incident.incident_id, "status": row.incident.status.value,
+    print_result({"incident_id": row.incident.incident_id, "status": row.incident.status.value,
             "paused_listings": sorted(row.incident.listing_ids)}, fmt, "incident declared")
 
 
@@ -252,7 +118,7 @@ def scope(incident_id: IncidentId, actor: str = ACTOR,
         actor = recorded_actor(db.session_factory, actor)
         summary = desk.scope(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
                              actor=actor)
-    _print({"incident_id": incident_id, **summary}, fmt, "incident scoped")
+    print_result({"incident_id": incident_id, **summary}, fmt, "incident scoped")
 
 
 @app.command()
@@ -285,7 +151,7 @@ def plan(
     """
     from sagwa.services import desk
 
-    with _context() as (_config, db, policy), _durations_in_words():
+    with _context() as (_config, db, policy), durations_in_words():
         actor = recorded_actor(db.session_factory, actor)
         decided = desk.plan(
             SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id, options=option,
@@ -295,7 +161,7 @@ def plan(
             cancel_compensation=Money(compensation, "KRW") if compensation is not None else None,
             discount_pct=discount, keep_max_units=keep_max_units,
             accept_late_choices=accept_late)
-    _print({"incident_id": incident_id, "options": sorted(o.value for o in decided.options),
+    print_result({"incident_id": incident_id, "options": sorted(o.value for o in decided.options),
             "deadline": decided.deadline.astimezone(SEOUL),
             "default": decided.default.value}, fmt, "incident planned")
 
@@ -321,7 +187,7 @@ def notify(incident_id: IncidentId, actor: str = ACTOR,
         summary = notify_customers(
             SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id, actor=actor,
             policy=policy, links=LinkMaker(config.secret_key, links_to))
-    _print({"incident_id": incident_id, "cases": summary.cases, "messages": summary.messages,
+    print_result({"incident_id": incident_id, "cases": summary.cases, "messages": summary.messages,
             "send_at": summary.send_at.astimezone(SEOUL),
             "links_to": links_to}, fmt, "customers notified")
 
@@ -344,7 +210,7 @@ def close(
         actor = recorded_actor(db.session_factory, actor)
         row = desk.close(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
                          actor=actor, reason=reason.strip())
-    _print({"incident_id": incident_id, "status": row.incident.status.value}, fmt,
+    print_result({"incident_id": incident_id, "status": row.incident.status.value}, fmt,
            "incident closed")
 
 
@@ -358,9 +224,9 @@ def status(incident_id: IncidentId, fmt: TableOrJson = FORMAT) -> None:
         view = incident_status(SqlAlchemyUnitOfWork(db.session_factory),
                                incident_id=incident_id, policy=policy)
     if fmt == "json":
-        _print(view.as_dict(), fmt, "")
+        print_result(view.as_dict(), fmt, "")
         return
-    _print_rows(format_status(view), f"incident {incident_id} (times in Asia/Seoul)")
+    print_rows(format_status(view), f"incident {incident_id} (times in Asia/Seoul)")
 
 
 @app.command("list")
@@ -374,6 +240,11 @@ def list_incidents(
     with _context() as (_config, db, _policy):
         summaries = incident_summaries(SqlAlchemyUnitOfWork(db.session_factory),
                                             limit=limit, offset=offset)
+        with SqlAlchemyUnitOfWork(db.session_factory) as uow:
+            names = listing_names(uow, {i for s in summaries for i in s["listings"]})
+    for summary in summaries:  # additive: "listings" keeps its ids
+        summary["listing_details"] = [names[i].as_dict() for i in summary["listings"]
+                                      if i in names]
     if fmt == "json":
         print(json.dumps(summaries, ensure_ascii=False))
     elif summaries:
@@ -419,7 +290,7 @@ def notice(
         row = notices.publish_notice(SqlAlchemyUnitOfWork(db.session_factory),
                                      incident_id=incident_id, lang=lang, title=title, body=body,
                                      actor=actor)
-    _print({"incident_id": incident_id, "notice_id": row.id, "lang": lang,
+    print_result({"incident_id": incident_id, "notice_id": row.id, "lang": lang,
             "version": row.version}, fmt, "notice published")
 
 
@@ -456,5 +327,5 @@ def report(
     for e in built.timeline:
         table.add_row(f"{e.at.astimezone(SEOUL):%m-%d %H:%M}", e.actor, e.action, e.entity, e.detail)
     console.print(table)
-    _print_rows(figure_rows(built.figures), "SLA figures")
+    print_rows(figure_rows(built.figures), "SLA figures")
     console.print(f"postmortem: {markdown}" + (f", chart: {chart}" if chart else ""))

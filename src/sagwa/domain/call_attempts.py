@@ -32,7 +32,7 @@ in time, not the call the default promised. Then:
 
 Giving up ends only the desk's duty to call: an answer the customer gives later still counts
 as before (``consent.record_choice``). Which cases are owed a call is one query,
-``ReadRepository``'s ``_owed_a_call``: not reached since the deadline and not given up — marked
+``call_list_sql.owed_a_call``: not reached since the deadline and not given up — marked
 unreachable with no ``callback_requested`` phone call after the mark. The mark is written only
 where :func:`gives_up` says so, when an attempt is logged, so a change of ``max_attempts``
 applies from each case's next attempt.
@@ -109,3 +109,14 @@ def gives_up(call: OwedCall, max_attempts: int) -> bool:
     to be called back."""
     return (call.attempts >= max_attempts and call.last_counted
             and call.last_outcome != CALLBACK_REQUESTED)
+
+
+def attempt_counted(owed: OwedCall | None, *, channel: str, at: datetime,
+                    deadline: datetime | None) -> bool:
+    """Whether the attempt just logged (``channel``, ``at``) counted towards giving up on the
+    call owed — towards "could not be reached": ``owed`` is the call still owed after it
+    (None: no call is owed, or this attempt reached the customer and made it). Only a phone
+    call from the deadline on counts (one before it was to get an answer in time), and only
+    when spaced out (``owed.last_counted``: it is the latest of the calls ``owed`` counted)."""
+    return (owed is not None and channel == CALL_CHANNEL and deadline is not None
+            and at >= deadline and owed.last_counted)

@@ -56,7 +56,8 @@ class OrderLine:
 def price_order(listing: Listing, quantity: int) -> OrderLine:
     """An order line at the listing's current live price; refused unless the listing is live."""
     if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
-        raise InvalidInput(f"quantity must be 1 to {MAX_QUANTITY}, got {quantity!r}", field="quantity")
+        raise InvalidInput(f"quantity must be 1 to {MAX_QUANTITY}, got {quantity!r}",
+                           field="quantity", reason="quantity_out_of_range", max=MAX_QUANTITY)
     if not listing.orderable:
         raise ListingNotOrderable(
             f"listing {listing.id} is {listing.status.value}; only live listings take orders",

@@ -16,8 +16,9 @@ A pair is written the way Korean writers already write "whichever fits": ``"이(
   as 퍼센트, common units after a number (``kg`` 킬로그램, ``GB`` 기가바이트 ...) as units;
 * Latin letters: short all-capital words by letter names (LG 엘지, CNN 씨엔엔), other words by
   a rough English reading (phone 폰, Samsung 삼성, apple 애플, camera 카메라, desk 데스크);
-* closing brackets, quotes and punctuation at the end are skipped: ``카메라(2세대)`` is read up
-  to 대.
+* a parenthesis at the end is skipped, as the 국립국어원 rule has it (the particle fits the word
+  the parenthesis explains): ``정가(259,000원)`` is read as 정가 → ``정가(259,000원)와``; closing
+  quotes and punctuation at the end are skipped too.
 
 Anything else (an empty string, hanja, kana, emoji) gives the double form, ``이(가)``, which is
 never wrong. :func:`fill_particles` resolves double forms written after words in a sentence, for
@@ -93,9 +94,16 @@ def pair_of(spelling: str) -> tuple[str, str]:
         raise ValueError(f"unknown particle {spelling!r}; use one of {known}") from None
 
 
+_TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)\s*$")
+
+
 def ending(word: str) -> Ending | None:
     """How ``word`` ends when read aloud, or None when sagwa cannot tell."""
     text = unicodedata.normalize("NFKC", word)
+    if text.rstrip().endswith(")"):
+        before = _TRAILING_PARENTHESIS.sub("", text)
+        if before.strip():  # "(가)" alone is no word with a parenthesis after it
+            text = before
     end = len(text)
     while end and not (text[end - 1].isalnum() or text[end - 1] == "%"):
         end -= 1

@@ -49,6 +49,9 @@ ROUND_PCT_BONUS = 0.25
 #: z for a declared promotion the price disagrees with, plus the log-size of the disagreement.
 PROMO_MISMATCH_Z = 1.25
 MISMATCH = REASON_CODE["promotion_mismatch"]
+#: Log slack on the undeclared-cut limit: 210,800 of 527,000 is exactly 60% off, whatever the
+#: last bit of the logarithms says.
+CUT_SLACK = 1e-9
 PROMOTION_PRICE = REF_KIND["promotion_price"]
 
 
@@ -185,8 +188,11 @@ def _promotion_mismatch(
             mismatched[rows[matched]] = False
     # a "discount" that leaves the price at or above every regular price it could be taken off
     # (current, usual, list) discounts nothing, however close it lands to one of them
-    regular = np.fmax(np.fmax(cols.old, cols.recent_median), cols.list_price)
-    return mismatched | (comparable & (cols.new >= regular))
+    declared = np.flatnonzero(comparable)  # most rows declare nothing: look at the few that do
+    regular = np.fmax(np.fmax(cols.old[declared], cols.recent_median[declared]),
+                      cols.list_price[declared])
+    mismatched[declared[cols.new[declared] >= regular]] = True
+    return mismatched
 
 
 def undeclared_cut_cap(promotion_pct: F64, max_depth_pct: F64) -> F64:
@@ -196,6 +202,17 @@ def undeclared_cut_cap(promotion_pct: F64, max_depth_pct: F64) -> F64:
     with np.errstate(divide="ignore", invalid="ignore"):
         cap = -np.log1p(-np.clip(max_depth_pct, 0.0, 99.99) / 100.0)
     return np.where(np.isnan(promotion_pct), cap, np.inf)
+
+
+def _undeclared_too_deep(cols: PriceColumns, rules: PriceRules, log_q: F64) -> npt.NDArray[np.bool_]:
+    """Undeclared cuts at or past their category's promotion limit. Where the limit is so loose
+    that the drop ratio holds such a cut anyway (the default 80%), nothing is computed."""
+    no_op = 100.0 * -np.expm1(-rules.log_down * rules.z_policy)  # ~79%: the ratio holds past it
+    if not np.any(cols.max_depth_pct < no_op):
+        return np.zeros(len(cols), dtype=np.bool_)
+    cut_cap = undeclared_cut_cap(cols.promotion_pct, cols.max_depth_pct)
+    with np.errstate(invalid="ignore"):
+        return np.asarray(-log_q >= cut_cap - CUT_SLACK)
 
 
 def peer_range_excess(
@@ -268,12 +285,11 @@ def _apply_floors(
 ) -> tuple[F64, I8]:
     """Policy rules that hold a change whatever its ratios; later rules win the reason."""
     pct = cols.promotion_pct
-    cut_cap = undeclared_cut_cap(cols.promotion_pct, cols.max_depth_pct)
     with np.errstate(invalid="ignore"):
         rules_in_order = (
             # an undeclared cut as deep as the category lets a declared promotion go without
-            # review, where that is stricter than down_ratio (past it, the ratio speaks)
-            ((-log_q >= cut_cap) & (-log_q < rules.log_down), "undeclared_cut_too_deep"),
+            # review (a hair of slack: exactly 60% off must count as 60%)
+            (_undeclared_too_deep(cols, rules, log_q), "undeclared_cut_too_deep"),
             (mismatched, "promotion_mismatch"),
             (pct >= cols.max_depth_pct, "promotion_too_deep"),
             (cols.new > cols.ceiling, "above_seller_ceiling"),
@@ -285,9 +301,13 @@ def _apply_floors(
         if hit.size == 0:
             continue
         if name == "undeclared_cut_too_deep":
-            depth = 100.0 * -np.expm1(log_q[hit])
-            floor_z = 1.0 + (depth - cols.max_depth_pct[hit]) / 100.0
-        elif name == "promotion_mismatch":
+            # the reason only where the policy is what holds it: a deeper drop the ratio already
+            # holds keeps its own reason (and its shape's name: a dropped zero)
+            weak = z[hit] < rules.z_policy
+            z[hit] = np.maximum(z[hit], rules.z_policy)
+            reason[hit[weak]] = REASON_CODE[name]
+            continue
+        if name == "promotion_mismatch":
             floor_z = PROMO_MISMATCH_Z + np.minimum(np.abs(promo_gap[hit]), LOG_CLIP)
         elif name == "promotion_too_deep":
             bonus = np.where(is_round(pct[hit], rules.round_pct_step), ROUND_PCT_BONUS, 0.0)

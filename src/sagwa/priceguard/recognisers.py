@@ -25,6 +25,9 @@ DISCOUNT_AS_PRICE_MIN_RATIO = 2.0
 #: ... or this small a fraction of it (a "30" typed into a 120,000 KRW price field).
 DISCOUNT_AS_PRICE_MAX_DROP = 0.01
 DEEP_DROP_RATIO = 0.15
+#: Below this fraction of its reference, and near no power of ten, a price is a placeholder
+#: rather than a slipped decimal point (2 KRW for 527,000 KRW).
+NEAR_NOTHING_RATIO = 0.0005
 #: A rise this many times its reference to a price whose last cent digit is 0 looks like a zero
 #: typed after the price the seller meant (1.69 -> 16.90), even when the seller's meant price
 #: was itself a move (so the ratio is not close to 10).
@@ -91,6 +94,7 @@ def classify(
             tens,
             is_fx,
             is_pack,
+            ~up & (log_q < np.log(NEAR_NOTHING_RATIO)),
             ~up & (log_q < np.log(DEEP_DROP_RATIO)),
         ],
         [
@@ -100,6 +104,7 @@ def classify(
             ERROR_CODE["decimal_slip"],
             ERROR_CODE["currency"],
             ERROR_CODE["unit_error"],
+            ERROR_CODE["penny"],
             ERROR_CODE["decimal_slip"],
         ],
         default=ERROR_CODE["digit_typo"],
@@ -114,6 +119,9 @@ def classify(
         np.where(promo_matches, promo_type, by_ratio),
         by_ratio,
     )
+    # a cut held only because it was not declared is a sale more often than a slip: no guess
+    out = np.where((reason == REASON_CODE["undeclared_cut_too_deep"])
+                   & (out == ERROR_CODE["digit_typo"]), ERROR_CODE["none"], out)
     out = np.where(reason == REASON_CODE["penny_price"], ERROR_CODE["penny"], out)
     out = np.where(reason == REASON_CODE["within_range"], ERROR_CODE["none"], out)
     return out.astype(np.int8)

@@ -10,7 +10,13 @@ import math
 from bisect import bisect_left
 from typing import NamedTuple
 
-from sagwa.priceguard.checks import PENNY_Z, PROMO_MISMATCH_Z, ROUND_PCT_BONUS, SELLER_LIMIT_Z
+from sagwa.priceguard.checks import (
+    CUT_SLACK,
+    PENNY_Z,
+    PROMO_MISMATCH_Z,
+    ROUND_PCT_BONUS,
+    SELLER_LIMIT_Z,
+)
 from sagwa.priceguard.features import LN10, LOG_CLIP
 from sagwa.priceguard.recognisers import (
     DEEP_DROP_RATIO,
@@ -18,6 +24,7 @@ from sagwa.priceguard.recognisers import (
     DISCOUNT_AS_PRICE_MIN_RATIO,
     EXTRA_ZERO_RISE,
     INVERTED_MIN_PCT,
+    NEAR_NOTHING_RATIO,
 )
 from sagwa.priceguard.rules import PriceRules
 from sagwa.priceguard.vocabulary import ERROR_CODE, REASON_CODE, REF_KIND
@@ -43,6 +50,7 @@ _LOG_TYPED_PCT_UP = math.log(DISCOUNT_AS_PRICE_MIN_RATIO)
 _LOG_TYPED_PCT_DOWN = math.log(DISCOUNT_AS_PRICE_MAX_DROP)
 _LOG_EXTRA_ZERO_LO, _LOG_EXTRA_ZERO_HI = (math.log(r) for r in EXTRA_ZERO_RISE)
 _LOG_DEEP_DROP = math.log(DEEP_DROP_RATIO)
+_LOG_NEAR_NOTHING = math.log(NEAR_NOTHING_RATIO)
 
 
 class ScalarInputs(NamedTuple):
@@ -122,10 +130,8 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
     z += z_range
     if math.isnan(pct) and log_q < 0:  # an undeclared cut past the category's limit
         cap = -math.log1p(-min(max(x.max_depth_pct, 0.0), 99.99) / 100.0)
-        if cap <= -log_q < rules.log_down:
-            depth = 100.0 * -math.expm1(log_q)
-            z = max(z, 1.0 + (depth - x.max_depth_pct) / 100.0, rules.z_policy)
-            reason = _UNDECLARED
+        if -log_q >= cap - CUT_SLACK and z < rules.z_policy:  # else the ratio holds it
+            z, reason = rules.z_policy, _UNDECLARED
     if promo.mismatched:
         z = max(z, PROMO_MISMATCH_Z + min(abs(promo.gap), LOG_CLIP), rules.z_policy)
         reason = _MISMATCH
@@ -261,8 +267,10 @@ def _classify(
         (tens, "decimal_slip"),
         (is_fx, "currency"),
         (is_pack, "unit_error"),
+        (not up and log_q < _LOG_NEAR_NOTHING, "penny"),
         (not up and log_q < _LOG_DEEP_DROP, "decimal_slip"),
     ):
         if hit:
             return ERROR_CODE[name]
-    return ERROR_CODE["digit_typo"]
+    # a cut held only because it was not declared is a sale more often than a slip: no guess
+    return ERROR_CODE["none" if reason == _UNDECLARED else "digit_typo"]

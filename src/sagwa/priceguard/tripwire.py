@@ -104,6 +104,26 @@ def watch_start(*, price_moved_at: datetime | None, first_on_sale_at: datetime |
     return start if now - start[0] <= watch_for else None
 
 
+def priced_like_a_mistake(*, price_minor: int, list_price_minor: int | None,
+                          other_prices_minor: Sequence[int]) -> bool:
+    """Whether a surge at this price can be the rush on a wrong price that the tripwire is for:
+    the price is below the product's list price *and* below the median of the other sellers'
+    live prices, as far as either is known (with neither known, it cannot be ruled out). A
+    listing at or above its list price, or at or above what the other sellers ask, selling fast
+    is demand, not a mistake (buyers do not rush a price they could have anywhere): it is not
+    paused. Wrong prices are low ones — a high one draws no rush."""
+    known = [p for p in (list_price_minor, _median(other_prices_minor)) if p]
+    return not known or price_minor < min(known)
+
+
+def _median(values: Sequence[int]) -> float | None:
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
 def hours_on_sale(changes: Sequence[SaleChange], *, start: datetime, end: datetime) -> float:
     """Hours within ``[start, end)`` the listing was on sale, from its sale changes in the order
     they happened. Before the first change it was off sale (a listing starts as a draft)."""
@@ -255,16 +275,18 @@ def _compared_with(normal: NormalRate, *, rate: float, expected: float,
         many = normal.sellers > 1
         among_en = f"the busiest of {normal.sellers}" if many else "1 seller"
         among_ko = f"{normal.sellers}곳 중 최대" if many else "1곳"
-        above = rate > normal.sellers_per_hour + 0.005  # the launch rate or its own was higher
-        at_en = ("; at the rate assumed for a new listing or its own so far, which is higher, "
-                 if above else ", so ")
-        at_ko = (", 이보다 높은 새 상품 기본값이나 지금까지의 판매 속도인 " if above else ", ")
-        en = (f"other sellers of this product sold about {normal.sellers_per_hour:.2f} an hour "
-              f"({among_en} on sale for {history} h or more){at_en}{exp_en} "
-              f"expected at {rate:.2f}/h")
-        ko = (f"같은 상품의 다른 판매자는 시간당 약 {normal.sellers_per_hour:.2f}건 판매"
-              f"({history}시간 이상 판매한 {among_ko}){at_ko}시간당 {rate:.2f}건이면 "
-              f"{exp_ko} 예상")
+        sold_en, sold_ko = hourly_rate(normal.sellers_per_hour)
+        others_en = (f"other sellers of this product sold {sold_en} ({among_en} on sale for "
+                     f"{history} h or more)")
+        others_ko = f"같은 상품의 다른 판매자는 {sold_ko} 판매({history}시간 이상 판매한 {among_ko})"
+        if rate > normal.sellers_per_hour + 0.005:  # the launch rate or its own was higher
+            en = (f"{others_en}; this listing is measured against the higher of the rate assumed "
+                  f"for a new listing and its own so far, {rate:.2f}/h: {exp_en} expected")
+            ko = (f"{others_ko}, 이 상품은 새 상품 기본값과 지금까지의 판매 속도 중 높은 쪽인 "
+                  f"시간당 {rate:.2f}건을 기준으로 {exp_ko} 예상")
+        else:
+            en = f"{others_en}, so {exp_en} expected at {rate:.2f}/h"
+            ko = f"{others_ko}, 시간당 {rate:.2f}건이면 {exp_ko} 예상"
     elif normal.basis in ("own_short", "launch"):
         launch = normal.basis == "launch"
         assumed_en = "the rate assumed for a new listing" if launch else "its own rate so far"
@@ -278,6 +300,14 @@ def _compared_with(normal: NormalRate, *, rate: float, expected: float,
         en = f"{exp_en} expected at the usual {rate:.2f}/h"
         ko = f"평소 시간당 {rate:.2f}건이면 {exp_ko} 예상"
     return en, ko
+
+
+def hourly_rate(per_hour: float) -> tuple[str, str]:
+    """Orders an hour (English, Korean): "about 0.25 an hour", or "under 0.01 an hour" rather
+    than "about 0.00" for sellers who sold next to nothing."""
+    if per_hour < 0.005:
+        return "under 0.01 an hour", "시간당 0.01건 미만"
+    return f"about {per_hour:.2f} an hour", f"시간당 약 {per_hour:.2f}건"
 
 
 def expected_count(expected: float) -> tuple[str, str]:

@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sagwa.adapters.db.read_repo import FoundCase
+from sagwa.adapters.db.case_lookup_reads import FoundCase
 from sagwa.domain.identifiers import fold_width
 from sagwa.errors import InvalidInput
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork

@@ -315,6 +315,19 @@ def _next(inc: Incident, trigger: IncidentTrigger) -> IncidentStatus:
     return advance_incident(inc.status, trigger)
 
 
+def _vouch_for_listings(uow: SqlAlchemyUnitOfWork, inc: Incident, *, actor: str, reason: str,
+                        now: datetime) -> None:
+    """A draft dismissed as a false alarm vouches for its listings at their current prices: the
+    order tripwire does not pause them again at that price (``services.tripwire``)."""
+    for listing_id in sorted(int(i) for i in inc.listing_ids):
+        listing = uow.market.listing(listing_id)
+        if listing is not None:
+            uow.audit.append(AuditEvent(actor, "listing.vouched", "listing", str(listing_id),
+                                        after={"price": listing.price.as_dict(),
+                                               "incident_id": int(inc.incident_id),
+                                               "reason": reason}), now)
+
+
 def close(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, reason: str) -> IncidentRow:
     """Close an incident: every case answered or defaulted, every call owed made (a customer
     who asked for a person, or whose default is a follow-up call, has a call recorded after the
@@ -352,6 +365,8 @@ def close(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, reason: st
         uow.audit.append(AuditEvent(actor, f"incident.{trigger.value}", "incident",
                                     str(incident_id), before={"status": inc.status.value},
                                     after={"status": closed.status.value, "reason": reason}), now)
+        if trigger is IncidentTrigger.DISMISS:
+            _vouch_for_listings(uow, closed, actor=actor, reason=reason, now=now)
         row = require(uow.incidents.get(incident_id), "incident", incident_id)
         uow.commit()
         return row

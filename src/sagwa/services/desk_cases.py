@@ -31,6 +31,7 @@ from sagwa.domain.call_attempts import (
     REACHED,
     UNREACHABLE_ACTION,
     OwedCall,
+    attempt_counted,
     gives_up,
 )
 from sagwa.domain.compensation import compensation_due
@@ -213,6 +214,8 @@ class AttemptLogged:
     it came less than the policy's ``min_call_spacing`` after the last attempt that counted
     (``call_attempts.counted_attempts``); ``counts_from`` is when the next attempt will count.
     ``attempts_counted``: the attempts counted towards the call still owed (None when none is).
+    ``counted``: this attempt is one of those (``call_attempts.attempt_counted``) — never before
+    the deadline, for a call that reached the customer, or for an email or text message.
     Nothing is refused either way: the attempt is on the record."""
 
     attempt_id: int
@@ -222,6 +225,7 @@ class AttemptLogged:
     counts_from: datetime | None = None
     attempts_counted: int | None = None
     message_queued: bool = False
+    counted: bool = False
 
 
 def log_contact_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str, outcome: str,
@@ -252,16 +256,24 @@ def log_call_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str, o
         withdrawn = withdraw_unsent(uow, [case_id], why=CALL_MADE) if made else 0
         too_soon = owed is not None and owed_before and channel == CALL_CHANNEL \
             and not owed.last_counted
+        counted = attempt_counted(owed, channel=channel, at=now,
+                                  deadline=_deadline_of(uow, int(row.case.incident_id)))
         uow.audit.append(AuditEvent(agent, "case.contact_attempted", "case", str(case_id), after={
             "channel": channel, "outcome": outcome, "within_contact_hours": within,
             "note": note, "made_call": made, "messages_withdrawn": withdrawn,
-            "counted": None if owed is None or channel != CALL_CHANNEL else owed.last_counted}),
-            now)
+            "counted": None if owed is None or channel != CALL_CHANNEL else counted}), now)
         gave_up = _give_up_if_unreachable(uow, row, owed, attempt, agent, policy, now)
         uow.commit()
         return AttemptLogged(attempt, made, gave_up > 0, too_soon,
                              owed.counts_from if too_soon and owed else None,
-                             owed.attempts if owed is not None else None, gave_up > 1)
+                             owed.attempts if owed is not None else None, gave_up > 1, counted)
+
+
+def _deadline_of(uow: SqlAlchemyUnitOfWork, incident_id: int) -> datetime | None:
+    """The incident's answer deadline, or None while it has no plan (no call is owed yet)."""
+    inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
+    plan = uow.incidents.plan(incident_id, inc.correct_price) if inc.correct_price else None
+    return plan.deadline if plan is not None else None
 
 
 def _give_up_if_unreachable(uow: SqlAlchemyUnitOfWork, row: CaseRow, owed: OwedCall | None,

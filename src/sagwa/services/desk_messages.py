@@ -33,11 +33,13 @@ from sagwa.domain.consent import (
     effects_of_choice,
 )
 from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan
-from sagwa.domain.incidents import Case, Incident, Responsibility
+from sagwa.domain.incidents import Case, Incident
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.particles import josa, with_particle
+from sagwa.domain.price_entry import PriceEntry
 from sagwa.errors import MessageRefused
 from sagwa.messagecheck import CheckResult, check_message
+from sagwa.services import desk_cause
 from sagwa.services.desk_policy import ContactDetails
 
 TEMPLATES = Path(__file__).parent / "message_templates"
@@ -113,6 +115,9 @@ class IncidentFacts:
     seller_name: str
     correct_price: Money
     other_sellers: tuple[str, ...] = ()
+    #: Whose account entered the wrong price (``services.price_entry.who_entered``): the
+    #: wording names the seller, "our staff" or no one (unknown, or listings that disagree).
+    entered_by: PriceEntry = PriceEntry.UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -151,24 +156,9 @@ def seller_names(facts: IncidentFacts, lang: str) -> str:
 
 
 def cause(facts: IncidentFacts, lang: str) -> str:
-    inc = facts.incident
-    wrong, right = (format_money(inc.wrong_price, lang=lang), format_money(facts.correct_price, lang=lang))
-    product = facts.product_ko if lang == "ko" else facts.product_en
-    who = inc.responsible or Responsibility.BOTH
-    sellers = seller_names(facts, lang)
-    if lang == "ko":
-        right_ko, wrong_ko = with_particle(right, "이(가)"), with_particle(wrong, "(으)로")
-        if who == Responsibility.PLATFORM:
-            return (f"저희 플랫폼의 오류로 '{product}'의 가격이 {right_ko} 아닌 {wrong_ko} "
-                    "잘못 표시되었습니다.")
-        return (f"판매자 {with_particle(sellers, '이(가)')} '{product}'의 가격을 "
-                f"{right_ko} 아닌 {wrong_ko} 잘못 입력했고, 저희 플랫폼은 이 오류를 바로잡지 "
-                "못했습니다. 저희의 책임입니다.")
-    if who == Responsibility.PLATFORM:
-        return f"Because of an error on our platform, '{product}' was shown at {wrong} instead of {right}."
-    title = "seller" if not facts.other_sellers else "sellers"
-    return (f"The {title} {sellers} entered the price of '{product}' as {wrong} instead of "
-            f"{right}, and our platform did not catch the mistake. That is our responsibility.")
+    """How the wrong price came about, naming who entered it only as the record shows
+    (:mod:`sagwa.services.desk_cause`)."""
+    return desk_cause.cause(facts, seller_names(facts, lang), lang)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.domain.audit import AuditEvent
+from sagwa.domain.call_attempts import REACHED
 from sagwa.domain.catalog import Customer
 from sagwa.domain.consent import ConsentRecord
 from sagwa.domain.contact_hours import next_contact_time
@@ -182,7 +184,8 @@ def _messages_for(case: Case, person: Customer, facts: dm.IncidentFacts, plan: I
 def remind_unanswered(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
                       policy: DeskPolicy, links: LinkMaker) -> int:
     """Send the apology again to customers who have not answered (the reminder job), saying it
-    is a reminder and restating the deadline."""
+    is a reminder and restating the deadline (:func:`owed_a_reminder`: an escalation before the
+    reminder puts a customer on the call list too, it does not take the reminder away)."""
     from sagwa.services.outbox import OutgoingMessage, enqueue_messages
 
     with uow:
@@ -192,7 +195,7 @@ def remind_unanswered(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str
         if now >= plan.deadline:
             return 0
         send_at = next_contact_time(policy.schedule, now)
-        rows = uow.cases.for_incident(incident_id, statuses={CaseStatus.NOTIFIED})
+        rows = owed_a_reminder(uow, incident_id)
         wordings = checked_wordings(uow, inc, [r.case for r in rows], plan, policy)
         people = uow.catalog.customers_by_ids([int(r.case.customer_id) for r in rows])
         messages = []
@@ -206,6 +209,19 @@ def remind_unanswered(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str
                                            "send_at": send_at.isoformat()}), now)
         uow.commit()
         return queued
+
+
+def owed_a_reminder(uow: SqlAlchemyUnitOfWork, incident_id: int) -> list[CaseRow]:
+    """The incident's cases whose customer is sent the reminder: told (the apology was sent)
+    and still unanswered — notified, or escalated onto the call list by the desk (by hand or by
+    the escalation job) — unless they asked to talk to a person (that is an answer: the call
+    is owed) or an agent has already reached them (``reached``: they talked to a person)."""
+    rows = [r for r in uow.cases.for_incident(
+                incident_id, statuses={CaseStatus.NOTIFIED, CaseStatus.ESCALATED})
+            if r.case.consent is None and r.first_notified_at is not None]
+    attempts = uow.reads.attempts_by_case([int(r.case.case_id) for r in rows])
+    return [r for r in rows if not any(a.outcome == REACHED
+                                       for a in attempts.get(int(r.case.case_id), []))]
 
 
 def defaulted_messages(uow: SqlAlchemyUnitOfWork, *, incident_id: int, case_ids: Iterable[int],
@@ -224,7 +240,8 @@ def defaulted_messages(uow: SqlAlchemyUnitOfWork, *, incident_id: int, case_ids:
     now, wanted = uow.now(), {int(i) for i in case_ids}
     inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
     rows = [r for r in uow.cases.for_incident(incident_id, statuses={CaseStatus.DEFAULTED})
-            if int(r.case.case_id) in wanted and not _asked_for_person(r.case)]
+            if int(r.case.case_id) in wanted and not _asked_for_person(r.case)
+            and r.first_notified_at is not None]  # escalated before the apology: never told
     wordings = checked_wordings(uow, inc, [r.case for r in rows], plan, policy)
     people = uow.catalog.customers_by_ids([int(r.case.customer_id) for r in rows])
     send_at = next_contact_time(policy.schedule, now)

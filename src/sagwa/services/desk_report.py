@@ -29,17 +29,26 @@ CASE_STATES = ("open", "notified", "escalated", "chosen", "defaulted", "resolved
 #: The audit facts a timeline step shows (the rest of the audit record is not for this view),
 #: in the order a reader wants them (``facts`` itself keeps the record's order).
 TIMELINE_FACTS = ("status", "new_cases", "cases", "messages", "send_at", "deadline", "version",
-                  "lang", "observed", "reason")
+                  "lang", "observed", "reason", "units", "refunded", "difference")
+#: The desk's changes to an order (``desk_cases._apply_effect``), and the fact that names the
+#: money moved by each: refunded for a cancellation or a lowered quantity, the difference from
+#: what was paid for a new price.
+ORDER_CHANGES = {"order.cancel_and_refund": "refunded", "order.reduce_and_refund": "refunded",
+                 "order.reprice": "difference"}
+#: What one record of a grouped case step is, when it is not simply one per case.
+_RECORD_NOUNS = {"case.contact_attempted": "attempt"}
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
     """One step: who did what to which entity, with the facts recorded for it.
 
-    ``entity_kind``/``entity_id`` name one incident, listing or order; case steps come grouped
-    (``entity_kind == "case"``, ``case_count`` cases, no id). ``facts`` keeps the audit values
-    as recorded (``TIMELINE_FACTS`` only, in the record's order). ``entity`` and ``detail`` say
-    the same as plain text for the postmortem and the CLI.
+    ``entity_kind``/``entity_id`` name one incident or listing; case steps and the desk's order
+    changes come grouped (``entity_kind`` ``"case"`` or ``"order"``, no id): ``case_count``
+    distinct cases, ``records`` audit records (calls, orders changed). ``facts`` keeps the audit
+    values as recorded (``TIMELINE_FACTS`` only, in the record's order); for order changes, the
+    units and the money added up. ``entity`` and ``detail`` say the same as plain text for the
+    postmortem and the CLI.
     """
 
     at: datetime
@@ -49,13 +58,22 @@ class TimelineEntry:
     entity_id: str | None = None
     facts: Mapping[str, Any] = field(default_factory=dict)
     case_count: int | None = None
+    records: int | None = None
 
     @property
     def entity(self) -> str:
-        """``incident 3``, ``listing 12``, or ``4 case(s)``."""
-        if self.case_count is not None:
-            return f"{self.case_count} case(s)"
-        return f"{self.entity_kind} {self.entity_id}"
+        """``incident 3``, ``listing 12``, ``4 case(s)``, ``2 attempts on 1 case``,
+        ``3 orders on 2 cases``."""
+        if self.case_count is None:
+            return f"{self.entity_kind} {self.entity_id}"
+        n, records = self.case_count, self.records or self.case_count
+        cases = f"{n} case{'s' if n != 1 else ''}"
+        if self.entity_kind == "order":
+            return f"{records} order{'s' if records != 1 else ''} on {cases}"
+        if records != n:
+            noun = _RECORD_NOUNS.get(self.action, "record")
+            return f"{records} {noun}{'s' if records != 1 else ''} on {cases}"
+        return f"{n} case(s)"
 
     @property
     def detail(self) -> str:
@@ -65,7 +83,10 @@ class TimelineEntry:
 
 
 def _fact_text(value: Any) -> str:
-    """An audit value as a reader wants it: ISO times as ``2008-06-17 18:00`` Seoul time."""
+    """An audit value as a reader wants it: ISO times as ``2008-06-17 18:00`` Seoul time,
+    money as ``59,700 KRW``."""
+    if isinstance(value, Money):
+        return format_money(value)
     if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
         try:
             at = datetime.fromisoformat(value)
@@ -124,25 +145,47 @@ def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPol
 
 
 def _timeline(records: list[Any]) -> list[TimelineEntry]:
-    """Incident and listing steps one by one; case steps grouped per action and minute."""
+    """Incident and listing steps one by one; case steps and the desk's order changes grouped
+    per action, actor and minute (Seoul time is the reader's: ``TimelineEntry.at`` is aware)."""
     out: list[TimelineEntry] = []
-    grouped: Counter[tuple[datetime, str, str]] = Counter()
-    first_at: dict[tuple[datetime, str, str], datetime] = {}
+    groups: dict[tuple[datetime, str, str], list[Any]] = {}
     for r in records:
-        if r.entity_type == "case":
+        if r.entity_type == "case" or (r.entity_type == "order" and r.action in ORDER_CHANGES):
             key = (r.occurred_at.replace(second=0, microsecond=0), r.actor, r.action)
-            grouped[key] += 1
-            first_at.setdefault(key, r.occurred_at)  # records come in log order
+            groups.setdefault(key, []).append(r)  # records come in log order
+            continue
+        if r.entity_type == "order":
             continue
         facts = {k: v for k, v in (r.after or {}).items() if k in TIMELINE_FACTS}
         out.append(TimelineEntry(r.occurred_at, r.actor, r.action, r.entity_type,
                                  str(r.entity_id), facts))
-    for key, n in grouped.items():
-        _minute, actor, action = key
-        # stamped with the group's first record, not the minute (which would sort it before
-        # the step that caused it, e.g. "notified" before "scoped" in the same minute)
-        out.append(TimelineEntry(first_at[key], actor, action, "case", case_count=n))
+    # stamped with the group's first record, not the minute (which would sort it before the
+    # step that caused it, e.g. "notified" before "scoped" in the same minute)
+    out += [_grouped(rows) for rows in groups.values()]
     return sorted(out, key=lambda e: e.at)  # stable: log order within the same instant
+
+
+def _grouped(rows: list[Any]) -> TimelineEntry:
+    """One timeline step for ``rows`` (same minute, actor and action): the distinct cases and
+    the records; for order changes, which case each was for, the units and the money."""
+    first = rows[0]
+    if first.entity_type == "case":
+        cases = {r.entity_id for r in rows}
+        return TimelineEntry(first.occurred_at, first.actor, first.action, "case",
+                             case_count=len(cases), records=len(rows))
+    afters = [r.after or {} for r in rows]
+    cases = {str(a.get("case_id")) for a in afters}
+    sums: dict[str, int] = {}
+    for a in afters:
+        amount = a.get("amount") or {}
+        if amount.get("currency"):
+            sums[amount["currency"]] = sums.get(amount["currency"], 0) + int(amount["amount_minor"])
+    money = [Money(v, c) for c, v in sorted(sums.items())]
+    facts = {"units": sum(int(a.get("quantity") or 0) for a in afters),
+             ORDER_CHANGES[first.action]: money[0] if len(money) == 1
+             else " + ".join(format_money(m) for m in money) or None}
+    return TimelineEntry(first.occurred_at, first.actor, first.action, "order", facts=facts,
+                         case_count=len(cases), records=len(rows))
 
 
 def _state_series(records: list[Any], total: int) -> list[tuple[datetime, dict[str, int]]]:

@@ -8,11 +8,16 @@ and sellers of their own orders: :func:`case_facts`), for a customer within the 
 and one above it (:func:`wording_samples`) — and a failing wording refuses the whole batch
 (:func:`checked_wordings`) before anything is queued. The apology, its reminder and the note
 after the default are worded here; :mod:`sagwa.services.desk_notify` queues them.
+
+Who the wording says entered the wrong price follows whose account did, on those listings
+(``IncidentFacts.entered_by``: :func:`sagwa.services.price_entry.who_entered`): the seller,
+"our staff", or no one when the record cannot tell or the listings disagree.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from sagwa.domain.incident_plan import IncidentPlan
 from sagwa.domain.incidents import Case, CaseStatus, Incident, OrderRecord
@@ -21,6 +26,7 @@ from sagwa.services import desk_messages as dm
 from sagwa.services.desk_outcome_wording import defaulted_values
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.lookups import require
+from sagwa.services.price_entry import who_entered
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 #: How much of a product name the SMS carries (cut on a word, with "…": ``dm.shorten_name``).
@@ -34,9 +40,17 @@ def incident_facts(uow: SqlAlchemyUnitOfWork, inc: Incident,
                    listing_ids: Iterable[int] | None = None) -> dm.IncidentFacts:
     """The facts for ``listing_ids`` (default: all the incident's listings), naming each of
     their products and sellers; a customer's messages use :func:`case_facts` instead."""
-    assert inc.correct_price is not None
     ids = _listings_of(inc, listing_ids)
-    return dm.facts_for_listings(inc, inc.correct_price, [_listing_names(uow, i) for i in ids])
+    return _facts(uow, inc, ids, [_listing_names(uow, i) for i in ids])
+
+
+def _facts(uow: SqlAlchemyUnitOfWork, inc: Incident, ids: tuple[int, ...],
+           names: list[dm.ListingNames]) -> dm.IncidentFacts:
+    """The facts of listings ``ids`` (named by ``names``), with whose account entered the
+    wrong price on them — what the cause sentence may say about who erred."""
+    assert inc.correct_price is not None
+    return replace(dm.facts_for_listings(inc, inc.correct_price, names),
+                   entered_by=who_entered(uow, inc, ids))
 
 
 def case_facts(uow: SqlAlchemyUnitOfWork, inc: Incident, case: Case) -> dm.IncidentFacts:
@@ -159,7 +173,7 @@ def checked_wordings(uow: SqlAlchemyUnitOfWork, inc: Incident, cases: list[Case]
         if key not in known:
             for i in key:
                 names.setdefault(i, _listing_names(uow, i))
-            facts = dm.facts_for_listings(inc, inc.correct_price, [names[i] for i in key])
+            facts = _facts(uow, inc, key, [names[i] for i in key])
             _check_wording(facts, plan, policy)
             known[key] = facts, {lang: shared_values(facts, plan, policy, lang)
                                  for lang in ("ko", "en")}

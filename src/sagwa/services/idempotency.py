@@ -1,39 +1,97 @@
-"""Idempotent commands: the same key with the same request returns the first result."""
+"""Idempotent commands: the same key with the same request returns the first result.
+
+A key belongs to whoever sent it: the API passes an :class:`IdempotencyKey` naming the calling
+account (its audit name, ``api:<username>``), so two accounts that happen to pick the same key
+never meet — neither is refused, and neither learns that the other used it. A plain ``str`` key
+(the demo seed, the CLI, tests calling a service directly) has no owner (:data:`UNSCOPED`).
+
+The request is compared by a canonical hash (:func:`fingerprint`) of what the use case was asked
+to do, plus anything the caller asked for beside it (``IdempotencyKey.request``: the API's
+``publish`` flag on a new listing); the same key with a different request is refused (409
+``idempotency_key_reused``, reason ``idempotency_request_differs``).
+"""
 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, Self
 
 from sagwa.domain.audit import canonical
-from sagwa.errors import IdempotencyMismatch
+from sagwa.errors import IdempotencyMismatch, InvalidInput
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+#: The owner of keys given without one (in-process callers), and of keys stored before keys
+#: were kept per account whose account could not be told (migration 0010).
+UNSCOPED = ""
+MAX_KEY_LENGTH = 200
+
+
+class IdempotencyKey(str):
+    """A client's key as one account sent it, with the request parts a use case does not see.
+
+    A ``str`` (services take and pass it as one), so a use case needs no change to honour it.
+    """
+
+    owner: str
+    request: dict[str, Any]
+
+    def __new__(cls, key: str, *, owner: str, request: dict[str, Any] | None = None
+                ) -> Self:
+        made = super().__new__(cls, key)
+        made.owner = owner
+        made.request = dict(request or {})
+        return made
+
+    def with_request(self, **parts: Any) -> IdempotencyKey:
+        """The same key, its request also naming ``parts`` (compared on a retry)."""
+        return IdempotencyKey(str(self), owner=self.owner, request={**self.request, **parts})
+
+
+def check_key(key: str) -> None:
+    """Refuse a blank or over-long key (422)."""
+    if not key.strip():
+        raise InvalidInput("this call creates something and needs an 'Idempotency-Key' header "
+                           "(any unique string, e.g. a UUID; a retry sends the same one)",
+                           field="Idempotency-Key", reason="idempotency_key_missing")
+    if len(key) > MAX_KEY_LENGTH:
+        raise InvalidInput(f"an idempotency key must be at most {MAX_KEY_LENGTH} characters, "
+                           f"got {len(key)}", field="Idempotency-Key",
+                           reason="idempotency_key_too_long")
 
 
 def fingerprint(payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(payload).encode("utf-8")).hexdigest()
 
 
+def _owner(key: str) -> str:
+    return key.owner if isinstance(key, IdempotencyKey) else UNSCOPED
+
+
+def _request_fingerprint(key: str, payload: dict[str, Any]) -> str:
+    extra = key.request if isinstance(key, IdempotencyKey) else {}
+    return fingerprint({**payload, "request": extra} if extra else payload)
+
+
 def prior_result(uow: SqlAlchemyUnitOfWork, scope: str, key: str | None,
                  payload: dict[str, Any]) -> dict[str, Any] | None:
-    """The stored result of an earlier run with ``key``, or None when this run is the first."""
+    """The stored result of an earlier run with ``key`` by the same owner, or None when this run
+    is the first."""
     if key is None:
         return None
-    if not key.strip() or len(key) > 200:
-        from sagwa.errors import InvalidInput
-
-        raise InvalidInput("an idempotency key must be 1-200 characters", field="idempotency_key")
-    prior = uow.idempotency.claim(scope, key, fingerprint(payload), uow.now())
+    check_key(key)
+    wanted = _request_fingerprint(key, payload)
+    prior = uow.idempotency.claim(scope, _owner(key), str(key), wanted, uow.now())
     if prior is None:
         return None
-    if prior.fingerprint != fingerprint(payload) or prior.result is None:
+    if prior.fingerprint != wanted or prior.result is None:
         raise IdempotencyMismatch(
-            f"idempotency key {key!r} was already used for a different {scope} request",
-            idempotency_key=key,
+            f"idempotency key {str(key)!r} was already used for a different {scope} request; "
+            "send a new key for a new request, or repeat the first request exactly",
+            idempotency_key=str(key), reason="idempotency_request_differs",
         )
     return prior.result
 
 
 def remember(uow: SqlAlchemyUnitOfWork, scope: str, key: str | None, result: dict[str, Any]) -> None:
     if key is not None:
-        uow.idempotency.record(scope, key, result)
+        uow.idempotency.record(scope, _owner(key), str(key), result)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
 from sagwa.domain.money import Money
 from sagwa.domain.price_moves import (
@@ -22,6 +23,7 @@ from sagwa.domain.price_moves import (
     first_price_reference,
     release_needs_reason,
 )
+from sagwa.domain.pricing import PriceChangeStatus
 from sagwa.domain.reasons import check_meaningful_reason, is_blank
 from sagwa.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from sagwa.services.accounts import account_name
@@ -63,6 +65,13 @@ class HeldListing:
     """None if the audit log has no hold for it (every hold writes one: the gate's at
     publication, or an operator's through the status API)."""
     product_title_en: str | None = None
+    sent_back: SentBack | None = None
+    """A reviewer sent it back earlier at the very price it is held at now (the seller
+    republished it unchanged), or None."""
+    needs_reason: bool = False
+    """Releasing it needs a reason (:func:`release_reference`)."""
+    reference: PriceReference | None = None
+    """The reference the guard judged its first price against (None: there was none)."""
 
 
 def publication_hold(uow: SqlAlchemyUnitOfWork, listing_id: int) -> PublicationHold | None:
@@ -136,11 +145,36 @@ def held_listings(uow: SqlAlchemyUnitOfWork, *, limit: int = 50) -> list[HeldLis
         for listing in uow.market.listings_with_status(ListingStatus.HELD, limit=limit):
             product = uow.catalog.product(listing.product_id)
             seller = uow.catalog.seller(listing.seller_id)
+            hold = publication_hold(uow, listing.id)
             found.append(HeldListing(listing, product.title if product else "?",
-                                     seller.name if seller else "?",
-                                     publication_hold(uow, listing.id),
-                                     product.title_en if product else None))
+                                     seller.name if seller else "?", hold,
+                                     product.title_en if product else None,
+                                     _sent_back_at_this_price(uow, listing),
+                                     *release_reference(uow, listing, hold)))
         return found
+
+
+def _sent_back_at_this_price(uow: SqlAlchemyUnitOfWork, listing: Listing) -> SentBack | None:
+    back = latest_send_back(uow, listing.id)
+    return back if back is not None and back.price == listing.price else None
+
+
+def approved_first_price(uow: SqlAlchemyUnitOfWork, listing: Listing) -> PriceChangeRecord | None:
+    """The reviewer's approval of the price a draft is about to be published at, if there is
+    one: the latest price move on the listing is an approved change to exactly its price, and no
+    reviewer sent the listing back since. Publishing it at that price asks the guard nothing
+    more: the same price would only be held for the same review again."""
+    changes = [c for c in uow.market.price_changes_for(listing.id, limit=20)
+               if c.status in (PriceChangeStatus.APPLIED, PriceChangeStatus.APPROVED)]
+    if not changes:
+        return None
+    last = max(changes, key=lambda c: (c.decided_at or c.proposed_at, c.id))
+    if last.status is not PriceChangeStatus.APPROVED or last.new_price != listing.price:
+        return None
+    back = latest_send_back(uow, listing.id)
+    if back is not None and last.decided_at is not None and back.at >= last.decided_at:
+        return None
+    return last
 
 
 def check_release(uow: SqlAlchemyUnitOfWork, listing: Listing, reviewer: str,

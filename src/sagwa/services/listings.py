@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.domain.audit import AuditEvent
+from sagwa.domain.catalog import Product
 from sagwa.domain.incidents import IncidentStatus
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger, advance
 from sagwa.domain.money import Money, check_price
@@ -28,6 +29,7 @@ from sagwa.services.listing_holds import (
     HOLD_ACTION,
     HeldListing,
     PublicationHold,
+    approved_first_price,
     check_not_own_hold,
     check_price_seen,
     check_release,
@@ -47,7 +49,8 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 __all__ = [  # with the names of sagwa.services.listing_holds that callers import from here
     "HOLD_ACTION", "PAUSE_ACTIONS", "GateDecision", "HeldListing", "ListingPause", "PriceGate",
     "PublicationHold", "apply_every_change", "change_listing_status", "check_listing_currency",
-    "check_not_own_hold", "check_price_seen", "create_listing", "declared_promotion",
+    "check_not_own_hold", "check_price_seen", "check_product_currency",
+    "check_promotion_percent", "create_listing", "declared_promotion",
     "held_listing_count", "held_listings", "latest_pause", "latest_send_back", "never_on_sale",
     "propose_price_change", "publication_hold",
 ]
@@ -60,6 +63,9 @@ class GateDecision:
     hold: bool
     reason: str | None = None
     opinion: GuardOpinion | None = None
+    approved_change_id: int | None = None
+    """A draft published at the price a reviewer approved for it (that change's id): the gate
+    was not asked again."""
 
 
 PriceGate = Callable[[SqlAlchemyUnitOfWork, Listing, PriceChangeProposal], GateDecision]
@@ -84,7 +90,8 @@ def create_listing(uow: SqlAlchemyUnitOfWork, *, seller_id: int, product_id: int
         if prior:
             return require(uow.market.listing(prior["id"]), "listing", prior["id"])
         require(uow.catalog.seller(seller_id), "seller", seller_id)
-        require(uow.catalog.product(product_id), "product", product_id)
+        check_product_currency(require(uow.catalog.product(product_id), "product", product_id),
+                               price)
         if uow.market.listing_for(seller_id, product_id):
             raise Conflict(
                 f"seller {seller_id} already lists product {product_id}",
@@ -127,6 +134,7 @@ def change_listing_status(uow: SqlAlchemyUnitOfWork, *, listing_id: int, trigger
                                     before=_listing_json(listing),
                                     after={**_listing_json(after), "reason": reason,
                                            **_guard_after(decision), **released,
+                                           **_approved_after(decision),
                                            **_held_reference(uow, listing, decision),
                                            **_first_sale_after(uow, after, first_sale)}),
                          uow.now())
@@ -142,6 +150,7 @@ def _check_step(uow: SqlAlchemyUnitOfWork, listing: Listing, trigger: ListingTri
     Whether the listing goes on sale for the first time, what the audit entry adds, and the
     reason it keeps."""
     held = listing.status is ListingStatus.HELD
+    advance(listing.status, trigger)  # a step the status table refuses says so first
     if trigger is ListingTrigger.RELEASE and held:
         first_sale, released = check_release(uow, listing, actor, reason, expected_price)
         return first_sale, released, reason
@@ -180,6 +189,10 @@ def _first_price_decision(uow: SqlAlchemyUnitOfWork, listing: Listing, actor: st
     if trigger is not ListingTrigger.PUBLISH or listing.status is not ListingStatus.DRAFT:
         return GateDecision(hold=False)
     advance(listing.status, trigger)  # an illegal publish is refused before the gate runs
+    approved = approved_first_price(uow, listing)
+    if approved is not None:  # a reviewer has already judged this very price: no second review
+        return GateDecision(hold=False, reason=f"price approved by {approved.decided_by} in "
+                            f"price change {approved.id}", approved_change_id=approved.id)
     first = PriceChangeProposal(listing.id, listing.price, listing.price, actor or "?",
                                 first_price=True)
     return gate(uow, listing, first)
@@ -194,6 +207,14 @@ def _first_sale_after(uow: SqlAlchemyUnitOfWork, after: Listing,
     if after.status is not ListingStatus.LIVE or not first_sale:
         return {}
     return {"launch_comparison": launch_comparison(uow, after, uow.now())}
+
+
+def _approved_after(decision: GateDecision) -> dict[str, object]:
+    """A draft published at a price a reviewer approved names that approval on the audit log."""
+    if decision.approved_change_id is None:
+        return {}
+    return {"approved_price_change_id": decision.approved_change_id,
+            "gate": decision.reason}
 
 
 def _guard_after(decision: GateDecision) -> dict[str, object]:
@@ -283,6 +304,10 @@ def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_pric
             return require(uow.market.price_change(prior["id"]), "price change", prior["id"])
         listing = require(uow.market.listing(listing_id, for_update=True), "listing", listing_id)
         _check_price_may_change(listing, new_price)
+        check_product_currency(
+            require(uow.catalog.product(listing.product_id), "product", listing.product_id),
+            new_price)
+        check_promotion_percent(promotion)
         check_promotion_running(promotion, uow.now())
         proposal = PriceChangeProposal(listing_id, listing.price, new_price, proposed_by, promotion,
                                        first_price=never_on_sale(uow, listing))
@@ -312,12 +337,49 @@ def declared_promotion(percent: float | None, starts_at: datetime | None = None,
     (``promotion_percent_missing``): dropping them would put the price on sale for good, with no
     return at the promotion's end."""
     if percent is not None:
+        check_percent_value(percent)
         return Promotion(percent, starts_at, ends_at)
     if starts_at is None and ends_at is None:
         return None
     raise InvalidInput(
         "a promotion with dates needs its percent off; without one the price would not go back "
         "when the promotion ends", field="promotion.percent", reason="promotion_percent_missing")
+
+
+#: A declared promotion's percent off: from 1 to 99.9, with at most one decimal place (the
+#: seller's page offers the same; 0.000000001% off is no promotion, and no catalogue says 12.345%).
+PROMOTION_PERCENT_MIN, PROMOTION_PERCENT_MAX = 1.0, 99.9
+
+
+def check_promotion_percent(promotion: Promotion | None) -> None:
+    """The percent of a declared promotion, as :func:`check_percent_value` takes it."""
+    if promotion is not None:
+        check_percent_value(promotion.percent)
+
+
+def check_percent_value(percent: float) -> None:
+    """Refuse a promotion percent below 1, above 99.9 or with more than one decimal place
+    (``promotion_percent_range``); the API and the seller's page accept the same values."""
+    value = float(percent)
+    in_range = PROMOTION_PERCENT_MIN <= value <= PROMOTION_PERCENT_MAX
+    if not (in_range and abs(value * 10 - round(value * 10)) < 1e-6):
+        raise InvalidInput(
+            f"promotion percent must be from {PROMOTION_PERCENT_MIN:g} to "
+            f"{PROMOTION_PERCENT_MAX:g} with at most one decimal place, got {percent!r}",
+            field="promotion.percent", reason="promotion_percent_range")
+
+
+def check_product_currency(product: Product, price: Money) -> None:
+    """A listing is priced in its product's list price currency (``currency_mismatch``): a
+    first price in another one would have nothing to be compared with, and the seller's page
+    could not correct it. A product without a list price takes any currency."""
+    expected = product.list_price.currency if product.list_price else None
+    if expected is not None and price.currency != expected:
+        raise InvalidInput(
+            f"product {product.id} has its list price in {expected}; a price in "
+            f"{price.currency} is refused: give the price in {expected}",
+            field="currency", reason="currency_mismatch", currency=expected,
+            given=price.currency)
 
 
 def check_listing_currency(listing: Listing, new_price: Money) -> None:

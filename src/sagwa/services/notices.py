@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sagwa.adapters.db.incident_repo import NoticeRow
-from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.incidents import Incident
-from sagwa.domain.money import Money
 from sagwa.domain.pricing import PriceChangeStatus
 from sagwa.errors import InvalidInput
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_wordings import incident_facts
 from sagwa.services.lookups import require
+from sagwa.services.price_entry import change_that_set
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 #: The longest notice title, in characters: one line on the notice board and in a search result.
 TITLE_MAX_CHARS = 300
-LIVE_CHANGES = (PriceChangeStatus.APPLIED, PriceChangeStatus.APPROVED)
 
 
 def draft_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str,
@@ -54,24 +50,12 @@ def prevention_facts(uow: SqlAlchemyUnitOfWork, inc: Incident) -> dict[str, bool
     end = inc.window_end or uow.now()
     approved = paused = False
     for listing_id in sorted(int(i) for i in inc.listing_ids):
-        setter = _change_that_set(uow.market.price_changes_for(listing_id), inc.wrong_price, end)
+        setter = change_that_set(uow.market.price_changes_for(listing_id), inc.wrong_price, end)
         approved |= setter is not None and setter.status is PriceChangeStatus.APPROVED
         pause = uow.audit.latest_for_entity("listing", str(listing_id),
                                             "listing.paused_by_tripwire")
         paused |= pause is not None and inc.window_start <= pause.occurred_at <= end
     return {"approved_by_reviewer": approved, "paused_by_tripwire": paused}
-
-
-def _change_that_set(changes: list[PriceChangeRecord], wrong: Money,
-                     end: datetime) -> PriceChangeRecord | None:
-    """The last change that put ``wrong`` live by ``end`` (applied when proposed, approved when
-    decided); None if the listing had it from the start."""
-    def live_at(change: PriceChangeRecord) -> datetime:
-        return change.decided_at or change.proposed_at
-
-    setters = [c for c in changes if c.status in LIVE_CHANGES and c.new_price == wrong
-               and live_at(c) <= end]
-    return max(setters, key=live_at, default=None)
 
 
 def check_title(title: str) -> None:

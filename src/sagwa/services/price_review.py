@@ -36,6 +36,8 @@ from sagwa.services.listings import (
     GateDecision,
     PriceGate,
     check_listing_currency,
+    check_product_currency,
+    check_promotion_percent,
     never_on_sale,
 )
 from sagwa.services.lookups import require
@@ -104,14 +106,46 @@ def _jsonable(facts: dict[str, object]) -> dict[str, object]:
     return out
 
 
+def judge(uow: SqlAlchemyUnitOfWork, listing: Listing, new_price: Money,
+          promotion: Promotion | None, rules: PriceRules, *, first_price: bool) -> GuardOpinion:
+    """The guard's opinion of ``new_price`` on ``listing`` (the gate's and the dry run's). A
+    first price with nothing to compare it with — no list price and no other seller in its
+    currency — is still checked for what needs no reference (a placeholder price, the seller's
+    floor and ceiling); if that passes, the opinion says plainly that nothing was compared
+    (:func:`unreferenced`), never "within range" of the price itself."""
+    evidence = gather_evidence(uow, listing, new_price, promotion, first_price=first_price)
+    opinion = opinion_of(check_one(evidence, rules))
+    if first_price and evidence.old_price_kind == "current" and not opinion.holds:
+        return unreferenced(opinion, new_price)
+    return opinion
+
+
+#: The reason code of a first price allowed with nothing to compare it with.
+NO_REFERENCE = "no_reference"
+
+
+def unreferenced(opinion: GuardOpinion, price: Money) -> GuardOpinion:
+    """``opinion`` of a first price that had no reference, saying so (reason ``no_reference``;
+    the facts name no reference)."""
+    en_price, ko_price = format_money(price, lang="en"), format_money(price, lang="ko")
+    cur = price.currency
+    en = (f"nothing to compare {en_price} with: the product has no list price in {cur} and "
+          f"no other seller sells it in {cur}; only placeholder prices and the seller's limits "
+          "were checked")
+    ko = (f"{with_particle(ko_price, '와(과)')} 비교할 가격이 없습니다. 이 상품에는 {cur} 통화의 "
+          f"정가도, 같은 통화로 파는 다른 판매자도 없어 임시 가격인지와 판매자 한도만 확인했습니다.")
+    facts = {**opinion.facts, "reference_kind": None, "reference_price_minor": None,
+             "ratio_to_reference": None}
+    return replace(opinion, reason_code=NO_REFERENCE, reason_en=en, reason_ko=ko, facts=facts)
+
+
 def guard_gate(rules: PriceRules) -> PriceGate:
     """A price gate that asks the price guard."""
 
     def gate(uow: SqlAlchemyUnitOfWork, listing: Listing,
              proposal: PriceChangeProposal) -> GateDecision:
-        evidence = gather_evidence(uow, listing, proposal.new_price, proposal.promotion,
-                                   first_price=proposal.first_price)
-        opinion = opinion_of(check_one(evidence, rules))
+        opinion = judge(uow, listing, proposal.new_price, proposal.promotion, rules,
+                        first_price=proposal.first_price)
         return GateDecision(hold=opinion.holds, reason=opinion.reason_en, opinion=opinion)
 
     return gate
@@ -125,13 +159,16 @@ def check_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_price:
     that was never on sale (a draft, or held at its publication) the price is judged as a first
     price, as publishing judges it (:func:`~sagwa.services.listing_holds.never_on_sale`)."""
     check_price(new_price)
+    check_promotion_percent(promotion)
     with uow:
         check_promotion_running(promotion, uow.now())
         listing = require(uow.market.listing(listing_id), "listing", listing_id)
         check_listing_currency(listing, new_price)
-        evidence = gather_evidence(uow, listing, new_price, promotion,
-                                   first_price=never_on_sale(uow, listing))
-        return opinion_of(check_one(evidence, rules))
+        check_product_currency(
+            require(uow.catalog.product(listing.product_id), "product", listing.product_id),
+            new_price)
+        return judge(uow, listing, new_price, promotion, rules,
+                     first_price=never_on_sale(uow, listing))
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,15 @@ Both windows follow the listing's sale history on the audit log (publish/resume/
 on sale; pause/hold/end and the desk's and the tripwire's pauses take it off): the normal rate is
 measured over the hours it was on sale in the weeks before the change (a month as a draft is not
 a month without buyers), and orders are counted from the later of the change and its last return
-to sale. An operator who dismisses the tripwire's draft and resumes the listing has judged the
-surge before the pause; only orders after the resume can trip it again.
+to sale; the listing's own rate so far counts its orders and hours on sale up to there.
+
+An operator who dismisses the tripwire's draft as a false alarm vouches for the listing at its
+current price (``listing.vouched`` on the audit log): the tripwire does not pause it again at
+that price. The vouch lasts as long as the price does — a price move starts a new watch, which
+is judged afresh — and a watch lasts a day at most anyway. And a listing priced at or above its
+product's list price, or at or above the other sellers' median, is not paused on a surge at
+all: the tripwire is for wrong (low) prices the guard missed, and a rush at the going price is
+demand (``sagwa.priceguard.tripwire.priced_like_a_mistake``).
 
 A listing with less than a day on sale of its own (every new listing) is compared with at least
 an assumed launch rate and with the busiest of the same product's other listings, so that a
@@ -43,6 +50,7 @@ from sagwa.priceguard.tripwire import (
     count_from,
     hours_on_sale,
     normal_rate,
+    priced_like_a_mistake,
     watch_start,
 )
 from sagwa.services.desk import open_draft_incident
@@ -56,7 +64,9 @@ ACTOR = "system:tripwire"
 def watch_order_velocity(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datetime,
                          rules: VelocityRules) -> VelocityAssessment | None:
     """Assess the listing's orders since its last price move or its first sale, whichever is
-    later (if within a day); pause it if they surge."""
+    later (if within a day); pause it if they surge. None when it is not watched: not live, no
+    watch running, priced where a rush is demand rather than a mistake (:func:`_priced_to_watch`)
+    or vouched for at this price by an operator (:func:`_vouched_for`)."""
     if listing.status is not ListingStatus.LIVE:
         return None
     rows = uow.reads.listing_sale_history([listing.id])
@@ -64,11 +74,13 @@ def watch_order_velocity(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datet
     first_on_sale = next((at for at, on_sale in changes if on_sale), None)
     watched = watch_start(price_moved_at=uow.market.last_price_move_at(listing.id),
                           first_on_sale_at=first_on_sale, now=now, watch_for=WATCH_FOR)
-    if watched is None:
+    if watched is None or not _priced_to_watch(uow, listing):
         return None
     started, anchor = watched
+    if _vouched_for(uow, listing, started):
+        return None
     since = count_from(changes, changed_at=started, now=now)
-    normal = _normal_rate(uow, listing, changes, started=started,
+    normal = _normal_rate(uow, listing, changes, counted_from=since,
                           busiest=_other_sellers_rate(uow, listing, rows, started, rules),
                           rules=rules)
     assessment = assess_order_velocity(order_times=uow.market.order_times(listing.id, since=since),
@@ -78,18 +90,60 @@ def watch_order_velocity(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datet
         _pause(uow, listing, now, assessment)
         open_draft_incident(uow, listing=listing, window_start=started,
                             cause=draft_cause(assessment), actor=ACTOR,
-                            evidence=_evidence(assessment))
+                            evidence={**_evidence(assessment),
+                                      **_price_before(uow, listing, started, anchor)})
     return assessment
 
 
+def _price_before(uow: SqlAlchemyUnitOfWork, listing: Listing, started: datetime,
+                  anchor: str) -> dict[str, object]:
+    """``{"price_before": money}``: the price before the move that started the watch (what
+    the declare form offers as the correct price); nothing for a first price."""
+    if anchor != "price_change":
+        return {}
+    moves = [m for m in uow.market.price_moves([listing.id])[listing.id] if m.at <= started]
+    if not moves:
+        return {}
+    return {"price_before": {"amount_minor": moves[-1].old_minor,
+                             "currency": listing.price.currency}}
+
+
+def _priced_to_watch(uow: SqlAlchemyUnitOfWork, listing: Listing) -> bool:
+    """Whether the listing's price is one a surge could be a mistake at: below the product's
+    list price and the other sellers' median (``priced_like_a_mistake``). At or above either, a
+    rush is demand and nothing is paused."""
+    product = uow.catalog.product(listing.product_id)
+    list_price = product.list_price if product is not None else None
+    others = uow.market.other_seller_prices(listing.product_id, excluding_listing=listing.id,
+                                            currency=listing.price.currency)
+    return priced_like_a_mistake(
+        price_minor=listing.price.amount_minor,
+        list_price_minor=(list_price.amount_minor if list_price is not None
+                          and list_price.currency == listing.price.currency else None),
+        other_prices_minor=others)
+
+
+def _vouched_for(uow: SqlAlchemyUnitOfWork, listing: Listing, started: datetime) -> bool:
+    """Whether an operator vouched for the listing at its current price during this watch: a
+    tripwire draft of it dismissed as a false alarm (``desk.close``, which logs
+    ``listing.vouched`` with the price) since the watch started. The vouch lasts as long as the
+    price: a price move starts a new watch, which the vouch came before, so a new price is
+    watched afresh (and a watch lasts a day at most); the same price is not paused again."""
+    price = listing.price.as_dict()
+    return any(row.price == price
+               for row in uow.reads.listing_vouches(listing.id, since=started))
+
+
 def _normal_rate(uow: SqlAlchemyUnitOfWork, listing: Listing, changes: list[SaleChange], *,
-                 started: datetime, busiest: tuple[float, int] | None,
+                 counted_from: datetime, busiest: tuple[float, int] | None,
                  rules: VelocityRules) -> NormalRate:
-    """The listing's own rate in the weeks before ``started``; with too short a history of its
+    """The listing's own rate over the weeks before the count starts (``counted_from``: the
+    watch's start, or the listing's last return to sale after it) — its orders and hours on
+    sale so far, those of a surge already judged included; with too short a history of its
     own, at least the launch rate and the other sellers' ``busiest`` (``normal_rate``)."""
-    base_start = started - BASELINE
-    hours = hours_on_sale(changes, start=base_start, end=started)
-    orders = uow.market.order_count(listing.id, start=base_start, end=started)
+    base_start = counted_from - BASELINE
+    hours = hours_on_sale(changes, start=base_start, end=counted_from)
+    orders = uow.market.order_count(listing.id, start=base_start, end=counted_from)
     return normal_rate(orders=orders, hours=hours, rules=rules, busiest=busiest)
 
 

@@ -18,6 +18,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sagwa.errors import Forbidden, InvalidInput, Unauthenticated
 from sagwa.priceguard import PriceRules
 from sagwa.services.accounts import Account, Role, account_for_token
+from sagwa.services.idempotency import IdempotencyKey as IdempotencyKeyValue
+from sagwa.services.idempotency import check_key
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 UowFactory = Callable[[], SqlAlchemyUnitOfWork]
@@ -79,13 +81,14 @@ def _actor(account: Annotated[Account, Depends(_authenticated)]) -> str:
 
 
 def _idempotency_key(
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
-) -> str:
-    if not idempotency_key or not idempotency_key.strip():
-        raise InvalidInput("this call creates something and needs an 'Idempotency-Key' header "
-                           "(any unique string, e.g. a UUID; a retry sends the same one)",
-                           field="Idempotency-Key")
-    return idempotency_key
+    account: Annotated[Account, Depends(_authenticated)],
+    idempotency_key: Annotated[str | None, Header()] = None,
+) -> IdempotencyKeyValue:
+    """The ``Idempotency-Key`` header as the calling account's own key (keys are per account);
+    missing, blank or over 200 characters: 422 with reason ``idempotency_key_missing`` or
+    ``idempotency_key_too_long``."""
+    check_key(idempotency_key or "")
+    return IdempotencyKeyValue(idempotency_key or "", owner=api_actor(account))
 
 
 def _price_rules(request: Request) -> PriceRules:
@@ -96,7 +99,7 @@ def _price_rules(request: Request) -> PriceRules:
 Uow = Annotated[UowFactory, Depends(_uow_factory)]
 Rules = Annotated[PriceRules, Depends(_price_rules)]
 Actor = Annotated[str, Depends(_actor)]
-IdempotencyKey = Annotated[str, Depends(_idempotency_key)]
+IdempotencyKey = Annotated[IdempotencyKeyValue, Depends(_idempotency_key)]
 
 ReviewerCaller = Annotated[Account, Depends(api_caller(Role.REVIEWER))]
 AgentCaller = Annotated[Account, Depends(api_caller(Role.AGENT))]

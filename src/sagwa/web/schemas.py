@@ -6,7 +6,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+)
 
 from sagwa.domain.money import Money
 
@@ -138,9 +146,11 @@ class ListingSendBack(ListingStatusChange):
 
 
 class PromotionIO(Body):
-    percent: float | None = Field(
-        default=None, gt=0, lt=100, examples=[10],
-        description="Percent off; required with dates (422, `promotion_percent_missing`).")
+    percent: StrictFloat | None = Field(
+        default=None, allow_inf_nan=False, examples=[10],
+        description="Percent off, a JSON number (not text) from 1 to 99.9 with at most one "
+                    "decimal place (422, `promotion_percent_range`); required with dates (422, "
+                    "`promotion_percent_missing`).")
     starts_at: Timestamp | None = None
     ends_at: Timestamp | None = None
 
@@ -186,6 +196,34 @@ class ReviewItemPublic(BaseModel):
     stale: str | None = Field(
         default=None, description="Why the change can no longer be approved (the listing "
                                   "ended or its price moved since the proposal), else null.")
+    promotion_starts_at: datetime | None = Field(
+        default=None, description="When the change's declared promotion starts (ISO 8601 with "
+                                  "its offset), else null.")
+    promotion_ends_at: datetime | None = Field(
+        default=None, description="When the change's declared promotion ends (the price goes "
+                                  "back then), else null.")
+
+
+class HeldListingPublic(BaseModel):
+    """A listing the price guard held at its publication, waiting for a reviewer."""
+
+    listing: ListingPublic
+    product_title: str
+    seller_name: str
+    held_by: str | None
+    held_at: datetime | None
+    reason_en: str | None
+    reason_ko: str | None
+    reference: MoneyIO | None = Field(
+        description="What the guard compared the first price with, else null (nothing).")
+    reference_kind: str | None = Field(description="`list_price` or `other_sellers`, else null.")
+    release_needs_reason: bool = Field(
+        description="A release needs a `reason` (the price is half or less, or twice or more, "
+                    "of the reference, or there is none).")
+    sent_back_at: datetime | None = Field(
+        default=None, description="A reviewer sent it back earlier at this very price, then.")
+    sent_back_by: str | None = None
+    sent_back_reason: str | None = None
 
 
 class PriceChangePublic(BaseModel):
@@ -201,6 +239,12 @@ class PriceChangePublic(BaseModel):
     decision_reason: str | None
     decided_at: datetime | None = None
     guard: GuardPublic | None = None
+    promotion_starts_at: datetime | None = Field(
+        default=None, description="When the declared promotion starts (ISO 8601 with its "
+                                  "offset), else null.")
+    promotion_ends_at: datetime | None = Field(
+        default=None, description="When the declared promotion ends and the price goes back "
+                                  "(ISO 8601 with its offset), else null.")
 
 
 class OrderCreate(Body):

@@ -135,3 +135,25 @@ def test_the_pages_count_attempts_with_the_configured_spacing(
 def test_the_spacing_reads_as_people_say_it(minutes: int, ko: str, en: str) -> None:
     spacing = timedelta(minutes=minutes)
     assert (spacing_words(spacing, "ko"), spacing_words(spacing, "en")) == (ko, en)
+
+
+def test_the_api_says_an_attempt_before_the_deadline_did_not_count(
+        client_for, world: World, session_factory: sessionmaker[Session],  # type: ignore[no-untyped-def]
+        page_settings: Settings) -> None:
+    """Two unanswered calls a second apart to a customer who asked for a person, before the
+    deadline: ``counted`` is false for both, as ``attempts_counted`` (0) says."""
+    case = notified_two_unit_case(session_factory, page_settings.secret_key, world,
+                                  started=datetime.now(UTC) - timedelta(hours=2),
+                                  options=["keep", "talk_to_person"])
+    desk_cases.record_choice(SqlAlchemyUnitOfWork(session_factory), case_id=case.case_id,
+                             choice="talk_to_person", channel="web", evidence="pressed",
+                             taken_by="customer", policy=POLICY)
+    agent = client_for("agent")
+    answers = [agent.post(f"/api/cases/{case.case_id}/contact-attempts",
+                          json={"channel": "phone", "outcome": "no_answer"}) for _ in range(2)]
+    for answer in answers:
+        assert answer.status_code == 201, answer.text
+        body = answer.json()
+        assert (body["counted"], body["attempts_counted"], body["counts_from"]) == (False, 0, None)
+        assert {"made_call", "gave_up", "message_queued", "max_attempts",
+                "min_spacing_minutes"} <= set(body)

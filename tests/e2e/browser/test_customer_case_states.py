@@ -17,6 +17,7 @@ from world import POLICY, World
 
 from sagwa.config import Settings
 from sagwa.domain.incidents import IncidentStatus
+from sagwa.domain.money import Money
 from sagwa.services import desk_cases
 from sagwa.services.case_links import case_token
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -139,15 +140,84 @@ def test_the_discount_choice_shows_what_was_paid_the_new_total_and_the_differenc
         options=["keep", "buy_at_correct_price_discount"], discount_pct=30)
     page = client.get(f"/c/{token}").text
     assert "39,800원 (2개)" in page  # before choosing: what was paid
+    step = client.post(f"/c/{token}/choose", data={
+        "choice": "buy_at_correct_price_discount", "csrf_token": csrf_of(page)}).text
+    assert "확인을 누르셔도 차액이 자동으로 결제되지는 않습니다." in step
     done = client.post(f"/c/{token}/choose", data={
         "choice": "buy_at_correct_price_discount", "confirmed": "yes",
         "csrf_token": csrf_of(page)})
     assert done.status_code == 303
     after = client.get(f"/c/{token}").text
     assert_no_choice_offered(after)
-    assert "결제하신 금액</dt><dd><strong>39,800원 (2개)" in after
+    assert "결제하신 금액</dt> <dd><strong>39,800원 (2개)" in after
     assert "259,000원 · 1개당 129,500원" in after
-    assert "결제하신 금액과의 차액</dt><dd><strong>219,200원" in after
+    assert "결제하신 금액과의 차액</dt> <dd><strong>219,200원" in after
+    assert "차액 219,200원은 아직 결제되지 않았습니다." in after  # and what to do about it
+    assert "차액을 결제하실 방법은 고객센터로 문의해 주세요." in after
     english = client.get(f"/c/{token}?lang=en").text
     assert "39,800 KRW (2 units)" in english and "259,000 KRW, 129,500 KRW each" in english
-    assert "Difference from what you paid</dt><dd><strong>219,200 KRW" in english
+    assert "Difference from what you paid</dt> <dd><strong>219,200 KRW" in english
+    assert ("The difference of 219,200 KRW has not been charged: choosing this took no "
+            "payment. Please contact us to arrange paying the difference.") in english
+
+
+def _amount(html: str, what: str) -> str:
+    found = re.search(rf"<dt>{re.escape(what)}</dt> <dd><strong>([^<]*)</strong>", html)
+    assert found, f"no amount line {what!r}"
+    return found.group(1)
+
+
+def test_a_late_choice_after_asking_for_a_person_shows_the_choice_not_the_default(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    """김민준 asks for a person in time, the deadline passes (the default holds his case for
+    the call), then he opens his link and cancels: the page shows his cancellation, the refund,
+    that nothing is sent and the points booked — and says nothing of the default."""
+    case = notified_two_unit_case(
+        session_factory, page_settings.secret_key, world,
+        started=datetime.now(UTC) - timedelta(days=20),
+        options=["keep", "cancel_with_compensation", "buy_at_correct_price_discount",
+                 "talk_to_person"], discount_pct=30, cancel_compensation=Money(10_000, "KRW"))
+    desk_cases.record_choice(SqlAlchemyUnitOfWork(session_factory, case.clock),
+                             case_id=case.case_id, choice="talk_to_person", channel="web",
+                             evidence="pressed", taken_by="customer", policy=POLICY)
+    case.clock.now = datetime.now(UTC)
+    desk_cases.apply_deadline(SqlAlchemyUnitOfWork(session_factory, case.clock),
+                              incident_id=case.incident_id, actor="system")
+    page = client.get(f"/c/{case.token}").text
+    assert 'id="choose-cancel_with_compensation"' in page  # he asked in time: he may choose
+    done = client.post(f"/c/{case.token}/choose", data={
+        "choice": "cancel_with_compensation", "confirmed": "yes", "csrf_token": csrf_of(page)})
+    assert done.status_code == 303
+    after = client.get(f"/c/{case.token}").text
+    assert_no_choice_offered(after)
+    assert 'data-state="chosen"' in after and "고객님의 선택: <strong>주문 취소" in after
+    for default in ("기본 처리", "주문 유지", "결제하신 가격 그대로", "상담원이 전화드릴"):
+        assert default not in after.split('id="case-outcome"')[1], default
+    assert _amount(after, "보내 드리는 상품") == "없음"
+    assert _amount(after, "환불 금액") == "39,800원 (2개)"
+    assert _amount(after, "보상 포인트") == "10,000 포인트 (적립 완료)"
+    english = client.get(f"/c/{case.token}?lang=en").text
+    outcome = english.split('id="case-outcome"')[1]
+    assert "default" not in outcome and "price you paid" not in outcome
+    assert _amount(english, "Items we send") == "none"
+    assert _amount(english, "Refund") == "39,800 KRW (2 units)"
+    assert _amount(english, "Compensation points") == "10,000 points (already in your account)"
+
+
+def test_a_keep_above_the_cap_shows_the_units_sent_with_their_amount(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    case = notified_two_unit_case(session_factory, page_settings.secret_key, world,
+                                  started=datetime.now(UTC) - timedelta(hours=2),
+                                  options=["keep", "talk_to_person"], keep_max_units=1)
+    desk_cases.record_choice(SqlAlchemyUnitOfWork(session_factory), case_id=case.case_id,
+                             choice="keep", channel="web", evidence="pressed keep",
+                             taken_by="customer", policy=POLICY)
+    page = client.get(f"/c/{case.token}").text
+    assert _amount(page, "보내 드리는 상품") == "1개 (19,900원)"
+    assert _amount(page, "환불 금액") == "19,900원 (1개)"
+    assert "보상 포인트" not in page
+    english = client.get(f"/c/{case.token}?lang=en").text
+    assert _amount(english, "Items we send") == "1 unit (19,900 KRW)"
+    assert "Items we send</dt> <dd>" in english  # a space between the two, as text too

@@ -81,4 +81,4 @@ def test_a_price_saved_on_a_paused_listing_is_not_said_to_be_live(
                         data={"new_price": "195000", "csrf_token": csrf_of(page)})
     assert saved.status_code == 303
     shown = client.get(f"/seller/listings/{world.ipod_a}?lang=en").text
-    assert "applies when the sale resumes" in shown and "The new price is live." not in shown
+    assert "applies when you resume the sale" in shown and "The new price is live." not in shown

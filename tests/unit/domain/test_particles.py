@@ -180,3 +180,15 @@ def test_the_particle_is_always_one_of_the_pair_or_its_double_form(word: str,
 @given(st.text(alphabet=st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3), min_size=1))
 def test_every_hangul_word_has_a_known_ending(word: str) -> None:
     assert ending(word) is not None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("정가(259,000원)과(와) 비교해", "정가(259,000원)와 비교해"),
+    ("다른 판매자 3곳 중 최저가(175,000원)과(와)", "다른 판매자 3곳 중 최저가(175,000원)와"),
+    ("현재 가격(185,000원)과(와)", "현재 가격(185,000원)과"),
+    ("이 책(국어사전)은(는)", "이 책(국어사전)은"),
+])
+def test_a_particle_after_a_parenthesis_fits_the_word_the_parenthesis_explains(
+        text: str, expected: str) -> None:
+    """국립국어원: the particle follows the word before the brackets, not the text inside."""
+    assert fill_particles(text) == expected

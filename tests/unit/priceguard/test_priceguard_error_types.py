@@ -286,3 +286,21 @@ def test_a_policy_rule_holds_whatever_the_threshold(hold_score: float) -> None:
                            promotion_pct=50.0)
     assert (check_one(floor, rules).verdict, check_one(floor, rules).reason_code) == (
         "hold", "below_seller_floor")
+
+
+@pytest.mark.parametrize("new", [210_800, 150_000, 131_749, 125_000, 110_000])
+def test_every_undeclared_cut_of_60_percent_or_more_on_electronics_is_held(new: int) -> None:
+    """Exactly 60% off (210,800 of 527,000) and 75-79% off, where the ratio alone scores just
+    under the threshold, were allowed as "within range" (second review, 2026-12-02)."""
+    camera = ChangeEvidence(527_000, new, "KRW", (527_000,) * 4, (527_000,),
+                            category="electronics")
+    got = check_one(camera, RULES)
+    assert got.verdict == "hold", got
+    if got.reason_code == "undeclared_cut_too_deep":
+        assert got.error_type == "none"  # a sale more often than a slip: no guess named
+
+
+def test_a_price_next_to_nothing_is_named_a_placeholder_not_a_slipped_decimal() -> None:
+    got = check_one(ChangeEvidence(527_000, 2, "KRW", (527_000,) * 4), RULES)
+    assert (got.verdict, got.error_type) == ("hold", "penny")
+    assert got.reason_en.endswith("looks like a placeholder or penny price")

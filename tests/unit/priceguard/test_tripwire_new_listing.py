@@ -160,6 +160,16 @@ def test_the_reasons_say_why_the_bar_is_above_slow_other_sellers() -> None:
     slow = normal_rate(orders=0, hours=0.0, rules=RULES, busiest=(0.25, 2))
     result = _assess(orders, ON_SALE + timedelta(minutes=10), slow)
     assert ("other sellers of this product sold about 0.25 an hour (the busiest of 2 on sale for "
-            "24 h or more); at the rate assumed for a new listing or its own so far, which is "
-            "higher, about 0.3 expected at 2.00/h") in result.reason_en
-    assert "이보다 높은 새 상품 기본값이나 지금까지의 판매 속도인 시간당 2.00건이면" in result.reason_ko
+            "24 h or more); this listing is measured against the higher of the rate assumed for "
+            "a new listing and its own so far, 2.00/h: about 0.3 expected") in result.reason_en
+    assert ("같은 상품의 다른 판매자는 시간당 약 0.25건 판매(24시간 이상 판매한 2곳 중 최대), 이 상품은 새 상품 "
+            "기본값과 지금까지의 판매 속도 중 높은 쪽인 시간당 2.00건을 기준으로 약 0.3건 예상") in result.reason_ko
+
+
+def test_other_sellers_who_sold_next_to_nothing_are_not_said_to_sell_0_00_an_hour() -> None:
+    orders = [ON_SALE + timedelta(minutes=m) for m in range(1, 11)]
+    idle = normal_rate(orders=0, hours=0.0, rules=RULES, busiest=(0.001, 2))
+    result = _assess(orders, ON_SALE + timedelta(minutes=10), idle)
+    assert "sold under 0.01 an hour" in result.reason_en
+    assert "시간당 0.01건 미만 판매" in result.reason_ko
+    assert "0.00" not in result.reason_en + result.reason_ko

@@ -153,3 +153,25 @@ def test_the_default_message_to_an_over_cap_customer_promises_a_call() -> None:
     assert "주문하신 3개는 1인당 한도(2개)를 넘어 그대로 유지해 드릴 수 없어, 상담원이 전화드려" in ko
     assert "다른 방법을 원하시면" not in ko  # the call is where they choose
     assert "one of our staff will call you" in defaulted(capped, three, "en")
+
+
+# --- bug: the discount confirmation gave the difference but not what happens about it ---------
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_discount_confirmation_says_the_difference_is_not_charged_and_whom_to_ask(
+        lang: str) -> None:
+    """The desk only reprices the order (sagwa takes no payment): the email says the difference
+    has not been charged and to contact the customer centre about paying it — and passes the
+    message check."""
+    from test_desk_messages import chosen, confirmation
+
+    the_plan = plan()
+    text = confirmation(chosen("buy_at_correct_price_discount", the_plan), the_plan, lang)
+    if lang == "ko":
+        assert ("차액 357,000원은 아직 결제되지 않았습니다. 이번 선택으로 자동으로 결제되는 금액은 "
+                "없으니, 차액을 결제하실 방법은 고객센터로 문의해 주세요.") in text
+    else:
+        assert ("The difference of 357,000 KRW has not been charged: choosing this took no "
+                "payment. Please contact us to arrange paying the difference.") in text
+    assert CONTACT.phone in text

@@ -16,6 +16,7 @@ from sagwa.domain.incident_plan import IncidentPlan, make_plan
 from sagwa.domain.incident_scope import build_cases, open_case
 from sagwa.domain.incidents import Case, OrderRecord, Responsibility, declare
 from sagwa.domain.money import Money
+from sagwa.domain.price_entry import PriceEntry
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_outcome_wording import confirmation_values
 from sagwa.services.desk_policy import load_desk_policy
@@ -47,9 +48,11 @@ def plan(**overrides: object) -> IncidentPlan:
     return make_plan(**args)  # type: ignore[arg-type]
 
 
-def facts(seller: str = "카메라마당", who: Responsibility = Responsibility.BOTH) -> dm.IncidentFacts:
+def facts(seller: str = "카메라마당", who: Responsibility = Responsibility.BOTH,
+          entered_by: PriceEntry = PriceEntry.SELLER) -> dm.IncidentFacts:
+    """Facts of a wrong price the seller's own account entered (unless ``entered_by``)."""
     return dm.IncidentFacts(replace(INCIDENT, responsible=who), "미러리스 카메라(2세대)",
-                            "Mirrorless camera (2nd gen)", seller, CORRECT)
+                            "Mirrorless camera (2nd gen)", seller, CORRECT, entered_by=entered_by)
 
 
 def chosen(choice: str, the_plan: IncidentPlan, *, quantities: tuple[int, ...] = (2, 1),

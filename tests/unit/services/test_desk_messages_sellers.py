@@ -1,8 +1,10 @@
 """A customer's apology names the sellers and products of that customer's own orders: one seller
-as before, several joined with the particle that fits, each product and seller named once."""
+as before, several joined with the particle that fits, each product and seller named once (here
+the sellers' own accounts entered the wrong price: ``seller_facts``)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -10,6 +12,7 @@ import pytest
 
 from sagwa.domain.incidents import declare
 from sagwa.domain.money import Money
+from sagwa.domain.price_entry import PriceEntry
 from sagwa.services import desk_messages as dm
 
 KST = ZoneInfo("Asia/Seoul")
@@ -26,8 +29,13 @@ OTHER = dm.ListingNames(*NANO, "다른가게")
 PINK = dm.ListingNames("아이팟 나노 3세대 핑크", "iPod nano 3rd gen pink", "사과마켓")
 
 
+def seller_facts(listings: list[dm.ListingNames]) -> dm.IncidentFacts:
+    return replace(dm.facts_for_listings(INCIDENT, CORRECT, listings),
+                   entered_by=PriceEntry.SELLER)
+
+
 def test_one_listing_names_its_own_seller_and_product() -> None:
-    facts = dm.facts_for_listings(INCIDENT, CORRECT, [OTHER])
+    facts = seller_facts([OTHER])
     assert (facts.seller_name, facts.other_sellers, facts.product_ko) == ("다른가게", (), NANO[0])
     assert "판매자 다른가게가 '아이팟 나노 3세대'의 가격을" in dm.cause(facts, "ko")
     assert dm.cause(facts, "en").startswith("The seller 다른가게 entered the price of")
@@ -41,7 +49,7 @@ def test_one_listing_names_its_own_seller_and_product() -> None:
 def test_orders_from_several_sellers_name_each_seller(
     listings: list[dm.ListingNames], ko: str, en: str
 ) -> None:
-    facts = dm.facts_for_listings(INCIDENT, CORRECT, listings)
+    facts = seller_facts(listings)
     assert dm.cause(facts, "ko").startswith(ko)
     assert dm.cause(facts, "en").startswith(en)
 

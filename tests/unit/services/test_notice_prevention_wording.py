@@ -1,7 +1,9 @@
 """The public notice's prevention paragraph says what will change given what happened: a price
-a reviewer approved (after the guard held it) promises a stronger review step, not "large
-discounts now need approval"; a tripwire pause is mentioned; every variant, in Korean and in
-English, passes the message check."""
+a reviewer approved (after the guard held it) states the review rules sagwa enforces (a written
+reason for a big move, no approving one's own change, a reason to release a far-off first price)
+— not "large discounts now need approval", and not a second reviewer sagwa does not require; a
+tripwire pause is mentioned; every variant, whoever entered the price, in Korean and in English,
+passes the message check."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from sagwa.domain.contact_hours import ContactSchedule
 from sagwa.domain.incident_plan import make_plan
 from sagwa.domain.incidents import declare
 from sagwa.domain.money import Money
+from sagwa.domain.price_entry import PriceEntry
 from sagwa.messagecheck import check_message
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_policy import load_desk_policy
@@ -38,13 +41,26 @@ PLAN = make_plan(
 )  # fmt: skip
 VARIANTS = [(approved, paused) for approved in (False, True) for paused in (False, True)]
 OLD_PROMISE = {"ko": "큰 폭의 할인은 담당자 승인을 거치도록", "en": "deep discounts need a reviewer's approval"}
-REVIEW_STEP = {"ko": "다른 담당자가 한 번 더 확인", "en": "a second reviewer"}
+REVIEW_STEP = {"ko": "승인하는 담당자가 사유를 적어야만 반영됩니다", "en": "the approving reviewer writes down a reason"}
+#: What sagwa enforces when a reviewer approves (price_review, price_moves, reasons).
+ENFORCED = {
+    "ko": ["절반 이하로 내리거나 두 배 이상으로 올리는", "사유를 적어야만 반영됩니다",
+           "제안한 사람은 그 변경을 직접 승인할 수 없습니다", "첫 판매 가격", "사유를 남겨야 판매를 시작"],
+    "en": ["half or less, or raises it to double or more", "writes down a reason",
+           "proposed a price change cannot approve it themselves", "held first price",
+           "only with a written reason"],
+}
+#: Promises sagwa does not keep: nothing requires a second reviewer.
+UNENFORCED = {"ko": ["다른 담당자가 한 번 더", "다른 담당자가 다시", "두 명"],
+              "en": ["second reviewer", "another reviewer", "two reviewers", "two people"]}
 PAUSE = {"ko": "자동 중단 기능", "en": "automatic pause"}
 
 
-def notice(lang: str, *, approved: bool, paused: bool) -> str:
+def notice(lang: str, *, approved: bool, paused: bool,
+           entered_by: PriceEntry = PriceEntry.UNKNOWN) -> str:
     facts = dm.IncidentFacts(replace(INCIDENT, responsible="both"), "애플 아이팟 나노 3세대 4GB",
-                             "Apple iPod nano 3rd gen 4GB", "하늘디지털", CORRECT)
+                             "Apple iPod nano 3rd gen 4GB", "하늘디지털", CORRECT,
+                             entered_by=entered_by)
     return dm.render("notice", lang, product=facts.product_ko if lang == "ko" else facts.product_en,
                      customers=42, options_phrase=dm.options_phrase(PLAN, lang),
                      wrong_date=dm.format_date(INCIDENT.window_start, lang),
@@ -53,11 +69,13 @@ def notice(lang: str, *, approved: bool, paused: bool) -> str:
                      **dm.contact_values(load_desk_policy().contact, lang))
 
 
+@pytest.mark.parametrize("entered_by", list(PriceEntry))
 @pytest.mark.parametrize("lang", ["ko", "en"])
 @pytest.mark.parametrize(("approved", "paused"), VARIANTS)
 def test_every_prevention_variant_passes_the_message_check(lang: str, approved: bool,
-                                                          paused: bool) -> None:
-    text = notice(lang, approved=approved, paused=paused)
+                                                          paused: bool,
+                                                          entered_by: PriceEntry) -> None:
+    text = notice(lang, approved=approved, paused=paused, entered_by=entered_by)
     result = check_message(text, kind="notice", lang=lang)
     assert result.ok, (text, result.as_dict()["findings"])
     assert not [f for f in result.findings if f.code == "missing-prevention"]
@@ -82,3 +100,12 @@ def test_a_price_nobody_approved_keeps_the_approval_promise(lang: str) -> None:
 @pytest.mark.parametrize("approved", [False, True])
 def test_a_tripwire_pause_is_mentioned(lang: str, approved: bool) -> None:
     assert PAUSE[lang] in notice(lang, approved=approved, paused=True)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("paused", [False, True])
+def test_an_approved_wrong_price_promises_only_what_the_review_enforces(lang: str,
+                                                                       paused: bool) -> None:
+    text = notice(lang, approved=True, paused=paused)
+    assert [rule for rule in ENFORCED[lang] if rule not in text] == []
+    assert [promise for promise in UNENFORCED[lang] if promise in text] == []

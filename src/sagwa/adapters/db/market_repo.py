@@ -32,6 +32,7 @@ class PriceChangeRecord:
     decided_at: datetime | None = None
     guard: GuardOpinion | None = None
     promotion_ends_at: datetime | None = None
+    promotion_starts_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def _change(row: Any) -> PriceChangeRecord:
         Money(row.new_price_minor, row.currency), row.proposed_by, row.proposed_at,
         float(row.promotion_pct) if row.promotion_pct is not None else None,
         PriceChangeStatus(row.status), row.decided_by, row.decision_reason, row.decided_at, guard,
-        row.promotion_ends_at)
+        row.promotion_ends_at, row.promotion_starts_at)
 
 
 def _order(row: Any) -> OrderRecord:

@@ -190,8 +190,10 @@ audit_log = Table(
     Index("ix_audit_log_entity", "entity_type", "entity_id"),
 )
 
+# A key is its owner's (the account that sent it, '' for in-process callers): migration 0010.
 idempotency_keys = Table(
     "idempotency_keys", metadata,
+    Column("owner", String(200), primary_key=True),
     Column("scope", String(60), primary_key=True),
     Column("key", String(200), primary_key=True),
     Column("fingerprint", String(64), nullable=False),

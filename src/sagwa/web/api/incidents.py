@@ -298,16 +298,19 @@ def attempt(case_id: int, body: AttemptCreate, request: Request, uow: Uow,
             caller: AgentCaller) -> dict[str, Any]:
     """Log a contact attempt. The answer says what it did to a call owed: ``made_call``,
     ``gave_up`` (marked "could not be reached"; ``message_queued``: the customer is told),
-    ``counted: false`` with ``counts_from`` when it came too soon after the last attempt that
-    counted (``[calls] min_spacing_minutes``: it is recorded, but does not count towards
-    ``max_attempts``), and ``attempts_counted`` of ``max_attempts``."""
+    ``counted``: whether this attempt counted towards ``max_attempts`` (towards "could not be
+    reached"): only a phone call from the deadline on that did not reach the customer does, and
+    only spaced out — ``counts_from`` says when the next one will count if this one came too
+    soon after the last attempt that counted (``[calls] min_spacing_minutes``); before the
+    deadline nothing counts — and ``attempts_counted`` of ``max_attempts`` (null when no call
+    is owed)."""
     policy = _policy(request)
     logged = desk_cases.log_call_attempt(uow(), case_id=case_id, channel=body.channel,
                                          outcome=body.outcome,
                                          agent=recorded_name(caller, body.agent, "agent"),
                                          note=body.note, policy=policy)
     return {"id": logged.attempt_id, "made_call": logged.made_call, "gave_up": logged.gave_up,
-            "message_queued": logged.message_queued, "counted": not logged.too_soon,
+            "message_queued": logged.message_queued, "counted": logged.counted,
             "counts_from": logged.counts_from, "attempts_counted": logged.attempts_counted,
             "max_attempts": policy.max_call_attempts,
             "min_spacing_minutes": int(policy.min_call_spacing.total_seconds() // 60)}

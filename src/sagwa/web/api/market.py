@@ -71,7 +71,9 @@ def change_public(c: PriceChangeRecord) -> PriceChangePublic:
         id=c.id, listing_id=c.listing_id, old_price=MoneyIO.of(c.old_price),
         new_price=MoneyIO.of(c.new_price), proposed_by=c.proposed_by, proposed_at=c.proposed_at,
         promotion_pct=c.promotion_pct, status=c.status.value, decided_by=c.decided_by,
-        decision_reason=c.decision_reason, decided_at=c.decided_at, guard=guard_public(c.guard))
+        decision_reason=c.decision_reason, decided_at=c.decided_at, guard=guard_public(c.guard),
+        promotion_starts_at=c.promotion_starts_at if c.promotion_pct else None,
+        promotion_ends_at=c.promotion_ends_at if c.promotion_pct else None)
 
 
 def order_public(o: OrderRecord) -> OrderPublic:
@@ -97,7 +99,7 @@ def create_listing(body: ListingCreate, uow: Uow, actor: Actor, caller: SellerCa
     act_for_seller(caller, body.seller_id)
     listing = listings.create_listing(uow(), seller_id=body.seller_id, product_id=body.product_id,
                                       price=body.price.to_money(), actor=actor,
-                                      idempotency_key=key)
+                                      idempotency_key=key.with_request(publish=body.publish))
     if body.publish and listing.status.value == "draft":
         # the first price meets the guard: a hold leaves the listing "held" for a reviewer
         listing = listings.change_listing_status(uow(), listing_id=listing.id,

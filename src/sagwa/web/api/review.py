@@ -6,8 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from sagwa.services import price_review
+from sagwa.domain.money import Money
+from sagwa.services import listings, price_review
 from sagwa.services.accounts import Account
+from sagwa.services.listing_holds import HeldListing
 from sagwa.web.api.market import (
     SELLER_OR_STAFF,
     change_public,
@@ -19,6 +21,8 @@ from sagwa.web.api.market import (
 from sagwa.web.deps import REVIEWER, ReviewerCaller, Rules, Uow, recorded_name
 from sagwa.web.schemas import (
     GuardPublic,
+    HeldListingPublic,
+    MoneyIO,
     PriceChangeDecision,
     PriceChangePublic,
     PriceCheckRequest,
@@ -48,8 +52,34 @@ def queue(uow: Uow, limit: int = Query(50, ge=1, le=500),
     """Held price changes, oldest first."""
     return [ReviewItemPublic(change=change_public(i.change), listing=listing_public(i.listing),
                              product_title=i.product_title, seller_name=i.seller_name,
-                             stale=i.stale_ko_en[1] if i.stale_ko_en else None)
+                             stale=i.stale_ko_en[1] if i.stale_ko_en else None,
+                             promotion_starts_at=i.change.promotion_starts_at
+                             if i.change.promotion_pct else None,
+                             promotion_ends_at=i.change.promotion_ends_at
+                             if i.change.promotion_pct else None)
             for i in price_review.review_queue(uow(), limit=limit, offset=offset)]
+
+
+@router.get("/review/listings", response_model=list[HeldListingPublic],
+            dependencies=[REVIEWER])
+def held_listings(uow: Uow, limit: int = Query(50, ge=1, le=500)) -> list[HeldListingPublic]:
+    """Listings the price guard held at their publication, longest waiting first, with the
+    reference the guard judged the first price against (release them with
+    `POST /api/listings/{id}/release`, or send them back with `/send-back`)."""
+    return [held_public(h) for h in listings.held_listings(uow(), limit=limit)]
+
+
+def held_public(h: HeldListing) -> HeldListingPublic:
+    hold, back, ref = h.hold, h.sent_back, h.reference
+    return HeldListingPublic(
+        listing=listing_public(h.listing), product_title=h.product_title,
+        seller_name=h.seller_name, held_by=hold.held_by if hold else None,
+        held_at=hold.held_at if hold else None, reason_en=hold.reason_en if hold else None,
+        reason_ko=hold.reason_ko if hold else None,
+        reference=MoneyIO.of(Money(ref.amount_minor, h.listing.price.currency)) if ref else None,
+        reference_kind=ref.kind if ref else None, release_needs_reason=h.needs_reason,
+        sent_back_at=back.at if back else None, sent_back_by=back.by if back else None,
+        sent_back_reason=back.reason if back else None)
 
 
 @router.post("/price-changes/{change_id}/approve", response_model=PriceChangePublic)

@@ -130,7 +130,8 @@ def _preview_lines(option: CustomerOption, effects: list[OrderEffect], points: i
         unit = next((e.new_unit_price for e in effects if e.new_unit_price), None)
         extra = format_money(_sum(effects, frozenset({EffectKind.REPRICE}), currency), lang=lang)
         return [(t("1개당 가격", "Price each"), format_money(unit, lang=lang) if unit else "—"),
-                (t("추가로 결제하실 금액", "Still to pay"), extra)]
+                # nothing collects the difference automatically: say so, promise no process
+                (t("차액(자동 결제되지 않음)", "Difference (not charged automatically)"), extra)]
     return [(t("다음 단계", "Next"), t("상담원이 전화드립니다", "one of our staff will call you"))]
 
 

@@ -18,8 +18,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from sagwa.adapters.db.call_list_reads import CallRecord, QueuedCase
 from sagwa.adapters.db.incident_repo import CaseRow
-from sagwa.adapters.db.read_repo import CallRecord, QueuedCase
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.incidents import CaseStatus
 from sagwa.errors import InvalidInput, SagwaError

@@ -16,8 +16,12 @@ the incident is closed — the page shows no options but what happened (:func:`a
 the same rules that recording a choice applies). Past the deadline the page says so and what
 this customer's default is (:func:`deadline_line`); a case that still takes a late answer keeps
 its options. What keeping means and what happens without an answer are this customer's own: above
-the plan's keep cap, the units sent and the refund, and a call instead of a keep. The amounts say what was paid at the wrong price and, after the discount choice, the
-new total and the difference.
+the plan's keep cap, the units sent and the refund, and a call instead of a keep. The amounts say what was paid at the wrong price, the units sent with
+their amount and the refund, the compensation points once booked and, after the discount
+choice, the new total and the difference — with what happens about it: nothing is charged by
+the choice (sagwa takes no payment), and the customer centre arranges paying it. A case settled
+by the customer's own choice shows that choice only, never the deadline's default, even when
+the choice came late.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from sagwa.domain.compensation import compensation_due
 from sagwa.domain.consent import ConsentRecord
 from sagwa.domain.consent import record_choice as record_on_case
 from sagwa.domain.incident_plan import (
@@ -41,6 +46,7 @@ from sagwa.domain.money import format_money
 from sagwa.errors import Forbidden, IllegalTransition, LateChoiceRefused, SagwaError
 from sagwa.services.case_links import open_case_token
 from sagwa.services.desk_cases import ChoiceResult, record_choice
+from sagwa.services.desk_outcome_wording import difference_sentence
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow
@@ -77,6 +83,8 @@ def answer_state(case: CaseFacts, now: datetime) -> str:
     if case.facts.incident.status is IncidentStatus.CLOSED:
         return CLOSED
     row = case.row.case
+    if row.status in SETTLED:  # a final choice is recorded: no deadline makes it "defaulted"
+        return CHOSEN
     trial = min(o for o in case.plan.options if o is not CustomerOption.TALK_TO_PERSON)
     try:
         record_on_case(row, ConsentRecord(row.case_id, row.customer_id, trial, "web", now,
@@ -86,7 +94,7 @@ def answer_state(case: CaseFacts, now: datetime) -> str:
         return DEFAULTED
     except IllegalTransition:
         return CHOSEN
-    return CHOSEN if row.status in SETTLED else OPEN
+    return OPEN
 
 
 def _t(lang: str, ko: str, en: str) -> str:
@@ -95,16 +103,23 @@ def _t(lang: str, ko: str, en: str) -> str:
 
 def amounts(case: CaseFacts, lang: str) -> list[tuple[str, str]]:
     """(what, amount) lines: what was paid for the units ordered (``CaseFacts.paid``, as placed);
-    once a choice refunded units (a keep above the cap, a cancellation), the units sent and the
-    refund; once the discount choice is applied (the orders repriced), the new total and the
-    difference from what was paid."""
+    once a choice refunded units (a keep above the cap, a cancellation), the units sent and
+    their amount ("none" when nothing is sent) and the refund; once a cancellation's
+    compensation is booked, the points; once the discount choice is applied (the orders
+    repriced), the new total and the difference from what was paid."""
     row, units, figures = case.row.case, case.units, case.figures
-    paid_line = (_t(lang, "결제하신 금액", "You paid"), f"{case.paid_text(lang)} {_count(units, lang)}")
+    paid_line = (_t(lang, "결제하신 금액", "You paid"), f"{case.paid_text(lang)} ({_units(units, lang)})")
     lines = [paid_line]
     if figures.units_refunded:
         refund = format_money(figures.refunded, lang=lang)
-        lines += [(_t(lang, "보내 드리는 상품", "Items we send"), _count(figures.units_kept, lang)),
-                  (_t(lang, "환불 금액", "Refund"), f"{refund} {_count(figures.units_refunded, lang)}")]
+        lines += [(_t(lang, "보내 드리는 상품", "Items we send"), _sent(case, lang)),
+                  (_t(lang, "환불 금액", "Refund"),
+                   f"{refund} ({_units(figures.units_refunded, lang)})")]
+    points = _points_booked(case)
+    if points:
+        lines.append((_t(lang, "보상 포인트", "Compensation points"),
+                      _t(lang, f"{points:,} 포인트 (적립 완료)",
+                         f"{points:,} points (already in your account)")))
     choice = row.consent.choice if row.consent else None
     if choice is not CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT or row.status not in SETTLED:
         return lines
@@ -119,22 +134,52 @@ def amounts(case: CaseFacts, lang: str) -> list[tuple[str, str]]:
              format_money(now_total - case.paid, lang=lang))]
 
 
-def _count(units: int, lang: str) -> str:
-    return f"({units}{_t(lang, '개', ' unit' if units == 1 else ' units')})"
+def _units(units: int, lang: str) -> str:
+    return f"{units}{_t(lang, '개', ' unit' if units == 1 else ' units')}"
+
+
+def _sent(case: CaseFacts, lang: str) -> str:
+    """The units sent and what was paid for them, or "none" (everything was refunded)."""
+    kept = case.figures.units_kept
+    if not kept:
+        return _t(lang, "없음", "none")
+    amount = format_money(case.figures.paid - case.figures.refunded, lang=lang)
+    return f"{_units(kept, lang)} ({amount})"
+
+
+def _points_booked(case: CaseFacts) -> int:
+    """The compensation points booked for the case's choice (0 until booked, or for none)."""
+    row = case.row
+    consent = row.case.consent
+    if row.compensation_entry_id is None or consent is None:
+        return 0
+    return compensation_due(row.case, case.plan, consent.choice).amount_minor
 
 
 def settled_lines(case: CaseFacts, state: str, lang: str) -> list[str]:
-    """What happened to a case that takes no more choices, in plain sentences."""
+    """What happened to a case that takes no more choices, in plain sentences: a case settled
+    by the customer's own choice says that choice (shown above the lines) and, for the
+    discount, what happens about the difference — never the deadline's default, even when
+    the choice came after the deadline."""
     row = case.row.case
     lines = ([_t(lang, "이 건의 처리는 모두 끝났습니다.", "This matter is now closed.")]
              if state == CLOSED else [])
     consent = row.consent
-    if consent is not None and consent.choice is CustomerOption.TALK_TO_PERSON:
+    if row.status in SETTLED and consent is not None:
+        if consent.choice is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
+            lines.append(difference_line(case, lang))
+    elif consent is not None and consent.choice is CustomerOption.TALK_TO_PERSON:
         lines.append(_t(lang, "상담원과 통화를 요청하셨습니다. 상담원이 전화드릴 예정입니다.",
                         "You asked to talk to a person; one of our staff will call you."))
     elif row.status is CaseStatus.DEFAULTED or state == DEFAULTED:
         lines.append(deadline_line(case, lang))
     return lines
+
+
+def difference_line(case: CaseFacts, lang: str) -> str:
+    """After the discount choice: the difference from what was paid is not charged by this
+    choice; how to pay it is for the customer centre (sagwa takes no payment)."""
+    return difference_sentence(format_money(case.order_total_now - case.paid, lang=lang), lang)
 
 
 def deadline_line(case: CaseFacts, lang: str) -> str:

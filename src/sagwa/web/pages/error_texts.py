@@ -73,14 +73,21 @@ RULES: tuple[Rule, ...] = (
        "알 수 없는 통화입니다: {currency}. 다음 중 하나를 써 주세요: {known}.",
        "Unknown currency: {currency}. Use one of {known}."),
     _r("invalid_input", "currency", None,
-       "이 상품은 원화로만 가격을 바꿀 수 있습니다.", "This listing's price can only change in its own currency."),
+       "이 상품의 가격은 {currency} 통화로만 정할 수 있습니다. 다른 통화의 가격은 받지 않습니다.",
+       "This listing's price can only be given in {currency}; a price in another currency is "
+       "refused."),
     _r("invalid_input", "promotion.percent", "promotion_percent_missing",
        "할인율을 입력해 주세요. 할인율 없이 기간만 넣으면 행사가 끝나도 가격이 돌아가지 않습니다.",
        "Enter the promotion percent: with dates but no percent, the price would not go back "
        "when the promotion ends."),
+    _r("invalid_input", "promotion.percent", "promotion_percent_range",
+       "할인율은 1에서 99.9 사이의 숫자로, 소수점 한 자리까지 입력해 주세요 (예: 10 또는 12.5).",
+       "Enter the promotion percent as a number from 1 to 99.9 with at most one decimal place, "
+       "like 10 or 12.5."),
     _r("invalid_input", "promotion.percent", None,
-       "할인율은 0보다 크고 100보다 작은 숫자로 입력해 주세요 (예: 10).",
-       "Enter the promotion percent as a number between 0 and 100, like 10."),
+       "할인율은 1에서 99.9 사이의 숫자로, 소수점 한 자리까지 입력해 주세요 (예: 10 또는 12.5).",
+       "Enter the promotion percent as a number from 1 to 99.9 with at most one decimal place, "
+       "like 10 or 12.5."),
     _r("invalid_input", "promotion.ends_at", "promotion_ended",
        "이미 끝난 할인 행사입니다. 진행 중인 행사로 다시 제안하거나 행사 없이 제안해 주세요.",
        "That promotion has already ended; propose with a running promotion or without one."),
@@ -318,6 +325,23 @@ RULES: tuple[Rule, ...] = (
        "찾을 수 없는 상품입니다 (#{id}).", "Listing #{id} was not found."),
     _r("not_found", None, None,
        "찾을 수 없습니다. 주소를 다시 확인해 주세요.", "Not found; please check the address."),
+    # idempotency keys and orders (API)
+    _r("invalid_input", None, "idempotency_key_missing",
+       "무언가를 새로 만드는 요청에는 'Idempotency-Key' 헤더가 있어야 합니다 (예: UUID 같은 고유한 문자열, "
+       "다시 보낼 때는 같은 값).",
+       "A request that creates something needs an 'Idempotency-Key' header (any unique string, "
+       "such as a UUID; a retry sends the same one)."),
+    _r("invalid_input", None, "idempotency_key_too_long",
+       "'Idempotency-Key'는 200자 이하여야 합니다.",
+       "The 'Idempotency-Key' must be at most 200 characters."),
+    _r("idempotency_key_reused", None, "idempotency_request_differs",
+       "이 'Idempotency-Key'는 이미 다른 내용의 요청에 쓰였습니다. 새 요청에는 새 키를 쓰고, 다시 보낼 때는 처음 "
+       "요청을 그대로 보내 주세요.",
+       "This 'Idempotency-Key' was already used for a different request; use a new key for a "
+       "new request, and repeat the first request exactly when retrying."),
+    _r("invalid_input", "quantity", "quantity_out_of_range",
+       "수량은 1개부터 {max}개까지 주문할 수 있습니다.",
+       "The quantity must be from 1 to {max}."),
 )
 
 #: The incident plan's problems: field (a key of ``details["problems"]``) and its sub-code

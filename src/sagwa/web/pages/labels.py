@@ -132,6 +132,8 @@ ACTION: dict[str, Label] = {
     "listing.pause": ("판매 중지", "listing paused"),
     "listing.paused": ("판매 중지", "listing paused"),
     "listing.paused_by_tripwire": ("주문 급증으로 자동 판매 중지", "paused by the order tripwire"),
+    "listing.vouched": ("오탐 판정: 이 가격으로는 주문 급증 자동 중지 안 함",
+                        "false alarm: the tripwire will not pause it at this price"),
     "listing.resume": ("판매 재개", "listing resumed"),
     "listing.end": ("판매 종료", "listing ended"),
     "price_change.applied": ("가격 변경 반영", "price change applied"),
@@ -145,6 +147,9 @@ ACTION: dict[str, Label] = {
     "case.choice_recorded": ("고객 선택 기록", "customer's choice recorded"),
     "case.contact_attempted": ("고객에게 전화", "customer called"),
     "case.unreachable": ("연락 안 됨(통화 시도 소진)", "could not be reached (call attempts used up)"),
+    "order.cancel_and_refund": ("주문 취소·환불", "order cancelled and refunded"),
+    "order.reduce_and_refund": ("주문 수량 줄임·환불", "order quantity lowered and refunded"),
+    "order.reprice": ("할인가로 주문 금액 변경", "order repriced at the discount"),
 }
 
 VOCABULARIES: Mapping[str, Mapping[str, Label]] = {

@@ -162,20 +162,34 @@ def propose(listing_id: int, request: Request, account: SellerAccount, uow: Uow,
 
 
 def _flash_saved(request: Request, change: PriceChangeRecord, status: ListingStatus) -> None:
-    """What a saved proposal did: held for review, live now, or waiting for the sale."""
+    """What a saved proposal did: held for review, live now, or waiting for the sale — on a
+    draft until it is published, on a held listing until a reviewer releases it, on a paused
+    one until the seller resumes it."""
     if change.status is PriceChangeStatus.HELD:
         ko, en = (change.guard.reason_ko, change.guard.reason_en) if change.guard else ("", "")
-        flash_in_lang(request, f"검토 대기: 가격 변경이 보류되었습니다. {ko}",
-                      f"Held for review: the price has not changed yet. {en}", "warn")
-    elif status is ListingStatus.LIVE:
-        flash_in_lang(request, "가격이 바로 반영되었습니다.", "The new price is live.")
-    elif status is ListingStatus.DRAFT:
-        flash_in_lang(request, "새 가격을 저장했습니다. 판매를 시작하면 이 가격으로 팝니다.",
-                      "The new price is saved; the listing sells at it once you publish it.")
-    else:  # saved on a paused (or held) listing: nobody can buy at it yet
-        flash_in_lang(request, "새 가격을 저장했습니다. 판매가 멈춰 있어 다시 판매를 시작할 때부터 적용됩니다.",
-                      "The new price is saved. The listing is not on sale, so it applies "
-                      "when the sale resumes.")
+        then_ko, then_en = (((" 승인되면 등록 중 가격이 바뀌고, 그 가격으로 판매를 시작할 때는 다시 보류되지 "
+                             "않습니다."), (" Once approved, the draft takes that price and "
+                             "publishing at it is not held again."))
+                            if status is ListingStatus.DRAFT else ("", ""))
+        flash_in_lang(request, f"검토 대기: 가격 변경이 보류되었습니다.{then_ko} {ko}",
+                      f"Held for review: the price has not changed yet.{then_en} {en}", "warn")
+        return
+    ko, en = _SAVED.get(status, _SAVED[ListingStatus.PAUSED])
+    flash_in_lang(request, ko, en)
+
+
+#: What a price saved without review means, by the listing's status.
+_SAVED = {
+    ListingStatus.LIVE: ("가격이 바로 반영되었습니다.", "The new price is live."),
+    ListingStatus.DRAFT: ("새 가격을 저장했습니다. 판매를 시작하면 이 가격으로 팝니다.",
+                          "The new price is saved; the listing sells at it once you publish it."),
+    ListingStatus.HELD: ("새 가격을 저장했습니다. 판매 보류 중이라 검토자가 보류를 풀면 이 가격으로 판매를 시작합니다.",
+                         ("The new price is saved. The listing is held for review: it goes on "
+                         "sale at this price when a reviewer releases it.")),
+    ListingStatus.PAUSED: ("새 가격을 저장했습니다. 판매가 멈춰 있어 다시 판매를 시작할 때부터 적용됩니다.",
+                           ("The new price is saved. The listing is not on sale, so it applies "
+                           "when you resume the sale.")),
+}
 
 
 #: What the seller may do to the sale from the listing page, by the listing's status (a held

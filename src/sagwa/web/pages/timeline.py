@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sagwa.domain.money import Money, format_money
 from sagwa.services.desk_report import TIMELINE_FACTS, TimelineEntry
 from sagwa.web.pages.labels import label
 from sagwa.web.pages.rendering import seoul
@@ -40,7 +41,11 @@ def _t(lang: str, ko: str, en: str) -> str:
 
 def _subject(entry: TimelineEntry, lang: str) -> str:
     if entry.case_count is not None:
-        n = entry.case_count
+        n, records = entry.case_count, entry.records or entry.case_count
+        if entry.entity_kind == "order":
+            return _t(lang, f"주문 {records}건 · 고객 {n}명", entry.entity)
+        if records != n:
+            return _t(lang, f"고객 {n}명 · 기록 {records}건", entry.entity)
         return _t(lang, f"고객 {n}명", f"{n} case(s)")
     if entry.entity_kind in _KINDS:
         ko, en = _KINDS[entry.entity_kind]
@@ -64,6 +69,8 @@ def _detail(facts: Mapping[str, Any], vocabulary: str | None, lang: str,
         raw = facts.get(key)
         if raw is None or raw == "":
             continue
+        if isinstance(raw, Money):
+            raw = format_money(raw, lang=lang)
         value = str(raw)
         if key == "status" and vocabulary:
             said.append(f"{_t(lang, '상태', 'status')}: {label(vocabulary, value, lang)}")
@@ -81,7 +88,9 @@ def _detail(facts: Mapping[str, Any], vocabulary: str | None, lang: str,
 def _counted(key: str, value: str, lang: str) -> str:
     phrases = {"new_cases": ("새 고객 {v}명", "{v} new cases"), "cases": ("고객 {v}명", "{v} cases"),
                "messages": ("메시지 {v}통", "{v} messages"), "version": ("{v}판", "version {v}"),
-               "observed": ("관측된 주문 {v}건", "{v} orders observed")}
+               "observed": ("관측된 주문 {v}건", "{v} orders observed"),
+               "units": ("수량 {v}개", "{v} units"), "refunded": ("환불 {v}", "refunded {v}"),
+               "difference": ("차액 {v}", "difference {v}")}
     if key == "lang":
         return label("language", value, lang)
     ko, en = phrases.get(key, (f"{key}={{v}}", f"{key}={{v}}"))

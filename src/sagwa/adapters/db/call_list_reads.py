@@ -1,0 +1,186 @@
+"""The contact centre's call list and the record of phone calls to cases, for the pages that
+show a case: who is owed a call, by when, how often they were tried and how the latest call
+ended. The rule of who is on the list is ``call_list_sql``'s; nothing here writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, exists, func, select
+
+from sagwa.adapters.db.call_list_sql import (
+    calls_on_card,
+    count_calls,
+    given_up,
+    last_outcome,
+    owed_a_call,
+    phone_calls,
+    since_deadline,
+)
+from sagwa.adapters.db.tables import cases, contact_attempts, customers, incident_plans
+from sagwa.domain.call_attempts import DEFAULT_MIN_SPACING, REACHED, OwedCall, owed_call
+from sagwa.domain.money import Money
+
+
+@dataclass(frozen=True)
+class QueuedCase:
+    """One case on the contact centre's call queue, with whom to call and by when;
+    ``attempts_counted`` are the phone calls since the deadline that count towards a call owed,
+    spaced out (``sagwa.domain.call_attempts.counted_attempts``), ``phone_calls`` all of the
+    case's phone calls
+    (an email or a text message is no call), and ``last_outcome`` how the latest call the card
+    is about ended (:func:`calls_on_card`)."""
+
+    case_id: int
+    incident_id: int
+    customer_id: int
+    customer_name: str
+    phone: str | None
+    locale: str
+    status: str
+    choice: str | None
+    exposure: Money
+    deadline: datetime | None
+    attempts_counted: int = 0
+    phone_calls: int = 0
+    last_outcome: str | None = None
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    """The phone calls to one case as its pages show them: all calls, those since the deadline
+    (counted towards a call owed), how the latest on its card ended (:func:`calls_on_card`),
+    whether one of those reached the customer, whether the desk gave up (marked "could not be
+    reached": :func:`given_up`) and whether the case is on the call list now."""
+
+    case_id: int
+    phone_calls: int
+    attempts_counted: int
+    last_outcome: str | None
+    reached: bool
+    unreachable: bool
+    on_call_list: bool
+
+
+class CallListReads:
+    """The reads of the call list and of the calls made (a part of ``ReadRepository``)."""
+
+    conn: Connection
+
+    def call_queue(self, *, limit: int = 100,
+                   min_spacing: timedelta = DEFAULT_MIN_SPACING) -> list[QueuedCase]:
+        """Cases waiting for a call (:func:`owed_a_call`), by deadline (cases without a plan
+        last), then case id; their attempts counted spaced ``min_spacing`` apart."""
+        q = (select(cases, customers.c.name, customers.c.phone, customers.c.locale,
+                    incident_plans.c.deadline, count_calls(since_deadline()).label("counted"),
+                    count_calls(phone_calls()).label("calls"),
+                    last_outcome(calls_on_card()).label("last_outcome"))
+             .join(customers, customers.c.id == cases.c.customer_id)
+             .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
+             .where(owed_a_call())
+             .order_by(incident_plans.c.deadline.asc().nulls_last(), cases.c.id).limit(limit))
+        return self._spaced([
+            QueuedCase(r.id, r.incident_id, r.customer_id, r.name, r.phone, r.locale, r.status,
+                       r.choice, Money(r.exposure_minor, r.currency), r.deadline, int(r.counted),
+                       int(r.calls), r.last_outcome)
+            for r in self.conn.execute(q)], min_spacing)
+
+    def calls_owed(self, incident_id: int) -> int:
+        """How many of the incident's customers are still owed a call (:func:`owed_a_call`)."""
+        return int(self.conn.execute(
+            select(func.count()).select_from(cases)
+            .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
+            .where(cases.c.incident_id == incident_id, owed_a_call())).scalar_one())
+
+    def owed_call(self, case_id: int, *,
+                  min_spacing: timedelta = DEFAULT_MIN_SPACING) -> OwedCall | None:
+        """The case's call still owed, if it is on the call list (:func:`owed_a_call`): the
+        attempts since the deadline that count, spaced ``min_spacing`` apart
+        (``call_attempts.owed_call``), and the latest one's outcome."""
+        listed = self.conn.execute(
+            select(cases.c.id).select_from(cases)
+            .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
+            .where(cases.c.id == case_id, owed_a_call())).one_or_none()
+        if listed is None:
+            return None
+        return owed_call(case_id, self.calls_since_deadline([case_id]).get(case_id, []),
+                         min_spacing)
+
+    def calls_since_deadline(self, case_ids: list[int]) -> dict[int, list[tuple[datetime, str]]]:
+        """Case id -> its phone calls from its plan's deadline on (the ones a call owed counts),
+        ``(attempted_at, outcome)`` in the order logged."""
+        out: dict[int, list[tuple[datetime, str]]] = {}
+        if not case_ids:
+            return out
+        q = (select(contact_attempts.c.case_id, contact_attempts.c.attempted_at,
+                    contact_attempts.c.outcome)
+             .join(cases, cases.c.id == contact_attempts.c.case_id)
+             .join(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
+             .where(cases.c.id.in_(case_ids), since_deadline())
+             .order_by(contact_attempts.c.id))
+        for row in self.conn.execute(q):
+            out.setdefault(int(row.case_id), []).append((row.attempted_at, row.outcome))
+        return out
+
+    def _spaced(self, queued: list[QueuedCase], min_spacing: timedelta) -> list[QueuedCase]:
+        """``queued`` with ``attempts_counted`` as the desk counts them: spaced out."""
+        calls = self.calls_since_deadline([q.case_id for q in queued])
+        return [replace(q, attempts_counted=owed_call(q.case_id, calls.get(q.case_id, []),
+                                                      min_spacing).attempts)
+                for q in queued]
+
+    def attempts_by_case(self, case_ids: list[int]) -> dict[int, list[Any]]:
+        """Contact attempts of many cases at once (``contact_attempts`` rows), oldest first."""
+        out: dict[int, list[Any]] = {}
+        if not case_ids:
+            return out
+        q = (select(contact_attempts).where(contact_attempts.c.case_id.in_(case_ids))
+             .order_by(contact_attempts.c.attempted_at, contact_attempts.c.id))
+        for row in self.conn.execute(q):
+            out.setdefault(int(row.case_id), []).append(row)
+        return out
+
+    def call_records(self, case_ids: list[int], *,
+                     min_spacing: timedelta = DEFAULT_MIN_SPACING) -> dict[int, CallRecord]:
+        """How the desk's phone calls to these cases went (:class:`CallRecord`), for the pages
+        that show a case: the same rules as the call list (:func:`owed_a_call`; attempts
+        counted spaced ``min_spacing`` apart)."""
+        if not case_ids:
+            return {}
+        reached = exists().where(calls_on_card(), contact_attempts.c.outcome == REACHED)
+        q = (select(cases.c.id, count_calls(phone_calls()).label("calls"),
+                    count_calls(since_deadline()).label("counted"),
+                    last_outcome(calls_on_card()).label("last_outcome"),
+                    reached.label("reached"), given_up().label("unreachable"),
+                    owed_a_call().label("on_call_list"))
+             .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
+             .where(cases.c.id.in_(case_ids)))
+        since = self.calls_since_deadline(case_ids)
+        return {int(r.id): CallRecord(int(r.id), int(r.calls),
+                                      owed_call(r.id, since.get(int(r.id), []), min_spacing).attempts,
+                                      r.last_outcome, bool(r.reached), bool(r.unreachable),
+                                      bool(r.on_call_list))
+                for r in self.conn.execute(q)}
+
+    def case_on_desk(self, case_id: int, *,
+                     min_spacing: timedelta = DEFAULT_MIN_SPACING) -> QueuedCase | None:
+        """One case with :meth:`call_queue`'s columns, whether or not it is on the call list:
+        the card an agent works from after finding the case with the lookup."""
+        row = self.conn.execute(
+            select(cases, customers.c.name, customers.c.phone, customers.c.locale,
+                   incident_plans.c.deadline, count_calls(since_deadline()).label("counted"),
+                   count_calls(phone_calls()).label("calls"),
+                   last_outcome(calls_on_card()).label("last_outcome"))
+            .join(customers, customers.c.id == cases.c.customer_id)
+            .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
+            .where(cases.c.id == case_id)).one_or_none()
+        if row is None:
+            return None
+        return self._spaced([QueuedCase(row.id, row.incident_id, row.customer_id, row.name,
+                                        row.phone, row.locale, row.status, row.choice,
+                                        Money(row.exposure_minor, row.currency), row.deadline,
+                                        int(row.counted), int(row.calls), row.last_outcome)],
+                            min_spacing)[0]

@@ -1,0 +1,115 @@
+"""The call list's rule in SQL: which cases are owed a call, which calls count and how the
+latest ended — the expressions the call list (``call_list_reads``) and the agents' case lookup
+(``case_lookup_reads``) share, so both see the same list. Over ``cases`` joined to
+``incident_plans`` and ``contact_attempts``; pure expressions, nothing is run here.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    ScalarSelect,
+    Text,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    or_,
+    select,
+)
+
+from sagwa.adapters.db.tables import (
+    audit_log,
+    case_orders,
+    cases,
+    contact_attempts,
+    incident_plans,
+    incidents,
+    orders,
+)
+from sagwa.domain.call_attempts import (
+    CALL_CHANNEL,
+    CALLBACK_REQUESTED,
+    REACHED,
+    UNREACHABLE_ACTION,
+)
+
+
+def owed_a_call() -> ColumnElement[bool]:
+    """A case on the call list, in an incident not closed: escalated (unanswered near the
+    deadline, or the customer asked to talk to a person), or defaulted while a call is still
+    owed — the case's default is a follow-up call (the plan's default, or a capped keep for a
+    customer holding more units than the cap: ``incident_plan.default_outcome``), or the customer
+    had asked for a person — until an attempt since the deadline reached the customer or the
+    desk gave up after the policy's attempts (:func:`given_up`). The one rule for the call
+    list, the count that holds back closing, and the attempt that may give up. (``cases``
+    joined to ``incident_plans``.)"""
+    reached = exists().where(since_deadline(), contact_attempts.c.outcome == REACHED)
+    units = (select(func.coalesce(func.sum(orders.c.quantity), 0))
+             .select_from(case_orders.join(orders, orders.c.id == case_orders.c.order_id))
+             .where(case_orders.c.case_id == cases.c.id).scalar_subquery())
+    follow_up = or_(incident_plans.c.default_action == "follow_up_call",
+                    and_(incident_plans.c.default_action == "keep",
+                         incident_plans.c.keep_max_units.is_not(None),
+                         units > incident_plans.c.keep_max_units))
+    still_open = exists().where(incidents.c.id == cases.c.incident_id,
+                                incidents.c.status != "closed")
+    return and_(still_open, or_(
+        cases.c.status == "escalated",
+        and_(cases.c.status == "defaulted",
+             or_(cases.c.choice == "talk_to_person", follow_up),
+             ~reached, ~given_up())))
+
+
+def given_up() -> ColumnElement[bool]:
+    """The desk gave up on the case's call: it is marked "could not be reached"
+    (``case.unreachable``, written where ``sagwa.domain.call_attempts.gives_up`` says so) and
+    the customer has not asked to be called back since (a ``callback_requested`` phone call
+    after the mark puts them back on the list; the next attempt that does not reach them
+    decides again, and may write a new mark). "After" is by the order calls were logged: the
+    mark keeps the id of the call that used up the attempts (``last_attempt_id``; a mark
+    without one is compared by time), since a clock may read the same or earlier for both."""
+    mark = and_(audit_log.c.entity_type == "case",
+                audit_log.c.entity_id == cast(cases.c.id, Text),
+                audit_log.c.action == UNREACHABLE_ACTION)
+    marked_after = audit_log.c.after["last_attempt_id"].astext
+    later = case(
+        (marked_after.is_(None), contact_attempts.c.attempted_at > audit_log.c.occurred_at),
+        else_=contact_attempts.c.id > cast(marked_after, BigInteger))
+    called_back_since = (exists().where(since_deadline(),
+                                        contact_attempts.c.outcome == CALLBACK_REQUESTED, later)
+                         .correlate_except(contact_attempts))  # the outer case and the mark
+    return exists().where(mark, ~called_back_since)
+
+
+def phone_calls() -> ColumnElement[bool]:
+    """The case's phone calls (``CALL_CHANNEL``): an email or a text message is no call."""
+    return and_(contact_attempts.c.case_id == cases.c.id,
+                contact_attempts.c.channel == CALL_CHANNEL)
+
+
+def since_deadline() -> ColumnElement[bool]:
+    """The case's phone calls from its plan's deadline on: those a call owed counts (an email
+    or a text message neither makes the call nor uses up its attempts)."""
+    return and_(phone_calls(), contact_attempts.c.attempted_at >= incident_plans.c.deadline)
+
+
+def calls_on_card() -> ColumnElement[bool]:
+    """The phone calls a call-list card's last outcome is taken from: for a defaulted case
+    those since the deadline (the ones :func:`owed_a_call` counts), for an escalated one
+    (still before the deadline) all of them."""
+    return and_(phone_calls(), or_(cases.c.status != "defaulted",
+                                    contact_attempts.c.attempted_at >= incident_plans.c.deadline))
+
+
+def count_calls(calls: ColumnElement[bool]) -> ScalarSelect[int]:
+    return select(func.count()).select_from(contact_attempts).where(calls).scalar_subquery()
+
+
+def last_outcome(calls: ColumnElement[bool]) -> ScalarSelect[str]:
+    """How the latest of ``calls`` ended (NULL when there is none): the last one logged, as
+    :func:`given_up` orders them (two agents' clocks may disagree)."""
+    return (select(contact_attempts.c.outcome).where(calls)
+            .order_by(contact_attempts.c.id.desc()).limit(1).scalar_subquery())

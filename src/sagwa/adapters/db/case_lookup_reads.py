@@ -1,0 +1,93 @@
+"""The contact centre's case lookup: open incidents' cases found by number, phone, email or
+name, each with what tells it apart from the customer's others. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, case, func, or_, select
+
+from sagwa.adapters.db.call_list_sql import owed_a_call
+from sagwa.adapters.db.tables import (
+    cases,
+    customers,
+    domestic_phone_digits,
+    incident_plans,
+    incidents,
+)
+
+
+@dataclass(frozen=True)
+class FoundCase:
+    """One case an agent's lookup found, with what tells it apart from the customer's others:
+    whose it is, which incident, how far it got, the choice if any (None until the customer
+    answers), the answer deadline (None before the incident has a plan) and whether the case
+    is on the call list now (:func:`owed_a_call`)."""
+
+    case_id: int
+    incident_id: int
+    customer_name: str
+    phone: str | None
+    email: str | None
+    locale: str
+    status: str
+    choice: str | None
+    deadline: datetime | None
+    incident_status: str
+    on_call_list: bool
+
+
+class CaseLookupReads:
+    """The reads of the agents' case lookup (a part of ``ReadRepository``)."""
+
+    conn: Connection
+
+    def open_cases_by_number(self, case_id: int) -> list[FoundCase]:
+        """The case with this number, if its incident is still open."""
+        return _found_cases(self.conn, cases.c.id == case_id, limit=1)
+
+    def open_cases_by_phone(self, digits: str, *, limit: int) -> list[FoundCase]:
+        """Open incidents' cases of customers whose phone, reduced to domestic digits
+        (``tables.domestic_phone_digits``, the expression ``ix_customers_phone_digits``
+        indexes), is ``digits`` (already reduced the same way)."""
+        return _found_cases(self.conn, domestic_phone_digits(customers.c.phone) == digits,
+                            limit=limit)
+
+    def open_cases_by_email(self, email: str, *, limit: int) -> list[FoundCase]:
+        """Open incidents' cases of the customer with this email (any letter case)."""
+        return _found_cases(self.conn, func.lower(customers.c.email) == email.lower(),
+                            limit=limit)
+
+    def open_cases_by_name(self, name: str, *, limit: int) -> list[FoundCase]:
+        """Open incidents' cases of customers whose name (any letter case) is ``name``, starts
+        with it, or has a word that does ("Kim" finds "Alex Kim"); exact names first. ``%``
+        and ``_`` in ``name`` are plain characters."""
+        lowered, wanted = func.lower(customers.c.name), name.lower()
+        where = or_(lowered.startswith(wanted, autoescape=True),
+                    lowered.contains(" " + wanted, autoescape=True))
+        return _found_cases(self.conn, where, limit=limit,
+                            first=case((lowered == wanted, 0), else_=1))
+
+
+def _found_cases(conn: Connection, where: ColumnElement[bool], *, limit: int,
+                 first: ColumnElement[Any] | None = None) -> list[FoundCase]:
+    """Cases of incidents not closed matching ``where`` (over ``cases`` and ``customers``):
+    ``first`` (if given) leads the order, then the nearest deadline, then the case id."""
+    inc = incidents.alias("inc")  # `incidents` itself stays free for owed_a_call's subquery
+    order = [] if first is None else [first]
+    q = (select(cases.c.id, cases.c.incident_id, customers.c.name, customers.c.phone,
+                customers.c.email, customers.c.locale, cases.c.status, cases.c.choice,
+                incident_plans.c.deadline, inc.c.status.label("incident_status"),
+                owed_a_call().label("on_call_list"))
+         .join(customers, customers.c.id == cases.c.customer_id)
+         .join(inc, inc.c.id == cases.c.incident_id)
+         .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
+         .where(inc.c.status != "closed", where)
+         .order_by(*order, incident_plans.c.deadline.asc().nulls_last(), cases.c.id)
+         .limit(limit))
+    return [FoundCase(r.id, r.incident_id, r.name, r.phone, r.email, r.locale, r.status,
+                      r.choice, r.deadline, r.incident_status, bool(r.on_call_list))
+            for r in conn.execute(q)]

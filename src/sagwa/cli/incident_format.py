@@ -1,0 +1,175 @@
+"""How ``sagwa incident`` shows what it did: pure ``format_*`` functions for tables meant for
+people (times in Asia/Seoul, durations in words, money with its currency), and the two
+``print_*`` that write a result as a table or as JSON for programs (ISO 8601 times, stable
+keys). Used by the commands in ``incident``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from rich.table import Table
+from rich.text import Text
+
+from sagwa.cli.context import console
+from sagwa.domain.money import Money, format_money
+from sagwa.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from sagwa.services.desk_status import IncidentStatusView
+
+SEOUL = ZoneInfo("Asia/Seoul")
+MISSING = "—"
+# How str(timedelta) reads: "1 day, 0:00:00", "2:29:59.767496".
+TIMEDELTA_TEXT = re.compile(
+    r"(?<![\d:.T])(?:(\d+) days?, )?(\d+):(\d\d):(\d\d)(?:\.\d+)?(?![\d:+])")
+
+
+def format_time(moment: datetime | None) -> str:
+    """``2008-06-17 18:00 KST`` (Asia/Seoul, to the minute); ``—`` when there is none."""
+    return MISSING if moment is None else f"{moment.astimezone(SEOUL):%Y-%m-%d %H:%M %Z}"
+
+
+def format_duration(span: timedelta) -> str:
+    """``2 h 30 min``, ``1 day``, ``1 day 3 h``; seconds are dropped (``under 1 min``)."""
+    if span < timedelta(0):
+        return f"-{format_duration(-span)}"
+    days, seconds = span.days, span.seconds
+    if not days and seconds < 60:
+        return "0 min" if span == timedelta(0) else "under 1 min"
+    parts = [f"{days} day{'' if days == 1 else 's'}" if days else "",
+             f"{seconds // 3600} h" if seconds >= 3600 else "",
+             f"{seconds % 3600 // 60} min" if seconds % 3600 >= 60 else ""]
+    return " ".join(p for p in parts if p)
+
+
+def humanize_durations(text: str) -> str:
+    """Rewrite Python's ``1 day, 0:00:00`` in a message as ``1 day``."""
+    def words(m: re.Match[str]) -> str:
+        return format_duration(timedelta(days=int(m[1] or 0), hours=int(m[2]),
+                                         minutes=int(m[3]), seconds=int(m[4])))
+    return TIMEDELTA_TEXT.sub(words, text)
+
+
+@contextmanager
+def durations_in_words() -> Iterator[None]:
+    """The plan rules word their durations as Python prints them; a person reads words."""
+    try:
+        yield
+    except InvalidInput as exc:
+        exc.message = humanize_durations(exc.message)
+        problems = exc.details.get("problems")
+        if isinstance(problems, dict):
+            exc.details["problems"] = {k: humanize_durations(str(v)) for k, v in problems.items()}
+        raise
+
+
+def format_value(value: Any) -> str:
+    """One table cell: times in KST, money with its currency, lists and mappings as lines."""
+    if value is None:
+        return MISSING
+    if isinstance(value, datetime):
+        return format_time(value)
+    if isinstance(value, timedelta):
+        return format_duration(value)
+    if isinstance(value, Money):
+        return format_money(value)
+    if isinstance(value, dict):
+        if value.keys() == {"amount_minor", "currency"}:
+            return format_money(Money(value["amount_minor"], value["currency"]))
+        return "\n".join(f"{label(k)}: {format_value(v)}" for k, v in value.items()) or MISSING
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ", ".join(format_value(v) for v in value) or MISSING
+    return str(value)
+
+
+def label(key: str) -> str:
+    return key.replace("_", " ")
+
+
+def format_plan(plan: dict[str, Any] | None) -> str:
+    """The plan of ``incident status`` as readable lines; terms not offered are left out."""
+    if plan is None:
+        return MISSING
+    lines = [f"options: {', '.join(plan['options'])}",
+             f"deadline: {format_time(datetime.fromisoformat(plan['deadline']))}",
+             f"if nobody answers: {plan['default']}",
+             (f"cost split: seller {plan['seller_share_pct']}%, "
+              f"platform {plan['platform_share_pct']}%")]
+    if plan.get("cancel_compensation") is not None:
+        lines.append(f"compensation: {plan['cancel_compensation']:,} points")
+    if plan.get("discount_pct") is not None:
+        lines.append(f"discount: {plan['discount_pct']}% off the correct price")
+    if plan.get("keep_max_units") is not None:
+        lines.append(f"keep at most: {plan['keep_max_units']} units")
+    return "\n".join(lines)
+
+
+def format_status(view: IncidentStatusView) -> list[tuple[str, str]]:
+    """``incident status`` (an ``IncidentStatusView``) as (label, text) rows; the money booked
+    last, as the postmortem words it (``desk_report.money_rows``: the compensation, who pays
+    it — the platform and each seller by name — then the refunds)."""
+    from sagwa.services.desk_report import money_rows
+
+    data = dict(vars(view))
+    for key in ("first_notice_at", "first_message_sent_at"):
+        data[key] = _after_declaring(data[key], view.declared_at)
+    data["plan"] = format_plan(data["plan"])
+    money = data.pop("money")
+    rows = [(label(k), format_value(v)) for k, v in data.items()]
+    return rows + (money_rows(money) if money else [("money", MISSING)])
+
+
+def _after_declaring(moment: datetime | None, declared_at: datetime | None) -> str:
+    if moment is None or declared_at is None:
+        return format_time(moment)
+    return f"{format_time(moment)} ({format_duration(moment - declared_at)} after declaring)"
+
+
+def format_listings(summary: dict[str, Any]) -> str:
+    """An incident's listings, one a line: ``526 애플 아이팟 셔플 · 하늘디지털 (paused)`` — its
+    number, the product's title, the seller and its status now (the number alone for a
+    listing not found)."""
+    named = {d["id"]: d for d in summary.get("listing_details", [])}
+    lines = [f"{i} {named[i]['title']} · {named[i]['seller']} ({named[i]['status']})"
+             if i in named else str(i) for i in summary["listings"]]
+    return "\n".join(lines) or MISSING
+
+
+def format_incident_table(summaries: list[dict[str, Any]]) -> Table:
+    table = Table(title="incidents, newest first")
+    for column in ("id", "status", "listings", "wrong → correct price", "declared at",
+                   "cases", "answered"):  # ids, states and counts never wrap; the rest may
+        table.add_column(column, no_wrap=column in ("id", "status", "cases", "answered"),
+                         justify="right" if column in ("cases", "answered") else "left")
+    for s in summaries:
+        declared = datetime.fromisoformat(s["declared_at"]) if s["declared_at"] else None
+        table.add_row(str(s["id"]), s["status"], format_listings(s),
+                      f"{format_value(s['wrong_price'])} → {format_value(s['correct_price'])}",
+                      format_time(declared), f"{s['cases']:,}", f"{s['answered']:,}")
+    return table
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def print_result(data: dict[str, Any], fmt: str, title: str) -> None:
+    """A command's result: a table titled ``title``, or one line of JSON (``fmt="json"``)."""
+    if fmt == "json":
+        print(json.dumps(data, ensure_ascii=False, default=_json_value))
+        return
+    print_rows([(label(k), format_value(v)) for k, v in data.items()], title)
+
+
+def print_rows(rows: list[tuple[str, str]], title: str) -> None:
+    table = Table(title=title, show_header=False)
+    for name, value in rows:
+        table.add_row(name, Text(value))  # values are data (a cause may hold "[...]"), not markup
+    console.print(table)

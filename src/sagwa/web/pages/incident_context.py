@@ -1,0 +1,200 @@
+"""What the incident desk's pages show: the list, one incident's page — its cases a page at a
+time, case-state counts, SLA clocks, the cost split, the plan and declare forms — and the
+public-notice editor with its draft and message check. Template contexts only; the routes that
+render them and take the forms are in ``incidents``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sagwa.domain.contact_hours import ContactSchedule, next_contact_time
+from sagwa.domain.incident_plan import CustomerOption
+from sagwa.domain.money import Money
+from sagwa.domain.price_history import PriceMove
+from sagwa.messagecheck import check_message
+from sagwa.services import notices
+from sagwa.services.desk_money import figures_of_cases
+from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.desk_report import CASE_STATES
+from sagwa.services.desk_status import incident_status
+from sagwa.services.listing_names import listing_names
+from sagwa.services.lookups import require
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.web.pages.forms import local_input
+
+OPTIONS = [o.value for o in CustomerOption]
+
+
+def list_context(uow: SqlAlchemyUnitOfWork) -> dict[str, Any]:
+    """The newest incidents, each listing named by its product, seller and status now."""
+    with uow:
+        rows = uow.incidents.list(limit=100)
+        names = listing_names(uow, {int(i) for r in rows for i in r.incident.listing_ids})
+        return {"incidents": rows, "listing_names": names,
+                "now_local": local_input(uow.now() - timedelta(hours=1))}
+
+
+def _minutes(later: datetime | None, earlier: datetime | None) -> float | None:
+    if later is None or earlier is None:
+        return None
+    return round((later - earlier).total_seconds() / 60, 1)
+
+
+def _clocks(status: Any, window_start: datetime, policy: DeskPolicy,
+            now: datetime) -> dict[str, Any]:
+    """SLA clocks: minutes from the wrong price to the pause, and from the declaration to the
+    public notice (against its SLA) and to the first apology actually sent."""
+    sla = policy.notice_sla.total_seconds() / 60
+    notice = _minutes(status.first_notice_at, status.declared_at)
+    return {"pause": _minutes(status.first_pause_at, window_start),
+            "notice": notice, "notice_sla": int(sla),
+            "notice_late": (notice is not None and notice > sla) or bool(
+                status.notice_due_at and not status.first_notice_at and now > status.notice_due_at),
+            "apology": _minutes(status.first_message_sent_at, status.declared_at)}
+
+
+CASES_PER_PAGE = 50
+
+
+def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
+                   offset: int = 0) -> dict[str, Any]:
+    """The page itself; the timeline and the notice editor arrive as htmx fragments after it."""
+    status = incident_status(uow_factory(), incident_id=incident_id, policy=policy)
+    with uow_factory() as uow:
+        found = require(uow.incidents.get(incident_id), "incident", incident_id)
+        incident = found.incident
+        window_start = incident.window_start
+        named = listing_names(uow, status.listings)
+        before = (_price_before(found, uow.market.price_moves(status.listings))
+                  if incident.correct_price is None else None)
+        rows = uow.cases.for_incident(incident_id, limit=CASES_PER_PAGE, offset=offset)
+        people = uow.catalog.customers_by_ids([int(r.case.customer_id) for r in rows])
+        calls = uow.reads.call_records([int(r.case.case_id) for r in rows],
+                                       min_spacing=policy.min_call_spacing)
+        figures = figures_of_cases(uow, rows)
+        published = uow.cases.notices(incident_id)
+        now = uow.now()
+    total = sum(status.cases_by_status.values())
+    return {
+        "s": status, "cases": rows, "names": {i: c.name for i, c in people.items()}, "total": total,
+        "calls": calls, "figures": figures,
+        "case_pages": {"offset": offset, "shown": len(rows), "per": CASES_PER_PAGE,
+                       "next": offset + CASES_PER_PAGE if offset + len(rows) < total else None,
+                       "prev": max(0, offset - CASES_PER_PAGE) if offset else None},
+        "states": [(st, status.cases_by_status.get(st, 0)) for st in CASE_STATES],
+        "clocks": _clocks(status, window_start, policy, now), "costs": _costs(status, total),
+        "notices": published, "plan_form": _plan_form(status, now, policy.schedule), "options": OPTIONS,
+        "declare_form": _declare_form(incident, before), "closing": {},
+        "listing_names": named,
+        "notice_title_max": notices.TITLE_MAX_CHARS,
+    }
+
+
+def _declare_form(incident: Any, price_before: int | None) -> dict[str, str]:
+    """A draft's own values, for the operator to check (and correct) before declaring it; the
+    correct price, when the draft has none, is the price before the change that set the wrong
+    one (``price_before``), when that is on record."""
+    correct = (incident.correct_price.amount_minor if incident.correct_price
+               else price_before)
+    return {"wrong_price": str(incident.wrong_price.amount_minor),
+            "correct_price": str(correct) if correct is not None else "",
+            "window_start": local_input(incident.window_start), "cause": incident.cause,
+            "responsible": incident.responsible.value if incident.responsible else "both"}
+
+
+def _price_before(found: Any, moves: dict[int, list[PriceMove]]) -> int | None:
+    """The price before the change that set the incident's wrong price: the tripwire's evidence
+    keeps it (``price_before``); otherwise its listings' price history — the latest move to the
+    wrong price at or before the window's start (or, failing that, any). None when the wrong
+    price was a first price (no move set it)."""
+    wrong = found.incident.wrong_price
+    kept = (found.evidence or {}).get("price_before")
+    if isinstance(kept, dict) and kept.get("currency") == wrong.currency:
+        return int(kept["amount_minor"])
+    to_wrong = sorted((m for ms in moves.values() for m in ms if m.new_minor == wrong.amount_minor),
+                      key=lambda m: m.at)
+    by_start = [m for m in to_wrong if m.at <= found.incident.window_start]
+    chosen = (by_start or to_wrong or [None])[-1]
+    return chosen.old_minor if chosen is not None else None
+
+
+def editor_context(uow_factory: Any, incident_id: int, policy: DeskPolicy,
+                   lang: str) -> dict[str, Any]:
+    status = incident_status(uow_factory(), incident_id=incident_id, policy=policy)
+    with uow_factory() as uow:
+        published = uow.cases.notices(incident_id)
+    draft = _draft(uow_factory, status, published, policy, lang)
+    return {"s": status, "draft": draft, "notice_check": check_draft(draft),
+            "notice_title_max": notices.TITLE_MAX_CHARS}
+
+
+def check_draft(draft: dict[str, str]) -> Any:
+    """The message check's findings on a notice draft; None while its body is empty."""
+    if not draft["body"].strip():
+        return None
+    return check_message(f"{draft['title']}\n\n{draft['body']}", kind="notice",
+                         lang=draft["lang"])
+
+
+def _costs(status: Any, cases: int) -> dict[str, Any] | None:
+    """Who pays. Booked: the compensation points as the ledger has them (``status.money``):
+    each seller charged, by name, and the platform, adding up to the total — a customer who
+    ordered from several sellers has the sellers' share divided between them. At most (every
+    customer cancelling): the plan's points per case, split by its shares (the sellers'
+    together, rounded down per case as the ledger rounds it)."""
+    plan, money = status.plan or {}, status.money or {}
+    if not plan and not money.get("compensation_points"):
+        return None
+    points = plan.get("cancel_compensation") or 0
+    seller_pct = plan.get("seller_share_pct", 0)
+    per_case_seller = points * seller_pct // 100
+    refunds = money.get("refunds") or {"amount_minor": 0, "currency": status.wrong_price["currency"]}
+    return {"seller_pct": seller_pct, "platform_pct": plan.get("platform_share_pct", 0),
+            "points": points, "booked": money.get("compensation_points", 0),
+            "booked_cases": money.get("compensated_cases", 0),
+            "booked_platform": money.get("platform_points", 0),
+            "booked_sellers": money.get("sellers", []),
+            "most": cases * points, "most_seller": cases * per_case_seller,
+            "most_platform": cases * (points - per_case_seller),
+            "refunds": Money(refunds["amount_minor"], refunds["currency"]),
+            "refunded_units": money.get("refunded_units", 0),
+            "refunded_orders": money.get("refunded_orders", 0)}
+
+
+def _draft(uow_factory: Any, status: Any, published: list[Any], policy: DeskPolicy,
+           lang: str) -> dict[str, str]:
+    latest = next((n for n in published if n.lang == lang), None)
+    if latest is not None:
+        return {"lang": lang, "title": latest.title, "body": latest.body}
+    if status.declared_at is None:
+        return {"lang": lang, "title": "", "body": ""}
+    title, body = notices.draft_notice(uow_factory(), incident_id=status.incident_id,
+                                       lang=lang, policy=policy)
+    return {"lang": lang, "title": title, "body": body}
+
+
+def default_deadline(now: datetime, schedule: ContactSchedule) -> datetime:
+    """The deadline a new plan starts from: closing time of the first day the contact centre
+    opens, five days after ``now`` in its time zone or later (a weekend or holiday moves it
+    on: :func:`next_contact_time` from that day's midnight)."""
+    day = now.astimezone(schedule.zone).date() + timedelta(days=5)
+    opens = next_contact_time(schedule, datetime.combine(day, time(0), tzinfo=schedule.zone))
+    hours = schedule.opening(opens.date())
+    assert hours is not None  # next_contact_time returns a moment the centre is open
+    return hours[1]
+
+
+def _plan_form(status: Any, now: datetime, schedule: ContactSchedule) -> dict[str, Any]:
+    plan = status.plan or {}
+    deadline = (datetime.fromisoformat(plan["deadline"]) if plan.get("deadline")
+                else default_deadline(now, schedule))
+    return {"options": plan.get("options", ["keep", "cancel_with_compensation",
+                                            "talk_to_person"]),
+            "deadline": local_input(deadline), "default": plan.get("default", "keep"),
+            "seller_share_pct": plan.get("seller_share_pct", 50),
+            "platform_share_pct": plan.get("platform_share_pct", 50),
+            "cancel_compensation": plan.get("cancel_compensation") or 5000,
+            "discount_pct": plan.get("discount_pct") or "",
+            "keep_max_units": plan.get("keep_max_units") or ""}
