@@ -42,5 +42,6 @@ def synthetic_columns(
         penny_minor=np.ones(n),
         floor=nan,
         ceiling=nan,
+        list_floor=nan,
     )
     return cols, listing.astype(np.int64), product.astype(np.int64)

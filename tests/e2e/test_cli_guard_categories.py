@@ -48,3 +48,23 @@ def test_a_sub_category_takes_its_parents_promotion_limit_as_the_single_check_do
     if verdict == "hold":
         assert got["reason"].startswith("declared promotion of 70% needs a reviewer's approval "
                                          "(60% or deeper does;"), got
+
+
+def test_the_batch_holds_a_book_below_the_fixed_book_price_as_the_single_check_does(
+        tmp_path: Path) -> None:
+    history = ("listing_id,product_id,seller_id,price,observed_at,currency\n"
+               "B1,P7,S1,15000,2025-07-01,KRW\nB2,P7,S2,14500,2025-07-01,KRW\n")
+    products = "product_id,list_price,currency,category\nP7,15000,KRW,books/novel\n"
+    out = tmp_path / "v.csv"
+    result = run("check", "--history", write(tmp_path / "h.csv", history),
+                 "--changes", write(tmp_path / "c.csv", changes_text(
+                     ["ok,B1,P7,S1,15000,13500,2025-07-03T10:00:00,,KRW",
+                      "deep,B2,P7,S2,14500,12000,2025-07-03T10:00:00,20,KRW"])),
+                 "--products", write(tmp_path / "p.csv", products), "--out", out,
+                 "--lang", "ko")
+    assert result.exit_code == 0, result.output
+    got = {r["change_id"]: r for r in pl.read_csv(out).to_dicts()}
+    assert got["ok"]["verdict"] == "allow", got
+    assert got["deep"]["verdict"] == "hold", got
+    assert got["deep"]["reason"].startswith(
+        "새 가격 12,000원은 이 분류에서 허용되는 최저가 13,500원(정가 15,000원의 90%)보다 낮습니다"), got

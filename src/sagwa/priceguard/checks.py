@@ -53,6 +53,8 @@ MISMATCH = REASON_CODE["promotion_mismatch"]
 #: last bit of the logarithms says.
 CUT_SLACK = 1e-9
 PROMOTION_PRICE = REF_KIND["promotion_price"]
+LIST_FLOOR = REASON_CODE["below_list_price_floor"]
+LIST_PRICE = REF_KIND["list_price"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class PriceColumns:
 
     ``minor_per_major`` is 100 for USD, 1 for KRW; ``penny_minor`` the penny ceiling in minor
     units; ``max_depth_pct`` the promotion depth allowed for the change's category.
+    ``list_floor`` the least price the category allows (a share of the list price: the fixed
+    book price law), NaN when none.
     ``peer_low`` / ``peer_high`` / ``peer_count``: the lowest and highest latest price among the
     other sellers of the product and how many there are (the guard uses the range from
     ``peer_range_min_sellers`` sellers up).
@@ -80,6 +84,7 @@ class PriceColumns:
     penny_minor: F64
     floor: F64
     ceiling: F64
+    list_floor: F64
 
     def __len__(self) -> int:
         return int(self.new.shape[0])
@@ -162,6 +167,9 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     ref_price = np.where(range_ref == HIGHEST, cols.peer_high, ref_price)
     kind = np.where(on_promo, PROMOTION_PRICE, kind)
     ref_price = np.where(on_promo, cols.old * (1.0 - cols.promotion_pct / 100.0), ref_price)
+    on_floor = reason == LIST_FLOOR  # said against the list price the floor is a share of
+    kind = np.where(on_floor, LIST_PRICE, kind)
+    ref_price = np.where(on_floor, cols.list_price, ref_price)
     return GuardResult(hold, score, error, reason, kind.astype(np.int8), ref_price, log_q)
 
 
@@ -292,6 +300,7 @@ def _apply_floors(
             (_undeclared_too_deep(cols, rules, log_q), "undeclared_cut_too_deep"),
             (mismatched, "promotion_mismatch"),
             (pct >= cols.max_depth_pct, "promotion_too_deep"),
+            (cols.new < cols.list_floor, "below_list_price_floor"),
             (cols.new > cols.ceiling, "above_seller_ceiling"),
             (cols.new < cols.floor, "below_seller_floor"),
             (cols.new <= cols.penny_minor, "penny_price"),

@@ -114,6 +114,8 @@ _HEAD = {
         "({where}: {ref})",
         "undeclared_cut_too_deep": "new price {new} is {gap} {where} ({ref}); a cut of {max_pct}% "
         "or more needs a declared promotion and a reviewer's approval",
+        "below_list_price_floor": "new price {new} is below {limit}, the least this category may "
+        "be sold at ({share}% of {where} {ref})",
     },
     "ko": {
         "within_range": "새 가격 {new}은(는) {where}({ref})과(와) 비교해 정상 범위입니다",
@@ -131,6 +133,8 @@ _HEAD = {
         "({where} {ref})",
         "undeclared_cut_too_deep": "새 가격 {new}은(는) {where}({ref})보다 {gap}. {max_pct}% 이상 "
         "할인은 할인 선언과 검토자 승인이 필요합니다",
+        "below_list_price_floor": "새 가격 {new}은(는) 이 분류에서 허용되는 최저가 {limit}({where} "
+        "{ref}의 {share}%)보다 낮습니다",
     },
 }
 _TAIL = {"en": "; looks like {looks}", "ko": ". {looks}(으)로 보입니다."}
@@ -183,7 +187,7 @@ def format_reason(
     amounts = (_money_texts(new, currency)[k], _money_texts(ref, currency)[k],
                _money_texts(limit_minor, currency)[k] if _SENTENCES[lang, reason, False].limit else "")
     return _render(lang, reason, error_type, new, ref, ref_kind, n_peers, promotion_pct, amounts,
-                   max_depth_pct)
+                   max_depth_pct, _share(reason, limit_minor, ref))
 
 
 def format_reasons(
@@ -201,13 +205,14 @@ def format_reasons(
 ) -> tuple[str, str]:
     """:func:`format_reason` in English and in Korean, the amounts formatted once for both."""
     new_t, ref_t = _money_texts(new, currency), _money_texts(ref, currency)
+    share = _share(reason, limit_minor, ref)
     limit_t = (_money_texts(limit_minor, currency) if _SENTENCES["en", reason, False].limit
                else ("", ""))
     return (
         _render("en", reason, error_type, new, ref, ref_kind, n_peers, promotion_pct,
-                (new_t[0], ref_t[0], limit_t[0]), max_depth_pct),
+                (new_t[0], ref_t[0], limit_t[0]), max_depth_pct, share),
         _render("ko", reason, error_type, new, ref, ref_kind, n_peers, promotion_pct,
-                (new_t[1], ref_t[1], limit_t[1]), max_depth_pct),
+                (new_t[1], ref_t[1], limit_t[1]), max_depth_pct, share),
     )
 
 
@@ -218,7 +223,7 @@ _NO_TAIL = frozenset({("penny_price", "penny"), ("promotion_too_deep", "inflated
 
 def _render(lang: str, reason: str, error_type: str, new: float, ref: float, ref_kind: str,
             n_peers: int, promotion_pct: float, amounts: tuple[str, str, str],
-            max_depth_pct: float = math.nan) -> str:
+            max_depth_pct: float = math.nan, share: str = "") -> str:
     looks = None if (reason, error_type) in _NO_TAIL else _LOOKS_LIKE[lang].get(error_type)
     sentence = _SENTENCES[lang, reason, bool(looks)]
     pct = f"{promotion_pct:g}" if math.isfinite(promotion_pct) else "?"
@@ -232,6 +237,7 @@ def _render(lang: str, reason: str, error_type: str, new: float, ref: float, ref
         "gap": _gap(new, ref, lang) if sentence.gap else "",
         "pct": pct,
         "max_pct": f"{max_depth_pct:g}" if math.isfinite(max_depth_pct) else "?",
+        "share": share,
         "limit": amounts[2],
     }
     if looks:
@@ -240,6 +246,20 @@ def _render(lang: str, reason: str, error_type: str, new: float, ref: float, ref
     if lang == "ko":
         return join_with_particles(sentence.pieces, values)
     return sentence.pieces[0][0].format_map(values)
+
+
+def limit_of(reason: str, floor: float, ceiling: float, list_floor: float) -> float:
+    """The limit a reason names: the seller's floor or ceiling, or the category's least price."""
+    if reason == "below_seller_floor":
+        return floor
+    return list_floor if reason == "below_list_price_floor" else ceiling
+
+
+def _share(reason: str, limit_minor: float, ref: float) -> str:
+    """The least price as a percent of the list price, for ``below_list_price_floor``."""
+    if reason != "below_list_price_floor" or not (ref > 0 and math.isfinite(limit_minor)):
+        return ""
+    return f"{100.0 * limit_minor / ref:g}"
 
 
 def _gap(new: float, ref: float, lang: str) -> str:
@@ -266,7 +286,7 @@ def render_reasons(
     out = ["within range of its references" if lang == "en" else "참고 가격과 비교해 정상 범위"] * len(cols)
     for i in np.flatnonzero(result.hold).tolist():
         reason = REASON_CODES[result.reason_code[i]]
-        limit = cols.floor[i] if reason == "below_seller_floor" else cols.ceiling[i]
+        limit = limit_of(reason, cols.floor[i], cols.ceiling[i], cols.list_floor[i])
         out[i] = format_reason(
             reason=reason,
             error_type=ERROR_TYPES[result.error_code[i]],

@@ -55,6 +55,7 @@ class PriceRules:
     default_max_depth_pct: float = 80.0
     round_pct_step: float = 5.0
     category_max_depth_pct: Mapping[str, float] = field(default_factory=dict)
+    category_list_floor_pct: Mapping[str, float] = field(default_factory=dict)
     penny_max_major: Mapping[str, float] = field(default_factory=lambda: {"default": 0.01})
     fx_rates: tuple[float, ...] = (7.2, 7.8, 31.5, 83.0, 150.0, 1350.0)
     pack_sizes: tuple[int, ...] = (6, 12, 18, 24, 30, 36, 48)
@@ -108,6 +109,16 @@ class PriceRules:
                 return self.category_max_depth_pct[category]
             category = category.rpartition("/")[0]
         return self.default_max_depth_pct
+
+    def list_floor_pct(self, category: str | None) -> float:
+        """The least share (percent) of the list price ``category`` may be sold at, promotion
+        or not (Korea's fixed book price law: books at most 10% off, 90); NaN where no law
+        or policy sets one. Paths fall back to their parents, as for promotion depths."""
+        while category:
+            if category in self.category_list_floor_pct:
+                return self.category_list_floor_pct[category]
+            category = category.rpartition("/")[0]
+        return math.nan
 
     def penny_major(self, currency: str) -> float:
         return self.penny_max_major.get(currency, self.penny_max_major.get("default", 0.01))
@@ -237,6 +248,7 @@ TABLES: dict[str, dict[str, Check]] = {
         "default_max_depth_pct": _PERCENT,
         "round_pct_step": _POSITIVE,
         "category_max_depth_pct": _table_value("{ electronics = 60.0 }"),
+        "category_list_floor_pct": _table_value("{ books = 90.0 }"),
     },
     "penny": {"max_major": _table_value("{ default = 0.01, KRW = 1.0 }")},
     "shapes": {
@@ -317,6 +329,12 @@ def rules_from_mapping(
         _PERCENT,
         file,
     )
+    floors = _named(
+        promotion.pop("category_list_floor_pct", {}),
+        "promotion.category_list_floor_pct",
+        _PERCENT,
+        file,
+    )
     penny = _table(data, "penny", TABLES["penny"], file).get("max_major", {"default": 0.01})
     for currency in penny:
         if currency not in _PENNY_KEYS:
@@ -339,6 +357,7 @@ def rules_from_mapping(
         **thresholds,
         **promotion,
         category_max_depth_pct=MappingProxyType(categories),
+        category_list_floor_pct=MappingProxyType(floors),
         penny_max_major=MappingProxyType(_named(penny, "penny.max_major", _NOT_NEGATIVE, file)),
         fx_rates=shapes.get("fx_rates", PriceRules.fx_rates),
         pack_sizes=shapes.get("pack_sizes", PriceRules.pack_sizes),

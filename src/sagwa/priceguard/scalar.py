@@ -35,6 +35,8 @@ _TENS = (LN10, 2 * LN10, 3 * LN10)
 _DEEP = REASON_CODE["promotion_too_deep"]
 _MISMATCH = REASON_CODE["promotion_mismatch"]
 _UNDECLARED = REASON_CODE["undeclared_cut_too_deep"]
+_LIST_FLOOR = REASON_CODE["below_list_price_floor"]
+_LIST_PRICE = REF_KIND["list_price"]
 _PROMOTION_PRICE = REF_KIND["promotion_price"]
 _ABOVE = REASON_CODE["above_seller_ceiling"]
 _BELOW = REASON_CODE["below_seller_floor"]
@@ -70,6 +72,7 @@ class ScalarInputs(NamedTuple):
     penny_minor: float
     floor: float
     ceiling: float
+    list_floor: float
 
 
 class ScalarResult(NamedTuple):
@@ -142,6 +145,8 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
         reason = _WITHIN
     if reason == _MISMATCH:
         kind, ref = _PROMOTION_PRICE, x.old * (1.0 - pct / 100.0)
+    elif reason == _LIST_FLOOR:
+        kind, ref = _LIST_PRICE, x.list_price
     name_q = promo.gap if reason == _MISMATCH else log_q
     error = _classify(
         name_q, x.new, x.minor_per_major, pct, promo.matches, placeholder, reason, rules
@@ -224,6 +229,8 @@ def _floors(z: float, reason: int, x: ScalarInputs, rules: PriceRules) -> tuple[
         bonus = ROUND_PCT_BONUS if _round(pct, rules.round_pct_step) else 0.0
         z = max(z, 1.0 + (pct - x.max_depth_pct) / 100.0 + bonus, least)
         reason = _DEEP
+    if x.new < x.list_floor:
+        z, reason = max(z, SELLER_LIMIT_Z, least), _LIST_FLOOR
     if x.new > x.ceiling:
         z, reason = max(z, SELLER_LIMIT_Z, least), _ABOVE
     if x.new < x.floor:
@@ -273,4 +280,4 @@ def _classify(
         if hit:
             return ERROR_CODE[name]
     # a cut held only because it was not declared is a sale more often than a slip: no guess
-    return ERROR_CODE["none" if reason == _UNDECLARED else "digit_typo"]
+    return ERROR_CODE["none" if reason in (_UNDECLARED, _LIST_FLOOR) else "digit_typo"]

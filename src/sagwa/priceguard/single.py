@@ -15,7 +15,7 @@ import numpy as np
 
 from sagwa.domain.money import CURRENCY_EXPONENTS, check_currency
 from sagwa.priceguard.checks import PriceColumns
-from sagwa.priceguard.explain import format_reasons
+from sagwa.priceguard.explain import format_reasons, limit_of
 from sagwa.priceguard.rules import PriceRules
 from sagwa.priceguard.scalar import ScalarInputs, ScalarResult, judge
 from sagwa.priceguard.vocabulary import ERROR_TYPES, REASON_CODES, REF_KINDS
@@ -86,7 +86,15 @@ def evidence_columns(ev: ChangeEvidence, rules: PriceRules) -> PriceColumns:
         penny_minor=col(rules.penny_major(ev.currency) * unit),
         floor=col(None if limits.floor_major is None else limits.floor_major * unit),
         ceiling=col(None if limits.ceiling_major is None else limits.ceiling_major * unit),
+        list_floor=col(_list_floor(ev, rules)),
     )
+
+
+def _list_floor(ev: ChangeEvidence, rules: PriceRules) -> float:
+    """The least price ``ev``'s category allows, in minor units (NaN without a list price)."""
+    if ev.list_price_minor is None or not rules.category_list_floor_pct:
+        return math.nan
+    return ev.list_price_minor * rules.list_floor_pct(ev.category) / 100.0
 
 
 def scalar_inputs(ev: ChangeEvidence, rules: PriceRules) -> ScalarInputs:
@@ -121,6 +129,7 @@ def check_one(ev: ChangeEvidence, rules: PriceRules) -> Verdict:
         rules.penny_major(ev.currency) * unit,
         _or_nan(limits.floor_major, unit),
         _or_nan(limits.ceiling_major, unit),
+        _list_floor(ev, rules),
     )
     return _verdict(ev, x, judge(x, rules))
 
@@ -144,7 +153,7 @@ def _verdict(ev: ChangeEvidence, x: ScalarInputs, res: ScalarResult) -> Verdict:
         currency=ev.currency,
         n_peers=len(ev.other_seller_prices_minor),
         promotion_pct=x.promotion_pct,
-        limit_minor=x.floor if reason == "below_seller_floor" else x.ceiling,
+        limit_minor=limit_of(reason, x.floor, x.ceiling, x.list_floor),
         max_depth_pct=x.max_depth_pct,
     )
     facts = {

@@ -32,6 +32,7 @@ REASON_CODES: tuple[str, ...] = (
     "above_seller_ceiling",
     "promotion_mismatch",
     "undeclared_cut_too_deep",
+    "below_list_price_floor",
 )
 REASON_CODE: dict[str, int] = {name: i for i, name in enumerate(REASON_CODES)}
 

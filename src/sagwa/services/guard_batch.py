@@ -13,6 +13,7 @@ the single check, which gathers evidence in the change's currency only).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -174,6 +175,12 @@ def _attach_policy(
         default=rules.default_max_depth_pct,
         return_dtype=pl.Float64,
     )
+    # the least share of the list price a category may sell at (the fixed book price law)
+    shares = {c: rules.list_floor_pct(c) for c in categories}
+    share = pl.col("category").replace_strict(
+        {c: v for c, v in shares.items() if not math.isnan(v)}, default=None,
+        return_dtype=pl.Float64,
+    )
     floors = {s: lim.floor_major for s, lim in rules.sellers.items() if lim.floor_major is not None}
     ceilings = {
         s: lim.ceiling_major for s, lim in rules.sellers.items() if lim.ceiling_major is not None
@@ -182,6 +189,7 @@ def _attach_policy(
         unit=unit,
         penny_minor=penny * unit,
         max_depth_pct=depth,
+        list_floor_minor=pl.col("list_price_minor") * share / 100.0,
         floor_minor=pl.col("seller_id").replace_strict(
             floors, default=None, return_dtype=pl.Float64
         )
@@ -216,6 +224,7 @@ def _judge_chunk(
         list_price=_f64(chunk, "list_price_minor"),
         promotion_pct=_f64(chunk, "promotion_pct"),
         max_depth_pct=_f64(chunk, "max_depth_pct"),
+        list_floor=_f64(chunk, "list_floor_minor"),
         minor_per_major=_f64(chunk, "unit"),
         penny_minor=_f64(chunk, "penny_minor"),
         floor=_f64(chunk, "floor_minor"),

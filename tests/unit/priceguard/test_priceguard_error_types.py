@@ -304,3 +304,35 @@ def test_a_price_next_to_nothing_is_named_a_placeholder_not_a_slipped_decimal() 
     got = check_one(ChangeEvidence(527_000, 2, "KRW", (527_000,) * 4), RULES)
     assert (got.verdict, got.error_type) == ("hold", "penny")
     assert got.reason_en.endswith("looks like a placeholder or penny price")
+
+
+@pytest.mark.parametrize(("new", "pct", "verdict"), [
+    (13_500, None, "allow"),   # 10% off the list price: what the law allows
+    (13_400, None, "hold"),    # a hair deeper
+    (12_000, 20.0, "hold"),    # a declared 20% promotion does not make it lawful
+    (15_000, None, "allow"),   # the list price itself
+])
+def test_a_book_may_not_sell_below_the_fixed_book_price(
+        new: int, pct: float | None, verdict: str) -> None:
+    """도서정가제: a new book at most 10% off its list price (rules.toml: books = 90)."""
+    book = ChangeEvidence(15_000, new, "KRW", (15_000,) * 4, (14_250, 15_000, 13_500),
+                          list_price_minor=15_000, promotion_pct=pct, category="books/novel")
+    got = check_one(book, RULES)
+    assert got.verdict == verdict, got
+    if verdict == "hold":
+        assert got.reason_code == "below_list_price_floor"
+        assert got.reason_en.startswith(
+            f"new price {new:,} KRW is below 13,500 KRW, the least this category may be sold at "
+            "(90% of the list price 15,000 KRW)")
+        assert got.reason_ko.startswith(
+            f"새 가격 {new:,}원은 이 분류에서 허용되는 최저가 13,500원(정가 15,000원의 90%)보다 낮습니다")
+        assert got.facts["reference_kind"] == "list_price"
+
+
+def test_the_book_floor_is_configuration_and_needs_a_list_price() -> None:
+    no_law = dataclasses.replace(RULES, category_list_floor_pct={})
+    cheap = ChangeEvidence(15_000, 12_000, "KRW", (15_000,) * 4, list_price_minor=15_000,
+                           category="books/novel")
+    assert check_one(cheap, no_law).verdict == "allow"
+    unknown_list = dataclasses.replace(cheap, list_price_minor=None)
+    assert check_one(unknown_list, RULES).reason_code != "below_list_price_floor"

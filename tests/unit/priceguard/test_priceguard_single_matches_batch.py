@@ -37,7 +37,7 @@ evidences = st.builds(
     list_price_minor=st.none() | st.integers(1, 5_000_000),
     promotion_pct=st.none()
     | st.sampled_from([5.0, 10.0, 25.0, 50.0, 70.0, 79.0, 80.0, 85.0, 90.0, 95.0]),
-    category=st.none() | st.sampled_from(["electronics", "grocery", "unknown"]),
+    category=st.none() | st.sampled_from(["electronics", "grocery", "unknown", "books/novel"]),
     seller_id=st.none() | st.just("S1"),
 )
 
@@ -76,6 +76,8 @@ def _random_columns(n: int, seed: int) -> PriceColumns:
         penny_minor=np.full(n, 1.0),
         floor=nan,
         ceiling=nan,
+        # a fixed-price category on some rows (90% of the list price)
+        list_floor=np.where(rng.random(n) < 0.3, old * 1.2 * 0.9, nan),
     )
 
 
