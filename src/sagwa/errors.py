@@ -25,7 +25,7 @@ Where one ``code`` covers several refusals, ``details["reason"]`` names which on
 snake_case sub-code (``conflict`` + ``live_price_moved``, ``forbidden`` + ``link_expired`` ...);
 a refused incident plan adds ``details["problem_reasons"]`` (field -> sub-code) beside
 ``details["problems"]`` (field -> sentence). Programs (and the pages' sentences in
-``web/pages/error_texts.py``) match on ``code`` and these sub-codes, never on ``message``, whose
+``web/pages/error_texts.py``, sentences in ``error_sentences.py``) match on ``code`` and these sub-codes, never on ``message``, whose
 wording may change.
 """
 

@@ -199,3 +199,25 @@ def test_a_listing_republished_at_the_price_sent_back_says_so(
                  if h["listing"]["id"] == held["id"])
     assert (found["sent_back_by"], found["sent_back_reason"]) == ("api:reviewer",
                                                                   "정가의 10분의 1입니다")
+
+
+def test_listings_can_be_listed_by_status_and_an_unknown_status_is_refused(
+        client: TestClient) -> None:
+    """`?status=held` used to be ignored silently (every listing came back)."""
+    product = _product(client, 269_000, title="상태별 목록")
+    live = _create(client, product, money(269_000), code="st-live", publish=True).json()["id"]
+    held = _create(client, product, money(26_900), code="st-held", publish=True).json()
+    draft = _create(client, product, money(259_000), code="st-draft").json()["id"]
+    assert held["status"] == "held"
+
+    def ids(status: str) -> set[int]:
+        answer = client.get("/api/listings", params={"product_id": product, "status": status})
+        assert answer.status_code == 200, answer.text
+        return {item["id"] for item in answer.json()}
+
+    assert ids("held") == {held["id"]}
+    assert ids("live") == {live}
+    assert ids("draft") == {draft}
+    refused = client.get("/api/listings", params={"status": "sold"})
+    assert refused.status_code == 422, refused.text
+    assert "status" in refused.text

@@ -109,8 +109,11 @@ class MarketRepository:
         return _listing(row) if row else None
 
     def list_listings(self, *, seller_id: int | None, product_id: int | None,
-                      limit: int, offset: int) -> list[Listing]:
+                      limit: int, offset: int,
+                      status: ListingStatus | None = None) -> list[Listing]:
         q = select(listings).order_by(listings.c.id).limit(limit).offset(offset)
+        if status is not None:
+            q = q.where(listings.c.status == status.value)
         if seller_id is not None:
             q = q.where(listings.c.seller_id == seller_id)
         if product_id is not None:

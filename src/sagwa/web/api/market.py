@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from sagwa.adapters.db.market_repo import OrderRecord, PriceChangeRecord
-from sagwa.domain.listings import Listing, ListingTrigger
+from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
 from sagwa.domain.pricing import GuardOpinion, Promotion
 from sagwa.services import listings, orders
 from sagwa.services.accounts import Account, Role
@@ -110,11 +110,14 @@ def create_listing(body: ListingCreate, uow: Uow, actor: Actor, caller: SellerCa
 
 @router.get("/listings", response_model=list[ListingPublic])
 def list_listings(uow: Uow, seller_id: int | None = None, product_id: int | None = None,
+                  status: ListingStatus | None = None,
                   limit: int = Query(50, ge=1, le=500),
                   offset: int = Query(0, ge=0)) -> list[ListingPublic]:
+    """Listings by id, optionally of one seller, one product, or in one status (`draft`,
+    `live`, `held`, `paused`, `ended`; another value is refused with 422)."""
     with uow() as u:
         found = u.market.list_listings(seller_id=seller_id, product_id=product_id, limit=limit,
-                                       offset=offset)
+                                       offset=offset, status=status)
         return [listing_public(item) for item in found]
 
 

@@ -1,0 +1,374 @@
+"""The sentences pages say for refusals: :data:`RULES` (by code, field and reason),
+:data:`PLAN_RULES` (a refused plan's problems) and :data:`FIELDS` (form fields by name), in
+Korean and English. Matching and rendering live in :mod:`sagwa.web.pages.error_texts`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sagwa.domain.incident_plan import MAX_DEADLINE_AHEAD
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``code`` (and ``field``, and the sub-code ``details["reason"]``) -> a Korean and an
+    English sentence; ``{name}`` in them is ``details[name]``, labelled when ``labels`` names its
+    vocabulary (``{"status": "case"}``). A ``None`` field or reason matches any."""
+
+    code: str
+    field: str | None
+    reason: str | None
+    ko: str
+    en: str
+    labels: Mapping[str, str] | None = None
+
+
+def _r(code: str, field: str | None, reason: str | None, ko: str, en: str,
+       labels: Mapping[str, str] | None = None) -> Rule:
+    return Rule(code, field, reason, ko, en, labels)
+
+
+#: Most specific first: the first rule that matches speaks.
+RULES: tuple[Rule, ...] = (
+    # prices and promotions (seller)
+    _r("invalid_input", "price", "price_not_positive",
+       "가격은 0원보다 커야 합니다.", "The price must be more than zero."),
+    _r("invalid_input", "price", "price_above_ceiling",
+       "가격이 허용되는 최고 금액을 넘습니다. 금액을 다시 확인해 주세요.",
+       "That price is above the highest price allowed; please check the amount."),
+    _r("invalid_input", "new_price", "price_unchanged",
+       "이미 그 가격으로 판매 중입니다.", "The listing already has that price."),
+    _r("invalid_input", "currency", "unknown_currency",
+       "알 수 없는 통화입니다: {currency}. 다음 중 하나를 써 주세요: {known}.",
+       "Unknown currency: {currency}. Use one of {known}."),
+    _r("invalid_input", "currency", None,
+       "이 상품의 가격은 {currency} 통화로만 정할 수 있습니다. 다른 통화의 가격은 받지 않습니다.",
+       "This listing's price can only be given in {currency}; a price in another currency is "
+       "refused."),
+    _r("invalid_input", "promotion.percent", "promotion_percent_missing",
+       "할인율을 입력해 주세요. 할인율 없이 기간만 넣으면 행사가 끝나도 가격이 돌아가지 않습니다.",
+       "Enter the promotion percent: with dates but no percent, the price would not go back "
+       "when the promotion ends."),
+    _r("invalid_input", "promotion.percent", "promotion_percent_range",
+       "할인율은 1에서 99.9 사이의 숫자로, 소수점 한 자리까지 입력해 주세요 (예: 10 또는 12.5).",
+       "Enter the promotion percent as a number from 1 to 99.9 with at most one decimal place, "
+       "like 10 or 12.5."),
+    _r("invalid_input", "promotion.percent", None,
+       "할인율은 1에서 99.9 사이의 숫자로, 소수점 한 자리까지 입력해 주세요 (예: 10 또는 12.5).",
+       "Enter the promotion percent as a number from 1 to 99.9 with at most one decimal place, "
+       "like 10 or 12.5."),
+    _r("invalid_input", "promotion.ends_at", "promotion_ended",
+       "이미 끝난 할인 행사입니다. 진행 중인 행사로 다시 제안하거나 행사 없이 제안해 주세요.",
+       "That promotion has already ended; propose with a running promotion or without one."),
+    _r("invalid_input", "promotion.starts_at", "promotion_not_started",
+       "아직 시작하지 않은 할인 행사입니다. 행사가 시작되면 그때 가격을 제안해 주세요.",
+       "That promotion has not started yet; propose the price when it starts."),
+    _r("invalid_input", "promotion.ends_at", None,
+       "할인 행사는 시작한 뒤에 끝나야 합니다. 종료 시각을 시작 시각보다 뒤로 정해 주세요.",
+       "The promotion must end after it starts; set the end later than the start."),
+    _r("invalid_input", "promotion", None,
+       "할인 행사 기간을 다시 확인해 주세요.", "Please check the promotion's dates."),
+    _r("conflict", None, "listing_ended",
+       "판매가 종료된 상품은 가격을 바꿀 수 없습니다.", "This listing has ended; its price cannot change."),
+    # review queue
+    _r("invalid_input", None, "approval_needs_reason",
+       "가격을 절반 이하로 내리거나 두 배 이상 올리는 변경은 승인 의견이 있어야 합니다. 판매자와 무엇을 확인했는지 적어 주세요.",
+       "Approving a change that halves the price or more, or doubles it, needs a reason; say "
+       "what you checked with the seller."),
+    _r("invalid_input", None, "release_needs_reason",
+       "첫 가격이 정가나 다른 판매자 가격의 절반 이하이거나 두 배 이상이면 (비교할 가격이 없을 때도) 보류를 풀 때 의견이 있어야 합니다. 판매자와 무엇을 확인했는지 적어 주세요.",
+       "Releasing a first price that is half or less, or twice or more, of the list price or "
+       "the other sellers' price (or that has nothing to compare it with) needs a reason; say "
+       "what you checked with the seller."),
+    _r("invalid_input", "reason", "send_back_needs_reason",
+       "돌려보낼 때는 판매자가 가격을 고칠 수 있도록 무엇이 잘못인지 사유를 적어 주세요.",
+       "Sending a listing back needs a reason: say what is wrong with the price, so the seller "
+       "can correct it."),
+    _r("invalid_input", "reason", "reason_too_short",
+       "사유를 조금 더 구체적으로 적어 주세요. 글자나 숫자가 4자 이상이어야 합니다 (띄어쓰기와 문장부호는 세지 않습니다).",
+       "Write a more specific reason: at least 4 letters or digits (spaces and punctuation do "
+       "not count)."),
+    _r("invalid_input", "reason", "reason_required",
+       "거절할 때는 판매자가 읽을 수 있는 사유를 적어 주세요.",
+       "A rejection needs a reason the seller can read."),
+    _r("invalid_input", "reason", None,
+       "거절할 때는 판매자가 읽을 수 있는 사유를 적어 주세요.",
+       "A rejection needs a reason the seller can read."),
+    _r("conflict", None, "listing_ended_since_proposal",
+       "판매가 종료된 상품이라 승인할 수 없습니다. 거절해 주세요.",
+       "The listing has ended, so this change cannot be approved; please reject it."),
+    _r("conflict", None, "live_price_moved",
+       "제안 이후 판매가가 바뀌어 승인할 수 없습니다. 거절하고 판매자에게 다시 제안해 달라고 해 주세요.",
+       "The live price moved since the proposal, so it cannot be approved; reject it and ask "
+       "the seller to propose again."),
+    _r("illegal_transition", None, "change_not_held",
+       "이미 처리된 가격 변경입니다 (현재: {status}). 목록을 새로 고쳐 주세요.",
+       "This price change was already decided (now: {status}); please reload the queue.",
+       {"status": "price_change"}),
+    _r("forbidden", None, "own_change",
+       "직접 제안한 가격 변경은 승인할 수 없습니다. 다른 검토자에게 맡기거나, 거두려면 거절해 주세요.",
+       "You proposed this price change, so you cannot approve it; leave it to another "
+       "reviewer, or reject it to withdraw it."),
+    _r("forbidden", None, "own_held_listing",
+       "직접 게시한 상품은 판매 보류를 풀거나 돌려보낼 수 없습니다. 다른 검토자에게 맡겨 주세요.",
+       "You published this listing, so you cannot release it or send it back; leave it to "
+       "another reviewer."),
+    _r("conflict", None, "listing_price_moved",
+       "보고 계신 동안 판매자가 가격을 바꿔 보류를 풀지도 돌려보내지도 않았습니다. 지금 가격을 확인한 뒤 다시 판단해 주세요.",
+       "The seller changed the price while you were looking, so the listing was neither "
+       "released nor sent back; check the new price, then decide again."),
+    _r("conflict", None, "listing_in_draft_incident",
+       "주문 급증으로 멈춘 상품입니다. 운영자가 사고 초안(#{incident_id})을 선언하거나 오탐으로 종료한 뒤 다시 판매할 수 있습니다.",
+       "This listing was paused by an order surge; it can go back on sale once an operator "
+       "declares or dismisses draft incident #{incident_id}."),
+    _r("conflict", None, "listing_at_wrong_price",
+       "사고 #{incident_id}의 잘못된 가격 그대로입니다. 가격을 바로잡은 뒤 판매를 재개해 주세요.",
+       "This listing still has the wrong price of incident #{incident_id}; correct the price "
+       "before putting it back on sale."),
+    # customers' choices (case page and call queue)
+    _r("invalid_input", "choice", None,
+       "고를 수 있는 선택지가 아닙니다. 화면에 보이는 선택지 중에서 골라 주세요.",
+       "That is not one of the options offered; please pick one of the options shown."),
+    _r("invalid_input", "channel", None,
+       "알 수 없는 연락 방법입니다. 목록에 있는 방법 중에서 골라 주세요.",
+       "That is not a contact channel we know; please pick one from the list."),
+    _r("invalid_input", "evidence", None,
+       "고객이 한 말을 그대로 적어 주세요.", "Write down what the customer said, in their words."),
+    _r("illegal_transition", None, "choice_already_recorded",
+       "이 건은 이미 고객님의 선택이 기록되어 그대로 처리되었습니다. 확정된 선택은 바꾸거나 되돌릴 수 "
+       "없습니다. 처리에 문제가 있으면 고객센터로 연락 주세요. 상담원이 말씀을 기록해 담당자에게 전달합니다.",
+       "Your choice is already recorded and has been carried out; a confirmed choice cannot be "
+       "changed or undone. If something is wrong, please contact us: one of our staff will note "
+       "what you tell them and pass it on."),
+    _r("late_choice_refused", None, None,
+       "답변 기한이 지나 선택을 받을 수 없습니다. 고객센터로 연락해 주세요.",
+       "The deadline has passed, so this choice cannot be taken; please contact us."),
+    _r("invalid_input", "outcome", None,
+       "통화 결과를 목록에서 골라 주세요.", "Pick the call outcome from the list."),
+    _r("invalid_input", None, "no_correct_price_yet",
+       "아직 정상 가격이 정해지지 않았습니다. 먼저 정상 가격을 입력해 주세요.",
+       "There is no correct price yet; enter the correct price first."),
+    _r("invalid_input", None, "no_plan_yet",
+       "아직 해결 방안이 없습니다. 먼저 방안을 저장해 주세요.", "There is no plan yet; save a plan first."),
+    _r("not_found", None, "case_not_ready",
+       "이 건은 아직 준비 중입니다. 잠시 후 다시 열어 주세요.",
+       "This case is not ready yet; please open it again a little later."),
+    # declaring an incident
+    _r("invalid_input", "listing_ids", None,
+       "사고에는 상품 번호가 하나 이상 있어야 합니다.", "An incident needs at least one listing id."),
+    _r("invalid_input", "cause", None,
+       "무슨 일이 있었는지 원인을 적어 주세요.", "Say what happened (the cause), in words."),
+    _r("invalid_input", "window_start", "window_start_future",
+       "잘못된 가격이 나가기 시작한 시각은 미래일 수 없습니다.",
+       "The time the wrong price went live cannot be in the future."),
+    _r("invalid_input", "window_end", None,
+       "잘못된 가격이 나가기 시작한 시각은 지금보다 앞서야 합니다.",
+       "The time the wrong price went live must be before now."),
+    _r("invalid_input", "wrong_price", "currency_mismatch",
+       "상품 {listing_id}번은 잘못 표시된 가격과 다른 통화로 팔리고 있습니다. 한 사고에는 같은 통화의 상품만 "
+       "묶을 수 있습니다.",
+       "Listing {listing_id} is priced in another currency than the wrong price; one incident "
+       "takes listings in one currency."),
+    _r("invalid_input", "wrong_price", "wrong_price_never_listed",
+       "상품 {listings}번은 {window_from}부터 {window_to}까지 가격이 {wrong_ko}인 적이 없습니다(그동안의 가격: "
+       "{seen_ko}). 잘못된 가격이었던 상품만 사고에 넣을 수 있습니다. 상품 번호, 잘못 표시된 가격, 시작 시각을 확인해 "
+       "주세요.",
+       "Listing {listings} never had the price {wrong_en} from {window_from} to {window_to} "
+       "(its prices then: {seen_en}); only listings that were at the wrong price go into an "
+       "incident. Check the listing ids, the wrong price and the start time."),
+    _r("invalid_input", "wrong_price", None,
+       "잘못 표시된 가격은 0원보다 크고 정상 가격보다 낮아야 합니다. 이 화면은 너무 낮게 표시된 가격을 다룹니다.",
+       "The wrong price must be above zero and below the correct price; this desk handles "
+       "prices shown too low."),
+    _r("invalid_input", "correct_price", None,
+       "정상 가격을 확인해 주세요.", "Please check the correct price."),
+    _r("invalid_input", "responsible", None,
+       "책임을 목록에서 골라 주세요.", "Pick who is responsible from the list."),
+    _r("silent_cancellation_refused", None, None,
+       "답하지 않은 고객의 주문을 취소하는 기본값은 쓸 수 없습니다. '주문 유지'나 '상담원 전화'를 골라 주세요.",
+       "A default that cancels the orders of customers who do not answer is refused; choose "
+       "'keep the order' or 'follow-up call'."),
+    _r("invalid_input", "default", None,
+       "미응답 시 처리를 목록에서 골라 주세요.", "Pick what happens if there is no answer."),
+    # notices
+    _r("message_refused", None, None,
+       "메시지 검사에서 고쳐야 할 점이 있어 게시하지 않았습니다. 검사 결과를 확인해 주세요.",
+       "The message check found problems, so the notice was not published; see the findings."),
+    _r("invalid_input", "title", "notice_title_too_long",
+       "공지 제목이 {chars}자로 너무 깁니다. 제목은 {max_chars}자까지 쓸 수 있으니 나머지는 본문에 적어 주세요.",
+       "The notice title is {chars} characters long; a title takes at most {max_chars}, so put "
+       "the rest in the body."),
+    _r("invalid_input", "body", None,
+       "제목과 본문을 모두 입력해 주세요.", "Enter both a title and a body."),
+    _r("invalid_input", None, "public_links_unreachable",
+       "고객에게 보낼 링크 주소({links_to})에서 sagwa가 응답하지 않아 아무 메시지도 보내지 않았습니다. 앱을 그 주소에서 "
+       "실행하거나 SAGWA_PUBLIC_BASE_URL에 고객이 여는 주소를 설정한 뒤 다시 보내 주세요.",
+       "Customers' links would point to {links_to}, where no sagwa server answers, so nothing "
+       "was queued; serve the app there, or set SAGWA_PUBLIC_BASE_URL to the address customers "
+       "open, and notify again."),
+    _r("invalid_input", None, "incident_draft",
+       "아직 초안인 사고입니다. 먼저 사고를 선언해 주세요.",
+       "This incident is still a draft; declare it first."),
+    _r("invalid_input", None, "incident_not_declared",
+       "아직 선언되지 않은 사고입니다. 먼저 사고를 선언해 주세요.",
+       "This incident is not declared yet; declare it first."),
+    # steps out of order
+    _r("illegal_transition", None, "incident_status",
+       "사고가 지금 '{status}' 상태라서 이 단계를 할 수 없습니다.",
+       "The incident is now '{status}', so this step cannot be done.", {"status": "incident"}),
+    _r("illegal_transition", None, "case_status",
+       "이 건은 지금 '{status}' 상태라서 할 수 없습니다.",
+       "This case is now '{status}', so this cannot be done.", {"status": "case"}),
+    _r("illegal_transition", None, "order_status",
+       "주문이 지금 '{status}' 상태라서 할 수 없습니다.",
+       "The order is now '{status}', so this cannot be done.", {"status": "order"}),
+    _r("illegal_transition", None, "case_not_defaulted",
+       "기한까지 답이 없던 건에만 기본 처리를 적용할 수 있습니다. 이 건의 상태를 다시 확인해 주세요.",
+       "The default applies only to a case nobody answered by the deadline; please check this "
+       "case's status."),
+    _r("illegal_transition", None, "choice_needs_consent",
+       "고객의 선택은 동의 기록(고객이 말한 내용)과 함께 저장해야 합니다.",
+       "A customer's choice is saved only with their consent (what they said)."),
+    _r("illegal_transition", None, "listing_status",
+       "상품이 지금 '{status}' 상태라서 할 수 없습니다.",
+       "The listing is now '{status}', so this cannot be done.", {"status": "listing"}),
+    _r("conflict", None, "stored_data_conflict",
+       "이미 저장된 내용과 충돌해 저장하지 못했습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.",
+       "This conflicts with data already saved, so nothing was saved; reload the page and try "
+       "again."),
+    _r("conflict", None, "unanswered_cases",
+       "아직 답하지 않은 고객이 있어 끝낼 수 없습니다.",
+       "Some customers have not answered yet, so this cannot be closed."),
+    _r("conflict", None, "deadline_too_close",
+       "답변 기한이 너무 가까워 고객이 답할 시간이 부족합니다. 방안에서 기한을 늦춘 뒤 다시 안내해 주세요.",
+       "The deadline is too close for customers to answer; set a later deadline in the plan, "
+       "then notify."),
+    _r("conflict", None, "incident_closed",
+       "이 건의 처리는 이미 끝났습니다. 더 도움이 필요하시면 고객센터로 연락해 주세요.",
+       "This matter has already been closed; please contact our customer centre if you need "
+       "more help."),
+    _r("conflict", None, "calls_owed",
+       "상담원 전화를 기다리는 고객이 있어 끝낼 수 없습니다. 고객과 통화하거나 정해진 통화 시도를 마친 뒤 끝내 주세요.",
+       "Some customers are still owed a call, so this cannot be closed; reach them, or make "
+       "the call attempts the policy asks for, first."),
+    _r("invalid_input", None, "window_before_listing",
+       "시작 시각이 상품 {listing_id}번이 등록되기({created_at}) 전입니다. 잘못된 가격으로 판매가 시작된 시각을 넣어 주세요.",
+       "The window starts before listing {listing_id} existed (created {created_at}); enter "
+       "when the wrong price went on sale."),
+    _r("invalid_input", None, "number_too_large",
+       "숫자가 너무 커서 저장할 수 없습니다. 번호나 금액을 확인해 주세요.",
+       "A number is too large to be stored; check the number or amount."),
+    _r("invalid_input", None, "time_out_of_range",
+       "시각이 허용 범위(1년~9999년)를 벗어났습니다.",
+       "A time is out of range (years 1 to 9999)."),
+    _r("invalid_input", None, "text_not_storable",
+       "글에 저장할 수 없는 문자(NUL)가 들어 있습니다. 그 문자를 지우고 다시 보내 주세요.",
+       "The text contains a character that cannot be stored (NUL); remove it and send again."),
+    _r("invalid_input", None, "value_not_storable",
+       "입력한 값을 저장할 수 없습니다. 값을 확인해 주세요.",
+       "A value cannot be stored; please check what you entered."),
+    _r("conflict", None, "notice_not_published",
+       "아직 공지를 올리지 않아 끝낼 수 없습니다. 고객에게 알린 내용을 공지로도 올린 뒤 끝내 주세요.",
+       "No public notice has been published yet, so this cannot be closed; publish the notice "
+       "first."),
+    _r("conflict", None, "window_overlaps_incident",
+       "상품 {listing_id}번은 이미 사고 #{incident_id}에 들어 있고 그 기간이 이 기간과 겹칩니다. 한 주문에 두 "
+       "가지 답이 가지 않도록 기간을 그 사고 뒤로 잡거나, 그 사고가 초안이면 그 초안을 선언해 주세요.",
+       "Listing {listing_id} is already in incident #{incident_id}, whose window overlaps this "
+       "one; so that no order gets two answers, start this window after that one's, or declare "
+       "that incident if it is a draft."),
+    # access
+    _r("forbidden", None, "form_expired",
+       "양식이 만료되었거나 이 사이트에서 보낸 것이 아닙니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.",
+       "This form has expired or did not come from our site; reload the page and try again."),
+    _r("forbidden", None, "role_not_allowed",
+       "이 계정으로는 열 수 없는 페이지입니다.", "Your account cannot open this page."),
+    _r("forbidden", None, "link_expired",
+       "링크의 유효 기간이 지났습니다. 고객센터로 연락해 원하시는 방법을 알려 주세요.",
+       "This link has expired; please contact us to make your choice."),
+    _r("forbidden", None, "link_invalid",
+       "올바른 링크가 아닙니다. 받으신 메시지의 링크를 다시 눌러 주세요.",
+       "This link is not valid; please open the link in your message again."),
+    _r("login_required", None, None, "로그인해 주세요.", "Please log in."),
+    _r("not_found", "listing", None,
+       "찾을 수 없는 상품입니다 (#{id}).", "Listing #{id} was not found."),
+    _r("not_found", None, None,
+       "찾을 수 없습니다. 주소를 다시 확인해 주세요.", "Not found; please check the address."),
+    # idempotency keys and orders (API)
+    _r("invalid_input", None, "idempotency_key_missing",
+       "무언가를 새로 만드는 요청에는 'Idempotency-Key' 헤더가 있어야 합니다 (예: UUID 같은 고유한 문자열, "
+       "다시 보낼 때는 같은 값).",
+       "A request that creates something needs an 'Idempotency-Key' header (any unique string, "
+       "such as a UUID; a retry sends the same one)."),
+    _r("invalid_input", None, "idempotency_key_too_long",
+       "'Idempotency-Key'는 200자 이하여야 합니다.",
+       "The 'Idempotency-Key' must be at most 200 characters."),
+    _r("idempotency_key_reused", None, "idempotency_request_differs",
+       "이 'Idempotency-Key'는 이미 다른 내용의 요청에 쓰였습니다. 새 요청에는 새 키를 쓰고, 다시 보낼 때는 처음 "
+       "요청을 그대로 보내 주세요.",
+       "This 'Idempotency-Key' was already used for a different request; use a new key for a "
+       "new request, and repeat the first request exactly when retrying."),
+    _r("invalid_input", "quantity", "quantity_out_of_range",
+       "수량은 1개부터 {max}개까지 주문할 수 있습니다.",
+       "The quantity must be from 1 to {max}."),
+)
+
+#: The incident plan's problems: field (a key of ``details["problems"]``) and its sub-code
+#: (``details["problem_reasons"][field]``) -> a sentence.
+PLAN_RULES: tuple[Rule, ...] = (
+    _r("plan", "options", "unknown_option", "선택지를 목록에서 골라 주세요.",
+       "Pick the options from the list."),
+    _r("plan", "options", None, "고객에게 드릴 선택지를 두 개 이상 골라 주세요.",
+       "Offer at least two different options."),
+    _r("plan", "cancel_compensation", "terms_missing",
+       "주문 취소를 선택지로 드리면 보상 포인트를 입력해야 합니다.",
+       "Offering a cancellation needs the compensation points."),
+    _r("plan", "cancel_compensation", "above_ledger_limit",
+       "취소 보상 포인트가 한 번에 지급할 수 있는 한도를 넘습니다. 포인트를 줄여 주세요.",
+       "The compensation is more points than can be paid at once; offer fewer points."),
+    _r("plan", "cancel_compensation", None, "취소 보상 포인트를 확인해 주세요 (0 이상, 주문 취소를 선택지로 드릴 때만).",
+       "Check the compensation points (0 or more, only when a cancellation is offered)."),
+    _r("plan", "discount_pct", "terms_missing",
+       "할인 구매를 선택지로 드리면 할인율을 입력해야 합니다.",
+       "Offering a discounted purchase needs the discount percent."),
+    _r("plan", "discount_pct", None, "할인율은 0에서 99 사이의 정수로, 할인 구매를 드릴 때만 입력해 주세요.",
+       "The discount is a whole percent from 0 to 99, given only with the discount option."),
+    _r("plan", "keep_max_units", None, "최대 수량은 1 이상이며, '주문 유지'를 드릴 때만 입력해 주세요.",
+       "The maximum units is at least 1, and only with the 'keep the order' option."),
+    _r("plan", "seller_share_pct", None, "판매자 부담은 0에서 100 사이의 정수로 입력해 주세요.",
+       "The seller's share is a whole percent from 0 to 100."),
+    _r("plan", "platform_share_pct", "shares_not_100", "판매자와 플랫폼 부담의 합이 100이 되어야 합니다.",
+       "The seller's and the platform's shares must add up to 100."),
+    _r("plan", "platform_share_pct", None, "플랫폼 부담은 0에서 100 사이의 정수로 입력해 주세요.",
+       "The platform's share is a whole percent from 0 to 100."),
+    _r("plan", "deadline", "deadline_not_after_now", "답변 기한은 지금 이후여야 합니다.",
+       "The deadline must be after now."),
+    _r("plan", "deadline", "deadline_too_far",
+       f"답변 기한은 지금부터 {MAX_DEADLINE_AHEAD.days}일 안으로 정해 주세요.",
+       f"The deadline must be at most {MAX_DEADLINE_AHEAD.days} days from now."),
+    _r("plan", "deadline", None,
+       "답변 기한까지 상담 가능 시간이 너무 짧습니다. 고객이 상담원과 통화할 수 있도록 기한을 늦춰 주세요.",
+       "The deadline leaves too few contact-centre hours for customers to reach a person; "
+       "set it later."),
+)
+
+#: Form fields, as a sentence about a missing or too long value names them.
+FIELDS: dict[str, tuple[str, str]] = {
+    "new_price": ("새 가격", "the new price"), "reason": ("사유", "the reason"),
+    "outcome": ("통화 결과", "the call outcome"), "note": ("메모", "the note"),
+    "choice": ("고객의 선택", "the customer's choice"),
+    "words": ("고객이 한 말", "what the customer said"), "title": ("제목", "the title"),
+    "body": ("본문", "the body"), "listing_ids": ("상품 번호", "the listing ids"),
+    "wrong_price": ("잘못 표시된 가격", "the wrong price"),
+    "correct_price": ("정상 가격", "the correct price"),
+    "window_start": ("시작 시각", "the start time"), "cause": ("원인", "the cause"),
+    "responsible": ("책임", "who is responsible"), "deadline": ("답변 기한", "the deadline"),
+    "options": ("선택지", "the options"), "username": ("아이디", "the username"),
+    "cancel_compensation": ("취소 보상 포인트", "the compensation points"),
+    "discount_pct": ("할인율", "the discount percent"),
+    "keep_max_units": ("최대 수량", "the maximum units"),
+    "seller_share_pct": ("판매자 부담", "the seller's share"),
+    "platform_share_pct": ("플랫폼 부담", "the platform's share"),
+    "password": ("비밀번호", "the password"),
+}
