@@ -12,6 +12,7 @@ import test_tripwire_new_listing_db as new_listing
 from test_tripwire_new_listing_db import _draft, _listing, _orders, _product, _publish, _status
 
 from sagwa.domain.listings import ListingStatus, ListingTrigger
+from sagwa.domain.money import Money
 from sagwa.errors import ListingNotOrderable
 from sagwa.services import desk, listings
 
@@ -68,3 +69,28 @@ def test_the_own_rate_so_far_counts_the_orders_before_a_return_to_sale(shop) -> 
     assert evidence["expected_per_hour_x1000"] == 3000  # 30 orders in 10 h on sale
     assert "since the listing went back on sale" in evidence["reason_en"]
     assert "its own rate so far, 3.00/h" in evidence["reason_en"]
+
+
+def test_a_dismissal_vouches_only_for_the_price_the_draft_was_about(shop) -> None:
+    """Code review: the seller moved the paused listing to another price before the operator
+    dismissed the draft; the vouch used to follow the listing's price at dismissal, so the new,
+    never-judged price sold unpaused. Now no vouch is written, and the rush on it pauses."""
+    uow, clock, _, alone, customers = shop
+    _publish(uow, alone)
+    with pytest.raises(ListingNotOrderable):
+        _orders(uow, clock, alone, customers, 10, timedelta(seconds=10))
+    draft, _ = _draft(uow, alone)
+    clock.now += timedelta(minutes=1)
+    listings.propose_price_change(uow(), listing_id=alone, new_price=Money(99_000, "KRW"),
+                                  proposed_by="seller:caseshop")
+    desk.close(uow(), incident_id=draft.incident.incident_id, actor="admin:op",
+               reason="a launch promotion, the price is right")
+    with uow() as u:
+        actions = [r.event.action for r in u.audit.for_entity("listing", str(alone))]
+    assert "listing.vouched" not in actions
+    clock.now += timedelta(minutes=5)
+    listings.change_listing_status(uow(), listing_id=alone, trigger=ListingTrigger.RESUME,
+                                   actor="admin:op")
+    with pytest.raises(ListingNotOrderable):
+        _orders(uow, clock, alone, customers, 20, timedelta(seconds=10))
+    assert _status(uow, alone) is ListingStatus.PAUSED

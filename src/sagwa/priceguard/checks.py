@@ -220,7 +220,8 @@ def _undeclared_too_deep(cols: PriceColumns, rules: PriceRules, log_q: F64) -> n
         return np.zeros(len(cols), dtype=np.bool_)
     cut_cap = undeclared_cut_cap(cols.promotion_pct, cols.max_depth_pct)
     with np.errstate(invalid="ignore"):
-        return np.asarray(-log_q >= cut_cap - CUT_SLACK)
+        # a cut, from the current price too: raising a price during a promotion cuts nothing
+        return np.asarray((-log_q >= cut_cap - CUT_SLACK) & (cols.new < cols.old))
 
 
 def peer_range_excess(

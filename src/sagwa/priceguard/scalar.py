@@ -133,7 +133,9 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
     z += z_range
     if math.isnan(pct) and log_q < 0:  # an undeclared cut past the category's limit
         cap = -math.log1p(-min(max(x.max_depth_pct, 0.0), 99.99) / 100.0)
-        if -log_q >= cap - CUT_SLACK and z < rules.z_policy:  # else the ratio holds it
+        # a cut from the current price too (raising a price during a promotion cuts nothing);
+        # a deeper drop the ratio already holds keeps its own reason
+        if -log_q >= cap - CUT_SLACK and x.new < x.old and z < rules.z_policy:
             z, reason = rules.z_policy, _UNDECLARED
     if promo.mismatched:
         z = max(z, PROMO_MISMATCH_Z + min(abs(promo.gap), LOG_CLIP), rules.z_policy)

@@ -107,13 +107,19 @@ def watch_start(*, price_moved_at: datetime | None, first_on_sale_at: datetime |
 def priced_like_a_mistake(*, price_minor: int, list_price_minor: int | None,
                           other_prices_minor: Sequence[int]) -> bool:
     """Whether a surge at this price can be the rush on a wrong price that the tripwire is for:
-    the price is below the product's list price *and* below the median of the other sellers'
-    live prices, as far as either is known (with neither known, it cannot be ruled out). A
-    listing at or above its list price, or at or above what the other sellers ask, selling fast
-    is demand, not a mistake (buyers do not rush a price they could have anywhere): it is not
-    paused. Wrong prices are low ones — a high one draws no rush."""
-    known = [p for p in (list_price_minor, _median(other_prices_minor)) if p]
-    return not known or price_minor < min(known)
+    the price is below the product's list price *or* below the median of the other sellers'
+    live prices (with neither known, it cannot be ruled out). Only a listing at or above both —
+    every reference there is — selling fast is demand, not a mistake (buyers do not rush a
+    price they could have anywhere), and is not paused. Other sellers at (within 2% of) this
+    very price are left out of their median: a second seller copying a wrong price must not
+    vouch for the first, nor a stale low list price alone for a price under the market."""
+    others = [p for p in other_prices_minor if abs(p - price_minor) > COPIED_PRICE * price_minor]
+    known = [p for p in (list_price_minor, _median(others)) if p]
+    return not known or price_minor < max(known)
+
+
+#: Other sellers within this share of a listing's price are taken to ask the same price.
+COPIED_PRICE = 0.02
 
 
 def _median(values: Sequence[int]) -> float | None:

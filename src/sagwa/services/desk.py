@@ -317,11 +317,13 @@ def _next(inc: Incident, trigger: IncidentTrigger) -> IncidentStatus:
 
 def _vouch_for_listings(uow: SqlAlchemyUnitOfWork, inc: Incident, *, actor: str, reason: str,
                         now: datetime) -> None:
-    """A draft dismissed as a false alarm vouches for its listings at their current prices: the
-    order tripwire does not pause them again at that price (``services.tripwire``)."""
+    """A draft dismissed as a false alarm vouches for its listings at the price the draft was
+    about (its wrong price), and only those still at that price: the order tripwire does not
+    pause them again at it (``services.tripwire``). A listing whose price moved meanwhile (a
+    seller's change while it was paused) gets no vouch: nobody judged that price."""
     for listing_id in sorted(int(i) for i in inc.listing_ids):
         listing = uow.market.listing(listing_id)
-        if listing is not None:
+        if listing is not None and listing.price == inc.wrong_price:
             uow.audit.append(AuditEvent(actor, "listing.vouched", "listing", str(listing_id),
                                         after={"price": listing.price.as_dict(),
                                                "incident_id": int(inc.incident_id),

@@ -14,10 +14,11 @@ a month without buyers), and orders are counted from the later of the change and
 to sale; the listing's own rate so far counts its orders and hours on sale up to there.
 
 An operator who dismisses the tripwire's draft as a false alarm vouches for the listing at its
-current price (``listing.vouched`` on the audit log): the tripwire does not pause it again at
+draft's wrong price, if it is still at it (``listing.vouched`` on the audit log): the tripwire does not pause it again at
 that price. The vouch lasts as long as the price does — a price move starts a new watch, which
 is judged afresh — and a watch lasts a day at most anyway. And a listing priced at or above its
-product's list price, or at or above the other sellers' median, is not paused on a surge at
+product's list price and at or above the other sellers' median (sellers at its very price left
+out) is not paused on a surge at
 all: the tripwire is for wrong (low) prices the guard missed, and a rush at the going price is
 demand (``sagwa.priceguard.tripwire.priced_like_a_mistake``).
 

@@ -336,3 +336,13 @@ def test_the_book_floor_is_configuration_and_needs_a_list_price() -> None:
     assert check_one(cheap, no_law).verdict == "allow"
     unknown_list = dataclasses.replace(cheap, list_price_minor=None)
     assert check_one(unknown_list, RULES).reason_code != "below_list_price_floor"
+
+
+def test_raising_a_price_during_an_approved_deep_promotion_is_not_an_undeclared_cut() -> None:
+    """Code review: at 175,000 on a 500,000 reference (a reviewer-approved 65% promotion),
+    raising to 180,000 with no percent was held as "a cut of 60% or more"."""
+    rise = ChangeEvidence(175_000, 180_000, "KRW", (500_000,) * 6 + (175_000,) * 2,
+                          (500_000, 495_000, 510_000), list_price_minor=500_000,
+                          category="electronics")
+    got = check_one(rise, RULES)
+    assert got.reason_code != "undeclared_cut_too_deep", got

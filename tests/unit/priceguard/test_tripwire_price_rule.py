@@ -1,6 +1,7 @@
-"""The tripwire is for wrong (low) prices: a surge at or above the product's list price, or at
-or above the other sellers' median, is demand and not paused; below both (as far as they are
-known) it is watched."""
+"""The tripwire is for wrong (low) prices: a surge at or above *every* reference there is (the
+product's list price, the other sellers' median) is demand and not paused; below either it is
+watched. Other sellers at this very price (a second seller copying a wrong price) are no
+reference for it."""
 
 from __future__ import annotations
 
@@ -13,13 +14,16 @@ from sagwa.priceguard.tripwire import priced_like_a_mistake
     (69_000, 69_000, [], False),                  # exactly the list price
     (75_000, 69_000, [], False),                  # above it
     (6_900, 69_000, [], True),                    # a tenth of it: the 2008 kind of mistake
-    (60_000, 69_000, [58_000, 60_000, 65_000], False),  # what the other sellers ask
-    (59_000, 69_000, [58_000, 60_000, 65_000], True),   # below both
+    (69_000, 69_000, [58_000, 60_000, 65_000], False),  # at the list price, above the others
+    (60_000, 69_000, [58_000, 60_000, 65_000], True),   # what the others ask, under the list
     (62_000, None, [58_000, 60_000, 64_000, 66_000], False),  # an even count: median 62,000
     (61_000, None, [58_000, 60_000, 64_000, 66_000, 99_000], True),
     (1_000, None, [], True),                      # nothing to compare with: watched
+    (99_000, 199_000, [99_000], True),            # a second seller copied the wrong price
+    (99_000, None, [99_000, 99_500], True),       # only copies: nothing to compare with
+    (100_000, 100_000, [200_000, 210_000], True),  # a stale low list price vouches for nothing
 ])
-def test_only_a_price_below_the_list_price_and_the_other_sellers_is_watched(
+def test_only_a_price_at_or_above_every_reference_is_spared(
         price: int, list_price: int | None, others: list[int], watched: bool) -> None:
     assert priced_like_a_mistake(price_minor=price, list_price_minor=list_price,
                                  other_prices_minor=others) is watched
