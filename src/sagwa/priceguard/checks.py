@@ -8,10 +8,11 @@ other sellers, the list price), in units of the policy threshold::
 
 A declared promotion within policy that matches the actual drop relaxes the drop threshold; a
 ratio with the shape of a known error (×10ⁿ, an FX rate, a pack size) raises z by
-``shape_boost``; penny prices, over-deep promotions, an undeclared cut as deep as the category's
-promotion limit (where that is stricter than ``down_ratio``), a declared promotion the new price
-disagrees with (``promo_mismatch_log``) and seller floors/ceilings set a floor on z, one at which
-the change is held whatever ``hold_score`` is.
+``shape_boost``; penny prices, over-deep promotions, an undeclared cut (from the current price)
+as deep as the category's promotion limit, a declared promotion the new price disagrees with
+(``promo_mismatch_log``), a price under the category's share of the list price (the fixed book
+price law) and seller floors/ceilings set a floor on z, one at which the change is held whatever
+``hold_score`` is.
 ``score = z / (1 + z)``; a change is held when ``score >= hold_score`` (z = 1 is the threshold).
 """
 

@@ -217,8 +217,7 @@ def format_reasons(
 
 
 #: (reason, error type) pairs whose "looks like" tail would only repeat the sentence's head.
-_NO_TAIL = frozenset({("penny_price", "penny"), ("promotion_too_deep", "inflated_promotion"),
-                      })
+_NO_TAIL = frozenset({("penny_price", "penny"), ("promotion_too_deep", "inflated_promotion")})
 
 
 def _render(lang: str, reason: str, error_type: str, new: float, ref: float, ref_kind: str,

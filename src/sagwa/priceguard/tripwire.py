@@ -27,6 +27,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from statistics import median
 from typing import Literal
 
 
@@ -104,6 +105,10 @@ def watch_start(*, price_moved_at: datetime | None, first_on_sale_at: datetime |
     return start if now - start[0] <= watch_for else None
 
 
+#: Other sellers within this share of a listing's price are taken to ask the same price.
+COPIED_PRICE = 0.02
+
+
 def priced_like_a_mistake(*, price_minor: int, list_price_minor: int | None,
                           other_prices_minor: Sequence[int]) -> bool:
     """Whether a surge at this price can be the rush on a wrong price that the tripwire is for:
@@ -114,20 +119,8 @@ def priced_like_a_mistake(*, price_minor: int, list_price_minor: int | None,
     very price are left out of their median: a second seller copying a wrong price must not
     vouch for the first, nor a stale low list price alone for a price under the market."""
     others = [p for p in other_prices_minor if abs(p - price_minor) > COPIED_PRICE * price_minor]
-    known = [p for p in (list_price_minor, _median(others)) if p]
+    known = [p for p in (list_price_minor, median(others) if others else None) if p]
     return not known or price_minor < max(known)
-
-
-#: Other sellers within this share of a listing's price are taken to ask the same price.
-COPIED_PRICE = 0.02
-
-
-def _median(values: Sequence[int]) -> float | None:
-    ordered = sorted(values)
-    if not ordered:
-        return None
-    mid = len(ordered) // 2
-    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
 def hours_on_sale(changes: Sequence[SaleChange], *, start: datetime, end: datetime) -> float:
