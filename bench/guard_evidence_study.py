@@ -84,7 +84,7 @@ def listing_history(state: EvidenceState, lidx: np.ndarray) -> tuple[np.ndarray,
 def observing(frames: list[pl.DataFrame]) -> Callable[..., pl.DataFrame]:
     judge = guard_batch._judge_chunk
 
-    def observe(chunk: pl.DataFrame, state: EvidenceState, rules: Any) -> pl.DataFrame:
+    def observe(chunk: pl.DataFrame, state: EvidenceState, rules: Any, *rest: Any) -> pl.DataFrame:
         lidx, pidx = chunk["lidx"].to_numpy(), chunk["pidx"].to_numpy()
         new = chunk["new_price_minor"].to_numpy().astype(float)
         cs = cross_section(state, lidx, pidx)
@@ -106,7 +106,7 @@ def observing(frames: list[pl.DataFrame]) -> Callable[..., pl.DataFrame]:
                 seen_peer=seen_peer,
             )
         )
-        return judge(chunk, state, rules)
+        return judge(chunk, state, rules, *rest)
 
     return observe
 

@@ -6,7 +6,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from sagwa.adapters.db.migrate import alembic_config
-from sagwa.services import catalog
+from sagwa.domain.money import Money
+from sagwa.services import catalog, listings
 from sagwa.services.idempotency import IdempotencyKey
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -26,9 +27,17 @@ def test_existing_keys_keep_their_account_through_down_and_up(scratch) -> None: 
     engine = create_engine(scratch.create())
     try:
         factory = sessionmaker(bind=engine)
-        catalog.register_seller(SqlAlchemyUnitOfWork(factory), code="api-made", name="가",
-                                actor="api:seller_a",
-                                idempotency_key=IdempotencyKey("k-1", owner="api:seller_a"))
+        seller = catalog.register_seller(
+            SqlAlchemyUnitOfWork(factory), code="api-made", name="가", actor="api:seller_a",
+            idempotency_key=IdempotencyKey("k-1", owner="api:seller_a"))
+        product = catalog.register_product(SqlAlchemyUnitOfWork(factory), title="책",
+                                           category="books", actor="seed")
+        # a listing made through the API before request parts (``publish``) were compared:
+        # its key was fingerprinted on the payload alone
+        made = listings.create_listing(
+            SqlAlchemyUnitOfWork(factory), seller_id=seller.id, product_id=product.id,
+            price=Money.of(15000, "KRW"), actor="api:seller_a",
+            idempotency_key=IdempotencyKey("k-3", owner="api:seller_a"))
         catalog.register_customer(SqlAlchemyUnitOfWork(factory), name="나", email="n@example.com",
                                   actor="seed", idempotency_key="k-2")
         catalog.register_customer(SqlAlchemyUnitOfWork(factory), name="다", email="d@example.com",
@@ -36,14 +45,22 @@ def test_existing_keys_keep_their_account_through_down_and_up(scratch) -> None: 
                                   idempotency_key=IdempotencyKey("k-2", owner="api:admin"))
         _alembic(engine, "downgrade", "0009")  # one (scope, key): the earliest row stays
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT count(*) FROM idempotency_keys")).scalar_one() == 2
+            assert conn.execute(text("SELECT count(*) FROM idempotency_keys")).scalar_one() == 3
         _alembic(engine, "upgrade", "head")
-        assert _keys(engine) == [("", "customer", "k-2"), ("api:seller_a", "seller", "k-1")]
+        assert _keys(engine) == [("", "customer", "k-2"), ("api:seller_a", "listing", "k-3"),
+                                 ("api:seller_a", "seller", "k-1")]
         again = catalog.register_seller(
             SqlAlchemyUnitOfWork(factory), code="api-made", name="가", actor="api:seller_a",
             idempotency_key=IdempotencyKey("k-1", owner="api:seller_a"))
         assert again.code == "api-made"  # the retry after the upgrade finds its first result
+        # the API's retry of that listing now names ``publish``: still the same request
+        retried = listings.create_listing(
+            SqlAlchemyUnitOfWork(factory), seller_id=seller.id, product_id=product.id,
+            price=Money.of(15000, "KRW"), actor="api:seller_a",
+            idempotency_key=IdempotencyKey("k-3", owner="api:seller_a").with_request(publish=False))
+        assert retried.id == made.id
         with engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM sellers")).scalar_one() == 1
+            assert conn.execute(text("SELECT count(*) FROM listings")).scalar_one() == 1
     finally:
         engine.dispose()

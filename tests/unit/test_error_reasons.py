@@ -149,6 +149,10 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
             Promotion(50, NOW + timedelta(days=300), NOW + timedelta(days=301)), NOW)),
         "아직 시작하지 않은 할인 행사입니다. 행사가 시작되면 그때 가격을 제안해 주세요.",
     ),
+    "promotion_ends_before_start": (
+        lambda: refusal(lambda: Promotion(50, NOW, NOW - timedelta(hours=1))),
+        "할인 행사는 시작한 뒤에 끝나야 합니다. 종료 시각을 시작 시각보다 뒤로 정해 주세요.",
+    ),
     "price_unchanged": (
         lambda: InvalidInput(
             "the listing already costs 199,000 KRW", field="new_price", reason="price_unchanged"
@@ -181,7 +185,7 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
             status="approved",
             reason="change_not_held",
         ),
-        "이미 처리된 가격 변경입니다 (현재: 승인됨). 목록을 새로 고쳐 주세요.",
+        "이미 처리된 가격 변경입니다(지금: 승인됨).",
     ),
     "own_change": (
         lambda: refusal(lambda: price_review.check_not_own_change(HELD, reviewer="api:a")),
@@ -280,6 +284,13 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
                              reason="approval_needs_reason"),
         "가격을 절반 이하로 내리거나 두 배 이상 올리는 변경은 승인 의견이 있어야 합니다. 판매자와 무엇을 확인했는지 적어 주세요.",
     ),
+    "policy_hold_needs_reason": (  # a book below the fixed book price floor approved blank
+        lambda: InvalidInput("approving a change a pricing policy held needs a reason",
+                             field="reason", reason="policy_hold_needs_reason",
+                             rule="below_list_price_floor"),
+        ("가격 정책(도서정가제 최저가, 분류별 할인 한도, 판매자 가격 한도 등)으로 보류된 변경은 "
+         "승인 의견이 있어야 합니다. 판매자와 무엇을 확인했는지 적어 주세요."),
+    ),
     "release_needs_reason": (  # a first price of 19,900 KRW against a list price of 199,000 KRW
         lambda: refusal(lambda: price_moves.check_release_reason(
             3, Money(19_900, "KRW"), price_moves.PriceReference(199_000, "list_price"), " ")),
@@ -287,7 +298,7 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     ),
     "reason_too_short": (  # "." says nothing: every required reason needs 4 letters or digits
         lambda: refusal(lambda: reasons.check_meaningful_reason(" . ")),
-        "사유를 조금 더 구체적으로 적어 주세요. 글자나 숫자가 4자 이상이어야 합니다 (띄어쓰기와 문장부호는 세지 않습니다).",
+        "사유를 조금 더 구체적으로 적어 주세요. 글자나 숫자가 4자 이상이어야 합니다(띄어쓰기와 문장부호는 세지 않습니다).",
     ),
     "reason_required": (  # refused before the database is opened
         lambda: refusal(lambda: price_review.reject_price_change(
@@ -412,7 +423,7 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     ),
     "promotion_percent_range": (  # 1e-9 % off, or 12.345 %
         lambda: refusal(lambda: listings.declared_promotion(1e-9)),
-        "할인율은 1에서 99.9 사이의 숫자로, 소수점 한 자리까지 입력해 주세요 (예: 10 또는 12.5).",
+        "할인율은 1에서 99.9 사이의 숫자로, 소수점 한 자리까지 입력해 주세요(예: 10 또는 12.5).",
     ),
 }
 
@@ -425,6 +436,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (price_review._held, "change_not_held"),
     (price_review.check_not_own_change, "own_change"),
     (price_review._check_approval_reason, "approval_needs_reason"),
+    (price_review._check_approval_reason, "policy_hold_needs_reason"),
     (price_moves.check_release_reason, "release_needs_reason"),
     (desk_cases.current_plan, "no_plan_yet"),
     (case_facts.incident_terms, "case_not_ready"),
@@ -451,6 +463,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (idempotency.check_key, "idempotency_key_too_long"),
     (price_order, "quantity_out_of_range"),
     (listings.check_percent_value, "promotion_percent_range"),
+    (Promotion.__post_init__, "promotion_ends_before_start"),
 ]
 
 

@@ -18,7 +18,7 @@ def test_other_digits_in_a_price_are_a_field_problem(typed: str) -> None:
     with pytest.raises(FormProblem) as info:
         parse_won(typed, "new_price")
     assert info.value.details["field"] == "new_price"
-    assert "19900" in info.value.ko
+    assert "19,900" in info.value.ko
 
 
 def test_full_width_integers_are_read_as_ascii() -> None:

@@ -10,8 +10,9 @@ is an empty id.
 Two kinds of trouble, kept apart:
 
 - a file that cannot be read as a table at all — missing, a directory, empty (not even a
-  header), a corrupt gzip, not UTF-8 (UTF-16 included), a header without a required column —
-  raises :class:`~sagwa.errors.InvalidInput` naming the file;
+  header), a corrupt gzip, not UTF-8 (UTF-16 included), a header without a required column or
+  naming a column twice (``changes.csv line 1: column new_price appears twice``) — raises
+  :class:`~sagwa.errors.InvalidInput` naming the file;
 - a row that cannot be read is reported in ``ReadResult.bad_rows`` with its 1-based line number
   (the header is line 1) and the bad value, e.g. ``new_price "12,9x" is not a price``. A row
   with more or fewer fields than the header is such a row, and so is a later row repeating a
@@ -103,6 +104,7 @@ def _read_text_frame(
     """All columns as text plus ``_line``; rows with too many fields are dropped and reported."""
     data = _read_bytes(path)
     _check_header_text(path, data)
+    _check_header_names(path, _first_line_fields(data))
     try:
         frame = pl.read_csv(data, infer_schema=False)
     except pl.exceptions.NoDataError:
@@ -156,6 +158,27 @@ def _check_header_text(path: Path, data: bytes) -> None:
         raise InvalidInput(f"{path} line 1: not UTF-8 text ({problem})", field=str(path))
 
 
+def _first_line_fields(data: bytes) -> list[str]:
+    """The header's names as the csv module reads the first line (UTF-8, checked before)."""
+    first = data[: data.find(b"\n")] if b"\n" in data else data
+    return next(csv.reader([first.decode("utf-8-sig", errors="replace").rstrip("\r")]), [])
+
+
+def _check_header_names(path: Path, header: list[str]) -> None:
+    """Refuse a header naming a column twice: which of the two is meant cannot be known (the
+    fast reader would take the first, the careful one could not line the rows up). Columns
+    without a name (a trailing comma) are not names, and are left to be ignored."""
+    first: dict[str, int] = {}
+    for position, name in enumerate(header, start=1):
+        if name in first and name != "":
+            raise InvalidInput(
+                f"{path} line 1: column {name} appears twice (columns {first[name]} and "
+                f"{position})",
+                field=str(path),
+            )
+        first.setdefault(name, position)
+
+
 def _count_lines(data: bytes) -> int:
     return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
 
@@ -174,6 +197,9 @@ def _read_ragged(path: Path, data: bytes) -> tuple[pl.DataFrame, list[tuple[int,
     header = next(rows, None)
     if header is None:
         raise InvalidInput(f"{path} is empty: not even a header line", field=str(path))
+    _check_header_names(path, header)  # the whole header, were it to hold a quoted line break
+    # columns without a name get one of their own, so the rows still line up with the header
+    header = [name or f"_unnamed_{i}" for i, name in enumerate(header, start=1)]
     good: list[list[str | int | None]] = []
     ragged: list[tuple[int, str]] = []
     line = rows.line_num + 1

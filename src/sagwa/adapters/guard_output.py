@@ -103,11 +103,12 @@ def is_special_file(path: Path) -> bool:
 
 
 def write_verdicts(verdicts: pl.DataFrame, out: Path, output_format: str) -> None:
-    """Write ``change_id, verdict, score, error_type, reason`` rows as CSV or a JSON array."""
+    """Write ``change_id, verdict, score, error_type, reason`` rows as CSV or a JSON array,
+    each ending with a newline."""
     if output_format == "csv":
         text = verdicts.write_csv()
     else:
-        text = json.dumps(verdicts.to_dicts(), ensure_ascii=False)
+        text = json.dumps(verdicts.to_dicts(), ensure_ascii=False) + "\n"
     write_file(out, text.encode("utf-8"))
 
 

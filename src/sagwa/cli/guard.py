@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from sagwa.priceguard import PriceRules
+    from sagwa.services.guard_batch import GuardRun
     from sagwa.services.guard_metrics import SplitMetrics
 
 app = typer.Typer(
@@ -208,6 +209,17 @@ def check(
 
     A changes file with a header and no rows is valid: the output then holds only the header
     (CSV) or [] (JSON). A history file with no rows means no history.
+
+    A price of 0 means no price. A history row at 0 (out of stock) is no evidence: it is
+    skipped, and stderr says how many were. A list_price of 0 is no list price. An old_price
+    of 0 is no current price: the change is judged like a first price, against the listing's
+    recent prices, other sellers and the list price. A new_price of 0 is judged, and held as a
+    penny price.
+
+    Categories match the rules' categories ignoring case and surrounding spaces ("Books" is
+    books); a sub-category without limits of its own takes its parent's ("electronics/mp3"
+    takes electronics'). A category that matches none gets the default limits, and stderr
+    names it.
     """
     from sagwa.adapters import guard_output as gf
 
@@ -220,6 +232,7 @@ def check(
     price_rules = _load_rules(rules)
     frames = _read_inputs(history, changes, products, skip_bad_rows)
     run = _run(frames, price_rules, chunk_rows, lang)
+    _note_what_was_not_evidence(run, frames, price_rules, history)
     _as_option("out", gf.write_verdicts, run.verdicts, out, output_format)
     held = int((run.verdicts["verdict"] == "hold").sum())
     # to stderr when the verdicts themselves go to standard output (--out /dev/stdout)
@@ -284,6 +297,7 @@ def evaluate(
     _check_labels_match(frames, labels, changes)
     _note_other_error_types(frames["labels"], labels)
     run = _run(frames, price_rules, chunk_rows)
+    _note_what_was_not_evidence(run, frames, price_rules, history)
     frame = labelled_frame(judged=run.verdicts, changes=frames["changes"], labels=frames["labels"])
     splits = all_splits(frame)
     _print_metrics(splits)
@@ -294,6 +308,33 @@ def evaluate(
         text = format_metrics_json(splits)
         _as_option("json", gf.write_file, json_out, text.encode("utf-8"))
         typer.echo(f"metrics -> {json_out}")
+
+
+def format_evidence_notes(
+    zero_price_rows: int, history: Path, unmatched: list[tuple[str, int]]
+) -> list[str]:
+    """Notes on input the guard read but could not use as given: history rows at price 0
+    (skipped), categories matching none of the rules' (default limits applied)."""
+    lines = []
+    if zero_price_rows:
+        rows = "row" if zero_price_rows == 1 else "rows"
+        lines.append(f"note: skipped {zero_price_rows:,} {rows} of {history} at price 0 "
+                     "(no price, e.g. out of stock): not evidence")
+    for category, n in unmatched:
+        products = "product" if n == 1 else "products"
+        lines.append(f"note: category {category!r} ({n:,} {products}) matches no category in "
+                     "the rules; default limits applied")
+    return lines
+
+
+def _note_what_was_not_evidence(
+    run: GuardRun, frames: dict[str, pl.DataFrame], rules: PriceRules, history: Path
+) -> None:
+    from sagwa.services.guard_batch import categories_without_rules
+
+    unmatched = categories_without_rules(frames.get("products"), rules)
+    for line in format_evidence_notes(run.zero_price_rows, history, unmatched):
+        typer.echo(line, err=True)
 
 
 def _note_other_error_types(labels: pl.DataFrame, path: Path) -> None:

@@ -37,7 +37,8 @@ class Promotion:
             if stamp is not None and stamp.tzinfo is None:
                 raise InvalidInput("promotion times must carry a timezone", field="promotion")
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise InvalidInput("promotion must end after it starts", field="promotion.ends_at")
+            raise InvalidInput("promotion must end after it starts", field="promotion.ends_at",
+                               reason="promotion_ends_before_start")
 
 
 KST = ZoneInfo("Asia/Seoul")

@@ -56,6 +56,7 @@ CUT_SLACK = 1e-9
 PROMOTION_PRICE = REF_KIND["promotion_price"]
 LIST_FLOOR = REASON_CODE["below_list_price_floor"]
 LIST_PRICE = REF_KIND["list_price"]
+FAR_ABOVE = REASON_CODE["far_above_references"]
 
 
 @dataclass(frozen=True)
@@ -143,17 +144,20 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     placeholder = is_placeholder(cols.new, cols.minor_per_major, log_q)
     z, reason = _base_z(log_q, explained, expected, placeholder, rules)
     z, reason, range_ref = _add_peer_range(z, reason, cols, rules, explained)
+    z, reason, outside, log_out = _above_outside(z, reason, cols, rules)
     z, reason = _apply_floors(z, reason, cols, rules, mismatched, promo_gap, log_q)
     score = z / (1.0 + z)
     hold = score >= rules.hold_score
     reason = np.where(hold, reason, REASON_CODE["within_range"]).astype(np.int8)
     held = np.flatnonzero(hold)
     on_promo = reason == MISMATCH
+    # held for its rise past the list price: said (and named) against the list price
+    on_outside = (reason == FAR_ABOVE) & ~np.isnan(log_out)
     error = np.zeros(hold.shape[0], dtype=np.int8)
     error[held] = classify(
         # a price that disagrees with its declared promotion is named by how it sits from the
         # price the promotion gives, not from the references
-        log_q=np.where(on_promo, promo_gap, log_q)[held],
+        log_q=np.where(on_promo, promo_gap, np.where(on_outside, log_out, log_q))[held],
         new_major=cols.new[held] / cols.minor_per_major[held],
         zero_cents=ends_in_zero_cents(cols.new[held], cols.minor_per_major[held]),
         promo_pct=cols.promotion_pct[held],
@@ -166,6 +170,8 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     kind = np.where(range_ref == 0, kind, range_ref)
     ref_price = np.where(range_ref == LOWEST, cols.peer_low, ref_price)
     ref_price = np.where(range_ref == HIGHEST, cols.peer_high, ref_price)
+    kind = np.where(on_outside, LIST_PRICE, kind)
+    ref_price = np.where(on_outside, outside, ref_price)
     kind = np.where(on_promo, PROMOTION_PRICE, kind)
     ref_price = np.where(on_promo, cols.old * (1.0 - cols.promotion_pct / 100.0), ref_price)
     on_floor = reason == LIST_FLOOR  # said against the list price the floor is a share of
@@ -263,6 +269,30 @@ def _add_peer_range(
     ).astype(np.int8)
     range_ref = np.where(dominant, np.where(below, LOWEST, HIGHEST), 0)
     return z + z_range, reason, range_ref
+
+
+def _above_outside(
+    z: F64, reason: I8, cols: PriceColumns, rules: PriceRules
+) -> tuple[F64, I8, F64, F64]:
+    """A rise past the product's list price, measured against the list price alone.
+
+    The listing's own current and recent prices take part in the median reference, so prices
+    that climbed step by step vouch for the next step: two repricers pricing off each other
+    each stay under ``up_ratio`` of their own recent median (and each is the other's "highest
+    other seller") while leaving the list price far behind. Nothing outside the listing vouches
+    for such a price: where this ratio gives more than the other terms, it is the reason
+    (``far_above_references``, said against the list price). The other sellers' median is not
+    used here: in real data a listing can sit at several times the others' median for good
+    (another pack size under the same product) and rise further (docs/benchmarks.md, "Repricer
+    runaways"). Returns z, the reasons, the list price and ``ln(new / list price)`` (NaN where
+    the term does not decide)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        outside = np.where(cols.list_price > 0, cols.list_price, np.nan)  # no price, no reference
+        log_out = np.log(cols.new / outside)
+    z_out = np.clip(np.nan_to_num(log_out, nan=0.0, neginf=0.0), 0.0, LOG_CLIP) / rules.log_up
+    decides = z_out > z
+    reason = np.where(decides, FAR_ABOVE, reason).astype(np.int8)
+    return np.maximum(z, z_out), reason, outside, np.where(decides, log_out, np.nan)
 
 
 def _base_z(

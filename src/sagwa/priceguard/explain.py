@@ -137,6 +137,42 @@ _HEAD = {
         "{ref}의 {share}%)보다 낮습니다",
     },
 }
+#: The same sentences for a change with no reference price (none known, or one of 0): they
+#: name no reference and no gap, rather than "is  the highest" or "(the current price: ?)".
+_HEAD_WITHOUT_REF = {
+    "en": {
+        **_HEAD["en"],
+        "within_range": "new price {new} has no reference price to be compared with",
+        "far_below_references": "new price {new} is far below its reference prices",
+        "far_above_references": "new price {new} is far above its reference prices",
+        "below_all_other_sellers": "new price {new} is far below every other seller's price",
+        "above_all_other_sellers": "new price {new} is far above every other seller's price",
+        "penny_price": "new price {new} is a penny price, likely a placeholder",
+        "promotion_too_deep": "declared promotion of {pct}% needs a reviewer's approval "
+        "({max_pct}% or deeper does; new price {new})",
+        "promotion_mismatch": "new price {new} does not match the declared promotion of {pct}%",
+        "undeclared_cut_too_deep": "a cut of {max_pct}% or more needs a declared promotion and "
+        "a reviewer's approval (new price {new})",
+        "below_list_price_floor": "new price {new} is below {limit}, the least this category "
+        "may be sold at",
+    },
+    "ko": {
+        **_HEAD["ko"],
+        "within_range": "새 가격 {new}과(와) 비교할 참고 가격이 없습니다",
+        "far_below_references": "새 가격 {new}은(는) 참고 가격보다 크게 낮습니다",
+        "far_above_references": "새 가격 {new}은(는) 참고 가격보다 크게 높습니다",
+        "below_all_other_sellers": "새 가격 {new}은(는) 다른 모든 판매자의 가격보다 크게 낮습니다",
+        "above_all_other_sellers": "새 가격 {new}은(는) 다른 모든 판매자의 가격보다 크게 높습니다",
+        "penny_price": "새 가격 {new}은(는) 자리표시용으로 보이는 최저 단위 가격입니다",
+        "promotion_too_deep": "선언된 할인 폭 {pct}%은(는) 검토자 승인이 필요합니다"
+        "({max_pct}% 이상은 승인 대상, 새 가격 {new})",
+        "promotion_mismatch": "새 가격 {new}은(는) 선언된 {pct}% 할인과 맞지 않습니다",
+        "undeclared_cut_too_deep": "{max_pct}% 이상 할인은 할인 선언과 검토자 승인이 필요합니다"
+        "(새 가격 {new})",
+        "below_list_price_floor": "새 가격 {new}은(는) 이 분류에서 허용되는 최저가 {limit}보다 "
+        "낮습니다",
+    },
+}
 _TAIL = {"en": "; looks like {looks}", "ko": ". {looks}(으)로 보입니다."}
 
 
@@ -148,17 +184,19 @@ class _Sentence(NamedTuple):
     limit: bool
 
 
-def _sentences() -> dict[tuple[str, str, bool], _Sentence]:
+def _sentences() -> dict[tuple[str, str, bool, bool], _Sentence]:
+    """Keyed by (language, reason, with a "looks like" tail, with a reference price)."""
     table = {}
-    for lang, heads in _HEAD.items():
-        for reason, head in heads.items():
-            for tail in (False, True):
-                text = head + (_TAIL[lang] if tail else "." if lang == "ko" else "")
-                table[lang, reason, tail] = _Sentence(
-                    split_at_particles(text) if lang == "ko" else ((text, None),),
-                    "{gap}" in head,
-                    "{limit}" in head,
-                )
+    for with_ref, head_table in ((True, _HEAD), (False, _HEAD_WITHOUT_REF)):
+        for lang, heads in head_table.items():
+            for reason, head in heads.items():
+                for tail in (False, True):
+                    text = head + (_TAIL[lang] if tail else "." if lang == "ko" else "")
+                    table[lang, reason, tail, with_ref] = _Sentence(
+                        split_at_particles(text) if lang == "ko" else ((text, None),),
+                        "{gap}" in head,
+                        "{limit}" in head,
+                    )
     return table
 
 
@@ -185,7 +223,8 @@ def format_reason(
     """
     k = lang == "ko"
     amounts = (_money_texts(new, currency)[k], _money_texts(ref, currency)[k],
-               _money_texts(limit_minor, currency)[k] if _SENTENCES[lang, reason, False].limit else "")
+               _money_texts(limit_minor, currency)[k]
+               if _SENTENCES[lang, reason, False, True].limit else "")
     return _render(lang, reason, error_type, new, ref, ref_kind, n_peers, promotion_pct, amounts,
                    max_depth_pct, _share(reason, limit_minor, ref))
 
@@ -206,7 +245,7 @@ def format_reasons(
     """:func:`format_reason` in English and in Korean, the amounts formatted once for both."""
     new_t, ref_t = _money_texts(new, currency), _money_texts(ref, currency)
     share = _share(reason, limit_minor, ref)
-    limit_t = (_money_texts(limit_minor, currency) if _SENTENCES["en", reason, False].limit
+    limit_t = (_money_texts(limit_minor, currency) if _SENTENCES["en", reason, False, True].limit
                else ("", ""))
     return (
         _render("en", reason, error_type, new, ref, ref_kind, n_peers, promotion_pct,
@@ -224,7 +263,7 @@ def _render(lang: str, reason: str, error_type: str, new: float, ref: float, ref
             n_peers: int, promotion_pct: float, amounts: tuple[str, str, str],
             max_depth_pct: float = math.nan, share: str = "") -> str:
     looks = None if (reason, error_type) in _NO_TAIL else _LOOKS_LIKE[lang].get(error_type)
-    sentence = _SENTENCES[lang, reason, bool(looks)]
+    sentence = _SENTENCES[lang, reason, bool(looks), _is_price(ref)]
     pct = f"{promotion_pct:g}" if math.isfinite(promotion_pct) else "?"
     if n_peers == 1 and ref_kind in _PEER_KINDS:  # median, lowest and highest of one price
         ref_kind = "one_other_seller"
@@ -261,9 +300,14 @@ def _share(reason: str, limit_minor: float, ref: float) -> str:
     return f"{100.0 * limit_minor / ref:g}"
 
 
+def _is_price(ref: float) -> bool:
+    """Whether ``ref`` is a reference price a sentence can name: known, and above 0."""
+    return math.isfinite(ref) and ref > 0
+
+
 def _gap(new: float, ref: float, lang: str) -> str:
-    if not (math.isfinite(ref) and ref > 0):
-        return ""
+    """How far ``new`` is from ``ref`` ("90% below", "10.0 times"). Only sentences with a
+    reference price (:func:`_is_price`) name a gap: the others say none."""
     if new < ref:
         below = 100 * (1 - new / ref)
         # 90 KRW against 175,000 is 99.95% below: "100% below" would read as free

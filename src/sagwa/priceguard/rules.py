@@ -44,7 +44,7 @@ class PriceRules:
     hold_score: float = 0.53
     promo_match_log: float = 0.12
     promo_slack: float = 0.8
-    promo_mismatch_log: float = 0.25
+    promo_mismatch_log: float = 0.15
     shape_tolerance_log: float = 0.08
     shape_boost: float = 1.25
     recent_window: int = 8
@@ -63,10 +63,17 @@ class PriceRules:
     #: Derived: sorted natural logs of ``fx_rates`` / ``pack_sizes`` (computed once, used per check).
     fx_logs: tuple[float, ...] = field(init=False, repr=False, compare=False)
     pack_logs: tuple[float, ...] = field(init=False, repr=False, compare=False)
+    #: Derived: the category tables keyed by :func:`category_key` (``" Books"`` is ``books``).
+    _depth_by_key: Mapping[str, float] = field(init=False, repr=False, compare=False)
+    _floor_by_key: Mapping[str, float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fx_logs", tuple(sorted(math.log(r) for r in self.fx_rates)))
         object.__setattr__(self, "pack_logs", tuple(sorted(math.log(p) for p in self.pack_sizes)))
+        for name, table in (("_depth_by_key", self.category_max_depth_pct),
+                            ("_floor_by_key", self.category_list_floor_pct)):
+            keyed = {category_key(c): v for c, v in table.items()}
+            object.__setattr__(self, name, MappingProxyType(keyed))
         if not 0.0 < self.down_ratio < 1.0 or self.up_ratio <= 1.0:
             raise InvalidInput("need 0 < down_ratio < 1 < up_ratio", field="thresholds")
         if not self.promo_mismatch_log > self.promo_match_log:
@@ -102,23 +109,24 @@ class PriceRules:
     def max_depth_pct(self, category: str | None) -> float:
         """Deepest declared promotion (percent) allowed without a reviewer in ``category``.
 
-        Categories may be paths (``electronics/mp3``): the most specific configured prefix wins.
+        Categories are compared by :func:`category_key` (case and surrounding spaces ignored)
+        and may be paths (``electronics/mp3``): the most specific configured prefix wins.
         """
-        while category:
-            if category in self.category_max_depth_pct:
-                return self.category_max_depth_pct[category]
-            category = category.rpartition("/")[0]
-        return self.default_max_depth_pct
+        found = _most_specific(self._depth_by_key, category)
+        return self.default_max_depth_pct if found is None else found
 
     def list_floor_pct(self, category: str | None) -> float:
         """The least share (percent) of the list price ``category`` may be sold at, promotion
         or not (Korea's fixed book price law: books at most 10% off, 90); NaN where no law
-        or policy sets one. Paths fall back to their parents, as for promotion depths."""
-        while category:
-            if category in self.category_list_floor_pct:
-                return self.category_list_floor_pct[category]
-            category = category.rpartition("/")[0]
-        return math.nan
+        or policy sets one. Compared and falling back to parents as for promotion depths."""
+        found = _most_specific(self._floor_by_key, category)
+        return math.nan if found is None else found
+
+    def has_category(self, category: str | None) -> bool:
+        """Whether ``category`` (or a parent of it) is one the rules name, in either table;
+        one that is not gets the default limits."""
+        return any(_most_specific(t, category) is not None
+                   for t in (self._depth_by_key, self._floor_by_key))
 
     def penny_major(self, currency: str) -> float:
         return self.penny_max_major.get(currency, self.penny_max_major.get("default", 0.01))
@@ -130,6 +138,25 @@ class PriceRules:
 
 
 _NO_LIMITS = SellerLimits()
+
+
+def category_key(category: str | None) -> str:
+    """A category as the rules compare it: case-folded, each path part without surrounding
+    spaces (``" ELECTRONICS / MP3 "`` is ``electronics/mp3``); ``""`` for none."""
+    if not category:
+        return ""
+    return "/".join(part.strip() for part in category.casefold().split("/")).strip("/")
+
+
+def _most_specific(table: Mapping[str, float], category: str | None) -> float | None:
+    """The value of ``category``'s most specific configured prefix in ``table`` (keyed by
+    :func:`category_key`), or None."""
+    key = category_key(category)
+    while key:
+        if key in table:
+            return table[key]
+        key = key.rpartition("/")[0]
+    return None
 
 
 PACKAGED = "sagwa/priceguard/rules.toml (packaged)"

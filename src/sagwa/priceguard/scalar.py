@@ -131,6 +131,11 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
         reason = _BELOW_ALL if below else _ABOVE_ALL
         kind, ref = (_LOWEST, x.peer_low) if below else (_HIGHEST, x.peer_high)
     z += z_range
+    log_out = math.nan
+    if x.list_price > 0 and x.new > 0:  # a rise past the list price (checks._above_outside)
+        z_out = min(max(math.log(x.new / x.list_price), 0.0), LOG_CLIP) / rules.log_up
+        if z_out > z:
+            z, reason, log_out = z_out, _FAR_ABOVE, math.log(x.new / x.list_price)
     if math.isnan(pct) and log_q < 0:  # an undeclared cut past the category's limit
         cap = -math.log1p(-min(max(x.max_depth_pct, 0.0), 99.99) / 100.0)
         # a cut from the current price too (raising a price during a promotion cuts nothing);
@@ -150,6 +155,8 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
     elif reason == _LIST_FLOOR:
         kind, ref = _LIST_PRICE, x.list_price
     name_q = promo.gap if reason == _MISMATCH else log_q
+    if reason == _FAR_ABOVE and not math.isnan(log_out):  # said against the list price
+        kind, ref, name_q = _LIST_PRICE, x.list_price, log_out
     error = _classify(
         name_q, x.new, x.minor_per_major, pct, promo.matches, placeholder, reason, rules
     )

@@ -2,9 +2,17 @@
 
 ``run_guard`` replays history into an :class:`EvidenceState`, then walks the changes in
 ``proposed_at`` order in chunks: each chunk is judged on the state built from everything
-strictly before it, and only the changes it allowed go live into the state (no lookahead).
-Changes in one chunk do not see each other, so verdicts can differ slightly with the chunk size.
+strictly before it, and only the changes it allowed go live into the state (no lookahead). An
+allowed change goes live for the chunks after its own only once they start strictly later than
+it: a change never sees another proposed at the same instant, whatever the chunk size. Changes
+in one chunk do not see each other, so verdicts can differ slightly with the chunk size.
 ``evaluate`` compares verdicts with labels: recall, false-hold rate, per error type, PR curve.
+
+A price of 0 is no price (out of stock, not listed), never evidence: a history row at 0 is
+skipped (counted in :attr:`GuardRun.zero_price_rows`), a list price of 0 is no list price, and
+an old price of 0 is no current price (the change is judged, like a first price, against the
+listing's recent prices, other sellers and the list price). A new price of 0 is judged: the
+guard holds it as a penny price.
 
 Evidence in another currency than the change's is not used: the listing's own prices in another
 currency, other sellers' prices in another currency, a list price in another currency (as in
@@ -25,7 +33,7 @@ from sagwa.domain.money import CURRENCY_EXPONENTS
 from sagwa.errors import InvalidInput
 from sagwa.priceguard.checks import GuardResult, PriceColumns, check_prices
 from sagwa.priceguard.explain import render_reasons
-from sagwa.priceguard.rules import PriceRules
+from sagwa.priceguard.rules import PriceRules, category_key
 from sagwa.priceguard.state import EvidenceState
 from sagwa.priceguard.vocabulary import ERROR_TYPES
 
@@ -44,10 +52,12 @@ _NO_VERDICTS = pl.DataFrame(
 
 @dataclass(frozen=True)
 class GuardRun:
-    """Verdicts (``change_id, verdict, score, error_type, reason``) plus the evidence used."""
+    """Verdicts (``change_id, verdict, score, error_type, reason``) plus the evidence used, and
+    how many history rows at price 0 were skipped as no evidence."""
 
     verdicts: pl.DataFrame
     evidence: pl.DataFrame
+    zero_price_rows: int = 0
 
 
 def run_guard(
@@ -70,42 +80,91 @@ def run_guard(
         raise InvalidInput(f"lang must be en or ko (got {lang!r})", field="lang")
     if chunk_rows < 1:
         raise InvalidInput(f"chunk_rows must be 1 or more (got {chunk_rows})", field="chunk_rows")
+    priced = pl.col("price_minor") > 0
+    zero_price_rows = history.height - history.filter(priced).height
     if changes.height == 0:
-        return GuardRun(verdicts=_NO_VERDICTS, evidence=_NO_VERDICTS)
+        return GuardRun(_NO_VERDICTS, _NO_VERDICTS, zero_price_rows)
+    history = history.filter(priced)
     ids = _id_maps(history, changes)
     state = EvidenceState(window=rules.recent_window, capacity=ids.listings.height + 1)
-    hist = _with_ids(history.sort("observed_at", maintain_order=True), ids)
-    seen = _HistoryFeed(hist)
+    live = _LiveFeed(_with_ids(history.sort("observed_at", maintain_order=True), ids))
     todo = _with_ids(changes.sort("proposed_at", maintain_order=True), ids)
     todo = _attach_policy(todo, rules, products)
     outputs: list[pl.DataFrame] = []
     for start in range(0, todo.height, chunk_rows):
         chunk = todo.slice(start, chunk_rows)
-        seen.feed_before(chunk["proposed_at"][0], state)
+        live.feed_before(chunk["proposed_at"][0], state)
         outputs.append(_judge_chunk(chunk, state, rules, lang))
+        live.judged(chunk, outputs[-1]["verdict"])
         if progress is not None:
             progress(min(start + chunk_rows, todo.height), todo.height)
     evidence = pl.concat(outputs)
     verdicts = evidence.select("change_id", "verdict", "score", "error_type", "reason")
-    return GuardRun(verdicts=verdicts, evidence=evidence)
+    return GuardRun(verdicts, evidence, zero_price_rows)
 
 
-class _HistoryFeed:
-    """Hands history to the state in time order, only what was observed before a given time."""
+def categories_without_rules(
+    products: pl.DataFrame | None, rules: PriceRules
+) -> list[tuple[str, int]]:
+    """The categories of ``products`` that match no category the rules name (their products
+    get the default limits), each as first written (without surrounding spaces) with how many
+    products carry it; spellings the rules would read alike (``Toys``, `` toys``) count as one."""
+    if products is None or products.height == 0:
+        return []
+    named = products.filter(pl.col("category").str.strip_chars() != "")
+    unknown = [c for c in named["category"].unique().to_list() if not rules.has_category(c)]
+    if not unknown:
+        return []
+    keys = {c: category_key(c) for c in unknown}
+    counted = (
+        named.filter(pl.col("category").is_in(unknown))
+        .with_columns(key=pl.col("category").replace_strict(keys),
+                      shown=pl.col("category").str.strip_chars())
+        .group_by("key", maintain_order=True)
+        .agg(pl.col("shown").first(), n=pl.len())
+    )
+    return list(zip(counted["shown"].to_list(), counted["n"].to_list(), strict=True))
+
+
+class _LiveFeed:
+    """Hands the state what went live strictly before a given time: the history, and the
+    changes the guard allowed, which wait here until a chunk starts strictly after them (so a
+    change never sees another proposed at its own instant, whatever the chunk size)."""
 
     def __init__(self, hist: pl.DataFrame) -> None:
         self.hist = hist
         self.done = 0
+        self.waiting: list[pl.DataFrame] = []  # allowed changes: proposed_at, lidx, pidx, ...
+
+    def judged(self, chunk: pl.DataFrame, verdicts: pl.Series) -> None:
+        """Take the changes of ``chunk`` the guard allowed: a held price never went live, nor
+        did a price of 0 (no price)."""
+        live = (verdicts == "allow").to_numpy() & (chunk["new_price_minor"] > 0).to_numpy()
+        if live.any():
+            self.waiting.append(chunk.filter(live).select(
+                "proposed_at", "lidx", "pidx", "cidx", new="new_price_minor"))
 
     def feed_before(self, moment: datetime, state: EvidenceState) -> None:
+        # the allowed changes before the history up to ``moment``: the order the state has
+        # always had them in (verdicts without same-instant changes are as they were)
+        kept: list[pl.DataFrame] = []
+        for part in self.waiting:
+            earlier = (part["proposed_at"] < moment).to_numpy()
+            self._observe(part.filter(earlier), "new", state)
+            if not earlier.all():
+                kept.append(part.filter(~earlier))
+        self.waiting = kept
         upto = int(self.hist["observed_at"].search_sorted(moment, side="left"))
         if upto > self.done:
-            part = self.hist.slice(self.done, upto - self.done)
-            prices = part["price_minor"].to_numpy().astype(np.float64)
-            state.observe(
-                part["lidx"].to_numpy(), part["pidx"].to_numpy(), prices, part["cidx"].to_numpy()
-            )
+            self._observe(self.hist.slice(self.done, upto - self.done), "price_minor", state)
             self.done = upto
+
+    @staticmethod
+    def _observe(part: pl.DataFrame, price: str, state: EvidenceState) -> None:
+        prices = part[price].to_numpy().astype(np.float64)
+        state.observe(
+            part["lidx"].to_numpy(), part["pidx"].to_numpy(), prices, part["cidx"].to_numpy()
+        )
 
 
 @dataclass(frozen=True)
@@ -145,7 +204,8 @@ def _attach_policy(
     if products is not None:
         info = products.select(
             "product_id",
-            pl.col("list_price_minor").cast(pl.Float64),
+            # a list price of 0 is no list price
+            pl.col("list_price_minor").cast(pl.Float64).replace(0.0, None),
             "category",
             list_currency="currency",
         )
@@ -201,8 +261,11 @@ def _attach_policy(
     )
 
 
-def _f64(chunk: pl.DataFrame, name: str) -> np.ndarray:
-    return chunk[name].cast(pl.Float64).fill_null(np.nan).to_numpy()
+def _f64(chunk: pl.DataFrame, name: str, *, zero_is_none: bool = False) -> np.ndarray:
+    values = chunk[name].cast(pl.Float64)
+    if zero_is_none:  # a price of 0 is no price
+        values = values.replace(0.0, None)
+    return values.fill_null(np.nan).to_numpy()
 
 
 def _judge_chunk(
@@ -215,7 +278,7 @@ def _judge_chunk(
     n_recent = state.recent_count(lidx, cidx)
     cols = PriceColumns(
         new=_f64(chunk, "new_price_minor"),
-        old=_f64(chunk, "old_price_minor"),
+        old=_f64(chunk, "old_price_minor", zero_is_none=True),
         recent_median=recent,
         peer_median=peer,
         peer_low=peer_low,
@@ -231,8 +294,6 @@ def _judge_chunk(
         ceiling=_f64(chunk, "ceiling_minor"),
     )
     result = check_prices(cols, rules)
-    allowed = ~result.hold
-    state.observe(lidx[allowed], pidx[allowed], cols.new[allowed], cidx[allowed])
     return _chunk_frame(chunk, cols, result, n_recent, n_peers, lang).with_columns(
         recent_log_range=spread
     )

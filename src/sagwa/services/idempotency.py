@@ -72,6 +72,19 @@ def _request_fingerprint(key: str, payload: dict[str, Any]) -> str:
     return fingerprint({**payload, "request": extra} if extra else payload)
 
 
+def _same_request(stored: str, key: str, payload: dict[str, Any], wanted: str) -> bool:
+    """Whether a stored fingerprint is this request's.
+
+    Keys stored before request parts were compared (they came with migration 0010) were
+    fingerprinted on the payload alone; a retry of such a request after the upgrade is still the
+    same request (its parts were not compared then), not a different one. Since then a key sent
+    with request parts is always stored with them, so only such an older row matches this way.
+    """
+    if stored == wanted:
+        return True
+    return isinstance(key, IdempotencyKey) and bool(key.request) and stored == fingerprint(payload)
+
+
 def prior_result(uow: SqlAlchemyUnitOfWork, scope: str, key: str | None,
                  payload: dict[str, Any]) -> dict[str, Any] | None:
     """The stored result of an earlier run with ``key`` by the same owner, or None when this run
@@ -83,7 +96,7 @@ def prior_result(uow: SqlAlchemyUnitOfWork, scope: str, key: str | None,
     prior = uow.idempotency.claim(scope, _owner(key), str(key), wanted, uow.now())
     if prior is None:
         return None
-    if prior.fingerprint != wanted or prior.result is None:
+    if prior.result is None or not _same_request(prior.fingerprint, key, payload, wanted):
         raise IdempotencyMismatch(
             f"idempotency key {str(key)!r} was already used for a different {scope} request; "
             "send a new key for a new request, or repeat the first request exactly",

@@ -23,7 +23,7 @@ from sagwa.domain.price_moves import (
     first_price_reference,
     release_needs_reason,
 )
-from sagwa.domain.pricing import PriceChangeStatus
+from sagwa.domain.pricing import GuardOpinion, PriceChangeStatus
 from sagwa.domain.reasons import check_meaningful_reason, is_blank
 from sagwa.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from sagwa.services.accounts import account_name
@@ -52,6 +52,8 @@ class PublicationHold:
     """The reference the guard judged the first price against, as the hold recorded it."""
     reference_recorded: bool = False
     """The hold recorded its reference (None then means there was none); older holds did not."""
+    score: float | None = None
+    """The guard's score of the held price (None: the hold did not record one)."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,16 @@ class HeldListing:
     """Releasing it needs a reason (:func:`release_reference`)."""
     reference: PriceReference | None = None
     """The reference the guard judged its first price against (None: there was none)."""
+    current_opinion: GuardOpinion | None = None
+    """The guard's judgement of the listing's current price when it is not the held one
+    (:attr:`price_moved`; ``price_review.judge_moved_holds`` fills it), else None."""
+
+    @property
+    def price_moved(self) -> bool:
+        """The listing's price is not the one its hold was about (its seller changed it, or a
+        reviewer approved a change, since): the hold's reasons are about another price."""
+        return (self.hold is not None and self.hold.price is not None
+                and self.hold.price != self.listing.price)
 
 
 def publication_hold(uow: SqlAlchemyUnitOfWork, listing_id: int) -> PublicationHold | None:
@@ -88,12 +100,14 @@ def publication_hold(uow: SqlAlchemyUnitOfWork, listing_id: int) -> PublicationH
     after = last.event.after or {}
     guard = after.get("guard") or {}
     price = after.get("price")
+    score_bp = guard.get("score_bp")
     return PublicationHold(last.event.actor, last.occurred_at, after.get("reason"),
                            after.get("reason_ko"), guard.get("error_type"),
                            Money(int(price["amount_minor"]), str(price["currency"]))
                            if isinstance(price, dict) else None,
                            (last.event.before or {}).get("status") == ListingStatus.DRAFT.value,
-                           _reference(after.get("reference")), "reference" in after)
+                           _reference(after.get("reference")), "reference" in after,
+                           int(score_bp) / 10_000 if isinstance(score_bp, int) else None)
 
 
 def _reference(stored: object) -> PriceReference | None:
@@ -115,10 +129,13 @@ def check_not_own_hold(hold: PublicationHold | None, *, listing_id: int, reviewe
         )
 
 
-def check_price_seen(listing: Listing, expected_price: Money | None) -> None:
+def check_price_seen(listing: Listing, expected_price: Money | None, *,
+                     held_price: Money | None = None) -> None:
     """``change_listing_status``'s ``expected_price``: the price the caller saw (a reviewer
     releasing a held listing). The seller may change a held listing's price meanwhile, so a
-    release must not put on sale a price nobody reviewed; None checks nothing."""
+    release must not put on sale a price nobody reviewed. A caller who names no price is held
+    to ``held_price``, the price the hold was about (the one its reasons explain); with
+    neither, nothing is checked."""
     if expected_price is not None and expected_price.currency != listing.price.currency:
         raise InvalidInput(f"listing {listing.id} is priced in {listing.price.currency}, not "
                            f"{expected_price.currency}", field="expected_price.currency")
@@ -130,6 +147,14 @@ def check_price_seen(listing: Listing, expected_price: Money | None) -> None:
             expected_price=expected_price.as_dict(),
             price=listing.price.as_dict(),
         )
+    if expected_price is None and held_price is not None and listing.price != held_price:
+        raise Conflict(
+            f"listing {listing.id} now costs {listing.price}, not the {held_price} it was held "
+            f"at; look at the new price, then release it with expected_price {listing.price}",
+            reason="listing_price_moved",
+            held_price=held_price.as_dict(),
+            price=listing.price.as_dict(),
+        )
 
 
 def held_listing_count(uow: SqlAlchemyUnitOfWork) -> int:
@@ -138,20 +163,35 @@ def held_listing_count(uow: SqlAlchemyUnitOfWork) -> int:
         return uow.market.count_listings_with_status(ListingStatus.HELD)
 
 
-def held_listings(uow: SqlAlchemyUnitOfWork, *, limit: int = 50) -> list[HeldListing]:
-    """Listings the gate held when they were published, longest waiting first."""
+def held_listings(uow: SqlAlchemyUnitOfWork, *, limit: int = 50,
+                  riskiest_first: bool = False) -> list[HeldListing]:
+    """Listings the gate held when they were published, longest waiting first — or, with
+    ``riskiest_first``, the highest guard score first (a hold without one last), then the
+    longest waiting."""
     with uow:
         found = []
-        for listing in uow.market.listings_with_status(ListingStatus.HELD, limit=limit):
+        for listing, hold in _held_in_order(uow, limit=limit, riskiest_first=riskiest_first):
             product = uow.catalog.product(listing.product_id)
             seller = uow.catalog.seller(listing.seller_id)
-            hold = publication_hold(uow, listing.id)
             found.append(HeldListing(listing, product.title if product else "?",
                                      seller.name if seller else "?", hold,
                                      product.title_en if product else None,
                                      _sent_back_at_this_price(uow, listing),
                                      *release_reference(uow, listing, hold)))
         return found
+
+
+def _held_in_order(uow: SqlAlchemyUnitOfWork, *, limit: int, riskiest_first: bool,
+                   ) -> list[tuple[Listing, PublicationHold | None]]:
+    if not riskiest_first:
+        return [(listing, publication_hold(uow, listing.id))
+                for listing in uow.market.listings_with_status(ListingStatus.HELD, limit=limit)]
+    every = uow.market.listings_with_status(
+        ListingStatus.HELD, limit=uow.market.count_listings_with_status(ListingStatus.HELD))
+    pairs = [(listing, publication_hold(uow, listing.id)) for listing in every]
+    pairs.sort(key=lambda p: (-(p[1].score if p[1] and p[1].score is not None else -1.0),
+                              p[1].held_at.timestamp() if p[1] else 0.0, p[0].id))
+    return pairs[:limit]
 
 
 def _sent_back_at_this_price(uow: SqlAlchemyUnitOfWork, listing: Listing) -> SentBack | None:
@@ -188,8 +228,7 @@ def check_release(uow: SqlAlchemyUnitOfWork, listing: Listing, reviewer: str,
     for the first time, and what its audit entry keeps of the reference."""
     hold = publication_hold(uow, listing.id)
     check_not_own_hold(hold, listing_id=listing.id, reviewer=reviewer)
-    check_price_seen(listing, expected_price if expected_price is not None
-                     else hold.price if hold else None)
+    check_price_seen(listing, expected_price, held_price=hold.price if hold else None)
     if hold is None or not hold.at_publication:
         return False, {}  # held while on sale (no path does so today): its own price was live
     reference = hold_reference(uow, listing, hold)

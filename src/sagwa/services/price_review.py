@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Literal
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
@@ -32,6 +33,7 @@ from sagwa.domain.reasons import check_meaningful_reason, is_blank, require_reas
 from sagwa.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from sagwa.priceguard import ChangeEvidence, PriceRules, Verdict, check_one
 from sagwa.services.accounts import account_name
+from sagwa.services.listing_holds import HeldListing
 from sagwa.services.listings import (
     GateDecision,
     PriceGate,
@@ -245,12 +247,35 @@ def held_change_count(uow: SqlAlchemyUnitOfWork) -> int:
         return uow.market.count_changes_with_status(PriceChangeStatus.HELD)
 
 
-def review_queue(uow: SqlAlchemyUnitOfWork, *, limit: int = 50, offset: int = 0) -> list[ReviewItem]:
-    """Held changes, oldest first, with what a reviewer needs to decide."""
+#: How the review queue is ordered: the riskiest first (the guard's score, highest first, then
+#: the oldest), or the oldest first.
+QueueOrder = Literal["risk", "oldest"]
+
+
+def riskiest_first(score: float | None, at: datetime, ident: int) -> tuple[float, datetime, int]:
+    """The sort key of :data:`QueueOrder` ``risk``: the highest score first (no score last),
+    then the longest waiting."""
+    return (-(score if score is not None else -1.0), at, ident)
+
+
+def _held_changes(uow: SqlAlchemyUnitOfWork, *, limit: int, offset: int,
+                  order: QueueOrder) -> list[PriceChangeRecord]:
+    if order == "oldest":
+        return uow.market.changes_with_status(PriceChangeStatus.HELD, limit=limit, offset=offset)
+    every = uow.market.changes_with_status(
+        PriceChangeStatus.HELD, limit=uow.market.count_changes_with_status(PriceChangeStatus.HELD))
+    every.sort(key=lambda c: riskiest_first(c.guard.score if c.guard else None, c.proposed_at,
+                                            c.id))
+    return every[offset:offset + limit]
+
+
+def review_queue(uow: SqlAlchemyUnitOfWork, *, limit: int = 50, offset: int = 0,
+                 order: QueueOrder = "oldest") -> list[ReviewItem]:
+    """Held changes in ``order`` (oldest first unless asked for the riskiest first), with what
+    a reviewer needs to decide."""
     with uow:
         items = []
-        for change in uow.market.changes_with_status(PriceChangeStatus.HELD, limit=limit,
-                                                     offset=offset):
+        for change in _held_changes(uow, limit=limit, offset=offset, order=order):
             listing = require(uow.market.listing(change.listing_id), "listing", change.listing_id)
             product = uow.catalog.product(listing.product_id)
             seller = uow.catalog.seller(listing.seller_id)
@@ -260,6 +285,38 @@ def review_queue(uow: SqlAlchemyUnitOfWork, *, limit: int = 50, offset: int = 0)
                                         uow, change)),
                                     product.title_en if product else None))
         return items
+
+
+def judge_moved_holds(uow: SqlAlchemyUnitOfWork, held: list[HeldListing],
+                      rules: PriceRules) -> list[HeldListing]:
+    """``held`` with the guard's judgement of each listing's current price where it is not
+    the price its hold was about (:attr:`HeldListing.price_moved`: its seller changed it, or a
+    reviewer approved a change, since): the hold's reasons explain a price the listing no
+    longer has."""
+    if not any(h.price_moved for h in held):
+        return held
+    with uow:
+        return [replace(h, current_opinion=judge(
+            uow, h.listing, h.listing.price, None, rules,
+            first_price=h.hold is not None and h.hold.at_publication))
+                if h.price_moved else h for h in held]
+
+
+def moved_hold_reasons(held: HeldListing) -> tuple[str, str] | None:
+    """What explains a moved held listing's price now (Korean, English): that its price changed
+    after the hold, and the guard's judgement of the current one (:func:`judge_moved_holds`);
+    None when the hold's own reasons still explain it."""
+    opinion, hold = held.current_opinion, held.hold
+    if opinion is None or hold is None or hold.price is None:
+        return None
+    now = held.listing.price
+    ko = (f"보류 뒤 가격이 {format_money(hold.price, lang='ko')}에서 "
+          f"{with_particle(format_money(now, lang='ko'), '(으)로')} 바뀌었습니다. "
+          f"지금 가격에 대한 가격 검사: {opinion.reason_ko}")
+    en = (f"the price changed from {format_money(hold.price, lang='en')} to "
+          f"{format_money(now, lang='en')} after the hold; the guard on the current price: "
+          f"{opinion.reason_en}")
+    return ko, en
 
 
 def _held(uow: SqlAlchemyUnitOfWork, change_id: int) -> PriceChangeRecord:
@@ -308,24 +365,53 @@ def approve_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer:
 
 
 def _check_approval_reason(change: PriceChangeRecord, reason: str | None) -> None:
-    """A move this large (:func:`approval_needs_reason`) is approved only with a reason that
-    says something (:func:`~sagwa.domain.reasons.check_meaningful_reason`); a smaller one may
-    carry any note, or none."""
-    if not approval_needs_reason(change):
+    """A move this large, or a change a pricing policy held (:func:`approval_rule`), is
+    approved only with a reason that says something
+    (:func:`~sagwa.domain.reasons.check_meaningful_reason`); any other may carry any note, or
+    none."""
+    rule = approval_rule(change)
+    if rule is None:
         return
     if reason is None or is_blank(reason):
+        if rule == BIG_MOVE_RULE:
+            raise InvalidInput(
+                f"change {change.id} moves the price from {change.old_price} to "
+                f"{change.new_price}; approving a move this large needs a reason (what was "
+                "checked with the seller)", field="reason", reason="approval_needs_reason")
         raise InvalidInput(
-            f"change {change.id} moves the price from {change.old_price} to "
-            f"{change.new_price}; approving a move this large needs a reason (what was "
-            "checked with the seller)", field="reason", reason="approval_needs_reason")
+            f"change {change.id} was held by the pricing policy {rule}; approving it needs a "
+            "reason (what was checked with the seller)", field="reason",
+            reason="policy_hold_needs_reason", rule=rule)
     check_meaningful_reason(reason)
 
 
+#: The guard's reasons that are pricing policy, not a judgement of the numbers: a book under
+#: the fixed-book-price floor, a promotion at or past its category's limit, the seller's own
+#: floor or ceiling, a placeholder price, a price that disagrees with its declared promotion,
+#: an undeclared cut as deep as a declared one would need review for.
+POLICY_REASONS = frozenset({
+    "below_list_price_floor", "promotion_too_deep", "below_seller_floor",
+    "above_seller_ceiling", "penny_price", "promotion_mismatch", "undeclared_cut_too_deep"})
+
+#: :func:`approval_rule` of a change that halves the price or more, or doubles it.
+BIG_MOVE_RULE = "big_move"
+
+
+def approval_rule(change: PriceChangeRecord) -> str | None:
+    """Why approving ``change`` needs a reason, or None: ``big_move`` when the new price is at
+    most half the old one, or at least twice it (:data:`~sagwa.domain.price_moves.BIG_MOVE`,
+    the rule a release of a listing held at publication follows too), else the guard's
+    reason code when a pricing policy held it (:data:`POLICY_REASONS`)."""
+    if is_big_move(change.old_price.amount_minor, change.new_price.amount_minor):
+        return BIG_MOVE_RULE
+    if change.guard is not None and change.guard.reason_code in POLICY_REASONS:
+        return change.guard.reason_code
+    return None
+
+
 def approval_needs_reason(change: PriceChangeRecord) -> bool:
-    """Whether approving ``change`` needs a reason: the new price is at most half the old one,
-    or at least twice it (:data:`~sagwa.domain.price_moves.BIG_MOVE`, the rule a release of a
-    listing held at publication follows too)."""
-    return is_big_move(change.old_price.amount_minor, change.new_price.amount_minor)
+    """Whether approving ``change`` needs a reason (:func:`approval_rule`)."""
+    return approval_rule(change) is not None
 
 
 def reject_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer: str,

@@ -34,7 +34,7 @@ and never scans other listings' orders.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -240,10 +240,25 @@ def _from_log(rows: Sequence[Any], created: datetime | None) -> list[SaleChange]
     return [(created, True), *changes]
 
 
+_CAUSE_JOIN = " · "
+
+
 def draft_cause(assessment: VelocityAssessment) -> str:
-    """The draft incident's cause, Korean first then English (one text field: the operator
-    writes the real cause when declaring; both kinds of staff page must read this one)."""
-    return f"{assessment.reason_ko} · {assessment.reason_en}"
+    """The draft incident's cause, Korean first then English (one text field, kept as the
+    record; the operator writes the real cause when declaring). Pages show it through
+    :func:`cause_in`, in their own language."""
+    return f"{assessment.reason_ko}{_CAUSE_JOIN}{assessment.reason_en}"
+
+
+def cause_in(lang: str, cause: str, evidence: Mapping[str, Any] | None) -> str:
+    """An incident's cause as a page in ``lang`` shows it: the tripwire's two-language draft
+    cause, while nobody has rewritten it, in that language only (its evidence keeps both
+    sentences); any other cause as it was written."""
+    found = evidence or {}
+    ko, en = found.get("reason_ko"), found.get("reason_en")
+    if isinstance(ko, str) and isinstance(en, str) and cause == f"{ko}{_CAUSE_JOIN}{en}":
+        return ko if lang == "ko" else en
+    return cause
 
 
 def _evidence(assessment: VelocityAssessment) -> dict[str, object]:

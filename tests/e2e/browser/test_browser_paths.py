@@ -59,7 +59,7 @@ def test_a_reviewer_rejects_a_held_change_with_a_reason(page, site) -> None:  # 
     card = page.locator(f"#change-{change.id}")
     assert card.locator("svg.spark").count() == 1
     assert "195,000" in card.inner_text()  # the other seller's price is part of the evidence
-    card.locator("input[name=reason]").fill("정가의 10%입니다. 할인율을 가격으로 입력한 것 같습니다.")
+    card.locator("[name=reason]").fill("정가의 10%입니다. 할인율을 가격으로 입력한 것 같습니다.")
     shot(page, "review-queue")
     card.locator("button.danger").click()
     page.wait_for_selector(".flash")

@@ -29,11 +29,11 @@ def test_an_unreadable_price_on_the_english_page_is_a_sentence_not_a_server_erro
     saved = client.post(f"/seller/listings/{world.ipod_a}/price?lang=en",
                         data={"new_price": typed, "csrf_token": token})
     assert saved.status_code == 422, saved.text[:300]
-    assert "as a whole number of won, like 19900" in saved.text
+    assert "as a whole number of won, like 19,900" in saved.text
     checked = client.post(f"/seller/listings/{world.ipod_a}/check?lang=en",
                           data={"new_price": typed},
                           headers={"HX-Request": "true", "X-CSRF-Token": token})
     assert checked.status_code in (200, 422), checked.text[:300]
     expected = ("Type a new price to see the price guard&#39;s verdict here." if not typed
-                else "as a whole number of won, like 19900")  # the earlier verdict is replaced
+                else "as a whole number of won, like 19,900")  # the earlier verdict is replaced
     assert expected in checked.text

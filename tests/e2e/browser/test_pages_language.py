@@ -61,7 +61,7 @@ def test_a_reviewer_working_in_english_gets_the_flash_in_english_only(page, site
     problem = page.locator(f"#problem-{change.id}")
     problem.wait_for()
     assert problem.inner_text() == "A rejection needs a reason the seller can read."
-    card.locator("input[name=reason]").fill("That is the discount, not the price.")
+    card.locator("[name=reason]").fill("That is the discount, not the price.")
     card.locator("button.danger").click()
     flash = page.locator(".flash")
     flash.wait_for()

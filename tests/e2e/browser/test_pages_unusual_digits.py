@@ -20,7 +20,7 @@ def test_a_price_with_an_unusual_digit_is_refused_on_the_form(
     token = csrf_of(client.get(page).text)
     answer = client.post(f"{page}/price", data={"new_price": typed, "csrf_token": token})
     assert answer.status_code == 422, answer.text[:500]
-    assert "19900처럼 원 단위 숫자로 입력해 주세요" in answer.text
+    assert "19,900처럼 원 단위 숫자로 입력해 주세요" in answer.text
     assert "199,000" in client.get(page).text
 
 

@@ -138,7 +138,7 @@ def test_releasing_a_first_price_at_a_tenth_of_the_list_price_needs_a_reason_on_
     page = client.get("/ops/review").text
     card = _card(page, f"listing-{listing_id}")
     assert "의견 (필수: 첫 가격이 정가 1,590,000원의 절반 이하이거나 두 배 이상입니다." in card
-    assert re.search(r'<input id="release-reason-\d+" name="reason"[^>]* required data-needs-reason',
+    assert re.search(r'<textarea id="release-reason-\d+" name="reason"[^>]* required data-needs-reason',
                      card)
     english = _card(client.get("/ops/review?lang=en").text, f"listing-{listing_id}")
     assert "Reason (required: the first price is half or less, or twice or more, of the list " \
@@ -220,7 +220,7 @@ def test_a_release_without_the_form_token_or_of_a_live_listing_is_refused(
     live = client.post(f"/ops/review/listings/{world.ipod_a}/release",
                        data={"csrf_token": token})
     assert live.status_code == 409
-    said = f"상품 #{world.ipod_a}: 상품이 지금 '판매 중' 상태라서 할 수 없습니다."
+    said = f"상품 #{world.ipod_a}의 판매 보류를 풀지 못했습니다</strong>: 상품이 지금 '판매 중' 상태라서 할 수 없습니다."
     assert said in html.unescape(live.text)  # above the queue: the listing has no card
     missing = client.post("/ops/review/listings/999999/release", data={"csrf_token": token})
     assert missing.status_code == 404 and "찾을 수 없는 상품입니다" in missing.text

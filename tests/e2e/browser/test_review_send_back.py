@@ -42,7 +42,7 @@ def test_a_reviewer_sends_a_held_listing_back_and_its_seller_sees_why(
     page = client.get("/ops/review").text
     card = _card(page, f"listing-{listing_id}")
     assert f'action="/ops/review/listings/{listing_id}/send-back"' in card
-    assert re.search(rf'<input id="send-back-reason-{listing_id}" name="reason"[^>]* required', card)
+    assert re.search(rf'<textarea id="send-back-reason-{listing_id}" name="reason"[^>]* required', card)
     assert "돌려보내기" in card
     english = _card(client.get("/ops/review?lang=en").text, f"listing-{listing_id}")
     assert "Send back (to draft, for the seller to correct the price)" in english
@@ -84,8 +84,9 @@ def test_a_send_back_without_a_reason_that_says_something_is_refused_next_to_its
         card = _card(refused.text, f"listing-{listing_id}")
         problem = re.search(rf'id="listing-problem-{listing_id}">(.*?)</p>', card, re.DOTALL)
         assert problem and said in html.unescape(problem.group(1))
-        kept = re.search(rf'<input id="send-back-reason-{listing_id}"[^>]*>', card)
-        assert kept and f'value="{typed}"' in kept.group(0) and "aria-invalid" in kept.group(0)
+        kept = re.search(rf'<textarea id="send-back-reason-{listing_id}"([^>]*)>(.*?)</textarea>', card,
+                         re.DOTALL)
+        assert kept and kept.group(2) == typed and "aria-invalid" in kept.group(1)
         assert _status(session_factory, listing_id) is ListingStatus.HELD
     english = _send_back(client, listing_id, page, "ok!", lang="?lang=en")
     assert english.status_code == 422

@@ -96,7 +96,7 @@ def test_the_return_at_a_promotions_end_is_labelled_in_the_history(
     korean = html.unescape(client.get(f"/seller/listings/{world.ipod_a}").text)
     row = korean[korean.index("<tr data-promotion-end>"):]
     row = row[:row.index("</tr>")]
-    assert "행사 종료 (10.0%)" in row
+    assert "행사 종료(10.0%)" in row
     assert "10.0% 할인 행사가 끝나(" in row and "행사 전 가격 199,000원으로 자동으로 돌아왔습니다." in row
     assert "—" not in row
     english = html.unescape(client.get(f"/seller/listings/{world.ipod_a}?lang=en").text)

@@ -75,9 +75,9 @@ LEGIT = [
     ("declared 20%, priced 22% off", 10_000, 7_800, "KRW", 20.0),
     ("declared 30%, rounded to 9,900", 14_000, 9_900, "KRW", 30.0),
     (
-        "declared 10%, priced 25% off (between the tolerances: scored as usual)",
+        "declared 10%, priced 21.5% off (between the tolerances: scored as usual)",
         20_000,
-        15_000,
+        15_700,
         "KRW",
         10.0,
     ),
@@ -171,6 +171,14 @@ def test_a_price_that_disagrees_with_its_declared_promotion_says_what_the_promot
     assert verdict.facts["reference_kind"] == "promotion_price"
     assert verdict.facts["reference_price_minor"] == pytest.approx(149.25)
     assert verdict.facts["ratio_to_reference"] == pytest.approx(50 / 149.25)
+
+
+def test_a_promotion_shown_as_10pct_off_on_a_30pct_cut_is_held() -> None:
+    """Customers would read "10% off" while the price falls 30% (185,000 -> 130,000 KRW; the
+    declared percent gives 166,500): the price and the promotion cannot both be meant."""
+    verdict = check_one(evidence(185_000, 130_000, "KRW", 10.0), RULES)
+    assert (verdict.verdict, verdict.reason_code) == ("hold", "promotion_mismatch")
+    assert "166,500" in verdict.reason_en
 
 
 def test_the_mismatch_tolerance_is_configuration_and_must_exceed_the_match_tolerance() -> None:

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 
 from sagwa.adapters.db.tables import (
+    audit_case_id,
     audit_log,
     cases,
     ledger_postings,
@@ -124,7 +125,7 @@ class IncidentReads:
                  audit_log.c.occurred_at >= listings_since),
             and_(audit_log.c.entity_type == "case", audit_log.c.entity_id.in_(case_keys)),
             and_(audit_log.c.entity_type == "order", audit_log.c.action.in_(DESK_ORDER_ACTIONS),
-                 audit_log.c.after["case_id"].astext.in_(case_keys)))
+                 audit_case_id().in_(case_keys)))
         return list(self.conn.execute(select(audit_log).where(about)
                                       .order_by(audit_log.c.seq)).all())
 
@@ -163,7 +164,7 @@ class IncidentReads:
                           cast(audit_log.c.after["quantity"].astext, BigInteger).label("units"),
                           cast(amount["amount_minor"].astext, BigInteger).label("amount_minor"),
                           audit_log.c.entity_id)
-                   .join(cases, cast(cases.c.id, Text) == audit_log.c.after["case_id"].astext)
+                   .join(cases, cast(cases.c.id, Text) == audit_case_id())
                    .where(cases.c.incident_id == incident_id, audit_log.c.entity_type == "order",
                           audit_log.c.action.in_(DESK_ORDER_ACTIONS[:2])).subquery())
         q = (select(applied.c.currency, func.sum(applied.c.units).label("units"),
@@ -182,9 +183,9 @@ class IncidentReads:
         if not keys:
             return out
         q = (select(audit_log.c.entity_id, audit_log.c.before,
-                    audit_log.c.after["case_id"].astext.label("case_id"))
+                    audit_case_id().label("case_id"))
              .where(audit_log.c.entity_type == "order", audit_log.c.action.in_(DESK_ORDER_ACTIONS),
-                    audit_log.c.after["case_id"].astext.in_(keys))
+                    audit_case_id().in_(keys))
              .order_by(audit_log.c.seq))
         for row in self.conn.execute(q):
             placed = out.setdefault(int(row.case_id), {})

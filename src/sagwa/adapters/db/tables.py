@@ -190,6 +190,19 @@ audit_log = Table(
     Index("ix_audit_log_entity", "entity_type", "entity_id"),
 )
 
+
+def audit_case_id() -> ColumnElement[str]:
+    """The case an audit record names in ``after`` (the desk's changes to orders carry it), as
+    text. The expression of ``ix_audit_log_order_case`` and of every read by it alike: the key is
+    an SQL literal, not a bound parameter, so the read's expression is the index's whatever the
+    plan (a prepared statement's generic plan included)."""
+    return audit_log.c.after.op("->>", return_type=Text)(text("'case_id'"))
+
+
+# the desk's changes to an incident's orders, found by case (report, refunds, orders as placed)
+Index("ix_audit_log_order_case", audit_case_id(),
+      postgresql_where=text("entity_type = 'order'"))
+
 # A key is its owner's (the account that sent it, '' for in-process callers): migration 0010.
 idempotency_keys = Table(
     "idempotency_keys", metadata,

@@ -45,14 +45,16 @@ _API_ACCOUNT = "{who} LIKE 'api:%' AND length({who}) <= 200"
 
 
 def _fill_owners() -> None:
+    # One pass over the audit log per scope (a hash join), not a lookup per key: the points
+    # scopes name their result inside ``after``, which no index covers.
     for scope, entity_type, action, result_id in _BY_AUDIT:
         op.execute(sa.text(f"""
-            UPDATE idempotency_keys k SET owner = coalesce((
-                SELECT min(a.actor) FROM audit_log a
-                 WHERE a.entity_type = :entity_type AND a.action = :action
-                   AND {result_id} = k.result->>'id' AND {_API_ACCOUNT.format(who="a.actor")}),
-                '')
-             WHERE k.scope = :scope AND k.result->>'id' IS NOT NULL
+            UPDATE idempotency_keys k SET owner = made.actor
+              FROM (SELECT {result_id} AS result_id, min(a.actor) AS actor FROM audit_log a
+                     WHERE a.entity_type = :entity_type AND a.action = :action
+                       AND {_API_ACCOUNT.format(who="a.actor")}
+                     GROUP BY 1) made
+             WHERE k.scope = :scope AND made.result_id = k.result->>'id'
         """).bindparams(scope=scope, entity_type=entity_type, action=action))
     op.execute(sa.text(f"""
         UPDATE idempotency_keys k SET owner = p.proposed_by

@@ -10,6 +10,7 @@ from sagwa.domain.money import Money
 from sagwa.services import listings, price_review
 from sagwa.services.accounts import Account
 from sagwa.services.listing_holds import HeldListing
+from sagwa.services.price_review import QueueOrder
 from sagwa.web.api.market import (
     SELLER_OR_STAFF,
     change_public,
@@ -48,8 +49,9 @@ def check(body: PriceCheckRequest, uow: Uow, rules: Rules,
 @router.get("/review/price-changes", response_model=list[ReviewItemPublic],
             dependencies=[REVIEWER])
 def queue(uow: Uow, limit: int = Query(50, ge=1, le=500),
-          offset: int = Query(0, ge=0)) -> list[ReviewItemPublic]:
-    """Held price changes, oldest first."""
+          offset: int = Query(0, ge=0), order: QueueOrder = "oldest") -> list[ReviewItemPublic]:
+    """Held price changes, oldest first (`order=risk`: the guard's highest score first, then
+    the oldest)."""
     return [ReviewItemPublic(change=change_public(i.change), listing=listing_public(i.listing),
                              product_title=i.product_title, seller_name=i.seller_name,
                              stale=i.stale_ko_en[1] if i.stale_ko_en else None,
@@ -57,25 +59,33 @@ def queue(uow: Uow, limit: int = Query(50, ge=1, le=500),
                              if i.change.promotion_pct else None,
                              promotion_ends_at=i.change.promotion_ends_at
                              if i.change.promotion_pct else None)
-            for i in price_review.review_queue(uow(), limit=limit, offset=offset)]
+            for i in price_review.review_queue(uow(), limit=limit, offset=offset,
+                                                order=order)]
 
 
 @router.get("/review/listings", response_model=list[HeldListingPublic],
             dependencies=[REVIEWER])
-def held_listings(uow: Uow, limit: int = Query(50, ge=1, le=500)) -> list[HeldListingPublic]:
-    """Listings the price guard held at their publication, longest waiting first, with the
-    reference the guard judged the first price against (release them with
-    `POST /api/listings/{id}/release`, or send them back with `/send-back`)."""
-    return [held_public(h) for h in listings.held_listings(uow(), limit=limit)]
+def held_listings(uow: Uow, rules: Rules, limit: int = Query(50, ge=1, le=500),
+                  order: QueueOrder = "oldest") -> list[HeldListingPublic]:
+    """Listings the price guard held at their publication, longest waiting first (`order=risk`:
+    the guard's highest score first), with the reference the guard judged the first price
+    against (release them with `POST /api/listings/{id}/release`, or send them back with
+    `/send-back`). A listing whose price changed after the hold (its seller's change, or an
+    approved one) has reasons about its current price: the change, then the guard's judgement
+    of the price it has now."""
+    held = listings.held_listings(uow(), limit=limit, riskiest_first=order == "risk")
+    return [held_public(h) for h in price_review.judge_moved_holds(uow(), held, rules)]
 
 
 def held_public(h: HeldListing) -> HeldListingPublic:
     hold, back, ref = h.hold, h.sent_back, h.reference
+    moved = price_review.moved_hold_reasons(h)
     return HeldListingPublic(
         listing=listing_public(h.listing), product_title=h.product_title,
         seller_name=h.seller_name, held_by=hold.held_by if hold else None,
-        held_at=hold.held_at if hold else None, reason_en=hold.reason_en if hold else None,
-        reason_ko=hold.reason_ko if hold else None,
+        held_at=hold.held_at if hold else None,
+        reason_en=moved[1] if moved else hold.reason_en if hold else None,
+        reason_ko=moved[0] if moved else hold.reason_ko if hold else None,
         reference=MoneyIO.of(Money(ref.amount_minor, h.listing.price.currency)) if ref else None,
         reference_kind=ref.kind if ref else None, release_needs_reason=h.needs_reason,
         sent_back_at=back.at if back else None, sent_back_by=back.by if back else None,

@@ -51,11 +51,11 @@ RULES: tuple[Rule, ...] = (
        "Enter the promotion percent: with dates but no percent, the price would not go back "
        "when the promotion ends."),
     _r("invalid_input", "promotion.percent", "promotion_percent_range",
-       "할인율은 1에서 99.9 사이의 숫자로, 소수점 한 자리까지 입력해 주세요 (예: 10 또는 12.5).",
+       "할인율은 1에서 99.9 사이의 숫자로, 소수점 한 자리까지 입력해 주세요(예: 10 또는 12.5).",
        "Enter the promotion percent as a number from 1 to 99.9 with at most one decimal place, "
        "like 10 or 12.5."),
     _r("invalid_input", "promotion.percent", None,
-       "할인율은 1에서 99.9 사이의 숫자로, 소수점 한 자리까지 입력해 주세요 (예: 10 또는 12.5).",
+       "할인율은 1에서 99.9 사이의 숫자로, 소수점 한 자리까지 입력해 주세요(예: 10 또는 12.5).",
        "Enter the promotion percent as a number from 1 to 99.9 with at most one decimal place, "
        "like 10 or 12.5."),
     _r("invalid_input", "promotion.ends_at", "promotion_ended",
@@ -64,7 +64,7 @@ RULES: tuple[Rule, ...] = (
     _r("invalid_input", "promotion.starts_at", "promotion_not_started",
        "아직 시작하지 않은 할인 행사입니다. 행사가 시작되면 그때 가격을 제안해 주세요.",
        "That promotion has not started yet; propose the price when it starts."),
-    _r("invalid_input", "promotion.ends_at", None,
+    _r("invalid_input", "promotion.ends_at", "promotion_ends_before_start",
        "할인 행사는 시작한 뒤에 끝나야 합니다. 종료 시각을 시작 시각보다 뒤로 정해 주세요.",
        "The promotion must end after it starts; set the end later than the start."),
     _r("invalid_input", "promotion", None,
@@ -86,12 +86,18 @@ RULES: tuple[Rule, ...] = (
        "Sending a listing back needs a reason: say what is wrong with the price, so the seller "
        "can correct it."),
     _r("invalid_input", "reason", "reason_too_short",
-       "사유를 조금 더 구체적으로 적어 주세요. 글자나 숫자가 4자 이상이어야 합니다 (띄어쓰기와 문장부호는 세지 않습니다).",
+       "사유를 조금 더 구체적으로 적어 주세요. 글자나 숫자가 4자 이상이어야 합니다(띄어쓰기와 문장부호는 세지 않습니다).",
        "Write a more specific reason: at least 4 letters or digits (spaces and punctuation do "
        "not count)."),
     _r("invalid_input", "reason", "reason_required",
        "거절할 때는 판매자가 읽을 수 있는 사유를 적어 주세요.",
        "A rejection needs a reason the seller can read."),
+    _r("invalid_input", "reason", "policy_hold_needs_reason",
+       "가격 정책(도서정가제 최저가, 분류별 할인 한도, 판매자 가격 한도 등)으로 보류된 변경은 승인 의견이 "
+       "있어야 합니다. 판매자와 무엇을 확인했는지 적어 주세요.",
+       "Approving a change a pricing policy held (the fixed-book-price floor, a category's "
+       "promotion limit, the seller's price limits…) needs a reason; say what you checked with "
+       "the seller."),
     _r("invalid_input", "reason", None,
        "거절할 때는 판매자가 읽을 수 있는 사유를 적어 주세요.",
        "A rejection needs a reason the seller can read."),
@@ -103,8 +109,8 @@ RULES: tuple[Rule, ...] = (
        "The live price moved since the proposal, so it cannot be approved; reject it and ask "
        "the seller to propose again."),
     _r("illegal_transition", None, "change_not_held",
-       "이미 처리된 가격 변경입니다 (현재: {status}). 목록을 새로 고쳐 주세요.",
-       "This price change was already decided (now: {status}); please reload the queue.",
+       "이미 처리된 가격 변경입니다(지금: {status}).",
+       "This price change was already decided (now: {status}).",
        {"status": "price_change"}),
     _r("forbidden", None, "own_change",
        "직접 제안한 가격 변경은 승인할 수 없습니다. 다른 검토자에게 맡기거나, 거두려면 거절해 주세요.",

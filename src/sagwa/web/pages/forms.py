@@ -1,5 +1,8 @@
 """Reading what people type into page forms: won amounts, percents, Korea-time date-times.
 
+Won amounts are read exactly or refused (:func:`parse_won`): a misplaced comma is a typing
+mistake to show, never a separator to drop.
+
 Full-width characters (``１９９００``, ``５０％``, as Korean input methods may type them) are read
 as ASCII; numbers must then be written with the digits 0-9 — ``①``, ``²`` or ``١`` are refused
 with the field's message (``str.isdigit()``, ``int()`` and ``float()`` would each accept some).
@@ -11,7 +14,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sagwa.domain.identifiers import fold_width, is_ascii_digits
+from sagwa.domain.identifiers import fold_width
 from sagwa.domain.money import Money
 from sagwa.domain.pricing import Promotion
 from sagwa.web.pages.error_texts import FIELDS, FormProblem
@@ -22,13 +25,57 @@ _DECIMAL = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
 
 
 def parse_won(text: str | None, field: str) -> Money:
-    """``19,900`` / ``19900원`` / ``19900`` -> Money(19900, "KRW")."""
-    cleaned = fold_width(text or "").replace(",", "").replace("원", "").replace("KRW", "").strip()
-    if not is_ascii_digits(cleaned):
+    """A whole number of won as sellers type it -> Money(amount, "KRW").
+
+    ``19900``, ``19,900`` (a comma every three digits, nothing else), with ``₩`` or ``KRW``
+    before and ``원`` or ``KRW`` after, and Korean units read exactly: ``17만원`` (만 = 10,000),
+    ``17만 5천원`` / ``17만5000원`` (천 = 1,000, one digit before it), ``1,200만원``. A misplaced
+    comma (``185,00``, ``1,8500``) is refused, not dropped: it is how a dropped or extra zero
+    looks. So is anything else (decimals, ``만원`` without a number, a remainder too big for its
+    unit such as ``17만 12000``)."""
+    typed = fold_width(text or "").strip()
+    body = _WON_AROUND.fullmatch(typed.replace("\uffe6", "₩"))
+    digits = body.group("body").strip() if body else ""
+    amount = _korean_units(digits) if ("만" in digits or "천" in digits) else _grouped(digits)
+    if amount is None:
         ko, en = FIELDS.get(field, ("금액", "the amount"))
-        raise FormProblem(f"{ko}: 19900처럼 원 단위 숫자로 입력해 주세요.",
-                          f"Enter {en} as a whole number of won, like 19900.", field=field)
-    return Money(int(cleaned), "KRW")
+        if "," in digits and _DIGITS_AND_COMMAS.fullmatch(digits):
+            raise FormProblem(
+                f"{ko}: 쉼표 위치가 맞지 않습니다('{typed}'). 19,900처럼 세 자리마다 쉼표를 넣거나 "
+                "19900처럼 쉼표 없이 입력해 주세요.",
+                f"The commas in {en} are misplaced ('{typed}'): write 19,900, with a comma "
+                "every three digits, or 19900 without commas.", field=field)
+        raise FormProblem(f"{ko}: 19,900처럼 원 단위 숫자로 입력해 주세요.",
+                          f"Enter {en} as a whole number of won, like 19,900.", field=field)
+    return Money(amount, "KRW")
+
+
+_WON_AROUND = re.compile(r"(?:₩|KRW)?\s*(?P<body>.*?)\s*(?:원|KRW)?", re.IGNORECASE)
+_GROUPED = re.compile(r"[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+")
+_DIGITS_AND_COMMAS = re.compile(r"[0-9][0-9,]*[0-9]")
+_KOREAN_UNITS = re.compile(r"(?:(?P<man>[0-9][0-9,]*)\s*만)?\s*(?:(?P<cheon>[1-9])\s*천)?"
+                           r"\s*(?P<rest>[0-9][0-9,]*)?")
+
+
+def _grouped(digits: str) -> int | None:
+    """``19900`` or ``19,900``; None for anything else (a misplaced comma included)."""
+    return int(digits.replace(",", "")) if _GROUPED.fullmatch(digits) else None
+
+
+def _korean_units(digits: str) -> int | None:
+    """``17만``, ``17만 5천``, ``17만 5000``, ``5천 500`` read exactly; None when a part is
+    missing, malformed or too big for the unit after it (``17만 12000``, ``5천 1500``)."""
+    found = _KOREAN_UNITS.fullmatch(digits)
+    if found is None or not (found["man"] or found["cheon"]):
+        return None
+    man = _grouped(found["man"]) if found["man"] else 0
+    rest = _grouped(found["rest"]) if found["rest"] else 0
+    if man is None or rest is None or (found["man"] and man == 0):
+        return None
+    cheon = int(found["cheon"] or 0)
+    if rest >= (1_000 if found["cheon"] else 10_000):
+        return None
+    return man * 10_000 + cheon * 1_000 + rest
 
 
 def parse_int(text: str | None, field: str, *, optional: bool = False) -> int | None:

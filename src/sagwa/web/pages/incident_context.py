@@ -87,7 +87,7 @@ def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
         "clocks": _clocks(status, window_start, policy, now), "costs": _costs(status, total),
         "notices": published, "plan_form": _plan_form(status, now, policy.schedule), "options": OPTIONS,
         "declare_form": _declare_form(incident, before), "closing": {},
-        "listing_names": named,
+        "listing_names": named, "evidence": found.evidence,
         "notice_title_max": notices.TITLE_MAX_CHARS,
     }
 

@@ -18,6 +18,7 @@ from sagwa.domain.particles import with_particle
 from sagwa.errors import IllegalTransition, SagwaError
 from sagwa.messagecheck import check_message
 from sagwa.services import desk, desk_cases, notices
+from sagwa.services.actor_names import actor_names
 from sagwa.services.desk_notify import LinkMaker, notify
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_report import build_report
@@ -108,7 +109,8 @@ def timeline(incident_id: int, request: Request, account: Operator, uow: Uow) ->
     with uow() as u:
         incident = require(u.incidents.get(incident_id), "incident", incident_id).incident
         reasons = u.reads.guard_reasons_ko(sorted(int(i) for i in incident.listing_ids))
-    rows = timeline_rows(report.timeline, lang_of(request), reasons_ko=reasons)
+        names = actor_names(u, {e.actor for e in report.timeline})
+    rows = timeline_rows(report.timeline, lang_of(request), reasons_ko=reasons, actor_names=names)
     return render(request, "incidents/_timeline.html", {"rows": rows})
 
 

@@ -102,6 +102,26 @@ ERROR_TYPE: dict[str, Label] = {
     "penny": ("자리표시·최저 단위 가격", "placeholder or penny price"),
 }
 
+#: The price guard's policy rules (``price_review.POLICY_REASONS``): why approving a change
+#: they held needs a reason, as the review card's reason field says it.
+POLICY_RULE: dict[str, Label] = {
+    "below_list_price_floor": ("이 분류의 최저 판매가(정가 기준, 도서는 도서정가제)보다 낮은 가격입니다",
+                               ("the price is below the least this category may be sold at "
+                               "(from the list price; for books, the fixed book price law)")),
+    "promotion_too_deep": ("이 분류의 할인 한도에 이르거나 넘는 할인입니다",
+                           "the promotion is at or past this category's limit"),
+    "below_seller_floor": ("판매자가 정한 최저가보다 낮은 가격입니다",
+                           "the price is below the seller's own floor"),
+    "above_seller_ceiling": ("판매자가 정한 최고가보다 높은 가격입니다",
+                             "the price is above the seller's own ceiling"),
+    "penny_price": ("임시 가격이나 최저 단위 가격입니다", "it is a placeholder or penny price"),
+    "promotion_mismatch": ("선언한 할인율과 가격이 맞지 않습니다",
+                           "the price does not match its declared promotion"),
+    "undeclared_cut_too_deep": ("할인 행사로 선언하지 않은 큰 인하입니다",
+                                ("it is a cut as deep as a promotion that needs review, not "
+                                "declared as one")),
+}
+
 #: The message check's finding severities.
 SEVERITY: dict[str, Label] = {
     "error": ("고쳐야 함", "must fix"),
@@ -157,7 +177,7 @@ VOCABULARIES: Mapping[str, Mapping[str, Label]] = {
     "incident": INCIDENT_STATUS, "case": CASE_STATUS, "order": ORDER_STATUS, "choice": CHOICE,
     "default": DEFAULT_ACTION, "outcome": CALL_OUTCOME, "responsible": RESPONSIBLE,
     "verdict": VERDICT, "error_type": ERROR_TYPE, "severity": SEVERITY, "language": LANGUAGE,
-    "action": ACTION,
+    "action": ACTION, "policy_rule": POLICY_RULE,
 }
 
 

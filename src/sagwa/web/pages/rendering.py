@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.particles import josa
+from sagwa.services.tripwire import cause_in
 from sagwa.web.pages.i18n import COOKIE, chooser, lang_of, requested_lang
 from sagwa.web.pages.labels import label_filter
 from sagwa.web.pages.session import csrf_token, current_account, flash, take_flash
@@ -35,6 +36,7 @@ def make_templates() -> Jinja2Templates:
     templates.env.filters["josa"] = josa  # {{ name|josa("이(가)") }}: 카메라마당이, 사과나라가
     templates.env.filters["label"] = label_filter  # {{ c.status|label("case") }}: 안내 발송
     templates.env.globals["Money"] = Money
+    templates.env.globals["cause_in"] = cause_in  # {{ cause_in(lang, i.cause, evidence) }}
     return templates
 
 

@@ -1,10 +1,18 @@
 """The reviewers' queue: held price changes with their evidence, approved or rejected with a
 reason, and listings the price guard held when they were published, released to go live or sent
 back to their seller with a reason (the services put each decision on the audit log). A reviewer's own change or own published listing
-shows no button the service would refuse; the service still refuses it."""
+shows no button the service would refuse; the service still refuses it.
+
+The riskiest come first (the guard's score, then the longest waiting); ``?order=oldest`` lists
+the longest waiting first. A reason is typed in a text area, so Enter never decides anything.
+Decisions post through htmx (the whole page comes back in place): a refusal comes back with
+its card's error focused and scrolled to, a summary at the top, and the address of the queue
+(a reload does not post again); without script the refusal is the page at the post's address,
+as before."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -16,19 +24,26 @@ from markupsafe import Markup
 
 from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
+from sagwa.domain.particles import fill_particles
 from sagwa.domain.price_moves import PriceReference
 from sagwa.domain.pricing import Promotion
 from sagwa.errors import Forbidden, SagwaError
-from sagwa.priceguard import ChangeEvidence
-from sagwa.services import listings, price_review
+from sagwa.priceguard import ChangeEvidence, PriceRules
+from sagwa.services import actor_names, listings, price_review
 from sagwa.services.listing_holds import release_reference
 from sagwa.services.listings import HeldListing
-from sagwa.services.price_review import ReviewItem, check_not_own_change, gather_evidence
+from sagwa.services.price_review import (
+    QueueOrder,
+    ReviewItem,
+    check_not_own_change,
+    gather_evidence,
+)
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
-from sagwa.web.deps import Uow
+from sagwa.web.deps import Rules, Uow
 from sagwa.web.pages.error_texts import PageRoute, error_text
 from sagwa.web.pages.forms import parse_int
 from sagwa.web.pages.i18n import lang_of
+from sagwa.web.pages.labels import label
 from sagwa.web.pages.rendering import flash_in_lang, render
 from sagwa.web.pages.session import Reviewer, csrf_protect
 from sagwa.web.pages.sparkline import sparkline
@@ -36,17 +51,27 @@ from sagwa.web.pages.sparkline import sparkline
 router = APIRouter(prefix="/ops/review", dependencies=[Depends(csrf_protect)],
                    include_in_schema=False, route_class=PageRoute)
 
+QUEUE = "/ops/review"
+
 
 @dataclass(frozen=True)
 class ReviewCard:
     item: ReviewItem
     evidence: ChangeEvidence
     spark: Markup
-    drop_pct: float
+    move: tuple[str, str]
+    """How far the price moves, in Korean and English (:func:`price_move_text`)."""
     own: bool
     """The viewer proposed it: the service refuses their approval (``own_change``)."""
-    needs_reason: bool = False
-    """Approving it needs a reason (the price halves or doubles: ``approval_needs_reason``)."""
+    approval_rule: str | None = None
+    """Why approving it needs a reason (``price_review.approval_rule``: ``big_move`` or the
+    policy the guard held it by), or None."""
+    proposer: str | None = None
+    """The proposer's account as people know it (a seller's name), or None: unknown."""
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.approval_rule is not None
 
 
 @dataclass(frozen=True)
@@ -59,6 +84,25 @@ class HeldListingCard:
     """Releasing it needs a reason (``release_needs_reason``): its first price is half or less,
     or twice or more, of ``reference`` — or ``reference`` is None: nothing to compare it with."""
     reference: PriceReference | None = None
+    names: dict[str, str] | None = None
+    """Audit-log names as people know them (``services.actor_names``)."""
+
+
+def price_move_text(old_minor: int, new_minor: int) -> tuple[str, str]:
+    """The card's badge, in Korean and English: ``-65%``-style, one decimal, by the rule the
+    guard's reasons follow (``priceguard.explain``): a drop to almost nothing is ``-99.9%``,
+    never ``-100%`` (that would read as free), and a move under 0.1% says so instead of
+    ``+0.0%``."""
+    if old_minor <= 0:
+        return "—", "—"
+    if new_minor == old_minor:
+        return "0%", "0%"
+    sign = "+" if new_minor > old_minor else "-"
+    size = abs(new_minor - old_minor) / old_minor * 100
+    if size < 0.1:
+        return f"{sign}0.1% 미만", f"under {sign}0.1%"
+    text = f"{math.floor(size * 10) / 10:.1f}" if 99.5 <= size < 100 else f"{size:.1f}"
+    return f"{sign}{text}%", f"{sign}{text}%"
 
 
 def _refuses(rule: Callable[[], None]) -> bool:
@@ -70,81 +114,160 @@ def _refuses(rule: Callable[[], None]) -> bool:
     return False
 
 
-def review_context(uow: SqlAlchemyUnitOfWork, *, viewer: str, limit: int = 50) -> dict[str, Any]:
-    """Both queues as the reviewer ``viewer`` (an audit-log name) sees them: the oldest
-    ``limit`` of each, and how many wait in all."""
-    items = price_review.review_queue(uow, limit=limit)
-    held = listings.held_listings(uow, limit=limit)
+def queue_order(value: str | None) -> QueueOrder:
+    return "oldest" if value == "oldest" else "risk"
+
+
+def review_context(uow: SqlAlchemyUnitOfWork, *, viewer: str, rules: PriceRules | None = None,
+                   order: QueueOrder = "risk", limit: int = 50) -> dict[str, Any]:
+    """Both queues as the reviewer ``viewer`` (an audit-log name) sees them: ``limit`` of each
+    in ``order`` (the riskiest first, or the oldest), and how many wait in all. With the guard's
+    ``rules``, a held listing whose price moved since its hold carries the guard's judgement of
+    its current price."""
+    items = price_review.review_queue(uow, limit=limit, order=order)
+    held = listings.held_listings(uow, limit=limit, riskiest_first=order == "risk")
+    if rules is not None:
+        held = price_review.judge_moved_holds(uow, held, rules)
     totals = {"changes": price_review.held_change_count(uow),
               "listings": listings.held_listing_count(uow)}
     with uow:
-        return {"cards": [_change_card(uow, item, viewer) for item in items],
-                "held_cards": [_held_card(uow, h, viewer) for h in held], "totals": totals}
+        names = actor_names.actor_names(uow, _actors(items, held))
+        return {"cards": [_change_card(uow, item, viewer, names) for item in items],
+                "held_cards": [_held_card(uow, h, viewer, names) for h in held],
+                "totals": totals, "order": order, "names": names}
 
 
-def _change_card(uow: SqlAlchemyUnitOfWork, item: ReviewItem, viewer: str) -> ReviewCard:
+def _actors(items: list[ReviewItem], held: list[HeldListing]) -> set[str]:
+    found = {i.change.proposed_by for i in items}
+    found |= {h.hold.held_by for h in held if h.hold}
+    found |= {h.sent_back.by for h in held if h.sent_back}
+    return found
+
+
+def _change_card(uow: SqlAlchemyUnitOfWork, item: ReviewItem, viewer: str,
+                 names: dict[str, str]) -> ReviewCard:
     c = item.change
     promo = Promotion(c.promotion_pct) if c.promotion_pct else None
     evidence = gather_evidence(uow, item.listing, c.new_price, promo)
     old = c.old_price.amount_minor
     spark = sparkline(list(evidence.recent_prices_minor), c.new_price.amount_minor,
                       label=f"{item.product_title}: {old} → {c.new_price.amount_minor}")
-    drop_pct = round((c.new_price.amount_minor - old) / old * 100, 1) if old else 0.0
-    return ReviewCard(item, evidence, spark, drop_pct,
+    return ReviewCard(item, evidence, spark, price_move_text(old, c.new_price.amount_minor),
                       _refuses(partial(check_not_own_change, c, viewer)),
-                      price_review.approval_needs_reason(c))
+                      price_review.approval_rule(c), names.get(c.proposed_by))
 
 
-def _held_card(uow: SqlAlchemyUnitOfWork, held: HeldListing, viewer: str) -> HeldListingCard:
+def _held_card(uow: SqlAlchemyUnitOfWork, held: HeldListing, viewer: str,
+               names: dict[str, str]) -> HeldListingCard:
     listing = held.listing
     evidence = gather_evidence(uow, listing, listing.price, None, first_price=True)
     needs_reason, reference = release_reference(uow, listing, held.hold)
     return HeldListingCard(held, evidence, _refuses(partial(
         listings.check_not_own_hold, held.hold, listing_id=listing.id, reviewer=viewer)),
-        needs_reason, reference)
+        needs_reason, reference, names)
+
+
+def _queue_url(order: QueueOrder) -> str:
+    return QUEUE if order == "risk" else f"{QUEUE}?order=oldest"
 
 
 @router.get("", response_class=HTMLResponse)
-def queue(request: Request, account: Reviewer, uow: Uow) -> Response:
-    return render(request, "review/queue.html", review_context(uow(), viewer=account.actor))
+def queue(request: Request, account: Reviewer, uow: Uow, rules: Rules,
+          order: str = "risk") -> Response:
+    chosen = queue_order(order)
+    response = render(request, "review/queue.html",
+                      review_context(uow(), viewer=account.actor, rules=rules, order=chosen))
+    if request.headers.get("HX-Request"):  # a decision's redirect: the queue's own address
+        response.headers["HX-Replace-Url"] = _queue_url(chosen)
+    return response
 
 
-def _refused(request: Request, uow: Uow, viewer: str, target: tuple[str, int], reason: str,
-             exc: SagwaError) -> Response:
-    """The queue again, the refusal next to its card (``target``: ``("change", id)``, or
-    ``("listing", id)`` for a release and ``("send_back", id)`` for a send-back) and the typed
-    reason still in the form it came from."""
-    kind, target_id = target
-    context = {**review_context(uow(), viewer=viewer), "here": "/ops/review", "problem": {
-        "kind": kind, "id": target_id, "message": error_text(exc, lang_of(request)),
-        "reason": reason}}
-    return render(request, "review/queue.html", context, status_code=exc.http_status)
+#: What each action was, in the summary of a refusal: (Korean, English), ``{}`` the target.
+_NOT_DONE = {
+    "approve": ("가격 변경 {}을(를) 승인하지 못했습니다", "Change {} was not approved"),
+    "reject": ("가격 변경 {}을(를) 거절하지 못했습니다", "Change {} was not rejected"),
+    "release": ("상품 {}의 판매 보류를 풀지 못했습니다", "Listing {} was not released"),
+    "send_back": ("상품 {}을(를) 판매자에게 돌려보내지 못했습니다", "Listing {} was not sent back"),
+}
+
+
+def _summary(action: str, target_id: int, lang: str) -> str:
+    ko, en = _NOT_DONE[action]
+    return fill_particles(ko.format(f"#{target_id}")) if lang == "ko" else en.format(
+        f"#{target_id}")
+
+
+def _said(exc: SagwaError, lang: str) -> str:
+    """The refusal in ``lang``. A change decided meanwhile (another tab, another reviewer) says
+    that the queue shown with it is already the current one."""
+    if exc.details.get("reason") == "change_not_held":
+        status = label("price_change", exc.details.get("status"), lang)
+        if lang == "ko":
+            return f"이미 처리된 가격 변경입니다(지금: {status}). 아래 목록은 지금 상태입니다."
+        return f"This price change was already decided (now: {status}); the queue below is current."
+    return error_text(exc, lang)
+
+
+def _refused(request: Request, uow: Uow, viewer: str, rules: PriceRules,
+             target: tuple[str, str, int], reason: str, exc: SagwaError,
+             order: QueueOrder) -> Response:
+    """The queue again, the refusal next to its card (``target``: the action — ``approve``,
+    ``reject``, ``release``, ``send_back`` —, the card's kind — ``change``, or ``listing`` for
+    a release and ``send_back`` for a send-back — and its id), summed up at the top, with the
+    typed reason still in the form it came from. Through htmx, the page's address becomes the
+    queue's, at the card (a reload shows the queue, and posts nothing)."""
+    action, kind, target_id = target
+    lang = lang_of(request)
+    context = review_context(uow(), viewer=viewer, rules=rules, order=order)
+    shown = (any(c.item.change.id == target_id for c in context["cards"]) if kind == "change"
+             else any(h.held.listing.id == target_id for h in context["held_cards"]))
+    card = f"change-{target_id}" if kind == "change" else f"listing-{target_id}"
+    error_id = f"problem-{target_id}" if kind == "change" else f"listing-problem-{target_id}"
+    context |= {"here": QUEUE, "problem": {
+        "kind": kind, "id": target_id, "message": _said(exc, lang), "reason": reason,
+        "summary": _summary(action, target_id, lang), "shown": shown, "card": card}}
+    response = render(request, "review/queue.html", context, status_code=exc.http_status)
+    if request.headers.get("HX-Request"):
+        response.headers["HX-Replace-Url"] = f"{_queue_url(order)}#{card if shown else ''}"
+        response.headers["HX-Reswap"] = (f"innerHTML show:#{error_id}:top" if shown
+                                         else "innerHTML show:window:top")
+    return response
+
+
+def _done(order: str) -> RedirectResponse:
+    return RedirectResponse(_queue_url(queue_order(order)), status_code=303)
+
+
+ReasonField = Annotated[str, Form(max_length=1000)]
+OrderField = Annotated[str, Form(max_length=10)]
 
 
 @router.post("/{change_id}/approve")
-def approve(change_id: int, request: Request, account: Reviewer, uow: Uow,
-            reason: Annotated[str, Form(max_length=1000)] = "") -> Response:
+def approve(change_id: int, request: Request, account: Reviewer, uow: Uow, rules: Rules,
+            reason: ReasonField = "", order: OrderField = "") -> Response:
     try:
         price_review.approve_price_change(uow(), change_id=change_id, reviewer=account.actor,
                                           reason=reason.strip() or None)
     except SagwaError as exc:
-        return _refused(request, uow, account.actor, ("change", change_id), reason, exc)
+        return _refused(request, uow, account.actor, rules, ("approve", "change", change_id),
+                        reason, exc, queue_order(order))
     flash_in_lang(request, f"#{change_id} 승인: 새 가격이 반영되었습니다.",
                   f"#{change_id} approved: the new price is live.")
-    return RedirectResponse("/ops/review", status_code=303)
+    return _done(order)
 
 
 @router.post("/{change_id}/reject")
-def reject(change_id: int, request: Request, account: Reviewer, uow: Uow,
-           reason: Annotated[str, Form(max_length=1000)] = "") -> Response:
+def reject(change_id: int, request: Request, account: Reviewer, uow: Uow, rules: Rules,
+           reason: ReasonField = "", order: OrderField = "") -> Response:
     try:
         price_review.reject_price_change(uow(), change_id=change_id, reviewer=account.actor,
                                          reason=reason)
     except SagwaError as exc:
-        return _refused(request, uow, account.actor, ("change", change_id), reason, exc)
+        return _refused(request, uow, account.actor, rules, ("reject", "change", change_id),
+                        reason, exc, queue_order(order))
     flash_in_lang(request, f"#{change_id} 거절: 판매가는 그대로입니다.",
                   f"#{change_id} rejected: the live price never moved.")
-    return RedirectResponse("/ops/review", status_code=303)
+    return _done(order)
 
 
 def _seen_price(amount_minor: str, currency: str) -> Money | None:
@@ -153,11 +276,15 @@ def _seen_price(amount_minor: str, currency: str) -> Money | None:
     return None if amount is None else Money(amount, currency.strip().upper() or "KRW")
 
 
+SeenPrice = Annotated[str, Form(max_length=20)]
+SeenCurrency = Annotated[str, Form(max_length=3)]
+
+
 @router.post("/listings/{listing_id}/release")
-def release(listing_id: int, request: Request, account: Reviewer, uow: Uow,
+def release(listing_id: int, request: Request, account: Reviewer, uow: Uow, rules: Rules,
             reason: Annotated[str, Form(max_length=500)] = "",
-            seen_price_minor: Annotated[str, Form(max_length=20)] = "",
-            seen_currency: Annotated[str, Form(max_length=3)] = "") -> Response:
+            seen_price_minor: SeenPrice = "", seen_currency: SeenCurrency = "",
+            order: OrderField = "") -> Response:
     """Put a listing the guard held at publication on sale at the price the reviewer saw
     (``seen_price_minor``): if the seller changed it since, the release is refused; a first
     price far from its reference (or with none) is released only with a reason."""
@@ -168,17 +295,18 @@ def release(listing_id: int, request: Request, account: Reviewer, uow: Uow,
                                        expected_price=_seen_price(seen_price_minor,
                                                                   seen_currency))
     except SagwaError as exc:
-        return _refused(request, uow, account.actor, ("listing", listing_id), reason, exc)
+        return _refused(request, uow, account.actor, rules, ("release", "listing", listing_id),
+                        reason, exc, queue_order(order))
     flash_in_lang(request, f"상품 #{listing_id} 판매 보류 해제: 이제 판매 중입니다.",
                   f"Listing #{listing_id} released: it is live now.")
-    return RedirectResponse("/ops/review", status_code=303)
+    return _done(order)
 
 
 @router.post("/listings/{listing_id}/send-back")
-def send_back(listing_id: int, request: Request, account: Reviewer, uow: Uow,
+def send_back(listing_id: int, request: Request, account: Reviewer, uow: Uow, rules: Rules,
               reason: Annotated[str, Form(max_length=500)] = "",
-              seen_price_minor: Annotated[str, Form(max_length=20)] = "",
-              seen_currency: Annotated[str, Form(max_length=3)] = "") -> Response:
+              seen_price_minor: SeenPrice = "", seen_currency: SeenCurrency = "",
+              order: OrderField = "") -> Response:
     """Refuse the first price of a listing the guard held at publication: it goes back to draft
     with the reviewer's reason, which its seller's page shows. The same second-person and
     seen-price rules as a release; the reason is always required."""
@@ -188,8 +316,9 @@ def send_back(listing_id: int, request: Request, account: Reviewer, uow: Uow,
                                        reason=reason, expected_price=_seen_price(
                                            seen_price_minor, seen_currency))
     except SagwaError as exc:
-        return _refused(request, uow, account.actor, ("send_back", listing_id), reason, exc)
+        return _refused(request, uow, account.actor, rules,
+                        ("send_back", "send_back", listing_id), reason, exc, queue_order(order))
     flash_in_lang(request, f"상품 #{listing_id} 돌려보냄: 판매자가 가격을 고친 뒤 다시 판매를 시작할 수 있습니다.",
                   f"Listing #{listing_id} sent back: its seller can correct the price and "
                   "publish it again.")
-    return RedirectResponse("/ops/review", status_code=303)
+    return _done(order)

@@ -12,6 +12,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
+from sagwa.domain.money import Money, format_money
+from sagwa.domain.particles import with_particle
 from sagwa.domain.pricing import PriceChangeStatus, Promotion
 from sagwa.errors import IllegalTransition, NotFound, SagwaError
 from sagwa.services import listings as listing_service
@@ -64,6 +66,7 @@ def listing_context(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int
                 "open_incidents": uow.incidents.all_open_for_listing(listing_id) if paused
                 else [],
                 "changes": changes, "ended_promotions": ended_promotions(changes),
+                "pending": pending_held(changes), "price_label": price_label(listing.status),
                 "typed": typed or {}, "problem": error_text(problem, lang) if problem else None,
                 "problem_field": problem.details.get("field") if problem else None,
                 "status_problem": None}
@@ -91,6 +94,37 @@ def ended_promotions(changes: Sequence[PriceChangeRecord]) -> dict[int, PriceCha
 _WENT_LIVE = (PriceChangeStatus.APPLIED, PriceChangeStatus.APPROVED)
 
 
+def pending_held(changes: Sequence[PriceChangeRecord]) -> PriceChangeRecord | None:
+    """The change waiting for a reviewer, newest first (a new proposal supersedes older ones)."""
+    return next((c for c in changes if c.status is PriceChangeStatus.HELD), None)
+
+
+#: What the listing's own price is called, by its status: only a live listing sells at it.
+PRICE_LABELS = {ListingStatus.DRAFT: ("초안 가격", "Draft price"),
+                ListingStatus.HELD: ("보류된 가격", "Held price"),
+                ListingStatus.LIVE: ("현재 판매가", "Live price")}
+
+
+def price_label(status: ListingStatus) -> tuple[str, str]:
+    return PRICE_LABELS.get(status, ("판매가", "Price"))
+
+
+def _price_stays(status: ListingStatus, price: Money) -> tuple[str, str]:
+    """"현재 판매가 162,000원은" / "the live price stays at 162,000 KRW", for the flashes."""
+    ko, en = price_label(status)
+    return (with_particle(f"{ko} {format_money(price, lang='ko')}", "은(는)"),
+            f"the {en.lower()} stays at {format_money(price, lang='en')}")
+
+
+def as_sentence(text: str) -> str:
+    """An English reason as a sentence: a capital first letter and a full stop."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else f"{text}."
+
+
 @router.get("", response_class=HTMLResponse)
 def my_listings(request: Request, account: SellerAccount, uow: Uow) -> Response:
     return render(request, "seller/listings.html", seller_context(uow(), account))
@@ -110,7 +144,9 @@ def check(listing_id: int, request: Request, account: SellerAccount, uow: Uow, r
     says that the price applies when the listing is published."""
     with uow() as u:
         listing = own_listing(u, account, listing_id)
-    said: dict[str, Any] = {"opinion": None, "problem": None, "listing": listing}
+        pending = pending_held(u.market.price_changes_for(listing_id, limit=20))
+    said: dict[str, Any] = {"opinion": None, "problem": None, "listing": listing,
+                            "pending": pending, "price_label": price_label(listing.status)}
     if not new_price.strip():
         return render(request, "seller/_verdict.html", said)
     try:
@@ -164,19 +200,28 @@ def propose(listing_id: int, request: Request, account: SellerAccount, uow: Uow,
 def _flash_saved(request: Request, change: PriceChangeRecord, status: ListingStatus) -> None:
     """What a saved proposal did: held for review, live now, or waiting for the sale — on a
     draft until it is published, on a held listing until a reviewer releases it, on a paused
-    one until the seller resumes it."""
+    one until the seller resumes it. A held one also says what to do next: correct a mistyped
+    price by saving again (the new save replaces the held change), or wait for the reviewer."""
     if change.status is PriceChangeStatus.HELD:
         ko, en = (change.guard.reason_ko, change.guard.reason_en) if change.guard else ("", "")
-        then_ko, then_en = (((" 승인되면 등록 중 가격이 바뀌고, 그 가격으로 판매를 시작할 때는 다시 보류되지 "
-                             "않습니다."), (" Once approved, the draft takes that price and "
+        stays_ko, stays_en = _price_stays(status, change.old_price)
+        then_ko, then_en = ((("승인되면 초안 가격이 바뀌고, 그 가격으로 판매를 시작할 때는 다시 보류되지 "
+                             "않습니다."), ("Once approved, the draft takes that price and "
                              "publishing at it is not held again."))
                             if status is ListingStatus.DRAFT else ("", ""))
-        flash_in_lang(request, f"검토 대기: 가격 변경이 보류되었습니다.{then_ko} {ko}",
-                      f"Held for review: the price has not changed yet.{then_en} {en}", "warn")
+        said_ko = [f"검토 대기: 가격 변경이 보류되었습니다. 검토자가 확인할 때까지 {stays_ko} 그대로입니다.",
+                   then_ko, as_sentence(ko), _RESAVE_KO]
+        said_en = [f"Held for review: {stays_en} until a reviewer checks this change.", then_en,
+                   as_sentence(en), _RESAVE_EN]
+        flash_in_lang(request, " ".join(p for p in said_ko if p),
+                      " ".join(p for p in said_en if p), "warn")
         return
     ko, en = _SAVED.get(status, _SAVED[ListingStatus.PAUSED])
     flash_in_lang(request, ko, en)
 
+
+_RESAVE_KO = "잘못 입력한 가격이라면 올바른 가격을 다시 저장해 주세요. 새로 저장한 가격이 보류된 변경을 대체합니다."
+_RESAVE_EN = "If you mistyped it, save the correct price: a new save replaces the held change."
 
 #: What a price saved without review means, by the listing's status.
 _SAVED = {
@@ -208,6 +253,7 @@ def change_sale(listing_id: int, request: Request, account: SellerAccount, uow: 
     turned into another action); a refusal re-renders the page with the desk's reason."""
     with uow() as u:
         listing = own_listing(u, account, listing_id)
+        pending = pending_held(u.market.price_changes_for(listing_id, limit=20))
     offered = SELLER_ACTIONS.get(listing.status)
     lang = lang_of(request)
     try:
@@ -232,5 +278,21 @@ def change_sale(listing_id: int, request: Request, account: SellerAccount, uow: 
                                  ("The price guard held the first price; a reviewer must "
                                   "release it before the sale starts."))}
     ko, en = said.get(now, ("", ""))
-    flash_in_lang(request, ko, en, "warn" if now is ListingStatus.HELD else "ok")
+    kind = "warn" if now is ListingStatus.HELD else "ok"
+    if now is ListingStatus.LIVE and offered is ListingTrigger.PUBLISH and pending is not None:
+        (ko, en), kind = _still_in_review(ko, en, pending), "warn"
+    flash_in_lang(request, ko, en, kind)
     return RedirectResponse(f"/seller/listings/{listing_id}", status_code=303)
+
+
+def _still_in_review(ko: str, en: str, pending: PriceChangeRecord) -> tuple[str, str]:
+    """A draft published with a held price change: the change stays in review, and approving it
+    would then move the price of a listing on sale."""
+    to_ko, to_en = (format_money(pending.new_price, lang=lang) for lang in ("ko", "en"))
+    still_ko = (f"검토를 기다리는 가격 변경(#{pending.id}, {to_ko})이 그대로 남아 있어, 검토자가 승인하면 "
+                f"판매 중인 가격이 {with_particle(to_ko, '(으)로')} 바로 바뀝니다. 잘못 입력한 가격이라면 "
+                "올바른 가격을 저장해 그 변경을 대체해 주세요.")
+    still_en = (f"Price change #{pending.id} ({to_en}) is still waiting for review: if a "
+                f"reviewer approves it, the price of the listing on sale changes to {to_en} at "
+                "once. If that price is a mistake, save the correct price to replace it.")
+    return f"{ko} {still_ko}", f"{en} {still_en}"

@@ -33,6 +33,8 @@ class TimelineRow:
     action: str
     subject: str
     detail: str
+    actor_id: str = ""
+    """The audit log's own name for the actor (``seller:seller``), for a title attribute."""
 
 
 def _t(lang: str, ko: str, en: str) -> str:
@@ -98,15 +100,20 @@ def _counted(key: str, value: str, lang: str) -> str:
 
 
 def timeline_rows(entries: Iterable[TimelineEntry], lang: str, *,
-                  reasons_ko: Mapping[str, str] | None = None) -> list[TimelineRow]:
+                  reasons_ko: Mapping[str, str] | None = None,
+                  actor_names: Mapping[str, str] | None = None) -> list[TimelineRow]:
     """``entries`` said in ``lang`` (times in Korea time); ``reasons_ko`` maps a guard reason
-    in English to the Korean one stored with it."""
+    in English to the Korean one stored with it; ``actor_names`` an audit-log name to the name
+    people know (``services.actor_names.actor_names``: a seller's name, an account's
+    username), the raw one kept as ``actor_id``."""
     rows = []
+    names = actor_names or {}
     for e in entries:
         kind = e.action.split(".", 1)[0]
         vocabulary = kind if kind in _STATUS_VOCABULARIES else None
         actor = _ACTORS.get(e.actor)
         rows.append(TimelineRow(
-            e.at, _t(lang, *actor) if actor else e.actor, e.action, label("action", e.action, lang),
-            _subject(e, lang), _detail(e.facts, vocabulary, lang, reasons_ko or {})))
+            e.at, _t(lang, *actor) if actor else names.get(e.actor, e.actor), e.action,
+            label("action", e.action, lang), _subject(e, lang),
+            _detail(e.facts, vocabulary, lang, reasons_ko or {}), e.actor))
     return rows

@@ -1,0 +1,289 @@
+"""The review page after its walkthrough: Enter in a reason never decides; a refused decision is
+shown where the reviewer is (its card's error focused, a summary at the top, the queue's own
+address so a reload posts nothing); a change a pricing policy held says approving it needs a
+reason; the change badge never says -100% nor +0.0%; the riskiest come first; accounts show by
+name; a change decided in another tab does not ask for a refresh; a held listing whose price
+moved is judged at its current price (page and API). Pages over HTTP (TestClient), and the
+keyboard and scrolling paths in real Chromium."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from browsing import login, shot
+from fastapi.testclient import TestClient
+from page_forms import csrf_of, log_in
+from sqlalchemy.orm import Session, sessionmaker
+from world import PASSWORD, World
+
+from sagwa.domain.listings import ListingStatus, ListingTrigger
+from sagwa.domain.money import Money
+from sagwa.domain.particles import with_particle
+from sagwa.domain.pricing import GuardOpinion, PriceChangeStatus
+from sagwa.priceguard import load_rules
+from sagwa.services import listings
+from sagwa.services.accounts import issue_api_token
+from sagwa.services.price_review import guard_gate
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+pytestmark = pytest.mark.e2e
+GATE = guard_gate(load_rules())
+
+
+def _uow(session_factory: sessionmaker[Session]) -> SqlAlchemyUnitOfWork:
+    return SqlAlchemyUnitOfWork(session_factory)
+
+
+def _held(session_factory: sessionmaker[Session], listing_id: int, price: int, *,
+          by: str = "seller:seller_a", gate=GATE) -> int:  # type: ignore[no-untyped-def]
+    change = listings.propose_price_change(_uow(session_factory), listing_id=listing_id,
+                                           new_price=Money(price, "KRW"), proposed_by=by,
+                                           gate=gate)
+    assert change.status is PriceChangeStatus.HELD
+    return change.id
+
+
+def _policy_gate(reason_code: str, score: float = 0.6):  # type: ignore[no-untyped-def]
+    def gate(_uow, _listing, _proposal) -> listings.GateDecision:  # type: ignore[no-untyped-def]
+        opinion = GuardOpinion("hold", score, "none", reason_code, "held by a policy",
+                               "가격 정책으로 보류", {})
+        return listings.GateDecision(hold=True, reason=opinion.reason_en, opinion=opinion)
+    return gate
+
+
+def _change_status(session_factory: sessionmaker[Session], change_id: int) -> PriceChangeStatus:
+    with _uow(session_factory) as u:
+        found = u.market.price_change(change_id)
+        assert found is not None
+        return found.status
+
+
+def _change_ko(change_id: int) -> str:
+    """``가격 변경 #3을``: the change and the object particle its number takes."""
+    return with_particle(f"가격 변경 #{change_id}", "을(를)")
+
+
+def _card(page_html: str, element_id: str) -> str:
+    found = re.search(rf'<article class="card" id="{element_id}">(.*?)</article>', page_html,
+                      re.DOTALL)
+    assert found, f"no card {element_id}"
+    return found.group(1)
+
+
+# Over HTTP
+
+def test_a_drop_to_one_won_is_minus_99_9_percent_and_the_seller_shows_by_name(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    change_id = _held(session_factory, world.ipod_a, 1)
+    log_in(client, "reviewer")
+    card = _card(client.get("/ops/review").text, f"change-{change_id}")
+    assert '<span class="badge hold" data-move>-99.9%</span>' in card
+    assert "-100" not in card
+    actor = re.search(r'<span data-actor title="([^"]+)">([^<]*)</span>', card)
+    assert actor and actor.groups() == ("seller:seller_a", "판매자가 제안")
+    assert ">seller:seller_a<" not in card and "· 하늘디지털 ·" in card
+
+
+def test_a_reviewers_own_proposal_shows_the_account_name(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    change_id = _held(session_factory, world.ipod_a, 19_900, by="api:admin")
+    log_in(client, "reviewer")
+    english = _card(client.get("/ops/review?lang=en").text, f"change-{change_id}")
+    assert '<span data-actor title="api:admin">proposed by: admin</span>' in english
+
+
+def test_a_change_a_pricing_policy_held_says_approving_needs_a_reason(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    """199,000 -> 189,000 (no halving) held below the category's floor: the label says a
+    reason is required and why; an approval without one is refused next to the card."""
+    change_id = _held(session_factory, world.ipod_a, 189_000,
+                      gate=_policy_gate("below_list_price_floor"))
+    log_in(client, "reviewer")
+    page = client.get("/ops/review").text
+    card = _card(page, f"change-{change_id}")
+    assert "의견 (승인·거절 모두 필수: 가격 정책으로 보류된 변경입니다. 이 분류의 최저 판매가" in card
+    assert 'data-needs-reason="below_list_price_floor"' in card
+    english = _card(client.get("/ops/review?lang=en").text, f"change-{change_id}")
+    assert "Reason (required to approve or reject: a pricing policy held this change: the " \
+           "price is below the least this category may be sold at" in english
+    client.get("/ops/review?lang=ko")
+    refused = client.post(f"/ops/review/{change_id}/approve",
+                          data={"reason": "", "csrf_token": csrf_of(page)})
+    assert refused.status_code == 422
+    assert f'id="problem-{change_id}"' in refused.text
+    assert _change_status(session_factory, change_id) is PriceChangeStatus.HELD
+
+
+def test_the_riskiest_change_comes_first_with_a_switch_to_the_oldest(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    routine = _held(session_factory, world.ipod_a, 189_000, gate=_policy_gate("penny_price", 0.2))
+    risky = _held(session_factory, world.ipod_b, 19_900)  # the 2008 slip, proposed later
+    log_in(client, "reviewer")
+    page = client.get("/ops/review").text
+    assert page.index(f'id="change-{risky}"') < page.index(f'id="change-{routine}"')
+    assert '<a href="/ops/review?order=oldest">' in page
+    oldest = client.get("/ops/review?order=oldest").text
+    assert oldest.index(f'id="change-{routine}"') < oldest.index(f'id="change-{risky}"')
+    assert 'name="order" value="oldest"' in oldest
+    decided = client.post(f"/ops/review/{routine}/reject",
+                          data={"reason": "판매자가 정정 예정", "order": "oldest",
+                                "csrf_token": csrf_of(oldest)})
+    assert decided.status_code == 303
+    assert decided.headers["location"] == "/ops/review?order=oldest"  # the order it was in
+
+
+def test_a_change_decided_in_another_tab_does_not_ask_for_a_refresh(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    change_id = _held(session_factory, world.ipod_a, 19_900)
+    log_in(client, "reviewer")
+    page = client.get("/ops/review").text
+    first = client.post(f"/ops/review/{change_id}/reject",
+                        data={"reason": "할인율을 가격으로 입력", "csrf_token": csrf_of(page)})
+    assert first.status_code == 303
+    second = client.post(f"/ops/review/{change_id}/approve",  # the other tab, still open
+                         data={"reason": "판매자와 확인함", "csrf_token": csrf_of(page)})
+    assert second.status_code == 409
+    text = html.unescape(second.text)
+    assert "새로 고쳐" not in text and "reload" not in text
+    summary = re.search(r'<p class="finding error" role="alert" id="problem-summary"[^>]*>(.*?)</p>',
+                        text, re.DOTALL)
+    assert summary
+    assert (f"{_change_ko(change_id)} 승인하지 못했습니다</strong>: 이미 처리된 가격 변경입니다(지금: 거절됨). "
+            "아래 목록은 지금 상태입니다.") in summary.group(1)
+
+
+def test_a_refusal_through_htmx_gets_the_queues_address_at_its_card(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    change_id = _held(session_factory, world.ipod_a, 19_900)
+    log_in(client, "reviewer")
+    page = client.get("/ops/review").text
+    refused = client.post(f"/ops/review/{change_id}/approve", headers={"HX-Request": "true"},
+                          data={"reason": "", "csrf_token": csrf_of(page)})
+    assert refused.status_code == 422
+    assert refused.headers["HX-Replace-Url"] == f"/ops/review#change-{change_id}"
+    assert refused.headers["HX-Reswap"] == f"innerHTML show:#problem-{change_id}:top"
+    card = _card(refused.text, f"change-{change_id}")
+    assert re.search(rf'<textarea id="reason-{change_id}"[^>]* autofocus', card)
+    summary = re.search(r'id="problem-summary"[^>]*>(.*?)</p>', refused.text, re.DOTALL)
+    assert summary and f"{_change_ko(change_id)} 승인하지 못했습니다" in summary.group(1)
+    assert f'href="#change-{change_id}"' in summary.group(1)
+
+
+def _published_through_the_api(client: TestClient, session_factory: sessionmaker[Session],
+                               world: World) -> int:
+    with _uow(session_factory) as u:
+        product_id = u.market.listing(world.macbook_b).product_id
+    token = issue_api_token(_uow(session_factory), username="seller_a", name="publish",
+                            actor="test")
+    answer = client.post("/api/listings", json={
+        "seller_id": world.seller_a, "product_id": product_id,
+        "price": {"amount_minor": 159_000, "currency": "KRW"}, "publish": True},
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "pub-moved"})
+    assert answer.status_code == 201 and answer.json()["status"] == "held", answer.text
+    return int(answer.json()["id"])
+
+
+def test_a_held_listing_whose_price_moved_is_judged_at_its_current_price(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    """Held at 159,000 (list price 1,590,000); its seller then saves 1,580,000, which the guard
+    allows: the API and the card explain 1,580,000, and a release naming no price is refused
+    without "you saw"."""
+    listing_id = _published_through_the_api(client, session_factory, world)
+    moved = listings.propose_price_change(_uow(session_factory), listing_id=listing_id,
+                                          new_price=Money(1_580_000, "KRW"),
+                                          proposed_by="api:seller_a", gate=GATE)
+    assert moved.status is PriceChangeStatus.APPLIED
+    token = issue_api_token(_uow(session_factory), username="reviewer", name="queue",
+                            actor="test")
+    auth = {"Authorization": f"Bearer {token}"}
+    [entry] = [e for e in client.get("/api/review/listings", headers=auth).json()
+               if e["listing"]["id"] == listing_id]
+    assert entry["listing"]["price"]["amount_minor"] == 1_580_000
+    assert entry["reason_en"].startswith(
+        "the price changed from 159,000 KRW to 1,580,000 KRW after the hold; the guard on the "
+        "current price: ")
+    assert entry["reason_ko"].startswith("보류 뒤 가격이 159,000원에서 1,580,000원으로 바뀌었습니다.")
+    release = client.post(f"/api/listings/{listing_id}/release", headers=auth, json={})
+    assert release.status_code == 409
+    assert "you saw" not in release.json()["message"]
+    assert "held at" in release.json()["message"]
+    log_in(client, "reviewer")
+    card = _card(client.get("/ops/review").text, f"listing-{listing_id}")
+    assert 'data-current-price-verdict="allow"' in card
+    assert "지금 가격 1,580,000원에 대한 가격 검사" in card
+    assert "보류 사유 (보류된 가격 159,000원에 대한 것)" in card
+
+
+# In the browser
+
+@pytest.mark.browser
+@pytest.mark.timeout(120)
+def test_enter_in_a_reason_adds_a_line_and_decides_nothing(page, site) -> None:  # type: ignore[no-untyped-def]
+    factory = site.database.session_factory
+    change_id = _held(factory, site.world.ipod_a, 1)
+    login(page, "reviewer", PASSWORD)
+    page.wait_for_url("**/ops/review")
+    field = page.locator(f"#reason-{change_id}")
+    field.click()
+    field.type("1원은 잘못된 가격이라 거절합니다")
+    field.press("Enter")
+    field.type("판매자에게 확인 요청")
+    page.wait_for_timeout(700)  # time for a post, if Enter made one
+    assert _change_status(factory, change_id) is PriceChangeStatus.HELD
+    with _uow(factory) as u:
+        assert u.market.listing(site.world.ipod_a).price == Money(199_000, "KRW")
+    assert field.input_value() == "1원은 잘못된 가격이라 거절합니다\n판매자에게 확인 요청"
+    assert page.locator(".flash").count() == 0 and page.url.endswith("/ops/review")
+    with _uow(factory) as u:
+        product_id = u.market.listing(site.world.macbook_b).product_id
+    draft = listings.create_listing(_uow(factory), seller_id=site.world.seller_a,
+                                    product_id=product_id, price=Money(159_000, "KRW"),
+                                    actor="api:seller_a")
+    listings.change_listing_status(_uow(factory), listing_id=draft.id,
+                                   trigger=ListingTrigger.PUBLISH, actor="api:seller_a",
+                                   gate=GATE)
+    page.reload()
+    release = page.locator(f"#release-reason-{draft.id}")
+    release.fill("판매자와 확인: 전시품")
+    release.press("Enter")
+    page.wait_for_timeout(700)
+    with _uow(factory) as u:
+        assert u.market.listing(draft.id).status is ListingStatus.HELD
+    shot(page, "review-enter-decides-nothing")
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(120)
+def test_a_refused_approval_is_shown_at_its_card_and_a_reload_posts_nothing(page, site) -> None:  # type: ignore[no-untyped-def]
+    factory = site.database.session_factory
+    change_id = _held(factory, site.world.ipod_a, 19_900)
+    page.set_viewport_size({"width": 390, "height": 640})  # the card starts below the fold
+    login(page, "reviewer", PASSWORD)
+    page.wait_for_url("**/ops/review")
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.locator(f"#change-{change_id} button.primary").click()  # approve, no reason
+    problem = page.locator(f"#problem-{change_id}")
+    problem.wait_for()
+    assert "승인 의견이 있어야 합니다" in problem.inner_text()
+    assert page.url.endswith(f"/ops/review#change-{change_id}")
+    assert page.evaluate("document.activeElement.id") == f"reason-{change_id}"
+    box = problem.bounding_box()
+    assert box is not None and 0 <= box["y"] < 640, box  # where the reviewer looks
+    summary = page.locator("#problem-summary")
+    assert f"{_change_ko(change_id)} 승인하지 못했습니다" in summary.inner_text()
+    shot(page, "review-refused-approval-at-its-card")
+    assert len(posts) == 1
+    page.reload()
+    page.wait_for_load_state()
+    assert len(posts) == 1  # the reload was a GET of the queue
+    assert page.locator("#problem-summary").count() == 0
+    page.locator(f"#reason-{change_id}").fill("할인율을 가격으로 입력했습니다")
+    page.locator(f"#change-{change_id} button.danger").click()  # reject
+    flash = page.locator(".flash")
+    flash.wait_for()
+    assert f"#{change_id} 거절" in flash.inner_text()
+    assert page.url.endswith("/ops/review")
+    assert _change_status(factory, change_id) is PriceChangeStatus.REJECTED

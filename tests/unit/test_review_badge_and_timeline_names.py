@@ -1,0 +1,44 @@
+"""Pure pieces of the review page: the change badge says how far a price moves as the guard's
+reasons do (never -100% for a drop to almost nothing, never +0.0% for a tiny move); the incident
+timeline shows an actor by the name people know, the raw audit name kept beside it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from sagwa.services.desk_report import TimelineEntry
+from sagwa.web.pages.review import price_move_text
+from sagwa.web.pages.timeline import timeline_rows
+
+
+@pytest.mark.parametrize(("old", "new", "ko", "en"), [
+    (96_000, 1, "-99.9%", "-99.9%"),             # 1원: not "-100.0%", which reads as free
+    (175_000, 90, "-99.9%", "-99.9%"),
+    (199_000, 19_900, "-90.0%", "-90.0%"),
+    (220_000, 77_000, "-65.0%", "-65.0%"),
+    (19_900, 199_000, "+900.0%", "+900.0%"),
+    (185_000, 185_050, "+0.1% 미만", "under +0.1%"),  # not "+0.0%"
+    (185_000, 184_999, "-0.1% 미만", "under -0.1%"),
+    (13_000, 12_600, "-3.1%", "-3.1%"),
+    (185_000, 185_000, "0%", "0%"),
+])
+def test_the_change_badge_follows_the_reasons_rounding(old: int, new: int, ko: str,
+                                                       en: str) -> None:
+    assert price_move_text(old, new) == (ko, en)
+
+
+def test_the_timeline_names_actors_as_people_know_them_and_keeps_the_raw_name() -> None:
+    at = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)
+    entries = [TimelineEntry(at, "seller:seller", "price_change.applied", "listing", "413"),
+               TimelineEntry(at, "reviewer:reviewer", "price_change.approved", "listing", "413"),
+               TimelineEntry(at, "system:tripwire", "listing.paused_by_tripwire", "listing",
+                             "413"),
+               TimelineEntry(at, "cli", "incident.declared", "incident", "1")]
+    names = {"seller:seller": "북마루", "reviewer:reviewer": "reviewer"}
+    rows = timeline_rows(entries, "ko", actor_names=names)
+    assert [r.actor for r in rows] == ["북마루", "reviewer", "주문 급증 감시", "cli"]
+    assert [r.actor_id for r in rows] == ["seller:seller", "reviewer:reviewer",
+                                          "system:tripwire", "cli"]
+    assert timeline_rows(entries[:1], "en")[0].actor == "seller:seller"  # no names: as it is
