@@ -30,9 +30,22 @@ def seoul(moment: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return moment.astimezone(SEOUL).strftime(fmt)
 
 
+def as_sentence(text: str | None) -> str:
+    """A guard reason as a page shows it: a sentence. The stored and API reasons are clauses
+    (``new price 180,000 KRW is within range …``, other tools read them as they are); a page
+    starts one with a capital and ends it with a full stop. Korean reasons already are."""
+    if not text:
+        return ""
+    text = text.strip()
+    if text[0].isascii() and text[0].islower():
+        text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.filters["seoul"] = seoul
+    templates.env.filters["sentence"] = as_sentence  # {{ opinion.reason_en|sentence }}
     templates.env.filters["josa"] = josa  # {{ name|josa("이(가)") }}: 카메라마당이, 사과나라가
     templates.env.filters["label"] = label_filter  # {{ c.status|label("case") }}: 안내 발송
     templates.env.globals["Money"] = Money

@@ -100,7 +100,9 @@ def price_move_text(old_minor: int, new_minor: int) -> tuple[str, str]:
     sign = "+" if new_minor > old_minor else "-"
     size = abs(new_minor - old_minor) / old_minor * 100
     if size < 0.1:
-        return f"{sign}0.1% 미만", f"under {sign}0.1%"
+        up = sign == "+"
+        return (f"{'인상' if up else '인하'} 0.1% 미만",
+                f"{'up' if up else 'down'} less than 0.1%")
     text = f"{math.floor(size * 10) / 10:.1f}" if 99.5 <= size < 100 else f"{size:.1f}"
     return f"{sign}{text}%", f"{sign}{text}%"
 
