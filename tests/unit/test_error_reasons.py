@@ -185,7 +185,7 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
             status="approved",
             reason="change_not_held",
         ),
-        "이미 처리된 가격 변경입니다(지금: 승인됨).",
+        "이미 처리된 가격 변경입니다(지금: 승인됨). 아래 목록은 지금 상태입니다.",
     ),
     "own_change": (
         lambda: refusal(lambda: price_review.check_not_own_change(HELD, reviewer="api:a")),

@@ -127,3 +127,11 @@ def verify_chain(records: Iterable[AuditRecord], *, start_hash: str = GENESIS_HA
         prev = rec.hash
         checked += 1
     return ChainVerdict(True, checked)
+
+
+def actor_parts(actor: str) -> tuple[str, str]:
+    """(prefix, username) of an audit-log name: ``api:boss`` → ("api", "boss"); the CLI's
+    ``admin:kim via cli (os user root)`` → ("admin", "kim"); a name without a prefix → ("", name)."""
+    name = actor.strip().split(" via cli (", 1)[0]
+    prefix, colon, username = name.partition(":")
+    return (prefix, username) if colon and username else ("", name)

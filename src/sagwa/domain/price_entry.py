@@ -32,14 +32,6 @@ ROLE_ENTRY = {"seller": PriceEntry.SELLER, "admin": PriceEntry.PLATFORM,
               "reviewer": PriceEntry.PLATFORM, "agent": PriceEntry.PLATFORM}
 
 
-def actor_parts(actor: str) -> tuple[str, str]:
-    """(prefix, username) of an audit-log name: ``api:boss`` → ("api", "boss"); the CLI's
-    ``admin:kim via cli (os user root)`` → ("admin", "kim"); a name without a prefix → ("", name)."""
-    name = actor.strip().split(" via cli (", 1)[0]
-    prefix, colon, username = name.partition(":")
-    return (prefix, username) if colon and username else ("", name)
-
-
 def entry_of_role(role: str | None) -> PriceEntry:
     return ROLE_ENTRY.get(role or "", PriceEntry.UNKNOWN)
 

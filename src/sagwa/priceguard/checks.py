@@ -144,7 +144,7 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     placeholder = is_placeholder(cols.new, cols.minor_per_major, log_q)
     z, reason = _base_z(log_q, explained, expected, placeholder, rules)
     z, reason, range_ref = _add_peer_range(z, reason, cols, rules, explained)
-    z, reason, outside, log_out = _above_outside(z, reason, cols, rules)
+    z, reason, log_list = _above_list_price(z, reason, cols, rules)
     z, reason = _apply_floors(z, reason, cols, rules, mismatched, promo_gap, log_q)
     score = z / (1.0 + z)
     hold = score >= rules.hold_score
@@ -152,12 +152,12 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     held = np.flatnonzero(hold)
     on_promo = reason == MISMATCH
     # held for its rise past the list price: said (and named) against the list price
-    on_outside = (reason == FAR_ABOVE) & ~np.isnan(log_out)
+    on_list = (reason == FAR_ABOVE) & ~np.isnan(log_list)
     error = np.zeros(hold.shape[0], dtype=np.int8)
     error[held] = classify(
         # a price that disagrees with its declared promotion is named by how it sits from the
         # price the promotion gives, not from the references
-        log_q=np.where(on_promo, promo_gap, np.where(on_outside, log_out, log_q))[held],
+        log_q=np.where(on_promo, promo_gap, np.where(on_list, log_list, log_q))[held],
         new_major=cols.new[held] / cols.minor_per_major[held],
         zero_cents=ends_in_zero_cents(cols.new[held], cols.minor_per_major[held]),
         promo_pct=cols.promotion_pct[held],
@@ -170,8 +170,8 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     kind = np.where(range_ref == 0, kind, range_ref)
     ref_price = np.where(range_ref == LOWEST, cols.peer_low, ref_price)
     ref_price = np.where(range_ref == HIGHEST, cols.peer_high, ref_price)
-    kind = np.where(on_outside, LIST_PRICE, kind)
-    ref_price = np.where(on_outside, outside, ref_price)
+    kind = np.where(on_list, LIST_PRICE, kind)
+    ref_price = np.where(on_list, cols.list_price, ref_price)
     kind = np.where(on_promo, PROMOTION_PRICE, kind)
     ref_price = np.where(on_promo, cols.old * (1.0 - cols.promotion_pct / 100.0), ref_price)
     on_floor = reason == LIST_FLOOR  # said against the list price the floor is a share of
@@ -271,9 +271,9 @@ def _add_peer_range(
     return z + z_range, reason, range_ref
 
 
-def _above_outside(
+def _above_list_price(
     z: F64, reason: I8, cols: PriceColumns, rules: PriceRules
-) -> tuple[F64, I8, F64, F64]:
+) -> tuple[F64, I8, F64]:
     """A rise past the product's list price, measured against the list price alone.
 
     The listing's own current and recent prices take part in the median reference, so prices
@@ -284,15 +284,14 @@ def _above_outside(
     (``far_above_references``, said against the list price). The other sellers' median is not
     used here: in real data a listing can sit at several times the others' median for good
     (another pack size under the same product) and rise further (docs/benchmarks.md, "Repricer
-    runaways"). Returns z, the reasons, the list price and ``ln(new / list price)`` (NaN where
-    the term does not decide)."""
+    runaways"). Returns z, the reasons and ``ln(new / list price)`` where this term decides
+    (NaN elsewhere)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        outside = np.where(cols.list_price > 0, cols.list_price, np.nan)  # no price, no reference
-        log_out = np.log(cols.new / outside)
-    z_out = np.clip(np.nan_to_num(log_out, nan=0.0, neginf=0.0), 0.0, LOG_CLIP) / rules.log_up
-    decides = z_out > z
+        log_list = np.log(cols.new / np.where(cols.list_price > 0, cols.list_price, np.nan))
+    z_list = np.clip(np.nan_to_num(log_list, nan=0.0, neginf=0.0), 0.0, LOG_CLIP) / rules.log_up
+    decides = z_list > z
     reason = np.where(decides, FAR_ABOVE, reason).astype(np.int8)
-    return np.maximum(z, z_out), reason, outside, np.where(decides, log_out, np.nan)
+    return np.maximum(z, z_list), reason, np.where(decides, log_list, np.nan)
 
 
 def _base_z(

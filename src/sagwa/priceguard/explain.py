@@ -305,13 +305,20 @@ def _is_price(ref: float) -> bool:
     return math.isfinite(ref) and ref > 0
 
 
+def percent_text(pct: float, decimals: int = 0) -> str:
+    """A percent with ``decimals`` places, never rounded up to 100 when it is less: from 99.5
+    on it shows one decimal, cut down (90 KRW against 175,000 is 99.95% below, "99.9", as
+    "100% below" would read as free). The reasons' gaps and the review cards' badges alike."""
+    if 99.5 <= pct < 100:
+        return f"{math.floor(pct * 10) / 10:.1f}"
+    return f"{pct:.{decimals}f}"
+
+
 def _gap(new: float, ref: float, lang: str) -> str:
     """How far ``new`` is from ``ref`` ("90% below", "10.0 times"). Only sentences with a
     reference price (:func:`_is_price`) name a gap: the others say none."""
     if new < ref:
-        below = 100 * (1 - new / ref)
-        # 90 KRW against 175,000 is 99.95% below: "100% below" would read as free
-        text = f"{math.floor(below * 10) / 10:g}" if 99.5 <= below < 100 else f"{round(below)}"
+        text = percent_text(100 * (1 - new / ref))
         return f"{text}% 낮습니다" if lang == "ko" else f"{text}% below"
     times = new / ref
     return f"{times:.1f}배입니다" if lang == "ko" else f"{times:.1f} times"

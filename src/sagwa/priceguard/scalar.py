@@ -132,7 +132,7 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
         kind, ref = (_LOWEST, x.peer_low) if below else (_HIGHEST, x.peer_high)
     z += z_range
     log_out = math.nan
-    if x.list_price > 0 and x.new > 0:  # a rise past the list price (checks._above_outside)
+    if x.list_price > 0 and x.new > 0:  # a rise past the list price (checks._above_list_price)
         z_out = min(max(math.log(x.new / x.list_price), 0.0), LOG_CLIP) / rules.log_up
         if z_out > z:
             z, reason, log_out = z_out, _FAR_ABOVE, math.log(x.new / x.list_price)

@@ -23,7 +23,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from sagwa.adapters.db.users_repo import UserRecord
-from sagwa.domain.audit import AuditEvent
+from sagwa.domain.audit import AuditEvent, actor_parts
 from sagwa.errors import Conflict, InvalidInput
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -76,9 +76,10 @@ def account_name(actor: str) -> str:
     """The account behind an audit-log name: ``api:boss``, ``admin:boss`` and the CLI's
     ``admin:boss via cli (os user root)`` are all ``boss``. A name without one of those
     prefixes (the CLI's ``cli``, a replay's) is itself."""
-    name = actor.strip().split(" via cli (", 1)[0]
-    prefix, colon, username = name.partition(":")
-    return username if colon and username and prefix in _ACTOR_PREFIXES else name
+    prefix, username = actor_parts(actor)
+    if prefix in _ACTOR_PREFIXES:
+        return username
+    return f"{prefix}:{username}" if prefix else username
 
 
 def _account(user: UserRecord) -> Account:

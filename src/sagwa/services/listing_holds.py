@@ -12,7 +12,7 @@ follows the same second-person rule and always needs a reason, which the seller'
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
@@ -189,9 +189,19 @@ def _held_in_order(uow: SqlAlchemyUnitOfWork, *, limit: int, riskiest_first: boo
     every = uow.market.listings_with_status(
         ListingStatus.HELD, limit=uow.market.count_listings_with_status(ListingStatus.HELD))
     pairs = [(listing, publication_hold(uow, listing.id)) for listing in every]
-    pairs.sort(key=lambda p: (-(p[1].score if p[1] and p[1].score is not None else -1.0),
-                              p[1].held_at.timestamp() if p[1] else 0.0, p[0].id))
+    pairs.sort(key=lambda p: risk_order_key(p[1].score if p[1] else None,
+                                            p[1].held_at if p[1] else _NEVER, p[0].id))
     return pairs[:limit]
+
+
+#: The waiting time of a held listing without a hold on record: before any other.
+_NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def risk_order_key(score: float | None, at: datetime, ident: int) -> tuple[float, datetime, int]:
+    """The sort key of the review queues' "riskiest first" (held changes and held listings):
+    the guard's highest score first (no score last), then the longest waiting."""
+    return (-(score if score is not None else -1.0), at, ident)
 
 
 def _sent_back_at_this_price(uow: SqlAlchemyUnitOfWork, listing: Listing) -> SentBack | None:

@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
+from sagwa.domain.audit import actor_parts
 from sagwa.domain.incidents import Incident
 from sagwa.domain.money import Money
-from sagwa.domain.price_entry import PriceEntry, across, actor_parts, entry_of_role
+from sagwa.domain.price_entry import PriceEntry, across, entry_of_role
 from sagwa.domain.pricing import PriceChangeStatus
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 

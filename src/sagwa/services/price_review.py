@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Literal
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
@@ -32,8 +31,9 @@ from sagwa.domain.pricing import (
 from sagwa.domain.reasons import check_meaningful_reason, is_blank, require_reason
 from sagwa.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from sagwa.priceguard import ChangeEvidence, PriceRules, Verdict, check_one
+from sagwa.priceguard.vocabulary import POLICY_REASONS
 from sagwa.services.accounts import account_name
-from sagwa.services.listing_holds import HeldListing
+from sagwa.services.listing_holds import HeldListing, risk_order_key
 from sagwa.services.listings import (
     GateDecision,
     PriceGate,
@@ -252,19 +252,13 @@ def held_change_count(uow: SqlAlchemyUnitOfWork) -> int:
 QueueOrder = Literal["risk", "oldest"]
 
 
-def riskiest_first(score: float | None, at: datetime, ident: int) -> tuple[float, datetime, int]:
-    """The sort key of :data:`QueueOrder` ``risk``: the highest score first (no score last),
-    then the longest waiting."""
-    return (-(score if score is not None else -1.0), at, ident)
-
-
 def _held_changes(uow: SqlAlchemyUnitOfWork, *, limit: int, offset: int,
                   order: QueueOrder) -> list[PriceChangeRecord]:
     if order == "oldest":
         return uow.market.changes_with_status(PriceChangeStatus.HELD, limit=limit, offset=offset)
     every = uow.market.changes_with_status(
         PriceChangeStatus.HELD, limit=uow.market.count_changes_with_status(PriceChangeStatus.HELD))
-    every.sort(key=lambda c: riskiest_first(c.guard.score if c.guard else None, c.proposed_at,
+    every.sort(key=lambda c: risk_order_key(c.guard.score if c.guard else None, c.proposed_at,
                                             c.id))
     return every[offset:offset + limit]
 
@@ -384,14 +378,6 @@ def _check_approval_reason(change: PriceChangeRecord, reason: str | None) -> Non
             reason="policy_hold_needs_reason", rule=rule)
     check_meaningful_reason(reason)
 
-
-#: The guard's reasons that are pricing policy, not a judgement of the numbers: a book under
-#: the fixed-book-price floor, a promotion at or past its category's limit, the seller's own
-#: floor or ceiling, a placeholder price, a price that disagrees with its declared promotion,
-#: an undeclared cut as deep as a declared one would need review for.
-POLICY_REASONS = frozenset({
-    "below_list_price_floor", "promotion_too_deep", "below_seller_floor",
-    "above_seller_ceiling", "penny_price", "promotion_mismatch", "undeclared_cut_too_deep"})
 
 #: :func:`approval_rule` of a change that halves the price or more, or doubles it.
 BIG_MOVE_RULE = "big_move"

@@ -38,4 +38,4 @@ def test_as_sentence() -> None:
     assert as_sentence("new price $1.00 is a penny price") == "New price $1.00 is a penny price."
     assert as_sentence("Already one.") == "Already one."
     assert as_sentence("새 가격 19,900원은 정가보다 90% 낮습니다.") == "새 가격 19,900원은 정가보다 90% 낮습니다."
-    assert as_sentence(None) == "" and as_sentence("") == ""
+    assert as_sentence(None) == "" and as_sentence("") == "" and as_sentence("  ") == ""

@@ -137,7 +137,7 @@ def test_two_repricers_spiralling_upward_are_held_before_the_price_runs_away() -
     """Held at the latest on the step that takes the price past 3.5 times the list price
     (up_ratio), against the list price: the listing's own climbing prices vouch for each step
     (~2.9x its recent median) and the partner is the highest "other seller", so only the list
-    price, outside them both, sees the runaway (``checks._above_outside``)."""
+    price, outside them both, sees the runaway (``checks._above_list_price``)."""
     limit = RULES.up_ratio * max(*CALM_SELLERS, FLY_LIST)
     for step in spiral(calm=CALM_SELLERS, list_price=FLY_LIST):
         if step.verdict.verdict == "hold":

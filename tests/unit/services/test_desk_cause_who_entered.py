@@ -11,8 +11,9 @@ from dataclasses import replace
 import pytest
 from test_desk_messages import CONTACT, INCIDENT, facts, plan
 
+from sagwa.domain.audit import actor_parts
 from sagwa.domain.incidents import Responsibility
-from sagwa.domain.price_entry import PriceEntry, across, actor_parts, as_declared, entry_of_role
+from sagwa.domain.price_entry import PriceEntry, across, as_declared, entry_of_role
 from sagwa.messagecheck import check_message
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_policy import load_desk_policy

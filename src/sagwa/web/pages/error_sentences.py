@@ -109,8 +109,8 @@ RULES: tuple[Rule, ...] = (
        "The live price moved since the proposal, so it cannot be approved; reject it and ask "
        "the seller to propose again."),
     _r("illegal_transition", None, "change_not_held",
-       "이미 처리된 가격 변경입니다(지금: {status}).",
-       "This price change was already decided (now: {status}).",
+       "이미 처리된 가격 변경입니다(지금: {status}). 아래 목록은 지금 상태입니다.",
+       "This price change was already decided (now: {status}); the queue below is current.",
        {"status": "price_change"}),
     _r("forbidden", None, "own_change",
        "직접 제안한 가격 변경은 승인할 수 없습니다. 다른 검토자에게 맡기거나, 거두려면 거절해 주세요.",

@@ -102,7 +102,7 @@ ERROR_TYPE: dict[str, Label] = {
     "penny": ("자리표시·최저 단위 가격", "placeholder or penny price"),
 }
 
-#: The price guard's policy rules (``price_review.POLICY_REASONS``): why approving a change
+#: The price guard's policy rules (``priceguard.vocabulary.POLICY_REASONS``): why approving a change
 #: they held needs a reason, as the review card's reason field says it.
 POLICY_RULE: dict[str, Label] = {
     "below_list_price_floor": ("이 분류의 최저 판매가(정가 기준, 도서는 도서정가제)보다 낮은 가격입니다",

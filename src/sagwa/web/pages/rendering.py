@@ -33,10 +33,11 @@ def seoul(moment: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 def as_sentence(text: str | None) -> str:
     """A guard reason as a page shows it: a sentence. The stored and API reasons are clauses
     (``new price 180,000 KRW is within range …``, other tools read them as they are); a page
-    starts one with a capital and ends it with a full stop. Korean reasons already are."""
+    starts one with a capital and ends it with a full stop. Korean reasons already are. The
+    seller's flashes say the reasons through it too."""
+    text = (text or "").strip()
     if not text:
         return ""
-    text = text.strip()
     if text[0].isascii() and text[0].islower():
         text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."

@@ -12,7 +12,6 @@ as before."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -29,6 +28,7 @@ from sagwa.domain.price_moves import PriceReference
 from sagwa.domain.pricing import Promotion
 from sagwa.errors import Forbidden, SagwaError
 from sagwa.priceguard import ChangeEvidence, PriceRules
+from sagwa.priceguard.explain import percent_text
 from sagwa.services import actor_names, listings, price_review
 from sagwa.services.listing_holds import release_reference
 from sagwa.services.listings import HeldListing
@@ -43,7 +43,6 @@ from sagwa.web.deps import Rules, Uow
 from sagwa.web.pages.error_texts import PageRoute, error_text
 from sagwa.web.pages.forms import parse_int
 from sagwa.web.pages.i18n import lang_of
-from sagwa.web.pages.labels import label
 from sagwa.web.pages.rendering import flash_in_lang, render
 from sagwa.web.pages.session import Reviewer, csrf_protect
 from sagwa.web.pages.sparkline import sparkline
@@ -90,7 +89,7 @@ class HeldListingCard:
 
 def price_move_text(old_minor: int, new_minor: int) -> tuple[str, str]:
     """The card's badge, in Korean and English: ``-65%``-style, one decimal, by the rule the
-    guard's reasons follow (``priceguard.explain``): a drop to almost nothing is ``-99.9%``,
+    guard's reasons follow (``priceguard.explain.percent_text``): a drop to almost nothing is ``-99.9%``,
     never ``-100%`` (that would read as free), and a move under 0.1% says so instead of
     ``+0.0%``."""
     if old_minor <= 0:
@@ -103,7 +102,7 @@ def price_move_text(old_minor: int, new_minor: int) -> tuple[str, str]:
         up = sign == "+"
         return (f"{'인상' if up else '인하'} 0.1% 미만",
                 f"{'up' if up else 'down'} less than 0.1%")
-    text = f"{math.floor(size * 10) / 10:.1f}" if 99.5 <= size < 100 else f"{size:.1f}"
+    text = percent_text(size, decimals=1)
     return f"{sign}{text}%", f"{sign}{text}%"
 
 
@@ -199,17 +198,6 @@ def _summary(action: str, target_id: int, lang: str) -> str:
         f"#{target_id}")
 
 
-def _said(exc: SagwaError, lang: str) -> str:
-    """The refusal in ``lang``. A change decided meanwhile (another tab, another reviewer) says
-    that the queue shown with it is already the current one."""
-    if exc.details.get("reason") == "change_not_held":
-        status = label("price_change", exc.details.get("status"), lang)
-        if lang == "ko":
-            return f"이미 처리된 가격 변경입니다(지금: {status}). 아래 목록은 지금 상태입니다."
-        return f"This price change was already decided (now: {status}); the queue below is current."
-    return error_text(exc, lang)
-
-
 def _refused(request: Request, uow: Uow, viewer: str, rules: PriceRules,
              target: tuple[str, str, int], reason: str, exc: SagwaError,
              order: QueueOrder) -> Response:
@@ -226,7 +214,7 @@ def _refused(request: Request, uow: Uow, viewer: str, rules: PriceRules,
     card = f"change-{target_id}" if kind == "change" else f"listing-{target_id}"
     error_id = f"problem-{target_id}" if kind == "change" else f"listing-problem-{target_id}"
     context |= {"here": QUEUE, "problem": {
-        "kind": kind, "id": target_id, "message": _said(exc, lang), "reason": reason,
+        "kind": kind, "id": target_id, "message": error_text(exc, lang), "reason": reason,
         "summary": _summary(action, target_id, lang), "shown": shown, "card": card}}
     response = render(request, "review/queue.html", context, status_code=exc.http_status)
     if request.headers.get("HX-Request"):

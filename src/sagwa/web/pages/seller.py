@@ -25,7 +25,7 @@ from sagwa.web.deps import Rules, Uow
 from sagwa.web.pages.error_texts import PageRoute, error_text
 from sagwa.web.pages.forms import parse_local_time, parse_promotion, parse_won
 from sagwa.web.pages.i18n import lang_of
-from sagwa.web.pages.rendering import flash_in_lang, render
+from sagwa.web.pages.rendering import as_sentence, flash_in_lang, render
 from sagwa.web.pages.session import SellerAccount, csrf_protect
 
 router = APIRouter(prefix="/seller", dependencies=[Depends(csrf_protect)],
@@ -114,15 +114,6 @@ def _price_stays(status: ListingStatus, price: Money) -> tuple[str, str]:
     ko, en = price_label(status)
     return (with_particle(f"{ko} {format_money(price, lang='ko')}", "은(는)"),
             f"the {en.lower()} stays at {format_money(price, lang='en')}")
-
-
-def as_sentence(text: str) -> str:
-    """An English reason as a sentence: a capital first letter and a full stop."""
-    text = text.strip()
-    if not text:
-        return text
-    text = text[0].upper() + text[1:]
-    return text if text[-1] in ".!?" else f"{text}."
 
 
 @router.get("", response_class=HTMLResponse)
