@@ -43,5 +43,8 @@ def synthetic_columns(
         floor=nan,
         ceiling=nan,
         list_floor=nan,
+        # a third of the listings in a streak of 1-8 moves that started up to ~2x away
+        streak_start=np.where(rng.random(n) < 0.33, old * np.exp(rng.normal(0, 0.4, n)), nan),
+        streak_moves=rng.integers(1, 9, n).astype(np.float64),
     )
     return cols, listing.astype(np.int64), product.astype(np.int64)

@@ -78,6 +78,7 @@ def streaming_rate(total: int) -> tuple[float, list[float]]:
         started = time.perf_counter()
         recent = state.recent_median(listing)
         peer, count, low, high = state.peer_stats(listing, product)
+        streak_start, streak_moves = state.streak(listing)
         cols = type(cols)(
             **{
                 **cols.__dict__,
@@ -86,6 +87,8 @@ def streaming_rate(total: int) -> tuple[float, list[float]]:
                 "peer_low": low,
                 "peer_high": high,
                 "peer_count": count.astype(np.float64),
+                "streak_start": streak_start,
+                "streak_moves": streak_moves.astype(np.float64),
             }
         )
         result = check_prices(cols, rules)

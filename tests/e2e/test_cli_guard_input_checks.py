@@ -177,9 +177,9 @@ def test_evaluate_counts_an_error_type_the_guard_does_not_name_and_says_so(
     """Another data set's taxonomy (or a typo) is evaluated, with a note naming the types."""
     import json
 
-    result = evaluate(tmp_path, "c1,0,none\nc2,1,repricer_runaway\n")
+    result = evaluate(tmp_path, "c1,0,none\nc2,1,shipping_fee_typo\n")
     assert result.exit_code == 0, result.output
-    assert ("has error types the guard does not name: repricer_runaway (1); they count in "
+    assert ("has error types the guard does not name: shipping_fee_typo (1); they count in "
             "recall and per type") in " ".join(result.stderr.split())
     metrics = json.loads((tmp_path / "metrics.json").read_text())
-    assert metrics[0]["per_type_count"] == {"repricer_runaway": 1}
+    assert metrics[0]["per_type_count"] == {"shipping_fee_typo": 1}

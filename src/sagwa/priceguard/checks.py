@@ -12,7 +12,8 @@ ratio with the shape of a known error (×10ⁿ, an FX rate, a pack size) raises 
 as deep as the category's promotion limit, a declared promotion the new price disagrees with
 (``promo_mismatch_log``), a price under the category's share of the list price (the fixed book
 price law) and seller floors/ceilings set a floor on z, one at which the change is held whatever
-``hold_score`` is.
+``hold_score`` is. A rise is also scored against the list price alone, and a change that
+continues a long streak of moves in one direction against the streak's start (repricers).
 ``score = z / (1 + z)``; a change is held when ``score >= hold_score`` (z = 1 is the threshold).
 """
 
@@ -39,7 +40,7 @@ from sagwa.priceguard.recognisers import (
     is_placeholder,
 )
 from sagwa.priceguard.rules import PriceRules
-from sagwa.priceguard.vocabulary import REASON_CODE, REF_KIND
+from sagwa.priceguard.vocabulary import ERROR_CODE, REASON_CODE, REF_KIND
 
 LOWEST = REF_KIND["lowest_other_seller"]
 HIGHEST = REF_KIND["highest_other_seller"]
@@ -57,6 +58,22 @@ PROMOTION_PRICE = REF_KIND["promotion_price"]
 LIST_FLOOR = REASON_CODE["below_list_price_floor"]
 LIST_PRICE = REF_KIND["list_price"]
 FAR_ABOVE = REASON_CODE["far_above_references"]
+FAR_BELOW = REASON_CODE["far_below_references"]
+STREAK_START = REF_KIND["streak_start"]
+RUNAWAY = ERROR_CODE["repricer_runaway"]
+
+
+#: The policy rules, in the order ``_apply_floors`` applies them (a later one names the reason):
+#: exactly ``vocabulary.POLICY_REASONS`` (a test holds the two together).
+POLICY_ORDER: tuple[str, ...] = (
+    "undeclared_cut_too_deep",
+    "promotion_mismatch",
+    "promotion_too_deep",
+    "below_list_price_floor",
+    "above_seller_ceiling",
+    "below_seller_floor",
+    "penny_price",
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +87,8 @@ class PriceColumns:
     ``peer_low`` / ``peer_high`` / ``peer_count``: the lowest and highest latest price among the
     other sellers of the product and how many there are (the guard uses the range from
     ``peer_range_min_sellers`` sellers up).
+    ``streak_start`` / ``streak_moves``: the price the listing's current streak of moves in one
+    direction started from and how many moves it has made (NaN and 0: none; ``priceguard.streak``).
     """
 
     new: F64
@@ -87,6 +106,8 @@ class PriceColumns:
     floor: F64
     ceiling: F64
     list_floor: F64
+    streak_start: F64
+    streak_moves: F64
 
     def __len__(self) -> int:
         return int(self.new.shape[0])
@@ -142,9 +163,11 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
         explained = promo_matches & (cols.promotion_pct < cols.max_depth_pct)
     mismatched = _promotion_mismatch(cols, expected, promo_gap, rules)
     placeholder = is_placeholder(cols.new, cols.minor_per_major, log_q)
-    z, reason = _base_z(log_q, explained, expected, placeholder, rules)
+    z, reason, log_down = _base_z(log_q, explained, expected, placeholder, rules)
     z, reason, range_ref = _add_peer_range(z, reason, cols, rules, explained)
     z, reason, log_list = _above_list_price(z, reason, cols, rules)
+    z, reason, streak_rows = _from_streak_start(z, reason, cols, rules, log_down)
+    log_list[streak_rows] = np.nan  # the streak decides there
     z, reason = _apply_floors(z, reason, cols, rules, mismatched, promo_gap, log_q)
     score = z / (1.0 + z)
     hold = score >= rules.hold_score
@@ -153,6 +176,9 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     on_promo = reason == MISMATCH
     # held for its rise past the list price: said (and named) against the list price
     on_list = (reason == FAR_ABOVE) & ~np.isnan(log_list)
+    # held for how far a streak of moves has taken the price (no policy rule took the reason
+    # over, and held): said against the streak's start
+    on_streak = streak_rows[(reason[streak_rows] == FAR_ABOVE) | (reason[streak_rows] == FAR_BELOW)]
     error = np.zeros(hold.shape[0], dtype=np.int8)
     error[held] = classify(
         # a price that disagrees with its declared promotion is named by how it sits from the
@@ -172,6 +198,9 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     ref_price = np.where(range_ref == HIGHEST, cols.peer_high, ref_price)
     kind = np.where(on_list, LIST_PRICE, kind)
     ref_price = np.where(on_list, cols.list_price, ref_price)
+    kind[on_streak] = STREAK_START
+    ref_price[on_streak] = cols.streak_start[on_streak]
+    error[on_streak] = RUNAWAY
     kind = np.where(on_promo, PROMOTION_PRICE, kind)
     ref_price = np.where(on_promo, cols.old * (1.0 - cols.promotion_pct / 100.0), ref_price)
     on_floor = reason == LIST_FLOOR  # said against the list price the floor is a share of
@@ -294,13 +323,53 @@ def _above_list_price(
     return np.maximum(z, z_list), reason, np.where(decides, log_list, np.nan)
 
 
+def _from_streak_start(
+    z: F64, reason: I8, cols: PriceColumns, rules: PriceRules, log_down: F64
+) -> tuple[F64, I8, npt.NDArray[np.intp]]:
+    """A change that continues a streak of at least ``streak_min_moves`` moves in one direction
+    (itself included), scored as one move from the price the streak started at.
+
+    A repricer cutting 3% at a time, or two raising 27% above each other, makes every step
+    ordinary next to the listing's recent prices, which walk with it, and the partner of a
+    spiral is the highest "other seller": without a list price nothing outside the listing
+    sees the runaway. The streak's start does. The thresholds are the single move's
+    (``log_down``: ``down_ratio``, relaxed by a declared promotion that explains the drop, as
+    for one move; ``up_ratio``). The term raises z; it becomes the reason
+    (``far_below_references`` / ``far_above_references``, said against the streak's start,
+    named ``repricer_runaway``) only where the other terms would not hold the change: a dropped
+    zero at the end of a walk is still named a dropped zero. Returns z, the reasons and the rows
+    where this term is the reason."""
+    # only the rows with a long enough streak (few, in real data) are looked at
+    rows = np.flatnonzero(cols.streak_moves >= rules.streak_min_moves - 1)
+    if rows.size == 0:
+        return z, reason, rows
+    new, old, start = cols.new[rows], cols.old[rows], cols.streak_start[rows]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # a move (new != old) the same way as the streak's (old from start), all known
+        goes_on = (new != old) & ((new > old) == (old > start)) & (old != start) & (old > 0) & (
+            start > 0)
+        rows, new, start = rows[goes_on], new[goes_on], start[goes_on]
+        log_here = np.log(new / start)
+        z_s = np.maximum(log_here / rules.log_up, -log_here / log_down[rows])
+    z_s = np.clip(z_s, 0.0, LOG_CLIP)
+    before = z[rows]
+    raises = z_s > before
+    z[rows[raises]] = z_s[raises]  # z and reason are this block's own arrays
+    takes = raises & (before / (1.0 + before) < rules.hold_score)
+    rows = rows[takes]
+    reason[rows] = np.where(log_here[takes] < 0, FAR_BELOW, FAR_ABOVE)
+    return z, reason, rows
+
+
 def _base_z(
     log_q: F64,
     explained: npt.NDArray[np.bool_],
     expected: F64,
     placeholder: npt.NDArray[np.bool_],
     rules: PriceRules,
-) -> tuple[F64, I8]:
+) -> tuple[F64, I8, F64]:
+    """z from the ratio to the median reference, the reasons, and each row's drop threshold
+    (``ln(1/down_ratio)``, relaxed where a declared promotion explains the drop)."""
     promo_floor = -expected - np.log(rules.promo_slack)
     log_down = np.where(explained, np.maximum(rules.log_down, promo_floor), rules.log_down)
     z = np.maximum(-log_q / log_down, log_q / rules.log_up)
@@ -310,7 +379,7 @@ def _base_z(
     reason = np.where(
         log_q < 0, REASON_CODE["far_below_references"], REASON_CODE["far_above_references"]
     )
-    return z, reason.astype(np.int8)
+    return z, reason.astype(np.int8), log_down
 
 
 def _apply_floors(
@@ -325,17 +394,18 @@ def _apply_floors(
     """Policy rules that hold a change whatever its ratios; later rules win the reason."""
     pct = cols.promotion_pct
     with np.errstate(invalid="ignore"):
-        rules_in_order = (
+        masks = {
             # an undeclared cut as deep as the category lets a declared promotion go without
             # review (a hair of slack: exactly 60% off must count as 60%)
-            (_undeclared_too_deep(cols, rules, log_q), "undeclared_cut_too_deep"),
-            (mismatched, "promotion_mismatch"),
-            (pct >= cols.max_depth_pct, "promotion_too_deep"),
-            (cols.new < cols.list_floor, "below_list_price_floor"),
-            (cols.new > cols.ceiling, "above_seller_ceiling"),
-            (cols.new < cols.floor, "below_seller_floor"),
-            (cols.new <= cols.penny_minor, "penny_price"),
-        )
+            "undeclared_cut_too_deep": _undeclared_too_deep(cols, rules, log_q),
+            "promotion_mismatch": mismatched,
+            "promotion_too_deep": pct >= cols.max_depth_pct,
+            "below_list_price_floor": cols.new < cols.list_floor,
+            "above_seller_ceiling": cols.new > cols.ceiling,
+            "below_seller_floor": cols.new < cols.floor,
+            "penny_price": cols.new <= cols.penny_minor,
+        }
+    rules_in_order = [(masks[name], name) for name in POLICY_ORDER]
     for mask, name in rules_in_order:
         hit = np.flatnonzero(mask)
         if hit.size == 0:

@@ -33,6 +33,7 @@ _LOOKS_LIKE = {
         "discount_as_price": "a discount number typed into the price field",
         "unit_error": "a pack/unit mix-up",
         "penny": "a placeholder or penny price",
+        "repricer_runaway": "a repricer running away, step by step",
     },
     "ko": {
         "decimal_slip": "0이 빠졌거나 소수점이 밀린 것",
@@ -44,6 +45,7 @@ _LOOKS_LIKE = {
         "discount_as_price": "할인율 숫자를 가격란에 입력한 것",
         "unit_error": "묶음·낱개 단위를 혼동한 것",
         "penny": "자리표시용·최저 단위 가격",
+        "repricer_runaway": "자동 가격 조정이 조금씩 폭주한 것",
     },
 }
 _REF = {
@@ -56,6 +58,8 @@ _REF = {
         "highest_other_seller": "the highest of {n} other sellers",
         "promotion_price": "the current price less {pct}%",
         "one_other_seller": "the one other seller's price",
+        "streak_start_down": "the price before this run of {moves} cuts in a row",
+        "streak_start_up": "the price before this run of {moves} rises in a row",
     },
     "ko": {
         "current": "현재 가격",
@@ -66,6 +70,8 @@ _REF = {
         "highest_other_seller": "다른 판매자 {n}곳 중 최고가",
         "promotion_price": "현재 가격에서 {pct}% 할인한 가격",
         "one_other_seller": "다른 판매자 1곳의 가격",
+        "streak_start_down": "이번까지 {moves}번 연속 인하되기 전 가격",
+        "streak_start_up": "이번까지 {moves}번 연속 인상되기 전 가격",
     },
 }
 
@@ -216,17 +222,19 @@ def format_reason(
     promotion_pct: float = math.nan,
     limit_minor: float = math.nan,
     max_depth_pct: float = math.nan,
+    moves: int = 0,
 ) -> str:
     """One sentence: what the new price is compared with, how far off, and the likely error.
 
-    ``max_depth_pct``: the promotion depth allowed without review (named when it is exceeded).
+    ``max_depth_pct``: the promotion depth allowed without review (named when it is exceeded);
+    ``moves``: the streak's moves, this change included (named with a streak's start).
     """
     k = lang == "ko"
     amounts = (_money_texts(new, currency)[k], _money_texts(ref, currency)[k],
                _money_texts(limit_minor, currency)[k]
                if _SENTENCES[lang, reason, False, True].limit else "")
     return _render(lang, reason, error_type, new, ref, ref_kind, n_peers, promotion_pct, amounts,
-                   max_depth_pct, _share(reason, limit_minor, ref))
+                   max_depth_pct, _share(reason, limit_minor, ref), moves)
 
 
 def format_reasons(
@@ -241,6 +249,7 @@ def format_reasons(
     promotion_pct: float = math.nan,
     limit_minor: float = math.nan,
     max_depth_pct: float = math.nan,
+    moves: int = 0,
 ) -> tuple[str, str]:
     """:func:`format_reason` in English and in Korean, the amounts formatted once for both."""
     new_t, ref_t = _money_texts(new, currency), _money_texts(ref, currency)
@@ -249,9 +258,9 @@ def format_reasons(
                else ("", ""))
     return (
         _render("en", reason, error_type, new, ref, ref_kind, n_peers, promotion_pct,
-                (new_t[0], ref_t[0], limit_t[0]), max_depth_pct, share),
+                (new_t[0], ref_t[0], limit_t[0]), max_depth_pct, share, moves),
         _render("ko", reason, error_type, new, ref, ref_kind, n_peers, promotion_pct,
-                (new_t[1], ref_t[1], limit_t[1]), max_depth_pct, share),
+                (new_t[1], ref_t[1], limit_t[1]), max_depth_pct, share, moves),
     )
 
 
@@ -261,17 +270,19 @@ _NO_TAIL = frozenset({("penny_price", "penny"), ("promotion_too_deep", "inflated
 
 def _render(lang: str, reason: str, error_type: str, new: float, ref: float, ref_kind: str,
             n_peers: int, promotion_pct: float, amounts: tuple[str, str, str],
-            max_depth_pct: float = math.nan, share: str = "") -> str:
+            max_depth_pct: float = math.nan, share: str = "", moves: int = 0) -> str:
     looks = None if (reason, error_type) in _NO_TAIL else _LOOKS_LIKE[lang].get(error_type)
     sentence = _SENTENCES[lang, reason, bool(looks), _is_price(ref)]
     pct = f"{promotion_pct:g}" if math.isfinite(promotion_pct) else "?"
     if n_peers == 1 and ref_kind in _PEER_KINDS:  # median, lowest and highest of one price
         ref_kind = "one_other_seller"
+    if ref_kind == "streak_start":  # a run of cuts or of rises
+        ref_kind = "streak_start_down" if new < ref else "streak_start_up"
     where = _REF[lang][ref_kind]
     values = {
         "new": amounts[0],
         "ref": amounts[1],
-        "where": where.format(n=n_peers, pct=pct) if "{" in where else where,
+        "where": where.format(n=n_peers, pct=pct, moves=moves) if "{" in where else where,
         "gap": _gap(new, ref, lang) if sentence.gap else "",
         "pct": pct,
         "max_pct": f"{max_depth_pct:g}" if math.isfinite(max_depth_pct) else "?",
@@ -349,5 +360,6 @@ def render_reasons(
             promotion_pct=float(cols.promotion_pct[i]),
             limit_minor=float(limit),
             max_depth_pct=float(cols.max_depth_pct[i]),
+            moves=int(cols.streak_moves[i]) + 1,
         )
     return out

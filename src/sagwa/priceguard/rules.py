@@ -48,6 +48,8 @@ class PriceRules:
     shape_tolerance_log: float = 0.08
     shape_boost: float = 1.25
     recent_window: int = 8
+    streak_min_moves: int = 6
+    streak_max_gap_hours: float = 72.0
     peer_range_weight: float = 2.0
     peer_range_min_sellers: int = 3
     peer_range_margin_down: float = 3.0
@@ -93,6 +95,10 @@ class PriceRules:
         price, a promotion mismatch) gives: the z at which the score reaches ``hold_score``
         (a hair above, against rounding), so a policy rule holds whatever the threshold."""
         return self.hold_score / (1.0 - self.hold_score) * (1.0 + 1e-9)
+
+    @property
+    def streak_max_gap_seconds(self) -> float:
+        return self.streak_max_gap_hours * 3600.0
 
     @property
     def log_up(self) -> float:
@@ -266,6 +272,8 @@ TABLES: dict[str, dict[str, Check]] = {
         "shape_tolerance_log": _NOT_NEGATIVE,
         "shape_boost": _POSITIVE,
         "recent_window": _whole("a whole number, 1 or more", 1),
+        "streak_min_moves": _whole("a whole number, 2 or more", 2),
+        "streak_max_gap_hours": _POSITIVE,
         "peer_range_weight": _NOT_NEGATIVE,
         "peer_range_min_sellers": _whole("a whole number, 1 or more", 1),
         "peer_range_margin_down": _AT_LEAST_ONE,

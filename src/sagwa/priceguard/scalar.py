@@ -38,6 +38,8 @@ _UNDECLARED = REASON_CODE["undeclared_cut_too_deep"]
 _LIST_FLOOR = REASON_CODE["below_list_price_floor"]
 _LIST_PRICE = REF_KIND["list_price"]
 _PROMOTION_PRICE = REF_KIND["promotion_price"]
+_STREAK_START = REF_KIND["streak_start"]
+_RUNAWAY = ERROR_CODE["repricer_runaway"]
 _ABOVE = REASON_CODE["above_seller_ceiling"]
 _BELOW = REASON_CODE["below_seller_floor"]
 _PENNY = REASON_CODE["penny_price"]
@@ -73,6 +75,8 @@ class ScalarInputs(NamedTuple):
     floor: float
     ceiling: float
     list_floor: float
+    streak_start: float = math.nan
+    streak_moves: float = 0.0
 
 
 class ScalarResult(NamedTuple):
@@ -136,6 +140,16 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
         z_out = min(max(math.log(x.new / x.list_price), 0.0), LOG_CLIP) / rules.log_up
         if z_out > z:
             z, reason, log_out = z_out, _FAR_ABOVE, math.log(x.new / x.list_price)
+    log_streak = _streak_log(x, rules)  # a streak's start (checks._from_streak_start)
+    if not math.isnan(log_streak):
+        log_down = _log_down(pct, promo.explained, rules)
+        z_s = min(max(log_streak / rules.log_up, -log_streak / log_down, 0.0), LOG_CLIP)
+        if z_s > z and z / (1.0 + z) < rules.hold_score:  # the streak is the reason
+            z, log_out = z_s, math.nan
+            reason = _FAR_BELOW if log_streak < 0 else _FAR_ABOVE
+        else:  # it only raises z: what already holds it names it
+            z = max(z, z_s)
+            log_streak = math.nan
     if math.isnan(pct) and log_q < 0:  # an undeclared cut past the category's limit
         cap = -math.log1p(-min(max(x.max_depth_pct, 0.0), 99.99) / 100.0)
         # a cut from the current price too (raising a price during a promotion cuts nothing);
@@ -160,7 +174,20 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
     error = _classify(
         name_q, x.new, x.minor_per_major, pct, promo.matches, placeholder, reason, rules
     )
+    if reason in (_FAR_BELOW, _FAR_ABOVE) and not math.isnan(log_streak):
+        kind, ref, error = _STREAK_START, x.streak_start, _RUNAWAY  # said against its start
     return ScalarResult(hold, score, error, reason, kind, ref, log_q)
+
+
+def _streak_log(x: ScalarInputs, rules: PriceRules) -> float:
+    """``ln(new / start)`` when the change continues a streak of ``streak_min_moves`` moves or
+    more (itself included) in one direction, else NaN."""
+    if not (x.streak_moves + 1 >= rules.streak_min_moves and x.streak_start > 0):
+        return math.nan
+    step, way = x.new - x.old, x.old - x.streak_start
+    if not ((step > 0 and way > 0) or (step < 0 and way < 0)):
+        return math.nan
+    return math.log(x.new / x.streak_start) if x.new > 0 else -math.inf
 
 
 class _Promotion(NamedTuple):
@@ -190,14 +217,20 @@ def _promotion(x: ScalarInputs, rules: PriceRules) -> _Promotion:
     return _Promotion(gap, matches, matches and pct < x.max_depth_pct, mismatched)
 
 
+def _log_down(pct: float, explained: bool, rules: PriceRules) -> float:
+    """The drop threshold ``ln(1/down_ratio)``, relaxed where a declared promotion explains the
+    drop (as ``checks._base_z``)."""
+    if explained:
+        return max(rules.log_down, -math.log1p(-pct / 100.0) - math.log(rules.promo_slack))
+    return rules.log_down
+
+
 def _base_z(
     log_q: float, pct: float, explained: bool, placeholder: bool, rules: PriceRules
 ) -> float:
     """z from the ratio to the median reference, relaxed by a matching promotion and boosted by
     an error shape (as ``checks._base_z``)."""
-    log_down = rules.log_down
-    if explained:
-        log_down = max(log_down, -math.log1p(-pct / 100.0) - math.log(rules.promo_slack))
+    log_down = _log_down(pct, explained, rules)
     z = max(max(-log_q, 0.0) / log_down, max(log_q, 0.0) / rules.log_up)
     tol = rules.shape_tolerance_log
     shaped = (

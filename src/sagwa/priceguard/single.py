@@ -38,6 +38,10 @@ class ChangeEvidence:
     # (a draft being published), the reference standing in for it ("list_price",
     # "other_sellers") — so a reason never calls the list price "the current price".
     old_price_kind: Literal["current", "list_price", "other_sellers"] = "current"
+    # The streak the current price ends (``priceguard.streak.streak_of`` over the listing's live
+    # prices): the price before its first move and how many moves in one direction in a row.
+    streak_start_minor: int | None = None
+    streak_moves: int = 0
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,8 @@ def evidence_columns(ev: ChangeEvidence, rules: PriceRules) -> PriceColumns:
         floor=col(None if limits.floor_major is None else limits.floor_major * unit),
         ceiling=col(None if limits.ceiling_major is None else limits.ceiling_major * unit),
         list_floor=col(_list_floor(ev, rules)),
+        streak_start=col(ev.streak_start_minor),
+        streak_moves=col(ev.streak_moves),
     )
 
 
@@ -130,6 +136,8 @@ def check_one(ev: ChangeEvidence, rules: PriceRules) -> Verdict:
         _or_nan(limits.floor_major, unit),
         _or_nan(limits.ceiling_major, unit),
         _list_floor(ev, rules),
+        _or_nan(ev.streak_start_minor),
+        float(ev.streak_moves),
     )
     return _verdict(ev, x, judge(x, rules))
 
@@ -155,6 +163,7 @@ def _verdict(ev: ChangeEvidence, x: ScalarInputs, res: ScalarResult) -> Verdict:
         promotion_pct=x.promotion_pct,
         limit_minor=limit_of(reason, x.floor, x.ceiling, x.list_floor),
         max_depth_pct=x.max_depth_pct,
+        moves=ev.streak_moves + 1,
     )
     facts = {
         "reference_kind": ref_kind,
@@ -163,6 +172,8 @@ def _verdict(ev: ChangeEvidence, x: ScalarInputs, res: ScalarResult) -> Verdict:
         "recent_median_minor": x.recent_median,
         "other_sellers_median_minor": x.peer_median,
         "other_sellers": len(ev.other_seller_prices_minor),
+        # this change included, when it continues the streak the guard judged it against
+        "streak_moves": ev.streak_moves + 1 if ref_kind == "streak_start" else None,
     }
     return Verdict(
         verdict="hold" if res.hold else "allow",

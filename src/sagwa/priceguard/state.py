@@ -1,8 +1,10 @@
 """Streaming evidence state: what the guard knows about listings, updated as changes go live.
 
 Listings, products and currencies are small integers (the caller maps its ids once). For each
-listing the state keeps a ring buffer of its last ``window`` live prices, its latest price and
-the currency they are in; the other-seller statistics of a product are computed from the latest
+listing the state keeps a ring buffer of its last ``window`` live prices, its latest price, the
+currency they are in and its current *streak* (the moves in one direction its live prices have
+made in a row, and the price before the first of them: a repricer walking a price away step by
+step leaves the ring buffer behind, not the streak's start); the other-seller statistics of a product are computed from the latest
 prices of its *other* listings in the same currency. Only changes the guard allowed move the
 state: a held price never went live.
 
@@ -29,8 +31,12 @@ _PRICE_BITS = 40
 class EvidenceState:
     """Mutable per-listing evidence; grows as new listings appear. Pure: no I/O, no clock."""
 
-    def __init__(self, *, window: int = 8, capacity: int = 1024) -> None:
+    def __init__(self, *, window: int = 8, capacity: int = 1024,
+                 streak_max_gap: float = float("inf")) -> None:
         self.window = window
+        #: Seconds: a move more than this after the streak's last one starts a new streak, and
+        #: a change asked about that long after it continues none (a repricer is quick).
+        self.streak_max_gap = streak_max_gap
         self.recent = np.full((capacity, window), np.nan)
         self.count = np.zeros(capacity, dtype=np.int64)
         self.latest = np.full(capacity, np.nan)
@@ -38,6 +44,12 @@ class EvidenceState:
         #: The currency of each listing's prices (``count`` and ``recent`` hold only those).
         self.currency = np.zeros(capacity, dtype=np.int64)
         self._currencies: set[int] = set()  # every code observed: one means nothing to forget
+        #: The streak each listing's latest price ends: its direction (+1 rises, -1 cuts, 0 none),
+        #: how many moves in a row, and the live price before the first (NaN: none).
+        self.streak_dir = np.zeros(capacity, dtype=np.int8)
+        self.streak_moves = np.zeros(capacity, dtype=np.int64)
+        self.streak_start = np.full(capacity, np.nan)
+        self.streak_last_at = np.full(capacity, np.nan)  # when its last move went live (s)
 
     def _grow(self, needed: int) -> None:
         size = self.latest.shape[0]
@@ -50,13 +62,21 @@ class EvidenceState:
         self.latest = np.concatenate([self.latest, np.full(extra, np.nan)])
         self.product = np.concatenate([self.product, np.full(extra, -1, dtype=np.int64)])
         self.currency = np.concatenate([self.currency, np.zeros(extra, dtype=np.int64)])
+        self.streak_dir = np.concatenate([self.streak_dir, np.zeros(extra, dtype=np.int8)])
+        self.streak_moves = np.concatenate([self.streak_moves, np.zeros(extra, dtype=np.int64)])
+        self.streak_start = np.concatenate([self.streak_start, np.full(extra, np.nan)])
+        self.streak_last_at = np.concatenate([self.streak_last_at, np.full(extra, np.nan)])
 
-    def observe(self, listing: I64, product: I64, price: F64, currency: I64 | None = None) -> None:
+    def observe(self, listing: I64, product: I64, price: F64, currency: I64 | None = None,
+                at: F64 | None = None) -> None:
         """Record live prices, given in time order (history, or allowed changes).
 
         ``currency`` codes the currency of each price (omitted: all in one currency). A listing
         whose price goes live in another currency than its recent prices forgets those.
+        ``at``: when each price went live, in seconds (omitted or NaN: unknown, no gap counts).
         """
+        if at is None:
+            at = np.full(listing.shape[0], np.nan)
         if listing.size == 0:
             return
         self._grow(int(listing.max()) + 1)
@@ -66,23 +86,25 @@ class EvidenceState:
             one = low == high and self._currencies <= {low}  # the usual case: nothing to forget
             kept = None if one else self._forget_other_currencies(listing, currency, order)
             if kept is not None:
-                listing, product, price, currency = (
+                listing, product, price, currency, at = (
                     listing[kept],
                     product[kept],
                     price[kept],
                     currency[kept],
+                    at[kept],
                 )
                 order = np.argsort(listing, kind="stable")
             self.currency[listing] = low if one else currency
             seen = [low] if one else np.flatnonzero(np.bincount(currency)).tolist()
             self._currencies.update(seen)
-        self._record(listing, product, price, order)
+        self._record(listing, product, price, order, at)
 
-    def _record(self, listing: I64, product: I64, price: F64, order: I64) -> None:
+    def _record(self, listing: I64, product: I64, price: F64, order: I64, at: F64) -> None:
         """Append prices to each listing's ring buffer (``order`` sorts ``listing``, stably)."""
         self.product[listing] = product
         sorted_l = listing[order]
         starts = np.r_[0, np.flatnonzero(np.diff(sorted_l)) + 1]
+        self._extend_streaks(sorted_l, price[order], at[order], starts)
         rank_sorted = np.arange(sorted_l.size) - np.repeat(
             starts, np.diff(np.r_[starts, sorted_l.size])
         )
@@ -94,6 +116,71 @@ class EvidenceState:
         last = order[np.r_[starts[1:] - 1, sorted_l.size - 1]]
         self.latest[listing[last]] = price[last]
         self.count += np.bincount(listing, minlength=self.count.size)
+
+    def _extend_streaks(self, sorted_l: I64, prices: F64, at: F64, starts: I64) -> None:
+        """Carry each listing's streak through its new prices (``sorted_l`` sorted by listing,
+        each listing's prices in time order with their times ``at``, ``starts`` where each
+        listing's run begins).
+
+        A move is a price above (+1) or below (-1) the one before; a repeated price moves
+        nothing; a first price (or one after none known) starts afresh; a move more than
+        ``streak_max_gap`` after the one before starts a streak of its own. Only the last run
+        of same-direction moves matters: it extends the listing's stored streak when it reaches
+        back to the first move of this call in the stored direction and in time, else it starts
+        at the price before its first move. Loops over nothing: a few passes over the rows.
+        """
+        first = np.zeros(sorted_l.size, dtype=bool)
+        first[starts] = True
+        prev = np.empty_like(prices)
+        prev[1:] = prices[:-1]
+        prev[first] = self.latest[sorted_l[first]]
+        with np.errstate(invalid="ignore"):
+            fresh = ~(prev > 0)  # no price before (NaN), or a 0 that is no price
+            step = np.sign(prices - prev)
+        code = np.where(fresh, 2, step).astype(np.int8)  # 2: starts afresh, matches nothing
+        moves = np.flatnonzero(code != 0)
+        if moves.size == 0:
+            return
+        who, kind, when = sorted_l[moves], code[moves], at[moves]
+        new_group = np.r_[True, who[1:] != who[:-1]]
+        with np.errstate(invalid="ignore"):
+            late = np.r_[False, when[1:] - when[:-1] > self.streak_max_gap]
+        new_run = new_group | np.r_[True, kind[1:] != kind[:-1]] | (kind == 2) | late
+        run_first = np.flatnonzero(new_run)
+        run_of = np.cumsum(new_run) - 1
+        last = np.r_[np.flatnonzero(new_group)[1:] - 1, moves.size - 1]  # each listing's last
+        begin = run_first[run_of[last]]  # where its last run begins
+        length = last - begin + 1
+        ids, way = who[last], kind[last]
+        whole = new_group[begin]  # the run is every move of this call
+        with np.errstate(invalid="ignore"):
+            in_time = ~(when[begin] - self.streak_last_at[ids] > self.streak_max_gap)
+        goes_on = whole & (self.streak_dir[ids] == way) & (way != 2) & in_time
+        afresh = way == 2
+        self.streak_moves[ids] = np.where(
+            afresh, 0, np.where(goes_on, self.streak_moves[ids] + length, length))
+        self.streak_start[ids] = np.where(
+            afresh, np.nan, np.where(goes_on, self.streak_start[ids], prev[moves[begin]]))
+        self.streak_dir[ids] = np.where(afresh, 0, way)
+        self.streak_last_at[ids] = when[last]
+
+    def streak(self, listing: I64, currency: I64 | None = None, current: F64 | None = None,
+               at: F64 | None = None) -> tuple[F64, I64]:
+        """The price each listing's current streak started from and its number of moves (NaN
+        and 0 without one, or when the listing's prices are not in ``currency``). With
+        ``current`` (the price a change says it moves from), only streaks that end at that
+        price: a change whose old price is not the listing's last live one (an earlier change
+        to it was held) continues no streak the state knows. With ``at`` (when the change is
+        proposed, seconds), only streaks whose last move is at most ``streak_max_gap`` before."""
+        self._grow(int(listing.max(initial=-1)) + 1)
+        known = (self.streak_moves[listing] > 0) & self._in_currency(listing, currency)
+        if current is not None:
+            known &= self.latest[listing] == current
+        if at is not None:
+            with np.errstate(invalid="ignore"):
+                known &= ~(at - self.streak_last_at[listing] > self.streak_max_gap)
+        return (np.where(known, self.streak_start[listing], np.nan),
+                np.where(known, self.streak_moves[listing], 0))
 
     def _forget_other_currencies(self, listing: I64, currency: I64, order: I64) -> I64 | None:
         """Where a listing changes currency, reset it and keep only its prices after the last
@@ -113,6 +200,12 @@ class EvidenceState:
         reset = ids[moved | switched]
         self.count[reset] = 0
         self.recent[reset] = np.nan
+        # a price in another currency is no move from the last one: the streak starts afresh
+        self.latest[reset] = np.nan
+        self.streak_dir[reset] = 0
+        self.streak_moves[reset] = 0
+        self.streak_start[reset] = np.nan
+        self.streak_last_at[reset] = np.nan
         return np.sort(order[positions >= segment[ends][group]])
 
     def _in_currency(self, listing: I64, currency: I64 | None) -> np.ndarray | bool:

@@ -17,6 +17,8 @@ ERROR_TYPES: tuple[str, ...] = (
     "discount_as_price",
     "unit_error",
     "penny",
+    # not a label of the dev set: named only by the streak rule (``checks._from_streak_start``)
+    "repricer_runaway",
 )
 ERROR_CODE: dict[str, int] = {name: i for i, name in enumerate(ERROR_TYPES)}
 
@@ -54,6 +56,8 @@ REF_KINDS: tuple[str, ...] = (
     "lowest_other_seller",
     "highest_other_seller",
     "promotion_price",
+    # the price a streak of moves in one direction started from (``priceguard.streak``)
+    "streak_start",
 )
 REF_KIND: dict[str, int] = {name: i for i, name in enumerate(REF_KINDS)}
 

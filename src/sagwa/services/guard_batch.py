@@ -86,7 +86,8 @@ def run_guard(
         return GuardRun(_NO_VERDICTS, _NO_VERDICTS, zero_price_rows)
     history = history.filter(priced)
     ids = _id_maps(history, changes)
-    state = EvidenceState(window=rules.recent_window, capacity=ids.listings.height + 1)
+    state = EvidenceState(window=rules.recent_window, capacity=ids.listings.height + 1,
+                          streak_max_gap=rules.streak_max_gap_seconds)
     live = _LiveFeed(_with_ids(history.sort("observed_at", maintain_order=True), ids))
     todo = _with_ids(changes.sort("proposed_at", maintain_order=True), ids)
     todo = _attach_policy(todo, rules, products)
@@ -145,25 +146,40 @@ class _LiveFeed:
                 "proposed_at", "lidx", "pidx", "cidx", new="new_price_minor"))
 
     def feed_before(self, moment: datetime, state: EvidenceState) -> None:
-        # the allowed changes before the history up to ``moment``: the order the state has
-        # always had them in (verdicts without same-instant changes are as they were)
+        """Observe, in time order, the allowed changes and the history rows before ``moment``.
+
+        The two are merged by time (history first at the same instant) so each listing's
+        prices reach the state in the order they went live: a history row observed before an
+        allowed change of the previous chunk must not come after it (a listing's streak of
+        moves would read it as a move back)."""
+        parts: list[pl.DataFrame] = []
         kept: list[pl.DataFrame] = []
+        upto = int(self.hist["observed_at"].search_sorted(moment, side="left"))
+        if upto > self.done:
+            parts.append(self.hist.slice(self.done, upto - self.done).select(
+                "lidx", "pidx", "cidx", price="price_minor", at="observed_at"))
+            self.done = upto
         for part in self.waiting:
             earlier = (part["proposed_at"] < moment).to_numpy()
-            self._observe(part.filter(earlier), "new", state)
+            parts.append(part.filter(earlier).select(
+                "lidx", "pidx", "cidx", price="new", at="proposed_at"))
             if not earlier.all():
                 kept.append(part.filter(~earlier))
         self.waiting = kept
-        upto = int(self.hist["observed_at"].search_sorted(moment, side="left"))
-        if upto > self.done:
-            self._observe(self.hist.slice(self.done, upto - self.done), "price_minor", state)
-            self.done = upto
+        if len(parts) == 1:
+            self._observe(parts[0], state)
+        elif parts:
+            self._observe(pl.concat(parts, how="vertical_relaxed").sort("at", maintain_order=True),
+                          state)
 
     @staticmethod
-    def _observe(part: pl.DataFrame, price: str, state: EvidenceState) -> None:
-        prices = part[price].to_numpy().astype(np.float64)
+    def _observe(part: pl.DataFrame, state: EvidenceState) -> None:
+        if part.height == 0:
+            return
         state.observe(
-            part["lidx"].to_numpy(), part["pidx"].to_numpy(), prices, part["cidx"].to_numpy()
+            part["lidx"].to_numpy(), part["pidx"].to_numpy(),
+            part["price"].to_numpy().astype(np.float64), part["cidx"].to_numpy(),
+            _seconds(part["at"]),
         )
 
 
@@ -261,6 +277,11 @@ def _attach_policy(
     )
 
 
+def _seconds(times: pl.Series) -> np.ndarray:
+    """Times as seconds since 1970 (float64; the streak's gaps are measured in them)."""
+    return times.dt.epoch("s").cast(pl.Float64).fill_null(np.nan).to_numpy()
+
+
 def _f64(chunk: pl.DataFrame, name: str, *, zero_is_none: bool = False) -> np.ndarray:
     values = chunk[name].cast(pl.Float64)
     if zero_is_none:  # a price of 0 is no price
@@ -276,9 +297,12 @@ def _judge_chunk(
     recent = state.recent_median(lidx, cidx)
     spread = state.recent_log_range(lidx, cidx)
     n_recent = state.recent_count(lidx, cidx)
+    old = _f64(chunk, "old_price_minor", zero_is_none=True)
+    streak_start, streak_moves = state.streak(lidx, cidx, current=old,
+                                              at=_seconds(chunk["proposed_at"]))
     cols = PriceColumns(
         new=_f64(chunk, "new_price_minor"),
-        old=_f64(chunk, "old_price_minor", zero_is_none=True),
+        old=old,
         recent_median=recent,
         peer_median=peer,
         peer_low=peer_low,
@@ -292,6 +316,8 @@ def _judge_chunk(
         penny_minor=_f64(chunk, "penny_minor"),
         floor=_f64(chunk, "floor_minor"),
         ceiling=_f64(chunk, "ceiling_minor"),
+        streak_start=streak_start,
+        streak_moves=streak_moves.astype(np.float64),
     )
     result = check_prices(cols, rules)
     return _chunk_frame(chunk, cols, result, n_recent, n_peers, lang).with_columns(

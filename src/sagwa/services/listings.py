@@ -50,7 +50,8 @@ __all__ = [  # with the names of sagwa.services.listing_holds that callers impor
     "HOLD_ACTION", "PAUSE_ACTIONS", "GateDecision", "HeldListing", "ListingPause", "PriceGate",
     "PublicationHold", "apply_every_change", "change_listing_status", "check_listing_currency",
     "check_not_own_hold", "check_price_seen", "check_product_currency",
-    "check_promotion_percent", "create_listing", "declared_promotion",
+    "check_promotion_percent", "check_proposal_input", "check_proposal_on", "create_listing",
+    "declared_promotion",
     "held_listing_count", "held_listings", "latest_pause", "latest_send_back", "never_on_sale",
     "propose_price_change", "publication_hold",
 ]
@@ -296,19 +297,14 @@ def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_pric
     A listing never on sale (a draft, or held at its publication) has its new price judged as a
     first price, as publishing judges it (:func:`never_on_sale`). The listing's earlier held
     proposals are superseded by this one."""
-    check_price(new_price)
+    check_proposal_input(new_price, promotion)
     with uow:
         payload = _proposal_payload(listing_id, new_price, proposed_by, promotion)
         prior = prior_result(uow, "price_change", idempotency_key, payload)
         if prior:
             return require(uow.market.price_change(prior["id"]), "price change", prior["id"])
         listing = require(uow.market.listing(listing_id, for_update=True), "listing", listing_id)
-        _check_price_may_change(listing, new_price)
-        check_product_currency(
-            require(uow.catalog.product(listing.product_id), "product", listing.product_id),
-            new_price)
-        check_promotion_percent(promotion)
-        check_promotion_running(promotion, uow.now())
+        check_proposal_on(uow, listing, new_price, promotion)
         proposal = PriceChangeProposal(listing_id, listing.price, new_price, proposed_by, promotion,
                                        first_price=never_on_sale(uow, listing))
         decision = gate(uow, listing, proposal)
@@ -389,6 +385,26 @@ def check_listing_currency(listing: Listing, new_price: Money) -> None:
             f"listing {listing.id} is priced in {listing.price.currency}, not "
             f"{new_price.currency}; a price change keeps the listing's currency",
             field="currency", reason="currency_mismatch", currency=listing.price.currency)
+
+
+def check_proposal_input(new_price: Money, promotion: Promotion | None) -> None:
+    """What a price proposal (and its dry run) must pass before anything is read: a price, and
+    a promotion percent that is one. Then :func:`check_proposal_on`, in this order for both, so
+    the dry run refuses what the proposal would, with the same first refusal."""
+    check_price(new_price)
+    check_promotion_percent(promotion)
+
+
+def check_proposal_on(uow: SqlAlchemyUnitOfWork, listing: Listing, new_price: Money,
+                      promotion: Promotion | None) -> None:
+    """What a price proposal on ``listing`` must pass before the guard judges it: the listing
+    has not ended, the price is in its currency (and the product's list price's) and differs
+    from the current one, and a declared promotion is running now."""
+    _check_price_may_change(listing, new_price)
+    check_product_currency(
+        require(uow.catalog.product(listing.product_id), "product", listing.product_id),
+        new_price)
+    check_promotion_running(promotion, uow.now())
 
 
 def _check_price_may_change(listing: Listing, new_price: Money) -> None:

@@ -17,8 +17,8 @@ from typing import Literal
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.domain.audit import AuditEvent
-from sagwa.domain.listings import Listing, ListingStatus
-from sagwa.domain.money import Money, check_price, format_money
+from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
+from sagwa.domain.money import Money, format_money
 from sagwa.domain.particles import with_particle
 from sagwa.domain.price_moves import first_price_reference, is_big_move
 from sagwa.domain.pricing import (
@@ -26,20 +26,19 @@ from sagwa.domain.pricing import (
     PriceChangeProposal,
     PriceChangeStatus,
     Promotion,
-    check_promotion_running,
 )
 from sagwa.domain.reasons import check_meaningful_reason, is_blank, require_reason
 from sagwa.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from sagwa.priceguard import ChangeEvidence, PriceRules, Verdict, check_one
+from sagwa.priceguard.streak import streak_of
 from sagwa.priceguard.vocabulary import POLICY_REASONS
 from sagwa.services.accounts import account_name
 from sagwa.services.listing_holds import HeldListing, risk_order_key
 from sagwa.services.listings import (
     GateDecision,
     PriceGate,
-    check_listing_currency,
-    check_product_currency,
-    check_promotion_percent,
+    check_proposal_input,
+    check_proposal_on,
     never_on_sale,
 )
 from sagwa.services.lookups import require
@@ -47,13 +46,25 @@ from sagwa.services.promotion_end import schedule_promotion_end
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 RECENT_PRICES = 12
+#: How many of a listing's live prices its streak is read from (a longer walk is judged from
+#: where this many steps back began: still far from where the walk is heading).
+STREAK_PRICES = 200
+DEFAULT_RULES = PriceRules()
+#: A listing's streak starts when it last went on sale: its price edits as a draft (or before a
+#: reviewer released its first price) were never live prices anybody could buy at.
+ON_SALE_ACTIONS = (f"listing.{ListingTrigger.PUBLISH.value}",
+                   f"listing.{ListingTrigger.RELEASE.value}")
 
 
 def gather_evidence(uow: SqlAlchemyUnitOfWork, listing: Listing, new_price: Money,
-                    promotion: Promotion | None, *, first_price: bool = False) -> ChangeEvidence:
+                    promotion: Promotion | None, *, first_price: bool = False,
+                    rules: PriceRules | None = None, streak: bool = True) -> ChangeEvidence:
     """What the guard may know about ``new_price`` on ``listing``. A ``first_price`` (a draft
     being published) has no price of its own to compare with: it is judged against the product's
-    list price, else the other sellers' median, and no history."""
+    list price, else the other sellers' median, and no history. The listing's streak (its
+    moves in one direction in a row, since a reviewer last approved its price) is read with
+    ``rules``' gap (the shipped rules' without); ``streak=False`` leaves it out (a page that
+    shows only the recent prices need not read it)."""
     product = require(uow.catalog.product(listing.product_id), "product", listing.product_id)
     seller = uow.catalog.seller(listing.seller_id)
     others = uow.market.other_seller_prices(listing.product_id, excluding_listing=listing.id,
@@ -67,12 +78,15 @@ def gather_evidence(uow: SqlAlchemyUnitOfWork, listing: Listing, new_price: Mone
         old_minor, recent = (reference.amount_minor if reference else new_price.amount_minor), []
         if reference is not None:
             old_kind = reference.kind
-    else:
+    moves: tuple[int | None, int] = (None, 0)
+    if not first_price:
         old_minor = listing.price.amount_minor
         recent = (uow.market.effective_prices(listing.id, limit=RECENT_PRICES)
                   or [listing.price.amount_minor])
         if recent[-1] != listing.price.amount_minor:
             recent.append(listing.price.amount_minor)
+        if streak:
+            moves = _streak(uow, listing, rules or DEFAULT_RULES)
     return ChangeEvidence(
         old_price_minor=old_minor,
         new_price_minor=new_price.amount_minor,
@@ -84,7 +98,22 @@ def gather_evidence(uow: SqlAlchemyUnitOfWork, listing: Listing, new_price: Mone
         category=product.category,
         seller_id=seller.code if seller else None,
         old_price_kind=old_kind,
+        streak_start_minor=moves[0],
+        streak_moves=moves[1],
     )
+
+
+def _streak(uow: SqlAlchemyUnitOfWork, listing: Listing,
+            rules: PriceRules) -> tuple[int | None, int]:
+    """The streak the listing's current price ends: its live prices since it last went on sale
+    and since a reviewer last approved one, moves at most ``streak_max_gap_hours`` apart, the
+    last of them no longer ago than that."""
+    on_sale = uow.audit.latest_for_entity("listing", str(listing.id), *ON_SALE_ACTIONS)
+    walked = uow.market.streak_prices(listing.id, limit=STREAK_PRICES,
+                                      since=on_sale.occurred_at if on_sale else None)
+    return streak_of([p for p, _ in walked] + [listing.price.amount_minor],
+                     [t for _, t in walked] + [None],
+                     max_gap=rules.streak_max_gap_seconds, now=uow.now().timestamp())
 
 
 def opinion_of(verdict: Verdict) -> GuardOpinion:
@@ -115,7 +144,8 @@ def judge(uow: SqlAlchemyUnitOfWork, listing: Listing, new_price: Money,
     currency — is still checked for what needs no reference (a placeholder price, the seller's
     floor and ceiling); if that passes, the opinion says plainly that nothing was compared
     (:func:`unreferenced`), never "within range" of the price itself."""
-    evidence = gather_evidence(uow, listing, new_price, promotion, first_price=first_price)
+    evidence = gather_evidence(uow, listing, new_price, promotion, first_price=first_price,
+                               rules=rules)
     opinion = opinion_of(check_one(evidence, rules))
     if first_price and evidence.old_price_kind == "current" and not opinion.holds:
         return unreferenced(opinion, new_price)
@@ -155,20 +185,16 @@ def guard_gate(rules: PriceRules) -> PriceGate:
 
 def check_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_price: Money,
                        rules: PriceRules, promotion: Promotion | None = None) -> GuardOpinion:
-    """Dry run: what the guard would say, with nothing stored. A promotion that is not running
-    now is refused here as it would be by the proposal itself (``check_promotion_running``), and
-    so is a price in another currency than the listing's (``currency_mismatch``). On a listing
+    """Dry run: what the guard would say, with nothing stored. What the proposal itself would
+    refuse is refused here, by the same checks in the same order (``check_proposal_input``,
+    ``check_proposal_on``): an ended listing, a price in another currency than the listing's,
+    the price it already has, a promotion that is not running now. On a listing
     that was never on sale (a draft, or held at its publication) the price is judged as a first
     price, as publishing judges it (:func:`~sagwa.services.listing_holds.never_on_sale`)."""
-    check_price(new_price)
-    check_promotion_percent(promotion)
+    check_proposal_input(new_price, promotion)
     with uow:
-        check_promotion_running(promotion, uow.now())
         listing = require(uow.market.listing(listing_id), "listing", listing_id)
-        check_listing_currency(listing, new_price)
-        check_product_currency(
-            require(uow.catalog.product(listing.product_id), "product", listing.product_id),
-            new_price)
+        check_proposal_on(uow, listing, new_price, promotion)
         return judge(uow, listing, new_price, promotion, rules,
                      first_price=never_on_sale(uow, listing))
 

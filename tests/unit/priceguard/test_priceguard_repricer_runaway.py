@@ -5,9 +5,9 @@ sellers' repricers each priced "The Making of a Fly" off the other (one at 0.998
 other, the other at 1.270589 times the first) until it cost $23,698,655.93. And the slow kind:
 a repricer that cuts 3% at a time, every step small, until the item is nearly free.
 
-Each step is judged as the gate judges it, with the listing's recent prices updated as allowed
-changes go live (held ones never do), by ``check_one`` and by the batch core (``check_prices``),
-which must agree.
+Each step is judged as the gate judges it, with the listing's recent prices and its streak
+(``streak_of`` over its live prices) updated as allowed changes go live (held ones never do), by
+``check_one`` and by the batch core (``check_prices``), which must agree.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import pytest
 
 from sagwa.priceguard import ChangeEvidence, Verdict, check_one, check_prices, load_rules
 from sagwa.priceguard.single import evidence_columns
+from sagwa.priceguard.streak import streak_of
 from sagwa.priceguard.vocabulary import REASON_CODES
 
 RULES = load_rules()
@@ -86,17 +87,21 @@ class Seller:
     recent: list[int]
 
     def evidence(self, new: int, others: tuple[int, ...], list_price: int | None,
-                 ) -> ChangeEvidence:
+                 *, streak: bool = True) -> ChangeEvidence:
+        """The evidence of ``new``; ``streak=False``: as if the listing's streak were unknown."""
+        start, moves = streak_of(self.recent) if streak else (None, 0)
         return ChangeEvidence(old_price_minor=self.price, new_price_minor=new, currency="USD",
                               recent_prices_minor=tuple(self.recent[-RECENT:]),
-                              other_seller_prices_minor=others, list_price_minor=list_price)
+                              other_seller_prices_minor=others, list_price_minor=list_price,
+                              streak_start_minor=start, streak_moves=moves)
 
     def go_live(self, new: int) -> None:
         self.price = new
         self.recent.append(new)
 
 
-def spiral(*, calm: tuple[int, ...], list_price: int | None, steps: int = 40) -> Iterator[Step]:
+def spiral(*, calm: tuple[int, ...], list_price: int | None, steps: int = 40,
+           streak: bool = True) -> Iterator[Step]:
     """The 2011 war: B prices at 1.270589 times A, A at 0.9983 times B. Each proposal is judged
     with the other's live price among the other sellers; the war stops at the first hold."""
     a, b = Seller(FLY, [FLY] * 6), Seller(FLY, [FLY] * 6)
@@ -104,7 +109,7 @@ def spiral(*, calm: tuple[int, ...], list_price: int | None, steps: int = 40) ->
         for who, me, them, factor in (("B", b, a, 1.270589), ("A", a, b, 0.9983)):
             new = round(them.price * factor)
             step = Step(who, me.price, new,
-                        judged(me.evidence(new, (them.price, *calm), list_price)))
+                        judged(me.evidence(new, (them.price, *calm), list_price, streak=streak)))
             yield step
             if step.verdict.verdict == "hold":
                 return
@@ -134,12 +139,14 @@ def test_each_spiral_step_alone_looks_ordinary() -> None:
 
 
 def test_two_repricers_spiralling_upward_are_held_before_the_price_runs_away() -> None:
-    """Held at the latest on the step that takes the price past 3.5 times the list price
-    (up_ratio), against the list price: the listing's own climbing prices vouch for each step
-    (~2.9x its recent median) and the partner is the highest "other seller", so only the list
-    price, outside them both, sees the runaway (``checks._above_list_price``)."""
+    """With the streak unknown (``streak=False``), held at the latest on the step that takes
+    the price past 3.5 times the list price (up_ratio), against the list price: the listing's
+    own climbing prices vouch for each step (~2.9x its recent median) and the partner is the
+    highest "other seller", so only the list price, outside them both, sees the runaway
+    (``checks._above_list_price``). With the streak known, the streak's start holds it first
+    (the next test)."""
     limit = RULES.up_ratio * max(*CALM_SELLERS, FLY_LIST)
-    for step in spiral(calm=CALM_SELLERS, list_price=FLY_LIST):
+    for step in spiral(calm=CALM_SELLERS, list_price=FLY_LIST, streak=False):
         if step.verdict.verdict == "hold":
             assert step.verdict.reason_code == "far_above_references"
             assert step.verdict.facts["reference_kind"] == "list_price"
@@ -149,20 +156,49 @@ def test_two_repricers_spiralling_upward_are_held_before_the_price_runs_away() -
     pytest.fail("the spiral was never held")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known gap: without a list price, two repricers pricing off each other are never held. "
-    "The partner's runaway price is one of the 'other sellers' (so the new price is never far "
-    "above all of them) and the listing's recent median climbs with it: each step is ~2.9x the "
-    "recent median, under up_ratio 3.5. The other sellers' median is not used as an outside "
-    "anchor: on the dev set that held 16 legitimate rises of listings that sit at 4-7x the "
-    "others' median for good (docs/benchmarks.md, 'Repricer runaways')."))
-def test_without_a_list_price_the_spiral_is_held_before_it_runs_away() -> None:
+def test_the_spiral_is_held_against_where_it_began_before_the_list_price_sees_it() -> None:
+    """With a list price twice the start, the streak's start (4.1x) holds the war before 3.5x
+    the list price would."""
+    steps = list(spiral(calm=CALM_SELLERS, list_price=FLY_LIST))
+    assert steps[-1].verdict.verdict == "hold"
+    assert steps[-1].verdict.facts["reference_kind"] == "streak_start"
+    assert steps[-1].new < RULES.up_ratio * FLY_LIST
+
+
+def test_without_a_list_price_the_spiral_is_held_against_where_it_began() -> None:
+    """Without a list price nothing outside the two listings sees the war: the partner is the
+    highest "other seller" and each listing's recent median climbs with it (each step ~2.9x
+    it). The streak does: the step that takes a listing past ~4.1x where its run of rises
+    began (one rise that far would be held) is held, named a repricer runaway."""
     limit = RULES.up_ratio * max(CALM_SELLERS)
     for step in spiral(calm=CALM_SELLERS, list_price=None):
         if step.verdict.verdict == "hold":
+            assert (step.verdict.reason_code, step.verdict.error_type) == (
+                "far_above_references", "repricer_runaway")
+            assert step.verdict.facts["reference_kind"] == "streak_start"
+            assert step.verdict.facts["reference_price_minor"] == FLY
+            assert step.verdict.facts["streak_moves"] == RULES.streak_min_moves
+            assert "rises in a row" in step.verdict.reason_en
+            assert "연속 인상" in step.verdict.reason_ko
             return
         assert step.new <= limit, f"{step.who} went live at ${step.new / 100:,.2f}"
     pytest.fail("the spiral was never held")
+
+
+def test_a_spiral_that_pauses_for_a_step_starts_its_streak_afresh() -> None:
+    """A streak is moves in one direction *in a row*: a repricer war broken by a cut every few
+    rounds is judged from the last cut on (bounded by the rules' ratios each time), not
+    from the first price: the streak only remembers the walk it is on."""
+    me = Seller(FLY, [FLY] * 6)
+    for round_ in range(30):
+        new = round(me.price * (0.99 if round_ % 5 == 4 else 1.27))
+        verdict = judged(me.evidence(new, (), None))
+        assert verdict.verdict == "allow" or verdict.facts["reference_kind"] != "streak_start"
+        if verdict.verdict == "hold":
+            break
+        me.go_live(new)
+    start, moves = streak_of(me.recent)
+    assert moves <= 4 and start is not None and me.price > 3 * FLY
 
 
 # -- (c) a slow downward walk ------------------------------------------------------------------
@@ -184,9 +220,10 @@ def walk_down(ev_for, start: int, *, step: float = 0.97, max_steps: int = 400,
 
 
 def test_a_slow_walk_among_other_sellers_is_held_before_it_is_a_fifth_of_the_market() -> None:
-    """What the guard does today: once the price is more than three times under the cheapest
+    """With the streak unknown: once the price is more than three times under the cheapest
     other seller, it is held as below all of them."""
-    held = walk_down(lambda me, new: me.evidence(new, CALM_SELLERS, FLY_LIST), FLY)
+    held = walk_down(lambda me, new: me.evidence(new, CALM_SELLERS, FLY_LIST, streak=False),
+                     FLY)
     assert held is not None
     price, verdict = held
     assert verdict.reason_code == "below_all_other_sellers"
@@ -202,14 +239,36 @@ WALKS = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known gap: the guard judges each step against the listing's recent median, which walks "
-    "down with it, so 3% steps are never far from their references. Among other sellers the "
-    "walk is held only below a third of the cheapest (~20% of the start); alone it is held only "
-    "at the penny price, a list price twice the start notwithstanding"))
+#: How far one cut may go before it is held: score z/(1+z) reaches hold_score at
+#: z = hold_score/(1-hold_score), and z = ln(start/new) / ln(1/down_ratio) (~0.209).
+ONE_CUT_LIMIT = RULES.down_ratio ** (RULES.hold_score / (1 - RULES.hold_score))
+
+
 @pytest.mark.parametrize("market", list(WALKS), ids=["others", "list-price-only", "alone"])
-def test_a_slow_downward_walk_is_held_before_thirty_percent_of_its_start(market: str) -> None:
+def test_a_slow_downward_walk_is_held_where_one_cut_that_deep_would_be(market: str) -> None:
+    """3% at a time, each step ordinary next to recent prices that walk down with it: held on
+    the first step past where a single cut from the walk's start would be held (it used to go
+    on to the penny price when alone, a list price twice the start notwithstanding)."""
     held = walk_down(WALKS[market], FLY)
     assert held is not None, "never held"
-    price, _ = held
-    assert price >= 0.3 * FLY, f"first held at ${price / 100:.2f} of ${FLY / 100:.2f}"
+    price, verdict = held
+    assert ONE_CUT_LIMIT * FLY * 0.97 <= price < ONE_CUT_LIMIT * FLY, (
+        f"first held at ${price / 100:.2f} of ${FLY / 100:.2f}")
+    if market != "others":  # among other sellers, being under all of them may say it first
+        assert (verdict.reason_code, verdict.error_type) == (
+            "far_below_references", "repricer_runaway")
+        assert verdict.facts["reference_price_minor"] == FLY
+        assert "cuts in a row" in verdict.reason_en and "연속 인하" in verdict.reason_ko
+
+
+def test_a_walk_a_reviewer_let_through_is_judged_from_where_it_was_let_through() -> None:
+    """The streak starts from the listing's live prices it is given: the proposal path gives
+    those since the last change a reviewer approved (``market_repo.streak_prices``), so a
+    reviewer's approval of a deep step does not hold every later small step against the
+    pre-approval price."""
+    me = Seller(FLY, [FLY] * 6)
+    approved = round(FLY * 0.2)
+    me.go_live(approved)
+    me.recent = [approved]  # what the proposal path gives after a reviewer's approval
+    new = round(approved * 0.97)
+    assert judged(me.evidence(new, (), None)).verdict == "allow"

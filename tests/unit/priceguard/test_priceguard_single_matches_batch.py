@@ -30,7 +30,7 @@ from sagwa.priceguard import (
 from sagwa.priceguard.checks import BLOCK_ROWS
 from sagwa.priceguard.scalar import ScalarInputs, judge
 from sagwa.priceguard.single import evidence_columns, scalar_inputs
-from sagwa.priceguard.vocabulary import ERROR_TYPES, REASON_CODES, REF_KINDS
+from sagwa.priceguard.vocabulary import ERROR_TYPES, REASON_CODES, REF_KIND, REF_KINDS
 
 RULES = dataclasses.replace(
     load_rules(), sellers={"S1": SellerLimits(floor_major=5.0, ceiling_major=500.0)}
@@ -151,6 +151,12 @@ def _random_columns(n: int, seed: int) -> PriceColumns:
         floor=floor,
         ceiling=ceiling,
         list_floor=list_floor,
+        # streaks of 1-9 moves from a start on either side of the old price (a 1 minor unit
+        # start: the cut from it is a rise past every ratio), some long enough to count
+        streak_start=np.where(rng.random(n) < 0.4,
+                              np.where(rng.random(n) < 0.05, 1.0,
+                                       np.round(old * np.exp(rng.normal(0, 1.0, n)))), nan),
+        streak_moves=np.where(rng.random(n) < 0.5, rng.integers(1, 10, n), 0).astype(float),
     )
 
 
@@ -215,3 +221,12 @@ def test_single_and_batch_agree_around_the_promotion_tolerances(
     assert_same_answer(ev, RULES)
     if abs(off) > RULES.promo_mismatch_log + 0.01:
         assert check_one(ev, RULES).reason_code == "promotion_mismatch"
+
+
+def test_the_random_batch_reaches_the_streak_rule_both_ways() -> None:
+    """Some rows are held against a streak's start, cuts and rises (else the match above
+    proves nothing of ``checks._from_streak_start``)."""
+    result = check_prices(_random_columns(3_000, seed=7), RULES)
+    on_streak = result.ref_kind == REF_KIND["streak_start"]
+    assert {REASON_CODES[c] for c in result.reason_code[on_streak].tolist()} == {
+        "far_below_references", "far_above_references"}

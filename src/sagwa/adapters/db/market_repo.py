@@ -214,6 +214,35 @@ class MarketRepository:
         rows.reverse()
         return [rows[0].old_price_minor] + [r.new_price_minor for r in rows]
 
+    def streak_prices(self, listing_id: int, *, limit: int,
+                      since: datetime | None = None) -> list[tuple[int, float | None]]:
+        """The listing's live prices since the last change a reviewer approved (that price
+        first), oldest first, at most ``limit`` changes back and none that went live before
+        ``since`` (when the listing went on sale), each with when it went live (seconds since
+        1970; None for the first of an unapproved run, whose time no move needs): what its
+        streak of moves in one direction is read from (``priceguard.streak``). An approval
+        vouches for its price: a walk is judged from there on, not from before."""
+        done = (PriceChangeStatus.APPLIED.value, PriceChangeStatus.APPROVED.value)
+        live_at = func.coalesce(price_changes.c.decided_at, price_changes.c.proposed_at)
+        after = [] if since is None else [live_at >= since]
+        rows = self.conn.execute(
+            select(price_changes.c.old_price_minor, price_changes.c.new_price_minor,
+                   price_changes.c.status, live_at.label("live_at"))
+            .where(price_changes.c.listing_id == listing_id, price_changes.c.status.in_(done),
+                   *after)
+            .order_by(price_changes.c.proposed_at.desc(), price_changes.c.id.desc())
+            .limit(limit)).all()
+        prices: list[tuple[int, float | None]] = []
+        for row in rows:  # newest first
+            prices.append((row.new_price_minor, row.live_at.timestamp()))
+            if row.status == PriceChangeStatus.APPROVED.value:
+                break
+        else:
+            if rows:
+                prices.append((rows[-1].old_price_minor, None))
+        prices.reverse()
+        return prices
+
     def last_price_move_at(self, listing_id: int) -> datetime | None:
         done = (PriceChangeStatus.APPLIED.value, PriceChangeStatus.APPROVED.value)
         return self.conn.execute(

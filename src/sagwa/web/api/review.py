@@ -36,7 +36,11 @@ router = APIRouter(prefix="/api", tags=["price guard"])
 @router.post("/price-changes/check", response_model=GuardPublic)
 def check(body: PriceCheckRequest, uow: Uow, rules: Rules,
           caller: Annotated[Account, Depends(SELLER_OR_STAFF)]) -> GuardPublic:
-    """Dry run: what the guard would say about this price, with nothing stored."""
+    """Dry run: what the guard would say about this price, with nothing stored. What
+    `POST /api/listings/{id}/price-changes` would refuse is refused here the same way, first
+    refusal first: an ended listing (409 `listing_ended`), another currency
+    (`currency_mismatch`), the listing's own price (`price_unchanged`), a promotion that is not
+    running now or whose percent is out of range."""
     require_own_listing(uow, caller, body.listing_id)
     opinion = price_review.check_price_change(
         uow(), listing_id=body.listing_id, new_price=body.new_price.to_money(), rules=rules,

@@ -100,6 +100,7 @@ ERROR_TYPE: dict[str, Label] = {
     "discount_as_price": ("할인율을 가격란에 입력", "discount typed as the price"),
     "unit_error": ("묶음·낱개 단위 혼동", "pack/unit mix-up"),
     "penny": ("자리표시·최저 단위 가격", "placeholder or penny price"),
+    "repricer_runaway": ("자동 가격 조정 폭주", "repricer running away"),
 }
 
 #: The price guard's policy rules (``priceguard.vocabulary.POLICY_REASONS``): why approving a change

@@ -149,7 +149,7 @@ def _change_card(uow: SqlAlchemyUnitOfWork, item: ReviewItem, viewer: str,
                  names: dict[str, str]) -> ReviewCard:
     c = item.change
     promo = Promotion(c.promotion_pct) if c.promotion_pct else None
-    evidence = gather_evidence(uow, item.listing, c.new_price, promo)
+    evidence = gather_evidence(uow, item.listing, c.new_price, promo, streak=False)
     old = c.old_price.amount_minor
     spark = sparkline(list(evidence.recent_prices_minor), c.new_price.amount_minor,
                       label=f"{item.product_title}: {old} → {c.new_price.amount_minor}")
