@@ -19,7 +19,7 @@ from sagwa.domain.money import Money
 from sagwa.domain.pricing import Promotion
 from sagwa.errors import SagwaError
 from sagwa.priceguard import load_rules
-from sagwa.services import listings, price_review
+from sagwa.services import catalog, listings, price_review
 
 RULES = load_rules()
 PRICE = Money(179_000, "KRW")
@@ -93,3 +93,16 @@ def test_a_good_price_is_judged_by_both(market) -> None:
                                          proposed_by="seller:0",
                                          gate=price_review.guard_gate(RULES))
     assert dry.verdict == real.guard.verdict == "allow"
+
+
+def test_the_dry_run_of_a_draft_at_its_own_price_previews_publishing(session_factory) -> None:
+    """A draft's own price is no change the proposal would refuse to *publish*: the dry run
+    judges it as publishing would (a first price), where a live listing's own price is
+    refused as the proposal refuses it."""
+    uow, _clock, _ids, product_id = ipod_market(session_factory)
+    seller = catalog.register_seller(uow(), code="seller-new", name="새 판매자", actor="t")
+    draft = listings.create_listing(uow(), seller_id=seller.id, product_id=product_id,
+                                    price=Money(17_900, "KRW"), actor="t")
+    opinion = price_review.check_price_change(uow(), listing_id=draft.id,
+                                              new_price=Money(17_900, "KRW"), rules=RULES)
+    assert opinion.verdict == "hold"  # 91% under the list price: what publishing would say

@@ -396,24 +396,27 @@ def check_proposal_input(new_price: Money, promotion: Promotion | None) -> None:
 
 
 def check_proposal_on(uow: SqlAlchemyUnitOfWork, listing: Listing, new_price: Money,
-                      promotion: Promotion | None) -> None:
+                      promotion: Promotion | None, *, same_price: bool = False) -> None:
     """What a price proposal on ``listing`` must pass before the guard judges it: the listing
     has not ended, the price is in its currency (and the product's list price's) and differs
-    from the current one, and a declared promotion is running now."""
-    _check_price_may_change(listing, new_price)
+    from the current one, and a declared promotion is running now. ``same_price``: the current
+    price is no refusal (the dry run of a listing never on sale previews publishing it at its
+    own price)."""
+    _check_price_may_change(listing, new_price, same_price=same_price)
     check_product_currency(
         require(uow.catalog.product(listing.product_id), "product", listing.product_id),
         new_price)
     check_promotion_running(promotion, uow.now())
 
 
-def _check_price_may_change(listing: Listing, new_price: Money) -> None:
+def _check_price_may_change(listing: Listing, new_price: Money, *,
+                            same_price: bool = False) -> None:
     if listing.status is ListingStatus.ENDED:
         raise Conflict(
             f"listing {listing.id} has ended; its price cannot change", reason="listing_ended"
         )
     check_listing_currency(listing, new_price)
-    if new_price == listing.price:
+    if new_price == listing.price and not same_price:
         raise InvalidInput(
             f"the listing already costs {new_price}",
             field="new_price",

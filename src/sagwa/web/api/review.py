@@ -39,8 +39,9 @@ def check(body: PriceCheckRequest, uow: Uow, rules: Rules,
     """Dry run: what the guard would say about this price, with nothing stored. What
     `POST /api/listings/{id}/price-changes` would refuse is refused here the same way, first
     refusal first: an ended listing (409 `listing_ended`), another currency
-    (`currency_mismatch`), the listing's own price (`price_unchanged`), a promotion that is not
-    running now or whose percent is out of range."""
+    (`currency_mismatch`), the listing's own price (`price_unchanged`; a draft's own price is
+    judged, as publishing it would be), a promotion that is not running now or whose percent
+    is out of range."""
     require_own_listing(uow, caller, body.listing_id)
     opinion = price_review.check_price_change(
         uow(), listing_id=body.listing_id, new_price=body.new_price.to_money(), rules=rules,
