@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
+# test processes (pytest-xdist; each has its own embedded server and scratch databases); 1 = serial
+TEST_JOBS ?= 2
 
 .PHONY: install run test test-unit test-integration lint bench clean
 
@@ -21,9 +23,9 @@ run: install
 	$(BIN)/sagwa seed demo --if-empty
 	$(BIN)/sagwa serve
 
-## make test: install if needed, run the whole suite
+## make test: install if needed, run the whole suite (TEST_JOBS processes, a test file per process)
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile $(PYTEST_ARGS)
 
 test-unit: install
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)

@@ -28,6 +28,9 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 # Settings() on the external database would warn that its generated key is not shared (and
 # warnings are errors here). The generated key is tested in tests/unit/test_config.py.
 os.environ.setdefault("SAGWA_SECRET_KEY", "sagwa-test-suite-signing-key")
+# One console width for the CLI's tables and messages wherever the suite runs (a terminal, a
+# CI log, a pytest-xdist worker whose temp paths are longer): Rich would wrap at 80 otherwise.
+os.environ["COLUMNS"] = "200"
 
 EXTERNAL_URL = os.environ.get("SAGWA_DATABASE_URL")
 BACKENDS = ["embedded"] + (["external"] if EXTERNAL_URL else [])
