@@ -44,9 +44,8 @@ class EvidenceState:
         #: The currency of each listing's prices (``count`` and ``recent`` hold only those).
         self.currency = np.zeros(capacity, dtype=np.int64)
         self._currencies: set[int] = set()  # every code observed: one means nothing to forget
-        #: The streak each listing's latest price ends: its direction (+1 rises, -1 cuts, 0 none),
-        #: how many moves in a row, and the live price before the first (NaN: none).
-        self.streak_dir = np.zeros(capacity, dtype=np.int8)
+        #: The streak each listing's latest price ends: how many moves in a row and the live price
+        #: before the first (NaN: none); its direction is that from the start to ``latest``.
         self.streak_moves = np.zeros(capacity, dtype=np.int64)
         self.streak_start = np.full(capacity, np.nan)
         self.streak_last_at = np.full(capacity, np.nan)  # when its last move went live (s)
@@ -62,7 +61,6 @@ class EvidenceState:
         self.latest = np.concatenate([self.latest, np.full(extra, np.nan)])
         self.product = np.concatenate([self.product, np.full(extra, -1, dtype=np.int64)])
         self.currency = np.concatenate([self.currency, np.zeros(extra, dtype=np.int64)])
-        self.streak_dir = np.concatenate([self.streak_dir, np.zeros(extra, dtype=np.int8)])
         self.streak_moves = np.concatenate([self.streak_moves, np.zeros(extra, dtype=np.int64)])
         self.streak_start = np.concatenate([self.streak_start, np.full(extra, np.nan)])
         self.streak_last_at = np.concatenate([self.streak_last_at, np.full(extra, np.nan)])
@@ -129,11 +127,9 @@ class EvidenceState:
         back to the first move of this call in the stored direction and in time, else it starts
         at the price before its first move. Loops over nothing: a few passes over the rows.
         """
-        first = np.zeros(sorted_l.size, dtype=bool)
-        first[starts] = True
         prev = np.empty_like(prices)
         prev[1:] = prices[:-1]
-        prev[first] = self.latest[sorted_l[first]]
+        prev[starts] = self.latest[sorted_l[starts]]  # ``latest`` is not updated yet
         with np.errstate(invalid="ignore"):
             fresh = ~(prev > 0)  # no price before (NaN), or a 0 that is no price
             step = np.sign(prices - prev)
@@ -155,13 +151,13 @@ class EvidenceState:
         whole = new_group[begin]  # the run is every move of this call
         with np.errstate(invalid="ignore"):
             in_time = ~(when[begin] - self.streak_last_at[ids] > self.streak_max_gap)
-        goes_on = whole & (self.streak_dir[ids] == way) & (way != 2) & in_time
+            stored_way = np.sign(self.latest[ids] - self.streak_start[ids])  # NaN: no streak
+        goes_on = whole & (stored_way == way) & (way != 2) & in_time
         afresh = way == 2
         self.streak_moves[ids] = np.where(
             afresh, 0, np.where(goes_on, self.streak_moves[ids] + length, length))
         self.streak_start[ids] = np.where(
             afresh, np.nan, np.where(goes_on, self.streak_start[ids], prev[moves[begin]]))
-        self.streak_dir[ids] = np.where(afresh, 0, way)
         self.streak_last_at[ids] = when[last]
 
     def streak(self, listing: I64, currency: I64 | None = None, current: F64 | None = None,
@@ -202,7 +198,6 @@ class EvidenceState:
         self.recent[reset] = np.nan
         # a price in another currency is no move from the last one: the streak starts afresh
         self.latest[reset] = np.nan
-        self.streak_dir[reset] = 0
         self.streak_moves[reset] = 0
         self.streak_start[reset] = np.nan
         self.streak_last_at[reset] = np.nan
