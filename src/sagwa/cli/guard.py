@@ -56,10 +56,10 @@ ChunkOpt = Annotated[
         "--chunk-rows",
         min=1,
         help=(
-            "changes judged per streaming step, 1 or more. A change sees the history and the "
-            "changes allowed in earlier chunks, not the other changes of its own chunk, so "
-            "verdicts can differ slightly with the chunk size; the default is the size "
-            "measured in docs/benchmarks.md"
+            "most changes judged per streaming step, 1 or more. A step also ends before a "
+            "change whose listing or product changed (or was observed) since it began, so "
+            "every change sees what went live before it and the verdicts do not depend on "
+            "this; the default is the size measured in docs/benchmarks.md"
         ),
     ),
 ]

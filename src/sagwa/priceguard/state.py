@@ -26,6 +26,9 @@ from sagwa.priceguard.features import F64, I64
 #: Prices are sorted by one int64 key, (group << 40) | price: groups (product × currency) must
 #: stay below 2**23, and prices above 2**40 minor units are clipped for the sort only.
 _PRICE_BITS = 40
+#: The product index is rebuilt once more listings than this (or a 16th of all) got a product
+#: since it was built; until then they are looked up one by one.
+_REINDEX_AT = 4_096
 
 
 class EvidenceState:
@@ -49,6 +52,10 @@ class EvidenceState:
         self.streak_moves = np.zeros(capacity, dtype=np.int64)
         self.streak_start = np.full(capacity, np.nan)
         self.streak_last_at = np.full(capacity, np.nan)  # when its last move went live (s)
+        self._index: tuple[I64, I64] | None = None  # listings by product (``_product_index``)
+        #: listings whose product was set since the index was built (first seen, or moved)
+        self._unindexed = np.zeros(0, dtype=np.int64)
+        self._position = np.full(capacity, -1, dtype=np.int64)  # scratch of ``peer_stats``
 
     def _grow(self, needed: int) -> None:
         size = self.latest.shape[0]
@@ -64,6 +71,7 @@ class EvidenceState:
         self.streak_moves = np.concatenate([self.streak_moves, np.zeros(extra, dtype=np.int64)])
         self.streak_start = np.concatenate([self.streak_start, np.full(extra, np.nan)])
         self.streak_last_at = np.concatenate([self.streak_last_at, np.full(extra, np.nan)])
+        self._position = np.concatenate([self._position, np.full(extra, -1, dtype=np.int64)])
 
     def observe(self, listing: I64, product: I64, price: F64, currency: I64 | None = None,
                 at: F64 | None = None) -> None:
@@ -99,21 +107,27 @@ class EvidenceState:
 
     def _record(self, listing: I64, product: I64, price: F64, order: I64, at: F64) -> None:
         """Append prices to each listing's ring buffer (``order`` sorts ``listing``, stably)."""
+        moved = listing[self.product[listing] != product]  # seen for the first time, or moved
+        if moved.size and self._index is not None:
+            self._unindexed = np.concatenate((self._unindexed, moved))
+            if self._unindexed.size > max(_REINDEX_AT, self.product.size // 16):
+                self._index = None
         self.product[listing] = product
         sorted_l = listing[order]
-        starts = np.r_[0, np.flatnonzero(np.diff(sorted_l)) + 1]
+        starts = np.concatenate(([0], np.flatnonzero(np.diff(sorted_l)) + 1))
         self._extend_streaks(sorted_l, price[order], at[order], starts)
-        rank_sorted = np.arange(sorted_l.size) - np.repeat(
-            starts, np.diff(np.r_[starts, sorted_l.size])
-        )
+        per_listing = np.diff(np.concatenate((starts, [sorted_l.size])))  # how many prices each listing got
+        rank_sorted = np.arange(sorted_l.size) - np.repeat(starts, per_listing)
         rank = np.empty_like(rank_sorted)
         rank[order] = rank_sorted
-        keep = rank >= np.bincount(listing, minlength=1)[listing] - self.window
+        got = np.empty_like(rank_sorted)
+        got[order] = np.repeat(per_listing, per_listing)
+        keep = rank >= got - self.window
         slot = (self.count[listing] + rank) % self.window
         self.recent[listing[keep], slot[keep]] = price[keep]
-        last = order[np.r_[starts[1:] - 1, sorted_l.size - 1]]
+        last = order[np.concatenate((starts[1:] - 1, [sorted_l.size - 1]))]
         self.latest[listing[last]] = price[last]
-        self.count += np.bincount(listing, minlength=self.count.size)
+        self.count[sorted_l[starts]] += per_listing
 
     def _extend_streaks(self, sorted_l: I64, prices: F64, at: F64, starts: I64) -> None:
         """Carry each listing's streak through its new prices (``sorted_l`` sorted by listing,
@@ -138,13 +152,13 @@ class EvidenceState:
         if moves.size == 0:
             return
         who, kind, when = sorted_l[moves], code[moves], at[moves]
-        new_group = np.r_[True, who[1:] != who[:-1]]
+        new_group = np.concatenate(([True], who[1:] != who[:-1]))
         with np.errstate(invalid="ignore"):
-            late = np.r_[False, when[1:] - when[:-1] > self.streak_max_gap]
-        new_run = new_group | np.r_[True, kind[1:] != kind[:-1]] | (kind == 2) | late
+            late = np.concatenate(([False], when[1:] - when[:-1] > self.streak_max_gap))
+        new_run = new_group | np.concatenate(([True], kind[1:] != kind[:-1])) | (kind == 2) | late
         run_first = np.flatnonzero(new_run)
         run_of = np.cumsum(new_run) - 1
-        last = np.r_[np.flatnonzero(new_group)[1:] - 1, moves.size - 1]  # each listing's last
+        last = np.concatenate((np.flatnonzero(new_group)[1:] - 1, [moves.size - 1]))  # each listing's last
         begin = run_first[run_of[last]]  # where its last run begins
         length = last - begin + 1
         ids, way = who[last], kind[last]
@@ -243,15 +257,34 @@ class EvidenceState:
         med, count, _, _ = self.peer_stats(listing, product, currency)
         return med, count
 
-    def _groups(self, product: I64, currency: I64 | None) -> tuple[I64, I64, int]:
-        """Group of every listing and of each asked row: the product, or (product, currency)."""
-        if currency is None:
-            return self.product, product, 0
-        n_cur = int(max(self.currency.max(initial=0), currency.max(initial=0))) + 1
-        if n_cur == 1:  # one currency: the product alone, exactly as without currencies
-            return self.product, product, 0
-        mine = np.where(self.product >= 0, self.product * n_cur + self.currency, -1)
-        return mine, product * n_cur + currency, n_cur
+    def _product_index(self) -> tuple[I64, I64]:
+        """Every listing with a product, sorted by product, and where each product's run
+        starts (``offsets[p]:offsets[p + 1]``). Built once, and again only when many listings
+        got a product since (first seen, or moved: until then they are looked up in
+        ``_unindexed``), so a chunk's lookup costs its own products' listings, not a pass over
+        the state."""
+        if self._index is None:
+            has = np.flatnonzero(self.product >= 0)
+            order = has[np.argsort(self.product[has], kind="stable")]
+            n_products = int(self.product.max(initial=-1)) + 1
+            counts = np.bincount(self.product[order], minlength=n_products)
+            self._index = (order, np.concatenate(([0], np.cumsum(counts))))
+            self._unindexed = np.zeros(0, dtype=np.int64)
+        return self._index
+
+    def _listings_of(self, products: I64) -> I64:
+        """The listings of the given (distinct) products, each once, in no particular order."""
+        order, offsets = self._product_index()
+        indexed = products[(products >= 0) & (products < offsets.size - 1)]
+        lo = offsets[indexed]
+        counts = offsets[indexed + 1] - lo
+        block = np.cumsum(counts) - counts  # where each product's listings start in the answer
+        found = order[np.arange(int(counts.sum())) - np.repeat(block - lo, counts)]
+        if self._unindexed.size == 0:
+            return found  # nobody moved: every listing is under its own product, once
+        late = self._unindexed[np.isin(self.product[self._unindexed], products)]
+        # a moved listing may sit under its old product too: its group is read afresh anyway
+        return np.unique(np.concatenate((found, late)))
 
     def peer_stats(
         self, listing: I64, product: I64, currency: I64 | None = None
@@ -259,21 +292,38 @@ class EvidenceState:
         """Median, count, lowest and highest latest price of the product's *other* listings
         (those whose latest price is in ``currency``, when given)."""
         self._grow(int(max(listing.max(initial=-1), 0)) + 1)
-        groups, asked, _ = self._groups(product, currency)
-        known = np.flatnonzero(~np.isnan(self.latest) & (groups >= 0))
-        n_groups = int(max(asked.max(initial=-1), groups.max(initial=-1))) + 1
+        n_cur = 1
+        if currency is not None:
+            n_cur = max(max(self._currencies, default=0), int(currency.max(initial=0))) + 1
+        asked = product * n_cur + currency if n_cur > 1 else product
+
+        def group_of(rows: I64) -> I64:
+            if n_cur == 1:
+                return self.product[rows]
+            return np.where(self.product[rows] >= 0,
+                            self.product[rows] * n_cur + self.currency[rows], -1)
+
+        _, offsets = self._product_index()
+        n_products = max(offsets.size - 1, int(product.max(initial=-1)) + 1)
+        wanted = np.zeros(n_products, dtype=bool)
+        wanted[product[product >= 0]] = True
+        members = self._listings_of(np.flatnonzero(wanted))
+        members = members[~np.isnan(self.latest[members])]
+        mine = group_of(members)
         # one integer sort key (group, then price; prices are whole minor units) sorts
         # several times faster than lexsort
-        price_key = np.minimum(self.latest[known], 2.0**_PRICE_BITS - 1).astype(np.int64)
-        order = known[np.argsort((groups[known] << _PRICE_BITS) | price_key, kind="stable")]
+        price_key = np.minimum(self.latest[members], 2.0**_PRICE_BITS - 1).astype(np.int64)
+        sort = np.argsort((mine << _PRICE_BITS) | price_key, kind="stable")
+        order, sorted_groups = members[sort], mine[sort]
         values = self.latest[order]
-        per_group = np.bincount(groups[order], minlength=n_groups)
-        offsets = np.r_[0, np.cumsum(per_group)]
-        position = np.full(self.latest.shape[0], -1, dtype=np.int64)
-        position[order] = np.arange(order.size) - offsets[groups[order]]
-        own = np.where(groups[listing] == asked, position[listing], -1)
-        m = per_group[asked] - (own >= 0)
-        base = offsets[asked]
+        per_group = np.bincount(sorted_groups, minlength=n_products * n_cur)
+        starts = np.concatenate(([0], np.cumsum(per_group)))
+        base, m_all = starts[asked], per_group[asked]
+        # where the listing itself sits among its group's prices (-1: not among them)
+        self._position[order] = np.arange(order.size) - starts[sorted_groups]
+        own = np.where(group_of(listing) == asked, self._position[listing], -1)
+        self._position[order] = -1
+        m = m_all - (own >= 0)
         last = max(values.size - 1, 0)
         pick = values if values.size else np.array([np.nan])
 

@@ -2,10 +2,14 @@
 
 ``run_guard`` replays history into an :class:`EvidenceState`, then walks the changes in
 ``proposed_at`` order in chunks: each chunk is judged on the state built from everything
-strictly before it, and only the changes it allowed go live into the state (no lookahead). An
-allowed change goes live for the chunks after its own only once they start strictly later than
-it: a change never sees another proposed at the same instant, whatever the chunk size. Changes
-in one chunk do not see each other, so verdicts can differ slightly with the chunk size.
+strictly before its first instant, and only the changes it allowed go live into the state (no
+lookahead). A chunk holds at most ``chunk_rows`` changes and ends before the first change that
+depends on something not yet live when it starts — an earlier change of the same listing or
+product, or a history row of them observed since — so every change is judged on exactly what
+went live before its own instant (the history and the allowed changes, its listing's and the
+other sellers'): verdicts do not depend on the chunk size. Changes proposed at the same instant
+never see each other. Small chunks cost little: the state answers from the chunk's own listings
+and products, not a pass over all of them.
 ``evaluate`` compares verdicts with labels: recall, false-hold rate, per error type, PR curve.
 
 A price of 0 is no price (out of stock, not listed), never evidence: a history row at 0 is
@@ -23,8 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, fields
 
 import numpy as np
 import polars as pl
@@ -91,15 +94,18 @@ def run_guard(
     live = _LiveFeed(_with_ids(history.sort("observed_at", maintain_order=True), ids))
     todo = _with_ids(changes.sort("proposed_at", maintain_order=True), ids)
     todo = _attach_policy(todo, rules, products)
-    outputs: list[pl.DataFrame] = []
-    for start in range(0, todo.height, chunk_rows):
-        chunk = todo.slice(start, chunk_rows)
-        live.feed_before(chunk["proposed_at"][0], state)
-        outputs.append(_judge_chunk(chunk, state, rules, lang))
-        live.judged(chunk, outputs[-1]["verdict"])
+    rows = _ChangeRows.of(todo, live)
+    judged: list[_Judged] = []
+    start = 0
+    while start < todo.height:
+        end = rows.chunk_end(start, chunk_rows)
+        live.feed_before(int(rows.at_us[start]), state)
+        judged.append(_judge_chunk(rows, start, end, state, rules))
+        live.judged(rows, start, end, ~judged[-1].result.hold)
         if progress is not None:
-            progress(min(start + chunk_rows, todo.height), todo.height)
-    evidence = pl.concat(outputs)
+            progress(end, todo.height)
+        start = end
+    evidence = _Judged.concat(judged).frame(todo, lang)
     verdicts = evidence.select("change_id", "verdict", "score", "error_type", "reason")
     return GuardRun(verdicts, evidence, zero_price_rows)
 
@@ -127,59 +133,157 @@ def categories_without_rules(
     return list(zip(counted["shown"].to_list(), counted["n"].to_list(), strict=True))
 
 
+def _epoch_us(times: pl.Series) -> np.ndarray:
+    """Times as whole microseconds since 1970 (int64): exact order and equality of instants."""
+    return times.dt.epoch("us").to_numpy()
+
+
+@dataclass(frozen=True)
+class _ChangeRows:
+    """The numeric columns of the time-sorted changes as arrays, read once for every chunk
+    (a chunk is a range of rows), and what each row's evidence depends on."""
+
+    lidx: np.ndarray
+    pidx: np.ndarray
+    cidx: np.ndarray
+    at_us: np.ndarray
+    at_s: np.ndarray
+    prices: dict[str, np.ndarray]
+    #: the last row of the same listing or product proposed at an earlier instant (-1: none)
+    before: np.ndarray
+    #: the last history row (in the feed's order) of the same listing or product observed
+    #: before the row's instant (-1: none), and when each history row was observed
+    history_before: np.ndarray
+    history_at_us: np.ndarray
+
+    @classmethod
+    def of(cls, todo: pl.DataFrame, live: _LiveFeed) -> _ChangeRows:
+        lidx, pidx = todo["lidx"].to_numpy(), todo["pidx"].to_numpy()
+        at_us = _epoch_us(todo["proposed_at"])
+        prices = {name: _f64(todo, name, zero_is_none=name == "old_price_minor")
+                  for name in _PRICE_INPUTS}
+        return cls(
+            lidx, pidx, todo["cidx"].to_numpy(), at_us, _seconds(todo["proposed_at"]), prices,
+            np.maximum(_last_before(lidx, at_us), _last_before(pidx, at_us)),
+            np.maximum(_last_observed(lidx, at_us, live.lidx, live.at_us),
+                       _last_observed(pidx, at_us, live.pidx, live.at_us)),
+            live.at_us,
+        )
+
+    def chunk_end(self, start: int, chunk_rows: int) -> int:
+        """Where the chunk from ``start`` ends: at most ``chunk_rows`` rows, and before the
+        first row that depends on something not live when the chunk starts — an earlier change
+        of its listing or product within the chunk (or at the chunk's first instant), or a
+        history row of them observed since — so every change sees what went live before its
+        own instant, whatever the chunk size."""
+        end = min(start + chunk_rows, self.lidx.size)
+        if end - start < 2:
+            return end
+        moment = self.at_us[start]
+        before = self.before[start + 1:end]
+        unseen = (before >= start) | ((before >= 0) & (self.at_us[np.maximum(before, 0)]
+                                                       >= moment))
+        fed = int(np.searchsorted(self.history_at_us, moment, side="left"))
+        unseen |= self.history_before[start + 1:end] >= fed
+        first = int(np.argmax(unseen))
+        return start + 1 + first if unseen[first] else end
+
+
+def _last_before(key: np.ndarray, at_us: np.ndarray) -> np.ndarray:
+    """For rows in time order: the last earlier row with the same ``key`` proposed at an
+    earlier instant (changes at one instant never see each other), or -1."""
+    n = key.size
+    order = np.argsort(key, kind="stable")  # each key's rows, in time order
+    sl, st = key[order], at_us[order]
+    same = np.concatenate(([False], sl[1:] == sl[:-1]))
+    new_instant = ~same | np.concatenate(([True], st[1:] != st[:-1]))
+    first = np.maximum.accumulate(np.where(new_instant, np.arange(n), 0))  # its instant's first
+    has = same[first]
+    before = np.full(n, -1, dtype=np.int64)
+    before[order[has]] = order[first[has] - 1]
+    return before
+
+
+def _last_observed(key: np.ndarray, at_us: np.ndarray, hist_key: np.ndarray,
+                   hist_at_us: np.ndarray) -> np.ndarray:
+    """For each change (``key``, ``at_us``): the last history row (rows in time order) with the
+    same key observed strictly before the change's instant, or -1."""
+    if hist_key.size == 0 or key.size == 0:
+        return np.full(key.size, -1, dtype=np.int64)
+    n_hist = hist_key.size
+    keys = np.concatenate((hist_key, key))
+    times = np.concatenate((hist_at_us, at_us))
+    # at one instant the change comes first: history observed then is not before it
+    is_hist = np.concatenate((np.ones(n_hist, dtype=np.int8), np.zeros(key.size, dtype=np.int8)))
+    order = np.lexsort((is_hist, times, keys))
+    k = keys[order]
+    group = np.cumsum(np.concatenate(([0], k[1:] != k[:-1])))
+    big = n_hist + 1  # a group's values stay above every earlier group's
+    index = np.concatenate((np.arange(n_hist), np.full(key.size, -1)))[order]
+    running = np.maximum.accumulate(np.where(index >= 0, index, -1) + group * big)
+    last = running - group * big
+    out = np.empty(key.size, dtype=np.int64)
+    mine = order >= n_hist
+    out[order[mine] - n_hist] = last[mine]
+    return out
+
+
 class _LiveFeed:
     """Hands the state what went live strictly before a given time: the history, and the
     changes the guard allowed, which wait here until a chunk starts strictly after them (so a
     change never sees another proposed at its own instant, whatever the chunk size)."""
 
     def __init__(self, hist: pl.DataFrame) -> None:
-        self.hist = hist
+        self.lidx = hist["lidx"].to_numpy()
+        self.pidx = hist["pidx"].to_numpy()
+        self.cidx = hist["cidx"].to_numpy()
+        self.price = hist["price_minor"].cast(pl.Float64).to_numpy()
+        self.at_us = _epoch_us(hist["observed_at"])
+        self.at_s = _seconds(hist["observed_at"])
         self.done = 0
-        self.waiting: list[pl.DataFrame] = []  # allowed changes: proposed_at, lidx, pidx, ...
+        self.rows: _ChangeRows | None = None
+        self.waiting = np.zeros(0, dtype=np.int64)  # allowed changes (rows), in time order
 
-    def judged(self, chunk: pl.DataFrame, verdicts: pl.Series) -> None:
-        """Take the changes of ``chunk`` the guard allowed: a held price never went live, nor
-        did a price of 0 (no price)."""
-        live = (verdicts == "allow").to_numpy() & (chunk["new_price_minor"] > 0).to_numpy()
+    def judged(self, rows: _ChangeRows, start: int, end: int, allowed: np.ndarray) -> None:
+        """Take the changes of rows ``start:end`` the guard allowed: a held price never went
+        live, nor did a price of 0 (no price)."""
+        self.rows = rows
+        live = allowed & (rows.prices["new_price_minor"][start:end] > 0)
         if live.any():
-            self.waiting.append(chunk.filter(live).select(
-                "proposed_at", "lidx", "pidx", "cidx", new="new_price_minor"))
+            self.waiting = np.concatenate((self.waiting, start + np.flatnonzero(live)))
 
-    def feed_before(self, moment: datetime, state: EvidenceState) -> None:
-        """Observe, in time order, the allowed changes and the history rows before ``moment``.
+    def feed_before(self, moment: int, state: EvidenceState) -> None:
+        """Observe, in time order, the allowed changes and the history rows before ``moment``
+        (microseconds since 1970).
 
         The two are merged by time (history first at the same instant) so each listing's
         prices reach the state in the order they went live: a history row observed before an
         allowed change of the previous chunk must not come after it (a listing's streak of
         moves would read it as a move back)."""
-        parts: list[pl.DataFrame] = []
-        kept: list[pl.DataFrame] = []
-        upto = int(self.hist["observed_at"].search_sorted(moment, side="left"))
-        if upto > self.done:
-            parts.append(self.hist.slice(self.done, upto - self.done).select(
-                "lidx", "pidx", "cidx", price="price_minor", at="observed_at"))
-            self.done = upto
-        for part in self.waiting:
-            earlier = (part["proposed_at"] < moment).to_numpy()
-            parts.append(part.filter(earlier).select(
-                "lidx", "pidx", "cidx", price="new", at="proposed_at"))
-            if not earlier.all():
-                kept.append(part.filter(~earlier))
-        self.waiting = kept
-        if len(parts) == 1:
-            self._observe(parts[0], state)
-        elif parts:
-            self._observe(pl.concat(parts, how="vertical_relaxed").sort("at", maintain_order=True),
-                          state)
-
-    @staticmethod
-    def _observe(part: pl.DataFrame, state: EvidenceState) -> None:
-        if part.height == 0:
+        upto = int(np.searchsorted(self.at_us, moment, side="left"))
+        hist = np.arange(self.done, max(upto, self.done))
+        self.done = max(upto, self.done)
+        go = np.zeros(0, dtype=np.int64)
+        if self.rows is not None and self.waiting.size:
+            go = self.waiting[: int(np.searchsorted(self.rows.at_us[self.waiting], moment,
+                                                    side="left"))]
+            self.waiting = self.waiting[go.size:]
+        if hist.size == 0 and go.size == 0:
             return
+        if go.size == 0:
+            state.observe(self.lidx[hist], self.pidx[hist], self.price[hist], self.cidx[hist],
+                          self.at_s[hist])
+            return
+        r = self.rows
+        assert r is not None
+        at_us = np.concatenate((self.at_us[hist], r.at_us[go]))
+        order = np.argsort(at_us, kind="stable")  # history first at the same instant
         state.observe(
-            part["lidx"].to_numpy(), part["pidx"].to_numpy(),
-            part["price"].to_numpy().astype(np.float64), part["cidx"].to_numpy(),
-            _seconds(part["at"]),
+            np.concatenate((self.lidx[hist], r.lidx[go]))[order],
+            np.concatenate((self.pidx[hist], r.pidx[go]))[order],
+            np.concatenate((self.price[hist], r.prices["new_price_minor"][go]))[order],
+            np.concatenate((self.cidx[hist], r.cidx[go]))[order],
+            np.concatenate((self.at_s[hist], r.at_s[go]))[order],
         )
 
 
@@ -289,66 +393,88 @@ def _f64(chunk: pl.DataFrame, name: str, *, zero_is_none: bool = False) -> np.nd
     return values.fill_null(np.nan).to_numpy()
 
 
+#: The per-change numbers the check reads, as float64 (NaN: unknown).
+_PRICE_INPUTS = (
+    "new_price_minor", "old_price_minor", "list_price_minor", "promotion_pct", "max_depth_pct",
+    "list_floor_minor", "unit", "penny_minor", "floor_minor", "ceiling_minor",
+)
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """What the check saw and said for a range of changes."""
+
+    cols: PriceColumns
+    result: GuardResult
+    n_recent: np.ndarray
+    n_peers: np.ndarray
+    spread: np.ndarray
+
+    @staticmethod
+    def concat(parts: list[_Judged]) -> _Judged:
+        if len(parts) == 1:
+            return parts[0]
+        cols = PriceColumns(*(np.concatenate([getattr(p.cols, f.name) for p in parts])
+                              for f in fields(PriceColumns)))
+        result = GuardResult(*(np.concatenate([getattr(p.result, f.name) for p in parts])
+                               for f in fields(GuardResult)))
+        n_recent, n_peers, spread = (np.concatenate([getattr(p, name) for p in parts])
+                                     for name in ("n_recent", "n_peers", "spread"))
+        return _Judged(cols, result, n_recent, n_peers, spread)
+
+    def frame(self, todo: pl.DataFrame, lang: str) -> pl.DataFrame:
+        """Verdicts and evidence, a row per change of ``todo`` (in its order); the reasons are
+        rendered here, once for the run, not per chunk."""
+        cols, result = self.cols, self.result
+        reasons = render_reasons(result, cols, todo["currency"].to_list(),
+                                 n_peers=self.n_peers, lang=lang)
+        return pl.DataFrame(
+            {
+                "change_id": todo["change_id"],
+                "verdict": result.verdicts(),
+                "score": np.round(result.score, 4),
+                "error_type": np.asarray(ERROR_TYPES)[result.error_code],
+                "reason": reasons,
+                "proposed_at": todo["proposed_at"],
+                "old_price_minor": todo["old_price_minor"],
+                "new_price_minor": todo["new_price_minor"],
+                "promotion_pct": todo["promotion_pct"],
+                "recent_median_minor": cols.recent_median,
+                "peer_median_minor": cols.peer_median,
+                "n_recent": self.n_recent,
+                "n_peers": self.n_peers,
+                "recent_log_range": self.spread,
+            }
+        )
+
+
 def _judge_chunk(
-    chunk: pl.DataFrame, state: EvidenceState, rules: PriceRules, lang: str
-) -> pl.DataFrame:
-    lidx, pidx, cidx = (chunk[name].to_numpy() for name in ("lidx", "pidx", "cidx"))
+    rows: _ChangeRows, start: int, end: int, state: EvidenceState, rules: PriceRules
+) -> _Judged:
+    lidx, pidx, cidx = rows.lidx[start:end], rows.pidx[start:end], rows.cidx[start:end]
+    v = {name: values[start:end] for name, values in rows.prices.items()}
     peer, n_peers, peer_low, peer_high = state.peer_stats(lidx, pidx, cidx)
-    recent = state.recent_median(lidx, cidx)
-    spread = state.recent_log_range(lidx, cidx)
-    n_recent = state.recent_count(lidx, cidx)
-    old = _f64(chunk, "old_price_minor", zero_is_none=True)
+    old = v["old_price_minor"]
     streak_start, streak_moves = state.streak(lidx, cidx, current=old,
-                                              at=_seconds(chunk["proposed_at"]))
+                                              at=rows.at_s[start:end])
     cols = PriceColumns(
-        new=_f64(chunk, "new_price_minor"),
+        new=v["new_price_minor"],
         old=old,
-        recent_median=recent,
+        recent_median=state.recent_median(lidx, cidx),
         peer_median=peer,
         peer_low=peer_low,
         peer_high=peer_high,
         peer_count=n_peers.astype(np.float64),
-        list_price=_f64(chunk, "list_price_minor"),
-        promotion_pct=_f64(chunk, "promotion_pct"),
-        max_depth_pct=_f64(chunk, "max_depth_pct"),
-        list_floor=_f64(chunk, "list_floor_minor"),
-        minor_per_major=_f64(chunk, "unit"),
-        penny_minor=_f64(chunk, "penny_minor"),
-        floor=_f64(chunk, "floor_minor"),
-        ceiling=_f64(chunk, "ceiling_minor"),
+        list_price=v["list_price_minor"],
+        promotion_pct=v["promotion_pct"],
+        max_depth_pct=v["max_depth_pct"],
+        list_floor=v["list_floor_minor"],
+        minor_per_major=v["unit"],
+        penny_minor=v["penny_minor"],
+        floor=v["floor_minor"],
+        ceiling=v["ceiling_minor"],
         streak_start=streak_start,
         streak_moves=streak_moves.astype(np.float64),
     )
-    result = check_prices(cols, rules)
-    return _chunk_frame(chunk, cols, result, n_recent, n_peers, lang).with_columns(
-        recent_log_range=spread
-    )
-
-
-def _chunk_frame(
-    chunk: pl.DataFrame,
-    cols: PriceColumns,
-    result: GuardResult,
-    n_recent: np.ndarray,
-    n_peers: np.ndarray,
-    lang: str,
-) -> pl.DataFrame:
-    currency = chunk["currency"].to_list()
-    reasons = render_reasons(result, cols, currency, n_peers=n_peers, lang=lang)
-    return pl.DataFrame(
-        {
-            "change_id": chunk["change_id"],
-            "verdict": result.verdicts(),
-            "score": np.round(result.score, 4),
-            "error_type": np.asarray(ERROR_TYPES)[result.error_code],
-            "reason": reasons,
-            "proposed_at": chunk["proposed_at"],
-            "old_price_minor": chunk["old_price_minor"],
-            "new_price_minor": chunk["new_price_minor"],
-            "promotion_pct": chunk["promotion_pct"],
-            "recent_median_minor": cols.recent_median,
-            "peer_median_minor": cols.peer_median,
-            "n_recent": n_recent,
-            "n_peers": n_peers,
-        }
-    )
+    return _Judged(cols, check_prices(cols, rules), state.recent_count(lidx, cidx), n_peers,
+                   state.recent_log_range(lidx, cidx))

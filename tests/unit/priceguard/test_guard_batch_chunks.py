@@ -1,10 +1,18 @@
-"""The batch service refuses a chunk size below one (it would never advance)."""
+"""The batch service's chunks: a size below one is refused (it would never advance), and the
+size changes nothing else. Every change sees every change that went live before its own instant
+— its listing's and the other sellers' — however many rows a chunk may hold: a chunk ends
+before a change whose listing or product changed earlier in it."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
 import polars as pl
 import pytest
 
+from sagwa.adapters.guard_input import CHANGE_COLUMNS, HISTORY_COLUMNS, read_table
 from sagwa.errors import InvalidInput
 from sagwa.priceguard import load_rules
 from sagwa.services.guard_batch import run_guard
@@ -15,3 +23,86 @@ def test_run_guard_refuses_a_chunk_size_below_one(chunk_rows: int) -> None:
     empty = pl.DataFrame()
     with pytest.raises(InvalidInput, match="chunk_rows must be 1 or more"):
         run_guard(history=empty, changes=empty, rules=load_rules(), chunk_rows=chunk_rows)
+
+
+def _market(tmp_path: Path, seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A small busy market: few products, several sellers each, history observed between the
+    changes, changes sharing instants, repricer-like walks, wild prices the guard holds, two
+    currencies, first prices of listings the history never saw."""
+    rng = np.random.default_rng(seed)
+    t0 = datetime(2026, 3, 1, 9, 0)
+    n_listings = 24
+    product = rng.integers(0, 5, n_listings)
+    currency = np.where(rng.random(n_listings) < 0.2, "KRW", "USD")
+    base = np.where(currency == "KRW", 30_000.0, 30.0) * np.exp(rng.normal(0, 0.3, n_listings))
+    unit = np.where(currency == "KRW", 1.0, 100.0)
+
+    def money(i: int, x: float) -> str:
+        return str(round(x)) if currency[i] == "KRW" else f"{x:.2f}"
+
+    history = ["listing_id,product_id,seller_id,price,observed_at,currency"]
+    for i in range(n_listings - 4):  # the last four first appear in the changes
+        history.append(f"L{i},P{product[i]},S{i},{money(i, base[i])},{t0.isoformat()},"
+                       f"{currency[i]}")
+    changes = [("change_id,listing_id,product_id,seller_id,old_price,new_price,proposed_at,"
+                "promotion_pct,currency")]
+    price = base.copy()
+    minutes = np.sort(rng.integers(1, 600, 160))
+    minutes[10:20] = minutes[10]  # ten changes at one instant
+    for n, minute in enumerate(minutes):
+        i = int(rng.integers(0, n_listings))
+        move = rng.choice([0.97, 0.9, 1.05, 0.5, 0.1, 10.0, 1.0, 0.97, 0.97])
+        new = max(price[i] * move, 1 / unit[i])
+        at = t0 + timedelta(minutes=int(minute))
+        promo = "30" if move == 0.5 and rng.random() < 0.5 else ""
+        changes.append(f"c{n:03d},L{i},P{product[i]},S{i},{money(i, price[i])},"
+                       f"{money(i, new)},{at.isoformat()},{promo},{currency[i]}")
+        if rng.random() < 0.7:
+            price[i] = new  # the seller's next change starts from here (held or not)
+        if rng.random() < 0.2:  # a crawler saw the listing a little later
+            history.append(f"L{i},P{product[i]},S{i},{money(i, price[i])},"
+                           f"{(at + timedelta(minutes=3)).isoformat()},{currency[i]}")
+    (tmp_path / "h.csv").write_text("\n".join(history) + "\n", encoding="utf-8")
+    (tmp_path / "c.csv").write_text("\n".join(changes) + "\n", encoding="utf-8")
+    return (read_table(tmp_path / "h.csv", HISTORY_COLUMNS).frame,
+            read_table(tmp_path / "c.csv", CHANGE_COLUMNS).frame)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_verdicts_and_evidence_do_not_depend_on_the_chunk_size(tmp_path, seed) -> None:
+    history, changes = _market(tmp_path, seed)
+    rules = load_rules()
+    runs = {size: run_guard(history=history, changes=changes, rules=rules, chunk_rows=size)
+            for size in (1, 3, 2_000)}
+    one = runs[1].evidence
+    assert one.height == changes.height
+    assert one["verdict"].to_list().count("hold") > 0  # the wild prices were held
+    assert (one["n_peers"] > 0).sum() > 0  # other sellers were seen
+    for size in (3, 2_000):
+        assert runs[size].evidence.equals(one, null_equal=True), size
+
+
+def test_a_change_sees_another_sellers_change_of_a_minute_before_in_the_same_chunk(
+    tmp_path,
+) -> None:
+    """Two sellers of one product at 100.00; the first moves to 10.00 at 9:00 (a dropped zero,
+    held: never live) then to 60.00 at 9:01 (allowed); the second then asks 61.00 at 9:02 —
+    judged against the other seller's live 60.00, not the 100.00 of before the chunk."""
+    (tmp_path / "h.csv").write_text(
+        "listing_id,product_id,seller_id,price,observed_at,currency\n"
+        "A,P,S1,100.00,2026-03-01T08:00,USD\nB,P,S2,100.00,2026-03-01T08:00,USD\n",
+        encoding="utf-8")
+    (tmp_path / "c.csv").write_text(
+        "change_id,listing_id,product_id,seller_id,old_price,new_price,proposed_at,"
+        "promotion_pct,currency\n"
+        "a1,A,P,S1,100.00,10.00,2026-03-01T09:00,,USD\n"
+        "a2,A,P,S1,100.00,60.00,2026-03-01T09:01,40,USD\n"
+        "b1,B,P,S2,100.00,61.00,2026-03-01T09:02,,USD\n",
+        encoding="utf-8")
+    run = run_guard(history=read_table(tmp_path / "h.csv", HISTORY_COLUMNS).frame,
+                    changes=read_table(tmp_path / "c.csv", CHANGE_COLUMNS).frame,
+                    rules=load_rules())
+    rows = {r["change_id"]: r for r in run.evidence.to_dicts()}
+    assert rows["a1"]["verdict"] == "hold" and rows["a2"]["verdict"] == "allow"
+    assert rows["b1"]["peer_median_minor"] == 6_000
+    assert rows["a2"]["peer_median_minor"] == 10_000
