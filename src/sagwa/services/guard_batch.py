@@ -105,7 +105,7 @@ def run_guard(
         if progress is not None:
             progress(end, todo.height)
         start = end
-    evidence = _Judged.concat(judged).frame(todo, lang)
+    evidence = _Judged.concat(judged, rows).frame(todo, lang)
     verdicts = evidence.select("change_id", "verdict", "score", "error_type", "reason")
     return GuardRun(verdicts, evidence, zero_price_rows)
 
@@ -393,11 +393,15 @@ def _f64(chunk: pl.DataFrame, name: str, *, zero_is_none: bool = False) -> np.nd
     return values.fill_null(np.nan).to_numpy()
 
 
-#: The per-change numbers the check reads, as float64 (NaN: unknown).
-_PRICE_INPUTS = (
-    "new_price_minor", "old_price_minor", "list_price_minor", "promotion_pct", "max_depth_pct",
-    "list_floor_minor", "unit", "penny_minor", "floor_minor", "ceiling_minor",
-)
+#: The per-change numbers the check reads, as float64 (NaN: unknown): the ``PriceColumns``
+#: field each fills, and the column of the changes it comes from.
+_FROM_CHANGES = {
+    "new": "new_price_minor", "old": "old_price_minor", "list_price": "list_price_minor",
+    "promotion_pct": "promotion_pct", "max_depth_pct": "max_depth_pct",
+    "list_floor": "list_floor_minor", "minor_per_major": "unit", "penny_minor": "penny_minor",
+    "floor": "floor_minor", "ceiling": "ceiling_minor",
+}
+_PRICE_INPUTS = tuple(_FROM_CHANGES.values())
 
 
 @dataclass(frozen=True)
@@ -411,11 +415,18 @@ class _Judged:
     spread: np.ndarray
 
     @staticmethod
-    def concat(parts: list[_Judged]) -> _Judged:
+    def concat(parts: list[_Judged], rows: _ChangeRows) -> _Judged:
+        """One for the whole run; the inputs read from the changes are taken whole from
+        ``rows`` (the chunks hold views of them), only what the state said is joined."""
         if len(parts) == 1:
             return parts[0]
-        cols = PriceColumns(*(np.concatenate([getattr(p.cols, f.name) for p in parts])
-                              for f in fields(PriceColumns)))
+
+        def joined(name: str) -> np.ndarray:
+            return np.concatenate([getattr(p.cols, name) for p in parts])
+
+        cols = PriceColumns(**{
+            f.name: rows.prices[_FROM_CHANGES[f.name]] if f.name in _FROM_CHANGES
+            else joined(f.name) for f in fields(PriceColumns)})
         result = GuardResult(*(np.concatenate([getattr(p.result, f.name) for p in parts])
                                for f in fields(GuardResult)))
         n_recent, n_peers, spread = (np.concatenate([getattr(p, name) for p in parts])
@@ -452,27 +463,17 @@ def _judge_chunk(
     rows: _ChangeRows, start: int, end: int, state: EvidenceState, rules: PriceRules
 ) -> _Judged:
     lidx, pidx, cidx = rows.lidx[start:end], rows.pidx[start:end], rows.cidx[start:end]
-    v = {name: values[start:end] for name, values in rows.prices.items()}
-    peer, n_peers, peer_low, peer_high = state.peer_stats(lidx, pidx, cidx)
-    old = v["old_price_minor"]
+    old = rows.prices["old_price_minor"][start:end]
     streak_start, streak_moves = state.streak(lidx, cidx, current=old,
                                               at=rows.at_s[start:end])
+    peer, n_peers, peer_low, peer_high = state.peer_stats(lidx, pidx, cidx)
     cols = PriceColumns(
-        new=v["new_price_minor"],
-        old=old,
+        **{field: rows.prices[column][start:end] for field, column in _FROM_CHANGES.items()},
         recent_median=state.recent_median(lidx, cidx),
         peer_median=peer,
         peer_low=peer_low,
         peer_high=peer_high,
         peer_count=n_peers.astype(np.float64),
-        list_price=v["list_price_minor"],
-        promotion_pct=v["promotion_pct"],
-        max_depth_pct=v["max_depth_pct"],
-        list_floor=v["list_floor_minor"],
-        minor_per_major=v["unit"],
-        penny_minor=v["penny_minor"],
-        floor=v["floor_minor"],
-        ceiling=v["ceiling_minor"],
         streak_start=streak_start,
         streak_moves=streak_moves.astype(np.float64),
     )
