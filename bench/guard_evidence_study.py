@@ -81,12 +81,15 @@ def listing_history(state: EvidenceState, lidx: np.ndarray) -> tuple[np.ndarray,
     return chron, vol
 
 
-def observing(frames: list[pl.DataFrame]) -> Callable[..., pl.DataFrame]:
+def observing(frames: list[pl.DataFrame], ordered: pl.DataFrame) -> Callable[..., Any]:
+    """Wraps the batch's ``_judge_chunk`` to read more off the state before each chunk;
+    ``ordered``: ``change_id, seller_id`` of the changes in the order the batch walks them."""
     judge = guard_batch._judge_chunk
 
-    def observe(chunk: pl.DataFrame, state: EvidenceState, rules: Any, *rest: Any) -> pl.DataFrame:
-        lidx, pidx = chunk["lidx"].to_numpy(), chunk["pidx"].to_numpy()
-        new = chunk["new_price_minor"].to_numpy().astype(float)
+    def observe(rows: Any, start: int, end: int, state: EvidenceState, *rest: Any) -> Any:
+        lidx, pidx = rows.lidx[start:end], rows.pidx[start:end]
+        new = rows.prices["new_price_minor"][start:end]
+        chunk = ordered.slice(start, end - start)
         cs = cross_section(state, lidx, pidx)
         chron, vol = listing_history(state, lidx)
         seen_listing = np.any(chron == new[:, None], axis=1)
@@ -106,7 +109,7 @@ def observing(frames: list[pl.DataFrame]) -> Callable[..., pl.DataFrame]:
                 seen_peer=seen_peer,
             )
         )
-        return judge(chunk, state, rules, *rest)
+        return judge(rows, start, end, state, *rest)
 
     return observe
 
@@ -235,7 +238,8 @@ def main() -> None:
     history, changes, labels = read_dev_set(data)
     frames: list[pl.DataFrame] = []
     original = guard_batch._judge_chunk
-    guard_batch._judge_chunk = observing(frames)  # type: ignore[assignment]
+    ordered = changes.sort("proposed_at", maintain_order=True).select("change_id", "seller_id")
+    guard_batch._judge_chunk = observing(frames, ordered)  # type: ignore[assignment]
     try:
         run = guard_batch.run_guard(history=history, changes=changes, rules=load_rules())
     finally:
