@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/guard_batch_ab.py --against fff0c52       # -> bench/results/guard_batch_ab.json
 
-Three shapes of input, each timed in a fresh process for the earlier commit's ``src`` (extracted
+Four shapes of input, each timed in a fresh process for the earlier commit's ``src`` (extracted
 with ``git archive``, first on ``PYTHONPATH``) and for this tree, alternating, so both see the
 same machine load (the in-process time of ``run_guard`` with its default chunk size: reading
 the CSV files is left out):
@@ -10,7 +10,8 @@ the CSV files is left out):
 - ``sparse``: 1M changes over 1M listings (8 per product), every listing in the history;
 - ``new_listings``: the same, with only half the listings in the history (first prices);
 - ``dense``: 200k changes over 1,000 listings (125 products): every product changes every few
-  rows, so the chunks are short.
+  rows, so the chunks are short;
+- ``one_product``: 20k changes over 1,000 sellers of one product: every chunk is one change.
 
 Each run also reports how many changes were held and a digest of its verdicts, and this tree is
 run once more with one-row chunks on a 20k-change cut of each shape: the verdicts must be the
@@ -31,8 +32,10 @@ from guard_latency_ab import extract  # bench/ is on the path: run as a script
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-SHAPES = {"sparse": (1_000_000, 1_000_000, False), "new_listings": (1_000_000, 1_000_000, True),
-          "dense": (1_000, 200_000, False)}
+SHAPES = {"sparse": (1_000_000, 1_000_000, False, 8),
+          "new_listings": (1_000_000, 1_000_000, True, 8),
+          "dense": (1_000, 200_000, False, 8),
+          "one_product": (1_000, 20_000, False, 1_000)}
 
 RUN = r"""
 import hashlib, json, sys, time
@@ -41,14 +44,14 @@ import numpy as np, polars as pl
 from sagwa.priceguard import load_rules
 from sagwa.services.guard_batch import run_guard
 
-n_listings, n_changes, half, chunk = (int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1",
-                                      int(sys.argv[4]))
+n_listings, n_changes, half, chunk, per_product = (
+    int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1", int(sys.argv[4]), int(sys.argv[5]))
 rng = np.random.default_rng(0)
 ids = np.arange(n_listings)
 base = np.exp(rng.normal(7.5, 1.2, n_listings)).round() + 1
 t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 listing_ids = pl.Series([f"L{i}" for i in ids])
-product_ids = pl.Series([f"P{i // 8}" for i in ids])
+product_ids = pl.Series([f"P{i // per_product}" for i in ids])
 seller_ids = pl.Series([f"S{i % 1000}" for i in ids])
 history = pl.DataFrame({"listing_id": listing_ids, "product_id": product_ids,
                         "seller_id": seller_ids, "price_minor": base.astype(np.int64),
@@ -81,13 +84,14 @@ print(json.dumps({"seconds": round(seconds_taken, 2), "rate": round(n_changes / 
 """
 
 
-def run(src: Path | None, n_listings: int, n_changes: int, half: bool, chunk: int = 0) -> dict:
+def run(src: Path | None, n_listings: int, n_changes: int, half: bool, per_product: int,
+        chunk: int = 0) -> dict:
     env = dict(os.environ, PYTHONHASHSEED="0")
     if src is not None:
         env["PYTHONPATH"] = str(src)
     done = subprocess.run(
         [sys.executable, "-c", RUN, str(n_listings), str(n_changes), "1" if half else "0",
-         str(chunk)], env=env, capture_output=True, text=True, check=True)
+         str(chunk), str(per_product)], env=env, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -102,18 +106,18 @@ def main() -> None:
         old_src = extract(args.against, Path(tmp))
         print(f"{'shape':<14}{'round':>6}{'before s':>10}{'after s':>10}{'before/s':>12}"
               f"{'after/s':>12}{'held before':>13}{'held after':>12}")
-        for shape, (n_listings, n_changes, half) in SHAPES.items():
+        for shape, (n_listings, n_changes, half, per_product) in SHAPES.items():
             rows = []
             for r in range(args.rounds):
-                before = run(old_src, n_listings, n_changes, half)
-                after = run(None, n_listings, n_changes, half)
+                before = run(old_src, n_listings, n_changes, half, per_product)
+                after = run(None, n_listings, n_changes, half, per_product)
                 rows.append({"before": before, "after": after})
                 print(f"{shape:<14}{r + 1:>6}{before['seconds']:>10}{after['seconds']:>10}"
                       f"{before['rate']:>12,}{after['rate']:>12,}{before['held']:>13,}"
                       f"{after['held']:>12,}")
             cut = min(n_changes, 20_000)
-            default = run(None, n_listings, cut, half)
-            one_row = run(None, n_listings, cut, half, chunk=1)
+            default = run(None, n_listings, cut, half, per_product)
+            one_row = run(None, n_listings, cut, half, per_product, chunk=1)
             same = default["digest"] == one_row["digest"]
             print(f"{shape:<14} {cut:,} changes: verdicts with 2,000-row and one-row chunks "
                   f"{'identical' if same else 'DIFFER'}")
@@ -121,6 +125,7 @@ def main() -> None:
                 raise SystemExit(f"{shape}: the verdicts depend on the chunk size")
             result["shapes"][shape] = {  # type: ignore[index]
                 "listings": n_listings, "changes": n_changes, "half_in_history": half,
+                "listings_per_product": per_product,
                 "rounds": rows, "chunk_independent_on": cut,
             }
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -59,6 +59,19 @@ def test_an_hourly_walk_is_held_once_past_where_one_cut_would_be(tmp_path, chunk
     assert "$35.54" in verdicts[first]["reason"] and "cuts in a row" in verdicts[first]["reason"]
 
 
+def test_with_blind_chunks_a_walk_is_seen_only_by_the_first_step_of_each_chunk(tmp_path) -> None:
+    """``--blind-chunks`` (the speed of a few products changing all the time): the changes of
+    a chunk do not see each other, so the walk is held at the first step past the limit that
+    starts a chunk."""
+    verdicts = _verdicts(tmp_path, _walk(timedelta(hours=1)), "--chunk-rows", "7",
+                         "--blind-chunks")
+    first = next(i for i, v in enumerate(verdicts) if v["verdict"] == "hold")
+    new = round(START * 0.97 ** (first + 1))
+    assert ONE_CUT_LIMIT * START * 0.97 ** 7 <= new < ONE_CUT_LIMIT * START * 0.97
+    assert first % 7 == 0
+    assert verdicts[first]["error_type"] == "repricer_runaway"
+
+
 def test_a_walk_with_days_between_its_steps_is_not_held_as_a_streak(tmp_path) -> None:
     verdicts = _verdicts(tmp_path, _walk(timedelta(days=4), steps=60), "--chunk-rows", "1")
     assert round(START * 0.97 ** 60) < ONE_CUT_LIMIT * START * 0.97  # it went past the limit

@@ -63,6 +63,18 @@ ChunkOpt = Annotated[
         ),
     ),
 ]
+BlindOpt = Annotated[
+    bool,
+    typer.Option(
+        "--blind-chunks",
+        help=(
+            "judge each chunk of --chunk-rows changes at once on what went live before it, so "
+            "the changes of one chunk do not see each other: much faster when a few products "
+            "change all the time (each of their changes otherwise ends a step), but a change "
+            "may miss an earlier one of its own chunk and the verdicts depend on --chunk-rows"
+        ),
+    ),
+]
 BAD_ROWS_SHOWN = 50
 BAD_INPUT = 2
 UNDEFINED = "—"
@@ -152,7 +164,7 @@ def _load_rules(path: Path | None) -> PriceRules:
 
 
 def _run(frames: dict[str, pl.DataFrame], rules: PriceRules, chunk_rows: int,
-         lang: str = "en") -> Any:
+         lang: str = "en", *, blind: bool = False) -> Any:
     from rich.progress import Progress
 
     from sagwa.services.guard_batch import run_guard
@@ -166,6 +178,7 @@ def _run(frames: dict[str, pl.DataFrame], rules: PriceRules, chunk_rows: int,
             products=frames.get("products"),
             rules=rules,
             chunk_rows=chunk_rows,
+            blind_chunks=blind,
             progress=lambda done, total: progress.update(task, completed=done),
             lang=lang,
         )
@@ -204,6 +217,7 @@ def check(
     chunk_rows: ChunkOpt = DEFAULT_CHUNK_ROWS,
     lang: Annotated[str, typer.Option(
         "--lang", help="language of the reason column: en (default) or ko")] = "en",
+    blind_chunks: BlindOpt = False,
 ) -> None:
     """Judge every change: change_id, verdict (allow/hold), score, error_type, reason.
 
@@ -231,7 +245,7 @@ def check(
     _check_outputs({"out": out}, inputs)
     price_rules = _load_rules(rules)
     frames = _read_inputs(history, changes, products, skip_bad_rows)
-    run = _run(frames, price_rules, chunk_rows, lang)
+    run = _run(frames, price_rules, chunk_rows, lang, blind=blind_chunks)
     _note_what_was_not_evidence(run, frames, price_rules, history)
     _as_option("out", gf.write_verdicts, run.verdicts, out, output_format)
     held = int((run.verdicts["verdict"] == "hold").sum())
@@ -281,6 +295,7 @@ def evaluate(
     skip_bad_rows: SkipOpt = False,
     rules: RulesOpt = None,
     chunk_rows: ChunkOpt = DEFAULT_CHUNK_ROWS,
+    blind_chunks: BlindOpt = False,
 ) -> None:
     """Recall, false-hold rate (all and declared promotions), ≥5× recall, per error type.
 
@@ -296,7 +311,7 @@ def evaluate(
     frames = _read_inputs(history, changes, products, skip_bad_rows, labels=labels)
     _check_labels_match(frames, labels, changes)
     _note_other_error_types(frames["labels"], labels)
-    run = _run(frames, price_rules, chunk_rows)
+    run = _run(frames, price_rules, chunk_rows, blind=blind_chunks)
     _note_what_was_not_evidence(run, frames, price_rules, history)
     frame = labelled_frame(judged=run.verdicts, changes=frames["changes"], labels=frames["labels"])
     splits = all_splits(frame)

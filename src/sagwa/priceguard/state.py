@@ -26,8 +26,9 @@ from sagwa.priceguard.features import F64, I64
 #: Prices are sorted by one int64 key, (group << 40) | price: groups (product × currency) must
 #: stay below 2**23, and prices above 2**40 minor units are clipped for the sort only.
 _PRICE_BITS = 40
-#: The product index is rebuilt once more listings than this (or a 16th of all) got a product
-#: since it was built; until then they are looked up one by one.
+#: The product index is rebuilt once more listings got a product since it was built than this
+#: or a 16th of the state's capacity, whichever is larger; until then they are looked up one
+#: by one.
 _REINDEX_AT = 4_096
 
 

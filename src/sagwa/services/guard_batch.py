@@ -70,6 +70,7 @@ def run_guard(
     rules: PriceRules,
     products: pl.DataFrame | None = None,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    blind_chunks: bool = False,
     progress: Progress | None = None,
     lang: str = "en",
 ) -> GuardRun:
@@ -77,7 +78,9 @@ def run_guard(
 
     No changes (a header-only file, or every row skipped as malformed) is not an error: the
     run has no verdicts, with the verdict columns all the same. ``lang`` ("en" or "ko") is the
-    language of the ``reason`` column.
+    language of the ``reason`` column. ``blind_chunks``: every chunk is ``chunk_rows`` long and
+    its changes do not see each other (faster when a few products change all the time; the
+    verdicts then depend on the chunk size, as before 2026-12-02).
     """
     if lang not in ("en", "ko"):
         raise InvalidInput(f"lang must be en or ko (got {lang!r})", field="lang")
@@ -98,7 +101,8 @@ def run_guard(
     judged: list[_Judged] = []
     start = 0
     while start < todo.height:
-        end = rows.chunk_end(start, chunk_rows)
+        end = (min(start + chunk_rows, todo.height) if blind_chunks
+               else rows.chunk_end(start, chunk_rows))
         live.feed_before(int(rows.at_us[start]), state)
         judged.append(_judge_chunk(rows, start, end, state, rules))
         live.judged(rows, start, end, ~judged[-1].result.hold)
@@ -162,11 +166,17 @@ class _ChangeRows:
         at_us = _epoch_us(todo["proposed_at"])
         prices = {name: _f64(todo, name, zero_is_none=name == "old_price_minor")
                   for name in _PRICE_INPUTS}
+        # a row that may move its listing to another product changes the other sellers of
+        # the product it leaves too: every later row depends on it
+        moves, history_moves = _product_moves(lidx, pidx, at_us, live.lidx, live.pidx,
+                                              live.at_us)
         return cls(
             lidx, pidx, todo["cidx"].to_numpy(), at_us, _seconds(todo["proposed_at"]), prices,
-            np.maximum(_last_before(lidx, at_us), _last_before(pidx, at_us)),
-            np.maximum(_last_observed(lidx, at_us, live.lidx, live.at_us),
-                       _last_observed(pidx, at_us, live.pidx, live.at_us)),
+            np.maximum.reduce([_last_before(lidx, at_us), _last_before(pidx, at_us),
+                               _last_flagged(moves, at_us)]),
+            np.maximum.reduce([_last_observed(lidx, at_us, live.lidx, live.at_us),
+                               _last_observed(pidx, at_us, live.pidx, live.at_us),
+                               _last_moving_observed(history_moves, live.at_us, at_us)]),
             live.at_us,
         )
 
@@ -202,6 +212,45 @@ def _last_before(key: np.ndarray, at_us: np.ndarray) -> np.ndarray:
     before = np.full(n, -1, dtype=np.int64)
     before[order[has]] = order[first[has] - 1]
     return before
+
+
+def _product_moves(lidx: np.ndarray, pidx: np.ndarray, at_us: np.ndarray, hist_lidx: np.ndarray,
+                   hist_pidx: np.ndarray, hist_at_us: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which changes, and which history rows (their indices), may move their listing to another
+    product: every row of a listing from its first row under a product other than its first on
+    (history and changes merged in time, history first at one instant). Which of its changes
+    go live is not known yet, so its live product may be any it had before."""
+    n_hist = hist_lidx.size
+    listing = np.concatenate((hist_lidx, lidx))
+    product = np.concatenate((hist_pidx, pidx))
+    times = np.concatenate((hist_at_us, at_us))
+    is_change = np.concatenate((np.zeros(n_hist, dtype=np.int8), np.ones(lidx.size, dtype=np.int8)))
+    order = np.lexsort((np.arange(listing.size), is_change, times, listing))
+    sorted_listing, sorted_product = listing[order], product[order]
+    same = np.concatenate(([False], sorted_listing[1:] == sorted_listing[:-1]))
+    other = same & np.concatenate(([False], sorted_product[1:] != sorted_product[:-1]))
+    seen = np.cumsum(other)
+    first = np.maximum.accumulate(np.where(same, 0, np.arange(order.size)))  # its listing's first
+    rows = order[seen > seen[first]]  # a product other than before, at this row or earlier
+    return (np.isin(np.arange(lidx.size), rows[rows >= n_hist] - n_hist),
+            np.sort(rows[rows < n_hist]))
+
+
+def _last_flagged(flagged: np.ndarray, at_us: np.ndarray) -> np.ndarray:
+    """For rows in time order: the last flagged row at an earlier instant, or -1."""
+    n = flagged.size
+    running = np.maximum.accumulate(np.where(flagged, np.arange(n), -1)) if n else flagged
+    first = np.searchsorted(at_us, at_us, side="left")  # the first row of each row's instant
+    return np.where(first > 0, running[np.maximum(first - 1, 0)], -1).astype(np.int64)
+
+
+def _last_moving_observed(history_moves: np.ndarray, hist_at_us: np.ndarray,
+                          at_us: np.ndarray) -> np.ndarray:
+    """For each change: the last of ``history_moves`` (history rows, ascending) observed
+    strictly before it, or -1."""
+    k = np.searchsorted(hist_at_us[history_moves], at_us, side="left") - 1
+    return np.where(k >= 0, history_moves[np.maximum(k, 0)] if history_moves.size else -1,
+                    -1).astype(np.int64)
 
 
 def _last_observed(key: np.ndarray, at_us: np.ndarray, hist_key: np.ndarray,

@@ -28,7 +28,8 @@ def test_run_guard_refuses_a_chunk_size_below_one(chunk_rows: int) -> None:
 def _market(tmp_path: Path, seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     """A small busy market: few products, several sellers each, history observed between the
     changes, changes sharing instants, repricer-like walks, wild prices the guard holds, two
-    currencies, first prices of listings the history never saw."""
+    currencies, first prices of listings the history never saw, listings moved to another
+    product (by a change, or as a crawler saw them)."""
     rng = np.random.default_rng(seed)
     t0 = datetime(2026, 3, 1, 9, 0)
     n_listings = 24
@@ -51,6 +52,8 @@ def _market(tmp_path: Path, seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     minutes[10:20] = minutes[10]  # ten changes at one instant
     for n, minute in enumerate(minutes):
         i = int(rng.integers(0, n_listings))
+        if rng.random() < 0.04:  # relisted under another product from now on
+            product[i] = rng.integers(0, 5)
         move = rng.choice([0.97, 0.9, 1.05, 0.5, 0.1, 10.0, 1.0, 0.97, 0.97])
         new = max(price[i] * move, 1 / unit[i])
         at = t0 + timedelta(minutes=int(minute))
@@ -82,6 +85,25 @@ def test_verdicts_and_evidence_do_not_depend_on_the_chunk_size(tmp_path, seed) -
         assert runs[size].evidence.equals(one, null_equal=True), size
 
 
+def test_a_listing_moved_to_another_product_leaves_its_old_product_at_once(tmp_path) -> None:
+    """M sold P2 at $100; at 9:00 it is relisted under P1. A first price of $1.00 for P2 at
+    9:01 then has no other seller to compare with — not M's $100 of before — in any chunk."""
+    (tmp_path / "h.csv").write_text(
+        "listing_id,product_id,seller_id,price,observed_at,currency\n"
+        "M,P2,S2,100.00,2026-03-01T08:00,USD\n", encoding="utf-8")
+    (tmp_path / "c.csv").write_text(
+        "change_id,listing_id,product_id,seller_id,old_price,new_price,proposed_at,"
+        "promotion_pct,currency\n"
+        "m1,M,P1,S2,100.00,100.00,2026-03-01T09:00,,USD\n"
+        "a1,A,P2,S1,0,1.00,2026-03-01T09:01,,USD\n", encoding="utf-8")
+    history = read_table(tmp_path / "h.csv", HISTORY_COLUMNS).frame
+    changes = read_table(tmp_path / "c.csv", CHANGE_COLUMNS).frame
+    for size in (1, 2, 2_000):
+        run = run_guard(history=history, changes=changes, rules=load_rules(), chunk_rows=size)
+        first = run.evidence.filter(pl.col("change_id") == "a1").row(0, named=True)
+        assert first["n_peers"] == 0, size
+
+
 def test_a_change_sees_another_sellers_change_of_a_minute_before_in_the_same_chunk(
     tmp_path,
 ) -> None:
@@ -106,3 +128,8 @@ def test_a_change_sees_another_sellers_change_of_a_minute_before_in_the_same_chu
     assert rows["a1"]["verdict"] == "hold" and rows["a2"]["verdict"] == "allow"
     assert rows["b1"]["peer_median_minor"] == 6_000
     assert rows["a2"]["peer_median_minor"] == 10_000
+    blind = run_guard(history=read_table(tmp_path / "h.csv", HISTORY_COLUMNS).frame,
+                      changes=read_table(tmp_path / "c.csv", CHANGE_COLUMNS).frame,
+                      rules=load_rules(), blind_chunks=True)
+    # with blind chunks (the speed of a few products changing all the time) it does not
+    assert blind.evidence.filter(pl.col("change_id") == "b1")["peer_median_minor"][0] == 10_000
