@@ -59,7 +59,8 @@ ChunkOpt = Annotated[
             "most changes judged per streaming step, 1 or more. A step also ends before a "
             "change whose listing or product changed (or was observed) since it began, so "
             "every change sees what went live before it and the verdicts do not depend on "
-            "this; the default is the size measured in docs/benchmarks.md"
+            "this (unless --blind-chunks); the default is the size measured in "
+            "docs/benchmarks.md"
         ),
     ),
 ]

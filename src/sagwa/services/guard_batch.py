@@ -5,11 +5,15 @@
 strictly before its first instant, and only the changes it allowed go live into the state (no
 lookahead). A chunk holds at most ``chunk_rows`` changes and ends before the first change that
 depends on something not yet live when it starts — an earlier change of the same listing or
-product, or a history row of them observed since — so every change is judged on exactly what
-went live before its own instant (the history and the allowed changes, its listing's and the
-other sellers'): verdicts do not depend on the chunk size. Changes proposed at the same instant
-never see each other. Small chunks cost little: the state answers from the chunk's own listings
-and products, not a pass over all of them.
+product, a history row of them observed since, or a row (change or history) that may have moved
+a listing to another product, which leaves the old product's sellers — so every change is judged
+on exactly what went live before its own instant (the history and the allowed changes, its
+listing's and the other sellers'): verdicts do not depend on the chunk size. Changes proposed at
+the same instant never see each other. Small chunks cost little: the state answers from the
+chunk's own listings and products, not a pass over all of them; but where a product changes
+every few rows the chunks are that short. ``blind_chunks`` gives the old behaviour for speed:
+chunks of exactly ``chunk_rows`` changes that do not see each other (verdicts then depend on
+the chunk size).
 ``evaluate`` compares verdicts with labels: recall, false-hold rate, per error type, PR curve.
 
 A price of 0 is no price (out of stock, not listed), never evidence: a history row at 0 is
@@ -153,10 +157,11 @@ class _ChangeRows:
     at_us: np.ndarray
     at_s: np.ndarray
     prices: dict[str, np.ndarray]
-    #: the last row of the same listing or product proposed at an earlier instant (-1: none)
+    #: the last row of the same listing or product, or that may move a listing to another
+    #: product, proposed at an earlier instant (-1: none)
     before: np.ndarray
-    #: the last history row (in the feed's order) of the same listing or product observed
-    #: before the row's instant (-1: none), and when each history row was observed
+    #: the last history row (in the feed's order) of the same listing or product, or that may
+    #: move a listing, observed before the row's instant (-1: none); when each was observed
     history_before: np.ndarray
     history_at_us: np.ndarray
 
@@ -182,10 +187,11 @@ class _ChangeRows:
 
     def chunk_end(self, start: int, chunk_rows: int) -> int:
         """Where the chunk from ``start`` ends: at most ``chunk_rows`` rows, and before the
-        first row that depends on something not live when the chunk starts — an earlier change
-        of its listing or product within the chunk (or at the chunk's first instant), or a
-        history row of them observed since — so every change sees what went live before its
-        own instant, whatever the chunk size."""
+        first row that depends on something not live when the chunk starts (``before``,
+        ``history_before``: an earlier change of its listing or product within the chunk or at
+        the chunk's first instant, a history row of them observed since, or such a row that may
+        move a listing to another product), so every change sees what went live before its own
+        instant, whatever the chunk size."""
         end = min(start + chunk_rows, self.lidx.size)
         if end - start < 2:
             return end

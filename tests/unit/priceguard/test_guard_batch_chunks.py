@@ -1,7 +1,9 @@
 """The batch service's chunks: a size below one is refused (it would never advance), and the
 size changes nothing else. Every change sees every change that went live before its own instant
 — its listing's and the other sellers' — however many rows a chunk may hold: a chunk ends
-before a change whose listing or product changed earlier in it."""
+before a change whose listing or product changed (or was observed) since it began, or after a
+row that may move a listing to another product. With ``blind_chunks`` (the old behaviour, for
+speed) the changes of a chunk do not see each other."""
 
 from __future__ import annotations
 
@@ -85,21 +87,30 @@ def test_verdicts_and_evidence_do_not_depend_on_the_chunk_size(tmp_path, seed) -
         assert runs[size].evidence.equals(one, null_equal=True), size
 
 
-def test_a_listing_moved_to_another_product_leaves_its_old_product_at_once(tmp_path) -> None:
-    """M sold P2 at $100; at 9:00 it is relisted under P1. A first price of $1.00 for P2 at
-    9:01 then has no other seller to compare with — not M's $100 of before — in any chunk."""
-    (tmp_path / "h.csv").write_text(
-        "listing_id,product_id,seller_id,price,observed_at,currency\n"
-        "M,P2,S2,100.00,2026-03-01T08:00,USD\n", encoding="utf-8")
-    (tmp_path / "c.csv").write_text(
-        "change_id,listing_id,product_id,seller_id,old_price,new_price,proposed_at,"
-        "promotion_pct,currency\n"
-        "m1,M,P1,S2,100.00,100.00,2026-03-01T09:00,,USD\n"
-        "a1,A,P2,S1,0,1.00,2026-03-01T09:01,,USD\n", encoding="utf-8")
-    history = read_table(tmp_path / "h.csv", HISTORY_COLUMNS).frame
-    changes = read_table(tmp_path / "c.csv", CHANGE_COLUMNS).frame
+@pytest.mark.parametrize("moved_by", ["change", "history"])
+def test_a_listing_moved_to_another_product_leaves_its_old_product_at_once(
+    tmp_path, moved_by: str
+) -> None:
+    """M sold P2 at $100; just after 9:00 it is relisted under P1 — by a change of its own, or
+    as a crawler saw it. A first price of $1.00 for P2 at 9:01 then has no other seller to
+    compare with (not M's $100 of before), in any chunk."""
+    history = ("listing_id,product_id,seller_id,price,observed_at,currency\n"
+               "M,P2,S2,100.00,2026-03-01T08:00,USD\n")
+    changes = ("change_id,listing_id,product_id,seller_id,old_price,new_price,proposed_at,"
+               "promotion_pct,currency\n")
+    if moved_by == "change":
+        changes += "m1,M,P1,S2,100.00,100.00,2026-03-01T09:00,,USD\n"
+    else:  # a change elsewhere starts the chunk; the crawler's row comes between
+        history += "M,P1,S2,100.00,2026-03-01T09:00:30,USD\n"
+        changes += "b1,B,P9,S3,5.00,5.00,2026-03-01T09:00,,USD\n"
+    changes += "a1,A,P2,S1,0,1.00,2026-03-01T09:01,,USD\n"
+    (tmp_path / "h.csv").write_text(history, encoding="utf-8")
+    (tmp_path / "c.csv").write_text(changes, encoding="utf-8")
+    history_frame = read_table(tmp_path / "h.csv", HISTORY_COLUMNS).frame
+    changes_frame = read_table(tmp_path / "c.csv", CHANGE_COLUMNS).frame
     for size in (1, 2, 2_000):
-        run = run_guard(history=history, changes=changes, rules=load_rules(), chunk_rows=size)
+        run = run_guard(history=history_frame, changes=changes_frame, rules=load_rules(),
+                        chunk_rows=size)
         first = run.evidence.filter(pl.col("change_id") == "a1").row(0, named=True)
         assert first["n_peers"] == 0, size
 
