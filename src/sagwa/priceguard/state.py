@@ -108,8 +108,8 @@ class EvidenceState:
 
     def _record(self, listing: I64, product: I64, price: F64, order: I64, at: F64) -> None:
         """Append prices to each listing's ring buffer (``order`` sorts ``listing``, stably)."""
-        moved = listing[self.product[listing] != product]  # seen for the first time, or moved
-        if moved.size and self._index is not None:
+        if self._index is not None:  # without one, the next lookup builds it from scratch
+            moved = listing[self.product[listing] != product]  # seen for the first time, or moved
             self._unindexed = np.concatenate((self._unindexed, moved))
             if self._unindexed.size > max(_REINDEX_AT, self.product.size // 16):
                 self._index = None

@@ -107,7 +107,7 @@ def run_guard(
     while start < todo.height:
         end = (min(start + chunk_rows, todo.height) if blind_chunks
                else rows.chunk_end(start, chunk_rows))
-        live.feed_before(int(rows.at_us[start]), state)
+        live.feed_before(int(rows.at_us[start]), rows, state)
         judged.append(_judge_chunk(rows, start, end, state, rules))
         live.judged(rows, start, end, ~judged[-1].result.hold)
         if progress is not None:
@@ -296,20 +296,18 @@ class _LiveFeed:
         self.at_us = _epoch_us(hist["observed_at"])
         self.at_s = _seconds(hist["observed_at"])
         self.done = 0
-        self.rows: _ChangeRows | None = None
         self.waiting = np.zeros(0, dtype=np.int64)  # allowed changes (rows), in time order
 
     def judged(self, rows: _ChangeRows, start: int, end: int, allowed: np.ndarray) -> None:
         """Take the changes of rows ``start:end`` the guard allowed: a held price never went
         live, nor did a price of 0 (no price)."""
-        self.rows = rows
         live = allowed & (rows.prices["new_price_minor"][start:end] > 0)
         if live.any():
             self.waiting = np.concatenate((self.waiting, start + np.flatnonzero(live)))
 
-    def feed_before(self, moment: int, state: EvidenceState) -> None:
-        """Observe, in time order, the allowed changes and the history rows before ``moment``
-        (microseconds since 1970).
+    def feed_before(self, moment: int, rows: _ChangeRows, state: EvidenceState) -> None:
+        """Observe, in time order, the allowed changes (of ``rows``) and the history rows
+        before ``moment`` (microseconds since 1970).
 
         The two are merged by time (history first at the same instant) so each listing's
         prices reach the state in the order they went live: a history row observed before an
@@ -319,8 +317,8 @@ class _LiveFeed:
         hist = np.arange(self.done, max(upto, self.done))
         self.done = max(upto, self.done)
         go = np.zeros(0, dtype=np.int64)
-        if self.rows is not None and self.waiting.size:
-            go = self.waiting[: int(np.searchsorted(self.rows.at_us[self.waiting], moment,
+        if self.waiting.size:
+            go = self.waiting[: int(np.searchsorted(rows.at_us[self.waiting], moment,
                                                     side="left"))]
             self.waiting = self.waiting[go.size:]
         if hist.size == 0 and go.size == 0:
@@ -329,16 +327,14 @@ class _LiveFeed:
             state.observe(self.lidx[hist], self.pidx[hist], self.price[hist], self.cidx[hist],
                           self.at_s[hist])
             return
-        r = self.rows
-        assert r is not None
-        at_us = np.concatenate((self.at_us[hist], r.at_us[go]))
+        at_us = np.concatenate((self.at_us[hist], rows.at_us[go]))
         order = np.argsort(at_us, kind="stable")  # history first at the same instant
         state.observe(
-            np.concatenate((self.lidx[hist], r.lidx[go]))[order],
-            np.concatenate((self.pidx[hist], r.pidx[go]))[order],
-            np.concatenate((self.price[hist], r.prices["new_price_minor"][go]))[order],
-            np.concatenate((self.cidx[hist], r.cidx[go]))[order],
-            np.concatenate((self.at_s[hist], r.at_s[go]))[order],
+            np.concatenate((self.lidx[hist], rows.lidx[go]))[order],
+            np.concatenate((self.pidx[hist], rows.pidx[go]))[order],
+            np.concatenate((self.price[hist], rows.prices["new_price_minor"][go]))[order],
+            np.concatenate((self.cidx[hist], rows.cidx[go]))[order],
+            np.concatenate((self.at_s[hist], rows.at_s[go]))[order],
         )
 
 

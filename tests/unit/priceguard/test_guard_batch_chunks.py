@@ -67,8 +67,13 @@ def _market(tmp_path: Path, seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
         if rng.random() < 0.2:  # a crawler saw the listing a little later
             history.append(f"L{i},P{product[i]},S{i},{money(i, price[i])},"
                            f"{(at + timedelta(minutes=3)).isoformat()},{currency[i]}")
-    (tmp_path / "h.csv").write_text("\n".join(history) + "\n", encoding="utf-8")
-    (tmp_path / "c.csv").write_text("\n".join(changes) + "\n", encoding="utf-8")
+    return _frames(tmp_path, "\n".join(history) + "\n", "\n".join(changes) + "\n")
+
+
+def _frames(tmp_path: Path, history: str, changes: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The history and changes CSV texts as the batch reads them."""
+    (tmp_path / "h.csv").write_text(history, encoding="utf-8")
+    (tmp_path / "c.csv").write_text(changes, encoding="utf-8")
     return (read_table(tmp_path / "h.csv", HISTORY_COLUMNS).frame,
             read_table(tmp_path / "c.csv", CHANGE_COLUMNS).frame)
 
@@ -104,10 +109,7 @@ def test_a_listing_moved_to_another_product_leaves_its_old_product_at_once(
         history += "M,P1,S2,100.00,2026-03-01T09:00:30,USD\n"
         changes += "b1,B,P9,S3,5.00,5.00,2026-03-01T09:00,,USD\n"
     changes += "a1,A,P2,S1,0,1.00,2026-03-01T09:01,,USD\n"
-    (tmp_path / "h.csv").write_text(history, encoding="utf-8")
-    (tmp_path / "c.csv").write_text(changes, encoding="utf-8")
-    history_frame = read_table(tmp_path / "h.csv", HISTORY_COLUMNS).frame
-    changes_frame = read_table(tmp_path / "c.csv", CHANGE_COLUMNS).frame
+    history_frame, changes_frame = _frames(tmp_path, history, changes)
     for size in (1, 2, 2_000):
         run = run_guard(history=history_frame, changes=changes_frame, rules=load_rules(),
                         chunk_rows=size)
@@ -121,26 +123,20 @@ def test_a_change_sees_another_sellers_change_of_a_minute_before_in_the_same_chu
     """Two sellers of one product at 100.00; the first moves to 10.00 at 9:00 (a dropped zero,
     held: never live) then to 60.00 at 9:01 (allowed); the second then asks 61.00 at 9:02 —
     judged against the other seller's live 60.00, not the 100.00 of before the chunk."""
-    (tmp_path / "h.csv").write_text(
+    history, changes = _frames(
+        tmp_path,
         "listing_id,product_id,seller_id,price,observed_at,currency\n"
         "A,P,S1,100.00,2026-03-01T08:00,USD\nB,P,S2,100.00,2026-03-01T08:00,USD\n",
-        encoding="utf-8")
-    (tmp_path / "c.csv").write_text(
         "change_id,listing_id,product_id,seller_id,old_price,new_price,proposed_at,"
         "promotion_pct,currency\n"
         "a1,A,P,S1,100.00,10.00,2026-03-01T09:00,,USD\n"
         "a2,A,P,S1,100.00,60.00,2026-03-01T09:01,40,USD\n"
-        "b1,B,P,S2,100.00,61.00,2026-03-01T09:02,,USD\n",
-        encoding="utf-8")
-    run = run_guard(history=read_table(tmp_path / "h.csv", HISTORY_COLUMNS).frame,
-                    changes=read_table(tmp_path / "c.csv", CHANGE_COLUMNS).frame,
-                    rules=load_rules())
+        "b1,B,P,S2,100.00,61.00,2026-03-01T09:02,,USD\n")
+    run = run_guard(history=history, changes=changes, rules=load_rules())
     rows = {r["change_id"]: r for r in run.evidence.to_dicts()}
     assert rows["a1"]["verdict"] == "hold" and rows["a2"]["verdict"] == "allow"
     assert rows["b1"]["peer_median_minor"] == 6_000
     assert rows["a2"]["peer_median_minor"] == 10_000
-    blind = run_guard(history=read_table(tmp_path / "h.csv", HISTORY_COLUMNS).frame,
-                      changes=read_table(tmp_path / "c.csv", CHANGE_COLUMNS).frame,
-                      rules=load_rules(), blind_chunks=True)
+    blind = run_guard(history=history, changes=changes, rules=load_rules(), blind_chunks=True)
     # with blind chunks (the speed of a few products changing all the time) it does not
     assert blind.evidence.filter(pl.col("change_id") == "b1")["peer_median_minor"][0] == 10_000
