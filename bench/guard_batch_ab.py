@@ -11,10 +11,11 @@ the CSV files is left out):
 - ``new_listings``: the same, with only half the listings in the history (first prices);
 - ``dense``: 200k changes over 1,000 listings (125 products): every product changes every few
   rows, so the chunks are short;
-- ``one_product``: 20k changes over 1,000 sellers of one product: every chunk is one change.
+- ``one_product``: 20k changes over 1,000 sellers of one product: every chunk is one change;
+- ``one_product_10k``: the same over 10,000 sellers.
 
-Each run also reports how many changes were held and a digest of its verdicts, and this tree is
-run once more with one-row chunks on a 20k-change cut of each shape: the verdicts must be the
+Each run also reports how many changes were held and a digest of its verdicts (the table says
+whether the two trees' verdicts are the same), and this tree is run once more with one-row chunks on a 20k-change cut of each shape: the verdicts must be the
 same (they are, by construction; the script says so or fails).
 """
 
@@ -35,7 +36,8 @@ RESULTS = ROOT / "bench" / "results"
 SHAPES = {"sparse": (1_000_000, 1_000_000, False, 8),
           "new_listings": (1_000_000, 1_000_000, True, 8),
           "dense": (1_000, 200_000, False, 8),
-          "one_product": (1_000, 20_000, False, 1_000)}
+          "one_product": (1_000, 20_000, False, 1_000),
+          "one_product_10k": (10_000, 20_000, False, 10_000)}
 
 RUN = r"""
 import hashlib, json, sys, time
@@ -105,7 +107,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         old_src = extract(args.against, Path(tmp))
         print(f"{'shape':<14}{'round':>6}{'before s':>10}{'after s':>10}{'before/s':>12}"
-              f"{'after/s':>12}{'held before':>13}{'held after':>12}")
+              f"{'after/s':>12}{'held before':>13}{'held after':>12}{'same':>6}")
         for shape, (n_listings, n_changes, half, per_product) in SHAPES.items():
             rows = []
             for r in range(args.rounds):
@@ -114,7 +116,8 @@ def main() -> None:
                 rows.append({"before": before, "after": after})
                 print(f"{shape:<14}{r + 1:>6}{before['seconds']:>10}{after['seconds']:>10}"
                       f"{before['rate']:>12,}{after['rate']:>12,}{before['held']:>13,}"
-                      f"{after['held']:>12,}")
+                      f"{after['held']:>12,}"
+                      f"{'yes' if before['digest'] == after['digest'] else 'no':>6}")
             cut = min(n_changes, 20_000)
             default = run(None, n_listings, cut, half, per_product)
             one_row = run(None, n_listings, cut, half, per_product, chunk=1)

@@ -38,6 +38,7 @@ from dev_set import data_and_out, read_dev_set  # bench/ is on the path: run as 
 
 from sagwa.priceguard import EvidenceState, load_rules
 from sagwa.services import guard_batch
+from sagwa.services.guard_batch_judge import Answers
 from sagwa.services.guard_metrics import labelled_frame, recall_at_false_hold
 
 RESULTS = Path(__file__).parent / "results"
@@ -82,11 +83,14 @@ def listing_history(state: EvidenceState, lidx: np.ndarray) -> tuple[np.ndarray,
 
 
 def observing(frames: list[pl.DataFrame], ordered: pl.DataFrame) -> Callable[..., Any]:
-    """Wraps the batch's ``_judge_chunk`` to read more off the state before each chunk;
-    ``ordered``: ``change_id, seller_id`` of the changes in the order the batch walks them."""
-    judge = guard_batch._judge_chunk
+    """Wraps the batch's ``Answers.judge_chunk`` to read more off the state before each chunk
+    (run with ``ONE_AT_A_TIME`` at 0, so every chunk goes through it); ``ordered``:
+    ``change_id, seller_id`` of the changes in the order the batch walks them."""
+    judge = Answers.judge_chunk
 
-    def observe(rows: Any, start: int, end: int, state: EvidenceState, *rest: Any) -> Any:
+    def observe(answers: Answers, start: int, end: int, state: EvidenceState,
+                *rest: Any) -> Any:
+        rows = answers._rows
         lidx, pidx = rows.lidx[start:end], rows.pidx[start:end]
         new = rows.prices["new_price_minor"][start:end]
         chunk = ordered.slice(start, end - start)
@@ -109,7 +113,7 @@ def observing(frames: list[pl.DataFrame], ordered: pl.DataFrame) -> Callable[...
                 seen_peer=seen_peer,
             )
         )
-        return judge(rows, start, end, state, *rest)
+        return judge(answers, start, end, state, *rest)
 
     return observe
 
@@ -237,13 +241,15 @@ def main() -> None:
     data, out = data_and_out(RESULTS / "guard_evidence_study.json")
     history, changes, labels = read_dev_set(data)
     frames: list[pl.DataFrame] = []
-    original = guard_batch._judge_chunk
     ordered = changes.sort("proposed_at", maintain_order=True).select("change_id", "seller_id")
-    guard_batch._judge_chunk = observing(frames, ordered)  # type: ignore[assignment]
+    original, one_at_a_time = Answers.judge_chunk, guard_batch.ONE_AT_A_TIME
+    Answers.judge_chunk = observing(frames, ordered)  # type: ignore[method-assign]
+    guard_batch.ONE_AT_A_TIME = 0
     try:
         run = guard_batch.run_guard(history=history, changes=changes, rules=load_rules())
     finally:
-        guard_batch._judge_chunk = original  # type: ignore[assignment]
+        Answers.judge_chunk = original  # type: ignore[method-assign]
+        guard_batch.ONE_AT_A_TIME = one_at_a_time
     split = labelled_frame(judged=run.verdicts, changes=changes, labels=labels)
     ev = (
         run.evidence.join(pl.concat(frames), on="change_id")

@@ -70,7 +70,7 @@ BlindOpt = Annotated[
         "--blind-chunks",
         help=(
             "judge each chunk of --chunk-rows changes at once on what went live before it, so "
-            "the changes of one chunk do not see each other: much faster when a few products "
+            "the changes of one chunk do not see each other: faster when a few products "
             "change all the time (each of their changes otherwise ends a step), but a change "
             "may miss an earlier one of its own chunk and the verdicts depend on --chunk-rows"
         ),

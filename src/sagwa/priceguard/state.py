@@ -58,7 +58,7 @@ class EvidenceState:
         self._unindexed = np.zeros(0, dtype=np.int64)
         self._position = np.full(capacity, -1, dtype=np.int64)  # scratch of ``peer_stats``
 
-    def _grow(self, needed: int) -> None:
+    def grow(self, needed: int) -> None:
         size = self.latest.shape[0]
         if needed <= size:
             return
@@ -74,6 +74,35 @@ class EvidenceState:
         self.streak_last_at = np.concatenate([self.streak_last_at, np.full(extra, np.nan)])
         self._position = np.concatenate([self._position, np.full(extra, -1, dtype=np.int64)])
 
+    def set_products(self, listing: I64, product: I64) -> None:
+        """Put listings under products, keeping the product index's book of those since."""
+        if self._index is not None:  # without one, the next lookup builds it from scratch
+            moved = listing[self.product[listing] != product]  # seen for the first time, or moved
+            self._unindexed = np.concatenate((self._unindexed, moved))
+            if self._unindexed.size > max(_REINDEX_AT, self.product.size // 16):
+                self._index = None
+        self.product[listing] = product
+
+    def set_currencies(self, listing: I64, currency: I64 | int, codes: list[int]) -> None:
+        """Record the currency of listings' prices (``codes``: every code among them)."""
+        self.currency[listing] = currency
+        self._currencies.update(codes)
+
+    def forgets_nothing(self, currency: int) -> bool:
+        """Whether every listing's prices are in ``currency``, or none is known: no listing has
+        prices to forget when one goes live in it (the usual case)."""
+        return self._currencies <= {currency}
+
+    def reset(self, listing: I64 | int) -> None:
+        """Forget listings' prices and streaks (their prices go live in another currency)."""
+        self.count[listing] = 0
+        self.recent[listing] = np.nan
+        # a price in another currency is no move from the last one: the streak starts afresh
+        self.latest[listing] = np.nan
+        self.streak_moves[listing] = 0
+        self.streak_start[listing] = np.nan
+        self.streak_last_at[listing] = np.nan
+
     def observe(self, listing: I64, product: I64, price: F64, currency: I64 | None = None,
                 at: F64 | None = None) -> None:
         """Record live prices, given in time order (history, or allowed changes).
@@ -86,11 +115,11 @@ class EvidenceState:
             at = np.full(listing.shape[0], np.nan)
         if listing.size == 0:
             return
-        self._grow(int(listing.max()) + 1)
+        self.grow(int(listing.max()) + 1)
         order = np.argsort(listing, kind="stable")
         if currency is not None:
             low, high = int(currency.min()), int(currency.max())
-            one = low == high and self._currencies <= {low}  # the usual case: nothing to forget
+            one = low == high and self.forgets_nothing(low)
             kept = None if one else self._forget_other_currencies(listing, currency, order)
             if kept is not None:
                 listing, product, price, currency, at = (
@@ -101,19 +130,13 @@ class EvidenceState:
                     at[kept],
                 )
                 order = np.argsort(listing, kind="stable")
-            self.currency[listing] = low if one else currency
-            seen = [low] if one else np.flatnonzero(np.bincount(currency)).tolist()
-            self._currencies.update(seen)
+            self.set_currencies(listing, low if one else currency,
+                                [low] if one else np.flatnonzero(np.bincount(currency)).tolist())
         self._record(listing, product, price, order, at)
 
     def _record(self, listing: I64, product: I64, price: F64, order: I64, at: F64) -> None:
         """Append prices to each listing's ring buffer (``order`` sorts ``listing``, stably)."""
-        if self._index is not None:  # without one, the next lookup builds it from scratch
-            moved = listing[self.product[listing] != product]  # seen for the first time, or moved
-            self._unindexed = np.concatenate((self._unindexed, moved))
-            if self._unindexed.size > max(_REINDEX_AT, self.product.size // 16):
-                self._index = None
-        self.product[listing] = product
+        self.set_products(listing, product)
         sorted_l = listing[order]
         starts = np.concatenate(([0], np.flatnonzero(np.diff(sorted_l)) + 1))
         self._extend_streaks(sorted_l, price[order], at[order], starts)
@@ -183,7 +206,7 @@ class EvidenceState:
         price: a change whose old price is not the listing's last live one (an earlier change
         to it was held) continues no streak the state knows. With ``at`` (when the change is
         proposed, seconds), only streaks whose last move is at most ``streak_max_gap`` before."""
-        self._grow(int(listing.max(initial=-1)) + 1)
+        self.grow(int(listing.max(initial=-1)) + 1)
         known = (self.streak_moves[listing] > 0) & self._in_currency(listing, currency)
         if current is not None:
             known &= self.latest[listing] == current
@@ -208,14 +231,7 @@ class EvidenceState:
         positions = np.arange(sl.size)
         segment = np.maximum.accumulate(np.where(first | switch, positions, 0))
         switched = np.bincount(group, weights=switch, minlength=ids.size) > 0
-        reset = ids[moved | switched]
-        self.count[reset] = 0
-        self.recent[reset] = np.nan
-        # a price in another currency is no move from the last one: the streak starts afresh
-        self.latest[reset] = np.nan
-        self.streak_moves[reset] = 0
-        self.streak_start[reset] = np.nan
-        self.streak_last_at[reset] = np.nan
+        self.reset(ids[moved | switched])
         return np.sort(order[positions >= segment[ends][group]])
 
     def _in_currency(self, listing: I64, currency: I64 | None) -> np.ndarray | bool:
@@ -226,13 +242,13 @@ class EvidenceState:
 
     def recent_count(self, listing: I64, currency: I64 | None = None) -> I64:
         """How many recent live prices (at most ``window``) each listing has in ``currency``."""
-        self._grow(int(listing.max(initial=-1)) + 1)
+        self.grow(int(listing.max(initial=-1)) + 1)
         c = np.minimum(self.count[listing], self.window)
         return np.where(self._in_currency(listing, currency), c, 0)
 
     def recent_median(self, listing: I64, currency: I64 | None = None) -> F64:
         """Median of each listing's last ``window`` live prices (NaN when none in ``currency``)."""
-        self._grow(int(listing.max(initial=-1)) + 1)
+        self.grow(int(listing.max(initial=-1)) + 1)
         rows = np.sort(self.recent[listing], axis=1)
         c = np.minimum(self.count[listing], self.window)
         lo = np.maximum((c - 1) // 2, 0)
@@ -243,7 +259,7 @@ class EvidenceState:
 
     def recent_log_range(self, listing: I64, currency: I64 | None = None) -> F64:
         """``ln(max / min)`` of each listing's recent live prices: how far it usually swings."""
-        self._grow(int(listing.max(initial=-1)) + 1)
+        self.grow(int(listing.max(initial=-1)) + 1)
         rows = self.recent[listing]
         with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -273,9 +289,12 @@ class EvidenceState:
             self._unindexed = np.zeros(0, dtype=np.int64)
         return self._index
 
-    def _listings_of(self, products: I64) -> I64:
+    def listings_of(self, products: I64) -> I64:
         """The listings of the given (distinct) products, each once, in no particular order."""
         order, offsets = self._product_index()
+        if products.size == 1 and self._unindexed.size == 0:  # one product, nobody moved
+            p = int(products[0])
+            return order[offsets[p]:offsets[p + 1]] if 0 <= p < offsets.size - 1 else order[:0]
         indexed = products[(products >= 0) & (products < offsets.size - 1)]
         lo = offsets[indexed]
         counts = offsets[indexed + 1] - lo
@@ -292,7 +311,7 @@ class EvidenceState:
     ) -> tuple[F64, I64, F64, F64]:
         """Median, count, lowest and highest latest price of the product's *other* listings
         (those whose latest price is in ``currency``, when given)."""
-        self._grow(int(max(listing.max(initial=-1), 0)) + 1)
+        self.grow(int(max(listing.max(initial=-1), 0)) + 1)
         n_cur = 1
         if currency is not None:
             n_cur = max(max(self._currencies, default=0), int(currency.max(initial=0))) + 1
@@ -308,7 +327,7 @@ class EvidenceState:
         n_products = max(offsets.size - 1, int(product.max(initial=-1)) + 1)
         wanted = np.zeros(n_products, dtype=bool)
         wanted[product[product >= 0]] = True
-        members = self._listings_of(np.flatnonzero(wanted))
+        members = self.listings_of(np.flatnonzero(wanted))
         members = members[~np.isnan(self.latest[members])]
         mine = group_of(members)
         # one integer sort key (group, then price; prices are whole minor units) sorts

@@ -17,6 +17,7 @@ import pytest
 from sagwa.adapters.guard_input import CHANGE_COLUMNS, HISTORY_COLUMNS, read_table
 from sagwa.errors import InvalidInput
 from sagwa.priceguard import load_rules
+from sagwa.services import guard_batch, guard_batch_order
 from sagwa.services.guard_batch import run_guard
 
 
@@ -90,6 +91,30 @@ def test_verdicts_and_evidence_do_not_depend_on_the_chunk_size(tmp_path, seed) -
     assert (one["n_peers"] > 0).sum() > 0  # other sellers were seen
     for size in (3, 2_000):
         assert runs[size].evidence.equals(one, null_equal=True), size
+
+
+#: Every chunk judged with the array check and fed with ``observe``, or one change and one
+#: live price at a time (``state_one``, ``scalar.judge``), or in between.
+_PATHS = {"arrays": (0, 0), "one at a time": (10**9, 10**9), "mixed": (2, 3)}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_one_change_at_a_time_answers_as_the_arrays_do(tmp_path, monkeypatch, seed) -> None:
+    history, changes = _market(tmp_path, seed)
+    rules = load_rules()
+
+    def judged(path: str, chunk_rows: int) -> pl.DataFrame:
+        one_at_a_time, one_by_one = _PATHS[path]
+        monkeypatch.setattr(guard_batch, "ONE_AT_A_TIME", one_at_a_time)
+        monkeypatch.setattr(guard_batch_order, "ONE_BY_ONE", one_by_one)
+        return run_guard(history=history, changes=changes, rules=rules,
+                         chunk_rows=chunk_rows).evidence
+
+    arrays = judged("arrays", 2_000)
+    assert arrays["verdict"].to_list().count("hold") > 0
+    for path in ("one at a time", "mixed"):
+        for chunk_rows in (1, 2_000):
+            assert judged(path, chunk_rows).equals(arrays, null_equal=True), (path, chunk_rows)
 
 
 @pytest.mark.parametrize("moved_by", ["change", "history"])
