@@ -23,8 +23,8 @@ import numpy as np
 
 from sagwa.priceguard.features import F64, I64
 
-#: Prices are sorted by one int64 key, (group << 40) | price: groups (product × currency) must
-#: stay below 2**23, and prices above 2**40 minor units are clipped for the sort only.
+#: Prices are sorted by one int64 key, (group << 40) | price, where that fits: whole minor units
+#: below 2**40 and groups (product × currency) below 2**23; else by two keys (slower).
 _PRICE_BITS = 40
 #: The product index is rebuilt once more listings got a product since it was built than this
 #: or a 16th of the state's capacity, whichever is larger; until then they are looked up one
@@ -330,10 +330,12 @@ class EvidenceState:
         members = self.listings_of(np.flatnonzero(wanted))
         members = members[~np.isnan(self.latest[members])]
         mine = group_of(members)
-        # one integer sort key (group, then price; prices are whole minor units) sorts
-        # several times faster than lexsort
-        price_key = np.minimum(self.latest[members], 2.0**_PRICE_BITS - 1).astype(np.int64)
-        sort = np.argsort((mine << _PRICE_BITS) | price_key, kind="stable")
+        prices = self.latest[members]
+        if _one_key_fits(mine, prices):
+            # one integer sort key (group, then price) sorts several times faster than lexsort
+            sort = np.argsort((mine << _PRICE_BITS) | prices.astype(np.int64), kind="stable")
+        else:
+            sort = np.lexsort((prices, mine))
         order, sorted_groups = members[sort], mine[sort]
         values = self.latest[order]
         per_group = np.bincount(sorted_groups, minlength=n_products * n_cur)
@@ -361,3 +363,11 @@ class EvidenceState:
             np.where(has, at(np.zeros_like(m)), np.nan),
             np.where(has, at(m - 1), np.nan),
         )
+
+
+def _one_key_fits(groups: I64, prices: F64) -> bool:
+    """Whether ``(group << 40) | price`` sorts these exactly (see ``_PRICE_BITS``)."""
+    if groups.size == 0:
+        return True
+    return bool(groups.max() < 2 ** (63 - _PRICE_BITS) and prices.max() < 2.0**_PRICE_BITS
+                and prices.min() >= 0 and np.array_equal(prices, np.floor(prices)))

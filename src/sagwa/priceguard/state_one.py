@@ -41,8 +41,11 @@ def observe_one(state: EvidenceState, listing: int, product: int, price: float,
     """``state.observe`` of one live price (``at``: when, in seconds; NaN: unknown)."""
     state.grow(listing + 1)
     if currency is not None:
-        if state.count[listing] > 0 and state.currency[listing] != currency:
-            state.reset(listing)  # its prices are in another currency: it starts afresh
+        # its prices are in another currency: it starts afresh (none to forget while every
+        # price seen was in this one, or came without a currency)
+        if (not state.forgets_nothing(currency) and state.count[listing] > 0
+                and state.currency[listing] != currency):
+            state.reset(listing)
         state.set_currencies(listing, currency, [currency])
     if state.product[listing] != product:  # seen for the first time, or moved
         state.set_products(np.array([listing]), np.array([product]))
@@ -86,7 +89,8 @@ def evidence_one(state: EvidenceState, listing: int, product: int, currency: int
     if n:
         row = np.sort(state.recent[listing])  # its ``n`` prices first, then NaN
         median = float(0.5 * (row[(n - 1) // 2] + row[min(n // 2, state.window - 1)]))
-        spread = float(np.log(row[n - 1]) - np.log(row[0]))
+        with np.errstate(divide="ignore", invalid="ignore"):  # a 0 among them: no range
+            spread = float(np.log(row[n - 1]) - np.log(row[0]))
         spread = spread if math.isfinite(spread) else math.nan
     streak_moves = int(state.streak_moves[listing])
     known = (streak_moves > 0 and mine and float(state.latest[listing]) == current

@@ -3,8 +3,9 @@
 A chunk of many changes is judged with the array check (``check_prices``) on the state's array
 lookups; a chunk of a few — where a product changes every row — one change at a time with the
 plain-float check (``scalar.judge``) on ``state_one``'s lookups, the web request's fast path,
-which gives the same answers (``tests/unit/priceguard/test_priceguard_single_matches_batch.py``)
-at a fraction of the array path's fixed cost per call.
+which gives the same answers (``tests/unit/priceguard/test_priceguard_single_matches_batch.py``;
+a score may differ in its last bit, ``math.log`` against NumPy's, never after its rounding to 4
+places in the searches made) at a fraction of the array path's fixed cost per call.
 """
 
 from __future__ import annotations

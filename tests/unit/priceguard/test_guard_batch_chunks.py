@@ -117,6 +117,27 @@ def test_one_change_at_a_time_answers_as_the_arrays_do(tmp_path, monkeypatch, se
             assert judged(path, chunk_rows).equals(arrays, null_equal=True), (path, chunk_rows)
 
 
+@pytest.mark.parametrize("path", ["arrays", "one at a time"])
+def test_other_sellers_past_2_to_the_40_minor_units_are_sorted_by_price(tmp_path, monkeypatch,
+                                                                        path) -> None:
+    """Prices of 13 digits (KRW) are read as they are on both paths (the arrays' one-key sort
+    used to clip them at 2**40 and take the stored order for the median)."""
+    rows = [("L1", "1200000000000"), ("L2", "9000000000000"), ("L3", "1300000000000"),
+            ("L4", "1250000000000")]
+    history = "listing_id,product_id,seller_id,price,observed_at,currency\n" + "".join(
+        f"{listing},P1,S{listing},{price},2026-03-01T09:00:00,KRW\n" for listing, price in rows)
+    changes = ("change_id,listing_id,product_id,seller_id,old_price,new_price,proposed_at,"
+               "promotion_pct,currency\n"
+               "c1,L4,P1,SL4,1250000000000,1260000000000,2026-03-02T09:00:00,,KRW\n")
+    one_at_a_time, one_by_one = _PATHS[path]
+    monkeypatch.setattr(guard_batch, "ONE_AT_A_TIME", one_at_a_time)
+    monkeypatch.setattr(guard_batch_order, "ONE_BY_ONE", one_by_one)
+    history_frame, changes_frame = _frames(tmp_path, history, changes)
+    run = run_guard(history=history_frame, changes=changes_frame, rules=load_rules())
+    assert run.evidence["peer_median_minor"].to_list() == [1_300_000_000_000.0]
+    assert run.verdicts["verdict"].to_list() == ["allow"]
+
+
 @pytest.mark.parametrize("moved_by", ["change", "history"])
 def test_a_listing_moved_to_another_product_leaves_its_old_product_at_once(
     tmp_path, moved_by: str

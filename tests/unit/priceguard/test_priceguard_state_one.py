@@ -33,7 +33,9 @@ def _feed(rng: np.random.Generator, n_listings: int, n_products: int, currencies
         product_of[listing[:1]] = rng.integers(0, n_products, 1)
     # a few price levels, so prices repeat and go up and down; or walks down, as a repricer's
     levels = np.array([1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 21.0, 34.0])
-    if rng.random() < 0.5:
+    if rng.random() < 0.1:  # a 0 (no price), fractions, prices past 2**40 minor units
+        price = rng.choice([0.0, 2.5, 2.25, 2.0**41 + 1, 2.0**41 + 3, 3.0], k)
+    elif rng.random() < 0.5:
         price = levels[rng.integers(0, levels.size, k)]
     else:
         walk[listing] = np.maximum(walk[listing] - 1, 0)  # a listing twice here walks once
@@ -81,9 +83,13 @@ def test_one_at_a_time_moves_and_reads_the_state_as_the_arrays_do(monkeypatch,
             products = np.concatenate((product_of, [0, 1, 2]))[asked]
             asked_currency = rng.integers(0, 2, asked.size) if currencies else None
             latest = np.concatenate((arrays.latest, np.full(n_listings + 3, np.nan)))[asked]
-            current = np.where(rng.random(asked.size) < 0.7, latest, 7.0)
+            current = np.where(rng.random(asked.size) < 0.85, latest, 7.0)
             current[rng.random(asked.size) < 0.1] = np.nan  # no current price
-            when = clock[0] + rng.choice([0.0, 50.0, 100.0, 150.0], asked.size)
+            # asked a little after each listing's last move: within the streak's gap, at it,
+            # past it
+            last = np.concatenate((arrays.streak_last_at, np.full(n_listings + 3, np.nan)))
+            when = np.where(np.isnan(last[asked]), clock[0], last[asked]) + rng.choice(
+                [0.0, 50.0, 100.0, 150.0], asked.size)
             want_streak = arrays.streak(asked, asked_currency, current=current, at=when)
             want_peers = arrays.peer_stats(asked, products, asked_currency)
             want_recent = (arrays.recent_median(asked, asked_currency),
@@ -115,3 +121,15 @@ def test_a_price_in_another_currency_starts_the_listing_afresh() -> None:
     ev = evidence_one(state, 0, 0, 1, 5.0, math.nan)
     assert (ev.recent_count, ev.recent_median, ev.streak_moves) == (1, 5.0, 0)
     assert evidence_one(state, 0, 0, 0, 5.0, math.nan).recent_count == 0
+
+
+def test_prices_without_a_currency_are_not_forgotten_when_one_comes_with_a_currency() -> None:
+    """As ``observe`` of that one price: nothing was in another currency, nothing to forget."""
+    arrays, ones = EvidenceState(window=4, capacity=2), EvidenceState(window=4, capacity=2)
+    for state in (arrays, ones):
+        state.observe(np.array([0, 0]), np.array([0, 0]), np.array([100.0, 90.0]))
+    arrays.observe(np.array([0]), np.array([0]), np.array([80.0]), np.array([1]))
+    observe_one(ones, 0, 0, 80.0, 1)
+    for name in _ARRAYS:
+        assert np.array_equal(getattr(arrays, name), getattr(ones, name), equal_nan=True), name
+    assert (ones.count[0], ones.streak_moves[0]) == (3, 2)
