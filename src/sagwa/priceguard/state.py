@@ -323,11 +323,8 @@ class EvidenceState:
             return np.where(self.product[rows] >= 0,
                             self.product[rows] * n_cur + self.currency[rows], -1)
 
-        _, offsets = self._product_index()
-        n_products = max(offsets.size - 1, int(product.max(initial=-1)) + 1)
-        wanted = np.zeros(n_products, dtype=bool)
-        wanted[product[product >= 0]] = True
-        members = self.listings_of(np.flatnonzero(wanted))
+        # only the chunk's own products and groups are looked at, never a pass over them all
+        members = self.listings_of(np.unique(product[product >= 0]))
         members = members[~np.isnan(self.latest[members])]
         mine = group_of(members)
         prices = self.latest[members]
@@ -338,11 +335,11 @@ class EvidenceState:
             sort = np.lexsort((prices, mine))
         order, sorted_groups = members[sort], mine[sort]
         values = self.latest[order]
-        per_group = np.bincount(sorted_groups, minlength=n_products * n_cur)
-        starts = np.concatenate(([0], np.cumsum(per_group)))
-        base, m_all = starts[asked], per_group[asked]
+        base = np.searchsorted(sorted_groups, asked, side="left")
+        m_all = np.searchsorted(sorted_groups, asked, side="right") - base
         # where the listing itself sits among its group's prices (-1: not among them)
-        self._position[order] = np.arange(order.size) - starts[sorted_groups]
+        self._position[order] = (np.arange(order.size)
+                                 - np.searchsorted(sorted_groups, sorted_groups, side="left"))
         own = np.where(group_of(listing) == asked, self._position[listing], -1)
         self._position[order] = -1
         m = m_all - (own >= 0)

@@ -99,6 +99,8 @@ def run_guard(
     zero_price_rows = history.height - history.filter(priced).height
     if changes.height == 0:
         return GuardRun(_NO_VERDICTS, _NO_VERDICTS, zero_price_rows)
+    _require_values(history, "history", _HISTORY_REQUIRED)
+    _require_values(changes, "changes", _CHANGES_REQUIRED)
     history = history.filter(priced)
     ids = _id_maps(history, changes)
     state = EvidenceState(window=rules.recent_window, capacity=ids.listings.height + 1,
@@ -124,6 +126,26 @@ def run_guard(
     evidence = answers.frame(todo, lang)
     verdicts = evidence.select("change_id", "verdict", "score", "error_type", "reason")
     return GuardRun(verdicts, evidence, zero_price_rows)
+
+
+#: The columns a frame from ``adapters.guard_input`` always fills (a frame built in code may
+#: not: a missing time or id would otherwise fail deep in the run, or be read as something).
+_HISTORY_REQUIRED = ("listing_id", "product_id", "price_minor", "observed_at", "currency")
+_CHANGES_REQUIRED = ("change_id", "listing_id", "product_id", "seller_id", "new_price_minor",
+                     "proposed_at", "currency")
+
+
+def _require_values(frame: pl.DataFrame, name: str, columns: tuple[str, ...]) -> None:
+    """Refuse a frame that lacks one of ``columns`` or has an empty value in one."""
+    for column in columns:
+        if column not in frame.columns:
+            raise InvalidInput(f"{name} has no column {column!r}", field=name)
+        empty = frame[column].null_count()
+        if empty:
+            first = int(frame[column].is_null().arg_max() or 0)
+            raise InvalidInput(
+                f"{name}: {empty} row(s) with no {column} (the first is row {first + 1})",
+                field=name)
 
 
 def categories_without_rules(

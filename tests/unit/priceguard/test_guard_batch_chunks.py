@@ -7,6 +7,7 @@ speed) the changes of a chunk do not see each other."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -26,6 +27,28 @@ def test_run_guard_refuses_a_chunk_size_below_one(chunk_rows: int) -> None:
     empty = pl.DataFrame()
     with pytest.raises(InvalidInput, match="chunk_rows must be 1 or more"):
         run_guard(history=empty, changes=empty, rules=load_rules(), chunk_rows=chunk_rows)
+
+
+@pytest.mark.parametrize(("frame", "column", "said"), [
+    ("changes", "proposed_at", "changes: 1 row(s) with no proposed_at (the first is row 4)"),
+    ("changes", "listing_id", "changes: 1 row(s) with no listing_id (the first is row 4)"),
+    ("history", "observed_at", "history: 1 row(s) with no observed_at (the first is row 4)"),
+])
+def test_run_guard_refuses_frames_built_in_code_with_empty_values(tmp_path, frame, column,
+                                                                   said) -> None:
+    history, changes = _market(tmp_path, 0)
+    frames = {"history": history, "changes": changes}
+    target = frames[frame]
+    frames[frame] = target.with_columns(
+        pl.when(pl.int_range(pl.len()) == 3).then(None).otherwise(pl.col(column)).alias(column))
+    with pytest.raises(InvalidInput, match=re.escape(said)):
+        run_guard(**frames, rules=load_rules())
+
+
+def test_run_guard_refuses_a_frame_without_a_column_it_needs(tmp_path) -> None:
+    history, changes = _market(tmp_path, 0)
+    with pytest.raises(InvalidInput, match="changes has no column 'currency'"):
+        run_guard(history=history, changes=changes.drop("currency"), rules=load_rules())
 
 
 def _market(tmp_path: Path, seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
