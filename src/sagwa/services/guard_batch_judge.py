@@ -10,6 +10,8 @@ places in the searches made) at a fraction of the array path's fixed cost per ca
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import numpy as np
 import polars as pl
 
@@ -57,8 +59,8 @@ class Answers:
         self.n_recent[start:end] = state.recent_count(lidx, cidx)
         self.spread[start:end] = state.recent_log_range(lidx, cidx)
         result = check_prices(cols, rules)
-        for name in GuardResult.__dataclass_fields__:
-            getattr(self.result, name)[start:end] = getattr(result, name)
+        for f in fields(GuardResult):
+            getattr(self.result, f.name)[start:end] = getattr(result, f.name)
         return ~result.hold
 
     def judge_one(self, i: int, state: EvidenceState, rules: PriceRules) -> bool:
