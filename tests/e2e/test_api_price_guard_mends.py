@@ -120,6 +120,8 @@ def test_price_changes_carry_their_promotion_window(
     item = next(q for q in client_for("reviewer").get("/api/review/price-changes").json()
                 if q["change"]["id"] == body["id"])
     assert item["promotion_ends_at"] == body["promotion_ends_at"]
+    # still approvable: no stale sentence in either language, and no code
+    assert (item["stale"], item["stale_ko"], item["stale_reason"]) == (None, None, None)
     plain = seller.post(f"/api/listings/{listing_id}/price-changes",
                         json={"new_price": money(195_000)}).json()
     assert (plain["promotion_starts_at"], plain["promotion_ends_at"]) == (None, None)

@@ -172,3 +172,32 @@ def test_tripwire_leaves_a_normal_day_alone(market) -> None:
     _orders(uow, clock, ids[0], customers, 3, timedelta(hours=6))
     with uow() as u:
         assert u.market.listing(ids[0]).status is ListingStatus.LIVE
+
+
+def test_a_promotion_price_cannot_be_approved_after_its_promotion_ended(market) -> None:
+    """A held 70% promotion is stale once the promotion is over: the queue says so in both
+    languages and with a code, and approving is refused (the price would otherwise go live
+    after the promotion it leans on, and stay until the promotion-end job ran)."""
+    uow, clock, ids, _ = market
+    promotion = Promotion(70, clock.now - timedelta(minutes=5), clock.now + timedelta(hours=2))
+    held = listings.propose_price_change(
+        uow(), listing_id=ids[0], new_price=Money(59_700, KRW), proposed_by="seller:0",
+        promotion=promotion, gate=price_review.guard_gate(RULES))
+    assert held.status is PriceChangeStatus.HELD
+    [item] = price_review.review_queue(uow())
+    assert item.stale_code is None  # still running: it may be approved
+    clock.advance(timedelta(hours=5))
+    [item] = price_review.review_queue(uow())
+    assert item.stale_code == "promotion_ended_since_proposal"
+    ko, en = item.stale_ko_en
+    assert "할인 행사가 2008-05-01 14:00(한국 시간)에 끝났습니다" in ko
+    assert "ended at 2008-05-01 14:00 KST" in en
+    with pytest.raises(Conflict) as refused:
+        price_review.approve_price_change(uow(), change_id=held.id, reviewer="r",
+                                          reason="checked with the seller")
+    assert refused.value.details == {"stale": True, "reason": "promotion_ended_since_proposal"}
+    with uow() as u:
+        assert u.market.listing(ids[0]).price == Money(199_000, KRW)
+    rejected = price_review.reject_price_change(uow(), change_id=held.id, reviewer="r",
+                                                reason="the promotion is over")
+    assert rejected.status is PriceChangeStatus.REJECTED

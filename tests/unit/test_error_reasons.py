@@ -171,6 +171,15 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         ),
         "판매가 종료된 상품이라 승인할 수 없습니다. 거절해 주세요.",
     ),
+    "promotion_ended_since_proposal": (
+        lambda: Conflict(
+            "listing 3: the promotion this price leans on ended at 2026-05-01 14:05 KST; "
+            "reject the change",
+            stale=True,
+            reason="promotion_ended_since_proposal",
+        ),
+        "이 가격이 기대는 할인 행사가 끝나 승인할 수 없습니다. 거절해 주세요.",
+    ),
     "live_price_moved": (
         lambda: Conflict(
             "listing 3: the live price moved from 199,000 KRW to 189,000 KRW since the proposal",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Literal
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
@@ -22,6 +23,7 @@ from sagwa.domain.money import Money, format_money
 from sagwa.domain.particles import with_particle
 from sagwa.domain.price_moves import first_price_reference, is_big_move
 from sagwa.domain.pricing import (
+    KST,
     GuardOpinion,
     PriceChangeProposal,
     PriceChangeStatus,
@@ -209,33 +211,44 @@ class ReviewItem:
     stale_ko_en: tuple[str, str] | None
     """Why this change can no longer be approved (Korean, English), or None."""
     product_title_en: str | None = None
+    stale_code: str | None = None
+    """The same as a code (:func:`stale_code`), or None."""
 
 
 def stale_code(change: PriceChangeRecord, listing: Listing, *,
-               price_moved_since: bool = False) -> str | None:
-    """A held change is stale when its listing ended or its price moved since the proposal:
-    approving it would apply a decision made on other facts (the reviewer can only reject).
-    ``price_moved_since`` says another change took effect on the listing after this one was
-    proposed (:meth:`MarketRepository.price_moved_after`), so a price that went away and came
-    back (199,000 -> 150,000 -> 199,000) is stale too. Which of the two, as the refusal's
+               price_moved_since: bool = False, now: datetime | None = None) -> str | None:
+    """A held change is stale when its listing ended, its price moved since the proposal, or
+    the promotion it leans on ended by ``now``: approving it would apply a decision made on
+    other facts (the reviewer can only reject). ``price_moved_since`` says another change took
+    effect on the listing after this one was proposed
+    (:meth:`MarketRepository.price_moved_after`), so a price that went away and came back
+    (199,000 -> 150,000 -> 199,000) is stale too. Which, as the refusal's
     ``details["reason"]``; None when it is not stale."""
     if listing.status is ListingStatus.ENDED:
         return "listing_ended_since_proposal"
     if listing.price != change.old_price or price_moved_since:
         return "live_price_moved"
+    ends = change.promotion_ends_at
+    if now is not None and change.promotion_pct is not None and ends is not None and ends <= now:
+        return "promotion_ended_since_proposal"
     return None
 
 
 def stale_reason(change: PriceChangeRecord, listing: Listing, *,
-                 price_moved_since: bool = False) -> tuple[str, str] | None:
+                 price_moved_since: bool = False,
+                 now: datetime | None = None) -> tuple[str, str] | None:
     """Why a held change is stale (:func:`stale_code`), in Korean and English; or None."""
-    code = stale_code(change, listing, price_moved_since=price_moved_since)
+    code = stale_code(change, listing, price_moved_since=price_moved_since, now=now)
     return None if code is None else _stale_sentences(code, change, listing)
 
 
 def _stale_sentences(code: str, change: PriceChangeRecord, listing: Listing) -> tuple[str, str]:
     if code == "listing_ended_since_proposal":
         return ("판매가 종료된 상품입니다. 거절해 주세요.", "the listing has ended; reject the change")
+    if code == "promotion_ended_since_proposal" and change.promotion_ends_at is not None:
+        ended = change.promotion_ends_at.astimezone(KST).strftime("%Y-%m-%d %H:%M")
+        return (f"이 가격이 기대는 할인 행사가 {ended}(한국 시간)에 끝났습니다. 거절해 주세요.",
+                f"the promotion this price leans on ended at {ended} KST; reject the change")
     before_ko, now_ko = (format_money(m, lang="ko") for m in (change.old_price, listing.price))
     before_en, now_en = (format_money(m, lang="en") for m in (change.old_price, listing.price))
     again_ko = "다시 제안해 달라고 해 주세요."
@@ -300,11 +313,13 @@ def review_queue(uow: SqlAlchemyUnitOfWork, *, limit: int = 50, offset: int = 0,
             listing = require(uow.market.listing(change.listing_id), "listing", change.listing_id)
             product = uow.catalog.product(listing.product_id)
             seller = uow.catalog.seller(listing.seller_id)
+            stale = stale_code(change, listing, price_moved_since=_moved_since(uow, change),
+                               now=uow.now())
             items.append(ReviewItem(change, listing, product.title if product else "?",
                                     seller.name if seller else "?",
-                                    stale_reason(change, listing, price_moved_since=_moved_since(
-                                        uow, change)),
-                                    product.title_en if product else None))
+                                    None if stale is None else _stale_sentences(stale, change,
+                                                                                listing),
+                                    product.title_en if product else None, stale))
         return items
 
 
@@ -367,7 +382,8 @@ def approve_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer:
         check_not_own_change(change, reviewer)
         listing = require(uow.market.listing(change.listing_id, for_update=True), "listing",
                           change.listing_id)
-        stale = stale_code(change, listing, price_moved_since=_moved_since(uow, change))
+        stale = stale_code(change, listing, price_moved_since=_moved_since(uow, change),
+                           now=uow.now())
         if stale is not None:
             _, why = _stale_sentences(stale, change, listing)
             raise Conflict(f"listing {listing.id}: {why}", stale=True, reason=stale)

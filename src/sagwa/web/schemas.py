@@ -195,7 +195,13 @@ class ReviewItemPublic(BaseModel):
     seller_name: str
     stale: str | None = Field(
         default=None, description="Why the change can no longer be approved (the listing "
-                                  "ended or its price moved since the proposal), else null.")
+                                  "ended, its price moved or its promotion ended since the "
+                                  "proposal), else null.")
+    stale_ko: str | None = Field(default=None, description="The same in Korean, else null.")
+    stale_reason: str | None = Field(
+        default=None, description="The same as a code, as approving would be refused with in "
+                                  "details.reason: listing_ended_since_proposal, "
+                                  "live_price_moved or promotion_ended_since_proposal.")
     promotion_starts_at: datetime | None = Field(
         default=None, description="When the change's declared promotion starts (ISO 8601 with "
                                   "its offset), else null.")

@@ -60,6 +60,8 @@ def queue(uow: Uow, limit: int = Query(50, ge=1, le=500),
     return [ReviewItemPublic(change=change_public(i.change), listing=listing_public(i.listing),
                              product_title=i.product_title, seller_name=i.seller_name,
                              stale=i.stale_ko_en[1] if i.stale_ko_en else None,
+                             stale_ko=i.stale_ko_en[0] if i.stale_ko_en else None,
+                             stale_reason=i.stale_code,
                              promotion_starts_at=i.change.promotion_starts_at
                              if i.change.promotion_pct else None,
                              promotion_ends_at=i.change.promotion_ends_at

@@ -104,6 +104,9 @@ RULES: tuple[Rule, ...] = (
     _r("conflict", None, "listing_ended_since_proposal",
        "판매가 종료된 상품이라 승인할 수 없습니다. 거절해 주세요.",
        "The listing has ended, so this change cannot be approved; please reject it."),
+    _r("conflict", None, "promotion_ended_since_proposal",
+       "이 가격이 기대는 할인 행사가 끝나 승인할 수 없습니다. 거절해 주세요.",
+       "The promotion this price leans on has ended, so it cannot be approved; please reject it."),
     _r("conflict", None, "live_price_moved",
        "제안 이후 판매가가 바뀌어 승인할 수 없습니다. 거절하고 판매자에게 다시 제안해 달라고 해 주세요.",
        "The live price moved since the proposal, so it cannot be approved; reject it and ask "
