@@ -128,6 +128,30 @@ def test_check_refuses_an_out_path_that_is_a_directory(
     assert_refused(check(files, tmp_path / "results"), "--out", "is a directory")
 
 
+def test_check_refuses_an_out_path_in_a_directory_it_cannot_write_before_reading(
+    files: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A directory no file can be created in is refused before the inputs are read (a
+    review's finding: /sys/x.csv was refused only after the whole run). /proc stands for it:
+    not even root creates files there."""
+    from sagwa.adapters import guard_input
+
+    def never(*_: object) -> None:
+        raise AssertionError("the inputs were read")
+
+    monkeypatch.setattr(guard_input, "read_table", never)
+    assert_refused(check(files, Path("/proc/verdicts.csv")), "--out",
+                   "cannot write /proc/verdicts.csv", "nothing was read yet")
+
+
+def test_check_refuses_a_dash_for_out_and_names_dev_stdout(files: dict[str, Path],
+                                                            tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert_refused(check(files, Path("-")), "--out", "give /dev/stdout")
+    assert not (tmp_path / "-").exists()
+
+
 def test_check_refuses_an_out_path_below_a_file(files: dict[str, Path], tmp_path: Path) -> None:
     result = check(files, files["history"] / "verdicts.csv")
     assert_refused(result, "--out", "history.csv is not a directory")

@@ -3,7 +3,12 @@ text that is not UTF-8, labels that contradict themselves."""
 
 from __future__ import annotations
 
+import bz2
+import gzip
+import io
+import lzma
 import re
+import zipfile
 from pathlib import Path
 
 import polars as pl
@@ -130,6 +135,13 @@ def test_ids_differing_only_in_spaces_are_repeats(tmp_path: Path) -> None:
             lambda text: text.replace("change_id", "change_id_é", 1).encode("latin-1"),
             "line 1: not UTF-8 text (byte 0xe9)",
         ),
+        # other packings are named, not taken for UTF-16 (a review's finding)
+        (lambda text: _zipped(text), "(it is a zip archive; only gzip is read: unpack it first)"),
+        (lambda text: lzma.compress(text.encode()), "(it is xz-compressed; only gzip is read"),
+        (lambda text: bz2.compress(text.encode()), "(it is bzip2-compressed; only gzip is read"),
+        (lambda text: gzip.compress(gzip.compress(text.encode())),
+         "(it is gzip-compressed twice; only gzip is read"),
+        (lambda text: b"\x00\x01binary" + text.encode(), "(it holds binary data, not CSV text)"),
     ],
 )
 def test_a_file_that_is_not_utf8_is_refused_at_line_one(
@@ -184,3 +196,51 @@ def test_evaluate_counts_an_error_type_the_guard_does_not_name_and_says_so(
             "recall and per type") in " ".join(result.stderr.split())
     metrics = json.loads((tmp_path / "metrics.json").read_text())
     assert metrics[0]["per_type_count"] == {"shipping_fee_typo": 1}
+
+
+def test_recall_on_5x_moves_leaves_out_first_prices(tmp_path: Path) -> None:
+    """A change from no price (an old price of 0) moves by no ratio: it is not a 5x move (a
+    reviewer's finding: a first price counted as one, as ln(new/0) is infinite)."""
+    import json
+
+    rows = ["c1,L4,P2,S1,0,3.59,2025-02-01T09:00:00,,USD",  # a first price, allowed
+            "c2,L5,P2,S2,3.79,37.90,2025-02-08T10:00:00,,USD"]  # 10x: held
+    files = input_files(tmp_path, history=HISTORY, changes=changes_text(rows),
+                        labels=LABELS_HEADER + "c1,1,extra_zero\nc2,1,extra_zero\n")
+    result = run("evaluate", *file_options(files, "history", "changes", "labels"),
+                 "--json", tmp_path / "metrics.json")
+    assert result.exit_code == 0, result.output
+    everything = json.loads((tmp_path / "metrics.json").read_text())[0]
+    assert everything["recall"] == 0.5  # c1 allowed, c2 held
+    assert everything["recall_5x"] == 1.0  # c2 only
+
+
+def _zipped(text: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("changes.csv", text)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("skip", [True, False])
+def test_every_skipped_row_is_listed_and_a_refusal_lists_the_first_fifty(tmp_path: Path,
+                                                                         skip: bool) -> None:
+    """The issue: skipped rows "are listed and skipped" — all of them, so a tool can tell
+    which changes got no verdict (a review's finding: 50 were listed, then "10 more")."""
+    bad = [f"b{n},L4,P2,S1,3.49,oops,2025-02-01T09:00:00,,USD" for n in range(60)]
+    result = check(tmp_path, [*GOOD, *bad], *(["--skip-bad-rows"] if skip else []))
+    listed = [line for line in result.stderr.splitlines() if 'new_price "oops"' in line]
+    if skip:
+        assert result.exit_code == 0, result.output
+        assert len(listed) == 60 and "more malformed rows" not in result.stderr
+        assert "skipped 60 malformed rows" in result.stderr
+    else:
+        assert result.exit_code == 2
+        assert len(listed) == 50 and "10 more malformed rows" in result.stderr
+
+
+def test_evaluate_says_how_many_changes_have_no_label(tmp_path: Path) -> None:
+    result = evaluate(tmp_path, "c2,1,extra_zero\n")
+    assert result.exit_code == 0, result.output
+    assert "note: 1 of 2 changes in" in result.stderr
+    assert "have no label in" in result.stderr and "judged but not counted" in result.stderr

@@ -199,3 +199,20 @@ def test_out_dev_stdout_writes_into_a_pipe_and_appends_to_a_redirected_file(
     assert code == 0
     text = log.read_text()
     assert text.startswith("earlier line\nchange_id,verdict") and "changes checked" not in text
+
+
+def test_evaluate_json_to_standard_output_is_the_json_alone(files: dict[str, Path]) -> None:
+    """``evaluate --json /dev/stdout | jq``: the table and the "->" line go to stderr, and the
+    JSON ends with a newline (a review's finding: stdout held the table too)."""
+    import json
+    import subprocess
+    import sys
+
+    command = [str(Path(sys.executable).with_name("sagwa")), "guard", "evaluate",
+               "--history", str(files["history"]), "--changes", str(files["changes"]),
+               "--labels", str(files["labels"]), "--json", "/dev/stdout"]
+    done = subprocess.run(command, capture_output=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith(b"\n")
+    assert json.loads(done.stdout)[0]["name"] == "all"
+    assert b"price guard" in done.stderr and b"metrics -> /dev/stdout" in done.stderr

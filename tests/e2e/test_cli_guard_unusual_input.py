@@ -68,8 +68,29 @@ def test_a_time_without_an_offset_after_one_with_is_a_malformed_row(tmp_path: Pa
     rows = [WITH_OFFSETS[0], NAIVE[1], WITH_OFFSETS[2]]
     result, out = check(tmp_path, changes_file(tmp_path, rows))
     assert_malformed(
-        result, out, 'line 3: proposed_at "2008-08-21T01:00:00" has no UTC offset, but the file'
+        result, out, 'line 3: proposed_at "2008-08-21T01:00:00" has no UTC offset, but most of '
+        "the file's proposed_at values have one"
     )
+
+
+def test_the_odd_one_out_is_the_malformed_row_not_the_many_after_it(tmp_path: Path) -> None:
+    """One row with an offset first, then rows without: that one row is the odd one (a
+    reviewer's finding: the first row used to decide, and --skip-bad-rows dropped all the
+    others)."""
+    rows = [WITH_OFFSETS[0], *NAIVE[1:]]
+    result, out = check(tmp_path, changes_file(tmp_path, rows), "--skip-bad-rows")
+    assert result.exit_code == 0, (result.output, result.stderr)
+    assert 'line 2: proposed_at "2008-08-20T10:00:00+09:00" has a UTC offset' in result.stderr
+    assert pl.read_csv(out)["change_id"].to_list() == ["c2", "c3"]
+
+
+def test_a_date_that_is_not_iso_8601_is_malformed_and_sets_no_format(tmp_path: Path) -> None:
+    """``02/01/2008`` could be either day first or month first: it is malformed, and the
+    ISO dates after it are read (the first value's format used to be guessed and imposed)."""
+    rows = ["c1,L1,P1,S1,199000,19900,02/01/2008,90,KRW", *NAIVE[1:]]
+    result, out = check(tmp_path, changes_file(tmp_path, rows))
+    assert_malformed(result, out, 'line 2: proposed_at "02/01/2008" is not a date/time')
+    assert "line 3" not in result.stderr and "line 4" not in result.stderr
 
 
 def test_a_time_with_an_offset_after_one_without_is_a_malformed_row(tmp_path: Path) -> None:
@@ -129,3 +150,18 @@ def test_history_with_unusual_digits_is_reported_against_the_history_file(
     out = tmp_path / "out.csv"
     result = run("check", "--history", history, "--changes", changes, "--out", out)
     assert_malformed(result, out, 'history.csv line 5: price "１９５０００" has digits other than')
+
+
+@pytest.mark.parametrize("flags", [(), ("--skip-bad-rows",)])
+def test_a_quote_never_closed_is_said_and_no_row_after_it_is_lost(tmp_path: Path,
+                                                                 flags: tuple[str, ...]) -> None:
+    """A quote opened and never closed would make the rest of the file one value: the file is
+    refused, naming the line (a reviewer's finding: 199 valid changes after it were dropped
+    under --skip-bad-rows as "1 malformed row", exit 0)."""
+    rows = [NAIVE[0], NAIVE[1].replace(",KRW", ',"KRW'), NAIVE[2],
+            *(f"c{n},L{n},P1,S{n},1000,1010,2008-08-23T01:00:00,,KRW" for n in range(4, 40))]
+    result, out = check(tmp_path, changes_file(tmp_path, rows), *flags)
+    assert result.exit_code == 2, (result.output, result.stderr)
+    assert "line 3: a quoted value starts on this line and its quote is never closed " \
+           "(lines 3-40 would be read as one value)" in result.stderr
+    assert not out.exists()

@@ -147,8 +147,13 @@ def _check_header_text(path: Path, data: bytes) -> None:
     """Refuse a file whose header is not UTF-8 text (UTF-16, Latin-1 ...): one line, line 1."""
     header = data[: data.find(b"\n")] if b"\n" in data else data
     problem = None
-    if data.startswith(_UTF16_BOMS) or b"\x00" in header:
+    packed = next((name for magic, name in _OTHER_PACKINGS if data.startswith(magic)), None)
+    if packed is not None:
+        problem = f"it is {packed}; only gzip is read: unpack it first"
+    elif data.startswith(_UTF16_BOMS) or _alternating_nuls(header):
         problem = "it looks like UTF-16; save it as UTF-8"
+    elif b"\x00" in header:
+        problem = "it holds binary data, not CSV text"
     else:
         try:
             header.decode("utf-8")
@@ -156,6 +161,18 @@ def _check_header_text(path: Path, data: bytes) -> None:
             problem = f"byte 0x{header[exc.start : exc.start + 1].hex()}"
     if problem is not None:
         raise InvalidInput(f"{path} line 1: not UTF-8 text ({problem})", field=str(path))
+
+
+#: What other packings a file given as CSV may be (its first bytes), named in the refusal.
+_OTHER_PACKINGS = ((b"PK\x03\x04", "a zip archive"), (b"\xfd7zXZ\x00", "xz-compressed"),
+                   (b"BZh", "bzip2-compressed"), (b"\x28\xb5\x2f\xfd", "zstd-compressed"),
+                   (_GZIP_MAGIC, "gzip-compressed twice"))
+
+
+def _alternating_nuls(header: bytes) -> bool:
+    """Text in UTF-16 without a BOM: every other byte of a Latin header is 0."""
+    probe = header[:64]
+    return len(probe) >= 4 and (not any(probe[1::2]) or not any(probe[0::2]))
 
 
 def _first_line_fields(data: bytes) -> list[str]:
@@ -203,7 +220,11 @@ def _read_ragged(path: Path, data: bytes) -> tuple[pl.DataFrame, list[tuple[int,
     good: list[list[str | int | None]] = []
     ragged: list[tuple[int, str]] = []
     line = rows.line_num + 1
+    starts: list[int] = []  # where each line starts in ``text``, found when first needed
     for row in rows:
+        if rows.line_num > line:  # a quoted line break: one row over several lines
+            starts = starts or _line_starts(text)
+            _check_quote_closed(path, text, line, starts)
         if row and len(row) != len(header):
             ragged.append((line, f"expected {len(header)} fields, found {len(row)}"))
         elif row:
@@ -212,3 +233,25 @@ def _read_ragged(path: Path, data: bytes) -> tuple[pl.DataFrame, list[tuple[int,
     schema: dict[str, pl.DataType] = {h: pl.Utf8() for h in header}
     frame = pl.DataFrame(good, schema={**schema, "_line": pl.Int64()}, orient="row")
     return frame, ragged
+
+
+def _line_starts(text: str) -> list[int]:
+    """The offset in ``text`` of each line's first character (line 1 at index 0)."""
+    return [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
+
+
+def _check_quote_closed(path: Path, text: str, line: int, starts: list[int]) -> None:
+    """Refuse the file when the row starting at ``line`` opens a quote that is never closed:
+    the lenient reader would take the rest of the file as one value and lose every row after
+    it (a row to skip with --skip-bad-rows would hide them all)."""
+    try:
+        for _ in csv.reader(io.StringIO(text[starts[line - 1]:], newline=""), strict=True):
+            return  # the row closes its quotes: a value with a line break in it
+    except csv.Error as exc:
+        if "unexpected end of data" not in str(exc):
+            return
+    last = len(starts) - (1 if text.endswith("\n") else 0)
+    raise InvalidInput(
+        f"{path} line {line}: a quoted value starts on this line and its quote is never closed "
+        f"(lines {line}-{last} would be read as one value); close the quote or remove it",
+        field=str(path))

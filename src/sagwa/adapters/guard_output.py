@@ -14,6 +14,7 @@ import json
 import os
 import re
 import stat
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +61,9 @@ def inherited_fd(path: Path) -> int | None:
 def check_writable(path: Path) -> Destination:
     """Where a write to ``path`` lands; raise :class:`InvalidInput` now if it could not be
     written as a file."""
+    if str(path) == "-":  # a file named "-" is never what was meant
+        raise InvalidInput("- is not read as standard output here; give /dev/stdout",
+                           field=str(path))
     fd = inherited_fd(path)
     if fd is not None:
         try:
@@ -72,6 +76,8 @@ def check_writable(path: Path) -> Destination:
     if target.is_dir():
         raise InvalidInput(f"{path} is a directory; give a file name", field=str(path))
     if target.parent.is_dir():
+        if not is_special_file(target):
+            _probe_directory(path, target.parent)
         return FileTarget(path, target)
     above = next((p for p in target.parents if p.exists()), None)
     if above is not None and not above.is_dir():
@@ -92,6 +98,17 @@ def same_file(a: Path, b: Path) -> bool:
         return _target(a) == _target(b)
     except (OSError, InvalidInput):
         return False
+
+
+def _probe_directory(path: Path, directory: Path) -> None:
+    """Refuse now a directory no file can be created in (permissions, a read-only file system),
+    before minutes of work: the output is written as a new file there and renamed over."""
+    try:
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".sagwa-probe-"):
+            pass
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc} (nothing was read yet)",
+                           field=str(path)) from None
 
 
 def is_special_file(path: Path) -> bool:

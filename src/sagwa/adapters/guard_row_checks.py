@@ -12,12 +12,12 @@ so does a label whose ``error_type`` is unknown or disagrees with its ``is_error
 
 Timestamps (``observed_at``, ``proposed_at``) come back as UTC. One with an offset
 (``2008-08-20T10:00:00+09:00``, ``…Z``, ``+0900``) is converted to UTC; one without
-(``2008-08-20T10:00:00``, ``2008-08-20``) is taken as UTC. A column's first readable timestamp
-decides whether the column carries offsets: a later value with an offset when it has none, or
-without one when it has one, makes its row malformed (a file mixing the two would otherwise
-read local times as UTC without a word). Without offsets the first value also sets the format
-(a later ``20/08/2008`` after ``2008-08-20`` is malformed). A year outside 1-9999 (after
-conversion to UTC) is malformed too.
+(``2008-08-20T10:00:00``, ``2008-08-20``) is taken as UTC. Only ISO 8601 forms are read
+(``20/08/2008`` is malformed: its day and month could be either). Most of a column's readable
+timestamps decide whether the column carries offsets (a tie: its first): a value with an
+offset when it has none, or without one when it has one, makes its row malformed (a file
+mixing the two would otherwise read local times as UTC without a word). A year outside 1-9999
+(after conversion to UTC) is malformed too.
 
 A later row repeating the layout's key (``change_id``, ``product_id``) is malformed: the first
 is kept.
@@ -41,6 +41,10 @@ _TIMES = ("observed_at", "proposed_at")
 #: A UTC offset after a time of day: ``Z``, ``+09:00``, ``+0900``, ``+09`` (a date's ``-20`` is not).
 _OFFSET_RE = r"[0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\s*([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$"
 _YEARS = (1, 9999)  # what Python's datetime can hold
+#: The ISO 8601 forms a timestamp may take: a date and time ("T" or a space between, seconds
+#: and their fraction optional), or a date alone (not with an offset).
+_ISO_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M",
+                "%Y-%m-%d %H:%M", "%Y-%m-%d")
 _OPTIONAL = {"promotion_pct", "category", "list_price"}
 _SHOWN_VALUE_CHARS = 40
 
@@ -145,7 +149,11 @@ def _foreign_digits(name: str) -> pl.Expr:
 def _time_checks(name: str) -> list[_Check]:
     """Unreadable, offset unlike the column's first value, or a year Python cannot hold."""
     parsed, offset = pl.col(_parsed_name(name)), _has_offset(name)
-    first_offset = offset.filter(parsed.is_not_null()).first()  # the first readable one
+    readable = offset.filter(parsed.is_not_null())
+    # whether the column carries offsets: as most of its readable values do (a tie: as the
+    # first), so one odd row is the one said to be malformed, not the many after it
+    share = readable.cast(pl.Float64).mean()
+    first_offset = pl.when(share == 0.5).then(readable.first()).otherwise(share > 0.5)
     return [
         _Check(
             pl.col(name).is_not_null() & parsed.is_null(),
@@ -155,14 +163,14 @@ def _time_checks(name: str) -> list[_Check]:
         _Check(
             offset & ~first_offset,
             name,
-            f"{name} {{value}} has a UTC offset, but the file's first {name} has none; "
-            "give every timestamp an offset, or none",
+            f"{name} {{value}} has a UTC offset, but most of the file's {name} values have "
+            "none; give every timestamp an offset, or none",
         ),
         _Check(
             ~offset & first_offset,
             name,
-            f"{name} {{value}} has no UTC offset, but the file's first {name} has one; "
-            "give every timestamp an offset, or none",
+            f"{name} {{value}} has no UTC offset, but most of the file's {name} values have "
+            "one; give every timestamp an offset, or none",
         ),
         _Check(
             ~parsed.dt.year().is_between(*_YEARS),
@@ -183,19 +191,19 @@ def _has_offset(name: str) -> pl.Expr:
 def _parsed_times(columns: tuple[str, ...]) -> list[pl.Expr]:
     """Each timestamp column parsed once, to UTC (null where unreadable), for checks and types.
 
-    Values with and without an offset are parsed apart, each kind's format inferred from its
-    own first value, so a file without offsets is read exactly as before offsets were known.
+    Values with and without an offset are parsed apart, each against the ISO 8601 forms
+    (``_ISO_FORMATS``) one by one: no value's format is guessed from another's.
     """
     out = []
     for name in _TIMES:
         if name in columns:
             text, offset = pl.col(name), _has_offset(name)
-            naive = pl.when(~offset).then(text).str.to_datetime(strict=False)
-            aware = pl.when(offset).then(text).str.to_datetime(strict=False, time_zone="UTC")
-            utc = pl.coalesce(
-                naive.dt.replace_time_zone("UTC").dt.cast_time_unit("us"),
-                aware.dt.cast_time_unit("us"),
-            )
+            naive = pl.coalesce([pl.when(~offset).then(text).str.to_datetime(
+                f, strict=False, time_unit="us") for f in _ISO_FORMATS])
+            aware = pl.coalesce([pl.when(offset).then(text).str.to_datetime(
+                f + "%#z", strict=False, time_zone="UTC", time_unit="us")
+                for f in _ISO_FORMATS[:-1]])
+            utc = pl.coalesce(naive.dt.replace_time_zone("UTC"), aware)
             out.append(utc.alias(_parsed_name(name)))
     return out
 

@@ -134,7 +134,10 @@ def _read_inputs(
     for key, (path, columns) in wanted.items():
         result = _as_option(key, gf.read_table, path, columns)
         frames[key] = result.frame
-        problems += format_bad_rows(str(path), result.bad_rows)
+        # every row skipped is listed (a tool can tell which changes got no verdict); a
+        # refusal lists the first ones
+        shown = len(result.bad_rows) if skip_bad_rows else BAD_ROWS_SHOWN
+        problems += format_bad_rows(str(path), result.bad_rows, shown)
         bad += len(result.bad_rows)
     if bad:
         for line in problems:
@@ -279,7 +282,7 @@ def format_metrics_rows(splits: list[SplitMetrics]) -> list[list[str]]:
 
 def format_metrics_json(splits: list[SplitMetrics]) -> str:
     """The metrics as strict JSON: an undefined rate is ``null``, never ``NaN``."""
-    return json.dumps([s.as_dict() for s in splits], indent=2, allow_nan=False)
+    return json.dumps([s.as_dict() for s in splits], indent=2, allow_nan=False) + "\n"
 
 
 @app.command("evaluate")
@@ -316,14 +319,17 @@ def evaluate(
     _note_what_was_not_evidence(run, frames, price_rules, history)
     frame = labelled_frame(judged=run.verdicts, changes=frames["changes"], labels=frames["labels"])
     splits = all_splits(frame)
-    _print_metrics(splits)
+    # the table and the notes go to stderr when a file goes to standard output
+    # (--json /dev/stdout), so what a tool reads there is the file alone
+    to_stdout = any(p is not None and gf.inherited_fd(p) == 1 for p in (png, json_out))
+    _print_metrics(splits, err=to_stdout)
     if png is not None:
         _as_option("png", _plot_pr, frame, png)
-        typer.echo(f"PR curve -> {png}")
+        typer.echo(f"PR curve -> {png}", err=to_stdout)
     if json_out is not None:
         text = format_metrics_json(splits)
         _as_option("json", gf.write_file, json_out, text.encode("utf-8"))
-        typer.echo(f"metrics -> {json_out}")
+        typer.echo(f"metrics -> {json_out}", err=to_stdout)
 
 
 def format_evidence_notes(
@@ -369,7 +375,8 @@ def _note_other_error_types(labels: pl.DataFrame, path: Path) -> None:
 
 
 def _check_labels_match(frames: dict[str, pl.DataFrame], labels: Path, changes: Path) -> None:
-    """Refuse labels that name none of the changes; note those that name no change."""
+    """Refuse labels that name none of the changes; note those that name no change, and the
+    changes no label names (not counted)."""
     ids = frames["changes"].select("change_id")
     n_labels = frames["labels"].height
     matched = frames["labels"].join(ids, on="change_id", how="semi").height
@@ -389,13 +396,22 @@ def _check_labels_match(frames: dict[str, pl.DataFrame], labels: Path, changes: 
             f"evaluating the {matched} that do",
             err=True,
         )
+    unlabelled = ids.height - matched  # change ids are unique (a repeat is a malformed row)
+    if unlabelled:
+        typer.echo(
+            f"note: {unlabelled} of {ids.height} changes in {changes} have no label in {labels};"
+            " they are judged but not counted",
+            err=True,
+        )
 
 
-def _print_metrics(splits: list[SplitMetrics]) -> None:
+def _print_metrics(splits: list[SplitMetrics], *, err: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = Console(stderr=err)
+    if not console.is_terminal:  # a pipe or a log: wide enough that no figure is cut
+        console = Console(stderr=err, width=max(console.width, 132))
     table = Table(title="price guard")
     for col in (
         "split",

@@ -59,7 +59,10 @@ def labelled_frame(
         "change_id",
         "proposed_at",
         promo=pl.col("promotion_pct").is_not_null(),
-        mag=(pl.col("new_price_minor").cast(pl.Float64) / pl.col("old_price_minor")).log().abs(),
+        # how far the price moves, |ln(new/old)|; none for a first price (an old price of 0
+        # is no price: it moves from nothing, neither 5x nor less)
+        mag=pl.when(pl.col("old_price_minor") > 0).then(
+            (pl.col("new_price_minor").cast(pl.Float64) / pl.col("old_price_minor")).log().abs()),
     )
     frame = (
         base.join(judged.select("change_id", "verdict", "score", "error_type"), on="change_id")
