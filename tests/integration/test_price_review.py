@@ -201,3 +201,34 @@ def test_a_promotion_price_cannot_be_approved_after_its_promotion_ended(market) 
     rejected = price_review.reject_price_change(uow(), change_id=held.id, reviewer="r",
                                                 reason="the promotion is over")
     assert rejected.status is PriceChangeStatus.REJECTED
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_a_deep_cut_made_in_two_steps_is_held_and_the_live_price_stays(market,
+                                                                       declared: bool) -> None:
+    """Electronics need a reviewer from 60% off: two 59% promotions stacked (83% in all), or
+    two undeclared 40% cuts (64%), each short of the limit, are held at the second step (a
+    review's finding: both went live without a reviewer)."""
+    uow, clock, ids, _ = market
+    gate = price_review.guard_gate(RULES)
+    promotion = (Promotion(59, clock.now - timedelta(minutes=1), clock.now + timedelta(days=7))
+                 if declared else None)
+    first, second = (81_590, 33_452) if declared else (119_400, 71_640)
+    step = listings.propose_price_change(uow(), listing_id=ids[0], new_price=Money(first, KRW),
+                                         proposed_by="seller:0", promotion=promotion, gate=gate)
+    assert step.status is PriceChangeStatus.APPLIED
+    clock.advance(timedelta(minutes=5))
+    held = listings.propose_price_change(uow(), listing_id=ids[0], new_price=Money(second, KRW),
+                                         proposed_by="seller:0", promotion=promotion, gate=gate)
+    assert held.status is PriceChangeStatus.HELD
+    assert held.guard is not None and held.guard.reason_code == "cut_too_deep_in_steps"
+    assert "before this run of 2 cuts in a row (199,000 KRW)" in held.guard.reason_en
+    assert "2번 연속 인하되기 전 가격(199,000원)" in (held.guard.reason_ko or "")
+    with uow() as u:
+        assert u.market.listing(ids[0]).price == Money(first, KRW)
+    with pytest.raises(InvalidInput, match="needs a reason"):  # a policy hold (or a big move)
+        price_review.approve_price_change(uow(), change_id=held.id, reviewer="r")
+    price_review.approve_price_change(uow(), change_id=held.id, reviewer="r",
+                                      reason="the seller's clearance, checked by phone")
+    with uow() as u:
+        assert u.market.listing(ids[0]).price == Money(second, KRW)

@@ -60,6 +60,7 @@ LIST_PRICE = REF_KIND["list_price"]
 FAR_ABOVE = REASON_CODE["far_above_references"]
 FAR_BELOW = REASON_CODE["far_below_references"]
 STREAK_START = REF_KIND["streak_start"]
+IN_STEPS = REASON_CODE["cut_too_deep_in_steps"]
 RUNAWAY = ERROR_CODE["repricer_runaway"]
 
 
@@ -67,6 +68,7 @@ RUNAWAY = ERROR_CODE["repricer_runaway"]
 #: exactly ``vocabulary.POLICY_REASONS`` (a test holds the two together).
 POLICY_ORDER: tuple[str, ...] = (
     "undeclared_cut_too_deep",
+    "cut_too_deep_in_steps",
     "promotion_mismatch",
     "promotion_too_deep",
     "below_list_price_floor",
@@ -168,7 +170,8 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     z, reason, log_list = _above_list_price(z, reason, cols, rules)
     z, reason, streak_rows = _from_streak_start(z, reason, cols, rules, log_down)
     log_list[streak_rows] = np.nan  # the streak decides there
-    z, reason = _apply_floors(z, reason, cols, rules, mismatched, promo_gap, log_q)
+    regular = regular_price(cols)
+    z, reason = _apply_floors(z, reason, cols, rules, mismatched, promo_gap, log_q, regular)
     score = z / (1.0 + z)
     hold = score >= rules.hold_score
     reason = np.where(hold, reason, REASON_CODE["within_range"]).astype(np.int8)
@@ -203,6 +206,9 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     error[on_streak] = RUNAWAY
     kind = np.where(on_promo, PROMOTION_PRICE, kind)
     ref_price = np.where(on_promo, cols.old * (1.0 - cols.promotion_pct / 100.0), ref_price)
+    in_steps = reason == IN_STEPS  # said against the price the run of cuts started from
+    kind = np.where(in_steps, STREAK_START, kind)
+    ref_price = np.where(in_steps, regular, ref_price)
     on_floor = reason == LIST_FLOOR  # said against the list price the floor is a share of
     kind = np.where(on_floor, LIST_PRICE, kind)
     ref_price = np.where(on_floor, cols.list_price, ref_price)
@@ -382,6 +388,31 @@ def _base_z(
     return z, reason.astype(np.int8), log_down
 
 
+def regular_price(cols: PriceColumns) -> F64:
+    """The price a run of cuts started from, when the current price ends one (``streak_start``
+    above the old price: each cut within ``streak_max_gap`` of the one before); NaN otherwise.
+    Not the recent median: on real weekly prices it swings too far to measure cuts from (it
+    held 10 legitimate changes of the dev set, and 5 errors)."""
+    with np.errstate(invalid="ignore"):
+        return np.where((cols.streak_moves >= 1) & (cols.streak_start > cols.old),
+                        cols.streak_start, np.nan)
+
+
+def _too_deep_in_steps(cols: PriceColumns, regular: F64) -> npt.NDArray[np.bool_]:
+    """Cuts that take the price as far below where a run of cuts began (:func:`regular_price`)
+    as the category lets a promotion go without review — made in steps, or a promotion
+    declared on top of one just applied (each step short of the limit, the sum past it: "Deep
+    discounts need a declared, approved promotion")."""
+    out = np.zeros(len(cols), dtype=np.bool_)
+    with np.errstate(invalid="ignore"):
+        rows = np.flatnonzero((regular > cols.old) & (cols.new < cols.old))  # few: runs of cuts
+    if rows.size:
+        with np.errstate(divide="ignore"):
+            cap = -np.log1p(-np.clip(cols.max_depth_pct[rows], 0.0, 99.99) / 100.0)
+            out[rows] = -np.log(cols.new[rows] / regular[rows]) >= cap - CUT_SLACK
+    return out
+
+
 def _apply_floors(
     z: F64,
     reason: I8,
@@ -390,6 +421,7 @@ def _apply_floors(
     mismatched: npt.NDArray[np.bool_],
     promo_gap: F64,
     log_q: F64,
+    regular: F64,
 ) -> tuple[F64, I8]:
     """Policy rules that hold a change whatever its ratios; later rules win the reason."""
     pct = cols.promotion_pct
@@ -398,6 +430,7 @@ def _apply_floors(
             # an undeclared cut as deep as the category lets a declared promotion go without
             # review (a hair of slack: exactly 60% off must count as 60%)
             "undeclared_cut_too_deep": _undeclared_too_deep(cols, rules, log_q),
+            "cut_too_deep_in_steps": _too_deep_in_steps(cols, regular),
             "promotion_mismatch": mismatched,
             "promotion_too_deep": pct >= cols.max_depth_pct,
             "below_list_price_floor": cols.new < cols.list_floor,
@@ -410,7 +443,7 @@ def _apply_floors(
         hit = np.flatnonzero(mask)
         if hit.size == 0:
             continue
-        if name == "undeclared_cut_too_deep":
+        if name in ("undeclared_cut_too_deep", "cut_too_deep_in_steps"):
             # the reason only where the policy is what holds it: a deeper drop the ratio already
             # holds keeps its own reason (and its shape's name: a dropped zero)
             weak = z[hit] < rules.z_policy

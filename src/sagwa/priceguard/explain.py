@@ -122,6 +122,8 @@ _HEAD = {
         "or more needs a declared promotion and a reviewer's approval",
         "below_list_price_floor": "new price {new} is below {limit}, the least this category may "
         "be sold at ({share}% of {where} {ref})",
+        "cut_too_deep_in_steps": "new price {new} is {gap} {where} ({ref}); a cut of {max_pct}% "
+        "or more, in steps or on top of a running promotion, needs a reviewer's approval",
     },
     "ko": {
         "within_range": "새 가격 {new}은(는) {where}({ref})과(와) 비교해 정상 범위입니다",
@@ -141,6 +143,8 @@ _HEAD = {
         "할인은 할인 선언과 검토자 승인이 필요합니다",
         "below_list_price_floor": "새 가격 {new}은(는) 이 분류에서 허용되는 최저가 {limit}({where} "
         "{ref}의 {share}%)보다 낮습니다",
+        "cut_too_deep_in_steps": "새 가격 {new}은(는) {where}({ref})보다 {gap}. 여러 번에 나누거나 "
+        "진행 중인 할인 위에 더하더라도 {max_pct}% 이상 할인은 검토자 승인이 필요합니다",
     },
 }
 #: The same sentences for a change with no reference price (none known, or one of 0): they
@@ -161,6 +165,8 @@ _HEAD_WITHOUT_REF = {
         "a reviewer's approval (new price {new})",
         "below_list_price_floor": "new price {new} is below {limit}, the least this category "
         "may be sold at",
+        "cut_too_deep_in_steps": "a cut of {max_pct}% or more, in steps or on top of a running "
+        "promotion, needs a reviewer's approval (new price {new})",
     },
     "ko": {
         **_HEAD["ko"],
@@ -177,6 +183,8 @@ _HEAD_WITHOUT_REF = {
         "(새 가격 {new})",
         "below_list_price_floor": "새 가격 {new}은(는) 이 분류에서 허용되는 최저가 {limit}보다 "
         "낮습니다",
+        "cut_too_deep_in_steps": "여러 번에 나누거나 진행 중인 할인 위에 더하더라도 {max_pct}% 이상 "
+        "할인은 검토자 승인이 필요합니다(새 가격 {new})",
     },
 }
 _TAIL = {"en": "; looks like {looks}", "ko": ". {looks}(으)로 보입니다."}

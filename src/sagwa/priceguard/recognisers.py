@@ -120,8 +120,9 @@ def classify(
         by_ratio,
     )
     # a cut held only because it was not declared is a sale more often than a slip: no guess
-    policy_only = (reason == REASON_CODE["undeclared_cut_too_deep"]) | (
-        reason == REASON_CODE["below_list_price_floor"])
+    policy_only = np.isin(reason, [REASON_CODE["undeclared_cut_too_deep"],
+                                   REASON_CODE["below_list_price_floor"],
+                                   REASON_CODE["cut_too_deep_in_steps"]])
     out = np.where(policy_only & (out == ERROR_CODE["digit_typo"]), ERROR_CODE["none"], out)
     out = np.where(reason == REASON_CODE["penny_price"], ERROR_CODE["penny"], out)
     out = np.where(reason == REASON_CODE["within_range"], ERROR_CODE["none"], out)

@@ -35,6 +35,7 @@ _TENS = (LN10, 2 * LN10, 3 * LN10)
 _DEEP = REASON_CODE["promotion_too_deep"]
 _MISMATCH = REASON_CODE["promotion_mismatch"]
 _UNDECLARED = REASON_CODE["undeclared_cut_too_deep"]
+_IN_STEPS = REASON_CODE["cut_too_deep_in_steps"]
 _LIST_FLOOR = REASON_CODE["below_list_price_floor"]
 _LIST_PRICE = REF_KIND["list_price"]
 _PROMOTION_PRICE = REF_KIND["promotion_price"]
@@ -156,6 +157,11 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
         # a deeper drop the ratio already holds keeps its own reason
         if -log_q >= cap - CUT_SLACK and x.new < x.old and z < rules.z_policy:
             z, reason = rules.z_policy, _UNDECLARED
+    regular = _regular_price(x)  # a cut in steps (checks._too_deep_in_steps)
+    if regular > x.old and x.new < x.old:
+        cap = -math.log1p(-min(max(x.max_depth_pct, 0.0), 99.99) / 100.0)
+        if -_log(x.new / regular) >= cap - CUT_SLACK and z < rules.z_policy:
+            z, reason = rules.z_policy, _IN_STEPS
     if promo.mismatched:
         z = max(z, PROMO_MISMATCH_Z + min(abs(promo.gap), LOG_CLIP), rules.z_policy)
         reason = _MISMATCH
@@ -168,6 +174,8 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
         kind, ref = _PROMOTION_PRICE, x.old * (1.0 - pct / 100.0)
     elif reason == _LIST_FLOOR:
         kind, ref = _LIST_PRICE, x.list_price
+    elif reason == _IN_STEPS:
+        kind, ref = _STREAK_START, regular
     name_q = promo.gap if reason == _MISMATCH else log_q
     if reason == _FAR_ABOVE and not math.isnan(log_out):  # said against the list price
         kind, ref, name_q = _LIST_PRICE, x.list_price, log_out
@@ -177,6 +185,12 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
     if reason in (_FAR_BELOW, _FAR_ABOVE) and not math.isnan(log_streak):
         kind, ref, error = _STREAK_START, x.streak_start, _RUNAWAY  # said against its start
     return ScalarResult(hold, score, error, reason, kind, ref, log_q)
+
+
+def _regular_price(x: ScalarInputs) -> float:
+    """``checks.regular_price`` for one change: where the run of cuts the current price ends
+    began (NaN without one)."""
+    return x.streak_start if x.streak_moves >= 1 and x.streak_start > x.old else math.nan
 
 
 def _streak_log(x: ScalarInputs, rules: PriceRules) -> float:
@@ -322,4 +336,5 @@ def _classify(
         if hit:
             return ERROR_CODE[name]
     # a cut held only because it was not declared is a sale more often than a slip: no guess
-    return ERROR_CODE["none" if reason in (_UNDECLARED, _LIST_FLOOR) else "digit_typo"]
+    return ERROR_CODE["none" if reason in (_UNDECLARED, _LIST_FLOOR, _IN_STEPS)
+                      else "digit_typo"]

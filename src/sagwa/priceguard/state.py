@@ -30,6 +30,9 @@ _PRICE_BITS = 40
 #: or a 16th of the state's capacity, whichever is larger; until then they are looked up one
 #: by one.
 _REINDEX_AT = 4_096
+#: ``peer_stats`` looks up a chunk's products one by one (sorted) when there are more than this
+#: many products per asked change, else it counts every product's listings in one pass.
+_FEW_PRODUCTS = 64
 
 
 class EvidenceState:
@@ -323,8 +326,17 @@ class EvidenceState:
             return np.where(self.product[rows] >= 0,
                             self.product[rows] * n_cur + self.currency[rows], -1)
 
-        # only the chunk's own products and groups are looked at, never a pass over them all
-        members = self.listings_of(np.unique(product[product >= 0]))
+        _, offsets = self._product_index()
+        n_products = max(offsets.size - 1, int(product.max(initial=-1)) + 1)
+        # a chunk of a few products looks at those alone (sorting them is cheaper than a pass
+        # over every product); a large one counts every product's listings at once
+        few = product.size * _FEW_PRODUCTS < n_products
+        if few:
+            members = self.listings_of(np.unique(product[product >= 0]))
+        else:
+            wanted = np.zeros(n_products, dtype=bool)
+            wanted[product[product >= 0]] = True
+            members = self.listings_of(np.flatnonzero(wanted))
         members = members[~np.isnan(self.latest[members])]
         mine = group_of(members)
         prices = self.latest[members]
@@ -335,11 +347,16 @@ class EvidenceState:
             sort = np.lexsort((prices, mine))
         order, sorted_groups = members[sort], mine[sort]
         values = self.latest[order]
-        base = np.searchsorted(sorted_groups, asked, side="left")
-        m_all = np.searchsorted(sorted_groups, asked, side="right") - base
+        if few:
+            base = np.searchsorted(sorted_groups, asked, side="left")
+            m_all = np.searchsorted(sorted_groups, asked, side="right") - base
+            group_start = np.searchsorted(sorted_groups, sorted_groups, side="left")
+        else:
+            per_group = np.bincount(sorted_groups, minlength=n_products * n_cur)
+            starts = np.concatenate(([0], np.cumsum(per_group)))
+            base, m_all, group_start = starts[asked], per_group[asked], starts[sorted_groups]
         # where the listing itself sits among its group's prices (-1: not among them)
-        self._position[order] = (np.arange(order.size)
-                                 - np.searchsorted(sorted_groups, sorted_groups, side="left"))
+        self._position[order] = np.arange(order.size) - group_start
         own = np.where(group_of(listing) == asked, self._position[listing], -1)
         self._position[order] = -1
         m = m_all - (own >= 0)

@@ -35,6 +35,7 @@ REASON_CODES: tuple[str, ...] = (
     "promotion_mismatch",
     "undeclared_cut_too_deep",
     "below_list_price_floor",
+    "cut_too_deep_in_steps",
 )
 REASON_CODE: dict[str, int] = {name: i for i, name in enumerate(REASON_CODES)}
 
@@ -42,10 +43,12 @@ REASON_CODE: dict[str, int] = {name: i for i, name in enumerate(REASON_CODES)}
 #: they hold whatever ``hold_score`` is): a book under the fixed-book-price floor, a promotion at
 #: or past its category's limit, the seller's own floor or ceiling, a placeholder price, a price
 #: that disagrees with its declared promotion, an undeclared cut as deep as a declared one would
-#: need review for. Approving a change they held needs a reason (``services.price_review``).
+#: need review for, or one that deep from the listing's regular price made in steps or on top of
+#: a running promotion. Approving a change they held needs a reason (``services.price_review``).
 POLICY_REASONS: frozenset[str] = frozenset({
     "below_list_price_floor", "promotion_too_deep", "below_seller_floor",
-    "above_seller_ceiling", "penny_price", "promotion_mismatch", "undeclared_cut_too_deep"})
+    "above_seller_ceiling", "penny_price", "promotion_mismatch", "undeclared_cut_too_deep",
+    "cut_too_deep_in_steps"})
 
 #: Which price the change was compared with (the median reference, see ``features.median_reference``).
 REF_KINDS: tuple[str, ...] = (

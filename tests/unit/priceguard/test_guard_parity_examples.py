@@ -112,6 +112,49 @@ CASES = [
         Answer("allow", "within_range", "none", "current", 500_000.0),
         id="grocery-70pct-off-undeclared-is-under-its-80pct-limit",
     ),
+    # --- cuts in steps: from where a run of cuts began (electronics: 60%) ---
+    pytest.param(
+        # 195,000 -> 79,950 (a declared 59%) just went live; another 59% on top: 83% in all
+        settled(79_950, 32_780, "KRW", recent_prices_minor=(195_000,) * 3 + (79_950,),
+                promotion_pct=59.0, category="electronics", streak_start_minor=195_000,
+                streak_moves=1), RULES,
+        Answer("hold", "cut_too_deep_in_steps", "none", "streak_start", 195_000.0),
+        id="electronics-a-promotion-stacked-on-one-is-held",
+    ),
+    pytest.param(
+        # 195,000 -> 117,000 -> 70,200 undeclared: 40% each, 64% in all
+        settled(117_000, 70_200, "KRW", recent_prices_minor=(195_000,) * 3 + (117_000,),
+                category="electronics", streak_start_minor=195_000, streak_moves=1), RULES,
+        Answer("hold", "cut_too_deep_in_steps", "none", "streak_start", 195_000.0),
+        id="electronics-an-undeclared-cut-in-two-steps-is-held",
+    ),
+    pytest.param(
+        # exactly 60% below the run's start: at the limit, held
+        settled(117_000, 78_000, "KRW", recent_prices_minor=(195_000,) * 3 + (117_000,),
+                category="electronics", streak_start_minor=195_000, streak_moves=1), RULES,
+        Answer("hold", "cut_too_deep_in_steps", "none", "streak_start", 195_000.0),
+        id="electronics-exactly-60pct-below-the-runs-start",
+    ),
+    pytest.param(
+        settled(117_000, 78_100, "KRW", recent_prices_minor=(195_000,) * 3 + (117_000,),
+                category="electronics", streak_start_minor=195_000, streak_moves=1), RULES,
+        Answer("allow", "within_range", "none", "current", 117_000.0),
+        id="electronics-just-under-60pct-below-the-runs-start",
+    ),
+    pytest.param(
+        # no run of cuts known (the last cut was too long ago to continue one): not in steps
+        settled(117_000, 70_200, "KRW", recent_prices_minor=(195_000,) * 3 + (117_000,),
+                category="electronics"), RULES,
+        Answer("allow", "within_range", "none", "current", 117_000.0),
+        id="electronics-a-cut-after-the-run-ended-is-measured-from-the-price-alone",
+    ),
+    pytest.param(
+        # the default 80%: 83% below the run's start in two 59% steps is past it too
+        settled(79_950, 32_780, "KRW", recent_prices_minor=(195_000,) * 3 + (79_950,),
+                promotion_pct=59.0, streak_start_minor=195_000, streak_moves=1), RULES,
+        Answer("hold", "cut_too_deep_in_steps", "none", "streak_start", 195_000.0),
+        id="default-category-two-59pct-promotions-stacked",
+    ),
     # --- seller floor and ceiling (S1: 5.00 .. 500.00 USD): the limit itself is allowed ---
     pytest.param(
         settled(45_000, 50_000, "USD", seller_id="S1"), RULES,

@@ -2,7 +2,8 @@
 (rebuilt only after many listings got a product; those since are looked up one by one). Fed
 random prices in random chunks — listings first seen late, moved to another product, two
 currencies — its answers equal a brute-force reading of every listing's latest price, with the
-index rebuilt on every change, never, or in between."""
+index rebuilt on every change, never, or in between, and the chunk's products looked up one by
+one or every product counted at once."""
 
 from __future__ import annotations
 
@@ -35,9 +36,12 @@ def _same(a: float, b: float) -> bool:
     return a == b or (math.isnan(a) and math.isnan(b))
 
 
+@pytest.mark.parametrize("few_products", [0, 10**9])  # every product counted / looked up
 @pytest.mark.parametrize("reindex_at", [0, 3, 4_096])
-def test_peer_stats_match_a_brute_force_reading(monkeypatch, reindex_at: int) -> None:
+def test_peer_stats_match_a_brute_force_reading(monkeypatch, reindex_at: int,
+                                                few_products: int) -> None:
     monkeypatch.setattr(state_module, "_REINDEX_AT", reindex_at)
+    monkeypatch.setattr(state_module, "_FEW_PRODUCTS", few_products)
     checked = 0
     for seed in range(300):
         rng = np.random.default_rng(seed)

@@ -182,7 +182,7 @@ def test_the_random_batch_reaches_every_policy_rule() -> None:
         "far_below_references", "far_above_references", "below_all_other_sellers",
         "above_all_other_sellers", "penny_price", "promotion_too_deep", "below_seller_floor",
         "above_seller_ceiling", "promotion_mismatch", "undeclared_cut_too_deep",
-        "below_list_price_floor",
+        "below_list_price_floor", "cut_too_deep_in_steps",
     }
 
 
@@ -228,5 +228,6 @@ def test_the_random_batch_reaches_the_streak_rule_both_ways() -> None:
     proves nothing of ``checks._from_streak_start``)."""
     result = check_prices(_random_columns(3_000, seed=7), RULES)
     on_streak = result.ref_kind == REF_KIND["streak_start"]
+    # (and cuts in steps past a category's limit, said against the run's start too)
     assert {REASON_CODES[c] for c in result.reason_code[on_streak].tolist()} == {
-        "far_below_references", "far_above_references"}
+        "far_below_references", "far_above_references", "cut_too_deep_in_steps"}

@@ -121,6 +121,10 @@ POLICY_RULE: dict[str, Label] = {
     "undeclared_cut_too_deep": ("할인 행사로 선언하지 않은 큰 인하입니다",
                                 ("it is a cut as deep as a promotion that needs review, not "
                                 "declared as one")),
+    "cut_too_deep_in_steps": ("여러 번에 나누거나 진행 중인 할인 위에 더해 한도에 이른 인하입니다",
+                              ("it takes the price as far below its regular price as a "
+                               "promotion that needs review, in steps or on top of a running "
+                               "one")),
 }
 
 #: The message check's finding severities.
