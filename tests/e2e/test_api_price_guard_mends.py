@@ -223,3 +223,58 @@ def test_listings_can_be_listed_by_status_and_an_unknown_status_is_refused(
     refused = client.get("/api/listings", params={"status": "sold"})
     assert refused.status_code == 422, refused.text
     assert "status" in refused.text
+
+
+def test_a_retry_with_the_promotion_times_in_another_offset_is_the_same_request(
+        client: TestClient, client_for: ApiClientFor) -> None:
+    """The same instants written as +09:00 instead of Z are one request (a review's finding:
+    the retry was refused as a different request)."""
+    product = _product(client, 199_000)
+    made = _create(client, product, money(199_000), code="s-retry", publish=True)
+    seller = client_for("seller", seller_id=made.json()["seller_id"], auto_keys=False)
+    url = f"/api/listings/{made.json()['id']}/price-changes"
+    key = {"Idempotency-Key": "promo-retry"}
+
+    def body(starts: str, ends: str) -> dict[str, Any]:
+        return {"new_price": money(179_100),
+                "promotion": {"percent": 10, "starts_at": starts, "ends_at": ends}}
+
+    first = seller.post(url, json=body("2020-01-01T00:00:00Z", "2099-01-01T00:00:00Z"),
+                        headers=key)
+    assert first.status_code == 201, first.text
+    again = seller.post(url, json=body("2020-01-01T09:00:00+09:00", "2099-01-01T09:00:00+09:00"),
+                        headers=key)
+    assert again.status_code == 201 and again.json()["id"] == first.json()["id"], again.text
+    other = seller.post(url, json=body("2020-01-01T09:00:00+09:00", "2099-01-02T09:00:00+09:00"),
+                        headers=key)
+    assert other.status_code == 409 and other.json()["details"]["reason"] == \
+        "idempotency_request_differs"
+
+
+def test_a_seller_withdraws_a_held_change_and_it_can_no_longer_go_live(
+        client: TestClient, client_for: ApiClientFor) -> None:
+    """A mistyped price held for review is taken back by its seller (a review's finding: the
+    seller could neither re-propose the live price nor reject their own change, and a reviewer
+    later approved the typo)."""
+    product = _product(client, 199_000)
+    made = _create(client, product, money(195_000), code="s-withdraw", publish=True)
+    listing_id, seller_id = made.json()["id"], made.json()["seller_id"]
+    seller = client_for("seller", seller_id=seller_id)
+    held = seller.post(f"/api/listings/{listing_id}/price-changes",
+                       json={"new_price": money(19_500)}).json()
+    assert held["status"] == "held"
+    other = client_for("seller", seller_id=_seller(client, "s-other"))
+    assert other.post(f"/api/price-changes/{held['id']}/withdraw").status_code == 403
+    taken = seller.post(f"/api/price-changes/{held['id']}/withdraw")
+    assert taken.status_code == 200, taken.text
+    assert taken.json()["status"] == "withdrawn"
+    reviewer = client_for("reviewer")
+    assert all(q["change"]["id"] != held["id"]
+               for q in reviewer.get("/api/review/price-changes").json())
+    approve = reviewer.post(f"/api/price-changes/{held['id']}/approve",
+                            json={"reason": "checked with the seller by phone"})
+    assert approve.status_code == 409 and approve.json()["details"]["reason"] == "change_not_held"
+    again = seller.post(f"/api/price-changes/{held['id']}/withdraw")
+    assert again.status_code == 409
+    assert client.get(f"/api/listings/{listing_id}").json()["price"]["amount_minor"] == 195_000
+    assert seller.post("/api/price-changes/999999/withdraw").status_code == 404

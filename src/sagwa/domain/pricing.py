@@ -17,6 +17,7 @@ class PriceChangeStatus(StrEnum):
     APPROVED = "approved"    # a reviewer let a held change through; the new price went live
     REJECTED = "rejected"    # a reviewer refused it; the live price never moved
     SUPERSEDED = "superseded"  # a newer proposal for the listing replaced it while it was held
+    WITHDRAWN = "withdrawn"    # its seller took it back while it was held (a mistyped price)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.domain.audit import AuditEvent
@@ -285,8 +285,13 @@ def _proposal_payload(listing_id: int, new_price: Money, proposed_by: str,
             "proposed_by": proposed_by,
             "promotion": None if promotion is None else {
                 "percent": promotion.percent,
-                "starts_at": promotion.starts_at.isoformat() if promotion.starts_at else None,
-                "ends_at": promotion.ends_at.isoformat() if promotion.ends_at else None}}
+                # instants, whatever offset they were written in (+09:00 or Z: one request)
+                "starts_at": _utc_text(promotion.starts_at),
+                "ends_at": _utc_text(promotion.ends_at)}}
+
+
+def _utc_text(stamp: datetime | None) -> str | None:
+    return None if stamp is None else stamp.astimezone(UTC).isoformat()
 
 
 def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_price: Money,

@@ -364,7 +364,7 @@ def _held(uow: SqlAlchemyUnitOfWork, change_id: int) -> PriceChangeRecord:
     if change.status is not PriceChangeStatus.HELD:
         raise IllegalTransition(
             f"price change {change_id} is {change.status.value}, not held; "
-            f"only held changes can be approved or rejected",
+            f"only held changes can be approved, rejected or withdrawn",
             status=change.status.value,
             reason="change_not_held",
         )
@@ -441,6 +441,31 @@ def approval_rule(change: PriceChangeRecord) -> str | None:
 def approval_needs_reason(change: PriceChangeRecord) -> bool:
     """Whether approving ``change`` needs a reason (:func:`approval_rule`)."""
     return approval_rule(change) is not None
+
+
+def withdraw_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int,
+                          by: str) -> PriceChangeRecord:
+    """The seller takes back a held change of their own listing (the caller checks whose it
+    is): it leaves the review queue and can no longer go live; the live price never moved. A
+    mistyped price waiting for review otherwise stayed there until a reviewer decided — and
+    re-proposing the live price is refused as no change (``price_unchanged``)."""
+    with uow:
+        change = _held(uow, change_id)
+        decided = uow.market.decide_price_change(change_id, status=PriceChangeStatus.WITHDRAWN,
+                                                 by=by, reason="withdrawn by the seller",
+                                                 now=uow.now())
+        uow.audit.append(AuditEvent(by, "price_change.withdrawn", "listing",
+                                    str(change.listing_id),
+                                    after={"price_change_id": change_id,
+                                           "proposed": change.new_price.as_dict()}), uow.now())
+        uow.commit()
+        return decided
+
+
+def listing_of_change(uow: SqlAlchemyUnitOfWork, change_id: int) -> int:
+    """The listing a price change belongs to (404 when there is no such change)."""
+    with uow:
+        return require(uow.market.price_change(change_id), "price change", change_id).listing_id
 
 
 def reject_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer: str,

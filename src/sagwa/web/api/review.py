@@ -19,7 +19,7 @@ from sagwa.web.api.market import (
     promotion_of,
     require_own_listing,
 )
-from sagwa.web.deps import REVIEWER, ReviewerCaller, Rules, Uow, recorded_name
+from sagwa.web.deps import REVIEWER, ReviewerCaller, Rules, Uow, api_actor, recorded_name
 from sagwa.web.schemas import (
     GuardPublic,
     HeldListingPublic,
@@ -105,6 +105,16 @@ def approve(change_id: int, body: PriceChangeDecision, uow: Uow,
     return change_public(price_review.approve_price_change(
         uow(), change_id=change_id, reviewer=recorded_name(caller, body.reviewer, "reviewer"),
         reason=body.reason))
+
+
+@router.post("/price-changes/{change_id}/withdraw", response_model=PriceChangePublic)
+def withdraw(change_id: int, uow: Uow,
+             caller: Annotated[Account, Depends(SELLER_OR_STAFF)]) -> PriceChangePublic:
+    """The seller takes back a held change of their own listing (409 `change_not_held` when it
+    was decided already); it leaves the review queue, and the live price never moved."""
+    require_own_listing(uow, caller, price_review.listing_of_change(uow(), change_id))
+    return change_public(price_review.withdraw_price_change(
+        uow(), change_id=change_id, by=api_actor(caller)))
 
 
 @router.post("/price-changes/{change_id}/reject", response_model=PriceChangePublic)

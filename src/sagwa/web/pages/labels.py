@@ -33,6 +33,7 @@ PRICE_CHANGE_STATUS: dict[str, Label] = {
     "approved": ("승인됨", "approved"),
     "rejected": ("거절됨", "rejected"),
     "superseded": ("새 제안으로 대체됨", "superseded by a newer proposal"),
+    "withdrawn": ("판매자가 철회함", "withdrawn by the seller"),
 }
 
 INCIDENT_STATUS: dict[str, Label] = {
@@ -166,6 +167,7 @@ ACTION: dict[str, Label] = {
     "price_change.approved": ("가격 변경 승인", "price change approved"),
     "price_change.rejected": ("가격 변경 거절", "price change rejected"),
     "price_change.superseded": ("새 제안으로 대체", "price change superseded by a newer one"),
+    "price_change.withdrawn": ("판매자가 가격 변경 철회", "price change withdrawn by the seller"),
     "case.notified": ("사과 메시지 안내", "customers notified"),
     "case.escalated": ("상담 대기열로 이동", "put on the call list"),
     "case.defaulted": ("기한 경과(기본 처리)", "default applied after the deadline"),

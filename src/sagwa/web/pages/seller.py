@@ -17,6 +17,7 @@ from sagwa.domain.particles import with_particle
 from sagwa.domain.pricing import PriceChangeStatus, Promotion
 from sagwa.errors import IllegalTransition, NotFound, SagwaError
 from sagwa.services import listings as listing_service
+from sagwa.services import price_review
 from sagwa.services.accounts import Account
 from sagwa.services.price_review import check_price_change, guard_gate
 from sagwa.services.promotion_end import ACTOR as PROMOTION_END_ACTOR
@@ -188,6 +189,25 @@ def propose(listing_id: int, request: Request, account: SellerAccount, uow: Uow,
     return RedirectResponse(f"/seller/listings/{listing_id}", status_code=303)
 
 
+@router.post("/listings/{listing_id}/price-changes/{change_id}/withdraw")
+def withdraw(listing_id: int, change_id: int, request: Request, account: SellerAccount,
+             uow: Uow) -> Response:
+    """Take back the change waiting for review (a mistyped price); the price stays."""
+    with uow() as u:
+        own_listing(u, account, listing_id)
+    if price_review.listing_of_change(uow(), change_id) != listing_id:
+        raise NotFound(f"price change {change_id} is not one of listing {listing_id}'s")
+    try:
+        price_review.withdraw_price_change(uow(), change_id=change_id, by=account.actor)
+    except SagwaError as exc:  # decided meanwhile: say so on the page, which shows it now
+        flash_in_lang(request, error_text(exc, "ko"), error_text(exc, "en"), "error")
+    else:
+        flash_in_lang(request, f"가격 변경 {with_particle(f'#{change_id}', '을/를')} 철회했습니다. "
+                               "판매가는 그대로입니다.",
+                      f"Price change #{change_id} is withdrawn; the price stays as it was.")
+    return RedirectResponse(f"/seller/listings/{listing_id}", status_code=303)
+
+
 def _flash_saved(request: Request, change: PriceChangeRecord, status: ListingStatus) -> None:
     """What a saved proposal did: held for review, live now, or waiting for the sale — on a
     draft until it is published, on a held listing until a reviewer releases it, on a paused
@@ -211,8 +231,10 @@ def _flash_saved(request: Request, change: PriceChangeRecord, status: ListingSta
     flash_in_lang(request, ko, en)
 
 
-_RESAVE_KO = "잘못 입력한 가격이라면 올바른 가격을 다시 저장해 주세요. 새로 저장한 가격이 보류된 변경을 대체합니다."
-_RESAVE_EN = "If you mistyped it, save the correct price: a new save replaces the held change."
+_RESAVE_KO = ("잘못 입력한 가격이라면 올바른 가격을 다시 저장하거나(보류된 변경을 대체합니다) 이 변경을 "
+              "철회해 주세요.")
+_RESAVE_EN = ("If you mistyped it, save the correct price (a new save replaces the held "
+              "change) or withdraw the change.")
 
 #: What a price saved without review means, by the listing's status.
 _SAVED = {
