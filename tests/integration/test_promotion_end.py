@@ -118,3 +118,62 @@ def test_a_newer_promotion_at_the_same_price_is_not_cut_short(shop) -> None:
     clock.now += timedelta(hours=3)
     assert end_promotion(uow(), price_change_id=x.id) is PromotionEnd.PRICE_MOVED
     assert _price(uow, listing_id) == y.new_price == Money(179_100, KRW)  # Y still runs
+
+
+def _promotion(uow, clock, listing_id, price: int, percent: float, hours: float):
+    promo = Promotion(percent, clock.now - timedelta(minutes=1),
+                      clock.now + timedelta(hours=hours))
+    change = listings.propose_price_change(uow(), listing_id=listing_id,
+                                           new_price=Money(price, KRW), proposed_by="seller:0",
+                                           promotion=promo, gate=GATE)
+    assert change.status is PriceChangeStatus.APPLIED, change
+    return change
+
+
+@pytest.mark.parametrize("first_job", ["outer", "inner"])
+def test_two_promotions_stacked_and_over_together_give_the_price_before_both(shop,
+                                                                            first_job) -> None:
+    """10% for two days, then 10% more on top of it for the same two days: when both are
+    over, 199,000 comes back whichever job runs first (a review's finding: the outer
+    promotion's price stayed live for good)."""
+    uow, clock, listing_id = shop
+    outer = _promotion(uow, clock, listing_id, 179_100, 10, hours=48)
+    inner = _promotion(uow, clock, listing_id, 161_190, 10, hours=48 - 1 / 60)
+    clock.advance(timedelta(days=3))
+    jobs = [outer, inner] if first_job == "outer" else [inner, outer]
+    for change in jobs:
+        end_promotion(uow(), price_change_id=change.id)
+    assert _price(uow, listing_id) == Money(199_000, KRW)
+
+
+def test_a_flash_sale_inside_a_weeks_promotion_gives_the_weeks_price_then_the_regular(
+        shop) -> None:
+    """10% for a week; on top of it a two-hour flash sale of 10% more: when the flash sale ends
+    the week's price comes back, and when the week ends, the regular price (it used to stay
+    at the week's price, the later job seeing the flash sale as the seller's own move)."""
+    uow, clock, listing_id = shop
+    week = _promotion(uow, clock, listing_id, 179_100, 10, hours=7 * 24)
+    clock.advance(timedelta(days=2))
+    flash = _promotion(uow, clock, listing_id, 161_190, 10, hours=2)
+    clock.advance(timedelta(hours=3))
+    assert end_promotion(uow(), price_change_id=flash.id) is PromotionEnd.RESTORED
+    assert _price(uow, listing_id) == Money(179_100, KRW)
+    clock.advance(timedelta(days=6))
+    assert end_promotion(uow(), price_change_id=week.id) is PromotionEnd.RESTORED
+    assert _price(uow, listing_id) == Money(199_000, KRW)
+
+
+def test_a_sellers_own_price_after_a_flash_sale_still_stands_when_the_week_ends(shop) -> None:
+    """The seller set a price of their own after the flash sale: the week's end leaves it."""
+    uow, clock, listing_id = shop
+    week = _promotion(uow, clock, listing_id, 179_100, 10, hours=7 * 24)
+    flash = _promotion(uow, clock, listing_id, 161_190, 10, hours=2)
+    clock.advance(timedelta(hours=3))
+    end_promotion(uow(), price_change_id=flash.id)
+    own = listings.propose_price_change(uow(), listing_id=listing_id,
+                                        new_price=Money(185_000, KRW), proposed_by="seller:0",
+                                        gate=GATE)
+    assert own.status is PriceChangeStatus.APPLIED
+    clock.advance(timedelta(days=7))
+    assert end_promotion(uow(), price_change_id=week.id) is PromotionEnd.PRICE_MOVED
+    assert _price(uow, listing_id) == Money(185_000, KRW)

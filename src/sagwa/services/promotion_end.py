@@ -3,17 +3,22 @@
 A price change that went live (applied, or approved by a reviewer) with a promotion that has an
 end schedules a job at that end, in the change's own transaction. The job puts the listing back
 to the price it had before the promotion — but only while the live price is still the promotion
-price: a seller who changed the price since has already said what it should be.
+price: a seller who changed the price since has already said what it should be. A promotion
+declared on top of another is undone in order: when the inner one ends the outer one's price
+comes back (or, if the outer one is over too, the price before it), and when the outer one ends
+after the inner one was undone, the price before it comes back.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from enum import StrEnum
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.listings import ListingStatus
+from sagwa.domain.money import Money
 from sagwa.domain.pricing import PriceChangeProposal, PriceChangeStatus
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -56,23 +61,57 @@ def end_promotion(uow: SqlAlchemyUnitOfWork, *, price_change_id: int,
             return PromotionEnd.NOT_YET
         listing = require(uow.market.listing(change.listing_id, for_update=True), "listing",
                           change.listing_id)
+        live = uow.market.live_changes(listing.id)
+        at = next(i for i, c in enumerate(live) if c.id == change.id)
+        back_to = listing.price
         if listing.status is ListingStatus.ENDED:
             outcome = PromotionEnd.LISTING_ENDED
-        elif listing.price != change.new_price or uow.market.price_moved_after(
-                listing.id, change_id=change.id, proposed_at=change.proposed_at):
-            # another change took effect since (even back to the same price, with its own
-            # promotion): that one is the seller's latest word, not this promotion
+        elif listing.price != change.new_price or _seller_moved(live[at + 1:]):
+            # the seller changed the price since (even back to the same price, with its own
+            # promotion): that is their latest word, not this promotion
             outcome = PromotionEnd.PRICE_MOVED
         else:
             outcome = PromotionEnd.RESTORED
-            back = PriceChangeProposal(listing.id, listing.price, change.old_price, actor)
+            back_to = _price_before_promotions(live[: at + 1], uow.now())
+            back = PriceChangeProposal(listing.id, listing.price, back_to, actor)
             uow.market.add_price_change(back, PriceChangeStatus.APPLIED, uow.now())
-            uow.market.save_listing(replace(listing, price=change.old_price), uow.now())
+            uow.market.save_listing(replace(listing, price=back_to), uow.now())
         uow.audit.append(AuditEvent(
             actor, "price_change.promotion_ended", "listing", str(listing.id),
             before={"price": listing.price.as_dict()},
             after={"price_change_id": change.id, "outcome": outcome.value,
-                   "price": (change.old_price if outcome is PromotionEnd.RESTORED
-                             else listing.price).as_dict()}), uow.now())
+                   "price": back_to.as_dict()}), uow.now())
         uow.commit()
         return outcome
+
+
+def _seller_moved(after: list[PriceChangeRecord]) -> bool:
+    """Whether the changes that went live after a promotion's price moved it for good: any
+    change of the seller's without a promotion, or a promotion still not undone. A promotion
+    run on top of it and ended since (its price put back by this job) is no move: when both
+    are over, the price before the first comes back (a flash sale inside a week's promotion
+    used to leave the week's price live for good)."""
+    running: list[PriceChangeRecord] = []
+    for c in after:
+        if c.proposed_by == ACTOR:
+            if not running or c.old_price != running[-1].new_price:
+                return True
+            running.pop()
+        elif c.promotion_pct is not None:
+            running.append(c)
+        else:
+            return True
+    return bool(running)
+
+
+def _price_before_promotions(upto: list[PriceChangeRecord], now: datetime) -> Money:
+    """The price to put back when the last of ``upto`` (live changes in order) ends: the price
+    before it — or, where that was itself a promotion's price whose promotion is over too
+    (declared on top of it), the price before that one, and so on."""
+    target = upto[-1].old_price
+    for c in reversed(upto[:-1]):
+        ended = c.promotion_ends_at is not None and c.promotion_ends_at <= now
+        if c.proposed_by == ACTOR or c.promotion_pct is None or not ended or c.new_price != target:
+            break
+        target = c.old_price
+    return target

@@ -250,6 +250,17 @@ class MarketRepository:
             .where(price_changes.c.listing_id == listing_id,
                    price_changes.c.status.in_(done))).scalar_one()
 
+    def live_changes(self, listing_id: int) -> list[PriceChangeRecord]:
+        """The listing's changes that went live (applied or approved), in the order they took
+        effect (an approved one when it was approved)."""
+        done = (PriceChangeStatus.APPLIED.value, PriceChangeStatus.APPROVED.value)
+        live_at = func.coalesce(price_changes.c.decided_at, price_changes.c.proposed_at)
+        rows = self.conn.execute(
+            select(price_changes)
+            .where(price_changes.c.listing_id == listing_id, price_changes.c.status.in_(done))
+            .order_by(live_at, price_changes.c.id)).all()
+        return [_change(r) for r in rows]
+
     def price_moved_after(self, listing_id: int, *, change_id: int,
                           proposed_at: datetime) -> bool:
         """Whether another price change took effect on the listing after change ``change_id``
