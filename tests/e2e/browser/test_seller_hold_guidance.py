@@ -82,8 +82,8 @@ def test_saving_a_held_price_says_a_new_save_replaces_it(client: TestClient,
     flash = _warning(page)
     assert flash.startswith("검토 대기: 가격 변경이 보류되었습니다. 검토자가 확인할 때까지 현재 판매가 "
                             "199,000원은 그대로입니다. ")
-    assert flash.endswith("잘못 입력한 가격이라면 올바른 가격을 다시 저장해 주세요. 새로 저장한 가격이 "
-                          "보류된 변경을 대체합니다.")
+    assert flash.endswith("잘못 입력한 가격이라면 올바른 가격을 다시 저장하거나(보류된 변경을 "
+                          "대체합니다) 이 변경을 철회해 주세요.")
     pending = _text(page, "pending-change")
     assert "검토를 기다리는 가격 변경이 있습니다: #" in pending and "199,000원 → 19,900원(" in pending
     assert "새 가격을 저장하면 이 변경을 대체하고, 이 변경은 검토 대기에서 빠집니다." in pending
@@ -101,8 +101,8 @@ def test_the_english_held_flash_is_made_of_sentences(client: TestClient, world: 
     said = _warning(page)
     assert said.startswith("Held for review: the live price stays at 195,000 KRW until a "
                            "reviewer checks this change. ")
-    assert said.endswith(" If you mistyped it, save the correct price: a new save replaces the "
-                         "held change.")
+    assert said.endswith(" If you mistyped it, save the correct price (a new save replaces the "
+                         "held change) or withdraw the change.")
     reason = said.split("change. ", 1)[1].split(" If you mistyped", 1)[0]
     assert reason[0].isupper() and reason.endswith("."), reason  # not "new price 19,500 KRW …"
 
