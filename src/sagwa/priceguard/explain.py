@@ -281,7 +281,7 @@ def _render(lang: str, reason: str, error_type: str, new: float, ref: float, ref
             max_depth_pct: float = math.nan, share: str = "", moves: int = 0) -> str:
     looks = None if (reason, error_type) in _NO_TAIL else _LOOKS_LIKE[lang].get(error_type)
     sentence = _SENTENCES[lang, reason, bool(looks), _is_price(ref)]
-    pct = f"{promotion_pct:g}" if math.isfinite(promotion_pct) else "?"
+    pct = _declared_pct(promotion_pct)
     if n_peers == 1 and ref_kind in _PEER_KINDS:  # median, lowest and highest of one price
         ref_kind = "one_other_seller"
     if ref_kind == "streak_start":  # a run of cuts or of rises
@@ -324,6 +324,14 @@ def _is_price(ref: float) -> bool:
     return math.isfinite(ref) and ref > 0
 
 
+def _declared_pct(pct: float) -> str:
+    """A declared percent as written ("25", "12.5"); one just under 100 never reads "100"."""
+    if not math.isfinite(pct):
+        return "?"
+    text = f"{pct:g}"
+    return percent_text(pct, 1) if text == "100" and pct < 100 else text
+
+
 def percent_text(pct: float, decimals: int = 0) -> str:
     """A percent with ``decimals`` places, never rounded up to 100 when it is less: from 99.5
     on it shows one decimal, cut down (90 KRW against 175,000 is 99.95% below, "99.9", as
@@ -334,13 +342,14 @@ def percent_text(pct: float, decimals: int = 0) -> str:
 
 
 def _gap(new: float, ref: float, lang: str) -> str:
-    """How far ``new`` is from ``ref`` ("90% below", "10.0 times"). Only sentences with a
-    reference price (:func:`_is_price`) name a gap: the others say none."""
+    """How far ``new`` is from ``ref`` ("90% below", "10.0 times", "1,147.1 times": grouped in
+    thousands, as the amounts are). Only sentences with a reference price (:func:`_is_price`)
+    name a gap: the others say none."""
     if new < ref:
         text = percent_text(100 * (1 - new / ref))
         return f"{text}% 낮습니다" if lang == "ko" else f"{text}% below"
     times = new / ref
-    return f"{times:.1f}배입니다" if lang == "ko" else f"{times:.1f} times"
+    return f"{times:,.1f}배입니다" if lang == "ko" else f"{times:,.1f} times"
 
 
 def render_reasons(

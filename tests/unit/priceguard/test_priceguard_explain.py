@@ -119,3 +119,24 @@ def test_a_drop_short_of_everything_is_never_rounded_up_to_100_percent(
 def test_the_recent_median_is_the_listings_not_the_products_in_korean() -> None:
     text = reason_ko("far_below_references", ref_kind="recent_median")
     assert "이 판매 상품의 최근 판매가 중앙값(185,000원)보다" in text
+
+
+def test_a_large_ratio_is_grouped_in_thousands_in_both_languages() -> None:
+    """As the amounts are ("1147.1 times" read as a code, a review's finding)."""
+    def said(lang: str) -> str:
+        return format_reason(reason="far_above_references", error_type="digit_typo",
+                             new=526_500.0, ref=459.0, ref_kind="highest_other_seller",
+                             currency="USD", n_peers=38, lang=lang)
+
+    assert "is 1,147.1 times the highest of 38 other sellers ($4.59)" in said("en")
+    assert "1,147.1배입니다" in said("ko")
+
+
+def test_a_declared_percent_just_under_100_never_reads_100() -> None:
+    said = format_reason(reason="promotion_too_deep", error_type="inflated_promotion",
+                         new=1.0, ref=199_000.0, ref_kind="current", currency="KRW",
+                         promotion_pct=99.9999999999, max_depth_pct=80.0)
+    assert "declared promotion of 99.9%" in said and "100%" not in said
+    assert "declared promotion of 12.5%" in format_reason(
+        reason="promotion_too_deep", error_type="inflated_promotion", new=1.0, ref=199_000.0,
+        ref_kind="current", currency="KRW", promotion_pct=12.5, max_depth_pct=10.0)
