@@ -29,6 +29,7 @@ import gzip
 import io
 import zlib
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 import polars as pl
@@ -236,8 +237,9 @@ def _read_ragged(path: Path, data: bytes) -> tuple[pl.DataFrame, list[tuple[int,
 
 
 def _line_starts(text: str) -> list[int]:
-    """The offset in ``text`` of each line's first character (line 1 at index 0)."""
-    return [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
+    """The offset in ``text`` of each line's first character (line 1 at index 0), and its
+    length last: lines as the csv reader counts them (``\r``, ``\n`` or ``\r\n`` each end one)."""
+    return [0, *accumulate(len(line) for line in io.StringIO(text, newline=""))]
 
 
 def _check_quote_closed(path: Path, text: str, line: int, starts: list[int]) -> None:
@@ -250,7 +252,7 @@ def _check_quote_closed(path: Path, text: str, line: int, starts: list[int]) -> 
     except csv.Error as exc:
         if "unexpected end of data" not in str(exc):
             return
-    last = len(starts) - (1 if text.endswith("\n") else 0)
+    last = len(starts) - 1  # the file's last line
     raise InvalidInput(
         f"{path} line {line}: a quoted value starts on this line and its quote is never closed "
         f"(lines {line}-{last} would be read as one value); close the quote or remove it",

@@ -68,8 +68,13 @@ def check_promotion_running(promotion: Promotion | None, now: datetime) -> None:
         )
 
 
+def kst_minute(stamp: datetime) -> str:
+    """``stamp`` in Korea time to the minute ("2008-06-05 18:30")."""
+    return stamp.astimezone(KST).strftime("%Y-%m-%d %H:%M")
+
+
 def _kst(stamp: datetime) -> str:
-    return stamp.astimezone(KST).strftime("%Y-%m-%d %H:%M KST")
+    return f"{kst_minute(stamp)} KST"
 
 
 @dataclass(frozen=True)

@@ -245,13 +245,18 @@ def _promotion_mismatch(
     return mismatched
 
 
+def depth_cap(max_depth_pct: F64) -> F64:
+    """A category's promotion depth as the deepest cut without review, -ln(new/reference)
+    (the depth clipped to 0..99.99%)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(-np.log1p(-np.clip(max_depth_pct, 0.0, 99.99) / 100.0))
+
+
 def undeclared_cut_cap(promotion_pct: F64, max_depth_pct: F64) -> F64:
     """The deepest cut (as -ln(new/reference)) a change with no declared promotion may make
     without review: the category's promotion depth ("Deep discounts need a declared, approved
     promotion"); infinite for a change that declares one."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cap = -np.log1p(-np.clip(max_depth_pct, 0.0, 99.99) / 100.0)
-    return np.where(np.isnan(promotion_pct), cap, np.inf)
+    return np.where(np.isnan(promotion_pct), depth_cap(max_depth_pct), np.inf)
 
 
 def _undeclared_too_deep(cols: PriceColumns, rules: PriceRules, log_q: F64) -> npt.NDArray[np.bool_]:
@@ -408,8 +413,8 @@ def _too_deep_in_steps(cols: PriceColumns, regular: F64) -> npt.NDArray[np.bool_
         rows = np.flatnonzero((regular > cols.old) & (cols.new < cols.old))  # few: runs of cuts
     if rows.size:
         with np.errstate(divide="ignore"):
-            cap = -np.log1p(-np.clip(cols.max_depth_pct[rows], 0.0, 99.99) / 100.0)
-            out[rows] = -np.log(cols.new[rows] / regular[rows]) >= cap - CUT_SLACK
+            cut = -np.log(cols.new[rows] / regular[rows])
+        out[rows] = cut >= depth_cap(cols.max_depth_pct[rows]) - CUT_SLACK
     return out
 
 

@@ -151,17 +151,15 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
         else:  # it only raises z: what already holds it names it
             z = max(z, z_s)
             log_streak = math.nan
-    if math.isnan(pct) and log_q < 0:  # an undeclared cut past the category's limit
-        cap = -math.log1p(-min(max(x.max_depth_pct, 0.0), 99.99) / 100.0)
-        # a cut from the current price too (raising a price during a promotion cuts nothing);
-        # a deeper drop the ratio already holds keeps its own reason
-        if -log_q >= cap - CUT_SLACK and x.new < x.old and z < rules.z_policy:
-            z, reason = rules.z_policy, _UNDECLARED
+    # an undeclared cut past the category's limit, from the current price too (raising a price
+    # during a promotion cuts nothing); a deeper drop the ratio already holds keeps its reason
+    if (math.isnan(pct) and log_q < 0 and x.new < x.old and z < rules.z_policy
+            and -log_q >= _depth_cap(x.max_depth_pct) - CUT_SLACK):
+        z, reason = rules.z_policy, _UNDECLARED
     regular = _regular_price(x)  # a cut in steps (checks._too_deep_in_steps)
-    if regular > x.old and x.new < x.old:
-        cap = -math.log1p(-min(max(x.max_depth_pct, 0.0), 99.99) / 100.0)
-        if -_log(x.new / regular) >= cap - CUT_SLACK and z < rules.z_policy:
-            z, reason = rules.z_policy, _IN_STEPS
+    if (regular > x.old and x.new < x.old and z < rules.z_policy
+            and -_log(x.new / regular) >= _depth_cap(x.max_depth_pct) - CUT_SLACK):
+        z, reason = rules.z_policy, _IN_STEPS
     if promo.mismatched:
         z = max(z, PROMO_MISMATCH_Z + min(abs(promo.gap), LOG_CLIP), rules.z_policy)
         reason = _MISMATCH
@@ -185,6 +183,11 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
     if reason in (_FAR_BELOW, _FAR_ABOVE) and not math.isnan(log_streak):
         kind, ref, error = _STREAK_START, x.streak_start, _RUNAWAY  # said against its start
     return ScalarResult(hold, score, error, reason, kind, ref, log_q)
+
+
+def _depth_cap(max_depth_pct: float) -> float:
+    """``checks.depth_cap`` for one change."""
+    return -math.log1p(-min(max(max_depth_pct, 0.0), 99.99) / 100.0)
 
 
 def _regular_price(x: ScalarInputs) -> float:

@@ -23,11 +23,11 @@ from sagwa.domain.money import Money, format_money
 from sagwa.domain.particles import with_particle
 from sagwa.domain.price_moves import first_price_reference, is_big_move
 from sagwa.domain.pricing import (
-    KST,
     GuardOpinion,
     PriceChangeProposal,
     PriceChangeStatus,
     Promotion,
+    kst_minute,
 )
 from sagwa.domain.reasons import check_meaningful_reason, is_blank, require_reason
 from sagwa.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
@@ -246,7 +246,7 @@ def _stale_sentences(code: str, change: PriceChangeRecord, listing: Listing) -> 
     if code == "listing_ended_since_proposal":
         return ("판매가 종료된 상품입니다. 거절해 주세요.", "the listing has ended; reject the change")
     if code == "promotion_ended_since_proposal" and change.promotion_ends_at is not None:
-        ended = change.promotion_ends_at.astimezone(KST).strftime("%Y-%m-%d %H:%M")
+        ended = kst_minute(change.promotion_ends_at)
         return (f"이 가격이 기대는 할인 행사가 {ended}(한국 시간)에 끝났습니다. 거절해 주세요.",
                 f"the promotion this price leans on ended at {ended} KST; reject the change")
     before_ko, now_ko = (format_money(m, lang="ko") for m in (change.old_price, listing.price))
