@@ -165,3 +165,13 @@ def test_a_quote_never_closed_is_said_and_no_row_after_it_is_lost(tmp_path: Path
     assert "line 3: a quoted value starts on this line and its quote is never closed " \
            "(lines 3-40 would be read as one value)" in result.stderr
     assert not out.exists()
+
+
+def test_a_file_with_old_mac_line_endings_is_read_line_by_line(tmp_path: Path) -> None:
+    """``\\r`` alone ending each line (old Mac): read as lines, not refused with a traceback
+    (the header reader used to raise a csv error) nor read as one long header."""
+    changes = tmp_path / "changes.csv"
+    changes.write_bytes(changes_text(NAIVE).replace("\n", "\r").encode())
+    result, out = check(tmp_path, changes)
+    assert result.exit_code == 0, (result.output, result.stderr, result.exception)
+    assert pl.read_csv(out)["change_id"].to_list() == ["c1", "c2", "c3"]

@@ -104,6 +104,8 @@ def _read_text_frame(
 ) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
     """All columns as text plus ``_line``; rows with too many fields are dropped and reported."""
     data = _read_bytes(path)
+    if b"\r" in data and b"\n" not in data:  # old Mac line endings: \r alone ends each line
+        data = data.replace(b"\r", b"\n")
     _check_header_text(path, data)
     _check_header_names(path, _first_line_fields(data))
     try:
