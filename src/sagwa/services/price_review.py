@@ -108,14 +108,19 @@ def gather_evidence(uow: SqlAlchemyUnitOfWork, listing: Listing, new_price: Mone
 def _streak(uow: SqlAlchemyUnitOfWork, listing: Listing,
             rules: PriceRules) -> tuple[int | None, int]:
     """The streak the listing's current price ends: its live prices since it last went on sale
-    and since a reviewer last approved one, moves at most ``streak_max_gap_hours`` apart, the
-    last of them no longer ago than that."""
+    and since a reviewer last approved one, moves at most ``streak_max_gap_hours`` apart (or
+    made on top of a declared promotion still running then), the last of them no longer ago
+    than that (or its promotion still running now)."""
     on_sale = uow.audit.latest_for_entity("listing", str(listing.id), *ON_SALE_ACTIONS)
     walked = uow.market.streak_prices(listing.id, limit=STREAK_PRICES,
                                       since=on_sale.occurred_at if on_sale else None)
-    return streak_of([p for p, _ in walked] + [listing.price.amount_minor],
-                     [t for _, t in walked] + [None],
-                     max_gap=rules.streak_max_gap_seconds, now=uow.now().timestamp())
+    current = listing.price.amount_minor
+    # the listing's price is the last live one (a promotion's while that runs)
+    still = walked[-1].promotion_until if walked and walked[-1].price == current else None
+    return streak_of([p.price for p in walked] + [current],
+                     [p.live_at for p in walked] + [None],
+                     max_gap=rules.streak_max_gap_seconds, now=uow.now().timestamp(),
+                     runs_until=[p.promotion_until for p in walked] + [still])
 
 
 def opinion_of(verdict: Verdict) -> GuardOpinion:

@@ -8,6 +8,7 @@ the chunks and however the listings' prices interleave.
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pytest
@@ -115,6 +116,33 @@ def test_a_move_long_after_the_last_starts_a_streak_of_its_own() -> None:
     assert streak_of(prices, hourly, max_gap=72 * HOUR) == (104, 6)
     # ... and a change proposed four days after the last of them continues none
     assert streak_of(prices, hourly, max_gap=72 * HOUR, now=hourly[-1] + 96 * HOUR) == (None, 0)
+
+
+def test_a_running_promotion_bridges_the_gap_while_it_runs() -> None:
+    """A promotion (day 0, running 14 days) then, four days later, a cut on top of it: one run
+    of two cuts while the promotion runs, two runs of one once it is over; a change proposed
+    days after it continues the run only while the promotion still runs (``math.inf``: a
+    promotion without an end)."""
+    prices, times = [1000, 410, 168], [None, 0.0, 96 * HOUR]
+    running = [None, 14 * 24 * HOUR, None]
+    over = [None, 72 * HOUR, None]
+    assert streak_of(prices, times, max_gap=72 * HOUR) == (410, 1)
+    assert streak_of(prices, times, max_gap=72 * HOUR, runs_until=running) == (1000, 2)
+    assert streak_of(prices, times, max_gap=72 * HOUR, runs_until=over) == (410, 1)
+    assert streak_of(prices, times, max_gap=72 * HOUR,
+                     runs_until=[None, math.inf, None]) == (1000, 2)
+    # only the price moved from counts: a promotion price moved to bridges nothing before it
+    assert streak_of(prices, times, max_gap=72 * HOUR, runs_until=[None, None, math.inf]) == (
+        410, 1)
+    # the change to judge, four days after the promotion began
+    two, at2 = [1000, 410], [None, 0.0]
+    assert streak_of(two, at2, max_gap=72 * HOUR, now=96 * HOUR) == (None, 0)
+    assert streak_of(two, at2, max_gap=72 * HOUR, now=96 * HOUR,
+                     runs_until=[None, 14 * 24 * HOUR]) == (1000, 1)
+    assert streak_of(two, at2, max_gap=72 * HOUR, now=15 * 24 * HOUR,
+                     runs_until=[None, 14 * 24 * HOUR]) == (None, 0)
+    # a rise on top of a promotion continues no run of cuts
+    assert streak_of([1000, 410, 500], times, max_gap=72 * HOUR, runs_until=running) == (410, 1)
 
 
 def test_a_change_from_another_price_than_the_last_live_one_continues_no_streak() -> None:

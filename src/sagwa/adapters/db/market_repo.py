@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, func, insert, select, update
 
@@ -33,6 +34,16 @@ class PriceChangeRecord:
     guard: GuardOpinion | None = None
     promotion_ends_at: datetime | None = None
     promotion_starts_at: datetime | None = None
+
+
+class StreakPrice(NamedTuple):
+    """A live price of a listing: when it went live (seconds since 1970; None for the first
+    of an unapproved run, whose time no move needs) and until when it is a running declared
+    promotion's price (seconds; ``math.inf`` without an end; None: no promotion's)."""
+
+    price: int
+    live_at: float | None
+    promotion_until: float | None
 
 
 @dataclass(frozen=True)
@@ -215,31 +226,35 @@ class MarketRepository:
         return [rows[0].old_price_minor] + [r.new_price_minor for r in rows]
 
     def streak_prices(self, listing_id: int, *, limit: int,
-                      since: datetime | None = None) -> list[tuple[int, float | None]]:
+                      since: datetime | None = None) -> list[StreakPrice]:
         """The listing's live prices since the last change a reviewer approved (that price
         first), oldest first, at most ``limit`` changes back and none that went live before
-        ``since`` (when the listing went on sale), each with when it went live (seconds since
-        1970; None for the first of an unapproved run, whose time no move needs): what its
-        streak of moves in one direction is read from (``priceguard.streak``). An approval
-        vouches for its price: a walk is judged from there on, not from before."""
+        ``since`` (when the listing went on sale), each with when it went live and until when it
+        is a declared promotion's price (``StreakPrice``): what its streak of moves in one
+        direction is read from (``priceguard.streak``). An approval vouches for its price: a walk
+        is judged from there on, not from before."""
         done = (PriceChangeStatus.APPLIED.value, PriceChangeStatus.APPROVED.value)
-        live_at = func.coalesce(price_changes.c.decided_at, price_changes.c.proposed_at)
+        c = price_changes.c
+        live_at = func.coalesce(c.decided_at, c.proposed_at)
         after = [] if since is None else [live_at >= since]
         rows = self.conn.execute(
-            select(price_changes.c.old_price_minor, price_changes.c.new_price_minor,
-                   price_changes.c.status, live_at.label("live_at"))
-            .where(price_changes.c.listing_id == listing_id, price_changes.c.status.in_(done),
-                   *after)
-            .order_by(price_changes.c.proposed_at.desc(), price_changes.c.id.desc())
+            select(c.old_price_minor, c.new_price_minor, c.status, c.promotion_pct,
+                   c.promotion_ends_at, live_at.label("live_at"))
+            .where(c.listing_id == listing_id, c.status.in_(done), *after)
+            .order_by(c.proposed_at.desc(), c.id.desc())
             .limit(limit)).all()
-        prices: list[tuple[int, float | None]] = []
+        prices: list[StreakPrice] = []
         for row in rows:  # newest first
-            prices.append((row.new_price_minor, row.live_at.timestamp()))
+            until = None
+            if row.promotion_pct is not None:  # a promotion without an end runs until changed
+                ends = row.promotion_ends_at
+                until = ends.timestamp() if ends is not None else math.inf
+            prices.append(StreakPrice(row.new_price_minor, row.live_at.timestamp(), until))
             if row.status == PriceChangeStatus.APPROVED.value:
                 break
         else:
             if rows:
-                prices.append((rows[-1].old_price_minor, None))
+                prices.append(StreakPrice(rows[-1].old_price_minor, None, None))
         prices.reverse()
         return prices
 
