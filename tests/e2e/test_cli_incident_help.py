@@ -59,3 +59,34 @@ def test_users_create_says_the_password_is_asked_for_and_not_required() -> None:
               if "--password" in line]
     assert "[required]" not in line and not line.lstrip("│ ").startswith("*")
     assert "Asked for" in line and "when omitted" in line
+
+
+def _commands(command: tuple[str, ...] = ()):
+    """Every command's path (``("guard", "check")``), groups included."""
+    import typer.main
+
+    group = typer.main.get_command(app)
+    for name in command:
+        group = group.get_command(type(group).context_class(group), name)
+    yield command
+    if hasattr(group, "list_commands"):
+        for name in group.list_commands(type(group).context_class(group)):
+            yield from _commands((*command, name))
+
+
+@pytest.mark.parametrize("command", list(_commands()), ids=lambda c: " ".join(c) or "sagwa")
+def test_help_paragraphs_fill_the_terminal(command: tuple[str, ...]) -> None:
+    """A docstring's own line breaks are not kept: each paragraph is wrapped to the terminal
+    (kept, every line of ``guard check``'s help broke again at 80 columns, leaving "it is" and
+    "old_price" on lines of their own)."""
+    shown = help_of(*command, columns=80).stdout
+    description = shown.split("╭")[0].splitlines()[3:]  # after the usage line
+    paragraph: list[str] = []
+    for line in [*description, ""]:
+        if line.strip():
+            paragraph.append(line.rstrip())
+            continue
+        for filled in paragraph[:-1]:  # every line but a paragraph's last one is filled
+            if len(filled) - len(filled.lstrip()) == 1:  # not a list's item or its next line
+                assert len(filled) > 60, (command, filled, paragraph)
+        paragraph = []

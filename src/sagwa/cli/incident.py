@@ -144,10 +144,10 @@ def plan(
 
     Offer at least two of these options, one --option each:
 
-    keep: keep the order at the price paid (at most --keep-max-units units)
-    cancel_with_compensation: full refund plus --compensation points
-    buy_at_correct_price_discount: buy at the correct price, --discount percent off
-    talk_to_person: a person calls the customer
+    - keep: keep the order at the price paid (at most --keep-max-units units)
+    - cancel_with_compensation: full refund plus --compensation points
+    - buy_at_correct_price_discount: buy at the correct price, --discount percent off
+    - talk_to_person: a person calls the customer
     """
     from sagwa.services import desk
 

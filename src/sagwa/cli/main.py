@@ -20,7 +20,9 @@ app = typer.Typer(
          "PostgreSQL in $SAGWA_DATA_DIR/pg (default ./.sagwa/pg), shared by every sagwa "
          "process on that directory.",
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    # markdown: a docstring's lines are joined into paragraphs that fit the terminal (the
+    # "rich" mode keeps each line break and breaks every line again at 80 columns)
+    rich_markup_mode="markdown",
     pretty_exceptions_enable=False,
 )
 app.add_typer(database.app, name="db")
