@@ -13,7 +13,6 @@ import functools
 import io
 import json
 import math
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
@@ -77,6 +76,8 @@ BlindOpt = Annotated[
     ),
 ]
 BAD_ROWS_SHOWN = 50
+#: A run over more changes than this shows a progress bar (on stderr, when it is a terminal).
+PROGRESS_FROM_ROWS = 100_000
 BAD_INPUT = 2
 UNDEFINED = "—"
 
@@ -169,12 +170,17 @@ def _load_rules(path: Path | None) -> PriceRules:
 
 def _run(frames: dict[str, pl.DataFrame], rules: PriceRules, chunk_rows: int,
          lang: str = "en", *, blind: bool = False) -> Any:
+    from rich.console import Console
     from rich.progress import Progress
 
     from sagwa.services.guard_batch import run_guard
 
-    show = sys.stderr.isatty() and frames["changes"].height > 100_000
-    with Progress(disable=not show, transient=True) as progress:
+    # on stderr, where it is shown only when that is a terminal: stdout may be the verdicts
+    # (--out /dev/stdout) or a pipe, and a bar drawn there was not seen when stderr was the
+    # terminal and stdout a file
+    console = Console(stderr=True)
+    show = console.is_terminal and frames["changes"].height > PROGRESS_FROM_ROWS
+    with Progress(console=console, disable=not show, transient=True) as progress:
         task = progress.add_task("checking price changes", total=frames["changes"].height)
         return run_guard(
             history=frames["history"],
