@@ -264,7 +264,17 @@ def test_a_seller_withdraws_a_held_change_and_it_can_no_longer_go_live(
                        json={"new_price": money(19_500)}).json()
     assert held["status"] == "held"
     other = client_for("seller", seller_id=_seller(client, "s-other"))
-    assert other.post(f"/api/price-changes/{held['id']}/withdraw").status_code == 403
+    refused = other.post(f"/api/price-changes/{held['id']}/withdraw")
+    assert refused.status_code == 403 and refused.json()["details"]["reason"] == "not_own_listing"
+    # staff do not withdraw: a reviewer rejects with a reason the seller can read (a review
+    # found an agent emptying the queue and a reviewer dodging the reason, both recorded as
+    # "withdrawn by the seller"); an admin neither
+    for role in ("agent", "reviewer", "admin"):
+        staff = client_for(role).post(f"/api/price-changes/{held['id']}/withdraw")
+        assert staff.status_code == 403, (role, staff.text)
+        assert staff.json()["details"]["reason"] == "only_seller_withdraws"
+    assert any(q["change"]["id"] == held["id"]  # still waiting for a reviewer
+               for q in client_for("reviewer").get("/api/review/price-changes").json())
     taken = seller.post(f"/api/price-changes/{held['id']}/withdraw")
     assert taken.status_code == 200, taken.text
     assert taken.json()["status"] == "withdrawn"
@@ -278,3 +288,27 @@ def test_a_seller_withdraws_a_held_change_and_it_can_no_longer_go_live(
     assert again.status_code == 409
     assert client.get(f"/api/listings/{listing_id}").json()["price"]["amount_minor"] == 195_000
     assert seller.post("/api/price-changes/999999/withdraw").status_code == 404
+
+
+@pytest.mark.parametrize("promotion", [
+    {"percent": 61, "ends_at": "9999-12-31T23:59:59Z"},  # the year 10000 in Korea time
+    {"percent": 10, "ends_at": "9999-12-31T23:00:00-09:00"},  # past 9999 in UTC
+    {"percent": 10, "starts_at": "0001-01-01T05:00:00+09:00"},  # before year 1 in UTC
+    {"percent": 10, "ends_at": "2200-01-01T00:00:00Z"},
+    {"percent": 10, "starts_at": "1969-12-31T23:59:59Z"},
+])
+def test_a_promotion_time_outside_1970_to_2199_is_refused_by_both(
+        client: TestClient, client_for: ApiClientFor, promotion: dict) -> None:
+    """A review's finding: a held 61% promotion ending 9999-12-31T23:59:59Z was stored, and the
+    review page, showing it in Korea time (the year 10000), answered 500 for every reviewer;
+    other such times made the proposal itself a 500 while the dry run allowed them."""
+    product = _product(client, 199_000)
+    made = _create(client, product, money(195_000), code="s-far-times", publish=True)
+    listing_id, seller_id = made.json()["id"], made.json()["seller_id"]
+    seller = client_for("seller", seller_id=seller_id)
+    body = {"new_price": money(76_050), "promotion": promotion}
+    for answer in (seller.post("/api/price-changes/check", json={"listing_id": listing_id, **body}),
+                   seller.post(f"/api/listings/{listing_id}/price-changes", json=body)):
+        assert answer.status_code == 422, answer.text
+        assert "1970 to 2199" in answer.json()["message"]
+    assert client_for("reviewer").get("/api/review/price-changes").json() == []

@@ -117,7 +117,7 @@ def test_compensation_beyond_the_ledger_limit_is_refused_before_anyone_is_told(
 def test_a_deadline_in_year_9999_is_refused_not_a_traceback(incident_id: int) -> None:
     far = datetime.fromisoformat("9999-12-31T23:59:59-01:00")
     said = refused_cleanly(_plan(incident_id, "--compensation", "5000", deadline=far))
-    assert "the deadline must be at most 90 days after now" in said
+    assert "deadline 9999-12-31T23:59:59-01:00 is out of range: give a time from 1970 to 2199" in said
 
 
 def test_zero_compensation_is_accepted_as_zero_points(incident_id: int) -> None:

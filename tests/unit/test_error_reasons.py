@@ -123,6 +123,14 @@ def _seller_opens_a_staff_page() -> object:
     return session.requires(Role.REVIEWER)(_request("GET", account=SELLER))
 
 
+def _staff_withdraws() -> object:
+    """A reviewer calls the seller's withdraw route (refused before any database work)."""
+    from sagwa.web.api import review as review_api
+
+    reviewer = Account(8, "reviewer_a", Role.REVIEWER)
+    return review_api.withdraw(1, uow=None, caller=reviewer)  # type: ignore[arg-type]
+
+
 #: reason -> the refusal as its raise site makes it (the real code where that is cheap) and the
 #: Korean sentence a page says for it.
 REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
@@ -331,6 +339,15 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     "number_too_large": (  # the mapping is checked in tests/integration/test_data_errors.py
         lambda: InvalidInput("a number is too large to be stored", reason="number_too_large"),
         "숫자가 너무 커서 저장할 수 없습니다. 번호나 금액을 확인해 주세요.",
+    ),
+    "moment_out_of_range": (  # year 9999 in UTC is past what a date holds in Korea time
+        lambda: refusal(lambda: Promotion(10, ends_at=datetime(9999, 12, 31, 23, 59,
+                                                               tzinfo=ZoneInfo("UTC")))),
+        "시각은 1970년부터 2199년 사이로 입력해 주세요.",
+    ),
+    "only_seller_withdraws": (
+        lambda: refusal(_staff_withdraws),
+        "보류된 가격 변경은 그 상품의 판매자만 철회할 수 있습니다. 심사자는 판매자가 읽을 사유와 함께 반려해 주세요.",
     ),
     "time_out_of_range": (
         lambda: InvalidInput("a time is out of range", reason="time_out_of_range"),

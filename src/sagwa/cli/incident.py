@@ -29,6 +29,7 @@ from sagwa.cli.incident_format import (
     print_rows,
 )
 from sagwa.cli.numbers import number_argument, number_option, whole_number
+from sagwa.domain.moments import check_moment
 from sagwa.domain.money import Money
 from sagwa.errors import InvalidInput
 from sagwa.services.desk_status import incident_summaries
@@ -61,7 +62,7 @@ def parse_time(text: str, field: str) -> datetime:
     except ValueError:
         raise InvalidInput(f"{field} {text!r} is not an ISO date-time like 2008-06-12T14:00",
                            field=field) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=SEOUL)
+    return check_moment(moment if moment.tzinfo else moment.replace(tzinfo=SEOUL), field)
 
 
 @contextmanager

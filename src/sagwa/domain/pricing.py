@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from sagwa.domain.moments import check_moment
 from sagwa.domain.money import Money, check_price
 from sagwa.errors import InvalidInput
 
@@ -37,6 +38,9 @@ class Promotion:
         for stamp in (self.starts_at, self.ends_at):
             if stamp is not None and stamp.tzinfo is None:
                 raise InvalidInput("promotion times must carry a timezone", field="promotion")
+        for stamp, name in ((self.starts_at, "starts_at"), (self.ends_at, "ends_at")):
+            if stamp is not None:
+                check_moment(stamp, f"promotion.{name}")
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise InvalidInput("promotion must end after it starts", field="promotion.ends_at",
                                reason="promotion_ends_before_start")

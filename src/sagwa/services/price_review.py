@@ -360,11 +360,16 @@ def moved_hold_reasons(held: HeldListing) -> tuple[str, str] | None:
     return ko, en
 
 
-def _held(uow: SqlAlchemyUnitOfWork, change_id: int) -> PriceChangeRecord:
+def _held(uow: SqlAlchemyUnitOfWork, change_id: int, *,
+          seller_id: int | None = None) -> PriceChangeRecord:
     """The change, locked after its listing — the order a new proposal takes them in (it locks
-    the listing, then supersedes the held changes), so the two never deadlock."""
+    the listing, then supersedes the held changes), so the two never deadlock. With
+    ``seller_id``, the listing must be that seller's (checked before whether it is held)."""
     unlocked = require(uow.market.price_change(change_id), "price change", change_id)
-    uow.market.listing(unlocked.listing_id, for_update=True)
+    listing = uow.market.listing(unlocked.listing_id, for_update=True)
+    if seller_id is not None and (listing is None or listing.seller_id != seller_id):
+        raise Forbidden("a seller account can act only on its own listings",
+                        reason="not_own_listing")
     change = require(uow.market.price_change_for_update(change_id), "price change", change_id)
     if change.status is not PriceChangeStatus.HELD:
         raise IllegalTransition(
@@ -448,14 +453,16 @@ def approval_needs_reason(change: PriceChangeRecord) -> bool:
     return approval_rule(change) is not None
 
 
-def withdraw_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int,
-                          by: str) -> PriceChangeRecord:
-    """The seller takes back a held change of their own listing (the caller checks whose it
-    is): it leaves the review queue and can no longer go live; the live price never moved. A
-    mistyped price waiting for review otherwise stayed there until a reviewer decided — and
-    re-proposing the live price is refused as no change (``price_unchanged``)."""
+def withdraw_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, by: str,
+                          seller_id: int) -> PriceChangeRecord:
+    """Seller ``seller_id`` takes back a held change of their own listing (403
+    ``not_own_listing`` for another seller's, checked in the same transaction): it leaves the
+    review queue and can no longer go live; the live price never moved. A mistyped price
+    waiting for review otherwise stayed there until a reviewer decided — and re-proposing the
+    live price is refused as no change (``price_unchanged``). Staff do not withdraw: a reviewer
+    rejects, with a reason the seller can read."""
     with uow:
-        change = _held(uow, change_id)
+        change = _held(uow, change_id, seller_id=seller_id)
         decided = uow.market.decide_price_change(change_id, status=PriceChangeStatus.WITHDRAWN,
                                                  by=by, reason="withdrawn by the seller",
                                                  now=uow.now())

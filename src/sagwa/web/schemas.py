@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -16,6 +17,7 @@ from pydantic import (
     StrictInt,
 )
 
+from sagwa.domain.moments import out_of_range
 from sagwa.domain.money import Money
 
 
@@ -28,8 +30,16 @@ def _iso_text(value: object) -> object:
     return value
 
 
-#: A moment in a request body: ISO 8601 text with its offset (Asia/Seoul is +09:00).
-Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
+def _in_range(value: datetime) -> datetime:
+    """From 1970 to 2199 (``domain.moments``): year 9999 in UTC cannot even be shown in Korea
+    time."""
+    if out_of_range(value):
+        raise ValueError("give a time from 1970 to 2199")
+    return value
+
+
+#: A moment in a request body: ISO 8601 text with its offset (Asia/Seoul is +09:00), 1970-2199.
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_in_range)]
 
 
 class Body(BaseModel):

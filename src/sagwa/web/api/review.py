@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from sagwa.domain.money import Money
+from sagwa.errors import Forbidden
 from sagwa.services import listings, price_review
-from sagwa.services.accounts import Account
+from sagwa.services.accounts import Account, Role
 from sagwa.services.listing_holds import HeldListing
 from sagwa.services.price_review import QueueOrder
 from sagwa.web.api.market import (
@@ -19,7 +20,14 @@ from sagwa.web.api.market import (
     promotion_of,
     require_own_listing,
 )
-from sagwa.web.deps import REVIEWER, ReviewerCaller, Rules, Uow, api_actor, recorded_name
+from sagwa.web.deps import (
+    REVIEWER,
+    ReviewerCaller,
+    Rules,
+    Uow,
+    api_actor,
+    recorded_name,
+)
 from sagwa.web.schemas import (
     GuardPublic,
     HeldListingPublic,
@@ -111,10 +119,14 @@ def approve(change_id: int, body: PriceChangeDecision, uow: Uow,
 def withdraw(change_id: int, uow: Uow,
              caller: Annotated[Account, Depends(SELLER_OR_STAFF)]) -> PriceChangePublic:
     """The seller takes back a held change of their own listing (409 `change_not_held` when it
-    was decided already); it leaves the review queue, and the live price never moved."""
-    require_own_listing(uow, caller, price_review.listing_of_change(uow(), change_id))
+    was decided already); it leaves the review queue, and the live price never moved. Only a
+    seller account withdraws (403 `only_seller_withdraws`): staff reject, with a reason."""
+    if caller.role is not Role.SELLER or caller.seller_id is None:
+        raise Forbidden("only the listing's seller withdraws a held price change; a reviewer "
+                        "rejects it, with a reason the seller can read",
+                        reason="only_seller_withdraws")
     return change_public(price_review.withdraw_price_change(
-        uow(), change_id=change_id, by=api_actor(caller)))
+        uow(), change_id=change_id, by=api_actor(caller), seller_id=caller.seller_id))
 
 
 @router.post("/price-changes/{change_id}/reject", response_model=PriceChangePublic)

@@ -15,6 +15,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sagwa.domain.identifiers import fold_width
+from sagwa.domain.moments import out_of_range
 from sagwa.domain.money import Money
 from sagwa.domain.pricing import Promotion
 from sagwa.web.pages.error_texts import FIELDS, FormProblem
@@ -99,7 +100,11 @@ def parse_local_time(text: str | None, field: str) -> datetime | None:
     except ValueError:
         raise FormProblem(f"날짜와 시각을 다시 확인해 주세요 ('{text}').",
                           f"'{text}' is not a date and time.", field=field) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=SEOUL)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=SEOUL)
+    if out_of_range(moment):
+        raise FormProblem(f"1970년부터 2199년 사이의 날짜를 입력해 주세요 ('{text}').",
+                          f"Enter a date from 1970 to 2199 ('{text}').", field=field)
+    return moment
 
 
 def parse_promotion(percent: str | None, starts: str | None, ends: str | None) -> Promotion | None:

@@ -27,7 +27,10 @@ def seoul(moment: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
         return "—"
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
-    return moment.astimezone(SEOUL).strftime(fmt)
+    try:
+        return moment.astimezone(SEOUL).strftime(fmt)
+    except OverflowError:  # past year 9999 in Korea time (stored before times were bounded)
+        return moment.isoformat(timespec="minutes")
 
 
 def as_sentence(text: str | None) -> str:

@@ -198,7 +198,8 @@ def withdraw(listing_id: int, change_id: int, request: Request, account: SellerA
     if price_review.listing_of_change(uow(), change_id) != listing_id:
         raise NotFound(f"price change {change_id} is not one of listing {listing_id}'s")
     try:
-        price_review.withdraw_price_change(uow(), change_id=change_id, by=account.actor)
+        price_review.withdraw_price_change(uow(), change_id=change_id, by=account.actor,
+                                           seller_id=account.seller_id)
     except SagwaError as exc:  # decided meanwhile: say so on the page, which shows it now
         flash_in_lang(request, error_text(exc, "ko"), error_text(exc, "en"), "error")
     else:
