@@ -102,7 +102,18 @@ def test_approved_change_goes_live_and_rejected_one_never_does(market) -> None:
         assert u.market.listing(ids[0]).price == Money(19_900, KRW)
         assert u.market.listing(ids[1]).price == Money(189_000, KRW)
         actions = [r.event.action for r in u.audit.for_entity("listing", str(ids[1]))]
+        decisions = {r.event.action: r.event for r in [*u.audit.for_entity("listing", str(ids[0])),
+                                                       *u.audit.for_entity("listing", str(ids[1]))]}
     assert "price_change.rejected" in actions
+    # the audit log keeps who decided and why, as the seller reads it
+    rejected_event = decisions["price_change.rejected"]
+    assert rejected_event.actor == "reviewer:park"
+    assert rejected_event.after == {"price_change_id": second.id, "proposed": {
+        "amount_minor": 18_900, "currency": KRW}, "reason": "0이 빠진 것 같습니다"}
+    approved_event = decisions["price_change.approved"]
+    assert approved_event.actor == "reviewer:park"
+    assert approved_event.after is not None and approved_event.after["reason"] == "clearance"
+    assert approved_event.after["price_change_id"] == first.id
     with pytest.raises(IllegalTransition) as decided:
         price_review.approve_price_change(uow(), change_id=second.id, reviewer="r", reason="checked with the seller")
     assert decided.value.details["reason"] == "change_not_held"
