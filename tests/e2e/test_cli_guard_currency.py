@@ -72,3 +72,38 @@ def test_a_list_price_in_the_changes_currency_still_counts(tmp_path: Path) -> No
     change = ["b,L9,P99,S1,19.90,199.00,2025-07-03T10:00:00,,USD"]
     got = verdicts(tmp_path, history, change, products)
     assert got["b"]["verdict"] == "allow"
+
+
+TWO_CURRENCIES = USD_HISTORY + """L9,P9,S1,150000,2025-07-01,KRW
+L9,P9,S1,150000,2025-07-02,KRW
+"""
+
+
+@pytest.mark.parametrize(("limits", "usd_verdict"), [
+    ('{ floor = 100000.0, ceiling = 500000.0, currency = "krw" }', "allow"),
+    ("{ floor = 100000.0, ceiling = 500000.0 }", "hold"),  # in each listing's own currency
+])
+def test_seller_limits_in_one_currency_leave_the_sellers_other_prices_alone(
+        tmp_path: Path, limits: str, usd_verdict: str) -> None:
+    """An audit's finding: a seller's KRW floor of 100,000 held their USD listing's 10.00 ->
+    9.50 as "below the seller's floor of $100,000.00; looks like a mistyped digit". Limits may
+    name their currency; a hold past a seller's limit names no error type unless a shape does
+    (a 5% cut under the floor is no typo)."""
+    rules = write(tmp_path / "rules.toml", f"[sellers]\nS1 = {limits}\n")
+    history_file = write(tmp_path / "h.csv", TWO_CURRENCIES)
+    changes_file = write(tmp_path / "c.csv", changes_text([
+        "u1,L1,P1,S1,10.00,9.50,2025-07-03,,USD",
+        "k1,L9,P9,S1,150000,95000,2025-07-03,,KRW",
+    ]))
+    out = tmp_path / "v.csv"
+    result = run("check", "--history", history_file, "--changes", changes_file, "--rules", rules,
+                 "--out", out)
+    assert result.exit_code == 0, result.output
+    got = {row["change_id"]: row for row in pl.read_csv(out).to_dicts()}
+    assert got["u1"]["verdict"] == usd_verdict
+    assert got["k1"]["verdict"] == "hold"
+    assert "below the seller's floor of 100,000 KRW" in got["k1"]["reason"]
+    assert got["k1"]["error_type"] == "none" and "looks like" not in got["k1"]["reason"]
+    if usd_verdict == "hold":
+        assert got["u1"]["error_type"] == "none"
+        assert "floor of $100,000.00" in got["u1"]["reason"]

@@ -119,10 +119,14 @@ def classify(
         np.where(promo_matches, promo_type, by_ratio),
         by_ratio,
     )
-    # a cut held only because it was not declared is a sale more often than a slip: no guess
+    # a cut held only because it was not declared is a sale more often than a slip, and a
+    # price past the seller's own limit may be any move (5% under the floor is no typo): no
+    # guess where no shape names one
     policy_only = np.isin(reason, [REASON_CODE["undeclared_cut_too_deep"],
                                    REASON_CODE["below_list_price_floor"],
-                                   REASON_CODE["cut_too_deep_in_steps"]])
+                                   REASON_CODE["cut_too_deep_in_steps"],
+                                   REASON_CODE["below_seller_floor"],
+                                   REASON_CODE["above_seller_ceiling"]])
     out = np.where(policy_only & (out == ERROR_CODE["digit_typo"]), ERROR_CODE["none"], out)
     out = np.where(reason == REASON_CODE["penny_price"], ERROR_CODE["penny"], out)
     out = np.where(reason == REASON_CODE["within_range"], ERROR_CODE["none"], out)

@@ -29,10 +29,16 @@ from sagwa.errors import InvalidInput
 
 @dataclass(frozen=True)
 class SellerLimits:
-    """Hard floor/ceiling for one seller's prices, in major units (``None`` = no limit)."""
+    """Hard floor/ceiling for one seller's prices, in major units (``None`` = no limit), of
+    ``currency`` when given (the limits then leave the seller's prices in other currencies
+    alone), else of each change's own currency."""
 
     floor_major: float | None = None
     ceiling_major: float | None = None
+    currency: str | None = None
+
+    def applies_to(self, currency: str) -> bool:
+        return self.currency is None or self.currency == currency
 
 
 @dataclass(frozen=True)
@@ -137,10 +143,13 @@ class PriceRules:
     def penny_major(self, currency: str) -> float:
         return self.penny_max_major.get(currency, self.penny_max_major.get("default", 0.01))
 
-    def seller_limits(self, seller_id: str | None) -> SellerLimits:
+    def seller_limits(self, seller_id: str | None, currency: str | None = None) -> SellerLimits:
+        """The seller's limits for a price in ``currency`` (none for another currency than
+        the limits name; ``currency`` None: the limits as written)."""
         if seller_id is None:
             return _NO_LIMITS
-        return self.sellers.get(seller_id, _NO_LIMITS)
+        limits = self.sellers.get(seller_id, _NO_LIMITS)
+        return limits if currency is None or limits.applies_to(currency) else _NO_LIMITS
 
 
 _NO_LIMITS = SellerLimits()
@@ -292,9 +301,19 @@ TABLES: dict[str, dict[str, Check]] = {
     },
     "sellers": {},  # seller id -> {floor, ceiling}: checked by _sellers
 }
+def _currency_code(value: object) -> str:
+    """A currency sagwa knows, as its code (``krw`` is KRW)."""
+    code = value.strip().upper() if isinstance(value, str) else None
+    if code not in CURRENCY_EXPONENTS:
+        known = ", ".join(sorted(CURRENCY_EXPONENTS))
+        raise _BadValue(f"must be a currency code, one of {known} (got {value!r})")
+    return code
+
+
 SELLER_KEYS: dict[str, Check] = {
     "floor": _number("a price in major units, 0 or more", lambda v: v >= 0.0),
     "ceiling": _number("a price in major units above 0", lambda v: v > 0.0),
+    "currency": _currency_code,
 }
 _PENNY_KEYS = ("default", *CURRENCY_EXPONENTS)
 
@@ -341,7 +360,7 @@ def _sellers(data: Mapping[str, Any], file: str) -> dict[str, SellerLimits]:
         floor, ceiling = limits.get("floor"), limits.get("ceiling")
         if floor is not None and ceiling is not None and floor > ceiling:
             raise _invalid(file, table, "floor", f"({floor}) must not be above ceiling ({ceiling})")
-        out[str(seller)] = SellerLimits(floor, ceiling)
+        out[str(seller)] = SellerLimits(floor, ceiling, limits.get("currency"))
     return out
 
 

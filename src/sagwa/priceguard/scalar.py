@@ -43,6 +43,8 @@ _STREAK_START = REF_KIND["streak_start"]
 _RUNAWAY = ERROR_CODE["repricer_runaway"]
 _ABOVE = REASON_CODE["above_seller_ceiling"]
 _BELOW = REASON_CODE["below_seller_floor"]
+#: Policy holds that name no error type where no shape does (``recognisers.error_types``).
+_NO_GUESS = (_UNDECLARED, _LIST_FLOOR, _IN_STEPS, _BELOW, _ABOVE)
 _PENNY = REASON_CODE["penny_price"]
 _BELOW_ALL = REASON_CODE["below_all_other_sellers"]
 _ABOVE_ALL = REASON_CODE["above_all_other_sellers"]
@@ -338,6 +340,6 @@ def _classify(
     ):
         if hit:
             return ERROR_CODE[name]
-    # a cut held only because it was not declared is a sale more often than a slip: no guess
-    return ERROR_CODE["none" if reason in (_UNDECLARED, _LIST_FLOOR, _IN_STEPS)
-                      else "digit_typo"]
+    # a cut held only because it was not declared is a sale more often than a slip, and a
+    # price past the seller's own limit may be any move: no guess (recognisers.error_types)
+    return ERROR_CODE["none" if reason in _NO_GUESS else "digit_typo"]

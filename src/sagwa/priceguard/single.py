@@ -70,7 +70,7 @@ def _median(values: tuple[int, ...], window: int | None = None) -> float:
 def evidence_columns(ev: ChangeEvidence, rules: PriceRules) -> PriceColumns:
     """One-row :class:`PriceColumns` for ``ev`` — the exact inputs the batch path would use."""
     unit = float(10 ** CURRENCY_EXPONENTS[check_currency(ev.currency)])
-    limits = rules.seller_limits(ev.seller_id)
+    limits = rules.seller_limits(ev.seller_id, ev.currency)
 
     def col(x: float | None) -> np.ndarray:
         return np.array([math.nan if x is None else float(x)])
@@ -118,7 +118,7 @@ _MINOR_PER_MAJOR = {code: float(10**exponent) for code, exponent in CURRENCY_EXP
 def check_one(ev: ChangeEvidence, rules: PriceRules) -> Verdict:
     """Judge one change; same verdict as :func:`check_prices` on the same evidence."""
     unit = _MINOR_PER_MAJOR.get(ev.currency) or _MINOR_PER_MAJOR[check_currency(ev.currency)]
-    limits = rules.seller_limits(ev.seller_id)
+    limits = rules.seller_limits(ev.seller_id, ev.currency)
     others = ev.other_seller_prices_minor
     x = ScalarInputs(  # positional (the field order of ScalarInputs): this is the hot path
         float(ev.new_price_minor),

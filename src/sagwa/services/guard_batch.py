@@ -249,17 +249,18 @@ def _attach_policy(
     ceilings = {
         s: lim.ceiling_major for s, lim in rules.sellers.items() if lim.ceiling_major is not None
     }
+    # limits that name a currency leave the seller's prices in other currencies alone
+    named = {s: lim.currency for s, lim in rules.sellers.items() if lim.currency is not None}
+    limit_currency = pl.col("seller_id").replace_strict(named, default=None,
+                                                        return_dtype=pl.Utf8)
+    applies = limit_currency.is_null() | (limit_currency == pl.col("currency"))
     return todo.with_columns(
         unit=unit,
         penny_minor=penny * unit,
         max_depth_pct=depth,
         list_floor_minor=pl.col("list_price_minor") * share / 100.0,
-        floor_minor=pl.col("seller_id").replace_strict(
-            floors, default=None, return_dtype=pl.Float64
-        )
-        * unit,
-        ceiling_minor=pl.col("seller_id").replace_strict(
-            ceilings, default=None, return_dtype=pl.Float64
-        )
-        * unit,
+        floor_minor=pl.when(applies).then(pl.col("seller_id").replace_strict(
+            floors, default=None, return_dtype=pl.Float64) * unit),
+        ceiling_minor=pl.when(applies).then(pl.col("seller_id").replace_strict(
+            ceilings, default=None, return_dtype=pl.Float64) * unit),
     )

@@ -28,7 +28,9 @@ from sagwa.priceguard.single import evidence_columns, scalar_inputs
 from sagwa.priceguard.vocabulary import ERROR_TYPES, REASON_CODES, REF_KINDS
 
 RULES = dataclasses.replace(
-    load_rules(), sellers={"S1": SellerLimits(floor_major=5.0, ceiling_major=500.0)}
+    load_rules(), sellers={"S1": SellerLimits(floor_major=5.0, ceiling_major=500.0),
+                           "S2": SellerLimits(floor_major=100_000.0, ceiling_major=500_000.0,
+                                              currency="KRW")}
 )
 #: A marketplace that calls anything up to 1.00 USD a penny price.
 RAISED_PENNY = dataclasses.replace(RULES, penny_max_major={"default": 0.01, "USD": 1.0, "KRW": 1.0})
@@ -163,7 +165,7 @@ CASES = [
     ),
     pytest.param(
         settled(45_000, 50_001, "USD", seller_id="S1"), RULES,
-        Answer("hold", "above_seller_ceiling", "digit_typo", "current", 45_000.0),
+        Answer("hold", "above_seller_ceiling", "none", "current", 45_000.0),
         id="a-cent-over-the-sellers-ceiling",
     ),
     pytest.param(
@@ -173,8 +175,23 @@ CASES = [
     ),
     pytest.param(
         settled(600, 499, "USD", seller_id="S1"), RULES,
-        Answer("hold", "below_seller_floor", "digit_typo", "current", 600.0),
+        Answer("hold", "below_seller_floor", "none", "current", 600.0),
         id="a-cent-under-the-sellers-floor",
+    ),
+    pytest.param(  # a slip past the floor is still named by its shape
+        settled(4_000, 400, "USD", seller_id="S1"), RULES,
+        Answer("hold", "below_seller_floor", "decimal_slip", "current", 4_000.0),
+        id="a-dropped-zero-under-the-sellers-floor",
+    ),
+    pytest.param(  # limits in KRW leave the seller's USD prices alone
+        settled(15_000, 14_000, "USD", seller_id="S2"), RULES,
+        Answer("allow", "within_range", "none", "current", 15_000.0),
+        id="a-usd-price-under-a-krw-floor's-number",
+    ),
+    pytest.param(
+        settled(150_000, 99_000, "KRW", seller_id="S2"), RULES,
+        Answer("hold", "below_seller_floor", "none", "current", 150_000.0),
+        id="a-krw-price-under-the-sellers-krw-floor",
     ),
     # --- the fixed book price law: at least 90% of the list price ---
     pytest.param(

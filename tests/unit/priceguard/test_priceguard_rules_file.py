@@ -61,7 +61,8 @@ def test_a_complete_operator_file_loads_every_setting(tmp_path: Path) -> None:
         "[promotion]\nround_pct_step = 10\n[promotion.category_max_depth_pct]\ntoys = 40\n"
         "[penny]\nmax_major = { default = 0.05, KRW = 10 }\n"
         "[shapes]\nfx_rates = [7.2]\npack_sizes = [6, 12]\n"
-        "[sellers]\nS9 = { floor = 1, ceiling = 900.0 }\n[sellers.S8]\nceiling = 50\n",
+        "[sellers]\nS9 = { floor = 1, ceiling = 900.0 }\n"
+        'S7 = { floor = 1000, currency = " krw" }\n[sellers.S8]\nceiling = 50\n',
         encoding="utf-8",
     )
     rules = load_rules(path)
@@ -71,6 +72,17 @@ def test_a_complete_operator_file_loads_every_setting(tmp_path: Path) -> None:
     assert rules.seller_limits("S9").floor_major == 1.0
     assert rules.seller_limits("S8").ceiling_major == 50.0
     assert rules.seller_limits("S8").floor_major is None
+    assert rules.seller_limits("S7").currency == "KRW"
+    assert rules.seller_limits("S7", "KRW").floor_major == 1000.0
+    assert rules.seller_limits("S7", "USD").floor_major is None  # limits of another currency
+    assert rules.seller_limits("S9", "USD").floor_major == 1.0  # no currency: any
+
+
+def test_seller_limits_name_a_currency_sagwa_knows(tmp_path: Path) -> None:
+    path = tmp_path / "rules.toml"
+    path.write_text('[sellers]\nS1 = { floor = 1, currency = "WON" }\n', encoding="utf-8")
+    with pytest.raises(InvalidInput, match=r"sellers.S1\] currency must be a currency code"):
+        load_rules(path)
 
 
 def test_the_packaged_rules_load_as_the_defaults_they_restate() -> None:
