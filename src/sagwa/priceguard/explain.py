@@ -58,6 +58,7 @@ _REF = {
         "highest_other_seller": "the highest of {n} other sellers",
         "promotion_price": "the current price less {pct}%",
         "one_other_seller": "the one other seller's price",
+        "other_sellers_uncounted": "the other sellers' median",
         "streak_start_down": "the price before this run of {moves} cuts in a row",
         "streak_start_up": "the price before this run of {moves} rises in a row",
     },
@@ -70,6 +71,7 @@ _REF = {
         "highest_other_seller": "다른 판매자 {n}곳 중 최고가",
         "promotion_price": "현재 가격에서 {pct}% 할인한 가격",
         "one_other_seller": "다른 판매자 1곳의 가격",
+        "other_sellers_uncounted": "다른 판매자들의 중앙값",
         "streak_start_down": "이번까지 {moves}번 연속 인하되기 전 가격",
         "streak_start_up": "이번까지 {moves}번 연속 인상되기 전 가격",
     },
@@ -86,12 +88,18 @@ def money(minor: float, currency: str, lang: str) -> str:
     return _money_texts(minor, currency)[lang == "ko"]
 
 
+def shown_minor(minor: float) -> int:
+    """A reference as a sentence shows it, in whole minor units: a half rounds up (a median
+    of 62.5 cents reads $0.63, as people round), and the gap beside it is measured from it."""
+    return math.floor(minor + 0.5)
+
+
 def _money_texts(minor: float, currency: str) -> tuple[str, str]:
     """:func:`money` in English and in Korean, formatted once."""
     if not math.isfinite(minor):
         return "?", "?"
     exponent = CURRENCY_EXPONENTS.get(currency)
-    amount = round(minor)
+    amount = shown_minor(minor)
     if exponent is None or amount < 0:
         value = Money(amount, currency)
         return format_money(value, lang="en"), format_money(value, lang="ko")
@@ -239,7 +247,7 @@ def format_reason(
     """
     k = lang == "ko"
     amounts = (_money_texts(new, currency)[k], _money_texts(ref, currency)[k],
-               _money_texts(limit_minor, currency)[k]
+               _money_texts(_limit_shown(reason, limit_minor), currency)[k]
                if _SENTENCES[lang, reason, False, True].limit else "")
     return _render(lang, reason, error_type, new, ref, ref_kind, n_peers, promotion_pct, amounts,
                    max_depth_pct, _share(reason, limit_minor, ref), moves)
@@ -262,8 +270,8 @@ def format_reasons(
     """:func:`format_reason` in English and in Korean, the amounts formatted once for both."""
     new_t, ref_t = _money_texts(new, currency), _money_texts(ref, currency)
     share = _share(reason, limit_minor, ref)
-    limit_t = (_money_texts(limit_minor, currency) if _SENTENCES["en", reason, False, True].limit
-               else ("", ""))
+    limit_t = (_money_texts(_limit_shown(reason, limit_minor), currency)
+               if _SENTENCES["en", reason, False, True].limit else ("", ""))
     return (
         _render("en", reason, error_type, new, ref, ref_kind, n_peers, promotion_pct,
                 (new_t[0], ref_t[0], limit_t[0]), max_depth_pct, share, moves),
@@ -284,6 +292,8 @@ def _render(lang: str, reason: str, error_type: str, new: float, ref: float, ref
     pct = _declared_pct(promotion_pct)
     if n_peers == 1 and ref_kind in _PEER_KINDS:  # median, lowest and highest of one price
         ref_kind = "one_other_seller"
+    elif n_peers < 1 and ref_kind == "other_sellers":  # a caller that gave no count
+        ref_kind = "other_sellers_uncounted"
     if ref_kind == "streak_start":  # a run of cuts or of rises
         ref_kind = "streak_start_down" if new < ref else "streak_start_up"
     where = _REF[lang][ref_kind]
@@ -291,7 +301,8 @@ def _render(lang: str, reason: str, error_type: str, new: float, ref: float, ref
         "new": amounts[0],
         "ref": amounts[1],
         "where": where.format(n=n_peers, pct=pct, moves=moves) if "{" in where else where,
-        "gap": _gap(new, ref, lang) if sentence.gap else "",
+        # said between the amounts the sentence shows (a median of 62.5 cents shows as $0.63)
+        "gap": _gap(new, float(shown_minor(ref)), lang) if sentence.gap else "",
         "pct": pct,
         "max_pct": f"{max_depth_pct:g}" if math.isfinite(max_depth_pct) else "?",
         "share": share,
@@ -312,6 +323,17 @@ def limit_of(reason: str, floor: float, ceiling: float, list_floor: float) -> fl
     return list_floor if reason == "below_list_price_floor" else ceiling
 
 
+def _limit_shown(reason: str, limit_minor: float) -> float:
+    """A limit as a price one can type: a floor of 1,799.1 cents (90% of $19.99) is $18.00, the
+    least price it allows (shown rounded, "$17.99" read as a price below itself), a ceiling
+    the most."""
+    if not math.isfinite(limit_minor):
+        return limit_minor
+    if reason == "above_seller_ceiling":
+        return float(math.floor(limit_minor + 1e-6))
+    return float(math.ceil(limit_minor - 1e-6))
+
+
 def _share(reason: str, limit_minor: float, ref: float) -> str:
     """The least price as a percent of the list price, for ``below_list_price_floor``."""
     if reason != "below_list_price_floor" or not (ref > 0 and math.isfinite(limit_minor)):
@@ -328,7 +350,9 @@ def _declared_pct(pct: float) -> str:
     """A declared percent as written ("25", "12.5"); one just under 100 never reads "100"."""
     if not math.isfinite(pct):
         return "?"
-    text = f"{pct:g}"
+    text = f"{pct:.2f}".rstrip("0").rstrip(".")  # 25, 12.5, 12.35 (not 12.3457 nor 1e-05)
+    if text == "0" and pct > 0:
+        return "<0.01"
     return percent_text(pct, 1) if text == "100" and pct < 100 else text
 
 
@@ -338,7 +362,14 @@ def percent_text(pct: float, decimals: int = 0) -> str:
     "100% below" would read as free). The reasons' gaps and the review cards' badges alike."""
     if 99.5 <= pct < 100:
         return f"{math.floor(pct * 10) / 10:.1f}"
-    return f"{pct:.{decimals}f}"
+    return f"{_half_up(pct, decimals):.{decimals}f}"
+
+
+def _half_up(value: float, decimals: int) -> float:
+    """``value`` to ``decimals`` places, a half rounding up (2.25 -> 2.3, as people round;
+    Python's formatting rounds it to the even 2.2)."""
+    scale = 10**decimals
+    return math.floor(value * scale + 0.5 + 1e-9) / scale
 
 
 def _gap(new: float, ref: float, lang: str) -> str:
@@ -348,7 +379,7 @@ def _gap(new: float, ref: float, lang: str) -> str:
     if new < ref:
         text = percent_text(100 * (1 - new / ref))
         return f"{text}% 낮습니다" if lang == "ko" else f"{text}% below"
-    times = new / ref
+    times = _half_up(new / ref, 1)
     return f"{times:,.1f}배입니다" if lang == "ko" else f"{times:,.1f} times"
 
 
