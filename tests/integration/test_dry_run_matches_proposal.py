@@ -106,3 +106,20 @@ def test_the_dry_run_of_a_draft_at_its_own_price_previews_publishing(session_fac
     opinion = price_review.check_price_change(uow(), listing_id=draft.id,
                                               new_price=Money(17_900, "KRW"), rules=RULES)
     assert opinion.verdict == "hold"  # 91% under the list price: what publishing would say
+
+
+def test_a_listing_held_at_publication_at_its_own_price_is_refused_by_both(
+        session_factory) -> None:
+    """Its first price already has the guard's judgement: saving it again is refused
+    (``price_unchanged``), and so is the dry run (a review's finding: the dry run said "hold:
+    save it if you mean it", then the save refused it)."""
+    uow, _clock, _ids, product_id = ipod_market(session_factory)
+    seller = catalog.register_seller(uow(), code="seller-held", name="보류 판매자", actor="t")
+    listing = listings.create_listing(uow(), seller_id=seller.id, product_id=product_id,
+                                      price=Money(17_900, "KRW"), actor="t")
+    listings.change_listing_status(uow(), listing_id=listing.id, trigger=ListingTrigger.PUBLISH,
+                                   actor="t", gate=price_review.guard_gate(RULES))
+    with uow() as u:
+        assert u.market.listing(listing.id).status.value == "held"
+    dry, real = _both(uow, listing.id, Money(17_900, "KRW"), None)
+    assert dry == real == ("InvalidInput", "price_unchanged")

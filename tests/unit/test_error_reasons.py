@@ -165,7 +165,7 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: InvalidInput(
             "the listing already costs 199,000 KRW", field="new_price", reason="price_unchanged"
         ),
-        "이미 그 가격으로 판매 중입니다.",
+        "상품 가격이 이미 그 가격입니다. 다른 가격을 입력해 주세요.",
     ),
     "listing_ended": (
         lambda: Conflict("listing 3 has ended; its price cannot change", reason="listing_ended"),

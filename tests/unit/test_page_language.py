@@ -120,9 +120,17 @@ def test_the_timeline_reads_as_words_with_korea_times_and_no_empty_reasons() -> 
         TimelineEntry(NOW, "seller:a", "price_change.held", "listing", "3",
                       {"reason": "way too low"}),
         TimelineEntry(NOW, "customer", "case.choice_recorded", "case", case_count=2),
+        # a hold at publication keeps its Korean reason on its own record
+        TimelineEntry(NOW, "seller:a", "listing.hold", "listing", "5",
+                      {"status": "held", "reason": "new price 159,000 KRW is 90% below"},
+                      reason_ko="새 가격 159,000원은 90% 낮습니다"),
     ]
     ko = timeline_rows(entries, "ko", reasons_ko={"way too low": "너무 낮습니다"})
-    assert [r.action for r in ko] == ["판매 시작", "사과 메시지 예약", "가격 변경 보류", "고객 선택 기록"]
+    assert ko[4].detail == "상태: 판매 보류 · 사유: 새 가격 159,000원은 90% 낮습니다"
+    assert timeline_rows(entries, "en")[4].detail.endswith(
+        "reason: new price 159,000 KRW is 90% below")
+    assert [r.action for r in ko] == ["판매 시작", "사과 메시지 예약", "가격 변경 보류", "고객 선택 기록",
+                                      "판매 보류"]
     assert ko[0].detail == "상태: 판매 중"
     assert ko[1].subject == "사고 #1"
     assert ko[1].detail == "상태: 고객 안내 중 · 고객 3명 · 메시지 6통 · 발송 2008-06-12 09:00"

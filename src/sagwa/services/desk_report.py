@@ -59,6 +59,8 @@ class TimelineEntry:
     facts: Mapping[str, Any] = field(default_factory=dict)
     case_count: int | None = None
     records: int | None = None
+    reason_ko: str | None = None
+    """The Korean of ``facts["reason"]`` where the record keeps one (a guard's hold)."""
 
     @property
     def entity(self) -> str:
@@ -158,7 +160,8 @@ def _timeline(records: list[Any]) -> list[TimelineEntry]:
             continue
         facts = {k: v for k, v in (r.after or {}).items() if k in TIMELINE_FACTS}
         out.append(TimelineEntry(r.occurred_at, r.actor, r.action, r.entity_type,
-                                 str(r.entity_id), facts))
+                                 str(r.entity_id), facts,
+                                 reason_ko=(r.after or {}).get("reason_ko")))
     # stamped with the group's first record, not the minute (which would sort it before the
     # step that caused it, e.g. "notified" before "scoped" in the same minute)
     out += [_grouped(rows) for rows in groups.values()]

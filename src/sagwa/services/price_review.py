@@ -195,15 +195,19 @@ def check_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_price:
     """Dry run: what the guard would say, with nothing stored. What the proposal itself would
     refuse is refused here, by the same checks in the same order (``check_proposal_input``,
     ``check_proposal_on``): an ended listing, a price in another currency than the listing's,
-    the price it already has (except on a listing never on sale, where the dry run previews
-    publishing it at its own price), a promotion that is not running now. On a listing
+    the price it already has (except on a draft, where the dry run previews publishing it at
+    its own price), a promotion that is not running now. On a listing
     that was never on sale (a draft, or held at its publication) the price is judged as a first
     price, as publishing judges it (:func:`~sagwa.services.listing_holds.never_on_sale`)."""
     check_proposal_input(new_price, promotion)
     with uow:
         listing = require(uow.market.listing(listing_id), "listing", listing_id)
         first_price = never_on_sale(uow, listing)
-        check_proposal_on(uow, listing, new_price, promotion, same_price=first_price)
+        # a draft's own price is judged (as publishing it would be); a listing held at its
+        # publication already has its judgement, and saving its own price is refused: the dry
+        # run said "hold: save it if you mean it" and the save then refused (a review's finding)
+        draft = listing.status is ListingStatus.DRAFT
+        check_proposal_on(uow, listing, new_price, promotion, same_price=draft)
         return judge(uow, listing, new_price, promotion, rules, first_price=first_price)
 
 

@@ -287,3 +287,46 @@ def test_a_refused_approval_is_shown_at_its_card_and_a_reload_posts_nothing(page
     assert f"#{change_id} 거절" in flash.inner_text()
     assert page.url.endswith("/ops/review")
     assert _change_status(factory, change_id) is PriceChangeStatus.REJECTED
+
+
+def test_approving_a_paused_listings_change_does_not_say_the_price_is_live(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    """A review's finding: the flash said "the new price is live" whatever the listing's state
+    (on a draft or a paused listing nobody can buy at it yet)."""
+    change_id = _held(session_factory, world.ipod_a, 19_900)
+    listings.change_listing_status(_uow(session_factory), listing_id=world.ipod_a,
+                                   trigger=ListingTrigger.PAUSE, actor="seller:seller_a",
+                                   reason="재고 확인 중")
+    log_in(client, "reviewer")
+    page = client.get("/ops/review?lang=en").text
+    approved = client.post(f"/ops/review/{change_id}/approve", follow_redirects=True,
+                           data={"reason": "clearance checked with the seller",
+                                 "csrf_token": csrf_of(page)})
+    text = html.unescape(approved.text)
+    assert f"#{change_id} approved: the price is changed. The listing is paused, so nobody " \
+           "can buy at it yet." in text
+    assert "the new price is live" not in text
+    assert _change_status(session_factory, change_id) is PriceChangeStatus.APPROVED
+
+
+def test_a_reason_that_fits_the_box_is_not_too_long_for_its_line_breaks(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    """A browser without scripts sends each line break of a textarea as two characters (CR LF):
+    a 999-character reason over 10 lines fits ``maxlength="1000"`` but was refused as too long,
+    on a page without the form. It is stored with one-character line breaks."""
+    change_id = _held(session_factory, world.ipod_a, 19_900)
+    log_in(client, "reviewer")
+    page = client.get("/ops/review").text
+    reason = "\r\n".join(["0이 빠진 가격으로 보입니다 " + "가" * 85] * 10)[:1008]
+    assert len(reason.replace("\r\n", "\n")) <= 1000 < len(reason)
+    decided = client.post(f"/ops/review/{change_id}/reject",
+                          data={"reason": reason, "csrf_token": csrf_of(page)})
+    assert decided.status_code == 303, decided.text[:500]
+    with _uow(session_factory) as u:
+        stored = u.market.price_change(change_id)
+    assert stored is not None and stored.decision_reason == reason.replace("\r\n", "\n").strip()
+    too_long = _held(session_factory, world.ipod_b, 19_900)
+    refused = client.post(f"/ops/review/{too_long}/reject",
+                          data={"reason": "가" * 1001, "csrf_token": csrf_of(page)})
+    assert refused.status_code == 422
+    assert _change_status(session_factory, too_long) is PriceChangeStatus.HELD

@@ -188,6 +188,37 @@ def test_the_seller_sees_why_their_listing_was_held_and_that_a_reviewer_must_rel
     assert 'id="held-at-publication"' not in live
 
 
+def test_the_sellers_page_says_which_price_the_hold_was_about_after_a_correction(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    """A review's finding: after the seller corrected a held first price, the page still said
+    "new price 159,000 KRW is 90% below the list price … correct it below", as if it were the
+    price now."""
+    listing_id = _published_through_the_api(client, session_factory, world,
+                                            username="seller_a")
+    log_in(client, "seller_a")
+    page = client.get(f"/seller/listings/{listing_id}").text
+    assert 'id="held-price-was"' not in page and 'id="held-price-corrected"' not in page
+    saved = client.post(f"/seller/listings/{listing_id}/price",
+                        data={"csrf_token": csrf_of(page), "new_price": "1,580,000"})
+    assert saved.status_code == 303, saved.text[:300]
+    after = html.unescape(client.get(f"/seller/listings/{listing_id}").text)
+    box = re.search(r'<div class="verdict hold" id="held-at-publication".*?</div>', after,
+                    re.DOTALL)
+    assert box
+    assert "보류된 첫 가격 159,000원: " in box.group(0)
+    assert "가격을 1,580,000원으로 고쳤습니다." in box.group(0)
+    assert "가격이 잘못되었다면 아래에서 고쳐 주세요" not in box.group(0)
+    english = html.unescape(client.get(f"/seller/listings/{listing_id}?lang=en").text)
+    assert "The first price held, 159,000 KRW: " in english
+    assert "You corrected the price to 1,580,000 KRW; it goes on sale at that price once a " \
+           "reviewer releases it" in english
+    # the English page's title is the product's English title too, as its heading is
+    heading = re.search(r"<h1>(.*?)</h1>", english, re.DOTALL)
+    title = re.search(r"<title>(.*?)</title>", english, re.DOTALL)
+    assert heading and title and title.group(1).startswith(heading.group(1).strip())
+    assert not HANGUL.search(heading.group(1))
+
+
 def test_whoever_published_a_held_listing_gets_a_sentence_not_a_release_button(
         client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
     listing_id = _published_through_the_api(client, session_factory, world, username="admin")

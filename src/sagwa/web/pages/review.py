@@ -20,8 +20,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
+from pydantic import AfterValidator
 
-from sagwa.domain.listings import ListingTrigger
+from sagwa.domain.listings import ListingStatus, ListingTrigger
 from sagwa.domain.money import Money
 from sagwa.domain.particles import fill_particles
 from sagwa.domain.price_moves import PriceReference
@@ -43,6 +44,7 @@ from sagwa.web.deps import Rules, Uow
 from sagwa.web.pages.error_texts import PageRoute, error_text
 from sagwa.web.pages.forms import parse_int
 from sagwa.web.pages.i18n import lang_of
+from sagwa.web.pages.labels import LISTING_STATUS
 from sagwa.web.pages.rendering import flash_in_lang, render
 from sagwa.web.pages.session import Reviewer, csrf_protect
 from sagwa.web.pages.sparkline import sparkline
@@ -228,7 +230,22 @@ def _done(order: str) -> RedirectResponse:
     return RedirectResponse(_queue_url(queue_order(order)), status_code=303)
 
 
-ReasonField = Annotated[str, Form(max_length=1000)]
+def _typed_text(limit: int) -> AfterValidator:
+    """A textarea's text with its line breaks as one character each: a browser sends each as
+    two (CR LF), so a reason that fits ``maxlength`` in the box was refused as too long, and the
+    error page lost it (htmx sends one). The form field takes twice ``limit`` for that."""
+
+    def check(text: str) -> str:
+        text = text.replace("\r\n", "\n")
+        if len(text) > limit:
+            raise ValueError(f"at most {limit} characters")
+        return text
+
+    return AfterValidator(check)
+
+
+ReasonField = Annotated[str, Form(max_length=2 * 1000), _typed_text(1000)]
+ShortReasonField = Annotated[str, Form(max_length=2 * 500), _typed_text(500)]
 OrderField = Annotated[str, Form(max_length=10)]
 
 
@@ -236,13 +253,23 @@ OrderField = Annotated[str, Form(max_length=10)]
 def approve(change_id: int, request: Request, account: Reviewer, uow: Uow, rules: Rules,
             reason: ReasonField = "", order: OrderField = "") -> Response:
     try:
-        price_review.approve_price_change(uow(), change_id=change_id, reviewer=account.actor,
-                                          reason=reason.strip() or None)
+        approved = price_review.approve_price_change(uow(), change_id=change_id,
+                                                     reviewer=account.actor,
+                                                     reason=reason.strip() or None)
     except SagwaError as exc:
         return _refused(request, uow, account.actor, rules, ("approve", "change", change_id),
                         reason, exc, queue_order(order))
-    flash_in_lang(request, f"#{change_id} 승인: 새 가격이 반영되었습니다.",
-                  f"#{change_id} approved: the new price is live.")
+    with uow() as u:
+        listing = u.market.listing(approved.listing_id)
+    if listing is None or listing.status is ListingStatus.LIVE:
+        flash_in_lang(request, f"#{change_id} 승인: 새 가격이 반영되었습니다.",
+                      f"#{change_id} approved: the new price is live.")
+    else:  # a draft's or a paused listing's price: set, but nobody can buy at it yet
+        ko, en = LISTING_STATUS[listing.status.value]
+        flash_in_lang(request, f"#{change_id} 승인: 새 가격으로 바뀌었습니다. 상품이 '{ko}' 상태라 아직 "
+                               "아무도 이 가격에 살 수 없습니다.",
+                      f"#{change_id} approved: the price is changed. The listing is {en}, so "
+                      "nobody can buy at it yet.")
     return _done(order)
 
 
@@ -272,7 +299,7 @@ SeenCurrency = Annotated[str, Form(max_length=3)]
 
 @router.post("/listings/{listing_id}/release")
 def release(listing_id: int, request: Request, account: Reviewer, uow: Uow, rules: Rules,
-            reason: Annotated[str, Form(max_length=500)] = "",
+            reason: ShortReasonField = "",
             seen_price_minor: SeenPrice = "", seen_currency: SeenCurrency = "",
             order: OrderField = "") -> Response:
     """Put a listing the guard held at publication on sale at the price the reviewer saw
@@ -294,7 +321,7 @@ def release(listing_id: int, request: Request, account: Reviewer, uow: Uow, rule
 
 @router.post("/listings/{listing_id}/send-back")
 def send_back(listing_id: int, request: Request, account: Reviewer, uow: Uow, rules: Rules,
-              reason: Annotated[str, Form(max_length=500)] = "",
+              reason: ShortReasonField = "",
               seen_price_minor: SeenPrice = "", seen_currency: SeenCurrency = "",
               order: OrderField = "") -> Response:
     """Refuse the first price of a listing the guard held at publication: it goes back to draft

@@ -65,7 +65,7 @@ def _when(value: Any) -> str:
 
 
 def _detail(facts: Mapping[str, Any], vocabulary: str | None, lang: str,
-            reasons_ko: Mapping[str, str]) -> str:
+            reasons_ko: Mapping[str, str], own_ko: str | None = None) -> str:
     said = []
     for key in TIMELINE_FACTS:
         raw = facts.get(key)
@@ -80,7 +80,8 @@ def _detail(facts: Mapping[str, Any], vocabulary: str | None, lang: str,
             ko, en = ("발송", "sending") if key == "send_at" else ("답변 기한", "deadline")
             said.append(f"{_t(lang, ko, en)} {_when(raw)}")
         elif key == "reason":
-            reason = reasons_ko.get(value, value) if lang == "ko" else value
+            # the Korean kept with the record (a hold at publication), else with its change
+            reason = (own_ko or reasons_ko.get(value, value)) if lang == "ko" else value
             said.append(f"{_t(lang, '사유', 'reason')}: {reason}")
         else:
             said.append(_counted(key, value, lang))
@@ -115,5 +116,5 @@ def timeline_rows(entries: Iterable[TimelineEntry], lang: str, *,
         rows.append(TimelineRow(
             e.at, _t(lang, *actor) if actor else names.get(e.actor, e.actor), e.action,
             label("action", e.action, lang), _subject(e, lang),
-            _detail(e.facts, vocabulary, lang, reasons_ko or {}), e.actor))
+            _detail(e.facts, vocabulary, lang, reasons_ko or {}, e.reason_ko), e.actor))
     return rows
