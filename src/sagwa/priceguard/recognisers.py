@@ -15,11 +15,12 @@ import numpy.typing as npt
 
 from sagwa.priceguard.features import F64, LN10, is_round, near_any
 from sagwa.priceguard.rules import PriceRules
-from sagwa.priceguard.vocabulary import ERROR_CODE, REASON_CODE
+from sagwa.priceguard.vocabulary import ERROR_CODE, NO_GUESS_REASONS, REASON_CODE
 
 I8 = npt.NDArray[np.int8]
 
 POWERS_OF_TEN = np.array([LN10, 2 * LN10, 3 * LN10])
+_NO_GUESS = np.array([REASON_CODE[name] for name in NO_GUESS_REASONS])
 #: A new price this many times its reference that equals a round percentage is a typed discount.
 DISCOUNT_AS_PRICE_MIN_RATIO = 2.0
 #: ... or this small a fraction of it (a "30" typed into a 120,000 KRW price field).
@@ -119,14 +120,8 @@ def classify(
         np.where(promo_matches, promo_type, by_ratio),
         by_ratio,
     )
-    # a cut held only because it was not declared is a sale more often than a slip, and a
-    # price past the seller's own limit may be any move (5% under the floor is no typo): no
-    # guess where no shape names one
-    policy_only = np.isin(reason, [REASON_CODE["undeclared_cut_too_deep"],
-                                   REASON_CODE["below_list_price_floor"],
-                                   REASON_CODE["cut_too_deep_in_steps"],
-                                   REASON_CODE["below_seller_floor"],
-                                   REASON_CODE["above_seller_ceiling"]])
+    # no guess where no shape names one (vocabulary.NO_GUESS_REASONS)
+    policy_only = np.isin(reason, _NO_GUESS)
     out = np.where(policy_only & (out == ERROR_CODE["digit_typo"]), ERROR_CODE["none"], out)
     out = np.where(reason == REASON_CODE["penny_price"], ERROR_CODE["penny"], out)
     out = np.where(reason == REASON_CODE["within_range"], ERROR_CODE["none"], out)

@@ -23,7 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from sagwa.domain.money import CURRENCY_EXPONENTS
+from sagwa.domain.money import CURRENCY_EXPONENTS, check_currency
 from sagwa.errors import InvalidInput
 
 
@@ -303,11 +303,11 @@ TABLES: dict[str, dict[str, Check]] = {
 }
 def _currency_code(value: object) -> str:
     """A currency sagwa knows, as its code (``krw`` is KRW)."""
-    code = value.strip().upper() if isinstance(value, str) else None
-    if code not in CURRENCY_EXPONENTS:
-        known = ", ".join(sorted(CURRENCY_EXPONENTS))
-        raise _BadValue(f"must be a currency code, one of {known} (got {value!r})")
-    return code
+    try:
+        return check_currency(value.strip().upper() if isinstance(value, str) else value)
+    except InvalidInput as exc:
+        raise _BadValue(f"must be a currency code, one of {exc.details['known']} "
+                        f"(got {value!r})") from None
 
 
 SELLER_KEYS: dict[str, Check] = {

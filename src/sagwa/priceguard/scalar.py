@@ -27,7 +27,7 @@ from sagwa.priceguard.recognisers import (
     NEAR_NOTHING_RATIO,
 )
 from sagwa.priceguard.rules import PriceRules
-from sagwa.priceguard.vocabulary import ERROR_CODE, REASON_CODE, REF_KIND
+from sagwa.priceguard.vocabulary import ERROR_CODE, NO_GUESS_REASONS, REASON_CODE, REF_KIND
 
 _TENS = (LN10, 2 * LN10, 3 * LN10)
 
@@ -43,8 +43,7 @@ _STREAK_START = REF_KIND["streak_start"]
 _RUNAWAY = ERROR_CODE["repricer_runaway"]
 _ABOVE = REASON_CODE["above_seller_ceiling"]
 _BELOW = REASON_CODE["below_seller_floor"]
-#: Policy holds that name no error type where no shape does (``recognisers.error_types``).
-_NO_GUESS = (_UNDECLARED, _LIST_FLOOR, _IN_STEPS, _BELOW, _ABOVE)
+_NO_GUESS = frozenset(REASON_CODE[name] for name in NO_GUESS_REASONS)
 _PENNY = REASON_CODE["penny_price"]
 _BELOW_ALL = REASON_CODE["below_all_other_sellers"]
 _ABOVE_ALL = REASON_CODE["above_all_other_sellers"]
@@ -340,6 +339,5 @@ def _classify(
     ):
         if hit:
             return ERROR_CODE[name]
-    # a cut held only because it was not declared is a sale more often than a slip, and a
-    # price past the seller's own limit may be any move: no guess (recognisers.error_types)
+    # no guess where no shape names one (vocabulary.NO_GUESS_REASONS)
     return ERROR_CODE["none" if reason in _NO_GUESS else "digit_typo"]

@@ -49,6 +49,13 @@ POLICY_REASONS: frozenset[str] = frozenset({
     "below_list_price_floor", "promotion_too_deep", "below_seller_floor",
     "above_seller_ceiling", "penny_price", "promotion_mismatch", "undeclared_cut_too_deep",
     "cut_too_deep_in_steps"})
+#: The policy reasons that name no error type where no shape names one (the fallback "a
+#: mistyped digit" is left out): a cut held only because it was not declared is a sale more
+#: often than a slip, and a price past the seller's own limit may be any move (5% under the
+#: floor is no typo). ``recognisers.classify`` and ``scalar._classify`` both read it.
+NO_GUESS_REASONS: tuple[str, ...] = (
+    "undeclared_cut_too_deep", "below_list_price_floor", "cut_too_deep_in_steps",
+    "below_seller_floor", "above_seller_ceiling")
 
 #: Which price the change was compared with (the median reference, see ``features.median_reference``).
 REF_KINDS: tuple[str, ...] = (

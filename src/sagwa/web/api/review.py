@@ -20,14 +20,7 @@ from sagwa.web.api.market import (
     promotion_of,
     require_own_listing,
 )
-from sagwa.web.deps import (
-    REVIEWER,
-    ReviewerCaller,
-    Rules,
-    Uow,
-    api_actor,
-    recorded_name,
-)
+from sagwa.web.deps import REVIEWER, ReviewerCaller, Rules, Uow, api_actor, recorded_name
 from sagwa.web.schemas import (
     GuardPublic,
     HeldListingPublic,
