@@ -152,10 +152,10 @@ def test_with_no_other_seller_a_rush_on_a_new_listing_still_pauses_it(shop) -> N
     assert "다른 판매자가 없어" in draft.evidence["reason_ko"]
 
 
-def test_the_first_day_watch_ends_after_a_day(shop) -> None:
+def test_the_first_sale_watch_ends_after_three_days_on_sale(shop) -> None:
     uow, clock, new, _, customers = shop
     _publish(uow, new)
-    clock.now += timedelta(hours=25)
+    clock.now += timedelta(hours=73)
     _orders(uow, clock, new, customers, 30, timedelta(minutes=1))  # no price move to watch
     assert _status(uow, new) is ListingStatus.LIVE
 

@@ -11,11 +11,16 @@ from datetime import datetime
 @dataclass(frozen=True)
 class PriceMove:
     """A price change that went live at ``at`` (applied when proposed, approved when decided),
-    moving the listing from ``old_minor`` to ``new_minor``."""
+    moving the listing from ``old_minor`` to ``new_minor``; the change's id, and the promotion
+    it declared (percent off, and its end) if any, where the caller knows them."""
 
     at: datetime
     old_minor: int
     new_minor: int
+    change_id: int | None = None
+    promotion_pct: float | None = None
+    promotion_starts_at: datetime | None = None
+    promotion_ends_at: datetime | None = None
 
 
 def prices_between(current_minor: int, moves: Sequence[PriceMove], start: datetime,

@@ -1,34 +1,52 @@
 """Order-velocity tripwire: after a price change, or on a new listing's first day, are orders
 arriving far faster than usual?
 
-Pure: the caller passes order times, the start of the watch, ``now`` and the normal hourly
-rate; :func:`assess_order_velocity` returns a :class:`VelocityAssessment`. It trips when the
-count since the start is at least ``min_orders`` *and* the Poisson probability of seeing that
-many at the normal rate is below ``alpha`` (one-sided upper tail). The caller pauses the listing.
+Pure: the caller passes the orders (times, and units each), the start of the watch, ``now``
+and the normal rate; :func:`assess_order_velocity` returns a :class:`VelocityAssessment`. It
+trips when the count since the start is at least ``min_orders`` *and* the Poisson probability
+of seeing that many at the normal rate is below ``alpha`` (one-sided upper tail) — or when the
+units ordered are as far above the units usually ordered (at least ``min_units`` of them in
+``min_orders_for_units`` orders or more: a few buyers emptying the stock at a wrong price).
+The caller pauses the listing.
 
-:func:`watch_start` says what is watched: the last price move or the listing's first time on
-sale (publication, or a reviewer's release of a held listing), whichever is later, for a day. A
-wrong first price has no price move on record; it is caught by the second.
+``sagwa.priceguard.tripwire_watch.watch_start`` says what is watched: the last price move or
+the listing's first time on sale (publication, or a reviewer's release of a held listing),
+whichever is later, for as long on sale as the caller says; small moves during a watch
+continue it. A wrong first price has no price move on record; it is caught by the second. The
+last ``recent_hours`` are also tested on their own, so that a rush starting late in a long
+watch does not drown in the quiet hours before it.
 
 The normal rate and the counting window come from the listing's sale history, given as
 ``(when, on_sale)`` pairs in the order they happened (``True`` = put on sale, ``False`` = taken
-off): :func:`hours_on_sale` and :func:`baseline_rate` measure the rate over the hours the
-listing could actually take orders, and :func:`count_from` starts the count at its last return
-to sale, so a surge already judged (paused, then resumed by an operator) is not judged again.
-A listing with less than ``min_history_hours`` of its own is compared with the product's other
-listings instead (:func:`normal_rate`): the busiest of them, so that a popular launch selling
-like the other sellers do is left alone. With none to go by, :func:`baseline_rate` decides —
-on a new listing's first day at no less than ``launch_rate_per_hour``.
+off): ``hours_on_sale`` and :func:`baseline_rate` measure the rate over the hours the listing
+could actually take orders, by hour of the day where its own history is long enough
+(``sagwa.priceguard.tripwire_usual``: an evening peak is usual, not a surge), and
+:func:`count_from` starts the count at its last return to sale, so a surge already judged
+(paused, then resumed by an operator) is not judged again. A listing with less than
+``min_history_hours`` of its own is compared with the product's other listings instead
+(:func:`normal_rate`): the busiest of them, so that a popular launch selling like the other
+sellers do is left alone. With none to go by, :func:`baseline_rate` decides — on a new
+listing's first day at no less than ``launch_rate_per_hour``. During a declared promotion the
+price was cut on purpose and buyers are meant to come: ``promotion_lift`` times the normal
+rate is expected.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from statistics import median
 from typing import Literal
+
+from sagwa.priceguard.tripwire_usual import (
+    expected_between,
+    unit_habit,
+    units_surprise,
+    usual_by_hour,
+)
+from sagwa.priceguard.tripwire_watch import Anchor, SaleChange
 
 
 @dataclass(frozen=True)
@@ -44,10 +62,18 @@ class VelocityRules:
     # 50 a day, far above most listings' ordinary day and far below a wrong price's rush (the
     # 2008 iPod nano drew about 75 orders an hour)
     launch_rate_per_hour: float = 2.0
+    # units: four orders of a hundred are judged by their units, from this many units in this
+    # many orders (one buyer's big order alone is not a rush)
+    min_units: int = 50
+    min_orders_for_units: int = 3
+    # during a declared promotion (its price move said so, and it has not ended) this many
+    # times the normal rate is expected: a promotion is meant to sell
+    promotion_lift: float = 5.0
+    # the last this-many hours are tested on their own too: over a watch of days, a rush that
+    # starts late would drown in the quiet hours before it
+    recent_hours: float = 1.0
 
 
-#: What the tripwire watches from: the last price move, or the listing's first time on sale.
-Anchor = Literal["price_change", "first_sale"]
 #: Where the normal rate comes from (see :class:`NormalRate`).
 Basis = Literal["own", "own_short", "other_sellers", "launch"]
 
@@ -66,6 +92,13 @@ class NormalRate:
     basis: Basis = "own"
     sellers: int = 0
     sellers_per_hour: float = 0.0
+    # the usual rate for each hour of the day (UTC), each at least ``per_hour``; None: flat
+    by_hour: tuple[float, ...] | None = None
+    # units an order usually takes, and their spread (mean q² / mean q): 1 and 1 when unknown
+    units_per_order: float = 1.0
+    units_spread: float = 1.0
+    # the percent off of the declared promotion running now, if any (see ``promotion_lift``)
+    promotion_pct: float | None = None
 
 
 @dataclass(frozen=True)
@@ -84,25 +117,9 @@ class VelocityAssessment:
     reason_ko: str
     normal: NormalRate | None = None
     anchor: Anchor = "price_change"
-
-
-SaleChange = tuple[datetime, bool]
-
-
-def watch_start(*, price_moved_at: datetime | None, first_on_sale_at: datetime | None,
-                now: datetime, watch_for: timedelta) -> tuple[datetime, Anchor] | None:
-    """Where the watch starts: the later of the last price move and the listing's first time on
-    sale (a price set while it was a draft went on sale with it), if that is at most
-    ``watch_for`` before ``now``; None when the listing is not watched."""
-    known: list[tuple[datetime, Anchor]] = []
-    if first_on_sale_at is not None:
-        known.append((first_on_sale_at, "first_sale"))
-    if price_moved_at is not None:
-        known.append((price_moved_at, "price_change"))
-    if not known:
-        return None
-    start = max(known, key=lambda item: item[0])  # a tie goes to the first sale
-    return start if now - start[0] <= watch_for else None
+    units: int = 0
+    expected_units: float = 0.0
+    units_p_value: float = 1.0
 
 
 #: Other sellers within this share of a listing's price are taken to ask the same price.
@@ -121,21 +138,6 @@ def priced_like_a_mistake(*, price_minor: int, list_price_minor: int | None,
     others = [p for p in other_prices_minor if abs(p - price_minor) > COPIED_PRICE * price_minor]
     known = [p for p in (list_price_minor, median(others) if others else None) if p]
     return not known or price_minor < max(known)
-
-
-def hours_on_sale(changes: Sequence[SaleChange], *, start: datetime, end: datetime) -> float:
-    """Hours within ``[start, end)`` the listing was on sale, from its sale changes in the order
-    they happened. Before the first change it was off sale (a listing starts as a draft)."""
-    total = 0.0
-    on_since: datetime | None = None
-    for at, on_sale in [*changes, (end, False)]:
-        if on_sale and on_since is None:
-            on_since = at
-        elif not on_sale and on_since is not None:
-            lo, hi = max(on_since, start), min(at, end)
-            total += max((hi - lo).total_seconds(), 0.0) / 3600.0
-            on_since = None
-    return total
 
 
 def baseline_rate(*, orders: int, hours: float, rules: VelocityRules) -> float:
@@ -177,6 +179,20 @@ def normal_rate(*, orders: int, hours: float, rules: VelocityRules,
         rate, sellers = busiest
         return NormalRate(max(rate, floor), "other_sellers", sellers, rate)
     return NormalRate(floor, "own_short" if own > rules.launch_rate_per_hour else "launch")
+
+
+def own_habits(normal: NormalRate, *, orders_by_hour: Sequence[int],
+               hours_by_hour: Sequence[float], units: int, units_squared: int) -> NormalRate:
+    """``normal`` with the listing's own habits, when it is its own rate (``basis="own"``):
+    its usual rate by hour of the day (``orders_by_hour`` placed in ``hours_by_hour`` on sale,
+    24 each, UTC) and the units its orders usually take (``units`` and ``units_squared`` over
+    those orders). Any other basis is returned as it is: a short history has no habits yet."""
+    if normal.basis != "own":
+        return normal
+    per_order, spread = unit_habit(sum(orders_by_hour), units, units_squared)
+    return replace(normal, by_hour=usual_by_hour(orders_by_hour, hours_by_hour,
+                                                 flat=normal.per_hour),
+                   units_per_order=per_order, units_spread=spread)
 
 
 def count_from(changes: Sequence[SaleChange], *, changed_at: datetime, now: datetime) -> datetime:
@@ -222,27 +238,64 @@ def assess_order_velocity(
     rules: VelocityRules | None = None,
     counted_from: datetime | None = None,
     anchor: Anchor = "price_change",
+    order_units: Sequence[int] | None = None,
 ) -> VelocityAssessment:
     """Count orders in ``[counted_from, now]`` (``counted_from`` defaults to ``changed_at``, the
     start of the watch — the price change, or the first sale with ``anchor="first_sale"``; see
     :func:`count_from`) and test them against ``baseline_per_hour`` (a plain rate is the
-    listing's own; a :class:`NormalRate` says where it comes from, and the reasons say so)."""
+    listing's own; a :class:`NormalRate` says where it comes from, and the reasons say so).
+    ``order_units``, beside ``order_times``, are the units each order took (one each when not
+    given); their sum is tested too (see :class:`VelocityRules`)."""
     rules = rules or VelocityRules()
     normal = (baseline_per_hour if isinstance(baseline_per_hour, NormalRate)
               else NormalRate(baseline_per_hour))
     start = max(counted_from or changed_at, changed_at)
     hours = max((now - start).total_seconds() / 3600.0, 1e-9)
-    observed = sum(1 for t in order_times if start <= t <= now)
+    counted = [i for i, t in enumerate(order_times) if start <= t <= now]
+    observed = len(counted)
+    units = (sum(order_units[i] for i in counted) if order_units is not None else observed)
     rate = max(normal.per_hour, rules.min_rate_per_hour)
-    expected = rate * hours
+    usual = (expected_between(normal.by_hour, start=start, end=now, floor=rate)
+             if normal.by_hour else rate * hours)
+    lift = rules.promotion_lift if normal.promotion_pct is not None else 1.0
+    expected = usual * lift
     p = poisson_upper_tail(observed, expected)
-    tripped = observed >= rules.min_orders and p < rules.alpha
+    expected_units = expected * normal.units_per_order
+    p_units = poisson_upper_tail(*units_surprise(units, expected_units, normal.units_spread))
+    by_orders = observed >= rules.min_orders and p < rules.alpha
+    by_units = (observed >= rules.min_orders_for_units and units >= rules.min_units
+                and p_units < rules.alpha)
+    recent = _recent_hour(order_times, start=start, now=now, normal=normal, rate=rate,
+                          lift=lift, rules=rules)
+    by_recent = recent is not None and recent[0] >= rules.min_orders and recent[2] < rules.alpha
     since_en, since_ko = _SINCE["resumed" if start > changed_at else anchor]
-    compared_en, compared_ko = _compared_with(normal, rate=rate, expected=expected, rules=rules)
+    compared_en, compared_ko = _compared_with(normal, rate=rate, usual=usual, hours=hours,
+                                              rules=rules)
+    if lift > 1:
+        pct = f"{normal.promotion_pct:g}%"
+        exp_en, exp_ko = expected_count(expected)
+        compared_en += (f"; during the declared {pct} promotion {lift:g} times that is allowed, "
+                        f"{exp_en}")
+        compared_ko += f"; 선언된 {pct} 할인 기간이라 그 {lift:g}배인 {exp_ko}까지 허용"
     odds_en, odds_ko = odds(p)
     span_en, span_ko = _span(hours)
     en = f"{observed} orders in {span_en} since {since_en}; {compared_en} (chance {odds_en})"
     ko = f"{since_ko} 후 {span_ko} 동안 주문 {observed}건; {compared_ko}(우연일 확률 {odds_ko})"
+    if by_units and not by_orders:
+        u_en, u_ko = odds(p_units)
+        per = f"{normal.units_per_order:.1f}"
+        en += (f"; but they took {units:,} units where about {expected_units:.1f} were expected "
+               f"at the usual {per} an order (chance {u_en})")
+        ko += (f"; 그러나 수량은 {units:,}개로, 평소 주문당 {per}개면 약 {expected_units:.1f}개 예상"
+               f"(우연일 확률 {u_ko})")
+    if by_recent and not by_orders and recent is not None:
+        seen, due, p_recent = recent
+        r_en, r_ko = odds(p_recent)
+        hours_txt = f"{rules.recent_hours:g}"
+        en += (f"; but {seen} of them in the last {hours_txt} h where about {due:.1f} were "
+               f"expected (chance {r_en})")
+        ko += f"; 그러나 최근 {hours_txt}시간에만 {seen}건으로, 약 {due:.1f}건 예상(우연일 확률 {r_ko})"
+    tripped = by_orders or by_units or by_recent
     suffix_en = " — pausing the listing" if tripped else ""
     suffix_ko = " — 판매를 일시 중지합니다" if tripped else ""
     return VelocityAssessment(
@@ -250,14 +303,31 @@ def assess_order_velocity(
         observed=observed,
         expected=expected,
         observed_per_hour=observed / hours,
-        expected_per_hour=rate,
+        expected_per_hour=expected / hours,
         p_value=p,
         hours=hours,
         reason_en=en + suffix_en,
         reason_ko=ko + suffix_ko,
         normal=normal,
         anchor=anchor,
+        units=units,
+        expected_units=expected_units,
+        units_p_value=p_units,
     )
+
+
+def _recent_hour(order_times: Sequence[datetime], *, start: datetime, now: datetime,
+                 normal: NormalRate, rate: float, lift: float,
+                 rules: VelocityRules) -> tuple[int, float, float] | None:
+    """``(orders, expected, tail)`` over the last ``rules.recent_hours`` before ``now``, when
+    the count runs longer than that; None otherwise (the whole count is that window)."""
+    recent_start = now - timedelta(hours=rules.recent_hours)
+    if recent_start <= start:
+        return None
+    seen = sum(1 for t in order_times if recent_start <= t <= now)
+    due = (expected_between(normal.by_hour, start=recent_start, end=now, floor=rate)
+           if normal.by_hour else rate * rules.recent_hours) * lift
+    return seen, due, poisson_upper_tail(seen, due)
 
 
 _SINCE = {"price_change": ("the price change", "가격 변경"),
@@ -265,11 +335,12 @@ _SINCE = {"price_change": ("the price change", "가격 변경"),
           "resumed": ("the listing went back on sale", "판매 재개")}
 
 
-def _compared_with(normal: NormalRate, *, rate: float, expected: float,
+def _compared_with(normal: NormalRate, *, rate: float, usual: float, hours: float,
                    rules: VelocityRules) -> tuple[str, str]:
-    """What the count was compared with, in English and Korean."""
+    """What the count was compared with (``usual`` orders in ``hours`` at ``rate`` an hour, or
+    at the listing's rates by hour of the day), in English and Korean."""
     history = f"{rules.min_history_hours:g}"
-    exp_en, exp_ko = expected_count(expected)
+    exp_en, exp_ko = expected_count(usual)
     if normal.basis == "other_sellers":
         many = normal.sellers > 1
         among_en = f"the busiest of {normal.sellers}" if many else "1 seller"
@@ -295,6 +366,10 @@ def _compared_with(normal: NormalRate, *, rate: float, expected: float,
               f"{exp_en} expected at {assumed_en}, {rate:.2f}/h")
         ko = (f"{history}시간 이상 판매한 다른 판매자가 없어 {assumed_ko} "
               f"{exp_ko} 예상")
+    elif usual > rate * hours * 1.05:  # its busier hours of the day count
+        average = usual / hours
+        en = f"{exp_en} expected at its usual rate for these hours of the day, {average:.2f}/h"
+        ko = f"이 시간대의 평소 판매 속도인 시간당 {average:.2f}건이면 {exp_ko} 예상"
     else:
         en = f"{exp_en} expected at the usual {rate:.2f}/h"
         ko = f"평소 시간당 {rate:.2f}건이면 {exp_ko} 예상"

@@ -1,11 +1,16 @@
 """The order-velocity tripwire, run in the same transaction as each order.
 
-A listing is watched for a day after its price moved, and for a day after it first went on sale
-(published, or released by a reviewer after the guard held it): a wrong first price has no price
-move on record. While watched, its orders are compared with its normal rate (the weeks before).
-A surge pauses the listing at once, on the audit log with the evidence, and a draft incident is
-opened for an operator to declare or dismiss; the order that tripped it stands, the next ones
-are refused until someone looks.
+A listing is watched for three days on sale after its price moved, and for three days on sale
+after it first went on sale (published, or released by a reviewer after the guard held it): a wrong first
+price has no price move on record. A price changed while the listing was paused is watched when
+it is back on sale; small moves during a watch continue it (``sagwa.priceguard.tripwire_watch``),
+so a seller nudging the price cannot restart the count. While watched, its orders and their
+units are compared with its normal rate (the weeks before, by hour of the day), several times
+that during a declared promotion; the last hour is also judged on its own, so that a rush
+starting on the second or third day does not drown in the quiet hours before it. A surge pauses the listing at once, on the audit log with the
+evidence (the counts, what they were compared with, the price changes that started the watch
+and the orders counted), and a draft incident is opened for an operator to declare or dismiss;
+the order that tripped it stands, the next ones are refused until someone looks.
 
 Both windows follow the listing's sale history on the audit log (publish/resume/release put it
 on sale; pause/hold/end and the desk's and the tripwire's pauses take it off): the normal rate is
@@ -16,7 +21,7 @@ to sale; the listing's own rate so far counts its orders and hours on sale up to
 An operator who dismisses the tripwire's draft as a false alarm vouches for the listing at its
 draft's wrong price, if it is still at it (``listing.vouched`` on the audit log): the tripwire does not pause it again at
 that price. The vouch lasts as long as the price does — a price move starts a new watch, which
-is judged afresh — and a watch lasts a day at most anyway. And a listing priced at or above its
+is judged afresh — and a watch lasts three days on sale at most anyway. And a listing priced at or above its
 product's list price and at or above the other sellers' median (sellers at its very price left
 out) is not paused on a surge at
 all: the tripwire is for wrong (low) prices the guard missed, and a rush at the going price is
@@ -41,23 +46,33 @@ from typing import Any
 
 from sagwa.domain.audit import LISTING_RETURN_ACTIONS, AuditEvent
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger, advance
+from sagwa.domain.price_history import PriceMove
 from sagwa.priceguard.tripwire import (
     NormalRate,
-    SaleChange,
     VelocityAssessment,
     VelocityRules,
     assess_order_velocity,
     busiest_other_seller,
     count_from,
-    hours_on_sale,
     normal_rate,
+    own_habits,
     priced_like_a_mistake,
+)
+from sagwa.priceguard.tripwire_usual import hours_by_hour_of_day
+from sagwa.priceguard.tripwire_watch import (
+    SaleChange,
+    Watch,
+    hours_on_sale,
     watch_start,
 )
 from sagwa.services.desk import open_draft_incident
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
-WATCH_FOR = timedelta(hours=24)
+#: How long a listing is watched after a price move or its first sale, in hours on sale.
+WATCH_FOR = timedelta(hours=72)
+#: A listing's first day on sale: a comparison kept at its publication serves a watch that
+#: starts this soon after it (a price change on the first day).
+FIRST_DAY = timedelta(hours=24)
 BASELINE = timedelta(days=28)
 ACTOR = "system:tripwire"
 
@@ -65,48 +80,76 @@ ACTOR = "system:tripwire"
 def watch_order_velocity(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datetime,
                          rules: VelocityRules) -> VelocityAssessment | None:
     """Assess the listing's orders since its last price move or its first sale, whichever is
-    later (if within a day); pause it if they surge. None when it is not watched: not live, no
-    watch running, priced where a rush is demand rather than a mistake (:func:`_priced_to_watch`)
-    or vouched for at this price by an operator (:func:`_vouched_for`)."""
+    later (if within three days on sale; small moves continue a running watch); pause it if they
+    surge. None when it is not watched: not live, no watch running, priced where a rush is
+    demand rather than a mistake (:func:`_priced_to_watch`) or vouched for at this price by an
+    operator (:func:`_vouched_for`)."""
     if listing.status is not ListingStatus.LIVE:
         return None
     rows = uow.reads.listing_sale_history([listing.id])
     changes = _sale_changes(uow, listing.id, rows)
     first_on_sale = next((at for at, on_sale in changes if on_sale), None)
-    watched = watch_start(price_moved_at=uow.market.last_price_move_at(listing.id),
-                          first_on_sale_at=first_on_sale, now=now, watch_for=WATCH_FOR)
-    if watched is None or not _priced_to_watch(uow, listing):
+    moves = uow.market.last_price_moves(listing.id, limit=MOVES_READ)
+    watch = watch_start(moves=[(m.at, m.old_minor, m.new_minor) for m in moves],
+                        first_on_sale_at=first_on_sale, sale_changes=changes, now=now,
+                        watch_for=WATCH_FOR)
+    if watch is None or not _priced_to_watch(uow, listing):
         return None
-    started, anchor = watched
+    started, anchor = watch.start, watch.anchor
     if _vouched_for(uow, listing, started):
         return None
     since = count_from(changes, changed_at=started, now=now)
     normal = _normal_rate(uow, listing, changes, counted_from=since,
-                          busiest=_other_sellers_rate(uow, listing, rows, started, rules),
+                          busiest=_other_sellers_rate(uow, listing, rows, since, rules),
                           rules=rules)
-    assessment = assess_order_velocity(order_times=uow.market.order_times(listing.id, since=since),
+    normal = replace(normal, promotion_pct=_promotion_running(moves, watch, now))
+    placed = uow.market.recent_orders(listing.id, since=since)
+    assessment = assess_order_velocity(order_times=[o.placed_at for o in placed],
+                                       order_units=[o.quantity for o in placed],
                                        changed_at=started, counted_from=since, now=now,
                                        baseline_per_hour=normal, rules=rules, anchor=anchor)
     if assessment.tripped:
-        _pause(uow, listing, now, assessment)
+        evidence = {**_evidence(assessment),
+                    **_watch_evidence(listing, moves, watch, [o.id for o in placed])}
+        _pause(uow, listing, now, evidence)
         open_draft_incident(uow, listing=listing, window_start=started,
-                            cause=draft_cause(assessment), actor=ACTOR,
-                            evidence={**_evidence(assessment),
-                                      **_price_before(uow, listing, started, anchor)})
+                            cause=draft_cause(assessment), actor=ACTOR, evidence=evidence)
     return assessment
 
 
-def _price_before(uow: SqlAlchemyUnitOfWork, listing: Listing, started: datetime,
-                  anchor: str) -> dict[str, object]:
-    """``{"price_before": money}``: the price before the move that started the watch (what
-    the declare form offers as the correct price); nothing for a first price."""
-    if anchor != "price_change":
-        return {}
-    moves = [m for m in uow.market.price_moves([listing.id])[listing.id] if m.at <= started]
-    if not moves:
-        return {}
-    return {"price_before": {"amount_minor": moves[-1].old_minor,
-                             "currency": listing.price.currency}}
+#: The latest price moves read on each order: enough for any run of small moves in a watch.
+MOVES_READ = 200
+#: Order ids kept on the evidence (the count says how many there were).
+ORDER_IDS_KEPT = 200
+
+
+def _promotion_running(moves: Sequence[PriceMove], watch: Watch, now: datetime) -> float | None:
+    """The percent off of the promotion declared by the move that set the price now, if it is
+    running; None otherwise (a first price, a move without a promotion, one not yet begun or
+    ended)."""
+    if watch.last_move is None:
+        return None
+    move = moves[watch.last_move]
+    begun = move.promotion_starts_at is None or move.promotion_starts_at <= now
+    ended = move.promotion_ends_at is not None and move.promotion_ends_at <= now
+    return move.promotion_pct if begun and not ended else None
+
+
+def _watch_evidence(listing: Listing, moves: Sequence[PriceMove], watch: Watch,
+                    order_ids: Sequence[int]) -> dict[str, object]:
+    """What started the watch and which orders it counted: the price change that began it and
+    the one that set the price now (ids), the price before the first of them (what the declare
+    form offers as the correct price; nothing for a first price), the orders' ids (the first
+    :data:`ORDER_IDS_KEPT`)."""
+    found: dict[str, object] = {"order_ids": list(order_ids[:ORDER_IDS_KEPT])}
+    if watch.began_with is not None:
+        began = moves[watch.began_with]
+        found["price_change_id"] = began.change_id
+        found["price_before"] = {"amount_minor": began.old_minor,
+                                 "currency": listing.price.currency}
+    if watch.last_move is not None and watch.last_move != watch.began_with:
+        found["latest_price_change_id"] = moves[watch.last_move].change_id
+    return found
 
 
 def _priced_to_watch(uow: SqlAlchemyUnitOfWork, listing: Listing) -> bool:
@@ -129,7 +172,8 @@ def _vouched_for(uow: SqlAlchemyUnitOfWork, listing: Listing, started: datetime)
     tripwire draft of it dismissed as a false alarm (``desk.close``, which logs
     ``listing.vouched`` with the price) since the watch started. The vouch lasts as long as the
     price: a price move starts a new watch, which the vouch came before, so a new price is
-    watched afresh (and a watch lasts a day at most); the same price is not paused again."""
+    watched afresh (and a watch lasts three days on sale at most); the same price is not
+    paused again."""
     price = listing.price.as_dict()
     return any(row.price == price
                for row in uow.reads.listing_vouches(listing.id, since=started))
@@ -143,9 +187,12 @@ def _normal_rate(uow: SqlAlchemyUnitOfWork, listing: Listing, changes: list[Sale
     sale so far, those of a surge already judged included; with too short a history of its
     own, at least the launch rate and the other sellers' ``busiest`` (``normal_rate``)."""
     base_start = counted_from - BASELINE
-    hours = hours_on_sale(changes, start=base_start, end=counted_from)
-    orders = uow.market.order_count(listing.id, start=base_start, end=counted_from)
-    return normal_rate(orders=orders, hours=hours, rules=rules, busiest=busiest)
+    hours = hours_by_hour_of_day(changes, start=base_start, end=counted_from)
+    by_hour, units, squared = uow.market.order_habits(listing.id, start=base_start,
+                                                      end=counted_from)
+    normal = normal_rate(orders=sum(by_hour), hours=sum(hours), rules=rules, busiest=busiest)
+    return own_habits(normal, orders_by_hour=by_hour, hours_by_hour=hours, units=units,
+                      units_squared=squared)
 
 
 def launch_comparison(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datetime,
@@ -164,12 +211,13 @@ def launch_comparison(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datetime
 
 def _other_sellers_rate(uow: SqlAlchemyUnitOfWork, listing: Listing, rows: Sequence[Any],
                         started: datetime, rules: VelocityRules) -> tuple[float, int] | None:
-    """The busiest other seller's rate ``(per hour, sellers)`` for a watch that started at
-    ``started``, or None when no other listing had a day on sale: the one kept by the
-    listing's publish or release when that entry started this watch (or came less than a day
-    before it: a price change on the first day), else measured for this watch once per process
-    (a listing published before the measure was kept, or a listing with a short history whose
-    price moves weeks later)."""
+    """The busiest other seller's rate ``(per hour, sellers)`` when the count started at
+    ``started`` (the watch's start, or the listing's return to sale after it), or None when no
+    other listing had a day on sale: the one kept by the listing's publish or release when that
+    entry started the count (or came less than a day before it: a price change on the first
+    day), else measured for this count once per process (a listing published before the
+    measure was kept, a listing back on sale days after its publication, or a listing with a
+    short history whose price moves weeks later)."""
     kept = _kept_comparison(rows, started)
     if kept is None:
         key = (uow.reads.database_identity(), listing.id, started)
@@ -194,7 +242,7 @@ def _kept_comparison(rows: Sequence[Any], started: datetime) -> dict[str, int] |
     for row in reversed(rows):
         kept = row.launch_comparison
         if row.action in LISTING_RETURN_ACTIONS and isinstance(kept, dict) and "sellers" in kept:
-            return kept if started - row.occurred_at <= WATCH_FOR else None
+            return kept if started - row.occurred_at <= FIRST_DAY else None
     return None
 
 
@@ -262,27 +310,32 @@ def cause_in(lang: str, cause: str, evidence: Mapping[str, Any] | None) -> str:
 
 
 def _evidence(assessment: VelocityAssessment) -> dict[str, object]:
-    """What the pause and the draft incident record: the count, what it was compared with (the
-    listing's own rate, or the product's other sellers'), and the reasons."""
+    """What the pause and the draft incident record: the count (orders and units), what it was
+    compared with (the listing's own rate, or the product's other sellers'; a declared
+    promotion), and the reasons."""
     normal = assessment.normal or NormalRate(assessment.expected_per_hour)
     others = {"other_sellers": normal.sellers,
               "other_sellers_per_hour_x1000": round(normal.sellers_per_hour * 1000)
               } if normal.basis == "other_sellers" else {}
+    promotion = ({"promotion_pct": normal.promotion_pct}
+                 if normal.promotion_pct is not None else {})
     return {"observed": assessment.observed,
+            "units": assessment.units,
             "expected_x1000": round(assessment.expected * 1000),
+            "expected_units_x1000": round(assessment.expected_units * 1000),
             "watching": assessment.anchor,
             "compared_with": normal.basis,
             "expected_per_hour_x1000": round(assessment.expected_per_hour * 1000),
             **others,
+            **promotion,
             "reason_en": assessment.reason_en,
             "reason_ko": assessment.reason_ko}
 
 
 def _pause(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datetime,
-           assessment: VelocityAssessment) -> None:
+           evidence: Mapping[str, object]) -> None:
     paused = replace(listing, status=advance(listing.status, ListingTrigger.PAUSE))
     uow.market.save_listing(paused, now)
     uow.audit.append(AuditEvent(ACTOR, "listing.paused_by_tripwire", "listing", str(listing.id),
                                 before={"status": listing.status.value},
-                                after={"status": paused.status.value,
-                                       **_evidence(assessment)}), now)
+                                after={"status": paused.status.value, **evidence}), now)

@@ -17,12 +17,10 @@ from sagwa.priceguard.tripwire import (
     baseline_rate,
     busiest_other_seller,
     normal_rate,
-    watch_start,
 )
 
 ON_SALE = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 H = timedelta(hours=1)
-DAY = timedelta(hours=24)
 RULES = VelocityRules()
 
 
@@ -36,31 +34,6 @@ def poisson_orders(rate_per_hour: float, hours: float, seed: int) -> list[dateti
 def _assess(orders: list[datetime], now: datetime, normal: NormalRate):
     return assess_order_velocity(order_times=orders, changed_at=ON_SALE, now=now,
                                  baseline_per_hour=normal, anchor="first_sale")
-
-
-def test_a_listing_first_on_sale_within_a_day_is_watched_from_then() -> None:
-    long_ago = ON_SALE - 60 * DAY
-    assert watch_start(price_moved_at=None, first_on_sale_at=ON_SALE, now=ON_SALE + 3 * H,
-                       watch_for=DAY) == (ON_SALE, "first_sale")
-    assert watch_start(price_moved_at=long_ago, first_on_sale_at=ON_SALE, now=ON_SALE + 3 * H,
-                       watch_for=DAY) == (ON_SALE, "first_sale")
-    # a price set while it was still a draft went on sale with it: the sale is what counts
-    assert watch_start(price_moved_at=ON_SALE - 2 * H, first_on_sale_at=ON_SALE,
-                       now=ON_SALE + H, watch_for=DAY) == (ON_SALE, "first_sale")
-    assert watch_start(price_moved_at=ON_SALE, first_on_sale_at=ON_SALE, now=ON_SALE + H,
-                       watch_for=DAY) == (ON_SALE, "first_sale")
-
-
-def test_a_later_price_move_restarts_the_watch_and_a_day_ends_it() -> None:
-    moved = ON_SALE + 5 * H
-    assert watch_start(price_moved_at=moved, first_on_sale_at=ON_SALE, now=moved + H,
-                       watch_for=DAY) == (moved, "price_change")
-    assert watch_start(price_moved_at=None, first_on_sale_at=ON_SALE,
-                       now=ON_SALE + DAY + timedelta(seconds=1), watch_for=DAY) is None
-    assert watch_start(price_moved_at=ON_SALE - 3 * DAY, first_on_sale_at=ON_SALE - 2 * DAY,
-                       now=ON_SALE, watch_for=DAY) is None
-    assert watch_start(price_moved_at=None, first_on_sale_at=None, now=ON_SALE,
-                       watch_for=DAY) is None
 
 
 def test_other_sellers_count_only_with_a_days_history_and_the_busiest_one_sets_the_rate() -> None:

@@ -10,8 +10,8 @@ from sagwa.priceguard.tripwire import (
     assess_order_velocity,
     baseline_rate,
     count_from,
-    hours_on_sale,
 )
+from sagwa.priceguard.tripwire_watch import hours_on_sale
 
 T0 = datetime(2026, 11, 1, 0, 0, tzinfo=UTC)
 H = timedelta(hours=1)

@@ -258,13 +258,6 @@ class MarketRepository:
         prices.reverse()
         return prices
 
-    def last_price_move_at(self, listing_id: int) -> datetime | None:
-        done = (PriceChangeStatus.APPLIED.value, PriceChangeStatus.APPROVED.value)
-        return self.conn.execute(
-            select(func.max(func.coalesce(price_changes.c.decided_at, price_changes.c.proposed_at)))
-            .where(price_changes.c.listing_id == listing_id,
-                   price_changes.c.status.in_(done))).scalar_one()
-
     def live_changes(self, listing_id: int) -> list[PriceChangeRecord]:
         """The listing's changes that went live (applied or approved), in the order they took
         effect (an approved one when it was approved)."""
@@ -295,16 +288,31 @@ class MarketRepository:
             listings.c.currency == currency, listings.c.status == ListingStatus.LIVE.value)
         return list(self.conn.execute(q).scalars())
 
-    def order_times(self, listing_id: int, *, since: datetime) -> list[datetime]:
-        q = (select(orders.c.placed_at).where(orders.c.listing_id == listing_id,
-                                              orders.c.placed_at >= since)
-             .order_by(orders.c.placed_at))
-        return list(self.conn.execute(q).scalars())
+    def recent_orders(self, listing_id: int, *, since: datetime) -> list[Any]:
+        """The listing's orders placed at or after ``since``, as ``(id, placed_at, quantity)``
+        rows oldest first (by the ``(listing_id, placed_at)`` index)."""
+        q = (select(orders.c.id, orders.c.placed_at, orders.c.quantity)
+             .where(orders.c.listing_id == listing_id, orders.c.placed_at >= since)
+             .order_by(orders.c.placed_at, orders.c.id))
+        return list(self.conn.execute(q).all())
 
-    def order_count(self, listing_id: int, *, start: datetime, end: datetime) -> int:
-        return int(self.conn.execute(select(func.count()).select_from(orders).where(
-            orders.c.listing_id == listing_id, orders.c.placed_at >= start,
-            orders.c.placed_at < end)).scalar_one())
+    def order_habits(self, listing_id: int, *, start: datetime,
+                     end: datetime) -> tuple[list[int], int, int]:
+        """The listing's orders placed in ``[start, end)``: how many in each hour of the day
+        (UTC, 24 counts), and the units they took in all and squared (the sum of each order's
+        quantity squared). One grouped query by the ``(listing_id, placed_at)`` index."""
+        hour = func.extract("hour", func.timezone("UTC", orders.c.placed_at))
+        rows = self.conn.execute(
+            select(hour.label("hour"), func.count().label("n"),
+                   func.sum(orders.c.quantity).label("units"),
+                   func.sum(orders.c.quantity * orders.c.quantity).label("squared"))
+            .where(orders.c.listing_id == listing_id, orders.c.placed_at >= start,
+                   orders.c.placed_at < end)
+            .group_by(hour)).all()
+        by_hour = [0] * 24
+        for r in rows:
+            by_hour[int(r.hour)] = int(r.n)
+        return (by_hour, sum(int(r.units) for r in rows), sum(int(r.squared) for r in rows))
 
     def other_listings_order_counts(self, product_id: int, *, excluding_listing: int,
                                     start: datetime, end: datetime) -> list[Any]:
@@ -330,17 +338,16 @@ class MarketRepository:
     def price_moves(self, listing_ids: Collection[int]) -> dict[int, list[PriceMove]]:
         """Every price move that went live on each of ``listing_ids`` (an applied change when it
         was proposed, an approved one when it was decided), oldest first; one query for all."""
-        c = price_changes.c
-        done = (PriceChangeStatus.APPLIED.value, PriceChangeStatus.APPROVED.value)
-        live_at = func.coalesce(c.decided_at, c.proposed_at)
-        rows = self.conn.execute(
-            select(c.listing_id, live_at.label("at"), c.old_price_minor, c.new_price_minor)
-            .where(c.listing_id.in_(list(listing_ids)), c.status.in_(done))
-            .order_by(c.listing_id, live_at, c.id)).all()
         moves: dict[int, list[PriceMove]] = {int(i): [] for i in listing_ids}
-        for r in rows:
-            moves[r.listing_id].append(PriceMove(r.at, r.old_price_minor, r.new_price_minor))
+        for r in self.conn.execute(_moves_query(price_changes.c.listing_id.in_(
+                list(listing_ids)))).all():
+            moves[r.listing_id].append(_move(r))
         return moves
+
+    def last_price_moves(self, listing_id: int, *, limit: int) -> list[PriceMove]:
+        """The listing's latest ``limit`` price moves that went live, oldest first."""
+        q = _moves_query(price_changes.c.listing_id == listing_id, newest_first=True).limit(limit)
+        return [_move(r) for r in reversed(self.conn.execute(q).all())]
 
     def listings_with_orders_at(self, listing_ids: Collection[int], price: Money, *,
                                 start: datetime, end: datetime) -> set[int]:
@@ -386,3 +393,22 @@ class MarketRepository:
             for name, table in (("listings", listings), ("price_changes", price_changes),
                                 ("orders", orders))
         }
+
+
+def _moves_query(which: Any, *, newest_first: bool = False) -> Any:
+    """Price changes that went live, with when they did, by listing then time."""
+    c = price_changes.c
+    done = (PriceChangeStatus.APPLIED.value, PriceChangeStatus.APPROVED.value)
+    live_at = func.coalesce(c.decided_at, c.proposed_at)
+    order = (live_at.desc(), c.id.desc()) if newest_first else (c.listing_id, live_at, c.id)
+    return (select(c.id, c.listing_id, live_at.label("at"), c.old_price_minor,
+                   c.new_price_minor, c.promotion_pct, c.promotion_starts_at,
+                   c.promotion_ends_at)
+            .where(which, c.status.in_(done)).order_by(*order))
+
+
+def _move(r: Any) -> PriceMove:
+    return PriceMove(r.at, r.old_price_minor, r.new_price_minor, change_id=r.id,
+                     promotion_pct=None if r.promotion_pct is None else float(r.promotion_pct),
+                     promotion_starts_at=r.promotion_starts_at,
+                     promotion_ends_at=r.promotion_ends_at)
