@@ -71,6 +71,44 @@ def test_the_seller_corrects_the_price_of_a_sent_back_draft_and_publishes_it_aga
     assert last.action == "listing.publish" and "launch_comparison" in last.after
 
 
+def test_a_sent_back_price_published_again_unchanged_is_held_again_whatever_the_guard_says(
+        market) -> None:
+    """The reviewer's word stands until a reviewer says otherwise: republished unchanged, the
+    price is held even by a gate that lets every price through (the market may have moved);
+    the hold says so in both languages, with the reviewer's reason, and the reviewer's queue
+    shows it was sent back at this price."""
+    uow, _clock, _ids, product_id = market
+    listing_id = _published_at_a_tenth(uow, product_id, by="api:seller-new")
+    _send_back(uow, listing_id, "정가의 10분의 1입니다. 가격을 확인해 주세요")
+    again = listings.change_listing_status(uow(), listing_id=listing_id,
+                                           trigger=ListingTrigger.PUBLISH,
+                                           actor="api:seller-new",
+                                           gate=listings.apply_every_change)
+    assert again.status is ListingStatus.HELD
+    with uow() as u:
+        hold = listings.publication_hold(u, listing_id)
+        last = u.audit.for_entity("listing", str(listing_id))[-1].event
+    assert last.action == "listing.hold"
+    assert last.after["guard"]["reason_code"] == listings.SENT_BACK_PRICE
+    assert hold is not None and hold.reason_en.startswith("a reviewer sent this very price back (")
+    assert "정가의 10분의 1입니다. 가격을 확인해 주세요" in hold.reason_en
+    assert hold.reason_ko.startswith("검토자가 이 가격 그대로 돌려보냈습니다(")
+    [held] = listings.held_listings(uow())
+    assert held.sent_back is not None and held.sent_back.reason == "정가의 10분의 1입니다. 가격을 확인해 주세요"
+
+
+def test_a_sent_back_draft_at_a_corrected_price_is_judged_by_the_guard_alone(market) -> None:
+    uow, _clock, _ids, product_id = market
+    listing_id = _published_at_a_tenth(uow, product_id, by="api:seller-new")
+    _send_back(uow, listing_id, "가격 오타로 보입니다")
+    listings.propose_price_change(uow(), listing_id=listing_id, new_price=Money(19_000, KRW),
+                                  proposed_by="api:seller-new")
+    live = listings.change_listing_status(uow(), listing_id=listing_id,
+                                          trigger=ListingTrigger.PUBLISH, actor="api:seller-new",
+                                          gate=listings.apply_every_change)
+    assert live.status is ListingStatus.LIVE
+
+
 @pytest.mark.parametrize(("reason", "code"), [
     (None, "send_back_needs_reason"), ("   ", "send_back_needs_reason"),
     (".", "reason_too_short"), ("가격?", "reason_too_short"), ("no!", "reason_too_short"),

@@ -17,6 +17,7 @@ from sagwa.domain.incidents import IncidentStatus
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger, advance
 from sagwa.domain.money import Money, check_price
 from sagwa.domain.pricing import (
+    KST,
     GuardOpinion,
     PriceChangeProposal,
     PriceChangeStatus,
@@ -29,6 +30,7 @@ from sagwa.services.listing_holds import (
     HOLD_ACTION,
     HeldListing,
     PublicationHold,
+    SentBack,
     approved_first_price,
     check_not_own_hold,
     check_price_seen,
@@ -196,7 +198,30 @@ def _first_price_decision(uow: SqlAlchemyUnitOfWork, listing: Listing, actor: st
                             f"price change {approved.id}", approved_change_id=approved.id)
     first = PriceChangeProposal(listing.id, listing.price, listing.price, actor or "?",
                                 first_price=True)
-    return gate(uow, listing, first)
+    decision = gate(uow, listing, first)
+    back = latest_send_back(uow, listing.id)
+    if decision.hold or back is None or back.price != listing.price:
+        return decision
+    return _held_as_sent_back(back, decision.opinion)
+
+
+#: The guard's reason code on a first price held because a reviewer sent that price back.
+SENT_BACK_PRICE = "sent_back_price"
+
+
+def _held_as_sent_back(back: SentBack, opinion: GuardOpinion | None) -> GateDecision:
+    """A first price a reviewer sent back, published again unchanged: held for review again,
+    whatever the guard says now (the market may have moved, the reviewer's word has not)."""
+    said = f": {back.reason}" if back.reason else ""
+    when = back.at.astimezone(KST).strftime("%Y-%m-%d %H:%M")
+    en = (f"a reviewer sent this very price back ({when} KST){said}; published again "
+          "unchanged, it waits for a reviewer again")
+    ko = (f"검토자가 이 가격 그대로 돌려보냈습니다({when}){said}. 바꾸지 않고 다시 판매를 시작해 "
+          "검토를 다시 기다립니다")
+    held = GuardOpinion("hold", opinion.score if opinion else 0.0,
+                        opinion.error_type if opinion else "", SENT_BACK_PRICE, en, ko,
+                        dict(opinion.facts) if opinion else {})
+    return GateDecision(hold=True, reason=en, opinion=held)
 
 
 def _first_sale_after(uow: SqlAlchemyUnitOfWork, after: Listing,

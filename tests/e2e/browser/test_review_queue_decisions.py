@@ -309,6 +309,29 @@ def test_approving_a_paused_listings_change_does_not_say_the_price_is_live(
     assert _change_status(session_factory, change_id) is PriceChangeStatus.APPROVED
 
 
+def test_rejecting_a_paused_listings_change_does_not_speak_of_a_live_price(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    """A walkthrough's finding: "the live price never moved" on a listing nobody can buy."""
+    change_id = _held(session_factory, world.ipod_a, 19_900)
+    listings.change_listing_status(_uow(session_factory), listing_id=world.ipod_a,
+                                   trigger=ListingTrigger.PAUSE, actor="seller:seller_a")
+    log_in(client, "reviewer")
+    page = client.get("/ops/review?lang=en").text
+    rejected = client.post(f"/ops/review/{change_id}/reject?lang=en", follow_redirects=True,
+                           data={"reason": "the discount typed as the price",
+                                 "csrf_token": csrf_of(page)})
+    text = html.unescape(rejected.text)
+    assert f"#{change_id} rejected: the price stays at 199,000 KRW (the listing is paused)." \
+        in text
+    assert "the live price never moved" not in text
+    korean = _held(session_factory, world.ipod_a, 19_800)
+    page = client.get("/ops/review?lang=ko").text
+    rejected = client.post(f"/ops/review/{korean}/reject", follow_redirects=True,
+                           data={"reason": "할인율을 가격으로 입력", "csrf_token": csrf_of(page)})
+    assert f"#{korean} 거절: 가격은 199,000원으로 그대로입니다('판매 중지' 상품)." in \
+        html.unescape(rejected.text)
+
+
 def test_a_reason_that_fits_the_box_is_not_too_long_for_its_line_breaks(
         client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
     """A browser without scripts sends each line break of a textarea as two characters (CR LF):
@@ -330,3 +353,52 @@ def test_a_reason_that_fits_the_box_is_not_too_long_for_its_line_breaks(
                           data={"reason": "가" * 1001, "csrf_token": csrf_of(page)})
     assert refused.status_code == 422
     assert _change_status(session_factory, too_long) is PriceChangeStatus.HELD
+
+
+def test_a_decision_without_scripts_opens_the_queue_at_the_next_card(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    first = _held(session_factory, world.ipod_a, 19_900)
+    second = _held(session_factory, world.ipod_b, 19_900, by="seller:seller_b")
+    log_in(client, "reviewer")
+    page = client.get("/ops/review").text
+    assert re.search(rf'<input type="hidden" name="next" value="change-{second}">',
+                     _card(page, f"change-{first}"))
+    done = client.post(f"/ops/review/{first}/reject", follow_redirects=False,
+                       data={"reason": "할인율을 가격으로 입력", "csrf_token": csrf_of(page),
+                             "next": f"change-{second}"})
+    assert done.status_code == 303 and done.headers["location"].endswith(f"#change-{second}")
+    odd = client.post(f"/ops/review/{second}/reject", follow_redirects=False,
+                      data={"reason": "할인율을 가격으로 입력", "csrf_token": csrf_of(page),
+                            "next": "javascript:alert(1)"})
+    assert odd.status_code == 303 and "#" not in odd.headers["location"]
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(120)
+def test_a_decision_keeps_the_reviewer_where_they_were_with_the_answer_in_sight(page, site) -> None:  # type: ignore[no-untyped-def]
+    """Three held changes on a small screen: rejecting the second, far below the top, opens
+    the answer at the third card (not back at the top), with the answer in sight."""
+    factory = site.database.session_factory
+    held = [_held(factory, listing, 19_900, by=by, gate=_policy_gate("deep_promotion"))
+            for listing, by in ((site.world.ipod_a, "seller:seller_a"),
+                                (site.world.ipod_b, "seller:seller_b"),
+                                (site.world.speaker_a, "seller:seller_a"))]
+    page.set_viewport_size({"width": 390, "height": 640})
+    login(page, "reviewer", PASSWORD)
+    page.wait_for_url("**/ops/review")
+    second = page.locator(f"#change-{held[1]}")
+    second.scroll_into_view_if_needed()
+    page.locator(f"#reason-{held[1]}").fill("판매자에게 확인: 잘못 입력한 가격")
+    before = page.evaluate("window.scrollY")
+    assert before > 300
+    second.locator("button.danger").click()  # reject
+    flash = page.locator(".flash")
+    flash.wait_for()
+    assert f"#{held[1]} 거절" in flash.inner_text()
+    assert page.locator(f"#change-{held[1]}").count() == 0
+    assert page.evaluate("window.scrollY") > 300  # not thrown back to the top
+    box = flash.bounding_box()
+    assert box is not None and 0 <= box["y"] < 640, box  # the answer is in sight
+    third = page.locator(f"#change-{held[2]}").bounding_box()
+    assert third is not None and box["y"] < third["y"] < 200, (box, third)
+    shot(page, "review-decision-keeps-the-place")

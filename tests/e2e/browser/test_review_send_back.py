@@ -71,6 +71,36 @@ def test_a_reviewer_sends_a_held_listing_back_and_its_seller_sees_why(
     assert "Correct the price below, then publish the listing again" in english
 
 
+def test_a_sent_back_draft_puts_the_price_form_first_and_publishing_it_unchanged_says_so(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    """After a send-back the seller's page offers the price form before the publish button,
+    which, at the very price sent back, warns that publishing it unchanged holds it for review
+    again and says so on the button; published anyway, the listing is held and its page still
+    gives the reviewer's reason."""
+    listing_id = _published_through_the_api(client, session_factory, world,
+                                            username="seller_a")
+    log_in(client, "reviewer")
+    _send_back(client, listing_id, client.get("/ops/review").text, "정가의 10분의 1로 보입니다")
+    client.cookies.clear()
+    log_in(client, "seller_a")
+    page = client.get(f"/seller/listings/{listing_id}").text
+    assert page.index('id="price-form"') < page.index('id="sale-form"')
+    warning = re.search(r'id="publish-unchanged">(.*?)</p>', page, re.DOTALL)
+    assert warning and "159,000원은 검토자가 돌려보낸 가격 그대로입니다" in warning.group(1)
+    assert "이 가격 그대로 다시 검토 요청" in page
+    english = client.get(f"/seller/listings/{listing_id}?lang=en").text
+    assert "Publishing it unchanged holds it for review again." in english
+    assert "Publish unchanged (back to review)" in english
+    published = client.post(f"/seller/listings/{listing_id}/status?lang=ko",
+                            data={"action": "publish", "csrf_token": csrf_of(page)})
+    assert published.status_code in (200, 303)
+    assert _status(session_factory, listing_id) is ListingStatus.HELD
+    held = client.get(f"/seller/listings/{listing_id}").text
+    box = re.search(r'<div class="verdict hold" id="sent-back".*?</div>', held, re.DOTALL)
+    assert box and "정가의 10분의 1로 보입니다" in html.unescape(box.group(0))
+    assert 'id="sent-back-republished"' in box.group(0)
+
+
 def test_a_send_back_without_a_reason_that_says_something_is_refused_next_to_its_card(
         client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
     listing_id = _published_through_the_api(client, session_factory, world,

@@ -120,6 +120,13 @@ def test_the_price_is_named_for_what_the_listing_is(
     assert _text(_page(client, draft), "price-label") == "보류된 가격"
     assert _text(_page(client, draft, "en"), "price-label") == "Held price"
     assert "현재 판매가" not in _page(client, draft)
+    # corrected while held: the price shown is the one a release puts on sale, not the held one;
+    # the history does not call a price nobody could buy at "applied"
+    page = _save(client, draft, "249000")
+    assert _text(page, "price-label") == "보류가 풀리면 판매할 가격"
+    assert _text(_page(client, draft, "en"), "price-label") == "Price once released"
+    assert "price set (not on sale yet)" in _page(client, draft, "en")
+    assert 'data-status="applied">반영됨' not in _page(client, draft)
 
 
 def test_publishing_a_draft_with_a_held_change_warns_that_it_stays_in_review(

@@ -5,10 +5,11 @@ rather than turned into another action, and another seller's listing is not foun
 from __future__ import annotations
 
 import pytest
+from browsing import login
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 from test_pages_access import csrf_of, log_in
-from world import World
+from world import PASSWORD, World
 
 from sagwa.domain.listings import ListingStatus
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -82,3 +83,40 @@ def test_a_price_saved_on_a_paused_listing_is_not_said_to_be_live(
     assert saved.status_code == 303
     shown = client.get(f"/seller/listings/{world.ipod_a}?lang=en").text
     assert "applies when you resume the sale" in shown and "The new price is live." not in shown
+
+
+def test_the_forms_addresses_opened_by_hand_lead_to_the_listing(
+        client: TestClient, world: World) -> None:
+    log_in(client, "seller_a")
+    for form in ("price", "status"):
+        opened = client.get(f"/seller/listings/{world.ipod_a}/{form}?lang=en",
+                            follow_redirects=False)
+        assert opened.status_code == 303
+        assert opened.headers["location"] == f"/seller/listings/{world.ipod_a}?lang=en"
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(120)
+def test_a_refused_save_leaves_the_listings_own_address_so_a_reload_posts_nothing(
+        page, site) -> None:  # type: ignore[no-untyped-def]
+    login(page, "seller_a", PASSWORD)
+    page.wait_for_url("**/seller")
+    page.goto(f"/seller/listings/{site.world.ipod_a}")
+    page.fill("#new_price", "19,90,0")  # a misplaced comma: refused
+    page.locator("#price-form button.primary").click()
+    page.locator("#price-form [aria-invalid=true]").first.wait_for()
+    assert page.url.endswith(f"/seller/listings/{site.world.ipod_a}"), page.url
+    assert page.locator("#new_price").input_value() == "19,90,0"  # what was typed is kept
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.reload()
+    page.wait_for_load_state()
+    assert posts == [] and page.locator("#price-form").count() == 1
+
+
+def test_the_brand_leads_each_account_to_its_own_pages(client: TestClient) -> None:
+    assert 'class="brand" href="/"' in client.get("/notices").text
+    for username, home in (("seller_a", "/seller"), ("reviewer", "/ops/review")):
+        client.cookies.clear()
+        log_in(client, username)
+        assert f'class="brand" href="{home}"' in client.get("/notices").text

@@ -7,17 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from sagwa.services.accounts import Account, Role, authenticate
+from sagwa.services.accounts import Account, authenticate
 from sagwa.web.deps import Uow
 from sagwa.web.pages.error_texts import PageRoute
 from sagwa.web.pages.rendering import render
-from sagwa.web.pages.session import csrf_protect, current_account, log_in, log_out
+from sagwa.web.pages.session import HOME, csrf_protect, current_account, log_in, log_out
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False,
                    route_class=PageRoute)
 
-HOME = {Role.ADMIN: "/ops/incidents", Role.REVIEWER: "/ops/review", Role.AGENT: "/cs/queue",
-        Role.SELLER: "/seller"}
 
 
 def _safe_next(target: str | None) -> str | None:

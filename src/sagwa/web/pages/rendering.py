@@ -16,7 +16,7 @@ from sagwa.domain.particles import josa
 from sagwa.services.tripwire import cause_in
 from sagwa.web.pages.i18n import COOKIE, chooser, lang_of, requested_lang
 from sagwa.web.pages.labels import label_filter
-from sagwa.web.pages.session import csrf_token, current_account, flash, take_flash
+from sagwa.web.pages.session import HOME, csrf_token, current_account, flash, take_flash
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -77,7 +77,9 @@ def render(request: Request, template: str, context: dict[str, Any], *,
     """Render ``template`` with the page's language, account, CSRF token and flash message."""
     templates: Jinja2Templates = request.app.state.page_templates
     language = lang or lang_of(request)
-    values = {"lang": language, "t": chooser(language), "account": current_account(request),
+    account = current_account(request)
+    values = {"lang": language, "t": chooser(language), "account": account,
+              "home": HOME[account.role] if account is not None else "/",
               "csrf": csrf_token(request), "flash": take_flash(request),
               "money": lambda m: format_money(m, lang=language),
               "switch_lang": switch_url(request, "en" if language == "ko" else "ko",

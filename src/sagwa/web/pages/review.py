@@ -12,6 +12,7 @@ as before."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -23,8 +24,8 @@ from markupsafe import Markup
 from pydantic import AfterValidator
 
 from sagwa.domain.listings import ListingStatus, ListingTrigger
-from sagwa.domain.money import Money
-from sagwa.domain.particles import fill_particles
+from sagwa.domain.money import Money, format_money
+from sagwa.domain.particles import fill_particles, with_particle
 from sagwa.domain.price_moves import PriceReference
 from sagwa.domain.pricing import Promotion
 from sagwa.errors import Forbidden, SagwaError
@@ -226,8 +227,14 @@ def _refused(request: Request, uow: Uow, viewer: str, rules: PriceRules,
     return response
 
 
-def _done(order: str) -> RedirectResponse:
-    return RedirectResponse(_queue_url(queue_order(order)), status_code=303)
+def _done(order: str, next_card: str = "") -> RedirectResponse:
+    """Back to the queue, in the order the reviewer chose, at the card after the one decided
+    (``next_card``, a card's id such as ``change-12``; a page without scripts opens there)."""
+    at = f"#{next_card}" if _CARD_ID.fullmatch(next_card) else ""
+    return RedirectResponse(_queue_url(queue_order(order)) + at, status_code=303)
+
+
+_CARD_ID = re.compile(r"(change|listing)-[0-9]{1,18}")
 
 
 def _typed_text(limit: int) -> AfterValidator:
@@ -247,11 +254,12 @@ def _typed_text(limit: int) -> AfterValidator:
 ReasonField = Annotated[str, Form(max_length=2 * 1000), _typed_text(1000)]
 ShortReasonField = Annotated[str, Form(max_length=2 * 500), _typed_text(500)]
 OrderField = Annotated[str, Form(max_length=10)]
+NextField = Annotated[str, Form(max_length=40, alias="next")]
 
 
 @router.post("/{change_id}/approve")
 def approve(change_id: int, request: Request, account: Reviewer, uow: Uow, rules: Rules,
-            reason: ReasonField = "", order: OrderField = "") -> Response:
+            reason: ReasonField = "", order: OrderField = "", next_card: NextField = "") -> Response:
     try:
         approved = price_review.approve_price_change(uow(), change_id=change_id,
                                                      reviewer=account.actor,
@@ -270,21 +278,31 @@ def approve(change_id: int, request: Request, account: Reviewer, uow: Uow, rules
                                "아무도 이 가격에 살 수 없습니다.",
                       f"#{change_id} approved: the price is changed. The listing is {en}, so "
                       "nobody can buy at it yet.")
-    return _done(order)
+    return _done(order, next_card)
 
 
 @router.post("/{change_id}/reject")
 def reject(change_id: int, request: Request, account: Reviewer, uow: Uow, rules: Rules,
-           reason: ReasonField = "", order: OrderField = "") -> Response:
+           reason: ReasonField = "", order: OrderField = "", next_card: NextField = "") -> Response:
     try:
-        price_review.reject_price_change(uow(), change_id=change_id, reviewer=account.actor,
-                                         reason=reason)
+        rejected = price_review.reject_price_change(uow(), change_id=change_id,
+                                                    reviewer=account.actor, reason=reason)
     except SagwaError as exc:
         return _refused(request, uow, account.actor, rules, ("reject", "change", change_id),
                         reason, exc, queue_order(order))
-    flash_in_lang(request, f"#{change_id} 거절: 판매가는 그대로입니다.",
-                  f"#{change_id} rejected: the live price never moved.")
-    return _done(order)
+    with uow() as u:
+        listing = u.market.listing(rejected.listing_id)
+    if listing is None or listing.status is ListingStatus.LIVE:
+        flash_in_lang(request, f"#{change_id} 거절: 판매가는 그대로입니다.",
+                      f"#{change_id} rejected: the live price never moved.")
+    else:  # a draft's or a paused listing's price: nobody was buying at either
+        ko, en = LISTING_STATUS[listing.status.value]
+        flash_in_lang(request, f"#{change_id} 거절: 가격은 "
+                               f"{with_particle(format_money(listing.price, lang='ko'), '(으)로')} "
+                               f"그대로입니다('{ko}' 상품).",
+                      f"#{change_id} rejected: the price stays at "
+                      f"{format_money(listing.price, lang='en')} (the listing is {en}).")
+    return _done(order, next_card)
 
 
 def _seen_price(amount_minor: str, currency: str) -> Money | None:
@@ -301,7 +319,7 @@ SeenCurrency = Annotated[str, Form(max_length=3)]
 def release(listing_id: int, request: Request, account: Reviewer, uow: Uow, rules: Rules,
             reason: ShortReasonField = "",
             seen_price_minor: SeenPrice = "", seen_currency: SeenCurrency = "",
-            order: OrderField = "") -> Response:
+            order: OrderField = "", next_card: NextField = "") -> Response:
     """Put a listing the guard held at publication on sale at the price the reviewer saw
     (``seen_price_minor``): if the seller changed it since, the release is refused; a first
     price far from its reference (or with none) is released only with a reason."""
@@ -316,14 +334,14 @@ def release(listing_id: int, request: Request, account: Reviewer, uow: Uow, rule
                         reason, exc, queue_order(order))
     flash_in_lang(request, f"상품 #{listing_id} 판매 보류 해제: 이제 판매 중입니다.",
                   f"Listing #{listing_id} released: it is live now.")
-    return _done(order)
+    return _done(order, next_card)
 
 
 @router.post("/listings/{listing_id}/send-back")
 def send_back(listing_id: int, request: Request, account: Reviewer, uow: Uow, rules: Rules,
               reason: ShortReasonField = "",
               seen_price_minor: SeenPrice = "", seen_currency: SeenCurrency = "",
-              order: OrderField = "") -> Response:
+              order: OrderField = "", next_card: NextField = "") -> Response:
     """Refuse the first price of a listing the guard held at publication: it goes back to draft
     with the reviewer's reason, which its seller's page shows. The same second-person and
     seen-price rules as a release; the reason is always required."""
@@ -338,4 +356,4 @@ def send_back(listing_id: int, request: Request, account: Reviewer, uow: Uow, ru
     flash_in_lang(request, f"상품 #{listing_id} 돌려보냄: 판매자가 가격을 고친 뒤 다시 판매를 시작할 수 있습니다.",
                   f"Listing #{listing_id} sent back: its seller can correct the price and "
                   "publish it again.")
-    return _done(order)
+    return _done(order, next_card)

@@ -19,6 +19,7 @@ from sagwa.errors import IllegalTransition, NotFound, SagwaError
 from sagwa.services import listings as listing_service
 from sagwa.services import price_review
 from sagwa.services.accounts import Account
+from sagwa.services.listing_holds import SentBack
 from sagwa.services.price_review import check_price_change, guard_gate
 from sagwa.services.promotion_end import ACTOR as PROMOTION_END_ACTOR
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -61,8 +62,8 @@ def listing_context(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int
         changes = uow.market.price_changes_for(listing_id, limit=50)
         return {"listing": listing, "product": uow.catalog.product(listing.product_id),
                 "hold": listing_service.publication_hold(uow, listing_id) if held else None,
-                "sent_back": listing_service.latest_send_back(uow, listing_id) if draft
-                else None,
+                "sent_back": _sent_back(uow, listing, draft=draft, held=held),
+                "never_on_sale": (draft or held) and listing_service.never_on_sale(uow, listing),
                 "pause": listing_service.latest_pause(uow, listing_id) if paused else None,
                 "open_incidents": uow.incidents.all_open_for_listing(listing_id) if paused
                 else [],
@@ -71,6 +72,19 @@ def listing_context(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int
                 "typed": typed or {}, "problem": error_text(problem, lang) if problem else None,
                 "problem_field": problem.details.get("field") if problem else None,
                 "status_problem": None}
+
+
+def _sent_back(uow: SqlAlchemyUnitOfWork, listing: Listing, *, draft: bool,
+               held: bool) -> SentBack | None:
+    """The reviewer's latest send-back, on a draft (the seller is to correct its price), and on
+    a listing held again at the very price that was sent back (published unchanged: the
+    reviewer's reason still stands beside the new hold)."""
+    if not (draft or held):
+        return None
+    back = listing_service.latest_send_back(uow, listing.id)
+    if back is None or (held and back.price != listing.price):
+        return None
+    return back
 
 
 def ended_promotions(changes: Sequence[PriceChangeRecord]) -> dict[int, PriceChangeRecord | None]:
@@ -163,6 +177,14 @@ def _typed_promotion(percent: str, starts: str, ends: str) -> Promotion | None:
     return promotion
 
 
+@router.get("/listings/{listing_id}/price")
+@router.get("/listings/{listing_id}/status")
+def to_listing(listing_id: int, request: Request, _account: SellerAccount) -> Response:
+    """The forms' addresses, opened by hand (or from history): the listing's page."""
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(f"/seller/listings/{listing_id}{query}", status_code=303)
+
+
 @router.post("/listings/{listing_id}/price")
 def propose(listing_id: int, request: Request, account: SellerAccount, uow: Uow, rules: Rules,
             new_price: Annotated[str, Form(max_length=40)] = "",
@@ -183,7 +205,8 @@ def propose(listing_id: int, request: Request, account: SellerAccount, uow: Uow,
         context = listing_context(uow(), account, listing_id, typed=typed, problem=exc,
                                   lang=lang)
         return render(request, "seller/listing.html",
-                      {**context, "here": f"/seller/listings/{listing_id}"},
+                      {**context, "here": f"/seller/listings/{listing_id}",
+                       "address": f"/seller/listings/{listing_id}"},
                       status_code=exc.http_status)
     _flash_saved(request, change, status)
     return RedirectResponse(f"/seller/listings/{listing_id}", status_code=303)
@@ -282,7 +305,8 @@ def change_sale(listing_id: int, request: Request, account: SellerAccount, uow: 
         context = listing_context(uow(), account, listing_id, lang=lang)
         return render(request, "seller/listing.html",
                       {**context, "status_problem": error_text(exc, lang),
-                       "typed_reason": reason, "here": f"/seller/listings/{listing_id}"},
+                       "typed_reason": reason, "here": f"/seller/listings/{listing_id}",
+                       "address": f"/seller/listings/{listing_id}"},
                       status_code=exc.http_status)
     # the status the change left, as the service returned it (no second transaction)
     said = {ListingStatus.LIVE: ("판매를 시작했습니다.", "The listing is on sale."),

@@ -75,6 +75,11 @@ def log_out(request: Request) -> None:
     request.state.account = None
 
 
+#: Where each role's pages start: after logging in, and behind the header's brand.
+HOME = {Role.ADMIN: "/ops/incidents", Role.REVIEWER: "/ops/review", Role.AGENT: "/cs/queue",
+        Role.SELLER: "/seller"}
+
+
 def current_account(request: Request) -> Account | None:
     """The account of this request's live session (looked up once per request)."""
     cached = getattr(request.state, "account", _UNSET)
