@@ -66,9 +66,11 @@ class VelocityRules:
     # many orders (one buyer's big order alone is not a rush)
     min_units: int = 50
     min_orders_for_units: int = 3
-    # during a declared promotion (its price move said so, and it has not ended) this many
-    # times the normal rate is expected: a promotion is meant to sell
-    promotion_lift: float = 5.0
+    # while the declared promotion the watch began with runs, this many times the normal rate
+    # is expected: a promotion is meant to sell (a mailer and a display can bring ten times the
+    # usual buyers), and the guard has already judged how deep it is; a wrong price's rush is
+    # far beyond (the 2008 iPod nano: about 150 times)
+    promotion_lift: float = 10.0
     # the last this-many hours are tested on their own too: over a watch of days, a rush that
     # starts late would drown in the quiet hours before it
     recent_hours: float = 1.0
@@ -97,8 +99,13 @@ class NormalRate:
     # units an order usually takes, and their spread (mean q² / mean q): 1 and 1 when unknown
     units_per_order: float = 1.0
     units_spread: float = 1.0
-    # the percent off of the declared promotion running now, if any (see ``promotion_lift``)
+    # whether the two above are the listing's own (else one unit an order is assumed, and the
+    # typical order being counted stands for the spread)
+    units_known: bool = False
+    # the declared promotion the watch began with, if it ran during the count: its percent off
+    # and its end (None: no end), see ``promotion_lift``
     promotion_pct: float | None = None
+    promotion_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -192,7 +199,8 @@ def own_habits(normal: NormalRate, *, orders_by_hour: Sequence[int],
     per_order, spread = unit_habit(sum(orders_by_hour), units, units_squared)
     return replace(normal, by_hour=usual_by_hour(orders_by_hour, hours_by_hour,
                                                  flat=normal.per_hour),
-                   units_per_order=per_order, units_spread=spread)
+                   units_per_order=per_order, units_spread=spread,
+                   units_known=sum(orders_by_hour) > 0)
 
 
 def count_from(changes: Sequence[SaleChange], *, changed_at: datetime, now: datetime) -> datetime:
@@ -253,41 +261,47 @@ def assess_order_velocity(
     hours = max((now - start).total_seconds() / 3600.0, 1e-9)
     counted = [i for i, t in enumerate(order_times) if start <= t <= now]
     observed = len(counted)
-    units = (sum(order_units[i] for i in counted) if order_units is not None else observed)
+    sizes = [order_units[i] for i in counted] if order_units is not None else [1] * observed
+    units = sum(sizes)
     rate = max(normal.per_hour, rules.min_rate_per_hour)
-    usual = (expected_between(normal.by_hour, start=start, end=now, floor=rate)
-             if normal.by_hour else rate * hours)
-    lift = rules.promotion_lift if normal.promotion_pct is not None else 1.0
-    expected = usual * lift
+    usual, expected = _expected(normal, start=start, end=now, rules=rules)
     p = poisson_upper_tail(observed, expected)
-    expected_units = expected * normal.units_per_order
-    p_units = poisson_upper_tail(*units_surprise(units, expected_units, normal.units_spread))
+    # one buyer's order, however big, is not a rush: the biggest is set aside; with no habit of
+    # its own, the typical order now counted stands for how much units vary
+    per_order = normal.units_per_order if normal.units_known else 1.0
+    spread = normal.units_spread if normal.units_known else max(1.0, median(sizes or [1]))
+    expected_units = expected * per_order
+    beyond_one = units - max(sizes, default=0)
+    p_units = poisson_upper_tail(*units_surprise(beyond_one, expected_units, spread))
     by_orders = observed >= rules.min_orders and p < rules.alpha
-    by_units = (observed >= rules.min_orders_for_units and units >= rules.min_units
+    by_units = (observed >= rules.min_orders_for_units and beyond_one >= rules.min_units
                 and p_units < rules.alpha)
-    recent = _recent_hour(order_times, start=start, now=now, normal=normal, rate=rate,
-                          lift=lift, rules=rules)
+    recent = _recent_hour(order_times, start=start, now=now, normal=normal, rules=rules)
     by_recent = recent is not None and recent[0] >= rules.min_orders and recent[2] < rules.alpha
     since_en, since_ko = _SINCE["resumed" if start > changed_at else anchor]
     compared_en, compared_ko = _compared_with(normal, rate=rate, usual=usual, hours=hours,
                                               rules=rules)
-    if lift > 1:
+    if expected > usual:
         pct = f"{normal.promotion_pct:g}%"
         exp_en, exp_ko = expected_count(expected)
-        compared_en += (f"; during the declared {pct} promotion {lift:g} times that is allowed, "
+        times = f"{rules.promotion_lift:g}"
+        compared_en += (f"; during the declared {pct} promotion {times} times that is allowed, "
                         f"{exp_en}")
-        compared_ko += f"; 선언된 {pct} 할인 기간이라 그 {lift:g}배인 {exp_ko}까지 허용"
+        compared_ko += f"; 선언된 {pct} 할인 기간이라 그 {times}배인 {exp_ko}까지 허용"
     odds_en, odds_ko = odds(p)
     span_en, span_ko = _span(hours)
     en = f"{observed} orders in {span_en} since {since_en}; {compared_en} (chance {odds_en})"
     ko = f"{since_ko} 후 {span_ko} 동안 주문 {observed}건; {compared_ko}(우연일 확률 {odds_ko})"
     if by_units and not by_orders:
         u_en, u_ko = odds(p_units)
-        per = f"{normal.units_per_order:.1f}"
-        en += (f"; but they took {units:,} units where about {expected_units:.1f} were expected "
-               f"at the usual {per} an order (chance {u_en})")
-        ko += (f"; 그러나 수량은 {units:,}개로, 평소 주문당 {per}개면 약 {expected_units:.1f}개 예상"
-               f"(우연일 확률 {u_ko})")
+        usual_en, usual_ko = ((f"the usual {per_order:.1f} an order",
+                               f"평소 주문당 {per_order:.1f}개면") if normal.units_known else
+                              ("one an order (this listing has no usual yet)",
+                               "주문당 1개로 치면(아직 평소 수량이 없음)"))
+        en += (f"; but they took {units:,} units ({beyond_one:,} besides the biggest order) "
+               f"where about {expected_units:.1f} were expected at {usual_en} (chance {u_en})")
+        ko += (f"; 그러나 수량은 {units:,}개(가장 큰 주문을 빼도 {beyond_one:,}개)로, {usual_ko} "
+               f"약 {expected_units:.1f}개 예상(우연일 확률 {u_ko})")
     if by_recent and not by_orders and recent is not None:
         seen, due, p_recent = recent
         r_en, r_ko = odds(p_recent)
@@ -316,17 +330,36 @@ def assess_order_velocity(
     )
 
 
+def _expected(normal: NormalRate, *, start: datetime, end: datetime,
+              rules: VelocityRules) -> tuple[float, float]:
+    """Orders expected in ``[start, end]``: at the usual rate, and allowing for the declared
+    promotion (``promotion_lift`` times the usual while it ran)."""
+    rate = max(normal.per_hour, rules.min_rate_per_hour)
+
+    def usual_between(lo: datetime, hi: datetime) -> float:
+        if hi <= lo:
+            return 0.0
+        if normal.by_hour:
+            return expected_between(normal.by_hour, start=lo, end=hi,
+                                    floor=rules.min_rate_per_hour)
+        return rate * (hi - lo).total_seconds() / 3600.0
+
+    usual = max(usual_between(start, end), rate * 1e-9)
+    if normal.promotion_pct is None:
+        return usual, usual
+    until = end if normal.promotion_until is None else min(end, normal.promotion_until)
+    return usual, usual + (rules.promotion_lift - 1) * usual_between(start, until)
+
+
 def _recent_hour(order_times: Sequence[datetime], *, start: datetime, now: datetime,
-                 normal: NormalRate, rate: float, lift: float,
-                 rules: VelocityRules) -> tuple[int, float, float] | None:
+                 normal: NormalRate, rules: VelocityRules) -> tuple[int, float, float] | None:
     """``(orders, expected, tail)`` over the last ``rules.recent_hours`` before ``now``, when
     the count runs longer than that; None otherwise (the whole count is that window)."""
     recent_start = now - timedelta(hours=rules.recent_hours)
     if recent_start <= start:
         return None
     seen = sum(1 for t in order_times if recent_start <= t <= now)
-    due = (expected_between(normal.by_hour, start=recent_start, end=now, floor=rate)
-           if normal.by_hour else rate * rules.recent_hours) * lift
+    _, due = _expected(normal, start=recent_start, end=now, rules=rules)
     return seen, due, poisson_upper_tail(seen, due)
 
 
@@ -366,7 +399,7 @@ def _compared_with(normal: NormalRate, *, rate: float, usual: float, hours: floa
               f"{exp_en} expected at {assumed_en}, {rate:.2f}/h")
         ko = (f"{history}시간 이상 판매한 다른 판매자가 없어 {assumed_ko} "
               f"{exp_ko} 예상")
-    elif usual > rate * hours * 1.05:  # its busier hours of the day count
+    elif normal.by_hour and abs(usual - rate * hours) > 0.05 * rate * hours:  # hours of the day
         average = usual / hours
         en = f"{exp_en} expected at its usual rate for these hours of the day, {average:.2f}/h"
         ko = f"이 시간대의 평소 판매 속도인 시간당 {average:.2f}건이면 {exp_ko} 예상"

@@ -1,10 +1,11 @@
 """A listing's usual orders by hour of the day, and how many units an order usually takes. Pure.
 
 A flat average (orders over hours on sale) makes every evening peak of a popular listing look
-like a surge. The tripwire instead expects, for each hour of the day, the higher of the flat
-rate and that hour's own usual rate — the orders placed in that hour of the day over the hours
-the listing was on sale in it, shrunk towards the flat rate by :data:`PRIOR_HOURS` hours of
-it, so that a few orders in a rarely-open hour do not make a peak. Hours are counted on UTC's
+like a surge. The tripwire instead expects, for each hour of the day, that hour's own usual
+rate — the orders placed in that hour of the day over the hours the listing was on sale in
+it, shrunk towards the flat rate by :data:`PRIOR_HOURS` hours of it, so that a few orders in a
+rarely-open hour do not make a peak, never below half the flat rate (a quiet night is
+expected quiet, not closed, and does not hide a rush at night behind the day's average). Hours are counted on UTC's
 clock: Korea (UTC+9, no summer time) has the same hours of the day, shifted.
 
 Units: four orders of a hundred each are not four orders of one. :func:`unit_habit` gives
@@ -23,6 +24,8 @@ from sagwa.priceguard.tripwire_watch import SaleChange
 HOURS_IN_DAY = 24
 #: Hours of the flat rate mixed into each hour of the day's own rate.
 PRIOR_HOURS = 7.0
+#: The least share of the flat rate any hour of the day is expected at.
+QUIET_SHARE = 0.5
 _HOUR = timedelta(hours=1)
 
 
@@ -43,9 +46,12 @@ def hours_by_hour_of_day(changes: Sequence[SaleChange], *, start: datetime,
 
 def usual_by_hour(orders_by_hour: Sequence[int], hours_by_hour: Sequence[float], *,
                   flat: float, prior_hours: float = PRIOR_HOURS) -> tuple[float, ...]:
-    """Each hour of the day's usual orders an hour: the higher of ``flat`` and that hour's own
-    rate shrunk towards ``flat`` (``prior_hours`` hours of it)."""
-    return tuple(max(flat, (orders + prior_hours * flat) / (hours + prior_hours))
+    """Each hour of the day's usual orders an hour: that hour's own rate shrunk towards
+    ``flat`` (``prior_hours`` hours of it), so that a few orders in a rarely-open hour make no
+    peak and an hour never open is expected at the flat rate — and never below
+    :data:`QUIET_SHARE` of it: an hour that happened to be quiet for four weeks is not taken
+    to be closed."""
+    return tuple(max(QUIET_SHARE * flat, (orders + prior_hours * flat) / (hours + prior_hours))
                  for orders, hours in zip(orders_by_hour, hours_by_hour, strict=True))
 
 

@@ -212,12 +212,12 @@ SENT_BACK_PRICE = "sent_back_price"
 def _held_as_sent_back(back: SentBack, opinion: GuardOpinion | None) -> GateDecision:
     """A first price a reviewer sent back, published again unchanged: held for review again,
     whatever the guard says now (the market may have moved, the reviewer's word has not)."""
-    said = f": {back.reason}" if back.reason else ""
+    said = f": {back.reason.rstrip(' .。')}" if back.reason else ""
     when = back.at.astimezone(KST).strftime("%Y-%m-%d %H:%M")
     en = (f"a reviewer sent this very price back ({when} KST){said}; published again "
           "unchanged, it waits for a reviewer again")
-    ko = (f"검토자가 이 가격 그대로 돌려보냈습니다({when}){said}. 바꾸지 않고 다시 판매를 시작해 "
-          "검토를 다시 기다립니다")
+    ko = (f"검토자가 이 가격 그대로 돌려보냈습니다({when}){said}. 가격을 바꾸지 않고 다시 판매 시작을 "
+          "요청해 검토를 다시 기다립니다")
     held = GuardOpinion("hold", opinion.score if opinion else 0.0,
                         opinion.error_type if opinion else "", SENT_BACK_PRICE, en, ko,
                         dict(opinion.facts) if opinion else {})

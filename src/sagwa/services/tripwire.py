@@ -102,7 +102,8 @@ def watch_order_velocity(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datet
     normal = _normal_rate(uow, listing, changes, counted_from=since,
                           busiest=_other_sellers_rate(uow, listing, rows, since, rules),
                           rules=rules)
-    normal = replace(normal, promotion_pct=_promotion_running(moves, watch, now))
+    pct, until = _promotion_during(moves, watch, since=since, now=now)
+    normal = replace(normal, promotion_pct=pct, promotion_until=until)
     placed = uow.market.recent_orders(listing.id, since=since)
     assessment = assess_order_velocity(order_times=[o.placed_at for o in placed],
                                        order_units=[o.quantity for o in placed],
@@ -123,16 +124,23 @@ MOVES_READ = 200
 ORDER_IDS_KEPT = 200
 
 
-def _promotion_running(moves: Sequence[PriceMove], watch: Watch, now: datetime) -> float | None:
-    """The percent off of the promotion declared by the move that set the price now, if it is
-    running; None otherwise (a first price, a move without a promotion, one not yet begun or
-    ended)."""
-    if watch.last_move is None:
-        return None
-    move = moves[watch.last_move]
+def _promotion_during(moves: Sequence[PriceMove], watch: Watch, *, since: datetime,
+                      now: datetime) -> tuple[float | None, datetime | None]:
+    """``(percent off, end)`` of the promotion declared by the move that began the watch, if it
+    had begun by ``now`` and ran during the count (from ``since``); ``(None, None)`` otherwise
+    (a first sale, a move without one, one over before the count). Small moves after it keep
+    it (a 10-won nudge does not end a promotion), and declare none of their own: a wrong cut
+    followed by a nudge "declaring" 1% gets no allowance."""
+    if watch.began_with is None:
+        return None, None
+    move = moves[watch.began_with]
+    if move.promotion_pct is None:
+        return None, None
     begun = move.promotion_starts_at is None or move.promotion_starts_at <= now
-    ended = move.promotion_ends_at is not None and move.promotion_ends_at <= now
-    return move.promotion_pct if begun and not ended else None
+    ends = move.promotion_ends_at
+    if not begun or (ends is not None and ends <= since):
+        return None, None
+    return move.promotion_pct, ends
 
 
 def _watch_evidence(listing: Listing, moves: Sequence[PriceMove], watch: Watch,

@@ -78,10 +78,12 @@ def test_hours_by_hour_of_day_always_add_up(start_min, length_min) -> None:
     assert abs(expected_between([2.0] * 24, start=start, end=end) - 2 * length_min / 60) < 1e-6
 
 
-def test_each_hours_usual_rate_is_shrunk_towards_the_flat_rate_and_never_below_it() -> None:
+def test_each_hours_usual_rate_is_shrunk_towards_the_flat_rate() -> None:
     usual = usual_by_hour([28 * 6] + [0] * 23, [28.0] * 24, flat=0.25)
     assert usual[0] == (168 + 7 * 0.25) / 35
-    assert usual[1:] == (0.25,) * 23
+    assert usual[1:] == (0.125,) * 23  # quiet hours are expected quiet: half the flat rate
+    assert usual_by_hour([1] + [7] * 23, [28.0] * 24, flat=0.25)[1] == (7 + 1.75) / 35
+    assert usual_by_hour([0] * 24, [0.0] * 24, flat=0.25) == (0.25,) * 24  # never open: flat
     # one order in an hour of the day open for one hour is no peak
     assert usual_by_hour([1] + [0] * 23, [1.0] + [28.0] * 23, flat=0.25)[0] == (1 + 1.75) / 8
 
@@ -121,15 +123,31 @@ def test_a_few_orders_for_many_units_trip_by_their_units() -> None:
     by_units = assess_order_velocity(order_times=orders, order_units=[100] * 4,
                                      changed_at=changed, now=orders[-1], baseline_per_hour=normal)
     assert by_units.tripped and by_units.units == 400
-    assert "but they took 400 units where about 0.2 were expected" in by_units.reason_en
-    assert "수량은 400개" in by_units.reason_ko
+    assert ("but they took 400 units (300 besides the biggest order) where about 0.2 were "
+            "expected at one an order (this listing has no usual yet)") in by_units.reason_en
+    assert "수량은 400개(가장 큰 주문을 빼도 300개)" in by_units.reason_ko
     ones = assess_order_velocity(order_times=orders, order_units=[1] * 4, changed_at=changed,
                                  now=orders[-1], baseline_per_hour=normal)
     assert not ones.tripped and ones.units == 4
-    # one buyer's big order alone is not a rush
-    one = assess_order_velocity(order_times=orders[:1], order_units=[400], changed_at=changed,
+    # one buyer's big order alone is not a rush, nor with two ordinary orders beside it
+    one = assess_order_velocity(order_times=orders[:1], order_units=[100], changed_at=changed,
                                 now=orders[0], baseline_per_hour=normal)
     assert not one.tripped
+    beside = assess_order_velocity(order_times=orders[:3], order_units=[1, 50, 1],
+                                   changed_at=changed, now=orders[2], baseline_per_hour=normal)
+    assert not beside.tripped
+
+
+def test_a_new_listings_few_multi_unit_buyers_are_not_a_rush() -> None:
+    """No habit of its own yet: five buyers taking 20 each in three hours, measured against
+    the launch rate, are ordinary (taken one by one, 80 units besides the biggest order where
+    about 6 were due would be); the typical order stands for how much units vary."""
+    changed = T0
+    orders = [changed + timedelta(minutes=m) for m in (20, 60, 100, 140, 180)]
+    launch = NormalRate(2.0, "launch")
+    result = assess_order_velocity(order_times=orders, order_units=[20] * 5, changed_at=changed,
+                                   now=orders[-1], baseline_per_hour=launch, anchor="first_sale")
+    assert not result.tripped and result.units == 100
 
 
 def test_a_listing_that_sells_by_the_hundred_is_not_paused_for_selling_by_the_hundred() -> None:
@@ -137,7 +155,8 @@ def test_a_listing_that_sells_by_the_hundred_is_not_paused_for_selling_by_the_hu
     assert (per_order, spread) == (100.0, 100.0)
     changed = T0
     orders = [changed + timedelta(minutes=m) for m in (5, 10, 15, 20)]
-    wholesale = NormalRate(0.5, units_per_order=per_order, units_spread=spread)
+    wholesale = NormalRate(0.5, units_per_order=per_order, units_spread=spread,
+                           units_known=True)
     result = assess_order_velocity(order_times=orders, order_units=[100] * 4, changed_at=changed,
                                    now=orders[-1], baseline_per_hour=wholesale)
     assert not result.tripped
@@ -150,6 +169,7 @@ def test_habits_apply_only_to_a_listings_own_rate() -> None:
     own = own_habits(NormalRate(0.5), orders_by_hour=[14] * 24, hours_by_hour=[28.0] * 24,
                      units=14 * 24 * 3, units_squared=14 * 24 * 9)
     assert own.by_hour == (0.5,) * 24 and own.units_per_order == 3.0 and own.units_spread == 3.0
+    assert own.units_known
 
 
 def test_a_declared_promotion_may_sell_several_times_the_usual_rate() -> None:
@@ -161,9 +181,9 @@ def test_a_declared_promotion_may_sell_several_times_the_usual_rate() -> None:
     promo = assess_order_velocity(order_times=orders, changed_at=changed, now=orders[-1],
                                   baseline_per_hour=NormalRate(1.0, promotion_pct=30.0))
     assert not promo.tripped
-    assert ("during the declared 30% promotion 5 times that is allowed, about 5.0"
+    assert ("during the declared 30% promotion 10 times that is allowed, about 10.0"
             in promo.reason_en)
-    assert "선언된 30% 할인 기간이라 그 5배인 약 5.0건까지 허용" in promo.reason_ko
+    assert "선언된 30% 할인 기간이라 그 10배인 약 10.0건까지 허용" in promo.reason_ko
     assert promo.expected == RULES.promotion_lift * plain.expected
 
 
@@ -205,3 +225,19 @@ def test_three_ordinary_days_never_trip_on_any_hour() -> None:
             result = assess_order_velocity(order_times=orders, changed_at=changed, now=at,
                                            baseline_per_hour=NormalRate(2.0))
             assert not result.tripped, (seed, at, result.reason_en)
+
+
+def test_a_promotions_allowance_covers_only_the_hours_it_ran() -> None:
+    """Orders during a promotion that has just ended were expected at the promotion's rate; the
+    hours after it at the usual rate: the promotion's own orders are no surge after its end."""
+    changed = T0
+    orders = [changed + timedelta(minutes=5 * m) for m in range(1, 13)]  # 12 in an hour
+    ended = NormalRate(1.0, promotion_pct=30.0, promotion_until=changed + 55 * timedelta(
+        minutes=1))
+    result = assess_order_velocity(order_times=orders, changed_at=changed, now=orders[-1],
+                                   baseline_per_hour=ended)
+    assert not result.tripped
+    assert abs(result.expected - (1.0 + (RULES.promotion_lift - 1) * 55 / 60)) < 1e-9
+    never = NormalRate(1.0, promotion_pct=30.0, promotion_until=changed)
+    assert assess_order_velocity(order_times=orders, changed_at=changed, now=orders[-1],
+                                 baseline_per_hour=never).expected == 1.0

@@ -1,6 +1,8 @@
-"""What the tripwire watches: a day on sale after the first sale or a price move; a price changed
-while paused is watched when it goes back on sale; small moves during a watch continue it (a
-seller nudging the price cannot restart the count), a real move starts its own."""
+"""What the tripwire watches: a while on sale after the first sale or a price move (a day in
+these tests; the service watches three, ``services.tripwire.WATCH_FOR``, tested on PostgreSQL);
+a price changed while paused is watched when it goes back on sale; small moves during a watch
+continue it (a seller nudging the price cannot restart the count), a real move starts its
+own."""
 
 from __future__ import annotations
 
