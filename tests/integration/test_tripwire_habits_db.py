@@ -14,6 +14,7 @@ from sagwa.domain.listings import ListingStatus, ListingTrigger
 from sagwa.domain.money import Money
 from sagwa.domain.pricing import Promotion
 from sagwa.errors import ListingNotOrderable
+from sagwa.priceguard.tripwire import count_orders
 from sagwa.services import catalog, listings, orders
 
 KRW = "KRW"
@@ -121,7 +122,7 @@ def test_nudging_the_price_during_a_rush_does_not_restart_the_count(shop) -> Non
     # the last nudge came after the pause, before the order it refused
     assert after["latest_price_change_id"] == latest[-2].id
     with uow() as u:
-        placed = [o.id for o in u.market.recent_orders(listing, since=cut.proposed_at)]
+        placed = u.market.order_ids_since(listing, since=cut.proposed_at, limit=1_000)
     assert after["order_ids"] == placed and len(placed) == after["observed"]
     assert draft.evidence["order_ids"] == placed
 
@@ -234,3 +235,26 @@ def test_a_bulk_buyer_beside_two_ordinary_orders_is_not_a_rush(shop) -> None:
     for quantity in (1, 50, 1):
         _orders(uow, clock, listing, customers, 1, timedelta(minutes=40), quantity=quantity)
     assert _status(uow, listing) is ListingStatus.LIVE
+
+
+def test_the_database_adds_up_the_orders_as_the_pure_count_does(shop) -> None:
+    """The tripwire reads the orders' sums from PostgreSQL (an order never loads a busy watch's
+    every order); they are what ``count_orders`` makes of the same orders."""
+    uow, clock, listing, customers = shop
+    since = clock.now
+    for n, quantity in enumerate((1, 3, 1, 7, 2, 2, 40, 1)):
+        _orders(uow, clock, listing, customers, 1, timedelta(minutes=17 + n), quantity=quantity,
+                watched=False)
+    now = clock.now
+    with uow() as u:
+        ids = u.market.order_ids_since(listing, since=since, limit=100)
+        rows = [u.market.order(i) for i in ids]
+        for recent_since in (now - H, None):
+            stored = u.market.order_counts(listing, since=since, now=now,
+                                           recent_since=recent_since)
+            pure = count_orders([r.placed_at for r in rows], [r.quantity for r in rows],
+                                start=since, now=now,
+                                recent_hours=1.0 if recent_since else 1_000.0)
+            assert stored == pure, (stored, pure)
+    assert stored.orders == 8 and stored.units == 57 and stored.biggest == 40
+    assert stored.typical == 2.0

@@ -237,9 +237,35 @@ def _upper_sum(k: int, mu: float) -> float:
         log_term += math.log(mu) - math.log(i)
 
 
+@dataclass(frozen=True)
+class OrderCounts:
+    """The orders counted since the count started: how many, their units in all, the biggest
+    order's and the typical (median) order's units, and how many came in the last
+    ``recent_hours`` (None when the count is no longer than that). What the database adds up
+    for the tripwire, so that an order never reads every order of a busy watch."""
+
+    orders: int
+    units: int
+    biggest: int
+    typical: float
+    recent: int | None
+
+
+def count_orders(order_times: Sequence[datetime], order_units: Sequence[int] | None, *,
+                 start: datetime, now: datetime, recent_hours: float) -> OrderCounts:
+    """:class:`OrderCounts` of the orders in ``[start, now]`` (units one each when not given)."""
+    counted = [i for i, t in enumerate(order_times) if start <= t <= now]
+    sizes = [order_units[i] for i in counted] if order_units is not None else [1] * len(counted)
+    recent_start = now - timedelta(hours=recent_hours)
+    recent = (sum(1 for i in counted if order_times[i] >= recent_start)
+              if recent_start > start else None)
+    return OrderCounts(len(counted), sum(sizes), max(sizes, default=0),
+                       float(median(sizes)) if sizes else 1.0, recent)
+
+
 def assess_order_velocity(
     *,
-    order_times: Sequence[datetime],
+    order_times: Sequence[datetime] = (),
     changed_at: datetime,
     now: datetime,
     baseline_per_hour: float | NormalRate,
@@ -247,36 +273,39 @@ def assess_order_velocity(
     counted_from: datetime | None = None,
     anchor: Anchor = "price_change",
     order_units: Sequence[int] | None = None,
+    counts: OrderCounts | None = None,
 ) -> VelocityAssessment:
     """Count orders in ``[counted_from, now]`` (``counted_from`` defaults to ``changed_at``, the
     start of the watch — the price change, or the first sale with ``anchor="first_sale"``; see
     :func:`count_from`) and test them against ``baseline_per_hour`` (a plain rate is the
     listing's own; a :class:`NormalRate` says where it comes from, and the reasons say so).
     ``order_units``, beside ``order_times``, are the units each order took (one each when not
-    given); their sum is tested too (see :class:`VelocityRules`)."""
+    given); their sum is tested too (see :class:`VelocityRules`). ``counts``, when given, are
+    those orders already counted from the count's start (:func:`count_orders`, or the
+    database) and stand instead of ``order_times``."""
     rules = rules or VelocityRules()
     normal = (baseline_per_hour if isinstance(baseline_per_hour, NormalRate)
               else NormalRate(baseline_per_hour))
     start = max(counted_from or changed_at, changed_at)
     hours = max((now - start).total_seconds() / 3600.0, 1e-9)
-    counted = [i for i, t in enumerate(order_times) if start <= t <= now]
-    observed = len(counted)
-    sizes = [order_units[i] for i in counted] if order_units is not None else [1] * observed
-    units = sum(sizes)
+    if counts is None:
+        counts = count_orders(order_times, order_units, start=start, now=now,
+                              recent_hours=rules.recent_hours)
+    observed, units = counts.orders, counts.units
     rate = max(normal.per_hour, rules.min_rate_per_hour)
     usual, expected = _expected(normal, start=start, end=now, rules=rules)
     p = poisson_upper_tail(observed, expected)
     # one buyer's order, however big, is not a rush: the biggest is set aside; with no habit of
     # its own, the typical order now counted stands for how much units vary
     per_order = normal.units_per_order if normal.units_known else 1.0
-    spread = normal.units_spread if normal.units_known else max(1.0, median(sizes or [1]))
+    spread = normal.units_spread if normal.units_known else max(1.0, counts.typical)
     expected_units = expected * per_order
-    beyond_one = units - max(sizes, default=0)
+    beyond_one = units - counts.biggest
     p_units = poisson_upper_tail(*units_surprise(beyond_one, expected_units, spread))
     by_orders = observed >= rules.min_orders and p < rules.alpha
     by_units = (observed >= rules.min_orders_for_units and beyond_one >= rules.min_units
                 and p_units < rules.alpha)
-    recent = _recent_hour(order_times, start=start, now=now, normal=normal, rules=rules)
+    recent = _recent_hour(counts.recent, now=now, normal=normal, rules=rules)
     by_recent = recent is not None and recent[0] >= rules.min_orders and recent[2] < rules.alpha
     since_en, since_ko = _SINCE["resumed" if start > changed_at else anchor]
     compared_en, compared_ko = _compared_with(normal, rate=rate, usual=usual, hours=hours,
@@ -351,15 +380,14 @@ def _expected(normal: NormalRate, *, start: datetime, end: datetime,
     return usual, usual + (rules.promotion_lift - 1) * usual_between(start, until)
 
 
-def _recent_hour(order_times: Sequence[datetime], *, start: datetime, now: datetime,
-                 normal: NormalRate, rules: VelocityRules) -> tuple[int, float, float] | None:
-    """``(orders, expected, tail)`` over the last ``rules.recent_hours`` before ``now``, when
-    the count runs longer than that; None otherwise (the whole count is that window)."""
-    recent_start = now - timedelta(hours=rules.recent_hours)
-    if recent_start <= start:
+def _recent_hour(seen: int | None, *, now: datetime, normal: NormalRate,
+                 rules: VelocityRules) -> tuple[int, float, float] | None:
+    """``(orders, expected, tail)`` over the last ``rules.recent_hours`` before ``now`` (``seen``
+    orders in them), when the count runs longer than that; None otherwise."""
+    if seen is None:
         return None
-    seen = sum(1 for t in order_times if recent_start <= t <= now)
-    _, due = _expected(normal, start=recent_start, end=now, rules=rules)
+    _, due = _expected(normal, start=now - timedelta(hours=rules.recent_hours), end=now,
+                       rules=rules)
     return seen, due, poisson_upper_tail(seen, due)
 
 

@@ -39,10 +39,10 @@ and never scans other listings' orders.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sagwa.domain.audit import LISTING_RETURN_ACTIONS, AuditEvent
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger, advance
@@ -104,14 +104,17 @@ def watch_order_velocity(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datet
                           rules=rules)
     pct, until = _promotion_during(moves, watch, since=since, now=now)
     normal = replace(normal, promotion_pct=pct, promotion_until=until)
-    placed = uow.market.recent_orders(listing.id, since=since)
-    assessment = assess_order_velocity(order_times=[o.placed_at for o in placed],
-                                       order_units=[o.quantity for o in placed],
-                                       changed_at=started, counted_from=since, now=now,
-                                       baseline_per_hour=normal, rules=rules, anchor=anchor)
+    recent_since = now - timedelta(hours=rules.recent_hours)
+    counts = uow.market.order_counts(listing.id, since=since, now=now,
+                                     recent_since=recent_since if recent_since > since else None,
+                                     typical=not normal.units_known)
+    assessment = assess_order_velocity(counts=counts, changed_at=started, counted_from=since,
+                                       now=now, baseline_per_hour=normal, rules=rules,
+                                       anchor=anchor)
     if assessment.tripped:
+        order_ids = uow.market.order_ids_since(listing.id, since=since, limit=ORDER_IDS_KEPT)
         evidence = {**_evidence(assessment),
-                    **_watch_evidence(listing, moves, watch, [o.id for o in placed])}
+                    **_watch_evidence(listing, moves, watch, order_ids)}
         _pause(uow, listing, now, evidence)
         open_draft_incident(uow, listing=listing, window_start=started,
                             cause=draft_cause(assessment), actor=ACTOR, evidence=evidence)
@@ -196,8 +199,9 @@ def _normal_rate(uow: SqlAlchemyUnitOfWork, listing: Listing, changes: list[Sale
     own, at least the launch rate and the other sellers' ``busiest`` (``normal_rate``)."""
     base_start = counted_from - BASELINE
     hours = hours_by_hour_of_day(changes, start=base_start, end=counted_from)
-    by_hour, units, squared = uow.market.order_habits(listing.id, start=base_start,
-                                                      end=counted_from)
+    by_hour, units, squared = _once(
+        _HABITS, (uow.reads.database_identity(), listing.id, counted_from),
+        lambda: uow.market.order_habits(listing.id, start=base_start, end=counted_from))
     normal = normal_rate(orders=sum(by_hour), hours=sum(hours), rules=rules, busiest=busiest)
     return own_habits(normal, orders_by_hour=by_hour, hours_by_hour=hours, units=units,
                       units_squared=squared)
@@ -228,20 +232,31 @@ def _other_sellers_rate(uow: SqlAlchemyUnitOfWork, listing: Listing, rows: Seque
     short history whose price moves weeks later)."""
     kept = _kept_comparison(rows, started)
     if kept is None:
-        key = (uow.reads.database_identity(), listing.id, started)
-        if key not in _MEASURED:
-            if len(_MEASURED) >= _MEASURED_MAX:
-                _MEASURED.pop(next(iter(_MEASURED)))
-            _MEASURED[key] = launch_comparison(uow, listing, started, rules)
-        kept = _MEASURED[key]
+        kept = _once(_MEASURED, (uow.reads.database_identity(), listing.id, started),
+                     lambda: launch_comparison(uow, listing, started, rules))
     sellers = int(kept.get("sellers", 0))
     return (int(kept["per_hour_x1000"]) / 1000, sellers) if sellers else None
 
 
-#: Comparisons measured at order time, by (database, listing, watch start): the window they
-#: cover ended when the watch started, so they do not change while it lasts.
-_MEASURED: dict[tuple[str, int, datetime], dict[str, int]] = {}
-_MEASURED_MAX = 4096
+#: By (database, listing, start of the count), what is measured over the weeks before the count
+#: started: the window ended then (orders are placed at the time they are placed), so it does
+#: not change while the count lasts, and an order of a busy listing does not add up a month of
+#: its orders again. The other sellers' rate measured at order time, and the listing's habits.
+_Key = tuple[str, int, datetime]
+_MEASURED: dict[_Key, dict[str, int]] = {}
+_HABITS: dict[_Key, tuple[list[int], int, int]] = {}
+_KEPT_AT_MOST = 4096
+T = TypeVar("T")
+
+
+def _once(cache: dict[_Key, T], key: _Key, measure: Callable[[], T]) -> T:
+    """``cache[key]``, measured the first time (the oldest entry dropped beyond
+    :data:`_KEPT_AT_MOST`)."""
+    if key not in cache:
+        if len(cache) >= _KEPT_AT_MOST:
+            cache.pop(next(iter(cache)))
+        cache[key] = measure()
+    return cache[key]
 
 
 def _kept_comparison(rows: Sequence[Any], started: datetime) -> dict[str, int] | None:

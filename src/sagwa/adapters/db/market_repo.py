@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, literal, select, update
 
 from sagwa.adapters.db.tables import listings, orders, price_changes, products
 from sagwa.domain.listings import Listing, ListingStatus
@@ -16,6 +16,7 @@ from sagwa.domain.money import Money
 from sagwa.domain.orders import OrderLine, OrderStatus
 from sagwa.domain.price_history import PriceMove
 from sagwa.domain.pricing import GuardOpinion, PriceChangeProposal, PriceChangeStatus
+from sagwa.priceguard.tripwire import OrderCounts
 
 
 @dataclass(frozen=True)
@@ -288,13 +289,33 @@ class MarketRepository:
             listings.c.currency == currency, listings.c.status == ListingStatus.LIVE.value)
         return list(self.conn.execute(q).scalars())
 
-    def recent_orders(self, listing_id: int, *, since: datetime) -> list[Any]:
-        """The listing's orders placed at or after ``since``, as ``(id, placed_at, quantity)``
-        rows oldest first (by the ``(listing_id, placed_at)`` index)."""
-        q = (select(orders.c.id, orders.c.placed_at, orders.c.quantity)
+    def order_ids_since(self, listing_id: int, *, since: datetime, limit: int) -> list[int]:
+        """The ids of the listing's first ``limit`` orders placed at or after ``since``."""
+        q = (select(orders.c.id)
              .where(orders.c.listing_id == listing_id, orders.c.placed_at >= since)
-             .order_by(orders.c.placed_at, orders.c.id))
-        return list(self.conn.execute(q).all())
+             .order_by(orders.c.placed_at, orders.c.id).limit(limit))
+        return list(self.conn.execute(q).scalars())
+
+    def order_counts(self, listing_id: int, *, since: datetime, now: datetime,
+                     recent_since: datetime | None, typical: bool = True) -> OrderCounts:
+        """The listing's orders placed in ``[since, now]`` added up as the tripwire needs them
+        (:class:`~sagwa.priceguard.tripwire.OrderCounts`; ``recent`` counts those at or after
+        ``recent_since``, None without one; the typical order only when ``typical``, else 1):
+        one aggregate by the ``(listing_id, placed_at)`` index, however many orders a busy
+        watch has taken."""
+        q = orders.c.quantity
+        recent = (func.count().filter(orders.c.placed_at >= recent_since)
+                  if recent_since is not None else None)
+        median = func.percentile_cont(0.5).within_group(q) if typical else literal(None)
+        columns = [func.count(), func.coalesce(func.sum(q), 0), func.coalesce(func.max(q), 0),
+                   median]
+        row = self.conn.execute(
+            select(*columns, *([recent] if recent is not None else []))
+            .where(orders.c.listing_id == listing_id, orders.c.placed_at >= since,
+                   orders.c.placed_at <= now)).one()
+        return OrderCounts(int(row[0]), int(row[1]), int(row[2]),
+                           float(row[3]) if row[3] is not None else 1.0,
+                           int(row[4]) if recent is not None else None)
 
     def order_habits(self, listing_id: int, *, start: datetime,
                      end: datetime) -> tuple[list[int], int, int]:
