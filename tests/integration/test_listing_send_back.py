@@ -12,7 +12,7 @@ from test_price_review import ipod_market
 
 from sagwa.domain.listings import ListingStatus, ListingTrigger
 from sagwa.domain.money import Money
-from sagwa.domain.pricing import PriceChangeStatus
+from sagwa.domain.pricing import GuardOpinion, PriceChangeStatus
 from sagwa.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from sagwa.priceguard import load_rules
 from sagwa.services import catalog, listings, price_review
@@ -95,6 +95,40 @@ def test_a_sent_back_price_published_again_unchanged_is_held_again_whatever_the_
     assert hold.reason_ko.startswith("검토자가 이 가격 그대로 돌려보냈습니다(")
     [held] = listings.held_listings(uow())
     assert held.sent_back is not None and held.sent_back.reason == "정가의 10분의 1입니다. 가격을 확인해 주세요"
+
+
+def _held_by(reason_code: str):  # type: ignore[no-untyped-def]
+    def gate(_uow, _listing, _proposal) -> listings.GateDecision:  # type: ignore[no-untyped-def]
+        opinion = GuardOpinion("hold", 0.6, "none", reason_code, "held by a policy",
+                               "가격 정책으로 보류", {})
+        return listings.GateDecision(hold=True, reason=opinion.reason_en, opinion=opinion)
+    return gate
+
+
+def test_the_dry_run_of_a_sent_back_price_says_it_will_be_held_again(market) -> None:
+    """A price the guard itself allows (189,000 of a 199,000 list price), held by a policy and
+    sent back: the dry run of the draft at that price says it will be held, as publishing it
+    does; another price is judged by the guard alone."""
+    uow, _clock, _ids, product_id = market
+    seller = catalog.register_seller(uow(), code="s-policy", name="정책판매자", actor="t")
+    draft = listings.create_listing(uow(), seller_id=seller.id, product_id=product_id,
+                                    price=Money(189_000, KRW), actor="api:s-policy")
+    listings.change_listing_status(uow(), listing_id=draft.id, trigger=ListingTrigger.PUBLISH,
+                                   actor="api:s-policy", gate=_held_by("deep_promotion"))
+    _send_back(uow, draft.id, "행사 기간을 먼저 알려 주세요.")
+    said = price_review.check_price_change(uow(), listing_id=draft.id,
+                                           new_price=Money(189_000, KRW), rules=RULES)
+    assert said.holds and said.reason_code == listings.SENT_BACK_PRICE
+    assert "행사 기간을 먼저 알려 주세요;" in said.reason_en  # no doubled full stop
+    other = price_review.check_price_change(uow(), listing_id=draft.id,
+                                            new_price=Money(188_000, KRW), rules=RULES)
+    assert not other.holds
+    again = listings.change_listing_status(uow(), listing_id=draft.id,
+                                           trigger=ListingTrigger.PUBLISH, actor="api:s-policy",
+                                           gate=price_review.guard_gate(RULES))
+    assert again.status is ListingStatus.HELD
+    with uow() as u:
+        assert listings.publication_hold(u, draft.id).reason_code == listings.SENT_BACK_PRICE
 
 
 def test_a_sent_back_draft_at_a_corrected_price_is_judged_by_the_guard_alone(market) -> None:

@@ -23,7 +23,7 @@ from sagwa.domain.price_moves import (
     first_price_reference,
     release_needs_reason,
 )
-from sagwa.domain.pricing import GuardOpinion, PriceChangeStatus
+from sagwa.domain.pricing import KST, GuardOpinion, PriceChangeStatus
 from sagwa.domain.reasons import check_meaningful_reason, is_blank
 from sagwa.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from sagwa.services.accounts import account_name
@@ -54,6 +54,8 @@ class PublicationHold:
     """The hold recorded its reference (None then means there was none); older holds did not."""
     score: float | None = None
     """The guard's score of the held price (None: the hold did not record one)."""
+    reason_code: str | None = None
+    """The guard's reason code (``sent_back_price``: the reviewer's send-back, not the guard)."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,8 @@ def publication_hold(uow: SqlAlchemyUnitOfWork, listing_id: int) -> PublicationH
                            if isinstance(price, dict) else None,
                            (last.event.before or {}).get("status") == ListingStatus.DRAFT.value,
                            _reference(after.get("reference")), "reference" in after,
-                           int(score_bp) / 10_000 if isinstance(score_bp, int) else None)
+                           int(score_bp) / 10_000 if isinstance(score_bp, int) else None,
+                           guard.get("reason_code"))
 
 
 def _reference(stored: object) -> PriceReference | None:
@@ -334,6 +337,25 @@ class SentBack:
     at: datetime
     reason: str | None
     price: Money | None
+
+
+#: The guard's reason code on a first price held because a reviewer sent that price back.
+SENT_BACK_PRICE = "sent_back_price"
+
+
+def sent_back_opinion(back: SentBack, opinion: GuardOpinion | None) -> GuardOpinion:
+    """The hold of a first price a reviewer sent back, when it comes back unchanged (published,
+    or previewed by the dry run of a draft): whatever the guard says now (``opinion``; the
+    market may have moved), the reviewer's word stands until a reviewer says otherwise."""
+    said = f": {back.reason.rstrip(' .。')}" if back.reason else ""
+    when = back.at.astimezone(KST).strftime("%Y-%m-%d %H:%M")
+    en = (f"a reviewer sent this very price back ({when} KST){said}; published again "
+          "unchanged, it waits for a reviewer again")
+    ko = (f"검토자가 이 가격 그대로 돌려보냈습니다({when}){said}. 가격을 바꾸지 않고 다시 판매 시작을 "
+          "요청하면 검토를 다시 기다립니다")
+    return GuardOpinion("hold", opinion.score if opinion else 0.0,
+                        opinion.error_type if opinion else "", SENT_BACK_PRICE, en, ko,
+                        dict(opinion.facts) if opinion else {})
 
 
 def latest_send_back(uow: SqlAlchemyUnitOfWork, listing_id: int) -> SentBack | None:

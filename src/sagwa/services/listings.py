@@ -17,7 +17,6 @@ from sagwa.domain.incidents import IncidentStatus
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger, advance
 from sagwa.domain.money import Money, check_price
 from sagwa.domain.pricing import (
-    KST,
     GuardOpinion,
     PriceChangeProposal,
     PriceChangeStatus,
@@ -28,6 +27,7 @@ from sagwa.errors import Conflict, InvalidInput
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.listing_holds import (
     HOLD_ACTION,
+    SENT_BACK_PRICE,
     HeldListing,
     PublicationHold,
     SentBack,
@@ -42,6 +42,7 @@ from sagwa.services.listing_holds import (
     latest_send_back,
     never_on_sale,
     publication_hold,
+    sent_back_opinion,
 )
 from sagwa.services.lookups import require
 from sagwa.services.promotion_end import schedule_promotion_end
@@ -49,8 +50,9 @@ from sagwa.services.tripwire import launch_comparison
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 __all__ = [  # with the names of sagwa.services.listing_holds that callers import from here
-    "HOLD_ACTION", "PAUSE_ACTIONS", "GateDecision", "HeldListing", "ListingPause", "PriceGate",
-    "PublicationHold", "apply_every_change", "change_listing_status", "check_listing_currency",
+    "HOLD_ACTION", "PAUSE_ACTIONS", "SENT_BACK_PRICE", "GateDecision", "HeldListing",
+    "ListingPause", "PriceGate", "PublicationHold", "apply_every_change", "change_listing_status",
+    "check_listing_currency",
     "check_not_own_hold", "check_price_seen", "check_product_currency",
     "check_promotion_percent", "check_proposal_input", "check_proposal_on", "create_listing",
     "declared_promotion",
@@ -205,23 +207,11 @@ def _first_price_decision(uow: SqlAlchemyUnitOfWork, listing: Listing, actor: st
     return _held_as_sent_back(back, decision.opinion)
 
 
-#: The guard's reason code on a first price held because a reviewer sent that price back.
-SENT_BACK_PRICE = "sent_back_price"
-
-
 def _held_as_sent_back(back: SentBack, opinion: GuardOpinion | None) -> GateDecision:
     """A first price a reviewer sent back, published again unchanged: held for review again,
     whatever the guard says now (the market may have moved, the reviewer's word has not)."""
-    said = f": {back.reason.rstrip(' .。')}" if back.reason else ""
-    when = back.at.astimezone(KST).strftime("%Y-%m-%d %H:%M")
-    en = (f"a reviewer sent this very price back ({when} KST){said}; published again "
-          "unchanged, it waits for a reviewer again")
-    ko = (f"검토자가 이 가격 그대로 돌려보냈습니다({when}){said}. 가격을 바꾸지 않고 다시 판매 시작을 "
-          "요청해 검토를 다시 기다립니다")
-    held = GuardOpinion("hold", opinion.score if opinion else 0.0,
-                        opinion.error_type if opinion else "", SENT_BACK_PRICE, en, ko,
-                        dict(opinion.facts) if opinion else {})
-    return GateDecision(hold=True, reason=en, opinion=held)
+    held = sent_back_opinion(back, opinion)
+    return GateDecision(hold=True, reason=held.reason_en, opinion=held)
 
 
 def _first_sale_after(uow: SqlAlchemyUnitOfWork, after: Listing,

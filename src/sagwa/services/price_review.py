@@ -35,7 +35,12 @@ from sagwa.priceguard import ChangeEvidence, PriceRules, Verdict, check_one
 from sagwa.priceguard.streak import streak_of
 from sagwa.priceguard.vocabulary import POLICY_REASONS
 from sagwa.services.accounts import account_name
-from sagwa.services.listing_holds import HeldListing, risk_order_key
+from sagwa.services.listing_holds import (
+    HeldListing,
+    latest_send_back,
+    risk_order_key,
+    sent_back_opinion,
+)
 from sagwa.services.listings import (
     GateDecision,
     PriceGate,
@@ -208,7 +213,10 @@ def check_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_price:
         # run said "hold: save it if you mean it" and the save then refused (a review's finding)
         draft = listing.status is ListingStatus.DRAFT
         check_proposal_on(uow, listing, new_price, promotion, same_price=draft)
-        return judge(uow, listing, new_price, promotion, rules, first_price=first_price)
+        opinion = judge(uow, listing, new_price, promotion, rules, first_price=first_price)
+        back = latest_send_back(uow, listing.id) if draft and not opinion.holds else None
+        # the price a reviewer sent back is held again when published: the dry run says so
+        return sent_back_opinion(back, opinion) if back and back.price == new_price else opinion
 
 
 @dataclass(frozen=True)

@@ -403,3 +403,19 @@ def test_a_decision_keeps_the_reviewer_where_they_were_with_the_answer_in_sight(
     # the next card starts just below the answer, not under it
     assert third is not None and box["y"] + box["height"] <= third["y"] < 250, (box, third)
     shot(page, "review-decision-keeps-the-place")
+
+
+def test_only_the_review_queue_keeps_its_answer_in_sight_and_the_only_card_opens_at_the_top(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    """The sticky answer is the queue's (on a seller's phone a long flash would cover the
+    screen); deciding the only card opens the page at its top, not in the middle of another
+    section."""
+    change_id = _held(session_factory, world.ipod_a, 19_900)
+    log_in(client, "reviewer")
+    page = client.get("/ops/review").text
+    assert '<main class="review">' in page
+    card = _card(page, f"change-{change_id}")
+    assert 'hx-swap="innerHTML show:window:top"' in card and 'name="next"' not in card
+    client.cookies.clear()
+    log_in(client, "seller_a")
+    assert "<main>" in client.get(f"/seller/listings/{world.ipod_a}").text

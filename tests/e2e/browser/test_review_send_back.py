@@ -19,6 +19,7 @@ from world import PASSWORD, World
 
 from sagwa.domain.listings import ListingStatus, ListingTrigger
 from sagwa.domain.money import Money
+from sagwa.domain.pricing import GuardOpinion
 from sagwa.priceguard import load_rules
 from sagwa.services import listings
 from sagwa.services.price_review import guard_gate
@@ -162,3 +163,50 @@ def test_a_reviewer_sends_a_held_listing_back_in_the_browser(page, site) -> None
     assert page.locator(f"#listing-{draft.id}").count() == 0
     assert _status(factory, draft.id) is ListingStatus.DRAFT
     shot(page, "review-held-listing-sent-back")
+
+
+def test_a_price_the_guard_allows_but_a_reviewer_sent_back_is_held_again_and_says_why(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    """Held by a pricing policy at a price the guard itself allows, then sent back: the price
+    check says publishing it unchanged is held again; published, the page says it waits for
+    review because of the send-back (not "the price guard held it"), the reviewer's reason
+    once, and no warning about a pending change selling at the draft price."""
+    with SqlAlchemyUnitOfWork(session_factory) as u:
+        product_id = u.market.listing(world.macbook_b).product_id
+    draft = listings.create_listing(SqlAlchemyUnitOfWork(session_factory),
+                                    seller_id=world.seller_a, product_id=product_id,
+                                    price=Money(1_500_000, "KRW"), actor="api:seller_a")
+    listings.change_listing_status(SqlAlchemyUnitOfWork(session_factory), listing_id=draft.id,
+                                   trigger=ListingTrigger.PUBLISH, actor="api:seller_a",
+                                   gate=_policy_gate("deep_promotion"))
+    log_in(client, "reviewer")
+    page = client.get("/ops/review").text
+    client.post(f"/ops/review/listings/{draft.id}/send-back",
+                data={"reason": "행사 기간을 먼저 알려 주세요.", "csrf_token": csrf_of(page),
+                      "seen_price_minor": "1500000", "seen_currency": "KRW"})
+    client.cookies.clear()
+    log_in(client, "seller_a")
+    page = client.get(f"/seller/listings/{draft.id}").text
+    token = csrf_of(page)
+    checked = html.unescape(client.post(f"/seller/listings/{draft.id}/check",
+                                        data={"new_price": "1500000"},
+                                        headers={"HX-Request": "true",
+                                                 "X-CSRF-Token": token}).text)
+    assert 'data-verdict="hold"' in checked and "검토자가 이 가격 그대로 돌려보냈습니다" in checked
+    client.post(f"/seller/listings/{draft.id}/status", data={"action": "publish",
+                                                             "csrf_token": token})
+    assert _status(session_factory, draft.id) is ListingStatus.HELD
+    held = html.unescape(client.get(f"/seller/listings/{draft.id}").text)
+    assert "검토자가 돌려보낸 가격 그대로라 다시 검토를 기다립니다" in held
+    assert "가격 검사에서 첫 가격이 보류되었습니다" not in held
+    assert held.count("행사 기간을 먼저 알려 주세요") == 1
+    english = html.unescape(client.get(f"/seller/listings/{draft.id}?lang=en").text)
+    assert "Waiting for review again: this is the price a reviewer sent back" in english
+
+
+def _policy_gate(reason_code: str):  # type: ignore[no-untyped-def]
+    def gate(_uow, _listing, _proposal) -> listings.GateDecision:  # type: ignore[no-untyped-def]
+        opinion = GuardOpinion("hold", 0.6, "none", reason_code, "held by a policy",
+                               "가격 정책으로 보류", {})
+        return listings.GateDecision(hold=True, reason=opinion.reason_en, opinion=opinion)
+    return gate

@@ -101,12 +101,15 @@ def test_a_refused_save_leaves_the_listings_own_address_so_a_reload_posts_nothin
         page, site) -> None:  # type: ignore[no-untyped-def]
     login(page, "seller_a", PASSWORD)
     page.wait_for_url("**/seller")
+    page.set_viewport_size({"width": 390, "height": 640})
     page.goto(f"/seller/listings/{site.world.ipod_a}")
     page.fill("#new_price", "19,90,0")  # a misplaced comma: refused
     page.locator("#price-form button.primary").click()
     page.locator("#price-form [aria-invalid=true]").first.wait_for()
     assert page.url.endswith(f"/seller/listings/{site.world.ipod_a}"), page.url
     assert page.locator("#new_price").input_value() == "19,90,0"  # what was typed is kept
+    # the refused field has the focus (in view), not the top of a phone's page
+    assert page.evaluate("document.activeElement.id") == "new_price"
     posts: list[str] = []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
     page.reload()

@@ -227,6 +227,11 @@ def _refused(request: Request, uow: Uow, viewer: str, rules: PriceRules,
     return response
 
 
+def _a_state(label_en: str) -> str:
+    """A listing state as an English sentence says it: "is a draft", "is paused"."""
+    return "a draft" if label_en == "draft" else label_en
+
+
 def _done(order: str, next_card: str = "") -> RedirectResponse:
     """Back to the queue, in the order the reviewer chose, at the card after the one decided
     (``next_card``, a card's id such as ``change-12``; a page without scripts opens there)."""
@@ -276,8 +281,8 @@ def approve(change_id: int, request: Request, account: Reviewer, uow: Uow, rules
         ko, en = LISTING_STATUS[listing.status.value]
         flash_in_lang(request, f"#{change_id} 승인: 새 가격으로 바뀌었습니다. 상품이 '{ko}' 상태라 아직 "
                                "아무도 이 가격에 살 수 없습니다.",
-                      f"#{change_id} approved: the price is changed. The listing is {en}, so "
-                      "nobody can buy at it yet.")
+                      f"#{change_id} approved: the price is changed. The listing is "
+                      f"{_a_state(en)}, so nobody can buy at it yet.")
     return _done(order, next_card)
 
 
@@ -301,7 +306,7 @@ def reject(change_id: int, request: Request, account: Reviewer, uow: Uow, rules:
                                f"{with_particle(format_money(listing.price, lang='ko'), '(으)로')} "
                                f"그대로입니다('{ko}' 상품).",
                       f"#{change_id} rejected: the price stays at "
-                      f"{format_money(listing.price, lang='en')} (the listing is {en}).")
+                      f"{format_money(listing.price, lang='en')} (the listing is {_a_state(en)}).")
     return _done(order, next_card)
 
 

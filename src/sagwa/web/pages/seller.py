@@ -312,9 +312,10 @@ def change_sale(listing_id: int, request: Request, account: SellerAccount, uow: 
     said = {ListingStatus.LIVE: ("판매를 시작했습니다.", "The listing is on sale."),
             ListingStatus.PAUSED: ("판매를 멈췄습니다. 주문을 받지 않습니다.",
                                    "The sale is paused; it takes no orders."),
-            ListingStatus.HELD: ("가격 검사에서 첫 가격이 보류되었습니다. 검토자가 풀어야 판매가 시작됩니다.",
-                                 ("The price guard held the first price; a reviewer must "
-                                  "release it before the sale starts."))}
+            # by the price guard, or because a reviewer sent this very price back: the page says
+            ListingStatus.HELD: ("첫 가격이 보류되었습니다. 검토자가 풀어야 판매가 시작됩니다.",
+                                 ("The first price is held; a reviewer must release it before "
+                                  "the sale starts."))}
     ko, en = said.get(now, ("", ""))
     kind = "warn" if now is ListingStatus.HELD else "ok"
     if now is ListingStatus.LIVE and offered is ListingTrigger.PUBLISH and pending is not None:
