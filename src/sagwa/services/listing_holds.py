@@ -179,7 +179,7 @@ def held_listings(uow: SqlAlchemyUnitOfWork, *, limit: int = 50,
             found.append(HeldListing(listing, product.title if product else "?",
                                      seller.name if seller else "?", hold,
                                      product.title_en if product else None,
-                                     _sent_back_at_this_price(uow, listing),
+                                     sent_back_at(uow, listing.id, listing.price),
                                      *release_reference(uow, listing, hold)))
         return found
 
@@ -207,9 +207,10 @@ def risk_order_key(score: float | None, at: datetime, ident: int) -> tuple[float
     return (-(score if score is not None else -1.0), at, ident)
 
 
-def _sent_back_at_this_price(uow: SqlAlchemyUnitOfWork, listing: Listing) -> SentBack | None:
-    back = latest_send_back(uow, listing.id)
-    return back if back is not None and back.price == listing.price else None
+def sent_back_at(uow: SqlAlchemyUnitOfWork, listing_id: int, price: Money) -> SentBack | None:
+    """The listing's latest send-back, if it sent back exactly ``price``; None otherwise."""
+    back = latest_send_back(uow, listing_id)
+    return back if back is not None and back.price == price else None
 
 
 def approved_first_price(uow: SqlAlchemyUnitOfWork, listing: Listing) -> PriceChangeRecord | None:

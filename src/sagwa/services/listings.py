@@ -42,6 +42,7 @@ from sagwa.services.listing_holds import (
     latest_send_back,
     never_on_sale,
     publication_hold,
+    sent_back_at,
     sent_back_opinion,
 )
 from sagwa.services.lookups import require
@@ -201,10 +202,8 @@ def _first_price_decision(uow: SqlAlchemyUnitOfWork, listing: Listing, actor: st
     first = PriceChangeProposal(listing.id, listing.price, listing.price, actor or "?",
                                 first_price=True)
     decision = gate(uow, listing, first)
-    back = latest_send_back(uow, listing.id)
-    if decision.hold or back is None or back.price != listing.price:
-        return decision
-    return _held_as_sent_back(back, decision.opinion)
+    back = None if decision.hold else sent_back_at(uow, listing.id, listing.price)
+    return decision if back is None else _held_as_sent_back(back, decision.opinion)
 
 
 def _held_as_sent_back(back: SentBack, opinion: GuardOpinion | None) -> GateDecision:

@@ -37,8 +37,8 @@ from sagwa.priceguard.vocabulary import POLICY_REASONS
 from sagwa.services.accounts import account_name
 from sagwa.services.listing_holds import (
     HeldListing,
-    latest_send_back,
     risk_order_key,
+    sent_back_at,
     sent_back_opinion,
 )
 from sagwa.services.listings import (
@@ -214,9 +214,9 @@ def check_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_price:
         draft = listing.status is ListingStatus.DRAFT
         check_proposal_on(uow, listing, new_price, promotion, same_price=draft)
         opinion = judge(uow, listing, new_price, promotion, rules, first_price=first_price)
-        back = latest_send_back(uow, listing.id) if draft and not opinion.holds else None
         # the price a reviewer sent back is held again when published: the dry run says so
-        return sent_back_opinion(back, opinion) if back and back.price == new_price else opinion
+        back = sent_back_at(uow, listing.id, new_price) if draft and not opinion.holds else None
+        return opinion if back is None else sent_back_opinion(back, opinion)
 
 
 @dataclass(frozen=True)

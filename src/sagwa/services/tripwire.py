@@ -1,13 +1,14 @@
 """The order-velocity tripwire, run in the same transaction as each order.
 
 A listing is watched for three days on sale after its price moved, and for three days on sale
-after it first went on sale (published, or released by a reviewer after the guard held it): a wrong first
-price has no price move on record. A price changed while the listing was paused is watched when
-it is back on sale; small moves during a watch continue it (``sagwa.priceguard.tripwire_watch``),
-so a seller nudging the price cannot restart the count. While watched, its orders and their
-units are compared with its normal rate (the weeks before, by hour of the day), several times
-that during a declared promotion; the last hour is also judged on its own, so that a rush
-starting on the second or third day does not drown in the quiet hours before it. A surge pauses the listing at once, on the audit log with the
+after it first went on sale (published, or released by a reviewer after the guard held it): a
+wrong first price has no price move on record. A price changed while the listing was paused is
+watched when it is back on sale; small moves during a watch continue it
+(``sagwa.priceguard.tripwire_watch``), so a seller nudging the price cannot restart the count.
+While watched, its orders and their units are compared with its normal rate (the weeks before,
+by hour of the day), several times that during a declared promotion; the last hour is also
+judged on its own, so that a rush starting on the second or third day does not drown in the
+quiet hours before it. A surge pauses the listing at once, on the audit log with the
 evidence (the counts, what they were compared with, the price changes that started the watch
 and the orders counted), and a draft incident is opened for an operator to declare or dismiss;
 the order that tripped it stands, the next ones are refused until someone looks.
@@ -19,12 +20,12 @@ a month without buyers), and orders are counted from the later of the change and
 to sale; the listing's own rate so far counts its orders and hours on sale up to there.
 
 An operator who dismisses the tripwire's draft as a false alarm vouches for the listing at its
-draft's wrong price, if it is still at it (``listing.vouched`` on the audit log): the tripwire does not pause it again at
-that price. The vouch lasts as long as the price does — a price move starts a new watch, which
-is judged afresh — and a watch lasts three days on sale at most anyway. And a listing priced at or above its
-product's list price and at or above the other sellers' median (sellers at its very price left
-out) is not paused on a surge at
-all: the tripwire is for wrong (low) prices the guard missed, and a rush at the going price is
+draft's wrong price, if it is still at it (``listing.vouched`` on the audit log): the tripwire
+does not pause it again at that price. The vouch lasts as long as the price does — a price move
+starts a new watch, which is judged afresh — and a watch lasts three days on sale at most
+anyway. And a listing priced at or above its product's list price and at or above the other
+sellers' median (sellers at its very price left out) is not paused on a surge at all: the
+tripwire is for wrong (low) prices the guard missed, and a rush at the going price is
 demand (``sagwa.priceguard.tripwire.priced_like_a_mistake``).
 
 A listing with less than a day on sale of its own (every new listing) is compared with at least
@@ -150,9 +151,9 @@ def _watch_evidence(listing: Listing, moves: Sequence[PriceMove], watch: Watch,
                     order_ids: Sequence[int]) -> dict[str, object]:
     """What started the watch and which orders it counted: the price change that began it and
     the one that set the price now (ids), the price before the first of them (what the declare
-    form offers as the correct price; nothing for a first price), the orders' ids (the first
-    :data:`ORDER_IDS_KEPT`)."""
-    found: dict[str, object] = {"order_ids": list(order_ids[:ORDER_IDS_KEPT])}
+    form offers as the correct price; nothing for a first price) and the orders' ids (the
+    caller reads the first :data:`ORDER_IDS_KEPT`)."""
+    found: dict[str, object] = {"order_ids": list(order_ids)}
     if watch.began_with is not None:
         began = moves[watch.began_with]
         found["price_change_id"] = began.change_id

@@ -14,12 +14,12 @@ from browsing import login, shot
 from fastapi.testclient import TestClient
 from page_forms import csrf_of, log_in
 from sqlalchemy.orm import Session, sessionmaker
+from test_review_queue_decisions import _policy_gate
 from test_review_release import _card, _published_through_the_api, _status
 from world import PASSWORD, World
 
 from sagwa.domain.listings import ListingStatus, ListingTrigger
 from sagwa.domain.money import Money
-from sagwa.domain.pricing import GuardOpinion
 from sagwa.priceguard import load_rules
 from sagwa.services import listings
 from sagwa.services.price_review import guard_gate
@@ -202,11 +202,3 @@ def test_a_price_the_guard_allows_but_a_reviewer_sent_back_is_held_again_and_say
     assert held.count("행사 기간을 먼저 알려 주세요") == 1
     english = html.unescape(client.get(f"/seller/listings/{draft.id}?lang=en").text)
     assert "Waiting for review again: this is the price a reviewer sent back" in english
-
-
-def _policy_gate(reason_code: str):  # type: ignore[no-untyped-def]
-    def gate(_uow, _listing, _proposal) -> listings.GateDecision:  # type: ignore[no-untyped-def]
-        opinion = GuardOpinion("hold", 0.6, "none", reason_code, "held by a policy",
-                               "가격 정책으로 보류", {})
-        return listings.GateDecision(hold=True, reason=opinion.reason_en, opinion=opinion)
-    return gate

@@ -19,7 +19,7 @@ from sagwa.errors import IllegalTransition, NotFound, SagwaError
 from sagwa.services import listings as listing_service
 from sagwa.services import price_review
 from sagwa.services.accounts import Account
-from sagwa.services.listing_holds import SentBack
+from sagwa.services.listing_holds import SentBack, sent_back_at
 from sagwa.services.price_review import check_price_change, guard_gate
 from sagwa.services.promotion_end import ACTOR as PROMOTION_END_ACTOR
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -79,12 +79,9 @@ def _sent_back(uow: SqlAlchemyUnitOfWork, listing: Listing, *, draft: bool,
     """The reviewer's latest send-back, on a draft (the seller is to correct its price), and on
     a listing held again at the very price that was sent back (published unchanged: the
     reviewer's reason still stands beside the new hold)."""
-    if not (draft or held):
-        return None
-    back = listing_service.latest_send_back(uow, listing.id)
-    if back is None or (held and back.price != listing.price):
-        return None
-    return back
+    if held:
+        return sent_back_at(uow, listing.id, listing.price)
+    return listing_service.latest_send_back(uow, listing.id) if draft else None
 
 
 def ended_promotions(changes: Sequence[PriceChangeRecord]) -> dict[int, PriceChangeRecord | None]:
