@@ -213,7 +213,8 @@ def test_a_held_listing_whose_price_moved_is_judged_at_its_current_price(
     card = _card(client.get("/ops/review").text, f"listing-{listing_id}")
     assert 'data-current-price-verdict="allow"' in card
     assert "지금 가격 1,580,000원에 대한 가격 검사" in card
-    assert "보류 사유 (보류된 가격 159,000원에 대한 것)" in card
+    assert "보류된 가격 159,000원의 보류 사유" in card
+    assert "에 대한 것)" not in card  # one pair of brackets: the looks-like note's
 
 
 # In the browser
@@ -402,7 +403,24 @@ def test_a_decision_keeps_the_reviewer_where_they_were_with_the_answer_in_sight(
     third = page.locator(f"#change-{held[2]}").bounding_box()
     # the next card starts just below the answer, not under it
     assert third is not None and box["y"] + box["height"] <= third["y"] < 250, (box, third)
+    # the keyboard goes on at the next card's heading, not back at the top of the page
+    focused = page.evaluate("[document.activeElement.tagName, "
+                            "document.activeElement.closest('article')?.id]")
+    assert focused == ["H2", f"change-{held[2]}"], focused
     shot(page, "review-decision-keeps-the-place")
+    page.locator(f"#reason-{held[2]}").fill("판매자에게 확인: 잘못 입력한 가격")
+    page.locator(f"#change-{held[2]} button.danger").click()
+    page.locator(f"#change-{held[2]}").wait_for(state="detached")
+    # the last card decided: the next one is the one before it, and its heading gets focus
+    focused = page.evaluate("[document.activeElement.tagName, "
+                            "document.activeElement.closest('article')?.id]")
+    assert focused == ["H2", f"change-{held[0]}"], focused
+    page.locator(f"#reason-{held[0]}").fill("판매자에게 확인: 잘못 입력한 가격")
+    page.locator(f"#change-{held[0]} button.danger").click()
+    page.locator(f"#change-{held[0]}").wait_for(state="detached")
+    # none left: the answer has the focus
+    assert page.evaluate("document.activeElement.classList.contains('flash')"), \
+        page.evaluate("document.activeElement.outerHTML")
 
 
 def test_only_the_review_queue_keeps_its_answer_in_sight_and_the_only_card_opens_at_the_top(

@@ -205,11 +205,11 @@ def test_the_sellers_page_says_which_price_the_hold_was_about_after_a_correction
     box = re.search(r'<div class="verdict hold" id="held-at-publication".*?</div>', after,
                     re.DOTALL)
     assert box
-    assert "보류된 첫 가격 159,000원: " in box.group(0)
+    assert "첫 가격 159,000원의 보류 사유: " in box.group(0)
     assert "가격을 1,580,000원으로 고쳤습니다." in box.group(0)
     assert "가격이 잘못되었다면 아래에서 고쳐 주세요" not in box.group(0)
     english = html.unescape(client.get(f"/seller/listings/{listing_id}?lang=en").text)
-    assert "The first price held, 159,000 KRW: " in english
+    assert "Why the first price, 159,000 KRW, was held: " in english
     assert "You corrected the price to 1,580,000 KRW; it goes on sale at that price once a " \
            "reviewer releases it" in english
     # the English page's title is the product's English title too, as its heading is

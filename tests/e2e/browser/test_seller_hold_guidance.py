@@ -112,7 +112,7 @@ def test_the_price_is_named_for_what_the_listing_is(
     draft = _draft(session_factory, world, 19_900)
     log_in(client, "seller_a")
     assert _text(_page(client, world.ipod_a), "price-label") == "현재 판매가"
-    assert _text(_page(client, draft), "price-label") == "초안 가격"
+    assert _text(_page(client, draft), "price-label") == "등록 중 가격"
     assert _text(_page(client, draft, "en"), "price-label") == "Draft price"
     listings.change_listing_status(SqlAlchemyUnitOfWork(session_factory), listing_id=draft,
                                    trigger=ListingTrigger.PUBLISH, actor="seller:seller_a",
@@ -135,7 +135,7 @@ def test_publishing_a_draft_with_a_held_change_warns_that_it_stays_in_review(
     log_in(client, "seller_a")
     page = _save(client, draft, "22900")
     note = _text(page, "publish-with-pending")
-    assert "검토를 기다리는 가격 변경(#" in note and "초안 가격 229,000원에 팔고" in note
+    assert "검토를 기다리는 가격 변경(#" in note and "등록 중 가격 229,000원에 팔고" in note
     assert "판매 중인 가격이 22,900원으로 바로 바뀝니다" in note
     published = client.post(f"/seller/listings/{draft}/status",
                             data={"action": "publish", "csrf_token": csrf_of(page)})

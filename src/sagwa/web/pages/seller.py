@@ -112,7 +112,7 @@ def pending_held(changes: Sequence[PriceChangeRecord]) -> PriceChangeRecord | No
 
 
 #: What the listing's own price is called, by its status: only a live listing sells at it.
-PRICE_LABELS = {ListingStatus.DRAFT: ("초안 가격", "Draft price"),
+PRICE_LABELS = {ListingStatus.DRAFT: ("등록 중 가격", "Draft price"),
                 ListingStatus.HELD: ("보류된 가격", "Held price"),
                 ListingStatus.LIVE: ("현재 판매가", "Live price")}
 
@@ -237,7 +237,7 @@ def _flash_saved(request: Request, change: PriceChangeRecord, status: ListingSta
     if change.status is PriceChangeStatus.HELD:
         ko, en = (change.guard.reason_ko, change.guard.reason_en) if change.guard else ("", "")
         stays_ko, stays_en = _price_stays(status, change.old_price)
-        then_ko, then_en = ((("승인되면 초안 가격이 바뀌고, 그 가격으로 판매를 시작할 때는 다시 보류되지 "
+        then_ko, then_en = ((("승인되면 등록 중 가격이 바뀌고, 그 가격으로 판매를 시작할 때는 다시 보류되지 "
                              "않습니다."), ("Once approved, the draft takes that price and "
                              "publishing at it is not held again."))
                             if status is ListingStatus.DRAFT else ("", ""))
