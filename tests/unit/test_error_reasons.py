@@ -49,6 +49,7 @@ from sagwa.services.case_links import case_token, open_case_token
 from sagwa.services.unit_of_work import _conflict
 from sagwa.web import deps
 from sagwa.web.pages import case_facts, error_texts, session
+from sagwa.web.pages import seller as seller_pages
 from sagwa.web.pages.error_texts import PLAN_RULES, RULES, Rule, error_text
 
 KST = ZoneInfo("Asia/Seoul")
@@ -268,6 +269,12 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: refusal(lambda: incidents.advance(incidents.CaseStatus.RESOLVED, "resolve")),
         "이 건은 지금 '처리 완료' 상태라서 할 수 없습니다.",
     ),
+    "sale_action_outdated": (  # raised by the seller page (test_seller_sale_status.py)
+        lambda: IllegalTransition("the listing became paused after this page was opened",
+                                  status="paused", reason="sale_action_outdated"),
+        ("이 페이지를 연 뒤 상품 상태가 바뀌어 아무것도 바꾸지 않았습니다. 지금 상태는 '판매 중지'입니다. "
+         "아래에서 지금 상태에 맞게 다시 해 주세요."),
+    ),
     "listing_status": (
         lambda: refusal(lambda: advance_listing(ListingStatus.ENDED, ListingTrigger.PAUSE)),
         "상품이 지금 '판매 종료' 상태라서 할 수 없습니다.",
@@ -458,6 +465,7 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
 #: (tests/integration/test_services_market.py, test_price_review.py, test_desk.py).
 RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (listings._check_price_may_change, "price_unchanged"),
+    (seller_pages.change_sale, "sale_action_outdated"),
     (listings._check_price_may_change, "listing_ended"),
     (price_review._held, "change_not_held"),
     (price_review.check_not_own_change, "own_change"),

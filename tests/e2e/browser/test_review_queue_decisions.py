@@ -65,6 +65,13 @@ def _change_ko(change_id: int) -> str:
     return with_particle(f"가격 변경 #{change_id}", "을(를)")
 
 
+def _focus_moved(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the swap has settled and the focus moved off the page itself (htmx settles
+    a few milliseconds after the answer shows)."""
+    page.wait_for_function("document.activeElement && document.activeElement !== document.body",
+                           timeout=5000)
+
+
 def _card(page_html: str, element_id: str) -> str:
     found = re.search(rf'<article class="card" id="{element_id}">(.*?)</article>', page_html,
                       re.DOTALL)
@@ -214,6 +221,9 @@ def test_a_held_listing_whose_price_moved_is_judged_at_its_current_price(
     assert 'data-current-price-verdict="allow"' in card
     assert "지금 가격 1,580,000원에 대한 가격 검사" in card
     assert "보류된 가격 159,000원의 보류 사유" in card
+    # the corrected price is not "the first price" (the first was 159,000)
+    assert re.search(r"보류가 풀리면 판매할 가격: <strong data-price>1,580,000원", card)
+    assert "첫 가격:" not in card
     assert "에 대한 것)" not in card  # one pair of brackets: the looks-like note's
 
 
@@ -404,6 +414,7 @@ def test_a_decision_keeps_the_reviewer_where_they_were_with_the_answer_in_sight(
     # the next card starts just below the answer, not under it
     assert third is not None and box["y"] + box["height"] <= third["y"] < 250, (box, third)
     # the keyboard goes on at the next card's heading, not back at the top of the page
+    _focus_moved(page)
     focused = page.evaluate("[document.activeElement.tagName, "
                             "document.activeElement.closest('article')?.id]")
     assert focused == ["H2", f"change-{held[2]}"], focused
@@ -412,6 +423,7 @@ def test_a_decision_keeps_the_reviewer_where_they_were_with_the_answer_in_sight(
     page.locator(f"#change-{held[2]} button.danger").click()
     page.locator(f"#change-{held[2]}").wait_for(state="detached")
     # the last card decided: the next one is the one before it, and its heading gets focus
+    _focus_moved(page)
     focused = page.evaluate("[document.activeElement.tagName, "
                             "document.activeElement.closest('article')?.id]")
     assert focused == ["H2", f"change-{held[0]}"], focused
@@ -419,6 +431,7 @@ def test_a_decision_keeps_the_reviewer_where_they_were_with_the_answer_in_sight(
     page.locator(f"#change-{held[0]} button.danger").click()
     page.locator(f"#change-{held[0]}").wait_for(state="detached")
     # none left: the answer has the focus
+    _focus_moved(page)
     assert page.evaluate("document.activeElement.classList.contains('flash')"), \
         page.evaluate("document.activeElement.outerHTML")
 

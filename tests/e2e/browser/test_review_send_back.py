@@ -63,7 +63,7 @@ def test_a_reviewer_sends_a_held_listing_back_and_its_seller_sees_why(
     seller_page = client.get(f"/seller/listings/{listing_id}").text
     box = re.search(r'<div class="verdict hold" id="sent-back".*?</div>', seller_page, re.DOTALL)
     assert box, "the seller's page does not say the listing was sent back"
-    assert "검토자가 첫 가격을 돌려보냈습니다" in box.group(0)
+    assert "검토자가 이 상품을 돌려보냈습니다" in box.group(0)
     assert "정가 1,590,000원의 10분의 1입니다. 0이 빠졌는지 확인해 주세요" in html.unescape(box.group(0))
     assert "159,000원" in box.group(0)  # the price it was sent back at
     assert 'data-status="draft"' in seller_page and 'id="sale-action"' in seller_page

@@ -59,6 +59,33 @@ def test_the_price_check_on_a_draft_says_what_publishing_will_say(
     assert "통과: 저장하면 바로 반영됩니다" in live  # a live listing's price is live on saving
 
 
+def test_the_price_check_at_a_drafts_own_price_speaks_of_publishing_not_saving(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    """A walkthrough's finding: typing the draft's own price, the check said "saving sets this
+    price" (or "saving sends it to a reviewer"), and saving then refused: it is that price
+    already."""
+    draft_id = _draft_of_an_ipod_classic(session_factory, world)  # at 19,900
+    log_in(client, "seller_a")
+    token = csrf_of(client.get(f"/seller/listings/{draft_id}").text)
+    held = _check(client, draft_id, token, new_price="19,900")
+    assert 'data-verdict="hold"' in held
+    assert "보류: 지금 등록 중 가격입니다. 이 가격으로 판매를 시작하면 검토자에게 넘어갑니다" in held
+    assert "저장하면" not in held and "의도한 가격이라면 판매를 시작하세요" in held
+    other = _check(client, draft_id, token, new_price="25,900")  # another price: saving it
+    assert "보류: 저장하면 검토자에게 넘어갑니다" in other and "지금 등록 중 가격" not in other
+    saved = client.post(f"/seller/listings/{draft_id}/price",
+                        data={"csrf_token": token, "new_price": "255000"})
+    assert saved.status_code == 303, saved.text[:300]
+    fine = _check(client, draft_id, token, "?lang=en", new_price="255000")
+    assert 'data-verdict="allow"' in fine
+    assert "Allow: this is the draft's price already; publishing puts it on sale at this " \
+           "price" in fine
+    assert "saving" not in fine.lower()
+    refused = client.post(f"/seller/listings/{draft_id}/price",
+                          data={"csrf_token": token, "new_price": "255000"})
+    assert refused.status_code == 422  # what the check no longer promises
+
+
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_promotion_dates_without_a_percent_are_refused_not_dropped(
         client: TestClient, world: World, lang: str) -> None:

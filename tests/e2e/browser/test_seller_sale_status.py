@@ -4,6 +4,8 @@ rather than turned into another action, and another seller's listing is not foun
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from browsing import login
 from fastapi.testclient import TestClient
@@ -34,17 +36,18 @@ def test_a_seller_pauses_and_resumes_a_live_listing_from_its_page(
         client: TestClient, world: World, session_factory: sessionmaker[Session]) -> None:
     log_in(client, "seller_a")
     page = client.get(f"/seller/listings/{world.ipod_a}").text
-    assert 'id="sale-form"' in page and "판매 멈춤" in page
+    assert 'id="sale-form"' in page and "판매 중지</button>" in page
     paused = _post(client, world.ipod_a, {"action": "pause", "reason": "재고 확인 중"})
     assert paused.status_code == 303, paused.text
     assert _status(session_factory, world.ipod_a) is ListingStatus.PAUSED
     page = client.get(f"/seller/listings/{world.ipod_a}").text
-    assert "판매를 멈췄습니다" in page and "재고 확인 중" in page and "판매 다시 시작" in page
+    assert "판매를 멈췄습니다" in page and "재고 확인 중" in page and "판매 재개" in page
     # the same page posted twice: the second "pause" is not turned into a resume
     stale = client.post(f"/seller/listings/{world.ipod_a}/status",
                         data={"action": "pause", "csrf_token": csrf_of(page)})
     assert stale.status_code == 409 and 'id="sale-problem"' in stale.text
-    assert "'판매 중지' 상태라서" in stale.text or "상태라서 할 수 없습니다" in stale.text
+    assert "이 페이지를 연 뒤 상품 상태가 바뀌어 아무것도 바꾸지 않았습니다. 지금 상태는 '판매 중지'입니다." \
+        in html.unescape(stale.text)
     assert _status(session_factory, world.ipod_a) is ListingStatus.PAUSED
     resumed = _post(client, world.ipod_a, {"action": "resume"}, lang="en")
     assert resumed.status_code == 303

@@ -240,6 +240,11 @@ RULES: tuple[Rule, ...] = (
     _r("illegal_transition", None, "choice_needs_consent",
        "고객의 선택은 동의 기록(고객이 말한 내용)과 함께 저장해야 합니다.",
        "A customer's choice is saved only with their consent (what they said)."),
+    _r("illegal_transition", None, "sale_action_outdated",
+       "이 페이지를 연 뒤 상품 상태가 바뀌어 아무것도 바꾸지 않았습니다. 지금 상태는 '{status}'입니다. "
+       "아래에서 지금 상태에 맞게 다시 해 주세요.",
+       "The listing's status changed after this page was opened, so nothing was changed. It is "
+       "'{status}' now; please act on its status below.", {"status": "listing"}),
     _r("illegal_transition", None, "listing_status",
        "상품이 지금 '{status}' 상태라서 할 수 없습니다.",
        "The listing is now '{status}', so this cannot be done.", {"status": "listing"}),

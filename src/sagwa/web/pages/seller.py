@@ -153,14 +153,18 @@ def check(listing_id: int, request: Request, account: SellerAccount, uow: Uow, r
     if not new_price.strip():
         return render(request, "seller/_verdict.html", said)
     try:
+        typed = parse_won(new_price, "new_price")
         opinion = check_price_change(
-            uow(), listing_id=listing_id, new_price=parse_won(new_price, "new_price"),
+            uow(), listing_id=listing_id, new_price=typed,
             rules=rules, promotion=_typed_promotion(promotion_pct, promotion_starts,
                                                     promotion_ends))
     except SagwaError as exc:
         return render(request, "seller/_verdict.html",
                       {**said, "problem": error_text(exc, lang_of(request))})
-    return render(request, "seller/_verdict.html", {**said, "opinion": opinion})
+    # a draft's own price: the verdict is publishing's (saving it again is refused)
+    own_price = listing.status is ListingStatus.DRAFT and typed == listing.price
+    return render(request, "seller/_verdict.html",
+                  {**said, "opinion": opinion, "own_price": own_price})
 
 
 def _typed_promotion(percent: str, starts: str, ends: str) -> Promotion | None:
@@ -292,9 +296,11 @@ def change_sale(listing_id: int, request: Request, account: SellerAccount, uow: 
     lang = lang_of(request)
     try:
         if offered is None or action != offered.value:
-            raise IllegalTransition(f"a {listing.status.value} listing cannot "
-                                    f"{action or '(no action)'} from this page",
-                                    status=listing.status.value, reason="listing_status")
+            # the page was opened before the status changed (another tab, a reviewer, the
+            # tripwire): say so, rather than "cannot be done"
+            raise IllegalTransition(f"the listing became {listing.status.value} after this "
+                                    f"page was opened; {action or '(no action)'} not done",
+                                    status=listing.status.value, reason="sale_action_outdated")
         now = listing_service.change_listing_status(
             uow(), listing_id=listing_id, trigger=offered, actor=account.actor,
             reason=reason.strip() or None, gate=guard_gate(rules)).status
@@ -310,10 +316,12 @@ def change_sale(listing_id: int, request: Request, account: SellerAccount, uow: 
             ListingStatus.PAUSED: ("판매를 멈췄습니다. 주문을 받지 않습니다.",
                                    "The sale is paused; it takes no orders."),
             # by the price guard, or because a reviewer sent this very price back: the page says
-            ListingStatus.HELD: ("첫 가격이 보류되었습니다. 검토자가 풀어야 판매가 시작됩니다.",
-                                 ("The first price is held; a reviewer must release it before "
-                                  "the sale starts."))}
+            ListingStatus.HELD: ("판매 시작이 보류되었습니다. 검토자가 풀어야 판매가 시작됩니다.",
+                                 ("Publishing is held; a reviewer must release the listing "
+                                  "before the sale starts."))}
     ko, en = said.get(now, ("", ""))
+    if now is ListingStatus.LIVE and offered is ListingTrigger.RESUME:
+        ko, en = "판매를 재개했습니다.", "The sale has resumed."
     kind = "warn" if now is ListingStatus.HELD else "ok"
     if now is ListingStatus.LIVE and offered is ListingTrigger.PUBLISH and pending is not None:
         (ko, en), kind = _still_in_review(ko, en, pending), "warn"
