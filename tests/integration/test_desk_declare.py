@@ -18,14 +18,19 @@ SEOUL = ZoneInfo("Asia/Seoul")
 WRONG, RIGHT = Money(19_900, "KRW"), Money(199_000, "KRW")
 
 
+#: Another typo of the same kind (the open incident's own wrong price cannot be set again).
+WRONG_AGAIN = Money(19_800, "KRW")
+
+
 def _back_on_sale_at_the_wrong_price_again(uow, listing_id: int) -> None:
     """The seller corrects the price (a listing is not resumed at an open incident's wrong
-    price), puts the listing back on sale, then types the wrong price again."""
+    price), puts the listing back on sale, then mistypes the price again (not to the open
+    incident's wrong price: that is refused, see test_resume_rules.py)."""
     listings.propose_price_change(uow(), listing_id=listing_id, new_price=RIGHT,
                                   proposed_by="seller")
     listings.change_listing_status(uow(), listing_id=listing_id, trigger=ListingTrigger.RESUME,
                                    actor="seller")
-    listings.propose_price_change(uow(), listing_id=listing_id, new_price=WRONG,
+    listings.propose_price_change(uow(), listing_id=listing_id, new_price=WRONG_AGAIN,
                                   proposed_by="seller")
 
 
@@ -178,7 +183,8 @@ def test_a_later_wrong_price_on_the_same_listing_gets_its_own_incident(market) -
         u.commit()
     assert draft != old and again == draft  # a new draft, reused while it is a draft
     clock.now = datetime(2008, 6, 20, 11, 30, tzinfo=SEOUL)
-    new = desk.declare(uow(), listing_ids=[first], incident_id=draft, **kwargs,
+    new = desk.declare(uow(), listing_ids=[first], incident_id=draft,
+                       **{**kwargs, "wrong_price": WRONG_AGAIN},
                        window_start=datetime(2008, 6, 20, 10, 0, tzinfo=SEOUL))
     assert int(new.incident.incident_id) == draft
     assert _status(uow, first) == ListingStatus.PAUSED
@@ -225,8 +231,8 @@ def test_a_tripwire_draft_after_a_declared_incident_starts_after_its_window(mark
     with uow() as u:
         draft = u.incidents.get(draft_id).incident
     assert draft.window_start == old.window_end + timedelta(microseconds=1)
-    declared = desk.declare(uow(), listing_ids=[first], wrong_price=WRONG, correct_price=RIGHT,
-                            cause="surge again", responsible="seller", actor="op",
+    declared = desk.declare(uow(), listing_ids=[first], wrong_price=WRONG_AGAIN,
+                            correct_price=RIGHT, cause="surge again", responsible="seller", actor="op",
                             window_start=draft.window_start, incident_id=draft_id)
     assert declared.incident.status.value == "declared"
 

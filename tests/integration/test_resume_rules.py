@@ -1,6 +1,7 @@
 """A listing paused in an open incident goes back on sale only when it is safe: not while a
 draft incident (the order tripwire's) waits for an operator, not at the incident's wrong price;
-after the price is corrected, or the draft dismissed, it may."""
+after the price is corrected, or the draft dismissed, it may. While the incident is open its
+wrong price is not set again either: not proposed, not checked as fine, not approved."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ import pytest
 from test_desk_declare import RIGHT, WRONG, market  # noqa: F401  (market is the fixture)
 
 from sagwa.domain.listings import ListingStatus, ListingTrigger
+from sagwa.domain.money import Money
+from sagwa.domain.pricing import PriceChangeStatus
 from sagwa.errors import Conflict
-from sagwa.services import desk, listings
+from sagwa.priceguard import load_rules
+from sagwa.services import desk, listings, price_review
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -54,3 +58,39 @@ def test_a_listing_paused_by_a_draft_waits_for_the_operator(market) -> None:  # 
     assert refused.value.details["incident_id"] == draft
     desk.close(uow(), incident_id=draft, actor="operator:lee", reason="a real sale")  # dismiss
     assert _resume(uow, first).status is ListingStatus.LIVE
+
+
+def test_an_open_incidents_wrong_price_is_not_set_again_nor_approved(market) -> None:  # noqa: F811
+    """A review's finding: after the seller corrected the price and resumed, a change back to
+    the wrong price that the guard held was approved by a reviewer, and the listing sold at the
+    incident's wrong price again, to customers outside its cases."""
+    uow, clock, (first, _, _) = market
+    clock.now = datetime(2008, 6, 12, 15, 0, tzinfo=SEOUL)
+    listings.propose_price_change(uow(), listing_id=first, new_price=RIGHT, proposed_by="s")
+    held = listings.propose_price_change(uow(), listing_id=first, new_price=WRONG,
+                                         proposed_by="s",
+                                         gate=price_review.guard_gate(load_rules()))
+    assert held.status is PriceChangeStatus.HELD  # the guard held the slip, before any incident
+    incident = desk.declare(uow(), listing_ids=[first], wrong_price=WRONG, correct_price=RIGHT,
+                            cause="90% event as the price", responsible="seller", actor="op",
+                            window_start=datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL)).incident
+    assert _resume(uow, first).status is ListingStatus.LIVE  # at the right price
+    with pytest.raises(Conflict) as refused:
+        price_review.approve_price_change(uow(), change_id=held.id, reviewer="reviewer:kim",
+                                          reason="the seller confirmed a clearance")
+    assert refused.value.details["reason"] == "price_is_incident_wrong_price"
+    assert refused.value.details["incident_id"] == incident.incident_id
+    for propose in (listings.propose_price_change, price_review.check_price_change):
+        kwargs = {"proposed_by": "s"} if propose is listings.propose_price_change else \
+            {"rules": load_rules()}
+        with pytest.raises(Conflict) as again:
+            propose(uow(), listing_id=first, new_price=WRONG, **kwargs)
+        assert again.value.details["reason"] == "price_is_incident_wrong_price"
+    with uow() as u:
+        assert u.market.listing(first).price == RIGHT
+        assert u.market.price_change(held.id).status is PriceChangeStatus.HELD
+    # the reviewer may still reject it; another price is proposed as usual
+    price_review.reject_price_change(uow(), change_id=held.id, reviewer="reviewer:kim",
+                                     reason="the incident's wrong price")
+    listings.propose_price_change(uow(), listing_id=first, new_price=Money(189_000, "KRW"),
+                                  proposed_by="s")

@@ -189,6 +189,22 @@ def _check_no_open_incident_holds_it(uow: SqlAlchemyUnitOfWork, listing: Listing
                 price=listing.price.as_dict())
 
 
+def check_not_an_open_incidents_wrong_price(uow: SqlAlchemyUnitOfWork, listing: Listing,
+                                            price: Money) -> None:
+    """While an incident about ``listing`` is open, its wrong price is not set again: not
+    proposed (nor checked in a dry run), not approved by a reviewer, as it is not resumed at
+    (:func:`_check_no_open_incident_holds_it`). Customers would order at the very price the
+    desk is apologising for, after the incident's window, so outside its cases."""
+    for incident_id in uow.incidents.all_open_for_listing(listing.id):
+        row = uow.incidents.get(incident_id)
+        if row is not None and row.incident.wrong_price == price:
+            raise Conflict(
+                f"{price} is the wrong price of incident {incident_id}, open for listing "
+                f"{listing.id}; it cannot be set again while the incident is open",
+                reason="price_is_incident_wrong_price", incident_id=incident_id,
+                price=price.as_dict())
+
+
 def _first_price_decision(uow: SqlAlchemyUnitOfWork, listing: Listing, actor: str,
                           gate: PriceGate, trigger: ListingTrigger) -> GateDecision:
     """The gate's word on the price a listing goes live with when it is first published."""
@@ -422,6 +438,7 @@ def check_proposal_on(uow: SqlAlchemyUnitOfWork, listing: Listing, new_price: Mo
     price is no refusal (the dry run of a listing never on sale previews publishing it at its
     own price)."""
     _check_price_may_change(listing, new_price, same_price=same_price)
+    check_not_an_open_incidents_wrong_price(uow, listing, new_price)
     check_product_currency(
         require(uow.catalog.product(listing.product_id), "product", listing.product_id),
         new_price)

@@ -44,6 +44,7 @@ from sagwa.services.listing_holds import (
 from sagwa.services.listings import (
     GateDecision,
     PriceGate,
+    check_not_an_open_incidents_wrong_price,
     check_proposal_input,
     check_proposal_on,
     never_on_sale,
@@ -409,6 +410,7 @@ def approve_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer:
         if stale is not None:
             _, why = _stale_sentences(stale, change, listing)
             raise Conflict(f"listing {listing.id}: {why}", stale=True, reason=stale)
+        check_not_an_open_incidents_wrong_price(uow, listing, change.new_price)
         _check_approval_reason(change, reason)
         decided = uow.market.decide_price_change(change_id, status=PriceChangeStatus.APPROVED,
                                                  by=reviewer, reason=reason, now=uow.now())
