@@ -72,6 +72,8 @@ def check_message(text: str, *, kind: str, lang: str) -> CheckResult:
     for check in rules.checks:
         if kind in check.kinds:
             findings.extend(_run(check, doc, hits))
+    # two checks of one code (blame-shift's) may point at the same sentence: one finding
+    findings = list({(f.code, f.span): f for f in reversed(findings)}.values())[::-1]
     findings.sort(key=lambda f: (f.severity != "error", f.span is not None, f.span or (0, 0)))
     return CheckResult(tuple(findings))
 
@@ -85,6 +87,8 @@ def validate(*, kind: str, lang: str) -> None:
 
 def _run(check: Check, doc: Document, hits: dict[str, list[Hit]]) -> list[Finding]:
     if check.when == "present":
+        if any(hits[name] for name in check.unless_anywhere):
+            return []
         return [_finding(check, span) for span in _spans_by_sentence(check, hits)]
     if check.when == "long-sentence":
         return [

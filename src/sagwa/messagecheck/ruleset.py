@@ -50,6 +50,10 @@ class Check:
     # of alternatives, "① … ② …" or "Reply 1 … or 2 …", offers a choice even when the rule
     # file has no cue for what each alternative is); ``also_needs`` still applies.
     enough: tuple[str, ...] = ()
+    # A "present" check says nothing when one of these cues occurs anywhere in the message
+    # ("the seller mistyped the price" is an explanation when the message also says the
+    # mistake is the sender's to answer for, and blame-shifting when it does not).
+    unless_anywhere: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +131,8 @@ def parse_rules(lang: str, data: dict[str, Any]) -> RuleSet:
     cues = {name: _cue(name, _expand(body, words)) for name, body in data["cues"].items()}
     checks = tuple(_check(body) for body in data["checks"])
     for check in checks:
-        unknown = set(check.cues + check.also_needs + check.enough) - cues.keys()
+        unknown = (set(check.cues + check.also_needs + check.enough + check.unless_anywhere)
+                   - cues.keys())
         if unknown:
             raise ValueError(f"{lang}.toml: check {check.code} names unknown cues {unknown}")
     neg = data["negation"]
@@ -225,4 +230,5 @@ def _check(body: dict[str, Any]) -> Check:
         message=body["message"],
         suggestion=body.get("suggestion", ""),
         enough=tuple(body.get("enough", [])),
+        unless_anywhere=tuple(body.get("unless_anywhere", [])),
     )

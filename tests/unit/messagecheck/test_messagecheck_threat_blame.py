@@ -120,6 +120,32 @@ CANCELLATION = [
     ("fait-accompli", False, "ko", R, "환불을 요청하셨으므로 결제 금액은 환불 처리됩니다."),
 ]
 
+# A walkthrough's finding: "판매자의 실수로 가격이 잘못 표시되었습니다" passed as no blame-shift. Naming
+# the seller's mistake is blame-shifting when the message neither apologises nor owns the error
+# anywhere; with either it explains (the desk's own cause sentence names the seller and says
+# "저희의 책임입니다"). A relayed apology ("the seller apologizes") is not the sender's.
+BLAME_ON_THE_SELLER = [
+    ("blame-shift", True, "ko", N, "판매자의 실수로 가격이 잘못 표시되었습니다. 해당 주문은 모두 취소 처리되었습니다."),
+    ("blame-shift", True, "ko", R, "입점 업체의 가격 입력 오류로 정상가보다 90% 낮게 판매되었습니다."),
+    ("blame-shift", True, "ko", N, "판매자가 가격을 잘못 입력했습니다. 판매자께서 사과의 뜻을 전해 오셨습니다."),
+    ("blame-shift", False, "ko", N, "판매자의 실수로 가격이 잘못 표시되었습니다. 불편을 드려 죄송합니다."),
+    ("blame-shift", False, "ko", N, ("판매자가 가격을 잘못 입력했고, 저희 플랫폼은 이 오류를 바로잡지 "
+                                    "못했습니다. 저희의 책임입니다.")),
+    ("blame-shift", False, "ko", R, "판매자의 실수이지만 책임은 저희에게 있습니다."),
+    ("blame-shift", False, "ko", N, "일부 입점 상품의 가격이 잘못 입력되어 판매되었습니다."),
+    ("blame-shift", False, "ko", N, "판매자의 잘못이 아닙니다."),
+    ("blame-shift", True, "en", N, "The seller made a mistake: the price was wrong."),
+    ("blame-shift", True, "en", R, ("Due to a seller's pricing error, the item was shown at 10% of "
+                                   "its price.")),
+    ("blame-shift", True, "en", N, ("The seller listed it at $129 by mistake. The seller apologizes "
+                                   "for the error.")),
+    ("blame-shift", False, "en", N, ("The seller made the typo, but catching it was our "
+                                    "responsibility, and we didn't.")),
+    ("blame-shift", False, "en", N, "A seller's typo listed it at $4.50. We are sorry."),
+    ("blame-shift", False, "en", N, ("The seller entered the price as $4.50, and our platform did "
+                                    "not catch the mistake.")),
+]
+
 
 @pytest.mark.parametrize(("lang", "text", "codes"), REVIEWER)
 def test_the_reviewers_sentences_fail_the_notice_check(lang: str, text: str, codes: set[str]) -> None:
@@ -129,7 +155,8 @@ def test_the_reviewers_sentences_fail_the_notice_check(lang: str, text: str, cod
 
 
 @pytest.mark.parametrize(("code", "raised", "lang", "kind", "text"),
-                         THREAT_FOR_OBJECTING + BLAME_ON_CUSTOMERS + CANCELLATION)
+                         THREAT_FOR_OBJECTING + BLAME_ON_CUSTOMERS + CANCELLATION
+                         + BLAME_ON_THE_SELLER)
 def test_phenomenon_is_recognised(code: str, raised: bool, lang: str, kind: str, text: str) -> None:
     errors = {f.code for f in check_message(text, kind=kind, lang=lang).findings
               if f.severity == "error"}
