@@ -18,7 +18,7 @@ from sqlalchemy.orm import sessionmaker
 from typer.testing import CliRunner, Result
 
 from sagwa.adapters.embedded_pg import start_embedded
-from sagwa.cli.incident_format import format_duration, humanize_durations
+from sagwa.cli.incident_format import _after_declaring, format_duration, humanize_durations
 from sagwa.cli.main import app
 from sagwa.config import get_settings
 from sagwa.services.desk_cases import record_choice
@@ -235,6 +235,15 @@ def test_a_refused_plan_words_its_durations(desk: Desk) -> None:
 ])
 def test_durations_read_as_words(span: timedelta, words: str) -> None:
     assert format_duration(span) == words
+
+
+def test_the_minutes_after_declaring_are_rounded_as_the_incident_page_rounds_them() -> None:
+    """A walkthrough's finding: ``incident status`` said 6 min where the page said 7."""
+    declared = datetime(2026, 12, 3, 6, 0, tzinfo=UTC)
+    assert _after_declaring(declared + timedelta(minutes=6, seconds=40), declared).endswith(
+        "(7 min after declaring)")
+    assert _after_declaring(declared + timedelta(minutes=6, seconds=20), declared).endswith(
+        "(6 min after declaring)")
 
 
 def test_only_python_durations_in_a_message_are_reworded() -> None:

@@ -441,7 +441,7 @@ def test_grouped_case_steps_sort_after_the_incident_step_that_caused_them() -> N
     timeline = _timeline(records)
     assert [e.action for e in timeline] == ["incident.scoped", "case.notified",
                                             "incident.notified"]
-    assert timeline[1].at == at + timedelta(seconds=15) and timeline[1].entity == "2 case(s)"
+    assert timeline[1].at == at + timedelta(seconds=15) and timeline[1].entity == "2 cases"
 
 
 # --- calls owed past the deadline ------------------------------------------------------------

@@ -623,6 +623,10 @@ PLAN_PROBLEMS = [  # what the operator got wrong, the field, its sub-code, the p
     ({"deadline": NOW}, "deadline", "deadline_not_after_now", "답변 기한은 지금 이후여야 합니다."),
     ({"deadline": NOW + timedelta(hours=2)}, "deadline", "too_little_contact_time",
      "답변 기한까지 상담 가능 시간이 너무 짧습니다. 고객이 상담원과 통화할 수 있도록 기한을 늦춰 주세요."),
+    ({"deadline": datetime(2008, 6, 17, 3, 0, tzinfo=KST)}, "deadline",
+     "deadline_outside_contact_hours",
+     ("답변 기한이 고객센터가 문을 닫은 시간(밤, 주말, 공휴일)입니다. 기한 직전까지 고객이 상담원과 통화할 수 "
+     "있도록 운영 시간 안으로 정해 주세요(예: 운영일의 마감 시각).")),
     ({"deadline": NOW + timedelta(days=91)}, "deadline", "deadline_too_far",
      "답변 기한은 지금부터 90일 안으로 정해 주세요."),
     ({"options": CANCEL, "cancel_compensation": Money(200_000_000, "KRW")}, "cancel_compensation",

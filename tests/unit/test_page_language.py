@@ -141,7 +141,7 @@ def test_the_timeline_reads_as_words_with_korea_times_and_no_empty_reasons() -> 
                             "sending 2008-06-12 09:00")
     assert en[2].detail == "reason: way too low"
     # the postmortem and the CLI keep the plain key=value text, times in Korea time
-    assert (entries[1].entity, entries[3].entity) == ("incident 1", "2 case(s)")
+    assert (entries[1].entity, entries[3].entity) == ("incident 1", "2 cases")
     assert entries[1].detail == ("cases=3, status=notifying, "
                                  "send_at=2008-06-12 09:00, messages=6")
 

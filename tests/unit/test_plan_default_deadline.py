@@ -26,3 +26,38 @@ def test_a_closed_day_moves_the_deadline_to_the_next_open_one() -> None:
     deadline = default_deadline(now, SCHEDULE).astimezone(SEOUL)
     assert SCHEDULE.opening(deadline.date()) is not None
     assert deadline.date() > datetime(2026, 9, 24).date()
+
+
+def test_the_starting_cost_split_follows_who_was_declared_responsible() -> None:
+    """A walkthrough's finding: an incident declared the seller's and one declared the
+    platform's both opened the plan at 50 / 50."""
+    from types import SimpleNamespace
+
+    from sagwa.web.pages.incident_context import _plan_form
+
+    now = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
+    split = {who: (form["seller_share_pct"], form["platform_share_pct"])
+             for who in ("seller", "platform", "both", None)
+             for form in [_plan_form(SimpleNamespace(plan=None, responsible=who), now, SCHEDULE)]}
+    assert split == {"seller": (70, 30), "platform": (0, 100), "both": (50, 50), None: (50, 50)}
+    saved = SimpleNamespace(plan={"seller_share_pct": 90, "platform_share_pct": 10},
+                            responsible="platform")
+    form = _plan_form(saved, now, SCHEDULE)  # a saved plan keeps its own split
+    assert (form["seller_share_pct"], form["platform_share_pct"]) == (90, 10)
+
+
+def test_a_call_is_promised_soon_only_while_the_contact_centre_is_open() -> None:
+    """A walkthrough's finding: "one of our staff will call you soon" at any hour."""
+    from sagwa.services.desk_policy import load_desk_policy
+    from sagwa.web.pages.customer import call_when
+
+    policy = load_desk_policy()
+    open_hours = datetime(2026, 12, 3, 5, 0, tzinfo=UTC)  # Thursday 14:00 in Seoul
+    assert call_when(policy, open_hours, "ko") == "상담원이 곧 전화드리겠습니다."
+    night = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)  # Thursday 23:00 in Seoul
+    assert call_when(policy, night, "en") == ("one of our staff will call you once our contact "
+                                              "centre opens, from Friday, December 4 at 9 am "
+                                              "Korea time.")
+    christmas_eve = datetime(2026, 12, 24, 12, 0, tzinfo=UTC)  # 21:00; the 25th is a holiday
+    assert "12월 26일" in call_when(policy, christmas_eve, "ko") or \
+        "12월 28일" in call_when(policy, christmas_eve, "ko")

@@ -198,6 +198,25 @@ def may_contact(schedule: ContactSchedule, now: datetime) -> bool:
     return opens <= local and local + schedule.min_time_left <= closes
 
 
+def within_hours(schedule: ContactSchedule, moment: datetime) -> bool:
+    """True if the centre is open at ``moment``, its opening and closing minutes included (an
+    answer deadline at 18:00 on an open day lets a customer call until then)."""
+    local = require_aware(moment, "moment").astimezone(schedule.zone)
+    hours = schedule.opening(local.date())
+    return hours is not None and hours[0] <= local <= hours[1]
+
+
+def last_closing_before(schedule: ContactSchedule, moment: datetime) -> datetime | None:
+    """The latest closing time of an open day at or before ``moment`` (searching back
+    ``SEARCH_DAYS``), in ``moment``'s time zone; None if there is none."""
+    local = require_aware(moment, "moment").astimezone(schedule.zone)
+    for offset in range(SEARCH_DAYS):
+        hours = schedule.opening(local.date() - timedelta(days=offset))
+        if hours is not None and hours[1] <= local:
+            return hours[1].astimezone(moment.tzinfo)
+    return None
+
+
 def next_contact_time(schedule: ContactSchedule, now: datetime) -> datetime:
     """``now`` if contact is allowed now, else the next opening, in ``now``'s time zone.
 

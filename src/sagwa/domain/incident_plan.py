@@ -35,8 +35,10 @@ from sagwa.domain.contact_hours import (
     ContactSchedule,
     contact_time_before,
     contact_time_between,
+    last_closing_before,
     next_contact_time,
     require_aware,
+    within_hours,
 )
 from sagwa.domain.incidents import UNANSWERED, Case, CaseStatus, Id, Incident
 from sagwa.domain.ledger import MAX_POINTS_PER_ENTRY
@@ -221,6 +223,18 @@ def _check_deadline(
         problems["deadline"] = Problem(
             "deadline_too_far", f"the deadline must be at most {_days(max_ahead)} after now"
         )
+        return
+    if not within_hours(schedule, deadline):
+        # customers told "answer by 03:00 on Christmas Day" could not reach a person at the end
+        local = deadline.astimezone(schedule.zone)
+        before = last_closing_before(schedule, deadline)
+        hint = (f"; the centre last closes before it at {before.astimezone(schedule.zone):%Y-%m-%d %H:%M}"
+                if before is not None and before > now else "")
+        problems["deadline"] = Problem(
+            "deadline_outside_contact_hours",
+            f"the deadline {local:%Y-%m-%d %H:%M} ({schedule.timezone}) falls when the contact "
+            f"centre is closed, so a customer could not reach a person at the end; choose a time "
+            f"within its hours{hint}")
         return
     _, available = answer_time_left(schedule, now, deadline)
     if available < min_contact_time:

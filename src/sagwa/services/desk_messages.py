@@ -82,7 +82,8 @@ def checked(text: str, *, kind: str, lang: str) -> str:
 
 
 def format_when(moment: datetime, lang: str) -> str:
-    """``6월 16일(월) 오후 6시`` / ``Monday, June 16 at 6 pm`` in Asia/Seoul."""
+    """``6월 16일(월) 오후 6시`` / ``Monday, June 16 at 6 pm Korea time`` in Asia/Seoul (an
+    English reader may be anywhere: the zone is said)."""
     local = moment.astimezone(SEOUL)
     hour12 = local.hour % 12 or 12
     minute_ko = f" {local.minute}분" if local.minute else ""
@@ -92,7 +93,7 @@ def format_when(moment: datetime, lang: str) -> str:
         return (f"{local.month}월 {local.day}일({_KO_DAYS[local.weekday()]}) "
                 f"{half} {hour12}시{minute_ko}")
     half = "am" if local.hour < 12 else "pm"
-    return f"{local:%A, %B} {local.day} at {hour12}{minute_en} {half}"
+    return f"{local:%A, %B} {local.day} at {hour12}{minute_en} {half} Korea time"
 
 
 def format_date(moment: datetime, lang: str) -> str:

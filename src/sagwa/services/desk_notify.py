@@ -99,7 +99,7 @@ def require_time_to_answer(plan: IncidentPlan, policy: DeskPolicy, now: datetime
 
 
 def _when(moment: datetime) -> str:
-    return f"{dm.format_when(moment, 'en')} Korea time"
+    return dm.format_when(moment, "en")
 
 
 def _hours(span: timedelta) -> str:

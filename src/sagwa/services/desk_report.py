@@ -64,7 +64,7 @@ class TimelineEntry:
 
     @property
     def entity(self) -> str:
-        """``incident 3``, ``listing 12``, ``4 case(s)``, ``2 attempts on 1 case``,
+        """``incident 3``, ``listing 12``, ``4 cases``, ``2 attempts on 1 case``,
         ``3 orders on 2 cases``."""
         if self.case_count is None:
             return f"{self.entity_kind} {self.entity_id}"
@@ -75,7 +75,7 @@ class TimelineEntry:
         if records != n:
             noun = _RECORD_NOUNS.get(self.action, "record")
             return f"{records} {noun}{'s' if records != 1 else ''} on {cases}"
-        return f"{n} case(s)"
+        return cases
 
     @property
     def detail(self) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
-from world import POLICY, World
+from world import POLICY, World, closing_time_after
 
 from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
@@ -56,7 +56,7 @@ def notified_two_unit_case(session_factory: sessionmaker[Session], secret: str, 
         correct_price=Money(185_000, KRW), window_start=started, cause="가격 입력 실수",
         responsible="seller", actor="admin:test").incident.incident_id)
     desk.scope(uow(), incident_id=incident, actor="admin:test")
-    deadline = clock.now + timedelta(days=7)
+    deadline = closing_time_after(clock.now + timedelta(days=7))
     desk.plan(uow(), incident_id=incident, options=options, deadline=deadline, default="keep",
               seller_share_pct=100, platform_share_pct=0, actor="admin:test", policy=POLICY,
               **plan_terms)  # type: ignore[arg-type]

@@ -247,12 +247,12 @@ def test_a_case_page_for_no_such_case_is_not_found(client: TestClient, world: Wo
 @pytest.fixture
 def after_deadline(database: Database, session_factory: sessionmaker[Session],
                    page_settings: Settings, world: World) -> Iterator[TestClient]:
-    """The site eleven days on: the deadline has passed and the default applied; 이서연, who
-    asked for a person, is owed a call."""
+    """The site a day after the plan's deadline: the default applied; 이서연, who asked for a
+    person, is owed a call."""
     from sagwa.adapters.db.database import Database as Db
     from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
-    clock = ManualClock(utc_now() + timedelta(days=11))
+    clock = ManualClock(world.deadline + timedelta(days=1))
     desk_cases.apply_deadline(SqlAlchemyUnitOfWork(session_factory, clock),
                               incident_id=world.incident, actor="sagwa:deadline")
     db = Db(database.engine, embedded=database.embedded, session_factory=session_factory)

@@ -15,7 +15,7 @@ from customer_cases import notified_two_unit_case
 from fastapi.testclient import TestClient
 from page_forms import log_in
 from sqlalchemy.orm import Session, sessionmaker
-from world import KRW, POLICY, World
+from world import KRW, POLICY, World, closing_time_after
 
 from sagwa.config import Settings
 from sagwa.domain.listings import ListingTrigger
@@ -67,7 +67,8 @@ def _two_seller_incident(session_factory: sessionmaker[Session], secret: str,
         responsible="both", actor="admin:test").incident.incident_id)
     desk.scope(uow(), incident_id=incident, actor="admin:test")
     desk.plan(uow(), incident_id=incident, options=["keep", "cancel_with_compensation"],
-              deadline=clock.now + timedelta(days=7), default="keep", seller_share_pct=60,
+              deadline=closing_time_after(clock.now + timedelta(days=7)), default="keep",
+              seller_share_pct=60,
               platform_share_pct=40, actor="admin:test", policy=POLICY,
               cancel_compensation=Money(10_000, KRW))
     notify(uow(), incident_id=incident, actor="admin:test", policy=POLICY,

@@ -96,7 +96,7 @@ def test_a_customer_link_opens_only_its_own_case(client: TestClient, world: Worl
     assert page.status_code == 200
     assert "김민준" in page.text and "이서연" not in page.text
     assert "10,000" in page.text  # the compensation points of the cancel option
-    assert "사람과 이야기하기" in page.text and 'href="tel:' in page.text  # a person to call
+    assert "상담원과 이야기하기" in page.text and 'href="tel:' in page.text  # a person to call
 
 
 def test_an_altered_link_is_refused(client: TestClient, world: World) -> None:
@@ -290,7 +290,7 @@ def test_a_customers_cancellation_waits_for_the_confirmation(client: TestClient,
     first = client.post(f"/c/{token}/choose", data={"choice": "cancel_with_compensation",
                                                     "csrf_token": csrf_of(page)})
     assert first.status_code == 200 and 'id="confirm-step"' in first.text
-    assert "사람과 이야기하기" in first.text and 'href="tel:' in first.text
+    assert "상담원과 이야기하기" in first.text and 'href="tel:' in first.text
     assert "159,000원" in first.text and "10,000 포인트" in first.text
     assert _case_row(client, world.cases["김민준"]) == ("notified", None, {"placed"})
     confirmed = client.post(f"/c/{token}/choose", data={

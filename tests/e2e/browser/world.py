@@ -27,6 +27,19 @@ PASSWORD = "correct-horse-42"
 KRW = "KRW"
 
 
+
+def closing_time_after(moment: datetime) -> datetime:
+    """The contact centre's closing time on the first open day at or after ``moment``'s day: an
+    answer deadline is refused when nobody could be reached at it (night, weekend, holiday),
+    and these tests run at any hour."""
+    schedule = load_desk_policy().schedule
+    day = moment.astimezone(schedule.zone).date()
+    for offset in range(30):
+        hours = schedule.opening(day + timedelta(days=offset))
+        if hours is not None and hours[1] >= moment:
+            return hours[1]
+    raise AssertionError(f"no open day within 30 days of {moment}")
+
 @dataclass
 class World:
     seller_a: int = 0
@@ -36,6 +49,7 @@ class World:
     macbook_b: int = 0        # seller B's listing in incident `incident`
     speaker_a: int = 0        # seller A's listing at a wrong price, not declared yet
     incident: int = 0
+    deadline: datetime = field(default_factory=lambda: datetime.now(UTC))  # the plan's
     cases: dict[str, int] = field(default_factory=dict)     # customer name -> case id
     customers: dict[str, int] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)    # customer name -> link token
@@ -95,7 +109,8 @@ def _incident(uow, clock: ManualClock, w: World, real_now: datetime,  # type: ig
                        actor="admin:test")
     w.incident = int(row.incident.incident_id)
     desk.scope(uow(), incident_id=w.incident, actor="admin:test")
-    deadline = real_now + timedelta(days=10)
+    deadline = closing_time_after(real_now + timedelta(days=10))
+    w.deadline = deadline
     desk.plan(uow(), incident_id=w.incident,
               options=["keep", "cancel_with_compensation", "talk_to_person"], deadline=deadline,
               default="keep", seller_share_pct=60, platform_share_pct=40, actor="admin:test",

@@ -190,3 +190,32 @@ def test_escalation_at_is_when_escalation_becomes_due() -> None:
     assert at == datetime(2008, 6, 16, 15, 0, tzinfo=KST)
     assert escalation_due(case, plan(), at, lead, schedule=SCHEDULE)
     assert not escalation_due(case, plan(), at - timedelta(seconds=1), lead, schedule=SCHEDULE)
+
+
+@pytest.mark.parametrize(("deadline", "last_close"), [
+    (datetime(2008, 6, 17, 3, 0, tzinfo=KST), "2008-06-16 18:00"),    # Tuesday night
+    (datetime(2008, 6, 15, 12, 0, tzinfo=KST), "2008-06-14 14:00"),   # Sunday: closed all day
+    (datetime(2008, 6, 16, 18, 1, tzinfo=KST), "2008-06-16 18:00"),   # a minute after closing
+])  # fmt: skip
+def test_a_deadline_when_nobody_can_be_reached_is_refused_with_the_closing_before_it(
+        deadline: datetime, last_close: str) -> None:
+    """A walkthrough's finding: a deadline of 03:00 on Christmas Day was saved silently, and
+    customers would be told to answer by an hour when nobody answers the phone."""
+    with pytest.raises(InvalidInput) as refused:
+        plan(deadline=deadline)
+    assert refused.value.details["problem_reasons"] == {"deadline": "deadline_outside_contact_hours"}
+    assert f"last closes before it at {last_close}" in refused.value.details["problems"]["deadline"]
+
+
+def test_a_deadline_at_closing_time_or_within_hours_is_accepted() -> None:
+    assert plan(deadline=DEADLINE).deadline == DEADLINE  # 18:00, the closing minute
+    assert plan(deadline=datetime(2008, 6, 18, 11, 30, tzinfo=KST)).deadline.hour == 11
+
+
+def test_christmas_is_a_closed_day_for_a_deadline() -> None:
+    now = datetime(2026, 12, 21, 9, 0, tzinfo=KST)
+    with pytest.raises(InvalidInput) as refused:
+        plan(now=now, deadline=datetime(2026, 12, 25, 3, 0, tzinfo=KST))
+    assert "last closes before it at 2026-12-24 18:00" in refused.value.details["problems"]["deadline"]
+    with pytest.raises(InvalidInput):
+        plan(now=now, deadline=datetime(2026, 12, 25, 15, 0, tzinfo=KST))  # a holiday, open hours

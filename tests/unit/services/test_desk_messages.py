@@ -5,7 +5,7 @@ message check."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -197,3 +197,11 @@ def test_the_sms_offers_the_plans_options_and_passes_the_check(lang: str) -> Non
                      options_phrase=dm.options_phrase(the_plan, lang))
     assert ("상담원과 통화" if lang == "ko" else "talk to a person") in text
     dm.checked(text, kind="resolution", lang=lang)
+
+
+def test_an_english_time_says_its_zone_and_a_korean_one_needs_not() -> None:
+    """A walkthrough's finding: "Please answer by: Thursday, December 10 at 6 pm" on a page
+    whose contact line said "Korea time" read as the customer's own time."""
+    moment = datetime(2008, 6, 17, 9, 0, tzinfo=UTC)  # 18:00 in Seoul
+    assert dm.format_when(moment, "en") == "Tuesday, June 17 at 6 pm Korea time"
+    assert dm.format_when(moment, "ko") == "6월 17일(화) 오후 6시"

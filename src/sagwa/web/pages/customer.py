@@ -35,6 +35,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sagwa.domain.compensation import compensation_due
 from sagwa.domain.consent import ConsentRecord
 from sagwa.domain.consent import record_choice as record_on_case
+from sagwa.domain.contact_hours import may_contact, next_contact_time
 from sagwa.domain.incident_plan import (
     CustomerOption,
     DefaultAction,
@@ -46,6 +47,7 @@ from sagwa.domain.money import format_money
 from sagwa.errors import Forbidden, IllegalTransition, LateChoiceRefused, SagwaError
 from sagwa.services.case_links import open_case_token
 from sagwa.services.desk_cases import ChoiceResult, record_choice
+from sagwa.services.desk_messages import format_when
 from sagwa.services.desk_outcome_wording import difference_sentence
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -219,6 +221,17 @@ def _capitalised(sentence: str) -> str:
     return sentence[:1].upper() + sentence[1:]
 
 
+def call_when(policy: DeskPolicy, now: datetime, lang: str) -> str:
+    """When a customer who asked to talk to a person will be called: "soon" only while the
+    contact centre is open; at night, at a weekend or on a holiday, from its next opening."""
+    if may_contact(policy.schedule, now):
+        return _t(lang, "상담원이 곧 전화드리겠습니다.", "one of our staff will call you soon.")
+    opens = next_contact_time(policy.schedule, now)
+    return _t(lang, f"고객센터가 문을 여는 {format_when(opens, 'ko')}부터 상담원이 전화드리겠습니다.",
+              f"one of our staff will call you once our contact centre opens, from "
+              f"{format_when(opens, 'en')}.")
+
+
 def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
                  policy: DeskPolicy, request: Request) -> dict[str, Any]:
     with uow:
@@ -234,7 +247,8 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
             "can_choose": state == OPEN, "late": deadline_passed(case.plan, now),
             "late_note": late_note(case, lang), "if_unanswered": case.if_unanswered(lang),
             "settled": settled_lines(case, state, lang), "amounts": amounts(case, lang),
-            "options": case.options(lang), "contact": contact(policy, lang)}
+            "options": case.options(lang), "contact": contact(policy, lang),
+            "call_when": call_when(policy, now, lang)}
 
 
 def _case_page(request: Request, token: str, context: dict[str, Any], *,
@@ -291,19 +305,21 @@ def choose(token: str, request: Request, uow: Uow,
     except SagwaError as exc:
         fresh = case_context(uow(), case_id, customer_id, request.app.state.desk_policy, request)
         return _case_page(request, token, fresh, problem=exc)
-    _say_recorded(request, result, has_email=bool(case.customer.email), lang=lang)
+    _say_recorded(request, result, has_email=bool(case.customer.email), lang=lang,
+                  call=call_when(request.app.state.desk_policy, context["now"], lang))
     return RedirectResponse(f"/c/{token}", status_code=303)
 
 
-def _say_recorded(request: Request, result: ChoiceResult, *, has_email: bool, lang: str) -> None:
+def _say_recorded(request: Request, result: ChoiceResult, *, has_email: bool, lang: str,
+                  call: str) -> None:
     """What the recorded choice sets going: a call asked for sends no mail; a final choice
     sends the confirmation email (when the customer has an address); a repeat changes nothing."""
     if not result.changed:
         flash_in_lang(request, "이미 접수된 선택입니다. 달라진 것은 없습니다.",
                       "We already have this choice; nothing has changed.", lang=lang)
     elif result.case.status not in SETTLED:  # talk_to_person: on the call list, no mail
-        flash_in_lang(request, "상담원 통화 요청이 접수되었습니다. 상담원이 곧 전화드리겠습니다.",
-                      "Your request is recorded; one of our staff will call you soon.", lang=lang)
+        flash_in_lang(request, f"상담원 통화 요청이 접수되었습니다. {call}",
+                      f"Your request is recorded; {call}", lang=lang)
     elif has_email:
         flash_in_lang(request, "선택이 접수되었습니다. 확인 메일을 보내 드립니다.",
                       "Your choice is recorded; a confirmation email is on its way.", lang=lang)

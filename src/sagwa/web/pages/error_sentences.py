@@ -373,6 +373,12 @@ PLAN_RULES: tuple[Rule, ...] = (
     _r("plan", "deadline", "deadline_too_far",
        f"답변 기한은 지금부터 {MAX_DEADLINE_AHEAD.days}일 안으로 정해 주세요.",
        f"The deadline must be at most {MAX_DEADLINE_AHEAD.days} days from now."),
+    _r("plan", "deadline", "deadline_outside_contact_hours",
+       "답변 기한이 고객센터가 문을 닫은 시간(밤, 주말, 공휴일)입니다. 기한 직전까지 고객이 상담원과 통화할 수 "
+       "있도록 운영 시간 안으로 정해 주세요(예: 운영일의 마감 시각).",
+       "The deadline falls when the contact centre is closed (night, weekend or public "
+       "holiday); set it within its hours, e.g. at closing time on an open day, so customers "
+       "can reach a person until the end."),
     _r("plan", "deadline", None,
        "답변 기한까지 상담 가능 시간이 너무 짧습니다. 고객이 상담원과 통화할 수 있도록 기한을 늦춰 주세요.",
        "The deadline leaves too few contact-centre hours for customers to reach a person; "

@@ -186,15 +186,22 @@ def default_deadline(now: datetime, schedule: ContactSchedule) -> datetime:
     return hours[1]
 
 
+#: The cost split a new plan starts from, by who the incident was declared the responsibility
+#: of (seller %, platform %): a seller's error still leaves the platform that let it through a
+#: share; the operator changes it before saving.
+STARTING_SHARES = {"seller": (70, 30), "platform": (0, 100), "both": (50, 50)}
+
+
 def _plan_form(status: Any, now: datetime, schedule: ContactSchedule) -> dict[str, Any]:
     plan = status.plan or {}
+    seller, platform = STARTING_SHARES.get(status.responsible or "both", (50, 50))
     deadline = (datetime.fromisoformat(plan["deadline"]) if plan.get("deadline")
                 else default_deadline(now, schedule))
     return {"options": plan.get("options", ["keep", "cancel_with_compensation",
                                             "talk_to_person"]),
             "deadline": local_input(deadline), "default": plan.get("default", "keep"),
-            "seller_share_pct": plan.get("seller_share_pct", 50),
-            "platform_share_pct": plan.get("platform_share_pct", 50),
+            "seller_share_pct": plan.get("seller_share_pct", seller),
+            "platform_share_pct": plan.get("platform_share_pct", platform),
             "cancel_compensation": plan.get("cancel_compensation") or 5000,
             "discount_pct": plan.get("discount_pct") or "",
             "keep_max_units": plan.get("keep_max_units") or ""}

@@ -48,7 +48,7 @@ def _subject(entry: TimelineEntry, lang: str) -> str:
             return _t(lang, f"주문 {records}건 · 고객 {n}명", entry.entity)
         if records != n:
             return _t(lang, f"고객 {n}명 · 기록 {records}건", entry.entity)
-        return _t(lang, f"고객 {n}명", f"{n} case(s)")
+        return _t(lang, f"고객 {n}명", f"{n} case{'' if n == 1 else 's'}")
     if entry.entity_kind in _KINDS:
         ko, en = _KINDS[entry.entity_kind]
         return f"{_t(lang, ko, en)} #{entry.entity_id}"
@@ -97,6 +97,8 @@ def _counted(key: str, value: str, lang: str) -> str:
     if key == "lang":
         return label("language", value, lang)
     ko, en = phrases.get(key, (f"{key}={{v}}", f"{key}={{v}}"))
+    if lang != "ko" and value == "1" and en.startswith("{v} ") and en.endswith("s"):
+        en = en[:-1]  # "1 unit", "1 new case", "1 message"
     return _t(lang, ko, en).format(v=value)
 
 
