@@ -81,6 +81,21 @@ def _card(page_html: str, element_id: str) -> str:
 
 # Over HTTP
 
+def test_the_price_charts_spoken_label_is_in_the_pages_language_with_money(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    """A walkthrough's finding: the chart's label was "밝은 밤: 13000 → 12600" on the English
+    page too (a Korean title, raw numbers)."""
+    change_id = _held(session_factory, world.ipod_a, 19_900)
+    log_in(client, "reviewer")
+    korean = _card(client.get("/ops/review").text, f"change-{change_id}")
+    english = _card(client.get("/ops/review?lang=en").text, f"change-{change_id}")
+    said = {lang: html.unescape(re.search(r'role="img" aria-label="([^"]*)"', card).group(1))
+            for lang, card in (("ko", korean), ("en", english))}
+    assert said["ko"].endswith("199,000원 → 19,900원"), said
+    assert said["en"].endswith("199,000 KRW → 19,900 KRW"), said
+    assert not re.search("[가-힣]", said["en"]), said
+
+
 def test_a_drop_to_one_won_is_minus_99_9_percent_and_the_seller_shows_by_name(
         client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
     change_id = _held(session_factory, world.ipod_a, 1)

@@ -119,6 +119,12 @@ def test_the_price_is_named_for_what_the_listing_is(
                                    gate=guard_gate(load_rules()))  # 19,900 of 259,000: held
     assert _text(_page(client, draft), "price-label") == "보류된 가격"
     assert _text(_page(client, draft, "en"), "price-label") == "Held price"
+    # the list says the held listing waits for a review (its column said "—")
+    row = re.search(rf'<tr><td data-label="상품"><a href="/seller/listings/{draft}">.*?</tr>',
+                    client.get("/seller?lang=ko").text, re.DOTALL)
+    assert row
+    assert 'data-held-listing>판매 시작</span>' in row.group(0), row.group(0)
+    assert "—" not in row.group(0)
     assert "현재 판매가" not in _page(client, draft)
     # corrected while held: the price shown is the one a release puts on sale, not the held one;
     # the history does not call a price nobody could buy at "applied"

@@ -54,6 +54,16 @@ ENFORCED = {
 UNENFORCED = {"ko": ["다른 담당자가 한 번 더", "다른 담당자가 다시", "두 명"],
               "en": ["second reviewer", "another reviewer", "two reviewers", "two people"]}
 PAUSE = {"ko": "자동 중단 기능", "en": "automatic pause"}
+#: A walkthrough's finding: the rules the approval broke were offered as the prevention. They
+#: are stated as rules that were in force and did not stop it; what is new is that the wrong
+#: price cannot be approved or set again while the incident is open
+#: (listings.check_not_an_open_incidents_wrong_price).
+DID_NOT_STOP = {"ko": "이미 다음 규칙이 있었지만 이번 승인을 막지 못했습니다",
+                "en": "already had these rules, and they did not stop this approval"}
+BLOCKED_AGAIN = {"ko": "이 사고가 마무리될 때까지 다시 승인하거나 적용할 수 없도록 막았습니다",
+                 "en": "can no longer be approved or set until this incident is closed"}
+OFFERED_AS_NEW = {"ko": "재발 방지를 위해 승인 절차에 다음 규칙을 적용합니다",
+                  "en": "To prevent this from happening again, our review step applies these rules"}
 
 
 def notice(lang: str, *, approved: bool, paused: bool,
@@ -109,3 +119,12 @@ def test_an_approved_wrong_price_promises_only_what_the_review_enforces(lang: st
     text = notice(lang, approved=True, paused=paused)
     assert [rule for rule in ENFORCED[lang] if rule not in text] == []
     assert [promise for promise in UNENFORCED[lang] if promise in text] == []
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_rules_an_approval_broke_are_not_offered_as_the_prevention(lang: str) -> None:
+    text = notice(lang, approved=True, paused=False)
+    assert DID_NOT_STOP[lang] in text and BLOCKED_AGAIN[lang] in text
+    assert OFFERED_AS_NEW[lang] not in text
+    unapproved = notice(lang, approved=False, paused=False)
+    assert DID_NOT_STOP[lang] not in unapproved and BLOCKED_AGAIN[lang] not in unapproved

@@ -123,7 +123,8 @@ def queue_order(value: str | None) -> QueueOrder:
 
 
 def review_context(uow: SqlAlchemyUnitOfWork, *, viewer: str, rules: PriceRules | None = None,
-                   order: QueueOrder = "risk", limit: int = 50) -> dict[str, Any]:
+                   order: QueueOrder = "risk", limit: int = 50,
+                   lang: str = "ko") -> dict[str, Any]:
     """Both queues as the reviewer ``viewer`` (an audit-log name) sees them: ``limit`` of each
     in ``order`` (the riskiest first, or the oldest), and how many wait in all. With the guard's
     ``rules``, a held listing whose price moved since its hold carries the guard's judgement of
@@ -136,7 +137,7 @@ def review_context(uow: SqlAlchemyUnitOfWork, *, viewer: str, rules: PriceRules 
               "listings": listings.held_listing_count(uow)}
     with uow:
         names = actor_names.actor_names(uow, _actors(items, held))
-        return {"cards": [_change_card(uow, item, viewer, names) for item in items],
+        return {"cards": [_change_card(uow, item, viewer, names, lang) for item in items],
                 "held_cards": [_held_card(uow, h, viewer, names) for h in held],
                 "totals": totals, "order": order, "names": names}
 
@@ -149,13 +150,16 @@ def _actors(items: list[ReviewItem], held: list[HeldListing]) -> set[str]:
 
 
 def _change_card(uow: SqlAlchemyUnitOfWork, item: ReviewItem, viewer: str,
-                 names: dict[str, str]) -> ReviewCard:
+                 names: dict[str, str], lang: str = "ko") -> ReviewCard:
     c = item.change
     promo = Promotion(c.promotion_pct) if c.promotion_pct else None
     evidence = gather_evidence(uow, item.listing, c.new_price, promo, streak=False)
     old = c.old_price.amount_minor
+    # what a screen reader says for the chart: the page's language, prices as money
+    title = item.product_title if lang == "ko" else (item.product_title_en or item.product_title)
     spark = sparkline(list(evidence.recent_prices_minor), c.new_price.amount_minor,
-                      label=f"{item.product_title}: {old} → {c.new_price.amount_minor}")
+                      label=f"{title}: {format_money(c.old_price, lang=lang)} → "
+                            f"{format_money(c.new_price, lang=lang)}")
     return ReviewCard(item, evidence, spark, price_move_text(old, c.new_price.amount_minor),
                       _refuses(partial(check_not_own_change, c, viewer)),
                       price_review.approval_rule(c), names.get(c.proposed_by))
@@ -180,7 +184,8 @@ def queue(request: Request, account: Reviewer, uow: Uow, rules: Rules,
           order: str = "risk") -> Response:
     chosen = queue_order(order)
     response = render(request, "review/queue.html",
-                      review_context(uow(), viewer=account.actor, rules=rules, order=chosen))
+                      review_context(uow(), viewer=account.actor, rules=rules, order=chosen,
+                                     lang=lang_of(request)))
     if request.headers.get("HX-Request"):  # a decision's redirect: the queue's own address
         response.headers["HX-Replace-Url"] = _queue_url(chosen)
     return response
@@ -211,7 +216,7 @@ def _refused(request: Request, uow: Uow, viewer: str, rules: PriceRules,
     queue's, at the card (a reload shows the queue, and posts nothing)."""
     action, kind, target_id = target
     lang = lang_of(request)
-    context = review_context(uow(), viewer=viewer, rules=rules, order=order)
+    context = review_context(uow(), viewer=viewer, rules=rules, order=order, lang=lang)
     shown = (any(c.item.change.id == target_id for c in context["cards"]) if kind == "change"
              else any(h.held.listing.id == target_id for h in context["held_cards"]))
     card = f"change-{target_id}" if kind == "change" else f"listing-{target_id}"
