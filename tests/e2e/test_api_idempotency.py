@@ -94,3 +94,28 @@ def test_an_order_quantity_out_of_range_says_so(
     response = client.post("/api/orders", json=body)
     message = refused(response, 422, "invalid_input", "quantity_out_of_range")
     assert response.json()["details"]["field"] == "quantity" and "1 to 100" in message
+
+
+def test_a_reversal_needs_a_key_and_a_retry_answers_the_same_reversal(
+        client: TestClient, client_for: ApiClientFor, shop: dict[str, int]) -> None:
+    """A review's finding: a reversal was booked without an Idempotency-Key, and a retried
+    request was refused as already reversed instead of answering the reversal it booked."""
+    credit = client.post(f"/api/customers/{shop['customer']}/points/credit",
+                         json={"points": 1000, "memo": "goodwill"})
+    assert credit.status_code == 201, credit.text
+    entry = credit.json()["entry_id"]
+    bare = client_for("admin", username="admin-no-keys", auto_keys=False)
+    refused(bare.post(f"/api/ledger/entries/{entry}/reverse", json={"memo": "undo"}), 422,
+            "invalid_input", "idempotency_key_missing")
+    headers = {"Idempotency-Key": "reverse-1"}
+    first = client.post(f"/api/ledger/entries/{entry}/reverse", json={"memo": "undo"},
+                        headers=headers)
+    again = client.post(f"/api/ledger/entries/{entry}/reverse", json={"memo": "undo"},
+                        headers=headers)
+    assert first.status_code == again.status_code == 201, (first.text, again.text)
+    assert first.json() == again.json()
+    other = client.post(f"/api/ledger/entries/{entry}/reverse", json={"memo": "undo"})
+    assert other.status_code == 409 and other.json()["code"] == "already_reversed", other.text
+    reversal = first.json()["reversal_id"]
+    undo = client.post(f"/api/ledger/entries/{reversal}/reverse", json={"memo": "undo the undo"})
+    refused(undo, 422, "invalid_input", "entry_is_a_reversal")

@@ -90,8 +90,9 @@ def test_reversal_restores_balances_and_happens_once(uow: Uow, people: tuple[int
     with pytest.raises(AlreadyReversed, match=f"already reversed by {reversal_id}") as info:
         points.reverse_entry(uow(), entry_id=receipt.entry_id, memo="again", actor="t")
     assert info.value.code == "already_reversed"
-    with pytest.raises(InvalidInput, match="itself a reversal"):
+    with pytest.raises(InvalidInput, match="itself a reversal") as undo:
         points.reverse_entry(uow(), entry_id=reversal_id, memo="undo the undo", actor="t")
+    assert undo.value.details["reason"] == "entry_is_a_reversal"
     assert _entries(uow) == entries
 
 

@@ -683,6 +683,7 @@ RAISED_WITH_A_DATABASE_ONLY = {
     "username_taken",
     "token_name_taken",
     "case_compensation_entry",  # tests/integration/test_ledger_reversal_guards.py
+    "entry_is_a_reversal",  # tests/integration/test_services_points.py (API only)
 }
 
 A_CASE = incidents.Case(

@@ -80,21 +80,31 @@ def debit_customer_points(uow: SqlAlchemyUnitOfWork, *, customer_id: int, points
         return receipt
 
 
-def reverse_entry(uow: SqlAlchemyUnitOfWork, *, entry_id: int, memo: str, actor: str) -> int:
-    """Book the opposite of an entry; an entry is reversed at most once (idempotent by nature).
+def reverse_entry(uow: SqlAlchemyUnitOfWork, *, entry_id: int, memo: str, actor: str,
+                  idempotency_key: str | None = None) -> int:
+    """Book the opposite of an entry; an entry is reversed at most once. A retry with the same
+    ``idempotency_key`` (the JSON API requires one) answers the first reversal's id again,
+    where a new request would be refused as already reversed.
 
     Refused, with nothing written, for an entry already reversed or itself a reversal, for a
     case's compensation (the case records it as paid), and when the customer has since spent
     the points it would take back.
     """
     with uow:
-        stored = require(uow.ledger.get(entry_id), "ledger entry", entry_id)
+        prior = prior_result(uow, "ledger_reversal", idempotency_key,
+                             {"entry_id": entry_id, "memo": memo})
+        if prior:
+            return int(prior["id"])
+        # the entry's row locked first: of two reversals at once, the second waits and then
+        # reads the first's reversal (already_reversed), not a database constraint's refusal
+        stored = require(uow.ledger.get(entry_id, for_update=True), "ledger entry", entry_id)
         _check_reversible(uow, stored)
         reversal = reversal_of(entry_id, stored.entry, memo=memo)
         check_reversal_balances(reversal, _locked_balances(uow, reversal))
         reversal_id = uow.ledger.add(reversal, uow.now())
         uow.audit.append(AuditEvent(actor, "ledger.reversed", "ledger_entry", str(entry_id),
                                     after={"reversal_id": reversal_id, "memo": memo}), uow.now())
+        remember(uow, "ledger_reversal", idempotency_key, {"id": reversal_id})
         uow.commit()
         return reversal_id
 
@@ -104,7 +114,8 @@ def _check_reversible(uow: SqlAlchemyUnitOfWork, stored: StoredEntry) -> None:
         raise AlreadyReversed(f"entry {stored.id} was already reversed by {stored.reversed_by}",
                               reversed_by=stored.reversed_by)
     if stored.entry.reverses_id is not None:
-        raise InvalidInput(f"entry {stored.id} is itself a reversal; book a new entry instead")
+        raise InvalidInput(f"entry {stored.id} is itself a reversal; book a new entry instead",
+                           reason="entry_is_a_reversal", entry_id=stored.id)
     case_id = uow.cases.compensated_by(stored.id)
     if case_id is not None:
         # The case is resolved with this compensation paid, its confirmation told the customer

@@ -36,9 +36,12 @@ class LedgerRepository:
         ])
         return int(entry_id)
 
-    def get(self, entry_id: int) -> StoredEntry | None:
-        row = self.conn.execute(
-            select(ledger_entries).where(ledger_entries.c.id == entry_id)).one_or_none()
+    def get(self, entry_id: int, *, for_update: bool = False) -> StoredEntry | None:
+        """The entry, its postings and the reversal booked against it, if any. ``for_update``
+        locks the entry's row first (until the transaction ends), so what is read after it —
+        whether it was reversed — includes a concurrent reversal that committed meanwhile."""
+        q = select(ledger_entries).where(ledger_entries.c.id == entry_id)
+        row = self.conn.execute(q.with_for_update() if for_update else q).one_or_none()
         if row is None:
             return None
         postings = tuple(

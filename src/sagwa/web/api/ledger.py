@@ -47,8 +47,13 @@ def debit(customer_id: int, body: PointsDebit, uow: Uow, actor: Actor,
 
 @router.post("/ledger/entries/{entry_id}/reverse", status_code=201, response_model=ReversalPublic,
              dependencies=[ADMIN])
-def reverse(entry_id: int, body: ReversalCreate, uow: Uow, actor: Actor) -> ReversalPublic:
-    reversal_id = points.reverse_entry(uow(), entry_id=entry_id, memo=body.memo, actor=actor)
+def reverse(entry_id: int, body: ReversalCreate, uow: Uow, actor: Actor,
+            key: IdempotencyKey) -> ReversalPublic:
+    """Book the opposite of a ledger entry (once). A retry with the same Idempotency-Key
+    answers the same reversal; a new key for an entry already reversed is refused
+    (``already_reversed``)."""
+    reversal_id = points.reverse_entry(uow(), entry_id=entry_id, memo=body.memo, actor=actor,
+                                       idempotency_key=key)
     return ReversalPublic(entry_id=entry_id, reversal_id=reversal_id)
 
 
