@@ -33,7 +33,8 @@ KST_MINUTE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d KST")
 STATUS_KEYS = ["incident_id", "status", "listings", "wrong_price", "correct_price", "responsible",
                "cause", "opened_at", "declared_at", "notice_due_at", "first_notice_at",
                "first_pause_at", "first_message_sent_at", "cases_by_status", "choices",
-               "messages_by_status", "plan", "money"]  # money: added, after the rest
+               "messages_by_status", "plan", "money",  # money: added, after the rest
+               "window_start", "window_end"]  # then the window (2026-12-03)
 PLAN_KEYS = ["options", "deadline", "default", "seller_share_pct", "platform_share_pct",
              "cancel_compensation", "discount_pct", "keep_max_units"]
 LIST_KEYS = {"id", "status", "listings", "wrong_price", "correct_price", "cause", "opened_at",
@@ -181,7 +182,9 @@ def test_status_table_shows_kst_to_the_minute_and_no_none(data_dir: Path, desk: 
     for leak in ("None", "null", "+00:00", "{", "[", '"'):
         assert leak not in shown, leak
     assert not re.search(r"\d\d:\d\d:\d\d", shown), "seconds or microseconds shown"
-    assert len(KST_MINUTE.findall(shown)) == 5  # opened, declared, notice due, pause, deadline
+    # opened, declared, notice due, pause, deadline, and the window's start and end
+    assert len(KST_MINUTE.findall(shown)) == 7
+    assert "window start" in shown and "window end" in shown
 
 
 def test_plan_and_status_tables_show_the_same_deadline_in_kst(desk: Desk) -> None:
@@ -203,6 +206,9 @@ def test_status_json_is_unchanged(data_dir: Path, desk: Desk) -> None:
     assert declared_at.utcoffset() == timedelta(0)
     assert data["first_notice_at"] is None and data["choices"] == {"keep": 1}
     assert data["plan"]["cancel_compensation"] == 5000
+    # the window the incident was declared with can be read back (it was only on the audit log)
+    start, end = (datetime.fromisoformat(data[k]) for k in ("window_start", "window_end"))
+    assert start < end <= declared_at
     assert data["plan"]["deadline"] == desk.deadline.isoformat()  # UTC, as before
     assert data["money"]["compensation_points"] == 0 and data["money"]["sellers"] == []
 

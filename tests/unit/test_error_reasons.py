@@ -582,6 +582,18 @@ INCIDENT = incidents.declare(
     now=datetime(2008, 6, 12, 17, 30, tzinfo=KST), cause="typo", responsible="both",
     declared_by="operator:kim",
 ).incident  # fmt: skip
+RIGHT_PRICE = Money(199_000, "KRW")
+
+
+def _declared(correct: Money | None = RIGHT_PRICE, responsible: str = "both",
+              window_end: datetime | None = None) -> object:
+    return incidents.declare(
+        incident_id="inc-2", listing_ids={101}, wrong_price=Money(19_900, "KRW"),
+        correct_price=correct, window_start=datetime(2008, 6, 12, 11, 0, tzinfo=KST),  # type: ignore[arg-type]
+        now=datetime(2008, 6, 12, 17, 30, tzinfo=KST), cause="typo", responsible=responsible,
+        declared_by="operator:kim", window_end=window_end)
+
+
 A_PLAN: dict[str, Any] = {
     "incident": INCIDENT, "options": ["keep", "talk_to_person"], "default": "keep",
     "deadline": datetime(2008, 6, 17, 18, 0, tzinfo=KST), "seller_share_pct": 70,
@@ -708,6 +720,20 @@ OTHER_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
         "listing_status",
         lambda: refusal(lambda: advance_listing(ListingStatus.ENDED, ListingTrigger.PUBLISH)),
     ),
+    # declaring and booking points: a sub-code beside the field (a review found them bare)
+    ("invalid_input", "correct_price_missing", lambda: refusal(lambda: _declared(correct=None))),
+    ("invalid_input", "price_currencies_differ",
+     lambda: refusal(lambda: _declared(correct=Money(199, "USD")))),
+    ("invalid_input", "wrong_price_not_below_correct",
+     lambda: refusal(lambda: _declared(correct=Money(19_900, "KRW")))),
+    ("invalid_input", "window_out_of_order",
+     lambda: refusal(lambda: _declared(window_end=datetime(2008, 6, 12, 10, 0, tzinfo=KST)))),
+    ("invalid_input", "responsible_unknown",
+     lambda: refusal(lambda: _declared(responsible="martians"))),
+    ("invalid_input", "points_not_positive",
+     lambda: refusal(lambda: credit_points(customer_id=2, points=0, memo="m"))),
+    ("invalid_input", "points_above_entry_limit",
+     lambda: refusal(lambda: credit_points(customer_id=2, points=10**23, memo="m"))),
     (
         "forbidden",
         "role_not_allowed",

@@ -193,17 +193,18 @@ def open_draft(
 
 def _check_prices(wrong: Money, correct: Money | None) -> Money:
     if correct is None:
-        raise InvalidInput("declaring needs the correct price", field="correct_price")
+        raise InvalidInput("declaring needs the correct price", field="correct_price",
+                           reason="correct_price_missing")
     if wrong.currency != correct.currency:
         raise InvalidInput(
             f"wrong price is in {wrong.currency} but correct price in {correct.currency}",
-            field="correct_price",
+            field="correct_price", reason="price_currencies_differ",
         )
     if wrong.amount_minor <= 0 or not wrong.amount_minor < correct.amount_minor:
         raise InvalidInput(
             f"the wrong price ({wrong}) must be positive and below the correct price ({correct}); "
             "this desk handles prices shown too low",
-            field="wrong_price",
+            field="wrong_price", reason="wrong_price_not_below_correct",
         )
     return correct
 
@@ -227,14 +228,15 @@ def declare_incident(
     end = require_aware(window_end, "window_end") if window_end is not None else now
     if not draft.window_start < end <= now:
         raise InvalidInput(
-            "the window must start before it ends, and end no later than now", field="window_end"
+            "the window must start before it ends, and end no later than now", field="window_end",
+            reason="window_out_of_order",
         )
     try:
         party = Responsibility(responsible)
     except ValueError:
         raise InvalidInput(
             f"responsible must be seller, platform or both, got {responsible!r}",
-            field="responsible",
+            field="responsible", reason="responsible_unknown",
         ) from None
     incident = replace(
         declared,

@@ -74,9 +74,11 @@ MAX_POINTS_PER_ENTRY = 100_000_000
 
 def _points(amount: int) -> Money:
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-        raise InvalidInput(f"points must be a positive whole number, got {amount!r}", field="points")
+        raise InvalidInput(f"points must be a positive whole number, got {amount!r}", field="points",
+                           reason="points_not_positive")
     if amount > MAX_POINTS_PER_ENTRY:
-        raise InvalidInput(f"{amount} points is more than one entry may move", field="points")
+        raise InvalidInput(f"{amount} points is more than one entry may move", field="points",
+                           reason="points_above_entry_limit")
     return Money(amount, POINTS_CURRENCY)
 
 

@@ -54,6 +54,10 @@ class IncidentStatusView:
     #: What was booked: compensation points and who pays them (platform, each seller), and the
     #: refunds applied (``desk_money.incident_money``).
     money: dict[str, Any] = field(default_factory=dict)
+    #: The incident's window: orders placed in it at the wrong price are its cases (the end is
+    #: set when it is declared; None while a draft's window is open).
+    window_start: datetime | None = None
+    window_end: datetime | None = None
 
     def as_dict(self) -> dict[str, Any]:
         def iso(v: object) -> object:
@@ -91,7 +95,8 @@ def incident_status(uow: SqlAlchemyUnitOfWork, *, incident_id: int,
                 "cancel_compensation": (plan.cancel_compensation.amount_minor
                                         if plan.cancel_compensation else None),
                 "discount_pct": plan.discount_pct, "keep_max_units": plan.keep_max_units},
-            money=incident_money(uow, incident_id, inc.wrong_price.currency))
+            money=incident_money(uow, incident_id, inc.wrong_price.currency),
+            window_start=inc.window_start, window_end=inc.window_end)
 
 
 def incident_summaries(uow: SqlAlchemyUnitOfWork, *, limit: int,
