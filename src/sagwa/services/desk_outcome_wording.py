@@ -152,9 +152,9 @@ def _repriced(case: Case, effects: list[OrderEffect], plan: IncidentPlan, lang: 
     extra = format_money(effects_total(effects, plan.currency), lang=lang)
     if lang == "ko":
         return (f"주문하신 상품 {case.units}개를 정상가 {correct}에서 {pct}% 할인된 1개당 {price}에 "
-                f"보내 드립니다. 결제하신 금액과의 차액은 {extra}입니다. "
+                f"드립니다. 결제하신 금액과의 차액은 {extra}입니다. "
                 + difference_sentence(extra, lang))
-    return (f"We will send your {case.units} item{'s' if case.units != 1 else ''} at {price} "
+    return (f"You buy your {case.units} item{'s' if case.units != 1 else ''} at {price} "
             f"each, the correct price of {correct} less {pct}%. The difference from what you "
             f"paid is {extra}. " + difference_sentence(extra, lang))
 
@@ -167,6 +167,9 @@ def difference_sentence(extra: str, lang: str) -> str:
     and the case page alike."""
     if lang == "ko":
         return (f"차액 {with_particle(extra, '은(는)')} 아직 결제되지 않았습니다. 이번 선택으로 자동으로 "
-                "결제되는 금액은 없으니, 차액을 결제하실 방법은 고객센터로 문의해 주세요.")
+                "결제되는 금액은 없으니, 차액을 결제하실 방법은 고객센터로 문의해 주세요. 차액을 결제하시기 "
+                "전까지 상품은 보내 드리지 않으며, 결제하지 않으셔도 고객님의 동의 없이 주문을 취소하지 "
+                "않습니다.")
     return (f"The difference of {extra} has not been charged: choosing this took no payment. "
-            "Please contact us to arrange paying the difference.")
+            "Please contact us to arrange paying the difference. We send the items once it is "
+            "paid; if it is not, we still do not cancel the order without your consent.")

@@ -171,7 +171,12 @@ def test_the_discount_confirmation_says_the_difference_is_not_charged_and_whom_t
     if lang == "ko":
         assert ("차액 357,000원은 아직 결제되지 않았습니다. 이번 선택으로 자동으로 결제되는 금액은 "
                 "없으니, 차액을 결제하실 방법은 고객센터로 문의해 주세요.") in text
+        assert "차액을 결제하시기 전까지 상품은 보내 드리지 않으며, 결제하지 않으셔도 고객님의 동의 없이 " \
+               "주문을 취소하지 않습니다." in text
     else:
         assert ("The difference of 357,000 KRW has not been charged: choosing this took no "
                 "payment. Please contact us to arrange paying the difference.") in text
+        assert ("We send the items once it is paid; if it is not, we still do not cancel the "
+                "order without your consent.") in text
+        assert "We will send" not in text  # nothing is sent before the difference is paid
     assert CONTACT.phone in text
