@@ -164,6 +164,20 @@ def test_malformed_json_is_400(client: TestClient, raw: bytes) -> None:
     error(response, 400, "malformed_json")
 
 
+def test_a_validators_own_sentence_comes_without_pydantics_prefix(
+        client: TestClient, market: Market) -> None:
+    """A review's finding: "Value error, give a time from 1970 to 2199" in a message."""
+    answer = client.post("/api/price-changes/check",
+                         json={"listing_id": market.listing,
+                               "new_price": {"amount_minor": 190000, "currency": "KRW"},
+                               "promotion": {"percent": 10,
+                                             "starts_at": "1900-01-01T00:00:00Z"}})
+    assert answer.status_code == 422, answer.text
+    body = answer.json()
+    assert "Value error" not in answer.text, body
+    assert any("1970 to 2199" in e["problem"] for e in body["details"]["errors"]), body
+
+
 def test_missing_fields_are_422_naming_them(client: TestClient) -> None:
     body = error(client.post("/api/sellers", json={}), 422, "invalid_request")
     fields = {e["field"] for e in body["details"]["errors"]}

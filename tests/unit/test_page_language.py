@@ -171,3 +171,14 @@ def test_grouped_calls_and_the_desks_order_changes_read_as_words_in_both_languag
     assert (en[0].subject, en[1].subject, en[1].detail) == (
         "2 attempts on 1 case", "3 orders on 2 cases", "3 units · refunded 59,700 KRW")
     assert entries[1].detail == "units=3, refunded=59,700 KRW"
+
+
+def test_a_sellers_address_and_promotion_fields_are_named_as_people_say_them() -> None:
+    """A walkthrough's finding: "Please check listing_id." (/seller/listings/abc) and
+    "Promotion_pct is too long."."""
+    address = [{"type": "int_parsing", "loc": ("path", "listing_id"), "msg": "not an integer"}]
+    assert validation_text(address, "en") == "Please check the listing number."
+    assert validation_text(address, "ko") == "상품 번호를 확인해 주세요."
+    long = [{"type": "string_too_long", "loc": ("body", "promotion_pct"), "msg": "too long"}]
+    assert validation_text(long, "en") == "The promotion percent is too long."
+    assert validation_text(long, "ko") == "할인율이 너무 깁니다."

@@ -63,7 +63,8 @@ def api_caller(*roles: Role) -> Callable[[Account], Account]:
         if not account.may(roles):
             allowed = ", ".join(r.value for r in roles)
             raise Forbidden(
-                f"a {account.role.value} account cannot do this (needs: {allowed})",
+                f"{'an' if account.role.value[0] in 'aeiou' else 'a'} {account.role.value} "
+                f"account cannot do this (needs: {allowed})",
                 reason="role_not_allowed",
             )
         return account

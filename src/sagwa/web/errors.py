@@ -23,9 +23,15 @@ _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 401: "unauthorised",
                403: "forbidden", 413: "too_large", 415: "unsupported_media_type"}
 
 
+def _problem(err: dict[str, Any]) -> str:
+    """Pydantic's message without its "Value error, " prefix (our validators' own sentence)."""
+    msg = str(err.get("msg", "invalid"))
+    return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
 def _describe(err: dict[str, Any]) -> str:
     where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
-    return f"{where}: {err.get('msg', 'invalid')}"
+    return f"{where}: {_problem(err)}"
 
 
 _NOT_PAGES = ("/api/", "/api", "/docs", "/redoc", "/openapi.json", "/healthz", "/static/")
@@ -78,7 +84,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if any(e.get("type") == "json_invalid" for e in errors):
             return JSONResponse({"code": "malformed_json",
                                  "message": "the request body is not valid JSON"}, status_code=400)
-        details = [{"field": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg")}
+        details = [{"field": ".".join(str(p) for p in e.get("loc", ())), "problem": _problem(e)}
                    for e in errors]
         message = "; ".join(_describe(e) for e in errors[:5])
         return JSONResponse({"code": "invalid_request", "message": message,

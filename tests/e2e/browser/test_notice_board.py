@@ -25,6 +25,18 @@ def _publish(session_factory: sessionmaker[Session], incident_id: int, lang: str
     return html.escape(title).replace("&#x27;", "&#39;")  # as the page writes it
 
 
+def test_a_notice_only_in_korean_says_so_on_the_english_page(
+        client: TestClient, world: World, session_factory: sessionmaker[Session]) -> None:
+    """A walkthrough's finding: before the English notice was published, /notices?lang=en showed
+    the Korean one under English navigation without a word."""
+    _publish(session_factory, world.incident, "ko")
+    english_page = client.get("/notices?lang=en").text
+    assert 'data-only-in="ko">This notice is published in Korean only so far.' in english_page
+    assert "data-only-in" not in client.get("/notices?lang=ko").text
+    _publish(session_factory, world.incident, "en")
+    assert "data-only-in" not in client.get("/notices?lang=en").text
+
+
 def test_paragraphs_survive_a_browsers_line_ends_and_the_page_language_comes_first(
         client: TestClient, world: World, session_factory: sessionmaker[Session]) -> None:
     korean = _publish(session_factory, world.incident, "ko")

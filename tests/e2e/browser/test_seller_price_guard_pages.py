@@ -123,9 +123,9 @@ def test_the_return_at_a_promotions_end_is_labelled_in_the_history(
     korean = html.unescape(client.get(f"/seller/listings/{world.ipod_a}").text)
     row = korean[korean.index("<tr data-promotion-end>"):]
     row = row[:row.index("</tr>")]
-    assert "행사 종료(10.0%)" in row
-    assert "10.0% 할인 행사가 끝나(" in row and "행사 전 가격 199,000원으로 자동으로 돌아왔습니다." in row
+    assert "행사 종료(10%)" in row
+    assert "10% 할인 행사가 끝나(" in row and "행사 전 가격 199,000원으로 자동으로 돌아왔습니다." in row
     assert "—" not in row
     english = html.unescape(client.get(f"/seller/listings/{world.ipod_a}?lang=en").text)
     row = english[english.index("<tr data-promotion-end>"):]
-    assert "Promotion ended (10.0%)" in row and "The 10.0% promotion ended (" in row
+    assert "Promotion ended (10%)" in row and "The 10% promotion ended (" in row

@@ -403,4 +403,13 @@ FIELDS: dict[str, tuple[str, str]] = {
     "seller_share_pct": ("판매자 부담", "the seller's share"),
     "platform_share_pct": ("플랫폼 부담", "the platform's share"),
     "password": ("비밀번호", "the password"),
+    # the seller's page: a mistyped address or an overlong promotion field named as people say
+    # them ("Please check listing_id." and "Promotion_pct is too long." before)
+    "listing_id": ("상품 번호", "the listing number"),
+    "promotion_pct": ("할인율", "the promotion percent"),
+    "promotion_starts": ("할인 시작 시각", "the promotion start"),
+    "promotion_ends": ("할인 종료 시각", "the promotion end"),
+    "action": ("판매 동작", "the sale action"),
+    "case_id": ("건 번호", "the case number"), "incident_id": ("사고 번호", "the incident number"),
+    "change_id": ("가격 변경 번호", "the price change number"),
 }

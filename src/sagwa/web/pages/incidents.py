@@ -233,8 +233,8 @@ def publish(incident_id: int, request: Request, account: Operator, uow: Uow, tit
                   "notice_problem": error_text(exc, lang_of(request))}
         return _page_again(request, uow, incident_id, exc, editor=editor,
                            notice_lang=draft["lang"])
-    flash_in_lang(request, f"공지 {notice.version}판을 게시했습니다.",
-                  f"Notice version {notice.version} published.")
+    flash_in_lang(request, f"공지를 게시했습니다(제{notice.version}판).",
+                  f"Notice published (version {notice.version}).")
     return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
 
 

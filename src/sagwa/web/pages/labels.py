@@ -209,3 +209,32 @@ def label(vocabulary: str, value: object, lang: str) -> str:
 def label_filter(context: Context, value: object, vocabulary: str) -> str:
     """Jinja: ``{{ value | label("case") }}`` in the page's language."""
     return label(vocabulary, value, str(context.get("lang", "ko")))
+
+
+#: How a recorded actor's role prefix reads on a page (``agent:choi`` -> 상담원 choi).
+_ACTOR_ROLES = {"agent": ("상담원", "agent"), "admin": ("운영자", "operator"),
+                "operator": ("운영자", "operator"), "reviewer": ("검토자", "reviewer"),
+                "seller": ("판매자", "seller"), "system": ("시스템", "system"),
+                "sagwa": ("시스템", "system")}
+
+
+def actor_text(actor: str, lang: str) -> str:
+    """A recorded ``taken_by`` / ``agent`` as a person reads it: ``customer`` is the customer
+    (고객), ``agent:choi`` is "상담원 choi", ``api:kim`` is kim; anything else as recorded (the
+    CS pages showed "customer" on a Korean page and "agent:agent")."""
+    ko = lang == "ko"
+    if actor == "customer":
+        return "고객" if ko else "the customer"
+    role, _, name = actor.partition(":")
+    if not name:
+        return actor
+    if role == "api":
+        return name
+    said = _ACTOR_ROLES.get(role)
+    return f"{said[0] if ko else said[1]} {name}" if said else actor
+
+
+@pass_context
+def actor_filter(context: Context, value: object) -> str:
+    """Jinja: ``{{ consent.taken_by | actor }}`` in the page's language."""
+    return actor_text(str(value or ""), str(context.get("lang", "ko")))

@@ -15,7 +15,7 @@ from sagwa.domain.money import Money, format_money
 from sagwa.domain.particles import josa
 from sagwa.services.tripwire import cause_in
 from sagwa.web.pages.i18n import COOKIE, chooser, lang_of, requested_lang
-from sagwa.web.pages.labels import label_filter
+from sagwa.web.pages.labels import actor_filter, label_filter
 from sagwa.web.pages.session import HOME, csrf_token, current_account, flash, take_flash
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -46,12 +46,21 @@ def as_sentence(text: str | None) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+def percent(value: float) -> str:
+    """``20%``, ``12.5%``: one decimal at most, none when it is whole (the history said "20.0%"
+    beside reasons that said "20%")."""
+    rounded = round(float(value), 1)
+    return f"{rounded:g}%" if rounded != int(rounded) else f"{int(rounded)}%"
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.filters["seoul"] = seoul
     templates.env.filters["sentence"] = as_sentence  # {{ opinion.reason_en|sentence }}
     templates.env.filters["josa"] = josa  # {{ name|josa("이(가)") }}: 카메라마당이, 사과나라가
     templates.env.filters["label"] = label_filter  # {{ c.status|label("case") }}: 안내 발송
+    templates.env.filters["pct"] = percent  # {{ c.promotion_pct|pct }}: 20%, 12.5%
+    templates.env.filters["actor"] = actor_filter  # {{ a.agent|actor }}: 상담원 choi, 고객
     templates.env.globals["Money"] = Money
     templates.env.globals["cause_in"] = cause_in  # {{ cause_in(lang, i.cause, evidence) }}
     return templates
