@@ -83,7 +83,11 @@ def _actor(account: Annotated[Account, Depends(_authenticated)]) -> str:
 
 def _idempotency_key(
     account: Annotated[Account, Depends(_authenticated)],
-    idempotency_key: Annotated[str | None, Header()] = None,
+    idempotency_key: Annotated[str | None, Header(description=(
+        "Required (the schema marks it optional so that a missing key is answered with the "
+        "API's own 422, reason `idempotency_key_missing`): 1 to 200 characters, unique per "
+        "account and request; a retry with the same key and body answers the first result, "
+        "another body with it is 409 `idempotency_request_differs`."))] = None,
 ) -> IdempotencyKeyValue:
     """The ``Idempotency-Key`` header as the calling account's own key (keys are per account);
     missing, blank or over 200 characters: 422 with reason ``idempotency_key_missing`` or

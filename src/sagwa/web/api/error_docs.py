@@ -1,0 +1,35 @@
+"""What the OpenAPI document says about the JSON API's errors: every one is ``{"code",
+"message", "details"}`` (``web/errors.py`` makes them), not FastAPI's default ``{"detail": [...]}``
+validation body, which generated clients would otherwise expect for a 422 (a review's finding);
+and the 4xx statuses the API answers are listed on every operation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class ErrorPublic(BaseModel):
+    """An error of the JSON API: a stable ``code``, a sentence for people, and ``details``.
+    Where one code covers several refusals, ``details.reason`` names which with a stable
+    sub-code; a request the schema refuses has ``details.errors`` (``field``, ``problem``)."""
+
+    code: str = Field(examples=["listing_not_orderable"])
+    message: str = Field(examples=["listing 7 is paused; only live listings take orders"])
+    details: dict[str, Any] | None = Field(default=None, examples=[{"reason": "listing_status"}])
+
+
+_SAID = {
+    400: "Malformed JSON (`malformed_json`).",
+    401: "No API token, or an unknown, expired or revoked one (`unauthenticated`).",
+    403: "The token's role or account may not do this (`forbidden`, `details.reason`).",
+    404: "No such resource (`not_found`).",
+    409: "Refused as things stand: a state, a conflict, an idempotency key reused "
+         "(`conflict`, `illegal_transition`, `already_reversed`, … with `details.reason`).",
+    422: "Invalid input: the schema (`invalid_request`, `details.errors`) or a rule "
+         "(`invalid_input`, `details.field` and `details.reason`).",
+}
+#: Passed to ``include_router`` for every API router.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorPublic, "description": said} for status, said in _SAID.items()}
