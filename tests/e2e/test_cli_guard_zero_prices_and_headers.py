@@ -135,3 +135,22 @@ def test_json_verdicts_end_with_a_newline(tmp_path: Path) -> None:
         text = (tmp_path / "v.csv").read_text(encoding="utf-8")
         assert text.endswith("]\n") and not text.endswith("\n\n"), repr(text)
         assert len(json.loads(text)) == len(rows)
+
+
+def test_evidence_in_another_currency_is_noted_not_used_silently(tmp_path: Path) -> None:
+    """A review's finding: a list price in KRW for USD changes was dropped without a word, and
+    a change in KRW on a listing priced in USD was judged against nothing, silently."""
+    history = HISTORY_HEADER + "L1,P,S1,100.00,2008-08-01T10:00:00Z,USD\n"
+    products = "product_id,list_price,currency,category\nP,10,KRW,electronics\n"
+    result = check(tmp_path, history, [
+        "C1,L1,P,S1,100.00,90.00,2008-08-20T10:00:00Z,,USD",
+        "X1,L1,P,S1,100,150000,2008-08-20T11:00:00Z,,KRW",
+    ], products=products)
+    assert result.exit_code == 0, result.output
+    assert "note: 1 change had a list price in another currency than the change's: not used" \
+        in result.stderr, result.stderr
+    assert ("note: 1 change came in another currency than every earlier price of its listing "
+            "in the history: judged without those prices") in result.stderr, result.stderr
+    quiet = check(tmp_path, history, ["C1,L1,P,S1,100.00,90.00,2008-08-20T10:00:00Z,,USD"],
+                  name="w.csv")
+    assert "another currency" not in quiet.stderr

@@ -339,11 +339,22 @@ def evaluate(
 
 
 def format_evidence_notes(
-    zero_price_rows: int, history: Path, unmatched: list[tuple[str, int]]
+    zero_price_rows: int, history: Path, unmatched: list[tuple[str, int]],
+    other_currency: tuple[int, int] = (0, 0),
 ) -> list[str]:
     """Notes on input the guard read but could not use as given: history rows at price 0
-    (skipped), categories matching none of the rules' (default limits applied)."""
+    (skipped), categories matching none of the rules' (default limits applied), and evidence
+    in another currency than a change's (not compared with it)."""
     lines = []
+    listed, elsewhere = other_currency
+    if listed:
+        lines.append(f"note: {listed:,} change{'' if listed == 1 else 's'} had a list price in "
+                     "another currency than the change's: not used")
+    if elsewhere:
+        one = elsewhere == 1
+        lines.append(f"note: {elsewhere:,} change{'' if one else 's'} came in another currency "
+                     f"than every earlier price of {'its' if one else 'their'} listing in the "
+                     "history: judged without those prices")
     if zero_price_rows:
         rows = "row" if zero_price_rows == 1 else "rows"
         lines.append(f"note: skipped {zero_price_rows:,} {rows} of {history} at price 0 "
@@ -358,10 +369,11 @@ def format_evidence_notes(
 def _note_what_was_not_evidence(
     run: GuardRun, frames: dict[str, pl.DataFrame], rules: PriceRules, history: Path
 ) -> None:
-    from sagwa.services.guard_batch import categories_without_rules
+    from sagwa.services.guard_batch import categories_without_rules, other_currency_counts
 
     unmatched = categories_without_rules(frames.get("products"), rules)
-    for line in format_evidence_notes(run.zero_price_rows, history, unmatched):
+    other = other_currency_counts(frames["history"], frames["changes"], frames.get("products"))
+    for line in format_evidence_notes(run.zero_price_rows, history, unmatched, other):
         typer.echo(line, err=True)
 
 

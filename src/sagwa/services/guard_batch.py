@@ -171,6 +171,27 @@ def categories_without_rules(
     return list(zip(counted["shown"].to_list(), counted["n"].to_list(), strict=True))
 
 
+def other_currency_counts(history: pl.DataFrame, changes: pl.DataFrame,
+                          products: pl.DataFrame | None) -> tuple[int, int]:
+    """How many changes had evidence in another currency than their own, which the guard does
+    not use (it compares prices in one currency): ``(changes whose product's list price is in
+    another currency, changes whose listing's history is only in other currencies)``. For a
+    note on stderr; the verdicts do not depend on it."""
+    if changes.height == 0:
+        return 0, 0
+    listed = 0
+    if products is not None and products.height:
+        priced = products.filter(pl.col("list_price_minor") > 0).select(
+            "product_id", list_currency="currency")
+        listed = changes.join(priced, on="product_id", how="inner").filter(
+            pl.col("list_currency") != pl.col("currency")).height
+    seen = history.select("listing_id", "currency").unique()
+    listings_seen = seen.select("listing_id").unique()
+    known = changes.join(listings_seen, on="listing_id", how="semi")
+    elsewhere = known.join(seen, on=["listing_id", "currency"], how="anti").height
+    return listed, elsewhere
+
+
 @dataclass(frozen=True)
 class _Ids:
     """Small integer ids for the state: listing, product and currency (``lidx, pidx, cidx``)."""
