@@ -118,6 +118,9 @@ def test_a_send_back_without_a_reason_that_says_something_is_refused_next_to_its
         kept = re.search(rf'<textarea id="send-back-reason-{listing_id}"([^>]*)>(.*?)</textarea>', card,
                          re.DOTALL)
         assert kept and kept.group(2) == typed and "aria-invalid" in kept.group(1)
+        # at the send-back form, not above the release's (a walkthrough's finding)
+        assert card.index(f'id="listing-problem-{listing_id}"') > card.index('class="decide send-back"')
+        assert card.count(f'id="listing-problem-{listing_id}"') == 1
         assert _status(session_factory, listing_id) is ListingStatus.HELD
     english = _send_back(client, listing_id, page, "ok!", lang="?lang=en")
     assert english.status_code == 422

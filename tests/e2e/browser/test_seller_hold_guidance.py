@@ -169,7 +169,12 @@ def test_a_misplaced_comma_is_refused_on_the_page(client: TestClient, world: Wor
 def test_the_promotion_start_says_it_cannot_be_later(client: TestClient, world: World) -> None:
     log_in(client, "seller_a")
     page = _page(client, world.ipod_a)
-    assert 'aria-describedby="promotion-starts-hint"' in page
+    assert 'aria-describedby="promotion-starts-hint verdict"' in page
+    # a promotion field's error is read out with the field: it shows in #verdict, which only
+    # the price field pointed to (a walkthrough's finding)
+    for field in ("promotion_pct", "promotion_starts", "promotion_ends"):
+        tag = re.search(rf'<input id="{field}"[^>]*>', page)
+        assert tag and re.search(r'aria-describedby="[^"]*\bverdict\b', tag.group(0)), field
     assert _text(page, "promotion-starts-hint").startswith(
         "지금이나 그 이전 시각만 넣을 수 있습니다. 가격은 저장하는 즉시 바뀌므로")
     assert "새 가격(원)" in page and "할인율(%)" in page and "새 가격 (원)" not in page
