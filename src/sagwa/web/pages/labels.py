@@ -97,7 +97,7 @@ ERROR_TYPE: dict[str, Label] = {
     "digit_typo": ("숫자 오타", "mistyped digit"),
     "currency": ("통화·환율 혼동", "currency mix-up"),
     "percent_inverted": ("할인율을 거꾸로 입력", "inverted percentage"),
-    "inflated_promotion": ("과장된 할인 선언", "inflated promotion"),
+    "inflated_promotion": ("비현실적으로 깊게 선언된 할인", "inflated promotion"),
     "discount_as_price": ("할인율을 가격란에 입력", "discount typed as the price"),
     "unit_error": ("묶음·낱개 단위 혼동", "pack/unit mix-up"),
     "penny": ("자리표시·최저 단위 가격", "placeholder or penny price"),
