@@ -24,6 +24,7 @@ from sagwa.config import get_settings
 from sagwa.services.desk_cases import record_choice
 from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.testing.deadlines import closing_time_after
 from sagwa.testing.embedded import fresh_data_dir, query
 
 pytestmark = pytest.mark.e2e
@@ -93,9 +94,11 @@ def desk(data_dir: Path) -> Desk:
     assert scoped.exit_code == 0, scoped.output
     terms = ["--option", "keep", "--option", "cancel_with_compensation", "--compensation",
              "5000", "--seller-share", "70", "--platform-share", "30"]
-    soon = (datetime.now(SEOUL) + timedelta(minutes=90)).isoformat(timespec="minutes")
+    # within the centre's hours (a closing time), but with too few of them left before it
+    soon = closing_time_after(datetime.now(UTC) + timedelta(minutes=5)).isoformat(
+        timespec="minutes")
     refused = sagwa("incident", "plan", str(incident_id), *terms, "--deadline", soon)
-    later = (datetime.now(UTC) + timedelta(days=21)).replace(second=0, microsecond=0)
+    later = closing_time_after(datetime.now(UTC) + timedelta(days=21))
     as_json = sagwa("incident", "plan", str(incident_id), *terms, "--deadline", later.isoformat(),
                     "--format", "json")
     planned = sagwa("incident", "plan", str(incident_id), *terms, "--deadline", later.isoformat())

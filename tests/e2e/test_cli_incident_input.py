@@ -17,6 +17,7 @@ from typer.testing import CliRunner, Result
 
 from sagwa.cli.main import app
 from sagwa.config import get_settings
+from sagwa.testing.deadlines import closing_time_after
 from sagwa.testing.embedded import fresh_data_dir, query
 
 pytestmark = pytest.mark.e2e
@@ -71,7 +72,7 @@ def _audit_count(data_dir: Path) -> int:
 
 
 def _later() -> str:
-    return (datetime.now(UTC) + timedelta(days=21)).replace(second=0, microsecond=0).isoformat()
+    return closing_time_after(datetime.now(UTC) + timedelta(days=21)).isoformat()
 
 
 # a plan with three problems: no compensation for the cancellation offered, shares summing to

@@ -15,6 +15,7 @@ from typer.testing import CliRunner, Result
 
 from sagwa.cli.main import app
 from sagwa.config import get_settings
+from sagwa.testing.deadlines import closing_time_after
 from sagwa.testing.embedded import fresh_data_dir, query
 
 pytestmark = pytest.mark.e2e
@@ -60,7 +61,7 @@ def incident_id(data_dir: Path) -> int:
 
 
 def _plan(incident_id: int, *extra: str, deadline: datetime | None = None) -> Result:
-    when = deadline or (datetime.now(UTC) + timedelta(days=21)).replace(second=0, microsecond=0)
+    when = deadline or closing_time_after(datetime.now(UTC) + timedelta(days=21))
     return sagwa("incident", "plan", str(incident_id), "--option", "keep", "--option",
                  "cancel_with_compensation", "--seller-share", "70", "--platform-share", "30",
                  "--deadline", when.isoformat(), *extra)

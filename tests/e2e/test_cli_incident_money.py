@@ -22,6 +22,7 @@ from sagwa.services.desk_cases import record_choice
 from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.desk_status import IncidentStatusView
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.testing.deadlines import closing_time_after
 from sagwa.testing.embedded import fresh_data_dir, query
 
 pytestmark = pytest.mark.e2e
@@ -64,7 +65,7 @@ def incident(data_dir: Path) -> tuple[int, int, str]:
     assert declared.exit_code == 0, declared.output
     incident_id = int(json.loads(declared.stdout)["incident_id"])
     assert sagwa("incident", "scope", str(incident_id)).exit_code == 0
-    later = (datetime.now(UTC) + timedelta(days=21)).replace(second=0, microsecond=0)
+    later = closing_time_after(datetime.now(UTC) + timedelta(days=21))
     planned = sagwa("incident", "plan", str(incident_id), "--option", "keep", "--option",
                     "cancel_with_compensation", "--compensation", "5000", "--seller-share", "70",
                     "--platform-share", "30", "--deadline", later.isoformat())

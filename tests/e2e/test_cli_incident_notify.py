@@ -20,6 +20,7 @@ from sagwa.cli.main import app
 from sagwa.cli.public_links import check_public_links
 from sagwa.config import get_settings
 from sagwa.errors import InvalidInput
+from sagwa.testing.deadlines import closing_time_after
 from sagwa.testing.embedded import fresh_data_dir, query
 from sagwa.testing.ports import free_port
 
@@ -77,7 +78,7 @@ def planned(data_dir: Path) -> list[int]:
     rows = query(data_dir, "SELECT o.listing_id, min(l.created_at) FROM orders o JOIN listings l "
                            "ON l.id = o.listing_id GROUP BY o.listing_id "
                            "ORDER BY count(*) DESC, o.listing_id LIMIT 2")
-    later = (datetime.now(UTC) + timedelta(days=21)).replace(second=0, microsecond=0)
+    later = closing_time_after(datetime.now(UTC) + timedelta(days=21))
     found = []
     for listing_id, opened in rows:
         seller_types_the_wrong_price(data_dir, listing_id)

@@ -94,3 +94,31 @@ def test_an_open_incidents_wrong_price_is_not_set_again_nor_approved(market) -> 
                                      reason="the incident's wrong price")
     listings.propose_price_change(uow(), listing_id=first, new_price=Money(189_000, "KRW"),
                                   proposed_by="s")
+
+
+def test_a_promotions_end_does_not_put_an_open_incidents_wrong_price_back(market) -> None:  # noqa: F811
+    """A review's finding: a 10% promotion declared on the corrected price, after the incident,
+    ended by putting the price before it — the incident's wrong price — back on sale."""
+    from datetime import timedelta
+
+    from sagwa.domain.pricing import Promotion
+    from sagwa.services.promotion_end import PromotionEnd, end_promotion
+
+    uow, clock, (first, _, _) = market
+    clock.now = datetime(2008, 6, 12, 15, 0, tzinfo=SEOUL)
+    incident = desk.declare(uow(), listing_ids=[first], wrong_price=WRONG, correct_price=RIGHT,
+                            cause="90% event as the price", responsible="seller", actor="op",
+                            window_start=datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL)).incident
+    promo = listings.propose_price_change(
+        uow(), listing_id=first, new_price=Money(179_100, "KRW"), proposed_by="s",
+        promotion=Promotion(10, clock.now - timedelta(minutes=1), clock.now + timedelta(days=2)))
+    assert _resume(uow, first).status is ListingStatus.LIVE
+    clock.now += timedelta(days=3)
+    assert end_promotion(uow(), price_change_id=promo.id) is PromotionEnd.KEPT_FOR_INCIDENT
+    with uow() as u:
+        assert u.market.listing(first).price == Money(179_100, "KRW")
+        [entry] = [r for r in u.audit.for_entity("listing", str(first))
+                   if r.event.action == "price_change.promotion_ended"]
+    assert entry.event.after["outcome"] == "kept_for_incident"
+    assert entry.event.after["incident_id"] == incident.incident_id
+    assert entry.event.after["not_restored"] == WRONG.as_dict()

@@ -25,6 +25,7 @@ from sagwa.domain.pricing import (
 )
 from sagwa.errors import Conflict, InvalidInput
 from sagwa.services.idempotency import prior_result, remember
+from sagwa.services.incident_prices import open_incident_at
 from sagwa.services.listing_holds import (
     HOLD_ACTION,
     SENT_BACK_PRICE,
@@ -192,17 +193,17 @@ def _check_no_open_incident_holds_it(uow: SqlAlchemyUnitOfWork, listing: Listing
 def check_not_an_open_incidents_wrong_price(uow: SqlAlchemyUnitOfWork, listing: Listing,
                                             price: Money) -> None:
     """While an incident about ``listing`` is open, its wrong price is not set again: not
-    proposed (nor checked in a dry run), not approved by a reviewer, as it is not resumed at
+    proposed (nor checked in a dry run), not approved by a reviewer, not put back by a
+    promotion's end (``promotion_end``), as it is not resumed at
     (:func:`_check_no_open_incident_holds_it`). Customers would order at the very price the
     desk is apologising for, after the incident's window, so outside its cases."""
-    for incident_id in uow.incidents.all_open_for_listing(listing.id):
-        row = uow.incidents.get(incident_id)
-        if row is not None and row.incident.wrong_price == price:
-            raise Conflict(
-                f"{price} is the wrong price of incident {incident_id}, open for listing "
-                f"{listing.id}; it cannot be set again while the incident is open",
-                reason="price_is_incident_wrong_price", incident_id=incident_id,
-                price=price.as_dict())
+    incident_id = open_incident_at(uow, listing.id, price)
+    if incident_id is not None:
+        raise Conflict(
+            f"{price} is the wrong price of incident {incident_id}, open for listing "
+            f"{listing.id}; it cannot be set again while the incident is open",
+            reason="price_is_incident_wrong_price", incident_id=incident_id,
+            price=price.as_dict())
 
 
 def _first_price_decision(uow: SqlAlchemyUnitOfWork, listing: Listing, actor: str,

@@ -20,6 +20,7 @@ from sagwa.domain.audit import AuditEvent
 from sagwa.domain.listings import ListingStatus
 from sagwa.domain.money import Money
 from sagwa.domain.pricing import PriceChangeProposal, PriceChangeStatus
+from sagwa.services.incident_prices import open_incident_at
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -37,6 +38,10 @@ class PromotionEnd(StrEnum):
     LISTING_ENDED = "listing_ended"
     NOT_LIVE = "not_live"          # the change never went live (held, rejected, superseded)
     NOT_YET = "not_yet"            # run before the promotion's end (a clock behind): retry
+    #: the price before it is the wrong price of an open incident about the listing: the
+    #: promotion's price stays (putting the wrong price back on sale is what the incident is
+    #: about); the seller or an operator sets the price
+    KEPT_FOR_INCIDENT = "kept_for_incident"
 
 
 def schedule_promotion_end(uow: SqlAlchemyUnitOfWork, change: PriceChangeRecord) -> None:
@@ -71,16 +76,23 @@ def end_promotion(uow: SqlAlchemyUnitOfWork, *, price_change_id: int,
             # promotion): that is their latest word, not this promotion
             outcome = PromotionEnd.PRICE_MOVED
         else:
-            outcome = PromotionEnd.RESTORED
             back_to = _price_before_promotions(live[: at + 1], uow.now())
-            back = PriceChangeProposal(listing.id, listing.price, back_to, actor)
-            uow.market.add_price_change(back, PriceChangeStatus.APPLIED, uow.now())
-            uow.market.save_listing(replace(listing, price=back_to), uow.now())
+            incident_id = open_incident_at(uow, listing.id, back_to)
+            if incident_id is not None:
+                outcome, kept = PromotionEnd.KEPT_FOR_INCIDENT, back_to
+                back_to = listing.price
+            else:
+                outcome = PromotionEnd.RESTORED
+                back = PriceChangeProposal(listing.id, listing.price, back_to, actor)
+                uow.market.add_price_change(back, PriceChangeStatus.APPLIED, uow.now())
+                uow.market.save_listing(replace(listing, price=back_to), uow.now())
+        extra = ({"not_restored": kept.as_dict(), "incident_id": incident_id}
+                 if outcome is PromotionEnd.KEPT_FOR_INCIDENT else {})
         uow.audit.append(AuditEvent(
             actor, "price_change.promotion_ended", "listing", str(listing.id),
             before={"price": listing.price.as_dict()},
             after={"price_change_id": change.id, "outcome": outcome.value,
-                   "price": back_to.as_dict()}), uow.now())
+                   "price": back_to.as_dict(), **extra}), uow.now())
         uow.commit()
         return outcome
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
-from world import POLICY, World, closing_time_after
+from world import POLICY, World
 
 from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
@@ -16,6 +16,7 @@ from sagwa.services import catalog, desk, listings, orders
 from sagwa.services.case_links import case_token
 from sagwa.services.desk_notify import LinkMaker, notify
 from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
+from sagwa.testing.deadlines import closing_time_after
 
 KRW = "KRW"
 EARPHONES = ("무선 이어폰", "Wireless earphones")

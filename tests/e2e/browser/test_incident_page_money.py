@@ -15,7 +15,7 @@ from customer_cases import notified_two_unit_case
 from fastapi.testclient import TestClient
 from page_forms import log_in
 from sqlalchemy.orm import Session, sessionmaker
-from world import KRW, POLICY, World, closing_time_after
+from world import KRW, POLICY, World
 
 from sagwa.config import Settings
 from sagwa.domain.listings import ListingTrigger
@@ -23,6 +23,7 @@ from sagwa.domain.money import Money
 from sagwa.services import catalog, desk, desk_cases, listings, orders
 from sagwa.services.desk_notify import LinkMaker, notify
 from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
+from sagwa.testing.deadlines import closing_time_after
 
 pytestmark = pytest.mark.e2e
 

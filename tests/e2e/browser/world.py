@@ -21,6 +21,7 @@ from sagwa.services.case_links import case_token
 from sagwa.services.desk_notify import LinkMaker, notify
 from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
+from sagwa.testing.deadlines import closing_time_after
 
 POLICY = load_desk_policy()
 PASSWORD = "correct-horse-42"
@@ -28,17 +29,6 @@ KRW = "KRW"
 
 
 
-def closing_time_after(moment: datetime) -> datetime:
-    """The contact centre's closing time on the first open day at or after ``moment``'s day: an
-    answer deadline is refused when nobody could be reached at it (night, weekend, holiday),
-    and these tests run at any hour."""
-    schedule = load_desk_policy().schedule
-    day = moment.astimezone(schedule.zone).date()
-    for offset in range(30):
-        hours = schedule.opening(day + timedelta(days=offset))
-        if hours is not None and hours[1] >= moment:
-            return hours[1]
-    raise AssertionError(f"no open day within 30 days of {moment}")
 
 @dataclass
 class World:
