@@ -6,6 +6,7 @@ discounts now need approval"). Built on the 2008 market through the real service
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -92,3 +93,36 @@ def test_a_wrong_price_nobody_reviewed_keeps_the_approval_promise(market: Market
     body = _drafts(market)[lang]
     assert OLD_PROMISE[lang] in body
     assert REVIEW_STEP[lang] not in body and PAUSE[lang] not in body
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_first_price_a_reviewer_released_is_a_review_that_failed_too(market: Market,
+                                                                        lang: str) -> None:
+    """A walkthrough's finding: a listing held at its publication at the wrong first price and
+    released by a reviewer got "large discounts now need approval" (only approved price changes
+    counted as a review that let it through)."""
+    from sagwa.domain.listings import ListingTrigger
+
+    market.clock.now = PRICE_CHANGED_AT
+    with market.uow() as u:
+        listing = u.market.listing(market.listing_id)
+    from sagwa.services import catalog
+
+    seller = catalog.register_seller(market.uow(), code=f"new-{lang}", name="새 판매자", actor="t")
+    fresh = listings.create_listing(market.uow(), seller_id=seller.id,
+                                    product_id=listing.product_id, price=WRONG_PRICE,
+                                    actor="seller:new")
+    held = listings.change_listing_status(market.uow(), listing_id=fresh.id,
+                                          trigger=ListingTrigger.PUBLISH, actor="seller:new",
+                                          gate=price_review.guard_gate(load_rules()))
+    assert held.status.value == "held"
+    market.clock.now += timedelta(minutes=5)
+    listings.change_listing_status(market.uow(), listing_id=fresh.id,
+                                   trigger=ListingTrigger.RELEASE, actor="reviewer:by-mistake",
+                                   reason="looked like a real 90% event",
+                                   expected_price=WRONG_PRICE)
+    released = replace(market, listing_id=fresh.id)  # its orders and incident
+    _orders(released, tripwire=False, hours=0.5)
+    body = _drafts(released)[lang]
+    assert OLD_PROMISE[lang] not in body
+    assert REVIEW_STEP[lang] in body

@@ -199,11 +199,28 @@ def may_contact(schedule: ContactSchedule, now: datetime) -> bool:
 
 
 def within_hours(schedule: ContactSchedule, moment: datetime) -> bool:
-    """True if the centre is open at ``moment``, its opening and closing minutes included (an
-    answer deadline at 18:00 on an open day lets a customer call until then)."""
+    """True if the centre has been open for a while at ``moment``: after its opening, up to
+    and including its closing minute (an answer deadline at 18:00 on an open day lets a
+    customer call until then; one at 09:00, the opening minute, leaves them nobody to call
+    since the evening before)."""
     local = require_aware(moment, "moment").astimezone(schedule.zone)
     hours = schedule.opening(local.date())
-    return hours is not None and hours[0] <= local <= hours[1]
+    return hours is not None and hours[0] < local <= hours[1]
+
+
+def next_opening(schedule: ContactSchedule, now: datetime) -> datetime:
+    """The first moment from ``now`` at which the centre is open (``now`` itself when it is),
+    in ``now``'s time zone: when a person can next be reached (not when a message may go out:
+    :func:`next_contact_time` also wants time left before closing)."""
+    local = require_aware(now, "now").astimezone(schedule.zone)
+    for offset in range(SEARCH_DAYS):
+        hours = schedule.opening(local.date() + timedelta(days=offset))
+        if hours is not None and local < hours[1]:
+            return max(hours[0], local).astimezone(now.tzinfo)
+    raise InvalidInput(
+        f"the contact centre does not open within {SEARCH_DAYS} days of {now.isoformat()}",
+        field="hours",
+    )
 
 
 def last_closing_before(schedule: ContactSchedule, moment: datetime) -> datetime | None:

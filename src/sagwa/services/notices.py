@@ -43,15 +43,20 @@ def draft_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str,
 
 
 def prevention_facts(uow: SqlAlchemyUnitOfWork, inc: Incident) -> dict[str, bool]:
-    """What the notice's prevention paragraph rests on: whether a reviewer approved the change
-    that set the wrong price (the guard had held it: then the review step itself is what
-    changes, not "large discounts now need approval"), and whether the tripwire paused one of
-    the listings in the window."""
+    """What the notice's prevention paragraph rests on: whether a reviewer let the wrong price
+    go live after the guard held it — approving the change that set it, or releasing a listing
+    held at its publication at that first price (then the review step itself is what failed,
+    not "large discounts now need approval") — and whether the tripwire paused one of the
+    listings in the window."""
     end = inc.window_end or uow.now()
     approved = paused = False
     for listing_id in sorted(int(i) for i in inc.listing_ids):
         setter = change_that_set(uow.market.price_changes_for(listing_id), inc.wrong_price, end)
         approved |= setter is not None and setter.status is PriceChangeStatus.APPROVED
+        if setter is None:  # the listing had the price from the start: released at it?
+            release = uow.audit.latest_for_entity("listing", str(listing_id), "listing.release")
+            approved |= (release is not None and release.occurred_at <= end
+                         and (release.event.after or {}).get("price") == inc.wrong_price.as_dict())
         pause = uow.audit.latest_for_entity("listing", str(listing_id),
                                             "listing.paused_by_tripwire")
         paused |= pause is not None and inc.window_start <= pause.occurred_at <= end

@@ -46,7 +46,7 @@ def plan(**overrides: object) -> IncidentPlan:
     args: dict[str, object] = {
         "incident": INCIDENT,
         "options": ["keep", "cancel_with_compensation", "buy_at_correct_price_discount"],
-        "deadline": NOW + timedelta(days=4),
+        "deadline": NOW + timedelta(days=4, hours=9),  # Tuesday 18:00, in the centre's hours
         "default": "keep",
         "seller_share_pct": 70,
         "platform_share_pct": 30,

@@ -196,6 +196,7 @@ def test_escalation_at_is_when_escalation_becomes_due() -> None:
     (datetime(2008, 6, 17, 3, 0, tzinfo=KST), "2008-06-16 18:00"),    # Tuesday night
     (datetime(2008, 6, 15, 12, 0, tzinfo=KST), "2008-06-14 14:00"),   # Sunday: closed all day
     (datetime(2008, 6, 16, 18, 1, tzinfo=KST), "2008-06-16 18:00"),   # a minute after closing
+    (datetime(2008, 6, 18, 9, 0, tzinfo=KST), "2008-06-17 18:00"),    # the opening minute
 ])  # fmt: skip
 def test_a_deadline_when_nobody_can_be_reached_is_refused_with_the_closing_before_it(
         deadline: datetime, last_close: str) -> None:
@@ -217,5 +218,6 @@ def test_christmas_is_a_closed_day_for_a_deadline() -> None:
     with pytest.raises(InvalidInput) as refused:
         plan(now=now, deadline=datetime(2026, 12, 25, 3, 0, tzinfo=KST))
     assert "last closes before it at 2026-12-24 18:00" in refused.value.details["problems"]["deadline"]
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as holiday:
         plan(now=now, deadline=datetime(2026, 12, 25, 15, 0, tzinfo=KST))  # a holiday, open hours
+    assert holiday.value.details["problem_reasons"] == {"deadline": "deadline_outside_contact_hours"}

@@ -112,15 +112,22 @@ def test_a_deadline_in_year_9999_is_refused_at_once_without_overflowing() -> Non
     assert error_text(exc, "en") == "The deadline must be at most 90 days from now."
 
 
+#: An hour after opening: a deadline exactly 90 (or 200) days on falls inside the centre's
+#: hours (at the opening minute it would be refused: nobody to call since the evening before).
+LATER = NOW + timedelta(hours=1)
+
+
 def test_the_horizon_is_inclusive() -> None:
-    assert plan(deadline=NOW + MAX_DEADLINE_AHEAD).deadline == NOW + MAX_DEADLINE_AHEAD
-    exc = refused(deadline=NOW + MAX_DEADLINE_AHEAD + timedelta(seconds=1))
+    assert plan(now=LATER, deadline=LATER + MAX_DEADLINE_AHEAD).deadline == \
+        LATER + MAX_DEADLINE_AHEAD
+    exc = refused(now=LATER, deadline=LATER + MAX_DEADLINE_AHEAD + timedelta(seconds=1))
     assert exc.details["problem_reasons"] == {"deadline": "deadline_too_far"}
 
 
 def test_the_horizon_can_be_set_per_call() -> None:
-    deadline = NOW + timedelta(days=200)
-    assert plan(deadline=deadline, max_deadline_ahead=timedelta(days=365)).deadline == deadline
+    deadline = LATER + timedelta(days=200)
+    assert plan(now=LATER, deadline=deadline,
+                max_deadline_ahead=timedelta(days=365)).deadline == deadline
     exc = refused(deadline=NOW + timedelta(days=8), max_deadline_ahead=timedelta(days=7))
     assert exc.details["problems"]["deadline"] == "the deadline must be at most 7 days after now"
 

@@ -125,6 +125,19 @@ CANCELLATION = [
 # anywhere; with either it explains (the desk's own cause sentence names the seller and says
 # "저희의 책임입니다"). A relayed apology ("the seller apologizes") is not the sender's.
 BLAME_ON_THE_SELLER = [
+    # a code review's sentences: the seller answering for it, or "we hold the seller
+    # responsible", is no ownership; an adverb "잘못", the platform's own system, a courier or a
+    # seller merely contacted blame no seller
+    ("blame-shift", True, "ko", N, "판매자의 실수로 가격이 잘못 표시되었습니다. 판매자가 책임지고 환불해 드립니다."),
+    ("blame-shift", True, "ko", N, "판매자의 실수로 가격이 잘못 표시되었습니다. 판매자가 모든 책임을 지겠다고 밝혔습니다."),
+    ("blame-shift", True, "ko", N, "판매자의 실수로 가격이 잘못 표시되었습니다. 저희는 막을 수 없었습니다."),
+    ("blame-shift", True, "en", N, "The seller made a mistake with the price. We hold the seller responsible."),
+    ("blame-shift", True, "en", N, "The seller made a mistake with the price. You can count on us."),
+    ("blame-shift", False, "ko", N, "입점 판매자의 상품 가격이 잘못 표시되었습니다."),
+    ("blame-shift", False, "ko", N, "판매자 관리 시스템의 오류로 가격이 잘못 표시되었습니다."),
+    ("blame-shift", False, "ko", N, "택배 업체의 배송 오류로 배송이 늦어졌습니다."),
+    ("blame-shift", False, "en", N, "We have contacted the seller about the pricing error."),
+    ("blame-shift", False, "en", N, "Our seller tools had an error in the price feed."),
     ("blame-shift", True, "ko", N, "판매자의 실수로 가격이 잘못 표시되었습니다. 해당 주문은 모두 취소 처리되었습니다."),
     ("blame-shift", True, "ko", R, "입점 업체의 가격 입력 오류로 정상가보다 90% 낮게 판매되었습니다."),
     ("blame-shift", True, "ko", N, "판매자가 가격을 잘못 입력했습니다. 판매자께서 사과의 뜻을 전해 오셨습니다."),

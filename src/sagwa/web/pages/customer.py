@@ -35,7 +35,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sagwa.domain.compensation import compensation_due
 from sagwa.domain.consent import ConsentRecord
 from sagwa.domain.consent import record_choice as record_on_case
-from sagwa.domain.contact_hours import may_contact, next_contact_time
+from sagwa.domain.contact_hours import next_opening
 from sagwa.domain.incident_plan import (
     CustomerOption,
     DefaultAction,
@@ -223,10 +223,11 @@ def _capitalised(sentence: str) -> str:
 
 def call_when(policy: DeskPolicy, now: datetime, lang: str) -> str:
     """When a customer who asked to talk to a person will be called: "soon" only while the
-    contact centre is open; at night, at a weekend or on a holiday, from its next opening."""
-    if may_contact(policy.schedule, now):
+    contact centre is open (whatever time is left before it closes: agents call until then);
+    at night, at a weekend or on a holiday, from its next opening."""
+    opens = next_opening(policy.schedule, now)
+    if opens == now:
         return _t(lang, "상담원이 곧 전화드리겠습니다.", "one of our staff will call you soon.")
-    opens = next_contact_time(policy.schedule, now)
     return _t(lang, f"고객센터가 문을 여는 {format_when(opens, 'ko')}부터 상담원이 전화드리겠습니다.",
               f"one of our staff will call you once our contact centre opens, from "
               f"{format_when(opens, 'en')}.")
