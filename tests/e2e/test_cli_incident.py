@@ -255,6 +255,19 @@ def test_the_minutes_after_declaring_are_rounded_as_the_incident_page_rounds_the
         "(6 min after declaring)")
 
 
+def test_the_page_and_the_cli_count_the_same_minutes() -> None:
+    """A review's finding: the page rounded to 0.1 minute and then to the minute (391 s: 6.5,
+    shown 6); the CLI rounded once (7)."""
+    from sagwa.web.pages.incident_context import _minutes
+
+    declared = datetime(2026, 12, 3, 6, 0, tzinfo=UTC)
+    for seconds in range(60, 3540, 7):  # under an hour: "N min" in both
+        moment = declared + timedelta(seconds=seconds)
+        page = f"{_minutes(moment, declared):,.0f}"
+        cli = re.search(r"\((\d+) min after", _after_declaring(moment, declared))
+        assert cli and cli.group(1) == page, (seconds, page, cli)
+
+
 def test_only_python_durations_in_a_message_are_reworded() -> None:
     message = ("the deadline leaves only 2:29:59.767496 of contact-centre hours; customers need "
                "at least 1 day, 0:00:00 (deadline 2008-06-17T18:00:00+09:00)")

@@ -696,6 +696,7 @@ RAISED_WITH_A_DATABASE_ONLY = {
     "token_name_taken",
     "case_compensation_entry",  # tests/integration/test_ledger_reversal_guards.py
     "entry_is_a_reversal",  # tests/integration/test_services_points.py (API only)
+    "memo_missing",  # services.points.credit_customer_points (a database read comes first)
 }
 
 A_CASE = incidents.Case(
@@ -730,6 +731,20 @@ OTHER_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
      lambda: refusal(lambda: _declared(window_end=datetime(2008, 6, 12, 10, 0, tzinfo=KST)))),
     ("invalid_input", "responsible_unknown",
      lambda: refusal(lambda: _declared(responsible="martians"))),
+    ("invalid_input", "no_listings", lambda: refusal(lambda: incidents.declare(
+        incident_id="inc-3", listing_ids=set(), wrong_price=Money(19_900, "KRW"),
+        correct_price=RIGHT_PRICE, window_start=datetime(2008, 6, 12, 11, 0, tzinfo=KST),
+        now=datetime(2008, 6, 12, 17, 30, tzinfo=KST), cause="typo", responsible="both",
+        declared_by="operator:kim"))),
+    ("invalid_input", "text_missing", lambda: refusal(lambda: incidents.declare(
+        incident_id="inc-4", listing_ids={101}, wrong_price=Money(19_900, "KRW"),
+        correct_price=RIGHT_PRICE, window_start=datetime(2008, 6, 12, 11, 0, tzinfo=KST),
+        now=datetime(2008, 6, 12, 17, 30, tzinfo=KST), cause="  ", responsible="both",
+        declared_by="operator:kim"))),
+    ("invalid_input", "share_out_of_range", lambda: refusal(lambda: credit_points(
+        customer_id=2, points=10, memo="m", seller_id=3, seller_share_pct=101))),
+    ("invalid_input", "seller_missing", lambda: refusal(lambda: credit_points(
+        customer_id=2, points=10, memo="m", seller_share_pct=50))),
     ("invalid_input", "points_not_positive",
      lambda: refusal(lambda: credit_points(customer_id=2, points=0, memo="m"))),
     ("invalid_input", "points_above_entry_limit",

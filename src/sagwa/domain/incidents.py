@@ -149,13 +149,15 @@ class Declaration:
 def _check_listings(listing_ids: frozenset[Id] | set[Id] | list[Id]) -> frozenset[Id]:
     ids = frozenset(listing_ids)
     if not ids:
-        raise InvalidInput("an incident needs at least one listing", field="listing_ids")
+        raise InvalidInput("an incident needs at least one listing", field="listing_ids",
+                           reason="no_listings")
     return ids
 
 
 def _check_text(value: str, name: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(f"{name} must be given (say what happened, in words)", field=name)
+        raise InvalidInput(f"{name} must be given (say what happened, in words)", field=name,
+                           reason="text_missing")
     return value.strip()
 
 

@@ -89,9 +89,11 @@ def credit_points(
     """Give a customer points, paid by the platform and (``seller_share_pct``%) the seller."""
     amount = _points(points)
     if not 0 <= seller_share_pct <= 100:
-        raise InvalidInput("seller_share_pct must be 0..100", field="seller_share_pct")
+        raise InvalidInput("seller_share_pct must be 0..100", field="seller_share_pct",
+                           reason="share_out_of_range")
     if seller_share_pct and seller_id is None:
-        raise InvalidInput("a seller share needs a seller_id", field="seller_id")
+        raise InvalidInput("a seller share needs a seller_id", field="seller_id",
+                           reason="seller_missing")
     seller_part = amount.amount_minor * seller_share_pct // 100
     platform_part = amount.amount_minor - seller_part
     postings = [Posting(Account(AccountKind.CUSTOMER_POINTS, customer_id), amount)]
@@ -116,7 +118,8 @@ def credit_compensation(
     platform takes the rest. A seller whose part rounds to zero gets no leg."""
     amount = _points(points)
     if not 0 <= seller_share_pct <= 100:
-        raise InvalidInput("seller_share_pct must be 0..100", field="seller_share_pct")
+        raise InvalidInput("seller_share_pct must be 0..100", field="seller_share_pct",
+                           reason="share_out_of_range")
     if seller_share_pct and not seller_weights:
         raise InvalidInput("a seller share needs the sellers who pay it", field="seller_id")
     seller_total = amount.amount_minor * seller_share_pct // 100

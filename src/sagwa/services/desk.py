@@ -106,7 +106,8 @@ def declare(uow: SqlAlchemyUnitOfWork, *, listing_ids: list[int], wrong_price: M
             return require(uow.incidents.get(prior["id"]), "incident", prior["id"])
         now = uow.now()
         if not listing_ids:
-            raise InvalidInput("an incident needs at least one listing", field="listing_ids")
+            raise InvalidInput("an incident needs at least one listing", field="listing_ids",
+                               reason="no_listings")
         if incident_id is None:
             draft = open_draft(incident_id=uow.incidents.next_id(), listing_ids=set(listing_ids),
                                wrong_price=wrong_price, window_start=window_start, now=now,

@@ -434,8 +434,9 @@ def check_proposal_input(new_price: Money, promotion: Promotion | None) -> None:
 def check_proposal_on(uow: SqlAlchemyUnitOfWork, listing: Listing, new_price: Money,
                       promotion: Promotion | None, *, same_price: bool = False) -> None:
     """What a price proposal on ``listing`` must pass before the guard judges it: the listing
-    has not ended, the price is in its currency (and the product's list price's) and differs
-    from the current one, and a declared promotion is running now. ``same_price``: the current
+    has not ended, the price is in its currency (and the product's list price's), differs
+    from the current one and is not an open incident's wrong price, and a declared promotion
+    is running now. ``same_price``: the current
     price is no refusal (the dry run of a listing never on sale previews publishing it at its
     own price)."""
     _check_price_may_change(listing, new_price, same_price=same_price)

@@ -48,7 +48,8 @@ def credit_customer_points(uow: SqlAlchemyUnitOfWork, *, customer_id: int, point
         if prior:
             return _receipt(uow, prior["id"], customer_id)
         if not memo.strip():
-            raise InvalidInput("a points credit needs a memo saying why", field="memo")
+            raise InvalidInput("a points credit needs a memo saying why", field="memo",
+                               reason="memo_missing")
         _lock_customer(uow, customer_id)
         if seller_id is not None:
             require(uow.catalog.seller(seller_id), "seller", seller_id)

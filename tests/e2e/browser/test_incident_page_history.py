@@ -22,7 +22,7 @@ from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
 from sagwa.web.pages.rendering import seoul
 
 pytestmark = pytest.mark.e2e
-TOLD_KO = "고객에게 이미 알렸으므로"
+TOLD_KO = "고객 안내를 보냈거나 보내도록 예약했으므로"
 NOT_SCOPED_KO = "아직 범위를 확정하지 않았습니다"
 
 

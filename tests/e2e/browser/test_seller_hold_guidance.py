@@ -123,7 +123,7 @@ def test_the_price_is_named_for_what_the_listing_is(
     row = re.search(rf'<tr><td data-label="상품"><a href="/seller/listings/{draft}">.*?</tr>',
                     client.get("/seller?lang=ko").text, re.DOTALL)
     assert row
-    assert 'data-held-listing>판매 시작</span>' in row.group(0), row.group(0)
+    assert 'data-held-listing>판매 시작 검토</span>' in row.group(0), row.group(0)
     assert "—" not in row.group(0)
     assert "현재 판매가" not in _page(client, draft)
     # corrected while held: the price shown is the one a release puts on sale, not the held one;

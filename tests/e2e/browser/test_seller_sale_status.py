@@ -49,6 +49,12 @@ def test_a_seller_pauses_and_resumes_a_live_listing_from_its_page(
     assert "이 페이지를 연 뒤 상품 상태가 바뀌어 아무것도 바꾸지 않았습니다. 지금 상태는 '판매 중지'입니다." \
         in html.unescape(stale.text)
     assert _status(session_factory, world.ipod_a) is ListingStatus.PAUSED
+    # an action no page offers is not said to be outdated: the status did not change for it
+    crafted = client.post(f"/seller/listings/{world.ipod_a}/status",
+                          data={"action": "delete", "csrf_token": csrf_of(page)})
+    assert crafted.status_code == 409
+    assert "상태가 바뀌어" not in html.unescape(crafted.text)
+    assert "상품이 지금 '판매 중지' 상태라서 할 수 없습니다." in html.unescape(crafted.text)
     resumed = _post(client, world.ipod_a, {"action": "resume"}, lang="en")
     assert resumed.status_code == 303
     assert _status(session_factory, world.ipod_a) is ListingStatus.LIVE

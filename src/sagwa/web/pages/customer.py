@@ -322,7 +322,7 @@ def _say_recorded(request: Request, result: ChoiceResult, *, has_email: bool, la
         flash_in_lang(request, f"상담원 통화 요청이 접수되었습니다. {call}",
                       f"Your request is recorded; {call}", lang=lang)
     elif has_email:
-        flash_in_lang(request, "선택이 접수되었습니다. 확인 메일을 보내 드립니다.",
+        flash_in_lang(request, "선택이 접수되었습니다. 확인 메일을 보내 드렸습니다.",
                       "Your choice is recorded; a confirmation email is on its way.", lang=lang)
     else:
         flash_in_lang(request, "선택이 접수되었습니다.", "Your choice is recorded.", lang=lang)

@@ -39,7 +39,8 @@ def list_context(uow: SqlAlchemyUnitOfWork) -> dict[str, Any]:
 def _minutes(later: datetime | None, earlier: datetime | None) -> float | None:
     if later is None or earlier is None:
         return None
-    return round((later - earlier).total_seconds() / 60, 1)
+    # exact: the page shows it to the minute ({:.0f}), as the CLI rounds it (once, not 0.1 first)
+    return (later - earlier).total_seconds() / 60
 
 
 def _clocks(status: Any, window_start: datetime, policy: DeskPolicy,

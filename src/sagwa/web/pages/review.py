@@ -105,7 +105,7 @@ def price_move_text(old_minor: int, new_minor: int) -> tuple[str, str]:
         up = sign == "+"
         return (f"{'인상' if up else '인하'} 0.1% 미만",
                 f"{'up' if up else 'down'} less than 0.1%")
-    text = percent_text(size, decimals=1)
+    text = percent_text(size, decimals=1).removesuffix(".0")  # -90%, not -90.0%
     return f"{sign}{text}%", f"{sign}{text}%"
 
 

@@ -296,11 +296,16 @@ def change_sale(listing_id: int, request: Request, account: SellerAccount, uow: 
     lang = lang_of(request)
     try:
         if offered is None or action != offered.value:
-            # the page was opened before the status changed (another tab, a reviewer, the
-            # tripwire): say so, rather than "cannot be done"
-            raise IllegalTransition(f"the listing became {listing.status.value} after this "
-                                    f"page was opened; {action or '(no action)'} not done",
-                                    status=listing.status.value, reason="sale_action_outdated")
+            if action in {t.value for t in SELLER_ACTIONS.values()}:
+                # an action the page offers for another status: the page was opened before the
+                # status changed (another tab, a reviewer, the tripwire): say so
+                raise IllegalTransition(f"the listing became {listing.status.value} after this "
+                                        f"page was opened; {action} not done",
+                                        status=listing.status.value,
+                                        reason="sale_action_outdated")
+            raise IllegalTransition(f"a {listing.status.value} listing cannot "
+                                    f"{action or '(no action)'} from this page",
+                                    status=listing.status.value, reason="listing_status")
         now = listing_service.change_listing_status(
             uow(), listing_id=listing_id, trigger=offered, actor=account.actor,
             reason=reason.strip() or None, gate=guard_gate(rules)).status
