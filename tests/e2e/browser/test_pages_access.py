@@ -358,6 +358,43 @@ def test_a_refused_plan_comes_back_as_typed_with_each_problem(client: TestClient
     assert 'value="cancel_with_compensation" >' in answer.text  # left unticked, as sent
 
 
+def test_a_plan_refused_for_its_deadline_marks_and_focuses_the_deadline(
+        client: TestClient, world: World) -> None:
+    """A walkthrough's finding: a refused plan reloaded at the top of the page with its problem
+    far below the fold, nothing focused, the field not marked, and a reload posting again."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from sagwa.domain.money import Money
+    from sagwa.services import desk
+    from sagwa.testing.deadlines import closing_time_after
+
+    uow = client.app.state.uow_factory  # type: ignore[attr-defined]
+    row = desk.declare(uow(), listing_ids=[world.speaker_a], wrong_price=Money(8_900, "KRW"),
+                       correct_price=Money(89_000, "KRW"), cause="스피커 가격 오입력",
+                       window_start=datetime.now(UTC) - timedelta(hours=2), responsible="seller",
+                       actor="admin:test")
+    incident = int(row.incident.incident_id)
+    desk.scope(uow(), incident_id=incident, actor="admin:test")
+    log_in(client, "admin")
+    page = client.get(f"/ops/incidents/{incident}").text
+    night = closing_time_after(datetime.now(UTC) + timedelta(days=7)).astimezone(
+        ZoneInfo("Asia/Seoul")).replace(hour=3, minute=0)
+    answer = client.post(f"/ops/incidents/{incident}/plan", data={
+        "options": ["keep", "talk_to_person"], "deadline": night.strftime("%Y-%m-%dT%H:%M"),
+        "default": "keep", "seller_share_pct": "70", "platform_share_pct": "30",
+        "csrf_token": csrf_of(page)})
+    assert answer.status_code == 422
+    text = answer.text
+    assert "답변 기한이 고객센터가 문을 닫은 시간" in text
+    deadline = re.search(r'<input id="deadline"[^>]*>', text)
+    assert deadline and 'aria-invalid="true"' in deadline.group(0)
+    assert 'aria-describedby="plan-problem"' in deadline.group(0) and "autofocus" in deadline.group(0)
+    assert text.index('id="plan-problem"') < text.index('<input id="deadline"')  # above it
+    assert f'history.replaceState(null, "", "/ops/incidents/{incident}"' in text
+    assert text.count("autofocus") == 1
+
+
 def test_a_refused_declaration_keeps_what_the_operator_typed(client: TestClient,
                                                              world: World) -> None:
     log_in(client, "admin")

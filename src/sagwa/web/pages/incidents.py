@@ -184,8 +184,13 @@ def plan(incident_id: int, request: Request, account: Operator, uow: Uow, deadli
     try:
         _save_plan(uow(), incident_id, typed, actor=account.actor, policy=_policy(request))
     except SagwaError as exc:
+        problems = exc.details.get("problems")
+        bad = next(iter(problems), None) if isinstance(problems, dict) else \
+            exc.details.get("field")
+        # the incident's address: a reload shows the page and posts nothing again
         return _page_again(request, uow, incident_id, exc, plan_form=typed,
-                           plan_problem=error_text(exc, lang_of(request)))
+                           plan_problem=error_text(exc, lang_of(request)), plan_bad=bad,
+                           address=f"/ops/incidents/{incident_id}")
     flash_in_lang(request, "해결 방안을 저장했습니다.", "Plan saved.")
     return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
 
