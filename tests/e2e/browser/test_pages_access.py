@@ -333,8 +333,8 @@ def test_a_phone_choice_without_the_customers_words_keeps_the_agents_choice(
     assert "Field required" not in answer.text
 
 
-def test_a_refused_plan_comes_back_as_typed_with_each_problem(client: TestClient,
-                                                              world: World) -> None:
+def _scoped_speaker_incident(client: TestClient, world: World) -> int:
+    """Seller A's speaker declared at a wrong price and scoped, ready for a plan."""
     from datetime import datetime, timedelta
 
     from sagwa.domain.money import Money
@@ -347,6 +347,12 @@ def test_a_refused_plan_comes_back_as_typed_with_each_problem(client: TestClient
                        actor="admin:test")
     incident = int(row.incident.incident_id)
     desk.scope(uow(), incident_id=incident, actor="admin:test")
+    return incident
+
+
+def test_a_refused_plan_comes_back_as_typed_with_each_problem(client: TestClient,
+                                                              world: World) -> None:
+    incident = _scoped_speaker_incident(client, world)
     log_in(client, "admin")
     page = client.get(f"/ops/incidents/{incident}").text
     answer = client.post(f"/ops/incidents/{incident}/plan", data={
@@ -365,17 +371,9 @@ def test_a_plan_refused_for_its_deadline_marks_and_focuses_the_deadline(
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from sagwa.domain.money import Money
-    from sagwa.services import desk
     from sagwa.testing.deadlines import closing_time_after
 
-    uow = client.app.state.uow_factory  # type: ignore[attr-defined]
-    row = desk.declare(uow(), listing_ids=[world.speaker_a], wrong_price=Money(8_900, "KRW"),
-                       correct_price=Money(89_000, "KRW"), cause="스피커 가격 오입력",
-                       window_start=datetime.now(UTC) - timedelta(hours=2), responsible="seller",
-                       actor="admin:test")
-    incident = int(row.incident.incident_id)
-    desk.scope(uow(), incident_id=incident, actor="admin:test")
+    incident = _scoped_speaker_incident(client, world)
     log_in(client, "admin")
     page = client.get(f"/ops/incidents/{incident}").text
     night = closing_time_after(datetime.now(UTC) + timedelta(days=7)).astimezone(
