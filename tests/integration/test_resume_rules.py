@@ -80,6 +80,10 @@ def test_an_open_incidents_wrong_price_is_not_set_again_nor_approved(market) -> 
                                           reason="the seller confirmed a clearance")
     assert refused.value.details["reason"] == "price_is_incident_wrong_price"
     assert refused.value.details["incident_id"] == incident.incident_id
+    # the review queue says so before the click (the button is disabled by it)
+    [item] = [i for i in price_review.review_queue(uow()) if i.change.id == held.id]
+    assert item.stale_code == "price_is_incident_wrong_price"
+    assert item.stale_ko_en and f"#{incident.incident_id}" in item.stale_ko_en[1]
     for propose in (listings.propose_price_change, price_review.check_price_change):
         kwargs = {"proposed_by": "s"} if propose is listings.propose_price_change else \
             {"rules": load_rules()}
