@@ -44,7 +44,7 @@ from sagwa.errors import InvalidInput
 from sagwa.priceguard.rules import PriceRules, category_key
 from sagwa.priceguard.state import EvidenceState
 from sagwa.services.guard_batch_judge import Answers
-from sagwa.services.guard_batch_order import ChangeRows, LiveFeed
+from sagwa.services.guard_batch_order import ChangeRows, ListingProducts, LiveFeed
 
 Progress = Callable[[int, int], None]
 DEFAULT_CHUNK_ROWS = 2_000
@@ -91,41 +91,122 @@ def run_guard(
     its changes do not see each other (faster when a few products change all the time; the
     verdicts then depend on the chunk size, as before 2026-12-02).
     """
+    _check_options(lang, chunk_rows)
+    if changes.height == 0:
+        zero_price_rows = history.height - history.filter(pl.col("price_minor") > 0).height
+        return GuardRun(_NO_VERDICTS, _NO_VERDICTS, zero_price_rows)
+    _require_values(changes, "changes", _CHANGES_REQUIRED)
+    stream = GuardStream(history=history, rules=rules, products=products,
+                         keys=ids_of(changes), chunk_rows=chunk_rows,
+                         blind_chunks=blind_chunks, lang=lang)
+    evidence = stream.judge(changes, next_start=None, progress=progress)
+    verdicts = evidence.select("change_id", "verdict", "score", "error_type", "reason")
+    return GuardRun(verdicts, evidence, stream.zero_price_rows)
+
+
+def _check_options(lang: str, chunk_rows: int) -> None:
     if lang not in ("en", "ko"):
         raise InvalidInput(f"lang must be en or ko (got {lang!r})", field="lang")
     if chunk_rows < 1:
         raise InvalidInput(f"chunk_rows must be 1 or more (got {chunk_rows})", field="chunk_rows")
-    priced = pl.col("price_minor") > 0
-    zero_price_rows = history.height - history.filter(priced).height
-    if changes.height == 0:
-        return GuardRun(_NO_VERDICTS, _NO_VERDICTS, zero_price_rows)
-    _require_values(history, "history", _HISTORY_REQUIRED)
-    _require_values(changes, "changes", _CHANGES_REQUIRED)
-    history = history.filter(priced)
-    ids = _id_maps(history, changes)
-    state = EvidenceState(window=rules.recent_window, capacity=ids.listings.height + 1,
-                          streak_max_gap=rules.streak_max_gap_seconds)
-    live = LiveFeed(_with_ids(history.sort("observed_at", maintain_order=True), ids))
-    todo = _with_ids(changes.sort("proposed_at", maintain_order=True), ids)
-    todo = _attach_policy(todo, rules, products)
-    rows = ChangeRows.of(todo, live)
-    answers = Answers(rows)
-    start = 0
-    while start < todo.height:
-        end = (min(start + chunk_rows, todo.height) if blind_chunks
-               else rows.chunk_end(start, chunk_rows))
-        live.feed_before(int(rows.at_us[start]), rows, state)
-        if end - start > ONE_AT_A_TIME:
-            allowed = answers.judge_chunk(start, end, state, rules)
-        else:
-            allowed = np.array([answers.judge_one(i, state, rules) for i in range(start, end)])
-        live.judged(rows, start, end, allowed)
-        if progress is not None:
-            progress(end, todo.height)
-        start = end
-    evidence = answers.frame(todo, lang)
-    verdicts = evidence.select("change_id", "verdict", "score", "error_type", "reason")
-    return GuardRun(verdicts, evidence, zero_price_rows)
+
+
+def ids_of(changes: pl.DataFrame) -> dict[str, pl.Series]:
+    """The listing, product and currency values of ``changes``, each once in order of first
+    appearance: what :class:`GuardStream` numbers (after the history's)."""
+    return {c: changes[c].unique(maintain_order=True) for c in ("listing_id", "product_id",
+                                                                 "currency")}
+
+
+def part_starts(at_us: np.ndarray, part_rows: int) -> list[int]:
+    """Where each part of a run starts, as indices into the changes' times (microseconds,
+    sorted): parts of ``part_rows`` changes or fewer, each ending where an instant does (an
+    instant with more changes than that is one part of its own)."""
+    if part_rows < 1:
+        raise InvalidInput(f"part_rows must be 1 or more (got {part_rows})", field="part_rows")
+    starts = [0]
+    while starts[-1] + part_rows < at_us.size:
+        moment = at_us[starts[-1] + part_rows]
+        cut = int(np.searchsorted(at_us, moment, side="left"))  # that instant's first row
+        if cut <= starts[-1]:  # one instant fills the part: it ends after it
+            cut = int(np.searchsorted(at_us, moment, side="right"))
+        if cut >= at_us.size:
+            break
+        starts.append(cut)
+    return starts
+
+
+class GuardStream:
+    """A run judged in parts: the evidence state, the feed of history and the listings'
+    products carried from one part to the next.
+
+    Each part is a frame of changes in time order (a part may be a whole file, or the changes of
+    a stretch of time; no instant is split between two parts). ``keys`` names every listing,
+    product and currency the parts will hold (:func:`ids_of` of each part, concatenated in file
+    order, gives the numbering a run over the whole file would use). A run judged in parts gives
+    the verdicts a run judged whole does: a part starts on what went live before its first
+    instant, and its last allowed changes go live before the next part (``next_start``).
+    """
+
+    def __init__(self, *, history: pl.DataFrame, rules: PriceRules,
+                 products: pl.DataFrame | None, keys: dict[str, pl.Series],
+                 chunk_rows: int = DEFAULT_CHUNK_ROWS, blind_chunks: bool = False,
+                 lang: str = "en") -> None:
+        _check_options(lang, chunk_rows)
+        priced = pl.col("price_minor") > 0
+        self.zero_price_rows = history.height - history.filter(priced).height
+        _require_values(history, "history", _HISTORY_REQUIRED)
+        history = history.filter(priced)
+        self.ids = _id_maps(history, keys)
+        self.rules, self.products, self.lang = rules, products, lang
+        self.chunk_rows, self.blind_chunks = chunk_rows, blind_chunks
+        self.state = EvidenceState(window=rules.recent_window,
+                                   capacity=self.ids.listings.height + 1,
+                                   streak_max_gap=rules.streak_max_gap_seconds)
+        self.live = LiveFeed(_with_ids(history.sort("observed_at", maintain_order=True),
+                                       self.ids))
+        self.listing_products = ListingProducts(self.ids.listings.height)
+
+    def judge(self, changes: pl.DataFrame, *, next_start: int | None,
+              progress: Progress | None = None) -> pl.DataFrame:
+        """Judge one part (every change of it before ``next_start``, the next part's first
+        instant in microseconds since 1970, or None for the last part): verdicts and
+        evidence, a row per change in time order."""
+        if changes.height == 0:
+            return _NO_VERDICTS
+        _require_values(changes, "changes", _CHANGES_REQUIRED)
+        todo = _with_ids(changes.sort("proposed_at", maintain_order=True), self.ids)
+        unknown = todo.filter(pl.any_horizontal(pl.col("lidx", "pidx", "cidx").is_null()))
+        if unknown.height:
+            raise InvalidInput(f"change {unknown['change_id'][0]!r} names a listing, product "
+                               "or currency the run was not told of", field="changes")
+        last_us = int(todo["proposed_at"].dt.epoch("us").max() or 0)
+        if next_start is not None and last_us >= next_start:
+            raise InvalidInput("a part of a run must end before the next part's first instant",
+                               field="changes")
+        todo = _attach_policy(todo, self.rules, self.products)
+        live, state, rules = self.live, self.state, self.rules
+        upto = (live.lidx.size if next_start is None
+                else int(np.searchsorted(live.at_us, next_start, side="left")))
+        rows = ChangeRows.of(todo, live, self.listing_products, upto)
+        answers = Answers(rows)
+        start = 0
+        while start < todo.height:
+            end = (min(start + self.chunk_rows, todo.height) if self.blind_chunks
+                   else rows.chunk_end(start, self.chunk_rows))
+            live.feed_before(int(rows.at_us[start]), rows, state)
+            if end - start > ONE_AT_A_TIME:
+                allowed = answers.judge_chunk(start, end, state, rules)
+            else:
+                allowed = np.array([answers.judge_one(i, state, rules)
+                                    for i in range(start, end)])
+            live.judged(rows, start, end, allowed)
+            if progress is not None:
+                progress(end, todo.height)
+            start = end
+        if next_start is not None:  # what this part let go live, before the next part
+            live.feed_before(next_start, rows, state)
+        return answers.frame(todo, self.lang)
 
 
 #: The columns a frame from ``adapters.guard_input`` always fills (a frame built in code may
@@ -201,9 +282,9 @@ class _Ids:
     currencies: pl.DataFrame
 
 
-def _id_maps(history: pl.DataFrame, changes: pl.DataFrame) -> _Ids:
+def _id_maps(history: pl.DataFrame, keys: dict[str, pl.Series]) -> _Ids:
     def index(column: str, name: str) -> pl.DataFrame:
-        values = pl.concat([history[column], changes[column]]).unique(maintain_order=True)
+        values = pl.concat([history[column], keys[column]]).unique(maintain_order=True)
         return values.to_frame().with_row_index(name).with_columns(pl.col(name).cast(pl.Int64))
 
     return _Ids(index("listing_id", "lidx"), index("product_id", "pidx"), index("currency", "cidx"))

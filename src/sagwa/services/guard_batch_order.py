@@ -75,15 +75,18 @@ class ChangeRows:
     history_at_us: np.ndarray
 
     @classmethod
-    def of(cls, todo: pl.DataFrame, live: LiveFeed) -> ChangeRows:
+    def of(cls, todo: pl.DataFrame, live: LiveFeed, products: ListingProducts,
+           history_upto: int) -> ChangeRows:
+        """The rows of ``todo`` (one part of a run, in time order); ``products`` carries the
+        listings' products from the parts before, and takes the history rows up to
+        ``history_upto`` (those observed before the next part's first instant)."""
         lidx, pidx = todo["lidx"].to_numpy(), todo["pidx"].to_numpy()
         at_us = _epoch_us(todo["proposed_at"])
         prices = {name: _f64(todo, name, zero_is_none=name == "old_price_minor")
                   for name in PRICE_INPUTS}
         # a row that may move its listing to another product changes the other sellers of
         # the product it leaves too: every later row depends on it
-        moves, history_moves = _product_moves(lidx, pidx, at_us, live.lidx, live.pidx,
-                                              live.at_us)
+        moves, history_moves = products.moves(lidx, pidx, at_us, live, history_upto)
         return cls(
             lidx, pidx, todo["cidx"].to_numpy(), at_us, _seconds(todo["proposed_at"]), prices,
             np.maximum.reduce([_last_before(lidx, at_us), _last_before(pidx, at_us),
@@ -137,26 +140,51 @@ def _last_before(key: np.ndarray, at_us: np.ndarray) -> np.ndarray:
     return before
 
 
-def _product_moves(lidx: np.ndarray, pidx: np.ndarray, at_us: np.ndarray, hist_lidx: np.ndarray,
-                   hist_pidx: np.ndarray, hist_at_us: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Which changes, and which history rows (their indices), may move their listing to another
-    product: every row of a listing from its first row under a product other than its first on
-    (history and changes merged in time, history first at one instant). Which of its changes
-    go live is not known yet, so its live product may be any it had before."""
-    n_hist = hist_lidx.size
-    listing = np.concatenate((hist_lidx, lidx))
-    product = np.concatenate((hist_pidx, pidx))
-    times = np.concatenate((hist_at_us, at_us))
-    is_change = np.concatenate((np.zeros(n_hist, dtype=np.int8), np.ones(lidx.size, dtype=np.int8)))
-    order = np.lexsort((np.arange(listing.size), is_change, times, listing))
-    sorted_listing, sorted_product = listing[order], product[order]
-    same = np.concatenate(([False], sorted_listing[1:] == sorted_listing[:-1]))
-    other = same & np.concatenate(([False], sorted_product[1:] != sorted_product[:-1]))
-    seen = np.cumsum(other)
-    first = np.maximum.accumulate(np.where(same, 0, np.arange(order.size)))  # its listing's first
-    rows = order[seen > seen[first]]  # a product other than before, at this row or earlier
-    return (np.isin(np.arange(lidx.size), rows[rows >= n_hist] - n_hist),
-            np.sort(rows[rows < n_hist]))
+class ListingProducts:
+    """Which rows may move their listing to another product, carried from one part of a run
+    to the next: every row of a listing from its first row under a product other than its
+    first on (history and changes merged in time, history first at one instant). Which of its
+    changes go live is not known yet, so its live product may be any it had before.
+
+    Per listing it keeps the product of its first row (-1: none yet) and whether a row since
+    named another, so a run judged in parts flags the rows a run judged whole would."""
+
+    def __init__(self, n_listings: int) -> None:
+        self.first = np.full(n_listings, -1, dtype=np.int64)
+        self.moved = np.zeros(n_listings, dtype=bool)
+        self.history_done = 0  # the history rows (in time order) taken so far
+
+    def moves(self, lidx: np.ndarray, pidx: np.ndarray, at_us: np.ndarray, live: LiveFeed,
+              history_upto: int) -> tuple[np.ndarray, np.ndarray]:
+        """For the changes given (one part, in time order) and the history rows not yet taken
+        up to ``history_upto``: whether each change may move its listing, and the indices of
+        the history rows that may (ascending)."""
+        hist = np.arange(self.history_done, max(history_upto, self.history_done))
+        self.history_done = max(history_upto, self.history_done)
+        n_hist = hist.size
+        listing = np.concatenate((live.lidx[hist], lidx))
+        product = np.concatenate((live.pidx[hist], pidx))
+        times = np.concatenate((live.at_us[hist], at_us))
+        is_change = np.concatenate((np.zeros(n_hist, dtype=np.int8),
+                                    np.ones(lidx.size, dtype=np.int8)))
+        n = listing.size
+        order = np.lexsort((np.arange(n), is_change, times, listing))
+        sorted_listing, sorted_product = listing[order], product[order]
+        same = np.concatenate(([False], sorted_listing[1:] == sorted_listing[:-1]))
+        first = np.maximum.accumulate(np.where(same, 0, np.arange(n)))  # its listing's first
+        carried = self.first[sorted_listing]
+        base = np.where(carried >= 0, carried, sorted_product[first])
+        differs = sorted_product != base
+        count = np.cumsum(differs)
+        seen = count - (count[first] - differs[first]) > 0  # another product by this row
+        flagged = self.moved[sorted_listing] | seen
+        starts = ~same
+        self.first[sorted_listing[starts]] = base[starts]
+        last = np.concatenate((~same[1:], [True])) if n else same
+        self.moved[sorted_listing[last]] |= seen[last]
+        rows = order[flagged]
+        return (np.isin(np.arange(lidx.size), rows[rows >= n_hist] - n_hist),
+                np.sort(hist[rows[rows < n_hist]]))
 
 
 def _last_flagged(flagged: np.ndarray, at_us: np.ndarray) -> np.ndarray:

@@ -228,3 +228,78 @@ def test_a_change_sees_another_sellers_change_of_a_minute_before_in_the_same_chu
     blind = run_guard(history=history, changes=changes, rules=load_rules(), blind_chunks=True)
     # with blind chunks (the speed of a few products changing all the time) it does not
     assert blind.evidence.filter(pl.col("change_id") == "b1")["peer_median_minor"][0] == 10_000
+
+
+def _judged_in_parts(history: pl.DataFrame, changes: pl.DataFrame, part_rows: int,
+                     **options) -> pl.DataFrame:
+    """The run judged as ``sagwa guard check`` judges a big file: in parts of time."""
+    rules = load_rules()
+    ordered = changes.sort("proposed_at", maintain_order=True)
+    at_us = ordered["proposed_at"].dt.epoch("us").to_numpy()
+    starts = guard_batch.part_starts(at_us, part_rows)
+    stream = guard_batch.GuardStream(history=history, rules=rules, products=None,
+                                     keys=guard_batch.ids_of(changes), **options)
+    parts = []
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else ordered.height
+        parts.append(stream.judge(ordered[start:end],
+                                  next_start=int(at_us[end]) if end < ordered.height else None))
+    return pl.concat(parts)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("part_rows", [1, 7, 40])
+def test_a_run_judged_in_parts_of_time_answers_as_one_run(tmp_path, seed, part_rows) -> None:
+    """Each part starts on what the parts before let go live, and the listings moved to
+    another product in an earlier part still count as moved (the carried ``ListingProducts``)."""
+    history, changes = _market(tmp_path, seed)
+    whole = run_guard(history=history, changes=changes, rules=load_rules()).evidence
+    assert _judged_in_parts(history, changes, part_rows).equals(whole, null_equal=True)
+    blind = run_guard(history=history, changes=changes, rules=load_rules(), chunk_rows=5,
+                      blind_chunks=True).evidence
+    parts = _judged_in_parts(history, changes, 10, chunk_rows=5, blind_chunks=True)
+    assert parts["change_id"].equals(blind["change_id"])
+
+
+def test_parts_end_where_an_instant_ends() -> None:
+    at = np.array([1, 1, 1, 2, 3, 3, 3, 3, 4, 5])
+    assert guard_batch.part_starts(at, 2) == [0, 3, 4, 8]
+    assert guard_batch.part_starts(at, 4) == [0, 4, 8]
+    assert guard_batch.part_starts(at, 100) == [0]
+    assert guard_batch.part_starts(at[:0], 3) == [0]
+    with pytest.raises(InvalidInput, match="part_rows must be 1 or more"):
+        guard_batch.part_starts(at, 0)
+
+
+def test_a_part_that_reaches_the_next_parts_instant_is_refused(tmp_path) -> None:
+    history, changes = _market(tmp_path, 0)
+    stream = guard_batch.GuardStream(history=history, rules=load_rules(), products=None,
+                                     keys=guard_batch.ids_of(changes))
+    ordered = changes.sort("proposed_at")
+    last = int(ordered["proposed_at"].dt.epoch("us")[9])
+    with pytest.raises(InvalidInput, match="before the next part's first instant"):
+        stream.judge(ordered[:10], next_start=last)
+
+
+def test_a_listing_moved_back_in_a_later_part_still_leaves_the_product_it_moved_to(
+        tmp_path) -> None:
+    """L0 moves to P1 in the first part and back to P0 in the second: the move back still
+    ends the chunk (it leaves P1), so L1's change a minute later no longer counts L0 among
+    P1's sellers — as in a run judged whole."""
+    history, changes = _frames(tmp_path, (
+        "listing_id,product_id,seller_id,price,observed_at,currency\n"
+        "L0,P0,S0,10.00,2026-03-01T09:00:00,USD\n"
+        "L1,P1,S1,10.00,2026-03-01T09:00:00,USD\n"
+        "L2,P2,S2,10.00,2026-03-01T09:00:00,USD\n"
+        "L3,P1,S3,10.00,2026-03-01T09:00:00,USD\n"
+    ), (
+        "change_id,listing_id,product_id,seller_id,old_price,new_price,proposed_at,"
+        "promotion_pct,currency\n"
+        "c0,L2,P2,S2,10.00,9.90,2026-03-01T10:00:00,,USD\n"
+        "c1,L0,P1,S0,10.00,9.90,2026-03-01T10:01:00,,USD\n"
+        "c2,L0,P0,S0,9.90,9.80,2026-03-01T10:02:00,,USD\n"
+        "c3,L1,P1,S1,10.00,9.70,2026-03-01T10:03:00,,USD\n"
+    ))
+    whole = run_guard(history=history, changes=changes, rules=load_rules()).evidence
+    assert whole.filter(pl.col("change_id") == "c3")["n_peers"].item() == 1  # L3 alone
+    assert _judged_in_parts(history, changes, 2).equals(whole, null_equal=True)
