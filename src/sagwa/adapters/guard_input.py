@@ -106,22 +106,35 @@ def _read_text_frame(
     data = _read_bytes(path)
     if b"\r" in data and b"\n" not in data:  # old Mac line endings: \r alone ends each line
         data = data.replace(b"\r", b"\n")
-    _check_header_text(path, data)
-    _check_header_names(path, _first_line_fields(data))
+    return text_frame_of(path, data, columns)
+
+
+def text_frame_of(
+    path: Path, data: bytes, columns: tuple[str, ...], *, shift: int = 0
+) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
+    """``data`` (a header line, then rows) as text columns plus ``_line``, and the ragged rows.
+
+    ``shift``: how many of the file's lines came between the header and ``data``'s first row
+    (a block of a file read in blocks, ``guard_input_blocks``); the header is checked only
+    where ``shift`` is 0."""
+    if shift == 0:
+        _check_header_text(path, data)
+        _check_header_names(path, _first_line_fields(data))
     try:
         frame = pl.read_csv(data, infer_schema=False)
     except pl.exceptions.NoDataError:
         raise InvalidInput(f"{path} is empty: not even a header line", field=str(path)) from None
     except pl.exceptions.PolarsError:
-        frame, ragged = _read_ragged(path, data)
+        frame, ragged = _read_ragged(path, data, shift)
     else:
         # Polars fills a short row's missing fields with nulls, so a null in the last column
         # may be a short row: let the csv module count the fields (and quoted line breaks)
         short = frame.width > 0 and frame[frame.columns[-1]].null_count() > 0
         if _count_lines(data) == frame.height + 1 and not short:
-            frame, ragged = frame.with_columns(_line=pl.int_range(2, frame.height + 2)), []
+            frame = frame.with_columns(_line=pl.int_range(2 + shift, frame.height + 2 + shift))
+            ragged = []
         else:
-            frame, ragged = _read_ragged(path, data)
+            frame, ragged = _read_ragged(path, data, shift)
     return _normalised(path, frame, columns), ragged
 
 
@@ -203,12 +216,15 @@ def _count_lines(data: bytes) -> int:
     return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
 
 
-def _read_ragged(path: Path, data: bytes) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
-    """The slow, careful reader: exact line numbers, ragged rows reported, blank lines skipped."""
+def _read_ragged(path: Path, data: bytes,
+                 shift: int = 0) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
+    """The slow, careful reader: exact line numbers, ragged rows reported, blank lines skipped
+    (``shift``: lines of the file between the header and ``data``'s first row)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
+        line += shift if line > 1 else 0
         bad = data[exc.start : exc.start + 1].hex()
         raise InvalidInput(
             f"{path} line {line}: not UTF-8 text (byte 0x{bad})", field=str(path)
@@ -227,11 +243,11 @@ def _read_ragged(path: Path, data: bytes) -> tuple[pl.DataFrame, list[tuple[int,
     for row in rows:
         if rows.line_num > line:  # a quoted line break: one row over several lines
             starts = starts or _line_starts(text)
-            _check_quote_closed(path, text, line, starts)
+            _check_quote_closed(path, text, line, starts, shift)
         if row and len(row) != len(header):
-            ragged.append((line, f"expected {len(header)} fields, found {len(row)}"))
+            ragged.append((line + shift, f"expected {len(header)} fields, found {len(row)}"))
         elif row:
-            good.append([v if v != "" else None for v in row] + [line])
+            good.append([v if v != "" else None for v in row] + [line + shift])
         line = rows.line_num + 1
     schema: dict[str, pl.DataType] = {h: pl.Utf8() for h in header}
     frame = pl.DataFrame(good, schema={**schema, "_line": pl.Int64()}, orient="row")
@@ -244,7 +260,8 @@ def _line_starts(text: str) -> list[int]:
     return [0, *accumulate(len(line) for line in io.StringIO(text, newline=""))]
 
 
-def _check_quote_closed(path: Path, text: str, line: int, starts: list[int]) -> None:
+def _check_quote_closed(path: Path, text: str, line: int, starts: list[int],
+                        shift: int = 0) -> None:
     """Refuse the file when the row starting at ``line`` opens a quote that is never closed:
     the lenient reader would take the rest of the file as one value and lose every row after
     it (a row to skip with --skip-bad-rows would hide them all)."""
@@ -254,7 +271,8 @@ def _check_quote_closed(path: Path, text: str, line: int, starts: list[int]) -> 
     except csv.Error as exc:
         if "unexpected end of data" not in str(exc):
             return
-    last = len(starts) - 1  # the file's last line
+    last = len(starts) - 1 + shift  # the file's last line
+    line += shift
     raise InvalidInput(
         f"{path} line {line}: a quoted value starts on this line and its quote is never closed "
         f"(lines {line}-{last} would be read as one value); close the quote or remove it",

@@ -183,3 +183,83 @@ def _replace(target: Path, data: bytes) -> None:
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+class VerdictWriter:
+    """Verdicts written part by part (a run judged in parts of time), as :func:`write_verdicts`
+    writes them at once — the same bytes — and landing as it does: a regular file only when
+    :meth:`close` is called after the last part (a failure before leaves no partial file and an
+    earlier file untouched), a descriptor or device as the parts come."""
+
+    def __init__(self, path: Path, output_format: str) -> None:
+        self.path, self.format = path, output_format
+        self.parts = 0
+        destination = check_writable(path)
+        self._fd: int | None = None
+        self._tmp: Path | None = None
+        self._target: Path | None = None
+        try:
+            if isinstance(destination, Descriptor):
+                self._fd = destination.fd
+            elif is_special_file(destination.target):
+                self._stream = destination.target.open("wb")
+            else:
+                self._target = destination.target
+                self._tmp = self._target.with_name(
+                    f".{self._target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+                self._stream = self._tmp.open("xb")
+        except OSError as exc:
+            raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}",
+                               field=str(path)) from None
+
+    def write(self, verdicts: pl.DataFrame) -> None:
+        """One part's ``change_id, verdict, score, error_type, reason`` rows."""
+        if verdicts.height == 0:
+            return
+        if self.format == "csv":
+            text = verdicts.write_csv(include_header=self.parts == 0)
+        else:
+            items = ", ".join(json.dumps(row, ensure_ascii=False) for row in verdicts.to_dicts())
+            text = ("[" if self.parts == 0 else ", ") + items
+        self.parts += 1
+        self._put(text.encode("utf-8"))
+
+    def close(self) -> None:
+        """End the file (a header alone, or ``[]``, when no part had a row) and land it."""
+        if self.parts == 0:
+            empty = pl.DataFrame(schema=dict.fromkeys(VERDICT_COLUMNS, pl.Utf8))
+            self._put((empty.write_csv() if self.format == "csv" else "[]\n").encode("utf-8"))
+        elif self.format == "json":
+            self._put(b"]\n")
+        if self._fd is not None:
+            return
+        try:
+            self._stream.close()
+            if self._tmp is not None and self._target is not None:
+                try:
+                    os.chmod(self._tmp, stat.S_IMODE(self._target.stat().st_mode))
+                except FileNotFoundError:
+                    pass
+                os.replace(self._tmp, self._target)
+        except OSError as exc:
+            raise InvalidInput(f"cannot write {self.path}: {exc.strerror or exc}",
+                               field=str(self.path)) from None
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Leave nothing behind (the run failed): the temporary file is removed."""
+        if self._fd is None and not self._stream.closed:
+            self._stream.close()
+        if self._tmp is not None:
+            self._tmp.unlink(missing_ok=True)
+
+    def _put(self, data: bytes) -> None:
+        if self._fd is not None:
+            _write_fd(self._fd, data, self.path)
+            return
+        try:
+            self._stream.write(data)
+        except OSError as exc:
+            raise InvalidInput(f"cannot write {self.path}: {exc.strerror or exc}",
+                               field=str(self.path)) from None

@@ -26,6 +26,7 @@ is kept.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import polars as pl
@@ -50,12 +51,15 @@ _SHOWN_VALUE_CHARS = 40
 
 
 def validate_rows(
-    raw: pl.DataFrame, columns: tuple[str, ...], *, key: str | None
+    raw: pl.DataFrame, columns: tuple[str, ...], *, key: str | None,
+    offsets: Mapping[str, bool | None] | None = None,
 ) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
     """The good rows of ``raw`` (text columns plus ``_line``) typed, and the bad ones as
-    ``(line, problem)``; a later row repeating ``key`` is a bad one."""
+    ``(line, problem)``; a later row repeating ``key`` is a bad one. ``offsets``: whether each
+    timestamp column carries UTC offsets, decided over a whole file read in blocks
+    (:func:`decide_offsets`); by default ``raw``'s own values decide."""
     raw = raw.with_columns(_parsed_times(columns))
-    checks = _checks(columns)
+    checks = _checks(columns, offsets or {})
     checked = raw.with_columns(_check=_first_failed(checks))
     failed = checked.filter(pl.col("_check").is_not_null())
     good = checked.filter(pl.col("_check").is_null()).drop("_check")
@@ -72,7 +76,7 @@ class _Check:
     text: str
 
 
-def _checks(columns: tuple[str, ...]) -> list[_Check]:
+def _checks(columns: tuple[str, ...], offsets: Mapping[str, bool | None]) -> list[_Check]:
     checks = [
         _Check(pl.col(c).is_null(), c, f"{c} is empty") for c in columns if c not in _OPTIONAL
     ]
@@ -92,7 +96,7 @@ def _checks(columns: tuple[str, ...]) -> list[_Check]:
         checks.append(_Check(bad, "promotion_pct", text))
     for name in _TIMES:
         if name in columns:
-            checks += _time_checks(name)
+            checks += _time_checks(name, offsets.get(name))
     if "is_error" in columns:
         checks += _label_checks()
     return checks
@@ -146,14 +150,15 @@ def _foreign_digits(name: str) -> pl.Expr:
     return pl.col(name).str.contains(r"[\d&&[^0-9]]")
 
 
-def _time_checks(name: str) -> list[_Check]:
+def _time_checks(name: str, decided: bool | None) -> list[_Check]:
     """Unreadable, offset unlike the column's first value, or a year Python cannot hold."""
     parsed, offset = pl.col(_parsed_name(name)), _has_offset(name)
     readable = offset.filter(parsed.is_not_null())
     # whether the column carries offsets: as most of its readable values do (a tie: as the
     # first), so one odd row is the one said to be malformed, not the many after it
     share = readable.cast(pl.Float64).mean()
-    first_offset = pl.when(share == 0.5).then(readable.first()).otherwise(share > 0.5)
+    first_offset = (pl.when(share == 0.5).then(readable.first()).otherwise(share > 0.5)
+                    if decided is None else pl.lit(decided))
     return [
         _Check(
             pl.col(name).is_not_null() & parsed.is_null(),
@@ -178,6 +183,42 @@ def _time_checks(name: str) -> list[_Check]:
             f"{name} {{value}} is outside the years {_YEARS[0]} to {_YEARS[1]}",
         ),
     ]
+
+
+@dataclass(frozen=True)
+class OffsetVotes:
+    """Of one timestamp column's readable values: how many carry a UTC offset, how many there
+    are, and whether the first one does (None: none readable)."""
+
+    with_offset: int = 0
+    readable: int = 0
+    first: bool | None = None
+
+    def plus(self, later: OffsetVotes) -> OffsetVotes:
+        return OffsetVotes(self.with_offset + later.with_offset, self.readable + later.readable,
+                           self.first if self.first is not None else later.first)
+
+    def decision(self) -> bool | None:
+        """As most readable values do (a tie: as the first); None when none is readable."""
+        if self.readable == 0:
+            return None
+        share = self.with_offset / self.readable
+        return self.first if share == 0.5 else share > 0.5
+
+
+def offset_votes(raw: pl.DataFrame, columns: tuple[str, ...]) -> dict[str, OffsetVotes]:
+    """Each timestamp column's :class:`OffsetVotes` in ``raw`` (text columns, a block of a
+    file): summed over the blocks (``plus``), they decide the file's ``offsets``."""
+    names = [n for n in _TIMES if n in columns]
+    if not names:
+        return {}
+    parsed = raw.select(*_parsed_times(columns), *(_has_offset(n).alias(f"_{n}_has") for n in names))
+    out = {}
+    for name in names:
+        has = parsed.filter(pl.col(_parsed_name(name)).is_not_null())[f"_{name}_has"]
+        out[name] = OffsetVotes(int(has.sum()), has.len(),
+                                bool(has[0]) if has.len() else None)
+    return out
 
 
 def _parsed_name(name: str) -> str:
@@ -242,11 +283,14 @@ def _drop_repeats(
         return good, []
     marked = good.with_columns(_first=pl.col("_line").min().over(key))
     later = marked.filter(pl.col("_line") != pl.col("_first"))
-    repeats = [
-        (line, f"{key} {_shown(value)} repeats line {first}")
-        for line, value, first in later.select("_line", key, "_first").iter_rows()
-    ]
+    repeats = [repeated(key, value, line, first)
+               for line, value, first in later.select("_line", key, "_first").iter_rows()]
     return marked.filter(pl.col("_line") == pl.col("_first")).drop("_first"), repeats
+
+
+def repeated(key: str, value: str, line: int, first: int) -> tuple[int, str]:
+    """The bad row of a later ``line`` repeating ``key``'s ``value`` of line ``first``."""
+    return line, f"{key} {_shown(value)} repeats line {first}"
 
 
 def _exponent() -> pl.Expr:

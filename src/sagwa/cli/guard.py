@@ -13,6 +13,7 @@ import functools
 import io
 import json
 import math
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
@@ -75,6 +76,16 @@ BlindOpt = Annotated[
         ),
     ),
 ]
+#: The most changes judged at once (services.guard_batch.GuardStream): what bounds the memory.
+PART_ROWS = 200_000
+PartOpt = Annotated[
+    int,
+    typer.Option(
+        "--part-rows", min=1, hidden=True,
+        help=("most changes held and judged at once (the file is read in blocks and judged in "
+              "parts of time; the verdicts do not depend on this)"),
+    ),
+]
 BAD_ROWS_SHOWN = 50
 #: A run over more changes than this shows a progress bar (on stderr, when it is a terminal).
 PROGRESS_FROM_ROWS = 100_000
@@ -119,7 +130,14 @@ def _read_inputs(
     products: Path | None,
     skip_bad_rows: bool,
     labels: Path | None = None,
+    staged: Callable[[], list[tuple[int, str]]] | None = None,
 ) -> dict[str, pl.DataFrame]:
+    """Read and validate the files, then say what was malformed (and stop, unless skipping).
+
+    ``staged``: the changes file is not read here but by this call, which answers its bad rows
+    (``check`` reads it in blocks; it has no frame in the answer)."""
+    import polars as pl
+
     from sagwa.adapters import guard_input as gf
 
     wanted = {"history": (history, gf.HISTORY_COLUMNS), "changes": (changes, gf.CHANGE_COLUMNS)}
@@ -133,8 +151,11 @@ def _read_inputs(
     problems: list[str] = []
     bad = 0
     for key, (path, columns) in wanted.items():
-        result = _as_option(key, gf.read_table, path, columns)
-        frames[key] = result.frame
+        if key == "changes" and staged is not None:
+            result = gf.ReadResult(pl.DataFrame(), _as_option(key, staged))
+        else:
+            result = _as_option(key, gf.read_table, path, columns)
+            frames[key] = result.frame
         # every row skipped is listed (a tool can tell which changes got no verdict); a
         # refusal lists the first ones
         shown = len(result.bad_rows) if skip_bad_rows else BAD_ROWS_SHOWN
@@ -228,6 +249,7 @@ def check(
     lang: Annotated[str, typer.Option(
         "--lang", help="language of the reason column: en (default) or ko")] = "en",
     blind_chunks: BlindOpt = False,
+    part_rows: PartOpt = PART_ROWS,
 ) -> None:
     """Judge every change: change_id, verdict (allow/hold), score, error_type, reason.
 
@@ -245,8 +267,6 @@ def check(
     takes electronics'). A category that matches none gets the default limits, and stderr
     names it.
     """
-    from sagwa.adapters import guard_output as gf
-
     if output_format not in ("csv", "json"):
         raise typer.BadParameter("use csv or json", param_hint="--format")
     if lang not in ("en", "ko"):
@@ -254,13 +274,67 @@ def check(
     inputs = {"history": history, "changes": changes, "products": products, "rules": rules}
     _check_outputs({"out": out}, inputs)
     price_rules = _load_rules(rules)
-    frames = _read_inputs(history, changes, products, skip_bad_rows)
-    run = _run(frames, price_rules, chunk_rows, lang, blind=blind_chunks)
-    _note_what_was_not_evidence(run, frames, price_rules, history)
-    _as_option("out", gf.write_verdicts, run.verdicts, out, output_format)
-    held = int((run.verdicts["verdict"] == "hold").sum())
+    with tempfile.TemporaryDirectory(prefix="sagwa-guard-") as workdir:
+        _check_streaming(history, changes, products, out, skip_bad_rows, price_rules,
+                         Path(workdir), output_format=output_format, chunk_rows=chunk_rows,
+                         lang=lang, blind=blind_chunks, part_rows=part_rows)
+
+
+def _check_streaming(history: Path, changes: Path, products: Path | None, out: Path,
+                     skip_bad_rows: bool, rules: PriceRules, workdir: Path, *,
+                     output_format: str, chunk_rows: int, lang: str, blind: bool,
+                     part_rows: int) -> None:
+    """``check``'s run: the changes file read in blocks and judged in parts of time (memory
+    bounded by the part size, not the file), the verdicts written part by part."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from sagwa.adapters import guard_output as gf
+    from sagwa.adapters.guard_changes_file import StagedChanges, stage_changes
+    from sagwa.services.guard_batch import (
+        GuardStream,
+        categories_without_rules,
+        other_currency_counts,
+    )
+
+    staged: list[StagedChanges] = []
+
+    def stage() -> list[tuple[int, str]]:
+        staged.append(stage_changes(changes, workdir, part_rows=part_rows))
+        return staged[0].bad_rows
+
+    frames = _read_inputs(history, changes, products, skip_bad_rows, staged=stage)
+    run = staged[0]
+    stream = GuardStream(history=frames["history"], rules=rules, products=frames.get("products"),
+                         keys=run.keys, chunk_rows=chunk_rows, blind_chunks=blind, lang=lang)
+    console = Console(stderr=True)  # see _run: a bar on stderr, when it is a terminal
+    show = console.is_terminal and run.count > PROGRESS_FROM_ROWS
+    writer = _as_option("out", gf.VerdictWriter, out, output_format)
+    checked = held = listed = elsewhere = 0
+    try:
+        with Progress(console=console, disable=not show, transient=True) as progress:
+            task = progress.add_task("checking price changes", total=run.count)
+            for part, next_start in run.parts():
+                done = checked
+                evidence = stream.judge(
+                    part, next_start=next_start,
+                    progress=lambda n, _total, done=done: progress.update(task,
+                                                                          completed=done + n))
+                verdicts = evidence.select(gf.VERDICT_COLUMNS)
+                _as_option("out", writer.write, verdicts)
+                checked += verdicts.height
+                held += int((verdicts["verdict"] == "hold").sum())
+                a, b = other_currency_counts(frames["history"], part, frames.get("products"))
+                listed, elsewhere = listed + a, elsewhere + b
+        _as_option("out", writer.close)
+    finally:
+        writer.discard()
+    unmatched = categories_without_rules(frames.get("products"), rules)
+    for line in format_evidence_notes(stream.zero_price_rows, history, unmatched,
+                                      (listed, elsewhere)):
+        typer.echo(line, err=True)
     # to stderr when the verdicts themselves go to standard output (--out /dev/stdout)
-    typer.echo(f"{run.verdicts.height} changes checked, {held} held -> {out}",
+    typer.echo(f"{checked} changes checked, {held} held -> {out}",
                err=gf.inherited_fd(out) == 1)
 
 

@@ -1,0 +1,130 @@
+"""A price guard input file read in blocks of rows, so a file of any size is read in bounded
+memory: :func:`iter_text_blocks` yields each block as :func:`guard_input.read_table` would
+read the whole file (text columns plus ``_line``, the file's line numbers; the ragged rows
+apart), and raises the same refusals for a file that cannot be read as a table.
+
+A block ends at a line break outside a quoted value (an even count of ``"`` before it), so a
+value with a line break in it stays in one block; a quote that is never closed makes the rest
+of the file one block, which is then refused as a whole file would be.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import polars as pl
+
+from sagwa.adapters.guard_input import _GZIP_MAGIC, check_readable, text_frame_of
+from sagwa.errors import InvalidInput
+
+#: About this many bytes of text per block (a block holds whole rows, so it may be longer).
+BLOCK_BYTES = 16 << 20
+#: How many earlier line breaks to try when the last one of a block is inside quotes.
+_TRIES = 64
+
+
+def iter_text_blocks(
+    path: Path, columns: tuple[str, ...], *, block_bytes: int = BLOCK_BYTES
+) -> Iterator[tuple[pl.DataFrame, list[tuple[int, str]]]]:
+    """The file's rows in blocks: ``(text frame with _line, ragged rows)``, the first block
+    always (a header-only file gives one empty frame), then one per block of rows."""
+    check_readable(path)
+    with _open(path) as stream:
+        pieces = _Pieces(stream, path, block_bytes)
+        buffer = pieces.first()
+        end = buffer.find(b"\n")
+        if end < 0 and not pieces.done:
+            buffer += pieces.rest_of_line(buffer)
+            end = buffer.find(b"\n")
+        header = buffer if end < 0 else buffer[: end + 1]
+        buffer = b"" if end < 0 else buffer[end + 1 :]
+        shift = 0
+        first = True
+        while True:
+            if not pieces.done and len(buffer) < block_bytes:
+                buffer += pieces.more()
+                continue
+            cut = len(buffer) if pieces.done else _cut(buffer)
+            if cut is None:  # no line break outside quotes yet: read on
+                buffer += pieces.more()
+                continue
+            block, buffer = buffer[:cut], buffer[cut:]
+            if block or first:
+                yield text_frame_of(path, header + block, columns, shift=shift)
+            first = False
+            shift += block.count(b"\n")
+            if pieces.done and not buffer:
+                return
+
+
+def _cut(buffer: bytes) -> int | None:
+    """Where a block of ``buffer`` may end: after its last line break outside quotes."""
+    at = buffer.rfind(b"\n")
+    if b'"' not in buffer:
+        return None if at < 0 else at + 1
+    for _ in range(_TRIES):
+        if at < 0:
+            return None
+        if buffer.count(b'"', 0, at) % 2 == 0:
+            return at + 1
+        at = buffer.rfind(b"\n", 0, at)
+    return None
+
+
+def _open(path: Path) -> BinaryIO:
+    try:
+        with path.open("rb") as probe:
+            packed = probe.read(2) == _GZIP_MAGIC
+        return gzip.open(path, "rb") if packed else path.open("rb")  # type: ignore[return-value]
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", field=str(path)) from None
+
+
+class _Pieces:
+    """The file's bytes in pieces (unpacked when gzip), old Mac line ends (``\\r`` alone in
+    the first piece) read as line breaks, and read errors said as a whole-file read says them."""
+
+    def __init__(self, stream: BinaryIO, path: Path, size: int) -> None:
+        self.stream, self.path, self.size = stream, path, size
+        self.done = False
+        self.mac = False
+
+    def first(self) -> bytes:
+        data = self._read(self.size)
+        self.mac = b"\r" in data and b"\n" not in data
+        return self._ends(data)
+
+    def more(self) -> bytes:
+        return self._ends(self._read(self.size))
+
+    def rest_of_line(self, start: bytes) -> bytes:
+        """Read on until a line break (a header longer than a piece)."""
+        out = b""
+        while not self.done and b"\n" not in out:
+            out += self.more()
+        return out
+
+    def _ends(self, data: bytes) -> bytes:
+        return data.replace(b"\r", b"\n") if self.mac else data
+
+    def _read(self, size: int) -> bytes:
+        try:
+            data = self.stream.read(size)
+        except EOFError:
+            self._refuse("it ends before the end of the compressed data (truncated?)")
+        except (gzip.BadGzipFile, zlib.error) as exc:
+            self._refuse(str(exc))
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {self.path}: {exc.strerror or exc}",
+                               field=str(self.path)) from None
+        if not data:
+            self.done = True
+        return data
+
+    def _refuse(self, reason: str) -> None:
+        raise InvalidInput(f"{self.path} is not a readable gzip file: {reason}",
+                           field=str(self.path))
