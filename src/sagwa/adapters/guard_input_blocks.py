@@ -94,7 +94,11 @@ class _Pieces:
         self.mac = False
 
     def first(self) -> bytes:
+        """The first piece, read on until its first line break is known: ``\n``, or ``\r``
+        followed by something else (old Mac line ends, the file then has no ``\n``)."""
         data = self._read(self.size)
+        while not self.done and b"\n" not in data and data.find(b"\r") in (-1, len(data) - 1):
+            data += self._read(self.size)
         self.mac = b"\r" in data and b"\n" not in data
         return self._ends(data)
 

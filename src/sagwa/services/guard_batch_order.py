@@ -87,12 +87,15 @@ class ChangeRows:
         # a row that may move its listing to another product changes the other sellers of
         # the product it leaves too: every later row depends on it
         moves, history_moves = products.moves(lidx, pidx, at_us, live, history_upto)
+        # the history rows this part's changes may wait for: those fed before it are live
+        # already, and those observed from the next part's instant on come after them all
+        window = (live.done, max(history_upto, live.done))
         return cls(
             lidx, pidx, todo["cidx"].to_numpy(), at_us, _seconds(todo["proposed_at"]), prices,
             np.maximum.reduce([_last_before(lidx, at_us), _last_before(pidx, at_us),
                                _last_flagged(moves, at_us)]),
-            np.maximum.reduce([_last_observed(lidx, at_us, live.lidx, live.at_us),
-                               _last_observed(pidx, at_us, live.pidx, live.at_us),
+            np.maximum.reduce([_last_observed(lidx, at_us, live.lidx, live.at_us, window),
+                               _last_observed(pidx, at_us, live.pidx, live.at_us, window),
                                _last_moving_observed(history_moves, live.at_us, at_us)]),
             live.at_us,
         )
@@ -205,9 +208,13 @@ def _last_moving_observed(history_moves: np.ndarray, hist_at_us: np.ndarray,
 
 
 def _last_observed(key: np.ndarray, at_us: np.ndarray, hist_key: np.ndarray,
-                   hist_at_us: np.ndarray) -> np.ndarray:
+                   hist_at_us: np.ndarray, window: tuple[int, int] | None = None) -> np.ndarray:
     """For each change (``key``, ``at_us``): the last history row (rows in time order) with the
-    same key observed strictly before the change's instant, or -1."""
+    same key observed strictly before the change's instant, or -1; only the rows of
+    ``window`` (``(first, end)``) are looked at, when given (a part of a run: the rows before
+    were fed already, so none of them is waited for)."""
+    first, end = window if window is not None else (0, hist_key.size)
+    hist_key, hist_at_us = hist_key[first:end], hist_at_us[first:end]
     if hist_key.size == 0 or key.size == 0:
         return np.full(key.size, -1, dtype=np.int64)
     n_hist = hist_key.size
@@ -225,7 +232,7 @@ def _last_observed(key: np.ndarray, at_us: np.ndarray, hist_key: np.ndarray,
     out = np.empty(key.size, dtype=np.int64)
     mine = order >= n_hist
     out[order[mine] - n_hist] = last[mine]
-    return out
+    return np.where(out >= 0, out + first, -1)
 
 
 class LiveFeed:
