@@ -266,6 +266,11 @@ def check(
     books); a sub-category without limits of its own takes its parent's ("electronics/mp3"
     takes electronics'). A category that matches none gets the default limits, and stderr
     names it.
+
+    The changes file may be larger than memory: it is read in blocks into a scratch directory
+    (under $TMPDIR, removed afterwards; about the file's size again on disk) and judged in parts
+    of time, so memory grows with the history and the number of listings, not with the
+    changes. The history and products files are read whole.
     """
     if output_format not in ("csv", "json"):
         raise typer.BadParameter("use csv or json", param_hint="--format")
@@ -294,7 +299,7 @@ def _check_streaming(history: Path, changes: Path, products: Path | None, out: P
     from sagwa.services.guard_batch import (
         GuardStream,
         categories_without_rules,
-        other_currency_counts,
+        other_currency_counter,
     )
 
     staged: list[StagedChanges] = []
@@ -309,6 +314,7 @@ def _check_streaming(history: Path, changes: Path, products: Path | None, out: P
                          keys=run.keys, chunk_rows=chunk_rows, blind_chunks=blind, lang=lang)
     console = Console(stderr=True)  # see _run: a bar on stderr, when it is a terminal
     show = console.is_terminal and run.count > PROGRESS_FROM_ROWS
+    count_other_currency = other_currency_counter(frames["history"], frames.get("products"))
     writer = _as_option("out", gf.VerdictWriter, out, output_format)
     checked = held = listed = elsewhere = 0
     try:
@@ -324,7 +330,7 @@ def _check_streaming(history: Path, changes: Path, products: Path | None, out: P
                 _as_option("out", writer.write, verdicts)
                 checked += verdicts.height
                 held += int((verdicts["verdict"] == "hold").sum())
-                a, b = other_currency_counts(frames["history"], part, frames.get("products"))
+                a, b = count_other_currency(part)
                 listed, elsewhere = listed + a, elsewhere + b
         _as_option("out", writer.close)
     finally:

@@ -258,19 +258,29 @@ def other_currency_counts(history: pl.DataFrame, changes: pl.DataFrame,
     not use (it compares prices in one currency): ``(changes whose product's list price is in
     another currency, changes whose listing's history is only in other currencies)``. For a
     note on stderr; the verdicts do not depend on it."""
-    if changes.height == 0:
-        return 0, 0
-    listed = 0
-    if products is not None and products.height:
-        priced = products.filter(pl.col("list_price_minor") > 0).select(
-            "product_id", list_currency="currency")
-        listed = changes.join(priced, on="product_id", how="inner").filter(
-            pl.col("list_currency") != pl.col("currency")).height
+    return other_currency_counter(history, products)(changes)
+
+
+def other_currency_counter(
+    history: pl.DataFrame, products: pl.DataFrame | None
+) -> Callable[[pl.DataFrame], tuple[int, int]]:
+    """:func:`other_currency_counts` for one part of the changes at a time (sum the parts):
+    what it needs of the history and the products is gathered once."""
+    priced = (products.filter(pl.col("list_price_minor") > 0).select(
+        "product_id", list_currency="currency") if products is not None and products.height
+        else None)
     seen = history.select("listing_id", "currency").unique()
     listings_seen = seen.select("listing_id").unique()
-    known = changes.join(listings_seen, on="listing_id", how="semi")
-    elsewhere = known.join(seen, on=["listing_id", "currency"], how="anti").height
-    return listed, elsewhere
+
+    def count(changes: pl.DataFrame) -> tuple[int, int]:
+        if changes.height == 0:
+            return 0, 0
+        listed = 0 if priced is None else changes.join(priced, on="product_id", how="inner") \
+            .filter(pl.col("list_currency") != pl.col("currency")).height
+        known = changes.join(listings_seen, on="listing_id", how="semi")
+        return listed, known.join(seen, on=["listing_id", "currency"], how="anti").height
+
+    return count
 
 
 @dataclass(frozen=True)
