@@ -268,9 +268,9 @@ def check(
     names it.
 
     The changes file may be larger than memory: it is read in blocks into a scratch directory
-    (under $TMPDIR, removed afterwards; about the file's size again on disk) and judged in parts
-    of time, so memory grows with the history and the number of listings, not with the
-    changes. The history and products files are read whole.
+    (under $TMPDIR, removed afterwards; up to about 2.5 times the unpacked file's size) and
+    judged in parts of time, so memory grows with the history and the number of listings, not
+    with the changes. The history and products files are read whole.
     """
     if output_format not in ("csv", "json"):
         raise typer.BadParameter("use csv or json", param_hint="--format")
@@ -279,10 +279,16 @@ def check(
     inputs = {"history": history, "changes": changes, "products": products, "rules": rules}
     _check_outputs({"out": out}, inputs)
     price_rules = _load_rules(rules)
-    with tempfile.TemporaryDirectory(prefix="sagwa-guard-") as workdir:
-        _check_streaming(history, changes, products, out, skip_bad_rows, price_rules,
-                         Path(workdir), output_format=output_format, chunk_rows=chunk_rows,
-                         lang=lang, blind=blind_chunks, part_rows=part_rows)
+    try:
+        with tempfile.TemporaryDirectory(prefix="sagwa-guard-") as workdir:
+            _check_streaming(history, changes, products, out, skip_bad_rows, price_rules,
+                             Path(workdir), output_format=output_format, chunk_rows=chunk_rows,
+                             lang=lang, blind=blind_chunks, part_rows=part_rows)
+    except OSError as exc:  # the inputs and the output say their own; this is the scratch
+        raise SagwaError(
+            f"cannot use a scratch directory in {tempfile.gettempdir()}: "
+            f"{exc.strerror or exc}; set TMPDIR to a directory with room (nothing written)"
+        ) from None
 
 
 def _check_streaming(history: Path, changes: Path, products: Path | None, out: Path,
