@@ -298,6 +298,28 @@ def never_on_sale(uow: SqlAlchemyUnitOfWork, listing: Listing) -> bool:
     return hold is not None and hold.at_publication
 
 
+#: The audit actions that put a listing on sale: publishing a draft, releasing a held one.
+ON_SALE_ACTIONS = (f"listing.{ListingTrigger.PUBLISH.value}",
+                   f"listing.{ListingTrigger.RELEASE.value}")
+
+
+def set_before_sale(uow: SqlAlchemyUnitOfWork, listing: Listing,
+                    changes: list[PriceChangeRecord]) -> set[int]:
+    """The ``changes`` that took effect (applied or approved) before the listing first went on
+    sale: they set a price nobody could buy at then, whatever the listing is now. A listing
+    never put on sale through sagwa (created on sale, with no publish or release on its audit
+    log) counts as on sale from its start, unless it is a draft or held at its publication
+    now (:func:`never_on_sale`)."""
+    took_effect = [c for c in changes
+                   if c.status in (PriceChangeStatus.APPLIED, PriceChangeStatus.APPROVED)]
+    if not took_effect:
+        return set()
+    first = uow.audit.first_for_entity("listing", str(listing.id), *ON_SALE_ACTIONS)
+    if first is None:
+        return {c.id for c in took_effect} if never_on_sale(uow, listing) else set()
+    return {c.id for c in took_effect if (c.decided_at or c.proposed_at) < first.occurred_at}
+
+
 #: The audit action of a held listing a reviewer sent back to draft (``listing.<trigger>``).
 SEND_BACK_ACTION = f"listing.{ListingTrigger.SEND_BACK.value}"
 

@@ -45,6 +45,7 @@ from sagwa.services.listing_holds import (
     publication_hold,
     sent_back_at,
     sent_back_opinion,
+    set_before_sale,
 )
 from sagwa.services.lookups import require
 from sagwa.services.promotion_end import schedule_promotion_end
@@ -59,7 +60,7 @@ __all__ = [  # with the names of sagwa.services.listing_holds that callers impor
     "check_promotion_percent", "check_proposal_input", "check_proposal_on", "create_listing",
     "declared_promotion",
     "held_listing_count", "held_listings", "latest_pause", "latest_send_back", "never_on_sale",
-    "propose_price_change", "publication_hold",
+    "propose_price_change", "publication_hold", "set_before_sale",
 ]
 
 

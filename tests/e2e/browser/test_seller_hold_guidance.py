@@ -135,6 +135,24 @@ def test_the_price_is_named_for_what_the_listing_is(
     assert 'data-status="applied">반영됨' not in _page(client, draft)
 
 
+def test_a_price_set_before_the_listing_went_on_sale_keeps_saying_so(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    """The history's badge is the change's, not today's: a draft's price set before publishing
+    stays "price set (not on sale yet)" after the listing goes on sale (it became "applied");
+    a change after it is "applied"."""
+    draft = _draft(session_factory, world, 249_000)
+    log_in(client, "seller_a")
+    _save(client, draft, "248000")
+    assert "가격만 바뀜(판매 전)" in _page(client, draft)
+    listings.change_listing_status(SqlAlchemyUnitOfWork(session_factory), listing_id=draft,
+                                   trigger=ListingTrigger.PUBLISH, actor="seller:seller_a",
+                                   gate=guard_gate(load_rules()))
+    _save(client, draft, "247000")
+    page = _page(client, draft)
+    rows = re.findall(r'data-status="(\w+)">([^<]+)</span>', page)
+    assert rows[1:3] == [("applied", "반영됨"), ("applied", "가격만 바뀜(판매 전)")], rows
+
+
 def test_publishing_a_draft_with_a_held_change_warns_that_it_stays_in_review(
         client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
     draft = _draft(session_factory, world, 229_000)

@@ -84,6 +84,16 @@ class AuditRepository:
         row = self.conn.execute(q).one_or_none()
         return None if row is None else _record(row)
 
+    def first_for_entity(self, entity_type: str, entity_id: str,
+                         *actions: str) -> AuditRecord | None:
+        """The entity's first entry with any of ``actions`` (one query, oldest first)."""
+        q = (select(audit_log).where(audit_log.c.entity_type == entity_type,
+                                     audit_log.c.entity_id == entity_id,
+                                     audit_log.c.action.in_(actions))
+             .order_by(audit_log.c.seq).limit(1))
+        row = self.conn.execute(q).one_or_none()
+        return None if row is None else _record(row)
+
     def recent(self, *, limit: int = 50) -> list[AuditRecord]:
         q = select(audit_log).order_by(audit_log.c.seq.desc()).limit(limit)
         return [_record(r) for r in self.conn.execute(q)]

@@ -63,7 +63,7 @@ def listing_context(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int
         return {"listing": listing, "product": uow.catalog.product(listing.product_id),
                 "hold": listing_service.publication_hold(uow, listing_id) if held else None,
                 "sent_back": _sent_back(uow, listing, draft=draft, held=held),
-                "never_on_sale": (draft or held) and listing_service.never_on_sale(uow, listing),
+                "before_sale": listing_service.set_before_sale(uow, listing, changes),
                 "pause": listing_service.latest_pause(uow, listing_id) if paused else None,
                 "open_incidents": uow.incidents.all_open_for_listing(listing_id) if paused
                 else [],
