@@ -6,8 +6,8 @@ files it keeps in a working directory (Arrow IPC, removed with it):
 1. the text of each block, and how the file's timestamps carry UTC offsets (a whole-file
    decision, as when the file is read whole);
 2. each block's rows validated (``guard_row_checks``): the bad ones kept as ``(line,
-   problem)``, the good ones typed; a ``change_id`` repeated in a later block is found through
-   a 64-bit fingerprint of each id, then compared in full;
+   problem)``, the good ones typed; a ``change_id`` repeated anywhere later in the file is
+   found through a 64-bit fingerprint of each id, then compared in full;
 3. the good rows shared out into parts of time (``guard_batch.part_starts``: at most
    ``part_rows`` changes each, no instant split), each part's rows in file order.
 
@@ -69,7 +69,9 @@ def stage_changes(path: Path, workdir: Path, *, part_rows: int = PART_ROWS,
         raw_file = workdir / f"text-{k:06d}.arrow"
         raw = pl.read_ipc(raw_file)
         raw_file.unlink()
-        good, bad_here = validate_rows(raw, CHANGE_COLUMNS, key="change_id", offsets=offsets)
+        # repeats are found over the whole file below (the first row of an id may be in an
+        # earlier block), so a block keeps its own
+        good, bad_here = validate_rows(raw, CHANGE_COLUMNS, key=None, offsets=offsets)
         del raw
         bad += bad_here
         good.write_ipc(workdir / f"good-{k:06d}.arrow")
@@ -107,9 +109,9 @@ def _read_text_blocks(path: Path, workdir: Path,
 def _repeats_across_blocks(
     workdir: Path, blocks: int, prints: list[np.ndarray], lines: list[np.ndarray]
 ) -> tuple[set[int], list[tuple[int, str]]]:
-    """The lines whose ``change_id`` an earlier block's row already had (the first is kept),
-    and a bad row for each, worded as the whole-file check words it."""
-    if blocks <= 1:
+    """The lines whose ``change_id`` an earlier row already had (the first is kept), and a bad
+    row for each naming the first one's line, as the whole-file check words it."""
+    if blocks == 0:
         return set(), []
     block_of = np.concatenate([np.full(p.size, k) for k, p in enumerate(prints)])
     fingerprints = np.concatenate(prints)
@@ -118,7 +120,6 @@ def _repeats_across_blocks(
     if shared.size == 0:
         return set(), []
     suspects = np.isin(fingerprints, shared)
-    # in more than one block? (a block has no repeats of its own left)
     wanted = set(np.unique(block_of[suspects]).tolist())
     found = []
     for k in sorted(wanted):

@@ -5,7 +5,7 @@
 file is turned into a table of text. Currency codes are read case-insensitively (``krw`` is
 KRW), as the API reads them. Ids (``change_id``, ``listing_id``, ``product_id``,
 ``seller_id``) lose surrounding spaces too (``"L1 "`` is listing ``L1``); one of only spaces
-is an empty id.
+is an empty id. A quoted empty value (``""``) is an empty value, as an unquoted one is.
 
 Two kinds of trouble, kept apart:
 
@@ -148,6 +148,9 @@ def _normalised(path: Path, frame: pl.DataFrame, columns: tuple[str, ...]) -> pl
             f"{path} lacks column(s) {', '.join(missing)} (its header has: {found})",
             field=str(path),
         )
+    # a quoted empty value ("") is empty, as the careful reader reads it (the fast one keeps
+    # it as text): one file reads alike whichever reader a block of it takes
+    frame = frame.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in columns)
     blank = pl.all_horizontal(pl.col(c).is_null() for c in columns)
     frame = frame.select(*columns, "_line").filter(~blank)
     if "currency" in columns:

@@ -10,7 +10,10 @@ of the file one block, which is then refused as a whole file would be.
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,23 +59,46 @@ def iter_text_blocks(
             if block or first:
                 yield text_frame_of(path, header + block, columns, shift=shift)
             first = False
-            shift += block.count(b"\n")
+            shift += _lines(block)
             if pieces.done and not buffer:
                 return
 
 
 def _cut(buffer: bytes) -> int | None:
-    """Where a block of ``buffer`` may end: after its last line break outside quotes."""
+    """Where a block of ``buffer`` (which starts at a row's start) may end: after its last line
+    break that ends a row, as the csv module reads rows (a line break in a quoted value does
+    not end one; a ``"`` inside an unquoted value is a plain character)."""
     at = buffer.rfind(b"\n")
     if b'"' not in buffer:
         return None if at < 0 else at + 1
     for _ in range(_TRIES):
         if at < 0:
             return None
-        if buffer.count(b'"', 0, at) % 2 == 0:
+        if _ends_a_row(buffer[: at + 1]):
             return at + 1
         at = buffer.rfind(b"\n", 0, at)
     return None
+
+
+#: A line the csv module reads as a row of its own after ``text`` only when ``text`` ends
+#: outside quotes (inside, it becomes part of the open quoted value).
+_SENTINEL = "\u2063sagwa-block-end\u2063"
+
+
+def _ends_a_row(data: bytes) -> bool:
+    """Whether ``data`` (whole rows from a row's start, ending with a line break) ends outside
+    a quoted value, asked of the csv module itself (the careful reader's parser)."""
+    text = data.decode("utf-8", errors="replace") + _SENTINEL + "\n"
+    last: list[str] = []
+    for last in csv.reader(io.StringIO(text, newline="")):
+        pass
+    return last == [_SENTINEL]
+
+
+def _lines(block: bytes) -> int:
+    """The lines of ``block`` as the csv reader counts them (``\r``, ``\n`` or ``\r\n`` each
+    end one; a block never ends between ``\r`` and ``\n``)."""
+    return block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n")
 
 
 def _open(path: Path) -> BinaryIO:
@@ -121,7 +147,8 @@ class _Pieces:
         except EOFError:
             self._refuse("it ends before the end of the compressed data (truncated?)")
         except (gzip.BadGzipFile, zlib.error) as exc:
-            self._refuse(str(exc))
+            # as a whole-file read words it ("CRC check failed", without the two sums)
+            self._refuse(re.sub(r" 0x[0-9a-f]+ != 0x[0-9a-f]+$", "", str(exc)))
         except OSError as exc:
             raise InvalidInput(f"cannot read {self.path}: {exc.strerror or exc}",
                                field=str(self.path)) from None

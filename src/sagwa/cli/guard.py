@@ -9,12 +9,15 @@ and an earlier output file is left as it was.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import json
 import math
+import signal
+import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
@@ -72,7 +75,8 @@ BlindOpt = Annotated[
             "judge each chunk of --chunk-rows changes at once on what went live before it, so "
             "the changes of one chunk do not see each other: faster when a few products "
             "change all the time (each of their changes otherwise ends a step), but a change "
-            "may miss an earlier one of its own chunk and the verdicts depend on --chunk-rows"
+            "may miss an earlier one of its own chunk and the verdicts depend on --chunk-rows "
+            "(check then holds every change in memory at once)"
         ),
     ),
 ]
@@ -279,8 +283,11 @@ def check(
     inputs = {"history": history, "changes": changes, "products": products, "rules": rules}
     _check_outputs({"out": out}, inputs)
     price_rules = _load_rules(rules)
+    if blind_chunks:  # chunks of exactly --chunk-rows from the first change: one part
+        part_rows = sys.maxsize
     try:
-        with tempfile.TemporaryDirectory(prefix="sagwa-guard-") as workdir:
+        with _cleaned_up_on_sigterm(), \
+                tempfile.TemporaryDirectory(prefix="sagwa-guard-") as workdir:
             _check_streaming(history, changes, products, out, skip_bad_rows, price_rules,
                              Path(workdir), output_format=output_format, chunk_rows=chunk_rows,
                              lang=lang, blind=blind_chunks, part_rows=part_rows)
@@ -289,6 +296,26 @@ def check(
             f"cannot use a scratch directory in {tempfile.gettempdir()}: "
             f"{exc.strerror or exc}; set TMPDIR to a directory with room (nothing written)"
         ) from None
+
+
+@contextlib.contextmanager
+def _cleaned_up_on_sigterm() -> Iterator[None]:
+    """While it runs, SIGTERM (``kill``, a job scheduler's stop) ends the run as an exception
+    would, with exit status 143: the scratch directory and the unfinished output are removed
+    and an earlier output file is left as it was (SIGKILL cannot be caught: a scratch directory
+    ``sagwa-guard-*`` may then stay in $TMPDIR)."""
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: nothing to install
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _check_streaming(history: Path, changes: Path, products: Path | None, out: Path,

@@ -35,7 +35,10 @@ def _rows(n: int = 60, *, seed: int = 0) -> list[str]:
     rows[25] = "c5,L3,P1,S3,10.00,9.50,2026-03-01T10:04:00+09:00,,USD\n"  # repeats c5
     rows[40] = "c40,L4,P1,S4,10.00,9.50,2026-03-01T10:04:00,,USD\n"  # no offset: most have
     rows[55] = "c25,L4,P1,S4,10.00,9.50,2026-03-01T10:04:00+09:00,,USD\n"  # c25 was replaced
-    rows[57] = "c1,L4,P1,S4,10.00,9.50,2026-03-01T10:04:00+09:00,,KRW\n"  # repeats c1, far
+    rows[57] = "c1,L4,P1,S4,10.00,9.50,2026-03-01T10:04:00+09:00,,USD\n"  # repeats c1, far
+    rows[58] = "c1,L4,P1,S4,10.00,9.50,2026-03-01T10:05:00+09:00,,USD\n"  # and again
+    rows[14] = 'c14,L2,P2,S"2,10.00,9.00,2026-03-01T10:03:00+09:00,"",USD\n'  # a stray quote
+    rows[30] = '"c30","L2","P2","S2","10.00","","2026-03-01T10:03:00+09:00","","USD"\n'
     return rows
 
 
@@ -55,7 +58,13 @@ def test_blocks_and_parts_give_the_rows_a_whole_read_gives(tmp_path, block_bytes
     path.write_text(HEADER + "".join(_rows()), encoding="utf-8")
     staged, whole = _staged_against_whole(tmp_path, path, block_bytes, part_rows)
     assert staged.bad_rows == whole.bad_rows
-    assert {line for line, _ in whole.bad_rows} == {5, 10, 28, 43, 60}  # after the break, +1
+    # after the line break, +1; the second repeat of c1 names c1's first line
+    assert dict(whole.bad_rows) == {
+        5: 'new_price "9.x0" is not a price', 10: "expected 9 fields, found 3",
+        28: 'change_id "c5" repeats line 7', 33: "new_price is empty",
+        43: 'proposed_at "2026-03-01T10:04:00" has no UTC offset, but most of the file\'s '
+            "proposed_at values have one; give every timestamp an offset, or none",
+        60: 'change_id "c1" repeats line 3', 61: 'change_id "c1" repeats line 3'}
     assert staged.count == whole.frame.height
     parts = list(staged.parts())
     frames = [frame for frame, _ in parts]
