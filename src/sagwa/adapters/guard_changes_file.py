@@ -64,7 +64,7 @@ def stage_changes(path: Path, workdir: Path, *, part_rows: int = PART_ROWS,
     blocks, ragged, votes = _read_text_blocks(path, workdir, block_bytes)
     offsets = {name: v.decision() for name, v in votes.items()}
     bad = list(ragged)
-    prints, lines = [], []
+    prints = []
     for k in range(blocks):
         raw_file = workdir / f"text-{k:06d}.arrow"
         raw = pl.read_ipc(raw_file)
@@ -76,9 +76,8 @@ def stage_changes(path: Path, workdir: Path, *, part_rows: int = PART_ROWS,
         bad += bad_here
         good.write_ipc(workdir / f"good-{k:06d}.arrow")
         prints.append(good["change_id"].hash(seed=0).to_numpy())
-        lines.append(good["_line"].to_numpy())
-    repeats, bad_repeats = _repeats_across_blocks(workdir, blocks, prints, lines)
-    del prints, lines
+    repeats, bad_repeats = _repeats(workdir, prints)
+    del prints
     bad += bad_repeats
     times, keys = _times_and_keys(workdir, blocks, repeats)
     count = int(times.size)
@@ -106,14 +105,14 @@ def _read_text_blocks(path: Path, workdir: Path,
     return blocks, ragged, votes
 
 
-def _repeats_across_blocks(
-    workdir: Path, blocks: int, prints: list[np.ndarray], lines: list[np.ndarray]
-) -> tuple[set[int], list[tuple[int, str]]]:
+def _repeats(workdir: Path,
+             prints: list[np.ndarray]) -> tuple[set[int], list[tuple[int, str]]]:
     """The lines whose ``change_id`` an earlier row already had (the first is kept), and a bad
-    row for each naming the first one's line, as the whole-file check words it."""
-    if blocks == 0:
+    row for each naming the first one's line, as the whole-file check words it; ``prints``:
+    each block's fingerprints of its good rows' ids."""
+    if not prints:
         return set(), []
-    block_of = np.concatenate([np.full(p.size, k) for k, p in enumerate(prints)])
+    block_of = np.repeat(np.arange(len(prints)), [p.size for p in prints])
     fingerprints = np.concatenate(prints)
     values, counts = np.unique(fingerprints, return_counts=True)
     shared = values[counts > 1]
