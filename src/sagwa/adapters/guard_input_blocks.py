@@ -10,6 +10,7 @@ of the file one block, which is then refused as a whole file would be.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
@@ -90,8 +91,12 @@ def _ends_a_row(data: bytes) -> bool:
     a quoted value, asked of the csv module itself (the careful reader's parser)."""
     text = data.decode("utf-8", errors="replace") + _SENTINEL + "\n"
     last: list[str] = []
-    for last in csv.reader(io.StringIO(text, newline="")):
-        pass
+    limit = csv.field_size_limit(len(text) + 1)  # a long quoted value is not an error here
+    try:
+        for last in csv.reader(io.StringIO(text, newline="")):
+            pass
+    finally:
+        csv.field_size_limit(limit)
     return last == [_SENTINEL]
 
 
@@ -101,13 +106,25 @@ def _lines(block: bytes) -> int:
     return block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n")
 
 
-def _open(path: Path) -> BinaryIO:
+@contextlib.contextmanager
+def _open(path: Path) -> Iterator[BinaryIO]:
+    """The file's bytes, unpacked when it starts as gzip does. Opened once and peeked at, so a
+    pipe (``--changes /dev/stdin``, ``<(...)``) loses nothing to the look; closed after."""
     try:
-        with path.open("rb") as probe:
-            packed = probe.read(2) == _GZIP_MAGIC
-        return gzip.open(path, "rb") if packed else path.open("rb")  # type: ignore[return-value]
+        stream = path.open("rb")
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", field=str(path)) from None
+    with stream:
+        try:
+            packed = stream.peek(2)[:2] == _GZIP_MAGIC
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}",
+                               field=str(path)) from None
+        if not packed:
+            yield stream
+            return
+        with gzip.GzipFile(fileobj=stream, mode="rb") as unpacked:
+            yield unpacked  # type: ignore[misc]
 
 
 class _Pieces:

@@ -141,3 +141,31 @@ def test_a_header_only_file_has_no_parts(tmp_path) -> None:
     work.mkdir()
     staged = stage_changes(path, work, block_bytes=10)
     assert (staged.count, staged.bad_rows, list(staged.parts())) == (0, [], [])
+
+
+def test_a_quoted_value_longer_than_the_csv_modules_field_limit_is_read(tmp_path) -> None:
+    """Finding a block's end asks the csv module, whose default field limit is 131,072
+    characters: a longer quoted value is read as the whole-file reader reads it."""
+    long = "x" * 200_000
+    path = tmp_path / "changes.csv"
+    path.write_text(HEADER + f'c1,L1,P1,"{long}",10.00,9.00,2026-01-01,,USD\n'
+                    + "c2,L1,P1,S1,10.00,9.00,2026-01-02,,USD\n", encoding="utf-8")
+    staged, whole = _staged_against_whole(tmp_path, path, 50_000, 10)
+    assert (staged.count, staged.bad_rows) == (whole.frame.height, whole.bad_rows) == (2, [])
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_a_changes_file_from_a_pipe_is_read_whole(tmp_path, packed) -> None:
+    """The first bytes are peeked at, not read and lost: a pipe (/dev/stdin) keeps them."""
+    import os
+    import threading
+
+    text = (HEADER + "c1,L1,P1,S1,10.00,9.00,2026-01-01,,USD\n" * 1).encode()
+    data = gzip.compress(text) if packed else text
+    read_end, write_end = os.pipe()
+    threading.Thread(target=lambda: (os.write(write_end, data), os.close(write_end))).start()
+    work = tmp_path / "work"
+    work.mkdir()
+    staged = stage_changes(Path(f"/dev/fd/{read_end}"), work)
+    os.close(read_end)
+    assert (staged.count, staged.bad_rows) == (1, [])
