@@ -250,7 +250,7 @@ def _read_ragged(path: Path, data: bytes,
         if row and len(row) != len(header):
             ragged.append((line + shift, f"expected {len(header)} fields, found {len(row)}"))
         elif row:
-            good.append([v if v != "" else None for v in row] + [line + shift])
+            good.append([*row, line + shift])  # "" is made empty in _normalised
         line = rows.line_num + 1
     schema: dict[str, pl.DataType] = {h: pl.Utf8() for h in header}
     frame = pl.DataFrame(good, schema={**schema, "_line": pl.Int64()}, orient="row")

@@ -168,13 +168,18 @@ def _target(path: Path) -> Path:
         raise InvalidInput(f"cannot write {path}: {exc}", field=str(path)) from None
 
 
+def _temporary_beside(target: Path) -> Path:
+    """A new file's name beside ``target``, hidden, unique to this process and call."""
+    return target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+
+
 def _replace(target: Path, data: bytes) -> None:
     """Write a temporary file beside ``target`` (created new, never followed), rename it over."""
     try:
         mode: int | None = stat.S_IMODE(target.stat().st_mode)
     except FileNotFoundError:
         mode = None
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    tmp = _temporary_beside(target)
     try:
         with tmp.open("xb") as stream:
             stream.write(data)
@@ -205,8 +210,7 @@ class VerdictWriter:
                 self._stream = destination.target.open("wb")
             else:
                 self._target = destination.target
-                self._tmp = self._target.with_name(
-                    f".{self._target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+                self._tmp = _temporary_beside(self._target)
                 self._stream = self._tmp.open("xb")
         except OSError as exc:
             raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}",

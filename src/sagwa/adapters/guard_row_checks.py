@@ -57,9 +57,12 @@ def validate_rows(
     """The good rows of ``raw`` (text columns plus ``_line``) typed, and the bad ones as
     ``(line, problem)``; a later row repeating ``key`` is a bad one. ``offsets``: whether each
     timestamp column carries UTC offsets, decided over a whole file read in blocks
-    (:func:`decide_offsets`); by default ``raw``'s own values decide."""
+    (:func:`offset_votes`, :meth:`OffsetVotes.decision`); by default ``raw``'s own values
+    decide, the same way."""
     raw = raw.with_columns(_parsed_times(columns))
-    checks = _checks(columns, offsets or {})
+    if offsets is None:  # as the rows given decide it
+        offsets = {name: v.decision() for name, v in _votes(raw, columns).items()}
+    checks = _checks(columns, offsets)
     checked = raw.with_columns(_check=_first_failed(checks))
     failed = checked.filter(pl.col("_check").is_not_null())
     good = checked.filter(pl.col("_check").is_null()).drop("_check")
@@ -153,12 +156,10 @@ def _foreign_digits(name: str) -> pl.Expr:
 def _time_checks(name: str, decided: bool | None) -> list[_Check]:
     """Unreadable, offset unlike the column's first value, or a year Python cannot hold."""
     parsed, offset = pl.col(_parsed_name(name)), _has_offset(name)
-    readable = offset.filter(parsed.is_not_null())
-    # whether the column carries offsets: as most of its readable values do (a tie: as the
-    # first), so one odd row is the one said to be malformed, not the many after it
-    share = readable.cast(pl.Float64).mean()
-    first_offset = (pl.when(share == 0.5).then(readable.first()).otherwise(share > 0.5)
-                    if decided is None else pl.lit(decided))
+    # whether the column carries offsets (OffsetVotes.decision: as most of its readable values
+    # do), so one odd row is the one said to be malformed, not the many after it; None (no
+    # readable value) fails no row
+    first_offset = pl.lit(decided, dtype=pl.Boolean)
     return [
         _Check(
             pl.col(name).is_not_null() & parsed.is_null(),
@@ -209,10 +210,16 @@ class OffsetVotes:
 def offset_votes(raw: pl.DataFrame, columns: tuple[str, ...]) -> dict[str, OffsetVotes]:
     """Each timestamp column's :class:`OffsetVotes` in ``raw`` (text columns, a block of a
     file): summed over the blocks (``plus``), they decide the file's ``offsets``."""
+    return _votes(raw.with_columns(_parsed_times(columns)), columns)
+
+
+def _votes(parsed: pl.DataFrame, columns: tuple[str, ...]) -> dict[str, OffsetVotes]:
+    """:func:`offset_votes` of rows whose timestamps are parsed already."""
     names = [n for n in _TIMES if n in columns]
     if not names:
         return {}
-    parsed = raw.select(*_parsed_times(columns), *(_has_offset(n).alias(f"_{n}_has") for n in names))
+    parsed = parsed.select(*(_parsed_name(n) for n in names),
+                           *(_has_offset(n).alias(f"_{n}_has") for n in names))
     out = {}
     for name in names:
         has = parsed.filter(pl.col(_parsed_name(name)).is_not_null())[f"_{name}_has"]

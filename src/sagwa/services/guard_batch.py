@@ -93,8 +93,7 @@ def run_guard(
     """
     _check_options(lang, chunk_rows)
     if changes.height == 0:
-        zero_price_rows = history.height - history.filter(pl.col("price_minor") > 0).height
-        return GuardRun(_NO_VERDICTS, _NO_VERDICTS, zero_price_rows)
+        return GuardRun(_NO_VERDICTS, _NO_VERDICTS, _zero_price_rows(history))
     _require_values(changes, "changes", _CHANGES_REQUIRED)
     stream = GuardStream(history=history, rules=rules, products=products,
                          keys=ids_of(changes), chunk_rows=chunk_rows,
@@ -102,6 +101,15 @@ def run_guard(
     evidence = stream.judge(changes, next_start=None, progress=progress)
     verdicts = evidence.select("change_id", "verdict", "score", "error_type", "reason")
     return GuardRun(verdicts, evidence, stream.zero_price_rows)
+
+
+#: A history row with a price: one at 0 (or none) is no evidence (see the module).
+_PRICED = pl.col("price_minor") > 0
+
+
+def _zero_price_rows(history: pl.DataFrame) -> int:
+    """How many history rows are skipped as no price (0, or none)."""
+    return history.height - history.filter(_PRICED).height
 
 
 def _check_options(lang: str, chunk_rows: int) -> None:
@@ -153,10 +161,9 @@ class GuardStream:
                  chunk_rows: int = DEFAULT_CHUNK_ROWS, blind_chunks: bool = False,
                  lang: str = "en") -> None:
         _check_options(lang, chunk_rows)
-        priced = pl.col("price_minor") > 0
-        self.zero_price_rows = history.height - history.filter(priced).height
+        self.zero_price_rows = _zero_price_rows(history)
         _require_values(history, "history", _HISTORY_REQUIRED)
-        history = history.filter(priced)
+        history = history.filter(_PRICED)
         self.ids = _id_maps(history, keys)
         self.rules, self.products, self.lang = rules, products, lang
         self.chunk_rows, self.blind_chunks = chunk_rows, blind_chunks

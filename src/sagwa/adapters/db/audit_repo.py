@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, insert, select, text
 
@@ -77,20 +78,19 @@ class AuditRepository:
                           *actions: str) -> AuditRecord | None:
         """The entity's latest entry with any of ``actions``, however many entries it has (one
         query, by the ``(entity_type, entity_id)`` index, newest first)."""
-        q = (select(audit_log).where(audit_log.c.entity_type == entity_type,
-                                     audit_log.c.entity_id == entity_id,
-                                     audit_log.c.action.in_(actions))
-             .order_by(audit_log.c.seq.desc()).limit(1))
-        row = self.conn.execute(q).one_or_none()
-        return None if row is None else _record(row)
+        return self._one_for_entity(entity_type, entity_id, actions, audit_log.c.seq.desc())
 
     def first_for_entity(self, entity_type: str, entity_id: str,
                          *actions: str) -> AuditRecord | None:
         """The entity's first entry with any of ``actions`` (one query, oldest first)."""
+        return self._one_for_entity(entity_type, entity_id, actions, audit_log.c.seq)
+
+    def _one_for_entity(self, entity_type: str, entity_id: str, actions: tuple[str, ...],
+                        order: Any) -> AuditRecord | None:
         q = (select(audit_log).where(audit_log.c.entity_type == entity_type,
                                      audit_log.c.entity_id == entity_id,
                                      audit_log.c.action.in_(actions))
-             .order_by(audit_log.c.seq).limit(1))
+             .order_by(order).limit(1))
         row = self.conn.execute(q).one_or_none()
         return None if row is None else _record(row)
 
