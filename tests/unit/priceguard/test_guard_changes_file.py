@@ -169,3 +169,18 @@ def test_a_changes_file_from_a_pipe_is_read_whole(tmp_path, packed) -> None:
     staged = stage_changes(Path(f"/dev/fd/{read_end}"), work)
     os.close(read_end)
     assert (staged.count, staged.bad_rows) == (1, [])
+
+
+@pytest.mark.parametrize("first_has_offset", [True, False])
+def test_a_tie_in_offsets_goes_the_way_of_the_first_readable_value(tmp_path,
+                                                                   first_has_offset) -> None:
+    with_offset, without = "2026-03-01T10:00:00Z", "2026-03-01T10:01:00"
+    times = [with_offset, without] if first_has_offset else [without, with_offset]
+    path = tmp_path / "changes.csv"
+    path.write_text(HEADER + "c0,L1,P1,S1,10.00,9.00,not a time,,USD\n" + "".join(
+        f"c{k},L1,P1,S1,10.00,9.00,{t},,USD\n" for k, t in enumerate(times, start=1)),
+        encoding="utf-8")
+    staged, whole = _staged_against_whole(tmp_path, path, 60, 10)
+    said = "has no UTC offset" if first_has_offset else "has a UTC offset"
+    assert [line for line, problem in whole.bad_rows if said in problem] == [4]
+    assert staged.bad_rows == whole.bad_rows
