@@ -29,3 +29,17 @@ def test_a_recorded_actor_reads_as_a_person_in_the_pages_language() -> None:
     assert actor_text("agent:choi", "en") == "agent choi"
     assert actor_text("api:kim", "en") == "kim"
     assert actor_text("someone", "ko") == "someone"  # as recorded when not of a known shape
+
+
+def test_a_time_on_an_english_page_says_it_is_korea_time() -> None:
+    """A walkthrough's finding: English pages showed "2008-06-12 14:00" with no zone, which a
+    reader abroad takes for their own time. Korean pages need none; text that already says
+    "Korea time" asks for none."""
+    from datetime import UTC, datetime
+
+    env = make_templates().env
+    at = datetime(2008, 6, 12, 5, tzinfo=UTC)
+    page = env.from_string("{{ at | seoul }}|{{ at | seoul(zone=False) }}|{{ none | seoul }}")
+    assert page.render(at=at, none=None, lang="en") == "2008-06-12 14:00 KST|2008-06-12 14:00|—"
+    assert page.render(at=at, none=None, lang="ko") == "2008-06-12 14:00|2008-06-12 14:00|—"
+    assert page.render(at=at.isoformat(), none=None, lang="en").startswith("2008-06-12 14:00 KST|")

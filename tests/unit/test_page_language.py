@@ -138,7 +138,7 @@ def test_the_timeline_reads_as_words_with_korea_times_and_no_empty_reasons() -> 
     assert (ko[3].actor, ko[3].subject) == ("고객", "고객 2명")
     en = timeline_rows(entries, "en")
     assert en[1].detail == ("status: notifying customers · 3 cases · 6 messages · "
-                            "sending 2008-06-12 09:00")
+                            "sending 2008-06-12 09:00 KST")
     assert en[2].detail == "reason: way too low"
     # the postmortem and the CLI keep the plain key=value text, times in Korea time
     assert (entries[1].entity, entries[3].entity) == ("incident 1", "2 cases")

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.particles import josa
@@ -22,15 +24,26 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SEOUL = ZoneInfo("Asia/Seoul")
 
 
-def seoul(moment: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+def seoul(moment: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M", *, lang: str = "ko") -> str:
+    """A moment in Korea time: ``2008-06-12 14:00``. In English it says so (``… 14:00 KST``): a
+    reader abroad would otherwise take it for their own time; a Korean page needs no zone."""
     if moment is None:
         return "—"
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
     try:
-        return moment.astimezone(SEOUL).strftime(fmt)
+        said = moment.astimezone(SEOUL).strftime(fmt)
     except OverflowError:  # past year 9999 in Korea time (stored before times were bounded)
         return moment.isoformat(timespec="minutes")
+    return f"{said} KST" if lang == "en" else said
+
+
+@pass_context
+def seoul_in_page(page: Context, moment: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M",
+                  *, zone: bool = True) -> str:
+    """``{{ c.proposed_at | seoul }}`` in the page's language; ``seoul(zone=False)`` where the
+    text around it already says "Korea time"."""
+    return seoul(moment, fmt, lang=page.get("lang", "ko") if zone else "ko")
 
 
 def as_sentence(text: str | None) -> str:
@@ -55,7 +68,7 @@ def percent(value: float) -> str:
 
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES))
-    templates.env.filters["seoul"] = seoul
+    templates.env.filters["seoul"] = seoul_in_page  # {{ c.proposed_at|seoul }}: … 14:00 (KST)
     templates.env.filters["sentence"] = as_sentence  # {{ opinion.reason_en|sentence }}
     templates.env.filters["josa"] = josa  # {{ name|josa("이(가)") }}: 카메라마당이, 사과나라가
     templates.env.filters["label"] = label_filter  # {{ c.status|label("case") }}: 안내 발송

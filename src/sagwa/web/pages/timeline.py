@@ -55,11 +55,11 @@ def _subject(entry: TimelineEntry, lang: str) -> str:
     return entry.entity
 
 
-def _when(value: Any) -> str:
+def _when(value: Any, lang: str) -> str:
     if isinstance(value, datetime):
-        return seoul(value)
+        return seoul(value, lang=lang)
     try:
-        return seoul(datetime.fromisoformat(str(value)))
+        return seoul(datetime.fromisoformat(str(value)), lang=lang)
     except ValueError:
         return str(value)
 
@@ -78,7 +78,7 @@ def _detail(facts: Mapping[str, Any], vocabulary: str | None, lang: str,
             said.append(f"{_t(lang, '상태', 'status')}: {label(vocabulary, value, lang)}")
         elif key in ("send_at", "deadline"):
             ko, en = ("발송", "sending") if key == "send_at" else ("답변 기한", "deadline")
-            said.append(f"{_t(lang, ko, en)} {_when(raw)}")
+            said.append(f"{_t(lang, ko, en)} {_when(raw, lang)}")
         elif key == "reason":
             # the Korean kept with the record (a hold at publication), else with its change
             reason = (own_ko or reasons_ko.get(value, value)) if lang == "ko" else value
