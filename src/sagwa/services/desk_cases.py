@@ -20,8 +20,9 @@ transaction, queues the message that tells each of those customers what happens 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.domain.audit import AuditEvent
@@ -60,6 +61,7 @@ from sagwa.domain.orders import OrderTrigger
 from sagwa.domain.orders import advance as advance_order
 from sagwa.errors import Conflict, InvalidInput
 from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
+from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
 from sagwa.services.outbox import withdraw_unsent
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -236,37 +238,70 @@ def log_contact_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str
 
 
 def log_call_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str, outcome: str,
-                     agent: str, policy: DeskPolicy, note: str | None = None) -> AttemptLogged:
+                     agent: str, policy: DeskPolicy, note: str | None = None,
+                     idempotency_key: str | None = None) -> AttemptLogged:
     """:func:`log_contact_attempt`, telling what the attempt did to the call owed (decided in
-    the same transaction, for the agent's page)."""
+    the same transaction, for the agent's page). With ``idempotency_key``, a retry (a request
+    resent after a lost answer, a form sent twice) logs nothing more and answers what the first
+    one did; the same key for another attempt is refused."""
     if outcome not in OUTCOMES:
         raise InvalidInput(f"outcome must be one of {', '.join(OUTCOMES)}", field="outcome")
     if channel not in ("phone", "email", "sms"):
         raise InvalidInput("channel must be phone, email or sms", field="channel")
     with uow:
-        now = uow.now()
-        row = require(uow.cases.get(case_id, for_update=True), "case", case_id)
-        within = may_contact(policy.schedule, now)
-        owed_before = uow.reads.owed_call(case_id) is not None
-        attempt = uow.cases.add_attempt(case_id=case_id, channel=channel, at=now, outcome=outcome,
-                                        agent=agent, note=note, within_hours=within)
-        owed = uow.reads.owed_call(case_id, min_spacing=policy.min_call_spacing)
-        # only a reached call takes a case off the list without the give-up mark
-        made = owed_before and outcome == REACHED and owed is None
-        withdrawn = withdraw_unsent(uow, [case_id], why=CALL_MADE) if made else 0
-        too_soon = owed is not None and owed_before and channel == CALL_CHANNEL \
-            and not owed.last_counted
-        counted = attempt_counted(owed, channel=channel, at=now,
-                                  deadline=_deadline_of(uow, int(row.case.incident_id)))
-        uow.audit.append(AuditEvent(agent, "case.contact_attempted", "case", str(case_id), after={
-            "channel": channel, "outcome": outcome, "within_contact_hours": within,
-            "note": note, "made_call": made, "messages_withdrawn": withdrawn,
-            "counted": None if owed is None or channel != CALL_CHANNEL else counted}), now)
-        gave_up = _give_up_if_unreachable(uow, row, owed, attempt, agent, policy, now)
+        asked = {"case_id": case_id, "channel": channel, "outcome": outcome, "agent": agent,
+                 "note": note}
+        prior = prior_result(uow, ATTEMPT_SCOPE, idempotency_key, asked)
+        if prior:
+            return _logged_again(prior)
+        logged = _log_attempt(uow, case_id, channel, outcome, agent, policy, note)
+        remember(uow, ATTEMPT_SCOPE, idempotency_key, _as_result(logged))
         uow.commit()
-        return AttemptLogged(attempt, made, gave_up > 0, too_soon,
-                             owed.counts_from if too_soon and owed else None,
-                             owed.attempts if owed is not None else None, gave_up > 1, counted)
+        return logged
+
+
+#: Idempotency keys of contact attempts (``idempotency.prior_result``'s scope).
+ATTEMPT_SCOPE = "contact_attempt"
+
+
+def _as_result(logged: AttemptLogged) -> dict[str, Any]:
+    result = asdict(logged)
+    result["counts_from"] = logged.counts_from.isoformat() if logged.counts_from else None
+    return result
+
+
+def _logged_again(result: dict[str, Any]) -> AttemptLogged:
+    """The first answer of a retried attempt, as it was."""
+    counts_from = result.get("counts_from")
+    return AttemptLogged(**{**result, "counts_from": (datetime.fromisoformat(counts_from)
+                                                      if counts_from else None)})
+
+
+def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome: str,
+                 agent: str, policy: DeskPolicy, note: str | None) -> AttemptLogged:
+    """The attempt added in ``uow``'s transaction (not committed), and what it did."""
+    now = uow.now()
+    row = require(uow.cases.get(case_id, for_update=True), "case", case_id)
+    within = may_contact(policy.schedule, now)
+    owed_before = uow.reads.owed_call(case_id) is not None
+    attempt = uow.cases.add_attempt(case_id=case_id, channel=channel, at=now, outcome=outcome,
+                                    agent=agent, note=note, within_hours=within)
+    owed = uow.reads.owed_call(case_id, min_spacing=policy.min_call_spacing)
+    # only a reached call takes a case off the list without the give-up mark
+    made = owed_before and outcome == REACHED and owed is None
+    withdrawn = withdraw_unsent(uow, [case_id], why=CALL_MADE) if made else 0
+    too_soon = owed is not None and owed_before and channel == CALL_CHANNEL \
+        and not owed.last_counted
+    counted = attempt_counted(owed, channel=channel, at=now,
+                              deadline=_deadline_of(uow, int(row.case.incident_id)))
+    uow.audit.append(AuditEvent(agent, "case.contact_attempted", "case", str(case_id), after={
+        "channel": channel, "outcome": outcome, "within_contact_hours": within,
+        "note": note, "made_call": made, "messages_withdrawn": withdrawn,
+        "counted": None if owed is None or channel != CALL_CHANNEL else counted}), now)
+    gave_up = _give_up_if_unreachable(uow, row, owed, attempt, agent, policy, now)
+    return AttemptLogged(attempt, made, gave_up > 0, too_soon,
+                         owed.counts_from if too_soon and owed else None,
+                         owed.attempts if owed is not None else None, gave_up > 1, counted)
 
 
 def _deadline_of(uow: SqlAlchemyUnitOfWork, incident_id: int) -> datetime | None:

@@ -96,6 +96,22 @@ def _idempotency_key(
     return IdempotencyKeyValue(idempotency_key or "", owner=api_actor(account))
 
 
+def _optional_idempotency_key(
+    account: Annotated[Account, Depends(_authenticated)],
+    idempotency_key: Annotated[str | None, Header(description=(
+        "Optional here: with one (1 to 200 characters, unique per account and request), a retry "
+        "with the same key and body answers the first result and records nothing more; another "
+        "body with it is 409 `idempotency_request_differs`. Without one, every call records."
+    ))] = None,
+) -> IdempotencyKeyValue | None:
+    """The ``Idempotency-Key`` header where a call takes one but does not need one (it has
+    always recorded without): None when absent; blank or over 200 characters: 422."""
+    if idempotency_key is None:
+        return None
+    check_key(idempotency_key)
+    return IdempotencyKeyValue(idempotency_key, owner=api_actor(account))
+
+
 def _price_rules(request: Request) -> PriceRules:
     rules: PriceRules = request.app.state.price_rules
     return rules
@@ -105,6 +121,7 @@ Uow = Annotated[UowFactory, Depends(_uow_factory)]
 Rules = Annotated[PriceRules, Depends(_price_rules)]
 Actor = Annotated[str, Depends(_actor)]
 IdempotencyKey = Annotated[IdempotencyKeyValue, Depends(_idempotency_key)]
+OptionalIdempotencyKey = Annotated[IdempotencyKeyValue | None, Depends(_optional_idempotency_key)]
 
 ReviewerCaller = Annotated[Account, Depends(api_caller(Role.REVIEWER))]
 AgentCaller = Annotated[Account, Depends(api_caller(Role.AGENT))]

@@ -26,6 +26,7 @@ from sagwa.web.deps import (
     Actor,
     AgentCaller,
     IdempotencyKey,
+    OptionalIdempotencyKey,
     Uow,
     recorded_name,
 )
@@ -295,7 +296,7 @@ def choose(case_id: int, body: ChoiceCreate, request: Request, uow: Uow,
 
 @router.post("/cases/{case_id}/contact-attempts", status_code=201)
 def attempt(case_id: int, body: AttemptCreate, request: Request, uow: Uow,
-            caller: AgentCaller) -> dict[str, Any]:
+            caller: AgentCaller, key: OptionalIdempotencyKey) -> dict[str, Any]:
     """Log a contact attempt. The answer says what it did to a call owed: ``made_call``,
     ``gave_up`` (marked "could not be reached"; ``message_queued``: the customer is told),
     ``counted``: whether this attempt counted towards ``max_attempts`` (towards "could not be
@@ -303,12 +304,13 @@ def attempt(case_id: int, body: AttemptCreate, request: Request, uow: Uow,
     only spaced out — ``counts_from`` says when the next one will count if this one came too
     soon after the last attempt that counted (``[calls] min_spacing_minutes``); before the
     deadline nothing counts — and ``attempts_counted`` of ``max_attempts`` (null when no call
-    is owed)."""
+    is owed). An ``Idempotency-Key`` (optional) makes a retry answer the first result without
+    logging the attempt twice."""
     policy = _policy(request)
     logged = desk_cases.log_call_attempt(uow(), case_id=case_id, channel=body.channel,
                                          outcome=body.outcome,
                                          agent=recorded_name(caller, body.agent, "agent"),
-                                         note=body.note, policy=policy)
+                                         note=body.note, policy=policy, idempotency_key=key)
     return {"id": logged.attempt_id, "made_call": logged.made_call, "gave_up": logged.gave_up,
             "message_queued": logged.message_queued, "counted": logged.counted,
             "counts_from": logged.counts_from, "attempts_counted": logged.attempts_counted,

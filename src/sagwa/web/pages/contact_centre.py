@@ -31,6 +31,7 @@ from sagwa.services.desk_cases import (
     record_choice,
 )
 from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.idempotency import MAX_KEY_LENGTH, IdempotencyKey
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow
@@ -62,6 +63,11 @@ AGENT_TEXTS: dict[tuple[str, str | None], tuple[str, str]] = {
         "이 사고는 이미 종료되어 더 이상 선택을 기록할 수 없습니다. 고객이 원하는 내용은 ‘통화 기록’ 메모로 남겨 주세요.",
         ("This incident is closed, so no choice can be recorded on it any more; log the call "
          "with a note saying what the customer asked for.")),
+    ("idempotency_key_reused", "idempotency_request_differs"): (
+        ("이 양식으로는 이미 다른 통화 결과를 기록했습니다(뒤로 가기로 다시 보낸 양식). 아래 기록을 확인하고, 다른 통화라면 "
+        "다시 기록해 주세요."),
+        ("This form already logged a call with another outcome (it was sent again from an "
+         "earlier page); check the calls below and log it again if it was another call.")),
     ("late_choice_refused", None): (
         ("답변 기한이 지났고 이 사고의 방안은 늦은 선택을 받지 않아, 기본 처리가 그대로 유지됩니다. 고객이 원하는 "
          "내용은 ‘통화 기록’ 메모로 남겨 주세요."),
@@ -278,11 +284,17 @@ def attempt_flash(case_id: int, outcome: str, logged: AttemptLogged,
 def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
             outcome: Annotated[str, Form(max_length=40)] = "",
             note: Annotated[str, Form(max_length=4000)] = "",
-            back: Annotated[str, Form(max_length=10)] = "queue") -> Response:
+            back: Annotated[str, Form(max_length=10)] = "queue",
+            form_key: Annotated[str, Form(max_length=MAX_KEY_LENGTH)] = "") -> Response:
+    """Log a call. The form carries a key of its own (``form_key``, new each time the card is
+    drawn), so the form sent twice — a double click, a resend after a dropped answer — logs the
+    call once and says what the first one did."""
     policy = request.app.state.desk_policy
+    key = IdempotencyKey(form_key, owner=account.actor) if form_key.strip() else None
     try:
         logged = log_call_attempt(uow(), case_id=case_id, channel="phone", outcome=outcome,
-                                  agent=account.actor, note=note.strip() or None, policy=policy)
+                                  agent=account.actor, note=note.strip() or None, policy=policy,
+                                  idempotency_key=key)
     except SagwaError as exc:
         return _refused(request, uow, case_id, "attempt", {"outcome": outcome, "note": note}, exc,
                         back)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
@@ -66,6 +67,12 @@ def percent(value: float) -> str:
     return f"{rounded:g}%" if rounded != int(rounded) else f"{int(rounded)}%"
 
 
+def form_key() -> str:
+    """A new key for a form that records something, so that sending it twice records it once
+    (an idempotency key; new each time the form is drawn)."""
+    return uuid4().hex
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.filters["seoul"] = seoul_in_page  # {{ c.proposed_at|seoul }}: … 14:00 (KST)
@@ -75,6 +82,7 @@ def make_templates() -> Jinja2Templates:
     templates.env.filters["pct"] = percent  # {{ c.promotion_pct|pct }}: 20%, 12.5%
     templates.env.filters["actor"] = actor_filter  # {{ a.agent|actor }}: 상담원 choi, 고객
     templates.env.globals["Money"] = Money
+    templates.env.globals["form_key"] = form_key  # <input type=hidden name=form_key …>
     templates.env.globals["cause_in"] = cause_in  # {{ cause_in(lang, i.cause, evidence) }}
     return templates
 
