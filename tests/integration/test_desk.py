@@ -303,13 +303,55 @@ def test_a_cancellation_without_the_recorded_choice_is_refused(shop) -> None:
 
 def test_unanswered_cases_take_the_default_after_the_deadline_and_nothing_is_cancelled(shop) -> None:
     uow, clock, incident_id, _, _, _ = _notified(shop)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as early:
         desk_cases.apply_deadline(uow(), incident_id=incident_id, actor="system")
+    # said in Korea time (it said the deadline in UTC), with its own reason
+    assert "2008-06-17 18:00 KST" in early.value.message
+    assert early.value.details["reason"] == "deadline_not_passed"
+    assert early.value.details["deadline_korea"] == "2008-06-17 18:00"
     clock.now = datetime(2008, 6, 17, 18, 1, tzinfo=SEOUL)
     assert desk_cases.apply_deadline(uow(), incident_id=incident_id, actor="system") == 6
     with uow() as u:
         assert {r.case.status.value for r in u.cases.for_incident(incident_id)} == {"defaulted"}
         assert set(u.conn.execute(select(orders_table.c.status)).scalars()) == {"placed"}
+
+
+def test_escalation_before_the_apologies_is_refused_and_they_still_go_to_everyone(shop) -> None:
+    """A walkthrough escalated a planned incident: its cases went on the call list, and notify
+    then sent the apology to nobody (it tells open cases only), leaving those customers with no
+    apology, no link and no reminder. Escalation now waits for the apologies."""
+    uow, clock, listing_id, _, _ = shop
+    incident_id = _planned(uow, clock, listing_id)
+    with pytest.raises(IllegalTransition) as early:
+        desk_cases.escalate_unanswered(uow(), incident_id=incident_id, actor="operator:lee")
+    assert early.value.details["reason"] == "incident_status"
+    assert "notify first" in early.value.message
+    with uow() as u:
+        assert {r.case.status.value for r in u.cases.for_incident(incident_id)} == {"open"}
+    summary = notify(uow(), incident_id=incident_id, actor="operator:lee", policy=POLICY,
+                     links=LINKS)
+    assert summary.cases == 6 and summary.messages > 0
+    assert desk_cases.escalate_unanswered(uow(), incident_id=incident_id, actor="system") == 6
+    with uow() as u:
+        rows = u.cases.for_incident(incident_id)
+        assert {r.case.status.value for r in rows} == {"escalated"}
+
+
+def test_escalation_and_the_deadline_on_a_closed_incident_are_refused(shop) -> None:
+    """A dismissed draft is closed: neither step answers "0 moved" as if it had worked."""
+    uow, clock, listing_id, _, _ = shop
+    with uow() as u:
+        draft = desk.open_draft_incident(u, listing=u.market.listing(listing_id),
+                                         window_start=clock.now - timedelta(hours=1),
+                                         cause="tripwire", evidence={}, actor="system")
+        u.commit()
+    desk.close(uow(), incident_id=draft, reason="a real sale, not a wrong price",
+               actor="operator:lee")
+    for step in (desk_cases.escalate_unanswered, desk_cases.apply_deadline):
+        with pytest.raises(IllegalTransition) as closed:
+            step(uow(), incident_id=draft, actor="system")
+        assert "it is closed" in closed.value.message
+        assert closed.value.details["status"] == "closed"
 
 
 def _reason_of(step, *args, **kwargs) -> str:
@@ -338,7 +380,10 @@ def test_steps_taken_too_early_are_refused_with_their_reasons(shop) -> None:
         == "incident_not_declared"
     )
     deadline = {"incident_id": draft, "actor": "system"}
-    assert _reason_of(desk_cases.apply_deadline, uow(), **deadline) == "no_correct_price_yet"
+    # the deadline's default and escalation come after the apologies went out (a walkthrough
+    # escalated a planned incident: the customers were then never sent the apology)
+    assert _reason_of(desk_cases.apply_deadline, uow(), **deadline) == "incident_status"
+    assert _reason_of(desk_cases.escalate_unanswered, uow(), **deadline) == "incident_status"
     desk.declare(
         uow(),
         listing_ids=[listing_id],
@@ -350,7 +395,7 @@ def test_steps_taken_too_early_are_refused_with_their_reasons(shop) -> None:
         actor="operator:lee",
         incident_id=draft,
     )
-    assert _reason_of(desk_cases.apply_deadline, uow(), **deadline) == "no_plan_yet"
+    assert _reason_of(desk_cases.apply_deadline, uow(), **deadline) == "incident_status"
     with uow() as u:
         assert _reason_of(incident_terms, u, draft, {}) == "case_not_ready"
     desk.scope(uow(), incident_id=draft, actor="operator:lee")

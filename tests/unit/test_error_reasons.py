@@ -259,6 +259,11 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: InvalidInput("incident 1 is not declared yet", reason="incident_not_declared"),
         "아직 선언되지 않은 사고입니다. 먼저 사고를 선언해 주세요.",
     ),
+    "deadline_not_passed": (
+        lambda: InvalidInput("the answer deadline 2008-06-17 18:00 KST has not passed yet",
+                             deadline_korea="2008-06-17 18:00", reason="deadline_not_passed"),
+        "답변 기한(2008-06-17 18:00, 한국 시간)이 아직 지나지 않았습니다. 기본 처리는 기한이 지난 뒤에 적용합니다.",
+    ),
     "incident_status": (
         lambda: refusal(
             lambda: incidents.advance_incident(incidents.IncidentStatus.CLOSED, "plan")
@@ -504,6 +509,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (price_order, "quantity_out_of_range"),
     (listings.check_percent_value, "promotion_percent_range"),
     (Promotion.__post_init__, "promotion_ends_before_start"),
+    (desk_cases.apply_deadline, "deadline_not_passed"),
 ]
 
 

@@ -12,19 +12,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from rich.table import Table
 from rich.text import Text
 
 from sagwa.cli.context import console
+from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, format_money
 from sagwa.errors import InvalidInput
 
 if TYPE_CHECKING:
     from sagwa.services.desk_status import IncidentStatusView
 
-SEOUL = ZoneInfo("Asia/Seoul")
 MISSING = "—"
 # How str(timedelta) reads: "1 day, 0:00:00", "2:29:59.767496".
 TIMEDELTA_TEXT = re.compile(

@@ -6,9 +6,12 @@ promotion ending "9999-12-31T23:59:59Z" took the review page down for every revi
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sagwa.errors import InvalidInput
 
+#: Korea time, in which people read and type every time sagwa shows (KST, UTC+9, no DST).
+SEOUL = ZoneInfo("Asia/Seoul")
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)  # not included
 OUT_OF_RANGE = "moment_out_of_range"

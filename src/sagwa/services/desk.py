@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sagwa.adapters.db.incident_repo import IncidentRow
 from sagwa.domain.audit import AuditEvent
@@ -22,6 +21,7 @@ from sagwa.domain.incidents import (
     open_draft,
 )
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger, advance
+from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, check_price, format_money
 from sagwa.domain.price_history import prices_between
 from sagwa.errors import Conflict, InvalidInput
@@ -29,8 +29,6 @@ from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
-
-SEOUL = ZoneInfo("Asia/Seoul")
 
 
 def _incident_json(inc: Incident) -> dict[str, object]:

@@ -56,10 +56,11 @@ from sagwa.domain.incidents import (
     advance,
 )
 from sagwa.domain.ledger import credit_compensation
+from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import format_money
 from sagwa.domain.orders import OrderTrigger
 from sagwa.domain.orders import advance as advance_order
-from sagwa.errors import Conflict, InvalidInput
+from sagwa.errors import Conflict, IllegalTransition, InvalidInput
 from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
@@ -335,9 +336,28 @@ def _give_up_if_unreachable(uow: SqlAlchemyUnitOfWork, row: CaseRow, owed: OwedC
 
 
 def escalate_unanswered(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str) -> int:
-    """Put every still-unanswered case on the call list (the escalation job)."""
-    return _bulk(uow, incident_id, {CaseStatus.OPEN, CaseStatus.NOTIFIED}, CaseTrigger.ESCALATE,
-                 actor, "case.escalated")
+    """Put every still-unanswered case on the call list (the escalation job). Only while the
+    desk is telling customers (``notifying``): before the apologies went out an escalated case
+    would never be sent one, and a closed incident has nobody left to call."""
+    with uow:
+        _while_telling_customers(uow, incident_id, "escalate unanswered cases")
+        moved = _move(uow, incident_id, {CaseStatus.OPEN, CaseStatus.NOTIFIED},
+                      CaseTrigger.ESCALATE, actor, "case.escalated", uow.now())
+        uow.commit()
+        return sum(len(ids) for ids in moved.values())
+
+
+def _while_telling_customers(uow: SqlAlchemyUnitOfWork, incident_id: int, step: str) -> None:
+    """Escalation and the deadline's default belong to an incident whose customers were told
+    (``notifying``); any other status is refused (409, reason ``incident_status``)."""
+    inc = require(uow.incidents.get(incident_id, for_update=True), "incident",
+                  incident_id).incident  # held until the step commits: not closed meanwhile
+    if inc.status is IncidentStatus.NOTIFYING:
+        return
+    why = ("it is closed" if inc.status is IncidentStatus.CLOSED
+           else "its customers have not been sent the apology yet (notify first)")
+    raise IllegalTransition(f"incident {incident_id} is {inc.status}: cannot {step}, as {why}",
+                            status=str(inc.status), trigger=step, reason="incident_status")
 
 
 def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
@@ -356,10 +376,15 @@ def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
 
     policy = policy if policy is not None else load_desk_policy()
     with uow:
+        _while_telling_customers(uow, incident_id, "apply the deadline's default")
         plan = current_plan(uow, incident_id)
         now = uow.now()
         if now <= plan.deadline:
-            raise InvalidInput(f"the deadline {plan.deadline.isoformat()} has not passed yet")
+            korea = plan.deadline.astimezone(SEOUL)
+            raise InvalidInput(f"the answer deadline {korea:%Y-%m-%d %H:%M} KST has not passed "
+                               "yet", deadline=korea.isoformat(),
+                               deadline_korea=f"{korea:%Y-%m-%d %H:%M}",
+                               reason="deadline_not_passed")
         moved = _move(uow, incident_id, UNANSWERED, CaseTrigger.DEADLINE_PASSED, actor,
                       "case.defaulted", now)
         told = [i for status in (CaseStatus.NOTIFIED, CaseStatus.ESCALATED)
@@ -370,14 +395,6 @@ def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
             uow.audit.append(AuditEvent(actor, "incident.defaulted", "incident", str(incident_id),
                                         after={"cases": sum(len(i) for i in moved.values()),
                                                "messages": queued}), now)
-        uow.commit()
-        return sum(len(ids) for ids in moved.values())
-
-
-def _bulk(uow: SqlAlchemyUnitOfWork, incident_id: int, current: set[CaseStatus],
-          trigger: CaseTrigger, actor: str, action: str) -> int:
-    with uow:
-        moved = _move(uow, incident_id, current, trigger, actor, action, uow.now())
         uow.commit()
         return sum(len(ids) for ids in moved.values())
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -34,6 +33,7 @@ from sagwa.domain.consent import (
 )
 from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan
 from sagwa.domain.incidents import Case, Incident
+from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.particles import josa, with_particle
 from sagwa.domain.price_entry import PriceEntry
@@ -43,7 +43,6 @@ from sagwa.services import desk_cause
 from sagwa.services.desk_policy import ContactDetails
 
 TEMPLATES = Path(__file__).parent / "message_templates"
-SEOUL = ZoneInfo("Asia/Seoul")
 _KO_DAYS = "월화수목금토일"
 OPTION_ORDER = (CustomerOption.KEEP, CustomerOption.CANCEL_WITH_COMPENSATION,
                 CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT, CustomerOption.TALK_TO_PERSON)

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sagwa.domain.audit import first_listing_pause
 from sagwa.domain.contact_hours import may_contact
+from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.sla import minutes_between
 from sagwa.services.desk_money import incident_money
@@ -22,7 +22,6 @@ from sagwa.services.desk_status import ANSWERING_CHOICES, answered_count
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
-SEOUL = ZoneInfo("Asia/Seoul")
 CASE_STATES = ("open", "notified", "escalated", "chosen", "defaulted", "resolved")
 
 

@@ -227,6 +227,10 @@ RULES: tuple[Rule, ...] = (
     _r("invalid_input", None, "incident_not_declared",
        "아직 선언되지 않은 사고입니다. 먼저 사고를 선언해 주세요.",
        "This incident is not declared yet; declare it first."),
+    _r("invalid_input", None, "deadline_not_passed",
+       "답변 기한({deadline_korea}, 한국 시간)이 아직 지나지 않았습니다. 기본 처리는 기한이 지난 뒤에 적용합니다.",
+       "The answer deadline ({deadline_korea} Korea time) has not passed yet; the default is "
+       "applied only after it."),
     # steps out of order
     _r("illegal_transition", None, "incident_status",
        "사고가 지금 '{status}' 상태라서 이 단계를 할 수 없습니다.",

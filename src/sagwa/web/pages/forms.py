@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sagwa.domain.identifiers import fold_width
-from sagwa.domain.moments import out_of_range
+from sagwa.domain.moments import SEOUL, out_of_range
 from sagwa.domain.money import Money
 from sagwa.domain.pricing import Promotion
 from sagwa.web.pages.error_texts import FIELDS, FormProblem
 
-SEOUL = ZoneInfo("Asia/Seoul")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
 

@@ -6,7 +6,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -14,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.particles import josa
 from sagwa.services.tripwire import cause_in
@@ -22,7 +22,6 @@ from sagwa.web.pages.labels import actor_filter, label_filter
 from sagwa.web.pages.session import HOME, csrf_token, current_account, flash, take_flash
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-SEOUL = ZoneInfo("Asia/Seoul")
 
 
 def seoul(moment: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M", *, lang: str = "ko") -> str:
