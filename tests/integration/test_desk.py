@@ -418,6 +418,22 @@ def test_a_notice_without_apology_is_refused_and_a_good_one_is_versioned(shop) -
                                     body=body + "\n(추가) 환불은 3영업일 안에 완료됩니다.",
                                     actor="operator:lee")
     assert (first.version, second.version) == (1, 2)
+    # the same text again (a retried request; a walkthrough got v1, v2, v3 all alike): v2 itself
+    again = notices.publish_notice(uow(), incident_id=incident_id, lang="ko", title=title + " ",
+                                   body=(body + "\n(추가) 환불은 3영업일 안에 완료됩니다.").replace("\n", "\r\n"),
+                                   actor="operator:kim")
+    assert (again.id, again.version, again.published_by) == (second.id, 2, "operator:lee")
+    with uow() as u:
+        assert [n.version for n in u.cases.notices(incident_id)] == [2, 1]
+    # the first version's text after a revision is a revision again (v3), not v1
+    back = notices.publish_notice(uow(), incident_id=incident_id, lang="ko", title=title,
+                                  body=body, actor="operator:lee")
+    assert back.version == 3
+    # another language's first version is its own
+    en_title, en_body = notices.draft_notice(uow(), incident_id=incident_id, lang="en",
+                                             policy=POLICY)
+    assert notices.publish_notice(uow(), incident_id=incident_id, lang="en", title=en_title,
+                                  body=en_body, actor="operator:lee").version == 1
 
 
 def test_the_reminder_goes_only_to_customers_who_have_not_answered(shop) -> None:

@@ -42,6 +42,27 @@ def test_a_listing_is_not_resumed_at_a_declared_incidents_wrong_price(market) ->
     assert _resume(uow, first).status is ListingStatus.LIVE
 
 
+def test_a_closed_incidents_wrong_price_does_not_go_back_on_sale(market) -> None:  # noqa: F811
+    """A walkthrough closed an incident (its customers settled) with the listing still at the
+    wrong price, resumed it, and took a new order at the very price apologised for."""
+    uow, clock, (first, _, _) = market
+    clock.now = datetime(2008, 6, 12, 15, 0, tzinfo=SEOUL)
+    incident = desk.declare(uow(), listing_ids=[first], wrong_price=WRONG, correct_price=RIGHT,
+                            cause="90% event as the price", responsible="seller", actor="op",
+                            window_start=datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL)).incident
+    desk.scope(uow(), incident_id=incident.incident_id, actor="op")  # nobody ordered
+    desk.close(uow(), incident_id=incident.incident_id, actor="op", reason="nobody affected")
+    with pytest.raises(Conflict) as refused:
+        _resume(uow, first)
+    assert refused.value.details["reason"] == "listing_at_wrong_price"
+    assert refused.value.details["incident_id"] == incident.incident_id
+    assert "(closed)" in refused.value.message
+    with uow() as u:
+        assert u.market.listing(first).status is ListingStatus.PAUSED
+    listings.propose_price_change(uow(), listing_id=first, new_price=RIGHT, proposed_by="s")
+    assert _resume(uow, first).status is ListingStatus.LIVE
+
+
 def test_a_listing_paused_by_a_draft_waits_for_the_operator(market) -> None:  # noqa: F811
     uow, clock, (first, _, _) = market
     clock.now = datetime(2008, 6, 12, 15, 0, tzinfo=SEOUL)

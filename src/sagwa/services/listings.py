@@ -132,7 +132,7 @@ def change_listing_status(uow: SqlAlchemyUnitOfWork, *, listing_id: int, trigger
         first_sale, released, reason = _check_step(uow, listing, trigger, actor, reason,
                                                    expected_price)
         if trigger is ListingTrigger.RESUME:
-            _check_no_open_incident_holds_it(uow, listing)
+            _check_no_incident_holds_it(uow, listing)
         decision = _first_price_decision(uow, listing, actor, gate, trigger)
         if decision.hold:
             trigger, reason = ListingTrigger.HOLD, decision.reason
@@ -169,24 +169,24 @@ def _check_step(uow: SqlAlchemyUnitOfWork, listing: Listing, trigger: ListingTri
     return first_sale, {}, reason
 
 
-def _check_no_open_incident_holds_it(uow: SqlAlchemyUnitOfWork, listing: Listing) -> None:
-    """A listing paused in an open incident goes back on sale only once it is safe: not while
-    the incident is a draft (an operator declares or dismisses it first), and not at the
-    incident's wrong price (correct the price first)."""
-    for incident_id in uow.incidents.all_open_for_listing(listing.id):
-        row = uow.incidents.get(incident_id)
-        if row is None:
-            continue
-        incident = row.incident
+def _check_no_incident_holds_it(uow: SqlAlchemyUnitOfWork, listing: Listing) -> None:
+    """A listing paused in an incident goes back on sale only once it is safe: not while the
+    incident is a draft (an operator declares or dismisses it first), and not at the wrong price
+    of an incident declared about it, open or closed (correct the price first): closing the
+    incident settles its customers, not the price (a walkthrough resumed a listing after its
+    incident closed and took an order at the very price apologised for)."""
+    for row in uow.incidents.standing_for_listing(listing.id):
+        incident, incident_id = row.incident, int(row.incident.incident_id)
         if incident.status is IncidentStatus.DRAFT:
             raise Conflict(
                 f"listing {listing.id} was paused by draft incident {incident_id}; an operator "
                 "declares or dismisses it before the listing goes back on sale",
                 reason="listing_in_draft_incident", incident_id=incident_id)
         if listing.price == incident.wrong_price:
+            closed = " (closed)" if incident.status is IncidentStatus.CLOSED else ""
             raise Conflict(
                 f"listing {listing.id} still costs {listing.price}, the wrong price of incident "
-                f"{incident_id}; correct the price before putting it back on sale",
+                f"{incident_id}{closed}; correct the price before putting it back on sale",
                 reason="listing_at_wrong_price", incident_id=incident_id,
                 price=listing.price.as_dict())
 
@@ -196,7 +196,7 @@ def check_not_an_open_incidents_wrong_price(uow: SqlAlchemyUnitOfWork, listing: 
     """While an incident about ``listing`` is open, its wrong price is not set again: not
     proposed (nor checked in a dry run), not approved by a reviewer, not put back by a
     promotion's end (``promotion_end``), as it is not resumed at
-    (:func:`_check_no_open_incident_holds_it`). Customers would order at the very price the
+    (:func:`_check_no_incident_holds_it`). Customers would order at the very price the
     desk is apologising for, after the incident's window, so outside its cases."""
     incident_id = open_incident_at(uow, listing.id, price)
     if incident_id is not None:

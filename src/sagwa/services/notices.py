@@ -75,9 +75,16 @@ def check_title(title: str) -> None:
             chars=chars)
 
 
+def _latest(uow: SqlAlchemyUnitOfWork, incident_id: int, lang: str) -> NoticeRow | None:
+    """The incident's latest published notice in ``lang``."""
+    return next((n for n in uow.cases.notices(incident_id) if n.lang == lang), None)
+
+
 def publish_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str, title: str,
                    body: str, actor: str) -> NoticeRow:
-    """Publish a new version of the notice; refused with the findings if it fails the check."""
+    """Publish a new version of the notice; refused with the findings if it fails the check.
+    The very text of the latest version in ``lang`` again (a retried request, a form sent twice)
+    is that version, not a new one: the board would show "revised" with identical versions."""
     if lang not in ("ko", "en"):
         raise InvalidInput("lang must be ko or en", field="lang")
     if not title.strip() or not body.strip():
@@ -86,12 +93,16 @@ def publish_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str, ti
     body = "\n".join(body.splitlines())  # a browser's textarea sends CRLF; paragraphs are "\n\n"
     with uow:
         now = uow.now()
-        inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
+        inc = require(uow.incidents.get(incident_id, for_update=True), "incident",
+                      incident_id).incident  # one publisher at a time: a twin sees the first
         if inc.declared_at is None:
             raise InvalidInput(
                 f"incident {incident_id} is a draft; declare it before publishing",
                 reason="incident_draft",
             )
+        latest = _latest(uow, incident_id, lang)
+        if latest is not None and (latest.title, latest.body) == (title.strip(), body.strip()):
+            return latest
         dm.checked(f"{title.strip()}\n\n{body.strip()}", kind="notice", lang=lang)
         notice = uow.cases.add_notice(incident_id=incident_id, lang=lang, title=title.strip(),
                                       body=body.strip(), published_by=actor, now=now)
