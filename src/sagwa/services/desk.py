@@ -344,13 +344,15 @@ def close(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, reason: st
         open_cases = [c for c in uow.cases.for_incident(incident_id, statuses=set(UNANSWERED))]
         if open_cases and trigger is IncidentTrigger.CLOSE:
             raise Conflict(
-                f"{len(open_cases)} cases have not been answered or defaulted yet",
+                (f"{len(open_cases)} cases have not" if len(open_cases) != 1 else
+                 "1 case has not") + " been answered or defaulted yet",
                 reason="unanswered_cases",
             )
         owed = uow.reads.calls_owed(incident_id) if trigger is IncidentTrigger.CLOSE else 0
         if owed:
             raise Conflict(
-                f"{owed} customers are still owed a call (they asked for a person, or the "
+                (f"{owed} customers are" if owed != 1 else "1 customer is") +
+                " still owed a call (they asked for a person, or the "
                 "plan's default is a follow-up call): no call since the deadline has reached "
                 "them and their call attempts are not used up; call them first",
                 reason="calls_owed",

@@ -177,6 +177,17 @@ ACTION: dict[str, Label] = {
     "order.cancel_and_refund": ("주문 취소·환불", "order cancelled and refunded"),
     "order.reduce_and_refund": ("주문 수량 줄임·환불", "order quantity lowered and refunded"),
     "order.reprice": ("할인가로 주문 금액 변경", "order repriced at the discount"),
+    "order.placed": ("주문 접수", "order placed"),
+    "incident.defaulted": ("답변 기한 경과: 답하지 않은 고객에게 기본 처리",
+                           "deadline passed: the default applied to customers who did not answer"),
+    "price_change.promotion_ended": ("할인 행사가 끝나 행사 전 가격으로 복귀",
+                                     "promotion ended: the price before it restored"),
+    "points.credited": ("포인트 적립", "points credited"),
+    "points.debited": ("포인트 사용", "points debited"),
+    "ledger.reversed": ("원장 기록 취소(반대 기록)", "ledger entry reversed"),
+    "customer.registered": ("고객 등록", "customer registered"),
+    "seller.registered": ("판매자 등록", "seller registered"),
+    "product.registered": ("상품 등록", "product registered"),
 }
 
 VOCABULARIES: Mapping[str, Mapping[str, Label]] = {
@@ -218,6 +229,14 @@ _ACTOR_ROLES = {"agent": ("상담원", "agent"), "admin": ("운영자", "operato
                 "sagwa": ("시스템", "system")}
 
 
+#: Work sagwa does by itself, by the name its audit records carry.
+SYSTEM_ACTORS = {"system:tripwire": ("주문 급증 감시", "order tripwire"),
+                 "system:scheduler": ("예약 작업(자동)", "scheduled job"),
+                 "system:deadline": ("답변 기한 처리(자동)", "deadline job"),
+                 "system:promotion_end": ("할인 행사 종료 처리(자동)", "promotion end (automatic)"),
+                 "system": ("시스템", "system")}
+
+
 def actor_text(actor: str, lang: str) -> str:
     """A recorded ``taken_by`` / ``agent`` as a person reads it: ``customer`` is the customer
     (고객), ``agent:choi`` is "상담원 choi", ``api:kim`` is kim; anything else as recorded (the
@@ -225,6 +244,8 @@ def actor_text(actor: str, lang: str) -> str:
     ko = lang == "ko"
     if actor == "customer":
         return "고객" if ko else "the customer"
+    if actor in SYSTEM_ACTORS:
+        return SYSTEM_ACTORS[actor][0 if ko else 1]
     role, _, name = actor.partition(":")
     if not name:
         return actor

@@ -15,14 +15,14 @@ from typing import Any
 
 from sagwa.domain.money import Money, format_money
 from sagwa.services.desk_report import TIMELINE_FACTS, TimelineEntry
-from sagwa.web.pages.labels import label
+from sagwa.web.pages.labels import SYSTEM_ACTORS, label
 from sagwa.web.pages.rendering import seoul
 
 _KINDS = {"incident": ("사고", "incident"), "listing": ("상품", "listing"),
           "order": ("주문", "order"), "case": ("건", "case")}
 #: Actions on these entities record a status with a label of the same vocabulary name.
 _STATUS_VOCABULARIES = ("incident", "listing")
-_ACTORS = {"customer": ("고객", "customer"), "system:tripwire": ("주문 급증 감시", "order tripwire")}
+_ACTORS = {"customer": ("고객", "customer"), **SYSTEM_ACTORS}
 
 
 @dataclass(frozen=True)
