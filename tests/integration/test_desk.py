@@ -175,11 +175,14 @@ def _notified(shop):
     return uow, clock, incident_id, cases, people, seller_id
 
 
-def publish_notice(uow, incident_id: int) -> None:
-    """The public notice as drafted (Korean): closing an incident needs one."""
-    title, body = notices.draft_notice(uow(), incident_id=incident_id, lang="ko", policy=POLICY)
-    notices.publish_notice(uow(), incident_id=incident_id, lang="ko", title=title, body=body,
-                           actor="operator:lee")
+def publish_notice(uow, incident_id: int, langs: tuple[str, ...] = ("ko", "en")) -> None:
+    """The public notice as drafted, in ``langs``: closing an incident needs one in Korean and
+    in each language its customers read (the shop's include English readers)."""
+    for lang in langs:
+        title, body = notices.draft_notice(uow(), incident_id=incident_id, lang=lang,
+                                           policy=POLICY)
+        notices.publish_notice(uow(), incident_id=incident_id, lang=lang, title=title,
+                               body=body, actor="operator:lee")
 
 
 def test_cancel_with_compensation_cancels_and_books_points_once(shop) -> None:
@@ -542,7 +545,15 @@ def test_a_customer_who_asked_for_a_person_stays_on_the_call_list_past_the_deadl
     assert no_notice.value.details["reason"] == "notice_not_published"
     with uow() as u:
         assert u.incidents.get(iid).incident.status.value == "notifying"  # nothing half-done
-    publish_notice(uow, iid)
+        assert u.cases.notice_languages_missing(iid) == ["en", "ko"]  # one reads English
+    # in English only (a walkthrough closed so): the Korean board, and Korean readers, lack it
+    publish_notice(uow, iid, langs=("en",))
+    with pytest.raises(Conflict) as no_korean:
+        desk.close(uow(), incident_id=iid, actor="operator:lee", reason="done")
+    assert no_korean.value.details["reason"] == "notice_language_missing"
+    assert no_korean.value.details["languages"] == ["ko"]
+    assert "Korean" in no_korean.value.message
+    publish_notice(uow, iid, langs=("ko",))
     assert desk.close(uow(), incident_id=iid, actor="operator:lee",
                       reason="done").incident.status.value == "closed"
     # closed: a late answer is refused; the same recorded answer again is still absorbed

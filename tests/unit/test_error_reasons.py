@@ -259,6 +259,12 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: InvalidInput("incident 1 is not declared yet", reason="incident_not_declared"),
         "아직 선언되지 않은 사고입니다. 먼저 사고를 선언해 주세요.",
     ),
+    "notice_language_missing": (
+        lambda: Conflict("incident 3's public notice is not published in Korean and English yet",
+                         reason="notice_language_missing", incident_id=3,
+                         languages=["en", "ko"]),
+        "공지를 한국어와 고객들이 읽는 모든 언어로 올려야 끝낼 수 있습니다. 아직 없는 언어: 영어, 한국어.",
+    ),
     "deadline_not_passed": (
         lambda: InvalidInput("the answer deadline 2008-06-17 18:00 KST has not passed yet",
                              deadline_korea="2008-06-17 18:00", reason="deadline_not_passed"),
@@ -510,6 +516,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (listings.check_percent_value, "promotion_percent_range"),
     (Promotion.__post_init__, "promotion_ends_before_start"),
     (desk_cases.apply_deadline, "deadline_not_passed"),
+    (desk._check_notice_in_every_language, "notice_language_missing"),
 ]
 
 

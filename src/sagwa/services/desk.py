@@ -314,6 +314,19 @@ def _next(inc: Incident, trigger: IncidentTrigger) -> IncidentStatus:
     return advance_incident(inc.status, trigger)
 
 
+def _check_notice_in_every_language(uow: SqlAlchemyUnitOfWork, incident_id: int) -> None:
+    """The public notice is in Korean and in each language the incident's customers read, before
+    it closes (a walkthrough closed an incident of Korean customers with an English notice only;
+    the Korean board said it was "so far published only in English")."""
+    missing = uow.cases.notice_languages_missing(incident_id)
+    if missing:
+        names = " and ".join({"ko": "Korean", "en": "English"}.get(m, m) for m in missing)
+        raise Conflict(
+            f"incident {incident_id}'s public notice is not published in {names} yet: it must "
+            "be in Korean and in each language its customers read; publish it before closing",
+            reason="notice_language_missing", incident_id=incident_id, languages=missing)
+
+
 def _vouch_for_listings(uow: SqlAlchemyUnitOfWork, inc: Incident, *, actor: str, reason: str,
                         now: datetime) -> None:
     """A draft dismissed as a false alarm vouches for its listings at the price the draft was
@@ -363,6 +376,8 @@ def close(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, reason: st
                 f"incident {incident_id} has no public notice yet: customers were told, the "
                 "public was not; publish the notice (within its SLA) before closing",
                 reason="notice_not_published", incident_id=incident_id)
+        if trigger is IncidentTrigger.CLOSE and inc.status is not IncidentStatus.SCOPED:
+            _check_notice_in_every_language(uow, incident_id)
         closed = replace(inc, status=new_status)
         uow.incidents.save(closed, closed_at=now)
         uow.audit.append(AuditEvent(actor, f"incident.{trigger.value}", "incident",

@@ -11,7 +11,14 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from sagwa.adapters.db.bulk import insert_unnest
 from sagwa.adapters.db.incident_repo import CaseRow, NoticeRow, _order
-from sagwa.adapters.db.tables import case_orders, cases, contact_attempts, notices, orders
+from sagwa.adapters.db.tables import (
+    case_orders,
+    cases,
+    contact_attempts,
+    customers,
+    notices,
+    orders,
+)
 from sagwa.domain.consent import Channel, ConsentRecord
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.incidents import Case, CaseStatus, OrderRecord
@@ -176,6 +183,18 @@ class CaseRepository:
         if incident_id is not None:
             q = q.where(notices.c.incident_id == incident_id)
         return [NoticeRow(**r._mapping) for r in self.conn.execute(q)]
+
+    def notice_languages_missing(self, incident_id: int) -> list[str]:
+        """The languages the incident's public notice must be in and is not yet: Korean (the
+        board's own), and each language its customers read."""
+        read = set(self.conn.execute(
+            select(customers.c.locale).distinct()
+            .join(cases, cases.c.customer_id == customers.c.id)
+            .where(cases.c.incident_id == incident_id)).scalars())
+        published = set(self.conn.execute(
+            select(notices.c.lang).distinct().where(notices.c.incident_id == incident_id)
+        ).scalars())
+        return sorted(({"ko"} | read) - published)
 
     def first_notice_at(self, incident_id: int) -> datetime | None:
         return self.conn.execute(select(func.min(notices.c.published_at)).where(

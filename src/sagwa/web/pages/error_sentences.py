@@ -298,6 +298,10 @@ RULES: tuple[Rule, ...] = (
        "아직 공지를 올리지 않아 끝낼 수 없습니다. 고객에게 알린 내용을 공지로도 올린 뒤 끝내 주세요.",
        "No public notice has been published yet, so this cannot be closed; publish the notice "
        "first."),
+    _r("conflict", None, "notice_language_missing",
+       "공지를 한국어와 고객들이 읽는 모든 언어로 올려야 끝낼 수 있습니다. 아직 없는 언어: {languages}.",
+       "The notice must be published in Korean and in every language its customers read before "
+       "closing; still missing: {languages}.", {"languages": "language"}),
     _r("conflict", None, "window_overlaps_incident",
        "상품 {listing_id}번은 이미 사고 #{incident_id}에 들어 있고 그 기간이 이 기간과 겹칩니다. 한 주문에 두 "
        "가지 답이 가지 않도록 기간을 그 사고 뒤로 잡거나, 그 사고가 초안이면 그 초안을 선언해 주세요.",

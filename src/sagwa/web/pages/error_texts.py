@@ -55,8 +55,15 @@ def _matches(rule: Rule, code: str, field: str | None, reason: str | None) -> bo
             and (rule.reason is None or rule.reason == reason))
 
 
+def _labelled(vocabulary: str, value: Any, lang: str) -> str:
+    """A detail as words: a list of codes (``["ko", "en"]``) is its labels joined."""
+    if isinstance(value, list | tuple):
+        return ", ".join(label(vocabulary, v, lang) for v in value)
+    return label(vocabulary, value, lang)
+
+
 def _say(rule: Rule, details: Mapping[str, Any], lang: str) -> str:
-    values = {k: label(rule.labels[k], v, lang) if rule.labels and k in rule.labels else v
+    values = {k: _labelled(rule.labels[k], v, lang) if rule.labels and k in rule.labels else v
               for k, v in details.items()}
     text = rule.ko if lang == "ko" else rule.en
     names = {name for _, name, _, _ in string.Formatter().parse(text) if name}
