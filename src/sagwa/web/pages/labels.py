@@ -168,7 +168,7 @@ ACTION: dict[str, Label] = {
     "price_change.rejected": ("가격 변경 거절", "price change rejected"),
     "price_change.superseded": ("새 제안으로 대체", "price change superseded by a newer one"),
     "price_change.withdrawn": ("판매자가 가격 변경 철회", "price change withdrawn by the seller"),
-    "case.notified": ("사과 메시지 안내", "customers notified"),
+    "case.notified": ("사과 메시지 발송 예약(연락 가능 시간에 발송)", "apology queued (sent within contact hours)"),
     "case.escalated": ("상담 대기열로 이동", "put on the call list"),
     "case.defaulted": ("기한 경과(기본 처리)", "default applied after the deadline"),
     "case.choice_recorded": ("고객 선택 기록", "customer's choice recorded"),
