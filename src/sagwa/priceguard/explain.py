@@ -25,7 +25,7 @@ from sagwa.priceguard.vocabulary import ERROR_TYPES, REASON_CODES, REF_KINDS
 _LOOKS_LIKE = {
     "en": {
         "decimal_slip": "a dropped zero or a slipped decimal point",
-        "extra_zero": "an extra zero",
+        "extra_zero": "an extra zero or a left-out decimal point",
         "digit_typo": "a mistyped digit",
         "currency": "a currency or exchange-rate mix-up",
         "percent_inverted": "an inverted percentage (meant {rest}% off, charged {rest}% of the price)",
@@ -37,7 +37,7 @@ _LOOKS_LIKE = {
     },
     "ko": {
         "decimal_slip": "0이 빠졌거나 소수점이 밀린 것",
-        "extra_zero": "0이 하나 더 붙은 것",
+        "extra_zero": "0이 더 붙었거나 소수점을 빠뜨린 것",
         "digit_typo": "숫자를 잘못 입력한 것",
         "currency": "통화·환율을 혼동한 것",
         "percent_inverted": "할인율을 거꾸로 입력한 것({rest}% 할인을 의도하고 가격의 {rest}%를 받음)",
