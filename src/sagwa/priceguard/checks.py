@@ -170,7 +170,7 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     z, reason, log_list = _above_list_price(z, reason, cols, rules)
     z, reason, streak_rows = _from_streak_start(z, reason, cols, rules, log_down)
     log_list[streak_rows] = np.nan  # the streak decides there
-    regular = regular_price(cols)
+    regular = regular_price(cols, rules)
     z, reason = _apply_floors(z, reason, cols, rules, mismatched, promo_gap, log_q, regular)
     score = z / (1.0 + z)
     hold = score >= rules.hold_score
@@ -393,14 +393,31 @@ def _base_z(
     return z, reason.astype(np.int8), log_down
 
 
-def regular_price(cols: PriceColumns) -> F64:
+def regular_price(cols: PriceColumns, rules: PriceRules) -> F64:
     """The price a run of cuts started from, when the current price ends one (``streak_start``
     above the old price: each cut within ``streak_max_gap`` of the one before); NaN otherwise.
     Not the recent median: on real weekly prices it swings too far to measure cuts from (it
-    held 10 legitimate changes of the dev set, and 5 errors)."""
+    held 10 legitimate changes of the dev set, and 5 errors).
+
+    Nor a start more than ``up_ratio`` times the listing's usual price (:func:`usual_price`):
+    a run that begins by taking a wrong price back down is a correction, not a discount (a
+    review approved a ×10 slip, took it back, and the next 0.8% cut was held as "90% below the
+    price before this run of 2 cuts")."""
+    usual = usual_price(cols.recent_median, cols.peer_median, cols.list_price)
     with np.errstate(invalid="ignore"):
-        return np.where((cols.streak_moves >= 1) & (cols.streak_start > cols.old),
-                        cols.streak_start, np.nan)
+        run = (cols.streak_moves >= 1) & (cols.streak_start > cols.old)
+        run &= ~(cols.streak_start > rules.up_ratio * usual)  # NaN usual: nothing says so
+        return np.where(run, cols.streak_start, np.nan)
+
+
+def usual_price(*columns: F64) -> F64:
+    """The median of what is known of ``columns`` row by row (NaN where none is), without
+    NumPy's all-NaN warning."""
+    values = np.sort(np.stack(columns, axis=1), axis=1)  # NaN sorts last
+    known = np.sum(~np.isnan(values), axis=1)
+    low = values[np.arange(len(known)), np.maximum((known - 1) // 2, 0)]
+    high = values[np.arange(len(known)), np.maximum(known // 2, 0)]
+    return np.where(known > 0, (low + high) / 2.0, np.nan)
 
 
 def _too_deep_in_steps(cols: PriceColumns, regular: F64) -> npt.NDArray[np.bool_]:

@@ -157,7 +157,7 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
     if (math.isnan(pct) and log_q < 0 and x.new < x.old and z < rules.z_policy
             and -log_q >= _depth_cap(x.max_depth_pct) - CUT_SLACK):
         z, reason = rules.z_policy, _UNDECLARED
-    regular = _regular_price(x)  # a cut in steps (checks._too_deep_in_steps)
+    regular = _regular_price(x, rules)  # a cut in steps (checks._too_deep_in_steps)
     if (regular > x.old and x.new < x.old and z < rules.z_policy
             and -_log(x.new / regular) >= _depth_cap(x.max_depth_pct) - CUT_SLACK):
         z, reason = rules.z_policy, _IN_STEPS
@@ -191,10 +191,18 @@ def _depth_cap(max_depth_pct: float) -> float:
     return -math.log1p(-min(max(max_depth_pct, 0.0), 99.99) / 100.0)
 
 
-def _regular_price(x: ScalarInputs) -> float:
+def _regular_price(x: ScalarInputs, rules: PriceRules) -> float:
     """``checks.regular_price`` for one change: where the run of cuts the current price ends
-    began (NaN without one)."""
-    return x.streak_start if x.streak_moves >= 1 and x.streak_start > x.old else math.nan
+    began (NaN without one, or when it began far above the listing's usual price)."""
+    if not (x.streak_moves >= 1 and x.streak_start > x.old):
+        return math.nan
+    known = sorted(v for v in (x.recent_median, x.peer_median, x.list_price)
+                   if not math.isnan(v))
+    if known:
+        usual = (known[(len(known) - 1) // 2] + known[len(known) // 2]) / 2.0
+        if x.streak_start > rules.up_ratio * usual:
+            return math.nan
+    return x.streak_start
 
 
 def _streak_log(x: ScalarInputs, rules: PriceRules) -> float:

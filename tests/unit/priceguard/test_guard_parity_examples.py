@@ -144,6 +144,16 @@ CASES = [
         id="electronics-just-under-60pct-below-the-runs-start",
     ),
     pytest.param(
+        # a review's case: a x10 slip (1,200,000) approved, then taken back to 120,000; a
+        # 0.8% cut next is no "90% below the price before this run of 2 cuts": the run began
+        # far above the listing's usual price (its recent median, its list price)
+        settled(120_000, 119_000, "KRW", recent_prices_minor=(120_000,) * 3 + (1_200_000,),
+                list_price_minor=130_000, category="electronics",
+                streak_start_minor=1_200_000, streak_moves=1), RULES,
+        Answer("allow", "within_range", "none", "current", 120_000.0),
+        id="electronics-a-cut-after-taking-a-wrong-price-back-is-not-in-steps",
+    ),
+    pytest.param(
         # no run of cuts known (the last cut was too long ago to continue one): not in steps
         settled(117_000, 70_200, "KRW", recent_prices_minor=(195_000,) * 3 + (117_000,),
                 category="electronics"), RULES,
@@ -324,3 +334,15 @@ def test_a_not_round_too_deep_promotion_gets_no_bonus() -> None:
     _, _, single_score, batch_score = answers(ev, RULES)
     assert single_score == pytest.approx(_score(RULES.z_policy), abs=1e-12)
     assert batch_score == pytest.approx(_score(RULES.z_policy), abs=1e-12)
+
+
+def test_the_usual_price_is_the_median_of_what_is_known_without_warnings() -> None:
+    import numpy as np
+
+    from sagwa.priceguard.checks import usual_price
+
+    nan = float("nan")
+    got = usual_price(np.array([nan, 1.0, 1.0, 1.0]), np.array([nan, nan, 3.0, 5.0]),
+                      np.array([nan, nan, nan, 3.0]))  # filterwarnings=error: no all-NaN warning
+    assert np.isnan(got[0]) and got[1:].tolist() == [1.0, 2.0, 3.0]
+    assert usual_price(np.array([]), np.array([]), np.array([])).size == 0
