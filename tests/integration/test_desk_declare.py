@@ -119,6 +119,11 @@ def test_declaring_over_an_open_incident_is_refused_and_writes_nothing(market, w
     with uow() as u:
         assert [r.incident for r in u.incidents.list()] == before
     assert _status(uow, second) == ListingStatus.LIVE  # nothing paused by the refused call
+    if which == "second request":  # and it took no incident number: the next one follows on
+        later = datetime(2008, 6, 12, 15, 30, tzinfo=SEOUL)
+        clock.now = later
+        nxt = desk.declare(uow(), listing_ids=[second], **kwargs).incident.incident_id
+        assert nxt == iid + 1
 
 
 def test_a_retried_declaration_with_its_key_is_the_same_incident(market) -> None:

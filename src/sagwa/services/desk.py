@@ -106,8 +106,8 @@ def declare(uow: SqlAlchemyUnitOfWork, *, listing_ids: list[int], wrong_price: M
         if not listing_ids:
             raise InvalidInput("an incident needs at least one listing", field="listing_ids",
                                reason="no_listings")
-        if incident_id is None:
-            draft = open_draft(incident_id=uow.incidents.next_id(), listing_ids=set(listing_ids),
+        if incident_id is None:  # its id is taken once every check passed: no gaps in ids
+            draft = open_draft(incident_id=UNNUMBERED, listing_ids=set(listing_ids),
                                wrong_price=wrong_price, window_start=window_start, now=now,
                                cause=cause, opened_by=actor, correct_price=correct_price)
         else:
@@ -122,21 +122,28 @@ def declare(uow: SqlAlchemyUnitOfWork, *, listing_ids: list[int], wrong_price: M
         _check_window_after_listings(uow, listings, window_start)
         _check_listings_free(uow, listings, wrong_price, declared.incident)
         _check_listings_had_wrong_price(uow, listings, declared.incident)
-        iid = int(declared.incident.incident_id)
+        incident = declared.incident
         if incident_id is None:
-            uow.incidents.add(draft)
+            iid = uow.incidents.next_id()
+            incident = replace(incident, incident_id=iid)
+            uow.incidents.add(replace(draft, incident_id=iid))
         else:
+            iid = int(incident.incident_id)
             stored = require(uow.incidents.get(iid), "incident", iid).incident
             uow.incidents.add_listings(iid, draft.listing_ids - stored.listing_ids)
-        uow.incidents.save(declared.incident, declared_by=actor)
+        uow.incidents.save(incident, declared_by=actor)
         for listing in listings:
             pause_for_incident(uow, listing, iid, actor, now)
         uow.audit.append(AuditEvent(actor, "incident.declared", "incident", str(iid),
-                                    after=_incident_json(declared.incident)), now)
+                                    after=_incident_json(incident)), now)
         row = require(uow.incidents.get(iid), "incident", iid)
         remember(uow, "incident", idempotency_key, {"id": iid})
         uow.commit()
         return row
+
+
+#: The id of an incident being declared while its checks run (no stored incident has it).
+UNNUMBERED = 0
 
 
 def _check_window_after_listings(uow: SqlAlchemyUnitOfWork, listings: list[Listing],
