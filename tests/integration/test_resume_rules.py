@@ -61,6 +61,14 @@ def test_a_closed_incidents_wrong_price_does_not_go_back_on_sale(market) -> None
         assert u.market.listing(first).status is ListingStatus.PAUSED
     listings.propose_price_change(uow(), listing_id=first, new_price=RIGHT, proposed_by="s")
     assert _resume(uow, first).status is ListingStatus.LIVE
+    # nor is the wrong price set again once it is back on sale (a review got round the resume
+    # rule so: right price, resume, then the wrong price proposed and applied)
+    with pytest.raises(Conflict) as again:
+        listings.propose_price_change(uow(), listing_id=first, new_price=WRONG, proposed_by="s")
+    assert again.value.details["reason"] == "price_is_incident_wrong_price"
+    assert again.value.details["incident_id"] == incident.incident_id
+    with uow() as u:
+        assert u.market.listing(first).price == RIGHT
 
 
 def test_a_listing_paused_by_a_draft_waits_for_the_operator(market) -> None:  # noqa: F811

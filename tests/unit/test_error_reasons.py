@@ -283,7 +283,7 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     "price_is_incident_wrong_price": (  # raised in services (tests/integration/test_resume_rules.py)
         lambda: Conflict("19,900 KRW is the wrong price of incident 3",
                          reason="price_is_incident_wrong_price", incident_id=3),
-        "사고 #3의 잘못된 가격입니다. 사고가 진행 중인 동안에는 이 가격으로 다시 정할 수 없습니다.",
+        "사고 #3의 잘못된 가격입니다. 이 상품은 이 가격으로 다시 정할 수 없습니다.",
     ),
     "sale_action_outdated": (  # raised by the seller page (test_seller_sale_status.py)
         lambda: IllegalTransition("the listing became paused after this page was opened",
@@ -482,7 +482,7 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
 RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (listings._check_price_may_change, "price_unchanged"),
     (seller_pages.change_sale, "sale_action_outdated"),
-    (listings.check_not_an_open_incidents_wrong_price, "price_is_incident_wrong_price"),
+    (listings.check_not_an_incidents_wrong_price, "price_is_incident_wrong_price"),
     (listings._check_price_may_change, "listing_ended"),
     (price_review._held, "change_not_held"),
     (price_review.check_not_own_change, "own_change"),

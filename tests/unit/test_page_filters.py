@@ -43,3 +43,8 @@ def test_a_time_on_an_english_page_says_it_is_korea_time() -> None:
     assert page.render(at=at, none=None, lang="en") == "2008-06-12 14:00 KST|2008-06-12 14:00|—"
     assert page.render(at=at, none=None, lang="ko") == "2008-06-12 14:00|2008-06-12 14:00|—"
     assert page.render(at=at.isoformat(), none=None, lang="en").startswith("2008-06-12 14:00 KST|")
+    # words in another language than the page's (an agent's script in the customer's
+    # language, templates/cs/_no_choice.html): that language decides
+    script = env.from_string('{{ at | seoul(lang="ko") }}|{{ at | seoul(lang="en") }}')
+    assert script.render(at=at, lang="en") == "2008-06-12 14:00|2008-06-12 14:00 KST"
+    assert script.render(at=at, lang="ko") == "2008-06-12 14:00|2008-06-12 14:00 KST"

@@ -1,6 +1,8 @@
-"""Which open incident, if any, is about a listing at a given price: an open incident's wrong
-price is not set on its listing again (``listings.check_not_an_open_incidents_wrong_price``,
-``promotion_end``)."""
+"""Which incident, if any, is about a listing at a given price: the wrong price of an incident
+about a listing (open, or closed after it was declared) is not set on that listing again
+(``listings.check_not_an_incidents_wrong_price``, ``promotion_end``), as the listing is not
+resumed at it (``listings._check_no_incident_holds_it``). Closing an incident settles its
+customers, not the price. A draft dismissed as a false alarm vouched for its price instead."""
 
 from __future__ import annotations
 
@@ -8,10 +10,10 @@ from sagwa.domain.money import Money
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 
-def open_incident_at(uow: SqlAlchemyUnitOfWork, listing_id: int, price: Money) -> int | None:
-    """The open incident about ``listing_id`` whose wrong price is ``price``, if any."""
-    for incident_id in uow.incidents.all_open_for_listing(listing_id):
-        row = uow.incidents.get(incident_id)
-        if row is not None and row.incident.wrong_price == price:
-            return int(incident_id)
+def incident_at(uow: SqlAlchemyUnitOfWork, listing_id: int, price: Money) -> int | None:
+    """The incident about ``listing_id`` whose wrong price is ``price``, if any: an open one,
+    or a closed one that was declared (``standing_for_listing``)."""
+    for row in uow.incidents.standing_for_listing(listing_id):
+        if row.incident.wrong_price == price:
+            return int(row.incident.incident_id)
     return None

@@ -25,7 +25,7 @@ from sagwa.domain.pricing import (
 )
 from sagwa.errors import Conflict, InvalidInput
 from sagwa.services.idempotency import prior_result, remember
-from sagwa.services.incident_prices import open_incident_at
+from sagwa.services.incident_prices import incident_at
 from sagwa.services.listing_holds import (
     HOLD_ACTION,
     SENT_BACK_PRICE,
@@ -191,18 +191,18 @@ def _check_no_incident_holds_it(uow: SqlAlchemyUnitOfWork, listing: Listing) -> 
                 price=listing.price.as_dict())
 
 
-def check_not_an_open_incidents_wrong_price(uow: SqlAlchemyUnitOfWork, listing: Listing,
+def check_not_an_incidents_wrong_price(uow: SqlAlchemyUnitOfWork, listing: Listing,
                                             price: Money) -> None:
-    """While an incident about ``listing`` is open, its wrong price is not set again: not
-    proposed (nor checked in a dry run), not approved by a reviewer, not put back by a
-    promotion's end (``promotion_end``), as it is not resumed at
-    (:func:`_check_no_incident_holds_it`). Customers would order at the very price the
-    desk is apologising for, after the incident's window, so outside its cases."""
-    incident_id = open_incident_at(uow, listing.id, price)
+    """The wrong price of an incident about ``listing`` (open, or closed after it was declared)
+    is not set again: not proposed (nor checked in a dry run), not approved by a reviewer, not
+    put back by a promotion's end (``promotion_end``), as it is not resumed at
+    (:func:`_check_no_incident_holds_it`). Customers would order at the very price the desk
+    apologised for, after the incident's window, so outside its cases."""
+    incident_id = incident_at(uow, listing.id, price)
     if incident_id is not None:
         raise Conflict(
-            f"{price} is the wrong price of incident {incident_id}, open for listing "
-            f"{listing.id}; it cannot be set again while the incident is open",
+            f"{price} is the wrong price of incident {incident_id} about listing {listing.id}; "
+            "the listing cannot be set to it again",
             reason="price_is_incident_wrong_price", incident_id=incident_id,
             price=price.as_dict())
 
@@ -441,7 +441,7 @@ def check_proposal_on(uow: SqlAlchemyUnitOfWork, listing: Listing, new_price: Mo
     price is no refusal (the dry run of a listing never on sale previews publishing it at its
     own price)."""
     _check_price_may_change(listing, new_price, same_price=same_price)
-    check_not_an_open_incidents_wrong_price(uow, listing, new_price)
+    check_not_an_incidents_wrong_price(uow, listing, new_price)
     check_product_currency(
         require(uow.catalog.product(listing.product_id), "product", listing.product_id),
         new_price)

@@ -35,7 +35,7 @@ from sagwa.priceguard import ChangeEvidence, PriceRules, Verdict, check_one
 from sagwa.priceguard.streak import streak_of
 from sagwa.priceguard.vocabulary import POLICY_REASONS
 from sagwa.services.accounts import account_name
-from sagwa.services.incident_prices import open_incident_at
+from sagwa.services.incident_prices import incident_at
 from sagwa.services.listing_holds import (
     HeldListing,
     risk_order_key,
@@ -45,7 +45,7 @@ from sagwa.services.listing_holds import (
 from sagwa.services.listings import (
     GateDecision,
     PriceGate,
-    check_not_an_open_incidents_wrong_price,
+    check_not_an_incidents_wrong_price,
     check_proposal_input,
     check_proposal_on,
     never_on_sale,
@@ -335,15 +335,15 @@ def review_queue(uow: SqlAlchemyUnitOfWork, *, limit: int = 50, offset: int = 0,
             stale = stale_code(change, listing, price_moved_since=_moved_since(uow, change),
                                now=uow.now())
             said = None if stale is None else _stale_sentences(stale, change, listing)
-            incident_id = open_incident_at(uow, listing.id, change.new_price)
+            incident_id = incident_at(uow, listing.id, change.new_price)
             if stale is None and incident_id is not None:
-                # approving it would be refused (check_not_an_open_incidents_wrong_price): the
+                # approving it would be refused (check_not_an_incidents_wrong_price): the
                 # card says so before the click, as for the other refusals
                 stale, said = "price_is_incident_wrong_price", (
-                    (f"진행 중인 사고 #{incident_id}의 잘못된 가격입니다. 사고가 끝날 때까지 승인할 수 "
-                    "없으니 거절해 주세요."),
-                    (f"this is the wrong price of open incident #{incident_id}; it cannot be "
-                    "approved while the incident is open: reject it"))
+                    (f"사고 #{incident_id}의 잘못된 가격입니다. 이 가격은 승인할 수 없으니 거절해 "
+                     "주세요."),
+                    (f"this is the wrong price of incident #{incident_id}; it cannot be "
+                     "approved: reject it"))
             items.append(ReviewItem(change, listing, product.title if product else "?",
                                     seller.name if seller else "?", said,
                                     product.title_en if product else None, stale))
@@ -419,7 +419,7 @@ def approve_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer:
         if stale is not None:
             _, why = _stale_sentences(stale, change, listing)
             raise Conflict(f"listing {listing.id}: {why}", stale=True, reason=stale)
-        check_not_an_open_incidents_wrong_price(uow, listing, change.new_price)
+        check_not_an_incidents_wrong_price(uow, listing, change.new_price)
         _check_approval_reason(change, reason)
         decided = uow.market.decide_price_change(change_id, status=PriceChangeStatus.APPROVED,
                                                  by=reviewer, reason=reason, now=uow.now())

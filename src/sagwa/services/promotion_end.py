@@ -20,7 +20,7 @@ from sagwa.domain.audit import AuditEvent
 from sagwa.domain.listings import ListingStatus
 from sagwa.domain.money import Money
 from sagwa.domain.pricing import PriceChangeProposal, PriceChangeStatus
-from sagwa.services.incident_prices import open_incident_at
+from sagwa.services.incident_prices import incident_at
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -77,7 +77,7 @@ def end_promotion(uow: SqlAlchemyUnitOfWork, *, price_change_id: int,
             outcome = PromotionEnd.PRICE_MOVED
         else:
             back_to = _price_before_promotions(live[: at + 1], uow.now())
-            incident_id = open_incident_at(uow, listing.id, back_to)
+            incident_id = incident_at(uow, listing.id, back_to)
             if incident_id is not None:
                 outcome, kept = PromotionEnd.KEPT_FOR_INCIDENT, back_to
                 back_to = listing.price

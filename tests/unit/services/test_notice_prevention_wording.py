@@ -56,12 +56,12 @@ UNENFORCED = {"ko": ["다른 담당자가 한 번 더", "다른 담당자가 다
 PAUSE = {"ko": "자동 중단 기능", "en": "automatic pause"}
 #: A walkthrough's finding: the rules the approval broke were offered as the prevention. They
 #: are stated as rules that were in force and did not stop it; what is new is that the wrong
-#: price cannot be approved or set again while the incident is open
-#: (listings.check_not_an_open_incidents_wrong_price).
+#: price cannot be approved or set again on the listing, during the incident or after it
+#: (listings.check_not_an_incidents_wrong_price).
 DID_NOT_STOP = {"ko": "이미 다음 규칙이 있었지만 이번 승인을 막지 못했습니다",
                 "en": "already had these rules, and they did not stop this approval"}
-BLOCKED_AGAIN = {"ko": "이 사고가 마무리될 때까지 다시 승인하거나 적용할 수 없도록 막았습니다",
-                 "en": "can no longer be approved or set until this incident is closed"}
+BLOCKED_AGAIN = {"ko": "이 상품에 다시 승인하거나 적용할 수 없도록 막았습니다",
+                 "en": "can no longer be approved or set on this item"}
 OFFERED_AS_NEW = {"ko": "재발 방지를 위해 승인 절차에 다음 규칙을 적용합니다",
                   "en": "To prevent this from happening again, our review step applies these rules"}
 

@@ -40,10 +40,11 @@ def seoul(moment: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M", *, lang: s
 
 @pass_context
 def seoul_in_page(page: Context, moment: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M",
-                  *, zone: bool = True) -> str:
-    """``{{ c.proposed_at | seoul }}`` in the page's language; ``seoul(zone=False)`` where the
+                  *, zone: bool = True, lang: str | None = None) -> str:
+    """``{{ c.proposed_at | seoul }}`` in the page's language; ``seoul(lang=cl)`` inside words
+    in another language (an agent's script in the customer's); ``seoul(zone=False)`` where the
     text around it already says "Korea time"."""
-    return seoul(moment, fmt, lang=page.get("lang", "ko") if zone else "ko")
+    return seoul(moment, fmt, lang=(lang or page.get("lang", "ko")) if zone else "ko")
 
 
 def as_sentence(text: str | None) -> str:
