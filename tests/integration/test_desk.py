@@ -350,11 +350,40 @@ def test_escalation_and_the_deadline_on_a_closed_incident_are_refused(shop) -> N
         u.commit()
     desk.close(uow(), incident_id=draft, reason="a real sale, not a wrong price",
                actor="operator:lee")
-    for step in (desk_cases.escalate_unanswered, desk_cases.apply_deadline):
+    for step, code in ((desk_cases.escalate_unanswered, "escalate"),
+                       (desk_cases.apply_deadline, "apply_deadline")):
         with pytest.raises(IllegalTransition) as closed:
             step(uow(), incident_id=draft, actor="system")
         assert "it is closed" in closed.value.message
         assert closed.value.details["status"] == "closed"
+        assert closed.value.details["trigger"] == code
+
+
+def test_a_scheduled_job_for_an_incident_closed_since_has_nothing_to_do(shop) -> None:
+    """The escalation and deadline jobs are scheduled when customers are told; an incident
+    closed before they run is refused by the steps, which the jobs take as 0 moved (a job that
+    raised would be retried, to no end)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+    from types import SimpleNamespace
+
+    from sagwa.jobs.desk_tasks import escalate_incident, incident_deadline
+
+    uow, clock, listing_id, _, _ = shop
+    with uow() as u:
+        draft = desk.open_draft_incident(u, listing=u.market.listing(listing_id),
+                                         window_start=clock.now - timedelta(hours=1),
+                                         cause="tripwire", evidence={}, actor="system")
+        u.commit()
+    desk.close(uow(), incident_id=draft, reason="a real sale", actor="operator:lee")
+    runtime = SimpleNamespace(database=SimpleNamespace(session_factory=uow()._session_factory),
+                              clock=clock, policy=POLICY)
+    context = SimpleNamespace(additional_context={"delivery": runtime})
+    for job in (escalate_incident, incident_deadline):
+        # on a thread of its own: another test may have left this thread's event loop running
+        with ThreadPoolExecutor(1) as thread:
+            assert thread.submit(lambda job=job: asyncio.run(job.func(context, draft))
+                                 ).result() == 0
 
 
 def _reason_of(step, *args, **kwargs) -> str:

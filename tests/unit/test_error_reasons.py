@@ -491,7 +491,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (price_moves.check_release_reason, "release_needs_reason"),
     (desk_cases.current_plan, "no_plan_yet"),
     (case_facts.incident_terms, "case_not_ready"),
-    (notices.publish_notice, "incident_draft"),
+    (notices.publish_notice_once, "incident_draft"),
     (notices.check_title, "notice_title_too_long"),
     (check_public_links, "public_links_unreachable"),
     (notices.draft_notice, "incident_not_declared"),

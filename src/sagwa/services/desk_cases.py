@@ -340,14 +340,15 @@ def escalate_unanswered(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: s
     desk is telling customers (``notifying``): before the apologies went out an escalated case
     would never be sent one, and a closed incident has nobody left to call."""
     with uow:
-        _while_telling_customers(uow, incident_id, "escalate unanswered cases")
+        _while_telling_customers(uow, incident_id, "escalate", "escalate unanswered cases")
         moved = _move(uow, incident_id, {CaseStatus.OPEN, CaseStatus.NOTIFIED},
                       CaseTrigger.ESCALATE, actor, "case.escalated", uow.now())
         uow.commit()
         return sum(len(ids) for ids in moved.values())
 
 
-def _while_telling_customers(uow: SqlAlchemyUnitOfWork, incident_id: int, step: str) -> None:
+def _while_telling_customers(uow: SqlAlchemyUnitOfWork, incident_id: int, trigger: str,
+                             step: str) -> None:
     """Escalation and the deadline's default belong to an incident whose customers were told
     (``notifying``); any other status is refused (409, reason ``incident_status``)."""
     inc = require(uow.incidents.get(incident_id, for_update=True), "incident",
@@ -357,7 +358,7 @@ def _while_telling_customers(uow: SqlAlchemyUnitOfWork, incident_id: int, step: 
     why = ("it is closed" if inc.status is IncidentStatus.CLOSED
            else "its customers have not been sent the apology yet (notify first)")
     raise IllegalTransition(f"incident {incident_id} is {inc.status}: cannot {step}, as {why}",
-                            status=str(inc.status), trigger=step, reason="incident_status")
+                            status=str(inc.status), trigger=trigger, reason="incident_status")
 
 
 def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
@@ -376,7 +377,8 @@ def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
 
     policy = policy if policy is not None else load_desk_policy()
     with uow:
-        _while_telling_customers(uow, incident_id, "apply the deadline's default")
+        _while_telling_customers(uow, incident_id, "apply_deadline",
+                                 "apply the deadline's default")
         plan = current_plan(uow, incident_id)
         now = uow.now()
         if now <= plan.deadline:

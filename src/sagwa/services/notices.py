@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sagwa.adapters.db.incident_repo import NoticeRow
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.incidents import Incident
@@ -10,6 +12,7 @@ from sagwa.errors import InvalidInput
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_wordings import incident_facts
+from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
 from sagwa.services.price_entry import change_that_set
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -81,10 +84,29 @@ def _latest(uow: SqlAlchemyUnitOfWork, incident_id: int, lang: str) -> NoticeRow
 
 
 def publish_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str, title: str,
-                   body: str, actor: str) -> NoticeRow:
+                   body: str, actor: str, idempotency_key: str | None = None) -> NoticeRow:
+    """Publish a new version of the notice (:func:`publish_notice_once`): the version."""
+    return publish_notice_once(uow, incident_id=incident_id, lang=lang, title=title, body=body,
+                               actor=actor, idempotency_key=idempotency_key).notice
+
+
+@dataclass(frozen=True)
+class Published:
+    """A publication's version, and whether this call added it (``False``: the same request
+    or the same text again, answered with the version already there)."""
+
+    notice: NoticeRow
+    new: bool
+
+
+def publish_notice_once(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str, title: str,
+                        body: str, actor: str, idempotency_key: str | None = None) -> Published:
     """Publish a new version of the notice; refused with the findings if it fails the check.
-    The very text of the latest version in ``lang`` again (a retried request, a form sent twice)
-    is that version, not a new one: the board would show "revised" with identical versions."""
+
+    Once per request: with ``idempotency_key``, a retry answers the version the first made, even
+    after a later revision (a late resend does not bring old text back). The very text of the
+    latest version in ``lang`` again is that version, not a new one: the board would show
+    "revised" with identical versions."""
     if lang not in ("ko", "en"):
         raise InvalidInput("lang must be ko or en", field="lang")
     if not title.strip() or not body.strip():
@@ -95,6 +117,12 @@ def publish_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str, ti
         now = uow.now()
         inc = require(uow.incidents.get(incident_id, for_update=True), "incident",
                       incident_id).incident  # one publisher at a time: a twin sees the first
+        asked = {"incident_id": incident_id, "lang": lang, "title": title.strip(),
+                 "body": body.strip()}
+        prior = prior_result(uow, NOTICE_SCOPE, idempotency_key, asked)
+        if prior:
+            first = next(n for n in uow.cases.notices(incident_id) if n.id == prior["id"])
+            return Published(first, new=False)
         if inc.declared_at is None:
             raise InvalidInput(
                 f"incident {incident_id} is a draft; declare it before publishing",
@@ -102,7 +130,9 @@ def publish_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str, ti
             )
         latest = _latest(uow, incident_id, lang)
         if latest is not None and (latest.title, latest.body) == (title.strip(), body.strip()):
-            return latest
+            remember(uow, NOTICE_SCOPE, idempotency_key, {"id": latest.id})
+            uow.commit()
+            return Published(latest, new=False)
         dm.checked(f"{title.strip()}\n\n{body.strip()}", kind="notice", lang=lang)
         notice = uow.cases.add_notice(incident_id=incident_id, lang=lang, title=title.strip(),
                                       body=body.strip(), published_by=actor, now=now)
@@ -110,5 +140,10 @@ def publish_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str, ti
             "notice_id": notice.id, "lang": lang, "version": notice.version,
             "seconds_after_declaration": int((now - inc.declared_at).total_seconds())}),
             now)
+        remember(uow, NOTICE_SCOPE, idempotency_key, {"id": notice.id})
         uow.commit()
-        return notice
+        return Published(notice, new=True)
+
+
+#: Idempotency keys of notice publications (``idempotency.prior_result``'s scope).
+NOTICE_SCOPE = "notice"

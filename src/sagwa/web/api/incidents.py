@@ -328,10 +328,14 @@ def notice_draft(incident_id: int, request: Request, uow: Uow,
 
 @router.post("/incidents/{incident_id}/notices", status_code=201, response_model=NoticePublic,
              dependencies=[ADMIN])
-def publish(incident_id: int, body: NoticeCreate, uow: Uow, actor: Actor) -> NoticePublic:
-    """Publish a new version of the public notice (refused with findings if the check fails)."""
+def publish(incident_id: int, body: NoticeCreate, uow: Uow, actor: Actor,
+            key: OptionalIdempotencyKey) -> NoticePublic:
+    """Publish a new version of the public notice (refused with findings if the check fails).
+    The latest version's very text again answers that version; an ``Idempotency-Key``
+    (optional) makes a retry answer the version the first request made, even after a revision."""
     return notice_public(notices.publish_notice(uow(), incident_id=incident_id, lang=body.lang,
-                                                title=body.title, body=body.body, actor=actor))
+                                                title=body.title, body=body.body, actor=actor,
+                                                idempotency_key=key))
 
 
 @router.get("/notices", response_model=list[NoticePublic])

@@ -22,6 +22,7 @@ from sagwa.services.actor_names import actor_names
 from sagwa.services.desk_notify import LinkMaker, notify
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_report import build_report
+from sagwa.services.idempotency import IdempotencyKey
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow
@@ -227,20 +228,38 @@ def check_notice(incident_id: int, request: Request, account: Operator,
 
 @router.post("/{incident_id}/notice")
 def publish(incident_id: int, request: Request, account: Operator, uow: Uow, title: Title = "",
-            body: Text = "", lang: Short = "ko") -> Response:
-    """Publish; a refused notice comes back in the editor as typed, with the check's findings."""
+            body: Text = "", lang: Short = "ko", form_key: Short = "") -> Response:
+    """Publish; a refused notice comes back in the editor as typed, with the check's findings.
+    The form's own key (``form_key``) makes the form sent twice publish once."""
+    key = IdempotencyKey(form_key, owner=account.actor) if form_key.strip() else None
     try:
-        notice = notices.publish_notice(uow(), incident_id=incident_id, lang=lang, title=title,
-                                        body=body, actor=account.actor)
+        published = notices.publish_notice_once(uow(), incident_id=incident_id, lang=lang,
+                                                title=title, body=body, actor=account.actor,
+                                                idempotency_key=key)
     except SagwaError as exc:
         draft = {"lang": "en" if lang == "en" else "ko", "title": title, "body": body}
-        editor = {"draft": draft, "notice_check": check_draft(draft),
-                  "notice_problem": error_text(exc, lang_of(request))}
+        said = error_text(exc, lang_of(request))
+        if exc.code == "idempotency_key_reused":
+            said = _FORM_SENT_AGAIN[0 if lang_of(request) == "ko" else 1]
+        editor = {"draft": draft, "notice_check": check_draft(draft), "notice_problem": said}
         return _page_again(request, uow, incident_id, exc, editor=editor,
                            notice_lang=draft["lang"])
-    flash_in_lang(request, f"공지를 게시했습니다(제{notice.version}판).",
-                  f"Notice published (version {notice.version}).")
+    version = published.notice.version
+    if published.new:
+        flash_in_lang(request, f"공지를 게시했습니다(제{version}판).",
+                      f"Notice published (version {version}).")
+    else:
+        flash_in_lang(request, f"이미 게시된 공지입니다(제{version}판). 새 판을 올리지 않았습니다.",
+                      f"That notice is already published (version {version}); no new version "
+                      "was added.")
     return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
+
+
+#: The notice form sent again from an earlier page with other text (its key already published).
+_FORM_SENT_AGAIN = (
+    "이 양식으로는 이미 다른 내용의 공지를 게시했습니다(이전 화면에서 다시 보낸 양식). 아래 편집기에서 다시 게시해 주세요.",
+    ("This form already published a notice with other text (it was sent again from an earlier "
+    "page); publish it again from the editor below."))
 
 
 @router.post("/{incident_id}/declare")
