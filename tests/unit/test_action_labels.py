@@ -13,12 +13,13 @@ from sagwa.web.pages.labels import ACTION, SYSTEM_ACTORS, actor_text, label
 SOURCE = Path(sagwa.__file__).resolve().parent
 ACTION_CODE = re.compile(
     r'"((?:incident|case|listing|price_change|order|notice|points|ledger|customer|seller|'
-    r'product|account|message)\.[a-z_]+)"')
+    r'product|account|message|user|api_token)\.[a-z_]+)"')
 
 
 def _recorded_actions() -> set[str]:
     found: set[str] = set()
-    for path in [*SOURCE.glob("services/*.py"), *SOURCE.glob("domain/*.py")]:
+    for path in [*SOURCE.glob("services/*.py"), *SOURCE.glob("domain/*.py"),
+                 *SOURCE.glob("cli/*.py")]:
         found |= set(ACTION_CODE.findall(path.read_text(encoding="utf-8")))
     return found
 
@@ -30,6 +31,18 @@ def test_every_recorded_action_has_words_in_both_languages() -> None:
     assert not missing, f"audit actions without a label: {missing}"
     assert label("action", "incident.defaulted", "ko") != "incident.defaulted"
     assert label("action", "incident.defaulted", "en").startswith("deadline passed")
+
+
+def test_actions_named_from_a_trigger_have_words_too() -> None:
+    """Actions the services build from a status table's trigger (``f"listing.{trigger}"``,
+    ``f"incident.{trigger}"``, ``f"order.{effect}"``), which the scan above cannot see."""
+    from sagwa.domain.incidents import IncidentTrigger
+    from sagwa.domain.listings import ListingTrigger
+
+    built = {f"listing.{t.value}" for t in ListingTrigger}
+    built |= {f"incident.{t.value}" for t in (IncidentTrigger.CLOSE, IncidentTrigger.DISMISS)}
+    missing = sorted(a for a in built if a not in ACTION)
+    assert not missing, f"audit actions without a label: {missing}"
 
 
 def test_sagwas_own_work_reads_as_what_did_it() -> None:

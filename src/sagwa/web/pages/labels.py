@@ -188,6 +188,9 @@ ACTION: dict[str, Label] = {
     "customer.registered": ("고객 등록", "customer registered"),
     "seller.registered": ("판매자 등록", "seller registered"),
     "product.registered": ("상품 등록", "product registered"),
+    "user.created": ("계정 생성", "account created"),
+    "api_token.issued": ("API 토큰 발급", "API token issued"),
+    "api_token.revoked": ("API 토큰 폐기", "API token revoked"),
 }
 
 VOCABULARIES: Mapping[str, Mapping[str, Label]] = {
