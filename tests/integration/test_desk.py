@@ -340,9 +340,8 @@ def test_escalation_before_the_apologies_is_refused_and_they_still_go_to_everyon
         assert {r.case.status.value for r in rows} == {"escalated"}
 
 
-def test_escalation_and_the_deadline_on_a_closed_incident_are_refused(shop) -> None:
-    """A dismissed draft is closed: neither step answers "0 moved" as if it had worked."""
-    uow, clock, listing_id, _, _ = shop
+def _dismissed_draft(uow, clock, listing_id: int) -> int:
+    """A tripwire's draft about the listing, dismissed as a real sale: a closed incident."""
     with uow() as u:
         draft = desk.open_draft_incident(u, listing=u.market.listing(listing_id),
                                          window_start=clock.now - timedelta(hours=1),
@@ -350,6 +349,13 @@ def test_escalation_and_the_deadline_on_a_closed_incident_are_refused(shop) -> N
         u.commit()
     desk.close(uow(), incident_id=draft, reason="a real sale, not a wrong price",
                actor="operator:lee")
+    return draft
+
+
+def test_escalation_and_the_deadline_on_a_closed_incident_are_refused(shop) -> None:
+    """A dismissed draft is closed: neither step answers "0 moved" as if it had worked."""
+    uow, clock, listing_id, _, _ = shop
+    draft = _dismissed_draft(uow, clock, listing_id)
     for step, code in ((desk_cases.escalate_unanswered, "escalate"),
                        (desk_cases.apply_deadline, "apply_deadline")):
         with pytest.raises(IllegalTransition) as closed:
@@ -370,12 +376,7 @@ def test_a_scheduled_job_for_an_incident_closed_since_has_nothing_to_do(shop) ->
     from sagwa.jobs.desk_tasks import escalate_incident, incident_deadline
 
     uow, clock, listing_id, _, _ = shop
-    with uow() as u:
-        draft = desk.open_draft_incident(u, listing=u.market.listing(listing_id),
-                                         window_start=clock.now - timedelta(hours=1),
-                                         cause="tripwire", evidence={}, actor="system")
-        u.commit()
-    desk.close(uow(), incident_id=draft, reason="a real sale", actor="operator:lee")
+    draft = _dismissed_draft(uow, clock, listing_id)
     runtime = SimpleNamespace(database=SimpleNamespace(session_factory=uow()._session_factory),
                               clock=clock, policy=POLICY)
     context = SimpleNamespace(additional_context={"delivery": runtime})
