@@ -6,6 +6,9 @@ customers, not the price. A draft dismissed as a false alarm vouched for its pri
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from sagwa.adapters.db.incident_repo import IncidentRow
 from sagwa.domain.money import Money
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -13,7 +16,10 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 def incident_at(uow: SqlAlchemyUnitOfWork, listing_id: int, price: Money) -> int | None:
     """The incident about ``listing_id`` whose wrong price is ``price``, if any: an open one,
     or a closed one that was declared (``standing_for_listing``)."""
-    for row in uow.incidents.standing_for_listing(listing_id):
-        if row.incident.wrong_price == price:
-            return int(row.incident.incident_id)
-    return None
+    found = wrong_price_among(uow.incidents.standing_for_listing(listing_id), price)
+    return None if found is None else int(found.incident.incident_id)
+
+
+def wrong_price_among(rows: Iterable[IncidentRow], price: Money) -> IncidentRow | None:
+    """The first of a listing's standing incidents whose wrong price is ``price``."""
+    return next((row for row in rows if row.incident.wrong_price == price), None)

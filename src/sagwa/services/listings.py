@@ -25,7 +25,7 @@ from sagwa.domain.pricing import (
 )
 from sagwa.errors import Conflict, InvalidInput
 from sagwa.services.idempotency import prior_result, remember
-from sagwa.services.incident_prices import incident_at
+from sagwa.services.incident_prices import incident_at, wrong_price_among
 from sagwa.services.listing_holds import (
     HOLD_ACTION,
     SENT_BACK_PRICE,
@@ -175,20 +175,23 @@ def _check_no_incident_holds_it(uow: SqlAlchemyUnitOfWork, listing: Listing) -> 
     of an incident declared about it, open or closed (correct the price first): closing the
     incident settles its customers, not the price (a walkthrough resumed a listing after its
     incident closed and took an order at the very price apologised for)."""
-    for row in uow.incidents.standing_for_listing(listing.id):
-        incident, incident_id = row.incident, int(row.incident.incident_id)
-        if incident.status is IncidentStatus.DRAFT:
+    standing = uow.incidents.standing_for_listing(listing.id)
+    for row in standing:
+        if row.incident.status is IncidentStatus.DRAFT:
+            incident_id = int(row.incident.incident_id)
             raise Conflict(
                 f"listing {listing.id} was paused by draft incident {incident_id}; an operator "
                 "declares or dismisses it before the listing goes back on sale",
                 reason="listing_in_draft_incident", incident_id=incident_id)
-        if listing.price == incident.wrong_price:
-            closed = " (closed)" if incident.status is IncidentStatus.CLOSED else ""
-            raise Conflict(
-                f"listing {listing.id} still costs {listing.price}, the wrong price of incident "
-                f"{incident_id}{closed}; correct the price before putting it back on sale",
-                reason="listing_at_wrong_price", incident_id=incident_id,
-                price=listing.price.as_dict())
+    at_wrong = wrong_price_among(standing, listing.price)  # the rule proposals follow too
+    if at_wrong is not None:
+        incident_id = int(at_wrong.incident.incident_id)
+        closed = " (closed)" if at_wrong.incident.status is IncidentStatus.CLOSED else ""
+        raise Conflict(
+            f"listing {listing.id} still costs {listing.price}, the wrong price of incident "
+            f"{incident_id}{closed}; correct the price before putting it back on sale",
+            reason="listing_at_wrong_price", incident_id=incident_id,
+            price=listing.price.as_dict())
 
 
 def check_not_an_incidents_wrong_price(uow: SqlAlchemyUnitOfWork, listing: Listing,

@@ -112,13 +112,13 @@ def publish_notice_once(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: st
     if not title.strip() or not body.strip():
         raise InvalidInput("a notice needs a title and a body", field="body")
     check_title(title)
-    body = "\n".join(body.splitlines())  # a browser's textarea sends CRLF; paragraphs are "\n\n"
+    title = title.strip()
+    body = "\n".join(body.splitlines()).strip()  # a textarea sends CRLF; paragraphs are "\n\n"
     with uow:
         now = uow.now()
         inc = require(uow.incidents.get(incident_id, for_update=True), "incident",
                       incident_id).incident  # one publisher at a time: a twin sees the first
-        asked = {"incident_id": incident_id, "lang": lang, "title": title.strip(),
-                 "body": body.strip()}
+        asked = {"incident_id": incident_id, "lang": lang, "title": title, "body": body}
         prior = prior_result(uow, NOTICE_SCOPE, idempotency_key, asked)
         if prior:
             first = next(n for n in uow.cases.notices(incident_id) if n.id == prior["id"])
@@ -129,13 +129,13 @@ def publish_notice_once(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: st
                 reason="incident_draft",
             )
         latest = _latest(uow, incident_id, lang)
-        if latest is not None and (latest.title, latest.body) == (title.strip(), body.strip()):
+        if latest is not None and (latest.title, latest.body) == (title, body):
             remember(uow, NOTICE_SCOPE, idempotency_key, {"id": latest.id})
             uow.commit()
             return Published(latest, new=False)
-        dm.checked(f"{title.strip()}\n\n{body.strip()}", kind="notice", lang=lang)
-        notice = uow.cases.add_notice(incident_id=incident_id, lang=lang, title=title.strip(),
-                                      body=body.strip(), published_by=actor, now=now)
+        dm.checked(f"{title}\n\n{body}", kind="notice", lang=lang)
+        notice = uow.cases.add_notice(incident_id=incident_id, lang=lang, title=title,
+                                      body=body, published_by=actor, now=now)
         uow.audit.append(AuditEvent(actor, "notice.published", "incident", str(incident_id), after={
             "notice_id": notice.id, "lang": lang, "version": notice.version,
             "seconds_after_declaration": int((now - inc.declared_at).total_seconds())}),

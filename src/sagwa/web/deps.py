@@ -92,8 +92,7 @@ def _idempotency_key(
     """The ``Idempotency-Key`` header as the calling account's own key (keys are per account);
     missing, blank or over 200 characters: 422 with reason ``idempotency_key_missing`` or
     ``idempotency_key_too_long``."""
-    check_key(idempotency_key or "")
-    return IdempotencyKeyValue(idempotency_key or "", owner=api_actor(account))
+    return _owned_key(account, idempotency_key or "")
 
 
 def _optional_idempotency_key(
@@ -106,10 +105,13 @@ def _optional_idempotency_key(
 ) -> IdempotencyKeyValue | None:
     """The ``Idempotency-Key`` header where a call takes one but does not need one (it has
     always recorded without): None when absent; blank or over 200 characters: 422."""
-    if idempotency_key is None:
-        return None
-    check_key(idempotency_key)
-    return IdempotencyKeyValue(idempotency_key, owner=api_actor(account))
+    return None if idempotency_key is None else _owned_key(account, idempotency_key)
+
+
+def _owned_key(account: Account, key: str) -> IdempotencyKeyValue:
+    """``key`` checked (blank or too long: 422) as the calling account's own."""
+    check_key(key)
+    return IdempotencyKeyValue(key, owner=api_actor(account))
 
 
 def _price_rules(request: Request) -> PriceRules:

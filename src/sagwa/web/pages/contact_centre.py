@@ -31,7 +31,7 @@ from sagwa.services.desk_cases import (
     record_choice,
 )
 from sagwa.services.desk_policy import DeskPolicy
-from sagwa.services.idempotency import MAX_KEY_LENGTH, IdempotencyKey
+from sagwa.services.idempotency import MAX_KEY_LENGTH
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow
@@ -40,7 +40,7 @@ from sagwa.web.pages.customer import OPEN, answer_state
 from sagwa.web.pages.error_texts import FormProblem, PageRoute, error_text
 from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.labels import label
-from sagwa.web.pages.rendering import flash_in_lang, render, seoul
+from sagwa.web.pages.rendering import flash_in_lang, render, sent_form_key, seoul
 from sagwa.web.pages.session import Agent, csrf_protect
 
 router = APIRouter(prefix="/cs", dependencies=[Depends(csrf_protect)], include_in_schema=False,
@@ -290,7 +290,7 @@ def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
     drawn), so the form sent twice — a double click, a resend after a dropped answer — logs the
     call once and says what the first one did."""
     policy = request.app.state.desk_policy
-    key = IdempotencyKey(form_key, owner=account.actor) if form_key.strip() else None
+    key = sent_form_key(form_key, account.actor)
     try:
         logged = log_call_attempt(uow(), case_id=case_id, channel="phone", outcome=outcome,
                                   agent=account.actor, note=note.strip() or None, policy=policy,

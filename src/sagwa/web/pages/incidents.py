@@ -22,7 +22,6 @@ from sagwa.services.actor_names import actor_names
 from sagwa.services.desk_notify import LinkMaker, notify
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_report import build_report
-from sagwa.services.idempotency import IdempotencyKey
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow
@@ -35,7 +34,7 @@ from sagwa.web.pages.incident_context import (
     editor_context,
     list_context,
 )
-from sagwa.web.pages.rendering import flash_in_lang, render, seoul
+from sagwa.web.pages.rendering import flash_in_lang, render, sent_form_key, seoul
 from sagwa.web.pages.session import Operator, csrf_protect
 from sagwa.web.pages.timeline import timeline_rows
 
@@ -231,7 +230,7 @@ def publish(incident_id: int, request: Request, account: Operator, uow: Uow, tit
             body: Text = "", lang: Short = "ko", form_key: Short = "") -> Response:
     """Publish; a refused notice comes back in the editor as typed, with the check's findings.
     The form's own key (``form_key``) makes the form sent twice publish once."""
-    key = IdempotencyKey(form_key, owner=account.actor) if form_key.strip() else None
+    key = sent_form_key(form_key, account.actor)
     try:
         published = notices.publish_notice_once(uow(), incident_id=incident_id, lang=lang,
                                                 title=title, body=body, actor=account.actor,

@@ -16,6 +16,7 @@ from jinja2.runtime import Context
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.particles import josa
+from sagwa.services.idempotency import IdempotencyKey
 from sagwa.services.tripwire import cause_in
 from sagwa.web.pages.i18n import COOKIE, chooser, lang_of, requested_lang
 from sagwa.web.pages.labels import actor_filter, label_filter
@@ -71,6 +72,11 @@ def form_key() -> str:
     """A new key for a form that records something, so that sending it twice records it once
     (an idempotency key; new each time the form is drawn)."""
     return uuid4().hex
+
+
+def sent_form_key(form_key: str, actor: str) -> IdempotencyKey | None:
+    """The key a form came back with (:func:`form_key`), as ``actor``'s own; None without one."""
+    return IdempotencyKey(form_key, owner=actor) if form_key.strip() else None
 
 
 def make_templates() -> Jinja2Templates:
