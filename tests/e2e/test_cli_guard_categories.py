@@ -68,3 +68,21 @@ def test_the_batch_holds_a_book_below_the_fixed_book_price_as_the_single_check_d
     assert got["deep"]["verdict"] == "hold", got
     assert got["deep"]["reason"].startswith(
         "새 가격 12,000원은 이 분류에서 허용되는 최저가 13,500원(정가 15,000원의 90%)보다 낮습니다"), got
+
+
+@pytest.mark.parametrize("zero", ["0", "0.0", "00"])
+def test_a_promotion_pct_of_zero_declares_nothing_and_does_not_lift_the_undeclared_cut_limit(
+        tmp_path: Path, zero: str) -> None:
+    """A tool that writes 0 for "no promotion" gets the verdict an empty promotion_pct gets:
+    a 61% cut of electronics (limit 60%) is held either way (a 0 once let it through)."""
+    products = "product_id,list_price,currency,category\nP1,199000,KRW,electronics\n"
+    out = tmp_path / "v.csv"
+    result = run("check", "--history", write(tmp_path / "h.csv", HISTORY),
+                 "--changes", write(tmp_path / "c.csv", changes_text(
+                     [f"z1,L1,P1,S1,199000,77600,2025-07-03T10:00:00,{zero},KRW",
+                      "z2,L2,P1,S2,189000,73700,2025-07-03T10:00:00,,KRW"])),
+                 "--products", write(tmp_path / "p.csv", products), "--out", out)
+    assert result.exit_code == 0, result.output
+    rows = {r["change_id"]: r for r in pl.read_csv(out).to_dicts()}
+    assert rows["z1"]["verdict"] == rows["z2"]["verdict"] == "hold", rows
+    assert "needs a declared promotion" in rows["z1"]["reason"], rows["z1"]

@@ -9,6 +9,8 @@ units (``price_minor``) using the currency's exponent — never through a float.
 written with the ASCII digits 0-9 only: full-width (``１９９００``) or other scripts' digits
 (``١٩٩٠٠``) make the row malformed. A currency sagwa does not know makes it malformed too, and
 so does a label whose ``error_type`` is unknown or disagrees with its ``is_error``.
+A ``promotion_pct`` of 0 declares no promotion, like an empty one (a tool that writes 0 for
+"none" must not lift the limit on undeclared cuts).
 
 Timestamps (``observed_at``, ``proposed_at``) come back as UTC. One with an offset
 (``2008-08-20T10:00:00+09:00``, ``…Z``, ``+0900``) is converted to UTC; one without
@@ -325,8 +327,9 @@ def _typed(good: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
     for name in _PRICES:
         if name in columns:
             out = out.with_columns(_minor(name).alias(f"{name}_minor"))
-    if "promotion_pct" in columns:
-        out = out.with_columns(pl.col("promotion_pct").cast(pl.Float64))
+    if "promotion_pct" in columns:  # 0 (or 0.0) declares nothing, as an empty one does
+        pct = pl.col("promotion_pct").cast(pl.Float64)
+        out = out.with_columns(pl.when(pct > 0).then(pct).alias("promotion_pct"))
     for name in _TIMES:
         if name in columns:
             out = out.with_columns(pl.col(_parsed_name(name)).alias(name)).drop(_parsed_name(name))

@@ -264,7 +264,7 @@ def check(
     skipped, and stderr says how many were. A list_price of 0 is no list price. An old_price
     of 0 is no current price: the change is judged like a first price, against the listing's
     recent prices, other sellers and the list price. A new_price of 0 is judged, and held as a
-    penny price.
+    penny price. A promotion_pct of 0, like an empty one, declares no promotion.
 
     Categories match the rules' categories ignoring case and surrounding spaces ("Books" is
     books); a sub-category without limits of its own takes its parent's ("electronics/mp3"
