@@ -38,7 +38,6 @@ from sagwa.services.accounts import account_name
 from sagwa.services.incident_prices import incident_at
 from sagwa.services.listing_holds import (
     HeldListing,
-    risk_order_key,
     sent_back_at,
     sent_back_opinion,
 )
@@ -313,13 +312,8 @@ QueueOrder = Literal["risk", "oldest"]
 
 def _held_changes(uow: SqlAlchemyUnitOfWork, *, limit: int, offset: int,
                   order: QueueOrder) -> list[PriceChangeRecord]:
-    if order == "oldest":
-        return uow.market.changes_with_status(PriceChangeStatus.HELD, limit=limit, offset=offset)
-    every = uow.market.changes_with_status(
-        PriceChangeStatus.HELD, limit=uow.market.count_changes_with_status(PriceChangeStatus.HELD))
-    every.sort(key=lambda c: risk_order_key(c.guard.score if c.guard else None, c.proposed_at,
-                                            c.id))
-    return every[offset:offset + limit]
+    return uow.market.changes_with_status(PriceChangeStatus.HELD, limit=limit, offset=offset,
+                                          riskiest_first=order == "risk")
 
 
 def review_queue(uow: SqlAlchemyUnitOfWork, *, limit: int = 50, offset: int = 0,

@@ -203,10 +203,14 @@ class MarketRepository:
         ).returning(price_changes)).all()
         return sorted((_change(r) for r in rows), key=lambda change: change.id)
 
-    def changes_with_status(self, status: PriceChangeStatus, *, limit: int,
-                            offset: int = 0) -> list[PriceChangeRecord]:
-        q = (select(price_changes).where(price_changes.c.status == status.value)
-             .order_by(price_changes.c.proposed_at, price_changes.c.id).limit(limit).offset(offset))
+    def changes_with_status(self, status: PriceChangeStatus, *, limit: int, offset: int = 0,
+                            riskiest_first: bool = False) -> list[PriceChangeRecord]:
+        """Oldest first; with ``riskiest_first``, the guard's highest score first (no score
+        last), then the oldest (``listing_holds.risk_order_key``'s order, in the database)."""
+        c = price_changes.c
+        order = (c.guard_score.desc().nulls_last(),) if riskiest_first else ()
+        q = (select(price_changes).where(c.status == status.value)
+             .order_by(*order, c.proposed_at, c.id).limit(limit).offset(offset))
         return [_change(r) for r in self.conn.execute(q)]
 
     def count_changes_with_status(self, status: PriceChangeStatus) -> int:
