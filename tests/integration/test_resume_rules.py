@@ -155,3 +155,63 @@ def test_a_promotions_end_does_not_put_an_open_incidents_wrong_price_back(market
     assert entry.event.after["outcome"] == "kept_for_incident"
     assert entry.event.after["incident_id"] == incident.incident_id
     assert entry.event.after["not_restored"] == WRONG.as_dict()
+
+
+def test_a_price_close_to_an_incidents_wrong_price_is_refused_like_the_price_itself(market) -> None:  # noqa: F811
+    """A walkthrough's finding: after an incident at 19,900 (correct 199,000), the seller
+    proposed 19,910, the guard held it, and a reviewer approved it with the card silent about
+    the incident, while the public notice said the wrong price could not be set again."""
+    uow, clock, (first, _, _) = market
+    clock.now = datetime(2008, 6, 12, 15, 0, tzinfo=SEOUL)
+    listings.propose_price_change(uow(), listing_id=first, new_price=RIGHT, proposed_by="s")
+    near = Money(19_910, "KRW")
+    held = listings.propose_price_change(uow(), listing_id=first, new_price=near,
+                                         proposed_by="s",
+                                         gate=price_review.guard_gate(load_rules()))
+    assert held.status is PriceChangeStatus.HELD
+    incident = desk.declare(uow(), listing_ids=[first], wrong_price=WRONG, correct_price=RIGHT,
+                            cause="90% event as the price", responsible="seller", actor="op",
+                            window_start=datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL)).incident
+    assert _resume(uow, first).status is ListingStatus.LIVE  # at the right price
+    with pytest.raises(Conflict) as refused:
+        price_review.approve_price_change(uow(), change_id=held.id, reviewer="reviewer:kim",
+                                          reason="the seller says clearance")
+    details = refused.value.details
+    assert details["reason"] == "price_is_incident_wrong_price"
+    assert details["incident_id"] == incident.incident_id
+    assert details["wrong_price"] == WRONG.as_dict()
+    assert (details["wrong_price_low"]["amount_minor"],
+            details["wrong_price_high"]["amount_minor"]) == (18_091, 21_890)
+    assert "close to 19,900 KRW" in refused.value.message
+    [item] = [i for i in price_review.review_queue(uow()) if i.change.id == held.id]
+    assert item.stale_code == "price_is_incident_wrong_price"
+    assert item.stale_ko_en and "18,091 KRW to 21,890 KRW" in item.stale_ko_en[1]
+    assert "18,091원~21,890원은" in item.stale_ko_en[0]
+    for price in (Money(19_990, "KRW"), Money(21_890, "KRW"), Money(18_091, "KRW")):
+        with pytest.raises(Conflict) as again:
+            listings.propose_price_change(uow(), listing_id=first, new_price=price,
+                                          proposed_by="s")
+        assert again.value.details["reason"] == "price_is_incident_wrong_price", price
+    with uow() as u:
+        assert u.market.listing(first).price == RIGHT
+    # outside the band the listing's prices are the seller's (the guard judges them as usual)
+    for price in (Money(21_900, "KRW"), Money(18_090, "KRW"), Money(99_500, "KRW")):
+        listings.propose_price_change(uow(), listing_id=first, new_price=price,
+                                      proposed_by="s")
+
+
+def test_a_listing_is_not_resumed_at_a_price_close_to_the_wrong_one(market) -> None:  # noqa: F811
+    uow, clock, (first, _, _) = market
+    clock.now = datetime(2008, 6, 12, 15, 0, tzinfo=SEOUL)
+    desk.declare(uow(), listing_ids=[first], wrong_price=WRONG, correct_price=RIGHT,
+                 cause="90% event as the price", responsible="seller", actor="op",
+                 window_start=datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL))
+    with uow() as u:  # as if the price had been nudged while paused, before this rule
+        listing = u.market.listing(first)
+        u.market.save_listing(listing.__class__(**{**listing.__dict__,
+                                                   "price": Money(20_000, "KRW")}), u.now())
+        u.commit()
+    with pytest.raises(Conflict) as refused:
+        _resume(uow, first)
+    assert refused.value.details["reason"] == "listing_at_wrong_price"
+    assert "close to 19,900 KRW" in refused.value.message

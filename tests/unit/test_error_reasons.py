@@ -228,7 +228,7 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     "listing_at_wrong_price": (  # the raise is checked in tests/integration/test_resume_rules.py
         lambda: Conflict("listing 4 still costs 19,900 KRW", reason="listing_at_wrong_price",
                          incident_id=2),
-        "사고 #2의 잘못된 가격 그대로입니다. 가격을 바로잡은 뒤 판매를 재개해 주세요.",
+        "사고 #2의 잘못된 가격이거나 그에 가까운 가격 그대로입니다. 가격을 바로잡은 뒤 판매를 재개해 주세요.",
     ),
     "choice_already_recorded": (
         lambda: refusal(lambda: incidents.advance(incidents.CaseStatus.CHOSEN, "choose")),
@@ -283,7 +283,7 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     "price_is_incident_wrong_price": (  # raised in services (tests/integration/test_resume_rules.py)
         lambda: Conflict("19,900 KRW is the wrong price of incident 3",
                          reason="price_is_incident_wrong_price", incident_id=3),
-        "사고 #3의 잘못된 가격입니다. 이 상품은 이 가격으로 다시 정할 수 없습니다.",
+        "사고 #3의 잘못된 가격이거나 그에 가까운 가격입니다. 이 상품은 이 가격으로 다시 정할 수 없습니다.",
     ),
     "sale_action_outdated": (  # raised by the seller page (test_seller_sale_status.py)
         lambda: IllegalTransition("the listing became paused after this page was opened",

@@ -25,7 +25,7 @@ from sagwa.domain.pricing import (
 )
 from sagwa.errors import Conflict, InvalidInput
 from sagwa.services.idempotency import prior_result, remember
-from sagwa.services.incident_prices import incident_at, wrong_price_among
+from sagwa.services.incident_prices import WrongPriceAgain, incident_at, wrong_price_among
 from sagwa.services.listing_holds import (
     HOLD_ACTION,
     SENT_BACK_PRICE,
@@ -185,13 +185,18 @@ def _check_no_incident_holds_it(uow: SqlAlchemyUnitOfWork, listing: Listing) -> 
                 reason="listing_in_draft_incident", incident_id=incident_id)
     at_wrong = wrong_price_among(standing, listing.price)  # the rule proposals follow too
     if at_wrong is not None:
-        incident_id = int(at_wrong.incident.incident_id)
-        closed = " (closed)" if at_wrong.incident.status is IncidentStatus.CLOSED else ""
+        closed = " (closed)" if at_wrong.closed else ""
         raise Conflict(
-            f"listing {listing.id} still costs {listing.price}, the wrong price of incident "
-            f"{incident_id}{closed}; correct the price before putting it back on sale",
-            reason="listing_at_wrong_price", incident_id=incident_id,
-            price=listing.price.as_dict())
+            f"listing {listing.id} still costs {listing.price}, "
+            f"{_repeats(at_wrong, listing.price)}{closed}; correct the price before putting it "
+            "back on sale",
+            reason="listing_at_wrong_price", price=listing.price.as_dict(),
+            **at_wrong.details())
+
+
+def _repeats(again: WrongPriceAgain, price: Money) -> str:
+    """"the wrong price of incident 3 (19,900 KRW)", or "close to …", for a refusal."""
+    return again.sentences(price)[1].replace("#", "")
 
 
 def check_not_an_incidents_wrong_price(uow: SqlAlchemyUnitOfWork, listing: Listing,
@@ -201,13 +206,12 @@ def check_not_an_incidents_wrong_price(uow: SqlAlchemyUnitOfWork, listing: Listi
     put back by a promotion's end (``promotion_end``), as it is not resumed at
     (:func:`_check_no_incident_holds_it`). Customers would order at the very price the desk
     apologised for, after the incident's window, so outside its cases."""
-    incident_id = incident_at(uow, listing.id, price)
-    if incident_id is not None:
+    again = incident_at(uow, listing.id, price)
+    if again is not None:
         raise Conflict(
-            f"{price} is the wrong price of incident {incident_id} about listing {listing.id}; "
-            "the listing cannot be set to it again",
-            reason="price_is_incident_wrong_price", incident_id=incident_id,
-            price=price.as_dict())
+            f"{price} is {_repeats(again, price)}, about listing {listing.id}; the listing "
+            "cannot be set to it again",
+            reason="price_is_incident_wrong_price", price=price.as_dict(), **again.details())
 
 
 def _first_price_decision(uow: SqlAlchemyUnitOfWork, listing: Listing, actor: str,

@@ -329,15 +329,14 @@ def review_queue(uow: SqlAlchemyUnitOfWork, *, limit: int = 50, offset: int = 0,
             stale = stale_code(change, listing, price_moved_since=_moved_since(uow, change),
                                now=uow.now())
             said = None if stale is None else _stale_sentences(stale, change, listing)
-            incident_id = incident_at(uow, listing.id, change.new_price)
-            if stale is None and incident_id is not None:
+            again = incident_at(uow, listing.id, change.new_price)
+            if stale is None and again is not None:
                 # approving it would be refused (check_not_an_incidents_wrong_price): the
                 # card says so before the click, as for the other refusals
+                ko, en = again.sentences(change.new_price)
                 stale, said = "price_is_incident_wrong_price", (
-                    (f"사고 #{incident_id}의 잘못된 가격입니다. 이 가격은 승인할 수 없으니 거절해 "
-                     "주세요."),
-                    (f"this is the wrong price of incident #{incident_id}; it cannot be "
-                     "approved: reject it"))
+                    f"{ko}입니다. 이 가격은 승인할 수 없으니 거절해 주세요.",
+                    f"this is {en}; it cannot be approved: reject it")
             items.append(ReviewItem(change, listing, product.title if product else "?",
                                     seller.name if seller else "?", said,
                                     product.title_en if product else None, stale))

@@ -77,7 +77,8 @@ def end_promotion(uow: SqlAlchemyUnitOfWork, *, price_change_id: int,
             outcome = PromotionEnd.PRICE_MOVED
         else:
             back_to = _price_before_promotions(live[: at + 1], uow.now())
-            incident_id = incident_at(uow, listing.id, back_to)
+            again = incident_at(uow, listing.id, back_to)
+            incident_id = None if again is None else again.incident_id
             if incident_id is not None:
                 outcome, kept = PromotionEnd.KEPT_FOR_INCIDENT, back_to
                 back_to = listing.price

@@ -133,13 +133,15 @@ RULES: tuple[Rule, ...] = (
        "This listing was paused by an order surge; it can go back on sale once an operator "
        "declares or dismisses draft incident #{incident_id}."),
     _r("conflict", None, "listing_at_wrong_price",
-       "사고 #{incident_id}의 잘못된 가격 그대로입니다. 가격을 바로잡은 뒤 판매를 재개해 주세요.",
-       "This listing still has the wrong price of incident #{incident_id}; correct the price "
-       "before putting it back on sale."),
+       "사고 #{incident_id}의 잘못된 가격이거나 그에 가까운 가격 그대로입니다. 가격을 바로잡은 뒤 "
+       "판매를 재개해 주세요.",
+       "This listing still has the wrong price of incident #{incident_id}, or a price close to "
+       "it; correct the price before putting it back on sale."),
     _r("conflict", None, "price_is_incident_wrong_price",
-       "사고 #{incident_id}의 잘못된 가격입니다. 이 상품은 이 가격으로 다시 정할 수 없습니다.",
-       "This is the wrong price of incident #{incident_id}; the listing cannot be set to it "
-       "again."),
+       "사고 #{incident_id}의 잘못된 가격이거나 그에 가까운 가격입니다. 이 상품은 이 가격으로 다시 "
+       "정할 수 없습니다.",
+       "This is the wrong price of incident #{incident_id}, or a price close to it; the listing "
+       "cannot be set to it again."),
     # customers' choices (case page and call queue)
     _r("invalid_input", "choice", None,
        "고를 수 있는 선택지가 아닙니다. 화면에 보이는 선택지 중에서 골라 주세요.",
