@@ -20,6 +20,7 @@ from sagwa.web.api import catalog, incidents, ledger, market, messages, review
 from sagwa.web.api.error_docs import ERROR_RESPONSES
 from sagwa.web.errors import install_error_handlers
 from sagwa.web.pages import install_pages
+from sagwa.web.security_headers import SecurityHeaders
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -67,6 +68,7 @@ def create_app(settings: Settings, *, database: Database | None = None,
                    messages.router, ledger.router):
         app.include_router(router, responses=ERROR_RESPONSES)
     install_pages(app, settings)
+    app.add_middleware(SecurityHeaders)  # outermost: error pages get the headers too
     templates = Jinja2Templates(directory=str(TEMPLATES))
 
     @app.get("/healthz", tags=["meta"])
