@@ -44,6 +44,7 @@ from sagwa.services.desk_cases import current_plan
 from sagwa.services.desk_outcome_wording import confirmation_values
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_wordings import (
+    SMS_PRODUCT_CHARS,
     case_facts,
     checked_wordings,
     customer_values,
@@ -269,7 +270,9 @@ def _asked_for_person(case: Case) -> bool:
 
 def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord,
                           plan: IncidentPlan, policy: DeskPolicy) -> list[object]:
-    """The 'here is what you chose and what happens now' email, checked like every other message.
+    """The 'here is what you chose and what happens now' message, checked like every other
+    message: an email, or a text message to a customer with a phone number and no email (they
+    were told by text; a walkthrough found them confirmed nothing), or none without either.
 
     ``case`` carries ``consent`` as its recorded choice (its effects already applied).
     """
@@ -278,17 +281,21 @@ def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: Consen
     inc = require(uow.incidents.get(int(case.incident_id)), "incident", case.incident_id).incident
     facts = case_facts(uow, inc, case)
     person = require(uow.catalog.customer(int(case.customer_id)), "customer", case.customer_id)
-    if not person.email:
+    channel, recipient = ("email", person.email) if person.email else ("sms", person.phone)
+    if not recipient:
         return []
     lang = person.locale
-    values = {"customer_name": person.name,
-              "product": facts.product_ko if lang == "ko" else facts.product_en,
+    product = facts.product_ko if lang == "ko" else facts.product_en
+    values = {"customer_name": person.name, "product": product,
+              "product_short": dm.shorten_name(product, SMS_PRODUCT_CHARS),
               **confirmation_values(replace(case, consent=consent), plan, lang),
               **dm.contact_values(policy.contact, lang)}
-    body = dm.checked(dm.render("confirmation", lang, **values), kind="resolution", lang=lang)
-    subject = "[사과] 선택하신 내용을 확인해 드립니다" if lang == "ko" else "[sagwa] Your choice is confirmed"
+    template = "confirmation" if channel == "email" else "confirmation_sms"
+    body = dm.checked(dm.render(template, lang, **values), kind="resolution", lang=lang)
+    subject = ("" if channel == "sms" else "[사과] 선택하신 내용을 확인해 드립니다" if lang == "ko"
+               else "[sagwa] Your choice is confirmed")
     return [OutgoingMessage(
         idempotency_key=f"incident:{case.incident_id}:case:{case.case_id}:confirmation:{consent.choice.value}",
-        purpose="confirmation", channel="email", recipient=person.email, locale=lang,
+        purpose="confirmation", channel=channel, recipient=recipient, locale=lang,
         subject=subject, body=body, not_before=uow.now(), incident_id=int(case.incident_id),
         case_id=int(case.case_id), customer_id=int(case.customer_id))]
