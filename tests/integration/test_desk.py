@@ -742,3 +742,67 @@ def test_customers_given_the_default_are_told_once_what_happens_in_contact_hours
         others = u.conn.execute(select(outbox.c.status).where(
             outbox.c.purpose == "defaulted", outbox.c.id != late.id)).scalars().all()
     assert status == "withdrawn" and set(others) == {"pending"}
+
+
+@pytest.mark.parametrize(("locale", "choice", "said"), [
+    ("ko", "cancel_with_compensation", ("[사과]", "죄송합니다", "선택하신 방법: ", "전액 환불",
+                                        "문의 ")),
+    ("en", "keep", ("[sagwa] Sorry again", "Your choice: keep",
+                    "We will send your 1 item at the price you paid.", "Help: ")),
+])
+def test_a_customer_with_only_a_phone_number_is_sent_the_confirmation_by_text(
+        shop, locale: str, choice: str, said: tuple[str, ...]) -> None:
+    """A walkthrough's finding: customers told by text (no email) were sent no confirmation of
+    the choice they made, though the message after the default does reach them by text."""
+    from sagwa.services import desk_messages as dm
+
+    uow, clock, listing_id, _people, _ = shop
+    texter = catalog.register_customer(uow(), name="문자고객", phone="010-9999-0000",
+                                       locale=locale, actor="t").id
+    orders.place_order(uow(), customer_id=texter, listing_id=listing_id, quantity=1, actor="t",
+                       velocity=None)
+    iid = _planned(uow, clock, listing_id)
+    notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    with uow() as u:
+        case_id = u.cases.case_for_customer(iid, texter)
+    clock.now = datetime(2008, 6, 13, 10, 0, tzinfo=SEOUL)
+    desk_cases.record_choice(uow(), case_id=case_id, choice=choice, channel="web",
+                             evidence="pressed", taken_by="customer", policy=POLICY)
+    with uow() as u:
+        [row] = u.conn.execute(select(outbox).where(outbox.c.purpose == "confirmation",
+                                                    outbox.c.customer_id == texter)).all()
+    assert (row.channel, row.recipient, row.subject, row.locale) == (
+        "sms", "010-9999-0000", "", locale)
+    for words in said:
+        assert words in row.body, (words, row.body)
+    dm.checked(row.body, kind="resolution", lang=locale)
+
+
+def test_the_same_choice_given_again_in_other_words_is_kept_on_the_audit_log(shop) -> None:
+    """A walkthrough's finding: talk_to_person sent again by phone with new words answered 200
+    and recorded nothing; the customer's words were lost. The case does not change (the same
+    answer is absorbed), but what was said is on the log; a plain retry adds nothing."""
+    uow, clock, listing_id, people, _ = shop
+    iid = _planned(uow, clock, listing_id)
+    notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    with uow() as u:
+        case_id = u.cases.case_for_customer(iid, people[1])
+    clock.now = datetime(2008, 6, 13, 10, 0, tzinfo=SEOUL)
+
+    def say(channel: str, evidence: str) -> bool:
+        by = "agent:kim" if channel == "phone" else "customer"
+        return desk_cases.record_choice(uow(), case_id=case_id, choice="talk_to_person",
+                                        channel=channel, evidence=evidence,
+                                        taken_by=by, policy=POLICY).changed
+
+    assert say("sms", "call me") is True
+    assert say("sms", "call me") is False   # a retry
+    assert say("phone", "after 6 pm, please") is False
+    with uow() as u:
+        events = [r.event for r in u.audit.for_entity("case", str(case_id))
+                  if r.event.action.startswith("case.choice")]
+        case = u.cases.get(case_id).case
+    assert [e.action for e in events] == ["case.choice_recorded", "case.choice_repeated"]
+    assert events[1].after == {"choice": "talk_to_person", "channel": "phone",
+                               "evidence": "after 6 pm, please"}
+    assert case.consent is not None and case.consent.evidence == "call me"

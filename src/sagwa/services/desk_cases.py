@@ -103,7 +103,8 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
         consent = ConsentRecord(case_id, row.case.customer_id, choice, channel, now, evidence,
                                 taken_by)
         updated = record_on_case(row.case, consent, plan)
-        if updated == row.case:
+        if updated == row.case:  # the same answer again: absorbed, its words kept
+            _note_repeat(uow, row.case, consent, now)
             return ChoiceResult(row.case, False, 0, row.compensation_entry_id)
         _require_not_closed(uow, int(row.case.incident_id))
         points, entry_id = 0, row.compensation_entry_id
@@ -123,6 +124,26 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
                          now)
         uow.commit()
         return ChoiceResult(updated, True, points, entry_id)
+
+
+def _note_repeat(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord,
+                 now: datetime) -> None:
+    """The same choice given again by another channel or in other words (an agent's notes of
+    a later call, a reply by text after the click) changes nothing, but what was said is kept
+    on the audit log (``case.choice_repeated``); a plain retry of the same request adds
+    nothing."""
+    first = case.consent
+    if first is None or (first.channel, first.evidence, first.taken_by) == (
+            consent.channel, consent.evidence, consent.taken_by):
+        return
+    uow.audit.append(AuditEvent(consent.taken_by, "case.choice_repeated", "case",
+                                str(case.case_id),
+                                before={"choice": first.choice.value,
+                                        "channel": first.channel.value},
+                                after={"choice": consent.choice.value,
+                                       "channel": consent.channel.value,
+                                       "evidence": consent.evidence}), now)
+    uow.commit()
 
 
 def _require_not_closed(uow: SqlAlchemyUnitOfWork, incident_id: int) -> None:

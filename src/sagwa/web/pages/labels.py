@@ -172,6 +172,7 @@ ACTION: dict[str, Label] = {
     "case.escalated": ("상담 대기열로 이동", "put on the call list"),
     "case.defaulted": ("기한 경과(기본 처리)", "default applied after the deadline"),
     "case.choice_recorded": ("고객 선택 기록", "customer's choice recorded"),
+    "case.choice_repeated": ("같은 선택을 다시 전함", "the same choice given again"),
     "case.contact_attempted": ("고객에게 전화", "called the customer"),
     "case.unreachable": ("연락 안 됨(통화 시도 소진)", "could not be reached (call attempts used up)"),
     "order.cancel_and_refund": ("주문 취소·환불", "order cancelled and refunded"),
