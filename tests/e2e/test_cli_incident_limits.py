@@ -143,3 +143,18 @@ def test_close_says_why_it_cannot_close_and_leaves_the_incident_as_it_was(
     assert "Traceback" not in refused.output
     [(status,)] = query(data_dir, f"SELECT status FROM incidents WHERE id = {incident_id}")
     assert status == before != "closed"
+
+
+def test_a_cause_longer_than_the_api_takes_is_refused_by_the_cli_too(
+        incident_id: int, data_dir: Path) -> None:
+    """A review stored a 2,500-character cause through the CLI, which the API refuses past
+    2,000: the limit is now the domain's, met by both."""
+    [(listing_id,)] = query(data_dir, "SELECT min(listing_id) FROM incident_listings "
+                                      f"WHERE incident_id = {incident_id}")
+    [(count_before,)] = query(data_dir, "SELECT count(*) FROM incidents")
+    line = refused_cleanly(sagwa(
+        "incident", "declare", "--listing", str(listing_id), "--wrong-price", "19900",
+        "--correct-price", "199000", "--window-start", datetime.now(UTC).isoformat(),
+        "--cause", "가" * 2500, "--responsible", "seller"))
+    assert "cause is 2,500 characters long; at most 2,000" in line, line
+    assert query(data_dir, "SELECT count(*) FROM incidents") == [(count_before,)]

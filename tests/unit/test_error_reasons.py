@@ -408,6 +408,10 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
          "402번 18,500원 → 18,000원). 잘못된 가격이었던 상품만 사고에 넣을 수 있습니다. 상품 번호, 잘못 표시된 가격, "
          "시작 시각을 확인해 주세요."),
     ),
+    "cause_too_long": (  # the CLI and the page meet it in the domain; the API's schema too
+        lambda: refusal(lambda: incidents._check_text("가" * 2001, "cause")),
+        "원인 설명이 2001자로 너무 깁니다. 2000자까지 쓸 수 있습니다.",
+    ),
     "notice_title_too_long": (  # the page, the CLI and the API all meet this one check
         lambda: refusal(lambda: notices.check_title("가" * 301)),
         "공지 제목이 301자로 너무 깁니다. 제목은 300자까지 쓸 수 있으니 나머지는 본문에 적어 주세요.",
@@ -493,6 +497,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (case_facts.incident_terms, "case_not_ready"),
     (notices.publish_notice_once, "incident_draft"),
     (notices.check_title, "notice_title_too_long"),
+    (incidents._check_text, "cause_too_long"),
     (check_public_links, "public_links_unreachable"),
     (notices.draft_notice, "incident_not_declared"),
     (desk.close, "unanswered_cases"),

@@ -154,11 +154,21 @@ def _check_listings(listing_ids: frozenset[Id] | set[Id] | list[Id]) -> frozense
     return ids
 
 
+#: The most characters an incident's cause may have (the API's limit too): whoever reads it
+#: (the notice, the desk's pages) reads a sentence or a paragraph, not a file.
+CAUSE_MAX_CHARS = 2000
+
+
 def _check_text(value: str, name: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(f"{name} must be given (say what happened, in words)", field=name,
                            reason="text_missing")
-    return value.strip()
+    text = value.strip()
+    if len(text) > CAUSE_MAX_CHARS:
+        raise InvalidInput(f"{name} is {len(text):,} characters long; at most "
+                           f"{CAUSE_MAX_CHARS:,}", field=name, reason="cause_too_long",
+                           chars=len(text), max_chars=CAUSE_MAX_CHARS)
+    return text
 
 
 def open_draft(

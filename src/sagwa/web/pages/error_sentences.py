@@ -173,6 +173,9 @@ RULES: tuple[Rule, ...] = (
     # declaring an incident
     _r("invalid_input", "listing_ids", None,
        "사고에는 상품 번호가 하나 이상 있어야 합니다.", "An incident needs at least one listing id."),
+    _r("invalid_input", "cause", "cause_too_long",
+       "원인 설명이 {chars}자로 너무 깁니다. {max_chars}자까지 쓸 수 있습니다.",
+       "The cause is {chars} characters long; it takes at most {max_chars}."),
     _r("invalid_input", "cause", None,
        "무슨 일이 있었는지 원인을 적어 주세요.", "Say what happened (the cause), in words."),
     _r("invalid_input", "window_start", "window_start_future",
