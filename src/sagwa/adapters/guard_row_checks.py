@@ -49,6 +49,8 @@ _YEARS = (1, 9999)  # what Python's datetime can hold
 _ISO_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M",
                 "%Y-%m-%d %H:%M", "%Y-%m-%d")
 _OPTIONAL = {"promotion_pct", "category", "list_price"}
+#: Names and ids, written to the output as read: a control character (a NUL) in one is refused.
+_NAMES = ("change_id", "listing_id", "product_id", "seller_id", "category", "error_type")
 _SHOWN_VALUE_CHARS = 40
 
 
@@ -85,6 +87,10 @@ def _checks(columns: tuple[str, ...], offsets: Mapping[str, bool | None]) -> lis
     checks = [
         _Check(pl.col(c).is_null(), c, f"{c} is empty") for c in columns if c not in _OPTIONAL
     ]
+    for name in _NAMES:
+        if name in columns:  # shown as \u0000 in the message (_shown): visible, not swallowed
+            checks.append(_Check(pl.col(name).str.contains(r"[\x00-\x1F\x7F]"), name,
+                                 f"{name} {{value}} has a control character (NUL, tab, …)"))
     if "currency" in columns:
         known = ~pl.col("currency").is_in(list(CURRENCY_EXPONENTS))
         checks.append(_Check(known, "currency", "currency {value} is not a currency sagwa knows"))
