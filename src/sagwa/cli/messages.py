@@ -41,7 +41,11 @@ def lint(
     lang: Annotated[str, typer.Option(help="ko | en")],
     output: Annotated[str, typer.Option("--format", help="text | json")] = "text",
 ) -> None:
-    """Check one message; print findings with suggestions."""
+    """Check one message; print findings with suggestions.
+
+    Exit status 0 whether or not the message passes (read "ok" in the JSON, or the verdict
+    line); 2 for bad input (an unreadable file, an unknown kind, language or format).
+    """
     if output not in ("text", "json"):
         _usage_error(f"unknown format {output!r}; expected text or json")
     text = _read(path)
