@@ -43,8 +43,9 @@ def lint(
 ) -> None:
     """Check one message; print findings with suggestions.
 
-    Exit status 0 whether or not the message passes (read "ok" in the JSON, or the verdict
-    line); 2 for bad input (an unreadable file, an unknown kind, language or format).
+    Exit status 0 whether or not the message passes (read "ok" in the JSON; in the text, an
+    error finding is marked ✗); 2 for bad input (an unreadable file, an unknown kind, language
+    or format).
     """
     if output not in ("text", "json"):
         _usage_error(f"unknown format {output!r}; expected text or json")
