@@ -129,3 +129,45 @@ def test_the_return_at_a_promotions_end_is_labelled_in_the_history(
     english = html.unescape(client.get(f"/seller/listings/{world.ipod_a}?lang=en").text)
     row = english[english.index("<tr data-promotion-end>"):]
     assert "Promotion ended (10%)" in row and "The 10% promotion ended (" in row
+
+
+def test_the_price_form_sent_twice_saves_one_change(
+        client: TestClient, world: World, session_factory: sessionmaker[Session]) -> None:
+    """A walkthrough's finding: four quick clicks on "save" made four held changes (three then
+    superseded), and a double click on an allowed price answered "already that price" for a
+    save that worked. The form carries a key of its own, new each time it is drawn."""
+    import re
+
+    from sqlalchemy import func, select
+
+    from sagwa.adapters.db.tables import price_changes
+
+    def changes() -> int:
+        with session_factory() as s:
+            return int(s.scalar(select(func.count()).select_from(price_changes).where(
+                price_changes.c.listing_id == world.ipod_a)) or 0)
+
+    def key_of(text: str) -> str:
+        found = re.search(r'name="form_key" value="([0-9a-f]{32})"', text)
+        assert found, "the price form carries no key"
+        return found.group(1)
+
+    log_in(client, "seller_a")
+    page = client.get(f"/seller/listings/{world.ipod_a}").text
+    key, before = key_of(page), changes()
+    assert key_of(client.get(f"/seller/listings/{world.ipod_a}").text) != key
+    form = {"new_price": "189000", "csrf_token": csrf_of(page), "form_key": key}
+    for _ in range(3):
+        answer = client.post(f"/seller/listings/{world.ipod_a}/price", data=form)
+        assert answer.status_code == 303, answer.text[:300]
+    assert changes() == before + 1
+    # the same form sent back from an earlier page with another price: said for a seller
+    refused = client.post(f"/seller/listings/{world.ipod_a}/price",
+                          data={**form, "new_price": "188000"})
+    assert refused.status_code == 409, refused.text[:300]
+    assert "이 양식으로는 이미 다른 가격을 저장했습니다" in html.unescape(refused.text)
+    assert "Idempotency-Key" not in refused.text
+    assert changes() == before + 1
+    saved = client.post(f"/seller/listings/{world.ipod_a}/price",
+                        data={**form, "new_price": "188000", "form_key": key_of(refused.text)})
+    assert saved.status_code == 303 and changes() == before + 2

@@ -19,6 +19,7 @@ from sagwa.errors import IllegalTransition, NotFound, SagwaError
 from sagwa.services import listings as listing_service
 from sagwa.services import price_review
 from sagwa.services.accounts import Account
+from sagwa.services.idempotency import MAX_KEY_LENGTH
 from sagwa.services.listing_holds import SentBack, sent_back_at
 from sagwa.services.price_review import check_price_change, guard_gate
 from sagwa.services.promotion_end import ACTOR as PROMOTION_END_ACTOR
@@ -27,7 +28,7 @@ from sagwa.web.deps import Rules, Uow
 from sagwa.web.pages.error_texts import PageRoute, error_text
 from sagwa.web.pages.forms import parse_local_time, parse_promotion, parse_won
 from sagwa.web.pages.i18n import lang_of
-from sagwa.web.pages.rendering import as_sentence, flash_in_lang, render
+from sagwa.web.pages.rendering import as_sentence, flash_in_lang, render, sent_form_key
 from sagwa.web.pages.session import SellerAccount, csrf_protect
 
 router = APIRouter(prefix="/seller", dependencies=[Depends(csrf_protect)],
@@ -186,25 +187,39 @@ def to_listing(listing_id: int, request: Request, _account: SellerAccount) -> Re
     return RedirectResponse(f"/seller/listings/{listing_id}{query}", status_code=303)
 
 
+#: The price form sent again from an earlier page with another price (its key already saved one).
+_FORM_SENT_AGAIN = (
+    ("이 양식으로는 이미 다른 가격을 저장했습니다(뒤로 가기로 다시 보낸 양식). 아래 가격 이력을 확인하고, 필요하면 "
+    "새 가격을 다시 저장해 주세요."),
+    ("This form already saved another price (it was sent again from an earlier page); check "
+     "the price history below and save the new price again if you still want it."))
+
+
 @router.post("/listings/{listing_id}/price")
 def propose(listing_id: int, request: Request, account: SellerAccount, uow: Uow, rules: Rules,
             new_price: Annotated[str, Form(max_length=40)] = "",
             promotion_pct: OptionalText = "", promotion_starts: OptionalText = "",
-            promotion_ends: OptionalText = "") -> Response:
-    """Save the change; a refused one re-renders the form with what was typed and why."""
+            promotion_ends: OptionalText = "",
+            form_key: Annotated[str, Form(max_length=MAX_KEY_LENGTH)] = "") -> Response:
+    """Save the change; a refused one re-renders the form with what was typed and why. The
+    form's own key (``form_key``, new each time it is drawn) makes a double click save once:
+    the second answer is the first one's (a walkthrough's four clicks made four changes)."""
     with uow() as u:
         status = own_listing(u, account, listing_id).status  # a proposal never changes it
     try:
         change = listing_service.propose_price_change(
             uow(), listing_id=listing_id, new_price=parse_won(new_price, "new_price"),
             proposed_by=account.actor, gate=guard_gate(rules),
-            promotion=_typed_promotion(promotion_pct, promotion_starts, promotion_ends))
+            promotion=_typed_promotion(promotion_pct, promotion_starts, promotion_ends),
+            idempotency_key=sent_form_key(form_key, account.actor))
     except SagwaError as exc:
         typed = {"new_price": new_price, "promotion_pct": promotion_pct,
                  "promotion_starts": promotion_starts, "promotion_ends": promotion_ends}
         lang = lang_of(request)
         context = listing_context(uow(), account, listing_id, typed=typed, problem=exc,
                                   lang=lang)
+        if exc.code == "idempotency_key_reused":  # said for a seller, not an API client
+            context["problem"] = _FORM_SENT_AGAIN[0 if lang == "ko" else 1]
         return render(request, "seller/listing.html",
                       {**context, "here": f"/seller/listings/{listing_id}",
                        "address": f"/seller/listings/{listing_id}"},
