@@ -463,6 +463,10 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: refusal(lambda: idempotency.check_key("k" * 201)),
         "'Idempotency-Key'는 200자 이하여야 합니다.",
     ),
+    "idempotency_key_not_ascii": (  # a Hangul key arrives in a header as Latin-1 letters
+        lambda: refusal(lambda: idempotency.check_key("키-1")),
+        "'Idempotency-Key'에는 영문자, 숫자, 문장 부호만 쓸 수 있습니다(예: UUID).",
+    ),
     "idempotency_request_differs": (  # raised with a database: tests/integration/test_idempotency.py
         lambda: errors.IdempotencyMismatch("key 'k' was already used for a different request",
                                            idempotency_key="k",
@@ -517,6 +521,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (idempotency.prior_result, "idempotency_request_differs"),
     (idempotency.check_key, "idempotency_key_missing"),
     (idempotency.check_key, "idempotency_key_too_long"),
+    (idempotency.check_key, "idempotency_key_not_ascii"),
     (price_order, "quantity_out_of_range"),
     (listings.check_percent_value, "promotion_percent_range"),
     (Promotion.__post_init__, "promotion_ends_before_start"),

@@ -57,6 +57,12 @@ def check_key(key: str) -> None:
         raise InvalidInput(f"an idempotency key must be at most {MAX_KEY_LENGTH} characters, "
                            f"got {len(key)}", field="Idempotency-Key",
                            reason="idempotency_key_too_long")
+    if not (key.isascii() and key.isprintable()):
+        # an HTTP header carries Latin-1: a Hangul key arrives as other characters and would
+        # be stored so; a control character is no one's key
+        raise InvalidInput("an idempotency key is printable ASCII (letters, digits and "
+                           "punctuation, e.g. a UUID); this one has another character",
+                           field="Idempotency-Key", reason="idempotency_key_not_ascii")
 
 
 def fingerprint(payload: dict[str, Any]) -> str:

@@ -343,6 +343,10 @@ RULES: tuple[Rule, ...] = (
     _r("invalid_input", None, "idempotency_key_too_long",
        "'Idempotency-Key'는 200자 이하여야 합니다.",
        "The 'Idempotency-Key' must be at most 200 characters."),
+    _r("invalid_input", None, "idempotency_key_not_ascii",
+       "'Idempotency-Key'에는 영문자, 숫자, 문장 부호만 쓸 수 있습니다(예: UUID).",
+       "The 'Idempotency-Key' takes printable ASCII only (letters, digits and punctuation, "
+       "e.g. a UUID)."),
     _r("idempotency_key_reused", None, "idempotency_request_differs",
        "이 'Idempotency-Key'는 이미 다른 내용의 요청에 쓰였습니다. 새 요청에는 새 키를 쓰고, 다시 보낼 때는 처음 "
        "요청을 그대로 보내 주세요.",
