@@ -56,8 +56,9 @@ def test_without_a_token_only_the_public_catalogue_and_notices_are_open(
     assert anonymous.get("/api/products").status_code == 200
     assert anonymous.get(f"/api/listings/{shop['listing1']}").status_code == 200
     assert anonymous.get("/api/notices").status_code == 200
-    message = refused(anonymous.get(f"/api/customers/{shop['customer']}"), 401,
-                      "unauthenticated")
+    answer = anonymous.get(f"/api/customers/{shop['customer']}")
+    assert answer.headers["www-authenticate"] == 'Bearer realm="sagwa"'  # RFC 9110's challenge
+    message = refused(answer, 401, "unauthenticated")
     assert "Bearer" in message
     for path in ("/api/audit/verify", "/api/review/price-changes", "/api/incidents",
                  f"/api/customers/{shop['customer']}/points"):

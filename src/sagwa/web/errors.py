@@ -74,7 +74,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def sagwa_error(request: Request, exc: SagwaError) -> Response:
         if is_page(request):
             return page_error(request, exc.http_status, exc.message)
-        return JSONResponse(exc.as_dict(), status_code=exc.http_status)
+        # a 401 names the scheme that would do (RFC 9110): an API token as a Bearer
+        challenge = {"WWW-Authenticate": 'Bearer realm="sagwa"'} if exc.http_status == 401 else None
+        return JSONResponse(exc.as_dict(), status_code=exc.http_status, headers=challenge)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
