@@ -146,7 +146,7 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     ),
     "price_above_ceiling": (
         lambda: refusal(lambda: check_price(Money(10**15, "KRW"))),
-        "가격이 허용되는 최고 금액을 넘습니다. 금액을 다시 확인해 주세요.",
+        "가격이 허용되는 최고 금액(10,000,000,000원)을 넘습니다. 금액을 다시 확인해 주세요.",
     ),
     "promotion_ended": (
         lambda: refusal(lambda: check_promotion_running(

@@ -39,7 +39,7 @@ def test_a_misplaced_comma_is_refused_not_dropped(typed: str) -> None:
 
 @pytest.mark.parametrize("typed", [
     "만원", "천원", "2.5만", "17만 12000", "5천 1500", "0만 5000", "10천", "17만 5천 1000",
-    "1,2만", "17백", "1원9900", "170 000", ",100", "100,", "₩", "19900.5", "-100",
+    "1,2만", "17백", "1원9900", "170 000", ",100", "100,", "₩", "19900.5",
 ])
 def test_unclear_amounts_are_refused_with_an_example_with_commas(typed: str) -> None:
     with pytest.raises(FormProblem) as info:
@@ -47,3 +47,20 @@ def test_unclear_amounts_are_refused_with_an_example_with_commas(typed: str) -> 
     assert info.value.details["field"] == "wrong_price"
     assert info.value.ko == "잘못 표시된 가격: 19,900처럼 원 단위 숫자로 입력해 주세요."
     assert info.value.en == "Enter the wrong price as a whole number of won, like 19,900."
+
+
+@pytest.mark.parametrize("typed", ["-5000", "-19,900", "−19900", "- 5,000원"])
+def test_a_negative_amount_is_said_to_be_negative(typed: str) -> None:
+    """A walkthrough typed -5000 and was told only to write 19,900."""
+    with pytest.raises(FormProblem) as refused:
+        parse_won(typed, "new_price")
+    assert "cannot be negative" in refused.value.en and "음수" in refused.value.ko
+    assert refused.value.details["field"] == "new_price"
+
+
+def test_a_negative_promotion_percent_is_said_to_be_negative() -> None:
+    from sagwa.web.pages.forms import parse_promotion
+
+    with pytest.raises(FormProblem) as refused:
+        parse_promotion("-10", None, None)
+    assert "cannot be negative" in refused.value.en and "음수" in refused.value.ko

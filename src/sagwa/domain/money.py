@@ -139,11 +139,13 @@ def check_price(money: Money) -> Money:
         )
     limit = MAX_MAJOR_UNITS * 10**money.exponent
     if money.amount_minor > limit:
+        ceiling = Money(limit, money.currency)
         raise InvalidInput(
-            f"price {format_money(money)} is above the ceiling of "
-            f"{format_money(Money(limit, money.currency))}",
+            f"price {format_money(money)} is above the ceiling of {format_money(ceiling)}",
             field="price",
             reason="price_above_ceiling",
+            ceiling_ko=format_money(ceiling, lang="ko"),
+            ceiling_en=format_money(ceiling, lang="en"),
         )
     return money
 

@@ -35,8 +35,9 @@ RULES: tuple[Rule, ...] = (
     _r("invalid_input", "price", "price_not_positive",
        "가격은 0원보다 커야 합니다.", "The price must be more than zero."),
     _r("invalid_input", "price", "price_above_ceiling",
-       "가격이 허용되는 최고 금액을 넘습니다. 금액을 다시 확인해 주세요.",
-       "That price is above the highest price allowed; please check the amount."),
+       "가격이 허용되는 최고 금액({ceiling_ko})을 넘습니다. 금액을 다시 확인해 주세요.",
+       "That price is above the highest price allowed ({ceiling_en}); please check the "
+       "amount."),
     _r("invalid_input", "new_price", "price_unchanged",
        "상품 가격이 이미 그 가격입니다. 다른 가격을 입력해 주세요.",
        "The listing already has that price; enter a different one."),

@@ -44,6 +44,10 @@ def parse_won(text: str | None, field: str) -> Money:
                 "19900처럼 쉼표 없이 입력해 주세요.",
                 f"The commas in {en} are misplaced ('{typed}'): write 19,900, with a comma "
                 "every three digits, or 19900 without commas.", field=field)
+        if re.fullmatch(r"[-−]\s*[0-9][0-9,]*", digits):
+            raise FormProblem(f"{ko}: 음수는 쓸 수 없습니다. 0보다 큰 금액을 19,900처럼 입력해 주세요.",
+                              f"{en[0].upper()}{en[1:]} cannot be negative: enter an amount above "
+                              "zero, like 19,900.", field=field)
         raise FormProblem(f"{ko}: 19,900처럼 원 단위 숫자로 입력해 주세요.",
                           f"Enter {en} as a whole number of won, like 19,900.", field=field)
     return Money(amount, "KRW")
@@ -109,6 +113,10 @@ def parse_promotion(percent: str | None, starts: str | None, ends: str | None) -
     if not percent or not percent.strip():
         return None
     cleaned = fold_width(percent).strip().rstrip("%").strip()
+    if re.fullmatch(r"[-−]\s*[0-9.]+", cleaned):
+        raise FormProblem("할인율은 음수일 수 없습니다. 10처럼 0보다 크고 100보다 작은 숫자로 입력해 주세요.",
+                          "The promotion percent cannot be negative: enter a number above 0 "
+                          "and below 100, like 10.", field="promotion.percent")
     if not _DECIMAL.fullmatch(cleaned):  # float() would also take "١٠", "nan" and "1e1"
         raise FormProblem("할인율은 10처럼 숫자로 입력해 주세요.",
                           "Enter the promotion percent as a number, like 10.",
