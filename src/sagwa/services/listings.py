@@ -199,6 +199,17 @@ def _repeats(again: WrongPriceAgain, price: Money) -> str:
     return again.sentences(price)[1].replace("#", "")
 
 
+def why_not_resumed(uow: SqlAlchemyUnitOfWork, listing: Listing) -> Conflict | None:
+    """What resuming ``listing`` now would be refused with (a draft incident waiting for an
+    operator, the price repeating an incident's wrong price), or None: the seller's page says
+    it before the click."""
+    try:
+        _check_no_incident_holds_it(uow, listing)
+    except Conflict as refusal:
+        return refusal
+    return None
+
+
 def check_not_an_incidents_wrong_price(uow: SqlAlchemyUnitOfWork, listing: Listing,
                                             price: Money) -> None:
     """The wrong price of an incident about ``listing`` (open, or closed after it was declared)

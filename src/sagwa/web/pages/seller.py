@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
+from sagwa.domain.incidents import Incident
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.particles import with_particle
@@ -66,13 +67,20 @@ def listing_context(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int
                 "sent_back": _sent_back(uow, listing, draft=draft, held=held),
                 "before_sale": listing_service.set_before_sale(uow, listing, changes),
                 "pause": listing_service.latest_pause(uow, listing_id) if paused else None,
-                "open_incidents": uow.incidents.all_open_for_listing(listing_id) if paused
-                else [],
+                "open_incidents": _open_incidents(uow, listing_id) if paused else [],
+                "resume_refused": (error_text(refusal, lang) if paused and (
+                    refusal := listing_service.why_not_resumed(uow, listing)) else None),
                 "changes": changes, "ended_promotions": ended_promotions(changes),
                 "pending": pending_held(changes), "price_label": price_label(listing.status),
                 "typed": typed or {}, "problem": error_text(problem, lang) if problem else None,
                 "problem_field": problem.details.get("field") if problem else None,
                 "status_problem": None}
+
+
+def _open_incidents(uow: SqlAlchemyUnitOfWork, listing_id: int) -> list[Incident]:
+    """The open incidents this paused listing is in: the page says what each is about."""
+    rows = (uow.incidents.get(i) for i in uow.incidents.all_open_for_listing(listing_id))
+    return [r.incident for r in rows if r is not None]
 
 
 def _sent_back(uow: SqlAlchemyUnitOfWork, listing: Listing, *, draft: bool,
