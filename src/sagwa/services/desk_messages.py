@@ -216,7 +216,8 @@ def _keep_line(plan: IncidentPlan, paid: Money, lang: str, over: OverCap | None)
     if over is None:
         capped = (f" (1인당 최대 {cap}개)" if ko else f" (up to {cap} per customer)") if cap else ""
         return (f"주문 유지: 결제하신 {format_money(paid, lang='ko')} 그대로 상품을 받으십니다{capped}."
-                if ko else f"Keep the order: you receive the item at the {format_money(paid)} you paid{capped}.")
+                if ko else f"Keep the order: you receive what you ordered at the {format_money(paid)} you "
+                f"paid{capped}.")
     rest, refund = over.ordered - over.kept, format_money(over.refund, lang=lang)
     if ko:
         return (f"주문 유지: 1인당 최대 {cap}개까지 유지하실 수 있어, 주문하신 {over.ordered}개 중 "

@@ -306,23 +306,20 @@ def choose(token: str, request: Request, uow: Uow,
     except SagwaError as exc:
         fresh = case_context(uow(), case_id, customer_id, request.app.state.desk_policy, request)
         return _case_page(request, token, fresh, problem=exc)
-    _say_recorded(request, result, has_email=bool(case.customer.email), lang=lang,
+    _say_recorded(request, result, lang=lang,
                   call=call_when(request.app.state.desk_policy, context["now"], lang))
     return RedirectResponse(f"/c/{token}", status_code=303)
 
 
-def _say_recorded(request: Request, result: ChoiceResult, *, has_email: bool, lang: str,
-                  call: str) -> None:
-    """What the recorded choice sets going: a call asked for sends no mail; a final choice
-    sends the confirmation email (when the customer has an address); a repeat changes nothing."""
+def _say_recorded(request: Request, result: ChoiceResult, *, lang: str, call: str) -> None:
+    """What the recorded choice sets going: a call asked for sends no confirmation; a final
+    choice is recorded (the page below says how its confirmation comes: mail, or a text); a
+    repeat changes nothing."""
     if not result.changed:
         flash_in_lang(request, "이미 접수된 선택입니다. 달라진 것은 없습니다.",
                       "We already have this choice; nothing has changed.", lang=lang)
     elif result.case.status not in SETTLED:  # talk_to_person: on the call list, no mail
         flash_in_lang(request, f"상담원 통화 요청이 접수되었습니다. {call}",
                       f"Your request is recorded; {call}", lang=lang)
-    elif has_email:
-        flash_in_lang(request, "선택이 접수되었습니다. 확인 메일을 보내 드렸습니다.",
-                      "Your choice is recorded; a confirmation email is on its way.", lang=lang)
-    else:
+    else:  # the page says how the confirmation comes (mail, or a text without an email)
         flash_in_lang(request, "선택이 접수되었습니다.", "Your choice is recorded.", lang=lang)

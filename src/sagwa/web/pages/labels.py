@@ -97,7 +97,8 @@ ERROR_TYPE: dict[str, Label] = {
     "digit_typo": ("숫자 오타", "mistyped digit"),
     "currency": ("통화·환율 혼동", "currency mix-up"),
     "percent_inverted": ("할인율을 거꾸로 입력", "inverted percentage"),
-    "inflated_promotion": ("비현실적으로 깊게 선언된 할인", "inflated promotion"),
+    # said of a hold, often an honest seller's deep sale waiting for a reviewer: not an accusation
+    "inflated_promotion": ("평소보다 깊게 선언된 할인", "a promotion deeper than usual"),
     "discount_as_price": ("할인율을 가격란에 입력", "discount typed as the price"),
     "unit_error": ("묶음·낱개 단위 혼동", "pack/unit mix-up"),
     "penny": ("자리표시·최저 단위 가격", "placeholder or penny price"),
