@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -126,3 +127,21 @@ def test_a_first_price_a_reviewer_released_is_a_review_that_failed_too(market: M
     body = _drafts(released)[lang]
     assert OLD_PROMISE[lang] not in body
     assert REVIEW_STEP[lang] in body
+
+
+def test_the_draft_title_names_the_day_of_the_wrong_price(market: Market) -> None:
+    """Two incidents about the same product had the same title on /notices (a walkthrough):
+    the day the wrong price showed tells them apart."""
+    _wrong_price(market, approved=False)
+    _orders(market, tripwire=False, hours=0.5)
+    market.clock.now += timedelta(minutes=30)
+    row = desk.declare(market.uow(), listing_ids=[market.listing_id], wrong_price=WRONG_PRICE,
+                       correct_price=LIST_PRICE, window_start=PRICE_CHANGED_AT,
+                       cause="90% event entered as the price", responsible="both",
+                       actor="operator:lee")
+    iid = int(row.incident.incident_id)
+    ko = notices.draft_notice(market.uow(), incident_id=iid, lang="ko", policy=POLICY)[0]
+    en = notices.draft_notice(market.uow(), incident_id=iid, lang="en", policy=POLICY)[0]
+    day = PRICE_CHANGED_AT.astimezone(ZoneInfo("Asia/Seoul"))
+    assert ko.startswith(f"[사과문] {day.year}년 {day.month}월 {day.day}일 '"), ko
+    assert en.endswith(f" on {day:%B} {day.day}, {day.year}"), en
