@@ -806,3 +806,20 @@ def test_the_same_choice_given_again_in_other_words_is_kept_on_the_audit_log(sho
     assert events[1].after == {"choice": "talk_to_person", "channel": "phone",
                                "evidence": "after 6 pm, please"}
     assert case.consent is not None and case.consent.evidence == "call me"
+
+
+def test_a_revised_plan_keeps_the_one_it_replaced_on_the_audit_log(shop) -> None:
+    """A review found re-plans logged with before: null: the log could not say what changed."""
+    uow, clock, listing_id, _people, _ = shop
+    iid = _planned(uow, clock, listing_id)
+    desk.plan(uow(), incident_id=iid, options=["keep", "talk_to_person"],
+              deadline=datetime(2008, 6, 18, 18, 0, tzinfo=SEOUL), default="keep",
+              seller_share_pct=50, platform_share_pct=50, actor="operator:kim", policy=POLICY)
+    with uow() as u:
+        planned = [r.event for r in u.audit.for_entity("incident", str(iid))
+                   if r.event.action == "incident.planned"]
+    assert planned[0].before is None
+    assert planned[1].before == planned[0].after
+    assert planned[0].after["seller_share_pct"] == 60
+    assert planned[1].after["seller_share_pct"] == 50
+    assert planned[1].after["options"] == ["keep", "talk_to_person"]

@@ -302,17 +302,28 @@ def plan(uow: SqlAlchemyUnitOfWork, *, incident_id: int, options: list[CustomerO
             schedule=policy.schedule, cancel_compensation=cancel_compensation,
             discount_pct=discount_pct, keep_max_units=keep_max_units,
             accept_late_choices=accept_late_choices, min_contact_time=policy.min_answer_time)
+        earlier = (uow.incidents.plan(incident_id, inc.correct_price)
+                   if inc.correct_price is not None else None)
         uow.incidents.save_plan(decided, decided_by=actor)
         uow.incidents.save(planned)
-        uow.audit.append(AuditEvent(actor, "incident.planned", "incident", str(incident_id), after={
-            "options": sorted(o.value for o in decided.options),
-            "deadline": decided.deadline.isoformat(), "default": decided.default.value,
-            "seller_share_pct": seller_share_pct, "platform_share_pct": platform_share_pct,
-            "cancel_compensation": (decided.cancel_compensation.as_dict()
-                                    if decided.cancel_compensation else None),
-            "discount_pct": discount_pct, "keep_max_units": keep_max_units}), now)
+        # a revised plan keeps the one it replaced on the log (``before``)
+        uow.audit.append(AuditEvent(actor, "incident.planned", "incident", str(incident_id),
+                                    before=_plan_json(earlier) if earlier else None,
+                                    after=_plan_json(decided)), now)
         uow.commit()
         return decided
+
+
+def _plan_json(p: IncidentPlan) -> dict[str, object]:
+    """A plan as the audit log records it."""
+    return {"options": sorted(o.value for o in p.options),
+            "deadline": p.deadline.astimezone(SEOUL).isoformat(),
+            "default": p.default.value, "seller_share_pct": p.seller_share_pct,
+            "platform_share_pct": p.platform_share_pct,
+            "cancel_compensation": (p.cancel_compensation.as_dict()
+                                    if p.cancel_compensation else None),
+            "discount_pct": p.discount_pct, "keep_max_units": p.keep_max_units,
+            "accept_late_choices": p.accept_late_choices}
 
 
 def _next(inc: Incident, trigger: IncidentTrigger) -> IncidentStatus:
