@@ -26,6 +26,23 @@ def _resume(uow, listing_id: int):
                                           trigger=ListingTrigger.RESUME, actor="seller:s")
 
 
+def _held_at_then_declared(uow, listing_id: int, price: Money):
+    """The seller corrects the price, then proposes ``price``, which the guard holds; the
+    incident at WRONG is declared and the listing resumed at the right price. The held change
+    and the incident."""
+    listings.propose_price_change(uow(), listing_id=listing_id, new_price=RIGHT, proposed_by="s")
+    held = listings.propose_price_change(uow(), listing_id=listing_id, new_price=price,
+                                         proposed_by="s",
+                                         gate=price_review.guard_gate(load_rules()))
+    assert held.status is PriceChangeStatus.HELD  # the guard held the slip, before any incident
+    incident = desk.declare(uow(), listing_ids=[listing_id], wrong_price=WRONG,
+                            correct_price=RIGHT, cause="90% event as the price",
+                            responsible="seller", actor="op",
+                            window_start=datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL)).incident
+    assert _resume(uow, listing_id).status is ListingStatus.LIVE  # at the right price
+    return held, incident
+
+
 def test_a_listing_is_not_resumed_at_a_declared_incidents_wrong_price(market) -> None:  # noqa: F811
     uow, clock, (first, _, _) = market
     clock.now = datetime(2008, 6, 12, 15, 0, tzinfo=SEOUL)
@@ -95,15 +112,7 @@ def test_an_open_incidents_wrong_price_is_not_set_again_nor_approved(market) -> 
     incident's wrong price again, to customers outside its cases."""
     uow, clock, (first, _, _) = market
     clock.now = datetime(2008, 6, 12, 15, 0, tzinfo=SEOUL)
-    listings.propose_price_change(uow(), listing_id=first, new_price=RIGHT, proposed_by="s")
-    held = listings.propose_price_change(uow(), listing_id=first, new_price=WRONG,
-                                         proposed_by="s",
-                                         gate=price_review.guard_gate(load_rules()))
-    assert held.status is PriceChangeStatus.HELD  # the guard held the slip, before any incident
-    incident = desk.declare(uow(), listing_ids=[first], wrong_price=WRONG, correct_price=RIGHT,
-                            cause="90% event as the price", responsible="seller", actor="op",
-                            window_start=datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL)).incident
-    assert _resume(uow, first).status is ListingStatus.LIVE  # at the right price
+    held, incident = _held_at_then_declared(uow, first, WRONG)
     with pytest.raises(Conflict) as refused:
         price_review.approve_price_change(uow(), change_id=held.id, reviewer="reviewer:kim",
                                           reason="the seller confirmed a clearance")
@@ -163,16 +172,7 @@ def test_a_price_close_to_an_incidents_wrong_price_is_refused_like_the_price_its
     the incident, while the public notice said the wrong price could not be set again."""
     uow, clock, (first, _, _) = market
     clock.now = datetime(2008, 6, 12, 15, 0, tzinfo=SEOUL)
-    listings.propose_price_change(uow(), listing_id=first, new_price=RIGHT, proposed_by="s")
-    near = Money(19_910, "KRW")
-    held = listings.propose_price_change(uow(), listing_id=first, new_price=near,
-                                         proposed_by="s",
-                                         gate=price_review.guard_gate(load_rules()))
-    assert held.status is PriceChangeStatus.HELD
-    incident = desk.declare(uow(), listing_ids=[first], wrong_price=WRONG, correct_price=RIGHT,
-                            cause="90% event as the price", responsible="seller", actor="op",
-                            window_start=datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL)).incident
-    assert _resume(uow, first).status is ListingStatus.LIVE  # at the right price
+    held, incident = _held_at_then_declared(uow, first, Money(19_910, "KRW"))
     with pytest.raises(Conflict) as refused:
         price_review.approve_price_change(uow(), change_id=held.id, reviewer="reviewer:kim",
                                           reason="the seller says clearance")

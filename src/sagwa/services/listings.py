@@ -25,7 +25,7 @@ from sagwa.domain.pricing import (
 )
 from sagwa.errors import Conflict, InvalidInput
 from sagwa.services.idempotency import prior_result, remember
-from sagwa.services.incident_prices import WrongPriceAgain, incident_at, wrong_price_among
+from sagwa.services.incident_prices import incident_at, wrong_price_among
 from sagwa.services.listing_holds import (
     HOLD_ACTION,
     SENT_BACK_PRICE,
@@ -188,15 +188,10 @@ def _check_no_incident_holds_it(uow: SqlAlchemyUnitOfWork, listing: Listing) -> 
         closed = " (closed)" if at_wrong.closed else ""
         raise Conflict(
             f"listing {listing.id} still costs {listing.price}, "
-            f"{_repeats(at_wrong, listing.price)}{closed}; correct the price before putting it "
-            "back on sale",
+            f"{at_wrong.sentences(listing.price)[1]}{closed}; correct the price before putting "
+            "it back on sale",
             reason="listing_at_wrong_price", price=listing.price.as_dict(),
             **at_wrong.details())
-
-
-def _repeats(again: WrongPriceAgain, price: Money) -> str:
-    """"the wrong price of incident 3 (19,900 KRW)", or "close to …", for a refusal."""
-    return again.sentences(price)[1].replace("#", "")
 
 
 def why_not_resumed(uow: SqlAlchemyUnitOfWork, listing: Listing) -> Conflict | None:
@@ -220,8 +215,8 @@ def check_not_an_incidents_wrong_price(uow: SqlAlchemyUnitOfWork, listing: Listi
     again = incident_at(uow, listing.id, price)
     if again is not None:
         raise Conflict(
-            f"{price} is {_repeats(again, price)}, about listing {listing.id}; the listing "
-            "cannot be set to it again",
+            f"{price} is {again.sentences(price)[1]}, about listing {listing.id}; the "
+            "listing cannot be set to it again",
             reason="price_is_incident_wrong_price", price=price.as_dict(), **again.details())
 
 
