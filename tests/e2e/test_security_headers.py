@@ -36,3 +36,19 @@ def test_the_api_is_not_cached_and_public_pages_may_be(client_for) -> None:
 def test_static_files_may_be_cached_and_seller_pages_may_not() -> None:
     assert headers_for("/static/htmx.min.js").get(b"cache-control") is None
     assert headers_for("/seller/listings/1")[b"cache-control"] == b"no-store"
+
+
+def test_an_unexpected_error_keeps_the_headers(api_app) -> None:
+    """A 500 is answered outside every middleware (a review found it without the headers)."""
+    from fastapi.testclient import TestClient
+
+    @api_app.get("/api/boom-for-test")
+    def boom() -> None:
+        raise RuntimeError("boom")
+
+    with TestClient(api_app, raise_server_exceptions=False) as client:
+        answer = client.get("/api/boom-for-test")
+    assert answer.status_code == 500
+    assert answer.headers["cache-control"] == "no-store"
+    assert answer.headers["x-frame-options"] == "DENY"
+    assert answer.headers["x-content-type-options"] == "nosniff"

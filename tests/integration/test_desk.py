@@ -745,9 +745,9 @@ def test_customers_given_the_default_are_told_once_what_happens_in_contact_hours
 
 
 @pytest.mark.parametrize(("locale", "choice", "said"), [
-    ("ko", "cancel_with_compensation", ("[사과]", "죄송합니다", "선택하신 방법: ", "전액 환불",
+    ("ko", "cancel_with_compensation", ("[사과]", "죄송합니다", '고르신 방법은 "주문 취소', "전액 환불",
                                         "문의 ")),
-    ("en", "keep", ("[sagwa] Sorry again", "Your choice: keep",
+    ("en", "keep", ("[sagwa] Sorry again", "you chose: keep the order",
                     "We will send your 1 item at the price you paid.", "Help: ")),
 ])
 def test_a_customer_with_only_a_phone_number_is_sent_the_confirmation_by_text(
@@ -798,6 +798,7 @@ def test_the_same_choice_given_again_in_other_words_is_kept_on_the_audit_log(sho
     assert say("sms", "call me") is True
     assert say("sms", "call me") is False   # a retry
     assert say("phone", "after 6 pm, please") is False
+    assert say("phone", "after 6 pm, please") is False  # the agent's double click
     with uow() as u:
         events = [r.event for r in u.audit.for_entity("case", str(case_id))
                   if r.event.action.startswith("case.choice")]

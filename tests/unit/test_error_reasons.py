@@ -227,8 +227,8 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     ),
     "listing_at_wrong_price": (  # the raise is checked in tests/integration/test_resume_rules.py
         lambda: Conflict("listing 4 still costs 19,900 KRW", reason="listing_at_wrong_price",
-                         incident_id=2),
-        "사고 #2의 잘못된 가격이거나 그에 가까운 가격 그대로입니다. 가격을 바로잡은 뒤 판매를 재개해 주세요.",
+                         incident_id=2, said_ko="사고 #2의 잘못된 가격(19,900원)"),
+        "지금 가격이 사고 #2의 잘못된 가격(19,900원)입니다. 가격을 바로잡은 뒤 판매를 재개해 주세요.",
     ),
     "choice_already_recorded": (
         lambda: refusal(lambda: incidents.advance(incidents.CaseStatus.CHOSEN, "choose")),
@@ -281,9 +281,12 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         "이 건은 지금 '처리 완료' 상태라서 할 수 없습니다.",
     ),
     "price_is_incident_wrong_price": (  # raised in services (tests/integration/test_resume_rules.py)
-        lambda: Conflict("19,900 KRW is the wrong price of incident 3",
-                         reason="price_is_incident_wrong_price", incident_id=3),
-        "사고 #3의 잘못된 가격이거나 그에 가까운 가격입니다. 이 상품은 이 가격으로 다시 정할 수 없습니다.",
+        lambda: Conflict("19,910 KRW is close to 19,900 KRW, the wrong price of incident #3",
+                         reason="price_is_incident_wrong_price", incident_id=3,
+                         said_ko="사고 #3의 잘못된 가격 19,900원에 가까운 가격(18,091원~21,890원은 같은 "
+                                 "실수로 봅니다)"),
+        ("사고 #3의 잘못된 가격 19,900원에 가까운 가격(18,091원~21,890원은 같은 실수로 봅니다)입니다. 이 상품은 "
+        "이 가격으로 다시 정할 수 없습니다."),
     ),
     "sale_action_outdated": (  # raised by the seller page (test_seller_sale_status.py)
         lambda: IllegalTransition("the listing became paused after this page was opened",
@@ -463,6 +466,11 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: refusal(lambda: idempotency.check_key("k" * 201)),
         "'Idempotency-Key'는 200자 이하여야 합니다.",
     ),
+    "idempotency_key_blank": (  # the API's optional key (tests/e2e/browser/test_contact_attempt_retries.py)
+        lambda: errors.InvalidInput("the 'Idempotency-Key' header was sent blank",
+                                    field="Idempotency-Key", reason="idempotency_key_blank"),
+        "'Idempotency-Key'가 빈 값으로 왔습니다. 이 요청에는 선택 사항이니 키(1~200자)를 보내거나 헤더를 빼 주세요.",
+    ),
     "idempotency_key_not_ascii": (  # a Hangul key arrives in a header as Latin-1 letters
         lambda: refusal(lambda: idempotency.check_key("키-1")),
         "'Idempotency-Key'에는 영문자, 숫자, 문장 부호만 쓸 수 있습니다(예: UUID).",
@@ -522,6 +530,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (idempotency.check_key, "idempotency_key_missing"),
     (idempotency.check_key, "idempotency_key_too_long"),
     (idempotency.check_key, "idempotency_key_not_ascii"),
+    (deps._optional_idempotency_key, "idempotency_key_blank"),
     (price_order, "quantity_out_of_range"),
     (listings.check_percent_value, "promotion_percent_range"),
     (Promotion.__post_init__, "promotion_ends_before_start"),

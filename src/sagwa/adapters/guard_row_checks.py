@@ -89,8 +89,9 @@ def _checks(columns: tuple[str, ...], offsets: Mapping[str, bool | None]) -> lis
     ]
     for name in _NAMES:
         if name in columns:  # shown as \u0000 in the message (_shown): visible, not swallowed
-            checks.append(_Check(pl.col(name).str.contains(r"[\x00-\x1F\x7F]"), name,
-                                 f"{name} {{value}} has a control character (NUL, tab, …)"))
+            # a quoted line break or tab is CSV's own (kept, as read); NUL and the rest are not
+            checks.append(_Check(pl.col(name).str.contains(r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"),
+                                 name, f"{name} {{value}} has a control character (a NUL, …)"))
     if "currency" in columns:
         known = ~pl.col("currency").is_in(list(CURRENCY_EXPONENTS))
         checks.append(_Check(known, "currency", "currency {value} is not a currency sagwa knows"))

@@ -164,7 +164,7 @@ def _check_text(value: str, name: str) -> str:
         raise InvalidInput(f"{name} must be given (say what happened, in words)", field=name,
                            reason="text_missing")
     text = value.strip()
-    if len(text) > CAUSE_MAX_CHARS:
+    if name == "cause" and len(text) > CAUSE_MAX_CHARS:
         raise InvalidInput(f"{name} is {len(text):,} characters long; at most "
                            f"{CAUSE_MAX_CHARS:,}", field=name, reason="cause_too_long",
                            chars=len(text), max_chars=CAUSE_MAX_CHARS)

@@ -6,9 +6,10 @@ an incident at 19,900 (the correct price 185,000), while the public notice promi
 price could not be set again. A price is the wrong price again when it lies within a tenth of
 the way from the wrong price to the correct one (as a ratio), and never more than 10% either
 side of it: 18,091 to 21,890 KRW for 19,900 against 185,000 (a price 9.3 times off), but only
-about 2% either side of 150,000 against a correct 185,000, so the listing's ordinary discounts
-stay free. The correct price is always outside the band. Without a correct price (a draft) only
-the exact amount counts.
+about 2% either side of 150,000 against a correct 185,000 (146,887 to 153,179), so a small slip
+blocks only prices next to it. The correct price is always outside the band. Without a correct
+price (a draft) only the exact amount counts. The band stands as long as the rule does (after
+the incident closes too); there is no override: a seller picks a price outside it.
 """
 
 from __future__ import annotations

@@ -104,7 +104,8 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
                                 taken_by)
         updated = record_on_case(row.case, consent, plan)
         if updated == row.case:  # the same answer again: absorbed, its words kept
-            _note_repeat(uow, row.case, consent, now)
+            if _note_repeat(uow, row.case, consent, now):
+                uow.commit()
             return ChoiceResult(row.case, False, 0, row.compensation_entry_id)
         _require_not_closed(uow, int(row.case.incident_id))
         points, entry_id = 0, row.compensation_entry_id
@@ -127,23 +128,27 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
 
 
 def _note_repeat(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord,
-                 now: datetime) -> None:
+                 now: datetime) -> bool:
     """The same choice given again by another channel or in other words (an agent's notes of
     a later call, a reply by text after the click) changes nothing, but what was said is kept
-    on the audit log (``case.choice_repeated``); a plain retry of the same request adds
-    nothing."""
+    on the audit log (``case.choice_repeated``). A plain retry adds nothing: of the recorded
+    choice, or of the latest repeat (a double click on the agent's form). Whether it logged."""
     first = case.consent
+    said = {"choice": consent.choice.value, "channel": consent.channel.value,
+            "evidence": consent.evidence}
     if first is None or (first.channel, first.evidence, first.taken_by) == (
             consent.channel, consent.evidence, consent.taken_by):
-        return
+        return False
+    repeats = [r.event for r in uow.audit.for_entity("case", str(case.case_id))
+               if r.event.action == "case.choice_repeated"]
+    if repeats and (repeats[-1].actor, repeats[-1].after) == (consent.taken_by, said):
+        return False
     uow.audit.append(AuditEvent(consent.taken_by, "case.choice_repeated", "case",
                                 str(case.case_id),
                                 before={"choice": first.choice.value,
                                         "channel": first.channel.value},
-                                after={"choice": consent.choice.value,
-                                       "channel": consent.channel.value,
-                                       "evidence": consent.evidence}), now)
-    uow.commit()
+                                after=said), now)
+    return True
 
 
 def _require_not_closed(uow: SqlAlchemyUnitOfWork, incident_id: int) -> None:

@@ -288,6 +288,7 @@ def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: Consen
     product = facts.product_ko if lang == "ko" else facts.product_en
     values = {"customer_name": person.name, "product": product,
               "product_short": dm.shorten_name(product, SMS_PRODUCT_CHARS),
+              "options_phrase": dm.options_phrase(plan, lang, dm.over_cap(case, plan)),
               **confirmation_values(replace(case, consent=consent), plan, lang),
               **dm.contact_values(policy.contact, lang)}
     template = "confirmation" if channel == "email" else "confirmation_sms"

@@ -26,12 +26,14 @@ class WrongPriceAgain:
     closed: bool
     band: WrongPriceBand
 
-    def details(self) -> dict[str, object]:
-        """What a refusal carries besides its reason: the incident, its wrong price and the
-        prices that count as it."""
+    def details(self, price: Money) -> dict[str, object]:
+        """What a refusal of ``price`` carries besides its reason: the incident, its wrong price,
+        the prices that count as it, and ``price`` said so in Korean and English (``said_ko``,
+        ``said_en``: the pages' sentences name the band with them)."""
+        ko, en = self.sentences(price)
         return {"incident_id": self.incident_id, "wrong_price": self.band.wrong.as_dict(),
                 "wrong_price_low": self.band.low.as_dict(),
-                "wrong_price_high": self.band.high.as_dict()}
+                "wrong_price_high": self.band.high.as_dict(), "said_ko": ko, "said_en": en}
 
     def sentences(self, price: Money) -> tuple[str, str]:
         """``price`` said as the incident's wrong price or as close to it (Korean, English)."""

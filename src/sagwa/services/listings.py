@@ -191,7 +191,7 @@ def _check_no_incident_holds_it(uow: SqlAlchemyUnitOfWork, listing: Listing) -> 
             f"{at_wrong.sentences(listing.price)[1]}{closed}; correct the price before putting "
             "it back on sale",
             reason="listing_at_wrong_price", price=listing.price.as_dict(),
-            **at_wrong.details())
+            **at_wrong.details(listing.price))
 
 
 def why_not_resumed(uow: SqlAlchemyUnitOfWork, listing: Listing) -> Conflict | None:
@@ -207,8 +207,8 @@ def why_not_resumed(uow: SqlAlchemyUnitOfWork, listing: Listing) -> Conflict | N
 
 def check_not_an_incidents_wrong_price(uow: SqlAlchemyUnitOfWork, listing: Listing,
                                             price: Money) -> None:
-    """The wrong price of an incident about ``listing`` (open, or closed after it was declared)
-    is not set again: not proposed (nor checked in a dry run), not approved by a reviewer, not
+    """The wrong price of an incident about ``listing`` (open, or closed after it was declared),
+    or a price close to it (:mod:`sagwa.domain.wrong_price_band`), is not set again: not proposed (nor checked in a dry run), not approved by a reviewer, not
     put back by a promotion's end (``promotion_end``), as it is not resumed at
     (:func:`_check_no_incident_holds_it`). Customers would order at the very price the desk
     apologised for, after the incident's window, so outside its cases."""
@@ -217,7 +217,8 @@ def check_not_an_incidents_wrong_price(uow: SqlAlchemyUnitOfWork, listing: Listi
         raise Conflict(
             f"{price} is {again.sentences(price)[1]}, about listing {listing.id}; the "
             "listing cannot be set to it again",
-            reason="price_is_incident_wrong_price", price=price.as_dict(), **again.details())
+            reason="price_is_incident_wrong_price", price=price.as_dict(),
+            **again.details(price))
 
 
 def _first_price_decision(uow: SqlAlchemyUnitOfWork, listing: Listing, actor: str,
@@ -449,8 +450,8 @@ def check_proposal_on(uow: SqlAlchemyUnitOfWork, listing: Listing, new_price: Mo
                       promotion: Promotion | None, *, same_price: bool = False) -> None:
     """What a price proposal on ``listing`` must pass before the guard judges it: the listing
     has not ended, the price is in its currency (and the product's list price's), differs
-    from the current one and is not an open incident's wrong price, and a declared promotion
-    is running now. ``same_price``: the current
+    from the current one and does not repeat the wrong price of an incident about the listing
+    (:func:`check_not_an_incidents_wrong_price`), and a declared promotion is running now. ``same_price``: the current
     price is no refusal (the dry run of a listing never on sale previews publishing it at its
     own price)."""
     _check_price_may_change(listing, new_price, same_price=same_price)

@@ -68,7 +68,7 @@ def create_app(settings: Settings, *, database: Database | None = None,
                    messages.router, ledger.router):
         app.include_router(router, responses=ERROR_RESPONSES)
     install_pages(app, settings)
-    app.add_middleware(SecurityHeaders)  # outermost: error pages get the headers too
+    app.add_middleware(SecurityHeaders)  # outermost of ours; a 500 adds them itself (errors.py)
     templates = Jinja2Templates(directory=str(TEMPLATES))
 
     @app.get("/healthz", tags=["meta"])

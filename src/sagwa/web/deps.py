@@ -104,11 +104,12 @@ def _optional_idempotency_key(
     ))] = None,
 ) -> IdempotencyKeyValue | None:
     """The ``Idempotency-Key`` header where a call takes one but does not need one (it has
-    always recorded without): None when absent; blank or over 200 characters: 422."""
+    always recorded without): None when absent; blank (reason ``idempotency_key_blank``) or
+    over 200 characters: 422."""
     if idempotency_key is not None and not idempotency_key.strip():
         raise InvalidInput("the 'Idempotency-Key' header was sent blank; it is optional on "
                            "this call: send a key (1 to 200 characters) or leave the header out",
-                           field="Idempotency-Key", reason="idempotency_key_missing")
+                           field="Idempotency-Key", reason="idempotency_key_blank")
     return None if idempotency_key is None else _owned_key(account, idempotency_key)
 
 

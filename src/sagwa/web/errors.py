@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sagwa.errors import SagwaError
+from sagwa.web.security_headers import headers_for
 
 _log = logging.getLogger(__name__)
 
@@ -104,11 +105,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         _log.exception("unexpected error", exc_info=exc)
+        # answered outside every middleware (Starlette's ServerErrorMiddleware): the security
+        # headers are added here
+        headers = {k.decode(): v.decode() for k, v in headers_for(request.url.path).items()}
         if is_page(request):  # outside the session middleware: a plain page, no layout
             return HTMLResponse("<!doctype html><meta charset=utf-8><title>500</title>"
                                 "<h1>문제가 생겼습니다 · Something went wrong</h1><p>저희 쪽 "
                                 "문제입니다. 기록해 두었습니다. It has been logged.</p>",
-                                status_code=500)
+                                status_code=500, headers=headers)
         return JSONResponse({"code": "internal_error",
                              "message": "something went wrong on our side; it has been logged"},
-                            status_code=500)
+                            status_code=500, headers=headers)

@@ -44,6 +44,10 @@ def test_a_listing_in_a_declared_incident_says_so_and_why_it_cannot_resume(
         assert "wrong price 159,000 KRW, correct price 1,590,000 KRW" in incidents
     refused = page.split('id="resume-refused">')[1].split("</p>")[0]
     assert f"#{world.incident}" in refused
+    said = {"ko": "지금 가격이 사고 #{n}의 잘못된 가격(159,000원)입니다. 가격을 바로잡은 뒤 판매를 재개해 주세요.",
+            "en": "The listing's price is the wrong price of incident #{n} (159,000 KRW); correct "
+                  "the price before putting it back on sale."}[lang]
+    assert refused == said.format(n=world.incident), refused  # in the page's language
     assert "disabled" in _resume_button(page)
 
     # the correct price (the guard would hold a tenfold rise for a reviewer: applied here)

@@ -134,15 +134,11 @@ RULES: tuple[Rule, ...] = (
        "This listing was paused by an order surge; it can go back on sale once an operator "
        "declares or dismisses draft incident #{incident_id}."),
     _r("conflict", None, "listing_at_wrong_price",
-       "사고 #{incident_id}의 잘못된 가격이거나 그에 가까운 가격 그대로입니다. 가격을 바로잡은 뒤 "
-       "판매를 재개해 주세요.",
-       "This listing still has the wrong price of incident #{incident_id}, or a price close to "
-       "it; correct the price before putting it back on sale."),
+       "지금 가격이 {said_ko}입니다. 가격을 바로잡은 뒤 판매를 재개해 주세요.",
+       "The listing's price is {said_en}; correct the price before putting it back on sale."),
     _r("conflict", None, "price_is_incident_wrong_price",
-       "사고 #{incident_id}의 잘못된 가격이거나 그에 가까운 가격입니다. 이 상품은 이 가격으로 다시 "
-       "정할 수 없습니다.",
-       "This is the wrong price of incident #{incident_id}, or a price close to it; the listing "
-       "cannot be set to it again."),
+       "{said_ko}입니다. 이 상품은 이 가격으로 다시 정할 수 없습니다.",
+       "This is {said_en}; the listing cannot be set to it again."),
     # customers' choices (case page and call queue)
     _r("invalid_input", "choice", None,
        "고를 수 있는 선택지가 아닙니다. 화면에 보이는 선택지 중에서 골라 주세요.",
@@ -344,6 +340,10 @@ RULES: tuple[Rule, ...] = (
     _r("invalid_input", None, "idempotency_key_too_long",
        "'Idempotency-Key'는 200자 이하여야 합니다.",
        "The 'Idempotency-Key' must be at most 200 characters."),
+    _r("invalid_input", None, "idempotency_key_blank",
+       "'Idempotency-Key'가 빈 값으로 왔습니다. 이 요청에는 선택 사항이니 키(1~200자)를 보내거나 헤더를 빼 주세요.",
+       "The 'Idempotency-Key' header was blank; it is optional here: send a key (1 to 200 "
+       "characters) or leave the header out."),
     _r("invalid_input", None, "idempotency_key_not_ascii",
        "'Idempotency-Key'에는 영문자, 숫자, 문장 부호만 쓸 수 있습니다(예: UUID).",
        "The 'Idempotency-Key' takes printable ASCII only (letters, digits and punctuation, "

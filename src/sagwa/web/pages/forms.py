@@ -114,9 +114,11 @@ def parse_promotion(percent: str | None, starts: str | None, ends: str | None) -
         return None
     cleaned = fold_width(percent).strip().rstrip("%").strip()
     if re.fullmatch(r"[-−]\s*[0-9.]+", cleaned):
-        raise FormProblem("할인율은 음수일 수 없습니다. 10처럼 0보다 크고 100보다 작은 숫자로 입력해 주세요.",
-                          "The promotion percent cannot be negative: enter a number above 0 "
-                          "and below 100, like 10.", field="promotion.percent")
+        raise FormProblem("할인율은 음수일 수 없습니다. 1에서 99.9 사이의 숫자로, 소수점 한 자리까지 입력해 "
+                          "주세요(예: 10 또는 12.5).",
+                          "The promotion percent cannot be negative: enter a number from 1 to "
+                          "99.9 with at most one decimal place, like 10 or 12.5.",
+                          field="promotion.percent")
     if not _DECIMAL.fullmatch(cleaned):  # float() would also take "١٠", "nan" and "1e1"
         raise FormProblem("할인율은 10처럼 숫자로 입력해 주세요.",
                           "Enter the promotion percent as a number, like 10.",

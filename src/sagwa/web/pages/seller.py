@@ -54,7 +54,7 @@ def seller_context(uow: SqlAlchemyUnitOfWork, account: Account) -> dict[str, Any
 
 def listing_context(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int, *,
                     typed: dict[str, str] | None = None,
-                    problem: SagwaError | None = None, lang: str = "ko") -> dict[str, Any]:
+                    problem: SagwaError | None = None, lang: str) -> dict[str, Any]:
     """The listing page; after a refused change, with what was typed and why it was refused."""
     with uow:
         listing = own_listing(uow, account, listing_id)
@@ -144,7 +144,8 @@ def my_listings(request: Request, account: SellerAccount, uow: Uow) -> Response:
 
 @router.get("/listings/{listing_id}", response_class=HTMLResponse)
 def listing_page(listing_id: int, request: Request, account: SellerAccount, uow: Uow) -> Response:
-    return render(request, "seller/listing.html", listing_context(uow(), account, listing_id))
+    return render(request, "seller/listing.html",
+                  listing_context(uow(), account, listing_id, lang=lang_of(request)))
 
 
 @router.post("/listings/{listing_id}/check", response_class=HTMLResponse)
