@@ -107,6 +107,7 @@ def test_scoping_makes_one_case_per_customer_with_all_their_orders(shop) -> None
     summary = desk.scope(uow(), incident_id=incident_id, actor="operator:lee")
     assert summary["new_cases"] == 6 and summary["orders"] == 9
     assert summary["exposure_minor"] == 9 * (199_000 - 19_900)
+    assert summary["exposure"] == {"amount_minor": 9 * (199_000 - 19_900), "currency": "KRW"}
     with uow() as u:
         cases = u.cases.for_incident(incident_id)
     assert sorted(len(c.case.orders) for c in cases) == [1, 1, 1, 2, 2, 2]

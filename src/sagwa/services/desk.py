@@ -277,8 +277,11 @@ def scope(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str) -> dict[st
         uow.cases.add_many(incident_id=incident_id, drafts=new, now=now)
         uow.incidents.save(scoped)
         exposure = sum((d.exposure.amount_minor for d in drafts), 0)
+        # the exposure as Money too (every amount in the API is {amount_minor, currency});
+        # exposure_minor stays for the tools that read it
         summary = {"new_cases": len(new), "cases_with_new_orders": grown,
-                   "orders": sum(len(d.orders) for d in drafts), "exposure_minor": exposure}
+                   "orders": sum(len(d.orders) for d in drafts), "exposure_minor": exposure,
+                   "exposure": Money(exposure, inc.wrong_price.currency).as_dict()}
         uow.audit.append(AuditEvent(actor, "incident.scoped", "incident", str(incident_id),
                                     before={"status": inc.status.value},
                                     after={"status": scoped.status.value, **summary}), now)

@@ -206,7 +206,7 @@ def get_incident(incident_id: int, request: Request, uow: Uow) -> dict[str, Any]
 
 
 @router.post("/incidents/{incident_id}/scope", dependencies=[ADMIN])
-def scope(incident_id: int, uow: Uow, actor: Actor) -> dict[str, int]:
+def scope(incident_id: int, uow: Uow, actor: Actor) -> dict[str, Any]:
     return desk.scope(uow(), incident_id=incident_id, actor=actor)
 
 
