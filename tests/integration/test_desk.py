@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from apologies_sent import apologies_sent
 from sqlalchemy import func, select
 
 from sagwa.adapters.db.tables import ledger_entries, outbox
@@ -166,11 +167,14 @@ def test_apologies_are_queued_for_the_next_opening_of_the_contact_centre(shop) -
     assert all("/c/" in r.body for r in rows)
 
 
-def _notified(shop):
+def _notified(shop, *, sent: bool = True):
+    """The incident notified; with ``sent``, its apologies sent by the next morning."""
     uow, clock, listing_id, people, seller_id = shop
     incident_id = _planned(uow, clock, listing_id)
     notify(uow(), incident_id=incident_id, actor="operator:lee", policy=POLICY, links=LINKS)
     clock.now = datetime(2008, 6, 13, 10, 0, tzinfo=SEOUL)
+    if sent:
+        apologies_sent(uow)  # by the next morning the worker has sent them
     with uow() as u:
         cases = {int(r.case.customer_id): int(r.case.case_id) for r in u.cases.for_incident(incident_id)}
     return uow, clock, incident_id, cases, people, seller_id
@@ -271,7 +275,7 @@ def _outbox_by_case(uow) -> dict[tuple[int | None, str], set[str]]:
 
 
 def test_messages_still_waiting_are_withdrawn_once_the_case_is_answered(shop) -> None:
-    uow, clock, incident_id, cases, people, _ = _notified(shop)
+    uow, clock, incident_id, cases, people, _ = _notified(shop, sent=False)
     chosen, phoned = cases[people[1]], cases[people[2]]
     desk_cases.record_choice(uow(), case_id=chosen, choice="cancel_with_compensation",
                              channel="web", evidence="clicked: cancel", taken_by="customer",
@@ -663,6 +667,7 @@ def test_a_customer_over_the_keep_cap_is_told_what_keeping_means_and_that_we_wil
     uow, clock, listing_id, people, _ = shop
     iid = _planned(uow, clock, listing_id, keep_max_units=1)
     notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    apologies_sent(uow)
     told = _bodies(uow, "resolution")
     over = told[people[1], "email"]  # 2 units, a cap of 1
     assert ("주문 유지: 1인당 최대 1개까지 유지하실 수 있어, 주문하신 2개 중 1개를 결제하신 가격 그대로 "
@@ -696,6 +701,7 @@ def test_customers_given_the_default_are_told_once_what_happens_in_contact_hours
                        velocity=None)
     iid = _planned(uow, clock, listing_id, accept_late_choices=True)
     notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    apologies_sent(uow)
     with uow() as u:
         case_of = {int(r.case.customer_id): int(r.case.case_id) for r in u.cases.for_incident(iid)}
     clock.now = datetime(2008, 6, 13, 10, 0, tzinfo=SEOUL)
@@ -825,3 +831,33 @@ def test_a_revised_plan_keeps_the_one_it_replaced_on_the_audit_log(shop) -> None
     assert planned[0].after["seller_share_pct"] == 60
     assert planned[1].after["seller_share_pct"] == 50
     assert planned[1].after["options"] == ["keep", "talk_to_person"]
+
+
+def test_a_customer_counts_as_told_when_the_apology_is_sent_not_when_it_is_queued(shop) -> None:
+    """Walkthroughs found first_notified_at set to the planned send time when the apology was
+    queued: the API showed a time still to come, kept it after the apology was withdrawn
+    unsent, and the deadline's note told customers never asked that their answer had not come.
+    Now a customer is told when an apology to them is sent; one never sent is sent no note."""
+    uow, clock, listing_id, people, _ = shop
+    iid = _planned(uow, clock, listing_id)
+    notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    with uow() as u:
+        rows = {int(r.case.customer_id): r for r in u.cases.for_incident(iid)}
+        first = u.conn.execute(select(outbox.c.id, outbox.c.not_before).where(
+            outbox.c.purpose == "resolution", outbox.c.customer_id == people[0])
+            .order_by(outbox.c.id)).first()
+    assert all(r.first_notified_at is None for r in rows.values())  # queued, not sent
+    with uow() as u:  # the worker sends one of people[0]'s apologies
+        u.outbox.record_outcome(first.id, status="sent", last_error=None,
+                                sent_at=first.not_before)
+        u.commit()
+    with uow() as u:
+        told = {int(r.case.customer_id): r.first_notified_at for r in u.cases.for_incident(iid)}
+    assert told[people[0]] == first.not_before
+    assert all(t is None for who, t in told.items() if who != people[0])
+    clock.now = datetime(2008, 6, 17, 18, 1, tzinfo=SEOUL)  # the deadline passes
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="system", policy=POLICY)
+    with uow() as u:
+        noted = {r.customer_id for r in u.conn.execute(
+            select(outbox.c.customer_id).where(outbox.c.purpose == "defaulted")).all()}
+    assert noted == {people[0]}  # "we did not hear from you" only to who was asked

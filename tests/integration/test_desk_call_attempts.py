@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from apologies_sent import apologies_sent
 from sqlalchemy import select
 from test_desk import LINKS, POLICY, _planned, publish_notice, shop  # noqa: F401  (shop is the fixture)
 
@@ -30,6 +31,7 @@ def _notified(shop, **plan):  # noqa: F811
     uow, clock, listing_id, _, _ = shop
     iid = _planned(uow, clock, listing_id, **plan)
     notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    apologies_sent(uow)  # the customers were told before the calls
     publish_notice(uow, iid)  # closing needs one; these tests are about the calls
     with uow() as u:
         case_ids = sorted(int(r.case.case_id) for r in u.cases.for_incident(iid))

@@ -134,7 +134,7 @@ def notify(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, policy: D
                                       shared, links, send_at, OutgoingMessage)
         queued = enqueue_messages(uow, messages)
         ids = uow.cases.set_status_where(incident_id, current={CaseStatus.OPEN},
-                                         new=CaseStatus.NOTIFIED, now=now, notified_at=send_at)
+                                         new=CaseStatus.NOTIFIED, now=now)
         uow.incidents.save(replace(inc, status=status))
         remind_at, _, _ = schedule_incident_jobs(uow, incident_id=incident_id, plan=plan,
                                                  policy=policy, first_send_at=send_at)

@@ -63,11 +63,11 @@ class CaseRepository:
         return ids
 
     def set_status_where(self, incident_id: int, *, current: set[CaseStatus], new: CaseStatus,
-                         now: datetime, notified_at: datetime | None = None) -> list[int]:
-        """Move every case of the incident in ``current`` to ``new``; returns their ids."""
+                         now: datetime) -> list[int]:
+        """Move every case of the incident in ``current`` to ``new``; returns their ids. (A
+        case's ``first_notified_at`` is set when its apology is sent: ``OutboxRepository.
+        record_outcome``.)"""
         values: dict[str, Any] = {"status": new.value, "updated_at": now}
-        if notified_at is not None:
-            values["first_notified_at"] = func.coalesce(cases.c.first_notified_at, notified_at)
         rows = self.conn.execute(update(cases).where(
             cases.c.incident_id == incident_id,
             cases.c.status.in_([s.value for s in current])).values(**values)
@@ -130,7 +130,7 @@ class CaseRepository:
             q = q.with_for_update(skip_locked=False)
         return self._rows(list(self.conn.execute(q)))
 
-    def save(self, case: Case, now: datetime, *, notified_at: datetime | None = None,
+    def save(self, case: Case, now: datetime, *,
              compensation_entry_id: int | None = None) -> None:
         consent = case.consent
         values: dict[str, Any] = {"status": case.status.value, "updated_at": now}
@@ -138,8 +138,6 @@ class CaseRepository:
             values.update(choice=consent.choice.value, choice_channel=consent.channel.value,
                           choice_at=consent.recorded_at, choice_evidence=consent.evidence,
                           choice_taken_by=consent.taken_by)
-        if notified_at is not None:
-            values["first_notified_at"] = func.coalesce(cases.c.first_notified_at, notified_at)
         if compensation_entry_id is not None:
             values["compensation_entry_id"] = compensation_entry_id
         self.conn.execute(update(cases).where(cases.c.id == case.case_id).values(**values))

@@ -30,13 +30,15 @@ from sqlalchemy import (
     update,
 )
 
-from sagwa.adapters.db.tables import incident_plans, outbox
+from sagwa.adapters.db.tables import cases, incident_plans, outbox
 
 COLUMNS = ("idempotency_key", "incident_id", "case_id", "customer_id", "purpose", "channel",
            "recipient", "locale", "subject", "body", "not_before", "status", "attempts",
            "created_at")
 """The outbox columns an ``enqueue`` row holds."""
 
+#: The purpose of the apology that asks a customer to choose (``desk_notify``).
+APOLOGY = "resolution"
 _LEASE_NAMESPACE = 0x5A6A  # first key of pg_advisory_xact_lock(int, int): "sagwa outbox"
 _LEASE_KEYS = 2_147_483_647  # second key: message id modulo this (int4; a rare shared key only
 # makes one message wait)
@@ -171,11 +173,19 @@ class OutboxRepository:
 
     def record_outcome(self, message_id: int, *, status: str, last_error: str | None,
                        sent_at: datetime | None = None) -> None:
-        """Set the message's status and last error (and ``sent_at`` when given)."""
+        """Set the message's status and last error (and ``sent_at`` when given). An apology
+        sent tells its case's customer: the case's ``first_notified_at`` is the first such
+        moment (not when the apology was queued: it may wait for contact hours, or never go)."""
         values: dict[str, Any] = {"status": status, "last_error": last_error}
         if sent_at is not None:
             values["sent_at"] = sent_at
         self.conn.execute(update(outbox).where(outbox.c.id == message_id).values(**values))
+        if status == "sent" and sent_at is not None:
+            apology = (select(outbox.c.case_id).where(outbox.c.id == message_id,
+                                                      outbox.c.purpose == APOLOGY)
+                       .scalar_subquery())
+            self.conn.execute(update(cases).where(cases.c.id == apology).values(
+                first_notified_at=func.coalesce(cases.c.first_notified_at, sent_at)))
 
     def pending_due(self, now: datetime) -> list[int]:
         """Ids of pending messages whose ``not_before`` has come, oldest first."""
