@@ -206,10 +206,11 @@ def why_not_resumed(uow: SqlAlchemyUnitOfWork, listing: Listing) -> Conflict | N
 
 
 def check_not_an_incidents_wrong_price(uow: SqlAlchemyUnitOfWork, listing: Listing,
-                                            price: Money) -> None:
+                                       price: Money) -> None:
     """The wrong price of an incident about ``listing`` (open, or closed after it was declared),
-    or a price close to it (:mod:`sagwa.domain.wrong_price_band`), is not set again: not proposed (nor checked in a dry run), not approved by a reviewer, not
-    put back by a promotion's end (``promotion_end``), as it is not resumed at
+    or a price close to it (:mod:`sagwa.domain.wrong_price_band`), is not set again: not
+    proposed (nor checked in a dry run), not approved by a reviewer, not put back by a
+    promotion's end (``promotion_end``), as it is not resumed at
     (:func:`_check_no_incident_holds_it`). Customers would order at the very price the desk
     apologised for, after the incident's window, so outside its cases."""
     again = incident_at(uow, listing.id, price)
@@ -451,9 +452,9 @@ def check_proposal_on(uow: SqlAlchemyUnitOfWork, listing: Listing, new_price: Mo
     """What a price proposal on ``listing`` must pass before the guard judges it: the listing
     has not ended, the price is in its currency (and the product's list price's), differs
     from the current one and does not repeat the wrong price of an incident about the listing
-    (:func:`check_not_an_incidents_wrong_price`), and a declared promotion is running now. ``same_price``: the current
-    price is no refusal (the dry run of a listing never on sale previews publishing it at its
-    own price)."""
+    (:func:`check_not_an_incidents_wrong_price`), and a declared promotion is running now.
+    ``same_price``: the current price is no refusal (the dry run of a listing never on sale
+    previews publishing it at its own price)."""
     _check_price_may_change(listing, new_price, same_price=same_price)
     check_not_an_incidents_wrong_price(uow, listing, new_price)
     check_product_currency(
