@@ -555,6 +555,7 @@ def test_a_customer_who_asked_for_a_person_stays_on_the_call_list_past_the_deadl
     uow, clock, listing_id, _, _ = shop
     iid = _planned(uow, clock, listing_id)
     notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    apologies_sent(uow)
     with uow() as u:
         case_ids = [int(r.case.case_id) for r in u.cases.for_incident(iid)]
     clock.now = datetime(2008, 6, 13, 10, 0, tzinfo=SEOUL)
@@ -633,6 +634,7 @@ def test_a_capped_keep_default_owes_a_call_to_customers_over_the_cap(shop) -> No
     uow, clock, listing_id, _, _ = shop
     iid = _planned(uow, clock, listing_id, keep_max_units=1)
     notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    apologies_sent(uow)
     with uow() as u:
         rows = sorted(u.cases.for_incident(iid), key=lambda r: int(r.case.case_id))
     over_cap = [int(r.case.case_id) for r in rows if r.case.units > 1]

@@ -340,8 +340,13 @@ def default_outcome(case: Case, plan: IncidentPlan) -> DefaultAction:
     """What happens to a case nobody answered.
 
     A ``keep`` default with a unit cap would cancel the units beyond the cap without consent, so
-    for a customer holding more units than the cap the default becomes a follow-up call.
+    for a customer holding more units than the cap the default becomes a follow-up call. So does
+    the default of a customer who was never told (``Case.told``: their apology never went out
+    before the deadline): nobody asked them, so somebody calls them; until then their order
+    stays as it is, and their answer counts whenever it comes.
     """
+    if case.status == CaseStatus.DEFAULTED and not case.told:
+        return DefaultAction.FOLLOW_UP_CALL
     if (
         plan.default == DefaultAction.KEEP
         and plan.keep_max_units is not None

@@ -378,7 +378,10 @@ class OrderRecord:
 
 @dataclass(frozen=True)
 class Case:
-    """A customer's case as the desk tracks it. ``consent`` is set once, by a recorded choice."""
+    """A customer's case as the desk tracks it. ``consent`` is set once, by a recorded choice.
+    ``told``: the customer was told — their apology was sent, or an agent reached them by phone
+    before the deadline. A case that took the default without ever being told is owed a call
+    instead (``incident_plan.default_outcome``)."""
 
     case_id: Id
     incident_id: Id
@@ -387,6 +390,7 @@ class Case:
     exposure: Money
     status: CaseStatus = CaseStatus.OPEN
     consent: ConsentRecord | None = None
+    told: bool = True
 
     @property
     def units(self) -> int:

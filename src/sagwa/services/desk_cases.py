@@ -46,7 +46,7 @@ from sagwa.domain.consent import (
     record_choice as record_on_case,
 )
 from sagwa.domain.contact_hours import may_contact
-from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
+from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan
 from sagwa.domain.incidents import (
     UNANSWERED,
     Case,
@@ -313,6 +313,8 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
     owed_before = uow.reads.owed_call(case_id) is not None
     attempt = uow.cases.add_attempt(case_id=case_id, channel=channel, at=now, outcome=outcome,
                                     agent=agent, note=note, within_hours=within)
+    if channel == CALL_CHANNEL and outcome == REACHED and row.case.status in UNANSWERED:
+        uow.cases.mark_told(case_id, now)  # a person told them: not "never told" at the deadline
     owed = uow.reads.owed_call(case_id, min_spacing=policy.min_call_spacing)
     # only a reached call takes a case off the list without the give-up mark
     made = owed_before and outcome == REACHED and owed is None
@@ -393,7 +395,11 @@ def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
     each customer who had been told and never answered is told what happens now
     (``desk_notify.defaulted_messages``: email, or SMS without one, at the next contact opening)
     — queued in the same transaction as the default, so a message goes out exactly when its
-    default was applied. How many cases took the default.
+    default was applied. A customer who was never told (their apology never went out: the
+    worker was down, or delivery failed, and nobody reached them by phone) is not sent "we did
+    not hear from you": their default is a call (``incident_plan.default_outcome``), which puts
+    them on the call list, and the audit log says why (``case.never_told``). How many cases
+    took the default.
 
     ``policy`` gives the contact hours and details of that message; without it, the built-in
     desk policy (callers that hold the configured one should pass it).
@@ -419,12 +425,22 @@ def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
                 for i in moved.get(status, [])]
         queued = enqueue_messages(uow, defaulted_messages(
             uow, incident_id=incident_id, case_ids=told, plan=plan, policy=policy))
+        untold = uow.cases.never_told([i for ids in moved.values() for i in ids])
+        uow.audit.append_many([AuditEvent(actor, NEVER_TOLD_ACTION, "case", str(i), after={
+            "default": DefaultAction.FOLLOW_UP_CALL.value, "why": NEVER_TOLD_WHY})
+            for i in untold], now)
         if moved:
             uow.audit.append(AuditEvent(actor, "incident.defaulted", "incident", str(incident_id),
                                         after={"cases": sum(len(i) for i in moved.values()),
-                                               "messages": queued}), now)
+                                               "messages": queued,
+                                               "never_told": len(untold)}), now)
         uow.commit()
         return sum(len(ids) for ids in moved.values())
+
+
+#: The audit action for a case that took the default without ever being told: it is owed a call.
+NEVER_TOLD_ACTION = "case.never_told"
+NEVER_TOLD_WHY = "the apology never went out before the deadline; the customer is owed a call"
 
 
 def _move(uow: SqlAlchemyUnitOfWork, incident_id: int, current: Iterable[CaseStatus],

@@ -16,6 +16,7 @@ from sagwa.domain.contact_hours import may_contact
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.sla import minutes_between
+from sagwa.services.desk_cases import NEVER_TOLD_ACTION
 from sagwa.services.desk_money import incident_money
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_status import ANSWERING_CHOICES, answered_count
@@ -136,6 +137,8 @@ def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPol
         "notice_sla_minutes": int(policy.notice_sla.total_seconds() // 60),
         "customers_reached_in_hours": len(in_hours),
         "share_reached_in_hours": round(len(in_hours) / total, 4) if total else None,
+        "never_told_by_deadline": len({r.entity_id for r in records
+                                       if r.action == NEVER_TOLD_ACTION}),
         "answered": answered,
         "share_answered": round(answered / total, 4) if total else None,
         "by_choice": dict(choices),
@@ -239,6 +242,7 @@ _FIGURE_LABELS: dict[str, tuple[str, str]] = {
     "notice_sla_minutes": ("public notice SLA", "min"),
     "customers_reached_in_hours": ("customers first messaged inside contact hours", ""),
     "share_reached_in_hours": ("… share of cases", "%"),
+    "never_told_by_deadline": ("customers never told before the deadline (owed a call)", ""),
     "answered": ("customers who answered", ""),
     "share_answered": ("… share of cases", "%"),
 }

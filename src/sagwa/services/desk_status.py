@@ -58,6 +58,11 @@ class IncidentStatusView:
     #: set when it is declared; None while a draft's window is open).
     window_start: datetime | None = None
     window_end: datetime | None = None
+    #: Customers told: sent their apology, or reached by phone (``cases.first_notified_at``).
+    customers_told: int = 0
+    #: Customers owed a call now (the call list's rule, ``call_list_sql.owed_a_call``): the
+    #: count that holds back closing.
+    calls_owed: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         def iso(v: object) -> object:
@@ -96,7 +101,9 @@ def incident_status(uow: SqlAlchemyUnitOfWork, *, incident_id: int,
                                         if plan.cancel_compensation else None),
                 "discount_pct": plan.discount_pct, "keep_max_units": plan.keep_max_units},
             money=incident_money(uow, incident_id, inc.wrong_price.currency),
-            window_start=inc.window_start, window_end=inc.window_end)
+            window_start=inc.window_start, window_end=inc.window_end,
+            customers_told=uow.cases.told_count(incident_id),
+            calls_owed=uow.reads.calls_owed(incident_id))
 
 
 def incident_summaries(uow: SqlAlchemyUnitOfWork, *, limit: int,

@@ -3,7 +3,9 @@
 When the desk gives up on a call owed (``call_attempts.gives_up``: the policy's attempts used
 up, spaced out), the customer — who asked to talk to a person, or was told after the deadline
 that someone would call — would otherwise hear nothing more. They are sent one message: the
-apology again, that we called and could not reach them, what happens to their order now (the
+apology again (or, to a customer whose apology never went out before the deadline,
+``Case.told`` false: the apology and its explanation for the first time, and that our message
+did not go out in time), that we called and could not reach them, what happens to their order now (the
 default their case took: kept at the price paid, or unchanged until they talk to us), the
 options offered (they can still choose one: they asked in time, or their default is a call),
 that nothing is cancelled without their consent, and how to reach us. By email, or by SMS to a
@@ -42,7 +44,7 @@ def unreachable_messages(uow: SqlAlchemyUnitOfWork, *, case: Case, plan: Inciden
     lang = person.locale
     values = {**shared_values(case_facts(uow, inc, case), plan, policy, lang),
               **_order_values(case, plan, inc.wrong_price.currency, lang),
-              "customer_name": person.name, "attempts": attempts,
+              "customer_name": person.name, "attempts": attempts, "told": case.told,
               "asked": case.consent is not None
               and case.consent.choice is CustomerOption.TALK_TO_PERSON}
     body = dm.checked(dm.render(f"unreachable_{channel}", lang, **values),

@@ -7,9 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from world import POLICY, World
 
+from sagwa.adapters.db.tables import outbox
 from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
 from sagwa.services import catalog, desk, listings, orders
@@ -36,11 +38,12 @@ class NotifiedCase:
 
 def notified_two_unit_case(session_factory: sessionmaker[Session], secret: str, world: World, *,
                            started: datetime, options: list[str],
-                           product: tuple[str, str] = EARPHONES,
+                           product: tuple[str, str] = EARPHONES, sent: bool = True,
                            **plan_terms: object) -> NotifiedCase:
     """김민준 orders 2 of ``product`` (Korean and English title) shown at 19,900 (correct price
     185,000) from ``started``; the incident is declared, scoped, planned (``options`` and
-    ``plan_terms``; deadline a week later, default keep) and notified."""
+    ``plan_terms``; deadline a week later, default keep) and notified; with ``sent``, the
+    apology sent (without, it never went out: the customer was never told)."""
     clock = ManualClock(started)
 
     def uow() -> SqlAlchemyUnitOfWork:
@@ -65,6 +68,12 @@ def notified_two_unit_case(session_factory: sessionmaker[Session], secret: str, 
            links=LinkMaker(secret, "http://127.0.0.1"))
     with uow() as u:
         case_id = int(u.cases.for_incident(incident)[0].case.case_id)
+        for message_id, due in u.conn.execute(select(outbox.c.id, outbox.c.not_before).where(
+                outbox.c.case_id == case_id, outbox.c.purpose == "resolution",
+                sent)).all():
+            # the worker sent it: the customer was told (their link came in it)
+            u.outbox.record_outcome(message_id, status="sent", last_error=None, sent_at=due)
+        u.commit()
     token = case_token(secret, case_id=case_id, customer_id=customer,
                        expires_at=datetime.now(UTC) + timedelta(days=30))
     return NotifiedCase(incident, case_id, token, deadline, clock)

@@ -149,6 +149,24 @@ def test_keep_default_over_the_unit_cap_becomes_a_follow_up_call() -> None:
     assert default_outcome(case_with_units(2), capped) == DefaultAction.FOLLOW_UP_CALL
 
 
+def test_a_customer_never_told_is_owed_a_call_once_the_default_applies() -> None:
+    """Nobody asked them: their default is a call, whose answer counts after the deadline.
+    Before the deadline (told or not yet) the plan's default is what is projected."""
+    from dataclasses import replace
+
+    from sagwa.domain.incidents import CaseStatus
+
+    late = DEADLINE + timedelta(minutes=1)
+    untold = replace(case_with_units(1), status=CaseStatus.DEFAULTED, told=False)
+    assert default_outcome(untold, plan()) == DefaultAction.FOLLOW_UP_CALL
+    assert accepts_choice_at(plan(), late, untold)
+    told = replace(untold, told=True)
+    assert default_outcome(told, plan()) == DefaultAction.KEEP
+    assert not accepts_choice_at(plan(), late, told)
+    waiting = replace(untold, status=CaseStatus.NOTIFIED)  # the apology may still go out
+    assert default_outcome(waiting, plan()) == DefaultAction.KEEP
+
+
 def test_late_choices_policy() -> None:
     late = DEADLINE + timedelta(minutes=1)
     assert accepts_choice_at(plan(), DEADLINE)

@@ -32,7 +32,9 @@ class QueuedCase:
     spaced out (``sagwa.domain.call_attempts.counted_attempts``), ``phone_calls`` all of the
     case's phone calls
     (an email or a text message is no call), and ``last_outcome`` how the latest call the card
-    is about ended (:func:`calls_on_card`)."""
+    is about ended (:func:`calls_on_card`). ``told``: the customer was sent the apology or
+    reached by phone (``cases.first_notified_at``); a defaulted case never told hears of the
+    incident first from the agent."""
 
     case_id: int
     incident_id: int
@@ -47,6 +49,7 @@ class QueuedCase:
     attempts_counted: int = 0
     phone_calls: int = 0
     last_outcome: str | None = None
+    told: bool = True
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ class CallListReads:
         return self._spaced([
             QueuedCase(r.id, r.incident_id, r.customer_id, r.name, r.phone, r.locale, r.status,
                        r.choice, Money(r.exposure_minor, r.currency), r.deadline, int(r.counted),
-                       int(r.calls), r.last_outcome)
+                       int(r.calls), r.last_outcome, r.first_notified_at is not None)
             for r in self.conn.execute(q)], min_spacing)
 
     def calls_owed(self, incident_id: int) -> int:
@@ -182,5 +185,6 @@ class CallListReads:
         return self._spaced([QueuedCase(row.id, row.incident_id, row.customer_id, row.name,
                                         row.phone, row.locale, row.status, row.choice,
                                         Money(row.exposure_minor, row.currency), row.deadline,
-                                        int(row.counted), int(row.calls), row.last_outcome)],
+                                        int(row.counted), int(row.calls), row.last_outcome,
+                                        row.first_notified_at is not None)],
                             min_spacing)[0]

@@ -40,9 +40,10 @@ from sagwa.domain.call_attempts import (
 def owed_a_call() -> ColumnElement[bool]:
     """A case on the call list, in an incident not closed: escalated (unanswered near the
     deadline, or the customer asked to talk to a person), or defaulted while a call is still
-    owed — the case's default is a follow-up call (the plan's default, or a capped keep for a
-    customer holding more units than the cap: ``incident_plan.default_outcome``), or the customer
-    had asked for a person — until an attempt since the deadline reached the customer or the
+    owed — the case's default is a follow-up call (the plan's default, a capped keep for a
+    customer holding more units than the cap, or any default of a customer never told: their
+    apology never went out, ``first_notified_at`` is NULL; ``incident_plan.default_outcome``),
+    or the customer had asked for a person — until an attempt since the deadline reached the customer or the
     desk gave up after the policy's attempts (:func:`given_up`). The one rule for the call
     list, the count that holds back closing, and the attempt that may give up. (``cases``
     joined to ``incident_plans``.)"""
@@ -51,6 +52,7 @@ def owed_a_call() -> ColumnElement[bool]:
              .select_from(case_orders.join(orders, orders.c.id == case_orders.c.order_id))
              .where(case_orders.c.case_id == cases.c.id).scalar_subquery())
     follow_up = or_(incident_plans.c.default_action == "follow_up_call",
+                    cases.c.first_notified_at.is_(None),
                     and_(incident_plans.c.default_action == "keep",
                          incident_plans.c.keep_max_units.is_not(None),
                          units > incident_plans.c.keep_max_units))

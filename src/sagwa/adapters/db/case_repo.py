@@ -104,7 +104,7 @@ class CaseRepository:
         by_case = self._orders_of([r.id for r in rows]) if rows else {}
         return [CaseRow(Case(r.id, r.incident_id, r.customer_id, tuple(by_case[r.id]),
                              Money(r.exposure_minor, r.currency), CaseStatus(r.status),
-                             _consent(r)),
+                             _consent(r), told=r.first_notified_at is not None),
                         r.first_notified_at, r.compensation_entry_id) for r in rows]
 
     def compensated_by(self, entry_id: int) -> int | None:
@@ -160,6 +160,28 @@ class CaseRepository:
             case_id=case_id, channel=channel, attempted_at=at, outcome=outcome, agent=agent,
             note=note, within_contact_hours=within_hours).returning(contact_attempts.c.id)
         ).scalar_one())
+
+    def told_count(self, incident_id: int) -> int:
+        """How many of the incident's customers were told (``first_notified_at`` set)."""
+        return int(self.conn.execute(select(func.count()).select_from(cases).where(
+            cases.c.incident_id == incident_id,
+            cases.c.first_notified_at.is_not(None))).scalar_one())
+
+    def never_told(self, case_ids: list[int]) -> list[int]:
+        """Those of ``case_ids`` whose customer was never told (``first_notified_at`` NULL)."""
+        if not case_ids:
+            return []
+        return [int(i) for i in self.conn.execute(
+            select(cases.c.id).where(cases.c.id == any_(literal(list(case_ids),
+                                                               ARRAY(BigInteger))),
+                                     cases.c.first_notified_at.is_(None))
+            .order_by(cases.c.id)).scalars()]
+
+    def mark_told(self, case_id: int, at: datetime) -> None:
+        """The customer has been told (an agent reached them by phone): ``first_notified_at`` is
+        set unless an earlier moment already set it (the apology sent)."""
+        self.conn.execute(update(cases).where(cases.c.id == case_id).values(
+            first_notified_at=func.coalesce(cases.c.first_notified_at, at)))
 
     def attempts(self, case_id: int) -> list[Any]:
         return list(self.conn.execute(select(contact_attempts).where(

@@ -1,0 +1,207 @@
+"""A customer whose apology never went out before the deadline, on real PostgreSQL: the worker
+was down, or delivery failed, and nobody reached them by phone. The deadline must not send them
+"we did not hear from you" (nobody asked them) nor leave them with nothing: their default is a
+call (``incident_plan.default_outcome``), so they are on the call list, their answer counts
+after the deadline, the incident cannot close until the call is made or given up on, and the
+message after the calls fail is the apology itself, not "once more"."""
+
+# ruff: noqa: F811  (the tests take test_desk's ``shop`` fixture, imported below, by name)
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+from test_desk import LINKS, POLICY, _planned, publish_notice, shop  # noqa: F401
+
+from sagwa.adapters.db.tables import cases as cases_table
+from sagwa.adapters.db.tables import customers, outbox
+from sagwa.domain.incidents import CaseStatus
+from sagwa.errors import Conflict, LateChoiceRefused
+from sagwa.messagecheck.engine import check_message
+from sagwa.services import desk, desk_cases
+from sagwa.services.desk_notify import notify
+from sagwa.services.desk_report import build_report
+from sagwa.services.desk_status import incident_status
+from sagwa.web.pages.contact_centre import queue_context
+from sagwa.web.pages.i18n import chooser
+from sagwa.web.pages.rendering import make_templates
+
+SEOUL = ZoneInfo("Asia/Seoul")
+DEADLINE = datetime(2008, 6, 17, 18, 0, tzinfo=SEOUL)  # test_desk._planned's
+
+
+def _sent_except(uow, unsent_cases: set[int]) -> None:
+    """The worker sends every apology but those to ``unsent_cases`` (their delivery failed)."""
+    with uow() as u:
+        rows = u.conn.execute(select(outbox.c.id, outbox.c.not_before, outbox.c.case_id).where(
+            outbox.c.purpose == "resolution", outbox.c.status == "pending")).all()
+        for message_id, due, case_id in rows:
+            if int(case_id) in unsent_cases:
+                u.outbox.record_outcome(message_id, status="failed", last_error="550 no mailbox")
+            else:
+                u.outbox.record_outcome(message_id, status="sent", last_error=None, sent_at=due)
+        u.commit()
+
+
+def _incident(shop):
+    """Notified; customer 0 (English) and customer 1 (Korean) were never sent their apology."""
+    uow, clock, listing_id, people, _ = shop
+    iid = _planned(uow, clock, listing_id)
+    notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    publish_notice(uow, iid)
+    with uow() as u:
+        cases = {int(r.case.customer_id): int(r.case.case_id) for r in u.cases.for_incident(iid)}
+    untold = {cases[people[0]], cases[people[1]]}
+    _sent_except(uow, untold)
+    clock.now = datetime(2008, 6, 13, 10, 0, tzinfo=SEOUL)
+    return uow, clock, iid, cases, people, untold
+
+
+def _past_deadline(uow, clock, iid) -> int:
+    clock.now = DEADLINE + timedelta(minutes=2)
+    moved = desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline",
+                                      policy=POLICY)
+    clock.now = datetime(2008, 6, 18, 10, 0, tzinfo=SEOUL)
+    return moved
+
+
+def _messages(uow, purpose: str) -> dict[int, str]:
+    with uow() as u:
+        return {int(r.case_id): r.body for r in u.conn.execute(
+            select(outbox.c.case_id, outbox.c.body).where(outbox.c.purpose == purpose))}
+
+
+def _actions(uow, case_id: int) -> list[str]:
+    with uow() as u:
+        return [r.event.action for r in u.audit.for_entity("case", str(case_id))]
+
+
+def test_at_the_deadline_a_customer_never_told_is_owed_a_call_not_told_we_did_not_hear(
+        shop) -> None:
+    uow, clock, iid, cases, _people, untold = _incident(shop)
+    assert _past_deadline(uow, clock, iid) == 6
+    with uow() as u:
+        listed = sorted(q.case_id for q in u.reads.call_queue() if q.incident_id == iid)
+        assert u.reads.calls_owed(iid) == 2
+        statuses = {int(r.case.case_id): r.case.status for r in u.cases.for_incident(iid)}
+    assert listed == sorted(untold)
+    assert set(statuses.values()) == {CaseStatus.DEFAULTED}
+    told = set(cases.values()) - untold
+    assert set(_messages(uow, "defaulted")) == told  # "we did not hear from you": only if asked
+    for case_id in untold:
+        assert "case.never_told" in _actions(uow, case_id)
+    assert not any("case.never_told" in _actions(uow, c) for c in told)
+    with uow() as u:
+        [defaulted] = [r.event.after for r in u.audit.for_entity("incident", str(iid))
+                       if r.event.action == "incident.defaulted"]
+    assert defaulted["never_told"] == 2 and defaulted["cases"] == 6
+    with pytest.raises(Conflict) as refused:  # the call is owed: the incident stays open
+        desk.close(uow(), incident_id=iid, actor="operator:lee", reason="done")
+    assert refused.value.details["reason"] == "calls_owed"
+    figures = build_report(uow(), incident_id=iid, policy=POLICY).figures
+    assert figures["never_told_by_deadline"] == 2
+    status = incident_status(uow(), incident_id=iid, policy=POLICY).as_dict()
+    assert (status["customers_told"], status["calls_owed"]) == (4, 2)
+
+
+def test_their_answer_on_the_call_counts_after_the_deadline_and_a_told_customers_does_not(
+        shop) -> None:
+    uow, clock, iid, cases, people, untold = _incident(shop)
+    _past_deadline(uow, clock, iid)
+    first = min(untold)
+    result = desk_cases.record_choice(uow(), case_id=first, choice="cancel_with_compensation",
+                                      channel="phone", evidence="on the call: cancel, please",
+                                      taken_by="agent:park", policy=POLICY)
+    assert result.changed and result.case.status is CaseStatus.RESOLVED
+    assert result.compensation_points == 10_000
+    told_case = cases[people[2]]
+    with pytest.raises(LateChoiceRefused):  # asked in time, took the default: the plan's rule
+        desk_cases.record_choice(uow(), case_id=told_case, choice="cancel_with_compensation",
+                                 channel="phone", evidence="late", taken_by="agent:park",
+                                 policy=POLICY)
+    with uow() as u:
+        assert sorted(q.case_id for q in u.reads.call_queue()) == sorted(untold - {first})
+
+
+def test_after_the_calls_fail_the_message_is_the_apology_itself(shop) -> None:
+    uow, clock, iid, cases, people, _untold = _incident(shop)
+    _past_deadline(uow, clock, iid)
+    en, ko = cases[people[0]], cases[people[1]]
+    for _ in range(POLICY.max_call_attempts):
+        for case_id in (en, ko):
+            desk_cases.log_contact_attempt(uow(), case_id=case_id, channel="phone",
+                                           outcome="no_answer", agent="agent:park",
+                                           policy=POLICY)
+        clock.now += POLICY.min_call_spacing
+    with uow() as u:
+        assert [q.case_id for q in u.reads.call_queue() if q.incident_id == iid] == []
+    bodies = _messages(uow, "unreachable")
+    assert set(bodies) == {en, ko}
+    assert "did not go out in time" in bodies[en] and "once more" not in bodies[en]
+    assert "as 19,900 KRW instead of 199,000 KRW" in bodies[en]  # the explanation, first time
+    assert "Options you can choose from" in bodies[en]
+    assert "nothing changes until we have talked to you" in bodies[en]
+    assert "199,000원이 아닌 19,900원으로" in bodies[ko] and "제때 나가지 못해" in bodies[ko] and "다시 한 번" not in bodies[ko]
+    assert "고르실 수 있는 방법" in bodies[ko]
+    closed = desk.close(uow(), incident_id=iid, actor="operator:lee", reason="done")
+    assert closed.incident.status.value == "closed"
+
+
+def test_by_text_message_too_for_customers_without_an_email(shop) -> None:
+    uow, clock, iid, cases, people, _untold = _incident(shop)
+    with uow() as u:
+        u.conn.execute(customers.update().where(customers.c.id.in_(people[:2]))
+                       .values(email=None))
+        u.commit()
+    _past_deadline(uow, clock, iid)
+    en, ko = cases[people[0]], cases[people[1]]
+    for _ in range(POLICY.max_call_attempts):
+        for case_id in (en, ko):
+            desk_cases.log_contact_attempt(uow(), case_id=case_id, channel="phone",
+                                           outcome="busy", agent="agent:park", policy=POLICY)
+        clock.now += POLICY.min_call_spacing
+    with uow() as u:
+        sent = {int(r.case_id): (r.channel, r.body) for r in u.conn.execute(
+            select(outbox.c.case_id, outbox.c.channel, outbox.c.body)
+            .where(outbox.c.purpose == "unreachable"))}
+    assert {c: ch for c, (ch, _) in sent.items()} == {en: "sms", ko: "sms"}
+    assert sent[en][1].startswith("[sagwa] We're sorry: ") and "did not go out in time" in sent[en][1]
+    assert "We meant to ask you by" in sent[en][1] and "We asked you by" not in sent[en][1]
+    assert "안내 메시지가 제때 나가지 못했고" in sent[ko][1] and "다시 한 번" not in sent[ko][1]
+    for case_id, lang in ((en, "en"), (ko, "ko")):
+        assert check_message(sent[case_id][1], kind="resolution", lang=lang).ok
+
+
+def test_a_customer_an_agent_reached_before_the_deadline_counts_as_told(shop) -> None:
+    uow, clock, iid, cases, people, _untold = _incident(shop)
+    reached = cases[people[0]]
+    desk_cases.escalate_unanswered(uow(), incident_id=iid, actor="operator:lee")
+    desk_cases.log_contact_attempt(uow(), case_id=reached, channel="phone", outcome="reached",
+                                   agent="agent:park", policy=POLICY,
+                                   note="explained; they will think about it")
+    with uow() as u:
+        told_at = u.conn.execute(select(cases_table.c.first_notified_at).where(
+            cases_table.c.id == reached)).scalar_one()
+    assert told_at == clock.now
+    desk_cases.log_contact_attempt(uow(), case_id=cases[people[1]], channel="phone",
+                                   outcome="no_answer", agent="agent:park", policy=POLICY)
+    _past_deadline(uow, clock, iid)
+    with uow() as u:
+        listed = [q.case_id for q in u.reads.call_queue() if q.incident_id == iid]
+    assert listed == [cases[people[1]]]  # a call that did not get through tells nobody
+    assert reached in _messages(uow, "defaulted")  # told by a person: told what happens now
+
+
+def test_the_call_card_says_the_customer_hears_it_first_from_the_agent(shop) -> None:
+    uow, clock, iid, _cases, _people, untold = _incident(shop)
+    _past_deadline(uow, clock, iid)
+    context = queue_context(uow(), POLICY)
+    assert sorted(card.queued.case_id for card in context["cards"]) == sorted(untold)
+    assert {card.queued.told for card in context["cards"]} == {False}
+    for lang, words in (("en", "hears about this first from you"), ("ko", "처음 듣습니다")):
+        values = {"lang": lang, "t": chooser(lang), "account": None, "csrf": "token",
+                  "flash": None, "switch_lang": "", "money": str, **context}
+        html = make_templates().env.get_template("cs/queue.html").render(values)
+        assert html.count("data-never-told") == 2 and words in html
