@@ -176,6 +176,32 @@ def test_a_change_decided_in_another_tab_does_not_ask_for_a_refresh(
             "아래 목록은 지금 상태입니다.") in summary.group(1)
 
 
+@pytest.mark.parametrize("action", ["reject", "approve"])
+def test_the_same_decision_sent_twice_is_done_once_and_not_called_a_refusal(
+        client: TestClient, session_factory: sessionmaker[Session], world: World,
+        action: str) -> None:
+    change_id = _held(session_factory, world.ipod_a, 19_900)
+    log_in(client, "reviewer")
+    page = client.get("/ops/review").text
+    form = {"reason": "판매자와 통화해 확인함", "csrf_token": csrf_of(page)}
+    first = client.post(f"/ops/review/{change_id}/{action}", data=form, follow_redirects=False)
+    assert first.status_code == 303, first.text
+    again = client.post(f"/ops/review/{change_id}/{action}", data=form, follow_redirects=False)
+    assert again.status_code == 303  # a double click: the reviewer's decision holds
+    shown = html.unescape(client.get("/ops/review").text)
+    done = "승인" if action == "approve" else "거절"
+    assert f"{with_particle(f'#{change_id}', '은/는')} 이미 {done}했습니다. 바꾼 것은 없습니다." in shown
+    assert 'id="problem-summary"' not in shown
+    expected = PriceChangeStatus.APPROVED if action == "approve" else PriceChangeStatus.REJECTED
+    assert _change_status(session_factory, change_id) is expected
+    with _uow(session_factory) as u:
+        decided = [e for e in u.audit.for_entity("listing", str(world.ipod_a))
+                   if e.event.action == f"price_change.{expected.value}"]
+    assert len(decided) == 1
+    other = "approve" if action == "reject" else "reject"  # the other decision stays refused
+    assert client.post(f"/ops/review/{change_id}/{other}", data=form).status_code == 409
+
+
 def test_a_refusal_through_htmx_gets_the_queues_address_at_its_card(
         client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
     change_id = _held(session_factory, world.ipod_a, 19_900)

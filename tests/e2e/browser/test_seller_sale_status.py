@@ -42,13 +42,21 @@ def test_a_seller_pauses_and_resumes_a_live_listing_from_its_page(
     assert _status(session_factory, world.ipod_a) is ListingStatus.PAUSED
     page = client.get(f"/seller/listings/{world.ipod_a}").text
     assert "판매를 멈췄습니다" in page and "재고 확인 중" in page and "판매 재개" in page
-    # the same page posted twice: the second "pause" is not turned into a resume
+    # the same page posted twice (a double click): the second "pause" is not turned into a
+    # resume, nor answered with a refusal after the first one worked: the sale is paused
+    again = client.post(f"/seller/listings/{world.ipod_a}/status",
+                        data={"action": "pause", "csrf_token": csrf_of(page)},
+                        follow_redirects=False)
+    assert again.status_code == 303
+    shown = html.unescape(client.get(f"/seller/listings/{world.ipod_a}").text)
+    assert "판매가 이미 멈춰 있습니다. 바꾼 것은 없습니다." in shown and 'id="sale-problem"' not in shown
+    assert _status(session_factory, world.ipod_a) is ListingStatus.PAUSED
+    # a stale page's other action is still refused, with the status it has now
     stale = client.post(f"/seller/listings/{world.ipod_a}/status",
-                        data={"action": "pause", "csrf_token": csrf_of(page)})
+                        data={"action": "publish", "csrf_token": csrf_of(page)})
     assert stale.status_code == 409 and 'id="sale-problem"' in stale.text
     assert "이 페이지를 연 뒤 상품 상태가 바뀌어 아무것도 바꾸지 않았습니다. 지금 상태는 '판매 중지'입니다." \
         in html.unescape(stale.text)
-    assert _status(session_factory, world.ipod_a) is ListingStatus.PAUSED
     # an action no page offers is not said to be outdated: the status did not change for it
     crafted = client.post(f"/seller/listings/{world.ipod_a}/status",
                           data={"action": "delete", "csrf_token": csrf_of(page)})
@@ -58,6 +66,10 @@ def test_a_seller_pauses_and_resumes_a_live_listing_from_its_page(
     resumed = _post(client, world.ipod_a, {"action": "resume"}, lang="en")
     assert resumed.status_code == 303
     assert _status(session_factory, world.ipod_a) is ListingStatus.LIVE
+    twice = _post(client, world.ipod_a, {"action": "resume"}, lang="en")
+    assert twice.status_code == 303
+    shown = html.unescape(client.get(f"/seller/listings/{world.ipod_a}?lang=en").text)
+    assert "The listing is already on sale; nothing was changed." in shown
 
 
 def test_a_listing_paused_in_an_incident_at_its_wrong_price_is_not_resumed(

@@ -27,7 +27,7 @@ from sagwa.domain.listings import ListingStatus, ListingTrigger
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.particles import fill_particles, with_particle
 from sagwa.domain.price_moves import PriceReference
-from sagwa.domain.pricing import Promotion
+from sagwa.domain.pricing import PriceChangeStatus, Promotion
 from sagwa.errors import Forbidden, SagwaError
 from sagwa.priceguard import ChangeEvidence, PriceRules
 from sagwa.priceguard.explain import percent_text
@@ -232,6 +232,18 @@ def _refused(request: Request, uow: Uow, viewer: str, rules: PriceRules,
     return response
 
 
+def _already_decided(uow: Uow, change_id: int, status: PriceChangeStatus, reviewer: str,
+                     exc: SagwaError) -> bool:
+    """Whether a refusal only says this reviewer already made this very decision (a double
+    click, the same form in two tabs): their wish holds, so it is no refusal. A decision
+    someone else made, or the other one, stays a refusal that says so."""
+    if exc.details.get("reason") != "change_not_held":
+        return False
+    with uow() as u:
+        change = u.market.price_change(change_id)
+    return change is not None and change.status is status and change.decided_by == reviewer
+
+
 def _a_state(label_en: str) -> str:
     """A listing state as an English sentence says it: "is a draft", "is paused"."""
     return "a draft" if label_en == "draft" else label_en
@@ -275,6 +287,11 @@ def approve(change_id: int, request: Request, account: Reviewer, uow: Uow, rules
                                                      reviewer=account.actor,
                                                      reason=reason.strip() or None)
     except SagwaError as exc:
+        if _already_decided(uow, change_id, PriceChangeStatus.APPROVED, account.actor, exc):
+            flash_in_lang(request, f"{with_particle(f'#{change_id}', '은/는')} 이미 "
+                                   "승인했습니다. 바꾼 것은 없습니다.",
+                          f"#{change_id} is already approved; nothing was changed.")
+            return _done(order, next_card)
         return _refused(request, uow, account.actor, rules, ("approve", "change", change_id),
                         reason, exc, queue_order(order))
     with uow() as u:
@@ -298,6 +315,11 @@ def reject(change_id: int, request: Request, account: Reviewer, uow: Uow, rules:
         rejected = price_review.reject_price_change(uow(), change_id=change_id,
                                                     reviewer=account.actor, reason=reason)
     except SagwaError as exc:
+        if _already_decided(uow, change_id, PriceChangeStatus.REJECTED, account.actor, exc):
+            flash_in_lang(request, f"{with_particle(f'#{change_id}', '은/는')} 이미 "
+                                   "거절했습니다. 바꾼 것은 없습니다.",
+                          f"#{change_id} is already rejected; nothing was changed.")
+            return _done(order, next_card)
         return _refused(request, uow, account.actor, rules, ("reject", "change", change_id),
                         reason, exc, queue_order(order))
     with uow() as u:

@@ -305,6 +305,16 @@ SELLER_ACTIONS = {ListingStatus.DRAFT: ListingTrigger.PUBLISH,
                   ListingStatus.LIVE: ListingTrigger.PAUSE,
                   ListingStatus.PAUSED: ListingTrigger.RESUME}
 
+#: Where each of those actions leaves the sale, and what a page sent again says when the sale is
+#: already there (a double click, or the same form sent from two tabs): nothing to do, not a
+#: refusal — the seller's wish holds.
+ALREADY = {ListingTrigger.PAUSE.value: (ListingStatus.PAUSED, "판매가 이미 멈춰 있습니다. 바꾼 것은 없습니다.",
+                                        "The sale is already paused; nothing was changed."),
+           ListingTrigger.RESUME.value: (ListingStatus.LIVE, "이미 판매 중입니다. 바꾼 것은 없습니다.",
+                                         "The listing is already on sale; nothing was changed."),
+           ListingTrigger.PUBLISH.value: (ListingStatus.LIVE, "이미 판매 중입니다. 바꾼 것은 없습니다.",
+                                          "The listing is already on sale; nothing was changed.")}
+
 
 @router.post("/listings/{listing_id}/status")
 def change_sale(listing_id: int, request: Request, account: SellerAccount, uow: Uow, rules: Rules,
@@ -312,12 +322,17 @@ def change_sale(listing_id: int, request: Request, account: SellerAccount, uow: 
                 reason: Annotated[str, Form(max_length=500)] = "") -> Response:
     """Publish a draft, pause a live listing or put a paused one back on sale. The action must
     be the one the page offered for the status it showed (a stale page is refused, not
-    turned into another action); a refusal re-renders the page with the desk's reason."""
+    turned into another action), unless the sale is already where the action leads (a double
+    click: said so, nothing done); a refusal re-renders the page with the desk's reason."""
     with uow() as u:
         listing = own_listing(u, account, listing_id)
         pending = pending_held(u.market.price_changes_for(listing_id, limit=20))
     offered = SELLER_ACTIONS.get(listing.status)
     lang = lang_of(request)
+    already = ALREADY.get(action)
+    if already is not None and already[0] is listing.status:
+        flash_in_lang(request, already[1], already[2])
+        return RedirectResponse(f"/seller/listings/{listing_id}", status_code=303)
     try:
         if offered is None or action != offered.value:
             if action in {t.value for t in SELLER_ACTIONS.values()}:
