@@ -107,27 +107,30 @@ def test_a_customer_owed_the_default_call_who_could_not_be_reached_is_told_in_ko
     """The follow-up call default: the note after the deadline said we would call; after the
     attempts the customer hears that we could not reach them, and can still choose. By SMS
     when they have no email address."""
-    uow, clock, iid, case_ids = _notified(shop, default="follow_up_call")
+    uow, clock, iid, _ = _notified(shop, default="follow_up_call")
+    people = shop[3]
+    with uow() as u:  # by customer: case ids follow customer ids as text ("10" before "9")
+        case_of = {int(r.case.customer_id): int(r.case.case_id) for r in u.cases.for_incident(iid)}
+    korean, other = case_of[people[1]], case_of[people[3]]
     clock.now = DEADLINE + timedelta(minutes=2)
     desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline", policy=POLICY)
     clock.now = datetime(2008, 6, 18, 10, 0, tzinfo=SEOUL)
     for outcome in ("no_answer", "busy", "no_answer"):
-        logged = _log(uow, case_ids[1], outcome)
+        logged = _log(uow, korean, outcome)
         clock.now += POLICY.min_call_spacing
     assert logged.gave_up and logged.message_queued
-    [message] = _unreachable(uow, case_ids[1])
+    [message] = _unreachable(uow, korean)
     assert (message.channel, message.locale) == ("email", "ko")
     assert message.body.startswith("고객1 고객님, 가격 오류로 불편을 드려 다시 한 번 죄송합니다.")
     assert "답을 받지 못해 안내드린 대로 상담원이 3번 전화드렸지만 연결되지 않았습니다" in message.body
     assert check_message(message.body, kind="resolution", lang="ko").ok
     with uow() as u:
-        person = u.cases.get(case_ids[3]).case.customer_id
-        u.conn.exec_driver_sql(f"UPDATE customers SET email = NULL WHERE id = {int(person)}")
+        u.conn.exec_driver_sql(f"UPDATE customers SET email = NULL WHERE id = {int(people[3])}")
         u.commit()
     for outcome in ("no_answer", "busy", "voicemail"):
-        logged = _log(uow, case_ids[3], outcome)
+        logged = _log(uow, other, outcome)
         clock.now += POLICY.min_call_spacing
-    [sms] = _unreachable(uow, case_ids[3])
+    [sms] = _unreachable(uow, other)
     assert (sms.channel, sms.subject) == ("sms", "")
     assert sms.body.startswith("[사과]") and "3번 전화드렸지만 연결되지 않았습니다" in sms.body
     assert check_message(sms.body, kind="resolution", lang="ko").ok

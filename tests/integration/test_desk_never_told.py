@@ -67,10 +67,11 @@ def _past_deadline(uow, clock, iid) -> int:
     return moved
 
 
-def _messages(uow, purpose: str) -> dict[int, str]:
+def _messages(uow, purpose: str, channel: str = "email") -> dict[int, str]:
     with uow() as u:
         return {int(r.case_id): r.body for r in u.conn.execute(
-            select(outbox.c.case_id, outbox.c.body).where(outbox.c.purpose == purpose))}
+            select(outbox.c.case_id, outbox.c.body).where(outbox.c.purpose == purpose,
+                                                          outbox.c.channel == channel))}
 
 
 def _actions(uow, case_id: int) -> list[str]:
@@ -139,6 +140,8 @@ def test_after_the_calls_fail_the_message_is_the_apology_itself(shop) -> None:
         assert [q.case_id for q in u.reads.call_queue() if q.incident_id == iid] == []
     bodies = _messages(uow, "unreachable")
     assert set(bodies) == {en, ko}
+    texts = _messages(uow, "unreachable", "sms")  # every channel they have, as the apology
+    assert set(texts) == {en, ko} and "did not go out in time" in texts[en]
     assert "did not go out in time" in bodies[en] and "once more" not in bodies[en]
     assert "as 19,900 KRW instead of 199,000 KRW" in bodies[en]  # the explanation, first time
     assert "Options you can choose from" in bodies[en]

@@ -31,14 +31,17 @@ SUBJECT = {"ko": "[사과] 전화로 연락드리지 못해 죄송합니다",
 
 def unreachable_messages(uow: SqlAlchemyUnitOfWork, *, case: Case, plan: IncidentPlan,
                          attempts: int, attempt_id: int, policy: DeskPolicy) -> list[object]:
-    """The message (at most one) to the customer of ``case``, just marked "could not be
-    reached" after ``attempts`` counted attempts; ``attempt_id`` (the call that used them up)
-    keys it, so a later mark (after a callback request) sends its own."""
+    """The message to the customer of ``case``, just marked "could not be reached" after
+    ``attempts`` counted attempts; ``attempt_id`` (the call that used them up) keys it, so a
+    later mark (after a callback request) sends its own. By email, or by text without one — but
+    to a customer never told (``Case.told`` false) by every channel they have, as the apology
+    goes: this is the first word they get, and one channel may be the one that failed."""
     from sagwa.services.outbox import OutgoingMessage
 
     person = require(uow.catalog.customer(int(case.customer_id)), "customer", case.customer_id)
-    recipient, channel = (person.email, "email") if person.email else (person.phone, "sms")
-    if not recipient:
+    reachable = [(c, r) for c, r in (("email", person.email), ("sms", person.phone)) if r]
+    channels = reachable if not case.told else reachable[:1]
+    if not channels:
         return []
     inc = require(uow.incidents.get(int(case.incident_id)), "incident", case.incident_id).incident
     lang = person.locale
@@ -47,15 +50,16 @@ def unreachable_messages(uow: SqlAlchemyUnitOfWork, *, case: Case, plan: Inciden
               "customer_name": person.name, "attempts": attempts, "told": case.told,
               "asked": case.consent is not None
               and case.consent.choice is CustomerOption.TALK_TO_PERSON}
-    body = dm.checked(dm.render(f"unreachable_{channel}", lang, **values),
-                      kind="resolution", lang=lang)
+    key = f"incident:{case.incident_id}:case:{case.case_id}:unreachable:{attempt_id}"
     return [OutgoingMessage(
-        idempotency_key=f"incident:{case.incident_id}:case:{case.case_id}:unreachable:{attempt_id}",
+        idempotency_key=key if channel == channels[0][0] else f"{key}:{channel}",
         purpose="unreachable", channel=channel, recipient=recipient, locale=lang,
-        subject=SUBJECT[lang] if channel == "email" else "", body=body,
+        subject=SUBJECT[lang] if channel == "email" else "",
+        body=dm.checked(dm.render(f"unreachable_{channel}", lang, **values),
+                        kind="resolution", lang=lang),
         not_before=next_contact_time(policy.schedule, uow.now()),
         incident_id=int(case.incident_id), case_id=int(case.case_id),
-        customer_id=int(case.customer_id))]
+        customer_id=int(case.customer_id)) for channel, recipient in channels]
 
 
 def _order_values(case: Case, plan: IncidentPlan, currency: str, lang: str) -> dict[str, object]:
