@@ -208,3 +208,29 @@ def test_the_call_card_says_the_customer_hears_it_first_from_the_agent(shop) -> 
                   "flash": None, "switch_lang": "", "money": str, **context}
         html = make_templates().env.get_template("cs/queue.html").render(values)
         assert html.count("data-never-told") == 2 and words in html
+
+
+def test_an_apology_sent_after_the_deadline_leaves_the_customer_owed_the_call(shop) -> None:
+    """An apology still being sent when the deadline passed (the worker had taken it) goes out
+    after the customer took the default as never told: they stay owed the call, whose answer
+    counts, and are not turned into a told customer whose deadline is gone."""
+    uow, clock, listing_id, _people, _ = shop
+    iid = _planned(uow, clock, listing_id)
+    notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    publish_notice(uow, iid)
+    with uow() as u:
+        late = u.conn.execute(select(outbox.c.id, outbox.c.case_id).where(
+            outbox.c.purpose == "resolution", outbox.c.channel == "email")).first()
+        u.conn.execute(outbox.update().where(outbox.c.id == late.id).values(status="sending"))
+        u.commit()
+    _sent_except(uow, {int(late.case_id)})
+    _past_deadline(uow, clock, iid)
+    with uow() as u:
+        u.outbox.record_outcome(late.id, status="sent", last_error=None, sent_at=clock.now)
+        u.commit()
+        listed = [q.case_id for q in u.reads.call_queue() if q.incident_id == iid]
+    assert listed == [int(late.case_id)]
+    answered = desk_cases.record_choice(uow(), case_id=int(late.case_id), choice="keep",
+                                        channel="web", evidence="pressed keep",
+                                        taken_by="customer", policy=POLICY)
+    assert answered.changed

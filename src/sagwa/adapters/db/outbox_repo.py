@@ -175,7 +175,10 @@ class OutboxRepository:
                        sent_at: datetime | None = None) -> None:
         """Set the message's status and last error (and ``sent_at`` when given). An apology
         sent tells its case's customer: the case's ``first_notified_at`` is the first such
-        moment (not when the apology was queued: it may wait for contact hours, or never go)."""
+        moment (not when the apology was queued: it may wait for contact hours, or never go) —
+        unless the case has already taken the default as never told (an apology still being
+        sent when the deadline passed): that customer stays owed the call, whose answer
+        counts, rather than holding an apology whose deadline is gone."""
         values: dict[str, Any] = {"status": status, "last_error": last_error}
         if sent_at is not None:
             values["sent_at"] = sent_at
@@ -184,7 +187,8 @@ class OutboxRepository:
             apology = (select(outbox.c.case_id).where(outbox.c.id == message_id,
                                                       outbox.c.purpose == APOLOGY)
                        .scalar_subquery())
-            self.conn.execute(update(cases).where(cases.c.id == apology).values(
+            self.conn.execute(update(cases).where(
+                cases.c.id == apology, cases.c.status != "defaulted").values(
                 first_notified_at=func.coalesce(cases.c.first_notified_at, sent_at)))
 
     def pending_due(self, now: datetime) -> list[int]:
