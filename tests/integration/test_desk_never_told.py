@@ -21,6 +21,7 @@ from sagwa.domain.incidents import CaseStatus
 from sagwa.errors import Conflict, LateChoiceRefused
 from sagwa.messagecheck.engine import check_message
 from sagwa.services import desk, desk_cases
+from sagwa.services.case_links import open_case_token
 from sagwa.services.desk_notify import notify
 from sagwa.services.desk_report import build_report
 from sagwa.services.desk_status import incident_status
@@ -134,7 +135,7 @@ def test_after_the_calls_fail_the_message_is_the_apology_itself(shop) -> None:
         for case_id in (en, ko):
             desk_cases.log_contact_attempt(uow(), case_id=case_id, channel="phone",
                                            outcome="no_answer", agent="agent:park",
-                                           policy=POLICY)
+                                           policy=POLICY, links=LINKS)
         clock.now += POLICY.min_call_spacing
     with uow() as u:
         assert [q.case_id for q in u.reads.call_queue() if q.incident_id == iid] == []
@@ -142,6 +143,10 @@ def test_after_the_calls_fail_the_message_is_the_apology_itself(shop) -> None:
     assert set(bodies) == {en, ko}
     texts = _messages(uow, "unreachable", "sms")  # every channel they have, as the apology
     assert set(texts) == {en, ko} and "did not go out in time" in texts[en]
+    for body in (bodies[en], bodies[ko], texts[en], texts[ko]):  # the link the apology had
+        assert "http://127.0.0.1:8000/c/" in body
+    token = bodies[en].split("http://127.0.0.1:8000/c/")[1].split()[0]
+    assert open_case_token(LINKS.secret, token, now=clock.now + timedelta(days=13))[0] == en
     assert "did not go out in time" in bodies[en] and "once more" not in bodies[en]
     assert "as 19,900 KRW instead of 199,000 KRW" in bodies[en]  # the explanation, first time
     assert "Options you can choose from" in bodies[en]
@@ -234,3 +239,41 @@ def test_an_apology_sent_after_the_deadline_leaves_the_customer_owed_the_call(sh
                                         channel="web", evidence="pressed keep",
                                         taken_by="customer", policy=POLICY)
     assert answered.changed
+
+
+def test_between_the_deadline_and_its_job_they_are_still_heard_and_a_call_tells_nobody(
+        shop) -> None:
+    """Past the deadline the apologies are withdrawn, so a customer not told by then never will
+    be: before the deadline job runs, their answer counts already, and a call that reaches them
+    then does not make them "told in time" (the job would send them "we did not hear from you");
+    it is the call they are owed, made."""
+    uow, clock, iid, cases, people, untold = _incident(shop)
+    reached, chooses = cases[people[0]], cases[people[1]]
+    clock.now = DEADLINE + timedelta(minutes=5)  # the deadline job has not run yet
+    desk_cases.log_contact_attempt(uow(), case_id=reached, channel="phone", outcome="reached",
+                                   agent="agent:park", policy=POLICY, note="thinking about it")
+    answered = desk_cases.record_choice(uow(), case_id=chooses, choice="keep", channel="phone",
+                                        evidence="on the call: keep it", taken_by="agent:park",
+                                        policy=POLICY)
+    assert answered.changed and answered.case.status is CaseStatus.RESOLVED
+    clock.now = DEADLINE + timedelta(minutes=10)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline", policy=POLICY)
+    with uow() as u:
+        listed = [q.case_id for q in u.reads.call_queue() if q.incident_id == iid]
+        told_at = u.conn.execute(select(cases_table.c.first_notified_at).where(
+            cases_table.c.id.in_(untold))).scalars().all()
+    assert listed == [] and told_at == [None, None]  # the call after the deadline is the call
+    assert reached not in _messages(uow, "defaulted")
+    assert "case.never_told" in _actions(uow, reached)
+
+
+def test_a_choice_given_on_the_phone_before_the_deadline_counts_as_told(shop) -> None:
+    uow, clock, iid, cases, people, _untold = _incident(shop)
+    desk_cases.record_choice(uow(), case_id=cases[people[0]], choice="keep", channel="phone",
+                             evidence="on the call: keep it", taken_by="agent:park",
+                             policy=POLICY)
+    assert incident_status(uow(), incident_id=iid, policy=POLICY).customers_told == 5
+    _past_deadline(uow, clock, iid)
+    with uow() as u:
+        assert [q.case_id for q in u.reads.call_queue() if q.incident_id == iid] == [
+            cases[people[1]]]

@@ -329,8 +329,12 @@ def deadline_passed(plan: IncidentPlan, now: datetime) -> bool:
 def accepts_choice_at(plan: IncidentPlan, moment: datetime, case: Case | None = None) -> bool:
     """Whether a choice made at ``moment`` counts (see the module docstring on late choices);
     with ``case``, its own default decides (:func:`default_outcome`: a capped keep becomes a
-    follow-up call, whose answer counts)."""
+    follow-up call, whose answer counts), and a customer never told (``Case.told`` false) is
+    always heard: nobody asked them by the deadline — also before the deadline job has made
+    their default a call."""
     if not deadline_passed(plan, moment):
+        return True
+    if case is not None and not case.told:
         return True
     default = plan.default if case is None else default_outcome(case, plan)
     return plan.accept_late_choices or default == DefaultAction.FOLLOW_UP_CALL

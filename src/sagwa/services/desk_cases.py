@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.domain.audit import AuditEvent
@@ -46,7 +46,12 @@ from sagwa.domain.consent import (
     record_choice as record_on_case,
 )
 from sagwa.domain.contact_hours import may_contact
-from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan
+from sagwa.domain.incident_plan import (
+    CustomerOption,
+    DefaultAction,
+    IncidentPlan,
+    deadline_passed,
+)
 from sagwa.domain.incidents import (
     UNANSWERED,
     Case,
@@ -66,6 +71,9 @@ from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
 from sagwa.services.outbox import withdraw_unsent
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+if TYPE_CHECKING:
+    from sagwa.services.desk_notify import LinkMaker
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,8 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
                 uow.commit()
             return ChoiceResult(row.case, False, 0, row.compensation_entry_id)
         _require_not_closed(uow, int(row.case.incident_id))
+        if row.first_notified_at is None and not deadline_passed(plan, now):
+            uow.cases.mark_told(case_id, now)  # they answered in time: they knew (a phone call)
         points, entry_id = 0, row.compensation_entry_id
         withdraw_unsent(uow, [case_id], why=f"the customer answered ({consent.choice.value})")
         if updated.status is CaseStatus.CHOSEN:
@@ -258,19 +268,23 @@ class AttemptLogged:
 
 
 def log_contact_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str, outcome: str,
-                        agent: str, policy: DeskPolicy, note: str | None = None) -> int:
+                        agent: str, policy: DeskPolicy, note: str | None = None,
+                        links: LinkMaker | None = None) -> int:
     """An agent's call (or other contact) and how it went, on the case's record: its id."""
     return log_call_attempt(uow, case_id=case_id, channel=channel, outcome=outcome, agent=agent,
-                            policy=policy, note=note).attempt_id
+                            policy=policy, note=note, links=links).attempt_id
 
 
 def log_call_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str, outcome: str,
                      agent: str, policy: DeskPolicy, note: str | None = None,
-                     idempotency_key: str | None = None) -> AttemptLogged:
+                     idempotency_key: str | None = None,
+                     links: LinkMaker | None = None) -> AttemptLogged:
     """:func:`log_contact_attempt`, telling what the attempt did to the call owed (decided in
     the same transaction, for the agent's page). With ``idempotency_key``, a retry (a request
     resent after a lost answer, a form sent twice) logs nothing more and answers what the first
-    one did; the same key for another attempt is refused."""
+    one did; the same key for another attempt is refused. ``links`` makes the case link the
+    message after failed calls gives a customer never told (their apology, which carried it,
+    never went out)."""
     if outcome not in OUTCOMES:
         raise InvalidInput(f"outcome must be one of {', '.join(OUTCOMES)}", field="outcome")
     if channel not in ("phone", "email", "sms"):
@@ -281,7 +295,7 @@ def log_call_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str, o
         prior = prior_result(uow, ATTEMPT_SCOPE, idempotency_key, asked)
         if prior:
             return _logged_again(prior)
-        logged = _log_attempt(uow, case_id, channel, outcome, agent, policy, note)
+        logged = _log_attempt(uow, case_id, channel, outcome, agent, policy, note, links)
         remember(uow, ATTEMPT_SCOPE, idempotency_key, _as_result(logged))
         uow.commit()
         return logged
@@ -305,7 +319,8 @@ def _logged_again(result: dict[str, Any]) -> AttemptLogged:
 
 
 def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome: str,
-                 agent: str, policy: DeskPolicy, note: str | None) -> AttemptLogged:
+                 agent: str, policy: DeskPolicy, note: str | None,
+                 links: LinkMaker | None = None) -> AttemptLogged:
     """The attempt added in ``uow``'s transaction (not committed), and what it did."""
     now = uow.now()
     row = require(uow.cases.get(case_id, for_update=True), "case", case_id)
@@ -313,7 +328,8 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
     owed_before = uow.reads.owed_call(case_id) is not None
     attempt = uow.cases.add_attempt(case_id=case_id, channel=channel, at=now, outcome=outcome,
                                     agent=agent, note=note, within_hours=within)
-    if channel == CALL_CHANNEL and outcome == REACHED and row.case.status in UNANSWERED:
+    if channel == CALL_CHANNEL and outcome == REACHED and row.case.status in UNANSWERED \
+            and _before_deadline(uow, int(row.case.incident_id), now):
         uow.cases.mark_told(case_id, now)  # a person told them: not "never told" at the deadline
     owed = uow.reads.owed_call(case_id, min_spacing=policy.min_call_spacing)
     # only a reached call takes a case off the list without the give-up mark
@@ -327,10 +343,18 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
         "channel": channel, "outcome": outcome, "within_contact_hours": within,
         "note": note, "made_call": made, "messages_withdrawn": withdrawn,
         "counted": None if owed is None or channel != CALL_CHANNEL else counted}), now)
-    gave_up = _give_up_if_unreachable(uow, row, owed, attempt, agent, policy, now)
+    gave_up = _give_up_if_unreachable(uow, row, owed, attempt, agent, policy, now, links)
     return AttemptLogged(attempt, made, gave_up > 0, too_soon,
                          owed.counts_from if too_soon and owed else None,
                          owed.attempts if owed is not None else None, gave_up > 1, counted)
+
+
+def _before_deadline(uow: SqlAlchemyUnitOfWork, incident_id: int, now: datetime) -> bool:
+    """Whether ``now`` is before the incident's answer deadline (or it has no plan yet): a
+    customer reached or answering then was told in time; after it, they were not (the
+    deadline's default decides what they are owed, ``incident_plan.default_outcome``)."""
+    deadline = _deadline_of(uow, incident_id)
+    return deadline is None or now <= deadline
 
 
 def _deadline_of(uow: SqlAlchemyUnitOfWork, incident_id: int) -> datetime | None:
@@ -342,7 +366,7 @@ def _deadline_of(uow: SqlAlchemyUnitOfWork, incident_id: int) -> datetime | None
 
 def _give_up_if_unreachable(uow: SqlAlchemyUnitOfWork, row: CaseRow, owed: OwedCall | None,
                             attempt_id: int, agent: str, policy: DeskPolicy,
-                            now: datetime) -> int:
+                            now: datetime, links: LinkMaker | None = None) -> int:
     """After the attempt just added: a call still owed whose attempts are used up is marked
     "could not be reached", which takes the case off the call list, and the customer is sent
     the message saying so (``desk_unreachable``, in contact hours). 0: not marked; 1: marked;
@@ -359,7 +383,7 @@ def _give_up_if_unreachable(uow: SqlAlchemyUnitOfWork, row: CaseRow, owed: OwedC
     plan = current_plan(uow, int(row.case.incident_id))
     queued = enqueue_messages(uow, unreachable_messages(
         uow, case=row.case, plan=plan, attempts=owed.attempts, attempt_id=attempt_id,
-        policy=policy))
+        policy=policy, links=links))
     return 2 if queued else 1
 
 

@@ -20,6 +20,7 @@ from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPl
 from sagwa.domain.incidents import Case
 from sagwa.domain.money import Money, format_money
 from sagwa.services import desk_messages as dm
+from sagwa.services.desk_notify import LINK_VALID_AFTER_DEADLINE, LinkMaker
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_wordings import case_facts, shared_values
 from sagwa.services.lookups import require
@@ -30,12 +31,15 @@ SUBJECT = {"ko": "[사과] 전화로 연락드리지 못해 죄송합니다",
 
 
 def unreachable_messages(uow: SqlAlchemyUnitOfWork, *, case: Case, plan: IncidentPlan,
-                         attempts: int, attempt_id: int, policy: DeskPolicy) -> list[object]:
+                         attempts: int, attempt_id: int, policy: DeskPolicy,
+                         links: LinkMaker | None = None) -> list[object]:
     """The message to the customer of ``case``, just marked "could not be reached" after
     ``attempts`` counted attempts; ``attempt_id`` (the call that used them up) keys it, so a
     later mark (after a callback request) sends its own. By email, or by text without one — but
     to a customer never told (``Case.told`` false) by every channel they have, as the apology
-    goes: this is the first word they get, and one channel may be the one that failed."""
+    goes: this is the first word they get, and one channel may be the one that failed — and
+    with the link to their case page (from ``links``, valid as long as an apology's after its
+    deadline, counted from now), where their answer still counts."""
     from sagwa.services.outbox import OutgoingMessage
 
     person = require(uow.catalog.customer(int(case.customer_id)), "customer", case.customer_id)
@@ -48,6 +52,9 @@ def unreachable_messages(uow: SqlAlchemyUnitOfWork, *, case: Case, plan: Inciden
     values = {**shared_values(case_facts(uow, inc, case), plan, policy, lang),
               **_order_values(case, plan, inc.wrong_price.currency, lang),
               "customer_name": person.name, "attempts": attempts, "told": case.told,
+              "link": (links.for_case(int(case.case_id), int(case.customer_id),
+                                      uow.now() + LINK_VALID_AFTER_DEADLINE)
+                       if links is not None and not case.told else ""),
               "asked": case.consent is not None
               and case.consent.choice is CustomerOption.TALK_TO_PERSON}
     key = f"incident:{case.incident_id}:case:{case.case_id}:unreachable:{attempt_id}"

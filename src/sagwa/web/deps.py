@@ -18,6 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sagwa.errors import Forbidden, InvalidInput, Unauthenticated
 from sagwa.priceguard import PriceRules
 from sagwa.services.accounts import Account, Role, account_for_token
+from sagwa.services.desk_notify import LinkMaker
 from sagwa.services.idempotency import IdempotencyKey as IdempotencyKeyValue
 from sagwa.services.idempotency import check_key
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -158,3 +159,9 @@ STAFF = Depends(api_caller(Role.REVIEWER, Role.AGENT))
 AGENT = Depends(api_caller(Role.AGENT))
 REVIEWER = Depends(api_caller(Role.REVIEWER))
 ANYONE = Depends(api_caller())
+
+
+def case_links(request: Request) -> LinkMaker:
+    """The maker of customers' case links (``/c/<token>``) with this app's secret and address."""
+    settings = request.app.state.settings
+    return LinkMaker(settings.secret_key, settings.public_base_url)

@@ -30,10 +30,12 @@ def test_the_pages_say_who_was_never_told_and_owed_a_call(
     case = notified_two_unit_case(session_factory, page_settings.secret_key, world,
                                   started=datetime.now(UTC) - timedelta(days=20),
                                   options=["keep", "talk_to_person"], sent=sent)
+    log_in(client, "admin")
+    before = client.get(f"/ops/incidents/{case.incident_id}?lang=en").text
+    assert ("data-not-told-yet" in before) is not sent  # the apology has not gone out yet
     case.clock.now = datetime.now(UTC)
     desk_cases.apply_deadline(SqlAlchemyUnitOfWork(session_factory, case.clock),
                               incident_id=case.incident_id, actor="system")
-    log_in(client, "admin")
     table = unescape(client.get(f"/ops/incidents/{case.incident_id}?lang=en").text)
     told = re.search(r'id="told-count" data-told="(\d+)" data-calls-owed="(\d+)"', table)
     assert told and told.groups() == (("1", "0") if sent else ("0", "1"))
@@ -47,3 +49,20 @@ def test_the_pages_say_who_was_never_told_and_owed_a_call(
     assert (card is not None) is not sent  # told and defaulted to keep: no call owed
     if card:
         assert "hears about this first from you" in card.group(1)
+
+
+def test_the_customer_page_of_a_customer_never_told_says_so_and_still_takes_a_choice(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    case = notified_two_unit_case(session_factory, page_settings.secret_key, world,
+                                  started=datetime.now(UTC) - timedelta(days=20),
+                                  options=["keep", "talk_to_person"], sent=False)
+    case.clock.now = datetime.now(UTC)
+    desk_cases.apply_deadline(SqlAlchemyUnitOfWork(session_factory, case.clock),
+                              incident_id=case.incident_id, actor="system")
+    english = unescape(client.get(f"/c/{case.token}?lang=en").text)
+    assert "did not go out in time; we are sorry. One of our staff will call you" in english
+    assert "the default" not in english  # no default was ever put to them
+    assert 'id="choose-' in english  # their answer counts whenever it comes
+    korean = unescape(client.get(f"/c/{case.token}?lang=ko").text)
+    assert "안내가 제때 나가지 못했습니다. 죄송합니다. 상담원이 전화드려 직접 여쭙겠습니다" in korean

@@ -165,6 +165,9 @@ def test_a_customer_never_told_is_owed_a_call_once_the_default_applies() -> None
     assert not accepts_choice_at(plan(), late, told)
     waiting = replace(untold, status=CaseStatus.NOTIFIED)  # the apology may still go out
     assert default_outcome(waiting, plan()) == DefaultAction.KEEP
+    # past the deadline, before the deadline job made the default a call: still heard
+    assert accepts_choice_at(plan(), late, waiting)
+    assert not accepts_choice_at(plan(), late, replace(waiting, told=True))
 
 
 def test_late_choices_policy() -> None:

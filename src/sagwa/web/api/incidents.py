@@ -16,7 +16,7 @@ from sagwa.errors import Forbidden, InvalidInput
 from sagwa.services import desk, desk_cases, notices
 from sagwa.services.accounts import Role
 from sagwa.services.desk_money import figures_of_cases
-from sagwa.services.desk_notify import LinkMaker, notify
+from sagwa.services.desk_notify import notify
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_status import incident_status
 from sagwa.services.lookups import require
@@ -28,6 +28,7 @@ from sagwa.web.deps import (
     IdempotencyKey,
     OptionalIdempotencyKey,
     Uow,
+    case_links,
     recorded_name,
 )
 from sagwa.web.schemas import Body, MoneyIO, Timestamp
@@ -226,9 +227,8 @@ def plan(incident_id: int, body: PlanCreate, request: Request, uow: Uow,
 @router.post("/incidents/{incident_id}/notify", dependencies=[ADMIN])
 def notify_customers(incident_id: int, request: Request, uow: Uow, actor: Actor) -> dict[str, Any]:
     """Queue the apology to every affected customer (scheduled inside contact hours)."""
-    settings = request.app.state.settings
     summary = notify(uow(), incident_id=incident_id, actor=actor, policy=_policy(request),
-                     links=LinkMaker(settings.secret_key, settings.public_base_url))
+                     links=case_links(request))
     return {"incident_id": incident_id, "cases": summary.cases, "messages": summary.messages,
             "send_at": summary.send_at}
 
@@ -310,7 +310,8 @@ def attempt(case_id: int, body: AttemptCreate, request: Request, uow: Uow,
     logged = desk_cases.log_call_attempt(uow(), case_id=case_id, channel=body.channel,
                                          outcome=body.outcome,
                                          agent=recorded_name(caller, body.agent, "agent"),
-                                         note=body.note, policy=policy, idempotency_key=key)
+                                         note=body.note, policy=policy, idempotency_key=key,
+                                         links=case_links(request))
     return {"id": logged.attempt_id, "made_call": logged.made_call, "gave_up": logged.gave_up,
             "message_queued": logged.message_queued, "counted": logged.counted,
             "counts_from": logged.counts_from, "attempts_counted": logged.attempts_counted,

@@ -34,7 +34,7 @@ from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.idempotency import MAX_KEY_LENGTH
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
-from sagwa.web.deps import Uow
+from sagwa.web.deps import Uow, case_links
 from sagwa.web.pages.case_facts import CaseFacts, Known, contact, facts_for, load_case
 from sagwa.web.pages.customer import OPEN, answer_state
 from sagwa.web.pages.error_texts import FormProblem, PageRoute, error_text
@@ -294,7 +294,7 @@ def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
     try:
         logged = log_call_attempt(uow(), case_id=case_id, channel="phone", outcome=outcome,
                                   agent=account.actor, note=note.strip() or None, policy=policy,
-                                  idempotency_key=key)
+                                  idempotency_key=key, links=case_links(request))
     except SagwaError as exc:
         return _refused(request, uow, case_id, "attempt", {"outcome": outcome, "note": note}, exc,
                         back)

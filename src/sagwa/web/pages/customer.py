@@ -189,6 +189,13 @@ def deadline_line(case: CaseFacts, lang: str) -> str:
     default (``default_outcome``: a call above the keep cap) — applied, or, while the deadline
     job has not run yet, about to be."""
     row = case.row.case
+    if not row.told:  # their apology never went out: no default was ever put to them
+        return _t(lang, f"답변 기한({case.deadline(lang)})까지 원하시는 방법을 여쭙는 안내가 제때 나가지 "
+                        "못했습니다. 죄송합니다. 상담원이 전화드려 직접 여쭙겠습니다. 그때까지 주문은 바뀌지 "
+                        "않습니다.",
+                  f"Our message asking you to choose by {case.deadline(lang)} did not go out in "
+                  "time; we are sorry. One of our staff will call you to ask, and nothing "
+                  "changes on your order until then.")
     keep = default_outcome(row, case.plan) is DefaultAction.KEEP
     what = (_t(lang, "주문 유지", "keep the order") if keep
             else _t(lang, "상담원 전화", "a call from our staff"))
@@ -211,7 +218,7 @@ def late_note(case: CaseFacts, lang: str) -> str:
                f"The deadline ({case.deadline(lang)}) has passed, but you can still choose.")
     if row.consent is not None:  # they asked for a person: that call is what happens
         return still
-    if row.status is CaseStatus.DEFAULTED:
+    if row.status is CaseStatus.DEFAULTED or not row.told:
         return deadline_line(case, lang) + _t(lang, " 아래에서 아직 직접 고르실 수 있습니다.",
                                               " You can still choose below.")
     return still + _t(lang, " 고르지 않으시면 ", " If you do not, ") + case.if_unanswered(lang)

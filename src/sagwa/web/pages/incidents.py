@@ -19,12 +19,12 @@ from sagwa.errors import IllegalTransition, SagwaError
 from sagwa.messagecheck import check_message
 from sagwa.services import desk, desk_cases, notices
 from sagwa.services.actor_names import actor_names
-from sagwa.services.desk_notify import LinkMaker, notify
+from sagwa.services.desk_notify import notify
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_report import build_report
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
-from sagwa.web.deps import Uow
+from sagwa.web.deps import Uow, case_links
 from sagwa.web.pages.error_texts import FormProblem, PageRoute, error_text
 from sagwa.web.pages.forms import local_input, parse_int, parse_local_time, parse_won
 from sagwa.web.pages.i18n import lang_of
@@ -146,12 +146,10 @@ def scope(incident_id: int, request: Request, account: Operator, uow: Uow) -> Re
 
 @router.post("/{incident_id}/notify")
 def send_apologies(incident_id: int, request: Request, account: Operator, uow: Uow) -> Response:
-    settings = request.app.state.settings
-
     def run() -> tuple[str, str]:
         summary = notify(uow(), incident_id=incident_id, actor=account.actor,
                          policy=_policy(request),
-                         links=LinkMaker(settings.secret_key, settings.public_base_url))
+                         links=case_links(request))
         n, when = summary.messages, seoul(summary.send_at)
         return (f"사과 메시지 {n}통을 {when}(한국 시간)에 보내도록 예약했습니다.",
                 f"{n} apology messages queued for {when} (Korea time).")
