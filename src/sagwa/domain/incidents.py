@@ -379,8 +379,8 @@ class OrderRecord:
 @dataclass(frozen=True)
 class Case:
     """A customer's case as the desk tracks it. ``consent`` is set once, by a recorded choice.
-    ``told``: the customer was told — their apology was sent, or an agent reached them by phone
-    before the deadline. A case that took the default without ever being told is owed a call
+    ``told``: the customer was told — their apology was sent, or before the deadline an agent
+    reached them by phone or they answered. A case that took the default without ever being told is owed a call
     instead (``incident_plan.default_outcome``)."""
 
     case_id: Id

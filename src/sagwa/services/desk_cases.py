@@ -117,7 +117,7 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
             return ChoiceResult(row.case, False, 0, row.compensation_entry_id)
         _require_not_closed(uow, int(row.case.incident_id))
         if row.first_notified_at is None and not deadline_passed(plan, now):
-            uow.cases.mark_told(case_id, now)  # they answered in time: they knew (a phone call)
+            uow.cases.mark_told(case_id, now)  # they answered in time, so they knew
         points, entry_id = 0, row.compensation_entry_id
         withdraw_unsent(uow, [case_id], why=f"the customer answered ({consent.choice.value})")
         if updated.status is CaseStatus.CHOSEN:

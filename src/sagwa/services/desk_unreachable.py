@@ -5,12 +5,13 @@ up, spaced out), the customer — who asked to talk to a person, or was told aft
 that someone would call — would otherwise hear nothing more. They are sent one message: the
 apology again (or, to a customer whose apology never went out before the deadline,
 ``Case.told`` false: the apology and its explanation for the first time, and that our message
-did not go out in time), that we called and could not reach them, what happens to their order now (the
-default their case took: kept at the price paid, or unchanged until they talk to us), the
-options offered (they can still choose one: they asked in time, or their default is a call),
-that nothing is cancelled without their consent, and how to reach us. By email, or by SMS to a
-customer without an address; at the next opening of the contact hours; checked like every
-other desk message; queued in the transaction that marks the case, once per mark.
+did not go out in time), that we called and could not reach them, what happens to their order
+now (the default their case took: kept at the price paid, or unchanged until they talk to
+us), the options offered (they can still choose one: they asked in time, or their default is a
+call), that nothing is cancelled without their consent, and how to reach us. By email, or by
+SMS to a customer without an address (to one never told, by both, with their case link); at
+the next opening of the contact hours; checked like every other desk message; queued in the
+transaction that marks the case, once per mark.
 """
 
 from __future__ import annotations

@@ -43,8 +43,8 @@ def owed_a_call() -> ColumnElement[bool]:
     owed — the case's default is a follow-up call (the plan's default, a capped keep for a
     customer holding more units than the cap, or any default of a customer never told: their
     apology never went out, ``first_notified_at`` is NULL; ``incident_plan.default_outcome``),
-    or the customer had asked for a person — until an attempt since the deadline reached the customer or the
-    desk gave up after the policy's attempts (:func:`given_up`). The one rule for the call
+    or the customer had asked for a person — until an attempt since the deadline reached the
+    customer or the desk gave up after the policy's attempts (:func:`given_up`). The one rule for the call
     list, the count that holds back closing, and the attempt that may give up. (``cases``
     joined to ``incident_plans``.)"""
     reached = exists().where(since_deadline(), contact_attempts.c.outcome == REACHED)

@@ -178,8 +178,9 @@ class CaseRepository:
             .order_by(cases.c.id)).scalars()]
 
     def mark_told(self, case_id: int, at: datetime) -> None:
-        """The customer has been told (an agent reached them by phone): ``first_notified_at`` is
-        set unless an earlier moment already set it (the apology sent)."""
+        """The customer has been told (an agent reached them by phone, or they answered, before
+        the deadline): ``first_notified_at`` is set unless an earlier moment already set it
+        (the apology sent)."""
         self.conn.execute(update(cases).where(cases.c.id == case_id).values(
             first_notified_at=func.coalesce(cases.c.first_notified_at, at)))
 
