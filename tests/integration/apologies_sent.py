@@ -3,7 +3,7 @@ case's customer counts as told (``first_notified_at``) from then, not from the q
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from sqlalchemy import select
 
@@ -11,12 +11,19 @@ from sagwa.adapters.db.tables import outbox
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 
-def apologies_sent(uow: Callable[[], SqlAlchemyUnitOfWork]) -> int:
-    """Every pending apology marked sent at its ``not_before``; how many."""
+def apologies_sent(uow: Callable[[], SqlAlchemyUnitOfWork],
+                   failed_cases: Collection[int] = ()) -> int:
+    """Every pending apology marked sent at its ``not_before`` — but those to ``failed_cases``
+    marked failed (their delivery failed: those customers are never told); how many sent."""
     with uow() as u:
-        rows = u.conn.execute(select(outbox.c.id, outbox.c.not_before).where(
+        rows = u.conn.execute(select(outbox.c.id, outbox.c.not_before, outbox.c.case_id).where(
             outbox.c.purpose == "resolution", outbox.c.status == "pending")).all()
-        for message_id, due in rows:
-            u.outbox.record_outcome(message_id, status="sent", last_error=None, sent_at=due)
+        sent = 0
+        for message_id, due, case_id in rows:
+            if int(case_id) in failed_cases:
+                u.outbox.record_outcome(message_id, status="failed", last_error="550 no mailbox")
+            else:
+                u.outbox.record_outcome(message_id, status="sent", last_error=None, sent_at=due)
+                sent += 1
         u.commit()
-    return len(rows)
+    return sent

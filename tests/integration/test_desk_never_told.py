@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from apologies_sent import apologies_sent
 from sqlalchemy import select
 from test_desk import LINKS, POLICY, _planned, publish_notice, shop  # noqa: F401
 
@@ -33,19 +34,6 @@ SEOUL = ZoneInfo("Asia/Seoul")
 DEADLINE = datetime(2008, 6, 17, 18, 0, tzinfo=SEOUL)  # test_desk._planned's
 
 
-def _sent_except(uow, unsent_cases: set[int]) -> None:
-    """The worker sends every apology but those to ``unsent_cases`` (their delivery failed)."""
-    with uow() as u:
-        rows = u.conn.execute(select(outbox.c.id, outbox.c.not_before, outbox.c.case_id).where(
-            outbox.c.purpose == "resolution", outbox.c.status == "pending")).all()
-        for message_id, due, case_id in rows:
-            if int(case_id) in unsent_cases:
-                u.outbox.record_outcome(message_id, status="failed", last_error="550 no mailbox")
-            else:
-                u.outbox.record_outcome(message_id, status="sent", last_error=None, sent_at=due)
-        u.commit()
-
-
 def _incident(shop):
     """Notified; customer 0 (English) and customer 1 (Korean) were never sent their apology."""
     uow, clock, listing_id, people, _ = shop
@@ -55,7 +43,7 @@ def _incident(shop):
     with uow() as u:
         cases = {int(r.case.customer_id): int(r.case.case_id) for r in u.cases.for_incident(iid)}
     untold = {cases[people[0]], cases[people[1]]}
-    _sent_except(uow, untold)
+    apologies_sent(uow, untold)
     clock.now = datetime(2008, 6, 13, 10, 0, tzinfo=SEOUL)
     return uow, clock, iid, cases, people, untold
 
@@ -228,7 +216,7 @@ def test_an_apology_sent_after_the_deadline_leaves_the_customer_owed_the_call(sh
             outbox.c.purpose == "resolution", outbox.c.channel == "email")).first()
         u.conn.execute(outbox.update().where(outbox.c.id == late.id).values(status="sending"))
         u.commit()
-    _sent_except(uow, {int(late.case_id)})
+    apologies_sent(uow, {int(late.case_id)})
     _past_deadline(uow, clock, iid)
     with uow() as u:
         u.outbox.record_outcome(late.id, status="sent", last_error=None, sent_at=clock.now)

@@ -328,17 +328,19 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
     owed_before = uow.reads.owed_call(case_id) is not None
     attempt = uow.cases.add_attempt(case_id=case_id, channel=channel, at=now, outcome=outcome,
                                     agent=agent, note=note, within_hours=within)
+    deadline = _deadline_of(uow, int(row.case.incident_id))
     if channel == CALL_CHANNEL and outcome == REACHED and row.case.status in UNANSWERED \
-            and _before_deadline(uow, int(row.case.incident_id), now):
-        uow.cases.mark_told(case_id, now)  # a person told them: not "never told" at the deadline
+            and (deadline is None or now <= deadline):
+        # a person told them in time: not "never told" at the deadline (after it, this call is
+        # the call they are owed)
+        uow.cases.mark_told(case_id, now)
     owed = uow.reads.owed_call(case_id, min_spacing=policy.min_call_spacing)
     # only a reached call takes a case off the list without the give-up mark
     made = owed_before and outcome == REACHED and owed is None
     withdrawn = withdraw_unsent(uow, [case_id], why=CALL_MADE) if made else 0
     too_soon = owed is not None and owed_before and channel == CALL_CHANNEL \
         and not owed.last_counted
-    counted = attempt_counted(owed, channel=channel, at=now,
-                              deadline=_deadline_of(uow, int(row.case.incident_id)))
+    counted = attempt_counted(owed, channel=channel, at=now, deadline=deadline)
     uow.audit.append(AuditEvent(agent, "case.contact_attempted", "case", str(case_id), after={
         "channel": channel, "outcome": outcome, "within_contact_hours": within,
         "note": note, "made_call": made, "messages_withdrawn": withdrawn,
@@ -347,14 +349,6 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
     return AttemptLogged(attempt, made, gave_up > 0, too_soon,
                          owed.counts_from if too_soon and owed else None,
                          owed.attempts if owed is not None else None, gave_up > 1, counted)
-
-
-def _before_deadline(uow: SqlAlchemyUnitOfWork, incident_id: int, now: datetime) -> bool:
-    """Whether ``now`` is before the incident's answer deadline (or it has no plan yet): a
-    customer reached or answering then was told in time; after it, they were not (the
-    deadline's default decides what they are owed, ``incident_plan.default_outcome``)."""
-    deadline = _deadline_of(uow, incident_id)
-    return deadline is None or now <= deadline
 
 
 def _deadline_of(uow: SqlAlchemyUnitOfWork, incident_id: int) -> datetime | None:

@@ -232,16 +232,26 @@ def _refused(request: Request, uow: Uow, viewer: str, rules: PriceRules,
     return response
 
 
-def _already_decided(uow: Uow, change_id: int, status: PriceChangeStatus, reviewer: str,
-                     exc: SagwaError) -> bool:
+def _already_decided(request: Request, uow: Uow, change_id: int, status: PriceChangeStatus,
+                     reviewer: str, exc: SagwaError) -> bool:
     """Whether a refusal only says this reviewer already made this very decision (a double
-    click, the same form in two tabs): their wish holds, so it is no refusal. A decision
-    someone else made, or the other one, stays a refusal that says so."""
+    click, the same form in two tabs): their wish holds, so it is no refusal — it is said so
+    (flashed) and the caller answers as for the decision. A decision someone else made, or the
+    other one, stays a refusal that says so."""
     if exc.details.get("reason") != "change_not_held":
         return False
     with uow() as u:
         change = u.market.price_change(change_id)
-    return change is not None and change.status is status and change.decided_by == reviewer
+    if change is None or change.status is not status or change.decided_by != reviewer:
+        return False
+    ko, en = _DECIDED[status]
+    flash_in_lang(request, f"{with_particle(f'#{change_id}', '은/는')} 이미 {ko}했습니다. 바꾼 것은 없습니다.",
+                  f"#{change_id} is already {en}; nothing was changed.")
+    return True
+
+
+_DECIDED = {PriceChangeStatus.APPROVED: ("승인", "approved"),
+            PriceChangeStatus.REJECTED: ("거절", "rejected")}
 
 
 def _a_state(label_en: str) -> str:
@@ -287,10 +297,8 @@ def approve(change_id: int, request: Request, account: Reviewer, uow: Uow, rules
                                                      reviewer=account.actor,
                                                      reason=reason.strip() or None)
     except SagwaError as exc:
-        if _already_decided(uow, change_id, PriceChangeStatus.APPROVED, account.actor, exc):
-            flash_in_lang(request, f"{with_particle(f'#{change_id}', '은/는')} 이미 "
-                                   "승인했습니다. 바꾼 것은 없습니다.",
-                          f"#{change_id} is already approved; nothing was changed.")
+        if _already_decided(request, uow, change_id, PriceChangeStatus.APPROVED, account.actor,
+                            exc):
             return _done(order, next_card)
         return _refused(request, uow, account.actor, rules, ("approve", "change", change_id),
                         reason, exc, queue_order(order))
@@ -315,10 +323,8 @@ def reject(change_id: int, request: Request, account: Reviewer, uow: Uow, rules:
         rejected = price_review.reject_price_change(uow(), change_id=change_id,
                                                     reviewer=account.actor, reason=reason)
     except SagwaError as exc:
-        if _already_decided(uow, change_id, PriceChangeStatus.REJECTED, account.actor, exc):
-            flash_in_lang(request, f"{with_particle(f'#{change_id}', '은/는')} 이미 "
-                                   "거절했습니다. 바꾼 것은 없습니다.",
-                          f"#{change_id} is already rejected; nothing was changed.")
+        if _already_decided(request, uow, change_id, PriceChangeStatus.REJECTED, account.actor,
+                            exc):
             return _done(order, next_card)
         return _refused(request, uow, account.actor, rules, ("reject", "change", change_id),
                         reason, exc, queue_order(order))

@@ -308,12 +308,11 @@ SELLER_ACTIONS = {ListingStatus.DRAFT: ListingTrigger.PUBLISH,
 #: Where each of those actions leaves the sale, and what a page sent again says when the sale is
 #: already there (a double click, or the same form sent from two tabs): nothing to do, not a
 #: refusal — the seller's wish holds.
+_ON_SALE = (ListingStatus.LIVE, "이미 판매 중입니다. 바꾼 것은 없습니다.",
+            "The listing is already on sale; nothing was changed.")
 ALREADY = {ListingTrigger.PAUSE.value: (ListingStatus.PAUSED, "판매가 이미 멈춰 있습니다. 바꾼 것은 없습니다.",
                                         "The sale is already paused; nothing was changed."),
-           ListingTrigger.RESUME.value: (ListingStatus.LIVE, "이미 판매 중입니다. 바꾼 것은 없습니다.",
-                                         "The listing is already on sale; nothing was changed."),
-           ListingTrigger.PUBLISH.value: (ListingStatus.LIVE, "이미 판매 중입니다. 바꾼 것은 없습니다.",
-                                          "The listing is already on sale; nothing was changed.")}
+           ListingTrigger.RESUME.value: _ON_SALE, ListingTrigger.PUBLISH.value: _ON_SALE}
 
 
 @router.post("/listings/{listing_id}/status")
