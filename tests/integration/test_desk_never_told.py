@@ -100,12 +100,15 @@ def test_their_answer_on_the_call_counts_after_the_deadline_and_a_told_customers
         shop) -> None:
     uow, clock, iid, cases, people, untold = _incident(shop)
     _past_deadline(uow, clock, iid)
-    first = min(untold)
+    first = cases[people[0]]  # English
     result = desk_cases.record_choice(uow(), case_id=first, choice="cancel_with_compensation",
                                       channel="phone", evidence="on the call: cancel, please",
                                       taken_by="agent:park", policy=POLICY)
     assert result.changed and result.case.status is CaseStatus.RESOLVED
     assert result.compensation_points == 10_000
+    confirmed = _messages(uow, "confirmation")[first]  # no deadline they missed
+    assert "did not reach you in time, so that deadline does not apply to you" in confirmed
+    assert "after the deadline" not in confirmed
     told_case = cases[people[2]]
     with pytest.raises(LateChoiceRefused):  # asked in time, took the default: the plan's rule
         desk_cases.record_choice(uow(), case_id=told_case, choice="cancel_with_compensation",

@@ -36,7 +36,8 @@ def confirmation_values(case: Case, plan: IncidentPlan, lang: str) -> dict[str, 
     """What the confirmation of the choice recorded on ``case`` says, besides names and contacts.
 
     It restates what was offered and what was chosen, when the choice came, and what happens now;
-    it offers no other choice: a second, different choice is refused.
+    it offers no other choice: a second, different choice is refused. A customer never told
+    (``Case.told``) is not said to have missed a deadline nobody asked them by.
     """
     assert case.consent is not None, "a confirmation needs the recorded choice"
     return {"choice": choice_label(case.consent.choice, lang),
@@ -44,6 +45,8 @@ def confirmation_values(case: Case, plan: IncidentPlan, lang: str) -> dict[str, 
             "received": format_when(case.consent.recorded_at, lang),
             "deadline": format_when(plan.deadline, lang),
             "on_time": case.consent.recorded_at <= plan.deadline,
+            # never asked by the deadline (their apology did not go out): it was not theirs
+            "never_told": not case.told,
             "outcome": outcome_sentences(case, plan, lang)}
 
 

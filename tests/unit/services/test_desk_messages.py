@@ -56,10 +56,10 @@ def facts(seller: str = "카메라마당", who: Responsibility = Responsibility.
 
 
 def chosen(choice: str, the_plan: IncidentPlan, *, quantities: tuple[int, ...] = (2, 1),
-           at: datetime = NOW) -> Case:
+           at: datetime = NOW, told: bool = True) -> Case:
     orders = [OrderRecord(i + 1, "lee", 101, q, WRONG, DECLARED - timedelta(hours=3 - i), "placed")
               for i, q in enumerate(quantities)]
-    case = open_case(build_cases(orders, INCIDENT)[0], case_id="c-lee")
+    case = replace(open_case(build_cases(orders, INCIDENT)[0], case_id="c-lee"), told=told)
     return record_choice(case, ConsentRecord("c-lee", "lee", choice, "web", at,  # type: ignore[arg-type]
                                              "clicked: " + choice), the_plan)
 
@@ -178,6 +178,33 @@ def test_a_late_but_accepted_choice_is_confirmed_as_late() -> None:
     assert "답변 기한 6월 17일(화) 오후 6시가 지났지만 선택하신 대로 처리합니다." in ko
     en = confirmation(chosen("keep", the_plan, at=late), the_plan, "en")
     assert "after the deadline of Tuesday, June 17 at 6 pm" in en
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_customer_never_told_is_not_confirmed_as_late(lang: str) -> None:
+    """Their apology never went out: the deadline it named was not theirs to miss — the
+    confirmation says so (and thanks them), in the email and the text, and passes the check."""
+    the_plan = plan()
+    late = DEADLINE + timedelta(hours=20)
+    case = chosen("keep", the_plan, at=late, told=False)
+    email = confirmation(case, the_plan, lang)
+    values = confirmation_values(case, the_plan, lang)
+    sms = dm.checked(dm.render("confirmation_sms", lang, product_short="카메라",
+                               options_phrase=dm.options_phrase(the_plan, lang), **values,
+                               **dm.contact_values(CONTACT, lang)), kind="resolution", lang=lang)
+    if lang == "ko":
+        assert ("6월 17일(화) 오후 6시까지 선택해 달라는 저희 안내가 제때 전해지지 않아, 그 답변 기한은 "
+                "고객님께 적용되지 않습니다. 알려 주셔서 감사합니다.") in email
+        assert "지났지만" not in email
+        assert "선택해 달라는 안내가 제때 전해지지 않았는데" in sms and "답변 기한은" not in sms
+    else:
+        assert ("Our message asking you to choose by Tuesday, June 17 at 6 pm") in email
+        assert "did not reach you in time, so that deadline does not apply to you" in email
+        assert "after the deadline" not in email
+        assert "did not reach you in time)" in sms and "; deadline" not in sms
+    accepting = plan(accept_late_choices=True)
+    told = confirmation(chosen("keep", accepting, at=late), accepting, lang)
+    assert ("지났지만" if lang == "ko" else "after the deadline of") in told
 
 
 def test_the_options_phrase_names_what_the_plan_offers() -> None:
