@@ -16,6 +16,8 @@ however late the worker is: outside the contact centre's hours (or with too litt
 before closing) it is not sent — its ``not_before`` moves to the next opening, attempts
 unchanged, and it is ``not_due``. One that asks the customer to act (``ASKS_TO_ACT``) is
 withdrawn after its incident plan's deadline, since the choice it asks for is no longer open.
+An apology that fails for good and leaves its customer with no other way to be told puts
+their case on the call list (:mod:`sagwa.services.desk_undelivered`).
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ from sagwa.adapters.db.outbox_repo import ClaimedMessage, OutboxRepository
 from sagwa.adapters.senders.base import Envelope, MessageSender
 from sagwa.domain.contact_hours import ContactSchedule, may_contact, next_contact_time
 from sagwa.errors import DeliveryFailed
+from sagwa.services.desk_undelivered import escalate_if_undeliverable
 from sagwa.services.outbox import ASKS_TO_ACT, UNPROMPTED
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 MAX_ATTEMPTS = 6
 
@@ -59,11 +63,15 @@ def deliver_message(session_factory: sessionmaker[Session],
         try:
             if not OutboxRepository(lease.connection()).try_lease(message_id):
                 return Outcome.BUSY
-            return _deliver_leased(session_factory, senders, message_id, now, contact_hours)
+            outcome = _deliver_leased(session_factory, senders, message_id, now, contact_hours)
         finally:
             # Ends the lease. Commit, not rollback: under a test's joined connection the
             # lease is the outer savepoint, and rolling it back would undo the claim.
             lease.commit()
+    if outcome is Outcome.FAILED:  # an apology that reached nobody: an agent calls instead
+        escalate_if_undeliverable(SqlAlchemyUnitOfWork(session_factory, lambda: now),
+                                  message_id=message_id)
+    return outcome
 
 
 def message_due_at(session_factory: sessionmaker[Session], message_id: int) -> datetime | None:

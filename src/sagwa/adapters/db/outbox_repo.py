@@ -191,6 +191,23 @@ class OutboxRepository:
                 cases.c.id == apology, cases.c.status != "defaulted").values(
                 first_notified_at=func.coalesce(cases.c.first_notified_at, sent_at)))
 
+    def failed_apology_case(self, message_id: int) -> int | None:
+        """The case of message ``message_id`` if it is an apology that failed, else None."""
+        case_id: int | None = self.conn.execute(
+            select(outbox.c.case_id).where(outbox.c.id == message_id, outbox.c.status == "failed",
+                                           outbox.c.purpose == APOLOGY)).scalar()
+        return case_id
+
+    def apology_failures(self, case_id: int) -> dict[str, str] | None:
+        """How each of the case's apology messages failed (channel → last error), or None while
+        one of them was sent or may still be (pending, sending) — or there are none."""
+        rows = self.conn.execute(select(outbox.c.channel, outbox.c.status, outbox.c.last_error)
+                                 .where(outbox.c.case_id == case_id,
+                                        outbox.c.purpose == APOLOGY)).all()
+        if not rows or any(r.status != "failed" for r in rows):
+            return None
+        return {r.channel: r.last_error or "" for r in rows}
+
     def pending_due(self, now: datetime) -> list[int]:
         """Ids of pending messages whose ``not_before`` has come, oldest first."""
         return [int(i) for i in self.conn.execute(

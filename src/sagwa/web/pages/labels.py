@@ -171,6 +171,8 @@ ACTION: dict[str, Label] = {
     "price_change.withdrawn": ("판매자가 가격 변경 철회", "price change withdrawn by the seller"),
     "case.notified": ("사과 메시지 발송 예약(연락 가능 시간에 발송)", "apology queued (sent within contact hours)"),
     "case.escalated": ("상담 대기열로 이동", "put on the call list"),
+    "case.apology_undelivered": ("사과 안내를 보낼 수 없어 상담 대기열로 이동",
+                                 "apology could not be delivered: put on the call list"),
     "case.defaulted": ("기한 경과(기본 처리)", "default applied after the deadline"),
     "case.choice_recorded": ("고객 선택 기록", "customer's choice recorded"),
     "case.choice_repeated": ("같은 선택을 다시 전함", "the same choice given again"),

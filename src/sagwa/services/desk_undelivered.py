@@ -1,0 +1,55 @@
+"""An apology that cannot reach its customer puts them on the call list at once.
+
+Delivery records a message as failed for good: a permanent provider error (a bounced address,
+a number that does not exist), or its attempts used up. When that was the last of a case's
+apology messages that could still tell the customer — none sent, none pending or being sent —
+and the customer has not answered, nobody will hear from us unless an agent calls. The case
+is escalated now, not when the escalation job runs near the deadline, so the agent's call
+comes while the customer still has time to choose.
+
+It runs in its own transaction after the failure was recorded. If the worker dies in between,
+the escalation job still puts the case on the list before the deadline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sagwa.domain.audit import AuditEvent
+from sagwa.domain.incident_plan import deadline_passed
+from sagwa.domain.incidents import CaseStatus, CaseTrigger, IncidentStatus, advance
+from sagwa.services.desk_cases import current_plan
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+#: The audit action of a case put on the call list because its apology could not be delivered.
+UNDELIVERED_ACTION = "case.apology_undelivered"
+ACTOR = "system:delivery"
+_STILL_TO_TELL = frozenset({CaseStatus.OPEN, CaseStatus.NOTIFIED})
+
+
+def escalate_if_undeliverable(uow: SqlAlchemyUnitOfWork, *, message_id: int,
+                              actor: str = ACTOR) -> bool:
+    """After message ``message_id`` failed for good: if it was the case's last apology that
+    could have told the customer, put the case on the call list (audited with what failed on
+    each channel). True when the case was moved."""
+    with uow:
+        case_id = uow.outbox.failed_apology_case(message_id)
+        if case_id is None:
+            return False
+        row = uow.cases.get(case_id, for_update=True)  # two channels failing at once: one moves
+        if row is None or row.case.status not in _STILL_TO_TELL or row.case.told:
+            return False
+        failures = uow.outbox.apology_failures(case_id)
+        found = uow.incidents.get(int(row.case.incident_id))
+        if failures is None or found is None or found.incident.status is not IncidentStatus.NOTIFYING:
+            return False
+        now = uow.now()
+        if deadline_passed(current_plan(uow, int(row.case.incident_id)), now):
+            return False  # the deadline's default owes them the call (never told)
+        moved = advance(row.case.status, CaseTrigger.ESCALATE)
+        uow.cases.save(replace(row.case, status=moved), now)
+        uow.audit.append(AuditEvent(actor, UNDELIVERED_ACTION, "case", str(case_id),
+                                    before={"status": row.case.status.value},
+                                    after={"status": moved.value, "failed": failures}), now)
+        uow.commit()
+        return True
