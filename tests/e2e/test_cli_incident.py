@@ -36,7 +36,8 @@ STATUS_KEYS = ["incident_id", "status", "listings", "wrong_price", "correct_pric
                "first_pause_at", "first_message_sent_at", "cases_by_status", "choices",
                "messages_by_status", "plan", "money",  # money: added, after the rest
                "window_start", "window_end",  # then the window (2026-12-03)
-               "customers_told", "calls_owed"]  # then who was told, who is owed a call
+               "customers_told", "calls_owed",  # then who was told, who is owed a call
+               "differences_unpaid"]  # then the discount differences not yet paid
 PLAN_KEYS = ["options", "deadline", "default", "seller_share_pct", "platform_share_pct",
              "cancel_compensation", "discount_pct", "keep_max_units"]
 LIST_KEYS = {"id", "status", "listings", "wrong_price", "correct_price", "cause", "opened_at",

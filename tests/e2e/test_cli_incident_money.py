@@ -36,21 +36,21 @@ def data_dir() -> Iterator[Path]:
         yield path
 
 
-def _cancels(data_dir: Path, case_id: int) -> None:
+def _chooses(data_dir: Path, case_id: int, choice: str = "cancel_with_compensation") -> None:
     engine = create_engine(start_embedded(data_dir / "pg"))
     try:
         record_choice(SqlAlchemyUnitOfWork(sessionmaker(bind=engine)), case_id=case_id,
-                      choice="cancel_with_compensation", channel="phone",
-                      evidence="cancel it, please", taken_by="agent-kim",
-                      policy=load_desk_policy(get_settings().desk_policy))
+                      choice=choice, channel="phone", evidence=f"{choice}, please",
+                      taken_by="agent-kim", policy=load_desk_policy(get_settings().desk_policy))
     finally:
         engine.dispose()
 
 
 @pytest.fixture(scope="module")
 def incident(data_dir: Path) -> tuple[int, int, str]:
-    """A planned incident (5,000 points, seller 70%, platform 30%) on the listing with the most
-    orders; one customer cancelled. (incident id, seller id, seller name)."""
+    """A planned incident (5,000 points, seller 70%, platform 30%, or 20% off the correct
+    price) on the listing with the most orders; one customer cancelled, another bought at the
+    discount. (incident id, seller id, seller name)."""
     seeded = sagwa("seed", "demo", "--customers", "8", "--orders", "20", "--json")
     assert seeded.exit_code == 0, seeded.output
     [(listing_id, seller_id, seller)] = query(
@@ -67,11 +67,14 @@ def incident(data_dir: Path) -> tuple[int, int, str]:
     assert sagwa("incident", "scope", str(incident_id)).exit_code == 0
     later = closing_time_after(datetime.now(UTC) + timedelta(days=21))
     planned = sagwa("incident", "plan", str(incident_id), "--option", "keep", "--option",
-                    "cancel_with_compensation", "--compensation", "5000", "--seller-share", "70",
+                    "cancel_with_compensation", "--option", "buy_at_correct_price_discount",
+                    "--discount", "20", "--compensation", "5000", "--seller-share", "70",
                     "--platform-share", "30", "--deadline", later.isoformat())
     assert planned.exit_code == 0, planned.output
-    [(case_id,)] = query(data_dir, f"SELECT min(id) FROM cases WHERE incident_id = {incident_id}")
-    _cancels(data_dir, case_id)
+    [(case_id, last)] = query(data_dir, "SELECT min(id), max(id) FROM cases "
+                                        f"WHERE incident_id = {incident_id}")
+    _chooses(data_dir, case_id)
+    _chooses(data_dir, last, "buy_at_correct_price_discount")
     return incident_id, seller_id, seller
 
 
@@ -128,3 +131,36 @@ def test_each_seller_is_a_row_of_its_own_after_the_platform() -> None:
 
 def test_a_status_without_money_says_so_with_a_dash() -> None:
     assert format_status(_view({}))[-1] == ("money", "—")
+
+
+def test_the_difference_is_recorded_as_paid_once_and_counted(
+        data_dir: Path, incident: tuple[int, int, str]) -> None:
+    incident_id = incident[0]
+    [(first, last)] = query(data_dir, "SELECT min(id), max(id) FROM cases "
+                                      f"WHERE incident_id = {incident_id}")
+    status = json.loads(sagwa("incident", "status", str(incident_id), "--format", "json").stdout)
+    assert status["differences_unpaid"] == 1
+    blank = sagwa("incident", "difference-paid", str(last), "--note", " ", "--format", "json")
+    assert blank.exit_code == 2, blank.output
+    assert json.loads(blank.stdout)["details"]["reason"] == "payment_note_required"
+    paid = sagwa("incident", "difference-paid", str(last), "--note", "receipt 0613-42",
+                 "--format", "json")
+    assert paid.exit_code == 0, paid.output
+    data = json.loads(paid.stdout)
+    assert list(data) == ["case_id", "difference", "paid_at", "recorded_by", "note", "changed"]
+    [(now_total,)] = query(data_dir, "SELECT sum(o.unit_price_minor * o.quantity) FROM orders o "
+                                     f"JOIN case_orders c ON c.order_id = o.id WHERE c.case_id = {last}")
+    # repriced at 199,000 less 20%: the difference is the new total less what was paid
+    assert now_total % 159_200 == 0
+    assert 0 < data["difference"]["amount_minor"] < now_total and data["changed"] is True
+    assert (data["case_id"], data["note"]) == (last, "receipt 0613-42")
+    assert data["recorded_by"].startswith("cli")
+    assert datetime.fromisoformat(data["paid_at"]).utcoffset() is not None
+    again = sagwa("incident", "difference-paid", str(last), "--note", "other")
+    assert again.exit_code == 0 and "already recorded as paid; nothing changed" in flat(again.stdout)
+    status = json.loads(sagwa("incident", "status", str(incident_id), "--format", "json").stdout)
+    assert status["differences_unpaid"] == 0
+    cancelled = sagwa("incident", "difference-paid", str(first), "--note", "receipt")
+    assert cancelled.exit_code == 1
+    assert "owes no difference" in flat(cancelled.output)
+

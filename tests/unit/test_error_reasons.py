@@ -26,6 +26,7 @@ from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.cli.public_links import check_public_links
 from sagwa.domain import consent, incidents, price_moves, reasons
 from sagwa.domain.contact_hours import ContactSchedule
+from sagwa.domain.difference import payment_note
 from sagwa.domain.incident_plan import make_plan
 from sagwa.domain.ledger import check_reversal_balances, credit_points, reversal_of
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
@@ -38,6 +39,7 @@ from sagwa.errors import Conflict, IllegalTransition, InvalidInput, NotFound, Sa
 from sagwa.services import (
     desk,
     desk_cases,
+    desk_difference,
     idempotency,
     listing_holds,
     listings,
@@ -302,6 +304,19 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: InvalidInput("incident 1 has no correct price yet", reason="no_correct_price_yet"),
         "아직 정상 가격이 정해지지 않았습니다. 먼저 정상 가격을 입력해 주세요.",
     ),
+    "no_difference_owed": (  # the raise itself is checked in tests/integration/test_desk_difference.py
+        lambda: Conflict("case #3 owes no difference: the customer has not chosen yet",
+                         reason="no_difference_owed", case_id="3"),
+        "이 고객은 결제할 차액이 없습니다. 할인된 정상가로 구매를 골라 주문 금액이 올라간 고객만 차액 결제를 기록할 수 있습니다.",
+    ),
+    "payment_note_required": (
+        lambda: refusal(lambda: payment_note("  ")),
+        "차액을 어떻게 받았는지 적어 주세요(영수증 번호, 이체 내역, 결제를 받은 사람).",
+    ),
+    "payment_note_too_long": (
+        lambda: refusal(lambda: payment_note("x" * 501)),
+        "결제 메모는 500자까지 적을 수 있습니다.",
+    ),
     "unanswered_cases": (
         lambda: Conflict(
             "3 cases have not been answered or defaulted yet", reason="unanswered_cases"
@@ -514,6 +529,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (notices.draft_notice, "incident_not_declared"),
     (desk.close, "unanswered_cases"),
     (desk.close, "calls_owed"),
+    (desk_difference.record_difference_paid, "no_difference_owed"),
     (desk.close, "notice_not_published"),
     (desk._check_window_after_listings, "window_before_listing"),
     (desk_cases._require_not_closed, "incident_closed"),

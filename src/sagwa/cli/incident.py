@@ -215,6 +215,27 @@ def close(
            "incident closed")
 
 
+@app.command("difference-paid")
+@exits_cleanly
+def difference_paid(
+    case_id: Annotated[int, number_argument()],
+    note: Annotated[str, typer.Option(help="How it was paid: a receipt number, a transfer's "
+                                           "reference, or who took the payment.")],
+    actor: str = ACTOR,
+    fmt: TableOrJson = FORMAT,
+) -> None:
+    """Record that a customer paid the difference their discount choice left to pay (paid
+    to the customer centre: sagwa takes no payment). Once per case; again changes nothing."""
+    from sagwa.services.desk_difference import record_difference_paid
+
+    with _context() as (_config, db, _policy):
+        actor = recorded_actor(db.session_factory, actor)
+        recorded = record_difference_paid(SqlAlchemyUnitOfWork(db.session_factory),
+                                          case_id=case_id, actor=actor, note=note)
+    print_result(recorded.as_dict(), fmt, "difference recorded as paid" if recorded.changed
+                 else "already recorded as paid; nothing changed")
+
+
 @app.command()
 @exits_cleanly
 def status(incident_id: IncidentId, fmt: TableOrJson = FORMAT) -> None:

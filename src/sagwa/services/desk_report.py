@@ -17,6 +17,7 @@ from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.sla import minutes_between
 from sagwa.services.desk_cases import NEVER_TOLD_ACTION
+from sagwa.services.desk_difference import unpaid_differences
 from sagwa.services.desk_money import incident_money
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_status import ANSWERING_CHOICES, answered_count
@@ -122,6 +123,7 @@ def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPol
         sent = uow.reads.resolution_sent_times(incident_id)
         first_notice = uow.cases.first_notice_at(incident_id)
         money = incident_money(uow, incident_id, inc.wrong_price.currency)
+        unpaid = unpaid_differences(uow, incident_id)
     timeline = _timeline(records)
     pause = first_listing_pause(records, window_start=inc.window_start, until=inc.declared_at)
     in_hours = {r.customer_id for r in sent if may_contact(policy.schedule, r.sent_at)}
@@ -142,6 +144,7 @@ def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPol
         "answered": answered,
         "share_answered": round(answered / total, 4) if total else None,
         "by_choice": dict(choices),
+        "differences_unpaid": unpaid,
         "money": money,
     }
     return IncidentReport(incident_id, inc.cause, inc.status.value, total, timeline, figures,
@@ -245,6 +248,7 @@ _FIGURE_LABELS: dict[str, tuple[str, str]] = {
     "never_told_by_deadline": ("customers never told before the deadline (owed a call)", ""),
     "answered": ("customers who answered", ""),
     "share_answered": ("… share of cases", "%"),
+    "differences_unpaid": ("discount chosen, difference not yet recorded as paid", ""),
 }
 _CHOICE_LABELS = {"keep": "kept the order", "cancel_with_compensation": "cancelled with "
                   "compensation", "talk_to_person": "asked for a person",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sagwa.domain.audit import first_listing_pause
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.sla import notice_due_at
+from sagwa.services.desk_difference import unpaid_differences
 from sagwa.services.desk_money import incident_money
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.lookups import require
@@ -63,6 +64,9 @@ class IncidentStatusView:
     #: Customers owed a call now (the call list's rule, ``call_list_sql.owed_a_call``): the
     #: count that holds back closing.
     calls_owed: int = 0
+    #: Customers who chose the discount and owe the difference, not yet recorded as paid
+    #: (``desk_difference``).
+    differences_unpaid: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         def iso(v: object) -> object:
@@ -103,7 +107,8 @@ def incident_status(uow: SqlAlchemyUnitOfWork, *, incident_id: int,
             money=incident_money(uow, incident_id, inc.wrong_price.currency),
             window_start=inc.window_start, window_end=inc.window_end,
             customers_told=uow.cases.told_count(incident_id),
-            calls_owed=uow.reads.calls_owed(incident_id))
+            calls_owed=uow.reads.calls_owed(incident_id),
+            differences_unpaid=unpaid_differences(uow, incident_id))
 
 
 def incident_summaries(uow: SqlAlchemyUnitOfWork, *, limit: int,

@@ -20,6 +20,7 @@ from sagwa.adapters.db.tables import (
     orders,
 )
 from sagwa.domain.consent import Channel, ConsentRecord
+from sagwa.domain.difference import DifferencePaid
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.incidents import Case, CaseStatus, OrderRecord
 from sagwa.domain.money import Money
@@ -31,6 +32,13 @@ def _consent(row: Any) -> ConsentRecord | None:
     return ConsentRecord(row.id, row.customer_id, CustomerOption(row.choice),
                          Channel(row.choice_channel), row.choice_at, row.choice_evidence,
                          row.choice_taken_by)
+
+
+def _difference_paid(row: Any) -> DifferencePaid | None:
+    if row.difference_paid_at is None:
+        return None
+    return DifferencePaid(row.difference_paid_at, row.difference_paid_by,
+                          row.difference_paid_note)
 
 
 class CaseRepository:
@@ -105,7 +113,8 @@ class CaseRepository:
         return [CaseRow(Case(r.id, r.incident_id, r.customer_id, tuple(by_case[r.id]),
                              Money(r.exposure_minor, r.currency), CaseStatus(r.status),
                              _consent(r), told=r.first_notified_at is not None),
-                        r.first_notified_at, r.compensation_entry_id) for r in rows]
+                        r.first_notified_at, r.compensation_entry_id, _difference_paid(r))
+                for r in rows]
 
     def compensated_by(self, entry_id: int) -> int | None:
         """The case whose compensation ``entry_id`` is, if it is one."""
@@ -183,6 +192,12 @@ class CaseRepository:
         (the apology sent)."""
         self.conn.execute(update(cases).where(cases.c.id == case_id).values(
             first_notified_at=func.coalesce(cases.c.first_notified_at, at)))
+
+    def record_difference_paid(self, case_id: int, paid: DifferencePaid) -> None:
+        """The discount choice's difference was paid (``domain.difference``)."""
+        self.conn.execute(update(cases).where(cases.c.id == case_id).values(
+            difference_paid_at=paid.at, difference_paid_by=paid.by,
+            difference_paid_note=paid.note, updated_at=paid.at))
 
     def attempts(self, case_id: int) -> list[Any]:
         return list(self.conn.execute(select(contact_attempts).where(

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from sagwa.adapters.db.tables import incident_listings, incident_plans, incidents, orders
+from sagwa.domain.difference import DifferencePaid
 from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan
 from sagwa.domain.incidents import Case, Incident, IncidentStatus, OrderRecord, Responsibility
 from sagwa.domain.money import Money
@@ -27,6 +28,8 @@ class CaseRow:
     case: Case
     first_notified_at: datetime | None
     compensation_entry_id: int | None
+    #: The discount choice's difference recorded as paid (``domain.difference``), or None.
+    difference_paid: DifferencePaid | None = None
 
 
 @dataclass(frozen=True)

@@ -274,6 +274,10 @@ cases = Table(
     Column("compensation_entry_id", BigInteger, ForeignKey("ledger_entries.id"), unique=True),
     Column("first_notified_at", DateTime(timezone=True)),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # the discount choice's difference, paid outside sagwa and recorded by staff (0012)
+    Column("difference_paid_at", DateTime(timezone=True)),
+    Column("difference_paid_by", Text),
+    Column("difference_paid_note", Text),
     UniqueConstraint("incident_id", "customer_id", name="uq_cases_incident_customer"),
     Index("ix_cases_incident_status", "incident_id", "status"),
 )

@@ -11,10 +11,12 @@ from pydantic import BaseModel, Field, StrictInt
 from sagwa.adapters.db.incident_repo import CaseRow, NoticeRow
 from sagwa.domain.case_figures import CaseFigures
 from sagwa.domain.consent import CUSTOMER
+from sagwa.domain.difference import difference_of
 from sagwa.domain.money import Money
 from sagwa.errors import Forbidden, InvalidInput
 from sagwa.services import desk, desk_cases, notices
 from sagwa.services.accounts import Role
+from sagwa.services.desk_difference import record_difference_paid
 from sagwa.services.desk_money import figures_of_cases
 from sagwa.services.desk_notify import notify
 from sagwa.services.desk_policy import DeskPolicy
@@ -28,6 +30,7 @@ from sagwa.web.deps import (
     IdempotencyKey,
     OptionalIdempotencyKey,
     Uow,
+    api_actor,
     case_links,
     recorded_name,
 )
@@ -70,6 +73,12 @@ class ChoiceCreate(Body):
         description='Who took the choice: left out, the calling agent (recorded from the API '
                     'token); "customer" when an admin (platform) token relays the customer\'s '
                     'own choice made on another channel.')
+
+
+class DifferencePaidCreate(Body):
+    note: str = Field(max_length=4000, examples=["bank transfer, receipt 2008-0613-0042"],
+                      description="How the difference was paid: a receipt number, a "
+                                  "transfer's reference, or who took the payment.")
 
 
 class AttemptCreate(Body):
@@ -125,6 +134,10 @@ class CasePublic(BaseModel):
     refunded: MoneyIO
     exposure_kept: MoneyIO
     orders: list[CaseOrderPublic]
+    #: What the discount choice left to pay on top of ``paid`` (zero for any other outcome),
+    #: and when staff recorded it as paid.
+    difference: MoneyIO
+    difference_paid_at: datetime | None
 
 
 class NoticePublic(BaseModel):
@@ -155,7 +168,9 @@ def case_public(row: CaseRow, figures: CaseFigures) -> CasePublic:
                                               units_refunded=o.units_refunded,
                                               unit_price_paid=MoneyIO.of(o.unit_price_paid),
                                               refunded=MoneyIO.of(o.refunded))
-                              for o in f.orders])
+                              for o in f.orders],
+                      difference=MoneyIO.of(difference_of(c, f)),
+                      difference_paid_at=row.difference_paid.at if row.difference_paid else None)
 
 
 def cases_public(uow: Any, rows: list[CaseRow]) -> list[CasePublic]:
@@ -292,6 +307,17 @@ def choose(case_id: int, body: ChoiceCreate, request: Request, uow: Uow,
                              evidence=body.evidence, taken_by=taken_by,
                              policy=_policy(request))
     return get_case(case_id, uow)
+
+
+@router.post("/cases/{case_id}/difference-paid")
+def difference_paid(case_id: int, body: DifferencePaidCreate, uow: Uow,
+                    caller: AgentCaller) -> dict[str, Any]:
+    """Record that the customer paid the difference their discount choice left to pay (sagwa
+    takes no payment: it was paid to the customer centre). Once per case: the same record sent
+    again answers ``changed: false`` with the first record. 409 ``no_difference_owed`` for a
+    case that owes none."""
+    return record_difference_paid(uow(), case_id=case_id, actor=api_actor(caller),
+                                  note=body.note).as_dict()
 
 
 @router.post("/cases/{case_id}/contact-attempts", status_code=201)

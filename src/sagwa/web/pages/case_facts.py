@@ -20,6 +20,7 @@ from sagwa.domain.consent import (
     OrderEffect,
     effects_of_choice,
 )
+from sagwa.domain.difference import difference_of
 from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.orders import OrderStatus
@@ -53,6 +54,12 @@ class CaseFacts:
         """The orders still standing at their unit price now (after a discount, the new total)."""
         return sum((o.unit_price.times(o.quantity) for o in self.row.case.orders
                     if o.status != OrderStatus.CANCELLED.value), Money(0, self.paid.currency))
+
+    @property
+    def difference(self) -> Money:
+        """What the discount choice left the customer to pay on top of ``paid`` (zero for any
+        other outcome: ``domain.difference``); ``row.difference_paid`` says if it was paid."""
+        return difference_of(self.row.case, self.figures)
 
     def product(self, lang: str) -> str:
         return self.facts.product_ko if lang == "ko" else self.facts.product_en

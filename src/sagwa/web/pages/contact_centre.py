@@ -22,6 +22,7 @@ from sagwa.adapters.db.call_list_reads import CallRecord, QueuedCase
 from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.incidents import CaseStatus
+from sagwa.domain.money import format_money
 from sagwa.errors import InvalidInput, SagwaError
 from sagwa.services.case_lookup import MAX_QUERY, find_cases
 from sagwa.services.desk_cases import (
@@ -30,6 +31,7 @@ from sagwa.services.desk_cases import (
     log_call_attempt,
     record_choice,
 )
+from sagwa.services.desk_difference import record_difference_paid
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.idempotency import MAX_KEY_LENGTH
 from sagwa.services.lookups import require
@@ -305,6 +307,29 @@ def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
     if _on_case_page(back):
         return RedirectResponse(f"/cs/cases/{case_id}", status_code=303)
     return RedirectResponse(f"/cs/queue#case-{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/difference-paid")
+def difference_paid(case_id: int, request: Request, account: Agent, uow: Uow,
+                    note: Annotated[str, Form(max_length=4000)] = "",
+                    back: Annotated[str, Form(max_length=10)] = "case") -> Response:
+    """Record that the customer paid the discount choice's difference (to the customer centre:
+    sagwa takes no payment). Sent twice, it says it was already recorded."""
+    try:
+        recorded = record_difference_paid(uow(), case_id=case_id, actor=account.actor,
+                                          note=note)
+    except SagwaError as exc:
+        return _refused(request, uow, case_id, "difference", {"payment_note": note}, exc, back)
+    amount_ko, amount_en = (format_money(recorded.difference, lang=lang) for lang in ("ko", "en"))
+    if recorded.changed:
+        flash_in_lang(request, f"#{case_id} 차액 {amount_ko} 결제를 기록했습니다. 이제 상품을 보낼 수 있습니다.",
+                      f"#{case_id}: the difference of {amount_en} is recorded as paid; the "
+                      "items can be sent.")
+    else:
+        flash_in_lang(request, f"#{case_id} 차액 결제는 이미 기록되어 있습니다. 바뀐 것은 없습니다.",
+                      f"#{case_id}: the difference was already recorded as paid; nothing was "
+                      "changed.")
+    return RedirectResponse(f"/cs/cases/{case_id}", status_code=303)
 
 
 @router.post("/cases/{case_id}/choice")

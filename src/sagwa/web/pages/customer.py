@@ -44,6 +44,7 @@ from sagwa.domain.incident_plan import (
 )
 from sagwa.domain.incidents import CaseStatus, IncidentStatus
 from sagwa.domain.money import format_money
+from sagwa.domain.particles import with_particle
 from sagwa.errors import Forbidden, IllegalTransition, LateChoiceRefused, SagwaError
 from sagwa.services.case_links import open_case_token
 from sagwa.services.desk_cases import ChoiceResult, record_choice
@@ -180,8 +181,16 @@ def settled_lines(case: CaseFacts, state: str, lang: str) -> list[str]:
 
 def difference_line(case: CaseFacts, lang: str) -> str:
     """After the discount choice: the difference from what was paid is not charged by this
-    choice; how to pay it is for the customer centre (sagwa takes no payment)."""
-    return difference_sentence(format_money(case.order_total_now - case.paid, lang=lang), lang)
+    choice; how to pay it is for the customer centre (sagwa takes no payment) — or, once staff
+    recorded it as paid, that it was and the items are on their way."""
+    extra = format_money(case.difference, lang=lang)
+    paid = case.row.difference_paid
+    if paid is None:
+        return difference_sentence(extra, lang)
+    when = format_when(paid.at, lang)
+    return _t(lang, f"차액 {with_particle(extra, '은(는)')} {when}에 결제된 것을 확인했습니다. 주문하신 상품을 "
+                    "보내 드립니다.",
+              f"We received the difference of {extra} on {when}; your items are being sent.")
 
 
 def deadline_line(case: CaseFacts, lang: str) -> str:

@@ -277,6 +277,17 @@ RULES: tuple[Rule, ...] = (
        "상담원 전화를 기다리는 고객이 있어 끝낼 수 없습니다. 고객과 통화하거나 정해진 통화 시도를 마친 뒤 끝내 주세요.",
        "Some customers are still owed a call, so this cannot be closed; reach them, or make "
        "the call attempts the policy asks for, first."),
+    _r("conflict", None, "no_difference_owed",
+       "이 고객은 결제할 차액이 없습니다. 할인된 정상가로 구매를 골라 주문 금액이 올라간 고객만 차액 결제를 기록할 수 있습니다.",
+       "This customer owes no difference: only a customer who chose to buy at the discounted "
+       "correct price, and whose order total went up, has a difference to record as paid."),
+    _r("invalid_input", "note", "payment_note_required",
+       "차액을 어떻게 받았는지 적어 주세요(영수증 번호, 이체 내역, 결제를 받은 사람).",
+       "Say how the difference was paid: a receipt number, a transfer's reference, or who "
+       "took the payment."),
+    _r("invalid_input", "note", "payment_note_too_long",
+       "결제 메모는 500자까지 적을 수 있습니다.",
+       "The payment note is at most 500 characters."),
     _r("invalid_input", None, "window_before_listing",
        "시작 시각이 상품 {listing_id}번이 등록되기({created_at}) 전입니다. 잘못된 가격으로 판매가 시작된 시각을 넣어 주세요.",
        "The window starts before listing {listing_id} existed (created {created_at}); enter "

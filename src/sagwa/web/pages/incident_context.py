@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from sagwa.domain.contact_hours import ContactSchedule, next_contact_time
+from sagwa.domain.difference import difference_of
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.money import Money
 from sagwa.domain.price_history import PriceMove
@@ -81,6 +82,8 @@ def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
     return {
         "s": status, "cases": rows, "names": {i: c.name for i, c in people.items()}, "total": total,
         "calls": calls, "figures": figures,
+        "differences": {int(r.case.case_id): difference_of(r.case, figures[int(r.case.case_id)])
+                        for r in rows},
         "case_pages": {"offset": offset, "shown": len(rows), "per": CASES_PER_PAGE,
                        "next": offset + CASES_PER_PAGE if offset + len(rows) < total else None,
                        "prev": max(0, offset - CASES_PER_PAGE) if offset else None},

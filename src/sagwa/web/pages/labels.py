@@ -174,6 +174,7 @@ ACTION: dict[str, Label] = {
     "case.apology_undelivered": ("사과 안내를 보낼 수 없어 상담 대기열로 이동",
                                  "apology could not be delivered: put on the call list"),
     "case.defaulted": ("기한 경과(기본 처리)", "default applied after the deadline"),
+    "case.difference_paid": ("차액 결제 확인", "difference recorded as paid"),
     "case.choice_recorded": ("고객 선택 기록", "customer's choice recorded"),
     "case.choice_repeated": ("같은 선택을 다시 전함", "the same choice given again"),
     "case.contact_attempted": ("고객에게 전화", "called the customer"),

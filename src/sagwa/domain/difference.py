@@ -1,0 +1,63 @@
+"""The difference a customer owes after choosing to buy at the discounted correct price.
+
+The choice reprices their orders (``consent.effects_of_choice``: never below what they paid)
+and takes no payment — sagwa has no payment step. The customer pays the difference outside
+sagwa (the customer centre arranges it) and the items are sent once it is paid; staff record
+that it was, with the payment's reference. Until then the case owes it: the incident's status
+and report count such cases, the agent's case page offers to record the payment, and the
+customer's page says whether it was received.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sagwa.domain.case_figures import CaseFigures
+from sagwa.domain.incident_plan import CustomerOption
+from sagwa.domain.incidents import Case, CaseStatus
+from sagwa.domain.money import Money
+from sagwa.domain.orders import OrderStatus
+from sagwa.errors import InvalidInput
+
+#: The longest payment reference kept (a bank transfer's memo, a receipt number, a sentence).
+MAX_NOTE = 500
+
+
+@dataclass(frozen=True)
+class DifferencePaid:
+    """Staff's record that the difference was paid: when, by whom, and the payment's reference."""
+
+    at: datetime
+    by: str
+    note: str
+
+
+def difference_of(case: Case, figures: CaseFigures) -> Money:
+    """What the discount choice left ``case``'s customer to pay on top of what they paid: their
+    orders still standing, at their unit price now, less what was paid and not refunded
+    (``figures.paid`` as placed, less ``figures.refunded``).
+    Zero for a case settled any other way, or not (yet) settled by the discount — and when the
+    discounted price was no more than the price paid (nothing was repriced upwards)."""
+    zero = Money(0, figures.paid.currency)
+    if (case.status is not CaseStatus.RESOLVED or case.consent is None
+            or case.consent.choice is not CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT):
+        return zero
+    now = sum((o.unit_price.times(o.quantity) for o in case.orders
+               if o.status != OrderStatus.CANCELLED.value), zero)
+    kept_paid = figures.paid - figures.refunded  # what was paid and not given back
+    return max(now - kept_paid, zero, key=lambda m: m.amount_minor)
+
+
+def payment_note(typed: str | None) -> str:
+    """The payment reference staff give when recording the difference as paid: required (the
+    record is what the customer centre can check it against), at most ``MAX_NOTE`` characters."""
+    note = (typed or "").strip()
+    if not note:
+        raise InvalidInput("say how the difference was paid: a receipt number, a transfer's "
+                           "reference, or who took the payment", field="note",
+                           reason="payment_note_required")
+    if len(note) > MAX_NOTE:
+        raise InvalidInput(f"the payment note is at most {MAX_NOTE} characters, got {len(note)}",
+                           field="note", reason="payment_note_too_long")
+    return note

@@ -1,0 +1,126 @@
+"""The discount choice's difference on the pages and the API: the operator's case table and
+count say who still owes it, the agent records the payment on the case page (a reference is
+required; sent twice, it says it was already recorded), the customer's page then says it was
+received, and the API gives the case's difference and records it the same way."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from html import unescape
+
+import pytest
+from customer_cases import notified_two_unit_case
+from fastapi.testclient import TestClient
+from page_forms import log_in
+from sqlalchemy.orm import Session, sessionmaker
+from test_pages_access import csrf_of
+from world import POLICY, World
+
+from sagwa.config import Settings
+from sagwa.services import desk_cases
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+pytestmark = pytest.mark.e2e
+OPTIONS = ["keep", "buy_at_correct_price_discount"]
+
+
+def _discounted(client: TestClient, world: World, session_factory: sessionmaker[Session],
+                page_settings: Settings):  # type: ignore[no-untyped-def]
+    """김민준's 2 earphones (19,900 paid, 185,000 correct) bought at 20% off: 148,000 each,
+    2 × 128,100 = 256,200 KRW more to pay."""
+    case = notified_two_unit_case(session_factory, page_settings.secret_key, world,
+                                  started=datetime.now(UTC) - timedelta(days=2),
+                                  options=OPTIONS, discount_pct=20)
+    case.clock.now = datetime.now(UTC) - timedelta(hours=1)
+    desk_cases.record_choice(SqlAlchemyUnitOfWork(session_factory, case.clock),
+                             case_id=case.case_id, choice=OPTIONS[1], channel="web",
+                             evidence="pressed buy at the discount", taken_by="customer",
+                             policy=POLICY)
+    return case
+
+
+def _row(html: str, case_id: int) -> str:
+    found = re.search(rf"<tr><td[^>]*>#{case_id}</td>(.*?)</tr>", html, re.DOTALL)
+    assert found, f"no row for case {case_id}"
+    return unescape(found.group(1))
+
+
+def test_the_agent_records_the_difference_and_every_page_says_it(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    case = _discounted(client, world, session_factory, page_settings)
+    log_in(client, "admin")
+    ops = unescape(client.get(f"/ops/incidents/{case.incident_id}?lang=en").text)
+    assert 'data-differences-unpaid="1"' in ops
+    assert "difference not yet paid: 1 (items not sent until then)" in ops
+    assert 'data-difference="unpaid"' in _row(ops, case.case_id)
+    assert "difference of 256,200 KRW unpaid" in _row(ops, case.case_id)
+
+    client.cookies.clear()
+    log_in(client, "agent")
+    page = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
+    assert f'id="difference-{case.case_id}" data-difference-paid="no"' in page
+    assert "not sent until the customer pays the difference of 256,200 KRW" in page
+    url = f"/cs/cases/{case.case_id}/difference-paid"
+    blank = client.post(url, data={"csrf_token": csrf_of(page), "note": "  ", "back": "case"})
+    assert blank.status_code == 422
+    refused = unescape(blank.text)
+    assert "Say how the difference was paid: a receipt number" in refused
+    assert f'aria-describedby="difference-problem-{case.case_id}"' in refused
+
+    done = client.post(url, data={"csrf_token": csrf_of(page), "note": "transfer ref 0613-42",
+                                  "back": "case"})
+    assert done.status_code == 303 and done.headers["location"] == f"/cs/cases/{case.case_id}"
+    after = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
+    assert "the difference of 256,200 KRW is recorded as paid; the items can be sent" in after
+    assert 'data-difference-paid="yes"' in after and "transfer ref 0613-42" in after
+    assert f'action="{url}"' not in after
+    again = client.post(url, data={"csrf_token": csrf_of(page), "note": "transfer ref 0613-42",
+                                   "back": "case"})
+    assert again.status_code == 303
+    shown = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
+    assert "the difference was already recorded as paid; nothing was changed" in shown
+
+    for lang, words in (("en", "We received the difference of 256,200 KRW on "),
+                        ("ko", "차액 256,200원은 ")):
+        customer = unescape(client.get(f"/c/{case.token}?lang={lang}").text)
+        assert words in customer
+    assert "has not been charged" not in unescape(client.get(f"/c/{case.token}?lang=en").text)
+
+    client.cookies.clear()
+    log_in(client, "admin")
+    ops = unescape(client.get(f"/ops/incidents/{case.incident_id}?lang=ko").text)
+    assert "data-differences-unpaid" not in ops
+    assert 'data-difference="paid"' in _row(ops, case.case_id)
+    assert "차액 256,200원 결제 확인" in _row(ops, case.case_id)
+
+
+def test_the_api_gives_the_difference_and_records_it_once(
+        client_for, world: World, session_factory: sessionmaker[Session],  # type: ignore[no-untyped-def]
+        page_settings: Settings) -> None:
+    agent = client_for("agent")
+    case = _discounted(agent, world, session_factory, page_settings)
+    shown = agent.get(f"/api/cases/{case.case_id}").json()
+    assert shown["difference"] == {"amount_minor": 256_200, "currency": "KRW"}
+    assert shown["difference_paid_at"] is None
+    url = f"/api/cases/{case.case_id}/difference-paid"
+    missing = agent.post(url, json={"note": ""})
+    assert missing.status_code == 422, missing.text
+    assert missing.json()["details"]["reason"] == "payment_note_required"
+    first = agent.post(url, json={"note": "receipt 42"})
+    assert first.status_code == 200, first.text
+    body = first.json()
+    assert list(body) == ["case_id", "difference", "paid_at", "recorded_by", "note", "changed"]
+    assert body["difference"] == {"amount_minor": 256_200, "currency": "KRW"}
+    assert body["recorded_by"] == "api:agent" and body["changed"] is True
+    again = agent.post(url, json={"note": "another"}).json()
+    assert again["changed"] is False and again["note"] == "receipt 42"
+    assert again["paid_at"] == body["paid_at"]
+    assert agent.get(f"/api/cases/{case.case_id}").json()["difference_paid_at"] is not None
+    other = world.cases["Alex Kim"]  # has not chosen: owes nothing
+    refused = agent.post(f"/api/cases/{other}/difference-paid", json={"note": "receipt"})
+    assert refused.status_code == 409
+    assert refused.json()["details"]["reason"] == "no_difference_owed"
+    reviewer = client_for("reviewer")
+    assert reviewer.post(url, json={"note": "receipt"}).status_code == 403

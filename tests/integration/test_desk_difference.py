@@ -1,0 +1,132 @@
+"""The discount choice's difference on real PostgreSQL: a customer who buys at the discounted
+correct price owes the difference (sagwa takes no payment); staff record it as paid, once, with
+the payment's reference; the incident's status and report count who still owes one, and a case
+that owes none is refused with what it is instead."""
+
+# ruff: noqa: F811  (the tests take test_desk's ``shop`` fixture, imported below, by name)
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from apologies_sent import apologies_sent
+from test_desk import LINKS, POLICY, _planned, publish_notice, shop  # noqa: F401
+
+from sagwa.domain.money import Money
+from sagwa.errors import Conflict, InvalidInput, NotFound
+from sagwa.services import desk, desk_cases
+from sagwa.services.desk_difference import PAID_ACTION, record_difference_paid
+from sagwa.services.desk_notify import notify
+from sagwa.services.desk_report import build_report
+from sagwa.services.desk_status import incident_status
+
+SEOUL = ZoneInfo("Asia/Seoul")
+OPTIONS = ["keep", "cancel_with_compensation", "buy_at_correct_price_discount"]
+
+
+@pytest.fixture
+def chosen(shop):
+    """Notified with a 20%-off option; customers 1 and 3 (2 units each) take the discount,
+    customer 2 keeps; the rest have not answered."""
+    uow, clock, listing_id, people, _ = shop
+    iid = _planned(uow, clock, listing_id, options=OPTIONS, discount_pct=20)
+    notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    apologies_sent(uow)
+    clock.now = datetime(2008, 6, 13, 10, 0, tzinfo=SEOUL)
+    with uow() as u:
+        cases = {int(r.case.customer_id): int(r.case.case_id) for r in u.cases.for_incident(iid)}
+    for person, choice in ((people[1], OPTIONS[2]), (people[3], OPTIONS[2]),
+                           (people[2], "keep")):
+        desk_cases.record_choice(uow(), case_id=cases[person], choice=choice, channel="web",
+                                 evidence=f"clicked {choice}", taken_by="customer",
+                                 policy=POLICY)
+    return uow, clock, iid, cases, people
+
+
+def _status(uow, iid: int) -> dict:
+    return incident_status(uow(), incident_id=iid, policy=POLICY).as_dict()
+
+
+def test_the_difference_is_owed_until_recorded_as_paid_once(chosen) -> None:
+    uow, clock, iid, cases, people = chosen
+    assert _status(uow, iid)["differences_unpaid"] == 2
+    one, two = cases[people[1]], cases[people[3]]
+    clock.now += timedelta(hours=2)
+    first = record_difference_paid(uow(), case_id=two, actor="agent:park",
+                                   note="  bank transfer, receipt 0613-42  ")
+    # 199,000 × 0.8 = 159,200 a unit, 19,900 paid: 139,300 more for each of the 2 units
+    assert first.difference == Money(278_600, "KRW") and first.changed
+    assert (first.paid.at, first.paid.by, first.paid.note) == (
+        clock.now, "agent:park", "bank transfer, receipt 0613-42")
+    assert _status(uow, iid)["differences_unpaid"] == 1
+    again = record_difference_paid(uow(), case_id=two, actor="agent:kim", note="paid")
+    assert not again.changed and again.paid == first.paid  # the first record stands
+    with uow() as u:
+        paid = [r.event for r in u.audit.for_entity("case", str(two)) if r.event.action == PAID_ACTION]
+        row = u.cases.get(two)
+    assert len(paid) == 1 and paid[0].after["difference"] == {"amount_minor": 278_600,
+                                                              "currency": "KRW"}
+    assert row.difference_paid == first.paid
+    report = build_report(uow(), incident_id=iid, policy=POLICY)
+    assert report.figures["differences_unpaid"] == 1
+    assert record_difference_paid(uow(), case_id=one, actor="agent:park",
+                                  note="cash at the counter").difference == Money(278_600, "KRW")
+    assert _status(uow, iid)["differences_unpaid"] == 0
+
+
+def test_a_case_that_owes_no_difference_is_refused_with_what_it_is(chosen) -> None:
+    uow, _clock, _iid, cases, people = chosen
+    for person, words in ((people[2], "chose keep, not to buy at the discounted"),
+                          (people[4], "has not chosen yet")):
+        with pytest.raises(Conflict) as refused:
+            record_difference_paid(uow(), case_id=cases[person], actor="agent:park",
+                                   note="receipt 1")
+        assert refused.value.details["reason"] == "no_difference_owed"
+        assert words in refused.value.message
+        with uow() as u:
+            assert u.cases.get(cases[person]).difference_paid is None
+    with pytest.raises(NotFound):
+        record_difference_paid(uow(), case_id=999_999, actor="agent:park", note="receipt 1")
+
+
+@pytest.mark.parametrize(("note", "reason"), [("", "payment_note_required"),
+                                              ("   ", "payment_note_required"),
+                                              ("x" * 501, "payment_note_too_long")])
+def test_the_payment_needs_its_reference(chosen, note: str, reason: str) -> None:
+    uow, _clock, iid, cases, people = chosen
+    with pytest.raises(InvalidInput) as refused:
+        record_difference_paid(uow(), case_id=cases[people[1]], actor="agent:park", note=note)
+    assert refused.value.details["reason"] == reason
+    assert _status(uow, iid)["differences_unpaid"] == 2  # nothing was written
+
+
+def test_a_discount_no_higher_than_the_price_paid_leaves_nothing_to_pay(shop) -> None:
+    """95% off 199,000 is 9,950, below the 19,900 paid: the order keeps its price."""
+    uow, clock, listing_id, people, _ = shop
+    iid = _planned(uow, clock, listing_id, options=OPTIONS, discount_pct=95)
+    notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    apologies_sent(uow)
+    clock.now = datetime(2008, 6, 13, 10, 0, tzinfo=SEOUL)
+    with uow() as u:
+        case_id = u.cases.case_for_customer(iid, people[1])
+    desk_cases.record_choice(uow(), case_id=case_id, choice=OPTIONS[2], channel="web",
+                             evidence="clicked", taken_by="customer", policy=POLICY)
+    assert _status(uow, iid)["differences_unpaid"] == 0
+    with pytest.raises(Conflict) as refused:
+        record_difference_paid(uow(), case_id=case_id, actor="agent:park", note="receipt")
+    assert "not above the price they paid" in refused.value.message
+
+
+def test_a_payment_after_the_incident_closed_is_still_recorded(chosen) -> None:
+    uow, clock, iid, cases, people = chosen
+    publish_notice(uow, iid)
+    clock.now = datetime(2008, 6, 17, 18, 2, tzinfo=SEOUL)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline", policy=POLICY)
+    closed = desk.close(uow(), incident_id=iid, actor="operator:lee", reason="done")
+    assert closed.incident.status.value == "closed"  # an unpaid difference does not hold it open
+    assert _status(uow, iid)["differences_unpaid"] == 2
+    clock.now += timedelta(days=3)
+    assert record_difference_paid(uow(), case_id=cases[people[1]], actor="agent:park",
+                                  note="transfer 0620").changed
+    assert _status(uow, iid)["differences_unpaid"] == 1
