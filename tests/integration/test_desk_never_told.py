@@ -268,3 +268,28 @@ def test_a_choice_given_on_the_phone_before_the_deadline_counts_as_told(shop) ->
     with uow() as u:
         assert [q.case_id for q in u.reads.call_queue() if q.incident_id == iid] == [
             cases[people[1]]]
+
+
+def test_an_answer_in_time_before_the_apology_went_out_is_not_called_late(shop) -> None:
+    """A customer with only a phone finds their case through the public notice and answers the
+    evening before their apology's text goes out: the confirmation must not say our message
+    'did not reach you in time' (found by a review: the case handed to it predated the answer
+    that told them)."""
+    uow, clock, listing_id, people, _ = shop
+    iid = _planned(uow, clock, listing_id)
+    with uow() as u:  # customers 0 (English) and 1 (Korean) have only a phone
+        u.conn.execute(customers.update().where(customers.c.id.in_(people[:2]))
+                       .values(email=None))
+        u.commit()
+    notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    with uow() as u:
+        cases = {int(r.case.customer_id): int(r.case.case_id) for r in u.cases.for_incident(iid)}
+    clock.now = datetime(2008, 6, 12, 20, 0, tzinfo=SEOUL)  # the apology waits for 09:00
+    for person in people[:2]:
+        assert desk_cases.record_choice(uow(), case_id=cases[person], choice="keep",
+                                        channel="web", evidence="pressed keep",
+                                        taken_by="customer", policy=POLICY).changed
+    texts = _messages(uow, "confirmation", "sms")
+    en, ko = texts[cases[people[0]]], texts[cases[people[1]]]
+    assert "did not reach you in time" not in en and "; deadline " in en
+    assert "제때 전해지지 않았" not in ko and "답변 기한은" in ko

@@ -68,7 +68,10 @@ def deliver_message(session_factory: sessionmaker[Session],
             # Ends the lease. Commit, not rollback: under a test's joined connection the
             # lease is the outer savepoint, and rolling it back would undo the claim.
             lease.commit()
-    if outcome is Outcome.FAILED:  # an apology that reached nobody: an agent calls instead
+    if outcome in (Outcome.FAILED, Outcome.ALREADY_DONE):
+        # an apology that reached nobody: an agent calls instead. Also on ALREADY_DONE: a job
+        # retried after this step failed (the database, a lock) finds the message failed
+        # already, and the step must still happen; it is a no-op for a case already moved.
         escalate_if_undeliverable(SqlAlchemyUnitOfWork(session_factory, lambda: now),
                                   message_id=message_id)
     return outcome

@@ -45,8 +45,10 @@ def confirmation_values(case: Case, plan: IncidentPlan, lang: str) -> dict[str, 
             "received": format_when(case.consent.recorded_at, lang),
             "deadline": format_when(plan.deadline, lang),
             "on_time": case.consent.recorded_at <= plan.deadline,
-            # never asked by the deadline (their apology did not go out): it was not theirs
-            "never_told": not case.told,
+            # a late answer from a customer never asked by the deadline (their apology did not
+            # go out): it was not theirs to miss. (On time, ``told`` may lag: the choice itself
+            # tells them, and the case handed here predates that.)
+            "never_told": not case.told and case.consent.recorded_at > plan.deadline,
             "outcome": outcome_sentences(case, plan, lang)}
 
 

@@ -33,18 +33,23 @@ def escalate_if_undeliverable(uow: SqlAlchemyUnitOfWork, *, message_id: int,
     could have told the customer, put the case on the call list (audited with what failed on
     each channel). True when the case was moved."""
     with uow:
-        case_id = uow.outbox.failed_apology_case(message_id)
-        if case_id is None:
+        found = uow.outbox.failed_apology_case(message_id)
+        if found is None:
+            return False
+        case_id, incident_id = found
+        # the incident first, as the escalation and deadline jobs lock it: the deadline's
+        # default and this move never interleave (and never deadlock on the case row)
+        incident = uow.incidents.get(incident_id, for_update=True)
+        if incident is None or incident.incident.status is not IncidentStatus.NOTIFYING:
             return False
         row = uow.cases.get(case_id, for_update=True)  # two channels failing at once: one moves
         if row is None or row.case.status not in _STILL_TO_TELL or row.case.told:
             return False
         failures = uow.outbox.apology_failures(case_id)
-        found = uow.incidents.get(int(row.case.incident_id))
-        if failures is None or found is None or found.incident.status is not IncidentStatus.NOTIFYING:
+        if failures is None:
             return False
         now = uow.now()
-        if deadline_passed(current_plan(uow, int(row.case.incident_id)), now):
+        if deadline_passed(current_plan(uow, incident_id), now):
             return False  # the deadline's default owes them the call (never told)
         moved = advance(row.case.status, CaseTrigger.ESCALATE)
         uow.cases.save(replace(row.case, status=moved), now)

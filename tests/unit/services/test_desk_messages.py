@@ -196,12 +196,12 @@ def test_a_customer_never_told_is_not_confirmed_as_late(lang: str) -> None:
         assert ("6월 17일(화) 오후 6시까지 선택해 달라는 저희 안내가 제때 전해지지 않아, 그 답변 기한은 "
                 "고객님께 적용되지 않습니다. 알려 주셔서 감사합니다.") in email
         assert "지났지만" not in email
-        assert "선택해 달라는 안내가 제때 전해지지 않았는데" in sms and "답변 기한은" not in sms
+        assert "선택해 달라는 안내가 제때 전해지지 않아 죄송합니다." in sms and "답변 기한은" not in sms
     else:
         assert ("Our message asking you to choose by Tuesday, June 17 at 6 pm") in email
         assert "did not reach you in time, so that deadline does not apply to you" in email
         assert "after the deadline" not in email
-        assert "did not reach you in time)" in sms and "; deadline" not in sms
+        assert "did not reach you in time, and we are sorry)" in sms and "; deadline" not in sms
     accepting = plan(accept_late_choices=True)
     told = confirmation(chosen("keep", accepting, at=late), accepting, lang)
     assert ("지났지만" if lang == "ko" else "after the deadline of") in told

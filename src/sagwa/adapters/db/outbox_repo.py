@@ -191,12 +191,14 @@ class OutboxRepository:
                 cases.c.id == apology, cases.c.status != "defaulted").values(
                 first_notified_at=func.coalesce(cases.c.first_notified_at, sent_at)))
 
-    def failed_apology_case(self, message_id: int) -> int | None:
-        """The case of message ``message_id`` if it is an apology that failed, else None."""
-        case_id: int | None = self.conn.execute(
-            select(outbox.c.case_id).where(outbox.c.id == message_id, outbox.c.status == "failed",
-                                           outbox.c.purpose == APOLOGY)).scalar()
-        return case_id
+    def failed_apology_case(self, message_id: int) -> tuple[int, int] | None:
+        """(case id, incident id) of message ``message_id`` if it is an apology that failed,
+        else None."""
+        row = self.conn.execute(
+            select(outbox.c.case_id, outbox.c.incident_id).where(
+                outbox.c.id == message_id, outbox.c.status == "failed",
+                outbox.c.purpose == APOLOGY)).one_or_none()
+        return (int(row.case_id), int(row.incident_id)) if row is not None else None
 
     def apology_failures(self, case_id: int) -> dict[str, str] | None:
         """How each of the case's apology messages failed (channel → last error), or None while

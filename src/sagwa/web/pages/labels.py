@@ -244,6 +244,7 @@ SYSTEM_ACTORS = {"system:tripwire": ("주문 급증 감시", "order tripwire"),
                  "system:scheduler": ("예약 작업(자동)", "scheduled job"),
                  "system:deadline": ("답변 기한 처리(자동)", "deadline job"),
                  "system:promotion_end": ("할인 행사 종료 처리(자동)", "promotion end (automatic)"),
+                 "system:delivery": ("메시지 발송(자동)", "message delivery (automatic)"),
                  "system": ("시스템", "system")}
 
 
