@@ -56,6 +56,8 @@ def test_the_agent_records_the_difference_and_every_page_says_it(
     assert "difference not yet paid: 1 (items not sent until then)" in ops
     assert 'data-difference="unpaid"' in _row(ops, case.case_id)
     assert "difference of 256,200 KRW unpaid" in _row(ops, case.case_id)
+    assert f'<a href="/cs/cases/{case.case_id}" class="badge held"' in _row(ops, case.case_id)
+    assert client.get(f"/cs/cases/{case.case_id}").status_code == 200  # an admin may record it
 
     client.cookies.clear()
     log_in(client, "agent")
