@@ -51,7 +51,7 @@ def _incident(shop):
 def _past_deadline(uow, clock, iid) -> int:
     clock.now = DEADLINE + timedelta(minutes=2)
     moved = desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline",
-                                      policy=POLICY)
+                                      policy=POLICY, links=LINKS)
     clock.now = datetime(2008, 6, 18, 10, 0, tzinfo=SEOUL)
     return moved
 
@@ -293,3 +293,39 @@ def test_an_answer_in_time_before_the_apology_went_out_is_not_called_late(shop) 
     en, ko = texts[cases[people[0]]], texts[cases[people[1]]]
     assert "did not reach you in time" not in en and "; deadline " in en
     assert "제때 전해지지 않았" not in ko and "답변 기한은" in ko
+
+
+def test_at_the_deadline_they_are_sent_the_apology_they_never_got(shop) -> None:
+    """Not left waiting in silence for the call: the apology, saying our message did not go out
+    in time and the deadline does not apply to them, by both channels, with their link, at the
+    next contact opening; withdrawn if they answer before it goes out. The call is still owed."""
+    uow, clock, iid, cases, people, untold = _incident(shop)
+    _past_deadline(uow, clock, iid)
+    emails, texts = _messages(uow, "never_told"), _messages(uow, "never_told", "sms")
+    assert set(emails) == set(texts) == untold  # the told got "we did not hear from you"
+    en, ko = cases[people[0]], cases[people[1]]
+    assert emails[en].startswith("Dear Alex Kim, we are sorry for a pricing error")
+    assert "our message did not go out in time" in emails[en]
+    assert "that deadline does not apply to you" in emails[en]
+    assert "one of our staff will call you to ask which option you would like" in emails[en]
+    assert "as 19,900 KRW instead of 199,000 KRW" in emails[en]
+    assert "안내 메시지가 제때 나가지 못했습니다" in emails[ko] and "다시 한 번" not in emails[ko]
+    for case_id, lang in ((en, "en"), (ko, "ko")):
+        for body in (emails[case_id], texts[case_id]):
+            assert "http://127.0.0.1:8000/c/" in body
+            assert check_message(body, kind="resolution", lang=lang).ok
+    token = emails[en].split("http://127.0.0.1:8000/c/")[1].split()[0]
+    assert open_case_token(LINKS.secret, token, now=clock.now + timedelta(days=13))[0] == en
+    with uow() as u:
+        due = {r.not_before for r in u.conn.execute(select(outbox.c.not_before).where(
+            outbox.c.purpose == "never_told"))}
+        assert u.reads.calls_owed(iid) == 2  # the call is still owed
+    assert due == {datetime(2008, 6, 18, 9, 0, tzinfo=SEOUL)}  # the deadline was 18:00
+    desk_cases.record_choice(uow(), case_id=ko, choice="keep", channel="web",
+                             evidence="pressed keep", taken_by="customer", policy=POLICY)
+    with uow() as u:
+        statuses = {r.channel: r.status for r in u.conn.execute(
+            select(outbox.c.channel, outbox.c.status).where(outbox.c.purpose == "never_told",
+                                                            outbox.c.case_id == ko))}
+    assert statuses == {"email": "withdrawn", "sms": "withdrawn"}  # they answered first
+

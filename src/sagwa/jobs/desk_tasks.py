@@ -44,10 +44,16 @@ async def remind_incident(context: JobContext, incident_id: int) -> int:
 @app.task(name=DEADLINE_TASK, queue=DESK_QUEUE, pass_context=True, retry=SCHEDULED_RETRY)
 async def incident_deadline(context: JobContext, incident_id: int) -> int:
     """Unanswered cases take the plan's default (keep, or a follow-up call — never a cancel)."""
+    from sagwa.config import get_settings
+    from sagwa.services.desk_notify import LinkMaker
+
+    settings = get_settings()
     try:
         return await asyncio.to_thread(desk_cases.apply_deadline, job_unit_of_work(context),
                                        incident_id=incident_id, actor=ACTOR,
-                                       policy=job_runtime(context).policy)
+                                       policy=job_runtime(context).policy,
+                                       links=LinkMaker(settings.secret_key,
+                                                       settings.public_base_url))
     except InvalidInput as exc:  # a worker clock a little behind the database's: retried
         raise NotYet("the deadline has not passed") from exc
     except IllegalTransition as exc:

@@ -145,7 +145,8 @@ def _with_desk(market: Market, policy: DeskPolicy, settings: Settings,
     deliver_due(market, settings)
     market.clock.now = deadline + timedelta(minutes=1)
     desk_cases.apply_deadline(market.uow(), incident_id=incident_id, actor="system:deadline",
-                              policy=policy)
+                              policy=policy,
+                              links=LinkMaker(settings.secret_key, settings.public_base_url))
     deliver_due(market, settings)
     return {"orders_refused_after_pause": refused, "incident_id": incident_id}
 

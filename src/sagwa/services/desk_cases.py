@@ -408,7 +408,7 @@ def _while_telling_customers(uow: SqlAlchemyUnitOfWork, incident_id: int, trigge
 
 
 def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
-                   policy: DeskPolicy | None = None) -> int:
+                   policy: DeskPolicy | None = None, links: LinkMaker | None = None) -> int:
     """After the deadline: unanswered cases take the plan's default (never a cancellation), and
     each customer who had been told and never answered is told what happens now
     (``desk_notify.defaulted_messages``: email, or SMS without one, at the next contact opening)
@@ -416,13 +416,16 @@ def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
     default was applied. A customer who was never told (their apology never went out: the
     worker was down, or delivery failed, and nobody reached them by phone) is not sent "we did
     not hear from you": their default is a call (``incident_plan.default_outcome``), which puts
-    them on the call list, and the audit log says why (``case.never_told``). How many cases
-    took the default.
+    them on the call list, and the audit log says why (``case.never_told``) — and they are sent
+    the apology they never got, saying so and that someone will call, with their case link
+    from ``links`` (``desk_unreachable.never_told_messages``), so they do not wait for the call
+    in silence. How many cases took the default.
 
     ``policy`` gives the contact hours and details of that message; without it, the built-in
     desk policy (callers that hold the configured one should pass it).
     """
     from sagwa.services.desk_notify import defaulted_messages
+    from sagwa.services.desk_unreachable import never_told_messages
     from sagwa.services.outbox import enqueue_messages
 
     policy = policy if policy is not None else load_desk_policy()
@@ -444,6 +447,10 @@ def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
         queued = enqueue_messages(uow, defaulted_messages(
             uow, incident_id=incident_id, case_ids=told, plan=plan, policy=policy))
         untold = uow.cases.never_told([i for ids in moved.values() for i in ids])
+        queued += enqueue_messages(uow, [m for row in uow.cases.for_incident(
+            incident_id, statuses={CaseStatus.DEFAULTED}) if int(row.case.case_id) in untold
+            for m in never_told_messages(uow, case=row.case, plan=plan, policy=policy,
+                                         links=links)])
         uow.audit.append_many([AuditEvent(actor, NEVER_TOLD_ACTION, "case", str(i), after={
             "default": DefaultAction.FOLLOW_UP_CALL.value, "why": NEVER_TOLD_WHY})
             for i in untold], now)

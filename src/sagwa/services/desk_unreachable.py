@@ -41,29 +41,62 @@ def unreachable_messages(uow: SqlAlchemyUnitOfWork, *, case: Case, plan: Inciden
     goes: this is the first word they get, and one channel may be the one that failed — and
     with the link to their case page (from ``links``, valid as long as an apology's after its
     deadline, counted from now), where their answer still counts."""
+    extra = {"attempts": attempts, "told": case.told,
+             "asked": case.consent is not None
+             and case.consent.choice is CustomerOption.TALK_TO_PERSON}
+    return _messages(uow, case, plan, policy, links if not case.told else None, extra,
+                     purpose="unreachable", subject=SUBJECT,
+                     key=f"incident:{case.incident_id}:case:{case.case_id}:unreachable:"
+                         f"{attempt_id}", every_channel=not case.told)
+
+
+def never_told_messages(uow: SqlAlchemyUnitOfWork, *, case: Case, plan: IncidentPlan,
+                        policy: DeskPolicy, links: LinkMaker | None = None) -> list[object]:
+    """The first word to the customer of ``case``, whose apology never went out before the
+    deadline (``Case.told`` false) and whose default is therefore a call: the apology and its
+    explanation, that our message did not go out in time and the deadline does not apply to
+    them, the options, that one of our staff will call, and their case link (from ``links``),
+    where their answer counts. By every channel they have, as the apology goes; at the next
+    opening of the contact hours; queued once, with the deadline's default (``apply_deadline``),
+    and withdrawn if they answer first. The call is still owed: the message does not replace
+    it, it makes sure they are not left waiting in silence for it."""
+    return _messages(uow, case, plan, policy, links, {}, purpose="never_told",
+                     subject=NEVER_TOLD_SUBJECT,
+                     key=f"incident:{case.incident_id}:case:{case.case_id}:never_told",
+                     every_channel=True)
+
+
+NEVER_TOLD_SUBJECT = {"ko": "[사과] 가격 오류 안내가 제때 전해지지 않아 죄송합니다",
+                      "en": "[sagwa] We are sorry: our message about a pricing error did not reach "
+                            "you in time"}
+
+
+def _messages(uow: SqlAlchemyUnitOfWork, case: Case, plan: IncidentPlan, policy: DeskPolicy,
+              links: LinkMaker | None, extra: dict[str, object], *, purpose: str,
+              subject: dict[str, str], key: str, every_channel: bool) -> list[object]:
+    """``purpose``'s messages to the customer of ``case`` (templates ``<purpose>_email`` and
+    ``<purpose>_sms``), checked; by email, or by text without one — by both with
+    ``every_channel``; with their case link when ``links`` is given."""
     from sagwa.services.outbox import OutgoingMessage
 
     person = require(uow.catalog.customer(int(case.customer_id)), "customer", case.customer_id)
     reachable = [(c, r) for c, r in (("email", person.email), ("sms", person.phone)) if r]
-    channels = reachable if not case.told else reachable[:1]
+    channels = reachable if every_channel else reachable[:1]
     if not channels:
         return []
     inc = require(uow.incidents.get(int(case.incident_id)), "incident", case.incident_id).incident
     lang = person.locale
     values = {**shared_values(case_facts(uow, inc, case), plan, policy, lang),
               **_order_values(case, plan, inc.wrong_price.currency, lang),
-              "customer_name": person.name, "attempts": attempts, "told": case.told,
+              "customer_name": person.name, **extra,
               "link": (links.for_case(int(case.case_id), int(case.customer_id),
                                       uow.now() + LINK_VALID_AFTER_DEADLINE)
-                       if links is not None and not case.told else ""),
-              "asked": case.consent is not None
-              and case.consent.choice is CustomerOption.TALK_TO_PERSON}
-    key = f"incident:{case.incident_id}:case:{case.case_id}:unreachable:{attempt_id}"
+                       if links is not None else "")}
     return [OutgoingMessage(
         idempotency_key=key if channel == channels[0][0] else f"{key}:{channel}",
-        purpose="unreachable", channel=channel, recipient=recipient, locale=lang,
-        subject=SUBJECT[lang] if channel == "email" else "",
-        body=dm.checked(dm.render(f"unreachable_{channel}", lang, **values),
+        purpose=purpose, channel=channel, recipient=recipient, locale=lang,
+        subject=subject[lang] if channel == "email" else "",
+        body=dm.checked(dm.render(f"{purpose}_{channel}", lang, **values),
                         kind="resolution", lang=lang),
         not_before=next_contact_time(policy.schedule, uow.now()),
         incident_id=int(case.incident_id), case_id=int(case.case_id),

@@ -68,12 +68,14 @@ contact hours, never after the incident plan's deadline (checked again at delive
 :mod:`sagwa.services.delivery`), and are pointless once the case has its answer.
 Confirmations of a choice just made are not among them."""
 
-UNPROMPTED = (*ASKS_TO_ACT, "defaulted", "unreachable")
+UNPROMPTED = (*ASKS_TO_ACT, "defaulted", "unreachable", "never_told")
 """Messages the customer did not just ask for: held outside contact hours at delivery (the
 desk writes only when a person can answer), and withdrawn while unsent once the customer's own
 answer makes them wrong — the "we applied the default" note included, when a late answer
 arrives before it goes out, or an agent's call reaches them first (the call that note promises);
-"unreachable" (``desk_unreachable``: we called and could not reach you) likewise. A confirmation answers the customer's own action: sent at once."""
+"unreachable" (``desk_unreachable``: we called and could not reach you) and "never_told" (the
+apology that never went out before the deadline, sent with its default) likewise. A
+confirmation answers the customer's own action: sent at once."""
 
 
 def withdraw_unsent(uow: SqlAlchemyUnitOfWork, case_ids: Sequence[int], *, why: str) -> int:

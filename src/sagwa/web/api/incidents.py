@@ -257,7 +257,8 @@ def escalate(incident_id: int, uow: Uow, actor: Actor) -> dict[str, int]:
 @router.post("/incidents/{incident_id}/deadline", dependencies=[ADMIN])
 def deadline(incident_id: int, request: Request, uow: Uow, actor: Actor) -> dict[str, int]:
     return {"defaulted": desk_cases.apply_deadline(uow(), incident_id=incident_id, actor=actor,
-                                                   policy=_policy(request))}
+                                                   policy=_policy(request),
+                                                   links=case_links(request))}
 
 
 @router.post("/incidents/{incident_id}/close", dependencies=[ADMIN])
