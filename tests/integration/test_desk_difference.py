@@ -25,23 +25,28 @@ SEOUL = ZoneInfo("Asia/Seoul")
 OPTIONS = ["keep", "cancel_with_compensation", "buy_at_correct_price_discount"]
 
 
-@pytest.fixture
-def chosen(shop):
-    """Notified with a 20%-off option; customers 1 and 3 (2 units each) take the discount,
-    customer 2 keeps; the rest have not answered."""
+def _answered(shop, discount_pct: int, answers: dict[int, str]):  # type: ignore[no-untyped-def]
+    """Notified with a ``discount_pct`` option, apologies sent; customer n answers
+    ``answers[n]`` the next morning."""
     uow, clock, listing_id, people, _ = shop
-    iid = _planned(uow, clock, listing_id, options=OPTIONS, discount_pct=20)
+    iid = _planned(uow, clock, listing_id, options=OPTIONS, discount_pct=discount_pct)
     notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
     apologies_sent(uow)
     clock.now = datetime(2008, 6, 13, 10, 0, tzinfo=SEOUL)
     with uow() as u:
         cases = {int(r.case.customer_id): int(r.case.case_id) for r in u.cases.for_incident(iid)}
-    for person, choice in ((people[1], OPTIONS[2]), (people[3], OPTIONS[2]),
-                           (people[2], "keep")):
-        desk_cases.record_choice(uow(), case_id=cases[person], choice=choice, channel="web",
+    for n, choice in answers.items():
+        desk_cases.record_choice(uow(), case_id=cases[people[n]], choice=choice, channel="web",
                                  evidence=f"clicked {choice}", taken_by="customer",
                                  policy=POLICY)
     return uow, clock, iid, cases, people
+
+
+@pytest.fixture
+def chosen(shop):
+    """A 20%-off option; customers 1 and 3 (2 units each) take the discount, customer 2 keeps;
+    the rest have not answered."""
+    return _answered(shop, 20, {1: OPTIONS[2], 3: OPTIONS[2], 2: "keep"})
 
 
 def _status(uow, iid: int) -> dict:
@@ -103,15 +108,8 @@ def test_the_payment_needs_its_reference(chosen, note: str, reason: str) -> None
 
 def test_a_discount_no_higher_than_the_price_paid_leaves_nothing_to_pay(shop) -> None:
     """95% off 199,000 is 9,950, below the 19,900 paid: the order keeps its price."""
-    uow, clock, listing_id, people, _ = shop
-    iid = _planned(uow, clock, listing_id, options=OPTIONS, discount_pct=95)
-    notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
-    apologies_sent(uow)
-    clock.now = datetime(2008, 6, 13, 10, 0, tzinfo=SEOUL)
-    with uow() as u:
-        case_id = u.cases.case_for_customer(iid, people[1])
-    desk_cases.record_choice(uow(), case_id=case_id, choice=OPTIONS[2], channel="web",
-                             evidence="clicked", taken_by="customer", policy=POLICY)
+    uow, _clock, iid, cases, people = _answered(shop, 95, {1: OPTIONS[2]})
+    case_id = cases[people[1]]
     assert _status(uow, iid)["differences_unpaid"] == 0
     with pytest.raises(Conflict) as refused:
         record_difference_paid(uow(), case_id=case_id, actor="agent:park", note="receipt")
