@@ -67,6 +67,7 @@ def test_the_difference_is_owed_until_recorded_as_paid_once(chosen) -> None:
     assert _status(uow, iid)["differences_unpaid"] == 1
     again = record_difference_paid(uow(), case_id=two, actor="agent:kim", note="paid")
     assert not again.changed and again.paid == first.paid  # the first record stands
+    assert not record_difference_paid(uow(), case_id=two, actor="agent:kim", note=" ").changed
     with uow() as u:
         paid = [r.event for r in u.audit.for_entity("case", str(two)) if r.event.action == PAID_ACTION]
         row = u.cases.get(two)

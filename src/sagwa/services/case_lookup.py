@@ -11,7 +11,8 @@ list, and the agent has a case number, a phone number, a name or an email.
 * anything else — a name, Korean or English: exact, a prefix, or a prefix of one of its words.
 
 :func:`find_cases` looks them up among the cases of incidents still open (a closed incident
-takes no choice any more), at most ``limit`` of them.
+takes no choice any more) and, of closed ones, the cases still owing the discount's difference
+(its payment is recorded on the case page), at most ``limit`` of them.
 """
 
 from __future__ import annotations

@@ -44,15 +44,15 @@ def record_difference_paid(uow: SqlAlchemyUnitOfWork, *, case_id: int, actor: st
     """Record that case ``case_id``'s customer paid the difference the discount choice left
     them to pay, with ``note`` (the payment's reference; required). Allowed on a closed
     incident too: a payment can come after the desk is done."""
-    text = payment_note(note)
     with uow:
         row = require(uow.cases.get(case_id, for_update=True), "case", case_id)
         difference = differences_of(uow, [row])[case_id]
         if difference.amount_minor <= 0:
             raise Conflict(f"case #{case_id} owes no difference: {_why_none(row)}",
                            reason="no_difference_owed", case_id=str(case_id))
-        if row.difference_paid is not None:
+        if row.difference_paid is not None:  # whatever the note says this time
             return DifferenceRecorded(case_id, difference, row.difference_paid, changed=False)
+        text = payment_note(note)
         now = uow.now()
         paid = DifferencePaid(now, actor, text)
         uow.cases.record_difference_paid(case_id, paid)
@@ -76,9 +76,7 @@ def differences_of(uow: SqlAlchemyUnitOfWork, rows: list[CaseRow]) -> dict[int, 
 def unpaid_differences(uow: SqlAlchemyUnitOfWork, incident_id: int) -> int:
     """Inside an open unit of work: how many of the incident's customers owe a difference not
     yet recorded as paid."""
-    rows = [r for r in uow.cases.for_incident(incident_id, statuses={CaseStatus.RESOLVED})
-            if r.difference_paid is None and r.case.consent is not None
-            and r.case.consent.choice is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT]
+    rows = uow.cases.owing_a_difference(incident_id)
     return sum(1 for d in differences_of(uow, rows).values() if d.amount_minor > 0)
 
 

@@ -75,7 +75,7 @@ def test_wildcards_and_partial_numbers_find_nothing(client: TestClient, world: W
     log_in(client, "agent")
     answer = client.get("/cs/cases", params={"q": q})
     assert _found(answer.text) == []
-    assert 'id="lookup-none"' in answer.text and "종료된 사고의 건은 찾지 않습니다" in answer.text
+    assert 'id="lookup-none"' in answer.text and "종료된 사고의 건은 차액 결제가 남은 건만 찾습니다" in answer.text
 
 
 def test_a_result_shows_name_incident_status_choice_and_deadline(client: TestClient,

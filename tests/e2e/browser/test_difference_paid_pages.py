@@ -64,6 +64,11 @@ def test_the_agent_records_the_difference_and_every_page_says_it(
     page = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
     assert f'id="difference-{case.case_id}" data-difference-paid="no"' in page
     assert "not sent until the customer pays the difference of 256,200 KRW" in page
+    # read to the customer, in their language (Korean): the difference is still owed
+    assert "차액 256,200원은 아직 결제되지 않았고, 결제하시면 상품을 보내 드립니다." in page
+    korean = unescape(client.get(f"/cs/cases/{case.case_id}?lang=ko").text)
+    assert "고객이 차액 256,200원을 결제하기 전까지 상품은 보내지 않습니다." in korean
+    page = client.get(f"/cs/cases/{case.case_id}?lang=en").text
     url = f"/cs/cases/{case.case_id}/difference-paid"
     blank = client.post(url, data={"csrf_token": csrf_of(page), "note": "  ", "back": "case"})
     assert blank.status_code == 422
@@ -78,6 +83,7 @@ def test_the_agent_records_the_difference_and_every_page_says_it(
     assert "the difference of 256,200 KRW is recorded as paid; the items can be sent" in after
     assert 'data-difference-paid="yes"' in after and "transfer ref 0613-42" in after
     assert f'action="{url}"' not in after
+    assert "아직 결제되지 않았고" not in after  # the script no longer asks for it
     again = client.post(url, data={"csrf_token": csrf_of(page), "note": "transfer ref 0613-42",
                                    "back": "case"})
     assert again.status_code == 303
@@ -107,9 +113,12 @@ def test_the_api_gives_the_difference_and_records_it_once(
     assert shown["difference"] == {"amount_minor": 256_200, "currency": "KRW"}
     assert shown["difference_paid_at"] is None
     url = f"/api/cases/{case.case_id}/difference-paid"
-    missing = agent.post(url, json={"note": ""})
-    assert missing.status_code == 422, missing.text
-    assert missing.json()["details"]["reason"] == "payment_note_required"
+    for body, reason in (({"note": ""}, "payment_note_required"),
+                         ({}, "payment_note_required"),
+                         ({"note": "x" * 5000}, "payment_note_too_long")):
+        missing = agent.post(url, json=body)
+        assert missing.status_code == 422, missing.text
+        assert missing.json()["details"]["reason"] == reason
     first = agent.post(url, json={"note": "receipt 42"})
     assert first.status_code == 200, first.text
     body = first.json()
@@ -119,10 +128,46 @@ def test_the_api_gives_the_difference_and_records_it_once(
     again = agent.post(url, json={"note": "another"}).json()
     assert again["changed"] is False and again["note"] == "receipt 42"
     assert again["paid_at"] == body["paid_at"]
-    assert agent.get(f"/api/cases/{case.case_id}").json()["difference_paid_at"] is not None
+    shown = agent.get(f"/api/cases/{case.case_id}").json()
+    assert shown["difference_paid_at"] == body["paid_at"]
+    assert (shown["difference_paid_by"], shown["difference_paid_note"]) == ("api:agent",
+                                                                            "receipt 42")
+    assert agent.post(url, json={"note": ""}).json()["changed"] is False  # recorded already
     other = world.cases["Alex Kim"]  # has not chosen: owes nothing
     refused = agent.post(f"/api/cases/{other}/difference-paid", json={"note": "receipt"})
     assert refused.status_code == 409
     assert refused.json()["details"]["reason"] == "no_difference_owed"
     reviewer = client_for("reviewer")
     assert reviewer.post(url, json={"note": "receipt"}).status_code == 403
+
+
+def test_a_refused_record_says_why_on_the_case_page(
+        client: TestClient, world: World) -> None:
+    """Alex Kim has not chosen: the page that refuses it says so (the form is not on it)."""
+    log_in(client, "agent")
+    case_id = world.cases["Alex Kim"]
+    page = client.get(f"/cs/cases/{case_id}?lang=en").text
+    answer = client.post(f"/cs/cases/{case_id}/difference-paid",
+                         data={"csrf_token": csrf_of(page), "note": "receipt 1", "back": "case"})
+    assert answer.status_code == 409
+    assert "This customer owes no difference" in unescape(answer.text)
+
+
+def test_after_closing_a_case_still_owing_it_is_found_and_recorded(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    """The incident closes with the difference unpaid; the customer rings later to pay."""
+    from test_cs_case_lookup import _close, _lookup
+
+    case = _discounted(client, world, session_factory, page_settings)
+    _close(client, case.incident_id)
+    _close(client, world.incident)
+    log_in(client, "agent")
+    assert _lookup(client, f"#{case.case_id}") == [case.case_id]
+    assert _lookup(client, "김민준") == [case.case_id]  # not their settled case of the other
+    page = client.get(f"/cs/cases/{case.case_id}?lang=en").text
+    assert client.post(f"/cs/cases/{case.case_id}/difference-paid",
+                       data={"csrf_token": csrf_of(page), "note": "transfer after closing",
+                             "back": "case"}).status_code == 303
+    assert _lookup(client, f"#{case.case_id}") == []  # nothing left to do on it
+

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, case, func, or_, select
 
 from sagwa.adapters.db.call_list_sql import owed_a_call
+from sagwa.adapters.db.case_repo import owes_a_difference
 from sagwa.adapters.db.tables import (
     cases,
     customers,
@@ -74,8 +75,10 @@ class CaseLookupReads:
 
 def _found_cases(conn: Connection, where: ColumnElement[bool], *, limit: int,
                  first: ColumnElement[Any] | None = None) -> list[FoundCase]:
-    """Cases of incidents not closed matching ``where`` (over ``cases`` and ``customers``):
-    ``first`` (if given) leads the order, then the nearest deadline, then the case id."""
+    """Cases of incidents not closed — and, of a closed one, those still owing the discount's
+    difference (a payment can come after closing) — matching ``where`` (over ``cases`` and
+    ``customers``): ``first`` (if given) leads the order, then the nearest deadline, then the
+    case id."""
     inc = incidents.alias("inc")  # `incidents` itself stays free for owed_a_call's subquery
     order = [] if first is None else [first]
     q = (select(cases.c.id, cases.c.incident_id, customers.c.name, customers.c.phone,
@@ -85,7 +88,7 @@ def _found_cases(conn: Connection, where: ColumnElement[bool], *, limit: int,
          .join(customers, customers.c.id == cases.c.customer_id)
          .join(inc, inc.c.id == cases.c.incident_id)
          .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
-         .where(inc.c.status != "closed", where)
+         .where(or_(inc.c.status != "closed", owes_a_difference()), where)
          .order_by(*order, incident_plans.c.deadline.asc().nulls_last(), cases.c.id)
          .limit(limit))
     return [FoundCase(r.id, r.incident_id, r.name, r.phone, r.email, r.locale, r.status,

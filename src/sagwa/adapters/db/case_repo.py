@@ -6,7 +6,18 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, any_, func, insert, literal, select, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    and_,
+    any_,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from sagwa.adapters.db.bulk import insert_unnest
@@ -32,6 +43,14 @@ def _consent(row: Any) -> ConsentRecord | None:
     return ConsentRecord(row.id, row.customer_id, CustomerOption(row.choice),
                          Channel(row.choice_channel), row.choice_at, row.choice_evidence,
                          row.choice_taken_by)
+
+
+def owes_a_difference() -> ColumnElement[bool]:
+    """The case took the discount and its difference is not recorded as paid (whether the
+    discount repriced anything upwards is for ``domain.difference`` to say)."""
+    return and_(cases.c.status == CaseStatus.RESOLVED.value,
+                cases.c.choice == CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT.value,
+                cases.c.difference_paid_at.is_(None))
 
 
 def _difference_paid(row: Any) -> DifferencePaid | None:
@@ -126,6 +145,13 @@ class CaseRepository:
         q = select(cases).where(cases.c.id == case_id)
         row = self.conn.execute(q.with_for_update() if for_update else q).one_or_none()
         return self._rows([row])[0] if row is not None else None
+
+    def owing_a_difference(self, incident_id: int) -> list[CaseRow]:
+        """The incident's cases that took the discount and whose difference is not recorded
+        as paid (:func:`owes_a_difference`)."""
+        return self._rows(list(self.conn.execute(
+            select(cases).where(cases.c.incident_id == incident_id, owes_a_difference())
+            .order_by(cases.c.id))))
 
     def for_incident(self, incident_id: int, *, statuses: set[CaseStatus] | None = None,
                      for_update: bool = False, limit: int | None = None,

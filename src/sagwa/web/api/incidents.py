@@ -76,7 +76,8 @@ class ChoiceCreate(Body):
 
 
 class DifferencePaidCreate(Body):
-    note: str = Field(max_length=4000, examples=["bank transfer, receipt 2008-0613-0042"],
+    # no length limits here: the domain's (``payment_note``) answer with their reasons
+    note: str = Field(default="", examples=["bank transfer, receipt 2008-0613-0042"],
                       description="How the difference was paid: a receipt number, a "
                                   "transfer's reference, or who took the payment.")
 
@@ -135,9 +136,11 @@ class CasePublic(BaseModel):
     exposure_kept: MoneyIO
     orders: list[CaseOrderPublic]
     #: What the discount choice left to pay on top of ``paid`` (zero for any other outcome),
-    #: and when staff recorded it as paid.
+    #: and when staff recorded it as paid, who did and the payment's reference.
     difference: MoneyIO
     difference_paid_at: datetime | None
+    difference_paid_by: str | None
+    difference_paid_note: str | None
 
 
 class NoticePublic(BaseModel):
@@ -152,7 +155,7 @@ class NoticePublic(BaseModel):
 
 
 def case_public(row: CaseRow, figures: CaseFigures) -> CasePublic:
-    c, f = row.case, figures
+    c, f, paid = row.case, figures, row.difference_paid
     return CasePublic(id=int(c.case_id), incident_id=int(c.incident_id),
                       customer_id=int(c.customer_id), status=c.status.value,
                       exposure=MoneyIO.of(f.exposure), order_ids=[int(i) for i in c.order_ids],
@@ -170,7 +173,9 @@ def case_public(row: CaseRow, figures: CaseFigures) -> CasePublic:
                                               refunded=MoneyIO.of(o.refunded))
                               for o in f.orders],
                       difference=MoneyIO.of(difference_of(c, f)),
-                      difference_paid_at=row.difference_paid.at if row.difference_paid else None)
+                      difference_paid_at=paid.at if paid else None,
+                      difference_paid_by=paid.by if paid else None,
+                      difference_paid_note=paid.note if paid else None)
 
 
 def cases_public(uow: Any, rows: list[CaseRow]) -> list[CasePublic]:

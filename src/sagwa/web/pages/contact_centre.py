@@ -311,7 +311,7 @@ def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
 
 @router.post("/cases/{case_id}/difference-paid")
 def difference_paid(case_id: int, request: Request, account: Agent, uow: Uow,
-                    note: Annotated[str, Form(max_length=4000)] = "",
+                    note: Annotated[str, Form()] = "",  # its limit is the domain's
                     back: Annotated[str, Form(max_length=10)] = "case") -> Response:
     """Record that the customer paid the discount choice's difference (to the customer centre:
     sagwa takes no payment). Sent twice, it says it was already recorded."""

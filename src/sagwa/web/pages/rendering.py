@@ -86,6 +86,8 @@ def make_templates() -> Jinja2Templates:
     templates.env.filters["josa"] = josa  # {{ name|josa("이(가)") }}: 카메라마당이, 사과나라가
     templates.env.filters["label"] = label_filter  # {{ c.status|label("case") }}: 안내 발송
     templates.env.filters["pct"] = percent  # {{ c.promotion_pct|pct }}: 20%, 12.5%
+    # {{ amount|money_in(cl) }}: in the customer's language where the page's is another
+    templates.env.filters["money_in"] = lambda money, lang: format_money(money, lang=lang)
     templates.env.filters["actor"] = actor_filter  # {{ a.agent|actor }}: 상담원 choi, 고객
     templates.env.globals["Money"] = Money
     templates.env.globals["form_key"] = form_key  # <input type=hidden name=form_key …>
