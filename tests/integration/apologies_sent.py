@@ -12,14 +12,18 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 
 def apologies_sent(uow: Callable[[], SqlAlchemyUnitOfWork],
-                   failed_cases: Collection[int] = ()) -> int:
+                   failed_cases: Collection[int] = (), *,
+                   left_pending: Collection[int] = ()) -> int:
     """Every pending apology marked sent at its ``not_before`` — but those to ``failed_cases``
-    marked failed (their delivery failed: those customers are never told); how many sent."""
+    marked failed (their delivery failed: those customers are never told), and those to
+    ``left_pending`` left as they are (the worker is down); how many sent."""
     with uow() as u:
         rows = u.conn.execute(select(outbox.c.id, outbox.c.not_before, outbox.c.case_id).where(
             outbox.c.purpose == "resolution", outbox.c.status == "pending")).all()
         sent = 0
         for message_id, due, case_id in rows:
+            if int(case_id) in left_pending:
+                continue
             if int(case_id) in failed_cases:
                 u.outbox.record_outcome(message_id, status="failed", last_error="550 no mailbox")
             else:

@@ -40,14 +40,18 @@ def _notified(shop, **plan):  # noqa: F811
 
 
 def _asked_for_a_person_then_defaulted(shop):  # noqa: F811
-    """One customer asked to talk to a person; the deadline passed: a call is owed to them."""
-    uow, clock, iid, case_ids = _notified(shop)
-    desk_cases.record_choice(uow(), case_id=case_ids[0], choice="talk_to_person", channel="web",
+    """Alex Kim (customer 0, English) asked to talk to a person; the deadline passed: a call is
+    owed to them. (Picked by customer: case ids follow customer ids sorted as text, "10"
+    before "9", so the first case is not always theirs.)"""
+    uow, clock, iid, _case_ids = _notified(shop)
+    with uow() as u:
+        case_id = int(u.cases.case_for_customer(iid, shop[3][0]))
+    desk_cases.record_choice(uow(), case_id=case_id, choice="talk_to_person", channel="web",
                              evidence="pressed", taken_by="customer", policy=POLICY)
     clock.now = DEADLINE + timedelta(minutes=2)
     desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline")
     clock.now = datetime(2008, 6, 18, 10, 0, tzinfo=SEOUL)
-    return uow, clock, iid, case_ids[0]
+    return uow, clock, iid, case_id
 
 
 def _call(uow, clock, case_id: int, outcome: str, policy: DeskPolicy = POLICY,

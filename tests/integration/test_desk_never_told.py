@@ -34,8 +34,9 @@ SEOUL = ZoneInfo("Asia/Seoul")
 DEADLINE = datetime(2008, 6, 17, 18, 0, tzinfo=SEOUL)  # test_desk._planned's
 
 
-def _incident(shop):
-    """Notified; customer 0 (English) and customer 1 (Korean) were never sent their apology."""
+def _incident(shop, *, worker_down: bool = False):
+    """Notified; customer 0 (English) and customer 1 (Korean) were never sent their apology:
+    its delivery failed — or, ``worker_down``, it never left the outbox."""
     uow, clock, listing_id, people, _ = shop
     iid = _planned(uow, clock, listing_id)
     notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
@@ -43,7 +44,10 @@ def _incident(shop):
     with uow() as u:
         cases = {int(r.case.customer_id): int(r.case.case_id) for r in u.cases.for_incident(iid)}
     untold = {cases[people[0]], cases[people[1]]}
-    apologies_sent(uow, untold)
+    if worker_down:
+        apologies_sent(uow, left_pending=untold)
+    else:
+        apologies_sent(uow, untold)
     clock.now = datetime(2008, 6, 13, 10, 0, tzinfo=SEOUL)
     return uow, clock, iid, cases, people, untold
 
@@ -199,7 +203,8 @@ def test_the_call_card_says_the_customer_hears_it_first_from_the_agent(shop) -> 
     context = queue_context(uow(), POLICY)
     assert sorted(card.queued.case_id for card in context["cards"]) == sorted(untold)
     assert {card.queued.told for card in context["cards"]} == {False}
-    for lang, words in (("en", "hears about this first from you"), ("ko", "처음 듣습니다")):
+    for lang, words in (("en", "start with the apology and the explanation"),
+                        ("ko", "사과와 설명부터 해 주세요")):
         values = {"lang": lang, "t": chooser(lang), "account": None, "csrf": "token",
                   "flash": None, "switch_lang": "", "money": str, **context}
         html = make_templates().env.get_template("cs/queue.html").render(values)
@@ -299,7 +304,7 @@ def test_at_the_deadline_they_are_sent_the_apology_they_never_got(shop) -> None:
     """Not left waiting in silence for the call: the apology, saying our message did not go out
     in time and the deadline does not apply to them, by both channels, with their link, at the
     next contact opening; withdrawn if they answer before it goes out. The call is still owed."""
-    uow, clock, iid, cases, people, untold = _incident(shop)
+    uow, clock, iid, cases, people, untold = _incident(shop, worker_down=True)
     _past_deadline(uow, clock, iid)
     emails, texts = _messages(uow, "never_told"), _messages(uow, "never_told", "sms")
     assert set(emails) == set(texts) == untold  # the told got "we did not hear from you"
@@ -329,3 +334,47 @@ def test_at_the_deadline_they_are_sent_the_apology_they_never_got(shop) -> None:
                                                             outbox.c.case_id == ko))}
     assert statuses == {"email": "withdrawn", "sms": "withdrawn"}  # they answered first
 
+
+def _outbox(uow, case_id: int, purpose: str) -> dict[str, str]:
+    with uow() as u:
+        return {r.channel: r.status for r in u.conn.execute(
+            select(outbox.c.channel, outbox.c.status).where(outbox.c.case_id == case_id,
+                                                            outbox.c.purpose == purpose))}
+
+
+def test_giving_up_the_calls_withdraws_the_we_will_call_you_message(shop) -> None:
+    """The worker was down (why they were never told): its "one of our staff will call you"
+    still waits when the calls are given up; the message saying we could not reach them
+    replaces it (found by a review: both went out, after the incident closed)."""
+    uow, clock, iid, cases, people, untold = _incident(shop, worker_down=True)
+    _past_deadline(uow, clock, iid)
+    for _ in range(POLICY.max_call_attempts):
+        for case_id in untold:
+            desk_cases.log_contact_attempt(uow(), case_id=case_id, channel="phone",
+                                           outcome="no_answer", agent="agent:park",
+                                           policy=POLICY, links=LINKS)
+        clock.now += POLICY.min_call_spacing
+    en = cases[people[0]]
+    assert _outbox(uow, en, "never_told") == {"email": "withdrawn", "sms": "withdrawn"}
+    assert _outbox(uow, en, "unreachable") == {"email": "pending", "sms": "pending"}
+
+
+def test_a_channel_whose_apology_failed_is_not_written_to_again(shop) -> None:
+    """Customer 0's email and text both failed for good (they went on the call list for it);
+    customer 1's email failed and their text never left the outbox: the message at the
+    deadline goes to customer 1 by text only, and to customer 0 not at all — it would fail
+    again (found by a review: it was sent to the bounced addresses)."""
+    uow, clock, iid, cases, people, _untold = _incident(shop, worker_down=True)
+    en, ko = cases[people[0]], cases[people[1]]
+    with uow() as u:
+        for message_id, case_id, channel in u.conn.execute(
+                select(outbox.c.id, outbox.c.case_id, outbox.c.channel).where(
+                    outbox.c.purpose == "resolution", outbox.c.case_id.in_([en, ko]))):
+            if case_id == en or channel == "email":
+                u.outbox.record_outcome(message_id, status="failed", last_error="550 bounced")
+        u.commit()
+    _past_deadline(uow, clock, iid)
+    assert _outbox(uow, en, "never_told") == {}
+    assert _outbox(uow, ko, "never_told") == {"sms": "pending"}
+    with uow() as u:
+        assert u.reads.calls_owed(iid) == 2  # the call is how customer 0 hears of it

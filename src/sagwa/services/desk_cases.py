@@ -375,6 +375,9 @@ def _give_up_if_unreachable(uow: SqlAlchemyUnitOfWork, row: CaseRow, owed: OwedC
         "min_spacing_minutes": int(policy.min_call_spacing.total_seconds() // 60),
         "last_outcome": owed.last_outcome, "last_attempt_id": attempt_id}), now)
     plan = current_plan(uow, int(row.case.incident_id))
+    # "one of our staff will call you", still waiting to go out, is no longer true
+    uow.outbox.withdraw_pending([int(row.case.case_id)], purposes=("never_told",),
+                                why="the desk gave up calling; the message saying so replaces it")
     queued = enqueue_messages(uow, unreachable_messages(
         uow, case=row.case, plan=plan, attempts=owed.attempts, attempt_id=attempt_id,
         policy=policy, links=links))

@@ -58,12 +58,15 @@ def never_told_messages(uow: SqlAlchemyUnitOfWork, *, case: Case, plan: Incident
     them, the options, that one of our staff will call, and their case link (from ``links``),
     where their answer counts. By every channel they have, as the apology goes; at the next
     opening of the contact hours; queued once, with the deadline's default (``apply_deadline``),
-    and withdrawn if they answer first. The call is still owed: the message does not replace
-    it, it makes sure they are not left waiting in silence for it."""
+    and withdrawn if they answer first (or the desk gives up calling). The call is still owed:
+    the message does not replace it, it makes sure they are not left waiting in silence for it.
+    A channel whose apology failed is skipped: it would fail again (a bounced address, a wrong
+    number), and the case went on the call list for it (``desk_undelivered``)."""
+    failed = uow.outbox.failed_apology_channels(int(case.case_id))
     return _messages(uow, case, plan, policy, links, {}, purpose="never_told",
                      subject=NEVER_TOLD_SUBJECT,
                      key=f"incident:{case.incident_id}:case:{case.case_id}:never_told",
-                     every_channel=True)
+                     every_channel=True, skip=failed)
 
 
 NEVER_TOLD_SUBJECT = {"ko": "[사과] 가격 오류 안내가 제때 전해지지 않아 죄송합니다",
@@ -73,14 +76,17 @@ NEVER_TOLD_SUBJECT = {"ko": "[사과] 가격 오류 안내가 제때 전해지�
 
 def _messages(uow: SqlAlchemyUnitOfWork, case: Case, plan: IncidentPlan, policy: DeskPolicy,
               links: LinkMaker | None, extra: dict[str, object], *, purpose: str,
-              subject: dict[str, str], key: str, every_channel: bool) -> list[object]:
+              subject: dict[str, str], key: str, every_channel: bool,
+              skip: frozenset[str] = frozenset()) -> list[object]:
     """``purpose``'s messages to the customer of ``case`` (templates ``<purpose>_email`` and
     ``<purpose>_sms``), checked; by email, or by text without one — by both with
-    ``every_channel``; with their case link when ``links`` is given."""
+    ``every_channel`` — but never by a channel in ``skip``; with their case link when
+    ``links`` is given."""
     from sagwa.services.outbox import OutgoingMessage
 
     person = require(uow.catalog.customer(int(case.customer_id)), "customer", case.customer_id)
-    reachable = [(c, r) for c, r in (("email", person.email), ("sms", person.phone)) if r]
+    reachable = [(c, r) for c, r in (("email", person.email), ("sms", person.phone))
+                 if r and c not in skip]
     channels = reachable if every_channel else reachable[:1]
     if not channels:
         return []

@@ -210,6 +210,13 @@ class OutboxRepository:
             return None
         return {r.channel: r.last_error or "" for r in rows}
 
+    def failed_apology_channels(self, case_id: int) -> frozenset[str]:
+        """The channels on which the case's apology failed (for good, or out of attempts)."""
+        return frozenset(self.conn.execute(
+            select(outbox.c.channel).where(outbox.c.case_id == case_id,
+                                           outbox.c.purpose == APOLOGY,
+                                           outbox.c.status == "failed")).scalars())
+
     def pending_due(self, now: datetime) -> list[int]:
         """Ids of pending messages whose ``not_before`` has come, oldest first."""
         return [int(i) for i in self.conn.execute(
