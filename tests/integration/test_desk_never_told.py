@@ -378,3 +378,33 @@ def test_a_channel_whose_apology_failed_is_not_written_to_again(shop) -> None:
     assert _outbox(uow, ko, "never_told") == {"sms": "pending"}
     with uow() as u:
         assert u.reads.calls_owed(iid) == 2  # the call is how customer 0 hears of it
+
+
+def test_after_the_message_at_the_deadline_the_one_after_the_calls_refers_to_it(shop) -> None:
+    """They had the apology and its explanation at the deadline: the message after the calls
+    fail says "once more" and "as we wrote", not the news again (found by a review)."""
+    uow, clock, iid, cases, people, untold = _incident(shop, worker_down=True)
+    _past_deadline(uow, clock, iid)
+    with uow() as u:
+        for (message_id,) in u.conn.execute(select(outbox.c.id).where(
+                outbox.c.purpose == "never_told")):
+            u.outbox.record_outcome(message_id, status="sent", last_error=None,
+                                    sent_at=clock.now)
+        u.commit()
+    for _ in range(POLICY.max_call_attempts):
+        for case_id in untold:
+            desk_cases.log_contact_attempt(uow(), case_id=case_id, channel="phone",
+                                           outcome="no_answer", agent="agent:park",
+                                           policy=POLICY, links=LINKS)
+        clock.now += POLICY.min_call_spacing
+    en, ko = cases[people[0]], cases[people[1]]
+    emails, texts = _messages(uow, "unreachable"), _messages(uow, "unreachable", "sms")
+    assert emails[en].startswith("Dear Alex Kim, once more we are sorry for the pricing error.")
+    assert "As we wrote to you, our message asking you to choose by Tuesday, June 17" in emails[en]
+    assert "instead of 199,000 KRW" not in emails[en]  # the explanation is not news any more
+    assert "앞서 알려 드린 대로" in emails[ko] and "다시 한 번 죄송합니다" in emails[ko]
+    assert "We're sorry again" in texts[en] and "As we wrote" in texts[en]
+    assert "다시 한 번 사과드립니다" in texts[ko]
+    for case_id, lang in ((en, "en"), (ko, "ko")):
+        for body in (emails[case_id], texts[case_id]):
+            assert check_message(body, kind="resolution", lang=lang).ok, body

@@ -41,7 +41,10 @@ def unreachable_messages(uow: SqlAlchemyUnitOfWork, *, case: Case, plan: Inciden
     goes: this is the first word they get, and one channel may be the one that failed — and
     with the link to their case page (from ``links``, valid as long as an apology's after its
     deadline, counted from now), where their answer still counts."""
+    # the message at the deadline already gave the explanation and the apology: this one
+    # refers to it ("as we wrote") instead of giving them as news
     extra = {"attempts": attempts, "told": case.told,
+             "wrote": not case.told and uow.outbox.was_sent(int(case.case_id), "never_told"),
              "asked": case.consent is not None
              and case.consent.choice is CustomerOption.TALK_TO_PERSON}
     return _messages(uow, case, plan, policy, links if not case.told else None, extra,

@@ -210,6 +210,12 @@ class OutboxRepository:
             return None
         return {r.channel: r.last_error or "" for r in rows}
 
+    def was_sent(self, case_id: int, purpose: str) -> bool:
+        """Whether a message of ``purpose`` went out to the case's customer."""
+        return bool(self.conn.execute(select(exists().where(
+            outbox.c.case_id == case_id, outbox.c.purpose == purpose,
+            outbox.c.status == "sent"))).scalar())
+
     def failed_apology_channels(self, case_id: int) -> frozenset[str]:
         """The channels on which the case's apology failed (for good, or out of attempts)."""
         return frozenset(self.conn.execute(
