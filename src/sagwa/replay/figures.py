@@ -22,7 +22,9 @@ from sagwa.domain.contact_hours import ContactSchedule, may_contact
 from sagwa.domain.sla import minutes_between
 from sagwa.messagecheck import check_message
 
-CUSTOMER_PURPOSES = ("resolution", "confirmation", "legacy_cancellation", "legacy_call_note")
+#: Every message a customer is sent (the desk's and 2008's), all of them checked for the figures.
+CUSTOMER_PURPOSES = ("resolution", "reminder", "confirmation", "defaulted", "unreachable",
+                     "never_told", "legacy_cancellation", "legacy_call_note")
 
 
 def platform_knew_at(conn: Connection) -> datetime | None:

@@ -66,3 +66,30 @@ def test_the_customer_page_of_a_customer_never_told_says_so_and_still_takes_a_ch
     assert 'id="choose-' in english  # their answer counts whenever it comes
     korean = unescape(client.get(f"/c/{case.token}?lang=ko").text)
     assert "안내가 제때 나가지 못했습니다. 죄송합니다. 상담원이 전화드려 직접 여쭙겠습니다" in korean
+
+
+def test_once_the_calls_are_given_up_the_page_no_longer_promises_one(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    """Found by a review: after three spaced calls that did not reach them the page still said
+    "one of our staff will call you"; it says we called and could not reach them."""
+    from world import POLICY
+
+    case = notified_two_unit_case(session_factory, page_settings.secret_key, world,
+                                  started=datetime.now(UTC) - timedelta(days=20),
+                                  options=["keep", "talk_to_person"], sent=False)
+    case.clock.now = datetime.now(UTC) - timedelta(days=1)
+    desk_cases.apply_deadline(SqlAlchemyUnitOfWork(session_factory, case.clock),
+                              incident_id=case.incident_id, actor="system")
+    for _ in range(POLICY.max_call_attempts):
+        desk_cases.log_contact_attempt(SqlAlchemyUnitOfWork(session_factory, case.clock),
+                                       case_id=case.case_id, channel="phone",
+                                       outcome="no_answer", agent="agent:park", policy=POLICY)
+        case.clock.now += POLICY.min_call_spacing
+    english = unescape(client.get(f"/c/{case.token}?lang=en").text)
+    assert (f"Our staff called you {POLICY.max_call_attempts} times but could not reach you; "
+            "nothing has changed on your order.") in english
+    assert "One of our staff will call you" not in english and 'id="choose-' in english
+    korean = unescape(client.get(f"/c/{case.token}?lang=ko").text)
+    assert f"상담원이 {POLICY.max_call_attempts}번 전화드렸지만 연결되지 않았습니다." in korean
+    assert "전화드려 직접 여쭙겠습니다" not in korean

@@ -159,7 +159,8 @@ def _points_booked(case: CaseFacts) -> int:
     return compensation_due(row.case, case.plan, consent.choice).amount_minor
 
 
-def settled_lines(case: CaseFacts, state: str, lang: str) -> list[str]:
+def settled_lines(case: CaseFacts, state: str, lang: str,
+                  gave_up_after: int | None = None) -> list[str]:
     """What happened to a case that takes no more choices, in plain sentences: a case settled
     by the customer's own choice says that choice (shown above the lines) and, for the
     discount, what happens about the difference — never the deadline's default, even when
@@ -172,10 +173,11 @@ def settled_lines(case: CaseFacts, state: str, lang: str) -> list[str]:
         if consent.choice is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
             lines.append(difference_line(case, lang))
     elif consent is not None and consent.choice is CustomerOption.TALK_TO_PERSON:
-        lines.append(_t(lang, "상담원과 통화를 요청하셨습니다. 상담원이 전화드릴 예정입니다.",
-                        "You asked to talk to a person; one of our staff will call you."))
+        lines.append(_t(lang, "상담원과 통화를 요청하셨습니다. ", "You asked to talk to a person; ")
+                     + (call_when_given_up(gave_up_after, lang) if gave_up_after else
+                        _t(lang, "상담원이 전화드릴 예정입니다.", "one of our staff will call you.")))
     elif row.status is CaseStatus.DEFAULTED or state == DEFAULTED:
-        lines.append(deadline_line(case, lang))
+        lines.append(deadline_line(case, lang, gave_up_after))
     return lines
 
 
@@ -193,18 +195,25 @@ def difference_line(case: CaseFacts, lang: str) -> str:
               f"We received the difference of {extra} on {when}; your items are being sent.")
 
 
-def deadline_line(case: CaseFacts, lang: str) -> str:
+def deadline_line(case: CaseFacts, lang: str, gave_up_after: int | None = None) -> str:
     """Once the deadline has passed without an answer: that it has, and this customer's own
     default (``default_outcome``: a call above the keep cap) — applied, or, while the deadline
-    job has not run yet, about to be."""
+    job has not run yet, about to be. ``gave_up_after``: the desk gave up calling after that
+    many attempts (the page no longer promises a call)."""
     row = case.row.case
     if not row.told:  # their apology never went out: no default was ever put to them
-        return _t(lang, f"답변 기한({case.deadline(lang)})까지 원하시는 방법을 여쭙는 안내가 제때 나가지 "
-                        "못했습니다. 죄송합니다. 상담원이 전화드려 직접 여쭙겠습니다. 그때까지 주문은 바뀌지 "
-                        "않습니다.",
-                  f"Our message asking you to choose by {case.deadline(lang)} did not go out in "
-                  "time; we are sorry. One of our staff will call you to ask, and nothing "
-                  "changes on your order until then.")
+        missed = _t(lang, f"답변 기한({case.deadline(lang)})까지 원하시는 방법을 여쭙는 안내가 제때 나가지 "
+                          "못했습니다. 죄송합니다. ",
+                    f"Our message asking you to choose by {case.deadline(lang)} did not go out "
+                    "in time; we are sorry. ")
+        if gave_up_after:
+            return missed + _t(lang, f"상담원이 {gave_up_after}번 전화드렸지만 연결되지 않았습니다. 주문은 "
+                                     "바뀌지 않았습니다.",
+                               f"Our staff called you {_times(gave_up_after)} but could not "
+                               "reach you; nothing has changed on your order.")
+        return missed + _t(lang, "상담원이 전화드려 직접 여쭙겠습니다. 그때까지 주문은 바뀌지 않습니다.",
+                           "One of our staff will call you to ask, and nothing changes on your "
+                           "order until then.")
     keep = default_outcome(row, case.plan) is DefaultAction.KEEP
     what = (_t(lang, "주문 유지", "keep the order") if keep
             else _t(lang, "상담원 전화", "a call from our staff"))
@@ -219,7 +228,7 @@ def deadline_line(case: CaseFacts, lang: str) -> str:
               "shortly. ") + then
 
 
-def late_note(case: CaseFacts, lang: str) -> str:
+def late_note(case: CaseFacts, lang: str, gave_up_after: int | None = None) -> str:
     """Past the deadline on a case that still takes a choice (the plan takes late answers, or
     the customer's default is a call): that they can still choose, and what happens if not."""
     row = case.row.case
@@ -228,19 +237,35 @@ def late_note(case: CaseFacts, lang: str) -> str:
     if row.consent is not None:  # they asked for a person: that call is what happens
         return still
     if row.status is CaseStatus.DEFAULTED or not row.told:
-        return deadline_line(case, lang) + _t(lang, " 아래에서 아직 직접 고르실 수 있습니다.",
+        return deadline_line(case, lang, gave_up_after) + _t(lang, " 아래에서 아직 직접 고르실 수 있습니다.",
                                               " You can still choose below.")
     return still + _t(lang, " 고르지 않으시면 ", " If you do not, ") + case.if_unanswered(lang)
+
+
+def call_when_given_up(attempts: int, lang: str) -> str:
+    """After the desk gave up calling: we called, could not reach them, and they may call us."""
+    return _t(lang, f"상담원이 {attempts}번 전화드렸지만 연결되지 않았습니다. 편하신 때 아래 연락처로 "
+                    "전화 주세요.",
+              f"our staff called you {_times(attempts)} but could not reach you; please call us "
+              "when it suits you (below).")
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else f"{n} times"
 
 
 def _capitalised(sentence: str) -> str:
     return sentence[:1].upper() + sentence[1:]
 
 
-def call_when(policy: DeskPolicy, now: datetime, lang: str) -> str:
+def call_when(policy: DeskPolicy, now: datetime, lang: str,
+              gave_up_after: int | None = None) -> str:
     """When a customer who asked to talk to a person will be called: "soon" only while the
     contact centre is open (whatever time is left before it closes: agents call until then);
-    at night, at a weekend or on a holiday, from its next opening."""
+    at night, at a weekend or on a holiday, from its next opening. Once the desk gave up after
+    ``gave_up_after`` attempts: that we called and could not reach them, and to call us."""
+    if gave_up_after:
+        return call_when_given_up(gave_up_after, lang)
     opens = next_opening(policy.schedule, now)
     if opens == now:
         return _t(lang, "상담원이 곧 전화드리겠습니다.", "one of our staff will call you soon.")
@@ -253,7 +278,9 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
                  policy: DeskPolicy, request: Request) -> dict[str, Any]:
     with uow:
         case = load_case(uow, case_id, customer_id=customer_id)
+        calls = uow.reads.call_records([case_id], min_spacing=policy.min_call_spacing).get(case_id)
         now = uow.now()
+    gave_up = calls.attempts_counted if calls is not None and calls.unreachable else None
     lang = lang_of(request, fallback=case.customer.locale)
     consent = case.row.case.consent
     state = answer_state(case, now)
@@ -262,10 +289,11 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
             "consent": consent, "state": state, "final_choice": final,
             "chosen": label("choice", consent.choice, lang) if consent else None,
             "can_choose": state == OPEN, "late": deadline_passed(case.plan, now),
-            "late_note": late_note(case, lang), "if_unanswered": case.if_unanswered(lang),
-            "settled": settled_lines(case, state, lang), "amounts": amounts(case, lang),
+            "late_note": late_note(case, lang, gave_up),
+            "if_unanswered": case.if_unanswered(lang),
+            "settled": settled_lines(case, state, lang, gave_up), "amounts": amounts(case, lang),
             "options": case.options(lang), "contact": contact(policy, lang),
-            "call_when": call_when(policy, now, lang)}
+            "call_when": call_when(policy, now, lang, gave_up)}
 
 
 def _case_page(request: Request, token: str, context: dict[str, Any], *,
