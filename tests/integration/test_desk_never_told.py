@@ -335,6 +335,16 @@ def test_at_the_deadline_they_are_sent_the_apology_they_never_got(shop) -> None:
     assert statuses == {"email": "withdrawn", "sms": "withdrawn"}  # they answered first
 
 
+def _calls_fail(uow, clock, case_ids) -> None:
+    """The policy's attempts to call each of ``case_ids``, spaced out, none reaching them."""
+    for _ in range(POLICY.max_call_attempts):
+        for case_id in case_ids:
+            desk_cases.log_contact_attempt(uow(), case_id=case_id, channel="phone",
+                                           outcome="no_answer", agent="agent:park",
+                                           policy=POLICY, links=LINKS)
+        clock.now += POLICY.min_call_spacing
+
+
 def _outbox(uow, case_id: int, purpose: str) -> dict[str, str]:
     with uow() as u:
         return {r.channel: r.status for r in u.conn.execute(
@@ -348,12 +358,7 @@ def test_giving_up_the_calls_withdraws_the_we_will_call_you_message(shop) -> Non
     replaces it (found by a review: both went out, after the incident closed)."""
     uow, clock, iid, cases, people, untold = _incident(shop, worker_down=True)
     _past_deadline(uow, clock, iid)
-    for _ in range(POLICY.max_call_attempts):
-        for case_id in untold:
-            desk_cases.log_contact_attempt(uow(), case_id=case_id, channel="phone",
-                                           outcome="no_answer", agent="agent:park",
-                                           policy=POLICY, links=LINKS)
-        clock.now += POLICY.min_call_spacing
+    _calls_fail(uow, clock, untold)
     en = cases[people[0]]
     assert _outbox(uow, en, "never_told") == {"email": "withdrawn", "sms": "withdrawn"}
     assert _outbox(uow, en, "unreachable") == {"email": "pending", "sms": "pending"}
@@ -391,12 +396,7 @@ def test_after_the_message_at_the_deadline_the_one_after_the_calls_refers_to_it(
             u.outbox.record_outcome(message_id, status="sent", last_error=None,
                                     sent_at=clock.now)
         u.commit()
-    for _ in range(POLICY.max_call_attempts):
-        for case_id in untold:
-            desk_cases.log_contact_attempt(uow(), case_id=case_id, channel="phone",
-                                           outcome="no_answer", agent="agent:park",
-                                           policy=POLICY, links=LINKS)
-        clock.now += POLICY.min_call_spacing
+    _calls_fail(uow, clock, untold)
     en, ko = cases[people[0]], cases[people[1]]
     emails, texts = _messages(uow, "unreachable"), _messages(uow, "unreachable", "sms")
     assert emails[en].startswith("Dear Alex Kim, once more we are sorry for the pricing error.")
