@@ -17,13 +17,12 @@ transaction that marks the case, once per mark.
 from __future__ import annotations
 
 from sagwa.domain.contact_hours import next_contact_time
-from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan, default_outcome
+from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
 from sagwa.domain.incidents import Case
-from sagwa.domain.money import Money, format_money
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_notify import LINK_VALID_AFTER_DEADLINE, LinkMaker
 from sagwa.services.desk_policy import DeskPolicy
-from sagwa.services.desk_wordings import case_facts, shared_values
+from sagwa.services.desk_wordings import case_facts, order_values, shared_values
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -66,10 +65,12 @@ def never_told_messages(uow: SqlAlchemyUnitOfWork, *, case: Case, plan: Incident
     A channel whose apology failed is skipped: it would fail again (a bounced address, a wrong
     number), and the case went on the call list for it (``desk_undelivered``)."""
     failed = uow.outbox.failed_apology_channels(int(case.case_id))
+    # its wording was checked when the incident was notified (``desk_wordings.wording_samples``):
+    # not again per customer inside the deadline's transaction, which holds the incident
     return _messages(uow, case, plan, policy, links, {}, purpose="never_told",
                      subject=NEVER_TOLD_SUBJECT,
                      key=f"incident:{case.incident_id}:case:{case.case_id}:never_told",
-                     every_channel=True, skip=failed)
+                     every_channel=True, skip=failed, check=False)
 
 
 NEVER_TOLD_SUBJECT = {"ko": "[사과] 가격 오류 안내가 제때 전해지지 않아 죄송합니다",
@@ -80,7 +81,7 @@ NEVER_TOLD_SUBJECT = {"ko": "[사과] 가격 오류 안내가 제때 전해지�
 def _messages(uow: SqlAlchemyUnitOfWork, case: Case, plan: IncidentPlan, policy: DeskPolicy,
               links: LinkMaker | None, extra: dict[str, object], *, purpose: str,
               subject: dict[str, str], key: str, every_channel: bool,
-              skip: frozenset[str] = frozenset()) -> list[object]:
+              skip: frozenset[str] = frozenset(), check: bool = True) -> list[object]:
     """``purpose``'s messages to the customer of ``case`` (templates ``<purpose>_email`` and
     ``<purpose>_sms``), checked; by email, or by text without one — by both with
     ``every_channel`` — but never by a channel in ``skip``; with their case link when
@@ -96,7 +97,7 @@ def _messages(uow: SqlAlchemyUnitOfWork, case: Case, plan: IncidentPlan, policy:
     inc = require(uow.incidents.get(int(case.incident_id)), "incident", case.incident_id).incident
     lang = person.locale
     values = {**shared_values(case_facts(uow, inc, case), plan, policy, lang),
-              **_order_values(case, plan, inc.wrong_price.currency, lang),
+              **order_values(case, plan, inc.wrong_price.currency, lang),
               "customer_name": person.name, **extra,
               "link": (links.for_case(int(case.case_id), int(case.customer_id),
                                       uow.now() + LINK_VALID_AFTER_DEADLINE)
@@ -105,27 +106,11 @@ def _messages(uow: SqlAlchemyUnitOfWork, case: Case, plan: IncidentPlan, policy:
         idempotency_key=key if channel == channels[0][0] else f"{key}:{channel}",
         purpose=purpose, channel=channel, recipient=recipient, locale=lang,
         subject=subject[lang] if channel == "email" else "",
-        body=dm.checked(dm.render(f"{purpose}_{channel}", lang, **values),
-                        kind="resolution", lang=lang),
+        body=_checked(dm.render(f"{purpose}_{channel}", lang, **values), lang, check),
         not_before=next_contact_time(policy.schedule, uow.now()),
         incident_id=int(case.incident_id), case_id=int(case.case_id),
         customer_id=int(case.customer_id)) for channel, recipient in channels]
 
 
-def _order_values(case: Case, plan: IncidentPlan, currency: str, lang: str) -> dict[str, object]:
-    """The order (units, paid), what happens to it now (the default the case took) and the
-    options offered, which the customer can still choose."""
-    ko = lang == "ko"
-    paid = Money(sum(o.unit_price.amount_minor * o.quantity for o in case.orders), currency)
-    if default_outcome(case, plan) is DefaultAction.KEEP:
-        outcome = ("주문하신 상품은 결제하신 가격 그대로 보내 드립니다." if ko
-                   else "We will send your order at the price you paid.")
-        short = "주문은 결제하신 가격 그대로 유지됩니다." if ko else "Your order stays at the price you paid."
-    else:
-        outcome = ("고객님과 통화하기 전까지 주문은 바뀌지 않고 그대로 유지됩니다." if ko
-                   else "Your order stays as it is: nothing changes until we have talked to you.")
-        short = "주문은 그대로 유지됩니다." if ko else "Your order stays as it is."
-    return {"units": case.units, "paid": format_money(paid, lang=lang), "outcome": outcome,
-            "outcome_short": short,
-            "offered": [dm.choice_label(o, lang) for o in dm.OPTION_ORDER if plan.offers(o)],
-            "options_phrase": dm.options_phrase(plan, lang, dm.over_cap(case, plan))}
+def _checked(body: str, lang: str, check: bool) -> str:
+    return dm.checked(body, kind="resolution", lang=lang) if check else body

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from sagwa.domain.incident_plan import IncidentPlan
+from sagwa.domain.incident_plan import DefaultAction, IncidentPlan, default_outcome
 from sagwa.domain.incidents import Case, CaseStatus, Incident, OrderRecord
 from sagwa.domain.money import Money, format_money
 from sagwa.services import desk_messages as dm
@@ -139,7 +139,41 @@ def wording_samples(facts: dm.IncidentFacts, plan: IncidentPlan,
                 texts += defaulted_texts(shared, case, plan, paid, lang, name,
                                           still_open).values()
             samples += [(lang, body) for _subject, body in texts]
+            samples += [(lang, body) for body in never_told_texts(
+                shared, replace(case, told=False), plan, lang, name,
+                "https://example.invalid/c/sample").values()]
     return samples
+
+
+def never_told_texts(shared: dict[str, object], case: Case, plan: IncidentPlan, lang: str,
+                     name: str, link: str) -> dict[str, str]:
+    """Channel -> body of the message at the deadline to a customer never told
+    (``desk_unreachable.never_told_messages``); its wording is checked with the others when the
+    incident is notified (:func:`wording_samples`), so the deadline job cannot fail on it."""
+    values = {**shared, **order_values(case, plan, case.exposure.currency, lang),
+              "customer_name": name, "link": link}
+    return {channel: dm.render(f"never_told_{channel}", lang, **values)
+            for channel in ("email", "sms")}
+
+
+def order_values(case: Case, plan: IncidentPlan, currency: str, lang: str) -> dict[str, object]:
+    """For the messages after the deadline to a customer owed a call (``desk_unreachable``):
+    the order (units, paid), what happens to it now (the default the case took) and the
+    options offered, which the customer can still choose."""
+    ko = lang == "ko"
+    paid = Money(sum(o.unit_price.amount_minor * o.quantity for o in case.orders), currency)
+    if default_outcome(case, plan) is DefaultAction.KEEP:
+        outcome = ("주문하신 상품은 결제하신 가격 그대로 보내 드립니다." if ko
+                   else "We will send your order at the price you paid.")
+        short = "주문은 결제하신 가격 그대로 유지됩니다." if ko else "Your order stays at the price you paid."
+    else:
+        outcome = ("고객님과 통화하기 전까지 주문은 바뀌지 않고 그대로 유지됩니다." if ko
+                   else "Your order stays as it is: nothing changes until we have talked to you.")
+        short = "주문은 그대로 유지됩니다." if ko else "Your order stays as it is."
+    return {"units": case.units, "paid": format_money(paid, lang=lang), "outcome": outcome,
+            "outcome_short": short,
+            "offered": [dm.choice_label(o, lang) for o in dm.OPTION_ORDER if plan.offers(o)],
+            "options_phrase": dm.options_phrase(plan, lang, dm.over_cap(case, plan))}
 
 
 def _sample_cases(inc: Incident, plan: IncidentPlan) -> list[Case]:

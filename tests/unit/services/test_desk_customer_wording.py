@@ -86,6 +86,22 @@ def test_the_over_cap_wording_is_checked_when_the_plan_caps_keep() -> None:
     assert not any("한도" in text or "limit" in text for _, text in uncapped)
 
 
+def test_the_never_told_message_is_checked_with_the_others_when_notifying() -> None:
+    """The deadline job sends it without checking each one (it holds the incident): its
+    wording is among the samples checked at notify, in both languages, email and text."""
+    for the_plan in (plan(), plan(keep_max_units=2)):
+        samples = wording_samples(facts(), the_plan, POLICY)
+        never_told = [(lang, text) for lang, text in samples
+                      if "did not go out in time; that deadline does not apply to you" in text
+                      or "that deadline does not apply to you." in text
+                      or "그 답변 기한은 고객님께 적용되지 않습니다" in text
+                      or "그 기한은 적용되지 않으며" in text]
+        cases = 2 if the_plan.keep_max_units else 1
+        assert len(never_told) == 2 * 2 * cases  # ko/en × email/text × sample customers
+        for lang, text in never_told:
+            dm.checked(text, kind="resolution", lang=lang)
+
+
 # --- bug: the SMS cut the product name mid-word -------------------------------------------
 
 
