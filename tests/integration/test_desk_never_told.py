@@ -123,7 +123,7 @@ def test_their_answer_on_the_call_counts_after_the_deadline_and_a_told_customers
 
 
 def test_after_the_calls_fail_the_message_is_the_apology_itself(shop) -> None:
-    uow, clock, iid, cases, people, _untold = _incident(shop)
+    uow, clock, iid, cases, people, _untold = _incident(shop, worker_down=True)
     _past_deadline(uow, clock, iid)
     en, ko = cases[people[0]], cases[people[1]]
     for _ in range(POLICY.max_call_attempts):
@@ -153,7 +153,7 @@ def test_after_the_calls_fail_the_message_is_the_apology_itself(shop) -> None:
 
 
 def test_by_text_message_too_for_customers_without_an_email(shop) -> None:
-    uow, clock, iid, cases, people, _untold = _incident(shop)
+    uow, clock, iid, cases, people, _untold = _incident(shop, worker_down=True)
     with uow() as u:
         u.conn.execute(customers.update().where(customers.c.id.in_(people[:2]))
                        .values(email=None))

@@ -49,7 +49,8 @@ def unreachable_messages(uow: SqlAlchemyUnitOfWork, *, case: Case, plan: Inciden
     return _messages(uow, case, plan, policy, links if not case.told else None, extra,
                      purpose="unreachable", subject=SUBJECT,
                      key=f"incident:{case.incident_id}:case:{case.case_id}:unreachable:"
-                         f"{attempt_id}", every_channel=not case.told)
+                         f"{attempt_id}", every_channel=not case.told,
+                     skip=uow.outbox.failed_apology_channels(int(case.case_id)))
 
 
 def never_told_messages(uow: SqlAlchemyUnitOfWork, *, case: Case, plan: IncidentPlan,

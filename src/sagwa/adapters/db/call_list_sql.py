@@ -68,8 +68,8 @@ def owed_a_call() -> ColumnElement[bool]:
 def given_up() -> ColumnElement[bool]:
     """The desk gave up on the case's call: it is marked "could not be reached"
     (``case.unreachable``, written where ``sagwa.domain.call_attempts.gives_up`` says so) and
-    the customer has not asked to be called back since (a ``callback_requested`` phone call
-    after the mark puts them back on the list; the next attempt that does not reach them
+    the customer has not asked to be called back since (a ``callback_requested`` phone call,
+    or a choice to talk to a person, after the mark puts them back on the list; the next attempt that does not reach them
     decides again, and may write a new mark). "After" is by the order calls were logged: the
     mark keeps the id of the call that used up the attempts (``last_attempt_id``; a mark
     without one is compared by time), since a clock may read the same or earlier for both."""
@@ -83,7 +83,10 @@ def given_up() -> ColumnElement[bool]:
     called_back_since = (exists().where(since_deadline(),
                                         contact_attempts.c.outcome == CALLBACK_REQUESTED, later)
                          .correlate_except(contact_attempts))  # the outer case and the mark
-    return exists().where(mark, ~called_back_since)
+    # asking for a person after the mark (on their page, say) is a callback request too
+    asked_since = func.coalesce(and_(cases.c.choice == "talk_to_person",  # NULL: not asked
+                                     cases.c.choice_at > audit_log.c.occurred_at), False)
+    return exists().where(mark, ~called_back_since, ~asked_since)
 
 
 def phone_calls() -> ColumnElement[bool]:

@@ -218,7 +218,8 @@ def deadline_line(case: CaseFacts, lang: str, gave_up_after: int | None = None) 
     what = (_t(lang, "주문 유지", "keep the order") if keep
             else _t(lang, "상담원 전화", "a call from our staff"))
     then = (_t(lang, "주문은 결제하신 가격 그대로 유지됩니다.", "Your order stays as it is, at the price you paid.")
-            if keep else _capitalised(case.if_unanswered(lang)))
+            if keep else _capitalised(call_when_given_up(gave_up_after, lang)) if gave_up_after
+            else _capitalised(case.if_unanswered(lang)))
     deadline = case.deadline(lang)
     if row.status is CaseStatus.DEFAULTED:
         return _t(lang, f"답변 기한({deadline})이 지나 기본 처리({what})가 적용되었습니다. ",
@@ -280,7 +281,8 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
         case = load_case(uow, case_id, customer_id=customer_id)
         calls = uow.reads.call_records([case_id], min_spacing=policy.min_call_spacing).get(case_id)
         now = uow.now()
-    gave_up = calls.attempts_counted if calls is not None and calls.unreachable else None
+    gave_up = (calls.attempts_counted  # and not reached since: a later call may have
+               if calls is not None and calls.unreachable and not calls.reached else None)
     lang = lang_of(request, fallback=case.customer.locale)
     consent = case.row.case.consent
     state = answer_state(case, now)
