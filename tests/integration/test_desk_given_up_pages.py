@@ -89,3 +89,38 @@ def test_the_message_after_the_give_up_skips_the_bounced_channel(shop) -> None:
     _past_deadline(uow, clock, iid)
     _calls_fail(uow, clock, [en])
     assert _outbox(uow, en, "unreachable") == {"sms": "pending"}
+
+
+def test_asking_again_for_a_person_after_the_give_up_puts_them_back_on_the_list(shop) -> None:
+    """They had asked for a person before the calls; the desk gave up; they press "talk to a
+    person" again on their page — the same words as the first time. Before the give-up that is
+    a plain retry (nothing logged); after it, a new request (found by a review: it was dropped
+    while the page still said "we will call you")."""
+    uow, clock, iid, cases, people, _untold = _incident(shop)
+    _past_deadline(uow, clock, iid)
+    en = cases[people[0]]
+
+    def ask() -> bool:
+        return desk_cases.record_choice(uow(), case_id=en, choice="talk_to_person",
+                                        channel="web", evidence="web case page: talk to a person",
+                                        taken_by="customer", policy=POLICY).changed
+
+    ask()
+    ask()  # a double click: nothing more
+    with uow() as u:
+        repeats = [r for r in u.audit.for_entity("case", str(en))
+                   if r.event.action == "case.choice_repeated"]
+    assert repeats == []
+    _calls_fail(uow, clock, [en])
+    with uow() as u:
+        assert en not in [q.case_id for q in u.reads.call_queue()]
+    ask()
+    with uow() as u:
+        assert en in [q.case_id for q in u.reads.call_queue()]
+        repeats = [r for r in u.audit.for_entity("case", str(en))
+                   if r.event.action == "case.choice_repeated"]
+    assert len(repeats) == 1
+    ask()  # and a double click of that: still one
+    with uow() as u:
+        assert len([r for r in u.audit.for_entity("case", str(en))
+                    if r.event.action == "case.choice_repeated"]) == 1

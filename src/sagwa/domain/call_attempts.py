@@ -53,6 +53,9 @@ OUTCOMES = (REACHED, "no_answer", "busy", "wrong_number", "voicemail", CALLBACK_
 
 #: The audit action that says the desk stopped trying to reach a customer it owed a call.
 UNREACHABLE_ACTION = "case.unreachable"
+#: The audit action of the same choice given again: asking for a person again after the desk
+#: gave up calling puts the customer back on the call list.
+CHOICE_REPEATED = "case.choice_repeated"
 
 #: The desk policy's ``[calls] max_attempts``: its default and the range it may take.
 DEFAULT_MAX_ATTEMPTS = 3

@@ -28,6 +28,7 @@ from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.call_attempts import (
     CALL_CHANNEL,
+    CHOICE_REPEATED,
     OUTCOMES,
     REACHED,
     UNREACHABLE_ACTION,
@@ -142,18 +143,25 @@ def _note_repeat(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord,
     """The same choice given again by another channel or in other words (an agent's notes of
     a later call, a reply by text after the click) changes nothing, but what was said is kept
     on the audit log (``case.choice_repeated``). A plain retry adds nothing: of the recorded
-    choice, or of the latest repeat (a double click on the agent's form). Whether it logged."""
+    choice, or of the latest repeat (a double click on the agent's form) — unless the desk gave
+    up calling since (``case.unreachable``): asking for a person again then is a new request,
+    which puts them back on the call list (``call_list_sql.given_up``). Whether it logged."""
     first = case.consent
     said = {"choice": consent.choice.value, "channel": consent.channel.value,
             "evidence": consent.evidence}
-    if first is None or (first.channel, first.evidence, first.taken_by) == (
-            consent.channel, consent.evidence, consent.taken_by):
+    if first is None:
         return False
-    repeats = [r.event for r in uow.audit.for_entity("case", str(case.case_id))
-               if r.event.action == "case.choice_repeated"]
-    if repeats and (repeats[-1].actor, repeats[-1].after) == (consent.taken_by, said):
+    records = uow.audit.for_entity("case", str(case.case_id))
+    given_up_since = max((r.seq for r in records if r.event.action == UNREACHABLE_ACTION),
+                         default=-1) > max((r.seq for r in records if r.event.action in (
+                             "case.choice_recorded", CHOICE_REPEATED)), default=-1)
+    repeats = [r.event for r in records if r.event.action == CHOICE_REPEATED]
+    if not given_up_since and (
+            (first.channel, first.evidence, first.taken_by)
+            == (consent.channel, consent.evidence, consent.taken_by)
+            or (repeats and (repeats[-1].actor, repeats[-1].after) == (consent.taken_by, said))):
         return False
-    uow.audit.append(AuditEvent(consent.taken_by, "case.choice_repeated", "case",
+    uow.audit.append(AuditEvent(consent.taken_by, CHOICE_REPEATED, "case",
                                 str(case.case_id),
                                 before={"choice": first.choice.value,
                                         "channel": first.channel.value},

@@ -32,6 +32,7 @@ from sagwa.adapters.db.tables import (
 from sagwa.domain.call_attempts import (
     CALL_CHANNEL,
     CALLBACK_REQUESTED,
+    CHOICE_REPEATED,
     REACHED,
     UNREACHABLE_ACTION,
 )
@@ -83,10 +84,18 @@ def given_up() -> ColumnElement[bool]:
     called_back_since = (exists().where(since_deadline(),
                                         contact_attempts.c.outcome == CALLBACK_REQUESTED, later)
                          .correlate_except(contact_attempts))  # the outer case and the mark
-    # asking for a person after the mark (on their page, say) is a callback request too
+    # asking for a person after the mark (on their page, say), first or again, is a callback
+    # request too
     asked_since = func.coalesce(and_(cases.c.choice == "talk_to_person",  # NULL: not asked
                                      cases.c.choice_at > audit_log.c.occurred_at), False)
-    return exists().where(mark, ~called_back_since, ~asked_since)
+    again = audit_log.alias("asked_again")
+    asked_again = (exists().where(again.c.entity_type == "case",
+                                  again.c.entity_id == cast(cases.c.id, Text),
+                                  again.c.action == CHOICE_REPEATED,
+                                  again.c.after["choice"].astext == "talk_to_person",
+                                  again.c.seq > audit_log.c.seq)
+                   .correlate_except(again))
+    return exists().where(mark, ~called_back_since, ~asked_since, ~asked_again)
 
 
 def phone_calls() -> ColumnElement[bool]:
