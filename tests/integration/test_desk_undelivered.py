@@ -81,6 +81,17 @@ def _on_call_list(uow, iid: int) -> dict[int, bool]:
         return {q.case_id: q.told for q in u.reads.call_queue() if q.incident_id == iid}
 
 
+def _queue_html(uow, lang: str) -> str:
+    """The agent's call list as rendered."""
+    from sagwa.web.pages.contact_centre import queue_context
+    from sagwa.web.pages.i18n import chooser
+    from sagwa.web.pages.rendering import make_templates
+
+    values = {"lang": lang, "t": chooser(lang), "account": None, "csrf": "token",
+              "flash": None, "switch_lang": "", "money": str, **queue_context(uow(), POLICY)}
+    return make_templates().env.get_template("cs/queue.html").render(values)
+
+
 def test_both_apologies_failing_for_good_put_the_customer_on_the_call_list_at_once(told) -> None:
     uow, clock, session_factory, iid, cases, people = told
     lost, fine = cases[people[1]], cases[people[2]]
@@ -91,7 +102,10 @@ def test_both_apologies_failing_for_good_put_the_customer_on_the_call_list_at_on
     assert _on_call_list(uow, iid) == {}
     assert _deliver(session_factory, clock, sender, first["sms"]) is Outcome.FAILED
     assert _status(uow, lost) is CaseStatus.ESCALATED
-    assert _on_call_list(uow, iid) == {lost: False}  # the card: they hear it first from you
+    assert _on_call_list(uow, iid) == {lost: False}
+    card = _queue_html(uow, "en").split(f'id="case-{lost}"')[1].split("</article>")[0]
+    assert "our apology has not reached this customer: start with the apology" in card
+    assert "사과 안내가 아직 이 고객에게 전해지지 않았습니다" in _queue_html(uow, "ko")
     [after] = _undelivered(uow, lost)
     assert after["status"] == "escalated"
     assert after["failed"] == {"email": "550 no such recipient c1@example.com",

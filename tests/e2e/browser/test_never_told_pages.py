@@ -48,7 +48,7 @@ def test_the_pages_say_who_was_never_told_and_owed_a_call(
                      re.DOTALL)
     assert (card is not None) is not sent  # told and defaulted to keep: no call owed
     if card:
-        assert "our apology did not reach this customer in time" in card.group(1)
+        assert "our apology did not reach this customer by the deadline" in card.group(1)
 
 
 def test_the_customer_page_of_a_customer_never_told_says_so_and_still_takes_a_choice(
