@@ -458,13 +458,12 @@ def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
         queued = enqueue_messages(uow, defaulted_messages(
             uow, incident_id=incident_id, case_ids=told, plan=plan, policy=policy))
         untold = uow.cases.never_told([i for ids in moved.values() for i in ids])
-        queued += enqueue_messages(uow, [m for row in uow.cases.for_incident(
-            incident_id, statuses={CaseStatus.DEFAULTED}) if int(row.case.case_id) in untold
-            for m in never_told_messages(uow, case=row.case, plan=plan, policy=policy,
-                                         links=links)])
-        uow.audit.append_many([AuditEvent(actor, NEVER_TOLD_ACTION, "case", str(i), after={
+        queued += enqueue_messages(uow, [m for row in untold for m in never_told_messages(
+            uow, case=row.case, plan=plan, policy=policy, links=links)])
+        uow.audit.append_many([AuditEvent(actor, NEVER_TOLD_ACTION, "case",
+                                          str(row.case.case_id), after={
             "default": DefaultAction.FOLLOW_UP_CALL.value, "why": NEVER_TOLD_WHY})
-            for i in untold], now)
+            for row in untold], now)
         if moved:
             uow.audit.append(AuditEvent(actor, "incident.defaulted", "incident", str(incident_id),
                                         after={"cases": sum(len(i) for i in moved.values()),

@@ -202,15 +202,15 @@ class CaseRepository:
             cases.c.incident_id == incident_id,
             cases.c.first_notified_at.is_not(None))).scalar_one())
 
-    def never_told(self, case_ids: list[int]) -> list[int]:
-        """Those of ``case_ids`` whose customer was never told (``first_notified_at`` NULL)."""
+    def never_told(self, case_ids: list[int]) -> list[CaseRow]:
+        """Those of ``case_ids`` whose customer was never told (``first_notified_at`` NULL),
+        by id."""
         if not case_ids:
             return []
-        return [int(i) for i in self.conn.execute(
-            select(cases.c.id).where(cases.c.id == any_(literal(list(case_ids),
-                                                               ARRAY(BigInteger))),
-                                     cases.c.first_notified_at.is_(None))
-            .order_by(cases.c.id)).scalars()]
+        return self._rows(list(self.conn.execute(
+            select(cases).where(cases.c.id == any_(literal(list(case_ids), ARRAY(BigInteger))),
+                                cases.c.first_notified_at.is_(None))
+            .order_by(cases.c.id))))
 
     def mark_told(self, case_id: int, at: datetime) -> None:
         """The customer has been told (an agent reached them by phone, or they answered, before

@@ -203,9 +203,7 @@ class OutboxRepository:
     def apology_failures(self, case_id: int) -> dict[str, str] | None:
         """How each of the case's apology messages failed (channel → last error), or None while
         one of them was sent or may still be (pending, sending) — or there are none."""
-        rows = self.conn.execute(select(outbox.c.channel, outbox.c.status, outbox.c.last_error)
-                                 .where(outbox.c.case_id == case_id,
-                                        outbox.c.purpose == APOLOGY)).all()
+        rows = self._apologies(case_id)
         if not rows or any(r.status != "failed" for r in rows):
             return None
         return {r.channel: r.last_error or "" for r in rows}
@@ -218,10 +216,13 @@ class OutboxRepository:
 
     def failed_apology_channels(self, case_id: int) -> frozenset[str]:
         """The channels on which the case's apology failed (for good, or out of attempts)."""
-        return frozenset(self.conn.execute(
-            select(outbox.c.channel).where(outbox.c.case_id == case_id,
-                                           outbox.c.purpose == APOLOGY,
-                                           outbox.c.status == "failed")).scalars())
+        return frozenset(r.channel for r in self._apologies(case_id) if r.status == "failed")
+
+    def _apologies(self, case_id: int) -> list[Any]:
+        """The case's apology messages: channel, status, last error."""
+        return list(self.conn.execute(
+            select(outbox.c.channel, outbox.c.status, outbox.c.last_error)
+            .where(outbox.c.case_id == case_id, outbox.c.purpose == APOLOGY)))
 
     def pending_due(self, now: datetime) -> list[int]:
         """Ids of pending messages whose ``not_before`` has come, oldest first."""
