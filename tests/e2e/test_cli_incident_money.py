@@ -147,7 +147,9 @@ def test_the_difference_is_recorded_as_paid_once_and_counted(
                  "--format", "json")
     assert paid.exit_code == 0, paid.output
     data = json.loads(paid.stdout)
-    assert list(data) == ["case_id", "difference", "paid_at", "recorded_by", "note", "changed"]
+    assert list(data) == ["case_id", "difference", "paid_at", "recorded_by", "note", "changed",
+                          "receipt"]
+    assert data["receipt"] in {"email", "sms"}  # the customer's receipt was queued
     [(now_total,)] = query(data_dir, "SELECT sum(o.unit_price_minor * o.quantity) FROM orders o "
                                      f"JOIN case_orders c ON c.order_id = o.id WHERE c.case_id = {last}")
     # repriced at 199,000 less 20%: the difference is the new total less what was paid

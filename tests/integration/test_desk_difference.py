@@ -11,12 +11,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from apologies_sent import apologies_sent
+from sqlalchemy import select
 from test_desk import LINKS, POLICY, _planned, publish_notice, shop  # noqa: F401
 
+from sagwa.adapters.db.tables import customers, outbox
 from sagwa.domain.money import Money
 from sagwa.errors import Conflict, InvalidInput, NotFound
 from sagwa.services import desk, desk_cases
-from sagwa.services.desk_difference import PAID_ACTION, record_difference_paid
+from sagwa.services.desk_difference import PAID_ACTION, RECEIPT_PURPOSE, record_difference_paid
 from sagwa.services.desk_notify import notify
 from sagwa.services.desk_report import build_report
 from sagwa.services.desk_status import incident_status
@@ -129,3 +131,59 @@ def test_a_payment_after_the_incident_closed_is_still_recorded(chosen) -> None:
     assert record_difference_paid(uow(), case_id=cases[people[1]], actor="agent:park",
                                   note="transfer 0620").changed
     assert _status(uow, iid)["differences_unpaid"] == 1
+
+
+def _receipts(uow, case_id: int) -> list[tuple[str, str, str, str, str]]:
+    with uow() as u:
+        return [(r.channel, r.recipient, r.locale, r.subject, r.body) for r in u.conn.execute(
+            select(outbox.c.channel, outbox.c.recipient, outbox.c.locale, outbox.c.subject,
+                   outbox.c.body).where(outbox.c.case_id == case_id,
+                                        outbox.c.purpose == RECEIPT_PURPOSE))]
+
+
+def test_recording_the_payment_sends_the_customer_a_receipt_once(shop) -> None:
+    """Alex Kim (English, 1 unit) by email; 고객1 (Korean, 2 units, no email) by text. A second
+    record sends nothing more; the receipt never quotes staff's payment note."""
+    uow, clock, _listing_id, people, _ = shop
+    with uow() as u:
+        u.conn.execute(customers.update().where(customers.c.id == people[1]).values(email=None))
+        u.commit()
+    uow, clock, _iid, cases, people = _answered(shop, 20, {0: OPTIONS[2], 1: OPTIONS[2],
+                                                          3: OPTIONS[2]})
+    alex, ko = cases[people[0]], cases[people[1]]
+    assert _receipts(uow, alex) == [] and _receipts(uow, ko) == []
+    clock.now = datetime(2008, 6, 14, 11, 5, tzinfo=SEOUL)
+    record_difference_paid(uow(), case_id=alex, actor="agent:park", note="receipt 0614-7 (internal)",
+                           policy=POLICY)
+    record_difference_paid(uow(), case_id=alex, actor="agent:kim", note="again", policy=POLICY)
+    record_difference_paid(uow(), case_id=ko, actor="agent:park", note="receipt 0614-8",
+                           policy=POLICY)
+    [(channel, to, lang, subject, body)] = _receipts(uow, alex)
+    assert (channel, to, lang, subject) == ("email", "c0@example.com", "en",
+                                            "[sagwa] We received the difference")
+    # 159,200 - 19,900 = 139,300 KRW for his one unit
+    assert "Dear Alex Kim" in body and "received the difference of 139,300 KRW" in body
+    assert "sending your 1 item." in body and "June 14 at 11:05 am" in body
+    assert "0614-7" not in body and "internal" not in body
+    [(channel, to, lang, subject, body)] = _receipts(uow, ko)
+    assert (channel, to, lang, subject) == ("sms", "010-1234-0001", "ko", "")
+    assert "차액 278,600원을 받았습니다" in body and "보내 드립니다" in body
+    assert "0614-8" not in body
+    record_difference_paid(uow(), case_id=cases[people[3]], actor="agent:park", note="r",
+                           policy=POLICY)
+    [(channel, _, lang, subject, body)] = _receipts(uow, cases[people[3]])
+    assert (channel, lang, subject) == ("email", "ko", "[사과] 차액을 받았습니다")
+    assert "고객3 고객님" in body and "상품 2개를 보내 드립니다" in body
+
+
+def test_no_receipt_without_an_address_or_a_phone(chosen) -> None:
+    uow, _clock, _iid, cases, people = chosen
+    with uow() as u:
+        u.conn.execute(customers.update().where(customers.c.id == people[3])
+                       .values(email=None, phone=None))
+        u.commit()
+    recorded = record_difference_paid(uow(), case_id=cases[people[3]], actor="agent:park",
+                                      note="cash", policy=POLICY)
+    assert recorded.changed and recorded.receipt is None and _receipts(uow, cases[people[3]]) == []
+    assert record_difference_paid(uow(), case_id=cases[people[1]], actor="agent:park",
+                                  note="cash", policy=POLICY).as_dict()["receipt"] == "email"

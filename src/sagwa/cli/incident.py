@@ -228,10 +228,10 @@ def difference_paid(
     to the customer centre: sagwa takes no payment). Once per case; again changes nothing."""
     from sagwa.services.desk_difference import record_difference_paid
 
-    with _context() as (_config, db, _policy):
+    with _context() as (_config, db, policy):
         actor = recorded_actor(db.session_factory, actor)
         recorded = record_difference_paid(SqlAlchemyUnitOfWork(db.session_factory),
-                                          case_id=case_id, actor=actor, note=note)
+                                          case_id=case_id, actor=actor, note=note, policy=policy)
     print_result(recorded.as_dict(), fmt, "difference recorded as paid" if recorded.changed
                  else "already recorded as paid; nothing changed")
 

@@ -37,7 +37,7 @@ def messages() -> None:
 @app.command("lint")
 def lint(
     path: Annotated[str, typer.Argument(help="File to check; '-' reads standard input.")],
-    kind: Annotated[str, typer.Option(help="resolution | notice")],
+    kind: Annotated[str, typer.Option(help="resolution | notice | follow_up (a receipt after the case is settled)")],
     lang: Annotated[str, typer.Option(help="ko | en")],
     output: Annotated[str, typer.Option("--format", help="text | json")] = "text",
 ) -> None:

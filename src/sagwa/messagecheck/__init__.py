@@ -4,11 +4,14 @@ Public API::
 
     from sagwa.messagecheck import check_message, Finding, CheckResult
 
-    result = check_message(text, kind="resolution", lang="ko")   # kind: resolution | notice
+    result = check_message(text, kind="resolution", lang="ko")   # kind: resolution | notice | follow_up
     result.ok            # False when any finding is an error
     result.findings      # tuple[Finding(code, severity, span, message, suggestion), ...]
     result.as_dict()     # {"ok": bool, "findings": [{"code", "severity", "span", "message",
                          #                            "suggestion"}]}
+
+``follow_up`` (a receipt after the case is settled) gets every check but missing-options,
+missing-deadline and missing-amount.
 
 Unknown kinds or languages raise :class:`sagwa.errors.InvalidInput`.
 

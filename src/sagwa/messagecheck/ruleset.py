@@ -17,7 +17,10 @@ from typing import Any
 from sagwa.messagecheck.matcher import Element, Pattern, compile_element, compile_pattern, merge
 
 LANGS = ("ko", "en")
-KINDS = ("resolution", "notice")
+#: ``follow_up``: a message after the customer's case is settled (a receipt: the difference they
+#: paid was received): apology, explanation, contact and tone as any other, but it offers no
+#: options and asks for nothing by a deadline.
+KINDS = ("resolution", "notice", "follow_up")
 WHENS = ("absent", "present", "long-sentence", "hangul-below", "hangul-above")
 
 

@@ -24,7 +24,8 @@ from sagwa.messagecheck import check_message
 
 #: Every message a customer is sent (the desk's and 2008's), all of them checked for the figures.
 CUSTOMER_PURPOSES = ("resolution", "reminder", "confirmation", "defaulted", "unreachable",
-                     "never_told", "legacy_cancellation", "legacy_call_note")
+                     "never_told", "difference_received", "legacy_cancellation",
+                     "legacy_call_note")
 
 
 def platform_knew_at(conn: Connection) -> datetime | None:

@@ -4,7 +4,9 @@ sagwa takes no payment (``domain.difference``): the customer pays the difference
 customer centre, and an agent or the operator records it here with the payment's reference,
 once — the same record sent again (a double click, a retried request) says it was already
 recorded and changes nothing. A case that owes no difference is refused (409,
-``no_difference_owed``) with what it is instead.
+``no_difference_owed``) with what it is instead. Recording it sends the customer a receipt
+(:func:`receipt_messages`: the difference was received, their items are being sent), by email,
+or by text without an address, checked as a ``follow_up`` like every message.
 """
 
 from __future__ import annotations
@@ -16,13 +18,20 @@ from sagwa.domain.audit import AuditEvent
 from sagwa.domain.difference import DifferencePaid, difference_of, payment_note
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.incidents import CaseStatus
-from sagwa.domain.money import Money
+from sagwa.domain.money import Money, format_money
+from sagwa.domain.orders import OrderStatus
 from sagwa.errors import Conflict
+from sagwa.services import desk_messages as dm
 from sagwa.services.desk_money import figures_of_cases
+from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
+from sagwa.services.desk_wordings import SMS_PRODUCT_CHARS, case_facts
 from sagwa.services.lookups import require
+from sagwa.services.outbox import OutgoingMessage, enqueue_messages
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 PAID_ACTION = "case.difference_paid"
+#: The outbox purpose of the customer's receipt for the difference.
+RECEIPT_PURPOSE = "difference_received"
 
 
 @dataclass(frozen=True)
@@ -32,18 +41,23 @@ class DifferenceRecorded:
     paid: DifferencePaid
     #: False when it had been recorded before (this record changed nothing).
     changed: bool
+    #: The channel of the receipt this record queued for the customer ("email" or "sms"); None
+    #: when it queued none (recorded before, or the customer has neither address nor phone).
+    receipt: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {"case_id": self.case_id, "difference": self.difference.as_dict(),
                 "paid_at": self.paid.at, "recorded_by": self.paid.by,
-                "note": self.paid.note, "changed": self.changed}
+                "note": self.paid.note, "changed": self.changed, "receipt": self.receipt}
 
 
 def record_difference_paid(uow: SqlAlchemyUnitOfWork, *, case_id: int, actor: str,
-                           note: str | None) -> DifferenceRecorded:
+                           note: str | None,
+                           policy: DeskPolicy | None = None) -> DifferenceRecorded:
     """Record that case ``case_id``'s customer paid the difference the discount choice left
-    them to pay, with ``note`` (the payment's reference; required). Allowed on a closed
-    incident too: a payment can come after the desk is done."""
+    them to pay, with ``note`` (the payment's reference; required), and queue their receipt.
+    Allowed on a closed incident too: a payment can come after the desk is done."""
+    policy = policy if policy is not None else load_desk_policy()
     with uow:
         row = require(uow.cases.get(case_id, for_update=True), "case", case_id)
         difference = differences_of(uow, [row])[case_id]
@@ -61,8 +75,44 @@ def record_difference_paid(uow: SqlAlchemyUnitOfWork, *, case_id: int, actor: st
                                     after={"difference_paid": True,
                                            "difference": difference.as_dict(), "note": text}),
                          now)
+        receipts = receipt_messages(uow, row, difference, paid, policy)
+        enqueue_messages(uow, receipts)
         uow.commit()
-        return DifferenceRecorded(case_id, difference, paid, changed=True)
+        return DifferenceRecorded(case_id, difference, paid, changed=True,
+                                  receipt=receipts[0].channel if receipts else None)
+
+
+def receipt_messages(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money,
+                     paid: DifferencePaid, policy: DeskPolicy) -> list[OutgoingMessage]:
+    """The customer's receipt for the difference: received on ``paid.at``, their items are
+    being sent. An email, or a text to a customer with a phone and no address; none without
+    either (the customer's page says it too). Sent at once — the customer is waiting for it,
+    as for the confirmation of their choice. The payment note is staff's reference and is not
+    quoted."""
+    case = row.case
+    inc = require(uow.incidents.get(int(case.incident_id)), "incident", case.incident_id).incident
+    person = require(uow.catalog.customer(int(case.customer_id)), "customer", case.customer_id)
+    channel, recipient = ("email", person.email) if person.email else ("sms", person.phone)
+    if not recipient:
+        return []
+    lang, facts = person.locale, case_facts(uow, inc, case)
+    product = facts.product_ko if lang == "ko" else facts.product_en
+    values = {"customer_name": person.name, "product": product,
+              "product_short": dm.shorten_name(product, SMS_PRODUCT_CHARS),
+              "difference": format_money(difference, lang=lang),
+              "received": dm.format_when(paid.at, lang),
+              "units": sum(o.quantity for o in case.orders
+                           if o.status != OrderStatus.CANCELLED.value),
+              **dm.contact_values(policy.contact, lang)}
+    template = f"difference_received_{channel}"
+    body = dm.checked(dm.render(template, lang, **values), kind="follow_up", lang=lang)
+    subject = ("" if channel == "sms" else "[사과] 차액을 받았습니다" if lang == "ko"
+               else "[sagwa] We received the difference")
+    return [OutgoingMessage(
+        idempotency_key=f"incident:{case.incident_id}:case:{case.case_id}:difference_received",
+        purpose=RECEIPT_PURPOSE, channel=channel, recipient=recipient, locale=lang,
+        subject=subject, body=body, not_before=uow.now(), incident_id=int(case.incident_id),
+        case_id=int(case.case_id), customer_id=int(case.customer_id))]
 
 
 def differences_of(uow: SqlAlchemyUnitOfWork, rows: list[CaseRow]) -> dict[int, Money]:

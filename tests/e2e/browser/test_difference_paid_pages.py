@@ -81,6 +81,7 @@ def test_the_agent_records_the_difference_and_every_page_says_it(
     assert done.status_code == 303 and done.headers["location"] == f"/cs/cases/{case.case_id}"
     after = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
     assert "the difference of 256,200 KRW is recorded as paid; the items can be sent" in after
+    assert "The customer is sent a receipt by" in after
     assert 'data-difference-paid="yes"' in after and "transfer ref 0613-42" in after
     assert f'action="{url}"' not in after
     assert "아직 결제되지 않았고" not in after  # the script no longer asks for it
@@ -122,11 +123,14 @@ def test_the_api_gives_the_difference_and_records_it_once(
     first = agent.post(url, json={"note": "receipt 42"})
     assert first.status_code == 200, first.text
     body = first.json()
-    assert list(body) == ["case_id", "difference", "paid_at", "recorded_by", "note", "changed"]
+    assert list(body) == ["case_id", "difference", "paid_at", "recorded_by", "note", "changed",
+                          "receipt"]
+    assert body["receipt"] in {"email", "sms"}
     assert body["difference"] == {"amount_minor": 256_200, "currency": "KRW"}
     assert body["recorded_by"] == "api:agent" and body["changed"] is True
     again = agent.post(url, json={"note": "another"}).json()
     assert again["changed"] is False and again["note"] == "receipt 42"
+    assert again["receipt"] is None  # the first record sent it
     assert again["paid_at"] == body["paid_at"]
     shown = agent.get(f"/api/cases/{case.case_id}").json()
     assert shown["difference_paid_at"] == body["paid_at"]

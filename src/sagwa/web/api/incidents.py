@@ -316,14 +316,14 @@ def choose(case_id: int, body: ChoiceCreate, request: Request, uow: Uow,
 
 
 @router.post("/cases/{case_id}/difference-paid")
-def difference_paid(case_id: int, body: DifferencePaidCreate, uow: Uow,
+def difference_paid(case_id: int, body: DifferencePaidCreate, request: Request, uow: Uow,
                     caller: AgentCaller) -> dict[str, Any]:
     """Record that the customer paid the difference their discount choice left to pay (sagwa
     takes no payment: it was paid to the customer centre). Once per case: the same record sent
     again answers ``changed: false`` with the first record. 409 ``no_difference_owed`` for a
-    case that owes none."""
+    case that owes none. Recording it sends the customer a receipt."""
     return record_difference_paid(uow(), case_id=case_id, actor=api_actor(caller),
-                                  note=body.note).as_dict()
+                                  note=body.note, policy=_policy(request)).as_dict()
 
 
 @router.post("/cases/{case_id}/contact-attempts", status_code=201)

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api", tags=["message check"])
 
 class MessageCheckRequest(Body):
     text: str = Field(max_length=20000)
-    kind: str = Field(pattern="^(resolution|notice)$")
+    kind: str = Field(pattern="^(resolution|notice|follow_up)$")
     lang: str = Field(pattern="^(ko|en)$")
 
 

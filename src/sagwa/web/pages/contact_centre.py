@@ -317,14 +317,21 @@ def difference_paid(case_id: int, request: Request, account: Agent, uow: Uow,
     sagwa takes no payment). Sent twice, it says it was already recorded."""
     try:
         recorded = record_difference_paid(uow(), case_id=case_id, actor=account.actor,
-                                          note=note)
+                                          note=note, policy=request.app.state.desk_policy)
     except SagwaError as exc:
         return _refused(request, uow, case_id, "difference", {"payment_note": note}, exc, back)
     amount_ko, amount_en = (format_money(recorded.difference, lang=lang) for lang in ("ko", "en"))
     if recorded.changed:
-        flash_in_lang(request, f"#{case_id} 차액 {amount_ko} 결제를 기록했습니다. 이제 상품을 보낼 수 있습니다.",
+        sent_ko, sent_en = {"email": (" 고객에게 영수 안내 메일을 보냅니다.",
+                                      " The customer is sent a receipt by email."),
+                            "sms": (" 고객에게 영수 안내 문자를 보냅니다.",
+                                    " The customer is sent a receipt by text.")}.get(
+            recorded.receipt or "", (" 고객의 메일 주소와 전화번호가 없어 영수 안내를 보내지 못합니다.",
+                                     " The customer has no address or phone: no receipt is sent."))
+        flash_in_lang(request, f"#{case_id} 차액 {amount_ko} 결제를 기록했습니다. 이제 상품을 보낼 수 "
+                      f"있습니다.{sent_ko}",
                       f"#{case_id}: the difference of {amount_en} is recorded as paid; the "
-                      "items can be sent.")
+                      f"items can be sent.{sent_en}")
     else:
         flash_in_lang(request, f"#{case_id} 차액 결제는 이미 기록되어 있습니다. 바뀐 것은 없습니다.",
                       f"#{case_id}: the difference was already recorded as paid; nothing was "
