@@ -2,8 +2,8 @@
 
 Two different amounts:
 
-* :func:`compensation_due` — what the *customer* receives as compensation points (in the
-  incident's currency, one point per minor unit) for the option they chose. Only
+* :func:`compensation_due` — what the *customer* receives as compensation points (points are
+  KRW, ``ledger.POINTS_CURRENCY``, whatever the incident's currency) for the option they chose. Only
   ``cancel_with_compensation`` carries points; the other options are remedies in themselves.
 * :func:`resolution_cost` — what the resolution costs the seller and platform together: the price
   difference they give up by honouring units, the discount, and the points.
@@ -24,6 +24,7 @@ from __future__ import annotations
 from sagwa.domain.consent import discounted_unit_price
 from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan, default_outcome
 from sagwa.domain.incidents import Case
+from sagwa.domain.ledger import POINTS_CURRENCY
 from sagwa.domain.money import Money, allocate_by_weight
 from sagwa.errors import InvalidInput
 
@@ -68,7 +69,7 @@ def compensation_due(case: Case, plan: IncidentPlan, choice: CustomerOption | st
     option = _option(plan, choice)
     if option == CustomerOption.CANCEL_WITH_COMPENSATION and plan.cancel_compensation is not None:
         return plan.cancel_compensation
-    return Money(0, plan.currency)
+    return Money(0, POINTS_CURRENCY)
 
 
 def _honoured_cost(case: Case, plan: IncidentPlan, max_units: int | None) -> Money:

@@ -11,7 +11,8 @@ happens to a customer who never answers, and who pays (seller/platform split). T
 * the deadline is after ``now``, no more than ``max_deadline_ahead`` (90 days by default) after
   it, and leaves at least ``min_contact_time`` (24 h by default) of *contact-centre* hours, so a
   customer who wants a person can get one;
-* amounts are non-negative, in the incident's currency; shares are whole percents summing to 100;
+* amounts are non-negative; the compensation is in points (KRW, whatever the incident's
+  currency); shares are whole percents summing to 100;
   the compensation is no more than the ledger books in one entry (it is booked as one entry when
   the customer confirms, and a plan cannot be changed once customers are notified).
 
@@ -41,7 +42,7 @@ from sagwa.domain.contact_hours import (
     within_hours,
 )
 from sagwa.domain.incidents import UNANSWERED, Case, CaseStatus, Id, Incident
-from sagwa.domain.ledger import MAX_POINTS_PER_ENTRY
+from sagwa.domain.ledger import MAX_POINTS_PER_ENTRY, POINTS_CURRENCY
 from sagwa.domain.money import Money
 from sagwa.errors import InvalidInput, SilentCancellationRefused
 
@@ -157,9 +158,12 @@ def _check_terms(
             "terms_not_offered", "keep_max_units given but keep is not offered"
         )
     if cancel_compensation is not None:
-        if cancel_compensation.currency != currency:
+        if cancel_compensation.currency != POINTS_CURRENCY:
+            # points, whatever the incident's currency: they are booked as points (1 point =
+            # 1 KRW), so $5 would have been booked as 500 points (a review found it)
             problems["cancel_compensation"] = Problem(
-                "wrong_currency", f"compensation must be in {currency}"
+                "wrong_currency",
+                f"compensation is in points (1 point = 1 {POINTS_CURRENCY}), not {cancel_compensation.currency}",
             )
         elif cancel_compensation.amount_minor < 0:
             problems["cancel_compensation"] = Problem(

@@ -299,6 +299,7 @@ def plan(uow: SqlAlchemyUnitOfWork, *, incident_id: int, options: list[CustomerO
         now = uow.now()
         inc = require(uow.incidents.get(incident_id, for_update=True), "incident", incident_id).incident
         planned = replace(inc, status=_next(inc, IncidentTrigger.PLAN))
+        _check_no_choices_yet(uow, incident_id)
         decided = make_plan(
             incident=inc, options=options, deadline=deadline, default=default,
             seller_share_pct=seller_share_pct, platform_share_pct=platform_share_pct, now=now,
@@ -315,6 +316,20 @@ def plan(uow: SqlAlchemyUnitOfWork, *, incident_id: int, options: list[CustomerO
                                     after=_plan_json(decided)), now)
         uow.commit()
         return decided
+
+
+def _check_no_choices_yet(uow: SqlAlchemyUnitOfWork, incident_id: int) -> None:
+    """A plan a customer has already chosen under is fixed: a customer who phoned in before the
+    apologies went out was offered its terms, their order was settled by them and their points
+    booked; a revision would make their case say other terms than the ones they were given (a
+    review found their page showing the new points, or refusing to open once their choice was
+    dropped from the options). Refused with 409 ``plan_has_choices``."""
+    chosen = sum(uow.cases.choice_counts(incident_id).values())
+    if chosen:
+        who = "1 customer has" if chosen == 1 else f"{chosen} customers have"
+        raise Conflict(f"{who} already chosen under incident {incident_id}'s plan; its terms "
+                       "were given to them and cannot change now",
+                       reason="plan_has_choices", incident_id=incident_id, chosen=chosen)
 
 
 def _plan_json(p: IncidentPlan) -> dict[str, object]:

@@ -107,6 +107,10 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
     """Record a customer's choice (web click, email/SMS reply, or an agent on the phone)."""
     with uow:
         now = uow.now()
+        unlocked = require(uow.cases.get(case_id), "case", case_id)
+        # the incident first (shared; the order every desk step locks in), so closing it waits
+        # for this choice or this choice sees it closed — never a choice booked after the close
+        uow.incidents.get(int(unlocked.case.incident_id), for_share=True)
         row = require(uow.cases.get(case_id, for_update=True), "case", case_id)
         plan = current_plan(uow, int(row.case.incident_id))
         consent = ConsentRecord(case_id, row.case.customer_id, choice, channel, now, evidence,

@@ -15,7 +15,7 @@ from sagwa.domain.audit import first_listing_pause
 from sagwa.domain.contact_hours import may_contact
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, format_money
-from sagwa.domain.sla import minutes_between
+from sagwa.domain.sla import minutes_between, notice_overdue
 from sagwa.services.desk_cases import NEVER_TOLD_ACTION
 from sagwa.services.desk_difference import unpaid_differences
 from sagwa.services.desk_money import incident_money
@@ -146,6 +146,10 @@ def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPol
         "by_choice": dict(choices),
         "differences_unpaid": unpaid,
         "money": money,
+        # met or missed on the exact times (the minutes above are rounded for reading: 60 min
+        # 2 s is late against 60, as the incident page says)
+        "notice_sla_met": None if first_notice is None else not notice_overdue(
+            inc.declared_at, first_notice, published_at=first_notice, sla=policy.notice_sla),
     }
     return IncidentReport(incident_id, inc.cause, inc.status.value, total, timeline, figures,
                           _state_series(records, total))
@@ -266,7 +270,7 @@ def figure_rows(figures: Mapping[str, Any]) -> list[tuple[str, str]]:
         if key == "by_choice":
             rows += _choice_rows(value)
             continue
-        if key == "money":
+        if key in ("money", "notice_sla_met"):
             continue
         label = _FIGURE_LABELS.get(key, (key.replace("_", " "), ""))[0]
         rows.append((label, _figure_text(key, value, figures)))
@@ -299,7 +303,11 @@ def _figure_text(key: str, value: Any, figures: Mapping[str, Any]) -> str:
     if unit == "min":
         text = f"{value:,.0f} min"
         if key == "minutes_to_notice" and figures.get("notice_sla_minutes") is not None:
-            met = value <= figures["notice_sla_minutes"]
+            met = figures.get("notice_sla_met")
+            if met is None:  # figures from before the flag: the rounded minutes
+                met = value <= figures["notice_sla_minutes"]
+            if not met and round(value) <= figures["notice_sla_minutes"]:
+                text = f"{value:,.1f} min"  # late by seconds: do not show the SLA's own figure
             text += " (within the SLA)" if met else " (**SLA missed**)"
         return text
     return str(value)

@@ -104,3 +104,52 @@ def test_an_incident_whose_customers_were_told_keeps_its_plan_locked_and_its_dea
     page = client.get(f"/ops/incidents/{world.incident}").text
     assert 'id="plan-locked" data-history="told"' in page and TOLD_KO in page
     assert "기한" in _notice_clock(page)  # still open: the notice deadline is live
+
+
+def test_a_plan_a_customer_chose_under_before_the_apologies_is_locked_and_says_why(
+        client: TestClient, world: World, session_factory: sessionmaker[Session]) -> None:
+    """A customer phoned in before the apologies went out and chose: the plan is fixed (its
+    terms were given to them), the page says so and a revision sent anyway is refused."""
+    from sagwa.services import desk_cases, orders
+    from sagwa.testing.deadlines import closing_time_after
+
+    clock = ManualClock(datetime.now(UTC) - timedelta(hours=2))
+
+    def uow() -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(session_factory, clock)
+
+    product = catalog.register_product(uow(), title="무선 이어폰", title_en="Wireless earbuds",
+                                       category="electronics/audio",
+                                       list_price=Money(89_000, "KRW"), actor="t").id
+    listing = listings.create_listing(uow(), seller_id=world.seller_a, product_id=product,
+                                      price=Money(8_900, "KRW"), actor="t").id
+    listings.change_listing_status(uow(), listing_id=listing, trigger=ListingTrigger.PUBLISH,
+                                   actor="t")
+    start = clock.now
+    clock.now += timedelta(minutes=5)
+    person = catalog.register_customer(uow(), name="이른 고객", email="early@example.com",
+                                       actor="t").id
+    orders.place_order(uow(), customer_id=person, listing_id=listing, quantity=1, actor="t",
+                       velocity=None)
+    clock.now = datetime.now(UTC)
+    incident_id = int(desk.declare(uow(), listing_ids=[listing], wrong_price=Money(8_900, "KRW"),
+                                   correct_price=Money(89_000, "KRW"), window_start=start,
+                                   cause="오입력", responsible="seller",
+                                   actor="admin:test").incident.incident_id)
+    desk.scope(uow(), incident_id=incident_id, actor="admin:test")
+    policy = client.app.state.desk_policy  # type: ignore[attr-defined]
+    desk.plan(uow(), incident_id=incident_id, options=["keep", "cancel_with_compensation"],
+              deadline=closing_time_after(clock.now + timedelta(days=6)), default="keep", seller_share_pct=50,
+              platform_share_pct=50, actor="admin:test", policy=policy,
+              cancel_compensation=Money(5_000, "KRW"))
+    log_in(client, "admin")
+    assert 'id="plan-locked"' not in client.get(f"/ops/incidents/{incident_id}").text
+    with uow() as u:
+        case_id = int(u.cases.for_incident(incident_id)[0].case.case_id)
+    desk_cases.record_choice(uow(), case_id=case_id, choice="keep", channel="phone",
+                             evidence="phoned in", taken_by="agent:park", policy=policy)
+    page = client.get(f"/ops/incidents/{incident_id}?lang=en").text
+    assert 'id="plan-locked" data-history="chosen"' in page
+    assert ("1 customer has already chosen under this plan (they contacted us before the "
+            "apologies went out), so it can no longer change") in page
+    assert re.search(r'<input id="deadline" disabled', page)

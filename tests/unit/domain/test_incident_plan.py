@@ -242,3 +242,20 @@ def test_christmas_is_a_closed_day_for_a_deadline() -> None:
     with pytest.raises(InvalidInput) as holiday:
         plan(now=now, deadline=datetime(2026, 12, 25, 15, 0, tzinfo=KST))  # a holiday, open hours
     assert holiday.value.details["problem_reasons"] == {"deadline": "deadline_outside_contact_hours"}
+
+
+USD_INCIDENT = declare(
+    incident_id="inc-usd", listing_ids={102}, wrong_price=Money(1_999, "USD"),
+    correct_price=Money(19_999, "USD"), window_start=datetime(2008, 6, 12, 11, 0, tzinfo=KST),
+    now=DECLARED, cause="typo", responsible="seller", declared_by="operator:kim").incident
+
+
+def test_a_usd_incident_offers_compensation_in_points_and_refuses_dollars() -> None:
+    """Points are KRW whatever the incident's currency (a review found every USD plan with a
+    cancellation refused at the API, page and CLI, which give points, and $5 booked as 500
+    points when given in dollars)."""
+    made = plan(incident=USD_INCIDENT, cancel_compensation=Money(5_000, "KRW"))
+    assert made.cancel_compensation == Money(5_000, "KRW") and made.currency == "USD"
+    with pytest.raises(InvalidInput, match="points") as info:
+        plan(incident=USD_INCIDENT, cancel_compensation=Money(500, "USD"))
+    assert info.value.details["problem_reasons"]["cancel_compensation"] == "wrong_currency"

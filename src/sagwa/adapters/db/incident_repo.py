@@ -12,6 +12,7 @@ from sagwa.adapters.db.tables import incident_listings, incident_plans, incident
 from sagwa.domain.difference import DifferencePaid
 from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan
 from sagwa.domain.incidents import Case, Incident, IncidentStatus, OrderRecord, Responsibility
+from sagwa.domain.ledger import POINTS_CURRENCY
 from sagwa.domain.money import Money
 
 
@@ -88,9 +89,14 @@ class IncidentRepository:
             {"incident_id": incident_id, "listing_id": lid} for lid in sorted(inc.listing_ids)])
         return int(incident_id)
 
-    def get(self, incident_id: int, *, for_update: bool = False) -> IncidentRow | None:
+    def get(self, incident_id: int, *, for_update: bool = False,
+            for_share: bool = False) -> IncidentRow | None:
+        """``for_share``: the row stays as read until commit (closing it waits), while other
+        readers that share it (customers choosing at once) do not wait for each other."""
         q = select(incidents).where(incidents.c.id == incident_id)
-        row = self.conn.execute(q.with_for_update() if for_update else q).one_or_none()
+        if for_update or for_share:
+            q = q.with_for_update(read=not for_update)
+        row = self.conn.execute(q).one_or_none()
         if row is None:
             return None
         ids = self.conn.execute(select(incident_listings.c.listing_id).where(
@@ -186,13 +192,12 @@ class IncidentRepository:
             incident_plans.c.incident_id == incident_id)).one_or_none()
         if row is None:
             return None
-        cur = correct_price.currency
         return IncidentPlan(
             incident_id=incident_id, options=frozenset(CustomerOption(o) for o in row.options),
             deadline=row.deadline, default=DefaultAction(row.default_action),
             seller_share_pct=row.seller_share_pct, platform_share_pct=row.platform_share_pct,
             decided_at=row.decided_at, correct_price=correct_price,
-            cancel_compensation=(Money(row.cancel_compensation_minor, cur)
+            cancel_compensation=(Money(row.cancel_compensation_minor, POINTS_CURRENCY)
                                  if row.cancel_compensation_minor is not None else None),
             discount_pct=row.discount_pct, keep_max_units=row.keep_max_units,
             accept_late_choices=row.accept_late_choices)

@@ -277,6 +277,10 @@ RULES: tuple[Rule, ...] = (
        "상담원 전화를 기다리는 고객이 있어 끝낼 수 없습니다. 고객과 통화하거나 정해진 통화 시도를 마친 뒤 끝내 주세요.",
        "Some customers are still owed a call, so this cannot be closed; reach them, or make "
        "the call attempts the policy asks for, first."),
+    _r("conflict", None, "plan_has_choices",
+       "이미 이 방안으로 선택한 고객이 있어 방안을 바꿀 수 없습니다. 그 고객에게 안내한 조건이 그대로 지켜져야 합니다.",
+       "A customer has already chosen under this plan, so it can no longer change: the terms "
+       "they were given must stand."),
     _r("conflict", None, "no_difference_owed",
        "이 고객은 결제할 차액이 없습니다. 할인된 정상가로 구매를 골라 주문 금액이 올라간 고객만 차액 결제를 기록할 수 있습니다.",
        "This customer owes no difference: only a customer who chose to buy at the discounted "
