@@ -347,6 +347,12 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
                              reason="approval_needs_reason"),
         "가격을 절반 이하로 내리거나 두 배 이상 올리는 변경은 승인 의견이 있어야 합니다. 판매자와 무엇을 확인했는지 적어 주세요.",
     ),
+    "first_price_approval_needs_reason": (  # the raise: tests/e2e/test_api_price_guard_mends.py
+        lambda: InvalidInput("approving a first price this far from its reference needs a "
+                             "reason", field="reason",
+                             reason="first_price_approval_needs_reason"),
+        "판매된 적 없는 상품의 첫 가격이 정가나 다른 판매자 가격의 절반 이하이거나 두 배 이상이면 (비교할 가격이 없을 때도) 승인 의견이 있어야 합니다. 판매자와 무엇을 확인했는지 적어 주세요.",
+    ),
     "policy_hold_needs_reason": (  # a book below the fixed book price floor approved blank
         lambda: InvalidInput("approving a change a pricing policy held needs a reason",
                              field="reason", reason="policy_hold_needs_reason",
@@ -524,6 +530,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (price_review.check_not_own_change, "own_change"),
     (price_review._check_approval_reason, "approval_needs_reason"),
     (price_review._check_approval_reason, "policy_hold_needs_reason"),
+    (price_review._refuse_first_price_without_reason, "first_price_approval_needs_reason"),
     (price_moves.check_release_reason, "release_needs_reason"),
     (desk_cases.current_plan, "no_plan_yet"),
     (case_facts.incident_terms, "case_not_ready"),

@@ -320,6 +320,17 @@ def set_before_sale(uow: SqlAlchemyUnitOfWork, listing: Listing,
     return {c.id for c in took_effect if (c.decided_at or c.proposed_at) < first.occurred_at}
 
 
+def judged_as_first_price(uow: SqlAlchemyUnitOfWork, listing: Listing, at: datetime) -> bool:
+    """Whether a price proposed on ``listing`` at ``at`` was judged as a first price (against
+    the list price or the other sellers, not the listing's own price): the listing had not gone
+    on sale by then. One without a publish or release on its audit log counts as on sale from
+    its start unless it is still never on sale (as :func:`set_before_sale` counts it)."""
+    first = uow.audit.first_for_entity("listing", str(listing.id), *ON_SALE_ACTIONS)
+    if first is None:
+        return never_on_sale(uow, listing)
+    return at < first.occurred_at
+
+
 #: The audit action of a held listing a reviewer sent back to draft (``listing.<trigger>``).
 SEND_BACK_ACTION = f"listing.{ListingTrigger.SEND_BACK.value}"
 

@@ -14,14 +14,19 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NoReturn
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.particles import with_particle
-from sagwa.domain.price_moves import first_price_reference, is_big_move
+from sagwa.domain.price_moves import (
+    PriceReference,
+    first_price_reference,
+    is_big_move,
+    release_needs_reason,
+)
 from sagwa.domain.pricing import (
     GuardOpinion,
     PriceChangeProposal,
@@ -38,6 +43,8 @@ from sagwa.services.accounts import account_name
 from sagwa.services.incident_prices import incident_at
 from sagwa.services.listing_holds import (
     HeldListing,
+    first_price_reference_now,
+    judged_as_first_price,
     sent_back_at,
     sent_back_opinion,
 )
@@ -413,7 +420,8 @@ def approve_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer:
             _, why = _stale_sentences(stale, change, listing)
             raise Conflict(f"listing {listing.id}: {why}", stale=True, reason=stale)
         check_not_an_incidents_wrong_price(uow, listing, change.new_price)
-        _check_approval_reason(change, reason)
+        first_price, reference = approval_basis(uow, change, listing)
+        _check_approval_reason(change, reason, first_price=first_price, reference=reference)
         decided = uow.market.decide_price_change(change_id, status=PriceChangeStatus.APPROVED,
                                                  by=reviewer, reason=reason, now=uow.now())
         uow.market.save_listing(replace(listing, price=change.new_price), uow.now())
@@ -427,15 +435,19 @@ def approve_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer:
         return decided
 
 
-def _check_approval_reason(change: PriceChangeRecord, reason: str | None) -> None:
-    """A move this large, or a change a pricing policy held (:func:`approval_rule`), is
-    approved only with a reason that says something
+def _check_approval_reason(change: PriceChangeRecord, reason: str | None, *,
+                           first_price: bool = False,
+                           reference: PriceReference | None = None) -> None:
+    """A move this large, a first price this far from its reference, or a change a pricing
+    policy held (:func:`approval_rule`), is approved only with a reason that says something
     (:func:`~sagwa.domain.reasons.check_meaningful_reason`); any other may carry any note, or
     none."""
-    rule = approval_rule(change)
+    rule = approval_rule(change, first_price=first_price, reference=reference)
     if rule is None:
         return
     if reason is None or is_blank(reason):
+        if rule == FIRST_PRICE_RULE:
+            _refuse_first_price_without_reason(change, reference)
         if rule == BIG_MOVE_RULE:
             raise InvalidInput(
                 f"change {change.id} moves the price from {change.old_price} to "
@@ -448,20 +460,65 @@ def _check_approval_reason(change: PriceChangeRecord, reason: str | None) -> Non
     check_meaningful_reason(reason)
 
 
+def _refuse_first_price_without_reason(change: PriceChangeRecord,
+                                       reference: PriceReference | None) -> NoReturn:
+    cur = change.new_price.currency
+    compared = ("nothing to compare it with (no list price, no other seller)"
+                if reference is None else
+                f"the {'list price' if reference.kind == 'list_price' else 'other sellers median'}"
+                f" {Money(reference.amount_minor, cur)}")
+    raise InvalidInput(
+        f"change {change.id} sets the first price of a listing never on sale to "
+        f"{change.new_price}, against {compared}; approving a first price this far from its "
+        "reference needs a reason (what was checked with the seller)", field="reason",
+        reason="first_price_approval_needs_reason",
+        reference=None if reference is None else reference.as_dict(cur))
+
+
 #: :func:`approval_rule` of a change that halves the price or more, or doubles it.
 BIG_MOVE_RULE = "big_move"
+#: :func:`approval_rule` of a first price half or less, or twice or more, of its reference (or
+#: with none): the rule a release of a listing held at publication follows.
+FIRST_PRICE_RULE = "first_price"
 
 
-def approval_rule(change: PriceChangeRecord) -> str | None:
+def approval_rule(change: PriceChangeRecord, *, first_price: bool = False,
+                  reference: PriceReference | None = None) -> str | None:
     """Why approving ``change`` needs a reason, or None: ``big_move`` when the new price is at
-    most half the old one, or at least twice it (:data:`~sagwa.domain.price_moves.BIG_MOVE`,
-    the rule a release of a listing held at publication follows too), else the guard's
-    reason code when a pricing policy held it (:data:`POLICY_REASONS`)."""
-    if is_big_move(change.old_price.amount_minor, change.new_price.amount_minor):
+    most half the old one, or at least twice it (:data:`~sagwa.domain.price_moves.BIG_MOVE`);
+    for a change the guard judged as a ``first_price`` (:func:`approval_basis`: its listing was
+    never on sale, so the guard compared it with ``reference``, not with the draft's own
+    price), ``first_price`` when ``release_needs_reason`` says so — the rule of a release of a
+    listing held at publication, so a first price is never let through more easily by
+    approving a change than by releasing a hold; else the guard's reason code when a pricing
+    policy held it (:data:`POLICY_REASONS`)."""
+    if first_price:
+        if release_needs_reason(change.new_price, reference):
+            return FIRST_PRICE_RULE
+    elif is_big_move(change.old_price.amount_minor, change.new_price.amount_minor):
         return BIG_MOVE_RULE
     if change.guard is not None and change.guard.reason_code in POLICY_REASONS:
         return change.guard.reason_code
     return None
+
+
+def approval_basis(uow: SqlAlchemyUnitOfWork, change: PriceChangeRecord,
+                   listing: Listing) -> tuple[bool, PriceReference | None]:
+    """Whether the guard judged ``change`` as a first price (proposed before its listing ever
+    went on sale) and, if so, the reference an approval weighs it against: the list price, else
+    the other sellers' median, as they stand now (what the reviewer's card shows, and what a
+    release weighs a hold against when the hold recorded none)."""
+    if not judged_as_first_price(uow, listing, change.proposed_at):
+        return False, None
+    return True, first_price_reference_now(uow, listing)
+
+
+def approval_rule_in(uow: SqlAlchemyUnitOfWork, change: PriceChangeRecord,
+                     listing: Listing) -> str | None:
+    """:func:`approval_rule` of ``change`` on ``listing``, first price or not (the review card's
+    "reason required", as :func:`approve_price_change` decides it)."""
+    first_price, reference = approval_basis(uow, change, listing)
+    return approval_rule(change, first_price=first_price, reference=reference)
 
 
 def approval_needs_reason(change: PriceChangeRecord) -> bool:

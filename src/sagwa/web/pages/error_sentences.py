@@ -78,6 +78,11 @@ RULES: tuple[Rule, ...] = (
        "가격을 절반 이하로 내리거나 두 배 이상 올리는 변경은 승인 의견이 있어야 합니다. 판매자와 무엇을 확인했는지 적어 주세요.",
        "Approving a change that halves the price or more, or doubles it, needs a reason; say "
        "what you checked with the seller."),
+    _r("invalid_input", None, "first_price_approval_needs_reason",
+       "판매된 적 없는 상품의 첫 가격이 정가나 다른 판매자 가격의 절반 이하이거나 두 배 이상이면 (비교할 가격이 없을 때도) 승인 의견이 있어야 합니다. 판매자와 무엇을 확인했는지 적어 주세요.",
+       "Approving the first price of a listing never on sale that is half or less, or twice or "
+       "more, of the list price or the other sellers' price (or that has nothing to compare it "
+       "with) needs a reason; say what you checked with the seller."),
     _r("invalid_input", None, "release_needs_reason",
        "첫 가격이 정가나 다른 판매자 가격의 절반 이하이거나 두 배 이상이면 (비교할 가격이 없을 때도) 보류를 풀 때 의견이 있어야 합니다. 판매자와 무엇을 확인했는지 적어 주세요.",
        "Releasing a first price that is half or less, or twice or more, of the list price or "

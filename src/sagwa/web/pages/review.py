@@ -66,8 +66,8 @@ class ReviewCard:
     own: bool
     """The viewer proposed it: the service refuses their approval (``own_change``)."""
     approval_rule: str | None = None
-    """Why approving it needs a reason (``price_review.approval_rule``: ``big_move`` or the
-    policy the guard held it by), or None."""
+    """Why approving it needs a reason (``price_review.approval_rule_in``: ``big_move``,
+    ``first_price`` or the policy the guard held it by), or None."""
     proposer: str | None = None
     """The proposer's account as people know it (a seller's name), or None: unknown."""
 
@@ -162,7 +162,8 @@ def _change_card(uow: SqlAlchemyUnitOfWork, item: ReviewItem, viewer: str,
                             f"{format_money(c.new_price, lang=lang)}")
     return ReviewCard(item, evidence, spark, price_move_text(old, c.new_price.amount_minor),
                       _refuses(partial(check_not_own_change, c, viewer)),
-                      price_review.approval_rule(c), names.get(c.proposed_by))
+                      price_review.approval_rule_in(uow, c, item.listing),
+                      names.get(c.proposed_by))
 
 
 def _held_card(uow: SqlAlchemyUnitOfWork, held: HeldListing, viewer: str,
