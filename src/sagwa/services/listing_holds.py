@@ -331,6 +331,29 @@ def judged_as_first_price(uow: SqlAlchemyUnitOfWork, listing: Listing, at: datet
     return at < first.occurred_at
 
 
+#: The audit actions of a price change taking effect (applied at once, or approved).
+TOOK_EFFECT_ACTIONS = (f"price_change.{PriceChangeStatus.APPLIED.value}",
+                       f"price_change.{PriceChangeStatus.APPROVED.value}")
+
+
+def took_effect_before_sale(uow: SqlAlchemyUnitOfWork, listing: Listing,
+                            change: PriceChangeRecord) -> bool:
+    """Whether ``change`` (applied or approved) took effect before ``listing`` first went on
+    sale, so that its old price was never a price anybody could buy at: a draft's, or a first
+    price held at publication that no reviewer released at that price (a release at it puts it
+    on sale first). Told by the order of the audit log, where two steps made in one instant
+    are still one after the other; by time (as :func:`set_before_sale`) for a change without
+    its own entry."""
+    first = uow.audit.first_for_entity("listing", str(listing.id), *ON_SALE_ACTIONS)
+    if first is None:
+        return never_on_sale(uow, listing)
+    own = uow.audit.first_naming("listing", str(listing.id), *TOOK_EFFECT_ACTIONS,
+                                 key="price_change_id", value=change.id)
+    if own is None:
+        return (change.decided_at or change.proposed_at) < first.occurred_at
+    return own.seq < first.seq
+
+
 #: The audit action of a held listing a reviewer sent back to draft (``listing.<trigger>``).
 SEND_BACK_ACTION = f"listing.{ListingTrigger.SEND_BACK.value}"
 

@@ -3,7 +3,11 @@
 A price change that went live (applied, or approved by a reviewer) with a promotion that has an
 end schedules a job at that end, in the change's own transaction. The job puts the listing back
 to the price it had before the promotion — but only while the live price is still the promotion
-price: a seller who changed the price since has already said what it should be. A promotion
+price: a seller who changed the price since has already said what it should be. A price set
+before the listing first went on sale (a draft's placeholder, or a first price the guard held
+at publication that a reviewer did not release at that price) is never put back: nobody judged
+it as a price to sell at, so the promotion's price stays (``kept_never_on_sale`` on the audit
+log), as it does when the price before it is an incident's wrong price. A promotion
 declared on top of another is undone in order: when the inner one ends the outer one's price
 comes back (or, if the outer one is over too, the price before it), and when the outer one ends
 after the inner one was undone, the price before it comes back.
@@ -18,9 +22,9 @@ from enum import StrEnum
 from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.listings import ListingStatus
-from sagwa.domain.money import Money
 from sagwa.domain.pricing import PriceChangeProposal, PriceChangeStatus
 from sagwa.services.incident_prices import incident_at
+from sagwa.services.listing_holds import took_effect_before_sale
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -42,6 +46,10 @@ class PromotionEnd(StrEnum):
     #: promotion's price stays (putting the wrong price back on sale is what the incident is
     #: about); the seller or an operator sets the price
     KEPT_FOR_INCIDENT = "kept_for_incident"
+    #: the price before it was set before the listing first went on sale (a draft's price, or
+    #: a first price held at its publication that no reviewer released at that price): never
+    #: judged as a price to sell at, so the promotion's price stays; the seller sets the price
+    KEPT_NEVER_ON_SALE = "kept_never_on_sale"
 
 
 def schedule_promotion_end(uow: SqlAlchemyUnitOfWork, change: PriceChangeRecord) -> None:
@@ -76,19 +84,26 @@ def end_promotion(uow: SqlAlchemyUnitOfWork, *, price_change_id: int,
             # promotion): that is their latest word, not this promotion
             outcome = PromotionEnd.PRICE_MOVED
         else:
-            back_to = _price_before_promotions(live[: at + 1], uow.now())
+            start = _first_of_promotions(live[: at + 1], uow.now())
+            back_to = start.old_price
             again = incident_at(uow, listing.id, back_to)
             incident_id = None if again is None else again.incident_id
             if incident_id is not None:
                 outcome, kept = PromotionEnd.KEPT_FOR_INCIDENT, back_to
+                back_to = listing.price
+            elif took_effect_before_sale(uow, listing, start):
+                outcome, kept = PromotionEnd.KEPT_NEVER_ON_SALE, back_to
                 back_to = listing.price
             else:
                 outcome = PromotionEnd.RESTORED
                 back = PriceChangeProposal(listing.id, listing.price, back_to, actor)
                 uow.market.add_price_change(back, PriceChangeStatus.APPLIED, uow.now())
                 uow.market.save_listing(replace(listing, price=back_to), uow.now())
-        extra = ({"not_restored": kept.as_dict(), "incident_id": incident_id}
-                 if outcome is PromotionEnd.KEPT_FOR_INCIDENT else {})
+        extra: dict[str, object] = (
+            {"not_restored": kept.as_dict(), "incident_id": incident_id}
+            if outcome is PromotionEnd.KEPT_FOR_INCIDENT else
+            {"not_restored": kept.as_dict(), "set_before_sale_by_change": start.id}
+            if outcome is PromotionEnd.KEPT_NEVER_ON_SALE else {})
         uow.audit.append(AuditEvent(
             actor, "price_change.promotion_ended", "listing", str(listing.id),
             before={"price": listing.price.as_dict()},
@@ -117,14 +132,17 @@ def _seller_moved(after: list[PriceChangeRecord]) -> bool:
     return bool(running)
 
 
-def _price_before_promotions(upto: list[PriceChangeRecord], now: datetime) -> Money:
-    """The price to put back when the last of ``upto`` (live changes in order) ends: the price
-    before it — or, where that was itself a promotion's price whose promotion is over too
-    (declared on top of it), the price before that one, and so on."""
-    target = upto[-1].old_price
+def _first_of_promotions(upto: list[PriceChangeRecord], now: datetime) -> PriceChangeRecord:
+    """The change whose old price is put back when the last of ``upto`` (live changes in order)
+    ends: that last one — or, where its old price was itself a promotion's price whose promotion
+    is over too (declared on top of it), that promotion's change, and so on. Whether that change
+    took effect before the listing first went on sale says whether its old price was ever a
+    price to sell at (:func:`~sagwa.services.listing_holds.took_effect_before_sale`)."""
+    first = upto[-1]
     for c in reversed(upto[:-1]):
         ended = c.promotion_ends_at is not None and c.promotion_ends_at <= now
-        if c.proposed_by == ACTOR or c.promotion_pct is None or not ended or c.new_price != target:
+        if (c.proposed_by == ACTOR or c.promotion_pct is None or not ended
+                or c.new_price != first.old_price):
             break
-        target = c.old_price
-    return target
+        first = c
+    return first

@@ -85,11 +85,18 @@ class AuditRepository:
         """The entity's first entry with any of ``actions`` (one query, oldest first)."""
         return self._one_for_entity(entity_type, entity_id, actions, audit_log.c.seq)
 
+    def first_naming(self, entity_type: str, entity_id: str, *actions: str, key: str,
+                     value: int) -> AuditRecord | None:
+        """The entity's first entry with any of ``actions`` whose ``after[key]`` is ``value``
+        (a price change's own entry: ``key="price_change_id"``)."""
+        return self._one_for_entity(entity_type, entity_id, actions, audit_log.c.seq,
+                                    audit_log.c.after[key].as_integer() == value)
+
     def _one_for_entity(self, entity_type: str, entity_id: str, actions: tuple[str, ...],
-                        order: Any) -> AuditRecord | None:
+                        order: Any, *where: Any) -> AuditRecord | None:
         q = (select(audit_log).where(audit_log.c.entity_type == entity_type,
                                      audit_log.c.entity_id == entity_id,
-                                     audit_log.c.action.in_(actions))
+                                     audit_log.c.action.in_(actions), *where)
              .order_by(order).limit(1))
         row = self.conn.execute(q).one_or_none()
         return None if row is None else _record(row)
