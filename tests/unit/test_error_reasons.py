@@ -215,7 +215,7 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: refusal(lambda: listings.check_not_own_hold(
             listings.PublicationHold("api:a", NOW, None, None, None), listing_id=3,
             reviewer="admin:a")),
-        "직접 게시한 상품은 판매 보류를 풀거나 돌려보낼 수 없습니다. 다른 검토자에게 맡겨 주세요.",
+        "직접 게시했거나 보류된 가격을 직접 입력한 상품은 판매 보류를 풀거나 돌려보낼 수 없습니다. 다른 검토자에게 맡겨 주세요.",
     ),
     "listing_price_moved": (  # the reviewer saw 19,900 KRW; the seller changed it since
         lambda: refusal(lambda: listings.check_price_seen(

@@ -2,7 +2,7 @@
 
 A held listing waits off sale for a reviewer (:func:`held_listings` is that queue). Releasing it
 (``listings.change_listing_status`` with ``release``, through :func:`check_release`) needs a
-second person — whoever published it may not release it — and the price the reviewer saw; a
+second person — whoever published it, or typed its price, may not release it — and the price the reviewer saw; a
 first price half or less, or twice or more, of the reference the guard judged it against needs
 the reviewer's reason too (:mod:`sagwa.domain.price_moves`, the rule an approval of a held price
 change follows). Sending it back to draft instead (``send_back``, :func:`check_send_back`)
@@ -11,6 +11,7 @@ follows the same second-person rule and always needs a reason, which the seller'
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -79,6 +80,8 @@ class HeldListing:
     current_opinion: GuardOpinion | None = None
     """The guard's judgement of the listing's current price when it is not the held one
     (:attr:`price_moved`; ``price_review.judge_moved_holds`` fills it), else None."""
+    price_typed_by: frozenset[str] = frozenset()
+    """Who typed the listing's current price (:func:`price_typed_by`): they may not release it."""
 
     @property
     def price_moved(self) -> bool:
@@ -120,16 +123,46 @@ def _reference(stored: object) -> PriceReference | None:
     return PriceReference(int(stored["amount_minor"]), kind)
 
 
-def check_not_own_hold(hold: PublicationHold | None, *, listing_id: int, reviewer: str) -> None:
+def check_not_own_hold(hold: PublicationHold | None, *, listing_id: int, reviewer: str,
+                       typed_by: Collection[str] = ()) -> None:
     """A listing held at publication needs a second person, as a held price change does: whoever
-    published it may not release it nor send it back, from any channel (``api:kim`` and ``admin:kim`` are the
-    same account: :func:`sagwa.services.accounts.account_name`)."""
-    if hold is not None and account_name(reviewer) == account_name(hold.held_by):
+    published it may not release it nor send it back, and nor may whoever typed the price it is
+    held at (``typed_by``: :func:`price_typed_by` — an admin who created a seller's draft at
+    19,900 is the proposer of that price, whoever clicked publish), from any channel
+    (``api:kim`` and ``admin:kim`` are the same account:
+    :func:`sagwa.services.accounts.account_name`)."""
+    me = account_name(reviewer)
+    if hold is not None and me == account_name(hold.held_by):
         raise Forbidden(
             f"listing {listing_id} was published by {hold.held_by}; someone else must "
             "release it or send it back",
             reason="own_held_listing",
         )
+    typist = next((t for t in sorted(typed_by) if account_name(t) == me), None)
+    if typist is not None:
+        raise Forbidden(
+            f"listing {listing_id}'s price was entered by {typist}; someone else must "
+            "release it or send it back",
+            reason="own_held_listing",
+        )
+
+
+#: How many of a listing's latest price changes :func:`price_typed_by` reads.
+TYPED_BY_CHANGES = 100
+
+
+def price_typed_by(uow: SqlAlchemyUnitOfWork, listing: Listing) -> frozenset[str]:
+    """Who typed ``listing``'s current price: whoever created the listing at it, and whoever
+    proposed a change to it (among its latest :data:`TYPED_BY_CHANGES` changes, whatever became
+    of them) — the audit-log names :func:`check_not_own_hold` keeps from releasing it."""
+    price = listing.price
+    typed = {c.proposed_by for c in uow.market.price_changes_for(listing.id,
+                                                                  limit=TYPED_BY_CHANGES)
+             if c.new_price == price}
+    created = uow.audit.first_for_entity("listing", str(listing.id), "listing.created")
+    if created is not None and (created.event.after or {}).get("price") == price.as_dict():
+        typed.add(created.event.actor)
+    return frozenset(typed)
 
 
 def check_price_seen(listing: Listing, expected_price: Money | None, *,
@@ -180,7 +213,8 @@ def held_listings(uow: SqlAlchemyUnitOfWork, *, limit: int = 50,
                                      seller.name if seller else "?", hold,
                                      product.title_en if product else None,
                                      sent_back_at(uow, listing.id, listing.price),
-                                     *release_reference(uow, listing, hold)))
+                                     *release_reference(uow, listing, hold),
+                                     price_typed_by=price_typed_by(uow, listing)))
         return found
 
 
@@ -241,7 +275,8 @@ def check_release(uow: SqlAlchemyUnitOfWork, listing: Listing, reviewer: str,
     (:func:`~sagwa.domain.price_moves.release_needs_reason`). Whether the listing goes on sale
     for the first time, and what its audit entry keeps of the reference."""
     hold = publication_hold(uow, listing.id)
-    check_not_own_hold(hold, listing_id=listing.id, reviewer=reviewer)
+    check_not_own_hold(hold, listing_id=listing.id, reviewer=reviewer,
+                       typed_by=price_typed_by(uow, listing))
     check_price_seen(listing, expected_price, held_price=hold.price if hold else None)
     if hold is None or not hold.at_publication:
         return False, {}  # held while on sale (no path does so today): its own price was live
@@ -365,7 +400,8 @@ def check_send_back(uow: SqlAlchemyUnitOfWork, listing: Listing, reviewer: str,
     price the reviewer saw if they name one, and always with a reason the seller can act on
     (:func:`check_send_back_reason`). The reason, as the audit log keeps it."""
     hold = publication_hold(uow, listing.id)
-    check_not_own_hold(hold, listing_id=listing.id, reviewer=reviewer)
+    check_not_own_hold(hold, listing_id=listing.id, reviewer=reviewer,
+                       typed_by=price_typed_by(uow, listing))
     check_price_seen(listing, expected_price)
     if hold is not None and not hold.at_publication:  # it was on sale: back to draft loses that
         raise IllegalTransition(

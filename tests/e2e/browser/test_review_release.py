@@ -226,11 +226,11 @@ def test_whoever_published_a_held_listing_gets_a_sentence_not_a_release_button(
     page = client.get("/ops/review").text
     card = _card(page, f"listing-{listing_id}")
     assert "/release" not in card and "<button" not in card
-    assert "직접 게시한 상품은 다른 검토자가 보류를 풀거나 돌려보내야 합니다." in card
+    assert "직접 게시했거나 가격을 직접 입력한 상품은 다른 검토자가 보류를 풀거나 돌려보내야 합니다." in card
     forged = client.post(f"/ops/review/listings/{listing_id}/release",
                          data={"csrf_token": csrf_of(page)})
     assert forged.status_code == 403
-    assert "직접 게시한 상품은 판매 보류를 풀거나 돌려보낼 수 없습니다. 다른 검토자에게 맡겨 주세요." in forged.text
+    assert "직접 게시했거나 보류된 가격을 직접 입력한 상품은 판매 보류를 풀거나 돌려보낼 수 없습니다. 다른 검토자에게 맡겨 주세요." in forged.text
     assert f'id="listing-{listing_id}"' in forged.text  # the queue again, not a bare page
     assert _status(session_factory, listing_id) is ListingStatus.HELD
     client.cookies.clear()

@@ -135,10 +135,10 @@ def test_whoever_published_a_held_listing_gets_no_send_back_form(
     page = client.get("/ops/review").text
     card = _card(page, f"listing-{listing_id}")
     assert "/send-back" not in card and "<button" not in card
-    assert "직접 게시한 상품은 다른 검토자가 보류를 풀거나 돌려보내야 합니다." in card
+    assert "직접 게시했거나 가격을 직접 입력한 상품은 다른 검토자가 보류를 풀거나 돌려보내야 합니다." in card
     forged = _send_back(client, listing_id, page, "제가 게시한 가격이 틀렸습니다")
     assert forged.status_code == 403
-    assert "직접 게시한 상품은 판매 보류를 풀거나 돌려보낼 수 없습니다." in forged.text
+    assert "직접 게시했거나 보류된 가격을 직접 입력한 상품은 판매 보류를 풀거나 돌려보낼 수 없습니다." in forged.text
     assert _status(session_factory, listing_id) is ListingStatus.HELD
 
 

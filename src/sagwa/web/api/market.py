@@ -176,7 +176,7 @@ def customer_orders(customer_id: int, uow: Uow) -> list[OrderPublic]:
 def release_listing(listing_id: int, uow: Uow, actor: Actor, _reviewer: ReviewerCaller,
                     body: ListingRelease | None = None) -> ListingPublic:
     """Put a listing the price guard held at its publication on sale. Refused to whoever
-    published it (403 `forbidden`, reason `own_held_listing`), if its price is not
+    published it or typed its price (403 `forbidden`, reason `own_held_listing`), if its price is not
     `expected_price` (409 `conflict`, reason `listing_price_moved`), and without a `reason` when
     its first price is half or less, or twice or more, of the list price (else the other sellers'
     median), or there is neither to compare it with (422 `invalid_input`, field `reason`, reason
@@ -199,7 +199,7 @@ def send_back_listing(listing_id: int, uow: Uow, actor: Actor, _reviewer: Review
     back to `draft`, for its seller to correct the price and publish again. Always needs a
     `reason` the seller can act on (422 `invalid_input`, field `reason`, reason
     `send_back_needs_reason`; fewer than 4 letters or digits: `reason_too_short`); refused to
-    whoever published it (403, `own_held_listing`) and if its price is not `expected_price`
+    whoever published it or typed its price (403, `own_held_listing`) and if its price is not `expected_price`
     (409, `listing_price_moved`). The reason is kept on the audit log and shown to the seller."""
     expected = body.expected_price if body else None
     listing = listings.change_listing_status(uow(), listing_id=listing_id,

@@ -127,9 +127,9 @@ RULES: tuple[Rule, ...] = (
        "You proposed this price change, so you cannot approve it; leave it to another "
        "reviewer, or reject it to withdraw it."),
     _r("forbidden", None, "own_held_listing",
-       "직접 게시한 상품은 판매 보류를 풀거나 돌려보낼 수 없습니다. 다른 검토자에게 맡겨 주세요.",
-       "You published this listing, so you cannot release it or send it back; leave it to "
-       "another reviewer."),
+       "직접 게시했거나 보류된 가격을 직접 입력한 상품은 판매 보류를 풀거나 돌려보낼 수 없습니다. 다른 검토자에게 맡겨 주세요.",
+       "You published this listing or entered the price it is held at, so you cannot release "
+       "it or send it back; leave it to another reviewer."),
     _r("conflict", None, "listing_price_moved",
        "보고 계신 동안 판매자가 가격을 바꿔 보류를 풀지도 돌려보내지도 않았습니다. 지금 가격을 확인한 뒤 다시 판단해 주세요.",
        "The seller changed the price while you were looking, so the listing was neither "

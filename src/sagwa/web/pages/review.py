@@ -81,7 +81,8 @@ class HeldListingCard:
     held: HeldListing
     evidence: ChangeEvidence
     own: bool
-    """The viewer published it: the service refuses their release (``own_held_listing``)."""
+    """The viewer published it or typed its price: the service refuses their release
+    (``own_held_listing``)."""
     needs_reason: bool = False
     """Releasing it needs a reason (``release_needs_reason``): its first price is half or less,
     or twice or more, of ``reference`` — or ``reference`` is None: nothing to compare it with."""
@@ -172,7 +173,8 @@ def _held_card(uow: SqlAlchemyUnitOfWork, held: HeldListing, viewer: str,
     evidence = gather_evidence(uow, listing, listing.price, None, first_price=True)
     needs_reason, reference = release_reference(uow, listing, held.hold)
     return HeldListingCard(held, evidence, _refuses(partial(
-        listings.check_not_own_hold, held.hold, listing_id=listing.id, reviewer=viewer)),
+        listings.check_not_own_hold, held.hold, listing_id=listing.id, reviewer=viewer,
+        typed_by=held.price_typed_by)),
         needs_reason, reference, names)
 
 
