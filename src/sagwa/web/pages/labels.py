@@ -187,8 +187,9 @@ ACTION: dict[str, Label] = {
     "order.placed": ("주문 접수", "order placed"),
     "incident.defaulted": ("답변 기한 경과: 답하지 않은 고객에게 기본 처리",
                            "deadline passed: the default applied to customers who did not answer"),
-    "price_change.promotion_ended": ("할인 행사가 끝나 행사 전 가격으로 복귀",
-                                     "promotion ended: the price before it restored"),
+    # the price before it comes back, or stays away (an incident's wrong price, a price never
+    # on sale): the entry's outcome says which, so the label does not claim a restore
+    "price_change.promotion_ended": ("할인 행사 종료", "promotion ended"),
     "points.credited": ("포인트 적립", "points credited"),
     "points.debited": ("포인트 사용", "points debited"),
     "ledger.reversed": ("원장 기록 취소(반대 기록)", "ledger entry reversed"),
