@@ -37,7 +37,8 @@ STATUS_KEYS = ["incident_id", "status", "listings", "wrong_price", "correct_pric
                "messages_by_status", "plan", "money",  # money: added, after the rest
                "window_start", "window_end",  # then the window (2026-12-03)
                "customers_told", "calls_owed",  # then who was told, who is owed a call
-               "differences_unpaid"]  # then the discount differences not yet paid
+               "differences_unpaid",  # then the discount differences not yet paid
+               "notices_outdated"]  # then notices published before the scoping or the plan
 PLAN_KEYS = ["options", "deadline", "default", "seller_share_pct", "platform_share_pct",
              "cancel_compensation", "discount_pct", "keep_max_units"]
 LIST_KEYS = {"id", "status", "listings", "wrong_price", "correct_price", "cause", "opened_at",
@@ -210,6 +211,7 @@ def test_status_json_is_unchanged(data_dir: Path, desk: Desk) -> None:
     assert declared_at == _declared_at(data_dir, desk.incident_id)
     assert declared_at.utcoffset() == timedelta(0)
     assert data["first_notice_at"] is None and data["choices"] == {"keep": 1}
+    assert data["notices_outdated"] == []  # no notice published: nothing out of date
     assert data["plan"]["cancel_compensation"] == 5000
     # the window the incident was declared with can be read back (it was only on the audit log)
     start, end = (datetime.fromisoformat(data[k]) for k in ("window_start", "window_end"))

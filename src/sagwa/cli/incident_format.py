@@ -120,9 +120,23 @@ def format_status(view: IncidentStatusView) -> list[tuple[str, str]]:
     for key in ("first_notice_at", "first_message_sent_at"):
         data[key] = _after_declaring(data[key], view.declared_at)
     data["plan"] = format_plan(data["plan"])
+    data["notices_outdated"] = format_outdated_notices(data["notices_outdated"])
     money = data.pop("money")
     rows = [(label(k), format_value(v)) for k, v in data.items()]
     return rows + (money_rows(money) if money else [("money", MISSING)])
+
+
+#: Why a published notice is out of date (``notices.outdated_notices``), as the status says it.
+OUTDATED_NOTICE = {
+    "before_plan": "published before the plan: publish an updated notice",
+    "before_scope": "published before the customers were counted: publish an updated notice",
+}
+
+
+def format_outdated_notices(outdated: list[dict[str, Any]]) -> str:
+    """``en v1: published before the plan: publish an updated notice``, one a line; "none"."""
+    return "\n".join(f"{n['lang']} v{n['version']}: {OUTDATED_NOTICE[n['reason']]}"
+                     for n in outdated) or "none"
 
 
 def _after_declaring(moment: datetime | None, declared_at: datetime | None) -> str:

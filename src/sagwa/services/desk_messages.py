@@ -238,17 +238,16 @@ def _discount_line(plan: IncidentPlan, lang: str) -> str:
     return f"Buy at a discount: {price} each, the correct price of {correct} less {pct}%."
 
 
-def options_phrase(plan: IncidentPlan | None, lang: str, over: OverCap | None = None) -> str:
+def options_phrase(plan: IncidentPlan, lang: str, over: OverCap | None = None) -> str:
     """The plan's options as one phrase for short texts (the SMS, the public notice):
     "주문 유지, 주문 취소(전액 환불과 보상 포인트) 또는 상담원과 통화" / "keep the order, cancel it
-    for a full refund plus compensation points or talk to a person". Before there is a plan:
-    the two options every plan must allow (keep, cancel with compensation). For a customer
-    over the keep cap (``over``) keeping says how many units are kept and that the rest is
-    refunded."""
+    for a full refund plus compensation points or talk to a person". There is none before a
+    plan: a plan may offer any two options, so no option is certain until it is made (the
+    notice then names none). For a customer over the keep cap (``over``) keeping says how many
+    units are kept and that the rest is refunded."""
     ko = lang == "ko"
-    offered = ((CustomerOption.KEEP, CustomerOption.CANCEL_WITH_COMPENSATION) if plan is None
-               else tuple(o for o in OPTION_ORDER if plan.offers(o)))
-    pct = plan.discount_pct if plan is not None else None
+    offered = tuple(o for o in OPTION_ORDER if plan.offers(o))
+    pct = plan.discount_pct
 
     def name(option: CustomerOption) -> str:
         """The option's short name, with the discount's size, and in English as part of a

@@ -15,6 +15,7 @@ from sagwa.services.desk_difference import unpaid_differences
 from sagwa.services.desk_money import incident_money
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.lookups import require
+from sagwa.services.notices import outdated_notices
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 if TYPE_CHECKING:
@@ -67,6 +68,10 @@ class IncidentStatusView:
     #: Customers who chose the discount and owe the difference, not yet recorded as paid
     #: (``desk_difference``).
     differences_unpaid: int = 0
+    #: Languages whose latest published notice was written before the plan (or, unplanned,
+    #: before the customers were counted): ``{"lang", "version", "reason"}`` with reason
+    #: ``before_plan`` / ``before_scope`` (``notices.outdated_notices``). Publish an update.
+    notices_outdated: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         def iso(v: object) -> object:
@@ -108,7 +113,8 @@ def incident_status(uow: SqlAlchemyUnitOfWork, *, incident_id: int,
             window_start=inc.window_start, window_end=inc.window_end,
             customers_told=uow.cases.told_count(incident_id),
             calls_owed=uow.reads.calls_owed(incident_id),
-            differences_unpaid=unpaid_differences(uow, incident_id))
+            differences_unpaid=unpaid_differences(uow, incident_id),
+            notices_outdated=[n.as_dict() for n in outdated_notices(uow, incident_id, plan)])
 
 
 def incident_summaries(uow: SqlAlchemyUnitOfWork, *, limit: int,

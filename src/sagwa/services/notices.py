@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sagwa.adapters.db.incident_repo import NoticeRow
 from sagwa.domain.audit import AuditEvent
+from sagwa.domain.incident_plan import IncidentPlan
 from sagwa.domain.incidents import Incident
 from sagwa.domain.pricing import PriceChangeStatus
 from sagwa.errors import InvalidInput
@@ -33,16 +35,30 @@ def draft_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str,
                 f"incident {incident_id} is not declared yet", reason="incident_not_declared"
             )
         facts = incident_facts(uow, inc)
-        customers = len(uow.cases.for_incident(incident_id))
         product = facts.product_ko if lang == "ko" else facts.product_en
         plan = uow.incidents.plan(incident_id, inc.correct_price)
-        text = dm.render("notice", lang, product=product, customers=customers,
-                         options_phrase=dm.options_phrase(plan, lang),
+        text = dm.render("notice", lang, product=product,
+                         customers=customer_count(uow, incident_id),
+                         options_phrase=dm.options_phrase(plan, lang) if plan else None,
                          wrong_date=dm.format_date(inc.window_start, lang),
                          cause_ko=dm.cause(facts, "ko"), cause_en=dm.cause(facts, "en"),
                          **prevention_facts(uow, inc), **dm.contact_values(policy.contact, lang))
         title, _, body = text.partition("\n")
         return title.strip(), body.strip()
+
+
+def customer_count(uow: SqlAlchemyUnitOfWork, incident_id: int) -> int | None:
+    """How many customers ordered at the wrong price; None until the incident is scoped: its
+    cases are made then, and a notice drafted before would say "0 customers"."""
+    if _scoped_at(uow, incident_id) is None:
+        return None
+    return len(uow.cases.for_incident(incident_id))
+
+
+def _scoped_at(uow: SqlAlchemyUnitOfWork, incident_id: int) -> datetime | None:
+    """When the incident was last scoped (its customers counted), or None."""
+    scoped = uow.audit.latest_for_entity("incident", str(incident_id), "incident.scoped")
+    return scoped.occurred_at if scoped else None
 
 
 def prevention_facts(uow: SqlAlchemyUnitOfWork, inc: Incident) -> dict[str, bool]:
@@ -147,3 +163,36 @@ def publish_notice_once(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: st
 
 #: Idempotency keys of notice publications (``idempotency.prior_result``'s scope).
 NOTICE_SCOPE = "notice"
+
+
+@dataclass(frozen=True)
+class OutdatedNotice:
+    """A language's latest published notice written before what it states was known:
+    ``before_plan`` — before the plan in force was made or last revised, so the options it
+    names (if any) may not be the ones offered; ``before_scope`` — before the customers were
+    counted (no plan yet), so it gives no count or a stale one. Publish an updated notice."""
+
+    lang: str
+    version: int
+    reason: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"lang": self.lang, "version": self.version, "reason": self.reason}
+
+
+def outdated_notices(uow: SqlAlchemyUnitOfWork, incident_id: int,
+                     plan: IncidentPlan | None) -> list[OutdatedNotice]:
+    """Each language whose latest published notice predates the plan (or, unplanned, the
+    latest scoping): an early notice (the SLA runs from declaration) names no count and no
+    options, and one the operator wrote may promise options the plan does not offer."""
+    scoped_at = _scoped_at(uow, incident_id)
+    latest: dict[str, NoticeRow] = {}
+    for notice in uow.cases.notices(incident_id):  # newest version first in each language
+        latest.setdefault(notice.lang, notice)
+    found = []
+    for lang, notice in sorted(latest.items()):
+        if plan is not None and notice.published_at < plan.decided_at:
+            found.append(OutdatedNotice(lang, notice.version, "before_plan"))
+        elif plan is None and scoped_at is not None and notice.published_at < scoped_at:
+            found.append(OutdatedNotice(lang, notice.version, "before_scope"))
+    return found

@@ -214,7 +214,6 @@ def test_the_options_phrase_names_what_the_plan_offers() -> None:
     assert dm.options_phrase(plan(options=["keep", "cancel_with_compensation"], discount_pct=None),
                              "en") == (
         "keep the order or cancel it for a full refund plus compensation points")
-    assert dm.options_phrase(None, "ko") == "주문 유지 또는 주문 취소(전액 환불과 보상 포인트)"
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

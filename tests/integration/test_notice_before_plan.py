@@ -1,0 +1,70 @@
+"""A notice drafted at declaration (its SLA runs from then, and `sagwa incident notice ID`
+without --file publishes the draft as it is): a review found it said "0 customers" (no case
+exists before scoping) and promised cancelling with compensation points, which the plan made
+later did not offer. It now names neither, and the status flags a published notice written
+before the customers were counted or before the plan, until an updated one is published."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from test_desk import POLICY, _declared, shop  # noqa: F401  (shop is the fixture)
+
+from sagwa.cli.incident_format import format_status
+from sagwa.services import desk, notices
+from sagwa.services.desk_status import incident_status
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def _publish_draft(uow, incident_id: int, lang: str) -> str:
+    title, body = notices.draft_notice(uow(), incident_id=incident_id, lang=lang, policy=POLICY)
+    notices.publish_notice(uow(), incident_id=incident_id, lang=lang, title=title, body=body,
+                           actor="operator:lee")
+    return body
+
+
+def _outdated(uow, incident_id: int) -> list[dict]:
+    return incident_status(uow(), incident_id=incident_id, policy=POLICY).notices_outdated
+
+
+def test_a_notice_before_scoping_names_no_count_and_no_options(shop) -> None:  # noqa: F811
+    uow, clock, listing_id, _, _ = shop
+    incident_id = _declared(uow, clock, listing_id)  # six customers ordered at the wrong price
+    en, ko = (_publish_draft(uow, incident_id, lang) for lang in ("en", "ko"))
+    assert "0 customers" not in en and "compensation points" not in en
+    assert "keep the order" not in en and "cancel it" not in en
+    assert "each customer who ordered at the wrong price individually" in en
+    assert "without the customer's consent" in en
+    assert "고객님 0분" not in ko and "보상 포인트" not in ko and "주문 유지" not in ko
+    assert "개별적으로 연락드려 선택하실 수 있는 방법을 안내해 드리겠습니다" in ko
+    assert _outdated(uow, incident_id) == []  # nothing was known yet that it could have said
+
+
+def test_a_notice_published_before_the_plan_is_flagged_until_updated(shop) -> None:  # noqa: F811
+    uow, clock, listing_id, _, _ = shop
+    incident_id = _declared(uow, clock, listing_id)
+    for lang in ("en", "ko"):
+        _publish_draft(uow, incident_id, lang)
+    clock.now = datetime(2008, 6, 12, 18, 0, tzinfo=SEOUL)
+    desk.scope(uow(), incident_id=incident_id, actor="operator:lee")
+    assert _outdated(uow, incident_id) == [
+        {"lang": "en", "version": 1, "reason": "before_scope"},
+        {"lang": "ko", "version": 1, "reason": "before_scope"}]
+    clock.now = datetime(2008, 6, 12, 18, 30, tzinfo=SEOUL)
+    desk.plan(uow(), incident_id=incident_id, options=["keep", "talk_to_person"],
+              deadline=datetime(2008, 6, 17, 18, 0, tzinfo=SEOUL), default="keep",
+              seller_share_pct=50, platform_share_pct=50, actor="operator:lee", policy=POLICY)
+    view = incident_status(uow(), incident_id=incident_id, policy=POLICY)
+    assert [(n["lang"], n["reason"]) for n in view.notices_outdated] == [
+        ("en", "before_plan"), ("ko", "before_plan")]
+    assert "en v1: published before the plan: publish an updated notice" in dict(
+        format_status(view))["notices outdated"]
+    clock.now = datetime(2008, 6, 12, 18, 45, tzinfo=SEOUL)
+    en = _publish_draft(uow, incident_id, "en")
+    assert "6 customers ordered" in en
+    assert "keep the order or talk to a person" in en and "compensation" not in en
+    assert _outdated(uow, incident_id) == [{"lang": "ko", "version": 1, "reason": "before_plan"}]
+    assert "고객님 6분" in _publish_draft(uow, incident_id, "ko")
+    assert _outdated(uow, incident_id) == []
