@@ -24,6 +24,7 @@ from sagwa.errors import InvalidInput, SilentCancellationRefused
 KST = ZoneInfo("Asia/Seoul")
 WRONG, CORRECT = Money(19_900, "KRW"), Money(199_000, "KRW")
 DECLARED = datetime(2008, 6, 12, 17, 30, tzinfo=KST)
+AT_ORDER = DECLARED - timedelta(hours=1)  # an order placed at the wrong price
 NOW = datetime(2008, 6, 13, 9, 0, tzinfo=KST)  # Friday
 DEADLINE = datetime(2008, 6, 17, 18, 0, tzinfo=KST)  # Tuesday: Fri 9h + Sat 4h + Mon 9h + Tue 9h
 SCHEDULE = ContactSchedule.from_mapping(

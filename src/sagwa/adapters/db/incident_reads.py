@@ -26,6 +26,7 @@ from sagwa.adapters.db.tables import (
     audit_case_id,
     audit_log,
     cases,
+    incident_listings,
     ledger_postings,
     listings,
     outbox,
@@ -88,6 +89,18 @@ class IncidentReads:
             .join(products, products.c.id == listings.c.product_id)
             .join(sellers, sellers.c.id == listings.c.seller_id)
             .where(listings.c.id.in_(ids)).order_by(listings.c.id)).all())
+
+    def seller_incident_listings(self, seller_id: int, *,
+                                 incident_id: int | None = None) -> list[Any]:
+        """``(incident_id, listing_id)`` rows of the seller's listings named by incidents (only
+        ``incident_id``'s when given), newest incident first: what a seller's pages may show."""
+        q = (select(incident_listings.c.incident_id, incident_listings.c.listing_id)
+             .join(listings, listings.c.id == incident_listings.c.listing_id)
+             .where(listings.c.seller_id == seller_id))
+        if incident_id is not None:
+            q = q.where(incident_listings.c.incident_id == incident_id)
+        return list(self.conn.execute(q.order_by(incident_listings.c.incident_id.desc(),
+                                                 incident_listings.c.listing_id)).all())
 
     def listing_vouches(self, listing_id: int, *, since: datetime) -> list[Any]:
         """The prices an operator vouched for on this listing at or after ``since`` (the

@@ -26,6 +26,7 @@ from sagwa.web.pages import (
     notices,
     review,
     seller,
+    seller_incidents,
 )
 from sagwa.web.pages.rendering import make_templates
 from sagwa.web.pages.session import SESSION_LIFETIME
@@ -40,5 +41,5 @@ def install_pages(app: FastAPI, settings: Settings) -> None:
                        session_cookie="sagwa_session", max_age=int(SESSION_LIFETIME.total_seconds()),
                        same_site="lax", https_only=settings.environment == "production")
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    for module in (auth, seller, review, incidents, contact_centre, customer, notices):
+    for module in (auth, seller, seller_incidents, review, incidents, contact_centre, customer, notices):
         app.include_router(module.router)

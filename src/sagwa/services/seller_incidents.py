@@ -1,0 +1,130 @@
+"""A seller's view of the pricing incidents that name their listings: for each of their orders
+in the incident, whether to send it, hold it or not send it (``domain.seller_orders``), and the
+compensation points charged to them so far (read from the ledger, not estimated).
+
+A seller sees only their own listings' orders — never another seller's, and never the
+customer's name or contact details (the platform talks to the customer; the seller's own order
+system knows whom to send to by the order number). An incident that names none of the seller's
+listings is the same 404 as a missing one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sagwa.domain.incident_plan import IncidentPlan
+from sagwa.domain.incidents import Incident, IncidentStatus
+from sagwa.domain.money import Money
+from sagwa.domain.seller_orders import OrderInstruction, order_instruction
+from sagwa.errors import NotFound
+from sagwa.services.desk_difference import differences_of
+from sagwa.services.desk_money import incident_money
+from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.listing_names import ListingName, listing_names
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+
+@dataclass(frozen=True)
+class SellerOrder:
+    """One of the seller's orders in the incident, as it stands now."""
+
+    order_id: int
+    listing_id: int
+    quantity: int
+    unit_price: Money
+    placed_at: datetime
+    instruction: OrderInstruction
+
+    def as_dict(self) -> dict[str, object]:
+        return {"order_id": self.order_id, "listing_id": self.listing_id,
+                "quantity": self.quantity, "unit_price": self.unit_price.as_dict(),
+                "placed_at": self.placed_at, "instruction": self.instruction.value}
+
+
+@dataclass(frozen=True)
+class SellerIncident:
+    incident: Incident
+    listings: list[ListingName]
+    plan: IncidentPlan | None
+    orders: list[SellerOrder]
+    #: Compensation points charged to this seller so far (the ledger's charge-backs).
+    charged_points: int
+    #: Whether the incident has been scoped (its orders found): before, no order is listed.
+    scoped: bool = field(default=True)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Orders per instruction, in the instructions' order (only those with orders)."""
+        seen = Counter(o.instruction for o in self.orders)
+        return {i.value: seen[i] for i in OrderInstruction if seen[i]}
+
+    @property
+    def units_to_send(self) -> int:
+        return sum(o.quantity for o in self.orders if o.instruction is OrderInstruction.SEND)
+
+    def as_dict(self) -> dict[str, object]:
+        inc, plan = self.incident, self.plan
+        return {
+            "incident_id": int(inc.incident_id), "status": inc.status.value,
+            "wrong_price": inc.wrong_price.as_dict(),
+            "correct_price": inc.correct_price.as_dict() if inc.correct_price else None,
+            "listings": [n.listing_id for n in self.listings],
+            "deadline": plan.deadline if plan else None,
+            "seller_share_pct": plan.seller_share_pct if plan else None,
+            "charged_points": self.charged_points, "counts": self.counts,
+            "orders": [o.as_dict() for o in self.orders]}
+
+
+def seller_incident_ids(uow: SqlAlchemyUnitOfWork, seller_id: int) -> dict[int, list[int]]:
+    """Inside an open unit of work: incident id -> the seller's listings it names, newest
+    incident first."""
+    out: dict[int, list[int]] = {}
+    for row in uow.reads.seller_incident_listings(seller_id):
+        out.setdefault(int(row.incident_id), []).append(int(row.listing_id))
+    return out
+
+
+def seller_incident(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
+                    policy: DeskPolicy) -> SellerIncident:
+    """The incident as seller ``seller_id`` sees it: their listings in it, the plan's terms that
+    concern them, each of their orders with what to do with it, and the points charged to
+    them. A dismissed draft (never declared) or an incident naming none of their listings is
+    404."""
+    with uow:
+        own = {int(r.listing_id) for r in uow.reads.seller_incident_listings(
+            seller_id, incident_id=incident_id)}
+        found = uow.incidents.get(incident_id) if own else None
+        if found is None or (found.incident.status is IncidentStatus.CLOSED
+                             and found.incident.declared_at is None):
+            raise NotFound(f"incident {incident_id} not found", kind="incident", id=incident_id)
+        inc = found.incident
+        plan = (uow.incidents.plan(incident_id, inc.correct_price)
+                if inc.correct_price is not None else None)
+        rows = [r for r in uow.cases.for_incident(incident_id)
+                if any(int(o.listing_id) in own for o in r.case.orders)]
+        owed = {cid for cid, d in differences_of(uow, rows).items() if d.amount_minor > 0}
+        calls = uow.reads.call_records([int(r.case.case_id) for r in rows],
+                                       min_spacing=policy.min_call_spacing)
+        money = incident_money(uow, incident_id, inc.wrong_price.currency)
+        names = listing_names(uow, own)
+        scoped = uow.audit.latest_for_entity("incident", str(incident_id),
+                                             "incident.scoped") is not None
+    orders: list[SellerOrder] = []
+    for row in rows:
+        case_id = int(row.case.case_id)
+        record = calls.get(case_id)
+        unreachable = record is not None and record.unreachable and not record.reached
+        owes = case_id in owed and row.difference_paid is None
+        for order in row.case.orders:
+            if int(order.listing_id) not in own:
+                continue  # another seller's order of the same customer
+            orders.append(SellerOrder(
+                int(order.order_id), int(order.listing_id), order.quantity, order.unit_price,
+                order.placed_at, order_instruction(row.case, order, plan, difference_owed=owes,
+                                                   unreachable=unreachable)))
+    orders.sort(key=lambda o: (o.placed_at, o.order_id))
+    charged = sum(s["points"] for s in money["sellers"] if s["seller_id"] == seller_id)
+    return SellerIncident(inc, [names[i] for i in sorted(own) if i in names], plan, orders,
+                          charged, scoped)

@@ -1,0 +1,54 @@
+"""The seller's pages about pricing incidents on their listings: the list, and one incident with
+each of their orders and what to do with it — send, hold or do not send (``seller_incidents``),
+with the terms that concern them (their share of the compensation, the points charged so far).
+Another seller's incident is the same 404 as a missing one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from sagwa.domain.incidents import IncidentStatus
+from sagwa.domain.seller_orders import OrderInstruction, instruction_words
+from sagwa.services.accounts import Account
+from sagwa.services.seller_incidents import seller_incident, seller_incident_ids
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.web.deps import Uow
+from sagwa.web.pages.error_texts import PageRoute
+from sagwa.web.pages.i18n import lang_of
+from sagwa.web.pages.rendering import render
+from sagwa.web.pages.session import SellerAccount, csrf_protect
+
+router = APIRouter(prefix="/seller/incidents", dependencies=[Depends(csrf_protect)],
+                   include_in_schema=False, route_class=PageRoute)
+
+
+def incidents_context(uow: SqlAlchemyUnitOfWork, account: Account) -> dict[str, Any]:
+    """Every incident naming one of the seller's listings, newest first (a draft dismissed as
+    a false alarm is left out: it was never an incident)."""
+    assert account.seller_id is not None
+    with uow:
+        named = seller_incident_ids(uow, account.seller_id)
+        rows = [(uow.incidents.get(i), listings) for i, listings in named.items()]
+    shown = [(r.incident, listings) for r, listings in rows if r is not None
+             and not (r.incident.status is IncidentStatus.CLOSED and r.incident.declared_at is None)]
+    return {"incidents": shown}
+
+
+@router.get("", response_class=HTMLResponse)
+def my_incidents(request: Request, account: SellerAccount, uow: Uow) -> Response:
+    return render(request, "seller/incidents.html", incidents_context(uow(), account))
+
+
+@router.get("/{incident_id}", response_class=HTMLResponse)
+def incident_page(incident_id: int, request: Request, account: SellerAccount,
+                  uow: Uow) -> Response:
+    assert account.seller_id is not None
+    view = seller_incident(uow(), seller_id=account.seller_id, incident_id=incident_id,
+                           policy=request.app.state.desk_policy)
+    lang = lang_of(request)
+    return render(request, "seller/incident.html", {
+        "view": view, "words": lambda i: instruction_words(i, lang),
+        "instructions": list(OrderInstruction)})

@@ -1,0 +1,97 @@
+"""The seller's incident page: each of their orders at the wrong price with what to do with it —
+hold while the customer chooses or asked for a call, send once kept, do not send once cancelled
+— and the compensation points charged to them from the ledger. It never shows a customer's name
+or contact; another seller gets the same 404 as a missing incident, and their list does not
+name it."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from fastapi.testclient import TestClient
+from page_forms import log_in
+from sqlalchemy.orm import Session, sessionmaker
+from world import POLICY, World
+
+from sagwa.services import desk_cases
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+pytestmark = pytest.mark.e2e
+
+
+def _instructions(page: str) -> dict[int, str]:
+    rows = page.split('id="seller-orders"')[1].split("</table>")[0].split("<tr data-order=")[1:]
+    return {int(r.split('"')[1]): r.split('data-instruction="')[1].split('"')[0] for r in rows}
+
+
+def _order_of(session_factory: sessionmaker[Session], world: World, name: str) -> int:
+    with SqlAlchemyUnitOfWork(session_factory) as u:
+        row = u.cases.get(world.cases[name])
+    return next(int(o.order_id) for o in row.case.orders if int(o.listing_id) == world.macbook_b)
+
+
+def test_the_seller_sees_what_to_do_with_each_order_and_the_points_charged(
+        client: TestClient, world: World, session_factory: sessionmaker[Session]) -> None:
+    log_in(client, "seller_b")
+    listed = client.get("/seller/incidents").text
+    assert f'data-incident="{world.incident}"' in listed
+    url = f"/seller/incidents/{world.incident}"
+    page = html.unescape(client.get(url).text)
+    minjun, seoyeon, alex = (_order_of(session_factory, world, n)
+                             for n in ("김민준", "이서연", "Alex Kim"))
+    assert _instructions(page) == {minjun: "hold_choice", seoyeon: "hold_call",
+                                   alex: "hold_choice"}
+    assert "보류는 취소가 아닙니다" in page and "지금까지 내게 부과된 보상 포인트 0점" in page
+    for name in ("김민준", "이서연", "Alex Kim", "@example.com", "010-1234"):
+        assert name not in page  # the platform talks to the customers, not the seller
+
+    uow = lambda: SqlAlchemyUnitOfWork(session_factory)
+    for name, choice in (("김민준", "keep"), ("Alex Kim", "cancel_with_compensation")):
+        desk_cases.record_choice(uow(), case_id=world.cases[name], choice=choice, channel="web",
+                                 evidence="clicked", taken_by="customer", policy=POLICY)
+    english = html.unescape(client.get(url + "?lang=en").text)
+    assert _instructions(english) == {minjun: "send", seoyeon: "hold_call", alex: "do_not_send"}
+    counts = english.split('id="instruction-counts"')[1].split("</ul>")[0]
+    assert "Send it</strong>: 1 order" in counts
+    assert "Do not send: cancelled and refunded</strong>: 1 order" in counts
+    # 10,000 points to Alex, 60% of them charged to the seller
+    assert "compensation points charged to you so far: 6,000" in english
+    assert "compensation shared: sellers 60%, platform 40%" in english
+    listing = client.get(f"/seller/listings/{world.macbook_b}").text
+    assert f'href="/seller/incidents/{world.incident}"' in listing
+
+
+def test_another_seller_cannot_see_the_incident(client: TestClient, world: World) -> None:
+    log_in(client, "seller_a")
+    assert client.get(f"/seller/incidents/{world.incident}").status_code == 404
+    assert f'data-incident="{world.incident}"' not in client.get("/seller/incidents").text
+    assert client.get("/seller/incidents/999999").status_code == 404
+    client.cookies.clear()
+    log_in(client, "agent")  # not a seller: the seller's pages are not theirs
+    assert client.get(f"/seller/incidents/{world.incident}").status_code in (403, 404)
+
+
+def test_the_api_gives_a_seller_their_orders_instructions_and_nobody_elses(
+        client_for, world: World, session_factory: sessionmaker[Session]) -> None:  # type: ignore[no-untyped-def]
+    seller_b = client_for("seller", seller_id=world.seller_b)
+    listed = seller_b.get(f"/api/sellers/{world.seller_b}/incidents")
+    assert listed.status_code == 200
+    assert {"incident_id": world.incident, "listings": [world.macbook_b]} in listed.json()["incidents"]
+    answer = seller_b.get(f"/api/sellers/{world.seller_b}/incidents/{world.incident}")
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    seoyeon = _order_of(session_factory, world, "이서연")
+    assert body["counts"] == {"hold_choice": 2, "hold_call": 1}
+    assert {o["order_id"]: o["instruction"] for o in body["orders"]}[seoyeon] == "hold_call"
+    assert (body["status"], body["seller_share_pct"], body["charged_points"]) == ("notifying", 60, 0)
+    assert body["listings"] == [world.macbook_b] and "name" not in str(body["orders"])
+    # another seller's id is refused; their own list does not name the incident
+    assert seller_b.get(f"/api/sellers/{world.seller_a}/incidents").status_code == 403
+    seller_a = client_for("seller", seller_id=world.seller_a)
+    assert seller_a.get(f"/api/sellers/{world.seller_a}/incidents/{world.incident}").status_code == 404
+    assert world.incident not in [i["incident_id"] for i in
+                                  seller_a.get(f"/api/sellers/{world.seller_a}/incidents").json()["incidents"]]
+    staff = client_for("agent")
+    assert staff.get(f"/api/sellers/{world.seller_b}/incidents/{world.incident}").status_code == 200
+    assert client_for(None).get(f"/api/sellers/{world.seller_b}/incidents").status_code == 401
