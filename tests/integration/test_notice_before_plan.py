@@ -68,3 +68,39 @@ def test_a_notice_published_before_the_plan_is_flagged_until_updated(shop) -> No
     assert _outdated(uow, incident_id) == [{"lang": "ko", "version": 1, "reason": "before_plan"}]
     assert "고객님 6분" in _publish_draft(uow, incident_id, "ko")
     assert _outdated(uow, incident_id) == []
+
+
+def test_the_same_notice_published_again_after_the_plan_clears_its_flag(shop) -> None:  # noqa: F811
+    """The operator checks the early notice against the plan and it still holds (it names no
+    options): publishing it again unchanged keeps the version and clears the flag (a review
+    found it stuck for good unless the wording changed); a later plan revision flags it again."""
+    uow, clock, listing_id, _, _ = shop
+    incident_id = _declared(uow, clock, listing_id)
+    clock.now = datetime(2008, 6, 12, 18, 0, tzinfo=SEOUL)
+    desk.scope(uow(), incident_id=incident_id, actor="operator:lee")
+    early = notices.draft_notice(uow(), incident_id=incident_id, lang="en", policy=POLICY)
+    first = notices.publish_notice_once(uow(), incident_id=incident_id, lang="en", title=early[0],
+                                        body=early[1], actor="operator:lee")
+    clock.now = datetime(2008, 6, 12, 18, 30, tzinfo=SEOUL)
+    terms = {"options": ["keep", "talk_to_person"], "default": "keep", "seller_share_pct": 50,
+             "platform_share_pct": 50, "actor": "operator:lee", "policy": POLICY}
+    desk.plan(uow(), incident_id=incident_id,
+              deadline=datetime(2008, 6, 17, 18, 0, tzinfo=SEOUL), **terms)
+    assert [n["reason"] for n in _outdated(uow, incident_id)] == ["before_plan"]
+    clock.now = datetime(2008, 6, 12, 18, 40, tzinfo=SEOUL)
+    again = notices.publish_notice_once(uow(), incident_id=incident_id, lang="en",
+                                        title=early[0], body=early[1], actor="operator:kim")
+    assert not again.new and again.notice.version == first.notice.version == 1
+    assert _outdated(uow, incident_id) == []
+    with uow() as u:
+        actions = [r.event.action for r in u.audit.for_entity("incident", str(incident_id))]
+    assert actions.count(notices.RECONFIRMED_ACTION) == 1
+    notices.publish_notice_once(uow(), incident_id=incident_id, lang="en", title=early[0],
+                                body=early[1], actor="operator:kim")  # not flagged: no entry
+    with uow() as u:
+        actions = [r.event.action for r in u.audit.for_entity("incident", str(incident_id))]
+    assert actions.count(notices.RECONFIRMED_ACTION) == 1
+    clock.now = datetime(2008, 6, 12, 19, 0, tzinfo=SEOUL)
+    desk.plan(uow(), incident_id=incident_id,
+              deadline=datetime(2008, 6, 18, 18, 0, tzinfo=SEOUL), **terms)
+    assert [n["reason"] for n in _outdated(uow, incident_id)] == ["before_plan"]

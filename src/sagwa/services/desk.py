@@ -299,7 +299,6 @@ def plan(uow: SqlAlchemyUnitOfWork, *, incident_id: int, options: list[CustomerO
         now = uow.now()
         inc = require(uow.incidents.get(incident_id, for_update=True), "incident", incident_id).incident
         planned = replace(inc, status=_next(inc, IncidentTrigger.PLAN))
-        _check_no_choices_yet(uow, incident_id)
         decided = make_plan(
             incident=inc, options=options, deadline=deadline, default=default,
             seller_share_pct=seller_share_pct, platform_share_pct=platform_share_pct, now=now,
@@ -308,6 +307,7 @@ def plan(uow: SqlAlchemyUnitOfWork, *, incident_id: int, options: list[CustomerO
             accept_late_choices=accept_late_choices, min_contact_time=policy.min_answer_time)
         earlier = (uow.incidents.plan(incident_id, inc.correct_price)
                    if inc.correct_price is not None else None)
+        _check_terms_kept(uow, incident_id, earlier, decided)
         uow.incidents.save_plan(decided, decided_by=actor)
         uow.incidents.save(planned)
         # a revised plan keeps the one it replaced on the log (``before``)
@@ -318,18 +318,31 @@ def plan(uow: SqlAlchemyUnitOfWork, *, incident_id: int, options: list[CustomerO
         return decided
 
 
-def _check_no_choices_yet(uow: SqlAlchemyUnitOfWork, incident_id: int) -> None:
-    """A plan a customer has already chosen under is fixed: a customer who phoned in before the
-    apologies went out was offered its terms, their order was settled by them and their points
-    booked; a revision would make their case say other terms than the ones they were given (a
-    review found their page showing the new points, or refusing to open once their choice was
-    dropped from the options). Refused with 409 ``plan_has_choices``."""
+def _check_terms_kept(uow: SqlAlchemyUnitOfWork, incident_id: int,
+                      earlier: IncidentPlan | None, decided: IncidentPlan) -> None:
+    """The terms of a plan a customer has already chosen under are fixed: a customer who phoned
+    in before the apologies went out was offered them, their order was settled by them and their
+    points booked; a revision would make their case say other terms than the ones they were
+    given (a review found their page showing the new points, or refusing to open once their
+    choice was dropped from the options). Only the deadline may move later, every other term
+    as it was — the way out when the apologies cannot go out in time for it (notify refuses a
+    deadline too close; a second review found the incident stuck in ``planned`` otherwise).
+    Anything else is refused with 409 ``plan_has_choices``."""
     chosen = sum(uow.cases.choice_counts(incident_id).values())
-    if chosen:
-        who = "1 customer has" if chosen == 1 else f"{chosen} customers have"
-        raise Conflict(f"{who} already chosen under incident {incident_id}'s plan; its terms "
-                       "were given to them and cannot change now",
-                       reason="plan_has_choices", incident_id=incident_id, chosen=chosen)
+    if not chosen or earlier is None:
+        return
+    if _terms(earlier) == _terms(decided) and decided.deadline >= earlier.deadline:
+        return
+    who = "1 customer has" if chosen == 1 else f"{chosen} customers have"
+    raise Conflict(f"{who} already chosen under incident {incident_id}'s plan; its terms were "
+                   "given to them and cannot change now (only its deadline may move later, "
+                   "every other term as it is)",
+                   reason="plan_has_choices", incident_id=incident_id, chosen=chosen)
+
+
+def _terms(p: IncidentPlan) -> dict[str, object]:
+    """A plan's terms a customer chooses under: all of it but the deadline and who decided it."""
+    return {k: v for k, v in _plan_json(p).items() if k != "deadline"}
 
 
 def _plan_json(p: IncidentPlan) -> dict[str, object]:

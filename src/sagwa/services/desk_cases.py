@@ -101,17 +101,25 @@ def current_plan(uow: SqlAlchemyUnitOfWork, incident_id: int) -> IncidentPlan:
     return plan
 
 
+def lock_case(uow: SqlAlchemyUnitOfWork, case_id: int) -> CaseRow:
+    """Inside an open unit of work: the case row locked for update, its incident's row held
+    (shared) first — the order every desk step locks in (the deadline, escalation, closing,
+    notify and an undeliverable apology take the incident, then its cases). A step that took
+    the case first and then wrote a message (the outbox row's key on the incident) deadlocked
+    against them (a review found it on recording a difference as paid). Shared, so customers
+    and agents working on different cases of one incident do not wait for each other."""
+    unlocked = require(uow.cases.get(case_id), "case", case_id)
+    uow.incidents.get(int(unlocked.case.incident_id), for_share=True)
+    return require(uow.cases.get(case_id, for_update=True), "case", case_id)
+
+
 def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOption | str,
                   channel: str, evidence: str, taken_by: str, policy: DeskPolicy,
                   link_expiry: timedelta = timedelta(days=14)) -> ChoiceResult:
     """Record a customer's choice (web click, email/SMS reply, or an agent on the phone)."""
     with uow:
         now = uow.now()
-        unlocked = require(uow.cases.get(case_id), "case", case_id)
-        # the incident first (shared; the order every desk step locks in), so closing it waits
-        # for this choice or this choice sees it closed — never a choice booked after the close
-        uow.incidents.get(int(unlocked.case.incident_id), for_share=True)
-        row = require(uow.cases.get(case_id, for_update=True), "case", case_id)
+        row = lock_case(uow, case_id)  # closing waits for this choice, or it sees it closed
         plan = current_plan(uow, int(row.case.incident_id))
         consent = ConsentRecord(case_id, row.case.customer_id, choice, channel, now, evidence,
                                 taken_by)
@@ -335,7 +343,7 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
                  links: LinkMaker | None = None) -> AttemptLogged:
     """The attempt added in ``uow``'s transaction (not committed), and what it did."""
     now = uow.now()
-    row = require(uow.cases.get(case_id, for_update=True), "case", case_id)
+    row = lock_case(uow, case_id)
     within = may_contact(policy.schedule, now)
     owed_before = uow.reads.owed_call(case_id) is not None
     attempt = uow.cases.add_attempt(case_id=case_id, channel=channel, at=now, outcome=outcome,

@@ -22,6 +22,7 @@ from sagwa.domain.money import Money, format_money
 from sagwa.domain.orders import OrderStatus
 from sagwa.errors import Conflict
 from sagwa.services import desk_messages as dm
+from sagwa.services.desk_cases import lock_case
 from sagwa.services.desk_money import figures_of_cases
 from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
 from sagwa.services.desk_wordings import SMS_PRODUCT_CHARS, case_facts
@@ -59,7 +60,7 @@ def record_difference_paid(uow: SqlAlchemyUnitOfWork, *, case_id: int, actor: st
     Allowed on a closed incident too: a payment can come after the desk is done."""
     policy = policy if policy is not None else load_desk_policy()
     with uow:
-        row = require(uow.cases.get(case_id, for_update=True), "case", case_id)
+        row = lock_case(uow, case_id)  # the incident first: the receipt is written too
         difference = differences_of(uow, [row])[case_id]
         if difference.amount_minor <= 0:
             raise Conflict(f"case #{case_id} owes no difference: {_why_none(row)}",

@@ -147,6 +147,7 @@ def publish_notice_once(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: st
         latest = _latest(uow, incident_id, lang)
         if latest is not None and (latest.title, latest.body) == (title, body):
             remember(uow, NOTICE_SCOPE, idempotency_key, {"id": latest.id})
+            _reconfirm_if_outdated(uow, inc, latest, actor, now)
             uow.commit()
             return Published(latest, new=False)
         dm.checked(f"{title}\n\n{body}", kind="notice", lang=lang)
@@ -163,6 +164,22 @@ def publish_notice_once(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: st
 
 #: Idempotency keys of notice publications (``idempotency.prior_result``'s scope).
 NOTICE_SCOPE = "notice"
+#: The audit action of an outdated notice published again unchanged: the operator checked it
+#: against what is known now and it stands (a review found the flag could only be cleared by
+#: changing the wording).
+RECONFIRMED_ACTION = "notice.reconfirmed"
+
+
+def _reconfirm_if_outdated(uow: SqlAlchemyUnitOfWork, inc: Incident, notice: NoticeRow,
+                           actor: str, now: datetime) -> None:
+    """The same text published again while it is flagged as outdated clears the flag: the
+    operator read it against the plan (or the scoping) and it still holds."""
+    plan = (uow.incidents.plan(int(inc.incident_id), inc.correct_price)
+            if inc.correct_price is not None else None)
+    if any(o.lang == notice.lang for o in outdated_notices(uow, int(inc.incident_id), plan)):
+        uow.audit.append(AuditEvent(actor, RECONFIRMED_ACTION, "incident", str(inc.incident_id),
+                                    after={"notice_id": notice.id, "lang": notice.lang,
+                                           "version": notice.version}), now)
 
 
 @dataclass(frozen=True)
@@ -191,8 +208,12 @@ def outdated_notices(uow: SqlAlchemyUnitOfWork, incident_id: int,
         latest.setdefault(notice.lang, notice)
     found = []
     for lang, notice in sorted(latest.items()):
-        if plan is not None and notice.published_at < plan.decided_at:
+        checked = uow.audit.latest_naming_text("incident", str(incident_id), RECONFIRMED_ACTION,
+                                               key="lang", value=lang)
+        stood = notice.published_at if checked is None or checked.event.after.get(
+            "version") != notice.version else max(notice.published_at, checked.occurred_at)
+        if plan is not None and stood < plan.decided_at:
             found.append(OutdatedNotice(lang, notice.version, "before_plan"))
-        elif plan is None and scoped_at is not None and notice.published_at < scoped_at:
+        elif plan is None and scoped_at is not None and stood < scoped_at:
             found.append(OutdatedNotice(lang, notice.version, "before_scope"))
     return found

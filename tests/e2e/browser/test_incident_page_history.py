@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
-from page_forms import log_in
+from page_forms import csrf_of, log_in
 from sqlalchemy.orm import Session, sessionmaker
 from test_incident_page_actions import _draft
 from world import World
 
+from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
 from sagwa.services import catalog, desk, desk_status, listings
@@ -24,6 +26,7 @@ from sagwa.web.pages.rendering import seoul
 pytestmark = pytest.mark.e2e
 TOLD_KO = "고객 안내를 보냈거나 보내도록 예약했으므로"
 NOT_SCOPED_KO = "아직 범위를 확정하지 않았습니다"
+SEOUL = ZoneInfo("Asia/Seoul")
 
 
 def _nobody_affected(session_factory: sessionmaker[Session], world: World) -> int:
@@ -151,5 +154,23 @@ def test_a_plan_a_customer_chose_under_before_the_apologies_is_locked_and_says_w
     page = client.get(f"/ops/incidents/{incident_id}?lang=en").text
     assert 'id="plan-locked" data-history="chosen"' in page
     assert ("1 customer has already chosen under this plan (they contacted us before the "
-            "apologies went out), so it can no longer change") in page
-    assert re.search(r'<input id="deadline" disabled', page)
+            "apologies went out), so its terms can no longer change") in page
+    assert re.search(r'<input id="cancel_compensation" disabled', page)
+    assert not re.search(r'<input id="deadline" disabled', page)  # only the deadline moves
+    assert 'id="move-deadline"' in page
+    # the form as the page sends it: the terms as they stand (hidden), a later deadline
+    later = closing_time_after(clock.now + timedelta(days=9))
+    form = {"csrf_token": csrf_of(page), "deadline": later.astimezone(SEOUL).strftime("%Y-%m-%dT%H:%M")}
+    hidden = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page)
+    data: dict[str, object] = {**form}
+    for name, value in hidden:
+        if name == "options":
+            data.setdefault("options", []).append(value)  # type: ignore[union-attr]
+        elif name != "csrf_token":
+            data[name] = value
+    sent = client.post(f"/ops/incidents/{incident_id}/plan", data=data)
+    assert sent.status_code == 303, sent.text
+    with uow() as u:
+        plan = u.incidents.plan(incident_id, Money(89_000, "KRW"))
+    assert plan.deadline == later and plan.cancel_compensation == Money(5_000, "KRW")
+    assert plan.options == frozenset({CustomerOption.KEEP, CustomerOption.CANCEL_WITH_COMPENSATION})

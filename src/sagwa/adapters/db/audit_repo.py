@@ -92,6 +92,13 @@ class AuditRepository:
         return self._one_for_entity(entity_type, entity_id, actions, audit_log.c.seq,
                                     audit_log.c.after[key].as_integer() == value)
 
+    def latest_naming_text(self, entity_type: str, entity_id: str, *actions: str, key: str,
+                           value: str) -> AuditRecord | None:
+        """The entity's latest entry with any of ``actions`` whose ``after[key]`` is the text
+        ``value`` (a notice's language: ``key="lang"``)."""
+        return self._one_for_entity(entity_type, entity_id, actions, audit_log.c.seq.desc(),
+                                    audit_log.c.after[key].as_string() == value)
+
     def _one_for_entity(self, entity_type: str, entity_id: str, actions: tuple[str, ...],
                         order: Any, *where: Any) -> AuditRecord | None:
         q = (select(audit_log).where(audit_log.c.entity_type == entity_type,

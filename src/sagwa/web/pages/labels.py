@@ -151,6 +151,7 @@ ACTION: dict[str, Label] = {
     "incident.close": ("사고 종료", "incident closed"),
     "incident.dismiss": ("오탐으로 종료", "dismissed as a false alarm"),
     "notice.published": ("공지 게시", "notice published"),
+    "notice.reconfirmed": ("공지 재확인(내용 그대로 유지)", "notice checked again and kept as it was"),
     "listing.created": ("상품 등록", "listing created"),
     "listing.publish": ("판매 시작", "listing published"),
     "listing.hold": ("판매 보류", "listing held"),
