@@ -14,8 +14,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sagwa.domain.incident_plan import IncidentPlan
-from sagwa.domain.incidents import Incident, IncidentStatus
+from sagwa.adapters.db.incident_repo import CaseRow
+from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
+from sagwa.domain.incidents import CaseStatus, Incident, IncidentStatus
 from sagwa.domain.money import Money
 from sagwa.domain.seller_orders import OrderInstruction, order_instruction
 from sagwa.errors import NotFound
@@ -104,9 +105,14 @@ def seller_incident(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: i
                 if inc.correct_price is not None else None)
         rows = [r for r in uow.cases.for_incident(incident_id)
                 if any(int(o.listing_id) in own for o in r.case.orders)]
-        owed = {cid for cid, d in differences_of(uow, rows).items() if d.amount_minor > 0}
-        calls = uow.reads.call_records([int(r.case.case_id) for r in rows],
-                                       min_spacing=policy.min_call_spacing)
+        # only the cases the answer depends on are read further (a large incident has tens
+        # of thousands of cases, most of them simply waiting or kept)
+        discounted = [r for r in rows if r.difference_paid is None and _chose(
+            r, CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT)]
+        owed = {cid for cid, d in differences_of(uow, discounted).items() if d.amount_minor > 0}
+        calls = uow.reads.call_records(  # the desk gives up only on calls after the deadline
+            [int(r.case.case_id) for r in rows if r.case.status is CaseStatus.DEFAULTED],
+            min_spacing=policy.min_call_spacing)
         money = incident_money(uow, incident_id, inc.wrong_price.currency)
         names = listing_names(uow, own)
         scoped = uow.audit.latest_for_entity("incident", str(incident_id),
@@ -116,7 +122,7 @@ def seller_incident(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: i
         case_id = int(row.case.case_id)
         record = calls.get(case_id)
         unreachable = record is not None and record.unreachable and not record.reached
-        owes = case_id in owed and row.difference_paid is None
+        owes = case_id in owed
         for order in row.case.orders:
             if int(order.listing_id) not in own:
                 continue  # another seller's order of the same customer
@@ -128,3 +134,7 @@ def seller_incident(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: i
     charged = sum(s["points"] for s in money["sellers"] if s["seller_id"] == seller_id)
     return SellerIncident(inc, [names[i] for i in sorted(own) if i in names], plan, orders,
                           charged, scoped)
+
+
+def _chose(row: CaseRow, option: CustomerOption) -> bool:
+    return row.case.consent is not None and row.case.consent.choice is option

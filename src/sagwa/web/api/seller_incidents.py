@@ -5,10 +5,11 @@ that names none of the seller's listings is 404, as on the seller's page."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 
+from sagwa.domain.seller_orders import OrderInstruction
 from sagwa.services.accounts import Account, Role
 from sagwa.services.seller_incidents import seller_incident, seller_incident_ids
 from sagwa.web.deps import Uow, act_for_seller, api_caller
@@ -31,12 +32,22 @@ def incidents_of_seller(seller_id: int, uow: Uow,
 
 @router.get("/sellers/{seller_id}/incidents/{incident_id}")
 def incident_of_seller(seller_id: int, incident_id: int, request: Request, uow: Uow,
-                       caller: Account = SellerOrStaff) -> dict[str, Any]:
+                       caller: Account = SellerOrStaff,
+                       instruction: Annotated[OrderInstruction | None, Query()] = None,
+                       limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+                       offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
     """The incident as the seller sees it: ``status``, the prices, ``deadline``,
     ``seller_share_pct``, ``charged_points`` (the ledger's charge-backs to this seller),
     ``counts`` (orders per instruction) and ``orders`` — each with ``instruction``: ``send``,
     ``hold_choice``, ``hold_call``, ``hold_difference``, ``hold_unreachable``, ``do_not_send``
-    or ``sent``. No customer's name or contact."""
+    or ``sent``, oldest first: ``limit`` of them from ``offset`` (``total_orders`` says how
+    many there are; ``instruction`` keeps only those). ``counts`` covers every order. No
+    customer's name or contact."""
     act_for_seller(caller, seller_id)
-    return seller_incident(uow(), seller_id=seller_id, incident_id=incident_id,
-                           policy=request.app.state.desk_policy).as_dict()
+    view = seller_incident(uow(), seller_id=seller_id, incident_id=incident_id,
+                           policy=request.app.state.desk_policy)
+    body = view.as_dict()
+    orders = [o for o in body["orders"]  # type: ignore[union-attr]
+              if instruction is None or o["instruction"] == instruction.value]
+    return {**body, "orders": orders[offset: offset + limit], "total_orders": len(orders),
+            "offset": offset, "limit": limit}

@@ -5,9 +5,9 @@ Another seller's incident is the same 404 as a missing one."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from sagwa.domain.incidents import IncidentStatus
@@ -42,13 +42,25 @@ def my_incidents(request: Request, account: SellerAccount, uow: Uow) -> Response
     return render(request, "seller/incidents.html", incidents_context(uow(), account))
 
 
+#: Orders a page lists (a large incident has tens of thousands: the counts say the rest).
+PAGE_ROWS = 200
+
+
 @router.get("/{incident_id}", response_class=HTMLResponse)
-def incident_page(incident_id: int, request: Request, account: SellerAccount,
-                  uow: Uow) -> Response:
+def incident_page(incident_id: int, request: Request, account: SellerAccount, uow: Uow,
+                  show: Annotated[str, Query(max_length=20)] = "",
+                  page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> Response:
+    """``show``: only the orders with that instruction (``send``, ``hold_choice`` …; anything
+    else is every order); ``page``: which :data:`PAGE_ROWS` of them, oldest first."""
     assert account.seller_id is not None
     view = seller_incident(uow(), seller_id=account.seller_id, incident_id=incident_id,
                            policy=request.app.state.desk_policy)
     lang = lang_of(request)
+    wanted = show if show in {i.value for i in OrderInstruction} else ""
+    listed = [o for o in view.orders if not wanted or o.instruction.value == wanted]
+    pages = max(1, -(-len(listed) // PAGE_ROWS))
+    page = min(page, pages)
     return render(request, "seller/incident.html", {
         "view": view, "words": lambda i: instruction_words(i, lang),
-        "instructions": list(OrderInstruction)})
+        "rows": listed[(page - 1) * PAGE_ROWS: page * PAGE_ROWS], "listed": len(listed),
+        "show": wanted, "page": page, "pages": pages, "per_page": PAGE_ROWS})

@@ -1,0 +1,114 @@
+"""Benchmark: the seller's view of a large incident (``services.seller_incidents``) — every one
+of the seller's orders with what to do with it, read in one unit of work — and the page and the
+JSON built from it, for N affected orders on one listing (default 20,000).
+
+Setup (not timed) reuses ``desk_scale.load`` (N customers, one order each at the wrong price),
+then declares, scopes and plans the incident; a tenth of the customers keep their order and a
+tenth cancel. Timed: ``seller_incident`` (the service), the page (``/seller/incidents/{id}``
+over a TestClient) and the JSON (``/api/sellers/{id}/incidents/{id}``), each the best of 3.
+Prints a table and writes bench/results/seller_incident.json.
+
+    .venv/bin/python bench/seller_incident.py [--n 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from desk_scale import SEOUL, START, load
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+
+from sagwa.adapters.db.tables import cases, listings
+from sagwa.config import Settings
+from sagwa.domain.money import Money
+from sagwa.replay.scratch import fresh_database, replay_server
+from sagwa.services import desk
+from sagwa.services.accounts import create_user, issue_api_token
+from sagwa.services.desk_policy import load_desk_policy
+from sagwa.services.seller_incidents import seller_incident
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.web.app import create_app
+
+
+def _best(fn, times: int = 3) -> float:  # type: ignore[no-untyped-def]
+    best = float("inf")
+    for _ in range(times):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def run(n: int) -> dict[str, object]:
+    policy = load_desk_policy()
+    data_dir = Path(tempfile.mkdtemp())
+    settings = Settings(database_url=None, data_dir=data_dir)
+    with replay_server(settings) as server, fresh_database(server) as db:
+        listing_id = load(db, n, sms=False)
+        now = [START + timedelta(hours=4)]
+
+        def uow() -> SqlAlchemyUnitOfWork:
+            return SqlAlchemyUnitOfWork(db.session_factory, lambda: now[0])
+
+        incident_id = int(desk.declare(
+            uow(), listing_ids=[listing_id], wrong_price=Money(19_900, "KRW"),
+            correct_price=Money(199_000, "KRW"), window_start=START, cause="typo",
+            responsible="both", actor="op").incident.incident_id)
+        desk.scope(uow(), incident_id=incident_id, actor="op")
+        desk.plan(uow(), incident_id=incident_id,
+                  options=["keep", "cancel_with_compensation", "talk_to_person"],
+                  deadline=datetime(2008, 6, 17, 18, 0, tzinfo=SEOUL), default="keep",
+                  seller_share_pct=50, platform_share_pct=50, actor="op", policy=policy,
+                  cancel_compensation=Money(10_000, "KRW"))
+        with db.engine.begin() as conn:  # answers, as statuses (the view reads them)
+            conn.execute(update(cases).where(cases.c.id % 10 == 1).values(
+                status="resolved", choice="keep", choice_channel="web", choice_at=now[0],
+                choice_evidence="bench", choice_taken_by="customer"))
+            seller_id = conn.execute(select(listings.c.seller_id).where(
+                listings.c.id == listing_id)).scalar_one()
+        service_s = _best(lambda: seller_incident(uow(), seller_id=seller_id,
+                                                  incident_id=incident_id, policy=policy))
+        view = seller_incident(uow(), seller_id=seller_id, incident_id=incident_id, policy=policy)
+        create_user(uow(), username="seller", role="seller", password="bench-password-123",
+                    seller_id=seller_id, actor="bench")
+        token = issue_api_token(uow(), username="seller", name="bench", actor="bench")
+        app = create_app(settings, database=db)
+        with TestClient(app) as client:
+            page = client.get("/login")
+            csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+            client.post("/login", data={"username": "seller", "password": "bench-password-123",
+                                        "csrf_token": csrf})
+            url = f"/seller/incidents/{incident_id}"
+            page_s = _best(lambda: client.get(url))
+            page_bytes = len(client.get(url).content)
+            api = f"/api/sellers/{seller_id}/incidents/{incident_id}"
+            headers = {"Authorization": f"Bearer {token}"}
+            api_s = _best(lambda: client.get(api, headers=headers))
+            api_bytes = len(client.get(api, headers=headers).content)
+        return {"affected_orders": n, "orders_in_view": len(view.orders), "counts": view.counts,
+                "service_s": round(service_s, 3), "page_s": round(page_s, 3),
+                "page_kib": round(page_bytes / 1024, 1), "api_s": round(api_s, 3),
+                "api_kib": round(api_bytes / 1024, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=20_000)
+    args = parser.parse_args()
+    result = run(args.n)
+    width = max(len(k) for k in result)
+    for key, value in result.items():
+        print(f"{key:<{width}}  {value}")
+    out = Path(__file__).parent / "results" / "seller_incident.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
