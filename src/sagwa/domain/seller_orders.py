@@ -5,11 +5,14 @@ In 2008 the seller and the platform blamed each other while customers waited; th
 know which orders stood. The desk decides each order by the customer's consent (or the plan's
 default), so the seller's part follows from the case alone:
 
-* **send** — the order stands: the customer kept it, the plan's default kept it after the
-  deadline, or they bought at the discounted correct price and the difference (if any) was paid;
-* **hold** — not yet decided: the customer is choosing until the deadline; one of our staff will
-  call them (they asked, or the default is a call); they chose the discount and have not paid the
-  difference yet; or the desk gave up calling them (the operator decides);
+* **send** — the order stands and nothing can change it any more: the customer kept it, the
+  plan's keep default kept it after the deadline and the plan takes no late answer, they bought
+  at the discounted correct price and the difference (if any) was paid, or the incident closed
+  with the order standing;
+* **hold** — not yet decided: the customers have not been asked yet; the customer may still
+  answer (before the deadline, or later when the plan takes late answers); one of our staff
+  will call them (they asked, or the default is a call); they chose the discount and have not
+  paid the difference yet; or the desk gave up calling them (the operator decides);
 * **do not send** — cancelled and refunded;
 * **sent** — fulfilled already.
 
@@ -19,15 +22,23 @@ to cancel.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
-from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan, default_outcome
-from sagwa.domain.incidents import Case, CaseStatus, OrderRecord
+from sagwa.domain.incident_plan import (
+    CustomerOption,
+    DefaultAction,
+    IncidentPlan,
+    accepts_choice_at,
+    default_outcome,
+)
+from sagwa.domain.incidents import Case, CaseStatus, IncidentStatus, OrderRecord
 from sagwa.domain.orders import OrderStatus
 
 
 class OrderInstruction(StrEnum):
     SEND = "send"
+    HOLD_NOT_ASKED = "hold_not_asked"
     HOLD_CHOICE = "hold_choice"
     HOLD_CALL = "hold_call"
     HOLD_DIFFERENCE = "hold_difference"
@@ -43,40 +54,63 @@ class OrderInstruction(StrEnum):
 #: Statuses whose orders stand as the customer's own choice (``chosen`` lasts only inside the
 #: transaction that applies the choice).
 _SETTLED_BY_CHOICE = frozenset({CaseStatus.CHOSEN, CaseStatus.RESOLVED})
+#: Incident statuses before the customers were asked (notify has not run).
+_NOT_ASKED = frozenset({IncidentStatus.DRAFT, IncidentStatus.DECLARED, IncidentStatus.SCOPED,
+                        IncidentStatus.PLANNED})
 
 
 def order_instruction(case: Case, order: OrderRecord, plan: IncidentPlan | None, *,
-                      difference_owed: bool = False, unreachable: bool = False) -> OrderInstruction:
+                      incident_status: IncidentStatus, now: datetime,
+                      difference_owed: bool = False, call_made: bool = False,
+                      unreachable: bool = False) -> OrderInstruction:
     """What the seller does with ``order`` of ``case`` now.
 
+    An order is sent only once nothing can change it any more: the customer's own choice kept
+    it, or the deadline's keep default did and the plan takes no late answer — or the incident
+    is closed with the order still standing. While the customer can still answer (before the
+    deadline, or after it when the plan takes late answers, or a call is owed) it is held: a
+    late cancellation after the seller sent it would cost the seller the goods and their share
+    of the compensation (a review found 'send' on orders still open to a late cancel, and
+    'hold' for good on orders whose owed call was made and whose incident was closed).
+
     ``difference_owed``: the discount choice left a difference not yet recorded as paid
-    (``domain.difference``); ``unreachable``: the desk gave up calling the customer and no call
-    reached them since. ``plan`` is None before the incident is planned (nothing is decided)."""
+    (``domain.difference``); ``call_made``: a call since the deadline reached the customer;
+    ``unreachable``: the desk gave up calling them and no call reached them since."""
     if order.status == OrderStatus.CANCELLED.value:
         return OrderInstruction.DO_NOT_SEND
     if order.status == OrderStatus.FULFILLED.value:
         return OrderInstruction.SENT
     consent = case.consent
-    if plan is None:
-        return OrderInstruction.HOLD_CHOICE
-    if consent is not None and consent.choice is CustomerOption.TALK_TO_PERSON:
-        return OrderInstruction.HOLD_UNREACHABLE if unreachable else OrderInstruction.HOLD_CALL
-    if consent is not None and case.status in _SETTLED_BY_CHOICE:
+    final = consent is not None and consent.choice is not CustomerOption.TALK_TO_PERSON
+    if final and case.status in _SETTLED_BY_CHOICE:
+        assert consent is not None
         if consent.choice is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT and difference_owed:
             return OrderInstruction.HOLD_DIFFERENCE
         if consent.choice is CustomerOption.CANCEL_WITH_COMPENSATION:
             return OrderInstruction.DO_NOT_SEND  # its effects cancel it in the same transaction
         return OrderInstruction.SEND
-    if case.status is CaseStatus.DEFAULTED:
-        if default_outcome(case, plan) is DefaultAction.KEEP:
-            return OrderInstruction.SEND
-        return OrderInstruction.HOLD_UNREACHABLE if unreachable else OrderInstruction.HOLD_CALL
-    return OrderInstruction.HOLD_CHOICE  # open, notified or escalated: not answered yet
+    if incident_status is IncidentStatus.CLOSED:
+        return OrderInstruction.SEND  # still standing at the price paid: nothing can change it
+    if plan is None or incident_status in _NOT_ASKED:
+        return OrderInstruction.HOLD_NOT_ASKED
+    asked_for_call = consent is not None and consent.choice is CustomerOption.TALK_TO_PERSON
+    if case.status is not CaseStatus.DEFAULTED:  # open, notified or escalated: not answered
+        return OrderInstruction.HOLD_CALL if asked_for_call else OrderInstruction.HOLD_CHOICE
+    call_owed = asked_for_call or default_outcome(case, plan) is DefaultAction.FOLLOW_UP_CALL
+    if call_owed and unreachable:
+        return OrderInstruction.HOLD_UNREACHABLE
+    if call_owed and not call_made:
+        return OrderInstruction.HOLD_CALL
+    if call_owed or accepts_choice_at(plan, now, case):
+        return OrderInstruction.HOLD_CHOICE  # the customer may still answer
+    return OrderInstruction.SEND  # the keep default, and no late answer counts
 
 
 _WORDS: dict[OrderInstruction, tuple[str, str]] = {
     OrderInstruction.SEND: ("보내 주세요", "Send it"),
-    OrderInstruction.HOLD_CHOICE: ("보류: 고객이 선택하는 중입니다", "Hold: the customer is choosing"),
+    OrderInstruction.HOLD_NOT_ASKED: ("보류: 아직 고객에게 묻기 전입니다",
+                                      "Hold: the customers have not been asked yet"),
+    OrderInstruction.HOLD_CHOICE: ("보류: 고객이 아직 답할 수 있습니다", "Hold: the customer may still answer"),
     OrderInstruction.HOLD_CALL: ("보류: 상담원이 고객과 통화합니다", "Hold: our staff will call the customer"),
     OrderInstruction.HOLD_DIFFERENCE: ("보류: 차액 결제를 기다립니다",
                                        "Hold: waiting for the difference to be paid"),

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sagwa.adapters.db.incident_repo import CaseRow
+from sagwa.adapters.db.incident_repo import CaseRow, IncidentRow
 from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
 from sagwa.domain.incidents import CaseStatus, Incident, IncidentStatus
 from sagwa.domain.money import Money
@@ -80,11 +80,17 @@ class SellerIncident:
 
 def seller_incident_ids(uow: SqlAlchemyUnitOfWork, seller_id: int) -> dict[int, list[int]]:
     """Inside an open unit of work: incident id -> the seller's listings it names, newest
-    incident first."""
+    incident first; a draft dismissed as a false alarm (closed, never declared) is left out,
+    as its page is 404 (a review found the API listing one)."""
     out: dict[int, list[int]] = {}
     for row in uow.reads.seller_incident_listings(seller_id):
         out.setdefault(int(row.incident_id), []).append(int(row.listing_id))
-    return out
+    return {i: listings for i, listings in out.items() if not _dismissed(uow.incidents.get(i))}
+
+
+def _dismissed(found: IncidentRow | None) -> bool:
+    return found is None or (found.incident.status is IncidentStatus.CLOSED
+                             and found.incident.declared_at is None)
 
 
 def seller_incident(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
@@ -97,8 +103,7 @@ def seller_incident(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: i
         own = {int(r.listing_id) for r in uow.reads.seller_incident_listings(
             seller_id, incident_id=incident_id)}
         found = uow.incidents.get(incident_id) if own else None
-        if found is None or (found.incident.status is IncidentStatus.CLOSED
-                             and found.incident.declared_at is None):
+        if found is None or _dismissed(found):
             raise NotFound(f"incident {incident_id} not found", kind="incident", id=incident_id)
         inc = found.incident
         plan = (uow.incidents.plan(incident_id, inc.correct_price)
@@ -117,19 +122,22 @@ def seller_incident(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: i
         names = listing_names(uow, own)
         scoped = uow.audit.latest_for_entity("incident", str(incident_id),
                                              "incident.scoped") is not None
+        now = uow.now()
     orders: list[SellerOrder] = []
     for row in rows:
         case_id = int(row.case.case_id)
         record = calls.get(case_id)
         unreachable = record is not None and record.unreachable and not record.reached
+        call_made = record is not None and record.reached
         owes = case_id in owed
         for order in row.case.orders:
             if int(order.listing_id) not in own:
                 continue  # another seller's order of the same customer
             orders.append(SellerOrder(
                 int(order.order_id), int(order.listing_id), order.quantity, order.unit_price,
-                order.placed_at, order_instruction(row.case, order, plan, difference_owed=owes,
-                                                   unreachable=unreachable)))
+                order.placed_at, order_instruction(
+                    row.case, order, plan, incident_status=inc.status, now=now,
+                    difference_owed=owes, call_made=call_made, unreachable=unreachable)))
     orders.sort(key=lambda o: (o.placed_at, o.order_id))
     charged = sum(s["points"] for s in money["sellers"] if s["seller_id"] == seller_id)
     return SellerIncident(inc, [names[i] for i in sorted(own) if i in names], plan, orders,

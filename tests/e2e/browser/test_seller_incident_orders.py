@@ -131,3 +131,28 @@ def test_a_large_incident_lists_its_orders_a_page_at_a_time_and_by_instruction(
     assert held["counts"] == {"hold_choice": 2, "hold_call": 1}  # the counts cover every order
     assert api.get(path, params={"instruction": "ship"}).status_code == 422
     assert api.get(path, params={"limit": 0}).status_code == 422
+
+
+def test_a_draft_is_held_as_not_asked_and_a_dismissed_one_is_listed_nowhere(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        client_for) -> None:  # type: ignore[no-untyped-def]
+    """A review found the API listing a dismissed draft whose page is 404; and the page saying
+    'the customer is choosing' before anyone was asked."""
+    from test_incident_page_actions import _draft
+
+    from sagwa.services import desk
+
+    draft = _draft(session_factory, world.speaker_a)
+    log_in(client, "seller_a")
+    page = html.unescape(client.get(f"/seller/incidents/{draft}?lang=en").text)
+    assert "An operator is checking whether to declare an incident" in page
+    assert 'id="not-scoped"' in page  # no orders before scoping: nothing said about choosing
+    api = client_for("seller", seller_id=world.seller_a)
+    listed = f"/api/sellers/{world.seller_a}/incidents"
+    assert draft in [i["incident_id"] for i in api.get(listed).json()["incidents"]]
+    desk.close(SqlAlchemyUnitOfWork(session_factory), incident_id=draft, actor="admin:test",
+               reason="정상 주문이었음")
+    assert draft not in [i["incident_id"] for i in api.get(listed).json()["incidents"]]
+    assert api.get(f"{listed}/{draft}").status_code == 404
+    assert f'data-incident="{draft}"' not in client.get("/seller/incidents").text
+    assert client.get(f"/seller/incidents/{draft}").status_code == 404

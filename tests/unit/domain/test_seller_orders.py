@@ -1,22 +1,27 @@
 """What a seller does with each order of a pricing incident (``domain.seller_orders``): send it
-once the customer's choice or the plan's default keeps it (a discount only once the difference
-is paid), hold it while anything is undecided, never send a cancelled one."""
+only once nothing can change it any more — the customer's choice kept it, or the deadline's keep
+default did and the plan takes no late answer, or the incident closed with it standing (a
+discount only once the difference is paid); hold it while anything is undecided; never send a
+cancelled one."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
-from test_incident_plan import AT_ORDER, INCIDENT, NOW, WRONG, plan
+from test_incident_plan import AT_ORDER, DEADLINE, INCIDENT, NOW, WRONG, plan
 
 from sagwa.domain.consent import ConsentRecord
 from sagwa.domain.incident_plan import CustomerOption
-from sagwa.domain.incidents import Case, CaseStatus, OrderRecord
+from sagwa.domain.incidents import Case, CaseStatus, IncidentStatus, OrderRecord
 from sagwa.domain.seller_orders import OrderInstruction as I
 from sagwa.domain.seller_orders import instruction_words, order_instruction
 
 O = CustomerOption
+S = IncidentStatus
 ORDER = OrderRecord(1, "lee", 101, 2, WRONG, AT_ORDER, "placed")
+AFTER = DEADLINE + timedelta(hours=1)
 
 
 def _case(status: CaseStatus, choice: CustomerOption | None = None, *, told: bool = True,
@@ -27,53 +32,81 @@ def _case(status: CaseStatus, choice: CustomerOption | None = None, *, told: boo
                 status, consent, told)
 
 
-@pytest.mark.parametrize(("case", "expected"), [
-    (_case(CaseStatus.NOTIFIED), I.HOLD_CHOICE),
-    (_case(CaseStatus.ESCALATED), I.HOLD_CHOICE),  # escalated before the deadline: still choosing
-    (_case(CaseStatus.ESCALATED, O.TALK_TO_PERSON), I.HOLD_CALL),
-    (_case(CaseStatus.RESOLVED, O.KEEP), I.SEND),
-    (_case(CaseStatus.RESOLVED, O.CANCEL_WITH_COMPENSATION), I.DO_NOT_SEND),
-    (_case(CaseStatus.DEFAULTED), I.SEND),  # the default keeps it
-    (_case(CaseStatus.DEFAULTED, told=False), I.HOLD_CALL),  # never told: owed a call
-    (_case(CaseStatus.DEFAULTED, O.TALK_TO_PERSON), I.HOLD_CALL),
+def _do(case: Case, terms=None, *, at=NOW, status: S = S.NOTIFYING, **facts) -> I:  # type: ignore[no-untyped-def]
+    return order_instruction(case, case.orders[0], plan() if terms is None else terms,
+                             incident_status=status, now=at, **facts)
+
+
+@pytest.mark.parametrize(("case", "at", "expected"), [
+    (_case(CaseStatus.NOTIFIED), NOW, I.HOLD_CHOICE),
+    (_case(CaseStatus.ESCALATED), NOW, I.HOLD_CHOICE),  # escalated before the deadline
+    (_case(CaseStatus.ESCALATED, O.TALK_TO_PERSON), NOW, I.HOLD_CALL),
+    (_case(CaseStatus.RESOLVED, O.KEEP), NOW, I.SEND),
+    (_case(CaseStatus.RESOLVED, O.CANCEL_WITH_COMPENSATION), NOW, I.DO_NOT_SEND),
+    (_case(CaseStatus.DEFAULTED), AFTER, I.SEND),  # the keep default; no late answer counts
+    (_case(CaseStatus.DEFAULTED, told=False), AFTER, I.HOLD_CALL),  # never told: owed a call
+    (_case(CaseStatus.DEFAULTED, O.TALK_TO_PERSON), AFTER, I.HOLD_CALL),
 ])
-def test_each_case_state_says_what_to_do(case: Case, expected: I) -> None:
-    assert order_instruction(case, case.orders[0], plan()) is expected
+def test_each_case_state_says_what_to_do(case: Case, at, expected: I) -> None:  # type: ignore[no-untyped-def]
+    assert _do(case, at=at) is expected
+
+
+def test_a_keep_default_the_customer_may_still_answer_late_is_held() -> None:
+    """A review: 'send' while a late cancel still counted (the seller shipped, then paid their
+    share of the compensation for a cancelled order)."""
+    late = plan(accept_late_choices=True)
+    assert _do(_case(CaseStatus.DEFAULTED), late, at=AFTER) is I.HOLD_CHOICE
+    assert _do(_case(CaseStatus.DEFAULTED), late, at=AFTER, status=S.CLOSED) is I.SEND
+
+
+def test_a_call_made_or_an_incident_closed_ends_the_hold_for_the_call() -> None:
+    """A review: 'hold: our staff will call' for good after the call was made and the incident
+    closed."""
+    calls = plan(default="follow_up_call")
+    defaulted = _case(CaseStatus.DEFAULTED)
+    assert _do(defaulted, calls, at=AFTER) is I.HOLD_CALL
+    assert _do(defaulted, calls, at=AFTER, call_made=True) is I.HOLD_CHOICE  # may still answer
+    assert _do(defaulted, calls, at=AFTER, unreachable=True) is I.HOLD_UNREACHABLE
+    for facts in ({}, {"call_made": True}, {"unreachable": True}):
+        assert _do(defaulted, calls, at=AFTER, status=S.CLOSED, **facts) is I.SEND
 
 
 def test_a_keep_default_over_the_unit_cap_is_a_call_so_a_hold() -> None:
     capped = plan(keep_max_units=1)
-    assert order_instruction(_case(CaseStatus.DEFAULTED), ORDER, capped) is I.HOLD_CALL
-    assert order_instruction(_case(CaseStatus.DEFAULTED, units=1), replace(ORDER, quantity=1),
-                             capped) is I.SEND
+    assert _do(_case(CaseStatus.DEFAULTED), capped, at=AFTER) is I.HOLD_CALL
+    assert _do(_case(CaseStatus.DEFAULTED, units=1), capped, at=AFTER) is I.SEND
 
 
 def test_the_discount_is_sent_only_once_the_difference_is_paid() -> None:
     case = _case(CaseStatus.RESOLVED, O.BUY_AT_CORRECT_PRICE_DISCOUNT)
     terms = plan(options=["keep", "buy_at_correct_price_discount"], discount_pct=20,
                  cancel_compensation=None)
-    assert order_instruction(case, ORDER, terms, difference_owed=True) is I.HOLD_DIFFERENCE
-    assert order_instruction(case, ORDER, terms, difference_owed=False) is I.SEND
+    assert _do(case, terms, difference_owed=True) is I.HOLD_DIFFERENCE
+    assert _do(case, terms, difference_owed=True, status=S.CLOSED) is I.HOLD_DIFFERENCE
+    assert _do(case, terms, difference_owed=False) is I.SEND
 
 
-def test_a_call_the_desk_gave_up_on_is_held_for_the_operator() -> None:
-    asked = _case(CaseStatus.DEFAULTED, O.TALK_TO_PERSON)
-    assert order_instruction(asked, ORDER, plan(), unreachable=True) is I.HOLD_UNREACHABLE
-    untold = _case(CaseStatus.DEFAULTED, told=False)
-    assert order_instruction(untold, ORDER, plan(), unreachable=True) is I.HOLD_UNREACHABLE
-    # a kept order stays 'send' whatever the calls did
-    assert order_instruction(_case(CaseStatus.DEFAULTED), ORDER, plan(), unreachable=True) is I.SEND
+def test_before_the_customers_are_asked_every_order_is_held_as_not_asked() -> None:
+    """A review: 'the customer is choosing … until the deadline' before anyone was asked."""
+    for status in (S.DRAFT, S.DECLARED, S.SCOPED, S.PLANNED):
+        assert _do(_case(CaseStatus.OPEN), None if status is not S.PLANNED else plan(),
+                   status=status) is I.HOLD_NOT_ASKED
+    assert order_instruction(_case(CaseStatus.OPEN), ORDER, None, incident_status=S.SCOPED,
+                             now=NOW) is I.HOLD_NOT_ASKED
+    # a customer who phoned in and chose before the apologies: their choice stands
+    assert _do(_case(CaseStatus.RESOLVED, O.KEEP), status=S.PLANNED) is I.SEND
 
 
-def test_the_order_itself_comes_first_and_no_plan_holds_everything() -> None:
+def test_the_order_itself_comes_first() -> None:
     kept = _case(CaseStatus.RESOLVED, O.KEEP)
-    assert order_instruction(kept, replace(ORDER, status="cancelled"), plan()) is I.DO_NOT_SEND
-    assert order_instruction(kept, replace(ORDER, status="fulfilled"), plan()) is I.SENT
-    assert order_instruction(_case(CaseStatus.OPEN), ORDER, None) is I.HOLD_CHOICE
+    assert order_instruction(kept, replace(ORDER, status="cancelled"), plan(),
+                             incident_status=S.NOTIFYING, now=NOW) is I.DO_NOT_SEND
+    assert order_instruction(kept, replace(ORDER, status="fulfilled"), plan(),
+                             incident_status=S.NOTIFYING, now=NOW) is I.SENT
 
 
 def test_every_instruction_has_words_in_both_languages() -> None:
     for instruction in I:
         ko, en = instruction_words(instruction, "ko"), instruction_words(instruction, "en")
         assert ko and en and ko != en
-    assert I.HOLD_DIFFERENCE.holds and not I.SEND.holds and not I.DO_NOT_SEND.holds
+    assert I.HOLD_DIFFERENCE.holds and I.HOLD_NOT_ASKED.holds and not I.SEND.holds

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from sagwa.domain.incidents import IncidentStatus
 from sagwa.domain.seller_orders import OrderInstruction, instruction_words
 from sagwa.services.accounts import Account
 from sagwa.services.seller_incidents import seller_incident, seller_incident_ids
@@ -32,9 +31,7 @@ def incidents_context(uow: SqlAlchemyUnitOfWork, account: Account) -> dict[str, 
     with uow:
         named = seller_incident_ids(uow, account.seller_id)
         rows = [(uow.incidents.get(i), listings) for i, listings in named.items()]
-    shown = [(r.incident, listings) for r, listings in rows if r is not None
-             and not (r.incident.status is IncidentStatus.CLOSED and r.incident.declared_at is None)]
-    return {"incidents": shown}
+    return {"incidents": [(r.incident, listings) for r, listings in rows if r is not None]}
 
 
 @router.get("", response_class=HTMLResponse)
