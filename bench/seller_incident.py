@@ -3,8 +3,8 @@ of the seller's orders with what to do with it, read in one unit of work — and
 JSON built from it, for N affected orders on one listing (default 20,000).
 
 Setup (not timed) reuses ``desk_scale.load`` (N customers, one order each at the wrong price),
-then declares, scopes and plans the incident; a tenth of the customers keep their order and a
-tenth cancel. Timed: ``seller_incident`` (the service), the page (``/seller/incidents/{id}``
+then declares, scopes and plans the incident, marks it told (``notifying``; no messages are
+written); a tenth of the customers kept their order and a tenth took the keep default. Timed: ``seller_incident`` (the service), the page (``/seller/incidents/{id}``
 over a TestClient) and the JSON (``/api/sellers/{id}/incidents/{id}``), each the best of 3.
 Prints a table and writes bench/results/seller_incident.json.
 
@@ -24,7 +24,7 @@ from desk_scale import SEOUL, START, load
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from sagwa.adapters.db.tables import cases, listings
+from sagwa.adapters.db.tables import cases, incidents, listings
 from sagwa.config import Settings
 from sagwa.domain.money import Money
 from sagwa.replay.scratch import fresh_database, replay_server
@@ -66,10 +66,13 @@ def run(n: int) -> dict[str, object]:
                   deadline=datetime(2008, 6, 17, 18, 0, tzinfo=SEOUL), default="keep",
                   seller_share_pct=50, platform_share_pct=50, actor="op", policy=policy,
                   cancel_compensation=Money(10_000, "KRW"))
-        with db.engine.begin() as conn:  # answers, as statuses (the view reads them)
+        with db.engine.begin() as conn:  # told, and answers, as statuses (the view reads them)
+            conn.execute(update(incidents).where(incidents.c.id == incident_id).values(
+                status="notifying"))
             conn.execute(update(cases).where(cases.c.id % 10 == 1).values(
                 status="resolved", choice="keep", choice_channel="web", choice_at=now[0],
                 choice_evidence="bench", choice_taken_by="customer"))
+            conn.execute(update(cases).where(cases.c.id % 10 == 2).values(status="defaulted"))
             seller_id = conn.execute(select(listings.c.seller_id).where(
                 listings.c.id == listing_id)).scalar_one()
         service_s = _best(lambda: seller_incident(uow(), seller_id=seller_id,
