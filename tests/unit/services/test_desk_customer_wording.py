@@ -92,7 +92,7 @@ def test_the_never_told_message_is_checked_with_the_others_when_notifying() -> N
     for the_plan in (plan(), plan(keep_max_units=2)):
         samples = wording_samples(facts(), the_plan, POLICY)
         never_told = [(lang, text) for lang, text in samples
-                      if "did not go out in time; that deadline does not apply to you" in text
+                      if "did not go out in time. That deadline does not apply to you" in text
                       or "that deadline does not apply to you." in text
                       or "그 답변 기한은 고객님께 적용되지 않습니다" in text
                       or "그 기한은 적용되지 않으며" in text]
