@@ -220,3 +220,25 @@ def test_message_check_imports_no_database_web_or_adapter_code() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_link_counts_as_a_few_characters_towards_a_long_sentence(lang: str) -> None:
+    """A case link of ~90 characters made a short sentence 'long' (found in the texts after the
+    deadline); a sentence long in words still is."""
+    link = "https://sagwa.example/c/" + "eyJjIjoxMTYsInUiOjExNiwieCI6MTIxNDk3NDgwMH0" * 2
+    short = ("원하시는 방법은 편하신 때 여기에서 골라 주세요: " if lang == "ko"
+             else "Choose whenever suits you here: ") + link
+    assert "long-sentence" not in _all_codes(short, lang)
+    words = ("저희가 판매가를 입력하면서 0을 하나 빠뜨려 가격이 정상가 대신 잘못된 가격으로 표시되었고 이 때문에 "
+             "많은 고객님께서 주문하셨으며 저희는 이를 바로잡기 위해 모든 주문을 하나하나 확인하고 있고 고객님께 "
+             "개별적으로 연락을 드려 원하시는 방법을 여쭙고 있으니 아래 링크에서 골라 주세요: " if lang == "ko"
+             else "Because we typed the price without one of its zeros, the price was shown far "
+                  "below the correct one, and many customers ordered at it, so we are checking "
+                  "every order one by one and contacting each customer to ask what they would "
+                  "like us to do, which you can tell us at this link whenever it suits you: ")
+    assert "long-sentence" in _all_codes(words + link, lang)
+
+
+def _all_codes(text: str, lang: str) -> set[str]:
+    return {f.code for f in check_message(text, kind="resolution", lang=lang).findings}
