@@ -22,6 +22,7 @@ to cancel.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -91,12 +92,19 @@ def order_instruction(case: Case, order: OrderRecord, plan: IncidentPlan | None,
         return OrderInstruction.SEND
     if incident_status is IncidentStatus.CLOSED:
         return OrderInstruction.SEND  # still standing at the price paid: nothing can change it
-    if plan is None or incident_status in _NOT_ASKED:
-        return OrderInstruction.HOLD_NOT_ASKED
     asked_for_call = consent is not None and consent.choice is CustomerOption.TALK_TO_PERSON
-    if case.status is not CaseStatus.DEFAULTED:  # open, notified or escalated: not answered
+    if plan is None or incident_status in _NOT_ASKED:
+        # a customer who phoned in before the apologies and asked for a person is on the call
+        # list already
+        return OrderInstruction.HOLD_CALL if asked_for_call else OrderInstruction.HOLD_NOT_ASKED
+    answering = case.status is not CaseStatus.DEFAULTED and (
+        asked_for_call or accepts_choice_at(plan, now, case))
+    if answering:  # open, notified or escalated, and their answer still counts
         return OrderInstruction.HOLD_CALL if asked_for_call else OrderInstruction.HOLD_CHOICE
-    call_owed = asked_for_call or default_outcome(case, plan) is DefaultAction.FOLLOW_UP_CALL
+    # defaulted — or past the deadline with no answer that counts, the deadline job about to
+    # apply the default: what the default does (a review found 'may still answer' there)
+    call_owed = asked_for_call or default_outcome(
+        replace(case, status=CaseStatus.DEFAULTED), plan) is DefaultAction.FOLLOW_UP_CALL
     if call_owed and unreachable:
         return OrderInstruction.HOLD_UNREACHABLE
     if call_owed and not call_made:

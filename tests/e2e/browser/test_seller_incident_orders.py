@@ -119,6 +119,10 @@ def test_a_large_incident_lists_its_orders_a_page_at_a_time_and_by_instruction(
     calls = html.unescape(client.get(url + "?lang=en&show=hold_call").text)
     assert list(_instructions(calls).values()) == ["hold_call"]
     assert "Showing only 'Hold: our staff will call the customer'" in calls
+    none = html.unescape(client.get(url + "?lang=en&show=do_not_send").text)
+    assert "No order is 'Do not send: cancelled and refunded'." in none
+    assert 'id="seller-orders"' not in none and "1–0" not in none
+    assert len(_instructions(client.get(url + "?show=" + "x" * 60).text)) == 2  # unknown: all
     assert client.get(url + "?page=0").status_code == 422
     assert len(_instructions(client.get(url + "?page=99").text)) == 1  # the last page
 

@@ -110,3 +110,20 @@ def test_every_instruction_has_words_in_both_languages() -> None:
         ko, en = instruction_words(instruction, "ko"), instruction_words(instruction, "en")
         assert ko and en and ko != en
     assert I.HOLD_DIFFERENCE.holds and I.HOLD_NOT_ASKED.holds and not I.SEND.holds
+
+
+def test_past_the_deadline_before_the_job_runs_the_default_is_what_happens() -> None:
+    """A review: 'the customer may still answer' in the minutes between the deadline and its
+    job, when a late answer is refused: the keep default is what the order gets."""
+    waiting = _case(CaseStatus.NOTIFIED)
+    assert _do(waiting, at=AFTER) is I.SEND
+    assert _do(waiting, plan(accept_late_choices=True), at=AFTER) is I.HOLD_CHOICE
+    assert _do(replace(waiting, told=False), at=AFTER) is I.HOLD_CHOICE  # never told: heard
+    assert _do(_case(CaseStatus.ESCALATED, O.TALK_TO_PERSON), at=AFTER) is I.HOLD_CALL
+    assert _do(waiting, plan(keep_max_units=1), at=AFTER) is I.HOLD_CHOICE  # over the cap: heard
+
+
+def test_a_customer_who_asked_for_a_person_before_the_apologies_is_held_for_the_call() -> None:
+    asked = _case(CaseStatus.ESCALATED, O.TALK_TO_PERSON)
+    assert _do(asked, status=S.PLANNED) is I.HOLD_CALL
+    assert _do(_case(CaseStatus.OPEN), status=S.PLANNED) is I.HOLD_NOT_ASKED

@@ -39,8 +39,8 @@ def incident_of_seller(seller_id: int, incident_id: int, request: Request, uow: 
     """The incident as the seller sees it: ``status``, the prices, ``deadline``,
     ``seller_share_pct``, ``charged_points`` (the ledger's charge-backs to this seller),
     ``counts`` (orders per instruction) and ``orders`` — each with ``instruction``: ``send``,
-    ``hold_choice``, ``hold_call``, ``hold_difference``, ``hold_unreachable``, ``do_not_send``
-    or ``sent``, oldest first: ``limit`` of them from ``offset`` (``total_orders`` says how
+    ``hold_not_asked``, ``hold_choice``, ``hold_call``, ``hold_difference``,
+    ``hold_unreachable``, ``do_not_send`` or ``sent``, oldest first: ``limit`` of them from ``offset`` (``total_orders`` says how
     many there are; ``instruction`` keeps only those). ``counts`` covers every order. No
     customer's name or contact."""
     act_for_seller(caller, seller_id)

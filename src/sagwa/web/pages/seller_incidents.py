@@ -45,7 +45,7 @@ PAGE_ROWS = 200
 
 @router.get("/{incident_id}", response_class=HTMLResponse)
 def incident_page(incident_id: int, request: Request, account: SellerAccount, uow: Uow,
-                  show: Annotated[str, Query(max_length=20)] = "",
+                  show: Annotated[str, Query(max_length=100)] = "",
                   page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> Response:
     """``show``: only the orders with that instruction (``send``, ``hold_choice`` …; anything
     else is every order); ``page``: which :data:`PAGE_ROWS` of them, oldest first."""
