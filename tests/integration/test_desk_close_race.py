@@ -3,60 +3,37 @@ incident, on real commits (found by a review): the choice used to check "not clo
 locking the incident, so a choice whose check ran before the close committed after it — an order
 cancelled and compensation booked on a closed incident, whose figures and ledger are final. The
 choice now holds the incident (shared) from before its check: the close waits for it."""
+# ruff: noqa: F811  (the test takes test_desk's ``shop`` fixture, imported below, by name)
+from __future__ import annotations
+
 import threading
 import time
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
+import pytest
 from apologies_sent import apologies_sent
+from test_desk import LINKS, POLICY, SEOUL, _planned, publish_notice, shop  # noqa: F401
 
 from sagwa.domain.incidents import IncidentStatus
-from sagwa.domain.listings import ListingTrigger
-from sagwa.domain.money import Money
-from sagwa.services import catalog, desk, desk_cases, listings, notices, orders
-from sagwa.services.desk_notify import LinkMaker, notify
-from sagwa.services.desk_policy import load_desk_policy
-from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
-
-SEOUL = ZoneInfo("Asia/Seoul")
-POLICY = load_desk_policy()
+from sagwa.services import desk, desk_cases
+from sagwa.services.desk_notify import notify
 
 
-def test_closing_waits_for_a_choice_being_recorded(committed_database, monkeypatch) -> None:
-    now = [datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL)]
-    factory = committed_database.session_factory
-    uow = lambda: SqlAlchemyUnitOfWork(factory, lambda: now[0])
-    seller = catalog.register_seller(uow(), code="haneul", name="하늘디지털", actor="t")
-    product = catalog.register_product(uow(), title="아이팟 나노", category="electronics/mp3",
-                                       list_price=Money(199_000, "KRW"), actor="t")
-    listing = listings.create_listing(uow(), seller_id=seller.id, product_id=product.id,
-                                      price=Money(19_900, "KRW"), actor="t")
-    listings.change_listing_status(uow(), listing_id=listing.id, trigger=ListingTrigger.PUBLISH,
-                                   actor="t")
-    person = catalog.register_customer(uow(), name="고객", email="c@example.com", actor="t")
-    now[0] += timedelta(minutes=3)
-    orders.place_order(uow(), customer_id=person.id, listing_id=listing.id, quantity=1,
-                       actor="t", velocity=None)
-    now[0] = datetime(2008, 6, 12, 15, 0, tzinfo=SEOUL)
-    iid = int(desk.declare(uow(), listing_ids=[listing.id], wrong_price=Money(19_900, "KRW"),
-                           correct_price=Money(199_000, "KRW"),
-                           window_start=datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL),
-                           cause="typo", responsible="seller", actor="op").incident.incident_id)
-    desk.scope(uow(), incident_id=iid, actor="op")
-    desk.plan(uow(), incident_id=iid, options=["keep", "cancel_with_compensation"],
-              deadline=datetime(2008, 6, 17, 18, 0, tzinfo=SEOUL), default="keep",
-              seller_share_pct=50, platform_share_pct=50, actor="op", policy=POLICY,
-              cancel_compensation=Money(5_000, "KRW"), accept_late_choices=True)
-    notify(uow(), incident_id=iid, actor="op", policy=POLICY,
-           links=LinkMaker("test-secret-key-0123456789", "http://t"))
+@pytest.fixture
+def session_factory(committed_database):  # shop on real commits
+    return committed_database.session_factory
+
+
+def test_closing_waits_for_a_choice_being_recorded(shop, monkeypatch) -> None:
+    uow, clock, listing_id, people, _ = shop
+    iid = _planned(uow, clock, listing_id, accept_late_choices=True)
+    notify(uow(), incident_id=iid, actor="op", policy=POLICY, links=LINKS)
     apologies_sent(uow)
-    for lang in ("ko",):
-        t, b = notices.draft_notice(uow(), incident_id=iid, lang=lang, policy=POLICY)
-        notices.publish_notice(uow(), incident_id=iid, lang=lang, title=t, body=b, actor="op")
-    now[0] = datetime(2008, 6, 18, 10, 0, tzinfo=SEOUL)
+    publish_notice(uow, iid)
+    clock.now = datetime(2008, 6, 18, 10, 0, tzinfo=SEOUL)
     desk_cases.apply_deadline(uow(), incident_id=iid, actor="op", policy=POLICY)
     with uow() as u:
-        case_id = int(u.cases.for_incident(iid)[0].case.case_id)
+        case_id = u.cases.case_for_customer(iid, people[0])
 
     checked, finished = threading.Event(), []
     original = desk_cases._require_not_closed
