@@ -304,7 +304,10 @@ def _cleaned_up_on_sigterm() -> Iterator[None]:
     would, with exit status 143: the scratch directory and the unfinished output are removed
     and an earlier output file is left as it was (SIGKILL cannot be caught: a scratch directory
     ``sagwa-guard-*`` may then stay in $TMPDIR)."""
+    stopped: list[int] = []
+
     def stop(signum: int, _frame: object) -> None:
+        stopped.append(signum)
         raise SystemExit(128 + signum)
 
     try:
@@ -314,6 +317,12 @@ def _cleaned_up_on_sigterm() -> Iterator[None]:
         return
     try:
         yield
+    except BaseException:
+        # the stop raised inside a library's callback is swallowed there ("Exception ignored
+        # in …") and surfaces as another error: still a stop (a run once ended 1, not 143)
+        if stopped:
+            raise SystemExit(128 + stopped[0]) from None
+        raise
     finally:
         signal.signal(signal.SIGTERM, previous)
 
