@@ -40,7 +40,8 @@ STATUS_KEYS = ["incident_id", "status", "listings", "wrong_price", "correct_pric
                "differences_unpaid",  # then the discount differences not yet paid
                "notices_outdated"]  # then notices published before the scoping or the plan
 PLAN_KEYS = ["options", "deadline", "default", "seller_share_pct", "platform_share_pct",
-             "cancel_compensation", "discount_pct", "keep_max_units"]
+             "cancel_compensation", "discount_pct", "keep_max_units",
+             "accept_late_choices"]  # appended 2026-12-04
 LIST_KEYS = {"id", "status", "listings", "wrong_price", "correct_price", "cause", "opened_at",
              "declared_at", "cases", "answered", "listing_details"}
 

@@ -11,12 +11,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from apologies_sent import apologies_sent
-from sqlalchemy import select
+from sqlalchemy import select, update
 from test_desk import LINKS, POLICY, _planned, publish_notice, shop  # noqa: F401
 
-from sagwa.adapters.db.tables import customers, outbox
+from sagwa.adapters.db.tables import customers, outbox, products
 from sagwa.domain.money import Money
 from sagwa.errors import Conflict, InvalidInput, NotFound
+from sagwa.replay.figures import scenario_figures
 from sagwa.services import desk, desk_cases
 from sagwa.services.desk_difference import PAID_ACTION, RECEIPT_PURPOSE, record_difference_paid
 from sagwa.services.desk_notify import notify
@@ -187,3 +188,32 @@ def test_no_receipt_without_an_address_or_a_phone(chosen) -> None:
     assert recorded.changed and recorded.receipt is None and _receipts(uow, cases[people[3]]) == []
     assert record_difference_paid(uow(), case_id=cases[people[1]], actor="agent:park",
                                   note="cash", policy=POLICY).as_dict()["receipt"] == "email"
+
+
+def test_a_text_receipt_with_a_shortened_name_reads_right_and_the_replay_counts_it_clean(
+        shop) -> None:
+    """From a review: a shortened product name ('…') was followed by a full stop ('….'), and
+    the replay's figures counted every sent receipt as failing the check (as a resolution it
+    has no options or deadline)."""
+    uow, clock, listing_id, people, _ = shop
+    with uow() as u:  # Alex Kim (English) has no email: the receipt goes by text
+        u.conn.execute(customers.update().where(customers.c.id == people[0]).values(email=None))
+        u.conn.execute(update(products).values(
+            title_en="Apple iPod nano (3rd generation) 4GB silver"))
+        u.commit()
+    uow, clock, _iid, cases, people = _answered(shop, 20, {0: OPTIONS[2]})
+    clock.now = datetime(2008, 6, 14, 11, 5, tzinfo=SEOUL)
+    record_difference_paid(uow(), case_id=cases[people[0]], actor="agent:park", note="r1",
+                           policy=POLICY)
+    [(channel, _to, lang, _subject, body)] = _receipts(uow, cases[people[0]])
+    assert (channel, lang) == ("sms", "en") and "…." not in body and "… at the" in body
+    assert "sending your item." in body  # one unit
+    with uow() as u:
+        before = scenario_figures(u.conn, listing_id=listing_id, wrong_price_minor=19_900,
+                                  schedule=POLICY.schedule)["messages_failing_check"]
+        u.conn.execute(update(outbox).where(outbox.c.purpose == RECEIPT_PURPOSE)
+                       .values(status="sent", sent_at=clock.now))
+        after = scenario_figures(u.conn, listing_id=listing_id, wrong_price_minor=19_900,
+                                 schedule=POLICY.schedule)["messages_failing_check"]
+        u.rollback()
+    assert after == before

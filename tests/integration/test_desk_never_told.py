@@ -171,7 +171,7 @@ def test_by_text_message_too_for_customers_without_an_email(shop) -> None:
             .where(outbox.c.purpose == "unreachable"))}
     assert {c: ch for c, (ch, _) in sent.items()} == {en: "sms", ko: "sms"}
     assert sent[en][1].startswith("[sagwa] We're sorry: ") and "did not go out in time" in sent[en][1]
-    assert "We meant to ask you by" in sent[en][1] and "We asked you by" not in sent[en][1]
+    assert "We meant to ask you to choose by" in sent[en][1] and "We asked you" not in sent[en][1]
     assert "안내 메시지가 제때 나가지 못했습니다. 그래서 상담원이" in sent[ko][1]
     assert "다시 한 번" not in sent[ko][1]
     for case_id, lang in ((en, "en"), (ko, "ko")):  # no warning either (no amount, too long)

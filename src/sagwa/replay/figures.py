@@ -23,6 +23,9 @@ from sagwa.domain.sla import minutes_between
 from sagwa.messagecheck import check_message
 
 #: Every message a customer is sent (the desk's and 2008's), all of them checked for the figures.
+#: The message-check kind a purpose is checked as when it was sent (every other one: the
+#: resolution kind); a receipt asks for nothing, so it has no options or deadline to miss.
+CHECKED_AS = {"difference_received": "follow_up"}
 CUSTOMER_PURPOSES = ("resolution", "reminder", "confirmation", "defaulted", "unreachable",
                      "never_told", "difference_received", "legacy_cancellation",
                      "legacy_call_note")
@@ -50,7 +53,8 @@ def scenario_figures(conn: Connection, *, listing_id: int, wrong_price_minor: in
     failing = threats = 0
     first_apology: datetime | None = None
     for msg in sent:
-        codes = {f.code for f in check_message(msg.body, kind="resolution", lang=msg.locale).findings
+        kind = CHECKED_AS.get(msg.purpose, "resolution")
+        codes = {f.code for f in check_message(msg.body, kind=kind, lang=msg.locale).findings
                  if f.severity == "error"}
         failing += bool(codes)
         threats += "threat" in codes

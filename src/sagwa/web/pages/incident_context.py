@@ -208,4 +208,6 @@ def _plan_form(status: Any, now: datetime, schedule: ContactSchedule) -> dict[st
             "platform_share_pct": plan.get("platform_share_pct", platform),
             "cancel_compensation": plan.get("cancel_compensation") or 5000,
             "discount_pct": plan.get("discount_pct") or "",
-            "keep_max_units": plan.get("keep_max_units") or ""}
+            "keep_max_units": plan.get("keep_max_units") or "",
+            # no field of its own on the form (the API sets it): kept as it is
+            "accept_late_choices": bool(plan.get("accept_late_choices"))}

@@ -173,12 +173,15 @@ def plan(incident_id: int, request: Request, account: Operator, uow: Uow, deadli
          options: Annotated[list[str] | None, Form()] = None, default: Short = "keep",
          seller_share_pct: Short = "", platform_share_pct: Short = "",
          cancel_compensation: Short = "", discount_pct: Short = "",
-         keep_max_units: Short = "") -> Response:
+         keep_max_units: Short = "", accept_late_choices: Short = "") -> Response:
     typed: dict[str, Any] = {
         "options": options or [], "deadline": deadline, "default": default,
         "seller_share_pct": seller_share_pct, "platform_share_pct": platform_share_pct,
         "cancel_compensation": cancel_compensation, "discount_pct": discount_pct,
-        "keep_max_units": keep_max_units}
+        "keep_max_units": keep_max_units,
+        # sent only by the deadline-only form of a plan customers chose under (the terms as
+        # they stand; a review found a plan taking late answers could not be moved from here)
+        "accept_late_choices": accept_late_choices == "1"}
     try:
         _save_plan(uow(), incident_id, typed, actor=account.actor, policy=_policy(request))
     except SagwaError as exc:
@@ -210,7 +213,8 @@ def _save_plan(uow: SqlAlchemyUnitOfWork, incident_id: int, typed: dict[str, Any
                                    and "cancel_with_compensation" in options else None),
               discount_pct=(parse_int(typed["discount_pct"], "discount_pct", optional=True)
                             if "buy_at_correct_price_discount" in options else None),
-              keep_max_units=parse_int(typed["keep_max_units"], "keep_max_units", optional=True))
+              keep_max_units=parse_int(typed["keep_max_units"], "keep_max_units", optional=True),
+              accept_late_choices=bool(typed.get("accept_late_choices")))
 
 
 @router.post("/{incident_id}/notice/check", response_class=HTMLResponse)

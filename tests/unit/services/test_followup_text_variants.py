@@ -1,0 +1,65 @@
+"""Every variant of the messages after the deadline to a customer owed a call — never told; we
+could not reach you (told or not, wrote or not, asked for a person or not, with a case link or
+without) — for plans with two to four options, a keep cap and a call default, one or three
+units, Korean and English, email and text: no finding at all from the message check (a review
+found 84 variants over the sentence length with four options or a cap)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from test_desk_messages import DECLARED, INCIDENT, WRONG, facts, plan
+
+from sagwa.domain.incident_scope import build_cases, open_case
+from sagwa.domain.incidents import CaseStatus, OrderRecord
+from sagwa.messagecheck import check_message
+from sagwa.services import desk_messages as dm
+from sagwa.services.desk_policy import load_desk_policy
+from sagwa.services.desk_wordings import order_values, shared_values
+
+POLICY = load_desk_policy()
+LINK = "https://sagwa.example/c/" + "eyJjIjoxMTYsInUiOjExNiwieCI6MTIxNDk3NDgwMH0" * 2
+PLANS = {"four options": {}, "keep cap 2": {"keep_max_units": 2},
+         "two options": {"options": ["keep", "talk_to_person"], "cancel_compensation": None,
+                         "discount_pct": None},
+         "call default, cap 1": {"keep_max_units": 1, "default": "follow_up_call"}}
+
+
+def _case(quantities: tuple[int, ...], *, told: bool):  # type: ignore[no-untyped-def]
+    orders = [OrderRecord(i + 1, "lee", 101, n, WRONG, DECLARED - timedelta(hours=3 - i),
+                          "placed") for i, n in enumerate(quantities)]
+    return replace(open_case(build_cases(orders, INCIDENT)[0], case_id="c-lee"), told=told,
+                   status=CaseStatus.DEFAULTED)
+
+
+def _variants():  # type: ignore[no-untyped-def]
+    yield "never_told", {}
+    for told, wrote, asked in itertools.product((True, False), repeat=3):
+        if not (told and wrote):
+            yield "unreachable", {"told": told, "wrote": wrote, "asked": asked, "attempts": 3}
+
+
+@pytest.mark.parametrize("plan_name", list(PLANS))
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_every_variant_passes_with_no_finding(plan_name: str, lang: str) -> None:
+    terms = plan(**PLANS[plan_name])
+    shared = shared_values(facts(), terms, POLICY, lang)
+    checked = 0
+    for quantities in ((1,), (2, 1)):
+        for purpose, extra in _variants():
+            told = bool(extra.get("told"))
+            case = _case(quantities, told=told)
+            for link in ("",) if told else (LINK, ""):
+                values = {**shared, **order_values(case, terms, "KRW", lang), **extra,
+                          "customer_name": "홍길동" if lang == "ko" else "Alex Kim", "link": link}
+                for channel in ("email", "sms"):
+                    body = dm.render(f"{purpose}_{channel}", lang, **values)
+                    found = check_message(body, kind="resolution", lang=lang).findings
+                    assert found == (), (purpose, channel, extra, bool(link),
+                                         [(f.code, body[f.span[0]:f.span[1]] if f.span else "")
+                                          for f in found])
+                    checked += 1
+    assert checked == 48  # 2 quantities x (never told 4 + told 4 + not told 16)
