@@ -36,6 +36,7 @@ def test_the_seller_sees_what_to_do_with_each_order_and_the_points_charged(
     log_in(client, "seller_b")
     listed = client.get("/seller/incidents").text
     assert f'data-incident="{world.incident}"' in listed
+    assert '<a href="/seller/incidents">가격 오류 사고</a>' in client.get("/seller").text  # the nav
     url = f"/seller/incidents/{world.incident}"
     page = html.unescape(client.get(url).text)
     minjun, seoyeon, alex = (_order_of(session_factory, world, n)
