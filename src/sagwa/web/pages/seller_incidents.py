@@ -40,15 +40,16 @@ def my_incidents(request: Request, account: SellerAccount, uow: Uow) -> Response
 
 
 #: Orders a page lists (a large incident has tens of thousands: the counts say the rest).
-PAGE_ROWS = 200
+PAGE_ROWS = 50  # a phone shows each order as a card: 200 made a page 37,000 px tall
 
 
 @router.get("/{incident_id}", response_class=HTMLResponse)
 def incident_page(incident_id: int, request: Request, account: SellerAccount, uow: Uow,
                   show: Annotated[str, Query(max_length=100)] = "",
-                  page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> Response:
+                  page: Annotated[str, Query(max_length=12)] = "1") -> Response:
     """``show``: only the orders with that instruction (``send``, ``hold_choice`` …; anything
-    else is every order); ``page``: which :data:`PAGE_ROWS` of them, oldest first."""
+    else is every order); ``page``: which :data:`PAGE_ROWS` of them, oldest first (not a page
+    number, or past the last: the first or the last page)."""
     assert account.seller_id is not None
     view = seller_incident(uow(), seller_id=account.seller_id, incident_id=incident_id,
                            policy=request.app.state.desk_policy)
@@ -56,8 +57,9 @@ def incident_page(incident_id: int, request: Request, account: SellerAccount, uo
     wanted = show if show in {i.value for i in OrderInstruction} else ""
     listed = [o for o in view.orders if not wanted or o.instruction.value == wanted]
     pages = max(1, -(-len(listed) // PAGE_ROWS))
-    page = min(page, pages)
+    asked = int(page) if page.strip().isdigit() else 1  # anything else: the first page
+    page_no = min(max(asked, 1), pages)
     return render(request, "seller/incident.html", {
         "view": view, "words": lambda i: instruction_words(i, lang),
-        "rows": listed[(page - 1) * PAGE_ROWS: page * PAGE_ROWS], "listed": len(listed),
-        "show": wanted, "page": page, "pages": pages, "per_page": PAGE_ROWS})
+        "rows": listed[(page_no - 1) * PAGE_ROWS: page_no * PAGE_ROWS], "listed": len(listed),
+        "show": wanted, "page": page_no, "pages": pages, "per_page": PAGE_ROWS})
