@@ -31,25 +31,25 @@ def test_a_plan_is_fixed_once_a_customer_chose_under_it(shop) -> None:
     iid = _planned(uow, clock, listing_id)
     # revisable while nobody has chosen
     _revise(uow, iid, options=["keep", "cancel_with_compensation", "talk_to_person"],
-            cancel_compensation=Money(10_000, "KRW"))
+            cancel_compensation=Money(12_000, "KRW"))
     with uow() as u:
         case_id = next(int(r.case.case_id) for r in u.cases.for_incident(iid)
                        if int(r.case.customer_id) == people[2])
     chosen = desk_cases.record_choice(uow(), case_id=case_id, choice="cancel_with_compensation",
                                       channel="phone", evidence="called before the apology",
                                       taken_by="agent:park", policy=POLICY)
-    assert chosen.compensation_points == 10_000
+    assert chosen.compensation_points == 12_000
     for terms in ({"options": ["keep", "cancel_with_compensation"],
                    "cancel_compensation": Money(50_000, "KRW")},
                   {"options": ["keep", "talk_to_person"]}):
         with pytest.raises(Conflict) as refused:
             _revise(uow, iid, **terms)
         assert refused.value.details["reason"] == "plan_has_choices"
-        assert "1 customer has already chosen" in str(refused.value)
+        assert "1 customer has already answered" in str(refused.value)
     with uow() as u:
         plan = u.incidents.plan(iid, Money(199_000, "KRW"))
         actions = [r.event.action for r in u.audit.for_entity("incident", str(iid))]
-    assert plan.cancel_compensation == Money(10_000, "KRW")
+    assert plan.cancel_compensation == Money(12_000, "KRW")
     assert actions.count("incident.planned") == 2  # the first plan and the revision before it
 
 
@@ -69,7 +69,17 @@ def test_only_the_deadline_may_move_later_so_an_incident_is_never_stuck(shop) ->
             "cancel_compensation": Money(10_000, "KRW")}
     with pytest.raises(Conflict) as earlier:
         _revise(uow, iid, deadline=datetime(2008, 6, 17, 14, 0, tzinfo=SEOUL), **same)
-    assert earlier.value.details["reason"] == "plan_has_choices"
+    assert earlier.value.details["reason"] == "deadline_only_later"  # the terms are the same
+    assert earlier.value.details["field"] == "deadline"
+    assert "can only move later than 2008-06-17 18:00" in str(earlier.value)
+    with uow() as u:
+        planned = [r for r in u.audit.for_entity("incident", str(iid))
+                   if r.event.action == "incident.planned"]
+    again = _revise(uow, iid, deadline=datetime(2008, 6, 17, 18, 0, tzinfo=SEOUL), **same)
+    with uow() as u:  # the same plan again: nothing saved, nothing logged
+        assert [r for r in u.audit.for_entity("incident", str(iid))
+                if r.event.action == "incident.planned"] == planned
+    assert again.deadline == datetime(2008, 6, 17, 18, 0, tzinfo=SEOUL)
     clock.now = datetime(2008, 6, 17, 10, 0, tzinfo=SEOUL)  # too close to notify for the 17th
     with pytest.raises(Conflict) as too_close:
         notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)

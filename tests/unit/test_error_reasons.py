@@ -307,7 +307,12 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     "plan_has_choices": (  # the raise itself is checked in tests/integration/test_desk_plan_fixed.py
         lambda: Conflict("1 customer has already chosen under incident 1's plan",
                          reason="plan_has_choices", incident_id=1, chosen=1),
-        "이미 이 방안으로 선택한 고객이 있어 조건을 바꿀 수 없습니다. 그 고객에게 안내한 조건이 그대로 지켜져야 합니다. 답변 기한만 늦출 수 있습니다.",
+        "이미 이 방안에 답한 고객(선택 또는 상담 요청)이 있어 조건을 바꿀 수 없습니다. 그 고객에게 안내한 조건이 그대로 지켜져야 합니다. 답변 기한만 늦출 수 있습니다.",
+    ),
+    "deadline_only_later": (  # the raise itself is checked in tests/integration/test_desk_plan_fixed.py
+        lambda: Conflict("its deadline can only move later", reason="deadline_only_later",
+                         field="deadline", incident_id=1),
+        "이미 이 방안에 답한 고객이 있어 답변 기한은 지금보다 늦출 수만 있습니다. 지금 기한보다 늦은 때를 입력해 주세요.",
     ),
     "no_difference_owed": (  # the raise itself is checked in tests/integration/test_desk_difference.py
         lambda: Conflict("case #3 owes no difference: the customer has not chosen yet",
@@ -541,6 +546,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (notices.draft_notice, "incident_not_declared"),
     (desk.close, "unanswered_cases"),
     (desk._check_terms_kept, "plan_has_choices"),
+    (desk._check_terms_kept, "deadline_only_later"),
     (desk.close, "calls_owed"),
     (desk_difference.record_difference_paid, "no_difference_owed"),
     (desk.close, "notice_not_published"),

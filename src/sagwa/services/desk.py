@@ -307,6 +307,9 @@ def plan(uow: SqlAlchemyUnitOfWork, *, incident_id: int, options: list[CustomerO
             accept_late_choices=accept_late_choices, min_contact_time=policy.min_answer_time)
         earlier = (uow.incidents.plan(incident_id, inc.correct_price)
                    if inc.correct_price is not None else None)
+        if earlier is not None and _plan_json(earlier) == _plan_json(decided) \
+                and inc.status is IncidentStatus.PLANNED:
+            return earlier  # the same plan sent again: nothing to save or log
         _check_terms_kept(uow, incident_id, earlier, decided)
         uow.incidents.save_plan(decided, decided_by=actor)
         uow.incidents.save(planned)
@@ -331,12 +334,18 @@ def _check_terms_kept(uow: SqlAlchemyUnitOfWork, incident_id: int,
     chosen = sum(uow.cases.choice_counts(incident_id).values())
     if not chosen or earlier is None:
         return
-    if _terms(earlier) == _terms(decided) and decided.deadline >= earlier.deadline:
-        return
     who = "1 customer has" if chosen == 1 else f"{chosen} customers have"
-    raise Conflict(f"{who} already chosen under incident {incident_id}'s plan; its terms were "
-                   "given to them and cannot change now (only its deadline may move later, "
-                   "every other term as it is)",
+    if _terms(earlier) == _terms(decided):
+        if decided.deadline >= earlier.deadline:
+            return
+        when = earlier.deadline.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M")
+        raise Conflict(f"{who} already answered under incident {incident_id}'s plan (chosen, or "
+                       f"asked for a person): its deadline can only move later than {when} "
+                       "(Korea time)", reason="deadline_only_later", field="deadline",
+                       incident_id=incident_id, deadline=earlier.deadline.isoformat())
+    raise Conflict(f"{who} already answered under incident {incident_id}'s plan (chosen, or "
+                   "asked for a person); its terms were given to them and cannot change now "
+                   "(only its deadline may move later, every other term as it is)",
                    reason="plan_has_choices", incident_id=incident_id, chosen=chosen)
 
 

@@ -157,8 +157,9 @@ def test_a_plan_a_customer_chose_under_before_the_apologies_is_locked_and_says_w
                              evidence="phoned in", taken_by="agent:park", policy=policy)
     page = client.get(f"/ops/incidents/{incident_id}?lang=en").text
     assert 'id="plan-locked" data-history="chosen"' in page
-    assert ("1 customer has already chosen under this plan (they contacted us before the "
-            "apologies went out), so its terms can no longer change") in page
+    assert ("1 customer has already answered under this plan (they contacted us before the "
+            "apologies went out and chose, or asked for a person), so its terms can no longer "
+            "change") in page
     assert re.search(r'<input id="cancel_compensation" disabled', page)
     assert not re.search(r'<input id="deadline" disabled', page)  # only the deadline moves
     assert 'id="move-deadline"' in page

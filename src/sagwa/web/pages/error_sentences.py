@@ -283,9 +283,14 @@ RULES: tuple[Rule, ...] = (
        "Some customers are still owed a call, so this cannot be closed; reach them, or make "
        "the call attempts the policy asks for, first."),
     _r("conflict", None, "plan_has_choices",
-       "이미 이 방안으로 선택한 고객이 있어 조건을 바꿀 수 없습니다. 그 고객에게 안내한 조건이 그대로 지켜져야 합니다. 답변 기한만 늦출 수 있습니다.",
-       "A customer has already chosen under this plan, so its terms can no longer change: the "
-       "terms they were given must stand. Only its deadline can move later."),
+       "이미 이 방안에 답한 고객(선택 또는 상담 요청)이 있어 조건을 바꿀 수 없습니다. 그 고객에게 안내한 조건이 그대로 지켜져야 합니다. 답변 기한만 늦출 수 있습니다.",
+       "A customer has already answered under this plan (chosen, or asked for a person), so "
+       "its terms can no longer change: the terms they were given must stand. Only its "
+       "deadline can move later."),
+    _r("conflict", "deadline", "deadline_only_later",
+       "이미 이 방안에 답한 고객이 있어 답변 기한은 지금보다 늦출 수만 있습니다. 지금 기한보다 늦은 때를 입력해 주세요.",
+       "A customer has already answered under this plan, so its deadline can only move later: "
+       "enter a time after the current deadline."),
     _r("conflict", None, "no_difference_owed",
        "이 고객은 결제할 차액이 없습니다. 할인된 정상가로 구매를 골라 주문 금액이 올라간 고객만 차액 결제를 기록할 수 있습니다.",
        "This customer owes no difference: only a customer who chose to buy at the discounted "
