@@ -91,12 +91,14 @@ def test_the_same_notice_published_again_after_the_plan_clears_its_flag(shop) ->
     again = notices.publish_notice_once(uow(), incident_id=incident_id, lang="en",
                                         title=early[0], body=early[1], actor="operator:kim")
     assert not again.new and again.notice.version == first.notice.version == 1
+    assert again.reconfirmed
     assert _outdated(uow, incident_id) == []
     with uow() as u:
         actions = [r.event.action for r in u.audit.for_entity("incident", str(incident_id))]
     assert actions.count(notices.RECONFIRMED_ACTION) == 1
-    notices.publish_notice_once(uow(), incident_id=incident_id, lang="en", title=early[0],
-                                body=early[1], actor="operator:kim")  # not flagged: no entry
+    third = notices.publish_notice_once(uow(), incident_id=incident_id, lang="en",
+                                        title=early[0], body=early[1], actor="operator:kim")
+    assert not third.reconfirmed  # not flagged any more: no entry
     with uow() as u:
         actions = [r.event.action for r in u.audit.for_entity("incident", str(incident_id))]
     assert actions.count(notices.RECONFIRMED_ACTION) == 1

@@ -113,6 +113,9 @@ class Published:
 
     notice: NoticeRow
     new: bool
+    #: The same text published again while it was flagged as outdated: the operator confirmed
+    #: it as it stands, and the flag is cleared (``RECONFIRMED_ACTION``).
+    reconfirmed: bool = False
 
 
 def publish_notice_once(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str, title: str,
@@ -147,9 +150,9 @@ def publish_notice_once(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: st
         latest = _latest(uow, incident_id, lang)
         if latest is not None and (latest.title, latest.body) == (title, body):
             remember(uow, NOTICE_SCOPE, idempotency_key, {"id": latest.id})
-            _reconfirm_if_outdated(uow, inc, latest, actor, now)
+            reconfirmed = _reconfirm_if_outdated(uow, inc, latest, actor, now)
             uow.commit()
-            return Published(latest, new=False)
+            return Published(latest, new=False, reconfirmed=reconfirmed)
         dm.checked(f"{title}\n\n{body}", kind="notice", lang=lang)
         notice = uow.cases.add_notice(incident_id=incident_id, lang=lang, title=title,
                                       body=body, published_by=actor, now=now)
@@ -171,15 +174,17 @@ RECONFIRMED_ACTION = "notice.reconfirmed"
 
 
 def _reconfirm_if_outdated(uow: SqlAlchemyUnitOfWork, inc: Incident, notice: NoticeRow,
-                           actor: str, now: datetime) -> None:
+                           actor: str, now: datetime) -> bool:
     """The same text published again while it is flagged as outdated clears the flag: the
-    operator read it against the plan (or the scoping) and it still holds."""
+    operator read it against the plan (or the scoping) and it still holds. Whether it did."""
     plan = (uow.incidents.plan(int(inc.incident_id), inc.correct_price)
             if inc.correct_price is not None else None)
-    if any(o.lang == notice.lang for o in outdated_notices(uow, int(inc.incident_id), plan)):
-        uow.audit.append(AuditEvent(actor, RECONFIRMED_ACTION, "incident", str(inc.incident_id),
-                                    after={"notice_id": notice.id, "lang": notice.lang,
-                                           "version": notice.version}), now)
+    if not any(o.lang == notice.lang for o in outdated_notices(uow, int(inc.incident_id), plan)):
+        return False
+    uow.audit.append(AuditEvent(actor, RECONFIRMED_ACTION, "incident", str(inc.incident_id),
+                                after={"notice_id": notice.id, "lang": notice.lang,
+                                       "version": notice.version}), now)
+    return True
 
 
 @dataclass(frozen=True)

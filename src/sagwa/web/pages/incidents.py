@@ -249,6 +249,11 @@ def publish(incident_id: int, request: Request, account: Operator, uow: Uow, tit
     if published.new:
         flash_in_lang(request, f"공지를 게시했습니다(제{version}판).",
                       f"Notice published (version {version}).")
+    elif published.reconfirmed:
+        flash_in_lang(request, f"게시된 공지(제{version}판)를 지금 방안에 비추어 그대로 유지하기로 확인했습니다. "
+                      "'방안보다 먼저 쓴 공지' 경고를 지웠습니다.",
+                      f"The published notice (version {version}) is confirmed as it stands "
+                      "against the plan now; the 'written before the plan' warning is cleared.")
     else:
         flash_in_lang(request, f"이미 게시된 공지입니다(제{version}판). 새 판을 올리지 않았습니다.",
                       f"That notice is already published (version {version}); no new version "
