@@ -114,6 +114,37 @@ def order_instruction(case: Case, order: OrderRecord, plan: IncidentPlan | None,
     return OrderInstruction.SEND  # the keep default, and no late answer counts
 
 
+def send_reason(case: Case, incident_status: IncidentStatus) -> str:
+    """Why an order :func:`order_instruction` says to send is sent (each row of the seller's
+    page says it; a walkthrough found one list of every possible reason above the table):
+    ``kept`` (the customer kept it), ``discount_paid`` (bought at the discounted price, the
+    difference paid or none owed), ``closed`` (the incident closed with it standing) or
+    ``default_kept`` (the deadline's keep default, no late answer counting)."""
+    consent = case.consent
+    if consent is not None and case.status in _SETTLED_BY_CHOICE:
+        if consent.choice is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
+            return "discount_paid"
+        if consent.choice is CustomerOption.KEEP:
+            return "kept"
+    if incident_status is IncidentStatus.CLOSED:
+        return "closed"
+    return "default_kept"
+
+
+_REASONS = {"kept": ("고객이 주문 유지를 골랐습니다", "the customer kept the order"),
+            "discount_paid": ("할인된 올바른 가격으로 사고 차액을 냈습니다",
+                              "bought at the discounted correct price, the difference paid"),
+            "closed": ("주문이 유지된 채 사고가 종료되었습니다", "the incident closed with the order standing"),
+            "default_kept": ("기한까지 답이 없어 주문이 유지되었습니다",
+                             "kept when the customer did not answer by the deadline")}
+
+
+def reason_words(reason: str, lang: str) -> str:
+    """A send reason's words (:func:`send_reason`), Korean or English."""
+    ko, en = _REASONS[reason]
+    return ko if lang == "ko" else en
+
+
 _WORDS: dict[OrderInstruction, tuple[str, str]] = {
     OrderInstruction.SEND: ("보내 주세요", "Send it"),
     OrderInstruction.HOLD_NOT_ASKED: ("보류: 아직 고객에게 묻기 전입니다",

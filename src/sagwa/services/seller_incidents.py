@@ -18,7 +18,7 @@ from sagwa.adapters.db.incident_repo import CaseRow, IncidentRow
 from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
 from sagwa.domain.incidents import CaseStatus, Incident, IncidentStatus
 from sagwa.domain.money import Money
-from sagwa.domain.seller_orders import OrderInstruction, order_instruction
+from sagwa.domain.seller_orders import OrderInstruction, order_instruction, send_reason
 from sagwa.errors import NotFound
 from sagwa.services.desk_difference import differences_of
 from sagwa.services.desk_money import incident_money
@@ -37,11 +37,14 @@ class SellerOrder:
     unit_price: Money
     placed_at: datetime
     instruction: OrderInstruction
+    #: Why it is sent (``seller_orders.send_reason``); None for every other instruction.
+    reason: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {"order_id": self.order_id, "listing_id": self.listing_id,
                 "quantity": self.quantity, "unit_price": self.unit_price.as_dict(),
-                "placed_at": self.placed_at, "instruction": self.instruction.value}
+                "placed_at": self.placed_at, "instruction": self.instruction.value,
+                "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -133,11 +136,14 @@ def seller_incident(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: i
         for order in row.case.orders:
             if int(order.listing_id) not in own:
                 continue  # another seller's order of the same customer
+            instruction = order_instruction(
+                row.case, order, plan, incident_status=inc.status, now=now,
+                difference_owed=owes, call_made=call_made, unreachable=unreachable)
             orders.append(SellerOrder(
                 int(order.order_id), int(order.listing_id), order.quantity, order.unit_price,
-                order.placed_at, order_instruction(
-                    row.case, order, plan, incident_status=inc.status, now=now,
-                    difference_owed=owes, call_made=call_made, unreachable=unreachable)))
+                order.placed_at, instruction,
+                send_reason(row.case, inc.status) if instruction is OrderInstruction.SEND
+                else None))
     orders.sort(key=lambda o: (o.placed_at, o.order_id))
     charged = sum(s["points"] for s in money["sellers"] if s["seller_id"] == seller_id)
     return SellerIncident(inc, [names[i] for i in sorted(own) if i in names], plan, orders,

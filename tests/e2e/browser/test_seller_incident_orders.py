@@ -53,6 +53,8 @@ def test_the_seller_sees_what_to_do_with_each_order_and_the_points_charged(
                                  evidence="clicked", taken_by="customer", policy=POLICY)
     english = html.unescape(client.get(url + "?lang=en").text)
     assert _instructions(english) == {minjun: "send", seoyeon: "hold_call", alex: "do_not_send"}
+    row = english.split(f'data-order="{minjun}"')[1].split("</tr>")[0]
+    assert 'data-reason="kept"' in row and "the customer kept the order" in row
     counts = english.split('id="instruction-counts"')[1].split("</ul>")[0]
     assert 'Send it</strong>: <a href="?show=send">1 order</a>' in counts
     assert ('Do not send: cancelled and refunded</strong>: <a href="?show=do_not_send">1 order'
@@ -86,6 +88,7 @@ def test_the_api_gives_a_seller_their_orders_instructions_and_nobody_elses(
     seoyeon = _order_of(session_factory, world, "이서연")
     assert body["counts"] == {"hold_choice": 2, "hold_call": 1}
     assert {o["order_id"]: o["instruction"] for o in body["orders"]}[seoyeon] == "hold_call"
+    assert {o["reason"] for o in body["orders"]} == {None}  # only an order sent says why
     assert (body["status"], body["seller_share_pct"], body["charged_points"]) == ("notifying", 60, 0)
     assert body["listings"] == [world.macbook_b] and "name" not in str(body["orders"])
     # another seller's id is refused; their own list does not name the incident

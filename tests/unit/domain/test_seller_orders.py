@@ -127,3 +127,18 @@ def test_a_customer_who_asked_for_a_person_before_the_apologies_is_held_for_the_
     asked = _case(CaseStatus.ESCALATED, O.TALK_TO_PERSON)
     assert _do(asked, status=S.PLANNED) is I.HOLD_CALL
     assert _do(_case(CaseStatus.OPEN), status=S.PLANNED) is I.HOLD_NOT_ASKED
+
+
+def test_each_order_sent_says_why() -> None:
+    """A walkthrough: every reason for 'send' was listed once above the table; each row now
+    says its own."""
+    from sagwa.domain.seller_orders import reason_words, send_reason
+
+    assert send_reason(_case(CaseStatus.RESOLVED, O.KEEP), S.NOTIFYING) == "kept"
+    assert send_reason(_case(CaseStatus.RESOLVED, O.BUY_AT_CORRECT_PRICE_DISCOUNT),
+                       S.NOTIFYING) == "discount_paid"
+    assert send_reason(_case(CaseStatus.DEFAULTED), S.NOTIFYING) == "default_kept"
+    assert send_reason(_case(CaseStatus.DEFAULTED), S.CLOSED) == "closed"
+    assert send_reason(_case(CaseStatus.RESOLVED, O.KEEP), S.CLOSED) == "kept"  # their choice
+    for reason in ("kept", "discount_paid", "closed", "default_kept"):
+        assert reason_words(reason, "ko") != reason_words(reason, "en")

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from sagwa.domain.seller_orders import OrderInstruction, instruction_words
+from sagwa.domain.seller_orders import OrderInstruction, instruction_words, reason_words
 from sagwa.services.accounts import Account
 from sagwa.services.seller_incidents import seller_incident, seller_incident_ids
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -61,5 +61,6 @@ def incident_page(incident_id: int, request: Request, account: SellerAccount, uo
     page_no = min(max(asked, 1), pages)
     return render(request, "seller/incident.html", {
         "view": view, "words": lambda i: instruction_words(i, lang),
+        "why": lambda r: reason_words(r, lang),
         "rows": listed[(page_no - 1) * PAGE_ROWS: page_no * PAGE_ROWS], "listed": len(listed),
         "show": wanted, "page": page_no, "pages": pages, "per_page": PAGE_ROWS})
