@@ -108,8 +108,8 @@ def lock_case(uow: SqlAlchemyUnitOfWork, case_id: int) -> CaseRow:
     the case first and then wrote a message (the outbox row's key on the incident) deadlocked
     against them (a review found it on recording a difference as paid). Shared, so customers
     and agents working on different cases of one incident do not wait for each other."""
-    unlocked = require(uow.cases.get(case_id), "case", case_id)
-    uow.incidents.get(int(unlocked.case.incident_id), for_share=True)
+    incident_id = require(uow.cases.incident_id_of(case_id), "case", case_id)
+    uow.incidents.get(incident_id, for_share=True)
     return require(uow.cases.get(case_id, for_update=True), "case", case_id)
 
 

@@ -127,8 +127,13 @@ def differences_of(uow: SqlAlchemyUnitOfWork, rows: list[CaseRow]) -> dict[int, 
 def unpaid_differences(uow: SqlAlchemyUnitOfWork, incident_id: int) -> int:
     """Inside an open unit of work: how many of the incident's customers owe a difference not
     yet recorded as paid."""
-    rows = uow.cases.owing_a_difference(incident_id)
-    return sum(1 for d in differences_of(uow, rows).values() if d.amount_minor > 0)
+    return len(owing(uow, uow.cases.owing_a_difference(incident_id)))
+
+
+def owing(uow: SqlAlchemyUnitOfWork, rows: list[CaseRow]) -> set[int]:
+    """Inside an open unit of work: the ids of ``rows`` whose discount left a difference above
+    zero (rows recorded as paid are the caller's to leave out)."""
+    return {cid for cid, d in differences_of(uow, rows).items() if d.amount_minor > 0}
 
 
 def _why_none(row: CaseRow) -> str:

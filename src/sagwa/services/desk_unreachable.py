@@ -22,7 +22,7 @@ from sagwa.domain.incidents import Case
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_notify import LINK_VALID_AFTER_DEADLINE, LinkMaker
 from sagwa.services.desk_policy import DeskPolicy
-from sagwa.services.desk_wordings import case_facts, order_values, shared_values
+from sagwa.services.desk_wordings import after_deadline_values, case_facts, shared_values
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -97,12 +97,10 @@ def _messages(uow: SqlAlchemyUnitOfWork, case: Case, plan: IncidentPlan, policy:
         return []
     inc = require(uow.incidents.get(int(case.incident_id)), "incident", case.incident_id).incident
     lang = person.locale
-    values = {**shared_values(case_facts(uow, inc, case), plan, policy, lang),
-              **order_values(case, plan, inc.wrong_price.currency, lang),
-              "customer_name": person.name, **extra,
-              "link": (links.for_case(int(case.case_id), int(case.customer_id),
-                                      uow.now() + LINK_VALID_AFTER_DEADLINE)
-                       if links is not None else "")}
+    link = (links.for_case(int(case.case_id), int(case.customer_id),
+                           uow.now() + LINK_VALID_AFTER_DEADLINE) if links is not None else "")
+    values = after_deadline_values(shared_values(case_facts(uow, inc, case), plan, policy, lang),
+                                   case, plan, lang, person.name, link, **extra)
     return [OutgoingMessage(
         idempotency_key=key if channel == channels[0][0] else f"{key}:{channel}",
         purpose=purpose, channel=channel, recipient=recipient, locale=lang,

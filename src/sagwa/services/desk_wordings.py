@@ -150,10 +150,18 @@ def never_told_texts(shared: dict[str, object], case: Case, plan: IncidentPlan, 
     """Channel -> body of the message at the deadline to a customer never told
     (``desk_unreachable.never_told_messages``); its wording is checked with the others when the
     incident is notified (:func:`wording_samples`), so the deadline job cannot fail on it."""
-    values = {**shared, **order_values(case, plan, case.exposure.currency, lang),
-              "customer_name": name, "link": link}
+    values = after_deadline_values(shared, case, plan, lang, name, link)
     return {channel: dm.render(f"never_told_{channel}", lang, **values)
             for channel in ("email", "sms")}
+
+
+def after_deadline_values(shared: dict[str, object], case: Case, plan: IncidentPlan, lang: str,
+                          name: str, link: str, **extra: object) -> dict[str, object]:
+    """The values of a message after the deadline to a customer owed a call (never told; could
+    not reach you): the incident's shared ones, the order's (:func:`order_values`), the name,
+    the case link (empty: none) and the message's own ``extra``."""
+    return {**shared, **order_values(case, plan, case.exposure.currency, lang),
+            "customer_name": name, **extra, "link": link}
 
 
 def order_values(case: Case, plan: IncidentPlan, currency: str, lang: str) -> dict[str, object]:

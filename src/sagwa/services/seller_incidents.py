@@ -20,7 +20,7 @@ from sagwa.domain.incidents import CaseStatus, Incident, IncidentStatus
 from sagwa.domain.money import Money
 from sagwa.domain.seller_orders import OrderInstruction, order_instruction, send_reason
 from sagwa.errors import NotFound
-from sagwa.services.desk_difference import differences_of
+from sagwa.services.desk_difference import owing
 from sagwa.services.desk_money import incident_money
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.listing_names import ListingName, listing_names
@@ -117,7 +117,7 @@ def seller_incident(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: i
         # of thousands of cases, most of them simply waiting or kept)
         discounted = [r for r in rows if r.difference_paid is None and _chose(
             r, CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT)]
-        owed = {cid for cid, d in differences_of(uow, discounted).items() if d.amount_minor > 0}
+        owed = owing(uow, discounted)
         calls = uow.reads.call_records(  # the desk gives up only on calls after the deadline
             [int(r.case.case_id) for r in rows if r.case.status is CaseStatus.DEFAULTED],
             min_spacing=policy.min_call_spacing)

@@ -146,6 +146,12 @@ class CaseRepository:
         row = self.conn.execute(q.with_for_update() if for_update else q).one_or_none()
         return self._rows([row])[0] if row is not None else None
 
+    def incident_id_of(self, case_id: int) -> int | None:
+        """The incident of case ``case_id`` (one column: no orders read), or None."""
+        found = self.conn.execute(select(cases.c.incident_id).where(
+            cases.c.id == case_id)).scalar_one_or_none()
+        return None if found is None else int(found)
+
     def owing_a_difference(self, incident_id: int) -> list[CaseRow]:
         """The incident's cases that took the discount and whose difference is not recorded
         as paid (:func:`owes_a_difference`)."""
