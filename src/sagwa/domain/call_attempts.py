@@ -30,6 +30,12 @@ in time, not the call the default promised. Then:
   log), and if the next attempt does not reach them either, :func:`gives_up` decides again
   and a new mark takes them off the list.
 
+A customer with no phone number on file cannot be called at all: the desk gives up at once,
+when the call becomes owed (at the deadline, or when they ask for a person after it), with no
+attempt (the mark says :data:`NO_PHONE` as ``why``), and the message says we have no number to
+call them on instead of "we called" (``desk_unreachable``). Nothing else is waited for: spaced
+attempts at a number that does not exist would only keep the incident from closing.
+
 Giving up ends only the desk's duty to call: an answer the customer gives later still counts
 as before (``consent.record_choice``). Which cases are owed a call is one query,
 ``call_list_sql.owed_a_call``: not reached since the deadline and not given up — marked
@@ -53,6 +59,8 @@ OUTCOMES = (REACHED, "no_answer", "busy", "wrong_number", "voicemail", CALLBACK_
 
 #: The audit action that says the desk stopped trying to reach a customer it owed a call.
 UNREACHABLE_ACTION = "case.unreachable"
+#: The mark's ``why`` when the customer has no phone number on file (given up with no attempt).
+NO_PHONE = "no_phone"
 #: The audit action of the same choice given again: asking for a person again after the desk
 #: gave up calling puts the customer back on the call list.
 CHOICE_REPEATED = "case.choice_repeated"

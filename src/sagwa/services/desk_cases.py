@@ -29,6 +29,7 @@ from sagwa.domain.audit import AuditEvent
 from sagwa.domain.call_attempts import (
     CALL_CHANNEL,
     CHOICE_REPEATED,
+    NO_PHONE,
     OUTCOMES,
     REACHED,
     UNREACHABLE_ACTION,
@@ -126,6 +127,7 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
         updated = record_on_case(row.case, consent, plan)
         if updated == row.case:  # the same answer again: absorbed, its words kept
             if _note_repeat(uow, row.case, consent, now):
+                _no_phone_to_call(uow, row, consent, plan, policy, now)
                 uow.commit()
             return ChoiceResult(row.case, False, 0, row.compensation_entry_id)
         _require_not_closed(uow, int(row.case.incident_id))
@@ -146,8 +148,19 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
                                            "channel": consent.channel.value,
                                            "evidence": evidence, "compensation_points": points}),
                          now)
+        _no_phone_to_call(uow, row, consent, plan, policy, now)
         uow.commit()
         return ChoiceResult(updated, True, points, entry_id)
+
+
+def _no_phone_to_call(uow: SqlAlchemyUnitOfWork, row: CaseRow, consent: ConsentRecord,
+                      plan: IncidentPlan, policy: DeskPolicy, now: datetime) -> None:
+    """Asked for a person after the deadline (first or again) with no phone number on file:
+    nobody can call them, so the desk gives up at once (:func:`_give_up_without_phone`) and
+    sends nothing: they are on their page, or talking to an agent, who can say why."""
+    if consent.choice is CustomerOption.TALK_TO_PERSON:
+        _give_up_without_phone(uow, int(row.case.incident_id), [int(row.case.case_id)],
+                               consent.taken_by, plan, policy, now, messages=False)
 
 
 def _note_repeat(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord,
@@ -404,6 +417,35 @@ def _give_up_if_unreachable(uow: SqlAlchemyUnitOfWork, row: CaseRow, owed: OwedC
     return 2 if queued else 1
 
 
+def _give_up_without_phone(uow: SqlAlchemyUnitOfWork, incident_id: int,
+                           case_ids: list[int] | None, actor: str, plan: IncidentPlan,
+                           policy: DeskPolicy, now: datetime, *, messages: bool,
+                           links: LinkMaker | None = None) -> int:
+    """Cases owed a call whose customer has no phone number on file (among ``case_ids``; all
+    the incident's when None) are marked "could not be reached" at once, with no attempt
+    (``why``: ``call_attempts.NO_PHONE``): nobody can call them, and waiting for spaced
+    attempts would keep the incident from closing. With ``messages``, each is sent the message
+    saying we have no number to call them on (``desk_unreachable``; by email, the only way
+    they have), replacing "someone will call you" still waiting to go out. How many messages
+    were queued."""
+    from sagwa.services.desk_unreachable import unreachable_messages
+    from sagwa.services.outbox import enqueue_messages
+
+    ids = uow.reads.owed_without_phone(incident_id, case_ids)
+    if not ids:
+        return 0
+    uow.audit.append_many([AuditEvent(actor, UNREACHABLE_ACTION, "case", str(i), after={
+        "attempts": 0, "max_attempts": policy.max_call_attempts, "why": NO_PHONE,
+        "last_outcome": None, "last_attempt_id": None}) for i in ids], now)
+    if not messages:
+        return 0
+    uow.outbox.withdraw_pending(ids, purposes=("never_told",),
+                                why="no phone number to call; the message saying so replaces it")
+    return enqueue_messages(uow, [m for i in ids for m in unreachable_messages(
+        uow, case=require(uow.cases.get(i), "case", i).case, plan=plan, attempts=0,
+        attempt_id=0, policy=policy, links=links, no_phone=True)])
+
+
 def escalate_unanswered(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str) -> int:
     """Put every still-unanswered case on the call list (the escalation job). Only while the
     desk is telling customers (``notifying``): before the apologies went out an escalated case
@@ -465,22 +507,29 @@ def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
                                reason="deadline_not_passed")
         moved = _move(uow, incident_id, UNANSWERED, CaseTrigger.DEADLINE_PASSED, actor,
                       "case.defaulted", now)
+        # owed a call with no phone number to call: told so now, instead of "we will call"
+        no_phone = set(uow.reads.owed_without_phone(incident_id)) if moved else set()
         told = [i for status in (CaseStatus.NOTIFIED, CaseStatus.ESCALATED)
-                for i in moved.get(status, [])]
+                for i in moved.get(status, []) if i not in no_phone]
         queued = enqueue_messages(uow, defaulted_messages(
             uow, incident_id=incident_id, case_ids=told, plan=plan, policy=policy))
         untold = uow.cases.never_told([i for ids in moved.values() for i in ids])
         queued += enqueue_messages(uow, [m for row in untold for m in never_told_messages(
-            uow, case=row.case, plan=plan, policy=policy, links=links)])
+            uow, case=row.case, plan=plan, policy=policy, links=links)
+            if int(row.case.case_id) not in no_phone])
         uow.audit.append_many([AuditEvent(actor, NEVER_TOLD_ACTION, "case",
                                           str(row.case.case_id), after={
             "default": DefaultAction.FOLLOW_UP_CALL.value, "why": NEVER_TOLD_WHY})
             for row in untold], now)
+        # after the never-told marks: the no-phone mark is the later word on those cases
+        queued += _give_up_without_phone(uow, incident_id, sorted(no_phone), actor, plan,
+                                         policy, now, messages=True, links=links)
         if moved:
             uow.audit.append(AuditEvent(actor, "incident.defaulted", "incident", str(incident_id),
                                         after={"cases": sum(len(i) for i in moved.values()),
                                                "messages": queued,
-                                               "never_told": len(untold)}), now)
+                                               "never_told": len(untold),
+                                               "no_phone": len(no_phone)}), now)
         uow.commit()
         return sum(len(ids) for ids in moved.values())
 

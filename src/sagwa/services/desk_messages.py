@@ -189,9 +189,11 @@ def over_cap(case: Case, plan: IncidentPlan) -> OverCap | None:
 
 
 def option_lines(plan: IncidentPlan, paid: Money, lang: str,
-                 over: OverCap | None = None) -> list[str]:
+                 over: OverCap | None = None, *, can_call: bool = True) -> list[str]:
     """One sentence per option the plan offers, with its amounts; ``over`` (a customer above
-    the keep cap) makes the keep line say the units sent and the amount refunded."""
+    the keep cap) makes the keep line say the units sent and the amount refunded. Without
+    ``can_call`` (no phone number on file) talking to a person means calling us: nobody can
+    call them."""
     ko = lang == "ko"
     lines = []
     for option in OPTION_ORDER:
@@ -205,9 +207,13 @@ def option_lines(plan: IncidentPlan, paid: Money, lang: str,
                          if ko else f"Cancel the order: a full refund plus {pts:,} points as an apology.")
         elif option is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
             lines.append(_discount_line(plan, lang))
-        else:
+        elif can_call:
             lines.append("상담원과 통화: 저희가 직접 전화드리겠습니다." if ko
                          else "Talk to a person: we will call you.")
+        else:
+            lines.append("상담원과 통화: 저희에게 고객님의 전화번호가 없으니 고객센터로 전화 주세요." if ko
+                         else "Talk to a person: we have no phone number for you, so please "
+                              "call us.")
     return lines
 
 
@@ -283,20 +289,36 @@ def choice_label(choice: CustomerOption, lang: str) -> str:
     return ko if lang == "ko" else en
 
 
-def default_sentence(plan: IncidentPlan, lang: str, over: OverCap | None = None) -> str:
+def default_sentence(plan: IncidentPlan, lang: str, over: OverCap | None = None, *,
+                     can_call: bool = True) -> str:
     """What happens to the customer who does not answer, to follow "if we do not hear from
     you, …": the plan's default — except that a keep default is a follow-up call for a customer
-    over the keep cap (``over``; ``incident_plan.default_outcome``), and the sentence says why."""
+    over the keep cap (``over``; ``incident_plan.default_outcome``), and the sentence says why.
+    Without ``can_call`` (no phone number on file) the call is not promised: nobody can make it
+    (``call_attempts.NO_PHONE``: at the deadline they are written to instead)."""
     ko = lang == "ko"
     if plan.default is DefaultAction.KEEP:
         if over is None:
             return "주문은 그대로 유지됩니다." if ko else "your order stays as it is."
         cap = plan.keep_max_units
+        if not can_call:
+            return (f"주문하신 {over.ordered}개는 1인당 한도({cap}개)를 넘어 그대로 유지해 드릴 수 없어 직접 "
+                    "여쭤야 합니다. 저희에게 고객님의 전화번호가 없으니 고객센터로 전화 주세요. 그때까지 주문은 "
+                    "바뀌지 않습니다." if ko
+                    else f"we need to ask you: your {over.ordered} items are more than the limit "
+                    f"of {cap} per customer, so we cannot simply keep the order as it is. We have "
+                    "no phone number for you, so please call us. Nothing changes until we have "
+                    "talked to you.")
         return (f"상담원이 전화드려 직접 여쭙겠습니다. 주문하신 {over.ordered}개는 1인당 한도({cap}개)를 "
                 "넘어 그대로 유지해 드릴 수 없기 때문입니다. 통화 전까지 주문은 바뀌지 않습니다." if ko
                 else f"one of our staff will call you to ask: your {over.ordered} items are more "
                 f"than the limit of {cap} per customer, so we cannot simply keep the order as it "
                 "is. Nothing changes until we have talked to you.")
+    if not can_call:
+        return ("주문은 그대로 유지되고 메일로 다시 연락드립니다. 저희에게 고객님의 전화번호가 없으니 통화를 "
+                "원하시면 고객센터로 전화 주세요." if ko
+                else "your order stays as it is and we will write to you again. We have no phone "
+                "number for you, so to talk to us, please call us.")
     return ("상담원이 전화드려 직접 여쭙겠습니다." if ko
             else "one of our staff will call you to ask.")
 

@@ -12,6 +12,11 @@ call), that nothing is cancelled without their consent, and how to reach us. By 
 SMS to a customer without an address (to one never told, by both, with their case link); at
 the next opening of the contact hours; checked like every other desk message; queued in the
 transaction that marks the case, once per mark.
+
+A customer with no phone number on file is marked at once, when the call becomes owed at the
+deadline (``call_attempts.NO_PHONE``), and sent the same message by email saying instead that
+we have no number to call them on and how to reach us; it replaces the deadline's own message
+to them ("we did not hear from you", or the never-told apology), which would promise the call.
 """
 
 from __future__ import annotations
@@ -28,28 +33,33 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 SUBJECT = {"ko": "[사과] 전화로 연락드리지 못해 죄송합니다",
            "en": "[sagwa] We are sorry we could not reach you by phone"}
+NO_PHONE_SUBJECT = {"ko": "[사과] 전화번호가 없어 연락드리지 못해 죄송합니다",
+                    "en": "[sagwa] We are sorry: we have no phone number to call you on"}
 
 
 def unreachable_messages(uow: SqlAlchemyUnitOfWork, *, case: Case, plan: IncidentPlan,
                          attempts: int, attempt_id: int, policy: DeskPolicy,
-                         links: LinkMaker | None = None) -> list[object]:
+                         links: LinkMaker | None = None,
+                         no_phone: bool = False) -> list[object]:
     """The message to the customer of ``case``, just marked "could not be reached" after
     ``attempts`` counted attempts; ``attempt_id`` (the call that used them up) keys it, so a
     later mark (after a callback request) sends its own. By email, or by text without one — but
     to a customer never told (``Case.told`` false) by every channel they have, as the apology
     goes: this is the first word they get, and one channel may be the one that failed — and
     with the link to their case page (from ``links``, valid as long as an apology's after its
-    deadline, counted from now), where their answer still counts."""
+    deadline, counted from now), where their answer still counts. ``no_phone``: no call was
+    made, as the customer has no phone number on file (``attempts`` 0); the message says so."""
     # the message at the deadline already gave the explanation and the apology: this one
     # refers to it ("as we wrote") instead of giving them as news
     extra = {"attempts": attempts, "told": case.told,
              "wrote": not case.told and uow.outbox.was_sent(int(case.case_id), "never_told"),
              "asked": case.consent is not None
-             and case.consent.choice is CustomerOption.TALK_TO_PERSON}
+             and case.consent.choice is CustomerOption.TALK_TO_PERSON, "no_phone": no_phone}
     return _messages(uow, case, plan, policy, links if not case.told else None, extra,
-                     purpose="unreachable", subject=SUBJECT,
+                     purpose="unreachable", subject=NO_PHONE_SUBJECT if no_phone else SUBJECT,
                      key=f"incident:{case.incident_id}:case:{case.case_id}:unreachable:"
-                         f"{attempt_id}", every_channel=not case.told,
+                         f"{'no_phone' if no_phone else attempt_id}",
+                     every_channel=not case.told,
                      skip=uow.outbox.failed_apology_channels(int(case.case_id)))
 
 

@@ -87,15 +87,18 @@ def shared_values(facts: dm.IncidentFacts, plan: IncidentPlan, policy: DeskPolic
 
 def customer_values(shared: dict[str, object], plan: IncidentPlan, lang: str, name: str,
                     units: int, paid: Money, link: str,
-                    over: dm.OverCap | None = None) -> dict[str, object]:
+                    over: dm.OverCap | None = None, *,
+                    can_call: bool = True) -> dict[str, object]:
     """One customer's values: ``over`` (``dm.over_cap``) for a customer above the keep cap,
-    whose keep option and unanswered default read differently."""
+    whose keep option and unanswered default read differently; without ``can_call`` (no phone
+    number on file) the option to talk to a person asks them to call us."""
     return {**shared, "customer_name": name, "units": units,
             "paid": format_money(paid, lang=lang),
-            "options": dm.option_lines(plan, paid, lang, over),
+            "options": dm.option_lines(plan, paid, lang, over, can_call=can_call),
             "options_phrase": dm.options_phrase(plan, lang, over),
-            "default_ko": dm.default_sentence(plan, "ko", over),
-            "default_en": dm.default_sentence(plan, "en", over), "link": link}
+            "default_ko": dm.default_sentence(plan, "ko", over, can_call=can_call),
+            "default_en": dm.default_sentence(plan, "en", over, can_call=can_call),
+            "link": link}
 
 
 def resolution_texts(values: dict[str, object], lang: str,
@@ -135,6 +138,12 @@ def wording_samples(facts: dm.IncidentFacts, plan: IncidentPlan,
                              "https://example.invalid/c/sample", dm.over_cap(case, plan))
             texts = [*resolution_texts(values, lang).values(),
                      *resolution_texts(values, lang, reminder=True).values()]
+            # to a customer with no phone number (by email only): no call promised
+            no_phone = customer_values(shared, plan, lang, name, case.units, paid,
+                                       "https://example.invalid/c/sample",
+                                       dm.over_cap(case, plan), can_call=False)
+            texts += [resolution_texts(no_phone, lang, reminder)["email"]
+                      for reminder in (False, True)]
             for still_open in {False, plan.accept_late_choices}:
                 texts += defaulted_texts(shared, case, plan, paid, lang, name,
                                           still_open).values()

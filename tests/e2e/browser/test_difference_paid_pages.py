@@ -46,6 +46,12 @@ def _row(html: str, case_id: int) -> str:
     return unescape(found.group(1))
 
 
+def _bars(html: str) -> dict[str, int]:
+    """The operator's progress bars: state -> count."""
+    return {state: int(n) for state, n in re.findall(
+        r'<tr data-state="([a-z_]+)">.*?<td class="n">(\d+)</td></tr>', html, re.DOTALL)}
+
+
 def test_the_agent_records_the_difference_and_every_page_says_it(
         client: TestClient, world: World, session_factory: sessionmaker[Session],
         page_settings: Settings) -> None:
@@ -54,6 +60,9 @@ def test_the_agent_records_the_difference_and_every_page_says_it(
     ops = unescape(client.get(f"/ops/incidents/{case.incident_id}?lang=en").text)
     assert 'data-differences-unpaid="1"' in ops
     assert "difference not yet paid: 1 (items not sent until then)" in ops
+    # not counted as done in the progress bars while the items are held
+    assert (_bars(ops)["resolved"], _bars(ops)["difference_unpaid"]) == (0, 1)
+    assert "resolved, difference not yet paid (items held)" in ops
     assert 'data-difference="unpaid"' in _row(ops, case.case_id)
     assert "difference of 256,200 KRW unpaid" in _row(ops, case.case_id)
     assert f'<a href="/cs/cases/{case.case_id}" class="badge held"' in _row(ops, case.case_id)
@@ -95,12 +104,17 @@ def test_the_agent_records_the_difference_and_every_page_says_it(
                         ("ko", "차액 256,200원은 ")):
         customer = unescape(client.get(f"/c/{case.token}?lang={lang}").text)
         assert words in customer
-    assert "has not been charged" not in unescape(client.get(f"/c/{case.token}?lang=en").text)
+    english = unescape(client.get(f"/c/{case.token}?lang=en").text)
+    assert "has not been charged" not in english
+    # the receipt is mentioned, and the choice's moment is written as the receipt's is
+    assert "We are also sending you a receipt for the difference by email." in english
+    assert re.search(r"received \w+day, \w+ \d+ at [\d:]+ [ap]m Korea time\)", english)
 
     client.cookies.clear()
     log_in(client, "admin")
     ops = unescape(client.get(f"/ops/incidents/{case.incident_id}?lang=ko").text)
     assert "data-differences-unpaid" not in ops
+    assert _bars(ops)["resolved"] == 1 and "difference_unpaid" not in _bars(ops)
     assert 'data-difference="paid"' in _row(ops, case.case_id)
     assert "차액 256,200원 결제 확인" in _row(ops, case.case_id)
 

@@ -88,7 +88,8 @@ def test_once_the_calls_are_given_up_the_page_no_longer_promises_one(
         case.clock.now += POLICY.min_call_spacing
     english = unescape(client.get(f"/c/{case.token}?lang=en").text)
     assert (f"Our staff called you {POLICY.max_call_attempts} times but could not reach you; "
-            "nothing has changed on your order.") in english
+            "please call us when it suits you (below). Nothing has changed on your order."
+            ) in english
     assert "One of our staff will call you" not in english and 'id="choose-' in english
     korean = unescape(client.get(f"/c/{case.token}?lang=ko").text)
     assert f"상담원이 {POLICY.max_call_attempts}번 전화드렸지만 연결되지 않았습니다." in korean

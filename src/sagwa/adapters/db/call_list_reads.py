@@ -66,6 +66,9 @@ class CallRecord:
     reached: bool
     unreachable: bool
     on_call_list: bool
+    #: The customer has no phone number on file: nobody can call them (a mark then means the
+    #: desk gave up at once, with no attempt: ``call_attempts.NO_PHONE``).
+    no_phone: bool = False
 
 
 class CallListReads:
@@ -97,6 +100,22 @@ class CallListReads:
             select(func.count()).select_from(cases)
             .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
             .where(cases.c.incident_id == incident_id, owed_a_call())).scalar_one())
+
+    def owed_without_phone(self, incident_id: int,
+                           case_ids: list[int] | None = None) -> list[int]:
+        """The incident's cases owed a call after the deadline (:func:`owed_a_call`, defaulted:
+        not given up) whose customer has no phone number on file — nobody can call them
+        (``call_attempts.NO_PHONE``); only among ``case_ids`` when given. By case id. A case
+        still escalated (before the deadline's job) is not: it may still answer, and the
+        deadline's job writes to it."""
+        q = (select(cases.c.id).join(customers, customers.c.id == cases.c.customer_id)
+             .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
+             .where(cases.c.incident_id == incident_id, customers.c.phone.is_(None),
+                    cases.c.status == "defaulted", owed_a_call())
+             .order_by(cases.c.id))
+        if case_ids is not None:
+            q = q.where(cases.c.id.in_(case_ids))
+        return [int(i) for i in self.conn.execute(q).scalars()]
 
     def owed_call(self, case_id: int, *,
                   min_spacing: timedelta = DEFAULT_MIN_SPACING) -> OwedCall | None:
@@ -158,14 +177,16 @@ class CallListReads:
                     count_calls(since_deadline()).label("counted"),
                     last_outcome(calls_on_card()).label("last_outcome"),
                     reached.label("reached"), given_up().label("unreachable"),
-                    owed_a_call().label("on_call_list"))
+                    owed_a_call().label("on_call_list"),
+                    customers.c.phone.is_(None).label("no_phone"))
+             .join(customers, customers.c.id == cases.c.customer_id)
              .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
              .where(cases.c.id.in_(case_ids)))
         since = self.calls_since_deadline(case_ids)
         return {int(r.id): CallRecord(int(r.id), int(r.calls),
                                       owed_call(r.id, since.get(int(r.id), []), min_spacing).attempts,
                                       r.last_outcome, bool(r.reached), bool(r.unreachable),
-                                      bool(r.on_call_list))
+                                      bool(r.on_call_list), bool(r.no_phone))
                 for r in self.conn.execute(q)}
 
     def case_on_desk(self, case_id: int, *,

@@ -72,16 +72,19 @@ class CaseFacts:
 
     def options(self, lang: str) -> list[tuple[str, str]]:
         """(option value, the sentence with its amounts) for each option the plan offers —
-        for this customer: above the keep cap, keeping says the units sent and the refund."""
+        for this customer: above the keep cap, keeping says the units sent and the refund;
+        without a phone number on file, talking to a person means calling us."""
         offered = [o for o in dm.OPTION_ORDER if self.plan.offers(o)]
         return [(o.value, line) for o, line in
-                zip(offered, dm.option_lines(self.plan, self.paid, lang, self.over_cap),
+                zip(offered, dm.option_lines(self.plan, self.paid, lang, self.over_cap,
+                                             can_call=self.customer.phone is not None),
                     strict=True)]
 
     def if_unanswered(self, lang: str) -> str:
         """What happens to this customer without an answer, to follow "if we do not hear from
         you, …": their own default (a call above the keep cap), as the apology said it."""
-        return dm.default_sentence(self.plan, lang, self.over_cap)
+        return dm.default_sentence(self.plan, lang, self.over_cap,
+                                   can_call=self.customer.phone is not None)
 
     def cause(self, lang: str) -> str:
         return dm.cause(self.facts, lang)

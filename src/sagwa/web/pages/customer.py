@@ -174,7 +174,7 @@ def settled_lines(case: CaseFacts, state: str, lang: str,
             lines.append(difference_line(case, lang))
     elif consent is not None and consent.choice is CustomerOption.TALK_TO_PERSON:
         lines.append(_t(lang, "상담원과 통화를 요청하셨습니다. ", "You asked to talk to a person; ")
-                     + (call_when_given_up(gave_up_after, lang) if gave_up_after else
+                     + (call_when_given_up(gave_up_after, lang) if gave_up_after is not None else
                         _t(lang, "상담원이 전화드릴 예정입니다.", "one of our staff will call you.")))
     elif row.status is CaseStatus.DEFAULTED or state == DEFAULTED:
         lines.append(deadline_line(case, lang, gave_up_after))
@@ -199,18 +199,17 @@ def deadline_line(case: CaseFacts, lang: str, gave_up_after: int | None = None) 
     """Once the deadline has passed without an answer: that it has, and this customer's own
     default (``default_outcome``: a call above the keep cap) — applied, or, while the deadline
     job has not run yet, about to be. ``gave_up_after``: the desk gave up calling after that
-    many attempts (the page no longer promises a call)."""
+    many attempts, or 0: the customer has no phone number on file (the page no longer
+    promises a call)."""
     row = case.row.case
     if not row.told:  # their apology never went out: no default was ever put to them
         missed = _t(lang, f"답변 기한({case.deadline(lang)})까지 원하시는 방법을 여쭙는 안내가 제때 나가지 "
                           "못했습니다. 죄송합니다. ",
                     f"Our message asking you to choose by {case.deadline(lang)} did not go out "
                     "in time; we are sorry. ")
-        if gave_up_after:
-            return missed + _t(lang, f"상담원이 {gave_up_after}번 전화드렸지만 연결되지 않았습니다. 주문은 "
-                                     "바뀌지 않았습니다.",
-                               f"Our staff called you {_times(gave_up_after)} but could not "
-                               "reach you; nothing has changed on your order.")
+        if gave_up_after is not None:
+            return missed + _capitalised(call_when_given_up(gave_up_after, lang)) + _t(
+                lang, " 주문은 바뀌지 않았습니다.", " Nothing has changed on your order.")
         return missed + _t(lang, "상담원이 전화드려 직접 여쭙겠습니다. 그때까지 주문은 바뀌지 않습니다.",
                            "One of our staff will call you to ask, and nothing changes on your "
                            "order until then.")
@@ -218,7 +217,8 @@ def deadline_line(case: CaseFacts, lang: str, gave_up_after: int | None = None) 
     what = (_t(lang, "주문 유지", "keep the order") if keep
             else _t(lang, "상담원 전화", "a call from our staff"))
     then = (_t(lang, "주문은 결제하신 가격 그대로 유지됩니다.", "Your order stays as it is, at the price you paid.")
-            if keep else _capitalised(call_when_given_up(gave_up_after, lang)) if gave_up_after
+            if keep else _capitalised(call_when_given_up(gave_up_after, lang))
+            if gave_up_after is not None
             else _capitalised(case.if_unanswered(lang)))
     deadline = case.deadline(lang)
     if row.status is CaseStatus.DEFAULTED:
@@ -244,7 +244,13 @@ def late_note(case: CaseFacts, lang: str, gave_up_after: int | None = None) -> s
 
 
 def call_when_given_up(attempts: int, lang: str) -> str:
-    """After the desk gave up calling: we called, could not reach them, and they may call us."""
+    """After the desk gave up calling: we called, could not reach them, and they may call us —
+    or, with ``attempts`` 0, we have no phone number for them, so they may call us."""
+    if attempts == 0:
+        return _t(lang, "저희에게 고객님의 전화번호가 없어 전화드릴 수 없습니다. 통화를 원하시면 편하신 때 아래 "
+                        "연락처로 전화 주세요.",
+                  "we have no phone number for you, so we cannot call you; to talk to us, "
+                  "please call us when it suits you (below).")
     return _t(lang, f"상담원이 {attempts}번 전화드렸지만 연결되지 않았습니다. 편하신 때 아래 연락처로 "
                     "전화 주세요.",
               f"our staff called you {_times(attempts)} but could not reach you; please call us "
@@ -264,8 +270,9 @@ def call_when(policy: DeskPolicy, now: datetime, lang: str,
     """When a customer who asked to talk to a person will be called: "soon" only while the
     contact centre is open (whatever time is left before it closes: agents call until then);
     at night, at a weekend or on a holiday, from its next opening. Once the desk gave up after
-    ``gave_up_after`` attempts: that we called and could not reach them, and to call us."""
-    if gave_up_after:
+    ``gave_up_after`` attempts: that we called and could not reach them, and to call us (0: we
+    have no phone number for them)."""
+    if gave_up_after is not None:
         return call_when_given_up(gave_up_after, lang)
     opens = next_opening(policy.schedule, now)
     if opens == now:
@@ -283,6 +290,8 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
         now = uow.now()
     gave_up = (calls.attempts_counted  # and not reached since: a later call may have
                if calls is not None and calls.unreachable and not calls.reached else None)
+    if case.customer.phone is None:  # nobody can call them: never promise a call (0 calls)
+        gave_up = 0
     lang = lang_of(request, fallback=case.customer.locale)
     consent = case.row.case.consent
     state = answer_state(case, now)
@@ -353,7 +362,8 @@ def choose(token: str, request: Request, uow: Uow,
         fresh = case_context(uow(), case_id, customer_id, request.app.state.desk_policy, request)
         return _case_page(request, token, fresh, problem=exc)
     _say_recorded(request, result, lang=lang,
-                  call=call_when(request.app.state.desk_policy, context["now"], lang))
+                  call=call_when(request.app.state.desk_policy, context["now"], lang,
+                                 0 if case.customer.phone is None else None))
     return RedirectResponse(f"/c/{token}", status_code=303)
 
 

@@ -87,13 +87,27 @@ def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
         "case_pages": {"offset": offset, "shown": len(rows), "per": CASES_PER_PAGE,
                        "next": offset + CASES_PER_PAGE if offset + len(rows) < total else None,
                        "prev": max(0, offset - CASES_PER_PAGE) if offset else None},
-        "states": [(st, status.cases_by_status.get(st, 0)) for st in CASE_STATES],
+        "states": _progress(status.cases_by_status, status.differences_unpaid),
         "clocks": _clocks(status, window_start, policy, now), "costs": _costs(status, total),
         "notices": published, "plan_form": _plan_form(status, now, policy.schedule), "options": OPTIONS,
         "declare_form": _declare_form(incident, before), "closing": {},
         "listing_names": named, "evidence": found.evidence,
         "notice_title_max": notices.TITLE_MAX_CHARS,
     }
+
+
+def _progress(by_status: dict[str, int], unpaid: int) -> list[tuple[str, int]]:
+    """The progress bars: cases by status, with the resolved ones still owing the discount's
+    difference (their items held until it is paid; ``desk_difference``) in a bar of their own
+    after "resolved" — not counted as done."""
+    bars = []
+    for st in CASE_STATES:
+        n = by_status.get(st, 0)
+        if st == "resolved" and unpaid:
+            bars += [(st, n - unpaid), ("difference_unpaid", unpaid)]
+        else:
+            bars.append((st, n))
+    return bars
 
 
 def _declare_form(incident: Any, price_before: int | None) -> dict[str, str]:

@@ -58,6 +58,9 @@ CASE_STATUS: dict[str, Label] = {
     "chosen": ("선택 완료", "chosen"),
     "defaulted": ("기한 경과(기본 처리)", "deadline passed (default applied)"),
     "resolved": ("처리 완료", "resolved"),
+    # not a status: the progress bars' share of "resolved" still owing the discount's difference
+    "difference_unpaid": ("처리 완료, 차액 결제 대기(상품 발송 보류)",
+                          "resolved, difference not yet paid (items held)"),
 }
 
 #: The customers' options: the same short names the messages and confirmations use.
@@ -181,7 +184,8 @@ ACTION: dict[str, Label] = {
     "case.contact_attempted": ("고객에게 전화", "called the customer"),
     "case.never_told": ("기한까지 사과 안내가 전해지지 않아 상담원 전화로 처리",
                         "never told before the deadline: owed a call"),
-    "case.unreachable": ("연락 안 됨(통화 시도 소진)", "could not be reached (call attempts used up)"),
+    "case.unreachable": ("연락 안 됨(통화 시도 소진, 또는 전화번호 없음)",
+                         "could not be reached (call attempts used up, or no phone number)"),
     "order.cancel_and_refund": ("주문 취소·환불", "order cancelled and refunded"),
     "order.reduce_and_refund": ("주문 수량 줄임·환불", "order quantity lowered and refunded"),
     "order.reprice": ("할인가로 주문 금액 변경", "order repriced at the discount"),

@@ -16,6 +16,7 @@ from jinja2.runtime import Context
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.particles import josa
+from sagwa.services.desk_messages import format_when
 from sagwa.services.idempotency import IdempotencyKey
 from sagwa.services.tripwire import cause_in
 from sagwa.web.pages.i18n import COOKIE, chooser, lang_of, requested_lang
@@ -88,6 +89,8 @@ def make_templates() -> Jinja2Templates:
     templates.env.filters["pct"] = percent  # {{ c.promotion_pct|pct }}: 20%, 12.5%
     # {{ amount|money_in(cl) }}: in the customer's language where the page's is another
     templates.env.filters["money_in"] = lambda money, lang: format_money(money, lang=lang)
+    # {{ at|when_in(lang) }}: 6월 16일(월) 오후 6시 — as the customer's messages write a moment
+    templates.env.filters["when_in"] = format_when
     templates.env.filters["actor"] = actor_filter  # {{ a.agent|actor }}: 상담원 choi, 고객
     templates.env.globals["Money"] = Money
     templates.env.globals["form_key"] = form_key  # <input type=hidden name=form_key …>
