@@ -9,6 +9,8 @@ say "no phone number"."""
 # ruff: noqa: F811  (the tests take test_desk's ``shop`` fixture, imported below, by name)
 from __future__ import annotations
 
+from datetime import timedelta
+
 from apologies_sent import apologies_sent
 from sqlalchemy import select
 from test_desk import LINKS, POLICY, _planned, publish_notice, shop  # noqa: F401
@@ -124,6 +126,16 @@ def test_a_told_customer_who_asked_for_a_person_with_no_phone_lets_the_incident_
     assert record.unreachable and record.no_phone and not record.on_call_list
     ops = _render("incidents/detail.html", detail_context(uow, iid, POLICY), "en")
     assert ops.count('data-call-state="no_phone"') == 1
+    # they call in and ask to be called back: nobody can, so marked again at once, with no
+    # "we called you 3 times" after spaced attempts at no number
+    clock.now += timedelta(hours=1)
+    logged = desk_cases.log_call_attempt(uow(), case_id=asked, channel="phone",
+                                         outcome="callback_requested", agent="agent:park",
+                                         policy=POLICY)
+    assert logged.gave_up and not logged.message_queued
+    assert len(_marks(uow, asked)) == 3
+    with uow() as u:
+        assert u.reads.calls_owed(iid) == 0
     desk.close(uow(), incident_id=iid, actor="operator:lee", reason="every customer answered")
 
 

@@ -378,7 +378,14 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
         "channel": channel, "outcome": outcome, "within_contact_hours": within,
         "note": note, "made_call": made, "messages_withdrawn": withdrawn,
         "counted": None if owed is None or channel != CALL_CHANNEL else counted}), now)
-    gave_up = _give_up_if_unreachable(uow, row, owed, attempt, agent, policy, now, links)
+    # a customer with no phone number who asked to be called back (they called in): nobody can
+    # call them back, so the desk gives up at once again, with no message (the agent is talking
+    # to them) — not after spaced attempts at no number, nor with "we called you 3 times"
+    no_number = owed is not None and _give_up_without_phone(
+        uow, int(row.case.incident_id), [case_id], agent, current_plan(
+            uow, int(row.case.incident_id)), policy, now, messages=False)[0] > 0
+    gave_up = 1 if no_number else _give_up_if_unreachable(uow, row, owed, attempt, agent,
+                                                           policy, now, links)
     return AttemptLogged(attempt, made, gave_up > 0, too_soon,
                          owed.counts_from if too_soon and owed else None,
                          owed.attempts if owed is not None else None, gave_up > 1, counted)
@@ -420,28 +427,28 @@ def _give_up_if_unreachable(uow: SqlAlchemyUnitOfWork, row: CaseRow, owed: OwedC
 def _give_up_without_phone(uow: SqlAlchemyUnitOfWork, incident_id: int,
                            case_ids: list[int] | None, actor: str, plan: IncidentPlan,
                            policy: DeskPolicy, now: datetime, *, messages: bool,
-                           links: LinkMaker | None = None) -> int:
+                           links: LinkMaker | None = None) -> tuple[int, int]:
     """Cases owed a call whose customer has no phone number on file (among ``case_ids``; all
     the incident's when None) are marked "could not be reached" at once, with no attempt
     (``why``: ``call_attempts.NO_PHONE``): nobody can call them, and waiting for spaced
     attempts would keep the incident from closing. With ``messages``, each is sent the message
     saying we have no number to call them on (``desk_unreachable``; by email, the only way
-    they have), replacing "someone will call you" still waiting to go out. How many messages
-    were queued."""
+    they have), replacing "someone will call you" still waiting to go out. How many cases were
+    marked, and how many messages queued."""
     from sagwa.services.desk_unreachable import unreachable_messages
     from sagwa.services.outbox import enqueue_messages
 
     ids = uow.reads.owed_without_phone(incident_id, case_ids)
     if not ids:
-        return 0
+        return 0, 0
     uow.audit.append_many([AuditEvent(actor, UNREACHABLE_ACTION, "case", str(i), after={
         "attempts": 0, "max_attempts": policy.max_call_attempts, "why": NO_PHONE,
         "last_outcome": None, "last_attempt_id": None}) for i in ids], now)
     if not messages:
-        return 0
+        return len(ids), 0
     uow.outbox.withdraw_pending(ids, purposes=("never_told",),
                                 why="no phone number to call; the message saying so replaces it")
-    return enqueue_messages(uow, [m for i in ids for m in unreachable_messages(
+    return len(ids), enqueue_messages(uow, [m for i in ids for m in unreachable_messages(
         uow, case=require(uow.cases.get(i), "case", i).case, plan=plan, attempts=0,
         attempt_id=0, policy=policy, links=links, no_phone=True)])
 
@@ -523,7 +530,7 @@ def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
             for row in untold], now)
         # after the never-told marks: the no-phone mark is the later word on those cases
         queued += _give_up_without_phone(uow, incident_id, sorted(no_phone), actor, plan,
-                                         policy, now, messages=True, links=links)
+                                         policy, now, messages=True, links=links)[1]
         if moved:
             uow.audit.append(AuditEvent(actor, "incident.defaulted", "incident", str(incident_id),
                                         after={"cases": sum(len(i) for i in moved.values()),

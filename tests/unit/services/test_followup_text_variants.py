@@ -81,6 +81,12 @@ def test_no_phone_says_so_and_never_that_we_called(lang: str) -> None:
     body = dm.render("unreachable_email", lang, **values)
     assert ("전화번호가 없어" if lang == "ko" else "we have no phone number for you") in body
     assert ("번 전화드렸지만" if lang == "ko" else "called you") not in body
+    # told, not asked: the apology never promised them a call (it said we would write)
+    quiet = dm.render("unreachable_email", lang, **{**values, "asked": False})
+    assert ("전화 대신 메일로 안내드립니다" if lang == "ko"
+            else "As we have no phone number for you, we are writing to you instead.") in quiet
+    assert ("안내드린 대로" if lang == "ko" else "as we said we would") not in quiet
+    assert "reply to this email with a number" not in body
 
 
 @pytest.mark.parametrize("plan_name", list(PLANS))
