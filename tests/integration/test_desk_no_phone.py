@@ -176,3 +176,21 @@ def test_the_apology_to_a_customer_with_no_phone_asks_them_to_call_us(shop) -> N
     from sagwa.messagecheck.engine import check_message
     assert check_message(en, kind="resolution", lang="en").findings == ()
     assert check_message(ko, kind="resolution", lang="ko").findings == ()
+
+
+def test_a_told_customer_who_did_not_answer_a_call_default_is_written_to_not_called(
+        shop) -> None:
+    uow, clock, listing_id, people, _ = shop
+    iid = _planned(uow, clock, listing_id, default="follow_up_call")
+    notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    apologies_sent(uow)
+    with uow() as u:
+        silent = int(u.cases.case_for_customer(iid, people[0]))
+    _no_phone(uow, people[0])
+    _past_deadline(uow, clock, iid)
+    assert silent not in _messages(uow, "defaulted")  # "one of our staff will call you"
+    body = _messages(uow, "unreachable")[silent]
+    assert "As we have no phone number for you, we are writing to you instead." in body
+    assert "as we said we would" not in body
+    with uow() as u:
+        assert silent not in [q.case_id for q in u.reads.call_queue()]

@@ -127,7 +127,7 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
         updated = record_on_case(row.case, consent, plan)
         if updated == row.case:  # the same answer again: absorbed, its words kept
             if _note_repeat(uow, row.case, consent, now):
-                _no_phone_to_call(uow, row, consent, plan, policy, now)
+                _no_phone_to_call(uow, row, consent, policy, now)
                 uow.commit()
             return ChoiceResult(row.case, False, 0, row.compensation_entry_id)
         _require_not_closed(uow, int(row.case.incident_id))
@@ -148,19 +148,18 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
                                            "channel": consent.channel.value,
                                            "evidence": evidence, "compensation_points": points}),
                          now)
-        _no_phone_to_call(uow, row, consent, plan, policy, now)
+        _no_phone_to_call(uow, row, consent, policy, now)
         uow.commit()
         return ChoiceResult(updated, True, points, entry_id)
 
 
 def _no_phone_to_call(uow: SqlAlchemyUnitOfWork, row: CaseRow, consent: ConsentRecord,
-                      plan: IncidentPlan, policy: DeskPolicy, now: datetime) -> None:
+                      policy: DeskPolicy, now: datetime) -> None:
     """Asked for a person after the deadline (first or again) with no phone number on file:
-    nobody can call them, so the desk gives up at once (:func:`_give_up_without_phone`) and
-    sends nothing: they are on their page, or talking to an agent, who can say why."""
+    nobody can call them, so the desk gives up at once (:func:`_marked_no_phone`) and sends
+    nothing: they are on their page, or talking to an agent, who can say why."""
     if consent.choice is CustomerOption.TALK_TO_PERSON:
-        _give_up_without_phone(uow, int(row.case.incident_id), [int(row.case.case_id)],
-                               consent.taken_by, plan, policy, now, messages=False)
+        _marked_no_phone(uow, row, consent.taken_by, policy, now)
 
 
 def _note_repeat(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord,
@@ -381,9 +380,7 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
     # a customer with no phone number who asked to be called back (they called in): nobody can
     # call them back, so the desk gives up at once again, with no message (the agent is talking
     # to them) — not after spaced attempts at no number, nor with "we called you 3 times"
-    no_number = owed is not None and _give_up_without_phone(
-        uow, int(row.case.incident_id), [case_id], agent, current_plan(
-            uow, int(row.case.incident_id)), policy, now, messages=False)[0] > 0
+    no_number = owed is not None and _marked_no_phone(uow, row, agent, policy, now)
     gave_up = 1 if no_number else _give_up_if_unreachable(uow, row, owed, attempt, agent,
                                                            policy, now, links)
     return AttemptLogged(attempt, made, gave_up > 0, too_soon,
@@ -424,33 +421,26 @@ def _give_up_if_unreachable(uow: SqlAlchemyUnitOfWork, row: CaseRow, owed: OwedC
     return 2 if queued else 1
 
 
-def _give_up_without_phone(uow: SqlAlchemyUnitOfWork, incident_id: int,
-                           case_ids: list[int] | None, actor: str, plan: IncidentPlan,
-                           policy: DeskPolicy, now: datetime, *, messages: bool,
-                           links: LinkMaker | None = None) -> tuple[int, int]:
-    """Cases owed a call whose customer has no phone number on file (among ``case_ids``; all
-    the incident's when None) are marked "could not be reached" at once, with no attempt
+def _mark_no_phone(uow: SqlAlchemyUnitOfWork, case_ids: list[int], actor: str,
+                   policy: DeskPolicy, now: datetime) -> None:
+    """Mark ``case_ids`` — owed a call, with no phone number on file
+    (``call_list_reads.owed_without_phone``) — "could not be reached" at once, with no attempt
     (``why``: ``call_attempts.NO_PHONE``): nobody can call them, and waiting for spaced
-    attempts would keep the incident from closing. With ``messages``, each is sent the message
-    saying we have no number to call them on (``desk_unreachable``; by email, the only way
-    they have), replacing "someone will call you" still waiting to go out. How many cases were
-    marked, and how many messages queued."""
-    from sagwa.services.desk_unreachable import unreachable_messages
-    from sagwa.services.outbox import enqueue_messages
-
-    ids = uow.reads.owed_without_phone(incident_id, case_ids)
-    if not ids:
-        return 0, 0
+    attempts would keep the incident from closing."""
     uow.audit.append_many([AuditEvent(actor, UNREACHABLE_ACTION, "case", str(i), after={
         "attempts": 0, "max_attempts": policy.max_call_attempts, "why": NO_PHONE,
-        "last_outcome": None, "last_attempt_id": None}) for i in ids], now)
-    if not messages:
-        return len(ids), 0
-    uow.outbox.withdraw_pending(ids, purposes=("never_told",),
-                                why="no phone number to call; the message saying so replaces it")
-    return len(ids), enqueue_messages(uow, [m for i in ids for m in unreachable_messages(
-        uow, case=require(uow.cases.get(i), "case", i).case, plan=plan, attempts=0,
-        attempt_id=0, policy=policy, links=links, no_phone=True)])
+        "last_outcome": None, "last_attempt_id": None}) for i in case_ids], now)
+
+
+def _marked_no_phone(uow: SqlAlchemyUnitOfWork, row: CaseRow, actor: str, policy: DeskPolicy,
+                     now: datetime) -> bool:
+    """:func:`_mark_no_phone` for the case of ``row``, if it is owed a call after the deadline
+    with no phone number on file (a customer asking for a person, or to be called back, on
+    their page or on a call they made): whether it was marked. No message: they are talking
+    to us, or on their page, which says why."""
+    ids = uow.reads.owed_without_phone(int(row.case.incident_id), [int(row.case.case_id)])
+    _mark_no_phone(uow, ids, actor, policy, now)
+    return bool(ids)
 
 
 def escalate_unanswered(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str) -> int:
@@ -497,7 +487,7 @@ def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
     desk policy (callers that hold the configured one should pass it).
     """
     from sagwa.services.desk_notify import defaulted_messages
-    from sagwa.services.desk_unreachable import never_told_messages
+    from sagwa.services.desk_unreachable import never_told_messages, no_phone_messages
     from sagwa.services.outbox import enqueue_messages
 
     policy = policy if policy is not None else load_desk_policy()
@@ -515,22 +505,25 @@ def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
         moved = _move(uow, incident_id, UNANSWERED, CaseTrigger.DEADLINE_PASSED, actor,
                       "case.defaulted", now)
         # owed a call with no phone number to call: told so now, instead of "we will call"
-        no_phone = set(uow.reads.owed_without_phone(incident_id)) if moved else set()
+        no_phone = uow.reads.owed_without_phone(incident_id) if moved else []
+        unwritten = set(no_phone)  # not sent the deadline's own message
         told = [i for status in (CaseStatus.NOTIFIED, CaseStatus.ESCALATED)
-                for i in moved.get(status, []) if i not in no_phone]
+                for i in moved.get(status, []) if i not in unwritten]
         queued = enqueue_messages(uow, defaulted_messages(
             uow, incident_id=incident_id, case_ids=told, plan=plan, policy=policy))
         untold = uow.cases.never_told([i for ids in moved.values() for i in ids])
-        queued += enqueue_messages(uow, [m for row in untold for m in never_told_messages(
-            uow, case=row.case, plan=plan, policy=policy, links=links)
-            if int(row.case.case_id) not in no_phone])
+        queued += enqueue_messages(uow, [
+            m for row in untold if int(row.case.case_id) not in unwritten
+            for m in never_told_messages(uow, case=row.case, plan=plan, policy=policy,
+                                         links=links)])
         uow.audit.append_many([AuditEvent(actor, NEVER_TOLD_ACTION, "case",
                                           str(row.case.case_id), after={
             "default": DefaultAction.FOLLOW_UP_CALL.value, "why": NEVER_TOLD_WHY})
             for row in untold], now)
         # after the never-told marks: the no-phone mark is the later word on those cases
-        queued += _give_up_without_phone(uow, incident_id, sorted(no_phone), actor, plan,
-                                         policy, now, messages=True, links=links)[1]
+        _mark_no_phone(uow, no_phone, actor, policy, now)
+        queued += enqueue_messages(uow, no_phone_messages(uow, case_ids=no_phone, plan=plan,
+                                                          policy=policy, links=links))
         if moved:
             uow.audit.append(AuditEvent(actor, "incident.defaulted", "incident", str(incident_id),
                                         after={"cases": sum(len(i) for i in moved.values()),

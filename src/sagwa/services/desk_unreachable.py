@@ -63,6 +63,21 @@ def unreachable_messages(uow: SqlAlchemyUnitOfWork, *, case: Case, plan: Inciden
                      skip=uow.outbox.failed_apology_channels(int(case.case_id)))
 
 
+def no_phone_messages(uow: SqlAlchemyUnitOfWork, *, case_ids: list[int], plan: IncidentPlan,
+                      policy: DeskPolicy, links: LinkMaker | None = None) -> list[object]:
+    """The message to each customer of ``case_ids``, just marked "could not be reached" at the
+    deadline as they have no phone number on file (``call_attempts.NO_PHONE``): we have no
+    number to call them on, by email. "One of our staff will call you", if still waiting to
+    go out, is withdrawn (the deadline does not queue it to them)."""
+    if not case_ids:
+        return []
+    uow.outbox.withdraw_pending(case_ids, purposes=("never_told",),
+                                why="no phone number to call; the message saying so replaces it")
+    return [m for i in case_ids for m in unreachable_messages(
+        uow, case=require(uow.cases.get(i), "case", i).case, plan=plan, attempts=0,
+        attempt_id=0, policy=policy, links=links, no_phone=True)]
+
+
 def never_told_messages(uow: SqlAlchemyUnitOfWork, *, case: Case, plan: IncidentPlan,
                         policy: DeskPolicy, links: LinkMaker | None = None) -> list[object]:
     """The first word to the customer of ``case``, whose apology never went out before the
