@@ -136,6 +136,9 @@ def test_a_told_customer_who_asked_for_a_person_with_no_phone_lets_the_incident_
     assert len(_marks(uow, asked)) == 3
     with uow() as u:
         assert u.reads.calls_owed(iid) == 0
+    # the pages still say "no phone number", not "called 1 time without reaching them"
+    ops = _render("incidents/detail.html", detail_context(uow, iid, POLICY), "en")
+    assert ops.count('data-call-state="no_phone"') == 1
     desk.close(uow(), incident_id=iid, actor="operator:lee", reason="every customer answered")
 
 

@@ -70,6 +70,13 @@ class CallRecord:
     #: desk gave up at once, with no attempt: ``call_attempts.NO_PHONE``).
     no_phone: bool = False
 
+    @property
+    def given_up_no_phone(self) -> bool:
+        """The desk gave up calling and there is no number to call: what the pages say instead
+        of "called N times" (also after the customer called in and asked to be called back,
+        a phone call on the record that marked them again)."""
+        return self.unreachable and self.no_phone
+
 
 class CallListReads:
     """The reads of the call list and of the calls made (a part of ``ReadRepository``)."""
