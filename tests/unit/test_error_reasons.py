@@ -25,6 +25,7 @@ from sagwa import errors
 from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.cli.public_links import check_public_links
 from sagwa.domain import consent, incidents, price_moves, reasons
+from sagwa.domain.catalog import Customer, change_contact
 from sagwa.domain.contact_hours import ContactSchedule
 from sagwa.domain.difference import payment_note
 from sagwa.domain.incident_plan import make_plan
@@ -37,6 +38,7 @@ from sagwa.domain.orders import advance as advance_order
 from sagwa.domain.pricing import PriceChangeStatus, Promotion, check_promotion_running
 from sagwa.errors import Conflict, IllegalTransition, InvalidInput, NotFound, SagwaError
 from sagwa.services import (
+    customer_contact,
     desk,
     desk_cases,
     desk_difference,
@@ -89,6 +91,7 @@ def _future_window() -> object:
 
 
 SELLER = Account(7, "seller_a", Role.SELLER, seller_id=1)
+A_CUSTOMER = Customer(4, "김민지", None, "010-1234-5678", "ko")  # a phone, no email
 
 
 def _request(
@@ -517,6 +520,24 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: refusal(lambda: price_order(_listing(19_900, ListingStatus.LIVE), 0)),
         "수량은 1개부터 100개까지 주문할 수 있습니다.",
     ),
+    # a customer's contact details (the agent's case page: tests/integration/test_customer_contact.py)
+    "customer_contact_required": (
+        lambda: refusal(lambda: change_contact(A_CUSTOMER, phone=None)),
+        "고객에게 연락할 방법이 하나는 남아 있어야 합니다. 이메일과 전화번호를 모두 지울 수는 없습니다.",
+    ),
+    "customer_email_taken": (  # raised with a database: test_services_catalog.py, test_customer_contact.py
+        lambda: Conflict("another customer (#9) has the email minji@example.com", field="email",
+                         reason="customer_email_taken"),
+        "다른 고객이 이미 이 이메일을 쓰고 있습니다. 고객에게 주소를 다시 확인해 주세요.",
+    ),
+    "phone_not_a_number": (
+        lambda: refusal(lambda: change_contact(A_CUSTOMER, phone="call me")),
+        "전화번호 형식이 아닙니다. 숫자로 입력해 주세요(예: 010-1234-5678 또는 +82 10 1234 5678).",
+    ),
+    "email_not_an_address": (
+        lambda: refusal(lambda: change_contact(A_CUSTOMER, email="minji at example")),
+        "이메일 주소 형식이 아닙니다(예: minji@example.com). 다시 확인해 주세요.",
+    ),
     "promotion_percent_range": (  # 1e-9 % off, or 12.345 %
         lambda: refusal(lambda: listings.declared_promotion(1e-9)),
         "할인율은 1에서 99.9 사이의 숫자로, 소수점 한 자리까지 입력해 주세요(예: 10 또는 12.5).",
@@ -538,6 +559,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (price_review._refuse_first_price_without_reason, "first_price_approval_needs_reason"),
     (price_moves.check_release_reason, "release_needs_reason"),
     (desk_cases.current_plan, "no_plan_yet"),
+    (customer_contact._check_email_free, "customer_email_taken"),
     (case_facts.incident_terms, "case_not_ready"),
     (notices.publish_notice_once, "incident_draft"),
     (notices.check_title, "notice_title_too_long"),
@@ -757,7 +779,6 @@ RAISED_WITH_A_DATABASE_ONLY = {
     "product_already_listed",
     "seller_code_taken",
     "gtin_taken",
-    "customer_email_taken",
     "customer_choice_needs_admin",
     "username_taken",
     "token_name_taken",

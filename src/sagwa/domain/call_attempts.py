@@ -36,6 +36,13 @@ attempt (the mark says :data:`NO_PHONE` as ``why``), and the message says we hav
 call them on instead of "we called" (``desk_unreachable``). Nothing else is waited for: spaced
 attempts at a number that does not exist would only keep the incident from closing.
 
+A new phone number changes that (``services.customer_contact``): when an agent records a
+number for a customer the desk gave up on — none on file before, or a different one after
+attempts at a wrong number — the call is owed again (:data:`CALL_RESUMED` on the audit log) and
+only the attempts from then on count towards it: tries at a number that could not reach them
+say nothing about the new one. Removing the number of a customer still owed a call gives up at
+once, as above.
+
 Giving up ends only the desk's duty to call: an answer the customer gives later still counts
 as before (``consent.record_choice``). Which cases are owed a call is one query,
 ``call_list_sql.owed_a_call``: not reached since the deadline and not given up — marked
@@ -61,6 +68,12 @@ OUTCOMES = (REACHED, "no_answer", "busy", "wrong_number", "voicemail", CALLBACK_
 UNREACHABLE_ACTION = "case.unreachable"
 #: The mark's ``why`` when the customer has no phone number on file (given up with no attempt).
 NO_PHONE = "no_phone"
+#: The audit action of a call owed again after the desk gave up: a phone number was recorded
+#: for the customer (``why``: :data:`PHONE_ADDED` or :data:`PHONE_CHANGED`); attempts count
+#: from it.
+CALL_RESUMED = "case.call_resumed"
+PHONE_ADDED = "phone_added"
+PHONE_CHANGED = "phone_changed"
 #: The audit action of the same choice given again: asking for a person again after the desk
 #: gave up calling puts the customer back on the call list.
 CHOICE_REPEATED = "case.choice_repeated"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import Enum
 
 from sagwa.domain.identifiers import normalise_gtin, normalise_isbn
 from sagwa.domain.money import Money, check_price
@@ -28,7 +29,8 @@ def check_email(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
     if not _EMAIL.match(value.strip()):
-        raise InvalidInput(f"{value!r} is not an email address", field="email")
+        raise InvalidInput(f"{value!r} is not an email address", field="email",
+                           reason="email_not_an_address")
     return value.strip().lower()
 
 
@@ -36,7 +38,8 @@ def check_phone(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
     if not _PHONE.match(value.strip()):
-        raise InvalidInput(f"{value!r} is not a phone number", field="phone")
+        raise InvalidInput(f"{value!r} is not a phone number", field="phone",
+                           reason="phone_not_a_number")
     return value.strip()
 
 
@@ -95,7 +98,8 @@ class CustomerDraft:
         if self.locale not in LOCALES:
             raise InvalidInput(f"locale must be one of {LOCALES}, got {self.locale!r}", field="locale")
         if self.email is None and self.phone is None:
-            raise InvalidInput("a customer needs an email or a phone number", field="email")
+            raise InvalidInput("a customer needs an email or a phone number", field="email",
+                               reason="customer_contact_required")
 
 
 @dataclass(frozen=True)
@@ -127,3 +131,54 @@ class Customer:
     email: str | None
     phone: str | None
     locale: str
+
+
+class Keep(Enum):
+    """A contact detail left as it is (``change_contact``): not given, unlike ``None``, which
+    removes it."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+#: How one contact detail changed (``ContactChange``).
+ADDED, CHANGED, REMOVED = "added", "changed", "removed"
+
+
+@dataclass(frozen=True)
+class ContactChange:
+    """A customer's email and phone after a correction, and how each changed (:data:`ADDED`,
+    :data:`CHANGED`, :data:`REMOVED`, or None when it is the same)."""
+
+    email: str | None
+    phone: str | None
+    email_change: str | None
+    phone_change: str | None
+
+    @property
+    def how(self) -> dict[str, str]:
+        """The details that changed and how: ``{"phone": "added"}``; empty when none did."""
+        return {name: how for name, how in (("email", self.email_change),
+                                            ("phone", self.phone_change)) if how}
+
+
+def _how(before: str | None, after: str | None) -> str | None:
+    if before == after:
+        return None
+    return ADDED if before is None else REMOVED if after is None else CHANGED
+
+
+def change_contact(customer: Customer, *, email: str | None | Keep = KEEP,
+                   phone: str | None | Keep = KEEP) -> ContactChange:
+    """``customer``'s contact details with ``email`` and ``phone`` corrected (checked as at
+    registration; None or blank removes one, :data:`KEEP` leaves it). A customer keeps at least
+    one way to reach them: removing the last is refused."""
+    new_email = customer.email if email is KEEP else check_email(email)
+    new_phone = customer.phone if phone is KEEP else check_phone(phone)
+    if new_email is None and new_phone is None:
+        removed = "email" if customer.email is not None else "phone"
+        raise InvalidInput(f"customer {customer.id} needs an email or a phone number: removing "
+                           f"the {removed} would leave no way to reach them",
+                           field=removed, reason="customer_contact_required")
+    return ContactChange(new_email, new_phone, _how(customer.email, new_email),
+                         _how(customer.phone, new_phone))

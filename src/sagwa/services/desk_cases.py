@@ -421,7 +421,7 @@ def _give_up_if_unreachable(uow: SqlAlchemyUnitOfWork, row: CaseRow, owed: OwedC
     return 2 if queued else 1
 
 
-def _mark_no_phone(uow: SqlAlchemyUnitOfWork, case_ids: list[int], actor: str,
+def mark_no_phone(uow: SqlAlchemyUnitOfWork, case_ids: list[int], actor: str,
                    policy: DeskPolicy, now: datetime) -> None:
     """Mark ``case_ids`` — owed a call, with no phone number on file
     (``call_list_reads.owed_without_phone``) — "could not be reached" at once, with no attempt
@@ -434,12 +434,12 @@ def _mark_no_phone(uow: SqlAlchemyUnitOfWork, case_ids: list[int], actor: str,
 
 def _marked_no_phone(uow: SqlAlchemyUnitOfWork, row: CaseRow, actor: str, policy: DeskPolicy,
                      now: datetime) -> bool:
-    """:func:`_mark_no_phone` for the case of ``row``, if it is owed a call after the deadline
+    """:func:`mark_no_phone` for the case of ``row``, if it is owed a call after the deadline
     with no phone number on file (a customer asking for a person, or to be called back, on
     their page or on a call they made): whether it was marked. No message: they are talking
     to us, or on their page, which says why."""
     ids = uow.reads.owed_without_phone(int(row.case.incident_id), [int(row.case.case_id)])
-    _mark_no_phone(uow, ids, actor, policy, now)
+    mark_no_phone(uow, ids, actor, policy, now)
     return bool(ids)
 
 
@@ -521,7 +521,7 @@ def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
             "default": DefaultAction.FOLLOW_UP_CALL.value, "why": NEVER_TOLD_WHY})
             for row in untold], now)
         # after the never-told marks: the no-phone mark is the later word on those cases
-        _mark_no_phone(uow, no_phone, actor, policy, now)
+        mark_no_phone(uow, no_phone, actor, policy, now)
         queued += enqueue_messages(uow, no_phone_messages(uow, case_ids=no_phone, plan=plan,
                                                           policy=policy, links=links))
         if moved:

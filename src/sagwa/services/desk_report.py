@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sagwa.domain.audit import first_listing_pause
+from sagwa.domain.call_attempts import NO_PHONE, PHONE_ADDED, PHONE_CHANGED
 from sagwa.domain.contact_hours import may_contact
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, format_money
@@ -30,7 +31,10 @@ CASE_STATES = ("open", "notified", "escalated", "chosen", "defaulted", "resolved
 #: The audit facts a timeline step shows (the rest of the audit record is not for this view),
 #: in the order a reader wants them (``facts`` itself keeps the record's order).
 TIMELINE_FACTS = ("status", "new_cases", "cases", "messages", "send_at", "deadline", "version",
-                  "lang", "observed", "reason", "units", "refunded", "difference")
+                  "lang", "observed", "reason", "units", "refunded", "difference", "why")
+#: The ``why`` of a case step the timeline says (the desk gave up calling for want of a number,
+#: or owes the call again with a new one); steps with different ones are not grouped together.
+CASE_WHYS = (NO_PHONE, PHONE_ADDED, PHONE_CHANGED)
 #: The desk's changes to an order (``desk_cases._apply_effect``), and the fact that names the
 #: money moved by each: refunded for a cancellation or a lowered quantity, the difference from
 #: what was paid for a new price.
@@ -159,10 +163,12 @@ def _timeline(records: list[Any]) -> list[TimelineEntry]:
     """Incident and listing steps one by one; case steps and the desk's order changes grouped
     per action, actor and minute (Seoul time is the reader's: ``TimelineEntry.at`` is aware)."""
     out: list[TimelineEntry] = []
-    groups: dict[tuple[datetime, str, str], list[Any]] = {}
+    groups: dict[tuple[datetime, str, str, str | None], list[Any]] = {}
     for r in records:
         if r.entity_type == "case" or (r.entity_type == "order" and r.action in ORDER_CHANGES):
-            key = (r.occurred_at.replace(second=0, microsecond=0), r.actor, r.action)
+            why = (r.after or {}).get("why") if r.entity_type == "case" else None
+            key = (r.occurred_at.replace(second=0, microsecond=0), r.actor, r.action,
+                   why if why in CASE_WHYS else None)
             groups.setdefault(key, []).append(r)  # records come in log order
             continue
         if r.entity_type == "order":
@@ -173,18 +179,20 @@ def _timeline(records: list[Any]) -> list[TimelineEntry]:
                                  reason_ko=(r.after or {}).get("reason_ko")))
     # stamped with the group's first record, not the minute (which would sort it before the
     # step that caused it, e.g. "notified" before "scoped" in the same minute)
-    out += [_grouped(rows) for rows in groups.values()]
+    out += [_grouped(rows, key[3]) for key, rows in groups.items()]
     return sorted(out, key=lambda e: e.at)  # stable: log order within the same instant
 
 
-def _grouped(rows: list[Any]) -> TimelineEntry:
-    """One timeline step for ``rows`` (same minute, actor and action): the distinct cases and
-    the records; for order changes, which case each was for, the units and the money."""
+def _grouped(rows: list[Any], why: str | None = None) -> TimelineEntry:
+    """One timeline step for ``rows`` (same minute, actor, action and ``why``, one of
+    :data:`CASE_WHYS`): the distinct cases and the records; for order changes, which case each
+    was for, the units and the money."""
     first = rows[0]
     if first.entity_type == "case":
         cases = {r.entity_id for r in rows}
         return TimelineEntry(first.occurred_at, first.actor, first.action, "case",
-                             case_count=len(cases), records=len(rows))
+                             facts={"why": why} if why else {}, case_count=len(cases),
+                             records=len(rows))
     afters = [r.after or {} for r in rows]
     cases = {str(a.get("case_id")) for a in afters}
     sums: dict[str, int] = {}

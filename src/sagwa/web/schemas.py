@@ -113,6 +113,31 @@ class CustomerPublic(BaseModel):
     locale: str
 
 
+class CustomerContactUpdate(Body):
+    """A corrected email or phone number. Give only what changes: a field left out is kept,
+    ``null`` (or an empty string) removes it; a customer keeps at least one of the two."""
+
+    email: str | None = Field(default=None, max_length=320, examples=["minji@example.com"])
+    phone: str | None = Field(default=None, max_length=40, examples=["010-1234-5678"])
+
+
+class CustomerContactChanged(BaseModel):
+    """What the correction did: ``changed`` names the details that changed and how
+    (``{"phone": "added"}``, ``"changed"`` or ``"removed"``; empty: nothing did); messages still waiting on a corrected channel were sent to the new address or number
+    (``messages_readdressed``) or withdrawn (``messages_withdrawn``); ``calls_resumed``: cases
+    the desk had given up calling, owed the call again with the new number;
+    ``calls_given_up``: cases owed a call, given up now there is no number, and written to
+    (``messages_queued``)."""
+
+    customer: CustomerPublic
+    changed: dict[str, str]
+    messages_readdressed: int
+    messages_withdrawn: int
+    calls_resumed: list[int]
+    calls_given_up: list[int]
+    messages_queued: int
+
+
 class ListingCreate(Body):
     seller_id: StrictInt
     product_id: StrictInt

@@ -124,6 +124,18 @@ class CallListReads:
             q = q.where(cases.c.id.in_(case_ids))
         return [int(i) for i in self.conn.execute(q).scalars()]
 
+    def given_up_calls(self, case_ids: list[int]) -> list[int]:
+        """Those of ``case_ids`` whose call the desk gave up (:func:`given_up`: could not reach
+        them, or no number to call) and would owe again (:func:`owed_a_call` but for that:
+        defaulted, unreached, incident not closed); by case id."""
+        if not case_ids:
+            return []
+        q = (select(cases.c.id)
+             .join(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
+             .where(cases.c.id.in_(case_ids), owed_a_call(given_up_too=True), given_up())
+             .order_by(cases.c.id))
+        return [int(i) for i in self.conn.execute(q).scalars()]
+
     def owed_call(self, case_id: int, *,
                   min_spacing: timedelta = DEFAULT_MIN_SPACING) -> OwedCall | None:
         """The case's call still owed, if it is on the call list (:func:`owed_a_call`): the

@@ -18,6 +18,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    true,
 )
 
 from sagwa.adapters.db.tables import (
@@ -31,6 +32,7 @@ from sagwa.adapters.db.tables import (
 )
 from sagwa.domain.call_attempts import (
     CALL_CHANNEL,
+    CALL_RESUMED,
     CALLBACK_REQUESTED,
     CHOICE_REPEATED,
     REACHED,
@@ -38,7 +40,7 @@ from sagwa.domain.call_attempts import (
 )
 
 
-def owed_a_call() -> ColumnElement[bool]:
+def owed_a_call(*, given_up_too: bool = False) -> ColumnElement[bool]:
     """A case on the call list, in an incident not closed: escalated (unanswered near the
     deadline, or the customer asked to talk to a person), or defaulted while a call is still
     owed — the case's default is a follow-up call (the plan's default, a capped keep for a
@@ -47,7 +49,8 @@ def owed_a_call() -> ColumnElement[bool]:
     or the customer had asked for a person — until an attempt since the deadline reached the
     customer or the desk gave up after the policy's attempts (:func:`given_up`). The one rule for the call
     list, the count that holds back closing, and the attempt that may give up. (``cases``
-    joined to ``incident_plans``.)"""
+    joined to ``incident_plans``.) ``given_up_too``: also those the desk gave up on, which
+    would be owed the call again if the customer asked (or gave a new number)."""
     reached = exists().where(since_deadline(), contact_attempts.c.outcome == REACHED)
     units = (select(func.coalesce(func.sum(orders.c.quantity), 0))
              .select_from(case_orders.join(orders, orders.c.id == case_orders.c.order_id))
@@ -63,7 +66,7 @@ def owed_a_call() -> ColumnElement[bool]:
         cases.c.status == "escalated",
         and_(cases.c.status == "defaulted",
              or_(cases.c.choice == "talk_to_person", follow_up),
-             ~reached, ~given_up())))
+             ~reached, true() if given_up_too else ~given_up())))
 
 
 def given_up() -> ColumnElement[bool]:
@@ -88,11 +91,13 @@ def given_up() -> ColumnElement[bool]:
     # request too
     asked_since = func.coalesce(and_(cases.c.choice == "talk_to_person",  # NULL: not asked
                                      cases.c.choice_at > audit_log.c.occurred_at), False)
+    # so is a phone number recorded for them after it (``CALL_RESUMED``)
     again = audit_log.alias("asked_again")
     asked_again = (exists().where(again.c.entity_type == "case",
                                   again.c.entity_id == cast(cases.c.id, Text),
-                                  again.c.action == CHOICE_REPEATED,
-                                  again.c.after["choice"].astext == "talk_to_person",
+                                  or_(and_(again.c.action == CHOICE_REPEATED,
+                                           again.c.after["choice"].astext == "talk_to_person"),
+                                      again.c.action == CALL_RESUMED),
                                   again.c.seq > audit_log.c.seq)
                    .correlate_except(again))
     return exists().where(mark, ~called_back_since, ~asked_since, ~asked_again)
@@ -106,8 +111,17 @@ def phone_calls() -> ColumnElement[bool]:
 
 def since_deadline() -> ColumnElement[bool]:
     """The case's phone calls from its plan's deadline on: those a call owed counts (an email
-    or a text message neither makes the call nor uses up its attempts)."""
-    return and_(phone_calls(), contact_attempts.c.attempted_at >= incident_plans.c.deadline)
+    or a text message neither makes the call nor uses up its attempts) — from the moment the
+    call was owed again instead, if it was (``CALL_RESUMED``: a new phone number; tries at the
+    old one say nothing about it)."""
+    resumed = audit_log.alias("call_resumed")
+    resumed_at = (select(func.max(resumed.c.occurred_at))
+                  .where(resumed.c.entity_type == "case",
+                         resumed.c.entity_id == cast(cases.c.id, Text),
+                         resumed.c.action == CALL_RESUMED)
+                  .correlate_except(resumed).scalar_subquery())
+    return and_(phone_calls(), contact_attempts.c.attempted_at
+                >= func.greatest(incident_plans.c.deadline, resumed_at))
 
 
 def calls_on_card() -> ColumnElement[bool]:

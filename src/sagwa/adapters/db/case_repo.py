@@ -27,6 +27,7 @@ from sagwa.adapters.db.tables import (
     cases,
     contact_attempts,
     customers,
+    incidents,
     notices,
     orders,
 )
@@ -113,6 +114,16 @@ class CaseRepository:
     def scoped_order_ids(self, incident_id: int) -> set[int]:
         return set(self.conn.execute(select(case_orders.c.order_id).where(
             case_orders.c.incident_id == incident_id)).scalars())
+
+    def open_cases_of_customer(self, customer_id: int) -> list[tuple[int, int]]:
+        """The customer's cases in incidents not closed, as ``(incident_id, case_id)``, in that
+        order (the order a step locks them in: ``desk_cases.lock_case``)."""
+        rows = self.conn.execute(
+            select(cases.c.incident_id, cases.c.id)
+            .join(incidents, incidents.c.id == cases.c.incident_id)
+            .where(cases.c.customer_id == customer_id, incidents.c.status != "closed")
+            .order_by(cases.c.incident_id, cases.c.id))
+        return [(int(r.incident_id), int(r.id)) for r in rows]
 
     def case_for_customer(self, incident_id: int, customer_id: int) -> int | None:
         return self.conn.execute(select(cases.c.id).where(

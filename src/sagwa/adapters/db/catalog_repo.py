@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, any_, func, insert, literal, or_, select
+from sqlalchemy import BigInteger, Connection, any_, func, insert, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from sagwa.adapters.db.tables import customers, products, sellers
@@ -98,6 +98,13 @@ class CatalogRepository:
         ``None`` when there is no such customer."""
         return self.conn.execute(select(customers.c.id).where(customers.c.id == customer_id)
                                  .with_for_update()).scalar_one_or_none()
+
+    def set_customer_contact(self, customer_id: int, *, email: str | None,
+                             phone: str | None) -> Customer:
+        """Store the customer's corrected email and phone (``catalog.change_contact``)."""
+        row = self.conn.execute(update(customers).where(customers.c.id == customer_id)
+                                .values(email=email, phone=phone).returning(customers)).one()
+        return _customer(row)
 
     def customer_by_email(self, email: str) -> Customer | None:
         row = self.conn.execute(select(customers).where(customers.c.email == email)).one_or_none()

@@ -128,6 +128,23 @@ class OutboxRepository:
             .values(status="withdrawn", last_error=why))
         return int(result.rowcount)
 
+    def readdress_pending(self, customer_id: int, *, channel: str, recipient: str) -> int:
+        """Send the customer's ``pending`` messages on ``channel`` to ``recipient`` instead (their
+        address or number was corrected); how many. One being sent right now goes where it was
+        going."""
+        return int(self.conn.execute(
+            update(outbox).where(outbox.c.customer_id == customer_id, outbox.c.channel == channel,
+                                 outbox.c.status == "pending", outbox.c.recipient != recipient)
+            .values(recipient=recipient)).rowcount)
+
+    def withdraw_pending_to(self, customer_id: int, *, channel: str, why: str) -> int:
+        """Withdraw the customer's ``pending`` messages on ``channel`` (their address or number
+        was removed); how many."""
+        return int(self.conn.execute(
+            update(outbox).where(outbox.c.customer_id == customer_id, outbox.c.channel == channel,
+                                 outbox.c.status == "pending")
+            .values(status="withdrawn", last_error=why)).rowcount)
+
     # delivery
     def try_lease(self, message_id: int) -> bool:
         """Take the message's lease (a transaction-scoped advisory lock) unless it is held."""

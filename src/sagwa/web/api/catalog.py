@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
-from sagwa.domain.catalog import Customer, Product, Seller
+from sagwa.domain.catalog import KEEP, Customer, Product, Seller
 from sagwa.services import catalog
+from sagwa.services.customer_contact import ContactChanged, change_customer_contact
 from sagwa.services.lookups import require
-from sagwa.web.deps import ADMIN, AGENT, Actor, IdempotencyKey, Uow
+from sagwa.web.deps import ADMIN, AGENT, Actor, IdempotencyKey, Uow, case_links
 from sagwa.web.schemas import (
+    CustomerContactChanged,
+    CustomerContactUpdate,
     CustomerCreate,
     CustomerPublic,
     MoneyIO,
@@ -92,3 +95,26 @@ def register_customer(body: CustomerCreate, uow: Uow, actor: Actor,
 def get_customer(customer_id: int, uow: Uow) -> CustomerPublic:
     with uow() as u:
         return customer_public(require(u.catalog.customer(customer_id), "customer", customer_id))
+
+
+def contact_changed_public(done: ContactChanged) -> CustomerContactChanged:
+    return CustomerContactChanged(
+        customer=customer_public(done.customer), changed=dict(done.changed),
+        messages_readdressed=done.messages_readdressed,
+        messages_withdrawn=done.messages_withdrawn, calls_resumed=list(done.calls_resumed),
+        calls_given_up=list(done.calls_given_up), messages_queued=done.messages_queued)
+
+
+@router.patch("/customers/{customer_id}", response_model=CustomerContactChanged,
+              dependencies=[AGENT])
+def change_contact(customer_id: int, body: CustomerContactUpdate, request: Request, uow: Uow,
+                   actor: Actor) -> CustomerContactChanged:
+    """Correct a customer's email or phone number (agents and admins). Messages still waiting
+    go to the new address or number; a customer the desk gave up calling is owed the call again
+    with a new number; one owed a call whose number is removed is given up at once and told by
+    email. Sending the same details again changes nothing."""
+    given = body.model_fields_set
+    return contact_changed_public(change_customer_contact(
+        uow(), customer_id=customer_id, actor=actor, policy=request.app.state.desk_policy,
+        email=body.email if "email" in given else KEEP,
+        phone=body.phone if "phone" in given else KEEP, links=case_links(request)))

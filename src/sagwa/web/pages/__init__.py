@@ -21,6 +21,7 @@ from sagwa.config import Settings
 from sagwa.web.pages import (
     auth,
     contact_centre,
+    contact_details,
     customer,
     incidents,
     notices,
@@ -41,5 +42,6 @@ def install_pages(app: FastAPI, settings: Settings) -> None:
                        session_cookie="sagwa_session", max_age=int(SESSION_LIFETIME.total_seconds()),
                        same_site="lax", https_only=settings.environment == "production")
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    for module in (auth, seller, seller_incidents, review, incidents, contact_centre, customer, notices):
+    for module in (auth, seller, seller_incidents, review, incidents, contact_centre,
+                   contact_details, customer, notices):
         app.include_router(module.router)

@@ -225,7 +225,7 @@ def _on_case_page(back: str) -> bool:
     return back == "case"
 
 
-def _refused(request: Request, uow: Uow, case_id: int, form: str, typed: dict[str, str],
+def refused_form(request: Request, uow: Uow, case_id: int, form: str, typed: dict[str, str],
              exc: SagwaError, back: str) -> Response:
     """The page the form came from (the queue or the case page) again, with the refusal next
     to that case's ``form`` and what was typed."""
@@ -298,7 +298,7 @@ def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
                                   agent=account.actor, note=note.strip() or None, policy=policy,
                                   idempotency_key=key, links=case_links(request))
     except SagwaError as exc:
-        return _refused(request, uow, case_id, "attempt", {"outcome": outcome, "note": note}, exc,
+        return refused_form(request, uow, case_id, "attempt", {"outcome": outcome, "note": note}, exc,
                         back)
     ko, en = attempt_flash(case_id, outcome, logged, policy)
     if logged.made_call and not _on_case_page(back):
@@ -319,7 +319,7 @@ def difference_paid(case_id: int, request: Request, account: Agent, uow: Uow,
         recorded = record_difference_paid(uow(), case_id=case_id, actor=account.actor,
                                           note=note, policy=request.app.state.desk_policy)
     except SagwaError as exc:
-        return _refused(request, uow, case_id, "difference", {"payment_note": note}, exc, back)
+        return refused_form(request, uow, case_id, "difference", {"payment_note": note}, exc, back)
     amount_ko, amount_en = (format_money(recorded.difference, lang=lang) for lang in ("ko", "en"))
     if recorded.changed:
         sent_ko, sent_en = {"email": (" 고객에게 영수 안내 메일을 보냅니다.",
@@ -354,7 +354,7 @@ def phone_choice(case_id: int, request: Request, account: Agent, uow: Uow,
                       evidence=words.strip(), taken_by=account.actor,
                       policy=request.app.state.desk_policy)
     except SagwaError as exc:
-        return _refused(request, uow, case_id, "choice", {"choice": choice, "words": words}, exc,
+        return refused_form(request, uow, case_id, "choice", {"choice": choice, "words": words}, exc,
                         back)
     flash_in_lang(request, f"#{case_id} 고객 선택 기록: {label('choice', choice, 'ko')}",
                   f"#{case_id} choice recorded: {label('choice', choice, 'en')}.")

@@ -144,6 +144,20 @@ RULES: tuple[Rule, ...] = (
     _r("conflict", None, "price_is_incident_wrong_price",
        "{said_ko}입니다. 이 상품은 이 가격으로 다시 정할 수 없습니다.",
        "This is {said_en}; the listing cannot be set to it again."),
+    # a customer's contact details (agent's case page)
+    _r("invalid_input", None, "customer_contact_required",
+       "고객에게 연락할 방법이 하나는 남아 있어야 합니다. 이메일과 전화번호를 모두 지울 수는 없습니다.",
+       "A customer keeps at least one way to reach them: the email and the phone number cannot "
+       "both be removed."),
+    _r("conflict", None, "customer_email_taken",
+       "다른 고객이 이미 이 이메일을 쓰고 있습니다. 고객에게 주소를 다시 확인해 주세요.",
+       "Another customer already has this email; check the address with the customer."),
+    _r("invalid_input", None, "phone_not_a_number",
+       "전화번호 형식이 아닙니다. 숫자로 입력해 주세요(예: 010-1234-5678 또는 +82 10 1234 5678).",
+       "That is not a phone number; type it in digits, like 010-1234-5678 or +82 10 1234 5678."),
+    _r("invalid_input", None, "email_not_an_address",
+       "이메일 주소 형식이 아닙니다(예: minji@example.com). 다시 확인해 주세요.",
+       "That is not an email address (like minji@example.com); please check it."),
     # customers' choices (case page and call queue)
     _r("invalid_input", "choice", None,
        "고를 수 있는 선택지가 아닙니다. 화면에 보이는 선택지 중에서 골라 주세요.",
@@ -446,6 +460,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "seller_share_pct": ("판매자 부담", "the seller's share"),
     "platform_share_pct": ("플랫폼 부담", "the platform's share"),
     "password": ("비밀번호", "the password"),
+    "phone": ("전화번호", "the phone number"), "email": ("이메일", "the email"),
     # the seller's page: a mistyped address or an overlong promotion field named as people say
     # them ("Please check listing_id." and "Promotion_pct is too long." before)
     "listing_id": ("상품 번호", "the listing number"),

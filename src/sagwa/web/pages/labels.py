@@ -81,6 +81,13 @@ CALL_OUTCOME: dict[str, Label] = {
     "callback_requested": ("다시 전화 요청", "asked us to call back"),
 }
 
+#: Why the desk gave up calling a customer, or owes the call again (a timeline step's ``why``).
+CALL_WHY: dict[str, Label] = {
+    "no_phone": ("전화번호 없음", "no phone number"),
+    "phone_added": ("전화번호를 새로 받음", "a phone number was recorded"),
+    "phone_changed": ("전화번호를 고침", "the phone number was corrected"),
+}
+
 RESPONSIBLE: dict[str, Label] = {
     "seller": ("판매자", "seller"),
     "platform": ("플랫폼", "platform"),
@@ -186,6 +193,8 @@ ACTION: dict[str, Label] = {
                         "never told before the deadline: owed a call"),
     "case.unreachable": ("연락 안 됨(통화 시도 소진, 또는 전화번호 없음)",
                          "could not be reached (call attempts used up, or no phone number)"),
+    "case.call_resumed": ("새 전화번호로 다시 전화드릴 고객 목록에 올림",
+                          "owed the call again: a new phone number"),
     "order.cancel_and_refund": ("주문 취소·환불", "order cancelled and refunded"),
     "order.reduce_and_refund": ("주문 수량 줄임·환불", "order quantity lowered and refunded"),
     "order.reprice": ("할인가로 주문 금액 변경", "order repriced at the discount"),
@@ -199,6 +208,7 @@ ACTION: dict[str, Label] = {
     "points.debited": ("포인트 사용", "points debited"),
     "ledger.reversed": ("원장 기록 취소(반대 기록)", "ledger entry reversed"),
     "customer.registered": ("고객 등록", "customer registered"),
+    "customer.contact_changed": ("고객 연락처 수정", "customer's contact details corrected"),
     "seller.registered": ("판매자 등록", "seller registered"),
     "product.registered": ("상품 등록", "product registered"),
     "user.created": ("계정 생성", "account created"),
@@ -209,7 +219,7 @@ ACTION: dict[str, Label] = {
 VOCABULARIES: Mapping[str, Mapping[str, Label]] = {
     "listing": LISTING_STATUS, "price_change": PRICE_CHANGE_STATUS,
     "incident": INCIDENT_STATUS, "case": CASE_STATUS, "order": ORDER_STATUS, "choice": CHOICE,
-    "default": DEFAULT_ACTION, "outcome": CALL_OUTCOME, "responsible": RESPONSIBLE,
+    "default": DEFAULT_ACTION, "outcome": CALL_OUTCOME, "why": CALL_WHY, "responsible": RESPONSIBLE,
     "verdict": VERDICT, "error_type": ERROR_TYPE, "severity": SEVERITY, "language": LANGUAGE,
     "action": ACTION, "policy_rule": POLICY_RULE,
 }

@@ -79,6 +79,8 @@ def _detail(facts: Mapping[str, Any], vocabulary: str | None, lang: str,
         elif key in ("send_at", "deadline"):
             ko, en = ("발송", "sending") if key == "send_at" else ("답변 기한", "deadline")
             said.append(f"{_t(lang, ko, en)} {_when(raw, lang)}")
+        elif key == "why":
+            said.append(label("why", value, lang))
         elif key == "reason":
             # the Korean kept with the record (a hold at publication), else with its change
             reason = (own_ko or reasons_ko.get(value, value)) if lang == "ko" else value

@@ -1,0 +1,176 @@
+"""Correct a customer's email or phone number, and what that changes on the desk.
+
+A customer calls in with a number the desk never had, or says the address their apology went
+to is not theirs any more. One transaction stores the correction and, on the audit log, what it
+did (which details were added, changed or removed — not the details themselves):
+
+* messages still waiting to go out on that channel go to the new address or number, or are
+  withdrawn when it was removed (one being sent right now goes where it was going);
+* a new phone number — added, or changed after tries at a wrong one — owes the call again to a
+  customer the desk gave up on (``call_attempts.CALL_RESUMED``): they are back on the call list,
+  their attempts count from now, and "we have no number to call you", if still waiting, is
+  withdrawn;
+* a removed phone number gives up at once on a customer owed a call after the deadline
+  (``call_attempts.NO_PHONE``) and writes to them that we have no number to call them on, as
+  the deadline does.
+
+Writing the same details again changes nothing and records nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+
+from sagwa.domain.audit import AuditEvent
+from sagwa.domain.call_attempts import CALL_RESUMED, PHONE_ADDED, PHONE_CHANGED
+from sagwa.domain.catalog import (
+    ADDED,
+    CHANGED,
+    KEEP,
+    REMOVED,
+    ContactChange,
+    Customer,
+    Keep,
+    change_contact,
+)
+from sagwa.errors import Conflict
+from sagwa.services.desk_cases import current_plan, lock_case, mark_no_phone
+from sagwa.services.desk_notify import LinkMaker
+from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.lookups import require
+from sagwa.services.outbox import enqueue_messages
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+#: The audit action of a corrected email or phone number.
+CONTACT_CHANGED = "customer.contact_changed"
+#: The outbox channel each contact detail is sent on.
+_CHANNELS = {"email": "email", "phone": "sms"}
+
+
+@dataclass(frozen=True)
+class ContactChanged:
+    """What a correction did: the customer as stored now, the details that changed and how
+    (``{"phone": "added"}``: ``added``, ``changed`` or ``removed``; empty when none did), the
+    waiting messages sent to the new address or number and those withdrawn, the
+    cases owed the call again and those given up for want of a number, and the messages queued
+    to tell those (by email) that we have no number to call them on."""
+
+    customer: Customer
+    changed: dict[str, str]
+    messages_readdressed: int = 0
+    messages_withdrawn: int = 0
+    calls_resumed: tuple[int, ...] = ()
+    calls_given_up: tuple[int, ...] = ()
+    messages_queued: int = 0
+
+
+def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, actor: str,
+                            policy: DeskPolicy, email: str | None | Keep = KEEP,
+                            phone: str | None | Keep = KEEP,
+                            links: LinkMaker | None = None) -> ContactChanged:
+    """Store the customer's corrected ``email`` and ``phone`` (None removes one, ``KEEP`` leaves
+    it; at least one stays) and apply what it changes on the desk (the module docstring)."""
+    with uow:
+        # the cases first, as every desk step locks them (incident, then case): the deadline's
+        # job and a choice either finish before this reads them, or read the new number
+        open_cases = uow.cases.open_cases_of_customer(customer_id)
+        for _, case_id in open_cases:
+            lock_case(uow, case_id)
+        require(uow.catalog.lock_customer(customer_id), "customer", customer_id)
+        before = require(uow.catalog.customer(customer_id), "customer", customer_id)
+        change = change_contact(before, email=email, phone=phone)
+        if not change.how:
+            return ContactChanged(before, {})
+        _check_email_free(uow, customer_id, change)
+        now = uow.now()
+        after = uow.catalog.set_customer_contact(customer_id, email=change.email,
+                                                 phone=change.phone)
+        readdressed, withdrawn = _redirect_waiting_messages(uow, customer_id, change)
+        case_ids = [case_id for _, case_id in open_cases]
+        resumed: list[int] = []
+        given_up: list[int] = []
+        queued = 0
+        if change.phone_change in (ADDED, CHANGED):
+            resumed = _owe_calls_again(uow, case_ids, change.phone_change, actor, now)
+        elif change.phone_change == REMOVED:
+            given_up, queued = _give_up_without_phone(uow, open_cases, actor, policy, now, links)
+        uow.audit.append(AuditEvent(actor, CONTACT_CHANGED, "customer", str(customer_id), after={
+            "email": change.email_change, "phone": change.phone_change,
+            "messages_readdressed": readdressed, "messages_withdrawn": withdrawn,
+            "calls_resumed": resumed, "calls_given_up": given_up, "messages": queued}), now)
+        uow.commit()
+        return ContactChanged(after, change.how, readdressed, withdrawn, tuple(resumed),
+                              tuple(given_up), queued)
+
+
+def customer_of_case(uow: SqlAlchemyUnitOfWork, case_id: int) -> int:
+    """The customer of case ``case_id`` (the agent corrects the details from the case page)."""
+    with uow:
+        return int(require(uow.cases.get(case_id), "case", case_id).case.customer_id)
+
+
+def _check_email_free(uow: SqlAlchemyUnitOfWork, customer_id: int, change: ContactChange) -> None:
+    if change.email_change not in (ADDED, CHANGED) or change.email is None:
+        return
+    other = uow.catalog.customer_by_email(change.email)
+    if other is not None and other.id != customer_id:
+        raise Conflict(f"another customer (#{other.id}) has the email {change.email}",
+                       field="email", reason="customer_email_taken")
+
+
+def _redirect_waiting_messages(uow: SqlAlchemyUnitOfWork, customer_id: int,
+                               change: ContactChange) -> tuple[int, int]:
+    """Messages waiting to go out on a corrected channel: to the new address or number, or
+    withdrawn when it was removed. (Readdressed, withdrawn.)"""
+    readdressed = withdrawn = 0
+    for detail, how in (("email", change.email_change), ("phone", change.phone_change)):
+        channel = _CHANNELS[detail]
+        if how == REMOVED:
+            withdrawn += uow.outbox.withdraw_pending_to(
+                customer_id, channel=channel, why=f"the customer's {detail} was removed")
+        elif how in (ADDED, CHANGED):
+            value = change.email if detail == "email" else change.phone
+            readdressed += uow.outbox.readdress_pending(customer_id, channel=channel,
+                                                        recipient=str(value))
+    return readdressed, withdrawn
+
+
+def _owe_calls_again(uow: SqlAlchemyUnitOfWork, case_ids: list[int], how: str, actor: str,
+                     now: datetime) -> list[int]:
+    """The customer's cases the desk gave up calling are owed the call again, counted from now
+    (``call_attempts.CALL_RESUMED``); "we have no number to call you", if still waiting to go
+    out, is no longer true."""
+    ids = uow.reads.given_up_calls(case_ids)
+    if not ids:
+        return []
+    why = PHONE_ADDED if how == ADDED else PHONE_CHANGED
+    uow.audit.append_many([AuditEvent(actor, CALL_RESUMED, "case", str(i), after={"why": why})
+                           for i in ids], now)
+    uow.outbox.withdraw_pending(ids, purposes=("unreachable",),
+                                why="a phone number was recorded; the customer is owed the call "
+                                    "again")
+    return ids
+
+
+def _give_up_without_phone(uow: SqlAlchemyUnitOfWork, open_cases: list[tuple[int, int]],
+                           actor: str, policy: DeskPolicy, now: datetime,
+                           links: LinkMaker | None) -> tuple[list[int], int]:
+    """The customer's cases owed a call after the deadline, now with no number to call: given
+    up at once and written to, as the deadline does (``desk_cases.mark_no_phone``). (The cases,
+    the messages queued: none for a customer already sent that message once.)"""
+    from sagwa.services.desk_unreachable import no_phone_messages
+
+    marked: list[int] = []
+    queued = 0
+    for incident_id, rows in groupby(open_cases, key=lambda pair: pair[0]):
+        ids = uow.reads.owed_without_phone(incident_id, [case_id for _, case_id in rows])
+        if not ids:
+            continue
+        mark_no_phone(uow, ids, actor, policy, now)
+        queued += enqueue_messages(uow, no_phone_messages(uow, case_ids=ids,
+                                                plan=current_plan(uow, incident_id),
+                                                policy=policy, links=links))
+        marked += ids
+    return marked, queued

@@ -1,0 +1,77 @@
+"""The agent corrects a customer's email or phone number from the case page (a customer who
+rang in with a number the desk never had, or an address that is no longer theirs):
+``services.customer_contact`` stores it and says what it changed, which the agent is told."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from sagwa.errors import SagwaError
+from sagwa.services.customer_contact import (
+    ContactChanged,
+    change_customer_contact,
+    customer_of_case,
+)
+from sagwa.web.deps import Uow, case_links
+from sagwa.web.pages.contact_centre import refused_form
+from sagwa.web.pages.error_texts import PageRoute
+from sagwa.web.pages.rendering import flash_in_lang
+from sagwa.web.pages.session import Agent, csrf_protect
+
+router = APIRouter(prefix="/cs", dependencies=[Depends(csrf_protect)], include_in_schema=False,
+                   route_class=PageRoute)
+
+_DETAIL = {"email": ("이메일", "email"), "phone": ("전화번호", "phone number")}
+_HOW = {"added": ("추가", "added"), "changed": ("변경", "changed"), "removed": ("삭제", "removed")}
+
+
+def contact_flash(case_id: int, done: ContactChanged) -> tuple[str, str]:
+    """What the agent is told after saving (Korean, English): which details changed and what
+    that did — messages sent to the new address or number or withdrawn, calls owed again,
+    calls given up for want of a number."""
+    if not done.changed:
+        return (f"#{case_id} 고객 연락처가 이미 그대로입니다. 바뀐 것은 없습니다.",
+                f"#{case_id}: the customer's details were already these; nothing changed.")
+    ko = f"#{case_id} 고객 연락처를 고쳤습니다: " + ", ".join(
+        f"{_DETAIL[d][0]} {_HOW[how][0]}" for d, how in done.changed.items()) + "."
+    en = f"#{case_id}: the customer's contact details are corrected: " + ", ".join(
+        f"{_DETAIL[d][1]} {_HOW[how][1]}" for d, how in done.changed.items()) + "."
+    if done.messages_readdressed:
+        ko += f" 보내지 않은 메시지 {done.messages_readdressed}통은 새 주소·번호로 보냅니다."
+        en += f" {done.messages_readdressed} message(s) not yet sent go to the new address or number."
+    if done.messages_withdrawn:
+        ko += f" 지운 주소·번호로 보낼 메시지 {done.messages_withdrawn}통은 보내지 않습니다."
+        en += f" {done.messages_withdrawn} message(s) to the removed one will not be sent."
+    if done.calls_resumed:
+        ko += " 전화가 닿지 않아 목록에서 뺐던 고객을 새 번호로 다시 ‘전화드릴 고객’ 목록에 올렸습니다. 통화 시도는 지금부터 셉니다."
+        en += (" The customer the desk had given up calling is back on the call list with the "
+               "new number; attempts count from now.")
+    if done.calls_given_up:
+        ko += " 전화번호가 없어 더는 전화드릴 수 없으므로 ‘연락 안 됨’으로 기록하고 목록에서 뺐습니다."
+        en += (" With no phone number the customer can no longer be called: recorded as could "
+               "not be reached, off the call list.")
+        if done.messages_queued:
+            ko += " 고객에게 전화번호가 없다는 안내와 연락 방법을 메일로 보냅니다."
+            en += " They are emailed that we have no number for them, and how to reach us."
+    return ko, en
+
+
+@router.post("/cases/{case_id}/contact")
+def correct_contact(case_id: int, request: Request, account: Agent, uow: Uow,
+                    phone: Annotated[str, Form(max_length=40)] = "",
+                    email: Annotated[str, Form(max_length=320)] = "") -> Response:
+    """Save the customer's phone number and email as typed (a field left empty removes it)."""
+    try:
+        customer_id = customer_of_case(uow(), case_id)
+        done = change_customer_contact(
+            uow(), customer_id=customer_id, actor=account.actor,
+            policy=request.app.state.desk_policy, email=email.strip() or None,
+            phone=phone.strip() or None, links=case_links(request))
+    except SagwaError as exc:
+        return refused_form(request, uow, case_id, "contact", {"phone": phone, "email": email},
+                            exc, "case")
+    flash_in_lang(request, *contact_flash(case_id, done))
+    return RedirectResponse(f"/cs/cases/{case_id}#contact", status_code=303)

@@ -1,0 +1,200 @@
+"""Correcting a customer's email or phone number, on real PostgreSQL
+(``services.customer_contact``): a number given to an agent puts a customer the desk gave up on
+back on the call list, with attempts counted afresh; a removed number gives up at once and
+writes to them; messages still waiting follow the new address or number; a refused correction
+stores nothing."""
+
+# ruff: noqa: F811  (the tests take test_desk's ``shop`` fixture, imported below, by name)
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from test_desk import POLICY, shop  # noqa: F401
+from test_desk_given_up_pages import _page
+from test_desk_never_told import _incident, _messages, _past_deadline
+from test_desk_no_phone import _marks, _no_phone
+
+from sagwa.adapters.db.tables import customers, outbox
+from sagwa.domain.call_attempts import CALL_RESUMED, NO_PHONE, PHONE_ADDED, PHONE_CHANGED
+from sagwa.domain.catalog import KEEP
+from sagwa.errors import Conflict, InvalidInput
+from sagwa.services import desk_cases
+from sagwa.services.customer_contact import CONTACT_CHANGED, change_customer_contact
+from sagwa.services.desk_report import build_report
+from sagwa.web.pages.timeline import timeline_rows
+
+AGENT = "agent:park"
+
+
+def _change(uow, customer_id: int, **details):
+    return change_customer_contact(uow(), customer_id=customer_id, actor=AGENT, policy=POLICY,
+                                   **details)
+
+
+def _events(uow, kind: str, entity_id: int, action: str) -> list[dict]:
+    with uow() as u:
+        return [r.event.after for r in u.audit.for_entity(kind, str(entity_id))
+                if r.event.action == action]
+
+
+def _queued(uow, iid: int) -> list[int]:
+    with uow() as u:
+        return [q.case_id for q in u.reads.call_queue() if q.incident_id == iid]
+
+
+def _call(uow, clock, case_id: int, outcome: str):
+    logged = desk_cases.log_call_attempt(uow(), case_id=case_id, channel="phone",
+                                         outcome=outcome, agent=AGENT, policy=POLICY)
+    clock.now += timedelta(hours=2)  # the policy's spacing: the next one counts
+    return logged
+
+
+def _outbox(uow, case_id: int, purpose: str) -> list[tuple[str, str, str]]:
+    with uow() as u:
+        return [tuple(r) for r in u.conn.execute(
+            select(outbox.c.channel, outbox.c.recipient, outbox.c.status)
+            .where(outbox.c.case_id == case_id, outbox.c.purpose == purpose)
+            .order_by(outbox.c.id))]
+
+
+def test_a_number_given_to_an_agent_puts_a_customer_given_up_for_none_back_on_the_call_list(
+        shop) -> None:
+    uow, clock, iid, cases, people, _ = _incident(shop, worker_down=True)
+    _no_phone(uow, people[0])
+    en = cases[people[0]]
+    _past_deadline(uow, clock, iid)
+    assert en not in _queued(uow, iid)
+    assert _outbox(uow, en, "unreachable") == [("email", "c0@example.com", "pending")]
+    done = _change(uow, people[0], phone="010-9876-5432")
+    assert done.changed == {"phone": "added"}
+    assert done.calls_resumed == (en,) and done.calls_given_up == ()
+    assert en in _queued(uow, iid)
+    [resumed] = _events(uow, "case", en, CALL_RESUMED)
+    assert resumed == {"why": PHONE_ADDED}
+    [audit] = _events(uow, "customer", people[0], CONTACT_CHANGED)
+    assert audit["phone"] == "added" and audit["calls_resumed"] == [en]
+    assert "9876" not in str(audit)  # the log says what changed, not the number
+    # "we have no number to call you", still waiting, is no longer true
+    assert _outbox(uow, en, "unreachable") == [("email", "c0@example.com", "withdrawn")]
+    with uow() as u:
+        [record] = u.reads.call_records([en]).values()
+    assert record.on_call_list and not record.unreachable and not record.no_phone
+    assert "no phone number" not in _page(uow, en, people[0], "en").lower()
+    # the new number is tried as any other: three spaced attempts, then "we called you"
+    assert not _call(uow, clock, en, "no_answer").gave_up
+    assert not _call(uow, clock, en, "busy").gave_up
+    last = _call(uow, clock, en, "no_answer")
+    assert last.gave_up and last.message_queued
+    assert [m["why"] if "why" in m else m["attempts"] for m in _marks(uow, en)] == [NO_PHONE, 3]
+    assert en not in _queued(uow, iid)
+    assert "called you 3 times" in _messages(uow, "unreachable")[en]
+
+
+def test_a_corrected_number_after_tries_at_a_wrong_one_counts_its_attempts_afresh(shop) -> None:
+    uow, clock, iid, cases, people, _ = _incident(shop, worker_down=True)
+    ko = cases[people[1]]  # never told: owed a call, and it has a number
+    _past_deadline(uow, clock, iid)
+    for _ in range(3):
+        logged = _call(uow, clock, ko, "wrong_number")
+    assert logged.gave_up and ko not in _queued(uow, iid)
+    done = _change(uow, people[1], phone="010-5555-0101")
+    assert done.changed == {"phone": "changed"} and done.calls_resumed == (ko,)
+    assert _events(uow, "case", ko, CALL_RESUMED) == [{"why": PHONE_CHANGED}]
+    assert ko in _queued(uow, iid)
+    # one try at the new number is one attempt of three, not a fourth that gives up at once
+    logged = _call(uow, clock, ko, "no_answer")
+    assert not logged.gave_up and logged.attempts_counted == 1
+    with uow() as u:
+        [queued] = [q for q in u.reads.call_queue() if q.case_id == ko]
+    assert queued.attempts_counted == 1 and queued.phone == "010-5555-0101"
+    # correcting it again to the same number changes nothing and records nothing
+    again = _change(uow, people[1], phone="010-5555-0101")
+    assert again.changed == {} and again.calls_resumed == ()
+    assert len(_events(uow, "customer", people[1], CONTACT_CHANGED)) == 1
+    # the incident's timeline says why each step happened
+    report = build_report(uow(), incident_id=iid, policy=POLICY)
+    rows = [(r.action_code, r.detail) for r in timeline_rows(report.timeline, "en")]
+    assert ("case.call_resumed", "the phone number was corrected") in rows
+
+
+def test_removing_the_number_of_a_customer_owed_a_call_gives_up_at_once_and_writes(shop) -> None:
+    uow, clock, iid, cases, people, _ = _incident(shop, worker_down=True)
+    ko = cases[people[1]]
+    _past_deadline(uow, clock, iid)
+    assert ko in _queued(uow, iid)
+    with uow() as u:
+        u.conn.execute(outbox.update().where(outbox.c.case_id == ko,
+                                             outbox.c.channel == "sms")
+                       .values(status="pending"))  # a text still waiting to that number
+        u.commit()
+        texts = len(_outbox(uow, ko, "never_told"))
+    done = _change(uow, people[1], phone=None)
+    assert done.changed == {"phone": "removed"}
+    assert done.calls_given_up == (ko,) and done.messages_queued == 1
+    assert ko not in _queued(uow, iid)
+    [mark] = _marks(uow, ko)
+    assert (mark["why"], mark["attempts"]) == (NO_PHONE, 0)
+    assert _outbox(uow, ko, "unreachable") == [("email", "c1@example.com", "pending")]
+    assert "전화번호가 없어" in _messages(uow, "unreachable")[ko]
+    # nothing more goes to the removed number; "one of our staff will call you" is withdrawn
+    assert all(status == "withdrawn" for channel, _, status in _outbox(uow, ko, "never_told"))
+    assert texts and done.messages_withdrawn >= 1
+    report = build_report(uow(), incident_id=iid, policy=POLICY)
+    rows = [(r.action_code, r.detail) for r in timeline_rows(report.timeline, "ko")]
+    assert ("case.unreachable", "전화번호 없음") in rows
+
+
+def test_messages_still_waiting_follow_a_corrected_address_and_number(shop) -> None:
+    uow, clock, iid, cases, people, _ = _incident(shop, worker_down=True)
+    ko = cases[people[1]]
+    before = _outbox(uow, ko, "resolution")
+    assert {status for *_, status in before} == {"pending"}
+    done = _change(uow, people[1], email="Minji.Kim@Example.com", phone="+82 10 2222 3333")
+    assert done.changed == {"email": "changed", "phone": "changed"}
+    assert done.messages_readdressed == len(before)
+    after = {channel: recipient for channel, recipient, _ in _outbox(uow, ko, "resolution")}
+    assert after == {"email": "minji.kim@example.com", "sms": "+82 10 2222 3333"}
+    # a message already sent stays as it was sent
+    other = cases[people[2]]
+    sent = _outbox(uow, other, "resolution")
+    _change(uow, people[2], email="new2@example.com")
+    assert _outbox(uow, other, "resolution") == sent
+
+
+@pytest.mark.parametrize(("details", "reason", "field"), [
+    ({"email": None, "phone": ""}, "customer_contact_required", "email"),
+    ({"phone": "call me maybe"}, "phone_not_a_number", "phone"),
+    ({"email": "minji at example"}, "email_not_an_address", "email"),
+])  # fmt: skip
+def test_a_refused_correction_stores_nothing(shop, details, reason, field) -> None:
+    uow, _, _, people, _ = shop
+    with uow() as u:
+        before = u.catalog.customer(people[1])
+    with pytest.raises(InvalidInput) as refused:
+        _change(uow, people[1], **details)
+    assert (refused.value.details["reason"], refused.value.details["field"]) == (reason, field)
+    with uow() as u:
+        assert u.catalog.customer(people[1]) == before
+    assert _events(uow, "customer", people[1], CONTACT_CHANGED) == []
+
+
+def test_an_address_another_customer_has_is_refused(shop) -> None:
+    uow, _, _, people, _ = shop
+    with pytest.raises(Conflict) as refused:
+        _change(uow, people[1], email="C2@example.com", phone="010-7777-8888")
+    assert refused.value.details["reason"] == "customer_email_taken"
+    with uow() as u:
+        phone = u.conn.execute(select(customers.c.phone).where(
+            customers.c.id == people[1])).scalar_one()
+    assert phone == "010-1234-0001"  # the phone in the same request was not stored either
+
+
+def test_removing_one_detail_keeps_the_other_and_keep_leaves_it(shop) -> None:
+    uow, _, _, people, _ = shop
+    done = _change(uow, people[3], email=None, phone=KEEP)
+    assert done.changed == {"email": "removed"}
+    assert (done.customer.email, done.customer.phone) == (None, "010-1234-0003")
+    with pytest.raises(InvalidInput):
+        _change(uow, people[3], phone=None)  # the last one left
