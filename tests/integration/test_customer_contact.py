@@ -147,7 +147,7 @@ def test_removing_the_number_of_a_customer_owed_a_call_gives_up_at_once_and_writ
 
 
 def test_messages_still_waiting_follow_a_corrected_address_and_number(shop) -> None:
-    uow, clock, iid, cases, people, _ = _incident(shop, worker_down=True)
+    uow, _, _, cases, people, _ = _incident(shop, worker_down=True)
     ko = cases[people[1]]
     before = _outbox(uow, ko, "resolution")
     assert {status for *_, status in before} == {"pending"}

@@ -47,7 +47,7 @@ def test_a_number_saved_on_the_case_page_puts_the_customer_back_on_the_call_list
     form = re.search(r'<details class="card" id="contact" open>(.*?)</details>', page, re.DOTALL)
     assert form, "the contact form is open for a customer with no number"
     assert "data-no-phone-on-file" in form.group(1)
-    assert 'href="/cs/cases/%d#contact"' % case.case_id in page  # the call state points to it
+    assert f'href="/cs/cases/{case.case_id}#contact"' in page  # the call state points to it
     # both left empty: refused next to the form, in the page's language; nothing stored
     refused = client.post(f"/cs/cases/{case.case_id}/contact?lang=en", data={
         "csrf_token": csrf_of(page), "phone": "", "email": ""}, follow_redirects=False)
