@@ -72,7 +72,7 @@ def test_a_number_given_to_an_agent_puts_a_customer_given_up_for_none_back_on_th
     assert done.calls_resumed == (en,) and done.calls_given_up == ()
     assert en in _queued(uow, iid)
     [resumed] = _events(uow, "case", en, CALL_RESUMED)
-    assert resumed == {"why": PHONE_ADDED}
+    assert resumed == {"why": PHONE_ADDED, "given_up": True}
     [audit] = _events(uow, "customer", people[0], CONTACT_CHANGED)
     assert audit["phone"] == "added" and audit["calls_resumed"] == [en]
     assert "9876" not in str(audit)  # the log says what changed, not the number
@@ -101,7 +101,7 @@ def test_a_corrected_number_after_tries_at_a_wrong_one_counts_its_attempts_afres
     assert logged.gave_up and ko not in _queued(uow, iid)
     done = _change(uow, people[1], phone="010-5555-0101")
     assert done.changed == {"phone": "changed"} and done.calls_resumed == (ko,)
-    assert _events(uow, "case", ko, CALL_RESUMED) == [{"why": PHONE_CHANGED}]
+    assert _events(uow, "case", ko, CALL_RESUMED) == [{"why": PHONE_CHANGED, "given_up": True}]
     assert ko in _queued(uow, iid)
     # one try at the new number is one attempt of three, not a fourth that gives up at once
     logged = _call(uow, clock, ko, "no_answer")
@@ -198,3 +198,89 @@ def test_removing_one_detail_keeps_the_other_and_keep_leaves_it(shop) -> None:
     assert (done.customer.email, done.customer.phone) == (None, "010-1234-0003")
     with pytest.raises(InvalidInput):
         _change(uow, people[3], phone=None)  # the last one left
+
+
+def test_a_number_removed_again_after_one_was_given_is_written_about_again(shop) -> None:
+    """Found by a review: the second "we have no number" email shared the first one's key, so
+    after the first was withdrawn (a number given) removing the number again sent nothing."""
+    uow, clock, iid, cases, people, _ = _incident(shop, worker_down=True)
+    ko = cases[people[1]]
+    _past_deadline(uow, clock, iid)
+    assert _change(uow, people[1], phone=None).messages_queued == 1
+    assert _change(uow, people[1], phone="010-2020-3030").calls_resumed == (ko,)
+    again = _change(uow, people[1], phone=None)
+    assert again.calls_given_up == (ko,) and again.messages_queued == 1
+    assert [s for *_, s in _outbox(uow, ko, "unreachable")] == ["withdrawn", "pending"]
+
+
+def test_a_customer_given_up_after_the_tries_is_not_said_to_have_had_no_number(shop) -> None:
+    """Found by a review: with the number removed after three calls, the pages said the desk
+    gave up at once for want of a number and wrote so; it called three times."""
+    uow, clock, iid, cases, people, _ = _incident(shop, worker_down=True)
+    ko = cases[people[1]]
+    _past_deadline(uow, clock, iid)
+    for _ in range(3):
+        _call(uow, clock, ko, "no_answer")
+    assert _change(uow, people[1], phone=None).calls_given_up == ()  # already given up
+    with uow() as u:
+        [record] = u.reads.call_records([ko]).values()
+    assert record.unreachable and record.no_phone and not record.given_up_no_phone
+
+
+def test_the_same_number_written_another_way_is_no_new_number(shop) -> None:
+    """Found by a review: 01012340001 for 010-1234-0001 counted as a new number, reset the
+    attempts and withdrew "we could not reach you"."""
+    uow, clock, iid, cases, people, _ = _incident(shop, worker_down=True)
+    ko = cases[people[1]]
+    _past_deadline(uow, clock, iid)
+    for _ in range(3):
+        _call(uow, clock, ko, "no_answer")
+    for written in ("01012340001", "+82 10-1234-0001"):
+        done = _change(uow, people[1], phone=written)
+        assert done.changed == {} and done.calls_resumed == ()
+    assert ko not in _queued(uow, iid)
+    assert {s for *_, s in _outbox(uow, ko, "unreachable")} == {"pending"}  # not withdrawn
+
+
+def test_after_a_new_number_the_card_shows_no_outcome_of_the_old_one(shop) -> None:
+    """Found by a review: the card showed "last outcome: wrong number" beside the new number."""
+    uow, clock, iid, cases, people, _ = _incident(shop, worker_down=True)
+    ko = cases[people[1]]
+    _past_deadline(uow, clock, iid)
+    for _ in range(3):
+        _call(uow, clock, ko, "wrong_number")
+    _change(uow, people[1], phone="010-4444-5555")
+    with uow() as u:
+        [queued] = [q for q in u.reads.call_queue() if q.case_id == ko]
+        [record] = u.reads.call_records([ko]).values()
+    assert (queued.last_outcome, queued.attempts_counted) == (None, 0)
+    assert record.last_outcome is None and record.on_call_list
+
+
+def test_a_message_left_sending_by_a_worker_that_is_gone_follows_the_new_address(shop) -> None:
+    """Found by a review: only pending messages were readdressed; one left "sending" by a dead
+    worker is claimed again and went to the old number."""
+    uow, _, _, cases, people, _ = _incident(shop, worker_down=True)
+    ko = cases[people[1]]
+    with uow() as u:
+        u.conn.execute(outbox.update().where(outbox.c.case_id == ko, outbox.c.channel == "sms")
+                       .values(status="sending"))
+        u.commit()
+    assert _change(uow, people[1], phone="010-6666-7777").messages_readdressed == 1
+    assert ("sms", "010-6666-7777", "sending") in _outbox(uow, ko, "resolution")
+
+
+def test_a_new_number_for_a_customer_still_on_the_list_counts_their_attempts_afresh(
+        shop) -> None:
+    """Found by a review: two tries at a wrong number, then the right one, and a single missed
+    call at it gave up (the wrong number's tries still counted)."""
+    uow, clock, iid, cases, people, _ = _incident(shop, worker_down=True)
+    ko = cases[people[1]]
+    _past_deadline(uow, clock, iid)
+    _call(uow, clock, ko, "wrong_number")
+    _call(uow, clock, ko, "wrong_number")
+    done = _change(uow, people[1], phone="010-1212-3434")
+    assert (done.calls_resumed, done.attempts_restarted) == ((), (ko,))
+    assert _events(uow, "case", ko, CALL_RESUMED) == [{"why": PHONE_CHANGED, "given_up": False}]
+    logged = _call(uow, clock, ko, "no_answer")
+    assert not logged.gave_up and logged.attempts_counted == 1

@@ -36,11 +36,11 @@ attempt (the mark says :data:`NO_PHONE` as ``why``), and the message says we hav
 call them on instead of "we called" (``desk_unreachable``). Nothing else is waited for: spaced
 attempts at a number that does not exist would only keep the incident from closing.
 
-A new phone number changes that (``services.customer_contact``): when an agent records a
-number for a customer the desk gave up on — none on file before, or a different one after
-attempts at a wrong number — the call is owed again (:data:`CALL_RESUMED` on the audit log) and
-only the attempts from then on count towards it: tries at a number that could not reach them
-say nothing about the new one. Removing the number of a customer still owed a call gives up at
+A new phone number changes that (``services.customer_contact``): when a number is recorded for
+a customer owed a call after the deadline — none on file before, or a different one after
+attempts at a wrong number — only the attempts from then on count towards the call
+(:data:`CALL_RESUMED` on the audit log): tries at a number that could not reach them say
+nothing about the new one; and if the desk had given up, the call is owed again. Removing the number of a customer still owed a call gives up at
 once, as above.
 
 Giving up ends only the desk's duty to call: an answer the customer gives later still counts

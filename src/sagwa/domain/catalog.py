@@ -34,6 +34,13 @@ def check_email(value: str | None) -> str | None:
     return value.strip().lower()
 
 
+def domestic_digits(phone: str) -> str:
+    """``+82 10-1234-5678`` -> ``01012345678``: the digits, Korea's +82 (and a 0 after it)
+    turned back into the leading 0 — one number however it is written (the agents' lookup;
+    ``tables.domestic_phone_digits`` reduces stored numbers the same way, in SQL)."""
+    return re.sub(r"^820?", "0", re.sub(r"\D", "", phone))
+
+
 def check_phone(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
@@ -180,5 +187,8 @@ def change_contact(customer: Customer, *, email: str | None | Keep = KEEP,
         raise InvalidInput(f"customer {customer.id} needs an email or a phone number: removing "
                            f"the {removed} would leave no way to reach them",
                            field=removed, reason="customer_contact_required")
+    if new_phone is not None and customer.phone is not None \
+            and domestic_digits(new_phone) == domestic_digits(customer.phone):
+        new_phone = customer.phone  # the same number written another way: not a new one
     return ContactChange(new_email, new_phone, _how(customer.email, new_email),
                          _how(customer.phone, new_phone))

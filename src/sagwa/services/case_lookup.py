@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sagwa.adapters.db.case_lookup_reads import FoundCase
+from sagwa.domain.catalog import domestic_digits
 from sagwa.domain.identifiers import fold_width
 from sagwa.errors import InvalidInput
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -55,13 +56,6 @@ class LookupResult:
     query: CaseQuery
     found: list[FoundCase]
     more: bool
-
-
-def domestic_digits(phone: str) -> str:
-    """``+82 10-1234-5678`` -> ``01012345678``: the digits, Korea's +82 (and a 0 after it)
-    turned back into the leading 0 (``tables.domestic_phone_digits`` reduces stored numbers the
-    same way, in SQL)."""
-    return re.sub(r"^820?", "0", re.sub(r"\D", "", phone))
 
 
 def read_query(typed: str) -> CaseQuery:

@@ -6,10 +6,11 @@ did (which details were added, changed or removed — not the details themselves
 
 * messages still waiting to go out on that channel go to the new address or number, or are
   withdrawn when it was removed (one being sent right now goes where it was going);
-* a new phone number — added, or changed after tries at a wrong one — owes the call again to a
-  customer the desk gave up on (``call_attempts.CALL_RESUMED``): they are back on the call list,
-  their attempts count from now, and "we have no number to call you", if still waiting, is
-  withdrawn;
+* a new phone number — added, or changed after tries at a wrong one — makes the attempts at a
+  call owed after the deadline count from now (``call_attempts.CALL_RESUMED``): tries at the
+  old number say nothing about the new one. A customer the desk gave up on is owed the call
+  again — back on the call list — and "we could not reach you" or "we have no number to call
+  you", if still waiting, is withdrawn. The same number written another way is no new one;
 * a removed phone number gives up at once on a customer owed a call after the deadline
   (``call_attempts.NO_PHONE``) and writes to them that we have no number to call them on, as
   the deadline does.
@@ -54,7 +55,8 @@ class ContactChanged:
     """What a correction did: the customer as stored now, the details that changed and how
     (``{"phone": "added"}``: ``added``, ``changed`` or ``removed``; empty when none did), the
     waiting messages sent to the new address or number and those withdrawn, the
-    cases owed the call again and those given up for want of a number, and the messages queued
+    cases owed the call again (the desk had given up), those still owed it whose attempts count
+    afresh, those given up for want of a number, and the messages queued
     to tell those (by email) that we have no number to call them on."""
 
     customer: Customer
@@ -62,6 +64,7 @@ class ContactChanged:
     messages_readdressed: int = 0
     messages_withdrawn: int = 0
     calls_resumed: tuple[int, ...] = ()
+    attempts_restarted: tuple[int, ...] = ()
     calls_given_up: tuple[int, ...] = ()
     messages_queued: int = 0
 
@@ -90,19 +93,22 @@ def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, acto
         readdressed, withdrawn = _redirect_waiting_messages(uow, customer_id, change)
         case_ids = [case_id for _, case_id in open_cases]
         resumed: list[int] = []
+        restarted: list[int] = []
         given_up: list[int] = []
         queued = 0
         if change.phone_change in (ADDED, CHANGED):
-            resumed = _owe_calls_again(uow, case_ids, change.phone_change, actor, now)
+            resumed, restarted = _owe_calls_again(uow, case_ids, change.phone_change, actor,
+                                                  now)
         elif change.phone_change == REMOVED:
             given_up, queued = _give_up_without_phone(uow, open_cases, actor, policy, now, links)
         uow.audit.append(AuditEvent(actor, CONTACT_CHANGED, "customer", str(customer_id), after={
             "email": change.email_change, "phone": change.phone_change,
             "messages_readdressed": readdressed, "messages_withdrawn": withdrawn,
-            "calls_resumed": resumed, "calls_given_up": given_up, "messages": queued}), now)
+            "calls_resumed": resumed, "attempts_restarted": restarted,
+            "calls_given_up": given_up, "messages": queued}), now)
         uow.commit()
         return ContactChanged(after, change.how, readdressed, withdrawn, tuple(resumed),
-                              tuple(given_up), queued)
+                              tuple(restarted), tuple(given_up), queued)
 
 
 def customer_of_case(uow: SqlAlchemyUnitOfWork, case_id: int) -> int:
@@ -138,20 +144,24 @@ def _redirect_waiting_messages(uow: SqlAlchemyUnitOfWork, customer_id: int,
 
 
 def _owe_calls_again(uow: SqlAlchemyUnitOfWork, case_ids: list[int], how: str, actor: str,
-                     now: datetime) -> list[int]:
-    """The customer's cases the desk gave up calling are owed the call again, counted from now
-    (``call_attempts.CALL_RESUMED``); "we have no number to call you", if still waiting to go
-    out, is no longer true."""
-    ids = uow.reads.given_up_calls(case_ids)
-    if not ids:
-        return []
+                     now: datetime) -> tuple[list[int], list[int]]:
+    """The customer's calls owed after the deadline count their attempts from now
+    (``call_attempts.CALL_RESUMED``): tries at the old number say nothing about the new one.
+    Those the desk gave up are owed the call again, and "we could not reach you" or "we have
+    no number to call you", if still waiting to go out, is no longer true. (Given up before,
+    still on the list.)"""
+    owed = uow.reads.calls_after_deadline(case_ids)
+    if not owed:
+        return [], []
     why = PHONE_ADDED if how == ADDED else PHONE_CHANGED
-    uow.audit.append_many([AuditEvent(actor, CALL_RESUMED, "case", str(i), after={"why": why})
-                           for i in ids], now)
-    uow.outbox.withdraw_pending(ids, purposes=("unreachable",),
-                                why="a phone number was recorded; the customer is owed the call "
-                                    "again")
-    return ids
+    uow.audit.append_many([AuditEvent(actor, CALL_RESUMED, "case", str(i), after={
+        "why": why, "given_up": given_up}) for i, given_up in owed.items()], now)
+    resumed = [i for i, given_up in owed.items() if given_up]
+    if resumed:
+        uow.outbox.withdraw_pending(resumed, purposes=("unreachable",),
+                                    why="a new phone number was recorded; the customer is owed "
+                                        "the call again")
+    return resumed, [i for i, given_up in owed.items() if not given_up]
 
 
 def _give_up_without_phone(uow: SqlAlchemyUnitOfWork, open_cases: list[tuple[int, int]],

@@ -55,10 +55,14 @@ def unreachable_messages(uow: SqlAlchemyUnitOfWork, *, case: Case, plan: Inciden
              "wrote": not case.told and uow.outbox.was_sent(int(case.case_id), "never_told"),
              "asked": case.consent is not None
              and case.consent.choice is CustomerOption.TALK_TO_PERSON, "no_phone": no_phone}
+    key = (f"incident:{case.incident_id}:case:{case.case_id}:unreachable:"
+           f"{'no_phone' if no_phone else attempt_id}")
+    if no_phone and (withdrawn := uow.outbox.withdrawn_with_key(key)):
+        # its earlier copy was withdrawn unsent (a number given, then removed again): it goes
+        key += f":{withdrawn}"
     return _messages(uow, case, plan, policy, links if not case.told else None, extra,
                      purpose="unreachable", subject=NO_PHONE_SUBJECT if no_phone else SUBJECT,
-                     key=f"incident:{case.incident_id}:case:{case.case_id}:unreachable:"
-                         f"{'no_phone' if no_phone else attempt_id}",
+                     key=key,
                      every_channel=not case.told,
                      skip=uow.outbox.failed_apology_channels(int(case.case_id)))
 

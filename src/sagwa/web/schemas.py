@@ -126,6 +126,7 @@ class CustomerContactChanged(BaseModel):
     (``{"phone": "added"}``, ``"changed"`` or ``"removed"``; empty: nothing did); messages still waiting on a corrected channel were sent to the new address or number
     (``messages_readdressed``) or withdrawn (``messages_withdrawn``); ``calls_resumed``: cases
     the desk had given up calling, owed the call again with the new number;
+    ``attempts_restarted``: cases still owed a call whose attempts count from the new number;
     ``calls_given_up``: cases owed a call, given up now there is no number, and written to
     (``messages_queued``)."""
 
@@ -134,6 +135,7 @@ class CustomerContactChanged(BaseModel):
     messages_readdressed: int
     messages_withdrawn: int
     calls_resumed: list[int]
+    attempts_restarted: list[int]
     calls_given_up: list[int]
     messages_queued: int
 

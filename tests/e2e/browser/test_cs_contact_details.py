@@ -24,6 +24,13 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 pytestmark = pytest.mark.e2e
 
 
+def _contact_form(page: str, **typed: str) -> dict[str, str]:
+    """The agent's contact form as the browser sends it: the hidden values the page showed."""
+    shown = {name: re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
+             for name in ("phone_was", "email_was")}
+    return {"csrf_token": csrf_of(page), **shown, **typed}
+
+
 def _card_on_queue(client: TestClient, case_id: int) -> bool:
     return f'<article class="card" id="case-{case_id}">' in client.get("/cs/queue?lang=en").text
 
@@ -49,17 +56,17 @@ def test_a_number_saved_on_the_case_page_puts_the_customer_back_on_the_call_list
     assert "data-no-phone-on-file" in form.group(1)
     assert f'href="/cs/cases/{case.case_id}#contact"' in page  # the call state points to it
     # both left empty: refused next to the form, in the page's language; nothing stored
-    refused = client.post(f"/cs/cases/{case.case_id}/contact?lang=en", data={
-        "csrf_token": csrf_of(page), "phone": "", "email": ""}, follow_redirects=False)
+    refused = client.post(f"/cs/cases/{case.case_id}/contact?lang=en",
+                          data=_contact_form(page, phone="", email=""), follow_redirects=False)
     assert refused.status_code == 422
     said = unescape(refused.text)
     assert 'id="contact-problem"' in said
     assert "the email and the phone number cannot both be removed" in said
     assert "@example.com" in client.get(f"/cs/cases/{case.case_id}?lang=en").text
     # the number the customer gave
-    saved = client.post(f"/cs/cases/{case.case_id}/contact?lang=en", data={
-        "csrf_token": csrf_of(page), "phone": "010-4321-8765",
-        "email": re.search(r'id="contact-email"[^>]*value="([^"]*)"', page).group(1)})
+    saved = client.post(f"/cs/cases/{case.case_id}/contact?lang=en", data=_contact_form(
+        page, phone="010-4321-8765",
+        email=re.search(r'id="contact-email"[^>]*value="([^"]*)"', page).group(1)))
     assert saved.status_code == 303
     assert saved.headers["location"] == f"/cs/cases/{case.case_id}#contact"
     told = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
@@ -67,3 +74,92 @@ def test_a_number_saved_on_the_case_page_puts_the_customer_back_on_the_call_list
     assert "☎ 010-4321-8765" in told
     assert '<details class="card" id="contact">' in told  # closed: there is a number now
     assert _card_on_queue(client, case.case_id)
+
+
+def _no_phone(session_factory: sessionmaker[Session], world: World) -> None:
+    with session_factory() as s:
+        s.execute(update(customers).where(customers.c.id == world.customers["김민준"])
+                  .values(phone=None))
+        s.commit()
+
+
+def test_a_customer_with_no_number_who_asked_for_a_person_leaves_one_on_their_page(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    case = notified_two_unit_case(session_factory, page_settings.secret_key, world,
+                                  started=datetime.now(UTC) - timedelta(days=1),
+                                  options=["keep", "talk_to_person"])
+    _no_phone(session_factory, world)
+    page = client.get(f"/c/{case.token}?lang=en").text
+    assert 'id="leave-phone"' in page  # they may still ask for a person
+    asked = client.post(f"/c/{case.token}/choose?lang=en", data={
+        "csrf_token": csrf_of(page), "choice": "talk_to_person"})
+    assert asked.status_code == 303
+    page = unescape(client.get(f"/c/{case.token}?lang=en").text)
+    assert "We have no phone number for you, so we cannot call you" in page
+    bad = client.post(f"/c/{case.token}/phone?lang=en", data={
+        "csrf_token": csrf_of(page), "phone": "my phone"}, follow_redirects=False)
+    assert bad.status_code == 422
+    said = unescape(bad.text)
+    assert 'id="phone-problem"' in said and "That is not a phone number" in said
+    assert 'value="my phone"' in said and 'id="problem"' not in said
+    saved = client.post(f"/c/{case.token}/phone?lang=en", data={
+        "csrf_token": csrf_of(page), "phone": "010-3333-4444"}, follow_redirects=False)
+    assert saved.status_code == 303
+    after = unescape(client.get(f"/c/{case.token}?lang=en").text)
+    assert "Your number is saved; one of our staff will call you" in after
+    assert 'id="leave-phone"' not in after  # there is a number now
+    again = client.post(f"/c/{case.token}/phone?lang=en", data={
+        "csrf_token": csrf_of(after), "phone": "010-5555-6666"}, follow_redirects=False)
+    assert again.status_code == 422  # changing a number on file takes a person
+    assert "We already have a phone number for you" in unescape(again.text)
+    log_in(client, "agent")
+    assert "☎ 010-3333-4444" in client.get("/cs/queue?lang=en").text
+
+
+def test_a_customer_given_up_for_no_number_is_owed_the_call_again_once_they_leave_one(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    case = notified_two_unit_case(session_factory, page_settings.secret_key, world,
+                                  started=datetime.now(UTC) - timedelta(days=20),
+                                  options=["keep", "talk_to_person"], sent=False)
+    _no_phone(session_factory, world)
+    case.clock.now = datetime.now(UTC)
+    desk_cases.apply_deadline(SqlAlchemyUnitOfWork(session_factory, case.clock),
+                              incident_id=case.incident_id, actor="system")
+    page = unescape(client.get(f"/c/{case.token}?lang=ko").text)
+    assert 'id="leave-phone"' in page and "전화번호가 없어 전화드릴 수 없습니다" in page
+    saved = client.post(f"/c/{case.token}/phone?lang=ko", data={
+        "csrf_token": csrf_of(page), "phone": "010-3333-4444"}, follow_redirects=False)
+    assert saved.status_code == 303
+    after = unescape(client.get(f"/c/{case.token}?lang=ko").text)
+    assert "전화번호를 저장했습니다. 상담원이" in after and "전화드리겠습니다" in after
+    assert "전화번호가 없어 전화드릴 수 없습니다" not in after
+    log_in(client, "agent")
+    assert _card_on_queue(client, case.case_id)
+
+
+def test_a_form_sent_after_another_agents_correction_changes_only_what_it_changed(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    """Found by a review: the form sent both fields, so a page opened before another agent
+    corrected the email put the old email back."""
+    from world import POLICY
+
+    from sagwa.services.customer_contact import change_customer_contact
+
+    case = notified_two_unit_case(session_factory, page_settings.secret_key, world,
+                                  started=datetime.now(UTC) - timedelta(days=1),
+                                  options=["keep", "talk_to_person"])
+    log_in(client, "agent")
+    page = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
+    shown = re.search(r'id="contact-email"[^>]*value="([^"]*)"', page).group(1)
+    change_customer_contact(SqlAlchemyUnitOfWork(session_factory, case.clock),
+                            customer_id=world.customers["김민준"], actor="agent:other",
+                            policy=POLICY, email="minjun.new@example.com")
+    sent = client.post(f"/cs/cases/{case.case_id}/contact?lang=en",
+                       data=_contact_form(page, phone="010-8888-9999", email=shown),
+                       follow_redirects=False)
+    assert sent.status_code == 303
+    after = client.get(f"/cs/cases/{case.case_id}?lang=en").text
+    assert "minjun.new@example.com" in after and "010-8888-9999" in after

@@ -16,12 +16,19 @@ from sagwa.adapters.db.call_list_sql import (
     count_calls,
     given_up,
     last_outcome,
+    latest_mark_why,
     owed_a_call,
     phone_calls,
     since_deadline,
 )
 from sagwa.adapters.db.tables import cases, contact_attempts, customers, incident_plans
-from sagwa.domain.call_attempts import DEFAULT_MIN_SPACING, REACHED, OwedCall, owed_call
+from sagwa.domain.call_attempts import (
+    DEFAULT_MIN_SPACING,
+    NO_PHONE,
+    REACHED,
+    OwedCall,
+    owed_call,
+)
 from sagwa.domain.money import Money
 
 
@@ -69,13 +76,16 @@ class CallRecord:
     #: The customer has no phone number on file: nobody can call them (a mark then means the
     #: desk gave up at once, with no attempt: ``call_attempts.NO_PHONE``).
     no_phone: bool = False
+    #: The latest "could not be reached" mark says why: no number to call (not the attempts).
+    marked_no_phone: bool = False
 
     @property
     def given_up_no_phone(self) -> bool:
-        """The desk gave up calling and there is no number to call: what the pages say instead
-        of "called N times" (also after the customer called in and asked to be called back,
-        a phone call on the record that marked them again)."""
-        return self.unreachable and self.no_phone
+        """The desk gave up calling because there was no number to call: what the pages say
+        instead of "called N times" (also after the customer called in and asked to be called
+        back, a phone call on the record that marked them again) — not after attempts that used
+        up the tries, whose number was removed later."""
+        return self.unreachable and self.marked_no_phone
 
 
 class CallListReads:
@@ -124,17 +134,18 @@ class CallListReads:
             q = q.where(cases.c.id.in_(case_ids))
         return [int(i) for i in self.conn.execute(q).scalars()]
 
-    def given_up_calls(self, case_ids: list[int]) -> list[int]:
-        """Those of ``case_ids`` whose call the desk gave up (:func:`given_up`: could not reach
-        them, or no number to call) and would owe again (:func:`owed_a_call` but for that:
-        defaulted, unreached, incident not closed); by case id."""
+    def calls_after_deadline(self, case_ids: list[int]) -> dict[int, bool]:
+        """Those of ``case_ids`` owed a call after the deadline (defaulted, unreached, incident
+        not closed: :func:`owed_a_call`) or that were until the desk gave up (:func:`given_up`:
+        could not reach them, or no number to call): case id -> given up; by case id."""
         if not case_ids:
-            return []
-        q = (select(cases.c.id)
+            return {}
+        q = (select(cases.c.id, given_up().label("given_up"))
              .join(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
-             .where(cases.c.id.in_(case_ids), owed_a_call(given_up_too=True), given_up())
+             .where(cases.c.id.in_(case_ids), cases.c.status == "defaulted",
+                    owed_a_call(given_up_too=True))
              .order_by(cases.c.id))
-        return [int(i) for i in self.conn.execute(q).scalars()]
+        return {int(r.id): bool(r.given_up) for r in self.conn.execute(q)}
 
     def owed_call(self, case_id: int, *,
                   min_spacing: timedelta = DEFAULT_MIN_SPACING) -> OwedCall | None:
@@ -197,7 +208,8 @@ class CallListReads:
                     last_outcome(calls_on_card()).label("last_outcome"),
                     reached.label("reached"), given_up().label("unreachable"),
                     owed_a_call().label("on_call_list"),
-                    customers.c.phone.is_(None).label("no_phone"))
+                    customers.c.phone.is_(None).label("no_phone"),
+                    latest_mark_why().label("mark_why"))
              .join(customers, customers.c.id == cases.c.customer_id)
              .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
              .where(cases.c.id.in_(case_ids)))
@@ -205,7 +217,8 @@ class CallListReads:
         return {int(r.id): CallRecord(int(r.id), int(r.calls),
                                       owed_call(r.id, since.get(int(r.id), []), min_spacing).attempts,
                                       r.last_outcome, bool(r.reached), bool(r.unreachable),
-                                      bool(r.on_call_list), bool(r.no_phone))
+                                      bool(r.on_call_list), bool(r.no_phone),
+                                      r.mark_why == NO_PHONE)
                 for r in self.conn.execute(q)}
 
     def case_on_desk(self, case_id: int, *,

@@ -103,6 +103,16 @@ def given_up() -> ColumnElement[bool]:
     return exists().where(mark, ~called_back_since, ~asked_since, ~asked_again)
 
 
+def latest_mark_why() -> ScalarSelect[str]:
+    """The ``why`` of the case's latest "could not be reached" mark (NULL: none, or marked after
+    the attempts, which says none)."""
+    mark = audit_log.alias("latest_mark")
+    return (select(mark.c.after["why"].astext)
+            .where(mark.c.entity_type == "case", mark.c.entity_id == cast(cases.c.id, Text),
+                   mark.c.action == UNREACHABLE_ACTION)
+            .order_by(mark.c.seq.desc()).limit(1).correlate_except(mark).scalar_subquery())
+
+
 def phone_calls() -> ColumnElement[bool]:
     """The case's phone calls (``CALL_CHANNEL``): an email or a text message is no call."""
     return and_(contact_attempts.c.case_id == cases.c.id,
@@ -114,22 +124,28 @@ def since_deadline() -> ColumnElement[bool]:
     or a text message neither makes the call nor uses up its attempts) — from the moment the
     call was owed again instead, if it was (``CALL_RESUMED``: a new phone number; tries at the
     old one say nothing about it)."""
+    return and_(phone_calls(), contact_attempts.c.attempted_at >= counts_from())
+
+
+def counts_from() -> ColumnElement[object]:
+    """When the case's calls start to count towards the call owed: its plan's deadline, or the
+    latest moment the call was owed again (``CALL_RESUMED``), whichever is later."""
     resumed = audit_log.alias("call_resumed")
     resumed_at = (select(func.max(resumed.c.occurred_at))
                   .where(resumed.c.entity_type == "case",
                          resumed.c.entity_id == cast(cases.c.id, Text),
                          resumed.c.action == CALL_RESUMED)
                   .correlate_except(resumed).scalar_subquery())
-    return and_(phone_calls(), contact_attempts.c.attempted_at
-                >= func.greatest(incident_plans.c.deadline, resumed_at))
+    return func.greatest(incident_plans.c.deadline, resumed_at)
 
 
 def calls_on_card() -> ColumnElement[bool]:
     """The phone calls a call-list card's last outcome is taken from: for a defaulted case
-    those since the deadline (the ones :func:`owed_a_call` counts), for an escalated one
-    (still before the deadline) all of them."""
+    those since the deadline, or since the call was owed again (the ones :func:`owed_a_call`
+    counts: not a wrong number's outcome beside the new number), for an escalated one (still
+    before the deadline) all of them."""
     return and_(phone_calls(), or_(cases.c.status != "defaulted",
-                                    contact_attempts.c.attempted_at >= incident_plans.c.deadline))
+                                    contact_attempts.c.attempted_at >= counts_from()))
 
 
 def count_calls(calls: ColumnElement[bool]) -> ScalarSelect[int]:

@@ -12,6 +12,7 @@ may be sent now.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -85,6 +86,17 @@ class MessageState:
     deadline: datetime | None
 
 
+def _waiting() -> ColumnElement[bool]:
+    """A message still to go: ``pending``, or left ``sending`` by a worker that is gone (its
+    lease is free: taken here until commit, so no worker starts on it meanwhile). CASE: the
+    lock is tried only on a sending row (a lock taken on any other row would only make its
+    worker wait 5 s, released at commit)."""
+    abandoned = case((outbox.c.status == "sending", func.pg_try_advisory_xact_lock(
+        _LEASE_NAMESPACE, cast(outbox.c.id % _LEASE_KEYS, Integer))),  # as _lease_key
+        else_=False)
+    return or_(outbox.c.status == "pending", abandoned)
+
+
 class OutboxRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -116,34 +128,40 @@ class OutboxRepository:
         """Withdraw the cases' ``pending`` messages of these purposes, and those left ``sending``
         by a worker that is gone (their lease is free: taken here until commit, so no worker
         starts on them meanwhile; one a live worker is sending right now goes out); how many."""
-        # CASE: the lock is tried only on a sending row (a lock taken on any other row would
-        # only make its worker wait 5 s, released at commit)
-        abandoned = case((outbox.c.status == "sending", func.pg_try_advisory_xact_lock(
-            _LEASE_NAMESPACE, cast(outbox.c.id % _LEASE_KEYS, Integer))),  # as _lease_key
-            else_=False)
         result = self.conn.execute(
             update(outbox)
             .where(outbox.c.case_id.in_(list(case_ids)), outbox.c.purpose.in_(purposes),
-                   or_(outbox.c.status == "pending", abandoned))
+                   _waiting())
             .values(status="withdrawn", last_error=why))
         return int(result.rowcount)
 
     def readdress_pending(self, customer_id: int, *, channel: str, recipient: str) -> int:
-        """Send the customer's ``pending`` messages on ``channel`` to ``recipient`` instead (their
-        address or number was corrected); how many. One being sent right now goes where it was
-        going."""
+        """Send the customer's messages waiting on ``channel`` — ``pending``, or left ``sending``
+        by a worker that is gone — to ``recipient`` instead (their address or number was
+        corrected); how many. One a live worker is sending right now goes where it was going."""
         return int(self.conn.execute(
             update(outbox).where(outbox.c.customer_id == customer_id, outbox.c.channel == channel,
-                                 outbox.c.status == "pending", outbox.c.recipient != recipient)
+                                 outbox.c.recipient != recipient, _waiting())
             .values(recipient=recipient)).rowcount)
 
     def withdraw_pending_to(self, customer_id: int, *, channel: str, why: str) -> int:
-        """Withdraw the customer's ``pending`` messages on ``channel`` (their address or number
-        was removed); how many."""
+        """Withdraw the customer's messages waiting on ``channel`` (as :meth:`readdress_pending`;
+        their address or number was removed); how many."""
         return int(self.conn.execute(
             update(outbox).where(outbox.c.customer_id == customer_id, outbox.c.channel == channel,
-                                 outbox.c.status == "pending")
+                                 _waiting())
             .values(status="withdrawn", last_error=why)).rowcount)
+
+    def withdrawn_with_key(self, idempotency_key: str) -> int:
+        """How many messages keyed ``idempotency_key`` or ``idempotency_key:<n>`` (not a second
+        channel's ``:sms``) were withdrawn: a message that must go again after its earlier copy
+        was withdrawn takes the next ``:<n>``."""
+        keys = self.conn.execute(
+            select(outbox.c.idempotency_key)
+            .where(func.starts_with(outbox.c.idempotency_key, idempotency_key),
+                   outbox.c.status == "withdrawn")).scalars()
+        again = re.compile(re.escape(idempotency_key) + r"(:\d+)?")
+        return sum(1 for key in keys if again.fullmatch(key))
 
     # delivery
     def try_lease(self, message_id: int) -> bool:

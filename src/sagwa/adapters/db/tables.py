@@ -78,7 +78,7 @@ products = Table(
 def domestic_phone_digits(phone: ColumnElement[Any]) -> ColumnElement[str]:
     """A stored phone number as its domestic digits: the digits, Korea's +82 (and a 0 kept after
     it, as in "+82 010-...") turned back into the leading 0 — the same reduction as
-    ``sagwa.services.case_lookup.domestic_digits``. The expression of ``ix_customers_phone_digits``
+    ``sagwa.domain.catalog.domestic_digits``. The expression of ``ix_customers_phone_digits``
     and of the agents' phone lookup alike: its patterns are SQL literals, not bound parameters,
     so the lookup's expression is the index's, whatever the plan."""
     digits = func.regexp_replace(phone, text("'[^0-9]'"), text("''"), text("'g'"), type_=Text)

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from sagwa.domain.catalog import KEEP, Keep
 from sagwa.errors import SagwaError
 from sagwa.services.customer_contact import (
     ContactChanged,
@@ -43,12 +44,17 @@ def contact_flash(case_id: int, done: ContactChanged) -> tuple[str, str]:
         ko += f" 보내지 않은 메시지 {done.messages_readdressed}통은 새 주소·번호로 보냅니다."
         en += f" {done.messages_readdressed} message(s) not yet sent go to the new address or number."
     if done.messages_withdrawn:
-        ko += f" 지운 주소·번호로 보낼 메시지 {done.messages_withdrawn}통은 보내지 않습니다."
-        en += f" {done.messages_withdrawn} message(s) to the removed one will not be sent."
+        ko += (f" 지운 주소·번호로 보낼 메시지 {done.messages_withdrawn}통은 보내지 않습니다. 다른 방법으로 "
+               "다시 보내지 않으니, 그 안내는 고객에게 직접 전해 주세요.")
+        en += (f" {done.messages_withdrawn} message(s) to the removed one will not be sent, nor "
+               "sent another way: tell the customer what they said.")
     if done.calls_resumed:
         ko += " 전화가 닿지 않아 목록에서 뺐던 고객을 새 번호로 다시 ‘전화드릴 고객’ 목록에 올렸습니다. 통화 시도는 지금부터 셉니다."
         en += (" The customer the desk had given up calling is back on the call list with the "
                "new number; attempts count from now.")
+    if done.attempts_restarted:
+        ko += " 전화드릴 고객 목록에 있는 이 고객의 통화 시도는 새 번호로 지금부터 다시 셉니다."
+        en += " The customer's call attempts count afresh from now, with the new number."
     if done.calls_given_up:
         ko += " 전화번호가 없어 더는 전화드릴 수 없으므로 ‘연락 안 됨’으로 기록하고 목록에서 뺐습니다."
         en += (" With no phone number the customer can no longer be called: recorded as could "
@@ -59,17 +65,28 @@ def contact_flash(case_id: int, done: ContactChanged) -> tuple[str, str]:
     return ko, en
 
 
+def _typed(value: str, shown: str) -> str | None | Keep:
+    """A field as the agent left it: unchanged from what the page showed (kept), emptied
+    (removed) or typed."""
+    if value.strip() == shown.strip():
+        return KEEP
+    return value.strip() or None
+
+
 @router.post("/cases/{case_id}/contact")
 def correct_contact(case_id: int, request: Request, account: Agent, uow: Uow,
                     phone: Annotated[str, Form(max_length=40)] = "",
-                    email: Annotated[str, Form(max_length=320)] = "") -> Response:
-    """Save the customer's phone number and email as typed (a field left empty removes it)."""
+                    email: Annotated[str, Form(max_length=320)] = "",
+                    phone_was: Annotated[str, Form(max_length=40)] = "",
+                    email_was: Annotated[str, Form(max_length=320)] = "") -> Response:
+    """Save the customer's phone number and email as typed (a field left empty removes it);
+    a field left as the page showed it (``*_was``) is kept as it is stored now."""
     try:
         customer_id = customer_of_case(uow(), case_id)
         done = change_customer_contact(
             uow(), customer_id=customer_id, actor=account.actor,
-            policy=request.app.state.desk_policy, email=email.strip() or None,
-            phone=phone.strip() or None, links=case_links(request))
+            policy=request.app.state.desk_policy, email=_typed(email, email_was),
+            phone=_typed(phone, phone_was), links=case_links(request))
     except SagwaError as exc:
         return refused_form(request, uow, case_id, "contact", {"phone": phone, "email": email},
                             exc, "case")

@@ -32,6 +32,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from sagwa.adapters.db.call_list_reads import CallRecord
 from sagwa.domain.compensation import compensation_due
 from sagwa.domain.consent import ConsentRecord
 from sagwa.domain.consent import record_choice as record_on_case
@@ -69,7 +70,7 @@ OPEN, CHOSEN, DEFAULTED, CLOSED = "open", "chosen", "defaulted", "closed"
 SETTLED = frozenset({CaseStatus.CHOSEN, CaseStatus.RESOLVED})
 
 
-def _open(request: Request, token: str) -> tuple[int, int] | Response:
+def open_link(request: Request, token: str) -> tuple[int, int] | Response:
     """(case id, customer id) of the link, or the refused-link page: why, and how to reach a
     person to choose instead (the desk's phone, email and hours)."""
     try:
@@ -304,10 +305,20 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
             "if_unanswered": case.if_unanswered(lang),
             "settled": settled_lines(case, state, lang, gave_up), "amounts": amounts(case, lang),
             "options": case.options(lang), "contact": contact(policy, lang),
-            "call_when": call_when(policy, now, lang, gave_up)}
+            "call_when": call_when(policy, now, lang, gave_up),
+            "leave_phone": may_leave_phone(case, state, calls)}
 
 
-def _case_page(request: Request, token: str, context: dict[str, Any], *,
+def may_leave_phone(case: CaseFacts, state: str, calls: CallRecord | None) -> bool:
+    """No number to call them on, where a call is what they may get: they can still ask for a
+    person, or the desk owes them a call or gave up on it (``customer_phone``)."""
+    if case.customer.phone is not None or case.facts.incident.status is IncidentStatus.CLOSED:
+        return False
+    owed = calls is not None and (calls.on_call_list or calls.unreachable)
+    return owed or (state == OPEN and case.offers(CustomerOption.TALK_TO_PERSON.value))
+
+
+def case_page_response(request: Request, token: str, context: dict[str, Any], *,
                problem: SagwaError | None = None) -> Response:
     said = error_text(problem, context["lang"]) if problem else None
     return render(request, "customer/case.html",
@@ -317,12 +328,12 @@ def _case_page(request: Request, token: str, context: dict[str, Any], *,
 
 @router.get("/{token}", response_class=HTMLResponse)
 def case_page(token: str, request: Request, uow: Uow) -> Response:
-    opened = _open(request, token)
+    opened = open_link(request, token)
     if isinstance(opened, Response):
         return opened
     case_id, customer_id = opened
     context = case_context(uow(), case_id, customer_id, request.app.state.desk_policy, request)
-    return _case_page(request, token, context)
+    return case_page_response(request, token, context)
 
 
 @router.get("/{token}/choose")
@@ -337,14 +348,14 @@ def choose(token: str, request: Request, uow: Uow,
            choice: Annotated[str, Form(max_length=60)] = "",
            confirmed: Annotated[str, Form(max_length=10)] = "") -> Response:
     """First press: what ``choice`` will do, to confirm. Second (``confirmed=yes``): record it."""
-    opened = _open(request, token)
+    opened = open_link(request, token)
     if isinstance(opened, Response):
         return opened
     case_id, customer_id = opened
     context = case_context(uow(), case_id, customer_id, request.app.state.desk_policy, request)
     case, lang = context["case"], context["lang"]
     if not case.offers(choice):
-        return _case_page(request, token, context, problem=FormProblem(
+        return case_page_response(request, token, context, problem=FormProblem(
             "고를 수 있는 방법이 아닙니다. 아래에 보이는 방법 중에서 골라 주세요.",
             "That is not one of the options we offered; please choose one of those below.",
             field="choice"))
@@ -360,7 +371,7 @@ def choose(token: str, request: Request, uow: Uow,
                                taken_by="customer", policy=request.app.state.desk_policy)
     except SagwaError as exc:
         fresh = case_context(uow(), case_id, customer_id, request.app.state.desk_policy, request)
-        return _case_page(request, token, fresh, problem=exc)
+        return case_page_response(request, token, fresh, problem=exc)
     _say_recorded(request, result, lang=lang,
                   call=call_when(request.app.state.desk_policy, context["now"], lang,
                                  0 if case.customer.phone is None else None))

@@ -193,8 +193,9 @@ ACTION: dict[str, Label] = {
                         "never told before the deadline: owed a call"),
     "case.unreachable": ("연락 안 됨(통화 시도 소진, 또는 전화번호 없음)",
                          "could not be reached (call attempts used up, or no phone number)"),
-    "case.call_resumed": ("새 전화번호로 다시 전화드릴 고객 목록에 올림",
-                          "owed the call again: a new phone number"),
+    "case.call_resumed": ("새 전화번호: 통화 시도를 새로 셈(연락 안 됨이었으면 다시 목록에)",
+                          ("a new phone number: call attempts count afresh (back on the call "
+                          "list if given up)")),
     "order.cancel_and_refund": ("주문 취소·환불", "order cancelled and refunded"),
     "order.reduce_and_refund": ("주문 수량 줄임·환불", "order quantity lowered and refunded"),
     "order.reprice": ("할인가로 주문 금액 변경", "order repriced at the discount"),
