@@ -191,6 +191,20 @@ def test_an_address_another_customer_has_is_refused(shop) -> None:
     assert phone == "010-1234-0001"  # the phone in the same request was not stored either
 
 
+def test_a_customer_adds_a_number_only_where_there_is_none(shop) -> None:
+    """Found by a review: the customer's page checked for a number in one transaction and saved
+    in another, so a number an agent saved in between was replaced from a link."""
+    uow, _, _, people, _ = shop
+    with pytest.raises(Conflict) as refused:
+        _change(uow, people[1], phone="010-9999-0000", only_a_new_phone=True)
+    assert refused.value.details["reason"] == "phone_already_on_file"
+    with uow() as u:
+        assert u.catalog.customer(people[1]).phone == "010-1234-0001"
+    _no_phone(uow, people[1])
+    done = _change(uow, people[1], phone="010-9999-0000", only_a_new_phone=True)
+    assert done.changed == {"phone": "added"}
+
+
 def test_removing_one_detail_keeps_the_other_and_keep_leaves_it(shop) -> None:
     uow, _, _, people, _ = shop
     done = _change(uow, people[3], email=None, phone=KEEP)

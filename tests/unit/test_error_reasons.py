@@ -530,6 +530,11 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
                          reason="customer_email_taken"),
         "다른 고객이 이미 이 이메일을 쓰고 있습니다. 고객에게 주소를 다시 확인해 주세요.",
     ),
+    "phone_already_on_file": (  # raised with a database: test_cs_contact_details.py
+        lambda: Conflict("customer 4 already has a phone number; changing it takes a person",
+                         field="phone", reason="phone_already_on_file"),
+        "이미 고객님의 전화번호가 있습니다. 번호를 바꾸시려면 아래 고객센터로 연락 주세요.",
+    ),
     "phone_not_a_number": (
         lambda: refusal(lambda: change_contact(A_CUSTOMER, phone="call me")),
         "전화번호 형식이 아닙니다. 숫자로 입력해 주세요(예: 010-1234-5678 또는 +82 10 1234 5678).",
@@ -560,6 +565,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (price_moves.check_release_reason, "release_needs_reason"),
     (desk_cases.current_plan, "no_plan_yet"),
     (customer_contact._check_email_free, "customer_email_taken"),
+    (customer_contact.change_customer_contact, "phone_already_on_file"),
     (case_facts.incident_terms, "case_not_ready"),
     (notices.publish_notice_once, "incident_draft"),
     (notices.check_title, "notice_title_too_long"),

@@ -72,9 +72,12 @@ class ContactChanged:
 def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, actor: str,
                             policy: DeskPolicy, email: str | None | Keep = KEEP,
                             phone: str | None | Keep = KEEP,
-                            links: LinkMaker | None = None) -> ContactChanged:
+                            links: LinkMaker | None = None,
+                            only_a_new_phone: bool = False) -> ContactChanged:
     """Store the customer's corrected ``email`` and ``phone`` (None removes one, ``KEEP`` leaves
-    it; at least one stays) and apply what it changes on the desk (the module docstring)."""
+    it; at least one stays) and apply what it changes on the desk (the module docstring).
+    ``only_a_new_phone``: a number where there is none, never in place of one (the customer's
+    own page: the link may have been passed on) — checked under the customer's lock."""
     with uow:
         # the cases first, as every desk step locks them (incident, then case): the deadline's
         # job and a choice either finish before this reads them, or read the new number
@@ -83,6 +86,9 @@ def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, acto
             lock_case(uow, case_id)
         require(uow.catalog.lock_customer(customer_id), "customer", customer_id)
         before = require(uow.catalog.customer(customer_id), "customer", customer_id)
+        if only_a_new_phone and before.phone is not None:
+            raise Conflict(f"customer {customer_id} already has a phone number; changing it "
+                           "takes a person", field="phone", reason="phone_already_on_file")
         change = change_contact(before, email=email, phone=phone)
         if not change.how:
             return ContactChanged(before, {})

@@ -111,10 +111,29 @@ def test_a_customer_with_no_number_who_asked_for_a_person_leaves_one_on_their_pa
     assert 'id="leave-phone"' not in after  # there is a number now
     again = client.post(f"/c/{case.token}/phone?lang=en", data={
         "csrf_token": csrf_of(after), "phone": "010-5555-6666"}, follow_redirects=False)
-    assert again.status_code == 422  # changing a number on file takes a person
+    assert again.status_code == 409  # changing a number on file takes a person
     assert "We already have a phone number for you" in unescape(again.text)
     log_in(client, "agent")
     assert "☎ 010-3333-4444" in client.get("/cs/queue?lang=en").text
+
+
+def test_an_escalated_customer_who_leaves_a_number_is_told_we_will_call(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    """Found by a review: a customer put on the call list near the deadline without answering
+    was told "if you ask to talk to a person, we will call you" — agents were calling anyway."""
+    case = notified_two_unit_case(session_factory, page_settings.secret_key, world,
+                                  started=datetime.now(UTC) - timedelta(days=1),
+                                  options=["keep", "talk_to_person"])
+    _no_phone(session_factory, world)
+    desk_cases.escalate_unanswered(SqlAlchemyUnitOfWork(session_factory, case.clock),
+                                   incident_id=case.incident_id, actor="system")
+    page = client.get(f"/c/{case.token}?lang=en").text
+    client.post(f"/c/{case.token}/phone?lang=en", data={
+        "csrf_token": csrf_of(page), "phone": "010-3333-4444"})
+    after = unescape(client.get(f"/c/{case.token}?lang=en").text)
+    assert "Your number is saved; one of our staff will call you" in after
+    assert "If you ask to talk to a person" not in after
 
 
 def test_a_customer_given_up_for_no_number_is_owed_the_call_again_once_they_leave_one(

@@ -12,7 +12,6 @@ may be sent now.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -156,12 +155,12 @@ class OutboxRepository:
         """How many messages keyed ``idempotency_key`` or ``idempotency_key:<n>`` (not a second
         channel's ``:sms``) were withdrawn: a message that must go again after its earlier copy
         was withdrawn takes the next ``:<n>``."""
-        keys = self.conn.execute(
-            select(outbox.c.idempotency_key)
-            .where(func.starts_with(outbox.c.idempotency_key, idempotency_key),
-                   outbox.c.status == "withdrawn")).scalars()
-        again = re.compile(re.escape(idempotency_key) + r"(:\d+)?")
-        return sum(1 for key in keys if again.fullmatch(key))
+        withdrawn = 0  # one indexed lookup per copy: none at all for a key never queued
+        while self.conn.execute(select(outbox.c.status).where(
+                outbox.c.idempotency_key == (f"{idempotency_key}:{withdrawn}" if withdrawn
+                                             else idempotency_key))).scalar() == "withdrawn":
+            withdrawn += 1
+        return withdrawn
 
     # delivery
     def try_lease(self, message_id: int) -> bool:

@@ -306,16 +306,25 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
             "settled": settled_lines(case, state, lang, gave_up), "amounts": amounts(case, lang),
             "options": case.options(lang), "contact": contact(policy, lang),
             "call_when": call_when(policy, now, lang, gave_up),
-            "leave_phone": may_leave_phone(case, state, calls)}
+            "leave_phone": may_leave_phone(case, state, calls),
+            "on_call_list": calls is not None and calls.on_call_list,
+            "default_calls": default_calls(case)}
+
+
+def default_calls(case: CaseFacts) -> bool:
+    """This customer's default, without an answer, is a call (``default_outcome``)."""
+    return default_outcome(case.row.case, case.plan) is DefaultAction.FOLLOW_UP_CALL
 
 
 def may_leave_phone(case: CaseFacts, state: str, calls: CallRecord | None) -> bool:
     """No number to call them on, where a call is what they may get: they can still ask for a
-    person, or the desk owes them a call or gave up on it (``customer_phone``)."""
+    person or their default is a call, or the desk owes them a call or gave up on it
+    (``customer_phone``)."""
     if case.customer.phone is not None or case.facts.incident.status is IncidentStatus.CLOSED:
         return False
     owed = calls is not None and (calls.on_call_list or calls.unreachable)
-    return owed or (state == OPEN and case.offers(CustomerOption.TALK_TO_PERSON.value))
+    return owed or (state == OPEN and (case.offers(CustomerOption.TALK_TO_PERSON.value)
+                                       or default_calls(case)))
 
 
 def case_page_response(request: Request, token: str, context: dict[str, Any], *,

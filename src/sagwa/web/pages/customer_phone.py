@@ -6,13 +6,14 @@ passed on), so the form is not offered then and a sent one is refused."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from sagwa.errors import SagwaError
 from sagwa.services.customer_contact import change_customer_contact
+from sagwa.services.desk_policy import DeskPolicy
 from sagwa.web.deps import Uow, case_links
 from sagwa.web.pages.customer import (
     OPEN,
@@ -42,11 +43,7 @@ def leave_phone(token: str, request: Request, uow: Uow,
     context = case_context(uow(), case_id, customer_id, policy, request)
     lang = context["lang"]
     try:
-        if context["case"].customer.phone is not None:
-            raise FormProblem("이미 고객님의 전화번호가 있습니다. 번호를 바꾸시려면 아래 고객센터로 연락 주세요.",
-                              "We already have a phone number for you; to change it, please "
-                              "contact us below.", field="phone")
-        if not context["leave_phone"]:
+        if context["case"].customer.phone is None and not context["leave_phone"]:
             raise FormProblem("이 건은 이제 전화로 처리할 일이 없습니다. 도움이 필요하시면 아래 고객센터로 연락 주세요.",
                               "Nothing on this case needs a call any more; if you need "
                               "anything, please contact us below.", field="phone")
@@ -54,20 +51,29 @@ def leave_phone(token: str, request: Request, uow: Uow,
             raise FormProblem("전화번호를 입력해 주세요(예: 010-1234-5678).",
                               "Please type your phone number, like 010-1234-5678.",
                               field="phone")
-        done = change_customer_contact(uow(), customer_id=customer_id, actor="customer",
-                                       policy=policy, phone=phone.strip(),
-                                       links=case_links(request))
+        change_customer_contact(uow(), customer_id=customer_id, actor="customer",
+                                policy=policy, phone=phone.strip(), links=case_links(request),
+                                only_a_new_phone=True)
     except SagwaError as exc:
         fresh = case_context(uow(), case_id, customer_id, policy, request)
         return case_page_response(request, token, {**fresh, "typed_phone": phone,
-                                                             "problem_form": "phone"}, problem=exc)
-    asked = context["consent"] is not None and context["state"] == OPEN  # for a person
-    if done.calls_resumed or asked:
-        call = call_when(policy, context["now"], lang)
-        flash_in_lang(request, f"전화번호를 저장했습니다. {call}",
-                      f"Your number is saved; {call}", lang=lang)
-    else:
-        flash_in_lang(request, "전화번호를 저장했습니다. 상담원 통화를 요청하시면 이 번호로 전화드립니다.",
-                      "Your number is saved. If you ask to talk to a person, we will call you "
-                      "on it.", lang=lang)
+                                                   "problem_form": "phone"}, problem=exc)
+    after = case_context(uow(), case_id, customer_id, policy, request)
+    flash_in_lang(request, *saved_sentences(after, policy), lang=lang)
     return RedirectResponse(f"/c/{token}", status_code=303)
+
+
+def saved_sentences(after: dict[str, Any], policy: DeskPolicy) -> tuple[str, str]:
+    """What the customer is told once their number is saved (Korean, English), from their case
+    as it is now: on the call list (they asked, were escalated, or are owed the call again) —
+    when we will call; a call as their default — that we will call if they do not answer;
+    else — that asking for a person brings a call to that number."""
+    if after["on_call_list"]:
+        return (f"전화번호를 저장했습니다. {call_when(policy, after['now'], 'ko')}",
+                f"Your number is saved; {call_when(policy, after['now'], 'en')}")
+    if after["state"] == OPEN and after["default_calls"]:
+        return ("전화번호를 저장했습니다. 기한까지 답이 없으시면 상담원이 이 번호로 전화드립니다.",
+                ("Your number is saved. If we do not hear from you by the deadline, one of our "
+                 "staff will call you on it."))
+    return ("전화번호를 저장했습니다. 상담원 통화를 요청하시면 이 번호로 전화드립니다.",
+            "Your number is saved. If you ask to talk to a person, we will call you on it.")

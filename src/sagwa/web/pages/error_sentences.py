@@ -149,6 +149,9 @@ RULES: tuple[Rule, ...] = (
        "고객에게 연락할 방법이 하나는 남아 있어야 합니다. 이메일과 전화번호를 모두 지울 수는 없습니다.",
        "A customer keeps at least one way to reach them: the email and the phone number cannot "
        "both be removed."),
+    _r("conflict", None, "phone_already_on_file",
+       "이미 고객님의 전화번호가 있습니다. 번호를 바꾸시려면 아래 고객센터로 연락 주세요.",
+       "We already have a phone number for you; to change it, please contact us below."),
     _r("conflict", None, "customer_email_taken",
        "다른 고객이 이미 이 이메일을 쓰고 있습니다. 고객에게 주소를 다시 확인해 주세요.",
        "Another customer already has this email; check the address with the customer."),
