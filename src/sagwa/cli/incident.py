@@ -95,15 +95,18 @@ def declare(
 ) -> None:
     """Declare an incident; its listings are paused at once."""
     from sagwa.services import desk
+    from sagwa.services.desk_notify import LinkMaker
 
-    with _context() as (_config, db, _policy):
+    with _context() as (config, db, _policy):
         actor = recorded_actor(db.session_factory, actor)
+        # the sellers' email links to their page (SAGWA_PUBLIC_BASE_URL, or this host and port)
+        links = LinkMaker(config.secret_key, str(config.public_base_url))
         row = desk.declare(
             SqlAlchemyUnitOfWork(db.session_factory), listing_ids=listing,
             wrong_price=Money(wrong_price, currency), correct_price=Money(correct_price, currency),
             window_start=parse_time(window_start, "window_start"),
             window_end=parse_time(window_end, "window_end") if window_end else None,
-            cause=cause, responsible=responsible, actor=actor, incident_id=draft)
+            cause=cause, responsible=responsible, actor=actor, incident_id=draft, links=links)
     print_result({"incident_id": row.incident.incident_id, "status": row.incident.status.value,
             "paused_listings": sorted(row.incident.listing_ids)}, fmt, "incident declared")
 

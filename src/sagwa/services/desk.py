@@ -25,9 +25,12 @@ from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, check_price, format_money
 from sagwa.domain.price_history import prices_between
 from sagwa.errors import Conflict, InvalidInput
+from sagwa.services.desk_notify import LinkMaker
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
+from sagwa.services.outbox import enqueue_messages
+from sagwa.services.seller_notices import DECLARED, seller_notices
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 
@@ -83,13 +86,15 @@ def open_draft_incident(uow: SqlAlchemyUnitOfWork, *, listing: Listing, window_s
 def declare(uow: SqlAlchemyUnitOfWork, *, listing_ids: list[int], wrong_price: Money,
             correct_price: Money, window_start: datetime, cause: str,
             responsible: Responsibility | str, actor: str, window_end: datetime | None = None,
-            incident_id: int | None = None, idempotency_key: str | None = None) -> IncidentRow:
+            incident_id: int | None = None, idempotency_key: str | None = None,
+            links: LinkMaker | None = None) -> IncidentRow:
     """Declare an incident (new, or from a draft) and pause every listing in it at once.
 
     From a draft, the declaration's wrong price and window start replace the draft's, and its
     listings are added to the draft's (the tripwire's listing stays in). A listing already in
     another open incident is refused: one order must never get two answers; so is one that
-    never had the wrong price in the window (nothing is paused then).
+    never had the wrong price in the window (nothing is paused then). Each seller of the
+    listings is emailed (``seller_notices``; their page's link made with ``links``).
     """
     _check_incident_price(wrong_price, "wrong_price")
     _check_incident_price(correct_price, "correct_price")
@@ -134,8 +139,11 @@ def declare(uow: SqlAlchemyUnitOfWork, *, listing_ids: list[int], wrong_price: M
         uow.incidents.save(incident, declared_by=actor)
         for listing in listings:
             pause_for_incident(uow, listing, iid, actor, now)
+        sellers_told = enqueue_messages(uow, seller_notices(uow, incident=incident,
+                                                            stage=DECLARED, links=links))
         uow.audit.append(AuditEvent(actor, "incident.declared", "incident", str(iid),
-                                    after=_incident_json(incident)), now)
+                                    after={**_incident_json(incident),
+                                           "sellers_told": sellers_told}), now)
         row = require(uow.incidents.get(iid), "incident", iid)
         remember(uow, "incident", idempotency_key, {"id": iid})
         uow.commit()

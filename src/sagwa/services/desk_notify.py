@@ -110,12 +110,14 @@ def _hours(span: timedelta) -> str:
 
 def notify(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, policy: DeskPolicy,
            links: LinkMaker) -> NotifySummary:
-    """Queue the apology (email and SMS, per customer locale) for every case not yet told.
+    """Queue the apology (email and SMS, per customer locale) for every case not yet told, and
+    tell the sellers (``seller_notices``).
 
     Refused with :class:`Conflict` (reason ``deadline_too_close``) when the plan's deadline no
     longer leaves customers the minimum answer time from the first moment a message may go out.
     """
     from sagwa.services.outbox import OutgoingMessage, enqueue_messages
+    from sagwa.services.seller_notices import NOTIFIED, seller_notices
 
     with uow:
         now = uow.now()
@@ -135,6 +137,10 @@ def notify(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, policy: D
         queued = enqueue_messages(uow, messages)
         ids = uow.cases.set_status_where(incident_id, current={CaseStatus.OPEN},
                                          new=CaseStatus.NOTIFIED, now=now)
+        # the sellers: what their customers are asked, and again not to cancel (not counted
+        # in the summary's messages, which are the customers')
+        enqueue_messages(uow, seller_notices(uow, incident=inc, stage=NOTIFIED, links=links,
+                                             plan=plan, customers=len(ids)))
         uow.incidents.save(replace(inc, status=status))
         remind_at, _, _ = schedule_incident_jobs(uow, incident_id=incident_id, plan=plan,
                                                  policy=policy, first_send_at=send_at)

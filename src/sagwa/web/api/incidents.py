@@ -206,7 +206,8 @@ def declare(body: IncidentCreate, request: Request, uow: Uow, actor: Actor,
                        correct_price=body.correct_price.to_money(),
                        window_start=body.window_start, window_end=body.window_end,
                        cause=body.cause, responsible=body.responsible, actor=actor,
-                       incident_id=body.draft_id, idempotency_key=key)
+                       incident_id=body.draft_id, idempotency_key=key,
+                       links=case_links(request))
     return _status(request, uow, int(row.incident.incident_id))
 
 

@@ -81,7 +81,7 @@ def declare(request: Request, account: Operator, uow: Uow, listing_ids: Short = 
                            wrong_price=parse_won(wrong_price, "wrong_price"),
                            correct_price=parse_won(correct_price, "correct_price"),
                            window_start=start, cause=cause.strip(), responsible=responsible,
-                           actor=account.actor)
+                           actor=account.actor, links=case_links(request))
     except SagwaError as exc:
         context = {**list_context(uow()), "typed": typed, "here": "/ops/incidents",
                    "problem": error_text(exc, lang_of(request)),
@@ -287,7 +287,7 @@ def declare_draft(incident_id: int, request: Request, account: Operator, uow: Uo
                      wrong_price=parse_won(wrong_price, "wrong_price"),
                      correct_price=parse_won(correct_price, "correct_price"), window_start=start,
                      cause=cause.strip(), responsible=responsible, actor=account.actor,
-                     incident_id=incident_id)
+                     incident_id=incident_id, links=case_links(request))
     except IllegalTransition as exc:
         return _moved_on(request, incident_id, exc)
     except SagwaError as exc:
