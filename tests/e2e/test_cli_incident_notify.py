@@ -100,7 +100,8 @@ def planned(data_dir: Path) -> list[int]:
 
 def _queued(data_dir: Path, incident_id: int) -> list[str]:
     return [str(body) for (body,) in query(
-        data_dir, f"SELECT body FROM outbox WHERE incident_id = {incident_id}")]
+        data_dir, f"SELECT body FROM outbox WHERE incident_id = {incident_id} "
+        "AND case_id IS NOT NULL")]  # the customers' messages (a seller's has no case)
 
 
 def _status(data_dir: Path, incident_id: int) -> str:

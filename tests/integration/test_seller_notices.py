@@ -7,10 +7,16 @@ instead: phoned the buyers to ask them to cancel, then cancelled every order by 
 # ruff: noqa: F811  (the tests take test_desk's ``shop`` fixture, imported below, by name)
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sqlalchemy import select
-from test_desk import LINKS, POLICY, _declared, _planned, shop  # noqa: F401
+from test_desk import LINKS, POLICY, RIGHT, WRONG, _declared, _planned, shop  # noqa: F401
 
 from sagwa.adapters.db.tables import audit_log, outbox, sellers
+from sagwa.domain.listings import ListingTrigger
+from sagwa.domain.moments import SEOUL
+from sagwa.services import catalog, desk, listings, orders
+from sagwa.services.desk_messages import format_when
 from sagwa.services.desk_notify import notify
 from sagwa.services.seller_notices import SELLER_PURPOSE
 
@@ -49,13 +55,17 @@ def test_the_seller_is_told_when_the_incident_is_declared_and_when_customers_are
         [after] = [r.after for r in u.conn.execute(select(audit_log.c.after).where(
             audit_log.c.action == "incident.declared"))]
     assert after["sellers_told"] == 1
-    notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    summary = notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
     [_, told] = _notices(uow)
     ko, en = told.body.split("— English —")
-    assert "고객 6명께 사과와 안내를 보내기 시작했습니다" in ko
-    assert "6월 17일(화) 오후 6시" in ko and "판매자 60%, 플랫폼 40%" in ko
-    assert "주문 유지" in ko and "the order is kept" in en
-    assert "the 6 customers of pricing incident" in en
+    # not "sent": the apologies wait for the contact centre's next opening
+    assert format_when(summary.send_at, "ko") == "6월 13일(금) 오전 9시"
+    assert "잘못된 가격으로 주문하신 고객 6명께 6월 13일(금) 오전 9시부터 사과와 안내를 보냅니다" in ko
+    assert "6월 17일(화) 오후 6시" in ko
+    assert "취소를 고르신 고객께 10,000원, 부담은 판매자 60%, 플랫폼 40%" in ko
+    assert "주문 취소(전액 환불과 보상 포인트 10,000원)" in ko and "답이 없으면: 주문 유지" in ko
+    assert "the order is kept" in en and "From Friday, June 13 at 9 am Korea time" in en
+    assert "to the 6 customers who ordered" in en
     assert f"{LINKS.base_url}/seller/incidents/{iid}" in en
     # the summary counts the customers' messages only
     with uow() as u:
@@ -69,3 +79,51 @@ def test_a_seller_without_an_address_reads_it_on_their_page_only(shop) -> None:
     _with_email(uow, seller_id, None)
     _declared(uow, clock, listing_id)
     assert _notices(uow) == []
+
+
+def test_each_seller_is_told_of_its_own_listings_and_customers(shop, session_factory) -> None:
+    """Found by a review: every seller was given the whole incident's customer count, and one
+    with no customer among them was written to about "0 customers"."""
+    uow, clock, listing_id, people, seller_id = shop
+    _with_email(uow, seller_id, "ops@haneul.example")
+    other = catalog.register_seller(uow(), code="byeol", name="별상회",
+                                    contact_email="ops@byeol.example", actor="t")
+    idle = catalog.register_seller(uow(), code="dal", name="달상점",
+                                   contact_email="ops@dal.example", actor="t")
+    with uow() as u:
+        product = u.market.listing(listing_id).product_id
+    extra = {}
+    for seller in (other, idle):
+        made = listings.create_listing(uow(), seller_id=seller.id, product_id=product,
+                                       price=WRONG, actor="t")
+        listings.change_listing_status(uow(), listing_id=made.id,
+                                       trigger=ListingTrigger.PUBLISH, actor="t")
+        extra[seller.id] = made.id
+    clock.now += timedelta(minutes=5)
+    orders.place_order(uow(), customer_id=people[2], listing_id=extra[other.id], quantity=1,
+                       actor="t", velocity=None)
+    clock.now = datetime(2008, 6, 12, 17, 30, tzinfo=SEOUL)
+    iid = int(desk.declare(uow(), listing_ids=[listing_id, *extra.values()], wrong_price=WRONG,
+                           correct_price=RIGHT,
+                           window_start=datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL),
+                           cause="90% event typed as the price", responsible="both",
+                           actor="operator:lee", links=LINKS).incident.incident_id)
+    declared = {r.recipient: r.body for r in _notices(uow)}
+    assert set(declared) == {"ops@haneul.example", "ops@byeol.example", "ops@dal.example"}
+    assert f"(#{extra[other.id]})" in declared["ops@byeol.example"]
+    assert f"(#{listing_id})" not in declared["ops@byeol.example"]  # only its own listings
+    desk.scope(uow(), incident_id=iid, actor="operator:lee")
+    desk.plan(uow(), incident_id=iid, options=["keep", "talk_to_person"],
+              deadline=datetime(2008, 6, 17, 18, 0, tzinfo=SEOUL), default="keep",
+              seller_share_pct=100, platform_share_pct=0, actor="operator:lee", policy=POLICY)
+    notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    told = {r.recipient: r.body for r in _notices(uow)[3:]}
+    assert set(told) == {"ops@haneul.example", "ops@byeol.example"}  # 달상점 sold nothing
+    assert "고객 6명께" in told["ops@haneul.example"]
+    assert "고객 1명께" in told["ops@byeol.example"]
+    assert "to the 1 customer who ordered" in told["ops@byeol.example"]
+    assert "Who pays any compensation: seller 100%" in told["ops@byeol.example"]
+    with uow() as u:
+        assert "seller_incident" not in str(u.reads.message_counts_by_status(iid))
+        # 6 customers (the one who bought from both sellers has one case) x email and SMS
+        assert sum(u.reads.message_counts_by_status(iid).values()) == 12

@@ -99,8 +99,11 @@ def declare(
 
     with _context() as (config, db, _policy):
         actor = recorded_actor(db.session_factory, actor)
-        # the sellers' email links to their page (SAGWA_PUBLIC_BASE_URL, or this host and port)
-        links = LinkMaker(config.secret_key, str(config.public_base_url))
+        # the sellers' email links to their page where a public address is set; declaring is
+        # never held up by checking a derived one (notify checks it), so without one the
+        # email names the page's path
+        links = (LinkMaker(config.secret_key, str(config.public_base_url))
+                 if config.public_base_url_configured else None)
         row = desk.declare(
             SqlAlchemyUnitOfWork(db.session_factory), listing_ids=listing,
             wrong_price=Money(wrong_price, currency), correct_price=Money(correct_price, currency),

@@ -117,7 +117,7 @@ def notify(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, policy: D
     longer leaves customers the minimum answer time from the first moment a message may go out.
     """
     from sagwa.services.outbox import OutgoingMessage, enqueue_messages
-    from sagwa.services.seller_notices import NOTIFIED, seller_notices
+    from sagwa.services.seller_notices import NOTIFIED, CustomersTold, seller_notices
 
     with uow:
         now = uow.now()
@@ -140,7 +140,8 @@ def notify(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, policy: D
         # the sellers: what their customers are asked, and again not to cancel (not counted
         # in the summary's messages, which are the customers')
         enqueue_messages(uow, seller_notices(uow, incident=inc, stage=NOTIFIED, links=links,
-                                             plan=plan, customers=len(ids)))
+                                             plan=plan, told=CustomersTold(
+                                                 [r.case for r in rows], send_at)))
         uow.incidents.save(replace(inc, status=status))
         remind_at, _, _ = schedule_incident_jobs(uow, incident_id=incident_id, plan=plan,
                                                  policy=policy, first_send_at=send_at)

@@ -11,8 +11,12 @@ business, not a customer's evening; each once per incident and step.
 
 from __future__ import annotations
 
-from sagwa.domain.incident_plan import DefaultAction, IncidentPlan
-from sagwa.domain.incidents import Incident
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan
+from sagwa.domain.incidents import Case, Incident
 from sagwa.domain.money import format_money
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_notify import LinkMaker
@@ -25,69 +29,114 @@ DECLARED, NOTIFIED = "declared", "notified"
 _SUBJECTS = {
     DECLARED: ("[사과] 가격 오류 사고 {n}번: 주문을 취소하거나 고객께 취소를 요청하지 마세요",
                "[sagwa] Pricing incident {n}: please do not cancel orders or ask customers to"),
-    NOTIFIED: ("[사과] 가격 오류 사고 {n}번: 고객께 안내를 보냈습니다",
-               "[sagwa] Pricing incident {n}: the customers are being asked"),
+    NOTIFIED: ("[사과] 가격 오류 사고 {n}번: 고객께 사과와 안내를 보냅니다",
+               "[sagwa] Pricing incident {n}: your customers are being asked"),
 }
+
+
+@dataclass(frozen=True)
+class CustomersTold:
+    """What the :data:`NOTIFIED` email says about the customers: the cases told (each seller
+    counts those with an order on its listings) and when their messages go out (the contact
+    centre's next opening: not necessarily now)."""
+
+    cases: Sequence[Case]
+    send_at: datetime
 
 
 def seller_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, stage: str,
                    links: LinkMaker | None, plan: IncidentPlan | None = None,
-                   customers: int = 0) -> list[OutgoingMessage]:
+                   told: CustomersTold | None = None) -> list[OutgoingMessage]:
     """The email to each seller of ``incident``'s listings with a contact address, for
-    ``stage`` (:data:`DECLARED`, or :data:`NOTIFIED` with the ``plan`` and the number of
-    ``customers`` told); inside the caller's unit of work."""
+    ``stage``: :data:`DECLARED`, or :data:`NOTIFIED` with the ``plan`` and the customers
+    ``told`` (a seller none of whose listings has a customer among them is not written to);
+    inside the caller's unit of work. Without ``links`` (no public address known) the email
+    names the page's path."""
     iid = int(incident.incident_id)
     names = listing_names(uow, incident.listing_ids)
+    page = f"/seller/incidents/{iid}"
+    link = f"{links.base_url.rstrip('/')}{page}" if links is not None else page
+    messages = []
+    for seller_id, listing_ids in _listings_by_seller(uow, incident).items():
+        seller = uow.catalog.seller(seller_id)
+        customers = _customers_on(told, listing_ids)
+        if seller is None or not seller.contact_email or (stage == NOTIFIED and not customers):
+            continue
+        bodies = [dm.render(f"seller_{stage}_email", lang, seller_name=seller.name,
+                            incident_id=iid, link=link, customers=customers,
+                            listings=[f"{names[i].title_in(lang)} (#{i})" if i in names
+                                      else f"#{i}" for i in listing_ids],
+                            **_stage_values(incident, stage, plan, told, lang))
+                  for lang in ("ko", "en")]
+        ko, en = _SUBJECTS[stage]
+        messages.append(OutgoingMessage(
+            idempotency_key=f"incident:{iid}:seller:{seller_id}:{stage}",
+            purpose=SELLER_PURPOSE, channel="email", recipient=seller.contact_email,
+            locale="ko", subject=f"{ko.format(n=iid)} / {en.format(n=iid)}",
+            body="\n\n— English —\n\n".join(bodies), not_before=uow.now(), incident_id=iid))
+    return messages
+
+
+def _listings_by_seller(uow: SqlAlchemyUnitOfWork, incident: Incident) -> dict[int, list[int]]:
     by_seller: dict[int, list[int]] = {}
     for listing_id in sorted(int(i) for i in incident.listing_ids):
         listing = uow.market.listing(listing_id)
         if listing is not None:
             by_seller.setdefault(int(listing.seller_id), []).append(listing_id)
-    page = f"/seller/incidents/{iid}"
-    link = f"{links.base_url.rstrip('/')}{page}" if links is not None else page
-    messages = []
-    for seller_id, listing_ids in sorted(by_seller.items()):
-        seller = uow.catalog.seller(seller_id)
-        if seller is None or not seller.contact_email:
-            continue
-        bodies, subjects = [], []
-        for lang in ("ko", "en"):
-            titles = [f"{names[i].title_in(lang)} (#{i})" if i in names else f"#{i}"
-                      for i in listing_ids]
-            values = {"seller_name": seller.name, "incident_id": iid, "listings": titles,
-                      "link": link, **_stage_values(incident, stage, plan, customers, lang)}
-            bodies.append(dm.render(f"seller_{stage}_email", lang, **values))
-            subjects.append(_SUBJECTS[stage][0 if lang == "ko" else 1].format(n=iid))
-        messages.append(OutgoingMessage(
-            idempotency_key=f"incident:{iid}:seller:{seller_id}:{stage}",
-            purpose=SELLER_PURPOSE, channel="email", recipient=seller.contact_email,
-            locale="ko", subject=subjects[0], body="\n\n— English —\n\n".join(bodies),
-            not_before=uow.now(), incident_id=iid))
-    return messages
+    return dict(sorted(by_seller.items()))
 
 
-def _stage_values(incident: Incident, stage: str, plan: IncidentPlan | None, customers: int,
-                  lang: str) -> dict[str, object]:
+def _customers_on(told: CustomersTold | None, listing_ids: list[int]) -> int:
+    """How many of the customers told ordered on these listings."""
+    if told is None:
+        return 0
+    mine = set(listing_ids)
+    return sum(1 for case in told.cases if any(int(o.listing_id) in mine for o in case.orders))
+
+
+def _stage_values(incident: Incident, stage: str, plan: IncidentPlan | None,
+                  told: CustomersTold | None, lang: str) -> dict[str, object]:
     if stage == DECLARED:
         return {"wrong_price": format_money(incident.wrong_price, lang=lang),
                 "correct_price": format_money(incident.correct_price, lang=lang)
                 if incident.correct_price else "—",
                 "window_start": dm.format_when(incident.window_start, lang)}
-    assert plan is not None  # the customers were told under a plan
-    return {"customers": customers, "deadline": dm.format_when(plan.deadline, lang),
-            "offered": [dm.choice_label(o, lang) for o in dm.OPTION_ORDER if plan.offers(o)],
+    assert plan is not None and told is not None  # the customers were told under a plan
+    return {"send_at": dm.format_when(told.send_at, lang),
+            "deadline": dm.format_when(plan.deadline, lang),
+            "offered": [_option_words(plan, o, lang) for o in dm.OPTION_ORDER if plan.offers(o)],
             "default": _default_words(plan, lang), "seller_share": plan.seller_share_pct,
-            "platform_share": plan.platform_share_pct}
+            "platform_share": plan.platform_share_pct,
+            "compensation": format_money(plan.cancel_compensation, lang=lang)
+            if plan.cancel_compensation and plan.offers(CustomerOption.CANCEL_WITH_COMPENSATION)
+            else None}
+
+
+def _option_words(plan: IncidentPlan, option: CustomerOption, lang: str) -> str:
+    """An option as the seller needs it: with its amount, percent or unit cap."""
+    ko = lang == "ko"
+    name = dm.choice_label(option, lang)
+    if option is CustomerOption.KEEP and plan.keep_max_units is not None:
+        return f"{name}(1인당 {plan.keep_max_units}개까지)" if ko \
+            else f"{name} (up to {plan.keep_max_units} per customer)"
+    if option is CustomerOption.CANCEL_WITH_COMPENSATION and plan.cancel_compensation:
+        points = format_money(plan.cancel_compensation, lang=lang)
+        return f"주문 취소(전액 환불과 보상 포인트 {points})" if ko \
+            else f"cancel the order (full refund and {points} in compensation points)"
+    if option is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT and plan.discount_pct is not None:
+        return f"{name}(정상가의 {plan.discount_pct}% 할인)" if ko \
+            else f"{name} ({plan.discount_pct}% off the correct price)"
+    return name
 
 
 def _default_words(plan: IncidentPlan, lang: str) -> str:
     """The plan's default as the seller needs it: what happens to the order."""
     ko = lang == "ko"
     if plan.default is DefaultAction.FOLLOW_UP_CALL:
-        return "상담원이 고객께 전화로 여쭙니다(그때까지 주문은 그대로)" if ko \
-            else "our staff call the customer to ask (the order stays as it is until then)"
+        return "상담원이 고객께 연락해 여쭙니다(그때까지 주문은 그대로)" if ko \
+            else "our staff contact the customer to ask (the order stays as it is until then)"
     if plan.keep_max_units is not None:
-        return (f"주문 유지(1인당 {plan.keep_max_units}개까지; 넘게 주문한 고객께는 상담원이 전화로 여쭙니다)"
+        return (f"주문 유지(1인당 {plan.keep_max_units}개까지; 넘게 주문한 고객께는 상담원이 연락해 여쭙니다)"
                 if ko else f"the order is kept (up to {plan.keep_max_units} per customer; "
-                "customers who ordered more are called by our staff)")
+                "our staff contact customers who ordered more)")
     return "주문 유지" if ko else "the order is kept"

@@ -48,9 +48,11 @@ class IncidentReads:
     # incident status
 
     def message_counts_by_status(self, incident_id: int) -> dict[str, int]:
-        """How many of the incident's outbox messages are in each status (pending, sending, sent, failed, withdrawn)."""
+        """How many of the incident's messages to its customers are in each status (pending,
+        sending, sent, failed, withdrawn); the sellers' emails are not theirs."""
         rows = self.conn.execute(select(outbox.c.status, func.count()).where(
-            outbox.c.incident_id == incident_id).group_by(outbox.c.status)).all()
+            outbox.c.incident_id == incident_id, outbox.c.case_id.is_not(None))
+            .group_by(outbox.c.status)).all()
         return {str(status): int(n) for status, n in rows}
 
     def first_resolution_sent_at(self, incident_id: int) -> datetime | None:
