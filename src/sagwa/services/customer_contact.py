@@ -175,7 +175,8 @@ def _give_up_without_phone(uow: SqlAlchemyUnitOfWork, open_cases: list[tuple[int
                            links: LinkMaker | None) -> tuple[list[int], int]:
     """The customer's cases owed a call after the deadline, now with no number to call: given
     up at once and written to, as the deadline does (``desk_cases.mark_no_phone``). (The cases,
-    the messages queued: none for a customer already sent that message once.)"""
+    the messages queued: none where that message is already waiting or was sent; again where
+    it was withdrawn when a number was given.)"""
     from sagwa.services.desk_unreachable import no_phone_messages
 
     marked: list[int] = []

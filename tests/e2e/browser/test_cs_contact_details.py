@@ -41,10 +41,7 @@ def test_a_number_saved_on_the_case_page_puts_the_customer_back_on_the_call_list
     case = notified_two_unit_case(session_factory, page_settings.secret_key, world,
                                   started=datetime.now(UTC) - timedelta(days=20),
                                   options=["keep", "talk_to_person"], sent=False)
-    with session_factory() as s:  # no number on file: nobody can call them
-        s.execute(update(customers).where(customers.c.id == world.customers["김민준"])
-                  .values(phone=None))
-        s.commit()
+    _no_phone(session_factory, world)  # nobody can call them
     case.clock.now = datetime.now(UTC)
     desk_cases.apply_deadline(SqlAlchemyUnitOfWork(session_factory, case.clock),
                               incident_id=case.incident_id, actor="system")
