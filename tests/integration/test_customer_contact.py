@@ -298,3 +298,28 @@ def test_a_new_number_for_a_customer_still_on_the_list_counts_their_attempts_afr
     assert _events(uow, "case", ko, CALL_RESUMED) == [{"why": PHONE_CHANGED, "given_up": False}]
     logged = _call(uow, clock, ko, "no_answer")
     assert not logged.gave_up and logged.attempts_counted == 1
+
+
+def test_an_apology_withdrawn_with_the_address_removed_puts_the_customer_on_the_call_list(
+        shop) -> None:
+    """Removing the address an apology was waiting for, when nothing else can tell them (its
+    text failed), must not leave the customer unheard until the escalation job: an agent calls
+    now, while they still have time to choose."""
+    uow, _, iid, cases, people, _ = _incident(shop, worker_down=True)
+    ko = cases[people[1]]
+    with uow() as u:
+        u.conn.execute(outbox.update().where(outbox.c.case_id == ko, outbox.c.channel == "sms",
+                                             outbox.c.purpose == "resolution")
+                       .values(status="failed", last_error="number does not exist"))
+        u.commit()
+    assert ko not in _queued(uow, iid)
+    done = _change(uow, people[1], email=None)
+    assert done.messages_withdrawn >= 1 and done.escalated == (ko,)
+    assert ko in _queued(uow, iid)
+    [moved] = _events(uow, "case", ko, "case.apology_undelivered")
+    assert moved["apology"] == {"email": "withdrawn", "sms": "failed"}
+    assert moved["why"] == "contact_removed" and moved["status"] == "escalated"
+    # one whose text can still tell them stays where it was
+    other = cases[people[0]]
+    assert _change(uow, people[0], email=None).escalated == ()
+    assert other not in _queued(uow, iid)

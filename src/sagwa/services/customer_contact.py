@@ -5,7 +5,9 @@ to is not theirs any more. One transaction stores the correction and, on the aud
 did (which details were added, changed or removed — not the details themselves):
 
 * messages still waiting to go out on that channel go to the new address or number, or are
-  withdrawn when it was removed (one being sent right now goes where it was going);
+  withdrawn when it was removed (one being sent right now goes where it was going); a customer
+  not yet told whose apology went that way, with no other left, goes on the call list now
+  (``desk_undelivered.escalate_if_untold``);
 * a new phone number — added, or changed after tries at a wrong one — makes the attempts at a
   call owed after the deadline count from now (``call_attempts.CALL_RESUMED``): tries at the
   old number say nothing about the new one. A customer the desk gave up on is owed the call
@@ -40,6 +42,7 @@ from sagwa.errors import Conflict
 from sagwa.services.desk_cases import current_plan, lock_case, mark_no_phone
 from sagwa.services.desk_notify import LinkMaker
 from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.desk_undelivered import escalate_if_untold
 from sagwa.services.lookups import require
 from sagwa.services.outbox import enqueue_messages
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -57,7 +60,9 @@ class ContactChanged:
     waiting messages sent to the new address or number and those withdrawn, the
     cases owed the call again (the desk had given up), those still owed it whose attempts count
     afresh, those given up for want of a number, and the messages queued
-    to tell those (by email) that we have no number to call them on."""
+    to tell those (by email) that we have no number to call them on; the cases put on the
+    call list because their apology went with the address removed and nothing else can tell
+    them."""
 
     customer: Customer
     changed: dict[str, str]
@@ -67,6 +72,7 @@ class ContactChanged:
     attempts_restarted: tuple[int, ...] = ()
     calls_given_up: tuple[int, ...] = ()
     messages_queued: int = 0
+    escalated: tuple[int, ...] = ()
 
 
 def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, actor: str,
@@ -98,6 +104,10 @@ def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, acto
                                                  phone=change.phone)
         readdressed, withdrawn = _redirect_waiting_messages(uow, customer_id, change)
         case_ids = [case_id for _, case_id in open_cases]
+        # an apology withdrawn with the address it was going to, and no other way left to
+        # tell them: an agent calls now, while they still have time to choose
+        escalated = escalate_if_untold(uow, case_ids, actor=actor,
+                                       why="contact_removed") if withdrawn else []
         resumed: list[int] = []
         restarted: list[int] = []
         given_up: list[int] = []
@@ -111,10 +121,10 @@ def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, acto
             "email": change.email_change, "phone": change.phone_change,
             "messages_readdressed": readdressed, "messages_withdrawn": withdrawn,
             "calls_resumed": resumed, "attempts_restarted": restarted,
-            "calls_given_up": given_up, "messages": queued}), now)
+            "calls_given_up": given_up, "messages": queued, "escalated": escalated}), now)
         uow.commit()
         return ContactChanged(after, change.how, readdressed, withdrawn, tuple(resumed),
-                              tuple(restarted), tuple(given_up), queued)
+                              tuple(restarted), tuple(given_up), queued, tuple(escalated))
 
 
 def customer_of_case(uow: SqlAlchemyUnitOfWork, case_id: int) -> int:

@@ -58,3 +58,35 @@ def escalate_if_undeliverable(uow: SqlAlchemyUnitOfWork, *, message_id: int,
                                     after={"status": moved.value, "failed": failures}), now)
         uow.commit()
         return True
+
+
+def escalate_if_untold(uow: SqlAlchemyUnitOfWork, case_ids: list[int], *, actor: str,
+                       why: str) -> list[int]:
+    """Inside the caller's unit of work, each case already locked (``desk_cases.lock_case``):
+    of ``case_ids``, those whose customer has not been told nor answered and whose apology can
+    no longer reach them — every apology message failed or was withdrawn (their address was
+    removed, ``why``) — go on the call list now, as an undeliverable apology does (audited the
+    same way, with ``why``). Only while the incident is telling customers and before the
+    deadline. The cases moved."""
+    moved = []
+    now = uow.now()
+    for case_id in case_ids:
+        row = uow.cases.get(case_id, for_update=True)
+        if row is None or row.case.status not in _STILL_TO_TELL or row.case.told:
+            continue
+        incident_id = int(row.case.incident_id)
+        incident = uow.incidents.get(incident_id)
+        if incident is None or incident.incident.status is not IncidentStatus.NOTIFYING:
+            continue
+        statuses = uow.outbox.apology_statuses(case_id)
+        if not statuses or any(s not in ("failed", "withdrawn") for s in statuses.values()) \
+                or deadline_passed(current_plan(uow, incident_id), now):
+            continue
+        status = advance(row.case.status, CaseTrigger.ESCALATE)
+        uow.cases.save(replace(row.case, status=status), now)
+        uow.audit.append(AuditEvent(actor, UNDELIVERED_ACTION, "case", str(case_id),
+                                    before={"status": row.case.status.value},
+                                    after={"status": status.value, "apology": statuses,
+                                           "why": why}), now)
+        moved.append(case_id)
+    return moved

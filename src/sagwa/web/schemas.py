@@ -138,6 +138,9 @@ class CustomerContactChanged(BaseModel):
     attempts_restarted: list[int]
     calls_given_up: list[int]
     messages_queued: int
+    escalated: list[int] = Field(description="cases put on the call list: their apology was "
+                                 "withdrawn with the address removed and nothing else can "
+                                 "tell them")
 
 
 class ListingCreate(Body):

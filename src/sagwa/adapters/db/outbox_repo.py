@@ -242,6 +242,10 @@ class OutboxRepository:
             return None
         return {r.channel: r.last_error or "" for r in rows}
 
+    def apology_statuses(self, case_id: int) -> dict[str, str]:
+        """The case's apology messages: channel -> status (empty when there are none)."""
+        return {str(r.channel): str(r.status) for r in self._apologies(case_id)}
+
     def was_sent(self, case_id: int, purpose: str) -> bool:
         """Whether a message of ``purpose`` went out to the case's customer."""
         return bool(self.conn.execute(select(exists().where(

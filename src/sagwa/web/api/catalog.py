@@ -103,7 +103,8 @@ def contact_changed_public(done: ContactChanged) -> CustomerContactChanged:
         messages_readdressed=done.messages_readdressed,
         messages_withdrawn=done.messages_withdrawn, calls_resumed=list(done.calls_resumed),
         attempts_restarted=list(done.attempts_restarted),
-        calls_given_up=list(done.calls_given_up), messages_queued=done.messages_queued)
+        calls_given_up=list(done.calls_given_up), messages_queued=done.messages_queued,
+        escalated=list(done.escalated))
 
 
 @router.patch("/customers/{customer_id}", response_model=CustomerContactChanged,

@@ -48,6 +48,10 @@ def contact_flash(case_id: int, done: ContactChanged) -> tuple[str, str]:
                "다시 보내지 않으니, 그 안내는 고객에게 직접 전해 주세요.")
         en += (f" {done.messages_withdrawn} message(s) to the removed one will not be sent, nor "
                "sent another way: tell the customer what they said.")
+    if done.escalated:
+        ko += " 사과 안내를 전할 다른 방법이 없어 이 고객을 ‘전화드릴 고객’ 목록에 올렸습니다."
+        en += (" With no other way left to send the apology, the customer is now on the call "
+               "list.")
     if done.calls_resumed:
         ko += " 전화가 닿지 않아 목록에서 뺐던 고객을 새 번호로 다시 ‘전화드릴 고객’ 목록에 올렸습니다. 통화 시도는 지금부터 셉니다."
         en += (" The customer the desk had given up calling is back on the call list with the "
