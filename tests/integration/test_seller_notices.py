@@ -9,13 +9,23 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from apologies_sent import apologies_sent
 from sqlalchemy import select
-from test_desk import LINKS, POLICY, RIGHT, WRONG, _declared, _planned, shop  # noqa: F401
+from test_desk import (  # noqa: F401
+    LINKS,
+    POLICY,
+    RIGHT,
+    WRONG,
+    _declared,
+    _planned,
+    publish_notice,
+    shop,
+)
 
 from sagwa.adapters.db.tables import audit_log, outbox, sellers
 from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.moments import SEOUL
-from sagwa.services import catalog, desk, listings, orders
+from sagwa.services import catalog, desk, desk_cases, listings, orders, seller_incidents
 from sagwa.services.desk_messages import format_when
 from sagwa.services.desk_notify import notify
 from sagwa.services.seller_notices import SELLER_PURPOSE
@@ -127,3 +137,37 @@ def test_each_seller_is_told_of_its_own_listings_and_customers(shop, session_fac
         assert "seller_incident" not in str(u.reads.message_counts_by_status(iid))
         # 6 customers (the one who bought from both sellers has one case) x email and SMS
         assert sum(u.reads.message_counts_by_status(iid).values()) == 12
+
+
+def test_closing_tells_the_seller_what_happened_to_each_order(shop) -> None:
+    uow, clock, listing_id, _, seller_id = shop
+    _with_email(uow, seller_id, "ops@haneul.example")
+    iid = _planned(uow, clock, listing_id)
+    notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    apologies_sent(uow)
+    with uow() as u:
+        cases = [int(r.case.case_id) for r in u.cases.for_incident(iid)]
+    clock.now = datetime(2008, 6, 13, 10, 0, tzinfo=SEOUL)
+    desk_cases.record_choice(uow(), case_id=cases[0], choice="cancel_with_compensation",
+                             channel="web", evidence="pressed", taken_by="customer",
+                             policy=POLICY)
+    clock.now = datetime(2008, 6, 17, 18, 2, tzinfo=SEOUL)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline")
+    publish_notice(uow, iid)
+    desk.close(uow(), incident_id=iid, actor="operator:lee", reason="done", policy=POLICY,
+               links=LINKS)
+    closing = [r for r in _notices(uow) if r.idempotency_key.endswith(":closed")]
+    [mail] = closing
+    ko, en = mail.body.split("— English —")
+    with uow() as u:
+        view = seller_incidents.seller_view(u, seller_id=seller_id, incident_id=iid,
+                                            policy=POLICY)
+    # the page's own counts, said in words (the one who cancelled: do not send; the rest kept)
+    assert view.counts == {"send": 8, "do_not_send": 1}
+    assert "보내실 주문 8건" in ko and "고객의 선택으로 취소·환불된 주문 1건(보내지 마세요)" in ko
+    assert "보내실 상품: 모두 8개" in ko
+    assert f"판매자 부담 보상 포인트: {view.charged_points:,}포인트" in ko
+    assert view.charged_points == 6_000  # 60% of the 10,000 compensation
+    assert "8 to send" in en and "1 cancelled and refunded" in en
+    assert "Compensation points charged to you: 6,000 points" in en
+    assert f"{LINKS.base_url}/seller/incidents/{iid}" in en

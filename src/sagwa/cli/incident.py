@@ -213,10 +213,15 @@ def close(
 
     if not reason.strip():
         raise InvalidInput("--reason must say why the incident is closed", field="reason")
-    with _context() as (_config, db, _policy):
+    from sagwa.services.desk_notify import LinkMaker
+
+    with _context() as (config, db, policy):
         actor = recorded_actor(db.session_factory, actor)
+        # the sellers' closing email links to their page where a public address is set
+        links = (LinkMaker(config.secret_key, str(config.public_base_url))
+                 if config.public_base_url_configured else None)
         row = desk.close(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
-                         actor=actor, reason=reason.strip())
+                         actor=actor, reason=reason.strip(), policy=policy, links=links)
     print_result({"incident_id": incident_id, "status": row.incident.status.value}, fmt,
            "incident closed")
 

@@ -26,11 +26,11 @@ from sagwa.domain.money import Money, check_price, format_money
 from sagwa.domain.price_history import prices_between
 from sagwa.errors import Conflict, InvalidInput
 from sagwa.services.desk_notify import LinkMaker
-from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
 from sagwa.services.outbox import enqueue_messages
-from sagwa.services.seller_notices import DECLARED, seller_notices
+from sagwa.services.seller_notices import DECLARED, closing_notices, seller_notices
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 
@@ -408,11 +408,14 @@ def _vouch_for_listings(uow: SqlAlchemyUnitOfWork, inc: Incident, *, actor: str,
                                                "reason": reason}), now)
 
 
-def close(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, reason: str) -> IncidentRow:
+def close(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, reason: str,
+          policy: DeskPolicy | None = None, links: LinkMaker | None = None) -> IncidentRow:
     """Close an incident: every case answered or defaulted, every call owed made (a customer
     who asked for a person, or whose default is a follow-up call, has a call recorded after the
     deadline), and a public notice published (an incident scoped with nobody affected closes
-    without one); or dismiss a draft false alarm."""
+    without one); or dismiss a draft false alarm. Closing writes to each seller with orders in
+    it what happened to each (``seller_notices.closing_notices``; ``policy``: the configured
+    desk policy, else the built-in one)."""
     from sagwa.domain.incidents import UNANSWERED
 
     with uow:
@@ -451,6 +454,10 @@ def close(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, reason: st
                                     after={"status": closed.status.value, "reason": reason}), now)
         if trigger is IncidentTrigger.DISMISS:
             _vouch_for_listings(uow, closed, actor=actor, reason=reason, now=now)
+        else:
+            enqueue_messages(uow, closing_notices(
+                uow, incident=closed, links=links,
+                policy=policy if policy is not None else load_desk_policy()))
         row = require(uow.incidents.get(incident_id), "incident", incident_id)
         uow.commit()
         return row

@@ -103,29 +103,36 @@ def seller_incident(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: i
     them. A dismissed draft (never declared) or an incident naming none of their listings is
     404."""
     with uow:
-        own = {int(r.listing_id) for r in uow.reads.seller_incident_listings(
-            seller_id, incident_id=incident_id)}
-        found = uow.incidents.get(incident_id) if own else None
-        if found is None or _dismissed(found):
-            raise NotFound(f"incident {incident_id} not found", kind="incident", id=incident_id)
-        inc = found.incident
-        plan = (uow.incidents.plan(incident_id, inc.correct_price)
-                if inc.correct_price is not None else None)
-        rows = [r for r in uow.cases.for_incident(incident_id)
-                if any(int(o.listing_id) in own for o in r.case.orders)]
-        # only the cases the answer depends on are read further (a large incident has tens
-        # of thousands of cases, most of them simply waiting or kept)
-        discounted = [r for r in rows if r.difference_paid is None and _chose(
-            r, CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT)]
-        owed = owing(uow, discounted)
-        calls = uow.reads.call_records(  # the desk gives up only on calls after the deadline
-            [int(r.case.case_id) for r in rows if r.case.status is CaseStatus.DEFAULTED],
-            min_spacing=policy.min_call_spacing)
-        money = incident_money(uow, incident_id, inc.wrong_price.currency)
-        names = listing_names(uow, own)
-        scoped = uow.audit.latest_for_entity("incident", str(incident_id),
-                                             "incident.scoped") is not None
-        now = uow.now()
+        return seller_view(uow, seller_id=seller_id, incident_id=incident_id, policy=policy)
+
+
+def seller_view(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
+                policy: DeskPolicy) -> SellerIncident:
+    """:func:`seller_incident` inside the caller's unit of work (closing an incident writes it
+    to the seller in the same transaction)."""
+    own = {int(r.listing_id) for r in uow.reads.seller_incident_listings(
+        seller_id, incident_id=incident_id)}
+    found = uow.incidents.get(incident_id) if own else None
+    if found is None or _dismissed(found):
+        raise NotFound(f"incident {incident_id} not found", kind="incident", id=incident_id)
+    inc = found.incident
+    plan = (uow.incidents.plan(incident_id, inc.correct_price)
+            if inc.correct_price is not None else None)
+    rows = [r for r in uow.cases.for_incident(incident_id)
+            if any(int(o.listing_id) in own for o in r.case.orders)]
+    # only the cases the answer depends on are read further (a large incident has tens
+    # of thousands of cases, most of them simply waiting or kept)
+    discounted = [r for r in rows if r.difference_paid is None and _chose(
+        r, CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT)]
+    owed = owing(uow, discounted)
+    calls = uow.reads.call_records(  # the desk gives up only on calls after the deadline
+        [int(r.case.case_id) for r in rows if r.case.status is CaseStatus.DEFAULTED],
+        min_spacing=policy.min_call_spacing)
+    money = incident_money(uow, incident_id, inc.wrong_price.currency)
+    names = listing_names(uow, own)
+    scoped = uow.audit.latest_for_entity("incident", str(incident_id),
+                                         "incident.scoped") is not None
+    now = uow.now()
     orders: list[SellerOrder] = []
     for row in rows:
         case_id = int(row.case.case_id)

@@ -3,7 +3,8 @@ not do what the 2008 seller did (phone the buyers to ask them to cancel, then ca
 order by a one-line text): once when it is declared (the listing is paused; do not cancel or
 contact the customers; their seller page will say what to do with each order) and once when
 the customers are told (how many, the options, the deadline, the default, who pays the
-compensation). In Korean, then English (a seller has no language of its own in sagwa), to the
+compensation), and when it is closed (what happened to each of their orders, the items to
+send, the compensation points charged to them). In Korean, then English (a seller has no language of its own in sagwa), to the
 seller's contact address; a seller without one reads it on their page. Queued in the same
 transaction as the step (``seller_incident`` in the outbox), sent at once: the seller's
 business, not a customer's evening; each once per incident and step.
@@ -18,19 +19,44 @@ from datetime import datetime
 from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan
 from sagwa.domain.incidents import Case, Incident
 from sagwa.domain.money import format_money
+from sagwa.domain.seller_orders import OrderInstruction
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_notify import LinkMaker
+from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.listing_names import listing_names
 from sagwa.services.outbox import OutgoingMessage
+from sagwa.services.seller_incidents import seller_view
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 SELLER_PURPOSE = "seller_incident"
-DECLARED, NOTIFIED = "declared", "notified"
+DECLARED, NOTIFIED, CLOSED = "declared", "notified", "closed"
 _SUBJECTS = {
     DECLARED: ("[사과] 가격 오류 사고 {n}번: 주문을 취소하거나 고객께 취소를 요청하지 마세요",
                "[sagwa] Pricing incident {n}: please do not cancel orders or ask customers to"),
     NOTIFIED: ("[사과] 가격 오류 사고 {n}번: 고객께 사과와 안내를 보냅니다",
                "[sagwa] Pricing incident {n}: your customers are being asked"),
+    CLOSED: ("[사과] 가격 오류 사고 {n}번을 마무리했습니다: 주문별 처리",
+             "[sagwa] Pricing incident {n} is closed: what happened to each order"),
+}
+#: How the closing email counts the seller's orders, per ``seller_orders.OrderInstruction``
+#: (Korean, English; ``{n}`` orders).
+_INSTRUCTION_WORDS = {
+    OrderInstruction.SEND: ("보내실 주문 {n}건", "{n} to send"),
+    OrderInstruction.SENT: ("이미 보낸 주문 {n}건", "{n} already sent"),
+    OrderInstruction.DO_NOT_SEND: ("고객의 선택으로 취소·환불된 주문 {n}건(보내지 마세요)",
+                                   ("{n} cancelled and refunded by the customer's choice (do "
+                                   "not send)")),
+    OrderInstruction.HOLD_DIFFERENCE: ("차액 결제를 기다리는 주문 {n}건(보류)",
+                                       "{n} held until the customer pays the difference"),
+    OrderInstruction.HOLD_UNREACHABLE: ("고객과 연락이 닿지 않아 보류한 주문 {n}건(운영팀과 상의해 주세요)",
+                                        ("{n} held: the customer could not be reached (agree "
+                                        "with the operations team what to do)")),
+    OrderInstruction.HOLD_CALL: ("상담원 통화를 기다리는 주문 {n}건(보류)",
+                                 "{n} held until our staff talk to the customer"),
+    OrderInstruction.HOLD_CHOICE: ("고객의 선택을 기다리는 주문 {n}건(보류)",
+                                   "{n} held until the customer chooses"),
+    OrderInstruction.HOLD_NOT_ASKED: ("고객께 여쭙기 전인 주문 {n}건(보류)",
+                                      "{n} held: the customer was not asked yet"),
 }
 
 
@@ -140,3 +166,42 @@ def _default_words(plan: IncidentPlan, lang: str) -> str:
                 if ko else f"the order is kept (up to {plan.keep_max_units} per customer; "
                 "our staff contact customers who ordered more)")
     return "주문 유지" if ko else "the order is kept"
+
+
+def closing_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, links: LinkMaker | None,
+                    policy: DeskPolicy) -> list[OutgoingMessage]:
+    """The email to each seller with orders in ``incident``, just closed, and a contact address:
+    what happened to each of their orders (counted per instruction, as their page shows them:
+    ``seller_incidents.seller_view``), the items to send and the compensation points charged
+    to them; inside the caller's unit of work."""
+    iid = int(incident.incident_id)
+    page = f"/seller/incidents/{iid}"
+    link = f"{links.base_url.rstrip('/')}{page}" if links is not None else page
+    messages = []
+    for seller_id in _listings_by_seller(uow, incident):
+        seller = uow.catalog.seller(seller_id)
+        if seller is None or not seller.contact_email:
+            continue
+        view = seller_view(uow, seller_id=seller_id, incident_id=iid, policy=policy)
+        if not view.orders:
+            continue
+        bodies = [dm.render(f"seller_{CLOSED}_email", lang, seller_name=seller.name,
+                            incident_id=iid, link=link, units_to_send=view.units_to_send,
+                            listings=[f"{n.title_in(lang)} (#{n.listing_id})"
+                                      for n in view.listings],
+                            orders=[_INSTRUCTION_WORDS[OrderInstruction(code)][
+                                0 if lang == "ko" else 1].format(n=n)
+                                for code, n in view.counts.items()],
+                            charged=_points(view.charged_points, lang))
+                  for lang in ("ko", "en")]
+        ko, en = _SUBJECTS[CLOSED]
+        messages.append(OutgoingMessage(
+            idempotency_key=f"incident:{iid}:seller:{seller_id}:{CLOSED}",
+            purpose=SELLER_PURPOSE, channel="email", recipient=seller.contact_email,
+            locale="ko", subject=f"{ko.format(n=iid)} / {en.format(n=iid)}",
+            body="\n\n— English —\n\n".join(bodies), not_before=uow.now(), incident_id=iid))
+    return messages
+
+
+def _points(points: int, lang: str) -> str:
+    return f"{points:,}포인트" if lang == "ko" else f"{points:,} point{'s' if points != 1 else ''}"

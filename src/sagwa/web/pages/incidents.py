@@ -324,7 +324,8 @@ def _finish(request: Request, uow: Uow, incident_id: int, reason: str, actor: st
         if not reason.strip():
             raise FormProblem("종료하는 이유를 입력해 주세요.", "Enter why it is being closed.",
                               field="reason")
-        desk.close(uow(), incident_id=incident_id, actor=actor, reason=reason.strip())
+        desk.close(uow(), incident_id=incident_id, actor=actor, reason=reason.strip(),
+                   policy=request.app.state.desk_policy, links=case_links(request))
     except IllegalTransition as exc:
         return _moved_on(request, incident_id, exc)
     except SagwaError as exc:
