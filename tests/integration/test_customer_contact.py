@@ -323,3 +323,24 @@ def test_an_apology_withdrawn_with_the_address_removed_puts_the_customer_on_the_
     other = cases[people[0]]
     assert _change(uow, people[0], email=None).escalated == ()
     assert other not in _queued(uow, iid)
+
+
+def test_an_apology_that_fails_after_its_other_copy_went_with_a_removed_number_escalates(
+        shop) -> None:
+    """Found by a review: the number removed first (its text withdrawn), then the email
+    bounced — the bounce did not put the customer on the call list, as a withdrawn copy was
+    not "failed"; the other order did."""
+    from sagwa.services.desk_undelivered import escalate_if_undeliverable
+
+    uow, _, iid, cases, people, _ = _incident(shop, worker_down=True)
+    ko = cases[people[1]]
+    assert _change(uow, people[1], phone=None).escalated == ()  # the email may still go
+    with uow() as u:
+        email = u.conn.execute(select(outbox.c.id).where(
+            outbox.c.case_id == ko, outbox.c.purpose == "resolution",
+            outbox.c.channel == "email")).scalar_one()
+        u.outbox.record_outcome(email, status="failed", last_error="550 no such user",
+                                sent_at=None)
+        u.commit()
+    assert escalate_if_undeliverable(uow(), message_id=email)
+    assert ko in _queued(uow, iid)

@@ -166,7 +166,7 @@ def test_closing_tells_the_seller_what_happened_to_each_order(shop) -> None:
     assert view.counts == {"send": 8, "do_not_send": 1}
     assert "보내실 주문 8건" in ko and "고객의 선택으로 취소·환불된 주문 1건(보내지 마세요)" in ko
     assert "보내실 상품: 모두 8개" in ko
-    assert f"판매자 부담 보상 포인트: {view.charged_points:,}포인트" in ko
+    assert f"판매자 부담 보상 포인트: {view.charged_points:,}점" in ko  # as the page says it
     assert view.charged_points == 6_000  # 60% of the 10,000 compensation
     assert "8 to send" in en and "1 cancelled and refunded" in en
     assert "Compensation points charged to you: 6,000 points" in en

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sagwa.adapters.db.incident_repo import CaseRow, IncidentRow
 from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
@@ -107,9 +108,11 @@ def seller_incident(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: i
 
 
 def seller_view(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
-                policy: DeskPolicy) -> SellerIncident:
+                policy: DeskPolicy, every_case: list[CaseRow] | None = None,
+                money: dict[str, Any] | None = None) -> SellerIncident:
     """:func:`seller_incident` inside the caller's unit of work (closing an incident writes it
-    to the seller in the same transaction)."""
+    to the seller in the same transaction); ``every_case`` (the incident's cases) and ``money``
+    (``incident_money``), read once by a caller that views every seller, are not read again."""
     own = {int(r.listing_id) for r in uow.reads.seller_incident_listings(
         seller_id, incident_id=incident_id)}
     found = uow.incidents.get(incident_id) if own else None
@@ -118,7 +121,8 @@ def seller_view(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
     inc = found.incident
     plan = (uow.incidents.plan(incident_id, inc.correct_price)
             if inc.correct_price is not None else None)
-    rows = [r for r in uow.cases.for_incident(incident_id)
+    rows = [r for r in (every_case if every_case is not None
+                        else uow.cases.for_incident(incident_id))
             if any(int(o.listing_id) in own for o in r.case.orders)]
     # only the cases the answer depends on are read further (a large incident has tens
     # of thousands of cases, most of them simply waiting or kept)
@@ -128,7 +132,8 @@ def seller_view(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
     calls = uow.reads.call_records(  # the desk gives up only on calls after the deadline
         [int(r.case.case_id) for r in rows if r.case.status is CaseStatus.DEFAULTED],
         min_spacing=policy.min_call_spacing)
-    money = incident_money(uow, incident_id, inc.wrong_price.currency)
+    if money is None:
+        money = incident_money(uow, incident_id, inc.wrong_price.currency)
     names = listing_names(uow, own)
     scoped = uow.audit.latest_for_entity("incident", str(incident_id),
                                          "incident.scoped") is not None

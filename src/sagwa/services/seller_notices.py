@@ -21,6 +21,7 @@ from sagwa.domain.incidents import Case, Incident
 from sagwa.domain.money import format_money
 from sagwa.domain.seller_orders import OrderInstruction
 from sagwa.services import desk_messages as dm
+from sagwa.services.desk_money import incident_money
 from sagwa.services.desk_notify import LinkMaker
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.listing_names import listing_names
@@ -178,11 +179,17 @@ def closing_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, links: Lin
     page = f"/seller/incidents/{iid}"
     link = f"{links.base_url.rstrip('/')}{page}" if links is not None else page
     messages = []
-    for seller_id in _listings_by_seller(uow, incident):
-        seller = uow.catalog.seller(seller_id)
-        if seller is None or not seller.contact_email:
-            continue
-        view = seller_view(uow, seller_id=seller_id, incident_id=iid, policy=policy)
+    sellers = [s for s in (uow.catalog.seller(i) for i in _listings_by_seller(uow, incident))
+               if s is not None and s.contact_email]
+    if not sellers:
+        return []
+    # read once for every seller (a large incident has tens of thousands of cases)
+    every_case = uow.cases.for_incident(iid)
+    money = incident_money(uow, iid, incident.wrong_price.currency)
+    for seller in sellers:
+        seller_id = int(seller.id)
+        view = seller_view(uow, seller_id=seller_id, incident_id=iid, policy=policy,
+                           every_case=every_case, money=money)
         if not view.orders:
             continue
         bodies = [dm.render(f"seller_{CLOSED}_email", lang, seller_name=seller.name,
@@ -204,4 +211,4 @@ def closing_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, links: Lin
 
 
 def _points(points: int, lang: str) -> str:
-    return f"{points:,}포인트" if lang == "ko" else f"{points:,} point{'s' if points != 1 else ''}"
+    return f"{points:,}점" if lang == "ko" else f"{points:,} point{'s' if points != 1 else ''}"

@@ -149,7 +149,9 @@ def test_a_customer_given_up_for_no_number_is_owed_the_call_again_once_they_leav
         "csrf_token": csrf_of(page), "phone": "010-3333-4444"}, follow_redirects=False)
     assert saved.status_code == 303
     after = unescape(client.get(f"/c/{case.token}?lang=ko").text)
-    assert "전화번호를 저장했습니다. 상담원이" in after and "전화드리겠습니다" in after
+    # when: "곧" in the contact centre's hours, else from its next opening (wall-clock time)
+    assert "전화번호를 저장했습니다. " in after
+    assert "상담원이 곧 전화드리겠습니다" in after or "부터 상담원이 전화드리겠습니다" in after
     assert "전화번호가 없어 전화드릴 수 없습니다" not in after
     log_in(client, "agent")
     assert _card_on_queue(client, case.case_id)

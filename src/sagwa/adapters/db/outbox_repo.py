@@ -235,10 +235,12 @@ class OutboxRepository:
         return (int(row.case_id), int(row.incident_id)) if row is not None else None
 
     def apology_failures(self, case_id: int) -> dict[str, str] | None:
-        """How each of the case's apology messages failed (channel → last error), or None while
-        one of them was sent or may still be (pending, sending) — or there are none."""
+        """How each of the case's apology messages failed or was withdrawn (channel → last
+        error: a withdrawn one went with the address removed), or None while one of them was
+        sent or may still be (pending, sending) — or none failed."""
         rows = self._apologies(case_id)
-        if not rows or any(r.status != "failed" for r in rows):
+        if not any(r.status == "failed" for r in rows) \
+                or any(r.status not in ("failed", "withdrawn") for r in rows):
             return None
         return {r.channel: r.last_error or "" for r in rows}
 
