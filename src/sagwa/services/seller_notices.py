@@ -1,13 +1,14 @@
 """The seller is told, by email, when a pricing incident names their listings — so that they do
 not do what the 2008 seller did (phone the buyers to ask them to cancel, then cancel every
-order by a one-line text): once when it is declared (the listing is paused; do not cancel or
-contact the customers; their seller page will say what to do with each order) and once when
-the customers are told (how many, the options, the deadline, the default, who pays the
-compensation), and when it is closed (what happened to each of their orders, the items to
-send, the compensation points charged to them). In Korean, then English (a seller has no language of its own in sagwa), to the
-seller's contact address; a seller without one reads it on their page. Queued in the same
-transaction as the step (``seller_incident`` in the outbox), sent at once: the seller's
-business, not a customer's evening; each once per incident and step.
+order by a one-line text): when it is declared (the listing is paused; do not cancel or
+contact the customers; their seller page will say what to do with each order), when the
+customers are told (how many of theirs, from when, the options, the deadline, the default, who
+pays the compensation) and when it is closed (what happened to each of their orders, the items
+to send, the compensation points charged to them). In Korean, then English (a seller has no
+language of its own in sagwa), to the seller's contact address; a seller without one has only
+their page. Queued in the same transaction as the step (``seller_incident`` in the outbox),
+sent at once: the seller's business, not a customer's evening; each once per incident and
+step.
 """
 
 from __future__ import annotations
