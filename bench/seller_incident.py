@@ -5,7 +5,8 @@ JSON built from it, for N affected orders on one listing (default 20,000).
 Setup (not timed) reuses ``desk_scale.load`` (N customers, one order each at the wrong price),
 then declares, scopes and plans the incident, marks it told (``notifying``; no messages are
 written); a tenth of the customers kept their order and a tenth took the keep default. Timed: ``seller_incident`` (the service), the page (``/seller/incidents/{id}``
-over a TestClient) and the JSON (``/api/sellers/{id}/incidents/{id}``), each the best of 3.
+over a TestClient) and the JSON (``/api/sellers/{id}/incidents/{id}``), and the seller's closing email
+(``seller_notices.closing_notices``, built as ``desk.close`` builds it), each the best of 3.
 Prints a table and writes bench/results/seller_incident.json.
 
     .venv/bin/python bench/seller_incident.py [--n 20000]
@@ -24,7 +25,7 @@ from desk_scale import SEOUL, START, load
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from sagwa.adapters.db.tables import cases, incidents, listings
+from sagwa.adapters.db.tables import cases, incidents, listings, sellers
 from sagwa.config import Settings
 from sagwa.domain.money import Money
 from sagwa.replay.scratch import fresh_database, replay_server
@@ -32,6 +33,7 @@ from sagwa.services import desk
 from sagwa.services.accounts import create_user, issue_api_token
 from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.seller_incidents import seller_incident
+from sagwa.services.seller_notices import closing_notices
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.app import create_app
 
@@ -78,6 +80,17 @@ def run(n: int) -> dict[str, object]:
         service_s = _best(lambda: seller_incident(uow(), seller_id=seller_id,
                                                   incident_id=incident_id, policy=policy))
         view = seller_incident(uow(), seller_id=seller_id, incident_id=incident_id, policy=policy)
+        # the closing email (``seller_notices.closing_notices``), built as closing builds it:
+        # inside one unit of work, for a seller with an address; not committed
+        with db.engine.begin() as conn:
+            conn.execute(update(sellers).where(sellers.c.id == seller_id).values(
+                contact_email="bench@seller.example"))
+
+        def closing_mail() -> None:
+            with uow() as u:
+                inc = u.incidents.get(incident_id).incident
+                assert len(closing_notices(u, incident=inc, links=None, policy=policy)) == 1
+        closing_s = _best(closing_mail)
         create_user(uow(), username="seller", role="seller", password="bench-password-123",
                     seller_id=seller_id, actor="bench")
         token = issue_api_token(uow(), username="seller", name="bench", actor="bench")
@@ -95,7 +108,8 @@ def run(n: int) -> dict[str, object]:
             api_s = _best(lambda: client.get(api, headers=headers))
             api_bytes = len(client.get(api, headers=headers).content)
         return {"affected_orders": n, "orders_in_view": len(view.orders), "counts": view.counts,
-                "service_s": round(service_s, 3), "page_s": round(page_s, 3),
+                "service_s": round(service_s, 3), "closing_mail_s": round(closing_s, 3),
+                "page_s": round(page_s, 3),
                 "page_kib": round(page_bytes / 1024, 1), "api_s": round(api_s, 3),
                 "api_kib": round(api_bytes / 1024, 1)}
 
