@@ -39,12 +39,11 @@ from sagwa.domain.catalog import (
     change_contact,
 )
 from sagwa.errors import Conflict
-from sagwa.services.desk_cases import current_plan, lock_case, mark_no_phone
+from sagwa.services.desk_cases import current_plan, give_up_without_phone, lock_case
 from sagwa.services.desk_notify import LinkMaker
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_undelivered import escalate_if_untold
 from sagwa.services.lookups import require
-from sagwa.services.outbox import enqueue_messages
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 #: The audit action of a corrected email or phone number.
@@ -184,20 +183,17 @@ def _give_up_without_phone(uow: SqlAlchemyUnitOfWork, open_cases: list[tuple[int
                            actor: str, policy: DeskPolicy, now: datetime,
                            links: LinkMaker | None) -> tuple[list[int], int]:
     """The customer's cases owed a call after the deadline, now with no number to call: given
-    up at once and written to, as the deadline does (``desk_cases.mark_no_phone``). (The cases,
-    the messages queued: none where that message is already waiting or was sent; again where
-    it was withdrawn when a number was given.)"""
-    from sagwa.services.desk_unreachable import no_phone_messages
-
+    up at once and written to, as the deadline does (``desk_cases.give_up_without_phone``).
+    (The cases, the messages queued: none where that message is already waiting or was sent;
+    again where it was withdrawn when a number was given.)"""
     marked: list[int] = []
     queued = 0
     for incident_id, rows in groupby(open_cases, key=lambda pair: pair[0]):
         ids = uow.reads.owed_without_phone(incident_id, [case_id for _, case_id in rows])
         if not ids:
             continue
-        mark_no_phone(uow, ids, actor, policy, now)
-        queued += enqueue_messages(uow, no_phone_messages(uow, case_ids=ids,
-                                                plan=current_plan(uow, incident_id),
-                                                policy=policy, links=links))
+        queued += give_up_without_phone(uow, ids, actor=actor, policy=policy,
+                                        plan=current_plan(uow, incident_id), now=now,
+                                        links=links)
         marked += ids
     return marked, queued

@@ -432,6 +432,21 @@ def mark_no_phone(uow: SqlAlchemyUnitOfWork, case_ids: list[int], actor: str,
         "last_outcome": None, "last_attempt_id": None}) for i in case_ids], now)
 
 
+def give_up_without_phone(uow: SqlAlchemyUnitOfWork, case_ids: list[int], *, actor: str,
+                          policy: DeskPolicy, plan: IncidentPlan, now: datetime,
+                          links: LinkMaker | None = None) -> int:
+    """:func:`mark_no_phone` for ``case_ids`` (of one incident, under ``plan``) and queue the
+    email telling each that we have no number to call them on
+    (``desk_unreachable.no_phone_messages``): the deadline's job, and a number removed after
+    it. How many messages were queued."""
+    from sagwa.services.desk_unreachable import no_phone_messages
+    from sagwa.services.outbox import enqueue_messages
+
+    mark_no_phone(uow, case_ids, actor, policy, now)
+    return enqueue_messages(uow, no_phone_messages(uow, case_ids=case_ids, plan=plan,
+                                                   policy=policy, links=links))
+
+
 def _marked_no_phone(uow: SqlAlchemyUnitOfWork, row: CaseRow, actor: str, policy: DeskPolicy,
                      now: datetime) -> bool:
     """:func:`mark_no_phone` for the case of ``row``, if it is owed a call after the deadline
@@ -487,7 +502,7 @@ def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
     desk policy (callers that hold the configured one should pass it).
     """
     from sagwa.services.desk_notify import defaulted_messages
-    from sagwa.services.desk_unreachable import never_told_messages, no_phone_messages
+    from sagwa.services.desk_unreachable import never_told_messages
     from sagwa.services.outbox import enqueue_messages
 
     policy = policy if policy is not None else load_desk_policy()
@@ -521,9 +536,8 @@ def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
             "default": DefaultAction.FOLLOW_UP_CALL.value, "why": NEVER_TOLD_WHY})
             for row in untold], now)
         # after the never-told marks: the no-phone mark is the later word on those cases
-        mark_no_phone(uow, no_phone, actor, policy, now)
-        queued += enqueue_messages(uow, no_phone_messages(uow, case_ids=no_phone, plan=plan,
-                                                          policy=policy, links=links))
+        queued += give_up_without_phone(uow, no_phone, actor=actor, policy=policy, plan=plan,
+                                        now=now, links=links)
         if moved:
             uow.audit.append(AuditEvent(actor, "incident.defaulted", "incident", str(incident_id),
                                         after={"cases": sum(len(i) for i in moved.values()),

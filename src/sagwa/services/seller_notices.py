@@ -13,10 +13,12 @@ step.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
+from sagwa.domain.catalog import Seller
 from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan
 from sagwa.domain.incidents import Case, Incident
 from sagwa.domain.money import format_money
@@ -25,9 +27,9 @@ from sagwa.services import desk_messages as dm
 from sagwa.services.desk_money import incident_money
 from sagwa.services.desk_notify import LinkMaker
 from sagwa.services.desk_policy import DeskPolicy
-from sagwa.services.listing_names import listing_names
+from sagwa.services.listing_names import ListingName, listing_names
 from sagwa.services.outbox import OutgoingMessage
-from sagwa.services.seller_incidents import seller_view
+from sagwa.services.seller_incidents import SellerIncident, seller_view
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 SELLER_PURPOSE = "seller_incident"
@@ -80,29 +82,35 @@ def seller_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, stage: str,
     ``told`` (a seller none of whose listings has a customer among them is not written to);
     inside the caller's unit of work. Without ``links`` (no public address known) the email
     names the page's path."""
-    iid = int(incident.incident_id)
     names = listing_names(uow, incident.listing_ids)
-    page = f"/seller/incidents/{iid}"
-    link = f"{links.base_url.rstrip('/')}{page}" if links is not None else page
     messages = []
     for seller_id, listing_ids in _listings_by_seller(uow, incident).items():
         seller = uow.catalog.seller(seller_id)
         customers = _customers_on(told, listing_ids)
         if seller is None or not seller.contact_email or (stage == NOTIFIED and not customers):
             continue
-        bodies = [dm.render(f"seller_{stage}_email", lang, seller_name=seller.name,
-                            incident_id=iid, link=link, customers=customers,
-                            listings=[f"{names[i].title_in(lang)} (#{i})" if i in names
-                                      else f"#{i}" for i in listing_ids],
-                            **_stage_values(incident, stage, plan, told, lang))
-                  for lang in ("ko", "en")]
-        ko, en = _SUBJECTS[stage]
-        messages.append(OutgoingMessage(
-            idempotency_key=f"incident:{iid}:seller:{seller_id}:{stage}",
-            purpose=SELLER_PURPOSE, channel="email", recipient=seller.contact_email,
-            locale="ko", subject=f"{ko.format(n=iid)} / {en.format(n=iid)}",
-            body="\n\n— English —\n\n".join(bodies), not_before=uow.now(), incident_id=iid))
+        messages.append(_email(uow, incident, seller, stage, links, partial(
+            _stage_values, incident, stage, plan, told, names, listing_ids, customers)))
     return messages
+
+
+def _email(uow: SqlAlchemyUnitOfWork, incident: Incident, seller: Seller, stage: str,
+           links: LinkMaker | None, values: Callable[[str], dict[str, object]],
+           ) -> OutgoingMessage:
+    """``stage``'s email to ``seller``: its template in Korean, then English, each filled with
+    ``values(lang)`` and the parts every seller email has (their name, the incident, the link
+    to its page — its path without ``links``); keyed once per incident, seller and stage."""
+    iid = int(incident.incident_id)
+    page = f"/seller/incidents/{iid}"
+    link = f"{links.base_url.rstrip('/')}{page}" if links is not None else page
+    bodies = [dm.render(f"seller_{stage}_email", lang, seller_name=seller.name,
+                        incident_id=iid, link=link, **values(lang)) for lang in ("ko", "en")]
+    ko, en = _SUBJECTS[stage]
+    return OutgoingMessage(
+        idempotency_key=f"incident:{iid}:seller:{seller.id}:{stage}",
+        purpose=SELLER_PURPOSE, channel="email", recipient=str(seller.contact_email),
+        locale="ko", subject=f"{ko.format(n=iid)} / {en.format(n=iid)}",
+        body="\n\n— English —\n\n".join(bodies), not_before=uow.now(), incident_id=iid)
 
 
 def _listings_by_seller(uow: SqlAlchemyUnitOfWork, incident: Incident) -> dict[int, list[int]]:
@@ -123,7 +131,17 @@ def _customers_on(told: CustomersTold | None, listing_ids: list[int]) -> int:
 
 
 def _stage_values(incident: Incident, stage: str, plan: IncidentPlan | None,
-                  told: CustomersTold | None, lang: str) -> dict[str, object]:
+                  told: CustomersTold | None, names: Mapping[int, ListingName],
+                  listing_ids: list[int], customers: int, lang: str) -> dict[str, object]:
+    """What :data:`DECLARED` and :data:`NOTIFIED` say to the seller of ``listing_ids``."""
+    titles = [f"{names[i].title_in(lang)} (#{i})" if i in names else f"#{i}"
+              for i in listing_ids]
+    return {"listings": titles, "customers": customers,
+            **_step_values(incident, stage, plan, told, lang)}
+
+
+def _step_values(incident: Incident, stage: str, plan: IncidentPlan | None,
+                 told: CustomersTold | None, lang: str) -> dict[str, object]:
     if stage == DECLARED:
         return {"wrong_price": format_money(incident.wrong_price, lang=lang),
                 "correct_price": format_money(incident.correct_price, lang=lang)
@@ -177,8 +195,6 @@ def closing_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, links: Lin
     ``seller_incidents.seller_view``), the items to send and the compensation points charged
     to them; inside the caller's unit of work."""
     iid = int(incident.incident_id)
-    page = f"/seller/incidents/{iid}"
-    link = f"{links.base_url.rstrip('/')}{page}" if links is not None else page
     messages = []
     sellers = [s for s in (uow.catalog.seller(i) for i in _listings_by_seller(uow, incident))
                if s is not None and s.contact_email]
@@ -188,27 +204,20 @@ def closing_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, links: Lin
     every_case = uow.cases.for_incident(iid)
     money = incident_money(uow, iid, incident.wrong_price.currency)
     for seller in sellers:
-        seller_id = int(seller.id)
-        view = seller_view(uow, seller_id=seller_id, incident_id=iid, policy=policy,
+        view = seller_view(uow, seller_id=int(seller.id), incident_id=iid, policy=policy,
                            every_case=every_case, money=money)
-        if not view.orders:
-            continue
-        bodies = [dm.render(f"seller_{CLOSED}_email", lang, seller_name=seller.name,
-                            incident_id=iid, link=link, units_to_send=view.units_to_send,
-                            listings=[f"{n.title_in(lang)} (#{n.listing_id})"
-                                      for n in view.listings],
-                            orders=[_INSTRUCTION_WORDS[OrderInstruction(code)][
-                                0 if lang == "ko" else 1].format(n=n)
-                                for code, n in view.counts.items()],
-                            charged=_points(view.charged_points, lang))
-                  for lang in ("ko", "en")]
-        ko, en = _SUBJECTS[CLOSED]
-        messages.append(OutgoingMessage(
-            idempotency_key=f"incident:{iid}:seller:{seller_id}:{CLOSED}",
-            purpose=SELLER_PURPOSE, channel="email", recipient=seller.contact_email,
-            locale="ko", subject=f"{ko.format(n=iid)} / {en.format(n=iid)}",
-            body="\n\n— English —\n\n".join(bodies), not_before=uow.now(), incident_id=iid))
+        if view.orders:
+            messages.append(_email(uow, incident, seller, CLOSED, links,
+                                   partial(_closing_values, view)))
     return messages
+
+
+def _closing_values(view: SellerIncident, lang: str) -> dict[str, object]:
+    return {"units_to_send": view.units_to_send,
+            "listings": [f"{n.title_in(lang)} (#{n.listing_id})" for n in view.listings],
+            "orders": [_INSTRUCTION_WORDS[OrderInstruction(code)][0 if lang == "ko" else 1]
+                       .format(n=n) for code, n in view.counts.items()],
+            "charged": _points(view.charged_points, lang)}
 
 
 def _points(points: int, lang: str) -> str:
