@@ -28,6 +28,7 @@ def test_an_agent_adds_changes_and_removes_details_and_only_those_sent_change(
     assert (body["calls_resumed"], body["calls_given_up"], body["messages_queued"]) == ([], [], 0)
     removed = _patch(agent, customer, {"email": None}).json()
     assert removed["changed"] == {"email": "removed"} and removed["customer"]["email"] is None
+    assert (removed["messages_withdrawn"], removed["messages_resent"]) == (0, 0)  # none waited
     same = _patch(agent, customer, {"phone": "010-9999-0000"}).json()
     assert same["changed"] == {}
     assert agent.get(f"/api/customers/{customer}").json()["phone"] == "010-9999-0000"

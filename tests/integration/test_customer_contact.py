@@ -344,3 +344,31 @@ def test_an_apology_that_fails_after_its_other_copy_went_with_a_removed_number_e
         u.commit()
     assert escalate_if_undeliverable(uow(), message_id=email)
     assert ko in _queued(uow, iid)
+
+
+def test_the_pages_count_attempts_at_the_new_number_not_since_the_deadline(shop) -> None:
+    """The card said "attempts since the deadline: 1 of 3" after three tries since the
+    deadline and one at a new number: the count is the new number's."""
+    from test_desk_no_phone import _render
+
+    from sagwa.web.pages.contact_centre import case_context, queue_context
+    from sagwa.web.pages.incident_context import detail_context
+
+    uow, clock, iid, cases, people, _ = _incident(shop, worker_down=True)
+    ko = cases[people[1]]
+    _past_deadline(uow, clock, iid)
+    _call(uow, clock, ko, "wrong_number")
+    card = _render("cs/queue.html", queue_context(uow(), POLICY), "en")
+    assert "Attempts since the deadline: 1 of 3" in card
+    _change(uow, people[1], phone="010-5555-0101")
+    _call(uow, clock, ko, "no_answer")
+    card = _render("cs/queue.html", queue_context(uow(), POLICY), "en")
+    assert card.count("Attempts at the new number: 1 of 3") == 1  # that customer's card only
+    ops = _render("incidents/detail.html", detail_context(uow, iid, POLICY), "ko")
+    assert "새 번호로 1회 시도" in ops
+    for _ in range(2):
+        _call(uow, clock, ko, "no_answer")
+    ops = _render("incidents/detail.html", detail_context(uow, iid, POLICY), "en")
+    assert "3 attempts at the new number" in ops
+    page = _render("cs/case.html", case_context(uow(), POLICY, ko), "en")
+    assert "Called 3 times at the new number without reaching the customer" in page

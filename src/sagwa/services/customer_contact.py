@@ -5,8 +5,11 @@ to is not theirs any more. One transaction stores the correction and, on the aud
 did (which details were added, changed or removed — not the details themselves):
 
 * messages still waiting to go out on that channel go to the new address or number, or are
-  withdrawn when it was removed (one being sent right now goes where it was going); a customer
-  not yet told whose apology went that way, with no other left, goes on the call list now
+  withdrawn when it was removed (one being sent right now goes where it was going) and go
+  instead by the channel the customer still has — the apology by text, the confirmation of
+  their choice by email, … (``desk_resend``: unless a copy is on that channel already, or the
+  message is no longer owed); a customer not yet told whose apology went that way, with no
+  other left (its other copy failed), goes on the call list now
   (``desk_undelivered.escalate_if_untold``);
 * a new phone number — added, or changed after tries at a wrong one — makes the attempts at a
   call owed after the deadline count from now (``call_attempts.CALL_RESUMED``): tries at the
@@ -26,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 
+from sagwa.adapters.db.outbox_repo import WithdrawnMessage
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.call_attempts import CALL_RESUMED, PHONE_ADDED, PHONE_CHANGED
 from sagwa.domain.catalog import (
@@ -42,6 +46,7 @@ from sagwa.errors import Conflict
 from sagwa.services.desk_cases import current_plan, give_up_without_phone, lock_case
 from sagwa.services.desk_notify import LinkMaker
 from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.desk_resend import resend_by_other_channel
 from sagwa.services.desk_undelivered import escalate_if_untold
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -56,7 +61,8 @@ _CHANNELS = {"email": "email", "phone": "sms"}
 class ContactChanged:
     """What a correction did: the customer as stored now, the details that changed and how
     (``{"phone": "added"}``: ``added``, ``changed`` or ``removed``; empty when none did), the
-    waiting messages sent to the new address or number and those withdrawn, the
+    waiting messages sent to the new address or number, those withdrawn and those of them sent
+    again by the customer's other channel, the
     cases owed the call again (the desk had given up), those still owed it whose attempts count
     afresh, those given up for want of a number, and the messages queued
     to tell those (by email) that we have no number to call them on; the cases put on the
@@ -67,6 +73,7 @@ class ContactChanged:
     changed: dict[str, str]
     messages_readdressed: int = 0
     messages_withdrawn: int = 0
+    messages_resent: int = 0
     calls_resumed: tuple[int, ...] = ()
     attempts_restarted: tuple[int, ...] = ()
     calls_given_up: tuple[int, ...] = ()
@@ -103,10 +110,6 @@ def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, acto
                                                  phone=change.phone)
         readdressed, withdrawn = _redirect_waiting_messages(uow, customer_id, change)
         case_ids = [case_id for _, case_id in open_cases]
-        # an apology withdrawn with the address it was going to, and no other way left to
-        # tell them: an agent calls now, while they still have time to choose
-        escalated = escalate_if_untold(uow, case_ids, actor=actor,
-                                       why="contact_removed") if withdrawn else []
         resumed: list[int] = []
         restarted: list[int] = []
         given_up: list[int] = []
@@ -116,13 +119,23 @@ def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, acto
                                                   now)
         elif change.phone_change == REMOVED:
             given_up, queued = _give_up_without_phone(uow, open_cases, actor, policy, now, links)
+        # after the calls: a new number makes "we could not reach you" untrue, a removed one
+        # "one of our staff will call you"
+        resent = resend_by_other_channel(uow, withdrawn, customer=after, policy=policy,
+                                         links=links, calls_owed_again=[*resumed, *restarted])
+        # an apology withdrawn with the address it was going to, and no other way left to
+        # tell them: an agent calls now, while they still have time to choose
+        escalated = escalate_if_untold(uow, case_ids, actor=actor,
+                                       why="contact_removed") if withdrawn else []
         uow.audit.append(AuditEvent(actor, CONTACT_CHANGED, "customer", str(customer_id), after={
             "email": change.email_change, "phone": change.phone_change,
-            "messages_readdressed": readdressed, "messages_withdrawn": withdrawn,
+            "messages_readdressed": readdressed, "messages_withdrawn": len(withdrawn),
+            "messages_resent": [[m.purpose, m.channel] for m in resent],
             "calls_resumed": resumed, "attempts_restarted": restarted,
             "calls_given_up": given_up, "messages": queued, "escalated": escalated}), now)
         uow.commit()
-        return ContactChanged(after, change.how, readdressed, withdrawn, tuple(resumed),
+        return ContactChanged(after, change.how, readdressed, len(withdrawn), len(resent),
+                              tuple(resumed),
                               tuple(restarted), tuple(given_up), queued, tuple(escalated))
 
 
@@ -142,10 +155,10 @@ def _check_email_free(uow: SqlAlchemyUnitOfWork, customer_id: int, change: Conta
 
 
 def _redirect_waiting_messages(uow: SqlAlchemyUnitOfWork, customer_id: int,
-                               change: ContactChange) -> tuple[int, int]:
+                               change: ContactChange) -> tuple[int, list[WithdrawnMessage]]:
     """Messages waiting to go out on a corrected channel: to the new address or number, or
-    withdrawn when it was removed. (Readdressed, withdrawn.)"""
-    readdressed = withdrawn = 0
+    withdrawn when it was removed. (How many readdressed, those withdrawn.)"""
+    readdressed, withdrawn = 0, []
     for detail, how in (("email", change.email_change), ("phone", change.phone_change)):
         channel = _CHANNELS[detail]
         if how == REMOVED:

@@ -189,6 +189,20 @@ def _messages_for(case: Case, person: Customer, facts: dm.IncidentFacts, plan: I
     return out
 
 
+def apology_messages(uow: SqlAlchemyUnitOfWork, *, case: Case, person: Customer,
+                     plan: IncidentPlan, policy: DeskPolicy, links: LinkMaker,
+                     send_at: datetime, reminder: bool = False) -> list[object]:
+    """The apology to the customer of ``case`` — or its reminder — as :func:`notify` and
+    :func:`remind_unanswered` build it, on every channel ``person`` has, its wording checked:
+    for one customer whose earlier copy could not go (``desk_resend``)."""
+    from sagwa.services.outbox import OutgoingMessage
+
+    inc = require(uow.incidents.get(int(case.incident_id)), "incident", case.incident_id).incident
+    facts, shared = checked_wordings(uow, inc, [case], plan, policy)[int(case.case_id)]
+    return _messages_for(case, person, facts, plan, shared, links, send_at, OutgoingMessage,
+                         reminder=reminder)
+
+
 def remind_unanswered(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
                       policy: DeskPolicy, links: LinkMaker) -> int:
     """Send the apology again to customers who have not answered (the reminder job), saying it

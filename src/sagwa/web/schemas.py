@@ -124,7 +124,9 @@ class CustomerContactUpdate(Body):
 class CustomerContactChanged(BaseModel):
     """What the correction did: ``changed`` names the details that changed and how
     (``{"phone": "added"}``, ``"changed"`` or ``"removed"``; empty: nothing did); messages still waiting on a corrected channel were sent to the new address or number
-    (``messages_readdressed``) or withdrawn (``messages_withdrawn``); ``calls_resumed``: cases
+    (``messages_readdressed``) or withdrawn (``messages_withdrawn``), and of those withdrawn
+    how many go instead by the channel the customer still has (``messages_resent``: the
+    apology by text when the email was removed, …); ``calls_resumed``: cases
     the desk had given up calling, owed the call again with the new number;
     ``attempts_restarted``: cases still owed a call whose attempts count from the new number;
     ``calls_given_up``: cases owed a call, given up now there is no number, and written to
@@ -134,6 +136,7 @@ class CustomerContactChanged(BaseModel):
     changed: dict[str, str]
     messages_readdressed: int
     messages_withdrawn: int
+    messages_resent: int
     calls_resumed: list[int]
     attempts_restarted: list[int]
     calls_given_up: list[int]

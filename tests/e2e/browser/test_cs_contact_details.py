@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from html import unescape
+from typing import Any
 
 import pytest
 from customer_cases import notified_two_unit_case
@@ -157,11 +158,11 @@ def test_a_customer_given_up_for_no_number_is_owed_the_call_again_once_they_leav
     assert _card_on_queue(client, case.case_id)
 
 
-def test_a_form_sent_after_another_agents_correction_changes_only_what_it_changed(
-        client: TestClient, world: World, session_factory: sessionmaker[Session],
-        page_settings: Settings) -> None:
-    """Found by a review: the form sent both fields, so a page opened before another agent
-    corrected the email put the old email back."""
+def _page_then_another_agents_email(client: TestClient, world: World,
+                                    session_factory: sessionmaker[Session],
+                                    page_settings: Settings) -> tuple[Any, str, str]:
+    """A case page opened by an agent (the case, its HTML, the email it shows); then another
+    agent corrects the customer's email to minjun.new@example.com."""
     from world import POLICY
 
     from sagwa.services.customer_contact import change_customer_contact
@@ -175,8 +176,42 @@ def test_a_form_sent_after_another_agents_correction_changes_only_what_it_change
     change_customer_contact(SqlAlchemyUnitOfWork(session_factory, case.clock),
                             customer_id=world.customers["김민준"], actor="agent:other",
                             policy=POLICY, email="minjun.new@example.com")
+    return case, page, shown
+
+
+def test_a_form_sent_after_another_agents_correction_changes_only_what_it_changed(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    """Found by a review: the form sent both fields, so a page opened before another agent
+    corrected the email put the old email back."""
+    case, page, shown = _page_then_another_agents_email(client, world, session_factory,
+                                                        page_settings)
     sent = client.post(f"/cs/cases/{case.case_id}/contact?lang=en",
                        data=_contact_form(page, phone="010-8888-9999", email=shown),
+                       follow_redirects=False)
+    assert sent.status_code == 303
+    after = client.get(f"/cs/cases/{case.case_id}?lang=en").text
+    assert "minjun.new@example.com" in after and "010-8888-9999" in after
+
+
+def test_a_refused_form_keeps_what_its_page_showed_and_names_the_change_made_meanwhile(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    """The refused form came back with what is stored now as "was": sent again, it put this
+    agent's stale email over the one another agent had saved meanwhile."""
+    case, page, shown = _page_then_another_agents_email(client, world, session_factory,
+                                                        page_settings)
+    refused = client.post(f"/cs/cases/{case.case_id}/contact?lang=en",
+                          data=_contact_form(page, phone="call me", email=shown),
+                          follow_redirects=False)
+    assert refused.status_code == 422
+    again = unescape(refused.text)
+    assert _contact_form(again)["email_was"] == shown  # what the first page showed
+    assert "data-contact-changed-meanwhile" in again
+    assert "Someone else changed this customer's details meanwhile" in again
+    assert "minjun.new@example.com" in again
+    sent = client.post(f"/cs/cases/{case.case_id}/contact?lang=en",
+                       data=_contact_form(again, phone="010-8888-9999", email=shown),
                        follow_redirects=False)
     assert sent.status_code == 303
     after = client.get(f"/cs/cases/{case.case_id}?lang=en").text

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, exists, func, select
 
 from sagwa.adapters.db.call_list_sql import (
+    call_resumed,
     calls_on_card,
     count_calls,
     given_up,
@@ -57,6 +58,9 @@ class QueuedCase:
     phone_calls: int = 0
     last_outcome: str | None = None
     told: bool = True
+    #: The attempts count from a new phone number given after the deadline
+    #: (:func:`call_resumed`), not from the deadline.
+    new_number: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,9 @@ class CallRecord:
     no_phone: bool = False
     #: The latest "could not be reached" mark says why: no number to call (not the attempts).
     marked_no_phone: bool = False
+    #: The attempts count from a new phone number given after the deadline
+    #: (:func:`call_resumed`), not from the deadline.
+    new_number: bool = False
 
     @property
     def given_up_no_phone(self) -> bool:
@@ -100,7 +107,8 @@ class CallListReads:
         q = (select(cases, customers.c.name, customers.c.phone, customers.c.locale,
                     incident_plans.c.deadline, count_calls(since_deadline()).label("counted"),
                     count_calls(phone_calls()).label("calls"),
-                    last_outcome(calls_on_card()).label("last_outcome"))
+                    last_outcome(calls_on_card()).label("last_outcome"),
+                    call_resumed().label("new_number"))
              .join(customers, customers.c.id == cases.c.customer_id)
              .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
              .where(owed_a_call())
@@ -108,7 +116,8 @@ class CallListReads:
         return self._spaced([
             QueuedCase(r.id, r.incident_id, r.customer_id, r.name, r.phone, r.locale, r.status,
                        r.choice, Money(r.exposure_minor, r.currency), r.deadline, int(r.counted),
-                       int(r.calls), r.last_outcome, r.first_notified_at is not None)
+                       int(r.calls), r.last_outcome, r.first_notified_at is not None,
+                       bool(r.new_number))
             for r in self.conn.execute(q)], min_spacing)
 
     def calls_owed(self, incident_id: int) -> int:
@@ -209,7 +218,7 @@ class CallListReads:
                     reached.label("reached"), given_up().label("unreachable"),
                     owed_a_call().label("on_call_list"),
                     customers.c.phone.is_(None).label("no_phone"),
-                    latest_mark_why().label("mark_why"))
+                    latest_mark_why().label("mark_why"), call_resumed().label("new_number"))
              .join(customers, customers.c.id == cases.c.customer_id)
              .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
              .where(cases.c.id.in_(case_ids)))
@@ -218,7 +227,7 @@ class CallListReads:
                                       owed_call(r.id, since.get(int(r.id), []), min_spacing).attempts,
                                       r.last_outcome, bool(r.reached), bool(r.unreachable),
                                       bool(r.on_call_list), bool(r.no_phone),
-                                      r.mark_why == NO_PHONE)
+                                      r.mark_why == NO_PHONE, bool(r.new_number))
                 for r in self.conn.execute(q)}
 
     def case_on_desk(self, case_id: int, *,
@@ -229,7 +238,8 @@ class CallListReads:
             select(cases, customers.c.name, customers.c.phone, customers.c.locale,
                    incident_plans.c.deadline, count_calls(since_deadline()).label("counted"),
                    count_calls(phone_calls()).label("calls"),
-                   last_outcome(calls_on_card()).label("last_outcome"))
+                   last_outcome(calls_on_card()).label("last_outcome"),
+                   call_resumed().label("new_number"))
             .join(customers, customers.c.id == cases.c.customer_id)
             .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
             .where(cases.c.id == case_id)).one_or_none()
@@ -239,5 +249,6 @@ class CallListReads:
                                         row.phone, row.locale, row.status, row.choice,
                                         Money(row.exposure_minor, row.currency), row.deadline,
                                         int(row.counted), int(row.calls), row.last_outcome,
-                                        row.first_notified_at is not None)],
+                                        row.first_notified_at is not None,
+                                        bool(row.new_number))],
                             min_spacing)[0]

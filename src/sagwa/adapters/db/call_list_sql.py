@@ -139,6 +139,15 @@ def counts_from() -> ColumnElement[object]:
     return func.greatest(incident_plans.c.deadline, resumed_at)
 
 
+def call_resumed() -> ColumnElement[bool]:
+    """The case's call was owed again with a new phone number (``CALL_RESUMED``): its attempts
+    count from then, at the new number, not from the deadline (the pages say so)."""
+    resumed = audit_log.alias("call_resumed")
+    return exists().where(resumed.c.entity_type == "case",
+                          resumed.c.entity_id == cast(cases.c.id, Text),
+                          resumed.c.action == CALL_RESUMED).correlate_except(resumed)
+
+
 def calls_on_card() -> ColumnElement[bool]:
     """The phone calls a call-list card's last outcome is taken from: for a defaulted case
     those since the deadline, or since the call was owed again (the ones :func:`owed_a_call`

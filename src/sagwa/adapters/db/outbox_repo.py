@@ -73,6 +73,19 @@ class ClaimedMessage:
 
 
 @dataclass(frozen=True)
+class WithdrawnMessage:
+    """A message withdrawn because its address or number was removed: what it was, so that it
+    can go by the customer's other channel (``desk_resend``)."""
+
+    message_id: int
+    idempotency_key: str
+    case_id: int | None
+    purpose: str
+    channel: str
+    not_before: datetime
+
+
+@dataclass(frozen=True)
 class MessageState:
     """What a message that could not be claimed is now: its status, when it may be sent, how
     many attempts it has had, its purpose and its incident plan's deadline, if any (read with a
@@ -143,13 +156,29 @@ class OutboxRepository:
                                  outbox.c.recipient != recipient, _waiting())
             .values(recipient=recipient)).rowcount)
 
-    def withdraw_pending_to(self, customer_id: int, *, channel: str, why: str) -> int:
+    def withdraw_pending_to(self, customer_id: int, *, channel: str,
+                            why: str) -> list[WithdrawnMessage]:
         """Withdraw the customer's messages waiting on ``channel`` (as :meth:`readdress_pending`;
-        their address or number was removed); how many."""
-        return int(self.conn.execute(
+        their address or number was removed); those withdrawn, oldest first."""
+        rows = self.conn.execute(
             update(outbox).where(outbox.c.customer_id == customer_id, outbox.c.channel == channel,
                                  _waiting())
-            .values(status="withdrawn", last_error=why)).rowcount)
+            .values(status="withdrawn", last_error=why)
+            .returning(outbox.c.id, outbox.c.idempotency_key, outbox.c.case_id,
+                       outbox.c.purpose, outbox.c.channel, outbox.c.not_before))
+        return sorted((WithdrawnMessage(int(r.id), str(r.idempotency_key),
+                                        int(r.case_id) if r.case_id is not None else None,
+                                        str(r.purpose), str(r.channel), r.not_before)
+                       for r in rows), key=lambda m: m.message_id)
+
+    def has_copy_on(self, case_id: int, *, purpose: str, channel: str, key: str) -> bool:
+        """Whether the case has a message of ``purpose`` on ``channel``, not withdrawn, keyed
+        ``key`` or ``key:…`` (a copy of the same message: sent, waiting, or failed)."""
+        return bool(self.conn.execute(select(exists().where(
+            outbox.c.case_id == case_id, outbox.c.purpose == purpose,
+            outbox.c.channel == channel, outbox.c.status != "withdrawn",
+            or_(outbox.c.idempotency_key == key,
+                outbox.c.idempotency_key.startswith(f"{key}:", autoescape=True))))).scalar())
 
     def withdrawn_with_key(self, idempotency_key: str) -> int:
         """How many messages keyed ``idempotency_key`` or ``idempotency_key:<n>`` (not a second
@@ -245,7 +274,9 @@ class OutboxRepository:
         return {r.channel: r.last_error or "" for r in rows}
 
     def apology_statuses(self, case_id: int) -> dict[str, str]:
-        """The case's apology messages: channel -> status (empty when there are none)."""
+        """The case's apology messages: channel -> status of its latest copy on that channel
+        (a copy withdrawn with a removed address or number may be followed by one sent again
+        on that channel: ``desk_resend``); empty when there are none."""
         return {str(r.channel): str(r.status) for r in self._apologies(case_id)}
 
     def was_sent(self, case_id: int, purpose: str) -> bool:
@@ -259,10 +290,11 @@ class OutboxRepository:
         return frozenset(r.channel for r in self._apologies(case_id) if r.status == "failed")
 
     def _apologies(self, case_id: int) -> list[Any]:
-        """The case's apology messages: channel, status, last error."""
+        """The case's apology messages: channel, status, last error; oldest first."""
         return list(self.conn.execute(
             select(outbox.c.channel, outbox.c.status, outbox.c.last_error)
-            .where(outbox.c.case_id == case_id, outbox.c.purpose == APOLOGY)))
+            .where(outbox.c.case_id == case_id, outbox.c.purpose == APOLOGY)
+            .order_by(outbox.c.id)))
 
     def pending_due(self, now: datetime) -> list[int]:
         """Ids of pending messages whose ``not_before`` has come, oldest first."""

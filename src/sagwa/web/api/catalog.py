@@ -101,7 +101,8 @@ def contact_changed_public(done: ContactChanged) -> CustomerContactChanged:
     return CustomerContactChanged(
         customer=customer_public(done.customer), changed=dict(done.changed),
         messages_readdressed=done.messages_readdressed,
-        messages_withdrawn=done.messages_withdrawn, calls_resumed=list(done.calls_resumed),
+        messages_withdrawn=done.messages_withdrawn, messages_resent=done.messages_resent,
+        calls_resumed=list(done.calls_resumed),
         attempts_restarted=list(done.attempts_restarted),
         calls_given_up=list(done.calls_given_up), messages_queued=done.messages_queued,
         escalated=list(done.escalated))

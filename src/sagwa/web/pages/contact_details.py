@@ -31,7 +31,8 @@ _HOW = {"added": ("추가", "added"), "changed": ("변경", "changed"), "removed
 
 def contact_flash(case_id: int, done: ContactChanged) -> tuple[str, str]:
     """What the agent is told after saving (Korean, English): which details changed and what
-    that did — messages sent to the new address or number or withdrawn, calls owed again,
+    that did — messages sent to the new address or number, or withdrawn and how many of those
+    go by the other channel instead (``desk_resend``), calls owed again,
     calls given up for want of a number."""
     if not done.changed:
         return (f"#{case_id} 고객 연락처가 이미 그대로입니다. 바뀐 것은 없습니다.",
@@ -44,10 +45,18 @@ def contact_flash(case_id: int, done: ContactChanged) -> tuple[str, str]:
         ko += f" 보내지 않은 메시지 {done.messages_readdressed}통은 새 주소·번호로 보냅니다."
         en += f" {done.messages_readdressed} message(s) not yet sent go to the new address or number."
     if done.messages_withdrawn:
-        ko += (f" 지운 주소·번호로 보낼 메시지 {done.messages_withdrawn}통은 보내지 않습니다. 다른 방법으로 "
-               "다시 보내지 않으니, 그 안내는 고객에게 직접 전해 주세요.")
-        en += (f" {done.messages_withdrawn} message(s) to the removed one will not be sent, nor "
-               "sent another way: tell the customer what they said.")
+        ko += f" 지운 주소·번호로 보낼 메시지 {done.messages_withdrawn}통은 그리로 보내지 않습니다."
+        en += f" {done.messages_withdrawn} message(s) will not go to the removed one."
+        if done.messages_resent:
+            ko += f" 그중 {done.messages_resent}통은 남은 연락처(문자 또는 메일)로 다시 보냅니다."
+            en += (f" {done.messages_resent} of them go instead by the customer's other channel "
+                   "(text or email).")
+        if done.messages_resent < done.messages_withdrawn:
+            ko += (f" 나머지 {done.messages_withdrawn - done.messages_resent}통은 다른 방법으로 "
+                   "보내지 않습니다(이미 다른 연락처로 갔거나 더는 필요 없는 안내입니다).")
+            en += (f" The other {done.messages_withdrawn - done.messages_resent} are not sent "
+                   "another way (their copy went by the other channel, or they are no longer "
+                   "owed).")
     if done.escalated:
         ko += " 사과 안내를 전할 다른 방법이 없어 이 고객을 ‘전화드릴 고객’ 목록에 올렸습니다."
         en += (" With no other way left to send the apology, the customer is now on the call "
@@ -92,7 +101,10 @@ def correct_contact(case_id: int, request: Request, account: Agent, uow: Uow,
             policy=request.app.state.desk_policy, email=_typed(email, email_was),
             phone=_typed(phone, phone_was), links=case_links(request))
     except SagwaError as exc:
-        return refused_form(request, uow, case_id, "contact", {"phone": phone, "email": email},
-                            exc, "case")
+        # the form again as sent, with what its page showed first (``*_was``), so that sending
+        # it again still keeps a field left as it was — not what is stored now
+        return refused_form(request, uow, case_id, "contact",
+                            {"phone": phone, "email": email, "phone_was": phone_was,
+                             "email_was": email_was}, exc, "case")
     flash_in_lang(request, *contact_flash(case_id, done))
     return RedirectResponse(f"/cs/cases/{case_id}#contact", status_code=303)

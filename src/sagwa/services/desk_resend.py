@@ -1,0 +1,168 @@
+"""A message withdrawn with a removed address or number goes by the customer's other channel.
+
+A customer says the address their messages go to is not theirs, and the agent removes it (or
+the number). What was still waiting for it is withdrawn (``customer_contact``). Left there, a
+customer with a phone would never read the apology waiting for the old address, nor what the
+deadline's default did to their order, nor the confirmation of their choice — unless the agent
+remembered to pass each on. Instead each is built again for the channel the customer still has
+(text for an email, email for a text), by the builder that made it the first time — in their
+language, checked like every desk message — and queued in the same transaction, not before the
+withdrawn one was due (delivery still holds unprompted messages to the contact hours):
+
+* the apology and its reminder, with the case link: while the incident is telling customers,
+  before the deadline, to a customer who has not answered;
+* the confirmation of a choice (the choice still standing), the receipt for a difference paid,
+  the note that the default was applied, "we called and could not reach you" (unless a new
+  number makes the call owed again), and the apology that never went out in time ("one of our
+  staff will call you": only to a customer with a number to call);
+
+— never when the case already has that message on the other channel (sent, waiting, or
+failed: a failed one would fail again, and an apology that cannot go puts the case on the call
+list instead, ``desk_undelivered``). "We have no number to call you" is not sent again: it is
+withdrawn only with the email, and a customer without one has a phone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import replace
+
+from sagwa.adapters.db.outbox_repo import APOLOGY, WithdrawnMessage
+from sagwa.domain.call_attempts import UNREACHABLE_ACTION
+from sagwa.domain.catalog import Customer
+from sagwa.domain.incidents import CaseStatus, IncidentStatus
+from sagwa.services.desk_cases import current_plan
+from sagwa.services.desk_difference import RECEIPT_PURPOSE, differences_of, receipt_messages
+from sagwa.services.desk_notify import (
+    LinkMaker,
+    apology_messages,
+    confirmation_messages,
+    defaulted_messages,
+)
+from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.desk_unreachable import never_told_messages, unreachable_messages
+from sagwa.services.lookups import require
+from sagwa.services.outbox import OutgoingMessage, enqueue_messages
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+#: The channel a message withdrawn from one goes by instead.
+OTHER_CHANNEL = {"email": "sms", "sms": "email"}
+#: Key endings that name a copy of one message rather than another message (its channel, or a
+#: re-sending of it).
+_COPY_ENDINGS = (":email", ":sms", ":to_email", ":to_sms")
+_UNANSWERED = frozenset({CaseStatus.OPEN, CaseStatus.NOTIFIED, CaseStatus.ESCALATED})
+
+
+def resend_by_other_channel(uow: SqlAlchemyUnitOfWork, withdrawn: Sequence[WithdrawnMessage], *,
+                            customer: Customer, policy: DeskPolicy, links: LinkMaker | None,
+                            calls_owed_again: Collection[int] = ()) -> list[OutgoingMessage]:
+    """Inside the caller's unit of work, the cases locked, ``customer`` as stored now: queue
+    each of ``withdrawn`` (the customer's messages just withdrawn with a removed address or
+    number) again on the channel they still have, where the module docstring says it goes.
+    ``calls_owed_again``: cases a new number makes owed a call again ("we could not reach you"
+    is not true of them any more). ``links`` makes the case links; without it the apology is
+    not sent again (it cannot go without the link). The messages queued."""
+    queued: list[OutgoingMessage] = []
+    for message in withdrawn:
+        again = _rebuilt(uow, message, customer, policy, links, calls_owed_again)
+        if again is not None and enqueue_messages(uow, [again]):
+            queued.append(again)
+    return queued
+
+
+def copy_family(key: str) -> str:
+    """The key every copy of one message starts with: ``key`` without its channel or re-sent
+    endings (``…:resolution:sms`` and ``…:resolution:email:to_sms`` → ``…:resolution``)."""
+    trimmed = True
+    while trimmed:
+        trimmed = False
+        for ending in _COPY_ENDINGS:
+            if key.endswith(ending):
+                key, trimmed = key[: -len(ending)], True
+    return key
+
+
+def _rebuilt(uow: SqlAlchemyUnitOfWork, message: WithdrawnMessage, customer: Customer,
+             policy: DeskPolicy, links: LinkMaker | None,
+             calls_owed_again: Collection[int]) -> OutgoingMessage | None:
+    """``message`` built again on the other channel, keyed as a re-sending of it; None when it
+    does not go again."""
+    channel = OTHER_CHANNEL.get(message.channel)
+    if message.case_id is None or channel is None:
+        return None
+    family = copy_family(message.idempotency_key)
+    if uow.outbox.has_copy_on(message.case_id, purpose=message.purpose, channel=channel,
+                              key=family):
+        return None
+    built = [m for m in _built(uow, message, customer, policy, links, calls_owed_again)
+             if m.channel == channel and copy_family(m.idempotency_key) == family]
+    if not built:  # not owed any more, or no longer this message (another choice since)
+        return None
+    return replace(built[0], idempotency_key=f"{message.idempotency_key}:to_{channel}",
+                   not_before=max(built[0].not_before, message.not_before))
+
+
+def _built(uow: SqlAlchemyUnitOfWork, message: WithdrawnMessage, customer: Customer,
+           policy: DeskPolicy, links: LinkMaker | None,
+           calls_owed_again: Collection[int]) -> list[OutgoingMessage]:
+    """What the builder of ``message``'s purpose makes for its case today."""
+    assert message.case_id is not None
+    row = require(uow.cases.get(message.case_id), "case", message.case_id)
+    case, incident_id = row.case, int(row.case.incident_id)
+    plan = current_plan(uow, incident_id)
+    purpose = message.purpose
+    if purpose in (APOLOGY, "reminder"):
+        incident = require(uow.incidents.get(incident_id), "incident", incident_id).incident
+        if (links is None or incident.status is not IncidentStatus.NOTIFYING
+                or case.status not in _UNANSWERED or case.consent is not None
+                or uow.now() >= plan.deadline):
+            return []
+        return _typed(apology_messages(uow, case=case, person=customer, plan=plan,
+                                       policy=policy, links=links,
+                                       send_at=message.not_before,
+                                       reminder=purpose == "reminder"))
+    if purpose == "confirmation":
+        if case.consent is None:
+            return []
+        return _typed(confirmation_messages(uow, case, case.consent, plan, policy))
+    if purpose == RECEIPT_PURPOSE:
+        if row.difference_paid is None:
+            return []
+        return receipt_messages(uow, row, differences_of(uow, [row])[int(case.case_id)],
+                                row.difference_paid, policy)
+    if purpose == "defaulted":
+        return _typed(defaulted_messages(uow, incident_id=incident_id,
+                                         case_ids=[int(case.case_id)], plan=plan,
+                                         policy=policy))
+    if purpose == "never_told":
+        if customer.phone is None:  # it says one of our staff will call
+            return []
+        return _typed(never_told_messages(uow, case=case, plan=plan, policy=policy,
+                                          links=links))
+    if purpose == "unreachable":
+        attempts = _attempts_at_mark(uow, message)
+        if attempts is None or int(case.case_id) in calls_owed_again:
+            return []
+        return _typed(unreachable_messages(uow, case=case, plan=plan, attempts=attempts[0],
+                                           attempt_id=attempts[1], policy=policy,
+                                           links=links))
+    return []
+
+
+def _attempts_at_mark(uow: SqlAlchemyUnitOfWork,
+                      message: WithdrawnMessage) -> tuple[int, int] | None:
+    """(Attempts counted, id of the call that used them up) of the "could not be reached" mark
+    that ``message`` told of; None for the no-phone one (``…:unreachable:no_phone``)."""
+    parts = copy_family(message.idempotency_key).split(":")
+    if len(parts) < 6 or parts[4] != "unreachable" or not parts[5].isdigit():
+        return None
+    attempt_id = int(parts[5])
+    for entry in uow.audit.for_entity("case", str(message.case_id)):
+        after = entry.event.after or {}
+        if entry.event.action == UNREACHABLE_ACTION and after.get("last_attempt_id") == attempt_id:
+            return int(after["attempts"]), attempt_id
+    return None
+
+
+def _typed(messages: list[object]) -> list[OutgoingMessage]:
+    return [m for m in messages if isinstance(m, OutgoingMessage)]

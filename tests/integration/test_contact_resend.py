@@ -1,0 +1,175 @@
+"""Messages withdrawn with a removed address or number go by the customer's other channel, on
+real PostgreSQL (``services.desk_resend``, through ``customer_contact``): the apology by text
+instead of the call list, the confirmation of a choice, the default's note and "we could not
+reach you" — never a second copy of one already on that channel, nor one no longer owed."""
+
+# ruff: noqa: F811  (the tests take test_desk's ``shop`` fixture, imported below, by name)
+from __future__ import annotations
+
+from sqlalchemy import select
+from test_customer_contact import AGENT, _call, _events, _outbox, _queued
+from test_desk import LINKS, POLICY, shop  # noqa: F401
+from test_desk_never_told import _incident, _past_deadline
+
+from sagwa.adapters.db.tables import outbox
+from sagwa.services import desk_cases
+from sagwa.services.customer_contact import CONTACT_CHANGED, change_customer_contact
+from sagwa.services.desk_resend import copy_family
+
+
+def _fix(uow, customer_id: int, **details):
+    return change_customer_contact(uow(), customer_id=customer_id, actor=AGENT, policy=POLICY,
+                                   links=LINKS, **details)
+
+
+def _bodies(uow, case_id: int, purpose: str, channel: str) -> list[tuple[str, str, str]]:
+    with uow() as u:
+        return [tuple(r) for r in u.conn.execute(
+            select(outbox.c.idempotency_key, outbox.c.status, outbox.c.body)
+            .where(outbox.c.case_id == case_id, outbox.c.purpose == purpose,
+                   outbox.c.channel == channel).order_by(outbox.c.id))]
+
+
+def test_copies_of_one_message_share_a_family_and_other_messages_do_not() -> None:
+    base = "incident:7:case:12:resolution"
+    assert copy_family(f"{base}:email") == copy_family(f"{base}:sms") == base
+    assert copy_family(f"{base}:email:to_sms") == copy_family(f"{base}:sms:to_email:to_sms") == base
+    assert copy_family("incident:7:case:12:unreachable:57") == "incident:7:case:12:unreachable:57"
+    assert copy_family("incident:7:case:12:unreachable:57:sms") == \
+        "incident:7:case:12:unreachable:57"
+    assert copy_family("incident:7:case:12:confirmation:keep") == \
+        "incident:7:case:12:confirmation:keep"
+
+
+def test_an_apology_waiting_for_a_removed_address_goes_by_text_instead_of_the_call_list(
+        shop) -> None:
+    """The customer's apology waited for an address they say is not theirs, its text copy
+    gone with a number removed earlier: before, nothing could tell them but an agent's call
+    (the case went on the call list); now the apology goes by text to the number they gave."""
+    uow, _, iid, cases, people, _ = _incident(shop, worker_down=True)
+    ko = cases[people[1]]
+    # the number removed: its text is withdrawn; the email still goes, so nothing is re-sent
+    done = _fix(uow, people[1], phone=None)
+    assert (done.messages_withdrawn, done.messages_resent, done.escalated) == (1, 0, ())
+    assert [(c, s) for c, _, s in _outbox(uow, ko, "resolution")] == [
+        ("email", "pending"), ("sms", "withdrawn")]
+    # a new number: the withdrawn text stays withdrawn (the email was still to go)
+    _fix(uow, people[1], phone="010-3030-4040")
+    # then the address: the apology goes by text to the new number, with the case link
+    done = _fix(uow, people[1], email=None)
+    assert (done.messages_withdrawn, done.messages_resent, done.escalated) == (1, 1, ())
+    assert _outbox(uow, ko, "resolution")[-1] == ("sms", "010-3030-4040", "pending")
+    key, _, body = _bodies(uow, ko, "resolution", "sms")[-1]
+    assert key.endswith(":resolution:email:to_sms")
+    assert "http://127.0.0.1:8000/c/" in body and len(body) < 400  # the text, not the email
+    assert ko not in _queued(uow, iid)  # told by text: no agent needs to call yet
+    with uow() as u:  # the latest copy on each channel
+        assert u.outbox.apology_statuses(ko) == {"email": "withdrawn", "sms": "pending"}
+    [*_, audit] = _events(uow, "customer", people[1], CONTACT_CHANGED)
+    assert audit["messages_resent"] == [["resolution", "sms"]]
+    # the same details again change nothing and send nothing more
+    assert _fix(uow, people[1], email=None).messages_resent == 0
+    assert len(_outbox(uow, ko, "resolution")) == 3
+
+
+def test_an_apology_with_its_text_still_waiting_is_not_sent_twice(shop) -> None:
+    uow, _, _, cases, people, _ = _incident(shop, worker_down=True)
+    en = cases[people[0]]
+    done = _fix(uow, people[0], email=None)
+    assert (done.messages_withdrawn, done.messages_resent) == (1, 0)
+    assert [(c, s) for c, _, s in _outbox(uow, en, "resolution")] == [
+        ("email", "withdrawn"), ("sms", "pending")]
+
+
+def test_a_failed_text_is_not_tried_again_and_the_customer_goes_on_the_call_list(shop) -> None:
+    uow, _, iid, cases, people, _ = _incident(shop, worker_down=True)
+    ko = cases[people[1]]
+    with uow() as u:
+        u.conn.execute(outbox.update().where(outbox.c.case_id == ko, outbox.c.channel == "sms")
+                       .values(status="failed", last_error="number does not exist"))
+        u.commit()
+    done = _fix(uow, people[1], email=None)
+    assert (done.messages_resent, done.escalated) == (0, (ko,))
+    assert ko in _queued(uow, iid)
+
+
+def test_a_confirmation_waiting_for_a_removed_address_goes_by_text(shop) -> None:
+    uow, _, _, cases, people, _ = _incident(shop, worker_down=True)
+    told = cases[people[2]]
+    desk_cases.record_choice(uow(), case_id=told, choice="keep", channel="web",
+                             evidence="pressed", taken_by="customer", policy=POLICY)
+    assert [(c, s) for c, _, s in _outbox(uow, told, "confirmation")] == [("email", "pending")]
+    done = _fix(uow, people[2], email=None)
+    assert (done.messages_withdrawn, done.messages_resent) == (1, 1)
+    [(key, status, body)] = _bodies(uow, told, "confirmation", "sms")
+    assert status == "pending" and key.endswith(":confirmation:keep:to_sms")
+    assert body  # the confirmation's own text template, checked like every message
+
+
+def test_the_default_note_waiting_for_a_removed_address_goes_by_text(shop) -> None:
+    uow, clock, iid, cases, people, _ = _incident(shop, worker_down=True)
+    told = cases[people[3]]
+    _past_deadline(uow, clock, iid)
+    assert [(c, s) for c, _, s in _outbox(uow, told, "defaulted")] == [("email", "pending")]
+    done = _fix(uow, people[3], email=None)
+    assert done.messages_resent == 1
+    assert [(c, s) for c, _, s in _outbox(uow, told, "defaulted")] == [
+        ("email", "withdrawn"), ("sms", "pending")]
+    with uow() as u:
+        due = dict(u.conn.execute(select(outbox.c.channel, outbox.c.not_before).where(
+            outbox.c.case_id == told, outbox.c.purpose == "defaulted")).all())
+    assert due["sms"] >= due["email"]  # not before the withdrawn one was due
+
+
+def test_we_could_not_reach_you_goes_by_text_unless_a_new_number_owes_the_call_again(
+        shop) -> None:
+    uow, clock, iid, cases, people, _ = _incident(shop, worker_down=True)
+    asked, other = cases[people[2]], cases[people[3]]
+    for case_id in (asked, other):
+        desk_cases.record_choice(uow(), case_id=case_id, choice="talk_to_person",
+                                 channel="web", evidence="pressed", taken_by="customer",
+                                 policy=POLICY)
+    _past_deadline(uow, clock, iid)
+    for case_id in (asked, other):
+        for _ in range(3):
+            logged = _call(uow, clock, case_id, "no_answer")
+        assert logged.gave_up and logged.message_queued
+    assert [(c, s) for c, _, s in _outbox(uow, asked, "unreachable")] == [("email", "pending")]
+    # the address removed: "we called you 3 times" goes by text, saying the same
+    done = _fix(uow, people[2], email=None)
+    assert done.messages_resent == 1
+    [(email_key, _, _)] = _bodies(uow, asked, "unreachable", "email")
+    [(key, status, text)] = _bodies(uow, asked, "unreachable", "sms")
+    assert status == "pending" and key == f"{email_key}:to_sms"
+    assert "3번 전화드렸지만" in text and "동의 없이 취소하지 않습니다" in text
+    # the address removed and a new number given at once: the call is owed again, so "we
+    # could not reach you" is not true any more and goes nowhere
+    done = _fix(uow, people[3], email=None, phone="010-7070-8080")
+    assert done.calls_resumed == (other,) and done.messages_resent == 0
+    assert {s for _, _, s in _outbox(uow, other, "unreachable")} == {"withdrawn"}
+    assert other in _queued(uow, iid)
+
+
+def test_a_receipt_waiting_for_a_removed_number_goes_by_email(shop) -> None:
+    """The other way round: the receipt went by text to a customer with no address; they give
+    one and say the number is not theirs — the receipt goes by email."""
+    from test_desk_difference import OPTIONS, _answered
+
+    from sagwa.services.desk_difference import RECEIPT_PURPOSE, record_difference_paid
+
+    uow, _, _, cases, people = _answered(shop, 20, {1: OPTIONS[2]})
+    paid = cases[people[1]]
+    _fix(uow, people[1], email=None)
+    assert record_difference_paid(uow(), case_id=paid, actor="agent:park",
+                                  note="bank transfer 42").receipt == "sms"
+    done = _fix(uow, people[1], email="minji@example.org", phone=None)
+    # the receipt, and the confirmation of their choice that had gone by text for the address
+    # removed first: both go by email now
+    assert (done.messages_withdrawn, done.messages_resent) == (2, 2)
+    [*_, (key, status, _)] = _bodies(uow, paid, "confirmation", "email")
+    assert status == "pending" and key.endswith(":confirmation:buy_at_correct_price_discount:to_sms:to_email")
+    assert [(c, r, s) for c, r, s in _outbox(uow, paid, RECEIPT_PURPOSE)] == [
+        ("sms", _outbox(uow, paid, RECEIPT_PURPOSE)[0][1], "withdrawn"),
+        ("email", "minji@example.org", "pending")]
+    [(_, _, body)] = _bodies(uow, paid, RECEIPT_PURPOSE, "email")
+    assert "278,600" in body or "139,300" in body
