@@ -21,6 +21,7 @@ from sagwa.adapters.db.tables import customers, outbox
 from sagwa.domain.call_attempts import NO_PHONE, UNREACHABLE_ACTION
 from sagwa.services import desk, desk_cases
 from sagwa.services.desk_notify import notify
+from sagwa.services.desk_report import build_report, figure_rows
 from sagwa.services.desk_status import incident_status
 from sagwa.web.pages.contact_centre import queue_context
 from sagwa.web.pages.i18n import chooser
@@ -75,6 +76,12 @@ def test_a_customer_never_told_with_no_phone_is_written_to_at_once_not_left_on_t
                        if r.event.action == "incident.defaulted"]
     assert "no phone number" in subject
     assert defaulted["no_phone"] == 1
+    # the postmortem: two never told, one of whom had no number and was written to
+    report = build_report(uow(), incident_id=iid, policy=POLICY)
+    assert (report.figures["never_told_by_deadline"], report.figures["never_told_no_phone"]) \
+        == (2, 1)
+    assert ("… of them with no phone number to call: written to instead", "1") in \
+        figure_rows(report.figures)
     page = _page(uow, en, people[0], "en")
     assert "we have no phone number for you, so we cannot call you" in page.lower()
     assert "will call you" not in page and "called you" not in page

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sagwa.domain.audit import first_listing_pause
-from sagwa.domain.call_attempts import NO_PHONE, PHONE_ADDED, PHONE_CHANGED
+from sagwa.domain.call_attempts import NO_PHONE, PHONE_ADDED, PHONE_CHANGED, UNREACHABLE_ACTION
 from sagwa.domain.contact_hours import may_contact
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, format_money
@@ -133,6 +133,7 @@ def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPol
     in_hours = {r.customer_id for r in sent if may_contact(policy.schedule, r.sent_at)}
     first_sent = min((r.sent_at for r in sent), default=None)
     total = len(case_rows)
+    never_told = {r.entity_id for r in records if r.action == NEVER_TOLD_ACTION}
     choices = Counter(r.choice for r in case_rows if r.choice)
     answered = answered_count(choices)
     figures = {
@@ -143,8 +144,10 @@ def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPol
         "notice_sla_minutes": int(policy.notice_sla.total_seconds() // 60),
         "customers_reached_in_hours": len(in_hours),
         "share_reached_in_hours": round(len(in_hours) / total, 4) if total else None,
-        "never_told_by_deadline": len({r.entity_id for r in records
-                                       if r.action == NEVER_TOLD_ACTION}),
+        "never_told_by_deadline": len(never_told),
+        "never_told_no_phone": len(never_told & {
+            r.entity_id for r in records
+            if r.action == UNREACHABLE_ACTION and (r.after or {}).get("why") == NO_PHONE}),
         "answered": answered,
         "share_answered": round(answered / total, 4) if total else None,
         "by_choice": dict(choices),
@@ -258,6 +261,7 @@ _FIGURE_LABELS: dict[str, tuple[str, str]] = {
     "customers_reached_in_hours": ("customers first messaged inside contact hours", ""),
     "share_reached_in_hours": ("… share of cases", "%"),
     "never_told_by_deadline": ("customers never told before the deadline (owed a call)", ""),
+    "never_told_no_phone": ("… of them with no phone number to call: written to instead", ""),
     "answered": ("customers who answered", ""),
     "share_answered": ("… share of cases", "%"),
     "differences_unpaid": ("discount chosen, difference not yet recorded as paid", ""),
