@@ -67,8 +67,10 @@ def test_an_apology_waiting_for_a_removed_address_goes_by_text_instead_of_the_ca
         assert u.outbox.apology_statuses(ko) == {"email": "withdrawn", "sms": "pending"}
     [*_, audit] = _events(uow, "customer", people[1], CONTACT_CHANGED)
     assert audit["messages_resent"] == [["resolution", "sms"]]
-    # the same details again change nothing and send nothing more
-    assert _fix(uow, people[1], email=None).messages_resent == 0
+    # another number after that: the text waiting follows it; nothing is sent twice
+    done = _fix(uow, people[1], phone="010-3030-5050")
+    assert (done.messages_readdressed, done.messages_resent) == (1, 0)
+    assert _outbox(uow, ko, "resolution")[-1] == ("sms", "010-3030-5050", "pending")
     assert len(_outbox(uow, ko, "resolution")) == 3
 
 
@@ -173,3 +175,109 @@ def test_a_receipt_waiting_for_a_removed_number_goes_by_email(shop) -> None:
         ("email", "minji@example.org", "pending")]
     [(_, _, body)] = _bodies(uow, paid, RECEIPT_PURPOSE, "email")
     assert "278,600" in body or "139,300" in body
+
+
+def _call_default(shop):
+    """Planned with a follow-up call as the default, apologies sent; customer 0's case."""
+    from apologies_sent import apologies_sent
+    from test_desk import _planned
+
+    from sagwa.services.desk_notify import notify
+
+    uow, clock, listing_id, people, _ = shop
+    iid = _planned(uow, clock, listing_id, default="follow_up_call")
+    notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    apologies_sent(uow)
+    with uow() as u:
+        return uow, clock, iid, people, int(u.cases.case_for_customer(iid, people[0]))
+
+
+def test_the_default_note_promising_a_call_does_not_follow_a_removed_number(shop) -> None:
+    """Found by a review: the note "one of our staff will call you", waiting by text, was sent
+    by email when the number was removed — beside "we have no number to call you"."""
+    uow, clock, iid, people, silent = _call_default(shop)
+    _fix(uow, people[0], email=None)  # texts only
+    _past_deadline(uow, clock, iid)
+    assert [(c, s) for c, _, s in _outbox(uow, silent, "defaulted")] == [("sms", "pending")]
+    done = _fix(uow, people[0], email="new0@example.org", phone=None)
+    assert done.calls_given_up == (silent,) and done.messages_resent == 0
+    assert [(c, s) for c, _, s in _outbox(uow, silent, "defaulted")] == [("sms", "withdrawn")]
+    [(_, _, body)] = _bodies(uow, silent, "unreachable", "email")
+    assert "no phone number" in body
+
+
+def test_we_could_not_reach_you_does_not_follow_once_they_asked_to_be_called_back(
+        shop) -> None:
+    """Found by a review: back on the call list after asking to be called back, the customer
+    was still texted "we could not reach you" when their email was removed."""
+    uow, clock, iid, people, silent = _call_default(shop)
+    _past_deadline(uow, clock, iid)
+    for _ in range(3):
+        logged = _call(uow, clock, silent, "no_answer")
+    assert logged.gave_up
+    _call(uow, clock, silent, "callback_requested")
+    assert silent in _queued(uow, iid)
+    done = _fix(uow, people[0], email=None)
+    assert not _bodies(uow, silent, "unreachable", "sms")
+    # the default's note ("one of our staff will call you") is still true: it goes by text
+    assert done.messages_withdrawn == 2 and done.messages_resent == 1
+    assert [s for _, s, _ in _bodies(uow, silent, "defaulted", "sms")] == ["pending"]
+
+
+def test_a_text_failed_to_a_number_since_corrected_does_not_stop_the_apology(shop) -> None:
+    """Found by a review: a text that failed to a wrong number counted as "already on that
+    channel", so once the email went too, nothing was texted to the corrected number."""
+    uow, _, _, cases, people, _ = _incident(shop, worker_down=True)
+    ko = cases[people[1]]
+    with uow() as u:
+        u.conn.execute(outbox.update().where(outbox.c.case_id == ko, outbox.c.channel == "sms")
+                       .values(status="failed", last_error="number does not exist"))
+        u.commit()
+    _fix(uow, people[1], phone="010-6060-7070")
+    done = _fix(uow, people[1], email=None)
+    assert (done.messages_resent, done.escalated) == (1, ())
+    assert _outbox(uow, ko, "resolution")[-1] == ("sms", "010-6060-7070", "pending")
+
+
+def test_a_message_that_cannot_be_built_again_does_not_stop_the_correction(
+        shop, monkeypatch) -> None:
+    """The agent must be able to remove an address the customer says is not theirs even if a
+    waiting message cannot be rebuilt (its wording refused): the correction is stored, the
+    refusal named, and the untold customer goes on the call list."""
+    from sagwa.errors import MessageRefused
+    from sagwa.services import desk_resend
+
+    def refused(*_args, **_kwargs):
+        raise MessageRefused("the resolution (ko) failed the message check: threat",
+                             reason="message_refused")
+
+    monkeypatch.setattr(desk_resend, "apology_messages", refused)
+    uow, _, iid, cases, people, _ = _incident(shop, worker_down=True)
+    ko = cases[people[1]]
+    _fix(uow, people[1], phone=None)
+    _fix(uow, people[1], phone="010-3030-4040")
+    done = _fix(uow, people[1], email=None)
+    assert done.changed == {"email": "removed"} and done.customer.email is None
+    assert (done.messages_resent, done.escalated) == (0, (ko,))
+    [*_, audit] = _events(uow, "customer", people[1], CONTACT_CHANGED)
+    assert audit["messages_not_resent"] == [["resolution", "sms", "message_refused"]]
+    assert ko in _queued(uow, iid)
+
+
+def test_a_reminder_does_not_follow_to_a_customer_an_agent_has_reached_since(shop) -> None:
+    """Found by a review: the reminder ("you have not answered yet") was re-sent by text to a
+    customer who had just talked to an agent, as the reminder job would not have sent it."""
+    from sagwa.services.desk_notify import remind_unanswered
+
+    uow, _, iid, cases, people, _ = _incident(shop, worker_down=True)
+    told = cases[people[2]]
+    assert remind_unanswered(uow(), incident_id=iid, actor="sagwa:reminder", policy=POLICY,
+                             links=LINKS) > 0
+    assert {c for c, _, _ in _outbox(uow, told, "reminder")} == {"email", "sms"}
+    _fix(uow, people[2], phone=None)  # its text withdrawn; the email still goes
+    desk_cases.log_call_attempt(uow(), case_id=told, channel="phone", outcome="reached",
+                                agent=AGENT, policy=POLICY)
+    _fix(uow, people[2], phone="010-4040-5050")
+    done = _fix(uow, people[2], email=None)
+    assert done.messages_withdrawn >= 1
+    assert [s for _, _, s in _outbox(uow, told, "reminder")] == ["withdrawn", "withdrawn"]

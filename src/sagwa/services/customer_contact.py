@@ -122,7 +122,7 @@ def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, acto
         # after the calls: a new number makes "we could not reach you" untrue, a removed one
         # "one of our staff will call you"
         resent = resend_by_other_channel(uow, withdrawn, customer=after, policy=policy,
-                                         links=links, calls_owed_again=[*resumed, *restarted])
+                                         links=links)
         # an apology withdrawn with the address it was going to, and no other way left to
         # tell them: an agent calls now, while they still have time to choose
         escalated = escalate_if_untold(uow, case_ids, actor=actor,
@@ -130,11 +130,12 @@ def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, acto
         uow.audit.append(AuditEvent(actor, CONTACT_CHANGED, "customer", str(customer_id), after={
             "email": change.email_change, "phone": change.phone_change,
             "messages_readdressed": readdressed, "messages_withdrawn": len(withdrawn),
-            "messages_resent": [[m.purpose, m.channel] for m in resent],
+            "messages_resent": [[m.purpose, m.channel] for m in resent.queued],
+            "messages_not_resent": [list(r) for r in resent.refused],
             "calls_resumed": resumed, "attempts_restarted": restarted,
             "calls_given_up": given_up, "messages": queued, "escalated": escalated}), now)
         uow.commit()
-        return ContactChanged(after, change.how, readdressed, len(withdrawn), len(resent),
+        return ContactChanged(after, change.how, readdressed, len(withdrawn), len(resent.queued),
                               tuple(resumed),
                               tuple(restarted), tuple(given_up), queued, tuple(escalated))
 

@@ -257,12 +257,23 @@ def defaulted_messages(uow: SqlAlchemyUnitOfWork, *, incident_id: int, case_ids:
     for is still owed. Wordings are checked as :func:`notify` checks them (which checked these
     ones already, when the incident was notified) before any message is built.
     """
+    wanted = {int(i) for i in case_ids}
+    return defaulted_messages_for(
+        uow, incident_id=incident_id, plan=plan, policy=policy,
+        rows=[r for r in uow.cases.for_incident(incident_id, statuses={CaseStatus.DEFAULTED})
+              if int(r.case.case_id) in wanted])
+
+
+def defaulted_messages_for(uow: SqlAlchemyUnitOfWork, *, incident_id: int, rows: list[CaseRow],
+                           plan: IncidentPlan, policy: DeskPolicy) -> list[object]:
+    """:func:`defaulted_messages` for the cases of ``rows`` (read by the caller: one case
+    alone when its note goes again by another channel, ``desk_resend``), those defaulted."""
     from sagwa.services.outbox import OutgoingMessage
 
-    now, wanted = uow.now(), {int(i) for i in case_ids}
+    now = uow.now()
     inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
-    rows = [r for r in uow.cases.for_incident(incident_id, statuses={CaseStatus.DEFAULTED})
-            if int(r.case.case_id) in wanted and not _asked_for_person(r.case)
+    rows = [r for r in rows if r.case.status == CaseStatus.DEFAULTED
+            and not _asked_for_person(r.case)
             and r.first_notified_at is not None]  # escalated before the apology: never told
     wordings = checked_wordings(uow, inc, [r.case for r in rows], plan, policy)
     people = uow.catalog.customers_by_ids([int(r.case.customer_id) for r in rows])

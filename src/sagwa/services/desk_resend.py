@@ -9,35 +9,41 @@ remembered to pass each on. Instead each is built again for the channel the cust
 language, checked like every desk message — and queued in the same transaction, not before the
 withdrawn one was due (delivery still holds unprompted messages to the contact hours):
 
-* the apology and its reminder, with the case link: while the incident is telling customers,
-  before the deadline, to a customer who has not answered;
-* the confirmation of a choice (the choice still standing), the receipt for a difference paid,
-  the note that the default was applied, "we called and could not reach you" (unless a new
-  number makes the call owed again), and the apology that never went out in time ("one of our
-  staff will call you": only to a customer with a number to call);
+* the apology, with the case link: while the incident is telling customers, before the
+  deadline, to a customer who has not answered; its reminder likewise, to one who was told
+  and has not talked to an agent since (as the reminder job chooses them);
+* the confirmation of a choice, the receipt for a difference paid, the note that the default
+  was applied (not to a customer just given up for want of a number: "we have no number to
+  call you" replaces it, as at the deadline), "we called and could not reach you" (only while
+  the desk still gives up on them: not after a new number or a call-back request put them
+  back on the call list), and the apology that never went out in time ("one of our staff will
+  call you": only to a customer with a number to call);
 
-— never when the case already has that message on the other channel (sent, waiting, or
-failed: a failed one would fail again, and an apology that cannot go puts the case on the call
-list instead, ``desk_undelivered``). "We have no number to call you" is not sent again: it is
-withdrawn only with the email, and a customer without one has a phone.
+— never when the case already has that message, to that address or number, on the other
+channel (sent, waiting, or failed: a failed one would fail again, and an apology that cannot go
+puts the case on the call list instead, ``desk_undelivered``). "We have no number to call you"
+is not sent again: it is withdrawn only with the email, and a customer without one has a phone.
+A message that cannot be built again (its wording refused by the message check, say) is left
+out and named in the result; the correction itself is stored all the same.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 from sagwa.adapters.db.outbox_repo import APOLOGY, WithdrawnMessage
-from sagwa.domain.call_attempts import UNREACHABLE_ACTION
+from sagwa.domain.call_attempts import REACHED, UNREACHABLE_ACTION
 from sagwa.domain.catalog import Customer
 from sagwa.domain.incidents import CaseStatus, IncidentStatus
+from sagwa.errors import SagwaError
 from sagwa.services.desk_cases import current_plan
 from sagwa.services.desk_difference import RECEIPT_PURPOSE, differences_of, receipt_messages
 from sagwa.services.desk_notify import (
     LinkMaker,
     apology_messages,
     confirmation_messages,
-    defaulted_messages,
+    defaulted_messages_for,
 )
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_unreachable import never_told_messages, unreachable_messages
@@ -53,21 +59,35 @@ _COPY_ENDINGS = (":email", ":sms", ":to_email", ":to_sms")
 _UNANSWERED = frozenset({CaseStatus.OPEN, CaseStatus.NOTIFIED, CaseStatus.ESCALATED})
 
 
+@dataclass(frozen=True)
+class Resent:
+    """What :func:`resend_by_other_channel` did: the messages queued again, and those it could
+    not build again (purpose, channel, the refusal's reason)."""
+
+    queued: list[OutgoingMessage] = field(default_factory=list)
+    refused: list[tuple[str, str, str]] = field(default_factory=list)
+
+
 def resend_by_other_channel(uow: SqlAlchemyUnitOfWork, withdrawn: Sequence[WithdrawnMessage], *,
-                            customer: Customer, policy: DeskPolicy, links: LinkMaker | None,
-                            calls_owed_again: Collection[int] = ()) -> list[OutgoingMessage]:
-    """Inside the caller's unit of work, the cases locked, ``customer`` as stored now: queue
+                            customer: Customer, policy: DeskPolicy,
+                            links: LinkMaker | None) -> Resent:
+    """Inside the caller's unit of work, the cases locked, ``customer`` as stored now (and
+    the desk's calls settled: owed again after a new number, given up without one): queue
     each of ``withdrawn`` (the customer's messages just withdrawn with a removed address or
     number) again on the channel they still have, where the module docstring says it goes.
-    ``calls_owed_again``: cases a new number makes owed a call again ("we could not reach you"
-    is not true of them any more). ``links`` makes the case links; without it the apology is
-    not sent again (it cannot go without the link). The messages queued."""
-    queued: list[OutgoingMessage] = []
+    ``links`` makes the case links; without it the apology is not sent again (it cannot go
+    without the link)."""
+    done = Resent()
     for message in withdrawn:
-        again = _rebuilt(uow, message, customer, policy, links, calls_owed_again)
+        try:
+            again = _rebuilt(uow, message, customer, policy, links)
+        except SagwaError as exc:  # builders only read: nothing of this one was written
+            done.refused.append((message.purpose, OTHER_CHANNEL.get(message.channel, ""),
+                                 str(exc.details.get("reason", exc.code))))
+            continue
         if again is not None and enqueue_messages(uow, [again]):
-            queued.append(again)
-    return queued
+            done.queued.append(again)
+    return done
 
 
 def copy_family(key: str) -> str:
@@ -83,18 +103,19 @@ def copy_family(key: str) -> str:
 
 
 def _rebuilt(uow: SqlAlchemyUnitOfWork, message: WithdrawnMessage, customer: Customer,
-             policy: DeskPolicy, links: LinkMaker | None,
-             calls_owed_again: Collection[int]) -> OutgoingMessage | None:
+             policy: DeskPolicy, links: LinkMaker | None) -> OutgoingMessage | None:
     """``message`` built again on the other channel, keyed as a re-sending of it; None when it
     does not go again."""
     channel = OTHER_CHANNEL.get(message.channel)
     if message.case_id is None or channel is None:
         return None
+    recipient = customer.email if channel == "email" else customer.phone
     family = copy_family(message.idempotency_key)
-    if uow.outbox.has_copy_on(message.case_id, purpose=message.purpose, channel=channel,
-                              key=family):
+    if recipient is None or uow.outbox.has_copy_on(
+            message.case_id, purpose=message.purpose, channel=channel, recipient=recipient,
+            key=family):
         return None
-    built = [m for m in _built(uow, message, customer, policy, links, calls_owed_again)
+    built = [m for m in _built(uow, message, customer, policy, links)
              if m.channel == channel and copy_family(m.idempotency_key) == family]
     if not built:  # not owed any more, or no longer this message (another choice since)
         return None
@@ -103,11 +124,11 @@ def _rebuilt(uow: SqlAlchemyUnitOfWork, message: WithdrawnMessage, customer: Cus
 
 
 def _built(uow: SqlAlchemyUnitOfWork, message: WithdrawnMessage, customer: Customer,
-           policy: DeskPolicy, links: LinkMaker | None,
-           calls_owed_again: Collection[int]) -> list[OutgoingMessage]:
+           policy: DeskPolicy, links: LinkMaker | None) -> list[OutgoingMessage]:
     """What the builder of ``message``'s purpose makes for its case today."""
     assert message.case_id is not None
-    row = require(uow.cases.get(message.case_id), "case", message.case_id)
+    case_id = message.case_id
+    row = require(uow.cases.get(case_id), "case", case_id)
     case, incident_id = row.case, int(row.case.incident_id)
     plan = current_plan(uow, incident_id)
     purpose = message.purpose
@@ -117,6 +138,10 @@ def _built(uow: SqlAlchemyUnitOfWork, message: WithdrawnMessage, customer: Custo
                 or case.status not in _UNANSWERED or case.consent is not None
                 or uow.now() >= plan.deadline):
             return []
+        if purpose == "reminder" and (row.first_notified_at is None or any(
+                a.outcome == REACHED for a in uow.reads.attempts_by_case([case_id]).get(
+                    case_id, []))):
+            return []  # as the reminder job chooses: told, and not reached by an agent since
         return _typed(apology_messages(uow, case=case, person=customer, plan=plan,
                                        policy=policy, links=links,
                                        send_at=message.not_before,
@@ -131,9 +156,11 @@ def _built(uow: SqlAlchemyUnitOfWork, message: WithdrawnMessage, customer: Custo
         return receipt_messages(uow, row, differences_of(uow, [row])[int(case.case_id)],
                                 row.difference_paid, policy)
     if purpose == "defaulted":
-        return _typed(defaulted_messages(uow, incident_id=incident_id,
-                                         case_ids=[int(case.case_id)], plan=plan,
-                                         policy=policy))
+        calls = uow.reads.call_records([case_id]).get(case_id)
+        if calls is not None and calls.given_up_no_phone:
+            return []  # "we have no number to call you" replaced it, as at the deadline
+        return _typed(defaulted_messages_for(uow, incident_id=incident_id, rows=[row],
+                                             plan=plan, policy=policy))
     if purpose == "never_told":
         if customer.phone is None:  # it says one of our staff will call
             return []
@@ -141,8 +168,9 @@ def _built(uow: SqlAlchemyUnitOfWork, message: WithdrawnMessage, customer: Custo
                                           links=links))
     if purpose == "unreachable":
         attempts = _attempts_at_mark(uow, message)
-        if attempts is None or int(case.case_id) in calls_owed_again:
-            return []
+        calls = uow.reads.call_records([case_id]).get(case_id)
+        if attempts is None or calls is None or not calls.unreachable:
+            return []  # back on the call list: a new number, or they asked to be called back
         return _typed(unreachable_messages(uow, case=case, plan=plan, attempts=attempts[0],
                                            attempt_id=attempts[1], policy=policy,
                                            links=links))

@@ -171,12 +171,15 @@ class OutboxRepository:
                                         str(r.purpose), str(r.channel), r.not_before)
                        for r in rows), key=lambda m: m.message_id)
 
-    def has_copy_on(self, case_id: int, *, purpose: str, channel: str, key: str) -> bool:
-        """Whether the case has a message of ``purpose`` on ``channel``, not withdrawn, keyed
-        ``key`` or ``key:…`` (a copy of the same message: sent, waiting, or failed)."""
+    def has_copy_on(self, case_id: int, *, purpose: str, channel: str, recipient: str,
+                    key: str) -> bool:
+        """Whether the case has a message of ``purpose`` to ``recipient`` on ``channel``, not
+        withdrawn, keyed ``key`` or ``key:…`` (a copy of the same message: sent, waiting, or
+        failed — one to an address or number since corrected does not count)."""
         return bool(self.conn.execute(select(exists().where(
             outbox.c.case_id == case_id, outbox.c.purpose == purpose,
-            outbox.c.channel == channel, outbox.c.status != "withdrawn",
+            outbox.c.channel == channel, outbox.c.recipient == recipient,
+            outbox.c.status != "withdrawn",
             or_(outbox.c.idempotency_key == key,
                 outbox.c.idempotency_key.startswith(f"{key}:", autoescape=True))))).scalar())
 
