@@ -386,6 +386,25 @@ def test_a_channel_whose_apology_failed_is_not_written_to_again(shop) -> None:
         assert u.reads.calls_owed(iid) == 2  # the call is how customer 0 hears of it
 
 
+def test_an_address_corrected_after_its_apology_bounced_is_written_to_at_the_deadline(
+        shop) -> None:
+    """Found by a review: a bounce to an address since corrected kept the deadline's message
+    from the corrected one; only a failure to the address as it is now says it would fail."""
+    from sagwa.services.customer_contact import change_customer_contact
+
+    uow, clock, iid, cases, people, _untold = _incident(shop, worker_down=True)
+    en = cases[people[0]]
+    with uow() as u:
+        for (message_id,) in u.conn.execute(select(outbox.c.id).where(
+                outbox.c.purpose == "resolution", outbox.c.case_id == en)):
+            u.outbox.record_outcome(message_id, status="failed", last_error="550 bounced")
+        u.commit()
+    change_customer_contact(uow(), customer_id=people[0], actor="agent:park", policy=POLICY,
+                            email="alex.new@example.org")
+    _past_deadline(uow, clock, iid)
+    assert _outbox(uow, en, "never_told") == {"email": "pending"}  # not the number: it failed
+
+
 def test_after_the_message_at_the_deadline_the_one_after_the_calls_refers_to_it(shop) -> None:
     """They had the apology and its explanation at the deadline: the message after the calls
     fail says "once more" and "as we wrote", not the news again (found by a review)."""

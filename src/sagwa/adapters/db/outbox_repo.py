@@ -30,7 +30,7 @@ from sqlalchemy import (
     update,
 )
 
-from sagwa.adapters.db.tables import cases, incident_plans, outbox
+from sagwa.adapters.db.tables import cases, customers, incident_plans, outbox
 
 COLUMNS = ("idempotency_key", "incident_id", "case_id", "customer_id", "purpose", "channel",
            "recipient", "locale", "subject", "body", "not_before", "status", "attempts",
@@ -289,8 +289,16 @@ class OutboxRepository:
             outbox.c.status == "sent"))).scalar())
 
     def failed_apology_channels(self, case_id: int) -> frozenset[str]:
-        """The channels on which the case's apology failed (for good, or out of attempts)."""
-        return frozenset(r.channel for r in self._apologies(case_id) if r.status == "failed")
+        """The channels on which the case's apology failed (for good, or out of attempts) to
+        the customer's address or number as it is now: one failed to a number since corrected
+        says nothing of the new one."""
+        current = case((outbox.c.channel == "email", customers.c.email),
+                       else_=customers.c.phone)
+        return frozenset(str(c) for c in self.conn.execute(
+            select(outbox.c.channel).distinct()
+            .join(customers, customers.c.id == outbox.c.customer_id)
+            .where(outbox.c.case_id == case_id, outbox.c.purpose == APOLOGY,
+                   outbox.c.status == "failed", outbox.c.recipient == current)).scalars())
 
     def _apologies(self, case_id: int) -> list[Any]:
         """The case's apology messages: channel, status, last error; oldest first."""
