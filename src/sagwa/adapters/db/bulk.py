@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, select
+from sqlalchemy import BigInteger, Connection, Table, any_, bindparam, func, insert, literal, select
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.engine import Row
 from sqlalchemy.sql.elements import ColumnElement
@@ -44,3 +44,9 @@ def insert_unnest(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]
         else:
             conn.execute(stmt, params)
     return out
+
+
+def among(column: ColumnElement[Any], ids: Sequence[int]) -> ColumnElement[bool]:
+    """``column`` is one of ``ids``, sent as one array parameter (``= ANY(:ids)``): an IN list
+    of 20,000 ids costs 20,000 placeholders for the driver to write and the server to parse."""
+    return column == any_(literal(list(ids), ARRAY(BigInteger)))

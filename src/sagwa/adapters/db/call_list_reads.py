@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, exists, func, select
 
+from sagwa.adapters.db.bulk import among
 from sagwa.adapters.db.call_list_sql import (
     call_resumed,
     calls_on_card,
@@ -140,7 +141,7 @@ class CallListReads:
                     cases.c.status == "defaulted", owed_a_call())
              .order_by(cases.c.id))
         if case_ids is not None:
-            q = q.where(cases.c.id.in_(case_ids))
+            q = q.where(among(cases.c.id, case_ids))
         return [int(i) for i in self.conn.execute(q).scalars()]
 
     def calls_after_deadline(self, case_ids: list[int]) -> dict[int, bool]:
@@ -151,7 +152,7 @@ class CallListReads:
             return {}
         q = (select(cases.c.id, given_up().label("given_up"))
              .join(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
-             .where(cases.c.id.in_(case_ids), cases.c.status == "defaulted",
+             .where(among(cases.c.id, case_ids), cases.c.status == "defaulted",
                     owed_a_call(given_up_too=True))
              .order_by(cases.c.id))
         return {int(r.id): bool(r.given_up) for r in self.conn.execute(q)}
@@ -180,7 +181,7 @@ class CallListReads:
                     contact_attempts.c.outcome)
              .join(cases, cases.c.id == contact_attempts.c.case_id)
              .join(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
-             .where(cases.c.id.in_(case_ids), since_deadline())
+             .where(among(cases.c.id, case_ids), since_deadline())
              .order_by(contact_attempts.c.id))
         for row in self.conn.execute(q):
             out.setdefault(int(row.case_id), []).append((row.attempted_at, row.outcome))
@@ -198,7 +199,7 @@ class CallListReads:
         out: dict[int, list[Any]] = {}
         if not case_ids:
             return out
-        q = (select(contact_attempts).where(contact_attempts.c.case_id.in_(case_ids))
+        q = (select(contact_attempts).where(among(contact_attempts.c.case_id, case_ids))
              .order_by(contact_attempts.c.attempted_at, contact_attempts.c.id))
         for row in self.conn.execute(q):
             out.setdefault(int(row.case_id), []).append(row)
@@ -221,7 +222,7 @@ class CallListReads:
                     latest_mark_why().label("mark_why"), call_resumed().label("new_number"))
              .join(customers, customers.c.id == cases.c.customer_id)
              .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
-             .where(cases.c.id.in_(case_ids)))
+             .where(among(cases.c.id, case_ids)))
         since = self.calls_since_deadline(case_ids)
         return {int(r.id): CallRecord(int(r.id), int(r.calls),
                                       owed_call(r.id, since.get(int(r.id), []), min_spacing).attempts,

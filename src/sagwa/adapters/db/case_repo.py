@@ -7,20 +7,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
     Connection,
     and_,
-    any_,
     func,
     insert,
-    literal,
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 
-from sagwa.adapters.db.bulk import insert_unnest
+from sagwa.adapters.db.bulk import among, insert_unnest
 from sagwa.adapters.db.incident_repo import CaseRow, NoticeRow, _order
 from sagwa.adapters.db.tables import (
     case_orders,
@@ -133,7 +129,7 @@ class CaseRepository:
     def _orders_of(self, case_ids: list[int]) -> dict[int, list[OrderRecord]]:
         out: dict[int, list[OrderRecord]] = {cid: [] for cid in case_ids}
         q = (select(case_orders.c.case_id, orders).join(orders, orders.c.id == case_orders.c.order_id)
-             .where(case_orders.c.case_id == any_(literal(list(case_ids), ARRAY(BigInteger)))).order_by(orders.c.placed_at, orders.c.id))
+             .where(among(case_orders.c.case_id, case_ids)).order_by(orders.c.placed_at, orders.c.id))
         for row in self.conn.execute(q):
             out[row.case_id].append(_order(row))
         return out
@@ -225,7 +221,7 @@ class CaseRepository:
         if not case_ids:
             return []
         return self._rows(list(self.conn.execute(
-            select(cases).where(cases.c.id == any_(literal(list(case_ids), ARRAY(BigInteger))),
+            select(cases).where(among(cases.c.id, case_ids),
                                 cases.c.first_notified_at.is_(None))
             .order_by(cases.c.id))))
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, any_, func, insert, literal, or_, select, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Connection, func, insert, or_, select, update
 
+from sagwa.adapters.db.bulk import among
 from sagwa.adapters.db.tables import customers, products, sellers
 from sagwa.domain.catalog import Customer, CustomerDraft, Product, ProductDraft, Seller, SellerDraft
 from sagwa.domain.money import Money
@@ -90,7 +90,7 @@ class CatalogRepository:
     def customers_by_ids(self, ids: list[int]) -> dict[int, Customer]:
         # = ANY(array): one parameter however many ids (IN would bind each one).
         rows = self.conn.execute(select(customers).where(
-            customers.c.id == any_(literal(list(ids), ARRAY(BigInteger))))) if ids else []
+            among(customers.c.id, ids))) if ids else []
         return {int(r.id): _customer(r) for r in rows}
 
     def lock_customer(self, customer_id: int) -> int | None:

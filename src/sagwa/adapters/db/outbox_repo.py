@@ -30,6 +30,7 @@ from sqlalchemy import (
     update,
 )
 
+from sagwa.adapters.db.bulk import among
 from sagwa.adapters.db.tables import cases, customers, incident_plans, outbox
 
 COLUMNS = ("idempotency_key", "incident_id", "case_id", "customer_id", "purpose", "channel",
@@ -142,7 +143,7 @@ class OutboxRepository:
         starts on them meanwhile; one a live worker is sending right now goes out); how many."""
         result = self.conn.execute(
             update(outbox)
-            .where(outbox.c.case_id.in_(list(case_ids)), outbox.c.purpose.in_(purposes),
+            .where(among(outbox.c.case_id, case_ids), outbox.c.purpose.in_(purposes),
                    _waiting())
             .values(status="withdrawn", last_error=why))
         return int(result.rowcount)
