@@ -281,3 +281,23 @@ def test_a_reminder_does_not_follow_to_a_customer_an_agent_has_reached_since(sho
     done = _fix(uow, people[2], email=None)
     assert done.messages_withdrawn >= 1
     assert [s for _, _, s in _outbox(uow, told, "reminder")] == ["withdrawn", "withdrawn"]
+
+
+def test_we_could_not_reach_you_is_withdrawn_once_they_are_reached_and_not_sent_again(
+        shop) -> None:
+    """Found by a review: reached by phone after the desk gave up (they rang in), the customer
+    still had "we could not reach you" waiting — and removing their email re-sent it by text."""
+    uow, clock, iid, people, silent = _call_default(shop)
+    _past_deadline(uow, clock, iid)
+    for _ in range(3):
+        logged = _call(uow, clock, silent, "no_answer")
+    assert logged.gave_up and logged.message_queued
+    assert [s for _, s, _ in _bodies(uow, silent, "unreachable", "email")] == ["pending"]
+    assert [s for _, s, _ in _bodies(uow, silent, "defaulted", "email")] == ["pending"]
+    _call(uow, clock, silent, "reached")
+    # they talked to a person: neither "we could not reach you" nor "we did not hear from
+    # you" (with its "one of our staff will call you") is true any more
+    assert [s for _, s, _ in _bodies(uow, silent, "unreachable", "email")] == ["withdrawn"]
+    assert [s for _, s, _ in _bodies(uow, silent, "defaulted", "email")] == ["withdrawn"]
+    done = _fix(uow, people[0], email=None)
+    assert done.messages_withdrawn == 0 and done.messages_resent == 0

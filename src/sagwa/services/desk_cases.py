@@ -271,6 +271,7 @@ def _confirm(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord, plan
 #: Why an unsent note is withdrawn once the call owed is made: the "default applied, we will
 #: call you" message would reach a customer who has just talked to an agent.
 CALL_MADE = "the customer was reached by phone (the call owed was made)"
+REACHED_SINCE = "the customer was reached by phone after the desk gave up calling"
 
 
 @dataclass(frozen=True)
@@ -370,6 +371,12 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
     # only a reached call takes a case off the list without the give-up mark
     made = owed_before and outcome == REACHED and owed is None
     withdrawn = withdraw_unsent(uow, [case_id], why=CALL_MADE) if made else 0
+    if channel == CALL_CHANNEL and outcome == REACHED and not owed_before and _given_up(
+            uow, case_id):
+        # reached after the desk gave up calling (they rang in, say): as for the call owed,
+        # what still waits for the contact hours ("we called and could not reach you", "we
+        # did not hear from you") is no longer true
+        withdrawn += withdraw_unsent(uow, [case_id], why=REACHED_SINCE)
     too_soon = owed is not None and owed_before and channel == CALL_CHANNEL \
         and not owed.last_counted
     counted = attempt_counted(owed, channel=channel, at=now, deadline=deadline)
@@ -386,6 +393,12 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
     return AttemptLogged(attempt, made, gave_up > 0, too_soon,
                          owed.counts_from if too_soon and owed else None,
                          owed.attempts if owed is not None else None, gave_up > 1, counted)
+
+
+def _given_up(uow: SqlAlchemyUnitOfWork, case_id: int) -> bool:
+    """Whether the desk gave up calling the case (marked "could not be reached")."""
+    record = uow.reads.call_records([case_id]).get(case_id)
+    return record is not None and record.unreachable
 
 
 def _deadline_of(uow: SqlAlchemyUnitOfWork, incident_id: int) -> datetime | None:

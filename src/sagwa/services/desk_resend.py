@@ -169,8 +169,10 @@ def _built(uow: SqlAlchemyUnitOfWork, message: WithdrawnMessage, customer: Custo
     if purpose == "unreachable":
         attempts = _attempts_at_mark(uow, message)
         calls = uow.reads.call_records([case_id]).get(case_id)
-        if attempts is None or calls is None or not calls.unreachable:
-            return []  # back on the call list: a new number, or they asked to be called back
+        if attempts is None or calls is None or not calls.unreachable or calls.reached:
+            # back on the call list (a new number, or they asked to be called back), or a
+            # call reached them since
+            return []
         return _typed(unreachable_messages(uow, case=case, plan=plan, attempts=attempts[0],
                                            attempt_id=attempts[1], policy=policy,
                                            links=links))
