@@ -216,3 +216,37 @@ def test_a_refused_form_keeps_what_its_page_showed_and_names_the_change_made_mea
     assert sent.status_code == 303
     after = client.get(f"/cs/cases/{case.case_id}?lang=en").text
     assert "minjun.new@example.com" in after and "010-8888-9999" in after
+
+
+def test_an_address_removed_on_the_case_page_sends_the_waiting_apology_by_text(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    """The customer's apology waited for an address they say is not theirs (its text copy had
+    gone with a number removed before): the agent gives the number they have now and removes
+    the address in one save, and is told the apology goes by text instead."""
+    from sqlalchemy import select
+    from world import POLICY
+
+    from sagwa.adapters.db.tables import outbox
+    from sagwa.services.customer_contact import change_customer_contact
+
+    case = notified_two_unit_case(session_factory, page_settings.secret_key, world,
+                                  started=datetime.now(UTC) - timedelta(days=1),
+                                  options=["keep", "talk_to_person"], sent=False)
+    change_customer_contact(SqlAlchemyUnitOfWork(session_factory, case.clock),
+                            customer_id=world.customers["김민준"], actor="agent:other",
+                            policy=POLICY, phone=None)
+    log_in(client, "agent")
+    page = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
+    sent = client.post(f"/cs/cases/{case.case_id}/contact?lang=en",
+                       data=_contact_form(page, phone="010-2222-3333", email=""))
+    assert sent.status_code == 303
+    said = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
+    # (the customer's apologies of their other incidents count too: every one goes by text)
+    assert re.search(r"(\d+) message\(s\) will not go to the removed one\. \1 of them go "
+                     r"instead by the customer's other channel \(text or email\)\.", said)
+    with session_factory() as s:
+        waiting = s.execute(select(outbox.c.channel, outbox.c.recipient).where(
+            outbox.c.case_id == case.case_id, outbox.c.purpose == "resolution",
+            outbox.c.status == "pending")).all()
+    assert [tuple(w) for w in waiting] == [("sms", "010-2222-3333")]
