@@ -301,3 +301,25 @@ def test_we_could_not_reach_you_is_withdrawn_once_they_are_reached_and_not_sent_
     assert [s for _, s, _ in _bodies(uow, silent, "defaulted", "email")] == ["withdrawn"]
     done = _fix(uow, people[0], email=None)
     assert done.messages_withdrawn == 0 and done.messages_resent == 0
+
+
+def test_a_number_given_back_written_another_way_is_the_number_that_failed(shop) -> None:
+    """Found by the second review: the text failed to 010-1234-0001; the number removed and
+    given back as +82 10-1234-0001 counted as a new one, so the apology was texted again to
+    the number that had failed."""
+    uow, _, iid, cases, people, _ = _incident(shop, worker_down=True)
+    ko = cases[people[1]]
+    with uow() as u:
+        failed_to = u.conn.execute(select(outbox.c.recipient).where(
+            outbox.c.case_id == ko, outbox.c.channel == "sms")).scalar_one()
+        u.conn.execute(outbox.update().where(outbox.c.case_id == ko, outbox.c.channel == "sms")
+                       .values(status="failed", last_error="number does not exist"))
+        u.commit()
+    assert failed_to == "010-1234-0001"
+    _fix(uow, people[1], phone=None)
+    _fix(uow, people[1], phone="+82 10-1234-0001")
+    done = _fix(uow, people[1], email=None)
+    assert (done.messages_resent, done.escalated) == (0, (ko,))
+    assert ko in _queued(uow, iid)
+    with uow() as u:
+        assert u.outbox.failed_apology_channels(ko) == {"sms"}

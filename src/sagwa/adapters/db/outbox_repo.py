@@ -31,7 +31,14 @@ from sqlalchemy import (
 )
 
 from sagwa.adapters.db.bulk import among
-from sagwa.adapters.db.tables import cases, customers, incident_plans, outbox
+from sagwa.adapters.db.tables import (
+    cases,
+    customers,
+    domestic_phone_digits,
+    incident_plans,
+    outbox,
+)
+from sagwa.domain.catalog import domestic_digits
 
 COLUMNS = ("idempotency_key", "incident_id", "case_id", "customer_id", "purpose", "channel",
            "recipient", "locale", "subject", "body", "not_before", "status", "attempts",
@@ -176,11 +183,13 @@ class OutboxRepository:
                     key: str) -> bool:
         """Whether the case has a message of ``purpose`` to ``recipient`` on ``channel``, not
         withdrawn, keyed ``key`` or ``key:…`` (a copy of the same message: sent, waiting, or
-        failed — one to an address or number since corrected does not count)."""
+        failed — one to an address or number since corrected does not count; a number is the
+        same however it is written)."""
+        same = (outbox.c.recipient == recipient if channel != "sms"
+                else domestic_phone_digits(outbox.c.recipient) == domestic_digits(recipient))
         return bool(self.conn.execute(select(exists().where(
             outbox.c.case_id == case_id, outbox.c.purpose == purpose,
-            outbox.c.channel == channel, outbox.c.recipient == recipient,
-            outbox.c.status != "withdrawn",
+            outbox.c.channel == channel, same, outbox.c.status != "withdrawn",
             or_(outbox.c.idempotency_key == key,
                 outbox.c.idempotency_key.startswith(f"{key}:", autoescape=True))))).scalar())
 
@@ -291,15 +300,17 @@ class OutboxRepository:
 
     def failed_apology_channels(self, case_id: int) -> frozenset[str]:
         """The channels on which the case's apology failed (for good, or out of attempts) to
-        the customer's address or number as it is now: one failed to a number since corrected
-        says nothing of the new one."""
-        current = case((outbox.c.channel == "email", customers.c.email),
-                       else_=customers.c.phone)
+        the customer's address or number as it is now (a number however it is written): one
+        failed to a number since corrected says nothing of the new one."""
+        current = case((outbox.c.channel == "email", outbox.c.recipient == customers.c.email),
+                       else_=domestic_phone_digits(outbox.c.recipient)
+                       == domestic_phone_digits(customers.c.phone))
         return frozenset(str(c) for c in self.conn.execute(
             select(outbox.c.channel).distinct()
-            .join(customers, customers.c.id == outbox.c.customer_id)
+            .join(cases, cases.c.id == outbox.c.case_id)
+            .join(customers, customers.c.id == cases.c.customer_id)
             .where(outbox.c.case_id == case_id, outbox.c.purpose == APOLOGY,
-                   outbox.c.status == "failed", outbox.c.recipient == current)).scalars())
+                   outbox.c.status == "failed", current)).scalars())
 
     def _apologies(self, case_id: int) -> list[Any]:
         """The case's apology messages: channel, status, last error; oldest first."""
