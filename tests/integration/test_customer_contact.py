@@ -351,7 +351,7 @@ def test_the_pages_count_attempts_at_the_new_number_not_since_the_deadline(shop)
     deadline and one at a new number: the count is the new number's."""
     from test_desk_no_phone import _render
 
-    from sagwa.web.pages.contact_centre import case_context, queue_context
+    from sagwa.web.pages.contact_centre import attempt_flash, case_context, queue_context
     from sagwa.web.pages.incident_context import detail_context
 
     uow, clock, iid, cases, people, _ = _incident(shop, worker_down=True)
@@ -366,8 +366,11 @@ def test_the_pages_count_attempts_at_the_new_number_not_since_the_deadline(shop)
     assert card.count("Attempts at the new number: 1 of 3") == 1  # that customer's card only
     ops = _render("incidents/detail.html", detail_context(uow, iid, POLICY), "ko")
     assert "새 번호로 1회 시도" in ops
-    for _ in range(2):
-        _call(uow, clock, ko, "no_answer")
+    _call(uow, clock, ko, "no_answer")
+    last = _call(uow, clock, ko, "no_answer")
+    assert last.gave_up and last.at_new_number and not last.no_phone
+    ko_flash, en_flash = attempt_flash(ko, "no_answer", last, POLICY)
+    assert "After 3 tries at the new number" in en_flash and "새 번호로 3번 시도해도" in ko_flash
     ops = _render("incidents/detail.html", detail_context(uow, iid, POLICY), "en")
     assert "3 attempts at the new number" in ops
     page = _render("cs/case.html", case_context(uow(), POLICY, ko), "en")

@@ -23,7 +23,7 @@ from sagwa.services import desk, desk_cases
 from sagwa.services.desk_notify import notify
 from sagwa.services.desk_report import build_report, figure_rows
 from sagwa.services.desk_status import incident_status
-from sagwa.web.pages.contact_centre import queue_context
+from sagwa.web.pages.contact_centre import attempt_flash, queue_context
 from sagwa.web.pages.i18n import chooser
 from sagwa.web.pages.incident_context import detail_context
 from sagwa.web.pages.rendering import make_templates
@@ -139,7 +139,11 @@ def test_a_told_customer_who_asked_for_a_person_with_no_phone_lets_the_incident_
     logged = desk_cases.log_call_attempt(uow(), case_id=asked, channel="phone",
                                          outcome="callback_requested", agent="agent:park",
                                          policy=POLICY)
-    assert logged.gave_up and not logged.message_queued
+    assert logged.gave_up and not logged.message_queued and logged.no_phone
+    # the agent is told why, not "after 3 tries since the deadline"
+    ko, en = attempt_flash(asked, "callback_requested", logged, POLICY)
+    assert "has no phone number, so nobody can call them back" in en and "tries" not in en
+    assert "전화번호가 없어 다시 전화드릴 수 없으므로" in ko
     assert len(_marks(uow, asked)) == 3
     with uow() as u:
         assert u.reads.calls_owed(iid) == 0

@@ -288,7 +288,12 @@ class AttemptLogged:
     ``attempts_counted``: the attempts counted towards the call still owed (None when none is).
     ``counted``: this attempt is one of those (``call_attempts.attempt_counted``) — never before
     the deadline, for a call that reached the customer, or for an email or text message.
-    Nothing is refused either way: the attempt is on the record."""
+    Nothing is refused either way: the attempt is on the record.
+
+    ``no_phone``: it gave up at once as the customer has no phone number to call back
+    (``call_attempts.NO_PHONE``), not after the attempts; ``at_new_number``: the attempts count
+    from a new number given after the deadline (``call_attempts.CALL_RESUMED``), not from the
+    deadline."""
 
     attempt_id: int
     made_call: bool
@@ -298,6 +303,8 @@ class AttemptLogged:
     attempts_counted: int | None = None
     message_queued: bool = False
     counted: bool = False
+    no_phone: bool = False
+    at_new_number: bool = False
 
 
 def log_contact_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str, outcome: str,
@@ -390,9 +397,11 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
     no_number = owed is not None and _marked_no_phone(uow, row, agent, policy, now)
     gave_up = 1 if no_number else _give_up_if_unreachable(uow, row, owed, attempt, agent,
                                                            policy, now, links)
+    record = uow.reads.call_records([case_id]).get(case_id)
     return AttemptLogged(attempt, made, gave_up > 0, too_soon,
                          owed.counts_from if too_soon and owed else None,
-                         owed.attempts if owed is not None else None, gave_up > 1, counted)
+                         owed.attempts if owed is not None else None, gave_up > 1, counted,
+                         no_number, record is not None and record.new_number)
 
 
 def _given_up(uow: SqlAlchemyUnitOfWork, case_id: int) -> bool:

@@ -258,10 +258,18 @@ def attempt_flash(case_id: int, outcome: str, logged: AttemptLogged,
     ko = f"#{case_id} 통화 기록: {label('outcome', outcome, 'ko')}."
     en = f"#{case_id} call logged: {label('outcome', outcome, 'en')}."
     tries = policy.max_call_attempts
-    if logged.gave_up:
-        ko += (f" 기한 뒤 {tries}번 시도해도 연결되지 않아 ‘연락 안 됨’으로 기록하고 목록에서 "
+    since_ko, since_en = (("새 번호로", "at the new number") if logged.at_new_number
+                          else ("기한 뒤", "since the deadline"))
+    if logged.gave_up and logged.no_phone:
+        ko += (" 이 고객은 전화번호가 없어 다시 전화드릴 수 없으므로 ‘연락 안 됨’으로 다시 기록하고 "
+               "목록에서 뺐습니다. 번호를 알려 주시면 연락처에 저장해 주세요. 다시 목록에 오릅니다.")
+        en += (" This customer has no phone number, so nobody can call them back: recorded "
+               "again as could not be reached, off the list. If they give you a number, save "
+               "it in the contact details: they go back on the list.")
+    elif logged.gave_up:
+        ko += (f" {since_ko} {tries}번 시도해도 연결되지 않아 ‘연락 안 됨’으로 기록하고 목록에서 "
                "뺐습니다. 주문은 기본 처리대로 둡니다.")
-        en += (f" After {tries} tries since the deadline the customer is recorded as could not "
+        en += (f" After {tries} tries {since_en} the customer is recorded as could not "
                "be reached and leaves the list; the orders stay as the default left them.")
         if logged.message_queued:
             ko += " 고객에게는 전화로 연락드리지 못했다는 안내 메시지를 연락 가능 시간에 보냅니다."
@@ -271,7 +279,7 @@ def attempt_flash(case_id: int, outcome: str, logged: AttemptLogged,
         spacing_ko, spacing_en = (spacing_words(policy.min_call_spacing, lang)
                                   for lang in ("ko", "en"))
         when = seoul(logged.counts_from)
-        ko += (f" 다만 이 통화는 기한 뒤 시도 횟수(최대 {tries}회)에 넣지 않았습니다. 횟수에 넣은 "
+        ko += (f" 다만 이 통화는 {since_ko} 시도 횟수(최대 {tries}회)에 넣지 않았습니다. 횟수에 넣은 "
                f"마지막 통화 뒤 아직 {spacing_ko}이 지나지 않았기 때문입니다. {when}(한국 시간)"
                "부터 거는 전화는 다시 횟수에 넣습니다.")
         en += (f" Not counted towards the {tries} tries: less than {spacing_en} after the last "
