@@ -157,3 +157,4 @@ def test_the_api_says_an_attempt_before_the_deadline_did_not_count(
         assert (body["counted"], body["attempts_counted"], body["counts_from"]) == (False, 0, None)
         assert {"made_call", "gave_up", "message_queued", "max_attempts",
                 "min_spacing_minutes"} <= set(body)
+        assert (body["no_phone"], body["at_new_number"]) == (False, False)

@@ -332,13 +332,15 @@ def difference_paid(case_id: int, body: DifferencePaidCreate, request: Request, 
 def attempt(case_id: int, body: AttemptCreate, request: Request, uow: Uow,
             caller: AgentCaller, key: OptionalIdempotencyKey) -> dict[str, Any]:
     """Log a contact attempt. The answer says what it did to a call owed: ``made_call``,
-    ``gave_up`` (marked "could not be reached"; ``message_queued``: the customer is told),
+    ``gave_up`` (marked "could not be reached"; ``message_queued``: the customer is told;
+    ``no_phone``: at once, as the customer has no phone number to call back),
     ``counted``: whether this attempt counted towards ``max_attempts`` (towards "could not be
     reached"): only a phone call from the deadline on that did not reach the customer does, and
     only spaced out — ``counts_from`` says when the next one will count if this one came too
     soon after the last attempt that counted (``[calls] min_spacing_minutes``); before the
     deadline nothing counts — and ``attempts_counted`` of ``max_attempts`` (null when no call
-    is owed). An ``Idempotency-Key`` (optional) makes a retry answer the first result without
+    is owed; ``at_new_number``: they count from a new number given after the deadline, not
+    from the deadline). An ``Idempotency-Key`` (optional) makes a retry answer the first result without
     logging the attempt twice."""
     policy = _policy(request)
     logged = desk_cases.log_call_attempt(uow(), case_id=case_id, channel=body.channel,
@@ -350,7 +352,8 @@ def attempt(case_id: int, body: AttemptCreate, request: Request, uow: Uow,
             "message_queued": logged.message_queued, "counted": logged.counted,
             "counts_from": logged.counts_from, "attempts_counted": logged.attempts_counted,
             "max_attempts": policy.max_call_attempts,
-            "min_spacing_minutes": int(policy.min_call_spacing.total_seconds() // 60)}
+            "min_spacing_minutes": int(policy.min_call_spacing.total_seconds() // 60),
+            "no_phone": logged.no_phone, "at_new_number": logged.at_new_number}
 
 
 @router.get("/incidents/{incident_id}/notices/draft", dependencies=[ADMIN])
