@@ -30,6 +30,17 @@ def _bodies(uow, case_id: int, purpose: str, channel: str) -> list[tuple[str, st
                    outbox.c.channel == channel).order_by(outbox.c.id))]
 
 
+def _text_failed(uow, case_id: int) -> str:
+    """The case's text messages failed for good (a number that does not exist); the number."""
+    with uow() as u:
+        [number] = u.conn.execute(outbox.update().where(
+            outbox.c.case_id == case_id, outbox.c.channel == "sms")
+            .values(status="failed", last_error="number does not exist")
+            .returning(outbox.c.recipient)).scalars().all()
+        u.commit()
+    return str(number)
+
+
 def test_copies_of_one_message_share_a_family_and_other_messages_do_not() -> None:
     base = "incident:7:case:12:resolution"
     assert copy_family(f"{base}:email") == copy_family(f"{base}:sms") == base
@@ -86,10 +97,7 @@ def test_an_apology_with_its_text_still_waiting_is_not_sent_twice(shop) -> None:
 def test_a_failed_text_is_not_tried_again_and_the_customer_goes_on_the_call_list(shop) -> None:
     uow, _, iid, cases, people, _ = _incident(shop, worker_down=True)
     ko = cases[people[1]]
-    with uow() as u:
-        u.conn.execute(outbox.update().where(outbox.c.case_id == ko, outbox.c.channel == "sms")
-                       .values(status="failed", last_error="number does not exist"))
-        u.commit()
+    _text_failed(uow, ko)
     done = _fix(uow, people[1], email=None)
     assert (done.messages_resent, done.escalated) == (0, (ko,))
     assert ko in _queued(uow, iid)
@@ -229,10 +237,7 @@ def test_a_text_failed_to_a_number_since_corrected_does_not_stop_the_apology(sho
     channel", so once the email went too, nothing was texted to the corrected number."""
     uow, _, _, cases, people, _ = _incident(shop, worker_down=True)
     ko = cases[people[1]]
-    with uow() as u:
-        u.conn.execute(outbox.update().where(outbox.c.case_id == ko, outbox.c.channel == "sms")
-                       .values(status="failed", last_error="number does not exist"))
-        u.commit()
+    _text_failed(uow, ko)
     _fix(uow, people[1], phone="010-6060-7070")
     done = _fix(uow, people[1], email=None)
     assert (done.messages_resent, done.escalated) == (1, ())
@@ -309,13 +314,7 @@ def test_a_number_given_back_written_another_way_is_the_number_that_failed(shop)
     the number that had failed."""
     uow, _, iid, cases, people, _ = _incident(shop, worker_down=True)
     ko = cases[people[1]]
-    with uow() as u:
-        failed_to = u.conn.execute(select(outbox.c.recipient).where(
-            outbox.c.case_id == ko, outbox.c.channel == "sms")).scalar_one()
-        u.conn.execute(outbox.update().where(outbox.c.case_id == ko, outbox.c.channel == "sms")
-                       .values(status="failed", last_error="number does not exist"))
-        u.commit()
-    assert failed_to == "010-1234-0001"
+    assert _text_failed(uow, ko) == "010-1234-0001"
     _fix(uow, people[1], phone=None)
     _fix(uow, people[1], phone="+82 10-1234-0001")
     done = _fix(uow, people[1], email=None)
