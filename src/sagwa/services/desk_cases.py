@@ -378,8 +378,10 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
     # only a reached call takes a case off the list without the give-up mark
     made = owed_before and outcome == REACHED and owed is None
     withdrawn = withdraw_unsent(uow, [case_id], why=CALL_MADE) if made else 0
-    if channel == CALL_CHANNEL and outcome == REACHED and not owed_before and _given_up(
-            uow, case_id):
+    # how the calls stand (given up, counting from a new number): the attempt changes neither
+    record = uow.reads.call_records([case_id]).get(case_id)
+    if channel == CALL_CHANNEL and outcome == REACHED and not owed_before \
+            and record is not None and record.unreachable:
         # reached after the desk gave up calling (they rang in, say): as for the call owed,
         # what still waits for the contact hours ("we called and could not reach you", "we
         # did not hear from you") is no longer true
@@ -397,17 +399,10 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
     no_number = owed is not None and _marked_no_phone(uow, row, agent, policy, now)
     gave_up = 1 if no_number else _give_up_if_unreachable(uow, row, owed, attempt, agent,
                                                            policy, now, links)
-    record = uow.reads.call_records([case_id]).get(case_id)
     return AttemptLogged(attempt, made, gave_up > 0, too_soon,
                          owed.counts_from if too_soon and owed else None,
                          owed.attempts if owed is not None else None, gave_up > 1, counted,
                          no_number, record is not None and record.new_number)
-
-
-def _given_up(uow: SqlAlchemyUnitOfWork, case_id: int) -> bool:
-    """Whether the desk gave up calling the case (marked "could not be reached")."""
-    record = uow.reads.call_records([case_id]).get(case_id)
-    return record is not None and record.unreachable
 
 
 def _deadline_of(uow: SqlAlchemyUnitOfWork, incident_id: int) -> datetime | None:

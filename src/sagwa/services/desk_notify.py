@@ -238,9 +238,18 @@ def owed_a_reminder(uow: SqlAlchemyUnitOfWork, incident_id: int) -> list[CaseRow
     and still unanswered — notified, or escalated onto the call list by the desk (by hand or by
     the escalation job) — unless they asked to talk to a person (that is an answer: the call
     is owed) or an agent has already reached them (``reached``: they talked to a person)."""
-    rows = [r for r in uow.cases.for_incident(
-                incident_id, statuses={CaseStatus.NOTIFIED, CaseStatus.ESCALATED})
-            if r.case.consent is None and r.first_notified_at is not None]
+    return reminded_among(uow, uow.cases.for_incident(incident_id, statuses=set(_REMINDED)))
+
+
+#: The statuses of a case whose customer may be sent the reminder (:func:`owed_a_reminder`).
+_REMINDED = frozenset({CaseStatus.NOTIFIED, CaseStatus.ESCALATED})
+
+
+def reminded_among(uow: SqlAlchemyUnitOfWork, rows: list[CaseRow]) -> list[CaseRow]:
+    """Those of ``rows`` whose customer is sent the reminder, by :func:`owed_a_reminder`'s
+    rule (also for one case whose reminder goes again by another channel, ``desk_resend``)."""
+    rows = [r for r in rows if r.case.status in _REMINDED and r.case.consent is None
+            and r.first_notified_at is not None]
     attempts = uow.reads.attempts_by_case([int(r.case.case_id) for r in rows])
     return [r for r in rows if not any(a.outcome == REACHED
                                        for a in attempts.get(int(r.case.case_id), []))]

@@ -33,9 +33,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from sagwa.adapters.db.outbox_repo import APOLOGY, WithdrawnMessage
-from sagwa.domain.call_attempts import REACHED, UNREACHABLE_ACTION
+from sagwa.domain.call_attempts import UNREACHABLE_ACTION
 from sagwa.domain.catalog import Customer
-from sagwa.domain.incidents import CaseStatus, IncidentStatus
+from sagwa.domain.incidents import UNANSWERED, IncidentStatus
 from sagwa.errors import SagwaError
 from sagwa.services.desk_cases import current_plan
 from sagwa.services.desk_difference import RECEIPT_PURPOSE, differences_of, receipt_messages
@@ -44,6 +44,7 @@ from sagwa.services.desk_notify import (
     apology_messages,
     confirmation_messages,
     defaulted_messages_for,
+    reminded_among,
 )
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_unreachable import never_told_messages, unreachable_messages
@@ -56,7 +57,6 @@ OTHER_CHANNEL = {"email": "sms", "sms": "email"}
 #: Key endings that name a copy of one message rather than another message (its channel, or a
 #: re-sending of it).
 _COPY_ENDINGS = (":email", ":sms", ":to_email", ":to_sms")
-_UNANSWERED = frozenset({CaseStatus.OPEN, CaseStatus.NOTIFIED, CaseStatus.ESCALATED})
 
 
 @dataclass(frozen=True)
@@ -135,12 +135,10 @@ def _built(uow: SqlAlchemyUnitOfWork, message: WithdrawnMessage, customer: Custo
     if purpose in (APOLOGY, "reminder"):
         incident = require(uow.incidents.get(incident_id), "incident", incident_id).incident
         if (links is None or incident.status is not IncidentStatus.NOTIFYING
-                or case.status not in _UNANSWERED or case.consent is not None
+                or case.status not in UNANSWERED or case.consent is not None
                 or uow.now() >= plan.deadline):
             return []
-        if purpose == "reminder" and (row.first_notified_at is None or any(
-                a.outcome == REACHED for a in uow.reads.attempts_by_case([case_id]).get(
-                    case_id, []))):
+        if purpose == "reminder" and not reminded_among(uow, [row]):
             return []  # as the reminder job chooses: told, and not reached by an agent since
         return _typed(apology_messages(uow, case=case, person=customer, plan=plan,
                                        policy=policy, links=links,

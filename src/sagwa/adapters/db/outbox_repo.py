@@ -185,11 +185,10 @@ class OutboxRepository:
         withdrawn, keyed ``key`` or ``key:…`` (a copy of the same message: sent, waiting, or
         failed — one to an address or number since corrected does not count; a number is the
         same however it is written)."""
-        same = (outbox.c.recipient == recipient if channel != "sms"
-                else domestic_phone_digits(outbox.c.recipient) == domestic_digits(recipient))
         return bool(self.conn.execute(select(exists().where(
             outbox.c.case_id == case_id, outbox.c.purpose == purpose,
-            outbox.c.channel == channel, same, outbox.c.status != "withdrawn",
+            outbox.c.channel == channel, _sent_to(channel, recipient),
+            outbox.c.status != "withdrawn",
             or_(outbox.c.idempotency_key == key,
                 outbox.c.idempotency_key.startswith(f"{key}:", autoescape=True))))).scalar())
 
@@ -302,9 +301,8 @@ class OutboxRepository:
         """The channels on which the case's apology failed (for good, or out of attempts) to
         the customer's address or number as it is now (a number however it is written): one
         failed to a number since corrected says nothing of the new one."""
-        current = case((outbox.c.channel == "email", outbox.c.recipient == customers.c.email),
-                       else_=domestic_phone_digits(outbox.c.recipient)
-                       == domestic_phone_digits(customers.c.phone))
+        current = case((outbox.c.channel == "email", _sent_to("email", customers.c.email)),
+                       else_=_sent_to("sms", customers.c.phone))
         return frozenset(str(c) for c in self.conn.execute(
             select(outbox.c.channel).distinct()
             .join(cases, cases.c.id == outbox.c.case_id)
@@ -330,6 +328,16 @@ class OutboxRepository:
         due: datetime | None = self.conn.execute(
             select(outbox.c.not_before).where(outbox.c.id == message_id)).scalar()
         return due
+
+
+def _sent_to(channel: str, address: ColumnElement[Any] | str) -> ColumnElement[bool]:
+    """An outbox row of ``channel`` is addressed to ``address`` (a value, or a customer's
+    column): a phone number however it is written (its domestic digits), an email as stored."""
+    if channel != "sms":
+        return outbox.c.recipient == address
+    digits = (domestic_digits(address) if isinstance(address, str)
+              else domestic_phone_digits(address))
+    return domestic_phone_digits(outbox.c.recipient) == digits
 
 
 def _not_held(held: Sequence[str]) -> list[ColumnElement[bool]]:
