@@ -7,6 +7,9 @@ then declares, scopes and plans the incident, marks it told (``notifying``; no m
 written); a tenth of the customers kept their order and a tenth took the keep default. Timed: ``seller_incident`` (the service), the page (``/seller/incidents/{id}``
 over a TestClient) and the JSON (``/api/sellers/{id}/incidents/{id}``), and the seller's closing email
 (``seller_notices.closing_notices``, built as ``desk.close`` builds it), each the best of 3.
+Each is timed twice: in this process as it is, then after ``gc.freeze()`` of what is alive once
+the setup is done, as ``sagwa serve`` and ``sagwa worker`` do once they are set up
+(``cli.context.freeze_startup_objects``; keys ``*_frozen_s``).
 Prints a table and writes bench/results/seller_incident.json.
 
     .venv/bin/python bench/seller_incident.py [--n 20000]
@@ -15,6 +18,7 @@ Prints a table and writes bench/results/seller_incident.json.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import tempfile
 import time
@@ -77,23 +81,21 @@ def run(n: int) -> dict[str, object]:
             conn.execute(update(cases).where(cases.c.id % 10 == 2).values(status="defaulted"))
             seller_id = conn.execute(select(listings.c.seller_id).where(
                 listings.c.id == listing_id)).scalar_one()
-        service_s = _best(lambda: seller_incident(uow(), seller_id=seller_id,
-                                                  incident_id=incident_id, policy=policy))
-        view = seller_incident(uow(), seller_id=seller_id, incident_id=incident_id, policy=policy)
-        # the closing email (``seller_notices.closing_notices``), built as closing builds it:
-        # inside one unit of work, for a seller with an address; not committed
         with db.engine.begin() as conn:
             conn.execute(update(sellers).where(sellers.c.id == seller_id).values(
                 contact_email="bench@seller.example"))
-
-        def closing_mail() -> None:
-            with uow() as u:
-                inc = u.incidents.get(incident_id).incident
-                assert len(closing_notices(u, incident=inc, links=None, policy=policy)) == 1
-        closing_s = _best(closing_mail)
         create_user(uow(), username="seller", role="seller", password="bench-password-123",
                     seller_id=seller_id, actor="bench")
         token = issue_api_token(uow(), username="seller", name="bench", actor="bench")
+        view = seller_incident(uow(), seller_id=seller_id, incident_id=incident_id, policy=policy)
+
+        def closing_mail() -> None:
+            # the seller's closing email as ``desk.close`` builds it: inside one unit of work,
+            # for a seller with an address; not committed
+            with uow() as u:
+                inc = u.incidents.get(incident_id).incident
+                assert len(closing_notices(u, incident=inc, links=None, policy=policy)) == 1
+
         app = create_app(settings, database=db)
         with TestClient(app) as client:
             page = client.get("/login")
@@ -101,28 +103,37 @@ def run(n: int) -> dict[str, object]:
             client.post("/login", data={"username": "seller", "password": "bench-password-123",
                                         "csrf_token": csrf})
             url = f"/seller/incidents/{incident_id}"
-            page_s = _best(lambda: client.get(url))
-            page_bytes = len(client.get(url).content)
             api = f"/api/sellers/{seller_id}/incidents/{incident_id}"
             headers = {"Authorization": f"Bearer {token}"}
-            api_s = _best(lambda: client.get(api, headers=headers))
+            page_bytes = len(client.get(url).content)
             api_bytes = len(client.get(api, headers=headers).content)
+            timed: dict[str, float] = {}
+            for suffix in ("", "_frozen"):
+                if suffix:  # as ``sagwa serve`` does once it is set up
+                    gc.collect()
+                    gc.freeze()
+                timed["service" + suffix + "_s"] = _best(lambda: seller_incident(
+                    uow(), seller_id=seller_id, incident_id=incident_id, policy=policy))
+                timed["closing_mail" + suffix + "_s"] = _best(closing_mail)
+                timed["page" + suffix + "_s"] = _best(lambda: client.get(url))
+                timed["api" + suffix + "_s"] = _best(lambda: client.get(api, headers=headers))
+            gc.unfreeze()
         return {"affected_orders": n, "orders_in_view": len(view.orders), "counts": view.counts,
-                "service_s": round(service_s, 3), "closing_mail_s": round(closing_s, 3),
-                "page_s": round(page_s, 3),
-                "page_kib": round(page_bytes / 1024, 1), "api_s": round(api_s, 3),
-                "api_kib": round(api_bytes / 1024, 1)}
+                **{key: round(value, 3) for key, value in timed.items()},
+                "page_kib": round(page_bytes / 1024, 1), "api_kib": round(api_bytes / 1024, 1)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=20_000)
+    parser.add_argument("--json", type=Path, default=None,
+                        help="where to write the result (default bench/results/seller_incident.json)")
     args = parser.parse_args()
     result = run(args.n)
     width = max(len(k) for k in result)
     for key, value in result.items():
         print(f"{key:<{width}}  {value}")
-    out = Path(__file__).parent / "results" / "seller_incident.json"
+    out = args.json or Path(__file__).parent / "results" / "seller_incident.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
 

@@ -232,7 +232,7 @@ def test_duplicate_seller_is_409_conflict(client: TestClient, market: Market) ->
 def test_spending_more_points_than_held_is_409(client: TestClient, market: Market) -> None:
     body = error(client.post(f"/api/customers/{market.customer}/points/debit",
                              json={"points": 1, "memo": "x"}), 409, "insufficient_points")
-    assert body["details"] == {"balance": 0, "requested": 1}
+    assert body["details"] == {"balance": 0, "requested": 1, "reason": "balance_too_low"}
 
 
 def test_idempotency_key_retry_returns_the_same_order(client: TestClient, market: Market) -> None:

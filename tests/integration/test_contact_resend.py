@@ -322,3 +322,38 @@ def test_a_number_given_back_written_another_way_is_the_number_that_failed(shop)
     assert ko in _queued(uow, iid)
     with uow() as u:
         assert u.outbox.failed_apology_channels(ko) == {"sms"}
+
+
+def test_the_reminder_of_an_unpaid_difference_follows_a_removed_address_until_it_is_paid(
+        shop) -> None:
+    """The reminder waiting for the address goes by text, due when it was; once the payment is
+    recorded nothing of it is sent again."""
+    from test_desk_difference import OPTIONS, _answered
+
+    from sagwa.services.desk_difference import REMINDER_PURPOSE, record_difference_paid
+
+    uow, _, _, cases, people = _answered(shop, 20, {1: OPTIONS[2], 3: OPTIONS[2]})
+    owed, paid = cases[people[1]], cases[people[3]]
+    [(_, (_key, due))] = [(0, r) for r in _reminder_due(uow, owed)]
+    _fix(uow, people[1], email=None)
+    [(email_key, withdrawn, _)] = _bodies(uow, owed, REMINDER_PURPOSE, "email")
+    [(key, status, body)] = _bodies(uow, owed, REMINDER_PURPOSE, "sms")
+    assert withdrawn == "withdrawn" and (key, status) == (f"{email_key}:to_sms", "pending")
+    assert "차액 278,600원이 아직 결제되지 않았습니다" in body
+    assert [d for _, d in _reminder_due(uow, owed)] == [due, due]  # not moved by the correction
+    record_difference_paid(uow(), case_id=paid, actor="agent:park", note="transfer 77")
+    done = _fix(uow, people[3], email=None)
+    # paid: the reminder was withdrawn then, and is not sent again; the confirmation and the
+    # receipt go by text
+    assert _bodies(uow, paid, REMINDER_PURPOSE, "sms") == []
+    assert (done.messages_withdrawn, done.messages_resent) == (2, 2)
+
+
+def _reminder_due(uow, case_id: int) -> list[tuple[str, object]]:
+    from sagwa.services.desk_difference import REMINDER_PURPOSE
+
+    with uow() as u:
+        return [tuple(r) for r in u.conn.execute(
+            select(outbox.c.idempotency_key, outbox.c.not_before)
+            .where(outbox.c.case_id == case_id, outbox.c.purpose == REMINDER_PURPOSE)
+            .order_by(outbox.c.id))]

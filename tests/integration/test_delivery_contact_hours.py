@@ -171,6 +171,24 @@ def test_a_confirmation_of_a_choice_goes_out_at_night(notified) -> None:
     assert len(sender.calls) == 1
 
 
+def test_the_reminder_of_an_unpaid_difference_waits_for_the_contact_centre(notified) -> None:
+    """It asks the customer to call the centre to pay: not at 2 am, at the next opening."""
+    session_factory, uow, _ = notified
+    with uow() as u:
+        message_id = enqueue_message(
+            u, idempotency_key="incident:1:case:1:difference_reminder",
+            purpose="difference_reminder", channel="email", recipient="minji@example.com",
+            locale="ko", subject="[사과] 차액이 아직 결제되지 않았습니다",
+            body="차액이 아직 결제되지 않았습니다.", not_before=SATURDAY_2AM - timedelta(minutes=1))
+        u.commit()
+    assert message_id is not None
+    sender = FakeSender()
+    assert _deliver(session_factory, sender, message_id, SATURDAY_2AM) == Outcome.NOT_DUE
+    assert sender.calls == [] and _row(session_factory, message_id).not_before == SATURDAY_OPENING
+    assert _deliver(session_factory, sender, message_id, SATURDAY_OPENING) == Outcome.SENT
+    assert contact_opening(HOURS, "difference_reminder", SATURDAY_2AM) == SATURDAY_OPENING
+
+
 def test_only_messages_asking_to_act_wait_for_the_contact_centre() -> None:
     assert contact_opening(HOURS, "resolution", SATURDAY_2AM) == SATURDAY_OPENING
     assert contact_opening(HOURS, "reminder", SATURDAY_2AM) == SATURDAY_OPENING

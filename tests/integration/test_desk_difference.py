@@ -19,7 +19,12 @@ from sagwa.domain.money import Money
 from sagwa.errors import Conflict, InvalidInput, NotFound
 from sagwa.replay.figures import scenario_figures
 from sagwa.services import desk, desk_cases
-from sagwa.services.desk_difference import PAID_ACTION, RECEIPT_PURPOSE, record_difference_paid
+from sagwa.services.desk_difference import (
+    PAID_ACTION,
+    RECEIPT_PURPOSE,
+    REMINDER_PURPOSE,
+    record_difference_paid,
+)
 from sagwa.services.desk_notify import notify
 from sagwa.services.desk_report import build_report
 from sagwa.services.desk_status import incident_status
@@ -217,3 +222,66 @@ def test_a_text_receipt_with_a_shortened_name_reads_right_and_the_replay_counts_
                                  schedule=POLICY.schedule)["messages_failing_check"]
         u.rollback()
     assert after == before
+
+
+def _reminders(uow, case_id: int) -> list[tuple[str, str, str, datetime, str, str]]:
+    with uow() as u:
+        return [tuple(r) for r in u.conn.execute(
+            select(outbox.c.status, outbox.c.channel, outbox.c.recipient, outbox.c.not_before,
+                   outbox.c.subject, outbox.c.body)
+            .where(outbox.c.case_id == case_id, outbox.c.purpose == REMINDER_PURPOSE)
+            .order_by(outbox.c.id))]
+
+
+def test_a_difference_still_unpaid_is_recalled_once_three_days_after_the_choice(chosen) -> None:
+    """Customers 1 and 3 took the discount at 10:00 on Friday the 13th: each has one reminder
+    waiting for Monday 10:00 (Korean, by email), saying what is owed, how to pay and that the
+    order is not cancelled without their consent; customer 2 kept their order and has none."""
+    uow, _clock, _iid, cases, people = chosen
+    chose_at = datetime(2008, 6, 13, 10, 0, tzinfo=SEOUL)
+    for person in (people[1], people[3]):
+        [(status, channel, _to, due, subject, body)] = _reminders(uow, cases[person])
+        assert (status, channel, due) == ("pending", "email", chose_at + timedelta(days=3))
+        assert subject == "[사과] 차액이 아직 결제되지 않았습니다"
+        assert "차액 278,600원은 아직 결제되지 않았습니다" in body
+        assert "6월 13일(금) 오전 10시에 할인된 정상 가격으로" in body
+        assert "동의 없이 주문을 취소하지 않습니다" in body and "1544-0000" in body
+    assert _reminders(uow, cases[people[2]]) == []
+    # the same choice again (a double click) queues nothing more
+    desk_cases.record_choice(uow(), case_id=cases[people[1]], choice=OPTIONS[2], channel="web",
+                             evidence="clicked again", taken_by="customer", policy=POLICY)
+    assert len(_reminders(uow, cases[people[1]])) == 1
+
+
+def test_recording_the_payment_first_withdraws_the_reminder(chosen) -> None:
+    uow, clock, _iid, cases, people = chosen
+    clock.now = datetime(2008, 6, 14, 11, 0, tzinfo=SEOUL)
+    record_difference_paid(uow(), case_id=cases[people[1]], actor="agent:park",
+                           note="transfer 0614", policy=POLICY)
+    assert [r[0] for r in _reminders(uow, cases[people[1]])] == ["withdrawn"]
+    assert [r[0] for r in _reminders(uow, cases[people[3]])] == ["pending"]  # still owed
+
+
+def test_an_english_customer_without_an_address_is_reminded_by_text(shop) -> None:
+    uow, _clock, _listing_id, people, _ = shop
+    with uow() as u:  # Alex Kim (English) has no email: the reminder goes by text
+        u.conn.execute(customers.update().where(customers.c.id == people[0]).values(email=None))
+        u.commit()
+    uow, _clock, _iid, cases, people = _answered(shop, 20, {0: OPTIONS[2]})
+    [(status, channel, to, _due, subject, body)] = _reminders(uow, cases[people[0]])
+    assert (status, channel, subject) == ("pending", "sms", "")
+    assert to is not None and "The difference of 139,300 KRW" in body
+    assert "without your consent" in body
+
+
+def test_no_reminder_when_nothing_is_owed_or_the_policy_sends_none(shop) -> None:
+    """95% off leaves nothing to pay (the order keeps its price); a policy with
+    ``reminder_after_days = 0`` sends no reminder of a difference that is owed."""
+    from dataclasses import replace
+
+    uow, _clock, _iid, cases, people = _answered(shop, 95, {1: OPTIONS[2]})
+    assert _reminders(uow, cases[people[1]]) == []
+    quiet = replace(POLICY, difference_reminder_after=None)
+    desk_cases.record_choice(uow(), case_id=cases[people[3]], choice=OPTIONS[2], channel="web",
+                             evidence="clicked", taken_by="customer", policy=quiet)
+    assert _reminders(uow, cases[people[3]]) == []

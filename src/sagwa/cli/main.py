@@ -11,7 +11,13 @@ import typer
 from sagwa import __version__
 from sagwa.cli import audit, database, incident, replay, seed, users
 from sagwa.cli import worker as worker_cli
-from sagwa.cli.context import console, err_console, exits_cleanly, settings
+from sagwa.cli.context import (
+    console,
+    err_console,
+    exits_cleanly,
+    freeze_startup_objects,
+    settings,
+)
 
 app = typer.Typer(
     name="sagwa",
@@ -77,8 +83,10 @@ def serve(
     console.print(f"sagwa {__version__} on [bold]http://{host}:{port}[/bold] "
                   f"(API docs: http://{host}:{port}/docs) — {db.description}"
                   + ("" if no_worker else "; delivering messages in this process"))
+    app = create_app(config, database=db)
+    freeze_startup_objects()
     try:
-        uvicorn.run(create_app(config, database=db), host=host, port=port, log_level="info")
+        uvicorn.run(app, host=host, port=port, log_level="info")
     finally:
         if background is not None:
             background.stop()

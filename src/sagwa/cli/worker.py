@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from sagwa.cli.context import console, exits_cleanly, settings
+from sagwa.cli.context import console, exits_cleanly, freeze_startup_objects, settings
 from sagwa.jobs.worker import WorkerOptions, run_worker
 
 ConcurrencyOpt = Annotated[int, typer.Option(
@@ -35,7 +35,9 @@ def worker(concurrency: ConcurrencyOpt = 4, one_shot: OneShotOpt = False,
     console.print(f"sagwa worker: concurrency {concurrency}, queues "
                   f"{', '.join(names) if names else 'all'}{' (one shot)' if one_shot else ''}",
                   highlight=False)
-    run_worker(settings(), options)
+    config = settings()
+    freeze_startup_objects()
+    run_worker(config, options)
 
 
 cli = typer.Typer(add_completion=False, pretty_exceptions_enable=False)

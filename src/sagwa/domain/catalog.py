@@ -19,9 +19,10 @@ LOCALES = ("ko", "en")
 def require_text(value: str, field: str, *, max_len: int = 200) -> str:
     text = (value or "").strip()
     if not text:
-        raise InvalidInput(f"{field} must not be empty", field=field)
+        raise InvalidInput(f"{field} must not be empty", field=field, reason="text_missing")
     if len(text) > max_len:
-        raise InvalidInput(f"{field} is longer than {max_len} characters", field=field)
+        raise InvalidInput(f"{field} is longer than {max_len} characters", field=field,
+                           reason="text_too_long")
     return text
 
 
@@ -61,7 +62,7 @@ class SellerDraft:
         if not _CODE.match(self.code or ""):
             raise InvalidInput(
                 f"seller code {self.code!r} must be 2-40 lowercase letters, digits or hyphens",
-                field="code",
+                field="code", reason="seller_code_malformed",
             )
         object.__setattr__(self, "name", require_text(self.name, "name"))
         object.__setattr__(self, "contact_email", check_email(self.contact_email))
@@ -103,7 +104,8 @@ class CustomerDraft:
         object.__setattr__(self, "email", check_email(self.email))
         object.__setattr__(self, "phone", check_phone(self.phone))
         if self.locale not in LOCALES:
-            raise InvalidInput(f"locale must be one of {LOCALES}, got {self.locale!r}", field="locale")
+            raise InvalidInput(f"locale must be one of {LOCALES}, got {self.locale!r}",
+                               field="locale", reason="locale_unknown")
         if self.email is None and self.phone is None:
             raise InvalidInput("a customer needs an email or a phone number", field="email",
                                reason="customer_contact_required")

@@ -37,14 +37,16 @@ def split_compensation(total: Money, seller_share_pct: int) -> tuple[Money, Mone
     if isinstance(seller_share_pct, bool) or not isinstance(seller_share_pct, int):
         raise InvalidInput(
             f"seller share must be a whole percent, got {seller_share_pct!r}",
-            field="seller_share_pct",
+            field="seller_share_pct", reason="share_not_whole_percent",
         )
     if not 0 <= seller_share_pct <= 100:
         raise InvalidInput(
-            f"seller share must be 0 to 100, got {seller_share_pct}", field="seller_share_pct"
+            f"seller share must be 0 to 100, got {seller_share_pct}", field="seller_share_pct",
+            reason="share_out_of_range"
         )
     if total.amount_minor < 0:
-        raise InvalidInput(f"cannot split a negative amount ({total})", field="total")
+        raise InvalidInput(f"cannot split a negative amount ({total})", field="total",
+                           reason="amount_negative")
     seller = Money(total.amount_minor * seller_share_pct // 100, total.currency)
     return seller, total - seller
 
@@ -53,9 +55,11 @@ def _option(plan: IncidentPlan, choice: CustomerOption | str) -> CustomerOption:
     try:
         option = CustomerOption(choice)
     except ValueError:
-        raise InvalidInput(f"unknown option {choice!r}", field="choice") from None
+        raise InvalidInput(f"unknown option {choice!r}", field="choice",
+                           reason="option_unknown") from None
     if not plan.offers(option):
-        raise InvalidInput(f"{option.value} was not offered in this plan", field="choice")
+        raise InvalidInput(f"{option.value} was not offered in this plan", field="choice",
+                           reason="option_not_offered")
     return option
 
 
@@ -65,7 +69,8 @@ def compensation_due(case: Case, plan: IncidentPlan, choice: CustomerOption | st
     The plan's compensation is per case (per customer), however many orders the case holds.
     """
     if case.incident_id != plan.incident_id:
-        raise InvalidInput("the plan belongs to another incident", field="plan")
+        raise InvalidInput("the plan belongs to another incident", field="plan",
+                           reason="plan_of_other_incident")
     option = _option(plan, choice)
     if option == CustomerOption.CANCEL_WITH_COMPENSATION and plan.cancel_compensation is not None:
         return plan.cancel_compensation

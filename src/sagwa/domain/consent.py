@@ -46,7 +46,7 @@ class Channel(StrEnum):
     PHONE = "phone"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConsentRecord:
     """Evidence of one customer's choice for one case."""
 
@@ -66,17 +66,21 @@ class ConsentRecord:
             except ValueError:
                 known = ", ".join(k.value for k in kind)
                 raise InvalidInput(f"{name} must be one of {known}, not {getattr(self, name)!r}",
-                                   field=name) from None
+                                   field=name,
+                                   reason="option_unknown" if name == "choice"
+                                   else "channel_unknown") from None
         if not isinstance(self.evidence, str) or not self.evidence.strip():
             raise InvalidInput(
                 "consent needs the customer's own words or the button they clicked",
-                field="evidence",
+                field="evidence", reason="evidence_required",
             )
         if not isinstance(self.taken_by, str) or not self.taken_by.strip():
-            raise InvalidInput("consent must say who took it", field="taken_by")
+            raise InvalidInput("consent must say who took it", field="taken_by",
+                               reason="taken_by_required")
         if self.channel == Channel.PHONE and self.taken_by == CUSTOMER:
             raise InvalidInput(
-                "a choice made by phone is taken by an agent: give the agent id", field="taken_by"
+                "a choice made by phone is taken by an agent: give the agent id", field="taken_by",
+                reason="phone_choice_needs_agent"
             )
 
     @property
@@ -89,14 +93,16 @@ def _check_belongs(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> No
         raise ConsentRequired(
             f"this consent is for case {consent.case_id} / customer {consent.customer_id}, "
             f"not case {case.case_id} / customer {case.customer_id}",
-            case_id=str(case.case_id),
+            case_id=str(case.case_id), reason="consent_of_other_case",
         )
     if plan.incident_id != case.incident_id:
-        raise InvalidInput("the plan belongs to another incident", field="plan")
+        raise InvalidInput("the plan belongs to another incident", field="plan",
+                           reason="plan_of_other_incident")
     if not plan.offers(consent.choice):
         offered = ", ".join(sorted(o.value for o in plan.options))
         raise InvalidInput(
-            f"{consent.choice.value} was not offered; the offer was: {offered}", field="choice"
+            f"{consent.choice.value} was not offered; the offer was: {offered}", field="choice",
+            reason="option_not_offered"
         )
 
 
@@ -130,7 +136,7 @@ def record_choice(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> Cas
             f"the choice came at {consent.recorded_at.isoformat()}, after the deadline "
             f"{plan.deadline.isoformat()}; this plan does not accept late choices "
             "(the default has been applied)",
-            case_id=str(case.case_id),
+            case_id=str(case.case_id), reason="choice_after_deadline",
         )
     if consent.choice == CustomerOption.TALK_TO_PERSON:
         return replace(case, status=advance(case.status, CaseTrigger.ESCALATE), consent=consent)
@@ -216,7 +222,7 @@ def effects_of_choice(
         raise ConsentRequired(
             "no recorded choice of this customer matches; nothing may be cancelled or changed "
             "without one",
-            case_id=str(case.case_id),
+            case_id=str(case.case_id), reason="no_recorded_choice",
         )
     _check_belongs(case, consent, plan)
     choice = consent.choice

@@ -47,7 +47,8 @@ Window = tuple[time, time]
 def require_aware(moment: datetime, name: str = "time") -> datetime:
     """Return ``moment`` if it carries a time zone, else raise :class:`InvalidInput`."""
     if not isinstance(moment, datetime) or moment.utcoffset() is None:
-        raise InvalidInput(f"{name} must be a timezone-aware datetime, got {moment!r}", field=name)
+        raise InvalidInput(f"{name} must be a timezone-aware datetime, got {moment!r}", field=name,
+                           reason="time_without_zone")
     return moment
 
 
@@ -67,23 +68,26 @@ def _parse_window(day: str, text: object) -> Window | None:
     if not isinstance(text, str) or text.count("-") != 1:
         raise InvalidInput(
             f"hours for {day} must look like '09:00-18:00' or be null (closed), got {text!r}",
-            field=day,
+            field=day, reason="hours_malformed",
         )
     start_text, end_text = (part.strip() for part in text.split("-"))
     try:
         start, end = time.fromisoformat(start_text), time.fromisoformat(end_text)
     except ValueError:
-        raise InvalidInput(f"hours for {day}: {text!r} is not 'HH:MM-HH:MM'", field=day) from None
+        raise InvalidInput(f"hours for {day}: {text!r} is not 'HH:MM-HH:MM'", field=day,
+                           reason="hours_malformed") from None
     return start, end
 
 
 def _parse_dates(raw: object) -> frozenset[date]:
     if isinstance(raw, str) or not hasattr(raw, "__iter__"):
-        raise InvalidInput("closed_dates must be a list of dates", field="closed_dates")
+        raise InvalidInput("closed_dates must be a list of dates", field="closed_dates",
+                           reason="closed_dates_malformed")
     try:
         return frozenset(d if type(d) is date else date.fromisoformat(str(d)) for d in raw)
     except ValueError as exc:
-        raise InvalidInput(f"closed_dates: {exc}", field="closed_dates") from None
+        raise InvalidInput(f"closed_dates: {exc}", field="closed_dates",
+                           reason="closed_dates_malformed") from None
 
 
 @dataclass(frozen=True)
@@ -98,23 +102,27 @@ class ContactSchedule:
 
     def __post_init__(self) -> None:
         if len(self.hours) != 7:
-            raise InvalidInput("hours needs exactly seven entries, Monday first", field="hours")
+            raise InvalidInput("hours needs exactly seven entries, Monday first", field="hours",
+                               reason="hours_not_seven_days")
         for name, window in zip(WEEKDAYS, self.hours, strict=True):
             if window is not None and not window[0] < window[1]:
                 raise InvalidInput(
-                    f"hours for {name} close before they open: {window[0]}-{window[1]}", field=name
+                    f"hours for {name} close before they open: {window[0]}-{window[1]}", field=name,
+                    reason="hours_close_before_open"
                 )
         if self.min_time_left < timedelta(0):
-            raise InvalidInput("min_time_left cannot be negative", field="min_time_left")
+            raise InvalidInput("min_time_left cannot be negative", field="min_time_left",
+                               reason="min_time_left_negative")
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise InvalidInput(f"unknown time zone {self.timezone!r}", field="timezone") from None
+            raise InvalidInput(f"unknown time zone {self.timezone!r}", field="timezone",
+                               reason="timezone_unknown") from None
         if not any(w and _length(w) >= self.min_time_left for w in self.hours):
             raise InvalidInput(
                 "no weekday is open long enough to leave min_time_left before closing; "
                 "messages could never be sent",
-                field="hours",
+                field="hours", reason="hours_never_long_enough",
             )
 
     @classmethod
@@ -134,24 +142,25 @@ class ContactSchedule:
         optional = {"min_time_left_minutes", "holidays_closed", "timezone", "closed_dates"}
         unknown = set(mapping) - set(WEEKDAYS) - optional
         if unknown:
-            raise InvalidInput(f"unknown keys in contact hours: {sorted(unknown)}", field="hours")
+            raise InvalidInput(f"unknown keys in contact hours: {sorted(unknown)}", field="hours",
+                               reason="hours_unknown_keys")
         missing = [day for day in WEEKDAYS if day not in mapping]
         if missing:
             raise InvalidInput(
                 f"contact hours must name every weekday (null = closed); missing {missing}",
-                field="hours",
+                field="hours", reason="hours_weekday_missing",
             )
         minutes = mapping.get("min_time_left_minutes", 120)
         closes_on_holidays = mapping.get("holidays_closed", True)
         if isinstance(minutes, bool) or not isinstance(minutes, int):
             raise InvalidInput(
                 f"min_time_left_minutes must be whole minutes, got {minutes!r}",
-                field="min_time_left_minutes",
+                field="min_time_left_minutes", reason="min_time_left_not_whole",
             )
         if not isinstance(closes_on_holidays, bool):
             raise InvalidInput(
                 f"holidays_closed must be true or false, got {closes_on_holidays!r}",
-                field="holidays_closed",
+                field="holidays_closed", reason="holidays_closed_not_bool",
             )
         return cls(
             hours=tuple(_parse_window(day, mapping[day]) for day in WEEKDAYS),
@@ -219,7 +228,7 @@ def next_opening(schedule: ContactSchedule, now: datetime) -> datetime:
             return max(hours[0], local).astimezone(now.tzinfo)
     raise InvalidInput(
         f"the contact centre does not open within {SEARCH_DAYS} days of {now.isoformat()}",
-        field="hours",
+        field="hours", reason="centre_never_opens",
     )
 
 
@@ -254,7 +263,7 @@ def next_contact_time(schedule: ContactSchedule, now: datetime) -> datetime:
             return start.astimezone(now.tzinfo)
     raise InvalidInput(
         f"the contact centre does not open within {SEARCH_DAYS} days of {now.isoformat()}",
-        field="hours",
+        field="hours", reason="centre_never_opens",
     )
 
 

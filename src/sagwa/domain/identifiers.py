@@ -38,7 +38,8 @@ def _digits(value: str, field: str) -> str:
     cleaned = fold_width(value).replace("-", "").replace(" ", "")
     if not is_ascii_digits(cleaned):
         raise InvalidInput(
-            f"{field} {value!r} must contain only digits (0-9) and hyphens", field=field
+            f"{field} {value!r} must contain only digits (0-9) and hyphens", field=field,
+            reason="identifier_not_digits"
         )
     return cleaned
 
@@ -53,9 +54,11 @@ def normalise_gtin(value: str) -> str:
     """Return the GTIN as digits, or raise with what is wrong (length or check digit)."""
     digits = _digits(value, "gtin")
     if len(digits) not in (8, 12, 13, 14):
-        raise InvalidInput(f"gtin {value!r} must have 8, 12, 13 or 14 digits", field="gtin")
+        raise InvalidInput(f"gtin {value!r} must have 8, 12, 13 or 14 digits", field="gtin",
+                           reason="gtin_length")
     if gtin_check_digit(digits[:-1]) != int(digits[-1]):
-        raise InvalidInput(f"gtin {value!r} has a wrong check digit", field="gtin")
+        raise InvalidInput(f"gtin {value!r} has a wrong check digit", field="gtin",
+                           reason="check_digit_wrong")
     return digits
 
 
@@ -65,16 +68,20 @@ def normalise_isbn(value: str) -> str:
     if len(cleaned) == 10:
         body, check = cleaned[:9], cleaned[9]
         if not is_ascii_digits(body) or not (is_ascii_digits(check) or check == "X"):
-            raise InvalidInput(f"isbn {value!r} is not a valid ISBN-10", field="isbn")
+            raise InvalidInput(f"isbn {value!r} is not a valid ISBN-10", field="isbn",
+                               reason="isbn10_malformed")
         total = sum((10 - i) * int(d) for i, d in enumerate(body))
         expected = (11 - total % 11) % 11
         if (10 if check == "X" else int(check)) != expected:
-            raise InvalidInput(f"isbn {value!r} has a wrong check digit", field="isbn")
+            raise InvalidInput(f"isbn {value!r} has a wrong check digit", field="isbn",
+                               reason="check_digit_wrong")
         core = "978" + body
         return core + str(gtin_check_digit(core))
     digits = _digits(cleaned, "isbn")
     if len(digits) != 13 or digits[:3] not in ("978", "979"):
-        raise InvalidInput(f"isbn {value!r} must be 13 digits starting 978 or 979", field="isbn")
+        raise InvalidInput(f"isbn {value!r} must be 13 digits starting 978 or 979", field="isbn",
+                           reason="isbn13_malformed")
     if gtin_check_digit(digits[:-1]) != int(digits[-1]):
-        raise InvalidInput(f"isbn {value!r} has a wrong check digit", field="isbn")
+        raise InvalidInput(f"isbn {value!r} has a wrong check digit", field="isbn",
+                           reason="check_digit_wrong")
     return digits

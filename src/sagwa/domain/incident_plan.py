@@ -127,9 +127,10 @@ def _parse_default(raw: DefaultAction | str) -> DefaultAction:
         raise SilentCancellationRefused(
             f"default {raw!r} refused: a customer who does not answer must never be cancelled "
             "silently; use 'keep' or 'follow_up_call'",
-            field="default",
+            field="default", reason="default_cancels",
         )
-    raise InvalidInput(f"default must be 'keep' or 'follow_up_call', got {raw!r}", field="default")
+    raise InvalidInput(f"default must be 'keep' or 'follow_up_call', got {raw!r}", field="default",
+                       reason="default_unknown")
 
 
 def _check_terms(
@@ -273,7 +274,7 @@ def _refuse(problems: Problems) -> NoReturn:
     raise InvalidInput(
         f"plan refused — {summary}",
         problems=sentences,
-        problem_reasons={field: p.reason for field, p in problems.items()},
+        problem_reasons={field: p.reason for field, p in problems.items()}, reason="plan_problems",
     )
 
 
@@ -298,7 +299,8 @@ def make_plan(
     require_aware(now, "now")
     require_aware(deadline, "deadline")
     if incident.correct_price is None or incident.declared_at is None:
-        raise InvalidInput("only a declared incident can have a plan", field="incident")
+        raise InvalidInput("only a declared incident can have a plan", field="incident",
+                           reason="incident_not_declared")
     default_action = _parse_default(default)
     problems: Problems = {}
     chosen = _parse_options(options, problems)

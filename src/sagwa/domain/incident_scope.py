@@ -55,7 +55,8 @@ def build_cases(
     """
     correct = incident.correct_price
     if correct is None or incident.declared_at is None:
-        raise InvalidInput("only a declared incident can be scoped", field="incident")
+        raise InvalidInput("only a declared incident can be scoped", field="incident",
+                           reason="incident_not_declared")
     by_customer: dict[Id, list[OrderRecord]] = {}
     for order in orders:
         if is_affected(order, incident):
@@ -73,7 +74,8 @@ def build_cases(
 def open_case(draft: CaseDraft, *, case_id: Id) -> Case:
     """Turn a scoping draft into a tracked case."""
     if not draft.orders:
-        raise InvalidInput("a case needs at least one affected order", field="orders")
+        raise InvalidInput("a case needs at least one affected order", field="orders",
+                           reason="case_without_orders")
     return Case(
         case_id=case_id,
         incident_id=draft.incident_id,

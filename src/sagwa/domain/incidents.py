@@ -363,7 +363,7 @@ def advance(status: CaseStatus, trigger: CaseTrigger) -> CaseStatus:
         ) from None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OrderRecord:
     """The few facts about an order that scoping needs."""
 
@@ -376,7 +376,7 @@ class OrderRecord:
     status: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Case:
     """A customer's case as the desk tracks it. ``consent`` is set once, by a recorded choice.
     ``told``: the customer was told — their apology was sent, or before the deadline an agent

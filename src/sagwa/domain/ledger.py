@@ -39,7 +39,8 @@ class Account:
 
     def __post_init__(self) -> None:
         if (self.kind in _OWNED) != (self.owner_id is not None):
-            raise InvalidInput(f"account {self.kind.value} owner mismatch", field="account")
+            raise InvalidInput(f"account {self.kind.value} owner mismatch", field="account",
+                               reason="account_owner_mismatch")
 
 
 @dataclass(frozen=True)
@@ -57,15 +58,18 @@ class JournalEntry:
 
     def __post_init__(self) -> None:
         if len(self.postings) < 2:
-            raise InvalidInput("a journal entry needs at least two postings")
+            raise InvalidInput("a journal entry needs at least two postings",
+                               reason="entry_too_few_postings")
         currencies = {p.amount.currency for p in self.postings}
         if len(currencies) != 1:
-            raise InvalidInput(f"a journal entry must use one currency, got {sorted(currencies)}")
+            raise InvalidInput(f"a journal entry must use one currency, got {sorted(currencies)}",
+                               reason="entry_mixed_currencies")
         if any(p.amount.amount_minor == 0 for p in self.postings):
-            raise InvalidInput("a posting of zero is not a posting")
+            raise InvalidInput("a posting of zero is not a posting", reason="posting_zero")
         total = sum(p.amount.amount_minor for p in self.postings)
         if total != 0:
-            raise InvalidInput(f"journal entry does not balance (off by {total})")
+            raise InvalidInput(f"journal entry does not balance (off by {total})",
+                               reason="entry_unbalanced")
 
 
 #: The most points one journal entry may move (a compensation is booked as one entry).
@@ -121,7 +125,8 @@ def credit_compensation(
         raise InvalidInput("seller_share_pct must be 0..100", field="seller_share_pct",
                            reason="share_out_of_range")
     if seller_share_pct and not seller_weights:
-        raise InvalidInput("a seller share needs the sellers who pay it", field="seller_id")
+        raise InvalidInput("a seller share needs the sellers who pay it", field="seller_id",
+                           reason="seller_missing")
     seller_total = amount.amount_minor * seller_share_pct // 100
     parts = allocate_by_weight(seller_total, seller_weights) if seller_total else {}
     postings = [Posting(Account(AccountKind.CUSTOMER_POINTS, customer_id), amount)]
@@ -139,7 +144,7 @@ def debit_points(*, customer_id: int, points: int, balance: int, memo: str) -> J
     if balance < amount.amount_minor:
         raise InsufficientPoints(
             f"customer {customer_id} has {balance} points, cannot spend {points}",
-            balance=balance, requested=points,
+            balance=balance, requested=points, reason="balance_too_low",
         )
     return JournalEntry("points_debit", memo, (
         Posting(Account(AccountKind.CUSTOMER_POINTS, customer_id), -amount),

@@ -45,7 +45,7 @@ def check_currency(code: str) -> str:
     return code
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Money:
     """An exact amount in a currency's minor units."""
 
@@ -56,7 +56,7 @@ class Money:
         if isinstance(self.amount_minor, bool) or not isinstance(self.amount_minor, int):
             raise InvalidInput(
                 f"amount must be a whole number of minor units, got {self.amount_minor!r}",
-                field="amount_minor",
+                field="amount_minor", reason="amount_not_whole",
             )
         check_currency(self.currency)
 
@@ -65,18 +65,22 @@ class Money:
         """Build from a major-unit amount given as text or Decimal (``"39.99"``, ``19900``)."""
         check_currency(currency)
         if isinstance(major, (float, bool)):
-            raise InvalidInput(f"give amounts as text or Decimal, not {major!r}", field="amount")
+            raise InvalidInput(f"give amounts as text or Decimal, not {major!r}", field="amount",
+                               reason="amount_not_text")
         exponent = CURRENCY_EXPONENTS[currency]
         try:
             value = Decimal(str(major).replace(",", "").strip())
             scaled = value.scaleb(exponent)
         except ArithmeticError:  # InvalidOperation, Overflow (e.g. "1e999999999")
-            raise InvalidInput(f"{major!r} is not an amount", field="amount") from None
+            raise InvalidInput(f"{major!r} is not an amount", field="amount",
+                               reason="amount_not_a_number") from None
         if not scaled.is_finite():
-            raise InvalidInput(f"{major!r} is not an amount", field="amount")
+            raise InvalidInput(f"{major!r} is not an amount", field="amount",
+                               reason="amount_not_a_number")
         if scaled != scaled.to_integral_value():
             raise InvalidInput(
-                f"{major} has more decimals than {currency} allows ({exponent})", field="amount"
+                f"{major} has more decimals than {currency} allows ({exponent})", field="amount",
+                reason="amount_too_many_decimals"
             )
         return cls(int(scaled), currency)
 
@@ -90,7 +94,8 @@ class Money:
 
     def _same(self, other: Money) -> None:
         if other.currency != self.currency:
-            raise InvalidInput(f"cannot combine {self.currency} with {other.currency}")
+            raise InvalidInput(f"cannot combine {self.currency} with {other.currency}",
+                               reason="currency_mismatch")
 
     def __add__(self, other: Money) -> Money:
         self._same(other)
@@ -158,11 +163,13 @@ def allocate_by_weight(total: int, weights: Mapping[int, int]) -> dict[int, int]
     zero are kept (with 0)."""
     if isinstance(total, bool) or not isinstance(total, int) or total < 0:
         raise InvalidInput(f"cannot allocate {total!r}: a whole amount of 0 or more is needed",
-                           field="total")
+                           field="total", reason="allocation_total_invalid")
     if not weights:
-        raise InvalidInput("cannot allocate an amount over no one", field="weights")
+        raise InvalidInput("cannot allocate an amount over no one", field="weights",
+                           reason="allocation_without_weights")
     if any(w < 0 for w in weights.values()):
-        raise InvalidInput("allocation weights cannot be negative", field="weights")
+        raise InvalidInput("allocation weights cannot be negative", field="weights",
+                           reason="allocation_weight_negative")
     if not any(weights.values()):
         weights = {key: 1 for key in weights}
     whole = sum(weights.values())

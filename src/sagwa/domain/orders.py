@@ -62,6 +62,6 @@ def price_order(listing: Listing, quantity: int) -> OrderLine:
         raise ListingNotOrderable(
             f"listing {listing.id} is {listing.status.value}; only live listings take orders",
             listing_id=listing.id,
-            status=listing.status.value,
+            status=listing.status.value, reason="listing_not_live",
         )
     return OrderLine(listing.id, quantity, listing.price)

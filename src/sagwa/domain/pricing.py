@@ -33,11 +33,12 @@ class Promotion:
         if isinstance(self.percent, bool) or not 0 < float(self.percent) < 100:
             raise InvalidInput(
                 f"promotion percent must be between 0 and 100, got {self.percent!r}",
-                field="promotion.percent",
+                field="promotion.percent", reason="promotion_percent_range",
             )
         for stamp in (self.starts_at, self.ends_at):
             if stamp is not None and stamp.tzinfo is None:
-                raise InvalidInput("promotion times must carry a timezone", field="promotion")
+                raise InvalidInput("promotion times must carry a timezone", field="promotion",
+                                   reason="time_without_zone")
         for stamp, name in ((self.starts_at, "starts_at"), (self.ends_at, "ends_at")):
             if stamp is not None:
                 check_moment(stamp, f"promotion.{name}")
@@ -99,10 +100,11 @@ class PriceChangeProposal:
             raise InvalidInput(
                 f"the listing is priced in {self.old_price.currency}; "
                 f"a change to {self.new_price.currency} is not a price change",
-                field="currency",
+                field="currency", reason="currency_mismatch",
             )
         if not self.proposed_by.strip():
-            raise InvalidInput("proposed_by must say who proposes the change", field="proposed_by")
+            raise InvalidInput("proposed_by must say who proposes the change", field="proposed_by",
+                               reason="proposer_missing")
 
 
 @dataclass(frozen=True)

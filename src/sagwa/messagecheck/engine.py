@@ -64,7 +64,8 @@ def check_message(text: str, *, kind: str, lang: str) -> CheckResult:
     """
     validate(kind=kind, lang=lang)
     if not isinstance(text, str):
-        raise InvalidInput("text must be a string", type=type(text).__name__)
+        raise InvalidInput("text must be a string", type=type(text).__name__,
+                           reason="text_not_a_string")
     rules = load_rules(lang)
     doc = _ANALYSERS[lang](text)
     hits = find_hits(doc, rules)
@@ -80,9 +81,11 @@ def check_message(text: str, *, kind: str, lang: str) -> CheckResult:
 
 def validate(*, kind: str, lang: str) -> None:
     if kind not in KINDS:
-        raise InvalidInput(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}", kind=kind)
+        raise InvalidInput(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}", kind=kind,
+                           reason="message_kind_unknown")
     if lang not in LANGS:
-        raise InvalidInput(f"unknown language {lang!r}; expected one of {', '.join(LANGS)}", lang=lang)
+        raise InvalidInput(f"unknown language {lang!r}; expected one of {', '.join(LANGS)}",
+                           lang=lang, reason="lang_unknown")
 
 
 def _run(check: Check, doc: Document, hits: dict[str, list[Hit]]) -> list[Finding]:

@@ -83,13 +83,16 @@ class PriceRules:
             keyed = {category_key(c): v for c, v in table.items()}
             object.__setattr__(self, name, MappingProxyType(keyed))
         if not 0.0 < self.down_ratio < 1.0 or self.up_ratio <= 1.0:
-            raise InvalidInput("need 0 < down_ratio < 1 < up_ratio", field="thresholds")
+            raise InvalidInput("need 0 < down_ratio < 1 < up_ratio", field="thresholds",
+                               reason="ratios_out_of_order")
         if not self.promo_mismatch_log > self.promo_match_log:
             raise InvalidInput(
-                "promo_mismatch_log must be larger than promo_match_log", field="promo_mismatch_log"
+                "promo_mismatch_log must be larger than promo_match_log",
+                field="promo_mismatch_log", reason="promo_logs_out_of_order",
             )
         if not 0.0 < self.hold_score < 1.0:
-            raise InvalidInput("hold_score must lie strictly between 0 and 1", field="hold_score")
+            raise InvalidInput("hold_score must lie strictly between 0 and 1", field="hold_score",
+                               reason="hold_score_out_of_range")
 
     @property
     def log_down(self) -> float:

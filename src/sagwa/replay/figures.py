@@ -24,11 +24,12 @@ from sagwa.messagecheck import check_message
 
 #: Every message a customer is sent (the desk's and 2008's), all of them checked for the figures.
 #: The message-check kind a purpose is checked as when it was sent (every other one: the
-#: resolution kind); a receipt asks for nothing, so it has no options or deadline to miss.
-CHECKED_AS = {"difference_received": "follow_up"}
+#: resolution kind); a receipt, or the reminder of an unpaid difference, offers no options and
+#: sets no deadline to miss.
+CHECKED_AS = {"difference_received": "follow_up", "difference_reminder": "follow_up"}
 CUSTOMER_PURPOSES = ("resolution", "reminder", "confirmation", "defaulted", "unreachable",
-                     "never_told", "difference_received", "legacy_cancellation",
-                     "legacy_call_note")
+                     "never_told", "difference_received", "difference_reminder",
+                     "legacy_cancellation", "legacy_call_note")
 
 
 def platform_knew_at(conn: Connection) -> datetime | None:

@@ -90,18 +90,18 @@ def _check(username: str, role: str, seller_id: int | None, password: str) -> Ro
     if not username or len(username) > 64 or not username.replace("-", "").replace(
             "_", "").replace(".", "").isalnum():
         raise InvalidInput("a username is 1-64 letters, digits, '.', '-' or '_'",
-                           field="username")
+                           field="username", reason="username_malformed")
     try:
         parsed = Role(role)
     except ValueError:
         raise InvalidInput(f"role must be one of {', '.join(r.value for r in Role)}",
-                           field="role") from None
+                           field="role", reason="role_unknown") from None
     if (parsed is Role.SELLER) != (seller_id is not None):
         raise InvalidInput("a seller account needs --seller-id, and only a seller account",
-                           field="seller_id")
+                           field="seller_id", reason="seller_id_role_mismatch")
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters",
-                           field="password")
+                           field="password", reason="password_too_short")
     return parsed
 
 
@@ -156,13 +156,14 @@ def issue_api_token(uow: SqlAlchemyUnitOfWork, *, username: str, name: str,
     """A new bearer token for ``username``'s account, called ``name``; returned only here."""
     name = name.strip()
     if not name or len(name) > _TOKEN_NAME_MAX:
-        raise InvalidInput(f"a token name is 1-{_TOKEN_NAME_MAX} characters", field="name")
+        raise InvalidInput(f"a token name is 1-{_TOKEN_NAME_MAX} characters", field="name",
+                           reason="token_name_length")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with uow:
         user = uow.users.by_username(username)
         if user is None or not user.active:
             raise InvalidInput(f"there is no active account named {username!r}",
-                               field="username")
+                               field="username", reason="account_not_active")
         token_id = uow.users.add_token(user_id=user.id, name=name,
                                        token_sha256=_token_digest(token), now=uow.now())
         if token_id is None:

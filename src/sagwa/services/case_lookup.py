@@ -63,9 +63,11 @@ def read_query(typed: str) -> CaseQuery:
     # full-width digits and signs (０１０-１２３４, ＃１２) read as the ASCII ones, as every form does
     text = " ".join(fold_width(unicodedata.normalize("NFC", typed)).split())
     if not text:
-        raise InvalidInput("type a case number, phone number, name or email", field="q")
+        raise InvalidInput("type a case number, phone number, name or email", field="q",
+                           reason="lookup_empty")
     if len(text) > MAX_QUERY:
-        raise InvalidInput(f"a lookup is at most {MAX_QUERY} characters", field="q")
+        raise InvalidInput(f"a lookup is at most {MAX_QUERY} characters", field="q",
+                           reason="lookup_too_long")
     if number := _CASE_NUMBER.fullmatch(text):
         return CaseQuery(LookupBy.CASE_NUMBER, str(int(number.group(1) or number.group(2))))
     if _PHONE.fullmatch(text) and any(c.isdigit() for c in text):

@@ -11,7 +11,8 @@ dies loses its connection and with it the lock, so a ``sending`` row whose lease
 is stale and may be claimed again; one whose lease is held is ``busy``.
 
 A message the customer did not just ask for (``UNPROMPTED``: the apology, its reminder, and the
-note that the deadline's default was applied) is checked again when it is about to go out,
+note that the deadline's default was applied; with the reminder of an unpaid difference,
+``HELD_OUTSIDE_HOURS``) is checked again when it is about to go out,
 however late the worker is: outside the contact centre's hours (or with too little time left
 before closing) it is not sent — its ``not_before`` moves to the next opening, attempts
 unchanged, and it is ``not_due``. One that asks the customer to act (``ASKS_TO_ACT``) is
@@ -33,7 +34,7 @@ from sagwa.adapters.senders.base import Envelope, MessageSender
 from sagwa.domain.contact_hours import ContactSchedule, may_contact, next_contact_time
 from sagwa.errors import DeliveryFailed
 from sagwa.services.desk_undelivered import escalate_if_undeliverable
-from sagwa.services.outbox import ASKS_TO_ACT, UNPROMPTED
+from sagwa.services.outbox import ASKS_TO_ACT, HELD_OUTSIDE_HOURS
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 MAX_ATTEMPTS = 6
@@ -109,7 +110,8 @@ def contact_opening(contact_hours: ContactSchedule | None, purpose: str,
                     now: datetime) -> datetime | None:
     """When a message of ``purpose`` may go out if not at ``now``: the next contact opening
     for one that asks the customer to act while the centre is closed, else None (send now)."""
-    if contact_hours is None or purpose not in UNPROMPTED or may_contact(contact_hours, now):
+    if (contact_hours is None or purpose not in HELD_OUTSIDE_HOURS
+            or may_contact(contact_hours, now)):
         return None
     return next_contact_time(contact_hours, now)
 
@@ -121,7 +123,7 @@ def _claim(session_factory: sessionmaker[Session], message_id: int, now: datetim
     with session_factory() as session:
         repo = OutboxRepository(session.connection())
         claimed = repo.claim(message_id, now=now, max_attempts=MAX_ATTEMPTS,
-                             held=UNPROMPTED if closed else (), deadline_bound=ASKS_TO_ACT)
+                             held=HELD_OUTSIDE_HOURS if closed else (), deadline_bound=ASKS_TO_ACT)
         if claimed is not None:
             session.commit()
             return claimed

@@ -141,6 +141,10 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
             _confirm(uow, updated, consent, plan, policy)
             updated = updated.with_trigger(CaseTrigger.RESOLVE)
         uow.cases.save(updated, now, compensation_entry_id=entry_id)
+        if consent.choice is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
+            from sagwa.services.desk_difference import queue_reminder
+
+            queue_reminder(uow, case_id, policy)  # recalled once if still unpaid days later
         uow.audit.append(AuditEvent(taken_by, "case.choice_recorded", "case", str(case_id),
                                     before={"status": row.case.status.value},
                                     after={"status": updated.status.value,
@@ -326,9 +330,11 @@ def log_call_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str, o
     message after failed calls gives a customer never told (their apology, which carried it,
     never went out)."""
     if outcome not in OUTCOMES:
-        raise InvalidInput(f"outcome must be one of {', '.join(OUTCOMES)}", field="outcome")
+        raise InvalidInput(f"outcome must be one of {', '.join(OUTCOMES)}", field="outcome",
+                           reason="outcome_unknown")
     if channel not in ("phone", "email", "sms"):
-        raise InvalidInput("channel must be phone, email or sms", field="channel")
+        raise InvalidInput("channel must be phone, email or sms", field="channel",
+                           reason="channel_unknown")
     with uow:
         asked = {"case_id": case_id, "channel": channel, "outcome": outcome, "agent": agent,
                  "note": note}

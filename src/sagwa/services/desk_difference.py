@@ -7,11 +7,17 @@ recorded and changes nothing. A case that owes no difference is refused (409,
 ``no_difference_owed``) with what it is instead. Recording it sends the customer a receipt
 (:func:`receipt_messages`: the difference was received, their items are being sent), by email,
 or by text without an address, checked as a ``follow_up`` like every message.
+
+A difference still unpaid some days after the choice (``[difference] reminder_after_days`` in
+the desk policy) is recalled to the customer once (:func:`reminder_messages`, queued with the
+choice by :func:`queue_reminder` and due then); recording the payment first withdraws it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.domain.audit import AuditEvent
@@ -33,6 +39,10 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 PAID_ACTION = "case.difference_paid"
 #: The outbox purpose of the customer's receipt for the difference.
 RECEIPT_PURPOSE = "difference_received"
+#: The outbox purpose of the reminder of a difference still unpaid (``queue_reminder``).
+REMINDER_PURPOSE = "difference_reminder"
+#: Why a reminder still waiting is withdrawn.
+PAID_FIRST = "the difference was recorded as paid before its reminder went out"
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,7 @@ def record_difference_paid(uow: SqlAlchemyUnitOfWork, *, case_id: int, actor: st
         now = uow.now()
         paid = DifferencePaid(now, actor, text)
         uow.cases.record_difference_paid(case_id, paid)
+        uow.outbox.withdraw_pending([case_id], purposes=(REMINDER_PURPOSE,), why=PAID_FIRST)
         uow.audit.append(AuditEvent(actor, PAID_ACTION, "case", str(case_id),
                                     before={"difference_paid": False},
                                     after={"difference_paid": True,
@@ -90,6 +101,49 @@ def receipt_messages(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money,
     either (the customer's page says it too). Sent at once — the customer is waiting for it,
     as for the confirmation of their choice. The payment note is staff's reference and is not
     quoted."""
+    return _about_the_difference(
+        uow, row, difference, policy, purpose=RECEIPT_PURPOSE, send_at=uow.now(),
+        subjects=("[사과] 차액을 받았습니다", "[sagwa] We received the difference"),
+        when=lambda lang: {"received": dm.format_when(paid.at, lang)})
+
+
+def reminder_messages(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money,
+                      policy: DeskPolicy, *, send_at: datetime) -> list[OutgoingMessage]:
+    """The one reminder of a difference still unpaid (``difference``), due at ``send_at``: how
+    to pay it (through the customer centre), that the items go once it is paid, and that the
+    order is not cancelled without the customer's consent if they do not. Email, or text
+    without an address (as the receipt); held outside contact hours at delivery, and withdrawn
+    when the payment is recorded first."""
+    assert row.case.consent is not None, "a reminder of the difference follows the choice"
+    chosen = row.case.consent.recorded_at
+    return _about_the_difference(
+        uow, row, difference, policy, purpose=REMINDER_PURPOSE, send_at=send_at,
+        subjects=("[사과] 차액이 아직 결제되지 않았습니다",
+                  "[sagwa] The difference is not paid yet"),
+        when=lambda lang: {"chosen": dm.format_when(chosen, lang)})
+
+
+def queue_reminder(uow: SqlAlchemyUnitOfWork, case_id: int, policy: DeskPolicy) -> int:
+    """Inside the unit of work that recorded case ``case_id``'s discount choice: queue the
+    reminder of its difference for ``policy.difference_reminder_after`` later, if the choice
+    left one to pay and the policy sends reminders. How many were queued (0 or 1)."""
+    if policy.difference_reminder_after is None:
+        return 0
+    row = require(uow.cases.get(case_id), "case", case_id)  # as the choice repriced it
+    difference = differences_of(uow, [row])[case_id]
+    if difference.amount_minor <= 0:
+        return 0
+    return enqueue_messages(uow, reminder_messages(
+        uow, row, difference, policy, send_at=uow.now() + policy.difference_reminder_after))
+
+
+def _about_the_difference(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money,
+                          policy: DeskPolicy, *, purpose: str, send_at: datetime,
+                          subjects: tuple[str, str],
+                          when: Callable[[str], dict[str, str]]) -> list[OutgoingMessage]:
+    """A message of ``purpose`` about the difference (template ``<purpose>_<channel>``), by
+    email, or by text to a customer with a phone and no address; none without either.
+    ``when(lang)``: the template's own dates, formatted."""
     case = row.case
     inc = require(uow.incidents.get(int(case.incident_id)), "incident", case.incident_id).incident
     person = require(uow.catalog.customer(int(case.customer_id)), "customer", case.customer_id)
@@ -100,19 +154,17 @@ def receipt_messages(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money,
     product = facts.product_ko if lang == "ko" else facts.product_en
     values = {"customer_name": person.name, "product": product,
               "product_short": dm.shorten_name(product, SMS_PRODUCT_CHARS),
-              "difference": format_money(difference, lang=lang),
-              "received": dm.format_when(paid.at, lang),
+              "difference": format_money(difference, lang=lang), **when(lang),
               "units": sum(o.quantity for o in case.orders
                            if o.status != OrderStatus.CANCELLED.value),
               **dm.contact_values(policy.contact, lang)}
-    template = f"difference_received_{channel}"
-    body = dm.checked(dm.render(template, lang, **values), kind="follow_up", lang=lang)
-    subject = ("" if channel == "sms" else "[사과] 차액을 받았습니다" if lang == "ko"
-               else "[sagwa] We received the difference")
+    body = dm.checked(dm.render(f"{purpose}_{channel}", lang, **values), kind="follow_up",
+                      lang=lang)
+    subject = "" if channel == "sms" else subjects[0] if lang == "ko" else subjects[1]
     return [OutgoingMessage(
-        idempotency_key=f"incident:{case.incident_id}:case:{case.case_id}:difference_received",
-        purpose=RECEIPT_PURPOSE, channel=channel, recipient=recipient, locale=lang,
-        subject=subject, body=body, not_before=uow.now(), incident_id=int(case.incident_id),
+        idempotency_key=f"incident:{case.incident_id}:case:{case.case_id}:{purpose}",
+        purpose=purpose, channel=channel, recipient=recipient, locale=lang,
+        subject=subject, body=body, not_before=send_at, incident_id=int(case.incident_id),
         case_id=int(case.case_id), customer_id=int(case.customer_id))]
 
 

@@ -76,7 +76,7 @@ def checked(text: str, *, kind: str, lang: str) -> str:
         findings = result.as_dict()["findings"]
         codes = ", ".join(sorted({f["code"] for f in findings if f["severity"] == "error"}))
         raise MessageRefused(f"the {kind} ({lang}) failed the message check: {codes}",
-                             findings=findings)
+                             findings=findings, reason="message_check_failed")
     return text
 
 

@@ -32,6 +32,10 @@ from sagwa.errors import InvalidInput
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 BUILT_IN = "sagwa/desk.toml (built in)"
+#: Days after the discount choice before an unpaid difference is recalled to the customer
+#: (``[difference] reminder_after_days``), and the most a file may set.
+DEFAULT_DIFFERENCE_REMINDER_DAYS = 3
+MAX_DIFFERENCE_REMINDER_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,9 @@ class DeskPolicy:
     #: ``max_call_attempts`` (``[calls] min_spacing_minutes``; ``call_attempts.counted_attempts``
     #: says why: tries in one sitting reach the customer at one moment).
     min_call_spacing: timedelta = DEFAULT_MIN_SPACING
+    #: How long after the discount choice a difference still unpaid is recalled to the customer
+    #: once (``desk_difference.reminder_messages``); None sends no reminder.
+    difference_reminder_after: timedelta | None = timedelta(days=DEFAULT_DIFFERENCE_REMINDER_DAYS)
 
 
 # --- value checks: each returns the value to use or raises _BadValue saying what is wrong ---
@@ -99,6 +106,14 @@ def _spacing(value: object) -> int:
     most = int(MAX_MIN_SPACING.total_seconds() // 60)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
         raise _BadValue(f"must be a whole number of minutes from 0 to {most} (got {value!r})")
+    return value
+
+
+def _days(value: object) -> int:
+    most = MAX_DIFFERENCE_REMINDER_DAYS
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
+        raise _BadValue(f"must be a whole number of days from 0 (no reminder) to {most} "
+                        f"(got {value!r})")
     return value
 
 
@@ -162,9 +177,10 @@ TABLES: dict[str, dict[str, tuple[Check, bool]]] = {
     },
     "contact": {key: (_text, True) for key in ("phone", "email", "hours_ko", "hours_en")},
     "calls": {"max_attempts": (_attempts, False), "min_spacing_minutes": (_spacing, False)},
+    "difference": {"reminder_after_days": (_days, False)},
 }
 #: Tables a file may leave out: added after operators had their own files.
-OPTIONAL_TABLES = frozenset({"calls"})
+OPTIONAL_TABLES = frozenset({"calls", "difference"})
 
 
 def _invalid(file: str, table: str | None, key: str | None, problem: str) -> InvalidInput:
@@ -235,6 +251,8 @@ def load_desk_policy(path: str | Path | None = None) -> DeskPolicy:
     hours = _table(data, "contact_hours", file)
     sla, contact = _table(data, "sla", file), _table(data, "contact", file)
     calls = _table(data, "calls", file)
+    reminder_days = _table(data, "difference", file).get("reminder_after_days",
+                                                         DEFAULT_DIFFERENCE_REMINDER_DAYS)
     return DeskPolicy(
         schedule=_schedule(hours, file),
         notice_sla=timedelta(minutes=sla["public_notice_minutes"]),
@@ -246,4 +264,5 @@ def load_desk_policy(path: str | Path | None = None) -> DeskPolicy:
         max_call_attempts=calls.get("max_attempts", DEFAULT_MAX_ATTEMPTS),
         min_call_spacing=(timedelta(minutes=calls["min_spacing_minutes"])
                           if "min_spacing_minutes" in calls else DEFAULT_MIN_SPACING),
+        difference_reminder_after=timedelta(days=reminder_days) if reminder_days else None,
     )

@@ -12,7 +12,8 @@ withdrawn one was due (delivery still holds unprompted messages to the contact h
 * the apology, with the case link: while the incident is telling customers, before the
   deadline, to a customer who has not answered; its reminder likewise, to one who was told
   and has not talked to an agent since (as the reminder job chooses them);
-* the confirmation of a choice, the receipt for a difference paid, the note that the default
+* the confirmation of a choice, the receipt for a difference paid, the reminder of one still
+  unpaid (while it is: not after the payment was recorded), the note that the default
   was applied (not to a customer just given up for want of a number: "we have no number to
   call you" replaces it, as at the deadline), "we called and could not reach you" (only while
   the desk still gives up on them: not after a new number or a call-back request put them
@@ -38,7 +39,13 @@ from sagwa.domain.catalog import Customer
 from sagwa.domain.incidents import UNANSWERED, IncidentStatus
 from sagwa.errors import SagwaError
 from sagwa.services.desk_cases import current_plan
-from sagwa.services.desk_difference import RECEIPT_PURPOSE, differences_of, receipt_messages
+from sagwa.services.desk_difference import (
+    RECEIPT_PURPOSE,
+    REMINDER_PURPOSE,
+    differences_of,
+    receipt_messages,
+    reminder_messages,
+)
 from sagwa.services.desk_notify import (
     LinkMaker,
     apology_messages,
@@ -153,6 +160,11 @@ def _built(uow: SqlAlchemyUnitOfWork, message: WithdrawnMessage, customer: Custo
             return []
         return receipt_messages(uow, row, differences_of(uow, [row])[int(case.case_id)],
                                 row.difference_paid, policy)
+    if purpose == REMINDER_PURPOSE:
+        owed = differences_of(uow, [row])[case_id]
+        if row.difference_paid is not None or owed.amount_minor <= 0:
+            return []
+        return reminder_messages(uow, row, owed, policy, send_at=message.not_before)
     if purpose == "defaulted":
         calls = uow.reads.call_records([case_id]).get(case_id)
         if calls is not None and calls.given_up_no_phone:

@@ -114,9 +114,11 @@ def _zero_price_rows(history: pl.DataFrame) -> int:
 
 def _check_options(lang: str, chunk_rows: int) -> None:
     if lang not in ("en", "ko"):
-        raise InvalidInput(f"lang must be en or ko (got {lang!r})", field="lang")
+        raise InvalidInput(f"lang must be en or ko (got {lang!r})", field="lang",
+                           reason="lang_unknown")
     if chunk_rows < 1:
-        raise InvalidInput(f"chunk_rows must be 1 or more (got {chunk_rows})", field="chunk_rows")
+        raise InvalidInput(f"chunk_rows must be 1 or more (got {chunk_rows})", field="chunk_rows",
+                           reason="chunk_rows_not_positive")
 
 
 def ids_of(changes: pl.DataFrame) -> dict[str, pl.Series]:
@@ -131,7 +133,8 @@ def part_starts(at_us: np.ndarray, part_rows: int) -> list[int]:
     sorted): parts of ``part_rows`` changes or fewer, each ending where an instant does (an
     instant with more changes than that is one part of its own)."""
     if part_rows < 1:
-        raise InvalidInput(f"part_rows must be 1 or more (got {part_rows})", field="part_rows")
+        raise InvalidInput(f"part_rows must be 1 or more (got {part_rows})", field="part_rows",
+                           reason="part_rows_not_positive")
     starts = [0]
     while starts[-1] + part_rows < at_us.size:
         moment = at_us[starts[-1] + part_rows]
@@ -186,11 +189,12 @@ class GuardStream:
         unknown = todo.filter(pl.any_horizontal(pl.col("lidx", "pidx", "cidx").is_null()))
         if unknown.height:
             raise InvalidInput(f"change {unknown['change_id'][0]!r} names a listing, product "
-                               "or currency the run was not told of", field="changes")
+                               "or currency the run was not told of", field="changes",
+                               reason="change_names_unknown_ids")
         last_us = int(todo["proposed_at"].dt.epoch("us").max() or 0)
         if next_start is not None and last_us >= next_start:
             raise InvalidInput("a part of a run must end before the next part's first instant",
-                               field="changes")
+                               field="changes", reason="part_overlaps_next")
         todo = _attach_policy(todo, self.rules, self.products)
         live, state, rules = self.live, self.state, self.rules
         upto = (live.lidx.size if next_start is None
@@ -227,13 +231,14 @@ def _require_values(frame: pl.DataFrame, name: str, columns: tuple[str, ...]) ->
     """Refuse a frame that lacks one of ``columns`` or has an empty value in one."""
     for column in columns:
         if column not in frame.columns:
-            raise InvalidInput(f"{name} has no column {column!r}", field=name)
+            raise InvalidInput(f"{name} has no column {column!r}", field=name,
+                               reason="column_missing")
         empty = frame[column].null_count()
         if empty:
             first = int(frame[column].is_null().arg_max() or 0)
             raise InvalidInput(
                 f"{name}: {empty} row(s) with no {column} (the first is row {first + 1})",
-                field=name)
+                field=name, reason="column_values_missing")
 
 
 def categories_without_rules(

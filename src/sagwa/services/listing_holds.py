@@ -174,7 +174,8 @@ def check_price_seen(listing: Listing, expected_price: Money | None, *,
     neither, nothing is checked."""
     if expected_price is not None and expected_price.currency != listing.price.currency:
         raise InvalidInput(f"listing {listing.id} is priced in {listing.price.currency}, not "
-                           f"{expected_price.currency}", field="expected_price.currency")
+                           f"{expected_price.currency}", field="expected_price.currency",
+                           reason="currency_mismatch")
     if expected_price is not None and listing.price != expected_price:
         raise Conflict(
             f"listing {listing.id} now costs {listing.price}, not the {expected_price} you saw; "

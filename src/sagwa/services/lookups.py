@@ -11,5 +11,6 @@ T = TypeVar("T")
 
 def require(item: T | None, kind: str, item_id: int | str) -> T:
     if item is None:
-        raise NotFound(f"{kind} {item_id} does not exist", kind=kind, id=item_id)
+        raise NotFound(f"{kind} {item_id} does not exist", kind=kind, id=item_id,
+                       reason="unknown_id")
     return item

@@ -27,7 +27,7 @@ def draft_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str,
                  policy: DeskPolicy) -> tuple[str, str]:
     """A first draft (title, body) for the operator to edit; nothing is stored."""
     if lang not in ("ko", "en"):
-        raise InvalidInput("lang must be ko or en", field="lang")
+        raise InvalidInput("lang must be ko or en", field="lang", reason="lang_unknown")
     with uow:
         inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
         if inc.correct_price is None:
@@ -127,9 +127,10 @@ def publish_notice_once(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: st
     latest version in ``lang`` again is that version, not a new one: the board would show
     "revised" with identical versions."""
     if lang not in ("ko", "en"):
-        raise InvalidInput("lang must be ko or en", field="lang")
+        raise InvalidInput("lang must be ko or en", field="lang", reason="lang_unknown")
     if not title.strip() or not body.strip():
-        raise InvalidInput("a notice needs a title and a body", field="body")
+        raise InvalidInput("a notice needs a title and a body", field="body",
+                           reason="notice_text_missing")
     check_title(title)
     title = title.strip()
     body = "\n".join(body.splitlines()).strip()  # a textarea sends CRLF; paragraphs are "\n\n"

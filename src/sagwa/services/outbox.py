@@ -77,6 +77,12 @@ arrives before it goes out, or an agent's call reaches them first (the call that
 apology that never went out before the deadline, sent with its default) likewise. A
 confirmation answers the customer's own action: sent at once."""
 
+HELD_OUTSIDE_HOURS = (*UNPROMPTED, "difference_reminder")
+"""What delivery holds until the contact centre is open: the unprompted messages, and the
+reminder of a difference still unpaid (``desk_difference``), which asks the customer to call
+the centre. The reminder is not withdrawn by an answer or a call (it is about a payment): only
+recording the payment withdraws it."""
+
 
 def withdraw_unsent(uow: SqlAlchemyUnitOfWork, case_ids: Sequence[int], *, why: str) -> int:
     """Withdraw the cases' unprompted messages that still wait (``UNPROMPTED``: ``pending``,
@@ -96,10 +102,13 @@ def _enqueue(uow: SqlAlchemyUnitOfWork, messages: Sequence[OutgoingMessage]) -> 
 
 def _row(message: OutgoingMessage, now: datetime) -> dict[str, Any]:
     if message.channel not in CHANNELS:
-        raise InvalidInput(f"channel must be one of {', '.join(CHANNELS)}", field="channel")
+        raise InvalidInput(f"channel must be one of {', '.join(CHANNELS)}", field="channel",
+                           reason="channel_unknown")
     if message.not_before.tzinfo is None:
-        raise InvalidInput("not_before must be timezone-aware", field="not_before")
+        raise InvalidInput("not_before must be timezone-aware", field="not_before",
+                           reason="time_without_zone")
     if not message.idempotency_key or not message.recipient:
-        raise InvalidInput("a message needs an idempotency key and a recipient")
+        raise InvalidInput("a message needs an idempotency key and a recipient",
+                           reason="message_incomplete")
     # vars(), not asdict(): no deep copy of 100,000 flat records.
     return {**vars(message), "status": "pending", "attempts": 0, "created_at": now}

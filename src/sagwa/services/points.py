@@ -113,7 +113,7 @@ def reverse_entry(uow: SqlAlchemyUnitOfWork, *, entry_id: int, memo: str, actor:
 def _check_reversible(uow: SqlAlchemyUnitOfWork, stored: StoredEntry) -> None:
     if stored.reversed_by is not None:
         raise AlreadyReversed(f"entry {stored.id} was already reversed by {stored.reversed_by}",
-                              reversed_by=stored.reversed_by)
+                              reversed_by=stored.reversed_by, reason="entry_already_reversed")
     if stored.entry.reverses_id is not None:
         raise InvalidInput(f"entry {stored.id} is itself a reversal; book a new entry instead",
                            reason="entry_is_a_reversal", entry_id=stored.id)

@@ -28,7 +28,7 @@ from sagwa.services.listing_names import ListingName, listing_names
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SellerOrder:
     """One of the seller's orders in the incident, as it stands now."""
 
@@ -117,7 +117,8 @@ def seller_view(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
         seller_id, incident_id=incident_id)}
     found = uow.incidents.get(incident_id) if own else None
     if found is None or _dismissed(found):
-        raise NotFound(f"incident {incident_id} not found", kind="incident", id=incident_id)
+        raise NotFound(f"incident {incident_id} not found", kind="incident", id=incident_id,
+                       reason="unknown_id")
     inc = found.incident
     plan = (uow.incidents.plan(incident_id, inc.correct_price)
             if inc.correct_price is not None else None)

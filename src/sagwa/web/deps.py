@@ -41,11 +41,13 @@ def _authenticated(
 ) -> Account:
     """The calling account (cached per request), or 401."""
     if request.headers.get("authorization") and credentials is None:
-        raise Unauthenticated("use 'Authorization: Bearer <token>' (see 'sagwa users token')")
+        raise Unauthenticated("use 'Authorization: Bearer <token>' (see 'sagwa users token')",
+                              reason="authorization_malformed")
     if credentials is not None:
         account = account_for_token(request.app.state.uow_factory(), credentials.credentials)
         if account is None:
-            raise Unauthenticated("this API token is unknown or was revoked")
+            raise Unauthenticated("this API token is unknown or was revoked",
+                                  reason="token_unknown")
         return account
     from sagwa.web.pages.session import SAFE_METHODS, current_account  # pages import us
 
@@ -53,7 +55,8 @@ def _authenticated(
     if account is not None and request.method in SAFE_METHODS:
         return account
     raise Unauthenticated("this call needs an API token: 'Authorization: Bearer <token>' "
-                          "(create one with 'sagwa users token --username NAME')")
+                          "(create one with 'sagwa users token --username NAME')",
+                          reason="token_required")
 
 
 def api_caller(*roles: Role) -> Callable[[Account], Account]:
@@ -150,7 +153,7 @@ def recorded_name(caller: Account, claimed: str | None, field: str) -> str:
     name = api_actor(caller)
     if claimed and claimed.strip() not in {caller.username, caller.actor, name}:
         raise InvalidInput(f"{field} is taken from the API token ({caller.username}); "
-                           "leave it out", field=field)
+                           "leave it out", field=field, reason="name_not_the_caller")
     return name
 
 

@@ -19,7 +19,7 @@ def test_seller_draft_normalises_name_and_email() -> None:
 def test_seller_code_must_be_a_lowercase_slug(code: str) -> None:
     with pytest.raises(InvalidInput, match="seller code") as info:
         SellerDraft(code=code, name="x")
-    assert info.value.details == {"field": "code"}
+    assert info.value.details == {"field": "code", "reason": "seller_code_malformed"}
 
 
 def test_seller_needs_a_name() -> None:

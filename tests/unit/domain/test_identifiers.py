@@ -26,7 +26,7 @@ def test_check_digit_by_hand() -> None:
 def test_wrong_check_digit_is_refused(gtin: str) -> None:
     with pytest.raises(InvalidInput, match="check digit") as info:
         normalise_gtin(gtin)
-    assert info.value.details == {"field": "gtin"}
+    assert info.value.details == {"field": "gtin", "reason": "check_digit_wrong"}
 
 
 @pytest.mark.parametrize("gtin", ["12345", "400638133393100", ""])

@@ -76,7 +76,7 @@ def test_points_must_be_a_sane_positive_whole_number(points: object) -> None:
 def test_debit_refused_when_balance_is_short() -> None:
     with pytest.raises(InsufficientPoints) as info:
         debit_points(customer_id=1, points=3001, balance=3000, memo="spend")
-    assert info.value.details == {"balance": 3000, "requested": 3001}
+    assert info.value.details == {"balance": 3000, "requested": 3001, "reason": "balance_too_low"}
     assert info.value.code == "insufficient_points"
 
 

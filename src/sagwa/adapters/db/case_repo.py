@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 
 from sagwa.adapters.db.bulk import among, insert_unnest
-from sagwa.adapters.db.incident_repo import CaseRow, NoticeRow, _order
+from sagwa.adapters.db.incident_repo import CaseRow, NoticeRow
 from sagwa.adapters.db.tables import (
     case_orders,
     cases,
@@ -55,6 +55,20 @@ def _difference_paid(row: Any) -> DifferencePaid | None:
         return None
     return DifferencePaid(row.difference_paid_at, row.difference_paid_by,
                           row.difference_paid_note)
+
+
+class _Prices:
+    """One Money per (amount, currency) while a read builds its rows (Money is immutable)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[int, str], Money] = {}
+
+    def __call__(self, minor: int, currency: str) -> Money:
+        key = (minor, currency)
+        found = self._seen.get(key)
+        if found is None:
+            found = self._seen[key] = Money(minor, currency)
+        return found
 
 
 class CaseRepository:
@@ -126,18 +140,30 @@ class CaseRepository:
             cases.c.incident_id == incident_id, cases.c.customer_id == customer_id)
         ).scalar_one_or_none()
 
-    def _orders_of(self, case_ids: list[int]) -> dict[int, list[OrderRecord]]:
+    def _orders_of(self, case_ids: list[int], prices: _Prices, *,
+                   whole_incident: int | None = None) -> dict[int, list[OrderRecord]]:
+        """Case id -> its orders, oldest first. ``whole_incident``: ``case_ids`` are every case
+        of that incident, so its orders are read by the incident (no list of ids is sent)."""
         out: dict[int, list[OrderRecord]] = {cid: [] for cid in case_ids}
-        q = (select(case_orders.c.case_id, orders).join(orders, orders.c.id == case_orders.c.order_id)
-             .where(among(case_orders.c.case_id, case_ids)).order_by(orders.c.placed_at, orders.c.id))
-        for row in self.conn.execute(q):
-            out[row.case_id].append(_order(row))
+        which = (case_orders.c.incident_id == whole_incident if whole_incident is not None
+                 else among(case_orders.c.case_id, case_ids))
+        q = (select(case_orders.c.case_id, orders.c.id, orders.c.customer_id,
+                    orders.c.listing_id, orders.c.quantity, orders.c.unit_price_minor,
+                    orders.c.currency, orders.c.placed_at, orders.c.status)
+             .join(orders, orders.c.id == case_orders.c.order_id)
+             .where(which).order_by(orders.c.placed_at, orders.c.id))
+        for case_id, *order, minor, currency, placed_at, status in self.conn.execute(q).all():
+            out[case_id].append(OrderRecord(*order, prices(minor, currency), placed_at, status))
         return out
 
-    def _rows(self, rows: list[Any]) -> list[CaseRow]:
-        by_case = self._orders_of([r.id for r in rows]) if rows else {}
+    def _rows(self, rows: list[Any], *, whole_incident: int | None = None) -> list[CaseRow]:
+        """Case rows as the desk reads them, their orders read in one query (``_orders_of``).
+        A large incident's cases repeat a few prices: each amount is one Money here."""
+        prices = _Prices()
+        by_case = (self._orders_of([r.id for r in rows], prices, whole_incident=whole_incident)
+                   if rows else {})
         return [CaseRow(Case(r.id, r.incident_id, r.customer_id, tuple(by_case[r.id]),
-                             Money(r.exposure_minor, r.currency), CaseStatus(r.status),
+                             prices(r.exposure_minor, r.currency), CaseStatus(r.status),
                              _consent(r), told=r.first_notified_at is not None),
                         r.first_notified_at, r.compensation_entry_id, _difference_paid(r))
                 for r in rows]
@@ -176,7 +202,8 @@ class CaseRepository:
             q = q.limit(limit).offset(offset)
         if for_update:
             q = q.with_for_update(skip_locked=False)
-        return self._rows(list(self.conn.execute(q)))
+        whole = statuses is None and limit is None and offset == 0
+        return self._rows(self.conn.execute(q).all(), whole_incident=incident_id if whole else None)
 
     def save(self, case: Case, now: datetime, *,
              compensation_entry_id: int | None = None) -> None:

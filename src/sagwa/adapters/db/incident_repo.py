@@ -24,7 +24,7 @@ class IncidentRow:
     evidence: dict[str, Any] | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseRow:
     case: Case
     first_notified_at: datetime | None

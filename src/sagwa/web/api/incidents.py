@@ -276,7 +276,8 @@ def close(incident_id: int, request: Request, uow: Uow, actor: Actor,
     """Close the incident: `{"reason": "..."}` says why (every case answered, …)."""
     why = body.reason if body is not None else reason
     if not why:
-        raise InvalidInput("closing an incident needs a reason", field="reason")
+        raise InvalidInput("closing an incident needs a reason", field="reason",
+                           reason="close_needs_reason")
     desk.close(uow(), incident_id=incident_id, actor=actor, reason=why,
                policy=_policy(request), links=case_links(request))
     return _status(request, uow, incident_id)

@@ -178,7 +178,7 @@ def load_case(uow: SqlAlchemyUnitOfWork, case_id: int, *, customer_id: int | Non
     """Inside an open unit of work; NotFound unless the case (of that customer) has a plan."""
     row = uow.cases.get(case_id)
     if row is None or (customer_id is not None and int(row.case.customer_id) != customer_id):
-        raise NotFound("this case was not found")
+        raise NotFound("this case was not found", reason="unknown_id")
     person = require(uow.catalog.customer(int(row.case.customer_id)), "customer",
                      row.case.customer_id)
     return facts_for(uow, row, person, known if known is not None else {})

@@ -41,7 +41,8 @@ def own_listing(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int) ->
     """The listing if it belongs to this seller; otherwise the same 404 as a missing one."""
     listing = uow.market.listing(listing_id)
     if listing is None or listing.seller_id != account.seller_id:
-        raise NotFound(f"listing {listing_id} not found", kind="listing", id=listing_id)
+        raise NotFound(f"listing {listing_id} not found", kind="listing", id=listing_id,
+                       reason="unknown_id")
     return listing
 
 
@@ -244,7 +245,8 @@ def withdraw(listing_id: int, change_id: int, request: Request, account: SellerA
     with uow() as u:
         own_listing(u, account, listing_id)
     if price_review.listing_of_change(uow(), change_id) != listing_id:
-        raise NotFound(f"price change {change_id} is not one of listing {listing_id}'s")
+        raise NotFound(f"price change {change_id} is not one of listing {listing_id}'s",
+                       reason="change_of_other_listing")
     try:
         price_review.withdraw_price_change(uow(), change_id=change_id, by=account.actor,
                                            seller_id=account.seller_id)
