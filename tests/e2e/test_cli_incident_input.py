@@ -125,7 +125,7 @@ def test_a_field_error_in_json_has_one_problem(incident_id: int) -> None:
                     "--deadline", "next tuesday", "--format", "json")
     assert refused.exit_code == 2, refused.output
     body = json.loads(refused.stdout)
-    assert body["details"] == {"field": "deadline"}
+    assert body["details"] == {"field": "deadline", "reason": "time_malformed"}
     assert [p["option"] for p in body["problems"]] == ["--deadline"]
 
 

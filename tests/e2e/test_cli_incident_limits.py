@@ -99,6 +99,9 @@ def test_a_missing_notice_file_is_named_and_refused(incident_id: int, tmp_path: 
 def test_a_report_directory_that_cannot_be_written_is_named_and_refused(incident_id: int) -> None:
     said = refused_cleanly(sagwa("incident", "report", str(incident_id), "--out", "/proc/nope"))
     assert "cannot write the postmortem to /proc/nope" in said
+    refused = sagwa("incident", "report", str(incident_id), "--out", "/proc/nope",
+                    "--format", "json")
+    assert json.loads(refused.stdout.splitlines()[0])["details"]["reason"] == "file_unwritable"
 
 
 def test_a_report_still_writes_where_it_can(incident_id: int, tmp_path: Path) -> None:

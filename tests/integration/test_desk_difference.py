@@ -106,6 +106,8 @@ def test_a_case_that_owes_no_difference_is_refused_with_what_it_is(chosen) -> No
 
 @pytest.mark.parametrize(("note", "reason"), [("", "payment_note_required"),
                                               ("   ", "payment_note_required"),
+                                              ("..  --", "payment_note_too_short"),
+                                              ("ok", "payment_note_too_short"),
                                               ("x" * 501, "payment_note_too_long")])
 def test_the_payment_needs_its_reference(chosen, note: str, reason: str) -> None:
     uow, _clock, iid, cases, people = chosen
@@ -175,7 +177,7 @@ def test_recording_the_payment_sends_the_customer_a_receipt_once(shop) -> None:
     assert (channel, to, lang, subject) == ("sms", "010-1234-0001", "ko", "")
     assert "차액 278,600원을 받았습니다" in body and "보내 드립니다" in body
     assert "0614-8" not in body
-    record_difference_paid(uow(), case_id=cases[people[3]], actor="agent:park", note="r",
+    record_difference_paid(uow(), case_id=cases[people[3]], actor="agent:park", note="r-0614",
                            policy=POLICY)
     [(channel, _, lang, subject, body)] = _receipts(uow, cases[people[3]])
     assert (channel, lang, subject) == ("email", "ko", "[사과] 차액을 받았습니다")
@@ -208,7 +210,7 @@ def test_a_text_receipt_with_a_shortened_name_reads_right_and_the_replay_counts_
         u.commit()
     uow, clock, _iid, cases, people = _answered(shop, 20, {0: OPTIONS[2]})
     clock.now = datetime(2008, 6, 14, 11, 5, tzinfo=SEOUL)
-    record_difference_paid(uow(), case_id=cases[people[0]], actor="agent:park", note="r1",
+    record_difference_paid(uow(), case_id=cases[people[0]], actor="agent:park", note="r1-0614",
                            policy=POLICY)
     [(channel, _to, lang, _subject, body)] = _receipts(uow, cases[people[0]])
     assert (channel, lang) == ("sms", "en") and "…." not in body and "… at the" in body
@@ -270,8 +272,9 @@ def test_an_english_customer_without_an_address_is_reminded_by_text(shop) -> Non
     uow, _clock, _iid, cases, people = _answered(shop, 20, {0: OPTIONS[2]})
     [(status, channel, to, _due, subject, body)] = _reminders(uow, cases[people[0]])
     assert (status, channel, subject) == ("pending", "sms", "")
-    assert to is not None and "The difference of 139,300 KRW" in body
-    assert "without your consent" in body
+    assert to is not None and "the difference of 139,300 KRW" in body
+    assert "we send your items" in body and "without your consent" in body
+    assert "…." not in body  # a shortened name is not followed by a full stop
 
 
 def test_no_reminder_when_nothing_is_owed_or_the_policy_sends_none(shop) -> None:
@@ -285,3 +288,42 @@ def test_no_reminder_when_nothing_is_owed_or_the_policy_sends_none(shop) -> None
     desk_cases.record_choice(uow(), case_id=cases[people[3]], choice=OPTIONS[2], channel="web",
                              evidence="clicked", taken_by="customer", policy=quiet)
     assert _reminders(uow, cases[people[3]]) == []
+
+
+def test_a_reminder_that_would_fall_at_night_is_due_at_the_next_opening(shop) -> None:
+    """Chosen on Friday at 20:00: three days later is Monday 20:00, after the centre closes
+    (weekdays 09:00-18:00), so the reminder is due on Tuesday at 09:00 — the time the agent's
+    page gives."""
+    uow, clock, _iid, cases, people = _answered(shop, 20, {})
+    clock.now = datetime(2008, 6, 13, 20, 0, tzinfo=SEOUL)
+    desk_cases.record_choice(uow(), case_id=cases[people[1]], choice=OPTIONS[2], channel="web",
+                             evidence="clicked", taken_by="customer", policy=POLICY)
+    [(status, _channel, _to, due, _subject, _body)] = _reminders(uow, cases[people[1]])
+    assert (status, due) == ("pending", datetime(2008, 6, 17, 9, 0, tzinfo=SEOUL))
+
+
+def _apology(uow, case_id: int) -> str:
+    with uow() as u:
+        return u.conn.execute(select(outbox.c.body).where(
+            outbox.c.case_id == case_id, outbox.c.purpose == "resolution",
+            outbox.c.channel == "email")).scalar_one()
+
+
+def test_the_apology_says_what_the_discount_would_leave_each_customer_to_pay(shop) -> None:
+    """Before choosing — by email, on the page or on the phone — a customer hears the
+    difference the discount would leave them to pay, that nothing charges it, and that the
+    items wait for it (a walkthrough found it said only after the choice, which is final)."""
+    uow, _clock, _iid, cases, people = _answered(shop, 20, {})
+    korean = _apology(uow, cases[people[1]])  # 2 units, 39,800 KRW paid
+    assert ("할인 구매: 정상가 199,000원에서 20% 할인된 1개당 159,200원에 구매하실 수 있습니다. "
+            "결제하신 금액과의 차액 278,600원은 자동으로 결제되지 않아 고객센터를 통해 따로 결제해 "
+            "주셔야 하며, 결제가 확인되면 상품을 보내 드립니다.") in korean
+    english = _apology(uow, cases[people[0]])  # Alex Kim: 1 unit, 19,900 KRW paid
+    assert ("The difference of 139,300 KRW from what you paid is not charged automatically: you "
+            "pay it through our customer centre, and we send the items once it is paid.") in english
+
+
+def test_a_discount_below_the_price_paid_says_nothing_more_is_owed(shop) -> None:
+    uow, _clock, _iid, cases, people = _answered(shop, 95, {})
+    assert "1개당 9,950원에 구매하실 수 있습니다. 이 경우 더 내실 금액은 없습니다." in _apology(
+        uow, cases[people[1]])

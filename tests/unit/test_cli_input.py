@@ -90,13 +90,14 @@ def test_a_staff_account_may_be_named_as_itself(claimed: str) -> None:
     check_claim(claimed, KIM)  # no refusal
 
 
-@pytest.mark.parametrize(("claimed", "account"), [
-    ("mallory", None), ("reviewer:kim", KIM), ("kim ", KIM),
-    ("lee", Account(2, "lee", Role.SELLER, seller_id=1)),
+@pytest.mark.parametrize(("claimed", "account", "reason"), [
+    ("mallory", None, "account_not_active"), ("reviewer:kim", KIM, "actor_not_the_account"),
+    ("kim ", KIM, "actor_not_the_account"),
+    ("lee", Account(2, "lee", Role.SELLER, seller_id=1), "actor_not_staff"),
 ])  # fmt: skip
 def test_anyone_else_is_refused_with_how_to_make_an_account(
-        claimed: str, account: Account | None) -> None:
+        claimed: str, account: Account | None, reason: str) -> None:
     with pytest.raises(InvalidInput) as refused:
         check_claim(claimed, account)
-    assert refused.value.details == {"field": "actor"}
+    assert refused.value.details == {"field": "actor", "reason": reason}
     assert "sagwa users create" in refused.value.message

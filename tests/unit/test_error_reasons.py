@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import atexit
+import errno
+import functools
+import gzip
 import inspect
+import os
+import shutil
+import socket
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields, replace
@@ -26,8 +34,12 @@ from starlette.requests import Request
 
 import sagwa
 from sagwa import errors
+from sagwa.adapters import guard_input, guard_input_blocks, guard_output
 from sagwa.adapters.db.ledger_repo import StoredEntry
 from sagwa.adapters.db.market_repo import PriceChangeRecord
+from sagwa.cli import guard as guard_cli
+from sagwa.cli import incident as incident_cli
+from sagwa.cli.actors import check_claim, recorded_actor
 from sagwa.cli.public_links import check_public_links
 from sagwa.domain import consent, incidents, price_moves, reasons
 from sagwa.domain.catalog import (
@@ -68,6 +80,7 @@ from sagwa.domain.pricing import (
 from sagwa.errors import Conflict, IllegalTransition, InvalidInput, NotFound, SagwaError
 from sagwa.messagecheck.engine import check_message
 from sagwa.priceguard import load_rules
+from sagwa.priceguard.rules import rules_from_mapping
 from sagwa.services import (
     accounts,
     customer_contact,
@@ -364,6 +377,10 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     "payment_note_required": (
         lambda: refusal(lambda: payment_note("  ")),
         "차액을 어떻게 받았는지 적어 주세요(영수증 번호, 이체 내역, 결제를 받은 사람).",
+    ),
+    "payment_note_too_short": (
+        lambda: refusal(lambda: payment_note("..  --")),
+        "결제 메모가 너무 짧습니다. 영수증 번호나 이체 내역처럼 나중에 확인할 수 있게 글자나 숫자를 4개 이상 적어 주세요.",
     ),
     "payment_note_too_long": (
         lambda: refusal(lambda: payment_note("x" * 501)),
@@ -966,6 +983,81 @@ def _posting(points: int, currency: str = "KRW", owner: int = 2) -> Posting:
     return Posting(LedgerAccount(AccountKind.CUSTOMER_POINTS, owner), Money(points, currency))
 
 
+# --- files for the refusals of the price guard's files, its rules and the CLI (no database) ---
+
+
+@functools.cache
+def _scratch() -> Path:
+    """A directory of this test process for the files the refusals below are given."""
+    path = Path(tempfile.mkdtemp(prefix="sagwa-reasons-"))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
+def _file(name: str, data: bytes) -> Path:
+    path = _scratch() / name
+    path.write_bytes(data)
+    return path
+
+
+def _at_a_socket(call: Callable[[Path], object]) -> object:
+    """``call`` given a path that exists, is no directory and cannot be opened (a socket)."""
+    path = _scratch() / f"socket-{os.urandom(4).hex()}"
+    with socket.socket(socket.AF_UNIX) as bound:
+        bound.bind(str(path))
+        try:
+            return call(path)
+        finally:
+            path.unlink()
+
+
+class _FailingStream:
+    """A stream whose reading fails as a bad disk's does."""
+
+    def read(self, size: int) -> bytes:
+        raise OSError(errno.EIO, "Input/output error")
+
+
+def _read_only_descriptor() -> object:
+    """``--out /dev/fd/N`` where N was opened for reading only."""
+    fd = os.open(os.devnull, os.O_RDONLY)
+    try:
+        return guard_output.write_file(Path(f"/dev/fd/{fd}"), b"x")
+    finally:
+        os.close(fd)
+
+
+def _full_disk(call: Callable[[guard_output.VerdictWriter], object]) -> object:
+    """``call`` given verdicts being written to a device that is always full (/dev/full)."""
+    writer = guard_output.VerdictWriter(Path("/dev/full"), "csv")
+    try:
+        return call(writer)
+    finally:
+        writer.discard()
+
+
+def _scratch_directory_unusable() -> object:
+    """``sagwa guard check`` with $TMPDIR naming no directory (refused before reading a file)."""
+    saved = tempfile.tempdir
+    tempfile.tempdir = str(_scratch() / "no-such-directory")
+    try:
+        return guard_cli.check.__wrapped__(  # type: ignore[attr-defined]
+            history=Path("history.csv"), changes=Path("changes.csv"),
+            out=_scratch() / "verdicts.csv")
+    finally:
+        tempfile.tempdir = saved
+
+
+def _labels_matched(changes: list[str], labels: list[str]) -> None:
+    frames = {"changes": pl.DataFrame({"change_id": changes}, schema={"change_id": pl.Utf8}),
+              "labels": pl.DataFrame({"change_id": labels}, schema={"change_id": pl.Utf8})}
+    guard_cli._check_labels_match(frames, Path("labels.csv"), Path("changes.csv"))
+
+
+_LABELS_HEADER = b"change_id,is_error,error_type\n"
+_TRUNCATED_GZIP = gzip.compress(_LABELS_HEADER * 100)[:-10]
+
+
 ADMIN = Account(9, "admin_a", Role.ADMIN)
 #: What a use case that refuses before it opens its unit of work (or reads the policy) is given.
 NO_UOW: Any = None
@@ -973,8 +1065,32 @@ NO_POLICY: Any = None
 ENDED_LISTING = _listing(19_900, ListingStatus.ENDED)
 
 #: code, reason, the refusal as the real code makes it — the use cases' refusals given a
-#: sub-code by the sweep that closed the gap (test_every_raise_in_the_use_cases_names_its_reason).
+#: sub-code by the sweep that closed the gap (test_every_raise_in_the_use_cases_names_its_reason),
+#: then the price guard's files and rules and the CLI's refusals, by the sweep after it.
+def _desk_policy(name: str, edit: Callable[[str], str]) -> object:
+    """The desk policy loaded from the shipped file as ``edit`` changes it."""
+    from sagwa.services.desk_policy import load_desk_policy
+
+    shipped = (Path(sagwa.__file__).parent / "desk.toml").read_text(encoding="utf-8")
+    return load_desk_policy(_file(name, edit(shipped).encode()))
+
+
 USE_CASE_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
+    # the desk policy file (read when sagwa starts)
+    ("invalid_input", "policy_table_missing", lambda: refusal(lambda: _desk_policy(
+        "p1.toml", lambda s: s[:s.index("[sla]")] + s[s.index("[contact]"):]))),
+    ("invalid_input", "policy_table_not_a_table", lambda: refusal(lambda: _desk_policy(
+        "p2.toml", lambda s: "calls = 3\n" + s.split("[calls]")[0]))),
+    ("invalid_input", "policy_key_unknown", lambda: refusal(lambda: _desk_policy(
+        "p3.toml", lambda s: s.replace("max_attempts = 3", "max_attempt = 3")))),
+    ("invalid_input", "policy_key_missing", lambda: refusal(lambda: _desk_policy(
+        "p4.toml", lambda s: s.replace('phone = "1544-0000"', "")))),
+    ("invalid_input", "policy_value_invalid", lambda: refusal(lambda: _desk_policy(
+        "p5.toml", lambda s: s.replace("max_attempts = 3", "max_attempts = 0")))),
+    ("invalid_input", "policy_not_toml", lambda: refusal(lambda: _desk_policy(
+        "p6.toml", lambda s: s + "\n[[["))),
+    ("invalid_input", "policy_table_unknown", lambda: refusal(lambda: _desk_policy(
+        "p7.toml", lambda s: s + "\n[callz]\n"))),
     # catalog drafts (API and CLI)
     ("invalid_input", "text_missing", lambda: refusal(lambda: require_text(" ", "title"))),
     ("invalid_input", "text_too_long", lambda: refusal(lambda: require_text("x" * 201, "name"))),
@@ -1187,6 +1303,117 @@ USE_CASE_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
         lambda: replace(load_rules(), promo_mismatch_log=load_rules().promo_match_log))),
     ("invalid_input", "hold_score_out_of_range",
      lambda: refusal(lambda: replace(load_rules(), hold_score=1.0))),
+    # the price guard's input files (sagwa guard check / evaluate; adapters/guard_input*.py)
+    ("invalid_input", "file_missing",
+     lambda: refusal(lambda: guard_input.check_readable(_scratch() / "absent.csv"))),
+    ("invalid_input", "file_is_directory",
+     lambda: refusal(lambda: guard_input.check_readable(_scratch()))),
+    ("invalid_input", "file_unreadable", lambda: refusal(lambda: _at_a_socket(
+        lambda path: guard_input.read_table(path, guard_input.LABEL_COLUMNS)))),
+    ("invalid_input", "file_unreadable", lambda: refusal(lambda: _at_a_socket(
+        lambda path: list(guard_input_blocks.iter_text_blocks(path, guard_input.LABEL_COLUMNS))))),
+    ("invalid_input", "file_unreadable", lambda: refusal(lambda: list(  # open, then read fails
+        guard_input_blocks.iter_text_blocks(Path("/proc/self/mem"), guard_input.LABEL_COLUMNS)))),
+    ("invalid_input", "file_unreadable", lambda: refusal(lambda: guard_input_blocks._Pieces(
+        _FailingStream(), Path("changes.csv"), 1).first())),  # type: ignore[arg-type]
+    ("invalid_input", "gzip_unreadable", lambda: refusal(lambda: guard_input.read_table(
+        _file("truncated.csv.gz", _TRUNCATED_GZIP), guard_input.LABEL_COLUMNS))),
+    ("invalid_input", "gzip_unreadable", lambda: refusal(lambda: list(
+        guard_input_blocks.iter_text_blocks(_file("truncated.csv.gz", _TRUNCATED_GZIP),
+                                            guard_input.LABEL_COLUMNS)))),
+    ("invalid_input", "file_empty", lambda: refusal(lambda: guard_input.read_table(
+        _file("empty.csv", b""), guard_input.LABEL_COLUMNS))),
+    ("invalid_input", "file_empty",
+     lambda: refusal(lambda: guard_input._read_ragged(Path("empty.csv"), b""))),
+    ("invalid_input", "column_missing", lambda: refusal(lambda: guard_input.read_table(
+        _file("other-header.csv", b"a,b\n"), guard_input.LABEL_COLUMNS))),
+    ("invalid_input", "column_named_twice", lambda: refusal(lambda: guard_input.read_table(
+        _file("twice.csv", b"change_id,change_id\n"), guard_input.LABEL_COLUMNS))),
+    ("invalid_input", "file_not_utf8", lambda: refusal(lambda: guard_input.read_table(
+        _file("utf16.csv", "change_id\n".encode("utf-16")), guard_input.LABEL_COLUMNS))),
+    ("invalid_input", "file_not_utf8", lambda: refusal(lambda: guard_input.read_table(
+        _file("latin1.csv", _LABELS_HEADER + b"c1,\xff,x\n"), guard_input.LABEL_COLUMNS))),
+    ("invalid_input", "quote_not_closed", lambda: refusal(lambda: guard_input.read_table(
+        _file("open-quote.csv", _LABELS_HEADER + b'"c1,1,x\nc2,0,\n'),
+        guard_input.LABEL_COLUMNS))),
+    # its output files (adapters/guard_output.py)
+    ("invalid_input", "dash_not_stdout",
+     lambda: refusal(lambda: guard_output.check_writable(Path("-")))),
+    ("invalid_input", "descriptor_not_open",
+     lambda: refusal(lambda: guard_output.check_writable(Path("/dev/fd/9999")))),
+    ("invalid_input", "file_is_directory",
+     lambda: refusal(lambda: guard_output.check_writable(_scratch()))),
+    ("invalid_input", "parent_not_a_directory", lambda: refusal(lambda: guard_output.check_writable(
+        _file("a-file.csv", b"") / "verdicts.csv"))),
+    ("invalid_input", "directory_missing", lambda: refusal(
+        lambda: guard_output.check_writable(_scratch() / "absent" / "verdicts.csv"))),
+    ("invalid_input", "path_unresolvable",
+     lambda: refusal(lambda: guard_output.check_writable(Path("verdicts\x00.csv")))),
+    ("invalid_input", "file_unwritable",  # no file can be made in /proc
+     lambda: refusal(lambda: guard_output.check_writable(Path("/proc/verdicts.csv")))),
+    ("invalid_input", "file_unwritable",
+     lambda: refusal(lambda: _at_a_socket(lambda path: guard_output.write_file(path, b"x")))),
+    ("invalid_input", "file_unwritable", lambda: refusal(_read_only_descriptor)),
+    ("invalid_input", "file_unwritable", lambda: refusal(
+        lambda: _at_a_socket(lambda path: guard_output.VerdictWriter(path, "csv")))),
+    ("invalid_input", "file_unwritable",
+     lambda: refusal(lambda: _full_disk(lambda writer: writer.close()))),
+    ("invalid_input", "file_unwritable",
+     lambda: refusal(lambda: _full_disk(lambda writer: writer._put(b"x" * (1 << 20))))),
+    # its rules file (--rules, SAGWA_PRICE_RULES; priceguard/rules.py)
+    ("invalid_input", "file_missing",
+     lambda: refusal(lambda: load_rules(_scratch() / "absent.toml"))),
+    ("invalid_input", "file_is_directory", lambda: refusal(lambda: load_rules(_scratch()))),
+    ("invalid_input", "file_unreadable", lambda: refusal(lambda: _at_a_socket(load_rules))),
+    ("invalid_input", "file_not_utf8",
+     lambda: refusal(lambda: load_rules(_file("latin1.toml", b"# caf\xe9\n")))),
+    ("invalid_input", "rules_file_not_toml",
+     lambda: refusal(lambda: load_rules(_file("broken.toml", b"hold_score = \n")))),
+    ("invalid_input", "rules_file_unknown_table",
+     lambda: refusal(lambda: rules_from_mapping({"threshold": {}}))),
+    ("invalid_input", "rules_file_key_outside_table",
+     lambda: refusal(lambda: rules_from_mapping({"hold_score": 0.5}))),
+    ("invalid_input", "rules_file_not_a_table",
+     lambda: refusal(lambda: rules_from_mapping({"thresholds": 0.5}))),
+    ("invalid_input", "rules_file_not_a_table",
+     lambda: refusal(lambda: rules_from_mapping({"sellers": 3}))),
+    ("invalid_input", "rules_file_unknown_key",
+     lambda: refusal(lambda: rules_from_mapping({"thresholds": {"hold_scroe": 0.5}}))),
+    ("invalid_input", "rules_file_unknown_key",
+     lambda: refusal(lambda: rules_from_mapping({"penny": {"max_major": {"XYZ": 1.0}}}))),
+    ("invalid_input", "rules_file_value_invalid",
+     lambda: refusal(lambda: rules_from_mapping({"thresholds": {"hold_score": "high"}}))),
+    ("invalid_input", "rules_file_floor_above_ceiling", lambda: refusal(
+        lambda: rules_from_mapping({"sellers": {"s1": {"floor": 10, "ceiling": 5}}}))),
+    ("invalid_input", "promo_logs_out_of_order", lambda: refusal(lambda: rules_from_mapping(
+        {"thresholds": {"promo_match_log": 0.5, "promo_mismatch_log": 0.1}}))),
+    # sagwa guard check / evaluate (cli/guard.py): a file's refusal keeps its reason
+    ("invalid_input", "file_missing", lambda: refusal(lambda: guard_cli._as_option(
+        "changes", guard_input.check_readable, _scratch() / "absent.csv"))),
+    ("invalid_input", "output_path_taken", lambda: refusal(lambda: guard_cli._check_outputs(
+        {"out": _scratch() / "same.csv"}, {"history": _scratch() / "same.csv"}))),
+    ("sagwa_error", "scratch_directory_unusable", lambda: refusal(_scratch_directory_unusable)),
+    ("invalid_input", "no_changes", lambda: refusal(lambda: _labels_matched([], ["c1"]))),
+    ("invalid_input", "no_labels", lambda: refusal(lambda: _labels_matched(["c1"], []))),
+    ("invalid_input", "labels_name_no_change",
+     lambda: refusal(lambda: _labels_matched(["c1"], ["c2"]))),
+    # sagwa incident (cli/incident.py; its postmortem's file_unwritable needs a database:
+    # tests/e2e/test_cli_incident_limits.py)
+    ("invalid_input", "time_malformed",
+     lambda: refusal(lambda: incident_cli.parse_time("next tuesday", "deadline"))),
+    ("invalid_input", "close_needs_reason", lambda: refusal(
+        lambda: incident_cli.close.__wrapped__(1, reason=" "))),  # type: ignore[attr-defined]
+    ("invalid_input", "file_unreadable",
+     lambda: refusal(lambda: incident_cli.read_notice_file(_scratch()))),
+    ("invalid_input", "file_not_utf8", lambda: refusal(
+        lambda: incident_cli.read_notice_file(_file("notice.txt", b"caf\xe9\n")))),
+    # --actor (cli/actors.py)
+    ("invalid_input", "account_not_active", lambda: refusal(lambda: check_claim("kim", None))),
+    ("invalid_input", "actor_not_staff", lambda: refusal(lambda: check_claim("seller_a", SELLER))),
+    ("invalid_input", "actor_not_the_account",
+     lambda: refusal(lambda: check_claim("reviewer:admin_a", ADMIN))),
+    ("invalid_input", "actor_missing", lambda: refusal(
+        lambda: recorded_actor(None, "  "))),  # type: ignore[arg-type]
 ]
 
 
@@ -1208,16 +1435,23 @@ ERROR_NAMES = {
 
 
 def _reasons_in_source() -> set[str]:
-    """Every string the ``reason=`` of an error (a SagwaError subclass called by name) can take
-    in the source: constants, and both arms of a conditional (``reason="a" if … else "b"``). A
-    reason passed in a variable (price_review's ``reason=stale``) is not seen here; REFUSALS
-    covers its values."""
+    """Every string the ``reason=`` of an error (a SagwaError subclass called by name, or a
+    function declared to return one, such as the rules file's ``_invalid``) can take in the
+    source: constants, and both arms of a conditional (``reason="a" if … else "b"``). A reason
+    passed in a variable (price_review's ``reason=stale``) is not seen here; REFUSALS covers
+    its values."""
+    trees = [ast.parse(path.read_text(encoding="utf-8"))
+             for path in Path(sagwa.__file__).parent.rglob("*.py")]
+    makers = ERROR_NAMES | {
+        node.name for tree in trees for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef) and getattr(node.returns, "id", None) in ERROR_NAMES
+    }
     found: set[str] = set()
-    for path in Path(sagwa.__file__).parent.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for tree in trees:
+        for node in ast.walk(tree):
             func = node.func if isinstance(node, ast.Call) else None
             name = getattr(func, "id", None) or getattr(func, "attr", None)
-            if name not in ERROR_NAMES:
+            if name not in makers:
                 continue
             for keyword in node.keywords:  # type: ignore[union-attr]
                 if keyword.arg == "reason":
@@ -1271,9 +1505,13 @@ def _raises_without_a_reason(folder: str) -> list[str]:
     return bare
 
 
-@pytest.mark.parametrize("folder", ["domain", "services", "web"])
+@pytest.mark.parametrize("folder", ["domain", "services", "web", "adapters", "cli", "priceguard",
+                                    "messagecheck", "jobs", "replay", "seed"])
 def test_every_raise_in_the_use_cases_names_its_reason(folder: str) -> None:
-    """Every refusal the API's use cases raise carries ``details["reason"]``: a new raise
-    without ``reason="snake_case_sub_code"`` fails here (give it one, then a page sentence in
-    ``error_sentences.RULES`` or an entry in OTHER_REFUSALS / USE_CASE_REFUSALS)."""
+    """Every refusal the API's use cases, the CLI, the price guard (its files and rules), the
+    message check, the jobs, the replay and the seed raise carries ``details["reason"]``: a new
+    raise without ``reason="snake_case_sub_code"`` fails here (give it one, then a page sentence
+    in ``error_sentences.RULES`` or an entry in OTHER_REFUSALS / USE_CASE_REFUSALS). A helper
+    that makes the error (``priceguard/rules.py``'s ``_invalid``, ``cli/actors.py``'s
+    ``_refuse``) takes the reason as a required keyword, so a call without one fails at once."""
     assert _raises_without_a_reason(folder) == []

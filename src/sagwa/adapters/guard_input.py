@@ -12,7 +12,9 @@ Two kinds of trouble, kept apart:
 - a file that cannot be read as a table at all — missing, a directory, empty (not even a
   header), a corrupt gzip, not UTF-8 (UTF-16 included), a header without a required column or
   naming a column twice (``changes.csv line 1: column new_price appears twice``) — raises
-  :class:`~sagwa.errors.InvalidInput` naming the file;
+  :class:`~sagwa.errors.InvalidInput` naming the file, ``details["reason"]`` saying which
+  (``file_missing``, ``file_empty``, ``gzip_unreadable``, ``file_not_utf8``, ``column_missing``,
+  ``column_named_twice``, ``quote_not_closed`` ...);
 - a row that cannot be read is reported in ``ReadResult.bad_rows`` with its 1-based line number
   (the header is line 1) and the bad value, e.g. ``new_price "12,9x" is not a price``. A row
   with more or fewer fields than the header is such a row, and so is a later row repeating a
@@ -77,9 +79,10 @@ def read_table(path: str | Path, columns: tuple[str, ...]) -> ReadResult:
 def check_readable(path: Path) -> None:
     """Raise :class:`InvalidInput` now if ``path`` is missing or a directory (before slow work)."""
     if not path.exists():
-        raise InvalidInput(f"{path} does not exist", field=str(path))
+        raise InvalidInput(f"{path} does not exist", field=str(path), reason="file_missing")
     if path.is_dir():
-        raise InvalidInput(f"{path} is a directory, not a file", field=str(path))
+        raise InvalidInput(f"{path} is a directory, not a file", field=str(path),
+                           reason="file_is_directory")
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -87,16 +90,18 @@ def _read_bytes(path: Path) -> bytes:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", field=str(path)) from None
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", field=str(path),
+                           reason="file_unreadable") from None
     if data[:2] != _GZIP_MAGIC:
         return data
     try:
         return gzip.decompress(data)
     except EOFError:
-        reason = "it ends before the end of the compressed data (truncated?)"
+        problem = "it ends before the end of the compressed data (truncated?)"
     except (OSError, zlib.error) as exc:
-        reason = str(exc)
-    raise InvalidInput(f"{path} is not a readable gzip file: {reason}", field=str(path))
+        problem = str(exc)
+    raise InvalidInput(f"{path} is not a readable gzip file: {problem}", field=str(path),
+                       reason="gzip_unreadable")
 
 
 def _read_text_frame(
@@ -123,7 +128,8 @@ def text_frame_of(
     try:
         frame = pl.read_csv(data, infer_schema=False)
     except pl.exceptions.NoDataError:
-        raise InvalidInput(f"{path} is empty: not even a header line", field=str(path)) from None
+        raise InvalidInput(f"{path} is empty: not even a header line", field=str(path),
+                           reason="file_empty") from None
     except pl.exceptions.PolarsError:
         frame, ragged = _read_ragged(path, data, shift)
     else:
@@ -146,7 +152,7 @@ def _normalised(path: Path, frame: pl.DataFrame, columns: tuple[str, ...]) -> pl
         found = ", ".join(c for c in frame.columns if c != "_line")
         raise InvalidInput(
             f"{path} lacks column(s) {', '.join(missing)} (its header has: {found})",
-            field=str(path),
+            field=str(path), reason="column_missing",
         )
     # a quoted empty value ("") is empty, as the careful reader reads it (the fast one keeps
     # it as text): one file reads alike whichever reader a block of it takes
@@ -179,7 +185,8 @@ def _check_header_text(path: Path, data: bytes) -> None:
         except UnicodeDecodeError as exc:
             problem = f"byte 0x{header[exc.start : exc.start + 1].hex()}"
     if problem is not None:
-        raise InvalidInput(f"{path} line 1: not UTF-8 text ({problem})", field=str(path))
+        raise InvalidInput(f"{path} line 1: not UTF-8 text ({problem})", field=str(path),
+                           reason="file_not_utf8")
 
 
 #: What other packings a file given as CSV may be (its first bytes), named in the refusal.
@@ -210,7 +217,7 @@ def _check_header_names(path: Path, header: list[str]) -> None:
             raise InvalidInput(
                 f"{path} line 1: column {name} appears twice (columns {first[name]} and "
                 f"{position})",
-                field=str(path),
+                field=str(path), reason="column_named_twice",
             )
         first.setdefault(name, position)
 
@@ -230,12 +237,14 @@ def _read_ragged(path: Path, data: bytes,
         line += shift if line > 1 else 0
         bad = data[exc.start : exc.start + 1].hex()
         raise InvalidInput(
-            f"{path} line {line}: not UTF-8 text (byte 0x{bad})", field=str(path)
+            f"{path} line {line}: not UTF-8 text (byte 0x{bad})", field=str(path),
+            reason="file_not_utf8",
         ) from None
     rows = csv.reader(io.StringIO(text, newline=""))
     header = next(rows, None)
     if header is None:
-        raise InvalidInput(f"{path} is empty: not even a header line", field=str(path))
+        raise InvalidInput(f"{path} is empty: not even a header line", field=str(path),
+                           reason="file_empty")
     _check_header_names(path, header)  # the whole header, were it to hold a quoted line break
     # columns without a name get one of their own, so the rows still line up with the header
     header = [name or f"_unnamed_{i}" for i, name in enumerate(header, start=1)]
@@ -279,4 +288,4 @@ def _check_quote_closed(path: Path, text: str, line: int, starts: list[int],
     raise InvalidInput(
         f"{path} line {line}: a quoted value starts on this line and its quote is never closed "
         f"(lines {line}-{last} would be read as one value); close the quote or remove it",
-        field=str(path))
+        field=str(path), reason="quote_not_closed")

@@ -113,13 +113,14 @@ def _open(path: Path) -> Iterator[BinaryIO]:
     try:
         stream = path.open("rb")
     except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", field=str(path)) from None
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", field=str(path),
+                           reason="file_unreadable") from None
     with stream:
         try:
             packed = stream.peek(2)[:2] == _GZIP_MAGIC
         except OSError as exc:
             raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}",
-                               field=str(path)) from None
+                               field=str(path), reason="file_unreadable") from None
         if not packed:
             yield stream
             return
@@ -168,11 +169,11 @@ class _Pieces:
             self._refuse(re.sub(r" 0x[0-9a-f]+ != 0x[0-9a-f]+$", "", str(exc)))
         except OSError as exc:
             raise InvalidInput(f"cannot read {self.path}: {exc.strerror or exc}",
-                               field=str(self.path)) from None
+                               field=str(self.path), reason="file_unreadable") from None
         if not data:
             self.done = True
         return data
 
-    def _refuse(self, reason: str) -> None:
-        raise InvalidInput(f"{self.path} is not a readable gzip file: {reason}",
-                           field=str(self.path))
+    def _refuse(self, problem: str) -> None:
+        raise InvalidInput(f"{self.path} is not a readable gzip file: {problem}",
+                           field=str(self.path), reason="gzip_unreadable")

@@ -63,27 +63,30 @@ def check_writable(path: Path) -> Destination:
     written as a file."""
     if str(path) == "-":  # a file named "-" is never what was meant
         raise InvalidInput("- is not read as standard output here; give /dev/stdout",
-                           field=str(path))
+                           field=str(path), reason="dash_not_stdout")
     fd = inherited_fd(path)
     if fd is not None:
         try:
             os.fstat(fd)
         except OSError:
             raise InvalidInput(f"cannot write {path}: descriptor {fd} is not open",
-                               field=str(path)) from None
+                               field=str(path), reason="descriptor_not_open") from None
         return Descriptor(path, fd)
     target = _target(path)
     if target.is_dir():
-        raise InvalidInput(f"{path} is a directory; give a file name", field=str(path))
+        raise InvalidInput(f"{path} is a directory; give a file name", field=str(path),
+                           reason="file_is_directory")
     if target.parent.is_dir():
         if not is_special_file(target):
             _probe_directory(path, target.parent)
         return FileTarget(path, target)
     above = next((p for p in target.parents if p.exists()), None)
     if above is not None and not above.is_dir():
-        raise InvalidInput(f"cannot write {path}: {above} is not a directory", field=str(path))
+        raise InvalidInput(f"cannot write {path}: {above} is not a directory", field=str(path),
+                           reason="parent_not_a_directory")
     raise InvalidInput(
-        f"cannot write {path}: directory {target.parent} does not exist", field=str(path)
+        f"cannot write {path}: directory {target.parent} does not exist", field=str(path),
+        reason="directory_missing",
     )
 
 
@@ -108,7 +111,7 @@ def _probe_directory(path: Path, directory: Path) -> None:
             pass
     except OSError as exc:
         raise InvalidInput(f"cannot write {path}: {exc.strerror or exc} (nothing was read yet)",
-                           field=str(path)) from None
+                           field=str(path), reason="file_unwritable") from None
 
 
 def is_special_file(path: Path) -> bool:
@@ -147,7 +150,8 @@ def write_file(path: Path, data: bytes) -> None:
         else:
             _replace(target, data)
     except OSError as exc:
-        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}", field=str(path)) from None
+        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}", field=str(path),
+                           reason="file_unwritable") from None
 
 
 def _write_fd(fd: int, data: bytes, path: Path) -> None:
@@ -157,7 +161,8 @@ def _write_fd(fd: int, data: bytes, path: Path) -> None:
         while view:
             view = view[os.write(fd, view):]
     except OSError as exc:
-        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}", field=str(path)) from None
+        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}", field=str(path),
+                           reason="file_unwritable") from None
 
 
 def _target(path: Path) -> Path:
@@ -165,7 +170,8 @@ def _target(path: Path) -> Path:
     try:
         return Path(os.path.realpath(path, strict=False))
     except (OSError, RuntimeError, ValueError) as exc:
-        raise InvalidInput(f"cannot write {path}: {exc}", field=str(path)) from None
+        raise InvalidInput(f"cannot write {path}: {exc}", field=str(path),
+                           reason="path_unresolvable") from None
 
 
 def _temporary_beside(target: Path) -> Path:
@@ -214,7 +220,7 @@ class VerdictWriter:
                 self._stream = self._tmp.open("xb")
         except OSError as exc:
             raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}",
-                               field=str(path)) from None
+                               field=str(path), reason="file_unwritable") from None
 
     def write(self, verdicts: pl.DataFrame) -> None:
         """One part's ``change_id, verdict, score, error_type, reason`` rows."""
@@ -247,7 +253,7 @@ class VerdictWriter:
                 os.replace(self._tmp, self._target)
         except OSError as exc:
             raise InvalidInput(f"cannot write {self.path}: {exc.strerror or exc}",
-                               field=str(self.path)) from None
+                               field=str(self.path), reason="file_unwritable") from None
         finally:
             self.discard()
 
@@ -266,4 +272,4 @@ class VerdictWriter:
             self._stream.write(data)
         except OSError as exc:
             raise InvalidInput(f"cannot write {self.path}: {exc.strerror or exc}",
-                               field=str(self.path)) from None
+                               field=str(self.path), reason="file_unwritable") from None

@@ -47,12 +47,13 @@ def audit_actor(account: Account | None, login: str) -> str:
     return f"{account.actor} via {DEFAULT_ACTOR} (os user {login})"
 
 
-def _refuse(claimed: str, why: str, *, username: str = "NAME") -> InvalidInput:
+def _refuse(claimed: str, why: str, *, reason: str, username: str = "NAME") -> InvalidInput:
+    """The refusal of ``--actor``; ``reason`` is its stable sub-code."""
     return InvalidInput(
         f"--actor {claimed!r} {why}: --actor must name an active staff account (admin, "
         f"reviewer or agent). Create one with `sagwa users create --username {username} "
         f"--role admin` (or reviewer, agent), or leave --actor out to act as "
-        f"{DEFAULT_ACTOR!r}", field="actor")
+        f"{DEFAULT_ACTOR!r}", field="actor", reason=reason)
 
 
 def check_claim(claimed: str, account: Account | None) -> None:
@@ -62,11 +63,14 @@ def check_claim(claimed: str, account: Account | None) -> None:
         named = account_name(claimed)
         hint = named if named.replace("-", "").replace("_", "").replace(".", "").isalnum() \
             else "NAME"
-        raise _refuse(claimed, "is not an active account", username=hint)
+        raise _refuse(claimed, "is not an active account", reason="account_not_active",
+                      username=hint)
     if account.role not in STAFF_ROLES:
-        raise _refuse(claimed, f"is a {account.role.value} account, not staff")
+        raise _refuse(claimed, f"is a {account.role.value} account, not staff",
+                      reason="actor_not_staff")
     if claimed not in (account.username, account.actor):
-        raise _refuse(claimed, f"does not match the account, which is {account.actor!r}")
+        raise _refuse(claimed, f"does not match the account, which is {account.actor!r}",
+                      reason="actor_not_the_account")
 
 
 def recorded_actor(session_factory: sessionmaker[Session], claimed: str) -> str:
@@ -75,7 +79,7 @@ def recorded_actor(session_factory: sessionmaker[Session], claimed: str) -> str:
     if name == DEFAULT_ACTOR:
         return audit_actor(None, os_login())
     if not name:
-        raise _refuse(claimed, "is empty")
+        raise _refuse(claimed, "is empty", reason="actor_missing")
     account = find_user(SqlAlchemyUnitOfWork(session_factory), username=account_name(name))
     check_claim(name, account)
     return audit_actor(account, os_login())

@@ -180,11 +180,13 @@ def _read_inputs(
 
 
 def _as_option(key: str, call: Callable[..., R], *args: Any) -> R:
-    """Run ``call``, saying which option a file error came from (``--changes: ...``)."""
+    """Run ``call``, saying which option a file error came from (``--changes: ...``); the
+    error's ``reason`` is kept."""
     try:
         return call(*args)
     except InvalidInput as exc:
-        raise InvalidInput(f"--{key}: {exc.message}", field=key) from exc
+        raise InvalidInput(f"--{key}: {exc.message}", field=key,
+                           reason=exc.details.get("reason")) from exc
 
 
 def _load_rules(path: Path | None) -> PriceRules:
@@ -234,7 +236,7 @@ def _check_outputs(outputs: dict[str, Path | None], inputs: dict[str, Path | Non
             raise InvalidInput(
                 f"--{option}: {path} is also the --{clash} file; give another path "
                 "(nothing written)",
-                field=option,
+                field=option, reason="output_path_taken",
             )
         taken[option] = path
 
@@ -294,7 +296,8 @@ def check(
     except OSError as exc:  # the inputs and the output say their own; this is the scratch
         raise SagwaError(
             f"cannot use a scratch directory in {tempfile.gettempdir()}: "
-            f"{exc.strerror or exc}; set TMPDIR to a directory with room (nothing written)"
+            f"{exc.strerror or exc}; set TMPDIR to a directory with room (nothing written)",
+            reason="scratch_directory_unusable",
         ) from None
 
 
@@ -521,14 +524,16 @@ def _check_labels_match(frames: dict[str, pl.DataFrame], labels: Path, changes: 
     n_labels = frames["labels"].height
     matched = frames["labels"].join(ids, on="change_id", how="semi").height
     if ids.height == 0:
-        raise InvalidInput(f"--changes: {changes} has no changes; nothing to evaluate")
+        raise InvalidInput(f"--changes: {changes} has no changes; nothing to evaluate",
+                           reason="no_changes")
     if n_labels == 0:
-        raise InvalidInput(f"--labels: {labels} has no labels; nothing to evaluate")
+        raise InvalidInput(f"--labels: {labels} has no labels; nothing to evaluate",
+                           reason="no_labels")
     if matched == 0:
         raise InvalidInput(
             f"--labels: no change_id in {labels} ({n_labels} labels) is one of the "
             f"{ids.height} changes in {changes}; nothing to evaluate",
-            field="labels",
+            field="labels", reason="labels_name_no_change",
         )
     if matched < n_labels:
         typer.echo(

@@ -61,7 +61,7 @@ def parse_time(text: str, field: str) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidInput(f"{field} {text!r} is not an ISO date-time like 2008-06-12T14:00",
-                           field=field) from None
+                           field=field, reason="time_malformed") from None
     return check_moment(moment if moment.tzinfo else moment.replace(tzinfo=SEOUL), field)
 
 
@@ -212,7 +212,8 @@ def close(
     from sagwa.services import desk
 
     if not reason.strip():
-        raise InvalidInput("--reason must say why the incident is closed", field="reason")
+        raise InvalidInput("--reason must say why the incident is closed", field="reason",
+                           reason="close_needs_reason")
     from sagwa.services.desk_notify import LinkMaker
 
     with _context() as (config, db, policy):
@@ -292,11 +293,12 @@ def read_notice_file(file: Path) -> tuple[str, str]:
     try:
         title, _, body = file.read_text(encoding="utf-8").partition("\n")
     except OSError as exc:
-        raise InvalidInput(f"cannot read {file}: {exc.strerror or exc}", field="file") from None
+        raise InvalidInput(f"cannot read {file}: {exc.strerror or exc}", field="file",
+                           reason="file_unreadable") from None
     except UnicodeDecodeError as exc:
         raise InvalidInput(
             f"{file} is not UTF-8 text (byte {exc.start} cannot be read); save it as UTF-8 "
-            "and try again", field="file") from None
+            "and try again", field="file", reason="file_not_utf8") from None
     return title, body
 
 
@@ -345,7 +347,7 @@ def report(
         markdown, chart = write_postmortem(built, out)
     except OSError as exc:
         raise InvalidInput(f"cannot write the postmortem to {out}: {exc.strerror or exc}",
-                           field="out") from None
+                           field="out", reason="file_unwritable") from None
     if fmt == "json":
         print(json.dumps({"incident_id": incident_id, "figures": built.figures,
                           "postmortem": str(markdown), "chart": str(chart) if chart else None,

@@ -106,7 +106,8 @@ def format_plan(plan: dict[str, Any] | None) -> str:
     if plan.get("discount_pct") is not None:
         lines.append(f"discount: {plan['discount_pct']}% off the correct price")
     if plan.get("keep_max_units") is not None:
-        lines.append(f"keep at most: {plan['keep_max_units']} units")
+        cap = plan["keep_max_units"]
+        lines.append(f"keep at most: {cap} unit{'' if cap == 1 else 's'} per customer")
     return "\n".join(lines)
 
 

@@ -191,19 +191,25 @@ def load_rules(path: str | Path | None = None) -> PriceRules:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"price rules {name} are not valid TOML: {exc}", field="rules") from exc
+        raise InvalidInput(f"price rules {name} are not valid TOML: {exc}", field="rules",
+                           reason="rules_file_not_toml") from exc
     return rules_from_mapping(data, file=name)
 
 
 def _read_rules_file(path: Path) -> str:
     if path.is_dir():
-        raise InvalidInput(f"price rules {path} is a directory, not a TOML file", field="rules")
+        raise InvalidInput(f"price rules {path} is a directory, not a TOML file", field="rules",
+                           reason="file_is_directory")
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InvalidInput(f"price rules {path} do not exist", field="rules") from None
+        raise InvalidInput(f"price rules {path} do not exist", field="rules",
+                           reason="file_missing") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"cannot read price rules {path}: {exc}", field="rules") from None
+        raise InvalidInput(
+            f"cannot read price rules {path}: {exc}", field="rules",
+            reason="file_not_utf8" if isinstance(exc, UnicodeDecodeError) else "file_unreadable",
+        ) from None
 
 
 # --- value checks: each returns the value to use or raises _BadValue saying what is wrong ---
@@ -321,10 +327,14 @@ SELLER_KEYS: dict[str, Check] = {
 _PENNY_KEYS = ("default", *CURRENCY_EXPONENTS)
 
 
-def _invalid(file: str, table: str | None, key: str | None, problem: str) -> InvalidInput:
+def _invalid(
+    file: str, table: str | None, key: str | None, problem: str, *, reason: str
+) -> InvalidInput:
+    """The refusal of one table or key of a rules file; ``reason`` is its stable sub-code."""
     where = "".join(part for part in (f" [{table}]" if table else "", f" {key}" if key else ""))
     return InvalidInput(
-        f"price rules {file}:{where} {problem}", field="rules", file=file, table=table, key=key
+        f"price rules {file}:{where} {problem}", field="rules", file=file, table=table, key=key,
+        reason=reason,
     )
 
 
@@ -334,16 +344,18 @@ def _table(
     """The table's values, checked: no unknown key, every value of its kind."""
     raw = data.get(table, {})
     if not isinstance(raw, dict):
-        raise _invalid(file, table, None, f"must be a table (got {raw!r})")
+        raise _invalid(file, table, None, f"must be a table (got {raw!r})",
+                       reason="rules_file_not_a_table")
     out: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in spec:
             known = ", ".join(spec) or "none"
-            raise _invalid(file, table, key, f"is not a known setting; known: {known}")
+            raise _invalid(file, table, key, f"is not a known setting; known: {known}",
+                           reason="rules_file_unknown_key")
         try:
             out[key] = spec[key](value)
         except _BadValue as exc:
-            raise _invalid(file, table, key, str(exc)) from None
+            raise _invalid(file, table, key, str(exc), reason="rules_file_value_invalid") from None
     return out
 
 
@@ -355,14 +367,16 @@ def _named(raw: Mapping[str, Any], table: str, check: Check, file: str) -> dict[
 def _sellers(data: Mapping[str, Any], file: str) -> dict[str, SellerLimits]:
     raw = data.get("sellers", {})
     if not isinstance(raw, dict):
-        raise _invalid(file, "sellers", None, f"must be a table (got {raw!r})")
+        raise _invalid(file, "sellers", None, f"must be a table (got {raw!r})",
+                       reason="rules_file_not_a_table")
     out = {}
     for seller in raw:
         table = f"sellers.{seller}"
         limits = _table({table: raw[seller]}, table, SELLER_KEYS, file)
         floor, ceiling = limits.get("floor"), limits.get("ceiling")
         if floor is not None and ceiling is not None and floor > ceiling:
-            raise _invalid(file, table, "floor", f"({floor}) must not be above ceiling ({ceiling})")
+            raise _invalid(file, table, "floor", f"({floor}) must not be above ceiling ({ceiling})",
+                           reason="rules_file_floor_above_ceiling")
         out[str(seller)] = SellerLimits(floor, ceiling, limits.get("currency"))
     return out
 
@@ -376,8 +390,10 @@ def rules_from_mapping(
         if table not in TABLES:
             known = ", ".join(f"[{t}]" for t in TABLES)
             if isinstance(value, dict):
-                raise _invalid(file, table, None, f"is not a known table; known: {known}")
-            raise _invalid(file, None, table, f"is outside any table; settings go in {known}")
+                raise _invalid(file, table, None, f"is not a known table; known: {known}",
+                               reason="rules_file_unknown_table")
+            raise _invalid(file, None, table, f"is outside any table; settings go in {known}",
+                           reason="rules_file_key_outside_table")
     thresholds = _table(data, "thresholds", TABLES["thresholds"], file)
     promotion = _table(data, "promotion", TABLES["promotion"], file)
     categories = _named(
@@ -400,6 +416,7 @@ def rules_from_mapping(
                 "penny.max_major",
                 currency,
                 "is not default or a currency code sagwa knows (in capitals: KRW, USD ...)",
+                reason="rules_file_unknown_key",
             )
     shapes = _table(data, "shapes", TABLES["shapes"], file)
     match = thresholds.get("promo_match_log", PriceRules.promo_match_log)
@@ -409,6 +426,7 @@ def rules_from_mapping(
             "thresholds",
             "promo_mismatch_log",
             f"must be larger than promo_match_log ({match})",
+            reason="promo_logs_out_of_order",
         )
     return PriceRules(
         **thresholds,

@@ -21,6 +21,7 @@ from datetime import datetime
 
 from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.domain.audit import AuditEvent
+from sagwa.domain.contact_hours import next_contact_time
 from sagwa.domain.difference import DifferencePaid, difference_of, payment_note
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.incidents import CaseStatus
@@ -125,16 +126,19 @@ def reminder_messages(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money
 
 def queue_reminder(uow: SqlAlchemyUnitOfWork, case_id: int, policy: DeskPolicy) -> int:
     """Inside the unit of work that recorded case ``case_id``'s discount choice: queue the
-    reminder of its difference for ``policy.difference_reminder_after`` later, if the choice
-    left one to pay and the policy sends reminders. How many were queued (0 or 1)."""
+    reminder of its difference for ``policy.difference_reminder_after`` later (or the contact
+    centre's next opening after that), if the choice left one to pay and the policy sends
+    reminders. How many were queued (0 or 1)."""
     if policy.difference_reminder_after is None:
         return 0
     row = require(uow.cases.get(case_id), "case", case_id)  # as the choice repriced it
     difference = differences_of(uow, [row])[case_id]
     if difference.amount_minor <= 0:
         return 0
-    return enqueue_messages(uow, reminder_messages(
-        uow, row, difference, policy, send_at=uow.now() + policy.difference_reminder_after))
+    # due at a moment the contact centre is open (delivery would hold it until then anyway),
+    # so the agent's page and the outbox say when it really goes
+    due = next_contact_time(policy.schedule, uow.now() + policy.difference_reminder_after)
+    return enqueue_messages(uow, reminder_messages(uow, row, difference, policy, send_at=due))
 
 
 def _about_the_difference(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money,

@@ -189,11 +189,14 @@ def over_cap(case: Case, plan: IncidentPlan) -> OverCap | None:
 
 
 def option_lines(plan: IncidentPlan, paid: Money, lang: str,
-                 over: OverCap | None = None, *, can_call: bool = True) -> list[str]:
+                 over: OverCap | None = None, *, can_call: bool = True,
+                 units: int | None = None) -> list[str]:
     """One sentence per option the plan offers, with its amounts; ``over`` (a customer above
     the keep cap) makes the keep line say the units sent and the amount refunded. Without
     ``can_call`` (no phone number on file) talking to a person means calling us: nobody can
-    call them."""
+    call them. With ``units`` (the customer's, for the ``paid`` they paid) the discount line
+    says the difference they would owe, that nothing charges it, and that the items wait for
+    it — what a customer must hear before choosing it, by phone as on the page."""
     ko = lang == "ko"
     lines = []
     for option in OPTION_ORDER:
@@ -206,7 +209,8 @@ def option_lines(plan: IncidentPlan, paid: Money, lang: str,
             lines.append(f"주문 취소: 결제 금액 전액 환불과 함께 사과의 뜻으로 {pts:,} 포인트를 드립니다."
                          if ko else f"Cancel the order: a full refund plus {pts:,} points as an apology.")
         elif option is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
-            lines.append(_discount_line(plan, lang))
+            lines.append(_discount_line(plan, lang) + (
+                "" if units is None else " " + _difference_owed(plan, paid, units, lang)))
         elif can_call:
             lines.append("상담원과 통화: 저희가 직접 전화드리겠습니다." if ko
                          else "Talk to a person: we will call you.")
@@ -242,6 +246,24 @@ def _discount_line(plan: IncidentPlan, lang: str) -> str:
     if lang == "ko":
         return f"할인 구매: 정상가 {correct}에서 {pct}% 할인된 1개당 {price}에 구매하실 수 있습니다."
     return f"Buy at a discount: {price} each, the correct price of {correct} less {pct}%."
+
+
+def _difference_owed(plan: IncidentPlan, paid: Money, units: int, lang: str) -> str:
+    """What the discount leaves a customer with ``units`` who paid ``paid`` to pay: the
+    difference, paid through the customer centre before the items go — or nothing, when the
+    discounted price is no more than what they paid (the choice never lowers a price below
+    what was paid: ``consent.effects_of_choice``)."""
+    price = discounted_unit_price(plan.correct_price, plan.discount_pct or 0)
+    owed = price.times(units) - paid
+    if owed.amount_minor <= 0:
+        return ("이 경우 더 내실 금액은 없습니다." if lang == "ko"
+                else "You would pay nothing more.")
+    extra = format_money(owed, lang=lang)
+    if lang == "ko":
+        return (f"결제하신 금액과의 차액 {with_particle(extra, '은(는)')} 자동으로 결제되지 않아 "
+                "고객센터를 통해 따로 결제해 주셔야 하며, 결제가 확인되면 상품을 보내 드립니다.")
+    return (f"The difference of {extra} from what you paid is not charged automatically: you "
+            "pay it through our customer centre, and we send the items once it is paid.")
 
 
 def options_phrase(plan: IncidentPlan, lang: str, over: OverCap | None = None) -> str:

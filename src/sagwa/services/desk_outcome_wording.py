@@ -155,13 +155,13 @@ def _repriced(case: Case, effects: list[OrderEffect], plan: IncidentPlan, lang: 
     price = format_money(discounted_unit_price(plan.correct_price, pct), lang=lang)
     correct = format_money(plan.correct_price, lang=lang)
     extra = format_money(effects_total(effects, plan.currency), lang=lang)
+    # the amount once, in the sentence on paying it (a walkthrough read it twice in a row)
     if lang == "ko":
         return (f"주문하신 상품 {case.units}개를 정상가 {correct}에서 {pct}% 할인된 1개당 {price}에 "
-                f"드립니다. 결제하신 금액과의 차액은 {extra}입니다. "
-                + difference_sentence(extra, lang))
-    return (f"You buy your {case.units} item{'s' if case.units != 1 else ''} at {price} "
-            f"each, the correct price of {correct} less {pct}%. The difference from what you "
-            f"paid is {extra}. " + difference_sentence(extra, lang))
+                "드립니다. " + difference_sentence(extra, lang))
+    what = "your item at" if case.units == 1 else f"your {case.units} items at"
+    return (f"You buy {what} {price}{'' if case.units == 1 else ' each'}, the correct price "
+            f"of {correct} less {pct}%. " + difference_sentence(extra, lang))
 
 
 def difference_sentence(extra: str, lang: str) -> str:

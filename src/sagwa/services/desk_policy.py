@@ -183,7 +183,8 @@ TABLES: dict[str, dict[str, tuple[Check, bool]]] = {
 OPTIONAL_TABLES = frozenset({"calls", "difference"})
 
 
-def _invalid(file: str, table: str | None, key: str | None, problem: str) -> InvalidInput:
+def _invalid(file: str, table: str | None, key: str | None, problem: str, *,
+             reason: str) -> InvalidInput:
     where = "".join(part for part in (f" [{table}]" if table else "", f" {key}" if key else ""))
     return InvalidInput(
         f"desk policy {file}:{where} {problem}",
@@ -191,6 +192,7 @@ def _invalid(file: str, table: str | None, key: str | None, problem: str) -> Inv
         file=file,
         table=table,
         key=key,
+        reason=reason,
     )
 
 
@@ -199,21 +201,23 @@ def _table(data: Mapping[str, Any], table: str, file: str) -> dict[str, Any]:
     raw = data.get(table, {} if table in OPTIONAL_TABLES else None)
     if not isinstance(raw, dict):
         problem = "is missing" if raw is None else "must be a table"
-        raise _invalid(file, table, None, problem)
+        raise _invalid(file, table, None, problem, reason="policy_table_missing"
+                       if raw is None else "policy_table_not_a_table")
     spec = TABLES[table]
     for key in raw:
         if key not in spec:
-            raise _invalid(file, table, key, "is not a known setting; known: " + ", ".join(spec))
+            raise _invalid(file, table, key, "is not a known setting; known: " + ", ".join(spec),
+                           reason="policy_key_unknown")
     out: dict[str, Any] = {}
     for key, (check, required) in spec.items():
         if key not in raw:
             if required:
-                raise _invalid(file, table, key, "is missing")
+                raise _invalid(file, table, key, "is missing", reason="policy_key_missing")
             continue
         try:
             out[key] = check(raw[key])
         except _BadValue as exc:
-            raise _invalid(file, table, key, str(exc)) from None
+            raise _invalid(file, table, key, str(exc), reason="policy_value_invalid") from None
     return out
 
 
@@ -226,8 +230,8 @@ def _schedule(hours: dict[str, Any], file: str) -> ContactSchedule:
     except InvalidInput as exc:  # e.g. "25:00-18:00", or no day open long enough
         key = exc.details.get("field")
         raise _invalid(
-            file, "contact_hours", key if key in TABLES["contact_hours"] else None, exc.message
-        ) from None
+            file, "contact_hours", key if key in TABLES["contact_hours"] else None, exc.message,
+            reason="policy_value_invalid") from None
 
 
 def _read(path: str | Path | None) -> tuple[str, str]:
@@ -236,7 +240,8 @@ def _read(path: str | Path | None) -> tuple[str, str]:
     try:
         return str(path), Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise _invalid(str(path), None, None, f"cannot be read: {exc}") from None
+        raise _invalid(str(path), None, None, f"cannot be read: {exc}",
+                       reason="file_unreadable") from None
 
 
 def load_desk_policy(path: str | Path | None = None) -> DeskPolicy:
@@ -244,10 +249,12 @@ def load_desk_policy(path: str | Path | None = None) -> DeskPolicy:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise _invalid(file, None, None, f"is not valid TOML: {exc}") from None
+        raise _invalid(file, None, None, f"is not valid TOML: {exc}",
+                       reason="policy_not_toml") from None
     for table in data:
         if table not in TABLES:
-            raise _invalid(file, table, None, "is not a known table; known: " + ", ".join(TABLES))
+            raise _invalid(file, table, None, "is not a known table; known: " + ", ".join(TABLES),
+                           reason="policy_table_unknown")
     hours = _table(data, "contact_hours", file)
     sla, contact = _table(data, "sla", file), _table(data, "contact", file)
     calls = _table(data, "calls", file)

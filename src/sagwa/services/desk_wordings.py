@@ -94,7 +94,7 @@ def customer_values(shared: dict[str, object], plan: IncidentPlan, lang: str, na
     number on file) the option to talk to a person asks them to call us."""
     return {**shared, "customer_name": name, "units": units,
             "paid": format_money(paid, lang=lang),
-            "options": dm.option_lines(plan, paid, lang, over, can_call=can_call),
+            "options": dm.option_lines(plan, paid, lang, over, can_call=can_call, units=units),
             "options_phrase": dm.options_phrase(plan, lang, over),
             "default_ko": dm.default_sentence(plan, "ko", over, can_call=can_call),
             "default_en": dm.default_sentence(plan, "en", over, can_call=can_call),

@@ -13,10 +13,12 @@ import pytest
 from customer_cases import notified_two_unit_case
 from fastapi.testclient import TestClient
 from page_forms import log_in
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 from test_pages_access import csrf_of
 from world import POLICY, World
 
+from sagwa.adapters.db.tables import outbox
 from sagwa.config import Settings
 from sagwa.services import desk_cases
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -77,6 +79,20 @@ def test_the_agent_records_the_difference_and_every_page_says_it(
     assert "차액 256,200원은 아직 결제되지 않았고, 결제하시면 상품을 보내 드립니다." in page
     korean = unescape(client.get(f"/cs/cases/{case.case_id}?lang=ko").text)
     assert "고객이 차액 256,200원을 결제하기 전까지 상품은 보내지 않습니다." in korean
+    # the reminder queued with the choice, due three days after it, is named with its channel
+    assert f'id="difference-reminder-{case.case_id}" data-reminder="pending"' in page
+    assert re.search(r"Reminder of the difference: goes by email on .+ \(not sent if the "
+                     r"payment is recorded first\)", page)
+    assert re.search(r"차액 안내 메시지: .+에 이메일로 보냅니다", korean)
+    for status, words in (("sent", "Reminder of the difference sent by email on "),
+                          ("failed", "could not be sent by email: tell the customer how to pay")):
+        with session_factory() as session:
+            session.execute(update(outbox).where(
+                outbox.c.case_id == case.case_id, outbox.c.purpose == "difference_reminder")
+                .values(status=status, sent_at=datetime.now(UTC) if status == "sent" else None))
+            session.commit()
+        shown = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
+        assert f'data-reminder="{status}"' in shown and words in shown
     page = client.get(f"/cs/cases/{case.case_id}?lang=en").text
     url = f"/cs/cases/{case.case_id}/difference-paid"
     blank = client.post(url, data={"csrf_token": csrf_of(page), "note": "  ", "back": "case"})
@@ -93,6 +109,7 @@ def test_the_agent_records_the_difference_and_every_page_says_it(
     assert "The customer is sent a receipt by" in after
     assert 'data-difference-paid="yes"' in after and "transfer ref 0613-42" in after
     assert f'action="{url}"' not in after
+    assert f'id="difference-reminder-{case.case_id}"' not in after  # withdrawn: nothing owed
     assert "아직 결제되지 않았고" not in after  # the script no longer asks for it
     again = client.post(url, data={"csrf_token": csrf_of(page), "note": "transfer ref 0613-42",
                                    "back": "case"})
@@ -180,12 +197,41 @@ def test_after_closing_a_case_still_owing_it_is_found_and_recorded(
     case = _discounted(client, world, session_factory, page_settings)
     _close(client, case.incident_id)
     _close(client, world.incident)
+    log_in(client, "admin")
+    ops = unescape(client.get(f"/ops/incidents/{case.incident_id}?lang=en").text)
+    assert "it takes no more choices." in ops and "or calls" not in ops
+    assert ("The 1 customer still owing a difference can pay after closing: record it on the "
+            "agent's case page") in ops
+    client.cookies.clear()
     log_in(client, "agent")
     assert _lookup(client, f"#{case.case_id}") == [case.case_id]
     assert _lookup(client, "김민준") == [case.case_id]  # not their settled case of the other
     page = client.get(f"/cs/cases/{case.case_id}?lang=en").text
+    # the script read to the caller still says the difference is owed, not only "closed"
+    assert "이 건의 처리는 모두 끝나 더 이상 선택을 받을 수 없습니다. 차액 256,200원은 아직 결제되지 " \
+           "않았고" in unescape(page)
     assert client.post(f"/cs/cases/{case.case_id}/difference-paid",
                        data={"csrf_token": csrf_of(page), "note": "transfer after closing",
                              "back": "case"}).status_code == 303
     assert _lookup(client, f"#{case.case_id}") == []  # nothing left to do on it
 
+
+def test_before_choosing_the_customer_and_the_agent_see_what_the_discount_leaves_to_pay(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    """김민준's 2 earphones at 20% off: 256,200 KRW more, on his page and in the agent's
+    script, before anything is chosen (the choice cannot be undone)."""
+    case = notified_two_unit_case(session_factory, page_settings.secret_key, world,
+                                  started=datetime.now(UTC) - timedelta(days=2),
+                                  options=OPTIONS, discount_pct=20)
+    for lang, words in (("ko", "결제하신 금액과의 차액 256,200원은 자동으로 결제되지 않아"),
+                        ("en", ("The difference of 256,200 KRW from what you paid is not "
+                               "charged automatically"))):
+        assert words in unescape(client.get(f"/c/{case.token}?lang={lang}").text)
+    page = client.get(f"/c/{case.token}?lang=en").text
+    preview = unescape(client.post(f"/c/{case.token}/choose?lang=en", data={
+        "choice": OPTIONS[1], "csrf_token": csrf_of(page)}).text)
+    assert "sent once the difference is paid (through our customer centre)" in preview
+    log_in(client, "agent")
+    script = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
+    assert "차액 256,200원은 자동으로 결제되지 않아" in script  # read to him in Korean

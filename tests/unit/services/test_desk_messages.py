@@ -158,11 +158,14 @@ def test_the_discount_confirmation_states_the_price_and_the_difference() -> None
     the_plan = plan()
     ko = confirmation(chosen("buy_at_correct_price_discount", the_plan), the_plan, "ko")
     # (136,000 - 17,000) x 3 units
-    assert "1개당 136,000원에 드립니다. 결제하신 금액과의 차액은 357,000원입니다." in ko
+    assert "1개당 136,000원에 드립니다. 차액 357,000원은 아직 결제되지 않았습니다." in ko
+    assert ko.count("357,000원") == 1  # the amount once (a walkthrough read it twice in a row)
     # a walkthrough's finding: it said "we send them" though nothing was paid
     assert "차액을 결제하시기 전까지 상품은 보내 드리지 않으며" in ko and "보내 드립니다" not in ko
     en = confirmation(chosen("buy_at_correct_price_discount", the_plan), the_plan, "en")
-    assert "at 136,000 KRW each" in en and "The difference from what you paid is 357,000 KRW." in en
+    assert "You buy your 3 items at 136,000 KRW each, the correct price of 170,000 KRW less " \
+           "20%. The difference of 357,000 KRW has not been charged" in en
+    assert en.count("357,000 KRW") == 1
 
 
 def test_the_confirmation_lists_what_was_offered_once_and_the_choice() -> None:

@@ -51,7 +51,7 @@ def test_max_attempts_outside_one_to_ten_or_not_a_whole_number_is_refused(
     path = _policy_file(tmp_path, SHIPPED.replace("max_attempts = 3", f"max_attempts = {bad}"))
     refused = _refusal(path)
     assert refused.details == {"field": "desk_policy", "file": str(path), "table": "calls",
-                               "key": "max_attempts"}
+                               "key": "max_attempts", "reason": "policy_value_invalid"}
     assert f"{path}: [calls] max_attempts must be a whole number of attempts from 1 to 10" in (
         refused.message)
 

@@ -121,6 +121,7 @@ def test_a_value_of_the_wrong_kind_is_refused_naming_file_table_and_key(
         "file": str(path),
         "table": table,
         "key": key,
+        "reason": "policy_value_invalid",
     }
     assert str(path) in refused.message and f"[{table}] {key}" in refused.message
 

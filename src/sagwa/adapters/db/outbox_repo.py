@@ -106,6 +106,16 @@ class MessageState:
     deadline: datetime | None
 
 
+@dataclass(frozen=True)
+class LatestMessage:
+    """A case's latest message of one purpose, as the agent's page tells of it."""
+
+    channel: str
+    status: str
+    not_before: datetime
+    sent_at: datetime | None
+
+
 def _waiting() -> ColumnElement[bool]:
     """A message still to go: ``pending``, or left ``sending`` by a worker that is gone (its
     lease is free: taken here until commit, so no worker starts on it meanwhile). CASE: the
@@ -290,6 +300,16 @@ class OutboxRepository:
         (a copy withdrawn with a removed address or number may be followed by one sent again
         on that channel: ``desk_resend``); empty when there are none."""
         return {str(r.channel): str(r.status) for r in self._apologies(case_id)}
+
+    def latest_of(self, case_id: int, purpose: str) -> LatestMessage | None:
+        """The case's latest message of ``purpose`` (a copy re-sent on the other channel is
+        later than the one withdrawn with a removed address), or None."""
+        row = self.conn.execute(
+            select(outbox.c.channel, outbox.c.status, outbox.c.not_before, outbox.c.sent_at)
+            .where(outbox.c.case_id == case_id, outbox.c.purpose == purpose)
+            .order_by(outbox.c.id.desc()).limit(1)).one_or_none()
+        return None if row is None else LatestMessage(str(row.channel), str(row.status),
+                                                      row.not_before, row.sent_at)
 
     def was_sent(self, case_id: int, purpose: str) -> bool:
         """Whether a message of ``purpose`` went out to the case's customer."""

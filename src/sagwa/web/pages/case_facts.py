@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sagwa.adapters.db.incident_repo import CaseRow
+from sagwa.adapters.db.outbox_repo import LatestMessage
 from sagwa.domain.case_figures import CaseFigures, case_figures
 from sagwa.domain.catalog import Customer
 from sagwa.domain.compensation import compensation_due
@@ -26,6 +27,7 @@ from sagwa.domain.money import Money, format_money
 from sagwa.domain.orders import OrderStatus
 from sagwa.errors import NotFound
 from sagwa.services import desk_messages as dm
+from sagwa.services.desk_difference import REMINDER_PURPOSE
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_wordings import case_facts, incident_facts
 from sagwa.services.lookups import require
@@ -43,6 +45,9 @@ class CaseFacts:
     paid: Money
     #: Units ordered, kept and refunded and the money on each side (``domain.case_figures``).
     figures: CaseFigures
+    #: The reminder of a difference still unpaid (``desk_difference``): its latest copy, for
+    #: the agent's card; None when none was queued, or nothing is owed.
+    difference_reminder: LatestMessage | None = None
 
     @property
     def units(self) -> int:
@@ -77,7 +82,8 @@ class CaseFacts:
         offered = [o for o in dm.OPTION_ORDER if self.plan.offers(o)]
         return [(o.value, line) for o, line in
                 zip(offered, dm.option_lines(self.plan, self.paid, lang, self.over_cap,
-                                             can_call=self.customer.phone is not None),
+                                             can_call=self.customer.phone is not None,
+                                             units=self.units),
                     strict=True)]
 
     def if_unanswered(self, lang: str) -> str:
@@ -139,9 +145,14 @@ def _preview_lines(option: CustomerOption, effects: list[OrderEffect], points: i
     if option is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
         unit = next((e.new_unit_price for e in effects if e.new_unit_price), None)
         extra = format_money(_sum(effects, frozenset({EffectKind.REPRICE}), currency), lang=lang)
-        return [(t("1개당 가격", "Price each"), format_money(unit, lang=lang) if unit else "—"),
-                # nothing collects the difference automatically: say so, promise no process
-                (t("차액(자동 결제되지 않음)", "Difference (not charged automatically)"), extra)]
+        lines = [(t("1개당 가격", "Price each"), format_money(unit, lang=lang) if unit else "—"),
+                 # nothing collects the difference automatically: say so, promise no process
+                 (t("차액(자동 결제되지 않음)", "Difference (not charged automatically)"), extra)]
+        if any(e.kind is EffectKind.REPRICE for e in effects):
+            lines.append((t("상품", "Your items"),
+                          t("차액 결제가 확인되면 보내 드립니다(고객센터에서 결제)",
+                            "sent once the difference is paid (through our customer centre)")))
+        return lines
     return [(t("다음 단계", "Next"), t("상담원이 전화드립니다", "one of our staff will call you"))]
 
 
@@ -170,7 +181,9 @@ def facts_for(uow: SqlAlchemyUnitOfWork, row: CaseRow, person: Customer,
     case_id = int(row.case.case_id)
     placed = uow.reads.orders_as_placed([case_id]).get(case_id, {})
     figures = case_figures(row.case, placed, plan.correct_price)
-    return CaseFacts(row, person, plan, facts, figures.paid, figures)
+    owes = row.difference_paid is None and difference_of(row.case, figures).amount_minor > 0
+    reminder = uow.outbox.latest_of(case_id, REMINDER_PURPOSE) if owes else None
+    return CaseFacts(row, person, plan, facts, figures.paid, figures, reminder)
 
 
 def load_case(uow: SqlAlchemyUnitOfWork, case_id: int, *, customer_id: int | None = None,
