@@ -148,7 +148,7 @@ def test_the_difference_is_recorded_as_paid_once_and_counted(
     assert paid.exit_code == 0, paid.output
     data = json.loads(paid.stdout)
     assert list(data) == ["case_id", "difference", "paid_at", "recorded_by", "note", "changed",
-                          "receipt"]
+                          "receipt", "sellers_told"]  # sellers_told appended (2026-12-04)
     assert data["receipt"] in {"email", "sms"}  # the customer's receipt was queued
     [(now_total,)] = query(data_dir, "SELECT sum(o.unit_price_minor * o.quantity) FROM orders o "
                                      f"JOIN case_orders c ON c.order_id = o.id WHERE c.case_id = {last}")

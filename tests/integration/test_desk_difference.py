@@ -84,6 +84,9 @@ def test_the_difference_is_owed_until_recorded_as_paid_once(chosen) -> None:
     assert row.difference_paid == first.paid
     report = build_report(uow(), incident_id=iid, policy=POLICY)
     assert report.figures["differences_unpaid"] == 1
+    [step] = [e for e in report.timeline if e.action == PAID_ACTION]  # what, not only who
+    assert step.facts["difference"] == Money(278_600, "KRW")
+    assert (step.entity, step.detail) == ("1 case", "difference=278,600 KRW")
     assert record_difference_paid(uow(), case_id=one, actor="agent:park",
                                   note="cash at the counter").difference == Money(278_600, "KRW")
     assert _status(uow, iid)["differences_unpaid"] == 0
@@ -327,3 +330,45 @@ def test_a_discount_below_the_price_paid_says_nothing_more_is_owed(shop) -> None
     uow, _clock, _iid, cases, people = _answered(shop, 95, {})
     assert "1개당 9,950원에 구매하실 수 있습니다. 이 경우 더 내실 금액은 없습니다." in _apology(
         uow, cases[people[1]])
+
+
+def test_the_seller_is_told_to_send_the_orders_once_the_difference_is_paid(shop) -> None:
+    """The seller held 고객1's order for the difference; when it is recorded as paid they are
+    emailed to send it (Korean, then English, once); a seller without an address reads it on
+    their page only."""
+    from sagwa.adapters.db.tables import sellers
+    from sagwa.services.seller_notices import SELLER_PURPOSE
+
+    uow, _, _listing_id, _people, seller_id = shop
+    with uow() as u:
+        u.conn.execute(sellers.update().where(sellers.c.id == seller_id)
+                       .values(contact_email="ops@haneul.example"))
+        u.commit()
+    uow, _clock, iid, cases, people = _answered(shop, 20, {1: OPTIONS[2], 3: OPTIONS[2]})
+
+    def paid_notices() -> list:
+        with uow() as u:
+            return u.conn.execute(select(outbox).where(
+                outbox.c.purpose == SELLER_PURPOSE,
+                outbox.c.idempotency_key.like("%:difference_paid:%")).order_by(outbox.c.id)).all()
+
+    assert paid_notices() == []
+    done = record_difference_paid(uow(), case_id=cases[people[1]], actor="agent:park",
+                                  note="transfer 0614", policy=POLICY, links=LINKS)
+    assert done.sellers_told == 1 and done.as_dict()["sellers_told"] == 1
+    [mail] = paid_notices()
+    assert (mail.recipient, mail.status, mail.channel) == ("ops@haneul.example", "pending", "email")
+    assert mail.subject.startswith(f"[사과] 가격 오류 사고 {iid}번: 차액이 결제된 주문을 보내 주세요")
+    ko, en = mail.body.split("— English —")
+    assert "하늘디지털 담당자님께" in ko and "보류하셨던 아래 주문을 이제 보내 주세요(모두 2개)" in ko
+    assert "애플 아이팟 나노 3세대 4GB" in ko and "2개" in ko
+    assert "Please send the orders below" in en and "2 items in all" in en
+    assert f"{LINKS.base_url}/seller/incidents/{iid}" in en
+    record_difference_paid(uow(), case_id=cases[people[1]], actor="agent:kim", note="again 0614")
+    assert len(paid_notices()) == 1  # recorded once, written once
+    with uow() as u:
+        u.conn.execute(sellers.update().where(sellers.c.id == seller_id).values(contact_email=None))
+        u.commit()
+    assert record_difference_paid(uow(), case_id=cases[people[3]], actor="agent:park",
+                                  note="transfer 0615").sellers_told == 0
+    assert len(paid_notices()) == 1

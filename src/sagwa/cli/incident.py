@@ -239,11 +239,16 @@ def difference_paid(
     """Record that a customer paid the difference their discount choice left to pay (paid
     to the customer centre: sagwa takes no payment). Once per case; again changes nothing."""
     from sagwa.services.desk_difference import record_difference_paid
+    from sagwa.services.desk_notify import LinkMaker
 
-    with _context() as (_config, db, policy):
+    with _context() as (config, db, policy):
         actor = recorded_actor(db.session_factory, actor)
+        # the sellers' email links to their page where a public address is set (as declaring)
+        links = (LinkMaker(config.secret_key, str(config.public_base_url))
+                 if config.public_base_url_configured else None)
         recorded = record_difference_paid(SqlAlchemyUnitOfWork(db.session_factory),
-                                          case_id=case_id, actor=actor, note=note, policy=policy)
+                                          case_id=case_id, actor=actor, note=note, policy=policy,
+                                          links=links)
     print_result(recorded.as_dict(), fmt, "difference recorded as paid" if recorded.changed
                  else "already recorded as paid; nothing changed")
 

@@ -56,6 +56,8 @@ class LookupResult:
     query: CaseQuery
     found: list[FoundCase]
     more: bool
+    #: Of ``found``, the cases still owing the discount's difference (items held until paid).
+    owing: frozenset[int] = frozenset()
 
 
 def read_query(typed: str) -> CaseQuery:
@@ -89,4 +91,15 @@ def find_cases(uow: SqlAlchemyUnitOfWork, *, typed: str, limit: int = LIMIT) -> 
             found = uow.reads.open_cases_by_email(query.value, limit=limit + 1)
         else:
             found = uow.reads.open_cases_by_name(query.value, limit=limit + 1)
-    return LookupResult(query, found[:limit], len(found) > limit)
+        shown = found[:limit]
+        owing_now = _owing(uow, [f.case_id for f in shown if f.took_discount_unpaid])
+    return LookupResult(query, shown, len(found) > limit, owing_now)
+
+
+def _owing(uow: SqlAlchemyUnitOfWork, case_ids: list[int]) -> frozenset[int]:
+    """Of ``case_ids`` (took the discount, not recorded as paid), those whose discount left a
+    difference to pay (``desk_difference.owing``)."""
+    from sagwa.services.desk_difference import owing  # the desk's own rule
+
+    rows = [row for row in (uow.cases.get(i) for i in case_ids) if row is not None]
+    return frozenset(owing(uow, rows))

@@ -31,6 +31,7 @@ from sagwa.errors import Conflict
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_cases import lock_case
 from sagwa.services.desk_money import figures_of_cases
+from sagwa.services.desk_notify import LinkMaker
 from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
 from sagwa.services.desk_wordings import SMS_PRODUCT_CHARS, case_facts
 from sagwa.services.lookups import require
@@ -56,19 +57,27 @@ class DifferenceRecorded:
     #: The channel of the receipt this record queued for the customer ("email" or "sms"); None
     #: when it queued none (recorded before, or the customer has neither address nor phone).
     receipt: str | None = None
+    #: How many sellers were written to that the orders they held can be sent now.
+    sellers_told: int = 0
 
     def as_dict(self) -> dict[str, object]:
         return {"case_id": self.case_id, "difference": self.difference.as_dict(),
                 "paid_at": self.paid.at, "recorded_by": self.paid.by,
-                "note": self.paid.note, "changed": self.changed, "receipt": self.receipt}
+                "note": self.paid.note, "changed": self.changed, "receipt": self.receipt,
+                "sellers_told": self.sellers_told}
 
 
 def record_difference_paid(uow: SqlAlchemyUnitOfWork, *, case_id: int, actor: str,
-                           note: str | None,
-                           policy: DeskPolicy | None = None) -> DifferenceRecorded:
+                           note: str | None, policy: DeskPolicy | None = None,
+                           links: LinkMaker | None = None) -> DifferenceRecorded:
     """Record that case ``case_id``'s customer paid the difference the discount choice left
-    them to pay, with ``note`` (the payment's reference; required), and queue their receipt.
-    Allowed on a closed incident too: a payment can come after the desk is done."""
+    them to pay, with ``note`` (the payment's reference; required), queue their receipt, and
+    write to the sellers of their orders that those can be sent now
+    (``seller_notices.difference_paid_notices``; their page linked with ``links``, else named
+    by its path). Allowed on a closed incident too: a payment can come after the desk is
+    done."""
+    from sagwa.services.seller_notices import difference_paid_notices  # it reads our views
+
     policy = policy if policy is not None else load_desk_policy()
     with uow:
         row = lock_case(uow, case_id)  # the incident first: the receipt is written too
@@ -83,16 +92,21 @@ def record_difference_paid(uow: SqlAlchemyUnitOfWork, *, case_id: int, actor: st
         paid = DifferencePaid(now, actor, text)
         uow.cases.record_difference_paid(case_id, paid)
         uow.outbox.withdraw_pending([case_id], purposes=(REMINDER_PURPOSE,), why=PAID_FIRST)
+        receipts = receipt_messages(uow, row, difference, paid, policy)
+        incident_id = int(row.case.incident_id)
+        incident = require(uow.incidents.get(incident_id), "incident", incident_id).incident
+        sellers = difference_paid_notices(uow, incident=incident, case=row.case, links=links)
         uow.audit.append(AuditEvent(actor, PAID_ACTION, "case", str(case_id),
                                     before={"difference_paid": False},
                                     after={"difference_paid": True,
-                                           "difference": difference.as_dict(), "note": text}),
+                                           "difference": difference.as_dict(), "note": text,
+                                           "sellers_told": len(sellers)}),
                          now)
-        receipts = receipt_messages(uow, row, difference, paid, policy)
-        enqueue_messages(uow, receipts)
+        enqueue_messages(uow, [*receipts, *sellers])
         uow.commit()
         return DifferenceRecorded(case_id, difference, paid, changed=True,
-                                  receipt=receipts[0].channel if receipts else None)
+                                  receipt=receipts[0].channel if receipts else None,
+                                  sellers_told=len(sellers))
 
 
 def receipt_messages(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money,

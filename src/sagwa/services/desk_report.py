@@ -18,7 +18,7 @@ from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.sla import minutes_between, notice_overdue
 from sagwa.services.desk_cases import NEVER_TOLD_ACTION
-from sagwa.services.desk_difference import unpaid_differences
+from sagwa.services.desk_difference import PAID_ACTION, unpaid_differences
 from sagwa.services.desk_money import incident_money
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_status import ANSWERING_CHOICES, answered_count
@@ -191,24 +191,31 @@ def _grouped(rows: list[Any], why: str | None = None) -> TimelineEntry:
     :data:`CASE_WHYS`): the distinct cases and the records; for order changes, which case each
     was for, the units and the money."""
     first = rows[0]
+    afters = [r.after or {} for r in rows]
     if first.entity_type == "case":
         cases = {r.entity_id for r in rows}
+        facts: dict[str, Any] = {"why": why} if why else {}
+        if first.action == PAID_ACTION:  # how much (a walkthrough read an empty row)
+            facts["difference"] = _money_sum(afters, "difference")
         return TimelineEntry(first.occurred_at, first.actor, first.action, "case",
-                             facts={"why": why} if why else {}, case_count=len(cases),
-                             records=len(rows))
-    afters = [r.after or {} for r in rows]
+                             facts=facts, case_count=len(cases), records=len(rows))
     cases = {str(a.get("case_id")) for a in afters}
+    facts = {"units": sum(int(a.get("quantity") or 0) for a in afters),
+             ORDER_CHANGES[first.action]: _money_sum(afters, "amount")}
+    return TimelineEntry(first.occurred_at, first.actor, first.action, "order", facts=facts,
+                         case_count=len(cases), records=len(rows))
+
+
+def _money_sum(afters: list[Mapping[str, Any]], key: str) -> Money | str | None:
+    """The money recorded under ``key`` in ``afters``, added up: one Money, or the sums per
+    currency joined with " + ", or None when there is none."""
     sums: dict[str, int] = {}
     for a in afters:
-        amount = a.get("amount") or {}
+        amount = a.get(key) or {}
         if amount.get("currency"):
             sums[amount["currency"]] = sums.get(amount["currency"], 0) + int(amount["amount_minor"])
     money = [Money(v, c) for c, v in sorted(sums.items())]
-    facts = {"units": sum(int(a.get("quantity") or 0) for a in afters),
-             ORDER_CHANGES[first.action]: money[0] if len(money) == 1
-             else " + ".join(format_money(m) for m in money) or None}
-    return TimelineEntry(first.occurred_at, first.actor, first.action, "order", facts=facts,
-                         case_count=len(cases), records=len(rows))
+    return money[0] if len(money) == 1 else " + ".join(format_money(m) for m in money) or None
 
 
 def _state_series(records: list[Any], total: int) -> list[tuple[datetime, dict[str, int]]]:

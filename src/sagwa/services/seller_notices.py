@@ -3,8 +3,9 @@ not do what the 2008 seller did (phone the buyers to ask them to cancel, then ca
 order by a one-line text): when it is declared (the listing is paused; do not cancel or
 contact the customers; their seller page will say what to do with each order), when the
 customers are told (how many of theirs, from when, the options, the deadline, the default, who
-pays the compensation) and when it is closed (what happened to each of their orders, the items
-to send, the compensation points charged to them). In Korean, then English (a seller has no
+pays the compensation), when it is closed (what happened to each of their orders, the items
+to send, the compensation points charged to them), and when a customer pays the difference the
+discount choice left (the orders they held for it can be sent now, closed incident or not). In Korean, then English (a seller has no
 language of its own in sagwa), to the seller's contact address; a seller without one has only
 their page. Queued in the same transaction as the step (``seller_incident`` in the outbox),
 sent at once: the seller's business, not a customer's evening; each once per incident and
@@ -20,8 +21,9 @@ from functools import partial
 
 from sagwa.domain.catalog import Seller
 from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan
-from sagwa.domain.incidents import Case, Incident
+from sagwa.domain.incidents import Case, Incident, OrderRecord
 from sagwa.domain.money import format_money
+from sagwa.domain.orders import OrderStatus
 from sagwa.domain.seller_orders import OrderInstruction
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_money import incident_money
@@ -34,6 +36,7 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 SELLER_PURPOSE = "seller_incident"
 DECLARED, NOTIFIED, CLOSED = "declared", "notified", "closed"
+DIFFERENCE_PAID = "difference_paid"
 _SUBJECTS = {
     DECLARED: ("[사과] 가격 오류 사고 {n}번: 주문을 취소하거나 고객께 취소를 요청하지 마세요",
                "[sagwa] Pricing incident {n}: please do not cancel orders or ask customers to"),
@@ -41,6 +44,8 @@ _SUBJECTS = {
                "[sagwa] Pricing incident {n}: your customers are being asked"),
     CLOSED: ("[사과] 가격 오류 사고 {n}번을 마무리했습니다: 주문별 처리",
              "[sagwa] Pricing incident {n} is closed: what happened to each order"),
+    DIFFERENCE_PAID: ("[사과] 가격 오류 사고 {n}번: 차액이 결제된 주문을 보내 주세요",
+                      "[sagwa] Pricing incident {n}: the difference is paid, please send"),
 }
 #: How the closing email counts the seller's orders, per ``seller_orders.OrderInstruction``
 #: (Korean, English; ``{n}`` orders).
@@ -96,10 +101,11 @@ def seller_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, stage: str,
 
 def _email(uow: SqlAlchemyUnitOfWork, incident: Incident, seller: Seller, stage: str,
            links: LinkMaker | None, values: Callable[[str], dict[str, object]],
-           ) -> OutgoingMessage:
+           key_suffix: str = "") -> OutgoingMessage:
     """``stage``'s email to ``seller``: its template in Korean, then English, each filled with
     ``values(lang)`` and the parts every seller email has (their name, the incident, the link
-    to its page — its path without ``links``); keyed once per incident, seller and stage."""
+    to its page — its path without ``links``); keyed once per incident, seller and stage (and
+    ``key_suffix``: once per case for a stage that happens per case)."""
     iid = int(incident.incident_id)
     page = f"/seller/incidents/{iid}"
     link = f"{links.base_url.rstrip('/')}{page}" if links is not None else page
@@ -107,7 +113,7 @@ def _email(uow: SqlAlchemyUnitOfWork, incident: Incident, seller: Seller, stage:
                         incident_id=iid, link=link, **values(lang)) for lang in ("ko", "en")]
     ko, en = _SUBJECTS[stage]
     return OutgoingMessage(
-        idempotency_key=f"incident:{iid}:seller:{seller.id}:{stage}",
+        idempotency_key=f"incident:{iid}:seller:{seller.id}:{stage}{key_suffix}",
         purpose=SELLER_PURPOSE, channel="email", recipient=str(seller.contact_email),
         locale="ko", subject=f"{ko.format(n=iid)} / {en.format(n=iid)}",
         body="\n\n— English —\n\n".join(bodies), not_before=uow.now(), incident_id=iid)
@@ -218,6 +224,41 @@ def _closing_values(view: SellerIncident, lang: str) -> dict[str, object]:
             "orders": [_INSTRUCTION_WORDS[OrderInstruction(code)][0 if lang == "ko" else 1]
                        .format(n=n) for code, n in view.counts.items()],
             "charged": _points(view.charged_points, lang)}
+
+
+def difference_paid_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, case: Case,
+                            links: LinkMaker | None) -> list[OutgoingMessage]:
+    """The email to each seller (with a contact address) of ``case``'s orders still standing,
+    once its difference was recorded as paid: those orders, held until now, are to be sent.
+    Their page says so too; without this email they would have to keep looking (a walkthrough
+    found nobody told them, least of all after the incident closed). Inside the caller's unit
+    of work; once per case and seller."""
+    names = listing_names(uow, incident.listing_ids)
+    messages = []
+    for seller_id, listing_ids in _listings_by_seller(uow, incident).items():
+        mine = [o for o in case.orders if int(o.listing_id) in set(listing_ids)
+                and o.status != OrderStatus.CANCELLED.value]
+        seller = uow.catalog.seller(seller_id)
+        if not mine or seller is None or not seller.contact_email:
+            continue
+        messages.append(_email(uow, incident, seller, DIFFERENCE_PAID, links,
+                               partial(_paid_values, mine, names),
+                               key_suffix=f":case:{case.case_id}"))
+    return messages
+
+
+def _paid_values(orders: Sequence[OrderRecord], names: Mapping[int, ListingName],
+                 lang: str) -> dict[str, object]:
+    def title(listing_id: int) -> str:
+        name = names.get(listing_id)
+        return f"{name.title_in(lang) if name else ''} (#{listing_id})".strip()
+
+    if lang == "ko":
+        lines = [f"주문 {o.order_id}번: {title(int(o.listing_id))} {o.quantity}개" for o in orders]
+    else:
+        lines = [f"order {o.order_id}: {title(int(o.listing_id))}, {o.quantity} "
+                 f"item{'' if o.quantity == 1 else 's'}" for o in orders]
+    return {"orders": lines, "units_to_send": sum(o.quantity for o in orders)}
 
 
 def _points(points: int, lang: str) -> str:

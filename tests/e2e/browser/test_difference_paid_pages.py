@@ -13,7 +13,7 @@ import pytest
 from customer_cases import notified_two_unit_case
 from fastapi.testclient import TestClient
 from page_forms import log_in
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 from test_pages_access import csrf_of
 from world import POLICY, World
@@ -109,7 +109,8 @@ def test_the_agent_records_the_difference_and_every_page_says_it(
     assert "The customer is sent a receipt by" in after
     assert 'data-difference-paid="yes"' in after and "transfer ref 0613-42" in after
     assert f'action="{url}"' not in after
-    assert f'id="difference-reminder-{case.case_id}"' not in after  # withdrawn: nothing owed
+    # the reminder had failed (set above): nothing more is said of it once paid
+    assert f'id="difference-reminder-{case.case_id}"' not in after
     assert "아직 결제되지 않았고" not in after  # the script no longer asks for it
     again = client.post(url, data={"csrf_token": csrf_of(page), "note": "transfer ref 0613-42",
                                    "back": "case"})
@@ -155,7 +156,8 @@ def test_the_api_gives_the_difference_and_records_it_once(
     assert first.status_code == 200, first.text
     body = first.json()
     assert list(body) == ["case_id", "difference", "paid_at", "recorded_by", "note", "changed",
-                          "receipt"]
+                          "receipt", "sellers_told"]  # sellers_told appended (2026-12-04)
+    assert isinstance(body["sellers_told"], int)
     assert body["receipt"] in {"email", "sms"}
     assert body["difference"] == {"amount_minor": 256_200, "currency": "KRW"}
     assert body["recorded_by"] == "api:agent" and body["changed"] is True
@@ -206,6 +208,8 @@ def test_after_closing_a_case_still_owing_it_is_found_and_recorded(
     log_in(client, "agent")
     assert _lookup(client, f"#{case.case_id}") == [case.case_id]
     assert _lookup(client, "김민준") == [case.case_id]  # not their settled case of the other
+    found = unescape(client.get("/cs/cases", params={"q": f"#{case.case_id}", "lang": "en"}).text)
+    assert "resolved <span class=\"badge held\" data-difference-unpaid>difference unpaid" in found
     page = client.get(f"/cs/cases/{case.case_id}?lang=en").text
     # the script read to the caller still says the difference is owed, not only "closed"
     assert "이 건의 처리는 모두 끝나 더 이상 선택을 받을 수 없습니다. 차액 256,200원은 아직 결제되지 " \
@@ -235,3 +239,40 @@ def test_before_choosing_the_customer_and_the_agent_see_what_the_discount_leaves
     log_in(client, "agent")
     script = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
     assert "차액 256,200원은 자동으로 결제되지 않아" in script  # read to him in Korean
+
+
+def test_once_paid_the_case_page_says_the_reminder_was_not_sent(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    case = _discounted(client, world, session_factory, page_settings)
+    log_in(client, "agent")
+    page = client.get(f"/cs/cases/{case.case_id}?lang=en").text
+    done = client.post(f"/cs/cases/{case.case_id}/difference-paid",
+                       data={"csrf_token": csrf_of(page), "note": "transfer ref 0613-43",
+                             "back": "case"})
+    assert done.status_code == 303
+    after = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
+    assert f'id="difference-reminder-{case.case_id}" data-reminder="withdrawn"' in after
+    assert "The reminder of the difference was not sent: the payment was recorded first." in after
+    korean = unescape(client.get(f"/cs/cases/{case.case_id}?lang=ko").text)
+    assert "차액 안내 메시지는 결제가 먼저 기록되어 보내지 않았습니다." in korean
+
+
+def test_the_customer_page_names_the_channel_the_confirmation_went_by(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    """From a walkthrough: the confirmation went by text; an agent then swapped the number for
+    an address, and the page said "we have sent you a confirmation email"."""
+    case = _discounted(client, world, session_factory, page_settings)
+    with session_factory() as session:
+        [via] = session.execute(select(outbox.c.channel).where(
+            outbox.c.case_id == case.case_id, outbox.c.purpose == "confirmation")).scalars()
+        session.execute(update(outbox).where(outbox.c.case_id == case.case_id,
+                                             outbox.c.purpose == "confirmation")
+                        .values(channel="sms", recipient="010-0000-0000"))
+        session.commit()
+    assert via == "email"  # as the customer's details chose it then; now it reads as a text
+    page = unescape(client.get(f"/c/{case.token}?lang=en").text)
+    assert 'id="confirmation-sent" data-via="sms"' in page
+    assert "We have sent you a confirmation text message." in page
+    assert "confirmation email" not in page

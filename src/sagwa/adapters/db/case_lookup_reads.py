@@ -39,6 +39,9 @@ class FoundCase:
     deadline: datetime | None
     incident_status: str
     on_call_list: bool
+    #: The case took the discount and its difference is not recorded as paid (whether the
+    #: discount left any to pay is the service's to say: ``case_lookup.find_cases``).
+    took_discount_unpaid: bool = False
 
 
 class CaseLookupReads:
@@ -84,7 +87,8 @@ def _found_cases(conn: Connection, where: ColumnElement[bool], *, limit: int,
     q = (select(cases.c.id, cases.c.incident_id, customers.c.name, customers.c.phone,
                 customers.c.email, customers.c.locale, cases.c.status, cases.c.choice,
                 incident_plans.c.deadline, inc.c.status.label("incident_status"),
-                owed_a_call().label("on_call_list"))
+                owed_a_call().label("on_call_list"),
+                owes_a_difference().label("took_discount_unpaid"))
          .join(customers, customers.c.id == cases.c.customer_id)
          .join(inc, inc.c.id == cases.c.incident_id)
          .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
@@ -92,5 +96,6 @@ def _found_cases(conn: Connection, where: ColumnElement[bool], *, limit: int,
          .order_by(*order, incident_plans.c.deadline.asc().nulls_last(), cases.c.id)
          .limit(limit))
     return [FoundCase(r.id, r.incident_id, r.name, r.phone, r.email, r.locale, r.status,
-                      r.choice, r.deadline, r.incident_status, bool(r.on_call_list))
+                      r.choice, r.deadline, r.incident_status, bool(r.on_call_list),
+                      bool(r.took_discount_unpaid))
             for r in conn.execute(q)]

@@ -324,9 +324,11 @@ def difference_paid(case_id: int, body: DifferencePaidCreate, request: Request, 
     """Record that the customer paid the difference their discount choice left to pay (sagwa
     takes no payment: it was paid to the customer centre). Once per case: the same record sent
     again answers ``changed: false`` with the first record. 409 ``no_difference_owed`` for a
-    case that owes none. Recording it sends the customer a receipt."""
+    case that owes none. Recording it sends the customer a receipt, and each seller of their
+    orders an email that those can be sent now (``sellers_told``)."""
     return record_difference_paid(uow(), case_id=case_id, actor=api_actor(caller),
-                                  note=body.note, policy=_policy(request)).as_dict()
+                                  note=body.note, policy=_policy(request),
+                                  links=case_links(request)).as_dict()
 
 
 @router.post("/cases/{case_id}/contact-attempts", status_code=201)

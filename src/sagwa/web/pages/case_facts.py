@@ -45,8 +45,8 @@ class CaseFacts:
     paid: Money
     #: Units ordered, kept and refunded and the money on each side (``domain.case_figures``).
     figures: CaseFigures
-    #: The reminder of a difference still unpaid (``desk_difference``): its latest copy, for
-    #: the agent's card; None when none was queued, or nothing is owed.
+    #: The reminder of the difference (``desk_difference``): its latest copy, for the agent's
+    #: card; None when none was queued, or the choice left nothing to pay.
     difference_reminder: LatestMessage | None = None
 
     @property
@@ -181,8 +181,8 @@ def facts_for(uow: SqlAlchemyUnitOfWork, row: CaseRow, person: Customer,
     case_id = int(row.case.case_id)
     placed = uow.reads.orders_as_placed([case_id]).get(case_id, {})
     figures = case_figures(row.case, placed, plan.correct_price)
-    owes = row.difference_paid is None and difference_of(row.case, figures).amount_minor > 0
-    reminder = uow.outbox.latest_of(case_id, REMINDER_PURPOSE) if owes else None
+    owed = difference_of(row.case, figures).amount_minor > 0  # paid or not
+    reminder = uow.outbox.latest_of(case_id, REMINDER_PURPOSE) if owed else None
     return CaseFacts(row, person, plan, facts, figures.paid, figures, reminder)
 
 

@@ -325,7 +325,8 @@ def difference_paid(case_id: int, request: Request, account: Agent, uow: Uow,
     sagwa takes no payment). Sent twice, it says it was already recorded."""
     try:
         recorded = record_difference_paid(uow(), case_id=case_id, actor=account.actor,
-                                          note=note, policy=request.app.state.desk_policy)
+                                          note=note, policy=request.app.state.desk_policy,
+                                          links=case_links(request))
     except SagwaError as exc:
         return refused_form(request, uow, case_id, "difference", {"payment_note": note}, exc, back)
     amount_ko, amount_en = (format_money(recorded.difference, lang=lang) for lang in ("ko", "en"))
@@ -336,10 +337,15 @@ def difference_paid(case_id: int, request: Request, account: Agent, uow: Uow,
                                     " The customer is sent a receipt by text.")}.get(
             recorded.receipt or "", (" 고객의 메일 주소와 전화번호가 없어 영수 안내를 보내지 못합니다.",
                                      " The customer has no address or phone: no receipt is sent."))
+        told = recorded.sellers_told
+        seller_ko, seller_en = (
+            (" 판매자에게 주문을 보내 달라는 메일을 보냅니다.", " The seller is emailed to send the order.")
+            if told else (" 판매자 메일 주소가 없어, 판매자는 판매자 화면에서 확인합니다.",
+                          " The seller has no email address: they see it on their seller page."))
         flash_in_lang(request, f"#{case_id} 차액 {amount_ko} 결제를 기록했습니다. 이제 상품을 보낼 수 "
-                      f"있습니다.{sent_ko}",
+                      f"있습니다.{sent_ko}{seller_ko}",
                       f"#{case_id}: the difference of {amount_en} is recorded as paid; the "
-                      f"items can be sent.{sent_en}")
+                      f"items can be sent.{sent_en}{seller_en}")
     else:
         flash_in_lang(request, f"#{case_id} 차액 결제는 이미 기록되어 있습니다. 바뀐 것은 없습니다.",
                       f"#{case_id}: the difference was already recorded as paid; nothing was "

@@ -33,6 +33,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sagwa.adapters.db.call_list_reads import CallRecord
+from sagwa.adapters.db.outbox_repo import LatestMessage
 from sagwa.domain.compensation import compensation_due
 from sagwa.domain.consent import ConsentRecord
 from sagwa.domain.consent import record_choice as record_on_case
@@ -49,6 +50,7 @@ from sagwa.domain.particles import with_particle
 from sagwa.errors import Forbidden, IllegalTransition, LateChoiceRefused, SagwaError
 from sagwa.services.case_links import open_case_token
 from sagwa.services.desk_cases import ChoiceResult, record_choice
+from sagwa.services.desk_difference import RECEIPT_PURPOSE
 from sagwa.services.desk_messages import format_when
 from sagwa.services.desk_outcome_wording import difference_sentence
 from sagwa.services.desk_policy import DeskPolicy
@@ -288,6 +290,11 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
     with uow:
         case = load_case(uow, case_id, customer_id=customer_id)
         calls = uow.reads.call_records([case_id], min_spacing=policy.min_call_spacing).get(case_id)
+        # how the confirmation and the receipt went, as they were sent: not the channel the
+        # customer's details would pick today (a walkthrough saw "we emailed you" after an
+        # agent swapped a phone for an address; the confirmation had gone by text)
+        confirmation = uow.outbox.latest_of(case_id, "confirmation")
+        receipt = uow.outbox.latest_of(case_id, RECEIPT_PURPOSE)
         now = uow.now()
     gave_up = (calls.attempts_counted  # and not reached since: a later call may have
                if calls is not None and calls.unreachable and not calls.reached else None)
@@ -308,7 +315,16 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
             "call_when": call_when(policy, now, lang, gave_up),
             "leave_phone": may_leave_phone(case, state, calls),
             "on_call_list": calls is not None and calls.on_call_list,
+            "confirmation_via": _went_by(confirmation), "receipt_via": _went_by(receipt),
             "default_calls": default_calls(case)}
+
+
+def _went_by(message: LatestMessage | None) -> str | None:
+    """The channel of a message that went or is going ("email", "sms"); None for none, or one
+    withdrawn or failed."""
+    if message is None or message.status not in ("pending", "sending", "sent"):
+        return None
+    return message.channel
 
 
 def default_calls(case: CaseFacts) -> bool:
