@@ -183,7 +183,7 @@ def test_status_table_shows_kst_to_the_minute_and_no_none(data_dir: Path, desk: 
     assert f"first pause at {declared}" in shown
     assert "first notice at —" in shown and "first message sent at —" in shown
     assert "wrong price 19,900 KRW correct price 199,000 KRW" in shown
-    assert "choices keep: 1" in shown
+    assert "choices keep the order: 1" in shown  # as the pages name it
     assert "cost split: seller 70%, platform 30%" in shown
     assert "compensation: 5,000 points" in shown
     for leak in ("None", "null", "+00:00", "{", "[", '"'):

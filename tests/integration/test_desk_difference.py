@@ -249,7 +249,7 @@ def test_a_difference_still_unpaid_is_recalled_once_three_days_after_the_choice(
         assert (status, channel, due) == ("pending", "email", chose_at + timedelta(days=3))
         assert subject == "[사과] 차액이 아직 결제되지 않았습니다"
         assert "차액 278,600원은 아직 결제되지 않았습니다" in body
-        assert "6월 13일(금) 오전 10시에 할인된 정상 가격으로" in body
+        assert "6월 13일(금) 오전 10시에 할인된 정상가로" in body
         assert "동의 없이 주문을 취소하지 않습니다" in body and "1544-0000" in body
     assert _reminders(uow, cases[people[2]]) == []
     # the same choice again (a double click) queues nothing more

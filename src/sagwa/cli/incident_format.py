@@ -122,9 +122,23 @@ def format_status(view: IncidentStatusView) -> list[tuple[str, str]]:
         data[key] = _after_declaring(data[key], view.declared_at)
     data["plan"] = format_plan(data["plan"])
     data["notices_outdated"] = format_outdated_notices(data["notices_outdated"])
+    data["choices"] = "\n".join(f"{_choice_words(c)}: {n}" for c, n in data["choices"].items()
+                                ) or MISSING
     money = data.pop("money")
     rows = [(label(k), format_value(v)) for k, v in data.items()]
     return rows + (money_rows(money) if money else [("money", MISSING)])
+
+
+def _choice_words(choice: str) -> str:
+    """A choice as the pages and messages say it in English ("buy at the discounted correct
+    price", not "buy at correct price discount")."""
+    from sagwa.domain.incident_plan import CustomerOption
+    from sagwa.services.desk_messages import choice_label
+
+    try:
+        return choice_label(CustomerOption(choice), "en")
+    except ValueError:
+        return label(choice)
 
 
 #: Why a published notice is out of date (``notices.outdated_notices``), as the status says it.

@@ -132,7 +132,7 @@ def send_reason(case: Case, incident_status: IncidentStatus) -> str:
 
 
 _REASONS = {"kept": ("고객이 주문 유지를 골랐습니다", "the customer kept the order"),
-            "discount_paid": ("할인된 올바른 가격으로 사고 차액을 냈습니다",
+            "discount_paid": ("할인된 정상가로 사고 차액을 냈습니다",
                               "bought at the discounted correct price, the difference paid"),
             "closed": ("주문이 유지된 채 사고가 종료되었습니다", "the incident closed with the order standing"),
             "default_kept": ("기한까지 답이 없어 주문이 유지되었습니다",

@@ -275,6 +275,7 @@ _FIGURE_LABELS: dict[str, tuple[str, str]] = {
 }
 _CHOICE_LABELS = {"keep": "kept the order", "cancel_with_compensation": "cancelled with "
                   "compensation", "talk_to_person": "asked for a person",
+                  "buy_at_correct_price_discount": "bought at the discounted correct price",
                   "default": "took the default"}
 
 

@@ -67,6 +67,9 @@ def test_the_agent_records_the_difference_and_every_page_says_it(
     assert "resolved, difference not yet paid (items held)" in ops
     assert 'data-difference="unpaid"' in _row(ops, case.case_id)
     assert "difference of 256,200 KRW unpaid" in _row(ops, case.case_id)
+    # what the platform and seller still bear is the discount, not "units kept"
+    assert "left after the discount 74,000 KRW" in _row(ops, case.case_id)
+    assert "on units kept" not in _row(ops, case.case_id)
     assert f'<a href="/cs/cases/{case.case_id}" class="badge held"' in _row(ops, case.case_id)
     assert client.get(f"/cs/cases/{case.case_id}").status_code == 200  # an admin may record it
 
