@@ -214,6 +214,11 @@ def test_a_listing_published_at_a_tenth_of_its_price_is_held_until_a_reviewer_re
     assert created.status_code == 201, created.text
     listing = created.json()
     assert listing["status"] == "held"  # the guard held its first price: nobody can order
+    # and the answer says why, as the reviewers see it (a walkthrough got only "held")
+    hold = listing["hold"]
+    assert hold["reason_en"] and hold["reason_ko"] and hold["score"] is not None
+    assert "19,900" in hold["reason_en"] and hold["error_type"]
+    assert client.get(f"/api/listings/{listing['id']}").json()["hold"] == hold
     order = client.post("/api/orders", json={"customer_id": shop["customer"],
                                               "listing_id": listing["id"], "quantity": 1})
     assert order.status_code == 409, order.text

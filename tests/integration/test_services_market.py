@@ -143,7 +143,7 @@ def test_ended_listing_price_cannot_change(uow: Uow, shop: Shop) -> None:
 
 def test_illegal_status_change_is_refused_and_not_stored(uow: Uow, shop: Shop) -> None:
     _move(uow, shop.listing.id, T.END)
-    with pytest.raises(IllegalTransition, match="ended listing cannot publish") as refused:
+    with pytest.raises(IllegalTransition, match="the listing is ended: only a draft listing can be published") as refused:
         _move(uow, shop.listing.id, T.PUBLISH)
     assert refused.value.details["reason"] == "listing_status"
     with uow() as u:

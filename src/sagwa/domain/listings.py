@@ -57,6 +57,11 @@ TRANSITIONS: dict[tuple[ListingStatus, ListingTrigger], ListingStatus] = {
 del S, T
 
 ORDERABLE = frozenset({ListingStatus.LIVE})
+#: What a trigger does to a listing, for "only a held listing can be released".
+_DONE = {ListingTrigger.PUBLISH: "published", ListingTrigger.HOLD: "held",
+         ListingTrigger.RELEASE: "released", ListingTrigger.PAUSE: "paused",
+         ListingTrigger.RESUME: "resumed", ListingTrigger.END: "ended",
+         ListingTrigger.SEND_BACK: "sent back"}
 
 
 def advance(status: ListingStatus, trigger: ListingTrigger) -> ListingStatus:
@@ -64,8 +69,10 @@ def advance(status: ListingStatus, trigger: ListingTrigger) -> ListingStatus:
     try:
         return TRANSITIONS[(status, trigger)]
     except KeyError:
+        allowed = " or ".join(s.value for (s, t) in TRANSITIONS if t is trigger)
         raise IllegalTransition(
-            f"a {status.value} listing cannot {trigger.value}",
+            f"the listing is {status.value}: only a {allowed} listing can be "
+            f"{_DONE[trigger]}",
             status=status.value,
             trigger=trigger.value,
             reason="listing_status",

@@ -116,7 +116,10 @@ def _shelf_price(rng: random.Random, category: str, list_price: Money) -> Money:
     else:
         factor = rng.choice([1.0, 0.97, 0.95, 0.93, 0.9, 0.88, 0.85])
     step = 100 if list_price.amount_minor < 100_000 else 1000
-    amount = max(step, round(list_price.amount_minor * factor / step) * step)
+    if category.startswith("books/"):  # rounded up: never below the law's (and the guard's) floor
+        amount = max(step, -(-int(list_price.amount_minor * factor) // step) * step)
+    else:
+        amount = max(step, round(list_price.amount_minor * factor / step) * step)
     return Money(amount, "KRW")
 
 

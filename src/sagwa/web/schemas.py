@@ -153,12 +153,27 @@ class ListingCreate(Body):
     publish: bool = Field(default=False, description="Put the listing live right away.")
 
 
+class ListingHoldPublic(BaseModel):
+    """Why the price guard held the listing's price at its publication (as the reviewers see
+    it): its reasons in English and Korean, the likely error and the score."""
+
+    held_at: datetime
+    reason_en: str | None
+    reason_ko: str | None
+    error_type: str | None
+    score: float | None
+    reason_code: str | None
+
+
 class ListingPublic(BaseModel):
     id: int
     seller_id: int
     product_id: int
     price: MoneyIO
     status: str
+    hold: ListingHoldPublic | None = Field(
+        default=None, description="For a `held` listing, read one at a time (publishing it, or "
+                                  "`GET /api/listings/{id}`): why the guard held it; else null.")
 
 
 class ListingAction(StrEnum):

@@ -203,3 +203,29 @@ def test_every_page_names_an_icon_that_is_served(client: TestClient, world: Worl
     assert '<link rel="icon" href="/static/favicon.svg"' in client.get("/seller").text
     icon = client.get("/static/favicon.svg")
     assert icon.status_code == 200 and icon.text.startswith("<svg")
+
+
+def test_a_held_change_no_reviewer_can_approve_any_more_says_so(
+        client: TestClient, world: World, session_factory: sessionmaker[Session]) -> None:
+    """From a walkthrough: the promotion a held change leaned on ended while it waited; the
+    reviewer's Approve was disabled, but the seller's page still said it waited for review."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from sagwa.adapters.db.tables import price_changes
+
+    log_in(client, "seller_a")
+    page = _save(client, world.ipod_a, "19900", "en")
+    assert 'id="pending-stale"' not in page
+    with session_factory() as session:
+        session.execute(update(price_changes).where(
+            price_changes.c.listing_id == world.ipod_a, price_changes.c.status == "held")
+            .values(promotion_pct=90, promotion_ends_at=datetime.now(UTC) - timedelta(minutes=1)))
+        session.commit()
+    page = _page(client, world.ipod_a, "en")
+    assert _text(page, "pending-stale") == (
+        "The promotion declared with it has ended, so no reviewer can approve this change any "
+        "more: withdraw it, or save a new price.")
+    assert 'data-stale="promotion_ended_since_proposal"' in page
+    assert "함께 신고한 할인 행사가 끝나 이 변경은 더 이상 승인될 수 없습니다" in _page(client, world.ipod_a)

@@ -43,7 +43,8 @@ def test_refused_transition_says_what_and_why(status: ListingStatus,
                                              trigger: ListingTrigger) -> None:
     with pytest.raises(IllegalTransition) as info:
         advance(status, trigger)
-    assert info.value.message == f"a {status.value} listing cannot {trigger.value}"
+    assert info.value.message.startswith(f"the listing is {status.value}: only a ")
+    assert " listing can be " in info.value.message
     assert info.value.details == {
         "status": status.value,
         "trigger": trigger.value,
@@ -67,3 +68,12 @@ def test_nothing_leaves_ended() -> None:
 def test_only_live_listings_are_orderable(status: ListingStatus) -> None:
     listing = Listing(1, 1, 1, Money(199000, "KRW"), status)
     assert listing.orderable is (status is S.LIVE)
+
+
+def test_the_refusal_names_the_statuses_that_allow_it() -> None:
+    with pytest.raises(IllegalTransition) as info:
+        advance(S.DRAFT, T.RELEASE)
+    assert info.value.message == "the listing is draft: only a held listing can be released"
+    with pytest.raises(IllegalTransition) as info:
+        advance(S.ENDED, T.PUBLISH)
+    assert info.value.message == "the listing is ended: only a draft listing can be published"

@@ -11,6 +11,7 @@ from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
 from sagwa.domain.pricing import GuardOpinion, Promotion
 from sagwa.services import listings, orders
 from sagwa.services.accounts import Account, Role
+from sagwa.services.listing_holds import publication_hold
 from sagwa.services.lookups import require
 from sagwa.services.price_review import guard_gate
 from sagwa.web.deps import (
@@ -30,6 +31,7 @@ from sagwa.web.schemas import (
     GuardPublic,
     ListingAction,
     ListingCreate,
+    ListingHoldPublic,
     ListingPublic,
     ListingRelease,
     ListingSendBack,
@@ -48,6 +50,21 @@ router = APIRouter(prefix="/api", tags=["market"])
 def listing_public(listing: Listing) -> ListingPublic:
     return ListingPublic(id=listing.id, seller_id=listing.seller_id, product_id=listing.product_id,
                          price=MoneyIO.of(listing.price), status=listing.status.value)
+
+
+def listing_with_hold(uow: Uow, listing: Listing) -> ListingPublic:
+    """``listing_public`` and, for a held listing, why the guard held it (a seller publishing
+    over the API got only ``"status": "held"``, and may not read the reviewers' queue)."""
+    out = listing_public(listing)
+    if listing.status is not ListingStatus.HELD:
+        return out
+    with uow() as u:
+        hold = publication_hold(u, listing.id)
+    if hold is None:
+        return out
+    return out.model_copy(update={"hold": ListingHoldPublic(
+        held_at=hold.held_at, reason_en=hold.reason_en, reason_ko=hold.reason_ko,
+        error_type=hold.error_type, score=hold.score, reason_code=hold.reason_code)})
 
 
 def promotion_of(promo: PromotionIO | None) -> Promotion | None:
@@ -105,7 +122,7 @@ def create_listing(body: ListingCreate, uow: Uow, actor: Actor, caller: SellerCa
         listing = listings.change_listing_status(uow(), listing_id=listing.id,
                                                  trigger=ListingTrigger.PUBLISH, actor=actor,
                                                  gate=guard_gate(rules))
-    return listing_public(listing)
+    return listing_with_hold(uow, listing)
 
 
 @router.get("/listings", response_model=list[ListingPublic])
@@ -124,7 +141,8 @@ def list_listings(uow: Uow, seller_id: int | None = None, product_id: int | None
 @router.get("/listings/{listing_id}", response_model=ListingPublic)
 def get_listing(listing_id: int, uow: Uow) -> ListingPublic:
     with uow() as u:
-        return listing_public(require(u.market.listing(listing_id), "listing", listing_id))
+        listing = require(u.market.listing(listing_id), "listing", listing_id)
+    return listing_with_hold(uow, listing)
 
 
 @router.post("/listings/{listing_id}/price-changes", status_code=201,
@@ -221,4 +239,4 @@ def change_status(listing_id: int, action: ListingAction, uow: Uow, actor: Actor
                                              trigger=ListingTrigger(action.value), actor=actor,
                                              reason=body.reason if body else None,
                                              gate=guard_gate(rules))
-    return listing_public(listing)
+    return listing_with_hold(uow, listing)

@@ -72,7 +72,11 @@ def listing_context(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int
                 "resume_refused": (error_text(refusal, lang) if paused and (
                     refusal := listing_service.why_not_resumed(uow, listing)) else None),
                 "changes": changes, "ended_promotions": ended_promotions(changes),
-                "pending": pending_held(changes), "price_label": price_label(listing.status),
+                "pending": (pending := pending_held(changes)),
+                # a held change no reviewer may approve any more: the seller is told so
+                "pending_stale": price_review.stale_code(pending, listing, now=uow.now())
+                if pending is not None else None,
+                "price_label": price_label(listing.status),
                 "typed": typed or {}, "problem": error_text(problem, lang) if problem else None,
                 "problem_field": problem.details.get("field") if problem else None,
                 "status_problem": None}
