@@ -110,7 +110,7 @@ def test_a_case_that_owes_no_difference_is_refused_with_what_it_is(chosen) -> No
 @pytest.mark.parametrize(("note", "reason"), [("", "payment_note_required"),
                                               ("   ", "payment_note_required"),
                                               ("..  --", "payment_note_too_short"),
-                                              ("ok", "payment_note_too_short"),
+                                              ("1 --", "payment_note_too_short"),
                                               ("x" * 501, "payment_note_too_long")])
 def test_the_payment_needs_its_reference(chosen, note: str, reason: str) -> None:
     uow, _clock, iid, cases, people = chosen
@@ -276,7 +276,7 @@ def test_an_english_customer_without_an_address_is_reminded_by_text(shop) -> Non
     [(status, channel, to, _due, subject, body)] = _reminders(uow, cases[people[0]])
     assert (status, channel, subject) == ("pending", "sms", "")
     assert to is not None and "the difference of 139,300 KRW" in body
-    assert "we send your items" in body and "without your consent" in body
+    assert "we will send your items" in body and "without your consent" in body
     assert "…." not in body  # a shortened name is not followed by a full stop
 
 
@@ -372,3 +372,33 @@ def test_the_seller_is_told_to_send_the_orders_once_the_difference_is_paid(shop)
     assert record_difference_paid(uow(), case_id=cases[people[3]], actor="agent:park",
                                   note="transfer 0615").sellers_told == 0
     assert len(paid_notices()) == 1
+
+
+def test_a_reminder_that_cannot_be_built_does_not_stop_the_choice(
+        shop, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A product title the message check refuses in the reminder (a review's example: "We will
+    sue you - board game") must not roll back the customer's choice: it is recorded, and the
+    audit entry names the reminder that was not queued."""
+    from sagwa.errors import MessageRefused
+    from sagwa.services import desk_difference
+
+    def refused(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise MessageRefused("the follow_up (ko) failed the message check: threat",
+                             findings=[], reason="message_check_failed")
+
+    monkeypatch.setattr(desk_difference, "reminder_messages", refused)
+    uow, _clock, _iid, cases, people = _answered(shop, 20, {1: OPTIONS[2]})
+    case_id = cases[people[1]]
+    with uow() as u:
+        assert u.cases.get(case_id).case.consent.choice.value == OPTIONS[2]
+        [entry] = [r.event for r in u.audit.for_entity("case", str(case_id))
+                   if r.event.action == "case.choice_recorded"]
+    assert entry.after["reminder_not_queued"] == "message_check_failed"
+    assert _reminders(uow, case_id) == []
+
+
+@pytest.mark.parametrize("note", ["현금", "이체", "ATM"])
+def test_a_short_korean_payment_note_that_says_how_is_enough(chosen, note: str) -> None:
+    uow, _clock, _iid, cases, people = chosen
+    assert record_difference_paid(uow(), case_id=cases[people[1]], actor="agent:park",
+                                  note=note).paid.note == note

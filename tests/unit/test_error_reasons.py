@@ -380,7 +380,7 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     ),
     "payment_note_too_short": (
         lambda: refusal(lambda: payment_note("..  --")),
-        "결제 메모가 너무 짧습니다. 영수증 번호나 이체 내역처럼 나중에 확인할 수 있게 글자나 숫자를 4개 이상 적어 주세요.",
+        "결제 메모가 너무 짧습니다. 영수증 번호나 이체 내역처럼 나중에 확인할 수 있게 글자나 숫자를 2개 이상 적어 주세요.",
     ),
     "payment_note_too_long": (
         lambda: refusal(lambda: payment_note("x" * 501)),

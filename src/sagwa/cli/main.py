@@ -83,9 +83,9 @@ def serve(
     console.print(f"sagwa {__version__} on [bold]http://{host}:{port}[/bold] "
                   f"(API docs: http://{host}:{port}/docs) — {db.description}"
                   + ("" if no_worker else "; delivering messages in this process"))
-    app = create_app(config, database=db)
-    freeze_startup_objects()
     try:
+        app = create_app(config, database=db)  # inside: a bad policy file still cleans up
+        freeze_startup_objects()
         uvicorn.run(app, host=host, port=port, log_level="info")
     finally:
         if background is not None:

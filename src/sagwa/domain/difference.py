@@ -18,9 +18,12 @@ from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.incidents import Case, CaseStatus
 from sagwa.domain.money import Money
 from sagwa.domain.orders import OrderStatus
-from sagwa.domain.reasons import MIN_REASON_SIGNS, reason_signs
+from sagwa.domain.reasons import reason_signs
 from sagwa.errors import InvalidInput
 
+#: The fewest letters or digits of a payment reference: "현금" (cash) and "이체" (transfer) are
+#: two Hangul syllables and say how it was paid; punctuation alone says nothing.
+MIN_NOTE_SIGNS = 2
 #: The longest payment reference kept (a bank transfer's memo, a receipt number, a sentence).
 MAX_NOTE = 500
 
@@ -53,18 +56,18 @@ def difference_of(case: Case, figures: CaseFigures) -> Money:
 def payment_note(typed: str | None) -> str:
     """The payment reference staff give when recording the difference as paid: required (the
     record is what the customer centre can check it against), with at least
-    ``reasons.MIN_REASON_SIGNS`` letters or digits (as a required reason: spaces and punctuation
-    do not count), at most ``MAX_NOTE`` characters."""
+    :data:`MIN_NOTE_SIGNS` letters or digits (spaces and punctuation do not count), at most
+    ``MAX_NOTE`` characters."""
     note = (typed or "").strip()
     if not note:
         raise InvalidInput("say how the difference was paid: a receipt number, a transfer's "
                            "reference, or who took the payment", field="note",
                            reason="payment_note_required")
-    if reason_signs(note) < MIN_REASON_SIGNS:  # ".." or "ok" is nothing to check against
+    if reason_signs(note) < MIN_NOTE_SIGNS:  # ".. --" is nothing to check against
         raise InvalidInput(f"the payment note {note!r} says too little: write at least "
-                           f"{MIN_REASON_SIGNS} letters or digits, such as a receipt number",
+                           f"{MIN_NOTE_SIGNS} letters or digits, such as a receipt number",
                            field="note", reason="payment_note_too_short",
-                           minimum=MIN_REASON_SIGNS)
+                           minimum=MIN_NOTE_SIGNS)
     if len(note) > MAX_NOTE:
         raise InvalidInput(f"the payment note is at most {MAX_NOTE} characters, got {len(note)}",
                            field="note", reason="payment_note_too_long")

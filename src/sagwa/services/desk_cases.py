@@ -67,7 +67,7 @@ from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import format_money
 from sagwa.domain.orders import OrderTrigger
 from sagwa.domain.orders import advance as advance_order
-from sagwa.errors import Conflict, IllegalTransition, InvalidInput
+from sagwa.errors import Conflict, IllegalTransition, InvalidInput, SagwaError
 from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
@@ -141,20 +141,35 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
             _confirm(uow, updated, consent, plan, policy)
             updated = updated.with_trigger(CaseTrigger.RESOLVE)
         uow.cases.save(updated, now, compensation_entry_id=entry_id)
-        if consent.choice is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
-            from sagwa.services.desk_difference import queue_reminder
-
-            queue_reminder(uow, case_id, policy)  # recalled once if still unpaid days later
+        not_queued = (_queue_difference_reminder(uow, case_id, policy)
+                      if consent.choice is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT else None)
         uow.audit.append(AuditEvent(taken_by, "case.choice_recorded", "case", str(case_id),
                                     before={"status": row.case.status.value},
                                     after={"status": updated.status.value,
                                            "choice": consent.choice.value,
                                            "channel": consent.channel.value,
-                                           "evidence": evidence, "compensation_points": points}),
+                                           "evidence": evidence, "compensation_points": points,
+                                           **({"reminder_not_queued": not_queued}
+                                              if not_queued else {})}),
                          now)
         _no_phone_to_call(uow, row, consent, policy, now)
         uow.commit()
         return ChoiceResult(updated, True, points, entry_id)
+
+
+def _queue_difference_reminder(uow: SqlAlchemyUnitOfWork, case_id: int,
+                               policy: DeskPolicy) -> str | None:
+    """Queue the reminder of the discount's difference (recalled once if still unpaid days
+    later: ``desk_difference.queue_reminder``); None, or why it could not be (its wording
+    refused by the message check, say): the customer's choice is recorded all the same, and
+    the audit entry names what was not queued."""
+    from sagwa.services.desk_difference import queue_reminder
+
+    try:
+        queue_reminder(uow, case_id, policy)
+    except SagwaError as exc:
+        return str(exc.details.get("reason") or exc.code)
+    return None
 
 
 def _no_phone_to_call(uow: SqlAlchemyUnitOfWork, row: CaseRow, consent: ConsentRecord,

@@ -279,3 +279,22 @@ def test_the_customer_page_names_the_channel_the_confirmation_went_by(
     assert 'id="confirmation-sent" data-via="sms"' in page
     assert "We have sent you a confirmation text message." in page
     assert "confirmation email" not in page
+
+
+def test_once_paid_a_reminder_sent_before_says_when_it_went(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    case = _discounted(client, world, session_factory, page_settings)
+    with session_factory() as session:
+        session.execute(update(outbox).where(
+            outbox.c.case_id == case.case_id, outbox.c.purpose == "difference_reminder")
+            .values(status="sent", sent_at=datetime.now(UTC) - timedelta(minutes=30)))
+        session.commit()
+    log_in(client, "agent")
+    page = client.get(f"/cs/cases/{case.case_id}?lang=en").text
+    assert client.post(f"/cs/cases/{case.case_id}/difference-paid",
+                       data={"csrf_token": csrf_of(page), "note": "transfer 0613-44",
+                             "back": "case"}).status_code == 303
+    after = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
+    assert f'id="difference-reminder-{case.case_id}" data-reminder="sent"' in after
+    assert ", before the payment was recorded." in after and "was not sent" not in after

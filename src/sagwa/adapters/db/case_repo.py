@@ -153,7 +153,11 @@ class CaseRepository:
              .join(orders, orders.c.id == case_orders.c.order_id)
              .where(which).order_by(orders.c.placed_at, orders.c.id))
         for case_id, *order, minor, currency, placed_at, status in self.conn.execute(q).all():
-            out[case_id].append(OrderRecord(*order, prices(minor, currency), placed_at, status))
+            # read by the incident, an order may belong to a case scoped after the cases were
+            # read (two statements, each its own snapshot): it is not one of these cases
+            found = out.get(case_id)
+            if found is not None:
+                found.append(OrderRecord(*order, prices(minor, currency), placed_at, status))
         return out
 
     def _rows(self, rows: list[Any], *, whole_incident: int | None = None) -> list[CaseRow]:

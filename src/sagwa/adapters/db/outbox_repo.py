@@ -114,6 +114,8 @@ class LatestMessage:
     status: str
     not_before: datetime
     sent_at: datetime | None
+    #: Why it was withdrawn or failed (the outbox's ``last_error``), else None.
+    why: str | None = None
 
 
 def _waiting() -> ColumnElement[bool]:
@@ -305,11 +307,13 @@ class OutboxRepository:
         """The case's latest message of ``purpose`` (a copy re-sent on the other channel is
         later than the one withdrawn with a removed address), or None."""
         row = self.conn.execute(
-            select(outbox.c.channel, outbox.c.status, outbox.c.not_before, outbox.c.sent_at)
+            select(outbox.c.channel, outbox.c.status, outbox.c.not_before, outbox.c.sent_at,
+                   outbox.c.last_error)
             .where(outbox.c.case_id == case_id, outbox.c.purpose == purpose)
             .order_by(outbox.c.id.desc()).limit(1)).one_or_none()
         return None if row is None else LatestMessage(str(row.channel), str(row.status),
-                                                      row.not_before, row.sent_at)
+                                                      row.not_before, row.sent_at,
+                                                      row.last_error)
 
     def was_sent(self, case_id: int, purpose: str) -> bool:
         """Whether a message of ``purpose`` went out to the case's customer."""

@@ -27,7 +27,7 @@ from sagwa.domain.money import Money, format_money
 from sagwa.domain.orders import OrderStatus
 from sagwa.errors import NotFound
 from sagwa.services import desk_messages as dm
-from sagwa.services.desk_difference import REMINDER_PURPOSE
+from sagwa.services.desk_difference import PAID_FIRST, REMINDER_PURPOSE
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_wordings import case_facts, incident_facts
 from sagwa.services.lookups import require
@@ -65,6 +65,20 @@ class CaseFacts:
         """What the discount choice left the customer to pay on top of ``paid`` (zero for any
         other outcome: ``domain.difference``); ``row.difference_paid`` says if it was paid."""
         return difference_of(self.row.case, self.figures)
+
+    @property
+    def reminder_after_payment(self) -> str | None:
+        """Once the difference is recorded as paid, what became of its reminder: "withdrawn"
+        (the payment came first), "sent_before" (it went before the payment was recorded),
+        "sent_after" (a worker was sending it as the payment was recorded); None otherwise."""
+        r, paid = self.difference_reminder, self.row.difference_paid
+        if r is None or paid is None:
+            return None
+        if r.status == "withdrawn" and r.why == PAID_FIRST:
+            return "withdrawn"
+        if r.status == "sent" and r.sent_at is not None:
+            return "sent_before" if r.sent_at < paid.at else "sent_after"
+        return None
 
     def product(self, lang: str) -> str:
         return self.facts.product_ko if lang == "ko" else self.facts.product_en

@@ -70,7 +70,7 @@ AGENT_TEXTS: dict[tuple[str, str | None], tuple[str, str]] = {
         "다시 기록해 주세요."),
         ("This form already logged a call with another outcome (it was sent again from an "
          "earlier page); check the calls below and log it again if it was another call.")),
-    ("late_choice_refused", None): (
+    ("late_choice_refused", "choice_after_deadline"): (
         ("답변 기한이 지났고 이 사고의 방안은 늦은 선택을 받지 않아, 기본 처리가 그대로 유지됩니다. 고객이 원하는 "
          "내용은 ‘통화 기록’ 메모로 남겨 주세요."),
         ("The deadline has passed and this incident's plan takes no late choices, so the "
@@ -80,7 +80,8 @@ AGENT_TEXTS: dict[tuple[str, str | None], tuple[str, str]] = {
 
 def agent_text(exc: SagwaError, lang: str) -> str:
     """``exc`` said to an agent in ``lang``: :data:`AGENT_TEXTS`, else the pages' sentence."""
-    said = AGENT_TEXTS.get((exc.code, exc.details.get("reason")))
+    said = (AGENT_TEXTS.get((exc.code, exc.details.get("reason")))
+            or AGENT_TEXTS.get((exc.code, None)))  # a text for every reason of that code
     if said is None:
         return error_text(exc, lang)
     return said[0] if lang == "ko" else said[1]

@@ -317,8 +317,8 @@ RULES: tuple[Rule, ...] = (
        "Say how the difference was paid: a receipt number, a transfer's reference, or who "
        "took the payment."),
     _r("invalid_input", "note", "payment_note_too_short",
-       "결제 메모가 너무 짧습니다. 영수증 번호나 이체 내역처럼 나중에 확인할 수 있게 글자나 숫자를 4개 이상 적어 주세요.",
-       "The payment note says too little: write at least 4 letters or digits, such as a "
+       "결제 메모가 너무 짧습니다. 영수증 번호나 이체 내역처럼 나중에 확인할 수 있게 글자나 숫자를 2개 이상 적어 주세요.",
+       "The payment note says too little: write at least 2 letters or digits, such as a "
        "receipt number or a transfer's reference, so it can be checked later."),
     _r("invalid_input", "note", "payment_note_too_long",
        "결제 메모는 500자까지 적을 수 있습니다.",
