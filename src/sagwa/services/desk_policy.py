@@ -89,32 +89,25 @@ def _hours(value: object) -> float:
     return float(value)
 
 
-def _attempts(value: object) -> int:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int)
-        or not MIN_MAX_ATTEMPTS <= value <= MAX_MAX_ATTEMPTS
-    ):
-        raise _BadValue(
-            f"must be a whole number of attempts from {MIN_MAX_ATTEMPTS} to {MAX_MAX_ATTEMPTS} "
-            f"(got {value!r})"
-        )
+def _whole(value: object, low: int, high: int, unit: str, low_means: str = "") -> int:
+    """``value`` if it is a whole number from ``low`` to ``high`` (not a boolean: TOML's
+    ``true`` is no number); the message names the ``unit`` and what ``low`` means, if told."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise _BadValue(f"must be a whole number of {unit} from {low}{low_means} to {high} "
+                        f"(got {value!r})")
     return value
+
+
+def _attempts(value: object) -> int:
+    return _whole(value, MIN_MAX_ATTEMPTS, MAX_MAX_ATTEMPTS, "attempts")
 
 
 def _spacing(value: object) -> int:
-    most = int(MAX_MIN_SPACING.total_seconds() // 60)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
-        raise _BadValue(f"must be a whole number of minutes from 0 to {most} (got {value!r})")
-    return value
+    return _whole(value, 0, int(MAX_MIN_SPACING.total_seconds() // 60), "minutes")
 
 
 def _days(value: object) -> int:
-    most = MAX_DIFFERENCE_REMINDER_DAYS
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
-        raise _BadValue(f"must be a whole number of days from 0 (no reminder) to {most} "
-                        f"(got {value!r})")
-    return value
+    return _whole(value, 0, MAX_DIFFERENCE_REMINDER_DAYS, "days", " (no reminder)")
 
 
 def _flag(value: object) -> bool:

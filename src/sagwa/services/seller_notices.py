@@ -5,7 +5,8 @@ contact the customers; their seller page will say what to do with each order), w
 customers are told (how many of theirs, from when, the options, the deadline, the default, who
 pays the compensation), when it is closed (what happened to each of their orders, the items
 to send, the compensation points charged to them), and when a customer pays the difference the
-discount choice left (the orders they held for it can be sent now, closed incident or not). In Korean, then English (a seller has no
+discount choice left (the orders they held for it can be sent now, closed incident or not).
+In Korean, then English (a seller has no
 language of its own in sagwa), to the seller's contact address; a seller without one has only
 their page. Queued in the same transaction as the step (``seller_incident`` in the outbox),
 sent at once: the seller's business, not a customer's evening; each once per incident and
@@ -140,8 +141,7 @@ def _stage_values(incident: Incident, stage: str, plan: IncidentPlan | None,
                   told: CustomersTold | None, names: Mapping[int, ListingName],
                   listing_ids: list[int], customers: int, lang: str) -> dict[str, object]:
     """What :data:`DECLARED` and :data:`NOTIFIED` say to the seller of ``listing_ids``."""
-    titles = [f"{names[i].title_in(lang)} (#{i})" if i in names else f"#{i}"
-              for i in listing_ids]
+    titles = [_title(names, i, lang) for i in listing_ids]
     return {"listings": titles, "customers": customers,
             **_step_values(incident, stage, plan, told, lang)}
 
@@ -236,7 +236,8 @@ def difference_paid_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, ca
     names = listing_names(uow, incident.listing_ids)
     messages = []
     for seller_id, listing_ids in _listings_by_seller(uow, incident).items():
-        mine = [o for o in case.orders if int(o.listing_id) in set(listing_ids)
+        theirs = set(listing_ids)
+        mine = [o for o in case.orders if int(o.listing_id) in theirs
                 and o.status != OrderStatus.CANCELLED.value]
         seller = uow.catalog.seller(seller_id)
         if not mine or seller is None or not seller.contact_email:
@@ -247,16 +248,19 @@ def difference_paid_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, ca
     return messages
 
 
+def _title(names: Mapping[int, ListingName], listing_id: int, lang: str) -> str:
+    """A listing as the seller's emails name it: ``Apple iPod nano (#7)``, or ``#7``."""
+    name = names.get(listing_id)
+    return f"{name.title_in(lang)} (#{listing_id})" if name else f"#{listing_id}"
+
+
 def _paid_values(orders: Sequence[OrderRecord], names: Mapping[int, ListingName],
                  lang: str) -> dict[str, object]:
-    def title(listing_id: int) -> str:
-        name = names.get(listing_id)
-        return f"{name.title_in(lang) if name else ''} (#{listing_id})".strip()
-
     if lang == "ko":
-        lines = [f"주문 {o.order_id}번: {title(int(o.listing_id))} {o.quantity}개" for o in orders]
+        lines = [f"주문 {o.order_id}번: {_title(names, int(o.listing_id), lang)} {o.quantity}개"
+                 for o in orders]
     else:
-        lines = [f"order {o.order_id}: {title(int(o.listing_id))}, {o.quantity} "
+        lines = [f"order {o.order_id}: {_title(names, int(o.listing_id), lang)}, {o.quantity} "
                  f"item{'' if o.quantity == 1 else 's'}" for o in orders]
     return {"orders": lines, "units_to_send": sum(o.quantity for o in orders)}
 

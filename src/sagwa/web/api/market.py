@@ -14,6 +14,7 @@ from sagwa.services.accounts import Account, Role
 from sagwa.services.listing_holds import publication_hold
 from sagwa.services.lookups import require
 from sagwa.services.price_review import guard_gate
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import (
     ADMIN,
     AGENT,
@@ -52,14 +53,12 @@ def listing_public(listing: Listing) -> ListingPublic:
                          price=MoneyIO.of(listing.price), status=listing.status.value)
 
 
-def listing_with_hold(uow: Uow, listing: Listing) -> ListingPublic:
-    """``listing_public`` and, for a held listing, why the guard held it (a seller publishing
-    over the API got only ``"status": "held"``, and may not read the reviewers' queue)."""
+def listing_with_hold(u: SqlAlchemyUnitOfWork, listing: Listing) -> ListingPublic:
+    """Inside an open unit of work: ``listing_public`` and, for a held listing, why the guard
+    held it (a seller publishing over the API got only ``"status": "held"``, and may not read
+    the reviewers' queue)."""
     out = listing_public(listing)
-    if listing.status is not ListingStatus.HELD:
-        return out
-    with uow() as u:
-        hold = publication_hold(u, listing.id)
+    hold = publication_hold(u, listing.id) if listing.status is ListingStatus.HELD else None
     if hold is None:
         return out
     return out.model_copy(update={"hold": ListingHoldPublic(
@@ -122,7 +121,8 @@ def create_listing(body: ListingCreate, uow: Uow, actor: Actor, caller: SellerCa
         listing = listings.change_listing_status(uow(), listing_id=listing.id,
                                                  trigger=ListingTrigger.PUBLISH, actor=actor,
                                                  gate=guard_gate(rules))
-    return listing_with_hold(uow, listing)
+    with uow() as u:
+        return listing_with_hold(u, listing)
 
 
 @router.get("/listings", response_model=list[ListingPublic])
@@ -141,8 +141,7 @@ def list_listings(uow: Uow, seller_id: int | None = None, product_id: int | None
 @router.get("/listings/{listing_id}", response_model=ListingPublic)
 def get_listing(listing_id: int, uow: Uow) -> ListingPublic:
     with uow() as u:
-        listing = require(u.market.listing(listing_id), "listing", listing_id)
-    return listing_with_hold(uow, listing)
+        return listing_with_hold(u, require(u.market.listing(listing_id), "listing", listing_id))
 
 
 @router.post("/listings/{listing_id}/price-changes", status_code=201,
@@ -239,4 +238,5 @@ def change_status(listing_id: int, action: ListingAction, uow: Uow, actor: Actor
                                              trigger=ListingTrigger(action.value), actor=actor,
                                              reason=body.reason if body else None,
                                              gate=guard_gate(rules))
-    return listing_with_hold(uow, listing)
+    with uow() as u:
+        return listing_with_hold(u, listing)

@@ -195,9 +195,10 @@ def facts_for(uow: SqlAlchemyUnitOfWork, row: CaseRow, person: Customer,
     case_id = int(row.case.case_id)
     placed = uow.reads.orders_as_placed([case_id]).get(case_id, {})
     figures = case_figures(row.case, placed, plan.correct_price)
-    owed = difference_of(row.case, figures).amount_minor > 0  # paid or not
-    reminder = uow.outbox.latest_of(case_id, REMINDER_PURPOSE) if owed else None
-    return CaseFacts(row, person, plan, facts, figures.paid, figures, reminder)
+    found = CaseFacts(row, person, plan, facts, figures.paid, figures)
+    if found.difference.amount_minor <= 0:  # paid or not: the reminder is only of one owed
+        return found
+    return replace(found, difference_reminder=uow.outbox.latest_of(case_id, REMINDER_PURPOSE))
 
 
 def load_case(uow: SqlAlchemyUnitOfWork, case_id: int, *, customer_id: int | None = None,
