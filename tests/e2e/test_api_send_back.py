@@ -141,6 +141,31 @@ def test_a_promotion_with_dates_but_no_percent_is_refused_not_dropped(
     assert kept.status_code == 201, kept.text
 
 
+def test_an_empty_promotion_is_refused_not_read_as_none(
+        client: TestClient, client_for: ApiClientFor) -> None:
+    """`"promotion": {}` names a promotion and forgets its percent: a 50% cut sent so would go
+    live as an undeclared cut. Refused; `null` or no field is the way to say none."""
+    listing_id, seller_id = _listing(client, _ipod(client), 199_000, publish=True)
+    seller = client_for("seller", seller_id=seller_id)
+    for path, body in (
+            ("/api/price-changes/check", {"listing_id": listing_id, "new_price": krw(189_000),
+                                          "promotion": {}}),
+            (f"/api/listings/{listing_id}/price-changes", {"new_price": krw(189_000),
+                                                           "promotion": {}}),
+            (f"/api/listings/{listing_id}/price-changes", {"new_price": krw(189_000),
+                                                           "promotion": {"percent": None}})):
+        r = seller.post(path, json=body)
+        assert r.status_code == 422, r.text
+        assert r.json()["details"] == {"field": "promotion.percent",
+                                       "reason": "promotion_percent_missing"}
+        assert "leave `promotion` out" in r.json()["message"]
+    assert seller.get(f"/api/listings/{listing_id}/price-changes").json() == []
+    for price, body in ((189_000, {"promotion": None}), (188_000, {})):
+        body = {"new_price": krw(price)} | body
+        r = seller.post(f"/api/listings/{listing_id}/price-changes", json=body)
+        assert r.status_code == 201, r.text
+
+
 def test_the_dry_run_on_a_draft_judges_a_first_price_as_publishing_does(
         client: TestClient) -> None:
     """A draft at 19,900 of an iPod listed at 259,000: the dry run holds it against the list

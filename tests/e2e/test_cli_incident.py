@@ -38,12 +38,14 @@ STATUS_KEYS = ["incident_id", "status", "listings", "wrong_price", "correct_pric
                "window_start", "window_end",  # then the window (2026-12-03)
                "customers_told", "calls_owed",  # then who was told, who is owed a call
                "differences_unpaid",  # then the discount differences not yet paid
-               "notices_outdated"]  # then notices published before the scoping or the plan
+               "notices_outdated",  # then notices published before the scoping or the plan
+               "differences_unpaid_total"]  # then what the differences come to (2026-12-05)
 PLAN_KEYS = ["options", "deadline", "default", "seller_share_pct", "platform_share_pct",
              "cancel_compensation", "discount_pct", "keep_max_units",
              "accept_late_choices"]  # appended 2026-12-04
-LIST_KEYS = {"id", "status", "listings", "wrong_price", "correct_price", "cause", "opened_at",
-             "declared_at", "cases", "answered", "listing_details"}
+LIST_KEYS = ["id", "status", "listings", "wrong_price", "correct_price", "cause", "opened_at",
+             "declared_at", "cases", "answered", "listing_details",
+             "differences_unpaid", "differences_unpaid_total"]  # appended 2026-12-05
 
 
 def sagwa(*args: str) -> Result:
@@ -136,7 +138,7 @@ def test_incident_list_shows_ids_prices_kst_times_and_answers(data_dir: Path, de
     assert result.exit_code == 0, result.output
     shown = flat(result.stdout)
     for header in ("id", "status", "listings", "wrong → correct price", "declared at", "cases",
-                   "answered"):
+                   "answered", "differences unpaid"):
         assert header in shown
     row = shown[shown.index(f" {desk.incident_id} planned "):]
     assert row.startswith(f" {desk.incident_id} planned ")
@@ -147,7 +149,7 @@ def test_incident_list_shows_ids_prices_kst_times_and_answers(data_dir: Path, de
                   "l.product_id JOIN sellers s ON s.id = l.seller_id JOIN incident_listings i "
                   f"ON i.listing_id = l.id WHERE i.incident_id = {desk.incident_id}")
     assert flat(f"{listing_id} {title} · {seller} (paused)") in row
-    assert row.split()[-2:] == [str(desk.cases), "1"]
+    assert row.split()[-3:] == [str(desk.cases), "1", "—"]  # no difference owed
     assert "None" not in shown and "+00:00" not in shown
 
 
@@ -155,7 +157,9 @@ def test_incident_list_json_gives_ids_and_counts(data_dir: Path, desk: Desk) -> 
     result = sagwa("incident", "list", "--format", "json")
     assert result.exit_code == 0, result.output
     [listed] = [i for i in json.loads(result.stdout) if i["id"] == desk.incident_id]
-    assert set(listed) == LIST_KEYS
+    assert list(listed) == LIST_KEYS
+    assert (listed["differences_unpaid"], listed["differences_unpaid_total"]) == (
+        0, {"amount_minor": 0, "currency": "KRW"})
     assert listed["status"] == "planned" and listed["cause"] == "a zero dropped"
     assert listed["wrong_price"] == {"amount_minor": 19900, "currency": "KRW"}
     assert listed["correct_price"] == {"amount_minor": 199000, "currency": "KRW"}

@@ -46,17 +46,9 @@ def _chooses(data_dir: Path, case_id: int, choice: str = "cancel_with_compensati
         engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def incident(data_dir: Path) -> tuple[int, int, str]:
-    """A planned incident (5,000 points, seller 70%, platform 30%, or 20% off the correct
-    price) on the listing with the most orders; one customer cancelled, another bought at the
-    discount. (incident id, seller id, seller name)."""
-    seeded = sagwa("seed", "demo", "--customers", "8", "--orders", "20", "--json")
-    assert seeded.exit_code == 0, seeded.output
-    [(listing_id, seller_id, seller)] = query(
-        data_dir, "SELECT l.id, s.id, s.name FROM listings l JOIN sellers s ON s.id = l.seller_id "
-                  "WHERE l.id = (SELECT listing_id FROM orders GROUP BY listing_id "
-                  "ORDER BY count(*) DESC, listing_id LIMIT 1)")
+def _planned(data_dir: Path, listing_id: int) -> int:
+    """An incident on ``listing_id`` (the seller typed 19,900 for 199,000), scoped and planned:
+    keep, cancel with 5,000 points (seller 70%, platform 30%) or 20% off. Its id."""
     [(opened,)] = query(data_dir, f"SELECT created_at FROM listings WHERE id = {listing_id}")
     seller_types_the_wrong_price(data_dir, listing_id)
     declared = sagwa("incident", "declare", "--listing", str(listing_id), "--wrong-price",
@@ -71,6 +63,21 @@ def incident(data_dir: Path) -> tuple[int, int, str]:
                     "--discount", "20", "--compensation", "5000", "--seller-share", "70",
                     "--platform-share", "30", "--deadline", later.isoformat())
     assert planned.exit_code == 0, planned.output
+    return incident_id
+
+
+@pytest.fixture(scope="module")
+def incident(data_dir: Path) -> tuple[int, int, str]:
+    """A planned incident (5,000 points, seller 70%, platform 30%, or 20% off the correct
+    price) on the listing with the most orders; one customer cancelled, another bought at the
+    discount. (incident id, seller id, seller name)."""
+    seeded = sagwa("seed", "demo", "--customers", "8", "--orders", "20", "--json")
+    assert seeded.exit_code == 0, seeded.output
+    [(listing_id, seller_id, seller)] = query(
+        data_dir, "SELECT l.id, s.id, s.name FROM listings l JOIN sellers s ON s.id = l.seller_id "
+                  "WHERE l.id = (SELECT listing_id FROM orders GROUP BY listing_id "
+                  "ORDER BY count(*) DESC, listing_id LIMIT 1)")
+    incident_id = _planned(data_dir, listing_id)
     [(case_id, last)] = query(data_dir, "SELECT min(id), max(id) FROM cases "
                                         f"WHERE incident_id = {incident_id}")
     _chooses(data_dir, case_id)
@@ -140,6 +147,18 @@ def test_the_difference_is_recorded_as_paid_once_and_counted(
                                       f"WHERE incident_id = {incident_id}")
     status = json.loads(sagwa("incident", "status", str(incident_id), "--format", "json").stdout)
     assert status["differences_unpaid"] == 1
+    owed = status["differences_unpaid_total"]
+    assert owed["currency"] == "KRW" and owed["amount_minor"] > 0
+    won = f"{owed['amount_minor']:,} KRW"
+    # not a plain "resolved": the table says who still owes, and what, as the list does
+    table = flat(sagwa("incident", "status", str(incident_id)).stdout)
+    assert "(1 still owes a difference)" in table
+    assert f"differences unpaid 1 case owes {won} in all (items held until it is paid)" in table
+    listed = flat(sagwa("incident", "list").stdout)
+    assert listed.endswith(f"{won} 1 case")  # the amount, and under it the cases
+    [summary] = [s for s in json.loads(sagwa("incident", "list", "--format", "json").stdout)
+                 if s["id"] == incident_id]
+    assert (summary["differences_unpaid"], summary["differences_unpaid_total"]) == (1, owed)
     blank = sagwa("incident", "difference-paid", str(last), "--note", " ", "--format", "json")
     assert blank.exit_code == 2, blank.output
     assert json.loads(blank.stdout)["details"]["reason"] == "payment_note_required"
@@ -162,7 +181,60 @@ def test_the_difference_is_recorded_as_paid_once_and_counted(
     assert again.exit_code == 0 and "already recorded as paid; nothing changed" in flat(again.stdout)
     status = json.loads(sagwa("incident", "status", str(incident_id), "--format", "json").stdout)
     assert status["differences_unpaid"] == 0
+    assert status["differences_unpaid_total"] == {"amount_minor": 0, "currency": "KRW"}
+    assert "still owe" not in flat(sagwa("incident", "status", str(incident_id)).stdout)
     cancelled = sagwa("incident", "difference-paid", str(first), "--note", "receipt")
     assert cancelled.exit_code == 1
     assert "owes no difference" in flat(cancelled.output)
+    refused = sagwa("incident", "difference-paid", str(first), "--note", "receipt", "--format",
+                    "json")
+    assert json.loads(refused.stdout)["details"] == {"reason": "no_difference_owed",
+                                                     "case_id": first}
 
+
+@pytest.fixture(scope="module")
+def second_incident(data_dir: Path, incident: tuple[int, int, str]) -> int:
+    """The listing with the second most orders in an incident of its own, planned as the first
+    one; its first customer took the discount. Its id."""
+    [(listing_id,)] = query(
+        data_dir, "SELECT listing_id FROM orders GROUP BY listing_id "
+                  "ORDER BY count(*) DESC, listing_id OFFSET 1 LIMIT 1")
+    incident_id = _planned(data_dir, listing_id)
+    [(case_id,)] = query(data_dir, f"SELECT min(id) FROM cases WHERE incident_id = {incident_id}")
+    _chooses(data_dir, case_id, "buy_at_correct_price_discount")
+    return incident_id
+
+
+def test_a_customer_may_cancel_instead_of_paying_once(
+        data_dir: Path, incident: tuple[int, int, str], second_incident: int) -> None:
+    """A customer who took the discount asks (by phone) to cancel instead: the CLI records it
+    once, with the refund and the points; a case that chose the cancellation in the first place
+    is refused with its reason."""
+    [(first,)] = query(data_dir, f"SELECT min(id) FROM cases WHERE incident_id = {incident[0]}")
+    [(case_id,)] = query(data_dir, "SELECT min(id) FROM cases "
+                                   f"WHERE incident_id = {second_incident}")
+    [(repriced,)] = query(data_dir, "SELECT sum(o.unit_price_minor * o.quantity) FROM orders o "
+                                    "JOIN case_orders c ON c.order_id = o.id "
+                                    f"WHERE c.case_id = {case_id}")
+    done = sagwa("incident", "cancel-instead", str(case_id), "--evidence",
+                 "차액은 부담돼서 취소할게요", "--format", "json")
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.stdout)
+    assert list(data) == ["case_id", "changed", "refund", "compensation_points",
+                          "confirmation", "sellers_told"]
+    assert (data["case_id"], data["changed"], data["compensation_points"]) == (case_id, True,
+                                                                               5_000)
+    # what was paid at the wrong price, not the repriced total
+    assert 0 < data["refund"]["amount_minor"] < repriced
+    [(choice, channel, taken_by)] = query(data_dir, "SELECT choice, choice_channel, "
+                                                    "choice_taken_by FROM cases "
+                                                    f"WHERE id = {case_id}")
+    assert (choice, channel) == ("cancel_with_compensation", "phone")
+    assert taken_by.startswith("cli")
+    again = sagwa("incident", "cancel-instead", str(case_id), "--evidence", "again")
+    assert again.exit_code == 0
+    assert "already cancelled instead; nothing changed" in flat(again.stdout)
+    refused = sagwa("incident", "cancel-instead", str(first), "--evidence", "취소",
+                    "--format", "json")
+    assert refused.exit_code == 1, refused.output
+    assert json.loads(refused.stdout)["details"]["reason"] == "not_a_discount_choice"

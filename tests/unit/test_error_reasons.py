@@ -42,6 +42,7 @@ from sagwa.cli import incident as incident_cli
 from sagwa.cli.actors import check_claim, recorded_actor
 from sagwa.cli.public_links import check_public_links
 from sagwa.domain import consent, incidents, price_moves, reasons
+from sagwa.domain.cancel_instead import cancel_instead
 from sagwa.domain.catalog import (
     Customer,
     CustomerDraft,
@@ -51,7 +52,7 @@ from sagwa.domain.catalog import (
 )
 from sagwa.domain.compensation import compensation_due, split_compensation
 from sagwa.domain.contact_hours import ContactSchedule, next_contact_time, next_opening
-from sagwa.domain.difference import payment_note
+from sagwa.domain.difference import DifferencePaid, payment_note
 from sagwa.domain.identifiers import normalise_gtin, normalise_isbn
 from sagwa.domain.incident_plan import make_plan
 from sagwa.domain.incident_scope import CaseDraft, open_case
@@ -371,8 +372,24 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     ),
     "no_difference_owed": (  # the raise itself is checked in tests/integration/test_desk_difference.py
         lambda: Conflict("case #3 owes no difference: the customer has not chosen yet",
-                         reason="no_difference_owed", case_id="3"),
+                         reason="no_difference_owed", case_id=3),
         "이 고객은 결제할 차액이 없습니다. 할인된 정상가로 구매를 골라 주문 금액이 올라간 고객만 차액 결제를 기록할 수 있습니다.",
+    ),
+    "not_a_discount_choice": (  # a case still open: nothing was chosen yet
+        lambda: refusal(lambda: cancel_instead(A_CASE, _consent(choice="cancel_with_compensation"),
+                                               make_plan(**BOTH_PLAN), paid=None)),
+        "이 건은 할인된 정상가로 구매를 골라 마무리된 건이 아니어서, 차액 대신 취소할 것이 없습니다.",
+    ),
+    "difference_already_paid": (
+        lambda: refusal(lambda: cancel_instead(
+            _DISCOUNTED_CASE, _consent(choice="cancel_with_compensation"), make_plan(**BOTH_PLAN),
+            paid=DifferencePaid(NOW, "agent:park", "transfer 0613"))),
+        "차액이 이미 결제되어 상품을 보내 드립니다. 지금 취소하시려면 반품이므로 고객센터로 연락해 주세요.",
+    ),
+    "only_cancel_replaces_discount": (
+        lambda: refusal(lambda: cancel_instead(_DISCOUNTED_CASE, _consent(choice="keep"),
+                                               make_plan(**BOTH_PLAN), paid=None)),
+        "할인된 정상가로 구매하는 대신 고를 수 있는 것은 보상을 받고 주문을 취소하는 것뿐입니다.",
     ),
     "payment_note_required": (
         lambda: refusal(lambda: payment_note("  ")),
@@ -954,6 +971,13 @@ def _consent(**changed: Any) -> consent.ConsentRecord:
 
 
 _OTHER_INCIDENTS_CASE = replace(A_CASE, incident_id="inc-9")
+#: A plan offering both the cancellation and the discount, and a case settled by the discount.
+BOTH_PLAN = A_PLAN | {"options": ["keep", "cancel_with_compensation",
+                                  "buy_at_correct_price_discount"],
+                      "cancel_compensation": Money(10_000, "KRW"), "discount_pct": 20}
+_DISCOUNTED_CASE = replace(A_CASE, status=incidents.CaseStatus.RESOLVED,
+                           consent=_consent(choice="buy_at_correct_price_discount"))
+
 _GUARD_HISTORY = pl.DataFrame({"listing_id": [1], "product_id": [1], "price_minor": [100],
                                "observed_at": [datetime(2026, 3, 1, 9)], "currency": ["KRW"]})
 _GUARD_CHANGES = pl.DataFrame({"change_id": ["c1"], "listing_id": [2], "product_id": [1],

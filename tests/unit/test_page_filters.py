@@ -48,3 +48,18 @@ def test_a_time_on_an_english_page_says_it_is_korea_time() -> None:
     script = env.from_string('{{ at | seoul(lang="ko") }}|{{ at | seoul(lang="en") }}')
     assert script.render(at=at, lang="en") == "2008-06-12 14:00|2008-06-12 14:00 KST"
     assert script.render(at=at, lang="ko") == "2008-06-12 14:00|2008-06-12 14:00 KST"
+
+
+def test_a_korean_time_can_say_korea_time_as_the_korean_sentences_do() -> None:
+    """A walkthrough's finding: the seller's price-change table and the review card showed
+    Korean times with no zone beside promotion windows saying "한국 시간". Where asked
+    (``korean_zone``), a Korean time says so; an English one says KST either way."""
+    from datetime import UTC, datetime
+
+    env = make_templates().env
+    at = datetime(2008, 6, 12, 5, tzinfo=UTC)
+    page = env.from_string("{{ at | seoul(korean_zone=True) }}|{{ at | seoul }}")
+    assert page.render(at=at, lang="ko") == "2008-06-12 14:00(한국 시간)|2008-06-12 14:00"
+    assert page.render(at=at, lang="en") == "2008-06-12 14:00 KST|2008-06-12 14:00 KST"
+    inside = env.from_string("{{ at | seoul(zone=False, korean_zone=True) }}")
+    assert inside.render(at=at, lang="ko") == "2008-06-12 14:00"  # the words around say it

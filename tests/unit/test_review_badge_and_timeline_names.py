@@ -42,3 +42,30 @@ def test_the_timeline_names_actors_as_people_know_them_and_keeps_the_raw_name() 
     assert [r.actor_id for r in rows] == ["seller:seller", "reviewer:reviewer",
                                           "system:tripwire", "cli"]
     assert timeline_rows(entries[:1], "en")[0].actor == "seller:seller"  # no names: as it is
+
+
+def test_every_reason_a_change_cannot_be_approved_has_words_for_the_reviewers_label() -> None:
+    """The card of a change no one may approve labels its reason field "only rejecting is
+    left, because …": each stale code the service gives has its "because" in both languages."""
+    from datetime import timedelta
+
+    from sagwa.adapters.db.market_repo import PriceChangeRecord
+    from sagwa.domain.listings import Listing, ListingStatus
+    from sagwa.domain.money import Money
+    from sagwa.domain.pricing import PriceChangeStatus
+    from sagwa.services.price_review import stale_code
+    from sagwa.web.pages.labels import STALE_WHY
+
+    now = datetime(2008, 6, 12, 5, tzinfo=UTC)
+    change = PriceChangeRecord(1, 7, Money(199_000, "KRW"), Money(19_900, "KRW"), "seller:a",
+                               now - timedelta(hours=1), 90.0, PriceChangeStatus.HELD, None,
+                               None, promotion_ends_at=now - timedelta(minutes=1))
+    live = Listing(7, 1, 1, Money(199_000, "KRW"), ListingStatus.LIVE)
+    codes = {stale_code(change, live, now=now),
+             stale_code(change, Listing(7, 1, 1, Money(199_000, "KRW"), ListingStatus.ENDED)),
+             stale_code(change, Listing(7, 1, 1, Money(195_000, "KRW"), ListingStatus.LIVE)),
+             "price_is_incident_wrong_price"}  # review_queue's own
+    assert None not in codes and len(codes) == 4
+    for code in codes:
+        ko, en = STALE_WHY[code]
+        assert ko and not ko.endswith((".", "다")) and en.startswith("because "), code

@@ -253,10 +253,39 @@ def difference_paid(
                  else "already recorded as paid; nothing changed")
 
 
+@app.command("cancel-instead")
+@exits_cleanly
+def cancel_instead(
+    case_id: Annotated[int, number_argument()],
+    evidence: Annotated[str, typer.Option(help="The customer's own words asking to cancel "
+                                               "instead of paying the difference.")],
+    channel: Annotated[str, typer.Option(help="How they asked: phone, email, sms or web.")]
+    = "phone",
+    actor: str = ACTOR,
+    fmt: TableOrJson = FORMAT,
+) -> None:
+    """Cancel with compensation instead of paying the difference, at the request of a
+    customer who chose to buy at the discounted correct price and has not paid: their orders
+    are cancelled and what they paid refunded, the compensation is booked, they are confirmed.
+    Once per case; again changes nothing. Refused once the difference is recorded as paid."""
+    from sagwa.services.desk_cancel_instead import cancel_instead_of_paying
+    from sagwa.services.desk_notify import LinkMaker
+
+    with _context() as (config, db, policy):
+        actor = recorded_actor(db.session_factory, actor)
+        links = (LinkMaker(config.secret_key, str(config.public_base_url))
+                 if config.public_base_url_configured else None)
+        done = cancel_instead_of_paying(SqlAlchemyUnitOfWork(db.session_factory),
+                                        case_id=case_id, channel=channel, evidence=evidence,
+                                        taken_by=actor, policy=policy, links=links)
+    print_result(done.as_dict(), fmt, "cancelled instead of paying the difference"
+                 if done.changed else "already cancelled instead; nothing changed")
+
+
 @app.command()
 @exits_cleanly
 def status(incident_id: IncidentId, fmt: TableOrJson = FORMAT) -> None:
-    """Where the incident stands: cases, choices, messages, SLA clocks."""
+    """Where the incident stands: cases, choices, messages, SLA clocks, differences owed."""
     from sagwa.services.desk_status import incident_status
 
     with _context() as (_config, db, policy):
@@ -275,15 +304,18 @@ def list_incidents(
     offset: int = number_option(0, min=0, help="Skip this many of the newest."),
     fmt: TableOrJson = FORMAT,
 ) -> None:
-    """List incidents, newest first: their ids, prices, cases and answers."""
+    """List incidents, newest first: their ids, prices, cases, answers and the differences
+    customers still owe (closed incidents too)."""
     with _context() as (_config, db, _policy):
         summaries = incident_summaries(SqlAlchemyUnitOfWork(db.session_factory),
                                             limit=limit, offset=offset)
         with SqlAlchemyUnitOfWork(db.session_factory) as uow:
             names = listing_names(uow, {i for s in summaries for i in s["listings"]})
     for summary in summaries:  # additive: "listings" keeps its ids
+        owed = {k: summary.pop(k) for k in ("differences_unpaid", "differences_unpaid_total")}
         summary["listing_details"] = [names[i].as_dict() for i in summary["listings"]
                                       if i in names]
+        summary.update(owed)  # appended after the details, which came first
     if fmt == "json":
         print(json.dumps(summaries, ensure_ascii=False))
     elif summaries:

@@ -124,9 +124,42 @@ def format_status(view: IncidentStatusView) -> list[tuple[str, str]]:
     data["notices_outdated"] = format_outdated_notices(data["notices_outdated"])
     data["choices"] = "\n".join(f"{_choice_words(c)}: {n}" for c, n in data["choices"].items()
                                 ) or MISSING
+    data["cases_by_status"] = format_cases_by_status(view.cases_by_status,
+                                                     view.differences_unpaid)
+    data["differences_unpaid"] = format_differences_unpaid(view.differences_unpaid,
+                                                           data.pop("differences_unpaid_total"))
     money = data.pop("money")
     rows = [(label(k), format_value(v)) for k, v in data.items()]
     return rows + (money_rows(money) if money else [("money", MISSING)])
+
+
+def format_cases_by_status(counts: dict[str, int], owing: int) -> str:
+    """``resolved: 3 (1 still owes a difference)``, one status a line: a customer who took the
+    discount and has not paid the difference is resolved, but their items are held."""
+    def note(status: str) -> str:
+        if status != "resolved" or not owing:
+            return ""
+        return f" ({owing} still owe{'s' if owing == 1 else ''} a difference)"
+    return "\n".join(f"{label(s)}: {format_value(n)}{note(s)}" for s, n in counts.items()
+                     ) or MISSING
+
+
+def format_differences_unpaid(cases: int, total: dict[str, Any] | None) -> str:
+    """``2 cases owe 278,600 KRW in all (items held until it is paid)``; ``0`` for none."""
+    if not cases:
+        return "0"
+    owe = "1 case owes" if cases == 1 else f"{cases:,} cases owe"
+    return f"{owe} {format_value(total)} in all (items held until it is paid)"
+
+
+def format_owed(summary: dict[str, Any]) -> str:
+    """An incident's differences still owed, in the list: ``278,600 KRW`` over ``2 cases``;
+    ``—`` (a closed incident's too: the payments are recorded after closing)."""
+    cases = summary.get("differences_unpaid", 0)
+    if not cases:
+        return MISSING
+    owed = format_value(summary["differences_unpaid_total"])
+    return f"{owed}\n{cases:,} case{'' if cases == 1 else 's'}"
 
 
 def _choice_words(choice: str) -> str:
@@ -175,15 +208,17 @@ def format_listings(summary: dict[str, Any]) -> str:
 
 def format_incident_table(summaries: list[dict[str, Any]]) -> Table:
     table = Table(title="incidents, newest first")
+    counts = ("cases", "answered", "differences unpaid")
     for column in ("id", "status", "listings", "wrong → correct price", "declared at",
-                   "cases", "answered"):  # ids, states and counts never wrap; the rest may
+                   *counts):  # ids, states and counts never wrap; the rest may
         table.add_column(column, no_wrap=column in ("id", "status", "cases", "answered"),
-                         justify="right" if column in ("cases", "answered") else "left")
+                         justify="right" if column in counts else "left")
     for s in summaries:
         declared = datetime.fromisoformat(s["declared_at"]) if s["declared_at"] else None
         table.add_row(str(s["id"]), s["status"], format_listings(s),
                       f"{format_value(s['wrong_price'])} → {format_value(s['correct_price'])}",
-                      format_time(declared), f"{s['cases']:,}", f"{s['answered']:,}")
+                      format_time(declared), f"{s['cases']:,}", f"{s['answered']:,}",
+                      format_owed(s))
     return table
 
 

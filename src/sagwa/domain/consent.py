@@ -88,7 +88,7 @@ class ConsentRecord:
         return self.taken_by != CUSTOMER
 
 
-def _check_belongs(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> None:
+def check_belongs(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> None:
     if consent.case_id != case.case_id or consent.customer_id != case.customer_id:
         raise ConsentRequired(
             f"this consent is for case {consent.case_id} / customer {consent.customer_id}, "
@@ -128,7 +128,7 @@ def _counts(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> bool:
 
 def record_choice(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> Case:
     """The case with this choice recorded, per the rules in the module docstring."""
-    _check_belongs(case, consent, plan)
+    check_belongs(case, consent, plan)
     if _is_repeat(case, consent):
         return case
     if not _counts(case, consent, plan):
@@ -224,7 +224,7 @@ def effects_of_choice(
             "without one",
             case_id=str(case.case_id), reason="no_recorded_choice",
         )
-    _check_belongs(case, consent, plan)
+    check_belongs(case, consent, plan)
     choice = consent.choice
     if choice == CustomerOption.KEEP:
         return _keep(case.orders, plan.keep_max_units)

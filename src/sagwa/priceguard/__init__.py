@@ -19,7 +19,9 @@ API
     Columnar batch: arrays in, arrays out (``hold``, ``score``, ``error_code``,
     ``reason_code``, ``ref_kind``, ``ref_price``). Same verdicts as ``check_one``.
 ``format_reason(...)`` / ``render_reasons(result, columns, currencies, n_peers=...)``
-    Sentences from codes and numbers (``explain.py``); codes in ``vocabulary.py``.
+    Sentences from codes and numbers (``explain.py``); codes in ``vocabulary.py``. An allowed
+    change's sentence in ``check_one`` names a matching declared promotion or states a big
+    move (``explain_allowed.py``); the batch keeps one short text for allowed rows.
 ``EvidenceState``
     Streaming per-listing evidence (recent prices, other sellers' latest) for batch runs.
 ``assess_order_velocity(order_times=..., changed_at=..., now=..., baseline_per_hour=...)``

@@ -85,7 +85,7 @@ _SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£"}
 
 def money(minor: float, currency: str, lang: str) -> str:
     """Same text as :func:`sagwa.domain.money.format_money`, without Decimal (hot path)."""
-    return _money_texts(minor, currency)[lang == "ko"]
+    return money_texts(minor, currency)[lang == "ko"]
 
 
 def shown_minor(minor: float) -> int:
@@ -94,7 +94,7 @@ def shown_minor(minor: float) -> int:
     return math.floor(minor + 0.5)
 
 
-def _money_texts(minor: float, currency: str) -> tuple[str, str]:
+def money_texts(minor: float, currency: str) -> tuple[str, str]:
     """:func:`money` in English and in Korean, formatted once."""
     if not math.isfinite(minor):
         return "?", "?"
@@ -246,8 +246,8 @@ def format_reason(
     ``moves``: the streak's moves, this change included (named with a streak's start).
     """
     k = lang == "ko"
-    amounts = (_money_texts(new, currency)[k], _money_texts(ref, currency)[k],
-               _money_texts(_limit_shown(reason, limit_minor), currency)[k]
+    amounts = (money_texts(new, currency)[k], money_texts(ref, currency)[k],
+               money_texts(_limit_shown(reason, limit_minor), currency)[k]
                if _SENTENCES[lang, reason, False, True].limit else "")
     return _render(lang, reason, error_type, new, ref, ref_kind, n_peers, promotion_pct, amounts,
                    max_depth_pct, _share(reason, limit_minor, ref), moves)
@@ -268,9 +268,9 @@ def format_reasons(
     moves: int = 0,
 ) -> tuple[str, str]:
     """:func:`format_reason` in English and in Korean, the amounts formatted once for both."""
-    new_t, ref_t = _money_texts(new, currency), _money_texts(ref, currency)
+    new_t, ref_t = money_texts(new, currency), money_texts(ref, currency)
     share = _share(reason, limit_minor, ref)
-    limit_t = (_money_texts(_limit_shown(reason, limit_minor), currency)
+    limit_t = (money_texts(_limit_shown(reason, limit_minor), currency)
                if _SENTENCES["en", reason, False, True].limit else ("", ""))
     return (
         _render("en", reason, error_type, new, ref, ref_kind, n_peers, promotion_pct,
@@ -289,20 +289,14 @@ def _render(lang: str, reason: str, error_type: str, new: float, ref: float, ref
             max_depth_pct: float = math.nan, share: str = "", moves: int = 0) -> str:
     looks = None if (reason, error_type) in _NO_TAIL else _LOOKS_LIKE[lang].get(error_type)
     sentence = _SENTENCES[lang, reason, bool(looks), _is_price(ref)]
-    pct = _declared_pct(promotion_pct)
-    if n_peers == 1 and ref_kind in _PEER_KINDS:  # median, lowest and highest of one price
-        ref_kind = "one_other_seller"
-    elif n_peers < 1 and ref_kind == "other_sellers":  # a caller that gave no count
-        ref_kind = "other_sellers_uncounted"
-    if ref_kind == "streak_start":  # a run of cuts or of rises
-        ref_kind = "streak_start_down" if new < ref else "streak_start_up"
-    where = _REF[lang][ref_kind]
+    pct = declared_pct(promotion_pct)
     values = {
         "new": amounts[0],
         "ref": amounts[1],
-        "where": where.format(n=n_peers, pct=pct, moves=moves) if "{" in where else where,
+        "where": reference_words(lang, ref_kind, n_peers=n_peers, down=new < ref, pct=pct,
+                                 moves=moves),
         # said between the amounts the sentence shows (a median of 62.5 cents shows as $0.63)
-        "gap": _gap(new, float(shown_minor(ref)), lang) if sentence.gap else "",
+        "gap": gap_text(new, float(shown_minor(ref)), lang) if sentence.gap else "",
         "pct": pct,
         "max_pct": f"{max_depth_pct:g}" if math.isfinite(max_depth_pct) else "?",
         "share": share,
@@ -314,6 +308,20 @@ def _render(lang: str, reason: str, error_type: str, new: float, ref: float, ref
     if lang == "ko":
         return join_with_particles(sentence.pieces, values)
     return sentence.pieces[0][0].format_map(values)
+
+
+def reference_words(lang: str, ref_kind: str, *, n_peers: int, down: bool, pct: str = "?",
+                    moves: int = 0) -> str:
+    """How a sentence names the price it compares with ("the median of 3 other sellers");
+    ``down``: the new price is below it (a streak's start is then that of a run of cuts)."""
+    if n_peers == 1 and ref_kind in _PEER_KINDS:  # median, lowest and highest of one price
+        ref_kind = "one_other_seller"
+    elif n_peers < 1 and ref_kind == "other_sellers":  # a caller that gave no count
+        ref_kind = "other_sellers_uncounted"
+    if ref_kind == "streak_start":  # a run of cuts or of rises
+        ref_kind = "streak_start_down" if down else "streak_start_up"
+    where = _REF[lang][ref_kind]
+    return where.format(n=n_peers, pct=pct, moves=moves) if "{" in where else where
 
 
 def limit_of(reason: str, floor: float, ceiling: float, list_floor: float) -> float:
@@ -346,7 +354,7 @@ def _is_price(ref: float) -> bool:
     return math.isfinite(ref) and ref > 0
 
 
-def _declared_pct(pct: float) -> str:
+def declared_pct(pct: float) -> str:
     """A declared percent as written ("25", "12.5"); one just under 100 never reads "100"."""
     if not math.isfinite(pct):
         return "?"
@@ -372,7 +380,7 @@ def _half_up(value: float, decimals: int) -> float:
     return math.floor(value * scale + 0.5 + 1e-9) / scale
 
 
-def _gap(new: float, ref: float, lang: str) -> str:
+def gap_text(new: float, ref: float, lang: str) -> str:
     """How far ``new`` is from ``ref`` ("90% below", "10.0 times", "1,147.1 times": grouped in
     thousands, as the amounts are). Only sentences with a reference price (:func:`_is_price`)
     name a gap: the others say none."""

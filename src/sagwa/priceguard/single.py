@@ -16,6 +16,7 @@ import numpy as np
 from sagwa.domain.money import CURRENCY_EXPONENTS, check_currency
 from sagwa.priceguard.checks import PriceColumns
 from sagwa.priceguard.explain import format_reasons, limit_of
+from sagwa.priceguard.explain_allowed import format_allowed_reasons
 from sagwa.priceguard.rules import PriceRules
 from sagwa.priceguard.scalar import ScalarInputs, ScalarResult, judge
 from sagwa.priceguard.vocabulary import ERROR_TYPES, REASON_CODES, REF_KINDS
@@ -139,20 +140,22 @@ def check_one(ev: ChangeEvidence, rules: PriceRules) -> Verdict:
         _or_nan(ev.streak_start_minor),
         float(ev.streak_moves),
     )
-    return _verdict(ev, x, judge(x, rules))
+    return _verdict(ev, x, judge(x, rules), rules)
 
 
 def _or_nan(value: float | None, scale: float = 1.0) -> float:
     return math.nan if value is None else float(value) * scale
 
 
-def _verdict(ev: ChangeEvidence, x: ScalarInputs, res: ScalarResult) -> Verdict:
+def _verdict(ev: ChangeEvidence, x: ScalarInputs, res: ScalarResult,
+             rules: PriceRules) -> Verdict:
     error_type = ERROR_TYPES[res.error_code]
     reason = REASON_CODES[res.reason_code]
     ref_kind = REF_KINDS[res.ref_kind]
     if ref_kind == "current":
         ref_kind = ev.old_price_kind
-    reason_en, reason_ko = format_reasons(
+    allowed = None if res.hold else _allowed_reasons(ev, x, res, ref_kind, rules)
+    reason_en, reason_ko = allowed or format_reasons(
         reason=reason,
         error_type=error_type,
         new=x.new,
@@ -183,4 +186,22 @@ def _verdict(ev: ChangeEvidence, x: ScalarInputs, res: ScalarResult) -> Verdict:
         reason_en=reason_en,
         reason_ko=reason_ko,
         facts=facts,
+    )
+
+
+def _allowed_reasons(ev: ChangeEvidence, x: ScalarInputs, res: ScalarResult, ref_kind: str,
+                     rules: PriceRules) -> tuple[str, str] | None:
+    """An allowed change's reasons where "within range" would not say it (a cut its declared
+    promotion gives, a big move: ``explain_allowed``); None where it would."""
+    return format_allowed_reasons(
+        new=x.new,
+        ref=res.ref_price,
+        ref_kind=ref_kind,
+        currency=ev.currency,
+        n_peers=len(ev.other_seller_prices_minor),
+        promotion_pct=x.promotion_pct,
+        # the prices a declared promotion may be taken off, as ``checks._promotion_mismatch``
+        bases=((ev.old_price_kind, x.old), ("recent_median", x.recent_median),
+               ("list_price", x.list_price)),
+        match_log=rules.promo_match_log,
     )

@@ -320,7 +320,7 @@ def assess_order_velocity(
     odds_en, odds_ko = odds(p)
     span_en, span_ko = _span(hours)
     en = f"{observed} orders in {span_en} since {since_en}; {compared_en} (chance {odds_en})"
-    ko = f"{since_ko} 후 {span_ko} 동안 주문 {observed}건; {compared_ko}(우연일 확률 {odds_ko})"
+    ko = f"{since_ko} 후 {span_ko} 주문 {observed}건; {compared_ko}(우연일 확률 {odds_ko})"
     if by_units and not by_orders:
         u_en, u_ko = odds(p_units)
         usual_en, usual_ko = ((f"the usual {per_order:.1f} an order",
@@ -465,9 +465,16 @@ def odds(p: float) -> tuple[str, str]:
 
 
 def _span(hours: float) -> tuple[str, str]:
-    """How long the orders came in: "1.5 h" / "1.5시간", or whole minutes under an hour
-    ("0.0 h" read as if no time had passed)."""
+    """How long the orders came in (English; Korean with its "동안"): "1.5 h", whole minutes
+    under an hour, whole seconds under a minute, "under a second" below that. Orders that all
+    came within a second of a price change once read "5 orders in 1 min" (under a minute was
+    rounded up to one), a rush a minute long rather than one bought in a second."""
     if hours >= 1:
-        return f"{hours:.1f} h", f"{hours:.1f}시간"
-    minutes = max(1, round(hours * 60))
-    return f"{minutes} min", f"{minutes}분"
+        return f"{hours:.1f} h", f"{hours:.1f}시간 동안"
+    seconds = hours * 3600.0
+    if seconds < 1:
+        return "under a second", "1초도 안 되어"
+    if (whole := round(seconds)) < 60:
+        return f"{whole} second{'s' if whole > 1 else ''}", f"{whole}초 동안"
+    minutes = round(hours * 60)
+    return f"{minutes} min", f"{minutes}분 동안"

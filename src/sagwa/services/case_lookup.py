@@ -80,7 +80,8 @@ def read_query(typed: str) -> CaseQuery:
 
 
 def find_cases(uow: SqlAlchemyUnitOfWork, *, typed: str, limit: int = LIMIT) -> LookupResult:
-    """Open incidents' cases matching what the agent typed (:func:`read_query`)."""
+    """The cases matching what the agent typed (:func:`read_query`): of open incidents, and of
+    closed ones those still owing the discount's difference."""
     query = read_query(typed)
     with uow:
         if query.by is LookupBy.CASE_NUMBER:
@@ -98,8 +99,7 @@ def find_cases(uow: SqlAlchemyUnitOfWork, *, typed: str, limit: int = LIMIT) -> 
 
 def _owing(uow: SqlAlchemyUnitOfWork, case_ids: list[int]) -> frozenset[int]:
     """Of ``case_ids`` (took the discount, not recorded as paid), those whose discount left a
-    difference to pay (``desk_difference.owing``)."""
+    difference to pay (``desk_difference.owing``). The cases are read in one query."""
     from sagwa.services.desk_difference import owing  # the desk's own rule
 
-    rows = [row for row in (uow.cases.get(i) for i in case_ids) if row is not None]
-    return frozenset(owing(uow, rows))
+    return frozenset(owing(uow, uow.cases.by_ids(case_ids)))

@@ -137,7 +137,7 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
         withdraw_unsent(uow, [case_id], why=f"the customer answered ({consent.choice.value})")
         if updated.status is CaseStatus.CHOSEN:
             _apply(uow, updated, consent, plan, now)
-            points, entry_id = _compensate(uow, row, updated, plan, now)
+            points, entry_id = book_compensation(uow, row, updated, plan, now)
             _confirm(uow, updated, consent, plan, policy)
             updated = updated.with_trigger(CaseTrigger.RESOLVE)
         uow.cases.save(updated, now, compensation_entry_id=entry_id)
@@ -224,10 +224,10 @@ def _require_not_closed(uow: SqlAlchemyUnitOfWork, incident_id: int) -> None:
 def _apply(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord, plan: IncidentPlan,
            now: datetime) -> None:
     for effect in effects_of_choice(case, consent, plan):
-        _apply_effect(uow, case, effect, consent.taken_by, now)
+        apply_effect(uow, case, effect, consent.taken_by, now)
 
 
-def _apply_effect(uow: SqlAlchemyUnitOfWork, case: Case, effect: OrderEffect, actor: str,
+def apply_effect(uow: SqlAlchemyUnitOfWork, case: Case, effect: OrderEffect, actor: str,
                   now: datetime) -> None:
     order = require(uow.market.order(int(effect.order_id)), "order", effect.order_id)
     if effect.kind in (EffectKind.KEEP, EffectKind.HOLD_FOR_CALL):
@@ -247,7 +247,7 @@ def _apply_effect(uow: SqlAlchemyUnitOfWork, case: Case, effect: OrderEffect, ac
                                        "consent": "recorded"}), now)
 
 
-def _compensate(uow: SqlAlchemyUnitOfWork, row: CaseRow, case: Case, plan: IncidentPlan,
+def book_compensation(uow: SqlAlchemyUnitOfWork, row: CaseRow, case: Case, plan: IncidentPlan,
                 now: datetime) -> tuple[int, int | None]:
     """Book the case's compensation once; a case that already has its entry books nothing.
 

@@ -11,20 +11,24 @@ or by text without an address, checked as a ``follow_up`` like every message.
 A difference still unpaid some days after the choice (``[difference] reminder_after_days`` in
 the desk policy) is recalled to the customer once (:func:`reminder_messages`, queued with the
 choice by :func:`queue_reminder` and due then); recording the payment first withdraws it.
+What became of it (:func:`difference_reminders`, :func:`reminder_after_payment`) is read for
+the agent's case page and the case API alike. :func:`differences_owed` counts what an
+incident's customers still owe, for ``sagwa incident status`` and ``list``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from sagwa.adapters.db.incident_repo import CaseRow
+from sagwa.adapters.db.outbox_repo import LatestMessage
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.contact_hours import next_contact_time
 from sagwa.domain.difference import DifferencePaid, difference_of, payment_note
 from sagwa.domain.incident_plan import CustomerOption
-from sagwa.domain.incidents import CaseStatus
+from sagwa.domain.incidents import CaseStatus, Incident
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.orders import OrderStatus
 from sagwa.errors import Conflict
@@ -84,7 +88,7 @@ def record_difference_paid(uow: SqlAlchemyUnitOfWork, *, case_id: int, actor: st
         difference = differences_of(uow, [row])[case_id]
         if difference.amount_minor <= 0:
             raise Conflict(f"case #{case_id} owes no difference: {_why_none(row)}",
-                           reason="no_difference_owed", case_id=str(case_id))
+                           reason="no_difference_owed", case_id=case_id)
         if row.difference_paid is not None:  # whatever the note says this time
             return DifferenceRecorded(case_id, difference, row.difference_paid, changed=False)
         text = payment_note(note)
@@ -92,9 +96,9 @@ def record_difference_paid(uow: SqlAlchemyUnitOfWork, *, case_id: int, actor: st
         paid = DifferencePaid(now, actor, text)
         uow.cases.record_difference_paid(case_id, paid)
         uow.outbox.withdraw_pending([case_id], purposes=(REMINDER_PURPOSE,), why=PAID_FIRST)
-        receipts = receipt_messages(uow, row, difference, paid, policy)
-        incident_id = int(row.case.incident_id)
+        incident_id = int(row.case.incident_id)  # read once: the receipt and the sellers' email
         incident = require(uow.incidents.get(incident_id), "incident", incident_id).incident
+        receipts = receipt_messages(uow, row, difference, paid, policy, incident=incident)
         sellers = difference_paid_notices(uow, incident=incident, case=row.case, links=links)
         uow.audit.append(AuditEvent(actor, PAID_ACTION, "case", str(case_id),
                                     before={"difference_paid": False},
@@ -110,14 +114,16 @@ def record_difference_paid(uow: SqlAlchemyUnitOfWork, *, case_id: int, actor: st
 
 
 def receipt_messages(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money,
-                     paid: DifferencePaid, policy: DeskPolicy) -> list[OutgoingMessage]:
+                     paid: DifferencePaid, policy: DeskPolicy, *,
+                     incident: Incident | None = None) -> list[OutgoingMessage]:
     """The customer's receipt for the difference: received on ``paid.at``, their items are
     being sent. An email, or a text to a customer with a phone and no address; none without
     either (the customer's page says it too). Sent at once — the customer is waiting for it,
     as for the confirmation of their choice. The payment note is staff's reference and is not
-    quoted."""
+    quoted. ``incident``: the case's, when the caller has read it (else it is read here)."""
     return _about_the_difference(
         uow, row, difference, policy, purpose=RECEIPT_PURPOSE, send_at=uow.now(),
+        incident=incident,
         subjects=("[사과] 차액을 받았습니다", "[sagwa] We received the difference"),
         when=lambda lang: {"received": dm.format_when(paid.at, lang)})
 
@@ -125,17 +131,37 @@ def receipt_messages(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money,
 def reminder_messages(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money,
                       policy: DeskPolicy, *, send_at: datetime) -> list[OutgoingMessage]:
     """The one reminder of a difference still unpaid (``difference``), due at ``send_at``: how
-    to pay it (through the customer centre), that the items go once it is paid, and that the
-    order is not cancelled without the customer's consent if they do not. Email, or text
+    to pay it (through the customer centre), that the items go once it is paid, that the
+    order is not cancelled without the customer's consent if they do not, and — where the plan
+    offered the cancellation — that they may cancel instead, with what that gives them
+    (``desk_cancel_instead``). Email, or text
     without an address (as the receipt); held outside contact hours at delivery, and withdrawn
     when the payment is recorded first."""
     assert row.case.consent is not None, "a reminder of the difference follows the choice"
     chosen = row.case.consent.recorded_at
+    instead = _cancel_instead_terms(uow, row)
     return _about_the_difference(
         uow, row, difference, policy, purpose=REMINDER_PURPOSE, send_at=send_at,
         subjects=("[사과] 차액이 아직 결제되지 않았습니다",
                   "[sagwa] The difference is not paid yet"),
-        when=lambda lang: {"chosen": dm.format_when(chosen, lang)})
+        when=lambda lang: {"chosen": dm.format_when(chosen, lang),
+                           "instead": instead is not None,
+                           "paid": format_money(instead[0], lang=lang) if instead else "",
+                           "points": f"{instead[1]:,}" if instead else ""})
+
+
+def _cancel_instead_terms(uow: SqlAlchemyUnitOfWork, row: CaseRow) -> tuple[Money, int] | None:
+    """What cancelling instead of paying would give the customer of ``row``
+    (``desk_cancel_instead``): what they paid, refunded in full, and the plan's compensation
+    points; None when the plan offered no cancellation (then it cannot replace the discount)."""
+    from sagwa.services.desk_cases import current_plan
+
+    plan = current_plan(uow, int(row.case.incident_id))
+    if not plan.offers(CustomerOption.CANCEL_WITH_COMPENSATION):
+        return None
+    figures = figures_of_cases(uow, [row])[int(row.case.case_id)]
+    points = plan.cancel_compensation.amount_minor if plan.cancel_compensation else 0
+    return figures.paid - figures.refunded, points
 
 
 def queue_reminder(uow: SqlAlchemyUnitOfWork, case_id: int, policy: DeskPolicy) -> int:
@@ -157,13 +183,14 @@ def queue_reminder(uow: SqlAlchemyUnitOfWork, case_id: int, policy: DeskPolicy) 
 
 def _about_the_difference(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money,
                           policy: DeskPolicy, *, purpose: str, send_at: datetime,
-                          subjects: tuple[str, str],
-                          when: Callable[[str], dict[str, str]]) -> list[OutgoingMessage]:
+                          subjects: tuple[str, str], when: Callable[[str], dict[str, str]],
+                          incident: Incident | None = None) -> list[OutgoingMessage]:
     """A message of ``purpose`` about the difference (template ``<purpose>_<channel>``), by
     email, or by text to a customer with a phone and no address; none without either.
-    ``when(lang)``: the template's own dates, formatted."""
+    ``when(lang)``: the template's own dates, formatted; ``incident``: the case's, if read."""
     case = row.case
-    inc = require(uow.incidents.get(int(case.incident_id)), "incident", case.incident_id).incident
+    inc = incident if incident is not None else require(
+        uow.incidents.get(int(case.incident_id)), "incident", case.incident_id).incident
     person = require(uow.catalog.customer(int(case.customer_id)), "customer", case.customer_id)
     channel, recipient = ("email", person.email) if person.email else ("sms", person.phone)
     if not recipient:
@@ -194,6 +221,24 @@ def differences_of(uow: SqlAlchemyUnitOfWork, rows: list[CaseRow]) -> dict[int, 
             for r in rows}
 
 
+@dataclass(frozen=True)
+class DifferencesOwed:
+    """What an incident's customers still owe for the discount: how many owe a difference not
+    yet recorded as paid (their cases count as resolved, their items are held), and the sum."""
+
+    cases: int
+    total: Money
+
+
+def differences_owed(uow: SqlAlchemyUnitOfWork, incident_id: int,
+                     currency: str) -> DifferencesOwed:
+    """Inside an open unit of work: the differences the incident's customers still owe (the
+    total in ``currency``, the incident's, zero when none is owed)."""
+    rows = uow.cases.owing_a_difference(incident_id)
+    owed = [d for d in differences_of(uow, rows).values() if d.amount_minor > 0]
+    return DifferencesOwed(len(owed), sum(owed, Money(0, currency)))
+
+
 def unpaid_differences(uow: SqlAlchemyUnitOfWork, incident_id: int) -> int:
     """Inside an open unit of work: how many of the incident's customers owe a difference not
     yet recorded as paid."""
@@ -204,6 +249,30 @@ def owing(uow: SqlAlchemyUnitOfWork, rows: list[CaseRow]) -> set[int]:
     """Inside an open unit of work: the ids of ``rows`` whose discount left a difference above
     zero (rows recorded as paid are the caller's to leave out)."""
     return {cid for cid, d in differences_of(uow, rows).items() if d.amount_minor > 0}
+
+
+def difference_reminders(uow: SqlAlchemyUnitOfWork,
+                         differences: Mapping[int, Money]) -> dict[int, LatestMessage]:
+    """Inside an open unit of work: case id -> the latest copy of the reminder of its
+    difference (``differences``: case id -> what its choice left to pay, paid or not), read in
+    one query; a case left nothing to pay, or with no reminder queued (the policy sends none,
+    the customer has no address or phone), is left out."""
+    owed = [case_id for case_id, d in differences.items() if d.amount_minor > 0]
+    return uow.outbox.latest_of_each(owed, REMINDER_PURPOSE) if owed else {}
+
+
+def reminder_after_payment(reminder: LatestMessage | None,
+                           paid: DifferencePaid | None) -> str | None:
+    """Once the difference is recorded as paid, what became of its reminder: "withdrawn" (the
+    payment came first), "sent_before" (it went before the payment was recorded),
+    "sent_after" (a worker was sending it as the payment was recorded); None otherwise."""
+    if reminder is None or paid is None:
+        return None
+    if reminder.status == "withdrawn" and reminder.why == PAID_FIRST:
+        return "withdrawn"
+    if reminder.status == "sent" and reminder.sent_at is not None:
+        return "sent_before" if reminder.sent_at < paid.at else "sent_after"
+    return None
 
 
 def _why_none(row: CaseRow) -> str:

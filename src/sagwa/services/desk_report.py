@@ -17,6 +17,7 @@ from sagwa.domain.contact_hours import may_contact
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.sla import minutes_between, notice_overdue
+from sagwa.services.desk_cancel_instead import CANCELLED_INSTEAD_ACTION
 from sagwa.services.desk_cases import NEVER_TOLD_ACTION
 from sagwa.services.desk_difference import PAID_ACTION, unpaid_differences
 from sagwa.services.desk_money import incident_money
@@ -35,7 +36,7 @@ TIMELINE_FACTS = ("status", "new_cases", "cases", "messages", "send_at", "deadli
 #: The ``why`` of a case step the timeline says (the desk gave up calling for want of a number,
 #: or owes the call again with a new one); steps with different ones are not grouped together.
 CASE_WHYS = (NO_PHONE, PHONE_ADDED, PHONE_CHANGED)
-#: The desk's changes to an order (``desk_cases._apply_effect``), and the fact that names the
+#: The desk's changes to an order (``desk_cases.apply_effect``), and the fact that names the
 #: money moved by each: refunded for a cancellation or a lowered quantity, the difference from
 #: what was paid for a new price.
 ORDER_CHANGES = {"order.cancel_and_refund": "refunded", "order.reduce_and_refund": "refunded",
@@ -197,6 +198,8 @@ def _grouped(rows: list[Any], why: str | None = None) -> TimelineEntry:
         facts: dict[str, Any] = {"why": why} if why else {}
         if first.action == PAID_ACTION:  # how much (a walkthrough read an empty row)
             facts["difference"] = _money_sum(afters, "difference")
+        elif first.action == CANCELLED_INSTEAD_ACTION:  # what was given back
+            facts["refund"] = _money_sum(afters, "refund")
         return TimelineEntry(first.occurred_at, first.actor, first.action, "case",
                              facts=facts, case_count=len(cases), records=len(rows))
     cases = {str(a.get("case_id")) for a in afters}

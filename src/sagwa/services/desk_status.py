@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from sagwa.domain.audit import first_listing_pause
 from sagwa.domain.incident_plan import CustomerOption
+from sagwa.domain.money import Money
 from sagwa.domain.sla import notice_due_at
-from sagwa.services.desk_difference import unpaid_differences
+from sagwa.services.desk_difference import DifferencesOwed, differences_owed
 from sagwa.services.desk_money import incident_money
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.lookups import require
@@ -66,12 +67,14 @@ class IncidentStatusView:
     #: count that holds back closing.
     calls_owed: int = 0
     #: Customers who chose the discount and owe the difference, not yet recorded as paid
-    #: (``desk_difference``).
+    #: (``desk_difference``). Their cases count as resolved in ``cases_by_status``.
     differences_unpaid: int = 0
     #: Languages whose latest published notice was written before the plan (or, unplanned,
     #: before the customers were counted): ``{"lang", "version", "reason"}`` with reason
     #: ``before_plan`` / ``before_scope`` (``notices.outdated_notices``). Publish an update.
     notices_outdated: list[dict[str, Any]] = field(default_factory=list)
+    #: What those customers owe in all (a Money dict in the incident's currency; appended).
+    differences_unpaid_total: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         def iso(v: object) -> object:
@@ -84,6 +87,7 @@ def incident_status(uow: SqlAlchemyUnitOfWork, *, incident_id: int,
     with uow:
         inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
         msgs = uow.reads.message_counts_by_status(incident_id)
+        owed = differences_owed(uow, incident_id, inc.wrong_price.currency)
         first_sent = uow.reads.first_resolution_sent_at(incident_id)
         first_pause = first_listing_pause(uow.reads.listing_sale_changes(inc.listing_ids),
                                           window_start=inc.window_start, until=inc.declared_at)
@@ -114,13 +118,15 @@ def incident_status(uow: SqlAlchemyUnitOfWork, *, incident_id: int,
             window_start=inc.window_start, window_end=inc.window_end,
             customers_told=uow.cases.told_count(incident_id),
             calls_owed=uow.reads.calls_owed(incident_id),
-            differences_unpaid=unpaid_differences(uow, incident_id),
-            notices_outdated=[n.as_dict() for n in outdated_notices(uow, incident_id, plan)])
+            differences_unpaid=owed.cases,
+            notices_outdated=[n.as_dict() for n in outdated_notices(uow, incident_id, plan)],
+            differences_unpaid_total=owed.total.as_dict())
 
 
 def incident_summaries(uow: SqlAlchemyUnitOfWork, *, limit: int,
                        offset: int) -> list[dict[str, Any]]:
-    """Incidents newest first, as JSON-ready dicts, with their case and answer counts."""
+    """Incidents newest first, as JSON-ready dicts, with their case and answer counts and the
+    differences their customers still owe (a closed incident's too)."""
     with uow:
         return [_summary(row.incident, uow) for row in uow.incidents.list(limit=limit,
                                                                      offset=offset)]
@@ -128,6 +134,10 @@ def incident_summaries(uow: SqlAlchemyUnitOfWork, *, limit: int,
 
 def _summary(inc: Incident, uow: SqlAlchemyUnitOfWork) -> dict[str, Any]:
     iid = int(inc.incident_id)
+    choices = uow.cases.choice_counts(iid)
+    owed = (differences_owed(uow, iid, inc.wrong_price.currency)
+            if choices.get(CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT.value)
+            else DifferencesOwed(0, Money(0, inc.wrong_price.currency)))
     return {"id": iid, "status": inc.status.value,
             "listings": sorted(int(i) for i in inc.listing_ids),
             "wrong_price": inc.wrong_price.as_dict(),
@@ -135,4 +145,6 @@ def _summary(inc: Incident, uow: SqlAlchemyUnitOfWork) -> dict[str, Any]:
             "cause": inc.cause, "opened_at": inc.opened_at.isoformat(),
             "declared_at": inc.declared_at.isoformat() if inc.declared_at else None,
             "cases": sum(uow.cases.status_counts(iid).values()),
-            "answered": answered_count(uow.cases.choice_counts(iid))}
+            "answered": answered_count(choices),
+            # appended: customers owing a difference not recorded as paid, and what they owe
+            "differences_unpaid": owed.cases, "differences_unpaid_total": owed.total.as_dict()}

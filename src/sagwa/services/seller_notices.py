@@ -4,8 +4,9 @@ order by a one-line text): when it is declared (the listing is paused; do not ca
 contact the customers; their seller page will say what to do with each order), when the
 customers are told (how many of theirs, from when, the options, the deadline, the default, who
 pays the compensation), when it is closed (what happened to each of their orders, the items
-to send, the compensation points charged to them), and when a customer pays the difference the
-discount choice left (the orders they held for it can be sent now, closed incident or not).
+to send, the compensation points charged to them), when a customer pays the difference the
+discount choice left (the orders they held for it can be sent now, closed incident or not),
+and when a customer of a closed incident cancels instead of paying it (do not send them).
 In Korean, then English (a seller has no
 language of its own in sagwa), to the seller's contact address; a seller without one has only
 their page. Queued in the same transaction as the step (``seller_incident`` in the outbox),
@@ -38,6 +39,7 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 SELLER_PURPOSE = "seller_incident"
 DECLARED, NOTIFIED, CLOSED = "declared", "notified", "closed"
 DIFFERENCE_PAID = "difference_paid"
+CANCELLED_INSTEAD = "cancelled_instead"
 _SUBJECTS = {
     DECLARED: ("[사과] 가격 오류 사고 {n}번: 주문을 취소하거나 고객께 취소를 요청하지 마세요",
                "[sagwa] Pricing incident {n}: please do not cancel orders or ask customers to"),
@@ -47,6 +49,8 @@ _SUBJECTS = {
              "[sagwa] Pricing incident {n} is closed: what happened to each order"),
     DIFFERENCE_PAID: ("[사과] 가격 오류 사고 {n}번: 차액이 결제된 주문을 보내 주세요",
                       "[sagwa] Pricing incident {n}: the difference is paid, please send"),
+    CANCELLED_INSTEAD: ("[사과] 가격 오류 사고 {n}번: 차액 대신 취소된 주문을 보내지 마세요",
+                        "[sagwa] Pricing incident {n}: cancelled instead of paying, do not send"),
 }
 #: How the closing email counts the seller's orders, per ``seller_orders.OrderInstruction``
 #: (Korean, English; ``{n}`` orders).
@@ -233,6 +237,21 @@ def difference_paid_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, ca
     Their page says so too; without this email they would have to keep looking (a walkthrough
     found nobody told them, least of all after the incident closed). Inside the caller's unit
     of work; once per case and seller."""
+    return _about_held_orders(uow, incident, case, links, DIFFERENCE_PAID)
+
+
+def cancelled_instead_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, case: Case,
+                              links: LinkMaker | None) -> list[OutgoingMessage]:
+    """The email to each seller (with a contact address) of ``case``'s orders, held for the
+    difference of a closed incident, once the customer cancelled instead of paying it
+    (``desk_cancel_instead``; ``case`` with the orders it cancels): do not send them. The
+    closing email had told the seller to hold them. Once per case and seller."""
+    return _about_held_orders(uow, incident, case, links, CANCELLED_INSTEAD)
+
+
+def _about_held_orders(uow: SqlAlchemyUnitOfWork, incident: Incident, case: Case,
+                       links: LinkMaker | None, stage: str) -> list[OutgoingMessage]:
+    """``stage``'s email to each seller with a contact address of ``case``'s orders standing."""
     names = listing_names(uow, incident.listing_ids)
     messages = []
     for seller_id, listing_ids in _listings_by_seller(uow, incident).items():
@@ -242,8 +261,8 @@ def difference_paid_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, ca
         seller = uow.catalog.seller(seller_id)
         if not mine or seller is None or not seller.contact_email:
             continue
-        messages.append(_email(uow, incident, seller, DIFFERENCE_PAID, links,
-                               partial(_paid_values, mine, names),
+        messages.append(_email(uow, incident, seller, stage, links,
+                               partial(_order_values, mine, names),
                                key_suffix=f":case:{case.case_id}"))
     return messages
 
@@ -254,7 +273,7 @@ def _title(names: Mapping[int, ListingName], listing_id: int, lang: str) -> str:
     return f"{name.title_in(lang)} (#{listing_id})" if name else f"#{listing_id}"
 
 
-def _paid_values(orders: Sequence[OrderRecord], names: Mapping[int, ListingName],
+def _order_values(orders: Sequence[OrderRecord], names: Mapping[int, ListingName],
                  lang: str) -> dict[str, object]:
     if lang == "ko":
         lines = [f"주문 {o.order_id}번: {_title(names, int(o.listing_id), lang)} {o.quantity}개"

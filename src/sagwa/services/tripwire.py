@@ -334,9 +334,9 @@ def cause_in(lang: str, cause: str, evidence: Mapping[str, Any] | None) -> str:
 
 
 def _evidence(assessment: VelocityAssessment) -> dict[str, object]:
-    """What the pause and the draft incident record: the count (orders and units), what it was
-    compared with (the listing's own rate, or the product's other sellers'; a declared
-    promotion), and the reasons."""
+    """What the pause and the draft incident record: the count (orders and units, and how long
+    it ran), what it was compared with (the listing's own rate, or the product's other
+    sellers'; a declared promotion), and the reasons."""
     normal = assessment.normal or NormalRate(assessment.expected_per_hour)
     others = {"other_sellers": normal.sellers,
               "other_sellers_per_hour_x1000": round(normal.sellers_per_hour * 1000)
@@ -353,7 +353,10 @@ def _evidence(assessment: VelocityAssessment) -> dict[str, object]:
             **others,
             **promotion,
             "reason_en": assessment.reason_en,
-            "reason_ko": assessment.reason_ko}
+            "reason_ko": assessment.reason_ko,
+            # how long the count ran (its start to the order that tripped it), which the
+            # reasons say in words ("in 40 seconds", "in under a second")
+            "counted_ms": round(assessment.hours * 3_600_000)}
 
 
 def _pause(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datetime,

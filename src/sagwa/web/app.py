@@ -16,7 +16,16 @@ from sagwa.config import Settings
 from sagwa.priceguard import load_rules
 from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.unit_of_work import Clock, SqlAlchemyUnitOfWork, utc_now
-from sagwa.web.api import catalog, incidents, ledger, market, messages, review, seller_incidents
+from sagwa.web.api import (
+    cases,
+    catalog,
+    incidents,
+    ledger,
+    market,
+    messages,
+    review,
+    seller_incidents,
+)
 from sagwa.web.api.error_docs import ERROR_RESPONSES
 from sagwa.web.errors import install_error_handlers
 from sagwa.web.pages import install_pages
@@ -65,7 +74,7 @@ def create_app(settings: Settings, *, database: Database | None = None,
     app.state.desk_policy = load_desk_policy(settings.desk_policy)
     install_error_handlers(app)
     for router in (catalog.router, market.router, review.router, incidents.router,
-                   messages.router, ledger.router, seller_incidents.router):
+                   cases.router, messages.router, ledger.router, seller_incidents.router):
         app.include_router(router, responses=ERROR_RESPONSES)
     install_pages(app, settings)
     app.add_middleware(SecurityHeaders)  # outermost of ours; a 500 adds them itself (errors.py)

@@ -148,6 +148,18 @@ def test_the_api_gives_the_difference_and_records_it_once(
     shown = agent.get(f"/api/cases/{case.case_id}").json()
     assert shown["difference"] == {"amount_minor": 256_200, "currency": "KRW"}
     assert shown["difference_paid_at"] is None
+    assert list(shown)[-5:] == ["difference", "difference_paid_at", "difference_paid_by",
+                                "difference_paid_note", "difference_reminder"]  # appended
+    with session_factory() as session:  # as the agent's case page says when it goes
+        [(due, channel)] = session.execute(select(outbox.c.not_before, outbox.c.channel).where(
+            outbox.c.case_id == case.case_id, outbox.c.purpose == "difference_reminder")).all()
+    reminder = shown["difference_reminder"]
+    assert reminder == {"status": "pending", "channel": channel, "due_at": reminder["due_at"],
+                        "sent_at": None, "after_payment": None}
+    assert datetime.fromisoformat(reminder["due_at"]) == due  # with its time zone
+    [listed] = [c for c in agent.get(f"/api/incidents/{case.incident_id}/cases").json()
+                if c["id"] == case.case_id]
+    assert listed["difference_reminder"] == reminder  # the incident's cases say it too
     url = f"/api/cases/{case.case_id}/difference-paid"
     for body, reason in (({"note": ""}, "payment_note_required"),
                          ({}, "payment_note_required"),
@@ -172,11 +184,15 @@ def test_the_api_gives_the_difference_and_records_it_once(
     assert shown["difference_paid_at"] == body["paid_at"]
     assert (shown["difference_paid_by"], shown["difference_paid_note"]) == ("api:agent",
                                                                             "receipt 42")
+    # withdrawn, as the case page says: the payment was recorded first
+    assert shown["difference_reminder"] == {**reminder, "status": "withdrawn",
+                                            "after_payment": "withdrawn"}
     assert agent.post(url, json={"note": ""}).json()["changed"] is False  # recorded already
     other = world.cases["Alex Kim"]  # has not chosen: owes nothing
+    assert agent.get(f"/api/cases/{other}").json()["difference_reminder"] is None
     refused = agent.post(f"/api/cases/{other}/difference-paid", json={"note": "receipt"})
     assert refused.status_code == 409
-    assert refused.json()["details"]["reason"] == "no_difference_owed"
+    assert refused.json()["details"] == {"reason": "no_difference_owed", "case_id": other}
     reviewer = client_for("reviewer")
     assert reviewer.post(url, json={"note": "receipt"}).status_code == 403
 
@@ -213,6 +229,11 @@ def test_after_closing_a_case_still_owing_it_is_found_and_recorded(
     assert _lookup(client, "김민준") == [case.case_id]  # not their settled case of the other
     found = unescape(client.get("/cs/cases", params={"q": f"#{case.case_id}", "lang": "en"}).text)
     assert "resolved <span class=\"badge held\" data-difference-unpaid>difference unpaid" in found
+    # the box's hint says so too (it said open incidents only)
+    assert ("Search the cases of incidents still open, and of closed incidents the cases still "
+            "owing a difference, by case number") in found
+    korean = unescape(client.get("/cs/cases", params={"lang": "ko"}).text)
+    assert "진행 중인 사고의 건을 찾습니다. 종료된 사고는 차액 결제가 남은 건만 찾습니다." in korean
     page = client.get(f"/cs/cases/{case.case_id}?lang=en").text
     # the script read to the caller still says the difference is owed, not only "closed"
     assert "이 건의 처리는 모두 끝나 더 이상 선택을 받을 수 없습니다. 차액 256,200원은 아직 결제되지 " \
@@ -298,3 +319,36 @@ def test_once_paid_a_reminder_sent_before_says_when_it_went(
     after = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
     assert f'id="difference-reminder-{case.case_id}" data-reminder="sent"' in after
     assert ", before the payment was recorded." in after and "was not sent" not in after
+
+
+def _amounts(page: str) -> list[tuple[str, str]]:
+    """The customer page's figures: (what, amount) as its ``<dl id="amounts">`` lists them."""
+    found = re.search(r'<dl id="amounts">(.*?)</dl>', unescape(page), re.DOTALL)
+    assert found, "no figures on the page"
+    return re.findall(r"<dt>(.*?)</dt> <dd><strong>(.*?)</strong></dd>", found.group(1))
+
+
+def test_once_the_difference_is_paid_the_customer_sees_what_they_paid_in_all(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    """A walkthrough's finding: once the difference was paid, the customer's figures still
+    began with "You paid" (39,800 KRW, what was paid at order) and gave no total. They now say
+    what was paid at order, the difference paid and the total paid."""
+    case = _discounted(client, world, session_factory, page_settings)
+    assert _amounts(client.get(f"/c/{case.token}?lang=en").text) == [  # still owed
+        ("You paid", "39,800 KRW (2 units)"),
+        ("Your order at the discounted price", "296,000 KRW, 148,000 KRW each"),
+        ("Difference from what you paid", "256,200 KRW")]
+    log_in(client, "agent")
+    page = client.get(f"/cs/cases/{case.case_id}?lang=en").text
+    assert client.post(f"/cs/cases/{case.case_id}/difference-paid",
+                       data={"csrf_token": csrf_of(page), "note": "transfer ref 0613-45",
+                             "back": "case"}).status_code == 303
+    assert _amounts(client.get(f"/c/{case.token}?lang=ko").text) == [
+        ("주문하실 때 결제하신 금액", "39,800원 (2개)"),
+        ("추가로 결제하신 차액", "256,200원"),
+        ("총 결제 금액", "296,000원 · 1개당 148,000원")]
+    assert _amounts(client.get(f"/c/{case.token}?lang=en").text) == [
+        ("Paid when you ordered", "39,800 KRW (2 units)"),
+        ("Difference you paid", "256,200 KRW"),
+        ("Total paid", "296,000 KRW, 148,000 KRW each")]

@@ -23,7 +23,7 @@ from sagwa.domain.money import Money
 from sagwa.domain.particles import with_particle
 from sagwa.domain.pricing import GuardOpinion, PriceChangeStatus
 from sagwa.priceguard import load_rules
-from sagwa.services import listings
+from sagwa.services import catalog, listings
 from sagwa.services.accounts import issue_api_token
 from sagwa.services.price_review import guard_gate
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -136,6 +136,82 @@ def test_a_change_a_pricing_policy_held_says_approving_needs_a_reason(
     assert refused.status_code == 422
     assert f'id="problem-{change_id}"' in refused.text
     assert _change_status(session_factory, change_id) is PriceChangeStatus.HELD
+
+
+@pytest.mark.parametrize(("stale", "why_ko", "why_en"), [
+    ("promotion_ended_since_proposal", "함께 신고한 할인 행사가 끝나",
+     "because the promotion declared with it has ended"),
+    ("live_price_moved", "제안한 뒤 판매가가 바뀌어",
+     "because the live price has changed since it was proposed"),
+])
+def test_a_change_no_one_may_approve_says_only_rejecting_is_left_and_why(
+        client: TestClient, session_factory: sessionmaker[Session], world: World, stale: str,
+        why_ko: str, why_en: str) -> None:
+    """A walkthrough's finding: a held change that could no longer be approved (its promotion
+    ended, or the live price moved since) kept the label "required to approve or reject"
+    beside a disabled Approve. The label now says only rejecting is left, and why."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from sagwa.adapters.db.tables import listings as listings_table
+    from sagwa.adapters.db.tables import price_changes
+
+    change_id = _held(session_factory, world.ipod_a, 19_900)  # a tenth: approving needs a reason
+    with session_factory() as session:
+        if stale == "promotion_ended_since_proposal":
+            session.execute(update(price_changes).where(price_changes.c.id == change_id).values(
+                promotion_pct=90, promotion_ends_at=datetime.now(UTC) - timedelta(minutes=1)))
+        else:
+            session.execute(update(listings_table).where(listings_table.c.id == world.ipod_a)
+                            .values(price_minor=195_000))
+        session.commit()
+    log_in(client, "reviewer")
+    ko = f"거절 사유 (필수, 판매자에게 보입니다). {why_ko} 이 변경은 승인할 수 없고 거절만 할 수 있습니다."
+    en = ("Reason for rejecting (required; the seller sees it). This change can only be "
+          f"rejected: it cannot be approved {why_en}.")
+    said = {"ko": (ko, "승인·거절 모두 필수"), "en": (en, "required to approve or reject")}
+    for lang, (label, no_longer) in said.items():
+        card = html.unescape(_card(client.get(f"/ops/review?lang={lang}").text,
+                                   f"change-{change_id}"))
+        found = re.search(rf'<label for="reason-{change_id}" data-only-reject>(.*?)</label>',
+                          card, re.DOTALL)
+        assert found and found.group(1) == label, card
+        assert no_longer not in card
+        assert f'id="stale-{change_id}" data-stale="{stale}"' in card
+        assert re.search(rf'formaction="/ops/review/{change_id}/approve" disabled [^>]*'
+                         rf'aria-describedby="stale-{change_id}"', card), card
+    page = client.get("/ops/review").text
+    rejected = client.post(f"/ops/review/{change_id}/reject",
+                           data={"reason": "더 이상 맞지 않는 가격입니다", "csrf_token": csrf_of(page)})
+    assert rejected.status_code == 303
+    assert _change_status(session_factory, change_id) is PriceChangeStatus.REJECTED
+
+
+def test_the_review_cards_times_say_korea_time_in_korean_too(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    """A walkthrough's finding: the card's "제안 시각" read "2008-06-12 14:00" beside promotion
+    windows and reasons that say "한국 시간"; in English it says KST, as the other pages do."""
+    change_id = _held(session_factory, world.ipod_a, 19_900)
+    product = catalog.register_product(_uow(session_factory), title="아이팟 클래식 80GB",
+                                       category="electronics/mp3", actor="t",
+                                       list_price=Money(259_000, "KRW"))
+    held = listings.create_listing(_uow(session_factory), seller_id=world.seller_a,
+                                   product_id=product.id, price=Money(19_900, "KRW"),
+                                   actor="seller:seller_a")
+    held = listings.change_listing_status(_uow(session_factory), listing_id=held.id,
+                                          trigger=ListingTrigger.PUBLISH,
+                                          actor="seller:seller_a", gate=GATE)
+    assert held.status is ListingStatus.HELD
+    log_in(client, "reviewer")
+    minute = r"\d{4}-\d\d-\d\d \d\d:\d\d"
+    for lang, zone in (("ko", r"\(한국 시간\)"), ("en", " KST")):
+        page = html.unescape(client.get(f"/ops/review?lang={lang}").text)
+        card = _card(page, f"change-{change_id}")
+        assert re.search(rf"<p data-proposed-at><strong>[^<]+:</strong> {minute}{zone}</p>",
+                         card), card
+        listing_card = _card(page, f"listing-{held.id}")
+        assert re.search(rf": {minute}{zone}</p>", listing_card), listing_card
 
 
 def test_the_riskiest_change_comes_first_with_a_switch_to_the_oldest(

@@ -1,11 +1,13 @@
 """The seller's listing page and the price guard (TestClient): the price check on a draft says
 what publishing will say (a first price against the list price) and that the price applies when
 the listing is published; promotion dates without a percent are refused, not dropped; the
-automatic return at a promotion's end reads as the end of that promotion in the history."""
+automatic return at a promotion's end reads as the end of that promotion in the history; the
+history's times say they are Korea time, in Korean too."""
 
 from __future__ import annotations
 
 import html
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,6 +24,7 @@ from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
 from sagwa.web.pages.forms import local_input
 
 pytestmark = pytest.mark.e2e
+MINUTE = r"\d{4}-\d\d-\d\d \d\d:\d\d"  # a time as the pages write it, in Korea time
 
 
 def _draft_of_an_ipod_classic(session_factory: sessionmaker[Session], world: World) -> int:
@@ -124,11 +127,35 @@ def test_the_return_at_a_promotions_end_is_labelled_in_the_history(
     row = korean[korean.index("<tr data-promotion-end>"):]
     row = row[:row.index("</tr>")]
     assert "행사 종료(10%)" in row
-    assert "10% 할인 행사가 끝나(" in row and "행사 전 가격 199,000원으로 자동으로 돌아왔습니다." in row
+    # every time in the row says it is Korea time, as the promotion windows beside it do
+    assert re.search(rf"10% 할인 행사가 {MINUTE}\(한국 시간\)에 끝나 행사 전 가격 199,000원으로 자동으로 "
+                     "돌아왔습니다.", row), row
+    assert re.search(rf"<time [^>]*>{MINUTE}\(한국 시간\)</time>", row), row
     assert "—" not in row
     english = html.unescape(client.get(f"/seller/listings/{world.ipod_a}?lang=en").text)
     row = english[english.index("<tr data-promotion-end>"):]
-    assert "Promotion ended (10%)" in row and "The 10% promotion ended (" in row
+    row = row[:row.index("</tr>")]
+    assert "Promotion ended (10%)" in row
+    assert re.search(rf"The 10% promotion ended \({MINUTE} KST\)", row), row
+    assert re.search(rf"<time [^>]*>{MINUTE} KST</time>", row) and "한국 시간" not in row
+
+
+def test_every_time_in_the_price_change_table_says_korea_time(
+        client: TestClient, world: World) -> None:
+    """A walkthrough's finding: the history's times read "2008-06-12 14:00" on a Korean page,
+    beside promotion windows that say "한국 시간"; in English they say KST, as elsewhere."""
+    log_in(client, "seller_a")
+    page = client.get(f"/seller/listings/{world.ipod_a}").text
+    token = csrf_of(page)
+    saved = client.post(f"/seller/listings/{world.ipod_a}/price",
+                        data={"new_price": "195000", "csrf_token": token})
+    assert saved.status_code == 303
+    for lang, zone in (("ko", "\\(한국 시간\\)"), ("en", " KST")):
+        shown = html.unescape(client.get(f"/seller/listings/{world.ipod_a}?lang={lang}").text)
+        table = shown[shown.index('<table id="changes"'):]
+        table = table[:table.index("</table>")]
+        times = re.findall(r"<time [^>]*>([^<]*)</time>", table)
+        assert times and all(re.fullmatch(MINUTE + zone, t) for t in times), times
 
 
 def test_the_price_form_sent_twice_saves_one_change(

@@ -17,12 +17,36 @@ SAYS = {"ko": ("아직 결제되지 않았습니다", "보내 드", "동의 없�
         "en": ("paid yet", "we will send your", "not cancel your order without your consent")}
 
 
+#: What cancelling instead would give (``desk_cancel_instead``), where the plan offered it.
+INSTEAD = {"ko": {"instead": True, "paid": "39,800원", "points": "10,000"},
+           "en": {"instead": True, "paid": "39,800 KRW", "points": "10,000"}}
+INSTEAD_SAYS = {("ko", "email"): "결제하신 39,800원은 전액 환불해 드립니다. 사과의 뜻으로 10,000 포인트도",
+                ("ko", "sms"): "결제 대신 취소를 원하시면 말씀해 주세요(전액 환불, 10,000포인트).",
+                ("en", "email"): "you can cancel your order instead: tell us, and we will refund "
+                                 "the 39,800 KRW you paid in full and add 10,000 points",
+                ("en", "sms"): "Rather cancel? Tell us: full refund + 10,000 points."}
+NOT_OFFERED = {"instead": False, "paid": "", "points": ""}
+
+
+@pytest.mark.parametrize("offered", [True, False], ids=["cancel_offered", "no_cancel"])
 @pytest.mark.parametrize("lang", ["ko", "en"])
 @pytest.mark.parametrize("channel", ["email", "sms"])
-def test_every_reminder_variant_passes_and_says_what_matters(channel: str, lang: str) -> None:
-    text = dm.render(f"difference_reminder_{channel}", lang, **VALUES[lang])
+def test_every_reminder_variant_passes_and_says_what_matters(channel: str, lang: str,
+                                                             offered: bool) -> None:
+    values = VALUES[lang] | (INSTEAD[lang] if offered else NOT_OFFERED)
+    text = dm.render(f"difference_reminder_{channel}", lang, **values)
     assert VALUES[lang]["difference"] in text and VALUES[lang]["phone"] in text
     for words in SAYS[lang]:
         assert words in text, words
+    assert (INSTEAD_SAYS[lang, channel] in text) is offered
     result = check_message(text, kind="follow_up", lang=lang)
     assert result.ok and result.findings == (), result.as_dict()
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_plan_without_compensation_names_no_points(lang: str) -> None:
+    values = VALUES[lang] | INSTEAD[lang] | {"points": "0"}
+    for channel in ("email", "sms"):
+        text = dm.render(f"difference_reminder_{channel}", lang, **values)
+        assert "포인트" not in text and "points" not in text
+        assert check_message(text, kind="follow_up", lang=lang).ok

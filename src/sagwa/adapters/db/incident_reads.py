@@ -36,7 +36,7 @@ from sagwa.adapters.db.tables import (
 from sagwa.domain.audit import LISTING_PAUSE_ACTIONS, LISTING_RETURN_ACTIONS
 from sagwa.domain.ledger import AccountKind
 
-#: The audit actions of the desk's changes to an order (``desk_cases._apply_effect``).
+#: The audit actions of the desk's changes to an order (``desk_cases.apply_effect``).
 DESK_ORDER_ACTIONS = ("order.cancel_and_refund", "order.reduce_and_refund", "order.reprice")
 
 

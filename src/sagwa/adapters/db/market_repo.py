@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, func, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import distinct_on
 
 from sagwa.adapters.db.tables import listings, orders, price_changes, products
 from sagwa.domain.listings import Listing, ListingStatus
@@ -359,6 +360,17 @@ class MarketRepository:
         q = (select(price_changes).where(price_changes.c.listing_id == listing_id)
              .order_by(price_changes.c.proposed_at.desc(), price_changes.c.id.desc()).limit(limit))
         return [_change(r) for r in self.conn.execute(q)]
+
+    def newest_held_changes(self, listing_ids: Collection[int]) -> dict[int, PriceChangeRecord]:
+        """Each of ``listing_ids``' newest held price change (newest as :meth:`price_changes_for`
+        orders them), by listing; one query for all."""
+        if not listing_ids:
+            return {}
+        c = price_changes.c
+        q = (select(price_changes).where(c.listing_id.in_(list(listing_ids)), c.status == "held")
+             .order_by(c.listing_id, c.proposed_at.desc(), c.id.desc())
+             .ext(distinct_on(c.listing_id)))
+        return {r.listing_id: _change(r) for r in self.conn.execute(q)}
 
     def price_moves(self, listing_ids: Collection[int]) -> dict[int, list[PriceMove]]:
         """Every price move that went live on each of ``listing_ids`` (an applied change when it

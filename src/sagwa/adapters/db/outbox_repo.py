@@ -29,6 +29,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import distinct_on
 
 from sagwa.adapters.db.bulk import among
 from sagwa.adapters.db.tables import (
@@ -306,14 +307,20 @@ class OutboxRepository:
     def latest_of(self, case_id: int, purpose: str) -> LatestMessage | None:
         """The case's latest message of ``purpose`` (a copy re-sent on the other channel is
         later than the one withdrawn with a removed address), or None."""
-        row = self.conn.execute(
-            select(outbox.c.channel, outbox.c.status, outbox.c.not_before, outbox.c.sent_at,
-                   outbox.c.last_error)
-            .where(outbox.c.case_id == case_id, outbox.c.purpose == purpose)
-            .order_by(outbox.c.id.desc()).limit(1)).one_or_none()
-        return None if row is None else LatestMessage(str(row.channel), str(row.status),
-                                                      row.not_before, row.sent_at,
-                                                      row.last_error)
+        return self.latest_of_each([case_id], purpose).get(case_id)
+
+    def latest_of_each(self, case_ids: Sequence[int], purpose: str) -> dict[int, LatestMessage]:
+        """Case id -> its latest message of ``purpose`` (as :meth:`latest_of`), for those of
+        ``case_ids`` that have one, in one query."""
+        if not case_ids:
+            return {}
+        rows = self.conn.execute(
+            select(outbox.c.case_id, outbox.c.channel, outbox.c.status, outbox.c.not_before,
+                   outbox.c.sent_at, outbox.c.last_error)
+            .where(among(outbox.c.case_id, case_ids), outbox.c.purpose == purpose)
+            .ext(distinct_on(outbox.c.case_id)).order_by(outbox.c.case_id, outbox.c.id.desc()))
+        return {int(r.case_id): LatestMessage(str(r.channel), str(r.status), r.not_before,
+                                              r.sent_at, r.last_error) for r in rows}
 
     def was_sent(self, case_id: int, purpose: str) -> bool:
         """Whether a message of ``purpose`` went out to the case's customer."""

@@ -13,20 +13,24 @@ status and report (``incident_reads``), and here the seller's listings page and 
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, Text, case, cast, func, null, select, text
 
 from sagwa.adapters.db.call_list_reads import CallListReads
 from sagwa.adapters.db.case_lookup_reads import CaseLookupReads
 from sagwa.adapters.db.incident_reads import IncidentReads
-from sagwa.adapters.db.tables import listings, price_changes, products
+from sagwa.adapters.db.tables import audit_log, listings, price_changes, products
 from sagwa.domain.money import Money
 
 
 @dataclass(frozen=True)
 class ListingLine:
-    """One row of a seller's listings page: the listing, its product title and held changes."""
+    """One row of a seller's listings page: the listing, its product title, how many of its
+    price changes are held, and the latest audit action asked about for its status
+    (``ReadRepository.seller_listings``' ``latest``: a paused listing's latest pause, say)."""
 
     id: int
     product_id: int
@@ -35,6 +39,7 @@ class ListingLine:
     price: Money
     status: str
     held: int
+    latest_action: str | None = None
 
 
 class ReadRepository(CallListReads, CaseLookupReads, IncidentReads):
@@ -45,17 +50,23 @@ class ReadRepository(CallListReads, CaseLookupReads, IncidentReads):
 
     # pages
 
-    def seller_listings(self, seller_id: int, *, limit: int = 500) -> list[ListingLine]:
-        """The seller's listings by product title, each with its number of held price changes."""
+    def seller_listings(self, seller_id: int, *, limit: int = 500,
+                        latest: Mapping[str, Collection[str]] | None = None) -> list[ListingLine]:
+        """The seller's listings by product title, each with its number of held price changes
+        and, for a listing whose status ``latest`` names, the latest of that status's audit
+        actions (``latest_action``: ``{"paused": pause actions}`` gives a paused listing's
+        latest pause). One query, however many listings."""
         held = (select(price_changes.c.listing_id, func.count().label("n"))
                 .where(price_changes.c.status == "held").group_by(price_changes.c.listing_id)
                 .subquery())
-        q = (select(listings, products.c.title, products.c.title_en, held.c.n)
+        q = (select(listings, products.c.title, products.c.title_en, held.c.n,
+                    _latest_action(latest or {}).label("latest_action"))
              .join(products, products.c.id == listings.c.product_id)
              .outerjoin(held, held.c.listing_id == listings.c.id)
              .where(listings.c.seller_id == seller_id).order_by(products.c.title).limit(limit))
         return [ListingLine(r.id, r.product_id, r.title, r.title_en,
-                            Money(r.price_minor, r.currency), r.status, int(r.n or 0))
+                            Money(r.price_minor, r.currency), r.status, int(r.n or 0),
+                            r.latest_action)
                 for r in self.conn.execute(q)]
 
     def guard_reasons_ko(self, listing_ids: list[int]) -> dict[str, str]:
@@ -75,3 +86,17 @@ class ReadRepository(CallListReads, CaseLookupReads, IncidentReads):
         return str(self.conn.execute(text(
             "SELECT current_database() || '@' || coalesce(host(inet_server_addr()), 'socket')"
             " || ':' || coalesce(inet_server_port()::text, '')")).scalar_one())
+
+
+def _latest_action(latest: Mapping[str, Collection[str]]) -> Any:
+    """The listing's latest audit action among those ``latest`` names for its status (a
+    correlated lookup by the ``(entity_type, entity_id)`` index, run only for those
+    statuses); NULL for the others."""
+    whens = [(listings.c.status == status,
+              select(audit_log.c.action)
+              .where(audit_log.c.entity_type == "listing",
+                     audit_log.c.entity_id == cast(listings.c.id, Text),
+                     audit_log.c.action.in_(list(actions)))
+              .order_by(audit_log.c.seq.desc()).limit(1).scalar_subquery())
+             for status, actions in latest.items() if actions]
+    return case(*whens, else_=null()) if whens else cast(null(), Text)

@@ -9,14 +9,16 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field, StrictInt
 
 from sagwa.adapters.db.incident_repo import CaseRow, NoticeRow
+from sagwa.adapters.db.outbox_repo import LatestMessage
 from sagwa.domain.case_figures import CaseFigures
-from sagwa.domain.consent import CUSTOMER
-from sagwa.domain.difference import difference_of
+from sagwa.domain.difference import DifferencePaid, difference_of
 from sagwa.domain.money import Money
-from sagwa.errors import Forbidden, InvalidInput
+from sagwa.errors import InvalidInput
 from sagwa.services import desk, desk_cases, notices
-from sagwa.services.accounts import Role
-from sagwa.services.desk_difference import record_difference_paid
+from sagwa.services.desk_difference import (
+    difference_reminders,
+    reminder_after_payment,
+)
 from sagwa.services.desk_money import figures_of_cases
 from sagwa.services.desk_notify import notify
 from sagwa.services.desk_policy import DeskPolicy
@@ -26,13 +28,10 @@ from sagwa.web.deps import (
     ADMIN,
     STAFF,
     Actor,
-    AgentCaller,
     IdempotencyKey,
     OptionalIdempotencyKey,
     Uow,
-    api_actor,
     case_links,
-    recorded_name,
 )
 from sagwa.web.schemas import Body, MoneyIO, Timestamp
 
@@ -63,34 +62,6 @@ class PlanCreate(Body):
     accept_late_choices: bool = False
 
 
-class ChoiceCreate(Body):
-    choice: str = Field(examples=["cancel_with_compensation"])
-    channel: str = Field(examples=["web", "email", "sms", "phone"])
-    evidence: str = Field(min_length=1, max_length=4000,
-                          description="The customer's own words, or the button they clicked.")
-    taken_by: str | None = Field(
-        default=None, max_length=100,
-        description='Who took the choice: left out, the calling agent (recorded from the API '
-                    'token); "customer" when an admin (platform) token relays the customer\'s '
-                    'own choice made on another channel.')
-
-
-class DifferencePaidCreate(Body):
-    # no length limits here: the domain's (``payment_note``) answer with their reasons
-    note: str = Field(default="", examples=["bank transfer, receipt 2008-0613-0042"],
-                      description="How the difference was paid: a receipt number, a "
-                                  "transfer's reference, or who took the payment.")
-
-
-class AttemptCreate(Body):
-    channel: str = Field(default="phone")
-    outcome: str = Field(examples=["reached", "no_answer"])
-    agent: str | None = Field(
-        default=None, max_length=100,
-        description="Recorded from the API token; if given, it must name the caller.")
-    note: str | None = Field(default=None, max_length=4000)
-
-
 class CloseRequest(Body):
     reason: str = Field(min_length=1, max_length=500)
 
@@ -110,6 +81,20 @@ class CaseOrderPublic(BaseModel):
     units_refunded: int
     unit_price_paid: MoneyIO
     refunded: MoneyIO
+
+
+class DifferenceReminderPublic(BaseModel):
+    """The reminder of a difference still unpaid, its latest copy, as the agent's case page
+    tells of it: ``status`` as the outbox has it (pending = queued, sending, sent, failed,
+    withdrawn), ``due_at`` when it goes (UTC); once the difference is recorded as paid,
+    ``after_payment`` says ``withdrawn`` (the payment came first), ``sent_before`` or
+    ``sent_after`` (it went as the payment was recorded), else null."""
+
+    status: str
+    channel: str
+    due_at: datetime
+    sent_at: datetime | None
+    after_payment: str | None
 
 
 class CasePublic(BaseModel):
@@ -141,6 +126,9 @@ class CasePublic(BaseModel):
     difference_paid_at: datetime | None
     difference_paid_by: str | None
     difference_paid_note: str | None
+    #: The reminder of the difference (appended); null when the choice left nothing to pay or
+    #: none was queued (the policy sends none, the customer has no address or phone).
+    difference_reminder: DifferenceReminderPublic | None = None
 
 
 class NoticePublic(BaseModel):
@@ -154,7 +142,8 @@ class NoticePublic(BaseModel):
     published_at: datetime
 
 
-def case_public(row: CaseRow, figures: CaseFigures) -> CasePublic:
+def case_public(row: CaseRow, figures: CaseFigures,
+                reminder: LatestMessage | None = None) -> CasePublic:
     c, f, paid = row.case, figures, row.difference_paid
     return CasePublic(id=int(c.case_id), incident_id=int(c.incident_id),
                       customer_id=int(c.customer_id), status=c.status.value,
@@ -175,26 +164,40 @@ def case_public(row: CaseRow, figures: CaseFigures) -> CasePublic:
                       difference=MoneyIO.of(difference_of(c, f)),
                       difference_paid_at=paid.at if paid else None,
                       difference_paid_by=paid.by if paid else None,
-                      difference_paid_note=paid.note if paid else None)
+                      difference_paid_note=paid.note if paid else None,
+                      difference_reminder=_reminder_public(reminder, paid))
+
+
+def _reminder_public(reminder: LatestMessage | None,
+                     paid: DifferencePaid | None) -> DifferenceReminderPublic | None:
+    if reminder is None:
+        return None
+    return DifferenceReminderPublic(status=reminder.status, channel=reminder.channel,
+                                    due_at=reminder.not_before, sent_at=reminder.sent_at,
+                                    after_payment=reminder_after_payment(reminder, paid))
 
 
 def cases_public(uow: Any, rows: list[CaseRow]) -> list[CasePublic]:
-    """Inside an open unit of work: the rows as :class:`CasePublic`, figures read at once."""
+    """Inside an open unit of work: the rows as :class:`CasePublic`, figures and the reminders
+    of their differences (as the agent's case page reads them) read at once."""
     figures = figures_of_cases(uow, rows)
-    return [case_public(r, figures[int(r.case.case_id)]) for r in rows]
+    reminders = difference_reminders(uow, {int(r.case.case_id): difference_of(
+        r.case, figures[int(r.case.case_id)]) for r in rows})
+    return [case_public(r, figures[int(r.case.case_id)], reminders.get(int(r.case.case_id)))
+            for r in rows]
 
 
 def notice_public(n: NoticeRow) -> NoticePublic:
     return NoticePublic(**n.__dict__)
 
 
-def _policy(request: Request) -> DeskPolicy:
+def policy_of(request: Request) -> DeskPolicy:
     policy: DeskPolicy = request.app.state.desk_policy
     return policy
 
 
 def _status(request: Request, uow: Uow, incident_id: int) -> dict[str, Any]:
-    return incident_status(uow(), incident_id=incident_id, policy=_policy(request)).as_dict()
+    return incident_status(uow(), incident_id=incident_id, policy=policy_of(request)).as_dict()
 
 
 @router.post("/incidents", status_code=201, dependencies=[ADMIN])
@@ -238,7 +241,7 @@ def plan(incident_id: int, body: PlanCreate, request: Request, uow: Uow,
     comp = body.cancel_compensation_points
     desk.plan(uow(), incident_id=incident_id, options=body.options, deadline=body.deadline,
               default=body.default, seller_share_pct=body.seller_share_pct,
-              platform_share_pct=body.platform_share_pct, actor=actor, policy=_policy(request),
+              platform_share_pct=body.platform_share_pct, actor=actor, policy=policy_of(request),
               cancel_compensation=Money(comp, "KRW") if comp is not None else None,
               discount_pct=body.discount_pct, keep_max_units=body.keep_max_units,
               accept_late_choices=body.accept_late_choices)
@@ -248,7 +251,7 @@ def plan(incident_id: int, body: PlanCreate, request: Request, uow: Uow,
 @router.post("/incidents/{incident_id}/notify", dependencies=[ADMIN])
 def notify_customers(incident_id: int, request: Request, uow: Uow, actor: Actor) -> dict[str, Any]:
     """Queue the apology to every affected customer (scheduled inside contact hours)."""
-    summary = notify(uow(), incident_id=incident_id, actor=actor, policy=_policy(request),
+    summary = notify(uow(), incident_id=incident_id, actor=actor, policy=policy_of(request),
                      links=case_links(request))
     return {"incident_id": incident_id, "cases": summary.cases, "messages": summary.messages,
             "send_at": summary.send_at}
@@ -263,7 +266,7 @@ def escalate(incident_id: int, uow: Uow, actor: Actor) -> dict[str, int]:
 @router.post("/incidents/{incident_id}/deadline", dependencies=[ADMIN])
 def deadline(incident_id: int, request: Request, uow: Uow, actor: Actor) -> dict[str, int]:
     return {"defaulted": desk_cases.apply_deadline(uow(), incident_id=incident_id, actor=actor,
-                                                   policy=_policy(request),
+                                                   policy=policy_of(request),
                                                    links=case_links(request))}
 
 
@@ -279,7 +282,7 @@ def close(incident_id: int, request: Request, uow: Uow, actor: Actor,
         raise InvalidInput("closing an incident needs a reason", field="reason",
                            reason="close_needs_reason")
     desk.close(uow(), incident_id=incident_id, actor=actor, reason=why,
-               policy=_policy(request), links=case_links(request))
+               policy=policy_of(request), links=case_links(request))
     return _status(request, uow, incident_id)
 
 
@@ -292,78 +295,11 @@ def cases(incident_id: int, uow: Uow, limit: int = Query(100, ge=1, le=1000),
         return cases_public(u, u.cases.for_incident(incident_id, limit=limit, offset=offset))
 
 
-@router.get("/cases/{case_id}", response_model=CasePublic, dependencies=[STAFF])
-def get_case(case_id: int, uow: Uow) -> CasePublic:
-    with uow() as u:
-        return cases_public(u, [require(u.cases.get(case_id), "case", case_id)])[0]
-
-
-@router.post("/cases/{case_id}/choice", response_model=CasePublic)
-def choose(case_id: int, body: ChoiceCreate, request: Request, uow: Uow,
-           caller: AgentCaller) -> CasePublic:
-    """Record the customer's choice (the only way an order in a case can be cancelled)."""
-    if body.taken_by == CUSTOMER:
-        if caller.role is not Role.ADMIN:
-            raise Forbidden(
-                "an agent records the choice they took (leave taken_by out); only "
-                "the platform's admin token relays a customer's own choice",
-                reason="customer_choice_needs_admin",
-            )
-        taken_by = CUSTOMER
-    else:
-        taken_by = recorded_name(caller, body.taken_by, "taken_by")
-    desk_cases.record_choice(uow(), case_id=case_id, choice=body.choice, channel=body.channel,
-                             evidence=body.evidence, taken_by=taken_by,
-                             policy=_policy(request))
-    return get_case(case_id, uow)
-
-
-@router.post("/cases/{case_id}/difference-paid")
-def difference_paid(case_id: int, body: DifferencePaidCreate, request: Request, uow: Uow,
-                    caller: AgentCaller) -> dict[str, Any]:
-    """Record that the customer paid the difference their discount choice left to pay (sagwa
-    takes no payment: it was paid to the customer centre). Once per case: the same record sent
-    again answers ``changed: false`` with the first record. 409 ``no_difference_owed`` for a
-    case that owes none. Recording it sends the customer a receipt, and each seller of their
-    orders an email that those can be sent now (``sellers_told``)."""
-    return record_difference_paid(uow(), case_id=case_id, actor=api_actor(caller),
-                                  note=body.note, policy=_policy(request),
-                                  links=case_links(request)).as_dict()
-
-
-@router.post("/cases/{case_id}/contact-attempts", status_code=201)
-def attempt(case_id: int, body: AttemptCreate, request: Request, uow: Uow,
-            caller: AgentCaller, key: OptionalIdempotencyKey) -> dict[str, Any]:
-    """Log a contact attempt. The answer says what it did to a call owed: ``made_call``,
-    ``gave_up`` (marked "could not be reached"; ``message_queued``: the customer is told;
-    ``no_phone``: at once, as the customer has no phone number to call back),
-    ``counted``: whether this attempt counted towards ``max_attempts`` (towards "could not be
-    reached"): only a phone call from the deadline on that did not reach the customer does, and
-    only spaced out — ``counts_from`` says when the next one will count if this one came too
-    soon after the last attempt that counted (``[calls] min_spacing_minutes``); before the
-    deadline nothing counts — and ``attempts_counted`` of ``max_attempts`` (null when no call
-    is owed; ``at_new_number``: they count from a new number given after the deadline, not
-    from the deadline). An ``Idempotency-Key`` (optional) makes a retry answer the first result without
-    logging the attempt twice."""
-    policy = _policy(request)
-    logged = desk_cases.log_call_attempt(uow(), case_id=case_id, channel=body.channel,
-                                         outcome=body.outcome,
-                                         agent=recorded_name(caller, body.agent, "agent"),
-                                         note=body.note, policy=policy, idempotency_key=key,
-                                         links=case_links(request))
-    return {"id": logged.attempt_id, "made_call": logged.made_call, "gave_up": logged.gave_up,
-            "message_queued": logged.message_queued, "counted": logged.counted,
-            "counts_from": logged.counts_from, "attempts_counted": logged.attempts_counted,
-            "max_attempts": policy.max_call_attempts,
-            "min_spacing_minutes": int(policy.min_call_spacing.total_seconds() // 60),
-            "no_phone": logged.no_phone, "at_new_number": logged.at_new_number}
-
-
 @router.get("/incidents/{incident_id}/notices/draft", dependencies=[ADMIN])
 def notice_draft(incident_id: int, request: Request, uow: Uow,
                  lang: str = Query("ko", pattern="^(ko|en)$")) -> dict[str, str]:
     title, body = notices.draft_notice(uow(), incident_id=incident_id, lang=lang,
-                                       policy=_policy(request))
+                                       policy=policy_of(request))
     return {"lang": lang, "title": title, "body": body}
 
 

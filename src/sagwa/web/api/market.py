@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from sagwa.adapters.db.market_repo import OrderRecord, PriceChangeRecord
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
 from sagwa.domain.pricing import GuardOpinion, Promotion
+from sagwa.errors import InvalidInput
 from sagwa.services import listings, orders
 from sagwa.services.accounts import Account, Role
 from sagwa.services.listing_holds import publication_hold
@@ -68,9 +69,17 @@ def listing_with_hold(u: SqlAlchemyUnitOfWork, listing: Listing) -> ListingPubli
 
 def promotion_of(promo: PromotionIO | None) -> Promotion | None:
     """The declared promotion; dates without a percent are refused (422, reason
-    `promotion_percent_missing`), as on the seller's page."""
+    `promotion_percent_missing`), as on the seller's page. So is an empty one (`{}` or a null
+    percent): a client that names a promotion and gives no percent has forgotten it, and
+    reading it as none would put the price live as a plain cut; no promotion is `null` or
+    leaving the field out."""
     if promo is None:
         return None
+    if promo.percent is None and promo.starts_at is None and promo.ends_at is None:
+        raise InvalidInput(
+            "the promotion has no percent off: give `promotion.percent`, or leave `promotion` "
+            "out (or null) for a price change without one", field="promotion.percent",
+            reason="promotion_percent_missing")
     return listings.declared_promotion(promo.percent, promo.starts_at, promo.ends_at)
 
 

@@ -23,6 +23,7 @@ from sagwa.web.pages import (
     contact_centre,
     contact_details,
     customer,
+    customer_instead,
     customer_phone,
     incidents,
     notices,
@@ -44,5 +45,5 @@ def install_pages(app: FastAPI, settings: Settings) -> None:
                        same_site="lax", https_only=settings.environment == "production")
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for module in (auth, seller, seller_incidents, review, incidents, contact_centre,
-                   contact_details, customer_phone, customer, notices):
+                   contact_details, customer_phone, customer_instead, customer, notices):
         app.include_router(module.router)

@@ -27,7 +27,7 @@ from sagwa.domain.money import Money, format_money
 from sagwa.domain.orders import OrderStatus
 from sagwa.errors import NotFound
 from sagwa.services import desk_messages as dm
-from sagwa.services.desk_difference import PAID_FIRST, REMINDER_PURPOSE
+from sagwa.services.desk_difference import difference_reminders, reminder_after_payment
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_wordings import case_facts, incident_facts
 from sagwa.services.lookups import require
@@ -70,15 +70,26 @@ class CaseFacts:
     def reminder_after_payment(self) -> str | None:
         """Once the difference is recorded as paid, what became of its reminder: "withdrawn"
         (the payment came first), "sent_before" (it went before the payment was recorded),
-        "sent_after" (a worker was sending it as the payment was recorded); None otherwise."""
-        r, paid = self.difference_reminder, self.row.difference_paid
-        if r is None or paid is None:
-            return None
-        if r.status == "withdrawn" and r.why == PAID_FIRST:
-            return "withdrawn"
-        if r.status == "sent" and r.sent_at is not None:
-            return "sent_before" if r.sent_at < paid.at else "sent_after"
-        return None
+        "sent_after" (a worker was sending it as the payment was recorded); None otherwise
+        (``desk_difference.reminder_after_payment``, as the case API says it)."""
+        return reminder_after_payment(self.difference_reminder, self.row.difference_paid)
+
+    @property
+    def may_cancel_instead(self) -> bool:
+        """Whether the customer may still cancel instead of paying the difference
+        (``desk_cancel_instead``): the discount left one to pay, it is not recorded as paid, and
+        the plan offered the cancellation."""
+        consent = self.row.case.consent
+        return (consent is not None
+                and consent.choice is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT
+                and self.row.difference_paid is None and self.difference.amount_minor > 0
+                and self.plan.offers(CustomerOption.CANCEL_WITH_COMPENSATION))
+
+    @property
+    def cancel_points(self) -> int:
+        """The plan's compensation for cancelling, in points (0 without one)."""
+        given = self.plan.cancel_compensation
+        return given.amount_minor if given is not None else 0
 
     def product(self, lang: str) -> str:
         return self.facts.product_ko if lang == "ko" else self.facts.product_en
@@ -196,9 +207,9 @@ def facts_for(uow: SqlAlchemyUnitOfWork, row: CaseRow, person: Customer,
     placed = uow.reads.orders_as_placed([case_id]).get(case_id, {})
     figures = case_figures(row.case, placed, plan.correct_price)
     found = CaseFacts(row, person, plan, facts, figures.paid, figures)
-    if found.difference.amount_minor <= 0:  # paid or not: the reminder is only of one owed
-        return found
-    return replace(found, difference_reminder=uow.outbox.latest_of(case_id, REMINDER_PURPOSE))
+    # paid or not: the reminder is only of a difference owed (as the case API reads it)
+    return replace(found, difference_reminder=difference_reminders(
+        uow, {case_id: found.difference}).get(case_id))
 
 
 def load_case(uow: SqlAlchemyUnitOfWork, case_id: int, *, customer_id: int | None = None,

@@ -3,8 +3,9 @@ an apology, logging each attempt (with the attempts a call owed has had, out of 
 ``max_attempts``), and recording a choice given on the phone in the customer's own words.
 
 The case lookup (``/cs/cases?q=...``) finds any open incident's case — a customer who rang in,
-or one no longer on the list — and its page (``/cs/cases/{id}``) offers the same card: script,
-record-a-choice and log-a-call. Everything the agent reads is in the page's language; only the
+or one no longer on the list — and a closed incident's case still owing a difference; its page
+(``/cs/cases/{id}``) offers the same card: script, record-a-choice and log-a-call (and recording
+the difference as paid). Everything the agent reads is in the page's language; only the
 script, read aloud, is in the customer's (and says so).
 """
 
@@ -25,6 +26,7 @@ from sagwa.domain.incidents import CaseStatus
 from sagwa.domain.money import format_money
 from sagwa.errors import InvalidInput, SagwaError
 from sagwa.services.case_lookup import MAX_QUERY, find_cases
+from sagwa.services.desk_cancel_instead import cancel_instead_of_paying
 from sagwa.services.desk_cases import (
     OUTCOMES,
     AttemptLogged,
@@ -351,6 +353,42 @@ def difference_paid(case_id: int, request: Request, account: Agent, uow: Uow,
         flash_in_lang(request, f"#{case_id} 차액 결제는 이미 기록되어 있습니다. 바뀐 것은 없습니다.",
                       f"#{case_id}: the difference was already recorded as paid; nothing was "
                       "changed.")
+    return RedirectResponse(f"/cs/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/cancel-instead")
+def cancel_instead(case_id: int, request: Request, account: Agent, uow: Uow,
+                   evidence: Annotated[str, Form(max_length=4000)] = "",
+                   channel: Annotated[str, Form(max_length=10)] = "phone",
+                   back: Annotated[str, Form(max_length=10)] = "case") -> Response:
+    """The customer who took the discount asks to cancel instead of paying the difference
+    (``desk_cancel_instead``): their words, and how they asked. Sent twice, it says it was
+    already done."""
+    try:
+        done = cancel_instead_of_paying(uow(), case_id=case_id, channel=channel,
+                                        evidence=evidence, taken_by=account.actor,
+                                        policy=request.app.state.desk_policy,
+                                        links=case_links(request))
+    except SagwaError as exc:
+        return refused_form(request, uow, case_id, "instead",
+                            {"instead_words": evidence, "instead_channel": channel}, exc, back)
+    if done.changed:
+        refund_ko, refund_en = (format_money(done.refund, lang=lang) for lang in ("ko", "en"))
+        sent_ko, sent_en = {"email": (" 고객에게 확인 메일을 보냅니다.",
+                                      " The customer is sent a confirmation by email."),
+                            "sms": (" 고객에게 확인 문자를 보냅니다.",
+                                    " The customer is sent a confirmation by text.")}.get(
+            done.confirmation or "", (" 고객의 메일 주소와 전화번호가 없어 확인 안내를 보내지 못합니다.",
+                                      (" The customer has no address or phone: no confirmation "
+                                      "is sent.")))
+        flash_in_lang(request, f"#{case_id} 차액 대신 주문을 취소했습니다. 결제한 {refund_ko} 전액 "
+                      f"환불하고 보상 {done.compensation_points:,} 포인트를 드렸습니다.{sent_ko}",
+                      f"#{case_id}: cancelled instead of paying the difference; the "
+                      f"{refund_en} paid is refunded in full and {done.compensation_points:,} "
+                      f"points of compensation are given.{sent_en}")
+    else:
+        flash_in_lang(request, f"#{case_id} 이미 차액 대신 취소되었습니다. 바뀐 것은 없습니다.",
+                      f"#{case_id}: already cancelled instead of paying; nothing was changed.")
     return RedirectResponse(f"/cs/cases/{case_id}", status_code=303)
 
 

@@ -19,7 +19,8 @@ its options. What keeping means and what happens without an answer are this cust
 the plan's keep cap, the units sent and the refund, and a call instead of a keep. The amounts say what was paid at the wrong price, the units sent with
 their amount and the refund, the compensation points once booked and, after the discount
 choice, the new total and the difference — with what happens about it: nothing is charged by
-the choice (sagwa takes no payment), and the customer centre arranges paying it. A case settled
+the choice (sagwa takes no payment), and the customer centre arranges paying it; once it is
+recorded as paid, what was paid at order, the difference paid and the total paid. A case settled
 by the customer's own choice shows that choice only, never the deadline's default, even when
 the choice came late.
 """
@@ -112,7 +113,9 @@ def amounts(case: CaseFacts, lang: str) -> list[tuple[str, str]]:
     once a choice refunded units (a keep above the cap, a cancellation), the units sent and
     their amount ("none" when nothing is sent) and the refund; once a cancellation's
     compensation is booked, the points; once the discount choice is applied (the orders
-    repriced), the new total and the difference from what was paid."""
+    repriced), the new total and the difference from what was paid — and once that difference
+    is recorded as paid, what was paid at order, the difference paid and the total
+    (:func:`paid_in_full`)."""
     row, units, figures = case.row.case, case.units, case.figures
     paid_line = (_t(lang, "결제하신 금액", "You paid"), f"{case.paid_text(lang)} ({_units(units, lang)})")
     lines = [paid_line]
@@ -133,11 +136,29 @@ def amounts(case: CaseFacts, lang: str) -> list[tuple[str, str]]:
     each = {o.unit_price for o in row.orders}
     per_unit = (_t(lang, " · 1개당 ", ", ") + format_money(next(iter(each)), lang=lang)
                 + _t(lang, "", " each")) if len(each) == 1 and units > 1 else ""
+    if case.row.difference_paid is not None and case.difference.amount_minor > 0:
+        return paid_in_full(case, lang, per_unit)
     return [paid_line,
             (_t(lang, "할인 구매로 바뀐 주문 금액", "Your order at the discounted price"),
              format_money(now_total, lang=lang) + per_unit),
             (_t(lang, "결제하신 금액과의 차액", "Difference from what you paid"),
              format_money(now_total - case.paid, lang=lang))]
+
+
+def paid_in_full(case: CaseFacts, lang: str, per_unit: str = "") -> list[tuple[str, str]]:
+    """Once the discount's difference is recorded as paid, what the customer paid in all: at
+    order (``CaseFacts.paid``, as placed), any refund, the difference, and the total — the
+    order's total at the discounted price (``per_unit``: each unit's price, when alike)."""
+    figures = case.figures
+    lines = [(_t(lang, "주문하실 때 결제하신 금액", "Paid when you ordered"),
+              f"{case.paid_text(lang)} ({_units(case.units, lang)})")]
+    if figures.refunded.amount_minor:
+        lines.append((_t(lang, "환불 금액", "Refund"), format_money(figures.refunded, lang=lang)))
+    total = figures.paid - figures.refunded + case.difference
+    return [*lines,
+            (_t(lang, "추가로 결제하신 차액", "Difference you paid"),
+             format_money(case.difference, lang=lang)),
+            (_t(lang, "총 결제 금액", "Total paid"), format_money(total, lang=lang) + per_unit)]
 
 
 def _units(units: int, lang: str) -> str:

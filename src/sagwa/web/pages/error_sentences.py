@@ -162,6 +162,9 @@ RULES: tuple[Rule, ...] = (
        "이메일 주소 형식이 아닙니다(예: minji@example.com). 다시 확인해 주세요.",
        "That is not an email address (like minji@example.com); please check it."),
     # customers' choices (case page and call queue)
+    _r("invalid_input", "choice", "only_cancel_replaces_discount",
+       "할인된 정상가로 구매하는 대신 고를 수 있는 것은 보상을 받고 주문을 취소하는 것뿐입니다.",
+       "Only cancelling with compensation can replace buying at the discounted correct price."),
     _r("invalid_input", "choice", None,
        "고를 수 있는 선택지가 아닙니다. 화면에 보이는 선택지 중에서 골라 주세요.",
        "That is not one of the options offered; please pick one of the options shown."),
@@ -312,6 +315,14 @@ RULES: tuple[Rule, ...] = (
        "이 고객은 결제할 차액이 없습니다. 할인된 정상가로 구매를 골라 주문 금액이 올라간 고객만 차액 결제를 기록할 수 있습니다.",
        "This customer owes no difference: only a customer who chose to buy at the discounted "
        "correct price, and whose order total went up, has a difference to record as paid."),
+    _r("illegal_transition", None, "not_a_discount_choice",
+       "이 건은 할인된 정상가로 구매를 골라 마무리된 건이 아니어서, 차액 대신 취소할 것이 없습니다.",
+       "This case was not settled by buying at the discounted correct price, so there is no "
+       "difference to cancel instead of paying."),
+    _r("conflict", None, "difference_already_paid",
+       "차액이 이미 결제되어 상품을 보내 드립니다. 지금 취소하시려면 반품이므로 고객센터로 연락해 주세요.",
+       "The difference has already been paid and the items are being sent; cancelling now is "
+       "a return: please contact the customer centre."),
     _r("invalid_input", "note", "payment_note_required",
        "차액을 어떻게 받았는지 적어 주세요(영수증 번호, 이체 내역, 결제를 받은 사람).",
        "Say how the difference was paid: a receipt number, a transfer's reference, or who "

@@ -186,6 +186,8 @@ ACTION: dict[str, Label] = {
                                  "apology could not be delivered: put on the call list"),
     "case.defaulted": ("기한 경과(기본 처리)", "default applied after the deadline"),
     "case.difference_paid": ("차액 결제 확인", "difference recorded as paid"),
+    "case.cancelled_instead": ("차액 대신 주문 취소(고객 동의)",
+                               "cancelled instead of paying the difference (customer's consent)"),
     "case.choice_recorded": ("고객 선택 기록", "customer's choice recorded"),
     "case.choice_repeated": ("같은 선택을 다시 전함", "the same choice given again"),
     "case.contact_attempted": ("고객에게 전화", "called the customer"),
@@ -217,12 +219,37 @@ ACTION: dict[str, Label] = {
     "api_token.revoked": ("API 토큰 폐기", "API token revoked"),
 }
 
+#: What needs a seller's attention on their listings page (``seller_listings.attention_of``).
+ATTENTION: dict[str, Label] = {
+    "paused_by_tripwire": ("주문 급증으로 자동 판매 중지", "paused automatically: orders surged"),
+    "paused_for_incident": ("가격 오류 사고로 판매 중지", "paused for a pricing incident"),
+    "sent_back": ("검토자가 돌려보냄: 가격을 고쳐 주세요", "sent back by a reviewer: correct the price"),
+    "held_listing": ("판매 시작 검토", "first price review"),
+    "stale_change": ("승인될 수 없는 가격 변경: 철회하거나 새 가격을 저장해 주세요",
+                     "held change can no longer be approved: withdraw it or save a new price"),
+    "held_change": ("가격 변경 검토 대기", "price change waiting for review"),
+}
+
+#: Why a held change can no longer be approved, by its ``price_review.stale_code``, for the
+#: label of its reason field on the review card (``review.ReviewCard.only_reject``): the start of
+#: a Korean sentence ("… 이 변경은 승인할 수 없고") and the end of an English one ("it cannot be
+#: approved …").
+STALE_WHY: dict[str, tuple[str, str]] = {
+    "promotion_ended_since_proposal": ("함께 신고한 할인 행사가 끝나",
+                                       "because the promotion declared with it has ended"),
+    "live_price_moved": ("제안한 뒤 판매가가 바뀌어",
+                         "because the live price has changed since it was proposed"),
+    "listing_ended_since_proposal": ("판매가 종료된 상품이라", "because the listing has ended"),
+    "price_is_incident_wrong_price": ("가격 오류 사고의 잘못된 가격이라",
+                                      "because it is a pricing incident's wrong price"),
+}
+
 VOCABULARIES: Mapping[str, Mapping[str, Label]] = {
     "listing": LISTING_STATUS, "price_change": PRICE_CHANGE_STATUS,
     "incident": INCIDENT_STATUS, "case": CASE_STATUS, "order": ORDER_STATUS, "choice": CHOICE,
     "default": DEFAULT_ACTION, "outcome": CALL_OUTCOME, "why": CALL_WHY, "responsible": RESPONSIBLE,
     "verdict": VERDICT, "error_type": ERROR_TYPE, "severity": SEVERITY, "language": LANGUAGE,
-    "action": ACTION, "policy_rule": POLICY_RULE,
+    "action": ACTION, "policy_rule": POLICY_RULE, "attention": ATTENTION,
 }
 
 

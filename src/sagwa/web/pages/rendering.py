@@ -26,9 +26,13 @@ from sagwa.web.pages.session import HOME, csrf_token, current_account, flash, ta
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
-def seoul(moment: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M", *, lang: str = "ko") -> str:
+def seoul(moment: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M", *, lang: str = "ko",
+          korean_zone: bool = False) -> str:
     """A moment in Korea time: ``2008-06-12 14:00``. In English it says so (``… 14:00 KST``): a
-    reader abroad would otherwise take it for their own time; a Korean page needs no zone."""
+    reader abroad would otherwise take it for their own time. A Korean page mostly needs no
+    zone; with ``korean_zone`` it says it too (``2008-06-12 14:00(한국 시간)``, as the Korean
+    sentences that name a time write it), where the time stands beside others that say
+    "한국 시간" (a price change's time next to its promotion's window)."""
     if moment is None:
         return "—"
     if isinstance(moment, str):
@@ -37,16 +41,22 @@ def seoul(moment: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M", *, lang: s
         said = moment.astimezone(SEOUL).strftime(fmt)
     except OverflowError:  # past year 9999 in Korea time (stored before times were bounded)
         return moment.isoformat(timespec="minutes")
-    return f"{said} KST" if lang == "en" else said
+    if lang == "en":
+        return f"{said} KST"
+    return f"{said}(한국 시간)" if korean_zone else said
 
 
 @pass_context
 def seoul_in_page(page: Context, moment: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M",
-                  *, zone: bool = True, lang: str | None = None) -> str:
+                  *, zone: bool = True, lang: str | None = None,
+                  korean_zone: bool = False) -> str:
     """``{{ c.proposed_at | seoul }}`` in the page's language; ``seoul(lang=cl)`` inside words
     in another language (an agent's script in the customer's); ``seoul(zone=False)`` where the
-    text around it already says "Korea time"."""
-    return seoul(moment, fmt, lang=(lang or page.get("lang", "ko")) if zone else "ko")
+    text around it already says "Korea time"; ``seoul(korean_zone=True)`` where a Korean page
+    names the zone too."""
+    if not zone:
+        return seoul(moment, fmt)
+    return seoul(moment, fmt, lang=lang or page.get("lang", "ko"), korean_zone=korean_zone)
 
 
 def as_sentence(text: str | None) -> str:

@@ -45,7 +45,7 @@ from sagwa.web.deps import Rules, Uow
 from sagwa.web.pages.error_texts import PageRoute, error_text
 from sagwa.web.pages.forms import parse_int
 from sagwa.web.pages.i18n import lang_of
-from sagwa.web.pages.labels import LISTING_STATUS
+from sagwa.web.pages.labels import LISTING_STATUS, STALE_WHY
 from sagwa.web.pages.rendering import flash_in_lang, render
 from sagwa.web.pages.session import Reviewer, csrf_protect
 from sagwa.web.pages.sparkline import sparkline
@@ -74,6 +74,20 @@ class ReviewCard:
     @property
     def needs_reason(self) -> bool:
         return self.approval_rule is not None
+
+    @property
+    def only_reject(self) -> tuple[str, str] | None:
+        """A change no one may approve any more (``item.stale_code``): the label of its reason
+        field, in Korean and English — that only rejecting is left, with a reason the seller
+        reads, and why approving is not; None while it may be approved."""
+        code = self.item.stale_code
+        if code is None:
+            return None
+        why_ko, why_en = STALE_WHY.get(code, ("더 이상", "any more (see why above)"))
+        ko = f"거절 사유 (필수, 판매자에게 보입니다). {why_ko} 이 변경은 승인할 수 없고 거절만 할 수 있습니다."
+        en = ("Reason for rejecting (required; the seller sees it). This change can only be "
+              f"rejected: it cannot be approved {why_en}.")
+        return ko, en
 
 
 @dataclass(frozen=True)

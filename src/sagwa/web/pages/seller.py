@@ -1,6 +1,7 @@
-"""The seller's pages: my listings, a price change checked by the guard before it is saved,
-and the review status of each proposed change (with its declared promotion, and the return to
-the earlier price when a promotion ends); a listing a reviewer sent back says why."""
+"""The seller's pages: my listings (what each needs of the seller: ``seller_listings``), a price
+change checked by the guard before it is saved, and the review status of each proposed change
+(with its declared promotion, and the return to the earlier price when a promotion ends); a
+listing a reviewer sent back says why."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from sagwa.web.pages.error_texts import PageRoute, error_text
 from sagwa.web.pages.forms import parse_local_time, parse_promotion, parse_won
 from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.rendering import as_sentence, flash_in_lang, render, sent_form_key
+from sagwa.web.pages.seller_listings import listings_context
 from sagwa.web.pages.session import SellerAccount, csrf_protect
 
 router = APIRouter(prefix="/seller", dependencies=[Depends(csrf_protect)],
@@ -44,13 +46,6 @@ def own_listing(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int) ->
         raise NotFound(f"listing {listing_id} not found", kind="listing", id=listing_id,
                        reason="unknown_id")
     return listing
-
-
-def seller_context(uow: SqlAlchemyUnitOfWork, account: Account) -> dict[str, Any]:
-    assert account.seller_id is not None
-    with uow:
-        seller = uow.catalog.seller(account.seller_id)
-        return {"seller": seller, "listings": uow.reads.seller_listings(account.seller_id)}
 
 
 def listing_context(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int, *,
@@ -144,7 +139,7 @@ def _price_stays(status: ListingStatus, price: Money) -> tuple[str, str]:
 
 @router.get("", response_class=HTMLResponse)
 def my_listings(request: Request, account: SellerAccount, uow: Uow) -> Response:
-    return render(request, "seller/listings.html", seller_context(uow(), account))
+    return render(request, "seller/listings.html", listings_context(uow(), account))
 
 
 @router.get("/listings/{listing_id}", response_class=HTMLResponse)

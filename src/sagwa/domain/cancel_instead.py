@@ -1,0 +1,82 @@
+"""Cancelling instead of paying: a customer who chose the discount may change their mind while
+the difference is unpaid.
+
+Buying at the discounted correct price leaves the customer a difference to pay
+(``domain.difference``), and their items wait for it. A customer who then finds they cannot or
+would rather not pay is not left with an order that waits for ever: with their consent (their
+own click on their page, or their words to an agent), the discount is replaced by the plan's
+cancellation — the order is cancelled, what they paid is refunded in full and the apology's
+compensation is theirs, as if they had chosen it first. Nothing is cancelled without that
+consent, and only the cancellation may replace the discount: the other options were there to
+choose in the first place.
+
+* :func:`cancel_instead` is the case with the new consent recorded (still resolved);
+* :func:`as_placed` is the case's orders at the price and quantity they were placed at, which
+  the cancellation refunds (the discount raised their unit price; the customer paid the old one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from sagwa.domain.consent import ConsentRecord, check_belongs
+from sagwa.domain.difference import DifferencePaid
+from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
+from sagwa.domain.incidents import Case, CaseStatus
+from sagwa.domain.money import Money
+from sagwa.errors import Conflict, IllegalTransition, InvalidInput
+
+DISCOUNT = CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT
+CANCEL = CustomerOption.CANCEL_WITH_COMPENSATION
+
+
+def cancel_instead(case: Case, consent: ConsentRecord, plan: IncidentPlan, *,
+                   paid: DifferencePaid | None, done_before: bool = False) -> Case:
+    """``case`` with ``consent`` (to cancel with compensation) replacing its discount choice.
+
+    Refused when the case did not settle by the discount (``not_a_discount_choice``), when the
+    difference was already recorded as paid (``difference_already_paid``: the items are on
+    their way; that is a return, not this), when ``consent`` is not a cancellation
+    (``only_cancel_replaces_discount``) or when the plan did not offer one
+    (``option_not_offered``). The same cancellation again (``done_before``: the case was
+    cancelled instead once already) is the case unchanged; a case whose customer chose the
+    cancellation in the first place is not one to cancel instead."""
+    if consent.choice is not CANCEL:
+        raise InvalidInput(
+            f"only cancelling with compensation can replace the discount, not "
+            f"{consent.choice.value}", field="choice", reason="only_cancel_replaces_discount")
+    check_belongs(case, consent, plan)
+    recorded = case.consent
+    if (done_before and case.status is CaseStatus.RESOLVED and recorded is not None
+            and recorded.choice is CANCEL):
+        return case  # already cancelled instead (a double click, a retried request)
+    if (case.status is not CaseStatus.RESOLVED or recorded is None
+            or recorded.choice is not DISCOUNT):
+        chose = recorded.choice.value if recorded is not None else "nothing yet"
+        raise IllegalTransition(
+            f"case {case.case_id} did not settle by buying at the discounted price "
+            f"(it is {case.status.value}, chose {chose}): there is no difference to cancel "
+            "instead of paying", case_id=case.case_id, reason="not_a_discount_choice")
+    if paid is not None:
+        raise Conflict(
+            f"the difference of case {case.case_id} was recorded as paid on "
+            f"{paid.at.isoformat()}: the items go to the customer; cancelling now is a return, "
+            "not a change of choice", case_id=case.case_id,
+            reason="difference_already_paid")
+    return replace(case, consent=consent)
+
+
+def as_placed(case: Case, placed: Mapping[int, tuple[int, int]]) -> Case:
+    """``case`` with each order at the (quantity, unit price in minor units) it was placed at,
+    from ``placed`` (``ReadRepository.orders_as_placed``; an order missing from it stands as
+    placed): what the customer paid, and so what a cancellation refunds."""
+    orders = []
+    for order in case.orders:
+        first = placed.get(int(order.order_id))
+        if first is not None:
+            quantity, minor = first
+            order = replace(order, quantity=quantity,
+                            unit_price=Money(minor, order.unit_price.currency))
+        orders.append(order)
+    return replace(case, orders=tuple(orders))

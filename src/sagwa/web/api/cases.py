@@ -1,0 +1,160 @@
+"""A customer's case over HTTP: read it, record the customer's choice (the only way an order in
+a case is cancelled), the difference paid, cancelling instead of paying it, a contact attempt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import Field
+
+from sagwa.domain.consent import CUSTOMER
+from sagwa.errors import Forbidden
+from sagwa.services import desk_cases
+from sagwa.services.accounts import Account, Role
+from sagwa.services.desk_cancel_instead import cancel_instead_of_paying
+from sagwa.services.desk_difference import record_difference_paid
+from sagwa.services.lookups import require
+from sagwa.web.api.incidents import CasePublic, cases_public, policy_of
+from sagwa.web.deps import (
+    STAFF,
+    AgentCaller,
+    OptionalIdempotencyKey,
+    Uow,
+    api_actor,
+    case_links,
+    recorded_name,
+)
+from sagwa.web.schemas import Body
+
+router = APIRouter(prefix="/api", tags=["incident desk"])
+
+
+class ChoiceCreate(Body):
+    choice: str = Field(examples=["cancel_with_compensation"])
+    channel: str = Field(examples=["web", "email", "sms", "phone"])
+    evidence: str = Field(min_length=1, max_length=4000,
+                          description="The customer's own words, or the button they clicked.")
+    taken_by: str | None = Field(
+        default=None, max_length=100,
+        description='Who took the choice: left out, the calling agent (recorded from the API '
+                    'token); "customer" when an admin (platform) token relays the customer\'s '
+                    'own choice made on another channel.')
+
+
+class CancelInsteadCreate(Body):
+    channel: str = Field(examples=["phone", "email", "sms", "web"])
+    evidence: str = Field(min_length=1, max_length=4000,
+                          description="The customer's own words asking to cancel instead of "
+                                      "paying the difference.")
+    taken_by: str | None = Field(
+        default=None, max_length=100,
+        description='Who took the request: left out, the calling agent (recorded from the API '
+                    'token); "customer" when an admin (platform) token relays the customer\'s '
+                    'own request made on another channel.')
+
+
+class DifferencePaidCreate(Body):
+    # no length limits here: the domain's (``payment_note``) answer with their reasons
+    note: str = Field(default="", examples=["bank transfer, receipt 2008-0613-0042"],
+                      description="How the difference was paid: a receipt number, a "
+                                  "transfer's reference, or who took the payment.")
+
+
+class AttemptCreate(Body):
+    channel: str = Field(default="phone")
+    outcome: str = Field(examples=["reached", "no_answer"])
+    agent: str | None = Field(
+        default=None, max_length=100,
+        description="Recorded from the API token; if given, it must name the caller.")
+    note: str | None = Field(default=None, max_length=4000)
+
+
+@router.get("/cases/{case_id}", response_model=CasePublic, dependencies=[STAFF])
+def get_case(case_id: int, uow: Uow) -> CasePublic:
+    with uow() as u:
+        return cases_public(u, [require(u.cases.get(case_id), "case", case_id)])[0]
+
+
+def _taken_by(caller: Account, claimed: str | None) -> str:
+    """Who took a customer's consent: the calling agent (as the audit log names them), or
+    ``customer`` when the platform's admin token relays the customer's own answer."""
+    if claimed != CUSTOMER:
+        return recorded_name(caller, claimed, "taken_by")
+    if caller.role is not Role.ADMIN:
+        raise Forbidden(
+            "an agent records the consent they took (leave taken_by out); only "
+            "the platform's admin token relays a customer's own choice",
+            reason="customer_choice_needs_admin",
+        )
+    return CUSTOMER
+
+
+@router.post("/cases/{case_id}/choice", response_model=CasePublic)
+def choose(case_id: int, body: ChoiceCreate, request: Request, uow: Uow,
+           caller: AgentCaller) -> CasePublic:
+    """Record the customer's choice (the only way an order in a case can be cancelled)."""
+    taken_by = _taken_by(caller, body.taken_by)
+    desk_cases.record_choice(uow(), case_id=case_id, choice=body.choice, channel=body.channel,
+                             evidence=body.evidence, taken_by=taken_by,
+                             policy=policy_of(request))
+    return get_case(case_id, uow)
+
+
+@router.post("/cases/{case_id}/difference-paid")
+def difference_paid(case_id: int, body: DifferencePaidCreate, request: Request, uow: Uow,
+                    caller: AgentCaller) -> dict[str, Any]:
+    """Record that the customer paid the difference their discount choice left to pay (sagwa
+    takes no payment: it was paid to the customer centre). Once per case: the same record sent
+    again answers ``changed: false`` with the first record. 409 ``no_difference_owed`` for a
+    case that owes none. Recording it sends the customer a receipt, and each seller of their
+    orders an email that those can be sent now (``sellers_told``)."""
+    return record_difference_paid(uow(), case_id=case_id, actor=api_actor(caller),
+                                  note=body.note, policy=policy_of(request),
+                                  links=case_links(request)).as_dict()
+
+
+@router.post("/cases/{case_id}/cancel-instead")
+def cancel_instead(case_id: int, body: CancelInsteadCreate, request: Request, uow: Uow,
+                   caller: AgentCaller) -> dict[str, Any]:
+    """The customer who chose to buy at the discounted correct price, and has not paid the
+    difference, cancels with compensation instead — with their consent (`channel`, their words
+    as `evidence`). Their orders are cancelled, what they paid is refunded (`refund`), the
+    plan's compensation is booked (`compensation_points`), the reminder of the difference is
+    withdrawn, they are confirmed (`confirmation`: the channel) and, on a closed incident, the
+    sellers are told not to send (`sellers_told`). Once: the same request again answers
+    `changed: false`. 409 `not_a_discount_choice` for a case settled otherwise or not yet,
+    409 `difference_already_paid` once the payment was recorded."""
+    return cancel_instead_of_paying(uow(), case_id=case_id, channel=body.channel,
+                                    evidence=body.evidence,
+                                    taken_by=_taken_by(caller, body.taken_by),
+                                    policy=policy_of(request),
+                                    links=case_links(request)).as_dict()
+
+
+@router.post("/cases/{case_id}/contact-attempts", status_code=201)
+def attempt(case_id: int, body: AttemptCreate, request: Request, uow: Uow,
+            caller: AgentCaller, key: OptionalIdempotencyKey) -> dict[str, Any]:
+    """Log a contact attempt. The answer says what it did to a call owed: ``made_call``,
+    ``gave_up`` (marked "could not be reached"; ``message_queued``: the customer is told;
+    ``no_phone``: at once, as the customer has no phone number to call back),
+    ``counted``: whether this attempt counted towards ``max_attempts`` (towards "could not be
+    reached"): only a phone call from the deadline on that did not reach the customer does, and
+    only spaced out — ``counts_from`` says when the next one will count if this one came too
+    soon after the last attempt that counted (``[calls] min_spacing_minutes``); before the
+    deadline nothing counts — and ``attempts_counted`` of ``max_attempts`` (null when no call
+    is owed; ``at_new_number``: they count from a new number given after the deadline, not
+    from the deadline). An ``Idempotency-Key`` (optional) makes a retry answer the first result without
+    logging the attempt twice."""
+    policy = policy_of(request)
+    logged = desk_cases.log_call_attempt(uow(), case_id=case_id, channel=body.channel,
+                                         outcome=body.outcome,
+                                         agent=recorded_name(caller, body.agent, "agent"),
+                                         note=body.note, policy=policy, idempotency_key=key,
+                                         links=case_links(request))
+    return {"id": logged.attempt_id, "made_call": logged.made_call, "gave_up": logged.gave_up,
+            "message_queued": logged.message_queued, "counted": logged.counted,
+            "counts_from": logged.counts_from, "attempts_counted": logged.attempts_counted,
+            "max_attempts": policy.max_call_attempts,
+            "min_spacing_minutes": int(policy.min_call_spacing.total_seconds() // 60),
+            "no_phone": logged.no_phone, "at_new_number": logged.at_new_number}

@@ -1,0 +1,90 @@
+"""A customer who chose to buy at the discounted correct price, and has not paid the
+difference, may cancel instead on their case page (``/c/<token>``): as choosing, in two presses
+— the first shows what it will do (the order cancelled, what they paid refunded in full, the
+plan's compensation), only the second does it (``desk_cancel_instead``, their own click as the
+consent). The page offers it only while it can be done (``CaseFacts.may_cancel_instead``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from sagwa.domain.consent import CUSTOMER
+from sagwa.domain.incident_plan import CustomerOption
+from sagwa.domain.money import format_money
+from sagwa.errors import SagwaError
+from sagwa.services.desk_cancel_instead import cancel_instead_of_paying
+from sagwa.web.deps import Uow, case_links
+from sagwa.web.pages.case_facts import CaseFacts
+from sagwa.web.pages.customer import case_context, case_page_response, open_link
+from sagwa.web.pages.customer_errors import CustomerRoute
+from sagwa.web.pages.error_texts import FormProblem
+from sagwa.web.pages.rendering import flash_in_lang, render
+from sagwa.web.pages.session import csrf_protect
+
+router = APIRouter(prefix="/c", dependencies=[Depends(csrf_protect)], include_in_schema=False,
+                   route_class=CustomerRoute)
+#: The words the audit log keeps as the customer's consent.
+PRESSED = "web case page: pressed 'cancel instead of paying the difference' and confirmed"
+
+
+def instead_terms(case: CaseFacts, lang: str) -> list[tuple[str, str]]:
+    """What cancelling instead does, as the confirm step lists it."""
+    ko = lang == "ko"
+    paid = format_money(case.paid, lang=lang)
+    pts = case.cancel_points
+    lines = [("주문" if ko else "Your order",
+              "취소됩니다(상품을 보내지 않습니다)" if ko else "cancelled (nothing is sent)"),
+             ("환불" if ko else "Refund",
+              f"결제하신 {paid} 전액" if ko else f"the {paid} you paid, in full"),
+             ("차액" if ko else "The difference",
+              "내지 않으셔도 됩니다" if ko else "nothing more to pay")]
+    if pts:
+        lines.append(("보상" if ko else "Compensation",
+                      f"{pts:,} 포인트" if ko else f"{pts:,} points"))
+    return lines
+
+
+@router.get("/{token}/cancel-instead")
+def cancel_instead_again(token: str) -> Response:
+    """The confirm step's address opened again: the case page; nothing was done by it."""
+    return RedirectResponse(f"/c/{token}", status_code=303)
+
+
+@router.post("/{token}/cancel-instead")
+def cancel_instead(token: str, request: Request, uow: Uow,
+                   confirmed: Annotated[str, Form(max_length=10)] = "") -> Response:
+    """First press: what cancelling instead will do, to confirm. Second (``confirmed=yes``):
+    do it, with the customer's click as their consent."""
+    opened = open_link(request, token)
+    if isinstance(opened, Response):
+        return opened
+    case_id, customer_id = opened
+    policy = request.app.state.desk_policy
+    context = case_context(uow(), case_id, customer_id, policy, request)
+    case, lang = context["case"], context["lang"]
+    consent = case.row.case.consent
+    if consent is not None and consent.choice is CustomerOption.CANCEL_WITH_COMPENSATION:
+        flash_in_lang(request, "이미 주문이 취소되었습니다. 달라진 것은 없습니다.",
+                      "Your order is already cancelled; nothing has changed.", lang=lang)
+        return RedirectResponse(f"/c/{token}", status_code=303)
+    if not case.may_cancel_instead:
+        return case_page_response(request, token, context, problem=FormProblem(
+            "이 주문은 지금 차액 대신 취소할 수 없습니다. 도움이 필요하시면 아래 고객센터로 연락 주세요.",
+            "This order cannot be cancelled instead of paying now; if you need help, please "
+            "contact us below.", field="instead"))
+    if confirmed != "yes":
+        return render(request, "customer/confirm_instead.html", {
+            **context, "token": token, "here": f"/c/{token}",
+            "terms": instead_terms(case, lang)}, lang=lang)
+    try:
+        cancel_instead_of_paying(uow(), case_id=case_id, channel="web", evidence=PRESSED,
+                                 taken_by=CUSTOMER, policy=policy, links=case_links(request))
+    except SagwaError as exc:
+        fresh = case_context(uow(), case_id, customer_id, policy, request)
+        return case_page_response(request, token, fresh, problem=exc)
+    flash_in_lang(request, "주문을 취소했습니다. 결제하신 금액은 전액 환불해 드립니다.",
+                  "Your order is cancelled; what you paid is refunded in full.", lang=lang)
+    return RedirectResponse(f"/c/{token}", status_code=303)

@@ -1,0 +1,137 @@
+"""What the single check says of a change it allows: a cut its declared promotion gives names
+the promotion, a big move says how far it goes and why it passes, an ordinary move is "within
+range" as before; the verdicts, and the batch's short text for allowed rows, do not change."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from sagwa.priceguard import ChangeEvidence, check_one, load_rules, render_reasons
+from sagwa.priceguard.checks import check_prices
+from sagwa.priceguard.single import evidence_columns
+
+RULES = load_rules()
+
+
+def _settled(old: int, new: int, **kw) -> ChangeEvidence:  # type: ignore[no-untyped-def]
+    """A change on a listing whose recent prices all were ``old``."""
+    kw.setdefault("recent_prices_minor", (old,) * 8)
+    return ChangeEvidence(old_price_minor=old, new_price_minor=new, currency="KRW", **kw)
+
+
+def _allowed(ev: ChangeEvidence) -> tuple[str, str]:
+    verdict = check_one(ev, RULES)
+    assert (verdict.verdict, verdict.reason_code, verdict.error_type) == (
+        "allow", "within_range", "none")
+    return verdict.reason_en, verdict.reason_ko
+
+
+def test_a_cut_that_matches_its_declared_promotion_names_the_promotion() -> None:
+    en, ko = _allowed(_settled(10_000, 7_000, promotion_pct=30.0))
+    assert en == ("new price 7,000 KRW matches the declared promotion of 30% "
+                  "(the current price less 30%: 7,000 KRW)")
+    assert ko == "새 가격 7,000원은 선언된 30% 할인과 맞습니다(현재 가격에서 30% 할인한 가격 7,000원)."
+
+
+def test_a_promotion_taken_off_the_usual_price_names_that_price() -> None:
+    """On top of a running 20% promotion (8,000), 30% declared off the usual 10,000: the core
+    takes the percent off the listing's recent median (``checks._promotion_mismatch``)."""
+    en, ko = _allowed(_settled(8_000, 7_000, promotion_pct=30.0,
+                               recent_prices_minor=(10_000,) * 8))
+    assert en == ("new price 7,000 KRW matches the declared promotion of 30% "
+                  "(the listing's recent median less 30%: 7,000 KRW)")
+    assert ko == ("새 가격 7,000원은 선언된 30% 할인과 맞습니다"
+                  "(이 판매 상품의 최근 판매가 중앙값에서 30% 할인한 가격 7,000원).")
+
+
+def test_a_draft_promotion_off_its_list_price_says_the_list_price() -> None:
+    en, ko = _allowed(ChangeEvidence(10_000, 7_000, "KRW", list_price_minor=10_000,
+                                     promotion_pct=30.0, old_price_kind="list_price"))
+    assert en.endswith("(the list price less 30%: 7,000 KRW)")
+    assert ko.endswith("(정가에서 30% 할인한 가격 7,000원).")
+
+
+def test_the_promotion_match_is_the_rules_own_tolerance() -> None:
+    """6,600 is 0.059 (log) off 30% of 10,000: a match at ``promo_match_log`` 0.12, none at
+    0.05 — then the cut is said as a cut (34% below), the verdict the same."""
+    ev = _settled(10_000, 6_600, promotion_pct=30.0)
+    assert "matches the declared promotion of 30%" in check_one(ev, RULES).reason_en
+    strict = dataclasses.replace(RULES, promo_match_log=0.05)
+    verdict = check_one(ev, strict)
+    assert verdict.verdict == "allow"
+    assert verdict.reason_en.startswith("new price 6,600 KRW is 34% below the current price")
+    assert "선언된 30% 할인과 맞습니다" not in verdict.reason_ko
+
+
+def test_a_big_undeclared_cut_is_said_as_a_cut_and_why_it_passes() -> None:
+    en, ko = _allowed(_settled(10_000, 5_400, category="electronics"))  # limit 60%
+    assert en == ("new price 5,400 KRW is 46% below the current price (10,000 KRW); allowed: "
+                  "it matches no known error shape and is within this category's limits")
+    assert ko == ("새 가격 5,400원은 현재 가격(10,000원)보다 46% 낮습니다. "
+                  "알려진 오류 형태에 해당하지 않고 이 분류의 한도 안이므로 허용됩니다.")
+
+
+def test_a_big_cut_names_the_reference_the_guard_compared_with() -> None:
+    en, ko = _allowed(ChangeEvidence(10_000, 5_400, "KRW", (), (10_000,),
+                                     old_price_kind="other_sellers"))
+    assert en.startswith("new price 5,400 KRW is 46% below the one other seller's price "
+                         "(10,000 KRW); allowed:")
+    assert ko.startswith("새 가격 5,400원은 다른 판매자 1곳의 가격(10,000원)보다 46% 낮습니다. ")
+
+
+def test_a_threefold_rise_at_a_promotions_end_is_said_as_a_rise() -> None:
+    """A 67%-off promotion (3,300) that ran long enough to be the recent median ends: back to
+    the list price, 3.0 times — allowed (a rise alone is held from about 4.1 times)."""
+    en, ko = _allowed(_settled(3_300, 10_000, list_price_minor=10_000))
+    assert en == ("new price 10,000 KRW is 3.0 times the current price (3,300 KRW); allowed: "
+                  "it matches no known error shape and is within the price guard's limits "
+                  "for a rise")
+    assert ko == ("새 가격 10,000원은 현재 가격(3,300원)의 3.0배입니다. "
+                  "알려진 오류 형태에 해당하지 않고 가격 검사의 인상 한도 안이므로 허용됩니다.")
+
+
+@pytest.mark.parametrize("new", [9_500, 8_100, 10_500, 14_900])
+def test_a_small_move_is_still_within_range(new: int) -> None:
+    en, ko = _allowed(_settled(10_000, new))
+    shown = f"{new:,}"
+    assert en == f"new price {shown} KRW is within range of the current price (10,000 KRW)"
+    assert ko.startswith(f"새 가격 {shown}원")
+    assert ko.endswith("현재 가격(10,000원)과 비교해 정상 범위입니다.")
+
+
+@pytest.mark.parametrize(("new", "said"), [
+    (8_000, "20% below"), (8_001, "within range"), (15_000, "1.5 times"), (14_999, "within range")])
+def test_a_big_move_starts_at_a_fifth_below_or_half_again_above(new: int, said: str) -> None:
+    """``explain_allowed.BIG_CUT_RATIO`` 0.8 and ``BIG_RISE_RATIO`` 1.5, both inclusive."""
+    en, _ = _allowed(_settled(10_000, new))
+    assert said in en
+
+
+def test_a_change_with_no_reference_price_says_so_as_before() -> None:
+    en, ko = _allowed(ChangeEvidence(0, 9_500, "KRW"))
+    assert en == "new price 9,500 KRW has no reference price to be compared with"
+    assert ko == "새 가격 9,500원과 비교할 참고 가격이 없습니다."
+
+
+def test_a_held_change_keeps_its_reason() -> None:
+    verdict = check_one(_settled(10_000, 1_000), RULES)
+    assert verdict.verdict == "hold"
+    assert verdict.reason_en.startswith("new price 1,000 KRW is 90% below the current price")
+
+
+def test_the_batch_keeps_its_short_text_for_the_same_allowed_changes() -> None:
+    """Other tools read the batch's CSV/JSON reason column: allowed rows stay one fixed text."""
+    changes = [_settled(10_000, 7_000, promotion_pct=30.0), _settled(10_000, 5_400),
+               _settled(3_300, 10_000, list_price_minor=10_000), _settled(10_000, 9_500)]
+    for ev in changes:
+        cols = evidence_columns(ev, RULES)
+        result = check_prices(cols, RULES)
+        assert not result.hold[0]
+        n_peers = np.zeros(1, dtype=np.int64)
+        assert render_reasons(result, cols, ["KRW"], n_peers=n_peers) == [
+            "within range of its references"]
+        assert render_reasons(result, cols, ["KRW"], n_peers=n_peers, lang="ko") == [
+            "참고 가격과 비교해 정상 범위"]
