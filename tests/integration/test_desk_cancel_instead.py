@@ -78,7 +78,8 @@ def test_cancelling_instead_refunds_what_was_paid_and_books_the_compensation(cho
     assert (figures.units_kept, figures.refunded) == (0, Money(39_800, "KRW"))
     assert legs and sum(leg.amount_minor for leg in legs if leg.amount_minor > 0) == 10_000
     [step] = [e for e in entries if e.action == CANCELLED_INSTEAD_ACTION]
-    assert step.before == {"choice": "buy_at_correct_price_discount", "difference_paid": False}
+    assert step.before == {"choice": "buy_at_correct_price_discount", "difference_paid": False,
+                           "difference": {"amount_minor": 278_600, "currency": "KRW"}}
     assert step.after["choice"] == "cancel_with_compensation"
     assert step.after["refund"] == {"amount_minor": 39_800, "currency": "KRW"}
     assert "차액은 못 내겠어요" in step.after["evidence"]
@@ -88,13 +89,20 @@ def test_cancelling_instead_refunds_what_was_paid_and_books_the_compensation(cho
     # the reminder of the difference is withdrawn; the other customer's still waits
     assert [r[0] for r in _reminders(uow, case_id)] == ["withdrawn"]
     assert [r[0] for r in _reminders(uow, cases[people[3]])] == ["pending"]
-    [confirmation] = _messages(uow, case_id, "confirmation")[-1:]
-    assert confirmation.status == "pending"
-    assert "39,800원" in confirmation.body and "10,000 포인트" in confirmation.body
-    assert "159,200" not in confirmation.body.split("취소")[-1]
+    [confirmation] = _messages(uow, case_id, "cancelled_instead")
+    assert (confirmation.status, confirmation.channel) == ("pending", "email")
+    assert confirmation.subject == "[사과] 요청하신 대로 주문을 취소했습니다"
+    assert "6월 13일(금) 오전 10시에 할인된 정상가로 사시기로 하셨다가" in confirmation.body
+    assert "결제하신 39,800원은 전액 환불해 드립니다" in confirmation.body
+    assert "10,000 포인트는 이미 적립되었습니다" in confirmation.body
+    assert "차액 278,600원은 내지 않으셔도 됩니다" in confirmation.body
+    # the discount's confirmation, not sent yet, would ask them to pay: withdrawn
+    assert [m.status for m in _messages(uow, case_id, "confirmation")] == ["withdrawn"]
     assert _status(uow, iid)["differences_unpaid"] == 1
     report = build_report(uow(), incident_id=iid, policy=POLICY)
     assert report.figures["differences_unpaid"] == 1
+    assert report.figures["cancelled_instead"] == 1
+    assert report.figures["by_choice"]["cancel_with_compensation"] == 1
     assert any(e.action == CANCELLED_INSTEAD_ACTION for e in report.timeline)
 
 
@@ -110,7 +118,7 @@ def test_the_same_request_again_changes_nothing(chosen) -> None:
         row = u.cases.get(case_id)
     assert entries.count(CANCELLED_INSTEAD_ACTION) == 1
     assert row.case.consent.channel.value == "phone"  # the first consent stands
-    assert len(_messages(uow, case_id, "confirmation")) == 2  # the discount's, then this one
+    assert len(_messages(uow, case_id, "cancelled_instead")) == 1
 
 
 def test_refused_after_the_payment_for_another_choice_and_for_no_choice(chosen) -> None:
@@ -168,6 +176,9 @@ def test_after_closing_the_sellers_are_told_not_to_send(chosen, shop) -> None:
     ko, en = mail.body.split("— English —")
     assert "보내지 마세요(모두 2개)" in ko and "애플 아이팟 나노 3세대 4GB" in ko
     assert "please do not send them (2 items in all)" in en
+    # the seller pays 60% of the 10,000 points: their closing email could not say it
+    assert "판매자 부담분 6,000점이 부과됩니다" in ko
+    assert "your share, 6,000 points, is charged to you" in en
     assert _status(uow, iid)["differences_unpaid"] == 1
 
 
@@ -211,3 +222,33 @@ def test_without_a_cancellation_in_the_plan_the_reminder_offers_none(shop) -> No
     with pytest.raises(InvalidInput) as refused:
         _instead(uow, case_id)
     assert refused.value.details["reason"] == "option_not_offered"
+
+
+def test_a_payment_recorded_after_cancelling_instead_is_refused_to_be_given_back(chosen) -> None:
+    uow, clock, _iid, cases, people = chosen
+    _instead(uow, cases[people[1]])
+    clock.now += timedelta(hours=1)
+    with pytest.raises(Conflict) as refused:
+        record_difference_paid(uow(), case_id=cases[people[1]], actor="agent:kim",
+                               note="transfer 0614", policy=POLICY)
+    assert refused.value.details == {"case_id": cases[people[1]], "reason": "cancelled_instead"}
+    assert "must be given back" in refused.value.message
+    assert "(Korea time)" in refused.value.message
+
+
+def test_the_seller_page_shows_the_cancelled_order_at_the_price_paid(chosen, shop) -> None:
+    from sagwa.domain.seller_orders import OrderInstruction
+    from sagwa.services.seller_incidents import seller_view
+
+    uow, _clock, iid, cases, people = chosen
+    _instead(uow, cases[people[1]])
+    with uow() as u:
+        view = seller_view(u, seller_id=shop[4], incident_id=iid, policy=POLICY)
+        mine = {int(o.order_id) for o in u.cases.get(cases[people[1]]).case.orders}
+        discounted = {int(o.order_id) for o in u.cases.get(cases[people[3]]).case.orders}
+    shown = {o.order_id: o for o in view.orders}
+    for order_id in mine:  # cancelled: at the 19,900 paid and refunded, never the 159,200
+        assert shown[order_id].instruction is OrderInstruction.DO_NOT_SEND
+        assert shown[order_id].unit_price == Money(19_900, "KRW")
+    for order_id in discounted:  # still held for its difference, at the discounted price
+        assert shown[order_id].unit_price == Money(159_200, "KRW")

@@ -377,19 +377,38 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     ),
     "not_a_discount_choice": (  # a case still open: nothing was chosen yet
         lambda: refusal(lambda: cancel_instead(A_CASE, _consent(choice="cancel_with_compensation"),
-                                               make_plan(**BOTH_PLAN), paid=None)),
+                                               make_plan(**BOTH_PLAN), paid=None,
+                                               owed=Money(1, "KRW"))),
         "이 건은 할인된 정상가로 구매를 골라 마무리된 건이 아니어서, 차액 대신 취소할 것이 없습니다.",
     ),
     "difference_already_paid": (
         lambda: refusal(lambda: cancel_instead(
             _DISCOUNTED_CASE, _consent(choice="cancel_with_compensation"), make_plan(**BOTH_PLAN),
-            paid=DifferencePaid(NOW, "agent:park", "transfer 0613"))),
+            paid=DifferencePaid(NOW, "agent:park", "transfer 0613"), owed=Money(1, "KRW"))),
         "차액이 이미 결제되어 상품을 보내 드립니다. 지금 취소하시려면 반품이므로 고객센터로 연락해 주세요.",
+    ),
+    "consent_words_too_short": (
+        lambda: refusal(lambda: cancel_instead(
+            _DISCOUNTED_CASE, _consent(choice="cancel_with_compensation", evidence=" x. "),
+            make_plan(**BOTH_PLAN), paid=None, owed=Money(1, "KRW"))),
+        "고객이 한 말을 그대로 적어 주세요(글자나 숫자 2개 이상).",
+    ),
+    "web_consent_by_agent": (
+        lambda: refusal(lambda: cancel_instead(
+            _DISCOUNTED_CASE, _consent(choice="cancel_with_compensation", taken_by="agent:park"),
+            make_plan(**BOTH_PLAN), paid=None, owed=Money(1, "KRW"))),
+        "웹 요청은 고객이 자기 화면에서 직접 누른 것만 해당합니다. 상담원은 전화, 이메일, 문자로 받은 요청을 기록해 주세요.",
     ),
     "only_cancel_replaces_discount": (
         lambda: refusal(lambda: cancel_instead(_DISCOUNTED_CASE, _consent(choice="keep"),
-                                               make_plan(**BOTH_PLAN), paid=None)),
+                                               make_plan(**BOTH_PLAN), paid=None,
+                                               owed=Money(1, "KRW"))),
         "할인된 정상가로 구매하는 대신 고를 수 있는 것은 보상을 받고 주문을 취소하는 것뿐입니다.",
+    ),
+    "cancelled_instead": (  # the raise itself is checked in tests/integration/test_desk_cancel_instead.py
+        lambda: Conflict("case #3: the customer cancelled instead of paying the difference on "
+                         "2008-06-14 10:00 (Korea time)", reason="cancelled_instead", case_id=3),
+        "고객이 차액을 내는 대신 주문 취소를 택해 주문이 취소·환불되었습니다. 그 뒤에 받은 차액은 돌려드려야 합니다.",
     ),
     "payment_note_required": (
         lambda: refusal(lambda: payment_note("  ")),
@@ -650,6 +669,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (desk._check_terms_kept, "deadline_only_later"),
     (desk.close, "calls_owed"),
     (desk_difference.record_difference_paid, "no_difference_owed"),
+    (desk_difference._refuse_after_cancelling_instead, "cancelled_instead"),
     (desk.close, "notice_not_published"),
     (desk._check_window_after_listings, "window_before_listing"),
     (desk_cases._require_not_closed, "incident_closed"),

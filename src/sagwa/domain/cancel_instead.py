@@ -20,32 +20,42 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from sagwa.domain.consent import ConsentRecord, check_belongs
+from sagwa.domain.consent import Channel, ConsentRecord, check_belongs
 from sagwa.domain.difference import DifferencePaid
 from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
 from sagwa.domain.incidents import Case, CaseStatus
+from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money
+from sagwa.domain.reasons import reason_signs
 from sagwa.errors import Conflict, IllegalTransition, InvalidInput
 
+#: The audit action of a discount replaced by the cancellation (``desk_cancel_instead``).
+CANCELLED_INSTEAD_ACTION = "case.cancelled_instead"
 DISCOUNT = CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT
 CANCEL = CustomerOption.CANCEL_WITH_COMPENSATION
+#: The fewest letters or digits of the customer's words asking to cancel ("취소" is two).
+MIN_WORDS_SIGNS = 2
 
 
 def cancel_instead(case: Case, consent: ConsentRecord, plan: IncidentPlan, *,
-                   paid: DifferencePaid | None, done_before: bool = False) -> Case:
+                   paid: DifferencePaid | None, owed: Money,
+                   done_before: bool = False) -> Case:
     """``case`` with ``consent`` (to cancel with compensation) replacing its discount choice.
 
     Refused when the case did not settle by the discount (``not_a_discount_choice``), when the
     difference was already recorded as paid (``difference_already_paid``: the items are on
     their way; that is a return, not this), when ``consent`` is not a cancellation
     (``only_cancel_replaces_discount``) or when the plan did not offer one
-    (``option_not_offered``). The same cancellation again (``done_before``: the case was
+    (``option_not_offered``), and when the discount left nothing to pay (``owed``, the
+    difference: ``no_difference_owed`` — the order goes out at the price paid, so cancelling it
+    now is a return too). The same cancellation again (``done_before``: the case was
     cancelled instead once already) is the case unchanged; a case whose customer chose the
     cancellation in the first place is not one to cancel instead."""
     if consent.choice is not CANCEL:
         raise InvalidInput(
             f"only cancelling with compensation can replace the discount, not "
             f"{consent.choice.value}", field="choice", reason="only_cancel_replaces_discount")
+    _check_consent_words(consent)
     check_belongs(case, consent, plan)
     recorded = case.consent
     if (done_before and case.status is CaseStatus.RESOLVED and recorded is not None
@@ -61,10 +71,30 @@ def cancel_instead(case: Case, consent: ConsentRecord, plan: IncidentPlan, *,
     if paid is not None:
         raise Conflict(
             f"the difference of case {case.case_id} was recorded as paid on "
-            f"{paid.at.isoformat()}: the items go to the customer; cancelling now is a return, "
+            f"{paid.at.astimezone(SEOUL):%Y-%m-%d %H:%M} (Korea time): the items go to the customer; cancelling now is a return, "
             "not a change of choice", case_id=case.case_id,
             reason="difference_already_paid")
+    if owed.amount_minor <= 0:
+        raise Conflict(
+            f"case {case.case_id} owes no difference: the discounted price was not above the "
+            "price paid, so the order is sent as it is; cancelling it is a return, not a change "
+            "of choice", case_id=case.case_id, reason="no_difference_owed")
     return replace(case, consent=consent)
+
+
+def _check_consent_words(consent: ConsentRecord) -> None:
+    """A consent to cancel is the customer's own: their words, at least
+    :data:`MIN_WORDS_SIGNS` letters or digits ("x" is nobody's request), and a click on their
+    page (``web``) is theirs, never an agent's."""
+    if reason_signs(consent.evidence) < MIN_WORDS_SIGNS:
+        raise InvalidInput(
+            f"write down what the customer said (at least {MIN_WORDS_SIGNS} letters or digits), "
+            f"not {consent.evidence.strip()!r}", field="evidence", reason="consent_words_too_short",
+            minimum=MIN_WORDS_SIGNS)
+    if consent.channel is Channel.WEB and consent.by_agent:
+        raise InvalidInput(
+            "a request on the web is the customer's own click on their page; an agent records "
+            "one made by phone, email or text", field="channel", reason="web_consent_by_agent")
 
 
 def as_placed(case: Case, placed: Mapping[int, tuple[int, int]]) -> Case:

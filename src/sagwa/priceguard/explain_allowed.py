@@ -78,7 +78,11 @@ def format_allowed_reasons(
     first the new price matches within ``match_log`` (``PriceRules.promo_match_log``: the core's
     own "the promotion explains the drop") is named.
     """
-    promoted = _promotion_base(new, promotion_pct, bases, match_log)
+    # only a cut is said as a promotion: a rise that a percent off some other base happens to
+    # give (20% off the list price, from a current price half of it) is a rise
+    current = bases[0][1] if bases else math.nan
+    promoted = (_promotion_base(new, promotion_pct, bases, match_log)
+                if not new >= current else None)
     if promoted is not None:
         kind, base = promoted
         pct = declared_pct(promotion_pct)

@@ -1,9 +1,10 @@
 """One customer's case: the apology goes out in contact hours, the customer (or an agent on
 the phone) records a choice, its effects and compensation are applied exactly once.
 
-The only code path in sagwa that cancels or changes an order in a case is
-:func:`record_choice`, and it goes through ``consent.effects_of_choice``, which refuses without
-the customer's recorded choice.
+The only code paths in sagwa that cancel or change an order in a case are :func:`record_choice`
+and ``desk_cancel_instead`` (a customer who took the discount cancels instead of paying the
+difference, with a consent of their own), and both go through ``consent.effects_of_choice``,
+which refuses without the customer's recorded choice.
 
 :func:`log_contact_attempt` records a call and, when the customer was owed a call and the policy's
 attempts — spaced at least ``min_call_spacing`` apart; closer ones are recorded but not counted
@@ -213,8 +214,10 @@ def _note_repeat(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord,
 
 
 def _require_not_closed(uow: SqlAlchemyUnitOfWork, incident_id: int) -> None:
-    """A closed incident takes no new choices (its figures and ledger are final); the same
-    answer again is still absorbed before this check."""
+    """A closed incident takes no new choices; the same answer again is still absorbed before
+    this check. (Two things still move a closed incident's figures, both about a difference
+    the discount left: recording it as paid, and cancelling instead of paying it, which books
+    the cancellation's compensation: ``desk_cancel_instead``.)"""
     inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
     if inc.status is IncidentStatus.CLOSED:
         raise Conflict(f"incident {incident_id} is closed; no choice can be recorded on its cases "

@@ -25,10 +25,12 @@ from datetime import datetime
 from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.adapters.db.outbox_repo import LatestMessage
 from sagwa.domain.audit import AuditEvent
+from sagwa.domain.cancel_instead import CANCELLED_INSTEAD_ACTION
 from sagwa.domain.contact_hours import next_contact_time
 from sagwa.domain.difference import DifferencePaid, difference_of, payment_note
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.incidents import CaseStatus, Incident
+from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.orders import OrderStatus
 from sagwa.errors import Conflict
@@ -87,6 +89,7 @@ def record_difference_paid(uow: SqlAlchemyUnitOfWork, *, case_id: int, actor: st
         row = lock_case(uow, case_id)  # the incident first: the receipt is written too
         difference = differences_of(uow, [row])[case_id]
         if difference.amount_minor <= 0:
+            _refuse_after_cancelling_instead(uow, row)
             raise Conflict(f"case #{case_id} owes no difference: {_why_none(row)}",
                            reason="no_difference_owed", case_id=case_id)
         if row.difference_paid is not None:  # whatever the note says this time
@@ -121,7 +124,7 @@ def receipt_messages(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money,
     either (the customer's page says it too). Sent at once — the customer is waiting for it,
     as for the confirmation of their choice. The payment note is staff's reference and is not
     quoted. ``incident``: the case's, when the caller has read it (else it is read here)."""
-    return _about_the_difference(
+    return about_the_difference(
         uow, row, difference, policy, purpose=RECEIPT_PURPOSE, send_at=uow.now(),
         incident=incident,
         subjects=("[사과] 차액을 받았습니다", "[sagwa] We received the difference"),
@@ -140,7 +143,7 @@ def reminder_messages(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money
     assert row.case.consent is not None, "a reminder of the difference follows the choice"
     chosen = row.case.consent.recorded_at
     instead = _cancel_instead_terms(uow, row)
-    return _about_the_difference(
+    return about_the_difference(
         uow, row, difference, policy, purpose=REMINDER_PURPOSE, send_at=send_at,
         subjects=("[사과] 차액이 아직 결제되지 않았습니다",
                   "[sagwa] The difference is not paid yet"),
@@ -181,7 +184,7 @@ def queue_reminder(uow: SqlAlchemyUnitOfWork, case_id: int, policy: DeskPolicy) 
     return enqueue_messages(uow, reminder_messages(uow, row, difference, policy, send_at=due))
 
 
-def _about_the_difference(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money,
+def about_the_difference(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money,
                           policy: DeskPolicy, *, purpose: str, send_at: datetime,
                           subjects: tuple[str, str], when: Callable[[str], dict[str, str]],
                           incident: Incident | None = None) -> list[OutgoingMessage]:
@@ -273,6 +276,21 @@ def reminder_after_payment(reminder: LatestMessage | None,
     if reminder.status == "sent" and reminder.sent_at is not None:
         return "sent_before" if reminder.sent_at < paid.at else "sent_after"
     return None
+
+
+def _refuse_after_cancelling_instead(uow: SqlAlchemyUnitOfWork, row: CaseRow) -> None:
+    """A payment recorded after the customer cancelled instead of paying (``desk_cancel_instead``)
+    is money taken for an order that no longer exists: refused with its own reason
+    (``cancelled_instead``), so that the agent knows to give it back."""
+    case_id = int(row.case.case_id)
+    when = [r.occurred_at for r in uow.audit.for_entity("case", str(case_id))
+            if r.event.action == CANCELLED_INSTEAD_ACTION]
+    if when:
+        raise Conflict(
+            f"case #{case_id}: the customer cancelled instead of paying the difference on "
+            f"{when[-1].astimezone(SEOUL):%Y-%m-%d %H:%M} (Korea time); their order is cancelled "
+            "and refunded, so a payment taken since must be given back", case_id=case_id,
+            reason="cancelled_instead")
 
 
 def _why_none(row: CaseRow) -> str:

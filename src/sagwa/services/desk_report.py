@@ -158,6 +158,10 @@ def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPol
         # 2 s is late against 60, as the incident page says)
         "notice_sla_met": None if first_notice is None else not notice_overdue(
             inc.declared_at, first_notice, published_at=first_notice, sla=policy.notice_sla),
+        # customers who took the discount, then cancelled instead of paying (``by_choice``
+        # counts them with the cancellations: their case's choice now)
+        "cancelled_instead": len({r.entity_id for r in records
+                                  if r.action == CANCELLED_INSTEAD_ACTION}),
     }
     return IncidentReport(incident_id, inc.cause, inc.status.value, total, timeline, figures,
                           _state_series(records, total))

@@ -19,6 +19,7 @@ from sagwa.adapters.db.incident_repo import CaseRow, IncidentRow
 from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
 from sagwa.domain.incidents import CaseStatus, Incident, IncidentStatus
 from sagwa.domain.money import Money
+from sagwa.domain.orders import OrderStatus
 from sagwa.domain.seller_orders import OrderInstruction, order_instruction, send_reason
 from sagwa.errors import NotFound
 from sagwa.services.desk_difference import owing
@@ -135,6 +136,11 @@ def seller_view(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
         min_spacing=policy.min_call_spacing)
     if money is None:
         money = incident_money(uow, incident_id, inc.wrong_price.currency)
+    # a cancelled order is shown at the price the customer paid and got back: a discount
+    # cancelled instead of paid had raised it to a price nobody paid (desk_cancel_instead)
+    placed = uow.reads.orders_as_placed(
+        [int(r.case.case_id) for r in rows
+         if any(o.status == OrderStatus.CANCELLED.value for o in r.case.orders)])
     names = listing_names(uow, own)
     scoped = uow.audit.latest_for_entity("incident", str(incident_id),
                                          "incident.scoped") is not None
@@ -152,8 +158,11 @@ def seller_view(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
             instruction = order_instruction(
                 row.case, order, plan, incident_status=inc.status, now=now,
                 difference_owed=owes, call_made=call_made, unreachable=unreachable)
+            paid = placed.get(case_id, {}).get(int(order.order_id))
+            price = (Money(paid[1], order.unit_price.currency)
+                     if paid and order.status == OrderStatus.CANCELLED.value else order.unit_price)
             orders.append(SellerOrder(
-                int(order.order_id), int(order.listing_id), order.quantity, order.unit_price,
+                int(order.order_id), int(order.listing_id), order.quantity, price,
                 order.placed_at, instruction,
                 send_reason(row.case, inc.status) if instruction is OrderInstruction.SEND
                 else None))

@@ -241,16 +241,20 @@ def difference_paid_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, ca
 
 
 def cancelled_instead_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, case: Case,
-                              links: LinkMaker | None) -> list[OutgoingMessage]:
+                              links: LinkMaker | None,
+                              charged: Mapping[int, int] | None = None) -> list[OutgoingMessage]:
     """The email to each seller (with a contact address) of ``case``'s orders, held for the
     difference of a closed incident, once the customer cancelled instead of paying it
     (``desk_cancel_instead``; ``case`` with the orders it cancels): do not send them. The
-    closing email had told the seller to hold them. Once per case and seller."""
-    return _about_held_orders(uow, incident, case, links, CANCELLED_INSTEAD)
+    closing email had told the seller to hold them; it also says the compensation points
+    this charges them (``charged``: seller id -> points), which their closing email could not.
+    Once per case and seller."""
+    return _about_held_orders(uow, incident, case, links, CANCELLED_INSTEAD, charged or {})
 
 
 def _about_held_orders(uow: SqlAlchemyUnitOfWork, incident: Incident, case: Case,
-                       links: LinkMaker | None, stage: str) -> list[OutgoingMessage]:
+                       links: LinkMaker | None, stage: str,
+                       charged: Mapping[int, int] | None = None) -> list[OutgoingMessage]:
     """``stage``'s email to each seller with a contact address of ``case``'s orders standing."""
     names = listing_names(uow, incident.listing_ids)
     messages = []
@@ -261,8 +265,9 @@ def _about_held_orders(uow: SqlAlchemyUnitOfWork, incident: Incident, case: Case
         seller = uow.catalog.seller(seller_id)
         if not mine or seller is None or not seller.contact_email:
             continue
+        points = (charged or {}).get(seller_id, 0)
         messages.append(_email(uow, incident, seller, stage, links,
-                               partial(_order_values, mine, names),
+                               partial(_order_values, mine, names, points),
                                key_suffix=f":case:{case.case_id}"))
     return messages
 
@@ -274,14 +279,15 @@ def _title(names: Mapping[int, ListingName], listing_id: int, lang: str) -> str:
 
 
 def _order_values(orders: Sequence[OrderRecord], names: Mapping[int, ListingName],
-                 lang: str) -> dict[str, object]:
+                  charged: int, lang: str) -> dict[str, object]:
     if lang == "ko":
         lines = [f"주문 {o.order_id}번: {_title(names, int(o.listing_id), lang)} {o.quantity}개"
                  for o in orders]
     else:
         lines = [f"order {o.order_id}: {_title(names, int(o.listing_id), lang)}, {o.quantity} "
                  f"item{'' if o.quantity == 1 else 's'}" for o in orders]
-    return {"orders": lines, "units_to_send": sum(o.quantity for o in orders)}
+    return {"orders": lines, "units": sum(o.quantity for o in orders),
+            "charged": _points(charged, lang) if charged else ""}
 
 
 def _points(points: int, lang: str) -> str:

@@ -50,6 +50,8 @@ def test_the_api_cancels_instead_once_and_refuses_after_the_payment(
             ({"channel": "phone", "evidence": "x", "taken_by": "customer"}, 403,
              "customer_choice_needs_admin"),
             ({"channel": "fax", "evidence": "취소해 주세요"}, 422, "channel_unknown"),
+            ({"channel": "phone", "evidence": " x. "}, 422, "consent_words_too_short"),
+            ({"channel": "web", "evidence": "취소해 주세요"}, 422, "web_consent_by_agent"),
             ({"channel": "phone", "evidence": "   "}, 422, None)):  # the schema's: no words
         refused = agent.post(url, json=body)
         assert refused.status_code == status, refused.text
@@ -71,7 +73,7 @@ def test_the_api_cancels_instead_once_and_refuses_after_the_payment(
     again = agent.post(url, json={"channel": "phone", "evidence": "again"}).json()
     assert again["changed"] is False and again["compensation_points"] == 0
     paid = agent.post(f"/api/cases/{case.case_id}/difference-paid", json={"note": "receipt 1"})
-    assert paid.status_code == 409 and paid.json()["details"]["reason"] == "no_difference_owed"
+    assert paid.status_code == 409 and paid.json()["details"]["reason"] == "cancelled_instead"
 
 
 def test_the_api_refuses_once_the_difference_is_paid(
@@ -96,9 +98,12 @@ def test_the_agent_cancels_instead_on_the_case_page(
     page = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
     url = f"/cs/cases/{case.case_id}/cancel-instead"
     assert f'action="{url}"' in page
-    assert ("the order is cancelled, the 39,800 KRW they paid is refunded in full and 5,000 "
+    assert ("the order is cancelled and the 39,800 KRW they paid is refunded in full, and 5,000 "
             "points of compensation are given") in page
     assert "One exception: a customer who has not paid the difference may cancel instead" in page
+    # the script read to the customer offers it too, in their language (Korean)
+    assert ("차액을 내지 않으시려면 대신 주문을 취소하실 수도 있습니다. 그러면 결제하신 39,800원은 전액 "
+            "환불해 드리고 사과의 뜻으로 5,000 포인트를 드립니다.") in page
     blank = client.post(url, data={"csrf_token": csrf_of(page), "evidence": "  ",
                                    "channel": "phone", "back": "case"})
     assert blank.status_code == 422
@@ -151,7 +156,8 @@ def test_the_customer_cancels_instead_on_their_page_in_two_presses(
     assert ("You may also cancel your order instead of paying the difference: as if you had "
             "chosen to cancel in the first place, the 39,800 KRW you paid is refunded in full "
             "and 5,000 points of compensation are yours.") in page
-    assert "Until the difference is paid, the one change you can make is the cancellation" in page
+    assert "Until the difference is paid, the one change you can still make is the cancellation" in page
+    assert "A confirmed choice cannot be changed or undone" not in page
     korean = unescape(client.get(f"/c/{case.token}?lang=ko").text)
     assert "결제하신 39,800원을 전액 환불해 드립니다. 사과의 뜻으로 5,000 포인트도 드립니다." in korean
     url = f"/c/{case.token}/cancel-instead?lang=en"
@@ -167,6 +173,7 @@ def test_the_customer_cancels_instead_on_their_page_in_two_presses(
     assert done.status_code == 303
     after = unescape(client.get(f"/c/{case.token}?lang=en").text)
     assert "Your order is cancelled; what you paid is refunded in full." in after
+    assert 'id="confirmation-sent"' in after  # the cancellation's confirmation
     assert 'id="cancel-instead"' not in after
     with SqlAlchemyUnitOfWork(session_factory) as u:
         row = u.cases.get(case.case_id)
@@ -192,7 +199,8 @@ def test_after_the_payment_the_customer_is_not_offered_it_and_a_sent_form_is_ref
     assert 'id="cancel-instead"' not in shown
     refused = client.post(f"/c/{case.token}/cancel-instead?lang=en",
                           data={"csrf_token": csrf_of(page), "confirmed": "yes"})
-    assert refused.status_code == 422
-    assert "This order cannot be cancelled instead of paying now" in unescape(refused.text)
+    assert refused.status_code == 409  # why, as the desk says it
+    assert ("The difference has already been paid and the items are being sent; cancelling "
+            "now is a return") in unescape(refused.text)
     with SqlAlchemyUnitOfWork(session_factory) as u:
         assert u.cases.get(case.case_id).case.consent.choice.value == OPTIONS[2]

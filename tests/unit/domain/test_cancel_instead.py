@@ -15,7 +15,8 @@ from sagwa.domain.money import Money
 from sagwa.errors import Conflict, IllegalTransition, InvalidInput
 
 DISCOUNT, CANCEL = "buy_at_correct_price_discount", "cancel_with_compensation"
-LATER = NOW + timedelta(days=4)  # after the deadline: a change of mind still counts
+LATER = NOW + timedelta(days=4)
+OWED = Money(418_000, "KRW")  # 3 units at 159,200 less the 59,700 paid  # after the deadline: a change of mind still counts
 
 
 def _discounted():  # type: ignore[no-untyped-def]
@@ -29,7 +30,7 @@ def _discounted():  # type: ignore[no-untyped-def]
 def test_the_cancellation_replaces_an_unpaid_discount_and_stays_resolved() -> None:
     case = _discounted()
     wish = consent(CANCEL, at=LATER, channel="phone", by="agent:park")
-    updated = cancel_instead(case, wish, plan(), paid=None)
+    updated = cancel_instead(case, wish, plan(), paid=None, owed=OWED)
     assert updated.status is CaseStatus.RESOLVED and updated.consent == wish
     assert updated.orders == case.orders
 
@@ -38,7 +39,7 @@ def test_the_refund_is_at_the_price_paid_not_the_discounted_price() -> None:
     case = _discounted()
     wish = consent(CANCEL, at=LATER)
     placed = {1: (2, WRONG.amount_minor), 2: (1, WRONG.amount_minor)}
-    paid_for = as_placed(cancel_instead(case, wish, plan(), paid=None), placed)
+    paid_for = as_placed(cancel_instead(case, wish, plan(), paid=None, owed=OWED), placed)
     assert effects_of_choice(paid_for, wish, plan()) == [
         OrderEffect(1, EffectKind.CANCEL_AND_REFUND, 2, Money(39_800, "KRW")),
         OrderEffect(2, EffectKind.CANCEL_AND_REFUND, 1, Money(19_900, "KRW")),
@@ -49,9 +50,9 @@ def test_the_refund_is_at_the_price_paid_not_the_discounted_price() -> None:
 
 def test_the_same_cancellation_again_is_the_case_unchanged() -> None:
     wish = consent(CANCEL, at=LATER)
-    once = cancel_instead(_discounted(), wish, plan(), paid=None)
+    once = cancel_instead(_discounted(), wish, plan(), paid=None, owed=OWED)
     again = cancel_instead(once, consent(CANCEL, at=LATER + timedelta(hours=1)), plan(),
-                           paid=None, done_before=True)
+                           paid=None, owed=OWED, done_before=True)
     assert again is once
 
 
@@ -59,7 +60,7 @@ def test_a_case_that_chose_the_cancellation_first_is_not_cancelled_instead() -> 
     cancelled = record_choice(lee_case(), consent(CANCEL), plan()).with_trigger(
         CaseTrigger.RESOLVE)
     with pytest.raises(IllegalTransition) as refused:
-        cancel_instead(cancelled, consent(CANCEL, at=LATER), plan(), paid=None)
+        cancel_instead(cancelled, consent(CANCEL, at=LATER), plan(), paid=None, owed=OWED)
     assert refused.value.details["reason"] == "not_a_discount_choice"
     assert "chose cancel_with_compensation" in refused.value.message
 
@@ -67,14 +68,14 @@ def test_a_case_that_chose_the_cancellation_first_is_not_cancelled_instead() -> 
 @pytest.mark.parametrize("choice", ["keep", "talk_to_person", DISCOUNT])
 def test_only_the_cancellation_may_replace_the_discount(choice: str) -> None:
     with pytest.raises(InvalidInput) as refused:
-        cancel_instead(_discounted(), consent(choice, at=LATER), plan(), paid=None)
+        cancel_instead(_discounted(), consent(choice, at=LATER), plan(), paid=None, owed=OWED)
     assert refused.value.details["reason"] == "only_cancel_replaces_discount"
 
 
 def test_not_after_the_difference_was_paid() -> None:
     paid = DifferencePaid(LATER, "agent:park", "transfer 0617")
     with pytest.raises(Conflict) as refused:
-        cancel_instead(_discounted(), consent(CANCEL, at=LATER), plan(), paid=paid)
+        cancel_instead(_discounted(), consent(CANCEL, at=LATER), plan(), paid=paid, owed=OWED)
     assert refused.value.details == {"case_id": "c-lee", "reason": "difference_already_paid"}
 
 
@@ -83,7 +84,7 @@ def test_not_for_a_case_settled_otherwise_or_not_settled() -> None:
     chosen_not_applied = record_choice(lee_case(), consent(DISCOUNT), plan())
     for case in (lee_case(), kept, chosen_not_applied):
         with pytest.raises(IllegalTransition) as refused:
-            cancel_instead(case, consent(CANCEL, at=LATER), plan(), paid=None)
+            cancel_instead(case, consent(CANCEL, at=LATER), plan(), paid=None, owed=OWED)
         assert refused.value.details["reason"] == "not_a_discount_choice"
 
 
@@ -91,12 +92,19 @@ def test_not_when_the_plan_offered_no_cancellation() -> None:
     without = plan(options=["keep", DISCOUNT], cancel_compensation=None)
     case = replace(_discounted(), consent=replace(consent(DISCOUNT), case_id="c-lee"))
     with pytest.raises(InvalidInput) as refused:
-        cancel_instead(case, consent(CANCEL, at=LATER), without, paid=None)
+        cancel_instead(case, consent(CANCEL, at=LATER), without, paid=None, owed=OWED)
     assert refused.value.details["reason"] == "option_not_offered"
 
 
 def test_the_consent_must_be_this_customers() -> None:
     with pytest.raises(IllegalTransition) as refused:
         cancel_instead(_discounted(), consent(CANCEL, at=LATER, case_id="c-kim"), plan(),
-                       paid=None)
+                       paid=None, owed=OWED)
     assert refused.value.details["reason"] == "consent_of_other_case"
+
+
+def test_not_when_the_discount_left_nothing_to_pay() -> None:
+    with pytest.raises(Conflict) as refused:
+        cancel_instead(_discounted(), consent(CANCEL, at=LATER), plan(), paid=None,
+                       owed=Money(0, "KRW"))
+    assert refused.value.details["reason"] == "no_difference_owed"

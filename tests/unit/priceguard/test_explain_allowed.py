@@ -135,3 +135,18 @@ def test_the_batch_keeps_its_short_text_for_the_same_allowed_changes() -> None:
             "within range of its references"]
         assert render_reasons(result, cols, ["KRW"], n_peers=n_peers, lang="ko") == [
             "참고 가격과 비교해 정상 범위"]
+
+
+def test_a_rise_is_never_said_as_its_declared_promotion() -> None:
+    """500,000 → 800,000 with 20% declared is 20% off the list price (1,000,000), but it is a
+    60% rise: said as a rise, not as a sale."""
+    from sagwa.priceguard.explain_allowed import format_allowed_reasons
+
+    said = format_allowed_reasons(
+        new=80_000_000.0 / 100, ref=500_000.0, ref_kind="current", currency="KRW", n_peers=0,
+        promotion_pct=20.0, bases=(("current", 500_000.0), ("recent_median", 500_000.0),
+                                   ("list_price", 1_000_000.0)), match_log=0.12)
+    assert said is not None
+    en, ko = said
+    assert "matches the declared promotion" not in en and "1.6 times" in en
+    assert "할인과 맞습니다" not in ko

@@ -1,5 +1,6 @@
-"""A customer's case over HTTP: read it, record the customer's choice (the only way an order in
-a case is cancelled), the difference paid, cancelling instead of paying it, a contact attempt."""
+"""A customer's case over HTTP: read it, record the customer's choice, the difference paid,
+cancelling instead of paying it (the choice and the cancelling instead are the only ways an
+order in a case is cancelled, both with the customer's consent), a contact attempt."""
 
 from __future__ import annotations
 
@@ -93,7 +94,8 @@ def _taken_by(caller: Account, claimed: str | None) -> str:
 @router.post("/cases/{case_id}/choice", response_model=CasePublic)
 def choose(case_id: int, body: ChoiceCreate, request: Request, uow: Uow,
            caller: AgentCaller) -> CasePublic:
-    """Record the customer's choice (the only way an order in a case can be cancelled)."""
+    """Record the customer's choice (with `cancel-instead`, the only ways an order in a case
+    can be cancelled: both need the customer's consent)."""
     taken_by = _taken_by(caller, body.taken_by)
     desk_cases.record_choice(uow(), case_id=case_id, choice=body.choice, channel=body.channel,
                              evidence=body.evidence, taken_by=taken_by,

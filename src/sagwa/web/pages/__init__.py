@@ -22,6 +22,7 @@ from sagwa.web.pages import (
     auth,
     contact_centre,
     contact_details,
+    contact_instead,
     customer,
     customer_instead,
     customer_phone,
@@ -45,5 +46,5 @@ def install_pages(app: FastAPI, settings: Settings) -> None:
                        same_site="lax", https_only=settings.environment == "production")
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for module in (auth, seller, seller_incidents, review, incidents, contact_centre,
-                   contact_details, customer_phone, customer_instead, customer, notices):
+                   contact_instead, contact_details, customer_phone, customer_instead, customer, notices):
         app.include_router(module.router)

@@ -26,7 +26,6 @@ from sagwa.domain.incidents import CaseStatus
 from sagwa.domain.money import format_money
 from sagwa.errors import InvalidInput, SagwaError
 from sagwa.services.case_lookup import MAX_QUERY, find_cases
-from sagwa.services.desk_cancel_instead import cancel_instead_of_paying
 from sagwa.services.desk_cases import (
     OUTCOMES,
     AttemptLogged,
@@ -55,6 +54,15 @@ router = APIRouter(prefix="/cs", dependencies=[Depends(csrf_protect)], include_i
 #: customer: "please talk to a person", "please contact us" — the agent is that person):
 #: (code, ``details["reason"]``) -> (Korean, English).
 AGENT_TEXTS: dict[tuple[str, str | None], tuple[str, str]] = {
+    ("conflict", "difference_already_paid"): (
+        ("차액 결제가 이미 기록되어 상품을 보냅니다. 이제 취소하려면 반품입니다. 고객에게 반품 절차를 "
+        "안내하고 ‘통화 기록’에 메모를 남겨 주세요."),
+        ("The difference is already recorded as paid and the items are being sent: cancelling "
+        "now is a return. Explain the return to the customer and note it in the call log.")),
+    ("illegal_transition", "not_a_discount_choice"): (
+        "이 건은 할인 구매로 마무리된 건이 아니어서 ‘차액 대신 취소’를 할 수 없습니다.",
+        ("This case was not settled by the discount, so it cannot be cancelled instead of "
+        "paying a difference.")),
     ("illegal_transition", "choice_already_recorded"): (
         ("이 건은 고객의 선택이 이미 기록되어 있어 바꿀 수 없습니다. 기록된 선택에 따른 주문 처리(와 보상)가 "
          "이미 적용되어, sagwa에서는 상담원도 운영자도 선택을 바꾸거나 되돌릴 수 없습니다. 고객이 다른 처리를 "
@@ -353,42 +361,6 @@ def difference_paid(case_id: int, request: Request, account: Agent, uow: Uow,
         flash_in_lang(request, f"#{case_id} 차액 결제는 이미 기록되어 있습니다. 바뀐 것은 없습니다.",
                       f"#{case_id}: the difference was already recorded as paid; nothing was "
                       "changed.")
-    return RedirectResponse(f"/cs/cases/{case_id}", status_code=303)
-
-
-@router.post("/cases/{case_id}/cancel-instead")
-def cancel_instead(case_id: int, request: Request, account: Agent, uow: Uow,
-                   evidence: Annotated[str, Form(max_length=4000)] = "",
-                   channel: Annotated[str, Form(max_length=10)] = "phone",
-                   back: Annotated[str, Form(max_length=10)] = "case") -> Response:
-    """The customer who took the discount asks to cancel instead of paying the difference
-    (``desk_cancel_instead``): their words, and how they asked. Sent twice, it says it was
-    already done."""
-    try:
-        done = cancel_instead_of_paying(uow(), case_id=case_id, channel=channel,
-                                        evidence=evidence, taken_by=account.actor,
-                                        policy=request.app.state.desk_policy,
-                                        links=case_links(request))
-    except SagwaError as exc:
-        return refused_form(request, uow, case_id, "instead",
-                            {"instead_words": evidence, "instead_channel": channel}, exc, back)
-    if done.changed:
-        refund_ko, refund_en = (format_money(done.refund, lang=lang) for lang in ("ko", "en"))
-        sent_ko, sent_en = {"email": (" 고객에게 확인 메일을 보냅니다.",
-                                      " The customer is sent a confirmation by email."),
-                            "sms": (" 고객에게 확인 문자를 보냅니다.",
-                                    " The customer is sent a confirmation by text.")}.get(
-            done.confirmation or "", (" 고객의 메일 주소와 전화번호가 없어 확인 안내를 보내지 못합니다.",
-                                      (" The customer has no address or phone: no confirmation "
-                                      "is sent.")))
-        flash_in_lang(request, f"#{case_id} 차액 대신 주문을 취소했습니다. 결제한 {refund_ko} 전액 "
-                      f"환불하고 보상 {done.compensation_points:,} 포인트를 드렸습니다.{sent_ko}",
-                      f"#{case_id}: cancelled instead of paying the difference; the "
-                      f"{refund_en} paid is refunded in full and {done.compensation_points:,} "
-                      f"points of compensation are given.{sent_en}")
-    else:
-        flash_in_lang(request, f"#{case_id} 이미 차액 대신 취소되었습니다. 바뀐 것은 없습니다.",
-                      f"#{case_id}: already cancelled instead of paying; nothing was changed.")
     return RedirectResponse(f"/cs/cases/{case_id}", status_code=303)
 
 

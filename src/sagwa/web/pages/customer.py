@@ -50,6 +50,7 @@ from sagwa.domain.money import format_money
 from sagwa.domain.particles import with_particle
 from sagwa.errors import Forbidden, IllegalTransition, LateChoiceRefused, SagwaError
 from sagwa.services.case_links import open_case_token
+from sagwa.services.desk_cancel_instead import CONFIRMATION_PURPOSE as INSTEAD_CONFIRMATION
 from sagwa.services.desk_cases import ChoiceResult, record_choice
 from sagwa.services.desk_difference import RECEIPT_PURPOSE
 from sagwa.services.desk_messages import format_when
@@ -190,8 +191,10 @@ def settled_lines(case: CaseFacts, state: str, lang: str,
     discount, what happens about the difference — never the deadline's default, even when
     the choice came after the deadline."""
     row = case.row.case
+    # a closed matter still owing a difference is not quite done: the customer may pay it, or
+    # cancel instead (``CaseFacts.may_cancel_instead``); the lines below say which
     lines = ([_t(lang, "이 건의 처리는 모두 끝났습니다.", "This matter is now closed.")]
-             if state == CLOSED else [])
+             if state == CLOSED and not case.may_cancel_instead else [])
     consent = row.consent
     if row.status in SETTLED and consent is not None:
         if consent.choice is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
@@ -314,7 +317,9 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
         # how the confirmation and the receipt went, as they were sent: not the channel the
         # customer's details would pick today (a walkthrough saw "we emailed you" after an
         # agent swapped a phone for an address; the confirmation had gone by text)
-        confirmation = uow.outbox.latest_of(case_id, "confirmation")
+        # a customer who cancelled instead of paying was confirmed that, not the discount
+        confirmation = (uow.outbox.latest_of(case_id, INSTEAD_CONFIRMATION)
+                        or uow.outbox.latest_of(case_id, "confirmation"))
         receipt = uow.outbox.latest_of(case_id, RECEIPT_PURPOSE)
         now = uow.now()
     gave_up = (calls.attempts_counted  # and not reached since: a later call may have

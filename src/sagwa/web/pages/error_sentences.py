@@ -168,6 +168,13 @@ RULES: tuple[Rule, ...] = (
     _r("invalid_input", "choice", None,
        "고를 수 있는 선택지가 아닙니다. 화면에 보이는 선택지 중에서 골라 주세요.",
        "That is not one of the options offered; please pick one of the options shown."),
+    _r("invalid_input", "evidence", "consent_words_too_short",
+       "고객이 한 말을 그대로 적어 주세요(글자나 숫자 2개 이상).",
+       "Write down what the customer said, in their words (at least 2 letters or digits)."),
+    _r("invalid_input", "channel", "web_consent_by_agent",
+       "웹 요청은 고객이 자기 화면에서 직접 누른 것만 해당합니다. 상담원은 전화, 이메일, 문자로 받은 요청을 기록해 주세요.",
+       "A web request is the customer's own click on their page; record one the customer made "
+       "by phone, email or text."),
     _r("invalid_input", "channel", None,
        "알 수 없는 연락 방법입니다. 목록에 있는 방법 중에서 골라 주세요.",
        "That is not a contact channel we know; please pick one from the list."),
@@ -319,6 +326,10 @@ RULES: tuple[Rule, ...] = (
        "이 건은 할인된 정상가로 구매를 골라 마무리된 건이 아니어서, 차액 대신 취소할 것이 없습니다.",
        "This case was not settled by buying at the discounted correct price, so there is no "
        "difference to cancel instead of paying."),
+    _r("conflict", None, "cancelled_instead",
+       "고객이 차액을 내는 대신 주문 취소를 택해 주문이 취소·환불되었습니다. 그 뒤에 받은 차액은 돌려드려야 합니다.",
+       "The customer chose to cancel instead of paying the difference: the order is cancelled "
+       "and refunded, so a payment taken since must be given back."),
     _r("conflict", None, "difference_already_paid",
        "차액이 이미 결제되어 상품을 보내 드립니다. 지금 취소하시려면 반품이므로 고객센터로 연락해 주세요.",
        "The difference has already been paid and the items are being sent; cancelling now is "
