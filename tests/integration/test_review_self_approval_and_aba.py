@@ -94,10 +94,14 @@ def _applied_behind_the_queue(uow, listing_id: int, price: int) -> None:
 def test_a_price_that_moved_and_came_back_makes_the_held_change_stale(market) -> None:
     uow, clock, ids = market
     held = _held(uow, ids[0], 19_900)
+    with uow() as u:
+        assert u.market.prices_moved_after([held]) == set()
     for price in (150_000, 199_000):
         clock.now += timedelta(hours=1)
         _applied_behind_the_queue(uow, ids[0], price)
     assert _live(uow, ids[0]) == held.old_price
+    with uow() as u:  # what the seller's listing page marks "can no longer be approved"
+        assert u.market.prices_moved_after([held]) == {ids[0]}
     [item] = price_review.review_queue(uow())
     assert item.change.id == held.id
     ko, en = item.stale_ko_en or ("", "")
@@ -149,8 +153,10 @@ def test_an_earlier_change_approved_after_the_proposal_counts_as_a_move(market) 
     with uow() as u:
         assert not u.market.price_moved_after(ids[0], change_id=later.id,
                                               proposed_at=later.proposed_at)
+        assert u.market.prices_moved_after([later]) == set()  # the seller's listing page's
     clock.now += timedelta(minutes=5)
     price_review.approve_price_change(uow(), change_id=earlier.id, reviewer="reviewer:park", reason="checked with the seller")
     with uow() as u:
         assert u.market.price_moved_after(ids[0], change_id=later.id,
                                           proposed_at=later.proposed_at)
+        assert u.market.prices_moved_after([later, earlier]) == {ids[0]}

@@ -8,7 +8,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, func, insert, literal, select, update
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    DateTime,
+    column,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+    values,
+)
 from sqlalchemy.dialects.postgresql import distinct_on
 
 from sagwa.adapters.db.tables import listings, orders, price_changes, products
@@ -286,6 +297,22 @@ class MarketRepository:
             c.listing_id == listing_id, c.id != change_id, c.status.in_(done),
             (c.id > change_id) | (c.decided_at > proposed_at))
         return bool(self.conn.execute(later).scalar_one())
+
+    def prices_moved_after(self, changes: Collection[PriceChangeRecord]) -> set[int]:
+        """The listings of ``changes`` on which another change took effect after that change
+        was proposed (:meth:`price_moved_after` for many changes; one query for all)."""
+        if not changes:
+            return set()
+        done = (PriceChangeStatus.APPLIED.value, PriceChangeStatus.APPROVED.value)
+        held = values(column("listing_id", BigInteger), column("change_id", BigInteger),
+                      column("proposed_at", DateTime(timezone=True)), name="held").data(
+            [(ch.listing_id, ch.id, ch.proposed_at) for ch in changes])
+        c = price_changes.c
+        q = (select(held.c.listing_id).distinct()
+             .select_from(price_changes.join(held, c.listing_id == held.c.listing_id))
+             .where(c.id != held.c.change_id, c.status.in_(done),
+                    (c.id > held.c.change_id) | (c.decided_at > held.c.proposed_at)))
+        return {int(r[0]) for r in self.conn.execute(q)}
 
     def other_seller_prices(self, product_id: int, *, excluding_listing: int,
                             currency: str) -> list[int]:

@@ -27,9 +27,11 @@ def listings_context(uow: SqlAlchemyUnitOfWork, account: Account) -> dict[str, A
         seller = uow.catalog.seller(seller_id)
         lines = uow.reads.seller_listings(seller_id, latest=_LATEST_ACTIONS)
         newest = uow.market.newest_held_changes([line.id for line in lines if line.held])
+        moved = uow.market.prices_moved_after(list(newest.values()))
         now = uow.now()
     attention = {line.id: marks for line in lines
-                 if (marks := attention_of(line, newest.get(line.id), seller_id, now))}
+                 if (marks := attention_of(line, newest.get(line.id), seller_id, now,
+                                           price_moved_since=line.id in moved))}
     return {"seller": seller, "listings": lines, "attention": attention}
 
 
@@ -43,7 +45,7 @@ _PAUSED_FOR = {"listing.paused_by_tripwire": "paused_by_tripwire",
 
 
 def attention_of(line: ListingLine, newest_held: PriceChangeRecord | None, seller_id: int,
-                 now: datetime) -> tuple[str, ...]:
+                 now: datetime, *, price_moved_since: bool = False) -> tuple[str, ...]:
     """What about this listing needs the seller's attention, most pressing first, as codes the
     page labels (``labels.ATTENTION``): paused by the tripwire or for an incident, sent back by
     a reviewer, its first price held for review, a held change no reviewer may approve any
@@ -59,6 +61,9 @@ def attention_of(line: ListingLine, newest_held: PriceChangeRecord | None, selle
     if newest_held is not None:
         listing = Listing(line.id, seller_id, line.product_id, line.price,
                           ListingStatus(line.status))
-        stale = price_review.stale_code(newest_held, listing, now=now)
+        # a price that went away and came back since the proposal is stale too, as the
+        # review queue says (``price_moved_since``: MarketRepository.prices_moved_after)
+        stale = price_review.stale_code(newest_held, listing, now=now,
+                                        price_moved_since=price_moved_since)
         marks.append("stale_change" if stale is not None else "held_change")
     return tuple(marks)
