@@ -234,6 +234,7 @@ def test_a_customer_may_cancel_instead_of_paying_once(
     again = sagwa("incident", "cancel-instead", str(case_id), "--evidence", "again")
     assert again.exit_code == 0
     assert "already cancelled instead; nothing changed" in flat(again.stdout)
+    assert "compensation points 0" in flat(again.stdout)
     refused = sagwa("incident", "cancel-instead", str(first), "--evidence", "취소",
                     "--format", "json")
     assert refused.exit_code == 1, refused.output

@@ -18,7 +18,7 @@ from test_desk_difference import OPTIONS, _answered, _reminders, _status
 
 from sagwa.adapters.db.tables import ledger_postings, outbox, sellers
 from sagwa.domain.money import Money
-from sagwa.errors import Conflict, IllegalTransition, InvalidInput
+from sagwa.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from sagwa.services import desk, desk_cases
 from sagwa.services.desk_cancel_instead import (
     CANCELLED_INSTEAD_ACTION,
@@ -252,3 +252,21 @@ def test_the_seller_page_shows_the_cancelled_order_at_the_price_paid(chosen, sho
         assert shown[order_id].unit_price == Money(19_900, "KRW")
     for order_id in discounted:  # still held for its difference, at the discounted price
         assert shown[order_id].unit_price == Money(159_200, "KRW")
+
+
+def test_a_reminder_queued_with_links_points_to_the_customers_page(shop) -> None:
+    from sagwa.services.case_links import open_case_token
+
+    uow, _clock, _iid, cases, people = _answered(shop, 20, {})
+    desk_cases.record_choice(uow(), case_id=cases[people[1]], choice=OPTIONS[2], channel="web",
+                             evidence="clicked", taken_by="customer", policy=POLICY,
+                             links=LINKS)
+    [(_s, _channel, _to, due, _subject, body)] = _reminders(uow, cases[people[1]])
+    link = body.split("고객님 화면에서 직접 하실 수도 있습니다: ")[1].split()[0]
+    assert link.startswith(f"{LINKS.base_url}/c/")
+    token = link.rsplit("/", 1)[1]
+    # valid for two weeks after the reminder is due
+    assert open_case_token(LINKS.secret, token, now=due + timedelta(days=13)) == (
+        cases[people[1]], people[1])
+    with pytest.raises(Forbidden):  # expired
+        open_case_token(LINKS.secret, token, now=due + timedelta(days=15))

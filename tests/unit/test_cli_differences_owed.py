@@ -81,3 +81,12 @@ def test_a_closed_incident_in_the_list_shows_the_differences_still_owed() -> Non
     assert "differences unpaid" in shown
     assert shown.endswith("3 closed 1 19,900 KRW → 199,000 KRW 2008-06-12 17:30 KST 6 5 "
                           "557,200 KRW 2 cases")
+
+
+def test_points_in_a_result_table_are_grouped_and_ids_are_not(capsys) -> None:  # type: ignore[no-untyped-def]
+    from sagwa.cli.incident_format import print_result
+
+    print_result({"case_id": 12345, "compensation_points": 5000, "changed": True}, "table", "t")
+    shown = capsys.readouterr().out
+    assert "5,000" in shown and "12345" in shown and "12,345" not in shown
+    assert "True" in shown

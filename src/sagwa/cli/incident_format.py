@@ -231,7 +231,15 @@ def print_result(data: dict[str, Any], fmt: str, title: str) -> None:
     if fmt == "json":
         print(json.dumps(data, ensure_ascii=False, default=_json_value))
         return
-    print_rows([(label(k), format_value(v)) for k, v in data.items()], title)
+    print_rows([(label(k), _points(v) if k.endswith("points") else format_value(v))
+                for k, v in data.items()], title)
+
+
+def _points(value: Any) -> str:
+    """A count of points as amounts read, grouped in thousands (5,000, not 5000)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return format_value(value)
 
 
 def print_rows(rows: list[tuple[str, str]], title: str) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sagwa.adapters.db.incident_repo import CaseRow
@@ -117,7 +117,7 @@ def lock_case(uow: SqlAlchemyUnitOfWork, case_id: int) -> CaseRow:
 
 def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOption | str,
                   channel: str, evidence: str, taken_by: str, policy: DeskPolicy,
-                  link_expiry: timedelta = timedelta(days=14)) -> ChoiceResult:
+                  links: LinkMaker | None = None) -> ChoiceResult:
     """Record a customer's choice (web click, email/SMS reply, or an agent on the phone)."""
     with uow:
         now = uow.now()
@@ -142,7 +142,7 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
             _confirm(uow, updated, consent, plan, policy)
             updated = updated.with_trigger(CaseTrigger.RESOLVE)
         uow.cases.save(updated, now, compensation_entry_id=entry_id)
-        not_queued = (_queue_difference_reminder(uow, case_id, policy)
+        not_queued = (_queue_difference_reminder(uow, case_id, policy, links)
                       if consent.choice is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT else None)
         uow.audit.append(AuditEvent(taken_by, "case.choice_recorded", "case", str(case_id),
                                     before={"status": row.case.status.value},
@@ -159,7 +159,7 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
 
 
 def _queue_difference_reminder(uow: SqlAlchemyUnitOfWork, case_id: int,
-                               policy: DeskPolicy) -> str | None:
+                               policy: DeskPolicy, links: LinkMaker | None) -> str | None:
     """Queue the reminder of the discount's difference (recalled once if still unpaid days
     later: ``desk_difference.queue_reminder``); None, or why it could not be (its wording
     refused by the message check, say): the customer's choice is recorded all the same, and
@@ -167,7 +167,7 @@ def _queue_difference_reminder(uow: SqlAlchemyUnitOfWork, case_id: int,
     from sagwa.services.desk_difference import queue_reminder
 
     try:
-        queue_reminder(uow, case_id, policy)
+        queue_reminder(uow, case_id, policy, links)
     except SagwaError as exc:
         return str(exc.details.get("reason") or exc.code)
     return None

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.adapters.db.outbox_repo import LatestMessage
@@ -49,6 +49,8 @@ PAID_ACTION = "case.difference_paid"
 RECEIPT_PURPOSE = "difference_received"
 #: The outbox purpose of the reminder of a difference still unpaid (``queue_reminder``).
 REMINDER_PURPOSE = "difference_reminder"
+#: How long the customer's page link in the reminder stays valid after the reminder is due.
+REMINDER_LINK_LIFETIME = timedelta(days=14)
 #: Why a reminder still waiting is withdrawn.
 PAID_FIRST = "the difference was recorded as paid before its reminder went out"
 
@@ -132,7 +134,8 @@ def receipt_messages(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money,
 
 
 def reminder_messages(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money,
-                      policy: DeskPolicy, *, send_at: datetime) -> list[OutgoingMessage]:
+                      policy: DeskPolicy, *, send_at: datetime,
+                      links: LinkMaker | None = None) -> list[OutgoingMessage]:
     """The one reminder of a difference still unpaid (``difference``), due at ``send_at``: how
     to pay it (through the customer centre), that the items go once it is paid, that the
     order is not cancelled without the customer's consent if they do not, and — where the plan
@@ -143,6 +146,11 @@ def reminder_messages(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money
     assert row.case.consent is not None, "a reminder of the difference follows the choice"
     chosen = row.case.consent.recorded_at
     instead = _cancel_instead_terms(uow, row)
+    # the customer's page, where they may cancel instead themselves: valid for as long after
+    # the reminder as the apology's link was after it went
+    link = (links.for_case(int(row.case.case_id), int(row.case.customer_id),
+                           send_at + REMINDER_LINK_LIFETIME)
+            if links is not None and instead is not None else "")
     return about_the_difference(
         uow, row, difference, policy, purpose=REMINDER_PURPOSE, send_at=send_at,
         subjects=("[사과] 차액이 아직 결제되지 않았습니다",
@@ -150,7 +158,7 @@ def reminder_messages(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money
         when=lambda lang: {"chosen": dm.format_when(chosen, lang),
                            "instead": instead is not None,
                            "paid": format_money(instead[0], lang=lang) if instead else "",
-                           "points": f"{instead[1]:,}" if instead else ""})
+                           "points": f"{instead[1]:,}" if instead else "", "link": link})
 
 
 def _cancel_instead_terms(uow: SqlAlchemyUnitOfWork, row: CaseRow) -> tuple[Money, int] | None:
@@ -167,11 +175,13 @@ def _cancel_instead_terms(uow: SqlAlchemyUnitOfWork, row: CaseRow) -> tuple[Mone
     return figures.paid - figures.refunded, points
 
 
-def queue_reminder(uow: SqlAlchemyUnitOfWork, case_id: int, policy: DeskPolicy) -> int:
+def queue_reminder(uow: SqlAlchemyUnitOfWork, case_id: int, policy: DeskPolicy,
+                   links: LinkMaker | None = None) -> int:
     """Inside the unit of work that recorded case ``case_id``'s discount choice: queue the
     reminder of its difference for ``policy.difference_reminder_after`` later (or the contact
     centre's next opening after that), if the choice left one to pay and the policy sends
-    reminders. How many were queued (0 or 1)."""
+    reminders; with ``links``, it links to the customer's page (where they may cancel instead).
+    How many were queued (0 or 1)."""
     if policy.difference_reminder_after is None:
         return 0
     row = require(uow.cases.get(case_id), "case", case_id)  # as the choice repriced it
@@ -181,7 +191,8 @@ def queue_reminder(uow: SqlAlchemyUnitOfWork, case_id: int, policy: DeskPolicy) 
     # due at a moment the contact centre is open (delivery would hold it until then anyway),
     # so the agent's page and the outbox say when it really goes
     due = next_contact_time(policy.schedule, uow.now() + policy.difference_reminder_after)
-    return enqueue_messages(uow, reminder_messages(uow, row, difference, policy, send_at=due))
+    return enqueue_messages(uow, reminder_messages(uow, row, difference, policy, send_at=due,
+                                                   links=links))
 
 
 def about_the_difference(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money,

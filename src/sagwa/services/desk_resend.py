@@ -164,7 +164,8 @@ def _built(uow: SqlAlchemyUnitOfWork, message: WithdrawnMessage, customer: Custo
         owed = differences_of(uow, [row])[case_id]
         if row.difference_paid is not None or owed.amount_minor <= 0:
             return []
-        return reminder_messages(uow, row, owed, policy, send_at=message.not_before)
+        return reminder_messages(uow, row, owed, policy, send_at=message.not_before,
+                                 links=links)
     if purpose == "defaulted":
         calls = uow.reads.call_records([case_id]).get(case_id)
         if calls is not None and calls.given_up_no_phone:

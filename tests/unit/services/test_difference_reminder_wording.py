@@ -18,14 +18,17 @@ SAYS = {"ko": ("아직 결제되지 않았습니다", "보내 드", "동의 없�
 
 
 #: What cancelling instead would give (``desk_cancel_instead``), where the plan offered it.
-INSTEAD = {"ko": {"instead": True, "paid": "39,800원", "points": "10,000"},
-           "en": {"instead": True, "paid": "39,800 KRW", "points": "10,000"}}
+LINK = "https://shop.example/c/abc.def"
+INSTEAD = {"ko": {"instead": True, "paid": "39,800원", "points": "10,000", "link": LINK},
+           "en": {"instead": True, "paid": "39,800 KRW", "points": "10,000", "link": LINK}}
 INSTEAD_SAYS = {("ko", "email"): "결제하신 39,800원은 전액 환불해 드립니다. 사과의 뜻으로 10,000 포인트도",
-                ("ko", "sms"): "결제 대신 취소를 원하시면 말씀해 주세요(전액 환불, 10,000 포인트).",
+                ("ko", "sms"): "결제 대신 취소를 원하시면 말씀해 주세요(전액 환불, 10,000 포인트): "
+                               "https://shop.example/c/abc.def.",
                 ("en", "email"): "you can cancel your order instead: tell us, and we will refund "
                                  "the 39,800 KRW you paid in full and add 10,000 points",
-                ("en", "sms"): "Rather cancel? Tell us: full refund + 10,000 points."}
-NOT_OFFERED = {"instead": False, "paid": "", "points": ""}
+                ("en", "sms"): "Rather cancel? Tell us: full refund + 10,000 points: "
+                               "https://shop.example/c/abc.def."}
+NOT_OFFERED = {"instead": False, "paid": "", "points": "", "link": ""}
 
 
 @pytest.mark.parametrize("offered", [True, False], ids=["cancel_offered", "no_cancel"])
@@ -50,3 +53,14 @@ def test_a_plan_without_compensation_names_no_points(lang: str) -> None:
         text = dm.render(f"difference_reminder_{channel}", lang, **values)
         assert "포인트" not in text and "points" not in text
         assert check_message(text, kind="follow_up", lang=lang).ok
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_email_links_to_the_customers_page_where_they_may_do_it(lang: str) -> None:
+    text = dm.render("difference_reminder_email", lang, **(VALUES[lang] | INSTEAD[lang]))
+    said = {"ko": f"고객님 화면에서 직접 하실 수도 있습니다: {LINK}",
+            "en": f"You can also do it yourself on your page: {LINK}"}[lang]
+    assert said in text
+    without = dm.render("difference_reminder_email", lang,
+                        **(VALUES[lang] | INSTEAD[lang] | {"link": ""}))
+    assert LINK not in without and "취소를 원하시면" in without or "cancel your order" in without

@@ -99,7 +99,7 @@ def choose(case_id: int, body: ChoiceCreate, request: Request, uow: Uow,
     taken_by = _taken_by(caller, body.taken_by)
     desk_cases.record_choice(uow(), case_id=case_id, choice=body.choice, channel=body.channel,
                              evidence=body.evidence, taken_by=taken_by,
-                             policy=policy_of(request))
+                             policy=policy_of(request), links=case_links(request))
     return get_case(case_id, uow)
 
 

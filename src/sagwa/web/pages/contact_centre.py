@@ -377,7 +377,7 @@ def phone_choice(case_id: int, request: Request, account: Agent, uow: Uow,
                               field="words")
         record_choice(uow(), case_id=case_id, choice=choice, channel="phone",
                       evidence=words.strip(), taken_by=account.actor,
-                      policy=request.app.state.desk_policy)
+                      policy=request.app.state.desk_policy, links=case_links(request))
     except SagwaError as exc:
         return refused_form(request, uow, case_id, "choice", {"choice": choice, "words": words}, exc,
                         back)

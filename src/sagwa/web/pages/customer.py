@@ -57,7 +57,7 @@ from sagwa.services.desk_messages import format_when
 from sagwa.services.desk_outcome_wording import difference_sentence
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
-from sagwa.web.deps import Uow
+from sagwa.web.deps import Uow, case_links
 from sagwa.web.pages.case_facts import CaseFacts, contact, load_case
 from sagwa.web.pages.customer_errors import CustomerRoute, customer_error
 from sagwa.web.pages.error_texts import FormProblem, error_text
@@ -419,7 +419,8 @@ def choose(token: str, request: Request, uow: Uow,
         result = record_choice(uow(), case_id=case_id, choice=choice, channel="web",
                                evidence=f"web case page: pressed {choice!r}"
                                + (" and confirmed what it does" if confirmed == "yes" else ""),
-                               taken_by="customer", policy=request.app.state.desk_policy)
+                               taken_by="customer", policy=request.app.state.desk_policy,
+                               links=case_links(request))
     except SagwaError as exc:
         fresh = case_context(uow(), case_id, customer_id, request.app.state.desk_policy, request)
         return case_page_response(request, token, fresh, problem=exc)
