@@ -270,3 +270,22 @@ def test_a_reminder_queued_with_links_points_to_the_customers_page(shop) -> None
         cases[people[1]], people[1])
     with pytest.raises(Forbidden):  # expired
         open_case_token(LINKS.secret, token, now=due + timedelta(days=15))
+
+
+def test_a_confirmation_waiting_for_a_removed_address_goes_by_text(chosen) -> None:
+    from sagwa.services.customer_contact import change_customer_contact
+
+    uow, _clock, _iid, cases, people = chosen
+    case_id = cases[people[1]]
+    _instead(uow, case_id)
+    [waiting] = _messages(uow, case_id, "cancelled_instead")
+    assert (waiting.channel, waiting.status) == ("email", "pending")
+    done = change_customer_contact(uow(), customer_id=people[1], actor="agent:park",
+                                   policy=POLICY, links=LINKS, email=None)
+    assert done.messages_resent >= 1
+    sent = {m.channel: m for m in _messages(uow, case_id, "cancelled_instead")}
+    assert sent["email"].status == "withdrawn"
+    text = sent["sms"]
+    assert text.status == "pending" and text.idempotency_key.endswith(":to_sms")
+    assert "요청하신 대로 차액 대신 주문을 취소했고, 결제하신 39,800원은 전액 환불해 드립니다." in text.body
+    assert "보상 10,000 포인트는 적립되었습니다." in text.body

@@ -184,3 +184,21 @@ def confirmation_messages(uow: SqlAlchemyUnitOfWork, row: CaseRow, told: _Told,
                            "refund": format_money(told.refund, lang=lang),
                            "points": f"{told.points:,}"},
         incident=incident)
+
+
+def confirmation_again(uow: SqlAlchemyUnitOfWork, row: CaseRow,
+                       policy: DeskPolicy) -> list[OutgoingMessage]:
+    """The confirmation built again from what its audit entry recorded (``desk_resend``: its
+    email address or number was removed before it went); none for a case never cancelled
+    instead."""
+    records = uow.audit.for_entity("case", str(row.case.case_id))
+    done = [r.event for r in records if r.event.action == CANCELLED_INSTEAD_ACTION]
+    if not done or row.case.consent is None or row.case.consent.choice is not CANCEL:
+        return []
+    before, after = done[-1].before or {}, done[-1].after or {}
+    chose = [r.occurred_at for r in records if r.event.action == "case.choice_recorded"]
+    owed, refund = (Money(int(m["amount_minor"]), str(m["currency"]))
+                    for m in (before["difference"], after["refund"]))
+    told = _Told(chose[-1] if chose else row.case.consent.recorded_at, owed, refund,
+                 int(after["compensation_points"]))
+    return confirmation_messages(uow, row, told, policy)

@@ -38,6 +38,8 @@ from sagwa.domain.call_attempts import UNREACHABLE_ACTION
 from sagwa.domain.catalog import Customer
 from sagwa.domain.incidents import UNANSWERED, IncidentStatus
 from sagwa.errors import SagwaError
+from sagwa.services.desk_cancel_instead import CONFIRMATION_PURPOSE as INSTEAD_CONFIRMATION
+from sagwa.services.desk_cancel_instead import confirmation_again
 from sagwa.services.desk_cases import current_plan
 from sagwa.services.desk_difference import (
     RECEIPT_PURPOSE,
@@ -166,6 +168,8 @@ def _built(uow: SqlAlchemyUnitOfWork, message: WithdrawnMessage, customer: Custo
             return []
         return reminder_messages(uow, row, owed, policy, send_at=message.not_before,
                                  links=links)
+    if purpose == INSTEAD_CONFIRMATION:
+        return confirmation_again(uow, row, policy)
     if purpose == "defaulted":
         calls = uow.reads.call_records([case_id]).get(case_id)
         if calls is not None and calls.given_up_no_phone:
