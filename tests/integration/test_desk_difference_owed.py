@@ -12,7 +12,7 @@ from datetime import datetime
 import pytest
 from test_desk import POLICY, publish_notice, shop  # noqa: F401
 from test_desk_difference import OPTIONS, SEOUL, _answered
-from test_listing_lookups_one_query import _reading, statements
+from test_listing_lookups_one_query import _reading
 
 from sagwa.errors import Conflict
 from sagwa.services import desk, desk_cases
@@ -23,6 +23,7 @@ from sagwa.services.desk_difference import (
     record_difference_paid,
 )
 from sagwa.services.desk_status import incident_status, incident_summaries
+from sagwa.testing.statements import statements
 
 
 @pytest.fixture

@@ -5,13 +5,10 @@ latest pause and newest held price change."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Connection, event
 
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.listings import ListingTrigger
@@ -21,6 +18,7 @@ from sagwa.priceguard import load_rules
 from sagwa.services import catalog, desk, listings
 from sagwa.services.price_review import guard_gate
 from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
+from sagwa.testing.statements import statements
 
 SEOUL = ZoneInfo("Asia/Seoul")
 START = datetime(2008, 6, 12, 13, 0, tzinfo=SEOUL)
@@ -46,21 +44,6 @@ def shop(session_factory):
                                        trigger=ListingTrigger.PUBLISH, actor="t")
         ids.append(listing.id)
     return uow, clock, ids, session_factory.kw["bind"]
-
-
-@contextmanager
-def statements(conn: Connection) -> Iterator[list[str]]:
-    """The SQL statements run on ``conn`` inside the block."""
-    seen: list[str] = []
-
-    def count(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    event.listen(conn, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(conn, "before_cursor_execute", count)
 
 
 def _reading(seen: list[str], table: str) -> list[str]:

@@ -78,6 +78,17 @@ def _context() -> Iterator[tuple[Any, Any, Any]]:
         db.close()
 
 
+def _links_if_set(config: Any) -> Any:
+    """The link maker for emails written by a command (the sellers' page, a customer's) where
+    a public address is set; None otherwise: the email then names the page's path, and the
+    command is never held up by checking a derived address (``notify`` checks it)."""
+    from sagwa.services.desk_notify import LinkMaker
+
+    if not config.public_base_url_configured:
+        return None
+    return LinkMaker(config.secret_key, str(config.public_base_url))
+
+
 @app.command()
 @exits_cleanly
 def declare(
@@ -95,15 +106,11 @@ def declare(
 ) -> None:
     """Declare an incident; its listings are paused at once."""
     from sagwa.services import desk
-    from sagwa.services.desk_notify import LinkMaker
 
     with _context() as (config, db, _policy):
         actor = recorded_actor(db.session_factory, actor)
-        # the sellers' email links to their page where a public address is set; declaring is
-        # never held up by checking a derived one (notify checks it), so without one the
-        # email names the page's path
-        links = (LinkMaker(config.secret_key, str(config.public_base_url))
-                 if config.public_base_url_configured else None)
+        # the sellers' email links to their page where a public address is set
+        links = _links_if_set(config)
         row = desk.declare(
             SqlAlchemyUnitOfWork(db.session_factory), listing_ids=listing,
             wrong_price=Money(wrong_price, currency), correct_price=Money(correct_price, currency),
@@ -214,13 +221,11 @@ def close(
     if not reason.strip():
         raise InvalidInput("--reason must say why the incident is closed", field="reason",
                            reason="close_needs_reason")
-    from sagwa.services.desk_notify import LinkMaker
 
     with _context() as (config, db, policy):
         actor = recorded_actor(db.session_factory, actor)
         # the sellers' closing email links to their page where a public address is set
-        links = (LinkMaker(config.secret_key, str(config.public_base_url))
-                 if config.public_base_url_configured else None)
+        links = _links_if_set(config)
         row = desk.close(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
                          actor=actor, reason=reason.strip(), policy=policy, links=links)
     print_result({"incident_id": incident_id, "status": row.incident.status.value}, fmt,
@@ -239,13 +244,11 @@ def difference_paid(
     """Record that a customer paid the difference their discount choice left to pay (paid
     to the customer centre: sagwa takes no payment). Once per case; again changes nothing."""
     from sagwa.services.desk_difference import record_difference_paid
-    from sagwa.services.desk_notify import LinkMaker
 
     with _context() as (config, db, policy):
         actor = recorded_actor(db.session_factory, actor)
         # the sellers' email links to their page where a public address is set (as declaring)
-        links = (LinkMaker(config.secret_key, str(config.public_base_url))
-                 if config.public_base_url_configured else None)
+        links = _links_if_set(config)
         recorded = record_difference_paid(SqlAlchemyUnitOfWork(db.session_factory),
                                           case_id=case_id, actor=actor, note=note, policy=policy,
                                           links=links)
@@ -269,12 +272,10 @@ def cancel_instead(
     are cancelled and what they paid refunded, the compensation is booked, they are confirmed.
     Once per case; again changes nothing. Refused once the difference is recorded as paid."""
     from sagwa.services.desk_cancel_instead import cancel_instead_of_paying
-    from sagwa.services.desk_notify import LinkMaker
 
     with _context() as (config, db, policy):
         actor = recorded_actor(db.session_factory, actor)
-        links = (LinkMaker(config.secret_key, str(config.public_base_url))
-                 if config.public_base_url_configured else None)
+        links = _links_if_set(config)
         done = cancel_instead_of_paying(SqlAlchemyUnitOfWork(db.session_factory),
                                         case_id=case_id, channel=channel, evidence=evidence,
                                         taken_by=actor, policy=policy, links=links)

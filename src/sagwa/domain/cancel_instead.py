@@ -27,7 +27,7 @@ from sagwa.domain.incidents import Case, CaseStatus
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money
 from sagwa.domain.reasons import reason_signs
-from sagwa.errors import Conflict, IllegalTransition, InvalidInput
+from sagwa.errors import Conflict, IllegalTransition, InvalidInput, SagwaError
 
 #: The audit action of a discount replaced by the cancellation (``desk_cancel_instead``).
 CANCELLED_INSTEAD_ACTION = "case.cancelled_instead"
@@ -61,25 +61,42 @@ def cancel_instead(case: Case, consent: ConsentRecord, plan: IncidentPlan, *,
     if (done_before and case.status is CaseStatus.RESOLVED and recorded is not None
             and recorded.choice is CANCEL):
         return case  # already cancelled instead (a double click, a retried request)
+    refused = refusal(case, plan, paid=paid, owed=owed)
+    if refused is not None:
+        raise refused
+    return replace(case, consent=consent)
+
+
+def refusal(case: Case, plan: IncidentPlan, *, paid: DifferencePaid | None,
+            owed: Money) -> SagwaError | None:
+    """Why ``case`` may not be cancelled instead of paying, whoever asks (the refusal
+    :func:`cancel_instead` raises; the pages offer the button only when this is None): it did
+    not settle by the discount, the plan offered no cancellation, the difference is paid
+    (``paid``), or the discount left nothing to pay (``owed``)."""
+    recorded = case.consent
     if (case.status is not CaseStatus.RESOLVED or recorded is None
             or recorded.choice is not DISCOUNT):
         chose = recorded.choice.value if recorded is not None else "nothing yet"
-        raise IllegalTransition(
+        return IllegalTransition(
             f"case {case.case_id} did not settle by buying at the discounted price "
             f"(it is {case.status.value}, chose {chose}): there is no difference to cancel "
             "instead of paying", case_id=case.case_id, reason="not_a_discount_choice")
+    if not plan.offers(CANCEL):
+        offered = ", ".join(sorted(o.value for o in plan.options))
+        return InvalidInput(f"{CANCEL.value} was not offered; the offer was: {offered}",
+                            field="choice", reason="option_not_offered")
     if paid is not None:
-        raise Conflict(
+        return Conflict(
             f"the difference of case {case.case_id} was recorded as paid on "
-            f"{paid.at.astimezone(SEOUL):%Y-%m-%d %H:%M} (Korea time): the items go to the customer; cancelling now is a return, "
-            "not a change of choice", case_id=case.case_id,
-            reason="difference_already_paid")
+            f"{paid.at.astimezone(SEOUL):%Y-%m-%d %H:%M} (Korea time): the items go to the "
+            "customer; cancelling now is a return, not a change of choice",
+            case_id=case.case_id, reason="difference_already_paid")
     if owed.amount_minor <= 0:
-        raise Conflict(
+        return Conflict(
             f"case {case.case_id} owes no difference: the discounted price was not above the "
             "price paid, so the order is sent as it is; cancelling it is a return, not a change "
             "of choice", case_id=case.case_id, reason="no_difference_owed")
-    return replace(case, consent=consent)
+    return None
 
 
 def _check_consent_words(consent: ConsentRecord) -> None:

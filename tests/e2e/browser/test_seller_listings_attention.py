@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 from page_forms import log_in
-from sqlalchemy import Connection, event, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 from world import World
 
@@ -27,6 +25,7 @@ from sagwa.priceguard import load_rules
 from sagwa.services import catalog, listings, tripwire
 from sagwa.services.price_review import guard_gate
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.testing.statements import statements
 
 pytestmark = pytest.mark.e2e
 GATE = guard_gate(load_rules())
@@ -174,33 +173,19 @@ def test_a_seller_with_nothing_to_do_sees_no_count(client: TestClient, world: Wo
     assert 'id="attention-count"' not in page and "data-attention" not in page
 
 
-@contextmanager
-def _statements(conn: Connection) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    event.listen(conn, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(conn, "before_cursor_execute", count)
-
-
 def test_the_list_reads_the_same_number_of_queries_however_many_listings_need_attention(
         client: TestClient, world: World, session_factory: sessionmaker[Session]) -> None:
     log_in(client, "seller_a")
     _held_change(session_factory, world.ipod_a, 19_900)  # one listing marked already
     conn = session_factory.kw["bind"]
-    with _statements(conn) as before:
+    with statements(conn) as before:
         assert client.get("/seller").status_code == 200
     _paused_by_the_tripwire(session_factory, world.speaker_a)
     for n in range(4):
         held = _listing(session_factory, world, f"아이팟 나노 {n}세대", list_price=199_000,
                         price=199_000)
         _promotion_ended(session_factory, _held_change(session_factory, held, 19_900))
-    with _statements(conn) as after:
+    with statements(conn) as after:
         page = client.get("/seller").text
     assert page.count('data-mark="stale_change"') == 4
     assert len(after) == len(before), (before, after)

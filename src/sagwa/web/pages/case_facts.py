@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.adapters.db.outbox_repo import LatestMessage
+from sagwa.domain.cancel_instead import refusal
 from sagwa.domain.case_figures import CaseFigures, case_figures
 from sagwa.domain.catalog import Customer
 from sagwa.domain.compensation import compensation_due
@@ -25,7 +26,7 @@ from sagwa.domain.difference import difference_of
 from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.orders import OrderStatus
-from sagwa.errors import NotFound
+from sagwa.errors import NotFound, SagwaError
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_difference import difference_reminders, reminder_after_payment
 from sagwa.services.desk_policy import DeskPolicy
@@ -75,15 +76,17 @@ class CaseFacts:
         return reminder_after_payment(self.difference_reminder, self.row.difference_paid)
 
     @property
+    def cancel_instead_refusal(self) -> SagwaError | None:
+        """Why the customer may not cancel instead of paying the difference, as the desk
+        refuses it (``cancel_instead.refusal``); None when they may."""
+        return refusal(self.row.case, self.plan, paid=self.row.difference_paid,
+                       owed=self.difference)
+
+    @property
     def may_cancel_instead(self) -> bool:
         """Whether the customer may still cancel instead of paying the difference
-        (``desk_cancel_instead``): the discount left one to pay, it is not recorded as paid, and
-        the plan offered the cancellation."""
-        consent = self.row.case.consent
-        return (consent is not None
-                and consent.choice is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT
-                and self.row.difference_paid is None and self.difference.amount_minor > 0
-                and self.plan.offers(CustomerOption.CANCEL_WITH_COMPENSATION))
+        (``desk_cancel_instead``)."""
+        return self.cancel_instead_refusal is None
 
     @property
     def cancel_points(self) -> int:

@@ -6,14 +6,12 @@ consent). The page offers it only while it can be done (``CaseFacts.may_cancel_i
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from sagwa.domain.cancel_instead import cancel_instead as cancel_instead_of
-from sagwa.domain.consent import CUSTOMER, ConsentRecord
+from sagwa.domain.consent import CUSTOMER
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.money import format_money
 from sagwa.errors import SagwaError
@@ -22,7 +20,6 @@ from sagwa.web.deps import Uow, case_links
 from sagwa.web.pages.case_facts import CaseFacts
 from sagwa.web.pages.customer import case_context, case_page_response, open_link
 from sagwa.web.pages.customer_errors import CustomerRoute
-from sagwa.web.pages.error_texts import FormProblem
 from sagwa.web.pages.rendering import flash_in_lang, render
 from sagwa.web.pages.session import csrf_protect
 
@@ -49,23 +46,6 @@ def instead_terms(case: CaseFacts, lang: str) -> list[tuple[str, str]]:
     return lines
 
 
-def _why_not(case: CaseFacts, now: datetime) -> SagwaError:
-    """Why ``case`` cannot be cancelled instead of paying, as the desk would refuse it (the
-    difference paid, a plan without the cancellation, another choice), for the page to say."""
-    row = case.row.case
-    consent = ConsentRecord(row.case_id, row.customer_id, CustomerOption.CANCEL_WITH_COMPENSATION,
-                            "web", now, PRESSED, CUSTOMER)
-    try:
-        cancel_instead_of(row, consent, case.plan, paid=case.row.difference_paid,
-                       owed=case.difference)
-    except SagwaError as exc:
-        return exc
-    return FormProblem(
-        "이 주문은 지금 차액 대신 취소할 수 없습니다. 도움이 필요하시면 아래 고객센터로 연락 주세요.",
-        "This order cannot be cancelled instead of paying now; if you need help, please "
-        "contact us below.", field="instead")
-
-
 @router.get("/{token}/cancel-instead")
 def cancel_instead_again(token: str) -> Response:
     """The confirm step's address opened again: the case page; nothing was done by it."""
@@ -89,9 +69,9 @@ def cancel_instead(token: str, request: Request, uow: Uow,
         flash_in_lang(request, "이미 주문이 취소되었습니다. 달라진 것은 없습니다.",
                       "Your order is already cancelled; nothing has changed.", lang=lang)
         return RedirectResponse(f"/c/{token}", status_code=303)
-    if not case.may_cancel_instead:
-        return case_page_response(request, token, context,
-                                  problem=_why_not(case, context["now"]))
+    refused = case.cancel_instead_refusal
+    if refused is not None:  # said as the desk says it: paid, not offered, ...
+        return case_page_response(request, token, context, problem=refused)
     if confirmed != "yes":
         return render(request, "customer/confirm_instead.html", {
             **context, "token": token, "here": f"/c/{token}",
