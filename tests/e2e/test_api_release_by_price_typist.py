@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
-from sagwa.web.pages.review import review_context
+from sagwa.web.pages.review_cards import review_context
 
 pytestmark = pytest.mark.e2e
 ApiClientFor = Callable[..., TestClient]  # the client_for fixture (tests/e2e/conftest.py)

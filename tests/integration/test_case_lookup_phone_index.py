@@ -45,7 +45,7 @@ def test_the_phone_lookup_can_use_the_phone_digits_index(shop) -> None:  # noqa:
 
         event.listen(u.conn, "before_cursor_execute", grab)
         try:
-            assert u.reads.open_cases_by_phone("01012340001", limit=21)
+            assert u.reads.cases_by_phone("01012340001", limit=21)
         finally:
             event.remove(u.conn, "before_cursor_execute", grab)
         [(statement, _parameters)] = statements

@@ -196,7 +196,7 @@ def test_the_review_page_counts_everything_waiting_not_only_the_cards_it_shows(m
     says that more are waiting."""
     from sagwa.web.pages.i18n import chooser
     from sagwa.web.pages.rendering import make_templates
-    from sagwa.web.pages.review import review_context
+    from sagwa.web.pages.review_cards import review_context
 
     uow, _clock, ids, product_id = market
     for n in range(3):
@@ -335,7 +335,7 @@ def test_a_first_price_with_nothing_to_compare_it_with_needs_a_reason(market) ->
 
 
 def test_the_review_card_marks_the_reason_required_as_the_release_would(market) -> None:
-    from sagwa.web.pages.review import review_context
+    from sagwa.web.pages.review_cards import review_context
 
     uow, _clock, _ids, product_id = market
     far = _published_at_a_tenth(uow, product_id, by="api:seller-new")

@@ -39,6 +39,7 @@ from sagwa.adapters.db.ledger_repo import StoredEntry
 from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.cli import guard as guard_cli
 from sagwa.cli import incident as incident_cli
+from sagwa.cli import incident_options
 from sagwa.cli.actors import check_claim, recorded_actor
 from sagwa.cli.public_links import check_public_links
 from sagwa.domain import consent, incidents, price_moves, reasons
@@ -1444,7 +1445,7 @@ USE_CASE_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
     # sagwa incident (cli/incident.py; its postmortem's file_unwritable needs a database:
     # tests/e2e/test_cli_incident_limits.py)
     ("invalid_input", "time_malformed",
-     lambda: refusal(lambda: incident_cli.parse_time("next tuesday", "deadline"))),
+     lambda: refusal(lambda: incident_options.parse_time("next tuesday", "deadline"))),
     ("invalid_input", "close_needs_reason", lambda: refusal(
         lambda: incident_cli.close.__wrapped__(1, reason=" "))),  # type: ignore[attr-defined]
     ("invalid_input", "file_unreadable",

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from sagwa.services.desk_report import TimelineEntry
-from sagwa.web.pages.review import price_move_text
+from sagwa.web.pages.review_cards import price_move_text
 from sagwa.web.pages.timeline import timeline_rows
 
 

@@ -37,7 +37,9 @@ def messages() -> None:
 @app.command("lint")
 def lint(
     path: Annotated[str, typer.Argument(help="File to check; '-' reads standard input.")],
-    kind: Annotated[str, typer.Option(help="resolution | notice | follow_up (a receipt after the case is settled)")],
+    kind: Annotated[str, typer.Option(
+        help="resolution | notice | follow_up (a receipt after the case is settled) | "
+             "seller_notice (an email to a seller)")],
     lang: Annotated[str, typer.Option(help="ko | en")],
     output: Annotated[str, typer.Option("--format", help="text | json")] = "text",
 ) -> None:

@@ -12,14 +12,19 @@ choose in the first place.
 
 * :func:`cancel_instead` is the case with the new consent recorded (still resolved);
 * :func:`as_placed` is the case's orders at the price and quantity they were placed at, which
-  the cancellation refunds (the discount raised their unit price; the customer paid the old one).
+  the cancellation refunds (the discount raised their unit price; the customer paid the old one);
+* :func:`replaced_discount` reads back, from a case's audit entries, the discount a
+  cancellation replaced (:class:`ReplacedDiscount`): the case itself keeps only the new choice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
 
+from sagwa.domain.audit import AuditRecord
 from sagwa.domain.consent import Channel, ConsentRecord, check_belongs
 from sagwa.domain.difference import DifferencePaid
 from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
@@ -31,6 +36,8 @@ from sagwa.errors import Conflict, IllegalTransition, InvalidInput, SagwaError
 
 #: The audit action of a discount replaced by the cancellation (``desk_cancel_instead``).
 CANCELLED_INSTEAD_ACTION = "case.cancelled_instead"
+#: The audit action of a choice recorded (``desk_cases.record_choice``): the discount's own.
+CHOICE_RECORDED_ACTION = "case.choice_recorded"
 DISCOUNT = CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT
 CANCEL = CustomerOption.CANCEL_WITH_COMPENSATION
 #: The fewest letters or digits of the customer's words asking to cancel ("취소" is two).
@@ -127,3 +134,40 @@ def as_placed(case: Case, placed: Mapping[int, tuple[int, int]]) -> Case:
                             unit_price=Money(minor, order.unit_price.currency))
         orders.append(order)
     return replace(case, orders=tuple(orders))
+
+
+@dataclass(frozen=True)
+class ReplacedDiscount:
+    """A discount choice the customer replaced by the cancellation, as the audit log keeps it
+    (``case.cancelled_instead``): when it was cancelled and who took the request, the
+    difference left unpaid, the refund and the points booked, and when the discount had been
+    chosen (None when no entry says)."""
+
+    cancelled_at: datetime
+    cancelled_by: str
+    replaced_choice: CustomerOption
+    difference: Money
+    refund: Money
+    compensation_points: int
+    discount_chosen_at: datetime | None = None
+
+
+def replaced_discount(records: Sequence[AuditRecord]) -> ReplacedDiscount | None:
+    """What a case's audit entries (oldest first) say of its latest cancellation instead of
+    paying — with the latest choice recorded before it, the discount's — or None if it was
+    never cancelled instead."""
+    done = [r for r in records if r.event.action == CANCELLED_INSTEAD_ACTION]
+    if not done:
+        return None
+    last = done[-1]
+    before, after = last.event.before or {}, last.event.after or {}
+    chosen = [r.occurred_at for r in records
+              if r.event.action == CHOICE_RECORDED_ACTION and r.seq < last.seq]
+    return ReplacedDiscount(
+        last.occurred_at, last.event.actor, CustomerOption(before.get("choice", DISCOUNT.value)),
+        _money(before["difference"]), _money(after["refund"]),
+        int(after.get("compensation_points") or 0), chosen[-1] if chosen else None)
+
+
+def _money(stored: Mapping[str, Any]) -> Money:
+    return Money(int(stored["amount_minor"]), str(stored["currency"]))

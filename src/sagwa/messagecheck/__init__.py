@@ -4,14 +4,19 @@ Public API::
 
     from sagwa.messagecheck import check_message, Finding, CheckResult
 
-    result = check_message(text, kind="resolution", lang="ko")   # kind: resolution | notice | follow_up
+    result = check_message(text, kind="resolution", lang="ko")
+    # kind: resolution | notice | follow_up | seller_notice
     result.ok            # False when any finding is an error
     result.findings      # tuple[Finding(code, severity, span, message, suggestion), ...]
     result.as_dict()     # {"ok": bool, "findings": [{"code", "severity", "span", "message",
                          #                            "suggestion"}]}
 
 ``follow_up`` (a receipt after the case is settled) gets every check but missing-options,
-missing-deadline and missing-amount.
+missing-deadline and missing-amount. ``seller_notice`` (an email to a seller about an incident
+on their listings) gets missing-contact, threat and blame-shift — with seller-only cues: a
+sanction on their store, blame of the seller written to, customers said to have known — and
+the warnings; no apology, explanation, options or deadline is owed to a seller, and it reports
+cancellations the customers chose, so fait-accompli is not checked.
 
 Unknown kinds or languages raise :class:`sagwa.errors.InvalidInput`.
 

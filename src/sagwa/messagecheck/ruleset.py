@@ -20,7 +20,11 @@ LANGS = ("ko", "en")
 #: ``follow_up``: a message after the customer's case is settled (a receipt: the difference they
 #: paid was received): apology, explanation, contact and tone as any other, but it offers no
 #: options and asks for nothing by a deadline.
-KINDS = ("resolution", "notice", "follow_up")
+#: ``seller_notice``: an email to a seller about an incident on their listings: tone only — no
+#: threat, no blame (of the customers, of the seller, or disclaiming the platform's part) — and
+#: a contact; no apology, explanation or options are owed to a seller, and it reports orders the
+#: customers cancelled, so the fait-accompli cues (said to a customer) do not apply.
+KINDS = ("resolution", "notice", "follow_up", "seller_notice")
 WHENS = ("absent", "present", "long-sentence", "hangul-below", "hangul-above")
 
 

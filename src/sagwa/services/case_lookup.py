@@ -10,22 +10,30 @@ list, and the agent has a case number, a phone number, a name or an email.
 * anything with an ``@`` — an email (exact, any letter case);
 * anything else — a name, Korean or English: exact, a prefix, or a prefix of one of its words.
 
-:func:`find_cases` looks them up among the cases of incidents still open (a closed incident
-takes no choice any more) and, of closed ones, the cases still owing the discount's difference
-(its payment is recorded on the case page), at most ``limit`` of them.
+:func:`find_cases` looks them up among every incident's cases, at most ``limit`` of them:
+open incidents' first (nearest deadline first), then closed incidents' — a customer rings
+about their refund, or to pay or cancel instead of paying a difference, after the incident
+closed. Those still owing the discount's difference come first among them, then the latest.
+Each found case says whether its incident is closed (``FoundCase.closed``: it takes no choice
+any more; its page offers only what the desk still takes on it), and a case cancelled instead
+of paying the difference says which discount it replaced (``LookupResult.instead``, read for
+all the cases found at once).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sagwa.adapters.db.case_lookup_reads import FoundCase
+from sagwa.domain.cancel_instead import CANCEL, ReplacedDiscount
 from sagwa.domain.catalog import domestic_digits
 from sagwa.domain.identifiers import fold_width
 from sagwa.errors import InvalidInput
+from sagwa.services.desk_cancel_instead import replaced_discounts
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 MAX_QUERY = 100
@@ -58,6 +66,8 @@ class LookupResult:
     more: bool
     #: Of ``found``, the cases still owing the discount's difference (items held until paid).
     owing: frozenset[int] = frozenset()
+    #: Of ``found``, the cases cancelled instead of paying it: case id -> the discount replaced.
+    instead: Mapping[int, ReplacedDiscount] = field(default_factory=dict)
 
 
 def read_query(typed: str) -> CaseQuery:
@@ -80,21 +90,22 @@ def read_query(typed: str) -> CaseQuery:
 
 
 def find_cases(uow: SqlAlchemyUnitOfWork, *, typed: str, limit: int = LIMIT) -> LookupResult:
-    """The cases matching what the agent typed (:func:`read_query`): of open incidents, and of
-    closed ones those still owing the discount's difference."""
+    """The cases matching what the agent typed (:func:`read_query`), open incidents' first,
+    then closed ones' (the module docstring)."""
     query = read_query(typed)
     with uow:
         if query.by is LookupBy.CASE_NUMBER:
-            found = uow.reads.open_cases_by_number(int(query.value))
+            found = uow.reads.cases_by_number(int(query.value))
         elif query.by is LookupBy.PHONE:
-            found = uow.reads.open_cases_by_phone(query.value, limit=limit + 1)
+            found = uow.reads.cases_by_phone(query.value, limit=limit + 1)
         elif query.by is LookupBy.EMAIL:
-            found = uow.reads.open_cases_by_email(query.value, limit=limit + 1)
+            found = uow.reads.cases_by_email(query.value, limit=limit + 1)
         else:
-            found = uow.reads.open_cases_by_name(query.value, limit=limit + 1)
+            found = uow.reads.cases_by_name(query.value, limit=limit + 1)
         shown = found[:limit]
         owing_now = _owing(uow, [f.case_id for f in shown if f.took_discount_unpaid])
-    return LookupResult(query, shown, len(found) > limit, owing_now)
+        instead = replaced_discounts(uow, [f.case_id for f in shown if f.choice == CANCEL.value])
+    return LookupResult(query, shown, len(found) > limit, owing_now, instead)
 
 
 def _owing(uow: SqlAlchemyUnitOfWork, case_ids: list[int]) -> frozenset[int]:

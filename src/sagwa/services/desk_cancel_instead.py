@@ -9,7 +9,8 @@ compensation (``desk_cases.book_compensation``: the customer's points, with the 
 platform's shares), withdraws the reminder of the difference, confirms it to the customer
 (email, or text without an address) and, when the incident is already closed — its sellers
 were told which orders wait for a payment — writes to the sellers that those orders are
-cancelled. The audit log keeps the discount choice it replaced (``case.cancelled_instead``).
+cancelled. The audit log keeps the discount choice it replaced (``case.cancelled_instead``;
+:func:`replaced_discounts` reads it back for the pages and the API, a table's cases at once).
 Allowed on a closed incident, as recording a payment is: a customer who cannot pay is not
 left with an order that waits for ever.
 """
@@ -24,8 +25,11 @@ from sagwa.domain.audit import AuditEvent
 from sagwa.domain.cancel_instead import (
     CANCEL,
     CANCELLED_INSTEAD_ACTION,
+    CHOICE_RECORDED_ACTION,
+    ReplacedDiscount,
     as_placed,
     cancel_instead,
+    replaced_discount,
 )
 from sagwa.domain.consent import ConsentRecord, effects_of_choice
 from sagwa.domain.incident_plan import IncidentPlan
@@ -191,14 +195,21 @@ def confirmation_again(uow: SqlAlchemyUnitOfWork, row: CaseRow,
     """The confirmation built again from what its audit entry recorded (``desk_resend``: its
     email address or number was removed before it went); none for a case never cancelled
     instead."""
-    records = uow.audit.for_entity("case", str(row.case.case_id))
-    done = [r.event for r in records if r.event.action == CANCELLED_INSTEAD_ACTION]
-    if not done or row.case.consent is None or row.case.consent.choice is not CANCEL:
+    done = replaced_discount(uow.audit.for_entity("case", str(row.case.case_id)))
+    if done is None or row.case.consent is None or row.case.consent.choice is not CANCEL:
         return []
-    before, after = done[-1].before or {}, done[-1].after or {}
-    chose = [r.occurred_at for r in records if r.event.action == "case.choice_recorded"]
-    owed, refund = (Money(int(m["amount_minor"]), str(m["currency"]))
-                    for m in (before["difference"], after["refund"]))
-    told = _Told(chose[-1] if chose else row.case.consent.recorded_at, owed, refund,
-                 int(after["compensation_points"]))
+    told = _Told(done.discount_chosen_at or row.case.consent.recorded_at, done.difference,
+                 done.refund, done.compensation_points)
     return confirmation_messages(uow, row, told, policy)
+
+
+def replaced_discounts(uow: SqlAlchemyUnitOfWork,
+                       case_ids: list[int]) -> dict[int, ReplacedDiscount]:
+    """Inside an open unit of work: case id -> the discount its customer replaced by the
+    cancellation (``cancel_instead.replaced_discount``), for those of ``case_ids`` cancelled
+    instead of paying — read in one query, however many cases (a page's table of them)."""
+    found = uow.audit.of_entities_with("case", [str(i) for i in case_ids],
+                                       CANCELLED_INSTEAD_ACTION, CHOICE_RECORDED_ACTION,
+                                       having=CANCELLED_INSTEAD_ACTION)
+    return {int(entity_id): done for entity_id, records in found.items()
+            if (done := replaced_discount(records)) is not None}

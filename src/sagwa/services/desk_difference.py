@@ -39,8 +39,9 @@ from sagwa.services.desk_cases import lock_case
 from sagwa.services.desk_money import figures_of_cases
 from sagwa.services.desk_notify import LinkMaker
 from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
-from sagwa.services.desk_wordings import SMS_PRODUCT_CHARS, case_facts
+from sagwa.services.desk_wordings import case_facts, with_names
 from sagwa.services.lookups import require
+from sagwa.services.name_stand_ins import render_checked
 from sagwa.services.outbox import OutgoingMessage, enqueue_messages
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -210,15 +211,12 @@ def about_the_difference(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Mo
     if not recipient:
         return []
     lang, facts = person.locale, case_facts(uow, inc, case)
-    product = facts.product_ko if lang == "ko" else facts.product_en
-    values = {"customer_name": person.name, "product": product,
-              "product_short": dm.shorten_name(product, SMS_PRODUCT_CHARS),
-              "difference": format_money(difference, lang=lang), **when(lang),
+    values = {"difference": format_money(difference, lang=lang), **when(lang),
               "units": sum(o.quantity for o in case.orders
                            if o.status != OrderStatus.CANCELLED.value),
               **dm.contact_values(policy.contact, lang)}
-    body = dm.checked(dm.render(f"{purpose}_{channel}", lang, **values), kind="follow_up",
-                      lang=lang)
+    body = render_checked(f"{purpose}_{channel}", lang, kind="follow_up", facts=facts,
+                          customer_name=person.name, values=with_names(values, lang))
     subject = "" if channel == "sms" else subjects[0] if lang == "ko" else subjects[1]
     return [OutgoingMessage(
         idempotency_key=f"incident:{case.incident_id}:case:{case.case_id}:{purpose}",

@@ -1,7 +1,9 @@
 """Customer messages and notices of the incident desk: rendered from templates, then checked.
 
 Nothing leaves here without passing the message check: :func:`checked` raises
-:class:`~sagwa.errors.MessageRefused` with the findings when a draft fails it.
+:class:`~sagwa.errors.MessageRefused` with the findings when a draft fails it. What it judges is
+the wording, not the names filled in (products, sellers, the customer): those are checked as
+stand-ins (:mod:`sagwa.services.name_stand_ins`).
 
 A particle after a value is written with the ``josa`` filter, which picks the form that fits the
 value: ``{{ seller_name|josa("이(가)") }}`` gives 카메라마당이 / 하늘디지털이 / 사과마켓이, and
@@ -15,7 +17,7 @@ default) is :mod:`sagwa.services.desk_outcome_wording`'s.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
@@ -61,6 +63,11 @@ def render(name: str, lang: str, **values: object) -> str:
     return _env().get_template(f"{name}_{lang}.txt").render(**values).strip()
 
 
+def check(text: str, *, kind: str, lang: str) -> CheckResult:
+    """The message check's result on ``text`` (cached: :func:`_check`)."""
+    return _check(text, kind, lang)
+
+
 @lru_cache(maxsize=2048)
 def _check(text: str, kind: str, lang: str) -> CheckResult:
     """The message check is a pure function of the text (its rules are fixed per process): a
@@ -69,15 +76,25 @@ def _check(text: str, kind: str, lang: str) -> CheckResult:
     return check_message(text, kind=kind, lang=lang)
 
 
-def checked(text: str, *, kind: str, lang: str) -> str:
-    """The text itself if it passes the message check; else MessageRefused with the findings."""
-    result = _check(text, kind, lang)
+def checked(text: str, *, kind: str, lang: str,
+            stand_ins: Mapping[str, str] | None = None) -> str:
+    """The text itself if it passes the message check; else MessageRefused with the findings.
+    ``stand_ins`` (what the text quotes -> what the check reads instead, replaced in that
+    order): names checked as their stand-ins (:mod:`sagwa.services.name_stand_ins`)."""
+    read = text
+    for name, stand_in in (stand_ins or {}).items():
+        read = read.replace(name, stand_in)
+    result = _check(read, kind, lang)
     if not result.ok:
-        findings = result.as_dict()["findings"]
-        codes = ", ".join(sorted({f["code"] for f in findings if f["severity"] == "error"}))
-        raise MessageRefused(f"the {kind} ({lang}) failed the message check: {codes}",
-                             findings=findings, reason="message_check_failed")
+        raise refusal(result.as_dict()["findings"], kind=kind, lang=lang)
     return text
+
+
+def refusal(findings: list[dict[str, object]], *, kind: str, lang: str) -> MessageRefused:
+    """The refusal of a ``kind`` in ``lang`` with these ``findings`` (``Finding.as_dict``)."""
+    codes = ", ".join(sorted({str(f["code"]) for f in findings if f["severity"] == "error"}))
+    return MessageRefused(f"the {kind} ({lang}) failed the message check: {codes}",
+                          findings=findings, reason="message_check_failed")
 
 
 def format_when(moment: datetime, lang: str) -> str:

@@ -44,14 +44,15 @@ from sagwa.services.desk_cases import current_plan
 from sagwa.services.desk_outcome_wording import confirmation_values
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_wordings import (
-    SMS_PRODUCT_CHARS,
     case_facts,
     checked_wordings,
     customer_values,
     defaulted_texts,
     resolution_texts,
+    with_names,
 )
 from sagwa.services.lookups import require
+from sagwa.services.name_stand_ins import render_checked
 from sagwa.services.scheduled import schedule_incident_jobs
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -326,14 +327,12 @@ def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: Consen
     if not recipient:
         return []
     lang = person.locale
-    product = facts.product_ko if lang == "ko" else facts.product_en
-    values = {"customer_name": person.name, "product": product,
-              "product_short": dm.shorten_name(product, SMS_PRODUCT_CHARS),
-              "options_phrase": dm.options_phrase(plan, lang, dm.over_cap(case, plan)),
+    values = {"options_phrase": dm.options_phrase(plan, lang, dm.over_cap(case, plan)),
               **confirmation_values(replace(case, consent=consent), plan, lang),
               **dm.contact_values(policy.contact, lang)}
     template = "confirmation" if channel == "email" else "confirmation_sms"
-    body = dm.checked(dm.render(template, lang, **values), kind="resolution", lang=lang)
+    body = render_checked(template, lang, kind="resolution", facts=facts,
+                          customer_name=person.name, values=with_names(values, lang))
     subject = ("" if channel == "sms" else "[사과] 선택하신 내용을 확인해 드립니다" if lang == "ko"
                else "[sagwa] Your choice is confirmed")
     return [OutgoingMessage(

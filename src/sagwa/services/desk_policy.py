@@ -28,6 +28,7 @@ from sagwa.domain.call_attempts import (
     MIN_MAX_ATTEMPTS,
 )
 from sagwa.domain.contact_hours import ContactSchedule
+from sagwa.domain.difference_follow_up import DEFAULT_FOLLOW_UP_DAYS, MAX_FOLLOW_UP_DAYS
 from sagwa.errors import InvalidInput
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -63,6 +64,10 @@ class DeskPolicy:
     #: How long after the discount choice a difference still unpaid is recalled to the customer
     #: once (``desk_difference.reminder_messages``); None sends no reminder.
     difference_reminder_after: timedelta | None = timedelta(days=DEFAULT_DIFFERENCE_REMINDER_DAYS)
+    #: How long after the discount choice, or after the latest contact since, a difference still
+    #: unpaid is listed for an agent to follow up (``domain.difference_follow_up``); None keeps
+    #: no such list.
+    difference_follow_up_after: timedelta | None = timedelta(days=DEFAULT_FOLLOW_UP_DAYS)
 
 
 # --- value checks: each returns the value to use or raises _BadValue saying what is wrong ---
@@ -108,6 +113,10 @@ def _spacing(value: object) -> int:
 
 def _days(value: object) -> int:
     return _whole(value, 0, MAX_DIFFERENCE_REMINDER_DAYS, "days", " (no reminder)")
+
+
+def _follow_up_days(value: object) -> int:
+    return _whole(value, 0, MAX_FOLLOW_UP_DAYS, "days", " (no follow-up list)")
 
 
 def _flag(value: object) -> bool:
@@ -170,7 +179,8 @@ TABLES: dict[str, dict[str, tuple[Check, bool]]] = {
     },
     "contact": {key: (_text, True) for key in ("phone", "email", "hours_ko", "hours_en")},
     "calls": {"max_attempts": (_attempts, False), "min_spacing_minutes": (_spacing, False)},
-    "difference": {"reminder_after_days": (_days, False)},
+    "difference": {"reminder_after_days": (_days, False),
+                   "follow_up_after_days": (_follow_up_days, False)},
 }
 #: Tables a file may leave out: added after operators had their own files.
 OPTIONAL_TABLES = frozenset({"calls", "difference"})
@@ -251,8 +261,18 @@ def load_desk_policy(path: str | Path | None = None) -> DeskPolicy:
     hours = _table(data, "contact_hours", file)
     sla, contact = _table(data, "sla", file), _table(data, "contact", file)
     calls = _table(data, "calls", file)
-    reminder_days = _table(data, "difference", file).get("reminder_after_days",
-                                                         DEFAULT_DIFFERENCE_REMINDER_DAYS)
+    difference = _table(data, "difference", file)
+    reminder_days = difference.get("reminder_after_days", DEFAULT_DIFFERENCE_REMINDER_DAYS)
+    # not set: as long after the reminder as the built-in policy waits (a file that moved only
+    # the reminder, to 10 days say, still loads: its follow-up comes 4 days after it)
+    follow_up_days = difference.get("follow_up_after_days", DEFAULT_FOLLOW_UP_DAYS + max(
+        reminder_days - DEFAULT_DIFFERENCE_REMINDER_DAYS, 0))
+    if follow_up_days and reminder_days and follow_up_days <= reminder_days:
+        # an agent would call before the reminder went, and the reminder would then arrive
+        # after the call, saying what the customer was just told
+        raise _invalid(file, "difference", "follow_up_after_days",
+                       f"must be later than reminder_after_days ({reminder_days}), or 0 "
+                       f"(got {follow_up_days})", reason="policy_value_invalid")
     return DeskPolicy(
         schedule=_schedule(hours, file),
         notice_sla=timedelta(minutes=sla["public_notice_minutes"]),
@@ -265,4 +285,6 @@ def load_desk_policy(path: str | Path | None = None) -> DeskPolicy:
         min_call_spacing=(timedelta(minutes=calls["min_spacing_minutes"])
                           if "min_spacing_minutes" in calls else DEFAULT_MIN_SPACING),
         difference_reminder_after=timedelta(days=reminder_days) if reminder_days else None,
+        difference_follow_up_after=(timedelta(days=follow_up_days) if follow_up_days
+                                    else None),
     )

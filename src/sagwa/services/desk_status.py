@@ -15,6 +15,7 @@ from sagwa.domain.sla import notice_due_at
 from sagwa.services.desk_difference import DifferencesOwed, differences_owed
 from sagwa.services.desk_money import incident_money
 from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.difference_follow_ups import due_in_incident
 from sagwa.services.lookups import require
 from sagwa.services.notices import outdated_notices
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -75,6 +76,12 @@ class IncidentStatusView:
     notices_outdated: list[dict[str, Any]] = field(default_factory=list)
     #: What those customers owe in all (a Money dict in the incident's currency; appended).
     differences_unpaid_total: dict[str, Any] | None = None
+    #: Of those, how many are due an agent's follow-up now (``domain.difference_follow_up``;
+    #: listed by ``sagwa incident follow-ups``; appended).
+    differences_to_follow_up: int = 0
+    #: Customers who took the discount, then cancelled instead of paying (``choices`` counts
+    #: them with the cancellations: their choice now; appended).
+    cancelled_instead: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         def iso(v: object) -> object:
@@ -120,7 +127,10 @@ def incident_status(uow: SqlAlchemyUnitOfWork, *, incident_id: int,
             calls_owed=uow.reads.calls_owed(incident_id),
             differences_unpaid=owed.cases,
             notices_outdated=[n.as_dict() for n in outdated_notices(uow, incident_id, plan)],
-            differences_unpaid_total=owed.total.as_dict())
+            differences_unpaid_total=owed.total.as_dict(),
+            differences_to_follow_up=due_in_incident(uow, policy, incident_id) if owed.cases
+            else 0,
+            cancelled_instead=uow.reads.cancelled_instead_count(incident_id))
 
 
 def incident_summaries(uow: SqlAlchemyUnitOfWork, *, limit: int,

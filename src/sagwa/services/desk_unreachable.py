@@ -29,6 +29,7 @@ from sagwa.services.desk_notify import LINK_VALID_AFTER_DEADLINE, LinkMaker
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_wordings import after_deadline_values, case_facts, shared_values
 from sagwa.services.lookups import require
+from sagwa.services.name_stand_ins import Values, render_checked
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 SUBJECT = {"ko": "[사과] 전화로 연락드리지 못해 죄송합니다",
@@ -128,17 +129,27 @@ def _messages(uow: SqlAlchemyUnitOfWork, case: Case, plan: IncidentPlan, policy:
     lang = person.locale
     link = (links.for_case(int(case.case_id), int(case.customer_id),
                            uow.now() + LINK_VALID_AFTER_DEADLINE) if links is not None else "")
-    values = after_deadline_values(shared_values(case_facts(uow, inc, case), plan, policy, lang),
-                                   case, plan, lang, person.name, link, **extra)
+
+    def values(facts: dm.IncidentFacts, name: str) -> dict[str, object]:
+        return after_deadline_values(shared_values(facts, plan, policy, lang), case, plan, lang,
+                                     name, link, **extra)
+
+    facts = case_facts(uow, inc, case)
     return [OutgoingMessage(
         idempotency_key=key if channel == channels[0][0] else f"{key}:{channel}",
         purpose=purpose, channel=channel, recipient=recipient, locale=lang,
         subject=subject[lang] if channel == "email" else "",
-        body=_checked(dm.render(f"{purpose}_{channel}", lang, **values), lang, check),
+        body=_body(f"{purpose}_{channel}", lang, check, facts, person.name, values),
         not_before=next_contact_time(policy.schedule, uow.now()),
         incident_id=int(case.incident_id), case_id=int(case.case_id),
         customer_id=int(case.customer_id)) for channel, recipient in channels]
 
 
-def _checked(body: str, lang: str, check: bool) -> str:
-    return dm.checked(body, kind="resolution", lang=lang) if check else body
+def _body(template: str, lang: str, check: bool, facts: dm.IncidentFacts, name: str,
+          values: Values) -> str:
+    """``template`` filled with ``values`` of ``facts`` and ``name``; with ``check``, once it
+    passes the message check (the names as stand-ins: ``name_stand_ins.render_checked``)."""
+    if check:
+        return render_checked(template, lang, kind="resolution", facts=facts,
+                              customer_name=name, values=values)
+    return dm.render(template, lang, **values(facts, name))

@@ -5,7 +5,9 @@ check. Per-customer values (name, units, amount paid, link) are data sagwa fills
 the check runs once per distinct wording — the template rendered for the plan, language and
 channel and for the listings a customer ordered from (each customer is told about the products
 and sellers of their own orders: :func:`case_facts`), for a customer within the plan's keep cap
-and one above it (:func:`wording_samples`) — and a failing wording refuses the whole batch
+and one above it (:func:`wording_samples`), with stand-ins for the names of the products, the
+sellers and the customer (:mod:`sagwa.services.name_stand_ins`: a book called "소송의 기술" is
+no threat) — and a failing wording refuses the whole batch
 (:func:`checked_wordings`) before anything is queued. The apology, its reminder and the note
 after the default are worded here; :mod:`sagwa.services.desk_notify` queues them.
 
@@ -16,7 +18,7 @@ Who the wording says entered the wrong price follows whose account did, on those
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from sagwa.domain.incident_plan import DefaultAction, IncidentPlan, default_outcome
@@ -26,6 +28,7 @@ from sagwa.services import desk_messages as dm
 from sagwa.services.desk_outcome_wording import defaulted_values
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.lookups import require
+from sagwa.services.name_stand_ins import CUSTOMER, Values, stand_in_facts
 from sagwa.services.price_entry import who_entered
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -77,12 +80,22 @@ def _listing_names(uow: SqlAlchemyUnitOfWork, listing_id: int) -> dm.ListingName
 def shared_values(facts: dm.IncidentFacts, plan: IncidentPlan, policy: DeskPolicy,
                   lang: str) -> dict[str, object]:
     """What every customer's message about this incident says, in one language."""
-    product = facts.product_ko if lang == "ko" else facts.product_en
     return {"wrong_date": dm.format_date(facts.incident.window_start, lang),
             "cause_ko": dm.cause(facts, "ko"), "cause_en": dm.cause(facts, "en"),
-            "deadline": dm.format_when(plan.deadline, lang), "product": product,
-            "product_short": dm.shorten_name(product, SMS_PRODUCT_CHARS),
+            "deadline": dm.format_when(plan.deadline, lang), **product_values(facts, lang),
             **dm.contact_values(policy.contact, lang)}
+
+
+def product_values(facts: dm.IncidentFacts, lang: str) -> dict[str, str]:
+    """The products ``facts`` name, in ``lang``: in full, and cut for a text message."""
+    product = facts.product_ko if lang == "ko" else facts.product_en
+    return {"product": product, "product_short": dm.shorten_name(product, SMS_PRODUCT_CHARS)}
+
+
+def with_names(values: Mapping[str, object], lang: str) -> Values:
+    """``values`` with the customer's name and the products named, for
+    ``name_stand_ins.render_checked`` (which gives the real names or their stand-ins)."""
+    return lambda facts, name: {"customer_name": name, **product_values(facts, lang), **values}
 
 
 def customer_values(shared: dict[str, object], plan: IncidentPlan, lang: str, name: str,
@@ -115,8 +128,9 @@ def resolution_texts(values: dict[str, object], lang: str,
 
 
 def _check_wording(facts: dm.IncidentFacts, plan: IncidentPlan, policy: DeskPolicy) -> int:
-    """Run the message check on every wording of :func:`wording_samples`; how many."""
-    samples = wording_samples(facts, plan, policy)
+    """Run the message check on every wording of :func:`wording_samples`, for stand-ins of
+    the products and sellers (``name_stand_ins``: their names are not judged); how many."""
+    samples = wording_samples(stand_in_facts(facts), plan, policy)
     for lang, body in samples:
         dm.checked(body, kind="resolution", lang=lang)
     return len(samples)
@@ -131,7 +145,7 @@ def wording_samples(facts: dm.IncidentFacts, plan: IncidentPlan,
     unit, samples = facts.incident.wrong_price, []
     for lang in ("ko", "en"):
         shared = shared_values(facts, plan, policy, lang)
-        name = "홍길동" if lang == "ko" else "Alex Kim"
+        name = CUSTOMER[lang]
         for case in _sample_cases(facts.incident, plan):
             paid = unit.times(case.units)
             values = customer_values(shared, plan, lang, name, case.units, paid,

@@ -15,7 +15,9 @@ from sagwa.services import desk_messages as dm
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_wordings import incident_facts
 from sagwa.services.idempotency import prior_result, remember
+from sagwa.services.listing_names import listing_names
 from sagwa.services.lookups import require
+from sagwa.services.name_stand_ins import checked_quoting
 from sagwa.services.price_entry import change_that_set
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -154,7 +156,8 @@ def publish_notice_once(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: st
             reconfirmed = _reconfirm_if_outdated(uow, inc, latest, actor, now)
             uow.commit()
             return Published(latest, new=False, reconfirmed=reconfirmed)
-        dm.checked(f"{title}\n\n{body}", kind="notice", lang=lang)
+        checked_quoting(f"{title}\n\n{body}", kind="notice", lang=lang,
+                        names=quoted_names(uow, inc))
         notice = uow.cases.add_notice(incident_id=incident_id, lang=lang, title=title,
                                       body=body, published_by=actor, now=now)
         uow.audit.append(AuditEvent(actor, "notice.published", "incident", str(incident_id), after={
@@ -164,6 +167,14 @@ def publish_notice_once(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: st
         remember(uow, NOTICE_SCOPE, idempotency_key, {"id": notice.id})
         uow.commit()
         return Published(notice, new=True)
+
+
+def quoted_names(uow: SqlAlchemyUnitOfWork, inc: Incident) -> list[str]:
+    """The names a notice of ``inc`` may quote, which the message check does not judge
+    (``name_stand_ins.checked_quoting``): its products' titles (Korean, English) and its
+    sellers' names."""
+    return [name for n in listing_names(uow, inc.listing_ids).values()
+            for name in (n.title, n.title_en or "", n.seller)]
 
 
 #: Idempotency keys of notice publications (``idempotency.prior_result``'s scope).

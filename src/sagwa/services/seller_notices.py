@@ -11,7 +11,9 @@ In Korean, then English (a seller has no
 language of its own in sagwa), to the seller's contact address; a seller without one has only
 their page. Queued in the same transaction as the step (``seller_incident`` in the outbox),
 sent at once: the seller's business, not a customer's evening; each once per incident and
-step.
+step. Checked like every message sagwa sends, as a ``seller_notice``: no threat and no blame
+(of the customers, of the seller, or disclaiming the platform's part), a way to ask; no apology
+or options are owed to a seller.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ SELLER_PURPOSE = "seller_incident"
 DECLARED, NOTIFIED, CLOSED = "declared", "notified", "closed"
 DIFFERENCE_PAID = "difference_paid"
 CANCELLED_INSTEAD = "cancelled_instead"
+LANGS = ("ko", "en")
+#: The seller's name in the copy of an email the message check reads (:func:`check_wording`).
+_SELLER_STAND_IN = {"ko": "판매자", "en": "seller"}
 _SUBJECTS = {
     DECLARED: ("[사과] 가격 오류 사고 {n}번: 주문을 취소하거나 고객께 취소를 요청하지 마세요",
                "[sagwa] Pricing incident {n}: please do not cancel orders or ask customers to"),
@@ -99,29 +104,52 @@ def seller_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, stage: str,
         customers = _customers_on(told, listing_ids)
         if seller is None or not seller.contact_email or (stage == NOTIFIED and not customers):
             continue
-        messages.append(_email(uow, incident, seller, stage, links, partial(
+        messages.append(_email(uow, incident, seller, stage, links, names, partial(
             _stage_values, incident, stage, plan, told, names, listing_ids, customers)))
     return messages
 
 
 def _email(uow: SqlAlchemyUnitOfWork, incident: Incident, seller: Seller, stage: str,
-           links: LinkMaker | None, values: Callable[[str], dict[str, object]],
-           key_suffix: str = "") -> OutgoingMessage:
+           links: LinkMaker | None, names: Mapping[int, ListingName],
+           values: Callable[[str], dict[str, object]], key_suffix: str = "") -> OutgoingMessage:
     """``stage``'s email to ``seller``: its template in Korean, then English, each filled with
     ``values(lang)`` and the parts every seller email has (their name, the incident, the link
     to its page — its path without ``links``); keyed once per incident, seller and stage (and
-    ``key_suffix``: once per case for a stage that happens per case)."""
+    ``key_suffix``: once per case for a stage that happens per case). Each language's subject
+    and body pass the message check (:func:`check_wording`; ``names``: the listings it may
+    name) or nothing is queued."""
     iid = int(incident.incident_id)
     page = f"/seller/incidents/{iid}"
     link = f"{links.base_url.rstrip('/')}{page}" if links is not None else page
-    bodies = [dm.render(f"seller_{stage}_email", lang, seller_name=seller.name,
-                        incident_id=iid, link=link, **values(lang)) for lang in ("ko", "en")]
-    ko, en = _SUBJECTS[stage]
+    subjects = [subject.format(n=iid) for subject in _SUBJECTS[stage]]
+
+    def body(lang: str, seller_name: str) -> str:
+        return dm.render(f"seller_{stage}_email", lang, seller_name=seller_name, incident_id=iid,
+                         link=link, **values(lang))
+
+    for subject, lang in zip(subjects, LANGS, strict=True):
+        check_wording(f"{subject}\n\n{body(lang, _SELLER_STAND_IN[lang])}", lang=lang,
+                      names=names)
     return OutgoingMessage(
         idempotency_key=f"incident:{iid}:seller:{seller.id}:{stage}{key_suffix}",
         purpose=SELLER_PURPOSE, channel="email", recipient=str(seller.contact_email),
-        locale="ko", subject=f"{ko.format(n=iid)} / {en.format(n=iid)}",
-        body="\n\n— English —\n\n".join(bodies), not_before=uow.now(), incident_id=iid)
+        locale="ko", subject=" / ".join(subjects),
+        body="\n\n— English —\n\n".join(body(lang, seller.name) for lang in LANGS),
+        not_before=uow.now(), incident_id=iid)
+
+
+def check_wording(text: str, *, lang: str, names: Mapping[int, ListingName]) -> None:
+    """Refuse a seller email in ``lang`` whose wording fails the message check as a
+    ``seller_notice`` (a threat, blame of the customers or of the seller; no way to ask):
+    :class:`~sagwa.errors.MessageRefused` with the findings, and the caller's step with it.
+
+    The check judges sagwa's wording, not the catalogue's: each listing of ``names`` written
+    as the emails write it (``Title (#7)``) is checked as its number, and the caller puts a
+    stand-in for the seller's name. A book called "The Lawyer" or "소송의 기술" reads as a
+    threat to the check, and must not stop its incident from being declared (its listing
+    paused) or its seller from being told."""
+    dm.checked(text, kind="seller_notice", lang=lang,
+               stand_ins={_title(names, listing_id, lang): f"#{listing_id}" for listing_id in names})
 
 
 def _listings_by_seller(uow: SqlAlchemyUnitOfWork, incident: Incident) -> dict[int, list[int]]:
@@ -217,7 +245,8 @@ def closing_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, links: Lin
         view = seller_view(uow, seller_id=int(seller.id), incident_id=iid, policy=policy,
                            every_case=every_case, money=money)
         if view.orders:
-            messages.append(_email(uow, incident, seller, CLOSED, links,
+            names = {n.listing_id: n for n in view.listings}
+            messages.append(_email(uow, incident, seller, CLOSED, links, names,
                                    partial(_closing_values, view)))
     return messages
 
@@ -266,7 +295,7 @@ def _about_held_orders(uow: SqlAlchemyUnitOfWork, incident: Incident, case: Case
         if not mine or seller is None or not seller.contact_email:
             continue
         points = (charged or {}).get(seller_id, 0)
-        messages.append(_email(uow, incident, seller, stage, links,
+        messages.append(_email(uow, incident, seller, stage, links, names,
                                partial(_order_values, mine, names, points),
                                key_suffix=f":case:{case.case_id}"))
     return messages

@@ -19,6 +19,7 @@ from sagwa.services.unit_of_work import Clock, SqlAlchemyUnitOfWork, utc_now
 from sagwa.web.api import (
     cases,
     catalog,
+    follow_ups,
     incidents,
     ledger,
     market,
@@ -74,7 +75,8 @@ def create_app(settings: Settings, *, database: Database | None = None,
     app.state.desk_policy = load_desk_policy(settings.desk_policy)
     install_error_handlers(app)
     for router in (catalog.router, market.router, review.router, incidents.router,
-                   cases.router, messages.router, ledger.router, seller_incidents.router):
+                   cases.router, follow_ups.router, messages.router, ledger.router,
+                   seller_incidents.router):
         app.include_router(router, responses=ERROR_RESPONSES)
     install_pages(app, settings)
     app.add_middleware(SecurityHeaders)  # outermost of ours; a 500 adds them itself (errors.py)

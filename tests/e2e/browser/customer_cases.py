@@ -14,7 +14,7 @@ from world import POLICY, World
 from sagwa.adapters.db.tables import outbox
 from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
-from sagwa.services import catalog, desk, listings, orders
+from sagwa.services import catalog, desk, desk_cases, listings, orders
 from sagwa.services.case_links import case_token
 from sagwa.services.desk_notify import LinkMaker, notify
 from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
@@ -77,6 +77,28 @@ def notified_two_unit_case(session_factory: sessionmaker[Session], secret: str, 
     token = case_token(secret, case_id=case_id, customer_id=customer,
                        expires_at=datetime.now(UTC) + timedelta(days=30))
     return NotifiedCase(incident, case_id, token, deadline, clock)
+
+
+#: The options of a plan whose discount the customer takes (``discount_chosen``).
+DISCOUNT_OPTIONS = ["keep", "cancel_with_compensation", "buy_at_correct_price_discount"]
+
+
+def discount_chosen(session_factory: sessionmaker[Session], secret: str, world: World, *,
+                    chosen_ago: timedelta) -> NotifiedCase:
+    """김민준's 2 earphones (19,900 paid, 185,000 correct), notified two days before the
+    choice, bought at 20% off ``chosen_ago`` (256,200 KRW more to pay); cancelling would have
+    given 5,000 points."""
+    chosen_at = datetime.now(UTC) - chosen_ago
+    case = notified_two_unit_case(session_factory, secret, world,
+                                  started=chosen_at - timedelta(hours=47),
+                                  options=DISCOUNT_OPTIONS, discount_pct=20,
+                                  cancel_compensation=Money(5_000, KRW))
+    case.clock.now = chosen_at
+    desk_cases.record_choice(SqlAlchemyUnitOfWork(session_factory, case.clock),
+                             case_id=case.case_id, choice=DISCOUNT_OPTIONS[2], channel="web",
+                             evidence="pressed buy at the discount", taken_by="customer",
+                             policy=POLICY)
+    return case
 
 
 def _published_listing(uow: Callable[[], SqlAlchemyUnitOfWork], world: World,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
-from customer_cases import notified_two_unit_case
+from customer_cases import discount_chosen, notified_two_unit_case
 from fastapi.testclient import TestClient
 from page_forms import log_in
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,7 +16,6 @@ from test_pages_access import csrf_of
 from world import POLICY, World
 
 from sagwa.config import Settings
-from sagwa.domain.money import Money
 from sagwa.services import desk_cases
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -26,18 +25,10 @@ OPTIONS = ["keep", "cancel_with_compensation", "buy_at_correct_price_discount"]
 
 def _discounted(world: World, session_factory: sessionmaker[Session],
                 page_settings: Settings):  # type: ignore[no-untyped-def]
-    """김민준's 2 earphones (19,900 paid, 185,000 correct) bought at 20% off (256,200 KRW
-    more to pay); cancelling would have given 5,000 points."""
-    case = notified_two_unit_case(session_factory, page_settings.secret_key, world,
-                                  started=datetime.now(UTC) - timedelta(days=2),
-                                  options=OPTIONS, discount_pct=20,
-                                  cancel_compensation=Money(5_000, "KRW"))
-    case.clock.now = datetime.now(UTC) - timedelta(hours=1)
-    desk_cases.record_choice(SqlAlchemyUnitOfWork(session_factory, case.clock),
-                             case_id=case.case_id, choice=OPTIONS[2], channel="web",
-                             evidence="pressed buy at the discount", taken_by="customer",
-                             policy=POLICY)
-    return case
+    """김민준's 2 earphones (19,900 paid, 185,000 correct) bought at 20% off an hour ago
+    (256,200 KRW more to pay); cancelling would have given 5,000 points."""
+    return discount_chosen(session_factory, page_settings.secret_key, world,
+                           chosen_ago=timedelta(hours=1))
 
 
 def test_the_api_cancels_instead_once_and_refuses_after_the_payment(

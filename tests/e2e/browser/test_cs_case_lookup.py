@@ -75,7 +75,7 @@ def test_wildcards_and_partial_numbers_find_nothing(client: TestClient, world: W
     log_in(client, "agent")
     answer = client.get("/cs/cases", params={"q": q})
     assert _found(answer.text) == []
-    assert 'id="lookup-none"' in answer.text and "종료된 사고의 건은 차액 결제가 남은 건만 찾습니다" in answer.text
+    assert 'id="lookup-none"' in answer.text and "진행 중인 사고와 종료된 사고의 건을 모두 찾았습니다" in answer.text
 
 
 def test_a_result_shows_name_incident_status_choice_and_deadline(client: TestClient,
@@ -104,11 +104,19 @@ def test_an_empty_or_too_long_search_says_what_to_type(client: TestClient, world
     assert client.get("/cs/cases").status_code == 200  # no search yet: just the box
 
 
-def test_cases_of_a_closed_incident_are_not_searched(client: TestClient, world: World) -> None:
+def test_cases_of_a_closed_incident_are_found_marked_closed(client: TestClient,
+                                                           world: World) -> None:
+    """A customer rings about their refund after the incident closed: the agent finds them."""
     log_in(client, "agent")
     _close(client, world.incident)
-    assert _lookup(client, f"#{world.cases['김민준']}") == []
-    assert _lookup(client, "010-1234-0000") == []
+    case_id = world.cases["김민준"]
+    assert _lookup(client, f"#{case_id}") == [case_id]
+    assert _lookup(client, "010-1234-0000") == [case_id]
+    html = client.get("/cs/cases", params={"q": "김민준", "lang": "en"}).text
+    row = re.search(rf'<tr data-case="{case_id}">(.*?)</tr>', html, re.DOTALL)
+    assert row and "data-closed" in row.group(1) and "closed: takes no more choices" in row.group(1)
+    korean = client.get("/cs/cases", params={"q": "김민준", "lang": "ko"}).text
+    assert "종료된 사고: 선택은 더 받지 않음" in korean
 
 
 def test_results_are_bounded_and_say_there_are_more(client: TestClient, world: World) -> None:

@@ -148,8 +148,10 @@ def test_the_api_gives_the_difference_and_records_it_once(
     shown = agent.get(f"/api/cases/{case.case_id}").json()
     assert shown["difference"] == {"amount_minor": 256_200, "currency": "KRW"}
     assert shown["difference_paid_at"] is None
-    assert list(shown)[-5:] == ["difference", "difference_paid_at", "difference_paid_by",
-                                "difference_paid_note", "difference_reminder"]  # appended
+    assert list(shown)[-6:] == ["difference", "difference_paid_at", "difference_paid_by",
+                                "difference_paid_note", "difference_reminder",
+                                "cancelled_instead"]  # appended, in this order
+    assert shown["cancelled_instead"] is None  # the discount stands
     with session_factory() as session:  # as the agent's case page says when it goes
         [(due, channel)] = session.execute(select(outbox.c.not_before, outbox.c.channel).where(
             outbox.c.case_id == case.case_id, outbox.c.purpose == "difference_reminder")).all()
@@ -226,14 +228,17 @@ def test_after_closing_a_case_still_owing_it_is_found_and_recorded(
     client.cookies.clear()
     log_in(client, "agent")
     assert _lookup(client, f"#{case.case_id}") == [case.case_id]
-    assert _lookup(client, "김민준") == [case.case_id]  # not their settled case of the other
+    # both incidents closed: the case still owing a difference comes before the settled one
+    assert _lookup(client, "김민준") == [case.case_id, world.cases["김민준"]]
     found = unescape(client.get("/cs/cases", params={"q": f"#{case.case_id}", "lang": "en"}).text)
     assert "resolved <span class=\"badge held\" data-difference-unpaid>difference unpaid" in found
-    # the box's hint says so too (it said open incidents only)
-    assert ("Search the cases of incidents still open, and of closed incidents the cases still "
-            "owing a difference, by case number") in found
+    assert "closed: takes no more choices" in found
+    # the box's hint says closed incidents' cases are found too, after the open ones
+    assert ("Search the cases by case number, phone number, name (the start is enough) or "
+            "email: open incidents' cases first, then closed incidents' cases, marked closed."
+            ) in found
     korean = unescape(client.get("/cs/cases", params={"lang": "ko"}).text)
-    assert "진행 중인 사고의 건을 찾습니다. 종료된 사고는 차액 결제가 남은 건만 찾습니다." in korean
+    assert "진행 중인 사고의 건이 먼저, 종료된 사고의 건은 그 뒤에 ‘종료’ 표시와 함께 나옵니다." in korean
     page = client.get(f"/cs/cases/{case.case_id}?lang=en").text
     # the script read to the caller still says the difference is owed, not only "closed"
     assert "이 건의 처리는 모두 끝나 더 이상 선택을 받을 수 없습니다. 차액 256,200원은 아직 결제되지 " \
@@ -241,7 +246,10 @@ def test_after_closing_a_case_still_owing_it_is_found_and_recorded(
     assert client.post(f"/cs/cases/{case.case_id}/difference-paid",
                        data={"csrf_token": csrf_of(page), "note": "transfer after closing",
                              "back": "case"}).status_code == 303
-    assert _lookup(client, f"#{case.case_id}") == []  # nothing left to do on it
+    # still found (the customer may ring about it), no longer owing
+    assert _lookup(client, f"#{case.case_id}") == [case.case_id]
+    paid = unescape(client.get("/cs/cases", params={"q": f"#{case.case_id}"}).text)
+    assert "data-difference-unpaid" not in paid and "data-closed" in paid
 
 
 def test_before_choosing_the_customer_and_the_agent_see_what_the_discount_leaves_to_pay(

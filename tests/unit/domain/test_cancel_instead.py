@@ -108,3 +108,29 @@ def test_not_when_the_discount_left_nothing_to_pay() -> None:
         cancel_instead(_discounted(), consent(CANCEL, at=LATER), plan(), paid=None,
                        owed=Money(0, "KRW"))
     assert refused.value.details["reason"] == "no_difference_owed"
+
+
+def _entry(seq: int, action: str, *, before=None, after=None, actor="customer"):  # type: ignore[no-untyped-def]
+    from sagwa.domain.audit import AuditEvent, AuditRecord
+
+    return AuditRecord(seq, NOW + timedelta(hours=seq),
+                       AuditEvent(actor, action, "case", "7", before, after), "0" * 64)
+
+
+def test_the_discount_replaced_is_read_back_from_the_cases_audit_entries() -> None:
+    from sagwa.domain.cancel_instead import ReplacedDiscount, replaced_discount
+    from sagwa.domain.incident_plan import CustomerOption
+
+    chose = _entry(1, "case.choice_recorded", after={"choice": DISCOUNT})
+    cancelled = _entry(3, "case.cancelled_instead", actor="agent:park",
+                       before={"choice": DISCOUNT, "difference_paid": False,
+                               "difference": OWED.as_dict()},
+                       after={"choice": CANCEL, "channel": "phone", "evidence": "취소해 주세요",
+                              "refund": {"amount_minor": 59_700, "currency": "KRW"},
+                              "compensation_points": 5_000, "sellers_told": 0})
+    called = _entry(2, "case.contact_attempted", after={"outcome": "reached"})
+    assert replaced_discount([chose, called, cancelled]) == ReplacedDiscount(
+        cancelled.occurred_at, "agent:park", CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT, OWED,
+        Money(59_700, "KRW"), 5_000, chose.occurred_at)
+    assert replaced_discount([cancelled]).discount_chosen_at is None  # no choice entry kept
+    assert replaced_discount([chose, called]) is None  # never cancelled instead

@@ -14,6 +14,7 @@ from sagwa.services.desk_policy import load_desk_policy
 
 SHIPPED = resources.files("sagwa").joinpath("desk.toml").read_text("utf-8")
 LINE = "reminder_after_days = 3"
+FOLLOW_UP = "follow_up_after_days = 7"
 
 
 def _policy_file(tmp_path: Path, text: str) -> Path:
@@ -31,8 +32,9 @@ def test_the_shipped_policy_reminds_three_days_after_the_choice() -> None:
                                              (0, None)])
 def test_the_days_in_the_file_are_used_and_zero_sends_none(
         tmp_path: Path, days: int, after: timedelta | None) -> None:
-    path = _policy_file(tmp_path, SHIPPED.replace(LINE, f"reminder_after_days = {days}"))
-    assert load_desk_policy(path).difference_reminder_after == after
+    # without the follow-up's own line, which must come later than the reminder
+    text = SHIPPED.replace(LINE, f"reminder_after_days = {days}").replace(FOLLOW_UP, "")
+    assert load_desk_policy(_policy_file(tmp_path, text)).difference_reminder_after == after
 
 
 def test_a_file_without_the_table_reminds_after_three_days(tmp_path: Path) -> None:

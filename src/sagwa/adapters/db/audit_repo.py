@@ -99,6 +99,24 @@ class AuditRepository:
         return self._one_for_entity(entity_type, entity_id, actions, audit_log.c.seq.desc(),
                                     audit_log.c.after[key].as_string() == value)
 
+    def of_entities_with(self, entity_type: str, entity_ids: list[str], *actions: str,
+                         having: str) -> dict[str, list[AuditRecord]]:
+        """Entity id -> its entries with any of ``actions``, oldest first, for those of
+        ``entity_ids`` that have an entry ``having`` (an entity without one is left out):
+        one query, by the ``(entity_type, entity_id)`` index, however many entities."""
+        if not entity_ids:
+            return {}
+        wanted = (audit_log.c.entity_type == entity_type,
+                  audit_log.c.entity_id.in_(entity_ids))
+        marked = select(audit_log.c.entity_id).where(*wanted, audit_log.c.action == having)
+        q = (select(audit_log).where(*wanted, audit_log.c.action.in_(actions),
+                                     audit_log.c.entity_id.in_(marked))
+             .order_by(audit_log.c.seq))
+        out: dict[str, list[AuditRecord]] = {}
+        for row in self.conn.execute(q):
+            out.setdefault(row.entity_id, []).append(_record(row))
+        return out
+
     def _one_for_entity(self, entity_type: str, entity_id: str, actions: tuple[str, ...],
                         order: Any, *where: Any) -> AuditRecord | None:
         q = (select(audit_log).where(audit_log.c.entity_type == entity_type,

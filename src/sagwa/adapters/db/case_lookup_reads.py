@@ -1,5 +1,6 @@
-"""The contact centre's case lookup: open incidents' cases found by number, phone, email or
-name, each with what tells it apart from the customer's others. Nothing here writes.
+"""The contact centre's case lookup: cases found by number, phone, email or name — open
+incidents' first, then closed ones' — each with what tells it apart from the customer's others.
+Nothing here writes.
 """
 
 from __future__ import annotations
@@ -19,14 +20,15 @@ from sagwa.adapters.db.tables import (
     incident_plans,
     incidents,
 )
+from sagwa.domain.incidents import IncidentStatus
 
 
 @dataclass(frozen=True)
 class FoundCase:
     """One case an agent's lookup found, with what tells it apart from the customer's others:
-    whose it is, which incident, how far it got, the choice if any (None until the customer
-    answers), the answer deadline (None before the incident has a plan) and whether the case
-    is on the call list now (:func:`owed_a_call`)."""
+    whose it is, which incident and whether it is closed, how far it got, the choice if any
+    (None until the customer answers), the answer deadline (None before the incident has a
+    plan) and whether the case is on the call list now (:func:`owed_a_call`)."""
 
     case_id: int
     incident_id: int
@@ -43,30 +45,35 @@ class FoundCase:
     #: discount left any to pay is the service's to say: ``case_lookup.find_cases``).
     took_discount_unpaid: bool = False
 
+    @property
+    def closed(self) -> bool:
+        """The case's incident is closed: it takes no choice any more."""
+        return self.incident_status == IncidentStatus.CLOSED.value
+
 
 class CaseLookupReads:
     """The reads of the agents' case lookup (a part of ``ReadRepository``)."""
 
     conn: Connection
 
-    def open_cases_by_number(self, case_id: int) -> list[FoundCase]:
-        """The case with this number, if its incident is still open."""
+    def cases_by_number(self, case_id: int) -> list[FoundCase]:
+        """The case with this number (its incident open or closed)."""
         return _found_cases(self.conn, cases.c.id == case_id, limit=1)
 
-    def open_cases_by_phone(self, digits: str, *, limit: int) -> list[FoundCase]:
-        """Open incidents' cases of customers whose phone, reduced to domestic digits
+    def cases_by_phone(self, digits: str, *, limit: int) -> list[FoundCase]:
+        """The cases of customers whose phone, reduced to domestic digits
         (``tables.domestic_phone_digits``, the expression ``ix_customers_phone_digits``
         indexes), is ``digits`` (already reduced the same way)."""
         return _found_cases(self.conn, domestic_phone_digits(customers.c.phone) == digits,
                             limit=limit)
 
-    def open_cases_by_email(self, email: str, *, limit: int) -> list[FoundCase]:
-        """Open incidents' cases of the customer with this email (any letter case)."""
+    def cases_by_email(self, email: str, *, limit: int) -> list[FoundCase]:
+        """The cases of the customer with this email (any letter case)."""
         return _found_cases(self.conn, func.lower(customers.c.email) == email.lower(),
                             limit=limit)
 
-    def open_cases_by_name(self, name: str, *, limit: int) -> list[FoundCase]:
-        """Open incidents' cases of customers whose name (any letter case) is ``name``, starts
+    def cases_by_name(self, name: str, *, limit: int) -> list[FoundCase]:
+        """The cases of customers whose name (any letter case) is ``name``, starts
         with it, or has a word that does ("Kim" finds "Alex Kim"); exact names first. ``%``
         and ``_`` in ``name`` are plain characters."""
         lowered, wanted = func.lower(customers.c.name), name.lower()
@@ -78,12 +85,10 @@ class CaseLookupReads:
 
 def _found_cases(conn: Connection, where: ColumnElement[bool], *, limit: int,
                  first: ColumnElement[Any] | None = None) -> list[FoundCase]:
-    """Cases of incidents not closed — and, of a closed one, those still owing the discount's
-    difference (a payment can come after closing) — matching ``where`` (over ``cases`` and
-    ``customers``): ``first`` (if given) leads the order, then the nearest deadline, then the
-    case id."""
+    """Cases matching ``where`` (over ``cases`` and ``customers``), at most ``limit``, in the
+    order of :func:`_open_first`, ``first`` (if given) breaking ties within each part."""
     inc = incidents.alias("inc")  # `incidents` itself stays free for owed_a_call's subquery
-    order = [] if first is None else [first]
+    part, by_deadline = _open_first(inc.c.status == IncidentStatus.CLOSED.value)
     q = (select(cases.c.id, cases.c.incident_id, customers.c.name, customers.c.phone,
                 customers.c.email, customers.c.locale, cases.c.status, cases.c.choice,
                 incident_plans.c.deadline, inc.c.status.label("incident_status"),
@@ -92,10 +97,22 @@ def _found_cases(conn: Connection, where: ColumnElement[bool], *, limit: int,
          .join(customers, customers.c.id == cases.c.customer_id)
          .join(inc, inc.c.id == cases.c.incident_id)
          .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
-         .where(or_(inc.c.status != "closed", owes_a_difference()), where)
-         .order_by(*order, incident_plans.c.deadline.asc().nulls_last(), cases.c.id)
+         .where(where)
+         .order_by(part, *([] if first is None else [first]), *by_deadline, cases.c.id)
          .limit(limit))
     return [FoundCase(r.id, r.incident_id, r.name, r.phone, r.email, r.locale, r.status,
                       r.choice, r.deadline, r.incident_status, bool(r.on_call_list),
                       bool(r.took_discount_unpaid))
             for r in conn.execute(q)]
+
+
+def _open_first(closed: ColumnElement[bool]) -> tuple[ColumnElement[Any], list[Any]]:
+    """The lookup's order, as (part, then within a part): open incidents' cases first, nearest
+    deadline first (as the call list goes); then closed incidents' cases still owing the
+    discount's difference (a payment, or a cancellation instead, is still recorded on them);
+    then the other closed ones — a closed incident's, the latest deadline first (the customer
+    rings about a recent one)."""
+    deadline = incident_plans.c.deadline
+    part = case((~closed, 0), (owes_a_difference(), 1), else_=2)
+    return part, [case((~closed, deadline)).asc().nulls_last(),
+                  case((closed, deadline)).desc().nulls_last()]

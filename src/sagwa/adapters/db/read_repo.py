@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Text, case, cast, func, null, select, text
 
 from sagwa.adapters.db.call_list_reads import CallListReads
 from sagwa.adapters.db.case_lookup_reads import CaseLookupReads
+from sagwa.adapters.db.difference_reads import DifferenceReads
 from sagwa.adapters.db.incident_reads import IncidentReads
 from sagwa.adapters.db.tables import audit_log, listings, price_changes, products
 from sagwa.domain.money import Money
@@ -42,7 +43,7 @@ class ListingLine:
     latest_action: str | None = None
 
 
-class ReadRepository(CallListReads, CaseLookupReads, IncidentReads):
+class ReadRepository(CallListReads, CaseLookupReads, DifferenceReads, IncidentReads):
     """Every read-only view the services use, on one connection (``uow.reads``)."""
 
     def __init__(self, conn: Connection) -> None:

@@ -10,11 +10,13 @@ from pydantic import BaseModel, Field, StrictInt
 
 from sagwa.adapters.db.incident_repo import CaseRow, NoticeRow
 from sagwa.adapters.db.outbox_repo import LatestMessage
+from sagwa.domain.cancel_instead import ReplacedDiscount
 from sagwa.domain.case_figures import CaseFigures
 from sagwa.domain.difference import DifferencePaid, difference_of
 from sagwa.domain.money import Money
 from sagwa.errors import InvalidInput
 from sagwa.services import desk, desk_cases, notices
+from sagwa.services.desk_cancel_instead import replaced_discounts
 from sagwa.services.desk_difference import (
     difference_reminders,
     reminder_after_payment,
@@ -97,6 +99,18 @@ class DifferenceReminderPublic(BaseModel):
     after_payment: str | None
 
 
+class CancelledInsteadPublic(BaseModel):
+    """A case whose customer cancelled instead of paying the difference (``choice`` is then
+    the cancellation): ``at`` when (UTC), ``replaced_choice`` the choice it replaced (the
+    discount) and ``replaced_choice_at`` when that was made (null when unknown),
+    ``difference`` what it had left to pay, unpaid."""
+
+    at: datetime
+    replaced_choice: str
+    replaced_choice_at: datetime | None
+    difference: MoneyIO
+
+
 class CasePublic(BaseModel):
     """A case. ``units`` and ``exposure`` are as the customer ordered (exposure = Σ (correct −
     paid) × units ordered, measured at scoping); once a choice took effect ``units_kept`` are
@@ -129,6 +143,9 @@ class CasePublic(BaseModel):
     #: The reminder of the difference (appended); null when the choice left nothing to pay or
     #: none was queued (the policy sends none, the customer has no address or phone).
     difference_reminder: DifferenceReminderPublic | None = None
+    #: Appended: the customer first chose the discount, then cancelled instead of paying the
+    #: difference; null for any other case.
+    cancelled_instead: CancelledInsteadPublic | None = None
 
 
 class NoticePublic(BaseModel):
@@ -142,8 +159,8 @@ class NoticePublic(BaseModel):
     published_at: datetime
 
 
-def case_public(row: CaseRow, figures: CaseFigures,
-                reminder: LatestMessage | None = None) -> CasePublic:
+def case_public(row: CaseRow, figures: CaseFigures, reminder: LatestMessage | None = None,
+                instead: ReplacedDiscount | None = None) -> CasePublic:
     c, f, paid = row.case, figures, row.difference_paid
     return CasePublic(id=int(c.case_id), incident_id=int(c.incident_id),
                       customer_id=int(c.customer_id), status=c.status.value,
@@ -165,7 +182,17 @@ def case_public(row: CaseRow, figures: CaseFigures,
                       difference_paid_at=paid.at if paid else None,
                       difference_paid_by=paid.by if paid else None,
                       difference_paid_note=paid.note if paid else None,
-                      difference_reminder=_reminder_public(reminder, paid))
+                      difference_reminder=_reminder_public(reminder, paid),
+                      cancelled_instead=_instead_public(instead))
+
+
+def _instead_public(instead: ReplacedDiscount | None) -> CancelledInsteadPublic | None:
+    if instead is None:
+        return None
+    return CancelledInsteadPublic(at=instead.cancelled_at,
+                                  replaced_choice=instead.replaced_choice.value,
+                                  replaced_choice_at=instead.discount_chosen_at,
+                                  difference=MoneyIO.of(instead.difference))
 
 
 def _reminder_public(reminder: LatestMessage | None,
@@ -178,13 +205,16 @@ def _reminder_public(reminder: LatestMessage | None,
 
 
 def cases_public(uow: Any, rows: list[CaseRow]) -> list[CasePublic]:
-    """Inside an open unit of work: the rows as :class:`CasePublic`, figures and the reminders
-    of their differences (as the agent's case page reads them) read at once."""
+    """Inside an open unit of work: the rows as :class:`CasePublic`, figures, the reminders
+    of their differences and the discounts cancelled instead of paid (as the agent's case page
+    reads them) read at once."""
     figures = figures_of_cases(uow, rows)
-    reminders = difference_reminders(uow, {int(r.case.case_id): difference_of(
-        r.case, figures[int(r.case.case_id)]) for r in rows})
-    return [case_public(r, figures[int(r.case.case_id)], reminders.get(int(r.case.case_id)))
-            for r in rows]
+    ids = [int(r.case.case_id) for r in rows]
+    reminders = difference_reminders(uow, {i: difference_of(r.case, figures[i])
+                                           for i, r in zip(ids, rows, strict=True)})
+    instead = replaced_discounts(uow, ids)
+    return [case_public(r, figures[i], reminders.get(i), instead.get(i))
+            for i, r in zip(ids, rows, strict=True)]
 
 
 def notice_public(n: NoticeRow) -> NoticePublic:

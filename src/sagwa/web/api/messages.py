@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api", tags=["message check"])
 
 class MessageCheckRequest(Body):
     text: str = Field(max_length=20000)
-    kind: str = Field(pattern="^(resolution|notice|follow_up)$")
+    kind: str = Field(pattern="^(resolution|notice|follow_up|seller_notice)$")
     lang: str = Field(pattern="^(ko|en)$")
 
 

@@ -2,11 +2,14 @@
 an apology, logging each attempt (with the attempts a call owed has had, out of the policy's
 ``max_attempts``), and recording a choice given on the phone in the customer's own words.
 
-The case lookup (``/cs/cases?q=...``) finds any open incident's case — a customer who rang in,
-or one no longer on the list — and a closed incident's case still owing a difference; its page
+The case lookup (``/cs/cases?q=...``) finds any case — a customer who rang in, one no longer
+on the list, or one whose incident is closed (marked so, after the open ones) — and its page
 (``/cs/cases/{id}``) offers the same card: script, record-a-choice and log-a-call (and recording
-the difference as paid). Everything the agent reads is in the page's language; only the
-script, read aloud, is in the customer's (and says so).
+the difference as paid, or cancelling instead of paying it). A closed incident's card offers
+only what the desk still takes on it: no choice, but the call log, the contact details and a
+difference's payment or cancellation. A case cancelled instead of paying says so where its
+choice is shown (``CallCard.instead``). Everything the agent reads is in the page's language;
+only the script, read aloud, is in the customer's (and says so).
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sagwa.adapters.db.call_list_reads import CallRecord, QueuedCase
 from sagwa.adapters.db.incident_repo import CaseRow
+from sagwa.domain.cancel_instead import ReplacedDiscount
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.incidents import CaseStatus
 from sagwa.domain.money import format_money
 from sagwa.errors import InvalidInput, SagwaError
 from sagwa.services.case_lookup import MAX_QUERY, find_cases
+from sagwa.services.desk_cancel_instead import replaced_discounts
 from sagwa.services.desk_cases import (
     OUTCOMES,
     AttemptLogged,
@@ -34,6 +39,7 @@ from sagwa.services.desk_cases import (
 )
 from sagwa.services.desk_difference import record_difference_paid
 from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.difference_follow_ups import read_follow_ups
 from sagwa.services.idempotency import MAX_KEY_LENGTH
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -108,7 +114,9 @@ class CallCard:
     or why not (``customer.answer_state``, the rule the customer's page and the desk follow) —
     a card that cannot take one offers no script asking for it and no choice form, but says
     what was chosen and what the agent can still do; ``calls``: how the calls went (reached,
-    or marked could not be reached), where the page looked it up."""
+    or marked could not be reached), where the page looked it up; ``instead``: the discount
+    the customer replaced by cancelling instead of paying, read on the case page (a case on
+    the call list has none: it is not settled)."""
 
     queued: QueuedCase
     case: CaseFacts
@@ -116,6 +124,7 @@ class CallCard:
     on_list: bool = True
     state: str = OPEN
     calls: CallRecord | None = None
+    instead: ReplacedDiscount | None = None
 
     @property
     def takes_choice(self) -> bool:
@@ -147,7 +156,9 @@ class CallCard:
 
 def queue_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, *,
                   limit: int = 20) -> dict[str, Any]:
-    """The ``limit`` nearest deadlines: an agent works from the top; the rest follow.
+    """The ``limit`` nearest deadlines: an agent works from the top; the rest follow. Under
+    them, the ``limit`` differences unpaid longest past their follow-up
+    (``services.difference_follow_ups``).
 
     Cases, customers and attempts are fetched in batches (per incident), not per card."""
     known: Known = {}
@@ -166,7 +177,12 @@ def queue_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, *,
         cards = [_card(q, facts_for(uow, rows[q.case_id], people[q.customer_id], known)
                        if q.case_id in rows else load_case(uow, q.case_id, known=known),
                        attempts.get(q.case_id, []), now) for q in queued]
+        follow_ups = read_follow_ups(uow, policy, limit=limit)
+    after = policy.difference_follow_up_after
     return {"cards": cards, "outcomes": OUTCOMES, "max_attempts": policy.max_call_attempts,
+            "follow_ups": follow_ups, "follow_up_days": after.days if after else 0,
+            "callback_ko": spacing_words(policy.min_call_spacing, "ko"),
+            "callback_en": spacing_words(policy.min_call_spacing, "en"),
             "contact_ko": contact(policy, "ko"), "contact_en": contact(policy, "en")}
 
 
@@ -176,7 +192,8 @@ def _card(queued: QueuedCase, case: CaseFacts, attempts: list[Any], now: Any) ->
 
 
 def case_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, case_id: int) -> dict[str, Any]:
-    """One case's page, found with the lookup: whether or not it is on the call list."""
+    """One case's page, found with the lookup: whether or not it is on the call list, and
+    whether or not its incident is closed (its card then takes no choice: ``answer_state``)."""
     with uow:
         spacing = policy.min_call_spacing
         queued = require(uow.reads.case_on_desk(case_id, min_spacing=spacing), "case", case_id)
@@ -184,8 +201,10 @@ def case_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, case_id: int) ->
         attempts = uow.reads.attempts_by_case([case_id]).get(case_id, [])
         on_list = uow.reads.owed_call(case_id, min_spacing=spacing) is not None
         calls = uow.reads.call_records([case_id], min_spacing=spacing).get(case_id)
+        instead = replaced_discounts(uow, [case_id]).get(case_id)
         state = answer_state(facts, uow.now())
-    return {"card": CallCard(queued, facts, attempts, on_list, state, calls), "outcomes": OUTCOMES,
+    card = CallCard(queued, facts, attempts, on_list, state, calls, instead)
+    return {"card": card, "outcomes": OUTCOMES,
             "max_attempts": policy.max_call_attempts, "back": "case",
             "here": f"/cs/cases/{case_id}"}
 

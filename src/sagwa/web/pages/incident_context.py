@@ -14,14 +14,15 @@ from sagwa.domain.difference import difference_of
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.money import Money
 from sagwa.domain.price_history import PriceMove
-from sagwa.messagecheck import check_message
 from sagwa.services import notices
+from sagwa.services.desk_cancel_instead import replaced_discounts
 from sagwa.services.desk_money import figures_of_cases
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_report import CASE_STATES
 from sagwa.services.desk_status import incident_status
 from sagwa.services.listing_names import listing_names
 from sagwa.services.lookups import require
+from sagwa.services.name_stand_ins import check_quoting
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.pages.forms import local_input
 
@@ -76,12 +77,15 @@ def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
         calls = uow.reads.call_records([int(r.case.case_id) for r in rows],
                                        min_spacing=policy.min_call_spacing)
         figures = figures_of_cases(uow, rows)
+        # a case cancelled instead of paying keeps only the cancellation: the discount it
+        # replaced is in the audit log, read for the page's cases at once
+        instead = replaced_discounts(uow, [int(r.case.case_id) for r in rows])
         published = uow.cases.notices(incident_id)
         now = uow.now()
     total = sum(status.cases_by_status.values())
     return {
         "s": status, "cases": rows, "names": {i: c.name for i, c in people.items()}, "total": total,
-        "calls": calls, "figures": figures,
+        "calls": calls, "figures": figures, "instead": instead,
         "differences": {int(r.case.case_id): difference_of(r.case, figures[int(r.case.case_id)])
                         for r in rows},
         "case_pages": {"offset": offset, "shown": len(rows), "per": CASES_PER_PAGE,
@@ -144,16 +148,26 @@ def editor_context(uow_factory: Any, incident_id: int, policy: DeskPolicy,
     with uow_factory() as uow:
         published = uow.cases.notices(incident_id)
     draft = _draft(uow_factory, status, published, policy, lang)
-    return {"s": status, "draft": draft, "notice_check": check_draft(draft),
+    return {"s": status, "draft": draft,
+            "notice_check": check_draft(draft, notice_names(uow_factory(), incident_id)),
             "notice_title_max": notices.TITLE_MAX_CHARS}
 
 
-def check_draft(draft: dict[str, str]) -> Any:
-    """The message check's findings on a notice draft; None while its body is empty."""
+def notice_names(uow: SqlAlchemyUnitOfWork, incident_id: int) -> list[str]:
+    """The names the incident's notice may quote, which the check does not judge
+    (``notices.quoted_names``)."""
+    with uow:
+        inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
+        return notices.quoted_names(uow, inc)
+
+
+def check_draft(draft: dict[str, str], names: list[str]) -> Any:
+    """The message check's findings on a notice draft quoting ``names`` (as publishing judges
+    it: ``name_stand_ins.check_quoting``); None while its body is empty."""
     if not draft["body"].strip():
         return None
-    return check_message(f"{draft['title']}\n\n{draft['body']}", kind="notice",
-                         lang=draft["lang"])
+    return check_quoting(f"{draft['title']}\n\n{draft['body']}", kind="notice",
+                         lang=draft["lang"], names=names)
 
 
 def _costs(status: Any, cases: int) -> dict[str, Any] | None:

@@ -16,13 +16,13 @@ from sagwa.domain.incidents import Incident, IncidentStatus, IncidentTrigger
 from sagwa.domain.money import Money
 from sagwa.domain.particles import with_particle
 from sagwa.errors import IllegalTransition, SagwaError
-from sagwa.messagecheck import check_message
 from sagwa.services import desk, desk_cases, notices
 from sagwa.services.actor_names import actor_names
 from sagwa.services.desk_notify import notify
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_report import build_report
 from sagwa.services.lookups import require
+from sagwa.services.name_stand_ins import check_quoting
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow, case_links
 from sagwa.web.pages.error_texts import FormProblem, PageRoute, error_text
@@ -33,6 +33,7 @@ from sagwa.web.pages.incident_context import (
     detail_context,
     editor_context,
     list_context,
+    notice_names,
 )
 from sagwa.web.pages.rendering import flash_in_lang, render, sent_form_key, seoul
 from sagwa.web.pages.session import Operator, csrf_protect
@@ -218,11 +219,13 @@ def _save_plan(uow: SqlAlchemyUnitOfWork, incident_id: int, typed: dict[str, Any
 
 
 @router.post("/{incident_id}/notice/check", response_class=HTMLResponse)
-def check_notice(incident_id: int, request: Request, account: Operator,
+def check_notice(incident_id: int, request: Request, account: Operator, uow: Uow,
                  title: Title = "", body: Text = "", lang: Short = "ko") -> Response:
-    """htmx partial: the message check's findings on the notice as it is typed."""
-    result = check_message(f"{title.strip()}\n\n{body.strip()}", kind="notice",
-                           lang="en" if lang == "en" else "ko")
+    """htmx partial: the message check's findings on the notice as it is typed (the names it
+    quotes not judged, as publishing judges it)."""
+    result = check_quoting(f"{title.strip()}\n\n{body.strip()}", kind="notice",
+                           lang="en" if lang == "en" else "ko",
+                           names=notice_names(uow(), incident_id))
     return render(request, "incidents/_findings.html", {"result": result,
                                                         "empty": not body.strip()})
 
@@ -242,7 +245,9 @@ def publish(incident_id: int, request: Request, account: Operator, uow: Uow, tit
         said = error_text(exc, lang_of(request))
         if exc.code == "idempotency_key_reused":
             said = _FORM_SENT_AGAIN[0 if lang_of(request) == "ko" else 1]
-        editor = {"draft": draft, "notice_check": check_draft(draft), "notice_problem": said}
+        names = notice_names(uow(), incident_id)
+        editor = {"draft": draft, "notice_check": check_draft(draft, names),
+                  "notice_problem": said}
         return _page_again(request, uow, incident_id, exc, editor=editor,
                            notice_lang=draft["lang"])
     version = published.notice.version

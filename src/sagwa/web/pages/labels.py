@@ -231,7 +231,7 @@ ATTENTION: dict[str, Label] = {
 }
 
 #: Why a held change can no longer be approved, by its ``price_review.stale_code``, for the
-#: label of its reason field on the review card (``review.ReviewCard.only_reject``): the start of
+#: label of its reason field on the review card (``review_cards.ReviewCard.only_reject``): the start of
 #: a Korean sentence ("… 이 변경은 승인할 수 없고") and the end of an English one ("it cannot be
 #: approved …").
 STALE_WHY: dict[str, tuple[str, str]] = {

@@ -8,47 +8,35 @@ the longest waiting first. A reason is typed in a text area, so Enter never deci
 Decisions post through htmx (the whole page comes back in place): a refusal comes back with
 its card's error focused and scrolled to, a summary at the top, and the address of the queue
 (a reload does not post again); without script the refusal is the page at the post's address,
-as before."""
+as before.
+
+The cards the queue shows, and the context that lists them, are built in ``review_cards``."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import partial
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from markupsafe import Markup
 from pydantic import AfterValidator
 
 from sagwa.domain.listings import ListingStatus, ListingTrigger
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.particles import fill_particles, with_particle
-from sagwa.domain.price_moves import PriceReference
-from sagwa.domain.pricing import PriceChangeStatus, Promotion
-from sagwa.errors import Forbidden, SagwaError
-from sagwa.priceguard import ChangeEvidence, PriceRules
-from sagwa.priceguard.explain import percent_text
-from sagwa.services import actor_names, listings, price_review
-from sagwa.services.listing_holds import release_reference
-from sagwa.services.listings import HeldListing
-from sagwa.services.price_review import (
-    QueueOrder,
-    ReviewItem,
-    check_not_own_change,
-    gather_evidence,
-)
-from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.domain.pricing import PriceChangeStatus
+from sagwa.errors import SagwaError
+from sagwa.priceguard import PriceRules
+from sagwa.services import listings, price_review
+from sagwa.services.price_review import QueueOrder
 from sagwa.web.deps import Rules, Uow
 from sagwa.web.pages.error_texts import PageRoute, error_text
 from sagwa.web.pages.forms import parse_int
 from sagwa.web.pages.i18n import lang_of
-from sagwa.web.pages.labels import LISTING_STATUS, STALE_WHY
+from sagwa.web.pages.labels import LISTING_STATUS
 from sagwa.web.pages.rendering import flash_in_lang, render
+from sagwa.web.pages.review_cards import review_context
 from sagwa.web.pages.session import Reviewer, csrf_protect
-from sagwa.web.pages.sparkline import sparkline
 
 router = APIRouter(prefix="/ops/review", dependencies=[Depends(csrf_protect)],
                    include_in_schema=False, route_class=PageRoute)
@@ -56,140 +44,8 @@ router = APIRouter(prefix="/ops/review", dependencies=[Depends(csrf_protect)],
 QUEUE = "/ops/review"
 
 
-@dataclass(frozen=True)
-class ReviewCard:
-    item: ReviewItem
-    evidence: ChangeEvidence
-    spark: Markup
-    move: tuple[str, str]
-    """How far the price moves, in Korean and English (:func:`price_move_text`)."""
-    own: bool
-    """The viewer proposed it: the service refuses their approval (``own_change``)."""
-    approval_rule: str | None = None
-    """Why approving it needs a reason (``price_review.approval_rule_in``: ``big_move``,
-    ``first_price`` or the policy the guard held it by), or None."""
-    proposer: str | None = None
-    """The proposer's account as people know it (a seller's name), or None: unknown."""
-
-    @property
-    def needs_reason(self) -> bool:
-        return self.approval_rule is not None
-
-    @property
-    def only_reject(self) -> tuple[str, str] | None:
-        """A change no one may approve any more (``item.stale_code``): the label of its reason
-        field, in Korean and English — that only rejecting is left, with a reason the seller
-        reads, and why approving is not; None while it may be approved."""
-        code = self.item.stale_code
-        if code is None:
-            return None
-        why_ko, why_en = STALE_WHY.get(code, ("더 이상", "any more (see why above)"))
-        ko = f"거절 사유 (필수, 판매자에게 보입니다). {why_ko} 이 변경은 승인할 수 없고 거절만 할 수 있습니다."
-        en = ("Reason for rejecting (required; the seller sees it). This change can only be "
-              f"rejected: it cannot be approved {why_en}.")
-        return ko, en
-
-
-@dataclass(frozen=True)
-class HeldListingCard:
-    held: HeldListing
-    evidence: ChangeEvidence
-    own: bool
-    """The viewer published it or typed its price: the service refuses their release
-    (``own_held_listing``)."""
-    needs_reason: bool = False
-    """Releasing it needs a reason (``release_needs_reason``): its first price is half or less,
-    or twice or more, of ``reference`` — or ``reference`` is None: nothing to compare it with."""
-    reference: PriceReference | None = None
-    names: dict[str, str] | None = None
-    """Audit-log names as people know them (``services.actor_names``)."""
-
-
-def price_move_text(old_minor: int, new_minor: int) -> tuple[str, str]:
-    """The card's badge, in Korean and English: ``-65%``-style, one decimal, by the rule the
-    guard's reasons follow (``priceguard.explain.percent_text``): a drop to almost nothing is ``-99.9%``,
-    never ``-100%`` (that would read as free), and a move under 0.1% says so instead of
-    ``+0.0%``."""
-    if old_minor <= 0:
-        return "—", "—"
-    if new_minor == old_minor:
-        return "0%", "0%"
-    sign = "+" if new_minor > old_minor else "-"
-    size = abs(new_minor - old_minor) / old_minor * 100
-    if size < 0.1:
-        up = sign == "+"
-        return (f"{'인상' if up else '인하'} 0.1% 미만",
-                f"{'up' if up else 'down'} less than 0.1%")
-    text = percent_text(size, decimals=1).removesuffix(".0")  # -90%, not -90.0%
-    return f"{sign}{text}%", f"{sign}{text}%"
-
-
-def _refuses(rule: Callable[[], None]) -> bool:
-    """Whether a service's rule refuses the viewer, so the page leaves out that button."""
-    try:
-        rule()
-    except Forbidden:
-        return True
-    return False
-
-
 def queue_order(value: str | None) -> QueueOrder:
     return "oldest" if value == "oldest" else "risk"
-
-
-def review_context(uow: SqlAlchemyUnitOfWork, *, viewer: str, rules: PriceRules | None = None,
-                   order: QueueOrder = "risk", limit: int = 50,
-                   lang: str = "ko") -> dict[str, Any]:
-    """Both queues as the reviewer ``viewer`` (an audit-log name) sees them: ``limit`` of each
-    in ``order`` (the riskiest first, or the oldest), and how many wait in all. With the guard's
-    ``rules``, a held listing whose price moved since its hold carries the guard's judgement of
-    its current price."""
-    items = price_review.review_queue(uow, limit=limit, order=order)
-    held = listings.held_listings(uow, limit=limit, riskiest_first=order == "risk")
-    if rules is not None:
-        held = price_review.judge_moved_holds(uow, held, rules)
-    totals = {"changes": price_review.held_change_count(uow),
-              "listings": listings.held_listing_count(uow)}
-    with uow:
-        names = actor_names.actor_names(uow, _actors(items, held))
-        return {"cards": [_change_card(uow, item, viewer, names, lang) for item in items],
-                "held_cards": [_held_card(uow, h, viewer, names) for h in held],
-                "totals": totals, "order": order, "names": names}
-
-
-def _actors(items: list[ReviewItem], held: list[HeldListing]) -> set[str]:
-    found = {i.change.proposed_by for i in items}
-    found |= {h.hold.held_by for h in held if h.hold}
-    found |= {h.sent_back.by for h in held if h.sent_back}
-    return found
-
-
-def _change_card(uow: SqlAlchemyUnitOfWork, item: ReviewItem, viewer: str,
-                 names: dict[str, str], lang: str = "ko") -> ReviewCard:
-    c = item.change
-    promo = Promotion(c.promotion_pct) if c.promotion_pct else None
-    evidence = gather_evidence(uow, item.listing, c.new_price, promo, streak=False)
-    old = c.old_price.amount_minor
-    # what a screen reader says for the chart: the page's language, prices as money
-    title = item.product_title if lang == "ko" else (item.product_title_en or item.product_title)
-    spark = sparkline(list(evidence.recent_prices_minor), c.new_price.amount_minor,
-                      label=f"{title}: {format_money(c.old_price, lang=lang)} → "
-                            f"{format_money(c.new_price, lang=lang)}")
-    return ReviewCard(item, evidence, spark, price_move_text(old, c.new_price.amount_minor),
-                      _refuses(partial(check_not_own_change, c, viewer)),
-                      price_review.approval_rule_in(uow, c, item.listing),
-                      names.get(c.proposed_by))
-
-
-def _held_card(uow: SqlAlchemyUnitOfWork, held: HeldListing, viewer: str,
-               names: dict[str, str]) -> HeldListingCard:
-    listing = held.listing
-    evidence = gather_evidence(uow, listing, listing.price, None, first_price=True)
-    needs_reason, reference = release_reference(uow, listing, held.hold)
-    return HeldListingCard(held, evidence, _refuses(partial(
-        listings.check_not_own_hold, held.hold, listing_id=listing.id, reviewer=viewer,
-        typed_by=held.price_typed_by)),
-        needs_reason, reference, names)
 
 
 def _queue_url(order: QueueOrder) -> str:

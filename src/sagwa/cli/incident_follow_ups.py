@@ -1,0 +1,73 @@
+"""``sagwa incident follow-ups``: the customers who owe a discount's difference long enough
+that an agent should call (``services.difference_follow_ups``; the same list as the call queue
+page and ``GET /api/difference-follow-ups``).
+
+A plain function; ``cli/incident.py`` registers it on the ``sagwa incident`` app.
+"""
+
+from __future__ import annotations
+
+import json
+
+from rich.table import Table
+
+from sagwa.cli.context import console, exits_cleanly
+from sagwa.cli.incident_options import FORMAT, TableOrJson, desk_context
+from sagwa.cli.numbers import number_option
+from sagwa.domain.moments import SEOUL
+from sagwa.domain.money import format_money
+from sagwa.services.difference_follow_ups import MAX_LIMIT, FollowUp, FollowUps, follow_ups_due
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+
+@exits_cleanly
+def follow_ups(
+    limit: int = number_option(50, min=1, max=MAX_LIMIT, help="How many, longest due first."),
+    fmt: TableOrJson = FORMAT,
+) -> None:
+    """List the customers who chose to buy at the discounted correct price and have not paid
+    the difference [difference] follow_up_after_days after the choice, or after the latest
+    contact logged since (every incident, closed ones too): call them; they may pay, cancel
+    instead, or ask for more time."""
+    with desk_context() as (_config, db, policy):
+        found = follow_ups_due(SqlAlchemyUnitOfWork(db.session_factory), policy, limit=limit)
+    if fmt == "json":
+        print(json.dumps({"enabled": found.enabled, "as_of": found.now.isoformat(),
+                          "more": found.more, "follow_ups": [f.as_dict() for f in found.items]},
+                         ensure_ascii=False))
+        return
+    console.print(follow_ups_text(found) if not found.items else follow_ups_table(found))
+    if found.more:
+        console.print(f"showing the {len(found.items)} due longest; --limit shows more")
+
+
+def follow_ups_text(found: FollowUps) -> str:
+    """What an empty list says: none due, or the policy keeps no list."""
+    if not found.enabled:
+        return "the desk policy keeps no follow-up list ([difference] follow_up_after_days = 0)"
+    return "no unpaid difference to follow up now"
+
+
+def follow_ups_table(found: FollowUps) -> Table:
+    table = Table(title="differences to follow up (times in Asia/Seoul)")
+    for column in ("case", "incident", "customer", "phone", "owed", "chosen", "due since",
+                   "reminder", "last contact"):
+        table.add_column(column)
+    for f in found.items:
+        table.add_row(*_row(f))
+    return table
+
+
+def _row(f: FollowUp) -> list[str]:
+    o, r = f.owing, f.reminder
+    reminder = "none" if r is None else (
+        f"sent {r.sent_at.astimezone(SEOUL):%m-%d %H:%M} ({r.channel})"
+        if r.status == "sent" and r.sent_at else f"{r.status} ({r.channel})")
+    last = "none since the choice" if o.last_contact_at is None else (
+        f"{o.last_contact_at.astimezone(SEOUL):%m-%d %H:%M} {o.last_channel} {o.last_outcome}"
+        f" ({o.contacts} since the choice)")
+    incident = f"#{o.incident_id}" + (" (closed)" if o.incident_status == "closed" else "")
+    chosen = f"{o.chosen_at.astimezone(SEOUL):%Y-%m-%d %H:%M} ({f.days_waiting} days)"
+    return [f"#{o.case_id}", incident, o.customer_name, o.phone or "—",
+            format_money(f.difference), chosen, f"{f.due_at.astimezone(SEOUL):%Y-%m-%d %H:%M}",
+            reminder, last]

@@ -1,0 +1,165 @@
+"""``sagwa incident`` commands that take an incident through its life: declare it, scope its
+cases, plan the options, notify the customers, close it.
+
+Each is a plain function; ``cli/incident.py`` registers it on the ``sagwa incident`` app.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from sagwa.cli.actors import ACTOR, recorded_actor
+from sagwa.cli.context import exits_cleanly
+from sagwa.cli.incident_format import SEOUL, durations_in_words, print_result
+from sagwa.cli.incident_options import (
+    FORMAT,
+    IncidentId,
+    TableOrJson,
+    desk_context,
+    links_if_set,
+    parse_time,
+)
+from sagwa.cli.numbers import number_option, whole_number
+from sagwa.domain.money import Money
+from sagwa.errors import InvalidInput
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+
+@exits_cleanly
+def declare(
+    listing: Annotated[list[int], typer.Option(
+        "--listing", help="Listing id (repeat for several).", parser=whole_number())],
+    wrong_price: int = number_option(..., help="The wrong price, in minor units (KRW: won)."),
+    correct_price: int = number_option(..., help="The price it should have been."),
+    currency: str = typer.Option("KRW"),
+    window_start: str = typer.Option(..., help="When the wrong price went live (ISO; KST if no zone)."),
+    window_end: str = typer.Option(None, help="When it stopped (default: now)."),
+    cause: str = typer.Option(..., help="What went wrong, in a sentence."),
+    responsible: str = typer.Option(..., help="seller, platform or both."),
+    draft: int = number_option(None, help="Declare this draft incident (e.g. from the tripwire)."),
+    actor: str = ACTOR, fmt: TableOrJson = FORMAT,
+) -> None:
+    """Declare an incident; its listings are paused at once."""
+    from sagwa.services import desk
+
+    with desk_context() as (config, db, _policy):
+        actor = recorded_actor(db.session_factory, actor)
+        # the sellers' email links to their page where a public address is set
+        links = links_if_set(config)
+        row = desk.declare(
+            SqlAlchemyUnitOfWork(db.session_factory), listing_ids=listing,
+            wrong_price=Money(wrong_price, currency), correct_price=Money(correct_price, currency),
+            window_start=parse_time(window_start, "window_start"),
+            window_end=parse_time(window_end, "window_end") if window_end else None,
+            cause=cause, responsible=responsible, actor=actor, incident_id=draft, links=links)
+    print_result({"incident_id": row.incident.incident_id, "status": row.incident.status.value,
+            "paused_listings": sorted(row.incident.listing_ids)}, fmt, "incident declared")
+
+
+@exits_cleanly
+def scope(incident_id: IncidentId, actor: str = ACTOR,
+          fmt: TableOrJson = FORMAT) -> None:
+    """Make a case for every customer who ordered at the wrong price in the window."""
+    from sagwa.services import desk
+
+    with desk_context() as (_config, db, _policy):
+        actor = recorded_actor(db.session_factory, actor)
+        summary = desk.scope(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
+                             actor=actor)
+    print_result({"incident_id": incident_id, **summary}, fmt, "incident scoped")
+
+
+@exits_cleanly
+def plan(
+    incident_id: IncidentId,
+    option: Annotated[list[str], typer.Option(
+        "--option", help="An option to offer (repeat; the list is above).")],
+    deadline: str = typer.Option(..., help="Answer deadline (ISO; KST if no zone)."),
+    default: str = typer.Option("keep", help="If nobody answers: keep or follow_up_call."),
+    seller_share: int = number_option(..., percent=True,
+                                      help="Seller's share of the cost, percent."),
+    platform_share: int = number_option(..., percent=True,
+                                        help="Platform's share of the cost, percent."),
+    compensation: int = number_option(None, help="Points offered with cancelling."),
+    discount: int = number_option(None, percent=True, help="Percent off the correct price."),
+    keep_max_units: int = number_option(None,
+                                        help="Units a customer may keep at the price paid."),
+    accept_late: bool = typer.Option(False, help="Accept choices after the deadline."),
+    actor: str = ACTOR, fmt: TableOrJson = FORMAT,
+) -> None:
+    """Decide the options, deadline, default and cost split (before notifying).
+
+    Offer at least two of these options, one --option each:
+
+    - keep: keep the order at the price paid (at most --keep-max-units units)
+    - cancel_with_compensation: full refund plus --compensation points
+    - buy_at_correct_price_discount: buy at the correct price, --discount percent off
+    - talk_to_person: a person calls the customer
+    """
+    from sagwa.services import desk
+
+    with desk_context() as (_config, db, policy), durations_in_words():
+        actor = recorded_actor(db.session_factory, actor)
+        decided = desk.plan(
+            SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id, options=option,
+            deadline=parse_time(deadline, "deadline"), default=default,
+            seller_share_pct=seller_share, platform_share_pct=platform_share, actor=actor,
+            policy=policy,
+            cancel_compensation=Money(compensation, "KRW") if compensation is not None else None,
+            discount_pct=discount, keep_max_units=keep_max_units,
+            accept_late_choices=accept_late)
+    print_result({"incident_id": incident_id, "options": sorted(o.value for o in decided.options),
+            "deadline": decided.deadline.astimezone(SEOUL),
+            "default": decided.default.value}, fmt, "incident planned")
+
+
+@exits_cleanly
+def notify(incident_id: IncidentId, actor: str = ACTOR,
+           fmt: TableOrJson = FORMAT) -> None:
+    """Queue the apology to every affected customer, inside contact hours.
+
+    The links in it use SAGWA_PUBLIC_BASE_URL; when that is not set, a sagwa server must answer
+    at http://SAGWA_HOST:SAGWA_PORT, or nothing is queued."""
+    from sagwa.cli.public_links import check_public_links
+    from sagwa.services.desk_notify import LinkMaker
+    from sagwa.services.desk_notify import notify as notify_customers
+
+    with desk_context() as (config, db, policy):
+        # a server started with another --port does not change what the CLI knows: links to a
+        # derived address nobody serves would reach no customer, so check before queuing
+        links_to = check_public_links(config.public_base_url,
+                                      configured=config.public_base_url_configured)
+        actor = recorded_actor(db.session_factory, actor)
+        summary = notify_customers(
+            SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id, actor=actor,
+            policy=policy, links=LinkMaker(config.secret_key, links_to))
+    print_result({"incident_id": incident_id, "cases": summary.cases, "messages": summary.messages,
+            "send_at": summary.send_at.astimezone(SEOUL),
+            "links_to": links_to}, fmt, "customers notified")
+
+
+@exits_cleanly
+def close(
+    incident_id: IncidentId,
+    reason: Annotated[str, typer.Option(help="Why it is closed (kept on the audit log).")],
+    actor: str = ACTOR,
+    fmt: TableOrJson = FORMAT,
+) -> None:
+    """Close an incident (every case answered or defaulted, calls owed made, notice
+    published), or dismiss a draft."""
+    from sagwa.services import desk
+
+    if not reason.strip():
+        raise InvalidInput("--reason must say why the incident is closed", field="reason",
+                           reason="close_needs_reason")
+
+    with desk_context() as (config, db, policy):
+        actor = recorded_actor(db.session_factory, actor)
+        # the sellers' closing email links to their page where a public address is set
+        links = links_if_set(config)
+        row = desk.close(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
+                         actor=actor, reason=reason.strip(), policy=policy, links=links)
+    print_result({"incident_id": incident_id, "status": row.incident.status.value}, fmt,
+           "incident closed")

@@ -1,0 +1,73 @@
+"""What every ``sagwa incident`` command shares: its argument and option types, times read as
+Korea time, and the desk it works on (settings, the database and the desk policy).
+
+A command module (``incident_lifecycle``, ``incident_differences``, ...) takes these from here;
+``cli/incident.py`` registers its commands on the ``sagwa incident`` app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from sagwa.cli.context import database, settings
+from sagwa.cli.incident_format import SEOUL
+from sagwa.cli.numbers import number_argument
+from sagwa.domain.moments import check_moment
+from sagwa.errors import InvalidInput
+
+IncidentId = Annotated[int, number_argument()]
+
+
+class TableOrJson(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class TextOrJson(StrEnum):
+    text = "text"
+    json = "json"
+
+
+FORMAT = typer.Option(TableOrJson.table, "--format", help="table or json.")
+REPORTS_DIR = Path("reports")
+
+
+def parse_time(text: str, field: str) -> datetime:
+    """ISO 8601; a time without a zone is Korea time (Asia/Seoul)."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"{field} {text!r} is not an ISO date-time like 2008-06-12T14:00",
+                           field=field, reason="time_malformed") from None
+    return check_moment(moment if moment.tzinfo else moment.replace(tzinfo=SEOUL), field)
+
+
+@contextmanager
+def desk_context() -> Iterator[tuple[Any, Any, Any]]:
+    """Settings, the database (closed when the command is done) and the desk policy."""
+    from sagwa.services.desk_policy import load_desk_policy
+
+    config = settings()
+    db = database()
+    try:
+        yield config, db, load_desk_policy(config.desk_policy)
+    finally:
+        db.close()
+
+
+def links_if_set(config: Any) -> Any:
+    """The link maker for emails written by a command (the sellers' page, a customer's) where
+    a public address is set; None otherwise: the email then names the page's path, and the
+    command is never held up by checking a derived address (``notify`` checks it)."""
+    from sagwa.services.desk_notify import LinkMaker
+
+    if not config.public_base_url_configured:
+        return None
+    return LinkMaker(config.secret_key, str(config.public_base_url))

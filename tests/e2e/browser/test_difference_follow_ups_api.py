@@ -1,0 +1,59 @@
+"""The differences to follow up over HTTP and on the agents' call queue page: a customer who
+chose the discount eight days ago and has not paid is listed for agents (not for reviewers), with
+what is owed; once an agent logs a call, they leave the list for a week."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from customer_cases import discount_chosen
+from fastapi.testclient import TestClient
+from page_forms import log_in
+from sqlalchemy.orm import Session, sessionmaker
+from world import World
+
+from sagwa.config import Settings
+
+pytestmark = pytest.mark.e2e
+OPTIONS = ["keep", "cancel_with_compensation", "buy_at_correct_price_discount"]
+
+
+def _chosen_eight_days_ago(world: World, session_factory: sessionmaker[Session],
+                           page_settings: Settings) -> int:
+    """김민준's 2 earphones bought at 20% off eight days ago: 256,200 KRW still to pay."""
+    return discount_chosen(session_factory, page_settings.secret_key, world,
+                           chosen_ago=timedelta(days=8)).case_id
+
+
+def test_agents_get_the_list_and_a_logged_call_takes_the_case_off_for_a_week(
+        client_for, world: World, session_factory: sessionmaker[Session],  # type: ignore[no-untyped-def]
+        page_settings: Settings) -> None:
+    agent, reviewer = client_for("agent"), client_for("reviewer")
+    case_id = _chosen_eight_days_ago(world, session_factory, page_settings)
+    refused = reviewer.get("/api/difference-follow-ups")
+    assert refused.status_code == 403 and refused.json()["details"]["reason"] == (
+        "role_not_allowed")
+    assert agent.get("/api/difference-follow-ups?limit=0").status_code == 422
+    body = agent.get("/api/difference-follow-ups").json()
+    assert list(body) == ["enabled", "as_of", "more", "follow_ups"] and body["enabled"]
+    [listed] = [f for f in body["follow_ups"] if f["case_id"] == case_id]
+    assert listed["difference"] == {"amount_minor": 256_200, "currency": "KRW"}
+    assert listed["days_waiting"] == 8 and listed["last_contact"] is None
+    assert listed["contacts_since_choice"] == 0 and listed["customer_name"] == "김민준"
+    logged = agent.post(f"/api/cases/{case_id}/contact-attempts",
+                        json={"channel": "phone", "outcome": "no_answer"})
+    assert logged.status_code == 201, logged.text
+    after = agent.get("/api/difference-follow-ups").json()["follow_ups"]
+    assert case_id not in {f["case_id"] for f in after}
+
+
+def test_the_call_queue_page_shows_the_difference_to_follow_up(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    case_id = _chosen_eight_days_ago(world, session_factory, page_settings)
+    log_in(client, "agent")
+    page = client.get("/cs/queue")
+    assert page.status_code == 200
+    assert f'<tr data-case="{case_id}" data-days="8">' in page.text
+    assert "256,200원" in page.text and "선택 후 연락 없음" in page.text
