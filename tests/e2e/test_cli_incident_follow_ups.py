@@ -19,7 +19,7 @@ from sagwa.testing.embedded import fresh_data_dir, query
 pytestmark = pytest.mark.e2e
 KEYS = ["case_id", "incident_id", "incident_status", "customer_id", "customer_name", "phone",
         "email", "locale", "product_ko", "product_en", "difference", "chosen_at", "days_waiting",
-        "due_at", "reminder", "contacts_since_choice", "last_contact"]
+        "due_at", "reminder", "contacts_since_choice", "last_contact", "may_cancel_instead"]
 
 
 @pytest.fixture(scope="module")

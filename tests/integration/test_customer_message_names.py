@@ -68,7 +68,7 @@ def _email(uow, purpose: str, lang: str, channel: str = "email") -> str:  # type
     with uow() as u:
         return u.conn.execute(select(outbox.c.body).where(
             outbox.c.purpose == purpose, outbox.c.locale == lang,
-            outbox.c.channel == channel)).scalars().first()
+            outbox.c.channel == channel).order_by(outbox.c.id)).scalars().first()
 
 
 def test_the_apology_goes_out_with_the_names_that_read_as_threats(shop) -> None:

@@ -33,11 +33,13 @@ SEOUL = ZoneInfo("Asia/Seoul")
 OPTIONS = ["keep", "cancel_with_compensation", "buy_at_correct_price_discount"]
 
 
-def _answered(shop, discount_pct: int, answers: dict[int, str]):  # type: ignore[no-untyped-def]
-    """Notified with a ``discount_pct`` option, apologies sent; customer n answers
-    ``answers[n]`` the next morning."""
+def _answered(shop, discount_pct: int, answers: dict[int, str],  # type: ignore[no-untyped-def]
+              **plan: object):
+    """Notified with a ``discount_pct`` option (and ``plan``'s terms: ``options`` …), apologies
+    sent; customer n answers ``answers[n]`` the next morning."""
     uow, clock, listing_id, people, _ = shop
-    iid = _planned(uow, clock, listing_id, options=OPTIONS, discount_pct=discount_pct)
+    iid = _planned(uow, clock, listing_id, **{"options": OPTIONS, **plan},
+                   discount_pct=discount_pct)
     notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
     apologies_sent(uow)
     clock.now = datetime(2008, 6, 13, 10, 0, tzinfo=SEOUL)

@@ -15,13 +15,14 @@ from apologies_sent import apologies_sent
 from test_desk import LINKS, POLICY, publish_notice, shop  # noqa: F401
 from test_desk_difference import OPTIONS, SEOUL, _answered, _planned
 
+from sagwa.domain.difference_follow_up import follow_up_due
 from sagwa.domain.money import format_money
 from sagwa.services import desk, desk_cases
 from sagwa.services.desk_cancel_instead import cancel_instead_of_paying
 from sagwa.services.desk_difference import record_difference_paid
 from sagwa.services.desk_notify import notify
 from sagwa.services.desk_status import incident_status
-from sagwa.services.difference_follow_ups import follow_ups_due
+from sagwa.services.difference_follow_ups import cadence_of, follow_ups_due
 from sagwa.testing.statements import statements
 from sagwa.web.pages.contact_centre import queue_context
 from sagwa.web.pages.i18n import chooser
@@ -63,20 +64,67 @@ def test_listed_a_week_after_the_choice_and_not_before(chosen) -> None:
     assert as_json["last_contact"] is None and as_json["incident_status"] == "notifying"
 
 
-def test_a_contact_since_the_choice_restarts_the_wait(chosen) -> None:
+def _call(uow, clock, case_id: int, outcome: str, later: timedelta) -> datetime:
+    clock.now += later
+    desk_cases.log_contact_attempt(uow(), case_id=case_id, channel="phone", outcome=outcome,
+                                   agent="agent:park", policy=POLICY)
+    return clock.now
+
+
+def _due(uow, case_id: int):  # type: ignore[no-untyped-def]
+    return {f.owing.case_id: f for f in follow_ups_due(uow(), POLICY).items}.get(case_id)
+
+
+def test_a_call_that_reached_the_customer_rests_a_week(chosen) -> None:
     uow, clock, _iid, cases, people = chosen
     one, three = cases[people[1]], cases[people[3]]
-    clock.now = CHOSEN_AT + WEEK + timedelta(hours=1)
-    desk_cases.log_contact_attempt(uow(), case_id=one, channel="phone", outcome="no_answer",
-                                   agent="agent:park", policy=POLICY)
-    assert _listed(uow) == [three]  # one was just tried: not again tomorrow
-    clock.now += WEEK - timedelta(minutes=1)
+    clock.now = CHOSEN_AT + WEEK
+    called = _call(uow, clock, one, "reached", timedelta(hours=1))
+    assert _listed(uow) == [three]  # one was just told: not again tomorrow
+    clock.now = called + WEEK - timedelta(minutes=1)
     assert _listed(uow) == [three]
-    clock.now += timedelta(minutes=1)
-    [_three, again] = follow_ups_due(uow(), POLICY).items
-    assert again.owing.case_id == one and again.owing.contacts == 1
-    assert (again.owing.last_channel, again.owing.last_outcome) == ("phone", "no_answer")
-    assert again.due_at == CHOSEN_AT + 2 * WEEK + timedelta(hours=1)
+    clock.now = called + WEEK
+    again = _due(uow, one)
+    assert again.owing.contacts == 1 and again.due_at == called + WEEK
+    assert (again.owing.last_channel, again.owing.last_outcome) == ("phone", "reached")
+
+
+def test_missed_calls_come_back_after_the_spacing_until_a_round_is_over(chosen) -> None:
+    """No answer is not a conversation: the case comes back two hours later, as the call list
+    tries again the same day — until three tries in a row have missed; then a week later."""
+    uow, clock, _iid, cases, people = chosen
+    one = cases[people[1]]
+    spacing, tries = POLICY.min_call_spacing, POLICY.max_call_attempts
+    assert tries == 3
+    clock.now = CHOSEN_AT + WEEK
+    for n, outcome in enumerate(("no_answer", "busy"), start=1):
+        called = _call(uow, clock, one, outcome, timedelta(minutes=5 if n == 1 else 0))
+        assert _due(uow, one) is None
+        clock.now = called + spacing
+        due = _due(uow, one)
+        assert due.due_at == called + spacing and due.owing.missed_in_a_row == n
+    third = _call(uow, clock, one, "voicemail", timedelta(0))
+    clock.now = third + spacing
+    assert _due(uow, one) is None  # the round is over: it rests
+    clock.now = third + WEEK
+    assert _due(uow, one).due_at == third + WEEK
+    # a new round: the next miss comes back after the spacing again
+    fourth = _call(uow, clock, one, "no_answer", timedelta(0))
+    clock.now = fourth + spacing
+    assert _due(uow, one).owing.missed_in_a_row == 4
+
+
+def test_the_sql_rule_is_the_domains(chosen) -> None:
+    """The due time the list reads in SQL is what ``follow_up_due`` says for the same contacts."""
+    uow, clock, _iid, cases, people = chosen
+    one, three = cases[people[1]], cases[people[3]]
+    clock.now = CHOSEN_AT + WEEK
+    _call(uow, clock, one, "no_answer", timedelta(minutes=1))
+    _call(uow, clock, three, "callback_requested", timedelta(minutes=1))
+    clock.now += 3 * WEEK
+    cadence = cadence_of(POLICY)
+    for f in follow_ups_due(uow(), POLICY).items:
+        assert f.due_at == follow_up_due(f.owing.chosen_at, f.owing.since_choice, cadence)
 
 
 def test_a_customer_who_asked_to_be_called_back_returns_after_the_call_spacing(chosen) -> None:
@@ -176,23 +224,47 @@ def _queue_page(uow, lang: str, policy=POLICY) -> str:
 def test_the_call_queue_page_lists_them_in_both_languages(chosen) -> None:
     uow, clock, _iid, cases, people = chosen
     one, three = cases[people[1]], cases[people[3]]
-    assert 'data-count="0"' in _queue_page(uow, "ko")
+    first = _queue_page(uow, "ko")
+    assert 'data-count="0"' in first and 'id="follow-ups-jump"' not in first
     clock.now = CHOSEN_AT + WEEK + timedelta(hours=1)
-    desk_cases.log_contact_attempt(uow(), case_id=three, channel="phone", outcome="no_answer",
-                                   agent="agent:park", policy=POLICY)
+    desk_cases.log_contact_attempt(uow(), case_id=three, channel="phone",
+                                   outcome="callback_requested", agent="agent:park",
+                                   policy=POLICY)
     clock.now = CHOSEN_AT + 2 * WEEK + timedelta(hours=2)
     korean, english = _queue_page(uow, "ko"), _queue_page(uow, "en")
     assert 'id="follow-up-list"' in korean and 'data-count="2"' in korean
-    assert korean.index(f'data-case="{one}"') < korean.index(f'data-case="{three}"')
+    # the jump link at the top of the page, above the call list
+    assert korean.index('href="#follow-ups"') < korean.index('id="follow-ups"')
+    assert "차액 결제를 기다리는 고객 2명 ↓" in korean
+    # who asked to be called back comes first, marked
+    assert korean.index(f'data-case="{three}"') < korean.index(f'data-case="{one}"')
+    assert "data-callback" in korean and "asked us to call back" in english
     assert f'<a href="/cs/cases/{one}">#{one}</a>' in korean
     assert "차액 결제를 기다리는 고객" in korean and "278,600원" in korean
-    assert "14일째" in korean and "고객 동의 없이 주문을 취소하지 않습니다" in korean
-    assert "받지 않음" in korean and "선택 후 1번" in korean and "선택 후 연락 없음" in korean
+    assert "14일 지남" in korean and "고객 동의 없이 주문을 취소하지 않습니다" in korean
+    assert "선택 후 1회" in korean and "선택 후 연락 없음" in korean
+    # the plan offers a cancellation: both may cancel instead
+    assert korean.count('data-may-cancel="yes"') == 2 and "취소 가능" in korean
     assert "Differences still unpaid" in english and "278,600 KRW" in english
     assert "14 days ago" in english and "none since the choice" in english
+    assert "1 since the choice" in english
     assert "never cancelled without their consent" in english
-    assert "다시 전화해 달라고 하면 2시간 뒤" in korean
-    assert "(2 h later if the customer asked to be called back)" in english
+    assert "다시 전화해 달라고 하면, 받지 않으면 2시간 뒤" not in korean  # the words, below
+    assert "받지 않으면 2시간 뒤 다시 오릅니다(연달아 3번 받지 않으면 7일 뒤)" in korean
+    assert "did not answer, 2 h later (after 3 unanswered tries in a row, 7 days later)" in english
+
+
+def test_without_a_cancellation_in_the_plan_nobody_is_offered_it(shop) -> None:
+    """A plan of keep or the discount only: the list does not tell the agent to offer
+    cancelling instead, which the desk would refuse."""
+    uow, clock, _iid, _cases, _people = _answered(
+        shop, 20, {1: OPTIONS[2]}, options=["keep", "buy_at_correct_price_discount"],
+        cancel_compensation=None)
+    clock.now = CHOSEN_AT + WEEK
+    [listed] = follow_ups_due(uow(), POLICY).items
+    assert listed.may_cancel_instead is False and listed.as_dict()["may_cancel_instead"] is False
+    page = _queue_page(uow, "ko")
+    assert 'data-may-cancel="no"' in page and "data-may-cancel-instead" not in page
 
 
 def test_the_page_says_when_the_policy_keeps_no_list(chosen) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from rich.markup import escape
 from rich.table import Table
 
 from sagwa.cli.context import console, exits_cleanly
@@ -25,10 +26,11 @@ def follow_ups(
     limit: int = number_option(50, min=1, max=MAX_LIMIT, help="How many, longest due first."),
     fmt: TableOrJson = FORMAT,
 ) -> None:
-    """List the customers who chose to buy at the discounted correct price and have not paid
-    the difference [difference] follow_up_after_days after the choice, or after the latest
-    contact logged since (every incident, closed ones too): call them; they may pay, cancel
-    instead, or ask for more time."""
+    """List the customers who chose to buy at the discounted correct price, have not paid the
+    difference and are due a call (\\[difference] follow_up_after_days after the choice; after
+    a contact, as its outcome says): every incident, closed ones too, those who asked to be
+    called back first. They may pay, ask for more time, or cancel instead where the plan
+    offers a cancellation."""
     with desk_context() as (_config, db, policy):
         found = follow_ups_due(SqlAlchemyUnitOfWork(db.session_factory), policy, limit=limit)
     if fmt == "json":
@@ -44,14 +46,15 @@ def follow_ups(
 def follow_ups_text(found: FollowUps) -> str:
     """What an empty list says: none due, or the policy keeps no list."""
     if not found.enabled:
-        return "the desk policy keeps no follow-up list ([difference] follow_up_after_days = 0)"
+        return ("the desk policy keeps no follow-up list "
+                "(\\[difference] follow_up_after_days = 0)")
     return "no unpaid difference to follow up now"
 
 
 def follow_ups_table(found: FollowUps) -> Table:
     table = Table(title="differences to follow up (times in Asia/Seoul)")
     for column in ("case", "incident", "customer", "phone", "owed", "chosen", "due since",
-                   "reminder", "last contact"):
+                   "reminder", "last contact", "may cancel instead"):
         table.add_column(column)
     for f in found.items:
         table.add_row(*_row(f))
@@ -68,6 +71,8 @@ def _row(f: FollowUp) -> list[str]:
         f" ({o.contacts} since the choice)")
     incident = f"#{o.incident_id}" + (" (closed)" if o.incident_status == "closed" else "")
     chosen = f"{o.chosen_at.astimezone(SEOUL):%Y-%m-%d %H:%M} ({f.days_waiting} days)"
-    return [f"#{o.case_id}", incident, o.customer_name, o.phone or "—",
-            format_money(f.difference), chosen, f"{f.due_at.astimezone(SEOUL):%Y-%m-%d %H:%M}",
-            reminder, last]
+    due = f"{f.due_at.astimezone(SEOUL):%Y-%m-%d %H:%M}" + (" (call back)" if f.callback else "")
+    # names and numbers are the customers' own: printed as they are, never read as markup
+    return [f"#{o.case_id}", incident, escape(o.customer_name), escape(o.phone or "—"),
+            format_money(f.difference), chosen, due, reminder, escape(last),
+            "yes" if f.may_cancel_instead else "no"]

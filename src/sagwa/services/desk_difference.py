@@ -240,6 +240,8 @@ class DifferencesOwed:
 
     cases: int
     total: Money
+    #: The ids of those cases.
+    case_ids: frozenset[int] = frozenset()
 
 
 def differences_owed(uow: SqlAlchemyUnitOfWork, incident_id: int,
@@ -247,8 +249,8 @@ def differences_owed(uow: SqlAlchemyUnitOfWork, incident_id: int,
     """Inside an open unit of work: the differences the incident's customers still owe (the
     total in ``currency``, the incident's, zero when none is owed)."""
     rows = uow.cases.owing_a_difference(incident_id)
-    owed = [d for d in differences_of(uow, rows).values() if d.amount_minor > 0]
-    return DifferencesOwed(len(owed), sum(owed, Money(0, currency)))
+    owed = {case_id: d for case_id, d in differences_of(uow, rows).items() if d.amount_minor > 0}
+    return DifferencesOwed(len(owed), sum(owed.values(), Money(0, currency)), frozenset(owed))
 
 
 def unpaid_differences(uow: SqlAlchemyUnitOfWork, incident_id: int) -> int:

@@ -43,6 +43,7 @@ from sagwa.errors import MessageRefused
 from sagwa.messagecheck import CheckResult, check_message
 from sagwa.services import desk_cause
 from sagwa.services.desk_policy import ContactDetails
+from sagwa.services.short_names import shorten_name  # noqa: F401  (dm.shorten_name)
 
 TEMPLATES = Path(__file__).parent / "message_templates"
 _KO_DAYS = "월화수목금토일"
@@ -222,9 +223,7 @@ def option_lines(plan: IncidentPlan, paid: Money, lang: str,
         if option is CustomerOption.KEEP:
             lines.append(_keep_line(plan, paid, lang, over))
         elif option is CustomerOption.CANCEL_WITH_COMPENSATION:
-            pts = plan.cancel_compensation.amount_minor if plan.cancel_compensation else 0
-            lines.append(f"주문 취소: 결제 금액 전액 환불과 함께 사과의 뜻으로 {pts:,} 포인트를 드립니다."
-                         if ko else f"Cancel the order: a full refund plus {pts:,} points as an apology.")
+            lines.append(_cancel_line(plan, lang))
         elif option is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
             lines.append(_discount_line(plan, lang) + (
                 "" if units is None else " " + _difference_owed(plan, paid, units, lang)))
@@ -253,6 +252,21 @@ def _keep_line(plan: IncidentPlan, paid: Money, lang: str, over: OverCap | None)
     return (f"Keep the order: you can keep up to {cap} per customer, so we send {over.kept} of "
             f"your {over.ordered} items at the price you paid and refund the {refund} you paid "
             f"for the other {rest}.")
+
+
+def cancel_points(plan: IncidentPlan) -> int:
+    """The points the plan gives a customer who cancels (0 without any)."""
+    return plan.cancel_compensation.amount_minor if plan.cancel_compensation else 0
+
+
+def _cancel_line(plan: IncidentPlan, lang: str) -> str:
+    """The cancellation with its points — or without any, when the plan gives none (0)."""
+    pts = cancel_points(plan)
+    if lang == "ko":
+        return (f"주문 취소: 결제 금액 전액 환불과 함께 사과의 뜻으로 {pts:,} 포인트를 드립니다." if pts
+                else "주문 취소: 결제 금액을 전액 환불해 드립니다.")
+    return (f"Cancel the order: a full refund plus {pts:,} points as an apology." if pts
+            else "Cancel the order: a full refund.")
 
 
 def _discount_line(plan: IncidentPlan, lang: str) -> str:
@@ -293,6 +307,7 @@ def options_phrase(plan: IncidentPlan, lang: str, over: OverCap | None = None) -
     ko = lang == "ko"
     offered = tuple(o for o in OPTION_ORDER if plan.offers(o))
     pct = plan.discount_pct
+    points = cancel_points(plan)
 
     def name(option: CustomerOption) -> str:
         """The option's short name, with the discount's size, and in English as part of a
@@ -300,6 +315,8 @@ def options_phrase(plan: IncidentPlan, lang: str, over: OverCap | None = None) -
         if option is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
             return (f"정상가에서 {pct}% 할인된 가격으로 구매" if ko
                     else f"buy it at {pct}% off the correct price")
+        if option is CustomerOption.CANCEL_WITH_COMPENSATION and not points:
+            return "주문 취소(전액 환불)" if ko else "cancel it for a full refund"
         if option is CustomerOption.CANCEL_WITH_COMPENSATION and not ko:
             return "cancel it for a full refund plus compensation points"
         if option is CustomerOption.KEEP and over is not None:
@@ -360,45 +377,6 @@ def default_sentence(plan: IncidentPlan, lang: str, over: OverCap | None = None,
                 "number for you, so to talk to us, please call us.")
     return ("상담원이 전화드려 직접 여쭙겠습니다." if ko
             else "one of our staff will call you to ask.")
-
-
-_BRACKETS = {")": "(", "]": "[", "}": "{", ">": "<", "）": "（", "］": "［", "」": "「",
-             "』": "『", "】": "【", "〉": "〈", "》": "《"}
-ELLIPSIS = "…"
-
-
-def shorten_name(name: str, limit: int = 30) -> str:
-    """``name`` if it fits in ``limit`` characters, else cut on a word boundary (a space) with
-    "…" added, and never inside brackets: "Apple iPod shuffle (3rd generation) 1GB" gives
-    "Apple iPod shuffle…". A first word too long on its own is cut inside it."""
-    name = " ".join(name.split())
-    if len(name) <= limit:
-        return name
-    words, kept = name.split(" "), ""
-    for word in words:
-        longer = f"{kept} {word}" if kept else word
-        if len(longer) + len(ELLIPSIS) > limit:
-            break
-        kept = longer
-    kept = _close_brackets(kept or name[: limit - len(ELLIPSIS)])
-    return kept.rstrip(" ,;:/-·–—") + ELLIPSIS
-
-
-def _close_brackets(text: str) -> str:
-    """``text`` cut before its first bracket left open; when that leaves nothing, ``text``
-    without the brackets left open."""
-    opened: list[int] = []
-    for i, char in enumerate(text):
-        if char in _BRACKETS.values():
-            opened.append(i)
-        elif char in _BRACKETS and opened and text[opened[-1]] == _BRACKETS[char]:
-            opened.pop()
-    if not opened:
-        return text
-    before = text[: opened[0]].rstrip()
-    if before.strip(" ,;:/-·–—"):
-        return before
-    return "".join(c for i, c in enumerate(text) if i not in set(opened))
 
 
 def contact_values(contact: ContactDetails, lang: str) -> dict[str, str]:

@@ -128,8 +128,7 @@ def incident_status(uow: SqlAlchemyUnitOfWork, *, incident_id: int,
             differences_unpaid=owed.cases,
             notices_outdated=[n.as_dict() for n in outdated_notices(uow, incident_id, plan)],
             differences_unpaid_total=owed.total.as_dict(),
-            differences_to_follow_up=due_in_incident(uow, policy, incident_id) if owed.cases
-            else 0,
+            differences_to_follow_up=due_in_incident(uow, policy, incident_id, owed.case_ids),
             cancelled_instead=uow.reads.cancelled_instead_count(incident_id))
 
 

@@ -12,20 +12,19 @@ text sent keeps the names; only the copy the check reads differs:
   (:func:`render_checked`, :func:`stand_in_facts`): 상품 / "the item" for the products, X, X2 …
   for the sellers, 홍길동 / Alex Kim for the customer. A particle after a name is the
   template's (``josa``), so it fits the stand-in; every other word is checked as it is sent.
-- a text a person wrote (an operator's notice) is checked with the names it quotes masked
-  (:func:`checked_quoting`), each by a stand-in that ends as the name does when read aloud, so
-  that the particle the writer put after it still fits. The writer's own words are checked: a
-  threat they add is refused.
+- a text a person wrote (an operator's notice) is checked as written, and an error found
+  inside a name where the text writes it is not held against it (:func:`check_quoting`,
+  :func:`checked_quoting`). The writer's own words are checked: a threat they add is refused,
+  even in the words of a name written elsewhere in the text.
 
 Seller emails mask their listings likewise (``seller_notices.check_wording``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 
-from sagwa.domain.particles import Ending, ending
 from sagwa.messagecheck.engine import CheckResult, Finding
 from sagwa.services import desk_messages as dm
 
@@ -34,8 +33,6 @@ CUSTOMER = {"ko": "홍길동", "en": "Alex Kim"}
 #: The first seller's stand-in, then X2, X3 …: a letter reads the same in Korean and English
 #: (``IncidentFacts`` carries one name per seller for both) and takes the particle of a vowel.
 SELLER = "X"
-#: A name masked in a written text, by how it ends read aloud: 엑스, 엠, 엘.
-_BY_ENDING = {Ending.VOWEL: "X", Ending.CONSONANT: "M", Ending.RIEUL: "L", None: "X"}
 
 #: A message's template values from the facts it names and the customer's name.
 Values = Callable[[dm.IncidentFacts, str], Mapping[str, object]]
@@ -60,42 +57,55 @@ def render_checked(template: str, lang: str, *, kind: str, facts: dm.IncidentFac
     return dm.render(template, lang, **values(facts, customer_name))
 
 
-def quoted_stand_ins(names: Iterable[str]) -> dict[str, str]:
-    """Name -> what the check reads in its place in a written text, the longest name first (a
-    title that holds another is masked whole): a letter that ends as the name does, so that
-    "카메라마당이" reads "M이", "하늘디지털이" "L이" and "사과나라가" "X가"."""
-    distinct = sorted({n.strip() for n in names if n.strip()}, key=lambda n: (-len(n), n))
-    return {name: _BY_ENDING[ending(name)] for name in distinct}
+#: Marks that open and close a quoted name: 'Title', "Title", 『Title』, 「Title」, (Title) …
+QUOTES = {"'": "'", '"': '"', "‘": "’", "“": "”", "『": "』", "「": "」", "《": "》", "〈": "〉",
+          "<": ">", "(": ")", "[": "]", "（": "）"}
 
 
 def check_quoting(text: str, *, kind: str, lang: str, names: Iterable[str]) -> CheckResult:
     """The message check's result on ``text``, written by a person and quoting ``names`` (an
     operator's notice, naming the incident's products and sellers), as publishing judges it:
-    the findings of the text as written, less the errors gone once the names are masked
-    (:func:`quoted_stand_ins`). A name is not judged: what it alone causes is gone once masked.
-    Nor is the masking: a name that is also a word of the text (a product called 사과, in
-    사과드립니다) is masked with it, and what that alone causes is not in the text as written.
-    What the writer wrote is in both. The editor's preview shows this result, so it agrees
-    with publishing."""
+    the findings of the text as written, less the errors found inside a name — "소송" inside
+    '소송의 기술', "Lawyer" inside 'The Lawyer', "법무법인" inside 법무법인 서점.
+
+    Only where the text writes the name: the same word elsewhere is the writer's, so a threat
+    added to a notice about 『소송』 ("소송을 제기하겠습니다") is refused. A name that is no
+    more than the word found is read as the name only where it is quoted ('소송', 『소송』);
+    unquoted, it could be either, and the writer's reading wins. The editor's preview shows
+    this result, so it agrees with publishing."""
     written = dm.check(text, kind=kind, lang=lang)
     if written.ok:
         return written
-    read = text
-    for name, stand_in in quoted_stand_ins(names).items():
-        read = read.replace(name, stand_in)
-    masked = _errors(dm.check(read, kind=kind, lang=lang).findings)
+    quoted = list(_names_in(text, names))
     return CheckResult(tuple(f for f in written.findings
-                             if f.severity != "error" or f.code in masked))
+                             if f.severity != "error" or not _inside_a_name(f, quoted)))
 
 
 def checked_quoting(text: str, *, kind: str, lang: str, names: Iterable[str]) -> str:
     """``text`` if it passes :func:`check_quoting`; else :class:`~sagwa.errors.MessageRefused`
-    with its findings (the errors found both with the names masked and as written)."""
+    with its findings."""
     result = check_quoting(text, kind=kind, lang=lang, names=names)
     if not result.ok:
         raise dm.refusal(result.as_dict()["findings"], kind=kind, lang=lang)
     return text
 
 
-def _errors(findings: Iterable[Finding]) -> set[str]:
-    return {f.code for f in findings if f.severity == "error"}
+def _names_in(text: str, names: Iterable[str]) -> Iterator[tuple[int, int, bool]]:
+    """Where ``text`` writes each of ``names``: (start, end, quoted) of every occurrence."""
+    for name in {n.strip() for n in names if n.strip()}:
+        start = text.find(name)
+        while start >= 0:
+            end = start + len(name)
+            before, after = text[start - 1:start], text[end:end + 1]
+            yield start, end, bool(before) and QUOTES.get(before) == after
+            start = text.find(name, start + 1)
+
+
+def _inside_a_name(finding: Finding, names: list[tuple[int, int, bool]]) -> bool:
+    """Whether ``finding`` lies inside a name as written: a part of a longer name, or a whole
+    name that is quoted."""
+    if finding.span is None:
+        return False
+    start, end = finding.span
+    return any(a <= start and end <= b and (quoted or end - start < b - a)
+               for a, b, quoted in names)

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 from world import POLICY, World
 
-from sagwa.adapters.db.tables import outbox
+from sagwa.adapters.db.tables import customers, outbox
 from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
 from sagwa.services import catalog, desk, desk_cases, listings, orders
@@ -99,6 +99,15 @@ def discount_chosen(session_factory: sessionmaker[Session], secret: str, world: 
                              evidence="pressed buy at the discount", taken_by="customer",
                              policy=POLICY)
     return case
+
+
+def change_customer(session_factory: sessionmaker[Session], customer_id: int,
+                    **values: object) -> None:
+    """Columns of a customer's row set directly: what the pages do not change for them (the
+    language they read) or a number gone behind the desk's back."""
+    with session_factory() as session:
+        session.execute(update(customers).where(customers.c.id == customer_id).values(**values))
+        session.commit()
 
 
 def _published_listing(uow: Callable[[], SqlAlchemyUnitOfWork], world: World,

@@ -101,15 +101,23 @@ def test_the_agent_cancels_instead_on_the_case_page(
     refused = unescape(blank.text)
     assert f'id="instead-problem-{case.case_id}"' in refused
     assert f'aria-describedby="instead-problem-{case.case_id}"' in refused
-    done = client.post(url, data={"csrf_token": csrf_of(page), "channel": "phone",
-                                  "evidence": "차액은 부담돼서 취소할게요", "back": "case"})
+    first = client.post(f"{url}?lang=en", data={"csrf_token": csrf_of(page), "channel": "phone",
+                                               "evidence": "차액은 부담돼서 취소할게요"})
+    assert first.status_code == 200  # the confirm step: nothing recorded yet
+    step = unescape(first.text)
+    assert 'id="confirm-instead"' in step and "the 39,800 KRW they paid, in full" in step
+    assert "5,000 points" in step and "It cannot be undone." in step
+    with SqlAlchemyUnitOfWork(session_factory) as u:
+        assert u.cases.get(case.case_id).case.consent.choice.value == OPTIONS[2]
+    done = client.post(url, data={"csrf_token": csrf_of(step), "channel": "phone",
+                                  "evidence": "차액은 부담돼서 취소할게요", "confirmed": "yes"})
     assert done.status_code == 303 and done.headers["location"] == f"/cs/cases/{case.case_id}"
     after = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
     assert "cancelled instead of paying the difference; the 39,800 KRW paid is refunded" in after
     assert 'data-choice="cancel_with_compensation"' in after
     assert f'action="{url}"' not in after and "difference unpaid" not in after
     again = client.post(url, data={"csrf_token": csrf_of(page), "channel": "phone",
-                                   "evidence": "again", "back": "case"})
+                                   "evidence": "again", "confirmed": "yes"})
     assert again.status_code == 303
     shown = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
     assert "already cancelled instead of paying; nothing was changed" in shown

@@ -18,6 +18,7 @@ from world import POLICY, World
 
 from sagwa.config import Settings
 from sagwa.services.desk_cancel_instead import cancel_instead_of_paying
+from sagwa.services.desk_messages import format_when
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.pages.rendering import seoul
 
@@ -57,7 +58,7 @@ def test_the_agents_case_page_says_the_discount_came_first(
     card = unescape(_card(english, case.case_id))
     assert said in card and 'data-cancelled-instead="buy_at_correct_price_discount"' in card
     # the script, in the customer's language, answers the customer ringing about the refund
-    assert (f"고객님께서 {seoul(cancelled, lang='ko')}에 차액을 내시는 대신 주문 취소를 요청하셔서, "
+    assert (f"고객님께서 {format_when(cancelled, 'ko')}에 차액을 내시는 대신 주문 취소를 요청하셔서, "
             "주문은 취소되었고 결제하신 39,800원은 전액 환불됩니다. 사과의 뜻으로 5,000 포인트도 "
             "드렸습니다. 이 처리는 바꾸거나 되돌릴 수 없습니다.") in card
     assert f'id="choice-{case.case_id}"' not in card and "/cancel-instead" not in card
@@ -81,7 +82,8 @@ def test_the_operators_case_table_says_it_with_when(
     log_in(client, "admin")
     for lang, words, when in (
             ("en", EN.format(chosen=seoul(chosen, lang="en")), seoul(cancelled, lang="en")),
-            ("ko", KO.format(chosen=seoul(chosen)), seoul(cancelled, korean_zone=True))):
+            # as the rest of the row: a Korean page names no zone (rendering.seoul)
+            ("ko", KO.format(chosen=seoul(chosen)), seoul(cancelled))):
         page = unescape(client.get(f"/ops/incidents/{case.incident_id}?lang={lang}").text)
         body = page[page.index("<tbody>", page.index('<table id="cases"')):]
         row = body[:body.index("</tr>")]  # the incident's one case
@@ -147,7 +149,7 @@ def test_a_closed_incidents_case_still_owing_offers_payment_and_cancelling_inste
     assert f'action="/cs/cases/{case.case_id}/cancel-instead"' in card
     done = client.post(f"/cs/cases/{case.case_id}/cancel-instead", data={
         "csrf_token": csrf_of(page), "channel": "phone", "evidence": "못 내겠어요, 취소해 주세요",
-        "back": "case"})
+        "confirmed": "yes"})  # the confirm step's second press
     assert done.status_code == 303
     after = unescape(client.get(f"/cs/cases/{case.case_id}?lang=ko").text)
     assert "차액 256,200원을 내지 않고 대신 취소" in _summary(after)

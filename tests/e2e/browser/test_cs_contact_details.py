@@ -10,14 +10,12 @@ from html import unescape
 from typing import Any
 
 import pytest
-from customer_cases import notified_two_unit_case
+from customer_cases import change_customer, notified_two_unit_case
 from fastapi.testclient import TestClient
 from page_forms import csrf_of, log_in
-from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 from world import World
 
-from sagwa.adapters.db.tables import customers
 from sagwa.config import Settings
 from sagwa.services import desk_cases
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -75,10 +73,7 @@ def test_a_number_saved_on_the_case_page_puts_the_customer_back_on_the_call_list
 
 
 def _no_phone(session_factory: sessionmaker[Session], world: World) -> None:
-    with session_factory() as s:
-        s.execute(update(customers).where(customers.c.id == world.customers["김민준"])
-                  .values(phone=None))
-        s.commit()
+    change_customer(session_factory, world.customers["김민준"], phone=None)
 
 
 def test_a_customer_with_no_number_who_asked_for_a_person_leaves_one_on_their_page(

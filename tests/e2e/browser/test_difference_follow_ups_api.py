@@ -1,19 +1,22 @@
 """The differences to follow up over HTTP and on the agents' call queue page: a customer who
 chose the discount eight days ago and has not paid is listed for agents (not for reviewers), with
-what is owed; once an agent logs a call, they leave the list for a week."""
+what is owed; once an agent logs a call, they leave the list until it is due again."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from html import unescape
 
 import pytest
 from customer_cases import discount_chosen
 from fastapi.testclient import TestClient
 from page_forms import log_in
 from sqlalchemy.orm import Session, sessionmaker
+from test_pages_access import csrf_of
 from world import World
 
 from sagwa.config import Settings
+from sagwa.web.pages.rendering import seoul
 
 pytestmark = pytest.mark.e2e
 OPTIONS = ["keep", "cancel_with_compensation", "buy_at_correct_price_discount"]
@@ -26,7 +29,7 @@ def _chosen_eight_days_ago(world: World, session_factory: sessionmaker[Session],
                            chosen_ago=timedelta(days=8)).case_id
 
 
-def test_agents_get_the_list_and_a_logged_call_takes_the_case_off_for_a_week(
+def test_agents_get_the_list_and_a_logged_call_takes_the_case_off(
         client_for, world: World, session_factory: sessionmaker[Session],  # type: ignore[no-untyped-def]
         page_settings: Settings) -> None:
     agent, reviewer = client_for("agent"), client_for("reviewer")
@@ -40,6 +43,7 @@ def test_agents_get_the_list_and_a_logged_call_takes_the_case_off_for_a_week(
     [listed] = [f for f in body["follow_ups"] if f["case_id"] == case_id]
     assert listed["difference"] == {"amount_minor": 256_200, "currency": "KRW"}
     assert listed["days_waiting"] == 8 and listed["last_contact"] is None
+    assert listed["may_cancel_instead"] is True  # the plan offers a cancellation
     assert listed["contacts_since_choice"] == 0 and listed["customer_name"] == "김민준"
     logged = agent.post(f"/api/cases/{case_id}/contact-attempts",
                         json={"channel": "phone", "outcome": "no_answer"})
@@ -55,5 +59,30 @@ def test_the_call_queue_page_shows_the_difference_to_follow_up(
     log_in(client, "agent")
     page = client.get("/cs/queue")
     assert page.status_code == 200
-    assert f'<tr data-case="{case_id}" data-days="8">' in page.text
+    assert f'<tr data-case="{case_id}" data-days="8" data-may-cancel="yes">' in page.text
     assert "256,200원" in page.text and "선택 후 연락 없음" in page.text
+
+
+def test_after_a_call_the_agent_is_told_when_the_case_comes_back(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    """A missed call: back two hours later (the call spacing); a call that reached the
+    customer: back a week later — said in the message after logging it, in both languages."""
+    case_id = _chosen_eight_days_ago(world, session_factory, page_settings)
+    log_in(client, "agent")
+    for outcome, later in (("no_answer", timedelta(hours=2)), ("reached", timedelta(days=7))):
+        page = client.get(f"/cs/cases/{case_id}").text
+        before = datetime.now(UTC)
+        logged = client.post(f"/cs/cases/{case_id}/attempt", data={
+            "outcome": outcome, "back": "case", "csrf_token": csrf_of(page)})
+        assert logged.status_code == 303
+        shown = unescape(client.get(logged.headers["location"]).text)
+        assert "‘차액 결제를 기다리는 고객’ 목록에 다시 오릅니다" in shown
+        # the minute it was logged (or the next, had the clock turned meanwhile), plus the wait
+        assert any(f"{seoul(before + later + timedelta(minutes=m))}(한국 시간)에" in shown
+                   for m in (0, 1))
+    english = client.post(f"/cs/cases/{case_id}/attempt?lang=en", data={
+        "outcome": "busy", "back": "case", "csrf_token": csrf_of(client.get(
+            f"/cs/cases/{case_id}").text)})
+    said = unescape(client.get(english.headers["location"]).text)
+    assert "comes back to the list of unpaid differences on" in said

@@ -78,8 +78,9 @@ def test_the_agent_records_the_difference_and_every_page_says_it(
     page = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
     assert f'id="difference-{case.case_id}" data-difference-paid="no"' in page
     assert "not sent until the customer pays the difference of 256,200 KRW" in page
-    # read to the customer, in their language (Korean): the difference is still owed
-    assert "차액 256,200원은 아직 결제되지 않았고, 결제하시면 상품을 보내 드립니다." in page
+    # read to the customer, in their language (Korean): only paying the difference is left
+    assert ("이제 차액 256,200원 결제만 남았습니다. 차액은 자동으로 결제되지 않으니 저희 고객센터에서 "
+            "결제해 주시면 되고, 결제가 확인되면 상품을 보내 드립니다.") in page
     korean = unescape(client.get(f"/cs/cases/{case.case_id}?lang=ko").text)
     assert "고객이 차액 256,200원을 결제하기 전까지 상품은 보내지 않습니다." in korean
     # the reminder queued with the choice, due three days after it, is named with its channel
@@ -114,7 +115,7 @@ def test_the_agent_records_the_difference_and_every_page_says_it(
     assert f'action="{url}"' not in after
     # the reminder had failed (set above): nothing more is said of it once paid
     assert f'id="difference-reminder-{case.case_id}"' not in after
-    assert "아직 결제되지 않았고" not in after  # the script no longer asks for it
+    assert "결제만 남았습니다" not in after  # the script no longer asks for it
     again = client.post(url, data={"csrf_token": csrf_of(page), "note": "transfer ref 0613-42",
                                    "back": "case"})
     assert again.status_code == 303
@@ -240,9 +241,9 @@ def test_after_closing_a_case_still_owing_it_is_found_and_recorded(
     korean = unescape(client.get("/cs/cases", params={"lang": "ko"}).text)
     assert "진행 중인 사고의 건이 먼저, 종료된 사고의 건은 그 뒤에 ‘종료’ 표시와 함께 나옵니다." in korean
     page = client.get(f"/cs/cases/{case.case_id}?lang=en").text
-    # the script read to the caller still says the difference is owed, not only "closed"
-    assert "이 건의 처리는 모두 끝나 더 이상 선택을 받을 수 없습니다. 차액 256,200원은 아직 결제되지 " \
-           "않았고" in unescape(page)
+    # the script read to the caller says the difference is owed, not that all is done
+    assert "이제 차액 256,200원 결제만 남았습니다." in unescape(page)
+    assert "이 건의 처리는 모두 끝나" not in unescape(page)
     assert client.post(f"/cs/cases/{case.case_id}/difference-paid",
                        data={"csrf_token": csrf_of(page), "note": "transfer after closing",
                              "back": "case"}).status_code == 303

@@ -18,7 +18,6 @@ from sagwa.services import desk_messages as dm
 from sagwa.services.desk_wordings import with_names
 from sagwa.services.name_stand_ins import (
     checked_quoting,
-    quoted_stand_ins,
     render_checked,
     stand_in_facts,
 )
@@ -72,13 +71,6 @@ def test_the_stand_ins_keep_all_but_the_names() -> None:
                                               "'the item'")
 
 
-def test_a_masked_name_ends_as_the_name_does_and_the_longest_goes_first() -> None:
-    assert list(quoted_stand_ins(["애플 아이팟", "카메라마당", "하늘디지털", "사과나라", " ",
-                                  "애플 아이팟 나노"]).items()) == [
-        ("애플 아이팟 나노", "X"), ("애플 아이팟", "M"), ("카메라마당", "M"), ("하늘디지털", "L"),
-        ("사과나라", "X")]
-
-
 def notice(lang: str, named: dm.IncidentFacts) -> str:
     """The notice as drafted (``notices.draft_notice``), before the operator edits it."""
     return dm.render("notice", lang, product=named.product_ko if lang == "ko" else named.product_en,
@@ -107,13 +99,30 @@ def test_a_notice_naming_threats_passes_but_an_operators_threat_in_it_is_refused
     assert any(added[start:end] in THREAT[lang] for start, end in spans)  # the text as written
 
 
-def test_masking_a_name_that_is_also_a_word_refuses_nothing() -> None:
+def test_a_name_that_is_also_a_word_refuses_nothing() -> None:
     apple = dm.IncidentFacts(INCIDENT, "사과", "Apple", "사과", CORRECT, entered_by=PriceEntry.SELLER)
-    text = notice("ko", apple)
-    # masked, "사과드립니다" (we apologise) would read "X드립니다": no apology
-    with pytest.raises(MessageRefused, match="missing-apology"):
-        dm.checked(text, kind="notice", lang="ko", stand_ins=quoted_stand_ins(names_of(apple)))
+    text = notice("ko", apple)  # "사과드립니다" (we apologise) is not the product
     assert checked_quoting(text, kind="notice", lang="ko", names=names_of(apple)) == text
+
+
+@pytest.mark.parametrize(("added", "refused"), [
+    # a threat in the words of a title that is no more than the word: the writer's
+    ("주문을 취소하지 않으시면 소송을 제기하겠습니다.", True),
+    ("답하지 않으시면 소송하겠습니다.", True),
+    # the title quoted, as the notice writes it: a name
+    ("'소송'을 주문하신 분께 다시 한 번 사과드립니다.", False),
+    ("『소송』을 주문하신 분께 다시 한 번 사과드립니다.", False),
+])
+def test_a_title_that_is_just_the_threat_word_counts_only_where_quoted(
+        added: str, refused: bool) -> None:
+    kafka = dm.IncidentFacts(INCIDENT, "소송", "The Trial", "문학서점", CORRECT,
+                             entered_by=PriceEntry.SELLER)
+    text = f"{notice('ko', kafka)}\n\n{added}"
+    if refused:
+        with pytest.raises(MessageRefused, match="threat"):
+            checked_quoting(text, kind="notice", lang="ko", names=names_of(kafka))
+    else:
+        assert checked_quoting(text, kind="notice", lang="ko", names=names_of(kafka)) == text
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

@@ -280,6 +280,10 @@ cases = Table(
     Column("difference_paid_note", Text),
     UniqueConstraint("incident_id", "customer_id", name="uq_cases_incident_customer"),
     Index("ix_cases_incident_status", "incident_id", "status"),
+    # the cases still owing the discount's difference (0013; ``case_repo.owes_a_difference``)
+    Index("ix_cases_owing_difference", "choice_at", "id",
+          postgresql_where=text("status = 'resolved' AND choice = "
+                                "'buy_at_correct_price_discount' AND difference_paid_at IS NULL")),
 )
 
 case_orders = Table(

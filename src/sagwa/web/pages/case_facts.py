@@ -68,6 +68,12 @@ class CaseFacts:
         return difference_of(self.row.case, self.figures)
 
     @property
+    def owes_difference(self) -> bool:
+        """The discount left a difference that is not recorded as paid: the items are held
+        (the operator's "처리 완료, 차액 결제 대기(상품 발송 보류)")."""
+        return self.difference.amount_minor > 0 and self.row.difference_paid is None
+
+    @property
     def reminder_after_payment(self) -> str | None:
         """Once the difference is recorded as paid, what became of its reminder: "withdrawn"
         (the payment came first), "sent_before" (it went before the payment was recorded),
@@ -91,8 +97,7 @@ class CaseFacts:
     @property
     def cancel_points(self) -> int:
         """The plan's compensation for cancelling, in points (0 without one)."""
-        given = self.plan.cancel_compensation
-        return given.amount_minor if given is not None else 0
+        return dm.cancel_points(self.plan)
 
     def product(self, lang: str) -> str:
         return self.facts.product_ko if lang == "ko" else self.facts.product_en
@@ -158,9 +163,11 @@ def _preview_lines(option: CustomerOption, effects: list[OrderEffect], points: i
 
     refund = format_money(_sum(effects, CANCELLING, currency), lang=lang)
     if option is CustomerOption.CANCEL_WITH_COMPENSATION:
-        return [(t("주문", "Your order"), t("취소됩니다", "cancelled")),
-                (t("환불", "Refund"), t(f"결제하신 {refund} 전액", f"the full {refund} you paid")),
-                (t("보상 포인트", "Compensation"), t(f"{points:,} 포인트", f"{points:,} points"))]
+        lines = [(t("주문", "Your order"), t("취소됩니다", "cancelled")),
+                 (t("환불", "Refund"), t(f"결제하신 {refund} 전액", f"the full {refund} you paid"))]
+        if points:  # a plan may offer the cancellation with no points: say none
+            lines.append((t("보상 포인트", "Compensation"), t(f"{points:,} 포인트", f"{points:,} points")))
+        return lines
     if option is CustomerOption.KEEP:
         kept = sum(e.quantity for e in effects if e.kind is EffectKind.KEEP)
         lines = [(t("주문", "Your order"), t(f"상품 {kept}개를 결제하신 가격 그대로 보내 드립니다",

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -33,24 +32,25 @@ from sagwa.services.case_lookup import MAX_QUERY, find_cases
 from sagwa.services.desk_cancel_instead import replaced_discounts
 from sagwa.services.desk_cases import (
     OUTCOMES,
-    AttemptLogged,
     log_call_attempt,
     record_choice,
 )
 from sagwa.services.desk_difference import record_difference_paid
 from sagwa.services.desk_policy import DeskPolicy
-from sagwa.services.difference_follow_ups import read_follow_ups
+from sagwa.services.difference_follow_ups import next_follow_up, read_follow_ups
 from sagwa.services.idempotency import MAX_KEY_LENGTH
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow, case_links
+from sagwa.web.pages.call_words import attempt_flash, follow_up_flash, spacing_words
 from sagwa.web.pages.case_facts import CaseFacts, Known, contact, facts_for, load_case
 from sagwa.web.pages.customer import OPEN, answer_state
 from sagwa.web.pages.error_texts import FormProblem, PageRoute, error_text
 from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.labels import label
-from sagwa.web.pages.rendering import flash_in_lang, render, sent_form_key, seoul
+from sagwa.web.pages.rendering import flash_in_lang, render, sent_form_key
 from sagwa.web.pages.session import Agent, csrf_protect
+from sagwa.web.pages.settled_script import settled_script
 
 router = APIRouter(prefix="/cs", dependencies=[Depends(csrf_protect)], include_in_schema=False,
                    route_class=PageRoute)
@@ -134,6 +134,11 @@ class CallCard:
         """The recorded choice's label in ``lang`` (``—`` without one)."""
         consent = self.case.row.case.consent
         return label("choice", consent.choice if consent else None, lang)
+
+    def no_choice_script(self) -> str:
+        """What to tell the customer when the card takes no choice, in their language: what
+        was done and what is left (``settled_script``)."""
+        return settled_script(self.case, self.state, self.instead, self.case.customer.locale)
 
     def script_options(self) -> list[tuple[str, str]]:
         """The options the script reads to the customer, in the customer's language — without
@@ -269,57 +274,6 @@ def refused_form(request: Request, uow: Uow, case_id: int, form: str, typed: dic
     return render(request, "cs/queue.html", context, status_code=exc.http_status)
 
 
-def spacing_words(spacing: timedelta, lang: str) -> str:
-    """The policy's ``min_call_spacing`` as people say it: 2시간 / 1시간 30분 / 45분."""
-    hours, minutes = divmod(int(spacing.total_seconds() // 60), 60)
-    if lang == "ko":
-        return " ".join(p for p in (f"{hours}시간" if hours else "",
-                                    f"{minutes}분" if minutes or not hours else "") if p)
-    return " ".join(p for p in (f"{hours} h" if hours else "",
-                                f"{minutes} min" if minutes or not hours else "") if p)
-
-
-def attempt_flash(case_id: int, outcome: str, logged: AttemptLogged,
-                  policy: DeskPolicy) -> tuple[str, str]:
-    """What the agent is told after logging a call (Korean, English): the outcome, and what it
-    did to the call owed — made, given up (and whether the customer is sent the message saying
-    so), or not counted towards the tries as it came too soon after the last counted one
-    (``AttemptLogged``; times in Korea time)."""
-    ko = f"#{case_id} 통화 기록: {label('outcome', outcome, 'ko')}."
-    en = f"#{case_id} call logged: {label('outcome', outcome, 'en')}."
-    tries = policy.max_call_attempts
-    since_ko, since_en = (("새 번호로", "at the new number") if logged.at_new_number
-                          else ("기한 뒤", "since the deadline"))
-    if logged.gave_up and logged.no_phone:
-        ko += (" 이 고객은 전화번호가 없어 다시 전화드릴 수 없으므로 ‘연락 안 됨’으로 다시 기록하고 "
-               "목록에서 뺐습니다. 번호를 알려 주시면 연락처에 저장해 주세요. 다시 목록에 오릅니다.")
-        en += (" This customer has no phone number, so nobody can call them back: recorded "
-               "again as could not be reached, off the list. If they give you a number, save "
-               "it in the contact details: they go back on the list.")
-    elif logged.gave_up:
-        ko += (f" {since_ko} {tries}번 시도해도 연결되지 않아 ‘연락 안 됨’으로 기록하고 목록에서 "
-               "뺐습니다. 주문은 기본 처리대로 둡니다.")
-        en += (f" After {tries} tries {since_en} the customer is recorded as could not "
-               "be reached and leaves the list; the orders stay as the default left them.")
-        if logged.message_queued:
-            ko += " 고객에게는 전화로 연락드리지 못했다는 안내 메시지를 연락 가능 시간에 보냅니다."
-            en += (" The customer is sent a message saying we could not reach them by phone "
-                   "(within contact hours).")
-    elif logged.too_soon:
-        spacing_ko, spacing_en = (spacing_words(policy.min_call_spacing, lang)
-                                  for lang in ("ko", "en"))
-        when = seoul(logged.counts_from)
-        ko += (f" 다만 이 통화는 {since_ko} 시도 횟수(최대 {tries}회)에 넣지 않았습니다. 횟수에 넣은 "
-               f"마지막 통화 뒤 아직 {spacing_ko}이 지나지 않았기 때문입니다. {when}(한국 시간)"
-               "부터 거는 전화는 다시 횟수에 넣습니다.")
-        en += (f" Not counted towards the {tries} tries: less than {spacing_en} after the last "
-               f"counted one; calls count again from {when} (Korea time).")
-    elif logged.made_call:
-        ko += " 약속한 전화를 마쳤습니다. 고객이 방법을 골랐다면 이 화면에서 기록해 주세요."
-        en += " The call owed is made. If the customer chose, record their choice on this page."
-    return ko, en
-
-
 @router.post("/cases/{case_id}/attempt")
 def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
             outcome: Annotated[str, Form(max_length=40)] = "",
@@ -339,6 +293,10 @@ def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
         return refused_form(request, uow, case_id, "attempt", {"outcome": outcome, "note": note}, exc,
                         back)
     ko, en = attempt_flash(case_id, outcome, logged, policy)
+    with uow() as reading:  # owing the discount's difference: when it is followed up next
+        due = next_follow_up(reading, policy, case_id)
+    if due is not None:
+        ko, en = ko + follow_up_flash(due, "ko"), en + follow_up_flash(due, "en")
     if logged.made_call and not _on_case_page(back):
         back = "case"  # the card has left the list: the choice is recorded on the case page
     flash_in_lang(request, ko, en)

@@ -29,15 +29,16 @@ router = APIRouter(prefix="/c", dependencies=[Depends(csrf_protect)], include_in
 PRESSED = "web case page: pressed 'cancel instead of paying the difference' and confirmed"
 
 
-def instead_terms(case: CaseFacts, lang: str) -> list[tuple[str, str]]:
-    """What cancelling instead does, as the confirm step lists it."""
+def instead_terms(case: CaseFacts, lang: str, *, agent: bool = False) -> list[tuple[str, str]]:
+    """What cancelling instead does, as the confirm step lists it: the customer's, or (with
+    ``agent``) the agent's who confirms it for them (``contact_instead``; English says "they")."""
     ko = lang == "ko"
     paid = format_money(case.paid, lang=lang)
-    pts = case.cancel_points
-    lines = [("주문" if ko else "Your order",
+    pts, who = case.cancel_points, "they" if agent else "you"
+    lines = [("주문" if ko else ("The order" if agent else "Your order"),
               "취소됩니다(상품을 보내지 않습니다)" if ko else "cancelled (nothing is sent)"),
              ("환불" if ko else "Refund",
-              f"결제하신 {paid} 전액" if ko else f"the {paid} you paid, in full"),
+              f"결제하신 {paid} 전액" if ko else f"the {paid} {who} paid, in full"),
              ("차액" if ko else "The difference",
               "내지 않으셔도 됩니다" if ko else "nothing more to pay")]
     if pts:

@@ -6,6 +6,7 @@ render them and take the forms are in ``incidents``.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -148,8 +149,9 @@ def editor_context(uow_factory: Any, incident_id: int, policy: DeskPolicy,
     with uow_factory() as uow:
         published = uow.cases.notices(incident_id)
     draft = _draft(uow_factory, status, published, policy, lang)
-    return {"s": status, "draft": draft,
-            "notice_check": check_draft(draft, notice_names(uow_factory(), incident_id)),
+    check = check_draft(draft, notice_names(uow_factory(), incident_id))
+    return {"s": status, "draft": draft, "notice_check": check,
+            "notice_shown": draft_findings(draft, check),
             "notice_title_max": notices.TITLE_MAX_CHARS}
 
 
@@ -168,6 +170,53 @@ def check_draft(draft: dict[str, str], names: list[str]) -> Any:
         return None
     return check_quoting(f"{draft['title']}\n\n{draft['body']}", kind="notice",
                          lang=draft["lang"], names=names)
+
+
+def draft_findings(draft: dict[str, str], check: Any) -> list[dict[str, Any]] | None:
+    """:func:`shown_findings` of :func:`check_draft`'s result ``check`` on ``draft`` (the text
+    it checks: the title, a blank line, the body)."""
+    if check is None:
+        return None
+    return shown_findings(check, f"{draft['title']}\n\n{draft['body']}")
+
+
+def shown_findings(result: Any, text: str) -> list[dict[str, Any]]:
+    """The findings of the message check's ``result`` on ``text`` as the notice editor lists
+    them, each ``{"finding", "quotes"}`` with the words it flags quoted in their sentence
+    (:func:`quote_of`). One message given for the same words in several places is one entry
+    quoting each place; given for other words, it is an entry of its own."""
+    shown: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for f in result.findings:
+        words = text[f.span[0]:f.span[1]].strip().casefold() if f.span else None
+        entry = shown.setdefault((f.severity, f.code, f.message, f.suggestion, words),
+                                 {"finding": f, "quotes": []})
+        if f.span and (quote := quote_of(text, f.span)) not in entry["quotes"]:
+            entry["quotes"].append(quote)
+    return list(shown.values())
+
+
+#: Characters of the sentence a finding's quote keeps on each side of the words it flags.
+QUOTE_AROUND = 30
+#: Flagged words longer than this (a whole long sentence) are quoted by their two ends.
+QUOTE_FLAGGED_MAX = 80
+_SENTENCE_END = re.compile(r"[.!?。](?=\s|$)|\n")
+
+
+def quote_of(text: str, span: tuple[int, int]) -> tuple[str, str, str]:
+    """The sentence of ``text`` around ``span`` as (before, flagged, after): the flagged words
+    and up to ``QUOTE_AROUND`` characters of their sentence either side ("…" where cut)."""
+    start, end = span
+    begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    stop = _SENTENCE_END.search(text, max(start, end - 1))
+    finish = len(text) if stop is None else stop.start() if stop.group() == "\n" else stop.end()
+    before, flagged, after = text[begin:start].lstrip(), text[start:end], text[end:finish].rstrip()
+    if len(before) > QUOTE_AROUND:
+        before = "…" + before[-QUOTE_AROUND:]
+    if len(after) > QUOTE_AROUND:
+        after = after[:QUOTE_AROUND] + "…"
+    if len(flagged) > QUOTE_FLAGGED_MAX:
+        flagged = f"{flagged[:QUOTE_FLAGGED_MAX - 30]} … {flagged[-25:]}"
+    return before, flagged, after
 
 
 def _costs(status: Any, cases: int) -> dict[str, Any] | None:

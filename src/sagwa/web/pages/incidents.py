@@ -31,9 +31,11 @@ from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.incident_context import (
     check_draft,
     detail_context,
+    draft_findings,
     editor_context,
     list_context,
     notice_names,
+    shown_findings,
 )
 from sagwa.web.pages.rendering import flash_in_lang, render, sent_form_key, seoul
 from sagwa.web.pages.session import Operator, csrf_protect
@@ -226,7 +228,8 @@ def check_notice(incident_id: int, request: Request, account: Operator, uow: Uow
     result = check_quoting(f"{title.strip()}\n\n{body.strip()}", kind="notice",
                            lang="en" if lang == "en" else "ko",
                            names=notice_names(uow(), incident_id))
-    return render(request, "incidents/_findings.html", {"result": result,
+    shown = shown_findings(result, f"{title.strip()}\n\n{body.strip()}")  # the text checked
+    return render(request, "incidents/_findings.html", {"result": result, "shown": shown,
                                                         "empty": not body.strip()})
 
 
@@ -246,8 +249,9 @@ def publish(incident_id: int, request: Request, account: Operator, uow: Uow, tit
         if exc.code == "idempotency_key_reused":
             said = _FORM_SENT_AGAIN[0 if lang_of(request) == "ko" else 1]
         names = notice_names(uow(), incident_id)
-        editor = {"draft": draft, "notice_check": check_draft(draft, names),
-                  "notice_problem": said}
+        check = check_draft(draft, names)
+        editor = {"draft": draft, "notice_check": check,
+                  "notice_shown": draft_findings(draft, check), "notice_problem": said}
         return _page_again(request, uow, incident_id, exc, editor=editor,
                            notice_lang=draft["lang"])
     version = published.notice.version

@@ -1,0 +1,72 @@
+"""How the contact centre's pages word calls: the call spacing as people say it, and what an
+agent is told after logging a call (``contact_centre.attempt``)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sagwa.services.desk_cases import AttemptLogged
+from sagwa.services.desk_policy import DeskPolicy
+from sagwa.web.pages.labels import label
+from sagwa.web.pages.rendering import seoul
+
+
+def spacing_words(spacing: timedelta, lang: str) -> str:
+    """The policy's ``min_call_spacing`` as people say it: 2시간 / 1시간 30분 / 45분."""
+    hours, minutes = divmod(int(spacing.total_seconds() // 60), 60)
+    if lang == "ko":
+        return " ".join(p for p in (f"{hours}시간" if hours else "",
+                                    f"{minutes}분" if minutes or not hours else "") if p)
+    return " ".join(p for p in (f"{hours} h" if hours else "",
+                                f"{minutes} min" if minutes or not hours else "") if p)
+
+
+def attempt_flash(case_id: int, outcome: str, logged: AttemptLogged,
+                  policy: DeskPolicy) -> tuple[str, str]:
+    """What the agent is told after logging a call (Korean, English): the outcome, and what it
+    did to the call owed — made, given up (and whether the customer is sent the message saying
+    so), or not counted towards the tries as it came too soon after the last counted one
+    (``AttemptLogged``; times in Korea time)."""
+    ko = f"#{case_id} 통화 기록: {label('outcome', outcome, 'ko')}."
+    en = f"#{case_id} call logged: {label('outcome', outcome, 'en')}."
+    tries = policy.max_call_attempts
+    since_ko, since_en = (("새 번호로", "at the new number") if logged.at_new_number
+                          else ("기한 뒤", "since the deadline"))
+    if logged.gave_up and logged.no_phone:
+        ko += (" 이 고객은 전화번호가 없어 다시 전화드릴 수 없으므로 ‘연락 안 됨’으로 다시 기록하고 "
+               "목록에서 뺐습니다. 번호를 알려 주시면 연락처에 저장해 주세요. 다시 목록에 오릅니다.")
+        en += (" This customer has no phone number, so nobody can call them back: recorded "
+               "again as could not be reached, off the list. If they give you a number, save "
+               "it in the contact details: they go back on the list.")
+    elif logged.gave_up:
+        ko += (f" {since_ko} {tries}번 시도해도 연결되지 않아 ‘연락 안 됨’으로 기록하고 목록에서 "
+               "뺐습니다. 주문은 기본 처리대로 둡니다.")
+        en += (f" After {tries} tries {since_en} the customer is recorded as could not "
+               "be reached and leaves the list; the orders stay as the default left them.")
+        if logged.message_queued:
+            ko += " 고객에게는 전화로 연락드리지 못했다는 안내 메시지를 연락 가능 시간에 보냅니다."
+            en += (" The customer is sent a message saying we could not reach them by phone "
+                   "(within contact hours).")
+    elif logged.too_soon:
+        spacing_ko, spacing_en = (spacing_words(policy.min_call_spacing, lang)
+                                  for lang in ("ko", "en"))
+        when = seoul(logged.counts_from)
+        ko += (f" 다만 이 통화는 {since_ko} 시도 횟수(최대 {tries}회)에 넣지 않았습니다. 횟수에 넣은 "
+               f"마지막 통화 뒤 아직 {spacing_ko}이 지나지 않았기 때문입니다. {when}(한국 시간)"
+               "부터 거는 전화는 다시 횟수에 넣습니다.")
+        en += (f" Not counted towards the {tries} tries: less than {spacing_en} after the last "
+               f"counted one; calls count again from {when} (Korea time).")
+    elif logged.made_call:
+        ko += " 약속한 전화를 마쳤습니다. 고객이 방법을 골랐다면 이 화면에서 기록해 주세요."
+        en += " The call owed is made. If the customer chose, record their choice on this page."
+    return ko, en
+
+
+def follow_up_flash(due_at: datetime, lang: str) -> str:
+    """What an agent is told after logging a contact on a case owing the discount's difference:
+    when it comes back to the list of differences to follow up (Korea time)."""
+    if lang == "ko":
+        return (f" 차액이 아직 결제되지 않아 {seoul(due_at)}(한국 시간)에 ‘차액 결제를 기다리는 "
+                "고객’ 목록에 다시 오릅니다.")
+    return (f" The difference is still unpaid: the case comes back to the list of unpaid "
+            f"differences on {seoul(due_at, lang='en')}.")

@@ -1,0 +1,124 @@
+"""What the agent tells a customer whose case takes no more choices: the script on
+``cs/_no_choice.html``, read aloud in the customer's language.
+
+It says what was done and what is left. A discount whose difference is unpaid is recorded and
+waits only for the payment — which the customer centre takes (sagwa takes no payment) — or,
+while the customer may, for cancelling instead; the order is never cancelled without their
+consent. A difference recorded as paid is confirmed, and the items are sent. A cancellation
+instead, a final choice, a closed matter or the deadline's default cannot be changed. Times are
+said as the messages say them (``desk_messages.format_when``: 12월 5일(토) 오전 7시 12분), and
+a plan that gives no points for cancelling promises none (:func:`refund_words`).
+"""
+
+from __future__ import annotations
+
+from sagwa.domain.cancel_instead import ReplacedDiscount
+from sagwa.domain.incident_plan import CustomerOption
+from sagwa.domain.money import format_money
+from sagwa.domain.particles import with_particle
+from sagwa.services.desk_messages import format_when
+from sagwa.web.pages.case_facts import CaseFacts
+from sagwa.web.pages.customer import CLOSED, difference_line
+from sagwa.web.pages.labels import label
+
+
+def _t(lang: str, ko: str, en: str) -> str:
+    return ko if lang == "ko" else en
+
+
+def settled_script(case: CaseFacts, state: str, instead: ReplacedDiscount | None,
+                   lang: str) -> str:
+    """The script in ``lang`` for ``case`` in ``state`` (``customer.answer_state``: chosen,
+    closed or defaulted), cancelled instead of paying (``instead``) or not."""
+    if instead is not None:
+        said = _cancelled_instead(instead, lang)
+    elif case.owes_difference:
+        said = _difference_owed(case, lang)
+    elif case.difference.amount_minor > 0:  # paid
+        said = f"{_chosen(case, lang)} {difference_line(case, lang)}"
+    elif _final_choice(case):
+        closed = _t(lang, " 이 건의 처리는 모두 끝났습니다.", " This matter is now closed.")
+        said = (f"{_chosen(case, lang)}{closed if state == CLOSED else ''} "
+                + _t(lang, "확정된 선택은 바꾸거나 되돌릴 수 없습니다.",
+                     "A confirmed choice cannot be changed or undone."))
+    elif state == CLOSED:
+        said = _t(lang, "이 건의 처리는 모두 끝나 더 이상 선택을 받을 수 없습니다.",
+                  "This matter is now closed, so we can no longer take a choice on it.")
+    else:
+        said = _t(lang, "답변 기한이 지나 안내드린 기본 처리가 적용되었고, 지금은 다른 방법으로 바꿀 수 없습니다.",
+                  "The deadline has passed and the default we told you about was applied; it "
+                  "can no longer be changed to another option.")
+    return said + _t(lang, " 말씀하신 내용은 제가 메모해서 담당자에게 전달해 드리겠습니다.",
+                     " I will note what you have told me and pass it to a specialist.")
+
+
+def refund_words(case: CaseFacts, lang: str) -> str:
+    """What cancelling instead gives back, as a clause: "결제하신 39,800원은 전액 환불해 드리고
+    사과의 뜻으로 5,000 포인트를 드립니다" — without the points when the plan gives none."""
+    paid, pts = format_money(case.paid, lang=lang), case.cancel_points
+    if lang == "ko":
+        refund = f"결제하신 {with_particle(paid, '은(는)')} 전액 환불해"
+        return f"{refund} 드리고 사과의 뜻으로 {pts:,} 포인트를 드립니다" if pts else f"{refund} 드립니다"
+    points = f" and you receive {pts:,} points as an apology" if pts else ""
+    return f"the {paid} you paid is refunded in full{points}"
+
+
+def instead_read_back(case: CaseFacts, lang: str) -> str:
+    """What the agent reads back before confirming a cancellation instead of paying
+    (``cs/confirm_instead.html``): what it gives, that it cannot be undone, and the question."""
+    if lang == "ko":
+        return (f"차액을 내시는 대신 주문을 취소하면 {refund_words(case, lang)}. 취소한 주문은 되돌릴 수 "
+                "없습니다. 이대로 주문을 취소해 드릴까요?")
+    return (f"If we cancel your order instead of you paying the difference, "
+            f"{refund_words(case, lang)}. A cancelled order cannot be restored. Shall I cancel "
+            "it now?")
+
+
+def _final_choice(case: CaseFacts) -> bool:
+    consent = case.row.case.consent
+    return consent is not None and consent.choice is not CustomerOption.TALK_TO_PERSON
+
+
+def _chosen(case: CaseFacts, lang: str) -> str:
+    """The recorded choice and when it was made, carried out."""
+    consent = case.row.case.consent
+    assert consent is not None, "only a case with a recorded choice"
+    when, chosen = format_when(consent.recorded_at, lang), label("choice", consent.choice, lang)
+    return _t(lang, f"고객님께서 {when}에 고르신 ‘{chosen}’대로 이미 처리되었습니다.",
+              f"Your choice, '{chosen}', made on {when}, has already been carried out.")
+
+
+def _difference_owed(case: CaseFacts, lang: str) -> str:
+    """The discount is recorded; only paying its difference is left (or cancelling instead)."""
+    consent = case.row.case.consent
+    assert consent is not None, "a difference comes from the discount choice"
+    when, chosen = format_when(consent.recorded_at, lang), label("choice", consent.choice, lang)
+    extra = format_money(case.difference, lang=lang)
+    said = _t(lang, f"고객님께서 {when}에 고르신 {with_particle(f'‘{chosen}’', '은(는)')} 기록되어 있고, "
+                    f"이제 차액 {extra} 결제만 남았습니다. 차액은 자동으로 결제되지 않으니 저희 고객센터에서 "
+                    "결제해 주시면 되고, 결제가 확인되면 상품을 보내 드립니다. 결제 방법을 안내해 드릴까요?",
+              f"Your choice, '{chosen}', made on {when}, is recorded: all that is left is paying "
+              f"the difference of {extra}. It is not charged automatically: you pay it to us, "
+              "the customer centre, and we send the items once it is paid. Shall I tell you how "
+              "to pay it?")
+    if case.may_cancel_instead:
+        said += _t(lang, " 차액을 내지 않으시려면 대신 주문을 취소하실 수도 있습니다. 그러면 ",
+                   " If you would rather not pay it, you can cancel your order instead: ")
+        said += refund_words(case, lang) + "."
+    return said + _t(lang, " 결제하지 않으셔도 고객님의 동의 없이 주문을 취소하지 않습니다.",
+                     " If you do not pay it, we still do not cancel your order without your "
+                     "consent.")
+
+
+def _cancelled_instead(instead: ReplacedDiscount, lang: str) -> str:
+    when, pts = format_when(instead.cancelled_at, lang), instead.compensation_points
+    refund = format_money(instead.refund, lang=lang)
+    if lang == "ko":
+        points = f" 사과의 뜻으로 {pts:,} 포인트도 드렸습니다." if pts else ""
+        return (f"고객님께서 {when}에 차액을 내시는 대신 주문 취소를 요청하셔서, 주문은 취소되었고 결제하신 "
+                f"{with_particle(refund, '은(는)')} 전액 환불됩니다.{points} 이 처리는 바꾸거나 되돌릴 수 "
+                "없습니다.")
+    points = f", and {pts:,} points were given as our apology" if pts else ""
+    return (f"As you asked on {when}, your order was cancelled instead of you paying the "
+            f"difference: the {refund} you paid is refunded in full{points}. This cannot be "
+            "changed or undone.")
