@@ -24,7 +24,7 @@ from sagwa.services.desk_notify import notify
 from sagwa.services.desk_status import incident_status
 from sagwa.services.difference_follow_ups import cadence_of, follow_ups_due
 from sagwa.testing.statements import statements
-from sagwa.web.pages.contact_centre import queue_context
+from sagwa.web.pages.contact_centre import case_context, queue_context
 from sagwa.web.pages.i18n import chooser
 from sagwa.web.pages.rendering import make_templates
 
@@ -300,3 +300,20 @@ def test_a_policy_without_the_list_counts_none_due(chosen) -> None:
     without = replace(POLICY, difference_follow_up_after=None)
     status = incident_status(uow(), incident_id=iid, policy=without)
     assert (status.differences_unpaid, status.differences_to_follow_up) == (2, 0)
+
+
+def _case_page(uow, case_id: int, lang: str, policy=POLICY) -> str:
+    values = {"lang": lang, "t": chooser(lang), "account": None, "csrf": "token", "flash": None,
+              "switch_lang": "", "money": lambda m: format_money(m, lang=lang),
+              **case_context(uow(), policy, case_id)}
+    return make_templates().env.get_template("cs/case.html").render(values)
+
+
+def test_without_a_payment_instruction_the_case_page_says_to_ask(chosen) -> None:
+    uow, _clock, _iid, cases, people = chosen
+    one = cases[people[1]]
+    assert "data-how-to-pay>" in _case_page(uow, one, "ko")
+    silent = replace(POLICY, how_to_pay=None)
+    page = _case_page(uow, one, "ko", silent)
+    assert "data-how-to-pay-missing" in page and "팀장에게 안내할 방법을 확인해 주세요" in page
+    assert "결제 방법은 이렇습니다" not in page

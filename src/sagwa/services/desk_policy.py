@@ -68,6 +68,16 @@ class DeskPolicy:
     #: unpaid is listed for an agent to follow up (``domain.difference_follow_up``); None keeps
     #: no such list.
     difference_follow_up_after: timedelta | None = timedelta(days=DEFAULT_FOLLOW_UP_DAYS)
+    #: How a customer pays the difference, as an agent tells them (``[difference]
+    #: how_to_pay_ko`` / ``how_to_pay_en``): (Korean, English); None when the file says nothing
+    #: (the agent's page then says so).
+    how_to_pay: tuple[str, str] | None = None
+
+    def how_to_pay_in(self, lang: str) -> str | None:
+        """The payment instruction in ``lang`` (ko or en), if the policy gives one."""
+        if self.how_to_pay is None:
+            return None
+        return self.how_to_pay[0] if lang == "ko" else self.how_to_pay[1]
 
 
 # --- value checks: each returns the value to use or raises _BadValue saying what is wrong ---
@@ -117,6 +127,17 @@ def _days(value: object) -> int:
 
 def _follow_up_days(value: object) -> int:
     return _whole(value, 0, MAX_FOLLOW_UP_DAYS, "days", " (no follow-up list)")
+
+
+#: The longest payment instruction (a sentence or two an agent reads out).
+MAX_HOW_TO_PAY = 500
+
+
+def _how_to_pay(value: object) -> str:
+    text = _text(value).strip()
+    if len(text) > MAX_HOW_TO_PAY:
+        raise _BadValue(f"must be at most {MAX_HOW_TO_PAY} characters (got {len(text)})")
+    return text
 
 
 def _flag(value: object) -> bool:
@@ -180,7 +201,8 @@ TABLES: dict[str, dict[str, tuple[Check, bool]]] = {
     "contact": {key: (_text, True) for key in ("phone", "email", "hours_ko", "hours_en")},
     "calls": {"max_attempts": (_attempts, False), "min_spacing_minutes": (_spacing, False)},
     "difference": {"reminder_after_days": (_days, False),
-                   "follow_up_after_days": (_follow_up_days, False)},
+                   "follow_up_after_days": (_follow_up_days, False),
+                   "how_to_pay_ko": (_how_to_pay, False), "how_to_pay_en": (_how_to_pay, False)},
 }
 #: Tables a file may leave out: added after operators had their own files.
 OPTIONAL_TABLES = frozenset({"calls", "difference"})
@@ -247,6 +269,21 @@ def _read(path: str | Path | None) -> tuple[str, str]:
                        reason="file_unreadable") from None
 
 
+def _how_to_pay_in_both(difference: Mapping[str, Any], file: str) -> tuple[str, str] | None:
+    """``[difference] how_to_pay_ko`` and ``how_to_pay_en``: both or neither (an agent reads
+    it in the customer's language)."""
+    given = {lang: difference[f"how_to_pay_{lang}"] for lang in ("ko", "en")
+             if f"how_to_pay_{lang}" in difference}
+    if len(given) == 1:
+        [lang] = given
+        other = "en" if lang == "ko" else "ko"
+        raise _invalid(file, "difference", f"how_to_pay_{other}",
+                       f"is missing: how_to_pay_{lang} is set, and an agent tells a customer "
+                       "how to pay in their language, Korean or English",
+                       reason="policy_key_missing")
+    return (given["ko"], given["en"]) if given else None
+
+
 def load_desk_policy(path: str | Path | None = None) -> DeskPolicy:
     file, text = _read(path)
     try:
@@ -287,4 +324,5 @@ def load_desk_policy(path: str | Path | None = None) -> DeskPolicy:
         difference_reminder_after=timedelta(days=reminder_days) if reminder_days else None,
         difference_follow_up_after=(timedelta(days=follow_up_days) if follow_up_days
                                     else None),
+        how_to_pay=_how_to_pay_in_both(difference, file),
     )

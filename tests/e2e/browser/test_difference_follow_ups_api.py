@@ -4,6 +4,7 @@ what is owed; once an agent logs a call, they leave the list until it is due aga
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from html import unescape
 
@@ -13,7 +14,7 @@ from fastapi.testclient import TestClient
 from page_forms import log_in
 from sqlalchemy.orm import Session, sessionmaker
 from test_pages_access import csrf_of
-from world import World
+from world import POLICY, World
 
 from sagwa.config import Settings
 from sagwa.web.pages.rendering import seoul
@@ -86,3 +87,20 @@ def test_after_a_call_the_agent_is_told_when_the_case_comes_back(
             f"/cs/cases/{case_id}").text)})
     said = unescape(client.get(english.headers["location"]).text)
     assert "comes back to the list of unpaid differences on" in said
+
+
+def test_the_case_page_says_how_to_pay_and_the_script_reads_it_out(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    """The desk policy's payment instruction, beside the unpaid difference and in the script
+    (in the customer's language: 김민준 reads Korean)."""
+    case_id = _chosen_eight_days_ago(world, session_factory, page_settings)
+    log_in(client, "agent")
+    korean = unescape(client.get(f"/cs/cases/{case_id}").text)
+    english = unescape(client.get(f"/cs/cases/{case_id}?lang=en").text)
+    how_ko, how_en = POLICY.how_to_pay_in("ko"), POLICY.how_to_pay_in("en")
+    assert how_ko and how_en
+    assert f"<strong>결제 방법:</strong> {how_ko}" in korean
+    assert f"<strong>How to pay:</strong> {how_en}" in english
+    script = re.search(r"<p data-no-choice-script>“(.*?)”</p>", korean, re.DOTALL)
+    assert script and f"결제 방법은 이렇습니다. {how_ko}" in script.group(1)

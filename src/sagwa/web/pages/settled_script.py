@@ -27,13 +27,14 @@ def _t(lang: str, ko: str, en: str) -> str:
 
 
 def settled_script(case: CaseFacts, state: str, instead: ReplacedDiscount | None,
-                   lang: str) -> str:
+                   lang: str, *, how_to_pay: str | None = None) -> str:
     """The script in ``lang`` for ``case`` in ``state`` (``customer.answer_state``: chosen,
-    closed or defaulted), cancelled instead of paying (``instead``) or not."""
+    closed or defaulted), cancelled instead of paying (``instead``) or not; ``how_to_pay``: the
+    desk policy's payment instruction in ``lang``, read out to a customer owing the difference."""
     if instead is not None:
         said = _cancelled_instead(instead, lang)
     elif case.owes_difference:
-        said = _difference_owed(case, lang)
+        said = _difference_owed(case, lang, how_to_pay)
     elif case.difference.amount_minor > 0:  # paid
         said = f"{_chosen(case, lang)} {difference_line(case, lang)}"
     elif _final_choice(case):
@@ -88,8 +89,9 @@ def _chosen(case: CaseFacts, lang: str) -> str:
               f"Your choice, '{chosen}', made on {when}, has already been carried out.")
 
 
-def _difference_owed(case: CaseFacts, lang: str) -> str:
-    """The discount is recorded; only paying its difference is left (or cancelling instead)."""
+def _difference_owed(case: CaseFacts, lang: str, how_to_pay: str | None) -> str:
+    """The discount is recorded; only paying its difference is left (or cancelling instead),
+    and how to pay it when the policy says."""
     consent = case.row.case.consent
     assert consent is not None, "a difference comes from the discount choice"
     when, chosen = format_when(consent.recorded_at, lang), label("choice", consent.choice, lang)
@@ -101,6 +103,8 @@ def _difference_owed(case: CaseFacts, lang: str) -> str:
               f"the difference of {extra}. It is not charged automatically: you pay it to us, "
               "the customer centre, and we send the items once it is paid. Shall I tell you how "
               "to pay it?")
+    if how_to_pay:
+        said += _t(lang, f" 결제 방법은 이렇습니다. {how_to_pay}", f" This is how: {how_to_pay}")
     if case.may_cancel_instead:
         said += _t(lang, " 차액을 내지 않으시려면 대신 주문을 취소하실 수도 있습니다. 그러면 ",
                    " If you would rather not pay it, you can cancel your order instead: ")
