@@ -113,7 +113,7 @@ def test_a_second_different_choice_tells_the_agent_it_is_recorded_and_cannot_be_
                             data={"choice": "cancel_with_compensation", "words": "취소로 바꿔 주세요",
                                   "csrf_token": token})
         assert again.status_code == 409
-        alert = re.search(r'<p class="finding error" role="alert">(.*?)</p>',
+        alert = re.search(r'<p class="finding error" role="alert"[^>]*>(.*?)</p>',
                           unescape(again.text), re.DOTALL)
         assert alert and recorded in alert.group(1)
         assert customer_words not in again.text
