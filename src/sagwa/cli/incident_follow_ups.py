@@ -34,9 +34,7 @@ def follow_ups(
     with desk_context() as (_config, db, policy):
         found = follow_ups_due(SqlAlchemyUnitOfWork(db.session_factory), policy, limit=limit)
     if fmt == "json":
-        print(json.dumps({"enabled": found.enabled, "as_of": found.now.isoformat(),
-                          "more": found.more, "follow_ups": [f.as_dict() for f in found.items]},
-                         ensure_ascii=False))
+        print(json.dumps(found.as_dict(), ensure_ascii=False))
         return
     console.print(follow_ups_text(found) if not found.items else follow_ups_table(found))
     if found.more:

@@ -22,7 +22,7 @@ from sagwa.adapters.db.difference_reads import OwingCase
 from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.adapters.db.outbox_repo import LatestMessage
 from sagwa.domain.cancel_instead import refusal
-from sagwa.domain.difference_follow_up import Cadence, days_waiting
+from sagwa.domain.difference_follow_up import CALLBACK_REQUESTED, Cadence, days_waiting
 from sagwa.domain.incident_plan import IncidentPlan
 from sagwa.domain.money import Money
 from sagwa.services.desk_difference import difference_reminders, differences_of
@@ -64,7 +64,7 @@ class FollowUp:
     @property
     def callback(self) -> bool:
         """The customer asked to be called back."""
-        return self.owing.last_outcome == "callback_requested"
+        return self.owing.last_outcome == CALLBACK_REQUESTED
 
     def product(self, lang: str) -> str:
         return self.product_ko if lang == "ko" else self.product_en
@@ -97,6 +97,11 @@ class FollowUps:
     more: bool
     now: datetime
     enabled: bool = True
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON of the CLI and the API (keys only ever appended)."""
+        return {"enabled": self.enabled, "as_of": self.now.isoformat(), "more": self.more,
+                "follow_ups": [f.as_dict() for f in self.items]}
 
 
 def follow_ups_due(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, *,

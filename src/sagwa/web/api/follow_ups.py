@@ -23,5 +23,4 @@ def difference_follow_ups(request: Request, uow: Uow,
     contact an agent logged since: the longest due first, at most ``limit``. ``enabled`` is
     false when the desk policy keeps no such list; ``more`` says whether more are due."""
     found = follow_ups_due(uow(), policy_of(request), limit=limit)
-    return {"enabled": found.enabled, "as_of": found.now.isoformat(), "more": found.more,
-            "follow_ups": [f.as_dict() for f in found.items]}
+    return found.as_dict()

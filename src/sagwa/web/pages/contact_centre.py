@@ -135,14 +135,13 @@ class CallCard:
         consent = self.case.row.case.consent
         return label("choice", consent.choice if consent else None, lang)
 
-    def no_choice_script(self, how_to_pay: tuple[str, str] | None = None) -> str:
+    def no_choice_script(self, policy: DeskPolicy | None = None) -> str:
         """What to tell the customer when the card takes no choice, in their language: what
-        was done and what is left (``settled_script``; ``how_to_pay``: the policy's payment
-        instruction, Korean and English)."""
+        was done and what is left (``settled_script``, with ``policy``'s payment
+        instruction)."""
         lang = self.case.customer.locale
         return settled_script(self.case, self.state, self.instead, lang,
-                              how_to_pay=None if how_to_pay is None
-                              else how_to_pay[0] if lang == "ko" else how_to_pay[1])
+                              how_to_pay=policy.how_to_pay_in(lang) if policy else None)
 
     def script_options(self) -> list[tuple[str, str]]:
         """The options the script reads to the customer, in the customer's language — without
@@ -188,7 +187,8 @@ def queue_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, *,
                        attempts.get(q.case_id, []), now) for q in queued]
         follow_ups = read_follow_ups(uow, policy, limit=limit)
     after = policy.difference_follow_up_after
-    return {"cards": cards, "outcomes": OUTCOMES, "max_attempts": policy.max_call_attempts, "how_to_pay": policy.how_to_pay,
+    return {"cards": cards, "outcomes": OUTCOMES, "max_attempts": policy.max_call_attempts,
+            "policy": policy,
             "follow_ups": follow_ups, "follow_up_days": after.days if after else 0,
             "callback_ko": spacing_words(policy.min_call_spacing, "ko"),
             "callback_en": spacing_words(policy.min_call_spacing, "en"),
@@ -214,7 +214,7 @@ def case_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, case_id: int) ->
         state = answer_state(facts, uow.now())
     card = CallCard(queued, facts, attempts, on_list, state, calls, instead)
     return {"card": card, "outcomes": OUTCOMES,
-            "max_attempts": policy.max_call_attempts, "how_to_pay": policy.how_to_pay, "back": "case",
+            "max_attempts": policy.max_call_attempts, "policy": policy, "back": "case",
             "here": f"/cs/cases/{case_id}"}
 
 
