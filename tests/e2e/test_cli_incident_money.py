@@ -239,3 +239,51 @@ def test_a_customer_may_cancel_instead_of_paying_once(
                     "--format", "json")
     assert refused.exit_code == 1, refused.output
     assert json.loads(refused.stdout)["details"]["reason"] == "not_a_discount_choice"
+
+
+@pytest.fixture(scope="module")
+def incident_without_points(data_dir: Path, incident: tuple[int, int, str]) -> int:
+    """The listing with the third most orders in an incident whose plan offers the cancellation
+    with no points (0); its first customer cancelled. Its id."""
+    [(listing_id,)] = query(
+        data_dir, "SELECT listing_id FROM orders GROUP BY listing_id "
+                  "ORDER BY count(*) DESC, listing_id OFFSET 2 LIMIT 1")
+    [(opened,)] = query(data_dir, f"SELECT created_at FROM listings WHERE id = {listing_id}")
+    seller_types_the_wrong_price(data_dir, listing_id)
+    declared = sagwa("incident", "declare", "--listing", str(listing_id), "--wrong-price",
+                     "19900", "--correct-price", "199000", "--window-start", opened.isoformat(),
+                     "--cause", "a zero dropped", "--responsible", "seller", "--format", "json")
+    assert declared.exit_code == 0, declared.output
+    incident_id = int(json.loads(declared.stdout)["incident_id"])
+    assert sagwa("incident", "scope", str(incident_id)).exit_code == 0
+    later = closing_time_after(datetime.now(UTC) + timedelta(days=21))
+    planned = sagwa("incident", "plan", str(incident_id), "--option", "keep", "--option",
+                    "cancel_with_compensation", "--compensation", "0", "--seller-share", "70",
+                    "--platform-share", "30", "--deadline", later.isoformat())
+    assert planned.exit_code == 0, planned.output
+    [(case_id,)] = query(data_dir, f"SELECT min(id) FROM cases WHERE incident_id = {incident_id}")
+    _chooses(data_dir, case_id)
+    return incident_id
+
+
+def test_a_cancellation_without_points_is_not_called_compensated(
+        incident: tuple[int, int, str], incident_without_points: int, tmp_path: Path) -> None:
+    """Status and report name the cancellation for its plan: a full refund only, under a plan
+    without points; the JSON keeps the choice's code and the plan's 0."""
+    shown = flat(sagwa("incident", "status", str(incident_without_points)).stdout)
+    assert "cancel the order (full refund): 1" in shown
+    assert "compensation: none (cancelling gives a full refund only)" in shown
+    assert "full refund and compensation points" not in shown
+    data = json.loads(sagwa("incident", "status", str(incident_without_points), "--format",
+                            "json").stdout)
+    assert data["choices"] == {"cancel_with_compensation": 1}
+    assert data["plan"]["cancel_compensation"] == 0
+    report = sagwa("incident", "report", str(incident_without_points), "--out", str(tmp_path))
+    assert report.exit_code == 0, report.output
+    assert "… cancelled for a full refund 1" in flat(report.stdout)
+    assert "cancelled with compensation" not in flat(report.stdout)
+    postmortem = (tmp_path / f"incident-{incident_without_points}.md").read_text()
+    assert "| … cancelled for a full refund | 1 |" in postmortem
+    # a plan with points (the first incident's 5,000) still names them
+    with_points = flat(sagwa("incident", "status", str(incident[0])).stdout)
+    assert "cancel the order (full refund and compensation points): 1" in with_points

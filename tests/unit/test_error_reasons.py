@@ -43,6 +43,7 @@ from sagwa.cli import incident_options
 from sagwa.cli.actors import check_claim, recorded_actor
 from sagwa.cli.public_links import check_public_links
 from sagwa.domain import consent, incidents, price_moves, reasons
+from sagwa.domain.call_attempts import check_callback_at
 from sagwa.domain.cancel_instead import cancel_instead
 from sagwa.domain.catalog import (
     Customer,
@@ -194,6 +195,36 @@ def _staff_withdraws() -> object:
 #: reason -> the refusal as its raise site makes it (the real code where that is cheap) and the
 #: Korean sentence a page says for it.
 REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
+    "callback_time_without_request": (
+        lambda: refusal(lambda: check_callback_at("no_answer", NOW + timedelta(days=1), NOW)),
+        ("다시 전화할 시간은 통화 결과가 ‘다시 전화 요청’일 때만 적습니다. 결과를 ‘다시 전화 요청’으로 "
+         "고르거나 시간을 지워 주세요."),
+    ),
+    "callback_time_not_phone": (
+        lambda: refusal(lambda: check_callback_at("callback_requested", NOW + timedelta(days=1),
+                                                  NOW, channel="email")),
+        "다시 전화할 시간은 전화 통화 기록에만 적습니다.",
+    ),
+    "callback_time_no_phone": (  # the raise itself: tests/integration/test_desk_callback_time.py
+        lambda: InvalidInput("case 3: the customer has no phone number on file to call back",
+                             field="callback_at", reason="callback_time_no_phone"),
+        ("이 고객은 전화번호가 없어 다시 전화할 수 없습니다. 고객이 알려 준 번호를 먼저 연락처에 저장한 뒤 "
+         "시간을 적어 주세요."),
+    ),
+    "callback_time_past": (
+        lambda: refusal(lambda: check_callback_at("callback_requested", NOW, NOW)),
+        "다시 전화할 시간이 이미 지났습니다. 고객이 말한 날짜와 시각을 다시 확인해 주세요.",
+    ),
+    "callback_time_too_far": (
+        lambda: refusal(lambda: check_callback_at("callback_requested",
+                                                  NOW + timedelta(days=15), NOW)),
+        "다시 전화할 시간은 14일 안이어야 합니다. 날짜를 다시 확인해 주세요.",
+    ),
+    "callback_time_without_zone": (
+        lambda: refusal(lambda: check_callback_at("callback_requested",
+                                                  datetime(2008, 6, 16, 10, 0), NOW)),
+        "다시 전화할 시간에 시간대가 없습니다.",
+    ),
     "unknown_currency": (
         lambda: refusal(lambda: check_currency("XYZ")),
         ("알 수 없는 통화입니다: XYZ. 다음 중 하나를 써 주세요: AUD, CAD, CNY, EUR, GBP, HKD, JPY, KRW, SGD, "
@@ -636,6 +667,16 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: refusal(lambda: change_contact(A_CUSTOMER, email="minji at example")),
         "이메일 주소 형식이 아닙니다(예: minji@example.com). 다시 확인해 주세요.",
     ),
+    # the agents' case lookup (tests/e2e/browser/test_cs_case_lookup_tails.py)
+    "lookup_phone_tail_digits": (
+        lambda: refusal(lambda: read_query("*698")),
+        "전화번호 끝자리로 찾으려면 마지막 네 자리를 입력해 주세요(예: *6980 또는 6980). 입력한 숫자는 3자리입니다.",
+    ),
+    "lookup_email_domain_only": (
+        lambda: refusal(lambda: read_query("@example.com")),
+        ("이메일은 @ 앞부분부터 입력해 주세요(예: minsu.kim 또는 minsu.kim@). @ 뒤의 도메인만으로는 고객을 "
+         "가려낼 수 없습니다."),
+    ),
     "promotion_percent_range": (  # 1e-9 % off, or 12.345 %
         lambda: refusal(lambda: listings.declared_promotion(1e-9)),
         "할인율은 1에서 99.9 사이의 숫자로, 소수점 한 자리까지 입력해 주세요(예: 10 또는 12.5).",
@@ -651,6 +692,12 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (listings.check_not_an_incidents_wrong_price, "price_is_incident_wrong_price"),
     (listings._check_price_may_change, "listing_ended"),
     (price_review._held, "change_not_held"),
+    (check_callback_at, "callback_time_without_request"),
+    (check_callback_at, "callback_time_past"),
+    (desk_cases._check_callable, "callback_time_no_phone"),
+    (check_callback_at, "callback_time_not_phone"),
+    (check_callback_at, "callback_time_too_far"),
+    (check_callback_at, "callback_time_without_zone"),
     (price_review.check_not_own_change, "own_change"),
     (price_review._check_approval_reason, "approval_needs_reason"),
     (price_review._check_approval_reason, "policy_hold_needs_reason"),

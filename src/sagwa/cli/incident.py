@@ -167,7 +167,7 @@ def report(
     for e in built.timeline:
         table.add_row(f"{e.at.astimezone(SEOUL):%m-%d %H:%M}", e.actor, e.action, e.entity, e.detail)
     console.print(table)
-    print_rows(figure_rows(built.figures), "SLA figures")
+    print_rows(figure_rows(built.figures, cancel_points=built.cancel_points), "SLA figures")
     console.print(f"postmortem: {markdown}" + (f", chart: {chart}" if chart else ""))
 
 

@@ -101,7 +101,9 @@ def format_plan(plan: dict[str, Any] | None) -> str:
              f"if nobody answers: {plan['default']}",
              (f"cost split: seller {plan['seller_share_pct']}%, "
               f"platform {plan['platform_share_pct']}%")]
-    if plan.get("cancel_compensation") is not None:
+    if plan.get("cancel_compensation") == 0:
+        lines.append("compensation: none (cancelling gives a full refund only)")
+    elif plan.get("cancel_compensation") is not None:
         lines.append(f"compensation: {plan['cancel_compensation']:,} points")
     if plan.get("discount_pct") is not None:
         lines.append(f"discount: {plan['discount_pct']}% off the correct price")
@@ -122,8 +124,8 @@ def format_status(view: IncidentStatusView) -> list[tuple[str, str]]:
         data[key] = _after_declaring(data[key], view.declared_at)
     data["plan"] = format_plan(data["plan"])
     data["notices_outdated"] = format_outdated_notices(data["notices_outdated"])
-    data["choices"] = "\n".join(f"{_choice_words(c)}: {n}" for c, n in data["choices"].items()
-                                ) or MISSING
+    data["choices"] = "\n".join(f"{_choice_words(c, view.plan)}: {n}"
+                                for c, n in data["choices"].items()) or MISSING
     data["cases_by_status"] = format_cases_by_status(view.cases_by_status,
                                                      view.differences_unpaid)
     data["differences_unpaid"] = format_differences_unpaid(view.differences_unpaid,
@@ -162,14 +164,18 @@ def format_owed(summary: dict[str, Any]) -> str:
     return f"{owed}\n{cases:,} case{'' if cases == 1 else 's'}"
 
 
-def _choice_words(choice: str) -> str:
+def _choice_words(choice: str, plan: dict[str, Any] | None = None) -> str:
     """A choice as the pages and messages say it in English ("buy at the discounted correct
-    price", not "buy at correct price discount")."""
+    price", not "buy at correct price discount"), for the incident's ``plan`` (its status JSON):
+    a cancellation without points is "cancel the order (full refund)"."""
     from sagwa.domain.incident_plan import CustomerOption
     from sagwa.services.desk_messages import choice_label
 
+    points = None
+    if plan is not None and choice in plan["options"]:
+        points = plan.get("cancel_compensation") or 0
     try:
-        return choice_label(CustomerOption(choice), "en")
+        return choice_label(CustomerOption(choice), "en", points=points)
     except ValueError:
         return label(choice)
 

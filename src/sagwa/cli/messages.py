@@ -1,7 +1,9 @@
 """``sagwa messages lint``: check a customer message or public notice before it is queued.
 
-Thin: read the text, call :func:`sagwa.messagecheck.check_message`, format, print. Exit status
-is 0 whether or not problems are found (``ok`` says which); 2 for bad usage.
+Thin: read the text, call :func:`sagwa.messagecheck.check_message` (a notice with
+``--incident``: :func:`sagwa.services.notices.check_notice`, as publishing judges it), format,
+print. Exit status is 0 whether or not problems are found (``ok`` says which); 2 for bad usage;
+1 when ``--incident`` names no incident (or the database cannot be reached).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import typer
 from rich.console import Console, Group
 from rich.text import Text
 
+from sagwa.cli.context import database, exits_cleanly
 from sagwa.errors import InvalidInput
 from sagwa.messagecheck import CheckResult, check_message
 
@@ -35,31 +38,56 @@ def messages() -> None:
 
 
 @app.command("lint")
+@exits_cleanly
 def lint(
     path: Annotated[str, typer.Argument(help="File to check; '-' reads standard input.")],
     kind: Annotated[str, typer.Option(
         help="resolution | notice | follow_up (a receipt after the case is settled) | "
              "seller_notice (an email to a seller)")],
     lang: Annotated[str, typer.Option(help="ko | en")],
-    output: Annotated[str, typer.Option("--format", help="text | json")] = "text",
+    fmt: Annotated[str, typer.Option("--format", help="text | json")] = "text",
+    incident: Annotated[int | None, typer.Option(
+        help="With --kind notice: the incident the notice is about. Judged as publishing it "
+             "would be: the incident's product titles and seller names where the notice "
+             "writes them are not threats (reads the database). Write the notice as it is "
+             "published: the title, a blank line, the body ('sagwa incident notice --file' "
+             "takes the same file).")] = None,
 ) -> None:
     """Check one message; print findings with suggestions.
 
     Exit status 0 whether or not the message passes (read "ok" in the JSON; in the text, an
     error finding is marked ✗); 2 for bad input (an unreadable file, an unknown kind, language
-    or format).
+    or format, --incident with another kind than notice); 1 when --incident names no incident.
     """
-    if output not in ("text", "json"):
-        _usage_error(f"unknown format {output!r}; expected text or json")
+    if fmt not in ("text", "json"):
+        _usage_error(f"unknown format {fmt!r}; expected text or json")
+    if incident is not None and kind != "notice":
+        _usage_error(f"--incident is taken with --kind notice only, not {kind!r}: the names "
+                     "of an incident are excused in a notice only")
     text = _read(path)
     try:
-        result = check_message(text, kind=kind, lang=lang)
+        result = (check_message(text, kind=kind, lang=lang) if incident is None
+                  else _check_notice(text, lang=lang, incident_id=incident))
     except InvalidInput as exc:
         _usage_error(exc.message)
-    if output == "json":
+    if fmt == "json":
         typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
         Console(highlight=False, soft_wrap=True).print(format_text(result, text, lang))
+
+
+def _check_notice(text: str, *, lang: str, incident_id: int) -> CheckResult:
+    """``text``, a notice of ``incident_id``, checked as publishing judges it (NotFound for an
+    unknown incident)."""
+    from sagwa.services import notices
+    from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+    db = database()
+    try:
+        return notices.check_notice(SqlAlchemyUnitOfWork(db.session_factory),
+                                    incident_id=incident_id, text=text, lang=lang)
+    finally:
+        db.close()
 
 
 def format_text(result: CheckResult, text: str, lang: str) -> Group:

@@ -28,7 +28,10 @@ in time, not the call the default promised. Then:
   request, and the next attempt decides. That holds after the mark too: a customer who asks
   to be called back once the case was marked is owed the call again (the mark stays on the
   log), and if the next attempt does not reach them either, :func:`gives_up` decides again
-  and a new mark takes them off the list.
+  and a new mark takes them off the list. The customer may name a time ("Monday at ten":
+  ``callback_at``, :func:`check_callback_at`): the call list then puts the case first from
+  that time on and after the others until then (nobody calls before it), and a difference's
+  follow-up comes back at it (``difference_follow_up``).
 
 A customer with no phone number on file cannot be called at all: the desk gives up at once,
 when the call becomes owed (at the deadline, or when they ask for a person after it), with no
@@ -56,6 +59,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from sagwa.errors import InvalidInput
 
 #: The channel of a call: only phone calls count towards a call owed.
 CALL_CHANNEL = "phone"
@@ -86,6 +91,10 @@ MIN_MAX_ATTEMPTS, MAX_MAX_ATTEMPTS = 1, 10
 #: (0 counts every attempt; at most a day).
 DEFAULT_MIN_SPACING = timedelta(hours=2)
 MAX_MIN_SPACING = timedelta(hours=24)
+#: How far ahead a customer may ask to be called back at a time of their own
+#: (:func:`check_callback_at`): two weeks. A later one is most likely a mistyped date, and a
+#: call owed should not wait that long anyway.
+MAX_CALLBACK_AHEAD = timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -144,3 +153,35 @@ def attempt_counted(owed: OwedCall | None, *, channel: str, at: datetime,
     when spaced out (``owed.last_counted``: it is the latest of the calls ``owed`` counted)."""
     return (owed is not None and channel == CALL_CHANNEL and deadline is not None
             and at >= deadline and owed.last_counted)
+
+
+def check_callback_at(outcome: str, callback_at: datetime | None, now: datetime, *,
+                      channel: str = CALL_CHANNEL) -> None:
+    """A time the customer asked to be called back at ("Monday at ten"), logged with the
+    attempt: only with ``callback_requested`` on a phone call (the call list reads phone calls
+    only; a customer who writes asking for a call is logged as the call that follows), with a
+    time zone, after ``now`` and at most
+    :data:`MAX_CALLBACK_AHEAD` ahead; InvalidInput (field ``callback_at``) otherwise. None is
+    always fine: "call me back later" names no time (the call list then tries again after the
+    spacing). Whatever the hour: the customer chose it, whether or not the contact centre's
+    hours include it (the pages say when they do not)."""
+    if callback_at is None:
+        return
+    if outcome != CALLBACK_REQUESTED:
+        raise InvalidInput(f"a call-back time goes with the outcome {CALLBACK_REQUESTED}, not "
+                           f"{outcome}", field="callback_at", reason="callback_time_without_request")
+    if channel != CALL_CHANNEL:
+        raise InvalidInput(f"a call-back time is logged with a phone call, not {channel}",
+                           field="callback_at", reason="callback_time_not_phone")
+    if callback_at.tzinfo is None:
+        raise InvalidInput("the call-back time needs a time zone offset, e.g. "
+                           "2026-12-07T10:00:00+09:00", field="callback_at",
+                           reason="callback_time_without_zone")
+    if callback_at <= now:
+        raise InvalidInput(f"the call-back time {callback_at.isoformat()} is not in the future "
+                           f"(now {now.isoformat()})", field="callback_at",
+                           reason="callback_time_past")
+    if callback_at - now > MAX_CALLBACK_AHEAD:
+        raise InvalidInput(f"the call-back time {callback_at.isoformat()} is more than "
+                           f"{MAX_CALLBACK_AHEAD.days} days ahead", field="callback_at",
+                           reason="callback_time_too_far", max_days=MAX_CALLBACK_AHEAD.days)

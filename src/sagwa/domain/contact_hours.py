@@ -217,6 +217,15 @@ def within_hours(schedule: ContactSchedule, moment: datetime) -> bool:
     return hours is not None and hours[0] < local <= hours[1]
 
 
+def is_open(schedule: ContactSchedule, moment: datetime) -> bool:
+    """True if someone is there to take or make a call at ``moment``: from the opening minute,
+    before the closing one (a call-back asked for at 09:00 on an open day is in the hours; one
+    at 18:00, the closing minute, is not). Not :func:`within_hours`, which is about deadlines."""
+    local = require_aware(moment, "moment").astimezone(schedule.zone)
+    hours = schedule.opening(local.date())
+    return hours is not None and hours[0] <= local < hours[1]
+
+
 def next_opening(schedule: ContactSchedule, now: datetime) -> datetime:
     """The first moment from ``now`` at which the centre is open (``now`` itself when it is),
     in ``now``'s time zone: when a person can next be reached (not when a message may go out:

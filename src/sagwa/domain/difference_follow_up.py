@@ -16,7 +16,8 @@ contact since the choice (a call, an email or a text) says decides when the case
 
 * ``reached``: the customer was told; they are due again a whole period after it (a customer
   who was just called is not called again the next day);
-* ``callback_requested``: as soon as another call counts on the call list
+* ``callback_requested``: at the time the customer named, if they named one
+  (``callback_at``); otherwise as soon as another call counts on the call list
   (``[calls] min_spacing_minutes`` after it, two hours by default);
 * anything else (no answer, busy, voicemail, a wrong number) is a try that did not reach
   them: they are due again after that spacing too, as the call list tries again later that
@@ -46,11 +47,14 @@ CALLBACK_REQUESTED = "callback_requested"
 class Contacts:
     """The contacts an agent logged since the choice, as far as the follow-up needs them: the
     latest (when and how it ended; None without one) and how many tries in a row, up to the
-    latest, did not reach the customer (neither ``reached`` nor ``callback_requested``)."""
+    latest, did not reach the customer (neither ``reached`` nor ``callback_requested``), and
+    the time the customer asked to be called back at, if the latest was such a request with a
+    time."""
 
     last_at: datetime | None = None
     last_outcome: str | None = None
     missed_in_a_row: int = 0
+    callback_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,7 @@ def follow_up_due(chosen_at: datetime, contacts: Contacts, cadence: Cadence) -> 
     if contacts.last_outcome == REACHED:
         return last + cadence.period
     if contacts.last_outcome == CALLBACK_REQUESTED:
-        return last + cadence.spacing
+        return contacts.callback_at or last + cadence.spacing
     round_over = contacts.missed_in_a_row > 0 and contacts.missed_in_a_row % cadence.tries == 0
     return last + (cadence.period if round_over else cadence.spacing)
 

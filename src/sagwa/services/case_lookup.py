@@ -3,17 +3,30 @@ list, and the agent has a case number, a phone number, a name or an email.
 
 :func:`read_query` (pure) decides what the words typed are:
 
+* ``6980`` — four digits alone, what a customer reads out as "my number ends in 6980": both
+  the case with that number (if there is one) and the cases of customers whose phone's
+  domestic digits end in them (``tables.phone_last4``). Four digits starting with 0 (``0980``)
+  are no case number, so only a phone's end;
+* ``*6980``, ``-6980``, ``…6980``, ``...6980`` — explicitly a phone's last four digits, and
+  only that (other than four digits after such a mark is refused, saying to type four);
 * ``#12`` or ``12`` — a case number (a bare number of up to 7 digits not starting with 0);
 * ``010-1234-5678``, ``01012345678``, ``+82 10 1234 5678`` — a phone number, compared as its
   domestic digits (:func:`domestic_digits`; stored numbers are reduced the same way, by
   ``tables.domestic_phone_digits``);
-* anything with an ``@`` — an email (exact, any letter case);
-* anything else — a name, Korean or English: exact, a prefix, or a prefix of one of its words.
+* anything with an ``@`` — an email, any letter case: that email, or the start of one
+  (``minsu.kim@``, ``minsu.kim@exa``). Text starting with the ``@`` (only a domain) is refused:
+  many customers share a domain, and none is told apart by it;
+* anything else — a name, Korean or English: exact, a prefix, or a prefix of one of its words;
+  and, from :data:`EMAIL_START_MIN` characters (``minsu.kim``), the start of an email too.
 
 :func:`find_cases` looks them up among every incident's cases, at most ``limit`` of them:
 open incidents' first (nearest deadline first), then closed incidents' — a customer rings
 about their refund, or to pay or cancel instead of paying a difference, after the incident
 closed. Those still owing the discount's difference come first among them, then the latest.
+Where two kinds of match are looked up at once, every case of the stronger kind comes first,
+each kind in that order: the case with the number typed, then the phones ending in it; the
+exact email's cases, then those of emails starting with it; names (exact names first within
+each part), then emails starting with the name typed.
 Each found case says whether its incident is closed (``FoundCase.closed``: it takes no choice
 any more; its page offers only what the desk still takes on it), and a case cancelled instead
 of paying the difference says which discount it replaced (``LookupResult.instead``, read for
@@ -32,19 +45,31 @@ from sagwa.adapters.db.case_lookup_reads import FoundCase
 from sagwa.domain.cancel_instead import CANCEL, ReplacedDiscount
 from sagwa.domain.catalog import domestic_digits
 from sagwa.domain.identifiers import fold_width
+from sagwa.domain.incident_plan import IncidentPlan
 from sagwa.errors import InvalidInput
 from sagwa.services.desk_cancel_instead import replaced_discounts
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 MAX_QUERY = 100
 LIMIT = 20
+#: How many of a phone number's last digits a customer reads out (``tables.phone_last4``).
+TAIL_DIGITS = 4
+#: A name typed at least this long also finds the emails that start with it.
+EMAIL_START_MIN = 3
 _CASE_NUMBER = re.compile(r"#\s*(\d{1,18})|([1-9]\d{0,6})")
 _PHONE = re.compile(r"\+?[\d\s\-().]+")
+_FOUR_DIGITS = re.compile(r"[0-9]{4}")
+#: ``*6980``, ``***-6980``, ``-6980``, ``…6980``, ``⋯6980``, ``...6980``: "ends in".
+_TAIL_MARKED = re.compile(r"(?:\*+|\.{2,}|[…⋯]+|-)[\s\-]*([0-9]+)")
 
 
 class LookupBy(StrEnum):
     CASE_NUMBER = "case_number"
     PHONE = "phone"
+    #: a phone number's last four digits, typed as such (``*6980``)
+    PHONE_TAIL = "phone_tail"
+    #: four digits alone (``6980``): the case with that number, then the phones ending in them
+    CASE_NUMBER_OR_PHONE_TAIL = "case_number_or_phone_tail"
     EMAIL = "email"
     NAME = "name"
 
@@ -55,6 +80,11 @@ class CaseQuery:
 
     by: LookupBy
     value: str
+
+    @property
+    def finds_email_start(self) -> bool:
+        """A name long enough to be looked up as an email's start too (:data:`EMAIL_START_MIN`)."""
+        return self.by is LookupBy.NAME and len(self.value) >= EMAIL_START_MIN
 
 
 @dataclass(frozen=True)
@@ -68,6 +98,9 @@ class LookupResult:
     owing: frozenset[int] = frozenset()
     #: Of ``found``, the cases cancelled instead of paying it: case id -> the discount replaced.
     instead: Mapping[int, ReplacedDiscount] = field(default_factory=dict)
+    #: The plans of the incidents of ``found`` cases with a choice: incident id -> plan, to name
+    #: the choice as the plan offered it (a cancellation without points: ``choice_label``).
+    plans: Mapping[int, IncidentPlan] = field(default_factory=dict)
 
 
 def read_query(typed: str) -> CaseQuery:
@@ -80,13 +113,36 @@ def read_query(typed: str) -> CaseQuery:
     if len(text) > MAX_QUERY:
         raise InvalidInput(f"a lookup is at most {MAX_QUERY} characters", field="q",
                            reason="lookup_too_long")
+    if tail := _read_tail(text):
+        return tail
     if number := _CASE_NUMBER.fullmatch(text):
         return CaseQuery(LookupBy.CASE_NUMBER, str(int(number.group(1) or number.group(2))))
     if _PHONE.fullmatch(text) and any(c.isdigit() for c in text):
         return CaseQuery(LookupBy.PHONE, domestic_digits(text))
     if "@" in text:
+        if text.startswith("@"):
+            raise InvalidInput("type the start of the email, before the @: a domain alone "
+                               "does not tell customers apart", field="q",
+                               reason="lookup_email_domain_only")
         return CaseQuery(LookupBy.EMAIL, text.lower())
     return CaseQuery(LookupBy.NAME, text)
+
+
+def _read_tail(text: str) -> CaseQuery | None:
+    """Four digits alone (a case number too, unless they start with 0), or digits marked as a
+    phone's end (``*6980``): the lookup of a phone's last four; None for anything else;
+    InvalidInput when the marked digits are not four."""
+    if _FOUR_DIGITS.fullmatch(text):
+        both = not text.startswith("0")  # case numbers never start with 0
+        return CaseQuery(LookupBy.CASE_NUMBER_OR_PHONE_TAIL if both else LookupBy.PHONE_TAIL,
+                         text)
+    if (marked := _TAIL_MARKED.fullmatch(text)) is None:
+        return None
+    if len(digits := marked.group(1)) != TAIL_DIGITS:
+        raise InvalidInput(f"the end of a phone number is its last {TAIL_DIGITS} digits "
+                           f"(like *6980); {len(digits)} were typed", field="q",
+                           reason="lookup_phone_tail_digits", digits=len(digits))
+    return CaseQuery(LookupBy.PHONE_TAIL, digits)
 
 
 def find_cases(uow: SqlAlchemyUnitOfWork, *, typed: str, limit: int = LIMIT) -> LookupResult:
@@ -94,18 +150,44 @@ def find_cases(uow: SqlAlchemyUnitOfWork, *, typed: str, limit: int = LIMIT) -> 
     then closed ones' (the module docstring)."""
     query = read_query(typed)
     with uow:
-        if query.by is LookupBy.CASE_NUMBER:
-            found = uow.reads.cases_by_number(int(query.value))
-        elif query.by is LookupBy.PHONE:
-            found = uow.reads.cases_by_phone(query.value, limit=limit + 1)
-        elif query.by is LookupBy.EMAIL:
-            found = uow.reads.cases_by_email(query.value, limit=limit + 1)
-        else:
-            found = uow.reads.cases_by_name(query.value, limit=limit + 1)
+        found = _looked_up(uow, query, limit=limit + 1)
         shown = found[:limit]
         owing_now = _owing(uow, [f.case_id for f in shown if f.took_discount_unpaid])
         instead = replaced_discounts(uow, [f.case_id for f in shown if f.choice == CANCEL.value])
-    return LookupResult(query, shown, len(found) > limit, owing_now, instead)
+        plans = _plans(uow, {f.incident_id for f in shown if f.choice})
+    return LookupResult(query, shown, len(found) > limit, owing_now, instead, plans)
+
+
+def _plans(uow: SqlAlchemyUnitOfWork, incident_ids: set[int]) -> dict[int, IncidentPlan]:
+    """The plans of ``incident_ids`` (a case's choice needs one), read once per incident."""
+    plans = {}
+    for incident_id in sorted(incident_ids):
+        found = uow.incidents.get(incident_id)
+        price = found.incident.correct_price if found is not None else None
+        plan = uow.incidents.plan(incident_id, price) if price is not None else None
+        if plan is not None:
+            plans[incident_id] = plan
+    return plans
+
+
+def _looked_up(uow: SqlAlchemyUnitOfWork, query: CaseQuery, *, limit: int) -> list[FoundCase]:
+    """The cases ``query`` finds, at most ``limit`` of each kind it looks up (the module
+    docstring's order); a case found both ways is listed once, as the case with that number."""
+    reads, value = uow.reads, query.value
+    if query.by is LookupBy.CASE_NUMBER:
+        return reads.cases_by_number(int(value))
+    if query.by is LookupBy.PHONE:
+        return reads.cases_by_phone(value, limit=limit)
+    if query.by is LookupBy.PHONE_TAIL:
+        return reads.cases_by_phone_tail(value, limit=limit)
+    if query.by is LookupBy.CASE_NUMBER_OR_PHONE_TAIL:
+        numbered = reads.cases_by_number(int(value))
+        ids = {f.case_id for f in numbered}
+        return numbered + [f for f in reads.cases_by_phone_tail(value, limit=limit)
+                           if f.case_id not in ids]
+    if query.by is LookupBy.EMAIL:
+        return reads.cases_by_email(value, limit=limit)
+    return reads.cases_by_name(value, limit=limit, email_start=query.finds_email_start)
 
 
 def _owing(uow: SqlAlchemyUnitOfWork, case_ids: list[int]) -> frozenset[int]:

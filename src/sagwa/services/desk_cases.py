@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sagwa.adapters.db.incident_repo import CaseRow
@@ -36,6 +36,7 @@ from sagwa.domain.call_attempts import (
     UNREACHABLE_ACTION,
     OwedCall,
     attempt_counted,
+    check_callback_at,
     gives_up,
 )
 from sagwa.domain.compensation import compensation_due
@@ -48,7 +49,7 @@ from sagwa.domain.consent import (
 from sagwa.domain.consent import (
     record_choice as record_on_case,
 )
-from sagwa.domain.contact_hours import may_contact
+from sagwa.domain.contact_hours import is_open, may_contact
 from sagwa.domain.incident_plan import (
     CustomerOption,
     DefaultAction,
@@ -327,6 +328,14 @@ class AttemptLogged:
     counted: bool = False
     no_phone: bool = False
     at_new_number: bool = False
+    #: The time the customer asked to be called back at (None: they named none), and whether
+    #: the contact centre is open then (``contact_hours.is_open``: the customer's time is
+    #: kept either way, and the agent is told).
+    callback_at: datetime | None = None
+    callback_in_hours: bool | None = None
+    #: The time is after the answer deadline of a case still waiting for the customer's
+    #: choice: by then the plan's default has applied (the agent is told, and the card says).
+    callback_after_deadline: bool = False
 
 
 def log_contact_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str, outcome: str,
@@ -340,13 +349,15 @@ def log_contact_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str
 def log_call_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str, outcome: str,
                      agent: str, policy: DeskPolicy, note: str | None = None,
                      idempotency_key: str | None = None,
-                     links: LinkMaker | None = None) -> AttemptLogged:
+                     links: LinkMaker | None = None,
+                     callback_at: datetime | None = None) -> AttemptLogged:
     """:func:`log_contact_attempt`, telling what the attempt did to the call owed (decided in
     the same transaction, for the agent's page). With ``idempotency_key``, a retry (a request
     resent after a lost answer, a form sent twice) logs nothing more and answers what the first
     one did; the same key for another attempt is refused. ``links`` makes the case link the
     message after failed calls gives a customer never told (their apology, which carried it,
-    never went out)."""
+    never went out). ``callback_at``: the time the customer asked to be called back at, with
+    ``callback_requested`` only (``call_attempts.check_callback_at``)."""
     if outcome not in OUTCOMES:
         raise InvalidInput(f"outcome must be one of {', '.join(OUTCOMES)}", field="outcome",
                            reason="outcome_unknown")
@@ -356,10 +367,16 @@ def log_call_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str, o
     with uow:
         asked = {"case_id": case_id, "channel": channel, "outcome": outcome, "agent": agent,
                  "note": note}
+        if callback_at is not None:  # the key's earlier requests, without one, still match
+            # the same moment however written (+09:00 or Z); naive is refused just below
+            asked["callback_at"] = (callback_at.astimezone(UTC) if callback_at.tzinfo
+                                    else callback_at).isoformat()
         prior = prior_result(uow, ATTEMPT_SCOPE, idempotency_key, asked)
         if prior:
             return _logged_again(prior)
-        logged = _log_attempt(uow, case_id, channel, outcome, agent, policy, note, links)
+        check_callback_at(outcome, callback_at, uow.now(), channel=channel)
+        logged = _log_attempt(uow, case_id, channel, outcome, agent, policy, note, links,
+                              callback_at)
         remember(uow, ATTEMPT_SCOPE, idempotency_key, _as_result(logged))
         uow.commit()
         return logged
@@ -369,29 +386,39 @@ def log_call_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str, o
 ATTEMPT_SCOPE = "contact_attempt"
 
 
+#: The moments of an :class:`AttemptLogged`, kept as ISO text with an idempotency key.
+_MOMENTS = ("counts_from", "callback_at")
+
+
 def _as_result(logged: AttemptLogged) -> dict[str, Any]:
     result = asdict(logged)
-    result["counts_from"] = logged.counts_from.isoformat() if logged.counts_from else None
+    for name in _MOMENTS:
+        moment = result[name]
+        result[name] = moment.isoformat() if moment else None
     return result
 
 
 def _logged_again(result: dict[str, Any]) -> AttemptLogged:
-    """The first answer of a retried attempt, as it was."""
-    counts_from = result.get("counts_from")
-    return AttemptLogged(**{**result, "counts_from": (datetime.fromisoformat(counts_from)
-                                                      if counts_from else None)})
+    """The first answer of a retried attempt, as it was (one remembered before a field was
+    added answers that field's default)."""
+    return AttemptLogged(**{**result, **{name: datetime.fromisoformat(result[name])
+                                         for name in _MOMENTS if result.get(name)}})
 
 
 def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome: str,
                  agent: str, policy: DeskPolicy, note: str | None,
-                 links: LinkMaker | None = None) -> AttemptLogged:
+                 links: LinkMaker | None = None,
+                 callback_at: datetime | None = None) -> AttemptLogged:
     """The attempt added in ``uow``'s transaction (not committed), and what it did."""
     now = uow.now()
     row = lock_case(uow, case_id)
+    if callback_at is not None:
+        _check_callable(uow, row)
     within = may_contact(policy.schedule, now)
     owed_before = uow.reads.owed_call(case_id) is not None
     attempt = uow.cases.add_attempt(case_id=case_id, channel=channel, at=now, outcome=outcome,
-                                    agent=agent, note=note, within_hours=within)
+                                    agent=agent, note=note, within_hours=within,
+                                    callback_at=callback_at)
     deadline = _deadline_of(uow, int(row.case.incident_id))
     if channel == CALL_CHANNEL and outcome == REACHED and row.case.status in UNANSWERED \
             and (deadline is None or now <= deadline):
@@ -416,6 +443,7 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
     uow.audit.append(AuditEvent(agent, "case.contact_attempted", "case", str(case_id), after={
         "channel": channel, "outcome": outcome, "within_contact_hours": within,
         "note": note, "made_call": made, "messages_withdrawn": withdrawn,
+        **({"callback_at": callback_at.isoformat()} if callback_at else {}),
         "counted": None if owed is None or channel != CALL_CHANNEL else counted}), now)
     # a customer with no phone number who asked to be called back (they called in): nobody can
     # call them back, so the desk gives up at once again, with no message (the agent is talking
@@ -426,7 +454,21 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
     return AttemptLogged(attempt, made, gave_up > 0, too_soon,
                          owed.counts_from if too_soon and owed else None,
                          owed.attempts if owed is not None else None, gave_up > 1, counted,
-                         no_number, record is not None and record.new_number)
+                         no_number, record is not None and record.new_number, callback_at,
+                         None if callback_at is None
+                         else is_open(policy.schedule, callback_at),
+                         callback_at is not None and deadline is not None and now <= deadline
+                         and row.case.status in UNANSWERED and callback_at > deadline)
+
+
+def _check_callable(uow: SqlAlchemyUnitOfWork, row: CaseRow) -> None:
+    """A call-back time needs a number to call: InvalidInput (``callback_time_no_phone``)
+    for a customer with none on file (save the number they give first)."""
+    customer = uow.catalog.customer(int(row.case.customer_id))
+    if customer is None or not customer.phone:
+        raise InvalidInput(f"case {int(row.case.case_id)}: the customer has no phone number on "
+                           "file to call back; record the number first", field="callback_at",
+                           reason="callback_time_no_phone")
 
 
 def _deadline_of(uow: SqlAlchemyUnitOfWork, incident_id: int) -> datetime | None:

@@ -322,7 +322,7 @@ def options_phrase(plan: IncidentPlan, lang: str, over: OverCap | None = None) -
         if option is CustomerOption.KEEP and over is not None:
             return (f"{over.kept}개만 유지하고 나머지 환불" if ko
                     else f"keep {over.kept} of your {over.ordered} items and get the rest refunded")
-        return choice_label(option, lang)
+        return choice_label(option, lang, plan)
 
     parts = [name(o) for o in offered]
     if len(parts) == 1:
@@ -339,9 +339,25 @@ _CHOICE_LABELS = {
 }
 
 
-def choice_label(choice: CustomerOption, lang: str) -> str:
-    """The short name of an option: 주문 유지 / keep the order."""
-    ko, en = _CHOICE_LABELS[CustomerOption(choice)]
+#: The cancellation's name where the plan gives no points for it (0): a full refund only.
+_CANCEL_WITHOUT_POINTS = ("주문 취소(전액 환불)", "cancel the order (full refund)")
+
+
+def choice_label(choice: CustomerOption | str, lang: str, plan: IncidentPlan | None = None, *,
+                 points: int | None = None) -> str:
+    """The short name of an option: 주문 유지 / keep the order. Wherever the option is one of
+    an incident's, pass its ``plan`` (or, where only the plan's figures are at hand, the
+    ``points`` it gives for cancelling): a plan offering it without points (0) names the
+    cancellation "주문 취소(전액 환불)" / "cancel the order (full refund)", never the
+    compensation points. Without either (a list of option names, no incident), or for an
+    option the plan does not offer (its form's other boxes), the generic name."""
+    option = CustomerOption(choice)
+    if plan is not None:
+        points = cancel_points(plan) if plan.offers(option) else None
+    if option is CustomerOption.CANCEL_WITH_COMPENSATION and points == 0:
+        ko, en = _CANCEL_WITHOUT_POINTS
+    else:
+        ko, en = _CHOICE_LABELS[option]
     return ko if lang == "ko" else en
 
 

@@ -40,8 +40,8 @@ def confirmation_values(case: Case, plan: IncidentPlan, lang: str) -> dict[str, 
     (``Case.told``) is not said to have missed a deadline nobody asked them by.
     """
     assert case.consent is not None, "a confirmation needs the recorded choice"
-    return {"choice": choice_label(case.consent.choice, lang),
-            "offered": [choice_label(o, lang) for o in OPTION_ORDER if plan.offers(o)],
+    return {"choice": choice_label(case.consent.choice, lang, plan),
+            "offered": [choice_label(o, lang, plan) for o in OPTION_ORDER if plan.offers(o)],
             "received": format_when(case.consent.recorded_at, lang),
             "deadline": format_when(plan.deadline, lang),
             "on_time": case.consent.recorded_at <= plan.deadline,
@@ -70,7 +70,7 @@ def defaulted_values(case: Case, plan: IncidentPlan, paid: Money, lang: str, *,
     takes their answer (it says so when their order is simply kept)."""
     outcome, over = default_outcome(case, plan), over_cap(case, plan)
     keep = outcome is DefaultAction.KEEP
-    return {"offered": [choice_label(o, lang) for o in OPTION_ORDER if plan.offers(o)],
+    return {"offered": [choice_label(o, lang, plan) for o in OPTION_ORDER if plan.offers(o)],
             "deadline": format_when(plan.deadline, lang), "default": default_label(outcome, lang),
             "outcome": _default_applied(case.units, paid, plan, lang, over if not keep else None,
                                         keep),

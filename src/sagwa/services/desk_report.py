@@ -14,12 +14,14 @@ from typing import Any
 from sagwa.domain.audit import first_listing_pause
 from sagwa.domain.call_attempts import NO_PHONE, PHONE_ADDED, PHONE_CHANGED, UNREACHABLE_ACTION
 from sagwa.domain.contact_hours import may_contact
+from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.sla import minutes_between, notice_overdue
 from sagwa.services.desk_cancel_instead import CANCELLED_INSTEAD_ACTION
 from sagwa.services.desk_cases import NEVER_TOLD_ACTION
 from sagwa.services.desk_difference import PAID_ACTION, unpaid_differences
+from sagwa.services.desk_messages import cancel_points
 from sagwa.services.desk_money import incident_money
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_status import ANSWERING_CHOICES, answered_count
@@ -114,6 +116,9 @@ class IncidentReport:
     timeline: list[TimelineEntry]
     figures: dict[str, Any]
     state_series: list[tuple[datetime, dict[str, int]]] = field(default_factory=list)
+    #: The points the plan gives for cancelling, where it offers that (None: it does not, or
+    #: no plan): the figures name the cancellation by it (:func:`figure_rows`).
+    cancel_points: int | None = None
 
 
 def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPolicy) -> IncidentReport:
@@ -129,6 +134,7 @@ def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPol
         first_notice = uow.cases.first_notice_at(incident_id)
         money = incident_money(uow, incident_id, inc.wrong_price.currency)
         unpaid = unpaid_differences(uow, incident_id)
+        plan = uow.incidents.plan(incident_id, inc.correct_price) if inc.correct_price else None
     timeline = _timeline(records)
     pause = first_listing_pause(records, window_start=inc.window_start, until=inc.declared_at)
     in_hours = {r.customer_id for r in sent if may_contact(policy.schedule, r.sent_at)}
@@ -163,8 +169,10 @@ def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPol
         "cancelled_instead": len({r.entity_id for r in records
                                   if r.action == CANCELLED_INSTEAD_ACTION}),
     }
+    points = (cancel_points(plan) if plan is not None
+              and plan.offers(CustomerOption.CANCEL_WITH_COMPENSATION) else None)
     return IncidentReport(incident_id, inc.cause, inc.status.value, total, timeline, figures,
-                          _state_series(records, total))
+                          _state_series(records, total), points)
 
 
 def _timeline(records: list[Any]) -> list[TimelineEntry]:
@@ -249,7 +257,7 @@ def write_postmortem(report: IncidentReport, out_dir: Path) -> tuple[Path, Path 
              f"*Cause:* {report.cause}  ", f"*Status:* {report.status}; {report.cases} cases", "",
              "## SLA figures", "", "| figure | value |", "|---|---|"]
     lines += [f"| {label} | {value} |" for label, value in figure_rows(
-        {k: v for k, v in f.items() if k != "money"})]
+        {k: v for k, v in f.items() if k != "money"}, cancel_points=report.cancel_points)]
     if f.get("money"):
         lines += ["", "## Money (booked in the ledger; refunds as applied to orders)", "",
                   "| figure | value |", "|---|---|"]
@@ -284,18 +292,22 @@ _CHOICE_LABELS = {"keep": "kept the order", "cancel_with_compensation": "cancell
                   "compensation", "talk_to_person": "asked for a person",
                   "buy_at_correct_price_discount": "bought at the discounted correct price",
                   "default": "took the default"}
+#: The cancellation's row where the plan gave no points for it (0).
+_CANCELLED_WITHOUT_POINTS = "cancelled for a full refund"
 
 
-def figure_rows(figures: Mapping[str, Any]) -> list[tuple[str, str]]:
+def figure_rows(figures: Mapping[str, Any], *,
+                cancel_points: int | None = None) -> list[tuple[str, str]]:
     """The SLA figures as (label, value) rows a reader can take in: units, shares as percent,
     the notice measured against its SLA, "—" for none yet. A row whose label starts with "…"
     belongs to the row above it: the choices under "customers who answered" are the answering
-    ones only, so they add up to it; customers who asked for a person and have not chosen yet
+    ones only, so they add up to it (a cancellation under a plan giving 0 ``cancel_points`` is
+    not said to be compensated); customers who asked for a person and have not chosen yet
     are a row of their own. The money rows (:func:`money_rows`) come last."""
     rows: list[tuple[str, str]] = []
     for key, value in figures.items():
         if key == "by_choice":
-            rows += _choice_rows(value)
+            rows += _choice_rows(value, cancel_points)
             continue
         if key in ("money", "notice_sla_met"):
             continue
@@ -306,11 +318,15 @@ def figure_rows(figures: Mapping[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def _choice_rows(by_choice: Mapping[str, int]) -> list[tuple[str, str]]:
+def _choice_rows(by_choice: Mapping[str, int],
+                 cancel_points: int | None = None) -> list[tuple[str, str]]:
     """One "…" row per answering choice (they add up to "customers who answered"), then a
     row of its own for those who only asked for a person so far."""
     ordered = sorted(by_choice.items(), key=lambda kv: (-kv[1], kv[0]))
-    rows = [(f"… {_CHOICE_LABELS.get(c, c.replace('_', ' '))}", str(n))
+    names = dict(_CHOICE_LABELS)
+    if cancel_points == 0:
+        names[CustomerOption.CANCEL_WITH_COMPENSATION.value] = _CANCELLED_WITHOUT_POINTS
+    rows = [(f"… {names.get(c, c.replace('_', ' '))}", str(n))
             for c, n in ordered if c in ANSWERING_CHOICES]
     rows += [(_WAITING_LABELS.get(c, c.replace("_", " ")), str(n))
              for c, n in ordered if c not in ANSWERING_CHOICES]

@@ -203,7 +203,8 @@ def order_values(case: Case, plan: IncidentPlan, currency: str, lang: str) -> di
         short = "주문은 그대로 유지됩니다." if ko else "Your order stays as it is."
     return {"units": case.units, "paid": format_money(paid, lang=lang), "outcome": outcome,
             "outcome_short": short,
-            "offered": [dm.choice_label(o, lang) for o in dm.OPTION_ORDER if plan.offers(o)],
+            "offered": [dm.choice_label(o, lang, plan) for o in dm.OPTION_ORDER
+                        if plan.offers(o)],
             "options_phrase": dm.options_phrase(plan, lang, dm.over_cap(case, plan))}
 
 

@@ -84,7 +84,8 @@ class FollowUp:
                 "contacts_since_choice": o.contacts,
                 "last_contact": None if o.last_contact_at is None else {
                     "at": o.last_contact_at.isoformat(), "channel": o.last_channel,
-                    "outcome": o.last_outcome},
+                    "outcome": o.last_outcome,
+                    "callback_at": o.callback_at.isoformat() if o.callback_at else None},
                 "may_cancel_instead": self.may_cancel_instead}
 
 

@@ -11,13 +11,14 @@ from sagwa.domain.incident_plan import IncidentPlan
 from sagwa.domain.incidents import Incident
 from sagwa.domain.pricing import PriceChangeStatus
 from sagwa.errors import InvalidInput
+from sagwa.messagecheck import CheckResult
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_wordings import incident_facts
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.listing_names import listing_names
 from sagwa.services.lookups import require
-from sagwa.services.name_stand_ins import checked_quoting
+from sagwa.services.name_stand_ins import check_quoting, checked_quoting
 from sagwa.services.price_entry import change_that_set
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -156,7 +157,7 @@ def publish_notice_once(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: st
             reconfirmed = _reconfirm_if_outdated(uow, inc, latest, actor, now)
             uow.commit()
             return Published(latest, new=False, reconfirmed=reconfirmed)
-        checked_quoting(f"{title}\n\n{body}", kind="notice", lang=lang,
+        checked_quoting(notice_text(title, body), kind="notice", lang=lang,
                         names=quoted_names(uow, inc))
         notice = uow.cases.add_notice(incident_id=incident_id, lang=lang, title=title,
                                       body=body, published_by=actor, now=now)
@@ -167,6 +168,31 @@ def publish_notice_once(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: st
         remember(uow, NOTICE_SCOPE, idempotency_key, {"id": notice.id})
         uow.commit()
         return Published(notice, new=True)
+
+
+def notice_text(title: str, body: str) -> str:
+    """A notice as the message check reads it, and as its findings' spans count: the title, a
+    blank line, the body. Publishing, the editor's preview and ``POST /api/messages/check``
+    (with ``incident_id``) all check this text."""
+    return f"{title}\n\n{body}"
+
+
+def check_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, text: str,
+                 lang: str) -> CheckResult:
+    """The message check's result on ``text`` (:func:`notice_text`), a notice of incident
+    ``incident_id`` in ``lang``, as publishing judges it: errors inside the incident's names
+    where the text writes them are not held against it (:func:`incident_names`,
+    ``name_stand_ins.check_quoting``). NotFound for an unknown incident."""
+    return check_quoting(text, kind="notice", lang=lang,
+                         names=incident_names(uow, incident_id))
+
+
+def incident_names(uow: SqlAlchemyUnitOfWork, incident_id: int) -> list[str]:
+    """:func:`quoted_names` of incident ``incident_id``, in a unit of work of its own
+    (NotFound if there is no such incident)."""
+    with uow:
+        inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
+        return quoted_names(uow, inc)
 
 
 def quoted_names(uow: SqlAlchemyUnitOfWork, inc: Incident) -> list[str]:

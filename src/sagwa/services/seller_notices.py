@@ -192,18 +192,20 @@ def _step_values(incident: Incident, stage: str, plan: IncidentPlan | None,
             "default": _default_words(plan, lang), "seller_share": plan.seller_share_pct,
             "platform_share": plan.platform_share_pct,
             "compensation": format_money(plan.cancel_compensation, lang=lang)
-            if plan.cancel_compensation and plan.offers(CustomerOption.CANCEL_WITH_COMPENSATION)
+            if plan.cancel_compensation and dm.cancel_points(plan)  # none for 0 points
+            and plan.offers(CustomerOption.CANCEL_WITH_COMPENSATION)
             else None}
 
 
 def _option_words(plan: IncidentPlan, option: CustomerOption, lang: str) -> str:
     """An option as the seller needs it: with its amount, percent or unit cap."""
     ko = lang == "ko"
-    name = dm.choice_label(option, lang)
+    name = dm.choice_label(option, lang, plan)  # without points (0): a full refund only
     if option is CustomerOption.KEEP and plan.keep_max_units is not None:
         return f"{name}(1인당 {plan.keep_max_units}개까지)" if ko \
             else f"{name} (up to {plan.keep_max_units} per customer)"
-    if option is CustomerOption.CANCEL_WITH_COMPENSATION and plan.cancel_compensation:
+    if (option is CustomerOption.CANCEL_WITH_COMPENSATION and plan.cancel_compensation
+            and dm.cancel_points(plan)):
         points = format_money(plan.cancel_compensation, lang=lang)
         return f"주문 취소(전액 환불과 보상 포인트 {points})" if ko \
             else f"cancel the order (full refund and {points} in compensation points)"

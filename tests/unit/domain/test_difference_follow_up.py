@@ -32,6 +32,15 @@ def test_a_call_back_request_comes_back_after_the_spacing() -> None:
         CALLED + TWO_HOURS)
 
 
+def test_a_call_back_request_with_a_time_comes_back_at_that_time() -> None:
+    monday_ten = CALLED + timedelta(days=3)
+    asked = Contacts(CALLED, "callback_requested", callback_at=monday_ten)
+    assert follow_up_due(CHOSEN, asked, CADENCE) == monday_ten
+    sooner = CALLED + timedelta(minutes=30)  # "call me in half an hour": sooner than the spacing
+    assert follow_up_due(CHOSEN, Contacts(CALLED, "callback_requested", callback_at=sooner),
+                         CADENCE) == sooner
+
+
 @pytest.mark.parametrize("outcome", ["no_answer", "busy", "voicemail", "wrong_number"])
 @pytest.mark.parametrize(("missed", "after"), [(1, TWO_HOURS), (2, TWO_HOURS), (3, WEEK),
                                                (4, TWO_HOURS), (6, WEEK)])

@@ -9,14 +9,26 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, exists, func, select
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Select,
+    case,
+    exists,
+    func,
+    literal,
+    select,
+    union_all,
+)
 
 from sagwa.adapters.db.bulk import among
 from sagwa.adapters.db.call_list_sql import (
     call_resumed,
+    callback_pending,
     calls_on_card,
     count_calls,
     given_up,
+    last_callback_at,
     last_outcome,
     latest_mark_why,
     owed_a_call,
@@ -62,6 +74,13 @@ class QueuedCase:
     #: The attempts count from a new phone number given after the deadline
     #: (:func:`call_resumed`), not from the deadline.
     new_number: bool = False
+    #: The time the customer asked to be called back at, in their latest phone call (None:
+    #: they named none, or the latest call was no call-back request).
+    callback_at: datetime | None = None
+
+    def callback_waits(self, now: datetime) -> bool:
+        """The customer asked to be called back at a time still ahead: nobody calls before."""
+        return self.callback_at is not None and self.callback_at > now
 
 
 @dataclass(frozen=True)
@@ -101,25 +120,31 @@ class CallListReads:
 
     conn: Connection
 
-    def call_queue(self, *, limit: int = 100,
-                   min_spacing: timedelta = DEFAULT_MIN_SPACING) -> list[QueuedCase]:
-        """Cases waiting for a call (:func:`owed_a_call`), by deadline (cases without a plan
-        last), then case id; their attempts counted spaced ``min_spacing`` apart."""
-        q = (select(cases, customers.c.name, customers.c.phone, customers.c.locale,
-                    incident_plans.c.deadline, count_calls(since_deadline()).label("counted"),
-                    count_calls(phone_calls()).label("calls"),
-                    last_outcome(calls_on_card()).label("last_outcome"),
-                    call_resumed().label("new_number"))
-             .join(customers, customers.c.id == cases.c.customer_id)
-             .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
-             .where(owed_a_call())
-             .order_by(incident_plans.c.deadline.asc().nulls_last(), cases.c.id).limit(limit))
-        return self._spaced([
-            QueuedCase(r.id, r.incident_id, r.customer_id, r.name, r.phone, r.locale, r.status,
-                       r.choice, Money(r.exposure_minor, r.currency), r.deadline, int(r.counted),
-                       int(r.calls), r.last_outcome, r.first_notified_at is not None,
-                       bool(r.new_number))
-            for r in self.conn.execute(q)], min_spacing)
+    def call_queue(self, *, limit: int = 100, min_spacing: timedelta = DEFAULT_MIN_SPACING,
+                   now: datetime | None = None, follow_ups: bool = True) -> list[QueuedCase]:
+        """Cases waiting for a call (:func:`owed_a_call`, or a call-back at the customer's
+        time: :func:`callback_pending`): first those whose customer asked to be called back at
+        a time now come (``now``; the database's clock without it), that
+        time first; then the others by deadline (cases without a plan last), then case id;
+        last those asked to be called back at a time still ahead, the soonest first (nobody
+        calls before it). Their attempts counted spaced ``min_spacing`` apart; ``follow_ups``:
+        the desk policy keeps a list of differences to follow up (which calls those cases
+        back instead: :func:`callback_pending`)."""
+        callback = last_callback_at(phone_calls())
+        at = func.now() if now is None else literal(now, DateTime(timezone=True))
+        part = case((callback <= at, 0), (callback > at, 2), else_=1)
+        # two indexed reads of ids, not one OR over every case ever recorded
+        owed = (select(cases.c.id)
+                .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
+                .where(owed_a_call()).correlate(None))
+        pending = (select(cases.c.id).join(customers, customers.c.id == cases.c.customer_id)
+                   .outerjoin(incident_plans,
+                              incident_plans.c.incident_id == cases.c.incident_id)
+                   .where(callback_pending(at, follow_ups=follow_ups)).correlate(None))
+        q = (_queued_columns().where(cases.c.id.in_(union_all(owed, pending)))
+             .order_by(part, callback, incident_plans.c.deadline.asc().nulls_last(),
+                       cases.c.id).limit(limit))
+        return self._spaced([_queued(r) for r in self.conn.execute(q)], min_spacing)
 
     def calls_owed(self, incident_id: int) -> int:
         """How many of the incident's customers are still owed a call (:func:`owed_a_call`)."""
@@ -235,21 +260,27 @@ class CallListReads:
                      min_spacing: timedelta = DEFAULT_MIN_SPACING) -> QueuedCase | None:
         """One case with :meth:`call_queue`'s columns, whether or not it is on the call list:
         the card an agent works from after finding the case with the lookup."""
-        row = self.conn.execute(
-            select(cases, customers.c.name, customers.c.phone, customers.c.locale,
+        row = self.conn.execute(_queued_columns().where(cases.c.id == case_id)).one_or_none()
+        if row is None:
+            return None
+        return self._spaced([_queued(row)], min_spacing)[0]
+
+
+def _queued_columns() -> Select[Any]:
+    """A case with what its call-list card shows (:class:`QueuedCase`), over ``cases``."""
+    return (select(cases, customers.c.name, customers.c.phone, customers.c.locale,
                    incident_plans.c.deadline, count_calls(since_deadline()).label("counted"),
                    count_calls(phone_calls()).label("calls"),
                    last_outcome(calls_on_card()).label("last_outcome"),
-                   call_resumed().label("new_number"))
+                   call_resumed().label("new_number"),
+                   last_callback_at(phone_calls()).label("callback_at"))
             .join(customers, customers.c.id == cases.c.customer_id)
-            .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
-            .where(cases.c.id == case_id)).one_or_none()
-        if row is None:
-            return None
-        return self._spaced([QueuedCase(row.id, row.incident_id, row.customer_id, row.name,
-                                        row.phone, row.locale, row.status, row.choice,
-                                        Money(row.exposure_minor, row.currency), row.deadline,
-                                        int(row.counted), int(row.calls), row.last_outcome,
-                                        row.first_notified_at is not None,
-                                        bool(row.new_number))],
-                            min_spacing)[0]
+            .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id))
+
+
+def _queued(r: Any) -> QueuedCase:
+    """A row of :func:`_queued_columns` (attempts counted as logged: ``_spaced`` spaces them)."""
+    return QueuedCase(r.id, r.incident_id, r.customer_id, r.name, r.phone, r.locale, r.status,
+                      r.choice, Money(r.exposure_minor, r.currency), r.deadline, int(r.counted),
+                      int(r.calls), r.last_outcome, r.first_notified_at is not None,
+                      bool(r.new_number), r.callback_at)

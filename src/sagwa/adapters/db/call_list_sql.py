@@ -6,6 +6,9 @@ latest ended — the expressions the call list (``call_list_reads``) and the age
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
@@ -21,11 +24,14 @@ from sqlalchemy import (
     true,
 )
 
+from sagwa.adapters.db.case_repo import owes_a_difference
+from sagwa.adapters.db.difference_reads import may_owe
 from sagwa.adapters.db.tables import (
     audit_log,
     case_orders,
     cases,
     contact_attempts,
+    customers,
     incident_plans,
     incidents,
     orders,
@@ -165,4 +171,52 @@ def last_outcome(calls: ColumnElement[bool]) -> ScalarSelect[str]:
     """How the latest of ``calls`` ended (NULL when there is none): the last one logged, as
     :func:`given_up` orders them (two agents' clocks may disagree)."""
     return (select(contact_attempts.c.outcome).where(calls)
+            .order_by(contact_attempts.c.id.desc()).limit(1).scalar_subquery())
+
+
+#: How long after its time a call-back nobody made stays on the call list ("call now" all that
+#: while); after it the request has gone stale and only the contact history keeps it.
+CALLBACK_KEPT = timedelta(days=7)
+
+
+def callback_pending(now: ColumnElement[Any], *, follow_ups: bool) -> ColumnElement[bool]:
+    """The customer's latest phone call asked to be called back at a time
+    (:func:`last_callback_at`) and the call list is what brings them back then: such a case is
+    on the call queue whether or not a call is owed — before the deadline, after the customer
+    chose, after the incident closed — and holds nothing back (``calls_owed`` counts
+    :func:`owed_a_call` only). Not when:
+
+    * the list of differences to follow up calls them instead (``follow_ups``: the desk
+      policy keeps one): the case owes the discount's difference (``owes_a_difference``, with
+      ``difference_reads.may_owe``: the discount leaves one to pay);
+    * the customer has no phone number (nobody can call; the desk refuses such a time now);
+    * since asking, the customer chose, or paid the difference: they have what they rang
+      about (the latest call's time against ``choice_at`` and ``difference_paid_at``);
+    * the time is more than :data:`CALLBACK_KEPT` behind ``now``: stale.
+
+    Over ``cases`` joined to ``customers`` and ``incident_plans``."""
+    callback = last_callback_at(phone_calls())
+    asked_at = (select(contact_attempts.c.attempted_at).where(phone_calls())
+                .order_by(contact_attempts.c.id.desc()).limit(1).scalar_subquery())
+    with_time = (select(contact_attempts.c.case_id)
+                 .where(contact_attempts.c.callback_at > now - CALLBACK_KEPT))
+    pending = and_(cases.c.id.in_(with_time),  # the index of the few call-backs with a time
+                   callback.is_not(None), callback > now - CALLBACK_KEPT,
+                   customers.c.phone.is_not(None),
+                   or_(cases.c.choice_at.is_(None), cases.c.choice_at <= asked_at),
+                   or_(cases.c.difference_paid_at.is_(None),
+                       cases.c.difference_paid_at <= asked_at))
+    if not follow_ups:
+        return pending
+    inc, plan = incidents.alias("owing_incident"), incident_plans.alias("owing_plan")
+    followed = and_(owes_a_difference(),
+                    exists().where(inc.c.id == cases.c.incident_id,
+                                   plan.c.incident_id == cases.c.incident_id, may_owe(inc, plan)))
+    return and_(pending, ~followed)
+
+
+def last_callback_at(calls: ColumnElement[bool]) -> ScalarSelect[object]:
+    """The time the customer asked to be called back at in the latest of ``calls`` (NULL when
+    the latest named none, or was no call-back request: only one carries a time)."""
+    return (select(contact_attempts.c.callback_at).where(calls)
             .order_by(contact_attempts.c.id.desc()).limit(1).scalar_subquery())

@@ -1,6 +1,8 @@
-"""The contact centre's case lookup: cases found by number, phone, email or name — open
-incidents' first, then closed ones' — each with what tells it apart from the customer's others.
-Nothing here writes.
+"""The contact centre's case lookup: cases found by number, phone (whole, or its last four
+digits), email (whole or its start) or name (or an email's start) — open incidents' first, then
+closed ones' — each with what tells it apart from the customer's others. Where one read finds
+two kinds of match, the weaker kind comes after every case of the stronger (an email's start
+after the exact email, an email's start after the names). Nothing here writes.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sagwa.adapters.db.tables import (
     domestic_phone_digits,
     incident_plans,
     incidents,
+    phone_last4,
 )
 from sagwa.domain.incidents import IncidentStatus
 
@@ -67,26 +70,43 @@ class CaseLookupReads:
         return _found_cases(self.conn, domestic_phone_digits(customers.c.phone) == digits,
                             limit=limit)
 
-    def cases_by_email(self, email: str, *, limit: int) -> list[FoundCase]:
-        """The cases of the customer with this email (any letter case)."""
-        return _found_cases(self.conn, func.lower(customers.c.email) == email.lower(),
-                            limit=limit)
+    def cases_by_phone_tail(self, last4: str, *, limit: int) -> list[FoundCase]:
+        """The cases of customers whose phone's domestic digits end with ``last4`` (four
+        digits), compared as ``tables.phone_last4`` — the expression ``ix_customers_phone_last4``
+        indexes — so a lookup reads the few customers with that ending, not every number."""
+        return _found_cases(self.conn, phone_last4(customers.c.phone) == last4, limit=limit)
 
-    def cases_by_name(self, name: str, *, limit: int) -> list[FoundCase]:
+    def cases_by_email(self, email: str, *, limit: int) -> list[FoundCase]:
+        """The cases of customers whose email (any letter case) is ``email`` or starts with
+        it: the exact email's first, then the others'. ``%`` and ``_`` are plain characters."""
+        lowered, wanted = func.lower(customers.c.email), email.lower()
+        return _found_cases(self.conn, lowered.startswith(wanted, autoescape=True),
+                            limit=limit, ahead=case((lowered == wanted, 0), else_=1))
+
+    def cases_by_name(self, name: str, *, limit: int,
+                      email_start: bool = False) -> list[FoundCase]:
         """The cases of customers whose name (any letter case) is ``name``, starts
-        with it, or has a word that does ("Kim" finds "Alex Kim"); exact names first. ``%``
-        and ``_`` in ``name`` are plain characters."""
+        with it, or has a word that does ("Kim" finds "Alex Kim"); exact names first. With
+        ``email_start``, also those whose email starts with ``name`` (an agent reads out the
+        start of an email), after every name's. ``%`` and ``_`` in ``name`` are plain
+        characters."""
         lowered, wanted = func.lower(customers.c.name), name.lower()
-        where = or_(lowered.startswith(wanted, autoescape=True),
+        named = or_(lowered.startswith(wanted, autoescape=True),
                     lowered.contains(" " + wanted, autoescape=True))
-        return _found_cases(self.conn, where, limit=limit,
-                            first=case((lowered == wanted, 0), else_=1))
+        exact_first = case((lowered == wanted, 0), else_=1)
+        if not email_start:
+            return _found_cases(self.conn, named, limit=limit, first=exact_first)
+        by_email = func.lower(customers.c.email).startswith(wanted, autoescape=True)
+        return _found_cases(self.conn, or_(named, by_email), limit=limit,
+                            ahead=case((named, 0), else_=1), first=exact_first)
 
 
 def _found_cases(conn: Connection, where: ColumnElement[bool], *, limit: int,
-                 first: ColumnElement[Any] | None = None) -> list[FoundCase]:
-    """Cases matching ``where`` (over ``cases`` and ``customers``), at most ``limit``, in the
-    order of :func:`_open_first`, ``first`` (if given) breaking ties within each part."""
+                 first: ColumnElement[Any] | None = None,
+                 ahead: ColumnElement[Any] | None = None) -> list[FoundCase]:
+    """Cases matching ``where`` (over ``cases`` and ``customers``), at most ``limit``: by
+    ``ahead`` (if given: the kind of match, the stronger first), then in the order of
+    :func:`_open_first`, ``first`` (if given) breaking ties within each part."""
     inc = incidents.alias("inc")  # `incidents` itself stays free for owed_a_call's subquery
     part, by_deadline = _open_first(inc.c.status == IncidentStatus.CLOSED.value)
     q = (select(cases.c.id, cases.c.incident_id, customers.c.name, customers.c.phone,
@@ -98,7 +118,8 @@ def _found_cases(conn: Connection, where: ColumnElement[bool], *, limit: int,
          .join(inc, inc.c.id == cases.c.incident_id)
          .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
          .where(where)
-         .order_by(part, *([] if first is None else [first]), *by_deadline, cases.c.id)
+         .order_by(*([] if ahead is None else [ahead]), part,
+                   *([] if first is None else [first]), *by_deadline, cases.c.id)
          .limit(limit))
     return [FoundCase(r.id, r.incident_id, r.name, r.phone, r.email, r.locale, r.status,
                       r.choice, r.deadline, r.incident_status, bool(r.on_call_list),

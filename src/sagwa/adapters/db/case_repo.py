@@ -241,11 +241,12 @@ class CaseRepository:
 
     # contact attempts
     def add_attempt(self, *, case_id: int, channel: str, at: datetime, outcome: str,
-                    agent: str | None, note: str | None, within_hours: bool) -> int:
+                    agent: str | None, note: str | None, within_hours: bool,
+                    callback_at: datetime | None = None) -> int:
         return int(self.conn.execute(insert(contact_attempts).values(
             case_id=case_id, channel=channel, attempted_at=at, outcome=outcome, agent=agent,
-            note=note, within_contact_hours=within_hours).returning(contact_attempts.c.id)
-        ).scalar_one())
+            note=note, within_contact_hours=within_hours, callback_at=callback_at)
+            .returning(contact_attempts.c.id)).scalar_one())
 
     def told_count(self, incident_id: int) -> int:
         """How many of the incident's customers were told (``first_notified_at`` set)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -59,6 +60,9 @@ class OwingCase:
     due_at: datetime | None = None
     #: The incident's correct price (its plan is priced from it).
     correct_price: Money | None = None
+    #: The time the customer asked to be called back at, if the latest contact was such a
+    #: request with a time (the case is due then).
+    callback_at: datetime | None = None
 
     @property
     def place(self) -> tuple[int, datetime, int]:
@@ -68,15 +72,17 @@ class OwingCase:
 
     @property
     def since_choice(self) -> Contacts:
-        return Contacts(self.last_contact_at, self.last_outcome, self.missed_in_a_row)
+        return Contacts(self.last_contact_at, self.last_outcome, self.missed_in_a_row,
+                        self.callback_at)
 
 
-def _may_owe() -> ColumnElement[bool]:
+def may_owe(inc: Any = incidents, plan: Any = incident_plans) -> ColumnElement[bool]:
     """The incident's discount prices above the wrong price: without it, no order placed at the
     wrong price owes anything (``consent.discounted_unit_price``: the correct price less the
-    discount, rounded down; never below what was paid)."""
-    discounted = incidents.c.correct_price_minor * (100 - incident_plans.c.discount_pct) // 100
-    return discounted > incidents.c.wrong_price_minor
+    discount, rounded down; never below what was paid). Over ``inc`` and ``plan`` (the
+    ``incidents`` and ``incident_plans`` tables, or aliases of them)."""
+    discounted = inc.c.correct_price_minor * (100 - plan.c.discount_pct) // 100
+    return discounted > inc.c.wrong_price_minor
 
 
 class DifferenceReads:
@@ -89,15 +95,15 @@ class DifferenceReads:
                                  incident_id: int | None = None,
                                  case_id: int | None = None) -> list[OwingCase]:
         """Cases owing a difference whose follow-up is due by ``due_by`` (the rule of
-        ``difference_follow_up.follow_up_due``, in SQL): those who asked to be called back
-        first, then the longest due first, then by case id; ``limit`` of them (None: all) after
+        ``difference_follow_up.follow_up_due``, in SQL; one who asked to be called back at a
+        time is due then): those who asked to be called back first, then the longest due first, then by case id; ``limit`` of them (None: all) after
         ``after`` (:meth:`OwingCase.place` of the last of the page before: pages read in turn
         neither skip nor repeat a case that stays due); of one incident's cases with
         ``incident_id``, of one case with ``case_id``."""
         since_choice = (contact_attempts.c.case_id == cases.c.id) & (
             contact_attempts.c.attempted_at >= cases.c.choice_at)
         latest = (select(contact_attempts.c.attempted_at, contact_attempts.c.channel,
-                         contact_attempts.c.outcome)
+                         contact_attempts.c.outcome, contact_attempts.c.callback_at)
                   .where(since_choice)
                   .order_by(contact_attempts.c.attempted_at.desc(), contact_attempts.c.id.desc())
                   .limit(1).lateral("latest"))
@@ -118,7 +124,8 @@ class DifferenceReads:
         due = case(
             (latest.c.attempted_at.is_(None), cases.c.choice_at + cadence.period),
             (latest.c.outcome == REACHED, latest.c.attempted_at + cadence.period),
-            (latest.c.outcome == CALLBACK_REQUESTED, latest.c.attempted_at + cadence.spacing),
+            (latest.c.outcome == CALLBACK_REQUESTED,
+             func.coalesce(latest.c.callback_at, latest.c.attempted_at + cadence.spacing)),
             (missed % cadence.tries == 0, latest.c.attempted_at + cadence.period),
             else_=latest.c.attempted_at + cadence.spacing)
         callback_first = case((latest.c.outcome == CALLBACK_REQUESTED, 0), else_=1)
@@ -126,13 +133,13 @@ class DifferenceReads:
                     cases.c.customer_id, customers.c.name, customers.c.phone, customers.c.email,
                     customers.c.locale, cases.c.choice_at, contacts.label("contacts"),
                     latest.c.attempted_at, latest.c.channel, latest.c.outcome,
-                    missed.label("missed"), due.label("due"),
+                    latest.c.callback_at, missed.label("missed"), due.label("due"),
                     incidents.c.correct_price_minor, incidents.c.currency)
              .join(customers, customers.c.id == cases.c.customer_id)
              .join(incidents, incidents.c.id == cases.c.incident_id)
              .join(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
              .outerjoin(latest, true())
-             .where(owes_a_difference(), cases.c.choice_at.is_not(None), _may_owe(),
+             .where(owes_a_difference(), cases.c.choice_at.is_not(None), may_owe(),
                     due <= due_by)
              .order_by(callback_first, due, cases.c.id).limit(limit))
         if after is not None:
@@ -144,7 +151,8 @@ class DifferenceReads:
         return [OwingCase(int(r.id), int(r.incident_id), str(r.incident_status),
                           int(r.customer_id), r.name, r.phone, r.email, r.locale, r.choice_at,
                           int(r.contacts), r.attempted_at, r.channel, r.outcome,
-                          int(r.missed), r.due, Money(int(r.correct_price_minor), r.currency))
+                          int(r.missed), r.due, Money(int(r.correct_price_minor), r.currency),
+                          r.callback_at)
                 for r in self.conn.execute(q)]
 
     def cancelled_instead_count(self, incident_id: int) -> int:

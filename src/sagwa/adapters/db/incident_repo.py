@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from sagwa.adapters.db.bulk import among
 from sagwa.adapters.db.tables import incident_listings, incident_plans, incidents, orders
 from sagwa.domain.difference import DifferencePaid
 from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan
@@ -120,9 +121,16 @@ class IncidentRepository:
         self.conn.execute(update(incidents).where(incidents.c.id == inc.incident_id).values(**values))
 
     def list(self, *, limit: int = 50, offset: int = 0) -> list[IncidentRow]:
-        ids = self.conn.execute(select(incidents.c.id).order_by(incidents.c.id.desc())
-                                .limit(limit).offset(offset)).scalars().all()
-        return [r for r in (self.get(int(i)) for i in ids) if r is not None]
+        """The newest incidents first, with their listings: two queries, whatever ``limit``."""
+        rows = self.conn.execute(select(incidents).order_by(incidents.c.id.desc())
+                                 .limit(limit).offset(offset)).all()
+        listed: dict[int, set[int]] = {int(r.id): set() for r in rows}
+        if listed:
+            for incident_id, listing_id in self.conn.execute(
+                    select(incident_listings.c.incident_id, incident_listings.c.listing_id)
+                    .where(among(incident_listings.c.incident_id, list(listed)))):
+                listed[int(incident_id)].add(int(listing_id))
+        return [_incident(r, frozenset(listed[int(r.id)])) for r in rows]
 
     def add_listings(self, incident_id: int, listing_ids: frozenset[int] | set[int]) -> None:
         """Listings added to an incident (a draft declared with more listings than it had)."""

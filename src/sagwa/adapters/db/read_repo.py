@@ -8,7 +8,8 @@ log — so those queries live here, in the one layer that touches tables. Nothin
 
 ``ReadRepository`` (the unit of work's ``reads``) gathers them: the call list and the calls
 made (``call_list_reads``), the agents' case lookup (``case_lookup_reads``), the incident
-status and report (``incident_reads``), and here the seller's listings page and the rest.
+status and report (``incident_reads``), the operators' incident list's counts
+(``incident_list_reads``), and here the seller's listings page and the rest.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy import Connection, Text, case, cast, func, null, select, text
 from sagwa.adapters.db.call_list_reads import CallListReads
 from sagwa.adapters.db.case_lookup_reads import CaseLookupReads
 from sagwa.adapters.db.difference_reads import DifferenceReads
+from sagwa.adapters.db.incident_list_reads import IncidentListReads
 from sagwa.adapters.db.incident_reads import IncidentReads
 from sagwa.adapters.db.tables import audit_log, listings, price_changes, products
 from sagwa.domain.money import Money
@@ -43,7 +45,8 @@ class ListingLine:
     latest_action: str | None = None
 
 
-class ReadRepository(CallListReads, CaseLookupReads, DifferenceReads, IncidentReads):
+class ReadRepository(CallListReads, CaseLookupReads, DifferenceReads, IncidentReads,
+                     IncidentListReads):
     """Every read-only view the services use, on one connection (``uow.reads``)."""
 
     def __init__(self, conn: Connection) -> None:

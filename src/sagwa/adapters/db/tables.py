@@ -85,6 +85,14 @@ def domestic_phone_digits(phone: ColumnElement[Any]) -> ColumnElement[str]:
     return func.regexp_replace(digits, text("'^820?'"), text("'0'"), type_=Text)
 
 
+def phone_last4(phone: ColumnElement[Any]) -> ColumnElement[str]:
+    """The last four of a stored phone number's domestic digits (:func:`domestic_phone_digits`):
+    what a customer reads out ("my number ends in 6980"). The expression of
+    ``ix_customers_phone_last4`` and of the agents' lookup by those digits alike; the 4 is a
+    SQL literal, as the patterns are, so the lookup's expression stays the index's."""
+    return func.right(domestic_phone_digits(phone), text("4"), type_=Text)
+
+
 customers = Table(
     "customers", metadata, _id(),
     Column("name", Text, nullable=False),
@@ -95,6 +103,8 @@ customers = Table(
     CheckConstraint("locale IN ('ko', 'en')", name="locale_known"),
 )
 Index("ix_customers_phone_digits", domestic_phone_digits(customers.c.phone))
+# the lookup by a number's last four digits (0014; ``case_lookup_reads.cases_by_phone_tail``)
+Index("ix_customers_phone_last4", phone_last4(customers.c.phone))
 
 LISTING_STATUSES = "('draft', 'live', 'held', 'paused', 'ended')"
 listings = Table(
@@ -303,7 +313,14 @@ contact_attempts = Table(
     Column("agent", Text),
     Column("note", Text),
     Column("within_contact_hours", Boolean, nullable=False),
+    # the time the customer asked to be called back at (``call_attempts.check_callback_at``)
+    Column("callback_at", DateTime(timezone=True)),
+    CheckConstraint("callback_at IS NULL OR outcome = 'callback_requested'",
+                    name="callback_at_with_request"),
 )
+# the few call-backs with a time, for the call queue (``call_list_sql.callback_pending``)
+Index("ix_contact_attempts_callback_at", contact_attempts.c.callback_at, contact_attempts.c.case_id,
+      postgresql_where=text("callback_at IS NOT NULL"))
 
 notices = Table(
     "notices", metadata, _id(),

@@ -26,7 +26,7 @@ from sagwa.web.deps import (
     case_links,
     recorded_name,
 )
-from sagwa.web.schemas import Body
+from sagwa.web.schemas import Body, Timestamp
 
 router = APIRouter(prefix="/api", tags=["incident desk"])
 
@@ -69,6 +69,12 @@ class AttemptCreate(Body):
         default=None, max_length=100,
         description="Recorded from the API token; if given, it must name the caller.")
     note: str | None = Field(default=None, max_length=4000)
+    callback_at: Timestamp | None = Field(
+        default=None, examples=["2026-12-07T10:00:00+09:00"],
+        description="With outcome callback_requested only: the time the customer asked to be "
+                    "called back at (ISO 8601 with an offset; after now, at most 14 days "
+                    "ahead). The call list puts the case first from then on, and after the "
+                    "others until then.")
 
 
 @router.get("/cases/{case_id}", response_model=CasePublic, dependencies=[STAFF])
@@ -146,17 +152,24 @@ def attempt(case_id: int, body: AttemptCreate, request: Request, uow: Uow,
     soon after the last attempt that counted (``[calls] min_spacing_minutes``); before the
     deadline nothing counts — and ``attempts_counted`` of ``max_attempts`` (null when no call
     is owed; ``at_new_number``: they count from a new number given after the deadline, not
-    from the deadline). An ``Idempotency-Key`` (optional) makes a retry answer the first result without
-    logging the attempt twice."""
+    from the deadline). ``callback_at`` (with ``callback_requested``): the time the customer asked
+    to be called back at; the answer repeats it and says whether the contact centre is open
+    then (``callback_in_hours``: the time is kept either way) and whether it is after the
+    answer deadline of a case still waiting for the choice (``callback_after_deadline``).
+    422 ``invalid_input`` with ``details.reason`` ``callback_time_without_request``,
+    ``callback_time_not_phone``, ``callback_time_past`` or ``callback_time_too_far``. An ``Idempotency-Key``
+    (optional) makes a retry answer the first result without logging the attempt twice."""
     policy = policy_of(request)
     logged = desk_cases.log_call_attempt(uow(), case_id=case_id, channel=body.channel,
                                          outcome=body.outcome,
                                          agent=recorded_name(caller, body.agent, "agent"),
                                          note=body.note, policy=policy, idempotency_key=key,
-                                         links=case_links(request))
+                                         links=case_links(request), callback_at=body.callback_at)
     return {"id": logged.attempt_id, "made_call": logged.made_call, "gave_up": logged.gave_up,
             "message_queued": logged.message_queued, "counted": logged.counted,
             "counts_from": logged.counts_from, "attempts_counted": logged.attempts_counted,
             "max_attempts": policy.max_call_attempts,
             "min_spacing_minutes": int(policy.min_call_spacing.total_seconds() // 60),
-            "no_phone": logged.no_phone, "at_new_number": logged.at_new_number}
+            "no_phone": logged.no_phone, "at_new_number": logged.at_new_number,
+            "callback_at": logged.callback_at, "callback_in_hours": logged.callback_in_hours,
+            "callback_after_deadline": logged.callback_after_deadline}

@@ -22,11 +22,12 @@ def spacing_words(spacing: timedelta, lang: str) -> str:
 
 
 def attempt_flash(case_id: int, outcome: str, logged: AttemptLogged,
-                  policy: DeskPolicy) -> tuple[str, str]:
+                  policy: DeskPolicy, *, follows_up: bool = False) -> tuple[str, str]:
     """What the agent is told after logging a call (Korean, English): the outcome, and what it
     did to the call owed — made, given up (and whether the customer is sent the message saying
     so), or not counted towards the tries as it came too soon after the last counted one
-    (``AttemptLogged``; times in Korea time)."""
+    (``AttemptLogged``; times in Korea time); and when the customer asked to be called back
+    (:func:`callback_words`; ``follows_up``: the case owes the discount's difference)."""
     ko = f"#{case_id} 통화 기록: {label('outcome', outcome, 'ko')}."
     en = f"#{case_id} call logged: {label('outcome', outcome, 'en')}."
     tries = policy.max_call_attempts
@@ -59,6 +60,36 @@ def attempt_flash(case_id: int, outcome: str, logged: AttemptLogged,
     elif logged.made_call:
         ko += " 약속한 전화를 마쳤습니다. 고객이 방법을 골랐다면 이 화면에서 기록해 주세요."
         en += " The call owed is made. If the customer chose, record their choice on this page."
+    if logged.callback_at is not None:
+        cb_ko, cb_en = callback_words(logged, follows_up=follows_up)
+        ko, en = f"{ko} {cb_ko}", f"{en} {cb_en}"
+    return ko, en
+
+
+def callback_words(logged: AttemptLogged, *, follows_up: bool = False) -> tuple[str, str]:
+    """When the customer asked to be called back (Korean, English; Korea time) and where the
+    case comes back then: the call list (``call_list_sql.callback_pending``), or, for a case
+    owing the discount's difference (``follows_up``), the list of differences to follow up
+    (:func:`follow_up_flash` says so). And what the agent should know: the contact centre is
+    closed then (the customer's time is kept all the same), or the time is after the answer
+    deadline of a case still waiting for the customer's choice."""
+    assert logged.callback_at is not None
+    when_ko, when_en = seoul(logged.callback_at), seoul(logged.callback_at, lang="en")
+    ko = f"고객이 정한 {when_ko}(한국 시간)에 다시 전화해 주세요."
+    en = f"Call the customer back at the time they named, {when_en}."
+    if not follows_up:
+        ko += " 그때 통화 목록 맨 위에 올라오고, 그 전에는 목록 아래쪽에 있습니다."
+        en += (" The case goes to the top of the call list then, and stays below the others "
+               "until then.")
+    if logged.callback_in_hours is False:
+        ko += " 이 시간은 고객센터 운영 시간이 아닙니다. 그 시간에 전화할 사람을 정해 두세요."
+        en += (" That is outside the contact centre's hours: make sure someone is there to "
+               "call.")
+    if logged.callback_after_deadline:
+        ko += (" 이 시간은 답변 기한 뒤입니다. 그때는 고객이 더 이상 고를 수 없고 기본 처리가 적용되어 "
+               "있으니, 가능하면 기한 전으로 다시 정해 주세요.")
+        en += (" That is after the answer deadline: by then the customer can no longer choose "
+               "and the default has applied, so agree on a time before it if you can.")
     return ko, en
 
 

@@ -15,16 +15,15 @@ only the script, read aloud, is in the customer's (and says so).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from sagwa.adapters.db.call_list_reads import CallRecord, QueuedCase
+from sagwa.adapters.db.call_list_reads import QueuedCase
 from sagwa.adapters.db.incident_repo import CaseRow
-from sagwa.domain.cancel_instead import ReplacedDiscount
-from sagwa.domain.incident_plan import CustomerOption
+from sagwa.domain.call_attempts import MAX_CALLBACK_AHEAD
 from sagwa.domain.incidents import CaseStatus
 from sagwa.domain.money import format_money
 from sagwa.errors import InvalidInput, SagwaError
@@ -32,6 +31,7 @@ from sagwa.services.case_lookup import MAX_QUERY, find_cases
 from sagwa.services.desk_cancel_instead import replaced_discounts
 from sagwa.services.desk_cases import (
     OUTCOMES,
+    current_plan,
     log_call_attempt,
     record_choice,
 )
@@ -42,15 +42,16 @@ from sagwa.services.idempotency import MAX_KEY_LENGTH
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow, case_links
+from sagwa.web.pages.call_card import CallCard
 from sagwa.web.pages.call_words import attempt_flash, follow_up_flash, spacing_words
 from sagwa.web.pages.case_facts import CaseFacts, Known, contact, facts_for, load_case
-from sagwa.web.pages.customer import OPEN, answer_state
+from sagwa.web.pages.customer import answer_state
 from sagwa.web.pages.error_texts import FormProblem, PageRoute, error_text
+from sagwa.web.pages.forms import local_input, parse_local_time
 from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.labels import label
 from sagwa.web.pages.rendering import flash_in_lang, render, sent_form_key
 from sagwa.web.pages.session import Agent, csrf_protect
-from sagwa.web.pages.settled_script import settled_script
 
 router = APIRouter(prefix="/cs", dependencies=[Depends(csrf_protect)], include_in_schema=False,
                    route_class=PageRoute)
@@ -103,65 +104,6 @@ def agent_text(exc: SagwaError, lang: str) -> str:
     return said[0] if lang == "ko" else said[1]
 
 
-#: An option the script does not read out: the customer is already talking to a person.
-NOT_ON_THE_PHONE = CustomerOption.TALK_TO_PERSON.value
-
-
-@dataclass(frozen=True)
-class CallCard:
-    """One case as an agent works it (``cs/_call_card.html``); ``on_list``: the case is on the
-    call list (always, on the list itself); ``state``: whether a choice can still be recorded,
-    or why not (``customer.answer_state``, the rule the customer's page and the desk follow) —
-    a card that cannot take one offers no script asking for it and no choice form, but says
-    what was chosen and what the agent can still do; ``calls``: how the calls went (reached,
-    or marked could not be reached), where the page looked it up; ``instead``: the discount
-    the customer replaced by cancelling instead of paying, read on the case page (a case on
-    the call list has none: it is not settled)."""
-
-    queued: QueuedCase
-    case: CaseFacts
-    attempts: list[Any]
-    on_list: bool = True
-    state: str = OPEN
-    calls: CallRecord | None = None
-    instead: ReplacedDiscount | None = None
-
-    @property
-    def takes_choice(self) -> bool:
-        return self.state == OPEN
-
-    def chosen(self, lang: str) -> str:
-        """The recorded choice's label in ``lang`` (``—`` without one)."""
-        consent = self.case.row.case.consent
-        return label("choice", consent.choice if consent else None, lang)
-
-    def no_choice_script(self, policy: DeskPolicy | None = None) -> str:
-        """What to tell the customer when the card takes no choice, in their language: what
-        was done and what is left (``settled_script``, with ``policy``'s payment
-        instruction)."""
-        lang = self.case.customer.locale
-        return settled_script(self.case, self.state, self.instead, lang,
-                              how_to_pay=policy.how_to_pay_in(lang) if policy else None)
-
-    def script_options(self) -> list[tuple[str, str]]:
-        """The options the script reads to the customer, in the customer's language — without
-        "talk to a person, we will call you": they are on the phone with one."""
-        return [(value, line) for value, line in self.case.options(self.case.customer.locale)
-                if value != NOT_ON_THE_PHONE]
-
-    def choice_options(self, lang: str) -> list[tuple[str, str]]:
-        """The options the agent may record, in the page's language (the same ones)."""
-        return [(value, line) for value, line in self.case.options(lang)
-                if value != NOT_ON_THE_PHONE]
-
-    @property
-    def last_outcome(self) -> str | None:
-        """How the latest phone call the card is about ended, if any: since the deadline for a
-        defaulted case (as the call-owed rule counts), any for an escalated one
-        (``QueuedCase.last_outcome``). Emails and text messages are not calls."""
-        return self.queued.last_outcome
-
-
 def queue_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, *,
                   limit: int = 20) -> dict[str, Any]:
     """The ``limit`` nearest deadlines: an agent works from the top; the rest follow. Under
@@ -171,7 +113,9 @@ def queue_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, *,
     Cases, customers and attempts are fetched in batches (per incident), not per card."""
     known: Known = {}
     with uow:
-        queued = uow.reads.call_queue(limit=limit, min_spacing=policy.min_call_spacing)
+        now = uow.now()
+        queued = uow.reads.call_queue(limit=limit, min_spacing=policy.min_call_spacing, now=now,
+                                      follow_ups=policy.difference_follow_up_after is not None)
         rows: dict[int, CaseRow] = {}
         per_incident = Counter(q.incident_id for q in queued)
         for incident_id, n in per_incident.items():
@@ -181,23 +125,29 @@ def queue_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, *,
                 rows[int(row.case.case_id)] = row
         people = uow.catalog.customers_by_ids([q.customer_id for q in queued])
         attempts = uow.reads.attempts_by_case([q.case_id for q in queued])
-        now = uow.now()
         cards = [_card(q, facts_for(uow, rows[q.case_id], people[q.customer_id], known)
                        if q.case_id in rows else load_case(uow, q.case_id, known=known),
                        attempts.get(q.case_id, []), now) for q in queued]
         follow_ups = read_follow_ups(uow, policy, limit=limit)
     after = policy.difference_follow_up_after
     return {"cards": cards, "outcomes": OUTCOMES, "max_attempts": policy.max_call_attempts,
-            "policy": policy,
+            "policy": policy, **_callback_bounds(now),
             "follow_ups": follow_ups, "follow_up_days": after.days if after else 0,
             "callback_ko": spacing_words(policy.min_call_spacing, "ko"),
             "callback_en": spacing_words(policy.min_call_spacing, "en"),
             "contact_ko": contact(policy, "ko"), "contact_en": contact(policy, "en")}
 
 
-def _card(queued: QueuedCase, case: CaseFacts, attempts: list[Any], now: Any) -> CallCard:
+def _callback_bounds(now: datetime) -> dict[str, Any]:
+    """The call-back field's range (``call_attempts.check_callback_at``), for the browser to
+    offer: from now to :data:`MAX_CALLBACK_AHEAD` ahead, in Korea time."""
+    return {"callback_days": MAX_CALLBACK_AHEAD.days, "callback_min": local_input(now),
+            "callback_max": local_input(now + MAX_CALLBACK_AHEAD)}
+
+
+def _card(queued: QueuedCase, case: CaseFacts, attempts: list[Any], now: datetime) -> CallCard:
     """A call-list card: on the list, and whether it still takes a choice at ``now``."""
-    return CallCard(queued, case, attempts, state=answer_state(case, now))
+    return CallCard(queued, case, attempts, state=answer_state(case, now), now=now)
 
 
 def case_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, case_id: int) -> dict[str, Any]:
@@ -211,9 +161,10 @@ def case_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, case_id: int) ->
         on_list = uow.reads.owed_call(case_id, min_spacing=spacing) is not None
         calls = uow.reads.call_records([case_id], min_spacing=spacing).get(case_id)
         instead = replaced_discounts(uow, [case_id]).get(case_id)
-        state = answer_state(facts, uow.now())
-    card = CallCard(queued, facts, attempts, on_list, state, calls, instead)
-    return {"card": card, "outcomes": OUTCOMES,
+        now = uow.now()
+        state = answer_state(facts, now)
+    card = CallCard(queued, facts, attempts, on_list, state, calls, instead, now)
+    return {"card": card, "outcomes": OUTCOMES, **_callback_bounds(now),
             "max_attempts": policy.max_call_attempts, "policy": policy, "back": "case",
             "here": f"/cs/cases/{case_id}"}
 
@@ -238,7 +189,8 @@ def _check_lookup(typed: str) -> None:
 
 @router.get("/cases", response_class=HTMLResponse)
 def lookup(request: Request, account: Agent, uow: Uow, q: str | None = None) -> Response:
-    """The case lookup: by case number, phone, name or email (``sagwa.services.case_lookup``)."""
+    """The case lookup: by case number, phone (or its last four digits), name or email (or the
+    start of one); the page says what was looked up (``sagwa.services.case_lookup``)."""
     if q is None:
         return render(request, "cs/lookup.html", {"lookup_q": "", "result": None})
     try:
@@ -270,6 +222,7 @@ def refused_form(request: Request, uow: Uow, case_id: int, form: str, typed: dic
     to that case's ``form`` and what was typed."""
     policy = request.app.state.desk_policy
     problem = {"case_id": case_id, "form": form, "message": agent_text(exc, lang_of(request)),
+               "field": exc.details.get("field"),
                "typed": typed}
     if _on_case_page(back):
         context = {**case_context(uow(), policy, case_id), "problem": problem}
@@ -282,23 +235,27 @@ def refused_form(request: Request, uow: Uow, case_id: int, form: str, typed: dic
 def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
             outcome: Annotated[str, Form(max_length=40)] = "",
             note: Annotated[str, Form(max_length=4000)] = "",
+            callback_at: Annotated[str, Form(max_length=40)] = "",
             back: Annotated[str, Form(max_length=10)] = "queue",
             form_key: Annotated[str, Form(max_length=MAX_KEY_LENGTH)] = "") -> Response:
     """Log a call. The form carries a key of its own (``form_key``, new each time the card is
     drawn), so the form sent twice — a double click, a resend after a dropped answer — logs the
-    call once and says what the first one did."""
+    call once and says what the first one did. ``callback_at`` (``datetime-local``, Korea
+    time): the time the customer asked to be called back at, with ``callback_requested``."""
     policy = request.app.state.desk_policy
     key = sent_form_key(form_key, account.actor)
     try:
         logged = log_call_attempt(uow(), case_id=case_id, channel="phone", outcome=outcome,
                                   agent=account.actor, note=note.strip() or None, policy=policy,
-                                  idempotency_key=key, links=case_links(request))
+                                  idempotency_key=key, links=case_links(request),
+                                  callback_at=parse_local_time(callback_at, "callback_at"))
     except SagwaError as exc:
-        return refused_form(request, uow, case_id, "attempt", {"outcome": outcome, "note": note}, exc,
-                        back)
-    ko, en = attempt_flash(case_id, outcome, logged, policy)
+        return refused_form(request, uow, case_id, "attempt",
+                            {"outcome": outcome, "note": note, "callback_at": callback_at}, exc,
+                            back)
     with uow() as reading:  # owing the discount's difference: when it is followed up next
         due = next_follow_up(reading, policy, case_id)
+    ko, en = attempt_flash(case_id, outcome, logged, policy, follows_up=due is not None)
     if due is not None:
         ko, en = ko + follow_up_flash(due, "ko"), en + follow_up_flash(due, "en")
     if logged.made_call and not _on_case_page(back):
@@ -306,6 +263,8 @@ def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
     flash_in_lang(request, ko, en)
     if _on_case_page(back):
         return RedirectResponse(f"/cs/cases/{case_id}", status_code=303)
+    if logged.callback_at is not None:  # the card moved down the list: the flash is at the top
+        return RedirectResponse("/cs/queue", status_code=303)
     return RedirectResponse(f"/cs/queue#case-{case_id}", status_code=303)
 
 
@@ -356,14 +315,16 @@ def phone_choice(case_id: int, request: Request, account: Agent, uow: Uow,
             raise FormProblem("고객이 한 말을 그대로 적어 주세요.",
                               "Write down what the customer said, in their words.",
                               field="words")
-        record_choice(uow(), case_id=case_id, choice=choice, channel="phone",
-                      evidence=words.strip(), taken_by=account.actor,
-                      policy=request.app.state.desk_policy, links=case_links(request))
+        recorded = record_choice(uow(), case_id=case_id, choice=choice, channel="phone",
+                                 evidence=words.strip(), taken_by=account.actor,
+                                 policy=request.app.state.desk_policy, links=case_links(request))
     except SagwaError as exc:
         return refused_form(request, uow, case_id, "choice", {"choice": choice, "words": words}, exc,
                         back)
-    flash_in_lang(request, f"#{case_id} 고객 선택 기록: {label('choice', choice, 'ko')}",
-                  f"#{case_id} choice recorded: {label('choice', choice, 'en')}.")
+    with uow() as read:  # the choice named for its plan (a cancellation without points)
+        plan = current_plan(read, int(recorded.case.incident_id))
+    flash_in_lang(request, f"#{case_id} 고객 선택 기록: {label('choice', choice, 'ko', plan)}",
+                  f"#{case_id} choice recorded: {label('choice', choice, 'en', plan)}.")
     if _on_case_page(back):
         return RedirectResponse(f"/cs/cases/{case_id}", status_code=303)
     return RedirectResponse("/cs/queue", status_code=303)

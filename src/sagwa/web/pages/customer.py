@@ -332,7 +332,7 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
     final = consent is not None and consent.choice is not CustomerOption.TALK_TO_PERSON
     return {"lang": lang, "case": case, "status": case.row.case.status.value, "now": now,
             "consent": consent, "state": state, "final_choice": final,
-            "chosen": label("choice", consent.choice, lang) if consent else None,
+            "chosen": label("choice", consent.choice, lang, case.plan) if consent else None,
             "can_choose": state == OPEN, "late": deadline_passed(case.plan, now),
             "late_note": late_note(case, lang, gave_up),
             "if_unanswered": case.if_unanswered(lang),
@@ -413,7 +413,7 @@ def choose(token: str, request: Request, uow: Uow,
     if context["can_choose"] and confirmed != "yes" and choice != NEEDS_NO_CONFIRMATION:
         return render(request, "customer/confirm.html", {
             **context, "token": token, "choice": choice, "here": f"/c/{token}",
-            "choice_label": label("choice", choice, lang),
+            "choice_label": label("choice", choice, lang, case.plan),
             "preview": case.preview(choice, lang, context["now"])}, lang=lang)
     try:
         result = record_choice(uow(), case_id=case_id, choice=choice, channel="web",

@@ -161,6 +161,17 @@ RULES: tuple[Rule, ...] = (
     _r("invalid_input", None, "email_not_an_address",
        "이메일 주소 형식이 아닙니다(예: minji@example.com). 다시 확인해 주세요.",
        "That is not an email address (like minji@example.com); please check it."),
+    # the agents' case lookup (/cs/cases)
+    _r("invalid_input", "q", "lookup_phone_tail_digits",
+       "전화번호 끝자리로 찾으려면 마지막 네 자리를 입력해 주세요(예: *6980 또는 6980). 입력한 숫자는 "
+       "{digits}자리입니다.",
+       "To find a phone number by its end, type its last four digits (like *6980, or just "
+       "6980); {digits} digits were typed."),
+    _r("invalid_input", "q", "lookup_email_domain_only",
+       "이메일은 @ 앞부분부터 입력해 주세요(예: minsu.kim 또는 minsu.kim@). @ 뒤의 도메인만으로는 "
+       "고객을 가려낼 수 없습니다.",
+       "Type the email from its start, before the @ (like minsu.kim or minsu.kim@): many "
+       "customers share a domain, so it alone finds no one."),
     # customers' choices (case page and call queue)
     _r("invalid_input", "choice", "only_cancel_replaces_discount",
        "할인된 정상가로 구매하는 대신 고를 수 있는 것은 보상을 받고 주문을 취소하는 것뿐입니다.",
@@ -191,6 +202,28 @@ RULES: tuple[Rule, ...] = (
        "The deadline has passed, so this choice cannot be taken; please contact us."),
     _r("invalid_input", "outcome", None,
        "통화 결과를 목록에서 골라 주세요.", "Pick the call outcome from the list."),
+    _r("invalid_input", "callback_at", "callback_time_without_request",
+       "다시 전화할 시간은 통화 결과가 ‘다시 전화 요청’일 때만 적습니다. 결과를 ‘다시 전화 요청’으로 "
+       "고르거나 시간을 지워 주세요.",
+       "A call-back time goes with the outcome “asked us to call back”: pick that outcome, or "
+       "clear the time."),
+    _r("invalid_input", "callback_at", "callback_time_not_phone",
+       "다시 전화할 시간은 전화 통화 기록에만 적습니다.",
+       "A call-back time is logged with a phone call."),
+    _r("invalid_input", "callback_at", "callback_time_no_phone",
+       "이 고객은 전화번호가 없어 다시 전화할 수 없습니다. 고객이 알려 준 번호를 먼저 연락처에 저장한 뒤 시간을 "
+       "적어 주세요.",
+       "This customer has no phone number to call back: save the number they give in the "
+       "contact details first, then the time."),
+    _r("invalid_input", "callback_at", "callback_time_past",
+       "다시 전화할 시간이 이미 지났습니다. 고객이 말한 날짜와 시각을 다시 확인해 주세요.",
+       "That call-back time has already passed: check the date and time the customer gave."),
+    _r("invalid_input", "callback_at", "callback_time_too_far",
+       "다시 전화할 시간은 {max_days}일 안이어야 합니다. 날짜를 다시 확인해 주세요.",
+       "A call-back time must be within {max_days} days: check the date."),
+    _r("invalid_input", "callback_at", "callback_time_without_zone",
+       "다시 전화할 시간에 시간대가 없습니다.",
+       "The call-back time needs a time zone offset."),
     _r("invalid_input", None, "no_correct_price_yet",
        "아직 정상 가격이 정해지지 않았습니다. 먼저 정상 가격을 입력해 주세요.",
        "There is no correct price yet; enter the correct price first."),
@@ -475,6 +508,7 @@ PLAN_RULES: tuple[Rule, ...] = (
 FIELDS: dict[str, tuple[str, str]] = {
     "new_price": ("새 가격", "the new price"), "reason": ("사유", "the reason"),
     "outcome": ("통화 결과", "the call outcome"), "note": ("메모", "the note"),
+    "callback_at": ("다시 전화할 시간", "the call-back time"),
     "choice": ("고객의 선택", "the customer's choice"),
     "words": ("고객이 한 말", "what the customer said"), "title": ("제목", "the title"),
     "body": ("본문", "the body"), "listing_ids": ("상품 번호", "the listing ids"),

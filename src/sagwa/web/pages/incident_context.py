@@ -21,6 +21,7 @@ from sagwa.services.desk_money import figures_of_cases
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_report import CASE_STATES
 from sagwa.services.desk_status import incident_status
+from sagwa.services.incident_attention import attention_of, notice_late
 from sagwa.services.listing_names import listing_names
 from sagwa.services.lookups import require
 from sagwa.services.name_stand_ins import check_quoting
@@ -30,12 +31,14 @@ from sagwa.web.pages.forms import local_input
 OPTIONS = [o.value for o in CustomerOption]
 
 
-def list_context(uow: SqlAlchemyUnitOfWork) -> dict[str, Any]:
-    """The newest incidents, each listing named by its product, seller and status now."""
+def list_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy) -> dict[str, Any]:
+    """The newest incidents, each listing named by its product, seller and status now, and each
+    open one with what needs attention (``incident_attention``, by the desk ``policy``)."""
     with uow:
         rows = uow.incidents.list(limit=100)
         names = listing_names(uow, {int(i) for r in rows for i in r.incident.listing_ids})
-        return {"incidents": rows, "listing_names": names,
+        attention = attention_of(uow, [r.incident for r in rows], policy)
+        return {"incidents": rows, "listing_names": names, "attention": attention,
                 "now_local": local_input(uow.now() - timedelta(hours=1))}
 
 
@@ -54,8 +57,7 @@ def _clocks(status: Any, window_start: datetime, policy: DeskPolicy,
     notice = _minutes(status.first_notice_at, status.declared_at)
     return {"pause": _minutes(status.first_pause_at, window_start),
             "notice": notice, "notice_sla": int(sla),
-            "notice_late": (notice is not None and notice > sla) or bool(
-                status.notice_due_at and not status.first_notice_at and now > status.notice_due_at),
+            "notice_late": notice_late(status.declared_at, status.first_notice_at, now, policy),
             "apology": _minutes(status.first_message_sent_at, status.declared_at)}
 
 
@@ -70,6 +72,9 @@ def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
         found = require(uow.incidents.get(incident_id), "incident", incident_id)
         incident = found.incident
         window_start = incident.window_start
+        # the options as the plan offers them (``label("choice", plan)``); None before one
+        plan = (uow.incidents.plan(incident_id, incident.correct_price)
+                if incident.correct_price else None)
         named = listing_names(uow, status.listings)
         before = (_price_before(found, uow.market.price_moves(status.listings))
                   if incident.correct_price is None else None)
@@ -95,6 +100,7 @@ def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
         "states": _progress(status.cases_by_status, status.differences_unpaid),
         "clocks": _clocks(status, window_start, policy, now), "costs": _costs(status, total),
         "notices": published, "plan_form": _plan_form(status, now, policy.schedule), "options": OPTIONS,
+        "plan": plan,
         "declare_form": _declare_form(incident, before), "closing": {},
         "listing_names": named, "evidence": found.evidence,
         "notice_title_max": notices.TITLE_MAX_CHARS,
@@ -149,18 +155,10 @@ def editor_context(uow_factory: Any, incident_id: int, policy: DeskPolicy,
     with uow_factory() as uow:
         published = uow.cases.notices(incident_id)
     draft = _draft(uow_factory, status, published, policy, lang)
-    check = check_draft(draft, notice_names(uow_factory(), incident_id))
+    check = check_draft(draft, notices.incident_names(uow_factory(), incident_id))
     return {"s": status, "draft": draft, "notice_check": check,
             "notice_shown": draft_findings(draft, check),
             "notice_title_max": notices.TITLE_MAX_CHARS}
-
-
-def notice_names(uow: SqlAlchemyUnitOfWork, incident_id: int) -> list[str]:
-    """The names the incident's notice may quote, which the check does not judge
-    (``notices.quoted_names``)."""
-    with uow:
-        inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
-        return notices.quoted_names(uow, inc)
 
 
 def check_draft(draft: dict[str, str], names: list[str]) -> Any:
@@ -168,16 +166,16 @@ def check_draft(draft: dict[str, str], names: list[str]) -> Any:
     it: ``name_stand_ins.check_quoting``); None while its body is empty."""
     if not draft["body"].strip():
         return None
-    return check_quoting(f"{draft['title']}\n\n{draft['body']}", kind="notice",
+    return check_quoting(notices.notice_text(draft["title"], draft["body"]), kind="notice",
                          lang=draft["lang"], names=names)
 
 
 def draft_findings(draft: dict[str, str], check: Any) -> list[dict[str, Any]] | None:
     """:func:`shown_findings` of :func:`check_draft`'s result ``check`` on ``draft`` (the text
-    it checks: the title, a blank line, the body)."""
+    it checks: ``notices.notice_text``)."""
     if check is None:
         return None
-    return shown_findings(check, f"{draft['title']}\n\n{draft['body']}")
+    return shown_findings(check, notices.notice_text(draft["title"], draft["body"]))
 
 
 def shown_findings(result: Any, text: str) -> list[dict[str, Any]]:
@@ -283,7 +281,9 @@ def _plan_form(status: Any, now: datetime, schedule: ContactSchedule) -> dict[st
             "deadline": local_input(deadline), "default": plan.get("default", "keep"),
             "seller_share_pct": plan.get("seller_share_pct", seller),
             "platform_share_pct": plan.get("platform_share_pct", platform),
-            "cancel_compensation": plan.get("cancel_compensation") or 5000,
+            # a saved plan's own points, 0 too (moving the deadline sends them back unchanged)
+            "cancel_compensation": (5000 if plan.get("cancel_compensation") is None
+                                    else plan["cancel_compensation"]),
             "discount_pct": plan.get("discount_pct") or "",
             "keep_max_units": plan.get("keep_max_units") or "",
             # no field of its own on the form (the API sets it): kept as it is

@@ -22,7 +22,6 @@ from sagwa.services.desk_notify import notify
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_report import build_report
 from sagwa.services.lookups import require
-from sagwa.services.name_stand_ins import check_quoting
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow, case_links
 from sagwa.web.pages.error_texts import FormProblem, PageRoute, error_text
@@ -34,7 +33,6 @@ from sagwa.web.pages.incident_context import (
     draft_findings,
     editor_context,
     list_context,
-    notice_names,
     shown_findings,
 )
 from sagwa.web.pages.rendering import flash_in_lang, render, sent_form_key, seoul
@@ -65,7 +63,7 @@ def _page_again(request: Request, uow: Uow, incident_id: int, exc: SagwaError,
 
 @router.get("", response_class=HTMLResponse)
 def incident_list(request: Request, account: Operator, uow: Uow) -> Response:
-    return render(request, "incidents/list.html", list_context(uow()))
+    return render(request, "incidents/list.html", list_context(uow(), _policy(request)))
 
 
 @router.post("")
@@ -86,7 +84,7 @@ def declare(request: Request, account: Operator, uow: Uow, listing_ids: Short = 
                            window_start=start, cause=cause.strip(), responsible=responsible,
                            actor=account.actor, links=case_links(request))
     except SagwaError as exc:
-        context = {**list_context(uow()), "typed": typed, "here": "/ops/incidents",
+        context = {**list_context(uow(), _policy(request)), "typed": typed, "here": "/ops/incidents",
                    "problem": error_text(exc, lang_of(request)),
                    "problem_field": exc.details.get("field")}
         return render(request, "incidents/list.html", context, status_code=exc.http_status)
@@ -225,10 +223,10 @@ def check_notice(incident_id: int, request: Request, account: Operator, uow: Uow
                  title: Title = "", body: Text = "", lang: Short = "ko") -> Response:
     """htmx partial: the message check's findings on the notice as it is typed (the names it
     quotes not judged, as publishing judges it)."""
-    result = check_quoting(f"{title.strip()}\n\n{body.strip()}", kind="notice",
-                           lang="en" if lang == "en" else "ko",
-                           names=notice_names(uow(), incident_id))
-    shown = shown_findings(result, f"{title.strip()}\n\n{body.strip()}")  # the text checked
+    text = notices.notice_text(title.strip(), body.strip())
+    result = notices.check_notice(uow(), incident_id=incident_id, text=text,
+                                  lang="en" if lang == "en" else "ko")
+    shown = shown_findings(result, text)
     return render(request, "incidents/_findings.html", {"result": result, "shown": shown,
                                                         "empty": not body.strip()})
 
@@ -248,8 +246,7 @@ def publish(incident_id: int, request: Request, account: Operator, uow: Uow, tit
         said = error_text(exc, lang_of(request))
         if exc.code == "idempotency_key_reused":
             said = _FORM_SENT_AGAIN[0 if lang_of(request) == "ko" else 1]
-        names = notice_names(uow(), incident_id)
-        check = check_draft(draft, names)
+        check = check_draft(draft, notices.incident_names(uow(), incident_id))
         editor = {"draft": draft, "notice_check": check,
                   "notice_shown": draft_findings(draft, check), "notice_problem": said}
         return _page_again(request, uow, incident_id, exc, editor=editor,

@@ -4,6 +4,10 @@ Services, the database and the JSON API keep the codes (``held``, ``cancel_with_
 ``no_answer`` ...); people read these labels. Templates use the ``label`` filter —
 ``{{ c.status | label("price_change") }}`` — and Python code :func:`label`. A code missing from
 its table shows as itself, so a new status is visible (if raw) rather than blank.
+
+A customer's option is named for its incident's plan wherever that is known:
+``{{ consent.choice | label("choice", plan) }}`` — a plan without points for cancelling names
+the cancellation a full refund only (``desk_messages.choice_label``).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from enum import Enum
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from sagwa.domain.incident_plan import CustomerOption
+from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
 from sagwa.services.desk_messages import choice_label
 
 Label = tuple[str, str]  # (Korean, English)
@@ -63,7 +67,8 @@ CASE_STATUS: dict[str, Label] = {
                           "resolved, difference not yet paid (items held)"),
 }
 
-#: The customers' options: the same short names the messages and confirmations use.
+#: The customers' options: the same short names the messages and confirmations use — the
+#: generic ones, for a list of options with no plan (:func:`label` with a plan names them for it).
 CHOICE: dict[str, Label] = {o.value: (choice_label(o, "ko"), choice_label(o, "en"))
                             for o in CustomerOption}
 
@@ -258,22 +263,27 @@ def code_of(value: object) -> str:
     return str(value.value) if isinstance(value, Enum) else str(value)
 
 
-def label(vocabulary: str, value: object, lang: str) -> str:
+def label(vocabulary: str, value: object, lang: str, plan: IncidentPlan | None = None) -> str:
     """The label of ``value`` (a code or an enum member) in ``vocabulary``, in ``lang``;
-    the code itself when the table does not know it, ``—`` for None."""
+    the code itself when the table does not know it, ``—`` for None. A ``choice`` of an
+    incident whose ``plan`` is known is named for it (``desk_messages.choice_label``)."""
     if value is None or value == "":
         return "—"
     code = code_of(value)
     found = VOCABULARIES[vocabulary].get(code)
     if found is None:
         return code
+    if vocabulary == "choice" and plan is not None:
+        return choice_label(code, lang, plan)
     return found[0] if lang == "ko" else found[1]
 
 
 @pass_context
-def label_filter(context: Context, value: object, vocabulary: str) -> str:
-    """Jinja: ``{{ value | label("case") }}`` in the page's language."""
-    return label(vocabulary, value, str(context.get("lang", "ko")))
+def label_filter(context: Context, value: object, vocabulary: str,
+                 plan: IncidentPlan | None = None) -> str:
+    """Jinja: ``{{ value | label("case") }}`` in the page's language;
+    ``{{ consent.choice | label("choice", plan) }}`` for an incident's option."""
+    return label(vocabulary, value, str(context.get("lang", "ko")), plan)
 
 
 #: How a recorded actor's role prefix reads on a page (``agent:choi`` -> 상담원 choi).

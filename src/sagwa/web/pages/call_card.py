@@ -1,0 +1,97 @@
+"""A case as an agent works it on the call queue and the case page (``cs/_call_card.html``):
+the card's facts and what it may offer — the script's options, the choice form, the call-back
+time's marks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sagwa.adapters.db.call_list_reads import CallRecord, QueuedCase
+from sagwa.domain.cancel_instead import ReplacedDiscount
+from sagwa.domain.contact_hours import is_open
+from sagwa.domain.incident_plan import CustomerOption
+from sagwa.services.desk_policy import DeskPolicy
+from sagwa.web.pages.case_facts import CaseFacts
+from sagwa.web.pages.customer import OPEN
+from sagwa.web.pages.labels import label
+from sagwa.web.pages.settled_script import settled_script
+
+#: An option the script does not read out: the customer is already talking to a person.
+NOT_ON_THE_PHONE = CustomerOption.TALK_TO_PERSON.value
+
+
+@dataclass(frozen=True)
+class CallCard:
+    """One case as an agent works it (``cs/_call_card.html``); ``on_list``: the case is on the
+    call list (always, on the list itself); ``state``: whether a choice can still be recorded,
+    or why not (``customer.answer_state``, the rule the customer's page and the desk follow) —
+    a card that cannot take one offers no script asking for it and no choice form, but says
+    what was chosen and what the agent can still do; ``calls``: how the calls went (reached,
+    or marked could not be reached), where the page looked it up; ``instead``: the discount
+    the customer replaced by cancelling instead of paying, read on the case page (a case on
+    the call list has none: it is not settled)."""
+
+    queued: QueuedCase
+    case: CaseFacts
+    attempts: list[Any]
+    on_list: bool = True
+    state: str = OPEN
+    calls: CallRecord | None = None
+    instead: ReplacedDiscount | None = None
+    #: When the card was read (whether a call-back time is still ahead).
+    now: datetime | None = None
+
+    @property
+    def takes_choice(self) -> bool:
+        return self.state == OPEN
+
+    @property
+    def callback_waits(self) -> bool:
+        """The customer asked to be called back at a time still ahead: nobody calls before."""
+        return self.now is not None and self.queued.callback_waits(self.now)
+
+    def callback_outside_hours(self, policy: DeskPolicy) -> bool:
+        """The customer asked to be called back when the contact centre is closed
+        (``contact_hours.is_open``): kept, but someone must be there to call."""
+        at = self.queued.callback_at
+        return at is not None and not is_open(policy.schedule, at)
+
+    @property
+    def callback_after_deadline(self) -> bool:
+        """The call-back time is after the answer deadline of a case that can still choose:
+        by then the default has applied."""
+        at, deadline = self.queued.callback_at, self.queued.deadline
+        return at is not None and deadline is not None and at > deadline and self.takes_choice
+
+    def chosen(self, lang: str) -> str:
+        """The recorded choice's label in ``lang``, named for the plan (``—`` without one)."""
+        consent = self.case.row.case.consent
+        return label("choice", consent.choice if consent else None, lang, self.case.plan)
+
+    def no_choice_script(self, policy: DeskPolicy | None = None) -> str:
+        """What to tell the customer when the card takes no choice, in their language: what
+        was done and what is left (``settled_script``, with ``policy``'s payment
+        instruction)."""
+        lang = self.case.customer.locale
+        return settled_script(self.case, self.state, self.instead, lang,
+                              how_to_pay=policy.how_to_pay_in(lang) if policy else None)
+
+    def script_options(self) -> list[tuple[str, str]]:
+        """The options the script reads to the customer, in the customer's language — without
+        "talk to a person, we will call you": they are on the phone with one."""
+        return [(value, line) for value, line in self.case.options(self.case.customer.locale)
+                if value != NOT_ON_THE_PHONE]
+
+    def choice_options(self, lang: str) -> list[tuple[str, str]]:
+        """The options the agent may record, in the page's language (the same ones)."""
+        return [(value, line) for value, line in self.case.options(lang)
+                if value != NOT_ON_THE_PHONE]
+
+    @property
+    def last_outcome(self) -> str | None:
+        """How the latest phone call the card is about ended, if any: since the deadline for a
+        defaulted case (as the call-owed rule counts), any for an escalated one
+        (``QueuedCase.last_outcome``). Emails and text messages are not calls."""
+        return self.queued.last_outcome
