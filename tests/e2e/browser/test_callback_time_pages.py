@@ -22,6 +22,7 @@ from sagwa.adapters.db.tables import contact_attempts
 from sagwa.domain.contact_hours import is_open
 from sagwa.domain.moments import SEOUL
 from sagwa.services import desk_cases
+from sagwa.services.desk_messages import format_when
 from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
 from sagwa.web.pages.rendering import seoul
 
@@ -97,15 +98,17 @@ def test_the_case_page_takes_the_time_as_korea_time_and_shows_it(
     assert _stored(session_factory, case_id) == [("callback_requested", at)]
     shown = unescape(client.get(answer.headers["location"] + f"?lang={lang}").text)
     flash = _flash(shown)
-    when = seoul(at, lang=lang)
+    when, spoken = seoul(at, lang=lang), format_when(at, lang)  # the history; said with a weekday
     if lang == "ko":
-        assert f"고객이 정한 {when}(한국 시간)에 다시 전화해 주세요" in flash
-        assert f"고객이 {when}에 다시 전화해 달라고 요청함" in shown
+        assert spoken.endswith("오전 10시") and "요일" not in spoken and "(" in spoken
+        assert f"고객이 정한 {spoken}(한국 시간)에 다시 전화해 주세요" in flash
+        assert f"고객이 {spoken}(한국 시간)에 다시 전화해 달라고 요청함" in shown
         assert "그 시간 전에는 전화하지 마세요" in shown
         assert f"(요청한 시간 {when})" in shown
     else:
-        assert f"Call the customer back at the time they named, {when}" in flash
-        assert f"customer asked us to call back at {when}" in shown
+        assert spoken.endswith("at 10 am Korea time")
+        assert f"Call the customer back at the time they named: {spoken}." in flash
+        assert f"customer asked us to call back on {spoken}" in shown
         assert "Do not call before then" in shown
         assert f"(asked for {when})" in shown
     assert "data-callback-waits" in shown

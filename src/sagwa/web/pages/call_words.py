@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sagwa.services.desk_cases import AttemptLogged
+from sagwa.services.desk_messages import format_when
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.web.pages.labels import label
 from sagwa.web.pages.rendering import seoul
@@ -74,9 +75,9 @@ def callback_words(logged: AttemptLogged, *, follows_up: bool = False) -> tuple[
     closed then (the customer's time is kept all the same), or the time is after the answer
     deadline of a case still waiting for the customer's choice."""
     assert logged.callback_at is not None
-    when_ko, when_en = seoul(logged.callback_at), seoul(logged.callback_at, lang="en")
+    when_ko, when_en = (format_when(logged.callback_at, lang) for lang in ("ko", "en"))
     ko = f"고객이 정한 {when_ko}(한국 시간)에 다시 전화해 주세요."
-    en = f"Call the customer back at the time they named, {when_en}."
+    en = f"Call the customer back at the time they named: {when_en}."
     if not follows_up:
         ko += " 그때 통화 목록 맨 위에 올라오고, 그 전에는 목록 아래쪽에 있습니다."
         en += (" The case goes to the top of the call list then, and stays below the others "
