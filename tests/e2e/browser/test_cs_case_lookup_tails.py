@@ -72,6 +72,19 @@ def test_four_digits_find_that_case_and_the_phones_ending_in_them_and_say_so(
     particle = "으로" if str(number)[-1] in "036" else "로"
     assert f"전화번호로만 찾으려면 *{number}{particle} 입력하세요" in korean
     assert "data-by-case-number>건 번호로 찾음<" in _row(korean, number)
+    assert "data-no-such-case" not in korean  # the case exists
+
+
+def test_four_digits_with_no_such_case_say_so(client: TestClient, world: World) -> None:
+    """A walkthrough read "Looked up: case #9853 and phone numbers ending in 9853" with no
+    case #9853: the line says there is none."""
+    _set(_uow(client), world.customers["Alex Kim"], phone="+82 10-9876-9853")
+    log_in(client, "agent")
+    assert _lookup(client, "9853") == [world.cases["Alex Kim"]]
+    english = unescape(client.get("/cs/cases", params={"q": "9853", "lang": "en"}).text)
+    assert "There is no case #9853." in english
+    korean = unescape(client.get("/cs/cases", params={"q": "9853", "lang": "ko"}).text)
+    assert "건 번호 #9853인 건은 없습니다." in korean
 
 
 def test_a_marked_end_finds_the_phones_only(client: TestClient, world: World,
