@@ -209,9 +209,15 @@ def test_a_time_after_the_deadline_of_a_case_still_choosing_is_flagged(shop) -> 
     late = _asks(uow, case_ids[0], DEADLINE + timedelta(hours=16))
     assert late.callback_after_deadline
     assert not _asks(uow, case_ids[1], DEADLINE - timedelta(hours=1)).callback_after_deadline
+    # a customer who asked to talk to a person chooses on the call, whenever it comes
+    desk_cases.record_choice(uow(), case_id=case_ids[2], choice="talk_to_person",
+                             channel="web", evidence="pressed", taken_by="customer",
+                             policy=POLICY)
+    assert not _asks(uow, case_ids[2], DEADLINE + timedelta(hours=16)).callback_after_deadline
     cards = {c.queued.case_id: c for c in queue_context(uow(), POLICY)["cards"]}
     assert cards[case_ids[0]].callback_after_deadline
     assert not cards[case_ids[1]].callback_after_deadline
+    assert not cards[case_ids[2]].callback_after_deadline
 
 
 def test_a_difference_owed_comes_back_on_its_own_list_not_the_call_list(shop) -> None:

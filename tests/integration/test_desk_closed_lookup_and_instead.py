@@ -149,4 +149,4 @@ def test_the_incident_page_and_the_case_api_read_them_for_the_whole_table_at_onc
     assert datetime.fromisoformat(said["at"]) == datetime(2008, 6, 19, 18, 2, tzinfo=SEOUL)
     assert datetime.fromisoformat(said["replaced_choice_at"]) == DISCOUNT_CHOSEN
     assert by_id[cases[people[2]]]["cancelled_instead"] is None
-    assert list(by_id[cases[people[2]]])[-1] == "cancelled_instead"  # appended
+    assert list(by_id[cases[people[2]]])[-2:] == ["cancelled_instead", "call_at"]  # appended

@@ -44,6 +44,7 @@ from sagwa.cli.actors import check_claim, recorded_actor
 from sagwa.cli.public_links import check_public_links
 from sagwa.domain import consent, incidents, price_moves, reasons
 from sagwa.domain.call_attempts import check_callback_at
+from sagwa.domain.call_times import check_call_time
 from sagwa.domain.cancel_instead import cancel_instead
 from sagwa.domain.catalog import (
     Customer,
@@ -86,6 +87,7 @@ from sagwa.priceguard import load_rules
 from sagwa.priceguard.rules import rules_from_mapping
 from sagwa.services import (
     accounts,
+    customer_call_time,
     customer_contact,
     desk,
     desk_cases,
@@ -224,6 +226,34 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: refusal(lambda: check_callback_at("callback_requested",
                                                   datetime(2008, 6, 16, 10, 0), NOW)),
         "다시 전화할 시간에 시간대가 없습니다.",
+    ),
+    # the time a customer picks on their page for their call (tests/unit/domain/test_call_times.py)
+    "call_time_past": (
+        lambda: refusal(lambda: check_call_time(SCHEDULE, NOW, NOW)),
+        "고르신 시간이 이미 지났습니다. 목록에서 다른 시간을 골라 주세요.",
+    ),
+    "call_time_too_far": (
+        lambda: refusal(lambda: check_call_time(SCHEDULE, NOW + timedelta(days=17), NOW)),
+        "전화 받으실 시간은 14일 안에서 골라 주세요.",
+    ),
+    "call_time_closed": (  # Saturday morning: closed in this schedule
+        lambda: refusal(lambda: check_call_time(SCHEDULE, NOW + timedelta(days=1, hours=1),
+                                                NOW)),
+        "그 시간에는 고객센터가 문을 닫아 전화드릴 수 없습니다. 목록의 운영 시간 중에서 골라 주세요.",
+    ),
+    "call_time_without_zone": (
+        lambda: refusal(lambda: check_call_time(SCHEDULE, datetime(2008, 6, 16, 10, 0), NOW)),
+        "고르신 시간을 알아볼 수 없습니다. 목록에서 다시 골라 주세요.",
+    ),
+    "call_time_not_on_call_list": (  # the raise itself: tests/integration/test_customer_call_time.py
+        lambda: errors.Conflict("case 3 is not waiting for a call", case_id="3",
+                                reason="call_time_not_on_call_list"),
+        "지금은 전화드릴 일이 없어 시간을 고르실 수 없습니다. 도움이 필요하시면 아래 고객센터로 연락 주세요.",
+    ),
+    "call_time_no_phone": (
+        lambda: errors.Conflict("case 3: no phone number on file", case_id="3",
+                                reason="call_time_no_phone"),
+        "저희에게 고객님의 전화번호가 없어 전화드릴 수 없습니다. 먼저 아래에 번호를 남겨 주세요.",
     ),
     "unknown_currency": (
         lambda: refusal(lambda: check_currency("XYZ")),
@@ -698,6 +728,12 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (check_callback_at, "callback_time_not_phone"),
     (check_callback_at, "callback_time_too_far"),
     (check_callback_at, "callback_time_without_zone"),
+    (check_call_time, "call_time_past"),
+    (check_call_time, "call_time_too_far"),
+    (check_call_time, "call_time_closed"),
+    (check_call_time, "call_time_without_zone"),
+    (customer_call_time.set_call_time, "call_time_not_on_call_list"),
+    (customer_call_time.set_call_time, "call_time_no_phone"),
     (price_review.check_not_own_change, "own_change"),
     (price_review._check_approval_reason, "approval_needs_reason"),
     (price_review._check_approval_reason, "policy_hold_needs_reason"),

@@ -126,6 +126,12 @@ def _counts(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> bool:
     return asked_for_call or accepts_choice_at(plan, consent.recorded_at, case)
 
 
+def asked_for_a_person(case: Case) -> bool:
+    """The customer asked to talk to a person and has given no final answer since: their
+    answer is taken on the call, even after the deadline (:func:`_counts`)."""
+    return case.consent is not None and case.consent.choice == CustomerOption.TALK_TO_PERSON
+
+
 def record_choice(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> Case:
     """The case with this choice recorded, per the rules in the module docstring."""
     check_belongs(case, consent, plan)

@@ -449,6 +449,7 @@ def close(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, reason: st
             _check_notice_in_every_language(uow, incident_id)
         closed = replace(inc, status=new_status)
         uow.incidents.save(closed, closed_at=now)
+        uow.cases.clear_call_at(incident_id=incident_id)  # no call waits for a time any more
         uow.audit.append(AuditEvent(actor, f"incident.{trigger.value}", "incident",
                                     str(incident_id), before={"status": inc.status.value},
                                     after={"status": closed.status.value, "reason": reason}), now)

@@ -39,11 +39,13 @@ from sagwa.domain.call_attempts import (
     check_callback_at,
     gives_up,
 )
+from sagwa.domain.call_times import call_replaces_time
 from sagwa.domain.compensation import compensation_due
 from sagwa.domain.consent import (
     ConsentRecord,
     EffectKind,
     OrderEffect,
+    asked_for_a_person,
     effects_of_choice,
 )
 from sagwa.domain.consent import (
@@ -419,6 +421,10 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
     attempt = uow.cases.add_attempt(case_id=case_id, channel=channel, at=now, outcome=outcome,
                                     agent=agent, note=note, within_hours=within,
                                     callback_at=callback_at)
+    picked = uow.cases.call_at(case_id)  # the customer's own time, from their page
+    replaced = call_replaces_time(picked, channel=channel, outcome=outcome, attempted_at=now)
+    if replaced:
+        uow.cases.set_call_at(case_id, None, now)
     deadline = _deadline_of(uow, int(row.case.incident_id))
     if channel == CALL_CHANNEL and outcome == REACHED and row.case.status in UNANSWERED \
             and (deadline is None or now <= deadline):
@@ -444,13 +450,16 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
         "channel": channel, "outcome": outcome, "within_contact_hours": within,
         "note": note, "made_call": made, "messages_withdrawn": withdrawn,
         **({"callback_at": callback_at.isoformat()} if callback_at else {}),
+        **({"call_time_replaced": picked.isoformat()} if replaced and picked else {}),
         "counted": None if owed is None or channel != CALL_CHANNEL else counted}), now)
     # a customer with no phone number who asked to be called back (they called in): nobody can
     # call them back, so the desk gives up at once again, with no message (the agent is talking
     # to them) — not after spaced attempts at no number, nor with "we called you 3 times"
     no_number = owed is not None and _marked_no_phone(uow, row, agent, policy, now)
-    gave_up = 1 if no_number else _give_up_if_unreachable(uow, row, owed, attempt, agent,
-                                                           policy, now, links)
+    # calls tried before the time the customer picked do not use up the tries at it
+    waiting = picked is not None and not replaced and picked > now
+    gave_up = 1 if no_number else 0 if waiting else _give_up_if_unreachable(
+        uow, row, owed, attempt, agent, policy, now, links)
     return AttemptLogged(attempt, made, gave_up > 0, too_soon,
                          owed.counts_from if too_soon and owed else None,
                          owed.attempts if owed is not None else None, gave_up > 1, counted,
@@ -458,7 +467,8 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
                          None if callback_at is None
                          else is_open(policy.schedule, callback_at),
                          callback_at is not None and deadline is not None and now <= deadline
-                         and row.case.status in UNANSWERED and callback_at > deadline)
+                         and row.case.status in UNANSWERED and callback_at > deadline
+                         and not asked_for_a_person(row.case))
 
 
 def _check_callable(uow: SqlAlchemyUnitOfWork, row: CaseRow) -> None:
@@ -494,6 +504,7 @@ def _give_up_if_unreachable(uow: SqlAlchemyUnitOfWork, row: CaseRow, owed: OwedC
         "attempts": owed.attempts, "max_attempts": policy.max_call_attempts,
         "min_spacing_minutes": int(policy.min_call_spacing.total_seconds() // 60),
         "last_outcome": owed.last_outcome, "last_attempt_id": attempt_id}), now)
+    uow.cases.clear_call_at(case_ids=[int(row.case.case_id)])  # not when owed the call again
     plan = current_plan(uow, int(row.case.incident_id))
     # "one of our staff will call you", still waiting to go out, is no longer true
     uow.outbox.withdraw_pending([int(row.case.case_id)], purposes=("never_told",),
@@ -513,6 +524,8 @@ def mark_no_phone(uow: SqlAlchemyUnitOfWork, case_ids: list[int], actor: str,
     uow.audit.append_many([AuditEvent(actor, UNREACHABLE_ACTION, "case", str(i), after={
         "attempts": 0, "max_attempts": policy.max_call_attempts, "why": NO_PHONE,
         "last_outcome": None, "last_attempt_id": None}) for i in case_ids], now)
+    # no call now: a time picked for it must not come back if the call is owed again
+    uow.cases.clear_call_at(case_ids=case_ids)
 
 
 def give_up_without_phone(uow: SqlAlchemyUnitOfWork, case_ids: list[int], *, actor: str,

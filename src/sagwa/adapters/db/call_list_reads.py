@@ -24,11 +24,11 @@ from sqlalchemy import (
 from sagwa.adapters.db.bulk import among
 from sagwa.adapters.db.call_list_sql import (
     call_resumed,
+    call_time,
     callback_pending,
     calls_on_card,
     count_calls,
     given_up,
-    last_callback_at,
     last_outcome,
     latest_mark_why,
     owed_a_call,
@@ -77,6 +77,9 @@ class QueuedCase:
     #: The time the customer asked to be called back at, in their latest phone call (None:
     #: they named none, or the latest call was no call-back request).
     callback_at: datetime | None = None
+    #: ``callback_at`` is the time the customer picked on their own page
+    #: (``domain.call_times``), not one they named on a call.
+    time_picked: bool = False
 
     def callback_waits(self, now: datetime) -> bool:
         """The customer asked to be called back at a time still ahead: nobody calls before."""
@@ -124,13 +127,14 @@ class CallListReads:
                    now: datetime | None = None, follow_ups: bool = True) -> list[QueuedCase]:
         """Cases waiting for a call (:func:`owed_a_call`, or a call-back at the customer's
         time: :func:`callback_pending`): first those whose customer asked to be called back at
-        a time now come (``now``; the database's clock without it), that
+        a time, or picked one on their page (:func:`call_time`), now come (``now``; the
+        database's clock without it), that
         time first; then the others by deadline (cases without a plan last), then case id;
         last those asked to be called back at a time still ahead, the soonest first (nobody
         calls before it). Their attempts counted spaced ``min_spacing`` apart; ``follow_ups``:
         the desk policy keeps a list of differences to follow up (which calls those cases
         back instead: :func:`callback_pending`)."""
-        callback = last_callback_at(phone_calls())
+        callback = call_time()
         at = func.now() if now is None else literal(now, DateTime(timezone=True))
         part = case((callback <= at, 0), (callback > at, 2), else_=1)
         # two indexed reads of ids, not one OR over every case ever recorded
@@ -145,6 +149,12 @@ class CallListReads:
              .order_by(part, callback, incident_plans.c.deadline.asc().nulls_last(),
                        cases.c.id).limit(limit))
         return self._spaced([_queued(r) for r in self.conn.execute(q)], min_spacing)
+
+    def call_time_of(self, case_id: int) -> datetime | None:
+        """When the case's call is to be made, where someone said (:func:`call_time`: the
+        customer's picked time, else the one named in their latest phone call)."""
+        return self.conn.execute(select(call_time()).select_from(cases)
+                                 .where(cases.c.id == case_id)).scalar_one_or_none()
 
     def calls_owed(self, incident_id: int) -> int:
         """How many of the incident's customers are still owed a call (:func:`owed_a_call`)."""
@@ -273,7 +283,7 @@ def _queued_columns() -> Select[Any]:
                    count_calls(phone_calls()).label("calls"),
                    last_outcome(calls_on_card()).label("last_outcome"),
                    call_resumed().label("new_number"),
-                   last_callback_at(phone_calls()).label("callback_at"))
+                   call_time().label("callback_at"))
             .join(customers, customers.c.id == cases.c.customer_id)
             .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id))
 
@@ -283,4 +293,4 @@ def _queued(r: Any) -> QueuedCase:
     return QueuedCase(r.id, r.incident_id, r.customer_id, r.name, r.phone, r.locale, r.status,
                       r.choice, Money(r.exposure_minor, r.currency), r.deadline, int(r.counted),
                       int(r.calls), r.last_outcome, r.first_notified_at is not None,
-                      bool(r.new_number), r.callback_at)
+                      bool(r.new_number), r.callback_at, r.call_at is not None)

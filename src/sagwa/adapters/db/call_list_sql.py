@@ -220,3 +220,11 @@ def last_callback_at(calls: ColumnElement[bool]) -> ScalarSelect[object]:
     the latest named none, or was no call-back request: only one carries a time)."""
     return (select(contact_attempts.c.callback_at).where(calls)
             .order_by(contact_attempts.c.id.desc()).limit(1).scalar_subquery())
+
+
+def call_time() -> ColumnElement[Any]:
+    """When the case's call is to be made, where someone said: the time the customer picked on
+    their page (``cases.call_at``, ``domain.call_times``) — newer than any call-back time an
+    agent logged, since a call-back request clears it — else the one the customer named in
+    their latest phone call (:func:`last_callback_at`). NULL: as soon as the queue reaches it."""
+    return func.coalesce(cases.c.call_at, last_callback_at(phone_calls()))

@@ -169,7 +169,8 @@ class CaseRepository:
         return [CaseRow(Case(r.id, r.incident_id, r.customer_id, tuple(by_case[r.id]),
                              prices(r.exposure_minor, r.currency), CaseStatus(r.status),
                              _consent(r), told=r.first_notified_at is not None),
-                        r.first_notified_at, r.compensation_entry_id, _difference_paid(r))
+                        r.first_notified_at, r.compensation_entry_id, _difference_paid(r),
+                        r.call_at)
                 for r in rows]
 
     def compensated_by(self, entry_id: int) -> int | None:
@@ -224,6 +225,9 @@ class CaseRepository:
             values.update(choice=consent.choice.value, choice_channel=consent.channel.value,
                           choice_at=consent.recorded_at, choice_evidence=consent.evidence,
                           choice_taken_by=consent.taken_by)
+            if consent.choice is not CustomerOption.TALK_TO_PERSON:
+                # a final answer: no call is owed for the time the customer had picked
+                values["call_at"] = None
         if compensation_entry_id is not None:
             values["compensation_entry_id"] = compensation_entry_id
         self.conn.execute(update(cases).where(cases.c.id == case.case_id).values(**values))
@@ -276,6 +280,28 @@ class CaseRepository:
         self.conn.execute(update(cases).where(cases.c.id == case_id).values(
             difference_paid_at=paid.at, difference_paid_by=paid.by,
             difference_paid_note=paid.note, updated_at=paid.at))
+
+    def call_at(self, case_id: int) -> datetime | None:
+        """The time the customer picked for their call (``domain.call_times``; None: none)."""
+        return self.conn.execute(select(cases.c.call_at)
+                                 .where(cases.c.id == case_id)).scalar_one_or_none()
+
+    def set_call_at(self, case_id: int, call_at: datetime | None, now: datetime) -> None:
+        """Store (or, with None, clear) the time the customer picked for their call."""
+        self.conn.execute(update(cases).where(cases.c.id == case_id)
+                          .values(call_at=call_at, updated_at=now))
+
+    def clear_call_at(self, *, case_ids: list[int] | None = None,
+                      incident_id: int | None = None) -> None:
+        """Forget the times customers picked (the desk gave up on their call, or the incident
+        closed): of ``case_ids``, or of every case of ``incident_id``. ``updated_at`` is left:
+        the case itself did not change."""
+        q = update(cases).where(cases.c.call_at.is_not(None))
+        if case_ids is not None:
+            q = q.where(among(cases.c.id, case_ids))
+        if incident_id is not None:
+            q = q.where(cases.c.incident_id == incident_id)
+        self.conn.execute(q.values(call_at=None))
 
     def attempts(self, case_id: int) -> list[Any]:
         return list(self.conn.execute(select(contact_attempts).where(

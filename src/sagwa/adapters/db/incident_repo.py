@@ -32,6 +32,9 @@ class CaseRow:
     compensation_entry_id: int | None
     #: The discount choice's difference recorded as paid (``domain.difference``), or None.
     difference_paid: DifferencePaid | None = None
+    #: The time the customer picked on their page for the call they are owed
+    #: (``domain.call_times``), or None.
+    call_at: datetime | None = None
 
 
 @dataclass(frozen=True)

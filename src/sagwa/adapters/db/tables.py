@@ -288,6 +288,9 @@ cases = Table(
     Column("difference_paid_at", DateTime(timezone=True)),
     Column("difference_paid_by", Text),
     Column("difference_paid_note", Text),
+    # the time the customer picked on their page for the call they are owed (0016;
+    # ``domain.call_times``): NULL, as soon as the queue reaches them
+    Column("call_at", DateTime(timezone=True)),
     UniqueConstraint("incident_id", "customer_id", name="uq_cases_incident_customer"),
     Index("ix_cases_incident_status", "incident_id", "status"),
     # the cases still owing the discount's difference (0013; ``case_repo.owes_a_difference``)

@@ -146,6 +146,10 @@ class CasePublic(BaseModel):
     #: Appended: the customer first chose the discount, then cancelled instead of paying the
     #: difference; null for any other case.
     cancelled_instead: CancelledInsteadPublic | None = None
+    #: Appended: the time the customer picked on their page for the call the desk owes them
+    #: (UTC; the call queue holds the case back until then); null for none, or once the call
+    #: it asked for was logged.
+    call_at: datetime | None = None
 
 
 class NoticePublic(BaseModel):
@@ -183,7 +187,7 @@ def case_public(row: CaseRow, figures: CaseFigures, reminder: LatestMessage | No
                       difference_paid_by=paid.by if paid else None,
                       difference_paid_note=paid.note if paid else None,
                       difference_reminder=_reminder_public(reminder, paid),
-                      cancelled_instead=_instead_public(instead))
+                      cancelled_instead=_instead_public(instead), call_at=row.call_at)
 
 
 def _instead_public(instead: ReplacedDiscount | None) -> CancelledInsteadPublic | None:

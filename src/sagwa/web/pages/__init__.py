@@ -24,6 +24,7 @@ from sagwa.web.pages import (
     contact_details,
     contact_instead,
     customer,
+    customer_call_time,
     customer_instead,
     customer_phone,
     incidents,
@@ -46,5 +47,6 @@ def install_pages(app: FastAPI, settings: Settings) -> None:
                        same_site="lax", https_only=settings.environment == "production")
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for module in (auth, seller, seller_incidents, review, incidents, contact_centre,
-                   contact_instead, contact_details, customer_phone, customer_instead, customer, notices):
+                   contact_instead, contact_details, customer_call_time, customer_phone,
+                   customer_instead, customer, notices):
         app.include_router(module.router)

@@ -35,8 +35,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sagwa.adapters.db.call_list_reads import CallRecord
 from sagwa.adapters.db.outbox_repo import LatestMessage
+from sagwa.domain.call_times import may_pick_call_time
 from sagwa.domain.compensation import compensation_due
-from sagwa.domain.consent import ConsentRecord
+from sagwa.domain.consent import ConsentRecord, asked_for_a_person
 from sagwa.domain.consent import record_choice as record_on_case
 from sagwa.domain.contact_hours import next_opening
 from sagwa.domain.incident_plan import (
@@ -58,6 +59,7 @@ from sagwa.services.desk_outcome_wording import difference_sentence
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow, case_links
+from sagwa.web.pages.call_time_offer import call_time_offer
 from sagwa.web.pages.case_facts import CaseFacts, contact, load_case
 from sagwa.web.pages.customer_errors import CustomerRoute, customer_error
 from sagwa.web.pages.error_texts import FormProblem, error_text
@@ -293,14 +295,19 @@ def _capitalised(sentence: str) -> str:
 
 
 def call_when(policy: DeskPolicy, now: datetime, lang: str,
-              gave_up_after: int | None = None) -> str:
-    """When a customer who asked to talk to a person will be called: "soon" only while the
-    contact centre is open (whatever time is left before it closes: agents call until then);
-    at night, at a weekend or on a holiday, from its next opening. Once the desk gave up after
-    ``gave_up_after`` attempts: that we called and could not reach them, and to call us (0: we
-    have no phone number for them)."""
+              gave_up_after: int | None = None, *, picked: datetime | None = None) -> str:
+    """When a customer who asked to talk to a person will be called: at the time they
+    ``picked`` on their page while it is ahead (``domain.call_times``); else "soon" only while
+    the contact centre is open (whatever time is left before it closes: agents call until
+    then); at night, at a weekend or on a holiday, from its next opening. Once the desk gave up
+    after ``gave_up_after`` attempts: that we called and could not reach them, and to call us
+    (0: we have no phone number for them)."""
     if gave_up_after is not None:
         return call_when_given_up(gave_up_after, lang)
+    if picked is not None and picked > now:
+        return _t(lang, f"고르신 시간인 {format_when(picked, 'ko')}에 상담원이 전화드리겠습니다.",
+                  f"one of our staff will call you at the time you picked: "
+                  f"{format_when(picked, 'en')}.")
     opens = next_opening(policy.schedule, now)
     if opens == now:
         return _t(lang, "상담원이 곧 전화드리겠습니다.", "one of our staff will call you soon.")
@@ -321,6 +328,9 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
         confirmation = (uow.outbox.latest_of(case_id, INSTEAD_CONFIRMATION)
                         or uow.outbox.latest_of(case_id, "confirmation"))
         receipt = uow.outbox.latest_of(case_id, RECEIPT_PURPOSE)
+        picked = uow.cases.call_at(case_id)
+        # a time the customer named on a call, when they picked none here
+        named = uow.reads.call_time_of(case_id) if picked is None else None
         now = uow.now()
     gave_up = (calls.attempts_counted  # and not reached since: a later call may have
                if calls is not None and calls.unreachable and not calls.reached else None)
@@ -330,6 +340,12 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
     consent = case.row.case.consent
     state = answer_state(case, now)
     final = consent is not None and consent.choice is not CustomerOption.TALK_TO_PERSON
+    # already waiting for the call they asked for: asking again adds nothing (after the desk
+    # gave up, it is how they ask again, and is offered)
+    options = [(value, line) for value, line in case.options(lang)
+               if not (value == CustomerOption.TALK_TO_PERSON.value
+                       and asked_for_a_person(case.row.case)
+                       and calls is not None and calls.on_call_list)]
     return {"lang": lang, "case": case, "status": case.row.case.status.value, "now": now,
             "consent": consent, "state": state, "final_choice": final,
             "chosen": label("choice", consent.choice, lang, case.plan) if consent else None,
@@ -337,8 +353,15 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
             "late_note": late_note(case, lang, gave_up),
             "if_unanswered": case.if_unanswered(lang),
             "settled": settled_lines(case, state, lang, gave_up), "amounts": amounts(case, lang),
-            "options": case.options(lang), "contact": contact(policy, lang),
-            "call_when": call_when(policy, now, lang, gave_up),
+            "options": options, "person_offered": any(
+                value == CustomerOption.TALK_TO_PERSON.value for value, _ in options),
+            "contact": contact(policy, lang),
+            "call_when": call_when(policy, now, lang, gave_up, picked=picked or named),
+            "named_on_call": format_when(named, lang) if named and named > now else None,
+            "call_time": (call_time_offer(policy, now, picked, lang)
+                          if calls is not None and may_pick_call_time(case.row.case,
+                                                                 calls.on_call_list)
+                          and case.customer.phone is not None else None),
             "leave_phone": may_leave_phone(case, state, calls),
             "on_call_list": calls is not None and calls.on_call_list,
             "confirmation_via": _went_by(confirmation), "receipt_via": _went_by(receipt),
@@ -372,8 +395,11 @@ def may_leave_phone(case: CaseFacts, state: str, calls: CallRecord | None) -> bo
 def case_page_response(request: Request, token: str, context: dict[str, Any], *,
                problem: SagwaError | None = None) -> Response:
     said = error_text(problem, context["lang"]) if problem else None
+    # a refused form's answer stands at the case page's own address (base.html), so a reload
+    # posts nothing again
     return render(request, "customer/case.html",
-                  {**context, "token": token, "problem": said, "here": f"/c/{token}"},
+                  {**context, "token": token, "problem": said, "here": f"/c/{token}",
+                   **({"address": f"/c/{token}"} if problem else {})},
                   lang=context["lang"], status_code=problem.http_status if problem else 200)
 
 
@@ -388,9 +414,12 @@ def case_page(token: str, request: Request, uow: Uow) -> Response:
 
 
 @router.get("/{token}/choose")
+@router.get("/{token}/call-time")
+@router.get("/{token}/phone")
 def choose_again(token: str) -> Response:
-    """The confirm step's address opened again (reloaded, bookmarked, sent on): the case page,
-    where the choice starts over; nothing was recorded by the step itself."""
+    """A form's address opened (reloaded, bookmarked, sent on, from the history): the case
+    page — for the confirm step, where the choice starts over; nothing was recorded by
+    opening it."""
     return RedirectResponse(f"/c/{token}", status_code=303)
 
 
@@ -426,19 +455,25 @@ def choose(token: str, request: Request, uow: Uow,
         return case_page_response(request, token, fresh, problem=exc)
     _say_recorded(request, result, lang=lang,
                   call=call_when(request.app.state.desk_policy, context["now"], lang,
-                                 0 if case.customer.phone is None else None))
+                                 0 if case.customer.phone is None else None),
+                  may_pick=case.customer.phone is not None)
     return RedirectResponse(f"/c/{token}", status_code=303)
 
 
-def _say_recorded(request: Request, result: ChoiceResult, *, lang: str, call: str) -> None:
-    """What the recorded choice sets going: a call asked for sends no confirmation; a final
-    choice is recorded (the page below says how its confirmation comes: mail, or a text); a
-    repeat changes nothing."""
+def _say_recorded(request: Request, result: ChoiceResult, *, lang: str, call: str,
+                  may_pick: bool = False) -> None:
+    """What the recorded choice sets going: a call asked for sends no confirmation (with a
+    number to call, the page below offers a time: ``may_pick``); a final choice is recorded
+    (the page below says how its confirmation comes: mail, or a text); a repeat changes
+    nothing."""
     if not result.changed:
         flash_in_lang(request, "이미 접수된 선택입니다. 달라진 것은 없습니다.",
                       "We already have this choice; nothing has changed.", lang=lang)
     elif result.case.status not in SETTLED:  # talk_to_person: on the call list, no mail
-        flash_in_lang(request, f"상담원 통화 요청이 접수되었습니다. {call}",
-                      f"Your request is recorded; {call}", lang=lang)
+        flash_in_lang(request, f"상담원 통화 요청이 접수되었습니다. {call}"
+                      + (" 편한 통화 시간이 있으시면 아래에서 고르실 수 있습니다." if may_pick else ""),
+                      f"Your request is recorded; {call}"
+                      + (" If another time suits you better, you can pick it below."
+                         if may_pick else ""), lang=lang)
     else:  # the page says how the confirmation comes (mail, or a text without an email)
         flash_in_lang(request, "선택이 접수되었습니다.", "Your choice is recorded.", lang=lang)

@@ -224,6 +224,28 @@ RULES: tuple[Rule, ...] = (
     _r("invalid_input", "callback_at", "callback_time_without_zone",
        "다시 전화할 시간에 시간대가 없습니다.",
        "The call-back time needs a time zone offset."),
+    # the time a customer picks for their call on their page (domain.call_times)
+    _r("invalid_input", "call_at", "call_time_past",
+       "고르신 시간이 이미 지났습니다. 목록에서 다른 시간을 골라 주세요.",
+       "That time has already passed; please pick another from the list."),
+    _r("invalid_input", "call_at", "call_time_too_far",
+       "전화 받으실 시간은 {max_days}일 안에서 골라 주세요.",
+       "Please pick a time within {max_days} days."),
+    _r("invalid_input", "call_at", "call_time_closed",
+       "그 시간에는 고객센터가 문을 닫아 전화드릴 수 없습니다. 목록의 운영 시간 중에서 골라 주세요.",
+       "Our contact centre is closed then, so nobody could call you; please pick a time from "
+       "the list."),
+    _r("invalid_input", "call_at", "call_time_without_zone",
+       "고르신 시간을 알아볼 수 없습니다. 목록에서 다시 골라 주세요.",
+       "We could not read that time; please pick one from the list again."),
+    _r("conflict", None, "call_time_not_on_call_list",
+       "지금은 전화드릴 일이 없어 시간을 고르실 수 없습니다. 도움이 필요하시면 아래 고객센터로 연락 주세요.",
+       "There is no call waiting for you now, so there is no time to pick; if you need "
+       "anything, please contact us below."),
+    _r("conflict", None, "call_time_no_phone",
+       "저희에게 고객님의 전화번호가 없어 전화드릴 수 없습니다. 먼저 아래에 번호를 남겨 주세요.",
+       "We have no phone number for you, so we cannot call you; please leave your number "
+       "below first."),
     _r("invalid_input", None, "no_correct_price_yet",
        "아직 정상 가격이 정해지지 않았습니다. 먼저 정상 가격을 입력해 주세요.",
        "There is no correct price yet; enter the correct price first."),

@@ -196,6 +196,7 @@ ACTION: dict[str, Label] = {
     "case.choice_recorded": ("고객 선택 기록", "customer's choice recorded"),
     "case.choice_repeated": ("같은 선택을 다시 전함", "the same choice given again"),
     "case.contact_attempted": ("고객에게 전화", "called the customer"),
+    "case.call_time_chosen": ("고객이 통화 시간을 고름(또는 지움)", "customer picked (or cleared) a time for the call"),
     "case.never_told": ("기한까지 사과 안내가 전해지지 않아 상담원 전화로 처리",
                         "never told before the deadline: owed a call"),
     "case.unreachable": ("연락 안 됨(통화 시도 소진, 또는 전화번호 없음)",

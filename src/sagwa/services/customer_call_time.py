@@ -1,0 +1,59 @@
+"""The customer picks, on their own case page, when the call the desk owes them suits them
+(``domain.call_times``): one transaction checks the case is on the call list with a number to
+call, checks the time, stores it (or clears it: "as soon as you can") and puts it on the audit
+log. The same time again changes nothing and records nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sagwa.domain.audit import AuditEvent
+from sagwa.domain.call_times import CALL_TIME_CHOSEN, check_call_time, may_pick_call_time
+from sagwa.errors import Conflict
+from sagwa.services.desk_cases import lock_case
+from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+
+@dataclass(frozen=True)
+class CallTimeSet:
+    """What picking did: the case's time now (None: as soon as the queue reaches them) and
+    whether it changed."""
+
+    case_id: int
+    call_at: datetime | None
+    changed: bool
+
+
+def set_call_time(uow: SqlAlchemyUnitOfWork, *, case_id: int, call_at: datetime | None,
+                  policy: DeskPolicy, actor: str = "customer") -> CallTimeSet:
+    """Store the time ``call_at`` the customer picked for their call (None clears it).
+    Refused (Conflict) when no call is owed to the case now that may wait for a time
+    (``call_time_not_on_call_list``: the call list's rule, ``call_list_sql.owed_a_call``, and
+    ``call_times.may_pick_call_time``) or there is no number to call
+    (``call_time_no_phone``); a time ``call_times.check_call_time`` refuses is InvalidInput."""
+    with uow:
+        now = uow.now()
+        row = lock_case(uow, case_id)
+        calls = uow.reads.call_records([case_id]).get(case_id)
+        if calls is None or not may_pick_call_time(row.case, calls.on_call_list):
+            raise Conflict(f"case {case_id} is not waiting for a call: there is no call to "
+                           "pick a time for", case_id=str(case_id),
+                           reason="call_time_not_on_call_list")
+        if calls.no_phone:
+            raise Conflict(f"case {case_id}: the customer has no phone number on file to call",
+                           case_id=str(case_id), reason="call_time_no_phone")
+        if call_at is not None:
+            check_call_time(policy.schedule, call_at, now)
+        before = uow.cases.call_at(case_id)
+        if before == call_at:
+            return CallTimeSet(case_id, call_at, False)
+        uow.cases.set_call_at(case_id, call_at, now)
+        uow.audit.append(AuditEvent(
+            actor, CALL_TIME_CHOSEN, "case", str(case_id),
+            before={"call_at": before.isoformat() if before else None},
+            after={"call_at": call_at.isoformat() if call_at else None}), now)
+        uow.commit()
+        return CallTimeSet(case_id, call_at, True)
