@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, select, text, update
+from sqlalchemy import event, func, select, text, update
 from test_desk import _planned, shop  # noqa: F401  (shop is the fixture)
 
 from sagwa.adapters.db.tables import customers, domestic_phone_digits
@@ -58,3 +58,23 @@ def test_the_phone_lookup_can_use_the_phone_digits_index(shop) -> None:  # noqa:
         plan = "\n".join(u.conn.execute(text("EXPLAIN (COSTS OFF) " + str(probe.compile(
             dialect=u.conn.dialect, compile_kwargs={"literal_binds": True})))).scalars())
     assert "ix_customers_phone_digits" in plan, plan
+
+
+def test_the_email_start_lookup_can_use_the_email_prefix_index(shop) -> None:  # noqa: F811
+    """``/cs/cases?q=minsu.kim@`` compares ``lower(email)`` as a prefix (``LIKE 'x%'``), and
+    PostgreSQL serves it from ``ix_customers_email_prefix`` (``text_pattern_ops``: any
+    collation; migration 0017), with the lookup's own escaping of ``%`` and ``_``."""
+    uow, clock, listing_id, people, _ = shop
+    _planned(uow, clock, listing_id)
+    with uow() as u:
+        u.conn.execute(update(customers).where(customers.c.id == people[1])
+                       .values(email="Minsu.Kim@Example.com"))
+        found = u.reads.cases_by_email("minsu.kim@", limit=21)
+        assert [f.customer_name for f in found] == ["고객1"]
+        u.conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        probe = select(customers.c.id).where(
+            func.lower(customers.c.email).startswith("minsu_k", autoescape=True))
+        plan = "\n".join(u.conn.execute(text("EXPLAIN (COSTS OFF) " + str(probe.compile(
+            dialect=u.conn.dialect, compile_kwargs={"literal_binds": True})))).scalars())
+    assert "ix_customers_email_prefix" in plan, plan
+    assert "~>=~" in plan, plan  # the prefix bounds the index scan, not only a filter

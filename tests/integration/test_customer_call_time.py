@@ -205,3 +205,27 @@ def test_giving_up_for_want_of_a_number_forgets_the_time(shop) -> None:
     with uow() as u:
         [queued] = [q for q in u.reads.call_queue(now=clock.now) if q.case_id == first]
     assert queued.callback_at is None and not queued.time_picked
+
+
+def test_as_soon_as_you_can_on_the_page_outranks_a_time_named_on_an_earlier_call(shop) -> None:
+    uow, clock, _iid, (first, second, third) = _three_owed_a_call(shop)
+    friday_two = MORNING + timedelta(days=2, hours=4)
+    _asks(uow, first, friday_two)  # on Wednesday's call: "call me back Friday at two"
+    assert _queue(uow, clock) == [second, third, first]
+    with uow() as u:
+        assert u.reads.call_time_of(first) == friday_two
+    clock.now = MORNING + timedelta(hours=1)
+    cleared = _pick(uow, first, None)  # then, on their page: as soon as you can
+    assert cleared.changed and cleared.call_at is None
+    with uow() as u:
+        assert u.reads.call_time_of(first) is None
+        [queued] = [q for q in u.reads.call_queue(now=clock.now) if q.case_id == first]
+    assert queued.callback_at is None
+    assert _queue(uow, clock)[-1] != first  # no longer held back until Friday
+    assert _picks_logged(uow, first)[-1] == {"call_at": None}
+    assert not _pick(uow, first, None).changed  # nothing left to clear
+    # a later call that names a time counts again
+    clock.now = MORNING + timedelta(hours=3)
+    _asks(uow, first, friday_two + timedelta(hours=1))
+    with uow() as u:
+        assert u.reads.call_time_of(first) == friday_two + timedelta(hours=1)

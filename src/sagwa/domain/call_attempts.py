@@ -60,6 +60,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sagwa.domain.consent import asked_for_a_person
+from sagwa.domain.incidents import Case
 from sagwa.errors import InvalidInput
 
 #: The channel of a call: only phone calls count towards a call owed.
@@ -185,3 +187,14 @@ def check_callback_at(outcome: str, callback_at: datetime | None, now: datetime,
         raise InvalidInput(f"the call-back time {callback_at.isoformat()} is more than "
                            f"{MAX_CALLBACK_AHEAD.days} days ahead", field="callback_at",
                            reason="callback_time_too_far", max_days=MAX_CALLBACK_AHEAD.days)
+
+
+def callback_after_deadline(callback_at: datetime | None, deadline: datetime | None, *,
+                            still_choosing: bool, case: Case) -> bool:
+    """A call-back time (named on a call, or picked on the customer's page) after the answer
+    deadline of a case ``still_choosing`` (the caller's reading: before the deadline and
+    unanswered, or the page's answer state): by then the default has applied — unless the
+    customer asked to talk to a person, whose answer is taken on the call whenever it comes
+    (``consent.asked_for_a_person``). The one rule the agent's answer and the card say."""
+    return (callback_at is not None and deadline is not None and still_choosing
+            and callback_at > deadline and not asked_for_a_person(case))

@@ -39,6 +39,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from sagwa.adapters.db.case_lookup_reads import FoundCase
@@ -101,6 +102,9 @@ class LookupResult:
     #: The plans of the incidents of ``found`` cases with a choice: incident id -> plan, to name
     #: the choice as the plan offered it (a cancellation without points: ``choice_label``).
     plans: Mapping[int, IncidentPlan] = field(default_factory=dict)
+    #: Of ``found``, the cases on the call queue whose call waits for a time the customer
+    #: named on a call or picked on their page: case id -> that time.
+    call_times: Mapping[int, datetime] = field(default_factory=dict)
 
 
 def read_query(typed: str) -> CaseQuery:
@@ -145,9 +149,11 @@ def _read_tail(text: str) -> CaseQuery | None:
     return CaseQuery(LookupBy.PHONE_TAIL, digits)
 
 
-def find_cases(uow: SqlAlchemyUnitOfWork, *, typed: str, limit: int = LIMIT) -> LookupResult:
+def find_cases(uow: SqlAlchemyUnitOfWork, *, typed: str, limit: int = LIMIT,
+               follow_ups: bool = True) -> LookupResult:
     """The cases matching what the agent typed (:func:`read_query`), open incidents' first,
-    then closed ones' (the module docstring)."""
+    then closed ones' (the module docstring); ``follow_ups``: the desk policy keeps a list of
+    differences to follow up (as for the call queue, ``call_list_reads.call_queue``)."""
     query = read_query(typed)
     with uow:
         found = _looked_up(uow, query, limit=limit + 1)
@@ -155,7 +161,9 @@ def find_cases(uow: SqlAlchemyUnitOfWork, *, typed: str, limit: int = LIMIT) -> 
         owing_now = _owing(uow, [f.case_id for f in shown if f.took_discount_unpaid])
         instead = replaced_discounts(uow, [f.case_id for f in shown if f.choice == CANCEL.value])
         plans = _plans(uow, {f.incident_id for f in shown if f.choice})
-    return LookupResult(query, shown, len(found) > limit, owing_now, instead, plans)
+        times = uow.reads.calls_waiting_for_a_time([f.case_id for f in shown], now=uow.now(),
+                                                   follow_ups=follow_ups)
+    return LookupResult(query, shown, len(found) > limit, owing_now, instead, plans, times)
 
 
 def _plans(uow: SqlAlchemyUnitOfWork, incident_ids: set[int]) -> dict[int, IncidentPlan]:

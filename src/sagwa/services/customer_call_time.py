@@ -47,13 +47,16 @@ def set_call_time(uow: SqlAlchemyUnitOfWork, *, case_id: int, call_at: datetime 
                            case_id=str(case_id), reason="call_time_no_phone")
         if call_at is not None:
             check_call_time(policy.schedule, call_at, now)
-        before = uow.cases.call_at(case_id)
-        if before == call_at:
+        # the time the call waits for now: picked here, or named on a call since
+        before = uow.reads.call_time_of(case_id)
+        picked_before = uow.cases.call_at(case_id)
+        if before == call_at and (call_at is None or picked_before == call_at):
             return CallTimeSet(case_id, call_at, False)
-        uow.cases.set_call_at(case_id, call_at, now)
+        uow.cases.set_call_at(case_id, call_at, now, by_customer=True)
         uow.audit.append(AuditEvent(
             actor, CALL_TIME_CHOSEN, "case", str(case_id),
-            before={"call_at": before.isoformat() if before else None},
+            before={"call_at": before.isoformat() if before else None,
+                    **({"named_on_call": True} if before and picked_before is None else {})},
             after={"call_at": call_at.isoformat() if call_at else None}), now)
         uow.commit()
         return CallTimeSet(case_id, call_at, True)

@@ -36,6 +36,7 @@ from sagwa.domain.call_attempts import (
     UNREACHABLE_ACTION,
     OwedCall,
     attempt_counted,
+    callback_after_deadline,
     check_callback_at,
     gives_up,
 )
@@ -45,7 +46,6 @@ from sagwa.domain.consent import (
     ConsentRecord,
     EffectKind,
     OrderEffect,
-    asked_for_a_person,
     effects_of_choice,
 )
 from sagwa.domain.consent import (
@@ -466,9 +466,10 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
                          no_number, record is not None and record.new_number, callback_at,
                          None if callback_at is None
                          else is_open(policy.schedule, callback_at),
-                         callback_at is not None and deadline is not None and now <= deadline
-                         and row.case.status in UNANSWERED and callback_at > deadline
-                         and not asked_for_a_person(row.case))
+                         callback_after_deadline(
+                             callback_at, deadline, case=row.case,
+                             still_choosing=deadline is not None and now <= deadline
+                             and row.case.status in UNANSWERED))
 
 
 def _check_callable(uow: SqlAlchemyUnitOfWork, row: CaseRow) -> None:

@@ -58,6 +58,8 @@ def test_a_refused_form_on_the_case_page_brings_the_agent_to_its_error(
         page.wait_for_load_state()
         where = _brought_to(page, f"instead-problem-{case.case_id}")
         assert where["scrolled"] > 0  # it is far below the top of the page
+        # the answer stands at the case page's address: a reload posts nothing again
+        assert page.url.split("?")[0].endswith(f"/cs/cases/{case.case_id}"), page.url
     shot(page, f"cs-case-refused-cancel-instead-{width}")
     page.goto(f"/cs/cases/{case.case_id}")
     page.fill(f"#payment-note-{case.case_id}", " ")  # sent, but no way of paying in it
@@ -78,6 +80,7 @@ def test_a_refused_form_on_a_call_list_card_brings_the_agent_to_its_error(
     card.locator("button.primary").click()
     page.wait_for_load_state()
     _brought_to(page, f"problem-{case_id}")
+    assert page.url.split("?")[0].endswith("/cs/queue"), page.url
     page.goto("/cs/queue")
     card.locator(f"#outcome-{case_id}").evaluate("select => select.required = false")
     card.locator(f"#note-{case_id}").fill("no outcome chosen")

@@ -332,4 +332,10 @@ def test_a_time_named_on_a_call_is_said_on_the_page(browser, site) -> None:  # t
     assert page.locator("#call-time-picked").count() == 0
     page.goto(f"/c/{token}?lang=ko")
     assert "오후 3시에 다시 전화드리겠습니다" in page.locator("#call-time-named").inner_text()
+    assert page.input_value("#call-at") == ""
+    with page.expect_navigation():  # "as soon as you can" outranks the time named on the call
+        page.click("#call-time-save")
+    assert page.locator(".flash").inner_text().startswith("시간을 지웠습니다.")
+    assert page.locator("#call-time-named").count() == 0
+    assert page.locator("#call-time-picked").count() == 0
     context.close()

@@ -11,9 +11,13 @@ from sagwa.domain.call_attempts import (
     CALLBACK_REQUESTED,
     MAX_CALLBACK_AHEAD,
     OUTCOMES,
+    callback_after_deadline,
     check_callback_at,
 )
+from sagwa.domain.consent import ConsentRecord
+from sagwa.domain.incidents import Case, CaseStatus
 from sagwa.domain.moments import SEOUL
+from sagwa.domain.money import Money
 from sagwa.errors import InvalidInput
 
 NOW = datetime(2026, 12, 4, 16, 30, tzinfo=SEOUL)  # a Friday afternoon
@@ -61,3 +65,27 @@ def test_more_than_two_weeks_ahead_is_refused() -> None:
 def test_a_time_without_a_zone_is_refused() -> None:
     assert _reason(CALLBACK_REQUESTED, datetime(2026, 12, 7, 10, 0)) == (
         "callback_time_without_zone")
+
+
+def _case(choice: str | None) -> Case:
+    consent = (ConsentRecord(1, 2, choice, "web", NOW, "pressed") if choice else None)
+    return Case(1, 3, 2, (), Money(19_900, "KRW"), CaseStatus.ESCALATED if choice else
+                CaseStatus.NOTIFIED, consent)
+
+
+DEADLINE = NOW + timedelta(days=1)
+
+
+@pytest.mark.parametrize(("at", "choosing", "choice", "flagged"), [
+    (DEADLINE + timedelta(hours=1), True, None, True),  # by then the default has applied
+    (DEADLINE, True, None, False),  # at the deadline: still in time
+    (DEADLINE - timedelta(hours=1), True, None, False),
+    (DEADLINE + timedelta(hours=1), False, None, False),  # no longer choosing anyway
+    (DEADLINE + timedelta(hours=1), True, "talk_to_person", False),  # chooses on the call
+    (None, True, None, False),
+])
+def test_a_time_after_the_deadline_is_flagged_unless_they_asked_for_a_person(
+        at: datetime | None, choosing: bool, choice: str | None, flagged: bool) -> None:
+    assert callback_after_deadline(at, DEADLINE, still_choosing=choosing,
+                                   case=_case(choice)) is flagged
+    assert not callback_after_deadline(at, None, still_choosing=choosing, case=_case(choice))

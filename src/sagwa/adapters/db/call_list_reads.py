@@ -17,6 +17,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    or_,
     select,
     union_all,
 )
@@ -149,6 +150,21 @@ class CallListReads:
              .order_by(part, callback, incident_plans.c.deadline.asc().nulls_last(),
                        cases.c.id).limit(limit))
         return self._spaced([_queued(r) for r in self.conn.execute(q)], min_spacing)
+
+    def calls_waiting_for_a_time(self, case_ids: list[int], *, now: datetime,
+                                 follow_ups: bool = True) -> dict[int, datetime]:
+        """Of ``case_ids``, those on the call queue (:meth:`call_queue`'s rule: a call owed, or
+        a call-back pending) whose call waits for a time someone said (:func:`call_time`):
+        case id -> that time. One query; the agents' lookup marks them."""
+        if not case_ids:
+            return {}
+        at = literal(now, DateTime(timezone=True))
+        q = (select(cases.c.id, call_time().label("at"))
+             .join(customers, customers.c.id == cases.c.customer_id)
+             .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
+             .where(among(cases.c.id, case_ids), call_time().is_not(None),
+                    or_(owed_a_call(), callback_pending(at, follow_ups=follow_ups))))
+        return {int(r.id): r.at for r in self.conn.execute(q)}
 
     def call_time_of(self, case_id: int) -> datetime | None:
         """When the case's call is to be made, where someone said (:func:`call_time`: the

@@ -226,5 +226,9 @@ def call_time() -> ColumnElement[Any]:
     """When the case's call is to be made, where someone said: the time the customer picked on
     their page (``cases.call_at``, ``domain.call_times``) — newer than any call-back time an
     agent logged, since a call-back request clears it — else the one the customer named in
-    their latest phone call (:func:`last_callback_at`). NULL: as soon as the queue reaches it."""
-    return func.coalesce(cases.c.call_at, last_callback_at(phone_calls()))
+    their latest phone call (:func:`last_callback_at`) if that call came at or after they
+    last picked or cleared a time on their page (``call_time_set_at``: "as soon as you can"
+    there outranks a time named on an earlier call). NULL: as soon as the queue reaches it."""
+    since_page = or_(cases.c.call_time_set_at.is_(None),
+                     contact_attempts.c.attempted_at >= cases.c.call_time_set_at)
+    return func.coalesce(cases.c.call_at, last_callback_at(and_(phone_calls(), since_page)))

@@ -286,10 +286,15 @@ class CaseRepository:
         return self.conn.execute(select(cases.c.call_at)
                                  .where(cases.c.id == case_id)).scalar_one_or_none()
 
-    def set_call_at(self, case_id: int, call_at: datetime | None, now: datetime) -> None:
-        """Store (or, with None, clear) the time the customer picked for their call."""
-        self.conn.execute(update(cases).where(cases.c.id == case_id)
-                          .values(call_at=call_at, updated_at=now))
+    def set_call_at(self, case_id: int, call_at: datetime | None, now: datetime, *,
+                    by_customer: bool = False) -> None:
+        """Store (or, with None, clear) the time the customer picked for their call;
+        ``by_customer``: they did, on their page (a call-back time named on an earlier call no
+        longer counts: ``call_list_sql.call_time``) — not a call that replaced it."""
+        values: dict[str, Any] = {"call_at": call_at, "updated_at": now}
+        if by_customer:
+            values["call_time_set_at"] = now
+        self.conn.execute(update(cases).where(cases.c.id == case_id).values(**values))
 
     def clear_call_at(self, *, case_ids: list[int] | None = None,
                       incident_id: int | None = None) -> None:

@@ -105,6 +105,9 @@ customers = Table(
 Index("ix_customers_phone_digits", domestic_phone_digits(customers.c.phone))
 # the lookup by a number's last four digits (0014; ``case_lookup_reads.cases_by_phone_tail``)
 Index("ix_customers_phone_last4", phone_last4(customers.c.phone))
+# the agents' lookup by the start of an email (0017): a case-folded LIKE prefix
+Index("ix_customers_email_prefix", func.lower(customers.c.email).label("email_lower"),
+      postgresql_ops={"email_lower": "text_pattern_ops"})
 
 LISTING_STATUSES = "('draft', 'live', 'held', 'paused', 'ended')"
 listings = Table(
@@ -291,6 +294,9 @@ cases = Table(
     # the time the customer picked on their page for the call they are owed (0016;
     # ``domain.call_times``): NULL, as soon as the queue reaches them
     Column("call_at", DateTime(timezone=True)),
+    # when the customer last picked or cleared it (0016): a call-back time named on a call
+    # before then no longer counts (``call_list_sql.call_time``)
+    Column("call_time_set_at", DateTime(timezone=True)),
     UniqueConstraint("incident_id", "customer_id", name="uq_cases_incident_customer"),
     Index("ix_cases_incident_status", "incident_id", "status"),
     # the cases still owing the discount's difference (0013; ``case_repo.owes_a_difference``)

@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from sagwa.adapters.db.call_list_reads import CallRecord, QueuedCase
+from sagwa.domain.call_attempts import callback_after_deadline
 from sagwa.domain.cancel_instead import ReplacedDiscount
-from sagwa.domain.consent import asked_for_a_person
 from sagwa.domain.contact_hours import is_open
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.services.desk_policy import DeskPolicy
@@ -64,9 +64,8 @@ class CallCard:
         """The call-back time is after the answer deadline of a case that can still choose:
         by then the default has applied — unless the customer asked to talk to a person, whose
         answer is taken on the call whenever it comes (``consent.asked_for_a_person``)."""
-        at, deadline = self.queued.callback_at, self.queued.deadline
-        return (at is not None and deadline is not None and at > deadline and self.takes_choice
-                and not asked_for_a_person(self.case.row.case))
+        return callback_after_deadline(self.queued.callback_at, self.queued.deadline,
+                                       still_choosing=self.takes_choice, case=self.case.row.case)
 
     def chosen(self, lang: str) -> str:
         """The recorded choice's label in ``lang``, named for the plan (``—`` without one)."""

@@ -195,7 +195,9 @@ def lookup(request: Request, account: Agent, uow: Uow, q: str | None = None) -> 
         return render(request, "cs/lookup.html", {"lookup_q": "", "result": None})
     try:
         _check_lookup(q)
-        result = find_cases(uow(), typed=q)
+        policy = request.app.state.desk_policy
+        result = find_cases(uow(), typed=q,
+                            follow_ups=policy.difference_follow_up_after is not None)
     except InvalidInput as exc:
         if exc.details.get("field") != "q":
             raise
@@ -219,15 +221,18 @@ def _on_case_page(back: str) -> bool:
 def refused_form(request: Request, uow: Uow, case_id: int, form: str, typed: dict[str, str],
              exc: SagwaError, back: str) -> Response:
     """The page the form came from (the queue or the case page) again, with the refusal next
-    to that case's ``form`` and what was typed."""
+    to that case's ``form`` and what was typed — standing at that page's own address
+    (``base.html``), so a reload posts nothing again."""
     policy = request.app.state.desk_policy
     problem = {"case_id": case_id, "form": form, "message": agent_text(exc, lang_of(request)),
                "field": exc.details.get("field"),
                "typed": typed}
     if _on_case_page(back):
-        context = {**case_context(uow(), policy, case_id), "problem": problem}
+        context = {**case_context(uow(), policy, case_id), "problem": problem,
+                   "address": f"/cs/cases/{case_id}"}
         return render(request, "cs/case.html", context, status_code=exc.http_status)
-    context = {**queue_context(uow(), policy), "here": "/cs/queue", "problem": problem}
+    context = {**queue_context(uow(), policy), "here": "/cs/queue", "problem": problem,
+               "address": "/cs/queue"}
     return render(request, "cs/queue.html", context, status_code=exc.http_status)
 
 

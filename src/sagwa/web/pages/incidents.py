@@ -85,7 +85,7 @@ def declare(request: Request, account: Operator, uow: Uow, listing_ids: Short = 
                            actor=account.actor, links=case_links(request))
     except SagwaError as exc:
         context = {**list_context(uow(), _policy(request)), "typed": typed, "here": "/ops/incidents",
-                   "problem": error_text(exc, lang_of(request)),
+                   "address": "/ops/incidents", "problem": error_text(exc, lang_of(request)),
                    "problem_field": exc.details.get("field")}
         return render(request, "incidents/list.html", context, status_code=exc.http_status)
     incident_id = int(row.incident.incident_id)
