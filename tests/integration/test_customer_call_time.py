@@ -177,15 +177,22 @@ def test_calls_tried_before_the_time_do_not_use_up_the_tries(shop) -> None:
     for hours in (0, 2.5, 5, 7.5):  # four tries on Wednesday, spaced: more than the policy's
         clock.now = MORNING + timedelta(hours=hours)
         logged = _asks(uow, first, None, outcome="no_answer")
-        assert not logged.gave_up
+        assert not logged.gave_up and not logged.counted  # before their time: not counted
     with uow() as u:
-        assert u.reads.owed_call(first) is not None  # still owed, at the time they picked
+        owed = u.reads.owed_call(first)
+        assert owed is not None and owed.attempts == 0  # still owed, none of those counted
+        assert u.reads.call_records([first])[first].attempts_counted == 0  # as the card says
         assert not u.reads.call_records([first])[first].unreachable
     assert _stored(uow, first) == THURSDAY_TEN
     clock.now = THURSDAY_TEN + timedelta(minutes=1)
     at_the_time = _asks(uow, first, None, outcome="no_answer")  # the call they asked for
-    assert at_the_time.gave_up  # the tries are used up now: marked, and told
+    assert at_the_time.attempts_counted == 1 and at_the_time.counted  # the first that counts
+    assert not at_the_time.gave_up
     assert _stored(uow, first) is None
+    for hours in (2.5, 5):  # the policy's three tries, spaced, from the time they picked
+        clock.now = THURSDAY_TEN + timedelta(hours=hours)
+        last = _asks(uow, first, None, outcome="no_answer")
+    assert last.attempts_counted == 3 and last.gave_up  # marked, and told
 
 
 def test_giving_up_for_want_of_a_number_forgets_the_time(shop) -> None:
@@ -229,3 +236,17 @@ def test_as_soon_as_you_can_on_the_page_outranks_a_time_named_on_an_earlier_call
     _asks(uow, first, friday_two + timedelta(hours=1))
     with uow() as u:
         assert u.reads.call_time_of(first) == friday_two + timedelta(hours=1)
+
+
+def test_the_agent_is_told_a_call_came_before_the_customers_time(shop) -> None:
+    from sagwa.web.pages.call_words import attempt_flash
+
+    uow, clock, _iid, (first, _second, _third) = _three_owed_a_call(shop)
+    _pick(uow, first, THURSDAY_TEN)
+    early = _asks(uow, first, None, outcome="no_answer")
+    assert early.before_call_time == THURSDAY_TEN and not early.counted and not early.too_soon
+    ko, en = attempt_flash(first, "no_answer", early, POLICY)
+    assert "고객이 고른 통화 시간(6월 19일(목) 오전 10시) 전의 통화라 시도 횟수에 넣지 않았습니다" in ko
+    assert "before the time the customer picked (Thursday, June 19 at 10 am Korea time)" in en
+    clock.now = THURSDAY_TEN
+    assert _asks(uow, first, None, outcome="no_answer").before_call_time is None  # at the time

@@ -157,6 +157,26 @@ def test_a_week_on_the_deadline_has_passed_and_the_follow_ups_are_due(desk_of_fo
         _agrees_with_its_own_page(uow, iid, listed[iid])
 
 
+def test_a_closed_incident_still_shows_the_differences_unpaid(desk_of_four) -> None:
+    """Money still owed outlives closing: a closed incident whose customer took the discount
+    and has not paid shows that count (and the follow-up due) and nothing else."""
+    uow, clock, (one, two, three, four), *_ = desk_of_four
+    clock.now = MORNING + WEEK
+    desk_cases.apply_deadline(uow(), incident_id=two, actor="sagwa:deadline")
+    publish_notice(uow, two)
+    desk.close(uow(), incident_id=two, actor="operator:lee", reason="all answered",
+               policy=POLICY, links=LINKS)
+    clock.now += timedelta(hours=1)
+    listed = _listed(uow, (one, two, three, four))
+    b = listed[two]
+    assert b.closed and (b.differences_unpaid, b.differences_to_follow_up) == (1, 1)
+    assert (b.cases, b.calls_owed, b.deadline) == (0, 0, None)  # nothing else is said
+    assert four not in listed  # closed, nothing owed
+    status = incident_status(uow(), incident_id=two, policy=POLICY)
+    assert b.differences_unpaid == status.differences_unpaid
+    assert b.differences_to_follow_up == status.differences_to_follow_up
+
+
 def test_the_reads_do_not_grow_with_the_number_of_incidents(desk_of_four,
                                                             session_factory) -> None:
     uow, clock, ids, *_ = desk_of_four

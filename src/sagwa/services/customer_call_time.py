@@ -52,7 +52,7 @@ def set_call_time(uow: SqlAlchemyUnitOfWork, *, case_id: int, call_at: datetime 
         picked_before = uow.cases.call_at(case_id)
         if before == call_at and (call_at is None or picked_before == call_at):
             return CallTimeSet(case_id, call_at, False)
-        uow.cases.set_call_at(case_id, call_at, now, by_customer=True)
+        uow.cases.set_call_at(case_id, call_at, now, reckoned_from=now)
         uow.audit.append(AuditEvent(
             actor, CALL_TIME_CHOSEN, "case", str(case_id),
             before={"call_at": before.isoformat() if before else None,

@@ -338,6 +338,9 @@ class AttemptLogged:
     #: The time is after the answer deadline of a case still waiting for the customer's
     #: choice: by then the plan's default has applied (the agent is told, and the card says).
     callback_after_deadline: bool = False
+    #: A phone call tried before the time the customer picked on their page (that time; None:
+    #: none picked, or the call came at it): not counted, and the agent is told.
+    before_call_time: datetime | None = None
 
 
 def log_contact_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str, outcome: str,
@@ -389,7 +392,7 @@ ATTEMPT_SCOPE = "contact_attempt"
 
 
 #: The moments of an :class:`AttemptLogged`, kept as ISO text with an idempotency key.
-_MOMENTS = ("counts_from", "callback_at")
+_MOMENTS = ("counts_from", "callback_at", "before_call_time")
 
 
 def _as_result(logged: AttemptLogged) -> dict[str, Any]:
@@ -423,8 +426,13 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
                                     callback_at=callback_at)
     picked = uow.cases.call_at(case_id)  # the customer's own time, from their page
     replaced = call_replaces_time(picked, channel=channel, outcome=outcome, attempted_at=now)
-    if replaced:
-        uow.cases.set_call_at(case_id, None, now)
+    if replaced and picked is not None:
+        # the calls owed are reckoned from the picked time (or from this call, made before it):
+        # those tried earlier say nothing about reaching the customer when they asked
+        uow.cases.set_call_at(case_id, None, now, reckoned_from=min(picked, now))
+    # a call tried before the time the customer picked: not counted (``counts_from``), and no
+    # giving up on it
+    waiting = picked is not None and not replaced and picked > now
     deadline = _deadline_of(uow, int(row.case.incident_id))
     if channel == CALL_CHANNEL and outcome == REACHED and row.case.status in UNANSWERED \
             and (deadline is None or now <= deadline):
@@ -444,8 +452,8 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
         # did not hear from you") is no longer true
         withdrawn += withdraw_unsent(uow, [case_id], why=REACHED_SINCE)
     too_soon = owed is not None and owed_before and channel == CALL_CHANNEL \
-        and not owed.last_counted
-    counted = attempt_counted(owed, channel=channel, at=now, deadline=deadline)
+        and not owed.last_counted and not waiting
+    counted = not waiting and attempt_counted(owed, channel=channel, at=now, deadline=deadline)
     uow.audit.append(AuditEvent(agent, "case.contact_attempted", "case", str(case_id), after={
         "channel": channel, "outcome": outcome, "within_contact_hours": within,
         "note": note, "made_call": made, "messages_withdrawn": withdrawn,
@@ -456,8 +464,6 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
     # call them back, so the desk gives up at once again, with no message (the agent is talking
     # to them) — not after spaced attempts at no number, nor with "we called you 3 times"
     no_number = owed is not None and _marked_no_phone(uow, row, agent, policy, now)
-    # calls tried before the time the customer picked do not use up the tries at it
-    waiting = picked is not None and not replaced and picked > now
     gave_up = 1 if no_number else 0 if waiting else _give_up_if_unreachable(
         uow, row, owed, attempt, agent, policy, now, links)
     return AttemptLogged(attempt, made, gave_up > 0, too_soon,
@@ -469,7 +475,8 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
                          callback_after_deadline(
                              callback_at, deadline, case=row.case,
                              still_choosing=deadline is not None and now <= deadline
-                             and row.case.status in UNANSWERED))
+                             and row.case.status in UNANSWERED),
+                         picked if waiting and channel == CALL_CHANNEL else None)
 
 
 def _check_callable(uow: SqlAlchemyUnitOfWork, row: CaseRow) -> None:

@@ -5,7 +5,8 @@ differences still unpaid (and due an agent's follow-up now).
 Each count is the one ``desk_status.incident_status`` gives the incident's own page and
 ``sagwa incident status`` — by the same rule, read for every listed incident at once: a fixed
 number of grouped queries (``IncidentListReads``) however many incidents are listed. A closed
-incident needs nothing more: it is left out.
+incident needs nothing more — except money still owed: the discount's differences unpaid (and
+due a follow-up now) outlive closing, and are counted for it too (``Attention.closed``).
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ class Attention:
     differences_unpaid: int = 0
     differences_to_follow_up: int = 0
     cancelled_instead: int = 0
+    #: A closed incident with differences still unpaid: only those two counts are given.
+    closed: bool = False
 
     @property
     def notice(self) -> str:
@@ -70,8 +73,9 @@ def notice_late(declared_at: datetime | None, first_notice_at: datetime | None,
 def attention_of(uow: SqlAlchemyUnitOfWork, incidents: Iterable[Incident],
                  policy: DeskPolicy) -> dict[int, Attention]:
     """Inside an open unit of work: incident id -> its :class:`Attention`, for those of
-    ``incidents`` not closed."""
-    open_ = {int(i.incident_id): i for i in incidents if i.status is not IncidentStatus.CLOSED}
+    ``incidents`` not closed, and for closed ones still owed a difference (``closed``)."""
+    listed = {int(i.incident_id): i for i in incidents}
+    open_ = {iid: i for iid, i in listed.items() if i.status is not IncidentStatus.CLOSED}
     ids = sorted(open_)
     now = uow.now()
     choices = uow.reads.choices_by_incident(ids)
@@ -79,8 +83,11 @@ def attention_of(uow: SqlAlchemyUnitOfWork, incidents: Iterable[Incident],
     deadlines = uow.reads.plan_deadlines(ids)
     notices = uow.reads.first_notices(ids)
     instead = uow.reads.cancelled_instead_by_incident(ids)
-    unpaid, due = _differences(uow, open_, policy, now)
-    out: dict[int, Attention] = {}
+    unpaid, due = _differences(uow, listed, policy, now)
+    out: dict[int, Attention] = {
+        iid: Attention(iid, differences_unpaid=unpaid[iid],
+                       differences_to_follow_up=due.get(iid, 0), closed=True)
+        for iid in listed if iid not in open_ and unpaid.get(iid)}
     for iid, inc in open_.items():
         counts, deadline, first = choices.get(iid, {}), deadlines.get(iid), notices.get(iid)
         out[iid] = Attention(

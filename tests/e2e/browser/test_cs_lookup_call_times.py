@@ -55,7 +55,7 @@ def test_a_time_named_on_a_call_or_picked_on_the_page_is_shown(client: TestClien
     row = _row(client, asked)
     assert "data-on-call-list" in row
     assert _call_time(row) == named
-    assert f"call at {format_when(named, 'en')}" in row
+    assert f"call on {format_when(named, 'en')}" in row
     assert f"전화할 시간: {format_when(named, 'ko')}" in _row(client, asked, "ko")
     picked = _in_two_days_at(11)  # then, on her page, another time: that one
     set_call_time(uow(), case_id=asked, call_at=picked, policy=POLICY)

@@ -90,3 +90,29 @@ def test_a_closed_incident_says_only_that_it_is_closed(listed) -> None:  # type:
     for figure in ("data-cases", "data-notice", "data-deadline", "data-calls-owed",
                    "data-differences-unpaid"):
         assert figure not in ko
+
+
+def test_a_closed_incident_still_owed_a_difference_says_so(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    """Money still owed outlives closing: the closed incident says it is closed and shows the
+    difference unpaid and the follow-up due, and nothing else."""
+    from sqlalchemy import update
+
+    from sagwa.adapters.db.tables import incidents
+    from sagwa.services.unit_of_work import utc_now
+
+    owing = discount_chosen(session_factory, page_settings.secret_key, world,
+                            chosen_ago=timedelta(days=8)).incident_id
+    with session_factory() as session:  # closed as an operator left it, the difference unpaid
+        session.execute(update(incidents).where(incidents.c.id == owing)
+                        .values(status="closed", closed_at=utc_now()))
+        session.commit()
+    log_in(client, "admin")
+    ko, en = _rows(client, "ko")[owing], _rows(client, "en")[owing]
+    assert '<span class="muted" data-closed>종료됨</span>' in ko
+    assert 'data-differences-unpaid="1">차액 미결제 1명</span>' in ko
+    assert 'data-differences-unpaid="1">difference unpaid: 1</span>' in en
+    assert 'data-differences-to-follow-up="1">follow-up due now: 1</a>' in en
+    for figure in ("data-cases", "data-notice", "data-deadline", "data-calls-owed"):
+        assert figure not in ko

@@ -134,15 +134,19 @@ def since_deadline() -> ColumnElement[bool]:
 
 
 def counts_from() -> ColumnElement[object]:
-    """When the case's calls start to count towards the call owed: its plan's deadline, or the
-    latest moment the call was owed again (``CALL_RESUMED``), whichever is later."""
+    """When the case's calls start to count towards the call owed: its plan's deadline, the
+    latest moment the call was owed again (``CALL_RESUMED``), or the time the customer picked
+    for it (``domain.call_times``: calls tried before it say nothing about reaching them then;
+    ``cases.call_time_set_at`` keeps that moment once the call it asked for was made, and the
+    moment they last picked or cleared a time on their page), whichever is latest."""
     resumed = audit_log.alias("call_resumed")
     resumed_at = (select(func.max(resumed.c.occurred_at))
                   .where(resumed.c.entity_type == "case",
                          resumed.c.entity_id == cast(cases.c.id, Text),
                          resumed.c.action == CALL_RESUMED)
                   .correlate_except(resumed).scalar_subquery())
-    return func.greatest(incident_plans.c.deadline, resumed_at)
+    return func.greatest(incident_plans.c.deadline, resumed_at, cases.c.call_at,
+                         cases.c.call_time_set_at)
 
 
 def call_resumed() -> ColumnElement[bool]:

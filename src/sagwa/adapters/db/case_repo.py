@@ -287,13 +287,16 @@ class CaseRepository:
                                  .where(cases.c.id == case_id)).scalar_one_or_none()
 
     def set_call_at(self, case_id: int, call_at: datetime | None, now: datetime, *,
-                    by_customer: bool = False) -> None:
+                    reckoned_from: datetime | None = None) -> None:
         """Store (or, with None, clear) the time the customer picked for their call;
-        ``by_customer``: they did, on their page (a call-back time named on an earlier call no
-        longer counts: ``call_list_sql.call_time``) — not a call that replaced it."""
+        ``reckoned_from``: the moment the case's calls are reckoned from anew
+        (``call_time_set_at``: the customer picked or cleared a time on their page — a
+        call-back time named on an earlier call no longer counts, ``call_list_sql.call_time``
+        — or the picked time, once the call it asked for was made: calls tried before it do not
+        count towards the call owed, ``call_list_sql.counts_from``)."""
         values: dict[str, Any] = {"call_at": call_at, "updated_at": now}
-        if by_customer:
-            values["call_time_set_at"] = now
+        if reckoned_from is not None:
+            values["call_time_set_at"] = reckoned_from
         self.conn.execute(update(cases).where(cases.c.id == case_id).values(**values))
 
     def clear_call_at(self, *, case_ids: list[int] | None = None,

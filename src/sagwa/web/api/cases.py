@@ -156,6 +156,8 @@ def attempt(case_id: int, body: AttemptCreate, request: Request, uow: Uow,
     to be called back at; the answer repeats it and says whether the contact centre is open
     then (``callback_in_hours``: the time is kept either way) and whether it is after the
     answer deadline of a case still waiting for the choice (``callback_after_deadline``).
+    ``before_call_time`` (appended): the time the customer picked on their page, when this
+    phone call came before it (not counted; null otherwise).
     422 ``invalid_input`` with ``details.reason`` ``callback_time_without_request``,
     ``callback_time_not_phone``, ``callback_time_past`` or ``callback_time_too_far``. An ``Idempotency-Key``
     (optional) makes a retry answer the first result without logging the attempt twice."""
@@ -172,4 +174,5 @@ def attempt(case_id: int, body: AttemptCreate, request: Request, uow: Uow,
             "min_spacing_minutes": int(policy.min_call_spacing.total_seconds() // 60),
             "no_phone": logged.no_phone, "at_new_number": logged.at_new_number,
             "callback_at": logged.callback_at, "callback_in_hours": logged.callback_in_hours,
-            "callback_after_deadline": logged.callback_after_deadline}
+            "callback_after_deadline": logged.callback_after_deadline,
+            "before_call_time": logged.before_call_time}

@@ -61,6 +61,12 @@ def attempt_flash(case_id: int, outcome: str, logged: AttemptLogged,
     elif logged.made_call:
         ko += " 약속한 전화를 마쳤습니다. 고객이 방법을 골랐다면 이 화면에서 기록해 주세요."
         en += " The call owed is made. If the customer chose, record their choice on this page."
+    if logged.before_call_time is not None:
+        ko += (f" 고객이 고른 통화 시간({format_when(logged.before_call_time, 'ko')}) 전의 통화라 시도 "
+               "횟수에 넣지 않았습니다. 고객에게는 그 전에는 전화하지 않는다고 안내했습니다.")
+        en += (" This call came before the time the customer picked "
+               f"({format_when(logged.before_call_time, 'en')}): not counted towards the "
+               "tries. They were told we would not call before then.")
     if logged.callback_at is not None:
         cb_ko, cb_en = callback_words(logged, follows_up=follows_up)
         ko, en = f"{ko} {cb_ko}", f"{en} {cb_en}"

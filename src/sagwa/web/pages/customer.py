@@ -295,9 +295,11 @@ def _capitalised(sentence: str) -> str:
 
 
 def call_when(policy: DeskPolicy, now: datetime, lang: str,
-              gave_up_after: int | None = None, *, picked: datetime | None = None) -> str:
+              gave_up_after: int | None = None, *, picked: datetime | None = None,
+              named: datetime | None = None) -> str:
     """When a customer who asked to talk to a person will be called: at the time they
-    ``picked`` on their page while it is ahead (``domain.call_times``); else "soon" only while
+    ``picked`` on their page while it is ahead (``domain.call_times``), or the one they
+    ``named`` on a call to us (``call_list_sql.call_time``); else "soon" only while
     the contact centre is open (whatever time is left before it closes: agents call until
     then); at night, at a weekend or on a holiday, from its next opening. Once the desk gave up
     after ``gave_up_after`` attempts: that we called and could not reach them, and to call us
@@ -308,6 +310,10 @@ def call_when(policy: DeskPolicy, now: datetime, lang: str,
         return _t(lang, f"고르신 시간인 {format_when(picked, 'ko')}에 상담원이 전화드리겠습니다.",
                   f"one of our staff will call you at the time you picked: "
                   f"{format_when(picked, 'en')}.")
+    if named is not None and named > now:
+        return _t(lang, f"통화 중에 말씀하신 {format_when(named, 'ko')}에 상담원이 다시 전화드리겠습니다.",
+                  f"one of our staff will call you back at the time you told us on the phone: "
+                  f"{format_when(named, 'en')}.")
     opens = next_opening(policy.schedule, now)
     if opens == now:
         return _t(lang, "상담원이 곧 전화드리겠습니다.", "one of our staff will call you soon.")
@@ -356,7 +362,8 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
             "options": options, "person_offered": any(
                 value == CustomerOption.TALK_TO_PERSON.value for value, _ in options),
             "contact": contact(policy, lang),
-            "call_when": call_when(policy, now, lang, gave_up, picked=picked or named),
+            "call_when": call_when(policy, now, lang, gave_up, picked=picked, named=named),
+            "picked_call_at": picked, "named_call_at": named,
             "named_on_call": format_when(named, lang) if named and named > now else None,
             "call_time": (call_time_offer(policy, now, picked, lang)
                           if calls is not None and may_pick_call_time(case.row.case,
@@ -455,8 +462,11 @@ def choose(token: str, request: Request, uow: Uow,
         return case_page_response(request, token, fresh, problem=exc)
     _say_recorded(request, result, lang=lang,
                   call=call_when(request.app.state.desk_policy, context["now"], lang,
-                                 0 if case.customer.phone is None else None),
-                  may_pick=case.customer.phone is not None)
+                                 0 if case.customer.phone is None else None,
+                                 picked=context["picked_call_at"],
+                                 named=context["named_call_at"]),
+                  may_pick=case.customer.phone is not None
+                  and context["picked_call_at"] is None and context["named_call_at"] is None)
     return RedirectResponse(f"/c/{token}", status_code=303)
 
 

@@ -26,7 +26,7 @@ router = APIRouter(prefix="/c", dependencies=[Depends(csrf_protect)], include_in
 
 @router.post("/{token}/call-time")
 def pick_call_time(token: str, request: Request, uow: Uow,
-                   call_at: Annotated[str, Form(max_length=40)] = "") -> Response:
+                   call_at: Annotated[str, Form(max_length=200)] = "") -> Response:
     """Store the time the customer picked ("" clears it: as soon as we can)."""
     opened = open_link(request, token)
     if isinstance(opened, Response):

@@ -51,10 +51,10 @@ _DEFAULT_HEADING = ("문제가 생겼습니다", "Something went wrong")
 #: and for a stale form: nothing happened, and the way back.
 _SENTENCES: dict[int | str, tuple[str, str]] = {
     "form_expired": (
-        ("화면이 오래되어 선택을 받지 못했습니다. 아무것도 바뀌지 않았습니다. 아래 ‘내 건 페이지 다시 "
-         "열기’를 눌러 다시 골라 주세요."),
-        ("This page had expired, so we did not take your choice and nothing has changed. Open "
-         "your case page again below and choose again.")),
+        ("화면이 오래되어 보내신 내용을 받지 못했습니다. 아무것도 바뀌지 않았습니다. 아래 ‘내 건 페이지 "
+         "다시 열기’를 눌러 다시 해 주세요."),
+        ("This page had expired, so we did not take what you sent and nothing has changed. "
+         "Open your case page again below and try again.")),
     404: ("이 주소에는 페이지가 없습니다. 받으신 메시지의 링크를 다시 눌러 주세요.",
           "There is no page at this address; please open the link in your message again."),
     405: ("이 주소에는 페이지가 없습니다. 받으신 메시지의 링크를 다시 눌러 주세요.",
@@ -122,7 +122,9 @@ def customer_error(request: Request, status: int, *, exc: SagwaError | None = No
         "status": status, "heading": ko if lang == "ko" else en, "message": text,
         "link_refused": key == "link", "case_url": case_url,
         "here": case_url or request.url.path, "contact": contact(request.app.state.desk_policy,
-                                                                   lang)},
+                                                                   lang),
+        # a refused form's answer stands at the case page's address: a reload posts nothing
+        **({"address": case_url} if case_url and request.method == "POST" else {})},
         lang=lang, status_code=status)
 
 
