@@ -230,12 +230,15 @@ def test_as_soon_as_you_can_on_the_page_outranks_a_time_named_on_an_earlier_call
     assert queued.callback_at is None
     assert _queue(uow, clock)[-1] != first  # no longer held back until Friday
     assert _picks_logged(uow, first)[-1] == {"call_at": None}
+    assert queued.soon_on_page  # the card says so
     assert not _pick(uow, first, None).changed  # nothing left to clear
     # a later call that names a time counts again
     clock.now = MORNING + timedelta(hours=3)
     _asks(uow, first, friday_two + timedelta(hours=1))
     with uow() as u:
         assert u.reads.call_time_of(first) == friday_two + timedelta(hours=1)
+        [queued] = [q for q in u.reads.call_queue(now=clock.now) if q.case_id == first]
+    assert not queued.soon_on_page  # a call came since
 
 
 def test_the_agent_is_told_a_call_came_before_the_customers_time(shop) -> None:

@@ -33,8 +33,9 @@ from sagwa.errors import InvalidInput
 
 #: The audit action of a call time the customer picked (or cleared: "as soon as you can").
 CALL_TIME_CHOSEN = "case.call_time_chosen"
-#: How many days ahead the page offers times (today included).
-OFFER_DAYS = 7
+#: How many calendar days the page offers times on (today included): a week ahead and the
+#: same weekday next week (a customer writing on Saturday afternoon can still pick a Saturday).
+OFFER_DAYS = 8
 #: The offered times' spacing, from each open day's opening.
 SLOT_STEP = timedelta(hours=1)
 #: The soonest a time is offered after now: an agent needs a moment to see the card.

@@ -310,7 +310,7 @@ def test_no_time_is_offered_without_a_call_owed(browser, site) -> None:  # type:
     context.close()
 
 
-def test_a_time_named_on_a_call_is_said_on_the_page(browser, site) -> None:  # type: ignore[no-untyped-def]
+def test_a_time_named_on_a_call_is_said_on_the_page(browser, page, site) -> None:  # type: ignore[no-untyped-def]
     """A customer who asked on a call to be called back at a time sees that time on their page
     (not "unless you pick a time, as soon as we can"), and may pick another."""
     from world import POLICY
@@ -325,6 +325,7 @@ def test_a_time_named_on_a_call_is_said_on_the_page(browser, site) -> None:  # t
         SqlAlchemyUnitOfWork(site.database.session_factory, ManualClock(datetime.now(UTC))),
         case_id=case_id, channel="phone", outcome="callback_requested", agent="agent:park",
         policy=POLICY, callback_at=named)
+    staff = page  # the fixture's page, for the agent
     context, page = _customer(browser, site)
     page.goto(f"/c/{token}?lang=en")
     said = page.locator("#call-time-named").inner_text()
@@ -339,3 +340,11 @@ def test_a_time_named_on_a_call_is_said_on_the_page(browser, site) -> None:  # t
     assert page.locator("#call-time-named").count() == 0
     assert page.locator("#call-time-picked").count() == 0
     context.close()
+    # the agent's card says what the customer asked for last, not the old call-back
+    agent = staff
+    login(agent, "agent", PASSWORD)
+    agent.wait_for_url("**/cs/queue")
+    agent.goto(f"/cs/cases/{case_id}?lang=en")
+    said = agent.locator("[data-call-soon-on-page]").inner_text()
+    assert said == "customer asked on their page to be called as soon as we can", said
+    assert agent.locator("[data-callback-requested]").count() == 0

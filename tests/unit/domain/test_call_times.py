@@ -33,8 +33,8 @@ def test_open_hours_on_the_hour_from_now_plus_the_lead() -> None:
     assert _hours(slots, date(2026, 12, 5)) == [10, 11, 12, 13]  # Saturday 10-14
     assert _hours(slots, date(2026, 12, 6)) == []  # Sunday closed
     assert _hours(slots, date(2026, 12, 7)) == list(range(9, 18))  # Monday 09-18
-    # seven calendar days from today: Friday to Thursday
-    assert max(slots).date() == date(2026, 12, 10)
+    # eight calendar days from today: Friday to the Friday after
+    assert max(slots).date() == date(2026, 12, 11)
 
 
 def test_the_lead_keeps_a_time_too_soon_off_the_list() -> None:

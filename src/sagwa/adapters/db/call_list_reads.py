@@ -35,6 +35,7 @@ from sagwa.adapters.db.call_list_sql import (
     owed_a_call,
     phone_calls,
     since_deadline,
+    soon_on_page,
 )
 from sagwa.adapters.db.tables import cases, contact_attempts, customers, incident_plans
 from sagwa.domain.call_attempts import (
@@ -81,6 +82,9 @@ class QueuedCase:
     #: ``callback_at`` is the time the customer picked on their own page
     #: (``domain.call_times``), not one they named on a call.
     time_picked: bool = False
+    #: The customer chose "as soon as you can" on their page (after a time named on a call,
+    #: or one they had picked) and no phone call came since.
+    soon_on_page: bool = False
 
     def callback_waits(self, now: datetime) -> bool:
         """The customer asked to be called back at a time still ahead: nobody calls before."""
@@ -299,7 +303,7 @@ def _queued_columns() -> Select[Any]:
                    count_calls(phone_calls()).label("calls"),
                    last_outcome(calls_on_card()).label("last_outcome"),
                    call_resumed().label("new_number"),
-                   call_time().label("callback_at"))
+                   call_time().label("callback_at"), soon_on_page().label("soon_on_page"))
             .join(customers, customers.c.id == cases.c.customer_id)
             .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id))
 
@@ -309,4 +313,5 @@ def _queued(r: Any) -> QueuedCase:
     return QueuedCase(r.id, r.incident_id, r.customer_id, r.name, r.phone, r.locale, r.status,
                       r.choice, Money(r.exposure_minor, r.currency), r.deadline, int(r.counted),
                       int(r.calls), r.last_outcome, r.first_notified_at is not None,
-                      bool(r.new_number), r.callback_at, r.call_at is not None)
+                      bool(r.new_number), r.callback_at, r.call_at is not None,
+                      bool(r.soon_on_page))

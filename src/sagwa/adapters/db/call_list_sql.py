@@ -236,3 +236,14 @@ def call_time() -> ColumnElement[Any]:
     since_page = or_(cases.c.call_time_set_at.is_(None),
                      contact_attempts.c.attempted_at >= cases.c.call_time_set_at)
     return func.coalesce(cases.c.call_at, last_callback_at(and_(phone_calls(), since_page)))
+
+
+def soon_on_page() -> ColumnElement[bool]:
+    """The customer's latest word on their page was "as soon as you can": no time picked
+    (``call_at`` NULL) since they last chose there (``call_time_set_at``), and no phone call
+    logged since (a call that made the call they asked for also moves ``call_time_set_at``,
+    to no later than itself)."""
+    called_since = exists().where(phone_calls(),
+                                  contact_attempts.c.attempted_at >= cases.c.call_time_set_at)
+    return and_(cases.c.call_at.is_(None), cases.c.call_time_set_at.is_not(None),
+                ~called_since)
