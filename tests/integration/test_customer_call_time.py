@@ -32,7 +32,7 @@ def _pick(uow, case_id: int, at: datetime | None):
 
 def _stored(uow, case_id: int) -> datetime | None:
     with uow() as u:
-        return u.cases.call_at(case_id)
+        return u.cases.get(case_id).call_at
 
 
 def _picks_logged(uow, case_id: int) -> list[dict]:

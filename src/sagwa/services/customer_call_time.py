@@ -49,7 +49,7 @@ def set_call_time(uow: SqlAlchemyUnitOfWork, *, case_id: int, call_at: datetime 
             check_call_time(policy.schedule, call_at, now)
         # the time the call waits for now: picked here, or named on a call since
         before = uow.reads.call_time_of(case_id)
-        picked_before = uow.cases.call_at(case_id)
+        picked_before = row.call_at
         if before == call_at and (call_at is None or picked_before == call_at):
             return CallTimeSet(case_id, call_at, False)
         uow.cases.set_call_at(case_id, call_at, now, reckoned_from=now)

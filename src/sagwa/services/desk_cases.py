@@ -424,7 +424,7 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
     attempt = uow.cases.add_attempt(case_id=case_id, channel=channel, at=now, outcome=outcome,
                                     agent=agent, note=note, within_hours=within,
                                     callback_at=callback_at)
-    picked = uow.cases.call_at(case_id)  # the customer's own time, from their page
+    picked = row.call_at  # the customer's own time, from their page (read with the lock)
     replaced = call_replaces_time(picked, channel=channel, outcome=outcome, attempted_at=now)
     if replaced and picked is not None:
         # the calls owed are reckoned from the picked time (or from this call, made before it):

@@ -281,11 +281,6 @@ class CaseRepository:
             difference_paid_at=paid.at, difference_paid_by=paid.by,
             difference_paid_note=paid.note, updated_at=paid.at))
 
-    def call_at(self, case_id: int) -> datetime | None:
-        """The time the customer picked for their call (``domain.call_times``; None: none)."""
-        return self.conn.execute(select(cases.c.call_at)
-                                 .where(cases.c.id == case_id)).scalar_one_or_none()
-
     def set_call_at(self, case_id: int, call_at: datetime | None, now: datetime, *,
                     reckoned_from: datetime | None = None) -> None:
         """Store (or, with None, clear) the time the customer picked for their call;

@@ -334,7 +334,7 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
         confirmation = (uow.outbox.latest_of(case_id, INSTEAD_CONFIRMATION)
                         or uow.outbox.latest_of(case_id, "confirmation"))
         receipt = uow.outbox.latest_of(case_id, RECEIPT_PURPOSE)
-        picked = uow.cases.call_at(case_id)
+        picked = case.row.call_at
         # a time the customer named on a call, when they picked none here
         named = uow.reads.call_time_of(case_id) if picked is None else None
         now = uow.now()
