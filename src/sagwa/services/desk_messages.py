@@ -102,15 +102,28 @@ def format_when(moment: datetime, lang: str) -> str:
     """``6월 16일(월) 오후 6시`` / ``Monday, June 16 at 6 pm Korea time`` in Asia/Seoul (an
     English reader may be anywhere: the zone is said)."""
     local = moment.astimezone(SEOUL)
-    hour12 = local.hour % 12 or 12
-    minute_ko = f" {local.minute}분" if local.minute else ""
-    minute_en = f":{local.minute:02d}" if local.minute else ""
     if lang == "ko":
-        half = "오전" if local.hour < 12 else "오후"
-        return (f"{local.month}월 {local.day}일({_KO_DAYS[local.weekday()]}) "
-                f"{half} {hour12}시{minute_ko}")
-    half = "am" if local.hour < 12 else "pm"
-    return f"{local:%A, %B} {local.day} at {hour12}{minute_en} {half} Korea time"
+        return f"{day_words(local, lang)} {hour_words(local, lang)}"
+    return f"{day_words(local, lang)} at {hour_words(local, lang)} Korea time"
+
+
+def day_words(local: datetime, lang: str) -> str:
+    """``6월 16일(월)`` / ``Monday, June 16``: the day of ``local`` as its own clock reads it
+    (no zone conversion: :func:`format_when` converts first)."""
+    if lang == "ko":
+        return f"{local.month}월 {local.day}일({_KO_DAYS[local.weekday()]})"
+    return f"{local:%A, %B} {local.day}"
+
+
+def hour_words(local: datetime, lang: str) -> str:
+    """``오후 6시`` / ``6 pm`` (minutes when there are any: ``오전 10시 17분`` / ``10:17 am``),
+    as ``local``'s own clock reads it."""
+    hour12 = local.hour % 12 or 12
+    if lang == "ko":
+        minute = f" {local.minute}분" if local.minute else ""
+        return f"{'오전' if local.hour < 12 else '오후'} {hour12}시{minute}"
+    minute = f":{local.minute:02d}" if local.minute else ""
+    return f"{hour12}{minute} {'am' if local.hour < 12 else 'pm'}"
 
 
 def format_date(moment: datetime, lang: str) -> str:

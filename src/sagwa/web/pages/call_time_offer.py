@@ -8,10 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sagwa.domain.call_times import call_slots
-from sagwa.services.desk_messages import format_when
+from sagwa.services.desk_messages import day_words, format_when, hour_words
 from sagwa.services.desk_policy import DeskPolicy
-
-_KO_DAYS = "월화수목금토일"
 
 
 @dataclass(frozen=True)
@@ -45,23 +43,8 @@ def call_time_offer(policy: DeskPolicy, now: datetime, picked: datetime | None,
         slots = sorted([*slots, picked])
     days: list[tuple[str, list[tuple[str, str]]]] = []
     for slot in slots:
-        day = _day(slot, lang)
+        day = day_words(slot, lang)  # in the centre's zone, as the values are
         if not days or days[-1][0] != day:
             days.append((day, []))
-        days[-1][1].append((slot.isoformat(), _time_of_day(slot, lang)))
+        days[-1][1].append((slot.isoformat(), hour_words(slot, lang)))
     return CallTimeOffer(days, picked, format_when(picked, lang) if picked else None, due)
-
-
-def _day(moment: datetime, lang: str) -> str:
-    if lang == "ko":
-        return f"{moment.month}월 {moment.day}일({_KO_DAYS[moment.weekday()]})"
-    return f"{moment:%A, %B} {moment.day}"
-
-
-def _time_of_day(moment: datetime, lang: str) -> str:
-    hour12 = moment.hour % 12 or 12
-    if lang == "ko":
-        minute = f" {moment.minute}분" if moment.minute else ""
-        return f"{'오전' if moment.hour < 12 else '오후'} {hour12}시{minute}"
-    minute = f":{moment.minute:02d}" if moment.minute else ""
-    return f"{hour12}{minute} {'am' if moment.hour < 12 else 'pm'}"
