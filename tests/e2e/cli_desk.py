@@ -4,6 +4,7 @@ only over a price a listing really had)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine
@@ -13,6 +14,7 @@ from sagwa.adapters.embedded_pg import start_embedded
 from sagwa.domain.money import Money
 from sagwa.services import listings
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.testing.embedded import query
 
 WRONG_PRICE = 19_900
 
@@ -27,3 +29,12 @@ def seller_types_the_wrong_price(data_dir: Path, listing_id: int,
                                       proposed_by="seller:demo")
     finally:
         engine.dispose()
+
+
+def busiest_listing(data_dir: Path) -> tuple[int, datetime]:
+    """The demo data's listing with the most orders (the lowest id among equals) and when it
+    opened: an incident's window may open no earlier (the orders go back weeks)."""
+    [(listing_id,)] = query(data_dir, "SELECT listing_id FROM orders GROUP BY listing_id "
+                                      "ORDER BY count(*) DESC, listing_id LIMIT 1")
+    [(opened,)] = query(data_dir, f"SELECT created_at FROM listings WHERE id = {listing_id}")
+    return int(listing_id), opened

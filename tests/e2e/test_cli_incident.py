@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from cli_desk import seller_types_the_wrong_price
+from cli_desk import busiest_listing, seller_types_the_wrong_price
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 from typer.testing import CliRunner, Result
@@ -88,10 +88,8 @@ class Desk:
 def desk(data_dir: Path) -> Desk:
     seeded = sagwa("seed", "demo", "--customers", "30", "--orders", "120", "--json")
     assert seeded.exit_code == 0, seeded.output
-    [(listing_id,)] = query(data_dir, "SELECT listing_id FROM orders GROUP BY listing_id "
-                                      "ORDER BY count(*) DESC, listing_id LIMIT 1")
     # the window opens when the listing did (the orders go back weeks; before it is refused)
-    [(opened,)] = query(data_dir, f"SELECT created_at FROM listings WHERE id = {listing_id}")
+    listing_id, opened = busiest_listing(data_dir)
     seller_types_the_wrong_price(data_dir, listing_id)  # 19,900 KRW, live from now
     declared = sagwa("incident", "declare", "--listing", str(listing_id), "--wrong-price",
                      "19900", "--correct-price", "199000", "--window-start", opened.isoformat(),

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_desk import busiest_listing
 from sqlalchemy import create_engine, text
 from test_cli_incident import flat, sagwa
 from test_cli_incident_money import _chooses, _planned
@@ -43,8 +44,7 @@ def owing(data_dir: Path) -> int:
     choice moved back in time) and has not paid. The case id."""
     seeded = sagwa("seed", "demo", "--customers", "8", "--orders", "20", "--json")
     assert seeded.exit_code == 0, seeded.output
-    [(listing_id,)] = query(data_dir, "SELECT listing_id FROM orders GROUP BY listing_id "
-                                      "ORDER BY count(*) DESC, listing_id LIMIT 1")
+    listing_id, _opened = busiest_listing(data_dir)
     incident_id = _planned(data_dir, listing_id)
     [(case_id,)] = query(data_dir, f"SELECT max(id) FROM cases WHERE incident_id = {incident_id}")
     _chooses(data_dir, case_id, "buy_at_correct_price_discount")

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from cli_desk import seller_types_the_wrong_price
+from cli_desk import busiest_listing, seller_types_the_wrong_price
 from typer.testing import CliRunner, Result
 
 from sagwa.cli.main import app
@@ -45,10 +45,8 @@ def incident_id(data_dir: Path) -> int:
     """A declared and scoped incident on the listing with the most orders."""
     seeded = sagwa("seed", "demo", "--customers", "5", "--orders", "12", "--json")
     assert seeded.exit_code == 0, seeded.output
-    [(listing_id,)] = query(data_dir, "SELECT listing_id FROM orders GROUP BY listing_id "
-                                      "ORDER BY count(*) DESC, listing_id LIMIT 1")
     # the window opens when the listing did (the orders go back weeks; before it is refused)
-    [(opened,)] = query(data_dir, f"SELECT created_at FROM listings WHERE id = {listing_id}")
+    listing_id, opened = busiest_listing(data_dir)
     seller_types_the_wrong_price(data_dir, listing_id)  # 19,900 KRW, live from now
     declared = sagwa("incident", "declare", "--listing", str(listing_id), "--wrong-price",
                      "19900", "--correct-price", "199000", "--window-start", opened.isoformat(),

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_desk import seller_types_the_wrong_price
+from cli_desk import busiest_listing, seller_types_the_wrong_price
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 from typer.testing import CliRunner, Result
@@ -21,7 +21,7 @@ from sagwa.config import get_settings
 from sagwa.services import notices
 from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
-from sagwa.testing.embedded import fresh_data_dir, query
+from sagwa.testing.embedded import fresh_data_dir
 
 pytestmark = pytest.mark.e2e
 BOOK = "소송의 기술"
@@ -44,9 +44,7 @@ def incident_id(data_dir: Path) -> int:
     """A declared incident on the listing with the most orders, its product renamed BOOK."""
     seeded = sagwa("seed", "demo", "--customers", "5", "--orders", "12", "--json")
     assert seeded.exit_code == 0, seeded.output
-    [(listing_id,)] = query(data_dir, "SELECT listing_id FROM orders GROUP BY listing_id "
-                                      "ORDER BY count(*) DESC, listing_id LIMIT 1")
-    [(opened,)] = query(data_dir, f"SELECT created_at FROM listings WHERE id = {listing_id}")
+    listing_id, opened = busiest_listing(data_dir)
     engine = create_engine(start_embedded(data_dir / "pg"))
     try:
         with engine.begin() as conn:
