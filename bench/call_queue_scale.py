@@ -23,14 +23,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from desk_scale import SEOUL, START, load
+from desk_scale import START, load, planned_incident
 from sqlalchemy import select, update
 
 from sagwa.adapters.db.tables import cases
 from sagwa.config import Settings
-from sagwa.domain.money import Money
 from sagwa.replay.scratch import fresh_database, replay_server
-from sagwa.services import desk
 from sagwa.services.desk_notify import LinkMaker, notify
 from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -60,17 +58,7 @@ def run(n: int, asked: int, picked: int) -> dict[str, Any]:
         def uow() -> SqlAlchemyUnitOfWork:
             return SqlAlchemyUnitOfWork(db.session_factory, lambda: now)
 
-        iid = int(desk.declare(uow(), listing_ids=[listing_id],
-                               wrong_price=Money(19_900, "KRW"),
-                               correct_price=Money(199_000, "KRW"), window_start=START,
-                               cause="90% event typed as the price", responsible="both",
-                               actor="op").incident.incident_id)
-        desk.scope(uow(), incident_id=iid, actor="op")
-        desk.plan(uow(), incident_id=iid,
-                  options=["keep", "cancel_with_compensation", "talk_to_person"],
-                  deadline=datetime(2008, 6, 17, 18, 0, tzinfo=SEOUL), default="keep",
-                  seller_share_pct=50, platform_share_pct=50, actor="op", policy=policy,
-                  cancel_compensation=Money(10_000, "KRW"))
+        iid = planned_incident(uow, listing_id, policy)
         notify(uow(), incident_id=iid, actor="op", policy=policy,
                links=LinkMaker("bench-secret-key-0123456789", "http://127.0.0.1:8000"))
         with db.engine.begin() as conn:

@@ -18,19 +18,17 @@ import json
 import statistics
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from desk_scale import SEOUL, START, load
+from desk_scale import START, load, planned_incident
 from sqlalchemy import select
 
 from sagwa.adapters.db import call_list_reads
 from sagwa.adapters.db.tables import cases
 from sagwa.config import Settings
-from sagwa.domain.money import Money
 from sagwa.replay.scratch import fresh_database, replay_server
-from sagwa.services import desk
 from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -50,15 +48,8 @@ def run(n: int) -> dict[str, object]:
         def uow() -> SqlAlchemyUnitOfWork:
             return SqlAlchemyUnitOfWork(db.session_factory, lambda: START + timedelta(hours=4))
 
-        iid = int(desk.declare(
-            uow(), listing_ids=[listing_id], wrong_price=Money(19_900, "KRW"),
-            correct_price=Money(199_000, "KRW"), window_start=START, cause="typo",
-            responsible="both", actor="op").incident.incident_id)
-        desk.scope(uow(), incident_id=iid, actor="op")
-        desk.plan(uow(), incident_id=iid, options=["keep", "cancel_with_compensation"],
-                  deadline=datetime(2008, 6, 17, 18, 0, tzinfo=SEOUL), default="keep",
-                  seller_share_pct=50, platform_share_pct=50, actor="op",
-                  policy=load_desk_policy(), cancel_compensation=Money(10_000, "KRW"))
+        planned_incident(uow, listing_id, load_desk_policy(),
+                         options=("keep", "cancel_with_compensation"))
         with db.engine.begin() as conn:
             ids = [int(i) for i in conn.execute(select(cases.c.id)).scalars()]
         times: dict[str, list[float]] = {name: [] for name in forms}

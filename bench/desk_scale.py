@@ -14,6 +14,7 @@ import argparse
 import json
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -27,7 +28,7 @@ from sagwa.domain.money import Money
 from sagwa.replay.scratch import fresh_database, replay_server
 from sagwa.services import catalog, desk, listings
 from sagwa.services.desk_notify import LinkMaker, notify
-from sagwa.services.desk_policy import load_desk_policy
+from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -62,6 +63,24 @@ def load(db, n: int, *, sms: bool = True) -> int:
                  "placed_at": START + timedelta(seconds=k % 14_400),
                  "updated_at": START} for k, cid in enumerate(ids)])
     return listing.id
+
+
+def planned_incident(uow: Callable[[], SqlAlchemyUnitOfWork], listing_id: int,
+                     policy: DeskPolicy, *,
+                     options: Sequence[str] = ("keep", "cancel_with_compensation",
+                                               "talk_to_person")) -> int:
+    """An incident over the listing ``load`` made, declared, scoped and planned (``options``;
+    the deadline 2008-06-17 18:00, default keep, 10,000 KRW for cancelling, costs halved): the
+    other benchmarks' starting point, untimed. Its id."""
+    iid = int(desk.declare(uow(), listing_ids=[listing_id], wrong_price=Money(19_900, "KRW"),
+                           correct_price=Money(199_000, "KRW"), window_start=START,
+                           cause="typo", responsible="both", actor="op").incident.incident_id)
+    desk.scope(uow(), incident_id=iid, actor="op")
+    desk.plan(uow(), incident_id=iid, options=list(options),
+              deadline=datetime(2008, 6, 17, 18, 0, tzinfo=SEOUL), default="keep",
+              seller_share_pct=50, platform_share_pct=50, actor="op", policy=policy,
+              cancel_compensation=Money(10_000, "KRW"))
+    return iid
 
 
 def run(n: int, *, sms: bool = True) -> dict[str, float]:

@@ -22,18 +22,16 @@ import gc
 import json
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-from desk_scale import SEOUL, START, load
+from desk_scale import START, load, planned_incident
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from sagwa.adapters.db.tables import cases, incidents, listings, sellers
 from sagwa.config import Settings
-from sagwa.domain.money import Money
 from sagwa.replay.scratch import fresh_database, replay_server
-from sagwa.services import desk
 from sagwa.services.accounts import create_user, issue_api_token
 from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.seller_incidents import seller_incident
@@ -62,16 +60,7 @@ def run(n: int) -> dict[str, object]:
         def uow() -> SqlAlchemyUnitOfWork:
             return SqlAlchemyUnitOfWork(db.session_factory, lambda: now[0])
 
-        incident_id = int(desk.declare(
-            uow(), listing_ids=[listing_id], wrong_price=Money(19_900, "KRW"),
-            correct_price=Money(199_000, "KRW"), window_start=START, cause="typo",
-            responsible="both", actor="op").incident.incident_id)
-        desk.scope(uow(), incident_id=incident_id, actor="op")
-        desk.plan(uow(), incident_id=incident_id,
-                  options=["keep", "cancel_with_compensation", "talk_to_person"],
-                  deadline=datetime(2008, 6, 17, 18, 0, tzinfo=SEOUL), default="keep",
-                  seller_share_pct=50, platform_share_pct=50, actor="op", policy=policy,
-                  cancel_compensation=Money(10_000, "KRW"))
+        incident_id = planned_incident(uow, listing_id, policy)
         with db.engine.begin() as conn:  # told, and answers, as statuses (the view reads them)
             conn.execute(update(incidents).where(incidents.c.id == incident_id).values(
                 status="notifying"))
