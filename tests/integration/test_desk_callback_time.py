@@ -16,8 +16,8 @@ from test_desk import POLICY, shop  # noqa: F401
 from test_desk_call_attempts import DEADLINE, _notified
 from test_desk_difference import OPTIONS, SEOUL, _answered
 
-from sagwa.adapters.db.call_list_sql import CALLBACK_KEPT
 from sagwa.adapters.db.tables import audit_log, cases, contact_attempts, customers
+from sagwa.domain.call_attempts import CALLBACK_KEPT
 from sagwa.domain.difference_follow_up import follow_up_due
 from sagwa.errors import InvalidInput
 from sagwa.services import desk_cases
@@ -327,3 +327,65 @@ def test_the_contact_centre_is_open_from_its_opening_minute_to_before_its_closin
     assert _asks(uow, first, thursday.replace(hour=9)).callback_in_hours is True
     assert _asks(uow, second, thursday.replace(hour=18)).callback_in_hours is False
     assert _asks(uow, third, thursday.replace(hour=17, minute=59)).callback_in_hours is True
+
+
+def test_a_call_back_asked_for_without_a_time_keeps_a_case_owed_no_call_on_the_list(shop) -> None:
+    """"Call me back later" with no time, before the deadline (nobody owed a call): the case
+    is on the call list until someone calls back (a walkthrough found it dropped off every
+    list), among the others (no time to wait for), holding nothing back; the call that reaches
+    them takes it off."""
+    uow, clock, iid, case_ids = _notified(shop)
+    first = case_ids[0]
+    _asks(uow, first, None)
+    assert _queue(uow, clock) == [first]
+    with uow() as u:
+        assert u.reads.calls_owed(iid) == 0
+        assert u.reads.calls_waiting_for_a_time([first], now=clock.now) == {}  # no time named
+    cards = queue_context(uow(), POLICY)["cards"]
+    assert [c.queued.case_id for c in cards] == [first]
+    assert cards[0].queued.callback_at is None and not cards[0].callback_waits
+    clock.now += timedelta(hours=3)
+    desk_cases.log_contact_attempt(uow(), case_id=first, channel="phone", outcome="reached",
+                                   agent="agent:park", policy=POLICY)
+    assert _queue(uow, clock) == []
+
+
+def test_a_call_back_without_a_time_goes_stale_a_week_after_the_request(shop) -> None:
+    uow, clock, _iid, case_ids = _notified(shop)
+    first = case_ids[0]
+    asked = clock.now
+    _asks(uow, first, None)
+    clock.now = asked + CALLBACK_KEPT - timedelta(minutes=1)
+    assert _queue(uow, clock) == [first]
+    clock.now = asked + CALLBACK_KEPT + timedelta(minutes=1)
+    assert _queue(uow, clock) == []
+
+
+def test_a_later_call_that_did_not_reach_them_ends_the_untimed_request(shop) -> None:
+    """Only the latest phone call speaks: a no-answer after the request is the call back tried
+    (an owed call would keep trying; a case owed none leaves the list), and so is a choice
+    the customer made since asking."""
+    uow, clock, _iid, case_ids = _notified(shop)
+    first, second = case_ids[0], case_ids[1]
+    _asks(uow, first, None)
+    _asks(uow, second, None)
+    assert _queue(uow, clock) == [first, second]
+    clock.now += timedelta(hours=2)
+    _asks(uow, first, None, outcome="no_answer")
+    desk_cases.record_choice(uow(), case_id=second, choice="keep", channel="web",
+                             evidence="pressed", taken_by="customer", policy=POLICY)
+    assert _queue(uow, clock) == []
+
+
+def test_the_untimed_call_back_requests_are_read_through_their_index(shop) -> None:
+    """The queue finds requests without a time through the partial index of migration 0018,
+    not by reading every contact attempt logged."""
+    from sqlalchemy import text
+
+    uow, _clock, _iid, _ids = _notified(shop)
+    with uow() as u:  # a few rows here: the planner would read them all unless told not to
+        u.conn.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(r[0] for r in u.conn.execute(text(
+            "EXPLAIN SELECT case_id FROM contact_attempts WHERE outcome = 'callback_requested' "
+            "AND callback_at IS NULL AND attempted_at > now() - interval '7 days'")))
+    assert "ix_contact_attempts_untimed_callback" in plan, plan

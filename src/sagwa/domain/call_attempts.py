@@ -68,6 +68,10 @@ from sagwa.errors import InvalidInput
 CALL_CHANNEL = "phone"
 REACHED = "reached"
 CALLBACK_REQUESTED = "callback_requested"
+#: How long a call-back nobody made stays on the call list after its time (or, with no time
+#: named, after the request): "call now" all that while; after it the request has gone stale
+#: and only the contact history keeps it (``call_list_sql.callback_pending``).
+CALLBACK_KEPT = timedelta(days=7)
 #: How an attempt to contact a customer ended, as agents record it.
 OUTCOMES = (REACHED, "no_answer", "busy", "wrong_number", "voicemail", CALLBACK_REQUESTED)
 

@@ -118,3 +118,29 @@ def test_a_second_different_choice_tells_the_agent_it_is_recorded_and_cannot_be_
         assert alert and recorded in alert.group(1)
         assert customer_words not in again.text
         assert f'href="/cs/cases/{case_id}"' in alert.group(1)  # where the case still is
+
+
+def test_no_choice_is_preselected_and_a_choice_form_without_one_records_nothing(
+        client: TestClient, world: World) -> None:
+    """One click must not record a choice the customer never made (a choice is final): the
+    form starts on no choice, and a form sent without one is refused beside the select, with
+    what the agent typed kept."""
+    log_in(client, "agent")
+    case_id = world.cases["이서연"]
+    page = client.get("/cs/queue").text
+    select = re.search(rf'<select id="choice-{case_id}" name="choice" required[^>]*>(.*?)</select>',
+                       _card(page, case_id), re.DOTALL)
+    assert select and select.group(1).startswith('<option value="">— 고객이 고른 방법 —</option>')
+    assert " selected" not in select.group(1)
+    for lang, sentence in (("ko", "고객이 고른 방법을 고르세요"),
+                           ("en", "Choose what the customer chose")):
+        answer = client.post(f"/cs/cases/{case_id}/choice?lang={lang}",
+                             data={"choice": "", "words": "잠깐 생각해 볼게요",
+                                   "csrf_token": csrf_of(page)})
+        assert answer.status_code == 422, answer.text[:300]
+        card = _card(unescape(answer.text), case_id)
+        assert sentence in card and "잠깐 생각해 볼게요" in card
+        assert re.search(rf'<select id="choice-{case_id}" name="choice" required aria-invalid="true"',
+                         card)
+    on_card = _card(client.get("/cs/queue").text, case_id)
+    assert f'action="/cs/cases/{case_id}/choice"' in on_card  # still takes a choice: none recorded

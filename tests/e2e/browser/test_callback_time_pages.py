@@ -215,3 +215,32 @@ def test_logging_a_time_from_the_queue_returns_to_the_top_where_the_flash_is(
         "callback_at": _ten_tomorrow_but_one().strftime("%Y-%m-%dT%H:%M"),
         "csrf_token": csrf_of(page)})
     assert answer.status_code == 303 and answer.headers["location"] == "/cs/queue"
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_call_back_asked_for_without_a_time_is_on_the_call_list_and_the_flash_says_so(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        lang: str) -> None:
+    """A walkthrough logged "asked us to call back" with no time on a case owed no call: the
+    flash said only the outcome and the case was on no list. Now it is on the call list, and
+    the agent is told it stays there until someone calls back."""
+    log_in(client, "agent")
+    case_id = world.cases["김민준"]
+    assert f'id="case-{case_id}"' not in client.get("/cs/queue").text  # owed no call yet
+    page = client.get(f"/cs/cases/{case_id}?lang={lang}").text
+    answer = client.post(f"/cs/cases/{case_id}/attempt?lang={lang}", data={
+        "outcome": "callback_requested", "note": "운전 중", "back": "case", "callback_at": "",
+        "csrf_token": csrf_of(page)})
+    assert answer.status_code == 303, answer.text[:500]
+    assert _stored(session_factory, case_id) == [("callback_requested", None)]
+    flash = _flash(unescape(client.get(answer.headers["location"] + f"?lang={lang}").text))
+    assert ("고객이 시간을 정하지 않았으므로 다시 전화할 때까지 통화 목록에 둡니다(최대 7일)." in flash
+            if lang == "ko" else
+            "The customer named no time, so the case stays on the call list until someone "
+            "calls back (up to 7 days)." in flash)
+    queue = unescape(client.get(f"/cs/queue?lang={lang}").text)
+    card = re.search(rf'<article class="card" id="case-{case_id}">(.*?)</article>', queue,
+                     re.DOTALL)
+    assert card and ("고객이 다시 전화해 달라고 요청함" if lang == "ko"
+                     else "customer asked us to call back") in card.group(1)
+    assert "data-callback-waits" not in card.group(1)  # no time to wait for: call when you can

@@ -76,6 +76,7 @@ def test_a_refused_form_on_a_call_list_card_brings_the_agent_to_its_error(
     login(page, "agent", PASSWORD)
     page.wait_for_url("**/cs/queue")
     card = page.locator(f"#case-{case_id}")
+    card.locator(f"#choice-{case_id}").select_option("keep")
     card.locator(f"#words-{case_id}").fill("   ")  # the field is filled, with no words
     card.locator("button.primary").click()
     page.wait_for_load_state()

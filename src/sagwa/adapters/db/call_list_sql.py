@@ -6,7 +6,6 @@ latest ended — the expressions the call list (``call_list_reads``) and the age
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -22,6 +21,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union_all,
 )
 
 from sagwa.adapters.db.case_repo import owes_a_difference
@@ -39,6 +39,7 @@ from sagwa.adapters.db.tables import (
 from sagwa.domain.call_attempts import (
     CALL_CHANNEL,
     CALL_RESUMED,
+    CALLBACK_KEPT,
     CALLBACK_REQUESTED,
     CHOICE_REPEATED,
     REACHED,
@@ -178,14 +179,10 @@ def last_outcome(calls: ColumnElement[bool]) -> ScalarSelect[str]:
             .order_by(contact_attempts.c.id.desc()).limit(1).scalar_subquery())
 
 
-#: How long after its time a call-back nobody made stays on the call list ("call now" all that
-#: while); after it the request has gone stale and only the contact history keeps it.
-CALLBACK_KEPT = timedelta(days=7)
-
-
 def callback_pending(now: ColumnElement[Any], *, follow_ups: bool) -> ColumnElement[bool]:
-    """The customer's latest phone call asked to be called back at a time
-    (:func:`last_callback_at`) and the call list is what brings them back then: such a case is
+    """The customer's latest phone call asked to be called back (``callback_requested``), at a
+    time they named (:func:`last_callback_at`) or at none ("call me back later": as soon as the
+    queue reaches it), and the call list is what brings them back: such a case is
     on the call queue whether or not a call is owed — before the deadline, after the customer
     chose, after the incident closed — and holds nothing back (``calls_owed`` counts
     :func:`owed_a_call` only). Not when:
@@ -196,16 +193,23 @@ def callback_pending(now: ColumnElement[Any], *, follow_ups: bool) -> ColumnElem
     * the customer has no phone number (nobody can call; the desk refuses such a time now);
     * since asking, the customer chose, or paid the difference: they have what they rang
       about (the latest call's time against ``choice_at`` and ``difference_paid_at``);
-    * the time is more than :data:`CALLBACK_KEPT` behind ``now``: stale.
+    * the time (or, with none named, the request) is more than :data:`CALLBACK_KEPT` behind
+      ``now``: stale.
 
     Over ``cases`` joined to ``customers`` and ``incident_plans``."""
     callback = last_callback_at(phone_calls())
     asked_at = (select(contact_attempts.c.attempted_at).where(phone_calls())
                 .order_by(contact_attempts.c.id.desc()).limit(1).scalar_subquery())
-    with_time = (select(contact_attempts.c.case_id)
-                 .where(contact_attempts.c.callback_at > now - CALLBACK_KEPT))
-    pending = and_(cases.c.id.in_(with_time),  # the index of the few call-backs with a time
-                   callback.is_not(None), callback > now - CALLBACK_KEPT,
+    stale = now - CALLBACK_KEPT
+    # the two partial indexes of the few call-back requests: with a time, and without one
+    recent = union_all(
+        select(contact_attempts.c.case_id).where(contact_attempts.c.callback_at > stale),
+        select(contact_attempts.c.case_id)
+        .where(contact_attempts.c.outcome == CALLBACK_REQUESTED,
+               contact_attempts.c.callback_at.is_(None), contact_attempts.c.attempted_at > stale))
+    pending = and_(cases.c.id.in_(recent),
+                   last_outcome(phone_calls()) == CALLBACK_REQUESTED,
+                   func.coalesce(callback, asked_at) > stale,
                    customers.c.phone.is_not(None),
                    or_(cases.c.choice_at.is_(None), cases.c.choice_at <= asked_at),
                    or_(cases.c.difference_paid_at.is_(None),

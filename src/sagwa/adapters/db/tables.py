@@ -330,6 +330,10 @@ contact_attempts = Table(
 # the few call-backs with a time, for the call queue (``call_list_sql.callback_pending``)
 Index("ix_contact_attempts_callback_at", contact_attempts.c.callback_at, contact_attempts.c.case_id,
       postgresql_where=text("callback_at IS NOT NULL"))
+# and those without one ("call me back later"; 0018)
+Index("ix_contact_attempts_untimed_callback", contact_attempts.c.attempted_at,
+      contact_attempts.c.case_id,
+      postgresql_where=text("outcome = 'callback_requested' AND callback_at IS NULL"))
 
 notices = Table(
     "notices", metadata, _id(),

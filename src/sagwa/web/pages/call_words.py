@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sagwa.domain.call_attempts import CALLBACK_KEPT, CALLBACK_REQUESTED
 from sagwa.services.desk_cases import AttemptLogged
 from sagwa.services.desk_messages import format_when
 from sagwa.services.desk_policy import DeskPolicy
@@ -70,6 +71,12 @@ def attempt_flash(case_id: int, outcome: str, logged: AttemptLogged,
     if logged.callback_at is not None:
         cb_ko, cb_en = callback_words(logged, follows_up=follows_up)
         ko, en = f"{ko} {cb_ko}", f"{en} {cb_en}"
+    elif outcome == CALLBACK_REQUESTED and not follows_up:
+        days = CALLBACK_KEPT.days
+        ko += (" 고객이 시간을 정하지 않았으므로 다시 전화할 때까지 통화 목록에 둡니다"
+               f"(최대 {days}일).")
+        en += (" The customer named no time, so the case stays on the call list until someone "
+               f"calls back (up to {days} days).")
     return ko, en
 
 

@@ -316,6 +316,11 @@ def phone_choice(case_id: int, request: Request, account: Agent, uow: Uow,
                  back: Annotated[str, Form(max_length=10)] = "queue") -> Response:
     """A choice given on the phone, recorded with the customer's own words."""
     try:
+        if not choice:  # the form starts on no choice: nobody records one by a single click
+            raise FormProblem("고객이 고른 방법을 고르세요. 고객이 아직 고르지 않았으면 통화 결과만 "
+                              "기록하세요.",
+                              "Choose what the customer chose. If they have not chosen yet, "
+                              "log the call outcome only.", field="choice")
         if not words.strip():
             raise FormProblem("고객이 한 말을 그대로 적어 주세요.",
                               "Write down what the customer said, in their words.",
