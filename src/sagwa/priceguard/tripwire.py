@@ -312,11 +312,14 @@ def assess_order_velocity(
                                               rules=rules)
     if expected > usual:
         pct = f"{normal.promotion_pct:g}%"
-        exp_en, exp_ko = expected_count(expected)
-        times = f"{rules.promotion_lift:g}"
+        exp_en, exp_ko = allowed_count(expected, usual=usual)
+        times, lifted = f"{rules.promotion_lift:g}", expected / hours
+        # the lifted rate is said too: "less than 0.1" at the usual rate and "10 times that"
+        # read as the same number for a quiet listing (a review's finding)
         compared_en += (f"; during the declared {pct} promotion {times} times that is allowed, "
-                        f"{exp_en}")
-        compared_ko += f"; 선언된 {pct} 할인 기간이라 그 {times}배인 {exp_ko}까지 허용"
+                        f"{lifted:.2f}/h: {exp_en}")
+        compared_ko += (f"; 선언된 {pct} 할인 기간이라 그 {times}배인 시간당 {lifted:.2f}건, "
+                        f"{exp_ko}까지 허용")
     odds_en, odds_ko = odds(p)
     span_en, span_ko = _span(hours)
     en = f"{observed} orders in {span_en} since {since_en}; {compared_en} (chance {odds_en})"
@@ -451,6 +454,20 @@ def expected_count(expected: float) -> tuple[str, str]:
     if expected < 0.05:
         return "less than 0.1", "0.1건 미만"
     return f"about {expected:.1f}", f"약 {expected:.1f}건"
+
+
+def allowed_count(expected: float, *, usual: float) -> tuple[str, str]:
+    """The orders a declared promotion allows (English, Korean), as :func:`expected_count` says
+    them unless that would say the same as for the ``usual`` count (a quiet listing's "less than
+    0.1" twice, as if the promotion allowed nothing more): then with the fewest decimals, up to
+    four, that tell the two apart ("about 0.001")."""
+    said = expected_count(expected)
+    if said != expected_count(usual):
+        return said
+    for digits in (2, 3, 4):
+        if f"{expected:.{digits}f}" != f"{usual:.{digits}f}":
+            return f"about {expected:.{digits}f}", f"약 {expected:.{digits}f}건"
+    return "less than 0.0001", "0.0001건 미만"
 
 
 def odds(p: float) -> tuple[str, str]:

@@ -556,10 +556,12 @@ def listing_of_change(uow: SqlAlchemyUnitOfWork, change_id: int) -> int:
 def reject_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer: str,
                         reason: str) -> PriceChangeRecord:
     """Refuse a held change; the live price never moved. A reason the seller can read is
-    required (``reason_required``; one that says too little: ``reason_too_short``)."""
-    reason = require_reason(reason, missing="a rejection needs a reason the seller can read")
+    required (``reason_required``; one that says too little: ``reason_too_short``) — checked
+    after the change's state, as approving does: a change decided already is 409
+    ``change_not_held`` whatever reason was sent."""
     with uow:
         change = _held(uow, change_id)
+        reason = require_reason(reason, missing="a rejection needs a reason the seller can read")
         decided = uow.market.decide_price_change(change_id, status=PriceChangeStatus.REJECTED,
                                                  by=reviewer, reason=reason, now=uow.now())
         uow.audit.append(AuditEvent(reviewer, "price_change.rejected", "listing",

@@ -139,12 +139,15 @@ AgentCaller = Annotated[Account, Depends(api_caller(Role.AGENT))]
 SellerCaller = Annotated[Account, Depends(api_caller(Role.SELLER))]
 
 
-def act_for_seller(caller: Account, seller_id: int) -> None:
-    """A seller account acts only for its own seller; staff roles that got here may act."""
+def act_for_seller(caller: Account, seller_id: int, *, asked: str = "listing") -> None:
+    """A seller account acts only for its own seller; staff roles that got here may act. The
+    refusal (reason ``not_own_listing`` whatever was asked, a stable sub-code) says what was
+    asked: another seller's ``listing`` or, for ``incidents``, another seller's incidents."""
     if caller.role is Role.SELLER and caller.seller_id != seller_id:
-        raise Forbidden(
-            "a seller account can act only on its own listings", reason="not_own_listing"
-        )
+        message = ("a seller account can act only on its own listings" if asked == "listing" else
+                   f"a seller account can read only its own {asked}: this token is seller "
+                   f"{caller.seller_id}'s, and the path names seller {seller_id}")
+        raise Forbidden(message, reason="not_own_listing")
 
 
 def recorded_name(caller: Account, claimed: str | None, field: str) -> str:

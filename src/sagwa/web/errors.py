@@ -3,6 +3,14 @@
 The JSON API (and every path that is not a page) answers JSON ``{"code", "message",
 "details"}``; the pages answer an HTML page (or, for htmx, a fragment) with the same message,
 and a staff page without a session redirects to ``/login``.
+
+Every JSON refusal carries ``details["reason"]``, the refusals made here at the edge too: a
+request the schema refuses is ``invalid_request`` with ``request_invalid`` (``details.errors``
+names the fields), ``body_missing`` (no body where one is needed) or ``body_not_json`` (a body
+sent without ``Content-Type: application/json``); a body that is not JSON at all is 400
+``malformed_json`` with ``json_malformed``; a path no route answers is 404 ``not_found`` with
+``route_unknown`` (an unknown id on a known route is ``unknown_id``, from the use case); a
+method the route does not take is 405 ``method_not_allowed`` with ``method_not_allowed``.
 """
 
 from __future__ import annotations
@@ -22,6 +30,8 @@ _log = logging.getLogger(__name__)
 
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 401: "unauthorised",
                403: "forbidden", 413: "too_large", 415: "unsupported_media_type"}
+#: ``details["reason"]`` of the HTTP errors Starlette raises (routing: no route, wrong method).
+_HTTP_REASONS = {404: "route_unknown", 405: "method_not_allowed"}
 
 
 def _problem(err: dict[str, Any]) -> str:
@@ -58,16 +68,50 @@ def page_error(request: Request, status: int, message: str) -> Response:
         from sagwa.web.pages.customer_errors import customer_error
 
         return customer_error(request, status)
-    if status == 401 and not request.headers.get("hx-request"):
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    if status == 401:  # back to the page after signing in (a post: the page it came from)
+        from sagwa.web.pages.session import sign_in_again
+
+        target = sign_in_again(request)
+        if request.headers.get("hx-request"):
+            return HTMLResponse("", status_code=200, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
     if request.headers.get("hx-request"):
-        if status == 401:
-            return HTMLResponse("", status_code=200, headers={"HX-Redirect": "/login"})
         return render(request, "errors/_fragment.html", {"message": message}, status_code=status)
     ko, en = _HEADINGS.get(status, _HEADINGS[500] if status >= 500 else _HEADINGS[422])
     heading = en if lang_of(request) == "en" else ko
     return render(request, "errors/error.html", {"status": status, "heading": heading,
                                                  "message": message}, status_code=status)
+
+
+def _invalid_request(request: Request, exc: RequestValidationError) -> tuple[str, str]:
+    """The reason and the message of a request the schema refused: a body sent as something
+    other than JSON (FastAPI leaves it as bytes: it reads JSON only under a JSON content type,
+    and the "valid dictionary" complaint would not say why), no body at all, or else what the
+    fields got wrong."""
+    errors = exc.errors()
+    on_body = [e for e in errors if tuple(e.get("loc", ()))[:1] == ("body",)]
+    if on_body and isinstance(exc.body, bytes | bytearray) and exc.body:
+        sent = request.headers.get("content-type")
+        return "body_not_json", (
+            "the request body must be JSON sent with 'Content-Type: application/json'; it was "
+            f"sent {f'as {sent!r}' if sent else 'without a Content-Type'}")
+    if any(tuple(e.get("loc", ())) == ("body",) and e.get("type") == "missing" for e in errors):
+        return "body_missing", ("this call takes a JSON body (with 'Content-Type: "
+                                "application/json'); none was sent")
+    return "request_invalid", "; ".join(_describe(e) for e in errors[:5])
+
+
+def _http_message(request: Request, exc: StarletteHTTPException, message: str) -> str:
+    """Routing's bare "Not Found" / "Method Not Allowed" as a sentence that says what was
+    asked; any other detail as it was raised."""
+    path = request.url.path
+    if exc.status_code == 404 and message == "Not Found":
+        listed = " (the API's routes are listed at /docs)" if path.startswith("/api") else ""
+        return f"no route answers {path}{listed}"
+    allow = (getattr(exc, "headers", None) or {}).get("Allow")
+    if exc.status_code == 405 and message == "Method Not Allowed" and allow:
+        return f"{path} does not take {request.method}; it takes {allow}"
+    return message
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -84,14 +128,19 @@ def install_error_handlers(app: FastAPI) -> None:
         errors = exc.errors()
         if is_page(request):
             return page_error(request, 422, "; ".join(_describe(e) for e in errors[:5]))
-        if any(e.get("type") == "json_invalid" for e in errors):
+        broken = next((e for e in errors if e.get("type") == "json_invalid"), None)
+        if broken is not None:
+            parser = (broken.get("ctx") or {}).get("error")
             return JSONResponse({"code": "malformed_json",
-                                 "message": "the request body is not valid JSON"}, status_code=400)
+                                 "message": "the request body is not valid JSON",
+                                 "details": {"reason": "json_malformed",
+                                             **({"problem": str(parser)} if parser else {})}},
+                                status_code=400)
         details = [{"field": ".".join(str(p) for p in e.get("loc", ())), "problem": _problem(e)}
                    for e in errors]
-        message = "; ".join(_describe(e) for e in errors[:5])
+        reason, message = _invalid_request(request, exc)
         return JSONResponse({"code": "invalid_request", "message": message,
-                             "details": {"errors": details}}, status_code=422)
+                             "details": {"errors": details, "reason": reason}}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -99,8 +148,12 @@ def install_error_handlers(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
         if is_page(request):
             return page_error(request, exc.status_code, message)
-        return JSONResponse({"code": code, "message": message}, status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        body: dict[str, Any] = {"code": code, "message": _http_message(request, exc, message),
+                                "details": {"reason": _HTTP_REASONS.get(exc.status_code, code)}}
+        if exc.status_code == 405 and headers and headers.get("Allow"):
+            body["details"]["allowed"] = [m.strip() for m in headers["Allow"].split(",")]
+        return JSONResponse(body, status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

@@ -391,11 +391,19 @@ class MarketRepository:
     def newest_held_changes(self, listing_ids: Collection[int]) -> dict[int, PriceChangeRecord]:
         """Each of ``listing_ids``' newest held price change (newest as :meth:`price_changes_for`
         orders them), by listing; one query for all."""
+        return self.newest_changes(listing_ids, status=PriceChangeStatus.HELD)
+
+    def newest_changes(self, listing_ids: Collection[int], *,
+                       status: PriceChangeStatus | None = None) -> dict[int, PriceChangeRecord]:
+        """Each of ``listing_ids``' newest price change (newest as :meth:`price_changes_for`
+        orders them; with ``status``, the newest in that status), by listing; one query."""
         if not listing_ids:
             return {}
         c = price_changes.c
-        q = (select(price_changes).where(c.listing_id.in_(list(listing_ids)), c.status == "held")
-             .order_by(c.listing_id, c.proposed_at.desc(), c.id.desc())
+        q = select(price_changes).where(c.listing_id.in_(list(listing_ids)))
+        if status is not None:
+            q = q.where(c.status == status.value)
+        q = (q.order_by(c.listing_id, c.proposed_at.desc(), c.id.desc())
              .ext(distinct_on(c.listing_id)))
         return {r.listing_id: _change(r) for r in self.conn.execute(q)}
 

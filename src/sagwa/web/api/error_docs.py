@@ -21,13 +21,15 @@ class ErrorPublic(BaseModel):
 
 
 _SAID = {
-    400: "Malformed JSON (`malformed_json`).",
+    400: "Malformed JSON (`malformed_json`, reason `json_malformed`).",
     401: "No API token, or an unknown, expired or revoked one (`unauthenticated`).",
     403: "The token's role or account may not do this (`forbidden`, `details.reason`).",
-    404: "No such resource (`not_found`).",
+    404: "No such resource (`not_found`: reason `unknown_id`; no such route: "
+         "`route_unknown`).",
     409: "Refused as things stand: a state, a conflict, an idempotency key reused "
          "(`conflict`, `illegal_transition`, `already_reversed`, … with `details.reason`).",
-    422: "Invalid input: the schema (`invalid_request`, `details.errors`) or a rule "
+    422: "Invalid input: the schema (`invalid_request`, `details.errors`; reason "
+         "`request_invalid`, `body_missing` or `body_not_json`) or a rule "
          "(`invalid_input`, `details.field` and `details.reason`).",
 }
 #: Passed to ``include_router`` for every API router.

@@ -23,7 +23,7 @@ def incidents_of_seller(seller_id: int, uow: Uow,
                         caller: Account = SellerOrStaff) -> dict[str, Any]:
     """``{"incidents": [{"incident_id", "listings"}]}``: the incidents naming the seller's
     listings, newest first."""
-    act_for_seller(caller, seller_id)
+    act_for_seller(caller, seller_id, asked="incidents")
     with uow() as u:
         named = seller_incident_ids(u, seller_id)
     return {"incidents": [{"incident_id": i, "listings": listings}
@@ -43,7 +43,7 @@ def incident_of_seller(seller_id: int, incident_id: int, request: Request, uow: 
     ``hold_unreachable``, ``do_not_send`` or ``sent``, oldest first: ``limit`` of them from ``offset`` (``total_orders`` says how
     many there are; ``instruction`` keeps only those). ``counts`` covers every order. No
     customer's name or contact."""
-    act_for_seller(caller, seller_id)
+    act_for_seller(caller, seller_id, asked="incidents")
     view = seller_incident(uow(), seller_id=seller_id, incident_id=incident_id,
                            policy=request.app.state.desk_policy)
     body = view.as_dict()

@@ -1,16 +1,19 @@
 """The seller's list of listings: each listing with what needs the seller's attention — a pause
 they did not make (the order tripwire, a pricing incident), a reviewer's send-back, a first price
-or a price change waiting for review, a held change no reviewer may approve any more — read in
-three queries however many listings there are; the page marks each and counts them."""
+or a price change waiting for review, a held change no reviewer may approve any more, a price
+change a reviewer rejected lately (with the reviewer's reason) — and, for their information, a
+held change a reviewer approved lately; read in four queries however many listings there are;
+the page marks each and counts those that need the seller."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.adapters.db.read_repo import ListingLine
 from sagwa.domain.listings import Listing, ListingStatus
+from sagwa.domain.pricing import PriceChangeStatus
 from sagwa.services import listings as listing_service
 from sagwa.services import price_review
 from sagwa.services.accounts import Account
@@ -19,8 +22,9 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 
 def listings_context(uow: SqlAlchemyUnitOfWork, account: Account) -> dict[str, Any]:
-    """The seller's listings, each with what needs their attention (:func:`attention_of`), read
-    in three queries however many listings there are."""
+    """The seller's listings, each with what needs their attention (:func:`attention_of`) and
+    the reviewer's latest decision on its price (:func:`recent_decision`, by listing id), read
+    in four queries however many listings there are."""
     seller_id = account.seller_id
     assert seller_id is not None
     with uow:
@@ -28,11 +32,34 @@ def listings_context(uow: SqlAlchemyUnitOfWork, account: Account) -> dict[str, A
         lines = uow.reads.seller_listings(seller_id, latest=_LATEST_ACTIONS)
         newest = uow.market.newest_held_changes([line.id for line in lines if line.held])
         moved = uow.market.prices_moved_after(list(newest.values()))
+        latest = uow.market.newest_changes([line.id for line in lines])
         now = uow.now()
+    # an ended listing takes no new price: what a reviewer decided on it asks nothing more
+    decisions = {line.id: decided for line in lines if line.status != ListingStatus.ENDED.value
+                 and (decided := recent_decision(latest.get(line.id), now)) is not None}
     attention = {line.id: marks for line in lines
                  if (marks := attention_of(line, newest.get(line.id), seller_id, now,
-                                           price_moved_since=line.id in moved))}
-    return {"seller": seller, "listings": lines, "attention": attention}
+                                           price_moved_since=line.id in moved,
+                                           decided=decisions.get(line.id)))}
+    return {"seller": seller, "listings": lines, "attention": attention, "decisions": decisions,
+            "decision_days": DECISION_SHOWN_FOR.days}
+
+
+#: How long the list tells a seller what a reviewer decided on a listing's latest price change
+#: — unless they proposed another since (the decision is then no longer the latest), or
+#: withdrew: a rejected change waits for them (the listing's history keeps every decision).
+DECISION_SHOWN_FOR = timedelta(days=7)
+_DECIDED = (PriceChangeStatus.REJECTED, PriceChangeStatus.APPROVED)
+
+
+def recent_decision(newest: PriceChangeRecord | None, now: datetime) -> PriceChangeRecord | None:
+    """The listing's ``newest`` price change if a reviewer rejected or approved it (approving
+    follows a hold: a change the guard let through is ``applied``) no longer than
+    :data:`DECISION_SHOWN_FOR` before ``now``; else None. Only the newest change counts: a
+    proposal after a rejection is the seller's answer to it."""
+    if newest is None or newest.status not in _DECIDED or newest.decided_at is None:
+        return None
+    return newest if now - newest.decided_at <= DECISION_SHOWN_FOR else None
 
 
 #: The audit actions whose latest the listings page reads, by listing status: why a paused
@@ -45,17 +72,22 @@ _PAUSED_FOR = {"listing.paused_by_tripwire": "paused_by_tripwire",
 
 
 def attention_of(line: ListingLine, newest_held: PriceChangeRecord | None, seller_id: int,
-                 now: datetime, *, price_moved_since: bool = False) -> tuple[str, ...]:
+                 now: datetime, *, price_moved_since: bool = False,
+                 decided: PriceChangeRecord | None = None) -> tuple[str, ...]:
     """What about this listing needs the seller's attention, most pressing first, as codes the
     page labels (``labels.ATTENTION``): paused by the tripwire or for an incident, sent back by
-    a reviewer, its first price held for review, a held change no reviewer may approve any
-    more (as its page says: ``price_review.stale_code``), a held change waiting for review."""
+    a reviewer, its latest price change rejected by a reviewer lately (``decided``:
+    :func:`recent_decision`; an approval needs nothing of them), its first price held for
+    review, a held change no reviewer may approve any more (as its page says:
+    ``price_review.stale_code``), a held change waiting for review."""
     marks: list[str] = []
     paused_for = _PAUSED_FOR.get(line.latest_action or "")
     if line.status == ListingStatus.PAUSED.value and paused_for is not None:
         marks.append(paused_for)
     if line.status == ListingStatus.DRAFT.value and line.latest_action == SEND_BACK_ACTION:
         marks.append("sent_back")
+    if decided is not None and decided.status is PriceChangeStatus.REJECTED:
+        marks.append("rejected_change")
     if line.status == ListingStatus.HELD.value:
         marks.append("held_listing")
     if newest_held is not None:

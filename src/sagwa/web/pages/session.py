@@ -4,7 +4,10 @@ The session cookie (Starlette's ``SessionMiddleware``: JSON signed with the secr
 a session id and a per-session CSRF token; the session itself is a row in ``web_sessions``, so
 logging out ends it for every copy of the cookie. Every state-changing request to a page
 must bring that token back, in the ``csrf_token`` form field or the ``X-CSRF-Token`` header
-(htmx sends the header; see ``base.html``).
+(htmx sends the header; see ``base.html``). A form posted to a page behind a sign-in without a
+live session (signed out in another tab, the session ended) is told to sign in again, and the
+sign-in comes back to the page (:func:`sign_in_again`): it could change nothing anyway, so
+this says nothing a forgery could use.
 """
 
 from __future__ import annotations
@@ -14,14 +17,18 @@ import secrets
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated
+from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, Request
 
 from sagwa.errors import Forbidden, SagwaError
 from sagwa.services.accounts import Account, Role, end_session, session_account, start_session
+from sagwa.web.pages.i18n import lang_of
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 STAFF = (Role.ADMIN, Role.REVIEWER, Role.AGENT)
+#: The pages behind a sign-in (staff and sellers); a customer's pages open by their signed link.
+SIGNED_IN_PAGES = ("/seller", "/ops/", "/cs/")
 
 
 class LoginRequired(SagwaError):
@@ -50,8 +57,48 @@ async def csrf_protect(request: Request) -> None:
         value = (await request.form()).get("csrf_token")
         sent = value if isinstance(value, str) else None
     if not expected or not sent or not hmac.compare_digest(str(expected), sent):
+        if _signed_out(request):
+            raise LoginRequired("you are signed out; sign in again")
         raise Forbidden("this form has expired or did not come from our site; "
                         "reload the page and try again", reason="form_expired")
+
+
+def _signed_out(request: Request) -> bool:
+    """Whether this post to a page behind a sign-in comes without a live session: signing out
+    (in any tab) clears the cookie, so its form's token can no longer match — the sign-in, not
+    the form, is what is missing. With a live session a token that does not match is refused
+    as before (a forgery, or a form from an earlier session)."""
+    return request.url.path.startswith(SIGNED_IN_PAGES) and current_account(request) is None
+
+
+def sign_in_again(request: Request) -> str:
+    """Where a page request without a live session is sent: ``/login``, which comes back to the
+    page itself (a GET), or to the page a form or htmx call was sent from (its ``Referer`` or
+    ``HX-Current-URL``, on this site only: a post's own address answers only posts). What a form
+    sent then was not saved, and the login page says so."""
+    htmx = bool(request.headers.get("hx-request"))
+    if request.method in SAFE_METHODS and not htmx:
+        back: str | None = request.url.path
+    else:
+        back = _page_on_this_site(request, request.headers.get(
+            "hx-current-url" if htmx else "referer"))
+    if request.method not in SAFE_METHODS:
+        said = (("로그아웃된 상태라 보낸 내용은 저장되지 않았습니다. 다시 로그인하면 보던 페이지로 돌아갑니다. "
+                 "입력한 내용은 다시 넣어 주세요.") if lang_of(request) == "ko" else
+                ("You are signed out, so what you sent was not saved. Sign in again to go back "
+                 "to the page you were on, and enter it again."))
+        flash(request, said, "warn")
+    return "/login" + (f"?next={quote(back, safe='/')}" if back else "")
+
+
+def _page_on_this_site(request: Request, url: str | None) -> str | None:
+    """The path (and query) of ``url`` when it is a page of this site, else None."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.netloc != request.url.netloc or not parts.path.startswith("/"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 SESSION_LIFETIME = timedelta(hours=12)
