@@ -162,6 +162,10 @@ def test_the_difference_is_recorded_as_paid_once_and_counted(
     blank = sagwa("incident", "difference-paid", str(last), "--note", " ", "--format", "json")
     assert blank.exit_code == 2, blank.output
     assert json.loads(blank.stdout)["details"]["reason"] == "payment_note_required"
+    said_nothing = sagwa("incident", "difference-paid", str(last), "--note", "ok", "--format",
+                         "json")
+    assert said_nothing.exit_code == 2, said_nothing.output
+    assert json.loads(said_nothing.stdout)["details"]["reason"] == "payment_note_too_short"
     paid = sagwa("incident", "difference-paid", str(last), "--note", "receipt 0613-42",
                  "--format", "json")
     assert paid.exit_code == 0, paid.output

@@ -253,3 +253,23 @@ def test_the_agent_is_told_a_call_came_before_the_customers_time(shop) -> None:
     assert "before the time the customer picked (Thursday, June 19 at 10 am Korea time)" in en
     clock.now = THURSDAY_TEN
     assert _asks(uow, first, None, outcome="no_answer").before_call_time is None  # at the time
+
+
+@pytest.mark.parametrize("hours", [4, 10])  # Friday at two, or at eight: the centre is closed
+def test_saving_the_time_named_on_a_call_again_changes_nothing(shop, hours: int) -> None:
+    """Found by QA: the page's select now starts on the time the customer told the agent, so
+    saving it unchanged sends that time — which must keep it as it is (named on the call, not
+    turned into one picked on the page), record nothing, and not be refused for an hour a page
+    may not pick (the customer and the agent agreed on it)."""
+    uow, clock, _iid, (first, second, third) = _three_owed_a_call(shop)
+    named = MORNING + timedelta(days=2, hours=hours)
+    _asks(uow, first, named)
+    kept = _pick(uow, first, named.astimezone(SEOUL))  # as the select's value says it
+    assert not kept.changed and kept.call_at == named
+    assert _stored(uow, first) is None  # still the agent's call-back, not a picked time
+    assert _picks_logged(uow, first) == []
+    with uow() as u:
+        assert u.reads.call_time_of(first) == named
+        [queued] = [q for q in u.reads.call_queue(now=clock.now) if q.case_id == first]
+    assert queued.callback_at == named and not queued.time_picked
+    assert _queue(uow, clock) == [second, third, first]

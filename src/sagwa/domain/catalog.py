@@ -8,10 +8,23 @@ from enum import Enum
 
 from sagwa.domain.identifiers import normalise_gtin, normalise_isbn
 from sagwa.domain.money import Money, check_price
-from sagwa.errors import InvalidInput
+from sagwa.errors import Conflict, InvalidInput
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE = re.compile(r"^\+?[0-9][0-9\- ]{6,18}[0-9]$")
+#: How a phone number may be written: digits in groups parted by one space, hyphen or dot, an
+#: optional leading ``+`` with the country code, and an area code in parentheses
+#: (``010-1234-5678``, ``(02) 123-4567``, ``+82 10 1234 5678``, ``+1 (415) 555-0100``).
+_PHONE_SHAPE = re.compile(r"\+?(?:\d{1,4} ?)?(?:\(\d{1,4}\) ?)?\d+(?:[ .\-]\d+)*")
+#: The longest number written out that is read at all (15 digits, their separators and more).
+_PHONE_MAX_CHARS = 30
+#: A Korean number dialled at home: a 0 and an area or mobile code (not 00, the international
+#: prefix), 9 digits (02-123-4567) to 11 (010-1234-5678).
+_DOMESTIC = re.compile(r"0[1-9]\d{7,9}")
+#: A nationwide business number (대표번호), eight digits: 1588-1234, 1544-0000.
+_NATIONWIDE = re.compile(r"1[5-9]\d{6}")
+#: An international number after its ``+`` (E.164): a country code not starting with 0, and 8
+#: to 15 digits in all.
+_INTERNATIONAL = re.compile(r"[1-9]\d{7,14}")
 _CODE = re.compile(r"^[a-z0-9][a-z0-9\-]{1,39}$")
 LOCALES = ("ko", "en")
 
@@ -43,12 +56,25 @@ def domestic_digits(phone: str) -> str:
 
 
 def check_phone(value: str | None) -> str | None:
+    """``value`` stripped, or None when blank; InvalidInput (``phone_not_a_number``) unless it
+    is a number someone could call: a Korean one from its 0 (9 to 11 digits) or a nationwide
+    business number (8 digits, 1588-…), or one from ``+`` and its country code (8 to 15 digits),
+    written as :data:`_PHONE_SHAPE` allows, and not one digit over and over (``000-0000-0000``)."""
     if value is None or not value.strip():
         return None
-    if not _PHONE.match(value.strip()):
-        raise InvalidInput(f"{value!r} is not a phone number", field="phone",
-                           reason="phone_not_a_number")
-    return value.strip()
+    text = value.strip()
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("+"):
+        callable_ = _INTERNATIONAL.fullmatch(digits)
+    else:
+        callable_ = _DOMESTIC.fullmatch(digits) or _NATIONWIDE.fullmatch(digits)
+    if (len(text) > _PHONE_MAX_CHARS or not _PHONE_SHAPE.fullmatch(text) or not callable_
+            or len(set(digits.lstrip("0"))) <= 1):
+        raise InvalidInput(f"{value!r} is not a phone number anyone could call: a Korean number "
+                           "from its 0 (9 to 11 digits, like 010-1234-5678 or 02-123-4567) or "
+                           "one from + and its country code (8 to 15 digits, like "
+                           "+1 415 555 0100)", field="phone", reason="phone_not_a_number")
+    return text
 
 
 @dataclass(frozen=True)
@@ -175,6 +201,38 @@ def _how(before: str | None, after: str | None) -> str | None:
     if before == after:
         return None
     return ADDED if before is None else REMOVED if after is None else CHANGED
+
+
+def _same_detail(name: str, one: str | None, other: str | None) -> bool:
+    """Two values of a contact detail name the same address or number (a number written
+    another way is the same one; an address's case does not matter)."""
+    if not one or not other:
+        return not one and not other
+    if name == "phone":
+        return domestic_digits(one) == domestic_digits(other)
+    return one.strip().lower() == other.strip().lower()
+
+
+def check_unchanged_since(customer: Customer, *, shown: dict[str, str | None],
+                          typed: dict[str, str | None | Keep]) -> None:
+    """Refuse (Conflict ``contact_changed_meanwhile``) a correction made on a form that showed
+    ``shown`` (``{"phone": "010-…"}``; None: none) when someone changed one of those details
+    since and this one ``typed`` another value over it (KEEP: left as shown) — saving it would
+    silently undo their change. The details say which changed (``changed``) and what is stored
+    now (``phone_now``, ``email_now``; absent: none)."""
+    stored = {"email": customer.email, "phone": customer.phone}
+    changed = []
+    for name, was in shown.items():
+        value = typed.get(name, KEEP)
+        if isinstance(value, Keep) or _same_detail(name, was, stored[name]):
+            continue  # left as shown (someone else's change stays), or nobody changed it
+        if not _same_detail(name, value, stored[name]):  # typed as stored now: no harm
+            changed.append(name)
+    if changed:
+        raise Conflict(f"customer {customer.id}'s {' and '.join(changed)} changed since the form "
+                       "was opened; nothing was saved", field=changed[0],
+                       reason="contact_changed_meanwhile", changed=changed,
+                       **{f"{name}_now": value for name, value in stored.items() if value})
 
 
 def change_contact(customer: Customer, *, email: str | None | Keep = KEEP,

@@ -10,6 +10,7 @@ customer's page says whether it was received.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,9 +22,10 @@ from sagwa.domain.orders import OrderStatus
 from sagwa.domain.reasons import reason_signs
 from sagwa.errors import InvalidInput
 
-#: The fewest letters or digits of a payment reference: "현금" (cash) and "이체" (transfer) are
-#: two Hangul syllables and say how it was paid; punctuation alone says nothing.
-MIN_NOTE_SIGNS = 2
+#: The fewest signs of a payment reference (:func:`note_signs`): "현금" (cash), "이체" (transfer)
+#: and "ATM" say how it was paid; "ok" and "!!!!" say nothing anyone could check a payment of
+#: hundreds of thousands of won against.
+MIN_NOTE_SIGNS = 3
 #: The longest payment reference kept (a bank transfer's memo, a receipt number, a sentence).
 MAX_NOTE = 500
 
@@ -53,19 +55,31 @@ def difference_of(case: Case, figures: CaseFigures) -> Money:
     return max(now - kept_paid, zero, key=lambda m: m.amount_minor)
 
 
+def note_signs(text: str) -> int:
+    """How much a payment note says: its letters and digits (``reasons.reason_signs``: spaces
+    and punctuation count for nothing), a Hangul syllable counting twice — a consonant and a
+    vowel at least, so "현금" says as much as "cash" — and a bare jamo not at all ("ㅇㅋ",
+    "ㅋㅋㅋ" are chat, not a reference)."""
+    composed = unicodedata.normalize("NFC", text)
+    syllables = sum(1 for ch in composed if "\uac00" <= ch <= "\ud7a3")  # 가 … 힣
+    jamo = sum(1 for ch in composed if "\u3131" <= ch <= "\u318e" or "\u1100" <= ch <= "\u11ff")
+    return reason_signs(composed) + syllables - jamo
+
+
 def payment_note(typed: str | None) -> str:
     """The payment reference staff give when recording the difference as paid: required (the
-    record is what the customer centre can check it against), with at least
-    :data:`MIN_NOTE_SIGNS` letters or digits (spaces and punctuation do not count), at most
-    ``MAX_NOTE`` characters."""
+    record is what the customer centre can check it against), saying at least
+    :data:`MIN_NOTE_SIGNS` (:func:`note_signs`: 3 letters or digits, or 2 Hangul syllables;
+    spaces and punctuation do not count), at most ``MAX_NOTE`` characters."""
     note = (typed or "").strip()
     if not note:
         raise InvalidInput("say how the difference was paid: a receipt number, a transfer's "
                            "reference, or who took the payment", field="note",
                            reason="payment_note_required")
-    if reason_signs(note) < MIN_NOTE_SIGNS:  # ".. --" is nothing to check against
+    if note_signs(note) < MIN_NOTE_SIGNS:  # ".. --" or "ok" is nothing to check against
         raise InvalidInput(f"the payment note {note!r} says too little: write at least "
-                           f"{MIN_NOTE_SIGNS} letters or digits, such as a receipt number",
+                           f"{MIN_NOTE_SIGNS} letters or digits (or 2 Hangul syllables), such "
+                           "as a receipt number or how it was paid",
                            field="note", reason="payment_note_too_short",
                            minimum=MIN_NOTE_SIGNS)
     if len(note) > MAX_NOTE:

@@ -1,7 +1,8 @@
 """The customer picks, on their own case page, when the call the desk owes them suits them
 (``domain.call_times``): one transaction checks the case is on the call list with a number to
 call, checks the time, stores it (or clears it: "as soon as you can") and puts it on the audit
-log. The same time again changes nothing and records nothing.
+log. The time the call already waits for — picked before, or named on a call — changes nothing
+and records nothing.
 """
 
 from __future__ import annotations
@@ -45,13 +46,15 @@ def set_call_time(uow: SqlAlchemyUnitOfWork, *, case_id: int, call_at: datetime 
         if calls.no_phone:
             raise Conflict(f"case {case_id}: the customer has no phone number on file to call",
                            case_id=str(case_id), reason="call_time_no_phone")
-        if call_at is not None:
-            check_call_time(policy.schedule, call_at, now)
         # the time the call waits for now: picked here, or named on a call since
         before = uow.reads.call_time_of(case_id)
         picked_before = row.call_at
-        if before == call_at and (call_at is None or picked_before == call_at):
+        # that time again — the page's select starts on it — is no change, even one named on a
+        # call at an hour a page may not pick (the customer and the agent agreed on it)
+        if before == call_at:
             return CallTimeSet(case_id, call_at, False)
+        if call_at is not None:
+            check_call_time(policy.schedule, call_at, now)
         uow.cases.set_call_at(case_id, call_at, now, reckoned_from=now)
         uow.audit.append(AuditEvent(
             actor, CALL_TIME_CHOSEN, "case", str(case_id),

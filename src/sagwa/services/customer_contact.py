@@ -41,6 +41,7 @@ from sagwa.domain.catalog import (
     Customer,
     Keep,
     change_contact,
+    check_unchanged_since,
 )
 from sagwa.errors import Conflict
 from sagwa.services.desk_cases import current_plan, give_up_without_phone, lock_case
@@ -85,11 +86,14 @@ def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, acto
                             policy: DeskPolicy, email: str | None | Keep = KEEP,
                             phone: str | None | Keep = KEEP,
                             links: LinkMaker | None = None,
-                            only_a_new_phone: bool = False) -> ContactChanged:
+                            only_a_new_phone: bool = False,
+                            shown: dict[str, str | None] | None = None) -> ContactChanged:
     """Store the customer's corrected ``email`` and ``phone`` (None removes one, ``KEEP`` leaves
     it; at least one stays) and apply what it changes on the desk (the module docstring).
     ``only_a_new_phone``: a number where there is none, never in place of one (the customer's
-    own page: the link may have been passed on) — checked under the customer's lock."""
+    own page: the link may have been passed on) — checked under the customer's lock.
+    ``shown``: the details as the agent's form showed them; a detail typed over one changed
+    since is refused (``catalog.check_unchanged_since``), under the same lock."""
     with uow:
         # the cases first, as every desk step locks them (incident, then case): the deadline's
         # job and a choice either finish before this reads them, or read the new number
@@ -101,6 +105,8 @@ def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, acto
         if only_a_new_phone and before.phone is not None:
             raise Conflict(f"customer {customer_id} already has a phone number; changing it "
                            "takes a person", field="phone", reason="phone_already_on_file")
+        if shown is not None:
+            check_unchanged_since(before, shown=shown, typed={"email": email, "phone": phone})
         change = change_contact(before, email=email, phone=phone)
         if not change.how:
             return ContactChanged(before, {})

@@ -96,11 +96,21 @@ def test_a_customer_with_no_number_who_asked_for_a_person_leaves_one_on_their_pa
     said = unescape(bad.text)
     assert 'id="phone-problem"' in said and "That is not a phone number" in said
     assert 'value="my phone"' in said and 'id="problem"' not in said
+    for uncallable in ("010-1234", "00000000", "0-0-0-0-0", "010--------1234"):  # found by QA
+        bad = client.post(f"/c/{case.token}/phone?lang=en", data={
+            "csrf_token": csrf_of(page), "phone": uncallable}, follow_redirects=False)
+        assert bad.status_code == 422, uncallable
+        assert ("That is not a phone number we can call. Type a Korean number from its 0, 9 to "
+                "11 digits (like 010-1234-5678 or 02-123-4567), or an overseas one from + and "
+                "its country code") in unescape(bad.text)
     saved = client.post(f"/c/{case.token}/phone?lang=en", data={
         "csrf_token": csrf_of(page), "phone": "010-3333-4444"}, follow_redirects=False)
     assert saved.status_code == 303
     after = unescape(client.get(f"/c/{case.token}?lang=en").text)
     assert "Your number is saved; one of our staff will call you" in after
+    # the form is gone: the number is said once, so a typo can be seen and reported
+    assert ("The number we saved: 010-3333-4444. If it is wrong, please tell our contact "
+            "centre (1544-0000).") in after
     assert 'id="leave-phone"' not in after  # there is a number now
     again = client.post(f"/c/{case.token}/phone?lang=en", data={
         "csrf_token": csrf_of(after), "phone": "010-5555-6666"}, follow_redirects=False)
@@ -127,6 +137,12 @@ def test_an_escalated_customer_who_leaves_a_number_is_told_we_will_call(
     after = unescape(client.get(f"/c/{case.token}?lang=en").text)
     assert "Your number is saved; one of our staff will call you" in after
     assert "If you ask to talk to a person" not in after
+    page = client.get(f"/c/{case.token}?lang=ko").text
+    change_customer(session_factory, world.customers["김민준"], phone=None)
+    client.post(f"/c/{case.token}/phone?lang=ko", data={
+        "csrf_token": csrf_of(page), "phone": "+82 10-3333-4444"})
+    korean = unescape(client.get(f"/c/{case.token}?lang=ko").text)
+    assert "저장한 번호: +82 10-3333-4444. 번호가 틀렸다면 고객센터(1544-0000)로 알려 주세요." in korean
 
 
 def test_a_customer_given_up_for_no_number_is_owed_the_call_again_once_they_leave_one(
@@ -247,3 +263,34 @@ def test_an_address_removed_on_the_case_page_sends_the_waiting_apology_by_text(
             outbox.c.case_id == case.case_id, outbox.c.purpose == "resolution",
             outbox.c.status == "pending")).all()
     assert [tuple(w) for w in waiting] == [("sms", "010-2222-3333")]
+
+
+def test_a_stale_form_does_not_overwrite_a_number_changed_meanwhile(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    """Found by QA with two tabs: tab B saved 010-1111-2222; tab A, still showing the old
+    number, saved 010-3333-4444 over it and was told the same "corrected". Now tab A is refused,
+    told what is stored now, with what it typed kept; sent again, it is a decision and saves."""
+    case = notified_two_unit_case(session_factory, page_settings.secret_key, world,
+                                  started=datetime.now(UTC) - timedelta(days=1),
+                                  options=["keep", "talk_to_person"])
+    log_in(client, "agent")
+    tab_a = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
+    email = re.search(r'id="contact-email"[^>]*value="([^"]*)"', tab_a).group(1)
+    url = f"/cs/cases/{case.case_id}/contact?lang=en"
+    tab_b = client.post(url, data=_contact_form(tab_a, phone="010-1111-2222", email=email))
+    assert tab_b.status_code == 303
+    same = client.post(url, data=_contact_form(tab_a, phone="010 1111 2222", email=email))
+    assert same.status_code == 303  # the number tab B saved, written another way: no conflict
+    refused = client.post(url, data=_contact_form(tab_a, phone="010-3333-4444", email=email),
+                          follow_redirects=False)
+    assert refused.status_code == 409
+    said = unescape(refused.text)
+    assert ("Someone else changed this customer's contact details after this page was opened. "
+            f"Stored now: phone 010-1111-2222, email {email}. Nothing was saved") in said
+    assert 'id="contact-problem"' in said
+    assert re.search(r'id="contact-phone"[^>]*value="010-3333-4444"', said)  # as typed
+    assert "☎ 010-1111-2222" in client.get(f"/cs/cases/{case.case_id}?lang=en").text
+    again = client.post(url, data=_contact_form(said, phone="010-3333-4444", email=email))
+    assert again.status_code == 303  # told what is stored, the agent saves theirs anyway
+    assert "☎ 010-3333-4444" in client.get(f"/cs/cases/{case.case_id}?lang=en").text

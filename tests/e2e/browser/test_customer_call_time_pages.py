@@ -312,7 +312,8 @@ def test_no_time_is_offered_without_a_call_owed(browser, site) -> None:  # type:
 
 def test_a_time_named_on_a_call_is_said_on_the_page(browser, page, site) -> None:  # type: ignore[no-untyped-def]
     """A customer who asked on a call to be called back at a time sees that time on their page
-    (not "unless you pick a time, as soon as we can"), and may pick another."""
+    (not "unless you pick a time, as soon as we can"), selected, so that saving keeps it; and
+    may pick another."""
     from world import POLICY
 
     from sagwa.services import desk_cases
@@ -333,7 +334,17 @@ def test_a_time_named_on_a_call_is_said_on_the_page(browser, page, site) -> None
     assert page.locator("#call-time-picked").count() == 0
     page.goto(f"/c/{token}?lang=ko")
     assert "오후 3시에 다시 전화드리겠습니다" in page.locator("#call-time-named").inner_text()
-    assert page.input_value("#call-at") == ""
+    # found by QA: the select started on "as soon as you can", so saving the form as it stood
+    # cleared the time agreed with the agent; it starts on that time, and keeps it
+    assert page.input_value("#call-at") == named.isoformat()
+    label = page.locator(f"#call-at option[value='{named.isoformat()}']").inner_text()
+    assert label.endswith("오후 3시 (통화 중에 말씀하신 시간)"), label
+    with page.expect_navigation():
+        page.click("#call-time-save")  # pressed as it stands, nothing touched
+    assert page.locator(".flash").inner_text().startswith("이미 그렇게 요청하셨습니다")
+    assert "오후 3시에 다시 전화드리겠습니다" in page.locator("#call-time-named").inner_text()
+    assert _stored_call_at(site, case_id) is None  # still the agent's call-back: nothing written
+    page.select_option("#call-at", "")
     with page.expect_navigation():  # "as soon as you can" outranks the time named on the call
         page.click("#call-time-save")
     assert page.locator(".flash").inner_text().startswith("시간을 지웠습니다.")

@@ -93,18 +93,32 @@ def correct_contact(case_id: int, request: Request, account: Agent, uow: Uow,
                     phone_was: Annotated[str, Form(max_length=40)] = "",
                     email_was: Annotated[str, Form(max_length=320)] = "") -> Response:
     """Save the customer's phone number and email as typed (a field left empty removes it);
-    a field left as the page showed it (``*_was``) is kept as it is stored now."""
+    a field left as the page showed it (``*_was``) is kept as it is stored now, and one typed
+    over a value someone changed since the page showed it is refused
+    (``contact_changed_meanwhile``): nothing is saved, the form comes back as typed."""
     try:
         customer_id = customer_of_case(uow(), case_id)
         done = change_customer_contact(
             uow(), customer_id=customer_id, actor=account.actor,
             policy=request.app.state.desk_policy, email=_typed(email, email_was),
-            phone=_typed(phone, phone_was), links=case_links(request))
+            phone=_typed(phone, phone_was), links=case_links(request),
+            shown={"phone": phone_was.strip() or None, "email": email_was.strip() or None})
     except SagwaError as exc:
         # the form again as sent, with what its page showed first (``*_was``), so that sending
         # it again still keeps a field left as it was — not what is stored now
         return refused_form(request, uow, case_id, "contact",
-                            {"phone": phone, "email": email, "phone_was": phone_was,
-                             "email_was": email_was}, exc, "case")
+                            {"phone": phone, "email": email,
+                             **_shown_after(exc, phone_was=phone_was, email_was=email_was)},
+                            exc, "case")
     flash_in_lang(request, *contact_flash(case_id, done))
     return RedirectResponse(f"/cs/cases/{case_id}#contact", status_code=303)
+
+
+def _shown_after(exc: SagwaError, **shown: str) -> dict[str, str]:
+    """``*_was`` for the refused form: what its page showed first — except a detail this agent
+    typed over one changed meanwhile (``contact_changed_meanwhile``): the refusal told them
+    what is stored now, so sending their value again is a decision, and saves it."""
+    if exc.details.get("reason") != "contact_changed_meanwhile":
+        return shown
+    return {**shown, **{f"{name}_was": str(exc.details.get(f"{name}_now", ""))
+                        for name in exc.details.get("changed", [])}}

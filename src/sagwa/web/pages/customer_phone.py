@@ -67,13 +67,20 @@ def saved_sentences(after: dict[str, Any], policy: DeskPolicy) -> tuple[str, str
     """What the customer is told once their number is saved (Korean, English), from their case
     as it is now: on the call list (they asked, were escalated, or are owed the call again) —
     when we will call; a call as their default — that we will call if they do not answer;
-    else — that asking for a person brings a call to that number."""
+    else — that asking for a person brings a call to that number. Then the number as stored,
+    and whom to tell if it is wrong: the page shows it nowhere else (the form is gone, and
+    changing a number on file takes a person)."""
     if after["on_call_list"]:
-        return (f"전화번호를 저장했습니다. {call_when(policy, after['now'], 'ko')}",
-                f"Your number is saved; {call_when(policy, after['now'], 'en')}")
-    if after["state"] == OPEN and after["default_calls"]:
-        return ("전화번호를 저장했습니다. 기한까지 답이 없으시면 상담원이 이 번호로 전화드립니다.",
-                ("Your number is saved. If we do not hear from you by the deadline, one of our "
-                 "staff will call you on it."))
-    return ("전화번호를 저장했습니다. 상담원 통화를 요청하시면 이 번호로 전화드립니다.",
-            "Your number is saved. If you ask to talk to a person, we will call you on it.")
+        ko, en = (f"전화번호를 저장했습니다. {call_when(policy, after['now'], 'ko')}",
+                  f"Your number is saved; {call_when(policy, after['now'], 'en')}")
+    elif after["state"] == OPEN and after["default_calls"]:
+        ko, en = ("전화번호를 저장했습니다. 기한까지 답이 없으시면 상담원이 이 번호로 전화드립니다.",
+                  ("Your number is saved. If we do not hear from you by the deadline, one of our "
+                   "staff will call you on it."))
+    else:
+        ko, en = ("전화번호를 저장했습니다. 상담원 통화를 요청하시면 이 번호로 전화드립니다.",
+                  "Your number is saved. If you ask to talk to a person, we will call you on it.")
+    number, centre = after["case"].customer.phone, after["contact"]["phone"]
+    return (f"{ko} 저장한 번호: {number}. 번호가 틀렸다면 고객센터({centre})로 알려 주세요.",
+            (f"{en} The number we saved: {number}. If it is wrong, please tell our contact "
+             f"centre ({centre})."))

@@ -1,0 +1,49 @@
+"""A phone number on file is one someone could call (``catalog.check_phone``, for customers,
+sellers and agents' corrections alike): a Korean number from its 0 with 9 to 11 digits, a
+nationwide business number, or one from + and its country code (E.164: 8 to 15 digits), written
+with single spaces, hyphens or dots and an area code in parentheses — not a fragment, a run of
+separators or one digit over and over."""
+
+from __future__ import annotations
+
+import pytest
+
+from sagwa.domain.catalog import check_phone
+from sagwa.errors import InvalidInput
+
+
+@pytest.mark.parametrize("number", [
+    "010-1234-5678", "01012345678", "010 1234 5678", "010.1234.5678", "(010) 7777 6980",
+    "02-123-4567",  # Seoul, 9 digits
+    "(02) 123-4567", "031-0100-1003", "070-0100-1008",
+    "1588-0000",  # a nationwide business number
+    "+82 10-1234-5678", "+82-10-1234-5678", "+82 10 2222 3333",
+    "+1 (415) 555-0100", "+1 415 555 0100", "+44 20 7946 0958",
+    "010-0000-0000",  # zeros after a real prefix
+])
+def test_numbers_someone_could_call_are_kept_as_typed(number: str) -> None:
+    assert check_phone(f"  {number} ") == number
+
+
+@pytest.mark.parametrize("number", [
+    "010-1234",  # a fragment: 7 digits
+    "00000000", "0-0-0-0-0", "010--------1234",  # found by QA: all were stored
+    "0000000000", "+11111111111", "011-111-1111",  # one digit over and over
+    "00-1234-5678",  # 00 is the international prefix, not an area code
+    "4155550100",  # an American number without its +1: which country?
+    "+0 123 456 789", "+1234567",  # no country code starts with 0; E.164 has 8 digits at least
+    "+1234 5678 9012 3456",  # 16 digits: more than E.164 allows
+    "02-1234-567890",  # 12 digits at home
+    "010 - 1234 - 5678", "010-1234-5678-", "(02)) 123-4567", "010-1234-5678 ext 2",
+    "call me",
+])
+def test_numbers_nobody_could_call_are_refused_saying_what_a_number_looks_like(
+        number: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        check_phone(number)
+    assert refused.value.details == {"field": "phone", "reason": "phone_not_a_number"}
+    assert "010-1234-5678" in refused.value.message and "+1 415 555 0100" in refused.value.message
+
+
+def test_a_blank_number_is_none() -> None:
+    assert check_phone(None) is None and check_phone("  ") is None
