@@ -113,6 +113,7 @@ def test_a_case_that_owes_no_difference_is_refused_with_what_it_is(chosen) -> No
                                               ("   ", "payment_note_required"),
                                               ("..  --", "payment_note_too_short"),
                                               ("1 --", "payment_note_too_short"),
+                                              ("ok", "payment_note_too_short"),
                                               ("x" * 501, "payment_note_too_long")])
 def test_the_payment_needs_its_reference(chosen, note: str, reason: str) -> None:
     uow, _clock, iid, cases, people = chosen
@@ -325,7 +326,7 @@ def test_the_apology_says_what_the_discount_would_leave_each_customer_to_pay(sho
             "주셔야 하며, 결제가 확인되면 상품을 보내 드립니다.") in korean
     english = _apology(uow, cases[people[0]])  # Alex Kim: 1 unit, 19,900 KRW paid
     assert ("The difference of 139,300 KRW from what you paid is not charged automatically: you "
-            "pay it through our customer centre, and we send the items once it is paid.") in english
+            "pay it through our customer centre, and we send the item once it is paid.") in english
 
 
 def test_a_discount_below_the_price_paid_says_nothing_more_is_owed(shop) -> None:

@@ -11,6 +11,8 @@ consent, and only the cancellation may replace the discount: the other options w
 choose in the first place.
 
 * :func:`cancel_instead` is the case with the new consent recorded (still resolved);
+* :func:`replaceable_by_cancel` says, before a choice is recorded, whether cancelling could
+  replace it later;
 * :func:`as_placed` is the case's orders at the price and quantity they were placed at, which
   the cancellation refunds (the discount raised their unit price; the customer paid the old one);
 * :func:`replaced_discount` reads back, from a case's audit entries, the discount a
@@ -104,6 +106,15 @@ def refusal(case: Case, plan: IncidentPlan, *, paid: DifferencePaid | None,
             "price paid, so the order is sent as it is; cancelling it is a return, not a change "
             "of choice", case_id=case.case_id, reason="no_difference_owed")
     return None
+
+
+def replaceable_by_cancel(choice: CustomerOption, plan: IncidentPlan, owed: Money) -> bool:
+    """Whether ``choice``, once recorded, may still be replaced by the cancellation while what
+    it leaves to pay (``owed``) is unpaid: the discount, on a plan that offers the
+    cancellation, leaving a difference — what :func:`refusal` asks of the choice itself, for
+    the confirm step and the confirmation to say before it is recorded. Every other choice is
+    final."""
+    return choice is DISCOUNT and plan.offers(CANCEL) and owed.amount_minor > 0
 
 
 def _check_consent_words(consent: ConsentRecord) -> None:

@@ -30,7 +30,9 @@ each part), then emails starting with the name typed.
 Each found case says whether its incident is closed (``FoundCase.closed``: it takes no choice
 any more; its page offers only what the desk still takes on it), and a case cancelled instead
 of paying the difference says which discount it replaced (``LookupResult.instead``, read for
-all the cases found at once).
+all the cases found at once), and one whose apology has not gone out yet (held for contact
+hours) says when it is due (``LookupResult.apologies_due``): "notified" is the status from the
+moment the apology is queued.
 """
 
 from __future__ import annotations
@@ -105,6 +107,9 @@ class LookupResult:
     #: Of ``found``, the cases on the call queue whose call waits for a time the customer
     #: named on a call or picked on their page: case id -> that time.
     call_times: Mapping[int, datetime] = field(default_factory=dict)
+    #: Of ``found``, the cases whose apology has not gone out yet: case id -> when it is due
+    #: (held for contact hours; ``OutboxRepository.apologies_due``).
+    apologies_due: Mapping[int, datetime] = field(default_factory=dict)
 
 
 def read_query(typed: str) -> CaseQuery:
@@ -163,7 +168,8 @@ def find_cases(uow: SqlAlchemyUnitOfWork, *, typed: str, limit: int = LIMIT,
         plans = _plans(uow, {f.incident_id for f in shown if f.choice})
         times = uow.reads.calls_waiting_for_a_time([f.case_id for f in shown], now=uow.now(),
                                                    follow_ups=follow_ups)
-    return LookupResult(query, shown, len(found) > limit, owing_now, instead, plans, times)
+        due = uow.outbox.apologies_due([f.case_id for f in shown])
+    return LookupResult(query, shown, len(found) > limit, owing_now, instead, plans, times, due)
 
 
 def _plans(uow: SqlAlchemyUnitOfWork, incident_ids: set[int]) -> dict[int, IncidentPlan]:

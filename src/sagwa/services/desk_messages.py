@@ -306,8 +306,9 @@ def _difference_owed(plan: IncidentPlan, paid: Money, units: int, lang: str) -> 
     if lang == "ko":
         return (f"결제하신 금액과의 차액 {with_particle(extra, '은(는)')} 자동으로 결제되지 않아 "
                 "고객센터를 통해 따로 결제해 주셔야 하며, 결제가 확인되면 상품을 보내 드립니다.")
+    items = "item" if units == 1 else "items"
     return (f"The difference of {extra} from what you paid is not charged automatically: you "
-            "pay it through our customer centre, and we send the items once it is paid.")
+            f"pay it through our customer centre, and we send the {items} once it is paid.")
 
 
 def options_phrase(plan: IncidentPlan, lang: str, over: OverCap | None = None) -> str:

@@ -37,7 +37,7 @@ from sagwa.domain.incidents import (
     advance_incident,
 )
 from sagwa.domain.money import Money
-from sagwa.errors import Conflict
+from sagwa.errors import Conflict, MessageRefused
 from sagwa.services import desk_messages as dm
 from sagwa.services.case_links import case_token
 from sagwa.services.desk_cases import current_plan
@@ -316,7 +316,9 @@ def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: Consen
     message: an email, or a text message to a customer with a phone number and no email (they
     were told by text; a walkthrough found them confirmed nothing), or none without either.
 
-    ``case`` carries ``consent`` as its recorded choice (its effects already applied).
+    ``case`` carries ``consent`` as its recorded choice (its effects already applied). The
+    email says how to pay a discount's difference as the desk policy words it
+    (``how_to_pay``; the text message, already long, says to ask us).
     """
     from sagwa.services.outbox import OutgoingMessage
 
@@ -327,16 +329,29 @@ def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: Consen
     if not recipient:
         return []
     lang = person.locale
-    values = {"options_phrase": dm.options_phrase(plan, lang, dm.over_cap(case, plan)),
-              **confirmation_values(replace(case, consent=consent), plan, lang),
-              **dm.contact_values(policy.contact, lang)}
     template = "confirmation" if channel == "email" else "confirmation_sms"
-    body = render_checked(template, lang, kind="resolution", facts=facts,
-                          customer_name=person.name, values=with_names(values, lang))
+
+    def body(how_to_pay: str | None) -> str:
+        values = {"options_phrase": dm.options_phrase(plan, lang, dm.over_cap(case, plan)),
+                  **confirmation_values(replace(case, consent=consent), plan, lang,
+                                        how_to_pay=how_to_pay),
+                  **dm.contact_values(policy.contact, lang)}
+        return render_checked(template, lang, kind="resolution", facts=facts,
+                              customer_name=person.name, values=with_names(values, lang))
+
+    how_to_pay = policy.how_to_pay_in(lang) if channel == "email" else None
+    try:
+        text = body(how_to_pay)
+    except MessageRefused:
+        if not how_to_pay:
+            raise
+        # the policy's instruction failed the message check (no one checks it when the policy
+        # loads): the choice is still confirmed, saying to ask us how to pay
+        text = body(None)
     subject = ("" if channel == "sms" else "[사과] 선택하신 내용을 확인해 드립니다" if lang == "ko"
                else "[sagwa] Your choice is confirmed")
     return [OutgoingMessage(
         idempotency_key=f"incident:{case.incident_id}:case:{case.case_id}:confirmation:{consent.choice.value}",
         purpose="confirmation", channel=channel, recipient=recipient, locale=lang,
-        subject=subject, body=body, not_before=uow.now(), incident_id=int(case.incident_id),
+        subject=subject, body=text, not_before=uow.now(), incident_id=int(case.incident_id),
         case_id=int(case.case_id), customer_id=int(case.customer_id))]

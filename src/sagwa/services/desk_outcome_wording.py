@@ -10,6 +10,7 @@ rendering and message check are :mod:`sagwa.services.desk_messages`'.
 
 from __future__ import annotations
 
+from sagwa.domain.cancel_instead import replaceable_by_cancel
 from sagwa.domain.consent import (
     CANCELLING,
     EffectKind,
@@ -32,14 +33,21 @@ from sagwa.services.desk_messages import (
 )
 
 
-def confirmation_values(case: Case, plan: IncidentPlan, lang: str) -> dict[str, object]:
+def confirmation_values(case: Case, plan: IncidentPlan, lang: str, *,
+                        how_to_pay: str | None = None) -> dict[str, object]:
     """What the confirmation of the choice recorded on ``case`` says, besides names and contacts.
 
     It restates what was offered and what was chosen, when the choice came, and what happens now;
-    it offers no other choice: a second, different choice is refused. A customer never told
-    (``Case.told``) is not said to have missed a deadline nobody asked them by.
+    it offers no other choice: a second, different choice is refused — except that a discount
+    leaving a difference, on a plan that offers the cancellation, may still be replaced by
+    cancelling until the difference is paid (``may_cancel_instead``, with the plan's
+    ``cancel_points``: ``desk_cancel_instead``). ``how_to_pay``: the desk policy's payment
+    instruction, said where the difference is. A customer never told (``Case.told``) is not
+    said to have missed a deadline nobody asked them by.
     """
     assert case.consent is not None, "a confirmation needs the recorded choice"
+    effects = effects_of_choice(case, case.consent, plan)
+    owed = effects_total([e for e in effects if e.kind is EffectKind.REPRICE], plan.currency)
     return {"choice": choice_label(case.consent.choice, lang, plan),
             "offered": [choice_label(o, lang, plan) for o in OPTION_ORDER if plan.offers(o)],
             "received": format_when(case.consent.recorded_at, lang),
@@ -49,7 +57,10 @@ def confirmation_values(case: Case, plan: IncidentPlan, lang: str) -> dict[str, 
             # go out): it was not theirs to miss. (On time, ``told`` may lag: the choice itself
             # tells them, and the case handed here predates that.)
             "never_told": not case.told and case.consent.recorded_at > plan.deadline,
-            "outcome": outcome_sentences(case, plan, lang)}
+            "outcome": outcome_sentences(case, plan, lang, how_to_pay=how_to_pay),
+            "may_cancel_instead": replaceable_by_cancel(case.consent.choice, plan, owed),
+            "cancel_points": f"{plan.cancel_compensation.amount_minor:,}"
+                             if plan.cancel_compensation else ""}
 
 
 _DEFAULT_LABELS = {DefaultAction.KEEP: ("주문 유지", "keep the order"),
@@ -106,10 +117,12 @@ def _default_short(keep: bool, lang: str) -> str:
     return "상담원이 전화드려 직접 여쭙겠습니다." if lang == "ko" else "One of our staff will call you to ask."
 
 
-def outcome_sentences(case: Case, plan: IncidentPlan, lang: str) -> str:
+def outcome_sentences(case: Case, plan: IncidentPlan, lang: str, *,
+                      how_to_pay: str | None = None) -> str:
     """What happens now that the choice recorded on ``case`` is carried out (the confirmation).
 
-    Read from the choice's order effects, so the amounts are the ones actually applied.
+    Read from the choice's order effects, so the amounts are the ones actually applied;
+    ``how_to_pay`` says how to pay a discount's difference (:func:`difference_sentence`).
     """
     assert case.consent is not None, "a confirmation needs the recorded choice"
     effects = effects_of_choice(case, case.consent, plan)
@@ -126,7 +139,7 @@ def outcome_sentences(case: Case, plan: IncidentPlan, lang: str) -> str:
     if choice is CustomerOption.KEEP:
         return _kept(effects, plan, lang)
     if choice is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
-        return _repriced(case, effects, plan, lang)
+        return _repriced(case, effects, plan, lang, how_to_pay)
     return ("상담원이 전화드려 원하시는 방법을 여쭙겠습니다. 그때까지 주문은 그대로 유지됩니다." if ko
             else "One of our staff will call you to ask what you would like; until then your "
             "order stays as it is.")
@@ -150,7 +163,8 @@ def _kept(effects: list[OrderEffect], plan: IncidentPlan, lang: str) -> str:
                    f"order, and we refund the {refund} you paid for {'it' if one else 'them'}.")
 
 
-def _repriced(case: Case, effects: list[OrderEffect], plan: IncidentPlan, lang: str) -> str:
+def _repriced(case: Case, effects: list[OrderEffect], plan: IncidentPlan, lang: str,
+              how_to_pay: str | None) -> str:
     pct = plan.discount_pct or 0
     price = format_money(discounted_unit_price(plan.correct_price, pct), lang=lang)
     correct = format_money(plan.correct_price, lang=lang)
@@ -158,23 +172,38 @@ def _repriced(case: Case, effects: list[OrderEffect], plan: IncidentPlan, lang: 
     # the amount once, in the sentence on paying it (a walkthrough read it twice in a row)
     if lang == "ko":
         return (f"주문하신 상품 {case.units}개를 정상가 {correct}에서 {pct}% 할인된 1개당 {price}에 "
-                "드립니다. " + difference_sentence(extra, lang))
+                "드립니다. " + difference_sentence(extra, lang, how_to_pay=how_to_pay))
     what = "your item at" if case.units == 1 else f"your {case.units} items at"
     return (f"You buy {what} {price}{'' if case.units == 1 else ' each'}, the correct price "
-            f"of {correct} less {pct}%. " + difference_sentence(extra, lang))
+            f"of {correct} less {pct}%. "
+            + difference_sentence(extra, lang, units=case.units, how_to_pay=how_to_pay))
 
 
-def difference_sentence(extra: str, lang: str) -> str:
+def difference_sentence(extra: str, lang: str, *, units: int | None = None,
+                        how_to_pay: str | None = None) -> str:
     """What happens about the difference (``extra``, formatted) once the discount choice has
     repriced the orders. As sagwa does it: the order's unit price is changed and nothing else —
     no payment is taken or requested (sagwa has no payment step) — so the customer is told the
-    difference is not charged yet and whom to ask about paying it; for the confirmation email
-    and the case page alike."""
+    difference is not charged yet and how to pay it: the desk policy's ``how_to_pay`` (the
+    words an agent reads out, ``[difference] how_to_pay_ko/_en``), or to ask the customer
+    centre when it gives none; for the confirmation email and the case page alike. ``units``:
+    how many items wait for it (English says "the item" for one)."""
+    said = _sentence(how_to_pay) if how_to_pay else ""
     if lang == "ko":
+        how = (f"결제되는 금액은 없습니다. 차액 결제 방법: {said}" if said
+               else "결제되는 금액은 없으니, 차액을 결제하실 방법은 고객센터로 문의해 주세요.")
         return (f"차액 {with_particle(extra, '은(는)')} 아직 결제되지 않았습니다. 이번 선택으로 자동으로 "
-                "결제되는 금액은 없으니, 차액을 결제하실 방법은 고객센터로 문의해 주세요. 차액을 결제하시기 "
-                "전까지 상품은 보내 드리지 않으며, 결제하지 않으셔도 고객님의 동의 없이 주문을 취소하지 "
-                "않습니다.")
+                f"{how} 차액을 결제하시기 전까지 상품은 보내 드리지 않으며, 결제하지 않으셔도 고객님의 "
+                "동의 없이 주문을 취소하지 않습니다.")
+    how = (f"How to pay it: {said}" if said
+           else "Please contact us to arrange paying the difference.")
+    items = "item" if units == 1 else "items"
     return (f"The difference of {extra} has not been charged: choosing this took no payment. "
-            "Please contact us to arrange paying the difference. We send the items once it is "
-            "paid; if it is not, we still do not cancel the order without your consent.")
+            f"{how} We send the {items} once it is paid; if it is not, we still do not cancel "
+            "the order without your consent.")
+
+
+def _sentence(text: str) -> str:
+    """An operator's instruction as a sentence in a paragraph: stripped, with a full stop."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", "。")) else text + "."

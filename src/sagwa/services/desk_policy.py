@@ -68,9 +68,10 @@ class DeskPolicy:
     #: unpaid is listed for an agent to follow up (``domain.difference_follow_up``); None keeps
     #: no such list.
     difference_follow_up_after: timedelta | None = timedelta(days=DEFAULT_FOLLOW_UP_DAYS)
-    #: How a customer pays the difference, as an agent tells them (``[difference]
-    #: how_to_pay_ko`` / ``how_to_pay_en``): (Korean, English); None when the file says nothing
-    #: (the agent's page then says so).
+    #: How a customer pays the difference, as an agent tells them and the customer reads it on
+    #: their page and in the discount's confirmation email (``[difference] how_to_pay_ko`` /
+    #: ``how_to_pay_en``): (Korean, English); None when the file says nothing (the agent's page
+    #: then says so, and the customer is told to ask us).
     how_to_pay: tuple[str, str] | None = None
 
     def how_to_pay_in(self, lang: str) -> str | None:

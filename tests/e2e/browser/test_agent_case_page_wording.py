@@ -74,7 +74,8 @@ def test_a_plan_without_points_promises_none_wherever_the_agent_reads_it(
     assert "주문 취소: 결제 금액을 전액 환불해 드립니다." in before  # the option read out
     preview = unescape(client.post(f"/c/{case.token}/choose?lang=en", data={
         "choice": "cancel_with_compensation",
-        "csrf_token": csrf_of(client.get(f"/c/{case.token}").text)}).text)
+        "csrf_token": csrf_of(client.get(f"/c/{case.token}").text)},
+        follow_redirects=True).text)  # to the confirm step's own address
     assert "the full 39,800 KRW you paid" in preview and "0 points" not in preview
     case.clock.now = datetime.now(UTC) - timedelta(hours=1)
     desk_cases.record_choice(SqlAlchemyUnitOfWork(session_factory, case.clock),

@@ -43,7 +43,8 @@ def _page(client: TestClient, url: str) -> str:
 def _confirm_step(client: TestClient, case: NotifiedCase, lang: str) -> str:
     """The customer presses the cancellation: the step before it is recorded."""
     step = client.post(f"/c/{case.token}/choose?lang={lang}", data={
-        "choice": CANCEL, "csrf_token": csrf_of(client.get(f"/c/{case.token}").text)})
+        "choice": CANCEL, "csrf_token": csrf_of(client.get(f"/c/{case.token}").text)},
+        follow_redirects=True)  # to the confirm step's own address
     assert step.status_code == 200 and 'id="confirm-step"' in step.text
     return unescape(step.text)
 

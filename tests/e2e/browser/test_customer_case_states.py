@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from html import unescape
 
 import pytest
 from customer_cases import assert_no_choice_offered, notified_two_unit_case
@@ -146,9 +147,15 @@ def test_the_discount_choice_shows_what_was_paid_the_new_total_and_the_differenc
         options=["keep", "buy_at_correct_price_discount"], discount_pct=30)
     page = client.get(f"/c/{token}").text
     assert "39,800원 (2개)" in page  # before choosing: what was paid
-    step = client.post(f"/c/{token}/choose", data={
-        "choice": "buy_at_correct_price_discount", "csrf_token": csrf_of(page)}).text
+    pressed = client.post(f"/c/{token}/choose", data={
+        "choice": "buy_at_correct_price_discount", "csrf_token": csrf_of(page)})
+    assert pressed.status_code == 303  # the confirm step is a page of its own
+    step = client.get(pressed.headers["location"]).text
     assert "확인을 누르셔도 차액이 자동으로 결제되지는 않습니다." in step
+    how_ko, how_en = POLICY.how_to_pay_in("ko"), POLICY.how_to_pay_in("en")
+    assert how_ko and how_en and f"차액 결제 방법: {how_ko}" in step  # the policy's own words
+    # the plan offers no cancellation: nothing can replace the discount once confirmed
+    assert 'data-cancel-instead-later="no"' in step and "확정한 선택은 나중에 바꿀 수 없습니다" in step
     done = client.post(f"/c/{token}/choose", data={
         "choice": "buy_at_correct_price_discount", "confirmed": "yes",
         "csrf_token": csrf_of(page)})
@@ -159,12 +166,14 @@ def test_the_discount_choice_shows_what_was_paid_the_new_total_and_the_differenc
     assert "259,000원 · 1개당 129,500원" in after
     assert "결제하신 금액과의 차액</dt> <dd><strong>219,200원" in after
     assert "차액 219,200원은 아직 결제되지 않았습니다." in after  # and what to do about it
-    assert "차액을 결제하실 방법은 고객센터로 문의해 주세요." in after
+    assert f"차액 결제 방법: {how_ko}" in after  # as an agent would read it out
+    assert "고객센터로 문의해 주세요." not in after
     english = client.get(f"/c/{token}?lang=en").text
     assert "39,800 KRW (2 units)" in english and "259,000 KRW, 129,500 KRW each" in english
     assert "Difference from what you paid</dt> <dd><strong>219,200 KRW" in english
     assert ("The difference of 219,200 KRW has not been charged: choosing this took no "
-            "payment. Please contact us to arrange paying the difference.") in english
+            f"payment. How to pay it: {how_en} We send the items once it is paid") in unescape(
+                english)
 
 
 def _amount(html: str, what: str) -> str:

@@ -104,6 +104,9 @@ def test_the_agent_records_the_difference_and_every_page_says_it(
     refused = unescape(blank.text)
     assert "Say how the difference was paid: a receipt number" in refused
     assert f'aria-describedby="difference-problem-{case.case_id}"' in refused
+    ok = client.post(url, data={"csrf_token": csrf_of(page), "note": "ok", "back": "case"})
+    assert ok.status_code == 422  # found by QA: "ok" recorded a payment of the difference
+    assert "The payment note says too little: say how it was paid" in unescape(ok.text)
 
     done = client.post(url, data={"csrf_token": csrf_of(page), "note": "transfer ref 0613-42",
                                   "back": "case"})
@@ -166,6 +169,7 @@ def test_the_api_gives_the_difference_and_records_it_once(
     url = f"/api/cases/{case.case_id}/difference-paid"
     for body, reason in (({"note": ""}, "payment_note_required"),
                          ({}, "payment_note_required"),
+                         ({"note": "ok"}, "payment_note_too_short"),  # says nothing to check
                          ({"note": "x" * 5000}, "payment_note_too_long")):
         missing = agent.post(url, json=body)
         assert missing.status_code == 422, missing.text
@@ -267,7 +271,7 @@ def test_before_choosing_the_customer_and_the_agent_see_what_the_discount_leaves
         assert words in unescape(client.get(f"/c/{case.token}?lang={lang}").text)
     page = client.get(f"/c/{case.token}?lang=en").text
     preview = unescape(client.post(f"/c/{case.token}/choose?lang=en", data={
-        "choice": OPTIONS[1], "csrf_token": csrf_of(page)}).text)
+        "choice": OPTIONS[1], "csrf_token": csrf_of(page)}, follow_redirects=True).text)
     assert "sent once the difference is paid (through our customer centre)" in preview
     log_in(client, "agent")
     script = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)

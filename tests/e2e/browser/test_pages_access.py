@@ -288,7 +288,8 @@ def test_a_customers_cancellation_waits_for_the_confirmation(client: TestClient,
     token = world.tokens["김민준"]
     page = client.get(f"/c/{token}").text
     first = client.post(f"/c/{token}/choose", data={"choice": "cancel_with_compensation",
-                                                    "csrf_token": csrf_of(page)})
+                                                    "csrf_token": csrf_of(page)},
+                        follow_redirects=True)  # to the confirm step's own address
     assert first.status_code == 200 and 'id="confirm-step"' in first.text
     assert "상담원과 이야기하기" in first.text and 'href="tel:' in first.text
     assert "159,000원" in first.text and "10,000 포인트" in first.text
@@ -304,7 +305,8 @@ def test_an_english_customer_confirms_in_english(client: TestClient, world: Worl
     token = world.tokens["Alex Kim"]
     page = client.get(f"/c/{token}").text
     step = client.post(f"/c/{token}/choose", data={"choice": "cancel_with_compensation",
-                                                   "csrf_token": csrf_of(page)}).text
+                                                   "csrf_token": csrf_of(page)},
+                       follow_redirects=True).text
     assert "Yes, cancel my order" in step and "10,000 points" in step and "취소" not in step
 
 

@@ -322,6 +322,23 @@ class OutboxRepository:
         return {int(r.case_id): LatestMessage(str(r.channel), str(r.status), r.not_before,
                                               r.sent_at, r.last_error) for r in rows}
 
+    def apologies_due(self, case_ids: Sequence[int]) -> dict[int, datetime]:
+        """Case id -> when its apology is due to go (the earliest ``not_before`` of its copies
+        waiting: pending, or being sent), for those of ``case_ids`` whose apology has not gone
+        out on any channel yet — held for contact hours (at a weekend, until Monday's opening),
+        or overdue. A case whose apology went is not listed: its customer was told."""
+        if not case_ids:
+            return {}
+        sent = outbox.alias("sent_apology")
+        rows = self.conn.execute(
+            select(outbox.c.case_id, func.min(outbox.c.not_before).label("due"))
+            .where(among(outbox.c.case_id, case_ids), outbox.c.purpose == APOLOGY,
+                   outbox.c.status.in_(("pending", "sending")),
+                   ~exists().where(sent.c.case_id == outbox.c.case_id,
+                                   sent.c.purpose == APOLOGY, sent.c.status == "sent"))
+            .group_by(outbox.c.case_id))
+        return {int(r.case_id): r.due for r in rows}
+
     def was_sent(self, case_id: int, purpose: str) -> bool:
         """Whether a message of ``purpose`` went out to the case's customer."""
         return bool(self.conn.execute(select(exists().where(

@@ -25,6 +25,7 @@ from sagwa.web.pages import (
     contact_instead,
     customer,
     customer_call_time,
+    customer_choose,
     customer_instead,
     customer_phone,
     incidents,
@@ -48,5 +49,5 @@ def install_pages(app: FastAPI, settings: Settings) -> None:
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for module in (auth, seller, seller_incidents, review, incidents, contact_centre,
                    contact_instead, contact_details, customer_call_time, customer_phone,
-                   customer_instead, customer, notices):
+                   customer_instead, customer_choose, customer, notices):
         app.include_router(module.router)

@@ -43,6 +43,9 @@ class CallCard:
     instead: ReplacedDiscount | None = None
     #: When the card was read (whether a call-back time is still ahead).
     now: datetime | None = None
+    #: When the case's apology is due to go, while it has not gone out yet (held for contact
+    #: hours, or overdue: ``OutboxRepository.apologies_due``); None once sent, or without one.
+    apology_due: datetime | None = None
 
     @property
     def takes_choice(self) -> bool:

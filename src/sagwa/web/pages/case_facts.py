@@ -144,12 +144,21 @@ class CaseFacts:
         """What confirming ``choice`` (an offered option) will do, as (what, how) lines —
         read from the same order effects and compensation that recording the choice applies."""
         option = CustomerOption(choice)
+        points = compensation_due(self.row.case, self.plan, option).amount_minor
+        return _preview_lines(option, self._effects(option, now), points, self.paid.currency,
+                              lang)
+
+    def owed_after(self, choice: str, now: datetime) -> Money:
+        """What confirming ``choice`` would leave to pay on top of what was paid (the
+        discount's difference; zero for the rest), from the effects :meth:`preview` reads."""
+        effects = self._effects(CustomerOption(choice), now)
+        return _sum(effects, frozenset({EffectKind.REPRICE}), self.paid.currency)
+
+    def _effects(self, option: CustomerOption, now: datetime) -> list[OrderEffect]:
         case = self.row.case
         consent = ConsentRecord(case.case_id, case.customer_id, option, "web", now,
                                 "preview before the customer confirms", "customer")
-        effects = effects_of_choice(replace(case, consent=consent), consent, self.plan)
-        points = compensation_due(case, self.plan, option).amount_minor
-        return _preview_lines(option, effects, points, self.paid.currency, lang)
+        return effects_of_choice(replace(case, consent=consent), consent, self.plan)
 
 
 def _sum(effects: list[OrderEffect], kinds: frozenset[EffectKind], currency: str) -> Money:
@@ -173,9 +182,11 @@ def _preview_lines(option: CustomerOption, effects: list[OrderEffect], points: i
         lines = [(t("주문", "Your order"), t(f"상품 {kept}개를 결제하신 가격 그대로 보내 드립니다",
                                             f"we send {kept} item{'s' if kept != 1 else ''} at "
                                             "the price you paid"))]
-        if any(e.kind in CANCELLING for e in effects):
+        dropped = sum(e.quantity for e in effects if e.kind in CANCELLING)
+        if dropped:
+            them = "the item" if dropped == 1 else "the items"
             lines.append((t("환불", "Refund"), t(f"수량 제한을 넘는 상품의 {refund}",
-                                               f"{refund} for the items beyond the limit")))
+                                               f"{refund} for {them} beyond the limit")))
         return lines
     if option is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
         unit = next((e.new_unit_price for e in effects if e.new_unit_price), None)
@@ -183,8 +194,9 @@ def _preview_lines(option: CustomerOption, effects: list[OrderEffect], points: i
         lines = [(t("1개당 가격", "Price each"), format_money(unit, lang=lang) if unit else "—"),
                  # nothing collects the difference automatically: say so, promise no process
                  (t("차액(자동 결제되지 않음)", "Difference (not charged automatically)"), extra)]
-        if any(e.kind is EffectKind.REPRICE for e in effects):
-            lines.append((t("상품", "Your items"),
+        repriced = sum(e.quantity for e in effects if e.kind is EffectKind.REPRICE)
+        if repriced:
+            lines.append((t("상품", "Your item" if repriced == 1 else "Your items"),
                           t("차액 결제가 확인되면 보내 드립니다(고객센터에서 결제)",
                             "sent once the difference is paid (through our customer centre)")))
         return lines

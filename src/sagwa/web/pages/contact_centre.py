@@ -55,6 +55,10 @@ from sagwa.web.pages.session import Agent, csrf_protect
 
 router = APIRouter(prefix="/cs", dependencies=[Depends(csrf_protect)], include_in_schema=False,
                    route_class=PageRoute)
+#: The longest call note, and customer's words with a choice, a form takes (as the API's:
+#: ``web.api.cases``). The card's inputs say so (``maxlength``); a longer one sent anyway is
+#: refused beside its field, with what was typed, not with a bare error page.
+MAX_WORDS = 4000
 
 
 #: Refusals an agent is told differently from a customer (``error_text`` words them for the
@@ -125,9 +129,10 @@ def queue_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, *,
                 rows[int(row.case.case_id)] = row
         people = uow.catalog.customers_by_ids([q.customer_id for q in queued])
         attempts = uow.reads.attempts_by_case([q.case_id for q in queued])
+        due = uow.outbox.apologies_due([q.case_id for q in queued])
         cards = [_card(q, facts_for(uow, rows[q.case_id], people[q.customer_id], known)
                        if q.case_id in rows else load_case(uow, q.case_id, known=known),
-                       attempts.get(q.case_id, []), now) for q in queued]
+                       attempts.get(q.case_id, []), now, due.get(q.case_id)) for q in queued]
         follow_ups = read_follow_ups(uow, policy, limit=limit)
     after = policy.difference_follow_up_after
     return {"cards": cards, "outcomes": OUTCOMES, "max_attempts": policy.max_call_attempts,
@@ -145,9 +150,11 @@ def _callback_bounds(now: datetime) -> dict[str, Any]:
             "callback_max": local_input(now + MAX_CALLBACK_AHEAD)}
 
 
-def _card(queued: QueuedCase, case: CaseFacts, attempts: list[Any], now: datetime) -> CallCard:
+def _card(queued: QueuedCase, case: CaseFacts, attempts: list[Any], now: datetime,
+          apology_due: datetime | None) -> CallCard:
     """A call-list card: on the list, and whether it still takes a choice at ``now``."""
-    return CallCard(queued, case, attempts, state=answer_state(case, now), now=now)
+    return CallCard(queued, case, attempts, state=answer_state(case, now), now=now,
+                    apology_due=apology_due)
 
 
 def case_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, case_id: int) -> dict[str, Any]:
@@ -161,9 +168,10 @@ def case_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, case_id: int) ->
         on_list = uow.reads.owed_call(case_id, min_spacing=spacing) is not None
         calls = uow.reads.call_records([case_id], min_spacing=spacing).get(case_id)
         instead = replaced_discounts(uow, [case_id]).get(case_id)
+        due = uow.outbox.apologies_due([case_id]).get(case_id)
         now = uow.now()
         state = answer_state(facts, now)
-    card = CallCard(queued, facts, attempts, on_list, state, calls, instead, now)
+    card = CallCard(queued, facts, attempts, on_list, state, calls, instead, now, due)
     return {"card": card, "outcomes": OUTCOMES, **_callback_bounds(now),
             "max_attempts": policy.max_call_attempts, "policy": policy, "back": "case",
             "here": f"/cs/cases/{case_id}"}
@@ -214,6 +222,15 @@ def case_page(case_id: int, request: Request, account: Agent, uow: Uow) -> Respo
                   case_context(uow(), request.app.state.desk_policy, case_id))
 
 
+def _check_length(text: str, field: str) -> None:
+    """A note or the customer's words of at most :data:`MAX_WORDS` characters."""
+    if len(text) > MAX_WORDS:
+        raise FormProblem(f"{MAX_WORDS:,}자까지 적을 수 있습니다(지금 {len(text):,}자). 줄여서 다시 보내 "
+                          "주세요.",
+                          f"At most {MAX_WORDS:,} characters (this is {len(text):,}): shorten it "
+                          "and send it again.", field=field)
+
+
 def _on_case_page(back: str) -> bool:
     return back == "case"
 
@@ -239,7 +256,7 @@ def refused_form(request: Request, uow: Uow, case_id: int, form: str, typed: dic
 @router.post("/cases/{case_id}/attempt")
 def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
             outcome: Annotated[str, Form(max_length=40)] = "",
-            note: Annotated[str, Form(max_length=4000)] = "",
+            note: Annotated[str, Form()] = "",  # its limit: MAX_WORDS, beside the field
             callback_at: Annotated[str, Form(max_length=40)] = "",
             back: Annotated[str, Form(max_length=10)] = "queue",
             form_key: Annotated[str, Form(max_length=MAX_KEY_LENGTH)] = "") -> Response:
@@ -250,6 +267,7 @@ def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
     policy = request.app.state.desk_policy
     key = sent_form_key(form_key, account.actor)
     try:
+        _check_length(note, "note")
         logged = log_call_attempt(uow(), case_id=case_id, channel="phone", outcome=outcome,
                                   agent=account.actor, note=note.strip() or None, policy=policy,
                                   idempotency_key=key, links=case_links(request),
@@ -312,7 +330,7 @@ def difference_paid(case_id: int, request: Request, account: Agent, uow: Uow,
 @router.post("/cases/{case_id}/choice")
 def phone_choice(case_id: int, request: Request, account: Agent, uow: Uow,
                  choice: Annotated[str, Form(max_length=60)] = "",
-                 words: Annotated[str, Form(max_length=4000)] = "",
+                 words: Annotated[str, Form()] = "",  # its limit: MAX_WORDS
                  back: Annotated[str, Form(max_length=10)] = "queue") -> Response:
     """A choice given on the phone, recorded with the customer's own words."""
     try:
@@ -325,6 +343,7 @@ def phone_choice(case_id: int, request: Request, account: Agent, uow: Uow,
             raise FormProblem("고객이 한 말을 그대로 적어 주세요.",
                               "Write down what the customer said, in their words.",
                               field="words")
+        _check_length(words, "words")
         recorded = record_choice(uow(), case_id=case_id, choice=choice, channel="phone",
                                  evidence=words.strip(), taken_by=account.actor,
                                  policy=request.app.state.desk_policy, links=case_links(request))

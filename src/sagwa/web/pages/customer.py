@@ -5,10 +5,10 @@ expired token is refused (403); a token whose customer does not own the case is 
 refusal is the customer's own error page (``customer_errors``): in their language, with the
 desk's phone and email.
 
-Choosing takes two steps, both plain forms (the page must work on any phone, with or without
-JavaScript): pressing an option shows what it will do — the refund, the points, the new price —
-and only the second press, "confirm", records it. Asking to talk to a person changes no order,
-so it needs no second press.
+Choosing takes two steps (``customer_choose``): pressing an option shows what it will do — the
+refund, the points, the new price — at the confirm step's own address, and only the second
+press, "confirm", records it. Asking to talk to a person changes no order, so it needs no
+second press.
 
 Once the case can take no choice — a final choice is recorded, the deadline passed and the plan
 takes no late answers (its default applied, or about to be when the deadline job runs late), or
@@ -19,7 +19,8 @@ its options. What keeping means and what happens without an answer are this cust
 the plan's keep cap, the units sent and the refund, and a call instead of a keep. The amounts say what was paid at the wrong price, the units sent with
 their amount and the refund, the compensation points once booked and, after the discount
 choice, the new total and the difference — with what happens about it: nothing is charged by
-the choice (sagwa takes no payment), and the customer centre arranges paying it; once it is
+the choice (sagwa takes no payment), and how to pay it is said as the desk policy words it for
+agents (``[difference] how_to_pay_ko/_en``), or the customer centre arranges it; once it is
 recorded as paid, what was paid at order, the difference paid and the total paid. A case settled
 by the customer's own choice shows that choice only, never the deadline's default, even when
 the choice came late.
@@ -28,9 +29,9 @@ the choice came late.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sagwa.adapters.db.call_list_reads import CallRecord
@@ -52,25 +53,23 @@ from sagwa.domain.particles import with_particle
 from sagwa.errors import Forbidden, IllegalTransition, LateChoiceRefused, SagwaError
 from sagwa.services.case_links import open_case_token
 from sagwa.services.desk_cancel_instead import CONFIRMATION_PURPOSE as INSTEAD_CONFIRMATION
-from sagwa.services.desk_cases import ChoiceResult, record_choice
 from sagwa.services.desk_difference import RECEIPT_PURPOSE
 from sagwa.services.desk_messages import format_when
 from sagwa.services.desk_outcome_wording import difference_sentence
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
-from sagwa.web.deps import Uow, case_links
+from sagwa.web.deps import Uow
 from sagwa.web.pages.call_time_offer import call_time_offer
 from sagwa.web.pages.case_facts import CaseFacts, contact, load_case
 from sagwa.web.pages.customer_errors import CustomerRoute, customer_error
-from sagwa.web.pages.error_texts import FormProblem, error_text
+from sagwa.web.pages.error_texts import error_text
 from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.labels import label
-from sagwa.web.pages.rendering import flash_in_lang, render
+from sagwa.web.pages.rendering import render
 from sagwa.web.pages.session import csrf_protect
 
 router = APIRouter(prefix="/c", dependencies=[Depends(csrf_protect)], include_in_schema=False,
                    route_class=CustomerRoute)
-NEEDS_NO_CONFIRMATION = CustomerOption.TALK_TO_PERSON.value
 #: What :func:`answer_state` says: the case still takes a choice, or why it does not.
 OPEN, CHOSEN, DEFAULTED, CLOSED = "open", "chosen", "defaulted", "closed"
 SETTLED = frozenset({CaseStatus.CHOSEN, CaseStatus.RESOLVED})
@@ -187,11 +186,12 @@ def _points_booked(case: CaseFacts) -> int:
 
 
 def settled_lines(case: CaseFacts, state: str, lang: str,
-                  gave_up_after: int | None = None) -> list[str]:
+                  gave_up_after: int | None = None, *, how_to_pay: str | None = None) -> list[str]:
     """What happened to a case that takes no more choices, in plain sentences: a case settled
     by the customer's own choice says that choice (shown above the lines) and, for the
-    discount, what happens about the difference — never the deadline's default, even when
-    the choice came after the deadline."""
+    discount, what happens about the difference (how to pay it: the desk policy's
+    ``how_to_pay``) — never the deadline's default, even when the choice came after the
+    deadline."""
     row = case.row.case
     # a closed matter still owing a difference is not quite done: the customer may pay it, or
     # cancel instead (``CaseFacts.may_cancel_instead``); the lines below say which
@@ -200,7 +200,7 @@ def settled_lines(case: CaseFacts, state: str, lang: str,
     consent = row.consent
     if row.status in SETTLED and consent is not None:
         if consent.choice is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
-            lines.append(difference_line(case, lang))
+            lines.append(difference_line(case, lang, how_to_pay=how_to_pay))
     elif consent is not None and consent.choice is CustomerOption.TALK_TO_PERSON:
         lines.append(_t(lang, "상담원과 통화를 요청하셨습니다. ", "You asked to talk to a person; ")
                      + (call_when_given_up(gave_up_after, lang) if gave_up_after is not None else
@@ -210,18 +210,20 @@ def settled_lines(case: CaseFacts, state: str, lang: str,
     return lines
 
 
-def difference_line(case: CaseFacts, lang: str) -> str:
+def difference_line(case: CaseFacts, lang: str, *, how_to_pay: str | None = None) -> str:
     """After the discount choice: the difference from what was paid is not charged by this
-    choice; how to pay it is for the customer centre (sagwa takes no payment) — or, once staff
-    recorded it as paid, that it was and the items are on their way."""
+    choice, and how to pay it — the desk policy's ``how_to_pay``, or to ask the customer
+    centre (sagwa takes no payment) — or, once staff recorded it as paid, that it was and the
+    items are on their way."""
     extra = format_money(case.difference, lang=lang)
     paid = case.row.difference_paid
     if paid is None:
-        return difference_sentence(extra, lang)
+        return difference_sentence(extra, lang, units=case.units, how_to_pay=how_to_pay)
     when = format_when(paid.at, lang)
+    items = "item is" if case.units == 1 else "items are"
     return _t(lang, f"차액 {with_particle(extra, '은(는)')} {when}에 결제된 것을 확인했습니다. 주문하신 상품을 "
                     "보내 드립니다.",
-              f"We received the difference of {extra} on {when}; your items are being sent.")
+              f"We received the difference of {extra} on {when}; your {items} being sent.")
 
 
 def deadline_line(case: CaseFacts, lang: str, gave_up_after: int | None = None) -> str:
@@ -358,14 +360,19 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
             "can_choose": state == OPEN, "late": deadline_passed(case.plan, now),
             "late_note": late_note(case, lang, gave_up),
             "if_unanswered": case.if_unanswered(lang),
-            "settled": settled_lines(case, state, lang, gave_up), "amounts": amounts(case, lang),
+            "settled": settled_lines(case, state, lang, gave_up,
+                                     how_to_pay=policy.how_to_pay_in(lang)),
+            "amounts": amounts(case, lang), "how_to_pay": policy.how_to_pay_in(lang),
             "options": options, "person_offered": any(
                 value == CustomerOption.TALK_TO_PERSON.value for value, _ in options),
             "contact": contact(policy, lang),
             "call_when": call_when(policy, now, lang, gave_up, picked=picked, named=named),
             "picked_call_at": picked, "named_call_at": named,
             "named_on_call": format_when(named, lang) if named and named > now else None,
-            "call_time": (call_time_offer(policy, now, picked, lang)
+            "call_time": (call_time_offer(
+                              policy, now, picked, lang, named=named,
+                              deadline=case.plan.deadline if asked_for_a_person(case.row.case)
+                              else None)
                           if calls is not None and may_pick_call_time(case.row.case,
                                                                  calls.on_call_list)
                           and case.customer.phone is not None else None),
@@ -424,66 +431,7 @@ def case_page(token: str, request: Request, uow: Uow) -> Response:
 @router.get("/{token}/call-time")
 @router.get("/{token}/phone")
 def choose_again(token: str) -> Response:
-    """A form's address opened (reloaded, bookmarked, sent on, from the history): the case
-    page — for the confirm step, where the choice starts over; nothing was recorded by
-    opening it."""
+    """A form's address opened (reloaded, bookmarked, sent on): the case page; nothing was
+    recorded by opening it. (The confirm step has an address of its own:
+    ``customer_choose.confirm_step``.)"""
     return RedirectResponse(f"/c/{token}", status_code=303)
-
-
-@router.post("/{token}/choose")
-def choose(token: str, request: Request, uow: Uow,
-           choice: Annotated[str, Form(max_length=60)] = "",
-           confirmed: Annotated[str, Form(max_length=10)] = "") -> Response:
-    """First press: what ``choice`` will do, to confirm. Second (``confirmed=yes``): record it."""
-    opened = open_link(request, token)
-    if isinstance(opened, Response):
-        return opened
-    case_id, customer_id = opened
-    context = case_context(uow(), case_id, customer_id, request.app.state.desk_policy, request)
-    case, lang = context["case"], context["lang"]
-    if not case.offers(choice):
-        return case_page_response(request, token, context, problem=FormProblem(
-            "고를 수 있는 방법이 아닙니다. 아래에 보이는 방법 중에서 골라 주세요.",
-            "That is not one of the options we offered; please choose one of those below.",
-            field="choice"))
-    if context["can_choose"] and confirmed != "yes" and choice != NEEDS_NO_CONFIRMATION:
-        return render(request, "customer/confirm.html", {
-            **context, "token": token, "choice": choice, "here": f"/c/{token}",
-            "choice_label": label("choice", choice, lang, case.plan),
-            "preview": case.preview(choice, lang, context["now"])}, lang=lang)
-    try:
-        result = record_choice(uow(), case_id=case_id, choice=choice, channel="web",
-                               evidence=f"web case page: pressed {choice!r}"
-                               + (" and confirmed what it does" if confirmed == "yes" else ""),
-                               taken_by="customer", policy=request.app.state.desk_policy,
-                               links=case_links(request))
-    except SagwaError as exc:
-        fresh = case_context(uow(), case_id, customer_id, request.app.state.desk_policy, request)
-        return case_page_response(request, token, fresh, problem=exc)
-    _say_recorded(request, result, lang=lang,
-                  call=call_when(request.app.state.desk_policy, context["now"], lang,
-                                 0 if case.customer.phone is None else None,
-                                 picked=context["picked_call_at"],
-                                 named=context["named_call_at"]),
-                  may_pick=case.customer.phone is not None
-                  and context["picked_call_at"] is None and context["named_call_at"] is None)
-    return RedirectResponse(f"/c/{token}", status_code=303)
-
-
-def _say_recorded(request: Request, result: ChoiceResult, *, lang: str, call: str,
-                  may_pick: bool = False) -> None:
-    """What the recorded choice sets going: a call asked for sends no confirmation (with a
-    number to call, the page below offers a time: ``may_pick``); a final choice is recorded
-    (the page below says how its confirmation comes: mail, or a text); a repeat changes
-    nothing."""
-    if not result.changed:
-        flash_in_lang(request, "이미 접수된 선택입니다. 달라진 것은 없습니다.",
-                      "We already have this choice; nothing has changed.", lang=lang)
-    elif result.case.status not in SETTLED:  # talk_to_person: on the call list, no mail
-        flash_in_lang(request, f"상담원 통화 요청이 접수되었습니다. {call}"
-                      + (" 편한 통화 시간이 있으시면 아래에서 고르실 수 있습니다." if may_pick else ""),
-                      f"Your request is recorded; {call}"
-                      + (" If another time suits you better, you can pick it below."
-                         if may_pick else ""), lang=lang)
-    else:  # the page says how the confirmation comes (mail, or a text without an email)
-        flash_in_lang(request, "선택이 접수되었습니다.", "Your choice is recorded.", lang=lang)

@@ -2,14 +2,18 @@
 difference, may cancel instead on their case page (``/c/<token>``): as choosing, in two presses
 — the first shows what it will do (the order cancelled, what they paid refunded in full, the
 plan's compensation), only the second does it (``desk_cancel_instead``, their own click as the
-consent). The page offers it only while it can be done (``CaseFacts.may_cancel_instead``)."""
+consent). The page offers it only while it can be done (``CaseFacts.may_cancel_instead``).
+
+The first press answers with a redirect to the confirm step's own address (``GET
+/c/<token>/cancel-instead``), so Back after confirming, a reload or the language link opens a
+page, not a form to send again; opened once it can no longer be done, it is the case page."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sagwa.domain.consent import CUSTOMER
 from sagwa.domain.incident_plan import CustomerOption
@@ -47,17 +51,29 @@ def instead_terms(case: CaseFacts, lang: str, *, agent: bool = False) -> list[tu
     return lines
 
 
-@router.get("/{token}/cancel-instead")
-def cancel_instead_again(token: str) -> Response:
-    """The confirm step's address opened again: the case page; nothing was done by it."""
-    return RedirectResponse(f"/c/{token}", status_code=303)
+@router.get("/{token}/cancel-instead", response_class=HTMLResponse)
+def confirm_instead(token: str, request: Request, uow: Uow) -> Response:
+    """The confirm step: what cancelling instead will do; nothing is done by opening it. Once
+    it cannot be done (done already: Back from the case page; paid; not offered), the case
+    page, which says where the case stands."""
+    opened = open_link(request, token)
+    if isinstance(opened, Response):
+        return opened
+    case_id, customer_id = opened
+    context = case_context(uow(), case_id, customer_id, request.app.state.desk_policy, request)
+    case, lang = context["case"], context["lang"]
+    if not case.may_cancel_instead:
+        return RedirectResponse(f"/c/{token}", status_code=303)
+    # no "here": the language link is this address in the other language
+    return render(request, "customer/confirm_instead.html", {
+        **context, "token": token, "terms": instead_terms(case, lang)}, lang=lang)
 
 
 @router.post("/{token}/cancel-instead")
 def cancel_instead(token: str, request: Request, uow: Uow,
                    confirmed: Annotated[str, Form(max_length=10)] = "") -> Response:
-    """First press: what cancelling instead will do, to confirm. Second (``confirmed=yes``):
-    do it, with the customer's click as their consent."""
+    """First press: to the confirm step (:func:`confirm_instead`). Second
+    (``confirmed=yes``): do it, with the customer's click as their consent."""
     opened = open_link(request, token)
     if isinstance(opened, Response):
         return opened
@@ -74,9 +90,7 @@ def cancel_instead(token: str, request: Request, uow: Uow,
     if refused is not None:  # said as the desk says it: paid, not offered, ...
         return case_page_response(request, token, context, problem=refused)
     if confirmed != "yes":
-        return render(request, "customer/confirm_instead.html", {
-            **context, "token": token, "here": f"/c/{token}",
-            "terms": instead_terms(case, lang)}, lang=lang)
+        return RedirectResponse(f"/c/{token}/cancel-instead?lang={lang}", status_code=303)
     try:
         cancel_instead_of_paying(uow(), case_id=case_id, channel="web", evidence=PRESSED,
                                  taken_by=CUSTOMER, policy=policy, links=case_links(request))

@@ -103,8 +103,8 @@ def _difference_owed(case: CaseFacts, lang: str, how_to_pay: str | None) -> str:
                     "결제해 주시면 되고, 결제가 확인되면 상품을 보내 드립니다. 결제 방법을 안내해 드릴까요?",
               f"Your choice, '{chosen}', made on {when}, is recorded: all that is left is paying "
               f"the difference of {extra}. It is not charged automatically: you pay it to us, "
-              "the customer centre, and we send the items once it is paid. Shall I tell you how "
-              "to pay it?")
+              f"the customer centre, and we send the {'item' if case.units == 1 else 'items'} "
+              "once it is paid. Shall I tell you how to pay it?")
     if how_to_pay:
         said += _t(lang, f" 결제 방법은 이렇습니다. {how_to_pay}", f" This is how: {how_to_pay}")
     if case.may_cancel_instead:
