@@ -204,6 +204,10 @@ def test_closing_an_incident_takes_its_reason_in_the_json_body(
                          json={"reason": "false alarm: the price was right"})
     assert closed.status_code == 200, closed.text
     assert closed.json()["status"] == "closed"
+    # a retried close (its answer lost) gets the closed incident again, as the first did
+    again = client.post(f"/api/incidents/{incident}/close", json={"reason": "retry"})
+    assert again.status_code == 200, again.text
+    assert again.json() == closed.json()
 
 
 def test_a_listing_published_at_a_tenth_of_its_price_is_held_until_a_reviewer_releases_it(

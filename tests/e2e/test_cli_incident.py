@@ -41,7 +41,10 @@ STATUS_KEYS = ["incident_id", "status", "listings", "wrong_price", "correct_pric
                "notices_outdated",  # then notices published before the scoping or the plan
                "differences_unpaid_total",  # then what the differences come to (2026-12-05)
                # then how many are due a follow-up, and the cancellations instead (12-04 night)
-               "differences_to_follow_up", "cancelled_instead"]
+               "differences_to_follow_up", "cancelled_instead",
+               # then the notice in every language it must be in (the SLA's moment), and the
+               # languages it lacks
+               "required_notice_at", "notice_languages_missing"]
 PLAN_KEYS = ["options", "deadline", "default", "seller_share_pct", "platform_share_pct",
              "cancel_compensation", "discount_pct", "keep_max_units",
              "accept_late_choices"]  # appended 2026-12-04

@@ -127,6 +127,22 @@ def test_a_field_error_in_json_has_one_problem(incident_id: int) -> None:
     assert [p["option"] for p in body["problems"]] == ["--deadline"]
 
 
+def test_keep_as_the_default_without_keep_and_a_zero_discount_are_refused(
+        incident_id: int, data_dir: Path) -> None:
+    """--default is keep unless given: offering neither keep nor a 1% discount or more is
+    refused as the page and the API refuse it, naming the options to fix."""
+    _scoped(incident_id)
+    refused = sagwa("incident", "plan", str(incident_id), "--option", "cancel_with_compensation",
+                    "--option", "buy_at_correct_price_discount", "--compensation", "5000",
+                    "--discount", "0", "--seller-share", "70", "--platform-share", "30",
+                    "--deadline", _later(), "--format", "json")
+    assert refused.exit_code == 2, refused.output
+    assert [(p["field"], p["option"], p["reason"]) for p in json.loads(refused.stdout)["problems"]
+            ] == [("discount_pct", "--discount", "zero_discount"),
+                  ("default", "--default", "default_not_offered")]
+    assert _status(data_dir, incident_id) == "scoped"
+
+
 @pytest.mark.parametrize(("option", "typed"), [
     ("--seller-share", "١٠"), ("--seller-share", "②"), ("--compensation", "1_000"),
     ("--compensation", "5，000"), ("--platform-share", "30.5"),

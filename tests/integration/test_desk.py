@@ -368,6 +368,22 @@ def test_escalation_and_the_deadline_on_a_closed_incident_are_refused(shop) -> N
         assert "it is closed" in closed.value.message
         assert closed.value.details["status"] == "closed"
         assert closed.value.details["trigger"] == code
+        assert closed.value.details["hint"] == "already_closed"  # the page's sentence says why
+
+
+def test_closing_a_closed_incident_again_returns_it_and_writes_nothing(shop) -> None:
+    """A retried close (a lost answer, a double click) answers as the first one did, as a
+    choice given again does: 409 "closed cannot close" told the caller nothing it could act on.
+    Nothing more is logged, vouched or sent."""
+    uow, clock, listing_id, _, _ = shop
+    draft = _dismissed_draft(uow, clock, listing_id)
+    with uow() as u:
+        before = [r.event.action for r in u.audit.recent(limit=500)]
+    again = desk.close(uow(), incident_id=draft, reason="closing it twice", actor="operator:kim")
+    assert again.incident.status.value == "closed"
+    with uow() as u:
+        assert [r.event.action for r in u.audit.recent(limit=500)] == before
+    assert before.count("incident.dismiss") == 1
 
 
 def test_a_scheduled_job_for_an_incident_closed_since_has_nothing_to_do(shop) -> None:

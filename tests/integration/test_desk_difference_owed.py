@@ -41,8 +41,9 @@ def _listed(uow, iid: int) -> dict:
 def test_the_status_and_the_list_give_what_is_still_owed_after_closing(chosen) -> None:
     uow, clock, iid, cases, people = chosen
     status = incident_status(uow(), incident_id=iid, policy=POLICY).as_dict()
-    assert list(status)[-4:] == ["notices_outdated", "differences_unpaid_total",  # appended
-                                 "differences_to_follow_up", "cancelled_instead"]
+    assert list(status)[-6:] == ["notices_outdated", "differences_unpaid_total",  # appended
+                                 "differences_to_follow_up", "cancelled_instead",
+                                 "required_notice_at", "notice_languages_missing"]
     assert status["differences_unpaid"] == 2
     assert status["differences_unpaid_total"] == {"amount_minor": 557_200, "currency": "KRW"}
     publish_notice(uow, iid)

@@ -47,14 +47,17 @@ from sagwa.domain.call_attempts import check_callback_at
 from sagwa.domain.call_times import check_call_time
 from sagwa.domain.cancel_instead import cancel_instead
 from sagwa.domain.catalog import (
+    KEEP,
     Customer,
     CustomerDraft,
     SellerDraft,
     change_contact,
+    check_unchanged_since,
     require_text,
 )
 from sagwa.domain.compensation import compensation_due, split_compensation
 from sagwa.domain.contact_hours import ContactSchedule, next_contact_time, next_opening
+from sagwa.domain.correct_price import PriceReference, check_correct_price_plausible
 from sagwa.domain.difference import DifferencePaid, payment_note
 from sagwa.domain.identifiers import normalise_gtin, normalise_isbn
 from sagwa.domain.incident_plan import make_plan
@@ -75,6 +78,7 @@ from sagwa.domain.listings import advance as advance_listing
 from sagwa.domain.money import Money, allocate_by_weight, check_currency, check_price
 from sagwa.domain.orders import OrderStatus, OrderTrigger, price_order
 from sagwa.domain.orders import advance as advance_order
+from sagwa.domain.plan_version import check_plan_unchanged
 from sagwa.domain.pricing import (
     PriceChangeProposal,
     PriceChangeStatus,
@@ -390,11 +394,12 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
                              deadline_korea="2008-06-17 18:00", reason="deadline_not_passed"),
         "답변 기한(2008-06-17 18:00, 한국 시간)이 아직 지나지 않았습니다. 기본 처리는 기한이 지난 뒤에 적용합니다.",
     ),
-    "incident_status": (
+    "incident_status": (  # the step says why: customers were given the plan's terms
         lambda: refusal(
-            lambda: incidents.advance_incident(incidents.IncidentStatus.CLOSED, "plan")
+            lambda: incidents.advance_incident(incidents.IncidentStatus.NOTIFYING, "plan")
         ),
-        "사고가 지금 '종료' 상태라서 이 단계를 할 수 없습니다.",
+        ("사고가 지금 '고객 안내 중' 상태라서 이 단계를 할 수 없습니다. 고객 안내를 보냈거나 보내도록 예약했으므로 "
+         "방안은 더 바꿀 수 없습니다. 고객은 이미 그 조건을 안내받았습니다."),
     ),
     "case_status": (
         lambda: refusal(lambda: incidents.advance(incidents.CaseStatus.RESOLVED, "resolve")),
@@ -431,6 +436,10 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: Conflict("its deadline can only move later", reason="deadline_only_later",
                          field="deadline", incident_id=1),
         "이미 이 방안에 답한 고객이 있어 답변 기한은 지금보다 늦출 수만 있습니다. 지금 기한보다 늦은 때를 입력해 주세요.",
+    ),
+    "plan_changed": (  # a plan form opened before another plan was saved (desk.plan calls it)
+        lambda: refusal(lambda: check_plan_unchanged(None, "0123456789abcdef", incident_id=1)),
+        "이 화면을 연 뒤 다른 해결 방안이 저장되어, 입력하신 방안은 저장하지 않았습니다. 지금 저장된 방안을 확인하고, 바꿔야 하면 다시 저장해 주세요.",
     ),
     "no_difference_owed": (  # the raise itself is checked in tests/integration/test_desk_difference.py
         lambda: Conflict("case #3 owes no difference: the customer has not chosen yet",
@@ -477,8 +486,9 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         "차액을 어떻게 받았는지 적어 주세요(영수증 번호, 이체 내역, 결제를 받은 사람).",
     ),
     "payment_note_too_short": (
-        lambda: refusal(lambda: payment_note("..  --")),
-        "결제 메모가 너무 짧습니다. 영수증 번호나 이체 내역처럼 나중에 확인할 수 있게 글자나 숫자를 2개 이상 적어 주세요.",
+        lambda: refusal(lambda: payment_note("ok")),  # for 453,600 KRW: says nothing to check
+        ("결제 메모가 너무 짧습니다. 나중에 확인할 수 있게 결제 방법이나 영수증·이체 번호를 적어 주세요(예: 현금, 이체, "
+         "ATM, 영수증 1234). 영문·숫자는 3자, 한글은 2자 이상이어야 합니다(띄어쓰기와 문장부호는 세지 않습니다)."),
     ),
     "payment_note_too_long": (
         lambda: refusal(lambda: payment_note("x" * 501)),
@@ -531,9 +541,12 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: refusal(lambda: reasons.check_meaningful_reason(" . ")),
         "사유를 조금 더 구체적으로 적어 주세요. 글자나 숫자가 4자 이상이어야 합니다(띄어쓰기와 문장부호는 세지 않습니다).",
     ),
-    "reason_required": (  # refused before the database is opened
+    "reason_required": (  # a held change (its state is read first, as approving reads it)
         lambda: refusal(lambda: price_review.reject_price_change(
-            None, change_id=1, reviewer="reviewer:a", reason="  ")),  # type: ignore[arg-type]
+            _uow(market=SimpleNamespace(
+                price_change=lambda _id: HELD, price_change_for_update=lambda _id: HELD,
+                listing=lambda _id, **_: _listing(199_000, ListingStatus.LIVE))),
+            change_id=1, reviewer="reviewer:a", reason="  ")),
         "거절할 때는 판매자가 읽을 수 있는 사유를 적어 주세요.",
     ),
     "send_back_needs_reason": (
@@ -598,6 +611,14 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         ("상품 402번은 2008-06-13 08:00부터 2008-06-13 09:00까지 가격이 17,500원인 적이 없습니다(그동안의 가격: "
          "402번 18,500원 → 18,000원). 잘못된 가격이었던 상품만 사고에 넣을 수 있습니다. 상품 번호, 잘못 표시된 가격, "
          "시작 시각을 확인해 주세요."),
+    ),
+    "correct_price_implausible": (  # the service's call: tests/integration/test_desk_declare.py
+        lambda: refusal(lambda: check_correct_price_plausible(
+            Money(1_850_000, "KRW"), Money(18_500, "KRW"),
+            [PriceReference(403, (185_000,), 199_000)])),
+        ("입력한 정상 가격(1,850,000원)이 잘못된 가격 전에 상품이 팔리던 가격과 정가 가운데 가장 높은 199,000원의 "
+         "2배를 넘습니다(참고한 가격: 403번 185,000원, 정가 199,000원). 0을 더 넣지 않았는지 정상 가격을 확인해 "
+         "주세요. 아무 상품도 판매 중지하지 않았습니다."),
     ),
     "cause_too_long": (  # the CLI and the page meet it in the domain; the API's schema too
         lambda: refusal(lambda: incidents._check_text("가" * 2001, "cause")),
@@ -684,14 +705,23 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
                          reason="customer_email_taken"),
         "다른 고객이 이미 이 이메일을 쓰고 있습니다. 고객에게 주소를 다시 확인해 주세요.",
     ),
+    "contact_changed_meanwhile": (  # the form showed 010-1111-2222; another tab saved this one
+        lambda: refusal(lambda: check_unchanged_since(
+            A_CUSTOMER, shown={"phone": "010-1111-2222", "email": None},
+            typed={"phone": "010-3333-4444", "email": KEEP})),
+        ("이 화면을 연 뒤 다른 분이 이 고객의 연락처를 바꿨습니다. 지금 저장된 전화번호: 010-1234-5678, 이메일: —. "
+         "아무것도 저장하지 않았고 입력하신 값은 그대로 두었습니다. 고객에게 확인한 뒤 그래도 바꾸려면 다시 "
+         "저장해 주세요."),
+    ),
     "phone_already_on_file": (  # raised with a database: test_cs_contact_details.py
         lambda: Conflict("customer 4 already has a phone number; changing it takes a person",
                          field="phone", reason="phone_already_on_file"),
         "이미 고객님의 전화번호가 있습니다. 번호를 바꾸시려면 아래 고객센터로 연락 주세요.",
     ),
     "phone_not_a_number": (
-        lambda: refusal(lambda: change_contact(A_CUSTOMER, phone="call me")),
-        "전화번호 형식이 아닙니다. 숫자로 입력해 주세요(예: 010-1234-5678 또는 +82 10 1234 5678).",
+        lambda: refusal(lambda: change_contact(A_CUSTOMER, phone="010-1234")),  # too short
+        ("전화드릴 수 있는 번호가 아닙니다. 국내 번호는 0으로 시작하는 9~11자리(예: 010-1234-5678, "
+         "02-123-4567), 해외 번호는 +와 국가 번호로 시작하는 8~15자리(예: +1 415 555 0100)로 입력해 주세요."),
     ),
     "email_not_an_address": (
         lambda: refusal(lambda: change_contact(A_CUSTOMER, email="minji at example")),
@@ -742,6 +772,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (desk_cases.current_plan, "no_plan_yet"),
     (customer_contact._check_email_free, "customer_email_taken"),
     (customer_contact.change_customer_contact, "phone_already_on_file"),
+    (check_unchanged_since, "contact_changed_meanwhile"),  # with a database: test_cs_contact_details.py
     (case_facts.incident_terms, "case_not_ready"),
     (notices.publish_notice_once, "incident_draft"),
     (notices.check_title, "notice_title_too_long"),
@@ -751,6 +782,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (desk.close, "unanswered_cases"),
     (desk._check_terms_kept, "plan_has_choices"),
     (desk._check_terms_kept, "deadline_only_later"),
+    (check_plan_unchanged, "plan_changed"),
     (desk.close, "calls_owed"),
     (desk_difference.record_difference_paid, "no_difference_owed"),
     (desk_difference._refuse_after_cancelling_instead, "cancelled_instead"),
@@ -766,6 +798,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (listing_holds.check_send_back_reason, "send_back_needs_reason"),
     (listings.declared_promotion, "promotion_percent_missing"),
     (desk._never_listed, "wrong_price_never_listed"),
+    (check_correct_price_plausible, "correct_price_implausible"),
     (idempotency.prior_result, "idempotency_request_differs"),
     (idempotency.check_key, "idempotency_key_missing"),
     (idempotency.check_key, "idempotency_key_too_long"),
@@ -890,11 +923,20 @@ PLAN_PROBLEMS = [  # what the operator got wrong, the field, its sub-code, the p
     ({"options": DISCOUNT}, "discount_pct", "terms_missing",
      "할인 구매를 선택지로 드리면 할인율을 입력해야 합니다."),
     ({"discount_pct": 5}, "discount_pct", "terms_not_offered",
-     "할인율은 0에서 99 사이의 정수로, 할인 구매를 드릴 때만 입력해 주세요."),
+     "할인율은 1에서 99 사이의 정수로, 할인 구매를 드릴 때만 입력해 주세요."),
     ({"options": DISCOUNT, "discount_pct": 100}, "discount_pct", "out_of_range",
-     "할인율은 0에서 99 사이의 정수로, 할인 구매를 드릴 때만 입력해 주세요."),
+     "할인율은 1에서 99 사이의 정수로, 할인 구매를 드릴 때만 입력해 주세요."),
+    ({"options": DISCOUNT, "discount_pct": 0}, "discount_pct", "zero_discount",  # "0% off"
+     "0% 할인은 할인이 아닙니다. 할인율을 1% 이상으로 정하거나, 할인 구매를 선택지에서 빼 주세요."),
+    # keep as the default without keep offered: the silent would keep the wrong price
+    ({"options": ["cancel_with_compensation", "buy_at_correct_price_discount"],
+      "cancel_compensation": Money(10_000, "KRW"), "discount_pct": 10}, "default",
+     "default_not_offered",
+     ("'주문 유지'를 선택지로 드리지 않으면 미응답 시 처리도 '주문 유지'로 정할 수 없습니다. 답하지 않은 고객이 "
+      "잘못된 가격 그대로 주문을 유지해, 답한 고객보다 나은 조건을 받게 됩니다. '주문 유지'를 선택지에 넣거나 "
+      "미응답 시 처리를 '상담원 전화'로 골라 주세요.")),
     ({"options": CANCEL[1:] + ["talk_to_person"], "cancel_compensation": Money(1, "KRW"),
-      "keep_max_units": 2}, "keep_max_units", "terms_not_offered",
+      "keep_max_units": 2, "default": "follow_up_call"}, "keep_max_units", "terms_not_offered",
      "최대 수량은 1 이상이며, '주문 유지'를 드릴 때만 입력해 주세요."),
     ({"keep_max_units": 0}, "keep_max_units", "out_of_range",
      "최대 수량은 1 이상이며, '주문 유지'를 드릴 때만 입력해 주세요."),

@@ -119,9 +119,10 @@ def format_status(view: IncidentStatusView) -> list[tuple[str, str]]:
     it — the platform and each seller by name — then the refunds)."""
     from sagwa.services.desk_report import money_rows
 
-    data = dict(vars(view))
-    for key in ("first_notice_at", "first_message_sent_at"):
+    data = _notice_rows_together(dict(vars(view)))
+    for key in ("first_notice_at", "required_notice_at", "first_message_sent_at"):
         data[key] = _after_declaring(data[key], view.declared_at)
+    data["notice_languages_missing"] = format_languages(view.notice_languages_missing)
     data["plan"] = format_plan(data["plan"])
     data["notices_outdated"] = format_outdated_notices(data["notices_outdated"])
     data["choices"] = "\n".join(f"{_choice_words(c, view.plan)}: {n}"
@@ -133,6 +134,27 @@ def format_status(view: IncidentStatusView) -> list[tuple[str, str]]:
     money = data.pop("money")
     rows = [(label(k), format_value(v)) for k, v in data.items()]
     return rows + (money_rows(money) if money else [("money", MISSING)])
+
+
+def _notice_rows_together(data: dict[str, Any]) -> dict[str, Any]:
+    """The status with the notice in every language it must be in (the SLA's moment) and the
+    languages it lacks right after the first notice: the JSON appends them last."""
+    moved = {k: data.pop(k) for k in ("required_notice_at", "notice_languages_missing")}
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        out[key] = value
+        if key == "first_notice_at":
+            out.update(moved)
+    return out
+
+
+#: A notice's language as the CLI names it.
+LANGUAGES = {"ko": "Korean", "en": "English"}
+
+
+def format_languages(langs: list[str]) -> str:
+    """``Korean, English``; "none"."""
+    return ", ".join(LANGUAGES.get(lang, lang) for lang in langs) or "none"
 
 
 def format_cases_by_status(counts: dict[str, int], owing: int) -> str:

@@ -77,13 +77,15 @@ def plan(
     option: Annotated[list[str], typer.Option(
         "--option", help="An option to offer (repeat; the list is above).")],
     deadline: str = typer.Option(..., help="Answer deadline (ISO; KST if no zone)."),
-    default: str = typer.Option("keep", help="If nobody answers: keep or follow_up_call."),
+    default: str = typer.Option(
+        "keep", help="If nobody answers: keep (only with --option keep) or follow_up_call."),
     seller_share: int = number_option(..., percent=True,
                                       help="Seller's share of the cost, percent."),
     platform_share: int = number_option(..., percent=True,
                                         help="Platform's share of the cost, percent."),
     compensation: int = number_option(None, help="Points offered with cancelling."),
-    discount: int = number_option(None, percent=True, help="Percent off the correct price."),
+    discount: int = number_option(None, percent=True,
+                                   help="Percent off the correct price (1 to 99)."),
     keep_max_units: int = number_option(None,
                                         help="Units a customer may keep at the price paid."),
     accept_late: bool = typer.Option(False, help="Accept choices after the deadline."),

@@ -7,7 +7,12 @@ happens to a customer who never answers, and who pays (seller/platform split). T
   ``cancel_with_compensation``, the discount for ``buy_at_correct_price_discount``) and no terms
   for options not offered;
 * the default is ``keep`` or ``follow_up_call`` — **never a silent cancellation**: a plan whose
-  default cancels is refused with :class:`~sagwa.errors.SilentCancellationRefused`;
+  default cancels is refused with :class:`~sagwa.errors.SilentCancellationRefused`; ``keep``
+  only when ``keep`` is offered (``default_not_offered``): a customer who stays silent must not
+  end up with a better deal than any answer could get them (their order at the wrong price).
+  ``follow_up_call`` needs no option offered: a call is not an outcome but the question asked
+  again by phone, answered with one of the options offered, the order held until then;
+* a discount is a whole percent from 1 to 99: 0 % would offer "0 % off" (``zero_discount``);
 * the deadline is after ``now``, no more than ``max_deadline_ahead`` (90 days by default) after
   it, and leaves at least ``min_contact_time`` (24 h by default) of *contact-centre* hours, so a
   customer who wants a person can get one;
@@ -50,6 +55,8 @@ DEFAULT_MIN_CONTACT_TIME = timedelta(hours=24)
 #: The latest deadline a plan may set, after ``now``: customers answer within weeks, not years
 #: (and the contact hours up to the deadline are counted day by day).
 MAX_DEADLINE_AHEAD = timedelta(days=90)
+#: The least discount a plan may offer: customers read "0% off the correct price" otherwise.
+MIN_DISCOUNT_PCT = 1
 
 
 class CustomerOption(StrEnum):
@@ -176,14 +183,8 @@ def _check_terms(
                 f"{cancel_compensation.amount_minor:,} points is more than the ledger books "
                 f"in one entry ({MAX_POINTS_PER_ENTRY:,}); offer less",
             )
-    if discount_pct is not None and (
-        isinstance(discount_pct, bool)
-        or not isinstance(discount_pct, int)
-        or not 0 <= discount_pct < 100
-    ):
-        problems["discount_pct"] = Problem(
-            "out_of_range", f"discount must be a whole percent from 0 to 99, got {discount_pct!r}"
-        )
+    if discount_pct is not None:
+        _check_discount(discount_pct, problems)
     if keep_max_units is not None and (
         isinstance(keep_max_units, bool)
         or not isinstance(keep_max_units, int)
@@ -192,6 +193,29 @@ def _check_terms(
         problems["keep_max_units"] = Problem(
             "out_of_range", f"keep_max_units must be at least 1, got {keep_max_units!r}"
         )
+
+
+def _check_discount(discount_pct: int, problems: Problems) -> None:
+    if isinstance(discount_pct, bool) or not isinstance(discount_pct, int) or not (
+            0 <= discount_pct < 100):
+        problems["discount_pct"] = Problem(
+            "out_of_range", f"discount must be a whole percent from 1 to 99, got {discount_pct!r}")
+    elif discount_pct < MIN_DISCOUNT_PCT:  # customers would read "0% off the correct price"
+        problems["discount_pct"] = Problem(
+            "zero_discount", f"a {discount_pct}% discount is no discount; offer at least "
+            f"{MIN_DISCOUNT_PCT}% off the correct price, or do not offer "
+            f"{CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT.value}")
+
+
+def _check_default(default: DefaultAction, options: frozenset[CustomerOption],
+                   problems: Problems) -> None:
+    """``keep`` as the default only with ``keep`` offered (see the module docstring)."""
+    if default is DefaultAction.KEEP and CustomerOption.KEEP not in options:
+        problems["default"] = Problem(
+            "default_not_offered",
+            "the default 'keep' is not one of the options offered: a customer who does not "
+            "answer would keep the order at the wrong price, a better deal than any answer "
+            "gets; offer keep too, or make the default follow_up_call")
 
 
 def _days(span: timedelta) -> str:
@@ -307,6 +331,7 @@ def make_plan(
     _check_terms(
         chosen, incident.currency, cancel_compensation, discount_pct, keep_max_units, problems
     )
+    _check_default(default_action, chosen, problems)
     _check_shares(seller_share_pct, platform_share_pct, problems)
     _check_deadline(deadline, now, schedule, min_contact_time, max_deadline_ahead, problems)
     if problems:

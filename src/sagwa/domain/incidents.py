@@ -6,8 +6,10 @@ An *incident* says "these listings showed the wrong price in this window". Its l
       └─────────────dismiss (a tripwire false alarm)─────────────────────────────────────▲
 
 ``scope`` may repeat while scoped (late orders found) and ``plan`` while planned (plan revised
-before anyone was told). Declaring returns the actions the service must carry out at once
-(pause every listing); the domain does no I/O.
+before anyone was told). A step out of order is refused (:class:`IllegalTransition`, reason
+``incident_status``) saying what to do first or why it is too late (``details["hint"]``).
+Declaring returns the actions the service must carry out at once (pause every listing); the
+domain does no I/O.
 
 A *case* is one customer's share of an incident: all their affected orders (found by
 ``incident_scope.build_cases``; recorded choices live in ``consent``). Its life::
@@ -82,16 +84,56 @@ INCIDENT_TRANSITIONS: dict[tuple[IncidentStatus, IncidentTrigger], IncidentStatu
 del S, T
 
 
+#: Why a step is refused, or what to do first (``details["hint"]`` of a refusal): a stable
+#: code (the pages say it from it) -> the English the message ends with.
+INCIDENT_HINTS: dict[str, str] = {
+    "declare_first": "declare it first (or dismiss it, if it is a false alarm)",
+    "scope_first": "scope it first (find the orders placed at the wrong price)",
+    "plan_first": "plan it first (what its customers are offered, by when, and the default)",
+    "notify_first": "notify its customers first (they are sent the apology and the plan)",
+    "already_declared": "it is declared already",
+    "not_a_draft": "only a draft can be dismissed as a false alarm; a declared incident is "
+                   "closed once its customers have their answer",
+    "scoped_before_plan": "its orders are scoped before the plan is made, and the plan was "
+                          "made for the cases found then",
+    "plan_fixed": "the plan is fixed once its customers are told (they were given its terms)",
+    "already_notifying": "its customers have been told already, or are being told",
+    "already_closed": "it is closed already, and a closed incident does not change",
+}
+#: Too early: the step a status needs next. Too late: what the trigger's refusal says.
+_NEXT_STEP = {IncidentStatus.DRAFT: "declare_first", IncidentStatus.DECLARED: "scope_first",
+              IncidentStatus.SCOPED: "plan_first", IncidentStatus.PLANNED: "notify_first"}
+_TOO_LATE = {IncidentTrigger.DECLARE: "already_declared", IncidentTrigger.DISMISS: "not_a_draft",
+             IncidentTrigger.SCOPE: "scoped_before_plan", IncidentTrigger.PLAN: "plan_fixed",
+             IncidentTrigger.NOTIFY: "already_notifying", IncidentTrigger.CLOSE: "already_closed"}
+
+
+def incident_hint(status: IncidentStatus | str, trigger: IncidentTrigger | str) -> str:
+    """Why ``trigger`` is refused in ``status`` (a key of :data:`INCIDENT_HINTS`): the step
+    to take first when the incident is not that far yet, else why it is too late."""
+    current = IncidentStatus(status)
+    if current is IncidentStatus.CLOSED:
+        return "already_closed"
+    order = list(IncidentStatus)  # in the order of the life drawn above
+    allowed = [order.index(s) for s, t in INCIDENT_TRANSITIONS if t == trigger]
+    if allowed and order.index(current) < max(allowed):
+        return _NEXT_STEP[current]
+    return _TOO_LATE[IncidentTrigger(trigger)]
+
+
 def advance_incident(status: IncidentStatus, trigger: IncidentTrigger) -> IncidentStatus:
-    """The incident's next status, or :class:`IllegalTransition` for a jump the table lacks."""
+    """The incident's next status, or :class:`IllegalTransition` for a jump the table lacks,
+    saying what to do first or why it is too late (``details["hint"]``, :func:`incident_hint`)."""
     try:
         return INCIDENT_TRANSITIONS[(IncidentStatus(status), IncidentTrigger(trigger))]
     except KeyError:
+        hint = incident_hint(status, trigger)
         raise IllegalTransition(
-            f"an incident that is {status} cannot {trigger}",
+            f"an incident that is {status} cannot {trigger}: {INCIDENT_HINTS[hint]}",
             status=str(status),
             trigger=str(trigger),
             reason="incident_status",
+            hint=hint,
         ) from None
 
 

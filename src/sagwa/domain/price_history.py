@@ -37,3 +37,12 @@ def prices_between(current_minor: int, moves: Sequence[PriceMove], start: dateti
         at_start = ordered[0].old_minor if ordered else current_minor
     seen = [at_start] + [m.new_minor for m in ordered if start < m.at <= end]
     return list(dict.fromkeys(seen))
+
+
+def prices_before(current_minor: int, moves: Sequence[PriceMove], start: datetime) -> list[int]:
+    """The prices the listing had before ``start`` (a move at ``start`` itself is not before
+    it), in the order they were live, each once: its first price (the first move's old price,
+    or the current one if it never moved), then each move's new price."""
+    ordered = sorted(moves, key=lambda m: m.at)
+    first = ordered[0].old_minor if ordered else current_minor
+    return list(dict.fromkeys([first] + [m.new_minor for m in ordered if m.at < start]))

@@ -1,6 +1,7 @@
 """Service-level figures for an incident report: pure functions over simple records.
 
-* the public-notice SLA: a notice is due ``sla`` (60 minutes by default) after declaration;
+* the public-notice SLA: a notice is due ``sla`` (60 minutes by default) after declaration, in
+  every language it must be in (:func:`required_notice_at`);
 * incident timings measured from detection (the tripwire firing or the first report; the
   declaration when nothing earlier is known): time to pause, to public notice, to first apology;
 * case figures: customers reached, reached within contact hours, answered, defaulted, and the
@@ -12,7 +13,7 @@ Shares are floats in [0, 1], or ``None`` when there is nothing to divide by.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -38,6 +39,20 @@ def notice_overdue(
     if published_at is not None:
         return require_aware(published_at, "published_at") > due
     return require_aware(now, "now") > due
+
+
+def required_notice_at(first_by_language: Mapping[str, datetime],
+                       required: Iterable[str]) -> datetime | None:
+    """When the public notice was up in every language it must be in (``required``: Korean and
+    each language the incident's customers read, the languages closing asks for): the latest of
+    those languages' first notices, None while one of them has none. The notice SLA is met or
+    missed at this moment — a notice in another language first does not meet it (a QA tester's
+    report said "0 min, within the SLA" with only the English notice on time and the Korean one
+    late)."""
+    firsts = [first_by_language.get(lang) for lang in set(required)]
+    if not firsts or any(at is None for at in firsts):
+        return None
+    return max(at for at in firsts if at is not None)
 
 
 @dataclass(frozen=True)

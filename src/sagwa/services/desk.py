@@ -23,11 +23,13 @@ from sagwa.domain.incidents import (
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger, advance
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, check_price, format_money
+from sagwa.domain.plan_version import check_plan_unchanged
 from sagwa.domain.price_history import prices_between
 from sagwa.errors import Conflict, InvalidInput
 from sagwa.services.desk_notify import LinkMaker
 from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
 from sagwa.services.idempotency import prior_result, remember
+from sagwa.services.incident_correct_price import check_correct_price
 from sagwa.services.lookups import require
 from sagwa.services.outbox import enqueue_messages
 from sagwa.services.seller_notices import DECLARED, closing_notices, seller_notices
@@ -93,8 +95,9 @@ def declare(uow: SqlAlchemyUnitOfWork, *, listing_ids: list[int], wrong_price: M
     From a draft, the declaration's wrong price and window start replace the draft's, and its
     listings are added to the draft's (the tripwire's listing stays in). A listing already in
     another open incident is refused: one order must never get two answers; so is one that
-    never had the wrong price in the window (nothing is paused then). Each seller of the
-    listings is emailed (``seller_notices``; their page's link made with ``links``).
+    never had the wrong price in the window (nothing is paused then), and a correct price more
+    than twice what the listings sold at before and their list prices (a zero too many:
+    ``incident_correct_price``). Each seller of the listings is emailed (``seller_notices``; their page's link made with ``links``).
     """
     _check_incident_price(wrong_price, "wrong_price")
     _check_incident_price(correct_price, "correct_price")
@@ -127,6 +130,7 @@ def declare(uow: SqlAlchemyUnitOfWork, *, listing_ids: list[int], wrong_price: M
         _check_window_after_listings(uow, listings, window_start)
         _check_listings_free(uow, listings, wrong_price, declared.incident)
         _check_listings_had_wrong_price(uow, listings, declared.incident)
+        check_correct_price(uow, listings, declared.incident)
         incident = declared.incident
         if incident_id is None:
             iid = uow.incidents.next_id()
@@ -301,8 +305,11 @@ def plan(uow: SqlAlchemyUnitOfWork, *, incident_id: int, options: list[CustomerO
          deadline: datetime, default: DefaultAction | str, seller_share_pct: int,
          platform_share_pct: int, actor: str, policy: DeskPolicy,
          cancel_compensation: Money | None = None, discount_pct: int | None = None,
-         keep_max_units: int | None = None, accept_late_choices: bool = False) -> IncidentPlan:
-    """Choose what customers are offered, by when, the default and who pays (before notifying)."""
+         keep_max_units: int | None = None, accept_late_choices: bool = False,
+         opened_against: str | None = None) -> IncidentPlan:
+    """Choose what customers are offered, by when, the default and who pays (before notifying).
+    ``opened_against``: the ``plan_version`` a page's form showed; another plan saved since is
+    refused (``plan_version.check_plan_unchanged``)."""
     with uow:
         now = uow.now()
         inc = require(uow.incidents.get(incident_id, for_update=True), "incident", incident_id).incident
@@ -318,6 +325,7 @@ def plan(uow: SqlAlchemyUnitOfWork, *, incident_id: int, options: list[CustomerO
         if earlier is not None and _plan_json(earlier) == _plan_json(decided) \
                 and inc.status is IncidentStatus.PLANNED:
             return earlier  # the same plan sent again: nothing to save or log
+        check_plan_unchanged(earlier, opened_against, incident_id=incident_id)
         _check_terms_kept(uow, incident_id, earlier, decided)
         uow.incidents.save_plan(decided, decided_by=actor)
         uow.incidents.save(planned)
@@ -415,12 +423,17 @@ def close(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, reason: st
     deadline), and a public notice published (an incident scoped with nobody affected closes
     without one); or dismiss a draft false alarm. Closing writes to each seller with orders in
     it what happened to each (``seller_notices.closing_notices``; ``policy``: the configured
-    desk policy, else the built-in one)."""
+    desk policy, else the built-in one). An incident closed already is returned as it is, as a
+    choice given again is: a retried close (a lost answer, a double click) changes nothing,
+    writes nothing and tells nobody again."""
     from sagwa.domain.incidents import UNANSWERED
 
     with uow:
         now = uow.now()
-        inc = require(uow.incidents.get(incident_id, for_update=True), "incident", incident_id).incident
+        row = require(uow.incidents.get(incident_id, for_update=True), "incident", incident_id)
+        inc = row.incident
+        if inc.status is IncidentStatus.CLOSED:
+            return row
         trigger = IncidentTrigger.DISMISS if inc.status is IncidentStatus.DRAFT else IncidentTrigger.CLOSE
         new_status = _next(inc, trigger)  # a status that cannot close says so before the rest
         open_cases = [c for c in uow.cases.for_incident(incident_id, statuses=set(UNANSWERED))]

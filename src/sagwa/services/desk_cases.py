@@ -585,7 +585,9 @@ def _while_telling_customers(uow: SqlAlchemyUnitOfWork, incident_id: int, trigge
     why = ("it is closed" if inc.status is IncidentStatus.CLOSED
            else "its customers have not been sent the apology yet (notify first)")
     raise IllegalTransition(f"incident {incident_id} is {inc.status}: cannot {step}, as {why}",
-                            status=str(inc.status), trigger=trigger, reason="incident_status")
+                            status=str(inc.status), trigger=trigger, reason="incident_status",
+                            hint=("already_closed" if inc.status is IncidentStatus.CLOSED
+                                  else "notify_first"))
 
 
 def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,

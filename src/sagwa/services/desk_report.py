@@ -26,6 +26,7 @@ from sagwa.services.desk_money import incident_money
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_status import ANSWERING_CHOICES, answered_count
 from sagwa.services.lookups import require
+from sagwa.services.notices import required_notice
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 CASE_STATES = ("open", "notified", "escalated", "chosen", "defaulted", "resolved")
@@ -43,6 +44,8 @@ CASE_WHYS = (NO_PHONE, PHONE_ADDED, PHONE_CHANGED)
 #: what was paid for a new price.
 ORDER_CHANGES = {"order.cancel_and_refund": "refunded", "order.reduce_and_refund": "refunded",
                  "order.reprice": "difference"}
+#: A plan saved (``desk.plan``): its audit record keeps the whole plan, and the one it replaced.
+PLANNED_ACTION = "incident.planned"
 #: What one record of a grouped case step is, when it is not simply one per case.
 _RECORD_NOUNS = {"case.contact_attempted": "attempt"}
 
@@ -69,6 +72,10 @@ class TimelineEntry:
     records: int | None = None
     reason_ko: str | None = None
     """The Korean of ``facts["reason"]`` where the record keeps one (a guard's hold)."""
+    plan: Mapping[str, Any] | None = None
+    """A "plan decided" step's plan as recorded (all its terms: ``facts`` keeps only the
+    deadline), and ``plan_before`` the one it replaced (None for the first)."""
+    plan_before: Mapping[str, Any] | None = None
 
     @property
     def entity(self) -> str:
@@ -132,6 +139,8 @@ def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPol
             listings_since=inc.window_start - timedelta(hours=1))
         sent = uow.reads.resolution_sent_times(incident_id)
         first_notice = uow.cases.first_notice_at(incident_id)
+        # the SLA is met or missed when the notice is up in every language it must be in
+        notice, missing = required_notice(uow, incident_id)
         money = incident_money(uow, incident_id, inc.wrong_price.currency)
         unpaid = unpaid_differences(uow, incident_id)
         plan = uow.incidents.plan(incident_id, inc.correct_price) if inc.correct_price else None
@@ -146,7 +155,7 @@ def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPol
     figures = {
         "cases": total,
         "minutes_to_pause": minutes_between(pause, inc.window_start),
-        "minutes_to_notice": minutes_between(first_notice, inc.declared_at),
+        "minutes_to_notice": minutes_between(notice, inc.declared_at),
         "minutes_to_first_apology": minutes_between(first_sent, inc.declared_at),
         "notice_sla_minutes": int(policy.notice_sla.total_seconds() // 60),
         "customers_reached_in_hours": len(in_hours),
@@ -162,12 +171,16 @@ def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPol
         "money": money,
         # met or missed on the exact times (the minutes above are rounded for reading: 60 min
         # 2 s is late against 60, as the incident page says)
-        "notice_sla_met": None if first_notice is None else not notice_overdue(
-            inc.declared_at, first_notice, published_at=first_notice, sla=policy.notice_sla),
+        "notice_sla_met": None if notice is None else not notice_overdue(
+            inc.declared_at, notice, published_at=notice, sla=policy.notice_sla),
         # customers who took the discount, then cancelled instead of paying (``by_choice``
         # counts them with the cancellations: their case's choice now)
         "cancelled_instead": len({r.entity_id for r in records
                                   if r.action == CANCELLED_INSTEAD_ACTION}),
+        # appended: the first notice in any language (what ``minutes_to_notice`` counted before
+        # it followed the notice in every language it must be in), and the languages it lacks
+        "minutes_to_first_notice": minutes_between(first_notice, inc.declared_at),
+        "notice_languages_missing": missing,
     }
     points = (cancel_points(plan) if plan is not None
               and plan.offers(CustomerOption.CANCEL_WITH_COMPENSATION) else None)
@@ -190,9 +203,12 @@ def _timeline(records: list[Any]) -> list[TimelineEntry]:
         if r.entity_type == "order":
             continue
         facts = {k: v for k, v in (r.after or {}).items() if k in TIMELINE_FACTS}
+        planned = r.action == PLANNED_ACTION
         out.append(TimelineEntry(r.occurred_at, r.actor, r.action, r.entity_type,
                                  str(r.entity_id), facts,
-                                 reason_ko=(r.after or {}).get("reason_ko")))
+                                 reason_ko=(r.after or {}).get("reason_ko"),
+                                 plan=r.after if planned else None,
+                                 plan_before=r.before if planned else None))
     # stamped with the group's first record, not the minute (which would sort it before the
     # step that caused it, e.g. "notified" before "scoped" in the same minute)
     out += [_grouped(rows, key[3]) for key, rows in groups.items()]
@@ -278,6 +294,7 @@ _FIGURE_LABELS: dict[str, tuple[str, str]] = {
     "cases": ("customers affected (cases)", ""),
     "minutes_to_pause": ("wrong price on sale until paused", "min"),
     "minutes_to_notice": ("declared → public notice", "min"),
+    "minutes_to_first_notice": ("… first notice (not yet in every language needed)", "min"),
     "minutes_to_first_apology": ("declared → first apology sent", "min"),
     "notice_sla_minutes": ("public notice SLA", "min"),
     "customers_reached_in_hours": ("customers first messaged inside contact hours", ""),
@@ -309,10 +326,12 @@ def figure_rows(figures: Mapping[str, Any], *,
         if key == "by_choice":
             rows += _choice_rows(value, cancel_points)
             continue
-        if key in ("money", "notice_sla_met"):
+        if key in ("money", "notice_sla_met", *_NOTICE_DETAILS):
             continue
         label = _FIGURE_LABELS.get(key, (key.replace("_", " "), ""))[0]
         rows.append((label, _figure_text(key, value, figures)))
+        if key == "minutes_to_notice":
+            rows += _first_notice_row(figures)
     if figures.get("money"):
         rows += money_rows(figures["money"])
     return rows
@@ -333,6 +352,21 @@ def _choice_rows(by_choice: Mapping[str, int],
     return rows
 
 
+#: The notice's figures said with "declared → public notice", not as rows of their own.
+_NOTICE_DETAILS = ("minutes_to_first_notice", "notice_languages_missing")
+#: A notice's language as the report names it.
+_LANGUAGES = {"ko": "Korean", "en": "English"}
+
+
+def _first_notice_row(figures: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The first notice, when it came before the notice was up in every language it must be
+    in (the SLA's moment): a row under "declared → public notice"; none otherwise."""
+    first = figures.get("minutes_to_first_notice")
+    if first is None or first == figures.get("minutes_to_notice"):
+        return []
+    return [(_FIGURE_LABELS["minutes_to_first_notice"][0], f"{first:,.0f} min")]
+
+
 #: Choices that are no answer yet, shown as rows of their own (not under "answered").
 _WAITING_LABELS = {"talk_to_person": "customers who asked for a person (no choice yet)"}
 
@@ -340,7 +374,13 @@ _WAITING_LABELS = {"talk_to_person": "customers who asked for a person (no choic
 def _figure_text(key: str, value: Any, figures: Mapping[str, Any]) -> str:
     unit = _FIGURE_LABELS.get(key, ("", ""))[1]
     if value is None:
-        return "— (no notice published)" if key == "minutes_to_notice" else "—"
+        if key != "minutes_to_notice":
+            return "—"
+        missing = figures.get("notice_languages_missing") or []
+        if figures.get("minutes_to_first_notice") is None or not missing:
+            return "— (no notice published)"
+        names = " and ".join(_LANGUAGES.get(lang, lang) for lang in missing)
+        return f"— (not yet published in {names})"
     if unit == "%":
         return f"{value * 100:.1f}%"
     if unit == "min":

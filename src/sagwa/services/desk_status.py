@@ -17,7 +17,7 @@ from sagwa.services.desk_money import incident_money
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.difference_follow_ups import due_in_incident
 from sagwa.services.lookups import require
-from sagwa.services.notices import outdated_notices
+from sagwa.services.notices import outdated_notices, required_notice
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 if TYPE_CHECKING:
@@ -82,6 +82,12 @@ class IncidentStatusView:
     #: Customers who took the discount, then cancelled instead of paying (``choices`` counts
     #: them with the cancellations: their choice now; appended).
     cancelled_instead: int = 0
+    #: When the public notice was up in every language it must be in — Korean, and each its
+    #: customers read, as closing requires — the moment its SLA is met or missed at (None until
+    #: then; ``first_notice_at`` is the first in any language); and the languages it still
+    #: lacks (appended).
+    required_notice_at: datetime | None = None
+    notice_languages_missing: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         def iso(v: object) -> object:
@@ -94,6 +100,7 @@ def incident_status(uow: SqlAlchemyUnitOfWork, *, incident_id: int,
     with uow:
         inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
         msgs = uow.reads.message_counts_by_status(incident_id)
+        notice_at, notice_missing = required_notice(uow, incident_id)
         owed = differences_owed(uow, incident_id, inc.wrong_price.currency)
         first_sent = uow.reads.first_resolution_sent_at(incident_id)
         first_pause = first_listing_pause(uow.reads.listing_sale_changes(inc.listing_ids),
@@ -129,7 +136,8 @@ def incident_status(uow: SqlAlchemyUnitOfWork, *, incident_id: int,
             notices_outdated=[n.as_dict() for n in outdated_notices(uow, incident_id, plan)],
             differences_unpaid_total=owed.total.as_dict(),
             differences_to_follow_up=due_in_incident(uow, policy, incident_id, owed.case_ids),
-            cancelled_instead=uow.reads.cancelled_instead_count(incident_id))
+            cancelled_instead=uow.reads.cancelled_instead_count(incident_id),
+            required_notice_at=notice_at, notice_languages_missing=notice_missing)
 
 
 def incident_summaries(uow: SqlAlchemyUnitOfWork, *, limit: int,

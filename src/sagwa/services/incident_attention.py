@@ -19,7 +19,7 @@ from datetime import datetime
 from sagwa.domain.case_figures import case_figures
 from sagwa.domain.difference import difference_of
 from sagwa.domain.incidents import Incident, IncidentStatus
-from sagwa.domain.sla import notice_due_at, notice_overdue
+from sagwa.domain.sla import notice_due_at, notice_overdue, required_notice_at
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_status import answered_count
 from sagwa.services.difference_follow_ups import cadence_of
@@ -41,8 +41,13 @@ class Attention:
     #: When the public notice is due (None until declared) and when the first was published.
     notice_due_at: datetime | None = None
     first_notice_at: datetime | None = None
-    #: The notice missed its SLA: unpublished past its due time, or published after it.
+    #: The notice missed its SLA: not up in every language it must be in past its due time,
+    #: or up in all of them after it (``required_notice_at``).
     notice_late: bool = False
+    #: When the notice was up in every language it must be in (Korean, and each its customers
+    #: read: ``sla.required_notice_at``), and the languages it still lacks.
+    required_notice_at: datetime | None = None
+    notice_languages_missing: tuple[str, ...] = ()
     calls_owed: int = 0
     differences_unpaid: int = 0
     differences_to_follow_up: int = 0
@@ -53,21 +58,23 @@ class Attention:
     @property
     def notice(self) -> str:
         """The notice in a word: "not_due" (not declared), "published", "published_late",
-        "overdue" (unpublished past its due time) or "due" (unpublished, still in time)."""
+        "overdue" (unpublished past its due time) or "due" (unpublished, still in time) —
+        published meaning in every language it must be in (one in English only is still due)."""
         if self.notice_due_at is None:
             return "not_due"
-        if self.first_notice_at is not None:
+        if self.required_notice_at is not None:
             return "published_late" if self.notice_late else "published"
         return "overdue" if self.notice_late else "due"
 
 
-def notice_late(declared_at: datetime | None, first_notice_at: datetime | None,
+def notice_late(declared_at: datetime | None, notice_at: datetime | None,
                 now: datetime, policy: DeskPolicy) -> bool:
-    """The public notice missed the policy's SLA (``sla.notice_overdue``); never before the
-    incident is declared (no notice is due)."""
+    """The public notice missed the policy's SLA (``sla.notice_overdue``), ``notice_at`` being
+    when it was up in every language it must be in (``sla.required_notice_at``); never before
+    the incident is declared (no notice is due)."""
     if declared_at is None:
         return False
-    return notice_overdue(declared_at, now, published_at=first_notice_at, sla=policy.notice_sla)
+    return notice_overdue(declared_at, now, published_at=notice_at, sla=policy.notice_sla)
 
 
 def attention_of(uow: SqlAlchemyUnitOfWork, incidents: Iterable[Incident],
@@ -81,7 +88,8 @@ def attention_of(uow: SqlAlchemyUnitOfWork, incidents: Iterable[Incident],
     choices = uow.reads.choices_by_incident(ids)
     calls = uow.reads.calls_owed_by_incident(ids)
     deadlines = uow.reads.plan_deadlines(ids)
-    notices = uow.reads.first_notices(ids)
+    notices = uow.reads.first_notices_by_language(ids)
+    languages = uow.reads.notice_languages_required_by_incident(ids)
     instead = uow.reads.cancelled_instead_by_incident(ids)
     unpaid, due = _differences(uow, listed, policy, now)
     out: dict[int, Attention] = {
@@ -89,13 +97,16 @@ def attention_of(uow: SqlAlchemyUnitOfWork, incidents: Iterable[Incident],
                        differences_to_follow_up=due.get(iid, 0), closed=True)
         for iid in listed if iid not in open_ and unpaid.get(iid)}
     for iid, inc in open_.items():
-        counts, deadline, first = choices.get(iid, {}), deadlines.get(iid), notices.get(iid)
+        counts, deadline, firsts = choices.get(iid, {}), deadlines.get(iid), notices.get(iid, {})
+        required = required_notice_at(firsts, languages[iid])
         out[iid] = Attention(
             iid, cases=sum(counts.values()), answered=answered_count(counts), deadline=deadline,
             past_deadline=deadline is not None and now > deadline,
             notice_due_at=(notice_due_at(inc.declared_at, policy.notice_sla)
                            if inc.declared_at else None),
-            first_notice_at=first, notice_late=notice_late(inc.declared_at, first, now, policy),
+            first_notice_at=min(firsts.values(), default=None), required_notice_at=required,
+            notice_languages_missing=tuple(g for g in languages[iid] if g not in firsts),
+            notice_late=notice_late(inc.declared_at, required, now, policy),
             calls_owed=calls.get(iid, 0), differences_unpaid=unpaid.get(iid, 0),
             differences_to_follow_up=due.get(iid, 0), cancelled_instead=instead.get(iid, 0))
     return out

@@ -10,6 +10,7 @@ from sagwa.domain.audit import AuditEvent
 from sagwa.domain.incident_plan import IncidentPlan
 from sagwa.domain.incidents import Incident
 from sagwa.domain.pricing import PriceChangeStatus
+from sagwa.domain.sla import required_notice_at
 from sagwa.errors import InvalidInput
 from sagwa.messagecheck import CheckResult
 from sagwa.services import desk_messages as dm
@@ -168,6 +169,18 @@ def publish_notice_once(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: st
         remember(uow, NOTICE_SCOPE, idempotency_key, {"id": notice.id})
         uow.commit()
         return Published(notice, new=True)
+
+
+def required_notice(uow: SqlAlchemyUnitOfWork,
+                    incident_id: int) -> tuple[datetime | None, list[str]]:
+    """Inside an open unit of work: when the incident's public notice was up in every language
+    it must be in (``sla.required_notice_at``: Korean and each language its customers read, as
+    closing requires; None until then) — the moment its SLA is met or missed at — and the
+    languages it still lacks."""
+    required = uow.cases.notice_languages_required(incident_id)
+    firsts = uow.cases.first_notice_by_language(incident_id)
+    return (required_notice_at(firsts, required),
+            [lang for lang in required if lang not in firsts])
 
 
 def notice_text(title: str, body: str) -> str:

@@ -112,7 +112,9 @@ def test_a_stale_dismiss_never_closes_a_declared_incident(
     log_in(client, "admin")
     answer = _post(client, f"/ops/incidents/{world.incident}/dismiss", {"reason": "오탐"})
     assert answer.status_code == 303  # the page as it is now, saying why nothing happened
-    assert "상태라서 이 단계를 할 수 없습니다" in client.get(answer.headers["location"]).text
+    said = client.get(answer.headers["location"]).text
+    assert "상태라서 이 단계를 할 수 없습니다" in said
+    assert "오탐으로 종료할 수 있는 것은 초안뿐입니다." in said  # and why (details["hint"])
     assert _incident(session_factory, world.incident).status.value == "notifying"
 
 

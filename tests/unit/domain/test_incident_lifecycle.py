@@ -127,6 +127,43 @@ def test_closed_is_terminal() -> None:
     assert not [key for key in INCIDENT_TRANSITIONS if key[0] == IncidentStatus.CLOSED]
 
 
+@pytest.mark.parametrize(("status", "trigger", "hint", "words"), [
+    ("draft", "scope", "declare_first", "declare it first"),
+    ("declared", "plan", "scope_first", "scope it first"),
+    ("declared", "close", "scope_first", "scope it first"),
+    ("scoped", "notify", "plan_first", "plan it first"),
+    ("planned", "close", "notify_first", "notify its customers first"),
+    ("notifying", "plan", "plan_fixed", "the plan is fixed once its customers are told"),
+    ("notifying", "notify", "already_notifying", "told already"),
+    ("planned", "scope", "scoped_before_plan", "scoped before the plan is made"),
+    ("scoped", "declare", "already_declared", "declared already"),
+    ("declared", "dismiss", "not_a_draft", "only a draft can be dismissed"),
+    ("closed", "close", "already_closed", "closed already"),
+    ("closed", "plan", "already_closed", "closed already"),
+])  # fmt: skip
+def test_a_step_out_of_order_says_what_to_do_first_or_why_it_is_too_late(
+        status: str, trigger: str, hint: str, words: str) -> None:
+    """QA met "an incident that is declared cannot plan" and nothing more: the refusal keeps its
+    code, reason and status, and now says the step to take first, or why it is too late."""
+    with pytest.raises(IllegalTransition) as refused:
+        advance_incident(IncidentStatus(status), IncidentTrigger(trigger))
+    exc = refused.value
+    assert (exc.code, exc.details["reason"], exc.details["status"]) == (
+        "illegal_transition", "incident_status", status)
+    assert exc.details["hint"] == hint
+    assert exc.message.startswith(f"an incident that is {status} cannot {trigger}: ")
+    assert words in exc.message
+
+
+def test_every_refused_step_has_a_hint_the_pages_can_say() -> None:
+    from sagwa.domain.incidents import INCIDENT_HINTS, incident_hint
+    from sagwa.web.pages.labels import INCIDENT_HINT
+
+    refused = {incident_hint(s, t) for s in IncidentStatus for t in IncidentTrigger
+               if (s, t) not in INCIDENT_TRANSITIONS}
+    assert refused == set(INCIDENT_HINTS) == set(INCIDENT_HINT)
+
+
 def test_build_cases_one_per_customer_with_exposure() -> None:
     incident = declared(listing_ids={101, 102}).incident
     orders = [

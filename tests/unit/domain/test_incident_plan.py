@@ -140,8 +140,47 @@ def test_min_contact_time_is_configurable() -> None:
 def test_discount_option_needs_a_percent_below_100() -> None:
     opts = ["keep", "buy_at_correct_price_discount"]
     assert plan(options=opts, cancel_compensation=None, discount_pct=20).discount_pct == 20
-    with pytest.raises(InvalidInput, match="0 to 99"):
+    with pytest.raises(InvalidInput, match="1 to 99"):
         plan(options=opts, cancel_compensation=None, discount_pct=100)
+
+
+@pytest.mark.parametrize(("discount", "reason"), [(0, "zero_discount"), (-5, "out_of_range")])
+def test_a_discount_of_less_than_one_percent_is_refused(discount: int, reason: str) -> None:
+    """QA planned a 0% discount: customers would read "0% off the correct price"."""
+    opts = ["keep", "buy_at_correct_price_discount"]
+    with pytest.raises(InvalidInput) as info:
+        plan(options=opts, cancel_compensation=None, discount_pct=discount)
+    assert info.value.details["problem_reasons"] == {"discount_pct": reason}
+    assert plan(options=opts, cancel_compensation=None, discount_pct=1).discount_pct == 1
+
+
+NO_KEEP = {"options": ["cancel_with_compensation", "buy_at_correct_price_discount"],
+           "discount_pct": 10}
+
+
+def test_keep_as_the_default_needs_keep_among_the_options() -> None:
+    """QA: options cancel + discount with default keep — every silent customer would keep the
+    order at the wrong price, a better deal than any option offered."""
+    with pytest.raises(InvalidInput) as info:
+        plan(**NO_KEEP)
+    assert info.value.details["problem_reasons"] == {"default": "default_not_offered"}
+    assert "offer keep too, or make the default follow_up_call" in info.value.message
+    # a capped keep is still keep offered: beyond the cap the default becomes a call
+    capped = plan(options=["keep", "talk_to_person"], cancel_compensation=None, keep_max_units=1)
+    assert capped.default is DefaultAction.KEEP and capped.keep_max_units == 1
+
+
+@pytest.mark.parametrize("options", [
+    NO_KEEP["options"],
+    ["cancel_with_compensation", "talk_to_person"],
+    ["keep", "cancel_with_compensation"],
+])  # fmt: skip
+def test_a_follow_up_call_may_be_the_default_whatever_is_offered(options: list[str]) -> None:
+    """A call is no deal: it asks again by phone, and the answer is one of the options offered
+    (talk_to_person need not be one of them); the order is held until then."""
+    discount = 10 if "buy_at_correct_price_discount" in options else None
+    decided = plan(options=options, default="follow_up_call", discount_pct=discount)
+    assert decided.default is DefaultAction.FOLLOW_UP_CALL
 
 
 def test_keep_default_over_the_unit_cap_becomes_a_follow_up_call() -> None:

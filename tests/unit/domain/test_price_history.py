@@ -28,3 +28,13 @@ def test_before_its_first_move_a_listing_had_that_moves_old_price() -> None:
     moves = [PriceMove(at(15), 199_000, 19_900)]
     assert prices_between(19_900, moves, at(13), at(14)) == [199_000]
     assert prices_between(19_900, moves, at(14), at(15)) == [199_000, 19_900]  # end included
+
+
+def test_the_prices_before_a_window_are_the_first_and_every_move_strictly_before_it() -> None:
+    """What declaring holds a correct price against: a move at the window's start is the wrong
+    price going live, not a price from before."""
+    from sagwa.domain.price_history import prices_before
+
+    moves = [PriceMove(at(14), 185_000, 18_500), PriceMove(at(11), 189_000, 185_000)]
+    assert prices_before(18_500, moves, at(14)) == [189_000, 185_000]
+    assert prices_before(19_900, [], at(14)) == [19_900]  # never moved: its one price

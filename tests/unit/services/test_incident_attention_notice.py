@@ -26,10 +26,22 @@ MINUTE = timedelta(minutes=1)
 def test_the_notice_is_late_by_the_sla(published: datetime | None, now: datetime, late: bool,
                                        word: str) -> None:
     assert notice_late(DECLARED, published, now, POLICY) is late
-    shown = Attention(1, notice_due_at=DUE, first_notice_at=published, notice_late=late)
+    shown = Attention(1, notice_due_at=DUE, first_notice_at=published,
+                      required_notice_at=published, notice_late=late)
     assert shown.notice == word
 
 
 def test_nothing_is_due_before_the_incident_is_declared() -> None:
     assert notice_late(None, None, DUE + timedelta(days=3), POLICY) is False
     assert Attention(1).notice == "not_due"
+
+
+def test_a_notice_only_in_a_language_not_required_first_is_still_due() -> None:
+    """Published in English only, the Korean notice closing asks for still missing: the list
+    says the notice is due (overdue past its time), not "published"."""
+    english_only = Attention(1, notice_due_at=DUE, first_notice_at=DECLARED,
+                             notice_languages_missing=("ko",))
+    assert english_only.notice == "due"
+    late = Attention(1, notice_due_at=DUE, first_notice_at=DECLARED, notice_late=True,
+                     notice_languages_missing=("ko",))
+    assert late.notice == "overdue"

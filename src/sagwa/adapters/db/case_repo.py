@@ -327,18 +327,29 @@ class CaseRepository:
             q = q.where(notices.c.incident_id == incident_id)
         return [NoticeRow(**r._mapping) for r in self.conn.execute(q)]
 
-    def notice_languages_missing(self, incident_id: int) -> list[str]:
-        """The languages the incident's public notice must be in and is not yet: Korean (the
-        board's own), and each language its customers read."""
+    def notice_languages_required(self, incident_id: int) -> list[str]:
+        """The languages the incident's public notice must be in: Korean (the board's own), and
+        each language its customers read."""
         read = set(self.conn.execute(
             select(customers.c.locale).distinct()
             .join(cases, cases.c.customer_id == customers.c.id)
             .where(cases.c.incident_id == incident_id)).scalars())
-        published = set(self.conn.execute(
-            select(notices.c.lang).distinct().where(notices.c.incident_id == incident_id)
-        ).scalars())
-        return sorted(({"ko"} | read) - published)
+        return sorted({"ko"} | read)
+
+    def notice_languages_missing(self, incident_id: int) -> list[str]:
+        """The languages the incident's public notice must be in and is not yet."""
+        published = self.first_notice_by_language(incident_id)
+        return [lang for lang in self.notice_languages_required(incident_id)
+                if lang not in published]
+
+    def first_notice_by_language(self, incident_id: int) -> dict[str, datetime]:
+        """Language -> when the incident's first notice in it was published."""
+        return {lang: at for lang, at in self.conn.execute(
+            select(notices.c.lang, func.min(notices.c.published_at))
+            .where(notices.c.incident_id == incident_id).group_by(notices.c.lang))}
 
     def first_notice_at(self, incident_id: int) -> datetime | None:
+        """When the incident's first notice, in any language, was published (the notice SLA is
+        measured at ``sla.required_notice_at``, in every language it must be in)."""
         return self.conn.execute(select(func.min(notices.c.published_at)).where(
             notices.c.incident_id == incident_id)).scalar_one()

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Text, cast, distinct, func, select
 from sagwa.adapters.db.bulk import among
 from sagwa.adapters.db.call_list_sql import owed_a_call
 from sagwa.adapters.db.case_repo import owes_a_difference
-from sagwa.adapters.db.tables import audit_log, cases, incident_plans, notices
+from sagwa.adapters.db.tables import audit_log, cases, customers, incident_plans, notices
 from sagwa.domain.cancel_instead import CANCELLED_INSTEAD_ACTION
 
 
@@ -56,14 +56,31 @@ class IncidentListReads:
              .where(among(incident_plans.c.incident_id, ids)))
         return {int(i): d for i, d in self.conn.execute(q)}
 
-    def first_notices(self, ids: Sequence[int]) -> dict[int, datetime]:
-        """Incident id -> when its first public notice was published (in any language, as
-        ``CaseRepository.first_notice_at`` reads it); none published: left out."""
+    def first_notices_by_language(self, ids: Sequence[int]) -> dict[int, dict[str, datetime]]:
+        """Incident id -> language -> when its first notice in it was published (as
+        ``CaseRepository.first_notice_by_language`` reads one incident's); none: left out."""
         if not ids:
             return {}
-        q = (select(notices.c.incident_id, func.min(notices.c.published_at))
-             .where(among(notices.c.incident_id, ids)).group_by(notices.c.incident_id))
-        return {int(i): at for i, at in self.conn.execute(q)}
+        out: dict[int, dict[str, datetime]] = {}
+        q = (select(notices.c.incident_id, notices.c.lang, func.min(notices.c.published_at))
+             .where(among(notices.c.incident_id, ids))
+             .group_by(notices.c.incident_id, notices.c.lang))
+        for incident_id, lang, at in self.conn.execute(q):
+            out.setdefault(int(incident_id), {})[lang] = at
+        return out
+
+    def notice_languages_required_by_incident(self, ids: Sequence[int]) -> dict[int, list[str]]:
+        """Incident id -> the languages its public notice must be in: Korean, and each its
+        customers read (``CaseRepository.notice_languages_required``); every id is given."""
+        if not ids:
+            return {}
+        read: dict[int, set[str]] = {int(i): {"ko"} for i in ids}
+        q = (select(cases.c.incident_id, customers.c.locale).distinct()
+             .join(customers, customers.c.id == cases.c.customer_id)
+             .where(among(cases.c.incident_id, ids)))
+        for incident_id, locale in self.conn.execute(q):
+            read[int(incident_id)].add(locale)
+        return {i: sorted(langs) for i, langs in read.items()}
 
     def cancelled_instead_by_incident(self, ids: Sequence[int]) -> dict[int, int]:
         """Incident id -> customers who took the discount, then cancelled instead of paying

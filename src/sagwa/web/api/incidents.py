@@ -55,11 +55,14 @@ class PlanCreate(Body):
     options: list[str] = Field(min_length=1, examples=[["keep", "cancel_with_compensation",
                                                         "talk_to_person"]])
     deadline: Timestamp
-    default: str = Field(default="keep", examples=["keep", "follow_up_call"])
+    default: str = Field(default="keep", examples=["keep", "follow_up_call"], description=(
+        "What happens to a customer who does not answer: `keep` (only when `keep` is among the "
+        "options: else 422, problem `default_not_offered`) or `follow_up_call`."))
     seller_share_pct: StrictInt
     platform_share_pct: StrictInt
     cancel_compensation_points: StrictInt | None = None
-    discount_pct: StrictInt | None = None
+    discount_pct: StrictInt | None = Field(default=None, description=(
+        "Percent off the correct price, 1 to 99 (0: 422, problem `zero_discount`)."))
     keep_max_units: StrictInt | None = None
     accept_late_choices: bool = False
 

@@ -152,12 +152,22 @@ RULES: tuple[Rule, ...] = (
     _r("conflict", None, "phone_already_on_file",
        "이미 고객님의 전화번호가 있습니다. 번호를 바꾸시려면 아래 고객센터로 연락 주세요.",
        "We already have a phone number for you; to change it, please contact us below."),
+    _r("conflict", None, "contact_changed_meanwhile",
+       "이 화면을 연 뒤 다른 분이 이 고객의 연락처를 바꿨습니다. 지금 저장된 전화번호: {phone_now}, 이메일: "
+       "{email_now}. 아무것도 저장하지 않았고 입력하신 값은 그대로 두었습니다. 고객에게 확인한 뒤 그래도 "
+       "바꾸려면 다시 저장해 주세요.",
+       "Someone else changed this customer's contact details after this page was opened. "
+       "Stored now: phone {phone_now}, email {email_now}. Nothing was saved, and what you "
+       "typed is kept below; check with the customer, and save again to change it anyway."),
     _r("conflict", None, "customer_email_taken",
        "다른 고객이 이미 이 이메일을 쓰고 있습니다. 고객에게 주소를 다시 확인해 주세요.",
        "Another customer already has this email; check the address with the customer."),
     _r("invalid_input", None, "phone_not_a_number",
-       "전화번호 형식이 아닙니다. 숫자로 입력해 주세요(예: 010-1234-5678 또는 +82 10 1234 5678).",
-       "That is not a phone number; type it in digits, like 010-1234-5678 or +82 10 1234 5678."),
+       "전화드릴 수 있는 번호가 아닙니다. 국내 번호는 0으로 시작하는 9~11자리(예: 010-1234-5678, "
+       "02-123-4567), 해외 번호는 +와 국가 번호로 시작하는 8~15자리(예: +1 415 555 0100)로 입력해 주세요.",
+       "That is not a phone number we can call. Type a Korean number from its 0, 9 to 11 digits "
+       "(like 010-1234-5678 or 02-123-4567), or an overseas one from + and its country code, 8 "
+       "to 15 digits (like +1 415 555 0100)."),
     _r("invalid_input", None, "email_not_an_address",
        "이메일 주소 형식이 아닙니다(예: minji@example.com). 다시 확인해 주세요.",
        "That is not an email address (like minji@example.com); please check it."),
@@ -284,6 +294,14 @@ RULES: tuple[Rule, ...] = (
        "잘못 표시된 가격은 0원보다 크고 정상 가격보다 낮아야 합니다. 이 화면은 너무 낮게 표시된 가격을 다룹니다.",
        "The wrong price must be above zero and below the correct price; this desk handles "
        "prices shown too low."),
+    _r("invalid_input", "correct_price", "correct_price_implausible",
+       "입력한 정상 가격({correct_ko})이 잘못된 가격 전에 상품이 팔리던 가격과 정가 가운데 가장 높은 {highest_ko}의 "
+       "{factor}배를 넘습니다(참고한 가격: {seen_ko}). 0을 더 넣지 않았는지 정상 가격을 확인해 주세요. 아무 상품도 "
+       "판매 중지하지 않았습니다.",
+       "The correct price entered ({correct_en}) is more than {factor} times {highest_en}, the "
+       "highest of the listings' prices before the wrong price and their list prices "
+       "(checked: {seen_en}). Check the correct price (a zero too many?); no listing was "
+       "paused."),
     _r("invalid_input", "correct_price", None,
        "정상 가격을 확인해 주세요.", "Please check the correct price."),
     _r("invalid_input", "responsible", None,
@@ -322,8 +340,9 @@ RULES: tuple[Rule, ...] = (
        "applied only after it."),
     # steps out of order
     _r("illegal_transition", None, "incident_status",
-       "사고가 지금 '{status}' 상태라서 이 단계를 할 수 없습니다.",
-       "The incident is now '{status}', so this step cannot be done.", {"status": "incident"}),
+       "사고가 지금 '{status}' 상태라서 이 단계를 할 수 없습니다. {hint}",
+       "The incident is now '{status}', so this step cannot be done. {hint}",
+       {"status": "incident", "hint": "incident_hint"}),
     _r("illegal_transition", None, "case_status",
        "이 건은 지금 '{status}' 상태라서 할 수 없습니다.",
        "This case is now '{status}', so this cannot be done.", {"status": "case"}),
@@ -373,6 +392,10 @@ RULES: tuple[Rule, ...] = (
        "이미 이 방안에 답한 고객이 있어 답변 기한은 지금보다 늦출 수만 있습니다. 지금 기한보다 늦은 때를 입력해 주세요.",
        "A customer has already answered under this plan, so its deadline can only move later: "
        "enter a time after the current deadline."),
+    _r("conflict", None, "plan_changed",
+       "이 화면을 연 뒤 다른 해결 방안이 저장되어, 입력하신 방안은 저장하지 않았습니다. 지금 저장된 방안을 확인하고, 바꿔야 하면 다시 저장해 주세요.",
+       "Another plan was saved after you opened this page, so yours was not saved. Check the "
+       "plan saved now, and save again if it should change."),
     _r("conflict", None, "no_difference_owed",
        "이 고객은 결제할 차액이 없습니다. 할인된 정상가로 구매를 골라 주문 금액이 올라간 고객만 차액 결제를 기록할 수 있습니다.",
        "This customer owes no difference: only a customer who chose to buy at the discounted "
@@ -394,9 +417,11 @@ RULES: tuple[Rule, ...] = (
        "Say how the difference was paid: a receipt number, a transfer's reference, or who "
        "took the payment."),
     _r("invalid_input", "note", "payment_note_too_short",
-       "결제 메모가 너무 짧습니다. 영수증 번호나 이체 내역처럼 나중에 확인할 수 있게 글자나 숫자를 2개 이상 적어 주세요.",
-       "The payment note says too little: write at least 2 letters or digits, such as a "
-       "receipt number or a transfer's reference, so it can be checked later."),
+       "결제 메모가 너무 짧습니다. 나중에 확인할 수 있게 결제 방법이나 영수증·이체 번호를 적어 주세요(예: 현금, 이체, "
+       "ATM, 영수증 1234). 영문·숫자는 3자, 한글은 2자 이상이어야 합니다(띄어쓰기와 문장부호는 세지 않습니다).",
+       "The payment note says too little: say how it was paid or give a receipt or transfer "
+       "number, so it can be checked later (like cash, transfer, ATM, receipt 1234): at least "
+       "3 letters or digits, or 2 Hangul syllables (spaces and punctuation do not count)."),
     _r("invalid_input", "note", "payment_note_too_long",
        "결제 메모는 500자까지 적을 수 있습니다.",
        "The payment note is at most 500 characters."),
@@ -488,6 +513,13 @@ PLAN_RULES: tuple[Rule, ...] = (
        "Pick the options from the list."),
     _r("plan", "options", None, "고객에게 드릴 선택지를 두 개 이상 골라 주세요.",
        "Offer at least two different options."),
+    _r("plan", "default", "default_not_offered",
+       "'주문 유지'를 선택지로 드리지 않으면 미응답 시 처리도 '주문 유지'로 정할 수 없습니다. 답하지 않은 고객이 "
+       "잘못된 가격 그대로 주문을 유지해, 답한 고객보다 나은 조건을 받게 됩니다. '주문 유지'를 선택지에 넣거나 "
+       "미응답 시 처리를 '상담원 전화'로 골라 주세요.",
+       "'Keep the order' cannot be the default when it is not offered: customers who do not "
+       "answer would keep their order at the wrong price, a better deal than those who answer "
+       "get. Offer 'keep the order' too, or make the default 'follow-up call'."),
     _r("plan", "cancel_compensation", "terms_missing",
        "주문 취소를 선택지로 드리면 보상 포인트를 입력해야 합니다.",
        "Offering a cancellation needs the compensation points."),
@@ -499,8 +531,12 @@ PLAN_RULES: tuple[Rule, ...] = (
     _r("plan", "discount_pct", "terms_missing",
        "할인 구매를 선택지로 드리면 할인율을 입력해야 합니다.",
        "Offering a discounted purchase needs the discount percent."),
-    _r("plan", "discount_pct", None, "할인율은 0에서 99 사이의 정수로, 할인 구매를 드릴 때만 입력해 주세요.",
-       "The discount is a whole percent from 0 to 99, given only with the discount option."),
+    _r("plan", "discount_pct", "zero_discount",
+       "0% 할인은 할인이 아닙니다. 할인율을 1% 이상으로 정하거나, 할인 구매를 선택지에서 빼 주세요.",
+       "A 0% discount is no discount: offer at least 1% off, or do not offer the discounted "
+       "purchase."),
+    _r("plan", "discount_pct", None, "할인율은 1에서 99 사이의 정수로, 할인 구매를 드릴 때만 입력해 주세요.",
+       "The discount is a whole percent from 1 to 99, given only with the discount option."),
     _r("plan", "keep_max_units", None, "최대 수량은 1 이상이며, '주문 유지'를 드릴 때만 입력해 주세요.",
        "The maximum units is at least 1, and only with the 'keep the order' option."),
     _r("plan", "seller_share_pct", None, "판매자 부담은 0에서 100 사이의 정수로 입력해 주세요.",

@@ -14,6 +14,7 @@ from sagwa.domain.contact_hours import ContactSchedule, next_contact_time
 from sagwa.domain.difference import difference_of
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.money import Money
+from sagwa.domain.plan_version import plan_version
 from sagwa.domain.price_history import PriceMove
 from sagwa.services import notices
 from sagwa.services.desk_cancel_instead import replaced_discounts
@@ -52,12 +53,16 @@ def _minutes(later: datetime | None, earlier: datetime | None) -> float | None:
 def _clocks(status: Any, window_start: datetime, policy: DeskPolicy,
             now: datetime) -> dict[str, Any]:
     """SLA clocks: minutes from the wrong price to the pause, and from the declaration to the
-    public notice (against its SLA) and to the first apology actually sent."""
+    public notice in every language it must be in (against its SLA: ``required_notice_at``; a
+    notice in another language first does not stop the clock, ``notice_missing`` names the
+    languages still due once one is up) and to the first apology actually sent."""
     sla = policy.notice_sla.total_seconds() / 60
-    notice = _minutes(status.first_notice_at, status.declared_at)
+    notice = _minutes(status.required_notice_at, status.declared_at)
     return {"pause": _minutes(status.first_pause_at, window_start),
             "notice": notice, "notice_sla": int(sla),
-            "notice_late": notice_late(status.declared_at, status.first_notice_at, now, policy),
+            "notice_late": notice_late(status.declared_at, status.required_notice_at, now, policy),
+            "notice_missing": (status.notice_languages_missing
+                               if status.first_notice_at is not None else []),
             "apology": _minutes(status.first_message_sent_at, status.declared_at)}
 
 
@@ -67,6 +72,7 @@ CASES_PER_PAGE = 50
 def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
                    offset: int = 0) -> dict[str, Any]:
     """The page itself; the timeline and the notice editor arrive as htmx fragments after it."""
+    opened = _plan_version_now(uow_factory(), incident_id)
     status = incident_status(uow_factory(), incident_id=incident_id, policy=policy)
     with uow_factory() as uow:
         found = require(uow.incidents.get(incident_id), "incident", incident_id)
@@ -100,11 +106,20 @@ def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
         "states": _progress(status.cases_by_status, status.differences_unpaid),
         "clocks": _clocks(status, window_start, policy, now), "costs": _costs(status, total),
         "notices": published, "plan_form": _plan_form(status, now, policy.schedule), "options": OPTIONS,
-        "plan": plan,
+        "plan": plan, "plan_version": opened,
         "declare_form": _declare_form(incident, before), "closing": {},
         "listing_names": named, "evidence": found.evidence,
         "notice_title_max": notices.TITLE_MAX_CHARS,
     }
+
+
+def _plan_version_now(uow: SqlAlchemyUnitOfWork, incident_id: int) -> str:
+    """The ``plan_version`` the page's plan form is opened against, read before the status
+    that fills the form: a plan saved in between gets the save refused, never overwritten."""
+    with uow:
+        inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
+        return plan_version(uow.incidents.plan(incident_id, inc.correct_price)
+                            if inc.correct_price else None)
 
 
 def _progress(by_status: dict[str, int], unpaid: int) -> list[tuple[str, int]]:

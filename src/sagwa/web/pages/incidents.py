@@ -12,7 +12,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from sagwa.domain.incidents import Incident, IncidentStatus, IncidentTrigger
+from sagwa.domain.incidents import (
+    INCIDENT_HINTS,
+    Incident,
+    IncidentStatus,
+    IncidentTrigger,
+    incident_hint,
+)
 from sagwa.domain.money import Money
 from sagwa.domain.particles import with_particle
 from sagwa.errors import IllegalTransition, SagwaError
@@ -35,6 +41,7 @@ from sagwa.web.pages.incident_context import (
     list_context,
     shown_findings,
 )
+from sagwa.web.pages.plan_words import plan_terms
 from sagwa.web.pages.rendering import flash_in_lang, render, sent_form_key, seoul
 from sagwa.web.pages.session import Operator, csrf_protect
 from sagwa.web.pages.timeline import timeline_rows
@@ -174,7 +181,8 @@ def plan(incident_id: int, request: Request, account: Operator, uow: Uow, deadli
          options: Annotated[list[str] | None, Form()] = None, default: Short = "keep",
          seller_share_pct: Short = "", platform_share_pct: Short = "",
          cancel_compensation: Short = "", discount_pct: Short = "",
-         keep_max_units: Short = "", accept_late_choices: Short = "") -> Response:
+         keep_max_units: Short = "", accept_late_choices: Short = "",
+         plan_version: Short = "") -> Response:
     typed: dict[str, Any] = {
         "options": options or [], "deadline": deadline, "default": default,
         "seller_share_pct": seller_share_pct, "platform_share_pct": platform_share_pct,
@@ -182,19 +190,32 @@ def plan(incident_id: int, request: Request, account: Operator, uow: Uow, deadli
         "keep_max_units": keep_max_units,
         # sent only by the deadline-only form of a plan customers chose under (the terms as
         # they stand; a review found a plan taking late answers could not be moved from here)
-        "accept_late_choices": accept_late_choices == "1"}
+        "accept_late_choices": accept_late_choices == "1",
+        # the plan the form was opened against (``plan_version``): none from an older page
+        "plan_version": plan_version}
     try:
         _save_plan(uow(), incident_id, typed, actor=account.actor, policy=_policy(request))
     except SagwaError as exc:
-        problems = exc.details.get("problems")
-        bad = next(iter(problems), None) if isinstance(problems, dict) else \
-            exc.details.get("field")
-        # the incident's address: a reload shows the page and posts nothing again
-        return _page_again(request, uow, incident_id, exc, plan_form=typed,
-                           plan_problem=error_text(exc, lang_of(request)), plan_bad=bad,
-                           address=f"/ops/incidents/{incident_id}")
+        return _plan_again(request, uow, incident_id, exc, typed)
     flash_in_lang(request, "해결 방안을 저장했습니다.", "Plan saved.")
     return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
+
+
+def _plan_again(request: Request, uow: Uow, incident_id: int, exc: SagwaError,
+                typed: dict[str, Any]) -> Response:
+    """A refused plan: the page again with the form as typed, the problem on top and the field
+    it names marked. Refused because another plan was saved since the page was opened, the
+    plan saved now is shown above the form, which is opened against it from now on; refused
+    for anything else, the form stays opened against the plan it was (correcting a field must
+    not make a stale form a fresh one)."""
+    problems = exc.details.get("problems")
+    bad = next(iter(problems), None) if isinstance(problems, dict) else exc.details.get("field")
+    stale = exc.details.get("reason") == "plan_changed"
+    opened = {"plan_terms": plan_terms} if stale else {"plan_version": typed["plan_version"]}
+    # the incident's address: a reload shows the page and posts nothing again
+    return _page_again(request, uow, incident_id, exc, plan_form=typed,
+                       plan_problem=error_text(exc, lang_of(request)), plan_bad=bad,
+                       plan_stale=stale, address=f"/ops/incidents/{incident_id}", **opened)
 
 
 def _save_plan(uow: SqlAlchemyUnitOfWork, incident_id: int, typed: dict[str, Any], *,
@@ -215,7 +236,8 @@ def _save_plan(uow: SqlAlchemyUnitOfWork, incident_id: int, typed: dict[str, Any
               discount_pct=(parse_int(typed["discount_pct"], "discount_pct", optional=True)
                             if "buy_at_correct_price_discount" in options else None),
               keep_max_units=parse_int(typed["keep_max_units"], "keep_max_units", optional=True),
-              accept_late_choices=bool(typed.get("accept_late_choices")))
+              accept_late_choices=bool(typed.get("accept_late_choices")),
+              opened_against=typed.get("plan_version") or None)
 
 
 @router.post("/{incident_id}/notice/check", response_class=HTMLResponse)
@@ -367,7 +389,8 @@ def _incident_in(uow: SqlAlchemyUnitOfWork, incident_id: int, state: str,
         inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
     is_draft = inc.status is IncidentStatus.DRAFT
     if is_draft != (state == "draft") or inc.status is IncidentStatus.CLOSED:
-        raise IllegalTransition(f"an incident that is {inc.status} cannot {trigger}",
-                                status=inc.status.value, trigger=trigger.value,
-                                reason="incident_status")
+        hint = incident_hint(inc.status, trigger)
+        raise IllegalTransition(f"an incident that is {inc.status} cannot {trigger}: "
+                                f"{INCIDENT_HINTS[hint]}", status=inc.status.value,
+                                trigger=trigger.value, reason="incident_status", hint=hint)
     return inc

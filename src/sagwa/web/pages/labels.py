@@ -49,6 +49,33 @@ INCIDENT_STATUS: dict[str, Label] = {
     "closed": ("종료", "closed"),
 }
 
+#: Why an incident's step was refused, or what to do first (``incidents.INCIDENT_HINTS``).
+INCIDENT_HINT: dict[str, Label] = {
+    "declare_first": ("먼저 사고를 선언해 주세요(잘못 울린 경보라면 오탐으로 종료해 주세요).",
+                      "Declare it first (or dismiss it, if it is a false alarm)."),
+    "scope_first": ("먼저 범위를 확정해 잘못된 가격으로 들어온 주문을 찾아 주세요.",
+                    "Scope it first: find the orders placed at the wrong price."),
+    "plan_first": ("먼저 해결 방안(선택지, 답변 기한, 미응답 시 처리)을 저장해 주세요.",
+                   ("Save a plan first: the options, the deadline and what happens if there "
+                    "is no answer.")),
+    "notify_first": ("먼저 고객에게 사과 안내를 보내 주세요.",
+                     "Notify its customers first (the apology and the plan)."),
+    "already_declared": ("이미 선언된 사고입니다.", "It is declared already."),
+    "not_a_draft": ("오탐으로 종료할 수 있는 것은 초안뿐입니다. 선언된 사고는 고객 처리가 끝난 뒤 종료합니다.",
+                    ("Only a draft can be dismissed as a false alarm; a declared incident is "
+                     "closed once its customers have their answer.")),
+    "scoped_before_plan": ("범위는 방안을 정하기 전에 확정합니다. 방안은 그때 찾은 고객을 위해 정해졌습니다.",
+                           ("Orders are scoped before the plan is made, and the plan was made "
+                            "for the customers found then.")),
+    "plan_fixed": (("고객 안내를 보냈거나 보내도록 예약했으므로 방안은 더 바꿀 수 없습니다. 고객은 이미 그 조건을 "
+                    "안내받았습니다."),
+                   ("Customers have been sent the plan, or it is scheduled to go out to them, "
+                    "so it can no longer change: they were given its terms.")),
+    "already_notifying": ("고객 안내를 이미 보냈거나 보내는 중입니다.",
+                          "Its customers have been told already, or are being told."),
+    "already_closed": ("종료된 사고는 더 바꿀 수 없습니다.", "A closed incident does not change any more."),
+}
+
 ORDER_STATUS: dict[str, Label] = {
     "placed": ("주문 접수", "placed"),
     "fulfilled": ("출고 완료", "fulfilled"),
@@ -234,6 +261,11 @@ ATTENTION: dict[str, Label] = {
     "stale_change": ("승인될 수 없는 가격 변경: 철회하거나 새 가격을 저장해 주세요",
                      "held change can no longer be approved: withdraw it or save a new price"),
     "held_change": ("가격 변경 검토 대기", "price change waiting for review"),
+    # the latest change a reviewer rejected (pages/seller_listings.py recent_decision)
+    "rejected_change": ("검토자가 가격 변경을 거절함: 사유를 확인해 주세요",
+                        "a reviewer rejected the price change: see why"),
+    # for information only, never counted as needing the seller
+    "approved_change": ("보류된 가격 변경을 검토자가 승인함", "held price change approved by a reviewer"),
 }
 
 #: Why a held change can no longer be approved, by its ``price_review.stale_code``, for the
@@ -252,7 +284,8 @@ STALE_WHY: dict[str, tuple[str, str]] = {
 
 VOCABULARIES: Mapping[str, Mapping[str, Label]] = {
     "listing": LISTING_STATUS, "price_change": PRICE_CHANGE_STATUS,
-    "incident": INCIDENT_STATUS, "case": CASE_STATUS, "order": ORDER_STATUS, "choice": CHOICE,
+    "incident": INCIDENT_STATUS, "incident_hint": INCIDENT_HINT,
+    "case": CASE_STATUS, "order": ORDER_STATUS, "choice": CHOICE,
     "default": DEFAULT_ACTION, "outcome": CALL_OUTCOME, "why": CALL_WHY, "responsible": RESPONSIBLE,
     "verdict": VERDICT, "error_type": ERROR_TYPE, "severity": SEVERITY, "language": LANGUAGE,
     "action": ACTION, "policy_rule": POLICY_RULE, "attention": ATTENTION,

@@ -3,7 +3,8 @@
 ``services.desk_report`` gives each step as codes and recorded facts (``incident.scoped`` on
 incident 3, ``{"status": "scoped", "new_cases": 3}``); this module says them in words: 영향 범위
 확정 · 사고 #3 · 상태: 범위 확정 · 새 고객 3명. A guard reason (stored in English on the audit log)
-is shown in Korean when the price change it came from has one.
+is shown in Korean when the price change it came from has one. A plan decided says the plan,
+or what it changed (``plan_words``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from sagwa.domain.money import Money, format_money
 from sagwa.services.desk_report import TIMELINE_FACTS, TimelineEntry
 from sagwa.web.pages.labels import SYSTEM_ACTORS, label
+from sagwa.web.pages.plan_words import plan_detail
 from sagwa.web.pages.rendering import seoul
 
 _KINDS = {"incident": ("사고", "incident"), "listing": ("상품", "listing"),
@@ -117,8 +119,10 @@ def timeline_rows(entries: Iterable[TimelineEntry], lang: str, *,
         kind = e.action.split(".", 1)[0]
         vocabulary = kind if kind in _STATUS_VOCABULARIES else None
         actor = _ACTORS.get(e.actor)
+        # a plan decided says the plan (or what it changed), not only its deadline
+        detail = (plan_detail(e.plan, e.plan_before, lang) if e.plan
+                  else _detail(e.facts, vocabulary, lang, reasons_ko or {}, e.reason_ko))
         rows.append(TimelineRow(
             e.at, _t(lang, *actor) if actor else names.get(e.actor, e.actor), e.action,
-            label("action", e.action, lang), _subject(e, lang),
-            _detail(e.facts, vocabulary, lang, reasons_ko or {}, e.reason_ko), e.actor))
+            label("action", e.action, lang), _subject(e, lang), detail, e.actor))
     return rows
