@@ -123,7 +123,7 @@ def test_a_month_as_a_draft_does_not_lower_the_normal_rate(shop) -> None:
     clock.now += timedelta(days=29)  # sat as a draft for 29 days
     _publish(uow, lid)
     _orders(uow, clock, lid, customers, 48, timedelta(hours=1))  # two live days at 1 order/h
-    _cut_price(uow, lid, 198_000)
+    _cut_price(uow, lid, 179_000)  # 10% under the list price: watched
     _orders(uow, clock, lid, customers, 12, timedelta(hours=1))  # the same 1/h after the cut
     assert _status(uow, lid) is ListingStatus.LIVE
 
@@ -136,7 +136,7 @@ def test_a_paused_week_does_not_lower_the_normal_rate(shop) -> None:
     clock.now += timedelta(days=20)  # paused for the seller's holiday
     listings.change_listing_status(uow(), listing_id=lid, trigger=ListingTrigger.RESUME, actor="t")
     _orders(uow, clock, lid, customers, 24, timedelta(hours=1))
-    _cut_price(uow, lid, 198_000)
+    _cut_price(uow, lid, 179_000)  # 10% under the list price: watched
     _orders(uow, clock, lid, customers, 12, timedelta(hours=1))
     assert _status(uow, lid) is ListingStatus.LIVE
 
@@ -146,7 +146,7 @@ def test_a_real_surge_after_a_month_as_a_draft_still_pauses(shop) -> None:
     clock.now += timedelta(days=29)
     _publish(uow, lid)
     _orders(uow, clock, lid, customers, 48, timedelta(hours=1))
-    _cut_price(uow, lid, 198_000)
+    _cut_price(uow, lid, 179_000)  # 10% under the list price: watched
     _surge_until_paused(uow, clock, lid, customers)
     with uow() as u:
         trail = u.audit.for_entity("listing", str(lid))

@@ -131,20 +131,29 @@ class VelocityAssessment:
 
 #: Other sellers within this share of a listing's price are taken to ask the same price.
 COPIED_PRICE = 0.02
+#: How far under the highest reference a price must be before a surge at it can be the rush on
+#: a wrong price: a price a few percent under the market is competition — the cheapest seller
+#: of a product draws its buyers, as a price-comparison site sends them — not a mistake anyone
+#: rushes (a tester's listing moved 2% under the other sellers, drew five orders in a minute and
+#: was paused as a "wrong price"). The mistakes the tripwire is for are deeper: a tenth, a
+#: percentage inverted, a unit price for a pack (the 2008 iPod nano: 90% under), a mistyped
+#: digit; 5% keeps a cut of a tenth watched.
+COMPETITIVE_MARGIN = 0.05
 
 
 def priced_like_a_mistake(*, price_minor: int, list_price_minor: int | None,
                           other_prices_minor: Sequence[int]) -> bool:
     """Whether a surge at this price can be the rush on a wrong price that the tripwire is for:
-    the price is below the product's list price *or* below the median of the other sellers'
-    live prices (with neither known, it cannot be ruled out). Only a listing at or above both —
-    every reference there is — selling fast is demand, not a mistake (buyers do not rush a
-    price they could have anywhere), and is not paused. Other sellers at (within 2% of) this
-    very price are left out of their median: a second seller copying a wrong price must not
-    vouch for the first, nor a stale low list price alone for a price under the market."""
+    the price is more than :data:`COMPETITIVE_MARGIN` (5%) under the product's list price *or*
+    under the median of the other sellers' live prices (with neither known, it cannot be ruled
+    out). A listing within that margin of every reference there is, or above, selling fast is
+    demand, not a mistake (buyers do not rush a price they could nearly have anywhere), and is
+    not paused. Other sellers at (within 2% of) this very price are left out of their median: a
+    second seller copying a wrong price must not vouch for the first, nor a stale low list price
+    alone for a price under the market."""
     others = [p for p in other_prices_minor if abs(p - price_minor) > COPIED_PRICE * price_minor]
     known = [p for p in (list_price_minor, median(others) if others else None) if p]
-    return not known or price_minor < max(known)
+    return not known or price_minor < (1 - COMPETITIVE_MARGIN) * max(known)
 
 
 def baseline_rate(*, orders: int, hours: float, rules: VelocityRules) -> float:

@@ -23,10 +23,10 @@ An operator who dismisses the tripwire's draft as a false alarm vouches for the 
 draft's wrong price, if it is still at it (``listing.vouched`` on the audit log): the tripwire
 does not pause it again at that price. The vouch lasts as long as the price does — a price move
 starts a new watch, which is judged afresh — and a watch lasts three days on sale at most
-anyway. And a listing priced at or above its product's list price and at or above the other
-sellers' median (sellers at its very price left out) is not paused on a surge at all: the
-tripwire is for wrong (low) prices the guard missed, and a rush at the going price is
-demand (``sagwa.priceguard.tripwire.priced_like_a_mistake``).
+anyway. And a listing priced no more than 5% under its product's list price and the other
+sellers' median (sellers at its very price left out), or above them, is not paused on a surge
+at all: the tripwire is for wrong (low) prices the guard missed, and a rush at or near the
+going price is demand or competition (``sagwa.priceguard.tripwire.priced_like_a_mistake``).
 
 A listing with less than a day on sale of its own (every new listing) is compared with at least
 an assumed launch rate and with the busiest of the same product's other listings, so that a
@@ -165,9 +165,9 @@ def _watch_evidence(listing: Listing, moves: Sequence[PriceMove], watch: Watch,
 
 
 def _priced_to_watch(uow: SqlAlchemyUnitOfWork, listing: Listing) -> bool:
-    """Whether the listing's price is one a surge could be a mistake at: below the product's
-    list price and the other sellers' median (``priced_like_a_mistake``). At or above either, a
-    rush is demand and nothing is paused."""
+    """Whether the listing's price is one a surge could be a mistake at: more than 5% under
+    the product's list price or the other sellers' median (``priced_like_a_mistake``). Within
+    that of both, or above, a rush is demand or competition and nothing is paused."""
     product = uow.catalog.product(listing.product_id)
     list_price = product.list_price if product is not None else None
     others = uow.market.other_seller_prices(listing.product_id, excluding_listing=listing.id,
