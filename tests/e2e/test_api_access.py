@@ -243,3 +243,27 @@ def test_a_listing_published_at_a_tenth_of_its_price_is_held_until_a_reviewer_re
     assert released.status_code == 200, released.text
     assert released.json()["status"] == "live"
     assert client.get(f"/api/listings/{shop['listing1']}").json()["status"] == "live"  # 199,000
+
+
+def test_a_correct_price_refused_as_implausible_is_declared_when_confirmed(
+        client: TestClient, shop: dict[str, int],
+        session_factory: sessionmaker[Session]) -> None:
+    """1,990,000 KRW for a listing that sold at 199,000 (a zero too many) is refused with the
+    prices it was held against; ``correct_price_confirmed`` declares it all the same (the
+    operator checked it: a pack's price, say), and the audit log says so."""
+    listings.propose_price_change(SqlAlchemyUnitOfWork(session_factory),
+                                  listing_id=shop["listing1"], new_price=Money(19900, "KRW"),
+                                  proposed_by="seller:s1")
+    body = {"listing_ids": [shop["listing1"]], "wrong_price": krw(19900),
+            "correct_price": krw(1_990_000), "window_start": datetime.now(UTC).isoformat(),
+            "cause": "90% event typed as the price", "responsible": "seller"}
+    answer = client.post("/api/incidents", json=body, headers={"Idempotency-Key": "cp-1"})
+    refused(answer, 422, "invalid_input", "correct_price_implausible")
+    assert "correct_price_confirmed" in answer.json()["message"]
+    declared = client.post("/api/incidents", json={**body, "correct_price_confirmed": True},
+                           headers={"Idempotency-Key": "cp-2"})
+    assert declared.status_code == 201, declared.text
+    trail = client.get(f"/api/audit?entity_type=incident&entity_id="
+                       f"{declared.json()['incident_id']}").json()
+    [entry] = [e for e in trail if e["action"] == "incident.declared"]
+    assert entry["after"]["correct_price_confirmed"] is True

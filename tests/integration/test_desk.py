@@ -333,7 +333,7 @@ def test_escalation_before_the_apologies_is_refused_and_they_still_go_to_everyon
     with pytest.raises(IllegalTransition) as early:
         desk_cases.escalate_unanswered(uow(), incident_id=incident_id, actor="operator:lee")
     assert early.value.details["reason"] == "incident_status"
-    assert "notify first" in early.value.message
+    assert "notify first" in early.value.message and early.value.details["hint"] == "notify_first"
     with uow() as u:
         assert {r.case.status.value for r in u.cases.for_incident(incident_id)} == {"open"}
     summary = notify(uow(), incident_id=incident_id, actor="operator:lee", policy=POLICY,
@@ -438,6 +438,9 @@ def test_steps_taken_too_early_are_refused_with_their_reasons(shop) -> None:
     # escalated a planned incident: the customers were then never sent the apology)
     assert _reason_of(desk_cases.apply_deadline, uow(), **deadline) == "incident_status"
     assert _reason_of(desk_cases.escalate_unanswered, uow(), **deadline) == "incident_status"
+    with pytest.raises(IllegalTransition) as early:  # the step a draft needs: declaring
+        desk_cases.apply_deadline(uow(), **deadline)
+    assert early.value.details["hint"] == "declare_first"
     desk.declare(
         uow(),
         listing_ids=[listing_id],

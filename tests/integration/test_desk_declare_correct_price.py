@@ -70,3 +70,25 @@ def test_with_no_price_to_hold_it_against_the_correct_price_stands(market) -> No
     row = desk.declare(uow(), listing_ids=[listing.id], correct_price=Money(1_850_000, "KRW"),
                        **TERMS)
     assert row.incident.correct_price == Money(1_850_000, "KRW")
+
+
+def test_a_correct_price_the_operator_checked_is_declared_and_the_log_says_so(
+        market) -> None:  # noqa: F811
+    """A review found no way past the check for a price that is right (a pack's price over a
+    unit's list price, a listing that only ever sold at launch prices): declaring is what pauses
+    the listings, so the wrong price stayed on sale. The operator may declare it as checked;
+    the audit log records that."""
+    from sqlalchemy import select
+
+    from sagwa.adapters.db.tables import audit_log
+
+    uow, clock, (first, _, _) = market
+    _sold_at_185000_then_wrong(uow, clock, first)
+    row = desk.declare(uow(), listing_ids=[first], correct_price=Money(1_850_000, "KRW"),
+                       correct_price_confirmed=True, **TERMS)
+    assert row.incident.correct_price == Money(1_850_000, "KRW")
+    with uow() as u:
+        assert u.market.listing(first).status is ListingStatus.PAUSED
+        after = u.conn.execute(select(audit_log.c.after).where(
+            audit_log.c.action == "incident.declared")).scalar_one()
+    assert after["correct_price_confirmed"] is True

@@ -141,8 +141,9 @@ def test_a_told_customer_who_asked_for_a_person_with_no_phone_lets_the_incident_
                                          policy=POLICY)
     assert logged.gave_up and not logged.message_queued and logged.no_phone
     # the agent is told why, not "after 3 tries since the deadline"
-    ko, en = attempt_flash(asked, "callback_requested", logged, POLICY)
+    ko, en = attempt_flash(asked, "callback_requested", logged, POLICY, has_phone=False)
     assert "has no phone number, so nobody can call them back" in en and "tries" not in en
+    assert "stays on the call list" not in en and "통화 목록에 둡니다" not in ko  # it is not
     assert "전화번호가 없어 다시 전화드릴 수 없으므로" in ko
     assert len(_marks(uow, asked)) == 3
     with uow() as u:

@@ -618,7 +618,8 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
             [PriceReference(403, (185_000,), 199_000)])),
         ("입력한 정상 가격(1,850,000원)이 잘못된 가격 전에 상품이 팔리던 가격과 정가 가운데 가장 높은 199,000원의 "
          "2배를 넘습니다(참고한 가격: 403번 185,000원, 정가 199,000원). 0을 더 넣지 않았는지 정상 가격을 확인해 "
-         "주세요. 아무 상품도 판매 중지하지 않았습니다."),
+         "주세요. 아무 상품도 판매 중지하지 않았습니다. 확인해 보니 맞다면(묶음 상품의 가격 등) 아래에 확인했다고 표시하고 "
+         "다시 선언해 주세요."),
     ),
     "cause_too_long": (  # the CLI and the page meet it in the domain; the API's schema too
         lambda: refusal(lambda: incidents._check_text("가" * 2001, "cause")),
@@ -721,7 +722,8 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     "phone_not_a_number": (
         lambda: refusal(lambda: change_contact(A_CUSTOMER, phone="010-1234")),  # too short
         ("전화드릴 수 있는 번호가 아닙니다. 국내 번호는 0으로 시작하는 9~11자리(예: 010-1234-5678, "
-         "02-123-4567), 해외 번호는 +와 국가 번호로 시작하는 8~15자리(예: +1 415 555 0100)로 입력해 주세요."),
+         "02-123-4567, 안심번호 0504-1234-5678은 12자리), 해외 번호는 +와 국가 번호로 시작하는 "
+         "8~15자리(예: +1 415 555 0100)로 입력해 주세요."),
     ),
     "email_not_an_address": (
         lambda: refusal(lambda: change_contact(A_CUSTOMER, email="minji at example")),

@@ -39,6 +39,10 @@ def declare(
     cause: str = typer.Option(..., help="What went wrong, in a sentence."),
     responsible: str = typer.Option(..., help="seller, platform or both."),
     draft: int = number_option(None, help="Declare this draft incident (e.g. from the tripwire)."),
+    correct_price_confirmed: bool = typer.Option(
+        False, "--correct-price-confirmed",
+        help="The correct price is right although it is more than twice every price the "
+             "listings sold at before and their list prices (recorded on the audit log)."),
     actor: str = ACTOR, fmt: TableOrJson = FORMAT,
 ) -> None:
     """Declare an incident; its listings are paused at once."""
@@ -53,7 +57,8 @@ def declare(
             wrong_price=Money(wrong_price, currency), correct_price=Money(correct_price, currency),
             window_start=parse_time(window_start, "window_start"),
             window_end=parse_time(window_end, "window_end") if window_end else None,
-            cause=cause, responsible=responsible, actor=actor, incident_id=draft, links=links)
+            cause=cause, responsible=responsible, actor=actor, incident_id=draft, links=links,
+            correct_price_confirmed=correct_price_confirmed)
     print_result({"incident_id": row.incident.incident_id, "status": row.incident.status.value,
             "paused_listings": sorted(row.incident.listing_ids)}, fmt, "incident declared")
 

@@ -14,12 +14,13 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 #: How a phone number may be written: digits in groups parted by one space, hyphen or dot, an
 #: optional leading ``+`` with the country code, and an area code in parentheses
 #: (``010-1234-5678``, ``(02) 123-4567``, ``+82 10 1234 5678``, ``+1 (415) 555-0100``).
-_PHONE_SHAPE = re.compile(r"\+?(?:\d{1,4} ?)?(?:\(\d{1,4}\) ?)?\d+(?:[ .\-]\d+)*")
+_PHONE_SHAPE = re.compile(r"\+?(?:\d{1,4} ?)?(?:\(\d{1,4}\) ?)?\d+(?:(?: ?[.\-] ?| )\d+)*")
 #: The longest number written out that is read at all (15 digits, their separators and more).
 _PHONE_MAX_CHARS = 30
 #: A Korean number dialled at home: a 0 and an area or mobile code (not 00, the international
-#: prefix), 9 digits (02-123-4567) to 11 (010-1234-5678).
-_DOMESTIC = re.compile(r"0[1-9]\d{7,9}")
+#: prefix), 9 digits (02-123-4567) to 11 (010-1234-5678); or a 050x safe number (안심번호), 12
+#: digits (0504-1234-5678), which marketplaces and delivery apps hand out instead of the real one.
+_DOMESTIC = re.compile(r"0[1-9]\d{7,9}|050\d{9}")
 #: A nationwide business number (대표번호), eight digits: 1588-1234, 1544-0000.
 _NATIONWIDE = re.compile(r"1[5-9]\d{6}")
 #: An international number after its ``+`` (E.164): a country code not starting with 0, and 8
@@ -57,9 +58,10 @@ def domestic_digits(phone: str) -> str:
 
 def check_phone(value: str | None) -> str | None:
     """``value`` stripped, or None when blank; InvalidInput (``phone_not_a_number``) unless it
-    is a number someone could call: a Korean one from its 0 (9 to 11 digits) or a nationwide
+    is a number someone could call: a Korean one from its 0 (9 to 11 digits, 12 for a 050x safe
+    number) or a nationwide
     business number (8 digits, 1588-…), or one from ``+`` and its country code (8 to 15 digits),
-    written as :data:`_PHONE_SHAPE` allows, and not one digit over and over (``000-0000-0000``)."""
+    written as :data:`_PHONE_SHAPE` allows, and not one digit over and over (``0000-0000``)."""
     if value is None or not value.strip():
         return None
     text = value.strip()
@@ -71,7 +73,8 @@ def check_phone(value: str | None) -> str | None:
     if (len(text) > _PHONE_MAX_CHARS or not _PHONE_SHAPE.fullmatch(text) or not callable_
             or len(set(digits.lstrip("0"))) <= 1):
         raise InvalidInput(f"{value!r} is not a phone number anyone could call: a Korean number "
-                           "from its 0 (9 to 11 digits, like 010-1234-5678 or 02-123-4567) or "
+                           "from its 0 (9 to 11 digits, like 010-1234-5678 or 02-123-4567; 12 for a 050x safe "
+                           "number) or "
                            "one from + and its country code (8 to 15 digits, like "
                            "+1 415 555 0100)", field="phone", reason="phone_not_a_number")
     return text

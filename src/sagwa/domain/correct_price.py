@@ -51,7 +51,7 @@ def check_correct_price_plausible(correct: Money, wrong: Money,
         f"the correct price {format_money(correct)} is more than {MAX_TIMES_REFERENCE} times "
         f"{format_money(highest)}, the highest of the listings' prices before the wrong price "
         f"and their products' list prices ({seen['en']}); check the correct price (a zero too "
-        "many?)",
+        "many?), and if it is right, declare it with correct_price_confirmed",
         field="correct_price", reason="correct_price_implausible", factor=MAX_TIMES_REFERENCE,
         highest=highest.as_dict(),
         prices_seen={str(r.listing_id): list(r.prices_before) for r in references},

@@ -89,7 +89,7 @@ def declare(uow: SqlAlchemyUnitOfWork, *, listing_ids: list[int], wrong_price: M
             correct_price: Money, window_start: datetime, cause: str,
             responsible: Responsibility | str, actor: str, window_end: datetime | None = None,
             incident_id: int | None = None, idempotency_key: str | None = None,
-            links: LinkMaker | None = None) -> IncidentRow:
+            links: LinkMaker | None = None, correct_price_confirmed: bool = False) -> IncidentRow:
     """Declare an incident (new, or from a draft) and pause every listing in it at once.
 
     From a draft, the declaration's wrong price and window start replace the draft's, and its
@@ -97,7 +97,9 @@ def declare(uow: SqlAlchemyUnitOfWork, *, listing_ids: list[int], wrong_price: M
     another open incident is refused: one order must never get two answers; so is one that
     never had the wrong price in the window (nothing is paused then), and a correct price more
     than twice what the listings sold at before and their list prices (a zero too many:
-    ``incident_correct_price``). Each seller of the listings is emailed (``seller_notices``; their page's link made with ``links``).
+    ``incident_correct_price``) — unless ``correct_price_confirmed``: the operator checked it
+    (a pack's price over a unit's list price, a listing that only ever sold on launch or promotion
+    prices), which the audit log records. Each seller of the listings is emailed (``seller_notices``; their page's link made with ``links``).
     """
     _check_incident_price(wrong_price, "wrong_price")
     _check_incident_price(correct_price, "correct_price")
@@ -107,6 +109,8 @@ def declare(uow: SqlAlchemyUnitOfWork, *, listing_ids: list[int], wrong_price: M
                    "window_start": window_start.isoformat(), "draft_id": incident_id,
                    "window_end": window_end.isoformat() if window_end else None,
                    "responsible": str(getattr(responsible, "value", responsible))}
+        if correct_price_confirmed:  # only then: a retry of an earlier request stays the same
+            payload["correct_price_confirmed"] = True
         prior = prior_result(uow, "incident", idempotency_key, payload)
         if prior:
             return require(uow.incidents.get(prior["id"]), "incident", prior["id"])
@@ -130,7 +134,8 @@ def declare(uow: SqlAlchemyUnitOfWork, *, listing_ids: list[int], wrong_price: M
         _check_window_after_listings(uow, listings, window_start)
         _check_listings_free(uow, listings, wrong_price, declared.incident)
         _check_listings_had_wrong_price(uow, listings, declared.incident)
-        check_correct_price(uow, listings, declared.incident)
+        if not correct_price_confirmed:
+            check_correct_price(uow, listings, declared.incident)
         incident = declared.incident
         if incident_id is None:
             iid = uow.incidents.next_id()
@@ -147,7 +152,9 @@ def declare(uow: SqlAlchemyUnitOfWork, *, listing_ids: list[int], wrong_price: M
                                                             stage=DECLARED, links=links))
         uow.audit.append(AuditEvent(actor, "incident.declared", "incident", str(iid),
                                     after={**_incident_json(incident),
-                                           "sellers_told": sellers_told}), now)
+                                           "sellers_told": sellers_told,
+                                           **({"correct_price_confirmed": True}
+                                              if correct_price_confirmed else {})}), now)
         row = require(uow.incidents.get(iid), "incident", iid)
         remember(uow, "incident", idempotency_key, {"id": iid})
         uow.commit()

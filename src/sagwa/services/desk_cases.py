@@ -584,10 +584,13 @@ def _while_telling_customers(uow: SqlAlchemyUnitOfWork, incident_id: int, trigge
         return
     why = ("it is closed" if inc.status is IncidentStatus.CLOSED
            else "its customers have not been sent the apology yet (notify first)")
+    # the step the incident needs next (a draft is declared first, not notified)
+    hint = {IncidentStatus.CLOSED: "already_closed", IncidentStatus.DRAFT: "declare_first",
+            IncidentStatus.DECLARED: "scope_first",
+            IncidentStatus.SCOPED: "plan_first"}.get(inc.status, "notify_first")
     raise IllegalTransition(f"incident {incident_id} is {inc.status}: cannot {step}, as {why}",
                             status=str(inc.status), trigger=trigger, reason="incident_status",
-                            hint=("already_closed" if inc.status is IncidentStatus.CLOSED
-                                  else "notify_first"))
+                            hint=hint)
 
 
 def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,

@@ -25,6 +25,7 @@ from sagwa.domain.particles import with_particle
 from sagwa.services.desk_messages import (
     OPTION_ORDER,
     OverCap,
+    cancel_points,
     choice_label,
     effects_total,
     format_when,
@@ -59,8 +60,8 @@ def confirmation_values(case: Case, plan: IncidentPlan, lang: str, *,
             "never_told": not case.told and case.consent.recorded_at > plan.deadline,
             "outcome": outcome_sentences(case, plan, lang, how_to_pay=how_to_pay),
             "may_cancel_instead": replaceable_by_cancel(case.consent.choice, plan, owed),
-            "cancel_points": f"{plan.cancel_compensation.amount_minor:,}"
-                             if plan.cancel_compensation else ""}
+            # "" when cancelling gives no points (a plan may give 0: no "0 points" promised)
+            "cancel_points": f"{cancel_points(plan):,}" if cancel_points(plan) else ""}
 
 
 _DEFAULT_LABELS = {DefaultAction.KEEP: ("주문 유지", "keep the order"),

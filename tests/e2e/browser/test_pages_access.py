@@ -407,3 +407,29 @@ def test_a_refused_declaration_keeps_what_the_operator_typed(client: TestClient,
     assert "잘못 표시된 가격은 0원보다 크고 정상 가격보다 낮아야 합니다" in answer.text
     assert 'value="스피커 가격 오입력"' in answer.text
     assert '<option value="seller" selected>' in answer.text
+
+
+def test_a_correct_price_refused_as_implausible_can_be_declared_as_checked(
+        client: TestClient, world: World) -> None:
+    """The speaker was created at the wrong 8,900 KRW; its list price is 89,000. 890,000 is
+    refused as more than twice that, and the form then offers "I checked the correct price";
+    ticked, the same form declares (a pack's price, say: the operator knows best)."""
+    from datetime import UTC, datetime, timedelta
+
+    from sagwa.domain.moments import SEOUL
+
+    log_in(client, "admin")
+    page = client.get("/ops/incidents").text
+    assert "data-confirm-correct-price" not in page  # not offered before a refusal
+    start = (datetime.now(UTC) - timedelta(hours=2)).astimezone(SEOUL).strftime("%Y-%m-%dT%H:%M")
+    form = {"listing_ids": str(world.speaker_a), "wrong_price": "8900", "correct_price": "890000",
+            "window_start": start, "cause": "스피커 가격 오입력", "responsible": "seller",
+            "csrf_token": csrf_of(page)}
+    answer = client.post("/ops/incidents", data=form)
+    assert answer.status_code == 422
+    assert "확인해 보니 맞다면(묶음 상품의 가격 등) 아래에 확인했다고 표시하고 다시 선언해 주세요" in answer.text
+    assert 'name="correct_price_confirmed" value="yes"' in answer.text
+    declared = client.post("/ops/incidents", data={**form, "correct_price_confirmed": "yes",
+                                                   "csrf_token": csrf_of(answer.text)})
+    assert declared.status_code == 303, declared.text[:500]
+    assert declared.headers["location"].startswith("/ops/incidents/")

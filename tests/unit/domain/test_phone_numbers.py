@@ -20,6 +20,8 @@ from sagwa.errors import InvalidInput
     "+82 10-1234-5678", "+82-10-1234-5678", "+82 10 2222 3333",
     "+1 (415) 555-0100", "+1 415 555 0100", "+44 20 7946 0958",
     "010-0000-0000",  # zeros after a real prefix
+    "0504-1234-5678", "0507 1234 5678",  # 050x safe numbers (안심번호), 12 digits: a review
+    "010 - 1234 - 5678",  # spaces around the hyphens, as some type it
 ])
 def test_numbers_someone_could_call_are_kept_as_typed(number: str) -> None:
     assert check_phone(f"  {number} ") == number
@@ -34,7 +36,8 @@ def test_numbers_someone_could_call_are_kept_as_typed(number: str) -> None:
     "+0 123 456 789", "+1234567",  # no country code starts with 0; E.164 has 8 digits at least
     "+1234 5678 9012 3456",  # 16 digits: more than E.164 allows
     "02-1234-567890",  # 12 digits at home
-    "010 - 1234 - 5678", "010-1234-5678-", "(02)) 123-4567", "010-1234-5678 ext 2",
+    "0104-1234-5678",  # 12 digits that are no 050x safe number
+    "010 -- 1234", "010-1234-5678-", "(02)) 123-4567", "010-1234-5678 ext 2",
     "call me",
 ])
 def test_numbers_nobody_could_call_are_refused_saying_what_a_number_looks_like(

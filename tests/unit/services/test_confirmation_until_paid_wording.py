@@ -90,3 +90,13 @@ def test_only_a_discount_leaving_a_difference_may_be_replaced_by_cancelling() ->
     assert not replaceable_by_cancel(CustomerOption.KEEP, offered, owed)
     without = plan(options=["keep", DISCOUNT], cancel_compensation=None)
     assert not replaceable_by_cancel(CustomerOption(DISCOUNT), without, owed)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_cancellation_worth_no_points_promises_none(lang: str) -> None:
+    """A plan may give 0 points for cancelling: the confirmation promised "0 points of
+    compensation" (a review found it)."""
+    the_plan = plan(cancel_compensation=Money(0, "KRW"))
+    text = confirmation(chosen(DISCOUNT, the_plan), the_plan, lang)
+    assert UNTIL_PAID[lang] in text
+    assert "0 포인트" not in text and "0 points" not in text and "포인트도 드립니다" not in text

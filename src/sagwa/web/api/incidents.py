@@ -49,6 +49,10 @@ class IncidentCreate(Body):
     cause: str = Field(min_length=1, max_length=2000)
     responsible: str = Field(examples=["seller", "platform", "both"])
     draft_id: StrictInt | None = Field(default=None, description="Declare this draft incident.")
+    correct_price_confirmed: bool = Field(default=False, description=(
+        "The correct price was checked although it is more than twice every price the listings "
+        "sold at before and their list prices (else 422 `correct_price_implausible`); the "
+        "audit log records it."))
 
 
 class PlanCreate(Body):
@@ -247,7 +251,8 @@ def declare(body: IncidentCreate, request: Request, uow: Uow, actor: Actor,
                        window_start=body.window_start, window_end=body.window_end,
                        cause=body.cause, responsible=body.responsible, actor=actor,
                        incident_id=body.draft_id, idempotency_key=key,
-                       links=case_links(request))
+                       links=case_links(request),
+                       correct_price_confirmed=body.correct_price_confirmed)
     return _status(request, uow, int(row.incident.incident_id))
 
 

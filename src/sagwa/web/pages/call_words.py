@@ -24,12 +24,15 @@ def spacing_words(spacing: timedelta, lang: str) -> str:
 
 
 def attempt_flash(case_id: int, outcome: str, logged: AttemptLogged,
-                  policy: DeskPolicy, *, follows_up: bool = False) -> tuple[str, str]:
+                  policy: DeskPolicy, *, follows_up: bool = False,
+                  has_phone: bool = True) -> tuple[str, str]:
     """What the agent is told after logging a call (Korean, English): the outcome, and what it
     did to the call owed — made, given up (and whether the customer is sent the message saying
     so), or not counted towards the tries as it came too soon after the last counted one
     (``AttemptLogged``; times in Korea time); and when the customer asked to be called back
-    (:func:`callback_words`; ``follows_up``: the case owes the discount's difference)."""
+    (:func:`callback_words`; ``follows_up``: the case owes the discount's difference; without
+    a time, where the case waits for the call back — nowhere, for a customer with no phone
+    number on file: ``has_phone``)."""
     ko = f"#{case_id} 통화 기록: {label('outcome', outcome, 'ko')}."
     en = f"#{case_id} call logged: {label('outcome', outcome, 'en')}."
     tries = policy.max_call_attempts
@@ -71,6 +74,14 @@ def attempt_flash(case_id: int, outcome: str, logged: AttemptLogged,
     if logged.callback_at is not None:
         cb_ko, cb_en = callback_words(logged, follows_up=follows_up)
         ko, en = f"{ko} {cb_ko}", f"{en} {cb_en}"
+    elif outcome == CALLBACK_REQUESTED and logged.gave_up:
+        pass  # given up at once for want of a number: said above
+    elif outcome == CALLBACK_REQUESTED and not has_phone:
+        ko += (" 이 고객은 전화번호가 없어 다시 전화드릴 수 없습니다. 번호를 알려 주시면 연락처에 "
+               "저장해 주세요. 그래야 통화 목록에 오릅니다.")
+        en += (" This customer has no phone number, so nobody can call them back: if they "
+               "give you one, save it in the contact details — then the case goes on the "
+               "call list.")
     elif outcome == CALLBACK_REQUESTED and not follows_up:
         days = CALLBACK_KEPT.days
         ko += (" 고객이 시간을 정하지 않았으므로 다시 전화할 때까지 통화 목록에 둡니다"

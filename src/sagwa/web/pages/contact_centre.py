@@ -278,7 +278,10 @@ def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
                             back)
     with uow() as reading:  # owing the discount's difference: when it is followed up next
         due = next_follow_up(reading, policy, case_id)
-    ko, en = attempt_flash(case_id, outcome, logged, policy, follows_up=due is not None)
+        row = reading.cases.get(case_id)
+        customer = reading.catalog.customer(int(row.case.customer_id)) if row else None
+    ko, en = attempt_flash(case_id, outcome, logged, policy, follows_up=due is not None,
+                           has_phone=bool(customer and customer.phone))
     if due is not None:
         ko, en = ko + follow_up_flash(due, "ko"), en + follow_up_flash(due, "en")
     if logged.made_call and not _on_case_page(back):

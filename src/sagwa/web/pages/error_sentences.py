@@ -164,9 +164,9 @@ RULES: tuple[Rule, ...] = (
        "Another customer already has this email; check the address with the customer."),
     _r("invalid_input", None, "phone_not_a_number",
        "전화드릴 수 있는 번호가 아닙니다. 국내 번호는 0으로 시작하는 9~11자리(예: 010-1234-5678, "
-       "02-123-4567), 해외 번호는 +와 국가 번호로 시작하는 8~15자리(예: +1 415 555 0100)로 입력해 주세요.",
+       "02-123-4567, 안심번호 0504-1234-5678은 12자리), 해외 번호는 +와 국가 번호로 시작하는 8~15자리(예: +1 415 555 0100)로 입력해 주세요.",
        "That is not a phone number we can call. Type a Korean number from its 0, 9 to 11 digits "
-       "(like 010-1234-5678 or 02-123-4567), or an overseas one from + and its country code, 8 "
+       "(like 010-1234-5678 or 02-123-4567; 12 for a 050x safe number like 0504-1234-5678), or an overseas one from + and its country code, 8 "
        "to 15 digits (like +1 415 555 0100)."),
     _r("invalid_input", None, "email_not_an_address",
        "이메일 주소 형식이 아닙니다(예: minji@example.com). 다시 확인해 주세요.",
@@ -297,11 +297,12 @@ RULES: tuple[Rule, ...] = (
     _r("invalid_input", "correct_price", "correct_price_implausible",
        "입력한 정상 가격({correct_ko})이 잘못된 가격 전에 상품이 팔리던 가격과 정가 가운데 가장 높은 {highest_ko}의 "
        "{factor}배를 넘습니다(참고한 가격: {seen_ko}). 0을 더 넣지 않았는지 정상 가격을 확인해 주세요. 아무 상품도 "
-       "판매 중지하지 않았습니다.",
+       "판매 중지하지 않았습니다. 확인해 보니 맞다면(묶음 상품의 가격 등) 아래에 확인했다고 표시하고 다시 선언해 주세요.",
        "The correct price entered ({correct_en}) is more than {factor} times {highest_en}, the "
        "highest of the listings' prices before the wrong price and their list prices "
        "(checked: {seen_en}). Check the correct price (a zero too many?); no listing was "
-       "paused."),
+       "paused. If it is right (a pack's price, say), tick that you checked it below and "
+       "declare again."),
     _r("invalid_input", "correct_price", None,
        "정상 가격을 확인해 주세요.", "Please check the correct price."),
     _r("invalid_input", "responsible", None,

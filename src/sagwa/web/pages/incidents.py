@@ -68,6 +68,11 @@ def _page_again(request: Request, uow: Uow, incident_id: int, exc: SagwaError,
                    "here": f"/ops/incidents/{incident_id}"}, status_code=exc.http_status)
 
 
+def _implausible(exc: SagwaError) -> bool:
+    """A correct price refused as implausible: the form offers to declare it as checked."""
+    return exc.details.get("reason") == "correct_price_implausible"
+
+
 @router.get("", response_class=HTMLResponse)
 def incident_list(request: Request, account: Operator, uow: Uow) -> Response:
     return render(request, "incidents/list.html", list_context(uow(), _policy(request)))
@@ -76,7 +81,8 @@ def incident_list(request: Request, account: Operator, uow: Uow) -> Response:
 @router.post("")
 def declare(request: Request, account: Operator, uow: Uow, listing_ids: Short = "",
             wrong_price: Short = "", correct_price: Short = "", window_start: Short = "",
-            cause: Text = "", responsible: Short = "both") -> Response:
+            cause: Text = "", responsible: Short = "both",
+            correct_price_confirmed: Short = "") -> Response:
     typed = {"listing_ids": listing_ids, "wrong_price": wrong_price, "window_start": window_start,
              "correct_price": correct_price, "cause": cause, "responsible": responsible}
     try:
@@ -89,11 +95,13 @@ def declare(request: Request, account: Operator, uow: Uow, listing_ids: Short = 
                            wrong_price=parse_won(wrong_price, "wrong_price"),
                            correct_price=parse_won(correct_price, "correct_price"),
                            window_start=start, cause=cause.strip(), responsible=responsible,
-                           actor=account.actor, links=case_links(request))
+                           actor=account.actor, links=case_links(request),
+                           correct_price_confirmed=correct_price_confirmed == "yes")
     except SagwaError as exc:
         context = {**list_context(uow(), _policy(request)), "typed": typed, "here": "/ops/incidents",
                    "address": "/ops/incidents", "problem": error_text(exc, lang_of(request)),
-                   "problem_field": exc.details.get("field")}
+                   "problem_field": exc.details.get("field"),
+                   "confirm_correct_price": _implausible(exc)}
         return render(request, "incidents/list.html", context, status_code=exc.http_status)
     incident_id = int(row.incident.incident_id)
     flash_in_lang(request, f"{with_particle(f'사고 #{incident_id}', '을(를)')} 선언하고 해당 상품 "
@@ -299,7 +307,8 @@ _FORM_SENT_AGAIN = (
 @router.post("/{incident_id}/declare")
 def declare_draft(incident_id: int, request: Request, account: Operator, uow: Uow,
                   wrong_price: Short = "", correct_price: Short = "", window_start: Short = "",
-                  cause: Text = "", responsible: Short = "both") -> Response:
+                  cause: Text = "", responsible: Short = "both",
+                  correct_price_confirmed: Short = "") -> Response:
     """Declare a draft (the tripwire's, say) with the same service as the API and the CLI."""
     typed = {"wrong_price": wrong_price, "correct_price": correct_price,
              "window_start": window_start, "cause": cause, "responsible": responsible}
@@ -315,13 +324,15 @@ def declare_draft(incident_id: int, request: Request, account: Operator, uow: Uo
                      wrong_price=parse_won(wrong_price, "wrong_price"),
                      correct_price=parse_won(correct_price, "correct_price"), window_start=start,
                      cause=cause.strip(), responsible=responsible, actor=account.actor,
-                     incident_id=incident_id, links=case_links(request))
+                     incident_id=incident_id, links=case_links(request),
+                     correct_price_confirmed=correct_price_confirmed == "yes")
     except IllegalTransition as exc:
         return _moved_on(request, incident_id, exc)
     except SagwaError as exc:
         return _page_again(request, uow, incident_id, exc, declare_form=typed,
                            declare_problem=error_text(exc, lang_of(request)),
-                           declare_field=exc.details.get("field"))
+                           declare_field=exc.details.get("field"),
+                           confirm_correct_price=_implausible(exc))
     flash_in_lang(request, f"{with_particle(f'사고 #{incident_id}', '을(를)')} 선언하고 해당 상품 "
                            "판매를 멈췄습니다.",
                   f"Incident #{incident_id} declared; its listings are paused.")
