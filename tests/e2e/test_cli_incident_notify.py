@@ -75,15 +75,18 @@ def planned(data_dir: Path) -> list[int]:
     """Two planned incidents, on the two listings with the most orders."""
     seeded = sagwa("seed", "demo", "--customers", "8", "--orders", "30", "--json")
     assert seeded.exit_code == 0, seeded.output
-    rows = query(data_dir, "SELECT o.listing_id, min(l.created_at) FROM orders o JOIN listings l "
-                           "ON l.id = o.listing_id GROUP BY o.listing_id "
-                           "ORDER BY count(*) DESC, o.listing_id LIMIT 2")
+    rows = query(data_dir, "SELECT o.listing_id, min(l.created_at), min(l.price_minor) "
+                           "FROM orders o JOIN listings l ON l.id = o.listing_id "
+                           "GROUP BY o.listing_id ORDER BY count(*) DESC, o.listing_id LIMIT 2")
     later = closing_time_after(datetime.now(UTC) + timedelta(days=21))
     found = []
-    for listing_id, opened in rows:
-        seller_types_the_wrong_price(data_dir, listing_id)
+    for listing_id, opened, price in rows:
+        # its orders were placed at ``price``: a correct price a tenth above gives every case a
+        # difference (199,000 for a 34,200 KRW book is refused now as a zero too many)
+        wrong, correct = price // 10, price + price // 10
+        seller_types_the_wrong_price(data_dir, listing_id, wrong)
         declared = sagwa("incident", "declare", "--listing", str(listing_id), "--wrong-price",
-                         "19900", "--correct-price", "199000", "--window-start",
+                         str(wrong), "--correct-price", str(correct), "--window-start",
                          opened.isoformat(), "--cause", "a zero dropped", "--responsible",
                          "seller", "--format", "json")
         assert declared.exit_code == 0, declared.output
