@@ -49,3 +49,34 @@ def test_a_policy_sentence_failing_the_message_check_is_left_out_not_the_choice(
     assert "Please contact us to arrange paying the difference." in english
     with uow() as u:
         assert u.cases.get(case_id).case.consent.choice.value == OPTIONS[2]
+
+
+def _reminder(uow, case_id: int) -> str:  # type: ignore[no-untyped-def]
+    with uow() as u:
+        return str(u.conn.execute(select(outbox.c.body).where(
+            outbox.c.case_id == case_id, outbox.c.purpose == "difference_reminder",
+            outbox.c.channel == "email")).scalar_one())
+
+
+def test_the_reminder_of_an_unpaid_difference_says_how_to_pay_too(shop) -> None:
+    """The reminder a few days later said only "contact us: we will tell you how" while the
+    confirmation said how: it says the policy's words now, in the customer's language."""
+    uow, _clock, _iid, cases, people = _answered(shop, 20, {0: OPTIONS[2], 1: OPTIONS[2]})
+    english = _reminder(uow, cases[people[0]])
+    assert f"How to pay it: {POLICY.how_to_pay_in('en')} We will send your" in english
+    assert "we will tell you how" not in english
+    korean = _reminder(uow, cases[people[1]])
+    assert f"결제 방법: {POLICY.how_to_pay_in('ko')} 결제가 확인되면" in korean
+
+
+def test_a_reminder_whose_policy_sentence_fails_the_check_says_to_ask_us(shop) -> None:
+    uow, _clock, _iid, cases, people = _answered(shop, 20, {})
+    threat = "Pay within 3 days or we will take legal action against you."
+    policy = replace(POLICY, how_to_pay=("3일 안에 결제해 주세요.", threat))
+    case_id = cases[people[0]]
+    desk_cases.record_choice(uow(), case_id=case_id, choice=OPTIONS[2], channel="web",
+                             evidence="clicked the discount", taken_by="customer",
+                             policy=policy)
+    english = _reminder(uow, case_id)
+    assert threat not in english
+    assert "To pay it, please contact us: we will tell you how" in english

@@ -33,7 +33,7 @@ from sagwa.domain.incidents import CaseStatus, Incident
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.orders import OrderStatus
-from sagwa.errors import Conflict
+from sagwa.errors import Conflict, MessageRefused
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_cases import lock_case
 from sagwa.services.desk_money import figures_of_cases
@@ -152,14 +152,27 @@ def reminder_messages(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money
     link = (links.for_case(int(row.case.case_id), int(row.case.customer_id),
                            send_at + REMINDER_LINK_LIFETIME)
             if links is not None and instead is not None else "")
-    return about_the_difference(
-        uow, row, difference, policy, purpose=REMINDER_PURPOSE, send_at=send_at,
-        subjects=("[사과] 차액이 아직 결제되지 않았습니다",
-                  "[sagwa] The difference is not paid yet"),
-        when=lambda lang: {"chosen": dm.format_when(chosen, lang),
-                           "instead": instead is not None,
-                           "paid": format_money(instead[0], lang=lang) if instead else "",
-                           "points": f"{instead[1]:,}" if instead else "", "link": link})
+
+    def remind(say_how: bool) -> list[OutgoingMessage]:
+        return about_the_difference(
+            uow, row, difference, policy, purpose=REMINDER_PURPOSE, send_at=send_at,
+            subjects=("[사과] 차액이 아직 결제되지 않았습니다",
+                      "[sagwa] The difference is not paid yet"),
+            when=lambda lang: {"chosen": dm.format_when(chosen, lang),
+                               "instead": instead is not None,
+                               "paid": format_money(instead[0], lang=lang) if instead else "",
+                               "points": f"{instead[1]:,}" if instead else "", "link": link,
+                               "how_to_pay": (policy.how_to_pay_in(lang) or "") if say_how
+                               else ""})
+
+    try:  # the email says how to pay in the policy's words, as the confirmation does
+        return remind(True)
+    except MessageRefused:
+        if policy.how_to_pay is None:
+            raise
+        # the policy's instruction failed the message check: remind all the same, saying to
+        # ask us how to pay
+        return remind(False)
 
 
 def _cancel_instead_terms(uow: SqlAlchemyUnitOfWork, row: CaseRow) -> tuple[Money, int] | None:

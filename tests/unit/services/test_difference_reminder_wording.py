@@ -11,8 +11,9 @@ from sagwa.messagecheck import check_message
 from sagwa.services import desk_messages as dm
 
 # the receipt's values, with when the customer chose instead of when it was received
-VALUES = {"ko": {**RECEIPT["ko"], "chosen": "6월 13일(금) 오전 10시"},
-          "en": {**RECEIPT["en"], "chosen": "Friday, June 13 at 10 am Korea time"}}
+VALUES = {"ko": {**RECEIPT["ko"], "chosen": "6월 13일(금) 오전 10시", "how_to_pay": ""},
+          "en": {**RECEIPT["en"], "chosen": "Friday, June 13 at 10 am Korea time",
+                 "how_to_pay": ""}}
 SAYS = {"ko": ("아직 결제되지 않았습니다", "보내 드", "동의 없이 주문을 취소하지 않습니다"),
         "en": ("paid yet", "we will send your", "not cancel your order without your consent")}
 
@@ -64,3 +65,17 @@ def test_the_email_links_to_the_customers_page_where_they_may_do_it(lang: str) -
     without = dm.render("difference_reminder_email", lang,
                         **(VALUES[lang] | INSTEAD[lang] | {"link": ""}))
     assert LINK not in without and "취소를 원하시면" in without or "cancel your order" in without
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_email_says_how_to_pay_in_the_policys_words_and_still_passes(lang: str) -> None:
+    from sagwa.services.desk_policy import load_desk_policy
+
+    how = load_desk_policy().how_to_pay_in(lang)
+    assert how, "the shipped policy says how to pay"
+    text = dm.render("difference_reminder_email", lang, **(VALUES[lang] | NOT_OFFERED
+                                                             | {"how_to_pay": how}))
+    assert how in text
+    assert ("고객센터로 연락 주세요. 결제 방법을 안내해 드리고" if lang == "ko"
+            else "we will tell you how") not in text
+    assert not check_message(text, kind="follow_up", lang=lang).findings
