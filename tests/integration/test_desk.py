@@ -333,7 +333,8 @@ def test_escalation_before_the_apologies_is_refused_and_they_still_go_to_everyon
     with pytest.raises(IllegalTransition) as early:
         desk_cases.escalate_unanswered(uow(), incident_id=incident_id, actor="operator:lee")
     assert early.value.details["reason"] == "incident_status"
-    assert "notify first" in early.value.message and early.value.details["hint"] == "notify_first"
+    assert "notify its customers first" in early.value.message
+    assert early.value.details["hint"] == "notify_first"
     with uow() as u:
         assert {r.case.status.value for r in u.cases.for_incident(incident_id)} == {"open"}
     summary = notify(uow(), incident_id=incident_id, actor="operator:lee", policy=POLICY,
@@ -441,6 +442,7 @@ def test_steps_taken_too_early_are_refused_with_their_reasons(shop) -> None:
     with pytest.raises(IllegalTransition) as early:  # the step a draft needs: declaring
         desk_cases.apply_deadline(uow(), **deadline)
     assert early.value.details["hint"] == "declare_first"
+    assert "declare it first" in early.value.message  # the message says the same step
     desk.declare(
         uow(),
         listing_ids=[listing_id],

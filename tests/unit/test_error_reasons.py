@@ -356,8 +356,9 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     ),
     "choice_already_recorded": (
         lambda: refusal(lambda: incidents.advance(incidents.CaseStatus.CHOSEN, "choose")),
-        ("이 건은 이미 고객님의 선택이 기록되어 그대로 처리되었습니다. 확정된 선택은 바꾸거나 되돌릴 수 "
-         "없습니다. 처리에 문제가 있으면 고객센터로 연락 주세요. 상담원이 말씀을 기록해 담당자에게 전달합니다."),
+        ("이 건은 이미 고객님의 선택이 기록되어 있어 다른 방법을 새로 고르실 수 없습니다. 기록된 선택과 "
+         "앞으로의 처리는 고객님 화면에서 보실 수 있습니다. 처리에 문제가 있으면 고객센터로 연락 주세요. "
+         "상담원이 말씀을 기록해 담당자에게 전달합니다."),
     ),
     "no_plan_yet": (
         lambda: InvalidInput(
@@ -618,7 +619,7 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
             [PriceReference(403, (185_000,), 199_000)])),
         ("입력한 정상 가격(1,850,000원)이 잘못된 가격 전에 상품이 팔리던 가격과 정가 가운데 가장 높은 199,000원의 "
          "2배를 넘습니다(참고한 가격: 403번 185,000원, 정가 199,000원). 0을 더 넣지 않았는지 정상 가격을 확인해 "
-         "주세요. 아무 상품도 판매 중지하지 않았습니다. 확인해 보니 맞다면(묶음 상품의 가격 등) 아래에 확인했다고 표시하고 "
+         "주세요. 아무 상품도 판매 중지하지 않았습니다. 확인해 보니 맞다면(묶음 상품의 가격 등) 정상 가격 칸 아래에 확인했다고 표시하고 "
          "다시 선언해 주세요."),
     ),
     "cause_too_long": (  # the CLI and the page meet it in the domain; the API's schema too

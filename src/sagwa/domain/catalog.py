@@ -71,7 +71,9 @@ def check_phone(value: str | None) -> str | None:
     else:
         callable_ = _DOMESTIC.fullmatch(digits) or _NATIONWIDE.fullmatch(digits)
     if (len(text) > _PHONE_MAX_CHARS or not _PHONE_SHAPE.fullmatch(text) or not callable_
-            or len(set(digits.lstrip("0"))) <= 1):
+            or len(set(digits.lstrip("0"))) <= 1
+            # a placeholder after a real prefix: 010-0000-0000, 010-1111-1111
+            or (not text.startswith("+") and len(set(digits[3:])) <= 1)):
         raise InvalidInput(f"{value!r} is not a phone number anyone could call: a Korean number "
                            "from its 0 (9 to 11 digits, like 010-1234-5678 or 02-123-4567; 12 for a 050x safe "
                            "number) or "

@@ -66,6 +66,15 @@ def note_signs(text: str) -> int:
     return reason_signs(composed) + syllables - jamo
 
 
+#: Notes that only say it was paid — nothing to check the payment against (a walkthrough
+#: recorded 453,600 KRW as paid with the note "paid"), compared without case, spaces and
+#: punctuation.
+SAYS_ONLY_PAID = frozenset({
+    "paid", "done", "okay", "yes", "received", "paidinfull", "allpaid", "confirmed",
+    "완료", "결제", "결제함", "결제됨", "결제완료", "입금", "입금함", "입금됨", "입금완료", "확인",
+    "확인함", "확인완료", "받음", "받았음", "네네", "납부", "납부완료"})
+
+
 def payment_note(typed: str | None) -> str:
     """The payment reference staff give when recording the difference as paid: required (the
     record is what the customer centre can check it against), saying at least
@@ -76,7 +85,8 @@ def payment_note(typed: str | None) -> str:
         raise InvalidInput("say how the difference was paid: a receipt number, a transfer's "
                            "reference, or who took the payment", field="note",
                            reason="payment_note_required")
-    if note_signs(note) < MIN_NOTE_SIGNS:  # ".. --" or "ok" is nothing to check against
+    bare = "".join(ch for ch in note.lower() if ch.isalnum())
+    if note_signs(note) < MIN_NOTE_SIGNS or bare in SAYS_ONLY_PAID:  # "ok", "paid", "완료"
         raise InvalidInput(f"the payment note {note!r} says too little: write at least "
                            f"{MIN_NOTE_SIGNS} letters or digits (or 2 Hangul syllables), such "
                            "as a receipt number or how it was paid",

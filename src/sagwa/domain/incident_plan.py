@@ -183,7 +183,7 @@ def _check_terms(
                 f"{cancel_compensation.amount_minor:,} points is more than the ledger books "
                 f"in one entry ({MAX_POINTS_PER_ENTRY:,}); offer less",
             )
-    if discount_pct is not None:
+    if discount_pct is not None and "discount_pct" not in problems:  # not "not offered"
         _check_discount(discount_pct, problems)
     if keep_max_units is not None and (
         isinstance(keep_max_units, bool)

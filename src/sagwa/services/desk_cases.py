@@ -59,6 +59,7 @@ from sagwa.domain.incident_plan import (
     deadline_passed,
 )
 from sagwa.domain.incidents import (
+    INCIDENT_HINTS,
     UNANSWERED,
     Case,
     CaseStatus,
@@ -582,12 +583,13 @@ def _while_telling_customers(uow: SqlAlchemyUnitOfWork, incident_id: int, trigge
                   incident_id).incident  # held until the step commits: not closed meanwhile
     if inc.status is IncidentStatus.NOTIFYING:
         return
-    why = ("it is closed" if inc.status is IncidentStatus.CLOSED
-           else "its customers have not been sent the apology yet (notify first)")
     # the step the incident needs next (a draft is declared first, not notified)
     hint = {IncidentStatus.CLOSED: "already_closed", IncidentStatus.DRAFT: "declare_first",
             IncidentStatus.DECLARED: "scope_first",
             IncidentStatus.SCOPED: "plan_first"}.get(inc.status, "notify_first")
+    why = ("it is closed" if inc.status is IncidentStatus.CLOSED
+           else "its customers have not been sent the apology yet: "
+                f"{INCIDENT_HINTS[hint]}")
     raise IllegalTransition(f"incident {incident_id} is {inc.status}: cannot {step}, as {why}",
                             status=str(inc.status), trigger=trigger, reason="incident_status",
                             hint=hint)

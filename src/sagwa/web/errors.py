@@ -71,10 +71,13 @@ def page_error(request: Request, status: int, message: str) -> Response:
     if status == 401:  # back to the page after signing in (a post: the page it came from)
         from sagwa.web.pages.session import sign_in_again
 
-        target = sign_in_again(request)
         if request.headers.get("hx-request"):
-            return HTMLResponse("", status_code=200, headers={"HX-Redirect": target})
-        return RedirectResponse(target, status_code=303)
+            # a request the page made by itself (a live price check while typing) or a button
+            # on it: said where its answer goes, leaving the page and what was typed alone (a
+            # walkthrough's seller was pulled to the sign-in page mid-typing)
+            return render(request, "errors/_signed_out.html",
+                          {"login": sign_in_again(request, say_not_saved=False)})
+        return RedirectResponse(sign_in_again(request), status_code=303)
     if request.headers.get("hx-request"):
         return render(request, "errors/_fragment.html", {"message": message}, status_code=status)
     ko, en = _HEADINGS.get(status, _HEADINGS[500] if status >= 500 else _HEADINGS[422])

@@ -244,3 +244,23 @@ def test_a_call_back_asked_for_without_a_time_is_on_the_call_list_and_the_flash_
     assert card and ("고객이 다시 전화해 달라고 요청함" if lang == "ko"
                      else "customer asked us to call back") in card.group(1)
     assert "data-callback-waits" not in card.group(1)  # no time to wait for: call when you can
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_call_back_agreed_before_the_deadline_is_said_on_the_customers_page(
+        client: TestClient, world: World, lang: str) -> None:
+    """A customer owed no call (they never asked for a person) agreed a call-back time on the
+    phone: the queue holds their case for it, and their page now says so (a walkthrough found
+    it silent: it looked only at the calls owed)."""
+    log_in(client, "agent")
+    case_id = world.cases["김민준"]
+    at = _ten_tomorrow_but_one()
+    page = client.get(f"/cs/cases/{case_id}").text
+    answer = client.post(f"/cs/cases/{case_id}/attempt", data={
+        "outcome": "callback_requested", "note": "", "back": "case",
+        "callback_at": at.strftime("%Y-%m-%dT%H:%M"), "csrf_token": csrf_of(page)})
+    assert answer.status_code == 303
+    shown = unescape(client.get(f"/c/{world.tokens['김민준']}?lang={lang}").text)
+    said = re.search(r'<p id="call-named">(.*?)</p>', shown, re.DOTALL)
+    assert said, "the page does not mention the call-back agreed on the phone"
+    assert format_when(at, lang) in said.group(1)

@@ -103,7 +103,9 @@ def test_a_second_choice_tells_the_customer_nobody_can_change_it(
     for promise in ("바꾸려면 상담원과 통화해 주세요", "to change it, please talk to a person",
                     "상담원이 직접 확인해 드립니다"):
         assert promise not in again.text
-    said = ("확정된 선택은 바꾸거나 되돌릴 수 없습니다" if lang == "ko"
-            else "a confirmed choice cannot be changed or undone")
+    # true of every choice: an unpaid discount may still be cancelled instead (the page says
+    # so), so the refusal no longer says "carried out" and "cannot be undone" (a walkthrough)
+    said = ("다른 방법을 새로 고르실 수 없습니다" if lang == "ko"
+            else "so another one cannot be made")
     assert said in again.text
     _reaches_a_person(again.text, lang)

@@ -427,9 +427,16 @@ def test_a_correct_price_refused_as_implausible_can_be_declared_as_checked(
             "csrf_token": csrf_of(page)}
     answer = client.post("/ops/incidents", data=form)
     assert answer.status_code == 422
-    assert "확인해 보니 맞다면(묶음 상품의 가격 등) 아래에 확인했다고 표시하고 다시 선언해 주세요" in answer.text
-    assert 'name="correct_price_confirmed" value="yes"' in answer.text
+    assert "확인해 보니 맞다면(묶음 상품의 가격 등) 정상 가격 칸 아래에 확인했다고 표시하고 다시 선언해 주세요" in answer.text
+    assert 'name="correct_price_confirmed" value="yes">' in answer.text  # offered, not ticked
+    # ticked, but another field refused: the tick stays (a walkthrough had to tick it twice)
+    later = (datetime.now(UTC) + timedelta(days=2)).astimezone(SEOUL).strftime("%Y-%m-%dT%H:%M")
+    other = client.post("/ops/incidents", data={**form, "correct_price_confirmed": "yes",
+                                                "window_start": later,
+                                                "csrf_token": csrf_of(answer.text)})
+    assert other.status_code == 422
+    assert 'name="correct_price_confirmed" value="yes" checked>' in other.text
     declared = client.post("/ops/incidents", data={**form, "correct_price_confirmed": "yes",
-                                                   "csrf_token": csrf_of(answer.text)})
+                                                   "csrf_token": csrf_of(other.text)})
     assert declared.status_code == 303, declared.text[:500]
     assert declared.headers["location"].startswith("/ops/incidents/")

@@ -84,7 +84,9 @@ def test_the_payment_reference_is_required_and_bounded() -> None:
         assert refused.value.details == {"field": "note", "reason": reason}
 
 
-@pytest.mark.parametrize("note", ["ok", "OK!", "!!!!", "12", "ㅇㅋ", "ㅋㅋㅋ", "돈", " . - "])
+@pytest.mark.parametrize("note", ["ok", "OK!", "!!!!", "12", "ㅇㅋ", "ㅋㅋㅋ", "돈", " . - ",
+                                  # only "it was paid": a walkthrough recorded one with "paid"
+                                  "paid", "Paid.", "done", "입금 완료", "결제완료!", "확인"])
 def test_a_payment_note_that_says_nothing_to_check_is_refused(note: str) -> None:
     """Found by QA: a 453,600 KRW payment was recorded with the note "ok"."""
     with pytest.raises(InvalidInput) as refused:
@@ -93,7 +95,8 @@ def test_a_payment_note_that_says_nothing_to_check_is_refused(note: str) -> None
                                      "minimum": 3}
 
 
-@pytest.mark.parametrize("note", ["현금", "이체", "카드", "ATM", "cash", "1234", "계좌이체 4821"])
+@pytest.mark.parametrize("note", ["현금", "이체", "카드", "ATM", "cash", "1234", "계좌이체 4821",
+                                  "paid by card", "입금 확인 김민지"])
 def test_a_short_note_that_says_how_it_was_paid_is_enough(note: str) -> None:
     """Two Hangul syllables say as much as three letters: "현금" (cash) is a way of paying."""
     assert payment_note(note) == note

@@ -154,6 +154,14 @@ def test_a_discount_of_less_than_one_percent_is_refused(discount: int, reason: s
     assert plan(options=opts, cancel_compensation=None, discount_pct=1).discount_pct == 1
 
 
+def test_a_zero_discount_for_a_discount_not_offered_says_it_is_not_offered() -> None:
+    """A walkthrough sent 0% without offering the discount and was told to "offer at least 1%
+    … or do not offer" it: the problem is the term given for an option not offered."""
+    with pytest.raises(InvalidInput) as info:
+        plan(options=["keep", "cancel_with_compensation"], discount_pct=0)
+    assert info.value.details["problem_reasons"] == {"discount_pct": "terms_not_offered"}
+
+
 NO_KEEP = {"options": ["cancel_with_compensation", "buy_at_correct_price_discount"],
            "discount_pct": 10}
 

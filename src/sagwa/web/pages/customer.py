@@ -63,7 +63,7 @@ from sagwa.web.pages.call_time_offer import call_time_offer
 from sagwa.web.pages.case_facts import CaseFacts, contact, load_case
 from sagwa.web.pages.customer_errors import CustomerRoute, customer_error
 from sagwa.web.pages.error_texts import error_text
-from sagwa.web.pages.i18n import lang_of
+from sagwa.web.pages.i18n import lang_of, requested_lang
 from sagwa.web.pages.labels import label
 from sagwa.web.pages.rendering import render
 from sagwa.web.pages.session import csrf_protect
@@ -73,6 +73,14 @@ router = APIRouter(prefix="/c", dependencies=[Depends(csrf_protect)], include_in
 #: What :func:`answer_state` says: the case still takes a choice, or why it does not.
 OPEN, CHOSEN, DEFAULTED, CLOSED = "open", "chosen", "defaulted", "closed"
 SETTLED = frozenset({CaseStatus.CHOSEN, CaseStatus.RESOLVED})
+
+
+def case_address(token: str, request: Request) -> str:
+    """The customer's case page, in the language the request asked for (``?lang=``), if any:
+    a redirect made before any page set the language cookie must not drop it (a walkthrough
+    asked for English and came back in Korean)."""
+    asked = requested_lang(request)
+    return f"/c/{token}" + (f"?lang={asked}" if asked else "")
 
 
 def open_link(request: Request, token: str) -> tuple[int, int] | Response:
@@ -340,6 +348,10 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
         # a time the customer named on a call, when they picked none here
         named = uow.reads.call_time_of(case_id) if picked is None else None
         now = uow.now()
+        # the call queue holds the case for that time (a call owed, or only the call-back they
+        # asked for before the deadline: a walkthrough found the page silent about it then)
+        named_waits = named is not None and case_id in uow.reads.calls_waiting_for_a_time(
+            [case_id], now=now, follow_ups=policy.difference_follow_up_after is not None)
     gave_up = (calls.attempts_counted  # and not reached since: a later call may have
                if calls is not None and calls.unreachable and not calls.reached else None)
     if case.customer.phone is None:  # nobody can call them: never promise a call (0 calls)
@@ -378,6 +390,7 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
                           and case.customer.phone is not None else None),
             "leave_phone": may_leave_phone(case, state, calls),
             "on_call_list": calls is not None and calls.on_call_list,
+            "named_waits": named_waits,
             "confirmation_via": _went_by(confirmation), "receipt_via": _went_by(receipt),
             "default_calls": default_calls(case)}
 

@@ -27,6 +27,7 @@ from sagwa.web.deps import Uow, case_links
 from sagwa.web.pages.customer import (
     SETTLED,
     call_when,
+    case_address,
     case_context,
     case_page_response,
     open_link,
@@ -78,7 +79,7 @@ def confirm_step(token: str, request: Request, uow: Uow,
     if not context["case"].offers(choice):
         return case_page_response(request, token, context, problem=not_offered())
     if not context["can_choose"] or choice == NEEDS_NO_CONFIRMATION:
-        return RedirectResponse(f"/c/{token}", status_code=303)
+        return RedirectResponse(case_address(token, request), status_code=303)
     # no "here": the language link is this address in the other language, choice and all
     return render(request, "customer/confirm.html", confirm_context(context, token, choice),
                   lang=context["lang"])
@@ -115,7 +116,7 @@ def choose(token: str, request: Request, uow: Uow,
                                  named=context["named_call_at"]),
                   may_pick=case.customer.phone is not None
                   and context["picked_call_at"] is None and context["named_call_at"] is None)
-    return RedirectResponse(f"/c/{token}", status_code=303)
+    return RedirectResponse(case_address(token, request), status_code=303)
 
 
 def _say_recorded(request: Request, result: ChoiceResult, *, lang: str, call: str,

@@ -22,7 +22,12 @@ from sagwa.errors import SagwaError
 from sagwa.services.desk_cancel_instead import cancel_instead_of_paying
 from sagwa.web.deps import Uow, case_links
 from sagwa.web.pages.case_facts import CaseFacts
-from sagwa.web.pages.customer import case_context, case_page_response, open_link
+from sagwa.web.pages.customer import (
+    case_address,
+    case_context,
+    case_page_response,
+    open_link,
+)
 from sagwa.web.pages.customer_errors import CustomerRoute
 from sagwa.web.pages.rendering import flash_in_lang, render
 from sagwa.web.pages.session import csrf_protect
@@ -63,7 +68,7 @@ def confirm_instead(token: str, request: Request, uow: Uow) -> Response:
     context = case_context(uow(), case_id, customer_id, request.app.state.desk_policy, request)
     case, lang = context["case"], context["lang"]
     if not case.may_cancel_instead:
-        return RedirectResponse(f"/c/{token}", status_code=303)
+        return RedirectResponse(case_address(token, request), status_code=303)
     # no "here": the language link is this address in the other language
     return render(request, "customer/confirm_instead.html", {
         **context, "token": token, "terms": instead_terms(case, lang)}, lang=lang)
@@ -85,7 +90,7 @@ def cancel_instead(token: str, request: Request, uow: Uow,
     if consent is not None and consent.choice is CustomerOption.CANCEL_WITH_COMPENSATION:
         flash_in_lang(request, "이미 주문이 취소되었습니다. 달라진 것은 없습니다.",
                       "Your order is already cancelled; nothing has changed.", lang=lang)
-        return RedirectResponse(f"/c/{token}", status_code=303)
+        return RedirectResponse(case_address(token, request), status_code=303)
     refused = case.cancel_instead_refusal
     if refused is not None:  # said as the desk says it: paid, not offered, ...
         return case_page_response(request, token, context, problem=refused)
@@ -99,4 +104,4 @@ def cancel_instead(token: str, request: Request, uow: Uow,
         return case_page_response(request, token, fresh, problem=exc)
     flash_in_lang(request, "주문을 취소했습니다. 결제하신 금액은 전액 환불해 드립니다.",
                   "Your order is cancelled; what you paid is refunded in full.", lang=lang)
-    return RedirectResponse(f"/c/{token}", status_code=303)
+    return RedirectResponse(case_address(token, request), status_code=303)

@@ -202,11 +202,12 @@ RULES: tuple[Rule, ...] = (
     _r("invalid_input", "evidence", None,
        "고객이 한 말을 그대로 적어 주세요.", "Write down what the customer said, in their words."),
     _r("illegal_transition", None, "choice_already_recorded",
-       "이 건은 이미 고객님의 선택이 기록되어 그대로 처리되었습니다. 확정된 선택은 바꾸거나 되돌릴 수 "
-       "없습니다. 처리에 문제가 있으면 고객센터로 연락 주세요. 상담원이 말씀을 기록해 담당자에게 전달합니다.",
-       "Your choice is already recorded and has been carried out; a confirmed choice cannot be "
-       "changed or undone. If something is wrong, please contact us: one of our staff will note "
-       "what you tell them and pass it on."),
+       "이 건은 이미 고객님의 선택이 기록되어 있어 다른 방법을 새로 고르실 수 없습니다. 기록된 선택과 "
+       "앞으로의 처리는 고객님 화면에서 보실 수 있습니다. 처리에 문제가 있으면 고객센터로 연락 주세요. "
+       "상담원이 말씀을 기록해 담당자에게 전달합니다.",
+       "Your choice is already recorded, so another one cannot be made; your page shows what was "
+       "recorded and what happens next. If something is wrong, please contact us: one of our "
+       "staff will note what you tell them and pass it on."),
     _r("late_choice_refused", None, None,
        "답변 기한이 지나 선택을 받을 수 없습니다. 고객센터로 연락해 주세요.",
        "The deadline has passed, so this choice cannot be taken; please contact us."),
@@ -297,12 +298,12 @@ RULES: tuple[Rule, ...] = (
     _r("invalid_input", "correct_price", "correct_price_implausible",
        "입력한 정상 가격({correct_ko})이 잘못된 가격 전에 상품이 팔리던 가격과 정가 가운데 가장 높은 {highest_ko}의 "
        "{factor}배를 넘습니다(참고한 가격: {seen_ko}). 0을 더 넣지 않았는지 정상 가격을 확인해 주세요. 아무 상품도 "
-       "판매 중지하지 않았습니다. 확인해 보니 맞다면(묶음 상품의 가격 등) 아래에 확인했다고 표시하고 다시 선언해 주세요.",
+       "판매 중지하지 않았습니다. 확인해 보니 맞다면(묶음 상품의 가격 등) 정상 가격 칸 아래에 확인했다고 표시하고 다시 선언해 주세요.",
        "The correct price entered ({correct_en}) is more than {factor} times {highest_en}, the "
        "highest of the listings' prices before the wrong price and their list prices "
        "(checked: {seen_en}). Check the correct price (a zero too many?); no listing was "
-       "paused. If it is right (a pack's price, say), tick that you checked it below and "
-       "declare again."),
+       "paused. If it is right (a pack's price, say), tick that you checked it under the "
+       "correct price and declare again."),
     _r("invalid_input", "correct_price", None,
        "정상 가격을 확인해 주세요.", "Please check the correct price."),
     _r("invalid_input", "responsible", None,

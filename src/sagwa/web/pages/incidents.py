@@ -84,7 +84,8 @@ def declare(request: Request, account: Operator, uow: Uow, listing_ids: Short = 
             cause: Text = "", responsible: Short = "both",
             correct_price_confirmed: Short = "") -> Response:
     typed = {"listing_ids": listing_ids, "wrong_price": wrong_price, "window_start": window_start,
-             "correct_price": correct_price, "cause": cause, "responsible": responsible}
+             "correct_price": correct_price, "cause": cause, "responsible": responsible,
+             "correct_price_confirmed": correct_price_confirmed == "yes"}
     try:
         ids = [parse_int(p, "listing_ids") for p in listing_ids.replace(" ", ",").split(",") if p]
         start = parse_local_time(window_start, "window_start")
@@ -101,7 +102,7 @@ def declare(request: Request, account: Operator, uow: Uow, listing_ids: Short = 
         context = {**list_context(uow(), _policy(request)), "typed": typed, "here": "/ops/incidents",
                    "address": "/ops/incidents", "problem": error_text(exc, lang_of(request)),
                    "problem_field": exc.details.get("field"),
-                   "confirm_correct_price": _implausible(exc)}
+                   "confirm_correct_price": _implausible(exc) or typed["correct_price_confirmed"]}
         return render(request, "incidents/list.html", context, status_code=exc.http_status)
     incident_id = int(row.incident.incident_id)
     flash_in_lang(request, f"{with_particle(f'사고 #{incident_id}', '을(를)')} 선언하고 해당 상품 "
@@ -311,7 +312,8 @@ def declare_draft(incident_id: int, request: Request, account: Operator, uow: Uo
                   correct_price_confirmed: Short = "") -> Response:
     """Declare a draft (the tripwire's, say) with the same service as the API and the CLI."""
     typed = {"wrong_price": wrong_price, "correct_price": correct_price,
-             "window_start": window_start, "cause": cause, "responsible": responsible}
+             "window_start": window_start, "cause": cause, "responsible": responsible,
+             "correct_price_confirmed": correct_price_confirmed == "yes"}
     try:
         draft = _incident_in(uow(), incident_id, "draft", IncidentTrigger.DECLARE)
         # the field shows whole minutes: unchanged, it means the draft's own start to the second
@@ -332,7 +334,8 @@ def declare_draft(incident_id: int, request: Request, account: Operator, uow: Uo
         return _page_again(request, uow, incident_id, exc, declare_form=typed,
                            declare_problem=error_text(exc, lang_of(request)),
                            declare_field=exc.details.get("field"),
-                           confirm_correct_price=_implausible(exc))
+                           confirm_correct_price=(_implausible(exc)
+                                                  or typed["correct_price_confirmed"]))
     flash_in_lang(request, f"{with_particle(f'사고 #{incident_id}', '을(를)')} 선언하고 해당 상품 "
                            "판매를 멈췄습니다.",
                   f"Incident #{incident_id} declared; its listings are paused.")

@@ -71,18 +71,19 @@ def _signed_out(request: Request) -> bool:
     return request.url.path.startswith(SIGNED_IN_PAGES) and current_account(request) is None
 
 
-def sign_in_again(request: Request) -> str:
+def sign_in_again(request: Request, *, say_not_saved: bool = True) -> str:
     """Where a page request without a live session is sent: ``/login``, which comes back to the
     page itself (a GET), or to the page a form or htmx call was sent from (its ``Referer`` or
     ``HX-Current-URL``, on this site only: a post's own address answers only posts). What a form
-    sent then was not saved, and the login page says so."""
+    sent then was not saved, and the login page says so (``say_not_saved``; not for an htmx
+    answer, which says it where it lands)."""
     htmx = bool(request.headers.get("hx-request"))
     if request.method in SAFE_METHODS and not htmx:
         back: str | None = request.url.path
     else:
         back = _page_on_this_site(request, request.headers.get(
             "hx-current-url" if htmx else "referer"))
-    if request.method not in SAFE_METHODS:
+    if request.method not in SAFE_METHODS and say_not_saved:
         said = (("로그아웃된 상태라 보낸 내용은 저장되지 않았습니다. 다시 로그인하면 보던 페이지로 돌아갑니다. "
                  "입력한 내용은 다시 넣어 주세요.") if lang_of(request) == "ko" else
                 ("You are signed out, so what you sent was not saved. Sign in again to go back "
