@@ -101,8 +101,9 @@ def test_a_customer_with_no_number_who_asked_for_a_person_leaves_one_on_their_pa
             "csrf_token": csrf_of(page), "phone": uncallable}, follow_redirects=False)
         assert bad.status_code == 422, uncallable
         assert ("That is not a phone number we can call. Type a Korean number from its 0, 9 to "
-                "11 digits (like 010-1234-5678 or 02-123-4567), or an overseas one from + and "
-                "its country code") in unescape(bad.text)
+                "11 digits (like 010-1234-5678 or 02-123-4567; 12 for a 050x safe number like "
+                "0504-1234-5678), or an overseas one from + and its country code"
+                ) in unescape(bad.text)
     saved = client.post(f"/c/{case.token}/phone?lang=en", data={
         "csrf_token": csrf_of(page), "phone": "010-3333-4444"}, follow_redirects=False)
     assert saved.status_code == 303
