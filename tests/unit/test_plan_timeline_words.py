@@ -11,7 +11,7 @@ from sagwa.web.pages.plan_words import plan_changes, plan_terms
 from sagwa.web.pages.timeline import timeline_rows
 
 AT = datetime(2008, 6, 12, 9, 0, tzinfo=UTC)
-#: As ``desk._plan_json`` records a plan on the audit log.
+#: As ``plan_version.plan_record`` records a plan on the audit log.
 FOUR = {"options": ["buy_at_correct_price_discount", "cancel_with_compensation", "keep",
                     "talk_to_person"],
         "deadline": "2008-06-17T18:00:00+09:00", "default": "keep", "seller_share_pct": 70,

@@ -16,28 +16,33 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC
 
 from sagwa.domain.incident_plan import IncidentPlan
+from sagwa.domain.moments import SEOUL
 from sagwa.errors import Conflict
 
 #: The version of "no plan yet": a form opened before any plan was saved.
 NO_PLAN = "none"
 
 
+def plan_record(plan: IncidentPlan) -> dict[str, object]:
+    """``plan``'s terms as the audit log records them (``incident.planned``), the deadline in
+    Korea time: what an operator decided, not when."""
+    return {"options": sorted(o.value for o in plan.options),
+            "deadline": plan.deadline.astimezone(SEOUL).isoformat(),
+            "default": plan.default.value, "seller_share_pct": plan.seller_share_pct,
+            "platform_share_pct": plan.platform_share_pct,
+            "cancel_compensation": (plan.cancel_compensation.as_dict()
+                                    if plan.cancel_compensation else None),
+            "discount_pct": plan.discount_pct, "keep_max_units": plan.keep_max_units,
+            "accept_late_choices": plan.accept_late_choices}
+
+
 def plan_version(plan: IncidentPlan | None) -> str:
-    """A short digest of ``plan``'s terms (:data:`NO_PLAN` for none)."""
+    """A short digest of ``plan``'s terms (:func:`plan_record`; :data:`NO_PLAN` for none)."""
     if plan is None:
         return NO_PLAN
-    terms = {"options": sorted(o.value for o in plan.options),
-             "deadline": plan.deadline.astimezone(UTC).isoformat(),
-             "default": plan.default.value, "seller_share_pct": plan.seller_share_pct,
-             "platform_share_pct": plan.platform_share_pct,
-             "cancel_compensation": (plan.cancel_compensation.as_dict()
-                                     if plan.cancel_compensation else None),
-             "discount_pct": plan.discount_pct, "keep_max_units": plan.keep_max_units,
-             "accept_late_choices": plan.accept_late_choices}
-    text = json.dumps(terms, sort_keys=True, separators=(",", ":"))
+    text = json.dumps(plan_record(plan), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -23,7 +23,7 @@ from sagwa.domain.incidents import (
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger, advance
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, check_price, format_money
-from sagwa.domain.plan_version import check_plan_unchanged
+from sagwa.domain.plan_version import check_plan_unchanged, plan_record
 from sagwa.domain.price_history import prices_between
 from sagwa.errors import Conflict, InvalidInput
 from sagwa.services.desk_notify import LinkMaker
@@ -329,7 +329,7 @@ def plan(uow: SqlAlchemyUnitOfWork, *, incident_id: int, options: list[CustomerO
             accept_late_choices=accept_late_choices, min_contact_time=policy.min_answer_time)
         earlier = (uow.incidents.plan(incident_id, inc.correct_price)
                    if inc.correct_price is not None else None)
-        if earlier is not None and _plan_json(earlier) == _plan_json(decided) \
+        if earlier is not None and plan_record(earlier) == plan_record(decided) \
                 and inc.status is IncidentStatus.PLANNED:
             return earlier  # the same plan sent again: nothing to save or log
         check_plan_unchanged(earlier, opened_against, incident_id=incident_id)
@@ -338,8 +338,8 @@ def plan(uow: SqlAlchemyUnitOfWork, *, incident_id: int, options: list[CustomerO
         uow.incidents.save(planned)
         # a revised plan keeps the one it replaced on the log (``before``)
         uow.audit.append(AuditEvent(actor, "incident.planned", "incident", str(incident_id),
-                                    before=_plan_json(earlier) if earlier else None,
-                                    after=_plan_json(decided)), now)
+                                    before=plan_record(earlier) if earlier else None,
+                                    after=plan_record(decided)), now)
         uow.commit()
         return decided
 
@@ -374,19 +374,7 @@ def _check_terms_kept(uow: SqlAlchemyUnitOfWork, incident_id: int,
 
 def _terms(p: IncidentPlan) -> dict[str, object]:
     """A plan's terms a customer chooses under: all of it but the deadline and who decided it."""
-    return {k: v for k, v in _plan_json(p).items() if k != "deadline"}
-
-
-def _plan_json(p: IncidentPlan) -> dict[str, object]:
-    """A plan as the audit log records it."""
-    return {"options": sorted(o.value for o in p.options),
-            "deadline": p.deadline.astimezone(SEOUL).isoformat(),
-            "default": p.default.value, "seller_share_pct": p.seller_share_pct,
-            "platform_share_pct": p.platform_share_pct,
-            "cancel_compensation": (p.cancel_compensation.as_dict()
-                                    if p.cancel_compensation else None),
-            "discount_pct": p.discount_pct, "keep_max_units": p.keep_max_units,
-            "accept_late_choices": p.accept_late_choices}
+    return {k: v for k, v in plan_record(p).items() if k != "deadline"}
 
 
 def _next(inc: Incident, trigger: IncidentTrigger) -> IncidentStatus:

@@ -2,7 +2,7 @@
 (:func:`plan_terms` — the timeline's first "plan decided" step, the plan saved now beside a
 form refused as stale) and what a revision changed (:func:`plan_changes`).
 
-A plan comes as the audit log records it (``desk._plan_json``: points as a Money dict, the
+A plan comes as the audit log records it (``plan_version.plan_record``: points as a Money dict, the
 deadline in Korea time) or as the status view gives it (``IncidentStatusView.plan``: points as
 a number); a term an older record lacks is left out.
 """
@@ -14,14 +14,11 @@ from typing import Any
 
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.services.desk_messages import choice_label
+from sagwa.web.pages.i18n import in_lang as _t
 from sagwa.web.pages.labels import label
 from sagwa.web.pages.rendering import seoul
 
 Plan = Mapping[str, Any]
-
-
-def _t(lang: str, ko: str, en: str) -> str:
-    return ko if lang == "ko" else en
 
 
 def _points(value: Any) -> int | None:
