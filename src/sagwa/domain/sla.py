@@ -41,6 +41,23 @@ def notice_overdue(
     return require_aware(now, "now") > due
 
 
+#: The public board's own language: an incident's notice must be in it whoever its customers are.
+BOARD_LANGUAGE = "ko"
+
+
+def notice_languages(read: Iterable[str]) -> list[str]:
+    """The languages an incident's public notice must be in, given those its customers read
+    (``read``): Korean, and each of those — what closing asks for."""
+    return sorted({BOARD_LANGUAGE, *read})
+
+
+def notice_languages_missing(first_by_language: Mapping[str, datetime],
+                             required: Iterable[str]) -> list[str]:
+    """Those of ``required`` with no notice published yet (``first_by_language``: language ->
+    its first notice)."""
+    return [lang for lang in required if lang not in first_by_language]
+
+
 def required_notice_at(first_by_language: Mapping[str, datetime],
                        required: Iterable[str]) -> datetime | None:
     """When the public notice was up in every language it must be in (``required``: Korean and

@@ -19,7 +19,12 @@ from datetime import datetime
 from sagwa.domain.case_figures import case_figures
 from sagwa.domain.difference import difference_of
 from sagwa.domain.incidents import Incident, IncidentStatus
-from sagwa.domain.sla import notice_due_at, notice_overdue, required_notice_at
+from sagwa.domain.sla import (
+    notice_due_at,
+    notice_languages_missing,
+    notice_overdue,
+    required_notice_at,
+)
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_status import answered_count
 from sagwa.services.difference_follow_ups import cadence_of
@@ -105,7 +110,7 @@ def attention_of(uow: SqlAlchemyUnitOfWork, incidents: Iterable[Incident],
             notice_due_at=(notice_due_at(inc.declared_at, policy.notice_sla)
                            if inc.declared_at else None),
             first_notice_at=min(firsts.values(), default=None), required_notice_at=required,
-            notice_languages_missing=tuple(g for g in languages[iid] if g not in firsts),
+            notice_languages_missing=tuple(notice_languages_missing(firsts, languages[iid])),
             notice_late=notice_late(inc.declared_at, required, now, policy),
             calls_owed=calls.get(iid, 0), differences_unpaid=unpaid.get(iid, 0),
             differences_to_follow_up=due.get(iid, 0), cancelled_instead=instead.get(iid, 0))

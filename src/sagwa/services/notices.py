@@ -10,7 +10,7 @@ from sagwa.domain.audit import AuditEvent
 from sagwa.domain.incident_plan import IncidentPlan
 from sagwa.domain.incidents import Incident
 from sagwa.domain.pricing import PriceChangeStatus
-from sagwa.domain.sla import required_notice_at
+from sagwa.domain.sla import notice_languages_missing, required_notice_at
 from sagwa.errors import InvalidInput
 from sagwa.messagecheck import CheckResult
 from sagwa.services import desk_messages as dm
@@ -179,8 +179,7 @@ def required_notice(uow: SqlAlchemyUnitOfWork,
     languages it still lacks."""
     required = uow.cases.notice_languages_required(incident_id)
     firsts = uow.cases.first_notice_by_language(incident_id)
-    return (required_notice_at(firsts, required),
-            [lang for lang in required if lang not in firsts])
+    return required_notice_at(firsts, required), notice_languages_missing(firsts, required)
 
 
 def notice_text(title: str, body: str) -> str:

@@ -32,6 +32,7 @@ from sagwa.domain.difference import DifferencePaid
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.incidents import Case, CaseStatus, OrderRecord
 from sagwa.domain.money import Money
+from sagwa.domain.sla import notice_languages, notice_languages_missing
 
 
 def _consent(row: Any) -> ConsentRecord | None:
@@ -334,13 +335,12 @@ class CaseRepository:
             select(customers.c.locale).distinct()
             .join(cases, cases.c.customer_id == customers.c.id)
             .where(cases.c.incident_id == incident_id)).scalars())
-        return sorted({"ko"} | read)
+        return notice_languages(read)
 
     def notice_languages_missing(self, incident_id: int) -> list[str]:
         """The languages the incident's public notice must be in and is not yet."""
-        published = self.first_notice_by_language(incident_id)
-        return [lang for lang in self.notice_languages_required(incident_id)
-                if lang not in published]
+        return notice_languages_missing(self.first_notice_by_language(incident_id),
+                                        self.notice_languages_required(incident_id))
 
     def first_notice_by_language(self, incident_id: int) -> dict[str, datetime]:
         """Language -> when the incident's first notice in it was published."""

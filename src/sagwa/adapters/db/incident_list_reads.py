@@ -16,6 +16,7 @@ from sagwa.adapters.db.call_list_sql import owed_a_call
 from sagwa.adapters.db.case_repo import owes_a_difference
 from sagwa.adapters.db.tables import audit_log, cases, customers, incident_plans, notices
 from sagwa.domain.cancel_instead import CANCELLED_INSTEAD_ACTION
+from sagwa.domain.sla import notice_languages
 
 
 class IncidentListReads:
@@ -74,13 +75,13 @@ class IncidentListReads:
         customers read (``CaseRepository.notice_languages_required``); every id is given."""
         if not ids:
             return {}
-        read: dict[int, set[str]] = {int(i): {"ko"} for i in ids}
+        read: dict[int, set[str]] = {int(i): set() for i in ids}
         q = (select(cases.c.incident_id, customers.c.locale).distinct()
              .join(customers, customers.c.id == cases.c.customer_id)
              .where(among(cases.c.incident_id, ids)))
         for incident_id, locale in self.conn.execute(q):
             read[int(incident_id)].add(locale)
-        return {i: sorted(langs) for i, langs in read.items()}
+        return {i: notice_languages(langs) for i, langs in read.items()}
 
     def cancelled_instead_by_incident(self, ids: Sequence[int]) -> dict[int, int]:
         """Incident id -> customers who took the discount, then cancelled instead of paying
