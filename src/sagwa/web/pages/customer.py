@@ -63,6 +63,7 @@ from sagwa.web.pages.call_time_offer import call_time_offer
 from sagwa.web.pages.case_facts import CaseFacts, contact, load_case
 from sagwa.web.pages.customer_errors import CustomerRoute, customer_error
 from sagwa.web.pages.error_texts import error_text
+from sagwa.web.pages.i18n import in_lang as _t
 from sagwa.web.pages.i18n import lang_of, requested_lang
 from sagwa.web.pages.labels import label
 from sagwa.web.pages.rendering import render
@@ -112,10 +113,6 @@ def answer_state(case: CaseFacts, now: datetime) -> str:
     except IllegalTransition:
         return CHOSEN
     return OPEN
-
-
-def _t(lang: str, ko: str, en: str) -> str:
-    return ko if lang == "ko" else en
 
 
 def amounts(case: CaseFacts, lang: str) -> list[tuple[str, str]]:

@@ -25,6 +25,11 @@ def lang_of(request: Request, fallback: str = "ko") -> str:
     return requested_lang(request) or (cookie if cookie in LANGS else None) or fallback
 
 
+def in_lang(lang: str, ko: str, en: str) -> str:
+    """``ko`` or ``en``, whichever is ``lang``'s (Korean unless it is English)."""
+    return ko if lang == "ko" else en
+
+
 def chooser(lang: str) -> Callable[[str, str], str]:
     """``t(ko, en)``: the text in the page's language."""
 

@@ -19,11 +19,8 @@ from sagwa.domain.particles import with_particle
 from sagwa.services.desk_messages import format_when
 from sagwa.web.pages.case_facts import CaseFacts
 from sagwa.web.pages.customer import CLOSED, difference_line
+from sagwa.web.pages.i18n import in_lang as _t
 from sagwa.web.pages.labels import label
-
-
-def _t(lang: str, ko: str, en: str) -> str:
-    return ko if lang == "ko" else en
 
 
 def settled_script(case: CaseFacts, state: str, instead: ReplacedDiscount | None,

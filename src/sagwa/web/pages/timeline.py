@@ -16,6 +16,7 @@ from typing import Any
 
 from sagwa.domain.money import Money, format_money
 from sagwa.services.desk_report import TIMELINE_FACTS, TimelineEntry
+from sagwa.web.pages.i18n import in_lang as _t
 from sagwa.web.pages.labels import SYSTEM_ACTORS, label
 from sagwa.web.pages.plan_words import plan_detail
 from sagwa.web.pages.rendering import seoul
@@ -37,10 +38,6 @@ class TimelineRow:
     detail: str
     actor_id: str = ""
     """The audit log's own name for the actor (``seller:seller``), for a title attribute."""
-
-
-def _t(lang: str, ko: str, en: str) -> str:
-    return ko if lang == "ko" else en
 
 
 def _subject(entry: TimelineEntry, lang: str) -> str:
