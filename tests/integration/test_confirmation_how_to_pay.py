@@ -36,16 +36,25 @@ def test_the_discount_email_says_how_to_pay_and_that_it_may_still_become_a_cance
     assert "차액을 결제하시기 전까지는 주문 취소로 바꾸실 수 있습니다." in korean
 
 
-def test_a_policy_sentence_failing_the_message_check_is_left_out_not_the_choice(shop) -> None:
+THREAT = "Pay within 3 days or we will take legal action against you."
+
+
+def _discount_under_a_threatening_policy(shop):  # type: ignore[no-untyped-def]
+    """The first customer chose the discount under a policy whose English how-to-pay sentence
+    fails the message check (a threat): the unit of work and their case."""
     uow, _clock, _iid, cases, people = _answered(shop, 20, {})
-    threat = "Pay within 3 days or we will take legal action against you."
-    policy = replace(POLICY, how_to_pay=("3일 안에 결제해 주세요.", threat))
+    policy = replace(POLICY, how_to_pay=("3일 안에 결제해 주세요.", THREAT))
     case_id = cases[people[0]]
     desk_cases.record_choice(uow(), case_id=case_id, choice=OPTIONS[2], channel="web",
                              evidence="clicked the discount", taken_by="customer",
                              policy=policy)
+    return uow, case_id
+
+
+def test_a_policy_sentence_failing_the_message_check_is_left_out_not_the_choice(shop) -> None:
+    uow, case_id = _discount_under_a_threatening_policy(shop)
     english = _confirmation(uow, case_id)
-    assert threat not in english
+    assert THREAT not in english
     assert "Please contact us to arrange paying the difference." in english
     with uow() as u:
         assert u.cases.get(case_id).case.consent.choice.value == OPTIONS[2]
@@ -70,13 +79,7 @@ def test_the_reminder_of_an_unpaid_difference_says_how_to_pay_too(shop) -> None:
 
 
 def test_a_reminder_whose_policy_sentence_fails_the_check_says_to_ask_us(shop) -> None:
-    uow, _clock, _iid, cases, people = _answered(shop, 20, {})
-    threat = "Pay within 3 days or we will take legal action against you."
-    policy = replace(POLICY, how_to_pay=("3일 안에 결제해 주세요.", threat))
-    case_id = cases[people[0]]
-    desk_cases.record_choice(uow(), case_id=case_id, choice=OPTIONS[2], channel="web",
-                             evidence="clicked the discount", taken_by="customer",
-                             policy=policy)
+    uow, case_id = _discount_under_a_threatening_policy(shop)
     english = _reminder(uow, case_id)
-    assert threat not in english
+    assert THREAT not in english
     assert "To pay it, please contact us: we will tell you how" in english

@@ -59,9 +59,9 @@ def domestic_digits(phone: str) -> str:
 def check_phone(value: str | None) -> str | None:
     """``value`` stripped, or None when blank; InvalidInput (``phone_not_a_number``) unless it
     is a number someone could call: a Korean one from its 0 (9 to 11 digits, 12 for a 050x safe
-    number) or a nationwide
-    business number (8 digits, 1588-…), or one from ``+`` and its country code (8 to 15 digits),
-    written as :data:`_PHONE_SHAPE` allows, and not one digit over and over (``0000-0000``)."""
+    number) or a nationwide business number (8 digits, 1588-…), or one from ``+`` and its
+    country code (8 to 15 digits), written as :data:`_PHONE_SHAPE` allows, and not one digit
+    over and over (``0000-0000``, ``010-0000-0000``)."""
     if value is None or not value.strip():
         return None
     text = value.strip()
@@ -75,10 +75,10 @@ def check_phone(value: str | None) -> str | None:
             # a placeholder after a real prefix: 010-0000-0000, 010-1111-1111
             or (not text.startswith("+") and len(set(digits[3:])) <= 1)):
         raise InvalidInput(f"{value!r} is not a phone number anyone could call: a Korean number "
-                           "from its 0 (9 to 11 digits, like 010-1234-5678 or 02-123-4567; 12 for a 050x safe "
-                           "number) or "
-                           "one from + and its country code (8 to 15 digits, like "
-                           "+1 415 555 0100)", field="phone", reason="phone_not_a_number")
+                           "from its 0 (9 to 11 digits, like 010-1234-5678 or 02-123-4567; 12 "
+                           "for a 050x safe number) or one from + and its country code (8 to 15 "
+                           "digits, like +1 415 555 0100)", field="phone",
+                           reason="phone_not_a_number")
     return text
 
 
