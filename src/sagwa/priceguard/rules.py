@@ -8,8 +8,12 @@ unknown table (``[threshold]``), an unknown key (``hold_scroe``, a seller's ``ce
 outside any table, or a value of the wrong kind or range (``floor = "5"``, a negative floor, a
 floor above the ceiling, ``hold_score = "high"``) is refused with one
 :class:`~sagwa.errors.InvalidInput` line naming the file, the table and the key and saying
-what is expected — a setting is never silently ignored. Tables and keys left out take the
-defaults of :class:`PriceRules` (the packaged values).
+what is expected — a setting is never silently ignored. An operator's file changes the
+packaged rules key by key: what it leaves out keeps its packaged value (a file holding only
+``hold_score = 0.6`` keeps the packaged category limits and the penny price per currency), a
+table it gives is merged into the packaged one entry by entry (``[promotion.category_max_depth_pct]
+toys = 40.0`` adds a category and keeps the others; to lift a packaged category's limit, give it
+the default depth), and a list it gives (``fx_rates``, ``pack_sizes``) replaces the packaged one.
 """
 
 from __future__ import annotations
@@ -181,19 +185,34 @@ PACKAGED = "sagwa/priceguard/rules.toml (packaged)"
 
 
 def load_rules(path: str | Path | None = None) -> PriceRules:
-    """Read rules from ``path`` (an operator's TOML) or from the packaged ``rules.toml``."""
+    """Read the packaged ``rules.toml``, changed by ``path`` (an operator's TOML) when given:
+    key by key, what the operator's file leaves out keeps its packaged value (module docstring)."""
+    packaged = _parse(
+        resources.files("sagwa.priceguard").joinpath("rules.toml").read_text("utf-8"), PACKAGED)
     if path is None:
-        name = PACKAGED
-        text = resources.files("sagwa.priceguard").joinpath("rules.toml").read_text("utf-8")
-    else:
-        name = str(path)
-        text = _read_rules_file(Path(path))
+        return rules_from_mapping(packaged, file=PACKAGED)
+    name = str(path)
+    return rules_from_mapping(_overlay(packaged, _parse(_read_rules_file(Path(path)), name)),
+                              file=name)
+
+
+def _parse(text: str, name: str) -> dict[str, Any]:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InvalidInput(f"price rules {name} are not valid TOML: {exc}", field="rules",
                            reason="rules_file_not_toml") from exc
-    return rules_from_mapping(data, file=name)
+
+
+def _overlay(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` with ``over``'s settings in place of its own: tables merged key by key (both
+    tables), anything else (a number, a list) replaced."""
+    out = dict(base)
+    for key, value in over.items():
+        mine = out.get(key)
+        both_tables = isinstance(value, Mapping) and isinstance(mine, Mapping)
+        out[key] = _overlay(mine, value) if both_tables else value
+    return out
 
 
 def _read_rules_file(path: Path) -> str:

@@ -91,3 +91,31 @@ def test_the_packaged_rules_load_as_the_defaults_they_restate() -> None:
         category_list_floor_pct={"books": 90.0},
         penny_max_major={"default": 0.01, "KRW": 1.0, "JPY": 1.0},
     )
+
+
+def test_an_operator_file_changes_only_what_it_gives(tmp_path: Path) -> None:
+    """A file holding one threshold keeps every other packaged setting: the category limits,
+    the list-price floor of books and the penny price per currency (they used to fall back to
+    the code's defaults: no category limits, a 0.01 penny in every currency)."""
+    packaged = load_rules()
+    path = tmp_path / "rules.toml"
+    path.write_text("[thresholds]\nhold_score = 0.6\n", encoding="utf-8")
+    rules = load_rules(path)
+    assert rules.hold_score == 0.6
+    assert rules.max_depth_pct("electronics") == packaged.max_depth_pct("electronics") == 60.0
+    assert rules.list_floor_pct("books") == packaged.list_floor_pct("books") == 90.0
+    assert rules.penny_major("KRW") == packaged.penny_major("KRW") == 1.0
+    assert rules.down_ratio == packaged.down_ratio and rules.fx_rates == packaged.fx_rates
+
+
+def test_an_operator_table_is_merged_entry_by_entry_and_a_list_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "rules.toml"
+    path.write_text("[promotion.category_max_depth_pct]\ntoys = 40.0\nelectronics = 80.0\n"
+                    "[penny]\nmax_major = { USD = 0.05 }\n[shapes]\npack_sizes = [10]\n",
+                    encoding="utf-8")
+    rules = load_rules(path)
+    assert rules.max_depth_pct("toys") == 40.0
+    assert rules.max_depth_pct("electronics") == 80.0  # lifted to the default depth
+    assert rules.max_depth_pct("fashion") == 85.0  # kept from the packaged file
+    assert rules.penny_major("USD") == 0.05 and rules.penny_major("KRW") == 1.0
+    assert rules.pack_sizes == (10,)
