@@ -10,7 +10,9 @@ is an empty id. A quoted empty value (``""``) is an empty value, as an unquoted 
 Two kinds of trouble, kept apart:
 
 - a file that cannot be read as a table at all — missing, a directory, empty (not even a
-  header), a corrupt gzip, not UTF-8 (UTF-16 included), a header without a required column or
+  header), a corrupt gzip, not UTF-8 (UTF-16 included), a header without a required column
+  (the refusal says when a name differs from one only by case or surrounding spaces, or when
+  the header looks ``;``- or tab-separated: names are matched exactly, never guessed) or
   naming a column twice (``changes.csv line 1: column new_price appears twice``) — raises
   :class:`~sagwa.errors.InvalidInput` naming the file, ``details["reason"]`` saying which
   (``file_missing``, ``file_empty``, ``gzip_unreadable``, ``file_not_utf8``, ``column_missing``,
@@ -29,6 +31,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
 import zlib
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -36,7 +39,7 @@ from pathlib import Path
 
 import polars as pl
 
-from sagwa.adapters.guard_row_checks import validate_rows
+from sagwa.adapters.guard_row_checks import WRITTEN, validate_rows
 from sagwa.errors import InvalidInput
 
 HISTORY_COLUMNS = ("listing_id", "product_id", "seller_id", "price", "observed_at", "currency")
@@ -149,9 +152,10 @@ def _normalised(path: Path, frame: pl.DataFrame, columns: tuple[str, ...]) -> pl
     codes upper-cased, ids and ``error_type`` without surrounding spaces."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        found = ", ".join(c for c in frame.columns if c != "_line")
+        names = [c for c in frame.columns if c != "_line"]
         raise InvalidInput(
-            f"{path} lacks column(s) {', '.join(missing)} (its header has: {found})",
+            f"{path} lacks column(s) {', '.join(missing)} (its header has: {', '.join(names)})"
+            + _header_advice(names, missing),
             field=str(path), reason="column_missing",
         )
     # a quoted empty value ("") is empty, as the careful reader reads it (the fast one keeps
@@ -160,12 +164,48 @@ def _normalised(path: Path, frame: pl.DataFrame, columns: tuple[str, ...]) -> pl
     blank = pl.all_horizontal(pl.col(c).is_null() for c in columns)
     frame = frame.select(*columns, "_line").filter(~blank)
     if "currency" in columns:
-        frame = frame.with_columns(pl.col("currency").str.strip_chars().str.to_uppercase())
+        code = pl.col("currency").str.strip_chars().str.to_uppercase()
+        # as written, where that differs: a problem quotes what the file says ("won")
+        frame = frame.with_columns(
+            code, pl.when(code != pl.col("currency")).then(pl.col("currency")).alias(WRITTEN))
     stripped = [c for c in (*_IDS, "error_type") if c in columns]
     return frame.with_columns(
         pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c).str.strip_chars()).alias(c)
         for c in stripped
     )
+
+
+#: Near misses named in a refusal of a header lacking columns; the rest are counted.
+_NEAR_MISSES_SHOWN = 3
+
+
+def _header_advice(names: list[str], missing: list[str]) -> str:
+    """What a header lacking the ``missing`` columns likely got wrong, to add to the refusal:
+    another separator than ",", or names that differ from the layout's only by case or by
+    surrounding spaces. Names are matched exactly, never guessed: a header with such names
+    usually comes from a file written another way (values padded with spaces, another
+    tool's columns), better looked at than read on a guess."""
+    for separator, word in ((";", "semicolon"), ("\t", "tab")):
+        if any(separator in name for name in names):
+            return f"; the header looks {word}-separated: the file must be comma-separated"
+    near: dict[str, list[str]] = {}  # how they differ: the names, as written
+    for column in missing:
+        name = next((n for n in names if n.strip().lower() == column), None)
+        if name is None:
+            continue
+        how = ("case" if name.strip() == name
+               else "surrounding spaces" if name.strip() == column
+               else "case and surrounding spaces")
+        near.setdefault(how, []).append(json.dumps(name, ensure_ascii=False))
+    if not near:
+        return ""
+    said = []
+    for how, shown in near.items():
+        more = len(shown) - _NEAR_MISSES_SHOWN
+        said.append(f"only by {how}: {', '.join(shown[:_NEAR_MISSES_SHOWN])}"
+                    + (f" and {more} more" if more > 0 else ""))
+    return ("; names must match exactly (lower case, no spaces around them), and these differ "
+            f"from the required ones {'; '.join(said)}")
 
 
 def _check_header_text(path: Path, data: bytes) -> None:

@@ -23,6 +23,11 @@ mixing the two would otherwise read local times as UTC without a word). A year o
 
 A later row repeating the layout's key (``change_id``, ``product_id``) is malformed: the first
 is kept.
+
+A bad row's problem names every bad field of it, in the layout's column order (one problem a
+field: ``old_price "199,000" is not a price; new_price "19,900" is not a price``); a value is
+quoted as the file wrote it (a currency ``won``, not ``WON``). :func:`expected_forms` says once,
+for the problems of a run, how the values named in them are to be written.
 """
 
 from __future__ import annotations
@@ -69,9 +74,14 @@ def validate_rows(
     checks = _checks(columns, offsets)
     checked = raw.with_columns(_check=_first_failed(checks))
     failed = checked.filter(pl.col("_check").is_not_null())
-    good = checked.filter(pl.col("_check").is_null()).drop("_check")
+    good = checked.filter(pl.col("_check").is_null()).drop("_check", WRITTEN, strict=False)
     good, repeats = _drop_repeats(good, key)
-    return _typed(good, columns), _describe(failed, checks) + repeats
+    return _typed(good, columns), _describe(failed, checks, columns) + repeats
+
+
+#: The currency as the file wrote it, where that differs from the code read (``won`` for
+#: ``WON``; null elsewhere): set by ``guard_input``, quoted in a row's problem, then dropped.
+WRITTEN = "_currency_written"
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,28 @@ class _Check:
     bad: pl.Expr
     column: str
     text: str
+
+
+#: How a value is to be written, said once for a run's bad rows: by a phrase its problems use.
+_FORMS = {
+    "is not a price": 'prices are plain numbers with "." for decimals, without thousands '
+                      "separators or currency symbols: 199000 or 19.99",
+    "has more decimals than its currency": "a price has at most as many decimals as its "
+        "currency: none in " + " and ".join(c for c, e in CURRENCY_EXPONENTS.items() if e == 0)
+        + ", 2 in the others",
+    "is not a currency sagwa knows": "currencies sagwa knows (in any case): "
+                                     + ", ".join(CURRENCY_EXPONENTS),
+    "is not a percentage": 'promotion_pct is a number below 100 without "%", or empty: 30 or '
+                           "12.5",
+    "is not a date/time": "timestamps are ISO 8601: 2025-07-10T10:00:00+09:00, or without "
+                          "an offset (taken as UTC) 2025-07-10 10:00:00 or 2025-07-10",
+    "has digits other than 0-9": "numbers are written with the digits 0-9 (not full-width)",
+}
+
+
+def expected_forms(problems: list[str]) -> list[str]:
+    """How the values the ``problems`` (of bad rows) name are to be written, each form once."""
+    return [form for phrase, form in _FORMS.items() if any(phrase in p for p in problems)]
 
 
 def _checks(columns: tuple[str, ...], offsets: Mapping[str, bool | None]) -> list[_Check]:
@@ -273,14 +305,29 @@ def _first_failed(checks: list[_Check]) -> pl.Expr:
     return expr
 
 
-def _describe(failed: pl.DataFrame, checks: list[_Check]) -> list[tuple[int, str]]:
-    """``(line, 'new_price "12,9x" is not a price')`` for each failed row (few, so in Python)."""
-    out = []
+def _describe(failed: pl.DataFrame, checks: list[_Check],
+              columns: tuple[str, ...]) -> list[tuple[int, str]]:
+    """``(line, 'old_price "1,9" is not a price; new_price "x" is not a price')`` for each
+    failed row (few, so in Python): each bad field once (its first failed check), in the
+    layout's column order."""
+    # every check again, on the failed rows only: which of them each row fails
+    fails = failed.select(*(c.bad.fill_null(False).alias(f"_fails_{i}")
+                            for i, c in enumerate(checks)))
     # only the text columns: a parsed time Python cannot hold (year 0) must not be converted
-    for row in failed.select(pl.col(pl.String), "_check", "_line").iter_rows(named=True):
-        check = checks[row["_check"]]
-        text = check.text.format(value=_shown(row[check.column]), currency=row.get("currency"))
-        out.append((row["_line"], text))
+    rows = failed.select(pl.col(pl.String), "_line").iter_rows(named=True)
+    order = sorted(range(len(checks)), key=lambda i: columns.index(checks[i].column))
+    out = []
+    for row, failing in zip(rows, fails.iter_rows(), strict=True):
+        said: dict[str, str] = {}
+        for i in order:
+            check = checks[i]
+            if failing[i] and check.column not in said:
+                value = row[check.column]
+                if check.column == "currency":
+                    value = row.get(WRITTEN) or value
+                said[check.column] = check.text.format(value=_shown(value),
+                                                       currency=row.get("currency"))
+        out.append((row["_line"], "; ".join(said.values())))
     return out
 
 

@@ -2,7 +2,8 @@
 
 Thin commands: parse options, read files (``adapters.guard_input``), call the batch service
 (``services.guard_batch``), format and print. Exit status 2 means bad input or usage: malformed
-rows (listed with their line numbers), a file that cannot be read or written, or an output path
+rows (listed with their line numbers, and how such values are written; with --skip-bad-rows, a
+file none of whose rows could be read), a file that cannot be read or written, or an output path
 that is also an input or another output (one line naming it). Either way nothing is written,
 and an earlier output file is left as it was.
 """
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
+from sagwa.cli import guard_help
 from sagwa.errors import InvalidInput, SagwaError
 
 if TYPE_CHECKING:
@@ -30,10 +32,12 @@ if TYPE_CHECKING:
 
     from sagwa.priceguard import PriceRules
     from sagwa.services.guard_batch import GuardRun
+    from sagwa.services.guard_evidence_gaps import CurrencyGaps, IdSample
     from sagwa.services.guard_metrics import SplitMetrics
 
 app = typer.Typer(
-    help="Price guard: hold pricing errors before they go live.", no_args_is_help=True
+    help="Price guard: hold pricing errors before they go live.", no_args_is_help=True,
+    rich_markup_mode="markdown",  # as the sagwa command renders it
 )
 
 _TIMES = (
@@ -46,10 +50,14 @@ ProductsOpt = Annotated[
     Path | None, typer.Option("--products", help="products CSV (list price, category)")
 ]
 RulesOpt = Annotated[
-    Path | None, typer.Option("--rules", help="rules TOML (default: packaged rules)")
+    Path | None, typer.Option("--rules", help=(
+        "rules TOML changing the packaged rules key by key (what it leaves out keeps its "
+        "packaged value)"))
 ]
 SkipOpt = Annotated[
-    bool, typer.Option("--skip-bad-rows", help="report malformed rows and skip them")
+    bool, typer.Option("--skip-bad-rows", help=(
+        "report malformed rows and skip them, instead of stopping with exit status 2 (a file "
+        "none of whose rows can be read still stops the run)"))
 ]
 #: The chunk size measured in docs/benchmarks.md (services.guard_batch.DEFAULT_CHUNK_ROWS).
 DEFAULT_CHUNK_ROWS = 2_000
@@ -134,14 +142,13 @@ def _read_inputs(
     products: Path | None,
     skip_bad_rows: bool,
     labels: Path | None = None,
-    staged: Callable[[], list[tuple[int, str]]] | None = None,
+    staged: Callable[[], tuple[list[tuple[int, str]], int]] | None = None,
 ) -> dict[str, pl.DataFrame]:
-    """Read and validate the files, then say what was malformed (and stop, unless skipping).
+    """Read and validate the files, then say what was malformed (and stop, unless skipping;
+    a file with rows none of which could be read stops the run even then).
 
     ``staged``: the changes file is not read here but by this call, which answers its bad rows
-    (``check`` reads it in blocks; it has no frame in the answer)."""
-    import polars as pl
-
+    and how many good ones it has (``check`` reads it in blocks; it has no frame here)."""
     from sagwa.adapters import guard_input as gf
 
     wanted = {"history": (history, gf.HISTORY_COLUMNS), "changes": (changes, gf.CHANGE_COLUMNS)}
@@ -152,31 +159,53 @@ def _read_inputs(
     for key, (path, _) in wanted.items():
         _as_option(key, gf.check_readable, path)
     frames: dict[str, pl.DataFrame] = {}
-    problems: list[str] = []
-    bad = 0
+    bad_rows: dict[str, list[tuple[int, str]]] = {}
+    unreadable: list[str] = []
     for key, (path, columns) in wanted.items():
         if key == "changes" and staged is not None:
-            result = gf.ReadResult(pl.DataFrame(), _as_option(key, staged))
+            bad_rows[key], good = _as_option(key, staged)
         else:
             result = _as_option(key, gf.read_table, path, columns)
-            frames[key] = result.frame
+            frames[key], bad_rows[key], good = result.frame, result.bad_rows, result.frame.height
+        if bad_rows[key] and not good:
+            n = len(bad_rows[key])
+            unreadable.append(f"--{key}: no row of {path} could be read ({n:,} malformed "
+                              f"row{'' if n == 1 else 's'}); nothing written")
+    _report_bad_rows({key: path for key, (path, _) in wanted.items()}, bad_rows, unreadable,
+                     skip_bad_rows)
+    return frames
+
+
+def _report_bad_rows(paths: dict[str, Path], bad_rows: dict[str, list[tuple[int, str]]],
+                     unreadable: list[str], skip_bad_rows: bool) -> None:
+    """Say what was malformed and how such values are written, then stop (exit status 2) or
+    say how many rows were skipped."""
+    from sagwa.adapters.guard_row_checks import expected_forms
+
+    bad = sum(len(rows) for rows in bad_rows.values())
+    if not bad:
+        return
+    stops = bool(unreadable) or not skip_bad_rows
+    for key, rows in bad_rows.items():
         # every row skipped is listed (a tool can tell which changes got no verdict); a
         # refusal lists the first ones
-        shown = len(result.bad_rows) if skip_bad_rows else BAD_ROWS_SHOWN
-        problems += format_bad_rows(str(path), result.bad_rows, shown)
-        bad += len(result.bad_rows)
-    if bad:
-        for line in problems:
+        shown = BAD_ROWS_SHOWN if stops else len(rows)
+        for line in format_bad_rows(str(paths[key]), rows, shown):
             typer.echo(line, err=True)
-        if not skip_bad_rows:
-            rows = "row" if bad == 1 else "rows"
-            typer.echo(
-                f"{bad} malformed {rows} found; nothing written (use --skip-bad-rows to skip them)",
-                err=True,
-            )
-            raise typer.Exit(code=BAD_INPUT)
-        typer.echo(format_skipped(bad), err=True)
-    return frames
+    for form in expected_forms([problem for rows in bad_rows.values() for _, problem in rows]):
+        typer.echo(f"hint: {form}", err=True)
+    if unreadable:
+        for line in unreadable:
+            typer.echo(line, err=True)
+        raise typer.Exit(code=BAD_INPUT)
+    if not skip_bad_rows:
+        noun = "row" if bad == 1 else "rows"
+        typer.echo(
+            f"{bad} malformed {noun} found; nothing written (use --skip-bad-rows to skip them)",
+            err=True,
+        )
+        raise typer.Exit(code=BAD_INPUT)
+    typer.echo(format_skipped(bad), err=True)
 
 
 def _as_option(key: str, call: Callable[..., R], *args: Any) -> R:
@@ -241,7 +270,7 @@ def _check_outputs(outputs: dict[str, Path | None], inputs: dict[str, Path | Non
         taken[option] = path
 
 
-@app.command("check")
+@app.command("check", help=guard_help.CHECK)
 @exits_on_bad_input
 def check(
     history: HistoryOpt,
@@ -257,27 +286,7 @@ def check(
     blind_chunks: BlindOpt = False,
     part_rows: PartOpt = PART_ROWS,
 ) -> None:
-    """Judge every change: change_id, verdict (allow/hold), score, error_type, reason.
-
-    A changes file with a header and no rows is valid: the output then holds only the header
-    (CSV) or [] (JSON). A history file with no rows means no history.
-
-    A price of 0 means no price. A history row at 0 (out of stock) is no evidence: it is
-    skipped, and stderr says how many were. A list_price of 0 is no list price. An old_price
-    of 0 is no current price: the change is judged like a first price, against the listing's
-    recent prices, other sellers and the list price. A new_price of 0 is judged, and held as a
-    penny price. A promotion_pct of 0, like an empty one, declares no promotion.
-
-    Categories match the rules' categories ignoring case and surrounding spaces ("Books" is
-    books); a sub-category without limits of its own takes its parent's ("electronics/mp3"
-    takes electronics'). A category that matches none gets the default limits, and stderr
-    names it.
-
-    The changes file may be larger than memory: it is read in blocks into a scratch directory
-    (under $TMPDIR, removed afterwards; up to about 2.5 times the unpacked file's size) and
-    judged in parts of time, so memory grows with the history and the number of listings, not
-    with the changes. The history and products files are read whole.
-    """
+    """Judge every change (the help is ``guard_help.CHECK``)."""
     if output_format not in ("csv", "json"):
         raise typer.BadParameter("use csv or json", param_hint="--format")
     if lang not in ("en", "ko"):
@@ -341,17 +350,18 @@ def _check_streaming(history: Path, changes: Path, products: Path | None, out: P
 
     from sagwa.adapters import guard_output as gf
     from sagwa.adapters.guard_changes_file import StagedChanges, stage_changes
-    from sagwa.services.guard_batch import (
-        GuardStream,
-        categories_without_rules,
-        other_currency_counter,
+    from sagwa.services.guard_batch import GuardStream, categories_without_rules
+    from sagwa.services.guard_evidence_gaps import (
+        CurrencyGaps,
+        other_currency_changes,
+        products_not_listed,
     )
 
     staged: list[StagedChanges] = []
 
-    def stage() -> list[tuple[int, str]]:
+    def stage() -> tuple[list[tuple[int, str]], int]:
         staged.append(stage_changes(changes, workdir, part_rows=part_rows))
-        return staged[0].bad_rows
+        return staged[0].bad_rows, staged[0].count
 
     frames = _read_inputs(history, changes, products, skip_bad_rows, staged=stage)
     run = staged[0]
@@ -359,9 +369,10 @@ def _check_streaming(history: Path, changes: Path, products: Path | None, out: P
                          keys=run.keys, chunk_rows=chunk_rows, blind_chunks=blind, lang=lang)
     console = Console(stderr=True)  # see _run: a bar on stderr, when it is a terminal
     show = console.is_terminal and run.count > PROGRESS_FROM_ROWS
-    count_other_currency = other_currency_counter(frames["history"], frames.get("products"))
+    other_currency = other_currency_changes(frames["history"], frames.get("products"))
+    gaps = CurrencyGaps()
     writer = _as_option("out", gf.VerdictWriter, out, output_format)
-    checked = held = listed = elsewhere = 0
+    checked = held = 0
     try:
         with Progress(console=console, disable=not show, transient=True) as progress:
             task = progress.add_task("checking price changes", total=run.count)
@@ -375,14 +386,14 @@ def _check_streaming(history: Path, changes: Path, products: Path | None, out: P
                 _as_option("out", writer.write, verdicts)
                 checked += verdicts.height
                 held += int((verdicts["verdict"] == "hold").sum())
-                a, b = count_other_currency(part)
-                listed, elsewhere = listed + a, elsewhere + b
+                gaps = gaps.plus(other_currency(part))
         _as_option("out", writer.close)
     finally:
         writer.discard()
     unmatched = categories_without_rules(frames.get("products"), rules)
-    for line in format_evidence_notes(stream.zero_price_rows, history, unmatched,
-                                      (listed, elsewhere)):
+    unlisted = products_not_listed(run.keys["product_id"], frames.get("products"))
+    for line in format_evidence_notes(stream.zero_price_rows, history, unmatched, gaps,
+                                      unlisted=unlisted, products=products):
         typer.echo(line, err=True)
     # to stderr when the verdicts themselves go to standard output (--out /dev/stdout)
     typer.echo(f"{checked} changes checked, {held} held -> {out}",
@@ -416,7 +427,7 @@ def format_metrics_json(splits: list[SplitMetrics]) -> str:
     return json.dumps([s.as_dict() for s in splits], indent=2, allow_nan=False) + "\n"
 
 
-@app.command("evaluate")
+@app.command("evaluate", help=guard_help.EVALUATE)
 @exits_on_bad_input
 def evaluate(
     history: HistoryOpt,
@@ -432,11 +443,7 @@ def evaluate(
     chunk_rows: ChunkOpt = DEFAULT_CHUNK_ROWS,
     blind_chunks: BlindOpt = False,
 ) -> None:
-    """Recall, false-hold rate (all and declared promotions), ≥5× recall, per error type.
-
-    Only labelled changes count. A rate that is undefined (a split without errors) shows as
-    "—" in the table and null in the JSON.
-    """
+    """Measure the guard against labels (the help is ``guard_help.EVALUATE``)."""
     from sagwa.adapters import guard_output as gf
     from sagwa.services.guard_metrics import all_splits, labelled_frame
 
@@ -447,7 +454,7 @@ def evaluate(
     _check_labels_match(frames, labels, changes)
     _note_other_error_types(frames["labels"], labels)
     run = _run(frames, price_rules, chunk_rows, blind=blind_chunks)
-    _note_what_was_not_evidence(run, frames, price_rules, history)
+    _note_what_was_not_evidence(run, frames, price_rules, history, products)
     frame = labelled_frame(judged=run.verdicts, changes=frames["changes"], labels=frames["labels"])
     splits = all_splits(frame)
     # the table and the notes go to stderr when a file goes to standard output
@@ -463,23 +470,38 @@ def evaluate(
         typer.echo(f"metrics -> {json_out}", err=to_stdout)
 
 
+def format_ids(ids: IdSample) -> str:
+    """``c1, c2, c3`` or ``c1, …, c10 and 5 more``: the ids a note names."""
+    more = ids.count - len(ids.first)
+    return ", ".join(ids.first) + (f" and {more:,} more" if more > 0 else "")
+
+
 def format_evidence_notes(
     zero_price_rows: int, history: Path, unmatched: list[tuple[str, int]],
-    other_currency: tuple[int, int] = (0, 0),
+    other_currency: CurrencyGaps | None = None, *,
+    unlisted: IdSample | None = None, products: Path | None = None,
 ) -> list[str]:
     """Notes on input the guard read but could not use as given: history rows at price 0
-    (skipped), categories matching none of the rules' (default limits applied), and evidence
-    in another currency than a change's (not compared with it)."""
+    (skipped), categories matching none of the rules' (default limits applied), evidence in
+    another currency than a change's (not compared with it), and products the changes name
+    that the ``products`` file lacks (``unlisted``: judged without a list price)."""
     lines = []
-    listed, elsewhere = other_currency
-    if listed:
-        lines.append(f"note: {listed:,} change{'' if listed == 1 else 's'} had a list price in "
-                     "another currency than the change's: not used")
-    if elsewhere:
-        one = elsewhere == 1
-        lines.append(f"note: {elsewhere:,} change{'' if one else 's'} came in another currency "
-                     f"than every earlier price of {'its' if one else 'their'} listing in the "
-                     "history: judged without those prices")
+    if other_currency is not None and (listed := other_currency.list_price).count:
+        one = listed.count == 1
+        lines.append(f"note: {listed.count:,} change{'' if one else 's'} had a list price in "
+                     "another currency than the change's: not used "
+                     f"(change_id{'' if one else 's'} {format_ids(listed)})")
+    if other_currency is not None and (elsewhere := other_currency.history).count:
+        one = elsewhere.count == 1
+        lines.append(f"note: {elsewhere.count:,} change{'' if one else 's'} came in another "
+                     f"currency than every earlier price of {'its' if one else 'their'} listing "
+                     "in the history: judged without those prices "
+                     f"(change_id{'' if one else 's'} {format_ids(elsewhere)})")
+    if unlisted is not None and unlisted.count:
+        one = unlisted.count == 1
+        lines.append(f"note: {unlisted.count:,} product{'' if one else 's'} named by the changes "
+                     f"{'is' if one else 'are'} not in {products} ({format_ids(unlisted)}): "
+                     f"{'its' if one else 'their'} changes were judged without a list price")
     if zero_price_rows:
         rows = "row" if zero_price_rows == 1 else "rows"
         lines.append(f"note: skipped {zero_price_rows:,} {rows} of {history} at price 0 "
@@ -492,13 +514,24 @@ def format_evidence_notes(
 
 
 def _note_what_was_not_evidence(
-    run: GuardRun, frames: dict[str, pl.DataFrame], rules: PriceRules, history: Path
+    run: GuardRun, frames: dict[str, pl.DataFrame], rules: PriceRules, history: Path,
+    products: Path | None,
 ) -> None:
-    from sagwa.services.guard_batch import categories_without_rules, other_currency_counts
+    from sagwa.services.guard_batch import categories_without_rules
+    from sagwa.services.guard_evidence_gaps import (
+        CurrencyGaps,
+        other_currency_changes,
+        products_not_listed,
+    )
 
+    changes = frames["changes"]
     unmatched = categories_without_rules(frames.get("products"), rules)
-    other = other_currency_counts(frames["history"], frames["changes"], frames.get("products"))
-    for line in format_evidence_notes(run.zero_price_rows, history, unmatched, other):
+    other = CurrencyGaps().plus(
+        other_currency_changes(frames["history"], frames.get("products"))(changes))
+    unlisted = products_not_listed(changes["product_id"].unique(maintain_order=True),
+                                   frames.get("products"))
+    for line in format_evidence_notes(run.zero_price_rows, history, unmatched, other,
+                                      unlisted=unlisted, products=products):
         typer.echo(line, err=True)
 
 

@@ -45,6 +45,7 @@ from sagwa.priceguard.rules import PriceRules, category_key
 from sagwa.priceguard.state import EvidenceState
 from sagwa.services.guard_batch_judge import Answers
 from sagwa.services.guard_batch_order import ChangeRows, ListingProducts, LiveFeed
+from sagwa.services.guard_evidence_gaps import other_currency_changes
 
 Progress = Callable[[int, int], None]
 DEFAULT_CHUNK_ROWS = 2_000
@@ -277,20 +278,13 @@ def other_currency_counter(
     history: pl.DataFrame, products: pl.DataFrame | None
 ) -> Callable[[pl.DataFrame], tuple[int, int]]:
     """:func:`other_currency_counts` for one part of the changes at a time (sum the parts):
-    what it needs of the history and the products is gathered once."""
-    priced = (products.filter(pl.col("list_price_minor") > 0).select(
-        "product_id", list_currency="currency") if products is not None and products.height
-        else None)
-    seen = history.select("listing_id", "currency").unique()
-    listings_seen = seen.select("listing_id").unique()
+    what it needs of the history and the products is gathered once (the changes themselves:
+    ``guard_evidence_gaps.other_currency_changes``)."""
+    find = other_currency_changes(history, products)
 
     def count(changes: pl.DataFrame) -> tuple[int, int]:
-        if changes.height == 0:
-            return 0, 0
-        listed = 0 if priced is None else changes.join(priced, on="product_id", how="inner") \
-            .filter(pl.col("list_currency") != pl.col("currency")).height
-        known = changes.join(listings_seen, on="listing_id", how="semi")
-        return listed, known.join(seen, on=["listing_id", "currency"], how="anti").height
+        listed, elsewhere = find(changes)
+        return listed.len(), elsewhere.len()
 
     return count
 
