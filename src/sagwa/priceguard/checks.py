@@ -37,7 +37,10 @@ from sagwa.priceguard.recognisers import (
     all_shape_anchors,
     classify,
     ends_in_zero_cents,
+    fx_from_a_reference,
     is_placeholder,
+    shape_anchors,
+    typed_discount_amount,
 )
 from sagwa.priceguard.rules import PriceRules
 from sagwa.priceguard.vocabulary import ERROR_CODE, REASON_CODE, REF_KIND
@@ -175,26 +178,12 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     score = z / (1.0 + z)
     hold = score >= rules.hold_score
     reason = np.where(hold, reason, REASON_CODE["within_range"]).astype(np.int8)
-    held = np.flatnonzero(hold)
     on_promo = reason == MISMATCH
     # held for its rise past the list price: said (and named) against the list price
     on_list = (reason == FAR_ABOVE) & ~np.isnan(log_list)
     # held for how far a streak of moves has taken the price (no policy rule took the reason
     # over, and held): said against the streak's start
     on_streak = streak_rows[(reason[streak_rows] == FAR_ABOVE) | (reason[streak_rows] == FAR_BELOW)]
-    error = np.zeros(hold.shape[0], dtype=np.int8)
-    error[held] = classify(
-        # a price that disagrees with its declared promotion is named by how it sits from the
-        # price the promotion gives, not from the references
-        log_q=np.where(on_promo, promo_gap, np.where(on_list, log_list, log_q))[held],
-        new_major=cols.new[held] / cols.minor_per_major[held],
-        zero_cents=ends_in_zero_cents(cols.new[held], cols.minor_per_major[held]),
-        promo_pct=cols.promotion_pct[held],
-        promo_matches=promo_matches[held],
-        placeholder=placeholder[held],
-        reason=reason[held],
-        rules=rules,
-    )
     kind = reference_kind(refs, ref_price)
     kind = np.where(range_ref == 0, kind, range_ref)
     ref_price = np.where(range_ref == LOWEST, cols.peer_low, ref_price)
@@ -203,7 +192,6 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     ref_price = np.where(on_list, cols.list_price, ref_price)
     kind[on_streak] = STREAK_START
     ref_price[on_streak] = cols.streak_start[on_streak]
-    error[on_streak] = RUNAWAY
     kind = np.where(on_promo, PROMOTION_PRICE, kind)
     ref_price = np.where(on_promo, cols.old * (1.0 - cols.promotion_pct / 100.0), ref_price)
     in_steps = reason == IN_STEPS  # said against the price the run of cuts started from
@@ -212,7 +200,55 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     on_floor = reason == LIST_FLOOR  # said against the list price the floor is a share of
     kind = np.where(on_floor, LIST_PRICE, kind)
     ref_price = np.where(on_floor, cols.list_price, ref_price)
+    # a price that disagrees with its declared promotion is named by how it sits from the
+    # price the promotion gives, not from the references
+    name_q = np.where(on_promo, promo_gap, np.where(on_list, log_list, log_q))
+    held = np.flatnonzero(hold)
+    error = np.zeros(hold.shape[0], dtype=np.int8)
+    error[held] = _name_held(cols, rules, held, refs, name_q, promo_matches, placeholder,
+                             reason, (kind, ref_price))
+    error[on_streak] = RUNAWAY
     return GuardResult(hold, score, error, reason, kind.astype(np.int8), ref_price, log_q)
+
+
+def _name_held(
+    cols: PriceColumns,
+    rules: PriceRules,
+    held: npt.NDArray[np.intp],
+    refs: list[F64],
+    name_q: F64,
+    promo_matches: npt.NDArray[np.bool_],
+    placeholder: npt.NDArray[np.bool_],
+    reason: I8,
+    said: tuple[npt.NDArray[np.int64], F64],
+) -> I8:
+    """Error types of the ``held`` rows (``recognisers.classify``), named by ``name_q``.
+
+    ``said``: the reference kind and price each reason quotes. Where that is the lowest or the
+    highest other seller, not the median reference the change is named by, and the ratio to it
+    is an FX rate, the change is a currency mix-up unless another shape names it ("new price
+    $4,036.50 is 1,350.0 times the highest of 40 other sellers" is no mistyped digit).
+    """
+    new, old, pct = cols.new[held], cols.old[held], cols.promotion_pct[held]
+    kind, ref_price = said[0][held], said[1][held]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_said = np.log(new / ref_price)
+    fx_said = ((kind == LOWEST) | (kind == HIGHEST)) & near_any(
+        log_said, shape_anchors(rules)[0], rules.shape_tolerance_log)
+    return classify(
+        log_q=name_q[held],
+        new_major=new / cols.minor_per_major[held],
+        zero_cents=ends_in_zero_cents(new, cols.minor_per_major[held]),
+        promo_pct=pct,
+        promo_matches=promo_matches[held],
+        placeholder=placeholder[held],
+        reason=reason[held],
+        rules=rules,
+        fx_confirmed=fx_from_a_reference(
+            new, [r[held] for r in (*refs, cols.peer_low, cols.peer_high)], rules),
+        fx_said=fx_said,
+        discount_amount=typed_discount_amount(new, old, pct, rules),
+    )
 
 
 def _promotion_mismatch(

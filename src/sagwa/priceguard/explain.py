@@ -20,6 +20,7 @@ import numpy.typing as npt
 from sagwa.domain.money import CURRENCY_EXPONENTS, Money, format_money
 from sagwa.domain.particles import Pieces, join_with_particles, split_at_particles
 from sagwa.priceguard.checks import GuardResult, PriceColumns
+from sagwa.priceguard.recognisers import DISCOUNT_AMOUNT_LOG
 from sagwa.priceguard.vocabulary import ERROR_TYPES, REASON_CODES, REF_KINDS
 
 _LOOKS_LIKE = {
@@ -47,6 +48,13 @@ _LOOKS_LIKE = {
         "penny": "자리표시용·최저 단위 가격",
         "repricer_runaway": "자동 가격 조정이 조금씩 폭주한 것",
     },
+}
+#: The "looks like" of a price that disagrees with its declared promotion by being, within
+#: rounding, the discount's amount (``recognisers.typed_discount_amount``): 55,500 for 30% off
+#: 185,000 is no typed percent.
+_LOOKS_LIKE_AMOUNT = {
+    "en": "the discount's amount ({pct}% of the current price) typed into the price field",
+    "ko": "할인 금액(현재 가격의 {pct}%)을 가격란에 입력한 것",
 }
 _REF = {
     "en": {
@@ -288,6 +296,8 @@ def _render(lang: str, reason: str, error_type: str, new: float, ref: float, ref
             n_peers: int, promotion_pct: float, amounts: tuple[str, str, str],
             max_depth_pct: float = math.nan, share: str = "", moves: int = 0) -> str:
     looks = None if (reason, error_type) in _NO_TAIL else _LOOKS_LIKE[lang].get(error_type)
+    if error_type == "discount_as_price" and _is_discount_amount(reason, new, ref, promotion_pct):
+        looks = _LOOKS_LIKE_AMOUNT[lang]
     sentence = _SENTENCES[lang, reason, bool(looks), _is_price(ref)]
     pct = declared_pct(promotion_pct)
     values = {
@@ -304,10 +314,18 @@ def _render(lang: str, reason: str, error_type: str, new: float, ref: float, ref
     }
     if looks:
         rest = round(100 - promotion_pct) if math.isfinite(promotion_pct) else 0
-        values["looks"] = looks.format(rest=rest) if "{rest}" in looks else looks
+        values["looks"] = looks.format(rest=rest, pct=pct) if "{" in looks else looks
     if lang == "ko":
         return join_with_particles(sentence.pieces, values)
     return sentence.pieces[0][0].format_map(values)
+
+
+def _is_discount_amount(reason: str, new: float, ref: float, pct: float) -> bool:
+    """A promotion mismatch whose new price is the discount's amount: ``ref`` is then the price
+    the promotion gives, ``old × (1 - pct)``, and the amount ``old × pct``."""
+    if reason != "promotion_mismatch" or not (0.0 < pct < 100.0 and new > 0 and ref > 0):
+        return False
+    return abs(math.log(new / (ref * pct / (100.0 - pct)))) < DISCOUNT_AMOUNT_LOG
 
 
 def reference_words(lang: str, ref_kind: str, *, n_peers: int, down: bool, pct: str = "?",

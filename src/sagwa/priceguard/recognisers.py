@@ -3,9 +3,13 @@
 Given the ratio ``q = new / median reference`` and the declared promotion, they tell a dropped
 zero (q ≈ 10⁻ⁿ) from an extra zero (q ≈ 10ⁿ, or a 4–25× rise to a price whose last cent digit
 is 0: a zero typed after a price that was itself moving), an exchange-rate mix-up (q ≈ a common
-FX rate), a pack/unit mix-up (q ≈ 1/pack size), a discount typed into the price field (a new
-price of exactly 10, 20 … 90 major units), a placeholder price (0.01, 0.10, 1.00) and an inverted or
-inflated promotion. Anything held but unexplained is called a digit typo.
+FX rate; a little further off too when another reference confirms it, see :data:`FX_WIDE_LOG`),
+a pack/unit mix-up (q ≈ 1/pack size), a discount typed into the price field (a new price of
+exactly 10, 20 … 90 major units, or the declared percent's amount: 30% of 185,000 typed as
+55,500), a placeholder price (0.01, 0.10, 1.00) and an inverted or inflated promotion. A change
+whose reason quotes the lowest or highest other seller, at an FX rate from that price, is a
+currency mix-up where nothing else names it. Anything held but unexplained is called a digit
+typo.
 """
 
 from __future__ import annotations
@@ -37,6 +41,22 @@ EXTRA_ZERO_RISE = (4.0, 25.0)
 #: event": 10% off meant) only from this depth: a declared 60% or 70% is an ordinary deep sale
 #: beyond its category's limit far more often than a mistyped 30% or 40% off.
 INVERTED_MIN_PCT = 80.0
+#: A price typed in another currency is rarely the exact conversion (rates move and the price in
+#: the other currency is its own round price: $150 for 185,000 KRW is 1,233 KRW/$, 9% off
+#: 1,350). Past ``shape_tolerance_log`` and up to this log-distance from an FX rate, a ratio is
+#: still named a currency mix-up when it lies :data:`FX_FAR_FROM_TENS_LOG` or more from every
+#: power of ten and the new price lands within :data:`FX_CONFIRM_LOG` of an FX rate from one of
+#: its references ($150 × 1,350 = 202,500 against a list price of 199,000). On the dev set (in
+#: USD) it names 3 more currency mix-ups right and 1 pack mix-up wrong; without the
+#: confirmation, a tolerance this wide named more errors wrong than right.
+FX_WIDE_LOG = 0.15
+FX_FAR_FROM_TENS_LOG = 0.15
+#: "Within rounding" (2%), also where an FX rate and a typed percent both name a drop.
+FX_CONFIRM_LOG = 0.02
+#: A price that disagrees with its declared promotion and is, within rounding, the discount's
+#: amount (30% of 185,000 is 55,500) is that amount typed into the price field; not where the
+#: amount is also the current price over a power of ten (10% off: a dropped zero as well).
+DISCOUNT_AMOUNT_LOG = 0.02
 
 
 def shape_anchors(rules: PriceRules) -> tuple[F64, F64]:
@@ -60,6 +80,27 @@ def ends_in_zero_cents(new: F64, minor_per_major: F64) -> npt.NDArray[np.bool_]:
     return np.asarray((minor_per_major == 100.0) & (np.rint(new) % 10 == 0))
 
 
+def fx_from_a_reference(new: F64, refs: list[F64], rules: PriceRules) -> npt.NDArray[np.bool_]:
+    """Where ``new`` lies within :data:`FX_CONFIRM_LOG` of an FX rate from one of ``refs``
+    (NaN, 0: no reference)."""
+    fx = shape_anchors(rules)[0]
+    out = np.zeros(new.shape, dtype=np.bool_)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for ref in refs:
+            out |= near_any(np.log(new / ref), fx, FX_CONFIRM_LOG)
+    return out
+
+
+def typed_discount_amount(new: F64, old: F64, promo_pct: F64,
+                          rules: PriceRules) -> npt.NDArray[np.bool_]:
+    """Where ``new`` is, within :data:`DISCOUNT_AMOUNT_LOG`, the declared percent of ``old`` (and
+    not ``old`` over a power of ten: see the constant)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        amount = np.abs(np.log(new / (old * promo_pct / 100.0))) < DISCOUNT_AMOUNT_LOG
+        slip = near_any(np.log(new / old), POWERS_OF_TEN, rules.shape_tolerance_log)
+    return np.asarray(amount & ~slip & (promo_pct > 0) & (promo_pct < 100))
+
+
 def classify(
     *,
     log_q: F64,
@@ -70,10 +111,17 @@ def classify(
     placeholder: npt.NDArray[np.bool_],
     reason: I8,
     rules: PriceRules,
+    fx_confirmed: npt.NDArray[np.bool_],
+    fx_said: npt.NDArray[np.bool_],
+    discount_amount: npt.NDArray[np.bool_],
 ) -> I8:
     """Error-type code per change (``none`` where the reason is ``within_range``).
 
-    The batch calls it for held changes only: allowed ones are ``none`` by definition.
+    ``fx_confirmed``: :func:`fx_from_a_reference`; ``fx_said``: the reason quotes a price other
+    than the one ``log_q`` is taken from (the lowest or highest other seller) and the new price
+    is an FX rate from it, a currency mix-up where no other shape names the change;
+    ``discount_amount``: :func:`typed_discount_amount`. The batch calls it for held changes
+    only: allowed ones are ``none`` by definition.
     """
     fx, packs = shape_anchors(rules)
     tol = rules.shape_tolerance_log
@@ -85,28 +133,39 @@ def classify(
         log_q < np.log(DISCOUNT_AS_PRICE_MAX_DROP)
     )
     typed_pct = far & is_round(new_major, 10.0) & (new_major >= 10.0) & (new_major <= 90.0)
+    # a drop to a round 10 ... 90 that is, within rounding, an FX rate below the reference
+    # (13,500 KRW to "10": $10 at 1,350) is named a currency mix-up, not a typed percent
+    typed_pct &= up | ~near_any(log_q, fx, FX_CONFIRM_LOG)
     lo, hi = np.log(EXTRA_ZERO_RISE[0]), np.log(EXTRA_ZERO_RISE[1])
     zero_added = zero_cents & (log_q >= lo) & (log_q <= hi)
+    fx_wide = near_any(log_q, fx, FX_WIDE_LOG) & fx_confirmed & ~near_any(
+        log_q, POWERS_OF_TEN, FX_FAR_FROM_TENS_LOG)
     by_ratio = np.select(
         [
             placeholder,
+            discount_amount & (reason == REASON_CODE["promotion_mismatch"]),
             typed_pct,
             (tens & up) | zero_added,
             tens,
             is_fx,
             is_pack,
+            fx_wide,
             ~up & (log_q < np.log(NEAR_NOTHING_RATIO)),
             ~up & (log_q < np.log(DEEP_DROP_RATIO)),
+            fx_said,
         ],
         [
             ERROR_CODE["penny"],
+            ERROR_CODE["discount_as_price"],
             ERROR_CODE["discount_as_price"],
             ERROR_CODE["extra_zero"],
             ERROR_CODE["decimal_slip"],
             ERROR_CODE["currency"],
             ERROR_CODE["unit_error"],
+            ERROR_CODE["currency"],
             ERROR_CODE["penny"],
             ERROR_CODE["decimal_slip"],
+            ERROR_CODE["currency"],
         ],
         default=ERROR_CODE["digit_typo"],
     )

@@ -20,9 +20,13 @@ from sagwa.priceguard.checks import (
 from sagwa.priceguard.features import LN10, LOG_CLIP
 from sagwa.priceguard.recognisers import (
     DEEP_DROP_RATIO,
+    DISCOUNT_AMOUNT_LOG,
     DISCOUNT_AS_PRICE_MAX_DROP,
     DISCOUNT_AS_PRICE_MIN_RATIO,
     EXTRA_ZERO_RISE,
+    FX_CONFIRM_LOG,
+    FX_FAR_FROM_TENS_LOG,
+    FX_WIDE_LOG,
     INVERTED_MIN_PCT,
     NEAR_NOTHING_RATIO,
 )
@@ -178,9 +182,7 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
     name_q = promo.gap if reason == _MISMATCH else log_q
     if reason == _FAR_ABOVE and not math.isnan(log_out):  # said against the list price
         kind, ref, name_q = _LIST_PRICE, x.list_price, log_out
-    error = _classify(
-        name_q, x.new, x.minor_per_major, pct, promo.matches, placeholder, reason, rules
-    )
+    error = _classify(name_q, x, promo.matches, placeholder, reason, rules, (kind, ref))
     if reason in (_FAR_BELOW, _FAR_ABOVE) and not math.isnan(log_streak):
         kind, ref, error = _STREAK_START, x.streak_start, _RUNAWAY  # said against its start
     return ScalarResult(hold, score, error, reason, kind, ref, log_q)
@@ -310,14 +312,16 @@ def _floors(z: float, reason: int, x: ScalarInputs, rules: PriceRules) -> tuple[
 
 def _classify(
     log_q: float,
-    new: float,
-    minor_per_major: float,
-    pct: float,
+    x: ScalarInputs,
     promo_matches: bool,
     placeholder: bool,
     reason: int,
     rules: PriceRules,
+    said: tuple[int, float],
 ) -> int:
+    """``recognisers.classify`` for one change; ``said``: the reference kind and price its
+    reason quotes (as ``checks._name_held``)."""
+    pct = x.promotion_pct
     if reason == _WITHIN:
         return ERROR_CODE["none"]
     if reason == _PENNY:
@@ -331,21 +335,46 @@ def _classify(
     is_fx = not tens and _near(log_q, rules.fx_logs, tol)
     is_pack = not tens and not is_fx and _near(log_q, rules.pack_logs, tol)
     far = log_q > _LOG_TYPED_PCT_UP or log_q < _LOG_TYPED_PCT_DOWN
-    new_major = new / minor_per_major
+    new_major = x.new / x.minor_per_major
     typed_pct = far and _round(new_major, 10.0) and 10.0 <= new_major <= 90.0
-    zero_cents = minor_per_major == 100.0 and round(new) % 10 == 0  # as ends_in_zero_cents
+    # a drop by an FX rate within rounding: currency (as recognisers.classify)
+    typed_pct = typed_pct and (up or not _near(log_q, rules.fx_logs, FX_CONFIRM_LOG))
+    zero_cents = x.minor_per_major == 100.0 and round(x.new) % 10 == 0  # as ends_in_zero_cents
     zero_added = zero_cents and _LOG_EXTRA_ZERO_LO <= log_q <= _LOG_EXTRA_ZERO_HI
     for hit, name in (
         (placeholder, "penny"),
+        (reason == _MISMATCH and _discount_amount(x, rules), "discount_as_price"),
         (typed_pct, "discount_as_price"),
         ((tens and up) or zero_added, "extra_zero"),
         (tens, "decimal_slip"),
         (is_fx, "currency"),
         (is_pack, "unit_error"),
+        (_fx_wide(log_q, x, rules), "currency"),
         (not up and log_q < _LOG_NEAR_NOTHING, "penny"),
         (not up and log_q < _LOG_DEEP_DROP, "decimal_slip"),
+        (said[0] in (_LOWEST, _HIGHEST) and _near(_log_or_edge(x.new, said[1]), rules.fx_logs, tol),
+         "currency"),
     ):
         if hit:
             return ERROR_CODE[name]
     # no guess where no shape names one (vocabulary.NO_GUESS_REASONS)
     return ERROR_CODE["none" if reason in _NO_GUESS else "digit_typo"]
+
+
+def _fx_wide(log_q: float, x: ScalarInputs, rules: PriceRules) -> bool:
+    """A ratio a little past the FX tolerance, far from every power of ten, that one of the
+    references confirms (``recognisers.FX_WIDE_LOG``)."""
+    if not _near(log_q, rules.fx_logs, FX_WIDE_LOG) or _near(log_q, _TENS, FX_FAR_FROM_TENS_LOG):
+        return False
+    refs = (x.old, x.recent_median, x.peer_median, x.list_price, x.peer_low, x.peer_high)
+    return any(_near(_log_or_edge(x.new, ref), rules.fx_logs, FX_CONFIRM_LOG)
+               for ref in refs if ref > 0)
+
+
+def _discount_amount(x: ScalarInputs, rules: PriceRules) -> bool:
+    """``recognisers.typed_discount_amount`` for one change."""
+    pct = x.promotion_pct
+    if not (0 < pct < 100 and x.old > 0 and x.new > 0):
+        return False
+    amount = abs(math.log(x.new / (x.old * pct / 100.0))) < DISCOUNT_AMOUNT_LOG
+    return amount and not _near(math.log(x.new / x.old), _TENS, rules.shape_tolerance_log)

@@ -55,10 +55,14 @@ def test_a_draft_promotion_off_its_list_price_says_the_list_price() -> None:
 
 
 def test_the_promotion_match_is_the_rules_own_tolerance() -> None:
-    """6,600 is 0.059 (log) off 30% of 10,000: a match at ``promo_match_log`` 0.12, none at
-    0.05 — then the cut is said as a cut (34% below), the verdict the same."""
+    """6,600 is 0.059 (log) off 30% of 10,000: said against the promotion at
+    ``promo_match_log`` 0.12 (how far off it is: no "match" past 0.04), not at all at 0.05 —
+    then the cut is said as a cut (34% below), the verdict the same."""
     ev = _settled(10_000, 6_600, promotion_pct=30.0)
-    assert "matches the declared promotion of 30%" in check_one(ev, RULES).reason_en
+    assert check_one(ev, RULES).reason_en == (
+        "new price 6,600 KRW is 5.7% below what the declared promotion of 30% gives (the "
+        "current price less 30%: 7,000 KRW); the cut from the current price (10,000 KRW) is "
+        "34.0%")
     strict = dataclasses.replace(RULES, promo_match_log=0.05)
     verdict = check_one(ev, strict)
     assert verdict.verdict == "allow"
@@ -150,3 +154,86 @@ def test_a_rise_is_never_said_as_its_declared_promotion() -> None:
     en, ko = said
     assert "matches the declared promotion" not in en and "1.6 times" in en
     assert "할인과 맞습니다" not in ko
+
+
+def _listing_526(new: int, pct: float) -> ChangeEvidence:
+    """The demo's listing 526: live at 527,000 KRW, list price 599,000."""
+    return _settled(527_000, new, promotion_pct=pct, list_price_minor=599_000,
+                    category="electronics")
+
+
+def _listing_402(new: int, pct: float) -> ChangeEvidence:
+    """The demo's listing 402: live at 185,000 KRW, list price 199,000, three other sellers."""
+    return _settled(185_000, new, promotion_pct=pct, list_price_minor=199_000,
+                    other_seller_prices_minor=(175_000, 185_000, 189_000))
+
+
+@pytest.mark.parametrize(("ev", "en", "ko"), [
+    # 10.8% below the live price: no "match" for 30% off the list price (419,300)
+    (_listing_526(470_000, 30.0),
+     ("new price 470,000 KRW is 12.1% above what the declared promotion of 30% gives (the list "
+      "price less 30%: 419,300 KRW); the cut from the current price (527,000 KRW) is 10.8%"),
+     ("새 가격 470,000원은 선언된 30% 할인이 주는 가격(정가에서 30% 할인한 가격 419,300원)보다 "
+      "12.1% 높습니다. 현재 가격(527,000원)에서 10.8% 내린 가격입니다.")),
+    (_listing_526(500_000, 10.0),
+     ("new price 500,000 KRW is 5.4% above what the declared promotion of 10% gives (the current "
+      "price less 10%: 474,300 KRW); the cut from the current price (527,000 KRW) is 5.1%"),
+     ("새 가격 500,000원은 선언된 10% 할인이 주는 가격(현재 가격에서 10% 할인한 가격 474,300원)"
+      "보다 5.4% 높습니다. 현재 가격(527,000원)에서 5.1% 내린 가격입니다.")),
+    (_listing_402(111_000, 50.0),
+     ("new price 111,000 KRW is 11.6% above what the declared promotion of 50% gives (the list "
+      "price less 50%: 99,500 KRW); the cut from the current price (185,000 KRW) is 40.0%"),
+     ("새 가격 111,000원은 선언된 50% 할인이 주는 가격(정가에서 50% 할인한 가격 99,500원)보다 "
+      "11.6% 높습니다. 현재 가격(185,000원)에서 40.0% 내린 가격입니다.")),
+    # $44.99: 7.1% above 30% off the list price $59.99 ($41.99), 10% below the live $49.99
+    (ChangeEvidence(4_999, 4_499, "USD", (4_999,) * 8, list_price_minor=5_999,
+                    promotion_pct=30.0),
+     ("new price $44.99 is 7.1% above what the declared promotion of 30% gives (the list price "
+      "less 30%: $41.99); the cut from the current price ($49.99) is 10.0%"),
+     ("새 가격 $44.99는 선언된 30% 할인이 주는 가격(정가에서 30% 할인한 가격 $41.99)보다 7.1% "
+      "높습니다. 현재 가격($49.99)에서 10.0% 내린 가격입니다.")),
+])
+def test_a_price_well_off_its_declared_promotion_is_not_said_to_match_it(
+    ev: ChangeEvidence, en: str, ko: str
+) -> None:
+    """Within ``promo_match_log`` (0.12) of what the promotion gives, but past rounding (0.04):
+    how far off it is, and the cut it really makes."""
+    assert _allowed(ev) == (en, ko)
+
+
+@pytest.mark.parametrize(("ev", "en", "ko"), [
+    # 139,300 is 199,000 less 30% exactly (185,000 less 30% is 129,500, also within 0.12)
+    (_listing_402(139_300, 30.0),
+     ("new price 139,300 KRW matches the declared promotion of 30% (the list price less 30%: "
+      "139,300 KRW)"),
+     "새 가격 139,300원은 선언된 30% 할인과 맞습니다(정가에서 30% 할인한 가격 139,300원)."),
+    # $37.80 is $54.00 less 30% exactly ($50.00 less 30% is $35.00, also within 0.12)
+    (ChangeEvidence(5_000, 3_780, "USD", (5_000,) * 8, list_price_minor=5_400,
+                    promotion_pct=30.0),
+     "new price $37.80 matches the declared promotion of 30% (the list price less 30%: $37.80)",
+     "새 가격 $37.80는 선언된 30% 할인과 맞습니다(정가에서 30% 할인한 가격 $37.80)."),
+])
+def test_a_promotion_is_named_after_the_price_it_fits_best(
+    ev: ChangeEvidence, en: str, ko: str
+) -> None:
+    assert _allowed(ev) == (en, ko)
+
+
+@pytest.mark.parametrize(("ev", "en", "ko"), [
+    (_listing_402(189_050, 5.0),
+     ("new price 189,050 KRW is 2.2% above the current price (185,000 KRW): a rise; the declared "
+      "promotion of 5% is taken off the list price (199,000 KRW), which gives 189,050 KRW"),
+     ("새 가격 189,050원은 현재 가격(185,000원)보다 2.2% 오른 가격입니다. 선언된 5% 할인은 "
+      "정가(199,000원) 기준입니다(정가에서 5% 할인한 가격 189,050원).")),
+    (ChangeEvidence(1_850, 1_900, "USD", (1_850,) * 8, list_price_minor=2_000,
+                    promotion_pct=5.0),
+     ("new price $19.00 is 2.7% above the current price ($18.50): a rise; the declared promotion "
+      "of 5% is taken off the list price ($20.00), which gives $19.00"),
+     ("새 가격 $19.00는 현재 가격($18.50)보다 2.7% 오른 가격입니다. 선언된 5% 할인은 "
+      "정가($20.00) 기준입니다(정가에서 5% 할인한 가격 $19.00).")),
+])
+def test_a_rise_under_a_declared_discount_says_the_rise_and_the_promotions_base(
+    ev: ChangeEvidence, en: str, ko: str
+) -> None:
+    """5% off the list price may pass, but the price rises from the current one: both said."""
+    assert _allowed(ev) == (en, ko)

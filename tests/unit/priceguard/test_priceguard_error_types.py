@@ -49,7 +49,8 @@ ERRORS = [
     ("zero price", 15_000, 0, "KRW", None, "penny"),
     ("placeholder dollar", 1_899, 100, "USD", None, "penny"),
     # the price disagrees with the promotion declared with it: named from the promised price
-    ("declared 25% off, 0.50 typed for 1.49", 199, 50, "USD", 25.0, "digit_typo"),
+    # 0.50 is the discount's amount (1.99 - 1.49): typed into the price field
+    ("declared 25% off, 0.50 typed for 1.49", 199, 50, "USD", 25.0, "discount_as_price"),
     ("declared 20% off, a zero dropped", 199_000, 15_920, "KRW", 20.0, "decimal_slip"),
     ("price raised under a declared discount", 15_900, 19_900, "KRW", 20.0, "digit_typo"),
 ]
@@ -162,11 +163,12 @@ def test_a_price_that_disagrees_with_its_declared_promotion_says_what_the_promot
     assert (verdict.verdict, verdict.reason_code) == ("hold", "promotion_mismatch")
     assert verdict.reason_en == (
         "new price $0.50 does not match the declared promotion of 25% (the current price less "
-        "25%: $1.49); looks like a mistyped digit"
+        "25%: $1.49); looks like the discount's amount (25% of the current price) typed into the "
+        "price field"
     )
     assert verdict.reason_ko == (
         "새 가격 $0.50는 선언된 25% 할인과 맞지 않습니다(현재 가격에서 25% 할인한 가격 $1.49). "
-        "숫자를 잘못 입력한 것으로 보입니다."
+        "할인 금액(현재 가격의 25%)을 가격란에 입력한 것으로 보입니다."
     )
     assert verdict.facts["reference_kind"] == "promotion_price"
     assert verdict.facts["reference_price_minor"] == pytest.approx(149.25)

@@ -111,6 +111,16 @@ def _settled(old: int, new: int, currency: str, **kw: Any) -> ChangeEvidence:
 )
 @example(ev=_settled(100_000, 35_000, "KRW", promotion_pct=65.0, category="electronics"),
          rules=RULES)
+# names: an FX rate a little off, confirmed by the list price; a drop to a round 10 by 1,350; a
+# discount's amount typed as the price; a reason quoting the highest other seller at 1,350
+@example(ev=_settled(185_000, 150, "KRW", list_price_minor=199_000,
+                     other_seller_prices_minor=(175_000, 185_000, 189_000)), rules=RULES)
+@example(ev=_settled(12_999, 2_250_000, "USD", list_price_minor=14_999), rules=RULES)
+@example(ev=_settled(13_500, 10, "KRW", list_price_minor=13_500, category="books"), rules=RULES)
+@example(ev=_settled(185_000, 55_500, "KRW", promotion_pct=30.0), rules=RULES)
+@example(ev=_settled(12_999, 3_900, "USD", promotion_pct=30.0), rules=RULES)
+@example(ev=_settled(249, 403_650, "USD", other_seller_prices_minor=(199, 229, 249, 299)),
+         rules=RULES)
 def test_single_check_matches_batch_check(ev: ChangeEvidence, rules: PriceRules) -> None:
     assert_same_answer(ev, rules)
 
