@@ -117,6 +117,17 @@ def test_a_method_the_route_does_not_take_is_405_with_the_methods_it_takes(
     assert "DELETE" in body["message"]
 
 
+@pytest.mark.parametrize("path", ["/api/products", "/api/listings", "/api/incidents"])
+def test_a_405_names_every_method_the_path_takes(client: TestClient, path: str) -> None:
+    """Routing answers from the first route of the path: ``/api/products`` said it took only
+    POST, though the README lists the catalogue with GET at the same address."""
+    answer = client.delete(path)
+    body = refused(answer, 405, "method_not_allowed", "method_not_allowed")
+    assert body["details"]["allowed"] == ["GET", "POST"]
+    assert answer.headers["allow"] == "GET, POST"
+    assert body["message"].endswith("it takes GET, POST")
+
+
 @pytest.mark.parametrize("path", ["/api/sellers/{other}/incidents",
                                   "/api/sellers/{other}/incidents/1"])
 def test_a_seller_asking_for_another_sellers_incidents_is_told_it_reads_only_its_own(

@@ -22,6 +22,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from sagwa.errors import SagwaError
 from sagwa.web.security_headers import headers_for
@@ -117,6 +118,21 @@ def _http_message(request: Request, exc: StarletteHTTPException, message: str) -
     return message
 
 
+def _allowed_methods(request: Request, allow: str) -> str:
+    """Every method some route takes at the request's path. Routing answers a 405 from the
+    first route whose path matches, so ``/api/products`` said it took only POST where another
+    route takes GET. (Asked of the router as a request of each method would be.)"""
+    methods = {m.strip() for m in allow.split(",") if m.strip()}
+    for method in _METHODS - methods:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            methods.add(method)
+    return ", ".join(sorted(methods))
+
+
+_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SagwaError)
     async def sagwa_error(request: Request, exc: SagwaError) -> Response:
@@ -152,6 +168,9 @@ def install_error_handlers(app: FastAPI) -> None:
         if is_page(request):
             return page_error(request, exc.status_code, message)
         headers = getattr(exc, "headers", None)
+        if exc.status_code == 405 and headers and headers.get("Allow"):
+            headers = {**headers, "Allow": _allowed_methods(request, headers["Allow"])}
+            exc.headers = headers
         body: dict[str, Any] = {"code": code, "message": _http_message(request, exc, message),
                                 "details": {"reason": _HTTP_REASONS.get(exc.status_code, code)}}
         if exc.status_code == 405 and headers and headers.get("Allow"):
