@@ -53,8 +53,10 @@ def _is_alive(pid: int) -> bool:
         return False
 
 
-def start_embedded(pgdata: Path, *, cleanup_mode: str = "stop") -> str:
-    """Start (or attach to) the embedded server and return a SQLAlchemy URL for it."""
+def start_embedded(pgdata: Path, *, cleanup_mode: str = "stop", scratch: bool = False) -> str:
+    """Start (or attach to) the embedded server and return a SQLAlchemy URL for it.
+    ``scratch``: ``pgdata`` is a throwaway directory made on purpose (the replay's), created
+    without the note that a new, empty database is being made."""
     os.environ.setdefault("XDG_RUNTIME_DIR", str(Path("/tmp") / f"sagwa-runtime-{os.getuid()}"))
     Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(mode=0o700, parents=True, exist_ok=True)
     with warnings.catch_warnings():
@@ -63,7 +65,7 @@ def start_embedded(pgdata: Path, *, cleanup_mode: str = "stop") -> str:
         from pgserver.postgres_server import PostgresServer
 
     pgdata = pgdata.expanduser().resolve()
-    if not (pgdata / "PG_VERSION").exists():
+    if not scratch and not (pgdata / "PG_VERSION").exists():
         # said on stderr (stdout may be JSON another tool reads): run from the wrong directory,
         # sagwa would otherwise answer from an empty database as if nothing had happened
         print(f"sagwa: no database in {pgdata} yet; creating a new, empty one there "

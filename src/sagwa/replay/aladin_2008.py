@@ -2,7 +2,9 @@
 
 Each run starts from a fresh database and goes through sagwa's real services; the figures are
 computed from the database afterwards (``figures.py``). Time is a replay clock that every unit of
-work reads, so a day of events takes seconds.
+work reads, so a day of events takes seconds. The customers order at 2008's pace, about 75 an
+hour from the moment the wrong price is live, or faster so as to fit the afternoon
+(``market_2008.rush_hours``): a few customers make a short rush, not a thin one.
 
 * ``as_happened`` — no guard, no tripwire, no desk: the wrong price stays live all afternoon,
   the seller phones buyers, the platform cancels everything after office hours with a one-line
@@ -28,7 +30,7 @@ from sagwa.errors import ListingNotOrderable
 from sagwa.priceguard import load_rules
 from sagwa.replay import legacy_2008
 from sagwa.replay.deliver import deliver_due
-from sagwa.replay.figures import guard_verdict, scenario_figures
+from sagwa.replay.figures import price_change_figures, scenario_figures
 from sagwa.replay.market_2008 import (
     LIST_PRICE,
     PRICE_CHANGED_AT,
@@ -37,6 +39,7 @@ from sagwa.replay.market_2008 import (
     Market,
     build_market,
     order_surge,
+    rush_hours,
 )
 from sagwa.replay.scratch import fresh_database, replay_server
 from sagwa.services import desk, desk_cases, listings, notices, orders, price_review
@@ -60,10 +63,9 @@ def run(settings: Settings, *, customers: int = 300, seed: int = 2008) -> dict[s
                     figures = scenario_figures(conn, listing_id=market.listing_id,
                                                wrong_price_minor=WRONG_PRICE.amount_minor,
                                                schedule=policy.schedule)
-                    if name == "with_guard":
-                        figures["price_change_verdict"] = guard_verdict(
-                            conn, market.listing_id, WRONG_PRICE.amount_minor)
-                result[name] = {**figures, **extra}
+                    price = price_change_figures(conn, market.listing_id,
+                                                 WRONG_PRICE.amount_minor)
+                result[name] = {**figures, **price, **extra}
     return result
 
 
@@ -75,11 +77,12 @@ def _propose_wrong_price(market: Market, *, guarded: bool) -> Any:
                                          promotion=Promotion(90), gate=gate)
 
 
-def _shop(market: Market, rng: random.Random, *, hours: float, tripwire: bool) -> int:
-    """Customers order through the real order service; returns how many were refused."""
+def _shop(market: Market, rng: random.Random, *, tripwire: bool) -> int:
+    """Customers order through the real order service, at 2008's pace (``rush_hours``);
+    returns how many were refused."""
     refused = 0
     for moment, customer_id, quantity in order_surge(rng, market.clock.now, market.customer_ids,
-                                                     hours):
+                                                     rush_hours(len(market.customer_ids))):
         market.clock.now = moment
         try:
             orders.place_order(market.uow(), customer_id=customer_id,
@@ -93,7 +96,7 @@ def _shop(market: Market, rng: random.Random, *, hours: float, tripwire: bool) -
 def _as_happened(market: Market, policy: DeskPolicy, settings: Settings,
                  rng: random.Random) -> dict[str, Any]:
     _propose_wrong_price(market, guarded=False)
-    _shop(market, rng, hours=4.0, tripwire=False)
+    _shop(market, rng, tripwire=False)  # no tripwire in 2008: nobody was refused
     with market.session_factory() as session, session.begin():
         conn = session.connection()
         callees = market.customer_ids[:5]
@@ -106,14 +109,13 @@ def _as_happened(market: Market, policy: DeskPolicy, settings: Settings,
                                 wrong_price_minor=WRONG_PRICE.amount_minor,
                                 window_start=PRICE_CHANGED_AT,
                                 at=PRICE_CHANGED_AT.replace(hour=18, minute=30) + timedelta(days=2))
-    return {}
+    return {"orders_refused_after_pause": None}  # no tripwire to pause anything
 
 
 def _with_guard(market: Market, policy: DeskPolicy, settings: Settings,
                 rng: random.Random) -> dict[str, Any]:
-    change = _propose_wrong_price(market, guarded=True)
-    _shop(market, rng, hours=4.0, tripwire=True)
-    return {"price_change_reason": change.guard.reason_en if change.guard else None}
+    _propose_wrong_price(market, guarded=True)
+    return {"orders_refused_after_pause": _shop(market, rng, tripwire=True)}
 
 
 def _with_desk(market: Market, policy: DeskPolicy, settings: Settings,
@@ -123,7 +125,7 @@ def _with_desk(market: Market, policy: DeskPolicy, settings: Settings,
     price_review.approve_price_change(market.uow(), change_id=change.id,
                                       reviewer="reviewer:by-mistake",
                                       reason="looked like a real 90% event")
-    refused = _shop(market, rng, hours=4.0, tripwire=True)
+    refused = _shop(market, rng, tripwire=True)
     incident_id = _tripwire_incident(market)
     market.clock.now = _tripped_at(market) + timedelta(minutes=15)
     desk.declare(market.uow(), listing_ids=[market.listing_id], wrong_price=WRONG_PRICE,

@@ -21,6 +21,12 @@ PRICE_CHANGED_AT = datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL)
 LIST_PRICE = Money(199_000, "KRW")
 WRONG_PRICE = Money(19_900, "KRW")
 ACTOR = "replay"
+#: The 2008 rush: about 300 orders in the four hours from 14:00 until the seller noticed (75 an
+#: hour). A replay with fewer customers keeps that pace (a shorter rush, not a thinner one:
+#: 10 customers spread over four hours is an ordinary promotion's afternoon, which the tripwire
+#: rightly leaves alone); one with more fits them into the same afternoon.
+RUSH_PER_HOUR = 75.0
+RUSH_HOURS = 4.0
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,12 @@ def _ordinary_weeks(uow: Callable[[], SqlAlchemyUnitOfWork], clock: ManualClock,
         clock.now = moment
         orders.place_order(uow(), customer_id=rng.choice(people), listing_id=listing_id,
                            quantity=1, actor="customer")
+
+
+def rush_hours(customers: int) -> float:
+    """How long the afternoon rush of ``customers`` buyers lasts: at 2008's pace or faster,
+    never past the four hours before the seller noticed."""
+    return min(RUSH_HOURS, customers / RUSH_PER_HOUR)
 
 
 def order_surge(rng: random.Random, start: datetime, customers: list[int],

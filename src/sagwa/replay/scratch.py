@@ -25,7 +25,7 @@ def replay_server(settings: Settings) -> Iterator[URL]:
     from sagwa.adapters.embedded_pg import start_embedded
 
     root = Path(tempfile.mkdtemp(prefix="sagwa-replay-"))
-    yield make_url(start_embedded(root / "pg", cleanup_mode="delete"))
+    yield make_url(start_embedded(root / "pg", cleanup_mode="delete", scratch=True))
 
 
 @contextmanager
