@@ -14,7 +14,7 @@ import typer
 from sagwa.cli.actors import ACTOR, recorded_actor
 from sagwa.cli.context import exits_cleanly
 from sagwa.cli.incident_format import print_result
-from sagwa.cli.incident_options import FORMAT, TableOrJson, desk_context, links_if_set
+from sagwa.cli.incident_options import FORMAT, TableOrJson, command_links, desk_context
 from sagwa.cli.numbers import number_argument
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -33,8 +33,8 @@ def difference_paid(
 
     with desk_context() as (config, db, policy):
         actor = recorded_actor(db.session_factory, actor)
-        # the sellers' email links to their page where a public address is set (as declaring)
-        links = links_if_set(config)
+        # the sellers' email links to their page, at the customers' links' address (as declaring)
+        links = command_links(config)
         recorded = record_difference_paid(SqlAlchemyUnitOfWork(db.session_factory),
                                           case_id=case_id, actor=actor, note=note, policy=policy,
                                           links=links)
@@ -60,7 +60,7 @@ def cancel_instead(
 
     with desk_context() as (config, db, policy):
         actor = recorded_actor(db.session_factory, actor)
-        links = links_if_set(config)
+        links = command_links(config)
         done = cancel_instead_of_paying(SqlAlchemyUnitOfWork(db.session_factory),
                                         case_id=case_id, channel=channel, evidence=evidence,
                                         taken_by=actor, policy=policy, links=links)

@@ -17,8 +17,8 @@ from sagwa.cli.incident_options import (
     FORMAT,
     IncidentId,
     TableOrJson,
+    command_links,
     desk_context,
-    links_if_set,
     parse_time,
 )
 from sagwa.cli.numbers import number_option, whole_number
@@ -50,8 +50,8 @@ def declare(
 
     with desk_context() as (config, db, _policy):
         actor = recorded_actor(db.session_factory, actor)
-        # the sellers' email links to their page where a public address is set
-        links = links_if_set(config)
+        # the sellers' email links to their page, at the customers' links' address
+        links = command_links(config)
         row = desk.declare(
             SqlAlchemyUnitOfWork(db.session_factory), listing_ids=listing,
             wrong_price=Money(wrong_price, currency), correct_price=Money(correct_price, currency),
@@ -164,8 +164,8 @@ def close(
 
     with desk_context() as (config, db, policy):
         actor = recorded_actor(db.session_factory, actor)
-        # the sellers' closing email links to their page where a public address is set
-        links = links_if_set(config)
+        # the sellers' closing email links to their page, at the customers' links' address
+        links = command_links(config)
         row = desk.close(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
                          actor=actor, reason=reason.strip(), policy=policy, links=links)
     print_result({"incident_id": incident_id, "status": row.incident.status.value}, fmt,

@@ -62,12 +62,13 @@ def desk_context() -> Iterator[tuple[Any, Any, Any]]:
         db.close()
 
 
-def links_if_set(config: Any) -> Any:
-    """The link maker for emails written by a command (the sellers' page, a customer's) where
-    a public address is set; None otherwise: the email then names the page's path, and the
-    command is never held up by checking a derived address (``notify`` checks it)."""
+def command_links(config: Any) -> Any:
+    """The link maker for emails written by a command (the sellers' page, a customer's): the
+    same public address as the customers' links, ``SAGWA_PUBLIC_BASE_URL`` or, unset,
+    ``http://SAGWA_HOST:SAGWA_PORT`` — never a bare path, which no mail client opens (a
+    walkthrough found "/seller/incidents/1" in the seller's email while ``notify``'s had
+    "http://127.0.0.1:8263/…"). A derived address is not asked for ``/healthz`` here, as
+    ``notify`` asks it: declaring pauses the listings and must not wait on the web server."""
     from sagwa.services.desk_notify import LinkMaker
 
-    if not config.public_base_url_configured:
-        return None
     return LinkMaker(config.secret_key, str(config.public_base_url))

@@ -97,7 +97,8 @@ def aladin_2008(
     """The June 2008 iPod nano incident: as it happened, with the guard, with the desk.
 
     Minutes in the table count from the wrong price going live. --format json has every figure
-    and more (keys only appended; what each means: docs/benchmarks.md, "The 2008 replay")."""
+    and more, its keys only ever appended; the section "The 2008 replay" of docs/benchmarks.md
+    says what each one means."""
     from sagwa.replay.aladin_2008 import run
 
     if fmt not in ("table", "json"):

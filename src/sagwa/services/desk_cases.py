@@ -143,7 +143,7 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
         if updated.status is CaseStatus.CHOSEN:
             _apply(uow, updated, consent, plan, now)
             points, entry_id = book_compensation(uow, row, updated, plan, now)
-            _confirm(uow, updated, consent, plan, policy)
+            _confirm(uow, updated, consent, plan, policy, links)
             updated = updated.with_trigger(CaseTrigger.RESOLVE)
         uow.cases.save(updated, now, compensation_entry_id=entry_id)
         not_queued = (_queue_difference_reminder(uow, case_id, policy, links)
@@ -287,11 +287,11 @@ def _order_value_by_seller(uow: SqlAlchemyUnitOfWork, case: Case) -> dict[int, i
 
 
 def _confirm(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord, plan: IncidentPlan,
-             policy: DeskPolicy) -> None:
+             policy: DeskPolicy, links: LinkMaker | None) -> None:
     from sagwa.services.desk_notify import confirmation_messages
     from sagwa.services.outbox import enqueue_messages
 
-    enqueue_messages(uow, confirmation_messages(uow, case, consent, plan, policy))
+    enqueue_messages(uow, confirmation_messages(uow, case, consent, plan, policy, links))
 
 
 #: Why an unsent note is withdrawn once the call owed is made: the "default applied, we will

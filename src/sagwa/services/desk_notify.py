@@ -57,6 +57,10 @@ from sagwa.services.scheduled import schedule_incident_jobs
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 LINK_VALID_AFTER_DEADLINE = timedelta(days=14)
+#: The messages that apologise to a customer with the link to their page: the apology and its
+#: reminder, and those after the deadline to one never told or not reached by phone
+#: (``desk_unreachable``). Until one of them went out, a confirmation is the apology itself.
+APOLOGIES = ("resolution", "reminder", "never_told", "unreachable")
 
 
 @dataclass(frozen=True)
@@ -311,7 +315,8 @@ def _asked_for_person(case: Case) -> bool:
 
 
 def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord,
-                          plan: IncidentPlan, policy: DeskPolicy) -> list[object]:
+                          plan: IncidentPlan, policy: DeskPolicy,
+                          links: LinkMaker | None = None) -> list[object]:
     """The 'here is what you chose and what happens now' message, checked like every other
     message: an email, or a text message to a customer with a phone number and no email (they
     were told by text; a walkthrough found them confirmed nothing), or none without either.
@@ -319,6 +324,11 @@ def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: Consen
     ``case`` carries ``consent`` as its recorded choice (its effects already applied). The
     email says how to pay a discount's difference as the desk policy words it
     (``how_to_pay``; the text message, already long, says to ask us).
+
+    To a customer none of the :data:`APOLOGIES` reached (an agent took their choice by phone
+    while the apology waited for contact hours; the choice withdrew it) the confirmation is the
+    apology, not "once more", and it gives the link to their page itself (from ``links``,
+    valid as long as the apology's would have been) instead of "the link in our message".
     """
     from sagwa.services.outbox import OutgoingMessage
 
@@ -330,11 +340,16 @@ def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: Consen
         return []
     lang = person.locale
     template = "confirmation" if channel == "email" else "confirmation_sms"
+    apologised = uow.outbox.was_sent(int(case.case_id), *APOLOGIES)
+    link = (links.for_case(int(case.case_id), int(case.customer_id),
+                           max(plan.deadline, uow.now()) + LINK_VALID_AFTER_DEADLINE)
+            if links is not None and not apologised else "")
 
     def body(how_to_pay: str | None) -> str:
         values = {"options_phrase": dm.options_phrase(plan, lang, dm.over_cap(case, plan)),
                   **confirmation_values(replace(case, consent=consent), plan, lang,
-                                        how_to_pay=how_to_pay),
+                                        how_to_pay=how_to_pay, apologised=apologised,
+                                        link=link),
                   **dm.contact_values(policy.contact, lang)}
         return render_checked(template, lang, kind="resolution", facts=facts,
                               customer_name=person.name, values=with_names(values, lang))

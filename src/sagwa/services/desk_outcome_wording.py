@@ -35,7 +35,8 @@ from sagwa.services.desk_messages import (
 
 
 def confirmation_values(case: Case, plan: IncidentPlan, lang: str, *,
-                        how_to_pay: str | None = None) -> dict[str, object]:
+                        how_to_pay: str | None = None, apologised: bool = True,
+                        link: str = "") -> dict[str, object]:
     """What the confirmation of the choice recorded on ``case`` says, besides names and contacts.
 
     It restates what was offered and what was chosen, when the choice came, and what happens now;
@@ -44,7 +45,10 @@ def confirmation_values(case: Case, plan: IncidentPlan, lang: str, *,
     cancelling until the difference is paid (``may_cancel_instead``, with the plan's
     ``cancel_points``: ``desk_cancel_instead``). ``how_to_pay``: the desk policy's payment
     instruction, said where the difference is. A customer never told (``Case.told``) is not
-    said to have missed a deadline nobody asked them by.
+    said to have missed a deadline nobody asked them by. ``apologised``: an apology with the
+    link to their page went out to them; if not, this is the apology (not "once more") and,
+    where it says they may cancel instead on their page, it gives ``link`` to it (without one,
+    it says to tell us) rather than pointing to a message they never got.
     """
     assert case.consent is not None, "a confirmation needs the recorded choice"
     effects = effects_of_choice(case, case.consent, plan)
@@ -61,7 +65,8 @@ def confirmation_values(case: Case, plan: IncidentPlan, lang: str, *,
             "outcome": outcome_sentences(case, plan, lang, how_to_pay=how_to_pay),
             "may_cancel_instead": replaceable_by_cancel(case.consent.choice, plan, owed),
             # "" when cancelling gives no points (a plan may give 0: no "0 points" promised)
-            "cancel_points": f"{cancel_points(plan):,}" if cancel_points(plan) else ""}
+            "cancel_points": f"{cancel_points(plan):,}" if cancel_points(plan) else "",
+            "apologised": apologised, "link": link}
 
 
 _DEFAULT_LABELS = {DefaultAction.KEEP: ("주문 유지", "keep the order"),

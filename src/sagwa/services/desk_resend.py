@@ -156,7 +156,7 @@ def _built(uow: SqlAlchemyUnitOfWork, message: WithdrawnMessage, customer: Custo
     if purpose == "confirmation":
         if case.consent is None:
             return []
-        return _typed(confirmation_messages(uow, case, case.consent, plan, policy))
+        return _typed(confirmation_messages(uow, case, case.consent, plan, policy, links))
     if purpose == RECEIPT_PURPOSE:
         if row.difference_paid is None:
             return []

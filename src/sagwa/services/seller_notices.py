@@ -95,8 +95,9 @@ def seller_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, stage: str,
     """The email to each seller of ``incident``'s listings with a contact address, for
     ``stage``: :data:`DECLARED`, or :data:`NOTIFIED` with the ``plan`` and the customers
     ``told`` (a seller none of whose listings has a customer among them is not written to);
-    inside the caller's unit of work. Without ``links`` (no public address known) the email
-    names the page's path."""
+    inside the caller's unit of work. Without ``links`` the email names only the page's path,
+    which no mail client opens: the app, the worker and the CLI pass theirs (the CLI's from
+    ``SAGWA_PUBLIC_BASE_URL`` or ``SAGWA_HOST``:``SAGWA_PORT``, as for the customers)."""
     names = listing_names(uow, incident.listing_ids)
     messages = []
     for seller_id, listing_ids in _listings_by_seller(uow, incident).items():

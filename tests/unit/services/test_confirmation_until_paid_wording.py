@@ -100,3 +100,28 @@ def test_a_cancellation_worth_no_points_promises_none(lang: str) -> None:
     text = confirmation(chosen(DISCOUNT, the_plan), the_plan, lang)
     assert UNTIL_PAID[lang] in text
     assert "0 포인트" not in text and "0 points" not in text and "포인트도 드립니다" not in text
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("link", ["", "https://shop.example/c/token"])
+def test_a_confirmation_before_any_apology_went_out_apologises_and_names_no_earlier_link(
+        lang: str, link: str) -> None:
+    """No apology reached the customer (their choice withdrew it): the confirmation is the
+    apology, not "once more", and gives their page's link, or says to tell us, instead of
+    "the link in our earlier message"; each wording passes the message check."""
+    the_plan = plan()
+    text = dm.checked(dm.render(
+        "confirmation", lang, customer_name="이영희" if lang == "ko" else "Lee",
+        product="미러리스 카메라" if lang == "ko" else "Mirrorless camera",
+        **confirmation_values(chosen(DISCOUNT, the_plan, told=False), the_plan, lang,
+                              apologised=False, link=link),
+        **dm.contact_values(CONTACT, lang)), kind="resolution", lang=lang)
+    assert text.startswith("이영희 고객님, 가격 오류로 불편을 드려 죄송합니다." if lang == "ko"
+                           else "Dear Lee, we are sorry for the pricing error.")
+    assert "안내 메시지의 링크" not in text and "earlier message" not in text
+    assert UNTIL_PAID[lang] in text
+    if link:
+        assert link in text
+    else:
+        assert ("원하시면 고객센터로 말씀해 주세요." if lang == "ko"
+                else "If you would like to, please tell us.") in text

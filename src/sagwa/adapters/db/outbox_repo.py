@@ -339,10 +339,10 @@ class OutboxRepository:
             .group_by(outbox.c.case_id))
         return {int(r.case_id): r.due for r in rows}
 
-    def was_sent(self, case_id: int, purpose: str) -> bool:
-        """Whether a message of ``purpose`` went out to the case's customer."""
+    def was_sent(self, case_id: int, *purposes: str) -> bool:
+        """Whether a message of one of ``purposes`` went out to the case's customer."""
         return bool(self.conn.execute(select(exists().where(
-            outbox.c.case_id == case_id, outbox.c.purpose == purpose,
+            outbox.c.case_id == case_id, outbox.c.purpose.in_(purposes),
             outbox.c.status == "sent"))).scalar())
 
     def failed_apology_channels(self, case_id: int) -> frozenset[str]:
