@@ -108,6 +108,25 @@ def test_each_role_is_refused_what_it_may_not_do(
     assert f"{article} {role} account" in refused(response, 403, "forbidden", "role_not_allowed")
 
 
+@pytest.mark.parametrize(("role", "method", "path", "body", "needs"), [
+    ("reviewer", "post", "/api/listings/{listing}/price-changes", {"new_price": krw(189000)},
+     "needs: seller, admin"),
+    ("reviewer", "get", "/api/customers/{customer}", None, "needs: agent, admin"),
+    ("seller", "post", "/api/orders", {"customer_id": 1, "listing_id": 1}, "needs: admin)"),
+])
+def test_a_refusal_names_every_role_that_may_do_it_the_admin_too(
+        client_for: ApiClientFor, client: TestClient, shop: dict[str, int], role: str,
+        method: str, path: str, body: dict[str, Any] | None, needs: str) -> None:
+    """A tester's reviewer token proposing a price was told "(needs: seller)"; an admin may
+    propose too."""
+    caller = client_for(role, seller_id=shop["seller1"] if role == "seller" else None)
+    url = path.format(customer=shop["customer"], listing=shop["listing1"])
+    response = getattr(caller, method)(url, **({"json": body} if body is not None else {}))
+    assert needs in refused(response, 403, "forbidden", "role_not_allowed")
+    if method == "post" and "price-changes" in url:  # what the message says holds
+        assert client.post(url, json=body).status_code == 201
+
+
 def test_an_agent_reads_customers_and_reaches_the_case_endpoints(
         client_for: ApiClientFor, shop: dict[str, int]) -> None:
     agent = client_for("agent")

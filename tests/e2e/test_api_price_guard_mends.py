@@ -46,7 +46,8 @@ def test_a_first_price_in_another_currency_than_the_list_price_is_refused(
     refused = _create(client, product, money(2690, "USD"), code="s-usd", publish=True)
     assert refused.status_code == 422, refused.text
     assert refused.json()["details"] == {"field": "currency", "reason": "currency_mismatch",
-                                         "currency": "KRW", "given": "USD"}
+                                         "currency": "KRW", "given": "USD",
+                                         "request_field": "body.price.currency"}
     assert "KRW" in refused.json()["message"] and "USD" in refused.json()["message"]
     assert client.get("/api/listings", params={"product_id": product}).json()[0]["price"] == \
         money(269_000)

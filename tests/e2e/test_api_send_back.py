@@ -114,7 +114,8 @@ def test_a_price_in_another_currency_says_currency_mismatch(
         r = seller.post(path, json=body)
         assert r.status_code == 422, r.text
         assert r.json()["details"] == {"field": "currency", "reason": "currency_mismatch",
-                                       "currency": "KRW"}
+                                       "currency": "KRW",
+                                       "request_field": "body.new_price.currency"}
     assert seller.get(f"/api/listings/{listing_id}/price-changes").json() == []
 
 
@@ -134,7 +135,8 @@ def test_a_promotion_with_dates_but_no_percent_is_refused_not_dropped(
         r = seller.post(path, json=body)
         assert r.status_code == 422, r.text
         assert r.json()["details"] == {"field": "promotion.percent",
-                                       "reason": "promotion_percent_missing"}
+                                       "reason": "promotion_percent_missing",
+                                       "request_field": "body.promotion.percent"}
     assert client.get(f"/api/listings/{listing_id}").json()["price"] == krw(199_000)
     kept = seller.post(f"/api/listings/{listing_id}/price-changes",
                        json={"new_price": krw(179_100), "promotion": {**dated, "percent": 10}})
@@ -157,7 +159,8 @@ def test_an_empty_promotion_is_refused_not_read_as_none(
         r = seller.post(path, json=body)
         assert r.status_code == 422, r.text
         assert r.json()["details"] == {"field": "promotion.percent",
-                                       "reason": "promotion_percent_missing"}
+                                       "reason": "promotion_percent_missing",
+                                       "request_field": "body.promotion.percent"}
         assert "leave `promotion` out" in r.json()["message"]
     assert seller.get(f"/api/listings/{listing_id}/price-changes").json() == []
     for price, body in ((189_000, {"promotion": None}), (188_000, {})):

@@ -380,6 +380,11 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         ),
         "아직 초안인 사고입니다. 먼저 사고를 선언해 주세요.",
     ),
+    "incident_dismissed": (
+        lambda: InvalidInput("incident 2 was dismissed as a false alarm",
+                             reason="incident_dismissed"),
+        "오탐으로 종료된 사고입니다. 선언되지 않고 종료되었으므로 공지를 게시하지 않습니다.",
+    ),
     "incident_not_declared": (
         lambda: InvalidInput("incident 1 is not declared yet", reason="incident_not_declared"),
         "아직 선언되지 않은 사고입니다. 먼저 사고를 선언해 주세요.",
@@ -778,6 +783,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (check_unchanged_since, "contact_changed_meanwhile"),  # with a database: test_cs_contact_details.py
     (case_facts.incident_terms, "case_not_ready"),
     (notices.publish_notice_once, "incident_draft"),
+    (notices.check_not_dismissed, "incident_dismissed"),
     (notices.check_title, "notice_title_too_long"),
     (incidents._check_text, "cause_too_long"),
     (check_public_links, "public_links_unreachable"),

@@ -38,8 +38,8 @@ def test_a_misplaced_comma_is_refused_not_dropped(typed: str) -> None:
 
 
 @pytest.mark.parametrize("typed", [
-    "만원", "천원", "2.5만", "17만 12000", "5천 1500", "0만 5000", "10천", "17만 5천 1000",
-    "1,2만", "17백", "1원9900", "170 000", ",100", "100,", "₩", "19900.5",
+    "만원", "천원", "17만 12000", "5천 1500", "0만 5000", "10천", "17만 5천 1000",
+    "1,2만", "17백", "1원9900", ",100", "100,", "₩",
 ])
 def test_unclear_amounts_are_refused_with_an_example_with_commas(typed: str) -> None:
     with pytest.raises(FormProblem) as info:
@@ -47,6 +47,35 @@ def test_unclear_amounts_are_refused_with_an_example_with_commas(typed: str) -> 
     assert info.value.details["field"] == "wrong_price"
     assert info.value.ko == "잘못 표시된 가격: 19,900처럼 원 단위 숫자로 입력해 주세요."
     assert info.value.en == "Enter the wrong price as a whole number of won, like 19,900."
+
+
+@pytest.mark.parametrize(("typed", "ko", "en"), [
+    ("185.000", "점(.)을 쓰지 않습니다('185.000'). 185,000원이라면 185000 또는 185,000처럼",
+     "cannot have a dot ('185.000'): for 185,000 won, write 185000 or 185,000."),
+    ("1.590.000원", "1,590,000원이라면 1590000 또는 1,590,000처럼",
+     "for 1,590,000 won, write 1590000 or 1,590,000."),
+    ("185 000", "빈칸이 있습니다('185 000'). 185,000원이라면 185000 또는 185,000처럼 빈칸 없이",
+     "cannot have spaces between its digits ('185 000'): for 185,000 won, write 185000 or"),
+    ("17 0000", "빈칸이 있습니다('17 0000'). 19,900처럼 빈칸 없이",
+     "cannot have spaces between its digits ('17 0000'): write it without spaces"),
+    ("$149", "원(KRW) 금액만 입력할 수 있습니다('$149'). '$' 없이 원으로 바꾼 금액을 185000 또는 185,000",
+     "in won (KRW), not in another currency ('$149'): write the amount in won without '$'"),
+    ("149달러", "'달러' 없이 원으로 바꾼 금액을", "in won without '달러', like 185000 or 185,000."),
+    ("18.5만", "소수점을 쓸 수 없습니다('18.5만'). 185,000원이라면 185000, 185,000 또는 18만 5천처럼",
+     "cannot have a decimal before 만 or 천 ('18.5만'): for 185,000 won, write 185000 or"),
+    ("2.5만", "25,000원이라면 25000, 25,000 또는 2만 5천처럼", "for 25,000 won, write 25000 or"),
+    ("1.5천원", "1,500원이라면 1500 또는 1,500처럼", "for 1,500 won, write 1500 or 1,500."),
+    ("1.23456만", "소수점을 쓸 수 없습니다('1.23456만'). 원 단위 정수로", "enter it as a whole number of won"),
+    ("19900.5", "원 금액에는 소수점이 없습니다('19900.5')", "cannot have a decimal point ('19900.5')"),
+])
+def test_a_dot_spaces_a_currency_or_a_decimal_unit_is_said_with_how_to_write_it(
+        typed: str, ko: str, en: str) -> None:
+    """A tester's 185.000, 185 000, $149 and 18.5만 were all told only to write 19,900 in won."""
+    with pytest.raises(FormProblem) as refused:
+        parse_won(typed, "new_price")
+    assert refused.value.ko.startswith("새 가격: ") and ko in refused.value.ko
+    assert en in refused.value.en and "the new price" in refused.value.en.lower()
+    assert refused.value.details["field"] == "new_price"
 
 
 @pytest.mark.parametrize("typed", ["-5000", "-19,900", "−19900", "- 5,000원"])

@@ -162,6 +162,11 @@ class Incident:
     def currency(self) -> str:
         return self.wrong_price.currency
 
+    @property
+    def dismissed(self) -> bool:
+        """A draft dismissed as a false alarm: closed without ever being declared."""
+        return self.status is IncidentStatus.CLOSED and self.declared_at is None
+
     def in_window(self, moment: datetime) -> bool:
         """Start and end both inclusive: an order at the very second of the pause counts."""
         end = self.window_end

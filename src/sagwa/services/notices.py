@@ -27,6 +27,17 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 TITLE_MAX_CHARS = 300
 
 
+def check_not_dismissed(inc: Incident) -> None:
+    """A draft dismissed as a false alarm has no public notice: nothing happened to announce,
+    and it cannot be declared any more (saying "declare it first" sent an operator looking
+    for a declare button that is not there)."""
+    if inc.dismissed:
+        raise InvalidInput(
+            f"incident {inc.incident_id} was dismissed as a false alarm (closed without being "
+            "declared); a dismissed incident has no public notice",
+            reason="incident_dismissed")
+
+
 def draft_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str,
                  policy: DeskPolicy) -> tuple[str, str]:
     """A first draft (title, body) for the operator to edit; nothing is stored."""
@@ -34,6 +45,7 @@ def draft_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str,
         raise InvalidInput("lang must be ko or en", field="lang", reason="lang_unknown")
     with uow:
         inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
+        check_not_dismissed(inc)
         if inc.correct_price is None:
             raise InvalidInput(
                 f"incident {incident_id} is not declared yet", reason="incident_not_declared"
@@ -147,6 +159,7 @@ def publish_notice_once(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: st
         if prior:
             first = next(n for n in uow.cases.notices(incident_id) if n.id == prior["id"])
             return Published(first, new=False)
+        check_not_dismissed(inc)
         if inc.declared_at is None:
             raise InvalidInput(
                 f"incident {incident_id} is a draft; declare it before publishing",

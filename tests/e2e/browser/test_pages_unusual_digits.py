@@ -3,6 +3,8 @@ field's message (422), not a server error, and the price is unchanged (TestClien
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from fastapi.testclient import TestClient
 from test_pages_access import csrf_of, log_in
@@ -32,3 +34,23 @@ def test_a_full_width_price_is_checked_like_an_ascii_one(client: TestClient, wor
                          headers={"HX-Request": "true", "X-CSRF-Token": token})
     assert answer.status_code == 200
     assert 'data-verdict="hold"' in answer.text
+
+
+@pytest.mark.parametrize(("typed", "ko", "en"), [
+    ("185.000", "185,000원이라면 185000 또는 185,000처럼", "for 185,000 won, write 185000 or 185,000"),
+    ("185 000", "185,000원이라면 185000 또는 185,000처럼 빈칸 없이", "write 185000 or 185,000"),
+    ("$149", "'$' 없이 원으로 바꾼 금액을", "not in another currency"),
+    ("18.5만", "185,000원이라면 185000, 185,000 또는 18만 5천처럼", "write 185000 or 185,000"),
+])
+def test_the_price_check_says_how_to_write_a_dot_a_space_a_dollar_or_a_decimal_unit(
+        client: TestClient, world: World, typed: str, ko: str, en: str) -> None:
+    """A tester's four prices all got "19,900처럼 원 단위 숫자로 입력해 주세요"."""
+    log_in(client, "seller_a")
+    token = csrf_of(client.get(f"/seller/listings/{world.ipod_a}").text)
+    for lang, said in (("ko", ko), ("en", en)):
+        answer = client.post(f"/seller/listings/{world.ipod_a}/check?lang={lang}",
+                             data={"new_price": typed},
+                             headers={"HX-Request": "true", "X-CSRF-Token": token})
+        assert answer.status_code == 200
+        assert said in html.unescape(answer.text), answer.text
+        assert "19,900처럼 원 단위 숫자로 입력해 주세요" not in answer.text

@@ -55,19 +55,24 @@ class ReadRepository(CallListReads, CaseLookupReads, DifferenceReads, IncidentRe
     # pages
 
     def seller_listings(self, seller_id: int, *, limit: int = 500,
-                        latest: Mapping[str, Collection[str]] | None = None) -> list[ListingLine]:
-        """The seller's listings by product title, each with its number of held price changes
+                        latest: Mapping[str, Collection[str]] | None = None,
+                        lang: str = "ko") -> list[ListingLine]:
+        """The seller's listings by product title in ``lang`` (the English title where there
+        is one, as the English page shows it), each with its number of held price changes
         and, for a listing whose status ``latest`` names, the latest of that status's audit
         actions (``latest_action``: ``{"paused": pause actions}`` gives a paused listing's
         latest pause). One query, however many listings."""
         held = (select(price_changes.c.listing_id, func.count().label("n"))
                 .where(price_changes.c.status == "held").group_by(price_changes.c.listing_id)
                 .subquery())
+        shown = (func.coalesce(func.nullif(products.c.title_en, ""), products.c.title)
+                 if lang == "en" else products.c.title)
         q = (select(listings, products.c.title, products.c.title_en, held.c.n,
                     _latest_action(latest or {}).label("latest_action"))
              .join(products, products.c.id == listings.c.product_id)
              .outerjoin(held, held.c.listing_id == listings.c.id)
-             .where(listings.c.seller_id == seller_id).order_by(products.c.title).limit(limit))
+             .where(listings.c.seller_id == seller_id)
+             .order_by(func.lower(shown), listings.c.id).limit(limit))
         return [ListingLine(r.id, r.product_id, r.title, r.title_en,
                             Money(r.price_minor, r.currency), r.status, int(r.n or 0),
                             r.latest_action)

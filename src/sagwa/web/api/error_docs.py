@@ -30,7 +30,9 @@ _SAID = {
          "(`conflict`, `illegal_transition`, `already_reversed`, … with `details.reason`).",
     422: "Invalid input: the schema (`invalid_request`, `details.errors`; reason "
          "`request_invalid`, `body_missing` or `body_not_json`) or a rule "
-         "(`invalid_input`, `details.field` and `details.reason`).",
+         "(`invalid_input`, `details.field` and `details.reason`; on a price, "
+         "`details.request_field` is the field as the request sent it, in the notation of "
+         "`details.errors[].field`, e.g. `body.new_price.amount_minor`).",
 }
 #: Passed to ``include_router`` for every API router.
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -16,6 +16,7 @@ from sagwa.services.listing_holds import publication_hold
 from sagwa.services.lookups import require
 from sagwa.services.price_review import guard_gate
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.web.api.request_fields import PROMOTION_FIELDS, as_sent, money_fields
 from sagwa.web.deps import (
     ADMIN,
     AGENT,
@@ -47,6 +48,9 @@ from sagwa.web.schemas import (
 )
 
 router = APIRouter(prefix="/api", tags=["market"])
+#: A price change's body (``PriceChangeCreate``, ``PriceCheckRequest``) as refusals name it.
+PRICE_CHANGE_FIELDS = {**money_fields("new_price"), **PROMOTION_FIELDS,
+                       "proposed_by": "body.proposed_by"}
 
 
 def listing_public(listing: Listing) -> ListingPublic:
@@ -122,9 +126,11 @@ def require_own_listing(uow: Uow, caller: Account, listing_id: int) -> None:
 def create_listing(body: ListingCreate, uow: Uow, actor: Actor, caller: SellerCaller,
                    key: IdempotencyKey, rules: Rules) -> ListingPublic:
     act_for_seller(caller, body.seller_id)
-    listing = listings.create_listing(uow(), seller_id=body.seller_id, product_id=body.product_id,
-                                      price=body.price.to_money(), actor=actor,
-                                      idempotency_key=key.with_request(publish=body.publish))
+    with as_sent(money_fields("price")):
+        listing = listings.create_listing(
+            uow(), seller_id=body.seller_id, product_id=body.product_id,
+            price=body.price.to_money(), actor=actor,
+            idempotency_key=key.with_request(publish=body.publish))
     if body.publish and listing.status.value == "draft":
         # the first price meets the guard: a hold leaves the listing "held" for a reviewer
         listing = listings.change_listing_status(uow(), listing_id=listing.id,
@@ -160,10 +166,11 @@ def propose_price_change(listing_id: int, body: PriceChangeCreate, uow: Uow, rul
     """Propose a new price. The price guard answers first: `applied` (live now) or `held`
     (waiting for a reviewer; the live price stays as it was), with its reasons."""
     require_own_listing(uow, caller, listing_id)
-    change = listings.propose_price_change(
-        uow(), listing_id=listing_id, new_price=body.new_price.to_money(),
-        proposed_by=recorded_name(caller, body.proposed_by, "proposed_by"), promotion=promotion_of(body.promotion),
-        gate=guard_gate(rules), idempotency_key=key)
+    with as_sent(PRICE_CHANGE_FIELDS):
+        change = listings.propose_price_change(
+            uow(), listing_id=listing_id, new_price=body.new_price.to_money(),
+            proposed_by=recorded_name(caller, body.proposed_by, "proposed_by"),
+            promotion=promotion_of(body.promotion), gate=guard_gate(rules), idempotency_key=key)
     return change_public(change)
 
 

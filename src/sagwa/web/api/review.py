@@ -13,6 +13,7 @@ from sagwa.services.accounts import Account, Role
 from sagwa.services.listing_holds import HeldListing
 from sagwa.services.price_review import QueueOrder
 from sagwa.web.api.market import (
+    PRICE_CHANGE_FIELDS,
     SELLER_OR_STAFF,
     change_public,
     guard_public,
@@ -20,6 +21,7 @@ from sagwa.web.api.market import (
     promotion_of,
     require_own_listing,
 )
+from sagwa.web.api.request_fields import as_sent
 from sagwa.web.deps import REVIEWER, ReviewerCaller, Rules, Uow, api_actor, recorded_name
 from sagwa.web.schemas import (
     GuardPublic,
@@ -44,9 +46,10 @@ def check(body: PriceCheckRequest, uow: Uow, rules: Rules,
     judged, as publishing it would be), a promotion that is not running now or whose percent
     is out of range."""
     require_own_listing(uow, caller, body.listing_id)
-    opinion = price_review.check_price_change(
-        uow(), listing_id=body.listing_id, new_price=body.new_price.to_money(), rules=rules,
-        promotion=promotion_of(body.promotion))
+    with as_sent(PRICE_CHANGE_FIELDS):
+        opinion = price_review.check_price_change(
+            uow(), listing_id=body.listing_id, new_price=body.new_price.to_money(),
+            rules=rules, promotion=promotion_of(body.promotion))
     result = guard_public(opinion)
     assert result is not None
     return result

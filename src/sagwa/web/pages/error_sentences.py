@@ -333,6 +333,10 @@ RULES: tuple[Rule, ...] = (
     _r("invalid_input", None, "incident_draft",
        "아직 초안인 사고입니다. 먼저 사고를 선언해 주세요.",
        "This incident is still a draft; declare it first."),
+    _r("invalid_input", None, "incident_dismissed",
+       "오탐으로 종료된 사고입니다. 선언되지 않고 종료되었으므로 공지를 게시하지 않습니다.",
+       "This incident was dismissed as a false alarm: it was closed without being declared, "
+       "so it has no public notice."),
     _r("invalid_input", None, "incident_not_declared",
        "아직 선언되지 않은 사고입니다. 먼저 사고를 선언해 주세요.",
        "This incident is not declared yet; declare it first."),

@@ -18,6 +18,7 @@ from sagwa.domain.moments import SEOUL, out_of_range
 from sagwa.domain.money import Money
 from sagwa.domain.pricing import Promotion
 from sagwa.web.pages.error_texts import FIELDS, FormProblem
+from sagwa.web.pages.won_mistakes import won_problem
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
@@ -37,25 +38,12 @@ def parse_won(text: str | None, field: str) -> Money:
     digits = body.group("body").strip() if body else ""
     amount = _korean_units(digits) if ("만" in digits or "천" in digits) else _grouped(digits)
     if amount is None:
-        ko, en = FIELDS.get(field, ("금액", "the amount"))
-        if "," in digits and _DIGITS_AND_COMMAS.fullmatch(digits):
-            raise FormProblem(
-                f"{ko}: 쉼표 위치가 맞지 않습니다('{typed}'). 19,900처럼 세 자리마다 쉼표를 넣거나 "
-                "19900처럼 쉼표 없이 입력해 주세요.",
-                f"The commas in {en} are misplaced ('{typed}'): write 19,900, with a comma "
-                "every three digits, or 19900 without commas.", field=field)
-        if re.fullmatch(r"[-−]\s*[0-9][0-9,]*", digits):
-            raise FormProblem(f"{ko}: 음수는 쓸 수 없습니다. 0보다 큰 금액을 19,900처럼 입력해 주세요.",
-                              f"{en[0].upper()}{en[1:]} cannot be negative: enter an amount above "
-                              "zero, like 19,900.", field=field)
-        raise FormProblem(f"{ko}: 19,900처럼 원 단위 숫자로 입력해 주세요.",
-                          f"Enter {en} as a whole number of won, like 19,900.", field=field)
+        raise won_problem(typed, digits, field)
     return Money(amount, "KRW")
 
 
 _WON_AROUND = re.compile(r"(?:₩|KRW)?\s*(?P<body>.*?)\s*(?:원|KRW)?", re.IGNORECASE)
 _GROUPED = re.compile(r"[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+")
-_DIGITS_AND_COMMAS = re.compile(r"[0-9][0-9,]*[0-9]")
 _KOREAN_UNITS = re.compile(r"(?:(?P<man>[0-9][0-9,]*)\s*만)?\s*(?:(?P<cheon>[1-9])\s*천)?"
                            r"\s*(?P<rest>[0-9][0-9,]*)?")
 

@@ -31,6 +31,7 @@ from sagwa.web.pages.error_texts import PageRoute, error_text
 from sagwa.web.pages.forms import parse_local_time, parse_promotion, parse_won
 from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.rendering import as_sentence, flash_in_lang, render, sent_form_key
+from sagwa.web.pages.seller_history import history_words
 from sagwa.web.pages.seller_listings import listings_context
 from sagwa.web.pages.session import SellerAccount, csrf_protect
 
@@ -67,6 +68,7 @@ def listing_context(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int
                 "resume_refused": (error_text(refusal, lang) if paused and (
                     refusal := listing_service.why_not_resumed(uow, listing)) else None),
                 "changes": changes, "ended_promotions": ended_promotions(changes),
+                **history_words(uow, changes),
                 "pending": (pending := pending_held(changes)),
                 # a held change no reviewer may approve any more: the seller is told so
                 "pending_stale": price_review.stale_code(pending, listing, now=uow.now())
@@ -139,7 +141,8 @@ def _price_stays(status: ListingStatus, price: Money) -> tuple[str, str]:
 
 @router.get("", response_class=HTMLResponse)
 def my_listings(request: Request, account: SellerAccount, uow: Uow) -> Response:
-    return render(request, "seller/listings.html", listings_context(uow(), account))
+    return render(request, "seller/listings.html",
+                  listings_context(uow(), account, lang=lang_of(request)))
 
 
 @router.get("/listings/{listing_id}", response_class=HTMLResponse)

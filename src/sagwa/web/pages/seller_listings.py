@@ -21,15 +21,17 @@ from sagwa.services.listing_holds import SEND_BACK_ACTION
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 
-def listings_context(uow: SqlAlchemyUnitOfWork, account: Account) -> dict[str, Any]:
-    """The seller's listings, each with what needs their attention (:func:`attention_of`) and
-    the reviewer's latest decision on its price (:func:`recent_decision`, by listing id), read
-    in four queries however many listings there are."""
+def listings_context(uow: SqlAlchemyUnitOfWork, account: Account,
+                     lang: str = "ko") -> dict[str, Any]:
+    """The seller's listings by the product title the page shows in ``lang``, each with what
+    needs their attention (:func:`attention_of`) and the reviewer's latest decision on its price
+    (:func:`recent_decision`, by listing id), read in four queries however many listings there
+    are."""
     seller_id = account.seller_id
     assert seller_id is not None
     with uow:
         seller = uow.catalog.seller(seller_id)
-        lines = uow.reads.seller_listings(seller_id, latest=_LATEST_ACTIONS)
+        lines = uow.reads.seller_listings(seller_id, latest=_LATEST_ACTIONS, lang=lang)
         newest = uow.market.newest_held_changes([line.id for line in lines if line.held])
         moved = uow.market.prices_moved_after(list(newest.values()))
         latest = uow.market.newest_changes([line.id for line in lines])
