@@ -12,7 +12,8 @@ from datetime import datetime
 class PriceMove:
     """A price change that went live at ``at`` (applied when proposed, approved when decided),
     moving the listing from ``old_minor`` to ``new_minor``; the change's id, and the promotion
-    it declared (percent off, and its end) if any, where the caller knows them."""
+    it declared (percent off, and its end) if any, where the caller knows them; ``reviewed``:
+    it went live by a reviewer's approval (the guard held it)."""
 
     at: datetime
     old_minor: int
@@ -21,6 +22,7 @@ class PriceMove:
     promotion_pct: float | None = None
     promotion_starts_at: datetime | None = None
     promotion_ends_at: datetime | None = None
+    reviewed: bool = False
 
 
 def prices_between(current_minor: int, moves: Sequence[PriceMove], start: datetime,

@@ -7,7 +7,10 @@ trips when the count since the start is at least ``min_orders`` *and* the Poisso
 of seeing that many at the normal rate is below ``alpha`` (one-sided upper tail) — or when the
 units ordered are as far above the units usually ordered (at least ``min_units`` of them in
 ``min_orders_for_units`` orders or more: a few buyers emptying the stock at a wrong price).
-The caller pauses the listing.
+And when the price is far below its own before and its references (a likely mistake,
+``tripwire_price.PriceContext.far_below``), a few very large orders are enough: one buyer taking
+``min_units`` or more, unlikely at the listing's usual units an order. The caller pauses the
+listing.
 
 ``sagwa.priceguard.tripwire_watch.watch_start`` says what is watched: the last price move or
 the listing's first time on sale (publication, or a reviewer's release of a held listing),
@@ -28,7 +31,8 @@ could actually take orders, by hour of the day where its own history is long eno
 sellers do is left alone. With none to go by, :func:`baseline_rate` decides — on a new
 listing's first day at no less than ``launch_rate_per_hour``. During a declared promotion the
 price was cut on purpose and buyers are meant to come: ``promotion_lift`` times the normal
-rate is expected.
+rate is expected, and for a promotion that needed no reviewer at least
+``promotion_min_per_hour``. The reasons are put in words by ``tripwire_words``.
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ from datetime import datetime, timedelta
 from statistics import median
 from typing import Literal
 
+from sagwa.priceguard import tripwire_words as words
+from sagwa.priceguard.tripwire_price import PriceContext
 from sagwa.priceguard.tripwire_usual import (
     expected_between,
     unit_habit,
@@ -71,9 +77,30 @@ class VelocityRules:
     # usual buyers), and the guard has already judged how deep it is; a wrong price's rush is
     # far beyond (the 2008 iPod nano: about 150 times)
     promotion_lift: float = 10.0
+    # ... and, for a declared promotion that went live without a reviewer (the guard found its
+    # depth ordinary), at least this many an hour: ten times a listing that rarely sells is
+    # next to nothing (0.5 an hour), while a promotion is announced to customers and any listing
+    # may draw this many from it (a tester's 20% promotion on a listing with 3 orders in 28
+    # days was paused by 5 customers in 4 minutes); a wrong price's rush is far beyond (about
+    # 75 an hour in 2008). A promotion a reviewer had to approve gets the lift alone: the guard
+    # doubted it (the 2008 "90% event" was one).
+    promotion_min_per_hour: float = 10.0
     # the last this-many hours are tested on their own too: over a watch of days, a rush that
     # starts late would drown in the quiet hours before it
     recent_hours: float = 1.0
+    # the share under the list price a category routinely sells at, by category prefix: Korea's
+    # fixed book price law lets a book sell 10% under its list price and booksellers do (the
+    # guard's rules.toml, category_list_floor_pct); there the list price less that is the going
+    # price a mistake is measured from
+    routine_list_discount: tuple[tuple[str, float], ...] = (("books", 0.10),)
+
+    def list_discount(self, category: str | None) -> float:
+        """The routine discount under the list price of ``category`` (or of the nearest
+        category it is under: ``books/novel`` is under ``books``), 0 for any other."""
+        key = (category or "").strip().lower()
+        found = [(len(prefix), share) for prefix, share in self.routine_list_discount
+                 if key == prefix or key.startswith(prefix + "/")]
+        return max(found)[1] if found else 0.0
 
 
 #: Where the normal rate comes from (see :class:`NormalRate`).
@@ -106,6 +133,9 @@ class NormalRate:
     # and its end (None: no end), see ``promotion_lift``
     promotion_pct: float | None = None
     promotion_until: datetime | None = None
+    # whether a reviewer had to approve it (the guard held it): then the lift alone, without
+    # ``promotion_min_per_hour``
+    promotion_reviewed: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,33 +157,10 @@ class VelocityAssessment:
     units: int = 0
     expected_units: float = 0.0
     units_p_value: float = 1.0
-
-
-#: Other sellers within this share of a listing's price are taken to ask the same price.
-COPIED_PRICE = 0.02
-#: How far under the highest reference a price must be before a surge at it can be the rush on
-#: a wrong price: a price a few percent under the market is competition — the cheapest seller
-#: of a product draws its buyers, as a price-comparison site sends them — not a mistake anyone
-#: rushes (a tester's listing moved 2% under the other sellers, drew five orders in a minute and
-#: was paused as a "wrong price"). The mistakes the tripwire is for are deeper: a tenth, a
-#: percentage inverted, a unit price for a pack (the 2008 iPod nano: 90% under), a mistyped
-#: digit; 5% keeps a cut of a tenth watched.
-COMPETITIVE_MARGIN = 0.05
-
-
-def priced_like_a_mistake(*, price_minor: int, list_price_minor: int | None,
-                          other_prices_minor: Sequence[int]) -> bool:
-    """Whether a surge at this price can be the rush on a wrong price that the tripwire is for:
-    the price is more than :data:`COMPETITIVE_MARGIN` (5%) under the product's list price *or*
-    under the median of the other sellers' live prices (with neither known, it cannot be ruled
-    out). A listing within that margin of every reference there is, or above, selling fast is
-    demand, not a mistake (buyers do not rush a price they could nearly have anywhere), and is
-    not paused. Other sellers at (within 2% of) this very price are left out of their median: a
-    second seller copying a wrong price must not vouch for the first, nor a stale low list price
-    alone for a price under the market."""
-    others = [p for p in other_prices_minor if abs(p - price_minor) > COPIED_PRICE * price_minor]
-    known = [p for p in (list_price_minor, median(others) if others else None) if p]
-    return not known or price_minor < (1 - COMPETITIVE_MARGIN) * max(known)
+    # the customers who placed the orders counted, when known
+    customers: int | None = None
+    # what tripped it: "orders", "units", "recent", "bulk" (empty when it did not)
+    tripped_by: tuple[str, ...] = ()
 
 
 def baseline_rate(*, orders: int, hours: float, rules: VelocityRules) -> float:
@@ -250,27 +257,33 @@ def _upper_sum(k: int, mu: float) -> float:
 class OrderCounts:
     """The orders counted since the count started: how many, their units in all, the biggest
     order's and the typical (median) order's units, and how many came in the last
-    ``recent_hours`` (None when the count is no longer than that). What the database adds up
-    for the tripwire, so that an order never reads every order of a busy watch."""
+    ``recent_hours`` (None when the count is no longer than that), and how many customers
+    placed them (None when not counted: the database counts them only for a pause's reasons).
+    What the database adds up for the tripwire, so that an order never reads every order of a
+    busy watch."""
 
     orders: int
     units: int
     biggest: int
     typical: float
     recent: int | None
+    customers: int | None = None
 
 
 def count_orders(order_times: Sequence[datetime], order_units: Sequence[int] | None, *,
-                 start: datetime, now: datetime, recent_hours: float) -> OrderCounts:
-    """:class:`OrderCounts` of the orders in ``[start, now]`` (units one each when not given)."""
+                 start: datetime, now: datetime, recent_hours: float,
+                 order_customers: Sequence[int] | None = None) -> OrderCounts:
+    """:class:`OrderCounts` of the orders in ``[start, now]`` (units one each when not given;
+    customers counted when ``order_customers`` are given)."""
     counted = [i for i, t in enumerate(order_times) if start <= t <= now]
     sizes = [order_units[i] for i in counted] if order_units is not None else [1] * len(counted)
     recent_start = now - timedelta(hours=recent_hours)
     recent = (sum(1 for i in counted if order_times[i] >= recent_start)
               if recent_start > start else None)
+    customers = (len({order_customers[i] for i in counted})
+                 if order_customers is not None else None)
     return OrderCounts(len(counted), sum(sizes), max(sizes, default=0),
-                       float(median(sizes)) if sizes else 1.0, recent)
-
+                       float(median(sizes)) if sizes else 1.0, recent, customers)
 
 def assess_order_velocity(
     *,
@@ -283,6 +296,7 @@ def assess_order_velocity(
     anchor: Anchor = "price_change",
     order_units: Sequence[int] | None = None,
     counts: OrderCounts | None = None,
+    price: PriceContext | None = None,
 ) -> VelocityAssessment:
     """Count orders in ``[counted_from, now]`` (``counted_from`` defaults to ``changed_at``, the
     start of the watch — the price change, or the first sale with ``anchor="first_sale"``; see
@@ -291,7 +305,9 @@ def assess_order_velocity(
     ``order_units``, beside ``order_times``, are the units each order took (one each when not
     given); their sum is tested too (see :class:`VelocityRules`). ``counts``, when given, are
     those orders already counted from the count's start (:func:`count_orders`, or the
-    database) and stand instead of ``order_times``."""
+    database) and stand instead of ``order_times``. ``price``, when given, is where the listing
+    is priced: far below its own price before and its references, a few very large orders
+    trip it too (``bulk``); and the reasons name the price change."""
     rules = rules or VelocityRules()
     normal = (baseline_per_hour if isinstance(baseline_per_hour, NormalRate)
               else NormalRate(baseline_per_hour))
@@ -300,81 +316,106 @@ def assess_order_velocity(
     if counts is None:
         counts = count_orders(order_times, order_units, start=start, now=now,
                               recent_hours=rules.recent_hours)
-    observed, units = counts.orders, counts.units
+    usual, expected, floored = _expected(normal, start=start, end=now, rules=rules)
+    p = poisson_upper_tail(counts.orders, expected)
+    seen = _units_seen(counts, normal, expected=expected, rules=rules,
+                       far_below=price is not None and price.far_below())
+    recent = _recent_hour(counts.recent, now=now, normal=normal, rules=rules)
+    hits = (("orders", counts.orders >= rules.min_orders and p < rules.alpha),
+            ("units", counts.orders >= rules.min_orders_for_units
+             and seen.beyond_one >= rules.min_units and seen.p_beyond_one < rules.alpha),
+            ("recent", recent is not None and recent[0] >= rules.min_orders
+             and recent[2] < rules.alpha),
+            ("bulk", seen.p_bulk is not None and seen.p_bulk < rules.alpha))
+    by = tuple(name for name, hit in hits if hit)
+    en, ko = words.opening(observed=counts.orders, customers=counts.customers, hours=hours,
+                           since="resumed" if start > changed_at else anchor,
+                           change=price.change_words() if price is not None else None,
+                           first_sale=anchor == "first_sale")
     rate = max(normal.per_hour, rules.min_rate_per_hour)
-    usual, expected = _expected(normal, start=start, end=now, rules=rules)
-    p = poisson_upper_tail(observed, expected)
-    # one buyer's order, however big, is not a rush: the biggest is set aside; with no habit of
-    # its own, the typical order now counted stands for how much units vary
+    for more_en, more_ko in _clauses(normal, counts=counts, seen=seen, recent=recent, by=by,
+                                     price=price, p=p, rate=rate, usual=usual,
+                                     expected=expected, floored=floored, hours=hours,
+                                     rules=rules):
+        en, ko = en + more_en, ko + more_ko
+    if by:
+        en, ko = en + " — pausing the listing", ko + " — 판매를 일시 중지합니다"
+    return VelocityAssessment(
+        tripped=bool(by), observed=counts.orders, expected=expected,
+        observed_per_hour=counts.orders / hours, expected_per_hour=expected / hours,
+        p_value=p, hours=hours, reason_en=en, reason_ko=ko, normal=normal, anchor=anchor,
+        units=counts.units, expected_units=seen.expected, units_p_value=seen.p_beyond_one,
+        customers=counts.customers, tripped_by=by)
+
+
+@dataclass(frozen=True)
+class _UnitsSeen:
+    """The units counted against those expected: an order's usual units (one when the listing
+    has no habit yet), the units expected, those besides the biggest order and their tail
+    (at the spread the typical order stands for, without a habit), and — only for a price far
+    below its references with ``min_units`` or more — the tail of all of them, the biggest
+    included, at the listing's own spread (one an order without a habit)."""
+
+    per_order: float
+    expected: float
+    beyond_one: int
+    p_beyond_one: float
+    p_bulk: float | None
+
+
+def _units_seen(counts: OrderCounts, normal: NormalRate, *, expected: float,
+                rules: VelocityRules, far_below: bool) -> _UnitsSeen:
+    # one buyer's order, however big, is not a rush at an ordinary price: the biggest is set
+    # aside; with no habit of its own, the typical order now counted stands for how much units
+    # vary. At a price far below its references, it can be: its units count, at one an order
     per_order = normal.units_per_order if normal.units_known else 1.0
     spread = normal.units_spread if normal.units_known else max(1.0, counts.typical)
     expected_units = expected * per_order
-    beyond_one = units - counts.biggest
-    p_units = poisson_upper_tail(*units_surprise(beyond_one, expected_units, spread))
-    by_orders = observed >= rules.min_orders and p < rules.alpha
-    by_units = (observed >= rules.min_orders_for_units and beyond_one >= rules.min_units
-                and p_units < rules.alpha)
-    recent = _recent_hour(counts.recent, now=now, normal=normal, rules=rules)
-    by_recent = recent is not None and recent[0] >= rules.min_orders and recent[2] < rules.alpha
-    since_en, since_ko = _SINCE["resumed" if start > changed_at else anchor]
-    compared_en, compared_ko = _compared_with(normal, rate=rate, usual=usual, hours=hours,
-                                              rules=rules)
+    beyond_one = counts.units - counts.biggest
+    p_beyond = poisson_upper_tail(*units_surprise(beyond_one, expected_units, spread))
+    p_bulk = None
+    if far_below and counts.units >= rules.min_units:
+        own_spread = normal.units_spread if normal.units_known else 1.0
+        p_bulk = poisson_upper_tail(*units_surprise(counts.units, expected_units, own_spread))
+    return _UnitsSeen(per_order, expected_units, beyond_one, p_beyond, p_bulk)
+
+
+def _clauses(normal: NormalRate, *, counts: OrderCounts, seen: _UnitsSeen,
+             recent: tuple[int, float, float] | None, by: tuple[str, ...],
+             price: PriceContext | None, p: float, rate: float, usual: float, expected: float,
+             floored: bool, hours: float, rules: VelocityRules) -> list[tuple[str, str]]:
+    """The reasons after the count: what it was compared with (and the promotion's allowance)
+    with the chance, then what tripped it when the count of orders alone did not."""
+    compared_en, compared_ko = words.compared_with(normal, rate=rate, usual=usual, hours=hours,
+                                                   rules=rules)
     if expected > usual:
-        pct = f"{normal.promotion_pct:g}%"
-        exp_en, exp_ko = allowed_count(expected, usual=usual)
-        times, lifted = f"{rules.promotion_lift:g}", expected / hours
-        # the lifted rate is said too: "less than 0.1" at the usual rate and "10 times that"
-        # read as the same number for a quiet listing (a review's finding)
-        compared_en += (f"; during the declared {pct} promotion {times} times that is allowed, "
-                        f"{lifted:.2f}/h: {exp_en}")
-        compared_ko += (f"; 선언된 {pct} 할인 기간이라 그 {times}배인 시간당 {lifted:.2f}건, "
-                        f"{exp_ko}까지 허용")
-    odds_en, odds_ko = odds(p)
-    span_en, span_ko = _span(hours)
-    en = f"{observed} orders in {span_en} since {since_en}; {compared_en} (chance {odds_en})"
-    ko = f"{since_ko} 후 {span_ko} 주문 {observed}건; {compared_ko}(우연일 확률 {odds_ko})"
-    if by_units and not by_orders:
-        u_en, u_ko = odds(p_units)
-        usual_en, usual_ko = ((f"the usual {per_order:.1f} an order",
-                               f"평소 주문당 {per_order:.1f}개면") if normal.units_known else
-                              ("one an order (this listing has no usual yet)",
-                               "주문당 1개로 치면(아직 평소 수량이 없음)"))
-        en += (f"; but they took {units:,} units ({beyond_one:,} besides the biggest order) "
-               f"where about {expected_units:.1f} were expected at {usual_en} (chance {u_en})")
-        ko += (f"; 그러나 수량은 {units:,}개(가장 큰 주문을 빼도 {beyond_one:,}개)로, {usual_ko} "
-               f"약 {expected_units:.1f}개 예상(우연일 확률 {u_ko})")
-    if by_recent and not by_orders and recent is not None:
-        seen, due, p_recent = recent
-        r_en, r_ko = odds(p_recent)
-        hours_txt = f"{rules.recent_hours:g}"
-        en += (f"; but {seen} of them in the last {hours_txt} h where about {due:.1f} were "
-               f"expected (chance {r_en})")
-        ko += f"; 그러나 최근 {hours_txt}시간에만 {seen}건으로, 약 {due:.1f}건 예상(우연일 확률 {r_ko})"
-    tripped = by_orders or by_units or by_recent
-    suffix_en = " — pausing the listing" if tripped else ""
-    suffix_ko = " — 판매를 일시 중지합니다" if tripped else ""
-    return VelocityAssessment(
-        tripped=tripped,
-        observed=observed,
-        expected=expected,
-        observed_per_hour=observed / hours,
-        expected_per_hour=expected / hours,
-        p_value=p,
-        hours=hours,
-        reason_en=en + suffix_en,
-        reason_ko=ko + suffix_ko,
-        normal=normal,
-        anchor=anchor,
-        units=units,
-        expected_units=expected_units,
-        units_p_value=p_units,
-    )
+        promo_en, promo_ko = words.promotion(normal, expected=expected, usual=usual, hours=hours,
+                                             floored=floored, rules=rules)
+        compared_en, compared_ko = compared_en + promo_en, compared_ko + promo_ko
+    odds_en, odds_ko = words.odds(p)
+    found = [(f"; {compared_en} (chance {odds_en})", f"; {compared_ko}(우연일 확률 {odds_ko})")]
+    if "orders" in by:
+        return found
+    if "units" in by:
+        found.append(words.units(units=counts.units, beyond_one=seen.beyond_one,
+                                 expected_units=seen.expected, per_order=seen.per_order,
+                                 known=normal.units_known, chance=seen.p_beyond_one))
+    elif "bulk" in by and seen.p_bulk is not None:
+        found.append(words.bulk(units=counts.units, expected_units=seen.expected,
+                                per_order=seen.per_order, known=normal.units_known,
+                                chance=seen.p_bulk, own=price is not None
+                                and price.before is not None))
+    if "recent" in by and recent is not None:
+        found.append(words.recent(seen=recent[0], due=recent[1], chance=recent[2],
+                                  recent_hours=rules.recent_hours))
+    return found
 
 
 def _expected(normal: NormalRate, *, start: datetime, end: datetime,
-              rules: VelocityRules) -> tuple[float, float]:
+              rules: VelocityRules) -> tuple[float, float, bool]:
     """Orders expected in ``[start, end]``: at the usual rate, and allowing for the declared
-    promotion (``promotion_lift`` times the usual while it ran)."""
+    promotion while it ran (``promotion_lift`` times the usual, and for a promotion that needed
+    no reviewer at least ``promotion_min_per_hour``); and whether that floor set it."""
     rate = max(normal.per_hour, rules.min_rate_per_hour)
 
     def usual_between(lo: datetime, hi: datetime) -> float:
@@ -387,9 +428,13 @@ def _expected(normal: NormalRate, *, start: datetime, end: datetime,
 
     usual = max(usual_between(start, end), rate * 1e-9)
     if normal.promotion_pct is None:
-        return usual, usual
+        return usual, usual, False
     until = end if normal.promotion_until is None else min(end, normal.promotion_until)
-    return usual, usual + (rules.promotion_lift - 1) * usual_between(start, until)
+    during = usual_between(start, until)
+    lifted = rules.promotion_lift * during
+    floor = (0.0 if normal.promotion_reviewed or until <= start else
+             rules.promotion_min_per_hour * (until - start).total_seconds() / 3600.0)
+    return usual, usual - during + max(lifted, floor), floor > lifted
 
 
 def _recent_hour(seen: int | None, *, now: datetime, normal: NormalRate,
@@ -398,109 +443,6 @@ def _recent_hour(seen: int | None, *, now: datetime, normal: NormalRate,
     orders in them), when the count runs longer than that; None otherwise."""
     if seen is None:
         return None
-    _, due = _expected(normal, start=now - timedelta(hours=rules.recent_hours), end=now,
-                       rules=rules)
+    _, due, _ = _expected(normal, start=now - timedelta(hours=rules.recent_hours), end=now,
+                          rules=rules)
     return seen, due, poisson_upper_tail(seen, due)
-
-
-_SINCE = {"price_change": ("the price change", "가격 변경"),
-          "first_sale": ("the listing went on sale", "판매 시작"),
-          "resumed": ("the listing went back on sale", "판매 재개")}
-
-
-def _compared_with(normal: NormalRate, *, rate: float, usual: float, hours: float,
-                   rules: VelocityRules) -> tuple[str, str]:
-    """What the count was compared with (``usual`` orders in ``hours`` at ``rate`` an hour, or
-    at the listing's rates by hour of the day), in English and Korean."""
-    history = f"{rules.min_history_hours:g}"
-    exp_en, exp_ko = expected_count(usual)
-    if normal.basis == "other_sellers":
-        many = normal.sellers > 1
-        among_en = f"the busiest of {normal.sellers}" if many else "1 seller"
-        among_ko = f"{normal.sellers}곳 중 최대" if many else "1곳"
-        sold_en, sold_ko = hourly_rate(normal.sellers_per_hour)
-        others_en = (f"other sellers of this product sold {sold_en} ({among_en} on sale for "
-                     f"{history} h or more)")
-        others_ko = f"같은 상품의 다른 판매자는 {sold_ko} 판매({history}시간 이상 판매한 {among_ko})"
-        if rate > normal.sellers_per_hour + 0.005:  # the launch rate or its own was higher
-            en = (f"{others_en}; this listing is measured against the higher of the rate assumed "
-                  f"for a new listing and its own so far, {rate:.2f}/h: {exp_en} expected")
-            ko = (f"{others_ko}, 이 상품은 새 상품 기본값과 지금까지의 판매 속도 중 높은 쪽인 "
-                  f"시간당 {rate:.2f}건을 기준으로 {exp_ko} 예상")
-        else:
-            en = f"{others_en}, so {exp_en} expected at {rate:.2f}/h"
-            ko = f"{others_ko}, 시간당 {rate:.2f}건이면 {exp_ko} 예상"
-    elif normal.basis in ("own_short", "launch"):
-        launch = normal.basis == "launch"
-        assumed_en = "the rate assumed for a new listing" if launch else "its own rate so far"
-        assumed_ko = (f"새로 판매를 시작한 상품의 기본값인 시간당 {rate:.2f}건이면" if launch
-                      else f"지금까지의 판매 속도인 시간당 {rate:.2f}건이면")
-        en = (f"no other seller of this product had {history} h on sale to compare with, so "
-              f"{exp_en} expected at {assumed_en}, {rate:.2f}/h")
-        ko = (f"{history}시간 이상 판매한 다른 판매자가 없어 {assumed_ko} "
-              f"{exp_ko} 예상")
-    elif normal.by_hour and abs(usual - rate * hours) > 0.05 * rate * hours:  # hours of the day
-        average = usual / hours
-        en = f"{exp_en} expected at its usual rate for these hours of the day, {average:.2f}/h"
-        ko = f"이 시간대의 평소 판매 속도인 시간당 {average:.2f}건이면 {exp_ko} 예상"
-    else:
-        en = f"{exp_en} expected at the usual {rate:.2f}/h"
-        ko = f"평소 시간당 {rate:.2f}건이면 {exp_ko} 예상"
-    return en, ko
-
-
-def hourly_rate(per_hour: float) -> tuple[str, str]:
-    """Orders an hour (English, Korean): "about 0.25 an hour", or "under 0.01 an hour" rather
-    than "about 0.00" for sellers who sold next to nothing."""
-    if per_hour < 0.005:
-        return "under 0.01 an hour", "시간당 0.01건 미만"
-    return f"about {per_hour:.2f} an hour", f"시간당 약 {per_hour:.2f}건"
-
-
-def expected_count(expected: float) -> tuple[str, str]:
-    """An expected number of orders (English, Korean): "about 1.4", or "less than 0.1" rather
-    than "about 0.0" for a quiet listing."""
-    if expected < 0.05:
-        return "less than 0.1", "0.1건 미만"
-    return f"about {expected:.1f}", f"약 {expected:.1f}건"
-
-
-def allowed_count(expected: float, *, usual: float) -> tuple[str, str]:
-    """The orders a declared promotion allows (English, Korean), as :func:`expected_count` says
-    them unless that would say the same as for the ``usual`` count (a quiet listing's "less than
-    0.1" twice, as if the promotion allowed nothing more): then with the fewest decimals, up to
-    four, that tell the two apart ("about 0.001")."""
-    said = expected_count(expected)
-    if said != expected_count(usual):
-        return said
-    for digits in (2, 3, 4):
-        if f"{expected:.{digits}f}" != f"{usual:.{digits}f}":
-            return f"about {expected:.{digits}f}", f"약 {expected:.{digits}f}건"
-    return "less than 0.0001", "0.0001건 미만"
-
-
-def odds(p: float) -> tuple[str, str]:
-    """A probability as people read it (English, Korean): "about 1 in 12,000", "less than 1 in a
-    billion", or a percentage when it is not small — not ``3.0e-22``."""
-    if p < 1e-9:
-        return "less than 1 in a billion", "10억분의 1 미만"
-    if p < 0.01:
-        n = round(1 / p, -len(str(round(1 / p))) + 2)  # two significant figures
-        return f"about 1 in {n:,.0f}", f"약 {n:,.0f}분의 1"
-    return f"{p:.0%}", f"{p:.0%}"
-
-
-def _span(hours: float) -> tuple[str, str]:
-    """How long the orders came in (English; Korean with its "동안"): "1.5 h", whole minutes
-    under an hour, whole seconds under a minute, "under a second" below that. Orders that all
-    came within a second of a price change once read "5 orders in 1 min" (under a minute was
-    rounded up to one), a rush a minute long rather than one bought in a second."""
-    if hours >= 1:
-        return f"{hours:.1f} h", f"{hours:.1f}시간 동안"
-    seconds = hours * 3600.0
-    if seconds < 1:
-        return "under a second", "1초도 안 되어"
-    if (whole := round(seconds)) < 60:
-        return f"{whole} second{'s' if whole > 1 else ''}", f"{whole}초 동안"
-    minutes = round(hours * 60)
-    return f"{minutes} min", f"{minutes}분 동안"

@@ -10,6 +10,16 @@ one. The count, the draft incident's window and "the price before" stay those of
 began the watch, so nudging the price cannot reset the count, and a repricer stepping a price
 down in small steps is judged from where it started. A bigger move starts a watch of its own.
 A run of small moves is followed back no further than ``longest`` hours on sale before now.
+
+A rise (the new price at or above the one before) starts no watch: the tripwire is for prices
+too low, and a raise is not one (an operator's raise of 12,600 to 12,800 KRW was paused, and its
+draft offered the lower price as the correct one). Made during a watch, a rise continues it,
+as a small move does: a wrong price raised part of the way back is still watched.
+
+An operator who dismissed the tripwire's draft as a false alarm cleared the listing at its
+price: :func:`count_after_clearance` says whether the clearance still holds (the price is within
+``TWEAK`` under it, or above) and, once the price has left it, from when orders count again —
+never from before the clearance.
 """
 
 from __future__ import annotations
@@ -28,6 +38,9 @@ Move = tuple[datetime, int, int]
 
 #: A move within this share of the price before it continues a running watch.
 TWEAK = 0.05
+#: ``(when, price in minor units)``: an operator cleared the listing at that price (dismissed
+#: the tripwire's draft as a false alarm).
+Clearance = tuple[datetime, int]
 
 
 @dataclass(frozen=True)
@@ -61,8 +74,9 @@ def watch_start(*, moves: Sequence[Move], first_on_sale_at: datetime | None,
                 sale_changes: Sequence[SaleChange], now: datetime, watch_for: timedelta,
                 longest: timedelta | None = None, tweak: float = TWEAK) -> Watch | None:
     """The watch running at ``now``, or None when the listing is not watched: its last first
-    sale or price move was more than ``watch_for`` on sale ago, or there is neither. Moves at or
-    before the first sale went on sale with it and are not moves of their own."""
+    sale or price cut was more than ``watch_for`` on sale ago, or there is neither (a rise
+    starts no watch). Moves at or before the first sale went on sale with it and are not moves
+    of their own."""
     events: list[tuple[datetime, int | None]] = []
     if first_on_sale_at is not None:
         events.append((first_on_sale_at, None))
@@ -76,23 +90,51 @@ def watch_start(*, moves: Sequence[Move], first_on_sale_at: datetime | None,
     def on_sale(start: datetime, end: datetime) -> float:
         return hours_on_sale(sale_changes, start=start, end=end)
 
-    last = len(events) - 1
-    if on_sale(events[last][0], now) > window:
+    starts = [n for n, (_, move) in enumerate(events) if move is None or not _is_rise(moves[move])]
+    if not starts or on_sale(events[starts[-1]][0], now) > window:
         return None
-    first = last
+    first = starts[-1]
     while first > 0:
         at, move = events[first]
-        if move is None or not _is_tweak(moves[move], tweak):
+        if move is None or not _continues(moves[move], tweak):
             break
         before = events[first - 1][0]
         if on_sale(before, at) > window or on_sale(before, now) > reach:
             break
         first -= 1
+    while first < starts[-1] and first not in starts:  # a rise begins nothing
+        first += 1
     start, began_with = events[first]
     return Watch(start, "first_sale" if began_with is None else "price_change", began_with,
-                 events[last][1])
+                 events[-1][1])
 
 
-def _is_tweak(move: Move, tweak: float) -> bool:
+def _is_rise(move: Move) -> bool:
     _, old, new = move
-    return abs(new - old) <= tweak * old
+    return new >= old
+
+
+def _continues(move: Move, tweak: float) -> bool:
+    """Whether a move made while a watch runs continues it: a small move, or a rise."""
+    _, old, new = move
+    return _is_rise(move) or abs(new - old) <= tweak * old
+
+
+def count_after_clearance(clearances: Sequence[Clearance], moves: Sequence[Move], *,
+                          price: int, start: datetime, tweak: float = TWEAK) -> datetime | None:
+    """Where a watch's count may start, given the operator's clearances made during it
+    (``clearances``, oldest first, each at or after the watch's ``start``): ``start`` with none.
+    None while the listing's ``price`` now is within ``tweak`` under the latest clearance's
+    price, or above it: a seller's nudge or a raise keeps the operator's word, and nothing is
+    counted. Once the price is below that, the count starts at the move that last took it
+    there (``moves``, oldest first): orders placed while the clearance held are never counted,
+    and a seller stepping the price down in small steps is judged from where it left what
+    the operator cleared."""
+    if not clearances:
+        return start
+    cleared_at, cleared = clearances[-1]
+    floor = (1 - tweak) * cleared
+    if price >= floor:
+        return None
+    left = [at for at, old, new in moves if at >= cleared_at and new < floor <= old]
+    return max([start, cleared_at, *left])

@@ -1,12 +1,13 @@
 """The order-velocity tripwire, run in the same transaction as each order.
 
-A listing is watched for three days on sale after its price moved, and for three days on sale
-after it first went on sale (published, or released by a reviewer after the guard held it): a
-wrong first price has no price move on record. A price changed while the listing was paused is
-watched when it is back on sale; small moves during a watch continue it
-(``sagwa.priceguard.tripwire_watch``), so a seller nudging the price cannot restart the count.
-While watched, its orders and their units are compared with its normal rate (the weeks before,
-by hour of the day), several times that during a declared promotion; the last hour is also
+A listing is watched for three days on sale after its price was cut (a rise starts no watch),
+and for three days on sale after it first went on sale (published, or released by a reviewer
+after the guard held it): a wrong first price has no price move on record. A price changed while
+the listing was paused is watched when it is back on sale; small moves and rises during a watch
+continue it (``sagwa.priceguard.tripwire_watch``), so a seller nudging the price cannot restart
+the count. While watched, its orders and their units are compared with its normal rate (the
+weeks before, by hour of the day), several times that during a declared promotion (at least
+``promotion_min_per_hour`` for one that needed no reviewer); the last hour is also
 judged on its own, so that a rush starting on the second or third day does not drown in the
 quiet hours before it. A surge pauses the listing at once, on the audit log with the
 evidence (the counts, what they were compared with, the price changes that started the watch
@@ -21,12 +22,16 @@ to sale; the listing's own rate so far counts its orders and hours on sale up to
 
 An operator who dismisses the tripwire's draft as a false alarm vouches for the listing at its
 draft's wrong price, if it is still at it (``listing.vouched`` on the audit log): the tripwire
-does not pause it again at that price. The vouch lasts as long as the price does — a price move
-starts a new watch, which is judged afresh — and a watch lasts three days on sale at most
-anyway. And a listing priced no more than 5% under its product's list price and the other
-sellers' median (sellers at its very price left out), or above them, is not paused on a surge
+does not pause it again at that price, nor after a seller's nudge of it (within 5%) or a raise;
+a bigger cut starts a new watch, judged afresh, and a drift below the cleared price in small
+steps is counted from the move that left it — never the orders placed while the operator's word
+held (``tripwire_watch.count_after_clearance``). A watch lasts three days on sale at most
+anyway. And a listing priced no more than 5% under its own price before the watch, or under
+the higher of its references (the product's list price less its category's routine discount,
+and the other sellers' median, sellers at its very price left out), is not paused on a surge
 at all: the tripwire is for wrong (low) prices the guard missed, and a rush at or near the
-going price is demand or competition (``sagwa.priceguard.tripwire.priced_like_a_mistake``).
+going price is demand or competition (``sagwa.priceguard.tripwire_price``). Far below them — half
+or less — a few very large orders are enough to pause it.
 
 A listing with less than a day on sale of its own (every new listing) is compared with at least
 an assumed launch rate and with the busiest of the same product's other listings, so that a
@@ -50,6 +55,7 @@ from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger, advanc
 from sagwa.domain.price_history import PriceMove
 from sagwa.priceguard.tripwire import (
     NormalRate,
+    OrderCounts,
     VelocityAssessment,
     VelocityRules,
     assess_order_velocity,
@@ -57,12 +63,13 @@ from sagwa.priceguard.tripwire import (
     count_from,
     normal_rate,
     own_habits,
-    priced_like_a_mistake,
 )
+from sagwa.priceguard.tripwire_price import PriceContext
 from sagwa.priceguard.tripwire_usual import hours_by_hour_of_day
 from sagwa.priceguard.tripwire_watch import (
     SaleChange,
     Watch,
+    count_after_clearance,
     hours_on_sale,
     watch_start,
 )
@@ -80,11 +87,11 @@ ACTOR = "system:tripwire"
 
 def watch_order_velocity(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datetime,
                          rules: VelocityRules) -> VelocityAssessment | None:
-    """Assess the listing's orders since its last price move or its first sale, whichever is
-    later (if within three days on sale; small moves continue a running watch); pause it if they
-    surge. None when it is not watched: not live, no watch running, priced where a rush is
-    demand rather than a mistake (:func:`_priced_to_watch`) or vouched for at this price by an
-    operator (:func:`_vouched_for`)."""
+    """Assess the listing's orders since its last price cut or its first sale, whichever is
+    later (if within three days on sale; small moves and rises continue a running watch); pause
+    it if they surge. None when it is not watched: not live, no watch running, priced where a
+    rush is demand rather than a mistake (:func:`_price_context`) or cleared at this price by
+    an operator (:func:`_count_start`)."""
     if listing.status is not ListingStatus.LIVE:
         return None
     rows = uow.reads.listing_sale_history([listing.id])
@@ -94,32 +101,46 @@ def watch_order_velocity(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datet
     watch = watch_start(moves=[(m.at, m.old_minor, m.new_minor) for m in moves],
                         first_on_sale_at=first_on_sale, sale_changes=changes, now=now,
                         watch_for=WATCH_FOR)
-    if watch is None or not _priced_to_watch(uow, listing):
+    if watch is None:
         return None
-    started, anchor = watch.start, watch.anchor
-    if _vouched_for(uow, listing, started):
+    price = _price_context(uow, listing, moves, watch, rules)
+    since = (_count_start(uow, listing, moves, watch, changes, now)
+             if price.like_a_mistake() else None)
+    if since is None:
         return None
-    since = count_from(changes, changed_at=started, now=now)
     normal = _normal_rate(uow, listing, changes, counted_from=since,
                           busiest=_other_sellers_rate(uow, listing, rows, since, rules),
                           rules=rules)
-    pct, until = _promotion_during(moves, watch, since=since, now=now)
-    normal = replace(normal, promotion_pct=pct, promotion_until=until)
+    pct, until, reviewed = _promotion_during(moves, watch, since=since, now=now)
+    normal = replace(normal, promotion_pct=pct, promotion_until=until,
+                     promotion_reviewed=reviewed)
     recent_since = now - timedelta(hours=rules.recent_hours)
     counts = uow.market.order_counts(listing.id, since=since, now=now,
                                      recent_since=recent_since if recent_since > since else None,
                                      typical=not normal.units_known)
-    assessment = assess_order_velocity(counts=counts, changed_at=started, counted_from=since,
-                                       now=now, baseline_per_hour=normal, rules=rules,
-                                       anchor=anchor)
-    if assessment.tripped:
-        order_ids = uow.market.order_ids_since(listing.id, since=since, limit=ORDER_IDS_KEPT)
-        evidence = {**_evidence(assessment),
-                    **_watch_evidence(listing, moves, watch, order_ids)}
-        _pause(uow, listing, now, evidence)
-        open_draft_incident(uow, listing=listing, window_start=started,
-                            cause=draft_cause(assessment), actor=ACTOR, evidence=evidence)
+
+    def assess(counted: OrderCounts) -> VelocityAssessment:
+        return assess_order_velocity(counts=counted, changed_at=watch.start, counted_from=since,
+                                     now=now, baseline_per_hour=normal, rules=rules,
+                                     anchor=watch.anchor, price=price)
+
+    assessment = assess(counts)
+    if assessment.tripped:  # said again with its customers, counted only for a pause
+        assessment = assess(replace(counts, customers=uow.market.order_customers(
+            listing.id, since=since, now=now)))
+        _trip(uow, listing, now, assessment, moves, watch, since)
     return assessment
+
+
+def _trip(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datetime,
+          assessment: VelocityAssessment, moves: Sequence[PriceMove], watch: Watch,
+          since: datetime) -> None:
+    """Pause the listing with the evidence and open (or reuse) its draft incident."""
+    order_ids = uow.market.order_ids_since(listing.id, since=since, limit=ORDER_IDS_KEPT)
+    evidence = {**_evidence(assessment), **_watch_evidence(listing, moves, watch, order_ids)}
+    _pause(uow, listing, now, evidence)
+    open_draft_incident(uow, listing=listing, window_start=watch.start,
+                        cause=draft_cause(assessment), actor=ACTOR, evidence=evidence)
 
 
 #: The latest price moves read on each order: enough for any run of small moves in a watch.
@@ -129,66 +150,78 @@ ORDER_IDS_KEPT = 200
 
 
 def _promotion_during(moves: Sequence[PriceMove], watch: Watch, *, since: datetime,
-                      now: datetime) -> tuple[float | None, datetime | None]:
-    """``(percent off, end)`` of the promotion declared by the move that began the watch, if it
-    had begun by ``now`` and ran during the count (from ``since``); ``(None, None)`` otherwise
-    (a first sale, a move without one, one over before the count). Small moves after it keep
-    it (a 10-won nudge does not end a promotion), and declare none of their own: a wrong cut
-    followed by a nudge "declaring" 1% gets no allowance."""
+                      now: datetime) -> tuple[float | None, datetime | None, bool]:
+    """``(percent off, end, reviewed)`` of the promotion declared by the move that began the
+    watch, if it had begun by ``now`` and ran during the count (from ``since``; ``reviewed``: a
+    reviewer approved it after the guard held it); ``(None, None, False)`` otherwise (a first
+    sale, a move without one, one over before the count). Small moves after it keep it (a
+    10-won nudge does not end a promotion), and declare none of their own: a wrong cut followed
+    by a nudge "declaring" 1% gets no allowance."""
     if watch.began_with is None:
-        return None, None
+        return None, None, False
     move = moves[watch.began_with]
     if move.promotion_pct is None:
-        return None, None
+        return None, None, False
     begun = move.promotion_starts_at is None or move.promotion_starts_at <= now
     ends = move.promotion_ends_at
     if not begun or (ends is not None and ends <= since):
-        return None, None
-    return move.promotion_pct, ends
+        return None, None, False
+    return move.promotion_pct, ends, move.reviewed
 
 
 def _watch_evidence(listing: Listing, moves: Sequence[PriceMove], watch: Watch,
                     order_ids: Sequence[int]) -> dict[str, object]:
     """What started the watch and which orders it counted: the price change that began it and
     the one that set the price now (ids), the price before the first of them (what the declare
-    form offers as the correct price; nothing for a first price) and the orders' ids (the
-    caller reads the first :data:`ORDER_IDS_KEPT`)."""
+    form offers as the correct price: only when above the price now, the wrong one, as the desk
+    requires; nothing for a first price) and the orders' ids (the caller reads the first
+    :data:`ORDER_IDS_KEPT`)."""
     found: dict[str, object] = {"order_ids": list(order_ids)}
     if watch.began_with is not None:
         began = moves[watch.began_with]
         found["price_change_id"] = began.change_id
-        found["price_before"] = {"amount_minor": began.old_minor,
-                                 "currency": listing.price.currency}
+        if began.old_minor > listing.price.amount_minor:
+            found["price_before"] = {"amount_minor": began.old_minor,
+                                     "currency": listing.price.currency}
     if watch.last_move is not None and watch.last_move != watch.began_with:
         found["latest_price_change_id"] = moves[watch.last_move].change_id
     return found
 
 
-def _priced_to_watch(uow: SqlAlchemyUnitOfWork, listing: Listing) -> bool:
-    """Whether the listing's price is one a surge could be a mistake at: more than 5% under
-    the product's list price or the other sellers' median (``priced_like_a_mistake``). Within
-    that of both, or above, a rush is demand or competition and nothing is paused."""
+def _price_context(uow: SqlAlchemyUnitOfWork, listing: Listing, moves: Sequence[PriceMove],
+                   watch: Watch, rules: VelocityRules) -> PriceContext:
+    """Where the listing is priced (``tripwire_price.PriceContext``): its price now, the move
+    that began the watch (or its first sale), the product's list price and its category's
+    routine discount, and the other sellers' live prices."""
     product = uow.catalog.product(listing.product_id)
+    currency = listing.price.currency
     list_price = product.list_price if product is not None else None
     others = uow.market.other_seller_prices(listing.product_id, excluding_listing=listing.id,
-                                            currency=listing.price.currency)
-    return priced_like_a_mistake(
-        price_minor=listing.price.amount_minor,
-        list_price_minor=(list_price.amount_minor if list_price is not None
-                          and list_price.currency == listing.price.currency else None),
-        other_prices_minor=others)
+                                            currency=currency)
+    began = moves[watch.began_with] if watch.began_with is not None else None
+    return PriceContext(
+        price=listing.price.amount_minor, currency=currency, since=watch.start,
+        before=began.old_minor if began is not None else None,
+        to=began.new_minor if began is not None else None,
+        list_price=(list_price.amount_minor if list_price is not None
+                    and list_price.currency == currency else None),
+        list_discount=rules.list_discount(product.category if product is not None else None),
+        others=tuple(others))
 
 
-def _vouched_for(uow: SqlAlchemyUnitOfWork, listing: Listing, started: datetime) -> bool:
-    """Whether an operator vouched for the listing at its current price during this watch: a
-    tripwire draft of it dismissed as a false alarm (``desk.close``, which logs
-    ``listing.vouched`` with the price) since the watch started. The vouch lasts as long as the
-    price: a price move starts a new watch, which the vouch came before, so a new price is
-    watched afresh (and a watch lasts three days on sale at most); the same price is not
-    paused again."""
-    price = listing.price.as_dict()
-    return any(row.price == price
-               for row in uow.reads.listing_vouches(listing.id, since=started))
+def _count_start(uow: SqlAlchemyUnitOfWork, listing: Listing, moves: Sequence[PriceMove],
+                 watch: Watch, changes: Sequence[SaleChange], now: datetime) -> datetime | None:
+    """Where the count starts: the watch's start, or the listing's last return to sale after
+    it, or after the operator's clearance (a tripwire draft of it dismissed as a false alarm:
+    ``desk.close`` logs ``listing.vouched`` with the price) once the price has left it; None
+    while the clearance holds (``tripwire_watch.count_after_clearance``)."""
+    currency = listing.price.currency
+    cleared = [(row.occurred_at, int(row.price["amount_minor"]))
+               for row in uow.reads.listing_vouches(listing.id, since=watch.start)
+               if isinstance(row.price, dict) and row.price.get("currency") == currency]
+    start = count_after_clearance(cleared, [(m.at, m.old_minor, m.new_minor) for m in moves],
+                                  price=listing.price.amount_minor, start=watch.start)
+    return None if start is None else count_from(changes, changed_at=start, now=now)
 
 
 def _normal_rate(uow: SqlAlchemyUnitOfWork, listing: Listing, changes: list[SaleChange], *,
@@ -356,7 +389,10 @@ def _evidence(assessment: VelocityAssessment) -> dict[str, object]:
             "reason_ko": assessment.reason_ko,
             # how long the count ran (its start to the order that tripped it), which the
             # reasons say in words ("in 40 seconds", "in under a second")
-            "counted_ms": round(assessment.hours * 3_600_000)}
+            "counted_ms": round(assessment.hours * 3_600_000),
+            # how many customers placed the orders counted, and what tripped it (appended)
+            **({"customers": assessment.customers} if assessment.customers is not None else {}),
+            **({"tripped_by": list(assessment.tripped_by)} if assessment.tripped_by else {})}
 
 
 def _pause(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datetime,

@@ -87,6 +87,6 @@ def test_poisson_tail_matches_known_values() -> None:
 ])
 def test_the_chance_of_a_surge_reads_as_odds_not_scientific_notation(
         p: float, en: str, ko: str) -> None:
-    from sagwa.priceguard.tripwire import odds
+    from sagwa.priceguard.tripwire_words import odds
 
     assert odds(p) == (en, ko)

@@ -66,12 +66,13 @@ def test_a_return_to_sale_is_counted_from_and_said_so() -> None:
 
 def test_the_pause_evidence_appends_how_long_the_count_ran() -> None:
     """The evidence the pause and the draft incident keep: its keys as before, then
-    ``counted_ms``, the span the reasons put in words."""
+    ``counted_ms``, the span the reasons put in words, then what tripped it (appended after)."""
     from sagwa.services.tripwire import _evidence
 
     evidence = _evidence(_five_orders_by(0.8))
     assert list(evidence) == ["observed", "units", "expected_x1000", "expected_units_x1000",
                               "watching", "compared_with", "expected_per_hour_x1000",
-                              "reason_en", "reason_ko", "counted_ms"]
+                              "reason_en", "reason_ko", "counted_ms", "tripped_by"]
+    assert evidence["tripped_by"] == ["orders"]
     assert evidence["counted_ms"] == 800
     assert evidence["reason_en"].startswith("5 orders in under a second")

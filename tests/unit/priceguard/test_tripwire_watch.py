@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sagwa.priceguard.tripwire_watch import Watch, hours_on_sale, watch_start
+from sagwa.priceguard.tripwire_watch import (
+    Watch,
+    count_after_clearance,
+    hours_on_sale,
+    watch_start,
+)
 
 ON_SALE = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 H = timedelta(hours=1)
@@ -101,3 +107,66 @@ def test_the_watch_never_starts_before_the_first_sale_nor_after_now(raw, later) 
         assert ON_SALE <= watch.start <= now
         latest = watch.start if watch.last_move is None else moves[watch.last_move][0]
         assert hours_on_sale(ALWAYS, start=latest, end=now) <= 24
+
+
+def test_a_rise_starts_no_watch() -> None:
+    """An operator's raise of 12,600 to 12,800 KRW a month after the listing went on sale was
+    watched, and paused by five orders; a raise is not a price too low."""
+    raised = ON_SALE + 30 * DAY
+    assert _watch([(raised, 12_600, 12_800)], raised + H) is None
+    assert _watch([(raised, 17_700, 18_200)], raised + H) is None
+    assert _watch([(raised, 17_700, 17_700)], raised + H) is None  # the same price again
+    # a raise after a small cut: the cut still starts its own watch, which the raise continues
+    cut = raised + 2 * H
+    assert _watch([(raised, 12_600, 12_800), (cut, 12_800, 12_700)], cut + H) == Watch(
+        cut, "price_change", 1, 1)
+
+
+def test_a_rise_during_a_watch_continues_it() -> None:
+    """A wrong price raised part of the way back is still watched, from the cut."""
+    cut = ON_SALE + 10 * DAY
+    moves = [(cut, 199_000, 19_900), (cut + H, 19_900, 59_900)]
+    assert _watch(moves, cut + 2 * H) == Watch(cut, "price_change", 0, 1)
+    # and on the first day, the first sale's watch
+    assert _watch([(ON_SALE + H, 50_000, 60_000)], ON_SALE + 2 * H) == Watch(
+        ON_SALE, "first_sale", None, 0)
+
+
+def test_a_watch_never_begins_with_a_rise() -> None:
+    """A raise long after the last watch, then a nudge down: the nudge begins the watch (the
+    raise is reached back to, but begins nothing)."""
+    raised = ON_SALE + 10 * DAY
+    moves = [(raised, 12_600, 14_000), (raised + H, 14_000, 13_900)]
+    watch = _watch(moves, raised + 2 * H)
+    assert watch == Watch(raised + H, "price_change", 1, 1)
+
+
+CLEARED = ON_SALE + 2 * H  # an operator dismissed the draft at 328,100 KRW
+
+
+@pytest.mark.parametrize(("price", "held"), [
+    (328_100, True),   # the price cleared
+    (327_000, True),   # a seller's -0.3% nudge (a tester's listing 529)
+    (340_000, True),   # a raise
+    (311_700, True),   # 5% under: still the operator's price
+    (311_600, False),  # past it
+])
+def test_an_operators_clearance_holds_for_a_nudge_or_a_rise(price: int, held: bool) -> None:
+    moves = [(ON_SALE, 386_000, 328_100), (CLEARED + H, 328_100, price)]
+    start = count_after_clearance([(CLEARED, 328_100)], moves, price=price, start=ON_SALE)
+    assert (start is None) is held
+
+
+def test_orders_before_the_clearance_are_never_counted_again() -> None:
+    """Once the price leaves what the operator cleared, the count starts at the move that took
+    it out — not at the watch's start, nor at the clearance: the orders placed while the
+    clearance held were at a price the operator looked at."""
+    out = CLEARED + 5 * H
+    moves = [(ON_SALE, 386_000, 328_100), (CLEARED + H, 328_100, 320_000),
+             (out, 320_000, 311_000), (out + H, 311_000, 310_990)]
+    assert count_after_clearance([(CLEARED, 328_100)], moves, price=310_990,
+                                 start=ON_SALE) == out
+    # without a clearance, the watch's start; a clearance with no move out since: itself
+    assert count_after_clearance([], moves, price=310_990, start=ON_SALE) == ON_SALE
+    assert count_after_clearance([(CLEARED, 400_000)], moves[:1], price=328_100,
+                                 start=ON_SALE) == CLEARED

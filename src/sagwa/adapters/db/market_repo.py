@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -57,6 +58,19 @@ class StreakPrice(NamedTuple):
     price: int
     live_at: float | None
     promotion_until: float | None
+
+
+#: The ``decision_reason`` of a change a newer proposal superseded, naming that proposal.
+SUPERSEDED_NOTE = "superseded by price change {}"
+_SUPERSEDED_BY = re.compile(r"superseded by price change ([0-9]+)")
+
+
+def superseded_by(change: PriceChangeRecord) -> int | None:
+    """The id of the proposal that superseded ``change`` (its ``decision_reason``), or None."""
+    if change.status is not PriceChangeStatus.SUPERSEDED or not change.decision_reason:
+        return None
+    found = _SUPERSEDED_BY.fullmatch(change.decision_reason)
+    return int(found.group(1)) if found else None
 
 
 @dataclass(frozen=True)
@@ -211,7 +225,7 @@ class MarketRepository:
             price_changes.c.status == PriceChangeStatus.HELD.value,
         ).values(
             status=PriceChangeStatus.SUPERSEDED.value, decided_by=newer.proposed_by,
-            decision_reason=f"superseded by price change {newer.id}", decided_at=now,
+            decision_reason=SUPERSEDED_NOTE.format(newer.id), decided_at=now,
         ).returning(price_changes)).all()
         return sorted((_change(r) for r in rows), key=lambda change: change.id)
 
@@ -316,9 +330,12 @@ class MarketRepository:
 
     def other_seller_prices(self, product_id: int, *, excluding_listing: int,
                             currency: str) -> list[int]:
+        """The live prices of the product's other listings in ``currency``, lowest first (the
+        pages list them as they come: the order of the rows on disk was no order at all)."""
         q = select(listings.c.price_minor).where(
             listings.c.product_id == product_id, listings.c.id != excluding_listing,
-            listings.c.currency == currency, listings.c.status == ListingStatus.LIVE.value)
+            listings.c.currency == currency, listings.c.status == ListingStatus.LIVE.value,
+        ).order_by(listings.c.price_minor, listings.c.id)
         return list(self.conn.execute(q).scalars())
 
     def order_ids_since(self, listing_id: int, *, since: datetime, limit: int) -> list[int]:
@@ -348,6 +365,14 @@ class MarketRepository:
         return OrderCounts(int(row[0]), int(row[1]), int(row[2]),
                            float(row[3]) if row[3] is not None else 1.0,
                            int(row[4]) if recent is not None else None)
+
+    def order_customers(self, listing_id: int, *, since: datetime, now: datetime) -> int:
+        """How many customers placed the listing's orders in ``[since, now]`` (read only when
+        the tripwire pauses it: its reasons say so)."""
+        return int(self.conn.execute(
+            select(func.count(orders.c.customer_id.distinct()))
+            .where(orders.c.listing_id == listing_id, orders.c.placed_at >= since,
+                   orders.c.placed_at <= now)).scalar_one())
 
     def order_habits(self, listing_id: int, *, start: datetime,
                      end: datetime) -> tuple[list[int], int, int]:
@@ -475,7 +500,7 @@ def _moves_query(which: Any, *, newest_first: bool = False) -> Any:
     order = (live_at.desc(), c.id.desc()) if newest_first else (c.listing_id, live_at, c.id)
     return (select(c.id, c.listing_id, live_at.label("at"), c.old_price_minor,
                    c.new_price_minor, c.promotion_pct, c.promotion_starts_at,
-                   c.promotion_ends_at)
+                   c.promotion_ends_at, c.status)
             .where(which, c.status.in_(done)).order_by(*order))
 
 
@@ -483,4 +508,5 @@ def _move(r: Any) -> PriceMove:
     return PriceMove(r.at, r.old_price_minor, r.new_price_minor, change_id=r.id,
                      promotion_pct=None if r.promotion_pct is None else float(r.promotion_pct),
                      promotion_starts_at=r.promotion_starts_at,
-                     promotion_ends_at=r.promotion_ends_at)
+                     promotion_ends_at=r.promotion_ends_at,
+                     reviewed=r.status == PriceChangeStatus.APPROVED.value)

@@ -139,9 +139,11 @@ def _progress(by_status: dict[str, int], unpaid: int) -> list[tuple[str, int]]:
 def _declare_form(incident: Any, price_before: int | None) -> dict[str, str]:
     """A draft's own values, for the operator to check (and correct) before declaring it; the
     correct price, when the draft has none, is the price before the change that set the wrong
-    one (``price_before``), when that is on record."""
+    one (``price_before``), when that is on record and above the wrong price (the desk refuses
+    a correct price under the wrong one: a raise's price before is no correct price)."""
+    above = price_before is not None and price_before > incident.wrong_price.amount_minor
     correct = (incident.correct_price.amount_minor if incident.correct_price
-               else price_before)
+               else price_before if above else None)
     return {"wrong_price": str(incident.wrong_price.amount_minor),
             "correct_price": str(correct) if correct is not None else "",
             "window_start": local_input(incident.window_start), "cause": incident.cause,

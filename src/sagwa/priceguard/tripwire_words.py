@@ -1,0 +1,212 @@
+"""How the order tripwire says what it saw, in English and Korean. Pure.
+
+Each function returns ``(English, Korean)``; ``tripwire.assess_order_velocity`` joins them into
+its reasons, which the pause and the draft incident keep as their evidence and cause. Numbers
+are said as people read them: "fewer than 0.1" rather than "0.0", odds rather than ``3.0e-22``,
+seconds under a minute, and where a number is a floor of the system's rather than the
+listing's own, it says so.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sagwa.priceguard.tripwire import NormalRate, VelocityRules
+
+SINCE = {"price_change": ("the price change", "가격 변경"),
+         "first_sale": ("the listing went on sale", "판매 시작"),
+         "resumed": ("the listing went back on sale", "판매 재개")}
+
+
+def opening(*, observed: int, customers: int | None, hours: float, since: str,
+            change: tuple[str, str] | None, first_sale: bool) -> tuple[str, str]:
+    """"5 orders from 1 customer in 13 min since the price change (17,700 KRW → 16,000 KRW,
+    2026-12-05 14:03 KST)": the count, how many customers placed it (when known: one customer
+    placing five orders is not five buyers), how long it took, and since what (``since``, a
+    key of :data:`SINCE`), with the price change the watch is about (``change``, from
+    ``tripwire_price.PriceContext.change_words``; ``first_sale``: the watch began with the
+    listing's first sale)."""
+    since_en, since_ko = SINCE[since]
+    if change is not None:
+        inner_en, inner_ko = change
+        if since != "resumed":
+            since_en, since_ko = f"{since_en} ({inner_en})", f"{since_ko}({inner_ko})"
+        elif first_sale:
+            since_en += f" (first on sale: {inner_en})"
+            since_ko += f"(첫 판매 {inner_ko} 이후)"
+        else:
+            since_en += f" (after the price change {inner_en})"
+            since_ko += f"(가격 변경 {inner_ko} 이후)"
+    span_en, span_ko = span(hours)
+    who_en = f" from {customers} customer{'s' if customers != 1 else ''}" if customers else ""
+    who_ko = f"고객 {customers}명이 " if customers else ""
+    orders_en = f"{observed} order{'s' if observed != 1 else ''}"
+    return (f"{orders_en}{who_en} in {span_en} since {since_en}",
+            f"{since_ko} 후 {span_ko} {who_ko}주문 {observed}건")
+
+
+def compared_with(normal: NormalRate, *, rate: float, usual: float, hours: float,
+                  rules: VelocityRules) -> tuple[str, str]:
+    """What the count was compared with (``usual`` orders in ``hours`` at ``rate`` an hour, or
+    at the listing's rates by hour of the day)."""
+    history = f"{rules.min_history_hours:g}"
+    exp_en, exp_ko = expected_count(usual)
+    if normal.basis == "other_sellers":
+        many = normal.sellers > 1
+        among_en = f"the busiest of {normal.sellers}" if many else "1 seller"
+        among_ko = f"{normal.sellers}곳 중 최대" if many else "1곳"
+        sold_en, sold_ko = hourly_rate(normal.sellers_per_hour)
+        others_en = (f"other sellers of this product sold {sold_en} ({among_en} on sale for "
+                     f"{history} h or more)")
+        others_ko = f"같은 상품의 다른 판매자는 {sold_ko} 판매({history}시간 이상 판매한 {among_ko})"
+        if rate > normal.sellers_per_hour + 0.005:  # the launch rate or its own was higher
+            en = (f"{others_en}; this listing is measured against the higher of the rate assumed "
+                  f"for a new listing and its own so far, {rate:.2f}/h: {exp_en} expected")
+            ko = (f"{others_ko}, 이 상품은 새 상품 기본값과 지금까지의 판매 속도 중 높은 쪽인 "
+                  f"시간당 {rate:.2f}건을 기준으로 {exp_ko} 예상")
+        else:
+            en = f"{others_en}, so {exp_en} expected at {rate:.2f}/h"
+            ko = f"{others_ko}, 시간당 {rate:.2f}건이면 {exp_ko} 예상"
+    elif normal.basis in ("own_short", "launch"):
+        launch = normal.basis == "launch"
+        assumed_en = "the rate assumed for a new listing" if launch else "its own rate so far"
+        assumed_ko = (f"새로 판매를 시작한 상품의 기본값인 시간당 {rate:.2f}건이면" if launch
+                      else f"지금까지의 판매 속도인 시간당 {rate:.2f}건이면")
+        en = (f"no other seller of this product had {history} h on sale to compare with, so "
+              f"{exp_en} expected at {assumed_en}, {rate:.2f}/h")
+        ko = (f"{history}시간 이상 판매한 다른 판매자가 없어 {assumed_ko} "
+              f"{exp_ko} 예상")
+    elif normal.by_hour and abs(usual - rate * hours) > 0.05 * rate * hours:  # hours of the day
+        average = usual / hours
+        en = f"{exp_en} expected at its usual rate for these hours of the day, {average:.2f}/h"
+        ko = f"이 시간대의 평소 판매 속도인 시간당 {average:.2f}건이면 {exp_ko} 예상"
+    elif normal.per_hour < rules.min_rate_per_hour:  # the floor, not the listing's own rate
+        en = (f"{exp_en} expected at its usual rate, at most {rate:.2f}/h: the floor used for "
+              "listings that rarely sell")
+        ko = (f"평소 판매 속도(드물게 팔리는 상품에 쓰는 최저 기준인 시간당 {rate:.2f}건 이하)면 "
+              f"{exp_ko} 예상")
+    else:
+        en = f"{exp_en} expected at the usual {rate:.2f}/h"
+        ko = f"평소 시간당 {rate:.2f}건이면 {exp_ko} 예상"
+    return en, ko
+
+
+def promotion(normal: NormalRate, *, expected: float, usual: float, hours: float,
+              floored: bool, rules: VelocityRules) -> tuple[str, str]:
+    """What a declared promotion allows: ``promotion_lift`` times the usual rate — or, for a
+    promotion that needed no reviewer (``floored``), at least ``promotion_min_per_hour``, which
+    it says, with what the lift alone would have allowed — and the orders that makes in the
+    count's ``hours`` ("still fewer than 0.1 … in so short a time" where that reads as the usual
+    count does: the rate said beside it is what the promotion allows more)."""
+    pct, times = f"{normal.promotion_pct:g}%", f"{rules.promotion_lift:g}"
+    allowed_en, allowed_ko = expected_count(expected)
+    in_time_en, in_time_ko = "orders in this time", "이 시간 동안 "
+    if (allowed_en, allowed_ko) == expected_count(usual):
+        allowed_en, in_time_en = f"still {allowed_en}", "orders in so short a time"
+        in_time_ko = "이렇게 짧은 시간에는 여전히 "
+    if floored:
+        floor = f"{rules.promotion_min_per_hour:g}"
+        lifted = rules.promotion_lift * usual / hours
+        en = (f"; during the declared {pct} promotion, which needed no reviewer, up to "
+              f"{floor}/h is allowed (at least that for any such promotion: announced to "
+              f"customers, any listing may draw it; {times} times the usual would be "
+              f"{lifted:.2f}/h): {allowed_en} {in_time_en}")
+        ko = (f"; 검토 없이 적용된 선언된 {pct} 할인 기간에는 시간당 {floor}건까지 허용(이런 할인은 "
+              f"고객에게 알려져 어느 상품이든 그만큼은 팔릴 수 있어 최소 이만큼 허용; 평소의 "
+              f"{times}배는 시간당 {lifted:.2f}건): {in_time_ko}{allowed_ko}")
+        return en, ko
+    lifted = expected / hours
+    en = (f"; during the declared {pct} promotion up to {times} times the usual rate is "
+          f"allowed, {lifted:.2f}/h: {allowed_en} {in_time_en}")
+    ko = (f"; 선언된 {pct} 할인 기간에는 평소의 {times}배인 시간당 {lifted:.2f}건까지 허용: "
+          f"{in_time_ko}{allowed_ko}")
+    return en, ko
+
+
+def units(*, units: int, beyond_one: int, expected_units: float, per_order: float,
+          known: bool, chance: float) -> tuple[str, str]:
+    """"; but they took 400 units (300 besides the biggest order) where about 0.2 were
+    expected at one an order …"."""
+    usual_en, usual_ko = ((f"the usual {per_order:.1f} an order", f"평소 주문당 {per_order:.1f}개면")
+                          if known else
+                          ("one an order (this listing has no usual yet)",
+                           "주문당 1개로 치면(아직 평소 수량이 없음)"))
+    exp_en, exp_ko = expected_count(expected_units, unit_ko="개")
+    odds_en, odds_ko = odds(chance)
+    en = (f"; but they took {units:,} units ({beyond_one:,} besides the biggest order) where "
+          f"{exp_en} were expected at {usual_en} (chance {odds_en})")
+    ko = (f"; 그러나 수량은 {units:,}개(가장 큰 주문을 빼도 {beyond_one:,}개)로, {usual_ko} "
+          f"{exp_ko} 예상(우연일 확률 {odds_ko})")
+    return en, ko
+
+
+def bulk(*, units: int, expected_units: float, per_order: float, known: bool, chance: float,
+         own: bool) -> tuple[str, str]:
+    """"; but they took 200 units at half or less of its price before and of its references, a
+    likely mistake, where fewer than 0.1 were expected …": a few very large orders at a price
+    far below where it usually is (``own``: its price before the watch is known, and said)."""
+    usual_en, usual_ko = ((f"the usual {per_order:.1f} an order", f"평소 주문당 {per_order:.1f}개")
+                          if known else ("one an order", "주문당 1개"))
+    exp_en, exp_ko = expected_count(expected_units, unit_ko="개")
+    odds_en, odds_ko = odds(chance)
+    of_en = "its price before and of its references" if own else "its references"
+    of_ko = "이전 가격과 기준 가격" if own else "기준 가격"
+    en = (f"; but they took {units:,} units at half or less of {of_en}, a likely mistake, "
+          f"where {exp_en} were expected at {usual_en} (chance {odds_en})")
+    ko = (f"; 그러나 {of_ko}의 절반 이하인 가격에 {units:,}개가 주문되어 가격 오류로 보임: "
+          f"{usual_ko}면 {exp_ko} 예상(우연일 확률 {odds_ko})")
+    return en, ko
+
+
+def recent(*, seen: int, due: float, chance: float, recent_hours: float) -> tuple[str, str]:
+    """"; but 12 of them in the last 1 h where about 0.5 were expected …"."""
+    r_en, r_ko = odds(chance)
+    due_en, due_ko = expected_count(due)
+    hours = f"{recent_hours:g}"
+    en = f"; but {seen} of them in the last {hours} h where {due_en} were expected (chance {r_en})"
+    ko = f"; 그러나 최근 {hours}시간에만 {seen}건으로, {due_ko} 예상(우연일 확률 {r_ko})"
+    return en, ko
+
+
+def hourly_rate(per_hour: float) -> tuple[str, str]:
+    """Orders an hour: "about 0.25 an hour", or "under 0.01 an hour" rather than "about 0.00"
+    for sellers who sold next to nothing."""
+    if per_hour < 0.005:
+        return "under 0.01 an hour", "시간당 0.01건 미만"
+    return f"about {per_hour:.2f} an hour", f"시간당 약 {per_hour:.2f}건"
+
+
+def expected_count(expected: float, *, unit_ko: str = "건") -> tuple[str, str]:
+    """An expected number of orders (or units, ``unit_ko="개"``): "about 1.4", or "fewer than
+    0.1" rather than "about 0.0" for a quiet listing."""
+    if expected < 0.05:
+        return "fewer than 0.1", f"0.1{unit_ko} 미만"
+    return f"about {expected:.1f}", f"약 {expected:.1f}{unit_ko}"
+
+
+def odds(p: float) -> tuple[str, str]:
+    """A probability as people read it: "about 1 in 12,000", "less than 1 in a billion", or a
+    percentage when it is not small — not ``3.0e-22``."""
+    if p < 1e-9:
+        return "less than 1 in a billion", "10억분의 1 미만"
+    if p < 0.01:
+        n = round(1 / p, -len(str(round(1 / p))) + 2)  # two significant figures
+        return f"about 1 in {n:,.0f}", f"약 {n:,.0f}분의 1"
+    return f"{p:.0%}", f"{p:.0%}"
+
+
+def span(hours: float) -> tuple[str, str]:
+    """How long the orders came in (Korean with its "동안"): "1.5 h", whole minutes under an
+    hour, whole seconds under a minute, "under a second" below that. Orders that all came
+    within a second of a price change once read "5 orders in 1 min" (under a minute was
+    rounded up to one), a rush a minute long rather than one bought in a second."""
+    if hours >= 1:
+        return f"{hours:.1f} h", f"{hours:.1f}시간 동안"
+    seconds = hours * 3600.0
+    if seconds < 1:
+        return "under a second", "1초도 안 되어"
+    if (whole := round(seconds)) < 60:
+        return f"{whole} second{'s' if whole > 1 else ''}", f"{whole}초 동안"
+    minutes = round(hours * 60)
+    return f"{minutes} min", f"{minutes}분 동안"
