@@ -18,6 +18,9 @@ from sagwa.cli.context import (
     freeze_startup_objects,
     settings,
 )
+from sagwa.cli.flag_help import show_flags_without_values
+
+show_flags_without_values()  # every command's help: ``--skip-bad-rows``, not ``… <bool>``
 
 app = typer.Typer(
     name="sagwa",

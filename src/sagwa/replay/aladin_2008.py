@@ -65,8 +65,24 @@ def run(settings: Settings, *, customers: int = 300, seed: int = 2008) -> dict[s
                                                schedule=policy.schedule)
                     price = price_change_figures(conn, market.listing_id,
                                                  WRONG_PRICE.amount_minor)
-                result[name] = {**figures, **price, **extra}
+                result[name] = in_key_order({**figures, **price, **extra}, name)
     return result
+
+
+#: The keys each scenario's figures had before others were added, in their order: tools read
+#: the JSON, so the keys it had come first, as they were, and new ones only after them.
+_FIRST_KEYS = ("orders_at_wrong_price", "customers_affected", "cancelled_without_consent",
+               "minutes_to_public_notice", "minutes_to_first_apology",
+               "customers_notified_in_contact_hours", "messages_failing_check", "threats_sent",
+               "compensation_points")
+_FIRST_EXTRA = {"with_guard": ("price_change_verdict", "price_change_reason"),
+                "with_desk": ("orders_refused_after_pause", "incident_id")}
+
+
+def in_key_order(figures: dict[str, Any], scenario: str) -> dict[str, Any]:
+    """``figures`` with the keys the scenario had first, in their order, then the others."""
+    first = (*_FIRST_KEYS, *_FIRST_EXTRA.get(scenario, ()))
+    return {**{key: figures[key] for key in first if key in figures}, **figures}
 
 
 def _propose_wrong_price(market: Market, *, guarded: bool) -> Any:

@@ -45,7 +45,6 @@ from sagwa.priceguard.rules import PriceRules, category_key
 from sagwa.priceguard.state import EvidenceState
 from sagwa.services.guard_batch_judge import Answers
 from sagwa.services.guard_batch_order import ChangeRows, ListingProducts, LiveFeed
-from sagwa.services.guard_evidence_gaps import other_currency_changes
 
 Progress = Callable[[int, int], None]
 DEFAULT_CHUNK_ROWS = 2_000
@@ -263,30 +262,6 @@ def categories_without_rules(
         .agg(pl.col("shown").first(), n=pl.len())
     )
     return list(zip(counted["shown"].to_list(), counted["n"].to_list(), strict=True))
-
-
-def other_currency_counts(history: pl.DataFrame, changes: pl.DataFrame,
-                          products: pl.DataFrame | None) -> tuple[int, int]:
-    """How many changes had evidence in another currency than their own, which the guard does
-    not use (it compares prices in one currency): ``(changes whose product's list price is in
-    another currency, changes whose listing's history is only in other currencies)``. For a
-    note on stderr; the verdicts do not depend on it."""
-    return other_currency_counter(history, products)(changes)
-
-
-def other_currency_counter(
-    history: pl.DataFrame, products: pl.DataFrame | None
-) -> Callable[[pl.DataFrame], tuple[int, int]]:
-    """:func:`other_currency_counts` for one part of the changes at a time (sum the parts):
-    what it needs of the history and the products is gathered once (the changes themselves:
-    ``guard_evidence_gaps.other_currency_changes``)."""
-    find = other_currency_changes(history, products)
-
-    def count(changes: pl.DataFrame) -> tuple[int, int]:
-        listed, elsewhere = find(changes)
-        return listed.len(), elsewhere.len()
-
-    return count
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ def test_a_superseded_proposal_reads_in_korean(client: TestClient, world: World,
                                       proposed_by="seller:seller_a", gate=gate)
     log_in(client, "seller_a")
     korean = client.get(f"/seller/listings/{world.ipod_a}").text
-    assert "이 제안을 대신해 검토 대기에서 빠졌습니다." in korean
+    assert "으로 대체되어 검토 대기에서 빠졌습니다." in korean
     assert "superseded by price change" not in korean
     english = client.get(f"/seller/listings/{world.ipod_a}?lang=en").text
     assert "Taken out of review: your later proposal" in english

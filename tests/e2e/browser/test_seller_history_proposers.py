@@ -52,7 +52,7 @@ def test_an_operators_change_that_replaced_the_sellers_says_an_operator_proposed
     assert "<th>제안한 사람</th>" in korean
     assert _proposer(_row(korean, mine)) == "판매자(본인)"
     assert _proposer(_row(korean, theirs)) == "운영자"
-    assert (f"운영자가 나중에 제안한 가격(#{theirs}, 18,900원)이 이 제안을 대신해 검토 대기에서 "
+    assert (f"운영자가 나중에 제안한 가격(#{theirs}, 18,900원)으로 대체되어 검토 대기에서 "
             "빠졌습니다.") in _row(korean, mine)
     assert "더 새 제안으로 대체되었습니다." not in korean
     english = client.get(f"/seller/listings/{world.ipod_a}?lang=en").text
@@ -72,7 +72,7 @@ def test_a_change_the_seller_replaced_themself_says_their_later_proposal_replace
     second = _propose(session_factory, world.ipod_a, 18_900, "seller:seller_a")
     log_in(client, "seller_a")
     korean = _row(client.get(f"/seller/listings/{world.ipod_a}?lang=ko").text, first)
-    assert f"나중에 제안한 가격(#{second}, 18,900원)이 이 제안을 대신해 검토 대기에서 빠졌습니다." in korean
+    assert f"나중에 제안한 가격(#{second}, 18,900원)으로 대체되어 검토 대기에서 빠졌습니다." in korean
     assert "운영자" not in korean
     english = _row(client.get(f"/seller/listings/{world.ipod_a}?lang=en").text, first)
     assert f"Taken out of review: your later proposal (#{second}, 18,900 KRW) replaced it." \

@@ -24,13 +24,13 @@ PROPOSERS: dict[str, tuple[str, str]] = {
 #: "Taken out of review" for a superseded change, by whose newer proposal replaced it:
 #: (Korean, English), ``{}`` the newer proposal's number and price, or nothing.
 _REPLACED = {
-    PriceEntry.SELLER.value: ("나중에 제안한 가격{}이 이 제안을 대신해 검토 대기에서 빠졌습니다.",
+    PriceEntry.SELLER.value: ("나중에 제안한 가격{}으로 대체되어 검토 대기에서 빠졌습니다.",
                               "Taken out of review: your later proposal{} replaced it."),
-    PriceEntry.PLATFORM.value: ("운영자가 나중에 제안한 가격{}이 이 제안을 대신해 검토 대기에서 빠졌습니다.",
+    PriceEntry.PLATFORM.value: ("운영자가 나중에 제안한 가격{}으로 대체되어 검토 대기에서 빠졌습니다.",
                                 ("Taken out of review: a marketplace operator's later "
                                  "proposal{} replaced it.")),
 }
-_REPLACED_BY_ANOTHER = ("나중에 제안된 가격{}이 이 제안을 대신해 검토 대기에서 빠졌습니다.",
+_REPLACED_BY_ANOTHER = ("나중에 제안된 가격{}으로 대체되어 검토 대기에서 빠졌습니다.",
                         "Taken out of review: a later proposal{} replaced it.")
 
 
