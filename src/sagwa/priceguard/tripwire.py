@@ -39,12 +39,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import cache
 from statistics import median
 from typing import Literal
 
 from sagwa.priceguard import tripwire_words as words
+from sagwa.priceguard.rules import PriceRules, load_rules
 from sagwa.priceguard.tripwire_price import PriceContext
 from sagwa.priceguard.tripwire_usual import (
     expected_between,
@@ -88,20 +90,29 @@ class VelocityRules:
     # the last this-many hours are tested on their own too: over a watch of days, a rush that
     # starts late would drown in the quiet hours before it
     recent_hours: float = 1.0
-    # the share under the list price a category routinely sells at, by category prefix: Korea's
-    # fixed book price law lets a book sell 10% under its list price and booksellers do (the
-    # guard's rules.toml, category_list_floor_pct); there the list price less that is the going
-    # price a mistake is measured from
-    routine_list_discount: tuple[tuple[str, float], ...] = (("books", 0.10),)
+    # the guard's rules (its rules.toml, an operator's own file included): where a category's
+    # list price has a floor (Korea's fixed book price law lets a book sell 10% under its list
+    # price, and booksellers do: ``category_list_floor_pct``), the list price less that is the
+    # going price a mistake is measured from. None: the packaged rules
+    price_rules: PriceRules | None = field(default=None, compare=False, repr=False)
 
     def list_discount(self, category: str | None) -> float:
         """The routine discount under the list price of ``category`` (or of the nearest
-        category it is under: ``books/novel`` is under ``books``), 0 for any other."""
-        key = (category or "").strip().lower()
-        found = [(len(prefix), share) for prefix, share in self.routine_list_discount
-                 if key == prefix or key.startswith(prefix + "/")]
-        return max(found)[1] if found else 0.0
+        category it is under: ``Books / Novel`` is under ``books``), from the guard's
+        ``PriceRules.list_floor_pct`` (a floor of 90% is 10% off); 0 where none is set."""
+        floor = (self.price_rules or _packaged_rules()).list_floor_pct(category)
+        return 0.0 if math.isnan(floor) else max(0.0, 1.0 - floor / 100.0)
 
+
+@cache
+def _packaged_rules() -> PriceRules:
+    """The packaged ``rules.toml``, read the first time it is needed (not at import)."""
+    return load_rules()
+
+
+#: Why a count starts after its watch's start: the listing went back on sale, or its price left
+#: what an operator cleared (``tripwire_watch.count_after_clearance``).
+CountMoved = Literal["resumed", "left_clearance"]
 
 #: Where the normal rate comes from (see :class:`NormalRate`).
 Basis = Literal["own", "own_short", "other_sellers", "launch"]
@@ -226,6 +237,17 @@ def count_from(changes: Sequence[SaleChange], *, changed_at: datetime, now: date
     return max(returns, default=changed_at)
 
 
+def count_start(changes: Sequence[SaleChange], *, watch_start: datetime,
+                after_clearance: datetime, now: datetime) -> tuple[datetime, CountMoved]:
+    """Where the count starts and, when after ``watch_start``, why: ``after_clearance`` (the
+    watch's start, or the move that took the price below what an operator cleared, from
+    ``tripwire_watch.count_after_clearance``), or the listing's last return to sale after it
+    (:func:`count_from`)."""
+    since = count_from(changes, changed_at=after_clearance, now=now)
+    left = since == after_clearance and after_clearance > watch_start
+    return since, "left_clearance" if left else "resumed"
+
+
 def poisson_upper_tail(k: int, mu: float) -> float:
     """P(X >= k) for X ~ Poisson(mu), summed in log space (stable for large k)."""
     if k <= 0:
@@ -297,6 +319,7 @@ def assess_order_velocity(
     order_units: Sequence[int] | None = None,
     counts: OrderCounts | None = None,
     price: PriceContext | None = None,
+    count_moved: CountMoved = "resumed",
 ) -> VelocityAssessment:
     """Count orders in ``[counted_from, now]`` (``counted_from`` defaults to ``changed_at``, the
     start of the watch — the price change, or the first sale with ``anchor="first_sale"``; see
@@ -307,7 +330,9 @@ def assess_order_velocity(
     those orders already counted from the count's start (:func:`count_orders`, or the
     database) and stand instead of ``order_times``. ``price``, when given, is where the listing
     is priced: far below its own price before and its references, a few very large orders
-    trip it too (``bulk``); and the reasons name the price change."""
+    trip it too (``bulk``; not at the price of a running declared promotion that needed no
+    reviewer); and the reasons name the price change. ``count_moved`` says why the count
+    starts after the watch's start, when it does (:data:`CountMoved`)."""
     rules = rules or VelocityRules()
     normal = (baseline_per_hour if isinstance(baseline_per_hour, NormalRate)
               else NormalRate(baseline_per_hour))
@@ -318,8 +343,9 @@ def assess_order_velocity(
                               recent_hours=rules.recent_hours)
     usual, expected, floored = _expected(normal, start=start, end=now, rules=rules)
     p = poisson_upper_tail(counts.orders, expected)
+    promotion = _ordinary_promotion(normal, now)
     seen = _units_seen(counts, normal, expected=expected, rules=rules,
-                       far_below=price is not None and price.far_below())
+                       far_below=price is not None and price.far_below(promotion))
     recent = _recent_hour(counts.recent, now=now, normal=normal, rules=rules)
     hits = (("orders", counts.orders >= rules.min_orders and p < rules.alpha),
             ("units", counts.orders >= rules.min_orders_for_units
@@ -329,12 +355,12 @@ def assess_order_velocity(
             ("bulk", seen.p_bulk is not None and seen.p_bulk < rules.alpha))
     by = tuple(name for name, hit in hits if hit)
     en, ko = words.opening(observed=counts.orders, customers=counts.customers, hours=hours,
-                           since="resumed" if start > changed_at else anchor,
+                           since=count_moved if start > changed_at else anchor,
                            change=price.change_words() if price is not None else None,
                            first_sale=anchor == "first_sale")
     rate = max(normal.per_hour, rules.min_rate_per_hour)
     for more_en, more_ko in _clauses(normal, counts=counts, seen=seen, recent=recent, by=by,
-                                     price=price, p=p, rate=rate, usual=usual,
+                                     price=price, promotion=promotion, p=p, rate=rate, usual=usual,
                                      expected=expected, floored=floored, hours=hours,
                                      rules=rules):
         en, ko = en + more_en, ko + more_ko
@@ -363,6 +389,17 @@ class _UnitsSeen:
     p_bulk: float | None
 
 
+def _ordinary_promotion(normal: NormalRate, now: datetime) -> float | None:
+    """The percent off of the declared promotion running at ``now`` that needed no reviewer
+    (the guard found its depth ordinary: the same promotions ``promotion_min_per_hour`` allows
+    for), None otherwise: at its price, a deep cut is the promotion, not a likely mistake."""
+    if normal.promotion_pct is None or normal.promotion_reviewed:
+        return None
+    if normal.promotion_until is not None and normal.promotion_until <= now:
+        return None
+    return normal.promotion_pct
+
+
 def _units_seen(counts: OrderCounts, normal: NormalRate, *, expected: float,
                 rules: VelocityRules, far_below: bool) -> _UnitsSeen:
     # one buyer's order, however big, is not a rush at an ordinary price: the biggest is set
@@ -382,7 +419,7 @@ def _units_seen(counts: OrderCounts, normal: NormalRate, *, expected: float,
 
 def _clauses(normal: NormalRate, *, counts: OrderCounts, seen: _UnitsSeen,
              recent: tuple[int, float, float] | None, by: tuple[str, ...],
-             price: PriceContext | None, p: float, rate: float, usual: float, expected: float,
+             price: PriceContext | None, promotion: float | None, p: float, rate: float, usual: float, expected: float,
              floored: bool, hours: float, rules: VelocityRules) -> list[tuple[str, str]]:
     """The reasons after the count: what it was compared with (and the promotion's allowance)
     with the chance, then what tripped it when the count of orders alone did not."""
@@ -403,8 +440,8 @@ def _clauses(normal: NormalRate, *, counts: OrderCounts, seen: _UnitsSeen,
     elif "bulk" in by and seen.p_bulk is not None:
         found.append(words.bulk(units=counts.units, expected_units=seen.expected,
                                 per_order=seen.per_order, known=normal.units_known,
-                                chance=seen.p_bulk, own=price is not None
-                                and price.before is not None))
+                                chance=seen.p_bulk,
+                                references=tuple(price.references(promotion)) if price else ()))
     if "recent" in by and recent is not None:
         found.append(words.recent(seen=recent[0], due=recent[1], chance=recent[2],
                                   recent_hours=rules.recent_hours))

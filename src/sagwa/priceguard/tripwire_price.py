@@ -84,19 +84,43 @@ class PriceContext:
     list_price: int | None = None
     list_discount: float = 0.0
     others: tuple[int, ...] = ()
+    # the listing's own usual price, when lower than ``before``: the lowest it held on sale in
+    # the day on sale before the watch (:func:`lowest_held`); a raise undone is not a cut
+    usual: int | None = None
+
+    @property
+    def own(self) -> int | None:
+        """The listing's own price to judge a cut from: the lower of ``before`` and ``usual``."""
+        known = [p for p in (self.before, self.usual) if p is not None]
+        return min(known) if known else None
 
     def like_a_mistake(self) -> bool:
-        """:func:`priced_like_a_mistake` of this price."""
+        """:func:`priced_like_a_mistake` of this price, against its own price (:attr:`own`)."""
         return priced_like_a_mistake(price_minor=self.price, list_price_minor=self.list_price,
-                                     other_prices_minor=self.others, own_price_minor=self.before,
+                                     other_prices_minor=self.others, own_price_minor=self.own,
                                      list_discount=self.list_discount)
 
-    def far_below(self) -> bool:
-        """Whether the price is at most :data:`FAR_BELOW` (half) of every reference known —
-        its own price before the watch, the list price less its routine discount, the other
-        sellers' median — with at least one known: a likely mistake."""
-        known = [*_market(self.price, self.list_price, self.others, self.list_discount),
-                 *([self.before] if self.before else [])]
+    def references(self, promotion_pct: float | None = None) -> dict[str, float]:
+        """The references known, by name: ``own`` (:attr:`own`), ``list`` (the list price less
+        its routine discount), ``others`` (the other sellers' median, copies left out), and
+        ``promotion`` — the price a declared promotion of ``promotion_pct`` off ``before`` sets,
+        given only while one that needed no reviewer runs (the guard found that cut ordinary)."""
+        others = [p for p in self.others if abs(p - self.price) > COPIED_PRICE * self.price]
+        found = {"own": self.own,
+                 "list": (self.list_price * (1 - self.list_discount) if self.list_price
+                          else None),
+                 "others": median(others) if others else None,
+                 "promotion": (self.before * (1 - promotion_pct / 100.0)
+                               if promotion_pct is not None and self.before else None)}
+        return {name: float(p) for name, p in found.items() if p}
+
+    def far_below(self, promotion_pct: float | None = None) -> bool:
+        """Whether the price is at most :data:`FAR_BELOW` (half) of every reference known
+        (:meth:`references`: its own price, the list price less its routine discount, the other
+        sellers' median, and the price of a running promotion that needed no reviewer,
+        ``promotion_pct``) — with at least one known: a likely mistake. A price at its
+        ordinary promotion's price is the promotion, not a mistake, however deep."""
+        known = self.references(promotion_pct).values()
         return bool(known) and self.price <= FAR_BELOW * min(known)
 
     def change_words(self) -> tuple[str, str] | None:

@@ -138,3 +138,27 @@ def count_after_clearance(clearances: Sequence[Clearance], moves: Sequence[Move]
         return None
     left = [at for at, old, new in moves if at >= cleared_at and new < floor <= old]
     return max([start, cleared_at, *left])
+
+
+def lowest_held(moves: Sequence[Move], sale_changes: Sequence[SaleChange], *, start: datetime,
+                price_before: int, within: timedelta = timedelta(hours=24)) -> int:
+    """The lowest price the listing held while on sale in its last ``within`` hours on sale
+    before ``start`` (the watch's start), from its ``moves`` (oldest first) and sale changes;
+    ``price_before`` (the price just before ``start``) when it held no other. A cut is judged
+    from there, not from the move's old price alone: a raise to 20,000 undone the next day is
+    a return to the usual 10,000, not a cut of half."""
+    earlier = [m for m in moves if m[0] < start]
+    bounds = [at for at, _, _ in earlier]
+    # (from, to, price): the price before the first move, then each move's new price
+    held = [(None, bounds[0] if bounds else start, earlier[0][1] if earlier else price_before),
+            *((at, nxt, new) for (at, _, new), nxt in zip(earlier, [*bounds, start][1:],
+                                                          strict=True))]
+    lowest, left = price_before, within.total_seconds() / 3600.0
+    for lo, hi, price in reversed(held):
+        hours = hours_on_sale(sale_changes, start=lo or hi - within, end=hi)
+        if hours > 0:
+            lowest = min(lowest, price)
+        left -= hours
+        if left <= 0:
+            break
+    return lowest

@@ -16,7 +16,11 @@ if TYPE_CHECKING:
 
 SINCE = {"price_change": ("the price change", "가격 변경"),
          "first_sale": ("the listing went on sale", "판매 시작"),
-         "resumed": ("the listing went back on sale", "판매 재개")}
+         "resumed": ("the listing went back on sale", "판매 재개"),
+         "left_clearance": ("the price went below what an operator had cleared",
+                            "운영자가 확인한 가격 아래로 가격 인하")}
+#: The counts that start after the watch's start: the price change is said as what came before.
+_AFTER_WATCH = ("resumed", "left_clearance")
 
 
 def opening(*, observed: int, customers: int | None, hours: float, since: str,
@@ -30,7 +34,7 @@ def opening(*, observed: int, customers: int | None, hours: float, since: str,
     since_en, since_ko = SINCE[since]
     if change is not None:
         inner_en, inner_ko = change
-        if since != "resumed":
+        if since not in _AFTER_WATCH:
             since_en, since_ko = f"{since_en} ({inner_en})", f"{since_ko}({inner_ko})"
         elif first_sale:
             since_en += f" (first on sale: {inner_en})"
@@ -112,7 +116,7 @@ def promotion(normal: NormalRate, *, expected: float, usual: float, hours: float
               f"{floor}/h is allowed (at least that for any such promotion: announced to "
               f"customers, any listing may draw it; {times} times the usual would be "
               f"{lifted:.2f}/h): {allowed_en} {in_time_en}")
-        ko = (f"; 검토 없이 적용된 선언된 {pct} 할인 기간에는 시간당 {floor}건까지 허용(이런 할인은 "
+        ko = (f"; 검토 없이 적용된 {pct} 할인 행사(판매자 선언) 기간에는 시간당 {floor}건까지 허용(이런 할인은 "
               f"고객에게 알려져 어느 상품이든 그만큼은 팔릴 수 있어 최소 이만큼 허용; 평소의 "
               f"{times}배는 시간당 {lifted:.2f}건): {in_time_ko}{allowed_ko}")
         return en, ko
@@ -141,22 +145,37 @@ def units(*, units: int, beyond_one: int, expected_units: float, per_order: floa
     return en, ko
 
 
+#: The references a price can be far below (``PriceContext.references``), as the reasons name
+#: them.
+REFERENCES = {"own": ("its price before", "이전 가격"),
+              "list": ("the list price", "정가"),
+              "others": ("the other sellers' prices", "다른 판매자 가격"),
+              "promotion": ("its declared promotion's price", "선언된 할인 가격")}
+
+
 def bulk(*, units: int, expected_units: float, per_order: float, known: bool, chance: float,
-         own: bool) -> tuple[str, str]:
-    """"; but they took 200 units at half or less of its price before and of its references, a
+         references: tuple[str, ...] = ()) -> tuple[str, str]:
+    """"; but they took 200 units at half or less of its price before and the list price, a
     likely mistake, where fewer than 0.1 were expected …": a few very large orders at a price
-    far below where it usually is (``own``: its price before the watch is known, and said)."""
+    far below where it usually is, naming only the ``references`` that were known (keys of
+    :data:`REFERENCES`)."""
     usual_en, usual_ko = ((f"the usual {per_order:.1f} an order", f"평소 주문당 {per_order:.1f}개")
                           if known else ("one an order", "주문당 1개"))
     exp_en, exp_ko = expected_count(expected_units, unit_ko="개")
     odds_en, odds_ko = odds(chance)
-    of_en = "its price before and of its references" if own else "its references"
-    of_ko = "이전 가격과 기준 가격" if own else "기준 가격"
+    names = [REFERENCES[r] for r in references if r in REFERENCES]
+    of_en = _and([en for en, _ in names]) or "its references"
+    of_ko = "·".join(ko for _, ko in names) or "기준 가격"
     en = (f"; but they took {units:,} units at half or less of {of_en}, a likely mistake, "
           f"where {exp_en} were expected at {usual_en} (chance {odds_en})")
     ko = (f"; 그러나 {of_ko}의 절반 이하인 가격에 {units:,}개가 주문되어 가격 오류로 보임: "
           f"{usual_ko}면 {exp_ko} 예상(우연일 확률 {odds_ko})")
     return en, ko
+
+
+def _and(items: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 2 else items)
 
 
 def recent(*, seen: int, due: float, chance: float, recent_hours: float) -> tuple[str, str]:

@@ -54,13 +54,14 @@ from sagwa.domain.audit import LISTING_RETURN_ACTIONS, AuditEvent
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger, advance
 from sagwa.domain.price_history import PriceMove
 from sagwa.priceguard.tripwire import (
+    CountMoved,
     NormalRate,
     OrderCounts,
     VelocityAssessment,
     VelocityRules,
     assess_order_velocity,
     busiest_other_seller,
-    count_from,
+    count_start,
     normal_rate,
     own_habits,
 )
@@ -71,6 +72,7 @@ from sagwa.priceguard.tripwire_watch import (
     Watch,
     count_after_clearance,
     hours_on_sale,
+    lowest_held,
     watch_start,
 )
 from sagwa.services.desk import open_draft_incident
@@ -103,11 +105,12 @@ def watch_order_velocity(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datet
                         watch_for=WATCH_FOR)
     if watch is None:
         return None
-    price = _price_context(uow, listing, moves, watch, rules)
-    since = (_count_start(uow, listing, moves, watch, changes, now)
+    price = _price_context(uow, listing, moves, watch, changes, rules)
+    start = (_count_start(uow, listing, moves, watch, changes, now)
              if price.like_a_mistake() else None)
-    if since is None:
+    if start is None:
         return None
+    since, moved = start
     normal = _normal_rate(uow, listing, changes, counted_from=since,
                           busiest=_other_sellers_rate(uow, listing, rows, since, rules),
                           rules=rules)
@@ -122,7 +125,7 @@ def watch_order_velocity(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datet
     def assess(counted: OrderCounts) -> VelocityAssessment:
         return assess_order_velocity(counts=counted, changed_at=watch.start, counted_from=since,
                                      now=now, baseline_per_hour=normal, rules=rules,
-                                     anchor=watch.anchor, price=price)
+                                     anchor=watch.anchor, price=price, count_moved=moved)
 
     assessment = assess(counts)
     if assessment.tripped:  # said again with its customers, counted only for a pause
@@ -189,20 +192,28 @@ def _watch_evidence(listing: Listing, moves: Sequence[PriceMove], watch: Watch,
 
 
 def _price_context(uow: SqlAlchemyUnitOfWork, listing: Listing, moves: Sequence[PriceMove],
-                   watch: Watch, rules: VelocityRules) -> PriceContext:
+                   watch: Watch, changes: Sequence[SaleChange],
+                   rules: VelocityRules) -> PriceContext:
     """Where the listing is priced (``tripwire_price.PriceContext``): its price now, the move
-    that began the watch (or its first sale), the product's list price and its category's
-    routine discount, and the other sellers' live prices."""
+    that began the watch (or its first sale, at the price it went on sale at), the lowest price
+    it held on sale in the day before (``tripwire_watch.lowest_held``), the product's list
+    price and its category's routine discount, and the other sellers' live prices."""
     product = uow.catalog.product(listing.product_id)
     currency = listing.price.currency
     list_price = product.list_price if product is not None else None
     others = uow.market.other_seller_prices(listing.product_id, excluding_listing=listing.id,
                                             currency=currency)
     began = moves[watch.began_with] if watch.began_with is not None else None
+    usual = (lowest_held([(m.at, m.old_minor, m.new_minor) for m in moves], changes,
+                         start=watch.start, price_before=began.old_minor)
+             if began is not None else None)
+    later = [m for m in moves if m.at > watch.start]
+    first_price = later[0].old_minor if later else listing.price.amount_minor
     return PriceContext(
         price=listing.price.amount_minor, currency=currency, since=watch.start,
         before=began.old_minor if began is not None else None,
-        to=began.new_minor if began is not None else None,
+        to=began.new_minor if began is not None else first_price,
+        usual=usual,
         list_price=(list_price.amount_minor if list_price is not None
                     and list_price.currency == currency else None),
         list_discount=rules.list_discount(product.category if product is not None else None),
@@ -210,18 +221,22 @@ def _price_context(uow: SqlAlchemyUnitOfWork, listing: Listing, moves: Sequence[
 
 
 def _count_start(uow: SqlAlchemyUnitOfWork, listing: Listing, moves: Sequence[PriceMove],
-                 watch: Watch, changes: Sequence[SaleChange], now: datetime) -> datetime | None:
-    """Where the count starts: the watch's start, or the listing's last return to sale after
-    it, or after the operator's clearance (a tripwire draft of it dismissed as a false alarm:
-    ``desk.close`` logs ``listing.vouched`` with the price) once the price has left it; None
-    while the clearance holds (``tripwire_watch.count_after_clearance``)."""
+                 watch: Watch, changes: Sequence[SaleChange],
+                 now: datetime) -> tuple[datetime, CountMoved] | None:
+    """Where the count starts, and why when after the watch's start: the watch's start, or the
+    listing's last return to sale after it (``resumed``), or after the operator's clearance (a
+    tripwire draft of it dismissed as a false alarm: ``desk.close`` logs ``listing.vouched``
+    with the price) once the price has left it (``left_clearance``); None while the clearance
+    holds (``tripwire_watch.count_after_clearance``)."""
     currency = listing.price.currency
     cleared = [(row.occurred_at, int(row.price["amount_minor"]))
                for row in uow.reads.listing_vouches(listing.id, since=watch.start)
                if isinstance(row.price, dict) and row.price.get("currency") == currency]
     start = count_after_clearance(cleared, [(m.at, m.old_minor, m.new_minor) for m in moves],
                                   price=listing.price.amount_minor, start=watch.start)
-    return None if start is None else count_from(changes, changed_at=start, now=now)
+    if start is None:
+        return None
+    return count_start(changes, watch_start=watch.start, after_clearance=start, now=now)
 
 
 def _normal_rate(uow: SqlAlchemyUnitOfWork, listing: Listing, changes: list[SaleChange], *,

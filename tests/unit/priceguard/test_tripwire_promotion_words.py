@@ -34,7 +34,7 @@ def test_a_promotion_that_needed_no_reviewer_selling_well_on_a_slow_listing_is_l
             "(at least that for any such promotion: announced to customers, any listing may "
             "draw it; 10 times the usual would be 0.50/h): about 0.6 orders in this time"
             in result.reason_en)
-    assert ("검토 없이 적용된 선언된 20% 할인 기간에는 시간당 10건까지 허용" in result.reason_ko)
+    assert ("검토 없이 적용된 20% 할인 행사(판매자 선언) 기간에는 시간당 10건까지 허용" in result.reason_ko)
     assert abs(result.expected - VelocityRules().promotion_min_per_hour * 225 / 3600) < 1e-9
 
 

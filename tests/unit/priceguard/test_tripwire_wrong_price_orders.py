@@ -33,10 +33,10 @@ def _orders(units: list[int], price: PriceContext, normal: NormalRate = CAMERA):
 def test_one_order_of_a_hundred_at_a_tenth_of_the_price_pauses_the_listing() -> None:
     result = _orders([100], TENTH)
     assert result.tripped and result.tripped_by == ("bulk",)
-    assert ("but they took 100 units at half or less of its price before and of its references, "
+    assert ("but they took 100 units at half or less of its price before and the list price, "
             "a likely mistake, where fewer than 0.1 were expected at the usual 1.0 an order"
             in result.reason_en)
-    assert "이전 가격과 기준 가격의 절반 이하인 가격에 100개가 주문되어" in result.reason_ko
+    assert "이전 가격·정가의 절반 이하인 가격에 100개가 주문되어" in result.reason_ko
     assert _orders([100, 99], TENTH).tripped  # a tester's listing 437: 100, then 99
 
 

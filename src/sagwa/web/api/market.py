@@ -10,6 +10,7 @@ from sagwa.adapters.db.market_repo import OrderRecord, PriceChangeRecord
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
 from sagwa.domain.pricing import GuardOpinion, Promotion
 from sagwa.errors import InvalidInput
+from sagwa.priceguard.tripwire import VelocityRules
 from sagwa.services import listings, orders
 from sagwa.services.accounts import Account, Role
 from sagwa.services.listing_holds import publication_hold
@@ -184,10 +185,12 @@ def list_price_changes(listing_id: int, uow: Uow,
 
 
 @router.post("/orders", status_code=201, response_model=OrderPublic, dependencies=[ADMIN])
-def place_order(body: OrderCreate, uow: Uow, actor: Actor, key: IdempotencyKey) -> OrderPublic:
+def place_order(body: OrderCreate, uow: Uow, actor: Actor, key: IdempotencyKey,
+                rules: Rules) -> OrderPublic:
     return order_public(orders.place_order(uow(), customer_id=body.customer_id,
                                            listing_id=body.listing_id, quantity=body.quantity,
-                                           actor=actor, idempotency_key=key))
+                                           actor=actor, idempotency_key=key,
+                                           velocity=VelocityRules(price_rules=rules)))
 
 
 @router.get("/orders/{order_id}", response_model=OrderPublic, dependencies=[AGENT])
