@@ -95,7 +95,7 @@ def test_a_few_orders_for_a_hundred_units_each_pause_the_listing(shop) -> None:
         _orders(uow, clock, listing, customers, 5, timedelta(minutes=3), quantity=100)
     after, _ = _pause_and_draft(uow, listing)
     assert after["observed"] == 3 and after["units"] == 300
-    assert "but they took 300 units" in after["reason_en"]
+    assert "between them they took 300 units" in after["reason_en"]
 
 
 def test_four_ordinary_orders_after_the_cut_leave_it_live(shop) -> None:

@@ -61,7 +61,7 @@ def test_one_huge_order_at_a_wrong_price_a_reviewer_approved_pauses_the_listing(
     after, draft = _pause_and_draft(uow, listing)
     assert after["observed"] == 1 and after["units"] == 100
     assert after["tripped_by"] == ["bulk"] and after["customers"] == 1
-    assert "but they took 100 units at half or less of its price before" in after["reason_en"]
+    assert "that one order took 100 units at half or less of its price before" in after["reason_en"]
     assert "(199,000 KRW → 19,900 KRW, 2008-05-15 " in after["reason_en"]
     assert after["price_before"] == {"amount_minor": 199_000, "currency": KRW}
     assert draft.incident.wrong_price == Money(19_900, KRW)

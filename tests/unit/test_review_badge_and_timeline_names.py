@@ -69,3 +69,21 @@ def test_every_reason_a_change_cannot_be_approved_has_words_for_the_reviewers_la
     for code in codes:
         ko, en = STALE_WHY[code]
         assert ko and not ko.endswith((".", "다")) and en.startswith("because "), code
+
+
+def test_a_pause_by_one_large_order_is_not_called_a_surge_and_says_order_in_the_singular() -> None:
+    """A tester's listing: one order of 100 units at a tenth of the price tripped the
+    tripwire's ``bulk`` rule; the timeline said "주문 급증으로 자동 판매 중지" and "1 orders
+    observed"."""
+    at = datetime(2026, 12, 5, 5, 3, tzinfo=UTC)
+    bulk = TimelineEntry(at, "system:tripwire", "listing.paused_by_tripwire", "listing", "437",
+                         {"observed": 1, "units": 100}, tripped_by=("bulk",))
+    en, ko = timeline_rows([bulk], "en")[0], timeline_rows([bulk], "ko")[0]
+    assert en.action == "paused automatically: an order far larger than usual"
+    assert en.detail == "1 order observed · 100 units"
+    assert ko.action == "평소보다 훨씬 큰 주문 한 건으로 자동 판매 중지"
+    assert "급증" not in ko.action and ko.detail == "관측된 주문 1건 · 수량 100개"
+    surge = TimelineEntry(at, "system:tripwire", "listing.paused_by_tripwire", "listing", "437",
+                          {"observed": 5, "units": 5}, tripped_by=("orders", "bulk"))
+    assert timeline_rows([surge], "ko")[0].action == "주문 급증으로 자동 판매 중지"
+    assert timeline_rows([surge], "en")[0].detail == "5 orders observed · 5 units"

@@ -364,8 +364,7 @@ def assess_order_velocity(
                                      expected=expected, floored=floored, hours=hours,
                                      rules=rules):
         en, ko = en + more_en, ko + more_ko
-    if by:
-        en, ko = en + " — pausing the listing", ko + " — 판매를 일시 중지합니다"
+    # the reasons end on the evidence: the pages that show them say the listing was paused
     return VelocityAssessment(
         tripped=bool(by), observed=counts.orders, expected=expected,
         observed_per_hour=counts.orders / hours, expected_per_hour=expected / hours,
@@ -440,7 +439,7 @@ def _clauses(normal: NormalRate, *, counts: OrderCounts, seen: _UnitsSeen,
     elif "bulk" in by and seen.p_bulk is not None:
         found.append(words.bulk(units=counts.units, expected_units=seen.expected,
                                 per_order=seen.per_order, known=normal.units_known,
-                                chance=seen.p_bulk,
+                                chance=seen.p_bulk, orders=counts.orders,
                                 references=tuple(price.references(promotion)) if price else ()))
     if "recent" in by and recent is not None:
         found.append(words.recent(seen=recent[0], due=recent[1], chance=recent[2],

@@ -46,8 +46,11 @@ def opening(*, observed: int, customers: int | None, hours: float, since: str,
     who_en = f" from {customers} customer{'s' if customers != 1 else ''}" if customers else ""
     who_ko = f"고객 {customers}명이 " if customers else ""
     orders_en = f"{observed} order{'s' if observed != 1 else ''}"
+    # a sentence with its verb: "고객 5명이 5건을 주문했습니다", not "고객 5명이 주문 5건"
+    placed_ko = (f"{who_ko}{observed}건을 주문했습니다" if customers
+                 else f"주문 {observed}건이 들어왔습니다")
     return (f"{orders_en}{who_en} in {span_en} since {since_en}",
-            f"{since_ko} 후 {span_ko} {who_ko}주문 {observed}건")
+            f"{since_ko} 후 {span_ko} {placed_ko}")
 
 
 def compared_with(normal: NormalRate, *, rate: float, usual: float, hours: float,
@@ -130,19 +133,31 @@ def promotion(normal: NormalRate, *, expected: float, usual: float, hours: float
 
 def units(*, units: int, beyond_one: int, expected_units: float, per_order: float,
           known: bool, chance: float) -> tuple[str, str]:
-    """"; but they took 400 units (300 besides the biggest order) where about 0.2 were
-    expected at one an order …"."""
-    usual_en, usual_ko = ((f"the usual {per_order:.1f} an order", f"평소 주문당 {per_order:.1f}개면")
-                          if known else
+    """"; between them they took 400 units (300 besides the biggest order) where about 0.2
+    were expected at one an order …": what the orders took, not a "but" the count before it
+    (often just as unlikely) does not set up."""
+    usual_en, usual_ko = ((f"the usual {per_order_words(per_order)} an order",
+                           f"평소 주문당 {_plain(per_order)}개면") if known else
                           ("one an order (this listing has no usual yet)",
                            "주문당 1개로 치면(아직 평소 수량이 없음)"))
     exp_en, exp_ko = expected_count(expected_units, unit_ko="개")
     odds_en, odds_ko = odds(chance)
-    en = (f"; but they took {units:,} units ({beyond_one:,} besides the biggest order) where "
-          f"{exp_en} were expected at {usual_en} (chance {odds_en})")
-    ko = (f"; 그러나 수량은 {units:,}개(가장 큰 주문을 빼도 {beyond_one:,}개)로, {usual_ko} "
+    en = (f"; between them they took {units:,} units ({beyond_one:,} besides the biggest "
+          f"order) where {exp_en} were expected at {usual_en} (chance {odds_en})")
+    ko = (f"; 수량은 모두 {units:,}개(가장 큰 주문을 빼도 {beyond_one:,}개)로, {usual_ko} "
           f"{exp_ko} 예상(우연일 확률 {odds_ko})")
     return en, ko
+
+
+def per_order_words(per_order: float) -> str:
+    """Units an order in English: "1 unit", "1.3 units" (no needless ".0")."""
+    said = _plain(per_order)
+    return f"{said} unit{'' if said == '1' else 's'}"
+
+
+def _plain(value: float) -> str:
+    """One decimal without a needless ".0": "1", "1.3"."""
+    return f"{value:.1f}".removesuffix(".0")
 
 
 #: The references a price can be far below (``PriceContext.references``), as the reasons name
@@ -154,21 +169,25 @@ REFERENCES = {"own": ("its price before", "이전 가격"),
 
 
 def bulk(*, units: int, expected_units: float, per_order: float, known: bool, chance: float,
-         references: tuple[str, ...] = ()) -> tuple[str, str]:
-    """"; but they took 200 units at half or less of its price before and the list price, a
-    likely mistake, where fewer than 0.1 were expected …": a few very large orders at a price
-    far below where it usually is, naming only the ``references`` that were known (keys of
-    :data:`REFERENCES`)."""
-    usual_en, usual_ko = ((f"the usual {per_order:.1f} an order", f"평소 주문당 {per_order:.1f}개")
-                          if known else ("one an order", "주문당 1개"))
+         references: tuple[str, ...] = (), orders: int = 2) -> tuple[str, str]:
+    """"; that one order took 100 units at half or less of its price before and the list
+    price, a likely mistake, where fewer than 0.1 were expected …" (with more ``orders``,
+    "between them they took"): a few very large orders at a price far below where it usually
+    is, naming only the ``references`` that were known (keys of :data:`REFERENCES`). No "but":
+    the count of orders before it is often just as unlikely, so there is nothing to contrast."""
+    usual_en, usual_ko = ((f"the usual {per_order_words(per_order)} an order",
+                           f"평소 주문당 {_plain(per_order)}개")
+                          if known else ("one unit an order", "주문당 1개"))
     exp_en, exp_ko = expected_count(expected_units, unit_ko="개")
     odds_en, odds_ko = odds(chance)
     names = [REFERENCES[r] for r in references if r in REFERENCES]
     of_en = _and([en for en, _ in names]) or "its references"
     of_ko = "·".join(ko for _, ko in names) or "기준 가격"
-    en = (f"; but they took {units:,} units at half or less of {of_en}, a likely mistake, "
+    took_en, took_ko = (("that one order took", "주문 한 건에") if orders == 1
+                        else ("between them they took", f"주문 {orders:,}건에 모두"))
+    en = (f"; {took_en} {units:,} units at half or less of {of_en}, a likely mistake, "
           f"where {exp_en} were expected at {usual_en} (chance {odds_en})")
-    ko = (f"; 그러나 {of_ko}의 절반 이하인 가격에 {units:,}개가 주문되어 가격 오류로 보임: "
+    ko = (f"; {took_ko} {of_ko}의 절반 이하인 가격으로 {units:,}개가 주문되어 가격 오류로 보임: "
           f"{usual_ko}면 {exp_ko} 예상(우연일 확률 {odds_ko})")
     return en, ko
 
@@ -211,8 +230,17 @@ def odds(p: float) -> tuple[str, str]:
         return "less than 1 in a billion", "10억분의 1 미만"
     if p < 0.01:
         n = round(1 / p, -len(str(round(1 / p))) + 2)  # two significant figures
-        return f"about 1 in {n:,.0f}", f"약 {n:,.0f}분의 1"
+        return f"about 1 in {n:,.0f}", f"약 {korean_number(round(n))}분의 1"
     return f"{p:.0%}", f"{p:.0%}"
+
+
+def korean_number(n: int) -> str:
+    """A whole number as Korean readers say large ones, in 억 and 만: "280만", "1만 2,000",
+    "1억 5,000만"; under 10,000 as digits ("3,500")."""
+    eok, rest = divmod(n, 100_000_000)
+    man, ones = divmod(rest, 10_000)
+    parts = [f"{eok:,}억" if eok else "", f"{man:,}만" if man else "", f"{ones:,}" if ones else ""]
+    return " ".join(part for part in parts if part) or "0"
 
 
 def span(hours: float) -> tuple[str, str]:
@@ -229,3 +257,32 @@ def span(hours: float) -> tuple[str, str]:
         return f"{whole} second{'s' if whole > 1 else ''}", f"{whole}초 동안"
     minutes = round(hours * 60)
     return f"{minutes} min", f"{minutes}분 동안"
+
+
+#: The trips that are about how many orders came (a surge); the others ("units", "bulk") are
+#: about how much the orders took.
+_SURGE = frozenset({"orders", "recent"})
+
+
+def by_size(tripped_by: object) -> bool:
+    """Whether a trip (its evidence's ``tripped_by``) was by how much the orders took — one
+    order of 100 at a wrong price — rather than by how many came. A record without it (kept
+    before it was) is taken as a surge, as it was then."""
+    found = set(tripped_by) if isinstance(tripped_by, (list, tuple)) else set()
+    return bool(found) and not found & _SURGE
+
+
+def trip_summary(tripped_by: object, *, orders: object = None) -> tuple[str, str]:
+    """What paused the listing, for a page's "sagwa paused the sale automatically: …" (English,
+    then Korean ending in a connective: "주문이 평소보다 크게 몰려"): a surge of orders, or an
+    order (``orders`` counted, from the evidence's ``observed``) far larger than usual."""
+    if not by_size(tripped_by):
+        return "orders came in far faster than usual", "주문이 평소보다 크게 몰려"
+    if "bulk" not in tripped_by:  # type: ignore[operator]
+        return ("its orders took far more units than usual",
+                "주문 수량이 평소보다 훨씬 많아")
+    if orders == 1:
+        return ("one order far larger than usual came in at a price far below its references",
+                "기준 가격보다 크게 낮은 가격에 평소보다 훨씬 많은 수량이 한 번에 주문되어")
+    return ("a few orders far larger than usual came in at a price far below its references",
+            "기준 가격보다 크게 낮은 가격에 평소보다 훨씬 많은 수량이 주문되어")

@@ -76,6 +76,9 @@ class TimelineEntry:
     """A "plan decided" step's plan as recorded (all its terms: ``facts`` keeps only the
     deadline), and ``plan_before`` the one it replaced (None for the first)."""
     plan_before: Mapping[str, Any] | None = None
+    tripped_by: tuple[str, ...] = ()
+    """What tripped the tripwire, for its pause (``"orders"``, ``"bulk"`` …): a surge of orders
+    is said differently from one order far too large."""
 
     @property
     def entity(self) -> str:
@@ -208,7 +211,9 @@ def _timeline(records: list[Any]) -> list[TimelineEntry]:
                                  str(r.entity_id), facts,
                                  reason_ko=(r.after or {}).get("reason_ko"),
                                  plan=r.after if planned else None,
-                                 plan_before=r.before if planned else None))
+                                 plan_before=r.before if planned else None,
+                                 tripped_by=tuple(map(str, (r.after or {}).get("tripped_by")
+                                                      or ()))))
     # stamped with the group's first record, not the minute (which would sort it before the
     # step that caused it, e.g. "notified" before "scoped" in the same minute)
     out += [_grouped(rows, key[3]) for key, rows in groups.items()]

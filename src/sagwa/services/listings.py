@@ -24,6 +24,7 @@ from sagwa.domain.pricing import (
     check_promotion_running,
 )
 from sagwa.errors import Conflict, InvalidInput
+from sagwa.priceguard.tripwire_words import trip_summary
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.incident_prices import incident_at, wrong_price_among
 from sagwa.services.listing_holds import (
@@ -302,6 +303,15 @@ class ListingPause:
     reason: str | None = None
     reason_ko: str | None = None
     incident_id: int | None = None
+    # the tripwire's: what tripped it and the orders it counted (``tripwire_words.trip_summary``)
+    tripped_by: tuple[str, ...] = ()
+    orders: int | None = None
+
+    @property
+    def trip_words(self) -> tuple[str, str]:
+        """What paused it, when the tripwire did: ``(English, Korean)`` — a surge of orders,
+        or one order far larger than usual."""
+        return trip_summary(self.tripped_by, orders=self.orders)
 
 
 def latest_pause(uow: SqlAlchemyUnitOfWork, listing_id: int) -> ListingPause | None:
@@ -313,9 +323,12 @@ def latest_pause(uow: SqlAlchemyUnitOfWork, listing_id: int) -> ListingPause | N
     kind = {"listing.paused": "incident", "listing.paused_by_tripwire": "tripwire"}.get(
         last.event.action, "seller")
     incident = after.get("incident_id")
+    observed = after.get("observed")
     return ListingPause(kind, last.event.actor, last.occurred_at,
                         after.get("reason_en") or after.get("reason"), after.get("reason_ko"),
-                        int(incident) if incident is not None else None)
+                        int(incident) if incident is not None else None,
+                        tuple(str(t) for t in after.get("tripped_by") or ()),
+                        int(observed) if isinstance(observed, int) else None)
 
 
 def _guard_json(opinion: GuardOpinion | None) -> dict[str, object] | None:

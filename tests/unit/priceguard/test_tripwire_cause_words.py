@@ -32,10 +32,10 @@ def test_the_cause_names_the_price_change_and_the_customers() -> None:
         "5 orders from 1 customer in 2 min since the price change (17,700 KRW → 16,000 KRW, "
         "2026-12-05 14:03 KST); ")
     assert result.reason_ko.startswith(
-        "가격 변경(17,700원 → 16,000원, 2026-12-05 14:03 한국 시간) 후 2분 동안 고객 1명이 주문 5건; ")
+        "가격 변경(17,700원 → 16,000원, 2026-12-05 14:03 한국 시간) 후 2분 동안 고객 1명이 5건을 주문했습니다; ")
     many = _five_orders([1, 2, 3, 3, 4], CUT)
     assert "5 orders from 4 customers in 2 min" in many.reason_en
-    assert "고객 4명이 주문 5건" in many.reason_ko
+    assert "고객 4명이 5건을 주문했습니다" in many.reason_ko
 
 
 def test_a_first_sale_a_nudge_and_a_return_to_sale_are_said_too() -> None:

@@ -123,9 +123,9 @@ def test_a_few_orders_for_many_units_trip_by_their_units() -> None:
     by_units = assess_order_velocity(order_times=orders, order_units=[100] * 4,
                                      changed_at=changed, now=orders[-1], baseline_per_hour=normal)
     assert by_units.tripped and by_units.units == 400
-    assert ("but they took 400 units (300 besides the biggest order) where about 0.2 were "
-            "expected at one an order (this listing has no usual yet)") in by_units.reason_en
-    assert "수량은 400개(가장 큰 주문을 빼도 300개)" in by_units.reason_ko
+    assert ("; between them they took 400 units (300 besides the biggest order) where about "
+            "0.2 were expected at one an order (this listing has no usual yet)") in by_units.reason_en
+    assert "; 수량은 모두 400개(가장 큰 주문을 빼도 300개)" in by_units.reason_ko
     ones = assess_order_velocity(order_times=orders, order_units=[1] * 4, changed_at=changed,
                                  now=orders[-1], baseline_per_hour=normal)
     assert not ones.tripped and ones.units == 4

@@ -95,7 +95,7 @@ def test_units_expected_are_never_said_as_zero() -> None:
     result = assess_order_velocity(order_times=times, order_units=[100] * 3, changed_at=CHANGED,
                                    now=times[-1], baseline_per_hour=usual)
     assert result.tripped
-    assert "where fewer than 0.1 were expected at the usual 1.3 an order" in result.reason_en
+    assert "where fewer than 0.1 were expected at the usual 1.3 units an order" in result.reason_en
     assert "평소 주문당 1.3개면 0.1개 미만 예상" in result.reason_ko
     assert "0.0" not in result.reason_en.replace("0.05", "")
 

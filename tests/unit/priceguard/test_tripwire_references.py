@@ -113,7 +113,7 @@ def test_the_bulk_reason_names_only_the_references_known() -> None:
                                          before=10_000, to=3_000), QUIET)
     assert "at half or less of its price before, a likely mistake" in result.reason_en
     assert "references" not in result.reason_en
-    assert "이전 가격의 절반 이하인 가격에" in result.reason_ko
+    assert "이전 가격의 절반 이하인 가격으로" in result.reason_ko
     market = PriceContext(price=3_000, currency="KRW", list_price=12_000, others=(9_000, 9_500))
     words = _one_order(60, market, QUIET).reason_en
     assert "half or less of the list price and the other sellers' prices, a likely" in words

@@ -25,20 +25,20 @@ def test_five_orders_within_a_second_say_under_a_second() -> None:
     result = _five_orders_by(0.8)
     assert result.tripped
     assert result.reason_en.startswith("5 orders in under a second since the price change; ")
-    assert result.reason_ko.startswith("가격 변경 후 1초도 안 되어 주문 5건; ")
+    assert result.reason_ko.startswith("가격 변경 후 1초도 안 되어 주문 5건이 들어왔습니다; ")
     assert " 1 min" not in result.reason_en and "1분" not in result.reason_ko
 
 
 def test_five_orders_in_forty_seconds_say_forty_seconds() -> None:
     result = _five_orders_by(40)
     assert result.reason_en.startswith("5 orders in 40 seconds since the price change; ")
-    assert result.reason_ko.startswith("가격 변경 후 40초 동안 주문 5건; ")
+    assert result.reason_ko.startswith("가격 변경 후 40초 동안 주문 5건이 들어왔습니다; ")
 
 
 def test_one_second_is_said_in_the_singular() -> None:
     result = _five_orders_by(1.2)
     assert result.reason_en.startswith("5 orders in 1 second since the price change; ")
-    assert result.reason_ko.startswith("가격 변경 후 1초 동안 주문 5건; ")
+    assert result.reason_ko.startswith("가격 변경 후 1초 동안 주문 5건이 들어왔습니다; ")
 
 
 @pytest.mark.parametrize(("seconds", "en", "ko"), [
@@ -50,7 +50,7 @@ def test_one_second_is_said_in_the_singular() -> None:
 def test_minutes_and_hours_read_as_before(seconds: float, en: str, ko: str) -> None:
     result = _five_orders_by(seconds)
     assert result.reason_en.startswith(f"5 orders in {en} since the price change; ")
-    assert result.reason_ko.startswith(f"가격 변경 후 {ko} 주문 5건; ")
+    assert result.reason_ko.startswith(f"가격 변경 후 {ko} 주문 5건이 들어왔습니다; ")
 
 
 def test_a_return_to_sale_is_counted_from_and_said_so() -> None:
@@ -61,7 +61,7 @@ def test_a_return_to_sale_is_counted_from_and_said_so() -> None:
                                    now=times[-1], baseline_per_hour=0.1)
     assert result.reason_en.startswith(
         "5 orders in under a second since the listing went back on sale; ")
-    assert result.reason_ko.startswith("판매 재개 후 1초도 안 되어 주문 5건; ")
+    assert result.reason_ko.startswith("판매 재개 후 1초도 안 되어 주문 5건이 들어왔습니다; ")
 
 
 def test_the_pause_evidence_appends_how_long_the_count_ran() -> None:

@@ -14,6 +14,7 @@ from sagwa.domain.price_history import PriceMove
 from sagwa.priceguard.tripwire import NormalRate, assess_order_velocity, count_orders
 from sagwa.priceguard.tripwire_price import PriceContext
 from sagwa.priceguard.tripwire_watch import Watch
+from sagwa.priceguard.tripwire_words import trip_summary
 
 CHANGED = datetime(2026, 12, 5, 5, 3, tzinfo=UTC)  # 14:03 in Korea
 #: A camera that sells about one a day, one unit an order.
@@ -33,10 +34,13 @@ def _orders(units: list[int], price: PriceContext, normal: NormalRate = CAMERA):
 def test_one_order_of_a_hundred_at_a_tenth_of_the_price_pauses_the_listing() -> None:
     result = _orders([100], TENTH)
     assert result.tripped and result.tripped_by == ("bulk",)
-    assert ("but they took 100 units at half or less of its price before and the list price, "
-            "a likely mistake, where fewer than 0.1 were expected at the usual 1.0 an order"
-            in result.reason_en)
-    assert "이전 가격·정가의 절반 이하인 가격에 100개가 주문되어" in result.reason_ko
+    assert ("; that one order took 100 units at half or less of its price before and the list "
+            "price, a likely mistake, where fewer than 0.1 were expected at the usual 1 unit an "
+            "order" in result.reason_en)
+    assert "but" not in result.reason_en and "그러나" not in result.reason_ko
+    assert ("; 주문 한 건에 이전 가격·정가의 절반 이하인 가격으로 100개가 주문되어 가격 오류로 보임: "
+            "평소 주문당 1개면" in result.reason_ko)
+    assert "1.0개" not in result.reason_ko
     assert _orders([100, 99], TENTH).tripped  # a tester's listing 437: 100, then 99
 
 
@@ -88,3 +92,15 @@ def test_the_declare_form_never_prefills_a_correct_price_under_the_wrong_one() -
                             window_start=CHANGED, cause="…", responsible=None)
     assert _declare_form(draft, 12_600)["correct_price"] == ""
     assert _declare_form(draft, 14_000)["correct_price"] == "14000"
+
+
+def test_what_paused_it_is_said_as_one_large_order_not_a_surge() -> None:
+    """The seller's page and the draft incident say what tripped it (``trip_summary``)."""
+    assert trip_summary(["bulk"], orders=1) == (
+        "one order far larger than usual came in at a price far below its references",
+        "기준 가격보다 크게 낮은 가격에 평소보다 훨씬 많은 수량이 한 번에 주문되어")
+    assert "far larger than usual" in trip_summary(["bulk"], orders=2)[0]
+    assert trip_summary(["units"], orders=4)[1] == "주문 수량이 평소보다 훨씬 많아"
+    surge = ("orders came in far faster than usual", "주문이 평소보다 크게 몰려")
+    assert trip_summary(["orders", "bulk"], orders=5) == surge
+    assert trip_summary(None, orders=None) == surge  # a pause recorded before ``tripped_by``

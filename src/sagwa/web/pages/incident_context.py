@@ -16,6 +16,7 @@ from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.money import Money
 from sagwa.domain.plan_version import plan_version
 from sagwa.domain.price_history import PriceMove
+from sagwa.priceguard.tripwire_words import trip_summary
 from sagwa.services import notices
 from sagwa.services.desk_cancel_instead import replaced_discounts
 from sagwa.services.desk_money import figures_of_cases
@@ -110,6 +111,9 @@ def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
         "declare_form": _declare_form(incident, before), "closing": {},
         "listing_names": named, "evidence": found.evidence,
         "notice_title_max": notices.TITLE_MAX_CHARS,
+        # what the tripwire saw, for a draft it opened: a surge, or one order far too large
+        "trip_words": trip_summary((found.evidence or {}).get("tripped_by"),
+                                   orders=(found.evidence or {}).get("observed")),
     }
 
 

@@ -252,6 +252,15 @@ ACTION: dict[str, Label] = {
     "api_token.revoked": ("API 토큰 폐기", "API token revoked"),
 }
 
+#: The tripwire's pause when an order far larger than usual tripped it, not a surge
+#: (``tripwire_words.by_size``): one order, or a few.
+TRIPWIRE_PAUSE_BY_SIZE: dict[str, Label] = {
+    "one": ("평소보다 훨씬 큰 주문 한 건으로 자동 판매 중지",
+            "paused automatically: an order far larger than usual"),
+    "few": ("평소보다 훨씬 큰 주문으로 자동 판매 중지",
+            "paused automatically: orders far larger than usual"),
+}
+
 #: What needs a seller's attention on their listings page (``seller_listings.attention_of``).
 ATTENTION: dict[str, Label] = {
     "paused_by_tripwire": ("주문 급증으로 자동 판매 중지", "paused automatically: orders surged"),

@@ -15,9 +15,10 @@ from datetime import datetime
 from typing import Any
 
 from sagwa.domain.money import Money, format_money
+from sagwa.priceguard.tripwire_words import by_size
 from sagwa.services.desk_report import TIMELINE_FACTS, TimelineEntry
 from sagwa.web.pages.i18n import in_lang as _t
-from sagwa.web.pages.labels import SYSTEM_ACTORS, label
+from sagwa.web.pages.labels import SYSTEM_ACTORS, TRIPWIRE_PAUSE_BY_SIZE, label
 from sagwa.web.pages.plan_words import plan_detail
 from sagwa.web.pages.rendering import seoul
 
@@ -100,6 +101,8 @@ def _counted(key: str, value: str, lang: str) -> str:
     ko, en = phrases.get(key, (f"{key}={{v}}", f"{key}={{v}}"))
     if lang != "ko" and value == "1" and en.startswith("{v} ") and en.endswith("s"):
         en = en[:-1]  # "1 unit", "1 new case", "1 message"
+    elif lang != "ko" and value == "1" and en.startswith("{v} orders "):
+        en = en.replace("orders", "order", 1)  # "1 order observed"
     return _t(lang, ko, en).format(v=value)
 
 
@@ -121,5 +124,14 @@ def timeline_rows(entries: Iterable[TimelineEntry], lang: str, *,
                   else _detail(e.facts, vocabulary, lang, reasons_ko or {}, e.reason_ko))
         rows.append(TimelineRow(
             e.at, _t(lang, *actor) if actor else names.get(e.actor, e.actor), e.action,
-            label("action", e.action, lang), _subject(e, lang), detail, e.actor))
+            _action(e, lang), _subject(e, lang), detail, e.actor))
     return rows
+
+
+def _action(entry: TimelineEntry, lang: str) -> str:
+    """The step's action in words; the tripwire's pause by what tripped it: an order far
+    larger than usual is not a surge of orders."""
+    if entry.action == "listing.paused_by_tripwire" and by_size(entry.tripped_by):
+        one = entry.facts.get("observed") == 1
+        return _t(lang, *TRIPWIRE_PAUSE_BY_SIZE["one" if one else "few"])
+    return label("action", entry.action, lang)
