@@ -44,7 +44,10 @@ STATUS_KEYS = ["incident_id", "status", "listings", "wrong_price", "correct_pric
                "differences_to_follow_up", "cancelled_instead",
                # then the notice in every language it must be in (the SLA's moment), and the
                # languages it lacks
-               "required_notice_at", "notice_languages_missing"]
+               "required_notice_at", "notice_languages_missing",
+               # then the apologies queued, not sent yet, when the first is due, and when the
+               # next pending message goes out (2026-12-05)
+               "apologies_queued", "apologies_due_at", "next_message_at"]
 PLAN_KEYS = ["options", "deadline", "default", "seller_share_pct", "platform_share_pct",
              "cancel_compensation", "discount_pct", "keep_max_units",
              "accept_late_choices"]  # appended 2026-12-04
@@ -196,8 +199,10 @@ def test_status_table_shows_kst_to_the_minute_and_no_none(data_dir: Path, desk: 
     for leak in ("None", "null", "+00:00", "{", "[", '"'):
         assert leak not in shown, leak
     assert not re.search(r"\d\d:\d\d:\d\d", shown), "seconds or microseconds shown"
-    # opened, declared, notice due, pause, deadline, and the window's start and end
-    assert len(KST_MINUTE.findall(shown)) == 7
+    # opened, declared, notice due, pause, deadline, the window's start and end, and when
+    # the pending message goes out
+    assert len(KST_MINUTE.findall(shown)) == 8
+    assert re.search(r"pending: 1 \(goes out \d{4}-\d\d-\d\d \d\d:\d\d KST\)", shown)
     assert "window start" in shown and "window end" in shown
 
 

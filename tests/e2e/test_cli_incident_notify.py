@@ -172,3 +172,60 @@ def test_the_check_asks_only_a_derived_address() -> None:
     with pytest.raises(InvalidInput):
         check_public_links("http://127.0.0.1:8000", configured=False, probe=probe)
     assert asked == ["http://127.0.0.1:8000"]
+
+
+def _notified(data_dir: Path, incident_id: int) -> datetime:
+    """The incident notified (if it is not yet), its customers' apologies still in the
+    outbox; when the first of them is due to go."""
+    if _status(data_dir, incident_id) == "planned":
+        done = sagwa("incident", "notify", str(incident_id),
+                     SAGWA_PUBLIC_BASE_URL="https://shop.example")
+        assert done.exit_code == 0, done.output
+    [(due,)] = query(data_dir, f"SELECT min(not_before) FROM outbox WHERE incident_id = "
+                               f"{incident_id} AND case_id IS NOT NULL AND status = 'pending'")
+    assert due is not None, "the apologies wait in the outbox (no worker runs here)"
+    return due  # type: ignore[no-any-return]
+
+
+def test_notifying_again_says_the_apologies_are_queued_and_when_they_go(
+        data_dir: Path, planned: list[int]) -> None:
+    """Found by a tester: notified on a Saturday evening, notifying again said "its customers
+    have been told already, or are being told" while every apology waited for Monday."""
+    from sagwa.services.desk_messages import format_when
+
+    due = _notified(data_dir, planned[1])
+    again = sagwa("incident", "notify", str(planned[1]),
+                  SAGWA_PUBLIC_BASE_URL="https://shop.example")
+    assert again.exit_code == 1, again.output  # still refused, as before
+    said = " ".join(again.output.split())
+    assert "its apologies are queued already" in said
+    assert f"going out {format_when(due, 'en')}" in said
+    assert "nobody has been told yet" in said
+    assert "told already" not in said
+    as_json = sagwa("incident", "notify", str(planned[1]), "--format", "json",
+                    SAGWA_PUBLIC_BASE_URL="https://shop.example")
+    refusal = json.loads(as_json.stdout.splitlines()[0])
+    assert as_json.exit_code == 1 and refusal["code"] == "illegal_transition"
+    assert list(refusal["details"])[:4] == ["status", "trigger", "reason", "hint"]
+    assert refusal["details"]["hint"] == "already_notifying"  # the keys it had, then the new
+    assert datetime.fromisoformat(refusal["details"]["apologies_due_at"]) == due
+    assert refusal["details"]["apologies_queued"] >= 1
+
+
+def test_status_says_when_the_pending_messages_go_out(data_dir: Path,
+                                                     planned: list[int]) -> None:
+    """Found by a tester: ``messages by status: pending: 10`` with no time."""
+    from sagwa.cli.incident_format import format_time
+
+    due = _notified(data_dir, planned[1])
+    shown = sagwa("incident", "status", str(planned[1]))
+    assert shown.exit_code == 0, shown.output
+    said = " ".join(shown.output.split())
+    assert f"the first goes out {format_time(due)}" in said
+    assert f"due {format_time(due)}" in said  # the apologies queued, not sent yet
+    as_json = json.loads(sagwa("incident", "status", str(planned[1]), "--format",
+                               "json").stdout)
+    keys = list(as_json)
+    assert keys[-3:] == ["apologies_queued", "apologies_due_at", "next_message_at"]
+    assert keys.index("notice_languages_missing") == len(keys) - 4  # appended after it
+    assert datetime.fromisoformat(as_json["next_message_at"]) == due

@@ -129,6 +129,10 @@ def format_status(view: IncidentStatusView) -> list[tuple[str, str]]:
                                 for c, n in data["choices"].items()) or MISSING
     data["cases_by_status"] = format_cases_by_status(view.cases_by_status,
                                                      view.differences_unpaid)
+    data["messages_by_status"] = format_messages_by_status(view.messages_by_status,
+                                                           data.pop("next_message_at"))
+    data["apologies_queued"] = format_apologies_queued(view.apologies_queued,
+                                                       data.pop("apologies_due_at"))
     data["differences_unpaid"] = format_differences_unpaid(view.differences_unpaid,
                                                            data.pop("differences_unpaid_total"))
     money = data.pop("money")
@@ -155,6 +159,24 @@ LANGUAGES = {"ko": "Korean", "en": "English"}
 def format_languages(langs: list[str]) -> str:
     """``Korean, English``; "none"."""
     return ", ".join(LANGUAGES.get(lang, lang) for lang in langs) or "none"
+
+
+def format_messages_by_status(counts: dict[str, int], next_at: datetime | None) -> str:
+    """``pending: 10 (the first goes out 2026-12-07 09:00 KST)``, one status a line: pending
+    messages wait for contact hours (or are overdue), so the line says when they go."""
+    def line(status: str, n: int) -> str:
+        if status != "pending" or next_at is None:
+            return f"{label(status)}: {n}"
+        first = "goes out" if n == 1 else "the first goes out"
+        return f"pending: {n} ({first} {format_time(next_at)})"
+    return "\n".join(line(k, n) for k, n in counts.items()) or MISSING
+
+
+def format_apologies_queued(queued: int, due_at: datetime | None) -> str:
+    """``5 customers, due 2026-12-07 09:00 KST``: apologies queued and not sent yet."""
+    if not queued or due_at is None:
+        return "none"
+    return f"{queued} customer{'' if queued == 1 else 's'}, due {format_time(due_at)}"
 
 
 def format_cases_by_status(counts: dict[str, int], owing: int) -> str:

@@ -37,7 +37,7 @@ from sagwa.domain.incidents import (
     advance_incident,
 )
 from sagwa.domain.money import Money
-from sagwa.errors import Conflict, MessageRefused
+from sagwa.errors import Conflict, IllegalTransition, MessageRefused
 from sagwa.services import desk_messages as dm
 from sagwa.services.case_links import case_token
 from sagwa.services.desk_cases import current_plan
@@ -127,7 +127,10 @@ def notify(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, policy: D
     with uow:
         now = uow.now()
         inc = require(uow.incidents.get(incident_id, for_update=True), "incident", incident_id).incident
-        status = advance_incident(inc.status, IncidentTrigger.NOTIFY)
+        try:
+            status = advance_incident(inc.status, IncidentTrigger.NOTIFY)
+        except IllegalTransition as exc:
+            raise _still_queued(uow, incident_id, exc) from None
         plan = current_plan(uow, incident_id)
         send_at = require_time_to_answer(plan, policy, now)
         advance(CaseStatus.OPEN, CaseTrigger.NOTIFY)  # the table allows the bulk move below
@@ -153,6 +156,23 @@ def notify(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, policy: D
         _audit_notified(uow, actor, inc, status, ids, queued, send_at, remind_at, now)
         uow.commit()
         return NotifySummary(incident_id, len(ids), queued, send_at, remind_at)
+
+
+def _still_queued(uow: SqlAlchemyUnitOfWork, incident_id: int,
+                  refused: IllegalTransition) -> IllegalTransition:
+    """Notifying again refused: while its apologies still wait in the outbox (held for contact
+    hours), the refusal says when they go instead of "told already"; the details gain
+    ``apologies_queued`` and ``apologies_due_at`` (appended)."""
+    waiting = uow.outbox.incident_apologies_due(incident_id)
+    if refused.details.get("hint") != "already_notifying" or not waiting:
+        return refused
+    due, n, told = min(waiting.values()), len(waiting), uow.cases.told_count(incident_id)
+    people = f"{n} customer{'' if n == 1 else 's'}"
+    so_far = "nobody has been told yet" if not told else f"{told} told so far"
+    return IllegalTransition(
+        f"an incident that is notifying cannot notify: its apologies are queued already — to "
+        f"{people}, going out {dm.format_when(due, 'en')} ({so_far})",
+        **refused.details, apologies_queued=n, apologies_due_at=due.isoformat())
 
 
 def _audit_notified(uow: SqlAlchemyUnitOfWork, actor: str, inc: Incident, status: IncidentStatus,

@@ -88,6 +88,15 @@ class IncidentStatusView:
     #: lacks (appended).
     required_notice_at: datetime | None = None
     notice_languages_missing: list[str] = field(default_factory=list)
+    #: Customers whose apology is queued and not yet sent on any channel — held for contact
+    #: hours (at a weekend, until Monday's opening), or overdue — and when the first of them is
+    #: due to go (``OutboxRepository.incident_apologies_due``): "notified" counts a case when
+    #: its apology is queued, ``customers_told`` once it went (appended).
+    apologies_queued: int = 0
+    apologies_due_at: datetime | None = None
+    #: When the next of the pending messages to its customers (``messages_by_status``) may go
+    #: out (appended).
+    next_message_at: datetime | None = None
 
     def as_dict(self) -> dict[str, Any]:
         def iso(v: object) -> object:
@@ -106,6 +115,7 @@ def incident_status(uow: SqlAlchemyUnitOfWork, *, incident_id: int,
         first_pause = first_listing_pause(uow.reads.listing_sale_changes(inc.listing_ids),
                                           window_start=inc.window_start, until=inc.declared_at)
         plan = uow.incidents.plan(incident_id, inc.correct_price) if inc.correct_price else None
+        waiting = uow.outbox.incident_apologies_due(incident_id)
         return IncidentStatusView(
             incident_id=incident_id, status=inc.status.value,
             listings=sorted(int(i) for i in inc.listing_ids),
@@ -137,7 +147,9 @@ def incident_status(uow: SqlAlchemyUnitOfWork, *, incident_id: int,
             differences_unpaid_total=owed.total.as_dict(),
             differences_to_follow_up=due_in_incident(uow, policy, incident_id, owed.case_ids),
             cancelled_instead=uow.reads.cancelled_instead_count(incident_id),
-            required_notice_at=notice_at, notice_languages_missing=notice_missing)
+            required_notice_at=notice_at, notice_languages_missing=notice_missing,
+            apologies_queued=len(waiting), apologies_due_at=min(waiting.values(), default=None),
+            next_message_at=uow.reads.next_pending_message_at(incident_id))
 
 
 def incident_summaries(uow: SqlAlchemyUnitOfWork, *, limit: int,

@@ -59,6 +59,10 @@ class SellerIncident:
     charged_points: int
     #: Whether the incident has been scoped (its orders found): before, no order is listed.
     scoped: bool = field(default=True)
+    #: While it is notifying: when the first apology to this seller's customers still queued
+    #: (held for contact hours, at a weekend until Monday's opening) is due to go; None once
+    #: they all went, or before (``OutboxRepository.apologies_due``).
+    apologies_due_at: datetime | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -169,7 +173,16 @@ def seller_view(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
     orders.sort(key=lambda o: (o.placed_at, o.order_id))
     charged = sum(s["points"] for s in money["sellers"] if s["seller_id"] == seller_id)
     return SellerIncident(inc, [names[i] for i in sorted(own) if i in names], plan, orders,
-                          charged, scoped)
+                          charged, scoped, _apologies_due_at(uow, inc, rows))
+
+
+def _apologies_due_at(uow: SqlAlchemyUnitOfWork, inc: Incident,
+                      rows: list[CaseRow]) -> datetime | None:
+    """When the first of these customers' queued apologies goes out, while notifying."""
+    if inc.status is not IncidentStatus.NOTIFYING:
+        return None
+    due = uow.outbox.apologies_due([int(r.case.case_id) for r in rows])
+    return min(due.values(), default=None)
 
 
 def _chose(row: CaseRow, option: CustomerOption) -> bool:

@@ -39,11 +39,12 @@ class NotifiedCase:
 def notified_two_unit_case(session_factory: sessionmaker[Session], secret: str, world: World, *,
                            started: datetime, options: list[str],
                            product: tuple[str, str] = EARPHONES, sent: bool = True,
-                           **plan_terms: object) -> NotifiedCase:
+                           notified: bool = True, **plan_terms: object) -> NotifiedCase:
     """김민준 orders 2 of ``product`` (Korean and English title) shown at 19,900 (correct price
     185,000) from ``started``; the incident is declared, scoped, planned (``options`` and
     ``plan_terms``; deadline a week later, default keep) and notified; with ``sent``, the
-    apology sent (without, it never went out: the customer was never told)."""
+    apology sent (without, it never went out: the customer was never told). Not
+    ``notified``, it stops at the plan (the operator's page sends the apologies)."""
     clock = ManualClock(started)
 
     def uow() -> SqlAlchemyUnitOfWork:
@@ -64,8 +65,9 @@ def notified_two_unit_case(session_factory: sessionmaker[Session], secret: str, 
     desk.plan(uow(), incident_id=incident, options=options, deadline=deadline, default="keep",
               seller_share_pct=100, platform_share_pct=0, actor="admin:test", policy=POLICY,
               **plan_terms)  # type: ignore[arg-type]
-    notify(uow(), incident_id=incident, actor="admin:test", policy=POLICY,
-           links=LinkMaker(secret, "http://127.0.0.1"))
+    if notified:
+        notify(uow(), incident_id=incident, actor="admin:test", policy=POLICY,
+               links=LinkMaker(secret, "http://127.0.0.1"))
     with uow() as u:
         case_id = int(u.cases.for_incident(incident)[0].case.case_id)
         for message_id, due in u.conn.execute(select(outbox.c.id, outbox.c.not_before).where(

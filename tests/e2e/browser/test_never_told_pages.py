@@ -32,7 +32,8 @@ def test_the_pages_say_who_was_never_told_and_owed_a_call(
                                   options=["keep", "talk_to_person"], sent=sent)
     log_in(client, "admin")
     before = client.get(f"/ops/incidents/{case.incident_id}?lang=en").text
-    assert ("data-not-told-yet" in before) is not sent  # the apology has not gone out yet
+    # the apology has not gone out yet: the row says when it was due
+    assert ("data-apology-due" in before) is not sent
     case.clock.now = datetime.now(UTC)
     desk_cases.apply_deadline(SqlAlchemyUnitOfWork(session_factory, case.clock),
                               incident_id=case.incident_id, actor="system")

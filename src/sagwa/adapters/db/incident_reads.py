@@ -55,6 +55,13 @@ class IncidentReads:
             .group_by(outbox.c.status)).all()
         return {str(status): int(n) for status, n in rows}
 
+    def next_pending_message_at(self, incident_id: int) -> datetime | None:
+        """When the next of the incident's pending messages to its customers may go out (the
+        earliest ``not_before``: held for contact hours, or past when one is overdue)."""
+        return self.conn.execute(select(func.min(outbox.c.not_before)).where(
+            outbox.c.incident_id == incident_id, outbox.c.case_id.is_not(None),
+            outbox.c.status == "pending")).scalar_one()
+
     def first_resolution_sent_at(self, incident_id: int) -> datetime | None:
         """When the incident's first resolution message (the apology) was sent, if any was."""
         return self.conn.execute(select(func.min(outbox.c.sent_at)).where(

@@ -329,10 +329,18 @@ class OutboxRepository:
         or overdue. A case whose apology went is not listed: its customer was told."""
         if not case_ids:
             return {}
+        return self._apologies_due(among(outbox.c.case_id, case_ids))
+
+    def incident_apologies_due(self, incident_id: int) -> dict[int, datetime]:
+        """:meth:`apologies_due` for every case of the incident: its customers whose apology
+        is queued (held for contact hours, or overdue) and not yet sent on any channel."""
+        return self._apologies_due(outbox.c.incident_id == incident_id)
+
+    def _apologies_due(self, which: Any) -> dict[int, datetime]:
         sent = outbox.alias("sent_apology")
         rows = self.conn.execute(
             select(outbox.c.case_id, func.min(outbox.c.not_before).label("due"))
-            .where(among(outbox.c.case_id, case_ids), outbox.c.purpose == APOLOGY,
+            .where(which, outbox.c.case_id.is_not(None), outbox.c.purpose == APOLOGY,
                    outbox.c.status.in_(("pending", "sending")),
                    ~exists().where(sent.c.case_id == outbox.c.case_id,
                                    sent.c.purpose == APOLOGY, sent.c.status == "sent"))

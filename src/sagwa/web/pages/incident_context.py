@@ -94,17 +94,20 @@ def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
         # replaced is in the audit log, read for the page's cases at once
         instead = replaced_discounts(uow, [int(r.case.case_id) for r in rows])
         published = uow.cases.notices(incident_id)
+        # apologies queued and not sent yet (held for contact hours): when each is due
+        due = uow.outbox.apologies_due([int(r.case.case_id) for r in rows])
         now = uow.now()
     total = sum(status.cases_by_status.values())
     return {
         "s": status, "cases": rows, "names": {i: c.name for i, c in people.items()}, "total": total,
-        "calls": calls, "figures": figures, "instead": instead,
+        "calls": calls, "figures": figures, "instead": instead, "apologies_due": due,
         "differences": {int(r.case.case_id): difference_of(r.case, figures[int(r.case.case_id)])
                         for r in rows},
         "case_pages": {"offset": offset, "shown": len(rows), "per": CASES_PER_PAGE,
                        "next": offset + CASES_PER_PAGE if offset + len(rows) < total else None,
                        "prev": max(0, offset - CASES_PER_PAGE) if offset else None},
-        "states": _progress(status.cases_by_status, status.differences_unpaid),
+        "states": _progress(status.cases_by_status, status.differences_unpaid,
+                            status.apologies_queued),
         "clocks": _clocks(status, window_start, policy, now), "costs": _costs(status, total),
         "notices": published, "plan_form": _plan_form(status, now, policy.schedule), "options": OPTIONS,
         "plan": plan, "plan_version": opened,
@@ -126,15 +129,21 @@ def _plan_version_now(uow: SqlAlchemyUnitOfWork, incident_id: int) -> str:
                             if inc.correct_price else None)
 
 
-def _progress(by_status: dict[str, int], unpaid: int) -> list[tuple[str, int]]:
+def _progress(by_status: dict[str, int], unpaid: int, queued: int = 0) -> list[tuple[str, int]]:
     """The progress bars: cases by status, with the resolved ones still owing the discount's
     difference (their items held until it is paid; ``desk_difference``) in a bar of their own
-    after "resolved" — not counted as done."""
+    after "resolved" — not counted as done; and the notified ones whose apology is still
+    queued (held for contact hours) in a bar after "notified", which then counts those it
+    went to. A queued apology's case is notified unless it was put on the call list first:
+    those few stay in "on the call list", their rows saying when the apology is due."""
     bars = []
     for st in CASE_STATES:
         n = by_status.get(st, 0)
         if st == "resolved" and unpaid:
             bars += [(st, n - unpaid), ("difference_unpaid", unpaid)]
+        elif st == "notified" and queued:
+            waiting = min(n, queued)
+            bars += [(st, n - waiting), ("apology_queued", waiting)]
         else:
             bars.append((st, n))
     return bars

@@ -7,6 +7,7 @@ pages show is ``incident_context``'s."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -24,6 +25,7 @@ from sagwa.domain.particles import with_particle
 from sagwa.errors import IllegalTransition, SagwaError
 from sagwa.services import desk, desk_cases, notices
 from sagwa.services.actor_names import actor_names
+from sagwa.services.desk_messages import format_when
 from sagwa.services.desk_notify import notify
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_report import build_report
@@ -42,7 +44,7 @@ from sagwa.web.pages.incident_context import (
     shown_findings,
 )
 from sagwa.web.pages.plan_words import plan_terms
-from sagwa.web.pages.rendering import flash_in_lang, render, sent_form_key, seoul
+from sagwa.web.pages.rendering import flash_in_lang, render, sent_form_key
 from sagwa.web.pages.session import Operator, csrf_protect
 from sagwa.web.pages.timeline import timeline_rows
 
@@ -167,11 +169,20 @@ def send_apologies(incident_id: int, request: Request, account: Operator, uow: U
         summary = notify(uow(), incident_id=incident_id, actor=account.actor,
                          policy=_policy(request),
                          links=case_links(request))
-        n, when = summary.messages, seoul(summary.send_at)
-        return (f"사과 메시지 {n}통을 {when}(한국 시간)에 보내도록 예약했습니다.",
-                f"{n} apology messages queued for {when} (Korea time).")
+        return queued_words(summary.cases, summary.send_at)
 
     return _step(request, incident_id, run)
+
+
+def queued_words(cases: int, send_at: datetime) -> tuple[str, str]:
+    """The notify step's outcome: apologies to so many customers (an email and a text each,
+    where a customer has both: the message count is not the customers'), queued for when."""
+    ko, en = format_when(send_at, "ko"), format_when(send_at, "en")
+    people = "customer" if cases == 1 else "customers"
+    korean = (f"고객 {cases}명에게 보낼 사과 안내(이메일과 문자가 모두 있는 고객에게는 둘 다)를 "
+              f"{ko}(한국 시간)에 보내도록 예약했습니다.")
+    return korean, (f"Apologies to {cases} {people} (an email and a text each, where they "
+                    f"have both) queued for {en}.")
 
 
 @router.post("/{incident_id}/escalate")

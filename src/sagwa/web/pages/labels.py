@@ -83,8 +83,10 @@ ORDER_STATUS: dict[str, Label] = {
 }
 
 CASE_STATUS: dict[str, Label] = {
-    "open": ("안내 전", "not contacted yet"),
+    "open": ("사과 안내 예약 전", "apology not queued yet"),
     "notified": ("안내 발송", "notified"),
+    # not a status: the progress bars' share of "notified" whose apology waits to go out
+    "apology_queued": ("사과 안내 발송 대기", "apology queued, not sent yet"),
     "escalated": ("상담 대기", "on the call list"),
     "chosen": ("선택 완료", "chosen"),
     "defaulted": ("기한 경과(기본 처리)", "deadline passed (default applied)"),
