@@ -10,7 +10,7 @@ from test_tripwire_habits_db import KRW, H, _orders, _status
 
 from sagwa.domain.listings import ListingStatus, ListingTrigger
 from sagwa.domain.money import Money
-from sagwa.services import catalog, listings, orders
+from sagwa.services import catalog, desk, listings, orders
 from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
 
 
@@ -64,3 +64,28 @@ def test_a_first_sale_nudged_since_is_said_at_the_price_it_went_on_sale_at(
                      if r.event.action == "listing.paused_by_tripwire")
     assert ("since the listing went on sale (5,000 KRW, 2008-05-01 12:00 KST; 4,990 KRW now)"
             in pause["reason_en"])
+
+
+def test_the_same_wrong_price_again_the_next_hour_is_paused_again(session_factory) -> None:
+    """A wrong price on sale for minutes before the tripwire paused it is no usual price: the
+    seller who types it again after the fix is paused again (it used to become the listing's
+    own reference for a day, and the second rush went on)."""
+    uow, clock, listing, customers = _lone_listing(session_factory, 10_000)
+    _orders(uow, clock, listing, customers, 14 * 12, 2 * H, watched=False)
+    for attempt in range(2):
+        clock.now += 2 * H
+        _set_price(uow, listing, 1_000)
+        for n in range(10):
+            clock.now += 0.03 * H
+            orders.place_order(uow(), customer_id=customers[n], listing_id=listing, quantity=1,
+                               actor="customer")
+            if _status(uow, listing) is ListingStatus.PAUSED:
+                break
+        assert _status(uow, listing) is ListingStatus.PAUSED, f"rush {attempt + 1} not paused"
+        _set_price(uow, listing, 10_000)
+        with uow() as u:
+            draft = u.incidents.open_for_listing(listing)
+        desk.close(uow(), incident_id=draft, actor="admin:op",
+                   reason="the seller fixed the price; orders handled with the seller")
+        listings.change_listing_status(uow(), listing_id=listing, trigger=ListingTrigger.RESUME,
+                                       actor="ops")

@@ -141,22 +141,33 @@ def count_after_clearance(clearances: Sequence[Clearance], moves: Sequence[Move]
 
 
 def lowest_held(moves: Sequence[Move], sale_changes: Sequence[SaleChange], *, start: datetime,
-                price_before: int, within: timedelta = timedelta(hours=24)) -> int:
+                price_before: int, within: timedelta = timedelta(hours=24),
+                paused_at: Sequence[datetime] = (), cleared: Sequence[int] = ()) -> int:
     """The lowest price the listing held while on sale in its last ``within`` hours on sale
     before ``start`` (the watch's start), from its ``moves`` (oldest first) and sale changes;
     ``price_before`` (the price just before ``start``) when it held no other. A cut is judged
     from there, not from the move's old price alone: a raise to 20,000 undone the next day is
-    a return to the usual 10,000, not a cut of half."""
+    a return to the usual 10,000, not a cut of half.
+
+    A price the tripwire paused the listing at (``paused_at``: when it did) is no usual price,
+    nor is anything within :data:`TWEAK` above it or lower: a wrong price on sale for minutes
+    before the pause would otherwise vouch for the same mistake typed again the next hour.
+    Unless an operator vouched for it since (``cleared``: the prices of the tripwire drafts
+    dismissed as false alarms, within 2%)."""
     earlier = [m for m in moves if m[0] < start]
     bounds = [at for at, _, _ in earlier]
     # (from, to, price): the price before the first move, then each move's new price
     held = [(None, bounds[0] if bounds else start, earlier[0][1] if earlier else price_before),
             *((at, nxt, new) for (at, _, new), nxt in zip(earlier, [*bounds, start][1:],
                                                           strict=True))]
+    suspect = [price for lo, hi, price in held
+               if any((lo or hi - within) <= at <= hi for at in paused_at)
+               and not any(abs(price - ok) <= 0.02 * ok for ok in cleared)]
+    ceiling = (1 + TWEAK) * max(suspect) if suspect else None
     lowest, left = price_before, within.total_seconds() / 3600.0
     for lo, hi, price in reversed(held):
         hours = hours_on_sale(sale_changes, start=lo or hi - within, end=hi)
-        if hours > 0:
+        if hours > 0 and (ceiling is None or price > ceiling):
             lowest = min(lowest, price)
         left -= hours
         if left <= 0:

@@ -105,7 +105,8 @@ def watch_order_velocity(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datet
                         watch_for=WATCH_FOR)
     if watch is None:
         return None
-    price = _price_context(uow, listing, moves, watch, changes, rules)
+    paused_at = [row.occurred_at for row in rows if row.action == "listing.paused_by_tripwire"]
+    price = _price_context(uow, listing, moves, watch, changes, rules, paused_at=paused_at)
     start = (_count_start(uow, listing, moves, watch, changes, now)
              if price.like_a_mistake() else None)
     if start is None:
@@ -192,11 +193,12 @@ def _watch_evidence(listing: Listing, moves: Sequence[PriceMove], watch: Watch,
 
 
 def _price_context(uow: SqlAlchemyUnitOfWork, listing: Listing, moves: Sequence[PriceMove],
-                   watch: Watch, changes: Sequence[SaleChange],
-                   rules: VelocityRules) -> PriceContext:
+                   watch: Watch, changes: Sequence[SaleChange], rules: VelocityRules, *,
+                   paused_at: Sequence[datetime] = ()) -> PriceContext:
     """Where the listing is priced (``tripwire_price.PriceContext``): its price now, the move
     that began the watch (or its first sale, at the price it went on sale at), the lowest price
-    it held on sale in the day before (``tripwire_watch.lowest_held``), the product's list
+    it held on sale in the day before (``tripwire_watch.lowest_held``; not a price the tripwire
+    paused it at, ``paused_at``, unless an operator vouched for it since), the product's list
     price and its category's routine discount, and the other sellers' live prices."""
     product = uow.catalog.product(listing.product_id)
     currency = listing.price.currency
@@ -204,8 +206,13 @@ def _price_context(uow: SqlAlchemyUnitOfWork, listing: Listing, moves: Sequence[
     others = uow.market.other_seller_prices(listing.product_id, excluding_listing=listing.id,
                                             currency=currency)
     began = moves[watch.began_with] if watch.began_with is not None else None
+    cleared = ([int(row.price["amount_minor"])
+                for row in uow.reads.listing_vouches(listing.id, since=min(paused_at))
+                if isinstance(row.price, dict) and row.price.get("currency") == currency]
+               if paused_at and began is not None else [])
     usual = (lowest_held([(m.at, m.old_minor, m.new_minor) for m in moves], changes,
-                         start=watch.start, price_before=began.old_minor)
+                         start=watch.start, price_before=began.old_minor, paused_at=paused_at,
+                         cleared=cleared)
              if began is not None else None)
     later = [m for m in moves if m.at > watch.start]
     first_price = later[0].old_minor if later else listing.price.amount_minor

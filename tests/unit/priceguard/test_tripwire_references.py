@@ -81,6 +81,30 @@ def test_the_lowest_price_held_counts_only_a_day_on_sale_before_the_watch() -> N
     assert lowest_held([], on_sale, start=CHANGED, price_before=20_000) == 20_000
 
 
+def test_a_price_the_tripwire_paused_at_is_no_usual_price_unless_vouched_for() -> None:
+    """10,000 for weeks; cut to 1,000 for 20 minutes until the tripwire paused it; fixed back
+    to 10,000 and resumed; cut to 1,000 again: judged from 10,000, not from the mistake."""
+    on_sale = [(CHANGED - 30 * 24 * H, True), (CHANGED - 2.6 * H, False),
+               (CHANGED - 2 * H, True)]
+    moves = [(CHANGED - 3 * H, 10_000, 1_000), (CHANGED - 2.5 * H, 1_000, 10_000),
+             (CHANGED, 10_000, 1_000)]
+    paused = [CHANGED - 2.6 * H]
+    assert lowest_held(moves, on_sale, start=CHANGED, price_before=10_000) == 1_000  # the old way
+    assert lowest_held(moves, on_sale, start=CHANGED, price_before=10_000,
+                       paused_at=paused) == 10_000
+    # a nudge of the mistake (within 5% above it) or a lower price is no usual price either
+    nudged = [(CHANGED - 3 * H, 10_000, 1_000), (CHANGED - 2.8 * H, 1_000, 1_040),
+              (CHANGED - 2.5 * H, 1_040, 10_000), (CHANGED, 10_000, 1_000)]
+    assert lowest_held(nudged, on_sale, start=CHANGED, price_before=10_000,
+                       paused_at=paused) == 10_000
+    # an operator who dismissed the pause as a false alarm vouched for the price
+    assert lowest_held(moves, on_sale, start=CHANGED, price_before=10_000, paused_at=paused,
+                       cleared=[1_000]) == 1_000
+    # a pause at another price, or one outside the day, leaves the lowest as it was
+    assert lowest_held(moves, on_sale, start=CHANGED, price_before=10_000,
+                       paused_at=[CHANGED - 20 * 24 * H]) == 1_000
+
+
 def test_a_books_routine_discount_comes_from_the_guards_rules() -> None:
     assert abs(VelocityRules().list_discount("Books / Novel") - 0.10) < 1e-9
     assert VelocityRules().list_discount("bookshelves") == 0.0
