@@ -832,7 +832,8 @@ def test_the_refusal_carries_its_reason_and_the_page_says_the_same_sentence(reas
     assert exc.details["reason"] == reason
     assert exc.as_dict()["details"]["reason"] == reason  # what the JSON API answers
     assert error_text(exc, "ko") == korean
-    assert error_text(exc, "en") == error_texts._say(_rule_for(reason), exc.details, "en")
+    assert error_text(exc, "en") == error_texts._say(_rule_for(reason, exc.details), exc.details,
+                                                     "en")
 
 
 @pytest.mark.parametrize("reason", sorted(REFUSALS))
@@ -870,19 +871,25 @@ def test_the_same_words_without_a_reason_are_not_recognised() -> None:
 
 
 def test_no_rule_matches_on_the_words_of_a_message() -> None:
-    assert [f.name for f in fields(Rule)] == ["code", "field", "reason", "ko", "en", "labels"]
+    assert [f.name for f in fields(Rule)] == ["code", "field", "reason", "ko", "en", "labels",
+                                              "needs"]  # needs: detail keys, not words
     for rule in RULES + PLAN_RULES:
         assert rule.reason is None or rule.reason.isidentifier() and rule.reason.islower(), rule
     for rule in RULES:  # a message in none of the old words still reaches its rule
         if rule.reason is None:
             continue
-        exc = SagwaError("zzz", field=rule.field, reason=rule.reason, status="open")
+        needed = {"apologies_queued": 3, "apologies_due_at": "2027-03-08T00:00:00+00:00"}
+        exc = SagwaError("zzz", field=rule.field, reason=rule.reason, status="open",
+                         **{n: needed[n] for n in rule.needs})
         exc.code = rule.code
         assert error_text(exc, "en") == error_texts._say(rule, exc.details, "en"), rule
 
 
-def _rule_for(reason: str) -> Rule:
-    return next(r for r in RULES if r.reason == reason)
+def _rule_for(reason: str, details: dict | None = None) -> Rule:
+    """The first rule for ``reason`` whose needed details ``details`` has (none: a rule that
+    needs none)."""
+    return next(r for r in RULES if r.reason == reason
+                and all((details or {}).get(n) is not None for n in r.needs))
 
 
 # The incident plan: every problem carries a sub-code beside its sentence.

@@ -172,7 +172,8 @@ def _still_queued(uow: SqlAlchemyUnitOfWork, incident_id: int,
     return IllegalTransition(
         f"an incident that is notifying cannot notify: its apologies are queued already — to "
         f"{people}, going out {dm.format_when(due, 'en')} ({so_far})",
-        **refused.details, apologies_queued=n, apologies_due_at=due.isoformat())
+        **refused.details, apologies_queued=n, apologies_due_at=due.isoformat(),
+        apologies_told=told)
 
 
 def _audit_notified(uow: SqlAlchemyUnitOfWork, actor: str, inc: Incident, status: IncidentStatus,

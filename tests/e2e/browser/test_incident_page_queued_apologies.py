@@ -120,3 +120,27 @@ def test_the_sellers_page_says_when_the_apologies_go_out(
     korean = unescape(saturday.get(f"/seller/incidents/{incident_id}?lang=ko").text)
     assert ("내 상품을 주문한 고객에게 보낼 사과 안내는 3월 8일(월) 오전 9시에 나갈 예정입니다"
             "(운영 시간에만 보냅니다).") in korean
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("en", ("This incident's apologies are queued already: to 1 customer(s), going out Monday, "
+            "March 8 at 9 am Korea time (0 told so far).")),
+    ("ko", ("이 사고의 사과 안내는 이미 예약되어 있습니다. 고객 1명에게 3월 8일(월) 오전 9시(한국 시간)에 "
+            "보냅니다. 지금까지 안내가 전해진 고객은 0명입니다."))])
+def test_notify_again_from_a_stale_page_says_the_apologies_wait_not_told_already(
+        saturday: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings, lang: str, said: str) -> None:
+    """Left open by a tester: the button on a page drawn before the apologies were queued
+    answered "Its customers have been told already, or are being told" while nobody was."""
+    incident_id = _planned(world, session_factory, page_settings)
+    log_in(saturday, "admin")
+    stale = saturday.get(f"/ops/incidents/{incident_id}").text
+    first = saturday.post(f"/ops/incidents/{incident_id}/notify?lang={lang}",
+                          data={"csrf_token": csrf_of(stale)})
+    assert first.status_code == 303, first.text
+    again = saturday.post(f"/ops/incidents/{incident_id}/notify?lang={lang}",
+                          data={"csrf_token": csrf_of(stale)})
+    assert again.status_code == 303, again.text
+    shown = unescape(saturday.get(f"{again.headers['location']}?lang={lang}").text)
+    flash = re.search(r'<p class="flash [^"]*" role="status">(.*?)</p>', shown)
+    assert flash and flash.group(1) == said

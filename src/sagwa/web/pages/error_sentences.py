@@ -22,11 +22,13 @@ class Rule:
     ko: str
     en: str
     labels: Mapping[str, str] | None = None
+    # details the rule needs, all of them: a refusal that carries more says more
+    needs: tuple[str, ...] = ()
 
 
 def _r(code: str, field: str | None, reason: str | None, ko: str, en: str,
-       labels: Mapping[str, str] | None = None) -> Rule:
-    return Rule(code, field, reason, ko, en, labels)
+       labels: Mapping[str, str] | None = None, needs: tuple[str, ...] = ()) -> Rule:
+    return Rule(code, field, reason, ko, en, labels, needs)
 
 
 #: Most specific first: the first rule that matches speaks.
@@ -345,6 +347,12 @@ RULES: tuple[Rule, ...] = (
        "The answer deadline ({deadline_korea} Korea time) has not passed yet; the default is "
        "applied only after it."),
     # steps out of order
+    _r("illegal_transition", None, "incident_status",
+       ("이 사고의 사과 안내는 이미 예약되어 있습니다. 고객 {apologies_queued}명에게 {apologies_due_at}"
+        "(한국 시간)에 보냅니다. 지금까지 안내가 전해진 고객은 {apologies_told}명입니다."),
+       ("This incident's apologies are queued already: to {apologies_queued} customer(s), going "
+        "out {apologies_due_at} ({apologies_told} told so far)."),
+       {"apologies_due_at": "moment"}, needs=("apologies_queued", "apologies_due_at")),
     _r("illegal_transition", None, "incident_status",
        "사고가 지금 '{status}' 상태라서 이 단계를 할 수 없습니다. {hint}",
        "The incident is now '{status}', so this step cannot be done. {hint}",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable, Coroutine, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from fastapi import Request, Response
@@ -25,6 +26,7 @@ from fastapi.routing import APIRoute
 
 from sagwa.domain.particles import with_particle
 from sagwa.errors import InvalidInput, SagwaError
+from sagwa.services.desk_messages import format_when
 from sagwa.web.pages.error_sentences import FIELDS, PLAN_RULES, RULES, Rule
 from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.labels import label
@@ -50,13 +52,18 @@ def _reason(exc: SagwaError) -> str | None:
     return str(found) if found is not None else None
 
 
-def _matches(rule: Rule, code: str, field: str | None, reason: str | None) -> bool:
+def _matches(rule: Rule, code: str, field: str | None, reason: str | None,
+             details: Mapping[str, Any]) -> bool:
     return (rule.code == code and (rule.field is None or rule.field == field)
-            and (rule.reason is None or rule.reason == reason))
+            and (rule.reason is None or rule.reason == reason)
+            and all(details.get(name) is not None for name in rule.needs))
 
 
 def _labelled(vocabulary: str, value: Any, lang: str) -> str:
-    """A detail as words: a list of codes (``["ko", "en"]``) is its labels joined."""
+    """A detail as words: a list of codes (``["ko", "en"]``) is its labels joined; a
+    ``moment`` (an ISO 8601 time) as a page says a time ("3월 8일(월) 오전 9시")."""
+    if vocabulary == "moment":
+        return format_when(datetime.fromisoformat(str(value)), lang)
     if isinstance(value, list | tuple):
         return ", ".join(label(vocabulary, v, lang) for v in value)
     return label(vocabulary, value, lang)
@@ -72,7 +79,7 @@ def _say(rule: Rule, details: Mapping[str, Any], lang: str) -> str:
 
 def sentence(rules: Sequence[Rule], code: str, field: str | None, reason: str | None,
              details: Mapping[str, Any], lang: str) -> str | None:
-    rule = next((r for r in rules if _matches(r, code, field, reason)), None)
+    rule = next((r for r in rules if _matches(r, code, field, reason, details)), None)
     return _say(rule, details, lang) if rule else None
 
 
