@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import sys
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -52,6 +54,13 @@ class Settings(BaseSettings):
     public_base_url: str | None = Field(default=None,  # always set after validation
                                  description="Used in links sent to customers "
                                              "(default: http://<host>:<port>).")
+    delivery_retry_hours: float = Field(
+        default=24.0, gt=0, le=24 * 14,
+        description="How long a message is retried after temporary failures (the mail server "
+                    "down, a timeout, SMTP 4xx) before it is marked failed.")
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=16_384, le=256 * 1_048_576,
+        description="The largest request body the web app reads (bytes); larger ones get 413.")
     desk_policy: Path | None = Field(
         default=None, description="Incident desk policy (TOML); default: the packaged desk.toml.")
     timezone: str = "Asia/Seoul"
@@ -160,7 +169,17 @@ def data_dir_secret(data_dir: Path) -> str:
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The process's settings. The notice that a generated key is not shared is printed once,
+    as one plain line on stderr (not as a Python warning with its source line)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UnsharedSecretWarning)
+        settings = Settings()
+    for found in caught:
+        if issubclass(found.category, UnsharedSecretWarning):
+            print(f"sagwa: notice: {found.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(found.message, found.category, found.filename, found.lineno)
+    return settings
 
 
 def describe_invalid_settings(exc: ValidationError) -> str:
@@ -173,6 +192,19 @@ def describe_invalid_settings(exc: ValidationError) -> str:
         message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
         message = message.removeprefix(name).lstrip(" :")  # our own messages name it already
         given = err.get("input")
-        shown = f" (got {given!r})" if given is not None and not isinstance(given, dict) else ""
-        lines.append(f"{name}: {message}{shown}")
+        shown = (f" (got {_shown_value(field, given)!r})"
+                 if given is not None and not isinstance(given, dict) else "")
+        lines.append(f"{name}: {message}{shown}" if field not in SECRET_FIELDS
+                     else f"{name}: {message} (the value given is not shown)")
     return "; ".join(lines)
+
+
+#: Settings whose value is never printed, not even when it is refused.
+SECRET_FIELDS = frozenset({"secret_key", "smtp_password"})
+
+
+def _shown_value(field: str, given: object) -> object:
+    """A refused value as it may be printed: a URL's password masked."""
+    if field == "database_url" and isinstance(given, str):
+        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", given)
+    return given

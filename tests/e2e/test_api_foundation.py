@@ -262,7 +262,8 @@ def test_values_postgres_cannot_store_are_422_not_500(client: TestClient, market
     error(client.post("/api/orders", json={"customer_id": too_big, "listing_id": market.listing}),
           422, "invalid_input")
     error(client.get(f"/api/listings/{too_big}"), 422, "invalid_input")
-    body = error(client.post("/api/sellers", json={"code": "nul", "name": "하늘\u0000전자"}),
+    body = error(client.post("/api/sellers", json={"code": "nul", "name": "하늘전자",
+                                                   "contact_email": "shop\u0000@haneul.kr"}),
                  422, "invalid_input")
     assert "NUL" in body["message"]
     assert client.get("/api/sellers").json() == [client.get(f"/api/sellers/{market.seller}").json()]

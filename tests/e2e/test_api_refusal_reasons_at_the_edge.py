@@ -139,3 +139,36 @@ def test_a_seller_asking_for_another_sellers_incidents_is_told_it_reads_only_its
     assert body["message"] == (f"a seller account can read only its own incidents: this token "
                                f"is seller {mine}'s, and the path names seller {other}")
     assert "listings" not in body["message"]
+
+
+TOO_LARGE = b'{"new_price": "' + b"9" * (2 * 1024 * 1024) + b'"}'
+
+
+def test_a_body_over_the_cap_is_413_body_too_large(client: TestClient,
+                                                   client_for: ApiClientFor) -> None:
+    """A QA finding: a 200 MB JSON string was parsed whole (422 after seconds), and an
+    anonymous 100 MB post was read before its 401."""
+    json_type = {"content-type": "application/json"}
+    body = refused(client.post("/api/price-changes/check", content=TOO_LARGE, headers=json_type),
+                   413, "too_large", "body_too_large")
+    assert "1,048,576 bytes" in body["message"]
+    refused(client_for(None).post("/api/orders", content=TOO_LARGE, headers=json_type),
+            413, "too_large", "body_too_large")
+
+    def chunked() -> Any:  # no Content-Length: counted as it streams
+        yield from (TOO_LARGE[i:i + 65_536] for i in range(0, len(TOO_LARGE), 65_536))
+
+    refused(client.post("/api/price-changes/check", content=chunked(), headers=json_type),
+            413, "too_large", "body_too_large")
+
+
+@pytest.mark.parametrize(("body", "problem"), [
+    (b'{"code": "a", "name": "\xff\xfe"}', "the body is not UTF-8 text"),
+    (b"[" * 100_000 + b"]" * 100_000, "the body nests arrays or objects too deeply"),
+], ids=["not-utf8", "nested-100000-deep"])
+def test_a_body_json_cannot_read_is_400_json_malformed_too(client: TestClient, body: bytes,
+                                                           problem: str) -> None:
+    """A QA finding: these answered 400 ``http_error`` / ``http_error``."""
+    answer = client.post("/api/sellers", content=body,
+                         headers={"content-type": "application/json"})
+    assert refused(answer, 400, "malformed_json", "json_malformed")["details"]["problem"] == problem

@@ -203,10 +203,14 @@ def test_serve_answers_and_stops_its_embedded_postgres(stop_signal: signal.Signa
         found = httpx.get(f"{base}/api/products", params={"q": "아이팟"})
         assert found.status_code == 200
         assert [p["id"] for p in found.json()] == [created.json()["id"]]
+        link = "eyJjYXNlIjo5OX0.c2lnbmF0dXJlLW5vdC1sb2dnZWQ"  # a customer's link is a key
+        httpx.get(f"{base}/c/{link}/choose?lang=en")
 
         proc.send_signal(stop_signal)
         output, _ = proc.communicate(timeout=30)
         assert proc.returncode == 0, output.decode(errors="replace")[-2000:]
+        logged = output.decode(errors="replace")
+        assert link[3:] not in logged and "[masked]/choose?lang=en HTTP/1.1" in logged, logged
         deadline = time.monotonic() + 10
         while psutil.pid_exists(postmaster) and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -47,7 +47,9 @@ STATUS_KEYS = ["incident_id", "status", "listings", "wrong_price", "correct_pric
                "required_notice_at", "notice_languages_missing",
                # then the apologies queued, not sent yet, when the first is due, and when the
                # next pending message goes out (2026-12-05)
-               "apologies_queued", "apologies_due_at", "next_message_at"]
+               "apologies_queued", "apologies_due_at", "next_message_at",
+               # then the revenue given up on the units kept at the wrong price (2026-12-05)
+               "exposure_kept"]
 PLAN_KEYS = ["options", "deadline", "default", "seller_share_pct", "platform_share_pct",
              "cancel_compensation", "discount_pct", "keep_max_units",
              "accept_late_choices"]  # appended 2026-12-04
@@ -194,7 +196,7 @@ def test_status_table_shows_kst_to_the_minute_and_no_none(data_dir: Path, desk: 
     assert "first notice at —" in shown and "first message sent at —" in shown
     assert "wrong price 19,900 KRW correct price 199,000 KRW" in shown
     assert "choices keep the order: 1" in shown  # as the pages name it
-    assert "cost split: seller 70%, platform 30%" in shown
+    assert "compensation (points) split: seller 70%, platform 30%" in shown
     assert "compensation: 5,000 points" in shown
     for leak in ("None", "null", "+00:00", "{", "[", '"'):
         assert leak not in shown, leak

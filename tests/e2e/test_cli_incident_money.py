@@ -171,7 +171,9 @@ def test_the_difference_is_recorded_as_paid_once_and_counted(
     assert paid.exit_code == 0, paid.output
     data = json.loads(paid.stdout)
     assert list(data) == ["case_id", "difference", "paid_at", "recorded_by", "note", "changed",
-                          "receipt", "sellers_told"]  # sellers_told appended (2026-12-04)
+                          "receipt", "sellers_told",  # sellers_told appended (2026-12-04)
+                          "note_recorded"]  # appended (2026-12-05)
+    assert data["note_recorded"] is True
     assert data["receipt"] in {"email", "sms"}  # the customer's receipt was queued
     [(now_total,)] = query(data_dir, "SELECT sum(o.unit_price_minor * o.quantity) FROM orders o "
                                      f"JOIN case_orders c ON c.order_id = o.id WHERE c.case_id = {last}")
@@ -183,6 +185,11 @@ def test_the_difference_is_recorded_as_paid_once_and_counted(
     assert datetime.fromisoformat(data["paid_at"]).utcoffset() is not None
     again = sagwa("incident", "difference-paid", str(last), "--note", "other")
     assert again.exit_code == 0 and "already recorded as paid; nothing changed" in flat(again.stdout)
+    # another note is not silently dropped: the title says it was not recorded
+    assert "the note you gave was NOT recorded" in flat(again.stdout)
+    again_json = json.loads(sagwa("incident", "difference-paid", str(last), "--note", "other",
+                                  "--format", "json").stdout)
+    assert (again_json["note_recorded"], again_json["note"]) == (False, "receipt 0613-42")
     status = json.loads(sagwa("incident", "status", str(incident_id), "--format", "json").stdout)
     assert status["differences_unpaid"] == 0
     assert status["differences_unpaid_total"] == {"amount_minor": 0, "currency": "KRW"}
@@ -235,10 +242,12 @@ def test_a_customer_may_cancel_instead_of_paying_once(
                                                     f"WHERE id = {case_id}")
     assert (choice, channel) == ("cancel_with_compensation", "phone")
     assert taken_by.startswith("cli")
-    again = sagwa("incident", "cancel-instead", str(case_id), "--evidence", "again")
+    again = sagwa("incident", "cancel-instead", str(case_id), "--evidence",
+                  "asked again to cancel, by phone")  # words long enough for any consent
     assert again.exit_code == 0
     assert "already cancelled instead; nothing changed" in flat(again.stdout)
-    assert "compensation points 0" in flat(again.stdout)
+    # the points booked for the case (the first time), not 0 (changed 2026-12-05)
+    assert "compensation points 5,000" in flat(again.stdout)
     refused = sagwa("incident", "cancel-instead", str(first), "--evidence", "취소",
                     "--format", "json")
     assert refused.exit_code == 1, refused.output

@@ -227,7 +227,7 @@ def test_the_confirmation_says_what_was_chosen_and_what_happens_without_offering
             outbox.c.purpose == "confirmation")).scalar_one()
     assert "- 선택하신 방법: 주문 취소(전액 환불과 보상 포인트)" in body
     assert "선택하신 대로 주문은 취소되었고, 결제하신 39,800원은 전액 환불해 드립니다." in body
-    assert "10,000 포인트는 이미 적립되었습니다" in body
+    assert "10,000포인트(10,000원 상당)는 이미 적립되었습니다" in body
     assert "바꾸고 싶으시면" not in body and "다른 방법" not in body
     assert POLICY.contact.phone in body
 
@@ -709,7 +709,7 @@ def test_a_customer_over_the_keep_cap_is_told_what_keeping_means_and_that_we_wil
         case_of = {int(r.case.customer_id): int(r.case.case_id) for r in u.cases.for_incident(iid)}
     assert case_of[people[1]] in _queue(uow) and case_of[people[2]] not in _queue(uow)
     after = _bodies(uow, "defaulted")
-    assert "- 답이 없을 때의 처리: 상담원 전화" in after[people[1], "email"]
+    assert "- 답이 없으실 때의 처리: 상담원 전화" in after[people[1], "email"]
     assert "1인당 한도(1개)를 넘어" in after[people[1], "email"]
     assert "주문하신 상품 1개를 결제하신 가격(19,900원) 그대로 보내 드립니다." in after[people[2], "email"]
 

@@ -82,6 +82,9 @@ def test_cancelling_instead_refunds_what_was_paid_and_books_the_compensation(cho
                            "difference": {"amount_minor": 278_600, "currency": "KRW"}}
     assert step.after["choice"] == "cancel_with_compensation"
     assert step.after["refund"] == {"amount_minor": 39_800, "currency": "KRW"}
+    # the compensation's ledger entry and who pays it (sellers 60%), as points.credited says
+    assert (step.after["entry_id"], step.after["seller_points"],
+            step.after["platform_points"]) == (row.compensation_entry_id, 6_000, 4_000)
     assert "차액은 못 내겠어요" in step.after["evidence"]
     # the discount choice stays on the record it replaced
     assert [e.after["choice"] for e in entries if e.action == "case.choice_recorded"] == [
@@ -94,7 +97,7 @@ def test_cancelling_instead_refunds_what_was_paid_and_books_the_compensation(cho
     assert confirmation.subject == "[사과] 요청하신 대로 주문을 취소했습니다"
     assert "6월 13일(금) 오전 10시에 할인된 정상가로 사시기로 하셨다가" in confirmation.body
     assert "결제하신 39,800원은 전액 환불해 드립니다" in confirmation.body
-    assert "10,000 포인트는 이미 적립되었습니다" in confirmation.body
+    assert "10,000포인트(10,000원 상당)는 이미 적립되었습니다" in confirmation.body
     assert "차액 278,600원은 내지 않으셔도 됩니다" in confirmation.body
     # the discount's confirmation, not sent yet, would ask them to pay: withdrawn
     assert [m.status for m in _messages(uow, case_id, "confirmation")] == ["withdrawn"]
@@ -111,7 +114,8 @@ def test_the_same_request_again_changes_nothing(chosen) -> None:
     case_id = cases[people[1]]
     assert _instead(uow, case_id).changed
     again = _instead(uow, case_id, channel="web", taken_by="customer", evidence="clicked again")
-    assert not again.changed and again.compensation_points == 0
+    # nothing booked this time; the points the case was booked are said all the same
+    assert not again.changed and again.compensation_points == 10_000
     assert again.refund == Money(39_800, "KRW")
     with uow() as u:
         entries = [r.event.action for r in u.audit.for_entity("case", str(case_id))]
@@ -177,7 +181,7 @@ def test_after_closing_the_sellers_are_told_not_to_send(chosen, shop) -> None:
     assert "보내지 마세요(모두 2개)" in ko and "애플 아이팟 나노 3세대 4GB" in ko
     assert "please do not send them (2 items in all)" in en
     # the seller pays 60% of the 10,000 points: their closing email could not say it
-    assert "판매자 부담분 6,000점이 부과됩니다" in ko
+    assert "판매자 부담분 6,000포인트가 부과됩니다" in ko
     assert "your share, 6,000 points, is charged to you" in en
     assert _status(uow, iid)["differences_unpaid"] == 1
 
@@ -187,7 +191,7 @@ def test_the_reminder_says_the_customer_may_cancel_instead_and_what_it_gives(cho
     [(_state, channel, _to, _due, _subject, body)] = _reminders(uow, cases[people[1]])
     assert channel == "email"
     assert ("차액을 결제하는 대신 주문 취소를 원하시면 고객센터로 말씀해 주세요. 결제하신 39,800원은 "
-            "전액 환불해 드립니다. 사과의 뜻으로 10,000 포인트도 드립니다.") in body
+            "전액 환불해 드립니다. 사과의 뜻으로 10,000포인트(10,000원 상당)도 드립니다.") in body
 
 
 def test_an_english_text_reminder_says_it_short(shop) -> None:
@@ -288,4 +292,4 @@ def test_a_confirmation_waiting_for_a_removed_address_goes_by_text(chosen) -> No
     text = sent["sms"]
     assert text.status == "pending" and text.idempotency_key.endswith(":to_sms")
     assert "요청하신 대로 차액 대신 주문을 취소했고, 결제하신 39,800원은 전액 환불해 드립니다." in text.body
-    assert "보상 10,000 포인트는 적립되었습니다." in text.body
+    assert "보상 10,000포인트는 적립되었습니다." in text.body

@@ -18,9 +18,9 @@ SEOUL = ZoneInfo("Asia/Seoul")
 WRONG, RIGHT = Money(19_900, "KRW"), Money(199_000, "KRW")
 
 
-#: Another typo (the open incident's own wrong price, or one close to it such as 19,800,
-#: cannot be set again: domain.wrong_price_band).
-WRONG_AGAIN = Money(1_990, "KRW")
+#: Another typo, 29,900 for 199,000 (the open incident's own wrong price, one close to it such as
+#: 19,800, or any lower one such as 1,990, cannot be set again: domain.wrong_price_band).
+WRONG_AGAIN = Money(29_900, "KRW")
 
 
 def _back_on_sale_at_the_wrong_price_again(uow, listing_id: int) -> None:

@@ -77,6 +77,13 @@ def test_the_difference_is_owed_until_recorded_as_paid_once(chosen) -> None:
     assert _status(uow, iid)["differences_unpaid"] == 1
     again = record_difference_paid(uow(), case_id=two, actor="agent:kim", note="paid")
     assert not again.changed and again.paid == first.paid  # the first record stands
+    # ... and says the note given this time was not recorded, with the one on record
+    assert first.note_recorded and not again.note_recorded
+    assert again.as_dict()["note_recorded"] is False
+    assert again.as_dict()["note"] == "bank transfer, receipt 0613-42"
+    same = record_difference_paid(uow(), case_id=two, actor="agent:kim",
+                                  note="bank transfer, receipt 0613-42 ")
+    assert not same.changed and same.note_recorded  # the same note: it is the one on record
     assert not record_difference_paid(uow(), case_id=two, actor="agent:kim", note=" ").changed
     with uow() as u:
         paid = [r.event for r in u.audit.for_entity("case", str(two)) if r.event.action == PAID_ACTION]
@@ -212,7 +219,7 @@ def test_a_text_receipt_with_a_shortened_name_reads_right_and_the_replay_counts_
     with uow() as u:  # Alex Kim (English) has no email: the receipt goes by text
         u.conn.execute(customers.update().where(customers.c.id == people[0]).values(email=None))
         u.conn.execute(update(products).values(
-            title_en="Apple iPod nano (3rd generation) 4GB silver"))
+            title_en="Apple iPod nano (3rd generation) 4GB silver with dock and earphones"))
         u.commit()
     uow, clock, _iid, cases, people = _answered(shop, 20, {0: OPTIONS[2]})
     clock.now = datetime(2008, 6, 14, 11, 5, tzinfo=SEOUL)

@@ -151,3 +151,15 @@ def test_other_points_of_a_compensated_customer_can_still_be_reversed(
                                           actor="t")
     points.reverse_entry(uow(), entry_id=extra.entry_id, memo="booked twice", actor="t")
     assert _balance(uow, buyer) == 10_000
+
+
+def test_a_refused_compensation_reversal_says_it_is_final_and_how_to_give_more(
+        compensated: tuple[Uow, int, int, int]) -> None:
+    uow, buyer, case_id, entry_id = compensated
+    with pytest.raises(Conflict) as info:
+        points.reverse_entry(uow(), entry_id=entry_id, memo="take it back", actor="t")
+    message = str(info.value)
+    assert "compensation is final" in message
+    assert "while the case records it" not in message  # no way out that does not exist
+    assert f"POST /api/customers/{buyer}/points/credit" in message
+    assert info.value.details == {"case_id": case_id, "reason": "case_compensation_entry"}

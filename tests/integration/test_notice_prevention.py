@@ -27,7 +27,12 @@ from sagwa.services.desk_policy import load_desk_policy
 
 POLICY = load_desk_policy()
 OLD_PROMISE = {"ko": "큰 폭의 할인은 담당자 승인을 거치도록", "en": "deep discounts need a reviewer's approval"}
-REVIEW_STEP = {"ko": "승인하는 담당자가 사유를 적어야만 반영됩니다", "en": "the approving reviewer writes down a reason"}
+REVIEW_STEP = {"ko": "승인하는 담당자가 사유를 적어야만 반영되도록", "en": "the approving reviewer writes down a reason"}
+#: The rule a 90% cut falls under, and the first-price rule, which has nothing to do with it.
+PRICE_CUT = {"ko": "가격을 절반 이하로 내리는 변경은", "en": "a price cut to half or less"}
+FIRST_PRICE = {"ko": "처음 판매하는 가격이", "en": "an item's first price"}
+APPROVED = {"ko": "자동 검증에서 보류되었으나 담당자의 승인으로 반영되었습니다",
+            "en": "Our automatic check held this price, but a reviewer approved it."}
 NOT_ENFORCED = {"ko": "다른 담당자가 한 번 더", "en": "second reviewer"}  # sagwa requires no second reviewer
 PAUSE = {"ko": "자동 중단 기능", "en": "automatic pause"}
 
@@ -84,6 +89,29 @@ def test_an_approved_wrong_price_paused_by_the_tripwire_says_both(market: Market
     body = _drafts(market)[lang]
     assert OLD_PROMISE[lang] not in body and NOT_ENFORCED[lang] not in body
     assert REVIEW_STEP[lang] in body and PAUSE[lang] in body
+    assert PRICE_CUT[lang] in body and FIRST_PRICE[lang] not in body
+    assert body.count(APPROVED[lang]) == 1  # in the prevention paragraph, not the cause too
+
+
+def test_the_customer_apology_of_an_approved_price_says_a_reviewer_approved_it(
+        market: Market) -> None:
+    """A customer-experience review: the English apology said "our platform did not catch the
+    mistake" while the notice said the guard held the price and a reviewer approved it."""
+    from sagwa.services import desk_messages as dm
+    from sagwa.services.desk_wordings import incident_facts
+
+    _wrong_price(market, approved=True)
+    _orders(market, tripwire=True, hours=2.0)
+    _drafts(market)
+    with market.uow() as u:
+        iid = u.incidents.open_for_listing(market.listing_id)
+        assert iid is not None
+        facts = incident_facts(u, u.incidents.get(iid).incident)
+    assert facts.approved_by_reviewer
+    assert dm.cause(facts, "en").endswith("Our automatic check held this price, but a reviewer "
+                                          "approved it.")
+    assert "catch" not in dm.cause(facts, "en")
+    assert dm.cause(facts, "ko").endswith("저희 자동 검증은 이 가격을 보류했지만 저희 담당자가 승인했습니다.")
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -126,7 +154,7 @@ def test_a_first_price_a_reviewer_released_is_a_review_that_failed_too(market: M
     _orders(released, tripwire=False, hours=0.5)
     body = _drafts(released)[lang]
     assert OLD_PROMISE[lang] not in body
-    assert REVIEW_STEP[lang] in body
+    assert FIRST_PRICE[lang] in body and PRICE_CUT[lang] not in body
 
 
 def test_the_draft_title_names_the_day_of_the_wrong_price(market: Market) -> None:

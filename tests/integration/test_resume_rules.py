@@ -185,8 +185,8 @@ def test_a_price_close_to_an_incidents_wrong_price_is_refused_like_the_price_its
     assert "close to 19,900 KRW" in refused.value.message
     [item] = [i for i in price_review.review_queue(uow()) if i.change.id == held.id]
     assert item.stale_code == "price_is_incident_wrong_price"
-    assert item.stale_ko_en and "18,091 KRW to 21,890 KRW" in item.stale_ko_en[1]
-    assert "18,091원~21,890원은" in item.stale_ko_en[0]
+    assert item.stale_ko_en and "any price up to 21,890 KRW" in item.stale_ko_en[1]
+    assert "21,890원 이하는" in item.stale_ko_en[0]  # lower prices too: the mistake, worse
     for price in (Money(19_990, "KRW"), Money(21_890, "KRW"), Money(18_091, "KRW")):
         with pytest.raises(Conflict) as again:
             listings.propose_price_change(uow(), listing_id=first, new_price=price,
@@ -194,8 +194,9 @@ def test_a_price_close_to_an_incidents_wrong_price_is_refused_like_the_price_its
         assert again.value.details["reason"] == "price_is_incident_wrong_price", price
     with uow() as u:
         assert u.market.listing(first).price == RIGHT
-    # outside the band the listing's prices are the seller's (the guard judges them as usual)
-    for price in (Money(21_900, "KRW"), Money(18_090, "KRW"), Money(99_500, "KRW")):
+    # above the band the listing's prices are the seller's (the guard judges them as usual);
+    # below it the mistake is only worse (test_the_wrong_price_is_blocked_for_the_product)
+    for price in (Money(21_900, "KRW"), Money(99_500, "KRW")):
         listings.propose_price_change(uow(), listing_id=first, new_price=price,
                                       proposed_by="s")
 
@@ -215,3 +216,74 @@ def test_a_listing_is_not_resumed_at_a_price_close_to_the_wrong_one(market) -> N
         _resume(uow, first)
     assert refused.value.details["reason"] == "listing_at_wrong_price"
     assert "close to 19,900 KRW" in refused.value.message
+
+
+def test_the_wrong_price_and_any_lower_one_are_blocked_for_the_whole_product(market) -> None:  # noqa: F811
+    """A review's finding: after an incident at 19,900 (correct 199,000) on one listing, 9,000
+    on that listing was only held and approved, and 19,900 on another seller's listing of the
+    same product was proposed and approved — while the public notice said the wrong price was
+    blocked for the product."""
+    uow, clock, (first, second, _) = market
+    clock.now = datetime(2008, 6, 12, 15, 0, tzinfo=SEOUL)
+    listings.propose_price_change(uow(), listing_id=second, new_price=RIGHT, proposed_by="s2")
+    held = listings.propose_price_change(uow(), listing_id=second, new_price=WRONG,
+                                         proposed_by="s2",
+                                         gate=price_review.guard_gate(load_rules()))
+    assert held.status is PriceChangeStatus.HELD  # held before the incident about ``first``
+    _, incident = _held_at_then_declared(uow, first, Money(9_000, "KRW"))
+    with pytest.raises(Conflict) as refused:
+        price_review.approve_price_change(uow(), change_id=held.id, reviewer="reviewer:kim",
+                                          reason="another seller, another listing")
+    details = refused.value.details
+    assert (details["reason"], details["incident_id"]) == (
+        "price_is_incident_wrong_price", incident.incident_id)
+    assert details["incident_listing_ids"] == [first]
+    assert "refused_low" not in details  # every lower price is refused
+    assert details["refused_high"] == Money(21_890, "KRW").as_dict()
+    assert f"on listing {first} of the same product" in refused.value.message
+    assert f"이 상품의 다른 판매(#{first})에서 난 사고 #{incident.incident_id}" in details["said_ko"]
+    [item] = [i for i in price_review.review_queue(uow()) if i.change.id == held.id]
+    assert item.stale_code == "price_is_incident_wrong_price"
+    for listing_id in (first, second):
+        for price in (WRONG, Money(9_000, "KRW"), Money(1, "KRW"), Money(21_890, "KRW")):
+            for propose in (listings.propose_price_change, price_review.check_price_change):
+                kwargs = {"proposed_by": "s"} if propose is listings.propose_price_change else \
+                    {"rules": load_rules()}
+                with pytest.raises(Conflict) as again:
+                    propose(uow(), listing_id=listing_id, new_price=price, **kwargs)
+                assert again.value.details["reason"] == "price_is_incident_wrong_price", price
+    below = refused_as(uow, first, Money(9_000, "KRW"))
+    assert "below 19,900 KRW" in below.message and "up to 21,890 KRW" in below.message
+    assert "19,900원보다 낮은 가격(21,890원 이하는 같은 실수로 봅니다)" in below.details["said_ko"]
+    with uow() as u:
+        assert u.market.listing(second).price == RIGHT and u.market.listing(first).price == RIGHT
+    listings.propose_price_change(uow(), listing_id=second, new_price=Money(21_900, "KRW"),
+                                  proposed_by="s2")  # above the band: the seller's price
+
+
+def refused_as(uow, listing_id: int, price: Money) -> Conflict:  # type: ignore[no-untyped-def]
+    with pytest.raises(Conflict) as refused:
+        listings.propose_price_change(uow(), listing_id=listing_id, new_price=price,
+                                      proposed_by="s")
+    return refused.value
+
+
+def test_another_listing_of_the_product_is_not_resumed_past_the_wrong_price(market) -> None:  # noqa: F811
+    """From a review: resume still read only the listing's own incidents, so another seller's
+    listing of the product, paused at 9,000 before the incident at 19,900 (correct 199,000),
+    went back on sale at the mistake made worse."""
+    uow, clock, (first, second, _) = market
+    clock.now = datetime(2008, 6, 12, 15, 0, tzinfo=SEOUL)
+    listings.propose_price_change(uow(), listing_id=second, new_price=Money(9_000, "KRW"),
+                                  proposed_by="s2")  # no guard on this path: applied
+    listings.change_listing_status(uow(), listing_id=second, trigger=ListingTrigger.PAUSE,
+                                   actor="seller:s2")
+    incident = desk.declare(uow(), listing_ids=[first], wrong_price=WRONG, correct_price=RIGHT,
+                            cause="90% event as the price", responsible="seller", actor="op",
+                            window_start=datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL)).incident
+    with pytest.raises(Conflict) as refused:
+        _resume(uow, second)
+    assert refused.value.details["reason"] == "listing_at_wrong_price"
+    assert refused.value.details["incident_id"] == incident.incident_id
+    with uow() as u:
+        assert u.market.listing(second).status is ListingStatus.PAUSED

@@ -58,5 +58,5 @@ def test_without_points_the_seller_and_the_customer_read_a_full_refund_only(shop
 def test_with_points_the_seller_and_the_customer_read_them(shop) -> None:
     uow, cases, people = _notified_with(shop, 10_000)
     ko, _en = _notices(uow)[-1].body.split("— English —")
-    assert "주문 취소(전액 환불과 보상 포인트 10,000원)" in ko
+    assert "주문 취소(전액 환불과 보상 10,000포인트)" in ko
     assert "- 선택하신 방법: 주문 취소(전액 환불과 보상 포인트)" in _cancelled(uow, cases, people[1])

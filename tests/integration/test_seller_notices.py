@@ -72,8 +72,8 @@ def test_the_seller_is_told_when_the_incident_is_declared_and_when_customers_are
     assert format_when(summary.send_at, "ko") == "6월 13일(금) 오전 9시"
     assert "잘못된 가격으로 주문하신 고객 6명께 6월 13일(금) 오전 9시부터 사과와 안내를 보냅니다" in ko
     assert "6월 17일(화) 오후 6시" in ko
-    assert "취소를 고르신 고객께 10,000원, 부담은 판매자 60%, 플랫폼 40%" in ko
-    assert "주문 취소(전액 환불과 보상 포인트 10,000원)" in ko and "답이 없으면: 주문 유지" in ko
+    assert "취소를 고르신 고객께 10,000포인트, 부담은 판매자 60%, 플랫폼 40%" in ko
+    assert "주문 취소(전액 환불과 보상 10,000포인트)" in ko and "답이 없으시면: 주문 유지" in ko
     assert "the order is kept" in en and "From Friday, June 13 at 9 am Korea time" in en
     assert "to the 6 customers who ordered" in en
     assert f"{LINKS.base_url}/seller/incidents/{iid}" in en
@@ -166,7 +166,7 @@ def test_closing_tells_the_seller_what_happened_to_each_order(shop) -> None:
     assert view.counts == {"send": 8, "do_not_send": 1}
     assert "보내실 주문 8건" in ko and "고객의 선택으로 취소·환불된 주문 1건(보내지 마세요)" in ko
     assert "보내실 상품: 모두 8개" in ko
-    assert f"판매자 부담 보상 포인트: {view.charged_points:,}점" in ko  # as the page says it
+    assert f"판매자 부담 보상: {view.charged_points:,}포인트" in ko  # "5,000포인트" in every message
     assert view.charged_points == 6_000  # 60% of the 10,000 compensation
     assert "8 to send" in en and "1 cancelled and refunded" in en
     assert "Compensation points charged to you: 6,000 points" in en

@@ -40,6 +40,18 @@ def test_registered_product_can_be_looked_up_by_gtin_and_title(uow: Uow) -> None
     assert product.list_price == Money(199000, "KRW")
 
 
+@pytest.mark.parametrize("typed", ["%", "_", "\\", "100%", "4_B"])
+def test_a_search_matches_percent_underscore_and_backslash_as_typed(uow: Uow, typed: str) -> None:
+    # "%" and "_" listed every product: they were LIKE wildcards
+    plain = catalog.register_product(uow(), title="아이팟 나노 4GB", category="electronics/mp3",
+                                     list_price=Money(199000, "KRW"), actor="t")
+    odd = catalog.register_product(uow(), title="할인 100% 4_B \\ 특가", category="books",
+                                   list_price=Money(9000, "KRW"), actor="t")
+    with uow() as u:
+        found = u.catalog.list_products(query=typed, limit=1000, offset=0)
+        assert plain not in found and odd in found
+
+
 def test_registered_customer_can_be_looked_up(uow: Uow) -> None:
     customer = catalog.register_customer(uow(), name="김민준", email="MJ@example.com", actor="t")
     with uow() as u:

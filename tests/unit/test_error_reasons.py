@@ -52,6 +52,7 @@ from sagwa.domain.catalog import (
     CustomerDraft,
     SellerDraft,
     change_contact,
+    check_text_characters,
     check_unchanged_since,
     require_text,
 )
@@ -99,6 +100,7 @@ from sagwa.services import (
     desk_messages,
     guard_batch,
     idempotency,
+    ledger_reports,
     listing_holds,
     listings,
     notices,
@@ -470,6 +472,18 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
             make_plan(**BOTH_PLAN), paid=None, owed=Money(1, "KRW"))),
         "고객이 한 말을 그대로 적어 주세요(글자나 숫자 2개 이상).",
     ),
+    "evidence_too_short": (  # an agent's note of a phone call that says nothing
+        lambda: refusal(lambda: consent.record_choice(
+            A_CASE, _consent(channel="phone", taken_by="agent:park", evidence=" - "),
+            make_plan(**A_PLAN))),
+        ("고객이 한 말을 그대로 적어 주세요. 한글 2글자 또는 영문자·숫자 4자 이상이어야 합니다(띄어쓰기와 문장부호는 "
+         "세지 않습니다)."),
+    ),
+    "text_control_character": (  # a product title with a mail header in it (CR LF)
+        lambda: refusal(lambda: require_text("줄바꿈\r\nBcc: x@evil\r\n상품", "title")),
+        ("이 칸에는 U+000D 문자를 쓸 수 없습니다. 줄바꿈이나 탭 같은 제어 문자와 글자 방향을 바꾸는 "
+         "보이지 않는 문자를 빼고, 보이는 그대로 입력해 주세요."),
+    ),
     "web_consent_by_agent": (
         lambda: refusal(lambda: cancel_instead(
             _DISCOUNTED_CASE, _consent(choice="cancel_with_compensation", taken_by="agent:park"),
@@ -749,6 +763,10 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: refusal(lambda: listings.declared_promotion(1e-9)),
         "할인율은 1에서 99.9 사이의 숫자로, 소수점 한 자리까지 입력해 주세요(예: 10 또는 12.5).",
     ),
+    "ledger_dates_reversed": (
+        lambda: refusal(lambda: ledger_reports.korea_days(date(2008, 6, 13), date(2008, 6, 12))),
+        "시작일(2008-06-13)이 종료일(2008-06-12)보다 늦습니다. 날짜를 바꿔 넣어 주세요.",
+    ),
 }
 
 #: Raise sites too costly to run here (they need a database): the reason is in their source,
@@ -803,6 +821,8 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (listings.check_listing_currency, "currency_mismatch"),  # a USD price on a KRW listing
     (check_currency, "unknown_currency"),
     (reasons.check_meaningful_reason, "reason_too_short"),
+    (consent.check_written_words, "evidence_too_short"),
+    (check_text_characters, "text_control_character"),
     (reasons.require_reason, "reason_required"),
     (listing_holds.check_send_back_reason, "send_back_needs_reason"),
     (listings.declared_promotion, "promotion_percent_missing"),
@@ -818,6 +838,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (Promotion.__post_init__, "promotion_ends_before_start"),
     (desk_cases.apply_deadline, "deadline_not_passed"),
     (desk._check_notice_in_every_language, "notice_language_missing"),
+    (ledger_reports.korea_days, "ledger_dates_reversed"),
 ]
 
 

@@ -30,10 +30,10 @@ def test_the_first_plan_decided_says_the_whole_plan_in_each_language() -> None:
     ko = timeline_rows([_planned(FOUR)], "ko")[0].detail
     assert ko == ("선택지: 주문 유지, 주문 취소(전액 환불과 보상 포인트), 할인된 정상가로 구매, 상담원과 통화 · "
                   "미응답 시: 주문 유지 · 취소 보상: 5,000포인트 · 정상가 10% 할인 · "
-                  "분담: 판매자 70%, 플랫폼 30% · 답변 기한 2008-06-17 18:00")
+                  "보상 포인트 분담: 판매자 70%, 플랫폼 30% · 답변 기한 2008-06-17 18:00")
     en = timeline_rows([_planned(FOUR)], "en")[0].detail
     assert "cancel compensation: 5,000 points" in en and "10% off the correct price" in en
-    assert "split: seller 70%, platform 30%" in en and en.startswith("options: keep the order")
+    assert "compensation (points) split: seller 70%, platform 30%" in en and en.startswith("options: keep the order")
 
 
 def test_a_revised_plan_says_what_changed() -> None:
@@ -48,7 +48,7 @@ def test_a_revised_plan_says_what_changed() -> None:
     en = plan_changes(FOUR, {**FOUR, "seller_share_pct": 50, "platform_share_pct": 50,
                              "default": "follow_up_call"}, "en")
     assert en == ["if no answer keep the order → follow-up call",
-                  "split seller 70%, platform 30% → seller 50%, platform 50%"]
+                  "compensation (points) split seller 70%, platform 30% → seller 50%, platform 50%"]
 
 
 def test_a_cancellation_without_points_is_named_a_full_refund() -> None:

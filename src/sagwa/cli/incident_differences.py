@@ -28,7 +28,8 @@ def difference_paid(
     fmt: TableOrJson = FORMAT,
 ) -> None:
     """Record that a customer paid the difference their discount choice left to pay (paid
-    to the customer centre: sagwa takes no payment). Once per case; again changes nothing."""
+    to the customer centre: sagwa takes no payment). Once per case; again changes nothing,
+    and a different note then is not recorded (the title says so; the first note stands)."""
     from sagwa.services.desk_difference import record_difference_paid
 
     with desk_context() as (config, db, policy):
@@ -38,8 +39,19 @@ def difference_paid(
         recorded = record_difference_paid(SqlAlchemyUnitOfWork(db.session_factory),
                                           case_id=case_id, actor=actor, note=note, policy=policy,
                                           links=links)
-    print_result(recorded.as_dict(), fmt, "difference recorded as paid" if recorded.changed
-                 else "already recorded as paid; nothing changed")
+    print_result(recorded.as_dict(), fmt, difference_paid_title(recorded.changed,
+                                                                recorded.note_recorded))
+
+
+def difference_paid_title(changed: bool, note_recorded: bool) -> str:
+    """The table's title of ``difference-paid``: recorded now, or before (saying when the note
+    given this time was not kept: the one on record stands)."""
+    if changed:
+        return "difference recorded as paid"
+    if not note_recorded:
+        return ("already recorded as paid; nothing changed — the note you gave was NOT "
+                "recorded: the note on record below stands")
+    return "already recorded as paid; nothing changed"
 
 
 @exits_cleanly

@@ -99,7 +99,7 @@ def format_plan(plan: dict[str, Any] | None) -> str:
     lines = [f"options: {', '.join(plan['options'])}",
              f"deadline: {format_time(datetime.fromisoformat(plan['deadline']))}",
              f"if nobody answers: {plan['default']}",
-             (f"cost split: seller {plan['seller_share_pct']}%, "
+             (f"compensation (points) split: seller {plan['seller_share_pct']}%, "
               f"platform {plan['platform_share_pct']}%")]
     if plan.get("cancel_compensation") == 0:
         lines.append("compensation: none (cancelling gives a full refund only)")
@@ -116,7 +116,8 @@ def format_plan(plan: dict[str, Any] | None) -> str:
 def format_status(view: IncidentStatusView) -> list[tuple[str, str]]:
     """``incident status`` (an ``IncidentStatusView``) as (label, text) rows; the money booked
     last, as the postmortem words it (``desk_report.money_rows``: the compensation, who pays
-    it — the platform and each seller by name — then the refunds)."""
+    it — the platform and each seller by name — then the refunds), just after what honouring
+    the wrong price gave up (``exposure_kept``)."""
     from sagwa.services.desk_report import money_rows
 
     data = _notice_rows_together(dict(vars(view)))
@@ -136,7 +137,10 @@ def format_status(view: IncidentStatusView) -> list[tuple[str, str]]:
     data["differences_unpaid"] = format_differences_unpaid(view.differences_unpaid,
                                                            data.pop("differences_unpaid_total"))
     money = data.pop("money")
+    kept = data.pop("exposure_kept", None)
     rows = [(label(k), format_value(v)) for k, v in data.items()]
+    # not points booked: the revenue given up on the units kept at the wrong price
+    rows.append(("revenue given up honouring the wrong price (units kept)", format_value(kept)))
     return rows + (money_rows(money) if money else [("money", MISSING)])
 
 

@@ -84,10 +84,11 @@ def plan(
     deadline: str = typer.Option(..., help="Answer deadline (ISO; KST if no zone)."),
     default: str = typer.Option(
         "keep", help="If nobody answers: keep (only with --option keep) or follow_up_call."),
-    seller_share: int = number_option(..., percent=True,
-                                      help="Seller's share of the cost, percent."),
-    platform_share: int = number_option(..., percent=True,
-                                        help="Platform's share of the cost, percent."),
+    seller_share: int = number_option(..., percent=True, help=(
+        "Seller's share of the compensation (points), percent; rounded down to the won for "
+        "each case, the platform pays the rest.")),
+    platform_share: int = number_option(..., percent=True, help=(
+        "Platform's share of the compensation (points), percent.")),
     compensation: int = number_option(None, help="Points offered with cancelling."),
     discount: int = number_option(None, percent=True,
                                    help="Percent off the correct price (1 to 99)."),
@@ -96,7 +97,7 @@ def plan(
     accept_late: bool = typer.Option(False, help="Accept choices after the deadline."),
     actor: str = ACTOR, fmt: TableOrJson = FORMAT,
 ) -> None:
-    """Decide the options, deadline, default and cost split (before notifying).
+    """Decide the options, deadline, default and compensation (points) split (before notifying).
 
     Offer at least two of these options, one --option each:
 

@@ -41,10 +41,11 @@ app.add_typer(incident.app, name="incident")
 app.add_typer(replay.app, name="replay")
 app.command(name="worker")(worker_cli.worker)
 app.add_typer(users.app, name="users")
+app.add_typer(importlib.import_module("sagwa.cli.ledger").app, name="ledger")
 
 # Feature command groups that live in their own modules.
 for _name, _help in (("guard", "Price guard: check and evaluate price changes in batch."),
-                     ("messages", "Message check: lint customer messages and notices.")):
+                     ("messages", "Customer messages: check them before they are queued; re-send failed ones.")):
     try:
         _module = importlib.import_module(f"sagwa.cli.{_name}")
     except ModuleNotFoundError as _exc:
@@ -66,30 +67,43 @@ def serve(
 
     The embedded database is started and migrated first if needed.
     """
+    import logging.config
+
     import uvicorn
 
     from sagwa.adapters.db.database import open_database
+    from sagwa.cli.serve_checks import address_problem, serve_log_config
+    from sagwa.web.access_log import log_config
     from sagwa.web.app import create_app
 
     config = settings()
     host, port = host or config.host, port or config.port
     config = config.for_address(host, port)  # customers' links point at this server
+    # before anything starts (the worker above all): a server that cannot listen sends nothing
+    problem = address_problem(host, port)
+    if problem is not None:
+        err_console.print(f"[red]cannot serve:[/red] {problem}", highlight=False)
+        raise typer.Exit(1)
     # uvicorn shuts down gracefully on SIGTERM, then re-raises it; dying of it would skip the
     # atexit hook that stops the embedded PostgreSQL and leave it running. Exit normally instead.
     signal.signal(signal.SIGTERM, _exit_normally)
     db = open_database(config)
     background = None
-    if not no_worker:
-        from sagwa.jobs.worker import run_worker_in_background
-
-        background = run_worker_in_background(config)
-    console.print(f"sagwa {__version__} on [bold]http://{host}:{port}[/bold] "
-                  f"(API docs: http://{host}:{port}/docs) — {db.description}"
-                  + ("" if no_worker else "; delivering messages in this process"))
     try:
-        app = create_app(config, database=db)  # inside: a bad policy file still cleans up
+        app = create_app(config, database=db)  # reads the rules and policy files: before all
+        # the access log masks customers' link tokens (sagwa.web.access_log); delivery's
+        # warnings (an SMTP server down) go to the same stderr, the worker's from its start
+        logging_config = serve_log_config(log_config())
+        logging.config.dictConfig(logging_config)
+        if not no_worker:
+            from sagwa.jobs.worker import run_worker_in_background
+
+            background = run_worker_in_background(config)
+        console.print(f"sagwa {__version__} on [bold]http://{host}:{port}[/bold] "
+                      f"(API docs: http://{host}:{port}/docs) — {db.description}"
+                      + ("" if no_worker else "; delivering messages in this process"))
         freeze_startup_objects()
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        uvicorn.run(app, host=host, port=port, log_level="info", log_config=logging_config)
     finally:
         if background is not None:
             background.stop()

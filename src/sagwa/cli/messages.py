@@ -1,4 +1,6 @@
-"""``sagwa messages lint``: check a customer message or public notice before it is queued.
+"""``sagwa messages lint``: check a customer message or public notice before it is queued;
+``sagwa messages retry-failed``: send again the messages that failed for good (after an outage:
+:mod:`sagwa.services.failed_messages`).
 
 Thin: read the text, call :func:`sagwa.messagecheck.check_message` (a notice with
 ``--incident``: :func:`sagwa.services.notices.check_notice`, as publishing judges it), format,
@@ -17,6 +19,7 @@ import typer
 from rich.console import Console, Group
 from rich.text import Text
 
+from sagwa.cli.actors import ACTOR, recorded_actor
 from sagwa.cli.context import database, exits_cleanly
 from sagwa.errors import InvalidInput
 from sagwa.messagecheck import CheckResult, check_message
@@ -74,6 +77,36 @@ def lint(
         typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
         Console(highlight=False, soft_wrap=True).print(format_text(result, text, lang))
+
+
+@app.command("retry-failed")
+@exits_cleanly
+def retry_failed(
+    incident: Annotated[int | None, typer.Option(
+        help="Only the messages of this incident.")] = None,
+    since: Annotated[str | None, typer.Option(
+        help="Only messages queued at or after this ISO date-time (Korea time unless it "
+             "names a zone), e.g. 2026-12-05T09:00.")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Say what would be re-queued; change nothing.")] = False,
+    actor: str = ACTOR,
+) -> None:
+    """Queue again the messages that failed for good (e.g. the mail server was down longer
+    than SAGWA_DELIVERY_RETRY_HOURS). Only failed ones; each keeps its idempotency key, so
+    nothing is sent twice. Messages that would now be wrong stay failed (the customer has
+    answered, the deadline passed, a copy was sent); the contact centre's hours still apply.
+    Prints JSON: counts, and the messages re-queued. Audited."""
+    from sagwa.cli.incident_options import desk_context, parse_time
+    from sagwa.services.failed_messages import retry_failed as retry
+    from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+    queued_since = parse_time(since, "since") if since is not None else None
+    with desk_context() as (_config, db, policy):
+        report = retry(SqlAlchemyUnitOfWork(db.session_factory),
+                       actor=recorded_actor(db.session_factory, actor),
+                       contact_hours=policy.schedule, incident_id=incident,
+                       queued_since=queued_since, dry_run=dry_run)
+    typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
 
 
 def _check_notice(text: str, *, lang: str, incident_id: int) -> CheckResult:

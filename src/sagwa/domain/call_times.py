@@ -13,7 +13,10 @@ named on the phone, a time picked on the page must be one when someone is there 
 The picked time lasts until the call it asks for is made: a phone call logged at or after it,
 any call that reached the customer, or a call-back the customer asked for on a call (its own
 time, or none) replaces it (:func:`call_replaces_time`). A call before the time that did not
-reach them leaves it standing. Pure: ``now`` is always passed in.
+reach them leaves it standing. So a picked time still on record and well past is a call we
+promised and did not make (:func:`call_time_missed`): the customer's page apologises and asks
+for a new time, and the agent's card says by how much it is overdue. Pure: ``now`` is always
+passed in.
 """
 
 from __future__ import annotations
@@ -27,7 +30,12 @@ from sagwa.domain.call_attempts import (
     REACHED,
 )
 from sagwa.domain.consent import asked_for_a_person
-from sagwa.domain.contact_hours import ContactSchedule, is_open, require_aware
+from sagwa.domain.contact_hours import (
+    ContactSchedule,
+    contact_time_between,
+    is_open,
+    require_aware,
+)
 from sagwa.domain.incidents import Case, CaseStatus
 from sagwa.errors import InvalidInput
 
@@ -40,6 +48,11 @@ OFFER_DAYS = 8
 SLOT_STEP = timedelta(hours=1)
 #: The soonest a time is offered after now: an agent needs a moment to see the card.
 MIN_LEAD = timedelta(minutes=30)
+#: A picked time is missed once more than this much *open* contact-centre time has passed
+#: since it with the time still standing (no call made at or after it): agents had two open
+#: hours to call and did not. Counted in open hours, so a time picked for 17:00 is not "missed"
+#: overnight, but one picked for a Sunday 10:00 is by Monday lunchtime.
+MISSED_AFTER = timedelta(hours=2)
 
 
 def may_pick_call_time(case: Case, on_call_list: bool) -> bool:
@@ -51,6 +64,14 @@ def may_pick_call_time(case: Case, on_call_list: bool) -> bool:
     get an answer in time, and the default applies at the deadline whatever time was picked;
     such a customer can ask for a person first."""
     return on_call_list and (asked_for_a_person(case) or case.status is CaseStatus.DEFAULTED)
+
+
+def call_time_missed(schedule: ContactSchedule, call_at: datetime | None,
+                     now: datetime) -> bool:
+    """The picked time ``call_at`` (still standing: no call replaced it) is more than
+    :data:`MISSED_AFTER` of open contact-centre time behind ``now``: we did not call when we
+    said we would."""
+    return call_at is not None and contact_time_between(schedule, call_at, now) > MISSED_AFTER
 
 
 def call_slots(schedule: ContactSchedule, now: datetime, *, days: int = OFFER_DAYS,

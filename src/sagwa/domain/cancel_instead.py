@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from sagwa.domain.audit import AuditRecord
-from sagwa.domain.consent import Channel, ConsentRecord, check_belongs
+from sagwa.domain.consent import Channel, ConsentRecord, check_belongs, check_written_words
 from sagwa.domain.difference import DifferencePaid
 from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
 from sagwa.domain.incidents import Case, CaseStatus
@@ -70,6 +70,7 @@ def cancel_instead(case: Case, consent: ConsentRecord, plan: IncidentPlan, *,
     if (done_before and case.status is CaseStatus.RESOLVED and recorded is not None
             and recorded.choice is CANCEL):
         return case  # already cancelled instead (a double click, a retried request)
+    check_written_words(consent)  # words written down for the customer: the bar of every choice
     refused = refusal(case, plan, paid=paid, owed=owed)
     if refused is not None:
         raise refused

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
@@ -30,14 +31,56 @@ _CODE = re.compile(r"^[a-z0-9][a-z0-9\-]{1,39}$")
 LOCALES = ("ko", "en")
 
 
+#: Characters that change the direction text is shown in (embeddings, overrides, isolates):
+#: "\u202egpj.exe" shows as "exe.jpg". Never needed in a name or title; refused everywhere.
+BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+#: Letters that show as nothing (Hangul fillers, the braille blank): a name made of them is
+#: as empty as one made of spaces.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def has_visible_text(value: str | None) -> bool:
+    """Whether ``value`` shows anything: not only spaces, control or format characters
+    (zero-width space U+200B, joiners, the byte-order mark) and letters that show as nothing."""
+    return any(not (unicodedata.category(ch)[0] in "CZ" or ch in _BLANK_LETTERS)
+               for ch in value or "")
+
+
+def check_text_characters(text: str, field: str, *, single_line: bool = True) -> str:
+    """``text``, or InvalidInput (``text_control_character``, with the ``character`` as
+    ``U+XXXX``) when it holds a character that changes how it reads where it is shown: a
+    direction override or embedding, or — in a single-line field (a title or a name, which go
+    into emails' subjects and texts) — a line break, a tab or another control character."""
+    for ch in text:
+        line_break = unicodedata.category(ch) in ("Cc", "Zl", "Zp")
+        if ch in BIDI_CONTROLS or (single_line and line_break):
+            kind = ("a character that changes the direction text is shown in"
+                    if ch in BIDI_CONTROLS else "a line break or another control character")
+            raise InvalidInput(f"{field} contains {kind} (U+{ord(ch):04X}); write it on one line "
+                               "as it should read", field=field, reason="text_control_character",
+                               character=f"U+{ord(ch):04X}")
+    return text
+
+
 def require_text(value: str, field: str, *, max_len: int = 200) -> str:
+    """A required single-line text (a name, a title), stripped: InvalidInput when it shows
+    nothing (``text_missing``: spaces or zero-width characters only), is longer than
+    ``max_len`` (``text_too_long``) or holds a control character (:func:`check_text_characters`)."""
     text = (value or "").strip()
-    if not text:
+    if not has_visible_text(text):
         raise InvalidInput(f"{field} must not be empty", field=field, reason="text_missing")
     if len(text) > max_len:
         raise InvalidInput(f"{field} is longer than {max_len} characters", field=field,
                            reason="text_too_long")
-    return text
+    return check_text_characters(text, field)
+
+
+def optional_text(value: str | None, field: str, *, max_len: int = 200) -> str | None:
+    """An optional single-line text (a brand, an English title): None when it shows nothing,
+    else as :func:`require_text`."""
+    if value is None or not has_visible_text(value):
+        return None
+    return require_text(value, field, max_len=max_len)
 
 
 def check_email(value: str | None) -> str | None:
@@ -113,6 +156,9 @@ class ProductDraft:
     def __post_init__(self) -> None:
         object.__setattr__(self, "title", require_text(self.title, "title", max_len=300))
         object.__setattr__(self, "category", require_text(self.category, "category", max_len=80))
+        object.__setattr__(self, "brand", optional_text(self.brand, "brand", max_len=100))
+        object.__setattr__(self, "title_en", optional_text(self.title_en, "title_en",
+                                                           max_len=300))
         if self.list_price is not None:
             check_price(self.list_price)
         if self.isbn:

@@ -4,7 +4,10 @@ A :class:`ConsentRecord` is the evidence of a choice: which option, through whic
 the customer's own words (or the button they clicked) and who took it (``"customer"`` or an
 agent id; a phone choice is always taken by an agent).
 
-* :func:`record_choice` puts a consent on a case through the case state machine. A second,
+* :func:`record_choice` puts a consent on a case through the case state machine. Words someone
+  wrote down for the customer — an agent's, or a reply by email or text relayed by staff — must
+  say something: at least as many letters or digits as a reviewer's reason
+  (:func:`check_written_words`; "-" or "." is nobody's consent). A second,
   *different* choice raises :class:`~sagwa.errors.IllegalTransition`; the *same* choice again
   (a double click, or an agent re-entering what the customer already chose) is a no-op.
   ``talk_to_person`` is not a final answer: it puts the case on the call list, and a later choice
@@ -33,6 +36,7 @@ from sagwa.domain.incident_plan import (
 )
 from sagwa.domain.incidents import Case, CaseStatus, CaseTrigger, Id, OrderRecord, advance
 from sagwa.domain.money import Money
+from sagwa.domain.reasons import MIN_REASON_SIGNS, word_weight
 from sagwa.errors import ConsentRequired, IllegalTransition, InvalidInput, LateChoiceRefused
 
 CUSTOMER = "customer"
@@ -89,6 +93,7 @@ class ConsentRecord:
 
 
 def check_belongs(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> None:
+    """Refuse ``consent`` for another case or plan, or for an option not offered."""
     if consent.case_id != case.case_id or consent.customer_id != case.customer_id:
         raise ConsentRequired(
             f"this consent is for case {consent.case_id} / customer {consent.customer_id}, "
@@ -104,6 +109,23 @@ def check_belongs(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> Non
             f"{consent.choice.value} was not offered; the offer was: {offered}", field="choice",
             reason="option_not_offered"
         )
+
+
+def check_written_words(consent: ConsentRecord) -> None:
+    """InvalidInput (``evidence_too_short``) when the customer's words were written down by
+    someone (an agent, or relayed from an email or a text) and weigh less than
+    :data:`~sagwa.domain.reasons.MIN_REASON_SIGNS` (``reasons.word_weight``: four letters or
+    digits, the bar of a reviewer's reason, where a Hangul syllable counts two — "취소" is
+    enough, "ok" or "-" is not). A click on the customer's own page (``web``, taken by the
+    customer) is recorded by the page, not written, and is not checked."""
+    if consent.channel is Channel.WEB and not consent.by_agent:
+        return
+    if word_weight(consent.evidence) < MIN_REASON_SIGNS:
+        raise InvalidInput(
+            f"write down what the customer said, in their words (at least {MIN_REASON_SIGNS} "
+            f"letters or digits, or two Hangul syllables; spaces and punctuation do not count), "
+            f"not {consent.evidence.strip()!r}", field="evidence", reason="evidence_too_short",
+            minimum=MIN_REASON_SIGNS)
 
 
 def _is_repeat(case: Case, consent: ConsentRecord) -> bool:
@@ -137,6 +159,7 @@ def record_choice(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> Cas
     check_belongs(case, consent, plan)
     if _is_repeat(case, consent):
         return case
+    check_written_words(consent)  # a consent being given now: every path records it here
     if not _counts(case, consent, plan):
         raise LateChoiceRefused(
             f"the choice came at {consent.recorded_at.isoformat()}, after the deadline "

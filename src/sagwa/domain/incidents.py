@@ -33,6 +33,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from sagwa.domain.catalog import check_text_characters, has_visible_text
 from sagwa.domain.contact_hours import require_aware
 from sagwa.domain.money import Money
 from sagwa.errors import IllegalTransition, InvalidInput
@@ -207,10 +208,13 @@ CAUSE_MAX_CHARS = 2000
 
 
 def _check_text(value: str, name: str) -> str:
-    if not isinstance(value, str) or not value.strip():
+    """``value`` stripped; refused when it shows nothing (zero-width characters count for
+    nothing) or holds a direction override (``catalog.check_text_characters``: the cause is
+    read in the notice). Line breaks are kept: a cause may be a paragraph."""
+    if not isinstance(value, str) or not has_visible_text(value):
         raise InvalidInput(f"{name} must be given (say what happened, in words)", field=name,
                            reason="text_missing")
-    text = value.strip()
+    text = check_text_characters(value.strip(), name, single_line=False)
     if name == "cause" and len(text) > CAUSE_MAX_CHARS:
         raise InvalidInput(f"{name} is {len(text):,} characters long; at most "
                            f"{CAUSE_MAX_CHARS:,}", field=name, reason="cause_too_long",

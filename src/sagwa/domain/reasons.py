@@ -30,6 +30,20 @@ def reason_signs(text: str | None) -> int:
                or unicodedata.category(ch) == "Nd")
 
 
+def word_weight(text: str | None) -> int:
+    """:func:`reason_signs`, with a Hangul syllable or a CJK ideograph counted twice: a
+    customer's quoted words are short, and one syllable says as much as two Latin letters
+    ("취소" weighs 4, as "stop" does; "ok" weighs 2)."""
+    composed = unicodedata.normalize("NFC", text or "")
+    return sum(2 if _dense(ch) else 1 for ch in composed
+               if unicodedata.category(ch)[0] == "L" or unicodedata.category(ch) == "Nd")
+
+
+def _dense(ch: str) -> bool:
+    """A Hangul syllable or a CJK ideograph (a letter that is a whole syllable)."""
+    return "\uac00" <= ch <= "\ud7a3" or "\u4e00" <= ch <= "\u9fff"
+
+
 def is_blank(reason: str | None) -> bool:
     """No reason at all: nothing, or only white space."""
     return not (reason and reason.strip())

@@ -19,7 +19,14 @@ from sagwa.adapters.db.migrate import upgrade_to_head
 from sagwa.adapters.senders import MessageSender, senders_for
 from sagwa.config import Settings
 from sagwa.domain.contact_hours import ContactSchedule
-from sagwa.services.delivery import Outcome, deliver_message, message_due_at
+from sagwa.services.delivery import (
+    MAX_ATTEMPTS,
+    Outcome,
+    attempts_within,
+    deliver_message,
+    message_due_at,
+    message_retry_at,
+)
 from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
 from sagwa.services.unit_of_work import Clock, SqlAlchemyUnitOfWork, utc_now
 
@@ -31,6 +38,7 @@ class DeliveryRuntime:
     policy: DeskPolicy  # read once per worker: delivery's contact hours, the reminder jobs
     threads: int = 4
     clock: Clock = utc_now
+    max_attempts: int = MAX_ATTEMPTS  # temporary failures: SAGWA_DELIVERY_RETRY_HOURS
     _executor: ThreadPoolExecutor = field(init=False)
 
     def __post_init__(self) -> None:
@@ -57,14 +65,23 @@ class DeliveryRuntime:
                                connect_args={"options": "-c synchronous_commit=off"})
         upgrade_to_head(engine)
         return cls(Database(engine, embedded), senders_for(settings), policy,
-                   threads=threads)
+                   threads=threads,
+                   max_attempts=attempts_within(settings.delivery_retry_hours))
 
     async def deliver(self, message_id: int) -> Outcome:
         """Run the (blocking) delivery in this runtime's threads."""
         assert self.database.session_factory is not None
         deliver = partial(deliver_message, self.database.session_factory, self.senders,
-                          message_id, self.clock(), contact_hours=self.contact_hours)
+                          message_id, self.clock(), contact_hours=self.contact_hours,
+                          max_attempts=self.max_attempts)
         return await asyncio.get_running_loop().run_in_executor(self._executor, deliver)
+
+    async def retry_at(self, message_id: int) -> datetime:
+        """When to try again a message whose attempt just failed for a temporary reason."""
+        assert self.database.session_factory is not None
+        return await asyncio.get_running_loop().run_in_executor(
+            self._executor, message_retry_at, self.database.session_factory, message_id,
+            self.clock())
 
     async def due_at(self, message_id: int) -> object:
         assert self.database.session_factory is not None

@@ -4,8 +4,11 @@ The task asks the delivery service to try once and turns what happened into proc
 terms: done (sent, failed for good, already done, withdrawn past its deadline), or "run me
 again at …" — at ``not_before`` for a message not yet due (including one that asks the customer
 to act and was held until the contact centre's next opening: delivery moved its ``not_before``
-there), after an exponential backoff for a temporary failure, in a few seconds when another live
-worker holds the message.
+there), after the delivery service's backoff for a temporary failure
+(:func:`~sagwa.services.delivery.retry_delay`: 10 s doubling to an hour, for about a day), in a
+few seconds when another live worker holds the message. Those are normal: procrastinate logs
+them as one line (``DeliverLater`` carries no traceback); the delivery service has already
+logged why the attempt failed.
 """
 
 from __future__ import annotations
@@ -59,8 +62,7 @@ async def deliver_message(context: JobContext, message_id: int) -> str:
         due = await runtime.due_at(message_id)
         raise DeliverLater("not due yet", due if isinstance(due, datetime) else now)
     if outcome is Outcome.RETRY:
-        wait = backoff_seconds(context.job.attempts)
-        raise DeliverLater("temporary failure", now + timedelta(seconds=wait))
+        raise DeliverLater("temporary failure", await runtime.retry_at(message_id))
     if outcome is Outcome.BUSY:
         raise DeliverLater("another worker holds it",
                            now + timedelta(seconds=BUSY_RETRY_SECONDS))

@@ -7,6 +7,10 @@ then finds their messages' leases free and sends them again, same idempotency ke
 
 SIGTERM or SIGINT stops a foreground worker gracefully: it takes no new job and waits for the
 running ones; a second signal stops it at once.
+
+A delivery job that asks to run later (:class:`~sagwa.jobs.tasks.DeliverLater`: a temporary
+failure, a message not due yet) is routine: procrastinate's line for it is kept to one line with
+the reason (:class:`OneLineRetries`); a traceback is left only on unexpected errors.
 """
 
 from __future__ import annotations
@@ -24,9 +28,31 @@ from procrastinate.worker import Worker
 from sagwa.config import Settings
 from sagwa.jobs.app import app, connector_for
 from sagwa.jobs.runtime import DeliveryRuntime
+from sagwa.jobs.tasks import DeliverLater
 from sagwa.services.outbox import MESSAGE_QUEUE
 
 _log = logging.getLogger(__name__)
+#: procrastinate's logger of job outcomes (its ``worker`` module's).
+PROCRASTINATE_WORKER_LOGGER = "procrastinate.worker"
+
+
+class OneLineRetries(logging.Filter):
+    """Turn procrastinate's "ended with status: Error, to retry" + traceback of a
+    :class:`DeliverLater` into one line that says why and when (it is no error)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, DeliverLater):
+            record.msg, record.args = f"{record.getMessage()} — {exc}", ()
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def quiet_routine_retries() -> None:
+    """Install :class:`OneLineRetries` on procrastinate's worker logger (once)."""
+    logger = logging.getLogger(PROCRASTINATE_WORKER_LOGGER)
+    if not any(isinstance(f, OneLineRetries) for f in logger.filters):
+        logger.addFilter(OneLineRetries())
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,6 +71,7 @@ async def run_worker_async(settings: Settings, options: WorkerOptions, *,
                            on_started: Callable[[Worker], None] | None = None) -> None:
     """Run until stopped (a signal, ``Worker.stop()``), or until idle with ``one_shot``."""
     app.perform_import_paths()  # type: ignore[no-untyped-call]  # tasks are found by name
+    quiet_routine_retries()
     runtime = DeliveryRuntime.from_settings(settings, threads=options.concurrency)
     try:
         connector = connector_for(runtime.database.engine.url,

@@ -19,12 +19,20 @@ unchanged, and it is ``not_due``. One that asks the customer to act (``ASKS_TO_A
 withdrawn after its incident plan's deadline, since the choice it asks for is no longer open.
 An apology that fails for good and leaves its customer with no other way to be told puts
 their case on the call list (:mod:`sagwa.services.desk_undelivered`).
+
+A temporary failure (connection refused, a timeout, an SMTP 4xx) is tried again after
+:func:`retry_delay` — 10 s doubling to at most an hour — for about a day
+(``SAGWA_DELIVERY_RETRY_HOURS``; :func:`attempts_within` turns it into a number of attempts), so
+an outage of the mail server delays messages instead of losing them. A permanent one (SMTP
+5xx, a refused address) fails at once. Every failed attempt is logged (WARNING, one line,
+no traceback); a message that fails for good, at ERROR.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,7 +45,31 @@ from sagwa.services.desk_undelivered import escalate_if_undeliverable
 from sagwa.services.outbox import ASKS_TO_ACT, HELD_OUTSIDE_HOURS
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
-MAX_ATTEMPTS = 6
+RETRY_BASE_SECONDS = 10
+RETRY_CAP_SECONDS = 3600
+DEFAULT_RETRY_HOURS = 24.0
+
+logger = logging.getLogger(__name__)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the ``attempts``-th attempt failed for a temporary reason."""
+    doublings = min(max(attempts - 1, 0), 20)  # 2**20 × 10 s is far past the cap already
+    return timedelta(seconds=min(RETRY_BASE_SECONDS * 2 ** doublings, RETRY_CAP_SECONDS))
+
+
+def attempts_within(hours: float) -> int:
+    """How many attempts temporary failures get before a message fails: the first, and then
+    as many as the retry delays fit until ``hours`` have passed since it."""
+    attempts, waited = 1, timedelta()
+    while waited < timedelta(hours=hours):
+        waited += retry_delay(attempts)
+        attempts += 1
+    return attempts
+
+
+#: Attempts of a message with the default retry window (about a day).
+MAX_ATTEMPTS = attempts_within(DEFAULT_RETRY_HOURS)
 
 
 class Outcome(StrEnum):
@@ -55,16 +87,19 @@ PAST_DEADLINE = "withdrawn: the incident's answer deadline passed before it coul
 
 def deliver_message(session_factory: sessionmaker[Session],
                     senders: Mapping[str, MessageSender], message_id: int,
-                    now: datetime, *, contact_hours: ContactSchedule | None = None) -> Outcome:
+                    now: datetime, *, contact_hours: ContactSchedule | None = None,
+                    max_attempts: int = MAX_ATTEMPTS) -> Outcome:
     """Try to deliver message ``message_id`` once; says what happened.
 
     ``contact_hours`` is the desk policy's schedule; every worker passes it. Without it the
-    caller vouches that ``now`` is a fine time (the replay, which runs on its own clock)."""
+    caller vouches that ``now`` is a fine time (the replay, which runs on its own clock).
+    ``max_attempts``: how many attempts temporary failures get (:func:`attempts_within`)."""
     with session_factory() as lease:
         try:
             if not OutboxRepository(lease.connection()).try_lease(message_id):
                 return Outcome.BUSY
-            outcome = _deliver_leased(session_factory, senders, message_id, now, contact_hours)
+            outcome = _deliver_leased(session_factory, senders, message_id, now, contact_hours,
+                                      max_attempts)
         finally:
             # Ends the lease. Commit, not rollback: under a test's joined connection the
             # lease is the outer savepoint, and rolling it back would undo the claim.
@@ -84,10 +119,19 @@ def message_due_at(session_factory: sessionmaker[Session], message_id: int) -> d
         return OutboxRepository(session.connection()).due_at(message_id)
 
 
+def message_retry_at(session_factory: sessionmaker[Session], message_id: int,
+                     now: datetime) -> datetime:
+    """When to try again a message whose last attempt failed for a temporary reason."""
+    with session_factory() as session:
+        attempts = OutboxRepository(session.connection()).attempts_of(message_id)
+    return now + retry_delay(attempts or 1)
+
+
 def _deliver_leased(session_factory: sessionmaker[Session],
                     senders: Mapping[str, MessageSender], message_id: int,
-                    now: datetime, contact_hours: ContactSchedule | None) -> Outcome:
-    claimed = _claim(session_factory, message_id, now, contact_hours)
+                    now: datetime, contact_hours: ContactSchedule | None,
+                    max_attempts: int) -> Outcome:
+    claimed = _claim(session_factory, message_id, now, contact_hours, max_attempts)
     if isinstance(claimed, Outcome):
         return claimed
     envelope = Envelope(channel=claimed.channel, recipient=claimed.recipient,
@@ -98,12 +142,27 @@ def _deliver_leased(session_factory: sessionmaker[Session],
             raise DeliveryFailed(f"no sender for channel {claimed.channel}", temporary=False)
         sender.send(envelope, idempotency_key=claimed.idempotency_key)
     except DeliveryFailed as exc:
-        retry = exc.temporary and claimed.attempts < MAX_ATTEMPTS
+        retry = exc.temporary and claimed.attempts < max_attempts
         _finish(session_factory, message_id, status="pending" if retry else "failed",
                 last_error=exc.message)
+        _log_failure(message_id, claimed, max_attempts, exc, now if retry else None)
         return Outcome.RETRY if retry else Outcome.FAILED
     _finish(session_factory, message_id, status="sent", sent_at=now, last_error=None)
     return Outcome.SENT
+
+
+def _log_failure(message_id: int, claimed: ClaimedMessage, max_attempts: int,
+                 exc: DeliveryFailed, retry_from: datetime | None) -> None:
+    """One line per failed attempt (an expected failure: no traceback); ERROR when it was the
+    last."""
+    attempt = f"message {message_id} ({claimed.channel}): attempt {claimed.attempts}/{max_attempts}"
+    if retry_from is not None:
+        again = retry_from + retry_delay(claimed.attempts)
+        logger.warning("%s failed, next try at %s: %s", attempt,
+                       again.isoformat(timespec="seconds"), exc.message)
+    else:
+        why = "temporary, attempts used up" if exc.temporary else "permanent"
+        logger.error("%s failed for good (%s): %s", attempt, why, exc.message)
 
 
 def contact_opening(contact_hours: ContactSchedule | None, purpose: str,
@@ -117,21 +176,22 @@ def contact_opening(contact_hours: ContactSchedule | None, purpose: str,
 
 
 def _claim(session_factory: sessionmaker[Session], message_id: int, now: datetime,
-           contact_hours: ContactSchedule | None) -> ClaimedMessage | Outcome:
+           contact_hours: ContactSchedule | None, max_attempts: int) -> ClaimedMessage | Outcome:
     """pending (or stale sending) → sending, attempts + 1, committed; or why not."""
     closed = contact_hours is not None and not may_contact(contact_hours, now)
     with session_factory() as session:
         repo = OutboxRepository(session.connection())
-        claimed = repo.claim(message_id, now=now, max_attempts=MAX_ATTEMPTS,
+        claimed = repo.claim(message_id, now=now, max_attempts=max_attempts,
                              held=HELD_OUTSIDE_HOURS if closed else (), deadline_bound=ASKS_TO_ACT)
         if claimed is not None:
             session.commit()
             return claimed
-        return _why_not_claimed(session, repo, message_id, now, contact_hours)
+        return _why_not_claimed(session, repo, message_id, now, contact_hours, max_attempts)
 
 
 def _why_not_claimed(session: Session, repo: OutboxRepository, message_id: int,
-                     now: datetime, contact_hours: ContactSchedule | None) -> Outcome:
+                     now: datetime, contact_hours: ContactSchedule | None,
+                     max_attempts: int) -> Outcome:
     state = repo.state_for_update(message_id)
     if state is None:
         return Outcome.MISSING
@@ -144,13 +204,15 @@ def _why_not_claimed(session: Session, repo: OutboxRepository, message_id: int,
         session.commit()
         return Outcome.WITHDRAWN
     opening = contact_opening(contact_hours, state.purpose, now)
-    if opening is not None and state.attempts < MAX_ATTEMPTS:
+    if opening is not None and state.attempts < max_attempts:
         repo.postpone(message_id, opening)
         session.commit()
         return Outcome.NOT_DUE
     repo.record_outcome(message_id, status="failed",
                         last_error=f"gave up after {state.attempts} attempts")
     session.commit()
+    logger.error("message %s: failed for good, gave up after %s/%s attempts", message_id,
+                 state.attempts, max_attempts)
     return Outcome.FAILED
 
 

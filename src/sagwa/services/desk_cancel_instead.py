@@ -40,7 +40,11 @@ from sagwa.domain.orders import OrderStatus
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_cases import apply_effect, book_compensation, current_plan, lock_case
 from sagwa.services.desk_difference import REMINDER_PURPOSE, about_the_difference, differences_of
-from sagwa.services.desk_money import figures_of_cases
+from sagwa.services.desk_money import (
+    compensation_audit_keys,
+    compensation_booked,
+    figures_of_cases,
+)
 from sagwa.services.desk_notify import LinkMaker
 from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
 from sagwa.services.lookups import require
@@ -57,7 +61,7 @@ INSTEAD = "the customer cancelled instead of paying the difference"
 class CancelledInstead:
     """What cancelling instead did: ``changed`` False when it had been done before (nothing
     changed this time); ``refund``: what the customer paid and gets back; ``compensation_points``
-    booked this time; ``confirmation``: the channel of the customer's confirmation ("email",
+    booked for the case (a retry says those booked the first time); ``confirmation``: the channel of the customer's confirmation ("email",
     "sms"; None when none was queued); ``sellers_told``: sellers written to (a closed
     incident's)."""
 
@@ -94,7 +98,8 @@ def cancel_instead_of_paying(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel
                                  owed=owed, done_before=done_before)
         if updated is row.case:  # cancelled instead before: a retry
             refunded = figures_of_cases(uow, [row])[case_id].refunded
-            return CancelledInstead(case_id, False, refunded, 0)
+            booked = compensation_booked(uow, row.compensation_entry_id)
+            return CancelledInstead(case_id, False, refunded, booked["customer_points"])
         standing, refund, points, entry_id = _cancel_orders(uow, row, updated, consent, plan,
                                                             now)
         uow.outbox.withdraw_pending([case_id], why=INSTEAD,
@@ -109,7 +114,8 @@ def cancel_instead_of_paying(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel
                     "difference": owed.as_dict()},
             after={"choice": CANCEL.value, "channel": consent.channel.value,
                    "evidence": consent.evidence, "refund": refund.as_dict(),
-                   "compensation_points": points, "sellers_told": sellers}), now)
+                   "compensation_points": points, "sellers_told": sellers,
+                   **compensation_audit_keys(uow, entry_id)}), now)
         uow.commit()
         return CancelledInstead(case_id, True, refund, points, told, sellers)
 

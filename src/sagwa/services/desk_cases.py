@@ -73,6 +73,7 @@ from sagwa.domain.money import format_money
 from sagwa.domain.orders import OrderTrigger
 from sagwa.domain.orders import advance as advance_order
 from sagwa.errors import Conflict, IllegalTransition, InvalidInput, SagwaError
+from sagwa.services.desk_money import compensation_audit_keys
 from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
@@ -155,7 +156,10 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
                                            "channel": consent.channel.value,
                                            "evidence": evidence, "compensation_points": points,
                                            **({"reminder_not_queued": not_queued}
-                                              if not_queued else {})}),
+                                              if not_queued else {}),
+                                           # the ledger entry and its split (appended)
+                                           **(compensation_audit_keys(uow, entry_id)
+                                              if entry_id is not None else {})}),
                          now)
         _no_phone_to_call(uow, row, consent, policy, now)
         uow.commit()

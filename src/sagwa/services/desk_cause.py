@@ -1,19 +1,26 @@
 """The sentence that says how the wrong price came about, in the apology, its reminder, the
 public notice and the agent's call script (all through ``desk_messages.cause``).
 
+It opens with the platform taking responsibility, then gives the facts: a customer burned by a
+seller and a platform blaming each other must never read the platform pointing at the seller.
 It names who entered the price only as far as the record shows (``IncidentFacts.entered_by``,
 :mod:`sagwa.domain.price_entry`) and never against the incident's declared ``responsible`` (an
 entry that clashes with it — the seller's on an incident declared the platform's, staff's on one
 declared the seller's — is worded as unknown):
 
-- entered by the seller's account: "판매자 X가 '…'의 가격을 … 잘못 입력했고, 저희 플랫폼은 이
-  오류를 바로잡지 못했습니다. 저희의 책임입니다." / "The seller X entered the price … and our
-  platform did not catch the mistake."
-- entered by a platform staff account: "저희 담당자가 '…'의 가격을 … 잘못 입력했습니다. 저희의
-  책임입니다." / "Our staff entered the price …"
-- unknown, or listings entered by different sides: "'…'의 가격이 … 잘못 입력되어 있었고, 저희
-  플랫폼은 …" / "The price of '…' was entered wrongly as …"; on an incident declared the
+- entered by the seller's account: "이번 가격 오류는 저희의 책임입니다. 판매자 X가 '…'의 가격을 …
+  잘못 입력했고, 저희 플랫폼은 이 오류를 바로잡지 못했습니다." / "This pricing error is our
+  responsibility. The seller X entered the price … and our platform failed to correct it."
+- entered by a platform staff account: "이번 가격 오류는 저희의 책임입니다. 저희 담당자가 '…'의
+  가격을 … 잘못 입력했습니다." / "… Our staff entered the price …"
+- unknown, or listings entered by different sides: "… '…'의 가격이 … 잘못 입력되어 있었고, 저희
+  플랫폼은 …" / "… The price of '…' was entered wrongly as …"; on an incident declared the
   platform's: "저희 플랫폼의 오류로 … 잘못 표시되었습니다." / "Because of an error on our platform …"
+
+Where the guard held the wrong price and a reviewer approved it
+(``IncidentFacts.approved_by_reviewer``), it says so plainly, as the public notice does: "저희
+자동 검증은 이 가격을 보류했지만 저희 담당자가 승인했습니다." / "Our automatic check held this
+price, but a reviewer approved it." — never that the platform did not catch it.
 """
 
 from __future__ import annotations
@@ -28,7 +35,10 @@ from sagwa.domain.price_entry import PriceEntry, as_declared
 if TYPE_CHECKING:
     from sagwa.services.desk_messages import IncidentFacts
 
-OURS = {"ko": "저희의 책임입니다.", "en": "That is our responsibility."}
+OURS = {"ko": "이번 가격 오류는 저희의 책임입니다.", "en": "This pricing error is our responsibility."}
+#: Said after the facts when a reviewer approved the price the guard held (as the notice says it).
+APPROVED = {"ko": "저희 자동 검증은 이 가격을 보류했지만 저희 담당자가 승인했습니다.",
+            "en": "Our automatic check held this price, but a reviewer approved it."}
 
 
 def cause(facts: IncidentFacts, sellers: str, lang: str) -> str:
@@ -41,38 +51,40 @@ def cause(facts: IncidentFacts, sellers: str, lang: str) -> str:
     wrong = format_money(inc.wrong_price, lang=lang)
     right = format_money(facts.correct_price, lang=lang)
     if lang == "ko":
-        return _korean(entry, declared, product, wrong, right, sellers)
-    return _english(entry, declared, product, wrong, right,
-                    sellers, several=bool(facts.other_sellers))
+        text = _korean(entry, declared, product, wrong, right, sellers)
+    else:
+        text = _english(entry, declared, product, wrong, right,
+                        sellers, several=bool(facts.other_sellers))
+    return f"{text} {APPROVED[lang]}" if facts.approved_by_reviewer else text
 
 
 def _korean(entry: PriceEntry, declared: Responsibility, product: str, wrong: str, right: str,
             sellers: str) -> str:
     right, wrong = with_particle(right, "이(가)"), with_particle(wrong, "(으)로")
     if entry is PriceEntry.PLATFORM:
-        return (f"저희 담당자가 '{product}'의 가격을 {right} 아닌 {wrong} 잘못 입력했습니다. "
-                + OURS["ko"])
+        return (OURS["ko"] + f" 저희 담당자가 '{product}'의 가격을 {right} 아닌 {wrong} 잘못 "
+                "입력했습니다.")
     if declared is Responsibility.PLATFORM:
         return f"저희 플랫폼의 오류로 '{product}'의 가격이 {right} 아닌 {wrong} 잘못 표시되었습니다."
-    caught = "저희 플랫폼은 이 오류를 바로잡지 못했습니다. " + OURS["ko"]
+    caught = "저희 플랫폼은 이 오류를 바로잡지 못했습니다."
     if entry is PriceEntry.SELLER:
-        return (f"판매자 {with_particle(sellers, '이(가)')} '{product}'의 가격을 {right} 아닌 "
-                f"{wrong} 잘못 입력했고, {caught}")
-    return f"'{product}'의 가격이 {right} 아닌 {wrong} 잘못 입력되어 있었고, {caught}"
+        return (OURS["ko"] + f" 판매자 {with_particle(sellers, '이(가)')} '{product}'의 가격을 "
+                f"{right} 아닌 {wrong} 잘못 입력했고, {caught}")
+    return OURS["ko"] + f" '{product}'의 가격이 {right} 아닌 {wrong} 잘못 입력되어 있었고, {caught}"
 
 
 def _english(entry: PriceEntry, declared: Responsibility, product: str, wrong: str, right: str,
              sellers: str, *, several: bool) -> str:
     if entry is PriceEntry.PLATFORM:
-        return (f"Our staff entered the price of '{product}' as {wrong} instead of {right}. "
-                + OURS["en"])
+        return (OURS["en"] + f" Our staff entered the price of '{product}' as {wrong} instead "
+                f"of {right}.")
     if declared is Responsibility.PLATFORM:
         return (f"Because of an error on our platform, '{product}' was shown at {wrong} "
                 f"instead of {right}.")
-    caught = "and our platform did not catch the mistake. " + OURS["en"]
+    caught = "and our platform failed to correct it."
     if entry is PriceEntry.SELLER:
         title = "sellers" if several else "seller"
-        return (f"The {title} {sellers} entered the price of '{product}' as {wrong} instead of "
-                f"{right}, {caught}")
-    return (f"The price of '{product}' was entered wrongly as {wrong} instead of {right}, "
-            f"{caught}")
+        return (OURS["en"] + f" The {title} {sellers} entered the price of '{product}' as "
+                f"{wrong} instead of {right}, {caught}")
+    return (OURS["en"] + f" The price of '{product}' was entered wrongly as {wrong} instead of "
+            f"{right}, {caught}")

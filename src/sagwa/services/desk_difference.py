@@ -3,7 +3,8 @@
 sagwa takes no payment (``domain.difference``): the customer pays the difference to the
 customer centre, and an agent or the operator records it here with the payment's reference,
 once — the same record sent again (a double click, a retried request) says it was already
-recorded and changes nothing. A case that owes no difference is refused (409,
+recorded and changes nothing (``note_recorded`` False when it came with another note: the
+first note stands). A case that owes no difference is refused (409,
 ``no_difference_owed``) with what it is instead. Recording it sends the customer a receipt
 (:func:`receipt_messages`: the difference was received, their items are being sent), by email,
 or by text without an address, checked as a ``follow_up`` like every message.
@@ -68,12 +69,15 @@ class DifferenceRecorded:
     receipt: str | None = None
     #: How many sellers were written to that the orders they held can be sent now.
     sellers_told: int = 0
+    #: False when the note given this time is not the one on record (``paid.note``): it was
+    #: recorded before with another note, which stands; the new one was not kept.
+    note_recorded: bool = True
 
     def as_dict(self) -> dict[str, object]:
         return {"case_id": self.case_id, "difference": self.difference.as_dict(),
                 "paid_at": self.paid.at, "recorded_by": self.paid.by,
                 "note": self.paid.note, "changed": self.changed, "receipt": self.receipt,
-                "sellers_told": self.sellers_told}
+                "sellers_told": self.sellers_told, "note_recorded": self.note_recorded}
 
 
 def record_difference_paid(uow: SqlAlchemyUnitOfWork, *, case_id: int, actor: str,
@@ -95,8 +99,10 @@ def record_difference_paid(uow: SqlAlchemyUnitOfWork, *, case_id: int, actor: st
             _refuse_after_cancelling_instead(uow, row)
             raise Conflict(f"case #{case_id} owes no difference: {_why_none(row)}",
                            reason="no_difference_owed", case_id=case_id)
-        if row.difference_paid is not None:  # whatever the note says this time
-            return DifferenceRecorded(case_id, difference, row.difference_paid, changed=False)
+        if row.difference_paid is not None:  # the first record stands, whatever the note
+            on_record = row.difference_paid
+            return DifferenceRecorded(case_id, difference, on_record, changed=False,
+                                      note_recorded=(note or "").strip() == on_record.note)
         text = payment_note(note)
         now = uow.now()
         paid = DifferencePaid(now, actor, text)

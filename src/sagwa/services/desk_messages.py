@@ -35,6 +35,7 @@ from sagwa.domain.consent import (
 )
 from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan
 from sagwa.domain.incidents import Case, Incident
+from sagwa.domain.ledger import POINTS_CURRENCY
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.particles import josa, with_particle
@@ -117,11 +118,15 @@ def day_words(local: datetime, lang: str) -> str:
 
 def hour_words(local: datetime, lang: str) -> str:
     """``오후 6시`` / ``6 pm`` (minutes when there are any: ``오전 10시 17분`` / ``10:17 am``),
-    as ``local``'s own clock reads it."""
+    as ``local``'s own clock reads it; noon as Koreans say it, ``낮 12시``, and midnight as
+    ``0시`` of its day (오후 12시 / 오전 12시 are read the wrong way, and "밤 12시" of a date is
+    taken for the end of that day, not its start)."""
     hour12 = local.hour % 12 or 12
     if lang == "ko":
         minute = f" {local.minute}분" if local.minute else ""
-        return f"{'오전' if local.hour < 12 else '오후'} {hour12}시{minute}"
+        if local.hour == 0:
+            return f"0시{minute}"
+        return f"{'낮' if local.hour == 12 else '오전' if local.hour < 12 else '오후'} {hour12}시{minute}"
     minute = f":{local.minute:02d}" if local.minute else ""
     return f"{hour12}{minute} {'am' if local.hour < 12 else 'pm'}"
 
@@ -149,6 +154,10 @@ class IncidentFacts:
     #: Whose account entered the wrong price (``services.price_entry.who_entered``): the
     #: wording names the seller, "our staff" or no one (unknown, or listings that disagree).
     entered_by: PriceEntry = PriceEntry.UNKNOWN
+    #: Whether the guard held the wrong price and a reviewer approved (or released) it on
+    #: these listings (``desk_wordings.how_approved``): the cause then says so, as the public
+    #: notice does, rather than anything that contradicts it.
+    approved_by_reviewer: bool = False
 
 
 @dataclass(frozen=True)
@@ -272,14 +281,27 @@ def cancel_points(plan: IncidentPlan) -> int:
     return plan.cancel_compensation.amount_minor if plan.cancel_compensation else 0
 
 
+def points_words(points: int, lang: str, *, worth: bool = False) -> str:
+    """``5,000포인트`` / ``5,000 points`` (Korean writes the unit attached); with ``worth``,
+    what they are worth: ``5,000포인트(5,000원 상당)`` / ``5,000 points (worth 5,000 KRW)`` —
+    the ledger counts 1 point = 1 KRW (:mod:`sagwa.domain.ledger`). Nothing is said of where
+    they can be spent or when they expire: sagwa's ledger knows neither."""
+    value = format_money(Money(points, POINTS_CURRENCY), lang=lang)
+    if lang == "ko":
+        return f"{points:,}포인트" + (f"({value} 상당)" if worth else "")
+    unit = "point" if points == 1 else "points"
+    return f"{points:,} {unit}" + (f" (worth {value})" if worth else "")
+
+
 def _cancel_line(plan: IncidentPlan, lang: str) -> str:
-    """The cancellation with its points — or without any, when the plan gives none (0)."""
+    """The cancellation with its points and their worth — or without any, when the plan gives
+    none (0)."""
     pts = cancel_points(plan)
     if lang == "ko":
-        return (f"주문 취소: 결제 금액 전액 환불과 함께 사과의 뜻으로 {pts:,} 포인트를 드립니다." if pts
-                else "주문 취소: 결제 금액을 전액 환불해 드립니다.")
-    return (f"Cancel the order: a full refund plus {pts:,} points as an apology." if pts
-            else "Cancel the order: a full refund.")
+        return (f"주문 취소: 결제 금액 전액 환불과 함께 사과의 뜻으로 {points_words(pts, lang, worth=True)}를 "
+                "드립니다." if pts else "주문 취소: 결제 금액을 전액 환불해 드립니다.")
+    return (f"Cancel the order: a full refund plus {points_words(pts, lang, worth=True)} as an "
+            "apology." if pts else "Cancel the order: a full refund.")
 
 
 def _discount_line(plan: IncidentPlan, lang: str) -> str:
@@ -410,8 +432,12 @@ def default_sentence(plan: IncidentPlan, lang: str, over: OverCap | None = None,
 
 
 def contact_values(contact: ContactDetails, lang: str) -> dict[str, str]:
+    """How to reach us, and ``refund_timing``: when and how a refund reaches the customer
+    (``[refund] timing_ko/_en``), said where a message promises one."""
+    ko = lang == "ko"
     return {"phone": contact.phone, "email": contact.email,
-            "hours": contact.hours_ko if lang == "ko" else contact.hours_en}
+            "hours": contact.hours_ko if ko else contact.hours_en,
+            "refund_timing": contact.refund_timing_ko if ko else contact.refund_timing_en}
 
 
 def effects_total(effects: list[OrderEffect], currency: str) -> Money:

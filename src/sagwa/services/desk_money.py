@@ -8,7 +8,9 @@ of the incident has the sellers' share divided between them in the ledger
 (``ledger.credit_compensation``), and the figures add up what each seller was charged.
 
 :func:`figures_of_cases` reads each case's units kept and refunded and the money on each side
-(``domain.case_figures``).
+(``domain.case_figures``); :func:`compensation_booked` what one case's compensation entry
+booked, for a retry to say, and :func:`compensation_audit_keys` the keys the audit entries that
+book it append.
 """
 
 from __future__ import annotations
@@ -67,3 +69,26 @@ def figures_of_cases(uow: SqlAlchemyUnitOfWork, rows: Iterable[CaseRow]) -> dict
         out[int(row.case.case_id)] = case_figures(row.case, placed.get(int(row.case.case_id), {}),
                                                   correct[iid])
     return out
+
+
+def compensation_booked(uow: SqlAlchemyUnitOfWork, entry_id: int | None) -> dict[str, Any]:
+    """Inside an open unit of work: what the ledger entry ``entry_id`` (a case's compensation)
+    booked, as audit entries record it — ``entry_id``, ``customer_points`` (credited to the
+    customer), ``seller_points`` (charged to the sellers, all of them) and ``platform_points``
+    (the platform's part); None and zeros when there is no entry."""
+    stored = uow.ledger.get(entry_id) if entry_id is not None else None
+    sums = {kind: 0 for kind in AccountKind}
+    for posting in stored.entry.postings if stored is not None else ():
+        sums[posting.account.kind] += posting.amount.amount_minor
+    return {"entry_id": stored.id if stored is not None else None,
+            "customer_points": sums[AccountKind.CUSTOMER_POINTS],
+            "seller_points": -sums[AccountKind.SELLER_CHARGEBACK],
+            "platform_points": -sums[AccountKind.PLATFORM_EXPENSE]}
+
+
+def compensation_audit_keys(uow: SqlAlchemyUnitOfWork, entry_id: int | None) -> dict[str, Any]:
+    """Inside an open unit of work: the keys an audit entry that books a case's compensation
+    appends to its ``after`` (as ``points.credited`` records its ``entry_id``): ``entry_id``
+    (None when nothing was booked), ``seller_points`` and ``platform_points``."""
+    booked = compensation_booked(uow, entry_id)
+    return {key: booked[key] for key in ("entry_id", "seller_points", "platform_points")}

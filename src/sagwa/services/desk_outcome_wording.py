@@ -31,6 +31,7 @@ from sagwa.services.desk_messages import (
     format_when,
     options_phrase,
     over_cap,
+    points_words,
 )
 
 
@@ -66,6 +67,10 @@ def confirmation_values(case: Case, plan: IncidentPlan, lang: str, *,
             "may_cancel_instead": replaceable_by_cancel(case.consent.choice, plan, owed),
             # "" when cancelling gives no points (a plan may give 0: no "0 points" promised)
             "cancel_points": f"{cancel_points(plan):,}" if cancel_points(plan) else "",
+            # a refund is promised (a cancellation, or units beyond the keep cap): the message
+            # then says when it arrives (``contact_values``' ``refund_timing``)
+            "refunded": any(e.kind in CANCELLING and e.amount is not None
+                            and e.amount.amount_minor > 0 for e in effects),
             "apologised": apologised, "link": link}
 
 
@@ -139,8 +144,9 @@ def outcome_sentences(case: Case, plan: IncidentPlan, lang: str, *,
         text = (f"선택하신 대로 주문은 취소되었고, 결제하신 {with_particle(paid, '은(는)')} 전액 "
                 "환불해 드립니다." if ko else f"Following your choice, your order is cancelled and the "
                 f"{paid} you paid will be refunded in full.")
-        points = (f" 사과의 뜻으로 드리는 {pts:,} 포인트는 이미 적립되었습니다." if ko
-                  else f" The {pts:,} points of compensation are already in your account.")
+        points = (f" 사과의 뜻으로 드리는 {points_words(pts, lang, worth=True)}는 이미 적립되었습니다."
+                  if ko else f" Your {points_words(pts, lang, worth=True)} of compensation are "
+                  "already in your account.")
         return text + (points if pts else "")
     if choice is CustomerOption.KEEP:
         return _kept(effects, plan, lang)

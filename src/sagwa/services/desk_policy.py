@@ -39,12 +39,27 @@ DEFAULT_DIFFERENCE_REMINDER_DAYS = 3
 MAX_DIFFERENCE_REMINDER_DAYS = 30
 
 
+#: When and how a refund reaches the customer, said after a refund is promised (``[refund]
+#: timing_ko`` / ``timing_en``): the built-in wording, and the longest a file may set.
+DEFAULT_REFUND_TIMING = ("환불 금액은 결제하신 수단으로 영업일 기준 3~5일 안에 돌아갑니다.",
+                         "The refund goes back to the way you paid within 3–5 business days.")
+MAX_REFUND_TIMING = 300
+
+
 @dataclass(frozen=True)
 class ContactDetails:
+    """How customers reach us, and what every message may tell them that the policy words:
+    the refund timing travels here because every customer message is rendered with these
+    (``desk_messages.contact_values``), the confirmation of a cancellation among them."""
+
     phone: str
     email: str
     hours_ko: str
     hours_en: str
+    #: ``[refund] timing_ko``: when and how a refund reaches the customer, one sentence.
+    refund_timing_ko: str = DEFAULT_REFUND_TIMING[0]
+    #: ``[refund] timing_en``: the same in English.
+    refund_timing_en: str = DEFAULT_REFUND_TIMING[1]
 
 
 @dataclass(frozen=True)
@@ -141,6 +156,13 @@ def _how_to_pay(value: object) -> str:
     return text
 
 
+def _refund_timing(value: object) -> str:
+    text = _text(value).strip()
+    if len(text) > MAX_REFUND_TIMING:
+        raise _BadValue(f"must be at most {MAX_REFUND_TIMING} characters (got {len(text)})")
+    return text
+
+
 def _flag(value: object) -> bool:
     if not isinstance(value, bool):
         raise _BadValue(f"must be true or false, without quotes (got {value!r})")
@@ -204,9 +226,10 @@ TABLES: dict[str, dict[str, tuple[Check, bool]]] = {
     "difference": {"reminder_after_days": (_days, False),
                    "follow_up_after_days": (_follow_up_days, False),
                    "how_to_pay_ko": (_how_to_pay, False), "how_to_pay_en": (_how_to_pay, False)},
+    "refund": {"timing_ko": (_refund_timing, False), "timing_en": (_refund_timing, False)},
 }
 #: Tables a file may leave out: added after operators had their own files.
-OPTIONAL_TABLES = frozenset({"calls", "difference"})
+OPTIONAL_TABLES = frozenset({"calls", "difference", "refund"})
 
 
 def _invalid(file: str, table: str | None, key: str | None, problem: str, *,
@@ -285,6 +308,20 @@ def _how_to_pay_in_both(difference: Mapping[str, Any], file: str) -> tuple[str, 
     return (given["ko"], given["en"]) if given else None
 
 
+def _refund_timing_in_both(refund: Mapping[str, Any], file: str) -> tuple[str, str]:
+    """``[refund] timing_ko`` and ``timing_en``: both or neither (neither: the built-in
+    :data:`DEFAULT_REFUND_TIMING`) — a customer reads it in Korean or English."""
+    given = {lang: refund[f"timing_{lang}"] for lang in ("ko", "en") if f"timing_{lang}" in refund}
+    if len(given) == 1:
+        [lang] = given
+        other = "en" if lang == "ko" else "ko"
+        raise _invalid(file, "refund", f"timing_{other}",
+                       f"is missing: timing_{lang} is set, and a customer reads when their "
+                       "refund arrives in their language, Korean or English",
+                       reason="policy_key_missing")
+    return (given["ko"], given["en"]) if given else DEFAULT_REFUND_TIMING
+
+
 def load_desk_policy(path: str | Path | None = None) -> DeskPolicy:
     file, text = _read(path)
     try:
@@ -300,6 +337,7 @@ def load_desk_policy(path: str | Path | None = None) -> DeskPolicy:
     sla, contact = _table(data, "sla", file), _table(data, "contact", file)
     calls = _table(data, "calls", file)
     difference = _table(data, "difference", file)
+    refund_ko, refund_en = _refund_timing_in_both(_table(data, "refund", file), file)
     reminder_days = difference.get("reminder_after_days", DEFAULT_DIFFERENCE_REMINDER_DAYS)
     # not set: as long after the reminder as the built-in policy waits (a file that moved only
     # the reminder, to 10 days say, still loads: its follow-up comes 4 days after it)
@@ -317,7 +355,8 @@ def load_desk_policy(path: str | Path | None = None) -> DeskPolicy:
         escalation_lead=timedelta(hours=sla["escalation_lead_hours"]),
         min_answer_time=timedelta(hours=sla["min_answer_hours"]),
         contact=ContactDetails(
-            contact["phone"], contact["email"], contact["hours_ko"], contact["hours_en"]
+            contact["phone"], contact["email"], contact["hours_ko"], contact["hours_en"],
+            refund_ko, refund_en,
         ),
         max_call_attempts=calls.get("max_attempts", DEFAULT_MAX_ATTEMPTS),
         min_call_spacing=(timedelta(minutes=calls["min_spacing_minutes"])

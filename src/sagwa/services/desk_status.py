@@ -13,7 +13,7 @@ from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.money import Money
 from sagwa.domain.sla import notice_due_at
 from sagwa.services.desk_difference import DifferencesOwed, differences_owed
-from sagwa.services.desk_money import incident_money
+from sagwa.services.desk_money import figures_of_cases, incident_money
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.difference_follow_ups import due_in_incident
 from sagwa.services.lookups import require
@@ -97,6 +97,11 @@ class IncidentStatusView:
     #: When the next of the pending messages to its customers (``messages_by_status``) may go
     #: out (appended).
     next_message_at: datetime | None = None
+    #: What honouring the wrong price costs: the revenue given up on the units customers keep
+    #: at it, Σ over the cases of ``exposure_kept`` (``domain.case_figures``: (correct − price
+    #: now) × units kept; a discount's part included), a Money dict in the incident's currency;
+    #: not in ``money``, which is the points booked and the refunds (appended).
+    exposure_kept: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         def iso(v: object) -> object:
@@ -149,7 +154,14 @@ def incident_status(uow: SqlAlchemyUnitOfWork, *, incident_id: int,
             cancelled_instead=uow.reads.cancelled_instead_count(incident_id),
             required_notice_at=notice_at, notice_languages_missing=notice_missing,
             apologies_queued=len(waiting), apologies_due_at=min(waiting.values(), default=None),
-            next_message_at=uow.reads.next_pending_message_at(incident_id))
+            next_message_at=uow.reads.next_pending_message_at(incident_id),
+            exposure_kept=_exposure_kept(uow, incident_id, inc.wrong_price.currency).as_dict())
+
+
+def _exposure_kept(uow: SqlAlchemyUnitOfWork, incident_id: int, currency: str) -> Money:
+    """Inside an open unit of work: the incident's cases' ``exposure_kept`` added up."""
+    figures = figures_of_cases(uow, uow.cases.for_incident(incident_id))
+    return sum((f.exposure_kept for f in figures.values()), Money(0, currency))
 
 
 def incident_summaries(uow: SqlAlchemyUnitOfWork, *, limit: int,

@@ -24,16 +24,25 @@ from dataclasses import replace
 from sagwa.domain.incident_plan import DefaultAction, IncidentPlan, default_outcome
 from sagwa.domain.incidents import Case, CaseStatus, Incident, OrderRecord
 from sagwa.domain.money import Money, format_money
+from sagwa.domain.price_moves import is_big_move
+from sagwa.domain.pricing import PriceChangeStatus
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_outcome_wording import defaulted_values
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.lookups import require
 from sagwa.services.name_stand_ins import CUSTOMER, Values, stand_in_facts
-from sagwa.services.price_entry import who_entered
+from sagwa.services.price_entry import change_that_set, who_entered
+from sagwa.services.short_names import sms_width
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
-#: How much of a product name the SMS carries (cut on a word, with "…": ``dm.shorten_name``).
+#: How much of a product name the SMS carries (cut on a word, with "…": ``dm.shorten_name``),
+#: in characters as first set; kept for callers that still count so.
 SMS_PRODUCT_CHARS = 30
+#: The same budget as a text message counts it (``short_names.sms_width``: a Hangul syllable 2,
+#: an ASCII character 1), for Korean and English alike: 30 Hangul syllables, or 60 Latin letters
+#: — counting characters cut "Apple iPod nano 3rd generation 4GB" to "Apple iPod nano…" while
+#: the Korean name went out whole.
+SMS_PRODUCT_WIDTH = 2 * SMS_PRODUCT_CHARS
 REMINDER_PREFIX = {"ko": "[다시 안내] ", "en": "[Reminder] "}
 DEFAULTED_SUBJECT = {"ko": "[사과] 답변 기한이 지나 이렇게 처리해 드립니다",
                      "en": "[sagwa] We are sorry: what happens now that the deadline has passed"}
@@ -53,7 +62,32 @@ def _facts(uow: SqlAlchemyUnitOfWork, inc: Incident, ids: tuple[int, ...],
     wrong price on them — what the cause sentence may say about who erred."""
     assert inc.correct_price is not None
     return replace(dm.facts_for_listings(inc, inc.correct_price, names),
-                   entered_by=who_entered(uow, inc, ids))
+                   entered_by=who_entered(uow, inc, ids),
+                   approved_by_reviewer=how_approved(uow, inc, ids) is not None)
+
+
+def how_approved(uow: SqlAlchemyUnitOfWork, inc: Incident,
+                 listing_ids: Iterable[int]) -> str | None:
+    """How a reviewer let the wrong price go live on one of ``listing_ids`` after the guard held
+    it, or None if none did: ``first_price`` — released a listing held at publication at that
+    first price; ``big_move_down`` / ``big_move_up`` — approved a change that cut the price to
+    half or less / raised it to double or more (the rule that asked for a written reason);
+    ``approved`` — approved a change no such rule covered."""
+    end = inc.window_end or uow.now()
+    found: str | None = None
+    for listing_id in sorted(int(i) for i in listing_ids):
+        setter = change_that_set(uow.market.price_changes_for(listing_id), inc.wrong_price, end)
+        if setter is None:  # the listing had the price from the start: released at it?
+            release = uow.audit.latest_for_entity("listing", str(listing_id), "listing.release")
+            if (release is not None and release.occurred_at <= end
+                    and (release.event.after or {}).get("price") == inc.wrong_price.as_dict()):
+                found = found or "first_price"
+        elif setter.status is PriceChangeStatus.APPROVED:
+            old, new = setter.old_price.amount_minor, setter.new_price.amount_minor
+            if is_big_move(old, new):
+                return "big_move_down" if new < old else "big_move_up"
+            found = found or "approved"
+    return found
 
 
 def case_facts(uow: SqlAlchemyUnitOfWork, inc: Incident, case: Case) -> dm.IncidentFacts:
@@ -89,7 +123,8 @@ def shared_values(facts: dm.IncidentFacts, plan: IncidentPlan, policy: DeskPolic
 def product_values(facts: dm.IncidentFacts, lang: str) -> dict[str, str]:
     """The products ``facts`` name, in ``lang``: in full, and cut for a text message."""
     product = facts.product_ko if lang == "ko" else facts.product_en
-    return {"product": product, "product_short": dm.shorten_name(product, SMS_PRODUCT_CHARS)}
+    return {"product": product, "product_short": dm.shorten_name(product, SMS_PRODUCT_WIDTH,
+                                                            width=sms_width)}
 
 
 def with_names(values: Mapping[str, object], lang: str) -> Values:

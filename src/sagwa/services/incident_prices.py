@@ -1,9 +1,11 @@
-"""Which incident, if any, is about a listing at a given price: the wrong price of an incident
-about a listing (open, or closed after it was declared), or a price close to it
-(:mod:`sagwa.domain.wrong_price_band`), is not set on that listing again
-(``listings.check_not_an_incidents_wrong_price``, ``promotion_end``), as the listing is not
-resumed at it (``listings._check_no_incident_holds_it``). Closing an incident settles its
-customers, not the price. A draft dismissed as a false alarm vouched for its price instead."""
+"""Which incident, if any, a price on a listing repeats: the wrong price of an incident about
+any listing of the same product (open, or closed after it was declared), a price close to it, or
+one past it away from the correct price (:mod:`sagwa.domain.wrong_price_band`), is not set on
+that product again (``listings.check_not_an_incidents_wrong_price``, ``promotion_end``) — the
+public notice promises it for the product, and another seller's listing of it at the same
+price would sell as wrongly — and a listing is not resumed at it
+(``listings._check_no_incident_holds_it``). Closing an incident settles its customers, not the
+price. A draft dismissed as a false alarm vouched for its price instead."""
 
 from __future__ import annotations
 
@@ -20,50 +22,91 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 @dataclass(frozen=True)
 class WrongPriceAgain:
-    """A price that repeats the wrong price of incident ``incident_id`` (its ``band``)."""
+    """A price that repeats the wrong price of incident ``incident_id`` (its ``band``), on
+    ``listing_id``; ``incident_listing_ids``: the listings the incident is about (another
+    listing of the same product when ``listing_id`` is not among them)."""
 
     incident_id: int
     closed: bool
     band: WrongPriceBand
+    listing_id: int | None = None
+    incident_listing_ids: tuple[int, ...] = ()
+
+    @property
+    def elsewhere(self) -> bool:
+        """Whether the incident was about other listings of the product, not this one."""
+        return (self.listing_id is not None and bool(self.incident_listing_ids)
+                and self.listing_id not in self.incident_listing_ids)
 
     def details(self, price: Money) -> dict[str, object]:
         """What a refusal of ``price`` carries besides its reason: the incident, its wrong price,
         the prices that count as it, and ``price`` said so in Korean and English (``said_ko``,
-        ``said_en``: the pages' sentences name the band with them)."""
+        ``said_en``: the pages' sentences name the band with them); appended: the incident's
+        listings and the prices refused (``refused_low``/``refused_high``; left out on the
+        side where every price is refused)."""
         ko, en = self.sentences(price)
+        low, high = self.band.refused_low, self.band.refused_high
         return {"incident_id": self.incident_id, "wrong_price": self.band.wrong.as_dict(),
                 "wrong_price_low": self.band.low.as_dict(),
-                "wrong_price_high": self.band.high.as_dict(), "said_ko": ko, "said_en": en}
+                "wrong_price_high": self.band.high.as_dict(), "said_ko": ko, "said_en": en,
+                "incident_listing_ids": list(self.incident_listing_ids),
+                "refused_low": None if low is None else low.as_dict(),
+                "refused_high": None if high is None else high.as_dict()}
 
     def sentences(self, price: Money) -> tuple[str, str]:
-        """``price`` said as the incident's wrong price or as close to it (Korean, English)."""
+        """``price`` said as the incident's wrong price, close to it or past it (Korean,
+        English), and on which listing of the product the incident was when not this one."""
         n = self.incident_id
+        ko_of, en_of = f"사고 #{n}", f"incident #{n}"
+        if self.elsewhere:
+            where = ", ".join(f"#{i}" for i in self.incident_listing_ids)
+            ko_of = f"이 상품의 다른 판매({where})에서 난 {ko_of}"
+            en_of = f"{en_of} (on listing {where.replace('#', '')} of the same product)"
         wrong_ko, wrong_en = (format_money(self.band.wrong, lang=lang) for lang in ("ko", "en"))
         if price == self.band.wrong:
-            return f"사고 #{n}의 잘못된 가격({wrong_ko})", f"the wrong price of incident #{n} ({wrong_en})"
+            return f"{ko_of}의 잘못된 가격({wrong_ko})", f"the wrong price of {en_of} ({wrong_en})"
+        rule_ko, rule_en = self._rule()
+        if price in self.band:
+            near_ko, near_en = "에 가까운 가격", "close to"
+        elif price.amount_minor < self.band.wrong.amount_minor:
+            near_ko, near_en = "보다 낮은 가격", "below"
+        else:
+            near_ko, near_en = "보다 높은 가격", "above"
+        ko = f"{ko_of}의 잘못된 가격 {wrong_ko}{near_ko}({rule_ko} 같은 실수로 봅니다)"
+        en = f"{near_en} {wrong_en}, the wrong price of {en_of} ({rule_en} the same mistake)"
+        return ko, en
+
+    def _rule(self) -> tuple[str, str]:
+        """Which prices count as the mistake, in Korean and English."""
         low_ko, high_ko, low_en, high_en = (
             format_money(m, lang=lang) for lang in ("ko", "en")
             for m in (self.band.low, self.band.high))
-        span_ko = with_particle(f"{low_ko}~{high_ko}", "은(는)")
-        ko = f"사고 #{n}의 잘못된 가격 {wrong_ko}에 가까운 가격({span_ko} 같은 실수로 봅니다)"
-        en = (f"close to {wrong_en}, the wrong price of incident #{n} (prices from {low_en} "
-              f"to {high_en} count as the same mistake)")
-        return ko, en
+        if self.band.too_low is True:
+            return f"{high_ko} 이하는", f"any price up to {high_en} counts as"
+        if self.band.too_low is False:
+            return f"{low_ko} 이상은", f"any price from {low_en} up counts as"
+        return (with_particle(f"{low_ko}~{high_ko}", "은(는)"),
+                f"prices from {low_en} to {high_en} count as")
 
 
 def incident_at(uow: SqlAlchemyUnitOfWork, listing_id: int, price: Money) -> WrongPriceAgain | None:
-    """The incident about ``listing_id`` whose wrong price ``price`` repeats, if any: an open
-    one, or a closed one that was declared (``standing_for_listing``)."""
-    return wrong_price_among(uow.incidents.standing_for_listing(listing_id), price)
+    """The incident about any listing of the product ``listing_id`` sells whose wrong price
+    ``price`` repeats, if any: an open one, or a closed one that was declared
+    (``standing_for_product_of``)."""
+    return wrong_price_among(uow.incidents.standing_for_product_of(listing_id), price,
+                             listing_id=listing_id)
 
 
-def wrong_price_among(rows: Iterable[IncidentRow], price: Money) -> WrongPriceAgain | None:
-    """The first of a listing's standing incidents whose wrong price ``price`` repeats (the
-    wrong price itself or a price close to it)."""
+def wrong_price_among(rows: Iterable[IncidentRow], price: Money, *,
+                      listing_id: int | None = None) -> WrongPriceAgain | None:
+    """The first of the standing incidents ``rows`` whose wrong price ``price`` (on
+    ``listing_id``) repeats: the wrong price itself, a price close to it, or one past it away
+    from the correct price (``WrongPriceBand.blocks``)."""
     for row in rows:
         incident = row.incident
         band = wrong_price_band(incident.wrong_price, incident.correct_price)
-        if price in band:
+        if band.blocks(price):
             return WrongPriceAgain(int(incident.incident_id),
-                                   incident.status is IncidentStatus.CLOSED, band)
+                                   incident.status is IncidentStatus.CLOSED, band, listing_id,
+                                   tuple(sorted(int(i) for i in incident.listing_ids)))
     return None

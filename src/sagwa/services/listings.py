@@ -26,7 +26,7 @@ from sagwa.domain.pricing import (
 from sagwa.errors import Conflict, InvalidInput
 from sagwa.priceguard.tripwire_words import trip_summary
 from sagwa.services.idempotency import prior_result, remember
-from sagwa.services.incident_prices import incident_at, wrong_price_among
+from sagwa.services.incident_prices import incident_at
 from sagwa.services.listing_holds import (
     HOLD_ACTION,
     SENT_BACK_PRICE,
@@ -173,7 +173,8 @@ def _check_step(uow: SqlAlchemyUnitOfWork, listing: Listing, trigger: ListingTri
 def _check_no_incident_holds_it(uow: SqlAlchemyUnitOfWork, listing: Listing) -> None:
     """A listing paused in an incident goes back on sale only once it is safe: not while the
     incident is a draft (an operator declares or dismisses it first), and not at the wrong price
-    of an incident declared about it, open or closed (correct the price first): closing the
+    of an incident declared about it or another listing of its product, open or closed, or past
+    it (``incident_prices.incident_at``; correct the price first): closing the
     incident settles its customers, not the price (a walkthrough resumed a listing after its
     incident closed and took an order at the very price apologised for)."""
     standing = uow.incidents.standing_for_listing(listing.id)
@@ -184,7 +185,8 @@ def _check_no_incident_holds_it(uow: SqlAlchemyUnitOfWork, listing: Listing) -> 
                 f"listing {listing.id} was paused by draft incident {incident_id}; an operator "
                 "declares or dismisses it before the listing goes back on sale",
                 reason="listing_in_draft_incident", incident_id=incident_id)
-    at_wrong = wrong_price_among(standing, listing.price)  # the rule proposals follow too
+    # as proposals: the wrong price of an incident about any listing of the product
+    at_wrong = incident_at(uow, listing.id, listing.price)
     if at_wrong is not None:
         closed = " (closed)" if at_wrong.closed else ""
         raise Conflict(
@@ -208,8 +210,9 @@ def why_not_resumed(uow: SqlAlchemyUnitOfWork, listing: Listing) -> Conflict | N
 
 def check_not_an_incidents_wrong_price(uow: SqlAlchemyUnitOfWork, listing: Listing,
                                        price: Money) -> None:
-    """The wrong price of an incident about ``listing`` (open, or closed after it was declared),
-    or a price close to it (:mod:`sagwa.domain.wrong_price_band`), is not set again: not
+    """The wrong price of an incident about any listing of ``listing``'s product (open, or
+    closed after it was declared), a price close to it or past it away from the correct price
+    (:mod:`sagwa.domain.wrong_price_band`, ``incident_prices``), is not set again: not
     proposed (nor checked in a dry run), not approved by a reviewer, not put back by a
     promotion's end (``promotion_end``), as it is not resumed at
     (:func:`_check_no_incident_holds_it`). Customers would order at the very price the desk

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sagwa.adapters.db.incident_repo import NoticeRow
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.incident_plan import IncidentPlan
 from sagwa.domain.incidents import Incident
-from sagwa.domain.pricing import PriceChangeStatus
 from sagwa.domain.sla import notice_languages_missing, required_notice_at
 from sagwa.errors import InvalidInput
 from sagwa.messagecheck import CheckResult
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_policy import DeskPolicy
-from sagwa.services.desk_wordings import incident_facts
+from sagwa.services.desk_wordings import how_approved, incident_facts
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.listing_names import listing_names
 from sagwa.services.lookups import require
 from sagwa.services.name_stand_ins import check_quoting, checked_quoting
-from sagwa.services.price_entry import change_that_set
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 #: The longest notice title, in characters: one line on the notice board and in a search result.
@@ -50,7 +48,8 @@ def draft_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str,
             raise InvalidInput(
                 f"incident {incident_id} is not declared yet", reason="incident_not_declared"
             )
-        facts = incident_facts(uow, inc)
+        # the notice says the approval in its prevention paragraph, not twice
+        facts = replace(incident_facts(uow, inc), approved_by_reviewer=False)
         product = facts.product_ko if lang == "ko" else facts.product_en
         plan = uow.incidents.plan(incident_id, inc.correct_price)
         text = dm.render("notice", lang, product=product,
@@ -77,25 +76,22 @@ def _scoped_at(uow: SqlAlchemyUnitOfWork, incident_id: int) -> datetime | None:
     return scoped.occurred_at if scoped else None
 
 
-def prevention_facts(uow: SqlAlchemyUnitOfWork, inc: Incident) -> dict[str, bool]:
+def prevention_facts(uow: SqlAlchemyUnitOfWork, inc: Incident) -> dict[str, object]:
     """What the notice's prevention paragraph rests on: whether a reviewer let the wrong price
     go live after the guard held it — approving the change that set it, or releasing a listing
     held at its publication at that first price (then the review step itself is what failed,
-    not "large discounts now need approval") — and whether the tripwire paused one of the
-    listings in the window."""
+    not "large discounts now need approval") — with ``review_rule``, the one review rule that
+    bore on that approval (``desk_wordings.how_approved``; the notice names only that one), and
+    whether the tripwire paused one of the listings in the window."""
     end = inc.window_end or uow.now()
-    approved = paused = False
+    paused = False
     for listing_id in sorted(int(i) for i in inc.listing_ids):
-        setter = change_that_set(uow.market.price_changes_for(listing_id), inc.wrong_price, end)
-        approved |= setter is not None and setter.status is PriceChangeStatus.APPROVED
-        if setter is None:  # the listing had the price from the start: released at it?
-            release = uow.audit.latest_for_entity("listing", str(listing_id), "listing.release")
-            approved |= (release is not None and release.occurred_at <= end
-                         and (release.event.after or {}).get("price") == inc.wrong_price.as_dict())
         pause = uow.audit.latest_for_entity("listing", str(listing_id),
                                             "listing.paused_by_tripwire")
         paused |= pause is not None and inc.window_start <= pause.occurred_at <= end
-    return {"approved_by_reviewer": approved, "paused_by_tripwire": paused}
+    how = how_approved(uow, inc, inc.listing_ids)
+    return {"approved_by_reviewer": how is not None, "review_rule": how or "",
+            "paused_by_tripwire": paused}
 
 
 def check_title(title: str) -> None:

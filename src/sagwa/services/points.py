@@ -88,7 +88,8 @@ def reverse_entry(uow: SqlAlchemyUnitOfWork, *, entry_id: int, memo: str, actor:
     where a new request would be refused as already reversed.
 
     Refused, with nothing written, for an entry already reversed or itself a reversal, for a
-    case's compensation (the case records it as paid), and when the customer has since spent
+    case's compensation (final: more is given by a credit of its own, which the refusal
+    names), and when the customer has since spent
     the points it would take back.
     """
     with uow:
@@ -120,11 +121,17 @@ def _check_reversible(uow: SqlAlchemyUnitOfWork, stored: StoredEntry) -> None:
     case_id = uow.cases.compensated_by(stored.id)
     if case_id is not None:
         # The case is resolved with this compensation paid, its confirmation told the customer
-        # so, and nothing books a case's compensation a second time: undoing it would leave the
-        # case claiming a payment the ledger no longer holds.
+        # so, a confirmed choice never changes and nothing books a case's compensation a second
+        # time: undoing it would leave the case claiming a payment the ledger no longer holds.
+        # So it is final, and the way to give more is a credit of its own.
+        customer = next((p.account.owner_id for p in stored.entry.postings
+                         if p.account.kind is AccountKind.CUSTOMER_POINTS), None)
         raise Conflict(
-            f"entry {stored.id} is the compensation of incident case {case_id}; "
-            "it cannot be reversed while the case records it as paid",
+            f"entry {stored.id} is the compensation of incident case {case_id}, and a case's "
+            "compensation is final: it is never reversed, and the customer's confirmed choice "
+            "does not change. To give the customer more, credit points separately, with a memo "
+            f"naming the case: POST /api/customers/{customer if customer is not None else '{id}'}"
+            "/points/credit (admin)",
             case_id=case_id, reason="case_compensation_entry",
         )
 

@@ -192,7 +192,7 @@ def _step_values(incident: Incident, stage: str, plan: IncidentPlan | None,
             "offered": [_option_words(plan, o, lang) for o in dm.OPTION_ORDER if plan.offers(o)],
             "default": _default_words(plan, lang), "seller_share": plan.seller_share_pct,
             "platform_share": plan.platform_share_pct,
-            "compensation": format_money(plan.cancel_compensation, lang=lang)
+            "compensation": dm.points_words(dm.cancel_points(plan), lang)
             if plan.cancel_compensation and dm.cancel_points(plan)  # none for 0 points
             and plan.offers(CustomerOption.CANCEL_WITH_COMPENSATION)
             else None}
@@ -207,9 +207,9 @@ def _option_words(plan: IncidentPlan, option: CustomerOption, lang: str) -> str:
             else f"{name} (up to {plan.keep_max_units} per customer)"
     if (option is CustomerOption.CANCEL_WITH_COMPENSATION and plan.cancel_compensation
             and dm.cancel_points(plan)):
-        points = format_money(plan.cancel_compensation, lang=lang)
-        return f"주문 취소(전액 환불과 보상 포인트 {points})" if ko \
-            else f"cancel the order (full refund and {points} in compensation points)"
+        points = dm.points_words(dm.cancel_points(plan), lang)
+        return f"주문 취소(전액 환불과 보상 {points})" if ko \
+            else f"cancel the order (full refund and {points} of compensation)"
     if option is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT and plan.discount_pct is not None:
         return f"{name}(정상가의 {plan.discount_pct}% 할인)" if ko \
             else f"{name} ({plan.discount_pct}% off the correct price)"
@@ -323,4 +323,4 @@ def _order_values(orders: Sequence[OrderRecord], names: Mapping[int, ListingName
 
 
 def _points(points: int, lang: str) -> str:
-    return f"{points:,}점" if lang == "ko" else f"{points:,} point{'s' if points != 1 else ''}"
+    return dm.points_words(points, lang)

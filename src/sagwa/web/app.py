@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 
 from sagwa import __version__
@@ -28,7 +28,9 @@ from sagwa.web.api import (
     seller_incidents,
 )
 from sagwa.web.api.error_docs import ERROR_RESPONSES
+from sagwa.web.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from sagwa.web.errors import install_error_handlers
+from sagwa.web.login_throttle import LoginThrottle
 from sagwa.web.pages import install_pages
 from sagwa.web.security_headers import SecurityHeaders
 
@@ -73,18 +75,28 @@ def create_app(settings: Settings, *, database: Database | None = None,
     app.state.settings = settings
     app.state.price_rules = load_rules(settings.guard_rules)
     app.state.desk_policy = load_desk_policy(settings.desk_policy)
+    app.state.login_throttle = LoginThrottle(settings.secret_key, clock)
     install_error_handlers(app)
     for router in (catalog.router, market.router, review.router, incidents.router,
                    cases.router, follow_ups.router, messages.router, ledger.router,
                    seller_incidents.router):
         app.include_router(router, responses=ERROR_RESPONSES)
     install_pages(app, settings)
+    # read where the body is: a 413 raised there is answered by the error handlers
+    app.add_middleware(BodyLimit, max_bytes=getattr(settings, "max_body_bytes",
+                                                    DEFAULT_MAX_BODY_BYTES))
     app.add_middleware(SecurityHeaders)  # outermost of ours; a 500 adds them itself (errors.py)
     templates = Jinja2Templates(directory=str(TEMPLATES))
 
     @app.get("/healthz", tags=["meta"])
-    def healthz(request: Request) -> dict[str, str]:
-        return {"status": "ok", "database": request.app.state.database.description}
+    def healthz(request: Request) -> JSONResponse:
+        """200 and the outbox's failed/overdue counts when the database answers a short query;
+        503 with ``"database": "unreachable"`` when it does not."""
+        from sagwa.services.health import check_health
+
+        body, ok = check_health(request.app.state.uow_factory,
+                                request.app.state.database.description)
+        return JSONResponse(body, status_code=200 if ok else 503)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request) -> HTMLResponse:

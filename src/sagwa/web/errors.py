@@ -10,7 +10,8 @@ names the fields), ``body_missing`` (no body where one is needed) or ``body_not_
 sent without ``Content-Type: application/json``); a body that is not JSON at all is 400
 ``malformed_json`` with ``json_malformed``; a path no route answers is 404 ``not_found`` with
 ``route_unknown`` (an unknown id on a known route is ``unknown_id``, from the use case); a
-method the route does not take is 405 ``method_not_allowed`` with ``method_not_allowed``.
+method the route does not take is 405 ``method_not_allowed`` with ``method_not_allowed``; a
+body larger than the server takes (``body_limit.py``) is 413 ``too_large`` with ``body_too_large``.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ _log = logging.getLogger(__name__)
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 401: "unauthorised",
                403: "forbidden", 413: "too_large", 415: "unsupported_media_type"}
 #: ``details["reason"]`` of the HTTP errors Starlette raises (routing: no route, wrong method).
-_HTTP_REASONS = {404: "route_unknown", 405: "method_not_allowed"}
+_HTTP_REASONS = {404: "route_unknown", 405: "method_not_allowed", 413: "body_too_large"}
 
 
 def _problem(err: dict[str, Any]) -> str:
@@ -51,8 +52,12 @@ _HEADINGS = {401: ("로그인이 필요합니다", "Please log in"),
              403: ("열 수 없는 페이지입니다", "You cannot open this page"),
              404: ("찾을 수 없습니다", "Not found"),
              409: ("지금은 할 수 없습니다", "This cannot be done now"),
+             413: ("보낸 내용이 너무 큽니다", "What you sent is too large"),
              422: ("입력을 확인해 주세요", "Please check what you entered"),
              500: ("문제가 생겼습니다", "Something went wrong")}
+
+_TOO_LARGE = ("보낸 내용이 너무 커서 받을 수 없습니다. 내용을 줄여 다시 보내 주세요.",
+              "What you sent is too large for this site to take; shorten it and send it again.")
 
 
 def is_page(request: Request) -> bool:
@@ -79,6 +84,8 @@ def page_error(request: Request, status: int, message: str) -> Response:
             return render(request, "errors/_signed_out.html",
                           {"login": sign_in_again(request, say_not_saved=False)})
         return RedirectResponse(sign_in_again(request), status_code=303)
+    if status == 413:  # the edge's English detail, said in the page's language
+        message = _TOO_LARGE[lang_of(request) == "en"]
     if request.headers.get("hx-request"):
         return render(request, "errors/_fragment.html", {"message": message}, status_code=status)
     ko, en = _HEADINGS.get(status, _HEADINGS[500] if status >= 500 else _HEADINGS[422])
@@ -133,6 +140,27 @@ def _allowed_methods(request: Request, allow: str) -> str:
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 
+def _malformed_json(problem: str | None) -> JSONResponse:
+    return JSONResponse({"code": "malformed_json", "message": "the request body is not valid JSON",
+                         "details": {"reason": "json_malformed",
+                                     **({"problem": problem} if problem else {})}},
+                        status_code=400)
+
+
+def _unreadable_json(exc: StarletteHTTPException) -> str | None:
+    """What made FastAPI's JSON parser give up on a body, beyond a syntax error (which it
+    reports itself): bytes that are not UTF-8, or nesting too deep to read. FastAPI answers
+    those with a bare 400 "There was an error parsing the body"; they are malformed JSON too."""
+    cause = exc.__cause__
+    if exc.status_code != 400 or exc.detail != "There was an error parsing the body":
+        return None
+    if isinstance(cause, UnicodeDecodeError):
+        return "the body is not UTF-8 text"
+    if isinstance(cause, RecursionError):
+        return "the body nests arrays or objects too deeply"
+    return None
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SagwaError)
     async def sagwa_error(request: Request, exc: SagwaError) -> Response:
@@ -150,11 +178,7 @@ def install_error_handlers(app: FastAPI) -> None:
         broken = next((e for e in errors if e.get("type") == "json_invalid"), None)
         if broken is not None:
             parser = (broken.get("ctx") or {}).get("error")
-            return JSONResponse({"code": "malformed_json",
-                                 "message": "the request body is not valid JSON",
-                                 "details": {"reason": "json_malformed",
-                                             **({"problem": str(parser)} if parser else {})}},
-                                status_code=400)
+            return _malformed_json(str(parser) if parser else None)
         details = [{"field": ".".join(str(p) for p in e.get("loc", ())), "problem": _problem(e)}
                    for e in errors]
         reason, message = _invalid_request(request, exc)
@@ -167,6 +191,8 @@ def install_error_handlers(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
         if is_page(request):
             return page_error(request, exc.status_code, message)
+        if (problem := _unreadable_json(exc)) is not None:
+            return _malformed_json(problem)
         headers = getattr(exc, "headers", None)
         if exc.status_code == 405 and headers and headers.get("Allow"):
             headers = {**headers, "Allow": _allowed_methods(request, headers["Allow"])}

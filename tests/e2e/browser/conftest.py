@@ -92,6 +92,8 @@ def page(browser, site: Site) -> Iterator[object]:  # type: ignore[no-untyped-de
     context = browser.new_context(base_url=site.base_url, locale="ko-KR",
                                   viewport={"width": 1100, "height": 900})
     context.set_default_timeout(10_000)
+    # a page load waits longer: on a loaded CI machine the first /login took over 10 s once
+    context.set_default_navigation_timeout(30_000)
     pg = context.new_page()
     yield pg
     context.close()

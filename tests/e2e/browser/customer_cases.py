@@ -129,4 +129,4 @@ def _published_listing(uow: Callable[[], SqlAlchemyUnitOfWork], world: World,
 def assert_no_choice_offered(html: str) -> None:
     assert 'id="choose-' not in html and 'id="confirm-step"' not in html
     assert "답변 기한:" not in html and "Please answer by" not in html
-    assert "기한까지 답이 없으면" not in html and "If we do not hear from you" not in html
+    assert "기한까지 답이 없으시면" not in html and "If we do not hear from you" not in html

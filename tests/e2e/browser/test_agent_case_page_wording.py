@@ -164,7 +164,7 @@ def test_cancelling_instead_is_confirmed_before_it_is_recorded(
     assert "<dt>환불</dt> <dd>결제하신 39,800원 전액</dd>" in shown
     assert "<dt>보상</dt> <dd>5,000 포인트</dd>" in shown and "되돌릴 수 없습니다." in shown
     assert "고객이 한 말 (이메일): “메일: 차액 대신 취소해 주세요”" in shown
-    assert ("차액을 내시는 대신 주문을 취소하면 결제하신 39,800원은 전액 환불해 드리고 사과의 뜻으로 5,000 "
+    assert ("차액을 내시는 대신 주문을 취소하면 결제하신 39,800원은 전액 환불해 드리고 사과의 뜻으로 5,000"
             "포인트를 드립니다. 취소한 주문은 되돌릴 수 없습니다.") in shown
     assert 'name="confirmed" value="yes"' in shown and 'name="channel" value="email"' in shown
     with SqlAlchemyUnitOfWork(session_factory) as u:  # the first press recorded nothing

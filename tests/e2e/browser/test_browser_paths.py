@@ -120,7 +120,7 @@ def test_a_customer_opens_their_link_and_cancels_with_compensation(browser, site
     page.click("#choose-cancel_with_compensation")
     step = page.locator("#confirm-step")
     step.wait_for()  # a second step that says what will happen; nothing has changed yet
-    assert "159,000원" in step.inner_text() and "10,000 포인트" in step.inner_text()
+    assert "159,000원" in step.inner_text() and "10,000포인트" in step.inner_text()
     assert _case_state(site, "김민준") == ("notified", None, {"placed"})
     shot(page, "customer-confirm-cancel-phone")
     page.click("#confirm-choice")

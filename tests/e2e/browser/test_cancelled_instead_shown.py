@@ -59,7 +59,7 @@ def test_the_agents_case_page_says_the_discount_came_first(
     assert said in card and 'data-cancelled-instead="buy_at_correct_price_discount"' in card
     # the script, in the customer's language, answers the customer ringing about the refund
     assert (f"고객님께서 {format_when(cancelled, 'ko')}에 차액을 내시는 대신 주문 취소를 요청하셔서, "
-            "주문은 취소되었고 결제하신 39,800원은 전액 환불됩니다. 사과의 뜻으로 5,000 포인트도 "
+            "주문은 취소되었고 결제하신 39,800원은 전액 환불됩니다. 사과의 뜻으로 5,000포인트도 "
             "드렸습니다. 이 처리는 바꾸거나 되돌릴 수 없습니다.") in card
     assert f'id="choice-{case.case_id}"' not in card and "/cancel-instead" not in card
     korean = client.get(f"/cs/cases/{case.case_id}?lang=ko").text

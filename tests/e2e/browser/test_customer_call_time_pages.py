@@ -119,7 +119,7 @@ def test_a_customer_picks_a_time_sees_it_and_clears_it(
     assert page.locator("#choose-keep").count() == 1
     assert page.input_value("#call-at") == ""  # "as soon as you can" to start with
     first_option = page.locator("#call-at option").first
-    assert first_option.inner_text() == ("되는 대로 빨리" if lang == "ko" else "As soon as you can")
+    assert first_option.inner_text() == ("가능한 한 빨리" if lang == "ko" else "As soon as you can")
     days = _offered(page)
     now = datetime.now(UTC)
     for values in days:
@@ -215,7 +215,7 @@ def test_the_call_list_shows_the_picked_time_and_keeps_the_case_below_until_then
     assert datetime.fromisoformat(badge.get_attribute("data-callback-at") or "") == at
     spoken = _spoken(at, lang)
     if lang == "ko":
-        assert badge.inner_text() == f"고객이 자기 페이지에서 통화 시간으로 {spoken}(한국 시간)을 고름"
+        assert badge.inner_text() == f"고객이 자기 페이지에서 통화 시간으로 {spoken}(한국 시간)를 고름"  # 시 → 를
         assert card.locator("[data-callback-waits]").inner_text() == "그 시간 전에는 전화하지 마세요."
     else:
         assert badge.inner_text() == f"customer picked {spoken} on their page for the call"

@@ -18,9 +18,11 @@ from world import POLICY, World
 
 from sagwa.config import Settings
 from sagwa.domain.incidents import IncidentStatus
+from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money
 from sagwa.services import desk_cases
 from sagwa.services.case_links import case_token
+from sagwa.services.desk_messages import day_words
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 pytestmark = pytest.mark.e2e
@@ -210,13 +212,15 @@ def test_a_late_choice_after_asking_for_a_person_shows_the_choice_not_the_defaul
     for default in ("기본 처리", "주문 유지", "결제하신 가격 그대로", "상담원이 전화드릴"):
         assert default not in after.split('id="case-outcome"')[1], default
     assert _amount(after, "보내 드리는 상품") == "없음"
-    assert _amount(after, "환불 금액") == "39,800원 (2개)"
+    today = datetime.now(SEOUL)
+    assert _amount(after, "환불 금액") == f"39,800원 (2개) · 환불 접수 완료 · {day_words(today, 'ko')}"
     assert _amount(after, "보상 포인트") == "10,000 포인트 (적립 완료)"
     english = client.get(f"/c/{case.token}?lang=en").text
     outcome = english.split('id="case-outcome"')[1]
     assert "default" not in outcome and "price you paid" not in outcome
     assert _amount(english, "Items we send") == "none"
-    assert _amount(english, "Refund") == "39,800 KRW (2 units)"
+    assert _amount(english, "Refund") == (f"39,800 KRW (2 units) · refund arranged · "
+                                          f"{day_words(today, 'en')}")
     assert _amount(english, "Compensation points") == "10,000 points (already in your account)"
 
 
@@ -231,7 +235,8 @@ def test_a_keep_above_the_cap_shows_the_units_sent_with_their_amount(
                              taken_by="customer", policy=POLICY)
     page = client.get(f"/c/{case.token}").text
     assert _amount(page, "보내 드리는 상품") == "1개 (19,900원)"
-    assert _amount(page, "환불 금액") == "19,900원 (1개)"
+    assert _amount(page, "환불 금액") == (
+        f"19,900원 (1개) · 환불 접수 완료 · {day_words(datetime.now(SEOUL), 'ko')}")
     assert "보상 포인트" not in page
     english = client.get(f"/c/{case.token}?lang=en").text
     assert _amount(english, "Items we send") == "1 unit (19,900 KRW)"

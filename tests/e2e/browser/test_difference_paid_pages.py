@@ -178,8 +178,9 @@ def test_the_api_gives_the_difference_and_records_it_once(
     assert first.status_code == 200, first.text
     body = first.json()
     assert list(body) == ["case_id", "difference", "paid_at", "recorded_by", "note", "changed",
-                          "receipt", "sellers_told"]  # sellers_told appended (2026-12-04)
-    assert isinstance(body["sellers_told"], int)
+                          "receipt", "sellers_told",  # sellers_told appended (2026-12-04)
+                          "note_recorded"]  # appended (2026-12-05)
+    assert isinstance(body["sellers_told"], int) and body["note_recorded"] is True
     assert body["receipt"] in {"email", "sms"}
     assert body["difference"] == {"amount_minor": 256_200, "currency": "KRW"}
     assert body["recorded_by"] == "api:agent" and body["changed"] is True

@@ -292,7 +292,7 @@ def test_a_customers_cancellation_waits_for_the_confirmation(client: TestClient,
                         follow_redirects=True)  # to the confirm step's own address
     assert first.status_code == 200 and 'id="confirm-step"' in first.text
     assert "상담원과 이야기하기" in first.text and 'href="tel:' in first.text
-    assert "159,000원" in first.text and "10,000 포인트" in first.text
+    assert "159,000원" in first.text and "10,000포인트" in first.text
     assert _case_row(client, world.cases["김민준"]) == ("notified", None, {"placed"})
     confirmed = client.post(f"/c/{token}/choose", data={
         "choice": "cancel_with_compensation", "confirmed": "yes", "csrf_token": csrf_of(page)})

@@ -50,8 +50,8 @@ def test_the_promotion_window_is_on_the_sellers_history_and_the_review_card(
         client: TestClient, world: World, session_factory: sessionmaker[Session]) -> None:
     listing_id = _draft(session_factory, world, 1_590_000)
     log_in(client, "seller_a")
-    saved = _form(client, listing_id, "price", {
-        "new_price": "159000", "promotion_pct": "61",
+    saved = _form(client, listing_id, "price", {  # 61% off 1,590,000 (the world's incident
+        "new_price": "620100", "promotion_pct": "61",  # at 159,000 refuses that on the product)
         "promotion_starts": "2020-01-01T09:00", "promotion_ends": "2099-12-31T18:00"})
     assert saved.status_code == 303, saved.text
     history = client.get(f"/seller/listings/{listing_id}?lang=en").text

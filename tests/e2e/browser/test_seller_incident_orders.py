@@ -43,7 +43,7 @@ def test_the_seller_sees_what_to_do_with_each_order_and_the_points_charged(
                              for n in ("김민준", "이서연", "Alex Kim"))
     assert _instructions(page) == {minjun: "hold_choice", seoyeon: "hold_call",
                                    alex: "hold_choice"}
-    assert "보류는 취소가 아닙니다" in page and "지금까지 내게 부과된 보상 포인트 0점" in page
+    assert "보류는 취소가 아닙니다" in page and "지금까지 내게 부과된 보상 0포인트" in page
     assert "보상 분담: 내 부담 60%, 플랫폼 부담 40%" in page and "판매자 60%" not in page
     for name in ("김민준", "이서연", "Alex Kim", "@example.com", "010-1234"):
         assert name not in page  # the platform talks to the customers, not the seller

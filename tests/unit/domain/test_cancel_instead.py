@@ -134,3 +134,13 @@ def test_the_discount_replaced_is_read_back_from_the_cases_audit_entries() -> No
         Money(59_700, "KRW"), 5_000, chose.occurred_at)
     assert replaced_discount([cancelled]).discount_chosen_at is None  # no choice entry kept
     assert replaced_discount([chose, called]) is None  # never cancelled instead
+
+
+def test_an_agents_note_of_the_request_says_as_much_as_a_reviewers_reason() -> None:
+    # two letters pass the customer's own bar ("취소"), not an agent's note of a call
+    wish = replace(consent(CANCEL, at=LATER, channel="phone", by="agent:park"), evidence="ok")
+    with pytest.raises(InvalidInput) as refused:
+        cancel_instead(_discounted(), wish, plan(), paid=None, owed=OWED)
+    assert refused.value.details["reason"] == "evidence_too_short"
+    said = replace(wish, evidence="취소해 주세요")
+    assert cancel_instead(_discounted(), said, plan(), paid=None, owed=OWED).consent == said

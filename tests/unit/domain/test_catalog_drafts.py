@@ -79,3 +79,52 @@ def test_customer_locale_is_ko_or_en() -> None:
 def test_customer_email_is_checked(email: str) -> None:
     with pytest.raises(InvalidInput, match="not an email"):
         CustomerDraft(name="김민준", email=email)
+
+
+@pytest.mark.parametrize(("field", "text", "character"), [
+    ("title", "줄바꿈\r\nBcc: x@evil\r\n상품", "U+000D"),  # a mail header smuggled into a subject
+    ("title", "사과\u202egpj.exe", "U+202E"),  # shows as "사과exe.jpg"
+    ("title", "탭\t제목", "U+0009"),
+    ("title_en", "Apple\niPod", "U+000A"),
+    ("brand", "\u2066Apple\u2069", "U+2066"),
+    ("category", "books\u2028mp3", "U+2028"),
+])
+def test_single_line_fields_refuse_control_and_direction_characters(
+        field: str, text: str, character: str) -> None:
+    given = {"title": "아이팟", "category": "electronics/mp3"} | {field: text}
+    with pytest.raises(InvalidInput) as info:
+        ProductDraft(**given)
+    assert info.value.details == {"field": field, "reason": "text_control_character",
+                                  "character": character}
+
+
+@pytest.mark.parametrize("name", ["\u200b", " \u200b\u200d ", "\ufeff", "\u3164", "\u2060"])
+def test_a_name_of_invisible_characters_only_is_missing(name: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        CustomerDraft(name=name, email="a@example.com")
+    assert info.value.details == {"field": "name", "reason": "text_missing"}
+    assert ProductDraft(title="아이팟", category="x", brand=name).brand is None
+
+
+def test_ordinary_titles_and_names_stay_as_typed() -> None:
+    draft = ProductDraft(title="  애플 아이팟 나노 (3세대) 4GB — 100% 정품 ", category="mp3",
+                         brand=" Apple ", title_en="Apple iPod nano ‘3rd gen’")
+    assert (draft.title, draft.brand) == ("애플 아이팟 나노 (3세대) 4GB — 100% 정품", "Apple")
+    assert CustomerDraft(name="김민준", email="a@example.com").name == "김민준"
+
+
+@pytest.mark.parametrize(("cause", "reason"), [("\u200b\u200b", "text_missing"),
+                                               ("가격 \u202e오타", "text_control_character")])
+def test_an_incidents_cause_shows_something_and_reads_as_written(cause: str, reason: str) -> None:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from sagwa.domain.incidents import declare
+
+    at = datetime(2008, 6, 12, 17, 30, tzinfo=ZoneInfo("Asia/Seoul"))
+    with pytest.raises(InvalidInput) as info:
+        declare(incident_id="inc-1", listing_ids={1}, wrong_price=Money(19_900, "KRW"),
+                correct_price=Money(199_000, "KRW"), window_start=at - timedelta(hours=3),
+                now=at, cause=cause,
+                responsible="seller", declared_by="operator:kim")
+    assert info.value.details["reason"] == reason

@@ -249,3 +249,45 @@ def test_asking_for_a_person_after_resolution_changes_nothing() -> None:
     defaulted = lee_case().with_trigger(CaseTrigger.DEADLINE_PASSED)
     resolved = defaulted.with_trigger(CaseTrigger.RESOLVE)
     assert record_choice(resolved, consent("talk_to_person", at=NOW), plan()) is resolved
+
+
+@pytest.mark.parametrize("words", ["-", ".", " . ", "ok", "네.", "x y z"])
+@pytest.mark.parametrize(("channel", "by"), [("phone", "agent:park"), ("email", "agent:park"),
+                                             ("sms", "customer"), ("email", "customer")])
+def test_words_written_down_for_the_customer_must_say_something(
+        words: str, channel: str, by: str) -> None:
+    # an agent's "-" (or an email relayed as ".") cancelled orders; the bar is a reviewer's reason
+    wish = replace(consent("cancel_with_compensation", channel=channel, by=by), evidence=words)
+    with pytest.raises(InvalidInput) as refused:
+        record_choice(lee_case(), wish, plan())
+    assert refused.value.details["field"] == "evidence"
+    assert refused.value.details["reason"] == "evidence_too_short"
+    assert refused.value.details["minimum"] == 4
+
+
+def test_real_words_and_a_click_on_the_customers_own_page_are_taken() -> None:
+    agent = replace(consent("cancel_with_compensation", channel="phone", by="agent:park"),
+                    evidence="취소해 주세요")
+    assert record_choice(lee_case(), agent, plan()).status == CaseStatus.CHOSEN
+    for said in ("취소", "stop", "yes ok"):  # a Hangul syllable weighs two letters
+        quoted = replace(agent, evidence=said)
+        assert record_choice(lee_case(), quoted, plan()).status == CaseStatus.CHOSEN, said
+    click = replace(consent("keep"), evidence="-")  # recorded by the page, not written down
+    assert record_choice(lee_case(), click, plan()).status == CaseStatus.CHOSEN
+
+
+def test_a_recorded_consent_with_short_words_still_has_its_effects() -> None:
+    # records made before the bar: reading them back never refuses
+    wish = replace(consent("keep", channel="phone", by="agent:park"), evidence="네")
+    on_file = replace(lee_case(), status=CaseStatus.CHOSEN, consent=wish)
+    assert [e.kind for e in effects_of_choice(on_file, wish, plan())] == [EffectKind.KEEP] * 2
+
+
+def test_the_same_final_choice_again_with_few_words_changes_nothing_rather_than_refusing() -> None:
+    """From a review: the words were checked before a repeat was recognised, so an agent
+    re-sending the choice on file with "-" got a 422 instead of the documented no-op."""
+    first = replace(consent("keep", channel="phone", by="agent:park"), evidence="그냥 받을게요")
+    chosen = record_choice(lee_case(), first, plan())
+    resolved = chosen.with_trigger(CaseTrigger.RESOLVE)
+    again = replace(first, evidence="-")
+    assert record_choice(resolved, again, plan()) is resolved

@@ -43,3 +43,20 @@ def test_without_a_usable_correct_price_only_the_wrong_price_itself(correct) -> 
 def test_the_correct_price_is_never_in_the_band_and_the_wrong_one_always_is(wrong, correct) -> None:
     band = wrong_price_band(krw(wrong), krw(correct))
     assert krw(wrong) in band and krw(correct) not in band
+
+
+def test_past_the_band_away_from_the_correct_price_is_the_same_mistake_made_worse() -> None:
+    too_low = wrong_price_band(krw(10_000), krw(100_000))
+    assert (too_low.low_minor, too_low.high_minor) == (9_091, 11_000)
+    assert all(too_low.blocks(krw(p)) for p in (1, 9_000, 10_000, 11_000))
+    assert not any(too_low.blocks(krw(p)) for p in (11_001, 100_000))
+    assert not too_low.blocks(Money(9_000, "USD"))  # the incident's currency only
+    assert (too_low.refused_low, too_low.refused_high) == (None, krw(11_000))
+    too_high = wrong_price_band(krw(1_000_000), krw(100_000))
+    assert too_high.blocks(krw(5_000_000)) and not too_high.blocks(krw(100_000))
+    assert too_high.refused_high is None
+    slip = wrong_price_band(krw(150_000), krw(185_000))  # a small slip: its band only
+    assert slip.blocks(krw(150_000)) and not slip.blocks(krw(140_000))
+    assert (slip.refused_low, slip.refused_high) == (slip.low, slip.high)
+    draft = wrong_price_band(krw(10_000), None)  # no correct price: the wrong price only
+    assert draft.blocks(krw(10_000)) and not draft.blocks(krw(9_000))

@@ -29,9 +29,9 @@ def test_a_cancellation_without_points_is_offered_as_a_full_refund_only() -> Non
 
 def test_a_cancellation_with_points_still_names_them() -> None:
     given = plan()  # 5,000 points
-    assert ("주문 취소: 결제 금액 전액 환불과 함께 사과의 뜻으로 5,000 포인트를 드립니다."
+    assert ("주문 취소: 결제 금액 전액 환불과 함께 사과의 뜻으로 5,000포인트(5,000원 상당)를 드립니다."
             in dm.option_lines(given, PAID, "ko"))
-    assert "Cancel the order: a full refund plus 5,000 points as an apology." in dm.option_lines(
+    assert "Cancel the order: a full refund plus 5,000 points (worth 5,000 KRW) as an apology." in dm.option_lines(
         given, PAID, "en")
     assert "cancel it for a full refund plus compensation points" in dm.options_phrase(given, "en")
 
@@ -41,7 +41,7 @@ def test_the_messages_of_a_plan_without_points_pass_the_check() -> None:
                               load_desk_policy())
     assert any("결제 금액을 전액 환불해 드립니다" in text for lang, text in samples if lang == "ko")
     for lang, text in samples:
-        assert "0 포인트" not in text and " 0 points" not in text
+        assert "0 포인트" not in text and " 0포인트" not in text and " 0 points" not in text
         assert "보상 포인트" not in text and "compensation points" not in text
         dm.checked(text, kind="resolution", lang=lang)
 

@@ -16,12 +16,12 @@ VALUES = {"ko": {**RECEIPT["ko"], "chosen": "6월 13일(금) 오전 10시", "ref
           "en": {**RECEIPT["en"], "chosen": "Friday, June 13 at 10 am Korea time",
                  "refund": "39,800 KRW", "points": "10,000"}}
 SAYS = {("ko", "email"): ("요청하신 대로 주문을 취소했고, 결제하신 39,800원은 전액 환불해 드립니다.",
-                          "10,000 포인트는 이미 적립되었습니다", "내지 않으셔도 됩니다",
+                          "10,000포인트(10,000원 상당)는 이미 적립되었습니다", "내지 않으셔도 됩니다",
                           "6월 13일(금) 오전 10시에 할인된 정상가로"),
         ("ko", "sms"): ("요청하신 대로 차액 대신 주문을 취소했고, 결제하신 39,800원은 전액 환불해 드립니다.",
-                        "보상 10,000 포인트는 적립되었습니다."),
+                        "보상 10,000포인트는 적립되었습니다."),
         ("en", "email"): (("As you asked, your order is cancelled, and the 39,800 KRW you paid will "
-                          "be refunded in full."), "The 10,000 points of compensation",
+                          "be refunded in full."), "Your 10,000 points of compensation (worth 10,000 KRW)",
                           "You do not need to pay the difference of"),
         ("en", "sms"): (("as you asked, your order is cancelled instead of paying the difference, "
                         "and the 39,800 KRW you paid will be refunded in full."),

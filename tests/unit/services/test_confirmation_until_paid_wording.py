@@ -41,8 +41,8 @@ def test_an_unpaid_discount_is_confirmed_as_replaceable_by_cancelling_until_paid
     the_plan = plan()
     text = confirmation(chosen(DISCOUNT, the_plan), the_plan, lang)  # passes the check
     assert UNTIL_PAID[lang] in text and FINAL[lang] not in text
-    assert ("사과의 뜻으로 5,000 포인트도 드립니다" if lang == "ko"
-            else "and 5,000 points of compensation are yours") in text
+    assert ("사과의 뜻으로 5,000포인트(5,000원 상당)도 드립니다" if lang == "ko"
+            else "and 5,000 points of compensation (worth 5,000 KRW) are yours") in text
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -99,7 +99,7 @@ def test_a_cancellation_worth_no_points_promises_none(lang: str) -> None:
     the_plan = plan(cancel_compensation=Money(0, "KRW"))
     text = confirmation(chosen(DISCOUNT, the_plan), the_plan, lang)
     assert UNTIL_PAID[lang] in text
-    assert "0 포인트" not in text and "0 points" not in text and "포인트도 드립니다" not in text
+    assert "0 포인트" not in text and " 0포인트" not in text and "0 points" not in text and "포인트도 드립니다" not in text
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

@@ -27,6 +27,9 @@ STAFF = {"ko": "저희 담당자가 '미러리스 카메라(2세대)'의 가격�
 NEUTRAL = {"ko": "'미러리스 카메라(2세대)'의 가격이 170,000원이 아닌 17,000원으로 잘못 입력되어",
            "en": "The price of 'Mirrorless camera (2nd gen)' was entered wrongly as 17,000 KRW"}
 PLATFORM_ERROR = {"ko": "저희 플랫폼의 오류로", "en": "Because of an error on our platform"}
+#: How every cause but the platform-error one opens: the platform taking responsibility before
+#: any fact about who typed what (a customer-experience review: the seller was named first).
+OURS = {"ko": "이번 가격 오류는 저희의 책임입니다. ", "en": "This pricing error is our responsibility. "}
 
 
 def cause(entered_by: PriceEntry, who: Responsibility, lang: str) -> str:
@@ -38,7 +41,7 @@ def cause(entered_by: PriceEntry, who: Responsibility, lang: str) -> str:
 def test_a_price_a_platform_account_entered_is_ours_and_never_the_sellers(
         lang: str, who: Responsibility) -> None:
     text = cause(PLATFORM, who, lang)
-    assert text.startswith(STAFF[lang])
+    assert text.startswith(OURS[lang] + STAFF[lang])
     assert "카메라마당" not in text and "판매자" not in text and "seller" not in text.lower()
 
 
@@ -47,22 +50,21 @@ def test_a_price_a_platform_account_entered_is_ours_and_never_the_sellers(
 def test_a_price_the_sellers_account_entered_names_the_seller(lang: str,
                                                              who: Responsibility) -> None:
     text = cause(SELLER, who, lang)
-    assert text.startswith(SELLER_BLAMED[lang])
-    assert ("저희의 책임입니다" if lang == "ko" else "That is our responsibility") in text
+    assert text.startswith(OURS[lang] + SELLER_BLAMED[lang])
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 @pytest.mark.parametrize("who", [R.BOTH, R.SELLER])
 def test_an_unknown_or_mixed_entry_names_no_one(lang: str, who: Responsibility) -> None:
     text = cause(UNKNOWN, who, lang)
-    assert text.startswith(NEUTRAL[lang])
+    assert text.startswith(OURS[lang] + NEUTRAL[lang])
     assert "카메라마당" not in text and "담당자" not in text and "staff" not in text
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_a_staff_entry_on_an_incident_declared_the_sellers_reads_as_unknown(lang: str) -> None:
     text = cause(PLATFORM, R.SELLER, lang)
-    assert text.startswith(NEUTRAL[lang])
+    assert text.startswith(OURS[lang] + NEUTRAL[lang])
     assert "담당자" not in text and "staff" not in text and "카메라마당" not in text
 
 
@@ -75,6 +77,34 @@ def test_an_incident_declared_the_platforms_never_blames_the_seller(
 
 
 COMBINATIONS = [(e, r) for e in PriceEntry for r in (R.SELLER, R.PLATFORM, R.BOTH)]
+#: "Failed to correct it" in both languages, as the Korean always said: the English once said
+#: "did not catch the mistake", which the notice's "our automatic check held this price"
+#: contradicts.
+FAILED_TO_CORRECT = {"ko": "저희 플랫폼은 이 오류를 바로잡지 못했습니다.", "en": "our platform failed to correct it."}
+APPROVED = {"ko": "저희 자동 검증은 이 가격을 보류했지만 저희 담당자가 승인했습니다.",
+            "en": "Our automatic check held this price, but a reviewer approved it."}
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("entered_by", [SELLER, UNKNOWN])
+def test_the_english_says_what_the_korean_says_about_the_platform(lang: str,
+                                                                  entered_by: PriceEntry) -> None:
+    text = cause(entered_by, R.BOTH, lang)
+    assert text.endswith(FAILED_TO_CORRECT[lang])
+    assert "catch" not in text and APPROVED[lang] not in text
+
+
+@pytest.mark.parametrize(("entered_by", "who"), COMBINATIONS)
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_price_a_reviewer_approved_is_said_plainly(entered_by: PriceEntry, who: Responsibility,
+                                                     lang: str) -> None:
+    approved = replace(facts(who=who, entered_by=entered_by), approved_by_reviewer=True)
+    text = dm.cause(approved, lang)
+    assert text.endswith(" " + APPROVED[lang]) and "catch" not in text
+    for sample_lang, sample in wording_samples(approved, plan(), load_desk_policy()):
+        if sample_lang == lang:
+            result = check_message(sample, kind="resolution", lang=lang)
+            assert result.ok, (sample, result.as_dict()["findings"])
 
 
 @pytest.mark.parametrize(("entered_by", "who"), COMBINATIONS)

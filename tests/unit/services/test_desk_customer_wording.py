@@ -17,7 +17,8 @@ from sagwa.domain.money import Money
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_outcome_wording import defaulted_values
 from sagwa.services.desk_policy import load_desk_policy
-from sagwa.services.desk_wordings import shared_values, wording_samples
+from sagwa.services.desk_wordings import SMS_PRODUCT_WIDTH, shared_values, wording_samples
+from sagwa.services.short_names import sms_width
 
 POLICY = load_desk_policy()
 
@@ -106,23 +107,37 @@ def test_the_never_told_message_is_checked_with_the_others_when_notifying() -> N
 
 
 @pytest.mark.parametrize(("name", "short"), [
-    ("Apple iPod shuffle (3rd generation) 1GB Silver", "Apple iPod shuffle…"),
+    ("Apple iPod shuffle (3rd generation) 1GB Silver Limited Edition Gift Box Set",
+     "Apple iPod shuffle (3rd generation) 1GB Silver Limited…"),
     ("Apple iPod nano 3rd gen 4GB", "Apple iPod nano 3rd gen 4GB"),
-    ("애플 아이팟 셔플 3세대 실버 (1GB) 한정판 특가 기획 상품", "애플 아이팟 셔플 3세대 실버 (1GB) 한정판 특가…"),
-    ("삼성 갤럭시 버즈 [그라파이트 색상 한정 특가 기획 상품]", "삼성 갤럭시 버즈…"),
+    ("애플 아이팟 셔플 3세대 실버 (1GB) 한정판 특가 기획 상품 모음전 단독", "애플 아이팟 셔플 3세대 실버 (1GB) 한정판 특가 기획 상품…"),
+    ("삼성 갤럭시 버즈 [그라파이트 색상 한정 특가 기획 상품 모음전 단독 판매]", "삼성 갤럭시 버즈…"),
     ("애플아이팟셔플삼세대일기가바이트실버한정판특가기획상품모음전입니다",
      "애플아이팟셔플삼세대일기가바이트실버한정판특가기획상품모음…"),
-    ("[한정판]애플아이팟셔플삼세대일기가바이트실버한정판특가기획상품", "[한정판]애플아이팟셔플삼세대일기가바이트실버한정판특가기…"),
+    ("[한정판]애플아이팟셔플삼세대일기가바이트실버한정판특가기획상품", "[한정판]애플아이팟셔플삼세대일기가바이트실버한정판특가기획…"),
     ("애플아이팟셔플(삼세대일기가바이트실버한정판특가기획상품모음전)", "애플아이팟셔플…"),
     ("(애플아이팟셔플삼세대일기가바이트실버한정판특가기획상품모음전)", "애플아이팟셔플삼세대일기가바이트실버한정판특가기획상품모…"),
-    ("Sony WH-1000XM5, Sony WF-1000XM4, Sony LinkBuds", "Sony WH-1000XM5, Sony…"),
-])
+    ("Sony WH-1000XM5, Sony WF-1000XM4, Sony LinkBuds, Sony LinkBuds S", "Sony WH-1000XM5, Sony WF-1000XM4, Sony LinkBuds, Sony…"),
+])  # fmt: skip
 def test_the_sms_shortens_a_product_name_on_a_word_with_an_ellipsis(name: str, short: str) -> None:
     the_plan = plan()
     lang = "ko" if any("가" <= c <= "힣" for c in name) else "en"
     named = dm.IncidentFacts(INCIDENT, name, name, "카메라마당", INCIDENT.correct_price)
     assert shared_values(named, the_plan, POLICY, lang)["product_short"] == short
-    assert len(short) <= 30
+    assert sms_width(short) <= SMS_PRODUCT_WIDTH
+
+
+@pytest.mark.parametrize(("ko", "en"), [
+    ("애플 아이팟 나노 3세대 4GB", "Apple iPod nano 3rd generation 4GB"),
+    ("애플 아이팟 셔플 3세대 1GB 실버", "Apple iPod shuffle (3rd generation) 1GB Silver"),
+])
+def test_the_english_sms_names_in_full_what_the_korean_names_in_full(ko: str, en: str) -> None:
+    """A customer-experience review: the Korean SMS named "애플 아이팟 나노 3세대 4GB" in full and
+    the English one "Apple iPod nano…", only because the budget counted characters and English
+    words are longer; it counts as a text message does (a Hangul syllable 2, a letter 1)."""
+    named = dm.IncidentFacts(INCIDENT, ko, en, "카메라마당", INCIDENT.correct_price)
+    for lang, full in (("ko", ko), ("en", en)):
+        assert shared_values(named, plan(), POLICY, lang)["product_short"] == full
 
 
 @pytest.mark.parametrize("name", [
@@ -151,7 +166,7 @@ def test_the_default_message_apologises_and_says_the_order_is_kept() -> None:
     the_plan, case = plan(accept_late_choices=True), case_of(2)
     ko = defaulted(the_plan, case, "ko", still_open=True)
     assert ko.startswith("이영희 고객님, 가격 오류로 불편을 드려 다시 한 번 죄송합니다.")
-    assert "- 답이 없을 때의 처리: 주문 유지" in ko
+    assert "- 답이 없으실 때의 처리: 주문 유지" in ko
     assert "주문하신 상품 2개를 결제하신 가격(34,000원) 그대로 보내 드립니다." in ko
     assert "다른 방법을 원하시면 지금이라도" in ko
     en = defaulted(the_plan, case, "en")
@@ -165,7 +180,7 @@ def test_the_default_message_to_an_over_cap_customer_promises_a_call() -> None:
     three = Case(three.case_id, three.incident_id, three.customer_id, three.orders,
                  three.exposure, CaseStatus.DEFAULTED)
     ko = defaulted(capped, three, "ko", still_open=True)
-    assert "- 답이 없을 때의 처리: 상담원 전화" in ko
+    assert "- 답이 없으실 때의 처리: 상담원 전화" in ko
     assert "주문하신 3개는 1인당 한도(2개)를 넘어 그대로 유지해 드릴 수 없어, 상담원이 전화드려" in ko
     assert "다른 방법을 원하시면" not in ko  # the call is where they choose
     assert "one of our staff will call you" in defaulted(capped, three, "en")

@@ -139,7 +139,7 @@ def test_the_cancel_confirmation_says_what_was_chosen_refunded_and_credited() ->
     ko = confirmation(chosen("cancel_with_compensation", the_plan), the_plan, "ko")
     assert "- 선택하신 방법: 주문 취소(전액 환불과 보상 포인트)" in ko
     assert "선택하신 대로 주문은 취소되었고, 결제하신 51,000원은 전액 환불해 드립니다." in ko
-    assert "5,000 포인트는 이미 적립되었습니다" in ko
+    assert "5,000포인트(5,000원 상당)는 이미 적립되었습니다" in ko
     en = confirmation(chosen("cancel_with_compensation", the_plan), the_plan, "en")
     assert "your order is cancelled and the 51,000 KRW you paid will be refunded in full" in en
 

@@ -66,8 +66,10 @@ def test_the_stand_ins_keep_all_but_the_names() -> None:
     assert (checked.seller_name, checked.other_sellers) == ("X", ("X2", "X3"))
     assert replace(checked, product_ko="", product_en="", seller_name="", other_sellers=()) == \
         replace(several, product_ko="", product_en="", seller_name="", other_sellers=())
-    assert dm.cause(checked, "ko").startswith("판매자 X, X2와 X3이 '상품'의 가격을")
-    assert dm.cause(checked, "en").startswith("The sellers X, X2 and X3 entered the price of "
+    assert dm.cause(checked, "ko").startswith("이번 가격 오류는 저희의 책임입니다. 판매자 X, X2와 X3이 "
+                                              "'상품'의 가격을")
+    assert dm.cause(checked, "en").startswith("This pricing error is our responsibility. The "
+                                              "sellers X, X2 and X3 entered the price of "
                                               "'the item'")
 
 

@@ -13,6 +13,7 @@ import pytest
 from sagwa.domain.incidents import declare
 from sagwa.domain.money import Money
 from sagwa.domain.price_entry import PriceEntry
+from sagwa.services import desk_cause
 from sagwa.services import desk_messages as dm
 
 KST = ZoneInfo("Asia/Seoul")
@@ -38,7 +39,8 @@ def test_one_listing_names_its_own_seller_and_product() -> None:
     facts = seller_facts([OTHER])
     assert (facts.seller_name, facts.other_sellers, facts.product_ko) == ("다른가게", (), NANO[0])
     assert "판매자 다른가게가 '아이팟 나노 3세대'의 가격을" in dm.cause(facts, "ko")
-    assert dm.cause(facts, "en").startswith("The seller 다른가게 entered the price of")
+    assert dm.cause(facts, "en").startswith(desk_cause.OURS["en"] + " The seller 다른가게 entered "
+                                            "the price of")
 
 
 @pytest.mark.parametrize(("listings", "ko", "en"), [
@@ -50,8 +52,8 @@ def test_orders_from_several_sellers_name_each_seller(
     listings: list[dm.ListingNames], ko: str, en: str
 ) -> None:
     facts = seller_facts(listings)
-    assert dm.cause(facts, "ko").startswith(ko)
-    assert dm.cause(facts, "en").startswith(en)
+    assert dm.cause(facts, "ko").startswith(f"{desk_cause.OURS['ko']} {ko}")
+    assert dm.cause(facts, "en").startswith(f"{desk_cause.OURS['en']} {en}")
 
 
 def test_each_product_and_seller_is_named_once_in_listing_order() -> None:

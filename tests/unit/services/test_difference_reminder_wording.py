@@ -22,8 +22,8 @@ SAYS = {"ko": ("아직 결제되지 않았습니다", "보내 드", "동의 없�
 LINK = "https://shop.example/c/abc.def"
 INSTEAD = {"ko": {"instead": True, "paid": "39,800원", "points": "10,000", "link": LINK},
            "en": {"instead": True, "paid": "39,800 KRW", "points": "10,000", "link": LINK}}
-INSTEAD_SAYS = {("ko", "email"): "결제하신 39,800원은 전액 환불해 드립니다. 사과의 뜻으로 10,000 포인트도",
-                ("ko", "sms"): "결제 대신 취소를 원하시면 말씀해 주세요(전액 환불, 10,000 포인트): "
+INSTEAD_SAYS = {("ko", "email"): "결제하신 39,800원은 전액 환불해 드립니다. 사과의 뜻으로 10,000포인트(10,000원 상당)도",
+                ("ko", "sms"): "결제 대신 취소를 원하시면 말씀해 주세요(전액 환불, 10,000포인트): "
                                "https://shop.example/c/abc.def.",
                 ("en", "email"): "you can cancel your order instead: tell us, and we will refund "
                                  "the 39,800 KRW you paid in full and add 10,000 points",

@@ -41,15 +41,17 @@ PLAN = make_plan(
 )  # fmt: skip
 VARIANTS = [(approved, paused) for approved in (False, True) for paused in (False, True)]
 OLD_PROMISE = {"ko": "큰 폭의 할인은 담당자 승인을 거치도록", "en": "deep discounts need a reviewer's approval"}
-REVIEW_STEP = {"ko": "승인하는 담당자가 사유를 적어야만 반영됩니다", "en": "the approving reviewer writes down a reason"}
-#: What sagwa enforces when a reviewer approves (price_review, price_moves, reasons).
+REVIEW_STEP = {"ko": "승인하는 담당자가 사유를 적어야만 반영되도록", "en": "the approving reviewer writes down a reason"}
+#: The one review rule that bore on the approval (``desk_wordings.how_approved``), in words a
+#: customer reads: a customer-experience review found the notice listing every review rule,
+#: one about first prices that had nothing to do with a price cut.
 ENFORCED = {
-    "ko": ["절반 이하로 내리거나 두 배 이상으로 올리는", "사유를 적어야만 반영됩니다",
-           "제안한 사람은 그 변경을 직접 승인할 수 없습니다", "첫 판매 가격", "사유를 남겨야 판매를 시작"],
-    "en": ["half or less, or raises it to double or more", "writes down a reason",
-           "proposed a price change cannot approve it themselves", "held first price",
-           "only with a written reason"],
+    "big_move_down": {"ko": "가격을 절반 이하로 내리는 변경은", "en": "a price cut to half or less"},
+    "big_move_up": {"ko": "가격을 두 배 이상으로 올리는 변경은", "en": "a price raised to double or more"},
+    "first_price": {"ko": "처음 판매하는 가격이", "en": "an item's first price"},
 }
+#: Review rules a notice once listed that do not explain an approval to a customer.
+UNRELATED = {"ko": ["제안한 사람은", "첫 판매 가격"], "en": ["proposed a price change", "held first price"]}
 #: Promises sagwa does not keep: nothing requires a second reviewer.
 UNENFORCED = {"ko": ["다른 담당자가 한 번 더", "다른 담당자가 다시", "두 명"],
               "en": ["second reviewer", "another reviewer", "two reviewers", "two people"]}
@@ -58,8 +60,8 @@ PAUSE = {"ko": "자동 중단 기능", "en": "automatic pause"}
 #: are stated as rules that were in force and did not stop it; what is new is that the wrong
 #: price cannot be approved or set again on the listing, during the incident or after it
 #: (listings.check_not_an_incidents_wrong_price).
-DID_NOT_STOP = {"ko": "이미 다음 규칙이 있었지만 이번 승인을 막지 못했습니다",
-                "en": "already had these rules, and they did not stop this approval"}
+DID_NOT_STOP = {"ko": "이미 정해져 있었지만, 이번 승인을 막지 못했습니다",
+                "en": "but that did not stop this approval"}
 BLOCKED_AGAIN = {"ko": "이 상품에 다시 승인하거나 적용할 수 없도록 막았습니다",
                  "en": "can no longer be approved or set on this item"}
 OFFERED_AS_NEW = {"ko": "재발 방지를 위해 승인 절차에 다음 규칙을 적용합니다",
@@ -67,7 +69,7 @@ OFFERED_AS_NEW = {"ko": "재발 방지를 위해 승인 절차에 다음 규칙�
 
 
 def notice(lang: str, *, approved: bool, paused: bool,
-           entered_by: PriceEntry = PriceEntry.UNKNOWN) -> str:
+           entered_by: PriceEntry = PriceEntry.UNKNOWN, rule: str = "big_move_down") -> str:
     facts = dm.IncidentFacts(replace(INCIDENT, responsible="both"), "애플 아이팟 나노 3세대 4GB",
                              "Apple iPod nano 3rd gen 4GB", "하늘디지털", CORRECT,
                              entered_by=entered_by)
@@ -76,6 +78,7 @@ def notice(lang: str, *, approved: bool, paused: bool,
                      wrong_date=dm.format_date(INCIDENT.window_start, lang),
                      cause_ko=dm.cause(facts, "ko"), cause_en=dm.cause(facts, "en"),
                      approved_by_reviewer=approved, paused_by_tripwire=paused,
+                     review_rule=rule if approved else "",
                      **dm.contact_values(load_desk_policy().contact, lang))
 
 
@@ -114,11 +117,22 @@ def test_a_tripwire_pause_is_mentioned(lang: str, approved: bool) -> None:
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 @pytest.mark.parametrize("paused", [False, True])
-def test_an_approved_wrong_price_promises_only_what_the_review_enforces(lang: str,
-                                                                       paused: bool) -> None:
-    text = notice(lang, approved=True, paused=paused)
-    assert [rule for rule in ENFORCED[lang] if rule not in text] == []
+@pytest.mark.parametrize("rule", [*ENFORCED, "approved"])
+def test_an_approved_wrong_price_names_only_the_rule_that_bore_on_it(lang: str, paused: bool,
+                                                                     rule: str) -> None:
+    text = notice(lang, approved=True, paused=paused, rule=rule)
+    assert [r for r in ENFORCED if (ENFORCED[r][lang] in text) != (r == rule)] == []
     assert [promise for promise in UNENFORCED[lang] if promise in text] == []
+    assert [other for other in UNRELATED[lang] if other in text] == []
+    result = check_message(text, kind="notice", lang=lang)
+    assert result.ok, (text, result.as_dict()["findings"])
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("approved", [False, True])
+def test_the_notice_body_opens_with_an_apology(lang: str, approved: bool) -> None:
+    body = notice(lang, approved=approved, paused=True).split("\n\n")[1]
+    assert ("진심으로 사과드립니다" if lang == "ko" else "We sincerely apologise") in body
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

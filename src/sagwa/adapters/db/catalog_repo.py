@@ -70,10 +70,11 @@ class CatalogRepository:
 
     def list_products(self, *, query: str | None, limit: int, offset: int) -> list[Product]:
         q = select(products).order_by(products.c.id).limit(limit).offset(offset)
-        if query:
-            like = f"%{query}%"
-            q = q.where(or_(products.c.title.ilike(like), products.c.title_en.ilike(like),
-                            products.c.brand.ilike(like), products.c.gtin == query))
+        if query:  # the searched words as typed: % _ and the escape character match themselves
+            q = q.where(or_(products.c.title.icontains(query, autoescape=True),
+                            products.c.title_en.icontains(query, autoescape=True),
+                            products.c.brand.icontains(query, autoescape=True),
+                            products.c.gtin == query))
         return [_product(r) for r in self.conn.execute(q)]
 
     # customers

@@ -9,7 +9,13 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from sagwa.adapters.db.bulk import among
-from sagwa.adapters.db.tables import incident_listings, incident_plans, incidents, orders
+from sagwa.adapters.db.tables import (
+    incident_listings,
+    incident_plans,
+    incidents,
+    listings,
+    orders,
+)
 from sagwa.domain.difference import DifferencePaid
 from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan
 from sagwa.domain.incidents import Case, Incident, IncidentStatus, OrderRecord, Responsibility
@@ -158,6 +164,20 @@ class IncidentRepository:
                     | incidents.c.declared_at.is_not(None)))
         if excluding is not None:
             q = q.where(incidents.c.id != excluding)
+        rows = (self.get(int(i)) for i in self.conn.execute(q.order_by(incidents.c.id)).scalars())
+        return [r for r in rows if r is not None]
+
+    def standing_for_product_of(self, listing_id: int) -> list[IncidentRow]:
+        """Every standing incident (as :meth:`standing_for_listing`) about any listing of the
+        product ``listing_id`` sells, this listing's included: the wrong price is blocked for
+        the product (``incident_prices``)."""
+        product = select(listings.c.product_id).where(listings.c.id == listing_id)
+        q = (select(incidents.c.id).distinct()
+             .join(incident_listings, incident_listings.c.incident_id == incidents.c.id)
+             .join(listings, listings.c.id == incident_listings.c.listing_id)
+             .where(listings.c.product_id == product.scalar_subquery(),
+                    (incidents.c.status != IncidentStatus.CLOSED.value)
+                    | incidents.c.declared_at.is_not(None)))
         rows = (self.get(int(i)) for i in self.conn.execute(q.order_by(incidents.c.id)).scalars())
         return [r for r in rows if r is not None]
 

@@ -1,13 +1,39 @@
-"""The points ledger in PostgreSQL (append-only; the database refuses updates and deletes)."""
+"""The points ledger in PostgreSQL (append-only; the database refuses updates and deletes), and
+the reads finance lists and exports it by (:meth:`LedgerRepository.find_entries`): each entry
+with its postings and the incident, case and sellers it belongs to when known (a compensation
+is linked by ``cases.compensation_entry_id``), and the refunds the desk applied to orders."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Select,
+    Text,
+    cast,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+)
 
-from sagwa.adapters.db.tables import ledger_entries, ledger_postings
+from sagwa.adapters.db.tables import (
+    audit_case_id,
+    audit_log,
+    case_orders,
+    cases,
+    ledger_entries,
+    ledger_postings,
+    listings,
+    orders,
+)
 from sagwa.domain.ledger import Account, AccountKind, JournalEntry, Posting
 from sagwa.domain.money import Money
 
@@ -18,6 +44,66 @@ class StoredEntry:
     created_at: datetime
     entry: JournalEntry
     reversed_by: int | None
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    """Which entries (and refunds) a finance read covers; every field set narrows it.
+    ``since`` is inclusive and ``until`` exclusive (timezone-aware moments)."""
+
+    incident_id: int | None = None
+    seller_id: int | None = None
+    customer_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """One entry as finance reads it: ``postings`` are ``(account_kind, owner_id, amount_minor,
+    currency)``; ``incident_id``/``case_id`` are set for a case's compensation."""
+
+    id: int
+    created_at: datetime
+    kind: str
+    memo: str
+    reverses_id: int | None
+    incident_id: int | None
+    case_id: int | None
+    postings: tuple[tuple[str, int | None, int, str], ...]
+
+
+#: The audit actions of the desk's refunds (``desk_cases.apply_effect``).
+_REFUND_ACTIONS = ("order.cancel_and_refund", "order.reduce_and_refund")
+
+
+def _has_leg(kind: AccountKind, owner_id: int) -> ColumnElement[bool]:
+    return exists().where(ledger_postings.c.entry_id == ledger_entries.c.id,
+                          ledger_postings.c.account_kind == kind.value,
+                          ledger_postings.c.owner_id == owner_id)
+
+
+def _case_has_seller(case_id: Any, seller_id: int) -> ColumnElement[bool]:
+    return exists().where(case_orders.c.case_id == case_id,
+                          orders.c.id == case_orders.c.order_id,
+                          listings.c.id == orders.c.listing_id, listings.c.seller_id == seller_id)
+
+
+def _entries_matching(f: EntryFilter) -> Select[Any]:
+    q = (select(ledger_entries, cases.c.id.label("case_id"), cases.c.incident_id)
+         .outerjoin(cases, cases.c.compensation_entry_id == ledger_entries.c.id))
+    if f.incident_id is not None:
+        q = q.where(cases.c.incident_id == f.incident_id)
+    if f.seller_id is not None:
+        q = q.where(or_(_has_leg(AccountKind.SELLER_CHARGEBACK, f.seller_id),
+                        _case_has_seller(cases.c.id, f.seller_id)))
+    if f.customer_id is not None:
+        q = q.where(_has_leg(AccountKind.CUSTOMER_POINTS, f.customer_id))
+    if f.since is not None:
+        q = q.where(ledger_entries.c.created_at >= f.since)
+    if f.until is not None:
+        q = q.where(ledger_entries.c.created_at < f.until)
+    return q
 
 
 class LedgerRepository:
@@ -72,3 +158,64 @@ class LedgerRepository:
         """Sum of every posting ever made: zero in a healthy ledger."""
         return int(self.conn.execute(
             select(func.coalesce(func.sum(ledger_postings.c.amount_minor), 0))).scalar_one())
+
+    # finance reads
+
+    def count_entries(self, f: EntryFilter) -> int:
+        return int(self.conn.execute(
+            select(func.count()).select_from(_entries_matching(f).subquery())).scalar_one())
+
+    def find_entries(self, f: EntryFilter, *, limit: int, after_id: int = 0) -> list[EntryRow]:
+        """Up to ``limit`` entries matching ``f`` with an id above ``after_id``, by id (the
+        order they were booked in), each with its postings."""
+        rows = self.conn.execute(_entries_matching(f).where(ledger_entries.c.id > after_id)
+                                 .order_by(ledger_entries.c.id).limit(limit)).all()
+        legs: dict[int, list[tuple[str, int | None, int, str]]] = {r.id: [] for r in rows}
+        if legs:
+            for p in self.conn.execute(select(ledger_postings).where(
+                    ledger_postings.c.entry_id.in_(list(legs))).order_by(ledger_postings.c.id)):
+                legs[p.entry_id].append((p.account_kind, p.owner_id, int(p.amount_minor),
+                                         p.currency))
+        return [EntryRow(int(r.id), r.created_at, r.kind, r.memo, r.reverses_id, r.incident_id,
+                         r.case_id, tuple(legs[r.id])) for r in rows]
+
+    def case_sellers(self, case_ids: Iterable[int]) -> dict[int, dict[int, int]]:
+        """Case id -> seller id -> value of the case's orders from that seller as they stand
+        (minor units): who a case's compensation belongs to when no seller pays a share."""
+        ids = list(case_ids)
+        out: dict[int, dict[int, int]] = {}
+        if not ids:
+            return out
+        q = (select(case_orders.c.case_id, listings.c.seller_id,
+                    func.sum(orders.c.quantity * orders.c.unit_price_minor).label("value"))
+             .join(orders, orders.c.id == case_orders.c.order_id)
+             .join(listings, listings.c.id == orders.c.listing_id)
+             .where(case_orders.c.case_id.in_(ids))
+             .group_by(case_orders.c.case_id, listings.c.seller_id))
+        for row in self.conn.execute(q):
+            out.setdefault(int(row.case_id), {})[int(row.seller_id)] = int(row.value)
+        return out
+
+    def refunds_applied(self, f: EntryFilter) -> list[Any]:
+        """The refunds the desk applied to orders (its refund audit records; they are not
+        ledger entries): ``(occurred_at, incident_id, case_id, seller_id, currency,
+        amount_minor)`` rows by audit sequence, narrowed by ``f`` (dates on ``occurred_at``)."""
+        amount = audit_log.c.after["amount"]
+        q = (select(audit_log.c.occurred_at, cases.c.incident_id, cases.c.id.label("case_id"),
+                    listings.c.seller_id, amount["currency"].astext.label("currency"),
+                    cast(amount["amount_minor"].astext, BigInteger).label("amount_minor"))
+             .join(cases, cast(cases.c.id, Text) == audit_case_id())
+             .join(orders, cast(orders.c.id, Text) == audit_log.c.entity_id)
+             .join(listings, listings.c.id == orders.c.listing_id)
+             .where(audit_log.c.entity_type == "order",
+                    audit_log.c.action.in_(_REFUND_ACTIONS)))
+        for column, value in ((cases.c.incident_id, f.incident_id),
+                              (listings.c.seller_id, f.seller_id),
+                              (cases.c.customer_id, f.customer_id)):
+            if value is not None:
+                q = q.where(column == value)
+        if f.since is not None:
+            q = q.where(audit_log.c.occurred_at >= f.since)
+        if f.until is not None:
+            q = q.where(audit_log.c.occurred_at < f.until)
+        return list(self.conn.execute(q.order_by(audit_log.c.seq)).all())

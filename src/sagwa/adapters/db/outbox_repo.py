@@ -7,32 +7,36 @@ message's advisory-lock lease, ``claim`` moves it to ``sending`` (leaving alone 
 outside contact hours or past their incident plan's deadline), ``state_for_update`` and
 ``record_outcome`` say why it was not claimed and how the attempt ended, ``postpone`` moves a held
 message to a later ``not_before``, ``due_at`` when it may be sent, ``pending_due`` which messages
-may be sent now.
+may be sent now. Re-sending (``sagwa messages retry-failed``): ``failed_messages`` lists the
+failed ones, ``requeue_failed`` makes them pending again with a new delivery job.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
     Integer,
+    Text,
     case,
     cast,
     exists,
     func,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects.postgresql import distinct_on
 
 from sagwa.adapters.db.bulk import among
 from sagwa.adapters.db.tables import (
+    audit_log,
     cases,
     customers,
     domestic_phone_digits,
@@ -58,6 +62,10 @@ _STAGE_TABLE = (
     "recipient text, locale text, subject text, body text, not_before timestamptz, "
     "status text, attempts integer, created_at timestamptz) ON COMMIT DROP")
 _COPY_STAGE = f"COPY outbox_stage ({', '.join(COLUMNS)}) FROM STDIN"
+_DEFER_ONE = text(
+    "SELECT procrastinate_defer_jobs_v1(ARRAY[ROW(:queue, :task, 0, NULL, NULL, "
+    "jsonb_build_object('message_id', CAST(:message_id AS bigint)), "
+    "CAST(:at AS timestamptz))::procrastinate_job_to_defer_v1])")
 _MOVE_STAGED = (
     "WITH new AS (INSERT INTO outbox (" + ", ".join(COLUMNS) + ") "
     "SELECT " + ", ".join(COLUMNS) + " FROM outbox_stage ORDER BY n "
@@ -105,6 +113,36 @@ class MessageState:
     attempts: int
     purpose: str
     deadline: datetime | None
+
+
+#: What a customer or an agent did on a case that makes a message queued before it stale: an
+#: answer, a call, a call time, a payment (``failed_messages.why_not_resend``).
+MOVED_ON_ACTIONS = ("case.choice_recorded", "case.choice_repeated", "case.contact_attempted",
+                    "case.call_time_chosen", "case.cancelled_instead", "case.difference_paid")
+
+
+@dataclass(frozen=True)
+class FailedMessage:
+    """A message that failed for good, with what decides whether sending it again is right."""
+
+    message_id: int
+    purpose: str
+    channel: str
+    incident_id: int | None
+    attempts: int
+    last_error: str | None
+    #: its case's status (None for a message with no case: a seller's notice)
+    case_status: str | None
+    #: its incident plan's deadline, if any
+    deadline: datetime | None
+    #: another message of its case, purpose and channel was sent (a copy sent again)
+    copy_sent: bool
+    #: the address it was for, and the customer's address for its channel now (None: no
+    #: customer, or none on file any more)
+    recipient: str = ""
+    recipient_now: str | None = None
+    #: the case's actions logged after it was queued (``MOVED_ON_ACTIONS``), by name
+    moved_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -378,6 +416,74 @@ class OutboxRepository:
         return [int(i) for i in self.conn.execute(
             select(outbox.c.id).where(outbox.c.status == "pending", outbox.c.not_before <= now)
             .order_by(outbox.c.id)).scalars()]
+
+    def health_counts(self, now: datetime, *, overdue_after: timedelta,
+                      timeout_ms: int = 2000) -> dict[str, int]:
+        """``outbox_failed``: messages failed for good; ``outbox_overdue``: messages waiting
+        (pending, sending) more than ``overdue_after`` past their ``not_before`` (retrying, or
+        no worker running). One query, cut off after ``timeout_ms`` (for ``/healthz``)."""
+        self.conn.execute(select(func.set_config("statement_timeout", str(timeout_ms), True)))
+        failed = func.count().filter(outbox.c.status == "failed")
+        overdue = func.count().filter(outbox.c.status.in_(("pending", "sending")),
+                                      outbox.c.not_before < now - overdue_after)
+        row = self.conn.execute(select(failed, overdue).where(
+            outbox.c.status.in_(("failed", "pending", "sending")))).one()
+        return {"outbox_failed": int(row[0]), "outbox_overdue": int(row[1])}
+
+    def attempts_of(self, message_id: int) -> int | None:
+        """How many attempts the message has had, or None if there is no such message."""
+        attempts = self.conn.execute(
+            select(outbox.c.attempts).where(outbox.c.id == message_id)).scalar()
+        return int(attempts) if attempts is not None else None
+
+    def failed_messages(self, *, incident_id: int | None = None,
+                        queued_since: datetime | None = None) -> list[FailedMessage]:
+        """The ``failed`` messages (of one incident; queued at or after ``queued_since``), oldest
+        first."""
+        deadline = (select(incident_plans.c.deadline)
+                    .where(incident_plans.c.incident_id == outbox.c.incident_id)
+                    .scalar_subquery())
+        status = select(cases.c.status).where(cases.c.id == outbox.c.case_id).scalar_subquery()
+        sent = outbox.alias("sent_copy")
+        copy_sent = exists().where(sent.c.case_id == outbox.c.case_id,
+                                   sent.c.purpose == outbox.c.purpose,
+                                   sent.c.channel == outbox.c.channel, sent.c.status == "sent")
+        address_now = (select(case((outbox.c.channel == "sms", customers.c.phone),
+                                   else_=customers.c.email))
+                       .where(customers.c.id == outbox.c.customer_id).scalar_subquery())
+        moved_on = (select(func.array_agg(audit_log.c.action.distinct()))
+                    .where(audit_log.c.entity_type == "case",
+                           audit_log.c.entity_id == cast(outbox.c.case_id, Text),
+                           audit_log.c.occurred_at > outbox.c.created_at,
+                           audit_log.c.action.in_(MOVED_ON_ACTIONS))
+                    .scalar_subquery())
+        query = (select(outbox.c.id, outbox.c.purpose, outbox.c.channel, outbox.c.incident_id,
+                        outbox.c.attempts, outbox.c.last_error, status, deadline, copy_sent,
+                        outbox.c.recipient, outbox.c.customer_id, address_now, moved_on)
+                 .where(outbox.c.status == "failed").order_by(outbox.c.id))
+        if incident_id is not None:
+            query = query.where(outbox.c.incident_id == incident_id)
+        if queued_since is not None:
+            query = query.where(outbox.c.created_at >= queued_since)
+        return [FailedMessage(int(r[0]), str(r[1]), str(r[2]),
+                              int(r[3]) if r[3] is not None else None, int(r[4]), r[5],
+                              r[6], r[7], bool(r[8]), str(r[9]),
+                              (str(r[11]) if r[11] else None) if r[10] is not None else str(r[9]),
+                              tuple(sorted(r[12] or ()))) for r in self.conn.execute(query)]
+
+    def requeue_failed(self, message_id: int, *, not_before: datetime, queue: str,
+                       task: str) -> bool:
+        """A failed message → ``pending`` with its attempts back to 0, due at ``not_before``,
+        and a new delivery job then (same row, same idempotency key); False if it is no longer
+        failed."""
+        moved = self.conn.execute(
+            update(outbox).where(outbox.c.id == message_id, outbox.c.status == "failed")
+            .values(status="pending", attempts=0, not_before=not_before)).rowcount
+        if not moved:
+            return False
+        self.conn.execute(_DEFER_ONE, {"queue": queue, "task": task, "message_id": message_id,
+                                       "at": not_before})
+        return True
 
     def due_at(self, message_id: int) -> datetime | None:
         """When the message may be sent (``not_before``), or None if there is no such message."""

@@ -1,6 +1,7 @@
 """A provider that appends one JSON line per message to a file, at most once per idempotency key.
 
-Several worker processes may share the file: appends happen under an exclusive ``flock``, and
+The file is created readable by its owner only (0600), like ``secret_key``: it holds customers'
+phone numbers, addresses and case links. Several worker processes may share the file: appends happen under an exclusive ``flock``, and
 each sender re-reads only the lines others appended since its last look, so the check stays
 cheap however long the file grows.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import os
 import threading
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -42,7 +44,7 @@ class JsonLinesSender:
 
     def _append_once(self, message: Envelope, key: str) -> str:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._lock, self.path.open("a+b") as fh:
+        with self._lock, _open_private(self.path) as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             try:
                 self._catch_up(fh)
@@ -73,6 +75,20 @@ class JsonLinesSender:
                 self._seen[entry["idempotency_key"]] = entry["id"]
             except (ValueError, KeyError, TypeError):
                 continue
+
+
+def _open_private(path: Path) -> IO[bytes]:
+    """``path`` for appending and reading, readable by its owner only (0600): the log holds
+    customers' phone numbers, addresses and case links. A file left readable by an older
+    version is made private too."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        if os.fstat(fd).st_mode & 0o077:
+            os.fchmod(fd, 0o600)
+        return os.fdopen(fd, "a+b")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def provider_id_for(idempotency_key: str) -> str:

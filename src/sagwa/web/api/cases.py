@@ -43,6 +43,15 @@ class ChoiceCreate(Body):
                     'own choice made on another channel.')
 
 
+class ChoicePublic(CasePublic):
+    """The case after a choice was sent, and (appended) whether this request recorded it:
+    false when the case already had this choice (or a request to talk to a person came after
+    a final one) — nothing of this request was recorded on the case, which shows the choice
+    as it was first recorded (its words are kept on the audit log)."""
+
+    recorded: bool
+
+
 class CancelInsteadCreate(Body):
     channel: str = Field(examples=["phone", "email", "sms", "web"])
     evidence: str = Field(min_length=1, max_length=4000,
@@ -97,16 +106,21 @@ def _taken_by(caller: Account, claimed: str | None) -> str:
     return CUSTOMER
 
 
-@router.post("/cases/{case_id}/choice", response_model=CasePublic)
+@router.post("/cases/{case_id}/choice", response_model=ChoicePublic)
 def choose(case_id: int, body: ChoiceCreate, request: Request, uow: Uow,
-           caller: AgentCaller) -> CasePublic:
+           caller: AgentCaller) -> ChoicePublic:
     """Record the customer's choice (with `cancel-instead`, the only ways an order in a case
-    can be cancelled: both need the customer's consent)."""
+    can be cancelled: both need the customer's consent). `recorded`: false when the case
+    already had this choice — nothing was recorded, the case is as it was; a different choice
+    after a final one is refused (409 `choice_already_recorded`). The customer's words
+    (`evidence`) written down by staff need at least 4 letters or digits
+    (`evidence_too_short`)."""
     taken_by = _taken_by(caller, body.taken_by)
-    desk_cases.record_choice(uow(), case_id=case_id, choice=body.choice, channel=body.channel,
-                             evidence=body.evidence, taken_by=taken_by,
-                             policy=policy_of(request), links=case_links(request))
-    return get_case(case_id, uow)
+    result = desk_cases.record_choice(uow(), case_id=case_id, choice=body.choice,
+                                      channel=body.channel, evidence=body.evidence,
+                                      taken_by=taken_by, policy=policy_of(request),
+                                      links=case_links(request))
+    return ChoicePublic(**get_case(case_id, uow).model_dump(), recorded=result.changed)
 
 
 @router.post("/cases/{case_id}/difference-paid")

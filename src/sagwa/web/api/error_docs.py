@@ -28,6 +28,8 @@ _SAID = {
          "`route_unknown`).",
     409: "Refused as things stand: a state, a conflict, an idempotency key reused "
          "(`conflict`, `illegal_transition`, `already_reversed`, … with `details.reason`).",
+    413: "The body is larger than the server reads (`too_large`, reason `body_too_large`; "
+         "the limit is `SAGWA_MAX_BODY_BYTES`, 1 MiB by default).",
     422: "Invalid input: the schema (`invalid_request`, `details.errors`; reason "
          "`request_invalid`, `body_missing` or `body_not_json`) or a rule "
          "(`invalid_input`, `details.field` and `details.reason`; on a price, "

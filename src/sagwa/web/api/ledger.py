@@ -1,10 +1,14 @@
-"""Customer points and the audit log."""
+"""Customer points, the ledger as finance reads it, and the audit log."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from datetime import date, datetime
+from typing import Annotated
 
-from sagwa.services import audit, points
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from sagwa.services import audit, ledger_reports, points
 from sagwa.web.deps import ADMIN, AGENT, Actor, IdempotencyKey, Uow
 from sagwa.web.schemas import (
     AuditRecordPublic,
@@ -18,6 +22,49 @@ from sagwa.web.schemas import (
 )
 
 router = APIRouter(prefix="/api", tags=["ledger"])
+
+
+class PostingPublic(BaseModel):
+    account: str
+    owner_id: int | None
+    amount_minor: int
+    currency: str
+
+
+class LedgerEntryPublic(BaseModel):
+    id: int
+    created_at: datetime
+    kind: str
+    memo: str
+    reverses_id: int | None
+    incident_id: int | None
+    case_id: int | None
+    seller_ids: list[int]
+    postings: list[PostingPublic]
+
+
+class LedgerPagePublic(BaseModel):
+    entries: list[LedgerEntryPublic]
+    total: int
+    next_after: int | None
+
+
+@router.get("/ledger/entries", response_model=LedgerPagePublic, dependencies=[ADMIN])
+def ledger_entries(
+    uow: Uow, incident_id: int | None = None, seller_id: int | None = None,
+    customer_id: int | None = None,
+    since: Annotated[date | None, Query(alias="from",
+                                        description="first day (Korea), YYYY-MM-DD")] = None,
+    until: Annotated[date | None, Query(alias="to",
+                                        description="last day (Korea), YYYY-MM-DD")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100, after: Annotated[int, Query(ge=0)] = 0,
+) -> LedgerPagePublic:
+    """The ledger's entries, oldest first (by id), each with its postings and the incident,
+    case and sellers it belongs to when known. Pages: pass ``next_after`` as ``after``."""
+    filters = ledger_reports.entry_filter(incident_id=incident_id, seller_id=seller_id,
+                                          customer_id=customer_id, since=since, until=until)
+    page = ledger_reports.list_entries(uow(), filters=filters, limit=limit, after=after)
+    return LedgerPagePublic.model_validate(page.__dict__)
 
 
 @router.get("/customers/{customer_id}/points", response_model=PointsBalancePublic,
@@ -51,7 +98,9 @@ def reverse(entry_id: int, body: ReversalCreate, uow: Uow, actor: Actor,
             key: IdempotencyKey) -> ReversalPublic:
     """Book the opposite of a ledger entry (once). A retry with the same Idempotency-Key
     answers the same reversal; a new key for an entry already reversed is refused
-    (``already_reversed``)."""
+    (``already_reversed``). An incident case's compensation is final (409,
+    ``case_compensation_entry``): to give that customer more, credit points separately
+    (``POST /api/customers/{customer_id}/points/credit``)."""
     reversal_id = points.reverse_entry(uow(), entry_id=entry_id, memo=body.memo, actor=actor,
                                        idempotency_key=key)
     return ReversalPublic(entry_id=entry_id, reversal_id=reversal_id)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from sagwa.adapters.db.market_repo import OrderRecord, PriceChangeRecord
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
+from sagwa.domain.orders import OrderMoney, OrderStatus, order_money
 from sagwa.domain.pricing import GuardOpinion, Promotion
 from sagwa.errors import InvalidInput
 from sagwa.priceguard.tripwire import VelocityRules
@@ -106,11 +107,29 @@ def change_public(c: PriceChangeRecord) -> PriceChangePublic:
         promotion_ends_at=c.promotion_ends_at if c.promotion_pct else None)
 
 
-def order_public(o: OrderRecord) -> OrderPublic:
-    return OrderPublic(id=o.id, customer_id=o.customer_id, listing_id=o.listing_id,
-                       quantity=o.quantity, unit_price=MoneyIO.of(o.unit_price),
-                       total=MoneyIO.of(o.unit_price.times(o.quantity)), status=o.status.value,
-                       placed_at=o.placed_at)
+class OrderMoneyPublic(OrderPublic):
+    """An order with what its customer paid for it and got back (keys appended to
+    ``OrderPublic``; its home is ``web.schemas``)."""
+
+    paid: MoneyIO
+    refunded: MoneyIO
+
+
+def order_public(o: OrderRecord, money: OrderMoney | None = None) -> OrderMoneyPublic:
+    """``o`` as the API shows it, with ``money`` (``services.orders.orders_money``; None: the
+    order stands as placed). An order standing shows its units and unit price now (a discount
+    awaiting its difference: the new price); a cancelled one shows them as placed — what was
+    paid and refunded — never a price a discount set that the customer did not pay."""
+    money = money if money is not None else order_money(
+        status=o.status, quantity=o.quantity, unit_price=o.unit_price, placed=None)
+    cancelled = o.status is OrderStatus.CANCELLED
+    quantity = money.quantity if cancelled else o.quantity
+    unit_price = money.unit_price if cancelled else o.unit_price
+    return OrderMoneyPublic(id=o.id, customer_id=o.customer_id, listing_id=o.listing_id,
+                            quantity=quantity, unit_price=MoneyIO.of(unit_price),
+                            total=MoneyIO.of(unit_price.times(quantity)), status=o.status.value,
+                            placed_at=o.placed_at, paid=MoneyIO.of(money.paid),
+                            refunded=MoneyIO.of(money.refunded))
 
 
 SELLER_OR_STAFF = api_caller(Role.SELLER, Role.REVIEWER, Role.AGENT)
@@ -184,27 +203,32 @@ def list_price_changes(listing_id: int, uow: Uow,
         return [change_public(c) for c in u.market.price_changes_for(listing_id)]
 
 
-@router.post("/orders", status_code=201, response_model=OrderPublic, dependencies=[ADMIN])
+@router.post("/orders", status_code=201, response_model=OrderMoneyPublic,
+             dependencies=[ADMIN])
 def place_order(body: OrderCreate, uow: Uow, actor: Actor, key: IdempotencyKey,
-                rules: Rules) -> OrderPublic:
-    return order_public(orders.place_order(uow(), customer_id=body.customer_id,
-                                           listing_id=body.listing_id, quantity=body.quantity,
-                                           actor=actor, idempotency_key=key,
-                                           velocity=VelocityRules(price_rules=rules)))
+                rules: Rules) -> OrderMoneyPublic:
+    order = orders.place_order(uow(), customer_id=body.customer_id, listing_id=body.listing_id,
+                               quantity=body.quantity, actor=actor, idempotency_key=key,
+                               velocity=VelocityRules(price_rules=rules))
+    with uow() as u:  # a retry may answer an order the desk changed since
+        return order_public(order, orders.orders_money(u, [order])[order.id])
 
 
-@router.get("/orders/{order_id}", response_model=OrderPublic, dependencies=[AGENT])
-def get_order(order_id: int, uow: Uow) -> OrderPublic:
+@router.get("/orders/{order_id}", response_model=OrderMoneyPublic, dependencies=[AGENT])
+def get_order(order_id: int, uow: Uow) -> OrderMoneyPublic:
     with uow() as u:
-        return order_public(require(u.market.order(order_id), "order", order_id))
+        order = require(u.market.order(order_id), "order", order_id)
+        return order_public(order, orders.orders_money(u, [order])[order.id])
 
 
-@router.get("/customers/{customer_id}/orders", response_model=list[OrderPublic],
+@router.get("/customers/{customer_id}/orders", response_model=list[OrderMoneyPublic],
             dependencies=[AGENT])
-def customer_orders(customer_id: int, uow: Uow) -> list[OrderPublic]:
+def customer_orders(customer_id: int, uow: Uow) -> list[OrderMoneyPublic]:
     with uow() as u:
         require(u.catalog.customer(customer_id), "customer", customer_id)
-        return [order_public(o) for o in u.market.orders_for_customer(customer_id)]
+        found = u.market.orders_for_customer(customer_id)
+        money = orders.orders_money(u, found)
+        return [order_public(o, money[o.id]) for o in found]
 
 
 @router.post("/listings/{listing_id}/release", response_model=ListingPublic,

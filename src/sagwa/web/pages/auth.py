@@ -1,4 +1,5 @@
-"""Logging in and out of the staff and seller pages."""
+"""Logging in and out of the staff and seller pages. Repeated wrong passwords for a name or
+from an address make ``/login`` refuse for a while (429; ``web/login_throttle.py``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sagwa.services.accounts import Account, authenticate
 from sagwa.web.deps import Uow
+from sagwa.web.login_throttle import LoginThrottle, minutes
 from sagwa.web.pages.error_texts import PageRoute
+from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.rendering import render
 from sagwa.web.pages.session import HOME, csrf_protect, current_account, log_in, log_out
 
@@ -41,13 +44,30 @@ def login_page(request: Request, next: str | None = None) -> Response:
 def login(request: Request, uow: Uow, username: Annotated[str, Form(max_length=64)],
           password: Annotated[str, Form(max_length=200)],
           next: Annotated[str, Form(max_length=500)] = "") -> Response:
+    throttle: LoginThrottle = request.app.state.login_throttle
+    address = request.client.host if request.client else ""
+    wait, counted = throttle.attempt(username, address)  # counted as failed until it succeeds
+    if wait is not None:
+        return _too_many(request, username, next, minutes(wait))
     account = authenticate(uow(), username=username.strip(), password=password)
     if account is None:
         return render(request, "auth/login.html", {"next": _safe_next(next) or "",
                                                    "error": True, "username": username},
                       status_code=401)
+    throttle.succeeded(username, address, counted)
     log_in(request, account)
     return RedirectResponse(landing(account, next), status_code=303)
+
+
+def _too_many(request: Request, username: str, next: str, wait: int) -> Response:
+    """Refused before the password is looked at: the same for a name no account has."""
+    said = (f"로그인 시도가 너무 많습니다. {wait}분 뒤에 다시 시도해 주세요." if lang_of(request) == "ko"
+            else f"Too many sign-in attempts. Try again in {wait} minute{'s' * (wait != 1)}.")
+    response = render(request, "auth/login.html", {"next": _safe_next(next) or "",
+                                                   "too_many": said, "username": username},
+                      status_code=429)
+    response.headers["Retry-After"] = str(wait * 60)
+    return response
 
 
 @router.post("/logout")

@@ -10,10 +10,12 @@ from typing import Any
 
 from sagwa.adapters.db.call_list_reads import CallRecord, QueuedCase
 from sagwa.domain.call_attempts import callback_after_deadline
+from sagwa.domain.call_times import call_time_missed
 from sagwa.domain.cancel_instead import ReplacedDiscount
 from sagwa.domain.contact_hours import is_open
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.services.desk_policy import DeskPolicy
+from sagwa.web.pages.call_words import overdue_words
 from sagwa.web.pages.case_facts import CaseFacts
 from sagwa.web.pages.customer import OPEN
 from sagwa.web.pages.labels import label
@@ -61,6 +63,16 @@ class CallCard:
         (``contact_hours.is_open``): kept, but someone must be there to call."""
         at = self.queued.callback_at
         return at is not None and not is_open(policy.schedule, at)
+
+    def overdue(self, policy: DeskPolicy, lang: str) -> str | None:
+        """"약속 시간 N시간 지남" once the time the customer picked or named is well past with
+        no call made (``call_times.call_time_missed``: the same rule that makes their page
+        apologise); None before that."""
+        at = self.queued.callback_at
+        if self.now is None or not call_time_missed(policy.schedule, at, self.now):
+            return None
+        assert at is not None
+        return overdue_words(self.now - at, lang)
 
     @property
     def callback_after_deadline(self) -> bool:

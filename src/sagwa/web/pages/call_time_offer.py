@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sagwa.domain.call_times import call_slots
+from sagwa.domain.call_times import call_slots, call_time_missed
 from sagwa.services.desk_messages import day_words, format_when, hour_words
 from sagwa.services.desk_policy import DeskPolicy
 
@@ -25,7 +25,9 @@ class CallTimeOffer:
     time; ``picked`` — the customer's time (None: as soon as we can); ``due`` — that time has
     come (the call is being made, the form may still change it); ``named`` — with nothing
     picked, a time still ahead the customer named on a call; ``deadline_words`` — the answer
-    deadline, when the time the call waits for is after it and it is still ahead."""
+    deadline, when the time the call waits for is after it and it is still ahead; ``missed`` —
+    the picked time is well past with no call made (``call_times.call_time_missed``): the page
+    apologises and asks for a new time."""
 
     days: list[tuple[str, list[tuple[str, str]]]]
     picked: datetime | None
@@ -33,6 +35,7 @@ class CallTimeOffer:
     due: bool
     named: datetime | None = None
     deadline_words: str | None = None
+    missed: bool = False
 
     @property
     def selected(self) -> str:
@@ -75,4 +78,5 @@ def call_time_offer(policy: DeskPolicy, now: datetime, picked: datetime | None,
         days[-1][1].append((slot.isoformat(), words))
     after = late is not None and waits_for is not None and waits_for > late
     return CallTimeOffer(days, picked, format_when(picked, lang) if picked else None, due,
-                         named, format_when(late, lang) if after and late else None)
+                         named, format_when(late, lang) if after and late else None,
+                         missed=due and call_time_missed(policy.schedule, picked, now))

@@ -23,6 +23,18 @@ def spacing_words(spacing: timedelta, lang: str) -> str:
                                 f"{minutes} min" if minutes or not hours else "") if p)
 
 
+def overdue_words(late: timedelta, lang: str) -> str:
+    """How long ago the time promised to the customer passed, in whole hours (in days from two
+    days on): 약속 시간 5시간 지남 / 5 hours past the time promised."""
+    hours = int(late.total_seconds() // 3600)
+    if hours >= 48:
+        days = hours // 24
+        return f"약속 시간 {days}일 지남" if lang == "ko" else f"{days} days past the time promised"
+    if lang == "ko":
+        return f"약속 시간 {hours}시간 지남"
+    return f"{hours} hour{'' if hours == 1 else 's'} past the time promised"
+
+
 def attempt_flash(case_id: int, outcome: str, logged: AttemptLogged,
                   policy: DeskPolicy, *, follows_up: bool = False,
                   has_phone: bool = True) -> tuple[str, str]:

@@ -175,7 +175,7 @@ def _preview_lines(option: CustomerOption, effects: list[OrderEffect], points: i
         lines = [(t("주문", "Your order"), t("취소됩니다", "cancelled")),
                  (t("환불", "Refund"), t(f"결제하신 {refund} 전액", f"the full {refund} you paid"))]
         if points:  # a plan may offer the cancellation with no points: say none
-            lines.append((t("보상 포인트", "Compensation"), t(f"{points:,} 포인트", f"{points:,} points")))
+            lines.append((t("보상 포인트", "Compensation"), t(f"{points:,}포인트", f"{points:,} points")))
         return lines
     if option is CustomerOption.KEEP:
         kept = sum(e.quantity for e in effects if e.kind is EffectKind.KEEP)

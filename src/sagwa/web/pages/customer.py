@@ -48,13 +48,14 @@ from sagwa.domain.incident_plan import (
     default_outcome,
 )
 from sagwa.domain.incidents import CaseStatus, IncidentStatus
+from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import format_money
 from sagwa.domain.particles import with_particle
 from sagwa.errors import Forbidden, IllegalTransition, LateChoiceRefused, SagwaError
 from sagwa.services.case_links import open_case_token
 from sagwa.services.desk_cancel_instead import CONFIRMATION_PURPOSE as INSTEAD_CONFIRMATION
 from sagwa.services.desk_difference import RECEIPT_PURPOSE
-from sagwa.services.desk_messages import format_when
+from sagwa.services.desk_messages import day_words, format_when
 from sagwa.services.desk_outcome_wording import difference_sentence
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -62,6 +63,7 @@ from sagwa.web.deps import Uow
 from sagwa.web.pages.call_time_offer import call_time_offer
 from sagwa.web.pages.case_facts import CaseFacts, contact, load_case
 from sagwa.web.pages.customer_errors import CustomerRoute, customer_error
+from sagwa.web.pages.customer_expired import expired_link_page
 from sagwa.web.pages.error_texts import error_text
 from sagwa.web.pages.i18n import in_lang as _t
 from sagwa.web.pages.i18n import lang_of, requested_lang
@@ -74,6 +76,9 @@ router = APIRouter(prefix="/c", dependencies=[Depends(csrf_protect)], include_in
 #: What :func:`answer_state` says: the case still takes a choice, or why it does not.
 OPEN, CHOSEN, DEFAULTED, CLOSED = "open", "chosen", "defaulted", "closed"
 SETTLED = frozenset({CaseStatus.CHOSEN, CaseStatus.RESOLVED})
+#: A confirm step's context shows the confirm box and no other form under it (the call time,
+#: the phone number): a walkthrough found the call-time form below "yes, cancel my order".
+CONFIRM_STEP_ONLY = {"call_time": None, "leave_phone": False}
 
 
 def case_address(token: str, request: Request) -> str:
@@ -86,10 +91,13 @@ def case_address(token: str, request: Request) -> str:
 
 def open_link(request: Request, token: str) -> tuple[int, int] | Response:
     """(case id, customer id) of the link, or the refused-link page: why, and how to reach a
-    person to choose instead (the desk's phone, email and hours)."""
+    person to choose instead (the desk's phone, email and hours) — or, behind an expired link,
+    the choice already on record (``customer_expired``)."""
     try:
         return open_case_token(request.app.state.settings.secret_key, token)
     except Forbidden as exc:
+        if exc.details.get("reason") == "link_expired":
+            return expired_link_page(request, token, exc)
         return customer_error(request, exc.http_status, exc=exc)
 
 
@@ -130,7 +138,8 @@ def amounts(case: CaseFacts, lang: str) -> list[tuple[str, str]]:
         refund = format_money(figures.refunded, lang=lang)
         lines += [(_t(lang, "보내 드리는 상품", "Items we send"), _sent(case, lang)),
                   (_t(lang, "환불 금액", "Refund"),
-                   f"{refund} ({_units(figures.units_refunded, lang)})")]
+                   f"{refund} ({_units(figures.units_refunded, lang)}) · "
+                   + refund_status(case, lang))]
     points = _points_booked(case)
     if points:
         lines.append((_t(lang, "보상 포인트", "Compensation points"),
@@ -160,12 +169,26 @@ def paid_in_full(case: CaseFacts, lang: str, per_unit: str = "") -> list[tuple[s
     lines = [(_t(lang, "주문하실 때 결제하신 금액", "Paid when you ordered"),
               f"{case.paid_text(lang)} ({_units(case.units, lang)})")]
     if figures.refunded.amount_minor:
-        lines.append((_t(lang, "환불 금액", "Refund"), format_money(figures.refunded, lang=lang)))
+        lines.append((_t(lang, "환불 금액", "Refund"),
+                      f"{format_money(figures.refunded, lang=lang)} · {refund_status(case, lang)}"))
     total = figures.paid - figures.refunded + case.difference
     return [*lines,
             (_t(lang, "추가로 결제하신 차액", "Difference you paid"),
              format_money(case.difference, lang=lang)),
             (_t(lang, "총 결제 금액", "Total paid"), format_money(total, lang=lang) + per_unit)]
+
+
+def refund_status(case: CaseFacts, lang: str) -> str:
+    """A refund shown on the page is recorded: the units are refunded when the choice is
+    applied. Said as the points are ("적립 완료"), with the day of the choice that refunded them
+    when there is one (a default applied at the deadline has no choice to date it). "접수
+    완료" / "arranged", not "paid back": sagwa records the refund, and the money goes back
+    through the payment it came from, which sagwa does not see."""
+    consent = case.row.case.consent
+    done = _t(lang, "환불 접수 완료", "refund arranged")
+    if consent is None or consent.choice is CustomerOption.TALK_TO_PERSON:
+        return done
+    return f"{done} · {day_words(consent.recorded_at.astimezone(SEOUL), lang)}"
 
 
 def _units(units: int, lang: str) -> str:

@@ -25,6 +25,7 @@ from sagwa.errors import SagwaError
 from sagwa.services.desk_cases import ChoiceResult, record_choice
 from sagwa.web.deps import Uow, case_links
 from sagwa.web.pages.customer import (
+    CONFIRM_STEP_ONLY,
     SETTLED,
     call_when,
     case_address,
@@ -59,7 +60,7 @@ def confirm_context(context: dict[str, Any], token: str, choice: str) -> dict[st
     still be replaced by cancelling (the discount, until its difference is paid)."""
     case, lang, now = context["case"], context["lang"], context["now"]
     preview = case.preview(choice, lang, now)
-    return {**context, "token": token, "choice": choice, "preview": preview,
+    return {**context, **CONFIRM_STEP_ONLY, "token": token, "choice": choice, "preview": preview,
             "choice_label": label("choice", choice, lang, case.plan),
             "may_cancel_instead_later": replaceable_by_cancel(
                 CustomerOption(choice), case.plan, case.owed_after(choice, now))}

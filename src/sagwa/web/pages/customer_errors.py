@@ -98,9 +98,12 @@ def customer_lang(request: Request) -> str:
 
 
 def customer_error(request: Request, status: int, *, exc: SagwaError | None = None,
-                   message: str | None = None) -> Response:
+                   message: str | None = None,
+                   recorded: dict[str, str] | None = None) -> Response:
     """The customer's error page for ``exc`` (or a bare ``status``): in their language, with
-    the way back to their case page while the link still opens it, and the desk's contact."""
+    the way back to their case page while the link still opens it, and the desk's contact.
+    ``recorded``: the choice on record behind an expired link (``customer_expired``), shown
+    read-only; ``message`` then says why nothing can be chosen here."""
     token = _token(request)
     locale, usable = _case_locale(request, token)
     lang = lang_of(request, fallback=locale or "ko")
@@ -108,7 +111,9 @@ def customer_error(request: Request, status: int, *, exc: SagwaError | None = No
     key: int | str = "link" if reason in _LINK_REASONS else (reason or status)
     ko, en = _HEADINGS.get(key) or _HEADINGS.get(status) or _DEFAULT_HEADING
     said = _SENTENCES.get(reason) if reason else None
-    if said is not None:
+    if recorded is not None and message is not None:
+        text = message
+    elif said is not None:
         text = said[0] if lang == "ko" else said[1]
     elif message is not None:
         text = message
@@ -120,7 +125,7 @@ def customer_error(request: Request, status: int, *, exc: SagwaError | None = No
     case_url = f"/c/{token}" if usable else None
     return render(request, "customer/error.html", {
         "status": status, "heading": ko if lang == "ko" else en, "message": text,
-        "link_refused": key == "link", "case_url": case_url,
+        "link_refused": key == "link", "case_url": case_url, "recorded": recorded,
         "here": case_url or request.url.path, "contact": contact(request.app.state.desk_policy,
                                                                    lang),
         # a refused form's answer stands at the case page's address: a reload posts nothing

@@ -23,6 +23,7 @@ from sagwa.services.desk_cancel_instead import cancel_instead_of_paying
 from sagwa.web.deps import Uow, case_links
 from sagwa.web.pages.case_facts import CaseFacts
 from sagwa.web.pages.customer import (
+    CONFIRM_STEP_ONLY,
     case_address,
     case_context,
     case_page_response,
@@ -71,7 +72,8 @@ def confirm_instead(token: str, request: Request, uow: Uow) -> Response:
         return RedirectResponse(case_address(token, request), status_code=303)
     # no "here": the language link is this address in the other language
     return render(request, "customer/confirm_instead.html", {
-        **context, "token": token, "terms": instead_terms(case, lang)}, lang=lang)
+        **context, **CONFIRM_STEP_ONLY, "token": token, "terms": instead_terms(case, lang)},
+        lang=lang)
 
 
 @router.post("/{token}/cancel-instead")

@@ -194,6 +194,11 @@ RULES: tuple[Rule, ...] = (
     _r("invalid_input", "evidence", "consent_words_too_short",
        "고객이 한 말을 그대로 적어 주세요(글자나 숫자 2개 이상).",
        "Write down what the customer said, in their words (at least 2 letters or digits)."),
+    _r("invalid_input", "evidence", "evidence_too_short",
+       ("고객이 한 말을 그대로 적어 주세요. 한글 2글자 또는 영문자·숫자 4자 이상이어야 합니다(띄어쓰기와 문장부호는 "
+        "세지 않습니다)."),
+       "Write down what the customer said, in their words: at least 4 letters or digits, or "
+       "2 Hangul syllables (spaces and punctuation do not count)."),
     _r("invalid_input", "channel", "web_consent_by_agent",
        "웹 요청은 고객이 자기 화면에서 직접 누른 것만 해당합니다. 상담원은 전화, 이메일, 문자로 받은 요청을 기록해 주세요.",
        "A web request is the customer's own click on their page; record one the customer made "
@@ -455,6 +460,12 @@ RULES: tuple[Rule, ...] = (
     _r("invalid_input", None, "text_not_storable",
        "글에 저장할 수 없는 문자(NUL)가 들어 있습니다. 그 문자를 지우고 다시 보내 주세요.",
        "The text contains a character that cannot be stored (NUL); remove it and send again."),
+    _r("invalid_input", None, "text_control_character",
+       "이 칸에는 {character} 문자를 쓸 수 없습니다. 줄바꿈이나 탭 같은 제어 문자와 글자 방향을 바꾸는 "
+       "보이지 않는 문자를 빼고, 보이는 그대로 입력해 주세요.",
+       "This field cannot contain the character {character}: leave out line breaks, tabs and "
+       "other control characters, and invisible characters that change the direction of text; "
+       "type it as it should read."),
     _r("invalid_input", None, "value_not_storable",
        "입력한 값을 저장할 수 없습니다. 값을 확인해 주세요.",
        "A value cannot be stored; please check what you entered."),
@@ -518,6 +529,9 @@ RULES: tuple[Rule, ...] = (
     _r("invalid_input", "quantity", "quantity_out_of_range",
        "수량은 1개부터 {max}개까지 주문할 수 있습니다.",
        "The quantity must be from 1 to {max}."),
+    _r("invalid_input", "from", "ledger_dates_reversed",
+       "시작일({since})이 종료일({until})보다 늦습니다. 날짜를 바꿔 넣어 주세요.",
+       "The first day ({since}) is after the last day ({until}): swap the dates."),
 )
 
 #: The incident plan's problems: field (a key of ``details["problems"]``) and its sub-code

@@ -252,6 +252,7 @@ ACTION: dict[str, Label] = {
     "user.created": ("계정 생성", "account created"),
     "api_token.issued": ("API 토큰 발급", "API token issued"),
     "api_token.revoked": ("API 토큰 폐기", "API token revoked"),
+    "message.requeued": ("발송하지 못한 메시지 다시 보내기", "failed message queued again"),
 }
 
 #: The tripwire's pause when an order far larger than usual tripped it, not a surge

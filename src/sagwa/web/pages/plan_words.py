@@ -58,7 +58,7 @@ def _late(value: Any, lang: str) -> str:
 
 def plan_terms(plan: Plan, lang: str) -> list[str]:
     """What ``plan`` offers, a term a string: options, default, the cancellation's points
-    (where it offers cancelling), discount, keep cap, cost split, late answers (if taken),
+    (where it offers cancelling), discount, keep cap, the compensation's split, late answers (if taken),
     deadline."""
     said = [f"{_t(lang, '선택지', 'options')}: {', '.join(_options(plan, lang))}",
             f"{_t(lang, '미응답 시', 'if no answer')}: {label('default', plan.get('default'), lang)}"]
@@ -72,7 +72,8 @@ def plan_terms(plan: Plan, lang: str) -> list[str]:
         said.append(_t(lang, f"유지 시 1인 최대 {plan['keep_max_units']}개",
                        f"keep: at most {plan['keep_max_units']} per customer"))
     if "seller_share_pct" in plan:
-        said.append(f"{_t(lang, '분담', 'split')}: {_split(plan, lang)}")
+        said.append(f"{_t(lang, '보상 포인트 분담', 'compensation (points) split')}: "
+                    f"{_split(plan, lang)}")
     if plan.get("accept_late_choices"):
         said.append(_t(lang, "기한 뒤 답변도 받음", "answers after the deadline accepted"))
     if plan.get("deadline"):
@@ -110,7 +111,7 @@ _TERMS: tuple[tuple[str, str, Any], ...] = (
     ("유지 시 1인 최대", "keep: at most", lambda p, lang: _count(p.get("keep_max_units"), lang)),
     ("기한 뒤 답변", "answers after the deadline",
      lambda p, lang: _late(p.get("accept_late_choices"), lang)),
-    ("분담", "split", _split),
+    ("보상 포인트 분담", "compensation (points) split", _split),
     ("답변 기한", "deadline",
      lambda p, lang: seoul(p["deadline"], lang=lang) if p.get("deadline") else "—"),
 )

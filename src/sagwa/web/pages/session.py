@@ -4,14 +4,18 @@ The session cookie (Starlette's ``SessionMiddleware``: JSON signed with the secr
 a session id and a per-session CSRF token; the session itself is a row in ``web_sessions``, so
 logging out ends it for every copy of the cookie. Every state-changing request to a page
 must bring that token back, in the ``csrf_token`` form field or the ``X-CSRF-Token`` header
-(htmx sends the header; see ``base.html``). A form posted to a page behind a sign-in without a
-live session (signed out in another tab, the session ended) is told to sign in again, and the
-sign-in comes back to the page (:func:`sign_in_again`): it could change nothing anyway, so
-this says nothing a forgery could use.
+(htmx sends the header; see ``base.html``). A customer's pages (``/c/<token>``) use a token
+derived from their link instead (:func:`link_csrf_token`), so they work without cookies. A
+form posted to a page behind a sign-in without a live session (signed out in another tab, the
+session ended) is told to sign in again, and the sign-in comes back to the page
+(:func:`sign_in_again`): it could change nothing anyway, so this says nothing a forgery could
+use.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
@@ -38,7 +42,27 @@ class LoginRequired(SagwaError):
     http_status = 401
 
 
+#: A customer's pages, opened by their signed link ``/c/<token>``: see :func:`link_csrf_token`.
+CUSTOMER_LINK = "/c/"
+
+
+def link_csrf_token(request: Request) -> str | None:
+    """On a customer's page, the CSRF token of its link: an HMAC of the link's token with the
+    app's secret. Only whoever has the link can know it (as only they can use the link), and it
+    needs no cookie: some in-app browsers keep none, and a token tied to the session then failed
+    every customer's post. None on any other page (staff pages keep the session's token)."""
+    link = request.path_params.get("token") if request.url.path.startswith(CUSTOMER_LINK) else None
+    if not link:
+        return None
+    secret = str(request.app.state.settings.secret_key).encode()
+    digest = hmac.new(secret, f"csrf:{link}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
 def csrf_token(request: Request) -> str:
+    """The token a page's forms carry: its link's on a customer's page, else the session's."""
+    if (linked := link_csrf_token(request)) is not None:
+        return linked
     token = request.session.get("csrf")
     if not token:
         token = secrets.token_urlsafe(32)
@@ -50,13 +74,13 @@ async def csrf_protect(request: Request) -> None:
     """Refuse a POST (or any unsafe method) whose token does not match the session's."""
     if request.method in SAFE_METHODS:
         return
-    expected = request.session.get("csrf")
+    expected = [str(t) for t in (request.session.get("csrf"), link_csrf_token(request)) if t]
     sent = request.headers.get("x-csrf-token")
     if sent is None and request.headers.get("content-type", "").startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")):
         value = (await request.form()).get("csrf_token")
         sent = value if isinstance(value, str) else None
-    if not expected or not sent or not hmac.compare_digest(str(expected), sent):
+    if not sent or not any(hmac.compare_digest(t, sent) for t in expected):
         if _signed_out(request):
             raise LoginRequired("you are signed out; sign in again")
         raise Forbidden("this form has expired or did not come from our site; "

@@ -56,7 +56,7 @@ def refund_words(case: CaseFacts, lang: str) -> str:
     paid, pts = format_money(case.paid, lang=lang), case.cancel_points
     if lang == "ko":
         refund = f"결제하신 {with_particle(paid, '은(는)')} 전액 환불해"
-        return f"{refund} 드리고 사과의 뜻으로 {pts:,} 포인트를 드립니다" if pts else f"{refund} 드립니다"
+        return f"{refund} 드리고 사과의 뜻으로 {pts:,}포인트를 드립니다" if pts else f"{refund} 드립니다"
     points = f" and you receive {pts:,} points as an apology" if pts else ""
     return f"the {paid} you paid is refunded in full{points}"
 
@@ -117,7 +117,7 @@ def _cancelled_instead(instead: ReplacedDiscount, lang: str) -> str:
     when, pts = format_when(instead.cancelled_at, lang), instead.compensation_points
     refund = format_money(instead.refund, lang=lang)
     if lang == "ko":
-        points = f" 사과의 뜻으로 {pts:,} 포인트도 드렸습니다." if pts else ""
+        points = f" 사과의 뜻으로 {pts:,}포인트도 드렸습니다." if pts else ""
         return (f"고객님께서 {when}에 차액을 내시는 대신 주문 취소를 요청하셔서, 주문은 취소되었고 결제하신 "
                 f"{with_particle(refund, '은(는)')} 전액 환불됩니다.{points} 이 처리는 바꾸거나 되돌릴 수 "
                 "없습니다.")

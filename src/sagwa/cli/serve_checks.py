@@ -1,0 +1,48 @@
+"""What ``sagwa serve`` checks before it starts anything (the worker included), and how it logs.
+
+A server that cannot listen must not touch the queue: a second ``sagwa serve`` on a port in use
+used to start its in-process worker, send messages, and only then die of uvicorn's
+``[Errno 98]``. The address is checked first — the host resolves, the port can be bound — and a
+refusal names the setting to change.
+"""
+
+from __future__ import annotations
+
+import copy
+import errno
+import socket
+from typing import Any
+
+
+def address_problem(host: str, port: int) -> str | None:
+    """Why a server cannot listen on ``host:port`` right now, or None if it can."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        why = exc.strerror if isinstance(exc, socket.gaierror) else str(exc)
+        return (f"SAGWA_HOST (or --host) {host!r} is not an address this machine can listen "
+                f"on ({why}); use an address such as 127.0.0.1 or 0.0.0.0")
+    family, kind, proto, _, sockaddr = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(sockaddr)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return (f"port {port} is in use (another sagwa serve?); stop it, or choose "
+                        "another port with SAGWA_PORT or --port")
+            return (f"cannot listen on {host}:{port} ({exc.strerror or exc}); check SAGWA_HOST "
+                    "and SAGWA_PORT (or --host, --port)")
+    return None
+
+
+def serve_log_config(uvicorn_config: dict[str, Any]) -> dict[str, Any]:
+    """uvicorn's logging configuration plus sagwa's own loggers (delivery's warnings, the
+    worker's) and procrastinate's warnings, on uvicorn's stderr handler."""
+    config = copy.deepcopy(uvicorn_config)
+    config.setdefault("loggers", {})
+    config["loggers"]["sagwa"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    config["loggers"]["procrastinate"] = {"handlers": ["default"], "level": "WARNING",
+                                          "propagate": False}
+    return config

@@ -1,0 +1,250 @@
+"""Finance's reading of the points ledger: entries listed with their postings and the incident,
+case and sellers they belong to (``GET /api/ledger/entries``), and exports by entry or summed by
+incident, seller or day (``sagwa ledger export``).
+
+Days are Korea's (Asia/Seoul): ``--from 2008-06-12`` starts at midnight there, and ``--to`` takes
+the whole of its day. Points are won (1 point = 1 KRW).
+
+A summary row puts every posting in one column, so the columns of all rows balance:
+
+* ``compensation_points`` — points credited to customers by entries someone pays for (incident
+  compensations and staff credits, net of their reversals); ``seller_share`` and
+  ``platform_share`` — who pays them, and the two always add up to ``compensation_points``;
+* ``points_spent`` — points customers spent (net of reversals);
+* ``refunds`` — what the desk refunded on orders in won (not ledger entries: from the audit log);
+  a refund in another currency is in ``refunds_other`` (``"USD 1234"``, minor units).
+
+By seller, a compensation paid by several sellers is divided between them as their charge-backs
+are (whole points, ``money.allocate_by_weight``), and one with no seller share goes to the sellers
+of the case's orders by their value; an entry with no seller (a spend) is on the row with an
+empty key (``entries`` counts an entry once, on its first seller's row). By incident, entries
+not of a case are on the empty key's row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from sagwa.adapters.db.ledger_repo import EntryFilter, EntryRow
+from sagwa.domain.ledger import POINTS_CURRENCY, AccountKind
+from sagwa.domain.money import allocate_by_weight
+from sagwa.errors import InvalidInput
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+SEOUL = ZoneInfo("Asia/Seoul")
+Grouping = Literal["incident", "seller", "day"]
+SUMMARY_COLUMNS = ("key", "entries", "compensation_points", "seller_share", "platform_share",
+                   "points_spent", "refunds", "refunds_other")
+ENTRY_COLUMNS = ("entry_id", "created_at", "kind", "memo", "reverses_id", "incident_id",
+                 "case_id", "seller_ids", "account", "owner_id", "amount")
+#: Entries read per query when exporting.
+CHUNK = 500
+
+
+def korea_days(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
+    """The moments from the start of ``since`` to the end of ``until`` (both Korea's days,
+    inclusive; either open): the start inclusive, the end exclusive."""
+    if since is not None and until is not None and since > until:
+        raise InvalidInput(f"the dates are the wrong way round: from {since} is after to {until}",
+                           field="from", reason="ledger_dates_reversed",
+                           since=since.isoformat(), until=until.isoformat())
+    start = datetime.combine(since, time(), SEOUL) if since else None
+    end = datetime.combine(until + timedelta(days=1), time(), SEOUL) if until else None
+    return start, end
+
+
+def entry_filter(*, incident_id: int | None = None, seller_id: int | None = None,
+                 customer_id: int | None = None, since: date | None = None,
+                 until: date | None = None) -> EntryFilter:
+    start, end = korea_days(since, until)
+    return EntryFilter(incident_id=incident_id, seller_id=seller_id, customer_id=customer_id,
+                       since=start, until=end)
+
+
+def _charged(row: EntryRow) -> dict[int, int]:
+    """Seller id -> points charged to them by the entry (positive when charged)."""
+    out: dict[int, int] = {}
+    for kind, owner, amount, _ in row.postings:
+        if kind == AccountKind.SELLER_CHARGEBACK.value and owner is not None:
+            out[owner] = out.get(owner, 0) - amount
+    return out
+
+
+def seller_ids_of(row: EntryRow, case_sellers: dict[int, dict[int, int]]) -> list[int]:
+    charged = _charged(row)
+    return sorted(charged or (case_sellers.get(row.case_id, {}) if row.case_id else {}))
+
+
+def entry_dict(row: EntryRow, case_sellers: dict[int, dict[int, int]]) -> dict[str, Any]:
+    """The entry as JSON: times in Korea's, amounts in minor units (points: won)."""
+    return {"id": row.id, "created_at": row.created_at.astimezone(SEOUL).isoformat(),
+            "kind": row.kind, "memo": row.memo, "reverses_id": row.reverses_id,
+            "incident_id": row.incident_id, "case_id": row.case_id,
+            "seller_ids": seller_ids_of(row, case_sellers),
+            "postings": [{"account": kind, "owner_id": owner, "amount_minor": amount,
+                          "currency": currency} for kind, owner, amount, currency in row.postings]}
+
+
+@dataclass(frozen=True)
+class EntryPage:
+    entries: list[dict[str, Any]]
+    total: int
+    #: Pass as ``after`` for the next page (None on the last).
+    next_after: int | None
+
+
+def list_entries(uow: SqlAlchemyUnitOfWork, *, filters: EntryFilter, limit: int,
+                 after: int = 0) -> EntryPage:
+    """A page of the entries matching ``filters``, by id (the order of booking), after the
+    entry ``after``."""
+    with uow:
+        rows = uow.ledger.find_entries(filters, limit=limit + 1, after_id=after)
+        page = rows[:limit]
+        sellers = uow.ledger.case_sellers(r.case_id for r in page if r.case_id)
+        return EntryPage([entry_dict(r, sellers) for r in page], uow.ledger.count_entries(filters),
+                         page[-1].id if len(rows) > limit else None)
+
+
+def _chunks(uow: SqlAlchemyUnitOfWork, filters: EntryFilter
+            ) -> Iterator[tuple[list[EntryRow], dict[int, dict[int, int]]]]:
+    after = 0
+    while rows := uow.ledger.find_entries(filters, limit=CHUNK, after_id=after):
+        yield rows, uow.ledger.case_sellers(r.case_id for r in rows if r.case_id)
+        after = rows[-1].id
+
+
+def export_entries(uow: SqlAlchemyUnitOfWork, *, filters: EntryFilter,
+                   progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
+    """Every entry matching ``filters`` as :func:`entry_dict` makes it, in one transaction;
+    ``progress(done, total)`` after each chunk read."""
+    out: list[dict[str, Any]] = []
+    with uow:
+        total = uow.ledger.count_entries(filters)
+        for rows, sellers in _chunks(uow, filters):
+            out += [entry_dict(r, sellers) for r in rows]
+            if progress:
+                progress(len(out), total)
+    return out
+
+
+def posting_rows(entries: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The CSV rows of an export by entry: one per posting."""
+    for e in entries:
+        for p in e["postings"]:
+            yield {"entry_id": e["id"], "created_at": e["created_at"], "kind": e["kind"],
+                   "memo": e["memo"], "reverses_id": e["reverses_id"],
+                   "incident_id": e["incident_id"], "case_id": e["case_id"],
+                   "seller_ids": ";".join(str(s) for s in e["seller_ids"]),
+                   "account": p["account"], "owner_id": p["owner_id"],
+                   "amount": p["amount_minor"]}
+
+
+@dataclass
+class SummaryRow:
+    key: str
+    entries: int = 0
+    compensation_points: int = 0
+    seller_share: int = 0
+    platform_share: int = 0
+    points_spent: int = 0
+    refunds: int = 0
+    refunds_other: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        d = dict(self.__dict__)
+        d["refunds_other"] = " ".join(f"{c} {n}" for c, n in sorted(self.refunds_other.items()))
+        return d
+
+
+def _legs(row: EntryRow) -> dict[str, int]:
+    sums: dict[str, int] = {}
+    for kind, _, amount, _ in row.postings:
+        sums[kind] = sums.get(kind, 0) + amount
+    return sums
+
+
+def _split_by_seller(row: EntryRow, case_sellers: dict[int, dict[int, int]]
+                     ) -> list[tuple[str, dict[str, int]]]:
+    """The entry's columns on each seller's row (see the module docstring)."""
+    legs, charged = _legs(row), _charged(row)
+    customer = legs.get(AccountKind.CUSTOMER_POINTS.value, 0)
+    spent = legs.get(AccountKind.POINTS_REDEEMED.value, 0)
+    if spent:
+        return [("", {"points_spent": spent})]
+    weights = {s: abs(v) for s, v in charged.items()} or (
+        case_sellers.get(row.case_id, {}) if row.case_id else {})
+    if not weights:
+        return [("", {"compensation_points": customer, "seller_share": 0,
+                      "platform_share": customer})]
+    sign = -1 if customer < 0 else 1
+    parts = allocate_by_weight(abs(customer), weights)
+    return [(str(s), {"compensation_points": sign * parts[s], "seller_share": charged.get(s, 0),
+                      "platform_share": sign * parts[s] - charged.get(s, 0)})
+            for s in sorted(parts)]
+
+
+def _entry_columns(row: EntryRow) -> dict[str, int]:
+    legs = _legs(row)
+    spent = legs.get(AccountKind.POINTS_REDEEMED.value, 0)
+    if spent:
+        return {"points_spent": spent}
+    return {"compensation_points": legs.get(AccountKind.CUSTOMER_POINTS.value, 0),
+            "seller_share": -legs.get(AccountKind.SELLER_CHARGEBACK.value, 0),
+            "platform_share": -legs.get(AccountKind.PLATFORM_EXPENSE.value, 0)}
+
+
+def _key(by: Grouping, incident_id: int | None, at: datetime) -> str:
+    if by == "day":
+        return at.astimezone(SEOUL).date().isoformat()
+    return "" if incident_id is None else str(incident_id)
+
+
+def summarize(uow: SqlAlchemyUnitOfWork, *, by: Grouping, filters: EntryFilter,
+              progress: Callable[[int, int], None] | None = None) -> list[SummaryRow]:
+    """The ledger and the desk's refunds summed by ``by``, rows by key (see the module
+    docstring), in one transaction."""
+    rows: dict[str, SummaryRow] = {}
+
+    def add(key: str, columns: dict[str, int], entries: int = 1) -> None:
+        r = rows.setdefault(key, SummaryRow(key))
+        r.entries += entries
+        for name, value in columns.items():
+            setattr(r, name, getattr(r, name) + value)
+
+    with uow:
+        total, done = uow.ledger.count_entries(filters), 0
+        for chunk, sellers in _chunks(uow, filters):
+            for e in chunk:
+                if by == "seller":
+                    for n, (key, columns) in enumerate(_split_by_seller(e, sellers)):
+                        add(key, columns, entries=int(n == 0))
+                else:
+                    add(_key(by, e.incident_id, e.created_at), _entry_columns(e))
+            done += len(chunk)
+            if progress:
+                progress(done, total)
+        for refund in uow.ledger.refunds_applied(filters):
+            key = (str(refund.seller_id) if by == "seller"
+                   else _key(by, refund.incident_id, refund.occurred_at))
+            r = rows.setdefault(key, SummaryRow(key))
+            if refund.currency == POINTS_CURRENCY:
+                r.refunds += int(refund.amount_minor)
+            else:
+                r.refunds_other[refund.currency] = (r.refunds_other.get(refund.currency, 0)
+                                                    + int(refund.amount_minor))
+    return sorted(rows.values(), key=lambda r: (r.key == "", len(r.key), r.key))
+
+
+def total_of(rows: list[SummaryRow]) -> SummaryRow:
+    """The rows added up (key ``total``)."""
+    out = SummaryRow("total")
+    for r in rows:
+        for name in SUMMARY_COLUMNS[1:-1]:
+            setattr(out, name, getattr(out, name) + getattr(r, name))
+        for cur, n in r.refunds_other.items():
+            out.refunds_other[cur] = out.refunds_other.get(cur, 0) + n
+    return out

@@ -1,0 +1,45 @@
+"""The server's access log without customers' link tokens.
+
+A customer's case link (``/c/<token>``, and every page under it) is that customer's key: the
+token in it opens their case to whoever holds it, so it is not written to the access log.
+:class:`MaskCustomerLinks` keeps the first characters of the token and replaces the rest
+(``/c/eyJ…[masked]/choose?lang=ko``); the rest of the line is as uvicorn writes it.
+:func:`log_config` is uvicorn's own logging configuration with that filter on the access log.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from typing import Any
+
+#: A customer's link token: the path segment after ``/c/`` at the start of the logged path.
+_LINK = re.compile(r"^/c/([^/?#\s]{3})[^/?#\s]*")
+KEPT = 3
+MASK = "…[masked]"
+
+
+def mask_links(path: str) -> str:
+    """``/c/eyJhbGciOi.sig/choose`` -> ``/c/eyJ…[masked]/choose``; other paths as they are."""
+    return _LINK.sub(lambda m: f"/c/{m.group(1)}{MASK}", path)
+
+
+class MaskCustomerLinks(logging.Filter):
+    """Masks the token of a customer's link in an access-log record's arguments."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(mask_links(a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging configuration, its access log filtered by :class:`MaskCustomerLinks`."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["mask_customer_links"] = {
+        "()": f"{__name__}.MaskCustomerLinks"}
+    config["handlers"]["access"].setdefault("filters", []).append("mask_customer_links")
+    return config

@@ -1,0 +1,80 @@
+"""The page of a link that has expired (``/c/<token>`` past its ``x``) but whose signature holds.
+
+A customer who never chose is asked to contact us to choose (the error sentence of
+``link_expired``). A customer who did choose must not be told to choose again: they read what
+they chose and when, and what happens next — read-only, with no form — and the desk's contact.
+Nothing private beyond what their valid page showed: the choice, its time and the sentences the
+case page (and its confirmation) say about it — which name the amounts refunded or owed, as the
+confirmation did — but no name, no address, no order lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from fastapi import Request, Response
+
+from sagwa.domain.incident_plan import CustomerOption
+from sagwa.errors import Forbidden
+from sagwa.services.case_links import open_case_token
+from sagwa.services.desk_messages import format_when
+from sagwa.services.desk_outcome_wording import outcome_sentences
+from sagwa.web.pages.case_facts import CaseFacts, load_case
+from sagwa.web.pages.customer_errors import customer_error
+from sagwa.web.pages.i18n import in_lang as _t
+from sagwa.web.pages.i18n import lang_of
+from sagwa.web.pages.labels import label
+
+#: Reads an expired link's ids (the signature is still checked), never a forged one's.
+_BEFORE_ANY_EXPIRY = datetime(1970, 1, 2, tzinfo=UTC)
+
+
+def expired_link_page(request: Request, token: str, exc: Forbidden) -> Response:
+    """The refused-link page; for a customer with a recorded choice, that choice as well."""
+    try:
+        case_id, customer_id = open_case_token(request.app.state.settings.secret_key, token,
+                                               now=_BEFORE_ANY_EXPIRY)
+    except Forbidden:
+        return customer_error(request, exc.http_status, exc=exc)
+    policy = request.app.state.desk_policy
+    with request.app.state.uow_factory() as uow:
+        case = load_case(uow, case_id, customer_id=customer_id)
+    recorded = recorded_choice(case, request, policy.how_to_pay_in)
+    if recorded is None:
+        return customer_error(request, exc.http_status, exc=exc)
+    lang = recorded["lang"]
+    return customer_error(request, exc.http_status, exc=exc, recorded=recorded, message=_t(
+        lang, "링크의 유효 기간이 지나 이 페이지에서는 더 이상 고르거나 바꾸실 수 없습니다. 고르신 내용은 "
+              "아래와 같이 접수되어 있습니다.",
+        "This link has expired, so nothing can be chosen or changed on this page any more. "
+        "Your choice is on record, as below."))
+
+
+def recorded_choice(case: CaseFacts, request: Request,
+                    how_to_pay: Callable[[str], str | None]) -> dict[str, str] | None:
+    """What the customer chose, when, and what happens next; None when nothing is recorded."""
+    consent = case.row.case.consent
+    if consent is None:
+        return None
+    lang = lang_of(request, fallback=case.customer.locale)
+    chosen = label("choice", consent.choice, lang, case.plan)
+    if consent.choice is CustomerOption.TALK_TO_PERSON:
+        then = _t(lang, "상담원이 전화드려 원하시는 방법을 여쭙겠습니다. 그때까지 주문은 그대로 유지됩니다.",
+                  "One of our staff will call you to ask what you would like; until then your "
+                  "order stays as it is.")
+    else:
+        then = next_step(case, lang, how_to_pay(lang))
+    return {"lang": lang, "chosen": chosen[:1].upper() + chosen[1:],
+            "when": format_when(consent.recorded_at, lang), "then": then}
+
+
+def next_step(case: CaseFacts, lang: str, how_to_pay: str | None) -> str:
+    """What happens after a final choice, as the case page says it (a paid difference: that
+    it was received)."""
+    from sagwa.web.pages.customer import difference_line  # the case page imports this module
+
+    row = case.row.case
+    if row.consent is not None and row.consent.choice is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
+        return difference_line(case, lang, how_to_pay=how_to_pay)
+    return outcome_sentences(row, case.plan, lang, how_to_pay=how_to_pay)
