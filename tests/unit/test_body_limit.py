@@ -4,6 +4,8 @@ stops reading a chunked one as soon as it passes the cap."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -25,6 +27,13 @@ class Sender:
         return {"type": "http.request", "body": CHUNK, "more_body": self.pulled < self.chunks}
 
 
+def _run(coroutine: Coroutine[Any, Any, None]) -> None:
+    """Run ``coroutine`` to its end in a thread of its own: earlier tests in the same process
+    (Playwright's sync API) may leave an event loop running in this one (CI, 2026-12-05)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
+
 async def read_all(scope: Any, receive: Any, send: Any) -> None:
     while (await receive()).get("more_body"):
         pass
@@ -41,7 +50,7 @@ def scope(headers: list[tuple[bytes, bytes]]) -> dict[str, Any]:
 def test_a_body_declared_too_large_is_refused_before_any_of_it_is_read() -> None:
     sender = Sender(1600)  # 100 MiB
     with pytest.raises(HTTPException) as refused:
-        asyncio.run(BodyLimit(read_all, max_bytes=1_048_576)(
+        _run(BodyLimit(read_all, max_bytes=1_048_576)(
             scope([(b"content-length", b"104857600")]), sender.receive, no_send))
     assert refused.value.status_code == 413 and sender.pulled == 0
 
@@ -49,12 +58,12 @@ def test_a_body_declared_too_large_is_refused_before_any_of_it_is_read() -> None
 def test_a_chunked_body_is_refused_once_it_passes_the_cap() -> None:
     sender = Sender(1600)
     with pytest.raises(HTTPException) as refused:
-        asyncio.run(BodyLimit(read_all, max_bytes=1_048_576)(scope([]), sender.receive, no_send))
+        _run(BodyLimit(read_all, max_bytes=1_048_576)(scope([]), sender.receive, no_send))
     assert refused.value.status_code == 413 and sender.pulled == 17  # 16 chunks are 1 MiB
 
 
 def test_a_body_within_the_cap_is_read_whole() -> None:
     sender = Sender(16)
-    asyncio.run(BodyLimit(read_all, max_bytes=1_048_576)(
+    _run(BodyLimit(read_all, max_bytes=1_048_576)(
         scope([(b"content-length", b"1048576")]), sender.receive, no_send))
     assert sender.pulled == 16

@@ -4,6 +4,7 @@ through the unit of work's repositories. A source scan, so a new shortcut fails 
 from __future__ import annotations
 
 import ast
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import sagwa
@@ -21,7 +22,11 @@ ALLOWED = {
 def shortcuts(path: Path) -> list[str]:
     """Imports of the table definitions and uses of a unit of work's raw connection."""
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    # parsed in a thread of its own: in a process where Playwright's sync API ran, the parser's
+    # recursion check failed once ("AST constructor recursion depth mismatch", CI 2026-12-05)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        tree = pool.submit(ast.parse, path.read_text(encoding="utf-8")).result()
+    for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module == "sagwa.adapters.db.tables":
             found.append(f"line {node.lineno}: imports the tables")
         if isinstance(node, ast.Attribute) and node.attr == "conn" and (
