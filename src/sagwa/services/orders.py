@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sagwa.adapters.db.incident_reads import DESK_ORDER_ACTIONS
 from sagwa.adapters.db.market_repo import OrderRecord
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.orders import OrderMoney, order_money, price_order
@@ -50,18 +49,8 @@ def orders_money(uow: SqlAlchemyUnitOfWork,
                  orders: Sequence[OrderRecord]) -> dict[int, OrderMoney]:
     """Inside an open unit of work: order id -> what its customer paid and got back
     (``orders.order_money``), the order as placed read from the ``before`` of the desk's first
-    change to it (``DESK_ORDER_ACTIONS``) — a query per such action, however many orders."""
-    ids = [str(o.id) for o in orders]
-    first: dict[str, tuple[int, tuple[int, int]]] = {}  # order id -> (seq, as placed)
-    for action in DESK_ORDER_ACTIONS if ids else ():
-        found = uow.audit.of_entities_with("order", ids, *DESK_ORDER_ACTIONS, having=action)
-        for entity_id, records in found.items():
-            record = records[0]  # oldest first: the desk's first change
-            before = record.event.before or {}
-            price = (before.get("unit_price") or {}).get("amount_minor")
-            if price is not None and (entity_id not in first
-                                      or record.seq < first[entity_id][0]):
-                first[entity_id] = (record.seq, (int(before["quantity"]), int(price)))
+    change to it (``ReadRepository.orders_as_placed_by_id``: one query, however many orders)."""
+    placed = uow.reads.orders_as_placed_by_id([o.id for o in orders])
     return {o.id: order_money(status=o.status, quantity=o.quantity, unit_price=o.unit_price,
-                              placed=first[str(o.id)][1] if str(o.id) in first else None)
+                              placed=placed.get(o.id))
             for o in orders}

@@ -211,11 +211,34 @@ class IncidentReads:
              .order_by(audit_log.c.seq))
         for row in self.conn.execute(q):
             placed = out.setdefault(int(row.case_id), {})
-            before = row.before or {}
-            price = (before.get("unit_price") or {}).get("amount_minor")
-            if int(row.entity_id) not in placed and price is not None:
-                placed[int(row.entity_id)] = (int(before["quantity"]), int(price))
+            if int(row.entity_id) not in placed and (was := _as_placed(row.before)):
+                placed[int(row.entity_id)] = was
         return out
+
+    def orders_as_placed_by_id(self, order_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+        """:meth:`orders_as_placed` by order, whatever the case: order id -> ``(quantity,
+        unit_price_minor)`` before the desk's first change to it; an order the desk never
+        changed is missing. One query, however many orders."""
+        keys = [str(i) for i in order_ids]
+        out: dict[int, tuple[int, int]] = {}
+        if not keys:
+            return out
+        q = (select(audit_log.c.entity_id, audit_log.c.before)
+             .where(audit_log.c.entity_type == "order", audit_log.c.entity_id.in_(keys),
+                    audit_log.c.action.in_(DESK_ORDER_ACTIONS))
+             .order_by(audit_log.c.seq))
+        for row in self.conn.execute(q):
+            if int(row.entity_id) not in out and (was := _as_placed(row.before)):
+                out[int(row.entity_id)] = was
+        return out
+
+
+def _as_placed(before: dict[str, Any] | None) -> tuple[int, int] | None:
+    """``(quantity, unit_price_minor)`` from the ``before`` of a desk's change to an order;
+    None when it does not say the price."""
+    said = before or {}
+    price = (said.get("unit_price") or {}).get("amount_minor")
+    return None if price is None else (int(said["quantity"]), int(price))
 
 
 # the columns of :meth:`IncidentReads.listing_sale_history`
