@@ -53,11 +53,11 @@ def test_the_throttle_locks_a_name_as_typed_whatever_its_case_and_lets_it_go_aft
     throttle = LoginThrottle("secret", clock)
     for _ in range(5):
         assert throttle.wait("Admin", "10.0.0.9") is None
-        throttle.failed("Admin", "10.0.0.9")
+        throttle.attempt("Admin", "10.0.0.9")
     assert throttle.wait(" admin ", "10.0.0.9") == timedelta(minutes=1)
     clock.now += timedelta(minutes=1)
     assert throttle.wait("admin", "10.0.0.9") is None
-    throttle.failed("admin", "10.0.0.9")
+    throttle.attempt("admin", "10.0.0.9")
     assert throttle.wait("admin", "10.0.0.9") == timedelta(minutes=2)  # doubled
     throttle.succeeded("ADMIN", "10.0.0.9")
     assert throttle.wait("admin", "10.0.0.9") is None
@@ -69,7 +69,7 @@ def test_a_stranger_guessing_a_name_elsewhere_does_not_lock_its_owner_out() -> N
     clock = Clock()
     throttle = LoginThrottle("secret", clock)
     for _ in range(6):
-        throttle.failed("admin", "203.0.113.7")
+        throttle.attempt("admin", "203.0.113.7")
     assert throttle.wait("admin", "203.0.113.7") is not None
     assert throttle.wait("admin", "10.0.0.9") is None  # the owner, at the office
 
@@ -111,6 +111,6 @@ def test_the_throttle_keeps_no_name_as_typed_and_forgets_the_quietest_past_its_c
     monkeypatch.setattr(login_throttle, "MAX_SUBJECTS", 10)
     for n in range(6):
         clock.now += timedelta(seconds=1)
-        throttle.failed(f"my-password-{n}", "10.0.0.1")
+        throttle.attempt(f"my-password-{n}", "10.0.0.1")
     assert not any("my-password" in s for s in throttle._failures)
     assert len(throttle._failures) <= 10

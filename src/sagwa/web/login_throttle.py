@@ -110,16 +110,6 @@ class LoginThrottle:
                 self._forget_quietest()
             return None, now
 
-    def failed(self, username: str, address: str) -> None:
-        """A failure counted without :meth:`attempt` (kept for callers that judge first)."""
-        now = self._clock()
-        with self._lock:
-            for subject in self._subjects(username, address):
-                kept = [f for f in self._failures.get(subject, ()) if now - f <= self.rules.memory]
-                self._failures[subject] = [*kept, now]
-            if len(self._failures) > MAX_SUBJECTS:
-                self._forget_quietest()
-
     def succeeded(self, username: str, address: str = "", at: datetime | None = None) -> None:
         """Signed in: the name's failures from this address are cleared, and the attempt
         counted at ``at`` (:meth:`attempt`) is taken back from the address's."""
