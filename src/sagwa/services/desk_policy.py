@@ -293,33 +293,33 @@ def _read(path: str | Path | None) -> tuple[str, str]:
                        reason="file_unreadable") from None
 
 
-def _how_to_pay_in_both(difference: Mapping[str, Any], file: str) -> tuple[str, str] | None:
-    """``[difference] how_to_pay_ko`` and ``how_to_pay_en``: both or neither (an agent reads
-    it in the customer's language)."""
-    given = {lang: difference[f"how_to_pay_{lang}"] for lang in ("ko", "en")
-             if f"how_to_pay_{lang}" in difference}
+def _in_both_languages(table: Mapping[str, Any], name: str, key: str, file: str,
+                       why: str) -> tuple[str, str] | None:
+    """``[name] key_ko`` and ``key_en``: both or neither (``why`` says who reads it in their
+    language); None when neither is set."""
+    given = {lang: table[f"{key}_{lang}"] for lang in ("ko", "en") if f"{key}_{lang}" in table}
     if len(given) == 1:
         [lang] = given
         other = "en" if lang == "ko" else "ko"
-        raise _invalid(file, "difference", f"how_to_pay_{other}",
-                       f"is missing: how_to_pay_{lang} is set, and an agent tells a customer "
-                       "how to pay in their language, Korean or English",
-                       reason="policy_key_missing")
+        raise _invalid(file, name, f"{key}_{other}",
+                       f"is missing: {key}_{lang} is set, and {why} in their language, Korean "
+                       "or English", reason="policy_key_missing")
     return (given["ko"], given["en"]) if given else None
+
+
+def _how_to_pay_in_both(difference: Mapping[str, Any], file: str) -> tuple[str, str] | None:
+    """``[difference] how_to_pay_ko`` and ``how_to_pay_en``: both or neither (an agent reads
+    it in the customer's language)."""
+    return _in_both_languages(difference, "difference", "how_to_pay", file,
+                              "an agent tells a customer how to pay")
 
 
 def _refund_timing_in_both(refund: Mapping[str, Any], file: str) -> tuple[str, str]:
     """``[refund] timing_ko`` and ``timing_en``: both or neither (neither: the built-in
     :data:`DEFAULT_REFUND_TIMING`) — a customer reads it in Korean or English."""
-    given = {lang: refund[f"timing_{lang}"] for lang in ("ko", "en") if f"timing_{lang}" in refund}
-    if len(given) == 1:
-        [lang] = given
-        other = "en" if lang == "ko" else "ko"
-        raise _invalid(file, "refund", f"timing_{other}",
-                       f"is missing: timing_{lang} is set, and a customer reads when their "
-                       "refund arrives in their language, Korean or English",
-                       reason="policy_key_missing")
-    return (given["ko"], given["en"]) if given else DEFAULT_REFUND_TIMING
+    return (_in_both_languages(refund, "refund", "timing", file,
+                               "a customer reads when their refund arrives")
+            or DEFAULT_REFUND_TIMING)
 
 
 def load_desk_policy(path: str | Path | None = None) -> DeskPolicy:
