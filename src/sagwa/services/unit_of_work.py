@@ -22,6 +22,7 @@ from sagwa.adapters.db.idempotency_repo import IdempotencyRepository
 from sagwa.adapters.db.incident_repo import IncidentRepository
 from sagwa.adapters.db.job_queue import JobQueue
 from sagwa.adapters.db.ledger_repo import LedgerRepository
+from sagwa.adapters.db.login_failures_repo import LoginFailureRepository
 from sagwa.adapters.db.market_repo import MarketRepository
 from sagwa.adapters.db.outbox_repo import OutboxRepository
 from sagwa.adapters.db.read_repo import ReadRepository
@@ -61,6 +62,7 @@ class SqlAlchemyUnitOfWork:
     cases: CaseRepository
     outbox: OutboxRepository
     users: UserRepository
+    login_failures: LoginFailureRepository
     reads: ReadRepository
     jobs: JobQueue
 
@@ -85,6 +87,7 @@ class SqlAlchemyUnitOfWork:
         self.cases = CaseRepository(conn)
         self.outbox = OutboxRepository(conn)
         self.users = UserRepository(conn)
+        self.login_failures = LoginFailureRepository(conn)
         self.reads = ReadRepository(conn)
         self.jobs = JobQueue(conn)
         return self

@@ -15,6 +15,7 @@ from sagwa.adapters.db.database import Database, open_database
 from sagwa.config import Settings
 from sagwa.priceguard import load_rules
 from sagwa.services.desk_policy import load_desk_policy
+from sagwa.services.login_throttle import LoginThrottle
 from sagwa.services.unit_of_work import Clock, SqlAlchemyUnitOfWork, utc_now
 from sagwa.web.api import (
     cases,
@@ -30,7 +31,6 @@ from sagwa.web.api import (
 from sagwa.web.api.error_docs import ERROR_RESPONSES
 from sagwa.web.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from sagwa.web.errors import install_error_handlers
-from sagwa.web.login_throttle import LoginThrottle
 from sagwa.web.pages import install_pages
 from sagwa.web.security_headers import SecurityHeaders
 
@@ -75,7 +75,9 @@ def create_app(settings: Settings, *, database: Database | None = None,
     app.state.settings = settings
     app.state.price_rules = load_rules(settings.guard_rules)
     app.state.desk_policy = load_desk_policy(settings.desk_policy)
-    app.state.login_throttle = LoginThrottle(settings.secret_key, clock)
+    # counted in the database every web process shares (the factory exists from startup on)
+    app.state.login_throttle = LoginThrottle(settings.secret_key,
+                                             lambda: app.state.uow_factory())
     install_error_handlers(app)
     for router in (catalog.router, market.router, review.router, incidents.router,
                    cases.router, follow_ups.router, messages.router, ledger.router,

@@ -406,3 +406,13 @@ web_sessions = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("ended_at", DateTime(timezone=True)),
 )
+
+# Wrong passwords on /login, counted where every web process sees them (services/login_throttle.py).
+# ``subject`` is an HMAC of "name from address" or "address" with the app's secret, never as typed.
+login_failures = Table(
+    "login_failures", metadata, _id(),
+    Column("subject", LargeBinary(32), nullable=False),
+    Column("failed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_login_failures_subject_failed_at", "subject", "failed_at"),
+    Index("ix_login_failures_failed_at", "failed_at"),
+)

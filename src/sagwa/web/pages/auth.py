@@ -1,5 +1,5 @@
 """Logging in and out of the staff and seller pages. Repeated wrong passwords for a name or
-from an address make ``/login`` refuse for a while (429; ``web/login_throttle.py``)."""
+from an address make ``/login`` refuse for a while (429; ``services/login_throttle.py``, counted in the database)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from sagwa.domain.login_waits import minutes
 from sagwa.services.accounts import Account, authenticate
+from sagwa.services.login_throttle import LoginThrottle
 from sagwa.web.deps import Uow
-from sagwa.web.login_throttle import LoginThrottle, minutes
 from sagwa.web.pages.error_texts import PageRoute
 from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.rendering import render
