@@ -19,7 +19,9 @@ def test_a_customer_link_page_is_not_cached_indexed_framed_or_referred(client_fo
     assert h["referrer-policy"] == "no-referrer"
     assert h["x-robots-tag"] == "noindex, nofollow"
     assert h["x-frame-options"] == "DENY"
-    assert h["content-security-policy"] == "frame-ancestors 'none'"
+    assert h["content-security-policy"] == ("frame-ancestors 'none'; script-src 'self'; "
+                                            "object-src 'none'; base-uri 'none'; "
+                                            "form-action 'self'")
     assert h["x-content-type-options"] == "nosniff"
 
 

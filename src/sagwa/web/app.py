@@ -29,6 +29,7 @@ from sagwa.web.api import (
     seller_incidents,
 )
 from sagwa.web.api.error_docs import ERROR_RESPONSES
+from sagwa.web.api_docs import install_api_docs
 from sagwa.web.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from sagwa.web.errors import install_error_handlers
 from sagwa.web.pages import install_pages
@@ -71,7 +72,8 @@ def create_app(settings: Settings, *, database: Database | None = None,
             if owned:
                 db.close()
 
-    app = FastAPI(title="sagwa", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="sagwa", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)  # served from installed files: install_api_docs
     app.state.settings = settings
     app.state.price_rules = load_rules(settings.guard_rules)
     app.state.desk_policy = load_desk_policy(settings.desk_policy)
@@ -84,6 +86,7 @@ def create_app(settings: Settings, *, database: Database | None = None,
                    seller_incidents.router):
         app.include_router(router, responses=ERROR_RESPONSES)
     install_pages(app, settings)
+    install_api_docs(app)
     # read where the body is: a 413 raised there is answered by the error handlers
     app.add_middleware(BodyLimit, max_bytes=getattr(settings, "max_body_bytes",
                                                     DEFAULT_MAX_BODY_BYTES))

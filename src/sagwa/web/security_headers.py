@@ -2,7 +2,9 @@
 
 Every response: ``X-Content-Type-Options: nosniff``, and no framing by other sites
 (``X-Frame-Options: DENY``, ``Content-Security-Policy: frame-ancestors 'none'``), so a page's
-buttons cannot be clicked through another site's frame. Pages and answers about people (the
+buttons cannot be clicked through another site's frame. Scripts run only from this site's files
+(``script-src 'self'``: no inline script, no ``javascript:`` link, so text that slipped past
+escaping still cannot run), no plugins, no ``<base>`` and forms post to this site only. Pages and answers about people (the
 customer's case link ``/c/…``, the signed-in pages, the JSON API) are not stored by browsers or
 proxies (``Cache-Control: no-store``). A customer's link is its own key: its pages send no
 referrer (``Referrer-Policy: no-referrer``, so the link is not handed to another site) and ask
@@ -19,10 +21,15 @@ PRIVATE_PREFIXES = ("/c/", "/ops", "/cs", "/seller", "/api/", "/login", "/logout
 CUSTOMER_LINK = "/c/"
 
 
+#: The Content-Security-Policy of every answer.
+CONTENT_SECURITY_POLICY = ("frame-ancestors 'none'; script-src 'self'; object-src 'none'; "
+                           "base-uri 'none'; form-action 'self'")
+
+
 def headers_for(path: str) -> dict[bytes, bytes]:
     """The headers a response to ``path`` gets (lower-case names, as ASGI carries them)."""
     out = {b"x-content-type-options": b"nosniff", b"x-frame-options": b"DENY",
-           b"content-security-policy": b"frame-ancestors 'none'",
+           b"content-security-policy": CONTENT_SECURITY_POLICY.encode(),
            b"referrer-policy": b"same-origin"}
     if path.startswith(PRIVATE_PREFIXES):
         out[b"cache-control"] = b"no-store"

@@ -40,7 +40,7 @@ def test_an_english_customers_stale_form_is_refused_in_english_with_the_desks_co
     assert "nothing has changed" in answer.text
     assert f'href="/c/{token}?lang=en" id="back-to-case"' in answer.text
     # the answer stands at the case page's address: a reload opens the page, posts nothing
-    assert f'history.replaceState(null, "", "/c/{token}" + location.search)' in answer.text
+    assert f'<meta name="sagwa-address" content="/c/{token}">' in answer.text
     # any form's: the words say "what you sent", not "your choice"
     assert "we did not take what you sent" in answer.text
     _reaches_a_person(answer.text, "en")

@@ -391,7 +391,7 @@ def test_a_plan_refused_for_its_deadline_marks_and_focuses_the_deadline(
     assert deadline and 'aria-invalid="true"' in deadline.group(0)
     assert 'aria-describedby="plan-problem"' in deadline.group(0) and "autofocus" in deadline.group(0)
     assert text.index('id="plan-problem"') < text.index('<input id="deadline"')  # above it
-    assert f'history.replaceState(null, "", "/ops/incidents/{incident}"' in text
+    assert f'<meta name="sagwa-address" content="/ops/incidents/{incident}">' in text
     assert text.count("autofocus") == 1
 
 

@@ -1,0 +1,67 @@
+/* sagwa's page behaviours, in one file so that the pages run no inline script (the
+   Content-Security-Policy allows scripts from this site only: web/security_headers.py).
+   Every behaviour here is an improvement: without script the pages work, and the server's
+   answers say what to do. */
+(function () {
+  "use strict";
+
+  /* A refused form's answer is served at the form's POST address: put the page's own address
+     in the address bar (from <meta name="sagwa-address">), so a reload posts nothing. */
+  function replaceAddress() {
+    var meta = document.querySelector('meta[name="sagwa-address"]');
+    if (meta && meta.content) {
+      history.replaceState(null, "", meta.content + location.search);
+    }
+  }
+
+  /* The log-a-call form's call-back time goes with "asked us to call back" only: the field is
+     disabled (not sent) for any other outcome, so a time typed and then left behind is not
+     refused (the server refuses it anyway: call_attempts.check_callback_at). */
+  function syncCallback(select) {
+    var field = select.form && select.form.elements.callback_at;
+    if (field) { field.disabled = select.value !== "callback_requested"; }
+  }
+  function syncAllCallbacks() {
+    document.querySelectorAll('select[name="outcome"]').forEach(syncCallback);
+  }
+
+  /* After a review decision through htmx the page is swapped and focus would fall to the page
+     itself: a keyboard or screen-reader user goes on at the next card's heading (the answer
+     above it is a status, read out anyway), or at the answer when no card is left. A refusal
+     focuses its own field (autofocus), which is left alone. */
+  function focusAfterDecision(event) {
+    var form = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!form || !form.matches || !form.matches("form.decide")) return;
+    if (document.activeElement && document.activeElement !== document.body) return;
+    var next = form.querySelector("input[name=next]");
+    var card = next && document.getElementById(next.value);
+    var target = card ? card.querySelector("h2, h3") : document.querySelector("main .flash");
+    if (!target) return;
+    target.setAttribute("tabindex", "-1");
+    target.focus({preventScroll: true});
+  }
+
+  /* "Go back" links (data-back) go back in the history when there is one; their href (the
+     home page) is where they go otherwise. */
+  function goBack(event) {
+    var link = event.target.closest && event.target.closest("a[data-back]");
+    if (link && history.length > 1) {
+      event.preventDefault();
+      history.back();
+    }
+  }
+
+  replaceAddress();
+  syncAllCallbacks();
+  // the browser restores a form's values after this runs (Back, reload): read them again
+  window.addEventListener("pageshow", syncAllCallbacks);
+  window.addEventListener("load", syncAllCallbacks);
+  document.addEventListener("change", function (event) {
+    if (event.target.name === "outcome") { syncCallback(event.target); }
+  });
+  document.addEventListener("click", goBack);
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    syncAllCallbacks();
+    focusAfterDecision(event);
+  });
+})();
