@@ -170,4 +170,8 @@ def test_closing_tells_the_seller_what_happened_to_each_order(shop) -> None:
     assert view.charged_points == 6_000  # 60% of the 10,000 compensation
     assert "8 to send" in en and "1 cancelled and refunded" in en
     assert "Compensation points charged to you: 6,000 points" in en
+    # how the share was counted, as the seller's page says it (a finance tester: the email
+    # gave a total the seller could not recompute from the split)
+    assert "판매자 몫은 건별로 원 단위 미만을 버리고, 나머지는 플랫폼이 부담합니다." in ko
+    assert "Your share is rounded down to the won for each case; the platform pays the rest." in en
     assert f"{LINKS.base_url}/seller/incidents/{iid}" in en

@@ -259,7 +259,8 @@ def _closing_values(view: SellerIncident, lang: str) -> dict[str, object]:
             "listings": [f"{n.title_in(lang)} (#{n.listing_id})" for n in view.listings],
             "orders": [_INSTRUCTION_WORDS[OrderInstruction(code)][0 if lang == "ko" else 1]
                        .format(n=n) for code, n in view.counts.items()],
-            "charged": _points(view.charged_points, lang)}
+            "charged": _points(view.charged_points, lang),
+            "charged_points": view.charged_points}  # its rounding is said when there is any
 
 
 def difference_paid_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, case: Case,
