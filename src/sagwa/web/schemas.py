@@ -328,6 +328,14 @@ class OrderPublic(BaseModel):
     placed_at: datetime
 
 
+class OrderMoneyPublic(OrderPublic):
+    """An order with what its customer paid for it and got back (keys appended to
+    ``OrderPublic``, so a client reading the older keys reads them in the same order)."""
+
+    paid: MoneyIO
+    refunded: MoneyIO
+
+
 class PointsCredit(Body):
     points: StrictInt = Field(examples=[3000])
     memo: str = Field(min_length=1, max_length=500)

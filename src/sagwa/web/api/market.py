@@ -43,7 +43,7 @@ from sagwa.web.schemas import (
     ListingStatusChange,
     MoneyIO,
     OrderCreate,
-    OrderPublic,
+    OrderMoneyPublic,
     PriceChangeCreate,
     PriceChangePublic,
     PromotionIO,
@@ -105,14 +105,6 @@ def change_public(c: PriceChangeRecord) -> PriceChangePublic:
         decision_reason=c.decision_reason, decided_at=c.decided_at, guard=guard_public(c.guard),
         promotion_starts_at=c.promotion_starts_at if c.promotion_pct else None,
         promotion_ends_at=c.promotion_ends_at if c.promotion_pct else None)
-
-
-class OrderMoneyPublic(OrderPublic):
-    """An order with what its customer paid for it and got back (keys appended to
-    ``OrderPublic``; its home is ``web.schemas``)."""
-
-    paid: MoneyIO
-    refunded: MoneyIO
 
 
 def order_public(o: OrderRecord, money: OrderMoney | None = None) -> OrderMoneyPublic:
