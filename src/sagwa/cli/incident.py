@@ -10,6 +10,7 @@ here; the others, and what they share, are in modules named for what they hold:
 - ``incident_lifecycle``: declare, scope, plan, notify, close
 - ``incident_differences``: difference-paid, cancel-instead
 - ``incident_follow_ups``: follow-ups (the differences an agent should call about)
+- ``incident_price_block``: narrow-price-block (a closed incident's block, to its band)
 - ``incident_options``: the option types, times read as Korea time, the desk a command works on
 - ``incident_format``: how the results read
 """
@@ -36,6 +37,7 @@ from sagwa.cli.incident_format import (
     print_rows,
 )
 from sagwa.cli.incident_lifecycle import close, declare, notify, plan, scope
+from sagwa.cli.incident_price_block import narrow_price_block
 from sagwa.cli.incident_options import (
     FORMAT,
     REPORTS_DIR,
@@ -177,6 +179,7 @@ COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("declare", declare), ("scope", scope), ("plan", plan), ("notify", notify),
     ("close", close), ("difference-paid", difference_paid), ("cancel-instead", cancel_instead),
     ("follow-ups", follow_ups), ("status", status), ("list", list_incidents), ("notice", notice), ("report", report),
+    ("narrow-price-block", narrow_price_block),
 )
 for _name, _command in COMMANDS:
     app.command(_name)(_command)

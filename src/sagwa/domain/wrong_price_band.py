@@ -17,7 +17,8 @@ price (:meth:`WrongPriceBand.blocks`): after 10,000 KRW sold for a correct 100,0
 same mistake made worse, so every price up to the top of the band (11,000) is refused; after a
 price set ten times too high, every price from the bottom of the band up. After a small slip
 (150,000 for 185,000) only the band is: the product may well sell for 140,000 next season, and
-the rule has no end. It is refused on every
+the rule has no end, though an operator may narrow a closed incident's block to its band
+(:meth:`WrongPriceBand.band_only`; ``incident_prices.narrow_price_block``). It is refused on every
 listing of the incident's product (``incident_prices``), since the public notice promises the
 wrong price is blocked for the product, not for one seller's listing.
 """
@@ -25,7 +26,7 @@ wrong price is blocked for the product, not for one seller's listing.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sagwa.domain.money import Money
 
@@ -94,6 +95,11 @@ class WrongPriceBand:
         low, high = self.refused_low, self.refused_high
         return ((low is None or price.amount_minor >= low.amount_minor)
                 and (high is None or price.amount_minor <= high.amount_minor))
+
+    def band_only(self) -> WrongPriceBand:
+        """The same band, refusing only the prices in it: nothing past it counts any more
+        (an operator narrowed a closed incident's block)."""
+        return replace(self, correct=None)
 
     @property
     def exact(self) -> bool:

@@ -5,7 +5,8 @@ that product again (``listings.check_not_an_incidents_wrong_price``, ``promotion
 public notice promises it for the product, and another seller's listing of it at the same
 price would sell as wrongly — and a listing is not resumed at it
 (``listings._check_no_incident_holds_it``). Closing an incident settles its customers, not the
-price. A draft dismissed as a false alarm vouched for its price instead."""
+price. A draft dismissed as a false alarm vouched for its price instead. After a gross mistake an
+operator may narrow a closed incident's block to the band itself (:func:`narrow_price_block`)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sagwa.adapters.db.incident_repo import IncidentRow
+from sagwa.domain.audit import AuditEvent
+from sagwa.domain.catalog import require_text
 from sagwa.domain.incidents import IncidentStatus
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.particles import with_particle
 from sagwa.domain.wrong_price_band import WrongPriceBand, wrong_price_band
+from sagwa.errors import Conflict
+from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 
@@ -105,8 +110,56 @@ def wrong_price_among(rows: Iterable[IncidentRow], price: Money, *,
     for row in rows:
         incident = row.incident
         band = wrong_price_band(incident.wrong_price, incident.correct_price)
+        if row.band_only_at is not None:  # an operator narrowed it (narrow_price_block)
+            band = band.band_only()
         if band.blocks(price):
             return WrongPriceAgain(int(incident.incident_id),
                                    incident.status is IncidentStatus.CLOSED, band, listing_id,
                                    tuple(sorted(int(i) for i in incident.listing_ids)))
     return None
+
+
+def narrow_price_block(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
+                       reason: str) -> tuple[IncidentRow, bool]:
+    """Narrow closed incident ``incident_id``'s price block to the band around its wrong price:
+    after a gross mistake every price past the band (away from the correct price) was refused
+    on the product with no end; from now on only the band is (the wrong price and prices close
+    to it stay refused for good, as the public notice promised). An operator's step, with a
+    reason on the audit log; the incident must be closed (its customers settled). Returns the
+    incident and whether this call narrowed it (False: it was narrowed already, and nothing is
+    written again)."""
+    said = require_text(reason, "reason", max_len=500)
+    with uow:
+        now = uow.now()
+        row = require(uow.incidents.get(incident_id, for_update=True), "incident", incident_id)
+        incident = row.incident
+        if row.band_only_at is not None:
+            return row, False
+        if incident.status is not IncidentStatus.CLOSED or incident.declared_at is None:
+            raise Conflict(
+                f"incident {incident_id} is {incident.status.value}: its price block can be "
+                "narrowed once it is closed (its customers settled)",
+                reason="incident_not_closed", incident_id=incident_id,
+                status=incident.status.value)
+        band = wrong_price_band(incident.wrong_price, incident.correct_price)
+        if band.too_low is None:
+            raise Conflict(
+                f"incident {incident_id}'s block is only the band around its wrong price "
+                f"({format_money(band.low)} to {format_money(band.high)}) already: nothing past "
+                "it is refused, and the band itself stays",
+                reason="block_is_band_only", incident_id=incident_id,
+                wrong_price_low=band.low.as_dict(), wrong_price_high=band.high.as_dict())
+        uow.incidents.set_band_only(incident_id, now)
+        uow.audit.append(AuditEvent(
+            actor, "incident.price_block_narrowed", "incident", str(incident_id),
+            before={"refused_low": _or_none(band.refused_low),
+                    "refused_high": _or_none(band.refused_high)},
+            after={"refused_low": band.low.as_dict(), "refused_high": band.high.as_dict(),
+                   "reason": said}), now)
+        row = require(uow.incidents.get(incident_id), "incident", incident_id)
+        uow.commit()
+        return row, True
+
+
+def _or_none(price: Money | None) -> dict[str, object] | None:
+    return None if price is None else price.as_dict()

@@ -29,6 +29,9 @@ class IncidentRow:
     declared_by: str | None
     closed_at: datetime | None
     evidence: dict[str, Any] | None
+    #: When an operator narrowed the closed incident's price block to the band around its
+    #: wrong price (``incident_prices.narrow_price_block``), or None.
+    band_only_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +69,7 @@ def _incident(row: Any, listing_ids: frozenset[int]) -> IncidentRow:
         window_end=row.window_end,
         responsible=Responsibility(row.responsible) if row.responsible else None,
         declared_at=row.declared_at)
-    return IncidentRow(inc, row.declared_by, row.closed_at, row.evidence)
+    return IncidentRow(inc, row.declared_by, row.closed_at, row.evidence, row.band_only_at)
 
 
 def _order(row: Any) -> OrderRecord:
@@ -128,6 +131,10 @@ class IncidentRepository:
         if closed_at is not None:
             values["closed_at"] = closed_at
         self.conn.execute(update(incidents).where(incidents.c.id == inc.incident_id).values(**values))
+
+    def set_band_only(self, incident_id: int, at: datetime) -> None:
+        self.conn.execute(update(incidents).where(incidents.c.id == incident_id)
+                          .values(band_only_at=at))
 
     def list(self, *, limit: int = 50, offset: int = 0) -> list[IncidentRow]:
         """The newest incidents first, with their listings: two queries, whatever ``limit``."""

@@ -245,6 +245,8 @@ incidents = Table(
     Column("declared_at", DateTime(timezone=True)),
     Column("closed_at", DateTime(timezone=True)),
     Column("evidence", JSONB),
+    # an operator narrowed the closed incident's price block to its band (incident_prices)
+    Column("band_only_at", DateTime(timezone=True)),
     CheckConstraint(
         "status IN ('draft', 'declared', 'scoped', 'planned', 'notifying', 'closed')",
         name="status_known"),
