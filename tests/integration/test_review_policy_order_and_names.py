@@ -40,7 +40,7 @@ def _gate_saying(reason_code: str, score: float):
 
 POLICIES = ["below_list_price_floor", "promotion_too_deep", "below_seller_floor",
             "above_seller_ceiling", "penny_price", "promotion_mismatch", "undeclared_cut_too_deep",
-            "cut_too_deep_in_steps"]
+            "cut_too_deep_in_steps", "above_list_price_ceiling"]
 
 
 def test_every_policy_rule_of_the_guard_is_one_an_approval_needs_a_reason_for() -> None:

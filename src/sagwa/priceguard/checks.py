@@ -10,8 +10,8 @@ A declared promotion within policy that matches the actual drop relaxes the drop
 ratio with the shape of a known error (×10ⁿ, an FX rate, a pack size) raises z by
 ``shape_boost``; penny prices, over-deep promotions, an undeclared cut (from the current price)
 as deep as the category's promotion limit, a declared promotion the new price disagrees with
-(``promo_mismatch_log``), a price under the category's share of the list price (the fixed book
-price law) and seller floors/ceilings set a floor on z, one at which the change is held whatever
+(``promo_mismatch_log``), a price under or over the category's share of the list price (the
+fixed book price law) and seller floors/ceilings set a floor on z, one at which the change is held whatever
 ``hold_score`` is. A rise is also scored against the list price alone, and a change that
 continues a long streak of moves in one direction against the streak's start (repricers).
 ``score = z / (1 + z)``; a change is held when ``score >= hold_score`` (z = 1 is the threshold).
@@ -19,7 +19,7 @@ continues a long streak of moves in one direction against the streak's start (re
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 import numpy.typing as npt
@@ -59,6 +59,7 @@ MISMATCH = REASON_CODE["promotion_mismatch"]
 CUT_SLACK = 1e-9
 PROMOTION_PRICE = REF_KIND["promotion_price"]
 LIST_FLOOR = REASON_CODE["below_list_price_floor"]
+LIST_CEILING = REASON_CODE["above_list_price_ceiling"]
 LIST_PRICE = REF_KIND["list_price"]
 FAR_ABOVE = REASON_CODE["far_above_references"]
 FAR_BELOW = REASON_CODE["far_below_references"]
@@ -75,10 +76,14 @@ POLICY_ORDER: tuple[str, ...] = (
     "promotion_mismatch",
     "promotion_too_deep",
     "below_list_price_floor",
+    "above_list_price_ceiling",
     "above_seller_ceiling",
     "below_seller_floor",
     "penny_price",
 )
+
+
+_NOT_GIVEN: F64 = np.empty(0)
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,9 @@ class PriceColumns:
     ``minor_per_major`` is 100 for USD, 1 for KRW; ``penny_minor`` the penny ceiling in minor
     units; ``max_depth_pct`` the promotion depth allowed for the change's category.
     ``list_floor`` the least price the category allows (a share of the list price: the fixed
-    book price law), NaN when none.
+    book price law), NaN when none; ``list_ceiling`` the most (a new book never above its list
+    price), NaN when none, and NaN in every row when not given (columns built by hand, as the
+    benchmarks' are, need not know it).
     ``peer_low`` / ``peer_high`` / ``peer_count``: the lowest and highest latest price among the
     other sellers of the product and how many there are (the guard uses the range from
     ``peer_range_min_sellers`` sellers up).
@@ -113,6 +120,11 @@ class PriceColumns:
     list_floor: F64
     streak_start: F64
     streak_moves: F64
+    list_ceiling: F64 = field(default_factory=lambda: _NOT_GIVEN)
+
+    def __post_init__(self) -> None:
+        if self.list_ceiling is _NOT_GIVEN:
+            object.__setattr__(self, "list_ceiling", np.full(self.new.shape, np.nan))
 
     def __len__(self) -> int:
         return int(self.new.shape[0])
@@ -197,7 +209,8 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     in_steps = reason == IN_STEPS  # said against the price the run of cuts started from
     kind = np.where(in_steps, STREAK_START, kind)
     ref_price = np.where(in_steps, regular, ref_price)
-    on_floor = reason == LIST_FLOOR  # said against the list price the floor is a share of
+    # said against the list price the floor or the ceiling is a share of
+    on_floor = (reason == LIST_FLOOR) | (reason == LIST_CEILING)
     kind = np.where(on_floor, LIST_PRICE, kind)
     ref_price = np.where(on_floor, cols.list_price, ref_price)
     # a price that disagrees with its declared promotion is named by how it sits from the
@@ -492,6 +505,7 @@ def _apply_floors(
             "promotion_mismatch": mismatched,
             "promotion_too_deep": pct >= cols.max_depth_pct,
             "below_list_price_floor": cols.new < cols.list_floor,
+            "above_list_price_ceiling": cols.new > cols.list_ceiling,
             "above_seller_ceiling": cols.new > cols.ceiling,
             "below_seller_floor": cols.new < cols.floor,
             "penny_price": cols.new <= cols.penny_minor,

@@ -21,6 +21,7 @@ from sagwa.domain.money import CURRENCY_EXPONENTS, Money, format_money
 from sagwa.domain.particles import Pieces, join_with_particles, split_at_particles
 from sagwa.priceguard.checks import GuardResult, PriceColumns
 from sagwa.priceguard.recognisers import DISCOUNT_AMOUNT_LOG
+from sagwa.priceguard.rules import category_key, most_specific
 from sagwa.priceguard.vocabulary import ERROR_TYPES, REASON_CODES, REF_KINDS
 
 _LOOKS_LIKE = {
@@ -138,6 +139,8 @@ _HEAD = {
         "or more needs a declared promotion and a reviewer's approval",
         "below_list_price_floor": "new price {new} is below {limit}, the least this category may "
         "be sold at ({share}% of {where} {ref})",
+        "above_list_price_ceiling": "new price {new} is above {limit}, the most this category "
+        "may be sold at ({share}% of {where} {ref})",
         "cut_too_deep_in_steps": "new price {new} is {gap} {where} ({ref}); a cut of {max_pct}% "
         "or more, in steps or on top of a running promotion, needs a reviewer's approval",
     },
@@ -159,6 +162,8 @@ _HEAD = {
         "할인은 할인 선언과 검토자 승인이 필요합니다",
         "below_list_price_floor": "새 가격 {new}은(는) 이 분류에서 허용되는 최저가 {limit}({where} "
         "{ref}의 {share}%)보다 낮습니다",
+        "above_list_price_ceiling": "새 가격 {new}은(는) 이 분류에서 허용되는 최고가 {limit}({where} "
+        "{ref}의 {share}%)보다 높습니다",
         "cut_too_deep_in_steps": "새 가격 {new}은(는) {where}({ref})보다 {gap}. 여러 번에 나누거나 "
         "진행 중인 할인 위에 더하더라도 {max_pct}% 이상 할인은 검토자 승인이 필요합니다",
     },
@@ -181,6 +186,8 @@ _HEAD_WITHOUT_REF = {
         "a reviewer's approval (new price {new})",
         "below_list_price_floor": "new price {new} is below {limit}, the least this category "
         "may be sold at",
+        "above_list_price_ceiling": "new price {new} is above {limit}, the most this category "
+        "may be sold at",
         "cut_too_deep_in_steps": "a cut of {max_pct}% or more, in steps or on top of a running "
         "promotion, needs a reviewer's approval (new price {new})",
     },
@@ -199,10 +206,43 @@ _HEAD_WITHOUT_REF = {
         "(새 가격 {new})",
         "below_list_price_floor": "새 가격 {new}은(는) 이 분류에서 허용되는 최저가 {limit}보다 "
         "낮습니다",
+        "above_list_price_ceiling": "새 가격 {new}은(는) 이 분류에서 허용되는 최고가 {limit}보다 "
+        "높습니다",
         "cut_too_deep_in_steps": "여러 번에 나누거나 진행 중인 할인 위에 더하더라도 {max_pct}% 이상 "
         "할인은 검토자 승인이 필요합니다(새 가격 {new})",
     },
 }
+#: The laws that set a category's share of the list price (``category_list_floor_pct``,
+#: ``category_list_ceiling_pct``), by category (a path falls back to its parents, as the rules'
+#: categories do): the law's name and its exemption, which the list-price reasons then say in
+#: place of "this category". The one mapping of a category to a law.
+LIST_PRICE_LAWS: dict[str, dict[str, tuple[str, str]]] = {
+    "books": {
+        "en": ("the fixed book price law",
+               ("a used book is outside the law, and a publisher may set a new list price 18 "
+                "months after publication: then correct the product's list price, or ask a "
+                "reviewer")),
+        "ko": ("도서정가제", ("중고 도서는 이 법의 대상이 아니며, 출간 18개월이 지나 출판사가 정가를 새로 "
+                          "정했다면(재정가) 상품의 정가를 고치거나 검토자에게 승인을 받으세요")),
+    },
+}
+#: The list-price reasons as a law sets them: ``{law}`` and ``{exempt}`` from LIST_PRICE_LAWS.
+_LAW_HEAD = {
+    "en": {
+        "below_list_price_floor": "new price {new} is below {limit}, the least {law} allows "
+        "({share}% of {where} {ref}); {exempt}",
+        "above_list_price_ceiling": "new price {new} is above {limit}, the most {law} allows "
+        "({share}% of {where} {ref}); {exempt}",
+    },
+    "ko": {
+        "below_list_price_floor": "새 가격 {new}은(는) {law} 최저가 {limit}({where} {ref}의 "
+        "{share}%)보다 낮습니다. {exempt}",
+        "above_list_price_ceiling": "새 가격 {new}은(는) {law} 최고가 {limit}({where} {ref}의 "
+        "{share}%)보다 높습니다. {exempt}",
+    },
+}
+_LAWS_BY_KEY = {category_key(c): words for c, words in LIST_PRICE_LAWS.items()}
+_BY_LAW = "@law"  # a sentence key's suffix: the reason as a law sets it
 _TAIL = {"en": "; looks like {looks}", "ko": ". {looks}(으)로 보입니다."}
 
 
@@ -219,7 +259,8 @@ def _sentences() -> dict[tuple[str, str, bool, bool], _Sentence]:
     table = {}
     for with_ref, head_table in ((True, _HEAD), (False, _HEAD_WITHOUT_REF)):
         for lang, heads in head_table.items():
-            for reason, head in heads.items():
+            by_law = {f"{reason}{_BY_LAW}": head for reason, head in _LAW_HEAD[lang].items()}
+            for reason, head in {**heads, **by_law}.items():
                 for tail in (False, True):
                     text = head + (_TAIL[lang] if tail else "." if lang == "ko" else "")
                     table[lang, reason, tail, with_ref] = _Sentence(
@@ -247,18 +288,22 @@ def format_reason(
     limit_minor: float = math.nan,
     max_depth_pct: float = math.nan,
     moves: int = 0,
+    category: str | None = None,
 ) -> str:
     """One sentence: what the new price is compared with, how far off, and the likely error.
 
     ``max_depth_pct``: the promotion depth allowed without review (named when it is exceeded);
-    ``moves``: the streak's moves, this change included (named with a streak's start).
+    ``moves``: the streak's moves, this change included (named with a streak's start);
+    ``category``: the product's, which names the law behind a list-price reason (books: the
+    fixed book price law, :data:`LIST_PRICE_LAWS`).
     """
     k = lang == "ko"
     amounts = (money_texts(new, currency)[k], money_texts(ref, currency)[k],
                money_texts(_limit_shown(reason, limit_minor), currency)[k]
                if _SENTENCES[lang, reason, False, True].limit else "")
     return _render(lang, reason, error_type, new, ref, ref_kind, n_peers, promotion_pct, amounts,
-                   max_depth_pct, _share(reason, limit_minor, ref), moves)
+                   max_depth_pct, _share(reason, limit_minor, ref), moves,
+                   law_of(reason, category))
 
 
 def format_reasons(
@@ -274,18 +319,28 @@ def format_reasons(
     limit_minor: float = math.nan,
     max_depth_pct: float = math.nan,
     moves: int = 0,
+    category: str | None = None,
 ) -> tuple[str, str]:
     """:func:`format_reason` in English and in Korean, the amounts formatted once for both."""
     new_t, ref_t = money_texts(new, currency), money_texts(ref, currency)
     share = _share(reason, limit_minor, ref)
     limit_t = (money_texts(_limit_shown(reason, limit_minor), currency)
                if _SENTENCES["en", reason, False, True].limit else ("", ""))
+    law = law_of(reason, category)
     return (
         _render("en", reason, error_type, new, ref, ref_kind, n_peers, promotion_pct,
-                (new_t[0], ref_t[0], limit_t[0]), max_depth_pct, share, moves),
+                (new_t[0], ref_t[0], limit_t[0]), max_depth_pct, share, moves, law),
         _render("ko", reason, error_type, new, ref, ref_kind, n_peers, promotion_pct,
-                (new_t[1], ref_t[1], limit_t[1]), max_depth_pct, share, moves),
+                (new_t[1], ref_t[1], limit_t[1]), max_depth_pct, share, moves, law),
     )
+
+
+def law_of(reason: str, category: str | None) -> dict[str, tuple[str, str]] | None:
+    """The words of the law behind a list-price reason for ``category`` (None: no law names
+    it, or the reason is no list-price one)."""
+    if reason not in _LAW_HEAD["en"]:
+        return None
+    return most_specific(_LAWS_BY_KEY, category)
 
 
 #: (reason, error type) pairs whose "looks like" tail would only repeat the sentence's head.
@@ -294,11 +349,13 @@ _NO_TAIL = frozenset({("penny_price", "penny"), ("promotion_too_deep", "inflated
 
 def _render(lang: str, reason: str, error_type: str, new: float, ref: float, ref_kind: str,
             n_peers: int, promotion_pct: float, amounts: tuple[str, str, str],
-            max_depth_pct: float = math.nan, share: str = "", moves: int = 0) -> str:
+            max_depth_pct: float = math.nan, share: str = "", moves: int = 0,
+            law: dict[str, tuple[str, str]] | None = None) -> str:
     looks = None if (reason, error_type) in _NO_TAIL else _LOOKS_LIKE[lang].get(error_type)
     if error_type == "discount_as_price" and _is_discount_amount(reason, new, ref, promotion_pct):
         looks = _LOOKS_LIKE_AMOUNT[lang]
-    sentence = _SENTENCES[lang, reason, bool(looks), _is_price(ref)]
+    key = f"{reason}{_BY_LAW}" if law is not None else reason
+    sentence = _SENTENCES[lang, key, bool(looks), _is_price(ref)]
     pct = declared_pct(promotion_pct)
     values = {
         "new": amounts[0],
@@ -312,6 +369,8 @@ def _render(lang: str, reason: str, error_type: str, new: float, ref: float, ref
         "share": share,
         "limit": amounts[2],
     }
+    if law is not None:
+        values["law"], values["exempt"] = law[lang]
     if looks:
         rest = round(100 - promotion_pct) if math.isfinite(promotion_pct) else 0
         values["looks"] = looks.format(rest=rest, pct=pct) if "{" in looks else looks
@@ -342,10 +401,14 @@ def reference_words(lang: str, ref_kind: str, *, n_peers: int, down: bool, pct: 
     return where.format(n=n_peers, pct=pct, moves=moves) if "{" in where else where
 
 
-def limit_of(reason: str, floor: float, ceiling: float, list_floor: float) -> float:
-    """The limit a reason names: the seller's floor or ceiling, or the category's least price."""
+def limit_of(reason: str, floor: float, ceiling: float, list_floor: float,
+             list_ceiling: float = math.nan) -> float:
+    """The limit a reason names: the seller's floor or ceiling, or the category's least or most
+    price."""
     if reason == "below_seller_floor":
         return floor
+    if reason == "above_list_price_ceiling":
+        return list_ceiling
     return list_floor if reason == "below_list_price_floor" else ceiling
 
 
@@ -355,14 +418,14 @@ def _limit_shown(reason: str, limit_minor: float) -> float:
     the most."""
     if not math.isfinite(limit_minor):
         return limit_minor
-    if reason == "above_seller_ceiling":
+    if reason in ("above_seller_ceiling", "above_list_price_ceiling"):
         return float(math.floor(limit_minor + 1e-6))
     return float(math.ceil(limit_minor - 1e-6))
 
 
 def _share(reason: str, limit_minor: float, ref: float) -> str:
-    """The least price as a percent of the list price, for ``below_list_price_floor``."""
-    if reason != "below_list_price_floor" or not (ref > 0 and math.isfinite(limit_minor)):
+    """The least or most price as a percent of the list price, for the list-price reasons."""
+    if reason not in _LAW_HEAD["en"] or not (ref > 0 and math.isfinite(limit_minor)):
         return ""
     return f"{100.0 * limit_minor / ref:g}"
 
@@ -416,12 +479,16 @@ def render_reasons(
     *,
     n_peers: npt.NDArray[np.int64],
     lang: str = "en",
+    categories: Sequence[str | None] | None = None,
 ) -> list[str]:
-    """A sentence per change; only held changes get the full comparison (keeps batches fast)."""
+    """A sentence per change; only held changes get the full comparison (keeps batches fast).
+    ``categories``: each change's product category, which names the law behind a list-price
+    reason (without them, the reasons say "this category")."""
     out = ["within range of its references" if lang == "en" else "참고 가격과 비교해 정상 범위"] * len(cols)
     for i in np.flatnonzero(result.hold).tolist():
         reason = REASON_CODES[result.reason_code[i]]
-        limit = limit_of(reason, cols.floor[i], cols.ceiling[i], cols.list_floor[i])
+        limit = limit_of(reason, cols.floor[i], cols.ceiling[i], cols.list_floor[i],
+                         cols.list_ceiling[i])
         out[i] = format_reason(
             reason=reason,
             error_type=ERROR_TYPES[result.error_code[i]],
@@ -435,5 +502,6 @@ def render_reasons(
             limit_minor=float(limit),
             max_depth_pct=float(cols.max_depth_pct[i]),
             moves=int(cols.streak_moves[i]) + 1,
+            category=None if categories is None else categories[i],
         )
     return out

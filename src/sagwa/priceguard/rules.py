@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from sagwa.domain.money import CURRENCY_EXPONENTS, check_currency
 from sagwa.errors import InvalidInput
@@ -68,6 +68,7 @@ class PriceRules:
     round_pct_step: float = 5.0
     category_max_depth_pct: Mapping[str, float] = field(default_factory=dict)
     category_list_floor_pct: Mapping[str, float] = field(default_factory=dict)
+    category_list_ceiling_pct: Mapping[str, float] = field(default_factory=dict)
     penny_max_major: Mapping[str, float] = field(default_factory=lambda: {"default": 0.01})
     fx_rates: tuple[float, ...] = (7.2, 7.8, 31.5, 83.0, 150.0, 1350.0)
     pack_sizes: tuple[int, ...] = (6, 12, 18, 24, 30, 36, 48)
@@ -78,12 +79,14 @@ class PriceRules:
     #: Derived: the category tables keyed by :func:`category_key` (``" Books"`` is ``books``).
     _depth_by_key: Mapping[str, float] = field(init=False, repr=False, compare=False)
     _floor_by_key: Mapping[str, float] = field(init=False, repr=False, compare=False)
+    _ceiling_by_key: Mapping[str, float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fx_logs", tuple(sorted(math.log(r) for r in self.fx_rates)))
         object.__setattr__(self, "pack_logs", tuple(sorted(math.log(p) for p in self.pack_sizes)))
         for name, table in (("_depth_by_key", self.category_max_depth_pct),
-                            ("_floor_by_key", self.category_list_floor_pct)):
+                            ("_floor_by_key", self.category_list_floor_pct),
+                            ("_ceiling_by_key", self.category_list_ceiling_pct)):
             keyed = {category_key(c): v for c, v in table.items()}
             object.__setattr__(self, name, MappingProxyType(keyed))
         if not 0.0 < self.down_ratio < 1.0 or self.up_ratio <= 1.0:
@@ -131,21 +134,28 @@ class PriceRules:
         Categories are compared by :func:`category_key` (case and surrounding spaces ignored)
         and may be paths (``electronics/mp3``): the most specific configured prefix wins.
         """
-        found = _most_specific(self._depth_by_key, category)
+        found = most_specific(self._depth_by_key, category)
         return self.default_max_depth_pct if found is None else found
 
     def list_floor_pct(self, category: str | None) -> float:
         """The least share (percent) of the list price ``category`` may be sold at, promotion
         or not (Korea's fixed book price law: books at most 10% off, 90); NaN where no law
         or policy sets one. Compared and falling back to parents as for promotion depths."""
-        found = _most_specific(self._floor_by_key, category)
+        found = most_specific(self._floor_by_key, category)
+        return math.nan if found is None else found
+
+    def list_ceiling_pct(self, category: str | None) -> float:
+        """The most share (percent) of the list price ``category`` may be sold at (Korea's
+        fixed book price law: a new book never above its list price, 100); NaN where no law or
+        policy sets one. Compared and falling back to parents as for promotion depths."""
+        found = most_specific(self._ceiling_by_key, category)
         return math.nan if found is None else found
 
     def has_category(self, category: str | None) -> bool:
-        """Whether ``category`` (or a parent of it) is one the rules name, in either table;
-        one that is not gets the default limits."""
-        return any(_most_specific(t, category) is not None
-                   for t in (self._depth_by_key, self._floor_by_key))
+        """Whether ``category`` (or a parent of it) is one the rules name, in any category
+        table; one that is not gets the default limits."""
+        return any(most_specific(t, category) is not None
+                   for t in (self._depth_by_key, self._floor_by_key, self._ceiling_by_key))
 
     def penny_major(self, currency: str) -> float:
         return self.penny_max_major.get(currency, self.penny_max_major.get("default", 0.01))
@@ -160,6 +170,7 @@ class PriceRules:
 
 
 _NO_LIMITS = SellerLimits()
+_V = TypeVar("_V")
 
 
 def category_key(category: str | None) -> str:
@@ -170,7 +181,7 @@ def category_key(category: str | None) -> str:
     return "/".join(part.strip() for part in category.casefold().split("/")).strip("/")
 
 
-def _most_specific(table: Mapping[str, float], category: str | None) -> float | None:
+def most_specific(table: Mapping[str, _V], category: str | None) -> _V | None:
     """The value of ``category``'s most specific configured prefix in ``table`` (keyed by
     :func:`category_key`), or None."""
     key = category_key(category)
@@ -321,6 +332,7 @@ TABLES: dict[str, dict[str, Check]] = {
         "round_pct_step": _POSITIVE,
         "category_max_depth_pct": _table_value("{ electronics = 60.0 }"),
         "category_list_floor_pct": _table_value("{ books = 90.0 }"),
+        "category_list_ceiling_pct": _table_value("{ books = 100.0 }"),
     },
     "penny": {"max_major": _table_value("{ default = 0.01, KRW = 1.0 }")},
     "shapes": {
@@ -427,6 +439,12 @@ def rules_from_mapping(
         _PERCENT,
         file,
     )
+    ceilings = _named(
+        promotion.pop("category_list_ceiling_pct", {}),
+        "promotion.category_list_ceiling_pct",
+        _number("a percentage, 0 or more", lambda v: v >= 0.0),
+        file,
+    )
     penny = _table(data, "penny", TABLES["penny"], file).get("max_major", {"default": 0.01})
     for currency in penny:
         if currency not in _PENNY_KEYS:
@@ -452,6 +470,7 @@ def rules_from_mapping(
         **promotion,
         category_max_depth_pct=MappingProxyType(categories),
         category_list_floor_pct=MappingProxyType(floors),
+        category_list_ceiling_pct=MappingProxyType(ceilings),
         penny_max_major=MappingProxyType(_named(penny, "penny.max_major", _NOT_NEGATIVE, file)),
         fx_rates=shapes.get("fx_rates", PriceRules.fx_rates),
         pack_sizes=shapes.get("pack_sizes", PriceRules.pack_sizes),

@@ -41,6 +41,7 @@ _MISMATCH = REASON_CODE["promotion_mismatch"]
 _UNDECLARED = REASON_CODE["undeclared_cut_too_deep"]
 _IN_STEPS = REASON_CODE["cut_too_deep_in_steps"]
 _LIST_FLOOR = REASON_CODE["below_list_price_floor"]
+_LIST_CEILING = REASON_CODE["above_list_price_ceiling"]
 _LIST_PRICE = REF_KIND["list_price"]
 _PROMOTION_PRICE = REF_KIND["promotion_price"]
 _STREAK_START = REF_KIND["streak_start"]
@@ -83,6 +84,7 @@ class ScalarInputs(NamedTuple):
     list_floor: float
     streak_start: float = math.nan
     streak_moves: float = 0.0
+    list_ceiling: float = math.nan
 
 
 class ScalarResult(NamedTuple):
@@ -175,7 +177,7 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
         reason = _WITHIN
     if reason == _MISMATCH:
         kind, ref = _PROMOTION_PRICE, x.old * (1.0 - pct / 100.0)
-    elif reason == _LIST_FLOOR:
+    elif reason in (_LIST_FLOOR, _LIST_CEILING):
         kind, ref = _LIST_PRICE, x.list_price
     elif reason == _IN_STEPS:
         kind, ref = _STREAK_START, regular
@@ -301,6 +303,8 @@ def _floors(z: float, reason: int, x: ScalarInputs, rules: PriceRules) -> tuple[
         reason = _DEEP
     if x.new < x.list_floor:
         z, reason = max(z, SELLER_LIMIT_Z, least), _LIST_FLOOR
+    if x.new > x.list_ceiling:
+        z, reason = max(z, SELLER_LIMIT_Z, least), _LIST_CEILING
     if x.new > x.ceiling:
         z, reason = max(z, SELLER_LIMIT_Z, least), _ABOVE
     if x.new < x.floor:

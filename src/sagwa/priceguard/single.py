@@ -94,6 +94,7 @@ def evidence_columns(ev: ChangeEvidence, rules: PriceRules) -> PriceColumns:
         list_floor=col(_list_floor(ev, rules)),
         streak_start=col(ev.streak_start_minor),
         streak_moves=col(ev.streak_moves),
+        list_ceiling=col(_list_ceiling(ev, rules)),
     )
 
 
@@ -102,6 +103,14 @@ def _list_floor(ev: ChangeEvidence, rules: PriceRules) -> float:
     if ev.list_price_minor is None or not rules.category_list_floor_pct:
         return math.nan
     return ev.list_price_minor * rules.list_floor_pct(ev.category) / 100.0
+
+
+def _list_ceiling(ev: ChangeEvidence, rules: PriceRules) -> float:
+    """The most ``ev``'s category allows, in minor units (NaN without a list price: one of 0
+    is none, as in the batch, not a ceiling every price is above)."""
+    if not ev.list_price_minor or not rules.category_list_ceiling_pct:
+        return math.nan
+    return ev.list_price_minor * rules.list_ceiling_pct(ev.category) / 100.0
 
 
 def scalar_inputs(ev: ChangeEvidence, rules: PriceRules) -> ScalarInputs:
@@ -139,6 +148,7 @@ def check_one(ev: ChangeEvidence, rules: PriceRules) -> Verdict:
         _list_floor(ev, rules),
         _or_nan(ev.streak_start_minor),
         float(ev.streak_moves),
+        _list_ceiling(ev, rules),
     )
     return _verdict(ev, x, judge(x, rules), rules)
 
@@ -164,9 +174,10 @@ def _verdict(ev: ChangeEvidence, x: ScalarInputs, res: ScalarResult,
         currency=ev.currency,
         n_peers=len(ev.other_seller_prices_minor),
         promotion_pct=x.promotion_pct,
-        limit_minor=limit_of(reason, x.floor, x.ceiling, x.list_floor),
+        limit_minor=limit_of(reason, x.floor, x.ceiling, x.list_floor, x.list_ceiling),
         max_depth_pct=x.max_depth_pct,
         moves=ev.streak_moves + 1,
+        category=ev.category,
     )
     facts = {
         "reference_kind": ref_kind,

@@ -291,10 +291,21 @@ def _with_ids(frame: pl.DataFrame, ids: _Ids) -> pl.DataFrame:
     return frame
 
 
+def _share_of_list_price(categories: list[str],
+                         share_of: Callable[[str | None], float]) -> pl.Expr:
+    """Each row's category's share (percent) of the list price, by ``share_of`` (null: none)."""
+    shares = {c: share_of(c) for c in categories}
+    return pl.col("category").replace_strict(
+        {c: v for c, v in shares.items() if not math.isnan(v)}, default=None,
+        return_dtype=pl.Float64,
+    )
+
+
 def _attach_policy(
     todo: pl.DataFrame, rules: PriceRules, products: pl.DataFrame | None
 ) -> pl.DataFrame:
-    """Per-row policy numbers: list price, category depth, penny ceiling, seller limits (minor).
+    """Per-row policy numbers: list price, category depth, penny ceiling, the category's least
+    and most price (a share of the list price) and seller limits (minor).
 
     A list price in another currency than the change's is no evidence (left out, as unknown).
     """
@@ -332,12 +343,10 @@ def _attach_policy(
         default=rules.default_max_depth_pct,
         return_dtype=pl.Float64,
     )
-    # the least share of the list price a category may sell at (the fixed book price law)
-    shares = {c: rules.list_floor_pct(c) for c in categories}
-    share = pl.col("category").replace_strict(
-        {c: v for c, v in shares.items() if not math.isnan(v)}, default=None,
-        return_dtype=pl.Float64,
-    )
+    # the least and the most share of the list price a category may sell at (the fixed book
+    # price law)
+    share = _share_of_list_price(categories, rules.list_floor_pct)
+    most_share = _share_of_list_price(categories, rules.list_ceiling_pct)
     floors = {s: lim.floor_major for s, lim in rules.sellers.items() if lim.floor_major is not None}
     ceilings = {
         s: lim.ceiling_major for s, lim in rules.sellers.items() if lim.ceiling_major is not None
@@ -352,6 +361,7 @@ def _attach_policy(
         penny_minor=penny * unit,
         max_depth_pct=depth,
         list_floor_minor=pl.col("list_price_minor") * share / 100.0,
+        list_ceiling_minor=pl.col("list_price_minor") * most_share / 100.0,
         floor_minor=pl.when(applies).then(pl.col("seller_id").replace_strict(
             floors, default=None, return_dtype=pl.Float64) * unit),
         ceiling_minor=pl.when(applies).then(pl.col("seller_id").replace_strict(

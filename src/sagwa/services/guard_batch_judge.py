@@ -88,7 +88,8 @@ class Answers:
         rendered here, once for the run."""
         cols, result = self.cols, self.result
         reasons = render_reasons(result, cols, todo["currency"].to_list(),
-                                 n_peers=self.n_peers, lang=lang)
+                                 n_peers=self.n_peers, lang=lang,
+                                 categories=todo["category"].to_list())
         return pl.DataFrame(
             {
                 "change_id": todo["change_id"],

@@ -44,7 +44,8 @@ def _f64(chunk: pl.DataFrame, name: str, *, zero_is_none: bool = False) -> np.nd
 FROM_CHANGES = {
     "new": "new_price_minor", "old": "old_price_minor", "list_price": "list_price_minor",
     "promotion_pct": "promotion_pct", "max_depth_pct": "max_depth_pct",
-    "list_floor": "list_floor_minor", "minor_per_major": "unit", "penny_minor": "penny_minor",
+    "list_floor": "list_floor_minor", "list_ceiling": "list_ceiling_minor",
+    "minor_per_major": "unit", "penny_minor": "penny_minor",
     "floor": "floor_minor", "ceiling": "ceiling_minor",
 }
 PRICE_INPUTS = tuple(FROM_CHANGES.values())

@@ -332,10 +332,10 @@ def test_a_book_may_not_sell_below_the_fixed_book_price(
     if verdict == "hold":
         assert got.reason_code == "below_list_price_floor"
         assert got.reason_en.startswith(
-            f"new price {new:,} KRW is below 13,500 KRW, the least this category may be sold at "
-            "(90% of the list price 15,000 KRW)")
+            f"new price {new:,} KRW is below 13,500 KRW, the least the fixed book price law "
+            "allows (90% of the list price 15,000 KRW)")
         assert got.reason_ko.startswith(
-            f"새 가격 {new:,}원은 이 분류에서 허용되는 최저가 13,500원(정가 15,000원의 90%)보다 낮습니다")
+            f"새 가격 {new:,}원은 도서정가제 최저가 13,500원(정가 15,000원의 90%)보다 낮습니다")
         assert got.facts["reference_kind"] == "list_price"
 
 

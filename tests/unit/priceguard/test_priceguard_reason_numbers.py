@@ -48,7 +48,7 @@ def test_a_list_price_floor_is_shown_as_the_least_price_it_allows(currency, list
     verdict = check_one(_settled(list_price, new, currency, list_price_minor=list_price,
                                  category="books"), RULES)
     assert verdict.reason_code == "below_list_price_floor"
-    assert f"is below {least}, the least this category may be sold at (90% of the list " \
+    assert f"is below {least}, the least the fixed book price law allows (90% of the list " \
            "price" in verdict.reason_en
 
 

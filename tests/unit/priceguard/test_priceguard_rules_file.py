@@ -89,6 +89,7 @@ def test_the_packaged_rules_load_as_the_defaults_they_restate() -> None:
     assert load_rules() == PriceRules(
         category_max_depth_pct={"electronics": 60.0, "grocery": 80.0, "fashion": 85.0},
         category_list_floor_pct={"books": 90.0},
+        category_list_ceiling_pct={"books": 100.0},
         penny_max_major={"default": 0.01, "KRW": 1.0, "JPY": 1.0},
     )
 

@@ -141,6 +141,10 @@ def _random_columns(n: int, seed: int) -> PriceColumns:
     for pick, limit in ((1, old), (2, floor), (3, ceiling), (4, np.round(list_floor))):
         new = np.where((edge == pick) & ~np.isnan(limit), limit, new)
     minor_per_major = rng.choice([1.0, 100.0], n)
+    # books: at most the list price too; a draw of its own, so the rows above stay as they were
+    more = np.random.default_rng(seed + 1)
+    list_ceiling = np.where(~np.isnan(list_floor), list_price, nan)
+    new = np.where((more.random(n) < 0.1) & ~np.isnan(list_ceiling), list_ceiling, new)
     return PriceColumns(
         new=new,
         old=old,
@@ -167,6 +171,7 @@ def _random_columns(n: int, seed: int) -> PriceColumns:
                               np.where(rng.random(n) < 0.05, 1.0,
                                        np.round(old * np.exp(rng.normal(0, 1.0, n)))), nan),
         streak_moves=np.where(rng.random(n) < 0.5, rng.integers(1, 10, n), 0).astype(float),
+        list_ceiling=list_ceiling,
     )
 
 
@@ -192,7 +197,7 @@ def test_the_random_batch_reaches_every_policy_rule() -> None:
         "far_below_references", "far_above_references", "below_all_other_sellers",
         "above_all_other_sellers", "penny_price", "promotion_too_deep", "below_seller_floor",
         "above_seller_ceiling", "promotion_mismatch", "undeclared_cut_too_deep",
-        "below_list_price_floor", "cut_too_deep_in_steps",
+        "below_list_price_floor", "cut_too_deep_in_steps", "above_list_price_ceiling",
     }
 
 
