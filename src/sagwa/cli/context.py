@@ -1,4 +1,10 @@
-"""What every command shares: settings, a console, opening the database, error exits."""
+"""What every command shares: settings, a console, opening the database, error exits.
+
+Exit status, for every command: 0 done; 1 could not be done (not found, a conflict, a
+transition the state does not allow, a broken audit chain); 2 bad input or usage (fix the
+command and run it again). A command asked for JSON (``--json``, or ``--format json``) prints
+each failure also as one JSON object on stdout (``cli/refusals.py``), its line on stderr kept.
+"""
 
 from __future__ import annotations
 
@@ -24,13 +30,25 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+class ExitRefused(typer.Exit):
+    """A refusal whose line a command has already printed (its own words, on stderr, as it
+    always has); ``exits_cleanly`` prints ``error`` as JSON when the command was asked for
+    JSON. Exit status 2 for an ``InvalidInput``, else 1."""
+
+    def __init__(self, error: SagwaError) -> None:
+        super().__init__(2 if isinstance(error, InvalidInput) else 1)
+        self.error = error
+
+
 def settings() -> Settings:
     try:
         return get_settings()
     except ValidationError as exc:
-        err_console.print(f"[red]configuration error:[/red] {describe_invalid_settings(exc)}",
+        described = describe_invalid_settings(exc)
+        err_console.print(f"[red]configuration error:[/red] {described}",
                           markup=True, highlight=False)
-        raise typer.Exit(2) from None
+        raise ExitRefused(InvalidInput(f"configuration error: {described}",
+                                       reason="settings_invalid")) from None
 
 
 def freeze_startup_objects() -> None:
@@ -47,19 +65,38 @@ def database(*, migrate: bool = True) -> Database:
     return open_database(settings(), migrate=migrate)
 
 
+def prints_json(func: Callable[P, R]) -> Callable[P, R]:
+    """Mark a command whose output is always JSON (no flag asks for it): its failures are
+    printed as JSON too (put it under ``exits_cleanly``)."""
+    func.always_json = True  # type: ignore[attr-defined]
+    return func
+
+
+def wants_json(params: dict[str, object]) -> bool:
+    """Whether a command was asked for JSON on stdout: ``--format json`` (a parameter named
+    ``fmt``) or ``--json`` (a flag named ``as_json``)."""
+    return params.get("fmt") == "json" or params.get("as_json") is True
+
+
 def exits_cleanly(func: Callable[P, R]) -> Callable[P, R]:
     """Show a SagwaError as a red line instead of a traceback (a refused plan: a line for each
-    problem); a command run with ``--format json`` also prints it to stdout as JSON
-    (``cli/refusals.py``). Exit status 2 when what was given is wrong (``InvalidInput``: fix the
-    command and run it again), 1 when it could not be done (not found, a conflict, a transition
-    the state does not allow)."""
+    problem); a command asked for JSON (``wants_json``) also prints it to stdout as one JSON
+    object (``cli/refusals.py``), as it does an ``ExitRefused``'s error. Exit status 2 when
+    what was given is wrong (``InvalidInput``: fix the command and run it again), 1 when it
+    could not be done (not found, a conflict, a transition the state does not allow)."""
+
+    always_json = getattr(func, "always_json", False)
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
+        except ExitRefused as exc:
+            if always_json or wants_json(kwargs):
+                print(format_refusal_json(exc.error))
+            raise
         except SagwaError as exc:
-            if kwargs.get("fmt") == "json":
+            if always_json or wants_json(kwargs):
                 print(format_refusal_json(exc))
             err_console.print(format_refusal(exc), highlight=False)
             raise typer.Exit(2 if isinstance(exc, InvalidInput) else 1) from None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import typer
 
 from sagwa.adapters.db.migrate import current_revision, head_revision
@@ -21,10 +23,16 @@ def upgrade() -> None:
 
 @app.command()
 @exits_cleanly
-def status() -> None:
+def status(as_json: bool = typer.Option(
+        False, "--json", help="Print it as JSON: database, current, latest, up_to_date.")) -> None:
     """Show the schema revision the database is at and the newest one sagwa knows."""
     db = database(migrate=False)
     current, head = current_revision(db.engine), head_revision()
+    if as_json:
+        print(json.dumps({"database": db.description, "current": current, "latest": head,
+                          "up_to_date": current == head}, ensure_ascii=False))
+        db.close()
+        return
     mark = "[green]up to date[/green]" if current == head else "[yellow]needs `sagwa db upgrade`[/yellow]"
     console.print(f"{db.description}\n  current: {current or '(empty)'}\n  latest:  {head}  {mark}")
     db.close()

@@ -37,7 +37,6 @@ from sagwa.cli.incident_format import (
     print_rows,
 )
 from sagwa.cli.incident_lifecycle import close, declare, notify, plan, scope
-from sagwa.cli.incident_price_block import narrow_price_block
 from sagwa.cli.incident_options import (
     FORMAT,
     REPORTS_DIR,
@@ -46,6 +45,7 @@ from sagwa.cli.incident_options import (
     TextOrJson,
     desk_context,
 )
+from sagwa.cli.incident_price_block import narrow_price_block
 from sagwa.cli.numbers import number_option
 from sagwa.errors import InvalidInput
 from sagwa.services.desk_status import incident_summaries

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import importlib
+import itertools
+import json
 import signal
+from collections.abc import Sequence
 from types import FrameType
+from typing import Any
 
 import typer
+from typer._click import exceptions as click_errors
+from typer.core import TyperGroup
 
 from sagwa import __version__
 from sagwa.cli import audit, database, incident, replay, seed, users
@@ -19,15 +25,68 @@ from sagwa.cli.context import (
     settings,
 )
 from sagwa.cli.flag_help import show_flags_without_values
+from sagwa.cli.refusals import format_usage_json
 
 show_flags_without_values()  # every command's help: ``--skip-bad-rows``, not ``… <bool>``
+
+#: Groups whose ``--format json`` / ``--json`` name a file's format or a file (``guard check
+#: --format json --out F``, ``guard evaluate --json PATH``): stdout is not their JSON.
+FILE_FORMAT_GROUPS = frozenset({"guard"})
+#: Commands that print JSON with no flag asking for it (``cli.context.prints_json``).
+ALWAYS_JSON = frozenset({("messages", "retry-failed")})
+
+
+def asks_for_json(argv: Sequence[str]) -> bool:
+    """Whether a command line asks for JSON on stdout (``--json``, ``--format json``,
+    ``--format=json``), read from the words typed: Typer may refuse it before the command runs."""
+    words = list(argv)
+    if "--" in words:
+        words = words[:words.index("--")]
+    if not words or words[0] in FILE_FORMAT_GROUPS:
+        return False
+    return (tuple(words[:2]) in ALWAYS_JSON or "--json" in words or "--format=json" in words
+            or any(a == "--format" and b == "json" for a, b in itertools.pairwise(words)))
+
+
+class SagwaGroup(TyperGroup):
+    """The ``sagwa`` command: a command line Typer refuses (a bad value, an unknown or missing
+    option) is also printed as JSON on stdout when JSON was asked for, before Typer's own box
+    on stderr and its exit status 2."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: Any = None, **extra: Any) -> Any:
+        words = list(args)
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click_errors.UsageError as exc:
+            _print_usage_json(exc, words)
+            raise
+
+    def invoke(self, ctx: Any) -> Any:
+        words = [*ctx._protected_args, *ctx.args]
+        try:
+            return super().invoke(ctx)
+        except click_errors.UsageError as exc:
+            _print_usage_json(exc, words)
+            raise
+
+
+def _print_usage_json(exc: click_errors.UsageError, words: Sequence[str]) -> None:
+    if not isinstance(exc, click_errors.NoArgsIsHelpError) and asks_for_json(words):
+        print(format_usage_json(exc))
+
 
 app = typer.Typer(
     name="sagwa",
     help="sagwa (사과): catch pricing errors before customers see them; when one slips "
          "through, make it right.\n\nWith no SAGWA_DATABASE_URL set, sagwa runs its own "
          "PostgreSQL in $SAGWA_DATA_DIR/pg (default ./.sagwa/pg), shared by every sagwa "
-         "process on that directory.",
+         "process on that directory.\n\nExit status: 0 done; 1 could not be done (not found, "
+         "a conflict, a step the incident's state does not allow, a broken audit chain); 2 bad "
+         "input or usage. Asked for JSON (`--json`, or `--format json` where a command takes "
+         "it), a command that fails also prints one JSON object on stdout: `code`, `message`, "
+         "`details.reason` (as the API's errors), its line on stderr kept.",
+    cls=SagwaGroup,
     no_args_is_help=True,
     # markdown: a docstring's lines are joined into paragraphs that fit the terminal (the
     # "rich" mode keeps each line break and breaks every line again at 80 columns)
@@ -115,8 +174,11 @@ def _exit_normally(signum: int, frame: FrameType | None) -> None:
 
 
 @app.command()
-def version() -> None:
+def version(as_json: bool = typer.Option(False, "--json", help="Print it as JSON.")) -> None:
     """Print sagwa's version."""
+    if as_json:
+        print(json.dumps({"version": __version__}))
+        return
     console.print(__version__)
 
 

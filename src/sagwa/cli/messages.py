@@ -20,7 +20,7 @@ from rich.console import Console, Group
 from rich.text import Text
 
 from sagwa.cli.actors import ACTOR, recorded_actor
-from sagwa.cli.context import database, exits_cleanly
+from sagwa.cli.context import ExitRefused, database, exits_cleanly, prints_json
 from sagwa.errors import InvalidInput
 from sagwa.messagecheck import CheckResult, check_message
 
@@ -63,16 +63,19 @@ def lint(
     or format, --incident with another kind than notice); 1 when --incident names no incident.
     """
     if fmt not in ("text", "json"):
-        _usage_error(f"unknown format {fmt!r}; expected text or json")
+        _usage_error(InvalidInput(f"unknown format {fmt!r}; expected text or json",
+                                  field="format", reason="format_unknown"))
     if incident is not None and kind != "notice":
-        _usage_error(f"--incident is taken with --kind notice only, not {kind!r}: the names "
-                     "of an incident are excused in a notice only")
+        _usage_error(InvalidInput(
+            f"--incident is taken with --kind notice only, not {kind!r}: the names of an "
+            "incident are excused in a notice only", field="incident",
+            reason="incident_needs_notice_kind"))
     text = _read(path)
     try:
         result = (check_message(text, kind=kind, lang=lang) if incident is None
                   else _check_notice(text, lang=lang, incident_id=incident))
     except InvalidInput as exc:
-        _usage_error(exc.message)
+        _usage_error(exc)
     if fmt == "json":
         typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -81,6 +84,7 @@ def lint(
 
 @app.command("retry-failed")
 @exits_cleanly
+@prints_json
 def retry_failed(
     incident: Annotated[int | None, typer.Option(
         help="Only the messages of this incident.")] = None,
@@ -95,7 +99,8 @@ def retry_failed(
     than SAGWA_DELIVERY_RETRY_HOURS). Only failed ones; each keeps its idempotency key, so
     nothing is sent twice. Messages that would now be wrong stay failed (the customer has
     answered, the deadline passed, a copy was sent); the contact centre's hours still apply.
-    Prints JSON: counts, and the messages re-queued. Audited."""
+    Prints JSON: counts, and the messages re-queued (a refusal too: code, message, details).
+    Audited."""
     from sagwa.cli.incident_options import desk_context, parse_time
     from sagwa.services.failed_messages import retry_failed as retry
     from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -148,9 +153,13 @@ def _read(path: str) -> str:
     try:
         return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        _usage_error(f"cannot read {path}: {exc}")
+        _usage_error(InvalidInput(
+            f"cannot read {path}: {exc}", field="file",
+            reason="file_not_utf8" if isinstance(exc, UnicodeDecodeError) else "file_unreadable"))
 
 
-def _usage_error(message: str) -> NoReturn:
-    typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(USAGE_ERROR)
+def _usage_error(error: InvalidInput) -> NoReturn:
+    """``Error: …`` on stderr, exit status 2 (USAGE_ERROR); with --format json, ``error`` is
+    also printed on stdout as JSON (``exits_cleanly``)."""
+    typer.echo(f"Error: {error.message}", err=True)
+    raise ExitRefused(error)

@@ -6,7 +6,14 @@ A refused incident plan lists every problem at once, one line each, naming the o
 ``--format json`` the refusal is also printed to stdout as the JSON API answers it (``code``,
 ``message``, ``details``: unchanged keys) plus ``problems``, a list of
 ``{"field", "option", "reason", "message"}`` — every problem of a plan, or the one field an
-error names, or empty.
+error names, or empty. ``details["reason"]`` is always there (the error's code when it names
+no sub-code), so a program can match on it.
+
+A command line Typer refuses before the command runs (an option's value of the wrong type, an
+unknown or missing option) is, when JSON was asked for, :func:`format_usage_json`: code
+``invalid_request`` as the API's refused requests, ``details["reason"]`` one of
+``USAGE_REASONS``' values, ``details["errors"]`` a list of ``{"field", "problem"}`` (the API's
+shape), and ``problems`` as above.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rich.markup import escape
+from typer._click import exceptions as click_errors
 
 from sagwa.errors import SagwaError
 
@@ -82,5 +90,46 @@ def format_refusal(exc: SagwaError) -> str:
 
 def format_refusal_json(exc: SagwaError) -> str:
     """The refusal as the JSON API gives it, plus ``problems`` (see the module docstring)."""
-    return json.dumps({**exc.as_dict(), "problems": problem_list(exc)}, ensure_ascii=False,
-                      default=str)
+    body = exc.as_dict()
+    body["details"] = {**body.get("details", {})}
+    body["details"].setdefault("reason", exc.code)
+    return json.dumps({**body, "problems": problem_list(exc)}, ensure_ascii=False, default=str)
+
+
+#: The ``details["reason"]`` of a refused command line, by what was wrong and where.
+USAGE_REASONS = {("missing", "option"): "option_missing",
+                 ("missing", "argument"): "argument_missing",
+                 ("bad", "option"): "option_invalid", ("bad", "argument"): "argument_invalid"}
+
+
+def _usage_reason(exc: click_errors.UsageError) -> tuple[str, str | None]:
+    """(reason, the option or argument named) of a refused command line."""
+    if isinstance(exc, click_errors.NoSuchOption):
+        return "option_unknown", exc.option_name
+    if isinstance(exc, click_errors.BadParameter):
+        param = exc.param
+        kind = "argument" if getattr(param, "param_type_name", "") == "argument" else "option"
+        named = exc.param_hint if isinstance(exc.param_hint, str) else None
+        if param is not None and kind == "option" and param.opts:
+            named = param.opts[0]
+        elif param is not None:  # an argument, as the error names it
+            named = param.metavar or param.name
+        missing = "missing" if isinstance(exc, click_errors.MissingParameter) else "bad"
+        return USAGE_REASONS[(missing, kind)], named
+    if isinstance(exc, click_errors.BadOptionUsage):
+        return "option_invalid", exc.option_name
+    return "usage", None
+
+
+def format_usage_json(exc: click_errors.UsageError) -> str:
+    """A command line Typer refused, as JSON (see the module docstring)."""
+    reason, named = _usage_reason(exc)
+    message = exc.format_message()
+    field = named.removeprefix("--") if named and named.startswith("--") else named
+    option = named if named and named.startswith("-") else None
+    problems = [] if named is None else [
+        {"field": field, "option": option, "reason": reason, "message": message}]
+    return json.dumps({"code": "invalid_request", "message": message,
+                       "details": {"reason": reason,
+                                   "errors": [{"field": named, "problem": message}]},
+                       "problems": problems}, ensure_ascii=False)

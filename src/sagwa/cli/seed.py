@@ -10,8 +10,9 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
 from sagwa.adapters.db.database import Database
-from sagwa.cli.context import console, database, exits_cleanly
+from sagwa.cli.context import ExitRefused, console, database, err_console, exits_cleanly
 from sagwa.cli.numbers import number_option
+from sagwa.errors import Conflict
 from sagwa.seed.accounts import create_demo_accounts, demo_seller_id, format_accounts
 from sagwa.seed.demo import DemoSize, database_is_empty, load_demo
 
@@ -45,9 +46,14 @@ def demo(
             db.close()
             return
         db.close()
-        console.print("[yellow]the database already has data; loading the demo again "
-                      "would duplicate it[/yellow] (use --if-empty, or a new SAGWA_DATA_DIR)")
-        raise typer.Exit(1)
+        refused = Conflict("the database already has data; loading the demo again would "
+                           "duplicate it (use --if-empty, or a new SAGWA_DATA_DIR)",
+                           reason="demo_data_present")
+        # as JSON, stdout holds the refusal's one object (exits_cleanly) and the line stderr
+        (err_console if as_json else console).print(
+            "[yellow]the database already has data; loading the demo again would duplicate "
+            "it[/yellow] (use --if-empty, or a new SAGWA_DATA_DIR)")
+        raise ExitRefused(refused)
     size = DemoSize(customers=customers, orders=orders, weeks=weeks)
     # Demo rows can be re-created at will: skip the per-commit flush to disk (~40% faster).
     bulk = create_engine(db.engine.url, connect_args={"options": "-c synchronous_commit=off"})

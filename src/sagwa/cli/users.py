@@ -80,6 +80,8 @@ def revoke_token(
     username: Annotated[str, typer.Option("--username", help="Whose token to revoke.")],
     name: Annotated[str | None, typer.Option(
         "--name", help="The token's name; without it, every live token of the account.")] = None,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print the result as JSON: username, name, revoked (how many).")] = False,
     actor: str = ACTOR,
 ) -> None:
     """Revoke an account's API token(s); a revoked token is refused from the next request."""
@@ -91,6 +93,9 @@ def revoke_token(
                                     username=username, name=name, actor=actor)
     finally:
         db.close()
+    if as_json:
+        typer.echo(json.dumps({"username": username, "name": name, "revoked": revoked}))
+        return
     what = f"token {name!r}" if name else "tokens"
     console.print(f"revoked {revoked} {what} of {username}" if revoked
                   else f"{username} has no live {what}; nothing revoked")
