@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 
@@ -25,6 +25,7 @@ from sagwa.web.api import (
     ledger,
     market,
     messages,
+    price_blocks,
     review,
     seller_incidents,
 )
@@ -32,22 +33,36 @@ from sagwa.web.api.error_docs import ERROR_RESPONSES
 from sagwa.web.api_docs import install_api_docs
 from sagwa.web.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from sagwa.web.errors import install_error_handlers
+from sagwa.web.head_requests import HeadAsGet
 from sagwa.web.pages import install_pages
+from sagwa.web.query_params import strict_query
 from sagwa.web.security_headers import SecurityHeaders
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 DESCRIPTION = """\
 sagwa (사과) catches pricing errors before customers see them and, when one slips through,
-makes it right. Money is always `{"amount_minor": int, "currency": "KRW"}` (KRW has no minor
-unit). Errors are JSON: `{"code": "...", "message": "...", "details": {...}}`.
+makes it right. An amount of money is `{"amount_minor": int, "currency": "KRW"}` (KRW has no
+minor unit), never a float. Beside it, a few figures are bare whole numbers that are not
+money objects: a `*_minor` key (the guard's `facts`, e.g. `reference_price_minor`, in
+`facts.currency`, the price's currency; `exposure_minor` beside `exposure` in a scope's
+summary, kept for older tools) is minor units of the currency named next to it; and points
+(`balance`, `points`, `cancel_compensation_points`, a plan's `cancel_compensation`) are whole
+points, 1 point = 1 won, never a money object.
+Errors are JSON: `{"code": "...", "message": "...", "details": {...}}`.
 Catalogue reads (products, sellers, listings) and published notices are public; everything else
 needs `Authorization: Bearer <token>` — a token from `sagwa users token --username NAME` — and the
 account's role decides what it may do (admin: everything; reviewer: the review queue; agent:
 customers, cases and contact attempts; seller: its own listings and prices). The audit log
 records the token's account. Commands that create something require an `Idempotency-Key`
 header: a retry with the same key and body returns the first result instead of creating
-anything twice.
+anything twice (a case's choice, `POST /api/cases/{id}/choice`, takes none: the same choice
+again changes nothing and says `"recorded": false`).
+A call takes only the query parameters it declares (listed in its operation), each once unless
+it is a list: an unknown one (`?seller=2` for `seller_id`) or one given twice is refused with
+422 `invalid_request`, reason `request_invalid`, `details.errors[].field` `query.<name>`
+(`?lang=` too, except where a call declares it; the pages read it, and ignore what they do not
+read). Every route that takes GET answers HEAD too (same status and headers, no body).
 """
 
 
@@ -83,14 +98,17 @@ def create_app(settings: Settings, *, database: Database | None = None,
     install_error_handlers(app)
     for router in (catalog.router, market.router, review.router, incidents.router,
                    cases.router, follow_ups.router, messages.router, ledger.router,
-                   seller_incidents.router):
-        app.include_router(router, responses=ERROR_RESPONSES)
+                   seller_incidents.router, price_blocks.router):
+        # strict_query: a query parameter the route does not take is refused, not ignored
+        app.include_router(router, responses=ERROR_RESPONSES,
+                           dependencies=[Depends(strict_query)])
     install_pages(app, settings)
     install_api_docs(app)
     # read where the body is: a 413 raised there is answered by the error handlers
     app.add_middleware(BodyLimit, max_bytes=getattr(settings, "max_body_bytes",
                                                     DEFAULT_MAX_BODY_BYTES))
-    app.add_middleware(SecurityHeaders)  # outermost of ours; a 500 adds them itself (errors.py)
+    app.add_middleware(SecurityHeaders)  # a 500 adds them itself (errors.py)
+    app.add_middleware(HeadAsGet)  # outermost of ours: inside, a HEAD is a GET
     templates = Jinja2Templates(directory=str(TEMPLATES))
 
     @app.get("/healthz", tags=["meta"])

@@ -6,8 +6,9 @@ and a staff page without a session redirects to ``/login``.
 
 Every JSON refusal carries ``details["reason"]``, the refusals made here at the edge too: a
 request the schema refuses is ``invalid_request`` with ``request_invalid`` (``details.errors``
-names the fields), ``body_missing`` (no body where one is needed) or ``body_not_json`` (a body
-sent without ``Content-Type: application/json``); a body that is not JSON at all is 400
+names the fields; a query parameter the route does not take, or a single-valued one given
+twice, is refused so too: ``query_params.py``), ``body_missing`` (no body where one is
+needed) or ``body_not_json`` (a body sent without ``Content-Type: application/json``); a body that is not JSON at all is 400
 ``malformed_json`` with ``json_malformed``; a path no route answers is 404 ``not_found`` with
 ``route_unknown`` (an unknown id on a known route is ``unknown_id``, from the use case); a
 method the route does not take is 405 ``method_not_allowed`` with ``method_not_allowed``; a
@@ -26,6 +27,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from sagwa.errors import SagwaError
+from sagwa.web.api.request_fields import oversized_number
+from sagwa.web.head_requests import ASKED_METHOD
 from sagwa.web.security_headers import headers_for
 
 _log = logging.getLogger(__name__)
@@ -121,19 +124,23 @@ def _http_message(request: Request, exc: StarletteHTTPException, message: str) -
         return f"no route answers {path}{listed}"
     allow = (getattr(exc, "headers", None) or {}).get("Allow")
     if exc.status_code == 405 and message == "Method Not Allowed" and allow:
-        return f"{path} does not take {request.method}; it takes {allow}"
+        asked = request.scope.get(ASKED_METHOD, request.method)  # a HEAD travels as a GET
+        return f"{path} does not take {asked}; it takes {allow}"
     return message
 
 
 def _allowed_methods(request: Request, allow: str) -> str:
     """Every method some route takes at the request's path. Routing answers a 405 from the
     first route whose path matches, so ``/api/products`` said it took only POST where another
-    route takes GET. (Asked of the router as a request of each method would be.)"""
+    route takes GET. (Asked of the router as a request of each method would be; a route that
+    takes GET takes HEAD too: ``head_requests.py``.)"""
     methods = {m.strip() for m in allow.split(",") if m.strip()}
     for method in _METHODS - methods:
         scope = {**request.scope, "method": method}
         if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
             methods.add(method)
+    if "GET" in methods:
+        methods.add("HEAD")
     return ", ".join(sorted(methods))
 
 
@@ -166,6 +173,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def sagwa_error(request: Request, exc: SagwaError) -> Response:
         if is_page(request):
             return page_error(request, exc.http_status, exc.message)
+        oversized_number(exc, request.path_params.items(), request.query_params.multi_items())
         # a 401 names the scheme that would do (RFC 9110): an API token as a Bearer
         challenge = {"WWW-Authenticate": 'Bearer realm="sagwa"'} if exc.http_status == 401 else None
         return JSONResponse(exc.as_dict(), status_code=exc.http_status, headers=challenge)

@@ -230,7 +230,10 @@ class GuardPublic(BaseModel):
     reason_code: str
     reason_en: str
     reason_ko: str
-    facts: dict
+    facts: dict = Field(description=(
+        "What the guard weighed. `*_minor` figures (`reference_price_minor`, "
+        "`recent_median_minor`, `other_sellers_median_minor`) are whole minor units of "
+        "`facts.currency`, the price's currency (appended to the facts as stored)."))
 
 
 class PriceCheckRequest(Body):
@@ -356,7 +359,7 @@ class PointsReceiptPublic(BaseModel):
 
 class PointsBalancePublic(BaseModel):
     customer_id: int
-    balance: int
+    balance: int = Field(description="Whole points (1 point = 1 won), not a money object.")
 
 
 class ReversalCreate(Body):

@@ -89,12 +89,17 @@ def promotion_of(promo: PromotionIO | None) -> Promotion | None:
     return listings.declared_promotion(promo.percent, promo.starts_at, promo.ends_at)
 
 
-def guard_public(g: GuardOpinion | None) -> GuardPublic | None:
+def guard_public(g: GuardOpinion | None, currency: str | None = None) -> GuardPublic | None:
+    """The guard's opinion; its ``*_minor`` facts are bare minor units of the price's
+    ``currency``, which is appended to them as ``facts.currency`` (the facts as stored stay)."""
     if g is None:
         return None
+    facts = dict(g.facts)
+    if currency and "currency" not in facts and any(k.endswith("_minor") for k in facts):
+        facts["currency"] = currency
     return GuardPublic(verdict=g.verdict, score=g.score, error_type=g.error_type,
                        reason_code=g.reason_code, reason_en=g.reason_en, reason_ko=g.reason_ko,
-                       facts=g.facts)
+                       facts=facts)
 
 
 def change_public(c: PriceChangeRecord) -> PriceChangePublic:
@@ -102,7 +107,8 @@ def change_public(c: PriceChangeRecord) -> PriceChangePublic:
         id=c.id, listing_id=c.listing_id, old_price=MoneyIO.of(c.old_price),
         new_price=MoneyIO.of(c.new_price), proposed_by=c.proposed_by, proposed_at=c.proposed_at,
         promotion_pct=c.promotion_pct, status=c.status.value, decided_by=c.decided_by,
-        decision_reason=c.decision_reason, decided_at=c.decided_at, guard=guard_public(c.guard),
+        decision_reason=c.decision_reason, decided_at=c.decided_at,
+        guard=guard_public(c.guard, c.new_price.currency),
         promotion_starts_at=c.promotion_starts_at if c.promotion_pct else None,
         promotion_ends_at=c.promotion_ends_at if c.promotion_pct else None)
 

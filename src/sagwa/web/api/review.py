@@ -50,7 +50,7 @@ def check(body: PriceCheckRequest, uow: Uow, rules: Rules,
         opinion = price_review.check_price_change(
             uow(), listing_id=body.listing_id, new_price=body.new_price.to_money(),
             rules=rules, promotion=promotion_of(body.promotion))
-    result = guard_public(opinion)
+    result = guard_public(opinion, body.new_price.currency)
     assert result is not None
     return result
 
