@@ -109,6 +109,19 @@ def test_a_report_still_writes_where_it_can(incident_id: int, tmp_path: Path) ->
     assert Path(json.loads(result.stdout)["postmortem"]).is_file()
 
 
+def test_a_report_without_out_goes_to_the_data_directory_not_the_working_one(
+        incident_id: int, data_dir: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An operator tester ran `sagwa incident report` from the checkout, as the README does,
+    and the postmortem landed in the git tree (a relative "reports")."""
+    monkeypatch.chdir(tmp_path)
+    result = sagwa("incident", "report", str(incident_id), "--format", "json")
+    assert result.exit_code == 0, result.output
+    written = Path(json.loads(result.stdout)["postmortem"])
+    assert written.is_file() and written.parent == data_dir / "reports"
+    assert not (tmp_path / "reports").exists()
+
+
 def test_compensation_beyond_the_ledger_limit_is_refused_before_anyone_is_told(
     incident_id: int,
 ) -> None:

@@ -140,16 +140,20 @@ def notice(
 @exits_cleanly
 def report(
     incident_id: IncidentId,
-    out: Annotated[Path, typer.Option(
-        help="Where to write the Markdown postmortem and chart.")] = REPORTS_DIR,
+    out: Annotated[Path | None, typer.Option(
+        help="Where to write the Markdown postmortem and chart (default: the data "
+             "directory's reports/, e.g. .sagwa/reports, not the folder you run it from).")
+    ] = None,
     fmt: Annotated[TextOrJson, typer.Option("--format", help="text or json.")] = TextOrJson.text,
 ) -> None:
     """Print the timeline and SLA figures; write a Markdown postmortem with a PNG chart."""
     from sagwa.services.desk_report import build_report, figure_rows, write_postmortem
 
-    with desk_context() as (_config, db, policy):
+    with desk_context() as (config, db, policy):
         built = build_report(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
                              policy=policy)
+    # run from a checkout, a relative "reports" landed in the working tree
+    out = out if out is not None else Path(config.data_dir) / REPORTS_DIR
     try:
         markdown, chart = write_postmortem(built, out)
     except OSError as exc:
