@@ -109,3 +109,22 @@ def test_a_customer_whose_apology_went_out_is_sorry_once_more_and_pointed_to_its
         assert check_message(body, kind="resolution", lang=lang).ok, body
     text_ko = _outbox(uow, cases[people[2]], "confirmation")["sms"][1]
     assert "불편을 드려 다시 한 번 죄송합니다" in text_ko
+
+
+def test_any_choice_taken_before_the_apology_is_confirmed_with_the_link_and_the_cause(
+        shop) -> None:
+    """Before the mend only the discount's confirmation gave the link: a customer who chose to
+    keep their order by phone before their apology went out got an email with no link to their
+    page and no word of how the wrong price came about — the first and only message they got."""
+    uow, _clock, cases, people = _notified_in_the_evening(shop)
+    for person in (people[4], people[5], people[2]):
+        _by_phone(uow, cases[person], "keep")
+    for person, lang in ((people[4], "ko"), (people[5], "ko")):
+        body = _outbox(uow, cases[person], "confirmation")["email"][1]
+        [line] = [ln for ln in body.splitlines() if f"{LINKS.base_url}/c/" in ln]
+        assert MAY_CANCEL[lang] not in line  # not the discount's sentence: a line of its own
+        assert "잘못 " in body.splitlines()[1], body  # the cause, right after the apology
+        assert check_message(body, kind="resolution", lang=lang).ok, body
+    text_ko = _outbox(uow, cases[people[2]], "confirmation")["sms"][1]
+    assert f"{LINKS.base_url}/c/" in text_ko
+    assert check_message(text_ko, kind="resolution", lang="ko").ok, text_ko

@@ -96,17 +96,34 @@ def test_a_call_tried_early_leaves_the_time_the_call_it_asks_for_clears_it(shop)
     assert _queue(uow, clock)[0] == first
 
 
-@pytest.mark.parametrize("outcome", ["reached", "callback_requested"])
-def test_a_call_that_reached_them_or_took_a_new_wish_clears_it_early(shop, outcome) -> None:
+def test_a_call_that_took_a_new_wish_clears_it_early(shop) -> None:
     uow, clock, _iid, (first, _second, _third) = _three_owed_a_call(shop)
     _pick(uow, first, THURSDAY_TEN)
-    _asks(uow, first, MORNING + timedelta(hours=5) if outcome == "callback_requested" else None,
-          outcome=outcome)
+    _asks(uow, first, MORNING + timedelta(hours=5), outcome="callback_requested")
     assert _stored(uow, first) is None
-    if outcome == "callback_requested":  # the time named on the call is the one now
-        with uow() as u:
-            [queued] = [q for q in u.reads.call_queue(now=clock.now) if q.case_id == first]
-        assert queued.callback_at == MORNING + timedelta(hours=5) and not queued.time_picked
+    with uow() as u:  # the time named on the call is the one now
+        [queued] = [q for q in u.reads.call_queue(now=clock.now) if q.case_id == first]
+    assert queued.callback_at == MORNING + timedelta(hours=5) and not queued.time_picked
+
+
+def test_reaching_them_before_their_time_with_no_answer_taken_keeps_the_time(shop) -> None:
+    """Before the mend an agent's "reached" logged before the customer's picked time, with no
+    choice taken, erased it: the audit said ``call_time_replaced``, the API's call_at went
+    null and the customer's page went back to "as soon as you can"."""
+    uow, clock, _iid, (first, second, third) = _three_owed_a_call(shop)
+    _pick(uow, first, THURSDAY_TEN)
+    logged = _asks(uow, first, None, outcome="reached")  # Wednesday: early
+    assert _stored(uow, first) == THURSDAY_TEN
+    assert logged.before_call_time == THURSDAY_TEN and not logged.made_call
+    with uow() as u:
+        [after] = [r.event.after for r in u.audit.for_entity("case", str(first))
+                   if r.event.action == "case.contact_attempted"]
+    assert "call_time_replaced" not in after
+    assert _queue(uow, clock) == [second, third, first]  # still owed, at their time
+    # their final answer, taken on a call, is the request fulfilled: the time goes
+    desk_cases.record_choice(uow(), case_id=first, choice="keep", channel="phone",
+                             evidence="그냥 받을게요", taken_by="agent:park", policy=POLICY)
+    assert _stored(uow, first) is None
 
 
 def test_a_final_answer_clears_the_picked_time(shop) -> None:

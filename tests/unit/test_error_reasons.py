@@ -37,11 +37,14 @@ from sagwa import errors
 from sagwa.adapters import guard_input, guard_input_blocks, guard_output
 from sagwa.adapters.db.ledger_repo import StoredEntry
 from sagwa.adapters.db.market_repo import PriceChangeRecord
+from sagwa.cli import context as cli_context
 from sagwa.cli import guard as guard_cli
 from sagwa.cli import incident as incident_cli
 from sagwa.cli import incident_options
+from sagwa.cli import messages as messages_cli
 from sagwa.cli.actors import check_claim, recorded_actor
 from sagwa.cli.public_links import check_public_links
+from sagwa.config import get_settings
 from sagwa.domain import consent, incidents, price_moves, reasons
 from sagwa.domain.call_attempts import check_callback_at
 from sagwa.domain.call_times import check_call_time
@@ -100,6 +103,7 @@ from sagwa.services import (
     desk_messages,
     guard_batch,
     idempotency,
+    incident_prices,
     ledger_reports,
     listing_holds,
     listings,
@@ -127,6 +131,24 @@ def refusal(make: Callable[[], object]) -> SagwaError:
     with pytest.raises(SagwaError) as caught:
         make()
     return caught.value
+
+
+def exit_refusal(make: Callable[[], object]) -> SagwaError:
+    """The refusal a command printed in its own words before it exited."""
+    with pytest.raises(cli_context.ExitRefused) as caught:
+        make()
+    return caught.value.error
+
+
+def _with_a_bad_setting() -> None:
+    """``cli.context.settings()`` with SAGWA_PORT set to something that is not a port."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SAGWA_PORT", "not-a-port")
+        get_settings.cache_clear()
+        try:
+            cli_context.settings()
+        finally:
+            get_settings.cache_clear()
 
 
 #: A change held at 19,900 KRW, proposed while listing 3 cost 199,000 KRW.
@@ -484,6 +506,11 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         ("이 칸에는 U+000D 문자를 쓸 수 없습니다. 줄바꿈이나 탭 같은 제어 문자와 글자 방향을 바꾸는 "
          "보이지 않는 문자를 빼고, 보이는 그대로 입력해 주세요."),
     ),
+    "web_channel_is_the_customers": (  # an agent's choice filed as the customer's own click
+        lambda: refusal(lambda: consent.check_channel(_consent(taken_by="agent:park"))),
+        ("웹 선택은 고객이 자기 화면에서 직접 누른 것만 해당합니다. 상담원은 전화, 이메일, 문자로 받은 "
+         "선택을 그 방법으로 기록해 주세요."),
+    ),
     "web_consent_by_agent": (
         lambda: refusal(lambda: cancel_instead(
             _DISCOUNTED_CASE, _consent(choice="cancel_with_compensation", taken_by="agent:park"),
@@ -513,6 +540,19 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     "payment_note_too_long": (
         lambda: refusal(lambda: payment_note("x" * 501)),
         "결제 메모는 500자까지 적을 수 있습니다.",
+    ),
+    "incident_not_closed": (
+        lambda: Conflict("incident 4 is notifying: its price block can be narrowed once it is "
+                         "closed", reason="incident_not_closed", incident_id=4,
+                         status="notifying"),
+        ("사고가 아직 끝나지 않아(지금: '고객 안내 중') 가격 차단을 좁힐 수 없습니다. 고객 처리가 모두 끝나고 "
+         "사고를 닫은 뒤에 하실 수 있습니다."),
+    ),
+    "block_is_band_only": (
+        lambda: Conflict("incident 4's block is only the band", reason="block_is_band_only",
+                         incident_id=4),
+        ("이 사고의 가격 차단은 이미 잘못된 가격 근처의 범위뿐이라 더 좁힐 것이 없습니다. 이 범위는 계속 "
+         "막힙니다."),
     ),
     "unanswered_cases": (
         lambda: Conflict(
@@ -796,6 +836,9 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (price_review._refuse_first_price_without_reason, "first_price_approval_needs_reason"),
     (price_moves.check_release_reason, "release_needs_reason"),
     (desk_cases.current_plan, "no_plan_yet"),
+    (incident_prices.narrow_price_block, "incident_not_closed"),
+    (incident_prices.narrow_price_block, "block_is_band_only"),
+    (consent.check_channel, "web_channel_is_the_customers"),
     (customer_contact._check_email_free, "customer_email_taken"),
     (customer_contact.change_customer_contact, "phone_already_on_file"),
     (check_unchanged_since, "contact_changed_meanwhile"),  # with a database: test_cs_contact_details.py
@@ -1047,6 +1090,7 @@ RAISED_WITH_A_DATABASE_ONLY = {
     "case_compensation_entry",  # tests/integration/test_ledger_reversal_guards.py
     "entry_is_a_reversal",  # tests/integration/test_services_points.py (API only)
     "memo_missing",  # services.points.credit_customer_points (a database read comes first)
+    "demo_data_present",  # sagwa seed demo on data: tests/e2e/test_cli_json_errors.py
 }
 
 A_CASE = incidents.Case(
@@ -1380,6 +1424,9 @@ USE_CASE_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
     ("invalid_input", "taken_by_required", lambda: refusal(lambda: _consent(taken_by=" "))),
     ("invalid_input", "phone_choice_needs_agent",
      lambda: refusal(lambda: _consent(channel="phone"))),
+    ("invalid_input", "web_channel_is_the_customers",
+     lambda: refusal(lambda: consent.record_choice(A_CASE, _consent(taken_by="agent:park"),
+                                                   make_plan(**A_PLAN)))),
     ("consent_required", "consent_of_other_case", lambda: refusal(lambda: consent.record_choice(
         A_CASE, _consent(case_id=5), make_plan(**A_PLAN)))),
     ("invalid_input", "plan_of_other_incident", lambda: refusal(lambda: consent.record_choice(
@@ -1621,6 +1668,15 @@ USE_CASE_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
      lambda: refusal(lambda: check_claim("reviewer:admin_a", ADMIN))),
     ("invalid_input", "actor_missing", lambda: refusal(
         lambda: recorded_actor(None, "  "))),  # type: ignore[arg-type]
+    # refusals a command prints in its own words before exiting (cli/context.ExitRefused);
+    # asked for JSON, it prints them as these errors (tests/e2e/test_cli_json_errors.py)
+    ("invalid_input", "settings_invalid", lambda: exit_refusal(_with_a_bad_setting)),
+    ("invalid_input", "format_unknown", lambda: exit_refusal(
+        lambda: messages_cli.lint.__wrapped__(  # type: ignore[attr-defined]
+            "-", kind="notice", lang="ko", fmt="xml", incident=None))),
+    ("invalid_input", "incident_needs_notice_kind", lambda: exit_refusal(
+        lambda: messages_cli.lint.__wrapped__(  # type: ignore[attr-defined]
+            "-", kind="resolution", lang="ko", fmt="text", incident=1))),
 ]
 
 

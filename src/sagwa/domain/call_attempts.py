@@ -72,7 +72,8 @@ CALLBACK_REQUESTED = "callback_requested"
 #: named, after the request): "call now" all that while; after it the request has gone stale
 #: and only the contact history keeps it (``call_list_sql.callback_pending``).
 CALLBACK_KEPT = timedelta(days=7)
-#: How an attempt to contact a customer ended, as agents record it.
+#: How an attempt to contact a customer ended, as agents record it. ``wrong_number`` also
+#: stops text messages to the number tried (``domain.wrong_numbers``).
 OUTCOMES = (REACHED, "no_answer", "busy", "wrong_number", "voicemail", CALLBACK_REQUESTED)
 
 #: The audit action that says the desk stopped trying to reach a customer it owed a call.

@@ -11,9 +11,9 @@ named on the phone, a time picked on the page must be one when someone is there 
 (:func:`check_call_time`).
 
 The picked time lasts until the call it asks for is made: a phone call logged at or after it,
-any call that reached the customer, or a call-back the customer asked for on a call (its own
-time, or none) replaces it (:func:`call_replaces_time`). A call before the time that did not
-reach them leaves it standing. So a picked time still on record and well past is a call we
+or a call-back the customer asked for on a call (its own time, or none), replaces it
+(:func:`call_replaces_time`); their final answer clears it. A call before the time leaves it
+standing, even one that reached them with no answer taken: their request is not fulfilled. So a picked time still on record and well past is a call we
 promised and did not make (:func:`call_time_missed`): the customer's page apologises and asks
 for a new time, and the agent's card says by how much it is overdue. Pure: ``now`` is always
 passed in.
@@ -27,7 +27,6 @@ from sagwa.domain.call_attempts import (
     CALL_CHANNEL,
     CALLBACK_REQUESTED,
     MAX_CALLBACK_AHEAD,
-    REACHED,
 )
 from sagwa.domain.consent import asked_for_a_person
 from sagwa.domain.contact_hours import (
@@ -120,9 +119,12 @@ def check_call_time(schedule: ContactSchedule, call_at: datetime, now: datetime,
 def call_replaces_time(call_at: datetime | None, *, channel: str, outcome: str,
                        attempted_at: datetime) -> bool:
     """A contact attempt that replaces the customer's picked time ``call_at``: a phone call
-    that reached them, asked to be called back (the call names its own time, or none), or was
-    made at or after the time — the call they asked for. An email, a text message, or a call
-    before the time that did not reach them leaves it (someone tried early; the time stands)."""
+    made at or after the time — the call they asked for — or one where they asked to be called
+    back (the customer's new wish: the call names its own time, or none). An email, a text
+    message, or any other call before the time leaves it: someone tried early, or even reached
+    them early, and the customer's request stands until it is fulfilled — by the call at their
+    time, or by their final answer, which clears the time when it is recorded
+    (``case_repo.save``), whether taken on that early call or not."""
     if call_at is None or channel != CALL_CHANNEL:
         return False
-    return outcome in (REACHED, CALLBACK_REQUESTED) or attempted_at >= call_at
+    return outcome == CALLBACK_REQUESTED or attempted_at >= call_at

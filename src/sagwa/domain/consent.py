@@ -111,6 +111,18 @@ def check_belongs(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> Non
         )
 
 
+def check_channel(consent: ConsentRecord) -> None:
+    """InvalidInput (``web_channel_is_the_customers``) for a choice on the ``web`` channel
+    taken by anyone but the customer: a web choice is a click on the customer's own page
+    (through their link), which the case page shows as theirs. Staff record what the customer
+    told them by phone, email or text, under that channel."""
+    if consent.channel is Channel.WEB and consent.by_agent:
+        raise InvalidInput(
+            "a web choice is the customer's own click on their page; staff record a choice "
+            "made by phone, email or text under that channel", field="channel",
+            reason="web_channel_is_the_customers")
+
+
 def check_written_words(consent: ConsentRecord) -> None:
     """InvalidInput (``evidence_too_short``) when the customer's words were written down by
     someone (an agent, or relayed from an email or a text) and weigh less than
@@ -157,6 +169,7 @@ def asked_for_a_person(case: Case) -> bool:
 def record_choice(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> Case:
     """The case with this choice recorded, per the rules in the module docstring."""
     check_belongs(case, consent, plan)
+    check_channel(consent)
     if _is_repeat(case, consent):
         return case
     check_written_words(consent)  # a consent being given now: every path records it here

@@ -72,6 +72,7 @@ from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import format_money
 from sagwa.domain.orders import OrderTrigger
 from sagwa.domain.orders import advance as advance_order
+from sagwa.domain.wrong_numbers import NUMBER_KEY, TEXT_CHANNEL, WRONG_NUMBER, number_key
 from sagwa.errors import Conflict, IllegalTransition, InvalidInput, SagwaError
 from sagwa.services.desk_money import compensation_audit_keys
 from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
@@ -464,7 +465,8 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
         "note": note, "made_call": made, "messages_withdrawn": withdrawn,
         **({"callback_at": callback_at.isoformat()} if callback_at else {}),
         **({"call_time_replaced": picked.isoformat()} if replaced and picked else {}),
-        "counted": None if owed is None or channel != CALL_CHANNEL else counted}), now)
+        "counted": None if owed is None or channel != CALL_CHANNEL else counted,
+        **_wrong_number_details(uow, row, channel, outcome)}), now)
     # a customer with no phone number who asked to be called back (they called in): nobody can
     # call them back, so the desk gives up at once again, with no message (the agent is talking
     # to them) — not after spaced attempts at no number, nor with "we called you 3 times"
@@ -482,6 +484,24 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
                              still_choosing=deadline is not None and now <= deadline
                              and row.case.status in UNANSWERED),
                          picked if waiting and channel == CALL_CHANNEL else None)
+
+
+def _wrong_number_details(uow: SqlAlchemyUnitOfWork, row: CaseRow, channel: str,
+                          outcome: str) -> dict[str, Any]:
+    """A call or text that found the number on file wrong (``domain.wrong_numbers``): the
+    customer's texts still waiting are withdrawn (they carry the case link, to a stranger),
+    and the attempt's audit details keep which number it was (``number_key``, a digest, by which
+    ``services.wrong_numbers`` tells later texts of the case to it) and how many texts
+    were withheld. Nothing for another outcome, an email, or no number on file."""
+    from sagwa.services.wrong_numbers import withhold_texts
+
+    if outcome != WRONG_NUMBER or channel not in (CALL_CHANNEL, TEXT_CHANNEL):
+        return {}
+    customer = uow.catalog.customer(int(row.case.customer_id))
+    if customer is None or not customer.phone:
+        return {}
+    return {NUMBER_KEY: number_key(customer.phone),
+            "texts_withheld": withhold_texts(uow, int(row.case.customer_id))}
 
 
 def _check_callable(uow: SqlAlchemyUnitOfWork, row: CaseRow) -> None:

@@ -128,9 +128,12 @@ def product_values(facts: dm.IncidentFacts, lang: str) -> dict[str, str]:
 
 
 def with_names(values: Mapping[str, object], lang: str) -> Values:
-    """``values`` with the customer's name and the products named, for
-    ``name_stand_ins.render_checked`` (which gives the real names or their stand-ins)."""
-    return lambda facts, name: {"customer_name": name, **product_values(facts, lang), **values}
+    """``values`` with the customer's name, the products named and how the wrong price came
+    about (``cause_ko`` or ``cause_en``: a confirmation that is the customer's first word of
+    the incident says it), for ``name_stand_ins.render_checked`` (which gives the real names
+    or their stand-ins)."""
+    return lambda facts, name: {"customer_name": name, **product_values(facts, lang),
+                                f"cause_{lang}": dm.cause(facts, lang), **values}
 
 
 def customer_values(shared: dict[str, object], plan: IncidentPlan, lang: str, name: str,

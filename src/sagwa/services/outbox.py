@@ -21,6 +21,7 @@ from typing import Any
 
 from sagwa.errors import InvalidInput
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.services.wrong_numbers import without_wrong_numbers
 
 MESSAGE_QUEUE = "messages"
 DELIVER_TASK = "deliver_message"
@@ -94,8 +95,10 @@ def withdraw_unsent(uow: SqlAlchemyUnitOfWork, case_ids: Sequence[int], *, why: 
 
 
 def _enqueue(uow: SqlAlchemyUnitOfWork, messages: Sequence[OutgoingMessage]) -> list[int]:
-    """Check every message, then queue them all: their new outbox ids, ascending."""
+    """Check every message, then queue them all (less the texts of a case to a number an agent
+    marked wrong on it: ``wrong_numbers``): their new outbox ids, ascending."""
     now = uow.now()
+    messages = without_wrong_numbers(uow, messages)
     rows = [_row(message, now) for message in messages]
     return uow.outbox.enqueue(rows, queue=MESSAGE_QUEUE, task=DELIVER_TASK)
 

@@ -62,7 +62,11 @@ def test_the_same_choice_again_answers_that_nothing_was_recorded(
                                   "evidence": "취소해 주세요"}, headers={"Idempotency-Key": "c-1"})
     assert first.status_code == 200, first.text
     shown = agent.get(f"/api/cases/{case_id}").json()
-    assert list(first.json()) == [*shown, "recorded"]  # the case's keys, then the appended one
+    # the case's keys, then the appended ones in the order they were added ("recorded"; then
+    # the case's own appended keys, whether its apology went out)
+    told = ["apology_sent", "apology_due"]
+    assert list(shown)[-2:] == told
+    assert list(first.json()) == [*list(shown)[:-2], "recorded", *told]
     assert first.json()["recorded"] is True and shown["choice_channel"] == "phone"
     again = agent.post(url, json={"choice": CANCEL, "channel": "email",
                                   "evidence": "메일로 다시 말씀드려요, 취소해 주세요"},

@@ -111,7 +111,10 @@ PICKED = datetime(2026, 12, 7, 10, 0, tzinfo=SEOUL)
     ("phone", "busy", PICKED - timedelta(seconds=1), False),
     ("phone", "no_answer", PICKED, True),  # the call they asked for, not answered
     ("phone", "voicemail", PICKED + timedelta(hours=3), True),
-    ("phone", "reached", PICKED - timedelta(days=1), True),  # talked to them: done
+    # talked to them before their time: it stands unless they name another (a callback) or
+    # give their final answer (recording it clears the time: ``case_repo.save``)
+    ("phone", "reached", PICKED - timedelta(days=1), False),
+    ("phone", "reached", PICKED, True),  # the call they asked for
     ("phone", "callback_requested", PICKED - timedelta(days=1), True),  # their new wish
     ("email", "reached", PICKED + timedelta(hours=1), False),  # an email is no call
     ("sms", "no_answer", PICKED + timedelta(hours=1), False),

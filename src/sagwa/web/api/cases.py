@@ -15,6 +15,7 @@ from sagwa.services import desk_cases
 from sagwa.services.accounts import Account, Role
 from sagwa.services.desk_cancel_instead import cancel_instead_of_paying
 from sagwa.services.desk_difference import record_difference_paid
+from sagwa.services.desk_notify import APOLOGIES
 from sagwa.services.lookups import require
 from sagwa.web.api.incidents import CasePublic, cases_public, policy_of
 from sagwa.web.deps import (
@@ -43,13 +44,27 @@ class ChoiceCreate(Body):
                     'own choice made on another channel.')
 
 
+class CaseDetail(CasePublic):
+    """One case, with (appended) whether its apology went out: ``status`` ``notified`` is set
+    when the apology is queued, and it may wait for contact hours. ``apology_sent``: a copy
+    of it (or of a later apology: the reminder, or the one sent after the deadline) went out
+    on some channel; ``apology_due``: when the apology still waiting is due to go (null once
+    one went, or when none waits)."""
+
+    apology_sent: bool
+    apology_due: Timestamp | None
+
+
 class ChoicePublic(CasePublic):
     """The case after a choice was sent, and (appended) whether this request recorded it:
     false when the case already had this choice (or a request to talk to a person came after
     a final one) — nothing of this request was recorded on the case, which shows the choice
-    as it was first recorded (its words are kept on the audit log)."""
+    as it was first recorded (its words are kept on the audit log); then, as
+    :class:`CaseDetail`, whether its apology went out."""
 
     recorded: bool
+    apology_sent: bool
+    apology_due: Timestamp | None
 
 
 class CancelInsteadCreate(Body):
@@ -86,10 +101,14 @@ class AttemptCreate(Body):
                     "others until then.")
 
 
-@router.get("/cases/{case_id}", response_model=CasePublic, dependencies=[STAFF])
-def get_case(case_id: int, uow: Uow) -> CasePublic:
+@router.get("/cases/{case_id}", response_model=CaseDetail, dependencies=[STAFF])
+def get_case(case_id: int, uow: Uow) -> CaseDetail:
+    """The case. ``status`` is the case's own (``notified``: the apology was queued);
+    ``apology_sent`` and ``apology_due`` (appended) say whether it went out."""
     with uow() as u:
-        return cases_public(u, [require(u.cases.get(case_id), "case", case_id)])[0]
+        public = cases_public(u, [require(u.cases.get(case_id), "case", case_id)])[0]
+        return CaseDetail(**public.model_dump(), apology_sent=u.outbox.was_sent(
+            case_id, *APOLOGIES), apology_due=u.outbox.apologies_due([case_id]).get(case_id))
 
 
 def _taken_by(caller: Account, claimed: str | None) -> str:
@@ -120,7 +139,9 @@ def choose(case_id: int, body: ChoiceCreate, request: Request, uow: Uow,
                                       channel=body.channel, evidence=body.evidence,
                                       taken_by=taken_by, policy=policy_of(request),
                                       links=case_links(request))
-    return ChoicePublic(**get_case(case_id, uow).model_dump(), recorded=result.changed)
+    detail = get_case(case_id, uow).model_dump()
+    told = {key: detail.pop(key) for key in ("apology_sent", "apology_due")}
+    return ChoicePublic(**detail, recorded=result.changed, **told)
 
 
 @router.post("/cases/{case_id}/difference-paid")

@@ -199,6 +199,11 @@ RULES: tuple[Rule, ...] = (
         "세지 않습니다)."),
        "Write down what the customer said, in their words: at least 4 letters or digits, or "
        "2 Hangul syllables (spaces and punctuation do not count)."),
+    _r("invalid_input", "channel", "web_channel_is_the_customers",
+       ("웹 선택은 고객이 자기 화면에서 직접 누른 것만 해당합니다. 상담원은 전화, 이메일, 문자로 받은 "
+        "선택을 그 방법으로 기록해 주세요."),
+       "A web choice is the customer's own click on their page; record a choice the customer "
+       "made by phone, email or text under that channel."),
     _r("invalid_input", "channel", "web_consent_by_agent",
        "웹 요청은 고객이 자기 화면에서 직접 누른 것만 해당합니다. 상담원은 전화, 이메일, 문자로 받은 요청을 기록해 주세요.",
        "A web request is the customer's own click on their page; record one the customer made "
@@ -387,6 +392,16 @@ RULES: tuple[Rule, ...] = (
        "이미 저장된 내용과 충돌해 저장하지 못했습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.",
        "This conflicts with data already saved, so nothing was saved; reload the page and try "
        "again."),
+    _r("conflict", None, "incident_not_closed",
+       "사고가 아직 끝나지 않아(지금: '{status}') 가격 차단을 좁힐 수 없습니다. 고객 처리가 모두 끝나고 사고를 "
+       "닫은 뒤에 하실 수 있습니다.",
+       "The incident is not closed yet (now '{status}'), so its price block cannot be narrowed; "
+       "close it once its customers are settled.", {"status": "incident"}),
+    _r("conflict", None, "block_is_band_only",
+       "이 사고의 가격 차단은 이미 잘못된 가격 근처의 범위뿐이라 더 좁힐 것이 없습니다. 이 범위는 계속 "
+       "막힙니다.",
+       "This incident's price block is only the band around its wrong price already; there is "
+       "nothing past it to lift, and the band stays."),
     _r("conflict", None, "unanswered_cases",
        "아직 답하지 않은 고객이 있어 끝낼 수 없습니다.",
        "Some customers have not answered yet, so this cannot be closed."),

@@ -152,6 +152,9 @@ ERROR_TYPE: dict[str, Label] = {
 #: The price guard's policy rules (``priceguard.vocabulary.POLICY_REASONS``): why approving a change
 #: they held needs a reason, as the review card's reason field says it.
 POLICY_RULE: dict[str, Label] = {
+    "above_list_price_ceiling": ("이 분류의 최고 판매가(정가 기준, 도서는 도서정가제)보다 높은 가격입니다",
+                                 ("the price is above the most this category may be sold at "
+                                  "(from the list price; for books, the fixed book price law)")),
     "below_list_price_floor": ("이 분류의 최저 판매가(정가 기준, 도서는 도서정가제)보다 낮은 가격입니다",
                                ("the price is below the least this category may be sold at "
                                "(from the list price; for books, the fixed book price law)")),
@@ -193,6 +196,8 @@ ACTION: dict[str, Label] = {
     "incident.notifying": ("사과 메시지 예약", "apologies queued"),
     "incident.reminded": ("다시 안내 예약", "reminders queued"),
     "incident.close": ("사고 종료", "incident closed"),
+    "incident.price_block_narrowed": ("가격 차단을 잘못된 가격 근처로 좁힘",
+                                      "price block narrowed to the band"),
     "incident.dismiss": ("오탐으로 종료", "dismissed as a false alarm"),
     "notice.published": ("공지 게시", "notice published"),
     "notice.reconfirmed": ("공지 재확인(내용 그대로 유지)", "notice checked again and kept as it was"),

@@ -1,0 +1,38 @@
+"""A phone number an agent found to be wrong: no text message goes to it for that case any more.
+
+An agent who calls (or texts) a customer and reaches someone else logs the attempt as
+:data:`WRONG_NUMBER`. The case link in our texts (``/c/<token>``) opens the customer's page,
+with their name, and lets whoever holds it cancel the order: it must not keep going to a
+stranger. So the attempt keeps which number it was made to — not the number itself, which the
+audit log would then repeat for good, but :func:`number_key`, a digest of its domestic digits
+(``catalog.domestic_digits``: one number however it is written) — and a text message of the
+case to a number so marked is withheld: those waiting are withdrawn when the attempt is
+logged, and ``services.wrong_numbers`` tells which later ones to drop (at queueing, or at
+sending). A number changed since
+(``services.customer_contact``) differs from the marked one, so texts go to it again. Pure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from sagwa.domain.catalog import domestic_digits
+
+#: The outcome of a contact attempt that reached someone else, or nobody at that number.
+WRONG_NUMBER = "wrong_number"
+#: The key of the attempt's audit details holding :func:`number_key` of the number tried.
+NUMBER_KEY = "number_key"
+#: The text-message channel: the only one withheld (an email address is not the number).
+TEXT_CHANNEL = "sms"
+
+
+def number_key(phone: str) -> str:
+    """A digest naming ``phone`` however it is written (``010-1234-5678``, ``+82 10 1234
+    5678``), without keeping it: 16 hex digits of its domestic digits' SHA-256."""
+    return hashlib.sha256(domestic_digits(phone).encode()).hexdigest()[:16]
+
+
+def withheld(channel: str, recipient: str, marked: set[str]) -> bool:
+    """Whether a message on ``channel`` to ``recipient`` goes to a number marked wrong
+    (``marked``: the :func:`number_key` of each)."""
+    return channel == TEXT_CHANNEL and bool(marked) and number_key(recipient) in marked
