@@ -274,3 +274,28 @@ def test_a_window_from_the_minute_the_listing_was_created_is_accepted(market) ->
                        window_start=datetime(2008, 6, 12, 13, 0, tzinfo=SEOUL), cause="typo",
                        responsible="seller", actor="operator:lee")
     assert row.incident.window_start == datetime(2008, 6, 12, 13, 0, tzinfo=SEOUL)
+
+
+def test_a_listing_in_another_draft_is_declared_through_that_draft_not_dismissed(market) -> None:
+    """An operator tester declared draft A over two listings, one of them in draft B; told to
+    "declare draft B instead", they dismissed B, which vouched for its wrong price. The advice
+    now says to declare B for that listing and what dismissing does."""
+    uow, clock, (first, second, _) = market
+    clock.now = datetime(2008, 6, 12, 15, 0, tzinfo=SEOUL)
+    drafts = []
+    for listing_id in (first, second):
+        with uow() as u:
+            drafts.append(desk.open_draft_incident(
+                u, listing=u.market.listing(listing_id), cause="order surge",
+                window_start=datetime(2008, 6, 12, 14, 30, tzinfo=SEOUL), evidence={},
+                actor="trip"))
+            u.commit()
+    with pytest.raises(Conflict) as refused:
+        desk.declare(uow(), listing_ids=[first, second], incident_id=drafts[0],
+                     wrong_price=WRONG, correct_price=RIGHT, cause="90% event as the price",
+                     window_start=datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL),
+                     responsible="seller", actor="operator:lee")
+    said = refused.value.message
+    assert f"declare draft {drafts[1]} for listing {second} instead" in said
+    assert "leave the listing out of this one" in said
+    assert "dismissing vouches for the listing's price" in said

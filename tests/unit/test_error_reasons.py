@@ -657,7 +657,8 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: Conflict("listing 5 is already in incident 3, whose window overlaps this one",
                          reason="window_overlaps_incident", listing_id=5, incident_id=3),
         ("상품 5번은 이미 사고 #3에 들어 있고 그 기간이 이 기간과 겹칩니다. 한 주문에 두 가지 답이 가지 않도록 "
-        "기간을 그 사고 뒤로 잡거나, 그 사고가 초안이면 그 초안을 선언해 주세요."),
+        "기간을 그 사고 뒤로 잡거나, 그 사고가 초안이면 그 상품은 그 초안으로 따로 선언하고 여기서는 빼 주세요. "
+        "초안을 오탐으로 닫으면 그 가격을 정상으로 인정하게 되니, 실제 실수였다면 닫지 마세요."),
     ),
     "currency_mismatch": (  # checked in tests/integration/test_desk_declare.py
         lambda: InvalidInput("listing 7 is priced in USD, but the wrong price is in KRW",

@@ -156,7 +156,9 @@ def close(
     fmt: TableOrJson = FORMAT,
 ) -> None:
     """Close an incident (every case answered or defaulted, calls owed made, notice
-    published), or dismiss a draft."""
+    published), or dismiss a draft as a false alarm: dismissing vouches for the listing's
+    price (the tripwire leaves it alone until the price changes), so never dismiss a draft that
+    was a real mistake — declare it."""
     from sagwa.services import desk
 
     if not reason.strip():

@@ -214,7 +214,10 @@ def _check_listings_free(uow: SqlAlchemyUnitOfWork, listings: list[Listing], wro
             other = row.incident
             if not _overlap(other, start, end):
                 continue
-            how = (f"declare draft {other.incident_id} instead (it takes these orders)"
+            how = (f"declare draft {other.incident_id} for listing {listing.id} instead (it "
+                   "takes these orders, at its own wrong price) and leave the listing out of "
+                   "this one; dismiss a draft only if it was a false alarm (dismissing vouches "
+                   "for the listing's price)"
                    if other.window_end is None else
                    f"start this window after {other.window_end.isoformat()}")
             raise Conflict(

@@ -494,10 +494,13 @@ RULES: tuple[Rule, ...] = (
        "closing; still missing: {languages}.", {"languages": "language"}),
     _r("conflict", None, "window_overlaps_incident",
        "상품 {listing_id}번은 이미 사고 #{incident_id}에 들어 있고 그 기간이 이 기간과 겹칩니다. 한 주문에 두 "
-       "가지 답이 가지 않도록 기간을 그 사고 뒤로 잡거나, 그 사고가 초안이면 그 초안을 선언해 주세요.",
+       "가지 답이 가지 않도록 기간을 그 사고 뒤로 잡거나, 그 사고가 초안이면 그 상품은 그 초안으로 따로 선언하고 "
+       "여기서는 빼 주세요. 초안을 오탐으로 닫으면 그 가격을 정상으로 인정하게 되니, 실제 실수였다면 닫지 마세요.",
        "Listing {listing_id} is already in incident #{incident_id}, whose window overlaps this "
-       "one; so that no order gets two answers, start this window after that one's, or declare "
-       "that incident if it is a draft."),
+       "one; so that no order gets two answers, start this window after that one's, or, if it "
+       "is a draft, declare that draft for the listing and leave the listing out of this one. "
+       "Dismissing a draft as a false alarm vouches for its price: don't, if it was a real "
+       "mistake."),
     # access
     _r("forbidden", None, "form_expired",
        "양식이 만료되었거나 이 사이트에서 보낸 것이 아닙니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.",
