@@ -31,4 +31,4 @@ def test_the_status_totals_the_revenue_given_up_on_the_units_kept(shop) -> None:
     assert sum(f.exposure_kept.amount_minor for f in figures.values()) == expected
     assert list(view.as_dict())[-1] == "exposure_kept"  # appended to the JSON
     shown = dict(format_status(view))
-    assert shown["revenue given up honouring the wrong price (units kept)"] == f"{expected:,} KRW"
+    assert shown["revenue given up on units kept (wrong price, or discount given)"] == f"{expected:,} KRW"

@@ -140,7 +140,8 @@ def format_status(view: IncidentStatusView) -> list[tuple[str, str]]:
     kept = data.pop("exposure_kept", None)
     rows = [(label(k), format_value(v)) for k, v in data.items()]
     # not points booked: the revenue given up on the units kept at the wrong price
-    rows.append(("revenue given up honouring the wrong price (units kept)", format_value(kept)))
+    rows.append(("revenue given up on units kept (wrong price, or discount given)",
+                 format_value(kept)))
     return rows + (money_rows(money) if money else [("money", MISSING)])
 
 
