@@ -2,7 +2,9 @@
 
 A customer calls in with a number the desk never had, or says the address their apology went
 to is not theirs any more. One transaction stores the correction and, on the audit log, what it
-did (which details were added, changed or removed — not the details themselves):
+did: which details were added, changed or removed, the old and new values masked
+(``010-****-6373``: told apart, never whole), the agent's note, and the same change on each of
+the customer's open cases (so their incident's timeline lists it). And:
 
 * messages still waiting to go out on that channel go to the new address or number, or are
   withdrawn when it was removed (one being sent right now goes where it was going) and go
@@ -31,7 +33,7 @@ from itertools import groupby
 
 from sagwa.adapters.db.outbox_repo import WithdrawnMessage
 from sagwa.domain.audit import AuditEvent
-from sagwa.domain.call_attempts import CALL_RESUMED, PHONE_ADDED, PHONE_CHANGED
+from sagwa.domain.call_attempts import CALL_RESUMED, NO_PHONE, PHONE_ADDED, PHONE_CHANGED
 from sagwa.domain.catalog import (
     ADDED,
     CHANGED,
@@ -43,6 +45,7 @@ from sagwa.domain.catalog import (
     change_contact,
     check_unchanged_since,
 )
+from sagwa.domain.masking import mask_email, mask_phone
 from sagwa.errors import Conflict
 from sagwa.services.desk_cases import current_plan, give_up_without_phone, lock_case
 from sagwa.services.desk_notify import LinkMaker
@@ -87,13 +90,15 @@ def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, acto
                             phone: str | None | Keep = KEEP,
                             links: LinkMaker | None = None,
                             only_a_new_phone: bool = False,
-                            shown: dict[str, str | None] | None = None) -> ContactChanged:
+                            shown: dict[str, str | None] | None = None,
+                            note: str | None = None) -> ContactChanged:
     """Store the customer's corrected ``email`` and ``phone`` (None removes one, ``KEEP`` leaves
     it; at least one stays) and apply what it changes on the desk (the module docstring).
     ``only_a_new_phone``: a number where there is none, never in place of one (the customer's
     own page: the link may have been passed on) — checked under the customer's lock.
     ``shown``: the details as the agent's form showed them; a detail typed over one changed
-    since is refused (``catalog.check_unchanged_since``), under the same lock."""
+    since is refused (``catalog.check_unchanged_since``), under the same lock. ``note``: why,
+    as the agent wrote it (kept on the audit log)."""
     with uow:
         # the cases first, as every desk step locks them (incident, then case): the deadline's
         # job and a choice either finish before this reads them, or read the new number
@@ -133,17 +138,42 @@ def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, acto
         # tell them: an agent calls now, while they still have time to choose
         escalated = escalate_if_untold(uow, case_ids, actor=actor,
                                        why="contact_removed") if withdrawn else []
-        uow.audit.append(AuditEvent(actor, CONTACT_CHANGED, "customer", str(customer_id), after={
+        was, now_masked = _masked(before, change)
+        uow.audit.append(AuditEvent(actor, CONTACT_CHANGED, "customer", str(customer_id),
+                                    before=was, after={
             "email": change.email_change, "phone": change.phone_change,
             "messages_readdressed": readdressed, "messages_withdrawn": len(withdrawn),
             "messages_resent": [[m.purpose, m.channel] for m in resent.queued],
             "messages_not_resent": [list(r) for r in resent.refused],
             "calls_resumed": resumed, "attempts_restarted": restarted,
-            "calls_given_up": given_up, "messages": queued, "escalated": escalated}), now)
+            "calls_given_up": given_up, "messages": queued, "escalated": escalated,
+            "masked": now_masked, "note": note}), now)
+        _on_cases(uow, case_ids, change, actor=actor, customer_id=customer_id, now=now)
         uow.commit()
         return ContactChanged(after, change.how, readdressed, len(withdrawn), len(resent.queued),
                               tuple(resumed),
                               tuple(restarted), tuple(given_up), queued, tuple(escalated))
+
+
+def _masked(before: Customer, change: ContactChange) -> tuple[dict[str, str | None],
+                                                             dict[str, str | None]]:
+    """The changed details before and after, masked (``domain.masking``): enough to tell the
+    old number from the new, never the whole of either."""
+    old = {"email": mask_email(before.email), "phone": mask_phone(before.phone)}
+    new = {"email": mask_email(change.email), "phone": mask_phone(change.phone)}
+    return ({d: old[d] for d in change.how}, {d: new[d] for d in change.how})
+
+
+def _on_cases(uow: SqlAlchemyUnitOfWork, case_ids: list[int], change: ContactChange, *,
+              actor: str, customer_id: int, now: datetime) -> None:
+    """The correction on each of the customer's open cases too, so that their incident's
+    timeline shows it (``desk_report``: a case's steps), with the phone's change as its
+    ``why`` (a number recorded, corrected, or none left to call)."""
+    why = {ADDED: PHONE_ADDED, CHANGED: PHONE_CHANGED, REMOVED: NO_PHONE}.get(
+        change.phone_change or "")
+    uow.audit.append_many([AuditEvent(actor, CONTACT_CHANGED, "case", str(i), after={
+        **({"why": why} if why else {}), "email": change.email_change,
+        "phone": change.phone_change, "customer": customer_id}) for i in case_ids], now)
 
 
 def customer_of_case(uow: SqlAlchemyUnitOfWork, case_id: int) -> int:

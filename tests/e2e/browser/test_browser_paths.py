@@ -180,6 +180,8 @@ def test_an_agent_logs_a_call_and_records_the_choice_in_the_customers_words(page
     card.locator("select[name=choice]").select_option("cancel_with_compensation")
     card.locator("input[name=words]").fill("그냥 취소해 주시고 포인트로 받을게요.")
     card.locator("form[action$='/choice'] button").click()
+    page.wait_for_selector("#confirm-choice-step [data-read-back]")  # read back, then confirm
+    page.click("#confirm-choice")
     page.wait_for_selector(".flash")
     assert page.locator(f"#case-{case_id}").count() == 0
     shot(page, "call-queue-choice-recorded")

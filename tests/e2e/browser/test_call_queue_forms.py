@@ -91,10 +91,10 @@ def test_the_script_does_not_offer_a_call_to_a_customer_already_on_the_phone(
     korean = _script(_card(html, world.cases["이서연"]))
     assert "주문 유지" in korean and "주문 취소" in korean
     assert "상담원과 통화" not in korean and "전화드리겠습니다" not in korean
-    assert "메모해서 담당자에게 전달해 드리겠습니다" in korean
+    assert "말씀하신 내용은 기록해 두고, 필요하면 저희가 다시 연락드리겠습니다" in korean
     english = _script(_card(html, english_customer))
     assert "Keep the order" in english and "Talk to a person" not in english
-    assert "we will call you" not in english and "note them for a specialist" in english
+    assert "we will call you" not in english and "we will contact you again" in english
 
 
 def test_a_second_different_choice_tells_the_agent_it_is_recorded_and_cannot_be_changed(
@@ -103,7 +103,8 @@ def test_a_second_different_choice_tells_the_agent_it_is_recorded_and_cannot_be_
     case_id = world.cases["이서연"]
     token = csrf_of(client.get("/cs/queue").text)
     first = client.post(f"/cs/cases/{case_id}/choice",
-                        data={"choice": "keep", "words": "그냥 받을게요", "csrf_token": token})
+                        data={"choice": "keep", "words": "그냥 받을게요", "confirmed": "yes",
+                              "csrf_token": token})
     assert first.status_code == 303
     for lang, recorded, customer_words in (
             ("ko", "이 건은 고객의 선택이 이미 기록되어 있어 바꿀 수 없습니다", "상담원과 통화해 주세요"),

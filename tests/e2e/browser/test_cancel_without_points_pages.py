@@ -54,7 +54,7 @@ def _chosen_by_phone(client: TestClient, case: NotifiedCase) -> str:
     page = client.get(f"/cs/cases/{case.case_id}?lang=en").text
     done = client.post(f"/cs/cases/{case.case_id}/choice", data={
         "csrf_token": csrf_of(page), "choice": CANCEL, "words": "please cancel it",
-        "back": "case"})
+        "back": "case", "confirmed": "yes"})
     assert done.status_code == 303, done.text
     return _page(client, f"/cs/cases/{case.case_id}?lang=en")
 

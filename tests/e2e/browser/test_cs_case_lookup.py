@@ -191,7 +191,7 @@ def test_a_choice_recorded_on_the_case_page_comes_back_to_it(client: TestClient,
     page = client.get(f"/cs/cases/{case_id}").text
     answer = client.post(f"/cs/cases/{case_id}/choice", data={
         "choice": "cancel_with_compensation", "words": "전화로: 취소하고 포인트 받을게요",
-        "back": "case", "csrf_token": csrf_of(page)})
+        "back": "case", "confirmed": "yes", "csrf_token": csrf_of(page)})
     assert answer.status_code == 303 and answer.headers["location"] == f"/cs/cases/{case_id}"
     after = client.get(answer.headers["location"]).text
     assert f"#{case_id} 고객 선택 기록:" in after
@@ -286,7 +286,7 @@ def test_reaching_the_customer_owed_a_call_opens_their_case_to_record_the_choice
     assert f'id="case-{case_id}"' not in client.get("/cs/queue").text  # off the list
     answer = client.post(f"/cs/cases/{case_id}/choice", data={
         "choice": "cancel_with_compensation", "words": "취소해 주세요", "back": "case",
-        "csrf_token": csrf_of(page)})
+        "confirmed": "yes", "csrf_token": csrf_of(page)})
     assert answer.status_code == 303
     assert 'data-choice="cancel_with_compensation"' in client.get(
         answer.headers["location"]).text
@@ -315,6 +315,8 @@ def test_an_agent_finds_a_customer_who_rang_in_and_records_their_choice_in_chrom
     card.locator("select[name=choice]").select_option("keep")
     card.locator("input[name=words]").fill("그냥 받을게요, 감사합니다")
     card.locator("form[action$='/choice'] button").click()
+    page.wait_for_selector("#confirm-choice-step [data-read-back]")  # read back, then confirm
+    page.click("#confirm-choice")
     page.wait_for_selector(".flash")
     assert page.url.endswith(f"/cs/cases/{case_id}")
     assert page.locator("#case-summary [data-choice]").get_attribute("data-choice") == "keep"

@@ -12,17 +12,30 @@ from sagwa.adapters.db.call_list_reads import CallRecord, QueuedCase
 from sagwa.domain.call_attempts import callback_after_deadline
 from sagwa.domain.call_times import call_time_missed
 from sagwa.domain.cancel_instead import ReplacedDiscount
-from sagwa.domain.contact_hours import is_open
+from sagwa.domain.contact_hours import is_open, next_opening
 from sagwa.domain.incident_plan import CustomerOption
+from sagwa.errors import InvalidInput
+from sagwa.services.desk_cause import APPROVED
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.web.pages.call_words import overdue_words
 from sagwa.web.pages.case_facts import CaseFacts
 from sagwa.web.pages.customer import OPEN
-from sagwa.web.pages.labels import label
+from sagwa.web.pages.labels import actor_text, label
 from sagwa.web.pages.settled_script import settled_script
 
 #: An option the script does not read out: the customer is already talking to a person.
 NOT_ON_THE_PHONE = CustomerOption.TALK_TO_PERSON.value
+#: The approval of a held price (``desk_cause.APPROVED``) said aloud: no "automatic check",
+#: the desk's own name for its guard, which means nothing to a customer.
+APPROVED_SPOKEN = {"ko": "저희가 이 가격을 확인하는 과정에서 잘못을 걸러내지 못했습니다.",
+                   "en": "We check prices before they go live, and we did not catch this one."}
+
+
+def spoken_cause(cause: str, lang: str) -> str:
+    """How the wrong price came about (``CaseFacts.cause``) as the script reads it aloud: the
+    same facts, with a reviewer's approval of a held price said plainly."""
+    written = APPROVED.get(lang)
+    return cause.replace(written, APPROVED_SPOKEN[lang]) if written else cause
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,20 @@ class CallCard:
         at = self.queued.callback_at
         return at is not None and not is_open(policy.schedule, at)
 
+    def centre_closed(self, policy: DeskPolicy) -> bool:
+        """The contact centre is closed as the card is read (``contact_hours.is_open``): nobody
+        should phone a customer now; a call the customer makes in is still logged."""
+        return self.now is not None and not is_open(policy.schedule, self.now)
+
+    def next_opening(self, policy: DeskPolicy) -> datetime | None:
+        """When the contact centre next opens (None if it does not within the search)."""
+        if self.now is None:
+            return None
+        try:
+            return next_opening(policy.schedule, self.now)
+        except InvalidInput:
+            return None
+
     def overdue(self, policy: DeskPolicy, lang: str) -> str | None:
         """"약속 시간 N시간 지남" once the time the customer picked or named is well past with
         no call made (``call_times.call_time_missed``: the same rule that makes their page
@@ -81,6 +108,17 @@ class CallCard:
         answer is taken on the call whenever it comes (``consent.asked_for_a_person``)."""
         return callback_after_deadline(self.queued.callback_at, self.queued.deadline,
                                        still_choosing=self.takes_choice, case=self.case.row.case)
+
+    @staticmethod
+    def attempt_by(actor: str, lang: str) -> str:
+        """Who logged a contact, as the history names them: the contact API takes only
+        agents, so its ``api:choi`` is "상담원 choi", as a call logged on the page is."""
+        role, _, name = actor.partition(":")
+        return actor_text(f"agent:{name}" if role == "api" and name else actor, lang)
+
+    def cause(self, lang: str) -> str:
+        """The cause as the script reads it (:func:`spoken_cause`)."""
+        return spoken_cause(self.case.cause(lang), lang)
 
     def chosen(self, lang: str) -> str:
         """The recorded choice's label in ``lang``, named for the plan (``—`` without one)."""

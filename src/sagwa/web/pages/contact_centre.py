@@ -24,6 +24,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sagwa.adapters.db.call_list_reads import QueuedCase
 from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.domain.call_attempts import MAX_CALLBACK_AHEAD
+from sagwa.domain.cancel_instead import replaceable_by_cancel
+from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.incidents import CaseStatus
 from sagwa.domain.money import format_money
 from sagwa.errors import InvalidInput, SagwaError
@@ -45,6 +47,7 @@ from sagwa.web.deps import Uow, case_links
 from sagwa.web.pages.call_card import CallCard
 from sagwa.web.pages.call_words import attempt_flash, follow_up_flash, spacing_words
 from sagwa.web.pages.case_facts import CaseFacts, Known, contact, facts_for, load_case
+from sagwa.web.pages.choice_check import phone_choice_refusal
 from sagwa.web.pages.customer import answer_state
 from sagwa.web.pages.error_texts import FormProblem, PageRoute, error_text
 from sagwa.web.pages.forms import local_input, parse_local_time
@@ -52,6 +55,7 @@ from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.labels import label
 from sagwa.web.pages.rendering import flash_in_lang, render, sent_form_key
 from sagwa.web.pages.session import Agent, csrf_protect
+from sagwa.web.pages.settled_script import choice_read_back
 
 router = APIRouter(prefix="/cs", dependencies=[Depends(csrf_protect)], include_in_schema=False,
                    route_class=PageRoute)
@@ -334,8 +338,12 @@ def difference_paid(case_id: int, request: Request, account: Agent, uow: Uow,
 def phone_choice(case_id: int, request: Request, account: Agent, uow: Uow,
                  choice: Annotated[str, Form(max_length=60)] = "",
                  words: Annotated[str, Form()] = "",  # its limit: MAX_WORDS
-                 back: Annotated[str, Form(max_length=10)] = "queue") -> Response:
-    """A choice given on the phone, recorded with the customer's own words."""
+                 back: Annotated[str, Form(max_length=10)] = "queue",
+                 confirmed: Annotated[str, Form(max_length=10)] = "") -> Response:
+    """A choice given on the phone, recorded with the customer's own words. As on the
+    customer's own page, it takes two presses: the first shows what it will do and what to read
+    back to the customer (``cs/confirm_choice.html``); only the second (``confirmed=yes``)
+    records it — it cancels, refunds and books points at once, and cannot be undone."""
     try:
         if not choice:  # the form starts on no choice: nobody records one by a single click
             raise FormProblem("고객이 고른 방법을 고르세요. 고객이 아직 고르지 않았으면 통화 결과만 "
@@ -347,6 +355,9 @@ def phone_choice(case_id: int, request: Request, account: Agent, uow: Uow,
                               "Write down what the customer said, in their words.",
                               field="words")
         _check_length(words, "words")
+        if confirmed != "yes":
+            return _confirm_choice(request, uow, case_id, choice, words.strip(), back,
+                                   account.actor)
         recorded = record_choice(uow(), case_id=case_id, choice=choice, channel="phone",
                                  evidence=words.strip(), taken_by=account.actor,
                                  policy=request.app.state.desk_policy, links=case_links(request))
@@ -360,3 +371,24 @@ def phone_choice(case_id: int, request: Request, account: Agent, uow: Uow,
     if _on_case_page(back):
         return RedirectResponse(f"/cs/cases/{case_id}", status_code=303)
     return RedirectResponse("/cs/queue", status_code=303)
+
+
+def _confirm_choice(request: Request, uow: Uow, case_id: int, choice: str, words: str,
+                    back: str, actor: str) -> Response:
+    """The choice's confirm step: what it will do, the customer's words and what to read back
+    to them — after the checks the desk will make (``choice_check``), so that a refusal comes
+    at the form, before anyone reads it back."""
+    unit = uow()
+    context = case_context(unit, request.app.state.desk_policy, case_id)
+    card, now = context["card"], unit.now()
+    refused = phone_choice_refusal(card, choice=choice, words=words, actor=actor, now=now)
+    if refused is not None:
+        raise refused
+    case, cl = card.case, card.case.customer.locale
+    later = replaceable_by_cancel(CustomerOption(choice), case.plan, case.owed_after(choice, now))
+    return render(request, "cs/confirm_choice.html", {
+        **context, "choice": choice, "words": words, "back": back,
+        "choice_label": label("choice", choice, lang_of(request), case.plan),
+        "terms": case.preview(choice, lang_of(request), now), "may_cancel_later": later,
+        "read_back": choice_read_back(case, choice, cl, may_cancel_later=later)})
+

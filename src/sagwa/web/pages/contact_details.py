@@ -16,31 +16,39 @@ from sagwa.services.customer_contact import (
     change_customer_contact,
     customer_of_case,
 )
+from sagwa.services.desk_policy import DeskPolicy
 from sagwa.web.deps import Uow, case_links
 from sagwa.web.pages.contact_centre import refused_form
-from sagwa.web.pages.error_texts import PageRoute
+from sagwa.web.pages.error_texts import FormProblem, PageRoute
 from sagwa.web.pages.rendering import flash_in_lang
 from sagwa.web.pages.session import Agent, csrf_protect
 
 router = APIRouter(prefix="/cs", dependencies=[Depends(csrf_protect)], include_in_schema=False,
                    route_class=PageRoute)
 
+#: The longest note the contact form takes (why the details changed).
+MAX_NOTE = 500
 _DETAIL = {"email": ("이메일", "email"), "phone": ("전화번호", "phone number")}
 _HOW = {"added": ("추가", "added"), "changed": ("변경", "changed"), "removed": ("삭제", "removed")}
 
 
 def contact_flash(case_id: int, done: ContactChanged) -> tuple[str, str]:
-    """What the agent is told after saving (Korean, English): which details changed and what
-    that did — messages sent to the new address or number, or withdrawn and how many of those
+    """What the agent is told after saving (Korean, English): which details changed, to what
+    (to read back to the customer: a typo shows), and what that did — messages sent to the new address or number, or withdrawn and how many of those
     go by the other channel instead (``desk_resend``), calls owed again,
     calls given up for want of a number."""
     if not done.changed:
         return (f"#{case_id} 고객 연락처가 이미 그대로입니다. 바뀐 것은 없습니다.",
                 f"#{case_id}: the customer's details were already these; nothing changed.")
+    now = {"email": done.customer.email, "phone": done.customer.phone}
     ko = f"#{case_id} 고객 연락처를 고쳤습니다: " + ", ".join(
-        f"{_DETAIL[d][0]} {_HOW[how][0]}" for d, how in done.changed.items()) + "."
+        f"{_DETAIL[d][0]} {_HOW[how][0]}" + (f" ({now[d]})" if now[d] else "")
+        for d, how in done.changed.items()) + "."
     en = f"#{case_id}: the customer's contact details are corrected: " + ", ".join(
-        f"{_DETAIL[d][1]} {_HOW[how][1]}" for d, how in done.changed.items()) + "."
+        f"{_DETAIL[d][1]} {_HOW[how][1]}" + (f" ({now[d]})" if now[d] else "")
+        for d, how in done.changed.items()) + "."
+    ko += " 고객께 저장한 번호·주소를 한 번 더 읽어 확인해 주세요."
+    en += " Read what was saved back to the customer to check it."
     if done.messages_readdressed:
         ko += f" 보내지 않은 메시지 {done.messages_readdressed}통은 새 주소·번호로 보냅니다."
         en += f" {done.messages_readdressed} message(s) not yet sent go to the new address or number."
@@ -91,27 +99,52 @@ def correct_contact(case_id: int, request: Request, account: Agent, uow: Uow,
                     phone: Annotated[str, Form(max_length=40)] = "",
                     email: Annotated[str, Form(max_length=320)] = "",
                     phone_was: Annotated[str, Form(max_length=40)] = "",
-                    email_was: Annotated[str, Form(max_length=320)] = "") -> Response:
+                    email_was: Annotated[str, Form(max_length=320)] = "",
+                    note: Annotated[str, Form(max_length=MAX_NOTE)] = "",
+                    confirm_remove_phone: Annotated[str, Form(max_length=10)] = "") -> Response:
     """Save the customer's phone number and email as typed (a field left empty removes it);
     a field left as the page showed it (``*_was``) is kept as it is stored now, and one typed
     over a value someone changed since the page showed it is refused
-    (``contact_changed_meanwhile``): nothing is saved, the form comes back as typed."""
+    (``contact_changed_meanwhile``): nothing is saved, the form comes back as typed. Removing
+    the number of a customer owed a call takes the box ticked (``confirm_remove_phone``): it
+    gives up that call. ``note``: why, kept on the audit log."""
+    policy = request.app.state.desk_policy
     try:
+        phone_now = _typed(phone, phone_was)
+        if phone_now is None and confirm_remove_phone != "yes":
+            _check_no_call_owed(uow, case_id, policy)
         customer_id = customer_of_case(uow(), case_id)
         done = change_customer_contact(
             uow(), customer_id=customer_id, actor=account.actor,
-            policy=request.app.state.desk_policy, email=_typed(email, email_was),
-            phone=_typed(phone, phone_was), links=case_links(request),
-            shown={"phone": phone_was.strip() or None, "email": email_was.strip() or None})
+            policy=policy, email=_typed(email, email_was),
+            phone=phone_now, links=case_links(request),
+            shown={"phone": phone_was.strip() or None, "email": email_was.strip() or None},
+            note=note.strip() or None)
     except SagwaError as exc:
         # the form again as sent, with what its page showed first (``*_was``), so that sending
         # it again still keeps a field left as it was — not what is stored now
         return refused_form(request, uow, case_id, "contact",
-                            {"phone": phone, "email": email,
+                            {"phone": phone, "email": email, "contact_note": note,
                              **_shown_after(exc, phone_was=phone_was, email_was=email_was)},
                             exc, "case")
     flash_in_lang(request, *contact_flash(case_id, done))
     return RedirectResponse(f"/cs/cases/{case_id}#contact", status_code=303)
+
+
+def _check_no_call_owed(uow: Uow, case_id: int, policy: DeskPolicy) -> None:
+    """Refuse removing the number of a customer owed a call (on the call list: they asked to
+    talk to a person, or to be called back) unless the agent ticked the box that says so:
+    without a number the call is given up at once (``customer_contact``)."""
+    with uow() as reading:
+        owed = reading.reads.owed_call(case_id, min_spacing=policy.min_call_spacing)
+    if owed is not None:
+        raise FormProblem(
+            "이 고객은 전화를 기다리는 고객입니다. 번호를 지우면 드리기로 한 전화를 포기하고 ‘연락 안 됨’으로 "
+            "기록합니다. 번호가 틀렸다면 맞는 번호를 적어 주세요. 그래도 지우려면 아래 확인 칸에 체크하고 다시 "
+            "저장해 주세요.",
+            "This customer is waiting for our call. Removing the number gives that call up and "
+            "records them as could not be reached. If the number is wrong, type the right one; "
+            "to remove it anyway, tick the box below and save again.", field="phone")
 
 
 def _shown_after(exc: SagwaError, **shown: str) -> dict[str, str]:

@@ -46,8 +46,9 @@ def settled_script(case: CaseFacts, state: str, instead: ReplacedDiscount | None
         said = _t(lang, "답변 기한이 지나 안내드린 기본 처리가 적용되었고, 지금은 다른 방법으로 바꿀 수 없습니다.",
                   "The deadline has passed and the default we told you about was applied; it "
                   "can no longer be changed to another option.")
-    return said + _t(lang, " 말씀하신 내용은 제가 메모해서 담당자에게 전달해 드리겠습니다.",
-                     " I will note what you have told me and pass it to a specialist.")
+    return said + _t(lang, " 말씀하신 내용은 기록해 두고, 필요하면 저희가 다시 연락드리겠습니다.",
+                     " I will write down what you have told me, and we will contact you again "
+                     "if anything needs following up.")
 
 
 def refund_words(case: CaseFacts, lang: str) -> str:
@@ -70,6 +71,25 @@ def instead_read_back(case: CaseFacts, lang: str) -> str:
     return (f"If we cancel your order instead of you paying the difference, "
             f"{refund_words(case, lang)}. A cancelled order cannot be restored. Shall I cancel "
             "it now?")
+
+
+def choice_read_back(case: CaseFacts, choice: str, lang: str, *,
+                     may_cancel_later: bool = False) -> str:
+    """What the agent reads back before recording a choice given on the phone
+    (``cs/confirm_choice.html``): the option as the script read it, that it cannot be undone
+    (the discount: save cancelling instead until its difference is paid) and the question."""
+    line = dict(case.options(lang)).get(choice, "")
+    chosen = f"‘{label('choice', choice, lang, case.plan)}’"
+    if lang == "ko":
+        final = ("차액을 결제하시기 전까지는 차액 대신 주문 취소로 바꾸실 수 있지만, 그 밖에는 바꾸거나 되돌릴 수 "
+                 "없습니다." if may_cancel_later else "처리한 뒤에는 바꾸거나 되돌릴 수 없습니다.")
+        return (f"확인해 드리겠습니다. {line} {final} 고객님께서 말씀하신 대로 "
+                f"{with_particle(chosen, '(으)로')} 처리해 드릴까요?")
+    final = ("Until the difference is paid you can still cancel instead; otherwise it cannot "
+             "be changed or undone." if may_cancel_later
+             else "Once it is done, it cannot be changed or undone.")
+    return (f"Let me read that back. {line} {final} Shall I go ahead with {chosen}, as you "
+            "said?")
 
 
 def _final_choice(case: CaseFacts) -> bool:

@@ -39,6 +39,22 @@ class TimelineRow:
     detail: str
     actor_id: str = ""
     """The audit log's own name for the actor (``seller:seller``), for a title attribute."""
+    case_ids: tuple[int, ...] = ()
+    """The cases of a case step, when few enough to list (:data:`MAX_LISTED`): the page links
+    each; ``subject`` names them as text too."""
+    counted: str = ""
+    """``subject`` without the case numbers (``고객 1명``), for the page to put its links after."""
+
+
+#: A case step names its cases (``#12``) when there are at most this many; more are counted.
+MAX_LISTED = 3
+
+
+def _case_ids(entry: TimelineEntry) -> tuple[int, ...]:
+    """The cases a grouped step is about, when ``desk_report`` names them (``case_ids``) and
+    they are few enough to list; else none."""
+    ids = tuple(sorted(int(i) for i in getattr(entry, "case_ids", ()) or ()))
+    return ids if len(ids) <= MAX_LISTED else ()
 
 
 def _subject(entry: TimelineEntry, lang: str) -> str:
@@ -122,9 +138,11 @@ def timeline_rows(entries: Iterable[TimelineEntry], lang: str, *,
         # a plan decided says the plan (or what it changed), not only its deadline
         detail = (plan_detail(e.plan, e.plan_before, lang) if e.plan
                   else _detail(e.facts, vocabulary, lang, reasons_ko or {}, e.reason_ko))
+        counted, ids = _subject(e, lang), _case_ids(e)
+        subject = " · ".join([counted, ", ".join(f"#{i}" for i in ids)]) if ids else counted
         rows.append(TimelineRow(
             e.at, _t(lang, *actor) if actor else names.get(e.actor, e.actor), e.action,
-            _action(e, lang), _subject(e, lang), detail, e.actor))
+            _action(e, lang), subject, detail, e.actor, ids, counted))
     return rows
 
 

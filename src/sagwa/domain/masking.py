@@ -1,0 +1,35 @@
+"""Contact details masked for a record people read (the audit log): enough to tell an old
+number or address from a new one — ``010-****-6373``, ``mi****@example.com`` — never the
+whole of it."""
+
+from __future__ import annotations
+
+#: Digits of a phone number kept at each end (the rest become ``*``); shorter numbers keep
+#: only the last two.
+_HEAD, _TAIL = 3, 4
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """``010-2690-6373`` -> ``010-****-6373``: the separators kept, the middle digits hidden."""
+    if phone is None:
+        return None
+    digits = sum(ch.isdigit() for ch in phone)
+    head, tail = (_HEAD, _TAIL) if digits > _HEAD + _TAIL else (0, 2)
+    out, seen = [], 0
+    for ch in phone:
+        if ch.isdigit():
+            seen += 1
+            out.append(ch if seen <= head or seen > digits - tail else "*")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def mask_email(email: str | None) -> str | None:
+    """``minjun@example.com`` -> ``mi****@example.com``: the domain kept, the name hidden
+    after its first two letters (one, for a name of two or fewer)."""
+    if email is None:
+        return None
+    name, at, domain = email.partition("@")
+    kept = name[:2] if len(name) > 2 else name[:1]
+    return f"{kept}****{at}{domain}"

@@ -1,0 +1,44 @@
+"""Whether the desk would take a choice given on the phone, checked before the agent is asked
+to confirm it (``contact_centre.phone_choice``, ``cs/confirm_choice.html``): so a refusal
+comes at the form, beside what was typed, and never after the read-back to the customer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sagwa.domain.consent import ConsentRecord
+from sagwa.domain.consent import record_choice as record_on_case
+from sagwa.errors import Conflict, IllegalTransition, InvalidInput, LateChoiceRefused, SagwaError
+from sagwa.web.pages.call_card import CallCard
+from sagwa.web.pages.customer import CLOSED, DEFAULTED
+
+
+def phone_choice_refusal(card: CallCard, *, choice: str, words: str, actor: str,
+                         now: datetime) -> SagwaError | None:
+    """Why the desk would refuse ``choice`` with ``words`` on ``card`` now, or None: the
+    card's state (``customer.answer_state``), an option it does not offer, then the domain's
+    own check (``consent.record_choice``: the customer's words), tried on the case as read."""
+    if not card.takes_choice:
+        return _no_more_choice(card)
+    if choice not in dict(card.choice_options("ko")):
+        return InvalidInput(f"{choice!r} is not offered on case {card.queued.case_id}",
+                            field="choice", reason="option_not_offered")
+    row = card.case.row.case
+    try:
+        record_on_case(row, ConsentRecord(row.case_id, row.customer_id, choice, "phone", now,
+                                          words, actor), card.case.plan)
+    except SagwaError as exc:
+        return exc
+    return None
+
+
+def _no_more_choice(card: CallCard) -> SagwaError:
+    """The refusal the desk gives a choice on a case that takes none (``card.state``)."""
+    case_id = card.queued.case_id
+    if card.state == CLOSED:
+        return Conflict(f"the incident of case {case_id} is closed", reason="incident_closed")
+    if card.state == DEFAULTED:
+        return LateChoiceRefused(f"case {case_id} is past its deadline",
+                                 reason="choice_after_deadline")
+    return IllegalTransition(f"case {case_id} has a choice recorded",
+                             reason="choice_already_recorded")
