@@ -30,7 +30,9 @@ def opening(*, observed: int, customers: int | None, hours: float, since: str,
     placing five orders is not five buyers), how long it took, and since what (``since``, a
     key of :data:`SINCE`), with the price change the watch is about (``change``, from
     ``tripwire_price.PriceContext.change_words``; ``first_sale``: the watch began with the
-    listing's first sale)."""
+    listing's first sale). A count under an hour also says its pace an hour ("9초 동안 … 5건을
+    주문했습니다(시간당 약 2,000건의 속도)"): every rate it is compared with is an hourly one, and
+    "10 an hour allowed" beside "5 orders in 9 seconds" read as if the seller was stopped at 5."""
     since_en, since_ko = SINCE[since]
     if change is not None:
         inner_en, inner_ko = change
@@ -49,8 +51,26 @@ def opening(*, observed: int, customers: int | None, hours: float, since: str,
     # a sentence with its verb: "고객 5명이 5건을 주문했습니다", not "고객 5명이 주문 5건"
     placed_ko = (f"{who_ko}{observed}건을 주문했습니다" if customers
                  else f"주문 {observed}건이 들어왔습니다")
-    return (f"{orders_en}{who_en} in {span_en} since {since_en}",
-            f"{since_ko} 후 {span_ko} {placed_ko}")
+    pace_en, pace_ko = pace(observed, hours)
+    return (f"{orders_en}{who_en} in {span_en} since {since_en}{pace_en}",
+            f"{since_ko} 후 {span_ko} {placed_ko}{pace_ko}")
+
+
+def pace(observed: int, hours: float) -> tuple[str, str]:
+    """", a pace of about 2,000 orders an hour" / "(시간당 약 2,000건의 속도)" for ``observed``
+    orders in ``hours`` under one (nothing for a longer count, or a single order, whose count
+    already reads as a rate, nor for orders "under a second" apart, whose pace is no number
+    anyone reads): two significant figures from a hundred, whole numbers from ten."""
+    if hours >= 1 or hours * 3600 < 1 or observed < 2:
+        return "", ""
+    rate = observed / hours
+    if rate >= 100:
+        said = f"{round(rate, -len(str(round(rate))) + 2):,.0f}"
+    elif rate >= 10:
+        said = f"{rate:,.0f}"
+    else:
+        said = _plain(rate)
+    return f", a pace of about {said} orders an hour", f"(시간당 약 {said}건의 속도)"
 
 
 def compared_with(normal: NormalRate, *, rate: float, usual: float, hours: float,
@@ -115,20 +135,29 @@ def promotion(normal: NormalRate, *, expected: float, usual: float, hours: float
     if floored:
         floor = f"{rules.promotion_min_per_hour:g}"
         lifted = rules.promotion_lift * usual / hours
-        en = (f"; during the declared {pct} promotion, which needed no reviewer, up to "
-              f"{floor}/h is allowed (at least that for any such promotion: announced to "
-              f"customers, any listing may draw it; {times} times the usual would be "
-              f"{lifted:.2f}/h): {allowed_en} {in_time_en}")
-        ko = (f"; 검토 없이 적용된 {pct} 할인 행사(판매자 선언) 기간에는 시간당 {floor}건까지 허용(이런 할인은 "
-              f"고객에게 알려져 어느 상품이든 그만큼은 팔릴 수 있어 최소 이만큼 허용; 평소의 "
-              f"{times}배는 시간당 {lifted:.2f}건): {in_time_ko}{allowed_ko}")
+        # the allowance is a rate, said as one and as what it makes in the count's time: "10
+        # an hour allowed" beside "5 orders in 9 seconds" read as a limit of 10 orders
+        span_en, span_ko = span(hours)
+        made_en, made_ko = expected_count(expected)
+        en = (f"; during the declared {pct} promotion, which needed no reviewer, orders are "
+              f"allowed at a pace of up to {floor} an hour (at least that for any such "
+              f"promotion: announced to customers, any listing may draw it; {times} times the "
+              f"usual would be {lifted:.2f}/h), which makes {made_en} orders in {span_en}")
+        ko = (f"; 검토 없이 적용된 {pct} 할인 행사(판매자 선언) 기간에는 주문 속도를 시간당 {floor}건까지 "
+              f"허용(이런 할인은 고객에게 알려져 어느 상품이든 그만큼은 팔릴 수 있어 최소 이만큼 허용; 평소의 "
+              f"{times}배는 시간당 {lifted:.2f}건): 이 속도로는 {_within(span_ko)} {made_ko}")
         return en, ko
     lifted = expected / hours
     en = (f"; during the declared {pct} promotion up to {times} times the usual rate is "
           f"allowed, {lifted:.2f}/h: {allowed_en} {in_time_en}")
-    ko = (f"; 선언된 {pct} 할인 기간에는 평소의 {times}배인 시간당 {lifted:.2f}건까지 허용: "
+    ko = (f"; 선언된 {pct} 할인 기간에는 평소의 {times}배 속도인 시간당 {lifted:.2f}건까지 허용: "
           f"{in_time_ko}{allowed_ko}")
     return en, ko
+
+
+def _within(span_ko: str) -> str:
+    """A span as "이 속도로는 …" takes it: "9초 동안" as it is, "1초도 안 되어" as "1초 안에"."""
+    return "1초 안에" if span_ko == "1초도 안 되어" else span_ko
 
 
 def units(*, units: int, beyond_one: int, expected_units: float, per_order: float,

@@ -40,6 +40,7 @@ from sagwa.priceguard import ChangeEvidence, PriceRules, Verdict, check_one
 from sagwa.priceguard.streak import streak_of
 from sagwa.priceguard.vocabulary import POLICY_REASONS
 from sagwa.services.accounts import account_name
+from sagwa.services.desk_notify import LinkMaker
 from sagwa.services.incident_prices import incident_at
 from sagwa.services.listing_holds import (
     HeldListing,
@@ -58,6 +59,7 @@ from sagwa.services.listings import (
 )
 from sagwa.services.lookups import require
 from sagwa.services.promotion_end import schedule_promotion_end
+from sagwa.services.seller_listing_notices import queue_decision_notice
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 RECENT_PRICES = 12
@@ -404,11 +406,14 @@ def _held(uow: SqlAlchemyUnitOfWork, change_id: int, *,
 
 
 def approve_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer: str,
-                         reason: str | None = None) -> PriceChangeRecord:
+                         reason: str | None = None,
+                         links: LinkMaker | None = None) -> PriceChangeRecord:
     """Let a held change go live — unless the reviewer proposed it, or the listing's price
     moved (even if it came back) since it was proposed. A change that halves the price or more
     (or doubles it or more) is approved only with a reason: overruling the guard on a move that
-    size is the step the 2008 listing lacked, and the audit log says who decided it and why."""
+    size is the step the 2008 listing lacked, and the audit log says who decided it and why.
+    The seller is emailed the price now live (``seller_listing_notices``; ``links``: for the
+    link to their page, its path without)."""
     with uow:
         change = _held(uow, change_id)
         check_not_own_change(change, reviewer)
@@ -424,13 +429,15 @@ def approve_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer:
         _check_approval_reason(change, reason, first_price=first_price, reference=reference)
         decided = uow.market.decide_price_change(change_id, status=PriceChangeStatus.APPROVED,
                                                  by=reviewer, reason=reason, now=uow.now())
-        uow.market.save_listing(replace(listing, price=change.new_price), uow.now())
+        repriced = replace(listing, price=change.new_price)
+        uow.market.save_listing(repriced, uow.now())
         uow.audit.append(AuditEvent(reviewer, "price_change.approved", "listing", str(listing.id),
                                     before={"price": listing.price.as_dict()},
                                     after={"price": change.new_price.as_dict(),
                                            "price_change_id": change_id, "reason": reason}),
                          uow.now())
         schedule_promotion_end(uow, decided)  # an approved promotion ends like an applied one
+        queue_decision_notice(uow, change=decided, listing=repriced, links=links)
         uow.commit()
         return decided
 
@@ -554,11 +561,12 @@ def listing_of_change(uow: SqlAlchemyUnitOfWork, change_id: int) -> int:
 
 
 def reject_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer: str,
-                        reason: str) -> PriceChangeRecord:
+                        reason: str, links: LinkMaker | None = None) -> PriceChangeRecord:
     """Refuse a held change; the live price never moved. A reason the seller can read is
     required (``reason_required``; one that says too little: ``reason_too_short``) — checked
     after the change's state, as approving does: a change decided already is 409
-    ``change_not_held`` whatever reason was sent."""
+    ``change_not_held`` whatever reason was sent. The seller is emailed the reason
+    (``seller_listing_notices``; ``links`` as for :func:`approve_price_change`)."""
     with uow:
         change = _held(uow, change_id)
         reason = require_reason(reason, missing="a rejection needs a reason the seller can read")
@@ -569,5 +577,8 @@ def reject_price_change(uow: SqlAlchemyUnitOfWork, *, change_id: int, reviewer: 
                                     after={"price_change_id": change_id,
                                            "proposed": change.new_price.as_dict(),
                                            "reason": reason}), uow.now())
+        listing = uow.market.listing(change.listing_id)
+        if listing is not None:
+            queue_decision_notice(uow, change=decided, listing=listing, links=links)
         uow.commit()
         return decided

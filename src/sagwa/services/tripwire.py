@@ -53,6 +53,7 @@ from typing import Any, TypeVar
 from sagwa.domain.audit import LISTING_RETURN_ACTIONS, AuditEvent
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger, advance
 from sagwa.domain.price_history import PriceMove
+from sagwa.errors import MessageRefused
 from sagwa.priceguard.tripwire import (
     CountMoved,
     NormalRate,
@@ -76,6 +77,9 @@ from sagwa.priceguard.tripwire_watch import (
     watch_start,
 )
 from sagwa.services.desk import open_draft_incident
+from sagwa.services.desk_notify import LinkMaker
+from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
+from sagwa.services.seller_listing_notices import queue_pause_notice
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 #: How long a listing is watched after a price move or its first sale, in hours on sale.
@@ -88,12 +92,15 @@ ACTOR = "system:tripwire"
 
 
 def watch_order_velocity(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datetime,
-                         rules: VelocityRules) -> VelocityAssessment | None:
+                         rules: VelocityRules, *, policy: DeskPolicy | None = None,
+                         links: LinkMaker | None = None) -> VelocityAssessment | None:
     """Assess the listing's orders since its last price cut or its first sale, whichever is
     later (if within three days on sale; small moves and rises continue a running watch); pause
-    it if they surge. None when it is not watched: not live, no watch running, priced where a
-    rush is demand rather than a mistake (:func:`_price_context`) or cleared at this price by
-    an operator (:func:`_count_start`)."""
+    it if they surge, and email its seller at once (``policy``: the configured desk policy,
+    whose contact hours say when an operator will look, else the built-in one; ``links``: for
+    the link to their page). None when it is not watched: not live, no watch running, priced
+    where a rush is demand rather than a mistake (:func:`_price_context`) or cleared at this
+    price by an operator (:func:`_count_start`)."""
     if listing.status is not ListingStatus.LIVE:
         return None
     rows = uow.reads.listing_sale_history([listing.id])
@@ -132,19 +139,35 @@ def watch_order_velocity(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datet
     if assessment.tripped:  # said again with its customers, counted only for a pause
         assessment = assess(replace(counts, customers=uow.market.order_customers(
             listing.id, since=since, now=now)))
-        _trip(uow, listing, now, assessment, moves, watch, since)
+        incident_id = _trip(uow, listing, now, assessment, moves, watch, since)
+        _tell_seller(uow, listing, now, assessment, incident_id, policy=policy, links=links)
     return assessment
 
 
 def _trip(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datetime,
           assessment: VelocityAssessment, moves: Sequence[PriceMove], watch: Watch,
-          since: datetime) -> None:
-    """Pause the listing with the evidence and open (or reuse) its draft incident."""
+          since: datetime) -> int:
+    """Pause the listing with the evidence and open (or reuse) its draft incident (its id)."""
     order_ids = uow.market.order_ids_since(listing.id, since=since, limit=ORDER_IDS_KEPT)
     evidence = {**_evidence(assessment), **_watch_evidence(listing, moves, watch, order_ids)}
     _pause(uow, listing, now, evidence)
-    open_draft_incident(uow, listing=listing, window_start=watch.start,
-                        cause=draft_cause(assessment), actor=ACTOR, evidence=evidence)
+    return open_draft_incident(uow, listing=listing, window_start=watch.start,
+                               cause=draft_cause(assessment), actor=ACTOR, evidence=evidence)
+
+
+def _tell_seller(uow: SqlAlchemyUnitOfWork, listing: Listing, now: datetime,
+                 assessment: VelocityAssessment, incident_id: int, *, policy: DeskPolicy | None,
+                 links: LinkMaker | None) -> None:
+    """Email the seller of the listing just paused (``seller_listing_notices``). The pause
+    stands whatever the email's fate: a wording the message check refuses (a template's fault,
+    which its tests catch) sends nothing rather than let the next orders in."""
+    try:
+        queue_pause_notice(uow, listing=listing, now=now, evidence=_evidence(assessment),
+                           incident_id=incident_id,
+                           policy=policy if policy is not None else load_desk_policy(),
+                           links=links)
+    except MessageRefused:
+        return
 
 
 #: The latest price moves read on each order: enough for any run of small moves in a watch.

@@ -97,7 +97,8 @@ def test_the_case_api_appends_what_the_cancellation_replaced(
     agent = client_for("agent")
     shown = agent.get(f"/api/cases/{case.case_id}").json()
     assert shown["choice"] == "cancel_with_compensation"  # unchanged: the final choice
-    assert list(shown)[-2:] == ["cancelled_instead", "call_at"]  # appended after it: call_at
+    assert list(shown)[-4:] == ["cancelled_instead", "call_at",  # appended after it: call_at,
+                               "apology_sent", "apology_due"]  # then whether it was told
     assert shown["call_at"] is None
     said = shown["cancelled_instead"]
     assert said == {"at": said["at"], "replaced_choice": "buy_at_correct_price_discount",

@@ -30,9 +30,10 @@ def test_the_cause_names_the_price_change_and_the_customers() -> None:
     result = _five_orders([9] * 5, CUT)
     assert result.reason_en.startswith(
         "5 orders from 1 customer in 2 min since the price change (17,700 KRW → 16,000 KRW, "
-        "2026-12-05 14:03 KST); ")
+        "2026-12-05 14:03 KST), a pace of about 180 orders an hour; ")
     assert result.reason_ko.startswith(
-        "가격 변경(17,700원 → 16,000원, 2026-12-05 14:03 한국 시간) 후 2분 동안 고객 1명이 5건을 주문했습니다; ")
+        "가격 변경(17,700원 → 16,000원, 2026-12-05 14:03 한국 시간) 후 2분 동안 고객 1명이 5건을 주문했습니다"
+        "(시간당 약 180건의 속도); ")
     many = _five_orders([1, 2, 3, 3, 4], CUT)
     assert "5 orders from 4 customers in 2 min" in many.reason_en
     assert "고객 4명이 5건을 주문했습니다" in many.reason_ko
@@ -47,7 +48,8 @@ def test_a_first_sale_a_nudge_and_a_return_to_sale_are_said_too() -> None:
     result = _five_orders([1, 2, 3, 4, 5], nudged, counted_from=CHANGED + timedelta(hours=3))
     assert result.reason_en.startswith(
         "5 orders from 5 customers in 2 min since the listing went back on sale (after the price "
-        "change 17,700 KRW → 16,000 KRW, 2026-12-05 14:03 KST; 15,990 KRW now); ")
+        "change 17,700 KRW → 16,000 KRW, 2026-12-05 14:03 KST; 15,990 KRW now), a pace of about "
+        "180 orders an hour; ")
     assert result.reason_ko.startswith(
         "판매 재개(가격 변경 17,700원 → 16,000원, 2026-12-05 14:03 한국 시간; 지금 15,990원 이후) 후 ")
 
@@ -56,5 +58,6 @@ def test_without_the_price_or_the_customers_the_reason_reads_as_before() -> None
     times = [CHANGED + timedelta(seconds=20 * n) for n in range(1, 6)]
     result = assess_order_velocity(order_times=times, changed_at=CHANGED, now=times[-1],
                                    baseline_per_hour=0.1)
-    assert result.reason_en.startswith("5 orders in 2 min since the price change; ")
+    assert result.reason_en.startswith("5 orders in 2 min since the price change, a pace of "
+                                       "about 180 orders an hour; ")
     assert result.customers is None

@@ -183,7 +183,7 @@ def test_a_declared_promotion_may_sell_several_times_the_usual_rate() -> None:
     assert not promo.tripped
     assert ("during the declared 30% promotion up to 10 times the usual rate is allowed, "
             "10.00/h: about 10.0 orders in this time" in promo.reason_en)
-    assert ("선언된 30% 할인 기간에는 평소의 10배인 시간당 10.00건까지 허용: 이 시간 동안 약 10.0건"
+    assert ("선언된 30% 할인 기간에는 평소의 10배 속도인 시간당 10.00건까지 허용: 이 시간 동안 약 10.0건"
             in promo.reason_ko)
     assert promo.expected == RULES.promotion_lift * plain.expected
 

@@ -87,8 +87,9 @@ def test_a_rush_far_above_the_other_sellers_trips_within_minutes() -> None:
                                                                          3, 2.0))
     assert result.tripped and result.anchor == "first_sale"
     assert result.normal == NormalRate(2.0, "other_sellers", 3, 2.0)
-    assert ("since the listing went on sale; other sellers of this product sold about 2.00 an "
-            "hour (the busiest of 3 on sale for 24 h or more)") in result.reason_en
+    assert ("since the listing went on sale, a pace of about 64 orders an hour; other sellers of "
+            "this product sold about 2.00 an hour (the busiest of 3 on sale for 24 h or more)"
+            ) in result.reason_en
     assert "판매 시작 후" in result.reason_ko
     assert "같은 상품의 다른 판매자는 시간당 약 2.00건 판매(24시간 이상 판매한 3곳 중 최대)" in \
         result.reason_ko

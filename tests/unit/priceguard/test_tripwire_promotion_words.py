@@ -30,11 +30,13 @@ def _five_customers_45_seconds_apart(normal: NormalRate):  # type: ignore[no-unt
 def test_a_promotion_that_needed_no_reviewer_selling_well_on_a_slow_listing_is_left_alone() -> None:
     result = _five_customers_45_seconds_apart(NormalRate(RARE, promotion_pct=20.0))
     assert not result.tripped
-    assert ("during the declared 20% promotion, which needed no reviewer, up to 10/h is allowed "
-            "(at least that for any such promotion: announced to customers, any listing may "
-            "draw it; 10 times the usual would be 0.50/h): about 0.6 orders in this time"
-            in result.reason_en)
-    assert ("검토 없이 적용된 20% 할인 행사(판매자 선언) 기간에는 시간당 10건까지 허용" in result.reason_ko)
+    assert ("during the declared 20% promotion, which needed no reviewer, orders are allowed at "
+            "a pace of up to 10 an hour (at least that for any such promotion: announced to "
+            "customers, any listing may draw it; 10 times the usual would be 0.50/h), which "
+            "makes about 0.6 orders in 4 min" in result.reason_en)
+    assert ("검토 없이 적용된 20% 할인 행사(판매자 선언) 기간에는 주문 속도를 시간당 10건까지 허용"
+            in result.reason_ko)
+    assert "이 속도로는 4분 동안 약 0.6건" in result.reason_ko
     assert abs(result.expected - VelocityRules().promotion_min_per_hour * 225 / 3600) < 1e-9
 
 
@@ -69,7 +71,7 @@ def test_a_quiet_listings_promotion_says_the_lifted_rate_and_still_fewer_in_so_s
     assert ("fewer than 0.1 expected at the usual 0.05/h; during the declared 90% promotion up "
             "to 10 times the usual rate is allowed, 0.50/h: still fewer than 0.1 orders in so "
             "short a time (chance" in result.reason_en)
-    assert ("평소 시간당 0.05건이면 0.1건 미만 예상; 선언된 90% 할인 기간에는 평소의 10배인 시간당 "
+    assert ("평소 시간당 0.05건이면 0.1건 미만 예상; 선언된 90% 할인 기간에는 평소의 10배 속도인 시간당 "
             "0.50건까지 허용: 이렇게 짧은 시간에는 여전히 0.1건 미만(우연일 확률" in result.reason_ko)
     for text in (result.reason_en, result.reason_ko):
         assert "0.0001" not in text and "0.001" not in text

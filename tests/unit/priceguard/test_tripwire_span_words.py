@@ -31,26 +31,34 @@ def test_five_orders_within_a_second_say_under_a_second() -> None:
 
 def test_five_orders_in_forty_seconds_say_forty_seconds() -> None:
     result = _five_orders_by(40)
-    assert result.reason_en.startswith("5 orders in 40 seconds since the price change; ")
-    assert result.reason_ko.startswith("가격 변경 후 40초 동안 주문 5건이 들어왔습니다; ")
+    # with its pace an hour, which the hourly rates after it are compared with
+    assert result.reason_en.startswith("5 orders in 40 seconds since the price change, a pace "
+                                       "of about 450 orders an hour; ")
+    assert result.reason_ko.startswith("가격 변경 후 40초 동안 주문 5건이 들어왔습니다"
+                                       "(시간당 약 450건의 속도); ")
 
 
 def test_one_second_is_said_in_the_singular() -> None:
     result = _five_orders_by(1.2)
-    assert result.reason_en.startswith("5 orders in 1 second since the price change; ")
-    assert result.reason_ko.startswith("가격 변경 후 1초 동안 주문 5건이 들어왔습니다; ")
+    assert result.reason_en.startswith("5 orders in 1 second since the price change, a pace "
+                                       "of about 15,000 orders an hour; ")
+    assert result.reason_ko.startswith("가격 변경 후 1초 동안 주문 5건이 들어왔습니다"
+                                       "(시간당 약 15,000건의 속도); ")
 
 
-@pytest.mark.parametrize(("seconds", "en", "ko"), [
-    (59.4, "59 seconds", "59초 동안"),
-    (59.6, "1 min", "1분 동안"),
-    (12 * 60, "12 min", "12분 동안"),
-    (90 * 60, "1.5 h", "1.5시간 동안"),
+@pytest.mark.parametrize(("seconds", "en", "ko", "pace"), [
+    (59.4, "59 seconds", "59초 동안", "300"),
+    (59.6, "1 min", "1분 동안", "300"),
+    (12 * 60, "12 min", "12분 동안", "25"),
+    (90 * 60, "1.5 h", "1.5시간 동안", None),  # an hour or more: no pace
 ])
-def test_minutes_and_hours_read_as_before(seconds: float, en: str, ko: str) -> None:
+def test_minutes_and_hours_read_as_before(seconds: float, en: str, ko: str,
+                                          pace: str | None) -> None:
     result = _five_orders_by(seconds)
-    assert result.reason_en.startswith(f"5 orders in {en} since the price change; ")
-    assert result.reason_ko.startswith(f"가격 변경 후 {ko} 주문 5건이 들어왔습니다; ")
+    pace_en = f", a pace of about {pace} orders an hour" if pace else ""
+    pace_ko = f"(시간당 약 {pace}건의 속도)" if pace else ""
+    assert result.reason_en.startswith(f"5 orders in {en} since the price change{pace_en}; ")
+    assert result.reason_ko.startswith(f"가격 변경 후 {ko} 주문 5건이 들어왔습니다{pace_ko}; ")
 
 
 def test_a_return_to_sale_is_counted_from_and_said_so() -> None:

@@ -53,7 +53,7 @@ ORDERS = [OrderRecord(41, 3, 12, 2, WRONG, datetime(2008, 6, 12, 15, 0, tzinfo=K
 def _closing(lang: str, *, units: int) -> dict[str, object]:
     words = [pair[0 if lang == "ko" else 1].format(n=2) for pair in sn._INSTRUCTION_WORDS.values()]
     return {"units_to_send": units, "orders": words, "charged": sn._points(12_000, lang),
-            "listings": [sn._title(NAMES, i, lang) for i in NAMES]}
+            "charged_points": 12_000, "listings": [sn._title(NAMES, i, lang) for i in NAMES]}
 
 
 VARIANTS = [

@@ -3,7 +3,8 @@ they did not make (the order tripwire, a pricing incident), a reviewer's send-ba
 or a price change waiting for review, a held change no reviewer may approve any more, a price
 change a reviewer rejected lately (with the reviewer's reason) — and, for their information, a
 held change a reviewer approved lately; read in four queries however many listings there are;
-the page marks each and counts those that need the seller."""
+the page marks each and counts those that need the seller, and says how many days a change
+waiting for review has waited (:func:`waited_days`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.adapters.db.read_repo import ListingLine
 from sagwa.domain.listings import Listing, ListingStatus
+from sagwa.domain.moments import SEOUL
 from sagwa.domain.pricing import PriceChangeStatus
 from sagwa.services import listings as listing_service
 from sagwa.services import price_review
@@ -43,8 +45,18 @@ def listings_context(uow: SqlAlchemyUnitOfWork, account: Account,
                  if (marks := attention_of(line, newest.get(line.id), seller_id, now,
                                            price_moved_since=line.id in moved,
                                            decided=decisions.get(line.id)))}
+    waiting = {listing_id: waited_days(change.proposed_at, now)
+               for listing_id, change in newest.items()
+               if "held_change" in attention.get(listing_id, ())}
     return {"seller": seller, "listings": lines, "attention": attention, "decisions": decisions,
-            "decision_days": DECISION_SHOWN_FOR.days}
+            "decision_days": DECISION_SHOWN_FOR.days, "waiting": waiting}
+
+
+def waited_days(proposed_at: datetime, now: datetime) -> int:
+    """How many days a change proposed at ``proposed_at`` has waited by ``now``, counted in Korea
+    time as a seller counts them (one proposed at 23:50 has waited a day at 00:10): the list
+    said only "waiting for review", the same on the first day and the tenth."""
+    return (now.astimezone(SEOUL).date() - proposed_at.astimezone(SEOUL).date()).days
 
 
 #: How long the list tells a seller what a reviewer decided on a listing's latest price change
