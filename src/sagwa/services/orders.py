@@ -9,6 +9,8 @@ from sagwa.adapters.db.market_repo import OrderRecord
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.orders import OrderMoney, order_money, price_order
 from sagwa.priceguard.tripwire import VelocityRules
+from sagwa.services.desk_notify import LinkMaker
+from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
 from sagwa.services.tripwire import watch_order_velocity
@@ -19,11 +21,15 @@ DEFAULT_VELOCITY = VelocityRules()
 
 def place_order(uow: SqlAlchemyUnitOfWork, *, customer_id: int, listing_id: int, quantity: int,
                 actor: str, idempotency_key: str | None = None,
-                velocity: VelocityRules | None = DEFAULT_VELOCITY) -> OrderRecord:
+                velocity: VelocityRules | None = DEFAULT_VELOCITY,
+                policy: DeskPolicy | None = None,
+                links: LinkMaker | None = None) -> OrderRecord:
     """Refused for held, paused, ended or draft listings; the price is the one live right now.
 
     With ``velocity`` rules (the default), the order-velocity tripwire runs in the same
-    transaction and pauses the listing if orders surge after a price change.
+    transaction and pauses the listing if orders surge after a price change, emailing its
+    seller (``policy``: the app's desk policy, whose contact hours say when an operator will
+    look; ``links``: to link the seller's page in full).
     """
     with uow:
         payload = {"customer_id": customer_id, "listing_id": listing_id, "quantity": quantity}
@@ -39,7 +45,8 @@ def place_order(uow: SqlAlchemyUnitOfWork, *, customer_id: int, listing_id: int,
             "customer_id": customer_id, "listing_id": listing_id, "quantity": quantity,
             "unit_price": line.unit_price.as_dict()}), uow.now())
         if velocity is not None:
-            watch_order_velocity(uow, listing, order.placed_at, velocity)
+            watch_order_velocity(uow, listing, order.placed_at, velocity, policy=policy,
+                                 links=links)
         remember(uow, "order", idempotency_key, {"id": order.id})
         uow.commit()
         return order

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from sagwa.adapters.db.market_repo import OrderRecord, PriceChangeRecord
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
@@ -30,6 +30,7 @@ from sagwa.web.deps import (
     Uow,
     act_for_seller,
     api_caller,
+    case_links,
     recorded_name,
 )
 from sagwa.web.schemas import (
@@ -203,11 +204,12 @@ def list_price_changes(listing_id: int, uow: Uow,
 
 @router.post("/orders", status_code=201, response_model=OrderMoneyPublic,
              dependencies=[ADMIN])
-def place_order(body: OrderCreate, uow: Uow, actor: Actor, key: IdempotencyKey,
-                rules: Rules) -> OrderMoneyPublic:
+def place_order(body: OrderCreate, request: Request, uow: Uow, actor: Actor,
+                key: IdempotencyKey, rules: Rules) -> OrderMoneyPublic:
     order = orders.place_order(uow(), customer_id=body.customer_id, listing_id=body.listing_id,
                                quantity=body.quantity, actor=actor, idempotency_key=key,
-                               velocity=VelocityRules(price_rules=rules))
+                               velocity=VelocityRules(price_rules=rules),
+                               policy=request.app.state.desk_policy, links=case_links(request))
     with uow() as u:  # a retry may answer an order the desk changed since
         return order_public(order, orders.orders_money(u, [order])[order.id])
 

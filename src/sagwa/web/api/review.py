@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from sagwa.domain.money import Money
 from sagwa.errors import Forbidden
@@ -22,7 +22,15 @@ from sagwa.web.api.market import (
     require_own_listing,
 )
 from sagwa.web.api.request_fields import as_sent
-from sagwa.web.deps import REVIEWER, ReviewerCaller, Rules, Uow, api_actor, recorded_name
+from sagwa.web.deps import (
+    REVIEWER,
+    ReviewerCaller,
+    Rules,
+    Uow,
+    api_actor,
+    case_links,
+    recorded_name,
+)
 from sagwa.web.schemas import (
     GuardPublic,
     HeldListingPublic,
@@ -104,11 +112,11 @@ def held_public(h: HeldListing) -> HeldListingPublic:
 
 
 @router.post("/price-changes/{change_id}/approve", response_model=PriceChangePublic)
-def approve(change_id: int, body: PriceChangeDecision, uow: Uow,
+def approve(change_id: int, body: PriceChangeDecision, request: Request, uow: Uow,
             caller: ReviewerCaller) -> PriceChangePublic:
     return change_public(price_review.approve_price_change(
         uow(), change_id=change_id, reviewer=recorded_name(caller, body.reviewer, "reviewer"),
-        reason=body.reason))
+        reason=body.reason, links=case_links(request)))
 
 
 @router.post("/price-changes/{change_id}/withdraw", response_model=PriceChangePublic)
@@ -126,8 +134,8 @@ def withdraw(change_id: int, uow: Uow,
 
 
 @router.post("/price-changes/{change_id}/reject", response_model=PriceChangePublic)
-def reject(change_id: int, body: PriceChangeDecision, uow: Uow,
+def reject(change_id: int, body: PriceChangeDecision, request: Request, uow: Uow,
            caller: ReviewerCaller) -> PriceChangePublic:
     return change_public(price_review.reject_price_change(
         uow(), change_id=change_id, reviewer=recorded_name(caller, body.reviewer, "reviewer"),
-        reason=body.reason or ""))
+        reason=body.reason or "", links=case_links(request)))

@@ -29,7 +29,7 @@ from sagwa.errors import SagwaError
 from sagwa.priceguard import PriceRules
 from sagwa.services import listings, price_review
 from sagwa.services.price_review import QueueOrder
-from sagwa.web.deps import Rules, Uow
+from sagwa.web.deps import Rules, Uow, case_links
 from sagwa.web.pages.error_texts import PageRoute, error_text
 from sagwa.web.pages.forms import parse_int
 from sagwa.web.pages.i18n import lang_of
@@ -168,7 +168,8 @@ def approve(change_id: int, request: Request, account: Reviewer, uow: Uow, rules
     try:
         approved = price_review.approve_price_change(uow(), change_id=change_id,
                                                      reviewer=account.actor,
-                                                     reason=reason.strip() or None)
+                                                     reason=reason.strip() or None,
+                                                     links=case_links(request))
     except SagwaError as exc:
         if _already_decided(request, uow, change_id, PriceChangeStatus.APPROVED, account.actor,
                             exc):
@@ -194,7 +195,8 @@ def reject(change_id: int, request: Request, account: Reviewer, uow: Uow, rules:
            reason: ReasonField = "", order: OrderField = "", next_card: NextField = "") -> Response:
     try:
         rejected = price_review.reject_price_change(uow(), change_id=change_id,
-                                                    reviewer=account.actor, reason=reason)
+                                                    reviewer=account.actor, reason=reason,
+                                                    links=case_links(request))
     except SagwaError as exc:
         if _already_decided(request, uow, change_id, PriceChangeStatus.REJECTED, account.actor,
                             exc):
