@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from browsing import login, shot
+from browsing import login, shot, wait_until
 from customer_cases import discount_chosen, notified_two_unit_case
 from world import PASSWORD
 
@@ -30,8 +30,8 @@ IN_VIEW = """(id) => {
 
 def _brought_to(page, element_id: str) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """Waits for the refusal ``element_id`` to take the focus; asserts it is in view."""
-    page.wait_for_function(f"document.activeElement && document.activeElement.id === "
-                           f"{element_id!r}")
+    wait_until(page, f"document.activeElement && document.activeElement.id === "
+                     f"{element_id!r}")
     where = page.evaluate(IN_VIEW, element_id)
     assert where and where["focused"], where
     assert 0 <= where["top"] and where["bottom"] <= where["height"], where

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from browsing import login, shot
+from browsing import login, shot, wait_until
 from sqlalchemy import select
 from world import PASSWORD
 
@@ -256,8 +256,8 @@ def test_a_time_when_the_centre_is_closed_is_refused_and_nothing_is_kept(
     assert _stored_call_at(site, case_id) is None
     # on a phone the answer brings the customer to the sentence (it is far down the page) and
     # stands at the case page's own address: a reload posts nothing
-    page.wait_for_function("document.activeElement && "
-                           "document.activeElement.id === 'call-time-problem'")
+    wait_until(page, "document.activeElement && "
+                     "document.activeElement.id === 'call-time-problem'")
     box = page.evaluate("""() => {
         const r = document.getElementById('call-time-problem').getBoundingClientRect();
         return {top: r.top, bottom: r.bottom, height: window.innerHeight};

@@ -28,7 +28,7 @@ DISCOUNT = DISCOUNT_OPTIONS[2]
 
 
 def _switch_lang(html: str) -> str:
-    found = re.search(r'<a href="([^"]+)" hreflang="\w+" id="switch-lang">', html)
+    found = re.search(r'<a href="([^"]+)" hreflang="\w+" id="switch-lang"[^>]*>', html)
     assert found, "no language link"
     return unescape(found.group(1))
 

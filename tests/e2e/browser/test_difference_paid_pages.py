@@ -152,9 +152,10 @@ def test_the_api_gives_the_difference_and_records_it_once(
     shown = agent.get(f"/api/cases/{case.case_id}").json()
     assert shown["difference"] == {"amount_minor": 256_200, "currency": "KRW"}
     assert shown["difference_paid_at"] is None
-    assert list(shown)[-7:] == ["difference", "difference_paid_at", "difference_paid_by",
+    assert list(shown)[-9:] == ["difference", "difference_paid_at", "difference_paid_by",
                                 "difference_paid_note", "difference_reminder",
-                                "cancelled_instead", "call_at"]  # appended, in this order
+                                "cancelled_instead", "call_at",
+                                "apology_sent", "apology_due"]  # appended, in this order
     assert shown["cancelled_instead"] is None  # the discount stands
     with session_factory() as session:  # as the agent's case page says when it goes
         [(due, channel)] = session.execute(select(outbox.c.not_before, outbox.c.channel).where(

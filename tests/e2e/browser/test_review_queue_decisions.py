@@ -12,7 +12,7 @@ import html
 import re
 
 import pytest
-from browsing import login, shot
+from browsing import login, shot, wait_until
 from fastapi.testclient import TestClient
 from page_forms import csrf_of, log_in
 from sqlalchemy.orm import Session, sessionmaker
@@ -68,8 +68,7 @@ def _change_ko(change_id: int) -> str:
 def _focus_moved(page) -> None:  # type: ignore[no-untyped-def]
     """Wait until the swap has settled and the focus moved off the page itself (htmx settles
     a few milliseconds after the answer shows)."""
-    page.wait_for_function("document.activeElement && document.activeElement !== document.body",
-                           timeout=5000)
+    wait_until(page, "document.activeElement && document.activeElement !== document.body")
 
 
 def _card(page_html: str, element_id: str) -> str:
@@ -561,9 +560,9 @@ def test_only_the_review_queue_keeps_its_answer_in_sight_and_the_only_card_opens
     change_id = _held(session_factory, world.ipod_a, 19_900)
     log_in(client, "reviewer")
     page = client.get("/ops/review").text
-    assert '<main class="review">' in page
+    assert '<main id="content" tabindex="-1" class="review">' in page
     card = _card(page, f"change-{change_id}")
     assert 'hx-swap="innerHTML show:window:top"' in card and 'name="next"' not in card
     client.cookies.clear()
     log_in(client, "seller_a")
-    assert "<main>" in client.get(f"/seller/listings/{world.ipod_a}").text
+    assert '<main id="content" tabindex="-1">' in client.get(f"/seller/listings/{world.ipod_a}").text

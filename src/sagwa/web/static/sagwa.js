@@ -41,6 +41,17 @@
     target.focus({preventScroll: true});
   }
 
+  /* A page drawn after a full-page action (a form posted, then this page) says what was done
+     in its flash (data-focus): focus goes there, so a screen reader reads it and the keyboard
+     goes on from it. Not where the page put focus itself (a refused field's autofocus), nor
+     where it opens at an anchor (the review queue's next card). */
+  function focusFlash() {
+    var flash = document.querySelector("main .flash[data-focus]");
+    if (!flash || location.hash || document.querySelector("[autofocus]")) return;
+    if (document.activeElement && document.activeElement !== document.body) return;
+    flash.focus({preventScroll: true});
+  }
+
   /* "Go back" links (data-back) go back in the history when there is one; their href (the
      home page) is where they go otherwise. */
   function goBack(event) {
@@ -53,6 +64,7 @@
 
   replaceAddress();
   syncAllCallbacks();
+  focusFlash();
   // the browser restores a form's values after this runs (Back, reload): read them again
   window.addEventListener("pageshow", syncAllCallbacks);
   window.addEventListener("load", syncAllCallbacks);
