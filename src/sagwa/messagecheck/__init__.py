@@ -18,10 +18,16 @@ sanction on their store, blame of the seller written to, customers said to have 
 the warnings; no apology, explanation, options or deadline is owed to a seller, and it reports
 cancellations the customers chose, so fait-accompli is not checked.
 
+With the incident's plan (``check_message(text, kind=..., lang=..., plan_default="keep")``,
+as a notice is checked for publishing), a text that cancels the orders of customers who do
+not answer while the plan keeps them (or calls them back) is ``contradicts-plan-default``;
+``check_against_plan`` gives only those findings.
+
 Unknown kinds or languages raise :class:`sagwa.errors.InvalidInput`.
 
 Error codes (stable): missing-apology, missing-explanation, missing-options, missing-contact,
-missing-deadline (resolution), missing-prevention (notice), threat, blame-shift, fait-accompli.
+missing-deadline (resolution), missing-prevention (notice), threat, blame-shift, fait-accompli,
+contradicts-plan-default (with a plan only).
 Warning codes: long-sentence, missing-amount (resolution).
 
 How it works: ``korean.py`` (Kiwi morphemes) and ``english.py`` (a tokeniser) turn the text into
@@ -31,6 +37,6 @@ negated ones); ``engine.py`` turns present or missing cues into findings. The ru
 extend the TOML files, not the code.
 """
 
-from sagwa.messagecheck.engine import CheckResult, Finding, check_message
+from sagwa.messagecheck.engine import CheckResult, Finding, check_against_plan, check_message
 
-__all__ = ["CheckResult", "Finding", "check_message"]
+__all__ = ["CheckResult", "Finding", "check_against_plan", "check_message"]

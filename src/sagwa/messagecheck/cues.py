@@ -20,7 +20,8 @@ Three refinements keep a negator to what it negates:
 - a negator right after an ``affirming`` particle affirms (``드릴 수밖에 없습니다``).
 
 A cue's ``unless`` patterns (``if you prefer``, ``원하시면``) cancel an occurrence in the same
-clause or the clause just before or after it.
+clause or the clause just before or after it (``unless_scope``: only the same clause, or the
+whole sentence).
 """
 
 from __future__ import annotations
@@ -80,7 +81,10 @@ def cue_matches(
 
 
 def _unless_nearby(cue: Cue, match: Match, tokens: tuple[Token, ...], neg: Negation) -> bool:
-    """An ``unless`` pattern in the match's clause or the clause just before or after it."""
+    """An ``unless`` pattern in the match's clause or the clause just before or after it (or,
+    for ``unless_scope = "sentence"``, anywhere in the sentence)."""
+    if cue.unless_scope == "sentence":
+        return any(find_matches(p, tokens) for p in cue.unless)
     bounds = [i for i, tok in enumerate(tokens) if neg.breaks.matches(tok)]
     before = [b for b in bounds if b < match.first]
     after = [b for b in bounds if b > match.last]

@@ -56,12 +56,32 @@ class CheckResult:
     def as_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "findings": [f.as_dict() for f in self.findings]}
 
+    def adding(self, findings: tuple[Finding, ...]) -> CheckResult:
+        """This result with ``findings`` added, in the check's order (errors first)."""
+        return CheckResult(_ordered([*self.findings, *findings])) if findings else self
 
-def check_message(text: str, *, kind: str, lang: str) -> CheckResult:
+
+def check_message(text: str, *, kind: str, lang: str,
+                  plan_default: str | None = None) -> CheckResult:
     """Check ``text`` (a ``resolution`` or ``notice``, in ``ko`` or ``en``).
 
-    Raises :class:`~sagwa.errors.InvalidInput` for an unknown kind or language.
+    ``plan_default``: what the incident's plan does with an order whose customer does not
+    answer (``keep``, ``follow_up_call``), when the caller knows the plan; the checks of the
+    rule file that need it (``plan_defaults``: a text that cancels on silence against a plan
+    that keeps) run only then. Raises :class:`~sagwa.errors.InvalidInput` for an unknown kind
+    or language.
     """
+    return CheckResult(_ordered(_findings(text, kind, lang, plan_default, plan_only=False)))
+
+
+def check_against_plan(text: str, *, kind: str, lang: str, plan_default: str) -> CheckResult:
+    """Only the findings of the checks that need the plan (see :func:`check_message`), for a
+    caller that has the rest already (``CheckResult.adding``)."""
+    return CheckResult(_ordered(_findings(text, kind, lang, plan_default, plan_only=True)))
+
+
+def _findings(text: str, kind: str, lang: str, plan_default: str | None,
+              plan_only: bool) -> list[Finding]:
     validate(kind=kind, lang=lang)
     if not isinstance(text, str):
         raise InvalidInput("text must be a string", type=type(text).__name__,
@@ -71,12 +91,24 @@ def check_message(text: str, *, kind: str, lang: str) -> CheckResult:
     hits = find_hits(doc, rules)
     findings: list[Finding] = []
     for check in rules.checks:
-        if kind in check.kinds:
+        if kind in check.kinds and _applies(check, plan_default, plan_only):
             findings.extend(_run(check, doc, hits))
-    # two checks of one code (blame-shift's) may point at the same sentence: one finding
-    findings = list({(f.code, f.span): f for f in reversed(findings)}.values())[::-1]
-    findings.sort(key=lambda f: (f.severity != "error", f.span is not None, f.span or (0, 0)))
-    return CheckResult(tuple(findings))
+    return findings
+
+
+def _applies(check: Check, plan_default: str | None, plan_only: bool) -> bool:
+    """A check that needs the plan runs when its default is one the check is about."""
+    if not check.plan_defaults:
+        return not plan_only
+    return plan_default in check.plan_defaults
+
+
+def _ordered(findings: list[Finding]) -> tuple[Finding, ...]:
+    """One finding per code and span (two checks of blame-shift may point at one sentence),
+    errors first, then by where."""
+    unique = list({(f.code, f.span): f for f in reversed(findings)}.values())[::-1]
+    unique.sort(key=lambda f: (f.severity != "error", f.span is not None, f.span or (0, 0)))
+    return tuple(unique)
 
 
 def validate(*, kind: str, lang: str) -> None:

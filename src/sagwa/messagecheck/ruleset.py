@@ -37,7 +37,8 @@ class Cue:
     negatable: bool
     # "near": an ``unless`` pattern in the match's clause or the one just before or after it
     # cancels the match; "clause": only one in the match's own clause (so that "the seller
-    # apologised, and we apologise too" keeps the second apology).
+    # apologised, and we apologise too" keeps the second apology); "sentence": anywhere in the
+    # sentence ("판매자의 실수였지만, 이를 걸러내지 못한 것은 저희 책임입니다").
     unless_scope: str = "near"
 
 
@@ -61,6 +62,10 @@ class Check:
     # ("the seller mistyped the price" is an explanation when the message also says the
     # mistake is the sender's to answer for, and blame-shifting when it does not).
     unless_anywhere: tuple[str, ...] = ()
+    # A check about the incident's plan: it runs only when the caller passes the plan's default
+    # (``check_message(..., plan_default=...)``) and it is one of these ("keep": a text that
+    # cancels the orders of customers who do not answer contradicts the plan).
+    plan_defaults: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,8 +221,8 @@ def _cue(name: str, body: dict[str, Any]) -> Cue:
 
 
 def _unless_scope(name: str, scope: str) -> str:
-    if scope not in ("near", "clause"):
-        raise ValueError(f"cue {name}: 'unless_scope' must be 'near' or 'clause'")
+    if scope not in ("near", "clause", "sentence"):
+        raise ValueError(f"cue {name}: 'unless_scope' must be 'near', 'clause' or 'sentence'")
     return scope
 
 
@@ -238,4 +243,5 @@ def _check(body: dict[str, Any]) -> Check:
         suggestion=body.get("suggestion", ""),
         enough=tuple(body.get("enough", [])),
         unless_anywhere=tuple(body.get("unless_anywhere", [])),
+        plan_defaults=tuple(body.get("plan_defaults", [])),
     )

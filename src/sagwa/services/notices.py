@@ -11,14 +11,14 @@ from sagwa.domain.incident_plan import IncidentPlan
 from sagwa.domain.incidents import Incident
 from sagwa.domain.sla import notice_languages_missing, required_notice_at
 from sagwa.errors import InvalidInput
-from sagwa.messagecheck import CheckResult
+from sagwa.messagecheck import CheckResult, check_against_plan
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_wordings import how_approved, incident_facts
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.listing_names import listing_names
 from sagwa.services.lookups import require
-from sagwa.services.name_stand_ins import check_quoting, checked_quoting
+from sagwa.services.name_stand_ins import check_quoting
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 #: The longest notice title, in characters: one line on the notice board and in a search result.
@@ -167,8 +167,12 @@ def publish_notice_once(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: st
             reconfirmed = _reconfirm_if_outdated(uow, inc, latest, actor, now)
             uow.commit()
             return Published(latest, new=False, reconfirmed=reconfirmed)
-        checked_quoting(notice_text(title, body), kind="notice", lang=lang,
-                        names=quoted_names(uow, inc))
+        text = notice_text(title, body)
+        result = against_plan(check_quoting(text, kind="notice", lang=lang,
+                                            names=quoted_names(uow, inc)),
+                              text, lang=lang, default=plan_default(uow, inc))
+        if not result.ok:
+            raise dm.refusal(result.as_dict()["findings"], kind="notice", lang=lang)
         notice = uow.cases.add_notice(incident_id=incident_id, lang=lang, title=title,
                                       body=body, published_by=actor, now=now)
         uow.audit.append(AuditEvent(actor, "notice.published", "incident", str(incident_id), after={
@@ -202,10 +206,35 @@ def check_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, text: str,
                  lang: str) -> CheckResult:
     """The message check's result on ``text`` (:func:`notice_text`), a notice of incident
     ``incident_id`` in ``lang``, as publishing judges it: errors inside the incident's names
-    where the text writes them are not held against it (:func:`incident_names`,
-    ``name_stand_ins.check_quoting``). NotFound for an unknown incident."""
-    return check_quoting(text, kind="notice", lang=lang,
-                         names=incident_names(uow, incident_id))
+    where the text writes them are not held against it (:func:`quoted_names`,
+    ``name_stand_ins.check_quoting``), and a notice that cancels the orders of customers who
+    do not answer while the plan keeps them is refused (:func:`against_plan`). NotFound for an
+    unknown incident."""
+    with uow:
+        inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
+        names, default = quoted_names(uow, inc), plan_default(uow, inc)
+    return against_plan(check_quoting(text, kind="notice", lang=lang, names=names), text,
+                        lang=lang, default=default)
+
+
+def plan_default(uow: SqlAlchemyUnitOfWork, inc: Incident) -> str | None:
+    """Inside an open unit of work: what the incident's plan in force does with an order whose
+    customer does not answer (``DefaultAction``'s value), or None before there is a plan."""
+    if inc.correct_price is None:
+        return None
+    plan = uow.incidents.plan(int(inc.incident_id), inc.correct_price)
+    return plan.default.value if plan is not None else None
+
+
+def against_plan(result: CheckResult, text: str, *, lang: str,
+                 default: str | None) -> CheckResult:
+    """``result`` (of the notice ``text``) with what only the plan shows: a notice saying the
+    orders of customers who do not answer are cancelled, while the plan's ``default`` keeps
+    them or calls them back (``contradicts-plan-default``). Unplanned: ``result``."""
+    if default is None:
+        return result
+    found = check_against_plan(text, kind="notice", lang=lang, plan_default=default)
+    return result.adding(found.findings)
 
 
 def incident_names(uow: SqlAlchemyUnitOfWork, incident_id: int) -> list[str]:
