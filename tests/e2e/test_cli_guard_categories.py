@@ -67,7 +67,7 @@ def test_the_batch_holds_a_book_below_the_fixed_book_price_as_the_single_check_d
     assert got["ok"]["verdict"] == "allow", got
     assert got["deep"]["verdict"] == "hold", got
     assert got["deep"]["reason"].startswith(
-        "새 가격 12,000원은 이 분류에서 허용되는 최저가 13,500원(정가 15,000원의 90%)보다 낮습니다"), got
+        "새 가격 12,000원은 도서정가제 최저가 13,500원(정가 15,000원의 90%)보다 낮습니다"), got  # names the law
 
 
 @pytest.mark.parametrize("zero", ["0", "0.0", "00"])
