@@ -1,12 +1,19 @@
 """The append-only audit log: who did what, when, before and after, hash-chained.
 
-Each record's hash is SHA-256 over the previous record's hash and a canonical JSON of its own
-fields, so changing, inserting or deleting any record breaks every hash after it.
+Each record's hash covers the previous record's hash and a canonical JSON of its own fields, so
+changing, inserting or deleting any record breaks every hash after it. Records written since
+keyed hashing (their ``chain`` names the scheme and the key's fingerprint, ``hmac1:<fp>``) are
+HMAC-SHA256 with a key derived from the app's secret: someone who can write to the database
+but does not hold the secret cannot recompute them. Older records (``chain`` None) stay plain
+SHA-256 and are verified as written; none may follow a keyed one. A deleted tail, or a chain
+rewritten from its first record, is caught by anchors (:mod:`sagwa.domain.audit_anchors`):
+the head of the chain written now and then to a file outside the database.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -86,20 +93,59 @@ class AuditRecord:
     event: AuditEvent
     prev_hash: str
     hash: str = field(default="")
+    chain: str | None = None  # None: plain SHA-256 (before keyed hashing); else KEYED:<fp>
 
 
 def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def chain_hash(prev_hash: str, seq: int, occurred_at: datetime, event: AuditEvent) -> str:
+def _payload(prev_hash: str, seq: int, occurred_at: datetime, event: AuditEvent) -> bytes:
     stamp = occurred_at.astimezone(UTC).isoformat(timespec="microseconds")
     payload = canonical({
         "seq": seq, "at": stamp, "actor": event.actor, "action": event.action,
         "entity_type": event.entity_type, "entity_id": event.entity_id,
         "before": event.before, "after": event.after,
     })
-    return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
+    return (prev_hash + payload).encode("utf-8")
+
+
+def chain_hash(prev_hash: str, seq: int, occurred_at: datetime, event: AuditEvent) -> str:
+    """The plain SHA-256 of records written before keyed hashing (anyone can compute it)."""
+    return hashlib.sha256(_payload(prev_hash, seq, occurred_at, event)).hexdigest()
+
+
+KEYED = "hmac1"
+"""The keyed scheme's name in a record's ``chain``: HMAC-SHA256 with :func:`chain_key`."""
+
+
+@dataclass(frozen=True)
+class ChainKey:
+    """The key that signs the chain, derived from the app's secret (so the secret itself, which
+    also signs cookies and links, is never the HMAC key), and its public fingerprint."""
+
+    key: bytes
+
+    @property
+    def fingerprint(self) -> str:
+        return hmac.new(self.key, b"sagwa audit key id", hashlib.sha256).hexdigest()[:12]
+
+    @property
+    def chain(self) -> str:
+        """What a record keyed with this key holds in ``chain``."""
+        return f"{KEYED}:{self.fingerprint}"
+
+
+def chain_key(secret: str) -> ChainKey:
+    return ChainKey(hmac.new(secret.encode("utf-8"), b"sagwa audit chain v1",
+                             hashlib.sha256).digest())
+
+
+def keyed_chain_hash(key: ChainKey, prev_hash: str, seq: int, occurred_at: datetime,
+                     event: AuditEvent) -> str:
+    """HMAC-SHA256 over what :func:`chain_hash` hashes: only the key's holder can compute it."""
+    return hmac.new(key.key, _payload(prev_hash, seq, occurred_at, event),
+                    hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -108,25 +154,58 @@ class ChainVerdict:
     checked: int
     first_bad_seq: int | None = None
     reason: str | None = None
+    # appended: the first keyed record (None: none is), the head of the chain as read (its
+    # seq and hash: what an anchor written now would hold), and the anchors checked against it
+    keyed_from: int | None = None
+    head_seq: int | None = None
+    head_hash: str | None = None
+    anchors_checked: int = 0
+    anchor_failed: dict[str, Any] | None = None
 
 
-def verify_chain(records: Iterable[AuditRecord], *, start_hash: str = GENESIS_HASH) -> ChainVerdict:
+def verify_chain(records: Iterable[AuditRecord], *, start_hash: str = GENESIS_HASH,
+                 key: ChainKey | None = None) -> ChainVerdict:
     """Recompute every hash in order; report the first record that does not match.
 
     Sequence numbers are assigned without gaps, so a deleted record shows as a missing number.
+    A keyed record needs ``key``; a plain one after a keyed one was rewritten without the key.
+    Anchors are checked on top (:func:`sagwa.domain.audit_anchors.verify_with_anchors`).
     """
-    prev = start_hash
-    checked = 0
+    prev, checked, keyed_from = start_hash, 0, None
     for rec in records:
-        if rec.seq != checked + 1:
-            return ChainVerdict(False, checked, rec.seq, f"record {checked + 1} is missing")
-        if rec.prev_hash != prev:
-            return ChainVerdict(False, checked, rec.seq, f"record {rec.seq} does not follow the one before it")
-        if rec.hash != chain_hash(prev, rec.seq, rec.occurred_at, rec.event):
-            return ChainVerdict(False, checked, rec.seq, f"record {rec.seq} was altered after it was written")
+        bad = _record_fault(rec, checked, prev, keyed_from, key)
+        if bad is not None:
+            return ChainVerdict(False, checked, rec.seq, bad, keyed_from, checked or None,
+                                prev if checked else None)
+        if rec.chain is not None and keyed_from is None:
+            keyed_from = rec.seq
         prev = rec.hash
         checked += 1
-    return ChainVerdict(True, checked)
+    return ChainVerdict(True, checked, keyed_from=keyed_from, head_seq=checked or None,
+                        head_hash=prev if checked else None)
+
+
+def _record_fault(rec: AuditRecord, checked: int, prev: str, keyed_from: int | None,
+                  key: ChainKey | None) -> str | None:
+    if rec.seq != checked + 1:
+        return f"record {checked + 1} is missing"
+    if rec.prev_hash != prev:
+        return f"record {rec.seq} does not follow the one before it"
+    if rec.chain is None:
+        if keyed_from is not None:
+            return (f"record {rec.seq} is not keyed although record {keyed_from} before it "
+                    "is: it was rewritten without the key")
+        expected = chain_hash(prev, rec.seq, rec.occurred_at, rec.event)
+    elif key is None:
+        return f"record {rec.seq} is keyed and no key was given to check it"
+    elif rec.chain != key.chain:
+        return (f"record {rec.seq} was keyed with another key ({rec.chain}, this one is "
+                f"{key.chain}): SAGWA_SECRET_KEY differs, or the record was forged")
+    else:
+        expected = keyed_chain_hash(key, prev, rec.seq, rec.occurred_at, rec.event)
+    if rec.hash != expected:
+        return f"record {rec.seq} was altered after it was written"
+    return None
 
 
 def actor_parts(actor: str) -> tuple[str, str]:

@@ -13,7 +13,8 @@ from procrastinate import App, PsycopgConnector
 from sqlalchemy.engine import URL
 
 #: Modules holding tasks; those not (yet) present are skipped.
-TASK_MODULES = ("sagwa.jobs.tasks", "sagwa.jobs.desk_tasks", "sagwa.jobs.market_tasks")
+TASK_MODULES = ("sagwa.jobs.tasks", "sagwa.jobs.desk_tasks", "sagwa.jobs.market_tasks",
+                "sagwa.jobs.audit_tasks")
 
 
 def _present(modules: tuple[str, ...]) -> list[str]:

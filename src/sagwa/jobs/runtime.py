@@ -10,10 +10,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from pathlib import Path
 
 from procrastinate import JobContext, RetryStrategy
 from sqlalchemy import create_engine
 
+from sagwa.adapters.anchor_file import default_anchors_path
 from sagwa.adapters.db.database import Database, database_url
 from sagwa.adapters.db.migrate import upgrade_to_head
 from sagwa.adapters.senders import MessageSender, senders_for
@@ -39,6 +41,7 @@ class DeliveryRuntime:
     threads: int = 4
     clock: Clock = utc_now
     max_attempts: int = MAX_ATTEMPTS  # temporary failures: SAGWA_DELIVERY_RETRY_HOURS
+    anchors_path: Path | None = None  # the audit anchors file (None: the job writes none)
     _executor: ThreadPoolExecutor = field(init=False)
 
     def __post_init__(self) -> None:
@@ -66,7 +69,8 @@ class DeliveryRuntime:
         upgrade_to_head(engine)
         return cls(Database(engine, embedded), senders_for(settings), policy,
                    threads=threads,
-                   max_attempts=attempts_within(settings.delivery_retry_hours))
+                   max_attempts=attempts_within(settings.delivery_retry_hours),
+                   anchors_path=default_anchors_path(settings.data_dir))
 
     async def deliver(self, message_id: int) -> Outcome:
         """Run the (blocking) delivery in this runtime's threads."""

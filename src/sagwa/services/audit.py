@@ -1,15 +1,48 @@
-"""Read and verify the audit log."""
+"""Read and verify the audit log; anchor its head outside the database."""
 
 from __future__ import annotations
 
-from sagwa.domain.audit import AuditRecord, ChainVerdict, verify_chain
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sagwa.adapters.anchor_file import append_anchor
+from sagwa.domain.audit import AuditRecord, ChainKey, ChainVerdict
+from sagwa.domain.audit_anchors import Anchor, anchor_line, verify_with_anchors
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 
-def verify_audit_log(uow: SqlAlchemyUnitOfWork) -> ChainVerdict:
-    """Recompute the whole hash chain, oldest record first."""
+def verify_audit_log(uow: SqlAlchemyUnitOfWork, *, anchors: Sequence[Anchor] = (),
+                     key: ChainKey | None = None) -> ChainVerdict:
+    """Recompute the whole hash chain, oldest record first (keyed records with ``key``, by
+    default this process's), then check every anchor against it."""
     with uow:
-        return verify_chain(uow.audit.iter_all())
+        return verify_with_anchors(uow.audit.iter_all(), key=key or uow.audit.key,
+                                   anchors=anchors)
+
+
+@dataclass(frozen=True)
+class WrittenAnchor:
+    seq: int
+    hash: str
+    at: datetime
+    path: Path | None
+
+
+def anchor_audit_log(uow: SqlAlchemyUnitOfWork, *, path: Path | None) -> WrittenAnchor | None:
+    """The head of the audit log now (None for an empty log), appended to the anchors file at
+    ``path`` (None: only read). Call it after the records it should cover were committed."""
+    with uow:
+        head = uow.audit.head()
+        first = uow.audit.first()
+        key = uow.audit.key
+        now = uow.now()
+    if head is None or first is None:
+        return None
+    if path is not None:
+        append_anchor(path, anchor_line(key, head.seq, head.hash, now, first=first.hash))
+    return WrittenAnchor(head.seq, head.hash, now, path)
 
 
 def audit_trail(uow: SqlAlchemyUnitOfWork, *, entity_type: str, entity_id: str) -> list[AuditRecord]:

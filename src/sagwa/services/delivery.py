@@ -26,6 +26,10 @@ A temporary failure (connection refused, a timeout, an SMTP 4xx) is tried again 
 an outage of the mail server delays messages instead of losing them. A permanent one (SMTP
 5xx, a refused address) fails at once. Every failed attempt is logged (WARNING, one line,
 no traceback); a message that fails for good, at ERROR.
+
+A delivery that ends — sent, or failed for good — is an audit record (``message.sent``,
+``message.failed``: :mod:`sagwa.services.message_audit`) written in the same transaction as the
+outbox row's outcome.
 """
 
 from __future__ import annotations
@@ -37,11 +41,13 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from sagwa.adapters.db.outbox_repo import ClaimedMessage, OutboxRepository
+from sagwa.adapters.db.audit_repo import AuditRepository
+from sagwa.adapters.db.outbox_repo import ClaimedMessage, OutboxRepository, RecordedOutcome
 from sagwa.adapters.senders.base import Envelope, MessageSender
 from sagwa.domain.contact_hours import ContactSchedule, may_contact, next_contact_time
 from sagwa.errors import DeliveryFailed
 from sagwa.services.desk_undelivered import escalate_if_undeliverable
+from sagwa.services.message_audit import delivery_event
 from sagwa.services.outbox import ASKS_TO_ACT, HELD_OUTSIDE_HOURS
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -143,11 +149,11 @@ def _deliver_leased(session_factory: sessionmaker[Session],
         sender.send(envelope, idempotency_key=claimed.idempotency_key)
     except DeliveryFailed as exc:
         retry = exc.temporary and claimed.attempts < max_attempts
-        _finish(session_factory, message_id, status="pending" if retry else "failed",
+        _finish(session_factory, message_id, now, status="pending" if retry else "failed",
                 last_error=exc.message)
         _log_failure(message_id, claimed, max_attempts, exc, now if retry else None)
         return Outcome.RETRY if retry else Outcome.FAILED
-    _finish(session_factory, message_id, status="sent", sent_at=now, last_error=None)
+    _finish(session_factory, message_id, now, status="sent", sent_at=now, last_error=None)
     return Outcome.SENT
 
 
@@ -208,17 +214,26 @@ def _why_not_claimed(session: Session, repo: OutboxRepository, message_id: int,
         repo.postpone(message_id, opening)
         session.commit()
         return Outcome.NOT_DUE
-    repo.record_outcome(message_id, status="failed",
-                        last_error=f"gave up after {state.attempts} attempts")
+    _audited(session, repo.record_outcome(message_id, status="failed",
+                                          last_error=f"gave up after {state.attempts} attempts"),
+             now)
     session.commit()
     logger.error("message %s: failed for good, gave up after %s/%s attempts", message_id,
                  state.attempts, max_attempts)
     return Outcome.FAILED
 
 
-def _finish(session_factory: sessionmaker[Session], message_id: int, *, status: str,
-            last_error: str | None, sent_at: datetime | None = None) -> None:
+def _finish(session_factory: sessionmaker[Session], message_id: int, now: datetime, *,
+            status: str, last_error: str | None, sent_at: datetime | None = None) -> None:
     with session_factory() as session:
-        OutboxRepository(session.connection()).record_outcome(
+        recorded = OutboxRepository(session.connection()).record_outcome(
             message_id, status=status, last_error=last_error, sent_at=sent_at)
+        _audited(session, recorded, now)
         session.commit()
+
+
+def _audited(session: Session, recorded: RecordedOutcome | None, now: datetime) -> None:
+    """The delivery's audit record, if it ended (sent, failed for good), in ``session``."""
+    event = None if recorded is None else delivery_event(recorded)
+    if event is not None:
+        AuditRepository(session.connection()).append(event, now)

@@ -147,6 +147,7 @@ def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPol
         money = incident_money(uow, incident_id, inc.wrong_price.currency)
         unpaid = unpaid_differences(uow, incident_id)
         plan = uow.incidents.plan(incident_id, inc.correct_price) if inc.correct_price else None
+        early, moved = uow.outbox.sent_times_in_doubt(incident_id, inc.declared_at)
     timeline = _timeline(records)
     pause = first_listing_pause(records, window_start=inc.window_start, until=inc.declared_at)
     in_hours = {r.customer_id for r in sent if may_contact(policy.schedule, r.sent_at)}
@@ -184,6 +185,10 @@ def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPol
         # it followed the notice in every language it must be in), and the languages it lacks
         "minutes_to_first_notice": minutes_between(first_notice, inc.declared_at),
         "notice_languages_missing": missing,
+        # appended: messages whose recorded sent time cannot be right — before the incident
+        # was declared, or not the time their delivery's audit record holds (changed since)
+        "messages_sent_before_declared": early,
+        "messages_sent_at_changed": moved,
     }
     points = (cancel_points(plan) if plan is not None
               and plan.offers(CustomerOption.CANCEL_WITH_COMPENSATION) else None)
@@ -309,7 +314,13 @@ _FIGURE_LABELS: dict[str, tuple[str, str]] = {
     "answered": ("customers who answered", ""),
     "share_answered": ("… share of cases", "%"),
     "differences_unpaid": ("discount chosen, difference not yet recorded as paid", ""),
+    "messages_sent_before_declared": (
+        "**messages recorded as sent before the incident was declared (impossible)**", ""),
+    "messages_sent_at_changed": (
+        "**messages whose sent time differs from their audit record (changed since)**", ""),
 }
+#: Shown only when not 0: a sent time that cannot be right.
+_DOUBT_COUNTS = ("messages_sent_before_declared", "messages_sent_at_changed")
 _CHOICE_LABELS = {"keep": "kept the order", "cancel_with_compensation": "cancelled with "
                   "compensation", "talk_to_person": "asked for a person",
                   "buy_at_correct_price_discount": "bought at the discounted correct price",
@@ -332,6 +343,8 @@ def figure_rows(figures: Mapping[str, Any], *,
             rows += _choice_rows(value, cancel_points)
             continue
         if key in ("money", "notice_sla_met", *_NOTICE_DETAILS):
+            continue
+        if key in _DOUBT_COUNTS and not value:
             continue
         label = _FIGURE_LABELS.get(key, (key.replace("_", " "), ""))[0]
         rows.append((label, _figure_text(key, value, figures)))
@@ -388,6 +401,10 @@ def _figure_text(key: str, value: Any, figures: Mapping[str, Any]) -> str:
         return f"— (not yet published in {names})"
     if unit == "%":
         return f"{value * 100:.1f}%"
+    if unit == "min" and value < 0:
+        # a time before the one it is measured from cannot be: a sent time moved back, say
+        return (f"**impossible: {-value:,.0f} min before the incident was declared** "
+                "(a recorded time was changed? see the messages' audit records)")
     if unit == "min":
         text = f"{value:,.0f} min"
         if key == "minutes_to_notice" and figures.get("notice_sla_minutes") is not None:

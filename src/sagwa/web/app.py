@@ -18,6 +18,7 @@ from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.login_throttle import LoginThrottle
 from sagwa.services.unit_of_work import Clock, SqlAlchemyUnitOfWork, utc_now
 from sagwa.web.api import (
+    case_messages,
     cases,
     catalog,
     follow_ups,
@@ -98,7 +99,7 @@ def create_app(settings: Settings, *, database: Database | None = None,
     install_error_handlers(app)
     for router in (catalog.router, market.router, review.router, incidents.router,
                    cases.router, follow_ups.router, messages.router, ledger.router,
-                   seller_incidents.router, price_blocks.router):
+                   seller_incidents.router, price_blocks.router, case_messages.router):
         # strict_query: a query parameter the route does not take is refused, not ignored
         app.include_router(router, responses=ERROR_RESPONSES,
                            dependencies=[Depends(strict_query)])

@@ -1,11 +1,15 @@
 """The hash-chained audit log in PostgreSQL.
 
 Appends are serialised by a transaction-scoped advisory lock, so the chain stays a single line
-even with many writers; the lock is released when the writing transaction ends.
+even with many writers; the lock is released when the writing transaction ends. New records are
+keyed (HMAC with a key derived from ``SAGWA_SECRET_KEY``: :func:`process_chain_key`), so that
+database access alone cannot recompute the chain after changing a record.
 """
 
 from __future__ import annotations
 
+import threading
+import warnings
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -14,14 +18,59 @@ from sqlalchemy import Connection, insert, select, text
 
 from sagwa.adapters.db.bulk import insert_unnest
 from sagwa.adapters.db.tables import audit_log
-from sagwa.domain.audit import GENESIS_HASH, AuditEvent, AuditRecord, chain_hash
+from sagwa.domain.audit import (
+    GENESIS_HASH,
+    AuditEvent,
+    AuditRecord,
+    ChainKey,
+    chain_key,
+    keyed_chain_hash,
+)
 
 AUDIT_LOCK = 7_262_009
 
 
+def process_chain_key() -> ChainKey:
+    """The chain key of this process (``SAGWA_SECRET_KEY``, or the key kept in the data
+    directory), read once: every sagwa process on one database must share it, as for links.
+    Read from settings of its own, not ``get_settings()``: a repository must not fill the
+    process's settings cache as a side effect (a command read after it would see them)."""
+    global _process_key
+    with _process_key_lock:
+        if _process_key is None:
+            from sagwa.config import Settings  # read when first needed, never at import time
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # get_settings() tells of an unshared key
+                _process_key = chain_key(Settings().secret_key)
+        return _process_key
+
+
+_process_key: ChainKey | None = None
+_process_key_lock = threading.Lock()
+
+
 class AuditRepository:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, key: ChainKey | None = None) -> None:
         self.conn = conn
+        self._key = key
+
+    @property
+    def key(self) -> ChainKey:
+        if self._key is None:
+            self._key = process_chain_key()
+        return self._key
+
+    def head(self) -> AuditRecord | None:
+        """The last record, or None for an empty log."""
+        row = self.conn.execute(
+            select(audit_log).order_by(audit_log.c.seq.desc()).limit(1)).one_or_none()
+        return None if row is None else _record(row)
+
+    def first(self) -> AuditRecord | None:
+        """The first record (seq 1), or None."""
+        row = self.conn.execute(select(audit_log).where(audit_log.c.seq == 1)).one_or_none()
+        return None if row is None else _record(row)
 
     def append(self, event: AuditEvent, now: datetime) -> AuditRecord:
         self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_LOCK})
@@ -29,12 +78,13 @@ class AuditRepository:
             select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
         ).one_or_none()
         seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS_HASH)
-        digest = chain_hash(prev, seq, now, event)
+        key = self.key
+        digest = keyed_chain_hash(key, prev, seq, now, event)
         self.conn.execute(insert(audit_log).values(
             seq=seq, occurred_at=now, actor=event.actor, action=event.action,
             entity_type=event.entity_type, entity_id=event.entity_id, before=event.before,
-            after=event.after, prev_hash=prev, hash=digest))
-        return AuditRecord(seq, now, event, prev, digest)
+            after=event.after, prev_hash=prev, hash=digest, chain=key.chain))
+        return AuditRecord(seq, now, event, prev, digest, key.chain)
 
     def append_many(self, events: list[AuditEvent], now: datetime) -> int:
         """Chain many events under one lock with one multi-row insert (bulk desk steps)."""
@@ -46,13 +96,15 @@ class AuditRepository:
         ).one_or_none()
         seq, prev = (last.seq, last.hash) if last else (0, GENESIS_HASH)
         rows = []
+        key = self.key
         for event in events:
             seq += 1
-            digest = chain_hash(prev, seq, now, event)
+            digest = keyed_chain_hash(key, prev, seq, now, event)
             rows.append({"seq": seq, "occurred_at": now, "actor": event.actor,
                          "action": event.action, "entity_type": event.entity_type,
                          "entity_id": event.entity_id, "before": event.before,
-                         "after": event.after, "prev_hash": prev, "hash": digest})
+                         "after": event.after, "prev_hash": prev, "hash": digest,
+                         "chain": key.chain})
             prev = digest
         insert_unnest(self.conn, audit_log, rows)
         return len(rows)
@@ -117,6 +169,20 @@ class AuditRepository:
             out.setdefault(row.entity_id, []).append(_record(row))
         return out
 
+    def of_entities(self, entity_type: str, entity_ids: list[str],
+                    *actions: str) -> dict[str, list[AuditRecord]]:
+        """Entity id -> its entries with any of ``actions``, oldest first (one query)."""
+        if not entity_ids:
+            return {}
+        q = (select(audit_log).where(audit_log.c.entity_type == entity_type,
+                                     audit_log.c.entity_id.in_(entity_ids),
+                                     audit_log.c.action.in_(actions))
+             .order_by(audit_log.c.seq))
+        out: dict[str, list[AuditRecord]] = {}
+        for row in self.conn.execute(q):
+            out.setdefault(row.entity_id, []).append(_record(row))
+        return out
+
     def _one_for_entity(self, entity_type: str, entity_id: str, actions: tuple[str, ...],
                         order: Any, *where: Any) -> AuditRecord | None:
         q = (select(audit_log).where(audit_log.c.entity_type == entity_type,
@@ -133,4 +199,4 @@ class AuditRepository:
 
 def _record(row) -> AuditRecord:  # type: ignore[no-untyped-def]
     event = AuditEvent(row.actor, row.action, row.entity_type, row.entity_id, row.before, row.after)
-    return AuditRecord(row.seq, row.occurred_at, event, row.prev_hash, row.hash)
+    return AuditRecord(row.seq, row.occurred_at, event, row.prev_hash, row.hash, row.chain)

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    DateTime,
     Integer,
     Text,
     case,
@@ -74,6 +75,32 @@ _MOVE_STAGED = (
     " SELECT ROW(%(queue)s, %(task)s, 0, NULL, NULL, jsonb_build_object('message_id', new.id),"
     " new.not_before)::procrastinate_job_to_defer_v1 FROM new ORDER BY new.id)) AS ids) "
     "SELECT (SELECT array_agg(id ORDER BY id) FROM new), (SELECT ids FROM jobs)")
+
+
+@dataclass(frozen=True)
+class RecordedOutcome:
+    """A message as its delivery attempt left it: what its audit record says."""
+
+    id: int
+    case_id: int | None
+    incident_id: int | None
+    customer_id: int | None
+    purpose: str
+    channel: str
+    recipient: str
+    subject: str
+    body: str
+    status: str
+    attempts: int
+    created_at: datetime
+    sent_at: datetime | None
+    last_error: str | None
+
+
+_OUTCOME_COLUMNS = (outbox.c.id, outbox.c.case_id, outbox.c.incident_id, outbox.c.customer_id,
+                    outbox.c.purpose, outbox.c.channel, outbox.c.recipient, outbox.c.subject,
+                    outbox.c.body, outbox.c.status, outbox.c.attempts, outbox.c.created_at,
+                    outbox.c.sent_at, outbox.c.last_error)
 
 
 @dataclass(frozen=True)
@@ -298,17 +325,19 @@ class OutboxRepository:
                           .values(not_before=not_before, status="pending"))
 
     def record_outcome(self, message_id: int, *, status: str, last_error: str | None,
-                       sent_at: datetime | None = None) -> None:
+                       sent_at: datetime | None = None) -> RecordedOutcome | None:
         """Set the message's status and last error (and ``sent_at`` when given). An apology
         sent tells its case's customer: the case's ``first_notified_at`` is the first such
         moment (not when the apology was queued: it may wait for contact hours, or never go) —
         unless the case has already taken the default as never told (an apology still being
         sent when the deadline passed): that customer stays owed the call, whose answer
-        counts, rather than holding an apology whose deadline is gone."""
+        counts, rather than holding an apology whose deadline is gone. Returns the message as
+        recorded (for its audit record), or None if there is no such message."""
         values: dict[str, Any] = {"status": status, "last_error": last_error}
         if sent_at is not None:
             values["sent_at"] = sent_at
-        self.conn.execute(update(outbox).where(outbox.c.id == message_id).values(**values))
+        row = self.conn.execute(update(outbox).where(outbox.c.id == message_id).values(**values)
+                                .returning(*_OUTCOME_COLUMNS)).one_or_none()
         if status == "sent" and sent_at is not None:
             apology = (select(outbox.c.case_id).where(outbox.c.id == message_id,
                                                       outbox.c.purpose == APOLOGY)
@@ -316,6 +345,7 @@ class OutboxRepository:
             self.conn.execute(update(cases).where(
                 cases.c.id == apology, cases.c.status != "defaulted").values(
                 first_notified_at=func.coalesce(cases.c.first_notified_at, sent_at)))
+        return None if row is None else RecordedOutcome(*row)
 
     def failed_apology_case(self, message_id: int) -> tuple[int, int] | None:
         """(case id, incident id) of message ``message_id`` if it is an apology that failed,
@@ -384,6 +414,37 @@ class OutboxRepository:
                                    sent.c.purpose == APOLOGY, sent.c.status == "sent"))
             .group_by(outbox.c.case_id))
         return {int(r.case_id): r.due for r in rows}
+
+    def sent_times_in_doubt(self, incident_id: int, declared_at: datetime) -> tuple[int, int]:
+        """(messages of the incident recorded as sent before ``declared_at``, which cannot be;
+        sent messages whose ``sent_at`` is not the one their ``message.sent`` audit record
+        holds: changed afterwards). Messages sent before audit records of deliveries existed
+        have none, and count in the second only if they have one. One query."""
+        recorded = (select(cast(audit_log.c.after["sent_at"].astext,
+                                DateTime(timezone=True)))
+                    .where(audit_log.c.entity_type == "message",
+                           audit_log.c.entity_id == cast(outbox.c.id, Text),
+                           audit_log.c.action == "message.sent")
+                    .order_by(audit_log.c.seq).limit(1).scalar_subquery())
+        early = func.count().filter(outbox.c.sent_at < declared_at)
+        moved = func.count().filter(recorded.is_not(None), recorded != outbox.c.sent_at)
+        row = self.conn.execute(select(early, moved).where(
+            outbox.c.incident_id == incident_id, outbox.c.status == "sent")).one()
+        return int(row[0]), int(row[1])
+
+    def messages_to(self, *, case_id: int | None = None,
+                    customer_id: int | None = None) -> list[Any]:
+        """Every message of the case (or to the customer), oldest first: id, case_id,
+        incident_id, purpose, channel, recipient, status, attempts, created_at (queued),
+        not_before, sent_at, last_error."""
+        which = (outbox.c.case_id == case_id) if case_id is not None \
+            else (outbox.c.customer_id == customer_id)
+        return list(self.conn.execute(
+            select(outbox.c.id, outbox.c.case_id, outbox.c.incident_id, outbox.c.purpose,
+                   outbox.c.channel, outbox.c.recipient, outbox.c.status, outbox.c.attempts,
+                   outbox.c.created_at, outbox.c.not_before, outbox.c.sent_at,
+                   outbox.c.last_error)
+            .where(which).order_by(outbox.c.id)).all())
 
     def was_sent(self, case_id: int, *purposes: str) -> bool:
         """Whether a message of one of ``purposes`` went out to the case's customer."""

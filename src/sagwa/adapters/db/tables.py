@@ -418,3 +418,8 @@ login_failures = Table(
     Index("ix_login_failures_subject_failed_at", "subject", "failed_at"),
     Index("ix_login_failures_failed_at", "failed_at"),
 )
+
+# --- appended (0021): the audit chain's scheme per record; NULL = plain SHA-256 (before keyed
+# hashing), ``hmac1:<key fingerprint>`` = HMAC with the app's key (sagwa.domain.audit) ---------
+
+audit_log.append_column(Column("chain", String(40)))

@@ -196,6 +196,8 @@ ACTION: dict[str, Label] = {
     "incident.notifying": ("사과 메시지 예약", "apologies queued"),
     "incident.reminded": ("다시 안내 예약", "reminders queued"),
     "incident.close": ("사고 종료", "incident closed"),
+    "message.sent": ("고객 메시지 발송", "message sent to the customer"),
+    "message.failed": ("고객 메시지 발송 실패(재시도 종료)", "message failed for good"),
     "incident.price_block_narrowed": ("가격 차단을 잘못된 가격 근처로 좁힘",
                                       "price block narrowed to the band"),
     "incident.dismiss": ("오탐으로 종료", "dismissed as a false alarm"),

@@ -1,0 +1,55 @@
+"""``GET /api/cases/{id}/messages`` and ``GET /api/customers/{id}/messages``: every message to
+the customer (purpose, channel, masked recipient, status, queued and sent times), with the
+delivery's audit record beside the outbox's own — what a regulator asks for."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from sagwa.services.case_messages import CaseMessage, case_messages, customer_messages
+from sagwa.web.deps import AGENT, Uow
+
+router = APIRouter(prefix="/api", tags=["incident desk"])
+
+
+class MessagePublic(BaseModel):
+    id: int = Field(description="The outbox message id.")
+    case_id: int | None
+    incident_id: int | None
+    purpose: str = Field(examples=["resolution"])
+    channel: str = Field(examples=["sms"])
+    recipient: str = Field(description="Masked: 010-****-6373, mi****@example.com.")
+    status: str = Field(examples=["sent"])
+    attempts: int
+    queued_at: datetime
+    not_before: datetime
+    sent_at: datetime | None = Field(description="As the outbox holds it.")
+    last_error: str | None
+    audited: str | None = Field(description="message.sent or message.failed: the delivery's "
+                                            "audit record; None if it has none (not ended, or "
+                                            "sent before deliveries were audited).")
+    audit_seq: int | None
+    sent_at_as_recorded: datetime | None = Field(description="As the audit record holds it.")
+    sent_time_matches: bool | None = Field(description="False: the outbox's sent time was "
+                                                       "changed after sending.")
+
+
+def _public(messages: list[CaseMessage]) -> list[MessagePublic]:
+    return [MessagePublic(**vars(m)) for m in messages]
+
+
+@router.get("/cases/{case_id}/messages", response_model=list[MessagePublic],
+            dependencies=[AGENT])
+def get_case_messages(case_id: int, uow: Uow) -> list[MessagePublic]:
+    """Every message of the case, oldest first."""
+    return _public(case_messages(uow(), case_id=case_id))
+
+
+@router.get("/customers/{customer_id}/messages", response_model=list[MessagePublic],
+            dependencies=[AGENT])
+def get_customer_messages(customer_id: int, uow: Uow) -> list[MessagePublic]:
+    """Every message to the customer, on all their cases, oldest first."""
+    return _public(customer_messages(uow(), customer_id=customer_id))

@@ -1,0 +1,87 @@
+"""``sagwa audit anchor`` and ``sagwa audit verify --anchors``, on an embedded database.
+
+Before: deleting the last audit record (as a superuser, past the append-only trigger) left
+``audit verify`` saying "intact" — nothing outside the database remembered where the log
+ended. Now ``audit anchor`` writes the head to ``<data dir>/audit-anchors.jsonl`` and verify
+checks every anchor, naming the one that fails.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from typer.testing import CliRunner, Result
+
+from sagwa.cli.main import app
+from sagwa.config import get_settings
+from sagwa.testing.embedded import fresh_data_dir, start_embedded
+
+pytestmark = pytest.mark.e2e
+
+
+def sagwa(*args: str) -> Result:
+    get_settings.cache_clear()
+    return CliRunner().invoke(app, list(args))
+
+
+def flat(text_: str) -> str:
+    return " ".join(text_.split())
+
+
+@pytest.fixture(scope="module")
+def data_dir() -> Iterator[Path]:
+    with fresh_data_dir("sga") as path:
+        result = sagwa("seed", "demo", "--customers", "3", "--orders", "2", "--json")
+        assert result.exit_code == 0, result.output
+        yield path
+
+
+def _delete_last_record(data_dir: Path) -> int:
+    engine = create_engine(start_embedded(data_dir / "pg"))
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            return int(conn.execute(text(
+                "DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log) "
+                "RETURNING seq")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def test_anchor_then_a_deleted_last_record_fails_verify(data_dir: Path) -> None:
+    anchored = sagwa("audit", "anchor", "--json")
+    assert anchored.exit_code == 0, anchored.output
+    head = json.loads(anchored.stdout)
+    assert head["path"] == str(data_dir / "audit-anchors.jsonl") and head["seq"] > 0
+    [line] = (data_dir / "audit-anchors.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["hash"] == head["hash"]
+
+    intact = sagwa("audit", "verify")
+    assert intact.exit_code == 0, intact.output
+    assert "audit log intact" in flat(intact.stdout) and "1 anchors from" in flat(intact.stdout)
+
+    assert _delete_last_record(data_dir) == head["seq"]
+    broken = sagwa("audit", "verify")
+    assert broken.exit_code == 1
+    said = flat(broken.stderr)
+    assert f"audit log broken at record {head['seq']}" in said
+    assert "anchor on line 1" in said and "no longer in the log" in said
+    as_json = json.loads(sagwa("audit", "verify", "--json").stdout)
+    assert list(as_json)[:4] == ["ok", "checked", "first_bad_seq", "reason"]
+    assert as_json["anchor_failed"]["line"] == 1 and as_json["code"] == "audit_chain_broken"
+
+
+def test_verify_with_a_missing_anchors_file_is_bad_input(data_dir: Path) -> None:
+    result = sagwa("audit", "verify", "--anchors", str(data_dir / "nowhere.jsonl"))
+    assert result.exit_code == 2
+    assert "no anchors file" in flat(result.stderr)
+
+
+def test_anchor_print_only_writes_nothing(data_dir: Path, tmp_path: Path) -> None:
+    result = sagwa("audit", "anchor", "--print-only")
+    assert result.exit_code == 0, result.output
+    assert "anchored record" in flat(result.stdout) and "→" not in result.stdout
