@@ -382,7 +382,7 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: refusal(lambda: incidents.advance(incidents.CaseStatus.CHOSEN, "choose")),
         ("이 건은 이미 고객님의 선택이 기록되어 있어 다른 방법을 새로 고르실 수 없습니다. 기록된 선택과 "
          "앞으로의 처리는 고객님 화면에서 보실 수 있습니다. 처리에 문제가 있으면 고객센터로 연락 주세요. "
-         "상담원이 말씀을 기록해 담당자에게 전달합니다."),
+         "말씀하신 내용은 기록해 두고, 필요하면 저희가 다시 연락드리겠습니다."),
     ),
     "no_plan_yet": (
         lambda: InvalidInput(

@@ -185,7 +185,8 @@ def test_cancelling_instead_is_confirmed_before_it_is_recorded(
 def test_phone_numbers_are_links_kept_on_one_line(client: TestClient, world: World) -> None:
     log_in(client, "agent")
     case_id = world.cases["이서연"]  # on the call list: she asked for a person
-    link = '<a class="nowrap" href="tel:010-1234-0001" data-phone>☎ 010-1234-0001</a>'
+    link = ('<a class="nowrap" href="tel:010-1234-0001" data-phone>'
+            '<span aria-hidden="true">☎</span> 010-1234-0001</a>')
     assert link in _summary(client.get(f"/cs/cases/{case_id}").text)
     assert link in _card(client.get("/cs/queue").text, case_id)
     assert link in client.get("/cs/cases", params={"q": "이서연"}).text

@@ -62,7 +62,7 @@ def _asks_for_a_person(client: TestClient, world: World, name: str) -> int:
     return case_id
 
 
-KOREAN_DATE = re.compile(r"\d+월 \d+일\([월화수목금토일]\) 오[전후] \d+시")
+KOREAN_DATE = re.compile(r"\d+월 \d+일\([월화수목금토일]\) (?:오[전후] |낮 )?\d+시")
 ENGLISH_DATE = re.compile(r"(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, [A-Z][a-z]+ \d+ at \d")
 
 

@@ -174,7 +174,7 @@ def test_a_time_outside_the_hours_is_marked_on_the_card(
     _asked_earlier(session_factory, case_id, ago=timedelta(0), at=night)
     log_in(client, "agent")
     card = _card(unescape(client.get(f"/cs/cases/{case_id}").text), case_id)
-    assert "운영 시간 밖: 그 시간에 전화할 사람을 정해 두세요" in card
+    assert "운영 시간 밖: 그 시간에 전화할 사람을 정해 두세요." in card
     ten = _ten_tomorrow_but_one()
     if is_open(POLICY.schedule, ten):  # a weekday: no mark
         _asked_earlier(session_factory, case_id, ago=timedelta(0), at=ten)

@@ -215,10 +215,10 @@ def test_the_call_list_shows_the_picked_time_and_keeps_the_case_below_until_then
     assert datetime.fromisoformat(badge.get_attribute("data-callback-at") or "") == at
     spoken = _spoken(at, lang)
     if lang == "ko":
-        assert badge.inner_text() == f"고객이 자기 페이지에서 통화 시간으로 {spoken}(한국 시간)를 고름"  # 시 → 를
+        assert badge.inner_text() == f"고객이 자기 페이지에서 통화 시간으로 {spoken}(한국 시간)를 고름."  # 시 → 를
         assert card.locator("[data-callback-waits]").inner_text() == "그 시간 전에는 전화하지 마세요."
     else:
-        assert badge.inner_text() == f"customer picked {spoken} on their page for the call"
+        assert badge.inner_text() == f"customer picked {spoken} on their page for the call."
         assert card.locator("[data-callback-waits]").inner_text() == "Do not call before then."
     assert card.locator("[data-callback-due]").count() == 0
     assert page.locator(f"#case-{other} [data-call-time-picked]").count() == 0

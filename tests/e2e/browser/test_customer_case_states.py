@@ -76,7 +76,7 @@ def test_a_confirmed_choice_shows_the_choice_and_when_not_the_options(
     assert "선택이 접수되었습니다" in after  # the flash
     # said once (the flash and the page both said a mail was sent)
     assert after.count("확인 메일을 보내 드렸습니다") == 1
-    assert re.search(r"고객님의 선택: <strong>주문 취소[^<]*</strong> \(접수 \d+월 \d+일\([월화수목금토일]\) 오[전후] \d+시( \d+분)?\)",
+    assert re.search(r"고객님의 선택: <strong>주문 취소[^<]*</strong> \(접수 \d+월 \d+일\([월화수목금토일]\) (?:오[전후] |낮 )?\d+시( \d+분)?\)",
                      after)
     english = client.get(f"/c/{token}?lang=en").text
     assert "Your choice: <strong>" in english and "(received " in english

@@ -82,11 +82,17 @@ def test_an_incident_past_its_deadline_shows_the_difference_unpaid_and_due(liste
     assert "data-calls-owed" not in ko
 
 
-def test_a_closed_incident_says_only_that_it_is_closed(listed) -> None:  # type: ignore[no-untyped-def]
+def test_a_dismissed_draft_says_only_that_it_was_dismissed(listed) -> None:  # type: ignore[no-untyped-def]
+    """Before: a draft dismissed as a false alarm said "closed" twice, as if an incident had
+    been resolved; it now says it was dismissed."""
     korean, english, (_incident, _owing, dismissed) = listed
     ko, en = korean[dismissed], english[dismissed]
-    assert '<span class="muted" data-closed>종료됨</span>' in ko
-    assert '<span class="muted" data-closed>closed</span>' in en
+    assert '<span class="badge closed" data-status="closed" data-dismissed>오탐으로 종료</span>' in ko
+    assert ('<span class="badge closed" data-status="closed" data-dismissed>'
+            "dismissed (false alarm)</span>") in en
+    assert '<span class="muted" data-closed data-dismissed>오탐으로 종료</span>' in ko
+    assert '<span class="muted" data-closed data-dismissed>dismissed (false alarm)</span>' in en
+    assert "종료됨" not in ko and ">closed<" not in en
     for figure in ("data-cases", "data-notice", "data-deadline", "data-calls-owed",
                    "data-differences-unpaid"):
         assert figure not in ko

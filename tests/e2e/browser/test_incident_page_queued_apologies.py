@@ -114,11 +114,11 @@ def test_the_sellers_page_says_when_the_apologies_go_out(
     log_in(saturday, "seller_a")
     english = unescape(saturday.get(f"/seller/incidents/{incident_id}?lang=en").text)
     said = re.search(r'<p id="apologies-due"[^>]*>(.*?)</p>', english)
-    assert said and said.group(1) == ("The apologies to your customers are due to go out "
-                                      "Monday, March 8 at 9 am Korea time (we send them only in "
-                                      "contact hours).")
+    assert said and said.group(1) == ("The apology to 1 of your customers has not gone out "
+                                      "yet; it is due to go out Monday, March 8 at 9 am Korea "
+                                      "time (we send them only in contact hours).")
     korean = unescape(saturday.get(f"/seller/incidents/{incident_id}?lang=ko").text)
-    assert ("내 상품을 주문한 고객에게 보낼 사과 안내는 3월 8일(월) 오전 9시에 나갈 예정입니다"
+    assert ("내 고객 1명에게 아직 나가지 않은 사과 안내는 3월 8일(월) 오전 9시에 나갈 예정입니다"
             "(운영 시간에만 보냅니다).") in korean
 
 

@@ -262,7 +262,7 @@ def deadline_line(case: CaseFacts, lang: str, gave_up_after: int | None = None) 
     promises a call)."""
     row = case.row.case
     if not row.told:  # their apology never went out: no default was ever put to them
-        missed = _t(lang, f"답변 기한({case.deadline(lang)})까지 원하시는 방법을 여쭙는 안내가 제때 나가지 "
+        missed = _t(lang, f"답변 기한({case.deadline(lang)}, 한국 시간)까지 원하시는 방법을 여쭙는 안내가 제때 나가지 "
                           "못했습니다. 죄송합니다. ",
                     f"Our message asking you to choose by {case.deadline(lang)} did not go out "
                     "in time; we are sorry. ")
@@ -281,9 +281,9 @@ def deadline_line(case: CaseFacts, lang: str, gave_up_after: int | None = None) 
             else _capitalised(case.if_unanswered(lang)))
     deadline = case.deadline(lang)
     if row.status is CaseStatus.DEFAULTED:
-        return _t(lang, f"답변 기한({deadline})이 지나 기본 처리({what})가 적용되었습니다. ",
+        return _t(lang, f"답변 기한({deadline}, 한국 시간)이 지나 기본 처리({what})가 적용되었습니다. ",
                   f"The deadline ({deadline}) has passed, so the default ({what}) was applied. ") + then
-    return _t(lang, f"답변 기한({deadline})이 지나 곧 기본 처리({what})가 적용됩니다. ",
+    return _t(lang, f"답변 기한({deadline}, 한국 시간)이 지나 곧 기본 처리({what})가 적용됩니다. ",
               f"The deadline ({deadline}) has passed, so the default ({what}) will be applied "
               "shortly. ") + then
 
@@ -292,7 +292,7 @@ def late_note(case: CaseFacts, lang: str, gave_up_after: int | None = None) -> s
     """Past the deadline on a case that still takes a choice (the plan takes late answers, or
     the customer's default is a call): that they can still choose, and what happens if not."""
     row = case.row.case
-    still = _t(lang, f"답변 기한({case.deadline(lang)})은 지났지만 아직 고르실 수 있습니다.",
+    still = _t(lang, f"답변 기한({case.deadline(lang)}, 한국 시간)은 지났지만 아직 고르실 수 있습니다.",
                f"The deadline ({case.deadline(lang)}) has passed, but you can still choose.")
     if row.consent is not None:  # they asked for a person: that call is what happens
         return still

@@ -216,10 +216,10 @@ RULES: tuple[Rule, ...] = (
     _r("illegal_transition", None, "choice_already_recorded",
        "이 건은 이미 고객님의 선택이 기록되어 있어 다른 방법을 새로 고르실 수 없습니다. 기록된 선택과 "
        "앞으로의 처리는 고객님 화면에서 보실 수 있습니다. 처리에 문제가 있으면 고객센터로 연락 주세요. "
-       "상담원이 말씀을 기록해 담당자에게 전달합니다.",
+       "말씀하신 내용은 기록해 두고, 필요하면 저희가 다시 연락드리겠습니다.",
        "Your choice is already recorded, so another one cannot be made; your page shows what was "
-       "recorded and what happens next. If something is wrong, please contact us: one of our "
-       "staff will note what you tell them and pass it on."),
+       "recorded and what happens next. If something is wrong, please contact us: we will note "
+       "what you tell us and contact you again if anything needs following up."),
     _r("late_choice_refused", None, None,
        "답변 기한이 지나 선택을 받을 수 없습니다. 고객센터로 연락해 주세요.",
        "The deadline has passed, so this choice cannot be taken; please contact us."),

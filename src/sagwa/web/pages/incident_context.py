@@ -185,19 +185,32 @@ def editor_context(uow_factory: Any, incident_id: int, policy: DeskPolicy,
     with uow_factory() as uow:
         published = uow.cases.notices(incident_id)
     draft = _draft(uow_factory, status, published, policy, lang)
-    check = check_draft(draft, notices.incident_names(uow_factory(), incident_id))
+    check = incident_draft_check(uow_factory, incident_id, draft)
     return {"s": status, "draft": draft, "notice_check": check,
             "notice_shown": draft_findings(draft, check),
             "notice_title_max": notices.TITLE_MAX_CHARS}
 
 
-def check_draft(draft: dict[str, str], names: list[str]) -> Any:
-    """The message check's findings on a notice draft quoting ``names`` (as publishing judges
-    it: ``name_stand_ins.check_quoting``); None while its body is empty."""
+def incident_draft_check(uow_factory: Any, incident_id: int, draft: dict[str, str]) -> Any:
+    """:func:`check_draft` of a notice draft of incident ``incident_id``, with the names it may
+    quote and its plan's default, as publishing judges it (``notices.check_notice``)."""
+    with uow_factory() as uow:
+        inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
+        names, default = notices.quoted_names(uow, inc), notices.plan_default(uow, inc)
+    return check_draft(draft, names, default=default)
+
+
+def check_draft(draft: dict[str, str], names: list[str], *, default: str | None = None) -> Any:
+    """The message check's findings on a notice draft quoting ``names`` (not judged:
+    ``name_stand_ins.check_quoting``) and, once there is a plan, against its ``default``
+    (``notices.against_plan``: a notice cancelling unanswered orders the plan keeps); None
+    while its body is empty."""
     if not draft["body"].strip():
         return None
-    return check_quoting(notices.notice_text(draft["title"], draft["body"]), kind="notice",
-                         lang=draft["lang"], names=names)
+    text = notices.notice_text(draft["title"], draft["body"])
+    return notices.against_plan(check_quoting(text, kind="notice", lang=draft["lang"],
+                                              names=names),
+                                text, lang=draft["lang"], default=default)
 
 
 def draft_findings(draft: dict[str, str], check: Any) -> list[dict[str, Any]] | None:

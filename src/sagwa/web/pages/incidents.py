@@ -36,10 +36,10 @@ from sagwa.web.pages.error_texts import FormProblem, PageRoute, error_text
 from sagwa.web.pages.forms import local_input, parse_int, parse_local_time, parse_won
 from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.incident_context import (
-    check_draft,
     detail_context,
     draft_findings,
     editor_context,
+    incident_draft_check,
     list_context,
     shown_findings,
 )
@@ -288,7 +288,7 @@ def publish(incident_id: int, request: Request, account: Operator, uow: Uow, tit
         said = error_text(exc, lang_of(request))
         if exc.code == "idempotency_key_reused":
             said = _FORM_SENT_AGAIN[0 if lang_of(request) == "ko" else 1]
-        check = check_draft(draft, notices.incident_names(uow(), incident_id))
+        check = incident_draft_check(uow, incident_id, draft)
         editor = {"draft": draft, "notice_check": check,
                   "notice_shown": draft_findings(draft, check), "notice_problem": said}
         return _page_again(request, uow, incident_id, exc, editor=editor,
