@@ -27,6 +27,7 @@ def test_two_calls_to_one_customer_read_as_two_attempts_on_one_case(shop) -> Non
                if e.action == "case.contact_attempted"]
     assert (calls.case_count, calls.records) == (1, 2)
     assert calls.entity == "2 attempts on 1 case"
+    assert calls.case_ids == (str(case_id),)  # the page names and links it
 
 
 def test_the_desks_order_changes_are_on_the_timeline_grouped_with_units_and_money(
@@ -41,6 +42,7 @@ def test_the_desks_order_changes_are_on_the_timeline_grouped_with_units_and_mone
     [cancelled] = [e for e in report.timeline if e.action == "order.cancel_and_refund"]
     assert (cancelled.entity_kind, cancelled.case_count, cancelled.records) == ("order", 2, 3)
     assert cancelled.entity == "3 orders on 2 cases"
+    assert cancelled.case_ids == tuple(sorted((str(c) for c in case_ids[:2]), key=int))
     assert cancelled.detail == "units=3, refunded=59,700 KRW"
     assert cancelled.actor == "customer"
     chosen = next(e for e in report.timeline if e.action == "case.choice_recorded")

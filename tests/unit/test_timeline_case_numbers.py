@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sagwa.services.desk_report import TimelineEntry
 from sagwa.web.pages.timeline import timeline_rows
-
-
-@dataclass(frozen=True)
-class _WithCases(TimelineEntry):
-    """A grouped case step as ``desk_report`` gives it once it names the cases (the field it
-    is asked to append: ``case_ids``)."""
-
-    case_ids: tuple[str, ...] = ()
-
 
 AT = datetime(2026, 12, 5, 14, 29, tzinfo=UTC)
 
 
 def test_a_case_step_names_its_case_numbers() -> None:
     """Before: a row said only "고객 1명", with no case number or link."""
-    entry = _WithCases(AT, "agent:agent", "customer.contact_changed", "case", case_count=1,
+    entry = TimelineEntry(AT, "agent:agent", "customer.contact_changed", "case", case_count=1,
                        records=1, case_ids=("12",))
     [row] = timeline_rows([entry], "ko")
     assert row.subject == "고객 1명 · #12"
@@ -32,7 +22,7 @@ def test_a_case_step_names_its_case_numbers() -> None:
 
 
 def test_many_cases_are_counted_not_listed() -> None:
-    entry = _WithCases(AT, "sagwa:deadline", "case.defaulted", "case", case_count=9,
+    entry = TimelineEntry(AT, "sagwa:deadline", "case.defaulted", "case", case_count=9,
                        records=9, case_ids=tuple(str(i) for i in range(1, 10)))
     [row] = timeline_rows([entry], "ko")
     assert row.subject == "고객 9명" and row.case_ids == ()

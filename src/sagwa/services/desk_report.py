@@ -79,6 +79,8 @@ class TimelineEntry:
     tripped_by: tuple[str, ...] = ()
     """What tripped the tripwire, for its pause (``"orders"``, ``"bulk"`` …): a surge of orders
     is said differently from one order far too large."""
+    case_ids: tuple[str, ...] = ()
+    """A grouped step's cases (their ids, in number order): the page names and links them."""
 
     @property
     def entity(self) -> str:
@@ -239,12 +241,18 @@ def _grouped(rows: list[Any], why: str | None = None) -> TimelineEntry:
         elif first.action == CANCELLED_INSTEAD_ACTION:  # what was given back
             facts["refund"] = _money_sum(afters, "refund")
         return TimelineEntry(first.occurred_at, first.actor, first.action, "case",
-                             facts=facts, case_count=len(cases), records=len(rows))
+                             facts=facts, case_count=len(cases), records=len(rows),
+                             case_ids=_in_order(cases))
     cases = {str(a.get("case_id")) for a in afters}
     facts = {"units": sum(int(a.get("quantity") or 0) for a in afters),
              ORDER_CHANGES[first.action]: _money_sum(afters, "amount")}
     return TimelineEntry(first.occurred_at, first.actor, first.action, "order", facts=facts,
-                         case_count=len(cases), records=len(rows))
+                         case_count=len(cases), records=len(rows), case_ids=_in_order(cases))
+
+
+def _in_order(cases: set[str]) -> tuple[str, ...]:
+    """Case ids as numbers sort (an order change without a case id is left out)."""
+    return tuple(sorted((c for c in cases if c.isdigit()), key=int))
 
 
 def _money_sum(afters: list[Mapping[str, Any]], key: str) -> Money | str | None:

@@ -53,7 +53,7 @@ MAX_LISTED = 3
 def _case_ids(entry: TimelineEntry) -> tuple[int, ...]:
     """The cases a grouped step is about, when ``desk_report`` names them (``case_ids``) and
     they are few enough to list; else none."""
-    ids = tuple(sorted(int(i) for i in getattr(entry, "case_ids", ()) or ()))
+    ids = tuple(sorted(int(i) for i in entry.case_ids))
     return ids if len(ids) <= MAX_LISTED else ()
 
 
