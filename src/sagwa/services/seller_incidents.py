@@ -11,7 +11,7 @@ listings is the same 404 as a missing one.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -23,9 +23,11 @@ from sagwa.domain.orders import OrderStatus
 from sagwa.domain.seller_orders import OrderInstruction, order_instruction, send_reason
 from sagwa.errors import NotFound
 from sagwa.services.desk_difference import owing
+from sagwa.services.desk_messages import cancel_points
 from sagwa.services.desk_money import incident_money
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.listing_names import ListingName, listing_names
+from sagwa.services.seller_apology import SellerApology, seller_apology
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 
@@ -63,6 +65,18 @@ class SellerIncident:
     #: (held for contact hours, at a weekend until Monday's opening) is due to go; None once
     #: they all went, or before (``OutboxRepository.apologies_due``).
     apologies_due_at: datetime | None = None
+    #: How many of this seller's customers' apologies are still queued (as ``apologies_due_at``)
+    apologies_queued: int = 0
+    #: This seller's customers in the incident, and how many of them have answered (chosen)
+    customers: int = 0
+    answered: int = 0
+    #: The most compensation points this seller can be charged: every one of their customers
+    #: cancelling with the plan's points, their share of each rounded down as the ledger rounds
+    #: it (a customer shared with another seller splits it: fewer); None without a plan.
+    most_points: int | None = None
+    #: The apology their customers got (:mod:`sagwa.services.seller_apology`), the page's
+    #: language first; empty before it was sent, and on views that do not ask for it.
+    apologies: tuple[SellerApology, ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -103,13 +117,28 @@ def _dismissed(found: IncidentRow | None) -> bool:
 
 
 def seller_incident(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
-                    policy: DeskPolicy) -> SellerIncident:
+                    policy: DeskPolicy, apology_in: str | None = None) -> SellerIncident:
     """The incident as seller ``seller_id`` sees it: their listings in it, the plan's terms that
     concern them, each of their orders with what to do with it, and the points charged to
-    them. A dismissed draft (never declared) or an incident naming none of their listings is
-    404."""
+    them; with ``apology_in`` (a language), the apology their customers got, in that language
+    first, once it was sent. A dismissed draft (never declared) or an incident naming none of
+    their listings is 404."""
     with uow:
-        return seller_view(uow, seller_id=seller_id, incident_id=incident_id, policy=policy)
+        view = seller_view(uow, seller_id=seller_id, incident_id=incident_id, policy=policy)
+        if apology_in is None or view.plan is None or not _notified(uow, view.incident):
+            return view
+        own = [n.listing_id for n in view.listings]
+        said = tuple(seller_apology(uow, view.incident, view.plan, own, policy, lang)
+                     for lang in dict.fromkeys((apology_in, "ko", "en")))
+        return replace(view, apologies=said)
+
+
+def _notified(uow: SqlAlchemyUnitOfWork, inc: Incident) -> bool:
+    """Whether the customers were sent the apology: notifying, or closed after it."""
+    if inc.status is IncidentStatus.NOTIFYING:
+        return True
+    return inc.status is IncidentStatus.CLOSED and uow.audit.latest_for_entity(
+        "incident", str(inc.incident_id), "incident.notifying") is not None
 
 
 def seller_view(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
@@ -172,17 +201,31 @@ def seller_view(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
                 else None))
     orders.sort(key=lambda o: (o.placed_at, o.order_id))
     charged = sum(s["points"] for s in money["sellers"] if s["seller_id"] == seller_id)
+    due = _apologies_due(uow, inc, rows)
     return SellerIncident(inc, [names[i] for i in sorted(own) if i in names], plan, orders,
-                          charged, scoped, _apologies_due_at(uow, inc, rows))
+                          charged, scoped, min(due.values(), default=None),
+                          apologies_queued=len(due), customers=len(rows),
+                          answered=sum(1 for r in rows if r.case.consent is not None),
+                          most_points=_most_points(plan, len(rows)))
 
 
-def _apologies_due_at(uow: SqlAlchemyUnitOfWork, inc: Incident,
-                      rows: list[CaseRow]) -> datetime | None:
-    """When the first of these customers' queued apologies goes out, while notifying."""
+def _apologies_due(uow: SqlAlchemyUnitOfWork, inc: Incident,
+                   rows: list[CaseRow]) -> dict[int, datetime]:
+    """Case id -> when its queued apology goes out, for these customers, while notifying (an
+    answered customer's unsent apology was withdrawn: not counted)."""
     if inc.status is not IncidentStatus.NOTIFYING:
+        return {}
+    return uow.outbox.apologies_due([int(r.case.case_id) for r in rows])
+
+
+def _most_points(plan: IncidentPlan | None, cases: int) -> int | None:
+    """Every one of ``cases`` cancelling with the plan's points, the seller's share of each
+    rounded down per case (as the ledger and the operator's page count it)."""
+    if plan is None:
         return None
-    due = uow.outbox.apologies_due([int(r.case.case_id) for r in rows])
-    return min(due.values(), default=None)
+    if not plan.offers(CustomerOption.CANCEL_WITH_COMPENSATION):
+        return 0
+    return cases * (cancel_points(plan) * plan.seller_share_pct // 100)
 
 
 def _chose(row: CaseRow, option: CustomerOption) -> bool:

@@ -13,7 +13,8 @@ their page. Queued in the same transaction as the step (``seller_incident`` in t
 sent at once: the seller's business, not a customer's evening; each once per incident and
 step. Checked like every message sagwa sends, as a ``seller_notice``: no threat and no blame
 (of the customers, of the seller, or disclaiming the platform's part), a way to ask; no apology
-or options are owed to a seller.
+or options are owed to a seller. The emails about a listing rather than an incident (the order
+tripwire's pause, a reviewer's decision on a held price change) are ``seller_listing_notices``'.
 """
 
 from __future__ import annotations

@@ -163,7 +163,9 @@ def test_a_listing_paused_for_an_incident_is_marked_and_one_listing_is_counted_a
     log_in(client, "seller_b")
     page = html.unescape(client.get("/seller?lang=en").text)
     assert _marks(page) == {world.macbook_b: "paused_for_incident", world.ipod_b: ""}
-    assert ">paused for a pricing incident</span>" in _row(page, world.macbook_b)
+    # the incident is declared: its number, with a link to its page
+    assert (f'<a href="/seller/incidents/{world.incident}" data-incident="{world.incident}">'
+            f"paused for pricing incident #{world.incident}</a>") in _row(page, world.macbook_b)
     assert "1 listing needs your attention" in page
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
@@ -28,12 +28,15 @@ from sagwa.services.promotion_end import ACTOR as PROMOTION_END_ACTOR
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Rules, Uow
 from sagwa.web.pages.error_texts import PageRoute, error_text
-from sagwa.web.pages.forms import parse_local_time, parse_promotion, parse_won
+from sagwa.web.pages.forms import parse_local_time, parse_promotion
 from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.rendering import as_sentence, flash_in_lang, render, sent_form_key
 from sagwa.web.pages.seller_history import history_words
 from sagwa.web.pages.seller_listings import listings_context
+from sagwa.web.pages.seller_on_sale import on_sale_now
+from sagwa.web.pages.seller_promotion import running_promotion
 from sagwa.web.pages.session import SellerAccount, csrf_protect
+from sagwa.web.pages.won_units import parse_seller_won
 
 router = APIRouter(prefix="/seller", dependencies=[Depends(csrf_protect)],
                    include_in_schema=False, route_class=PageRoute)
@@ -51,8 +54,10 @@ def own_listing(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int) ->
 
 def listing_context(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int, *,
                     typed: dict[str, str] | None = None,
-                    problem: SagwaError | None = None, lang: str) -> dict[str, Any]:
-    """The listing page; after a refused change, with what was typed and why it was refused."""
+                    problem: SagwaError | None = None, lang: str,
+                    went_live: str = "") -> dict[str, Any]:
+    """The listing page; after a refused change, with what was typed and why it was refused;
+    ``went_live``: the change a stale action found decided (:func:`on_sale_now`)."""
     with uow:
         listing = own_listing(uow, account, listing_id)
         held = listing.status is ListingStatus.HELD
@@ -68,6 +73,8 @@ def listing_context(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int
                 "resume_refused": (error_text(refusal, lang) if paused and (
                     refusal := listing_service.why_not_resumed(uow, listing)) else None),
                 "changes": changes, "ended_promotions": ended_promotions(changes),
+                "on_sale_now": on_sale_now(listing, changes, went_live),
+                "promotion": running_promotion(listing, changes, uow.now()),
                 **history_words(uow, changes),
                 "pending": (pending := pending_held(changes)),
                 # a held change no reviewer may approve any more: the seller is told so
@@ -146,9 +153,12 @@ def my_listings(request: Request, account: SellerAccount, uow: Uow) -> Response:
 
 
 @router.get("/listings/{listing_id}", response_class=HTMLResponse)
-def listing_page(listing_id: int, request: Request, account: SellerAccount, uow: Uow) -> Response:
+def listing_page(listing_id: int, request: Request, account: SellerAccount, uow: Uow,
+                 went_live: Annotated[str, Query(max_length=12)] = "") -> Response:
+    """``went_live``: a change a stale withdrawal found approved (:func:`on_sale_now`)."""
     return render(request, "seller/listing.html",
-                  listing_context(uow(), account, listing_id, lang=lang_of(request)))
+                  listing_context(uow(), account, listing_id, lang=lang_of(request),
+                                  went_live=went_live))
 
 
 @router.post("/listings/{listing_id}/check", response_class=HTMLResponse)
@@ -160,13 +170,15 @@ def check(listing_id: int, request: Request, account: SellerAccount, uow: Uow, r
     says that the price applies when the listing is published."""
     with uow() as u:
         listing = own_listing(u, account, listing_id)
-        pending = pending_held(u.market.price_changes_for(listing_id, limit=20))
+        recent = u.market.price_changes_for(listing_id, limit=20)
+        pending, promotion = pending_held(recent), running_promotion(listing, recent, u.now())
     said: dict[str, Any] = {"opinion": None, "problem": None, "listing": listing,
-                            "pending": pending, "price_label": price_label(listing.status)}
+                            "pending": pending, "price_label": price_label(listing.status),
+                            "promotion": promotion}
     if not new_price.strip():
         return render(request, "seller/_verdict.html", said)
     try:
-        typed = parse_won(new_price, "new_price")
+        typed = parse_seller_won(new_price, "new_price")
         opinion = check_price_change(
             uow(), listing_id=listing_id, new_price=typed,
             rules=rules, promotion=_typed_promotion(promotion_pct, promotion_starts,
@@ -220,7 +232,7 @@ def propose(listing_id: int, request: Request, account: SellerAccount, uow: Uow,
         status = own_listing(u, account, listing_id).status  # a proposal never changes it
     try:
         change = listing_service.propose_price_change(
-            uow(), listing_id=listing_id, new_price=parse_won(new_price, "new_price"),
+            uow(), listing_id=listing_id, new_price=parse_seller_won(new_price, "new_price"),
             proposed_by=account.actor, gate=guard_gate(rules),
             promotion=_typed_promotion(promotion_pct, promotion_starts, promotion_ends),
             idempotency_key=sent_form_key(form_key, account.actor))
@@ -253,7 +265,10 @@ def withdraw(listing_id: int, change_id: int, request: Request, account: SellerA
         price_review.withdraw_price_change(uow(), change_id=change_id, by=account.actor,
                                            seller_id=account.seller_id)
     except SagwaError as exc:  # decided meanwhile: say so on the page, which shows it now
-        flash_in_lang(request, error_text(exc, "ko"), error_text(exc, "en"), "error")
+        flash_in_lang(request, error_text(exc, "ko"), error_text(exc, "en"), "warn")
+        # approved meanwhile: the page says the price is on sale, if it still is
+        return RedirectResponse(f"/seller/listings/{listing_id}?went_live={change_id}",
+                                status_code=303)
     else:
         flash_in_lang(request, f"가격 변경 {with_particle(f'#{change_id}', '을/를')} 철회했습니다. "
                                "판매가는 그대로입니다.",

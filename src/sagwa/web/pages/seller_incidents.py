@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from sagwa.domain.incidents import Responsibility
 from sagwa.domain.seller_orders import OrderInstruction, instruction_words, reason_words
 from sagwa.services.accounts import Account
 from sagwa.services.seller_incidents import seller_incident, seller_incident_ids
@@ -34,6 +35,18 @@ def incidents_context(uow: SqlAlchemyUnitOfWork, account: Account) -> dict[str, 
     return {"incidents": [(r.incident, listings) for r, listings in rows if r is not None]}
 
 
+#: Who the operator held responsible, said to the seller (Korean, English).
+RESPONSIBLE_WORDS = {
+    Responsibility.SELLER: ("책임: 판매자(나)", "Responsible: the seller (you)"),
+    Responsibility.PLATFORM: ("책임: 플랫폼", "Responsible: the platform"),
+    Responsibility.BOTH: ("책임: 판매자와 플랫폼 공동", "Responsible: the seller and the platform together"),
+}
+
+
+def responsible_words(responsible: Responsibility) -> tuple[str, str]:
+    return RESPONSIBLE_WORDS[responsible]
+
+
 @router.get("", response_class=HTMLResponse)
 def my_incidents(request: Request, account: SellerAccount, uow: Uow) -> Response:
     return render(request, "seller/incidents.html", incidents_context(uow(), account))
@@ -51,9 +64,9 @@ def incident_page(incident_id: int, request: Request, account: SellerAccount, uo
     else is every order); ``page``: which :data:`PAGE_ROWS` of them, oldest first (not a page
     number, or past the last: the first or the last page)."""
     assert account.seller_id is not None
-    view = seller_incident(uow(), seller_id=account.seller_id, incident_id=incident_id,
-                           policy=request.app.state.desk_policy)
     lang = lang_of(request)
+    view = seller_incident(uow(), seller_id=account.seller_id, incident_id=incident_id,
+                           policy=request.app.state.desk_policy, apology_in=lang)
     wanted = show if show in {i.value for i in OrderInstruction} else ""
     listed = [o for o in view.orders if not wanted or o.instruction.value == wanted]
     pages = max(1, -(-len(listed) // PAGE_ROWS))
@@ -62,5 +75,6 @@ def incident_page(incident_id: int, request: Request, account: SellerAccount, uo
     return render(request, "seller/incident.html", {
         "view": view, "words": lambda i: instruction_words(i, lang),
         "why": lambda r: reason_words(r, lang),
+        "responsible_words": responsible_words,
         "rows": listed[(page_no - 1) * PAGE_ROWS: page_no * PAGE_ROWS], "listed": len(listed),
         "show": wanted, "page": page_no, "pages": pages, "per_page": PAGE_ROWS})

@@ -2,7 +2,8 @@
 they did not make (the order tripwire, a pricing incident), a reviewer's send-back, a first price
 or a price change waiting for review, a held change no reviewer may approve any more, a price
 change a reviewer rejected lately (with the reviewer's reason) — and, for their information, a
-held change a reviewer approved lately; read in four queries however many listings there are;
+held change a reviewer approved lately; read in five queries however many listings there are
+(and a read for each incident naming a paused one: the declared incident it is paused for);
 the page marks each and counts those that need the seller, and says how many days a change
 waiting for review has waited (:func:`waited_days`)."""
 
@@ -13,6 +14,7 @@ from typing import Any
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.adapters.db.read_repo import ListingLine
+from sagwa.domain.incidents import IncidentStatus
 from sagwa.domain.listings import Listing, ListingStatus
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.pricing import PriceChangeStatus
@@ -27,8 +29,9 @@ def listings_context(uow: SqlAlchemyUnitOfWork, account: Account,
                      lang: str = "ko") -> dict[str, Any]:
     """The seller's listings by the product title the page shows in ``lang``, each with what
     needs their attention (:func:`attention_of`) and the reviewer's latest decision on its price
-    (:func:`recent_decision`, by listing id), read in four queries however many listings there
-    are."""
+    (:func:`recent_decision`, by listing id), read in five queries however many listings there
+    are, and ``incidents``: the declared incident each paused listing is in
+    (:func:`declared_incidents`)."""
     seller_id = account.seller_id
     assert seller_id is not None
     with uow:
@@ -37,6 +40,7 @@ def listings_context(uow: SqlAlchemyUnitOfWork, account: Account,
         newest = uow.market.newest_held_changes([line.id for line in lines if line.held])
         moved = uow.market.prices_moved_after(list(newest.values()))
         latest = uow.market.newest_changes([line.id for line in lines])
+        incidents = declared_incidents(uow, seller_id, lines)
         now = uow.now()
     # an ended listing takes no new price: what a reviewer decided on it asks nothing more
     decisions = {line.id: decided for line in lines if line.status != ListingStatus.ENDED.value
@@ -44,12 +48,36 @@ def listings_context(uow: SqlAlchemyUnitOfWork, account: Account,
     attention = {line.id: marks for line in lines
                  if (marks := attention_of(line, newest.get(line.id), seller_id, now,
                                            price_moved_since=line.id in moved,
-                                           decided=decisions.get(line.id)))}
+                                           decided=decisions.get(line.id),
+                                           incident=incidents.get(line.id)))}
     waiting = {listing_id: waited_days(change.proposed_at, now)
                for listing_id, change in newest.items()
                if "held_change" in attention.get(listing_id, ())}
     return {"seller": seller, "listings": lines, "attention": attention, "decisions": decisions,
-            "decision_days": DECISION_SHOWN_FOR.days, "waiting": waiting}
+            "decision_days": DECISION_SHOWN_FOR.days, "waiting": waiting,
+            "incidents": incidents}
+
+
+def declared_incidents(uow: SqlAlchemyUnitOfWork, seller_id: int,
+                       lines: list[ListingLine]) -> dict[int, int]:
+    """Paused listing id -> the declared open incident it is in (the oldest): whatever paused
+    it (the tripwire, the seller), it stays paused for that incident now. Inside ``uow``: one
+    query for the seller's incidents, then one read per incident naming a paused listing (a
+    handful), however many listings there are."""
+    paused = {line.id for line in lines if line.status == ListingStatus.PAUSED.value}
+    named: dict[int, list[int]] = {}
+    for row in uow.reads.seller_incident_listings(seller_id):
+        if int(row.listing_id) in paused:
+            named.setdefault(int(row.incident_id), []).append(int(row.listing_id))
+    found: dict[int, int] = {}
+    for incident_id in sorted(named):
+        found_row = uow.incidents.get(incident_id)
+        inc = found_row.incident if found_row is not None else None
+        if inc is None or inc.declared_at is None or inc.status is IncidentStatus.CLOSED:
+            continue
+        for listing_id in named[incident_id]:
+            found.setdefault(listing_id, incident_id)
+    return found
 
 
 def waited_days(proposed_at: datetime, now: datetime) -> int:
@@ -87,15 +115,19 @@ _PAUSED_FOR = {"listing.paused_by_tripwire": "paused_by_tripwire",
 
 def attention_of(line: ListingLine, newest_held: PriceChangeRecord | None, seller_id: int,
                  now: datetime, *, price_moved_since: bool = False,
-                 decided: PriceChangeRecord | None = None) -> tuple[str, ...]:
+                 decided: PriceChangeRecord | None = None,
+                 incident: int | None = None) -> tuple[str, ...]:
     """What about this listing needs the seller's attention, most pressing first, as codes the
-    page labels (``labels.ATTENTION``): paused by the tripwire or for an incident, sent back by
+    page labels (``labels.ATTENTION``): paused by the tripwire or for an incident (for one
+    once ``incident``, a declared incident it is in, is known, whoever paused it), sent back by
     a reviewer, its latest price change rejected by a reviewer lately (``decided``:
     :func:`recent_decision`; an approval needs nothing of them), its first price held for
     review, a held change no reviewer may approve any more (as its page says:
     ``price_review.stale_code``), a held change waiting for review."""
     marks: list[str] = []
-    paused_for = _PAUSED_FOR.get(line.latest_action or "")
+    # a declared incident (``incident``) outranks the tripwire's pause that opened it
+    paused_for = ("paused_for_incident" if incident is not None
+                  else _PAUSED_FOR.get(line.latest_action or ""))
     if line.status == ListingStatus.PAUSED.value and paused_for is not None:
         marks.append(paused_for)
     if line.status == ListingStatus.DRAFT.value and line.latest_action == SEND_BACK_ACTION:
