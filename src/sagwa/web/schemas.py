@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -388,6 +388,13 @@ class AuditVerifyPublic(BaseModel):
     checked: int
     first_bad_seq: int | None
     reason: str | None
+    #: appended: the first keyed record, the head as read, and the anchors (in the server's
+    #: ``<data dir>/audit-anchors.jsonl``) checked against it, with the first that failed
+    keyed_from: int | None = None
+    head_seq: int | None = None
+    head_hash: str | None = None
+    anchors_checked: int = 0
+    anchor_failed: dict[str, Any] | None = None
 
 
 class ErrorPublic(BaseModel):

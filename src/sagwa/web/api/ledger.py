@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
+from sagwa.adapters.anchor_file import default_anchors_path, read_anchors
 from sagwa.services import audit, ledger_reports, points
 from sagwa.web.deps import ADMIN, AGENT, Actor, IdempotencyKey, Uow
 from sagwa.web.schemas import (
@@ -117,7 +119,12 @@ def audit_trail(uow: Uow, entity_type: str = Query(max_length=40),
 
 
 @router.get("/audit/verify", response_model=AuditVerifyPublic, dependencies=[ADMIN])
-def verify(uow: Uow) -> AuditVerifyPublic:
-    v = audit.verify_audit_log(uow())
+def verify(request: Request, uow: Uow) -> AuditVerifyPublic:
+    """Recompute the whole chain and check it against the anchors this server's data
+    directory keeps (as `sagwa audit verify` does)."""
+    anchors = read_anchors(default_anchors_path(Path(request.app.state.settings.data_dir)))
+    v = audit.verify_audit_log(uow(), anchors=anchors)
     return AuditVerifyPublic(ok=v.ok, checked=v.checked, first_bad_seq=v.first_bad_seq,
-                             reason=v.reason)
+                             reason=v.reason, keyed_from=v.keyed_from, head_seq=v.head_seq,
+                             head_hash=v.head_hash, anchors_checked=v.anchors_checked,
+                             anchor_failed=v.anchor_failed)
