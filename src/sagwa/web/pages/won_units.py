@@ -1,8 +1,9 @@
 """Won amounts typed with 억 (100,000,000) on the seller's price form: ``100억``, ``1억 2천만원``,
 ``2억 17만 5천원`` read exactly (``2천만`` after 억 too), as :func:`sagwa.web.pages.forms.parse_won` reads 만 and 천.
 
-What follows the 억 is read by ``parse_won`` itself and must be less than one 억; anything
-unclear (``1.5억``, ``0억``, ``1억 10000만``) is refused with ``parse_won``'s own message for
+What follows the 억 is read by ``parse_won`` itself and must be less than one 억 and name its
+만 (``1억 2천`` is 1억 2천만 to most people and 100,002,000 to a parser); anything unclear
+(``1.5억``, ``0억``, ``1억 10000만``, ``1억 2천``, ``1억 5000원``) is refused with ``parse_won``'s own message for
 the whole text, never guessed. (``parse_won`` itself could call this: the form parser lives
 outside the seller pages.)
 """
@@ -43,6 +44,8 @@ def parse_seller_won(text: str | None, field: str) -> Money:
 def _below_eok(rest: str, field: str) -> int | None:
     """What follows the 억, read by ``parse_won``; None when it is not less than one 억."""
     if rest.startswith(("₩", "KRW", "krw")):
+        return None
+    if "만" not in rest:  # "1억 2천" says 1억 2천만 to most, 100,002,000 to parse_won: ask
         return None
     cheon_man = _CHEON_MAN.match(rest)
     if cheon_man is not None:
