@@ -7,11 +7,13 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from sagwa.adapters.db.database import Database
 from sagwa.adapters.db.tables import login_failures
+from sagwa.services import login_throttle
 from sagwa.services.login_throttle import LoginThrottle
 from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
 
@@ -86,16 +88,21 @@ def test_a_right_password_takes_its_own_attempt_back_from_the_address(
 
 
 def test_no_name_is_kept_as_typed_and_failures_older_than_a_day_are_forgotten(
-        session_factory: sessionmaker[Session]) -> None:
+        session_factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch) -> None:
     clock = ManualClock(NOW)
     throttle = _throttle(session_factory, clock)
     throttle.attempt("my-password-123", "10.0.0.1")
+    throttle.attempt("someone", "10.0.0.3")
     rows = _rows(session_factory)
-    assert len(rows) == 2 and all(len(subject) == 32 for subject, _ in rows)
+    assert len(rows) == 4 and all(len(subject) == 32 for subject, _ in rows)
     assert not any(b"my-password" in subject for subject, _ in rows)
     clock.advance(timedelta(days=1, minutes=1))
+    monkeypatch.setattr(login_throttle, "PURGE_CHANCE", 0.0)
+    throttle.attempt("my-password-123", "10.0.0.1")  # its own old rows go under its lock
+    assert len(_rows(session_factory)) == 4  # 2 new, and the other subjects' 2 old ones
+    monkeypatch.setattr(login_throttle, "PURGE_CHANCE", 1.0)  # now and then, everyone's
     throttle.attempt("another", "10.0.0.2")
-    assert {at for _, at in _rows(session_factory)} == {clock.now}  # the day-old two went
+    assert {at for _, at in _rows(session_factory)} == {clock.now}  # every day-old row went
 
 
 def test_a_different_secret_counts_different_subjects(

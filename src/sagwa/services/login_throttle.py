@@ -17,12 +17,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import random
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import NewType
 
 from sagwa.domain.login_waits import ThrottleRules, longest_wait
+from sagwa.errors import SagwaError
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+#: The chance an attempt also clears every subject's failures older than a day.
+PURGE_CHANCE = 0.01
 
 #: What :meth:`LoginThrottle.attempt` counted, for :meth:`LoginThrottle.succeeded` to take back.
 Counted = NewType("Counted", tuple[int, ...])
@@ -67,9 +72,23 @@ class LoginThrottle:
             if (wait := longest_wait(found, subjects, now, self.rules)) is not None:
                 return wait, None
             ids = uow.login_failures.add(subjects, now)
-            uow.login_failures.forget_before(now - self.rules.memory)
+            # its own subjects' old rows only: a purge of every subject under these locks made
+            # concurrent sign-ins wait on each other's deletes
+            uow.login_failures.forget_before(now - self.rules.memory, subjects)
             uow.commit()
+        if random.random() < PURGE_CHANCE:  # names tried once and never again
+            self._forget_everyones_old_failures(now)
         return None, Counted(tuple(ids))
+
+    def _forget_everyones_old_failures(self, now: datetime) -> None:
+        """Every subject's failures older than a day, in a transaction of its own; a clash
+        with another purge only leaves the rows to the next one."""
+        try:
+            with self._uow() as uow:
+                uow.login_failures.forget_before(now - self.rules.memory)
+                uow.commit()
+        except SagwaError:
+            pass
 
     def succeeded(self, username: str, address: str = "",
                   counted: Counted | None = None) -> None:

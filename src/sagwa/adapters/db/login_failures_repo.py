@@ -55,7 +55,10 @@ class LoginFailureRepository:
     def remove(self, ids: Iterable[int]) -> None:
         self.conn.execute(delete(login_failures).where(login_failures.c.id.in_(list(ids))))
 
-    def forget_before(self, before: datetime) -> int:
-        """Failures older than the throttle remembers; how many went."""
-        return int(self.conn.execute(delete(login_failures)
-                                     .where(login_failures.c.failed_at < before)).rowcount)
+    def forget_before(self, before: datetime, subjects: Iterable[bytes] | None = None) -> int:
+        """Failures older than the throttle remembers (of ``subjects`` only, when given); how
+        many went."""
+        q = delete(login_failures).where(login_failures.c.failed_at < before)
+        if subjects is not None:
+            q = q.where(login_failures.c.subject.in_(list(subjects)))
+        return int(self.conn.execute(q).rowcount)
