@@ -85,3 +85,17 @@ def test_anchor_print_only_writes_nothing(data_dir: Path, tmp_path: Path) -> Non
     result = sagwa("audit", "anchor", "--print-only")
     assert result.exit_code == 0, result.output
     assert "anchored record" in flat(result.stdout) and "→" not in result.stdout
+
+
+def test_verify_with_no_anchor_says_a_rewrite_would_pass(data_dir: Path, tmp_path: Path) -> None:
+    """Before: "audit log intact ...; no anchors in <file>" read as a full check, although a
+    log rewritten whole (plain hashes from record 1) passes when no anchor is checked."""
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    result = sagwa("audit", "verify", "--anchors", str(empty))
+    assert result.exit_code == 0, result.output
+    assert ("no anchors checked: a rewrite of the whole chain would not be detected"
+            in flat(result.stdout))
+    as_json = json.loads(sagwa("audit", "verify", "--json", "--anchors", str(empty)).stdout)
+    assert list(as_json)[-1] == "anchors_warning" and as_json["anchors_warning"].startswith(
+        "no anchors checked")

@@ -39,4 +39,7 @@ def test_the_periodic_job_anchors_the_head(database: Database,
         runtime._executor.shutdown()
     [line] = (tmp_path / "audit-anchors.jsonl").read_text(encoding="utf-8").splitlines()
     assert seq == 1 and json.loads(line)["seq"] == 1
+    # the first keyed record, under the anchor's MAC: a log downgraded to plain hashes later
+    # contradicts it (before, anchors did not say which records were keyed)
+    assert json.loads(line)["keyed_from"] == 1
     assert ANCHOR_CRON == "*/15 * * * *"

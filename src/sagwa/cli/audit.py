@@ -11,12 +11,14 @@ import typer
 from sagwa.adapters.anchor_file import default_anchors_path, read_anchors
 from sagwa.cli.context import console, database, err_console, exits_cleanly, settings
 from sagwa.domain.audit import ChainVerdict
+from sagwa.domain.audit_anchors import anchors_warning
 from sagwa.services.audit import WrittenAnchor, anchor_audit_log, verify_audit_log
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 AnchorsOption = Annotated[Path | None, typer.Option(
     "--anchors", help="The anchors file (JSON lines: seq, hash, time). Default: "
-                      "<data dir>/audit-anchors.jsonl.")]
+                      "<data dir>/audit-anchors.jsonl. The worker writes its anchors into "
+                      "its own data directory: on another host, copy or point at that file.")]
 
 app = typer.Typer(help="The append-only, hash-chained audit log.", no_args_is_help=True)
 
@@ -40,6 +42,9 @@ def verify(as_json: bool = typer.Option(False, "--json", help="Print the result 
     elif verdict.ok:
         console.print(f"[green]audit log intact[/green]: {verdict.checked:,} records verified"
                       f"{_anchors_note(verdict, path)}")
+        warning = anchors_warning(verdict)
+        if warning is not None:
+            console.print(f"[yellow]warning[/yellow]: {warning} (anchors file: {path})")
     else:
         where = f" at record {verdict.first_bad_seq}" if verdict.first_bad_seq else ""
         err_console.print(f"[red]audit log broken[/red]{where}: {verdict.reason} "
@@ -87,11 +92,13 @@ def _anchors_note(verdict: ChainVerdict, path: Path) -> str:
 
 def format_verdict_json(verdict: ChainVerdict) -> str:
     """``ok``, ``checked``, ``first_bad_seq``, ``reason``; a broken chain appends ``code``,
-    ``message`` and ``details`` (``reason`` ``chain_broken``), as every failure in JSON has."""
+    ``message`` and ``details`` (``reason`` ``chain_broken``), as every failure in JSON has;
+    ``anchors_warning`` last (None unless an intact log was checked against no anchor)."""
     body: dict[str, Any] = dict(vars(verdict))
     if not verdict.ok:
         where = f" at record {verdict.first_bad_seq}" if verdict.first_bad_seq else ""
         body |= {"code": "audit_chain_broken",
                  "message": f"audit log broken{where}: {verdict.reason}",
                  "details": {"reason": "chain_broken", "first_bad_seq": verdict.first_bad_seq}}
+    body["anchors_warning"] = anchors_warning(verdict)
     return json.dumps(body)

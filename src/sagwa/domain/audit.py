@@ -5,9 +5,11 @@ changing, inserting or deleting any record breaks every hash after it. Records w
 keyed hashing (their ``chain`` names the scheme and the key's fingerprint, ``hmac1:<fp>``) are
 HMAC-SHA256 with a key derived from the app's secret: someone who can write to the database
 but does not hold the secret cannot recompute them. Older records (``chain`` None) stay plain
-SHA-256 and are verified as written; none may follow a keyed one. A deleted tail, or a chain
-rewritten from its first record, is caught by anchors (:mod:`sagwa.domain.audit_anchors`):
-the head of the chain written now and then to a file outside the database.
+SHA-256 and are verified as written; none may follow a keyed one. A deleted tail, a chain
+rewritten from its first record, or keyed records turned back into plain ones (``chain`` set
+to NULL from the first keyed record on, hashes recomputed: the chain alone still checks) is
+caught by anchors (:mod:`sagwa.domain.audit_anchors`): the head of the chain, and its first
+keyed record, written now and then to a file outside the database. Without anchors it is not.
 """
 
 from __future__ import annotations

@@ -36,12 +36,14 @@ def anchor_audit_log(uow: SqlAlchemyUnitOfWork, *, path: Path | None) -> Written
     with uow:
         head = uow.audit.head()
         first = uow.audit.first()
+        keyed_from = None if head is None else uow.audit.first_keyed_seq(upto=head.seq)
         key = uow.audit.key
         now = uow.now()
     if head is None or first is None:
         return None
     if path is not None:
-        append_anchor(path, anchor_line(key, head.seq, head.hash, now, first=first.hash))
+        append_anchor(path, anchor_line(key, head.seq, head.hash, now, first=first.hash,
+                                        keyed_from=keyed_from))
     return WrittenAnchor(head.seq, head.hash, now, path)
 
 

@@ -395,6 +395,9 @@ class AuditVerifyPublic(BaseModel):
     head_hash: str | None = None
     anchors_checked: int = 0
     anchor_failed: dict[str, Any] | None = None
+    #: appended: set when an intact log was checked against no anchor (a log rewritten whole,
+    #: plain hashes from its first record, would not have been detected)
+    anchors_warning: str | None = None
 
 
 class ErrorPublic(BaseModel):

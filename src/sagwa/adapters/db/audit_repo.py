@@ -86,6 +86,12 @@ class AuditRepository:
             after=event.after, prev_hash=prev, hash=digest, chain=key.chain))
         return AuditRecord(seq, now, event, prev, digest, key.chain)
 
+    def first_keyed_seq(self, *, upto: int) -> int | None:
+        """The first keyed record (``chain`` set) up to ``upto``; None when none is."""
+        return self.conn.execute(
+            select(audit_log.c.seq).where(audit_log.c.chain.is_not(None), audit_log.c.seq <= upto)
+            .order_by(audit_log.c.seq).limit(1)).scalar_one_or_none()
+
     def append_many(self, events: list[AuditEvent], now: datetime) -> int:
         """Chain many events under one lock with one multi-row insert (bulk desk steps)."""
         if not events:

@@ -11,6 +11,14 @@ verify`` said intact. New records are keyed (HMAC with a key derived from SAGWA_
 as they were). What a message said, to whom and when it was sent lived only in the outbox,
 which anyone could change (``sent_at`` moved back 14 hours went unnoticed): a sent row's
 content, status and sent time now refuse changes, and a sent row cannot be deleted.
+
+The outbox trigger guards against application mistakes and ordinary roles only: triggers do not
+fire under ``session_replication_role=replica``, and a superuser can drop them. Tampering by a
+superuser is caught by comparing the outbox with the audit records (``message.sent``) and by
+the audit log's anchors, not by this trigger.
+
+The downgrade refuses while any audit record is keyed (``chain`` IS NOT NULL): dropping the
+column would leave those records unverifiable for good.
 """
 from __future__ import annotations
 
@@ -54,6 +62,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    keyed = op.get_bind().execute(sa.text(
+        "SELECT count(*) FROM audit_log WHERE chain IS NOT NULL")).scalar_one()
+    if keyed:
+        raise RuntimeError(
+            f"cannot downgrade below 0021: {keyed} keyed audit records (HMAC with a key from "
+            "SAGWA_SECRET_KEY) would lose audit_log.chain, which says they are keyed, and could "
+            "never be verified again; keep this revision")
     op.execute("DROP TRIGGER IF EXISTS outbox_no_truncate ON outbox")
     op.execute("DROP TRIGGER IF EXISTS outbox_sent_locked ON outbox")
     op.execute("DROP FUNCTION IF EXISTS sagwa_outbox_sent_locked()")

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from sagwa.adapters.anchor_file import default_anchors_path, read_anchors
+from sagwa.domain.audit_anchors import anchors_warning
 from sagwa.services import audit, ledger_reports, points
 from sagwa.web.deps import ADMIN, AGENT, Actor, IdempotencyKey, Uow
 from sagwa.web.schemas import (
@@ -120,11 +121,14 @@ def audit_trail(uow: Uow, entity_type: str = Query(max_length=40),
 
 @router.get("/audit/verify", response_model=AuditVerifyPublic, dependencies=[ADMIN])
 def verify(request: Request, uow: Uow) -> AuditVerifyPublic:
-    """Recompute the whole chain and check it against the anchors this server's data
-    directory keeps (as `sagwa audit verify` does)."""
+    """Recompute the whole chain and check it against the anchors in this web server's
+    `<data dir>/audit-anchors.jsonl` (as `sagwa audit verify` does). The worker writes anchors
+    into its own data directory: when it runs elsewhere, this server finds none unless that
+    file is shared, and `anchors_warning` says that no anchor was checked."""
     anchors = read_anchors(default_anchors_path(Path(request.app.state.settings.data_dir)))
     v = audit.verify_audit_log(uow(), anchors=anchors)
-    return AuditVerifyPublic(ok=v.ok, checked=v.checked, first_bad_seq=v.first_bad_seq,
-                             reason=v.reason, keyed_from=v.keyed_from, head_seq=v.head_seq,
-                             head_hash=v.head_hash, anchors_checked=v.anchors_checked,
-                             anchor_failed=v.anchor_failed)
+    return AuditVerifyPublic(
+        ok=v.ok, checked=v.checked, first_bad_seq=v.first_bad_seq, reason=v.reason,
+        keyed_from=v.keyed_from, head_seq=v.head_seq, head_hash=v.head_hash,
+        anchors_checked=v.anchors_checked, anchor_failed=v.anchor_failed,
+        anchors_warning=anchors_warning(v))
