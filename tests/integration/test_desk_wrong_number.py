@@ -6,16 +6,20 @@ changed."""
 # ruff: noqa: F811  (the tests take test_desk's ``shop`` fixture, imported below, by name)
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import replace
+
+from sqlalchemy import select, text, update
 from test_desk import LINKS, POLICY, shop  # noqa: F401
 from test_desk_call_attempts import _notified
 
 from sagwa.adapters.db.tables import outbox
-from sagwa.domain.wrong_numbers import number_key
+from sagwa.adapters.senders.fake import FakeSender
+from sagwa.domain.wrong_numbers import number_key, number_key_secret
 from sagwa.services import desk_cases
 from sagwa.services.customer_contact import change_customer_contact
+from sagwa.services.delivery import Outcome, deliver_message
 from sagwa.services.desk_notify import apology_messages, remind_unanswered
-from sagwa.services.wrong_numbers import texts_withheld_to, without_wrong_numbers
+from sagwa.services.wrong_numbers import WITHHELD_WHY, texts_withheld_to, without_wrong_numbers
 
 
 def _waiting(uow, case_id: int) -> list[tuple[str, str, str]]:
@@ -49,7 +53,9 @@ def test_a_wrong_number_withdraws_the_texts_waiting_for_it(shop) -> None:
         [attempted] = [r.event.after for r in u.audit.for_entity("case", str(case_id))
                        if r.event.action == "case.contact_attempted"]
     # the number tried, as a digest (not the number again on the audit log), and what it did
-    assert attempted["number_key"] == number_key("01012340001")
+    with uow() as u:
+        secret = number_key_secret(u.audit.key.key)
+    assert attempted["number_key"] == number_key("01012340001", secret)
     assert attempted["texts_withheld"] == 1
     assert "010-1234-0001" not in str(attempted)
 
@@ -107,3 +113,96 @@ def test_a_reminder_after_the_mark_queues_no_text_to_the_wrong_number(shop) -> N
     waiting = _waiting(uow, case_id)
     assert ("reminder", "email", "c1@example.com") in waiting
     assert not [w for w in waiting if w[1] == "sms"]
+
+
+def _second_case(uow, iid: int, customer_id: int) -> int:
+    """The customer's case in another incident (a copy of this one's, straight in the tables:
+    these tests are about the number, not how the incident came)."""
+    with uow() as u:
+        cols = ("status, wrong_price_minor, correct_price_minor, currency, window_start, "
+                "window_end, cause, responsible, opened_by, opened_at, declared_by, declared_at")
+        other = u.conn.execute(text(f"INSERT INTO incidents ({cols}) SELECT {cols} FROM "
+                                    "incidents WHERE id = :iid RETURNING id"), {"iid": iid}).scalar()
+        case_cols = "customer_id, status, exposure_minor, currency, updated_at"
+        second = u.conn.execute(text(
+            f"INSERT INTO cases (incident_id, {case_cols}) SELECT :other, {case_cols} FROM cases "
+            "WHERE incident_id = :iid AND customer_id = :cid RETURNING id"),
+            {"other": other, "iid": iid, "cid": customer_id}).scalar()
+        u.commit()
+    return int(second)
+
+
+def test_a_number_marked_on_one_case_gets_no_text_of_the_customers_other_case(shop) -> None:
+    """Before the mend the mark was looked up on the same case only: the customer's case in
+    their next incident queued a text with its case link to the stranger again."""
+    uow, _clock, iid, _case_ids = _notified(shop)
+    customer = shop[3][1]
+    case_id = _case_of(uow, iid, customer)
+    other = _second_case(uow, iid, customer)
+    _wrong_number(uow, case_id)
+    with uow() as u:
+        person = u.catalog.customer(customer)
+        built = apology_messages(u, case=u.cases.get(case_id).case, person=person,
+                                 plan=desk_cases.current_plan(u, iid), policy=POLICY,
+                                 links=LINKS, send_at=u.now(), reminder=True)
+        # the same texts for the other case (told by its case, or by its customer)
+        for of in ({"customer_id": None}, {"customer_id": customer}):
+            others = [replace(m, case_id=other, **of) for m in built]
+            assert [m.channel for m in others] == ["email", "sms"]
+            assert [m.channel for m in without_wrong_numbers(u, others)] == ["email"]
+        assert texts_withheld_to(u, case_id=other, channel="sms", recipient="010-1234-0001")
+
+
+def test_a_text_to_a_marked_number_is_withdrawn_when_it_is_about_to_go(shop,
+                                                                    session_factory) -> None:
+    """Before the mend nothing checked at sending: a text to the marked number made pending
+    again (``sagwa messages retry-failed`` re-queues a failed one with no check) went to the
+    stranger."""
+    uow, clock, iid, _case_ids = _notified(shop)
+    case_id = _case_of(uow, iid, shop[3][1])
+    remind_unanswered(uow(), incident_id=iid, actor="sagwa:reminder", policy=POLICY,
+                      links=LINKS)
+    _wrong_number(uow, case_id)
+    with uow() as u:
+        [text_id] = u.conn.execute(select(outbox.c.id).where(
+            outbox.c.case_id == case_id, outbox.c.channel == "sms",
+            outbox.c.purpose == "reminder")).scalars()
+        u.conn.execute(update(outbox).where(outbox.c.id == text_id).values(
+            status="pending", last_error=None, not_before=clock.now))
+        u.commit()
+    sms = FakeSender()
+    assert deliver_message(session_factory, {"email": FakeSender(), "sms": sms}, text_id,
+                           clock.now) is Outcome.WITHDRAWN
+    assert sms.calls == []
+    with uow() as u:
+        row = u.conn.execute(select(outbox).where(outbox.c.id == text_id)).one()
+    assert (row.status, row.last_error) == ("withdrawn", WITHHELD_WHY)
+
+
+def test_queueing_reads_the_marks_in_a_fixed_number_of_queries(shop) -> None:
+    """Before the mend each queueing loaded every contact attempt (notes and all) of every
+    case in the batch into Python, then read the audit log once per marked case; now who is
+    marked is found in SQL, and the marks of all of them in one audit read — and a batch with
+    no text reads nothing."""
+    from sqlalchemy import event
+
+    uow, _clock, iid, _case_ids = _notified(shop)
+    marked = shop[3][1:4]
+    for customer in marked:
+        _wrong_number(uow, _case_of(uow, iid, customer))
+    with uow() as u:
+        plan = desk_cases.current_plan(u, iid)
+        built = [m for customer in shop[3]
+                 for m in apology_messages(u, case=u.cases.get(_case_of(uow, iid, customer)).case,
+                                           person=u.catalog.customer(customer), plan=plan,
+                                           policy=POLICY, links=LINKS, send_at=u.now(),
+                                           reminder=True)]
+        statements: list[str] = []
+        event.listen(u.conn, "before_cursor_execute",
+                     lambda *args: statements.append(args[2]))
+        kept = without_wrong_numbers(u, built)
+        read = len(statements)
+        without_wrong_numbers(u, [m for m in built if m.channel == "email"])
+        assert len(statements) == read  # the emails alone: nothing read
+    assert len([m for m in kept if m.channel == "sms"]) == len(shop[3]) - len(marked)
+    assert read <= 3

@@ -4,6 +4,8 @@ whole of it."""
 
 from __future__ import annotations
 
+import re
+
 #: Digits of a phone number kept at each end (the rest become ``*``); shorter numbers keep
 #: only the last two.
 _HEAD, _TAIL = 3, 4
@@ -33,3 +35,25 @@ def mask_email(email: str | None) -> str | None:
     name, at, domain = email.partition("@")
     kept = name[:2] if len(name) > 2 else name[:1]
     return f"{kept}****{at}{domain}"
+
+
+#: An email address inside free text (an SMTP error, say).
+_EMAIL_IN_TEXT = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+")
+#: A phone number inside free text: 9 to 13 digits, maybe after ``+``, in groups joined by a
+#: space, ``-`` or ``.`` (a date's 8 digits, a reply code or a count are left alone).
+_PHONE_IN_TEXT = re.compile(r"(?<![\w.+-])\+?\d[\d .-]{7,}\d(?![\w])")
+
+
+def mask_contacts_in(text: str | None) -> str | None:
+    """Free text (a delivery's error) with every email address and phone number in it masked
+    as :func:`mask_email` and :func:`mask_phone` do: for a record kept for good."""
+    if text is None:
+        return None
+    text = _EMAIL_IN_TEXT.sub(lambda m: mask_email(m.group()) or "", text)
+    return _PHONE_IN_TEXT.sub(_masked_number, text)
+
+
+def _masked_number(match: re.Match[str]) -> str:
+    found = match.group()
+    digits = sum(ch.isdigit() for ch in found)
+    return (mask_phone(found) or "") if 9 <= digits <= 13 else found

@@ -29,27 +29,37 @@ no traceback); a message that fails for good, at ERROR.
 
 A delivery that ends — sent, or failed for good — is an audit record (``message.sent``,
 ``message.failed``: :mod:`sagwa.services.message_audit`) written in the same transaction as the
-outbox row's outcome.
+outbox row's outcome; that transaction is run again if PostgreSQL aborts it to break a deadlock
+(:func:`finish_retrying`), since the message already went.
+
+A text to a number an agent marked wrong on one of the customer's cases
+(:mod:`sagwa.services.wrong_numbers`) is withdrawn when it is claimed, never sent.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sagwa.adapters.db.audit_repo import AuditRepository
 from sagwa.adapters.db.outbox_repo import ClaimedMessage, OutboxRepository, RecordedOutcome
+from sagwa.adapters.db.read_repo import ReadRepository
 from sagwa.adapters.senders.base import Envelope, MessageSender
 from sagwa.domain.contact_hours import ContactSchedule, may_contact, next_contact_time
+from sagwa.domain.wrong_numbers import TEXT_CHANNEL
 from sagwa.errors import DeliveryFailed
 from sagwa.services.desk_undelivered import escalate_if_undeliverable
 from sagwa.services.message_audit import delivery_event
 from sagwa.services.outbox import ASKS_TO_ACT, HELD_OUTSIDE_HOURS
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.services.wrong_numbers import WITHHELD_WHY, texts_withheld_to
 
 RETRY_BASE_SECONDS = 10
 RETRY_CAP_SECONDS = 3600
@@ -86,7 +96,8 @@ class Outcome(StrEnum):
     FAILED = "failed"              # permanent failure or out of attempts, recorded
     BUSY = "busy"                  # another live worker holds the message's lease
     MISSING = "missing"
-    WITHDRAWN = "withdrawn"        # asked the customer to act after the deadline: never sent
+    WITHDRAWN = "withdrawn"        # asked the customer to act after the deadline, or a text
+    #                                to a number marked wrong: never sent
 
 PAST_DEADLINE = "withdrawn: the incident's answer deadline passed before it could be sent"
 
@@ -189,10 +200,33 @@ def _claim(session_factory: sessionmaker[Session], message_id: int, now: datetim
         repo = OutboxRepository(session.connection())
         claimed = repo.claim(message_id, now=now, max_attempts=max_attempts,
                              held=HELD_OUTSIDE_HOURS if closed else (), deadline_bound=ASKS_TO_ACT)
+        if claimed is not None and _to_wrong_number(session, claimed):
+            # a text to a number an agent marked wrong (re-queued, or queued before the mark
+            # by a path that missed it): its case link must not reach the stranger
+            repo.record_outcome(message_id, status="withdrawn", last_error=WITHHELD_WHY)
+            session.commit()
+            return Outcome.WITHDRAWN
         if claimed is not None:
             session.commit()
             return claimed
         return _why_not_claimed(session, repo, message_id, now, contact_hours, max_attempts)
+
+
+@dataclass(frozen=True)
+class _MarkReaders:
+    reads: ReadRepository
+    audit: AuditRepository
+
+
+def _to_wrong_number(session: Session, claimed: ClaimedMessage) -> bool:
+    """Whether ``claimed`` is a text to a number marked wrong on one of its customer's cases
+    (``services.wrong_numbers``); reads nothing for an email."""
+    if claimed.channel != TEXT_CHANNEL:
+        return False
+    conn = session.connection()
+    return texts_withheld_to(_MarkReaders(ReadRepository(conn), AuditRepository(conn)),
+                             case_id=claimed.case_id, customer_id=claimed.customer_id,
+                             channel=claimed.channel, recipient=claimed.recipient)
 
 
 def _why_not_claimed(session: Session, repo: OutboxRepository, message_id: int,
@@ -225,11 +259,39 @@ def _why_not_claimed(session: Session, repo: OutboxRepository, message_id: int,
 
 def _finish(session_factory: sessionmaker[Session], message_id: int, now: datetime, *,
             status: str, last_error: str | None, sent_at: datetime | None = None) -> None:
-    with session_factory() as session:
-        recorded = OutboxRepository(session.connection()).record_outcome(
-            message_id, status=status, last_error=last_error, sent_at=sent_at)
-        _audited(session, recorded, now)
-        session.commit()
+    def step() -> None:
+        with session_factory() as session:
+            recorded = OutboxRepository(session.connection()).record_outcome(
+                message_id, status=status, last_error=last_error, sent_at=sent_at)
+            _audited(session, recorded, now)
+            session.commit()
+
+    finish_retrying(step, message_id=message_id)
+
+
+#: How many times the finishing step is tried when PostgreSQL aborts it to break a deadlock.
+FINISH_TRIES = 5
+#: SQLSTATEs of a transaction aborted only for what ran beside it: worth running again.
+_TRY_AGAIN = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
+
+
+def finish_retrying(step: Callable[[], None], *, message_id: int) -> None:
+    """Run the finishing step (one transaction, the same outcome however often it runs), again
+    if PostgreSQL aborted it for a deadlock or a serialization failure: it records a message
+    that already went, and leaving it ``sending`` would send it again. It takes the outbox row,
+    an apology's case and the audit log's lock (``AUDIT_LOCK``), while a desk step (a deadline
+    applied) takes the audit lock first and then case rows. A WARNING line per retry."""
+    for attempt in range(1, FINISH_TRIES + 1):
+        try:
+            step()
+            return
+        except OperationalError as exc:
+            code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+            if code not in _TRY_AGAIN or attempt == FINISH_TRIES:
+                raise
+            logger.warning("message %s: recording the delivery's outcome was aborted (%s), "
+                           "trying again (%s/%s)", message_id, code, attempt + 1, FINISH_TRIES)
+            time.sleep(0.05 * attempt)
 
 
 def _audited(session: Session, recorded: RecordedOutcome | None, now: datetime) -> None:

@@ -491,16 +491,16 @@ def _wrong_number_details(uow: SqlAlchemyUnitOfWork, row: CaseRow, channel: str,
     """A call or text that found the number on file wrong (``domain.wrong_numbers``): the
     customer's texts still waiting are withdrawn (they carry the case link, to a stranger),
     and the attempt's audit details keep which number it was (``number_key``, a digest, by which
-    ``services.wrong_numbers`` tells later texts of the case to it) and how many texts
+    ``services.wrong_numbers`` tells later texts of the customer to it) and how many texts
     were withheld. Nothing for another outcome, an email, or no number on file."""
-    from sagwa.services.wrong_numbers import withhold_texts
+    from sagwa.services.wrong_numbers import number_secret, withhold_texts
 
     if outcome != WRONG_NUMBER or channel not in (CALL_CHANNEL, TEXT_CHANNEL):
         return {}
     customer = uow.catalog.customer(int(row.case.customer_id))
     if customer is None or not customer.phone:
         return {}
-    return {NUMBER_KEY: number_key(customer.phone),
+    return {NUMBER_KEY: number_key(customer.phone, number_secret(uow)),
             "texts_withheld": withhold_texts(uow, int(row.case.customer_id))}
 
 

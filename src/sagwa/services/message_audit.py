@@ -13,7 +13,7 @@ import hashlib
 
 from sagwa.adapters.db.outbox_repo import RecordedOutcome
 from sagwa.domain.audit import AuditEvent
-from sagwa.domain.masking import mask_email, mask_phone
+from sagwa.domain.masking import mask_contacts_in, mask_email, mask_phone
 
 ACTOR = "system:delivery"
 MESSAGE_SENT = "message.sent"
@@ -48,5 +48,6 @@ def delivery_event(message: RecordedOutcome) -> AuditEvent | None:
              "attempts": message.attempts,
              "content_sha256": content_digest(message.subject, message.body)}
     if action == MESSAGE_FAILED:
-        after["error"] = message.last_error
+        # an SMTP refusal names the address it refused: masked like ``recipient``
+        after["error"] = mask_contacts_in(message.last_error)
     return AuditEvent(ACTOR, action, ENTITY, str(message.id), after=after)

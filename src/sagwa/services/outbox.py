@@ -95,8 +95,8 @@ def withdraw_unsent(uow: SqlAlchemyUnitOfWork, case_ids: Sequence[int], *, why: 
 
 
 def _enqueue(uow: SqlAlchemyUnitOfWork, messages: Sequence[OutgoingMessage]) -> list[int]:
-    """Check every message, then queue them all (less the texts of a case to a number an agent
-    marked wrong on it: ``wrong_numbers``): their new outbox ids, ascending."""
+    """Check every message, then queue them all (less the texts to a number an agent marked
+    wrong on one of the customer's cases: ``wrong_numbers``): their new outbox ids, ascending."""
     now = uow.now()
     messages = without_wrong_numbers(uow, messages)
     rows = [_row(message, now) for message in messages]

@@ -1,18 +1,31 @@
-"""Texts withheld from a number an agent marked wrong on a case (``domain.wrong_numbers``).
+"""Texts withheld from a number an agent marked wrong (``domain.wrong_numbers``).
+
+The number is the customer's, not the case's: a mark on any of their cases counts for all of
+them (their other open case, their case in a later incident), compared with the number the
+text is about to go to — so a number changed since is written to again.
 
 :func:`withhold_texts` runs when the attempt is logged (``desk_cases``): the customer's text
 messages still waiting go nowhere. :func:`without_wrong_numbers` drops, from messages about to
-be queued, the texts of a case to a number marked wrong on it; :func:`texts_withheld_to` says
-the same of one message at send time. Both read the marks from the attempts' audit details
-(``number_key``), so a number changed since is written to again.
+be queued, the texts to a number marked wrong on one of their customer's cases;
+:func:`texts_withheld_to` says the same of one message at send time (``delivery``). Both read
+which customers have a wrong-number attempt in one query, and then the marks (the attempts'
+``number_key``) of those customers only, in one audit read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from sagwa.domain.wrong_numbers import NUMBER_KEY, TEXT_CHANNEL, WRONG_NUMBER, withheld
+from sagwa.adapters.db.audit_repo import AuditRepository
+from sagwa.adapters.db.read_repo import ReadRepository
+from sagwa.domain.wrong_numbers import (
+    NUMBER_KEY,
+    TEXT_CHANNEL,
+    WRONG_NUMBER,
+    number_key_secret,
+    withheld,
+)
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 if TYPE_CHECKING:
@@ -24,39 +37,78 @@ ATTEMPT_ACTION = "case.contact_attempted"
 WITHHELD_WHY = "withdrawn: an agent found the customer's phone number to be a wrong number"
 
 
-def marked_numbers(uow: SqlAlchemyUnitOfWork, case_ids: Sequence[int]) -> dict[int, set[str]]:
-    """The numbers marked wrong on each of ``case_ids`` that has any (``number_key``s): one
-    read of the attempts, and the audit details only of cases with a wrong-number attempt."""
-    attempts = uow.reads.attempts_by_case(sorted(set(case_ids)))
-    out: dict[int, set[str]] = {}
-    for case_id, rows in attempts.items():
-        if not any(a.outcome == WRONG_NUMBER for a in rows):
-            continue
-        keys = {str(r.event.after[NUMBER_KEY]) for r in uow.audit.for_entity("case", str(case_id))
-                if r.event.action == ATTEMPT_ACTION and r.event.after
-                and r.event.after.get("outcome") == WRONG_NUMBER and r.event.after.get(NUMBER_KEY)}
-        if keys:
-            out[case_id] = keys
-    return out
+class MarkReaders(Protocol):
+    """What the marks are read through: a unit of work, or delivery's own session."""
+
+    reads: ReadRepository
+    audit: AuditRepository
 
 
-def without_wrong_numbers(uow: SqlAlchemyUnitOfWork,
+def number_secret(uow: MarkReaders) -> bytes:
+    """The key of the marks' ``number_key``: derived, for this purpose only, from the audit
+    log's key (itself derived from ``SAGWA_SECRET_KEY``), so stable while the secret is."""
+    return number_key_secret(uow.audit.key.key)
+
+
+class Marks:
+    """The numbers marked wrong of the customers asked about (``number_key`` sets)."""
+
+    def __init__(self, owner_of: dict[int, int], by_customer: dict[int, set[str]]) -> None:
+        self._owner_of, self._by_customer = owner_of, by_customer
+
+    def of(self, *, case_id: int | None, customer_id: int | None) -> set[str]:
+        owner = customer_id if customer_id is not None else (
+            None if case_id is None else self._owner_of.get(int(case_id)))
+        return self._by_customer.get(int(owner), set()) if owner is not None else set()
+
+
+def marked_numbers(uow: MarkReaders, case_ids: Sequence[int],
+                   customer_ids: Sequence[int] = ()) -> Marks:
+    """The numbers marked wrong on any case of the customers of ``case_ids`` (and of
+    ``customer_ids``): one query for who has a wrong-number attempt, then one audit read of
+    just those customers' marked cases."""
+    owner_of, cases_of = uow.reads.wrong_number_cases(sorted(set(case_ids)),
+                                                      sorted(set(customer_ids)))
+    if not cases_of:
+        return Marks({}, {})
+    marked = sorted({c for ids in cases_of.values() for c in ids})
+    records = uow.audit.of_entities("case", [str(c) for c in marked], ATTEMPT_ACTION)
+    keys_of_case = {int(case_id): {str(r.event.after[NUMBER_KEY]) for r in rows
+                                   if r.event.after and r.event.after.get(NUMBER_KEY)
+                                   and r.event.after.get("outcome") == WRONG_NUMBER}
+                    for case_id, rows in records.items()}
+    by_customer = {customer: set().union(*(keys_of_case.get(c, set()) for c in ids))
+                   for customer, ids in cases_of.items()}
+    return Marks(owner_of, by_customer)
+
+
+def without_wrong_numbers(uow: MarkReaders,
                           messages: Sequence[OutgoingMessage]) -> list[OutgoingMessage]:
-    """``messages`` less the texts of a case to a number marked wrong on it."""
-    texts = [m.case_id for m in messages if m.channel == TEXT_CHANNEL and m.case_id is not None]
-    marked = marked_numbers(uow, [int(i) for i in texts]) if texts else {}
+    """``messages`` less the texts to a number marked wrong on one of their customer's
+    cases. Reads nothing for a batch with no text of a customer."""
+    texts = [m for m in messages if m.channel == TEXT_CHANNEL
+             and (m.case_id is not None or m.customer_id is not None)]
+    if not texts:
+        return list(messages)
+    marks = marked_numbers(uow, [int(m.case_id) for m in texts if m.case_id is not None],
+                           [int(m.customer_id) for m in texts if m.customer_id is not None])
+    secret = number_secret(uow)
     return [m for m in messages
-            if m.case_id is None or not withheld(m.channel, m.recipient,
-                                                 marked.get(int(m.case_id), set()))]
+            if not withheld(m.channel, m.recipient,
+                            marks.of(case_id=m.case_id, customer_id=m.customer_id), secret)]
 
 
-def texts_withheld_to(uow: SqlAlchemyUnitOfWork, *, case_id: int | None, channel: str,
-                      recipient: str) -> bool:
-    """Whether one message (of ``case_id``, on ``channel`` to ``recipient``) is a text to a
-    number marked wrong on its case: to withhold at send time."""
-    if case_id is None or channel != TEXT_CHANNEL:
+def texts_withheld_to(uow: MarkReaders, *, case_id: int | None, channel: str,
+                      recipient: str, customer_id: int | None = None) -> bool:
+    """Whether one message (of ``case_id`` or to ``customer_id``, on ``channel`` to
+    ``recipient``) is a text to a number marked wrong on one of its customer's cases: to
+    withhold at send time."""
+    if (case_id is None and customer_id is None) or channel != TEXT_CHANNEL:
         return False
-    return withheld(channel, recipient, marked_numbers(uow, [case_id]).get(case_id, set()))
+    marks = marked_numbers(uow, [] if case_id is None else [case_id],
+                           [] if customer_id is None else [customer_id])
+    return withheld(channel, recipient, marks.of(case_id=case_id, customer_id=customer_id),
+                    number_secret(uow))
 
 
 def withhold_texts(uow: SqlAlchemyUnitOfWork, customer_id: int) -> int:

@@ -88,8 +88,9 @@ def test_the_agent_records_the_difference_and_every_page_says_it(
     assert re.search(r"Reminder of the difference: goes by email on .+ \(not sent if the "
                      r"payment is recorded first\)", page)
     assert re.search(r"차액 안내 메시지: .+에 이메일로 보냅니다", korean)
-    for status, words in (("sent", "Reminder of the difference sent by email on "),
-                          ("failed", "could not be sent by email: tell the customer how to pay")):
+    # failed first: a message sent can no longer be changed (the outbox's trigger)
+    for status, words in (("failed", "could not be sent by email: tell the customer how to pay"),
+                          ("sent", "Reminder of the difference sent by email on ")):
         with session_factory() as session:
             session.execute(update(outbox).where(
                 outbox.c.case_id == case.case_id, outbox.c.purpose == "difference_reminder")
@@ -116,8 +117,9 @@ def test_the_agent_records_the_difference_and_every_page_says_it(
     assert "The customer is sent a receipt by" in after
     assert 'data-difference-paid="yes"' in after and "transfer ref 0613-42" in after
     assert f'action="{url}"' not in after
-    # the reminder had failed (set above): nothing more is said of it once paid
-    assert f'id="difference-reminder-{case.case_id}"' not in after
+    # the reminder went (set above): said as sent before the payment, nothing asked of it
+    assert f'id="difference-reminder-{case.case_id}" data-reminder="sent"' in after
+    assert "before the payment was recorded" in after
     assert "결제만 남았습니다" not in after  # the script no longer asks for it
     again = client.post(url, data={"csrf_token": csrf_of(page), "note": "transfer ref 0613-42",
                                    "back": "case"})

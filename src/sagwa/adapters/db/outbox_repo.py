@@ -28,6 +28,7 @@ from sqlalchemy import (
     cast,
     exists,
     func,
+    literal,
     or_,
     select,
     text,
@@ -114,6 +115,9 @@ class ClaimedMessage:
     subject: str
     body: str
     attempts: int
+    #: whose it is (a text to a number marked wrong is withheld at sending: ``wrong_numbers``)
+    case_id: int | None = None
+    customer_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -170,6 +174,10 @@ class FailedMessage:
     recipient_now: str | None = None
     #: the case's actions logged after it was queued (``MOVED_ON_ACTIONS``), by name
     moved_on: tuple[str, ...] = ()
+    #: its case and customer (a text to a number marked wrong on one of the customer's cases
+    #: is not sent again: ``services.wrong_numbers.texts_withheld_to``)
+    case_id: int | None = None
+    customer_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -301,7 +309,8 @@ class OutboxRepository:
                    *_not_held(held), *_before_deadline(deadline_bound, now))
             .values(status="sending", attempts=outbox.c.attempts + 1)
             .returning(outbox.c.idempotency_key, outbox.c.channel, outbox.c.recipient,
-                       outbox.c.locale, outbox.c.subject, outbox.c.body, outbox.c.attempts)
+                       outbox.c.locale, outbox.c.subject, outbox.c.body, outbox.c.attempts,
+                       outbox.c.case_id, outbox.c.customer_id)
         ).one_or_none()
         return ClaimedMessage(*row) if row is not None else None
 
@@ -415,18 +424,25 @@ class OutboxRepository:
             .group_by(outbox.c.case_id))
         return {int(r.case_id): r.due for r in rows}
 
-    def sent_times_in_doubt(self, incident_id: int, declared_at: datetime) -> tuple[int, int]:
-        """(messages of the incident recorded as sent before ``declared_at``, which cannot be;
-        sent messages whose ``sent_at`` is not the one their ``message.sent`` audit record
-        holds: changed afterwards). Messages sent before audit records of deliveries existed
-        have none, and count in the second only if they have one. One query."""
+    def sent_times_in_doubt(self, incident_id: int,
+                            declared_at: datetime | None) -> tuple[int, int]:
+        """(customer messages of the incident recorded as sent before ``declared_at``, which
+        cannot be; sent messages whose ``sent_at`` is not the one their ``message.sent`` audit
+        record holds: changed afterwards). A message with no case — the seller's email that a
+        tripwire paused the listing, sent at once with the draft's incident id — may well go
+        before the declaration, and does not count in the first. Messages sent before audit
+        records of deliveries existed have none, and count in the second only if they have
+        one. A draft (``declared_at`` None) has nothing sent before its declaration. One
+        query."""
         recorded = (select(cast(audit_log.c.after["sent_at"].astext,
                                 DateTime(timezone=True)))
                     .where(audit_log.c.entity_type == "message",
                            audit_log.c.entity_id == cast(outbox.c.id, Text),
                            audit_log.c.action == "message.sent")
                     .order_by(audit_log.c.seq).limit(1).scalar_subquery())
-        early = func.count().filter(outbox.c.sent_at < declared_at)
+        early = (func.count().filter(outbox.c.case_id.is_not(None),
+                                     outbox.c.sent_at < declared_at)
+                 if declared_at is not None else literal(0))
         moved = func.count().filter(recorded.is_not(None), recorded != outbox.c.sent_at)
         row = self.conn.execute(select(early, moved).where(
             outbox.c.incident_id == incident_id, outbox.c.status == "sent")).one()
@@ -520,7 +536,8 @@ class OutboxRepository:
                     .scalar_subquery())
         query = (select(outbox.c.id, outbox.c.purpose, outbox.c.channel, outbox.c.incident_id,
                         outbox.c.attempts, outbox.c.last_error, status, deadline, copy_sent,
-                        outbox.c.recipient, outbox.c.customer_id, address_now, moved_on)
+                        outbox.c.recipient, outbox.c.customer_id, address_now, moved_on,
+                        outbox.c.case_id)
                  .where(outbox.c.status == "failed").order_by(outbox.c.id))
         if incident_id is not None:
             query = query.where(outbox.c.incident_id == incident_id)
@@ -530,7 +547,10 @@ class OutboxRepository:
                               int(r[3]) if r[3] is not None else None, int(r[4]), r[5],
                               r[6], r[7], bool(r[8]), str(r[9]),
                               (str(r[11]) if r[11] else None) if r[10] is not None else str(r[9]),
-                              tuple(sorted(r[12] or ()))) for r in self.conn.execute(query)]
+                              tuple(sorted(r[12] or ())),
+                              int(r[13]) if r[13] is not None else None,
+                              int(r[10]) if r[10] is not None else None)
+                for r in self.conn.execute(query)]
 
     def requeue_failed(self, message_id: int, *, not_before: datetime, queue: str,
                        task: str) -> bool:

@@ -14,18 +14,26 @@ status and report (``incident_reads``), the operators' incident list's counts
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Text, case, cast, func, null, select, text
 
+from sagwa.adapters.db.bulk import among
 from sagwa.adapters.db.call_list_reads import CallListReads
 from sagwa.adapters.db.case_lookup_reads import CaseLookupReads
 from sagwa.adapters.db.difference_reads import DifferenceReads
 from sagwa.adapters.db.incident_list_reads import IncidentListReads
 from sagwa.adapters.db.incident_reads import IncidentReads
-from sagwa.adapters.db.tables import audit_log, listings, price_changes, products
+from sagwa.adapters.db.tables import (
+    audit_log,
+    cases,
+    contact_attempts,
+    listings,
+    price_changes,
+    products,
+)
 from sagwa.domain.money import Money
 
 
@@ -88,6 +96,34 @@ class ReadRepository(CallListReads, CaseLookupReads, DifferenceReads, IncidentRe
                     price_changes.c.guard_reason_en.is_not(None),
                     price_changes.c.guard_reason_ko.is_not(None)).distinct())
         return {r.guard_reason_en: r.guard_reason_ko for r in self.conn.execute(q)}
+
+    def wrong_number_cases(self, case_ids: Sequence[int],
+                           customer_ids: Sequence[int]) -> tuple[dict[int, int], dict[int, set[int]]]:
+        """Who of ``case_ids``' and ``customer_ids``' customers has a contact attempt logged
+        as ``outcome`` "wrong_number" on any of their cases: (case id -> its customer, for those
+        of ``case_ids`` whose customer has one; customer id -> the cases with such an
+        attempt). One query, the outcome filtered in SQL."""
+        if not case_ids and not customer_ids:
+            return {}, {}
+        asked = cases.alias("asked")
+        marked = cases.alias("marked")
+        owners = select(asked.c.customer_id).where(among(asked.c.id, list(case_ids)))
+        rows = self.conn.execute(
+            select(marked.c.customer_id, marked.c.id).distinct()
+            .join(contact_attempts, contact_attempts.c.case_id == marked.c.id)
+            .where(contact_attempts.c.outcome == "wrong_number",
+                   marked.c.customer_id.in_(owners)
+                   | among(marked.c.customer_id, list(customer_ids)))).all()
+        by_customer: dict[int, set[int]] = {}
+        for customer_id, case_id in rows:
+            by_customer.setdefault(int(customer_id), set()).add(int(case_id))
+        if not by_customer or not case_ids:
+            return {}, by_customer
+        owner_of = {int(c): int(o) for c, o in self.conn.execute(
+            select(cases.c.id, cases.c.customer_id).where(
+                among(cases.c.id, list(case_ids)),
+                among(cases.c.customer_id, list(by_customer))))}
+        return owner_of, by_customer
 
     def database_identity(self) -> str:
         """Which database this is (name, server address and port), for caches kept in a process

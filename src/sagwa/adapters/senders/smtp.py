@@ -18,6 +18,7 @@ from typing import cast
 
 from sagwa.adapters.senders.base import Envelope
 from sagwa.adapters.senders.jsonl_log import provider_id_for
+from sagwa.domain.masking import mask_contacts_in
 from sagwa.errors import DeliveryFailed
 
 IDEMPOTENCY_HEADER = "X-Sagwa-Idempotency-Key"
@@ -50,7 +51,9 @@ class SmtpSender:
                 conn.send_message(email)
         except smtplib.SMTPRecipientsRefused as exc:
             code = min(c for c, _ in exc.recipients.values())
-            raise DeliveryFailed(f"recipient refused: {exc.recipients}",
+            # the refusal names the address: masked (the error is kept, and audited)
+            refused = mask_contacts_in(f"recipient refused: {exc.recipients}")
+            raise DeliveryFailed(refused or "recipient refused",
                                  temporary=code < 500) from exc
         except smtplib.SMTPResponseException as exc:
             self._drop()
