@@ -124,3 +124,35 @@ def test_a_failed_apology_stays_failed_once_the_address_changed_or_an_agent_call
     report = retry_failed(uow(), actor="cli", contact_hours=HOURS).as_dict()
     assert report["requeued"] == 0
     assert report["skipped_by_reason"] == {"recipient_changed": 1, "case_moved_on": 1}
+
+
+def test_a_failed_text_to_a_number_marked_wrong_is_not_sent_again(notified) -> None:
+    """From a review: ``retry-failed`` re-queued a failed text (here a confirmation, which no
+    later call makes pointless) to a number an agent had since marked wrong; only delivery's
+    own check kept it from the stranger, and the report counted it as re-queued."""
+    from sqlalchemy import update
+    from test_delivery_contact_hours import POLICY
+
+    from sagwa.adapters.db.tables import cases, outbox
+    from sagwa.services import desk_cases
+
+    session_factory, _, [_, text_id] = notified
+    assert _deliver_in_hours(session_factory, FakeSender([BOUNCED]), text_id,
+                             FRIDAY_10AM) == Outcome.FAILED
+    with session_factory() as session:
+        session.execute(update(outbox).where(outbox.c.id == text_id)
+                        .values(purpose="confirmation"))
+        case_id = session.execute(select(cases.c.id)).scalar_one()
+        session.commit()
+
+    def uow() -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(session_factory, ManualClock(SATURDAY_2AM))
+
+    before = retry_failed(uow(), actor="cli", contact_hours=HOURS, dry_run=True).as_dict()
+    assert before["requeued"] == 1  # not yet marked: it would go again
+    desk_cases.log_contact_attempt(uow(), case_id=case_id, channel="phone",
+                                   outcome="wrong_number", agent="agent:park", policy=POLICY)
+    report = retry_failed(uow(), actor="cli", contact_hours=HOURS).as_dict()
+    assert report["requeued"] == 0
+    assert report["skipped_by_reason"] == {"wrong_number": 1}
+    assert _row_of(session_factory, text_id).status == "failed"

@@ -18,7 +18,9 @@ Sending again must still be right, so these stay failed (``skipped`` says why):
 * ``case_moved_on``: a message the customer did not ask for whose case was answered, called,
   given a call time or paid since it was queued (``outbox_repo.MOVED_ON_ACTIONS``; what
   withdraws such messages while they wait), or a reminder of a difference since paid or
-  cancelled instead.
+  cancelled instead;
+* ``wrong_number``: a text to a number an agent marked wrong on one of the customer's cases
+  (``wrong_numbers``; delivery would withdraw it).
 
 Contact hours still apply: one held outside them (``HELD_OUTSIDE_HOURS``) is due at the contact
 centre's next opening, and delivery checks the hours again when it sends.
@@ -38,6 +40,7 @@ from sagwa.domain.contact_hours import ContactSchedule
 from sagwa.services.delivery import contact_opening
 from sagwa.services.outbox import ASKS_TO_ACT, DELIVER_TASK, MESSAGE_QUEUE, UNPROMPTED
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.services.wrong_numbers import texts_withheld_to
 
 REQUEUED_ACTION = "message.requeued"
 #: The reminder of a difference still unpaid (``desk_difference``).
@@ -99,6 +102,10 @@ def retry_failed(uow: SqlAlchemyUnitOfWork, *, actor: str, contact_hours: Contac
         for message in uow.outbox.failed_messages(incident_id=incident_id,
                                                   queued_since=queued_since):
             why = why_not_resend(message, now)
+            if why is None and texts_withheld_to(
+                    uow, case_id=message.case_id, customer_id=message.customer_id,
+                    channel=message.channel, recipient=message.recipient):
+                why = "wrong_number"
             if why is not None:
                 report.skipped[why] += 1
                 continue
