@@ -82,7 +82,16 @@ class LinkMaker:
     def for_case(self, case_id: int, customer_id: int, expires_at: datetime) -> str:
         token = case_token(self.secret, case_id=case_id, customer_id=customer_id,
                            expires_at=expires_at)
-        return f"{self.base_url.rstrip('/')}/c/{token}"
+        return self.page(f"/c/{token}")
+
+    def page(self, path: str) -> str:
+        """``path`` (``/seller/…``) on this server's public address."""
+        return f"{self.base_url.rstrip('/')}{path}"
+
+
+def page_link(links: LinkMaker | None, path: str) -> str:
+    """``path`` as a full link with ``links``, or the path itself without (a bare path)."""
+    return links.page(path) if links is not None else path
 
 
 def require_time_to_answer(plan: IncidentPlan, policy: DeskPolicy, now: datetime) -> datetime:

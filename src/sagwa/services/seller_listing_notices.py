@@ -26,7 +26,7 @@ from sagwa.domain.money import format_money
 from sagwa.domain.pricing import PriceChangeStatus
 from sagwa.priceguard.tripwire_words import trip_summary
 from sagwa.services import desk_messages as dm
-from sagwa.services.desk_notify import LinkMaker
+from sagwa.services.desk_notify import LinkMaker, page_link
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.listing_names import listing_names
 from sagwa.services.outbox import OutgoingMessage, enqueue_messages
@@ -112,7 +112,7 @@ def _email(uow: SqlAlchemyUnitOfWork, seller: Seller, listing: Listing, stage: s
     read as stand-ins: a refusal (:class:`~sagwa.errors.MessageRefused`) is the template's."""
     name = listing_names(uow, [listing.id]).get(listing.id)
     page = f"/seller/listings/{listing.id}"
-    link = f"{links.base_url.rstrip('/')}{page}" if links is not None else page
+    link = page_link(links, page)
     bodies = []
     for lang in LANGS:
         title = f"{name.title_in(lang)} (#{listing.id})" if name else f"#{listing.id}"

@@ -32,7 +32,7 @@ from sagwa.domain.orders import OrderStatus
 from sagwa.domain.seller_orders import OrderInstruction
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_money import incident_money
-from sagwa.services.desk_notify import LinkMaker
+from sagwa.services.desk_notify import LinkMaker, page_link
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.listing_names import ListingName, listing_names
 from sagwa.services.outbox import OutgoingMessage
@@ -122,7 +122,7 @@ def _email(uow: SqlAlchemyUnitOfWork, incident: Incident, seller: Seller, stage:
     name) or nothing is queued."""
     iid = int(incident.incident_id)
     page = f"/seller/incidents/{iid}"
-    link = f"{links.base_url.rstrip('/')}{page}" if links is not None else page
+    link = page_link(links, page)
     subjects = [subject.format(n=iid) for subject in _SUBJECTS[stage]]
 
     def body(lang: str, seller_name: str) -> str:
