@@ -9,14 +9,17 @@ import sys
 import warnings
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret"}
 #: Stands for "not set": a published string, so it must never sign anything.
 DEFAULT_SECRET = "dev-only-not-secret-sagwa-0000000000"
 SECRET_FILE = "secret_key"
+#: The audit anchors file's name in the data directory (``audit_anchors_path``'s default).
+ANCHORS_FILE = "audit-anchors.jsonl"
 
 
 class Settings(BaseSettings):
@@ -38,6 +41,28 @@ class Settings(BaseSettings):
         description="Signs links and cookies. Unset: a random key generated once and kept in "
                     "<data_dir>/secret_key (refused in production: set one).",
     )
+    previous_secret_keys: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), repr=False,
+        description="Secret keys rotated out of SAGWA_SECRET_KEY, comma or whitespace "
+                    "separated: kept only to verify (never to sign) the audit records and "
+                    "anchors they keyed, and the customer links and sign-in cookies they "
+                    "signed; marks of wrong numbers made under them still count. Never printed.",
+    )
+    previous_secret_keys_open_links: bool = Field(
+        default=True,
+        description="Whether customer links and sign-in cookies signed with a key in "
+                    "SAGWA_PREVIOUS_SECRET_KEYS are still accepted (true: links already sent "
+                    "keep working after a routine rotation). Set false when a key is rotated "
+                    "because it leaked: it then only verifies the audit log and wrong-number "
+                    "marks, and nobody holding it can sign a customer's link.",
+    )
+    audit_anchors_path: Path | None = Field(
+        default=None,  # always set after validation
+        description="The audit anchors file: written by the worker's job and `sagwa audit "
+                    "anchor`, read by `sagwa audit verify` and GET /api/audit/verify "
+                    "(default: <data_dir>/audit-anchors.jsonl). On several hosts, point every "
+                    "process at one shared file.",
+    )
     guard_rules: Path | None = Field(
         default=None, description="Price guard rules (TOML); default: the packaged rules.toml.")
     smtp_host: str = Field(default="127.0.0.1", description="SMTP server for customer email.")
@@ -48,6 +73,11 @@ class Settings(BaseSettings):
                                            "(default: <data_dir>/sms.log).")
     email_provider: str = Field(default="log", pattern="^(smtp|log)$",
                                 description="smtp, or log (write emails to mail_log_path).")
+    sms_log_only: bool = Field(
+        default=False,
+        description="Say that texts to customers are not sent: this version has no SMS "
+                    "provider, only the demo log (sms_log_path). Production refuses to start "
+                    "unless this is true.")
     mail_log_path: Path | None = Field(default=None,  # always set after validation
                                 description="The demo email provider appends messages here "
                                             "(default: <data_dir>/mail.log).")
@@ -66,6 +96,15 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Seoul"
     default_currency: str = "KRW"
     environment: str = Field(default="development", pattern="^(development|test|production)$")
+    auto_migrate: bool = Field(
+        default=True,
+        description="Whether serve, worker and the CLI bring the database's schema up to date "
+                    "when they start; false: they refuse to start on an older schema (run "
+                    "`sagwa db upgrade` when you choose).")
+    migration_lock_timeout: float = Field(
+        default=10.0, gt=0, le=3600,
+        description="How long (seconds) a schema upgrade waits for a table lock held by an "
+                    "open transaction before it gives up, changing nothing (retry later).")
 
     @field_validator("database_url")
     @classmethod
@@ -87,6 +126,22 @@ class Settings(BaseSettings):
             raise ValueError("SAGWA_SECRET_KEY must be at least 16 characters and not a placeholder")
         return value
 
+    @field_validator("previous_secret_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        return tuple(re.split(r"[\s,]+", value.strip())) if isinstance(value, str) else value
+
+    @field_validator("previous_secret_keys")
+    @classmethod
+    def _refuse_weak_previous(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        keys = tuple(k for k in value if k)
+        # a published or short key would let anyone forge what it is trusted to verify
+        if any(k.lower() in _PLACEHOLDER_SECRETS or k == DEFAULT_SECRET or len(k) < 16
+               for k in keys):
+            raise ValueError("SAGWA_PREVIOUS_SECRET_KEYS: every key must be at least 16 "
+                             "characters and not a placeholder")
+        return keys
+
     @model_validator(mode="after")
     def _derive_defaults(self) -> Settings:
         """Paths default into ``data_dir`` and links to this server's own address, so that
@@ -94,7 +149,8 @@ class Settings(BaseSettings):
         them as set, so ``for_address`` can tell a derived value from a configured one."""
         derived = {"sms_log_path": self.data_dir / "sms.log",
                    "mail_log_path": self.data_dir / "mail.log",
-                   "public_base_url": f"http://{self.host}:{self.port}"}
+                   "public_base_url": f"http://{self.host}:{self.port}",
+                   "audit_anchors_path": self.data_dir / ANCHORS_FILE}
         for name, value in derived.items():
             if getattr(self, name) is None:
                 object.__setattr__(self, name, value)
@@ -113,6 +169,10 @@ class Settings(BaseSettings):
                     f"{(self.data_dir / SECRET_FILE).resolve()}; every sagwa process on this "
                     "database must use the same key (set SAGWA_SECRET_KEY on each)",
                     UnsharedSecretWarning, stacklevel=2)
+        if self.environment == "production":
+            refused = production_problems(self)
+            if refused:
+                raise ValueError("SAGWA_ENVIRONMENT is production, but " + "; ".join(refused))
         return self
 
     def for_address(self, host: str, port: int) -> Settings:
@@ -129,8 +189,44 @@ class Settings(BaseSettings):
         return "public_base_url" in self.model_fields_set
 
     @property
+    def accepted_secrets(self) -> tuple[str, ...]:
+        """The secrets a customer link or a sign-in cookie is accepted under, as itsdangerous
+        takes them (newest last): the retired ones, then ``secret_key``, the only one that
+        signs; only ``secret_key`` when ``previous_secret_keys_open_links`` is off (a leaked
+        key kept to verify the audit log must not open customers' pages)."""
+        if not self.previous_secret_keys_open_links:
+            return (self.secret_key,)
+        return (*self.previous_secret_keys, self.secret_key)
+
+    @property
     def pg_data_dir(self) -> Path:
         return (self.data_dir / "pg").resolve()
+
+
+#: The fewest characters, and distinct characters, a production secret key may have.
+PRODUCTION_KEY_LENGTH, PRODUCTION_KEY_VARIETY = 32, 8
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """What production refuses: demo providers that write customers' messages to a file and
+    mark them sent, links pointing at this host's own address, a key easy to guess."""
+    problems = []
+    key = settings.secret_key
+    if len(key) < PRODUCTION_KEY_LENGTH or len(set(key)) < PRODUCTION_KEY_VARIETY:
+        problems.append(f"SAGWA_SECRET_KEY is weak (use at least {PRODUCTION_KEY_LENGTH} "
+                        f"characters, {PRODUCTION_KEY_VARIETY} or more different ones, e.g. "
+                        "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)")
+    if settings.email_provider == "log":
+        problems.append("SAGWA_EMAIL_PROVIDER is log (customer emails would be written to a "
+                        "file, not sent): set it to smtp")
+    if not settings.sms_log_only:
+        problems.append("texts to customers would only be written to SAGWA_SMS_LOG_PATH (this "
+                        "version has no SMS provider): set SAGWA_SMS_LOG_ONLY=true to run "
+                        "with texts not sent")
+    if "public_base_url" not in settings.model_fields_set:
+        problems.append(f"SAGWA_PUBLIC_BASE_URL is not set (customers' links would point at "
+                        f"{settings.public_base_url}): set the address customers reach")
+    return problems
 
 
 class UnsharedSecretWarning(UserWarning):
@@ -200,7 +296,7 @@ def describe_invalid_settings(exc: ValidationError) -> str:
 
 
 #: Settings whose value is never printed, not even when it is refused.
-SECRET_FIELDS = frozenset({"secret_key", "smtp_password"})
+SECRET_FIELDS = frozenset({"secret_key", "smtp_password", "previous_secret_keys"})
 
 
 def _shown_value(field: str, given: object) -> object:

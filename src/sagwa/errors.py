@@ -5,6 +5,7 @@ The tree::
     SagwaError                      code             HTTP (mapped once, in web/errors.py)
     ├── InvalidInput                invalid_input    422
     │   ├── SilentCancellationRefused silent_cancellation_refused
+    │   ├── BookPriceLawRefused     book_price_law_refused (a plan below a book's fixed price)
     │   ├── MalformedRows           malformed_rows   (CLI: exit 2)
     │   └── MessageRefused          message_refused  (details["findings"])
     ├── NotFound                    not_found        404
@@ -120,6 +121,13 @@ class SilentCancellationRefused(InvalidInput):
     """A resolution plan whose default for unanswered customers would cancel their orders."""
 
     code = "silent_cancellation_refused"
+
+
+class BookPriceLawRefused(InvalidInput):
+    """A resolution plan that would sell a book below the floor of the fixed book price law
+    (``domain.book_price``): ``details`` carry the floor, the list price and the refused price."""
+
+    code = "book_price_law_refused"
 
 
 class LateChoiceRefused(IllegalTransition):

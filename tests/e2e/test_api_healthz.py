@@ -1,11 +1,13 @@
 """``/healthz`` asks the database, not just the process: 503 when it does not answer, and the
-outbox's failed and overdue messages when it does."""
+outbox's failed and overdue messages when it does; 503 ``degraded`` when the schema is not this
+code's (a worker stopped for good: tests/integration/test_worker_database_outage.py)."""
 
 from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from sagwa.adapters.db.database import Database
 from sagwa.config import Settings
@@ -35,3 +37,41 @@ def test_healthz_counts_failed_and_overdue_messages(client: TestClient) -> None:
     body = answer.json()
     assert list(body)[:2] == ["status", "database"]
     assert (body["status"], body["outbox_failed"], body["outbox_overdue"]) == ("ok", 0, 0)
+
+
+def test_healthz_appends_the_worker_and_the_schema(client: TestClient) -> None:
+    body = client.get("/healthz").json()
+
+    assert list(body) == ["status", "database", "outbox_failed", "outbox_overdue", "worker",
+                          "schema"]
+    assert (body["worker"], body["schema"]) == ("separate", "current")  # no worker in-process
+
+
+@pytest.mark.parametrize(("revision", "state"), [("0001", "behind"), (None, "behind"),
+                                                 ("9999_from_newer_code", "ahead")])
+def test_healthz_is_503_when_the_schema_is_not_this_codes(
+        client: TestClient, session_factory: sessionmaker[Session], revision: str | None,
+        state: str) -> None:
+    with session_factory() as session:  # rolled back after the test
+        if revision == "0001":
+            revision = _first_revision()
+        if revision is None:
+            session.execute(text("DELETE FROM alembic_version"))
+        else:
+            session.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": revision})
+        session.commit()
+
+    answer = client.get("/healthz")
+
+    assert answer.status_code == 503
+    body = answer.json()
+    assert (body["status"], body["schema"], body["outbox_failed"]) == ("degraded", state, 0)
+
+
+def _first_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    from sagwa.adapters.db.migrate import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config("postgresql://"))
+    return list(script.walk_revisions())[-1].revision

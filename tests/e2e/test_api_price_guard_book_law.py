@@ -39,7 +39,7 @@ def test_a_book_above_its_list_price_is_held_naming_the_law(client: TestClient,
     assert body["reason_code"] == "above_list_price_ceiling"
     assert body["reason_ko"].startswith(
         f"새 가격 {new:,}원은 도서정가제 최고가 16,800원(정가 16,800원의 100%)보다 높습니다")
-    assert "fixed book price law" in body["reason_en"] and "18 months" in body["reason_en"]
+    assert "fixed book price law" in body["reason_en"] and "12 months" in body["reason_en"]
     assert body["facts"]["reference_kind"] == "list_price"
     lawful = client.post("/api/price-changes/check",  # 9.5% off: within the law
                          json={"listing_id": listing_id, "new_price": money(15_200)}).json()

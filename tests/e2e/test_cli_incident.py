@@ -112,7 +112,7 @@ def desk(data_dir: Path) -> Desk:
     soon = closing_time_after(datetime.now(UTC) + timedelta(minutes=5)).isoformat(
         timespec="minutes")
     refused = sagwa("incident", "plan", str(incident_id), *terms, "--deadline", soon)
-    later = closing_time_after(datetime.now(UTC) + timedelta(days=21))
+    later = closing_time_after(datetime.now(UTC) + timedelta(days=7))
     as_json = sagwa("incident", "plan", str(incident_id), *terms, "--deadline", later.isoformat(),
                     "--format", "json")
     planned = sagwa("incident", "plan", str(incident_id), *terms, "--deadline", later.isoformat())

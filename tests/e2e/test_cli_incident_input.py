@@ -70,7 +70,7 @@ def _audit_count(data_dir: Path) -> int:
 
 
 def _later() -> str:
-    return closing_time_after(datetime.now(UTC) + timedelta(days=21)).isoformat()
+    return closing_time_after(datetime.now(UTC) + timedelta(days=7)).isoformat()
 
 
 # a plan with three problems: no compensation for the cancellation offered, shares summing to

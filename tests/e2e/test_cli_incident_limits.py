@@ -59,7 +59,7 @@ def incident_id(data_dir: Path) -> int:
 
 
 def _plan(incident_id: int, *extra: str, deadline: datetime | None = None) -> Result:
-    when = deadline or closing_time_after(datetime.now(UTC) + timedelta(days=21))
+    when = deadline or closing_time_after(datetime.now(UTC) + timedelta(days=7))
     return sagwa("incident", "plan", str(incident_id), "--option", "keep", "--option",
                  "cancel_with_compensation", "--seller-share", "70", "--platform-share", "30",
                  "--deadline", when.isoformat(), *extra)

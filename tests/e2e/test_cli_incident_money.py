@@ -57,7 +57,7 @@ def _planned(data_dir: Path, listing_id: int) -> int:
     assert declared.exit_code == 0, declared.output
     incident_id = int(json.loads(declared.stdout)["incident_id"])
     assert sagwa("incident", "scope", str(incident_id)).exit_code == 0
-    later = closing_time_after(datetime.now(UTC) + timedelta(days=21))
+    later = closing_time_after(datetime.now(UTC) + timedelta(days=7))
     planned = sagwa("incident", "plan", str(incident_id), "--option", "keep", "--option",
                     "cancel_with_compensation", "--option", "buy_at_correct_price_discount",
                     "--discount", "20", "--compensation", "5000", "--seller-share", "70",
@@ -269,7 +269,7 @@ def incident_without_points(data_dir: Path, incident: tuple[int, int, str]) -> i
     assert declared.exit_code == 0, declared.output
     incident_id = int(json.loads(declared.stdout)["incident_id"])
     assert sagwa("incident", "scope", str(incident_id)).exit_code == 0
-    later = closing_time_after(datetime.now(UTC) + timedelta(days=21))
+    later = closing_time_after(datetime.now(UTC) + timedelta(days=7))
     planned = sagwa("incident", "plan", str(incident_id), "--option", "keep", "--option",
                     "cancel_with_compensation", "--compensation", "0", "--seller-share", "70",
                     "--platform-share", "30", "--deadline", later.isoformat())

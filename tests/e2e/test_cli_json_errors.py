@@ -157,9 +157,9 @@ def test_db_status_prints_json(database_url: str) -> None:
     result = sagwa("db", "status", "--json")
     assert result.exit_code == 0, result.output
     status = json.loads(result.stdout)
-    assert list(status) == ["database", "current", "latest", "up_to_date"]
-    assert (status["current"], status["latest"], status["up_to_date"]) == (
-        head_revision(), head_revision(), True)
+    assert list(status) == ["database", "current", "latest", "up_to_date", "state"]
+    assert (status["current"], status["latest"], status["up_to_date"], status["state"]) == (
+        head_revision(), head_revision(), True, "current")
 
 
 def test_seeding_twice_with_json_prints_a_json_conflict(database_url: str) -> None:

@@ -73,7 +73,7 @@ def paid(data_dir: Path) -> int:
     planned = sagwa("incident", "plan", str(incident_id), "--option", "keep", "--option",
                     "buy_at_correct_price_discount", "--discount", "20", "--seller-share", "70",
                     "--platform-share", "30", "--deadline",
-                    closing_time_after(datetime.now(UTC) + timedelta(days=21)).isoformat())
+                    closing_time_after(datetime.now(UTC) + timedelta(days=7)).isoformat())
     assert planned.exit_code == 0, planned.output
     [(case_id,)] = query(data_dir, f"SELECT min(id) FROM cases WHERE incident_id = {incident_id}")
     _discount_taken(data_dir, case_id)

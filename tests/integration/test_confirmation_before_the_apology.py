@@ -86,7 +86,7 @@ def test_a_choice_taken_before_the_apology_went_out_is_confirmed_with_the_apolog
     text_en = _outbox(uow, cases[people[3]], "confirmation")["sms"][1]
     text_ko = _outbox(uow, cases[people[2]], "confirmation")["sms"][1]
     assert text_en.startswith("[sagwa] We're sorry that ") and "again" not in text_en
-    assert text_ko.startswith("[사과] ") and "다시 한 번" not in text_ko
+    assert text_ko.startswith("[사과 고객센터] ") and "다시 한 번" not in text_ko
     assert "죄송합니다" in text_ko
     for lang, body in (("en", text_en), ("ko", text_ko)):
         assert check_message(body, kind="resolution", lang=lang).ok, body

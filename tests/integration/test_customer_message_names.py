@@ -79,7 +79,7 @@ def test_the_apology_goes_out_with_the_names_that_read_as_threats(shop) -> None:
     assert en.startswith("Dear Sue Kim, we are sorry.")
     assert "The seller 법무법인 서점 entered the price of 'The Lawyer'" in en
     sms = _email(uow, "resolution", "ko", "sms")
-    assert sms.startswith("[사과] 소송의 기술 가격이 잘못 표시되어")
+    assert sms.startswith("[사과 고객센터] 소송의 기술 가격이 잘못 표시되어")
     # the same words, as the platform's own, are refused: the names are what the check skipped
     for lang, body in (("ko", sms), ("en", en)):
         with pytest.raises(MessageRefused, match="threat"):

@@ -244,8 +244,8 @@ def test_the_apology_names_the_seller_with_the_right_particle_and_the_discount_p
     korean = next(body for locale, body in rows if locale == "ko")
     english = next(body for locale, body in rows if locale == "en")
     assert "판매자 하늘디지털이 '애플 아이팟 나노 3세대 4GB'의 가격을 199,000원이 아닌 19,900원으로" in korean
-    assert "할인 구매: 정상가 199,000원에서 20% 할인된 1개당 159,200원에 구매하실 수 있습니다." in korean
-    assert "159,200 KRW each, the correct price of 199,000 KRW less 20%" in english
+    assert "정상가에서 20% 할인된 가격으로 구매: 1개당 159,200원(정상가 199,000원)입니다." in korean
+    assert "159,200 KRW each (the correct price is 199,000 KRW)" in english
     _title, notice = notices.draft_notice(uow(), incident_id=incident_id, lang="ko", policy=POLICY)
     assert "판매자 하늘디지털이 " in notice
 
@@ -694,13 +694,13 @@ def test_a_customer_over_the_keep_cap_is_told_what_keeping_means_and_that_we_wil
     told = _bodies(uow, "resolution")
     over = told[people[1], "email"]  # 2 units, a cap of 1
     assert ("주문 유지: 1인당 최대 1개까지 유지하실 수 있어, 주문하신 2개 중 1개를 결제하신 가격 그대로 "
-            "보내 드리고 나머지 1개의 결제 금액 19,900원은 환불해 드립니다.") in over
-    assert ("답이 없으시면 상담원이 전화드려 직접 여쭙겠습니다. 주문하신 2개는 1인당 한도(1개)를 넘어 "
-            "그대로 유지해 드릴 수 없기 때문입니다.") in over
+            "보내 드리고 나머지 1개의 결제 금액 19,900원은 환불해 드립니다. " + POLICY.contact.refund_timing_ko) in over
+    assert ("답이 없으시면 상담원이 전화드려 직접 여쭙겠습니다. 주문하신 2개가 1인당 한도(1개)보다 많아 "
+            "원하시는 방법을 여쭤야 하기 때문입니다.") in over
     assert "그대로 상품을 받으십니다" not in over and "답이 없으시면 주문은 그대로" not in over
     assert "1개만 유지하고 나머지 환불" in told[people[1], "sms"]
     within = told[people[2], "email"]  # 1 unit: the wording as it was
-    assert "주문 유지: 결제하신 19,900원 그대로 상품을 받으십니다 (1인당 최대 1개)." in within
+    assert "주문 유지: 결제하신 19,900원 그대로 상품을 받으십니다(1인당 최대 1개)." in within
     assert "답이 없으시면 주문은 그대로 유지됩니다." in within
     # what they were told is what the desk does after the deadline
     clock.now = datetime(2008, 6, 17, 18, 2, tzinfo=SEOUL)
@@ -710,7 +710,7 @@ def test_a_customer_over_the_keep_cap_is_told_what_keeping_means_and_that_we_wil
     assert case_of[people[1]] in _queue(uow) and case_of[people[2]] not in _queue(uow)
     after = _bodies(uow, "defaulted")
     assert "- 답이 없으실 때의 처리: 상담원 전화" in after[people[1], "email"]
-    assert "1인당 한도(1개)를 넘어" in after[people[1], "email"]
+    assert "1인당 한도(1개)보다 많아" in after[people[1], "email"]
     assert "주문하신 상품 1개를 결제하신 가격(19,900원) 그대로 보내 드립니다." in after[people[2], "email"]
 
 
@@ -775,7 +775,7 @@ def test_customers_given_the_default_are_told_once_what_happens_in_contact_hours
 
 
 @pytest.mark.parametrize(("locale", "choice", "said"), [
-    ("ko", "cancel_with_compensation", ("[사과]", "죄송합니다", '고르신 방법은 "주문 취소', "전액 환불",
+    ("ko", "cancel_with_compensation", ("[사과 고객센터]", "죄송합니다", "고르신 방법은 '주문 취소", "전액 환불",
                                         "문의 ")),
     ("en", "keep", ("[sagwa] Sorry again", "you chose: keep the order",
                     "We will send your 1 item at the price you paid.", "Help: ")),

@@ -132,7 +132,7 @@ def test_a_customer_owed_the_default_call_who_could_not_be_reached_is_told_in_ko
         clock.now += POLICY.min_call_spacing
     [sms] = _unreachable(uow, other)
     assert (sms.channel, sms.subject) == ("sms", "")
-    assert sms.body.startswith("[사과]") and "3번 전화드렸지만 연결되지 않았습니다" in sms.body
+    assert sms.body.startswith("[사과 고객센터]") and "3번 전화드렸지만 연결되지 않았습니다" in sms.body
     assert check_message(sms.body, kind="resolution", lang="ko").ok
 
 

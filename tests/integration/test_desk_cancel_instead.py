@@ -94,8 +94,8 @@ def test_cancelling_instead_refunds_what_was_paid_and_books_the_compensation(cho
     assert [r[0] for r in _reminders(uow, cases[people[3]])] == ["pending"]
     [confirmation] = _messages(uow, case_id, "cancelled_instead")
     assert (confirmation.status, confirmation.channel) == ("pending", "email")
-    assert confirmation.subject == "[사과] 요청하신 대로 주문을 취소했습니다"
-    assert "6월 13일(금) 오전 10시에 할인된 정상가로 사시기로 하셨다가" in confirmation.body
+    assert confirmation.subject == "[사과 고객센터] 요청하신 대로 주문을 취소했습니다"
+    assert "6월 13일(금) 오전 10시(한국 시간)에 정상가에서 할인된 가격으로 사시기로 하셨습니다." in confirmation.body
     assert "결제하신 39,800원은 전액 환불해 드립니다" in confirmation.body
     assert "10,000포인트(10,000원 상당)는 이미 적립되었습니다" in confirmation.body
     assert "차액 278,600원은 내지 않으셔도 됩니다" in confirmation.body
@@ -176,7 +176,7 @@ def test_after_closing_the_sellers_are_told_not_to_send(chosen, shop) -> None:
             outbox.c.purpose == SELLER_PURPOSE,
             outbox.c.idempotency_key.like("%:cancelled_instead:%"))).all()
     assert mail.recipient == "ops@haneul.example"
-    assert mail.subject.startswith(f"[사과] 가격 오류 사고 {iid}번: 차액 대신 취소된 주문을 보내지 마세요")
+    assert mail.subject.startswith(f"[사과 고객센터] 가격 오류 사고 {iid}번: 차액 대신 취소된 주문을 보내지 마세요")
     ko, en = mail.body.split("— English —")
     assert "보내지 마세요(모두 2개)" in ko and "애플 아이팟 나노 3세대 4GB" in ko
     assert "please do not send them (2 items in all)" in en

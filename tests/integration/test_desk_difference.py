@@ -193,7 +193,7 @@ def test_recording_the_payment_sends_the_customer_a_receipt_once(shop) -> None:
     record_difference_paid(uow(), case_id=cases[people[3]], actor="agent:park", note="r-0614",
                            policy=POLICY)
     [(channel, _, lang, subject, body)] = _receipts(uow, cases[people[3]])
-    assert (channel, lang, subject) == ("email", "ko", "[사과] 차액을 받았습니다")
+    assert (channel, lang, subject) == ("email", "ko", "[사과 고객센터] 차액을 받았습니다")
     assert "고객3 고객님" in body and "상품 2개를 보내 드립니다" in body
 
 
@@ -257,9 +257,9 @@ def test_a_difference_still_unpaid_is_recalled_once_three_days_after_the_choice(
     for person in (people[1], people[3]):
         [(status, channel, _to, due, subject, body)] = _reminders(uow, cases[person])
         assert (status, channel, due) == ("pending", "email", chose_at + timedelta(days=3))
-        assert subject == "[사과] 차액이 아직 결제되지 않았습니다"
+        assert subject == "[사과 고객센터] 차액이 아직 결제되지 않았습니다"
         assert "차액 278,600원은 아직 결제되지 않았습니다" in body
-        assert "6월 13일(금) 오전 10시에 할인된 정상가로" in body
+        assert "6월 13일(금) 오전 10시(한국 시간)에 정상가에서 할인된 가격으로" in body
         assert "동의 없이 주문을 취소하지 않습니다" in body and "1544-0000" in body
     assert _reminders(uow, cases[people[2]]) == []
     # the same choice again (a double click) queues nothing more
@@ -328,7 +328,7 @@ def test_the_apology_says_what_the_discount_would_leave_each_customer_to_pay(sho
     items wait for it (a walkthrough found it said only after the choice, which is final)."""
     uow, _clock, _iid, cases, people = _answered(shop, 20, {})
     korean = _apology(uow, cases[people[1]])  # 2 units, 39,800 KRW paid
-    assert ("할인 구매: 정상가 199,000원에서 20% 할인된 1개당 159,200원에 구매하실 수 있습니다. "
+    assert ("정상가에서 20% 할인된 가격으로 구매: 1개당 159,200원(정상가 199,000원)입니다. "
             "결제하신 금액과의 차액 278,600원은 자동으로 결제되지 않아 고객센터를 통해 따로 결제해 "
             "주셔야 하며, 결제가 확인되면 상품을 보내 드립니다.") in korean
     english = _apology(uow, cases[people[0]])  # Alex Kim: 1 unit, 19,900 KRW paid
@@ -338,7 +338,7 @@ def test_the_apology_says_what_the_discount_would_leave_each_customer_to_pay(sho
 
 def test_a_discount_below_the_price_paid_says_nothing_more_is_owed(shop) -> None:
     uow, _clock, _iid, cases, people = _answered(shop, 95, {})
-    assert "1개당 9,950원에 구매하실 수 있습니다. 이 경우 더 내실 금액은 없습니다." in _apology(
+    assert "1개당 9,950원(정상가 199,000원)입니다. 이 경우 더 내실 금액은 없습니다." in _apology(
         uow, cases[people[1]])
 
 
@@ -368,7 +368,7 @@ def test_the_seller_is_told_to_send_the_orders_once_the_difference_is_paid(shop)
     assert done.sellers_told == 1 and done.as_dict()["sellers_told"] == 1
     [mail] = paid_notices()
     assert (mail.recipient, mail.status, mail.channel) == ("ops@haneul.example", "pending", "email")
-    assert mail.subject.startswith(f"[사과] 가격 오류 사고 {iid}번: 차액이 결제된 주문을 보내 주세요")
+    assert mail.subject.startswith(f"[사과 고객센터] 가격 오류 사고 {iid}번: 차액이 결제된 주문을 보내 주세요")
     ko, en = mail.body.split("— English —")
     assert "하늘디지털 담당자님께" in ko and "보류하셨던 아래 주문을 이제 보내 주세요(모두 2개)" in ko
     assert "애플 아이팟 나노 3세대 4GB" in ko and "2개" in ko

@@ -6,6 +6,7 @@ no one ("가격이 … 잘못 입력되어"), while each customer of one listing
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,6 +27,8 @@ POLICY = load_desk_policy()
 LINKS = LinkMaker("test-secret-key-0123456789", "http://127.0.0.1:8000")
 WRONG, RIGHT = Money(19_900, "KRW"), Money(199_000, "KRW")
 SELLER_BLAMED = {"ko": "판매자 하늘디지털이", "en": "The seller 하늘디지털 entered"}
+SHARED = {"ko": "잘못 입력되었고, 판매자와 저희 플랫폼 모두 이 오류를 바로잡지 못했습니다.",
+          "en": "and neither the seller nor our platform corrected it."}
 STAFF = {"ko": "저희 담당자가 '애플 아이팟 나노 3세대 4GB'의 가격을 199,000원이 아닌 19,900원으로 잘못 입력했습니다.",
          "en": "Our staff entered the price of 'Apple iPod nano 3rd gen 4GB' as 19,900 KRW"}
 NEUTRAL = {"ko": "의 가격이 199,000원이 아닌 19,900원으로 잘못 입력되어",
@@ -142,10 +145,27 @@ def test_a_price_the_sellers_account_entered_names_the_seller(shop: Shop, seller
     nano = shop.listing(0, *NANO)
     shop.wrong_price(nano, seller)
     ko, en = shop.customer(1, "ko", nano), shop.customer(2, "en", nano)
-    said = everything_said(shop, shop.notified([nano]), ko, en)
-    for lang, texts in said.items():
-        for text in texts:
+    incident_id = shop.notified([nano])
+    said = everything_said(shop, incident_id, ko, en)
+    for lang, (apology, notice, script) in said.items():
+        for text in (apology, script):  # the customer's own seller, on their order
             assert SELLER_BLAMED[lang] in text and STAFF[lang] not in text
+        # the public notice (a legal review): the seller unnamed, and on an incident declared
+        # both sides' the error is put on both, not on the seller alone
+        assert "하늘디지털" not in notice and STAFF[lang] not in notice
+        assert SHARED[lang] in notice
+
+
+def test_a_public_notice_names_the_seller_only_where_the_policy_opts_in(shop: Shop) -> None:
+    nano = shop.listing(0, *NANO)
+    shop.wrong_price(nano, "seller:haneul-kim")
+    shop.customer(1, "ko", nano)
+    incident_id = shop.notified([nano], responsible="seller")
+    unnamed = shop.notice(incident_id, "ko")
+    assert "판매자가 '애플 아이팟 나노 3세대 4GB'의 가격을" in unnamed and "하늘디지털" not in unnamed
+    opted = replace(POLICY, notice_names_seller=True)
+    named = notices.draft_notice(shop.uow(), incident_id=incident_id, lang="ko", policy=opted)[1]
+    assert "판매자 하늘디지털이 '애플 아이팟 나노 3세대 4GB'의 가격을" in named
 
 
 def test_a_first_price_a_platform_account_entered_is_ours(shop: Shop) -> None:

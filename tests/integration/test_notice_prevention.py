@@ -171,5 +171,6 @@ def test_the_draft_title_names_the_day_of_the_wrong_price(market: Market) -> Non
     ko = notices.draft_notice(market.uow(), incident_id=iid, lang="ko", policy=POLICY)[0]
     en = notices.draft_notice(market.uow(), incident_id=iid, lang="en", policy=POLICY)[0]
     day = PRICE_CHANGED_AT.astimezone(ZoneInfo("Asia/Seoul"))
-    assert ko.startswith(f"[사과문] {day.year}년 {day.month}월 {day.day}일 '"), ko
-    assert en.endswith(f" on {day:%B} {day.day}, {day.year}"), en
+    weekday = "월화수목금토일"[day.weekday()]  # the day as the deadline says it: 6월 12일(목)
+    assert ko.startswith(f"[사과문] {day.year}년 {day.month}월 {day.day}일({weekday}) '"), ko
+    assert en.endswith(f" on {day:%A, %B} {day.day}, {day.year}"), en

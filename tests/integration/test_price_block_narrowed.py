@@ -50,9 +50,11 @@ def test_narrowed_only_the_band_is_refused_on_every_listing_of_the_product(marke
     iid = _closed(uow, first)
     clearance = Money(15_000, "KRW")
     assert _refused(uow, second, clearance) == "price_is_incident_wrong_price"  # past the band
-    row, narrowed = narrow_price_block(uow(), incident_id=iid, actor="admin",
-                                       reason="2년 지난 재고 정리: 정가 인하")
-    assert narrowed and row.band_only_at == clock.now
+    done = narrow_price_block(uow(), incident_id=iid, actor="admin",
+                              reason="2년 지난 재고 정리: 정가 인하")
+    assert done.narrowed and done.row.band_only_at == clock.now
+    # the band that stays refused, as the API and the CLI say it
+    assert (done.band.low, done.band.high) == (Money(18_091, "KRW"), Money(21_890, "KRW"))
     for listing_id in (first, second):
         listings.propose_price_change(uow(), listing_id=listing_id, new_price=clearance,
                                       proposed_by="s")
@@ -79,10 +81,11 @@ def test_narrowing_again_changes_nothing_and_writes_nothing(market) -> None:  # 
     clock.now = datetime(2008, 6, 12, 15, 0, tzinfo=SEOUL)
     listings.propose_price_change(uow(), listing_id=first, new_price=RIGHT, proposed_by="s")
     iid = _closed(uow, first)
-    first_row, _ = narrow_price_block(uow(), incident_id=iid, actor="admin", reason="clearance")
+    once = narrow_price_block(uow(), incident_id=iid, actor="admin", reason="clearance")
     clock.now = datetime(2008, 6, 13, 10, 0, tzinfo=SEOUL)
-    again, narrowed = narrow_price_block(uow(), incident_id=iid, actor="admin", reason="again")
-    assert not narrowed and again.band_only_at == first_row.band_only_at
+    again = narrow_price_block(uow(), incident_id=iid, actor="admin", reason="again")
+    assert not again.narrowed and again.row.band_only_at == once.row.band_only_at
+    assert again.band == once.band
     with uow() as u:
         assert len(u.conn.execute(select(audit_log).where(
             audit_log.c.action == "incident.price_block_narrowed")).all()) == 1

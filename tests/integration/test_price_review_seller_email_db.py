@@ -4,6 +4,7 @@ learnt it only by reopening /seller."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -51,12 +52,16 @@ def test_an_approval_emails_the_seller_the_price_now_live(held) -> None:
                                       reason="연말 재고 정리 행사를 확인했습니다", links=LINKS)
     [email] = _emails(uow)
     assert (email.channel, email.recipient) == ("email", "ops@seller0.example")
-    assert email.subject.startswith(f"[사과] 상품 {listing}번의 가격 변경이 승인되어 반영되었습니다")
+    assert email.subject.startswith(f"[사과 고객센터] 상품 {listing}번의 가격 변경이 승인되어 반영되었습니다")
     ko, en = email.body.split("— English —")
     assert "판매자0 담당자님께" in ko and "199,000원 → 19,900원(지금 가격)" in ko
     assert "검토 의견: 연말 재고 정리 행사를 확인했습니다" in ko
     assert f"https://market.example/seller/listings/{listing}" in ko
     assert "199,000 KRW → 19,900 KRW (live now)" in en
+    # a copy edit: "A reviewer approved, at Sunday, December 6 at 2:27 am Korea time, the …"
+    assert re.search(r"On \w+day, \w+ \d+ at [^()]+ \(Korea time\) a reviewer approved the price "
+                     r"change you requested on \w+day, \w+ \d+ at [^()]+ \(Korea time\)\.", en), en
+    assert re.search(r"\d+월 \d+일\(.\) [^()]+\(한국 시간\)에 요청하신 가격 변경을 검토자가", ko), ko
     # once per change: a retried approval is refused and sends nothing more
     with pytest.raises(IllegalTransition):
         price_review.approve_price_change(uow(), change_id=change.id, reviewer="reviewer:r",
@@ -69,7 +74,7 @@ def test_a_rejection_emails_the_seller_the_reviewers_reason(held) -> None:
     price_review.reject_price_change(uow(), change_id=change.id, reviewer="reviewer:r",
                                      reason="정가의 10%는 입력 실수로 보입니다. 가격을 확인해 주세요.")
     [email] = _emails(uow)
-    assert email.subject.startswith(f"[사과] 상품 {listing}번의 가격 변경이 반려되었습니다")
+    assert email.subject.startswith(f"[사과 고객센터] 상품 {listing}번의 가격 변경이 반려되었습니다")
     ko, en = email.body.split("— English —")
     assert "검토 의견: 정가의 10%는 입력 실수로 보입니다. 가격을 확인해 주세요." in ko
     assert "이 상품의 지금 가격은 199,000원입니다" in ko and "요청하신 가격: 19,900원" in ko

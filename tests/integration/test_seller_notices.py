@@ -53,7 +53,7 @@ def test_the_seller_is_told_when_the_incident_is_declared_and_when_customers_are
     assert (declared.channel, declared.recipient, declared.status) == (
         "email", "ops@haneul.example", "pending")
     assert declared.not_before == clock.now.replace(hour=17, minute=30)  # at once, not tomorrow
-    assert declared.subject.startswith(f"[사과] 가격 오류 사고 {iid}번")
+    assert declared.subject.startswith(f"[사과 고객센터] 가격 오류 사고 {iid}번")
     body = declared.body
     ko, en = body.split("— English —")
     assert "하늘디지털 담당자님께" in ko and "애플 아이팟 나노 3세대 4GB" in ko
@@ -70,11 +70,12 @@ def test_the_seller_is_told_when_the_incident_is_declared_and_when_customers_are
     ko, en = told.body.split("— English —")
     # not "sent": the apologies wait for the contact centre's next opening
     assert format_when(summary.send_at, "ko") == "6월 13일(금) 오전 9시"
-    assert "잘못된 가격으로 주문하신 고객 6명께 6월 13일(금) 오전 9시부터 사과와 안내를 보냅니다" in ko
+    assert ("잘못된 가격으로 주문하신 고객 6분께 6월 13일(금) 오전 9시(한국 시간)부터 사과와 안내를 "
+            "보냅니다") in ko
     assert "6월 17일(화) 오후 6시" in ko
     assert "취소를 고르신 고객께 10,000포인트, 부담은 판매자 60%, 플랫폼 40%" in ko
     assert "주문 취소(전액 환불과 보상 10,000포인트)" in ko and "답이 없으시면: 주문 유지" in ko
-    assert "the order is kept" in en and "From Friday, June 13 at 9 am Korea time" in en
+    assert "the order is kept" in en and "From Friday, June 13 at 9 am (Korea time)" in en
     assert "to the 6 customers who ordered" in en
     assert f"{LINKS.base_url}/seller/incidents/{iid}" in en
     # the summary counts the customers' messages only
@@ -129,8 +130,8 @@ def test_each_seller_is_told_of_its_own_listings_and_customers(shop, session_fac
     notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
     told = {r.recipient: r.body for r in _notices(uow)[3:]}
     assert set(told) == {"ops@haneul.example", "ops@byeol.example"}  # 달상점 sold nothing
-    assert "고객 6명께" in told["ops@haneul.example"]
-    assert "고객 1명께" in told["ops@byeol.example"]
+    assert "고객 6분께" in told["ops@haneul.example"]
+    assert "고객 1분께" in told["ops@byeol.example"]
     assert "to the 1 customer who ordered" in told["ops@byeol.example"]
     assert "Who pays any compensation: seller 100%" in told["ops@byeol.example"]
     with uow() as u:
@@ -164,11 +165,11 @@ def test_closing_tells_the_seller_what_happened_to_each_order(shop) -> None:
                                             policy=POLICY)
     # the page's own counts, said in words (the one who cancelled: do not send; the rest kept)
     assert view.counts == {"send": 8, "do_not_send": 1}
-    assert "보내실 주문 8건" in ko and "고객의 선택으로 취소·환불된 주문 1건(보내지 마세요)" in ko
+    assert "보내실 주문 8건" in ko and "고객의 선택으로 취소된 주문 1건(환불 진행, 보내지 마세요)" in ko
     assert "보내실 상품: 모두 8개" in ko
     assert f"판매자 부담 보상: {view.charged_points:,}포인트" in ko  # "5,000포인트" in every message
     assert view.charged_points == 6_000  # 60% of the 10,000 compensation
-    assert "8 to send" in en and "1 cancelled and refunded" in en
+    assert "8 to send" in en and "1 cancelled by the customer's choice (refund under way" in en
     assert "Compensation points charged to you: 6,000 points" in en
     # how the share was counted, as the seller's page says it (a finance tester: the email
     # gave a total the seller could not recompute from the split)

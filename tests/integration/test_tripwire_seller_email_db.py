@@ -66,23 +66,23 @@ def test_a_pause_late_on_saturday_emails_the_seller_at_once_with_what_and_when(s
                                                               "pending")
     assert email.not_before == SATURDAY_NIGHT  # at once, not on Monday
     assert email.incident_id == draft
-    assert email.subject.startswith(f"[사과] 상품 {listing}번의 판매를 자동으로 멈췄습니다: 가격을 확인해 주세요")
+    assert email.subject.startswith(f"[사과 고객센터] 상품 {listing}번의 판매를 자동으로 멈췄습니다: 가격을 확인해 주세요")
     ko, en = email.body.split("— English —")
     assert "판매자0 담당자님께" in ko and f"애플 아이팟 나노 3세대 4GB (#{listing})" in ko
     # what tripped it: one order of 100 at a tenth of the price, not a surge of orders
-    assert ("기준 가격보다 크게 낮은 가격에 평소보다 훨씬 많은 수량이 한 번에 주문되어 사과(sagwa)가 "
-            "5월 17일(토) 오후 11시 35분에 아래 상품의 판매를 자동으로 멈췄습니다") in ko
+    assert ("기준 가격보다 크게 낮은 가격에 평소보다 훨씬 많은 수량이 한 번에 주문되어 판매 보호 시스템이 "
+            "5월 17일(토) 오후 11시 35분(한국 시간)에 아래 상품의 판매를 자동으로 멈췄습니다") in ko
     assert "판매를 멈춘 때의 가격: 19,900원" in ko
     assert f"멈춘 까닭: {pause['reason_ko']}" in ko
     assert "새 주문만 받지 않습니다" in ko and "잘못된 경보로 닫습니다" in ko
-    assert "다음 운영 시간인 5월 19일(월) 오전 9시부터 살펴봅니다" in ko
+    assert "다음 운영 시간인 5월 19일(월) 오전 9시(한국 시간)부터 살펴봅니다" in ko
     assert "가격이 맞는지 확인해 주세요" in ko and "이 메일에 답장해" in ko
     assert f"/seller/listings/{listing}" in ko
     assert ("One order far larger than usual came in at a price far below its references, so "
-            "sagwa paused sales of the listing below automatically on Saturday, May 17 at "
-            "11:35 pm Korea time") in en
+            "our sales protection system paused sales of the listing below automatically on "
+            "Saturday, May 17 at 11:35 pm (Korea time)") in en
     assert "Price when paused: 19,900 KRW" in en and pause["reason_en"] in en
-    assert "they will look from Monday, May 19 at 9 am Korea time" in en
+    assert "they will look from Monday, May 19 at 9 am (Korea time)" in en
     assert "If it is a real promotion, reply to this email" in en
     # the next customer is refused, and no second email goes for the same pause
     clock.now += timedelta(seconds=3)

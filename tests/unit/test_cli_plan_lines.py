@@ -26,7 +26,7 @@ def test_choices_are_named_as_the_pages_name_them() -> None:
     from sagwa.cli.incident_format import _choice_words
     from sagwa.services.desk_report import figure_rows
 
-    assert _choice_words("buy_at_correct_price_discount") == "buy at the discounted correct price"
+    assert _choice_words("buy_at_correct_price_discount") == "buy at a discount off the correct price"
     assert _choice_words("keep") == "keep the order"
     rows = dict(figure_rows({"by_choice": {"buy_at_correct_price_discount": 2, "keep": 1}}))
     assert rows["… bought at the discounted correct price"] == "2"

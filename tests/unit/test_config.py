@@ -86,7 +86,14 @@ def test_production_needs_a_configured_key(monkeypatch: pytest.MonkeyPatch) -> N
         Settings()
     assert "SAGWA_SECRET_KEY must be set" in describe_invalid_settings(refused.value)
     monkeypatch.setenv("SAGWA_SECRET_KEY", "a-real-production-key-0123456789")
+    for name, value in PRODUCTION_READY.items():  # what else production needs
+        monkeypatch.setenv(name, value)
     assert Settings().secret_key == "a-real-production-key-0123456789"
+
+
+#: Production's other requirements (tests/unit/test_production_settings.py).
+PRODUCTION_READY = {"SAGWA_EMAIL_PROVIDER": "smtp", "SAGWA_SMS_LOG_ONLY": "true",
+                    "SAGWA_PUBLIC_BASE_URL": "https://sagwa.example"}
 
 
 def test_a_generated_key_with_an_external_database_warns_that_it_is_not_shared(

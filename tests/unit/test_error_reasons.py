@@ -45,7 +45,8 @@ from sagwa.cli import messages as messages_cli
 from sagwa.cli.actors import check_claim, recorded_actor
 from sagwa.cli.public_links import check_public_links
 from sagwa.config import get_settings
-from sagwa.domain import consent, incidents, price_moves, reasons
+from sagwa.domain import book_price, consent, incidents, price_moves, reasons
+from sagwa.domain.book_price import BookFloor, check_book_price_law
 from sagwa.domain.call_attempts import check_callback_at
 from sagwa.domain.call_times import check_call_time
 from sagwa.domain.cancel_instead import cancel_instead
@@ -80,6 +81,7 @@ from sagwa.domain.ledger import (
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
 from sagwa.domain.listings import advance as advance_listing
 from sagwa.domain.money import Money, allocate_by_weight, check_currency, check_price
+from sagwa.domain.note_follow_ups import check_follow_up, check_follow_up_outcome
 from sagwa.domain.orders import OrderStatus, OrderTrigger, price_order
 from sagwa.domain.orders import advance as advance_order
 from sagwa.domain.plan_version import check_plan_unchanged
@@ -100,6 +102,7 @@ from sagwa.services import (
     desk,
     desk_cases,
     desk_difference,
+    desk_follow_ups,
     desk_messages,
     guard_batch,
     idempotency,
@@ -118,6 +121,7 @@ from sagwa.services.case_lookup import read_query
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import _conflict
 from sagwa.web import deps
+from sagwa.web import errors as web_errors
 from sagwa.web.api import incidents as incidents_api
 from sagwa.web.pages import case_facts, error_texts, session
 from sagwa.web.pages import seller as seller_pages
@@ -225,6 +229,10 @@ def _staff_withdraws() -> object:
 #: reason -> the refusal as its raise site makes it (the real code where that is cheap) and the
 #: Korean sentence a page says for it.
 REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
+    "database_unreachable": (  # answered at the edge: tests/e2e/test_api_database_unreachable.py
+        web_errors.unreachable_error,
+        "지금은 데이터베이스에 연결할 수 없어 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.",
+    ),
     "callback_time_without_request": (
         lambda: refusal(lambda: check_callback_at("no_answer", NOW + timedelta(days=1), NOW)),
         ("다시 전화할 시간은 통화 결과가 ‘다시 전화 요청’일 때만 적습니다. 결과를 ‘다시 전화 요청’으로 "
@@ -254,6 +262,38 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: refusal(lambda: check_callback_at("callback_requested",
                                                   datetime(2008, 6, 16, 10, 0), NOW)),
         "다시 전화할 시간에 시간대가 없습니다.",
+    ),
+    # a call note marked "follow-up needed" (tests/unit/domain/test_note_follow_ups.py)
+    "follow_up_needs_note": (
+        lambda: refusal(lambda: check_follow_up(note=" ", due_at=None, now=NOW)),
+        ("후속 조치가 필요하면 메모에 무엇을 해야 하는지 적어 주세요. 다음 상담원은 그 메모만 보고 이어서 "
+         "처리합니다."),
+    ),
+    "follow_up_time_past": (
+        lambda: refusal(lambda: check_follow_up(note="n", due_at=NOW, now=NOW)),
+        "후속 조치 시간이 이미 지났습니다. 지금 처리할 일이면 시간을 비워 두세요.",
+    ),
+    "follow_up_time_too_far": (
+        lambda: refusal(lambda: check_follow_up(note="n", due_at=NOW + timedelta(days=15),
+                                                now=NOW)),
+        "후속 조치 시간은 14일 안이어야 합니다. 날짜를 다시 확인해 주세요.",
+    ),
+    "follow_up_time_without_zone": (
+        lambda: refusal(lambda: check_follow_up(note="n", due_at=datetime(2008, 6, 16, 10, 0),
+                                                now=NOW)),
+        "후속 조치 시간에 시간대가 없습니다.",
+    ),
+    "follow_up_outcome_required": (
+        lambda: refusal(lambda: check_follow_up_outcome("")),
+        "후속 조치로 무엇을 했는지 적어 주세요. 다음에 이 건을 여는 사람이 그 내용을 봅니다.",
+    ),
+    "follow_up_outcome_too_long": (
+        lambda: refusal(lambda: check_follow_up_outcome("x" * 4001)),
+        "처리 결과는 4000자까지 적을 수 있습니다. 줄여서 다시 보내 주세요.",
+    ),
+    "follow_up_not_found": (
+        lambda: NotFound("case 1 has no follow-up 2", reason="follow_up_not_found"),
+        "이 고객 건에는 그런 후속 조치가 없습니다. 고객 건 화면을 새로 고쳐 주세요.",
     ),
     # the time a customer picks on their page for their call (tests/unit/domain/test_call_times.py)
     "call_time_past": (
@@ -474,13 +514,13 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     "no_difference_owed": (  # the raise itself is checked in tests/integration/test_desk_difference.py
         lambda: Conflict("case #3 owes no difference: the customer has not chosen yet",
                          reason="no_difference_owed", case_id=3),
-        "이 고객은 결제할 차액이 없습니다. 할인된 정상가로 구매를 골라 주문 금액이 올라간 고객만 차액 결제를 기록할 수 있습니다.",
+        "이 고객은 결제할 차액이 없습니다. 정상가에서 할인된 가격으로 구매를 골라 주문 금액이 올라간 고객만 차액 결제를 기록할 수 있습니다.",
     ),
     "not_a_discount_choice": (  # a case still open: nothing was chosen yet
         lambda: refusal(lambda: cancel_instead(A_CASE, _consent(choice="cancel_with_compensation"),
                                                make_plan(**BOTH_PLAN), paid=None,
                                                owed=Money(1, "KRW"))),
-        "이 건은 할인된 정상가로 구매를 골라 마무리된 건이 아니어서, 차액 대신 취소할 것이 없습니다.",
+        "이 건은 정상가에서 할인된 가격으로 구매를 골라 마무리된 건이 아니어서, 차액 대신 취소할 것이 없습니다.",
     ),
     "difference_already_paid": (
         lambda: refusal(lambda: cancel_instead(
@@ -521,7 +561,7 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: refusal(lambda: cancel_instead(_DISCOUNTED_CASE, _consent(choice="keep"),
                                                make_plan(**BOTH_PLAN), paid=None,
                                                owed=Money(1, "KRW"))),
-        "할인된 정상가로 구매하는 대신 고를 수 있는 것은 보상을 받고 주문을 취소하는 것뿐입니다.",
+        "정상가에서 할인된 가격으로 구매하는 대신 고를 수 있는 것은 보상을 받고 주문을 취소하는 것뿐입니다.",
     ),
     "cancelled_instead": (  # the raise itself is checked in tests/integration/test_desk_cancel_instead.py
         lambda: Conflict("case #3: the customer cancelled instead of paying the difference on "
@@ -807,8 +847,33 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     "ledger_dates_reversed": (
         lambda: refusal(lambda: ledger_reports.korea_days(date(2008, 6, 13), date(2008, 6, 12))),
         "시작일(2008-06-13)이 종료일(2008-06-12)보다 늦습니다. 날짜를 바꿔 넣어 주세요.",
+    ),    # a plan selling a book below its fixed price (domain/book_price.py): 정가 210,000원
+    "book_keep_default_below_floor": (
+        lambda: refusal(lambda: check_book_price_law(make_plan(**A_PLAN), Money(19_900, "KRW"),
+                                                     A_BOOK)),
+        ("도서정가제(출판문화산업 진흥법 제22조)에 따라 이 책은 정가 210,000원의 90%인 189,000원보다 낮은 "
+         "가격에 팔 수 없습니다. '주문 유지'는 결제된 19,900원에 파는 것이라, 답하지 않은 고객의 주문이 이 "
+         "가격에 팔리게 됩니다. 미응답 시 처리를 '상담원 전화'로 정하고, '주문 유지' 대신 보상과 함께 주문 "
+         "취소를 선택지로 드려 주세요."),
+    ),
+    "book_keep_below_floor": (
+        lambda: refusal(lambda: check_book_price_law(
+            make_plan(**(A_PLAN | {"default": "follow_up_call"})), Money(19_900, "KRW"), A_BOOK)),
+        ("도서정가제(출판문화산업 진흥법 제22조)에 따라 이 책은 정가 210,000원의 90%인 189,000원보다 낮은 "
+         "가격에 팔 수 없습니다. '주문 유지'는 결제된 19,900원에 파는 것입니다. '주문 유지'를 빼고 보상과 "
+         "함께 주문 취소를 선택지로 드려 주세요."),
+    ),
+    "book_discount_below_floor": (
+        lambda: refusal(lambda: check_book_price_law(make_plan(**(A_PLAN | {
+            "options": ["talk_to_person", "buy_at_correct_price_discount"], "discount_pct": 10,
+            "default": "follow_up_call"})), Money(19_900, "KRW"), A_BOOK)),
+        ("도서정가제(출판문화산업 진흥법 제22조)에 따라 이 책은 정가 210,000원의 90%인 189,000원보다 낮은 "
+         "가격에 팔 수 없습니다. 이 할인율로는 1개당 179,100원에 팔게 됩니다. 할인율을 5% 이하로 낮추거나, "
+         "할인 구매 대신 보상과 함께 주문 취소를 선택지로 드려 주세요."),
     ),
 }
+#: A book whose list price (정가) is 210,000 KRW, at the packaged floor of 90% (189,000 KRW).
+A_BOOK = BookFloor(Money(210_000, "KRW"), 90.0)
 
 #: Raise sites too costly to run here (they need a database): the reason is in their source,
 #: and the integration tests that trigger the real refusal check its reason
@@ -821,6 +886,13 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (price_review._held, "change_not_held"),
     (check_callback_at, "callback_time_without_request"),
     (check_callback_at, "callback_time_past"),
+    (check_follow_up, "follow_up_needs_note"),
+    (check_follow_up, "follow_up_time_past"),
+    (check_follow_up, "follow_up_time_too_far"),
+    (check_follow_up, "follow_up_time_without_zone"),
+    (check_follow_up_outcome, "follow_up_outcome_required"),
+    (check_follow_up_outcome, "follow_up_outcome_too_long"),
+    (desk_follow_ups.resolve_follow_up, "follow_up_not_found"),
     (desk_cases._check_callable, "callback_time_no_phone"),
     (check_callback_at, "callback_time_not_phone"),
     (check_callback_at, "callback_time_too_far"),
@@ -883,6 +955,10 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (desk_cases.apply_deadline, "deadline_not_passed"),
     (desk._check_notice_in_every_language, "notice_language_missing"),
     (ledger_reports.korea_days, "ledger_dates_reversed"),
+    (check_book_price_law, "book_keep_default_below_floor"),
+    (check_book_price_law, "book_keep_below_floor"),
+    (book_price._check_discount, "book_discount_below_floor"),
+    (web_errors.unreachable_error, "database_unreachable"),
 ]
 
 
@@ -943,7 +1019,8 @@ def test_no_rule_matches_on_the_words_of_a_message() -> None:
     for rule in RULES:  # a message in none of the old words still reaches its rule
         if rule.reason is None:
             continue
-        needed = {"apologies_queued": 3, "apologies_due_at": "2027-03-08T00:00:00+00:00"}
+        needed = {"apologies_queued": 3, "apologies_due_at": "2027-03-08T00:00:00+00:00",
+                  "max_discount_pct": 5}
         exc = SagwaError("zzz", field=rule.field, reason=rule.reason, status="open",
                          **{n: needed[n] for n in rule.needs})
         exc.code = rule.code
@@ -1034,8 +1111,9 @@ PLAN_PROBLEMS = [  # what the operator got wrong, the field, its sub-code, the p
      "deadline_outside_contact_hours",
      ("답변 기한이 고객센터가 문을 닫은 시간(밤, 주말, 공휴일)입니다. 기한 직전까지 고객이 상담원과 통화할 수 "
      "있도록 운영 시간 안으로 정해 주세요(예: 운영일의 마감 시각).")),
-    ({"deadline": NOW + timedelta(days=91)}, "deadline", "deadline_too_far",
-     "답변 기한은 지금부터 90일 안으로 정해 주세요."),
+    ({"deadline": NOW + timedelta(days=15)}, "deadline", "deadline_too_far",
+     ("답변 기한은 지금부터 14일 안으로 정해 주세요. 고객이 답할 때까지 결제된 주문은 발송도 환불도 되지 "
+      "않아, 데스크 정책([sla] max_deadline_days)이 기한을 이만큼으로 제한합니다.")),
     ({"options": CANCEL, "cancel_compensation": Money(200_000_000, "KRW")}, "cancel_compensation",
      "above_ledger_limit", "취소 보상 포인트가 한 번에 지급할 수 있는 한도를 넘습니다. 포인트를 줄여 주세요."),
 ]  # fmt: skip
@@ -1050,8 +1128,8 @@ def test_a_plan_problem_carries_its_sub_code_and_the_page_says_the_same_sentence
     assert exc.details["problem_reasons"] == {field: reason}
     assert set(exc.details["problems"]) == {field}  # the sentences stay where they were
     assert error_text(exc, "ko") == korean
-    reworded = InvalidInput("plan refused", problems={field: "new words"},
-                            problem_reasons=exc.details["problem_reasons"])  # fmt: skip
+    # the same details (the problems' figures: max_deadline_days) in other words
+    reworded = InvalidInput("plan refused", **(exc.details | {"problems": {field: "new words"}}))
     assert error_text(reworded, "ko") == korean
     assert error_text(reworded, "en") == error_text(exc, "en")
 
@@ -1092,6 +1170,9 @@ RAISED_WITH_A_DATABASE_ONLY = {
     "entry_is_a_reversal",  # tests/integration/test_services_points.py (API only)
     "memo_missing",  # services.points.credit_customer_points (a database read comes first)
     "demo_data_present",  # sagwa seed demo on data: tests/e2e/test_cli_json_errors.py
+    # a process's start refused (adapters/db/database.py, migrate.py):
+    # tests/integration/test_startup_checks_db.py, test_migration_lock_timeout_db.py
+    "audit_key_unknown", "schema_behind", "schema_ahead", "migration_lock_timeout",
 }
 
 A_CASE = incidents.Case(
@@ -1301,9 +1382,9 @@ def _scratch_directory_unusable() -> object:
 
 
 def _labels_matched(changes: list[str], labels: list[str]) -> None:
-    frames = {"changes": pl.DataFrame({"change_id": changes}, schema={"change_id": pl.Utf8}),
-              "labels": pl.DataFrame({"change_id": labels}, schema={"change_id": pl.Utf8})}
-    guard_cli._check_labels_match(frames, Path("labels.csv"), Path("changes.csv"))
+    ids = [pl.Series("change_id", changes, pl.Utf8)]  # the changes' ids, in pieces
+    label_frame = pl.DataFrame({"change_id": labels}, schema={"change_id": pl.Utf8})
+    guard_cli._check_labels_match(ids, label_frame, Path("labels.csv"), Path("changes.csv"))
 
 
 _LABELS_HEADER = b"change_id,is_error,error_type\n"

@@ -60,7 +60,7 @@ def test_a_call_is_promised_soon_only_while_the_contact_centre_is_open() -> None
                                               "Korea time.")
     christmas_eve = datetime(2026, 12, 24, 12, 0, tzinfo=UTC)  # 21:00; the 25th is a holiday
     assert call_when(policy, christmas_eve, "ko") == (
-        "고객센터가 문을 여는 12월 26일(토) 오전 10시부터 상담원이 전화드리겠습니다.")
+        "고객센터가 문을 여는 12월 26일(토) 오전 10시(한국 시간)부터 상담원이 전화드리겠습니다.")
     # a walkthrough's finding: at 16:47 on a Thursday (open until 18:00) it said "from Friday
     # 9 am": "soon" went by when a message may go out (two hours before closing)
     late_afternoon = datetime(2026, 12, 3, 7, 47, tzinfo=UTC)  # Thursday 16:47 in Seoul
@@ -68,4 +68,4 @@ def test_a_call_is_promised_soon_only_while_the_contact_centre_is_open() -> None
     saturday_noon = datetime(2026, 12, 5, 3, 30, tzinfo=UTC)  # 12:30, open 10:00-14:00
     assert call_when(policy, saturday_noon, "ko") == "상담원이 곧 전화드리겠습니다."
     early = datetime(2026, 12, 3, 23, 30, tzinfo=UTC)  # Friday 08:30: opens at 9 that morning
-    assert "12월 4일(금) 오전 9시부터" in call_when(policy, early, "ko")
+    assert "12월 4일(금) 오전 9시(한국 시간)부터" in call_when(policy, early, "ko")

@@ -28,7 +28,7 @@ def _planned(after: dict[str, object], before: dict[str, object] | None = None) 
 
 def test_the_first_plan_decided_says_the_whole_plan_in_each_language() -> None:
     ko = timeline_rows([_planned(FOUR)], "ko")[0].detail
-    assert ko == ("선택지: 주문 유지, 주문 취소(전액 환불과 보상 포인트), 할인된 정상가로 구매, 상담원과 통화 · "
+    assert ko == ("선택지: 주문 유지, 주문 취소(전액 환불과 보상 포인트), 정상가에서 할인된 가격으로 구매, 상담원과 통화 · "
                   "미응답 시: 주문 유지 · 취소 보상: 5,000포인트 · 정상가 10% 할인 · "
                   "보상 포인트 분담: 판매자 70%, 플랫폼 30% · 답변 기한 2008-06-17 18:00")
     en = timeline_rows([_planned(FOUR)], "en")[0].detail
@@ -38,12 +38,12 @@ def test_the_first_plan_decided_says_the_whole_plan_in_each_language() -> None:
 
 def test_a_revised_plan_says_what_changed() -> None:
     ko = timeline_rows([_planned(TWO, FOUR)], "ko")[0].detail
-    assert ko == ("바뀐 것: 주문 취소(전액 환불과 보상 포인트) 선택지 제외 · 할인된 정상가로 구매 선택지 제외 · "
+    assert ko == ("바뀐 것: 주문 취소(전액 환불과 보상 포인트) 선택지 제외 · 정상가에서 할인된 가격으로 구매 선택지 제외 · "
                   "취소 보상 5,000포인트 → 없음 · 할인율 10% → — · "
                   "답변 기한 2008-06-17 18:00 → 2008-06-18 18:00")
     assert plan_changes(TWO, FOUR, "en")[:3] == [
         "new option: cancel the order (full refund and compensation points)",
-        "new option: buy at the discounted correct price",
+        "new option: buy at a discount off the correct price",
         "cancel compensation none → 5,000 points"]
     en = plan_changes(FOUR, {**FOUR, "seller_share_pct": 50, "platform_share_pct": 50,
                              "default": "follow_up_call"}, "en")

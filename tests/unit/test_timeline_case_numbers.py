@@ -33,3 +33,19 @@ def test_a_step_without_case_numbers_reads_as_before() -> None:
                           records=1)
     [row] = timeline_rows([entry], "ko")
     assert row.subject == "고객 1명" and row.case_ids == ()
+
+
+def test_a_grouped_steps_cases_come_in_number_order_from_the_report() -> None:
+    """The page lists ``case_ids`` as ``desk_report`` gives them (it no longer sorts them
+    again): 9 before 10, as numbers, not as text."""
+    from types import SimpleNamespace
+
+    from sagwa.services.desk_report import _timeline
+
+    records = [SimpleNamespace(occurred_at=AT, actor="op", action="case.notified",
+                               entity_type="case", entity_id=case_id, after={})
+               for case_id in ("10", "9", "100")]
+    [entry] = _timeline(records)
+    assert entry.case_ids == ("9", "10", "100")
+    [row] = timeline_rows([entry], "en")
+    assert row.case_ids == (9, 10, 100) and row.subject == "3 cases · #9, #10, #100"

@@ -1,18 +1,22 @@
-"""The audit log's anchors file (``<data dir>/audit-anchors.jsonl``): appended to, never
-rewritten. Each append is one ``write`` of one line on a file opened ``O_APPEND``, then
-``fsync``, so lines from processes writing at once do not interleave."""
+"""The audit log's anchors file (``SAGWA_AUDIT_ANCHORS_PATH``, by default
+``<data dir>/audit-anchors.jsonl``): appended to, never rewritten. Each append is one ``write``
+of one line on a file opened ``O_APPEND``, then ``fsync``, so lines from processes of one host
+writing at once do not interleave (on a network filesystem such as NFS, appends from different
+hosts are not atomic: let one host write)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+from sagwa.config import ANCHORS_FILE
 from sagwa.domain.audit_anchors import Anchor, parse_anchors
 
-ANCHORS_FILE = "audit-anchors.jsonl"
+__all__ = ["ANCHORS_FILE", "append_anchor", "default_anchors_path", "read_anchors"]
 
 
 def default_anchors_path(data_dir: Path) -> Path:
+    """Where the anchors file is when ``SAGWA_AUDIT_ANCHORS_PATH`` is not set."""
     return data_dir / ANCHORS_FILE
 
 

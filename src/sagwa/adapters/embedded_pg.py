@@ -18,6 +18,8 @@ from pathlib import Path
 
 import psutil
 
+from sagwa.errors import DatabaseUnavailable
+
 _log = logging.getLogger(__name__)
 
 HANDLE_FILE = ".handle_pids.json"
@@ -71,9 +73,16 @@ def start_embedded(pgdata: Path, *, cleanup_mode: str = "stop", scratch: bool = 
         print(f"sagwa: no database in {pgdata} yet; creating a new, empty one there "
               "(SAGWA_DATA_DIR or SAGWA_DATABASE_URL point sagwa at an existing one)",
               file=sys.stderr)
-    pgdata.parent.mkdir(parents=True, exist_ok=True)
-    with PostgresServer._lock:
-        prune_dead_holders(pgdata)
-    server = pgserver.get_server(pgdata, cleanup_mode=cleanup_mode)
+    try:
+        pgdata.parent.mkdir(parents=True, exist_ok=True)
+        with PostgresServer._lock:
+            prune_dead_holders(pgdata)
+        server = pgserver.get_server(pgdata, cleanup_mode=cleanup_mode)
+    except OSError as exc:  # a read-only or full file system, a directory not ours
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise DatabaseUnavailable(
+            f"cannot start the embedded PostgreSQL in {pgdata}: {exc.strerror or exc}{where}; "
+            "point SAGWA_DATA_DIR at a writable directory, or SAGWA_DATABASE_URL at a "
+            "server") from None
     socket_dir = server.get_postmaster_info().socket_dir
     return f"postgresql+psycopg://postgres@/postgres?host={socket_dir}"

@@ -57,6 +57,13 @@ class StagedChanges:
             nxt = self.part_start_us[k + 1] if k + 1 < len(self.part_start_us) else None
             yield frame, nxt
 
+    def column(self, name: str) -> Iterator[pl.Series]:
+        """One column of the changes, a piece at a time, before :meth:`parts` (which it leaves
+        to be read): e.g. the ``change_id`` to match labels against before the run."""
+        for k in range(len(self.part_start_us)):
+            for f in sorted(self.workdir.glob(f"part-{k:06d}-*.arrow")):
+                yield pl.read_ipc(f, columns=[name])[name]
+
 
 def stage_changes(path: Path, workdir: Path, *, part_rows: int = PART_ROWS,
                   block_bytes: int = BLOCK_BYTES) -> StagedChanges:

@@ -59,7 +59,7 @@ LABEL_COLUMNS = ("change_id", "is_error", "error_type")
 
 _IDS = ("change_id", "listing_id", "product_id", "seller_id")
 #: The column each layout's rows are identified by: a later row repeating it is malformed.
-_KEYS = {CHANGE_COLUMNS: "change_id", LABEL_COLUMNS: "change_id", PRODUCT_COLUMNS: "product_id"}
+KEYS = {CHANGE_COLUMNS: "change_id", LABEL_COLUMNS: "change_id", PRODUCT_COLUMNS: "product_id"}
 _GZIP_MAGIC = b"\x1f\x8b"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
@@ -75,7 +75,7 @@ class ReadResult:
 def read_table(path: str | Path, columns: tuple[str, ...]) -> ReadResult:
     """Read and validate one file; ``columns`` is one of the ``*_COLUMNS`` layouts above."""
     raw, ragged = _read_text_frame(Path(path), columns)
-    good, bad_rows = validate_rows(raw, columns, key=_KEYS.get(columns))
+    good, bad_rows = validate_rows(raw, columns, key=KEYS.get(columns))
     return ReadResult(good, sorted(ragged + bad_rows))
 
 

@@ -20,13 +20,23 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import polars as pl
 
-from sagwa.adapters.guard_input import _GZIP_MAGIC, check_readable, text_frame_of
+from sagwa.adapters.guard_input import (
+    _GZIP_MAGIC,
+    KEYS,
+    ReadResult,
+    check_readable,
+    text_frame_of,
+)
+from sagwa.adapters.guard_row_checks import drop_repeats, validate_rows
 from sagwa.errors import InvalidInput
 
 #: About this many bytes of text per block (a block holds whole rows, so it may be longer).
 BLOCK_BYTES = 16 << 20
+#: The same for a labels file, whose rows are short: about as many rows as a block of changes.
+LABEL_BLOCK_BYTES = 4 << 20
 #: How many earlier line breaks to try when the last one of a block is inside quotes.
 _TRIES = 64
 
@@ -63,6 +73,42 @@ def iter_text_blocks(
             shift += _lines(block)
             if pieces.done and not buffer:
                 return
+
+
+def read_table_in_blocks(path: Path, columns: tuple[str, ...], *,
+                         block_bytes: int = BLOCK_BYTES) -> ReadResult:
+    """:func:`guard_input.read_table` of a file in a layout without timestamps (labels,
+    products), holding the file's text a block at a time: the same typed rows, bad rows,
+    line numbers and refusals; a key repeated in a later block is found over the typed rows.
+    (Whether timestamps carry UTC offsets is decided over a whole file: the changes and the
+    history are not read here.)"""
+    if any(name.endswith("_at") for name in columns):
+        raise ValueError(f"a layout with timestamps is read whole: {columns}")
+    goods: list[pl.DataFrame] = []
+    bad: list[tuple[int, str]] = []
+    for raw, ragged in iter_text_blocks(path, columns, block_bytes=block_bytes):
+        good, bad_here = validate_rows(raw, columns, key=None)
+        goods.append(good)
+        bad += ragged + bad_here
+    good, repeats = _drop_repeats(pl.concat(goods), KEYS.get(columns))
+    return ReadResult(good, sorted(bad + repeats))
+
+
+def _drop_repeats(good: pl.DataFrame,
+                  key: str | None) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
+    """``guard_row_checks.drop_repeats`` asked only of the rows whose ``key`` shares a 64-bit
+    fingerprint with another's (every repeat among them): it groups by the key, which costs
+    far more memory than the rows themselves when they are many and short."""
+    if key is None or good.height == 0:
+        return good, []
+    prints = good[key].hash(seed=0).to_numpy()
+    values, counts = np.unique(prints, return_counts=True)
+    shared = values[counts > 1]
+    if shared.size == 0:
+        return good, []
+    _, repeats = drop_repeats(good.filter(pl.Series(np.isin(prints, shared))), key)
+    lines = pl.Series([line for line, _ in repeats], dtype=pl.Int64)
+    return good.filter(~pl.col("_line").is_in(lines.implode())), repeats
 
 
 def _cut(buffer: bytes) -> int | None:

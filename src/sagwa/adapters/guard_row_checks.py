@@ -75,7 +75,7 @@ def validate_rows(
     checked = raw.with_columns(_check=_first_failed(checks))
     failed = checked.filter(pl.col("_check").is_not_null())
     good = checked.filter(pl.col("_check").is_null()).drop("_check", WRITTEN, strict=False)
-    good, repeats = _drop_repeats(good, key)
+    good, repeats = drop_repeats(good, key)
     return _typed(good, columns), _describe(failed, checks, columns) + repeats
 
 
@@ -338,7 +338,7 @@ def _shown(value: str | None) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _drop_repeats(
+def drop_repeats(
     good: pl.DataFrame, key: str | None
 ) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
     """Keep the first row of each ``key``; report the later ones against the first's line."""

@@ -61,8 +61,10 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
-def database(*, migrate: bool = True) -> Database:
-    return open_database(settings(), migrate=migrate)
+def database(*, migrate: bool = True, audit_key: bool = True) -> Database:
+    """The database, made ready for this command (``adapters.db.database.open_database``):
+    ``audit_key=False`` for a command that only reads the audit log."""
+    return open_database(settings(), migrate=migrate, audit_key=audit_key)
 
 
 def prints_json(func: Callable[P, R]) -> Callable[P, R]:

@@ -18,7 +18,7 @@ import math
 import signal
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
@@ -30,8 +30,10 @@ from sagwa.errors import InvalidInput, SagwaError
 if TYPE_CHECKING:
     import polars as pl
 
+    from sagwa.adapters.guard_changes_file import StagedChanges
+    from sagwa.adapters.guard_input import ReadResult
     from sagwa.priceguard import PriceRules
-    from sagwa.services.guard_batch import GuardRun
+    from sagwa.services.guard_batch import GuardStream
     from sagwa.services.guard_evidence_gaps import CurrencyGaps, IdSample
     from sagwa.services.guard_metrics import SplitMetrics
 
@@ -84,7 +86,7 @@ BlindOpt = Annotated[
             "the changes of one chunk do not see each other: faster when a few products "
             "change all the time (each of their changes otherwise ends a step), but a change "
             "may miss an earlier one of its own chunk and the verdicts depend on --chunk-rows "
-            "(check then holds every change in memory at once)"
+            "(the run then holds every change in memory at once)"
         ),
     ),
 ]
@@ -165,7 +167,7 @@ def _read_inputs(
         if key == "changes" and staged is not None:
             bad_rows[key], good = _as_option(key, staged)
         else:
-            result = _as_option(key, gf.read_table, path, columns)
+            result = _as_option(key, _read_table(key), path, columns)
             frames[key], bad_rows[key], good = result.frame, result.bad_rows, result.frame.height
         if bad_rows[key] and not good:
             n = len(bad_rows[key])
@@ -174,6 +176,17 @@ def _read_inputs(
     _report_bad_rows({key: path for key, (path, _) in wanted.items()}, bad_rows, unreadable,
                      skip_bad_rows)
     return frames
+
+
+def _read_table(key: str) -> Callable[[Path, tuple[str, ...]], ReadResult]:
+    """How the ``key`` file is read: whole, or (labels, as long as the changes) a block at a
+    time (the same rows, bad rows and refusals)."""
+    from sagwa.adapters import guard_input, guard_input_blocks
+
+    if key != "labels":
+        return guard_input.read_table
+    return functools.partial(guard_input_blocks.read_table_in_blocks,
+                             block_bytes=guard_input_blocks.LABEL_BLOCK_BYTES)
 
 
 def _report_bad_rows(paths: dict[str, Path], bad_rows: dict[str, list[tuple[int, str]]],
@@ -224,32 +237,6 @@ def _load_rules(path: Path | None) -> PriceRules:
     return _as_option("rules", load_rules, path)
 
 
-def _run(frames: dict[str, pl.DataFrame], rules: PriceRules, chunk_rows: int,
-         lang: str = "en", *, blind: bool = False) -> Any:
-    from rich.console import Console
-    from rich.progress import Progress
-
-    from sagwa.services.guard_batch import run_guard
-
-    # on stderr, where it is shown only when that is a terminal: stdout may be the verdicts
-    # (--out /dev/stdout) or a pipe, and a bar drawn there was not seen when stderr was the
-    # terminal and stdout a file
-    console = Console(stderr=True)
-    show = console.is_terminal and frames["changes"].height > PROGRESS_FROM_ROWS
-    with Progress(console=console, disable=not show, transient=True) as progress:
-        task = progress.add_task("checking price changes", total=frames["changes"].height)
-        return run_guard(
-            history=frames["history"],
-            changes=frames["changes"],
-            products=frames.get("products"),
-            rules=rules,
-            chunk_rows=chunk_rows,
-            blind_chunks=blind,
-            progress=lambda done, total: progress.update(task, completed=done),
-            lang=lang,
-        )
-
-
 def _check_outputs(outputs: dict[str, Path | None], inputs: dict[str, Path | None]) -> None:
     """Refuse, before any work, an output that could not be written or that is also an input
     or an earlier output (it would be overwritten). A device such as /dev/null may be shared."""
@@ -296,13 +283,22 @@ def check(
     price_rules = _load_rules(rules)
     if blind_chunks:  # chunks of exactly --chunk-rows from the first change: one part
         part_rows = sys.maxsize
+    with _scratch_directory() as workdir:
+        _check_streaming(history, changes, products, out, skip_bad_rows, price_rules,
+                         workdir, output_format=output_format, chunk_rows=chunk_rows,
+                         lang=lang, blind=blind_chunks, part_rows=part_rows)
+
+
+@contextlib.contextmanager
+def _scratch_directory() -> Iterator[Path]:
+    """A scratch directory for the changes file's blocks and parts (``check`` and
+    ``evaluate``), removed after, also on SIGTERM; one that cannot be made or written is
+    refused, naming $TMPDIR."""
     try:
         with _cleaned_up_on_sigterm(), \
                 tempfile.TemporaryDirectory(prefix="sagwa-guard-") as workdir:
-            _check_streaming(history, changes, products, out, skip_bad_rows, price_rules,
-                             Path(workdir), output_format=output_format, chunk_rows=chunk_rows,
-                             lang=lang, blind=blind_chunks, part_rows=part_rows)
-    except OSError as exc:  # the inputs and the output say their own; this is the scratch
+            yield Path(workdir)
+    except OSError as exc:  # the inputs and the outputs say their own; this is the scratch
         raise SagwaError(
             f"cannot use a scratch directory in {tempfile.gettempdir()}: "
             f"{exc.strerror or exc}; set TMPDIR to a directory with room (nothing written)",
@@ -345,17 +341,40 @@ def _check_streaming(history: Path, changes: Path, products: Path | None, out: P
                      part_rows: int) -> None:
     """``check``'s run: the changes file read in blocks and judged in parts of time (memory
     bounded by the part size, not the file), the verdicts written part by part."""
-    from rich.console import Console
-    from rich.progress import Progress
-
     from sagwa.adapters import guard_output as gf
-    from sagwa.adapters.guard_changes_file import StagedChanges, stage_changes
-    from sagwa.services.guard_batch import GuardStream, categories_without_rules
-    from sagwa.services.guard_evidence_gaps import (
-        CurrencyGaps,
-        other_currency_changes,
-        products_not_listed,
-    )
+    from sagwa.services.guard_batch import GuardStream
+    from sagwa.services.guard_evidence_gaps import CurrencyGaps, other_currency_changes
+
+    frames, run = _stage_inputs(history, changes, products, skip_bad_rows, workdir, part_rows)
+    stream = GuardStream(history=frames["history"], rules=rules, products=frames.get("products"),
+                         keys=run.keys, chunk_rows=chunk_rows, blind_chunks=blind, lang=lang)
+    other_currency = other_currency_changes(frames["history"], frames.get("products"))
+    gaps = CurrencyGaps()
+    writer = _as_option("out", gf.VerdictWriter, out, output_format)
+    checked = held = 0
+    try:
+        for part, evidence in _judged_parts(run, stream):
+            verdicts = evidence.select(gf.VERDICT_COLUMNS)
+            _as_option("out", writer.write, verdicts)
+            checked += verdicts.height
+            held += int((verdicts["verdict"] == "hold").sum())
+            gaps = gaps.plus(other_currency(part))
+        _as_option("out", writer.close)
+    finally:
+        writer.discard()
+    _note_evidence_gaps(stream.zero_price_rows, frames, rules, history, products, gaps,
+                        run.keys["product_id"])
+    # to stderr when the verdicts themselves go to standard output (--out /dev/stdout)
+    typer.echo(f"{checked} changes checked, {held} held -> {out}",
+               err=gf.inherited_fd(out) == 1)
+
+
+def _stage_inputs(history: Path, changes: Path, products: Path | None, skip_bad_rows: bool,
+                  workdir: Path, part_rows: int, labels: Path | None = None,
+                  ) -> tuple[dict[str, pl.DataFrame], StagedChanges]:
+    """The files read (the changes file in blocks, staged in ``workdir`` in parts of time of
+    at most ``part_rows`` changes) and their bad rows reported, as :func:`_read_inputs`."""
+    from sagwa.adapters.guard_changes_file import stage_changes
 
     staged: list[StagedChanges] = []
 
@@ -363,41 +382,31 @@ def _check_streaming(history: Path, changes: Path, products: Path | None, out: P
         staged.append(stage_changes(changes, workdir, part_rows=part_rows))
         return staged[0].bad_rows, staged[0].count
 
-    frames = _read_inputs(history, changes, products, skip_bad_rows, staged=stage)
-    run = staged[0]
-    stream = GuardStream(history=frames["history"], rules=rules, products=frames.get("products"),
-                         keys=run.keys, chunk_rows=chunk_rows, blind_chunks=blind, lang=lang)
-    console = Console(stderr=True)  # see _run: a bar on stderr, when it is a terminal
+    frames = _read_inputs(history, changes, products, skip_bad_rows, labels=labels,
+                          staged=stage)
+    return frames, staged[0]
+
+
+def _judged_parts(run: StagedChanges,
+                  stream: GuardStream) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
+    """Each part of ``run`` in time order and its changes judged (verdicts and evidence),
+    one part in memory at a time; a progress bar on stderr while it runs, shown only when
+    that is a terminal and the run is long (stdout may be the output, or a pipe)."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
     show = console.is_terminal and run.count > PROGRESS_FROM_ROWS
-    other_currency = other_currency_changes(frames["history"], frames.get("products"))
-    gaps = CurrencyGaps()
-    writer = _as_option("out", gf.VerdictWriter, out, output_format)
-    checked = held = 0
-    try:
-        with Progress(console=console, disable=not show, transient=True) as progress:
-            task = progress.add_task("checking price changes", total=run.count)
-            for part, next_start in run.parts():
-                done = checked
-                evidence = stream.judge(
-                    part, next_start=next_start,
-                    progress=lambda n, _total, done=done: progress.update(task,
-                                                                          completed=done + n))
-                verdicts = evidence.select(gf.VERDICT_COLUMNS)
-                _as_option("out", writer.write, verdicts)
-                checked += verdicts.height
-                held += int((verdicts["verdict"] == "hold").sum())
-                gaps = gaps.plus(other_currency(part))
-        _as_option("out", writer.close)
-    finally:
-        writer.discard()
-    unmatched = categories_without_rules(frames.get("products"), rules)
-    unlisted = products_not_listed(run.keys["product_id"], frames.get("products"))
-    for line in format_evidence_notes(stream.zero_price_rows, history, unmatched, gaps,
-                                      unlisted=unlisted, products=products):
-        typer.echo(line, err=True)
-    # to stderr when the verdicts themselves go to standard output (--out /dev/stdout)
-    typer.echo(f"{checked} changes checked, {held} held -> {out}",
-               err=gf.inherited_fd(out) == 1)
+    with Progress(console=console, disable=not show, transient=True) as progress:
+        task = progress.add_task("checking price changes", total=run.count)
+        judged = 0
+        for part, next_start in run.parts():
+            evidence = stream.judge(
+                part, next_start=next_start,
+                progress=lambda n, _total, done=judged: progress.update(task,
+                                                                        completed=done + n))
+            judged += evidence.height
+            yield part, evidence
 
 
 def format_rate(value: float, spec: str) -> str:
@@ -442,20 +451,21 @@ def evaluate(
     rules: RulesOpt = None,
     chunk_rows: ChunkOpt = DEFAULT_CHUNK_ROWS,
     blind_chunks: BlindOpt = False,
+    part_rows: PartOpt = PART_ROWS,
 ) -> None:
     """Measure the guard against labels (the help is ``guard_help.EVALUATE``)."""
     from sagwa.adapters import guard_output as gf
-    from sagwa.services.guard_metrics import all_splits, labelled_frame
+    from sagwa.services.guard_metrics import all_splits
 
     inputs = {"history": history, "changes": changes, "labels": labels, "products": products}
     _check_outputs({"png": png, "json": json_out}, {**inputs, "rules": rules})
     price_rules = _load_rules(rules)
-    frames = _read_inputs(history, changes, products, skip_bad_rows, labels=labels)
-    _check_labels_match(frames, labels, changes)
-    _note_other_error_types(frames["labels"], labels)
-    run = _run(frames, price_rules, chunk_rows, blind=blind_chunks)
-    _note_what_was_not_evidence(run, frames, price_rules, history, products)
-    frame = labelled_frame(judged=run.verdicts, changes=frames["changes"], labels=frames["labels"])
+    if blind_chunks:  # chunks of exactly --chunk-rows from the first change: one part
+        part_rows = sys.maxsize
+    with _scratch_directory() as workdir:
+        frame = _evaluate_streaming(history, changes, labels, products, skip_bad_rows,
+                                    price_rules, workdir, chunk_rows=chunk_rows,
+                                    blind=blind_chunks, part_rows=part_rows)
     splits = all_splits(frame)
     # the table and the notes go to stderr when a file goes to standard output
     # (--json /dev/stdout), so what a tool reads there is the file alone
@@ -513,24 +523,45 @@ def format_evidence_notes(
     return lines
 
 
-def _note_what_was_not_evidence(
-    run: GuardRun, frames: dict[str, pl.DataFrame], rules: PriceRules, history: Path,
-    products: Path | None,
-) -> None:
-    from sagwa.services.guard_batch import categories_without_rules
-    from sagwa.services.guard_evidence_gaps import (
-        CurrencyGaps,
-        other_currency_changes,
-        products_not_listed,
-    )
+def _evaluate_streaming(history: Path, changes: Path, labels: Path, products: Path | None,
+                        skip_bad_rows: bool, rules: PriceRules, workdir: Path, *,
+                        chunk_rows: int, blind: bool, part_rows: int) -> pl.DataFrame:
+    """``evaluate``'s run: the changes judged in parts as ``check`` judges them, and of each
+    part only what the metrics need of its labelled changes kept (``LabelledChanges``): the
+    memory grows by some 40 bytes a label (the labels, read a block at a time, and those
+    columns), not by the changes file."""
+    from sagwa.services.guard_batch import GuardStream
+    from sagwa.services.guard_evaluation import LabelledChanges
+    from sagwa.services.guard_evidence_gaps import CurrencyGaps, other_currency_changes
 
-    changes = frames["changes"]
+    frames, run = _stage_inputs(history, changes, products, skip_bad_rows, workdir, part_rows,
+                                labels=labels)
+    _check_labels_match(run.column("change_id"), frames["labels"], labels, changes)
+    _note_other_error_types(frames["labels"], labels)
+    stream = GuardStream(history=frames["history"], rules=rules, products=frames.get("products"),
+                         keys=run.keys, chunk_rows=chunk_rows, blind_chunks=blind)
+    labelled = LabelledChanges(frames.pop("labels"))
+    other_currency = other_currency_changes(frames["history"], frames.get("products"))
+    gaps = CurrencyGaps()
+    for part, evidence in _judged_parts(run, stream):
+        labelled.add(judged=evidence, changes=part)
+        gaps = gaps.plus(other_currency(part))
+    _note_evidence_gaps(stream.zero_price_rows, frames, rules, history, products, gaps,
+                        run.keys["product_id"])
+    return labelled.frame()
+
+
+def _note_evidence_gaps(zero_price_rows: int, frames: dict[str, pl.DataFrame],
+                        rules: PriceRules, history: Path, products: Path | None,
+                        gaps: CurrencyGaps, product_ids: pl.Series) -> None:
+    """Print the notes of :func:`format_evidence_notes` (``product_ids``: those the changes
+    name, each once)."""
+    from sagwa.services.guard_batch import categories_without_rules
+    from sagwa.services.guard_evidence_gaps import products_not_listed
+
     unmatched = categories_without_rules(frames.get("products"), rules)
-    other = CurrencyGaps().plus(
-        other_currency_changes(frames["history"], frames.get("products"))(changes))
-    unlisted = products_not_listed(changes["product_id"].unique(maintain_order=True),
-                                   frames.get("products"))
-    for line in format_evidence_notes(run.zero_price_rows, history, unmatched, other,
+    unlisted = products_not_listed(product_ids, frames.get("products"))
+    for line in format_evidence_notes(zero_price_rows, history, unmatched, gaps,
                                       unlisted=unlisted, products=products):
         typer.echo(line, err=True)
 
@@ -550,13 +581,17 @@ def _note_other_error_types(labels: pl.DataFrame, path: Path) -> None:
                    "in recall and per type, and as misnamed in type accuracy", err=True)
 
 
-def _check_labels_match(frames: dict[str, pl.DataFrame], labels: Path, changes: Path) -> None:
+def _check_labels_match(change_ids: Iterable[pl.Series], label_frame: pl.DataFrame,
+                        labels: Path, changes: Path) -> None:
     """Refuse labels that name none of the changes; note those that name no change, and the
-    changes no label names (not counted)."""
-    ids = frames["changes"].select("change_id")
-    n_labels = frames["labels"].height
-    matched = frames["labels"].join(ids, on="change_id", how="semi").height
-    if ids.height == 0:
+    changes no label names (not counted). ``change_ids``: the changes' ids, in pieces."""
+    n_changes = matched = 0
+    n_labels = label_frame.height
+    named = label_frame.select("change_id")
+    for ids in change_ids:  # each change id once (a repeat is a malformed row), as a label's
+        n_changes += ids.len()
+        matched += named.join(ids.to_frame("change_id"), on="change_id", how="semi").height
+    if n_changes == 0:
         raise InvalidInput(f"--changes: {changes} has no changes; nothing to evaluate",
                            reason="no_changes")
     if n_labels == 0:
@@ -565,7 +600,7 @@ def _check_labels_match(frames: dict[str, pl.DataFrame], labels: Path, changes: 
     if matched == 0:
         raise InvalidInput(
             f"--labels: no change_id in {labels} ({n_labels} labels) is one of the "
-            f"{ids.height} changes in {changes}; nothing to evaluate",
+            f"{n_changes} changes in {changes}; nothing to evaluate",
             field="labels", reason="labels_name_no_change",
         )
     if matched < n_labels:
@@ -574,10 +609,10 @@ def _check_labels_match(frames: dict[str, pl.DataFrame], labels: Path, changes: 
             f"evaluating the {matched} that do",
             err=True,
         )
-    unlabelled = ids.height - matched  # change ids are unique (a repeat is a malformed row)
+    unlabelled = n_changes - matched
     if unlabelled:
         typer.echo(
-            f"note: {unlabelled} of {ids.height} changes in {changes} have no label in {labels};"
+            f"note: {unlabelled} of {n_changes} changes in {changes} have no label in {labels};"
             " they are judged but not counted",
             err=True,
         )

@@ -86,4 +86,9 @@ changes file (the weeks the thresholds were set on); held_out, those proposed la
 
 A rate that is undefined (a split without errors) shows as "—" in the table and null in
 the JSON.
+
+The changes file is read as check reads it (in blocks into a scratch directory under
+$TMPDIR, judged in parts of time) and the labels file a block at a time: memory grows with
+the history and the number of listings, and by some 40 bytes a label (a labelled change's
+score, verdict and types are kept for the figures and the curve), not with the changes.
 """

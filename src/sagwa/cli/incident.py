@@ -10,6 +10,8 @@ here; the others, and what they share, are in modules named for what they hold:
 - ``incident_lifecycle``: declare, scope, plan, notify, close
 - ``incident_differences``: difference-paid, cancel-instead
 - ``incident_follow_ups``: follow-ups (the differences an agent should call about)
+- ``incident_note_follow_ups``: note-follow-ups and resolve-follow-up (call notes marked
+  "follow-up needed", and recording what was done)
 - ``incident_price_block``: narrow-price-block (a closed incident's block, to its band)
 - ``incident_options``: the option types, times read as Korea time, the desk a command works on
 - ``incident_format``: how the results read
@@ -37,6 +39,7 @@ from sagwa.cli.incident_format import (
     print_rows,
 )
 from sagwa.cli.incident_lifecycle import close, declare, notify, plan, scope
+from sagwa.cli.incident_note_follow_ups import note_follow_ups, resolve_note_follow_up
 from sagwa.cli.incident_options import (
     FORMAT,
     REPORTS_DIR,
@@ -183,7 +186,8 @@ COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("declare", declare), ("scope", scope), ("plan", plan), ("notify", notify),
     ("close", close), ("difference-paid", difference_paid), ("cancel-instead", cancel_instead),
     ("follow-ups", follow_ups), ("status", status), ("list", list_incidents), ("notice", notice), ("report", report),
-    ("narrow-price-block", narrow_price_block),
+    ("narrow-price-block", narrow_price_block), ("note-follow-ups", note_follow_ups),
+    ("resolve-follow-up", resolve_note_follow_up),
 )
 for _name, _command in COMMANDS:
     app.command(_name)(_command)

@@ -106,9 +106,10 @@ def plan(
     - buy_at_correct_price_discount: buy at the correct price, --discount percent off
     - talk_to_person: a person calls the customer
     """
+    from sagwa.priceguard import load_rules
     from sagwa.services import desk
 
-    with desk_context() as (_config, db, policy), durations_in_words():
+    with desk_context() as (config, db, policy), durations_in_words():
         actor = recorded_actor(db.session_factory, actor)
         decided = desk.plan(
             SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id, options=option,
@@ -117,7 +118,7 @@ def plan(
             policy=policy,
             cancel_compensation=Money(compensation, "KRW") if compensation is not None else None,
             discount_pct=discount, keep_max_units=keep_max_units,
-            accept_late_choices=accept_late)
+            accept_late_choices=accept_late, price_rules=load_rules(config.guard_rules))
     print_result({"incident_id": incident_id, "options": sorted(o.value for o in decided.options),
             "deadline": decided.deadline.astimezone(SEOUL),
             "default": decided.default.value}, fmt, "incident planned")

@@ -13,7 +13,6 @@ from sagwa.cli.actors import ACTOR, recorded_actor
 from sagwa.cli.context import exits_cleanly
 from sagwa.cli.incident_format import print_result
 from sagwa.cli.incident_options import FORMAT, IncidentId, TableOrJson, desk_context
-from sagwa.domain.wrong_price_band import wrong_price_band
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 
@@ -31,11 +30,10 @@ def narrow_price_block(
 
     with desk_context() as (_config, db, _policy):
         actor = recorded_actor(db.session_factory, actor)
-        row, narrowed = narrow(SqlAlchemyUnitOfWork(db.session_factory),
-                               incident_id=incident_id, actor=actor, reason=reason)
-    band = wrong_price_band(row.incident.wrong_price, row.incident.correct_price)
-    print_result({"incident_id": incident_id, "narrowed": narrowed,
-                  "refused_low": band.low.as_dict(), "refused_high": band.high.as_dict(),
-                  "band_only_at": row.band_only_at}, fmt,
-                 "price block narrowed to the band" if narrowed else
+        done = narrow(SqlAlchemyUnitOfWork(db.session_factory),
+                      incident_id=incident_id, actor=actor, reason=reason)
+    print_result({"incident_id": incident_id, "narrowed": done.narrowed,
+                  "refused_low": done.band.low.as_dict(), "refused_high": done.band.high.as_dict(),
+                  "band_only_at": done.row.band_only_at}, fmt,
+                 "price block narrowed to the band" if done.narrowed else
                  "price block was narrowed already")

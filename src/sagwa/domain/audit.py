@@ -4,7 +4,9 @@ Each record's hash covers the previous record's hash and a canonical JSON of its
 changing, inserting or deleting any record breaks every hash after it. Records written since
 keyed hashing (their ``chain`` names the scheme and the key's fingerprint, ``hmac1:<fp>``) are
 HMAC-SHA256 with a key derived from the app's secret: someone who can write to the database
-but does not hold the secret cannot recompute them. Older records (``chain`` None) stay plain
+but does not hold the secret cannot recompute them. New records are keyed with the current
+secret; after a rotation the retired secrets are kept to verify only (:class:`ChainKeys`), and
+each record is checked with the key its fingerprint names. Older records (``chain`` None) stay plain
 SHA-256 and are verified as written; none may follow a keyed one. A deleted tail, a chain
 rewritten from its first record, or keyed records turned back into plain ones (``chain`` set
 to NULL from the first keyed record on, hashes recomputed: the chain alone still checks) is
@@ -126,7 +128,7 @@ class ChainKey:
     """The key that signs the chain, derived from the app's secret (so the secret itself, which
     also signs cookies and links, is never the HMAC key), and its public fingerprint."""
 
-    key: bytes
+    key: bytes = field(repr=False)
 
     @property
     def fingerprint(self) -> str:
@@ -141,6 +143,73 @@ class ChainKey:
 def chain_key(secret: str) -> ChainKey:
     return ChainKey(hmac.new(secret.encode("utf-8"), b"sagwa audit chain v1",
                              hashlib.sha256).digest())
+
+
+MISSING_KEY_HINT = ("if SAGWA_SECRET_KEY was rotated, list the old secret in "
+                    "SAGWA_PREVIOUS_SECRET_KEYS (kept to verify only); otherwise it was forged")
+
+
+@dataclass(frozen=True)
+class ChainKeys:
+    """The keys a verifier holds: ``current`` keys every new record (and anchor); ``retired``
+    ones (secrets rotated out) only verify what they keyed. A record and an anchor name their
+    key by fingerprint, so a chain that switched keys verifies while every key is known."""
+
+    current: ChainKey
+    retired: tuple[ChainKey, ...] = ()
+
+    @property
+    def every(self) -> tuple[ChainKey, ...]:
+        return (self.current, *self.retired)
+
+    def by_fingerprint(self, fingerprint: str) -> ChainKey | None:
+        return next((k for k in self.every if k.fingerprint == fingerprint), None)
+
+    def by_chain(self, chain: str) -> ChainKey | None:
+        """The key a record's ``chain`` (``hmac1:<fingerprint>``) names, if held."""
+        fingerprint = chain_fingerprint(chain)
+        return None if fingerprint is None else self.by_fingerprint(fingerprint)
+
+    def described(self) -> str:
+        retired = ", ".join(k.fingerprint for k in self.retired)
+        return f"current key {self.current.fingerprint}" + (
+            f", retired {retired}" if retired else ", no retired key")
+
+
+def chain_keys(secret: str, previous: Iterable[str] = ()) -> ChainKeys:
+    """The current key of ``secret`` and the retired keys of ``previous`` (the current one and
+    repeats left out)."""
+    current, retired = chain_key(secret), []
+    for old in map(chain_key, previous):
+        if old != current and old not in retired:
+            retired.append(old)
+    return ChainKeys(current, tuple(retired))
+
+
+def foreign_key_refusal(newest_chain: str | None, keys: ChainKeys) -> str | None:
+    """Why a process holding ``keys`` must not write to an audit log whose newest keyed record
+    holds ``newest_chain`` in ``chain`` (None: no keyed record yet), or None when it may. The
+    current key's records, and a retired key's (a rotation just took effect), are fine; any
+    other key means this process would chain its records after ones it cannot check, and a
+    verifier holding either key finds the chain broken from there on."""
+    if newest_chain is None or keys.by_chain(newest_chain) is not None:
+        return None
+    written = chain_fingerprint(newest_chain) or newest_chain
+    return (f"the database's audit log was written with key {written} and this process has "
+            f"key {keys.current.fingerprint}; set the same SAGWA_SECRET_KEY on every host "
+            "sharing the database (after a rotation, list the old secret in "
+            "SAGWA_PREVIOUS_SECRET_KEYS)")
+
+
+def as_chain_keys(key: ChainKey | ChainKeys | None) -> ChainKeys | None:
+    return ChainKeys(key) if isinstance(key, ChainKey) else key
+
+
+def chain_fingerprint(chain: str) -> str | None:
+    """The key fingerprint of a keyed record's ``chain``; None for a scheme this code does not
+    know."""
+    scheme, colon, fingerprint = chain.partition(":")
+    return fingerprint if scheme == KEYED and colon and fingerprint else None
 
 
 def keyed_chain_hash(key: ChainKey, prev_hash: str, seq: int, occurred_at: datetime,
@@ -163,22 +232,26 @@ class ChainVerdict:
     head_hash: str | None = None
     anchors_checked: int = 0
     anchor_failed: dict[str, Any] | None = None
+    # appended: the fingerprint of a key that a record or an anchor names and no key given has
+    missing_key: str | None = None
 
 
 def verify_chain(records: Iterable[AuditRecord], *, start_hash: str = GENESIS_HASH,
-                 key: ChainKey | None = None) -> ChainVerdict:
+                 key: ChainKey | ChainKeys | None = None) -> ChainVerdict:
     """Recompute every hash in order; report the first record that does not match.
 
     Sequence numbers are assigned without gaps, so a deleted record shows as a missing number.
-    A keyed record needs ``key``; a plain one after a keyed one was rewritten without the key.
+    A keyed record needs the key its ``chain`` names (``key``: one key, or the current and
+    retired keys); a plain one after a keyed one was rewritten without the key.
     Anchors are checked on top (:func:`sagwa.domain.audit_anchors.verify_with_anchors`).
     """
+    keys = as_chain_keys(key)
     prev, checked, keyed_from = start_hash, 0, None
     for rec in records:
-        bad = _record_fault(rec, checked, prev, keyed_from, key)
+        bad = _record_fault(rec, checked, prev, keyed_from, keys)
         if bad is not None:
             return ChainVerdict(False, checked, rec.seq, bad, keyed_from, checked or None,
-                                prev if checked else None)
+                                prev if checked else None, missing_key=_missing_key(rec, keys))
         if rec.chain is not None and keyed_from is None:
             keyed_from = rec.seq
         prev = rec.hash
@@ -188,7 +261,7 @@ def verify_chain(records: Iterable[AuditRecord], *, start_hash: str = GENESIS_HA
 
 
 def _record_fault(rec: AuditRecord, checked: int, prev: str, keyed_from: int | None,
-                  key: ChainKey | None) -> str | None:
+                  keys: ChainKeys | None) -> str | None:
     if rec.seq != checked + 1:
         return f"record {checked + 1} is missing"
     if rec.prev_hash != prev:
@@ -198,16 +271,33 @@ def _record_fault(rec: AuditRecord, checked: int, prev: str, keyed_from: int | N
             return (f"record {rec.seq} is not keyed although record {keyed_from} before it "
                     "is: it was rewritten without the key")
         expected = chain_hash(prev, rec.seq, rec.occurred_at, rec.event)
-    elif key is None:
-        return f"record {rec.seq} is keyed and no key was given to check it"
-    elif rec.chain != key.chain:
-        return (f"record {rec.seq} was keyed with another key ({rec.chain}, this one is "
-                f"{key.chain}): SAGWA_SECRET_KEY differs, or the record was forged")
     else:
+        key = None if keys is None else keys.by_chain(rec.chain)
+        if key is None:
+            return _unknown_key_fault(rec.seq, rec.chain, keys)
         expected = keyed_chain_hash(key, prev, rec.seq, rec.occurred_at, rec.event)
     if rec.hash != expected:
         return f"record {rec.seq} was altered after it was written"
     return None
+
+
+def _unknown_key_fault(seq: int, chain: str, keys: ChainKeys | None) -> str:
+    fingerprint = chain_fingerprint(chain)
+    if fingerprint is None:
+        return (f"record {seq} names a hashing scheme this version does not know ({chain}): "
+                "it was forged, or written by a newer sagwa")
+    if keys is None:
+        return f"record {seq} is keyed and no key was given to check it"
+    return (f"record {seq} was keyed with another key ({fingerprint}), which is not configured "
+            f"here ({keys.described()}): {MISSING_KEY_HINT}")
+
+
+def _missing_key(rec: AuditRecord, keys: ChainKeys | None) -> str | None:
+    """The fingerprint ``rec`` names when no key given has it."""
+    fingerprint = None if rec.chain is None else chain_fingerprint(rec.chain)
+    if fingerprint is None or (keys is not None and keys.by_fingerprint(fingerprint)):
+        return None
+    return fingerprint
 
 
 def actor_parts(actor: str) -> tuple[str, str]:

@@ -4,8 +4,8 @@ the database, one JSON line each, MAC'd with the chain's key.
 The chain alone cannot show that its last records were deleted, nor that someone rewrote it
 whole; an anchor can: every anchor must still name a record of the chain, with the same hash.
 An anchor is written by ``sagwa audit anchor`` and by the worker's periodic job (every 15
-minutes, into the worker's data directory); nothing else writes one. Pure: parsing, making and
-checking lines; the file is the adapter's.
+minutes, into ``SAGWA_AUDIT_ANCHORS_PATH``); nothing else writes one. Pure: parsing, making
+and checking lines; the file is the adapter's.
 
 An anchor also holds ``keyed_from``, the first keyed record as of the anchor (None: none was
 yet), under its MAC. Someone without the secret who sets ``chain`` to NULL from the first keyed
@@ -14,6 +14,9 @@ anchor does not: its first keyed record must still be the chain's, and since anc
 written by keyed writers, every record after an anchor must be keyed. Lines written before the
 field existed have no ``keyed_from`` (unknown: not checked). Without any anchor, a chain
 rewritten whole is not detected: :func:`anchors_warning` says so.
+
+Each line names its key's fingerprint (``key``) and is checked with that key, so anchors
+written before a rotation of the secret hold while the old secret is kept to verify.
 """
 
 from __future__ import annotations
@@ -27,7 +30,16 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sagwa.domain.audit import AuditRecord, ChainKey, ChainVerdict, canonical, verify_chain
+from sagwa.domain.audit import (
+    MISSING_KEY_HINT,
+    AuditRecord,
+    ChainKey,
+    ChainKeys,
+    ChainVerdict,
+    as_chain_keys,
+    canonical,
+    verify_chain,
+)
 
 
 class Unknown(enum.Enum):
@@ -52,6 +64,7 @@ class Anchor:
     first: str | None = None  # the hash of record 1: which log the anchor is of
     keyed_from: int | None = None  # the first keyed record as of the anchor (None: none was)
     keyed_known: bool = False  # False: a line from before ``keyed_from`` was written
+    key: str | None = None  # the fingerprint of the key it was MAC'd with, as the line says
 
 
 def anchor_mac(key: ChainKey, seq: int, digest: str, at: str, first: str | None,
@@ -88,27 +101,30 @@ def parse_anchors(lines: Iterable[str]) -> list[Anchor]:
             continue
         try:
             data = json.loads(raw)
-            first, keyed = data.get("first"), data.get("keyed_from")
+            first, keyed, key = data.get("first"), data.get("keyed_from"), data.get("key")
             out.append(Anchor(n, int(data["seq"]), str(data["hash"]), str(data["at"]),
                               data.get("mac"), first=None if first is None else str(first),
                               keyed_from=None if keyed is None else int(keyed),
-                              keyed_known="keyed_from" in data))
+                              keyed_known="keyed_from" in data,
+                              key=None if key is None else str(key)))
         except (ValueError, KeyError, TypeError):
             out.append(Anchor(n, 0, "", "", None, valid=False))
     return out
 
 
 def anchor_fault(anchor: Anchor, hashes: dict[int, str], head: int,
-                 key: ChainKey | None, keyed_from: int | None = None) -> str | None:
+                 key: ChainKey | ChainKeys | None, keyed_from: int | None = None) -> str | None:
     """Why ``anchor`` does not hold against the chain (``hashes``: seq → hash of the anchored
-    records; ``head``: the last seq; ``keyed_from``: its first keyed record), or None."""
+    records; ``head``: the last seq; ``keyed_from``: its first keyed record), or None.
+    ``key``: the key (or current and retired keys) its MAC is checked with; None: not checked."""
     named = f"anchor on line {anchor.line} (record {anchor.seq}, written {anchor.at})"
     if not anchor.valid:
         return f"line {anchor.line} of the anchors file is not an anchor"
-    if key is not None and (anchor.mac is None or not hmac.compare_digest(
-            anchor.mac, anchor_mac(key, anchor.seq, anchor.hash, anchor.at, anchor.first,
-                                   anchor.keyed_from, keyed_known=anchor.keyed_known))):
-        return f"{named} was not written with this key: forged, edited, or the key changed"
+    keys = as_chain_keys(key)
+    if keys is not None:
+        mac_fault = _mac_fault(anchor, keys)
+        if mac_fault is not None:
+            return f"{named} {mac_fault}"
     if anchor.first is not None and hashes.get(1) != anchor.first:
         return (f"{named} is of a log whose first record differs: an anchors file of another "
                 "database, or this log was rewritten from its first record")
@@ -121,6 +137,31 @@ def anchor_fault(anchor: Anchor, hashes: dict[int, str], head: int,
     if hashes.get(anchor.seq) != anchor.hash:
         return f"{named} does not match record {anchor.seq}: the log was rewritten"
     return None
+
+
+def _mac_fault(anchor: Anchor, keys: ChainKeys) -> str | None:
+    """Why the anchor's MAC does not check with the key its line names (a line naming none:
+    with any key held), or None."""
+    candidates = keys.every
+    if anchor.key is not None:
+        named = keys.by_fingerprint(anchor.key)
+        if named is None:
+            return (f"was written with another key ({anchor.key}), which is not configured "
+                    f"here ({keys.described()}): {MISSING_KEY_HINT}")
+        candidates = (named,)
+    for candidate in candidates:
+        if anchor.mac is not None and hmac.compare_digest(anchor.mac, anchor_mac(
+                candidate, anchor.seq, anchor.hash, anchor.at, anchor.first, anchor.keyed_from,
+                keyed_known=anchor.keyed_known)):
+            return None
+    return "was not written with this key: forged or edited"
+
+
+def missing_anchor_key(anchor: Anchor, keys: ChainKeys | None) -> str | None:
+    """The fingerprint the anchor's line names when no key held has it (None: not checked)."""
+    if keys is None or anchor.key is None or keys.by_fingerprint(anchor.key) is not None:
+        return None
+    return anchor.key
 
 
 def _downgrade_fault(anchor: Anchor, head: int, keyed_from: int | None) -> str | None:
@@ -142,10 +183,11 @@ def _downgrade_fault(anchor: Anchor, head: int, keyed_from: int | None) -> str |
     return None
 
 
-def verify_with_anchors(records: Iterable[AuditRecord], *, key: ChainKey | None,
+def verify_with_anchors(records: Iterable[AuditRecord], *, key: ChainKey | ChainKeys | None,
                         anchors: Sequence[Anchor]) -> ChainVerdict:
     """:func:`~sagwa.domain.audit.verify_chain`, then every anchor checked against the chain;
-    the first anchor that fails makes the verdict not ok and is named in ``anchor_failed``."""
+    the first anchor that fails makes the verdict not ok and is named in ``anchor_failed``
+    (and, when it names a key not given, its fingerprint in ``missing_key``)."""
     wanted = {a.seq for a in anchors if a.valid} | {1}
     hashes: dict[int, str] = {}
 
@@ -163,7 +205,8 @@ def verify_with_anchors(records: Iterable[AuditRecord], *, key: ChainKey | None,
         if fault is not None:
             failed: dict[str, Any] = {"line": anchor.line, "seq": anchor.seq, "at": anchor.at}
             return replace(verdict, ok=False, first_bad_seq=_bad_seq(anchor, verdict),
-                           reason=fault, anchors_checked=n, anchor_failed=failed)
+                           reason=fault, anchors_checked=n, anchor_failed=failed,
+                           missing_key=missing_anchor_key(anchor, as_chain_keys(key)))
     return replace(verdict, anchors_checked=len(anchors))
 
 

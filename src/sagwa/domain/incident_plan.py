@@ -13,8 +13,10 @@ happens to a customer who never answers, and who pays (seller/platform split). T
   ``follow_up_call`` needs no option offered: a call is not an outcome but the question asked
   again by phone, answered with one of the options offered, the order held until then;
 * a discount is a whole percent from 1 to 99: 0 % would offer "0 % off" (``zero_discount``);
-* the deadline is after ``now``, no more than ``max_deadline_ahead`` (90 days by default) after
-  it, and leaves at least ``min_contact_time`` (24 h by default) of *contact-centre* hours, so a
+* the deadline is after ``now``, no more than ``max_deadline_ahead`` after it (the desk policy's
+  ``[sla] max_deadline_days``, 14 days by default, at most 90: until customers answer, their
+  paid orders are neither shipped nor refunded; ``deadline_too_far`` with
+  ``details["max_deadline_days"]``), and leaves at least ``min_contact_time`` (24 h by default) of *contact-centre* hours, so a
   customer who wants a person can get one;
 * amounts are non-negative; the compensation is in points (KRW, whatever the incident's
   currency); shares are whole percents summing to 100;
@@ -52,8 +54,12 @@ from sagwa.domain.money import Money
 from sagwa.errors import InvalidInput, SilentCancellationRefused
 
 DEFAULT_MIN_CONTACT_TIME = timedelta(hours=24)
-#: The latest deadline a plan may set, after ``now``: customers answer within weeks, not years
-#: (and the contact hours up to the deadline are counted day by day).
+#: The latest deadline a plan may set, after ``now``, unless the desk policy says otherwise
+#: (``[sla] max_deadline_days``): until customers answer, their paid orders are neither shipped
+#: nor refunded (전자상거래법 제15조 expects supply or a refund within days of payment).
+DEFAULT_MAX_DEADLINE_AHEAD = timedelta(days=14)
+#: The most a desk policy may set: customers answer within weeks, not months (and the contact
+#: hours up to the deadline are counted day by day).
 MAX_DEADLINE_AHEAD = timedelta(days=90)
 #: The least discount a plan may offer: customers read "0% off the correct price" otherwise.
 MIN_DISCOUNT_PCT = 1
@@ -250,8 +256,9 @@ def _check_deadline(
         return
     if deadline - now > max_ahead:
         problems["deadline"] = Problem(
-            "deadline_too_far", f"the deadline must be at most {_days(max_ahead)} after now"
-        )
+            "deadline_too_far", f"the deadline must be at most {_days(max_ahead)} after now "
+            "(the desk policy's [sla] max_deadline_days): until customers answer, their paid "
+            "orders are neither shipped nor refunded")
         return
     if not within_hours(schedule, deadline):
         # customers told "answer by 03:00 on Christmas Day" could not reach a person at the end
@@ -292,13 +299,15 @@ def answer_time_left(schedule: ContactSchedule, now: datetime,
     return send_at, contact_time_between(schedule, send_at, deadline)
 
 
-def _refuse(problems: Problems) -> NoReturn:
+def _refuse(problems: Problems, max_ahead: timedelta) -> NoReturn:
     sentences = {field: p.sentence for field, p in problems.items()}
     summary = "; ".join(f"{k}: {v}" for k, v in sentences.items())
+    too_far = problems.get("deadline", Problem("", "")).reason == "deadline_too_far"
     raise InvalidInput(
         f"plan refused — {summary}",
         problems=sentences,
         problem_reasons={field: p.reason for field, p in problems.items()}, reason="plan_problems",
+        max_deadline_days=max_ahead.days if too_far else None,
     )
 
 
@@ -317,7 +326,7 @@ def make_plan(
     keep_max_units: int | None = None,
     accept_late_choices: bool = False,
     min_contact_time: timedelta = DEFAULT_MIN_CONTACT_TIME,
-    max_deadline_ahead: timedelta = MAX_DEADLINE_AHEAD,
+    max_deadline_ahead: timedelta = DEFAULT_MAX_DEADLINE_AHEAD,
 ) -> IncidentPlan:
     """Validate an operator's choices into an :class:`IncidentPlan`, or say everything wrong."""
     require_aware(now, "now")
@@ -335,7 +344,7 @@ def make_plan(
     _check_shares(seller_share_pct, platform_share_pct, problems)
     _check_deadline(deadline, now, schedule, min_contact_time, max_deadline_ahead, problems)
     if problems:
-        _refuse(problems)
+        _refuse(problems, max_deadline_ahead)
     return IncidentPlan(
         incident_id=incident.incident_id,
         options=chosen,

@@ -5,7 +5,8 @@ In 2008 the seller and the platform blamed each other while customers waited; th
 know which orders stood. The desk decides each order by the customer's consent (or the plan's
 default), so the seller's part follows from the case alone:
 
-* **send** — the order stands and nothing can change it any more: the customer kept it, the
+* **send** — the order stands and the incident can no longer change it (the customer's
+  ordinary right to withdraw after delivery, 청약철회, is untouched): the customer kept it, the
   plan's keep default kept it after the deadline and the plan takes no late answer, they bought
   at the discounted correct price and the difference (if any) was paid, or the incident closed
   with the order standing;
@@ -13,7 +14,8 @@ default), so the seller's part follows from the case alone:
   answer (before the deadline, or later when the plan takes late answers); one of our staff
   will call them (they asked, or the default is a call); they chose the discount and have not
   paid the difference yet; or the desk gave up calling them (the operator decides);
-* **do not send** — cancelled and refunded;
+* **do not send** — cancelled, its refund under way (sagwa records the refund owed; it pays
+  none itself, so the seller is never told "refunded");
 * **sent** — fulfilled already.
 
 A hold is never a cancellation: the seller must not cancel an order the customer has not agreed
@@ -132,7 +134,7 @@ def send_reason(case: Case, incident_status: IncidentStatus) -> str:
 
 
 _REASONS = {"kept": ("고객이 주문 유지를 골랐습니다", "the customer kept the order"),
-            "discount_paid": ("할인된 정상가로 사고 차액을 냈습니다",
+            "discount_paid": ("정상가에서 할인된 가격으로 사고 차액을 냈습니다",
                               "bought at the discounted correct price, the difference paid"),
             "closed": ("주문이 유지된 채 사고가 종료되었습니다", "the incident closed with the order standing"),
             "default_kept": ("기한까지 답이 없어 주문이 유지되었습니다",
@@ -155,7 +157,8 @@ _WORDS: dict[OrderInstruction, tuple[str, str]] = {
                                        "Hold: waiting for the difference to be paid"),
     OrderInstruction.HOLD_UNREACHABLE: ("보류: 고객과 연락이 닿지 않았습니다",
                                         "Hold: the customer could not be reached"),
-    OrderInstruction.DO_NOT_SEND: ("보내지 마세요: 취소·환불됨", "Do not send: cancelled and refunded"),
+    OrderInstruction.DO_NOT_SEND: ("보내지 마세요: 취소됨(환불 진행)",
+                                   "Do not send: cancelled (refund under way)"),
     OrderInstruction.SENT: ("보냄", "Sent"),
 }
 

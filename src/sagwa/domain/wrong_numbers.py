@@ -11,13 +11,17 @@ hash of it is undone by trying the 10^4 numbers left) — and a text message of 
 case to a number so marked is withheld: those waiting are withdrawn when the attempt is
 logged, and ``services.wrong_numbers`` tells which later ones to drop (at queueing, or at
 sending). A number changed since
-(``services.customer_contact``) differs from the marked one, so texts go to it again. Pure.
+(``services.customer_contact``) differs from the marked one, so texts go to it again. The digest
+is keyed from the app's secret, so after the secret is rotated a number is compared under the
+current key and under those of the retired secrets (``SAGWA_PREVIOUS_SECRET_KEYS``): a mark
+made before the rotation still counts. Pure.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterable
 
 from sagwa.domain.catalog import domestic_digits
 
@@ -43,7 +47,9 @@ def number_key(phone: str, secret: bytes) -> str:
     return hmac.new(secret, domestic_digits(phone).encode(), hashlib.sha256).hexdigest()[:16]
 
 
-def withheld(channel: str, recipient: str, marked: set[str], secret: bytes) -> bool:
+def withheld(channel: str, recipient: str, marked: set[str], secrets: Iterable[bytes]) -> bool:
     """Whether a message on ``channel`` to ``recipient`` goes to a number marked wrong
-    (``marked``: the :func:`number_key` of each, under ``secret``)."""
-    return channel == TEXT_CHANNEL and bool(marked) and number_key(recipient, secret) in marked
+    (``marked``: the :func:`number_key` of each, under one of ``secrets``: the current key's,
+    and those of the secrets rotated out, which keyed the marks made before)."""
+    return channel == TEXT_CHANNEL and bool(marked) and any(
+        number_key(recipient, secret) in marked for secret in secrets)

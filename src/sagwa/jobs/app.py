@@ -24,7 +24,13 @@ def _present(modules: tuple[str, ...]) -> list[str]:
 app = App(connector=PsycopgConnector(), import_paths=_present(TASK_MODULES))
 
 
+#: Seconds a query waits for a pooled connection before it fails (psycopg_pool's default: 30).
+POOL_WAIT = 10.0
+
+
 def connector_for(url: URL, *, max_size: int = 10) -> PsycopgConnector:
     """A connector for the database SQLAlchemy reaches at ``url`` (TCP or a unix socket)."""
     conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    return PsycopgConnector(conninfo=conninfo, min_size=1, max_size=max_size)
+    # timeout: how long a query waits for a connection; with the database gone, a stopping
+    # worker's last query waited the pool's 30 s before the supervisor could take over
+    return PsycopgConnector(conninfo=conninfo, min_size=1, max_size=max_size, timeout=POOL_WAIT)

@@ -1,6 +1,7 @@
 """The audit log's periodic anchor: every 15 minutes a worker appends the head of the chain to
-the anchors file in its data directory (``sagwa audit verify`` checks every anchor), so that
-records deleted from the end of the log, or a log rewritten whole, are found out."""
+the anchors file (``SAGWA_AUDIT_ANCHORS_PATH``, by default in its data directory; ``sagwa audit
+verify`` checks every anchor), so that records deleted from the end of the log, or a log
+rewritten whole, are found out."""
 
 from __future__ import annotations
 

@@ -15,9 +15,12 @@ from pathlib import Path
 from procrastinate import JobContext, RetryStrategy
 from sqlalchemy import create_engine
 
-from sagwa.adapters.anchor_file import default_anchors_path
-from sagwa.adapters.db.database import Database, database_url
-from sagwa.adapters.db.migrate import upgrade_to_head
+from sagwa.adapters.db.database import (
+    Database,
+    check_reachable,
+    database_url,
+    ready_for_writes,
+)
 from sagwa.adapters.senders import MessageSender, senders_for
 from sagwa.config import Settings
 from sagwa.domain.contact_hours import ContactSchedule
@@ -66,11 +69,12 @@ class DeliveryRuntime:
         engine = create_engine(url, pool_size=2 * threads + 1, max_overflow=2,
                                pool_recycle=600,
                                connect_args={"options": "-c synchronous_commit=off"})
-        upgrade_to_head(engine)
+        check_reachable(engine)  # one clean line, as ``sagwa serve`` says it, not a traceback
+        ready_for_writes(engine, settings)  # the schema, the audit key: as ``sagwa serve``
         return cls(Database(engine, embedded), senders_for(settings), policy,
                    threads=threads,
                    max_attempts=attempts_within(settings.delivery_retry_hours),
-                   anchors_path=default_anchors_path(settings.data_dir))
+                   anchors_path=settings.audit_anchors_path)
 
     async def deliver(self, message_id: int) -> Outcome:
         """Run the (blocking) delivery in this runtime's threads."""

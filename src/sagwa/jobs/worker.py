@@ -8,6 +8,11 @@ then finds their messages' leases free and sends them again, same idempotency ke
 SIGTERM or SIGINT stops a foreground worker gracefully: it takes no new job and waits for the
 running ones; a second signal stops it at once.
 
+A database outage does not stop it: ``jobs/supervisor.py`` waits for the database and starts a
+new procrastinate worker (one WARNING line when it goes, one when it is back); still gone after
+``give_up_after`` seconds, ``sagwa worker`` exits with status 1 and an
+``error (database_unavailable)`` line, so a service manager restarts it.
+
 A delivery job that asks to run later (:class:`~sagwa.jobs.tasks.DeliverLater`: a temporary
 failure, a message not due yet) is routine: procrastinate's line for it is kept to one line with
 the reason (:class:`OneLineRetries`); a traceback is left only on unexpected errors.
@@ -19,15 +24,22 @@ import asyncio
 import contextlib
 import logging
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import psycopg
 from procrastinate import App
 from procrastinate.worker import Worker
+from sqlalchemy.engine import URL
 
+from sagwa.adapters.db.database import is_database_gone
 from sagwa.config import Settings
+from sagwa.errors import SagwaError
 from sagwa.jobs.app import app, connector_for
 from sagwa.jobs.runtime import DeliveryRuntime
+from sagwa.jobs.sagwa_worker import SagwaWorker
+from sagwa.jobs.supervisor import WorkerSupervisor, quiet_outage_lines
 from sagwa.jobs.tasks import DeliverLater
 from sagwa.services.outbox import MESSAGE_QUEUE
 
@@ -64,44 +76,66 @@ class WorkerOptions:
     heartbeat_every: float = 2.0
     stalled_after: float = 10.0
     graceful_timeout: float = 30.0
+    give_up_after: float = 600.0  # the database gone this long: stop, exit status non-zero
 
 
 async def run_worker_async(settings: Settings, options: WorkerOptions, *,
                            install_signal_handlers: bool = True,
-                           on_started: Callable[[Worker], None] | None = None) -> None:
-    """Run until stopped (a signal, ``Worker.stop()``), or until idle with ``one_shot``."""
+                           on_started: Callable[[WorkerSupervisor], None] | None = None) -> None:
+    """Run until stopped (a signal, ``WorkerSupervisor.stop()``), or until idle with
+    ``one_shot``; through a database outage (``jobs/supervisor.py``)."""
     app.perform_import_paths()  # type: ignore[no-untyped-call]  # tasks are found by name
     quiet_routine_retries()
+    quiet_outage_lines()
     runtime = DeliveryRuntime.from_settings(settings, threads=options.concurrency)
     try:
         connector = connector_for(runtime.database.engine.url,
                                   max_size=max(4, options.concurrency + 3))
         with app.replace_connector(connector):
             async with app.open_async():
-                worker = Worker(
-                    app=app, name=options.name,
-                    queues=list(options.queues) if options.queues else None,
-                    concurrency=options.concurrency, wait=not options.one_shot,
-                    install_signal_handlers=install_signal_handlers,
-                    additional_context={"delivery": runtime},
-                    update_heartbeat_interval=options.heartbeat_every,
-                    stalled_worker_timeout=options.stalled_after,
-                    shutdown_graceful_timeout=options.graceful_timeout)
-                await recover_stalled_jobs(app, options.stalled_after)
-                await _run_with_recovery(worker, options, on_started)
+                supervisor = WorkerSupervisor(
+                    lambda: _new_worker(runtime, options, install_signal_handlers=False),
+                    lambda worker: _run_with_recovery(worker, options, supervisor, on_started),
+                    lambda: _probe(runtime.database.engine.url),
+                    give_up_after=options.give_up_after)
+                await supervisor.run(install_signal_handlers=install_signal_handlers)
     finally:
         runtime.close()
 
 
+def _new_worker(runtime: DeliveryRuntime, options: WorkerOptions, *,
+                install_signal_handlers: bool) -> SagwaWorker:
+    return SagwaWorker(
+        app=app, name=options.name,
+        queues=list(options.queues) if options.queues else None,
+        concurrency=options.concurrency, wait=not options.one_shot,
+        install_signal_handlers=install_signal_handlers,
+        additional_context={"delivery": runtime},
+        update_heartbeat_interval=options.heartbeat_every,
+        stalled_worker_timeout=options.stalled_after,
+        shutdown_graceful_timeout=options.graceful_timeout)
+
+
+async def _probe(url: URL) -> None:
+    """One short connection of its own (the pool would wait up to 30 s for one)."""
+    conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    async with await psycopg.AsyncConnection.connect(conninfo, connect_timeout=5) as conn:
+        await conn.execute("SELECT 1")
+
+
 async def _run_with_recovery(worker: Worker, options: WorkerOptions,
-                             on_started: Callable[[Worker], None] | None) -> None:
+                             supervisor: WorkerSupervisor,
+                             on_started: Callable[[WorkerSupervisor], None] | None) -> None:
+    await recover_stalled_jobs(app, options.stalled_after)
     recovery = None
     if not options.one_shot:
         recovery = asyncio.create_task(_keep_recovering(app, options.stalled_after))
     run = asyncio.create_task(worker.run(), name="sagwa worker")  # type: ignore[no-untyped-call]
     await asyncio.sleep(0)  # let run() begin: it forgets stop requests made before it starts
+    if supervisor.stopping:
+        worker.stop()
     if on_started is not None:
-        on_started(worker)
+        on_started(supervisor)
     try:
         await run
     finally:
@@ -132,8 +166,11 @@ async def _keep_recovering(app: App, stalled_after: float) -> None:
         await asyncio.sleep(max(1.0, stalled_after / 4))
         try:
             await recover_stalled_jobs(app, stalled_after)
-        except Exception:  # noqa: BLE001 — a lost connection must not stop the worker
-            _log.exception("recovering stalled jobs failed; trying again later")
+        except Exception as exc:  # noqa: BLE001 — a lost connection must not stop the worker
+            if is_database_gone(exc):  # the supervisor says so once (jobs/supervisor.py)
+                _log.debug("recovering stalled jobs failed: the database is gone")
+            else:
+                _log.exception("recovering stalled jobs failed; trying again later")
 
 
 def run_worker(settings: Settings, options: WorkerOptions) -> None:
@@ -142,11 +179,13 @@ def run_worker(settings: Settings, options: WorkerOptions) -> None:
 
 
 class BackgroundWorker:
-    """A worker on its own thread and event loop, for ``sagwa serve``; ``stop()`` ends it."""
+    """A worker on its own thread and event loop, for ``sagwa serve``; ``stop()`` ends it.
+    It rides out a database outage as ``sagwa worker`` does; ``state`` says whether it runs
+    (``running``, ``reconnecting``) or has stopped for good (``stopped``), for ``/healthz``."""
 
     def __init__(self, settings: Settings, options: WorkerOptions) -> None:
         self._settings, self._options = settings, options
-        self._worker: Worker | None = None
+        self._supervisor: WorkerSupervisor | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._started = threading.Event()
         self._error: BaseException | None = None
@@ -158,17 +197,25 @@ class BackgroundWorker:
             raise TimeoutError("the background worker did not start in time")
         if self._error is not None:
             raise self._error
+        _IN_PROCESS.add(self)
         return self
 
     def stop(self, timeout: float = 60.0) -> None:
-        if self._worker is not None and self._loop is not None and self._thread.is_alive():
+        _IN_PROCESS.discard(self)  # stopped on purpose: no longer this process's worker
+        if self._supervisor is not None and self._loop is not None and self._thread.is_alive():
             with contextlib.suppress(RuntimeError):  # the loop may have just closed
-                self._loop.call_soon_threadsafe(self._worker.stop)
+                self._loop.call_soon_threadsafe(self._supervisor.stop)
         self._thread.join(timeout)
 
     @property
     def running(self) -> bool:
         return self._thread.is_alive()
+
+    @property
+    def state(self) -> str:
+        if not self._thread.is_alive() or self._supervisor is None:
+            return "stopped"
+        return self._supervisor.state
 
     def _main(self) -> None:
         try:
@@ -178,14 +225,30 @@ class BackgroundWorker:
         except BaseException as exc:  # noqa: BLE001 — reported by start() or logged
             self._error = exc
             if self._started.is_set():
-                _log.exception("background worker stopped with an error")
+                _log.error("the in-process worker stopped: %s; messages are not sent until "
+                           "sagwa serve is restarted (or a sagwa worker runs)", exc,
+                           exc_info=not isinstance(exc, SagwaError))
         finally:
             self._started.set()
 
-    def _on_started(self, worker: Worker) -> None:
-        self._worker = worker
+    def _on_started(self, supervisor: WorkerSupervisor) -> None:
+        self._supervisor = supervisor
         self._loop = asyncio.get_running_loop()
         self._started.set()
+
+
+#: This process's in-process workers (``sagwa serve``), for ``/healthz``.
+_IN_PROCESS: weakref.WeakSet[BackgroundWorker] = weakref.WeakSet()
+
+
+def in_process_worker_state() -> str:
+    """``separate`` when no worker runs in this process (messages are a ``sagwa worker``'s
+    job), else its state: ``running``, ``reconnecting`` or ``stopped`` (for good)."""
+    states = {worker.state for worker in list(_IN_PROCESS)}
+    for state in ("stopped", "reconnecting", "running", "starting"):
+        if state in states:
+            return "running" if state == "starting" else state
+    return "separate"
 
 
 def run_worker_in_background(settings: Settings,

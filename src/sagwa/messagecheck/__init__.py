@@ -27,6 +27,8 @@ Unknown kinds or languages raise :class:`sagwa.errors.InvalidInput`.
 
 Error codes (stable): missing-apology, missing-explanation, missing-options, missing-contact,
 missing-deadline (resolution), missing-prevention (notice), threat, blame-shift, fait-accompli,
+refund-timing (a refund promised later than the 3 business days of 전자상거래법 제18조: its
+longest stated span over 3 days, "3~5일" included, or put off to a settlement), and
 contradicts-plan-default (with a plan only).
 Warning codes: long-sentence, missing-amount (resolution).
 

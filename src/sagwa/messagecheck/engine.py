@@ -14,6 +14,7 @@ from sagwa.errors import InvalidInput
 from sagwa.messagecheck import english, korean
 from sagwa.messagecheck.analysis import Document, Sentence
 from sagwa.messagecheck.cues import Hit, find_hits
+from sagwa.messagecheck.patterns import longest_span_days
 from sagwa.messagecheck.ruleset import KINDS, LANGS, Check, load_rules
 
 _ANALYSERS: dict[str, Callable[[str], Document]] = {"ko": korean.analyse, "en": english.analyse}
@@ -125,6 +126,8 @@ def _run(check: Check, doc: Document, hits: dict[str, list[Hit]]) -> list[Findin
         if any(hits[name] for name in check.unless_anywhere):
             return []
         return [_finding(check, span) for span in _spans_by_sentence(check, hits)]
+    if check.when == "days-above":
+        return [_finding(check, span) for span in _long_spans(check, doc, hits)]
     if check.when == "long-sentence":
         return [
             _finding(check, (s.start, s.end))
@@ -156,14 +159,34 @@ def hangul_share(text: str) -> float | None:
     return hangul / len(letters)
 
 
-def _spans_by_sentence(check: Check, hits: dict[str, list[Hit]]) -> list[tuple[int, int]]:
-    """One span per sentence (the earliest occurrence), so overlapping cues do not repeat."""
+def _spans_by_sentence(check: Check, hits: dict[str, list[Hit]],
+                       keep: Callable[[Hit], bool] = lambda hit: True) -> list[tuple[int, int]]:
+    """One span per sentence (the earliest occurrence ``keep`` keeps), so overlapping cues do
+    not repeat."""
     first: dict[int, tuple[int, int]] = {}
     for name in check.cues:
         for hit in hits[name]:
-            if hit.sentence not in first or hit.span < first[hit.sentence]:
+            if keep(hit) and (hit.sentence not in first or hit.span < first[hit.sentence]):
                 first[hit.sentence] = hit.span
     return [first[k] for k in sorted(first)]
+
+
+def _long_spans(check: Check, doc: Document,
+                hits: dict[str, list[Hit]]) -> list[tuple[int, int]]:
+    """``days-above``: the occurrences of the check's cues that state a span of time longer
+    than ``limit`` days ("환불은 영업일 기준 10일 이내" with a limit of 3), one per sentence.
+    Dates, times, money and the like inside an occurrence are not spans of time ("12월 8일")."""
+    text = list(doc.text)
+    for ent in doc.entities:
+        if ent.kind != "DURATION":
+            text[ent.start : ent.end] = " " * (ent.end - ent.start)
+    plain = "".join(text)
+
+    def too_long(hit: Hit) -> bool:
+        days = longest_span_days(plain[hit.span[0] : hit.span[1]])
+        return days is not None and days > check.limit
+
+    return _spans_by_sentence(check, hits, too_long)
 
 
 def _finding(check: Check, span: tuple[int, int] | None) -> Finding:

@@ -4,6 +4,9 @@ numbers, email addresses, URLs and amounts of money, in Korean and English.
 ``find_entities(text)`` returns non-overlapping :class:`Entity` spans (longest match wins).
 The analysers turn each span into one token whose lemma is ``<KIND>`` (``<DATE>``, ``<PHONE>``
 ...), so the rule files can say "``by <DATE>``" or "``<TIME> 까지``".
+
+``longest_span_days(text)`` reads how long a span of time ``text`` states ("영업일 기준 3~5일",
+"within 14 business days"), for the checks that compare it with a limit (a refund's timing).
 """
 
 from __future__ import annotations
@@ -101,3 +104,30 @@ def find_entities(text: str) -> tuple[Entity, ...]:
         if all(ent.end <= c.start or ent.start >= c.end for c in chosen):
             chosen.append(ent)
     return tuple(sorted(chosen, key=lambda e: e.start))
+
+
+#: Spans of time written as a number and a unit ("10일", "3~5영업일", "14 business days",
+#: "two weeks", "72시간"), or a word for one ("열흘", "일주일", "한 달"), with the unit in days.
+_KO_UNIT_DAYS = {"시간": 1 / 24, "영업일": 1, "일": 1, "주일": 7, "주": 7, "개월": 30, "달": 30}
+_EN_UNIT_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30}
+_EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+               "eight": 8, "nine": 9, "ten": 10, "fourteen": 14, "thirty": 30, "a": 1, "an": 1}
+_KO_WORD_DAYS = {"열흘": 10, "보름": 15, "일주일": 7, "한 달": 30, "한달": 30, "두 달": 60}
+_KO_SPAN = re.compile(r"(\d+)\s?(시간|영업일|주일|개월|일|주|달)")
+_EN_SPAN = re.compile(
+    rf"\b(\d+|{'|'.join(_EN_NUMBERS)})\s(?:full\s)?(?:business\s|working\s|calendar\s|banking\s)?"
+    r"(hour|day|week|month)s?\b", re.IGNORECASE)
+_KO_WORD_SPAN = re.compile("|".join(_KO_WORD_DAYS))
+
+
+def longest_span_days(text: str) -> float | None:
+    """The longest span of time ``text`` states, in days (a business day counts as a day, a week
+    as 7, a month as 30, an hour as 1/24): "영업일 기준 3~5일" -> 5, "within 14 business days"
+    -> 14, "열흘" -> 10. None when it states none. Dates and times are the caller's to leave
+    out (in "12월 8일" the "8일" is a day of the month)."""
+    found = [int(n) * _KO_UNIT_DAYS[unit] for n, unit in _KO_SPAN.findall(text)]
+    found += [_KO_WORD_DAYS[m.group()] for m in _KO_WORD_SPAN.finditer(text)]
+    for number, unit in _EN_SPAN.findall(text):
+        count = int(number) if number.isdigit() else _EN_NUMBERS[number.lower()]
+        found.append(count * _EN_UNIT_DAYS[unit.lower()])
+    return max(found, default=None)

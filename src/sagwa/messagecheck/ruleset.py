@@ -25,7 +25,7 @@ LANGS = ("ko", "en")
 #: a contact; no apology, explanation or options are owed to a seller, and it reports orders the
 #: customers cancelled, so the fait-accompli cues (said to a customer) do not apply.
 KINDS = ("resolution", "notice", "follow_up", "seller_notice")
-WHENS = ("absent", "present", "long-sentence", "hangul-below", "hangul-above")
+WHENS = ("absent", "present", "days-above", "long-sentence", "hangul-below", "hangul-above")
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,10 +197,12 @@ def _index(
 
 
 def _expand(body: dict[str, Any], words: dict[str, str]) -> dict[str, Any]:
-    """Replace ``@name`` elements with the ``[words]`` list of that name."""
+    """Replace each ``@name`` alternative (``@third``, ``@third|없|아니``) with the ``[words]``
+    list of that name."""
 
     def sub(pattern: str) -> str:
-        return " ".join(words.get(part, part) for part in pattern.split())
+        return " ".join("|".join(words.get(alt, alt) for alt in part.split("|"))
+                        for part in pattern.split())
 
     out = dict(body)
     for key in ("any", "unless"):

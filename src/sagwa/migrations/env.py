@@ -28,6 +28,13 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
                       include_name=include_name)
     with context.begin_transaction():
         connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
+        # set after the advisory lock: a second process waits for the first's migration as
+        # long as it takes; a table's lock held by an open transaction is waited for only so
+        # long (a DDL statement queued behind it stalls every write to that table meanwhile)
+        timeout = context.config.attributes.get("lock_timeout")
+        if timeout:
+            connection.execute(text("SELECT set_config('lock_timeout', :t, true)"),
+                               {"t": f"{int(timeout * 1000)}ms"})
         context.run_migrations()
 
 

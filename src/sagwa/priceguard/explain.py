@@ -219,10 +219,10 @@ _HEAD_WITHOUT_REF = {
 LIST_PRICE_LAWS: dict[str, dict[str, tuple[str, str]]] = {
     "books": {
         "en": ("the fixed book price law",
-               ("a used book is outside the law, and a publisher may set a new list price 18 "
+               ("a used book is outside the law, and a publisher may set a new list price 12 "
                 "months after publication: then correct the product's list price, or ask a "
                 "reviewer")),
-        "ko": ("도서정가제", ("중고 도서는 이 법의 대상이 아니며, 출간 18개월이 지나 출판사가 정가를 새로 "
+        "ko": ("도서정가제", ("중고 도서는 이 법의 대상이 아니며, 출간 12개월이 지나 출판사가 정가를 새로 "
                           "정했다면(재정가) 상품의 정가를 고치거나 검토자에게 승인을 받으세요")),
     },
 }

@@ -429,7 +429,9 @@ def _clauses(normal: NormalRate, *, counts: OrderCounts, seen: _UnitsSeen,
                                              floored=floored, rules=rules)
         compared_en, compared_ko = compared_en + promo_en, compared_ko + promo_ko
     odds_en, odds_ko = words.odds(p)
-    found = [(f"; {compared_en} (chance {odds_en})", f"; {compared_ko}(우연일 확률 {odds_ko})")]
+    # the Korean in full sentences: the count's sentence ends here, then the comparison, the chance
+    found = [(f"; {compared_en} (chance {odds_en})",
+              f". {compared_ko}{words.chance_ko(odds_ko)}")]
     if "orders" in by:
         return found
     if "units" in by:

@@ -23,6 +23,7 @@ from statistics import median
 
 from sagwa.domain.pricing import kst_minute
 from sagwa.priceguard.explain import money_texts
+from sagwa.priceguard.tripwire_words import korean_when
 
 #: Other sellers within this share of a listing's price are taken to ask the same price.
 COPIED_PRICE = 0.02
@@ -126,8 +127,9 @@ class PriceContext:
     def change_words(self) -> tuple[str, str] | None:
         """The price change the watch is about (English, Korean), for the reasons to put in
         brackets; None when nothing says when: "527,000 KRW → 52,700 KRW, 2026-12-05 14:03
-        KST" / "527,000원 → 52,700원, 2026-12-05 14:03 한국 시간"; a first sale "52,700 KRW,
-        …"; with the price now when a nudge moved it since ("…; 52,690 KRW now")."""
+        KST" / "527,000원 → 52,700원, 12월 5일(토) 오후 2시 3분(한국 시간)" (as the seller's emails
+        write a moment); a first sale "52,700 KRW, …"; with the price now when a nudge moved it
+        since ("…; 52,690 KRW now")."""
         if self.since is None:
             return None
         when = kst_minute(self.since)
@@ -136,7 +138,7 @@ class PriceContext:
         if self.before is not None:
             was_en, was_ko = money_texts(self.before, self.currency)
             to_en, to_ko = f"{was_en} → {to_en}", f"{was_ko} → {to_ko}"
-        en, ko = f"{to_en}, {when} KST", f"{to_ko}, {when} 한국 시간"
+        en, ko = f"{to_en}, {when} KST", f"{to_ko}, {korean_when(self.since)}"
         if set_to != self.price:
             now_en, now_ko = money_texts(self.price, self.currency)
             en, ko = f"{en}; {now_en} now", f"{ko}; 지금 {now_ko}"

@@ -1,7 +1,10 @@
 """How the order tripwire says what it saw, in English and Korean. Pure.
 
 Each function returns ``(English, Korean)``; ``tripwire.assess_order_velocity`` joins them into
-its reasons, which the pause and the draft incident keep as their evidence and cause. Numbers
+its reasons, which the pause and the draft incident keep as their evidence and cause. The
+English is one line of clauses joined by semicolons; the Korean is written as full sentences
+(a copy edit found "…예상; …허용: …" read as a machine translation in the seller's email), the
+numbers the same in both. Numbers
 are said as people read them: "fewer than 0.1" rather than "0.0", odds rather than ``3.0e-22``,
 seconds under a minute, and where a number is a floor of the system's rather than the
 listing's own, it says so.
@@ -9,7 +12,9 @@ listing's own, it says so.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from sagwa.priceguard.tripwire import NormalRate, VelocityRules
@@ -19,6 +24,21 @@ SINCE = {"price_change": ("the price change", "가격 변경"),
          "resumed": ("the listing went back on sale", "판매 재개"),
          "left_clearance": ("the price went below what an operator had cleared",
                             "운영자가 확인한 가격 아래로 가격 인하")}
+_SEOUL = ZoneInfo("Asia/Seoul")
+_KO_DAYS = "월화수목금토일"
+
+
+def korean_when(stamp: datetime) -> str:
+    """``12월 5일(토) 오후 2시 3분(한국 시간)``: a moment as the customer and seller messages
+    write it (``desk_messages.format_when``, which this module cannot import: the price guard
+    is pure), with the zone said — noon ``낮 12시``, midnight ``0시``."""
+    local = stamp.astimezone(_SEOUL)
+    minute = f" {local.minute}분" if local.minute else ""
+    half = "낮" if local.hour == 12 else "오전" if local.hour < 12 else "오후"
+    hour = f"0시{minute}" if local.hour == 0 else f"{half} {local.hour % 12 or 12}시{minute}"
+    return f"{local.month}월 {local.day}일({_KO_DAYS[local.weekday()]}) {hour}(한국 시간)"
+
+
 #: The counts that start after the watch's start: the price change is said as what came before.
 _AFTER_WATCH = ("resumed", "left_clearance")
 
@@ -86,37 +106,48 @@ def compared_with(normal: NormalRate, *, rate: float, usual: float, hours: float
         sold_en, sold_ko = hourly_rate(normal.sellers_per_hour)
         others_en = (f"other sellers of this product sold {sold_en} ({among_en} on sale for "
                      f"{history} h or more)")
-        others_ko = f"같은 상품의 다른 판매자는 {sold_ko} 판매({history}시간 이상 판매한 {among_ko})"
+        others_ko = f"같은 상품의 다른 판매자는 {sold_ko} 판매했습니다({history}시간 이상 판매한 {among_ko})."
         if rate > normal.sellers_per_hour + 0.005:  # the launch rate or its own was higher
             en = (f"{others_en}; this listing is measured against the higher of the rate assumed "
                   f"for a new listing and its own so far, {rate:.2f}/h: {exp_en} expected")
-            ko = (f"{others_ko}, 이 상품은 새 상품 기본값과 지금까지의 판매 속도 중 높은 쪽인 "
-                  f"시간당 {rate:.2f}건을 기준으로 {exp_ko} 예상")
+            ko = (f"{others_ko} 이 상품은 새 상품 기본값과 지금까지의 판매 속도 중 높은 쪽인 "
+                  f"시간당 {rate:.2f}건을 기준으로 하며, {_expected_ko(exp_ko)}")
         else:
             en = f"{others_en}, so {exp_en} expected at {rate:.2f}/h"
-            ko = f"{others_ko}, 시간당 {rate:.2f}건이면 {exp_ko} 예상"
+            ko = f"{others_ko} 시간당 {rate:.2f}건이면 {_expected_ko(exp_ko)}"
     elif normal.basis in ("own_short", "launch"):
         launch = normal.basis == "launch"
         assumed_en = "the rate assumed for a new listing" if launch else "its own rate so far"
-        assumed_ko = (f"새로 판매를 시작한 상품의 기본값인 시간당 {rate:.2f}건이면" if launch
-                      else f"지금까지의 판매 속도인 시간당 {rate:.2f}건이면")
+        assumed_ko = (f"새로 판매를 시작한 상품의 기본값인 시간당 {rate:.2f}건" if launch
+                      else f"지금까지의 판매 속도인 시간당 {rate:.2f}건")
         en = (f"no other seller of this product had {history} h on sale to compare with, so "
               f"{exp_en} expected at {assumed_en}, {rate:.2f}/h")
-        ko = (f"{history}시간 이상 판매한 다른 판매자가 없어 {assumed_ko} "
-              f"{exp_ko} 예상")
+        ko = (f"{history}시간 이상 판매한 다른 판매자가 없어 {assumed_ko}을 기준으로 했습니다. "
+              f"이 속도라면 {_expected_ko(exp_ko)}")
     elif normal.by_hour and abs(usual - rate * hours) > 0.05 * rate * hours:  # hours of the day
         average = usual / hours
         en = f"{exp_en} expected at its usual rate for these hours of the day, {average:.2f}/h"
-        ko = f"이 시간대의 평소 판매 속도인 시간당 {average:.2f}건이면 {exp_ko} 예상"
+        ko = f"이 시간대의 평소 판매 속도인 시간당 {average:.2f}건이면 {_expected_ko(exp_ko)}"
     elif normal.per_hour < rules.min_rate_per_hour:  # the floor, not the listing's own rate
         en = (f"{exp_en} expected at its usual rate, at most {rate:.2f}/h: the floor used for "
               "listings that rarely sell")
-        ko = (f"평소 판매 속도(드물게 팔리는 상품에 쓰는 최저 기준인 시간당 {rate:.2f}건 이하)면 "
-              f"{exp_ko} 예상")
+        ko = (f"평소 판매 속도(드물게 팔리는 상품에 쓰는 최저 기준인 시간당 {rate:.2f}건 이하)라면 "
+              f"{_expected_ko(exp_ko)}")
     else:
         en = f"{exp_en} expected at the usual {rate:.2f}/h"
-        ko = f"평소 시간당 {rate:.2f}건이면 {exp_ko} 예상"
+        ko = f"평소 판매 속도인 시간당 {rate:.2f}건이면 {_expected_ko(exp_ko)}"
     return en, ko
+
+
+def _expected_ko(count_ko: str) -> str:
+    """"이 시간 동안 예상되는 주문은 0.1건 미만입니다.": what the count was measured against, as
+    a sentence (it was a clipped "0.1건 미만 예상")."""
+    return f"이 시간 동안 예상되는 주문은 {count_ko}입니다."
+
+
+def chance_ko(odds_ko: str) -> str:
+    """" 우연히 이만큼 주문될 확률은 10억분의 1 미만입니다.": the chance, its own sentence."""
+    return f" 우연히 이만큼 주문될 확률은 {odds_ko}입니다."
 
 
 def promotion(normal: NormalRate, *, expected: float, usual: float, hours: float,
@@ -128,10 +159,11 @@ def promotion(normal: NormalRate, *, expected: float, usual: float, hours: float
     count does: the rate said beside it is what the promotion allows more)."""
     pct, times = f"{normal.promotion_pct:g}%", f"{rules.promotion_lift:g}"
     allowed_en, allowed_ko = expected_count(expected)
-    in_time_en, in_time_ko = "orders in this time", "이 시간 동안 "
+    in_time_en = "orders in this time"
+    made_in_time_ko = f"이 속도라면 이 시간 동안 {allowed_ko}입니다."
     if (allowed_en, allowed_ko) == expected_count(usual):
         allowed_en, in_time_en = f"still {allowed_en}", "orders in so short a time"
-        in_time_ko = "이렇게 짧은 시간에는 여전히 "
+        made_in_time_ko = f"이 속도로도 이렇게 짧은 시간에는 여전히 {allowed_ko}입니다."
     if floored:
         floor = f"{rules.promotion_min_per_hour:g}"
         lifted = rules.promotion_lift * usual / hours
@@ -143,15 +175,16 @@ def promotion(normal: NormalRate, *, expected: float, usual: float, hours: float
               f"allowed at a pace of up to {floor} an hour (at least that for any such "
               f"promotion: announced to customers, any listing may draw it; {times} times the "
               f"usual would be {lifted:.2f}/h), which makes {made_en} orders in {span_en}")
-        ko = (f"; 검토 없이 적용된 {pct} 할인 행사(판매자 선언) 기간에는 주문 속도를 시간당 {floor}건까지 "
-              f"허용(이런 할인은 고객에게 알려져 어느 상품이든 그만큼은 팔릴 수 있어 최소 이만큼 허용; 평소의 "
-              f"{times}배는 시간당 {lifted:.2f}건): 이 속도로는 {_within(span_ko)} {made_ko}")
+        ko = (f" 판매자가 선언해 검토 없이 적용된 {pct} 할인 행사 기간에는 시간당 {floor}건까지 주문을 "
+              f"허용합니다. 이런 할인은 고객에게 알려져 어느 상품이든 그만큼은 팔릴 수 있어 최소한 "
+              f"이만큼은 허용하며, 평소의 {times}배라면 시간당 {lifted:.2f}건입니다. 이 속도로는 "
+              f"{_within(span_ko)} {made_ko}입니다.")
         return en, ko
     lifted = expected / hours
     en = (f"; during the declared {pct} promotion up to {times} times the usual rate is "
           f"allowed, {lifted:.2f}/h: {allowed_en} {in_time_en}")
-    ko = (f"; 선언된 {pct} 할인 기간에는 평소의 {times}배 속도인 시간당 {lifted:.2f}건까지 허용: "
-          f"{in_time_ko}{allowed_ko}")
+    ko = (f" 선언된 {pct} 할인 기간에는 평소의 {times}배인 시간당 {lifted:.2f}건까지 허용합니다. "
+          f"{made_in_time_ko}")
     return en, ko
 
 
@@ -168,13 +201,13 @@ def units(*, units: int, beyond_one: int, expected_units: float, per_order: floa
     usual_en, usual_ko = ((f"the usual {per_order_words(per_order)} an order",
                            f"평소 주문당 {_plain(per_order)}개면") if known else
                           ("one an order (this listing has no usual yet)",
-                           "주문당 1개로 치면(아직 평소 수량이 없음)"))
+                           "아직 평소 수량이 없어 주문당 1개로 치면"))
     exp_en, exp_ko = expected_count(expected_units, unit_ko="개")
     odds_en, odds_ko = odds(chance)
     en = (f"; between them they took {units:,} units ({beyond_one:,} besides the biggest "
           f"order) where {exp_en} were expected at {usual_en} (chance {odds_en})")
-    ko = (f"; 수량은 모두 {units:,}개(가장 큰 주문을 빼도 {beyond_one:,}개)로, {usual_ko} "
-          f"{exp_ko} 예상(우연일 확률 {odds_ko})")
+    ko = (f" 주문 수량은 모두 {units:,}개(가장 큰 주문을 빼도 {beyond_one:,}개)입니다. {usual_ko} "
+          f"예상되는 수량은 {exp_ko}이고, 우연히 이만큼 주문될 확률은 {odds_ko}입니다.")
     return en, ko
 
 
@@ -216,8 +249,8 @@ def bulk(*, units: int, expected_units: float, per_order: float, known: bool, ch
                         else ("between them they took", f"주문 {orders:,}건에 모두"))
     en = (f"; {took_en} {units:,} units at half or less of {of_en}, a likely mistake, "
           f"where {exp_en} were expected at {usual_en} (chance {odds_en})")
-    ko = (f"; {took_ko} {of_ko}의 절반 이하인 가격으로 {units:,}개가 주문되어 가격 오류로 보임: "
-          f"{usual_ko}면 {exp_ko} 예상(우연일 확률 {odds_ko})")
+    ko = (f" {took_ko} {of_ko}의 절반 이하인 가격으로 {units:,}개가 주문되어 가격 오류로 보입니다. "
+          f"{usual_ko}면 예상되는 수량은 {exp_ko}이고, 우연히 이만큼 주문될 확률은 {odds_ko}입니다.")
     return en, ko
 
 
@@ -232,7 +265,8 @@ def recent(*, seen: int, due: float, chance: float, recent_hours: float) -> tupl
     due_en, due_ko = expected_count(due)
     hours = f"{recent_hours:g}"
     en = f"; but {seen} of them in the last {hours} h where {due_en} were expected (chance {r_en})"
-    ko = f"; 그러나 최근 {hours}시간에만 {seen}건으로, {due_ko} 예상(우연일 확률 {r_ko})"
+    ko = (f" 그러나 최근 {hours}시간에만 {seen}건이 주문되었습니다. 이 시간 동안 예상되는 주문은 "
+          f"{due_ko}이고, 우연히 이만큼 주문될 확률은 {r_ko}입니다.")
     return en, ko
 
 

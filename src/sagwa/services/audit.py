@@ -8,17 +8,18 @@ from datetime import datetime
 from pathlib import Path
 
 from sagwa.adapters.anchor_file import append_anchor
-from sagwa.domain.audit import AuditRecord, ChainKey, ChainVerdict
+from sagwa.domain.audit import AuditRecord, ChainKey, ChainKeys, ChainVerdict
 from sagwa.domain.audit_anchors import Anchor, anchor_line, verify_with_anchors
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 
 def verify_audit_log(uow: SqlAlchemyUnitOfWork, *, anchors: Sequence[Anchor] = (),
-                     key: ChainKey | None = None) -> ChainVerdict:
-    """Recompute the whole hash chain, oldest record first (keyed records with ``key``, by
-    default this process's), then check every anchor against it."""
+                     key: ChainKey | ChainKeys | None = None) -> ChainVerdict:
+    """Recompute the whole hash chain, oldest record first (each keyed record with the key its
+    fingerprint names, among ``key``: by default this process's current and retired keys),
+    then check every anchor against it."""
     with uow:
-        return verify_with_anchors(uow.audit.iter_all(), key=key or uow.audit.key,
+        return verify_with_anchors(uow.audit.iter_all(), key=key or uow.audit.keys,
                                    anchors=anchors)
 
 

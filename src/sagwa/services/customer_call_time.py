@@ -31,8 +31,8 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 #: The outbox purpose of the message confirming a picked call time.
 CALL_TIME_PURPOSE = "call_time"
-SUBJECT = {"ko": "[사과] 상담원 전화 시간을 확인해 드립니다",
-           "en": "[sagwa] When we will call you"}
+SUBJECT = {"ko": f"{dm.TAG['ko']} 상담원 전화 시간을 확인해 드립니다",
+           "en": f"{dm.TAG['en']} When we will call you"}
 
 
 @dataclass(frozen=True)

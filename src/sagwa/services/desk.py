@@ -26,6 +26,8 @@ from sagwa.domain.money import Money, check_price, format_money
 from sagwa.domain.plan_version import check_plan_unchanged, plan_record
 from sagwa.domain.price_history import prices_between
 from sagwa.errors import Conflict, InvalidInput
+from sagwa.priceguard import PriceRules, load_rules
+from sagwa.services.desk_book_price import check_plan_book_price
 from sagwa.services.desk_notify import LinkMaker
 from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
 from sagwa.services.idempotency import prior_result, remember
@@ -316,10 +318,13 @@ def plan(uow: SqlAlchemyUnitOfWork, *, incident_id: int, options: list[CustomerO
          platform_share_pct: int, actor: str, policy: DeskPolicy,
          cancel_compensation: Money | None = None, discount_pct: int | None = None,
          keep_max_units: int | None = None, accept_late_choices: bool = False,
-         opened_against: str | None = None) -> IncidentPlan:
+         opened_against: str | None = None,
+         price_rules: PriceRules | None = None) -> IncidentPlan:
     """Choose what customers are offered, by when, the default and who pays (before notifying).
     ``opened_against``: the ``plan_version`` a page's form showed; another plan saved since is
-    refused (``plan_version.check_plan_unchanged``)."""
+    refused (``plan_version.check_plan_unchanged``). ``price_rules``: the price guard's rules
+    as configured (``SAGWA_GUARD_RULES``; None: the packaged ones), whose book floor the plan's
+    prices must keep (``desk_book_price``; ``BookPriceLawRefused``)."""
     with uow:
         now = uow.now()
         inc = require(uow.incidents.get(incident_id, for_update=True), "incident", incident_id).incident
@@ -329,7 +334,9 @@ def plan(uow: SqlAlchemyUnitOfWork, *, incident_id: int, options: list[CustomerO
             seller_share_pct=seller_share_pct, platform_share_pct=platform_share_pct, now=now,
             schedule=policy.schedule, cancel_compensation=cancel_compensation,
             discount_pct=discount_pct, keep_max_units=keep_max_units,
-            accept_late_choices=accept_late_choices, min_contact_time=policy.min_answer_time)
+            accept_late_choices=accept_late_choices, min_contact_time=policy.min_answer_time,
+            max_deadline_ahead=policy.max_deadline_ahead)
+        check_plan_book_price(uow, inc, decided, price_rules or load_rules())
         earlier = (uow.incidents.plan(incident_id, inc.correct_price)
                    if inc.correct_price is not None else None)
         if earlier is not None and plan_record(earlier) == plan_record(decided) \

@@ -188,8 +188,8 @@ def confirmation_messages(uow: SqlAlchemyUnitOfWork, row: CaseRow, told: _Told,
     once, as every confirmation is."""
     return about_the_difference(
         uow, row, told.owed, policy, purpose=CONFIRMATION_PURPOSE, send_at=uow.now(),
-        subjects=("[사과] 요청하신 대로 주문을 취소했습니다",
-                  "[sagwa] Your order is cancelled, as you asked"),
+        subjects=(f"{dm.TAG['ko']} 요청하신 대로 주문을 취소했습니다",
+                  f"{dm.TAG['en']} Your order is cancelled, as you asked"),
         when=lambda lang: {"chosen": dm.format_when(told.chosen, lang),
                            "refund": format_money(told.refund, lang=lang),
                            "points": f"{told.points:,}"},

@@ -21,7 +21,7 @@ transaction, queues the message that tells each of those customers what happens 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -70,10 +70,12 @@ from sagwa.domain.incidents import (
 from sagwa.domain.ledger import credit_compensation
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import format_money
+from sagwa.domain.note_follow_ups import check_follow_up
 from sagwa.domain.orders import OrderTrigger
 from sagwa.domain.orders import advance as advance_order
 from sagwa.domain.wrong_numbers import NUMBER_KEY, TEXT_CHANNEL, WRONG_NUMBER, number_key
 from sagwa.errors import Conflict, IllegalTransition, InvalidInput, SagwaError
+from sagwa.services.desk_follow_ups import ask_follow_up
 from sagwa.services.desk_money import compensation_audit_keys
 from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
 from sagwa.services.idempotency import prior_result, remember
@@ -347,6 +349,10 @@ class AttemptLogged:
     #: A phone call tried before the time the customer picked on their page (that time; None:
     #: none picked, or the call came at it): not counted, and the agent is told.
     before_call_time: datetime | None = None
+    #: The note asked for a follow-up (``desk_follow_ups``): its id, and when it is due (None:
+    #: at once); the case is on the team's follow-up list until someone resolves it.
+    follow_up_id: int | None = None
+    follow_up_at: datetime | None = None
 
 
 def log_contact_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str, outcome: str,
@@ -361,14 +367,18 @@ def log_call_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str, o
                      agent: str, policy: DeskPolicy, note: str | None = None,
                      idempotency_key: str | None = None,
                      links: LinkMaker | None = None,
-                     callback_at: datetime | None = None) -> AttemptLogged:
+                     callback_at: datetime | None = None, follow_up: bool = False,
+                     follow_up_at: datetime | None = None) -> AttemptLogged:
     """:func:`log_contact_attempt`, telling what the attempt did to the call owed (decided in
     the same transaction, for the agent's page). With ``idempotency_key``, a retry (a request
     resent after a lost answer, a form sent twice) logs nothing more and answers what the first
     one did; the same key for another attempt is refused. ``links`` makes the case link the
     message after failed calls gives a customer never told (their apology, which carried it,
     never went out). ``callback_at``: the time the customer asked to be called back at, with
-    ``callback_requested`` only (``call_attempts.check_callback_at``)."""
+    ``callback_requested`` only (``call_attempts.check_callback_at``). ``follow_up``: the note
+    asks the team to act (``desk_follow_ups.ask_follow_up``; ``note_follow_ups.check_follow_up``),
+    by ``follow_up_at`` if given (a time implies the follow-up), else by the call-back time
+    the customer named, else at once."""
     if outcome not in OUTCOMES:
         raise InvalidInput(f"outcome must be one of {', '.join(OUTCOMES)}", field="outcome",
                            reason="outcome_unknown")
@@ -382,12 +392,25 @@ def log_call_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str, o
             # the same moment however written (+09:00 or Z); naive is refused just below
             asked["callback_at"] = (callback_at.astimezone(UTC) if callback_at.tzinfo
                                     else callback_at).isoformat()
+        follow_up = follow_up or follow_up_at is not None
+        if follow_up:  # appended only when asked: earlier requests of the key still match
+            asked["follow_up"] = True
+            if follow_up_at is not None:
+                asked["follow_up_at"] = (follow_up_at.astimezone(UTC) if follow_up_at.tzinfo
+                                         else follow_up_at).isoformat()
         prior = prior_result(uow, ATTEMPT_SCOPE, idempotency_key, asked)
         if prior:
             return _logged_again(prior)
         check_callback_at(outcome, callback_at, uow.now(), channel=channel)
+        due = follow_up_at if follow_up_at is not None else callback_at
+        if follow_up:
+            check_follow_up(note=note, due_at=follow_up_at, now=uow.now())
         logged = _log_attempt(uow, case_id, channel, outcome, agent, policy, note, links,
                               callback_at)
+        if follow_up:
+            logged = replace(logged, follow_up_at=due, follow_up_id=ask_follow_up(
+                uow, case_id=case_id, attempt_id=logged.attempt_id, note=(note or "").strip(),
+                asked_by=agent, due_at=due, now=uow.now()))
         remember(uow, ATTEMPT_SCOPE, idempotency_key, _as_result(logged))
         uow.commit()
         return logged
@@ -398,7 +421,7 @@ ATTEMPT_SCOPE = "contact_attempt"
 
 
 #: The moments of an :class:`AttemptLogged`, kept as ISO text with an idempotency key.
-_MOMENTS = ("counts_from", "callback_at", "before_call_time")
+_MOMENTS = ("counts_from", "callback_at", "before_call_time", "follow_up_at")
 
 
 def _as_result(logged: AttemptLogged) -> dict[str, Any]:

@@ -136,7 +136,7 @@ def receipt_messages(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money,
     return about_the_difference(
         uow, row, difference, policy, purpose=RECEIPT_PURPOSE, send_at=uow.now(),
         incident=incident,
-        subjects=("[사과] 차액을 받았습니다", "[sagwa] We received the difference"),
+        subjects=(f"{dm.TAG['ko']} 차액을 받았습니다", f"{dm.TAG['en']} We received the difference"),
         when=lambda lang: {"received": dm.format_when(paid.at, lang)})
 
 
@@ -162,8 +162,8 @@ def reminder_messages(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Money
     def remind(say_how: bool) -> list[OutgoingMessage]:
         return about_the_difference(
             uow, row, difference, policy, purpose=REMINDER_PURPOSE, send_at=send_at,
-            subjects=("[사과] 차액이 아직 결제되지 않았습니다",
-                      "[sagwa] The difference is not paid yet"),
+            subjects=(f"{dm.TAG['ko']} 차액이 아직 결제되지 않았습니다",
+                      f"{dm.TAG['en']} The difference is not paid yet"),
             when=lambda lang: {"chosen": dm.format_when(chosen, lang),
                                "instead": instead is not None,
                                "paid": format_money(instead[0], lang=lang) if instead else "",

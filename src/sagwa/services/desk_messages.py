@@ -47,6 +47,11 @@ from sagwa.services.desk_policy import ContactDetails
 from sagwa.services.short_names import shorten_name  # noqa: F401  (dm.shorten_name)
 
 TEMPLATES = Path(__file__).parent / "message_templates"
+#: How a customer's subject lines and text messages are signed: the name the customer centre
+#: sends mail under (``Settings.mail_from``' default, "사과 고객센터") — not "[사과]" alone, which
+#: a Korean reader takes for the word "apology" before "… 사과드립니다". English keeps "[sagwa]".
+#: Templates write it as ``{{ tag }}`` (:func:`render` fills in the language's).
+TAG = {"ko": "[사과 고객센터]", "en": "[sagwa]"}
 _KO_DAYS = "월화수목금토일"
 OPTION_ORDER = (CustomerOption.KEEP, CustomerOption.CANCEL_WITH_COMPENSATION,
                 CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT, CustomerOption.TALK_TO_PERSON)
@@ -62,7 +67,12 @@ def _env() -> Environment:
 
 
 def render(name: str, lang: str, **values: object) -> str:
-    return _env().get_template(f"{name}_{lang}.txt").render(**values).strip()
+    return _env().get_template(f"{name}_{lang}.txt").render(tag=TAG[lang], **values).strip()
+
+
+def subject(text: str, lang: str) -> str:
+    """A customer's email subject: ``text`` signed with :data:`TAG`."""
+    return f"{TAG[lang]} {text}"
 
 
 def check(text: str, *, kind: str, lang: str) -> CheckResult:
@@ -132,8 +142,12 @@ def hour_words(local: datetime, lang: str) -> str:
 
 
 def format_date(moment: datetime, lang: str) -> str:
+    """``2026년 12월 6일(일)`` / ``Sunday, December 6, 2026``: a day as :func:`day_words` says it
+    (the deadline's format), with its year."""
     local = moment.astimezone(SEOUL)
-    return f"{local.year}년 {local.month}월 {local.day}일" if lang == "ko" else f"{local:%B} {local.day}, {local.year}"
+    if lang == "ko":
+        return f"{local.year}년 {day_words(local, lang)}"
+    return f"{day_words(local, lang)}, {local.year}"
 
 
 @dataclass(frozen=True)
@@ -158,6 +172,10 @@ class IncidentFacts:
     #: these listings (``desk_wordings.how_approved``): the cause then says so, as the public
     #: notice does, rather than anything that contradicts it.
     approved_by_reviewer: bool = False
+    #: The list price (정가) of a product the fixed book price law covers (the price guard's
+    #: ``LIST_PRICE_LAWS``), when every such product of these listings has one and the same:
+    #: the messages then name the correct price by it (:func:`correct_price_word`).
+    fixed_list_price: Money | None = None
 
 
 @dataclass(frozen=True)
@@ -183,6 +201,21 @@ def facts_for_listings(incident: Incident, correct_price: Money,
     return IncidentFacts(incident, ", ".join(distinct(n.product_ko for n in listings)),
                          ", ".join(distinct(n.product_en for n in listings)), sellers[0],
                          correct_price, tuple(sellers[1:]))
+
+
+#: What the Korean messages call the correct price by default: the regular price.
+REGULAR_PRICE_WORD = "정상가"
+
+
+def correct_price_word(facts: IncidentFacts) -> str:
+    """What the Korean messages call the correct price: ``정상가``, but for a book under the
+    fixed book price law the reference price is its 정가 — ``정가`` where the correct price is
+    the list price, else ``판매가`` (the price it sells at, below its 정가): "정상가" for a book
+    sold under its 정가 misstates the reference price (a legal review found "정상가 13,500원"
+    for a book of 정가 15,000원)."""
+    if facts.fixed_list_price is None:
+        return REGULAR_PRICE_WORD
+    return "정가" if facts.correct_price == facts.fixed_list_price else "판매가"
 
 
 def seller_names(facts: IncidentFacts, lang: str) -> str:
@@ -230,24 +263,28 @@ def over_cap(case: Case, plan: IncidentPlan) -> OverCap | None:
 
 def option_lines(plan: IncidentPlan, paid: Money, lang: str,
                  over: OverCap | None = None, *, can_call: bool = True,
-                 units: int | None = None) -> list[str]:
+                 units: int | None = None, refund_timing: str = "",
+                 price_word: str = REGULAR_PRICE_WORD) -> list[str]:
     """One sentence per option the plan offers, with its amounts; ``over`` (a customer above
     the keep cap) makes the keep line say the units sent and the amount refunded. Without
     ``can_call`` (no phone number on file) talking to a person means calling us: nobody can
     call them. With ``units`` (the customer's, for the ``paid`` they paid) the discount line
     says the difference they would owe, that nothing charges it, and that the items wait for
-    it — what a customer must hear before choosing it, by phone as on the page."""
+    it — what a customer must hear before choosing it, by phone as on the page. A keep line that
+    promises a refund (``over``) says when it arrives: ``refund_timing`` (``contact_values``).
+    ``price_word``: what the Korean lines call the correct price (:func:`correct_price_word`)."""
     ko = lang == "ko"
     lines = []
     for option in OPTION_ORDER:
         if not plan.offers(option):
             continue
         if option is CustomerOption.KEEP:
-            lines.append(_keep_line(plan, paid, lang, over))
+            lines.append(_keep_line(plan, paid, lang, over)
+                         + (f" {refund_timing}" if over is not None and refund_timing else ""))
         elif option is CustomerOption.CANCEL_WITH_COMPENSATION:
             lines.append(_cancel_line(plan, lang))
         elif option is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
-            lines.append(_discount_line(plan, lang) + (
+            lines.append(_discount_line(plan, lang, price_word) + (
                 "" if units is None else " " + _difference_owed(plan, paid, units, lang)))
         elif can_call:
             lines.append("상담원과 통화: 저희가 직접 전화드리겠습니다." if ko
@@ -262,7 +299,8 @@ def option_lines(plan: IncidentPlan, paid: Money, lang: str,
 def _keep_line(plan: IncidentPlan, paid: Money, lang: str, over: OverCap | None) -> str:
     ko, cap = lang == "ko", plan.keep_max_units
     if over is None:
-        capped = (f" (1인당 최대 {cap}개)" if ko else f" (up to {cap} per customer)") if cap else ""
+        # Korean writes a parenthesis against the word it explains: "받으십니다(1인당 최대 1개)."
+        capped = (f"(1인당 최대 {cap}개)" if ko else f" (up to {cap} per customer)") if cap else ""
         return (f"주문 유지: 결제하신 {format_money(paid, lang='ko')} 그대로 상품을 받으십니다{capped}."
                 if ko else f"Keep the order: you receive what you ordered at the {format_money(paid)} you "
                 f"paid{capped}.")
@@ -304,14 +342,17 @@ def _cancel_line(plan: IncidentPlan, lang: str) -> str:
             "apology." if pts else "Cancel the order: a full refund.")
 
 
-def _discount_line(plan: IncidentPlan, lang: str) -> str:
-    """The discount option with its price: 136,000 KRW each, 170,000 KRW less 20%."""
-    pct = plan.discount_pct or 0
+def _discount_line(plan: IncidentPlan, lang: str, price_word: str = REGULAR_PRICE_WORD) -> str:
+    """The discount option, named as everywhere (:func:`choice_label`), with its price:
+    136,000 KRW each (the correct price 170,000 KRW)."""
     correct = format_money(plan.correct_price, lang=lang)
-    price = format_money(discounted_unit_price(plan.correct_price, pct), lang=lang)
+    price = format_money(discounted_unit_price(plan.correct_price, plan.discount_pct or 0),
+                         lang=lang)
+    name = choice_label(CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT, lang, plan,
+                        price_word=price_word)
     if lang == "ko":
-        return f"할인 구매: 정상가 {correct}에서 {pct}% 할인된 1개당 {price}에 구매하실 수 있습니다."
-    return f"Buy at a discount: {price} each, the correct price of {correct} less {pct}%."
+        return f"{name}: 1개당 {price}({price_word} {correct})입니다."
+    return f"{name[:1].upper()}{name[1:]}: {price} each (the correct price is {correct})."
 
 
 def _difference_owed(plan: IncidentPlan, paid: Money, units: int, lang: str) -> str:
@@ -333,7 +374,8 @@ def _difference_owed(plan: IncidentPlan, paid: Money, units: int, lang: str) -> 
             f"pay it through our customer centre, and we send the {items} once it is paid.")
 
 
-def options_phrase(plan: IncidentPlan, lang: str, over: OverCap | None = None) -> str:
+def options_phrase(plan: IncidentPlan, lang: str, over: OverCap | None = None, *,
+                   price_word: str = REGULAR_PRICE_WORD) -> str:
     """The plan's options as one phrase for short texts (the SMS, the public notice):
     "주문 유지, 주문 취소(전액 환불과 보상 포인트) 또는 상담원과 통화" / "keep the order, cancel it
     for a full refund plus compensation points or talk to a person". There is none before a
@@ -348,9 +390,8 @@ def options_phrase(plan: IncidentPlan, lang: str, over: OverCap | None = None) -
     def name(option: CustomerOption) -> str:
         """The option's short name, with the discount's size, and in English as part of a
         sentence ("cancel it for …" rather than the label "cancel the order (…)")."""
-        if option is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
-            return (f"정상가에서 {pct}% 할인된 가격으로 구매" if ko
-                    else f"buy it at {pct}% off the correct price")
+        if option is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT and not ko:
+            return f"buy it at {pct}% off the correct price"
         if option is CustomerOption.CANCEL_WITH_COMPENSATION and not points:
             return "주문 취소(전액 환불)" if ko else "cancel it for a full refund"
         if option is CustomerOption.CANCEL_WITH_COMPENSATION and not ko:
@@ -358,7 +399,7 @@ def options_phrase(plan: IncidentPlan, lang: str, over: OverCap | None = None) -
         if option is CustomerOption.KEEP and over is not None:
             return (f"{over.kept}개만 유지하고 나머지 환불" if ko
                     else f"keep {over.kept} of your {over.ordered} items and get the rest refunded")
-        return choice_label(option, lang, plan)
+        return choice_label(option, lang, plan, price_word=price_word)
 
     parts = [name(o) for o in offered]
     if len(parts) == 1:
@@ -370,7 +411,10 @@ _CHOICE_LABELS = {
     CustomerOption.KEEP: ("주문 유지", "keep the order"),
     CustomerOption.CANCEL_WITH_COMPENSATION: ("주문 취소(전액 환불과 보상 포인트)",
                                               "cancel the order (full refund and compensation points)"),
-    CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT: ("할인된 정상가로 구매", "buy at the discounted correct price"),
+    # "할인된 정상가" contradicts itself (정상가 is the undiscounted price): the discount is "off"
+    # the correct price, with its size where the plan is known (:func:`choice_label`)
+    CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT: ("정상가에서 할인된 가격으로 구매",
+                                                   "buy at a discount off the correct price"),
     CustomerOption.TALK_TO_PERSON: ("상담원과 통화", "talk to a person"),
 }
 
@@ -380,20 +424,28 @@ _CANCEL_WITHOUT_POINTS = ("주문 취소(전액 환불)", "cancel the order (ful
 
 
 def choice_label(choice: CustomerOption | str, lang: str, plan: IncidentPlan | None = None, *,
-                 points: int | None = None) -> str:
+                 points: int | None = None, price_word: str = REGULAR_PRICE_WORD) -> str:
     """The short name of an option: 주문 유지 / keep the order. Wherever the option is one of
     an incident's, pass its ``plan`` (or, where only the plan's figures are at hand, the
     ``points`` it gives for cancelling): a plan offering it without points (0) names the
     cancellation "주문 취소(전액 환불)" / "cancel the order (full refund)", never the
-    compensation points. Without either (a list of option names, no incident), or for an
-    option the plan does not offer (its form's other boxes), the generic name."""
+    compensation points; and names the discount with its size: "정상가에서 30% 할인된 가격으로
+    구매" / "buy at 30% off the correct price". Without either (a list of option names, no
+    incident), or for an option the plan does not offer (its form's other boxes), the generic
+    name. ``price_word``: what the Korean names call the correct price (:func:`correct_price_word`:
+    "정가에서 10% 할인된 가격으로 구매" for a book sold at its list price)."""
     option = CustomerOption(choice)
+    pct = None
     if plan is not None:
         points = cancel_points(plan) if plan.offers(option) else None
+        pct = plan.discount_pct if plan.offers(option) else None
     if option is CustomerOption.CANCEL_WITH_COMPENSATION and points == 0:
         ko, en = _CANCEL_WITHOUT_POINTS
+    elif option is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT and pct:
+        ko, en = f"{price_word}에서 {pct}% 할인된 가격으로 구매", f"buy at {pct}% off the correct price"
     else:
         ko, en = _CHOICE_LABELS[option]
+        ko = ko.replace(REGULAR_PRICE_WORD, price_word)
     return ko if lang == "ko" else en
 
 
@@ -410,18 +462,19 @@ def default_sentence(plan: IncidentPlan, lang: str, over: OverCap | None = None,
             return "주문은 그대로 유지됩니다." if ko else "your order stays as it is."
         cap = plan.keep_max_units
         if not can_call:
-            return (f"주문하신 {over.ordered}개는 1인당 한도({cap}개)를 넘어 그대로 유지해 드릴 수 없어 직접 "
+            # never "we cannot keep your order": it reads as refusing the contract (the check's
+            # fait-accompli); the limit is why we must ask, and nothing changes meanwhile
+            return (f"주문하신 {over.ordered}개가 1인당 한도({cap}개)보다 많아 원하시는 방법을 직접 "
                     "여쭤야 합니다. 저희에게 고객님의 전화번호가 없으니 고객센터로 전화 주세요. 그때까지 주문은 "
                     "바뀌지 않습니다." if ko
                     else f"we need to ask you: your {over.ordered} items are more than the limit "
-                    f"of {cap} per customer, so we cannot simply keep the order as it is. We have "
-                    "no phone number for you, so please call us. Nothing changes until we have "
-                    "talked to you.")
-        return (f"상담원이 전화드려 직접 여쭙겠습니다. 주문하신 {over.ordered}개는 1인당 한도({cap}개)를 "
-                "넘어 그대로 유지해 드릴 수 없기 때문입니다. 통화 전까지 주문은 바뀌지 않습니다." if ko
+                    f"of {cap} per customer. We have no phone number for you, so please call us. "
+                    "Nothing changes until we have talked to you.")
+        return (f"상담원이 전화드려 직접 여쭙겠습니다. 주문하신 {over.ordered}개가 1인당 한도({cap}개)보다 "
+                "많아 원하시는 방법을 여쭤야 하기 때문입니다. 통화 전까지 주문은 바뀌지 않습니다." if ko
                 else f"one of our staff will call you to ask: your {over.ordered} items are more "
-                f"than the limit of {cap} per customer, so we cannot simply keep the order as it "
-                "is. Nothing changes until we have talked to you.")
+                f"than the limit of {cap} per customer, so we need to ask what you would like. "
+                "Nothing changes until we have talked to you.")
     if not can_call:
         return ("주문은 그대로 유지되고 메일로 다시 연락드립니다. 저희에게 고객님의 전화번호가 없으니 통화를 "
                 "원하시면 고객센터로 전화 주세요." if ko
@@ -429,6 +482,20 @@ def default_sentence(plan: IncidentPlan, lang: str, over: OverCap | None = None,
                 "number for you, so to talk to us, please call us.")
     return ("상담원이 전화드려 직접 여쭙겠습니다." if ko
             else "one of our staff will call you to ask.")
+
+
+def default_short(plan: IncidentPlan, lang: str, over: OverCap | None = None) -> str:
+    """:func:`default_sentence` as one sentence for the text message, which is all a customer
+    without an email address is sent: the order kept, or — a call default, or a keep default
+    for a customer over the keep cap — a call first, the order unchanged until then. (A text
+    goes to a phone number: the call can be made.)"""
+    ko = lang == "ko"
+    if plan.default is DefaultAction.KEEP and over is None:
+        return ("답이 없으시면 주문은 그대로 유지됩니다." if ko
+                else "If we do not hear from you, your order stays as it is.")
+    return ("답이 없으시면 상담원이 전화드려 여쭙고, 그때까지 주문은 바뀌지 않습니다." if ko
+            else "If we do not hear from you, our staff will call you to ask; until then "
+            "nothing changes.")
 
 
 def contact_values(contact: ContactDetails, lang: str) -> dict[str, str]:

@@ -393,8 +393,8 @@ def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: Consen
         # the policy's instruction failed the message check (no one checks it when the policy
         # loads): the choice is still confirmed, saying to ask us how to pay
         text = body(None)
-    subject = ("" if channel == "sms" else "[사과] 선택하신 내용을 확인해 드립니다" if lang == "ko"
-               else "[sagwa] Your choice is confirmed")
+    subject = ("" if channel == "sms" else f"{dm.TAG['ko']} 선택하신 내용을 확인해 드립니다" if lang == "ko"
+               else f"{dm.TAG['en']} Your choice is confirmed")
     return [OutgoingMessage(
         idempotency_key=f"incident:{case.incident_id}:case:{case.case_id}:confirmation:{consent.choice.value}",
         purpose="confirmation", channel=channel, recipient=recipient, locale=lang,

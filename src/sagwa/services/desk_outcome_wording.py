@@ -71,7 +71,23 @@ def confirmation_values(case: Case, plan: IncidentPlan, lang: str, *,
             # then says when it arrives (``contact_values``' ``refund_timing``)
             "refunded": any(e.kind in CANCELLING and e.amount is not None
                             and e.amount.amount_minor > 0 for e in effects),
+            # goods are delivered (a keep, or the discount once paid): the choice is final, but
+            # the statutory 7-day withdrawal (청약철회, 전자상거래법 제17조) still applies, and a
+            # "cannot be undone" must not read as "cannot be returned" (제21조①1호)
+            "withdrawal": withdrawal_stands(case.consent.choice),
             "apologised": apologised, "link": link}
+
+
+#: The choices that deliver goods, after which the customer keeps the statutory right to
+#: withdraw from the purchase within 7 days of receiving them (:func:`withdrawal_stands`).
+DELIVERING = frozenset({CustomerOption.KEEP, CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT})
+
+
+def withdrawal_stands(choice: CustomerOption | str) -> bool:
+    """Whether a message saying ``choice`` is final must add that the 7-day withdrawal right
+    (청약철회) still stands: the choice delivers goods (a keep, a discount); not a cancellation
+    (nothing is delivered) or a call."""
+    return CustomerOption(choice) in DELIVERING
 
 
 _DEFAULT_LABELS = {DefaultAction.KEEP: ("주문 유지", "keep the order"),
@@ -110,11 +126,11 @@ def _default_applied(units: int, paid: Money, plan: IncidentPlan, lang: str, ove
                 "you paid.")
     if over is not None and plan.default is DefaultAction.KEEP:
         cap = plan.keep_max_units
-        return (f"주문하신 {units}개는 1인당 한도({cap}개)를 넘어 그대로 유지해 드릴 수 없어, 상담원이 "
-                "전화드려 원하시는 방법을 여쭙겠습니다. 통화 전까지 주문은 바뀌지 않습니다." if ko
-                else f"Your {units} items are more than the limit of {cap} per customer, so we "
-                "cannot simply keep the order as it is: one of our staff will call you to ask "
-                "what you would like. Nothing changes until we have talked to you.")
+        return (f"주문하신 {units}개가 1인당 한도({cap}개)보다 많아, 상담원이 전화드려 원하시는 방법을 "
+                "여쭙겠습니다. 통화 전까지 주문은 바뀌지 않습니다." if ko
+                else f"Your {units} items are more than the limit of {cap} per customer, so one "
+                "of our staff will call you to ask what you would like. Nothing changes until we "
+                "have talked to you.")
     return ("상담원이 전화드려 원하시는 방법을 여쭙겠습니다. 그때까지 주문은 그대로 유지됩니다." if ko
             else "One of our staff will call you to ask what you would like; until then your "
             "order stays as it is.")
@@ -184,7 +200,7 @@ def _repriced(case: Case, effects: list[OrderEffect], plan: IncidentPlan, lang: 
     # the amount once, in the sentence on paying it (a walkthrough read it twice in a row)
     if lang == "ko":
         return (f"주문하신 상품 {case.units}개를 정상가 {correct}에서 {pct}% 할인된 1개당 {price}에 "
-                "드립니다. " + difference_sentence(extra, lang, how_to_pay=how_to_pay))
+                "구매하시는 것으로 바꿨습니다. " + difference_sentence(extra, lang, how_to_pay=how_to_pay))
     what = "your item at" if case.units == 1 else f"your {case.units} items at"
     return (f"You buy {what} {price}{'' if case.units == 1 else ' each'}, the correct price "
             f"of {correct} less {pct}%. "

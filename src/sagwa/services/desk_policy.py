@@ -11,6 +11,7 @@ keys then take their defaults.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,7 +30,9 @@ from sagwa.domain.call_attempts import (
 )
 from sagwa.domain.contact_hours import ContactSchedule
 from sagwa.domain.difference_follow_up import DEFAULT_FOLLOW_UP_DAYS, MAX_FOLLOW_UP_DAYS
+from sagwa.domain.incident_plan import DEFAULT_MAX_DEADLINE_AHEAD, MAX_DEADLINE_AHEAD
 from sagwa.errors import InvalidInput
+from sagwa.services.refund_timing import promised_days
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 BUILT_IN = "sagwa/desk.toml (built in)"
@@ -41,8 +44,14 @@ MAX_DIFFERENCE_REMINDER_DAYS = 30
 
 #: When and how a refund reaches the customer, said after a refund is promised (``[refund]
 #: timing_ko`` / ``timing_en``): the built-in wording, and the longest a file may set.
-DEFAULT_REFUND_TIMING = ("환불 금액은 결제하신 수단으로 영업일 기준 3~5일 안에 돌아갑니다.",
-                         "The refund goes back to the way you paid within 3–5 business days.")
+#: 전자상거래법 제18조: the supplier refunds within 3 business days of the cancellation (for a card
+#: payment, asks the card company to cancel within them), so the sentence says 3 and from when.
+DEFAULT_REFUND_TIMING = (
+    ("환불은 취소 접수일로부터 3영업일 안에 결제하신 수단으로 해 드립니다(카드 결제는 이 기간 안에 카드사에 "
+     "취소를 요청하며, 카드사에 따라 반영까지 며칠 더 걸릴 수 있습니다)."),
+    ("We refund you the way you paid within 3 business days of your cancellation (for a card "
+     "payment, we ask the card company to cancel it within that time; it may take a few more "
+     "days to show)."))
 MAX_REFUND_TIMING = 300
 
 
@@ -69,6 +78,9 @@ class DeskPolicy:
     escalation_lead: timedelta
     min_answer_time: timedelta
     contact: ContactDetails
+    #: The latest answer deadline a plan may set, after now (``[sla] max_deadline_days``):
+    #: until customers answer, their paid orders are neither shipped nor refunded.
+    max_deadline_ahead: timedelta = DEFAULT_MAX_DEADLINE_AHEAD
     #: Attempts after which the desk stops trying to reach a customer it owes a call
     #: (``sagwa.domain.call_attempts``).
     max_call_attempts: int = DEFAULT_MAX_ATTEMPTS
@@ -88,6 +100,10 @@ class DeskPolicy:
     #: ``how_to_pay_en``): (Korean, English); None when the file says nothing (the agent's page
     #: then says so, and the customer is told to ask us).
     how_to_pay: tuple[str, str] | None = None
+    #: Whether the public notice names the seller (``[notice] name_seller``): off unless the
+    #: operator opts in — the notice is public and permanent, and a seller may be a person
+    #: (``desk_cause.public_cause``). Customers' own messages name their seller regardless.
+    notice_names_seller: bool = False
 
     def how_to_pay_in(self, lang: str) -> str | None:
         """The payment instruction in ``lang`` (ko or en), if the policy gives one."""
@@ -139,6 +155,10 @@ def _spacing(value: object) -> int:
 
 def _days(value: object) -> int:
     return _whole(value, 0, MAX_DIFFERENCE_REMINDER_DAYS, "days", " (no reminder)")
+
+
+def _deadline_days(value: object) -> int:
+    return _whole(value, 1, MAX_DEADLINE_AHEAD.days, "days")
 
 
 def _follow_up_days(value: object) -> int:
@@ -220,6 +240,7 @@ TABLES: dict[str, dict[str, tuple[Check, bool]]] = {
         "public_notice_minutes": (_minutes, True),
         "escalation_lead_hours": (_hours, True),
         "min_answer_hours": (_hours, True),
+        "max_deadline_days": (_deadline_days, False),
     },
     "contact": {key: (_text, True) for key in ("phone", "email", "hours_ko", "hours_en")},
     "calls": {"max_attempts": (_attempts, False), "min_spacing_minutes": (_spacing, False)},
@@ -227,9 +248,10 @@ TABLES: dict[str, dict[str, tuple[Check, bool]]] = {
                    "follow_up_after_days": (_follow_up_days, False),
                    "how_to_pay_ko": (_how_to_pay, False), "how_to_pay_en": (_how_to_pay, False)},
     "refund": {"timing_ko": (_refund_timing, False), "timing_en": (_refund_timing, False)},
+    "notice": {"name_seller": (_flag, False)},
 }
 #: Tables a file may leave out: added after operators had their own files.
-OPTIONAL_TABLES = frozenset({"calls", "difference", "refund"})
+OPTIONAL_TABLES = frozenset({"calls", "difference", "refund", "notice"})
 
 
 def _invalid(file: str, table: str | None, key: str | None, problem: str, *,
@@ -314,12 +336,41 @@ def _how_to_pay_in_both(difference: Mapping[str, Any], file: str) -> tuple[str, 
                               "an agent tells a customer how to pay")
 
 
+#: The most business days a refund may take after a cancellation (전자상거래법 제18조), as
+#: the message check's ``refund-timing`` rule holds customer messages to.
+REFUND_DAYS_BY_LAW = 3
+#: A sentence that puts the extra days on the card company or the bank ("카드사에 따라 반영까지
+#: 며칠 더") states their time, not the desk's promise: the message check lets it pass too.
+_THIRD_PARTY_TIME = re.compile(r"카드사|은행|card (?:company|issuer)|bank", re.IGNORECASE)
+
+
 def _refund_timing_in_both(refund: Mapping[str, Any], file: str) -> tuple[str, str]:
     """``[refund] timing_ko`` and ``timing_en``: both or neither (neither: the built-in
-    :data:`DEFAULT_REFUND_TIMING`) — a customer reads it in Korean or English."""
-    return (_in_both_languages(refund, "refund", "timing", file,
-                               "a customer reads when their refund arrives")
-            or DEFAULT_REFUND_TIMING)
+    :data:`DEFAULT_REFUND_TIMING`) — a customer reads it in Korean or English, so both must
+    promise the same numbers of days (:func:`refund_timing.promised_days`)."""
+    pair = _in_both_languages(refund, "refund", "timing", file,
+                              "a customer reads when their refund arrives")
+    if pair is None:
+        return DEFAULT_REFUND_TIMING
+    ko, en = (promised_days(text, lang) for text, lang in zip(pair, ("ko", "en"), strict=True))
+    if ko != en:
+        raise _invalid(file, "refund", "timing_en",
+                       f"promises {_day_counts(en)} where timing_ko promises {_day_counts(ko)}: "
+                       "a customer reads one of them, so both must say the same",
+                       reason="policy_value_invalid")
+    if ko and max(ko) > REFUND_DAYS_BY_LAW and not _THIRD_PARTY_TIME.search(pair[0]):
+        # the confirmation of every cancel carries this sentence and is checked when it is
+        # sent (``refund-timing``): refused here, at loading, not at a customer's choice
+        raise _invalid(file, "refund", "timing_ko",
+                       f"promises a refund within {max(ko)} days: the law (전자상거래법 제18조) "
+                       f"gives {REFUND_DAYS_BY_LAW} business days from the cancellation, and the "
+                       "message check refuses a later promise in every confirmation",
+                       reason="policy_value_invalid")
+    return pair
+
+
+def _day_counts(days: frozenset[int]) -> str:
+    return " or ".join(f"{n} days" for n in sorted(days)) or "no number of days"
 
 
 def load_desk_policy(path: str | Path | None = None) -> DeskPolicy:
@@ -354,6 +405,8 @@ def load_desk_policy(path: str | Path | None = None) -> DeskPolicy:
         notice_sla=timedelta(minutes=sla["public_notice_minutes"]),
         escalation_lead=timedelta(hours=sla["escalation_lead_hours"]),
         min_answer_time=timedelta(hours=sla["min_answer_hours"]),
+        max_deadline_ahead=(timedelta(days=sla["max_deadline_days"])
+                            if "max_deadline_days" in sla else DEFAULT_MAX_DEADLINE_AHEAD),
         contact=ContactDetails(
             contact["phone"], contact["email"], contact["hours_ko"], contact["hours_en"],
             refund_ko, refund_en,
@@ -365,4 +418,5 @@ def load_desk_policy(path: str | Path | None = None) -> DeskPolicy:
         difference_follow_up_after=(timedelta(days=follow_up_days) if follow_up_days
                                     else None),
         how_to_pay=_how_to_pay_in_both(difference, file),
+        notice_names_seller=_table(data, "notice", file).get("name_seller", False),
     )

@@ -32,10 +32,10 @@ from sagwa.services.lookups import require
 from sagwa.services.name_stand_ins import Values, render_checked
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
-SUBJECT = {"ko": "[사과] 전화로 연락드리지 못해 죄송합니다",
-           "en": "[sagwa] We are sorry we could not reach you by phone"}
-NO_PHONE_SUBJECT = {"ko": "[사과] 전화번호가 없어 연락드리지 못해 죄송합니다",
-                    "en": "[sagwa] We are sorry: we have no phone number to call you on"}
+SUBJECT = {"ko": f"{dm.TAG['ko']} 전화로 연락드리지 못해 죄송합니다",
+           "en": f"{dm.TAG['en']} We are sorry we could not reach you by phone"}
+NO_PHONE_SUBJECT = {"ko": f"{dm.TAG['ko']} 전화번호가 없어 연락드리지 못해 죄송합니다",
+                    "en": f"{dm.TAG['en']} We are sorry: we have no phone number to call you on"}
 
 
 def unreachable_messages(uow: SqlAlchemyUnitOfWork, *, case: Case, plan: IncidentPlan,
@@ -104,8 +104,8 @@ def never_told_messages(uow: SqlAlchemyUnitOfWork, *, case: Case, plan: Incident
                      every_channel=True, skip=failed, check=False)
 
 
-NEVER_TOLD_SUBJECT = {"ko": "[사과] 가격 오류 안내가 제때 전해지지 않아 죄송합니다",
-                      "en": "[sagwa] We are sorry: our message about a pricing error did not reach "
+NEVER_TOLD_SUBJECT = {"ko": f"{dm.TAG['ko']} 가격 오류 안내가 제때 전해지지 않아 죄송합니다",
+                      "en": f"{dm.TAG['en']} We are sorry: our message about a pricing error did not reach "
                             "you in time"}
 
 

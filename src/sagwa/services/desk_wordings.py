@@ -26,6 +26,7 @@ from sagwa.domain.incidents import Case, CaseStatus, Incident, OrderRecord
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.price_moves import is_big_move
 from sagwa.domain.pricing import PriceChangeStatus
+from sagwa.priceguard.explain import law_of
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_outcome_wording import defaulted_values
 from sagwa.services.desk_policy import DeskPolicy
@@ -44,8 +45,9 @@ SMS_PRODUCT_CHARS = 30
 #: the Korean name went out whole.
 SMS_PRODUCT_WIDTH = 2 * SMS_PRODUCT_CHARS
 REMINDER_PREFIX = {"ko": "[다시 안내] ", "en": "[Reminder] "}
-DEFAULTED_SUBJECT = {"ko": "[사과] 답변 기한이 지나 이렇게 처리해 드립니다",
-                     "en": "[sagwa] We are sorry: what happens now that the deadline has passed"}
+DEFAULTED_SUBJECT = {"ko": dm.subject("답변 기한이 지나 이렇게 처리해 드립니다", "ko"),
+                     "en": dm.subject("We are sorry: what happens now that the deadline has passed",
+                                      "en")}
 
 
 def incident_facts(uow: SqlAlchemyUnitOfWork, inc: Incident,
@@ -63,7 +65,24 @@ def _facts(uow: SqlAlchemyUnitOfWork, inc: Incident, ids: tuple[int, ...],
     assert inc.correct_price is not None
     return replace(dm.facts_for_listings(inc, inc.correct_price, names),
                    entered_by=who_entered(uow, inc, ids),
-                   approved_by_reviewer=how_approved(uow, inc, ids) is not None)
+                   approved_by_reviewer=how_approved(uow, inc, ids) is not None,
+                   fixed_list_price=_fixed_list_price(uow, inc, ids))
+
+
+def _fixed_list_price(uow: SqlAlchemyUnitOfWork, inc: Incident,
+                      ids: tuple[int, ...]) -> Money | None:
+    """The one list price (정가) of the products of ``ids`` that a fixed-price law covers (the
+    price guard's ``LIST_PRICE_LAWS``: books), in the incident's currency; None when none is
+    covered, or they differ (the messages then say "정상가")."""
+    found = set()
+    for listing_id in ids:
+        listing = require(uow.market.listing(listing_id), "listing", listing_id)
+        product = require(uow.catalog.product(listing.product_id), "product", listing.product_id)
+        if law_of("below_list_price_floor", product.category) is None:
+            continue
+        price = product.list_price
+        found.add(price if price is not None and price.currency == inc.currency else None)
+    return found.pop() if len(found) == 1 else None
 
 
 def how_approved(uow: SqlAlchemyUnitOfWork, inc: Incident,
@@ -117,7 +136,9 @@ def shared_values(facts: dm.IncidentFacts, plan: IncidentPlan, policy: DeskPolic
     return {"wrong_date": dm.format_date(facts.incident.window_start, lang),
             "cause_ko": dm.cause(facts, "ko"), "cause_en": dm.cause(facts, "en"),
             "deadline": dm.format_when(plan.deadline, lang), **product_values(facts, lang),
-            **dm.contact_values(policy.contact, lang)}
+            **dm.contact_values(policy.contact, lang),
+            # what the Korean wording calls the correct price: 정상가, or a book's 정가/판매가
+            "correct_price_word": dm.correct_price_word(facts)}
 
 
 def product_values(facts: dm.IncidentFacts, lang: str) -> dict[str, str]:
@@ -145,19 +166,27 @@ def customer_values(shared: dict[str, object], plan: IncidentPlan, lang: str, na
     number on file) the option to talk to a person asks them to call us."""
     return {**shared, "customer_name": name, "units": units,
             "paid": format_money(paid, lang=lang),
-            "options": dm.option_lines(plan, paid, lang, over, can_call=can_call, units=units),
-            "options_phrase": dm.options_phrase(plan, lang, over),
+            "options": dm.option_lines(plan, paid, lang, over, can_call=can_call, units=units,
+                                       refund_timing=str(shared.get("refund_timing") or ""),
+                                       price_word=_price_word(shared)),
+            "options_phrase": dm.options_phrase(plan, lang, over, price_word=_price_word(shared)),
             "default_ko": dm.default_sentence(plan, "ko", over, can_call=can_call),
             "default_en": dm.default_sentence(plan, "en", over, can_call=can_call),
+            # the text message's: a customer without an email learns the default from it
+            "default_short": dm.default_short(plan, lang, over),
             "link": link}
+
+
+def _price_word(shared: Mapping[str, object]) -> str:
+    return str(shared.get("correct_price_word") or dm.REGULAR_PRICE_WORD)
 
 
 def resolution_texts(values: dict[str, object], lang: str,
                      reminder: bool = False) -> dict[str, tuple[str, str]]:
     """Subject and body per channel. A ``reminder`` (to a customer who has not answered) says so
     after the apology and restates the deadline; its subject starts with ``[다시 안내]``."""
-    subject = ("[사과] 주문하신 상품의 가격 오류에 대해 사과드립니다" if lang == "ko"
-               else "[sagwa] We are sorry: your order was placed at a wrong price")
+    subject = dm.subject("주문하신 상품의 가격 오류에 대해 사과드립니다" if lang == "ko"
+                         else "We are sorry: your order was placed at a wrong price", lang)
     if reminder:
         subject = REMINDER_PREFIX[lang] + subject
     values = {**values, "reminder": reminder}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -52,9 +53,14 @@ def labelled_frame(
     changes: pl.DataFrame,
     labels: pl.DataFrame,
     tune_weeks: int = TUNE_WEEKS,
+    first: datetime | None = None,
 ) -> pl.DataFrame:
-    """One row per labelled change: ``hold, score, pred_type, is_error, true_type, mag, promo, split``."""
-    first = changes["proposed_at"].min()
+    """One row per labelled change: ``hold, score, pred_type, is_error, true_type, mag, promo, split``.
+
+    ``first``: the instant the weeks count from, by default the earliest ``proposed_at`` of
+    ``changes`` (given when ``changes`` is a part of a file: the file's earliest)."""
+    if first is None:
+        first = changes["proposed_at"].min()  # type: ignore[assignment]
     base = changes.select(
         "change_id",
         "proposed_at",

@@ -1,5 +1,12 @@
-"""What ``/healthz`` answers: whether the database answers a short query, and how the outbox is
-doing (messages failed for good, messages overdue) — one cheap query for both."""
+"""What ``/healthz`` answers: whether the database answers a short query, how the outbox is
+doing (messages failed for good, messages overdue) — one cheap query for both — then whether
+this process's message worker runs, and whether the database's schema is this code's.
+
+Keys, in order (only ever appended to): ``status``, ``database`` (``database_at`` when it is
+unreachable), ``outbox_failed``, ``outbox_overdue``, ``worker``, ``schema``. Healthy (200,
+``"status": "ok"``) needs the database to answer, the in-process worker (``sagwa serve``) not
+to have stopped for good and the schema to be ``current``; otherwise 503 with ``status``
+``unavailable`` (no database) or ``degraded``."""
 
 from __future__ import annotations
 
@@ -17,17 +24,26 @@ OVERDUE_AFTER = timedelta(minutes=15)
 #: How long the health query may take before the database counts as unreachable.
 TIMEOUT_MS = 2000
 UNREACHABLE = "unreachable"
+#: ``worker`` when no worker runs in this process (``sagwa worker`` processes deliver).
+SEPARATE_WORKER = "separate"
 
 
-def check_health(uow_factory: Callable[[], SqlAlchemyUnitOfWork],
-                 database: str) -> tuple[dict[str, Any], bool]:
+def check_health(uow_factory: Callable[[], SqlAlchemyUnitOfWork], database: str, *,
+                 worker: str = SEPARATE_WORKER,
+                 schema_state: Callable[[], str] | None = None) -> tuple[dict[str, Any], bool]:
     """(the body of ``/healthz``, healthy?). ``database`` describes the database when it
     answers; when it does not, ``database`` is ``"unreachable"`` and ``database_at`` says
-    which one."""
+    which one. ``worker``: the in-process worker's state (``running``, ``reconnecting``,
+    ``stopped``) or ``separate``; ``schema_state()``: ``current``, ``behind`` or
+    ``ahead`` (``unknown`` without it or without a database)."""
     try:
         with uow_factory() as uow:
             counts = uow.outbox.health_counts(uow.now(), overdue_after=OVERDUE_AFTER,
                                               timeout_ms=TIMEOUT_MS)
+        schema = schema_state() if schema_state is not None else "unknown"
     except (SQLAlchemyError, SagwaError, OSError):
-        return {"status": "unavailable", "database": UNREACHABLE, "database_at": database}, False
-    return {"status": "ok", "database": database, **counts}, True
+        return {"status": "unavailable", "database": UNREACHABLE, "database_at": database,
+                "worker": worker, "schema": "unknown"}, False
+    healthy = worker != "stopped" and schema in ("current", "unknown")
+    return {"status": "ok" if healthy else "degraded", "database": database, **counts,
+            "worker": worker, "schema": schema}, healthy

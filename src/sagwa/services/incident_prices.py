@@ -119,29 +119,41 @@ def wrong_price_among(rows: Iterable[IncidentRow], price: Money, *,
     return None
 
 
+@dataclass(frozen=True)
+class NarrowedBlock:
+    """What :func:`narrow_price_block` leaves: the incident, whether this call narrowed its
+    block (False: it was narrowed already, and nothing was written again), and ``band``, the
+    block as it stands now: the band around its wrong price only (``band.low`` … ``band.high``
+    stay refused for good)."""
+
+    row: IncidentRow
+    narrowed: bool
+    band: WrongPriceBand
+
+
 def narrow_price_block(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
-                       reason: str) -> tuple[IncidentRow, bool]:
+                       reason: str) -> NarrowedBlock:
     """Narrow closed incident ``incident_id``'s price block to the band around its wrong price:
     after a gross mistake every price past the band (away from the correct price) was refused
     on the product with no end; from now on only the band is (the wrong price and prices close
     to it stay refused for good, as the public notice promised). An operator's step, with a
     reason on the audit log; the incident must be closed (its customers settled). Returns the
-    incident and whether this call narrowed it (False: it was narrowed already, and nothing is
-    written again)."""
+    incident, whether this call narrowed it and the band that stays refused
+    (:class:`NarrowedBlock`)."""
     said = require_text(reason, "reason", max_len=500)
     with uow:
         now = uow.now()
         row = require(uow.incidents.get(incident_id, for_update=True), "incident", incident_id)
         incident = row.incident
+        band = wrong_price_band(incident.wrong_price, incident.correct_price)
         if row.band_only_at is not None:
-            return row, False
+            return NarrowedBlock(row, False, band.band_only())
         if incident.status is not IncidentStatus.CLOSED or incident.declared_at is None:
             raise Conflict(
                 f"incident {incident_id} is {incident.status.value}: its price block can be "
                 "narrowed once it is closed (its customers settled)",
                 reason="incident_not_closed", incident_id=incident_id,
                 status=incident.status.value)
-        band = wrong_price_band(incident.wrong_price, incident.correct_price)
         if band.too_low is None:
             raise Conflict(
                 f"incident {incident_id}'s block is only the band around its wrong price "
@@ -158,7 +170,7 @@ def narrow_price_block(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: st
                    "reason": said}), now)
         row = require(uow.incidents.get(incident_id), "incident", incident_id)
         uow.commit()
-        return row, True
+        return NarrowedBlock(row, True, band.band_only())
 
 
 def _or_none(price: Money | None) -> dict[str, object] | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from sagwa.adapters.db.incident_repo import NoticeRow
@@ -12,6 +12,7 @@ from sagwa.domain.incidents import Incident
 from sagwa.domain.sla import notice_languages_missing, required_notice_at
 from sagwa.errors import InvalidInput
 from sagwa.messagecheck import CheckResult, check_against_plan
+from sagwa.services import desk_cause
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_wordings import how_approved, incident_facts
@@ -48,18 +49,26 @@ def draft_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str,
             raise InvalidInput(
                 f"incident {incident_id} is not declared yet", reason="incident_not_declared"
             )
-        # the notice says the approval in its prevention paragraph, not twice
-        facts = replace(incident_facts(uow, inc), approved_by_reviewer=False)
+        facts = incident_facts(uow, inc)
         product = facts.product_ko if lang == "ko" else facts.product_en
         plan = uow.incidents.plan(incident_id, inc.correct_price)
         text = dm.render("notice", lang, product=product,
                          customers=customer_count(uow, incident_id),
                          options_phrase=dm.options_phrase(plan, lang) if plan else None,
                          wrong_date=dm.format_date(inc.window_start, lang),
-                         cause_ko=dm.cause(facts, "ko"), cause_en=dm.cause(facts, "en"),
+                         cause_ko=notice_cause(facts, "ko", policy),
+                         cause_en=notice_cause(facts, "en", policy),
                          **prevention_facts(uow, inc), **dm.contact_values(policy.contact, lang))
         title, _, body = text.partition("\n")
         return title.strip(), body.strip()
+
+
+def notice_cause(facts: dm.IncidentFacts, lang: str, policy: DeskPolicy) -> str:
+    """The notice's sentence on how the wrong price came about (``desk_cause.public_cause``):
+    the seller named only if the policy opts in (``[notice] name_seller``); the approval, if a
+    reviewer gave one, is said in the prevention paragraph, not twice."""
+    sellers = dm.seller_names(facts, lang) if policy.notice_names_seller else None
+    return desk_cause.public_cause(facts, lang, sellers=sellers)
 
 
 def customer_count(uow: SqlAlchemyUnitOfWork, incident_id: int) -> int | None:

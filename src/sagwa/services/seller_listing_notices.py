@@ -30,6 +30,7 @@ from sagwa.services.desk_notify import LinkMaker, page_link
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.listing_names import listing_names
 from sagwa.services.outbox import OutgoingMessage, enqueue_messages
+from sagwa.services.seller_notices import seller_when
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 LISTING_PURPOSE = "seller_listing"
@@ -37,13 +38,15 @@ PAUSED, APPROVED, REJECTED = "paused", "price_approved", "price_rejected"
 LANGS = ("ko", "en")
 _SELLER_STAND_IN = {"ko": "판매자", "en": "seller"}
 _QUOTED_STAND_IN = {"ko": "(인용)", "en": "(quoted)"}
+#: Signed as the customers' subjects are (``desk_messages.TAG``, the name sagwa sends mail under):
+#: "[사과]" alone read as "[Apology]" (a copy edit).
 _SUBJECTS = {
-    PAUSED: ("[사과] 상품 {n}번의 판매를 자동으로 멈췄습니다: 가격을 확인해 주세요",
-             "[sagwa] Sales of listing {n} are paused automatically: please check its price"),
-    APPROVED: ("[사과] 상품 {n}번의 가격 변경이 승인되어 반영되었습니다",
-               "[sagwa] The price change of listing {n} was approved and is live"),
-    REJECTED: ("[사과] 상품 {n}번의 가격 변경이 반려되었습니다",
-               "[sagwa] The price change of listing {n} was not approved"),
+    PAUSED: (f"{dm.TAG['ko']} 상품 {{n}}번의 판매를 자동으로 멈췄습니다: 가격을 확인해 주세요",
+             f"{dm.TAG['en']} Sales of listing {{n}} are paused automatically: please check its price"),
+    APPROVED: (f"{dm.TAG['ko']} 상품 {{n}}번의 가격 변경이 승인되어 반영되었습니다",
+               f"{dm.TAG['en']} The price change of listing {{n}} was approved and is live"),
+    REJECTED: (f"{dm.TAG['ko']} 상품 {{n}}번의 가격 변경이 반려되었습니다",
+               f"{dm.TAG['en']} The price change of listing {{n}} was not approved"),
 }
 
 
@@ -67,10 +70,10 @@ def queue_pause_notice(uow: SqlAlchemyUnitOfWork, *, listing: Listing, now: date
                                         orders=evidence.get("observed"))
         return {"what": what_ko if lang == "ko" else what_en,
                 "price": format_money(listing.price, lang=lang),
-                "paused_at": dm.format_when(now, lang),
+                "paused_at": seller_when(now, lang),
                 "reason": reason if isinstance(reason, str) else "",
                 "look_now": opening <= now,
-                "look_at": dm.format_when(opening, lang),
+                "look_at": seller_when(opening, lang),
                 "hours": policy.contact.hours_ko if lang == "ko" else policy.contact.hours_en}
 
     message = _email(uow, seller, listing, PAUSED, links, values,
@@ -93,8 +96,8 @@ def queue_decision_notice(uow: SqlAlchemyUnitOfWork, *, change: PriceChangeRecor
         return {"old_price": format_money(change.old_price, lang=lang),
                 "new_price": format_money(change.new_price, lang=lang),
                 "live_price": format_money(listing.price, lang=lang),
-                "proposed_at": dm.format_when(change.proposed_at, lang),
-                "decided_at": dm.format_when(change.decided_at or uow.now(), lang),
+                "proposed_at": seller_when(change.proposed_at, lang),
+                "decided_at": seller_when(change.decided_at or uow.now(), lang),
                 "reason": change.decision_reason or ""}
 
     message = _email(uow, seller, listing, stage, links, values,

@@ -27,6 +27,7 @@ from functools import partial
 from sagwa.domain.catalog import Seller
 from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan
 from sagwa.domain.incidents import Case, Incident, OrderRecord
+from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import format_money
 from sagwa.domain.orders import OrderStatus
 from sagwa.domain.seller_orders import OrderInstruction
@@ -46,26 +47,29 @@ CANCELLED_INSTEAD = "cancelled_instead"
 LANGS = ("ko", "en")
 #: The seller's name in the copy of an email the message check reads (:func:`check_wording`).
 _SELLER_STAND_IN = {"ko": "판매자", "en": "seller"}
+#: Signed as the customers' subjects are (``desk_messages.TAG``, the name sagwa sends mail under):
+#: "[사과]" alone read as "[Apology]" (a copy edit).
 _SUBJECTS = {
-    DECLARED: ("[사과] 가격 오류 사고 {n}번: 주문을 취소하거나 고객께 취소를 요청하지 마세요",
-               "[sagwa] Pricing incident {n}: please do not cancel orders or ask customers to"),
-    NOTIFIED: ("[사과] 가격 오류 사고 {n}번: 고객께 사과와 안내를 보냅니다",
-               "[sagwa] Pricing incident {n}: your customers are being asked"),
-    CLOSED: ("[사과] 가격 오류 사고 {n}번을 마무리했습니다: 주문별 처리",
-             "[sagwa] Pricing incident {n} is closed: what happened to each order"),
-    DIFFERENCE_PAID: ("[사과] 가격 오류 사고 {n}번: 차액이 결제된 주문을 보내 주세요",
-                      "[sagwa] Pricing incident {n}: the difference is paid, please send"),
-    CANCELLED_INSTEAD: ("[사과] 가격 오류 사고 {n}번: 차액 대신 취소된 주문을 보내지 마세요",
-                        "[sagwa] Pricing incident {n}: cancelled instead of paying, do not send"),
+    DECLARED: (f"{dm.TAG['ko']} 가격 오류 사고 {{n}}번: 주문을 취소하거나 고객께 취소를 요청하지 마세요",
+               (f"{dm.TAG['en']} Pricing incident {{n}}: please do not cancel orders or ask "
+                "customers to cancel")),
+    NOTIFIED: (f"{dm.TAG['ko']} 가격 오류 사고 {{n}}번: 고객께 사과와 안내를 보냅니다",
+               f"{dm.TAG['en']} Pricing incident {{n}}: your customers are being asked"),
+    CLOSED: (f"{dm.TAG['ko']} 가격 오류 사고 {{n}}번을 마무리했습니다: 주문별 처리",
+             f"{dm.TAG['en']} Pricing incident {{n}} is closed: what happened to each order"),
+    DIFFERENCE_PAID: (f"{dm.TAG['ko']} 가격 오류 사고 {{n}}번: 차액이 결제된 주문을 보내 주세요",
+                      f"{dm.TAG['en']} Pricing incident {{n}}: the difference is paid, please send"),
+    CANCELLED_INSTEAD: (f"{dm.TAG['ko']} 가격 오류 사고 {{n}}번: 차액 대신 취소된 주문을 보내지 마세요",
+                        f"{dm.TAG['en']} Pricing incident {{n}}: cancelled instead of paying, do not send"),
 }
 #: How the closing email counts the seller's orders, per ``seller_orders.OrderInstruction``
 #: (Korean, English; ``{n}`` orders).
 _INSTRUCTION_WORDS = {
     OrderInstruction.SEND: ("보내실 주문 {n}건", "{n} to send"),
     OrderInstruction.SENT: ("이미 보낸 주문 {n}건", "{n} already sent"),
-    OrderInstruction.DO_NOT_SEND: ("고객의 선택으로 취소·환불된 주문 {n}건(보내지 마세요)",
-                                   ("{n} cancelled and refunded by the customer's choice (do "
-                                   "not send)")),
+    OrderInstruction.DO_NOT_SEND: ("고객의 선택으로 취소된 주문 {n}건(환불 진행, 보내지 마세요)",
+                                   ("{n} cancelled by the customer's choice (refund under way; "
+                                   "do not send)")),
     OrderInstruction.HOLD_DIFFERENCE: ("차액 결제를 기다리는 주문 {n}건(보류)",
                                        "{n} held until the customer pays the difference"),
     OrderInstruction.HOLD_UNREACHABLE: ("고객과 연락이 닿지 않아 보류한 주문 {n}건(운영팀과 상의해 주세요)",
@@ -88,6 +92,16 @@ class CustomersTold:
 
     cases: Sequence[Case]
     send_at: datetime
+
+
+def seller_when(moment: datetime, lang: str) -> str:
+    """A moment as every seller email writes it: ``12월 8일(화) 오후 6시(한국 시간)`` / ``Tuesday,
+    December 8 at 6 pm (Korea time)`` — the customers' messages' day and hour
+    (``desk_messages.day_words`` / ``hour_words``), with the zone said the same way in both
+    languages (a copy edit found three formats in one incident's seller texts)."""
+    local = moment.astimezone(SEOUL)
+    day, hour = dm.day_words(local, lang), dm.hour_words(local, lang)
+    return f"{day} {hour}(한국 시간)" if lang == "ko" else f"{day} at {hour} (Korea time)"
 
 
 def seller_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, stage: str,
@@ -186,10 +200,10 @@ def _step_values(incident: Incident, stage: str, plan: IncidentPlan | None,
         return {"wrong_price": format_money(incident.wrong_price, lang=lang),
                 "correct_price": format_money(incident.correct_price, lang=lang)
                 if incident.correct_price else "—",
-                "window_start": dm.format_when(incident.window_start, lang)}
+                "window_start": seller_when(incident.window_start, lang)}
     assert plan is not None and told is not None  # the customers were told under a plan
-    return {"send_at": dm.format_when(told.send_at, lang),
-            "deadline": dm.format_when(plan.deadline, lang),
+    return {"send_at": seller_when(told.send_at, lang),
+            "deadline": seller_when(plan.deadline, lang),
             "offered": [_option_words(plan, o, lang) for o in dm.OPTION_ORDER if plan.offers(o)],
             "default": _default_words(plan, lang), "seller_share": plan.seller_share_pct,
             "platform_share": plan.platform_share_pct,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sagwa.adapters.db.audit_repo import AuditRepository
 from sagwa.adapters.db.case_repo import CaseRepository
 from sagwa.adapters.db.catalog_repo import CatalogRepository
+from sagwa.adapters.db.follow_up_repo import NoteFollowUpRepository
 from sagwa.adapters.db.idempotency_repo import IdempotencyRepository
 from sagwa.adapters.db.incident_repo import IncidentRepository
 from sagwa.adapters.db.job_queue import JobQueue
@@ -60,6 +61,7 @@ class SqlAlchemyUnitOfWork:
     idempotency: IdempotencyRepository
     incidents: IncidentRepository
     cases: CaseRepository
+    follow_ups: NoteFollowUpRepository
     outbox: OutboxRepository
     users: UserRepository
     login_failures: LoginFailureRepository
@@ -85,6 +87,7 @@ class SqlAlchemyUnitOfWork:
         self.idempotency = IdempotencyRepository(conn)
         self.incidents = IncidentRepository(conn)
         self.cases = CaseRepository(conn)
+        self.follow_ups = NoteFollowUpRepository(conn)
         self.outbox = OutboxRepository(conn)
         self.users = UserRepository(conn)
         self.login_failures = LoginFailureRepository(conn)

@@ -9,7 +9,9 @@ messages still waiting go nowhere. :func:`without_wrong_numbers` drops, from mes
 be queued, the texts to a number marked wrong on one of their customer's cases;
 :func:`texts_withheld_to` says the same of one message at send time (``delivery``). Both read
 which customers have a wrong-number attempt in one query, and then the marks (the attempts'
-``number_key``) of those customers only, in one audit read.
+``number_key``) of those customers only, in one audit read. A mark is made under the current
+secret (:func:`number_secret`) and matched under it and the retired ones (:func:`number_secrets`,
+``SAGWA_PREVIOUS_SECRET_KEYS``): rotating the secret forgets no mark.
 """
 
 from __future__ import annotations
@@ -45,9 +47,16 @@ class MarkReaders(Protocol):
 
 
 def number_secret(uow: MarkReaders) -> bytes:
-    """The key of the marks' ``number_key``: derived, for this purpose only, from the audit
-    log's key (itself derived from ``SAGWA_SECRET_KEY``), so stable while the secret is."""
+    """The key new marks' ``number_key`` is made with: derived, for this purpose only, from the
+    audit log's current key (itself derived from ``SAGWA_SECRET_KEY``)."""
     return number_key_secret(uow.audit.key.key)
+
+
+def number_secrets(uow: MarkReaders) -> tuple[bytes, ...]:
+    """Every key a mark may have been made with: :func:`number_secret`'s first, then those of
+    the audit log's retired keys (the secrets rotated out into
+    ``SAGWA_PREVIOUS_SECRET_KEYS``), so that a number marked before a rotation still counts."""
+    return tuple(number_key_secret(key.key) for key in uow.audit.keys.every)
 
 
 class Marks:
@@ -92,10 +101,10 @@ def without_wrong_numbers(uow: MarkReaders,
         return list(messages)
     marks = marked_numbers(uow, [int(m.case_id) for m in texts if m.case_id is not None],
                            [int(m.customer_id) for m in texts if m.customer_id is not None])
-    secret = number_secret(uow)
+    secrets = number_secrets(uow)
     return [m for m in messages
             if not withheld(m.channel, m.recipient,
-                            marks.of(case_id=m.case_id, customer_id=m.customer_id), secret)]
+                            marks.of(case_id=m.case_id, customer_id=m.customer_id), secrets)]
 
 
 def texts_withheld_to(uow: MarkReaders, *, case_id: int | None, channel: str,
@@ -108,7 +117,7 @@ def texts_withheld_to(uow: MarkReaders, *, case_id: int | None, channel: str,
     marks = marked_numbers(uow, [] if case_id is None else [case_id],
                            [] if customer_id is None else [customer_id])
     return withheld(channel, recipient, marks.of(case_id=case_id, customer_id=customer_id),
-                    number_secret(uow))
+                    number_secrets(uow))
 
 
 def withhold_texts(uow: SqlAlchemyUnitOfWork, customer_id: int) -> int:

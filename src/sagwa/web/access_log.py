@@ -3,7 +3,9 @@
 A customer's case link (``/c/<token>``, and every page under it) is that customer's key: the
 token in it opens their case to whoever holds it, so it is not written to the access log.
 :class:`MaskCustomerLinks` keeps the first characters of the token and replaces the rest
-(``/c/eyJ…[masked]/choose?lang=ko``); the rest of the line is as uvicorn writes it.
+(``/c/eyJ…[masked]/choose?lang=ko``). A search's words may be a customer's phone number or
+email address (``/cs/cases?q=010-2745-4831``): the values of search parameters are masked too
+(``/cs/cases?q=[masked]``). The rest of the line is as uvicorn writes it.
 :func:`log_config` is uvicorn's own logging configuration with that filter on the access log.
 """
 
@@ -13,6 +15,7 @@ import copy
 import logging
 import re
 from typing import Any
+from urllib.parse import unquote_plus
 
 #: A customer's link token: the path segment after ``/c/`` at the start of the logged path.
 _LINK = re.compile(r"^/c/([^/?#\s]{3})[^/?#\s]*")
@@ -20,9 +23,27 @@ KEPT = 3
 MASK = "…[masked]"
 
 
+#: Query parameters whose values may be a customer's phone number, email address or name (the
+#: contact centre's lookup ``/cs/cases?q=010-…``, the catalogue's search): never logged.
+SEARCH_PARAMS = frozenset({"q", "query", "search", "phone", "email", "contact", "name"})
+#: ``name=value`` in a query string (the name matched case-insensitively, as sent).
+_PARAM = re.compile(r"(?<=[?&])([^=&#?\s]+)=([^&#?\s]*)")
+QUERY_MASK = "[masked]"
+
+
 def mask_links(path: str) -> str:
-    """``/c/eyJhbGciOi.sig/choose`` -> ``/c/eyJ…[masked]/choose``; other paths as they are."""
-    return _LINK.sub(lambda m: f"/c/{m.group(1)}{MASK}", path)
+    """``/c/eyJhbGciOi.sig/choose`` -> ``/c/eyJ…[masked]/choose``; the values of search
+    parameters (:data:`SEARCH_PARAMS`) -> ``[masked]``; other paths as they are."""
+    path = _LINK.sub(lambda m: f"/c/{m.group(1)}{MASK}", path)
+    if "?" not in path:
+        return path
+    return _PARAM.sub(lambda m: f"{m.group(1)}={QUERY_MASK}"
+                      if _param_name(m.group(1)) in SEARCH_PARAMS and m.group(2) else m.group(0),
+                      path)
+
+
+def _param_name(raw: str) -> str:
+    return unquote_plus(raw).strip().lower()
 
 
 class MaskCustomerLinks(logging.Filter):

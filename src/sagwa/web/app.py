@@ -115,11 +115,17 @@ def create_app(settings: Settings, *, database: Database | None = None,
     @app.get("/healthz", tags=["meta"])
     def healthz(request: Request) -> JSONResponse:
         """200 and the outbox's failed/overdue counts when the database answers a short query;
-        503 with ``"database": "unreachable"`` when it does not."""
+        503 with ``"database": "unreachable"`` when it does not, and 503 ``degraded`` when
+        this process's worker stopped for good (``"worker": "stopped"``) or the schema is not
+        this code's (``"schema": "behind"`` / ``"ahead"``): services/health.py."""
+        from sagwa.adapters.db.schema_state import schema_state_of
+        from sagwa.jobs.worker import in_process_worker_state
         from sagwa.services.health import check_health
 
-        body, ok = check_health(request.app.state.uow_factory,
-                                request.app.state.database.description)
+        db = request.app.state.database
+        body, ok = check_health(request.app.state.uow_factory, db.description,
+                                worker=in_process_worker_state(),
+                                schema_state=lambda: schema_state_of(db.session_factory))
         return JSONResponse(body, status_code=200 if ok else 503)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)

@@ -13,6 +13,11 @@ needed) or ``body_not_json`` (a body sent without ``Content-Type: application/js
 ``route_unknown`` (an unknown id on a known route is ``unknown_id``, from the use case); a
 method the route does not take is 405 ``method_not_allowed`` with ``method_not_allowed``; a
 body larger than the server takes (``body_limit.py``) is 413 ``too_large`` with ``body_too_large``.
+
+A database that cannot be reached (refused, dropped, shutting down) is 503
+``database_unavailable`` with ``database_unreachable`` and ``Retry-After``: JSON for the API, a
+plain page for the pages (the layout itself may need the database), one WARNING line in the log
+instead of a traceback per request.
 """
 
 from __future__ import annotations
@@ -23,10 +28,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from sagwa.errors import SagwaError
+from sagwa.adapters.db.database import first_line, is_database_gone
+from sagwa.errors import DatabaseUnavailable, SagwaError
 from sagwa.web.api.request_fields import oversized_number
 from sagwa.web.head_requests import ASKED_METHOD
 from sagwa.web.security_headers import headers_for
@@ -211,6 +218,12 @@ def install_error_handlers(app: FastAPI) -> None:
             body["details"]["allowed"] = [m.strip() for m in headers["Allow"].split(",")]
         return JSONResponse(body, status_code=exc.status_code, headers=headers)
 
+    @app.exception_handler(DBAPIError)
+    async def database_error(request: Request, exc: DBAPIError) -> Response:
+        if not is_database_gone(exc):
+            raise exc  # a statement's own error: the 500 below, with its traceback
+        return database_unreachable(request, exc)
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         _log.exception("unexpected error", exc_info=exc)
@@ -225,3 +238,29 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"code": "internal_error",
                              "message": "something went wrong on our side; it has been logged"},
                             status_code=500, headers=headers)
+
+
+#: Seconds a client is asked to wait before trying again with the database unreachable.
+RETRY_AFTER = "5"
+
+
+def unreachable_error() -> DatabaseUnavailable:
+    """The refusal for a database that cannot be reached just now."""
+    return DatabaseUnavailable("the database cannot be reached just now; try again in a moment",
+                               reason="database_unreachable")
+
+
+def database_unreachable(request: Request, exc: BaseException) -> Response:
+    """503 ``database_unavailable``: a plain page for a page (or ``/``), else JSON."""
+    from sagwa.web.pages.error_texts import error_text
+
+    _log.warning("database unreachable: %s %s answered 503 (%s)", request.method,
+                 request.url.path, first_line(getattr(exc, "orig", None) or exc))
+    refusal = unreachable_error()
+    headers = {"Retry-After": RETRY_AFTER}
+    if is_page(request) or request.url.path == "/":
+        return HTMLResponse("<!doctype html><meta charset=utf-8><title>503</title>"
+                            "<h1>잠시 이용할 수 없습니다 · Temporarily unavailable</h1>"
+                            f"<p>{error_text(refusal, 'ko')}</p><p>{error_text(refusal, 'en')}</p>",
+                            status_code=503, headers=headers)
+    return JSONResponse(refusal.as_dict(), status_code=503, headers=headers)

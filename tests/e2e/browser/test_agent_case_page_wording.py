@@ -108,7 +108,7 @@ def test_the_script_for_a_difference_owed_says_only_the_payment_is_left(
         client: TestClient, world: World, session_factory: sessionmaker[Session],
         owing: NotifiedCase) -> None:
     case, chosen = owing, owing.clock.now
-    owed = (f"고객님께서 {format_when(chosen, 'ko')}에 고르신 ‘할인된 정상가로 구매’는 기록되어 있고, 이제 "
+    owed = (f"고객님께서 {format_when(chosen, 'ko')}에 고르신 ‘정상가에서 20% 할인된 가격으로 구매’는 기록되어 있고, 이제 "
             "차액 256,200원 결제만 남았습니다.")
     opened = _script(client.get(f"/cs/cases/{case.case_id}").text)
     assert owed in opened and "이미 처리되었습니다" not in opened
@@ -119,7 +119,7 @@ def test_the_script_for_a_difference_owed_says_only_the_payment_is_left(
     assert owed in closed and "더 이상 선택을 받을 수 없습니다" not in closed
     _in_english(session_factory, world)
     english = _script(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
-    assert (f"Your choice, 'buy at the discounted correct price', made on "
+    assert (f"Your choice, 'buy at 20% off the correct price', made on "
             f"{format_when(chosen, 'en')}, is recorded: all that is left is paying the "
             "difference of 256,200 KRW.") in english
     assert "has already been carried out" not in english
@@ -162,7 +162,7 @@ def test_cancelling_instead_is_confirmed_before_it_is_recorded(
     assert step.status_code == 200
     shown = unescape(step.text)
     assert "<dt>환불</dt> <dd>결제하신 39,800원 전액</dd>" in shown
-    assert "<dt>보상</dt> <dd>5,000 포인트</dd>" in shown and "되돌릴 수 없습니다." in shown
+    assert "<dt>보상</dt> <dd>5,000포인트</dd>" in shown and "되돌릴 수 없습니다." in shown
     assert "고객이 한 말 (이메일): “메일: 차액 대신 취소해 주세요”" in shown
     assert ("차액을 내시는 대신 주문을 취소하면 결제하신 39,800원은 전액 환불해 드리고 사과의 뜻으로 5,000"
             "포인트를 드립니다. 취소한 주문은 되돌릴 수 없습니다.") in shown

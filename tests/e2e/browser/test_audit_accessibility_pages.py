@@ -175,8 +175,12 @@ def test_korean_deadlines_say_they_are_in_korea_time(client: TestClient, world: 
     seller = client.get(f"/seller/incidents/{world.incident}").text
     found = re.search(r"고객 답변 기한 <strong>([^<]+)</strong>", seller)
     assert found and found.group(1).endswith("(한국 시간)")
+    # as the customers' messages and the seller's emails write a moment (a copy edit found
+    # "2026-12-08 18:00(한국 시간)" on this page beside "12월 8일(화) 오후 6시" elsewhere)
+    assert re.fullmatch(r"\d+월 \d+일\([월화수목금토일]\) (오전|오후|낮) \d+시( \d+분)?\(한국 시간\)"
+                        r"|\d+월 \d+일\([월화수목금토일]\) 0시( \d+분)?\(한국 시간\)", found.group(1))
     english = client.get(f"/seller/incidents/{world.incident}?lang=en").text
-    assert re.search(r"Customers answer by <strong>[^<]+ KST</strong>", english)
+    assert re.search(r"Customers answer by <strong>[^<]+ at [^<]+ Korea time</strong>", english)
 
 
 def test_a_flash_after_an_action_can_take_focus_and_symbols_are_not_read_aloud(

@@ -91,7 +91,8 @@ def test_the_script_does_not_offer_a_call_to_a_customer_already_on_the_phone(
     korean = _script(_card(html, world.cases["이서연"]))
     assert "주문 유지" in korean and "주문 취소" in korean
     assert "상담원과 통화" not in korean and "전화드리겠습니다" not in korean
-    assert "말씀하신 내용은 기록해 두고, 필요하면 저희가 다시 연락드리겠습니다" in korean
+    assert ("말씀하신 내용은 기록해 두어, 다음에 다른 상담원이 받더라도 그 내용을 보고 이어서 도와드립니다"
+            in korean)
     english = _script(_card(html, english_customer))
     assert "Keep the order" in english and "Talk to a person" not in english
     assert "we will call you" not in english and "we will contact you again" in english

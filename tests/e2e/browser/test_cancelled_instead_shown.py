@@ -22,9 +22,9 @@ from sagwa.services.desk_messages import format_when
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.pages.rendering import seoul
 
-EN = ("Cancelled instead of paying the difference of 256,200 KRW (chose to buy at the "
-      "discounted correct price first, on {chosen})")
-KO = "할인된 정상가로 구매를 먼저 골랐다가({chosen}) 차액 256,200원을 내지 않고 대신 취소"
+EN = ("Cancelled instead of paying the difference of 256,200 KRW (chose to buy at a discount "
+      "off the correct price first, on {chosen})")
+KO = "정상가에서 할인된 가격으로 구매를 먼저 골랐다가({chosen}) 차액 256,200원을 내지 않고 대신 취소"
 
 
 def _cancelled(world: World, session_factory: sessionmaker[Session],

@@ -90,19 +90,23 @@ def _script(card: str) -> str:
 def test_the_script_checks_who_is_on_the_line_and_promises_only_what_happens(
         client: TestClient, world: World) -> None:
     """Before: the script promised "제가 메모해서 담당자에게 전달해 드리겠습니다" — a logged note
-    reaches no one — and went into the order without checking who the agent was talking to."""
+    reached no one — and went into the order without checking who the agent was talking to.
+    Notes now reach the next agent and a follow-up stays listed until resolved
+    (``desk_follow_ups``): the script says that much, and no more."""
     log_in(client, "agent")
     case_id = world.cases["김민준"]
     card = _card(unescape(client.get(f"/cs/cases/{case_id}").text), case_id)
     script = _script(card)
     assert "담당자에게 전달" not in script and "for a specialist" not in script
-    assert "말씀하신 내용은 기록해 두고, 필요하면 저희가 다시 연락드리겠습니다" in script
+    assert ("다음에 다른 상담원이 받더라도 그 내용을 보고 이어서 도와드립니다. 다시 연락드려야 할 일이면 "
+            "후속 조치로 남겨 두고, 처리될 때까지 챙겨서 다시 연락드리겠습니다") in script
     identity = re.search(r"<p[^>]*data-identity-check[^>]*>(.*?)</p>", script, re.DOTALL)
     assert identity and "성함" in identity.group(1) and "주문하신 상품" in identity.group(1)
     assert script.index("data-identity-check") < script.index("data-script-options")
     english = _card(unescape(client.get(f"/cs/cases/{world.cases['Alex Kim']}?lang=en").text),
                     world.cases["Alex Kim"])
-    assert "we will contact you again if anything needs following up" in _script(english)
+    assert ("I will mark it for follow-up: it stays on our team's list until it is dealt with, "
+            "and we will contact you again") in _script(english)
     assert "name and the item they ordered" in _script(english)
 
 

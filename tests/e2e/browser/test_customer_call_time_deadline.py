@@ -85,7 +85,7 @@ def test_a_call_back_agreed_before_asking_for_a_person_is_said_on_the_page(
         SqlAlchemyUnitOfWork(session_factory, ManualClock(now)), case_id=case.case_id,
         channel="phone", outcome="callback_requested", agent="agent:park", policy=POLICY,
         callback_at=named)
-    for lang, said in (("ko", f"통화 중에 말씀하신 {format_when(named, 'ko')}에 상담원이 다시 전화드리겠습니다."),
+    for lang, said in (("ko", f"통화 중에 말씀하신 {format_when(named, 'ko')}(한국 시간)에 상담원이 다시 전화드리겠습니다."),
                        ("en", (f"One of our staff will call you back on "
                                f"{format_when(named, 'en')}, as you told us on the phone."))):
         page = unescape(client.get(f"/c/{case.token}?lang={lang}").text)

@@ -140,14 +140,14 @@ def test_a_customer_picks_a_time_sees_it_and_clears_it(
     flash = _flash(page)
     spoken = _spoken(at, lang)
     if lang == "ko":
-        assert flash.startswith(f"{spoken}에 전화드리겠습니다."), flash
+        assert flash.startswith(f"{spoken}(한국 시간)에 전화드리겠습니다."), flash
     else:
         assert flash.startswith(f"We will call you on {spoken}."), flash
     picked = page.locator("#call-time-picked")
     assert spoken in picked.inner_text()
     assert _stored_call_at(site, case_id) == at
     said = page.locator("#case-outcome, main").first.inner_text()
-    assert (f"고르신 시간인 {spoken}에 상담원이 전화드리겠습니다" if lang == "ko" else
+    assert (f"고르신 시간인 {spoken}(한국 시간)에 상담원이 전화드리겠습니다" if lang == "ko" else
             f"one of our staff will call you at the time you picked: {spoken}") in said
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, f"customer-call-time-picked-{lang}")
@@ -333,7 +333,7 @@ def test_a_time_named_on_a_call_is_said_on_the_page(browser, page, site) -> None
     assert said.startswith("We will call you back on ") and "at 3 pm Korea time" in said, said
     assert page.locator("#call-time-picked").count() == 0
     page.goto(f"/c/{token}?lang=ko")
-    assert "오후 3시에 다시 전화드리겠습니다" in page.locator("#call-time-named").inner_text()
+    assert "오후 3시(한국 시간)에 다시 전화드리겠습니다" in page.locator("#call-time-named").inner_text()
     # found by QA: the select started on "as soon as you can", so saving the form as it stood
     # cleared the time agreed with the agent; it starts on that time, and keeps it
     assert page.input_value("#call-at") == named.isoformat()
@@ -342,7 +342,7 @@ def test_a_time_named_on_a_call_is_said_on_the_page(browser, page, site) -> None
     with page.expect_navigation():
         page.click("#call-time-save")  # pressed as it stands, nothing touched
     assert page.locator(".flash").inner_text().startswith("이미 그렇게 요청하셨습니다")
-    assert "오후 3시에 다시 전화드리겠습니다" in page.locator("#call-time-named").inner_text()
+    assert "오후 3시(한국 시간)에 다시 전화드리겠습니다" in page.locator("#call-time-named").inner_text()
     assert _stored_call_at(site, case_id) is None  # still the agent's call-back: nothing written
     page.select_option("#call-at", "")
     with page.expect_navigation():  # "as soon as you can" outranks the time named on the call

@@ -76,7 +76,7 @@ def test_a_confirmed_choice_shows_the_choice_and_when_not_the_options(
     assert "선택이 접수되었습니다" in after  # the flash
     # said once (the flash and the page both said a mail was sent)
     assert after.count("확인 메일을 보내 드렸습니다") == 1
-    assert re.search(r"고객님의 선택: <strong>주문 취소[^<]*</strong> \(접수 \d+월 \d+일\([월화수목금토일]\) (?:오[전후] |낮 )?\d+시( \d+분)?\)",
+    assert re.search(r"고객님의 선택: <strong>주문 취소[^<]*</strong> \(접수 \d+월 \d+일\([월화수목금토일]\) (?:오[전후] |낮 )?\d+시( \d+분)?, 한국 시간\)",
                      after)
     english = client.get(f"/c/{token}?lang=en").text
     assert "Your choice: <strong>" in english and "(received " in english
@@ -213,13 +213,13 @@ def test_a_late_choice_after_asking_for_a_person_shows_the_choice_not_the_defaul
         assert default not in after.split('id="case-outcome"')[1], default
     assert _amount(after, "보내 드리는 상품") == "없음"
     today = datetime.now(SEOUL)
-    assert _amount(after, "환불 금액") == f"39,800원 (2개) · 환불 접수 완료 · {day_words(today, 'ko')}"
-    assert _amount(after, "보상 포인트") == "10,000 포인트 (적립 완료)"
+    assert _amount(after, "환불 금액") == f"39,800원 (2개) · 환불 요청 접수 · {day_words(today, 'ko')}"
+    assert _amount(after, "보상 포인트") == "10,000포인트(적립 완료)"
     english = client.get(f"/c/{case.token}?lang=en").text
     outcome = english.split('id="case-outcome"')[1]
     assert "default" not in outcome and "price you paid" not in outcome
     assert _amount(english, "Items we send") == "none"
-    assert _amount(english, "Refund") == (f"39,800 KRW (2 units) · refund arranged · "
+    assert _amount(english, "Refund") == (f"39,800 KRW (2 units) · refund requested · "
                                           f"{day_words(today, 'en')}")
     assert _amount(english, "Compensation points") == "10,000 points (already in your account)"
 
@@ -236,7 +236,7 @@ def test_a_keep_above_the_cap_shows_the_units_sent_with_their_amount(
     page = client.get(f"/c/{case.token}").text
     assert _amount(page, "보내 드리는 상품") == "1개 (19,900원)"
     assert _amount(page, "환불 금액") == (
-        f"19,900원 (1개) · 환불 접수 완료 · {day_words(datetime.now(SEOUL), 'ko')}")
+        f"19,900원 (1개) · 환불 요청 접수 · {day_words(datetime.now(SEOUL), 'ko')}")
     assert "보상 포인트" not in page
     english = client.get(f"/c/{case.token}?lang=en").text
     assert _amount(english, "Items we send") == "1 unit (19,900 KRW)"

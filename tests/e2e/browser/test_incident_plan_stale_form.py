@@ -97,7 +97,7 @@ def test_the_timeline_says_what_each_plan_decided_was(client: TestClient,
                           headers={"HX-Request": "true"}).text
     rows = re.findall(r'<tr data-action="incident.planned">(.*?)</tr>', timeline, re.DOTALL)
     assert len(rows) == 2
-    assert "선택지: 주문 유지, 주문 취소(전액 환불과 보상 포인트), 할인된 정상가로 구매, 상담원과 통화" in rows[0]
+    assert "선택지: 주문 유지, 주문 취소(전액 환불과 보상 포인트), 정상가에서 할인된 가격으로 구매, 상담원과 통화" in rows[0]
     assert "취소 보상: 5,000포인트" in rows[0] and "보상 포인트 분담: 판매자 70%, 플랫폼 30%" in rows[0]
     assert "바뀐 것: 주문 취소(전액 환불과 보상 포인트) 선택지 제외" in rows[1]
     assert "취소 보상 5,000포인트 → 없음" in rows[1] and "할인율 10% → —" in rows[1]

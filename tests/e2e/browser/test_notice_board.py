@@ -51,3 +51,12 @@ def test_paragraphs_survive_a_browsers_line_ends_and_the_page_language_comes_fir
     english_page = client.get("/notices?lang=en").text
     assert english_page.index(english) < english_page.index(korean)
     assert f'id="other-{world.incident}-ko"' in english_page
+
+
+def test_a_notices_version_is_said_in_the_pages_language(
+        client: TestClient, world: World, session_factory: sessionmaker[Session]) -> None:
+    """A Korean copy edit: the board said "v1" on a Korean page."""
+    _publish(session_factory, world.incident, "ko")
+    korean = client.get("/notices?lang=ko").text
+    assert 'data-version="1">제1판</span>' in korean and "· v1" not in korean
+    assert 'data-version="1">version 1</span>' in client.get("/notices?lang=en").text

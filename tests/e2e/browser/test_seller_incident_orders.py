@@ -58,8 +58,16 @@ def test_the_seller_sees_what_to_do_with_each_order_and_the_points_charged(
     assert 'data-reason="kept"' in row and "the customer kept the order" in row
     counts = english.split('id="instruction-counts"')[1].split("</ul>")[0]
     assert 'Send it</strong>: <a href="?show=send">1 order</a>' in counts
-    assert ('Do not send: cancelled and refunded</strong>: <a href="?show=do_not_send">1 order'
-            in counts)
+    # a legal review: the customer can still withdraw after delivery (청약철회), so the order is
+    # not "unchangeable", and a cancellation's refund is under way, not paid
+    assert "nothing can change it" not in counts and "refunded by" not in counts
+    assert "this pricing incident will not change it any more" in counts
+    assert "can still withdraw from the purchase after delivery" in counts
+    korean = html.unescape(client.get(url + "?lang=ko").text).split('id="instruction-counts"')[1]
+    assert "더는 바뀌지 않습니다" not in korean and "취소·환불" not in korean
+    assert "청약을 철회할 수 있습니다" in korean and "보내지 마세요: 취소됨(환불 진행)" in korean
+    assert ('Do not send: cancelled (refund under way)</strong>: <a href="?show=do_not_send">'
+            '1 order' in counts)
     # 10,000 points to Alex, 60% of them charged to the seller
     assert "compensation points charged to you so far: 6,000 points" in english
     # the seller's own page speaks to them, not of "sellers"
@@ -127,7 +135,7 @@ def test_a_large_incident_lists_its_orders_a_page_at_a_time_and_by_instruction(
     assert list(_instructions(calls).values()) == ["hold_call"]
     assert "Showing only 'Hold: our staff will call the customer'" in calls
     none = html.unescape(client.get(url + "?lang=en&show=do_not_send").text)
-    assert "No order is 'Do not send: cancelled and refunded'." in none
+    assert "No order is 'Do not send: cancelled (refund under way)'." in none
     assert 'id="seller-orders"' not in none and "1–0" not in none
     assert len(_instructions(client.get(url + "?show=" + "x" * 60).text)) == 2  # unknown: all
     assert len(_instructions(client.get(url + "?page=0").text)) == 2  # the first page

@@ -11,7 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sagwa.domain.contact_hours import ContactSchedule, contact_time_between
-from sagwa.domain.incident_plan import MAX_DEADLINE_AHEAD, IncidentPlan, make_plan
+from sagwa.domain.incident_plan import (
+    DEFAULT_MAX_DEADLINE_AHEAD,
+    MAX_DEADLINE_AHEAD,
+    IncidentPlan,
+    make_plan,
+)
 from sagwa.domain.incidents import declare
 from sagwa.domain.ledger import credit_points
 from sagwa.domain.money import Money
@@ -107,20 +112,39 @@ def test_a_deadline_in_year_9999_is_refused_at_once_without_overflowing() -> Non
     exc = refused(deadline=FAR)
     assert time.process_time() - started < 1  # counting contact hours to 9999 took ~11 s
     assert exc.details["problem_reasons"] == {"deadline": "deadline_too_far"}
-    assert exc.details["problems"]["deadline"] == "the deadline must be at most 90 days after now"
-    assert error_text(exc, "ko") == "답변 기한은 지금부터 90일 안으로 정해 주세요."
-    assert error_text(exc, "en") == "The deadline must be at most 90 days from now."
+    assert exc.details["problems"]["deadline"] == (
+        "the deadline must be at most 14 days after now (the desk policy's [sla] "
+        "max_deadline_days): until customers answer, their paid orders are neither shipped nor "
+        "refunded")
+    assert exc.details["max_deadline_days"] == 14
+    assert error_text(exc, "ko") == (
+        "답변 기한은 지금부터 14일 안으로 정해 주세요. 고객이 답할 때까지 결제된 주문은 발송도 환불도 되지 "
+        "않아, 데스크 정책([sla] max_deadline_days)이 기한을 이만큼으로 제한합니다.")
+    assert error_text(exc, "en") == (
+        "The deadline must be at most 14 days from now: until customers answer, their paid "
+        "orders are neither shipped nor refunded, so the desk policy ([sla] max_deadline_days) "
+        "limits it.")
 
 
-#: An hour after opening: a deadline exactly 90 (or 200) days on falls inside the centre's
+def test_by_default_a_plan_may_not_hold_paid_orders_more_than_two_weeks() -> None:
+    # until customers answer, their paid orders are neither shipped nor refunded: 90 days was
+    # the old horizon (a legal review found prepaid orders could sit that long)
+    assert DEFAULT_MAX_DEADLINE_AHEAD == timedelta(days=14) < MAX_DEADLINE_AHEAD
+    assert plan(now=LATER, deadline=LATER + timedelta(days=14)).deadline == \
+        LATER + timedelta(days=14)
+    exc = refused(now=LATER, deadline=LATER + timedelta(days=21))
+    assert exc.details["problem_reasons"] == {"deadline": "deadline_too_far"}
+
+
+#: An hour after opening: a deadline exactly 14 (or 90, or 200) days on falls inside the centre's
 #: hours (at the opening minute it would be refused: nobody to call since the evening before).
 LATER = NOW + timedelta(hours=1)
 
 
 def test_the_horizon_is_inclusive() -> None:
-    assert plan(now=LATER, deadline=LATER + MAX_DEADLINE_AHEAD).deadline == \
-        LATER + MAX_DEADLINE_AHEAD
-    exc = refused(now=LATER, deadline=LATER + MAX_DEADLINE_AHEAD + timedelta(seconds=1))
+    assert plan(now=LATER, deadline=LATER + DEFAULT_MAX_DEADLINE_AHEAD).deadline == \
+        LATER + DEFAULT_MAX_DEADLINE_AHEAD
+    exc = refused(now=LATER, deadline=LATER + DEFAULT_MAX_DEADLINE_AHEAD + timedelta(seconds=1))
     assert exc.details["problem_reasons"] == {"deadline": "deadline_too_far"}
 
 
@@ -129,7 +153,9 @@ def test_the_horizon_can_be_set_per_call() -> None:
     assert plan(now=LATER, deadline=deadline,
                 max_deadline_ahead=timedelta(days=365)).deadline == deadline
     exc = refused(deadline=NOW + timedelta(days=8), max_deadline_ahead=timedelta(days=7))
-    assert exc.details["problems"]["deadline"] == "the deadline must be at most 7 days after now"
+    assert exc.details["problems"]["deadline"].startswith(
+        "the deadline must be at most 7 days after now")
+    assert exc.details["max_deadline_days"] == 7
 
 
 # --- counting contact hours at the ends of the calendar ---

@@ -112,6 +112,13 @@ def test_every_instruction_has_words_in_both_languages() -> None:
     assert I.HOLD_DIFFERENCE.holds and I.HOLD_NOT_ASKED.holds and not I.SEND.holds
 
 
+def test_a_cancelled_order_is_not_said_to_be_refunded_already() -> None:
+    """A legal review: sagwa only records the refund owed, and the seller was told "취소·환불됨"
+    (refunded) at the moment of the customer's choice."""
+    assert instruction_words(I.DO_NOT_SEND, "ko") == "보내지 마세요: 취소됨(환불 진행)"
+    assert instruction_words(I.DO_NOT_SEND, "en") == "Do not send: cancelled (refund under way)"
+
+
 def test_past_the_deadline_before_the_job_runs_the_default_is_what_happens() -> None:
     """A review: 'the customer may still answer' in the minutes between the deadline and its
     job, when a late answer is refused: the keep default is what the order gets."""

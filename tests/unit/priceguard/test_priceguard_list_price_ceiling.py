@@ -115,12 +115,12 @@ def test_a_book_above_its_list_price_names_the_law_and_its_exemption() -> None:
     got = check_one(_book(20_000), RULES)
     assert got.reason_ko == (
         "새 가격 20,000원은 도서정가제 최고가 16,800원(정가 16,800원의 100%)보다 높습니다. "
-        "중고 도서는 이 법의 대상이 아니며, 출간 18개월이 지나 출판사가 정가를 새로 정했다면(재정가) 상품의 "
+        "중고 도서는 이 법의 대상이 아니며, 출간 12개월이 지나 출판사가 정가를 새로 정했다면(재정가) 상품의 "
         "정가를 고치거나 검토자에게 승인을 받으세요.")
     assert got.reason_en == (
         "new price 20,000 KRW is above 16,800 KRW, the most the fixed book price law allows "
         "(100% of the list price 16,800 KRW); a used book is outside the law, and a publisher "
-        "may set a new list price 18 months after publication: then correct the product's list "
+        "may set a new list price 12 months after publication: then correct the product's list "
         "price, or ask a reviewer")
 
 
@@ -129,12 +129,12 @@ def test_a_book_below_its_floor_names_the_law_and_its_exemption() -> None:
     assert got.reason_code == "below_list_price_floor"
     assert got.reason_ko == (
         "새 가격 8,600원은 도서정가제 최저가 8,820원(정가 9,800원의 90%)보다 낮습니다. "
-        "중고 도서는 이 법의 대상이 아니며, 출간 18개월이 지나 출판사가 정가를 새로 정했다면(재정가) 상품의 "
+        "중고 도서는 이 법의 대상이 아니며, 출간 12개월이 지나 출판사가 정가를 새로 정했다면(재정가) 상품의 "
         "정가를 고치거나 검토자에게 승인을 받으세요.")
     assert got.reason_en == (
         "new price 8,600 KRW is below 8,820 KRW, the least the fixed book price law allows "
         "(90% of the list price 9,800 KRW); a used book is outside the law, and a publisher "
-        "may set a new list price 18 months after publication: then correct the product's list "
+        "may set a new list price 12 months after publication: then correct the product's list "
         "price, or ask a reviewer")
 
 

@@ -125,7 +125,7 @@ def test_a_few_orders_for_many_units_trip_by_their_units() -> None:
     assert by_units.tripped and by_units.units == 400
     assert ("; between them they took 400 units (300 besides the biggest order) where about "
             "0.2 were expected at one an order (this listing has no usual yet)") in by_units.reason_en
-    assert "; 수량은 모두 400개(가장 큰 주문을 빼도 300개)" in by_units.reason_ko
+    assert ". 주문 수량은 모두 400개(가장 큰 주문을 빼도 300개)입니다. " in by_units.reason_ko
     ones = assess_order_velocity(order_times=orders, order_units=[1] * 4, changed_at=changed,
                                  now=orders[-1], baseline_per_hour=normal)
     assert not ones.tripped and ones.units == 4
@@ -183,7 +183,8 @@ def test_a_declared_promotion_may_sell_several_times_the_usual_rate() -> None:
     assert not promo.tripped
     assert ("during the declared 30% promotion up to 10 times the usual rate is allowed, "
             "10.00/h: about 10.0 orders in this time" in promo.reason_en)
-    assert ("선언된 30% 할인 기간에는 평소의 10배 속도인 시간당 10.00건까지 허용: 이 시간 동안 약 10.0건"
+    assert ("선언된 30% 할인 기간에는 평소의 10배인 시간당 10.00건까지 허용합니다. 이 속도라면 이 시간 동안 "
+            "약 10.0건입니다."
             in promo.reason_ko)
     assert promo.expected == RULES.promotion_lift * plain.expected
 
@@ -213,7 +214,7 @@ def test_a_rush_that_starts_late_in_a_long_watch_trips_on_its_last_hour() -> Non
                                    baseline_per_hour=NormalRate(0.5))
     assert result.tripped
     assert "but 12 of them in the last 1 h where about 0.5 were expected" in result.reason_en
-    assert "최근 1시간에만 12건으로" in result.reason_ko
+    assert "그러나 최근 1시간에만 12건이 주문되었습니다." in result.reason_ko
     whole = poisson_upper_tail(result.observed, result.expected)
     assert whole > RULES.alpha  # the whole count alone would have let it through
 

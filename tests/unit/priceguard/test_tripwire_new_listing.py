@@ -91,7 +91,7 @@ def test_a_rush_far_above_the_other_sellers_trips_within_minutes() -> None:
             "this product sold about 2.00 an hour (the busiest of 3 on sale for 24 h or more)"
             ) in result.reason_en
     assert "판매 시작 후" in result.reason_ko
-    assert "같은 상품의 다른 판매자는 시간당 약 2.00건 판매(24시간 이상 판매한 3곳 중 최대)" in \
+    assert "같은 상품의 다른 판매자는 시간당 약 2.00건 판매했습니다(24시간 이상 판매한 3곳 중 최대)." in \
         result.reason_ko
     assert result.reason_en.endswith(")")  # on the evidence: the page says it paused
 
@@ -136,8 +136,9 @@ def test_the_reasons_say_why_the_bar_is_above_slow_other_sellers() -> None:
     assert ("other sellers of this product sold about 0.25 an hour (the busiest of 2 on sale for "
             "24 h or more); this listing is measured against the higher of the rate assumed for "
             "a new listing and its own so far, 2.00/h: about 0.3 expected") in result.reason_en
-    assert ("같은 상품의 다른 판매자는 시간당 약 0.25건 판매(24시간 이상 판매한 2곳 중 최대), 이 상품은 새 상품 "
-            "기본값과 지금까지의 판매 속도 중 높은 쪽인 시간당 2.00건을 기준으로 약 0.3건 예상") in result.reason_ko
+    assert ("같은 상품의 다른 판매자는 시간당 약 0.25건 판매했습니다(24시간 이상 판매한 2곳 중 최대). 이 상품은 "
+            "새 상품 기본값과 지금까지의 판매 속도 중 높은 쪽인 시간당 2.00건을 기준으로 하며, 이 시간 동안 "
+            "예상되는 주문은 약 0.3건입니다.") in result.reason_ko
 
 
 def test_other_sellers_who_sold_next_to_nothing_are_not_said_to_sell_0_00_an_hour() -> None:

@@ -23,11 +23,11 @@ def _five_customers_in_nine_seconds():  # type: ignore[no-untyped-def]
 def test_five_orders_in_nine_seconds_are_said_as_a_pace_far_above_the_allowed_rate() -> None:
     result = _five_customers_in_nine_seconds()
     assert result.tripped
-    assert ("후 9초 동안 고객 5명이 5건을 주문했습니다(시간당 약 2,000건의 속도); "
+    assert ("후 9초 동안 고객 5명이 5건을 주문했습니다(시간당 약 2,000건의 속도). "
             in result.reason_ko)
-    assert ("검토 없이 적용된 50% 할인 행사(판매자 선언) 기간에는 주문 속도를 시간당 10건까지 허용"
+    assert ("판매자가 선언해 검토 없이 적용된 50% 할인 행사 기간에는 시간당 10건까지 주문을 허용합니다."
             in result.reason_ko)
-    assert "): 이 속도로는 9초 동안 0.1건 미만(우연일 확률" in result.reason_ko
+    assert "시간당 0.50건입니다. 이 속도로는 9초 동안 0.1건 미만입니다. 우연히 이만큼 주문될 확률은" in result.reason_ko
     assert "기간에는 시간당 10건까지 허용" not in result.reason_ko
     assert ("5 orders from 5 customers in 9 seconds since the price change, a pace of about "
             "2,000 orders an hour; " in result.reason_en)

@@ -34,9 +34,9 @@ def test_a_promotion_that_needed_no_reviewer_selling_well_on_a_slow_listing_is_l
             "a pace of up to 10 an hour (at least that for any such promotion: announced to "
             "customers, any listing may draw it; 10 times the usual would be 0.50/h), which "
             "makes about 0.6 orders in 4 min" in result.reason_en)
-    assert ("검토 없이 적용된 20% 할인 행사(판매자 선언) 기간에는 주문 속도를 시간당 10건까지 허용"
+    assert ("판매자가 선언해 검토 없이 적용된 20% 할인 행사 기간에는 시간당 10건까지 주문을 허용합니다."
             in result.reason_ko)
-    assert "이 속도로는 4분 동안 약 0.6건" in result.reason_ko
+    assert "이 속도로는 4분 동안 약 0.6건입니다." in result.reason_ko
     assert abs(result.expected - VelocityRules().promotion_min_per_hour * 225 / 3600) < 1e-9
 
 
@@ -71,8 +71,9 @@ def test_a_quiet_listings_promotion_says_the_lifted_rate_and_still_fewer_in_so_s
     assert ("fewer than 0.1 expected at the usual 0.05/h; during the declared 90% promotion up "
             "to 10 times the usual rate is allowed, 0.50/h: still fewer than 0.1 orders in so "
             "short a time (chance" in result.reason_en)
-    assert ("평소 시간당 0.05건이면 0.1건 미만 예상; 선언된 90% 할인 기간에는 평소의 10배 속도인 시간당 "
-            "0.50건까지 허용: 이렇게 짧은 시간에는 여전히 0.1건 미만(우연일 확률" in result.reason_ko)
+    assert ("평소 판매 속도인 시간당 0.05건이면 이 시간 동안 예상되는 주문은 0.1건 미만입니다. 선언된 90% 할인 "
+            "기간에는 평소의 10배인 시간당 0.50건까지 허용합니다. 이 속도로도 이렇게 짧은 시간에는 여전히 "
+            "0.1건 미만입니다. 우연히 이만큼 주문될 확률은" in result.reason_ko)
     for text in (result.reason_en, result.reason_ko):
         assert "0.0001" not in text and "0.001" not in text
 
@@ -98,7 +99,7 @@ def test_units_expected_are_never_said_as_zero() -> None:
                                    now=times[-1], baseline_per_hour=usual)
     assert result.tripped
     assert "where fewer than 0.1 were expected at the usual 1.3 units an order" in result.reason_en
-    assert "평소 주문당 1.3개면 0.1개 미만 예상" in result.reason_ko
+    assert "평소 주문당 1.3개면 예상되는 수량은 0.1개 미만이고," in result.reason_ko
     assert "0.0" not in result.reason_en.replace("0.05", "")
 
 

@@ -25,7 +25,7 @@ def test_five_orders_within_a_second_say_under_a_second() -> None:
     result = _five_orders_by(0.8)
     assert result.tripped
     assert result.reason_en.startswith("5 orders in under a second since the price change; ")
-    assert result.reason_ko.startswith("가격 변경 후 1초도 안 되어 주문 5건이 들어왔습니다; ")
+    assert result.reason_ko.startswith("가격 변경 후 1초도 안 되어 주문 5건이 들어왔습니다. ")
     assert " 1 min" not in result.reason_en and "1분" not in result.reason_ko
 
 
@@ -35,7 +35,7 @@ def test_five_orders_in_forty_seconds_say_forty_seconds() -> None:
     assert result.reason_en.startswith("5 orders in 40 seconds since the price change, a pace "
                                        "of about 450 orders an hour; ")
     assert result.reason_ko.startswith("가격 변경 후 40초 동안 주문 5건이 들어왔습니다"
-                                       "(시간당 약 450건의 속도); ")
+                                       "(시간당 약 450건의 속도). ")
 
 
 def test_one_second_is_said_in_the_singular() -> None:
@@ -43,7 +43,7 @@ def test_one_second_is_said_in_the_singular() -> None:
     assert result.reason_en.startswith("5 orders in 1 second since the price change, a pace "
                                        "of about 15,000 orders an hour; ")
     assert result.reason_ko.startswith("가격 변경 후 1초 동안 주문 5건이 들어왔습니다"
-                                       "(시간당 약 15,000건의 속도); ")
+                                       "(시간당 약 15,000건의 속도). ")
 
 
 @pytest.mark.parametrize(("seconds", "en", "ko", "pace"), [
@@ -58,7 +58,7 @@ def test_minutes_and_hours_read_as_before(seconds: float, en: str, ko: str,
     pace_en = f", a pace of about {pace} orders an hour" if pace else ""
     pace_ko = f"(시간당 약 {pace}건의 속도)" if pace else ""
     assert result.reason_en.startswith(f"5 orders in {en} since the price change{pace_en}; ")
-    assert result.reason_ko.startswith(f"가격 변경 후 {ko} 주문 5건이 들어왔습니다{pace_ko}; ")
+    assert result.reason_ko.startswith(f"가격 변경 후 {ko} 주문 5건이 들어왔습니다{pace_ko}. ")
 
 
 def test_a_return_to_sale_is_counted_from_and_said_so() -> None:
@@ -69,7 +69,7 @@ def test_a_return_to_sale_is_counted_from_and_said_so() -> None:
                                    now=times[-1], baseline_per_hour=0.1)
     assert result.reason_en.startswith(
         "5 orders in under a second since the listing went back on sale; ")
-    assert result.reason_ko.startswith("판매 재개 후 1초도 안 되어 주문 5건이 들어왔습니다; ")
+    assert result.reason_ko.startswith("판매 재개 후 1초도 안 되어 주문 5건이 들어왔습니다. ")
 
 
 def test_the_pause_evidence_appends_how_long_the_count_ran() -> None:

@@ -38,7 +38,7 @@ def test_one_order_of_a_hundred_at_a_tenth_of_the_price_pauses_the_listing() -> 
             "price, a likely mistake, where fewer than 0.1 were expected at the usual 1 unit an "
             "order" in result.reason_en)
     assert "but" not in result.reason_en and "그러나" not in result.reason_ko
-    assert ("; 주문 한 건에 이전 가격·정가의 절반 이하인 가격으로 100개가 주문되어 가격 오류로 보임: "
+    assert (". 주문 한 건에 이전 가격·정가의 절반 이하인 가격으로 100개가 주문되어 가격 오류로 보입니다. "
             "평소 주문당 1개면" in result.reason_ko)
     assert "1.0개" not in result.reason_ko
     assert _orders([100, 99], TENTH).tripped  # a tester's listing 437: 100, then 99

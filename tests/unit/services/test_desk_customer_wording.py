@@ -52,7 +52,7 @@ def test_above_the_keep_cap_no_answer_means_a_call_and_the_sentence_says_why() -
     capped, three = plan(keep_max_units=2), case_of(2, 1)
     over = dm.over_cap(three, capped)
     ko, en = dm.default_sentence(capped, "ko", over), dm.default_sentence(capped, "en", over)
-    assert ko.startswith("상담원이 전화드려 직접 여쭙겠습니다. 주문하신 3개는 1인당 한도(2개)를 넘어")
+    assert ko.startswith("상담원이 전화드려 직접 여쭙겠습니다. 주문하신 3개가 1인당 한도(2개)보다 많아")
     assert "주문은 그대로 유지됩니다" not in ko
     assert en.startswith("one of our staff will call you to ask: your 3 items are more than the "
                          "limit of 2 per customer")
@@ -64,7 +64,7 @@ def test_within_the_keep_cap_the_wording_stays_as_it_was() -> None:
     capped, two = plan(keep_max_units=2), case_of(2)
     assert dm.over_cap(two, capped) is None
     assert lines_for(capped, two, "ko")[0] == (
-        "주문 유지: 결제하신 34,000원 그대로 상품을 받으십니다 (1인당 최대 2개).")
+        "주문 유지: 결제하신 34,000원 그대로 상품을 받으십니다(1인당 최대 2개).")
     assert dm.default_sentence(capped, "ko", None) == "주문은 그대로 유지됩니다."
     assert dm.options_phrase(capped, "ko", None).startswith("주문 유지, ")
 
@@ -80,7 +80,7 @@ def test_the_over_cap_wording_is_checked_when_the_plan_caps_keep() -> None:
     samples = wording_samples(facts(), plan(keep_max_units=2), POLICY)
     assert any("주문하신 3개 중 2개를" in text for lang, text in samples if lang == "ko")
     assert any("send 2 of your 3 items" in text for lang, text in samples if lang == "en")
-    assert any("1인당 한도(2개)를 넘어" in text for lang, text in samples if lang == "ko")
+    assert any("1인당 한도(2개)보다 많아" in text for lang, text in samples if lang == "ko")
     for lang, text in samples:
         dm.checked(text, kind="resolution", lang=lang)
     uncapped = wording_samples(facts(), plan(), POLICY)
@@ -181,7 +181,7 @@ def test_the_default_message_to_an_over_cap_customer_promises_a_call() -> None:
                  three.exposure, CaseStatus.DEFAULTED)
     ko = defaulted(capped, three, "ko", still_open=True)
     assert "- 답이 없으실 때의 처리: 상담원 전화" in ko
-    assert "주문하신 3개는 1인당 한도(2개)를 넘어 그대로 유지해 드릴 수 없어, 상담원이 전화드려" in ko
+    assert "주문하신 3개가 1인당 한도(2개)보다 많아, 상담원이 전화드려" in ko
     assert "다른 방법을 원하시면" not in ko  # the call is where they choose
     assert "one of our staff will call you" in defaulted(capped, three, "en")
 

@@ -92,8 +92,8 @@ def test_the_cause_reads_the_amounts_with_their_particles() -> None:
 def test_the_discount_option_states_the_price_in_both_languages() -> None:
     ko = dm.option_lines(plan(), WRONG, "ko")
     en = dm.option_lines(plan(), WRONG, "en")
-    assert "할인 구매: 정상가 170,000원에서 20% 할인된 1개당 136,000원에 구매하실 수 있습니다." in ko
-    assert "Buy at a discount: 136,000 KRW each, the correct price of 170,000 KRW less 20%." in en
+    assert "정상가에서 20% 할인된 가격으로 구매: 1개당 136,000원(정상가 170,000원)입니다." in ko
+    assert "Buy at 20% off the correct price: 136,000 KRW each (the correct price is 170,000 KRW)." in en
 
 
 def test_the_apology_email_with_the_discount_option_passes_the_check() -> None:
@@ -158,7 +158,7 @@ def test_the_discount_confirmation_states_the_price_and_the_difference() -> None
     the_plan = plan()
     ko = confirmation(chosen("buy_at_correct_price_discount", the_plan), the_plan, "ko")
     # (136,000 - 17,000) x 3 units
-    assert "1개당 136,000원에 드립니다. 차액 357,000원은 아직 결제되지 않았습니다." in ko
+    assert "1개당 136,000원에 구매하시는 것으로 바꿨습니다. 차액 357,000원은 아직 결제되지 않았습니다." in ko
     assert ko.count("357,000원") == 1  # the amount once (a walkthrough read it twice in a row)
     # a walkthrough's finding: it said "we send them" though nothing was paid
     assert "차액을 결제하시기 전까지 상품은 보내 드리지 않으며" in ko and "보내 드립니다" not in ko
@@ -178,7 +178,7 @@ def test_a_late_but_accepted_choice_is_confirmed_as_late() -> None:
     the_plan = plan(accept_late_choices=True)
     late = DEADLINE + timedelta(hours=20)
     ko = confirmation(chosen("keep", the_plan, at=late), the_plan, "ko")
-    assert "답변 기한 6월 17일(화) 오후 6시가 지났지만 선택하신 대로 처리합니다." in ko
+    assert "답변 기한인 6월 17일(화) 오후 6시(한국 시간)가 지났지만 선택하신 대로 처리합니다." in ko
     en = confirmation(chosen("keep", the_plan, at=late), the_plan, "en")
     assert "after the deadline of Tuesday, June 17 at 6 pm" in en
 
@@ -196,7 +196,7 @@ def test_a_customer_never_told_is_not_confirmed_as_late(lang: str) -> None:
                                options_phrase=dm.options_phrase(the_plan, lang), **values,
                                **dm.contact_values(CONTACT, lang)), kind="resolution", lang=lang)
     if lang == "ko":
-        assert ("6월 17일(화) 오후 6시까지 선택해 달라는 저희 안내가 제때 전해지지 않아, 그 답변 기한은 "
+        assert ("6월 17일(화) 오후 6시(한국 시간)까지 선택해 달라는 저희 안내가 제때 전해지지 않아, 그 답변 기한은 "
                 "고객님께 적용되지 않습니다. 알려 주셔서 감사합니다.") in email
         assert "지났지만" not in email
         assert "선택해 달라는 안내가 제때 전해지지 않아 죄송합니다." in sms and "답변 기한은" not in sms
@@ -204,7 +204,7 @@ def test_a_customer_never_told_is_not_confirmed_as_late(lang: str) -> None:
         assert ("Our message asking you to choose by Tuesday, June 17 at 6 pm") in email
         assert "did not reach you in time, so that deadline does not apply to you" in email
         assert "after the deadline" not in email
-        assert "did not reach you in time, and we are sorry)" in sms and "; deadline" not in sms
+        assert "did not reach you in time, and we are sorry." in sms and "(deadline" not in sms
     accepting = plan(accept_late_choices=True)
     told = confirmation(chosen("keep", accepting, at=late), accepting, lang)
     assert ("지났지만" if lang == "ko" else "after the deadline of") in told
@@ -225,7 +225,8 @@ def test_the_sms_offers_the_plans_options_and_passes_the_check(lang: str) -> Non
                     discount_pct=None)
     text = dm.render("resolution_sms", lang, product_short="미러리스 카메라", deadline="6월 17일",
                      link="https://sagwa.example/c/1", phone="1588-0000",
-                     options_phrase=dm.options_phrase(the_plan, lang))
+                     options_phrase=dm.options_phrase(the_plan, lang),
+                     default_short=dm.default_short(the_plan, lang))
     assert ("상담원과 통화" if lang == "ko" else "talk to a person") in text
     dm.checked(text, kind="resolution", lang=lang)
 

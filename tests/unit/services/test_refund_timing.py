@@ -13,12 +13,15 @@ import pytest
 from test_desk_messages import CONTACT, chosen, confirmation, plan
 
 from sagwa.errors import InvalidInput
+from sagwa.messagecheck import check_message
 from sagwa.services.desk_policy import DEFAULT_REFUND_TIMING, load_desk_policy
+from sagwa.services.refund_timing import promised_days
 
 SHIPPED = resources.files("sagwa").joinpath("desk.toml").read_text("utf-8")
 KO = next(line for line in SHIPPED.splitlines() if line.startswith("timing_ko = "))
 EN = next(line for line in SHIPPED.splitlines() if line.startswith("timing_en = "))
-TIMING = {"ko": "영업일 기준 3~5일 안에", "en": "within 3–5 business days"}
+TIMING = {"ko": "취소 접수일로부터 3영업일 안에",
+          "en": "within 3 business days of your cancellation"}
 
 
 def _load(tmp_path: Path, text: str):  # type: ignore[no-untyped-def]
@@ -33,17 +36,92 @@ def test_the_shipped_policy_says_when_a_refund_arrives() -> None:
     assert TIMING["ko"] in contact.refund_timing_ko and TIMING["en"] in contact.refund_timing_en
 
 
+def test_the_shipped_sentence_keeps_the_three_business_days_of_the_law() -> None:
+    # 전자상거래법 제18조: refunded within 3 business days of the cancellation; a legal review
+    # found "영업일 기준 3~5일", up to 2 days more, with no day to count from
+    for text, lang in zip(DEFAULT_REFUND_TIMING, ("ko", "en"), strict=True):
+        assert promised_days(text, lang) == {3}
+    assert "3~5" not in KO and "3–5" not in EN
+    assert (KO, EN) == (f'timing_ko = "{DEFAULT_REFUND_TIMING[0]}"',
+                        f'timing_en = "{DEFAULT_REFUND_TIMING[1]}"')
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_shipped_sentence_passes_the_message_check(lang: str) -> None:
+    # checked here, not when a policy loads: the check's first use loads the Korean analyser
+    # (seconds), and every command loads the policy. "missing-*" findings are about a whole
+    # message, which one sentence is not.
+    text = DEFAULT_REFUND_TIMING[0 if lang == "ko" else 1]
+    found = check_message(text, kind="follow_up", lang=lang).findings
+    assert [f.code for f in found if f.severity == "error"
+            and not f.code.startswith("missing-")] == []
+
+
+@pytest.mark.parametrize(("ko", "en"), [
+    ("환불은 해 드리지 않습니다.", "We refund you within 14 days."),  # the legal review's file
+    ("환불은 영업일 기준 3~5일 안에 해 드립니다.", "We refund you within 3 business days."),
+    ("환불은 취소일로부터 3영업일 안에 해 드립니다.", "We refund you within 2 weeks."),
+])  # fmt: skip
+def test_korean_and_english_promising_different_days_are_refused(tmp_path: Path, ko: str,
+                                                                  en: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        _load(tmp_path, SHIPPED.replace(KO, f'timing_ko = "{ko}"').replace(
+            EN, f'timing_en = "{en}"'))
+    assert (refused.value.details["table"], refused.value.details["key"],
+            refused.value.details["reason"]) == ("refund", "timing_en", "policy_value_invalid")
+    assert "where timing_ko promises" in refused.value.message
+
+
+@pytest.mark.parametrize(("text", "lang", "days"), [
+    ("환불 금액은 결제하신 수단으로 영업일 기준 3~5일 안에 돌아갑니다.", "ko", {3, 5}),
+    ("12월 3일까지 접수된 취소는 사흘 안에 환불합니다.", "ko", {3}),  # a date is no span
+    ("2주 안에 환불해 드립니다.", "ko", {14}),
+    ("The refund goes back within 3–5 business days.", "en", {3, 5}),
+    ("We refund you within three working days; it may take a few more days to show.", "en",
+     {3}),
+    ("We refund you within two weeks.", "en", {14}),
+    ("환불은 해 드리지 않습니다.", "ko", set()),
+])  # fmt: skip
+def test_the_days_a_sentence_promises(text: str, lang: str, days: set[int]) -> None:
+    assert promised_days(text, lang) == days
+
+
 def test_a_policy_without_the_table_gets_the_built_in_sentence(tmp_path: Path) -> None:
     contact = _load(tmp_path, SHIPPED.replace("[refund]", "").replace(KO, "").replace(EN, "")).contact
     assert (contact.refund_timing_ko, contact.refund_timing_en) == DEFAULT_REFUND_TIMING
 
 
 def test_an_operator_s_own_sentence_is_used(tmp_path: Path) -> None:
-    text = SHIPPED.replace(KO, 'timing_ko = "카드 결제는 7일 안에 취소됩니다."').replace(
-        EN, 'timing_en = "Card payments are cancelled within 7 days."')
+    text = SHIPPED.replace(KO, 'timing_ko = "카드 결제는 2영업일 안에 취소됩니다."').replace(
+        EN, 'timing_en = "Card payments are cancelled within 2 business days."')
     contact = _load(tmp_path, text).contact
-    assert contact.refund_timing_ko == "카드 결제는 7일 안에 취소됩니다."
-    assert contact.refund_timing_en == "Card payments are cancelled within 7 days."
+    assert contact.refund_timing_ko == "카드 결제는 2영업일 안에 취소됩니다."
+    assert contact.refund_timing_en == "Card payments are cancelled within 2 business days."
+
+
+@pytest.mark.parametrize(("ko", "en"), [
+    ("환불은 영업일 기준 3~5일 안에 해 드립니다.", "We refund you within 3–5 business days."),
+    ("환불은 2주 안에 해 드립니다.", "We refund you within two weeks."),
+])  # fmt: skip
+def test_a_refund_promised_later_than_the_law_allows_is_refused_at_loading(
+        tmp_path: Path, ko: str, en: str) -> None:
+    """Before: the old packaged "영업일 기준 3~5일" loaded, and every confirmation of a cancel
+    carrying it was then refused by the message check when a customer chose."""
+    with pytest.raises(InvalidInput) as refused:
+        _load(tmp_path, SHIPPED.replace(KO, f'timing_ko = "{ko}"').replace(
+            EN, f'timing_en = "{en}"'))
+    assert (refused.value.details["key"], refused.value.details["reason"]) == (
+        "timing_ko", "policy_value_invalid")
+    assert "제18조" in refused.value.message
+
+
+def test_days_the_card_company_takes_are_not_the_desk_s_promise(tmp_path: Path) -> None:
+    ko = "환불은 취소 접수일로부터 3영업일 안에 요청하며, 카드사에 따라 반영까지 3~5일 더 걸립니다."
+    en = ("We request the refund within 3 business days of your cancellation; your card company "
+          "may take 3–5 days more.")
+    contact = _load(tmp_path, SHIPPED.replace(KO, f'timing_ko = "{ko}"').replace(
+        EN, f'timing_en = "{en}"')).contact
+    assert contact.refund_timing_ko == ko
 
 
 @pytest.mark.parametrize(("left", "missing"), [("ko", "en"), ("en", "ko")])

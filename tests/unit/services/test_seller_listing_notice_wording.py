@@ -15,6 +15,7 @@ from sagwa.messagecheck import check_message
 from sagwa.priceguard.tripwire_words import trip_summary
 from sagwa.services import desk_messages as dm
 from sagwa.services import seller_listing_notices as sln
+from sagwa.services.seller_notices import seller_when
 
 KST = ZoneInfo("Asia/Seoul")
 REASON = {"ko": "가격 변경 후 9초 동안 고객 5명이 5건을 주문했습니다(시간당 약 2,000건의 속도)",
@@ -25,17 +26,17 @@ PAUSED = datetime(2026, 12, 5, 23, 35, tzinfo=KST)
 def _paused(lang: str, look_now: bool, *, bulk: bool = False) -> dict[str, object]:
     what_en, what_ko = trip_summary(["bulk"] if bulk else ["orders"], orders=1)
     return {"what": what_ko if lang == "ko" else what_en, "price": "19,900원" if lang == "ko" else "19,900 KRW",
-            "paused_at": dm.format_when(PAUSED, lang), "reason": REASON[lang],
+            "paused_at": seller_when(PAUSED, lang), "reason": REASON[lang],
             "look_now": look_now,
-            "look_at": dm.format_when(datetime(2026, 12, 7, 9, 0, tzinfo=KST), lang),
+            "look_at": seller_when(datetime(2026, 12, 7, 9, 0, tzinfo=KST), lang),
             "hours": "평일 오전 9시~오후 6시" if lang == "ko" else "weekdays 9:00-18:00"}
 
 
 def _decided(lang: str, reason: str) -> dict[str, object]:
     won = "원" if lang == "ko" else " KRW"
     return {"old_price": f"199,000{won}", "new_price": f"19,900{won}",
-            "live_price": f"199,000{won}", "proposed_at": dm.format_when(PAUSED, lang),
-            "decided_at": dm.format_when(PAUSED, lang), "reason": reason}
+            "live_price": f"199,000{won}", "proposed_at": seller_when(PAUSED, lang),
+            "decided_at": seller_when(PAUSED, lang), "reason": reason}
 
 
 VARIANTS = [

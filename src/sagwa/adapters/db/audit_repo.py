@@ -2,8 +2,9 @@
 
 Appends are serialised by a transaction-scoped advisory lock, so the chain stays a single line
 even with many writers; the lock is released when the writing transaction ends. New records are
-keyed (HMAC with a key derived from ``SAGWA_SECRET_KEY``: :func:`process_chain_key`), so that
-database access alone cannot recompute the chain after changing a record.
+keyed (HMAC with a key derived from ``SAGWA_SECRET_KEY``: :func:`process_chain_keys`), so that
+database access alone cannot recompute the chain after changing a record; the keys of
+``SAGWA_PREVIOUS_SECRET_KEYS`` only verify the records written before a rotation.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import threading
 import warnings
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, insert, select, text
 
@@ -23,49 +24,85 @@ from sagwa.domain.audit import (
     AuditEvent,
     AuditRecord,
     ChainKey,
-    chain_key,
+    ChainKeys,
+    as_chain_keys,
+    chain_keys,
     keyed_chain_hash,
 )
+
+if TYPE_CHECKING:
+    from sagwa.config import Settings
 
 AUDIT_LOCK = 7_262_009
 
 
-def process_chain_key() -> ChainKey:
-    """The chain key of this process (``SAGWA_SECRET_KEY``, or the key kept in the data
-    directory), read once: every sagwa process on one database must share it, as for links.
-    Read from settings of its own, not ``get_settings()``: a repository must not fill the
-    process's settings cache as a side effect (a command read after it would see them)."""
-    global _process_key
+def settings_chain_keys(settings: Settings) -> ChainKeys:
+    """The chain keys of ``settings``: the current secret's, and the retired secrets'."""
+    return chain_keys(settings.secret_key, settings.previous_secret_keys)
+
+
+def process_chain_keys() -> ChainKeys:
+    """The chain keys of this process (``SAGWA_SECRET_KEY``, or the key kept in the data
+    directory, and ``SAGWA_PREVIOUS_SECRET_KEYS``), read once: a rotation takes effect when
+    processes restart, and every sagwa process on one database must share the current key, as
+    for links. Read from settings of its own, not ``get_settings()``: a repository must not
+    fill the process's settings cache as a side effect (a command read after it would see
+    them)."""
+    global _process_keys
     with _process_key_lock:
-        if _process_key is None:
+        if _process_keys is None:
             from sagwa.config import Settings  # read when first needed, never at import time
 
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # get_settings() tells of an unshared key
-                _process_key = chain_key(Settings().secret_key)
-        return _process_key
+                _process_keys = settings_chain_keys(Settings())
+        return _process_keys
 
 
-_process_key: ChainKey | None = None
+def process_chain_key() -> ChainKey:
+    """The key new records of this process are keyed with."""
+    return process_chain_keys().current
+
+
+def forget_process_chain_keys() -> None:
+    """Read the keys again on next use (a test that rotates the secret within one process)."""
+    global _process_keys
+    with _process_key_lock:
+        _process_keys = None
+
+
+_process_keys: ChainKeys | None = None
 _process_key_lock = threading.Lock()
 
 
 class AuditRepository:
-    def __init__(self, conn: Connection, key: ChainKey | None = None) -> None:
+    def __init__(self, conn: Connection, key: ChainKey | ChainKeys | None = None) -> None:
         self.conn = conn
-        self._key = key
+        self._keys = as_chain_keys(key)
+
+    @property
+    def keys(self) -> ChainKeys:
+        """The current key and the retired ones (to verify)."""
+        if self._keys is None:
+            self._keys = process_chain_keys()
+        return self._keys
 
     @property
     def key(self) -> ChainKey:
-        if self._key is None:
-            self._key = process_chain_key()
-        return self._key
+        """The key new records are keyed with."""
+        return self.keys.current
 
     def head(self) -> AuditRecord | None:
         """The last record, or None for an empty log."""
         row = self.conn.execute(
             select(audit_log).order_by(audit_log.c.seq.desc()).limit(1)).one_or_none()
         return None if row is None else _record(row)
+
+    def newest_keyed_chain(self) -> str | None:
+        """The ``chain`` of the newest keyed record (its key's fingerprint), or None."""
+        return self.conn.execute(
+            select(audit_log.c.chain).where(audit_log.c.chain.is_not(None))
+            .order_by(audit_log.c.seq.desc()).limit(1)).scalar_one_or_none()
 
     def first(self) -> AuditRecord | None:
         """The first record (seq 1), or None."""

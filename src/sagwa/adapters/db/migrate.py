@@ -8,7 +8,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import OperationalError
+
+from sagwa.errors import Conflict
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -20,13 +23,54 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade_to_head(engine: Engine) -> None:
-    """Bring the database to the latest schema; safe to call from several processes at once."""
+#: How long a migration waits for a table's lock (``SAGWA_MIGRATION_LOCK_TIMEOUT``): behind an
+#: open transaction it would otherwise wait forever, and every write queued behind it too.
+DEFAULT_LOCK_TIMEOUT = 10.0
+
+
+def upgrade_to_head(engine: Engine, *, lock_timeout: float | None = DEFAULT_LOCK_TIMEOUT) -> None:
+    """Bring the database to the latest schema; safe to call from several processes at once.
+    A lock not granted within ``lock_timeout`` seconds (None: wait) undoes it all and raises
+    :class:`Conflict` naming the oldest open transactions (what most likely holds it)."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
+    config.attributes["lock_timeout"] = lock_timeout  # read by migrations/env.py
     with engine.connect() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+        try:
+            command.upgrade(config, "head")
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                raise
+            conn.rollback()
+            raise Conflict(lock_timeout_message(lock_timeout, open_transactions(conn)),
+                           reason="migration_lock_timeout") from None
         conn.commit()
+
+
+LOCK_NOT_AVAILABLE = "55P03"
+
+
+def open_transactions(conn: Connection, *, limit: int = 3) -> list[str]:
+    """The oldest transactions open on this database but ``conn``'s, described in a few
+    words each: ``pid 123 (idle in transaction for 45 s, psql: UPDATE listings …)``."""
+    rows = conn.execute(text(
+        "SELECT pid, state, extract(epoch FROM now() - xact_start)::int AS age, "
+        "application_name, left(regexp_replace(query, '\\s+', ' ', 'g'), 60) AS query "
+        "FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid() AND xact_start IS NOT NULL "
+        "ORDER BY xact_start LIMIT :n"), {"n": limit}).all()
+    conn.rollback()
+    return [f"pid {r.pid} ({r.state} for {r.age} s"
+            + (f", {r.application_name}" if r.application_name else "")
+            + (f": {r.query}" if r.query else "") + ")" for r in rows]
+
+
+def lock_timeout_message(lock_timeout: float | None, holders: list[str]) -> str:
+    held = (f"; open transactions, oldest first: {'; '.join(holders)}" if holders
+            else "")
+    return (f"the schema upgrade waited {lock_timeout:g} s for a table lock and gave up, "
+            f"changing nothing{held}; retry when they end (SAGWA_MIGRATION_LOCK_TIMEOUT "
+            "sets the wait)")
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -423,3 +423,23 @@ login_failures = Table(
 # hashing), ``hmac1:<key fingerprint>`` = HMAC with the app's key (sagwa.domain.audit) ---------
 
 audit_log.append_column(Column("chain", String(40)))
+
+# --- appended (0022): a call note marked "follow-up needed", open until someone records what was
+# done (sagwa.domain.note_follow_ups; services/desk_follow_ups.py) --------------------------------
+
+note_follow_ups = Table(
+    "note_follow_ups", metadata, _id(),
+    Column("case_id", BigInteger, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("attempt_id", BigInteger, ForeignKey("contact_attempts.id"), nullable=False,
+           unique=True),
+    Column("asked_by", Text, nullable=False),
+    Column("asked_at", DateTime(timezone=True), nullable=False),
+    Column("due_at", DateTime(timezone=True)),
+    Column("resolved_at", DateTime(timezone=True)),
+    Column("resolved_by", Text),
+    Column("outcome", Text),
+    CheckConstraint("(resolved_at IS NULL) = (resolved_by IS NULL) "
+                    "AND (resolved_at IS NULL) = (outcome IS NULL)", name="resolved_together"),
+    Index("ix_note_follow_ups_open", "asked_at", "case_id",
+          postgresql_where=text("resolved_at IS NULL")),
+)

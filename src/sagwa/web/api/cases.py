@@ -11,7 +11,7 @@ from pydantic import Field
 
 from sagwa.domain.consent import CUSTOMER
 from sagwa.errors import Forbidden
-from sagwa.services import desk_cases
+from sagwa.services import desk_cases, desk_follow_ups
 from sagwa.services.accounts import Account, Role
 from sagwa.services.desk_cancel_instead import cancel_instead_of_paying
 from sagwa.services.desk_difference import record_difference_paid
@@ -99,6 +99,20 @@ class AttemptCreate(Body):
                     "called back at (ISO 8601 with an offset; after now, at most 14 days "
                     "ahead). The call list puts the case first from then on, and after the "
                     "others until then.")
+    follow_up: bool = Field(
+        default=False,
+        description="The note asks the team to act: the case is on the contact centre's "
+                    "follow-up list (GET /api/follow-ups) until someone records what was done. "
+                    "Needs a note saying what is to be done.")
+    follow_up_at: Timestamp | None = Field(
+        default=None, examples=["2026-12-07T10:00:00+09:00"],
+        description="When the follow-up is due (implies follow_up; after now, at most 14 days "
+                    "ahead). Without it: the call-back time, if one is given, else at once.")
+
+
+class FollowUpResolve(Body):
+    outcome: str = Field(min_length=1, max_length=4000,
+                         description="What was done, and how the customer was told.")
 
 
 @router.get("/cases/{case_id}", response_model=CaseDetail, dependencies=[STAFF])
@@ -192,16 +206,21 @@ def attempt(case_id: int, body: AttemptCreate, request: Request, uow: Uow,
     then (``callback_in_hours``: the time is kept either way) and whether it is after the
     answer deadline of a case still waiting for the choice (``callback_after_deadline``).
     ``before_call_time`` (appended): the time the customer picked on their page, when this
-    phone call came before it (not counted; null otherwise).
+    phone call came before it (not counted; null otherwise). ``follow_up`` (and
+    ``follow_up_at``): the note asks the team to act; the answer appends ``follow_up_id`` and
+    ``follow_up_at`` (null without one).
     422 ``invalid_input`` with ``details.reason`` ``callback_time_without_request``,
-    ``callback_time_not_phone``, ``callback_time_past`` or ``callback_time_too_far``. An ``Idempotency-Key``
+    ``callback_time_not_phone``, ``callback_time_past`` or ``callback_time_too_far`` (and
+    ``follow_up_needs_note``, ``follow_up_time_past``, ``follow_up_time_too_far``). An ``Idempotency-Key``
     (optional) makes a retry answer the first result without logging the attempt twice."""
     policy = policy_of(request)
     logged = desk_cases.log_call_attempt(uow(), case_id=case_id, channel=body.channel,
                                          outcome=body.outcome,
                                          agent=recorded_name(caller, body.agent, "agent"),
                                          note=body.note, policy=policy, idempotency_key=key,
-                                         links=case_links(request), callback_at=body.callback_at)
+                                         links=case_links(request), callback_at=body.callback_at,
+                                         follow_up=body.follow_up,
+                                         follow_up_at=body.follow_up_at)
     return {"id": logged.attempt_id, "made_call": logged.made_call, "gave_up": logged.gave_up,
             "message_queued": logged.message_queued, "counted": logged.counted,
             "counts_from": logged.counts_from, "attempts_counted": logged.attempts_counted,
@@ -210,4 +229,31 @@ def attempt(case_id: int, body: AttemptCreate, request: Request, uow: Uow,
             "no_phone": logged.no_phone, "at_new_number": logged.at_new_number,
             "callback_at": logged.callback_at, "callback_in_hours": logged.callback_in_hours,
             "callback_after_deadline": logged.callback_after_deadline,
-            "before_call_time": logged.before_call_time}
+            "before_call_time": logged.before_call_time,
+            "follow_up_id": logged.follow_up_id, "follow_up_at": logged.follow_up_at}
+
+
+@router.post("/cases/{case_id}/follow-ups/{follow_up_id}/resolve")
+def resolve_follow_up(case_id: int, follow_up_id: int, body: FollowUpResolve, uow: Uow,
+                      caller: AgentCaller) -> dict[str, Any]:
+    """Record what was done about a note's follow-up (``follow_up_id`` from the contact
+    attempt's answer, or ``GET /api/follow-ups``): it leaves the follow-up list. Once: sent
+    again, it answers ``changed: false`` with the first outcome. 404 ``follow_up_not_found``
+    for a follow-up of another case."""
+    return desk_follow_ups.resolve_follow_up(uow(), case_id=case_id, follow_up_id=follow_up_id,
+                                             actor=api_actor(caller),
+                                             outcome=body.outcome).as_dict()
+
+
+@router.get("/follow-ups", dependencies=[STAFF])
+def follow_ups(uow: Uow) -> dict[str, Any]:
+    """The call notes marked "follow-up needed" that nobody has resolved yet, due first (the
+    longest due at the top), then those waiting for their time (``due``: false); at most 200,
+    ``open`` says how many there are in all."""
+    listed = desk_follow_ups.read_follow_up_list(uow(), limit=200)
+    return {"open": listed.open_count, "items": [{
+        "id": i.follow_up.follow_up_id, "case_id": i.follow_up.case_id,
+        "incident_id": i.incident_id, "attempt_id": i.follow_up.attempt_id,
+        "note": i.follow_up.note, "asked_by": i.follow_up.asked_by,
+        "asked_at": i.follow_up.asked_at, "due_at": i.follow_up.due_at,
+        "due": i.follow_up.due(listed.now)} for i in listed.items]}

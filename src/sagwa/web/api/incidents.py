@@ -286,7 +286,8 @@ def plan(incident_id: int, body: PlanCreate, request: Request, uow: Uow,
               platform_share_pct=body.platform_share_pct, actor=actor, policy=policy_of(request),
               cancel_compensation=Money(comp, "KRW") if comp is not None else None,
               discount_pct=body.discount_pct, keep_max_units=body.keep_max_units,
-              accept_late_choices=body.accept_late_choices)
+              accept_late_choices=body.accept_late_choices,
+              price_rules=request.app.state.price_rules)
     return _status(request, uow, incident_id)
 
 

@@ -9,7 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
-from sagwa.adapters.anchor_file import default_anchors_path, read_anchors
+from sagwa.adapters.anchor_file import read_anchors
+from sagwa.adapters.db.audit_repo import settings_chain_keys
 from sagwa.domain.audit_anchors import anchors_warning
 from sagwa.services import audit, ledger_reports, points
 from sagwa.web.deps import ADMIN, AGENT, Actor, IdempotencyKey, Uow
@@ -122,11 +123,15 @@ def audit_trail(uow: Uow, entity_type: str = Query(max_length=40),
 @router.get("/audit/verify", response_model=AuditVerifyPublic, dependencies=[ADMIN])
 def verify(request: Request, uow: Uow) -> AuditVerifyPublic:
     """Recompute the whole chain and check it against the anchors in this web server's
-    `<data dir>/audit-anchors.jsonl` (as `sagwa audit verify` does). The worker writes anchors
-    into its own data directory: when it runs elsewhere, this server finds none unless that
-    file is shared, and `anchors_warning` says that no anchor was checked."""
-    anchors = read_anchors(default_anchors_path(Path(request.app.state.settings.data_dir)))
-    v = audit.verify_audit_log(uow(), anchors=anchors)
+    `SAGWA_AUDIT_ANCHORS_PATH` (default `<data dir>/audit-anchors.jsonl`), as `sagwa audit
+    verify` does. The worker writes anchors to its own setting: when it runs on another host,
+    point both at one shared file, or this server finds none and `anchors_warning` says that
+    no anchor was checked. Records and anchors keyed before a rotation of `SAGWA_SECRET_KEY`
+    verify with the old secret in `SAGWA_PREVIOUS_SECRET_KEYS`; without it, `reason` names the
+    missing key's fingerprint."""
+    settings = request.app.state.settings
+    anchors = read_anchors(Path(settings.audit_anchors_path))
+    v = audit.verify_audit_log(uow(), anchors=anchors, key=settings_chain_keys(settings))
     return AuditVerifyPublic(
         ok=v.ok, checked=v.checked, first_bad_seq=v.first_bad_seq, reason=v.reason,
         keyed_from=v.keyed_from, head_seq=v.head_seq, head_hash=v.head_hash,

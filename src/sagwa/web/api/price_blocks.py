@@ -8,7 +8,6 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from sagwa.domain.wrong_price_band import wrong_price_band
 from sagwa.services.incident_prices import narrow_price_block
 from sagwa.web.deps import ADMIN, Actor, Uow
 from sagwa.web.schemas import Body, MoneyIO
@@ -39,9 +38,8 @@ def narrow(incident_id: int, body: NarrowRequest, uow: Uow, actor: Actor) -> Pri
     The same call again changes nothing (`narrowed`: false). Refused with
     `incident_not_closed` before the incident is closed, and `block_is_band_only` after a
     small slip, whose block is only its band already."""
-    row, narrowed = narrow_price_block(uow(), incident_id=incident_id, actor=actor,
-                                       reason=body.reason)
-    band = wrong_price_band(row.incident.wrong_price, row.incident.correct_price)
-    return PriceBlockPublic(incident_id=incident_id, narrowed=narrowed,
-                            refused_low=MoneyIO.of(band.low), refused_high=MoneyIO.of(band.high),
-                            band_only_at=row.band_only_at)
+    done = narrow_price_block(uow(), incident_id=incident_id, actor=actor, reason=body.reason)
+    return PriceBlockPublic(incident_id=incident_id, narrowed=done.narrowed,
+                            refused_low=MoneyIO.of(done.band.low),
+                            refused_high=MoneyIO.of(done.band.high),
+                            band_only_at=done.row.band_only_at)

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.sessions import SessionMiddleware
 
 from sagwa.config import Settings
 from sagwa.web.pages import (
@@ -35,7 +34,7 @@ from sagwa.web.pages import (
     seller_incidents,
 )
 from sagwa.web.pages.rendering import make_templates
-from sagwa.web.pages.session import SESSION_LIFETIME
+from sagwa.web.pages.session import SESSION_LIFETIME, RotatingSessionMiddleware
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -43,7 +42,7 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 def install_pages(app: FastAPI, settings: Settings) -> None:
     """Mount the page routers and static files on ``app``."""
     app.state.page_templates = make_templates()
-    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
+    app.add_middleware(RotatingSessionMiddleware, secret_keys=settings.accepted_secrets,
                        session_cookie="sagwa_session", max_age=int(SESSION_LIFETIME.total_seconds()),
                        same_site="lax", https_only=settings.environment == "production")
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")

@@ -14,6 +14,7 @@ from sagwa.domain.call_times import call_time_missed
 from sagwa.domain.cancel_instead import ReplacedDiscount
 from sagwa.domain.contact_hours import is_open, next_opening
 from sagwa.domain.incident_plan import CustomerOption
+from sagwa.domain.note_follow_ups import NoteFollowUp, notes_newest_first
 from sagwa.errors import InvalidInput
 from sagwa.services.desk_cause import APPROVED
 from sagwa.services.desk_policy import DeskPolicy
@@ -25,10 +26,13 @@ from sagwa.web.pages.settled_script import settled_script
 
 #: An option the script does not read out: the customer is already talking to a person.
 NOT_ON_THE_PHONE = CustomerOption.TALK_TO_PERSON.value
-#: The approval of a held price (``desk_cause.APPROVED``) said aloud: no "automatic check",
-#: the desk's own name for its guard, which means nothing to a customer.
-APPROVED_SPOKEN = {"ko": "저희가 이 가격을 확인하는 과정에서 잘못을 걸러내지 못했습니다.",
-                   "en": "We check prices before they go live, and we did not catch this one."}
+#: The approval of a held price (``desk_cause.APPROVED``) said aloud: the same fact the written
+#: messages state (the price was held and a person approved it), without "automatic check", the
+#: desk's own name for its guard, which means nothing to a customer — and never the softer "we did
+#: not catch it", which the written cause rules out.
+APPROVED_SPOKEN = {"ko": "저희 시스템은 이 가격을 확인이 필요한 가격으로 보류했지만, 저희 직원이 확인 과정에서 승인했습니다.",
+                   "en": "Our system stopped this price for a check, but a member of our staff "
+                         "approved it."}
 
 
 def spoken_cause(cause: str, lang: str) -> str:
@@ -47,7 +51,8 @@ class CallCard:
     what was chosen and what the agent can still do; ``calls``: how the calls went (reached,
     or marked could not be reached), where the page looked it up; ``instead``: the discount
     the customer replaced by cancelling instead of paying, read on the case page (a case on
-    the call list has none: it is not settled)."""
+    the call list has none: it is not settled); ``follow_ups``: the notes that asked the team
+    to act, shown with the notes (:attr:`notes`), the latest first."""
 
     queued: QueuedCase
     case: CaseFacts
@@ -61,6 +66,22 @@ class CallCard:
     #: When the case's apology is due to go, while it has not gone out yet (held for contact
     #: hours, or overdue: ``OutboxRepository.apologies_due``); None once sent, or without one.
     apology_due: datetime | None = None
+    #: The case's notes marked "follow-up needed", open or resolved (``desk_follow_ups``).
+    follow_ups: tuple[NoteFollowUp, ...] = ()
+
+    @property
+    def notes(self) -> list[Any]:
+        """Every earlier call note on the case, the latest first: what the next agent reads
+        before calling (``note_follow_ups.notes_newest_first``)."""
+        return notes_newest_first(self.attempts)
+
+    def follow_up_of(self, attempt_id: int) -> NoteFollowUp | None:
+        """The follow-up the note of ``attempt_id`` asked for, if it asked for one."""
+        return next((f for f in self.follow_ups if f.attempt_id == attempt_id), None)
+
+    @property
+    def open_follow_ups(self) -> list[NoteFollowUp]:
+        return [f for f in self.follow_ups if f.open]
 
     @property
     def takes_choice(self) -> bool:

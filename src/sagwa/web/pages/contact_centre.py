@@ -28,6 +28,7 @@ from sagwa.domain.cancel_instead import replaceable_by_cancel
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.incidents import CaseStatus
 from sagwa.domain.money import format_money
+from sagwa.domain.note_follow_ups import NoteFollowUp
 from sagwa.errors import InvalidInput, SagwaError
 from sagwa.services.case_lookup import MAX_QUERY, find_cases
 from sagwa.services.desk_cancel_instead import replaced_discounts
@@ -38,6 +39,7 @@ from sagwa.services.desk_cases import (
     record_choice,
 )
 from sagwa.services.desk_difference import record_difference_paid
+from sagwa.services.desk_follow_ups import follow_up_list, follow_ups_of, resolve_follow_up
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.difference_follow_ups import next_follow_up, read_follow_ups
 from sagwa.services.idempotency import MAX_KEY_LENGTH
@@ -53,6 +55,7 @@ from sagwa.web.pages.error_texts import FormProblem, PageRoute, error_text
 from sagwa.web.pages.forms import local_input, parse_local_time
 from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.labels import label
+from sagwa.web.pages.note_follow_up_words import note_follow_up_flash, resolved_flash
 from sagwa.web.pages.rendering import flash_in_lang, render, sent_form_key
 from sagwa.web.pages.session import Agent, csrf_protect
 from sagwa.web.pages.settled_script import choice_read_back
@@ -63,6 +66,8 @@ router = APIRouter(prefix="/cs", dependencies=[Depends(csrf_protect)], include_i
 #: ``web.api.cases``). The card's inputs say so (``maxlength``); a longer one sent anyway is
 #: refused beside its field, with what was typed, not with a bare error page.
 MAX_WORDS = 4000
+#: The open follow-ups the queue page lists (``desk_follow_ups``; it says how many more).
+NOTE_FOLLOW_UPS_SHOWN = 50
 
 
 #: Refusals an agent is told differently from a customer (``error_text`` words them for the
@@ -134,14 +139,18 @@ def queue_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, *,
         people = uow.catalog.customers_by_ids([q.customer_id for q in queued])
         attempts = uow.reads.attempts_by_case([q.case_id for q in queued])
         due = uow.outbox.apologies_due([q.case_id for q in queued])
+        asked = follow_ups_of(uow, [q.case_id for q in queued])
         cards = [_card(q, facts_for(uow, rows[q.case_id], people[q.customer_id], known)
                        if q.case_id in rows else load_case(uow, q.case_id, known=known),
-                       attempts.get(q.case_id, []), now, due.get(q.case_id)) for q in queued]
+                       attempts.get(q.case_id, []), now, due.get(q.case_id),
+                       asked.get(q.case_id, [])) for q in queued]
         follow_ups = read_follow_ups(uow, policy, limit=limit)
+        note_follow_ups = follow_up_list(uow, now=now, limit=NOTE_FOLLOW_UPS_SHOWN)
     after = policy.difference_follow_up_after
     return {"cards": cards, "outcomes": OUTCOMES, "max_attempts": policy.max_call_attempts,
             "policy": policy, **_callback_bounds(now),
             "follow_ups": follow_ups, "follow_up_days": after.days if after else 0,
+            "note_follow_ups": note_follow_ups,
             "callback_ko": spacing_words(policy.min_call_spacing, "ko"),
             "callback_en": spacing_words(policy.min_call_spacing, "en"),
             "contact_ko": contact(policy, "ko"), "contact_en": contact(policy, "en")}
@@ -155,10 +164,10 @@ def _callback_bounds(now: datetime) -> dict[str, Any]:
 
 
 def _card(queued: QueuedCase, case: CaseFacts, attempts: list[Any], now: datetime,
-          apology_due: datetime | None) -> CallCard:
+          apology_due: datetime | None, follow_ups: list[NoteFollowUp]) -> CallCard:
     """A call-list card: on the list, and whether it still takes a choice at ``now``."""
     return CallCard(queued, case, attempts, state=answer_state(case, now), now=now,
-                    apology_due=apology_due)
+                    apology_due=apology_due, follow_ups=tuple(follow_ups))
 
 
 def case_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, case_id: int) -> dict[str, Any]:
@@ -173,9 +182,10 @@ def case_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, case_id: int) ->
         calls = uow.reads.call_records([case_id], min_spacing=spacing).get(case_id)
         instead = replaced_discounts(uow, [case_id]).get(case_id)
         due = uow.outbox.apologies_due([case_id]).get(case_id)
+        asked = tuple(follow_ups_of(uow, [case_id]).get(case_id, []))
         now = uow.now()
         state = answer_state(facts, now)
-    card = CallCard(queued, facts, attempts, on_list, state, calls, instead, now, due)
+    card = CallCard(queued, facts, attempts, on_list, state, calls, instead, now, due, asked)
     return {"card": card, "outcomes": OUTCOMES, **_callback_bounds(now),
             "max_attempts": policy.max_call_attempts, "policy": policy, "back": "case",
             "here": f"/cs/cases/{case_id}"}
@@ -263,11 +273,15 @@ def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
             note: Annotated[str, Form()] = "",  # its limit: MAX_WORDS, beside the field
             callback_at: Annotated[str, Form(max_length=40)] = "",
             back: Annotated[str, Form(max_length=10)] = "queue",
-            form_key: Annotated[str, Form(max_length=MAX_KEY_LENGTH)] = "") -> Response:
+            form_key: Annotated[str, Form(max_length=MAX_KEY_LENGTH)] = "",
+            follow_up: Annotated[str, Form(max_length=10)] = "",
+            follow_up_at: Annotated[str, Form(max_length=40)] = "") -> Response:
     """Log a call. The form carries a key of its own (``form_key``, new each time the card is
     drawn), so the form sent twice — a double click, a resend after a dropped answer — logs the
     call once and says what the first one did. ``callback_at`` (``datetime-local``, Korea
-    time): the time the customer asked to be called back at, with ``callback_requested``."""
+    time): the time the customer asked to be called back at, with ``callback_requested``.
+    ``follow_up`` ("yes"): the note asks the team to act, by ``follow_up_at`` if given
+    (``desk_follow_ups``): the case is on the queue page's follow-up list until resolved."""
     policy = request.app.state.desk_policy
     key = sent_form_key(form_key, account.actor)
     try:
@@ -275,11 +289,13 @@ def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
         logged = log_call_attempt(uow(), case_id=case_id, channel="phone", outcome=outcome,
                                   agent=account.actor, note=note.strip() or None, policy=policy,
                                   idempotency_key=key, links=case_links(request),
-                                  callback_at=parse_local_time(callback_at, "callback_at"))
+                                  callback_at=parse_local_time(callback_at, "callback_at"),
+                                  follow_up=follow_up == "yes",
+                                  follow_up_at=parse_local_time(follow_up_at, "follow_up_at"))
     except SagwaError as exc:
         return refused_form(request, uow, case_id, "attempt",
-                            {"outcome": outcome, "note": note, "callback_at": callback_at}, exc,
-                            back)
+                            {"outcome": outcome, "note": note, "callback_at": callback_at,
+                             "follow_up": follow_up, "follow_up_at": follow_up_at}, exc, back)
     with uow() as reading:  # owing the discount's difference: when it is followed up next
         due = next_follow_up(reading, policy, case_id)
         row = reading.cases.get(case_id)
@@ -288,6 +304,8 @@ def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
                            has_phone=bool(customer and customer.phone))
     if due is not None:
         ko, en = ko + follow_up_flash(due, "ko"), en + follow_up_flash(due, "en")
+    if logged.follow_up_id is not None:
+        ko, en = ko + note_follow_up_flash(logged, "ko"), en + note_follow_up_flash(logged, "en")
     if logged.made_call and not _on_case_page(back):
         back = "case"  # the card has left the list: the choice is recorded on the case page
     flash_in_lang(request, ko, en)
@@ -392,3 +410,21 @@ def _confirm_choice(request: Request, uow: Uow, case_id: int, choice: str, words
         "terms": case.preview(choice, lang_of(request), now), "may_cancel_later": later,
         "read_back": choice_read_back(case, choice, cl, may_cancel_later=later)})
 
+
+
+@router.post("/cases/{case_id}/follow-ups/{follow_up_id}/resolve")
+def resolve(case_id: int, follow_up_id: int, request: Request, account: Agent, uow: Uow,
+            outcome: Annotated[str, Form()] = "",  # its limit: the domain's (MAX_OUTCOME)
+            back: Annotated[str, Form(max_length=10)] = "case") -> Response:
+    """Record what was done about a note's follow-up: it leaves the team's list. Sent twice
+    (or after someone else resolved it), it says so and keeps the first outcome."""
+    try:
+        resolved = resolve_follow_up(uow(), case_id=case_id, follow_up_id=follow_up_id,
+                                     actor=account.actor, outcome=outcome)
+    except SagwaError as exc:
+        return refused_form(request, uow, case_id, f"follow-up-{follow_up_id}",
+                            {"outcome": outcome}, exc, back)
+    flash_in_lang(request, resolved_flash(resolved, "ko"), resolved_flash(resolved, "en"))
+    if _on_case_page(back):
+        return RedirectResponse(f"/cs/cases/{case_id}", status_code=303)
+    return RedirectResponse("/cs/queue#note-follow-ups", status_code=303)

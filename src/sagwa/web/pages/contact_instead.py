@@ -65,7 +65,7 @@ def cancel_instead(case_id: int, request: Request, account: Agent, uow: Uow,
                                       (" The customer has no address or phone: no confirmation "
                                       "is sent.")))
         pts = done.compensation_points
-        points_ko, points_en = ((f"하고 보상 {pts:,} 포인트를 드렸습니다.",
+        points_ko, points_en = ((f"하고 보상 {pts:,}포인트를 드렸습니다.",
                                  f" and {pts:,} points of compensation are given.") if pts
                                 else ("했습니다.", "."))
         flash_in_lang(request, f"#{case_id} 차액 대신 주문을 취소했습니다. 결제한 {refund_ko} 전액 "

@@ -56,7 +56,7 @@ from sagwa.services.case_links import open_case_token
 from sagwa.services.desk_cancel_instead import CONFIRMATION_PURPOSE as INSTEAD_CONFIRMATION
 from sagwa.services.desk_difference import RECEIPT_PURPOSE
 from sagwa.services.desk_messages import day_words, format_when
-from sagwa.services.desk_outcome_wording import difference_sentence
+from sagwa.services.desk_outcome_wording import difference_sentence, withdrawal_stands
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow
@@ -94,7 +94,7 @@ def open_link(request: Request, token: str) -> tuple[int, int] | Response:
     person to choose instead (the desk's phone, email and hours) — or, behind an expired link,
     the choice already on record (``customer_expired``)."""
     try:
-        return open_case_token(request.app.state.settings.secret_key, token)
+        return open_case_token(request.app.state.settings.accepted_secrets, token)
     except Forbidden as exc:
         if exc.details.get("reason") == "link_expired":
             return expired_link_page(request, token, exc)
@@ -143,7 +143,7 @@ def amounts(case: CaseFacts, lang: str) -> list[tuple[str, str]]:
     points = _points_booked(case)
     if points:
         lines.append((_t(lang, "보상 포인트", "Compensation points"),
-                      _t(lang, f"{points:,} 포인트 (적립 완료)",
+                      _t(lang, f"{points:,}포인트(적립 완료)",
                          f"{points:,} points (already in your account)")))
     choice = row.consent.choice if row.consent else None
     if choice is not CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT or row.status not in SETTLED:
@@ -180,12 +180,12 @@ def paid_in_full(case: CaseFacts, lang: str, per_unit: str = "") -> list[tuple[s
 
 def refund_status(case: CaseFacts, lang: str) -> str:
     """A refund shown on the page is recorded: the units are refunded when the choice is
-    applied. Said as the points are ("적립 완료"), with the day of the choice that refunded them
-    when there is one (a default applied at the deadline has no choice to date it). "접수
-    완료" / "arranged", not "paid back": sagwa records the refund, and the money goes back
-    through the payment it came from, which sagwa does not see."""
+    applied, with the day of the choice that refunded them when there is one (a default applied
+    at the deadline has no choice to date it). "요청 접수" / "requested", never "refunded" or
+    "완료": sagwa records the refund, and the money goes back through the payment it came from,
+    which sagwa neither starts nor sees (the page says when it is due: ``refund_timing``)."""
     consent = case.row.case.consent
-    done = _t(lang, "환불 접수 완료", "refund arranged")
+    done = _t(lang, "환불 요청 접수", "refund requested")
     if consent is None or consent.choice is CustomerOption.TALK_TO_PERSON:
         return done
     return f"{done} · {day_words(consent.recorded_at.astimezone(SEOUL), lang)}"
@@ -249,7 +249,7 @@ def difference_line(case: CaseFacts, lang: str, *, how_to_pay: str | None = None
         return difference_sentence(extra, lang, units=case.units, how_to_pay=how_to_pay)
     when = format_when(paid.at, lang)
     items = "item is" if case.units == 1 else "items are"
-    return _t(lang, f"차액 {with_particle(extra, '은(는)')} {when}에 결제된 것을 확인했습니다. 주문하신 상품을 "
+    return _t(lang, f"차액 {with_particle(extra, '은(는)')} {when}(한국 시간)에 결제된 것을 확인했습니다. 주문하신 상품을 "
                     "보내 드립니다.",
               f"We received the difference of {extra} on {when}; your {items} being sent.")
 
@@ -337,17 +337,17 @@ def call_when(policy: DeskPolicy, now: datetime, lang: str,
     if gave_up_after is not None:
         return call_when_given_up(gave_up_after, lang)
     if picked is not None and picked > now:
-        return _t(lang, f"고르신 시간인 {format_when(picked, 'ko')}에 상담원이 전화드리겠습니다.",
+        return _t(lang, f"고르신 시간인 {format_when(picked, 'ko')}(한국 시간)에 상담원이 전화드리겠습니다.",
                   f"one of our staff will call you at the time you picked: "
                   f"{format_when(picked, 'en')}.")
     if named is not None and named > now:
-        return _t(lang, f"통화 중에 말씀하신 {format_when(named, 'ko')}에 상담원이 다시 전화드리겠습니다.",
+        return _t(lang, f"통화 중에 말씀하신 {format_when(named, 'ko')}(한국 시간)에 상담원이 다시 전화드리겠습니다.",
                   f"one of our staff will call you back at the time you told us on the phone: "
                   f"{format_when(named, 'en')}.")
     opens = next_opening(policy.schedule, now)
     if opens == now:
         return _t(lang, "상담원이 곧 전화드리겠습니다.", "one of our staff will call you soon.")
-    return _t(lang, f"고객센터가 문을 여는 {format_when(opens, 'ko')}부터 상담원이 전화드리겠습니다.",
+    return _t(lang, f"고객센터가 문을 여는 {format_when(opens, 'ko')}(한국 시간)부터 상담원이 전화드리겠습니다.",
               f"one of our staff will call you once our contact centre opens, from "
               f"{format_when(opens, 'en')}.")
 
@@ -395,6 +395,10 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
             "settled": settled_lines(case, state, lang, gave_up,
                                      how_to_pay=policy.how_to_pay_in(lang)),
             "amounts": amounts(case, lang), "how_to_pay": policy.how_to_pay_in(lang),
+            # a refund is on the page: when it comes back (``[refund] timing``) is said with it
+            "refund_shown": case.figures.refunded.amount_minor > 0,
+            # a final choice that delivers goods: the 7-day withdrawal right still stands
+            "withdrawal": final and withdrawal_stands(consent.choice),
             "options": options, "person_offered": any(
                 value == CustomerOption.TALK_TO_PERSON.value for value, _ in options),
             "contact": contact(policy, lang),

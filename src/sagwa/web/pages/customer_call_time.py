@@ -48,7 +48,7 @@ def pick_call_time(token: str, request: Request, uow: Uow,
         flash_in_lang(request, "이미 그렇게 요청하셨습니다. 달라진 것은 없습니다.",
                       "That is what you asked for already; nothing has changed.", lang=lang)
     elif done.call_at is not None:
-        flash_in_lang(request, f"{format_when(done.call_at, 'ko')}에 전화드리겠습니다. 시간은 이 페이지에서 "
+        flash_in_lang(request, f"{format_when(done.call_at, 'ko')}(한국 시간)에 전화드리겠습니다. 시간은 이 페이지에서 "
                       "언제든 바꾸실 수 있습니다.",
                       f"We will call you on {format_when(done.call_at, 'en')}. You can change the "
                       "time on this page at any time.", lang=lang)

@@ -23,6 +23,7 @@ from sagwa.domain.cancel_instead import replaceable_by_cancel
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.errors import SagwaError
 from sagwa.services.desk_cases import ChoiceResult, record_choice
+from sagwa.services.desk_outcome_wording import withdrawal_stands
 from sagwa.web.deps import Uow, case_links
 from sagwa.web.pages.customer import (
     CONFIRM_STEP_ONLY,
@@ -62,6 +63,10 @@ def confirm_context(context: dict[str, Any], token: str, choice: str) -> dict[st
     preview = case.preview(choice, lang, now)
     return {**context, **CONFIRM_STEP_ONLY, "token": token, "choice": choice, "preview": preview,
             "choice_label": label("choice", choice, lang, case.plan),
+            # a refund is promised (a cancellation, a keep above the cap): say when it comes
+            "refunds": choice == CustomerOption.CANCEL_WITH_COMPENSATION.value
+            or (choice == CustomerOption.KEEP.value and case.over_cap is not None),
+            "withdrawal": withdrawal_stands(choice),
             "may_cancel_instead_later": replaceable_by_cancel(
                 CustomerOption(choice), case.plan, case.owed_after(choice, now))}
 

@@ -75,13 +75,13 @@ def _case_locale(request: Request, token: str | None) -> tuple[str | None, bool]
     """(the language of the link's customer, whether the link is still good to open)."""
     if token is None:
         return None, False
-    secret = request.app.state.settings.secret_key
+    secrets = request.app.state.settings.accepted_secrets
     try:
-        _case_id, customer_id = open_case_token(secret, token, now=_BEFORE_ANY_EXPIRY)
+        _case_id, customer_id = open_case_token(secrets, token, now=_BEFORE_ANY_EXPIRY)
     except Forbidden:
         return None, False
     try:
-        open_case_token(secret, token)
+        open_case_token(secrets, token)
         usable = True
     except Forbidden:
         usable = False

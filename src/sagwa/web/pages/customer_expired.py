@@ -33,8 +33,8 @@ _BEFORE_ANY_EXPIRY = datetime(1970, 1, 2, tzinfo=UTC)
 def expired_link_page(request: Request, token: str, exc: Forbidden) -> Response:
     """The refused-link page; for a customer with a recorded choice, that choice as well."""
     try:
-        case_id, customer_id = open_case_token(request.app.state.settings.secret_key, token,
-                                               now=_BEFORE_ANY_EXPIRY)
+        case_id, customer_id = open_case_token(request.app.state.settings.accepted_secrets,
+                                               token, now=_BEFORE_ANY_EXPIRY)
     except Forbidden:
         return customer_error(request, exc.http_status, exc=exc)
     policy = request.app.state.desk_policy

@@ -53,7 +53,7 @@ def instead_terms(case: CaseFacts, lang: str, *, agent: bool = False) -> list[tu
               "내지 않으셔도 됩니다" if ko else "nothing more to pay")]
     if pts:
         lines.append(("보상" if ko else "Compensation",
-                      f"{pts:,} 포인트" if ko else f"{pts:,} points"))
+                      f"{pts:,}포인트" if ko else f"{pts:,} points"))
     return lines
 
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sagwa.domain.incident_plan import MAX_DEADLINE_AHEAD
-
 
 @dataclass(frozen=True)
 class Rule:
@@ -30,6 +28,13 @@ def _r(code: str, field: str | None, reason: str | None, ko: str, en: str,
        labels: Mapping[str, str] | None = None, needs: tuple[str, ...] = ()) -> Rule:
     return Rule(code, field, reason, ko, en, labels, needs)
 
+
+#: What every refusal of a plan below a book's fixed price says first (``domain.book_price``).
+_BOOK_FLOOR_KO = ("도서정가제(출판문화산업 진흥법 제22조)에 따라 이 책은 정가 {list_price_ko}의 {floor_pct}%인 "
+                  "{floor_ko}보다 낮은 가격에 팔 수 없습니다.")
+_BOOK_FLOOR_EN = ("Under the fixed book price law (Publishing Industry Promotion Act, Article 22) "
+                  "this book may not sell below {floor_en}, {floor_pct}% of its list price "
+                  "{list_price_en}.")
 
 #: Most specific first: the first rule that matches speaks.
 RULES: tuple[Rule, ...] = (
@@ -186,7 +191,7 @@ RULES: tuple[Rule, ...] = (
        "customers share a domain, so it alone finds no one."),
     # customers' choices (case page and call queue)
     _r("invalid_input", "choice", "only_cancel_replaces_discount",
-       "할인된 정상가로 구매하는 대신 고를 수 있는 것은 보상을 받고 주문을 취소하는 것뿐입니다.",
+       "정상가에서 할인된 가격으로 구매하는 대신 고를 수 있는 것은 보상을 받고 주문을 취소하는 것뿐입니다.",
        "Only cancelling with compensation can replace buying at the discounted correct price."),
     _r("invalid_input", "choice", None,
        "고를 수 있는 선택지가 아닙니다. 화면에 보이는 선택지 중에서 골라 주세요.",
@@ -223,6 +228,13 @@ RULES: tuple[Rule, ...] = (
     _r("late_choice_refused", None, None,
        "답변 기한이 지나 선택을 받을 수 없습니다. 고객센터로 연락해 주세요.",
        "The deadline has passed, so this choice cannot be taken; please contact us."),
+    # before the call outcome's rule: a follow-up's resolution is also an "outcome" field
+    _r("invalid_input", "outcome", "follow_up_outcome_required",
+       "후속 조치로 무엇을 했는지 적어 주세요. 다음에 이 건을 여는 사람이 그 내용을 봅니다.",
+       "Write what was done about the follow-up: whoever opens the case next reads it."),
+    _r("invalid_input", "outcome", "follow_up_outcome_too_long",
+       "처리 결과는 {max_chars}자까지 적을 수 있습니다. 줄여서 다시 보내 주세요.",
+       "The outcome is at most {max_chars} characters: shorten it and send it again."),
     _r("invalid_input", "outcome", None,
        "통화 결과를 목록에서 골라 주세요.", "Pick the call outcome from the list."),
     _r("invalid_input", "callback_at", "callback_time_without_request",
@@ -247,6 +259,23 @@ RULES: tuple[Rule, ...] = (
     _r("invalid_input", "callback_at", "callback_time_without_zone",
        "다시 전화할 시간에 시간대가 없습니다.",
        "The call-back time needs a time zone offset."),
+    # a call note marked "follow-up needed", and its resolution (domain.note_follow_ups)
+    _r("invalid_input", "note", "follow_up_needs_note",
+       "후속 조치가 필요하면 메모에 무엇을 해야 하는지 적어 주세요. 다음 상담원은 그 메모만 보고 이어서 처리합니다.",
+       "A follow-up needs a note saying what is to be done: the next agent has only the note "
+       "to go on."),
+    _r("invalid_input", "follow_up_at", "follow_up_time_past",
+       "후속 조치 시간이 이미 지났습니다. 지금 처리할 일이면 시간을 비워 두세요.",
+       "That follow-up time has already passed: leave it empty if it is to be done now."),
+    _r("invalid_input", "follow_up_at", "follow_up_time_too_far",
+       "후속 조치 시간은 {max_days}일 안이어야 합니다. 날짜를 다시 확인해 주세요.",
+       "A follow-up time must be within {max_days} days: check the date."),
+    _r("invalid_input", "follow_up_at", "follow_up_time_without_zone",
+       "후속 조치 시간에 시간대가 없습니다.",
+       "The follow-up time needs a time zone offset."),
+    _r("not_found", None, "follow_up_not_found",
+       "이 고객 건에는 그런 후속 조치가 없습니다. 고객 건 화면을 새로 고쳐 주세요.",
+       "This case has no such follow-up: reload the case page."),
     # the time a customer picks for their call on their page (domain.call_times)
     _r("invalid_input", "call_at", "call_time_past",
        "고르신 시간이 이미 지났습니다. 목록에서 다른 시간을 골라 주세요.",
@@ -326,6 +355,31 @@ RULES: tuple[Rule, ...] = (
        "'keep the order' or 'follow-up call'."),
     _r("invalid_input", "default", None,
        "미응답 시 처리를 목록에서 골라 주세요.", "Pick what happens if there is no answer."),
+    # a plan selling a book below its fixed price (domain/book_price.py)
+    _r("book_price_law_refused", "default", "book_keep_default_below_floor",
+       _BOOK_FLOOR_KO + " '주문 유지'는 결제된 {price_ko}에 파는 것이라, 답하지 않은 고객의 주문이 이 "
+       "가격에 팔리게 됩니다. 미응답 시 처리를 '상담원 전화'로 정하고, '주문 유지' 대신 보상과 함께 "
+       "주문 취소를 선택지로 드려 주세요.",
+       _BOOK_FLOOR_EN + " Keeping the order sells it at the {price_en} paid, so customers who do "
+       "not answer would buy it at that price: make the default a follow-up call, and offer "
+       "cancellation with compensation instead of keeping the order."),
+    _r("book_price_law_refused", "options", "book_keep_below_floor",
+       _BOOK_FLOOR_KO + " '주문 유지'는 결제된 {price_ko}에 파는 것입니다. '주문 유지'를 빼고 보상과 "
+       "함께 주문 취소를 선택지로 드려 주세요.",
+       _BOOK_FLOOR_EN + " Keeping the order sells it at the {price_en} paid: do not offer it; "
+       "offer cancellation with compensation instead."),
+    _r("book_price_law_refused", "discount_pct", "book_discount_below_floor",
+       _BOOK_FLOOR_KO + " 이 할인율로는 1개당 {price_ko}에 팔게 됩니다. 할인율을 {max_discount_pct}% "
+       "이하로 낮추거나, 할인 구매 대신 보상과 함께 주문 취소를 선택지로 드려 주세요.",
+       _BOOK_FLOOR_EN + " This discount sells it at {price_en} each: offer at most "
+       "{max_discount_pct}% off, or offer cancellation with compensation instead.",
+       needs=("max_discount_pct",)),
+    _r("book_price_law_refused", "discount_pct", "book_discount_below_floor",
+       _BOOK_FLOOR_KO + " 이 할인율로는 1개당 {price_ko}에 팔게 되고, 올바른 가격이 이미 최저가에 가까워 "
+       "1% 할인도 할 수 없습니다. 할인 구매를 빼고 보상과 함께 주문 취소를 선택지로 드려 주세요.",
+       _BOOK_FLOOR_EN + " This discount sells it at {price_en} each, and even 1% off the "
+       "correct price would go below the floor: do not offer the discount; offer cancellation "
+       "with compensation instead."),
     # notices
     _r("message_refused", None, None,
        "메시지 검사에서 고쳐야 할 점이 있어 게시하지 않았습니다. 검사 결과를 확인해 주세요.",
@@ -431,11 +485,11 @@ RULES: tuple[Rule, ...] = (
        "Another plan was saved after you opened this page, so yours was not saved. Check the "
        "plan saved now, and save again if it should change."),
     _r("conflict", None, "no_difference_owed",
-       "이 고객은 결제할 차액이 없습니다. 할인된 정상가로 구매를 골라 주문 금액이 올라간 고객만 차액 결제를 기록할 수 있습니다.",
+       "이 고객은 결제할 차액이 없습니다. 정상가에서 할인된 가격으로 구매를 골라 주문 금액이 올라간 고객만 차액 결제를 기록할 수 있습니다.",
        "This customer owes no difference: only a customer who chose to buy at the discounted "
        "correct price, and whose order total went up, has a difference to record as paid."),
     _r("illegal_transition", None, "not_a_discount_choice",
-       "이 건은 할인된 정상가로 구매를 골라 마무리된 건이 아니어서, 차액 대신 취소할 것이 없습니다.",
+       "이 건은 정상가에서 할인된 가격으로 구매를 골라 마무리된 건이 아니어서, 차액 대신 취소할 것이 없습니다.",
        "This case was not settled by buying at the discounted correct price, so there is no "
        "difference to cancel instead of paying."),
     _r("conflict", None, "cancelled_instead",
@@ -550,6 +604,9 @@ RULES: tuple[Rule, ...] = (
     _r("invalid_input", "from", "ledger_dates_reversed",
        "시작일({since})이 종료일({until})보다 늦습니다. 날짜를 바꿔 넣어 주세요.",
        "The first day ({since}) is after the last day ({until}): swap the dates."),
+    _r("database_unavailable", None, "database_unreachable",
+       "지금은 데이터베이스에 연결할 수 없어 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.",
+       "The database cannot be reached just now, so nothing was done; try again in a moment."),
 )
 
 #: The incident plan's problems: field (a key of ``details["problems"]``) and its sub-code
@@ -594,8 +651,15 @@ PLAN_RULES: tuple[Rule, ...] = (
     _r("plan", "deadline", "deadline_not_after_now", "답변 기한은 지금 이후여야 합니다.",
        "The deadline must be after now."),
     _r("plan", "deadline", "deadline_too_far",
-       f"답변 기한은 지금부터 {MAX_DEADLINE_AHEAD.days}일 안으로 정해 주세요.",
-       f"The deadline must be at most {MAX_DEADLINE_AHEAD.days} days from now."),
+       "답변 기한은 지금부터 {max_deadline_days}일 안으로 정해 주세요. 고객이 답할 때까지 결제된 주문은 "
+       "발송도 환불도 되지 않아, 데스크 정책([sla] max_deadline_days)이 기한을 이만큼으로 제한합니다.",
+       "The deadline must be at most {max_deadline_days} days from now: until customers answer, "
+       "their paid orders are neither shipped nor refunded, so the desk policy "
+       "([sla] max_deadline_days) limits it.", needs=("max_deadline_days",)),
+    _r("plan", "deadline", "deadline_too_far",
+       "답변 기한이 너무 멉니다. 데스크 정책([sla] max_deadline_days)이 정한 날수 안으로 정해 주세요.",
+       "The deadline is too far ahead: set it within the days the desk policy "
+       "([sla] max_deadline_days) allows."),
     _r("plan", "deadline", "deadline_outside_contact_hours",
        "답변 기한이 고객센터가 문을 닫은 시간(밤, 주말, 공휴일)입니다. 기한 직전까지 고객이 상담원과 통화할 수 "
        "있도록 운영 시간 안으로 정해 주세요(예: 운영일의 마감 시각).",

@@ -92,7 +92,8 @@ def error_text(exc: SagwaError, lang: str) -> str:
     if isinstance(problems, Mapping) and problems:
         reasons = exc.details.get("problem_reasons")
         reasons = reasons if isinstance(reasons, Mapping) else {}
-        said = [sentence(PLAN_RULES, "plan", str(k), reasons.get(k), {}, lang) or f"{k}: {v}"
+        said = [sentence(PLAN_RULES, "plan", str(k), reasons.get(k), exc.details, lang)
+                or f"{k}: {v}"
                 for k, v in problems.items()]
         return " ".join(said)
     found = sentence(RULES, exc.code, _field(exc.details), _reason(exc), exc.details, lang)

@@ -19,54 +19,33 @@ from sagwa.domain.money import Money
 from sagwa.domain.pricing import Promotion
 from sagwa.web.pages.error_texts import FIELDS, FormProblem
 from sagwa.web.pages.won_mistakes import won_problem
+from sagwa.web.pages.won_units import read_won
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
 
 
 def parse_won(text: str | None, field: str) -> Money:
-    """A whole number of won as sellers type it -> Money(amount, "KRW").
+    """A whole number of won as people type it -> Money(amount, "KRW"); every won field of the
+    pages reads with it (a seller's new price, an incident's wrong and correct price).
 
     ``19900``, ``19,900`` (a comma every three digits, nothing else), with ``₩`` or ``KRW``
-    before and ``원`` or ``KRW`` after, and Korean units read exactly: ``17만원`` (만 = 10,000),
-    ``17만 5천원`` / ``17만5000원`` (천 = 1,000, one digit before it), ``1,200만원``. A misplaced
-    comma (``185,00``, ``1,8500``) is refused, not dropped: it is how a dropped or extra zero
-    looks. So is anything else (decimals, ``만원`` without a number, a remainder too big for its
-    unit such as ``17만 12000``)."""
+    before and ``원`` or ``KRW`` after, and Korean units read exactly (``won_units``):
+    ``17만원`` (만 = 10,000), ``17만 5천원`` / ``17만5000원`` (천 = 1,000, one digit before it),
+    ``1,200만원``, ``100억``, ``1억 2천만원`` (억 = 100,000,000). A misplaced comma (``185,00``,
+    ``1,8500``) is refused, not dropped: it is how a dropped or extra zero looks. So is anything
+    else (decimals, ``만원`` without a number, a remainder too big for its unit such as
+    ``17만 12000``, an amount after 억 without its 만 such as ``1억 2천``)."""
     typed = fold_width(text or "").strip()
     body = _WON_AROUND.fullmatch(typed.replace("\uffe6", "₩"))
     digits = body.group("body").strip() if body else ""
-    amount = _korean_units(digits) if ("만" in digits or "천" in digits) else _grouped(digits)
+    amount = read_won(digits)
     if amount is None:
         raise won_problem(typed, digits, field)
     return Money(amount, "KRW")
 
 
 _WON_AROUND = re.compile(r"(?:₩|KRW)?\s*(?P<body>.*?)\s*(?:원|KRW)?", re.IGNORECASE)
-_GROUPED = re.compile(r"[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+")
-_KOREAN_UNITS = re.compile(r"(?:(?P<man>[0-9][0-9,]*)\s*만)?\s*(?:(?P<cheon>[1-9])\s*천)?"
-                           r"\s*(?P<rest>[0-9][0-9,]*)?")
-
-
-def _grouped(digits: str) -> int | None:
-    """``19900`` or ``19,900``; None for anything else (a misplaced comma included)."""
-    return int(digits.replace(",", "")) if _GROUPED.fullmatch(digits) else None
-
-
-def _korean_units(digits: str) -> int | None:
-    """``17만``, ``17만 5천``, ``17만 5000``, ``5천 500`` read exactly; None when a part is
-    missing, malformed or too big for the unit after it (``17만 12000``, ``5천 1500``)."""
-    found = _KOREAN_UNITS.fullmatch(digits)
-    if found is None or not (found["man"] or found["cheon"]):
-        return None
-    man = _grouped(found["man"]) if found["man"] else 0
-    rest = _grouped(found["rest"]) if found["rest"] else 0
-    if man is None or rest is None or (found["man"] and man == 0):
-        return None
-    cheon = int(found["cheon"] or 0)
-    if rest >= (1_000 if found["cheon"] else 10_000):
-        return None
-    return man * 10_000 + cheon * 1_000 + rest
 
 
 def parse_int(text: str | None, field: str, *, optional: bool = False) -> int | None:

@@ -23,6 +23,7 @@ from sagwa.domain.incidents import (
 from sagwa.domain.money import Money
 from sagwa.domain.particles import with_particle
 from sagwa.errors import IllegalTransition, SagwaError
+from sagwa.priceguard import PriceRules
 from sagwa.services import desk, desk_cases, notices
 from sagwa.services.actor_names import actor_names
 from sagwa.services.desk_messages import format_when
@@ -214,7 +215,8 @@ def plan(incident_id: int, request: Request, account: Operator, uow: Uow, deadli
         # the plan the form was opened against (``plan_version``): none from an older page
         "plan_version": plan_version}
     try:
-        _save_plan(uow(), incident_id, typed, actor=account.actor, policy=_policy(request))
+        _save_plan(uow(), incident_id, typed, actor=account.actor, policy=_policy(request),
+                   price_rules=request.app.state.price_rules)
     except SagwaError as exc:
         return _plan_again(request, uow, incident_id, exc, typed)
     flash_in_lang(request, "해결 방안을 저장했습니다.", "Plan saved.")
@@ -239,7 +241,7 @@ def _plan_again(request: Request, uow: Uow, incident_id: int, exc: SagwaError,
 
 
 def _save_plan(uow: SqlAlchemyUnitOfWork, incident_id: int, typed: dict[str, Any], *,
-               actor: str, policy: DeskPolicy) -> None:
+               actor: str, policy: DeskPolicy, price_rules: PriceRules) -> None:
     options: list[str] = typed["options"]
     comp = parse_int(typed["cancel_compensation"], "cancel_compensation", optional=True)
     when = parse_local_time(typed["deadline"], "deadline")
@@ -257,7 +259,7 @@ def _save_plan(uow: SqlAlchemyUnitOfWork, incident_id: int, typed: dict[str, Any
                             if "buy_at_correct_price_discount" in options else None),
               keep_max_units=parse_int(typed["keep_max_units"], "keep_max_units", optional=True),
               accept_late_choices=bool(typed.get("accept_late_choices")),
-              opened_against=typed.get("plan_version") or None)
+              opened_against=typed.get("plan_version") or None, price_rules=price_rules)
 
 
 @router.post("/{incident_id}/notice/check", response_class=HTMLResponse)

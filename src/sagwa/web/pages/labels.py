@@ -232,6 +232,8 @@ ACTION: dict[str, Label] = {
     "case.choice_recorded": ("고객 선택 기록", "customer's choice recorded"),
     "case.choice_repeated": ("같은 선택을 다시 전함", "the same choice given again"),
     "case.contact_attempted": ("고객에게 전화", "called the customer"),
+    "case.follow_up_asked": ("상담 메모에 후속 조치 필요 표시", "call note marked: follow-up needed"),
+    "case.follow_up_resolved": ("후속 조치 결과 기록(완료)", "follow-up outcome recorded (done)"),
     "case.call_time_chosen": ("고객이 통화 시간을 고름(또는 지움)", "customer picked (or cleared) a time for the call"),
     "case.never_told": ("기한까지 사과 안내가 전해지지 않아 상담원 전화로 처리",
                         "never told before the deadline: owed a call"),

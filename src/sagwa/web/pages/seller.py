@@ -28,7 +28,7 @@ from sagwa.services.promotion_end import ACTOR as PROMOTION_END_ACTOR
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Rules, Uow
 from sagwa.web.pages.error_texts import PageRoute, error_text
-from sagwa.web.pages.forms import parse_local_time, parse_promotion
+from sagwa.web.pages.forms import parse_local_time, parse_promotion, parse_won
 from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.rendering import as_sentence, flash_in_lang, render, sent_form_key
 from sagwa.web.pages.seller_history import history_words
@@ -36,7 +36,6 @@ from sagwa.web.pages.seller_listings import listings_context
 from sagwa.web.pages.seller_on_sale import on_sale_now
 from sagwa.web.pages.seller_promotion import running_promotion
 from sagwa.web.pages.session import SellerAccount, csrf_protect
-from sagwa.web.pages.won_units import parse_seller_won
 
 router = APIRouter(prefix="/seller", dependencies=[Depends(csrf_protect)],
                    include_in_schema=False, route_class=PageRoute)
@@ -178,7 +177,7 @@ def check(listing_id: int, request: Request, account: SellerAccount, uow: Uow, r
     if not new_price.strip():
         return render(request, "seller/_verdict.html", said)
     try:
-        typed = parse_seller_won(new_price, "new_price")
+        typed = parse_won(new_price, "new_price")
         opinion = check_price_change(
             uow(), listing_id=listing_id, new_price=typed,
             rules=rules, promotion=_typed_promotion(promotion_pct, promotion_starts,
@@ -232,7 +231,7 @@ def propose(listing_id: int, request: Request, account: SellerAccount, uow: Uow,
         status = own_listing(u, account, listing_id).status  # a proposal never changes it
     try:
         change = listing_service.propose_price_change(
-            uow(), listing_id=listing_id, new_price=parse_seller_won(new_price, "new_price"),
+            uow(), listing_id=listing_id, new_price=parse_won(new_price, "new_price"),
             proposed_by=account.actor, gate=guard_gate(rules),
             promotion=_typed_promotion(promotion_pct, promotion_starts, promotion_ends),
             idempotency_key=sent_form_key(form_key, account.actor))

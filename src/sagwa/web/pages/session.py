@@ -1,6 +1,7 @@
 """Who is asking: the signed session cookie, role checks, and CSRF tokens.
 
-The session cookie (Starlette's ``SessionMiddleware``: JSON signed with the secret key) carries
+The session cookie (Starlette's ``SessionMiddleware``: JSON signed with the secret key; with
+:class:`RotatingSessionMiddleware` one signed with a retired secret is accepted too) carries
 a session id and a per-session CSRF token; the session itself is a row in ``web_sessions``, so
 logging out ends it for every copy of the cookie. Every state-changing request to a page
 must bring that token back, in the ``csrf_token`` form field or the ``X-CSRF-Token`` header
@@ -18,12 +19,15 @@ import base64
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
+import itsdangerous
 from fastapi import Depends, Request
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp
 
 from sagwa.errors import Forbidden, SagwaError
 from sagwa.services.accounts import Account, Role, end_session, session_account, start_session
@@ -42,6 +46,18 @@ class LoginRequired(SagwaError):
     http_status = 401
 
 
+class RotatingSessionMiddleware(SessionMiddleware):
+    """Starlette's signed session cookie, accepted when signed with any of ``secret_keys``
+    (``Settings.accepted_secrets``: the retired secrets, then the current one) and signed with
+    the current one only: rotating ``SAGWA_SECRET_KEY`` with the old secret kept in
+    ``SAGWA_PREVIOUS_SECRET_KEYS`` signs nobody out."""
+
+    def __init__(self, app: ASGIApp, *, secret_keys: Sequence[str], **options: Any) -> None:
+        super().__init__(app, secret_key=secret_keys[-1], **options)
+        # itsdangerous checks every key (newest first) and signs with the last
+        self.signer = itsdangerous.TimestampSigner(list(secret_keys))
+
+
 #: A customer's pages, opened by their signed link ``/c/<token>``: see :func:`link_csrf_token`.
 CUSTOMER_LINK = "/c/"
 
@@ -51,11 +67,25 @@ def link_csrf_token(request: Request) -> str | None:
     app's secret. Only whoever has the link can know it (as only they can use the link), and it
     needs no cookie: some in-app browsers keep none, and a token tied to the session then failed
     every customer's post. None on any other page (staff pages keep the session's token)."""
-    link = request.path_params.get("token") if request.url.path.startswith(CUSTOMER_LINK) else None
-    if not link:
-        return None
-    secret = str(request.app.state.settings.secret_key).encode()
-    digest = hmac.new(secret, f"csrf:{link}".encode(), hashlib.sha256).digest()
+    link = _link_of(request)
+    return None if not link else _link_csrf(request.app.state.settings.secret_key, link)
+
+
+def accepted_link_csrf_tokens(request: Request) -> list[str]:
+    """The link's CSRF token under each accepted secret (the current one's is
+    :func:`link_csrf_token`): a customer's form loaded before the secret was rotated still
+    posts after it. Empty on any other page."""
+    link = _link_of(request)
+    return [] if not link else [_link_csrf(secret, link) for secret
+                                in request.app.state.settings.accepted_secrets]
+
+
+def _link_of(request: Request) -> str | None:
+    return request.path_params.get("token") if request.url.path.startswith(CUSTOMER_LINK) else None
+
+
+def _link_csrf(secret: str, link: str) -> str:
+    digest = hmac.new(secret.encode(), f"csrf:{link}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
@@ -74,7 +104,8 @@ async def csrf_protect(request: Request) -> None:
     """Refuse a POST (or any unsafe method) whose token does not match the session's."""
     if request.method in SAFE_METHODS:
         return
-    expected = [str(t) for t in (request.session.get("csrf"), link_csrf_token(request)) if t]
+    expected = [str(t) for t in (request.session.get("csrf"), *accepted_link_csrf_tokens(request))
+                if t]
     sent = request.headers.get("x-csrf-token")
     if sent is None and request.headers.get("content-type", "").startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")):

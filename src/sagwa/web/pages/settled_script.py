@@ -46,9 +46,15 @@ def settled_script(case: CaseFacts, state: str, instead: ReplacedDiscount | None
         said = _t(lang, "답변 기한이 지나 안내드린 기본 처리가 적용되었고, 지금은 다른 방법으로 바꿀 수 없습니다.",
                   "The deadline has passed and the default we told you about was applied; it "
                   "can no longer be changed to another option.")
-    return said + _t(lang, " 말씀하신 내용은 기록해 두고, 필요하면 저희가 다시 연락드리겠습니다.",
-                     " I will write down what you have told me, and we will contact you again "
-                     "if anything needs following up.")
+    # the notes reach the next agent, and a follow-up stays listed until resolved
+    # (services.desk_follow_ups): the script may say so, and no more
+    return said + _t(lang, " 말씀하신 내용은 기록해 두어, 다음에 다른 상담원이 받더라도 그 내용을 보고 이어서 "
+                     "도와드립니다. 다시 연락드려야 할 일이면 후속 조치로 남겨 두고, 처리될 때까지 챙겨서 다시 "
+                     "연락드리겠습니다.",
+                     " I will write down what you have told me, so whichever of us you speak to "
+                     "next can see it and carry on from there. If we need to get back to you, I "
+                     "will mark it for follow-up: it stays on our team's list until it is dealt "
+                     "with, and we will contact you again.")
 
 
 def refund_words(case: CaseFacts, lang: str) -> str:

@@ -51,9 +51,9 @@ MAX_LISTED = 3
 
 
 def _case_ids(entry: TimelineEntry) -> tuple[int, ...]:
-    """The cases a grouped step is about, when ``desk_report`` names them (``case_ids``) and
-    they are few enough to list; else none."""
-    ids = tuple(sorted(int(i) for i in entry.case_ids))
+    """The cases a grouped step is about, when ``desk_report`` names them (``case_ids``, in
+    number order already) and they are few enough to list; else none."""
+    ids = tuple(int(i) for i in entry.case_ids)
     return ids if len(ids) <= MAX_LISTED else ()
 
 

@@ -1,11 +1,13 @@
 """Why a typed won amount could not be read (``forms.parse_won``), said precisely and with the
 way to write it: a misplaced comma, a minus sign, a dot or spaces between groups of digits
 (``185.000``, ``185 000``: written ``185000`` or ``185,000``), another currency (``$149``), a
-decimal (``19900.5``) or a decimal before 만/천 (``18.5만``). Anything else gets the field's
-plain request for a whole number of won, like 19,900.
+decimal (``19900.5``), a decimal before 만/천 (``18.5만``) or an amount after 억 without its 만
+(``1억 2천``: 120,000,000 or 100,002,000?). Anything else gets the field's plain request for a
+whole number of won, like 19,900.
 
 A suggested amount is only ever what was typed, regrouped (``185.000`` -> 185,000) or read
-exactly (``18.5만`` -> 185,000); nothing is converted or rounded."""
+exactly (``18.5만`` -> 185,000, ``1억 2천`` -> 1억 2천만 or 100,002,000); nothing is converted or
+rounded."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import unicodedata
 from decimal import Decimal
 
 from sagwa.web.pages.error_texts import FIELDS, FormProblem
+from sagwa.web.pages.won_units import EOK, read_won, split_eok
 
 _DIGITS_AND_COMMAS = re.compile(r"[0-9][0-9,]*[0-9]")
 _NEGATIVE = re.compile(r"[-−]\s*[0-9][0-9,]*")
@@ -34,7 +37,8 @@ def won_problem(typed: str, digits: str, field: str) -> FormProblem:
     """The refusal of ``typed`` (``digits``: what is left of it without ``₩``/``원``/``KRW``)
     for the form field ``field``, as precise as what was typed allows."""
     ko, en = FIELDS.get(field, ("금액", "the amount"))
-    for check in (_currency, _negative, _commas, _dots, _spaces, _decimal_unit, _decimal):
+    for check in (_currency, _negative, _eok_without_man, _commas, _dots, _spaces,
+                  _decimal_unit, _decimal):
         said = check(typed, digits, ko, en)
         if said is not None:
             return FormProblem(*said, field=field)
@@ -69,6 +73,26 @@ def _negative(typed: str, digits: str, ko: str, en: str) -> Said:
         return None
     return (f"{ko}: 음수는 쓸 수 없습니다. 0보다 큰 금액을 19,900처럼 입력해 주세요.",
             f"{_capital(en)} cannot be negative: enter an amount above zero, like 19,900.")
+
+
+def _eok_without_man(typed: str, digits: str, ko: str, en: str) -> Said:
+    """``1억 2천``: an amount after 억 that names no 만, said back both ways it can be meant
+    (1억 2천만, or 100,002,000) and never read as either."""
+    parts = split_eok(digits)
+    if parts is None or not parts[1] or "만" in parts[1]:
+        return None
+    eok, rest = parts
+    below = read_won(rest)
+    if below is None or not 0 < below < 10_000:  # as a number of 만, less than one 억
+        return None
+    as_man, as_won = eok * EOK + below * 10_000, eok * EOK + below
+    with_man = f"{eok:,}억 {rest}만"
+    way_ko, way_en = _ways(as_won)
+    said_ko = (f"{ko}: 억 뒤의 금액에 '만'이 없습니다('{typed}'). {as_man:,}원이라면 "
+               f"'{with_man}'처럼 만을 붙이고, {as_won:,}원이라면 {way_ko}처럼 입력해 주세요.")
+    said_en = (f"The amount after 억 in {en} has no 만 ('{typed}'): for {as_man:,} won, write "
+               f"'{with_man}'; for {as_won:,} won, write {way_en}.")
+    return said_ko, said_en
 
 
 def _commas(typed: str, digits: str, ko: str, en: str) -> Said:

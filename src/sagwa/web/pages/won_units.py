@@ -1,55 +1,80 @@
-"""Won amounts typed with 억 (100,000,000) on the seller's price form: ``100억``, ``1억 2천만원``,
-``2억 17만 5천원`` read exactly (``2천만`` after 억 too), as :func:`sagwa.web.pages.forms.parse_won` reads 만 and 천.
+"""Reading a typed won amount, exactly or not at all: digits (``19900``, ``19,900``: a comma
+every three digits) and Korean units (만 = 10,000, 천 = 1,000, 억 = 100,000,000): ``17만 5천``,
+``17만5000``, ``1,200만``, ``100억``, ``1억 2천만``, ``2억 17만 5천``. :func:`read_won` is the
+reading behind ``forms.parse_won``, which every won field of the pages uses (a seller's new
+price, an incident's wrong and correct price); ``won_mistakes`` says why a text was not read.
 
-What follows the 억 is read by ``parse_won`` itself and must be less than one 억 and name its
-만 (``1억 2천`` is 1억 2천만 to most people and 100,002,000 to a parser); anything unclear
-(``1.5억``, ``0억``, ``1억 10000만``, ``1억 2천``, ``1억 5000원``) is refused with ``parse_won``'s own message for
-the whole text, never guessed. (``parse_won`` itself could call this: the form parser lives
-outside the seller pages.)
+What follows 억 must be less than one 억 and name its 만 (``2천만`` and ``2천 500만`` are read as a
+number of 만): ``1억 2천`` is 1억 2천만 to most people and 100,002,000 to a parser, so it is not
+read (``won_mistakes`` asks for the 만). Nor is anything else unclear (``1.5억``, ``0억``,
+``1억 10000만``, ``1억 5000원``, ``17만 12000``, ``1,2만``): never guessed.
 """
 
 from __future__ import annotations
 
 import re
 
-from sagwa.domain.identifiers import fold_width
-from sagwa.domain.money import Money
-from sagwa.web.pages.forms import parse_won
-
 EOK = 100_000_000
-_EOK = re.compile(r"(?P<sign>₩|KRW)?\s*(?P<eok>[0-9]{1,3}(?:,[0-9]{3})*|[0-9]+)\s*억"
-                  r"\s*(?P<rest>.*?)\s*", re.IGNORECASE)
-_NOTHING_MORE = ("", "원", "krw")
-#: ``2천만`` (20,000,000) and ``2천 500만``, as a number of 만 (``parse_won`` reads 천 only
-#: below 만: ``5천원``, ``17만 5천원``)
+_GROUPED = re.compile(r"[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+")
+_KOREAN_UNITS = re.compile(r"(?:(?P<man>[0-9][0-9,]*)\s*만)?\s*(?:(?P<cheon>[1-9])\s*천)?"
+                           r"\s*(?P<rest>[0-9][0-9,]*)?")
+_EOK = re.compile(r"(?P<eok>[0-9]{1,3}(?:,[0-9]{3})*|[0-9]+)\s*억\s*(?P<rest>.*)")
+#: ``2천만`` (20,000,000) and ``2천 500만`` after 억, as a number of 만 (below 만, 천 is read by
+#: ``_KOREAN_UNITS``: ``5천원``, ``17만 5천원``)
 _CHEON_MAN = re.compile(r"(?P<cheon>[1-9])\s*천\s*(?P<man>[0-9]{1,3})?\s*만")
 
 
-def parse_seller_won(text: str | None, field: str) -> Money:
-    """``parse_won``, with 억 read too (one run of digits before it, more than zero)."""
-    typed = fold_width(text or "").strip().replace("\uffe6", "₩")
-    if "억" not in typed:
-        return parse_won(text, field)
-    found = _EOK.fullmatch(typed)
+def read_won(digits: str) -> int | None:
+    """``digits`` (a typed amount without ``₩``, ``원`` or ``KRW``) as a whole number of won;
+    None when it does not say one exactly."""
+    if "억" in digits:
+        return _with_eok(digits)
+    if "만" in digits or "천" in digits:
+        return _korean_units(digits)
+    return _grouped(digits)
+
+
+def split_eok(digits: str) -> tuple[int, str] | None:
+    """``1억 2천만`` -> ``(1, "2천만")``: the number of 억 (one run of digits, more than zero)
+    and what follows it; None when ``digits`` does not start so."""
+    found = _EOK.fullmatch(digits)
     eok = int(found["eok"].replace(",", "")) if found else 0
-    if found is None or eok == 0:
-        return parse_won(text, field)  # refused, with the field's own message
-    rest = found["rest"]
-    below = 0 if rest.lower() in _NOTHING_MORE else _below_eok(rest, field)
-    if below is None:
-        return parse_won(text, field)
-    return Money(eok * EOK + below, "KRW")
+    return (eok, found["rest"]) if found and eok else None
 
 
-def _below_eok(rest: str, field: str) -> int | None:
-    """What follows the 억, read by ``parse_won``; None when it is not less than one 억."""
-    if rest.startswith(("₩", "KRW", "krw")):
+def _with_eok(digits: str) -> int | None:
+    parts = split_eok(digits)
+    if parts is None:
         return None
-    if "만" not in rest:  # "1억 2천" says 1억 2천만 to most, 100,002,000 to parse_won: ask
+    eok, rest = parts
+    if not rest:
+        return eok * EOK
+    if "만" not in rest:  # "1억 2천" says 1억 2천만 to most, 100,002,000 to a parser: ask
         return None
     cheon_man = _CHEON_MAN.match(rest)
     if cheon_man is not None:
         man = int(cheon_man["cheon"]) * 1_000 + int(cheon_man["man"] or 0)
         rest = f"{man}만{rest[cheon_man.end():]}"
-    amount = parse_won(rest, field).amount_minor
-    return amount if amount < EOK else None
+    below = _korean_units(rest)
+    return None if below is None or below >= EOK else eok * EOK + below
+
+
+def _grouped(digits: str) -> int | None:
+    """``19900`` or ``19,900``; None for anything else (a misplaced comma included)."""
+    return int(digits.replace(",", "")) if _GROUPED.fullmatch(digits) else None
+
+
+def _korean_units(digits: str) -> int | None:
+    """``17만``, ``17만 5천``, ``17만 5000``, ``5천 500`` read exactly; None when a part is
+    missing, malformed or too big for the unit after it (``17만 12000``, ``5천 1500``)."""
+    found = _KOREAN_UNITS.fullmatch(digits)
+    if found is None or not (found["man"] or found["cheon"]):
+        return None
+    man = _grouped(found["man"]) if found["man"] else 0
+    rest = _grouped(found["rest"]) if found["rest"] else 0
+    if man is None or rest is None or (found["man"] and man == 0):
+        return None
+    cheon = int(found["cheon"] or 0)
+    if rest >= (1_000 if found["cheon"] else 10_000):
+        return None
+    return man * 10_000 + cheon * 1_000 + rest

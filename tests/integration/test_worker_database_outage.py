@@ -1,0 +1,132 @@
+"""A worker rides out a database outage: PostgreSQL is reached through a TCP proxy that the test
+cuts for 3 seconds (every connection dropped, new ones refused). The worker says once that the
+database went away and once that it is back, keeps running, and delivers a message queued
+after the outage to a real SMTP sink."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import URL
+
+from sagwa.adapters.db.database import Database
+from sagwa.config import Settings
+from sagwa.jobs.worker import WorkerOptions, in_process_worker_state, run_worker_in_background
+from sagwa.services.outbox import enqueue_message
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.testing.smtp_sink import SmtpSink, running_smtp_sink
+from sagwa.testing.tcp_proxy import TcpProxy, running_tcp_proxy
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
+
+OUTAGE = 3.0
+
+
+@pytest.fixture
+def proxy(committed_database: Database) -> Iterator[TcpProxy]:
+    url = committed_database.engine.url
+    socket_dir = url.query.get("host")
+    if socket_dir:  # the embedded server: a unix socket only
+        target: dict[str, object] = {"target_socket": f"{socket_dir}/.s.PGSQL.{url.port or 5432}"}
+    else:
+        target = {"target_host": url.host, "target_port": url.port or 5432}
+    with running_tcp_proxy(**target) as running:
+        yield running
+
+
+def _through(url: URL, proxy: TcpProxy) -> str:
+    behind = url.set(host="127.0.0.1", port=proxy.port,
+                     query={k: v for k, v in url.query.items() if k != "host"})
+    return behind.render_as_string(hide_password=False)
+
+
+def _queue(db: Database, key: str) -> None:
+    assert db.session_factory is not None
+    with SqlAlchemyUnitOfWork(db.session_factory) as uow:
+        enqueue_message(uow, idempotency_key=key, purpose="confirmation", channel="email",
+                        recipient="minji@example.com", locale="ko", subject="[사과] 안내",
+                        body="고객님, 안내드립니다.\n", not_before=uow.now() - timedelta(seconds=1))
+        uow.commit()
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def test_a_worker_survives_a_database_outage_and_delivers_what_is_queued_after(
+        committed_database: Database, proxy: TcpProxy, tmp_path: Path,
+        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    with running_smtp_sink() as (sink, port):
+        settings = Settings(database_url=_through(committed_database.engine.url, proxy),
+                            email_provider="smtp", smtp_port=port,
+                            sms_log_path=tmp_path / "sms.log", data_dir=tmp_path / "data",
+                            environment="test")
+        worker = run_worker_in_background(settings, WorkerOptions(
+            concurrency=2, heartbeat_every=0.5, stalled_after=3.0, give_up_after=60.0))
+        try:
+            _deliver_around_an_outage(committed_database, proxy, sink, worker)
+        finally:
+            worker.stop()
+
+    warnings = [r.getMessage() for r in caplog.records
+                if r.name == "sagwa.jobs.worker" and r.levelno == logging.WARNING]
+    assert sum("the database went away" in w for w in warnings) == 1, warnings
+    assert sum("the database is back after" in w for w in warnings) == 1, warnings
+    tracebacks = [r.getMessage() for r in caplog.records
+                  if r.name.startswith("procrastinate") and r.exc_info]
+    assert tracebacks == []
+
+
+def _deliver_around_an_outage(db: Database, proxy: TcpProxy, sink: SmtpSink,
+                              worker: object) -> None:
+    _queue(db, "outage:before")
+    _wait_for(lambda: "outage:before" in sink.key_counts(), 20, "the message queued before")
+
+    proxy.cut()
+    _wait_for(lambda: in_process_worker_state() == "reconnecting", 15,
+              "the worker to notice the database went away")
+    time.sleep(OUTAGE)
+    proxy.restore()
+
+    _queue(db, "outage:after")
+    _wait_for(lambda: "outage:after" in sink.key_counts(), 30, "the message queued after the outage")
+    assert worker.running  # type: ignore[attr-defined]
+    assert in_process_worker_state() == "running"
+
+
+def test_an_in_process_worker_that_gives_up_makes_healthz_503(
+        committed_database: Database, proxy: TcpProxy, tmp_path: Path,
+        caplog: pytest.LogCaptureFixture) -> None:
+    from fastapi.testclient import TestClient
+
+    from sagwa.web.app import create_app
+
+    settings = Settings(database_url=_through(committed_database.engine.url, proxy),
+                        data_dir=tmp_path / "data", environment="test")
+    worker = run_worker_in_background(settings, WorkerOptions(
+        concurrency=1, heartbeat_every=0.5, give_up_after=1.0))
+    try:
+        with TestClient(create_app(settings, database=committed_database)) as client:
+            assert client.get("/healthz").json()["worker"] == "running"
+            proxy.cut()  # and never restored
+            _wait_for(lambda: not worker.running, 40, "the worker to give up")
+            answer = client.get("/healthz")
+    finally:
+        worker.stop()
+
+    assert answer.status_code == 503
+    assert (answer.json()["status"], answer.json()["worker"]) == ("degraded", "stopped")
+    [stopped] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert stopped.getMessage().startswith(
+        "the in-process worker stopped: the database has not answered for")
+    assert not stopped.exc_info  # one line

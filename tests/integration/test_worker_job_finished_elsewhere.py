@@ -1,0 +1,54 @@
+"""A worker that wakes up (SIGCONT after SIGSTOP) to record a job another worker has already
+finished — recovered from it while it was paused — says so in one WARNING line. procrastinate's
+own worker raises from the job's task, which nobody awaits: asyncio then logged "Task exception
+was never retrieved" with two tracebacks."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+from procrastinate import exceptions, jobs
+from procrastinate.worker import Worker
+
+from sagwa.adapters.db.database import Database
+from sagwa.jobs.app import app, connector_for
+from sagwa.jobs.sagwa_worker import SagwaWorker
+from sagwa.jobs.tasks import DELIVER_TASK
+from sagwa.services.outbox import MESSAGE_QUEUE
+
+pytestmark = pytest.mark.integration
+
+
+async def _record_a_job_finished_elsewhere(db: Database, worker_class: type[Worker]) -> None:
+    app.perform_import_paths()  # type: ignore[no-untyped-call]
+    with app.replace_connector(connector_for(db.engine.url)):
+        async with app.open_async():
+            await app.configure_task(DELIVER_TASK, queue=MESSAGE_QUEUE).defer_async(
+                message_id=1)
+            worker_id = await app.job_manager.register_worker()
+            job = await app.job_manager.fetch_job(queues=[MESSAGE_QUEUE], worker_id=worker_id)
+            assert job is not None
+            # meanwhile the job was recovered and another worker finished it
+            await app.job_manager.finish_job(job, status=jobs.Status.SUCCEEDED,
+                                             delete_job=False)
+            worker = worker_class(app=app, queues=[MESSAGE_QUEUE])
+            await worker._persist_job_status(job, jobs.Status.SUCCEEDED, None, None, None)
+
+
+def test_procrastinates_worker_raises_for_a_job_finished_elsewhere(
+        committed_database: Database) -> None:
+    with pytest.raises(exceptions.ConnectorException) as raised:
+        asyncio.run(_record_a_job_finished_elsewhere(committed_database, Worker))
+    assert 'Job was not found or not in "doing"' in str(raised.value.__cause__)
+
+
+def test_a_job_finished_elsewhere_is_one_warning_line(
+        committed_database: Database, caplog: pytest.LogCaptureFixture) -> None:
+    asyncio.run(_record_a_job_finished_elsewhere(committed_database, SagwaWorker))
+
+    [line] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert line.levelno == logging.WARNING and not line.exc_info
+    assert "was already finished by another worker" in line.getMessage()
+    assert "its outcome here, succeeded, is not recorded" in line.getMessage()

@@ -1,0 +1,182 @@
+"""A legal review (전자상거래법) found the check passing, with no finding at all, texts that end an
+order on silence without the word 취소/cancel ("주문이 무효가 됩니다", "결제하신 금액을 자동으로
+돌려드립니다", "주문은 유지되지 않습니다"), that refuse the order because the customer supposedly
+knew the price was wrong ("…알면서 주문하셨다면 주문을 유지할 수 없습니다"), and that promise a
+refund later than the 3 business days of 제18조 ("영업일 기준 10일", "다음 달 정산일").
+
+Each sentence is added to a message that passes the check on its own, so the error codes found
+are exactly the sentence's. The look-alikes that must pass are the desk's own kind of wording:
+the order kept on silence, a refund on the customer's choice, 3 business days or fewer, the card
+company's own processing time.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from sagwa.messagecheck import check_message, english
+from sagwa.messagecheck.cues import find_hits
+from sagwa.messagecheck.patterns import longest_span_days
+from sagwa.messagecheck.ruleset import parse_rules
+
+R, N = "resolution", "notice"
+BASES = {
+    ("ko", N): ("[사과문] 가격 오류에 대해 사과드립니다\n가격이 잘못 표시되어 진심으로 사과드립니다. "
+                "저희의 책임입니다. 해당 고객님께는 개별적으로 연락드려 주문 유지 또는 전액 환불 중에서 "
+                "고르시도록 안내하겠습니다. 재발 방지를 위해 가격 검증을 강화하겠습니다. "
+                "문의: 고객센터 1544-0000"),
+    ("ko", R): ("고객님, 가격 오류로 불편을 드려 진심으로 사과드립니다. 저희가 가격을 잘못 입력해 "
+                "59,700원이 아닌 5,970원으로 표시되었습니다. 주문 유지 또는 주문 취소 중에서 골라 "
+                "주세요. 12월 8일 오후 6시까지 알려 주세요. 문의: 고객센터 1544-0000."),
+    ("en", N): ("We are sorry: a pricing error listed the kettle at $3.99 instead of $39.99, and it "
+                "was our mistake. Every affected customer can choose to keep the order or get a full "
+                "refund. From now on, every price cut over 50% needs a second person's approval. "
+                "Questions? Call us on 1544-0000."),
+    ("en", R): ("We're sorry — a decimal slip showed this kettle at $3.99 instead of $39.99. Keep "
+                "the order or cancel it for a refund plus a $5 credit; tell us by Dec 3 at "
+                "help@shop.example."),
+}
+FA, BLAME, LATE = "fait-accompli", "blame-shift", "refund-timing"
+
+CAUGHT = [
+    # void / refund / end / not kept on silence, without the word 취소
+    ("ko", N, "기한 내 선택하지 않으시면 주문이 무효가 됩니다.", {FA}),
+    ("ko", N, "기한까지 연락이 없으면 결제하신 금액을 자동으로 돌려드립니다.", {FA}),
+    ("ko", R, "답이 없으시면 결제 금액을 돌려드리고 주문을 종료합니다.", {FA}),
+    ("ko", N, "기한까지 답이 없으시면 주문은 유지되지 않습니다.", {FA}),
+    ("ko", R, "기한까지 답이 없으시면 주문을 유지할 수 없습니다.", {FA}),
+    ("ko", N, "기한이 지나면 주문은 무효 처리됩니다.", {FA}),
+    ("ko", N, "잘못된 가격으로 접수된 주문은 유지되지 않습니다.", {FA}),
+    ("en", N, "Your order will be void if you do not reply.", {FA}),
+    ("en", R, "If you do not reply by the deadline, your order will be void.", {FA}),
+    ("en", N, "We will refund and close your order if we do not hear from you.", {FA}),
+    ("en", R, ("If we do not hear from you by the deadline, we will refund your payment "
+               "automatically."), {FA}),
+    ("en", R, "If you do not reply, your order will not be kept.", {FA}),
+    ("en", N, "Your order will not be kept.", {FA}),
+    # refusing the order because the customer "knew"
+    ("ko", N, "고객님께서 잘못된 가격인 줄 알면서 주문하셨다면 주문을 유지할 수 없습니다.", {BLAME, FA}),
+    ("ko", N, "잘못된 가격임을 알고 주문하신 고객님의 주문은 유지되지 않습니다.", {BLAME, FA}),
+    ("ko", R, "오류 가격임을 알고도 주문하신 경우 주문이 취소될 수 있습니다.", {BLAME, FA}),
+    ("en", N, "If you knew the price was wrong, we cannot keep your order.", {BLAME, FA}),
+    ("en", N, "Customers who knew the price was wrong will not have their orders honoured.",
+     {BLAME, FA}),
+    # refund later than 3 business days (its most, for a range)
+    ("ko", N, "환불은 영업일 기준 10일 이내에 처리됩니다.", {LATE}),
+    ("ko", R, "환불 금액은 결제하신 수단으로 영업일 기준 14일 안에 돌아갑니다.", {LATE}),
+    ("ko", R, "환불은 다음 달 정산일에 일괄 처리됩니다.", {LATE}),
+    ("ko", R, "환불 금액은 결제하신 수단으로 영업일 기준 3~5일 안에 돌아갑니다.", {LATE}),
+    ("ko", N, "환불까지 최대 10영업일이 걸립니다.", {LATE}),
+    ("ko", R, "환불은 열흘 안에 해 드립니다.", {LATE}),
+    ("en", N, "Refunds are processed within 10 business days.", {LATE}),
+    ("en", R, "Your refund will reach your card within 14 business days.", {LATE}),
+    ("en", N, "Refunds are processed at the next settlement.", {LATE}),
+    ("en", R, "The refund goes back to the way you paid within 3–5 business days.", {LATE}),
+    ("en", R, "Refunds take up to a month.", {LATE}),
+]
+
+PASSES = [
+    ("ko", R, "답이 없으시면 주문은 그대로 유지됩니다."),
+    ("ko", N, "고객님의 동의 없이 주문을 취소하지 않습니다."),
+    ("ko", R, "취소를 고르시면 결제하신 금액을 전액 돌려드립니다."),
+    ("ko", R, "환불은 취소 접수일로부터 3영업일 안에 해 드립니다."),
+    ("ko", R, "선택하지 않으셔도 주문은 유지되며, 원하시면 언제든 전액 돌려드립니다."),
+    ("ko", N, "기한이 지나도 주문은 그대로 유지됩니다."),
+    ("ko", R, "주문을 유지하지 않으시려면 아래 링크에서 취소를 선택해 주세요."),
+    ("ko", N, "오류 가격임을 알고 주문하셨더라도 주문을 취소하지 않습니다."),
+    ("ko", R, "환불은 72시간 안에 해 드립니다."),
+    ("ko", R, "7일 이내에 알려 주시면 3영업일 안에 환불해 드립니다."),
+    ("ko", R, ("카드 결제는 3영업일 안에 카드사에 취소를 요청하며, 실제 반영은 카드사에 따라 "
+               "3~5영업일 더 걸릴 수 있습니다.")),
+    ("ko", R, "차액 3,000원은 다음 달 결제 때 빼 드립니다."),
+    ("en", R, "If you do not reply, your order stays as it is."),
+    ("en", N, "We will not cancel your order without your consent."),
+    ("en", R, "If you choose to cancel, we will refund the full amount you paid."),
+    ("en", R, "Your refund is made within 3 business days of the cancellation."),
+    ("en", R, "If you do not reply, you can still ask for a refund later."),
+    ("en", N, "Even if you knew the price was wrong, we will not cancel your order."),
+    ("en", R, "Please allow 5–10 business days for your bank to show the refund."),
+    ("en", R, "We will refund the difference within 48 hours."),
+]
+
+
+def errors(text: str, *, kind: str, lang: str, plan_default: str | None = None) -> set[str]:
+    found = check_message(text, kind=kind, lang=lang, plan_default=plan_default).findings
+    return {f.code for f in found if f.severity == "error"}
+
+
+@pytest.mark.parametrize(("lang", "kind"), list(BASES))
+def test_each_base_message_passes_on_its_own(lang: str, kind: str) -> None:
+    assert errors(BASES[lang, kind], kind=kind, lang=lang) == set()
+
+
+@pytest.mark.parametrize(("lang", "kind", "sentence", "codes"), CAUGHT)
+def test_the_sentence_is_caught_with_exactly_these_codes(lang: str, kind: str, sentence: str,
+                                                          codes: set[str]) -> None:
+    text = f"{BASES[lang, kind]}\n{sentence}"
+    assert errors(text, kind=kind, lang=lang) == codes
+    assert errors(sentence, kind="follow_up", lang=lang) >= codes
+
+
+@pytest.mark.parametrize(("lang", "kind", "sentence"), PASSES)
+def test_the_look_alike_passes(lang: str, kind: str, sentence: str) -> None:
+    assert errors(f"{BASES[lang, kind]}\n{sentence}", kind=kind, lang=lang) == set()
+
+
+@pytest.mark.parametrize(("lang", "sentence"), [
+    ("ko", "기한 내 선택하지 않으시면 주문이 무효가 됩니다."),
+    ("ko", "기한까지 연락이 없으면 결제하신 금액을 자동으로 돌려드립니다."),
+    ("en", "Your order will be void if you do not reply."),
+])
+def test_voiding_on_silence_contradicts_a_plan_that_keeps_the_order(lang: str,
+                                                                     sentence: str) -> None:
+    text = f"{BASES[lang, N]}\n{sentence}"
+    assert errors(text, kind=N, lang=lang, plan_default="keep") == {
+        FA, "contradicts-plan-default"}
+
+
+def test_the_refund_timing_finding_points_at_the_span_and_cites_the_law() -> None:
+    sentence = "환불은 영업일 기준 10일 이내에 처리됩니다."
+    text = f"{BASES['ko', R]}\n{sentence}"
+    (finding,) = [f for f in check_message(text, kind=R, lang="ko").findings if f.code == LATE]
+    assert finding.severity == "error" and finding.span is not None
+    assert "10일" in text[finding.span[0] : finding.span[1]]
+    assert "제18조" in finding.message and "3영업일" in finding.suggestion
+
+
+def test_the_packaged_refund_timing_passes() -> None:
+    """Whatever the packaged desk policy promises is within 3 business days (or the check
+    would refuse every confirmation that says it)."""
+    desk = Path(__file__).parents[3] / "src" / "sagwa" / "desk.toml"
+    refund = tomllib.loads(desk.read_text(encoding="utf-8")).get("refund", {})
+    from sagwa.services.desk_policy import DEFAULT_REFUND_TIMING
+
+    for ko, en in {(refund.get("timing_ko", DEFAULT_REFUND_TIMING[0]),
+                    refund.get("timing_en", DEFAULT_REFUND_TIMING[1])), DEFAULT_REFUND_TIMING}:
+        assert LATE not in errors(f"{BASES['ko', R]}\n{ko}", kind=R, lang="ko"), ko
+        assert LATE not in errors(f"{BASES['en', R]}\n{en}", kind=R, lang="en"), en
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("영업일 기준 3~5일 안에", 5), ("3영업일 안에", 3), ("영업일 기준 10일", 10), ("열흘", 10),
+    ("한 달", 30), ("1~2주", 14), ("72시간", 3), ("within 3–5 business days", 5),
+    ("within 14 business days", 14), ("two weeks", 14), ("a month", 30), ("다음 달 정산일", None),
+])
+def test_the_longest_span_of_time_is_read_in_days(text: str, days: float | None) -> None:
+    assert longest_span_days(text) == days
+
+
+def test_a_word_list_is_expanded_among_other_alternatives() -> None:
+    """``@kept|valid`` is the word list ``kept`` or ``valid`` (the rule files write
+    ``@third|없|아니``, ``@buyer|anyone|someone``): it was left as the literal ``@kept``."""
+    rules = parse_rules("en", {
+        "words": {"kept": "kept|honoured"},
+        "cues": {"refused": {"any": ["not be @kept|valid"], "negatable": False}},
+        "checks": [{"code": "x", "when": "present", "cues": ["refused"], "message": "m"}],
+        "negation": {},
+    })
+    for text in ("It will not be honoured.", "It will not be valid."):
+        assert find_hits(english.analyse(text), rules)["refused"], text
