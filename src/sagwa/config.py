@@ -76,8 +76,9 @@ class Settings(BaseSettings):
     sms_log_only: bool = Field(
         default=False,
         description="Say that texts to customers are not sent: this version has no SMS "
-                    "provider, only the demo log (sms_log_path). Production refuses to start "
-                    "unless this is true.")
+                    "provider, only the demo log (sms_log_path). True: every text fails for "
+                    "good (its case goes to the agents' call list) instead of being written to "
+                    "the log and marked sent. Production refuses to start unless this is true.")
     mail_log_path: Path | None = Field(default=None,  # always set after validation
                                 description="The demo email provider appends messages here "
                                             "(default: <data_dir>/mail.log).")

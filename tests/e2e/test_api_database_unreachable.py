@@ -59,3 +59,22 @@ def test_a_page_answers_a_503_page(gone_client: TestClient, path: str,
     assert "The database cannot be reached just now" in answer.text
     [line] = _logged(caplog)
     assert not line.exc_info
+
+
+def test_a_customer_s_link_is_not_written_whole_to_the_log(
+        gone_client: TestClient, test_settings: Settings,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """A reviewer: the 503 line logged the path as it came, and a customer's link token is a
+    key to their case (the access log masks it; this line did not)."""
+    from datetime import UTC, datetime, timedelta
+
+    from sagwa.services.case_links import case_token
+
+    token = case_token(test_settings.secret_key, case_id=7, customer_id=3,
+                       expires_at=datetime.now(UTC) + timedelta(days=3))
+    answer = gone_client.get(f"/c/{token}")
+
+    assert answer.status_code == 503
+    logged = " ".join(r.getMessage() for r in _logged(caplog))
+    assert "database unreachable: GET /c/" in logged
+    assert token not in logged and token[12:40] not in logged

@@ -11,6 +11,7 @@ from typer.testing import CliRunner, Result
 
 from sagwa.cli.main import app
 from sagwa.config import get_settings
+from sagwa.testing.own_thread import in_own_thread
 
 pytestmark = pytest.mark.e2e
 
@@ -25,9 +26,14 @@ def _sagwa(*args: str, tmp_path: Path) -> Result:
     gone = f"postgresql://postgres@127.0.0.1:{_free()}/gone"
     get_settings.cache_clear()
     try:
-        return CliRunner().invoke(app, list(args), env={
-            "SAGWA_DATABASE_URL": gone, "SAGWA_SECRET_KEY": "test-secret-key-0123456789",
-            "SAGWA_DATA_DIR": str(tmp_path / "data")})
+        def invoke() -> Result:
+            return CliRunner().invoke(app, list(args), env={
+                "SAGWA_DATABASE_URL": gone, "SAGWA_SECRET_KEY": "test-secret-key-0123456789",
+                "SAGWA_DATA_DIR": str(tmp_path / "data")})
+
+        # `sagwa worker` runs an event loop: in a thread of its own, as a test process that ran
+        # browser tests first has Playwright's loop running in the main thread
+        return in_own_thread(invoke) if args[0] == "worker" else invoke()
     finally:
         get_settings.cache_clear()
 

@@ -103,8 +103,9 @@ def test_without_the_old_secret_verify_names_the_missing_key(
         committed_database: Database, rotate: Callable[..., None]) -> None:
     rotate(OLD_SECRET)
     _sellers(committed_database, range(2))
-    rotate(NEW_SECRET)  # the old secret not kept
+    rotate(NEW_SECRET, previous=OLD_SECRET)
     _sellers(committed_database, range(2, 3))
+    rotate(NEW_SECRET)  # the old secret dropped afterwards (without it no write is chained on)
 
     verdict = audit.verify_audit_log(_uow(committed_database))
     assert not verdict.ok and verdict.first_bad_seq == 1

@@ -247,7 +247,10 @@ def test_the_apology_names_the_seller_with_the_right_particle_and_the_discount_p
     assert "정상가에서 20% 할인된 가격으로 구매: 1개당 159,200원(정상가 199,000원)입니다." in korean
     assert "159,200 KRW each (the correct price is 199,000 KRW)" in english
     _title, notice = notices.draft_notice(uow(), incident_id=incident_id, lang="ko", policy=POLICY)
-    assert "판매자 하늘디지털이 " in notice
+    # the public notice says "판매자" without naming them (the desk policy has not opted in)
+    assert "하늘디지털" not in notice
+    assert ("'애플 아이팟 나노 3세대 4GB'의 가격이 199,000원이 아닌 19,900원으로 잘못 입력되었고, "
+            "판매자와 저희 플랫폼 모두 이 오류를 바로잡지 못했습니다.") in notice
 
 
 def test_keep_leaves_the_orders_and_a_different_second_choice_is_refused(shop) -> None:

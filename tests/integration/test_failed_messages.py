@@ -5,6 +5,7 @@ own idempotency key, inside contact hours — and only those that are still righ
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -81,7 +82,9 @@ def test_the_command_requeues_only_failed_messages_and_prints_counts(
     get_settings.cache_clear()
     env = {"SAGWA_DATABASE_URL": committed_database.engine.url.render_as_string(
                hide_password=False),
-           "SAGWA_SECRET_KEY": "test-secret-key-0123456789", "SAGWA_DATA_DIR": str(tmp_path)}
+           # the suite's key: the deliveries above keyed their audit records with it, and a
+           # process holding another key refuses to write after them (audit_key_unknown)
+           "SAGWA_SECRET_KEY": os.environ["SAGWA_SECRET_KEY"], "SAGWA_DATA_DIR": str(tmp_path)}
 
     result = CliRunner().invoke(app, ["messages", "retry-failed"], env=env)
 

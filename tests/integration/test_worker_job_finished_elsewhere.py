@@ -5,7 +5,6 @@ was never retrieved" with two tracebacks."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import pytest
@@ -17,6 +16,7 @@ from sagwa.jobs.app import app, connector_for
 from sagwa.jobs.sagwa_worker import SagwaWorker
 from sagwa.jobs.tasks import DELIVER_TASK
 from sagwa.services.outbox import MESSAGE_QUEUE
+from sagwa.testing.own_thread import run_async
 
 pytestmark = pytest.mark.integration
 
@@ -40,13 +40,13 @@ async def _record_a_job_finished_elsewhere(db: Database, worker_class: type[Work
 def test_procrastinates_worker_raises_for_a_job_finished_elsewhere(
         committed_database: Database) -> None:
     with pytest.raises(exceptions.ConnectorException) as raised:
-        asyncio.run(_record_a_job_finished_elsewhere(committed_database, Worker))
+        run_async(_record_a_job_finished_elsewhere(committed_database, Worker))
     assert 'Job was not found or not in "doing"' in str(raised.value.__cause__)
 
 
 def test_a_job_finished_elsewhere_is_one_warning_line(
         committed_database: Database, caplog: pytest.LogCaptureFixture) -> None:
-    asyncio.run(_record_a_job_finished_elsewhere(committed_database, SagwaWorker))
+    run_async(_record_a_job_finished_elsewhere(committed_database, SagwaWorker))
 
     [line] = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert line.levelno == logging.WARNING and not line.exc_info

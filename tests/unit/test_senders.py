@@ -99,3 +99,18 @@ def test_the_fake_sender_fails_on_demand_then_records() -> None:
         fake.send(EMAIL, idempotency_key="k")
     fake.send(EMAIL, idempotency_key="k")
     assert fake.keys == {"k": 1}
+
+
+def test_texts_said_not_sent_fail_for_good_instead_of_being_marked_sent(tmp_path: Path) -> None:
+    """A reviewer: ``SAGWA_SMS_LOG_ONLY=true`` (which production requires) only quieted the
+    refusal; texts were still written to the log and marked sent, so a customer with only a
+    phone counted as told. Now every text fails for good, as an undeliverable one does (its
+    case goes to the agents), and nothing is written."""
+    senders = senders_for(Settings(sms_log_only=True, sms_log_path=tmp_path / "s.log"))
+    text = Envelope(channel="sms", recipient="010-1234-5678", locale="ko", subject="",
+                    body="안내")
+    with pytest.raises(DeliveryFailed) as refused:
+        senders["sms"].send(text, idempotency_key="case:1:sms")
+    assert refused.value.temporary is False
+    assert "SAGWA_SMS_LOG_ONLY" in refused.value.message
+    assert not (tmp_path / "s.log").exists()

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import psycopg
 import pytest
 
 from sagwa.errors import DatabaseUnavailable
+from sagwa.jobs.runtime import SendsInFlight
 from sagwa.jobs.supervisor import WorkerSupervisor
+from sagwa.testing.own_thread import run_async
 
 GONE = psycopg.OperationalError("connection failed: Connection refused")
 
@@ -57,7 +61,7 @@ def test_a_worker_that_lost_the_database_is_followed_by_a_new_one(
 
     supervisor, made = _supervisor([GONE, None], probe)
     with caplog.at_level(logging.WARNING, "sagwa.jobs.worker"):
-        asyncio.run(supervisor.run())
+        run_async(supervisor.run())
 
     assert len(made) == 2
     said = [r.getMessage() for r in caplog.records]
@@ -73,14 +77,14 @@ def test_a_database_gone_too_long_ends_it_with_database_unavailable() -> None:
 
     supervisor, made = _supervisor([GONE], probe, give_up_after=0.2)
     with pytest.raises(DatabaseUnavailable, match="has not answered for"):
-        asyncio.run(supervisor.run())
+        run_async(supervisor.run())
     assert len(made) == 1
 
 
 def test_a_failure_that_is_not_the_database_is_not_hidden() -> None:
     supervisor, made = _supervisor([ValueError("a bug")], lambda: None)
     with pytest.raises(ValueError, match="a bug"):
-        asyncio.run(supervisor.run())
+        run_async(supervisor.run())
     assert len(made) == 1
 
 
@@ -97,5 +101,97 @@ def test_a_stop_while_waiting_for_the_database_ends_it_quietly() -> None:
         supervisor.stop()
         await asyncio.wait_for(running, 2)
 
-    asyncio.run(run_and_stop())
+    run_async(run_and_stop())
     assert len(made) == 1 and supervisor.state == "stopped"
+
+
+def test_no_new_worker_starts_while_a_send_of_the_stopped_one_still_runs(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The database took the message's lease with it; the stopped worker's thread is still
+    talking to the mail server. A new worker would recover the job, find the lease free and
+    send the message a second time: it starts only once that send has ended."""
+    sends = ["message 7"]  # a send still running in the runtime's threads
+    made: list[FakeWorker] = []
+    supervisor = _with_sends(made, sends, patience=0.1)
+
+    async def run_then_end_the_send() -> None:
+        running = asyncio.create_task(supervisor.run())
+        # the database answers at once (after the supervisor's 0.5 s pause for a worker
+        # that lost it at once); the send goes on
+        await asyncio.sleep(1.5)
+        assert len(made) == 1, "a new worker started while a send was in flight"
+        assert supervisor.state == "reconnecting"
+        sends.clear()
+        await asyncio.wait_for(running, 2)
+
+    with caplog.at_level(logging.WARNING, "sagwa.jobs.worker"):
+        run_async(run_then_end_the_send())
+
+    assert len(made) == 2
+    said = [r.getMessage() for r in caplog.records]
+    assert said[1].startswith("waiting for 1 message send(s) of the stopped worker")
+    assert said[2].startswith("1 message send(s) still running after 0 s;")
+    assert said[3].startswith("the database is back after ")
+    assert len(said) == 4
+
+
+def test_a_stop_while_waiting_for_a_send_ends_it_without_a_new_worker() -> None:
+    made: list[FakeWorker] = []
+    supervisor = _with_sends(made, ["message 7"], patience=60)
+
+    async def run_and_stop() -> None:
+        running = asyncio.create_task(supervisor.run())
+        await asyncio.sleep(1.0)  # past the 0.5 s pause: waiting for the send
+        assert not running.done() and supervisor.state == "reconnecting"
+        supervisor.stop()
+        await asyncio.wait_for(running, 2)
+
+    run_async(run_and_stop())
+    assert len(made) == 1 and supervisor.state == "stopped"
+
+
+def _with_sends(made: list[FakeWorker], sends: list[str], *,
+                patience: float) -> WorkerSupervisor:
+    endings: list[BaseException | None] = [GONE, None]
+
+    def make() -> FakeWorker:
+        made.append(FakeWorker(endings.pop(0) if endings else None))
+        return made[-1]
+
+    async def run_one(worker: FakeWorker) -> None:
+        await asyncio.sleep(0)
+        if worker.ends_with is not None:
+            raise worker.ends_with
+
+    async def probe() -> None:
+        return None
+
+    supervisor = WorkerSupervisor(make, run_one, probe,  # type: ignore[arg-type]
+                                  give_up_after=60, sends=sends)
+    supervisor.sends_patience = patience
+    return supervisor
+
+
+def test_sends_in_flight_counts_a_send_whose_job_was_cancelled_until_its_thread_ends() -> None:
+    """Cancelling the job awaiting a delivery does not stop the thread sending it."""
+    release = threading.Event()
+    executor = ThreadPoolExecutor(1)
+    in_flight = SendsInFlight()
+
+    async def cancel_the_job() -> None:
+        job = asyncio.ensure_future(asyncio.wrap_future(
+            in_flight.track(executor.submit(release.wait, 5))))
+        await asyncio.sleep(0.05)
+        job.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await job
+
+    try:
+        run_async(cancel_the_job())
+        assert len(in_flight) == 1
+        release.set()
+        executor.shutdown(wait=True)
+        assert len(in_flight) == 0
+    finally:
+        release.set()
+        executor.shutdown(wait=True)

@@ -246,14 +246,17 @@ def verify_chain(records: Iterable[AuditRecord], *, start_hash: str = GENESIS_HA
     Anchors are checked on top (:func:`sagwa.domain.audit_anchors.verify_with_anchors`).
     """
     keys = as_chain_keys(key)
-    prev, checked, keyed_from = start_hash, 0, None
+    prev, checked, keyed_from, current_from = start_hash, 0, None, None
     for rec in records:
-        bad = _record_fault(rec, checked, prev, keyed_from, keys)
+        bad = _record_fault(rec, checked, prev, keyed_from, keys) or _retired_after_current(
+            rec, current_from, keys)
         if bad is not None:
             return ChainVerdict(False, checked, rec.seq, bad, keyed_from, checked or None,
                                 prev if checked else None, missing_key=_missing_key(rec, keys))
         if rec.chain is not None and keyed_from is None:
             keyed_from = rec.seq
+        if current_from is None and keys is not None and rec.chain == keys.current.chain:
+            current_from = rec.seq
         prev = rec.hash
         checked += 1
     return ChainVerdict(True, checked, keyed_from=keyed_from, head_seq=checked or None,
@@ -279,6 +282,21 @@ def _record_fault(rec: AuditRecord, checked: int, prev: str, keyed_from: int | N
     if rec.hash != expected:
         return f"record {rec.seq} was altered after it was written"
     return None
+
+
+def _retired_after_current(rec: AuditRecord, current_from: int | None,
+                           keys: ChainKeys | None) -> str | None:
+    """A retired key signs only the records before the current key's first: after a rotation
+    the retired key is kept to verify the past, and may have leaked (often why it was rotated),
+    so a record it keyed after the current key took over is a rewrite (sagwa itself refuses to
+    chain one: ``AuditRepository`` refuses a process whose keys lack the last record's key)."""
+    if current_from is None or keys is None or rec.chain is None:
+        return None
+    if rec.chain == keys.current.chain:
+        return None
+    return (f"record {rec.seq} was keyed with a retired key ({chain_fingerprint(rec.chain)}) "
+            f"after record {current_from} was keyed with the current one: a retired key may "
+            "only have keyed the records before the rotation (it was rewritten)")
 
 
 def _unknown_key_fault(seq: int, chain: str, keys: ChainKeys | None) -> str:

@@ -1,6 +1,7 @@
 """The fixed book price law (도서정가제) as an incident plan must keep it.
 
-출판문화산업 진흥법 제22조④ lets a new book sell at most 10% below its list price (정가). The
+출판문화산업 진흥법 제22조 (④ sale at the list price, ⑤ at most 10% off it, 15% counting other
+economic benefits) lets a new book sell at most 10% below its list price (정가). The
 price guard holds a price change below that floor (``category_list_floor_pct``, e.g.
 ``books = 90.0`` in ``priceguard/rules.toml``); an incident plan offers customers prices too,
 and those must keep the same floor (the same configured share, passed in as

@@ -1,16 +1,18 @@
 """What a worker process shares across jobs: one engine, the senders, a thread pool, a clock,
 and the contact centre's hours (from the desk policy) that delivery checks again before sending
-a message that asks a customer to act."""
+a message that asks a customer to act; and which deliveries are running in its threads
+(:class:`SendsInFlight`), which the worker supervisor waits for after a database outage."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar
 
 from procrastinate import JobContext, RetryStrategy
 from sqlalchemy import create_engine
@@ -35,6 +37,34 @@ from sagwa.services.delivery import (
 from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
 from sagwa.services.unit_of_work import Clock, SqlAlchemyUnitOfWork, utc_now
 
+_T = TypeVar("_T")
+
+
+class SendsInFlight:
+    """The deliveries running in a runtime's threads, counted until their thread is done.
+
+    A job cancelled while awaiting one (a worker stopping after its graceful timeout) does not
+    stop the thread: it goes on talking to the mail server, up to its timeouts. The supervisor
+    waits for these before it starts another worker (``jobs/supervisor.py``)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[Future[Any]] = set()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._running)
+
+    def track(self, future: Future[_T]) -> Future[_T]:
+        with self._lock:
+            self._running.add(future)
+        future.add_done_callback(self._forget)  # at once if done: outside the lock
+        return future
+
+    def _forget(self, future: Future[Any]) -> None:
+        with self._lock:
+            self._running.discard(future)
+
 
 @dataclass
 class DeliveryRuntime:
@@ -46,6 +76,7 @@ class DeliveryRuntime:
     max_attempts: int = MAX_ATTEMPTS  # temporary failures: SAGWA_DELIVERY_RETRY_HOURS
     anchors_path: Path | None = None  # the audit anchors file (None: the job writes none)
     _executor: ThreadPoolExecutor = field(init=False)
+    in_flight: SendsInFlight = field(init=False, default_factory=SendsInFlight)
 
     def __post_init__(self) -> None:
         self._executor = ThreadPoolExecutor(self.threads, thread_name_prefix="sagwa-deliver")
@@ -77,12 +108,13 @@ class DeliveryRuntime:
                    anchors_path=settings.audit_anchors_path)
 
     async def deliver(self, message_id: int) -> Outcome:
-        """Run the (blocking) delivery in this runtime's threads."""
+        """Run the (blocking) delivery in this runtime's threads (:attr:`in_flight`)."""
         assert self.database.session_factory is not None
         deliver = partial(deliver_message, self.database.session_factory, self.senders,
                           message_id, self.clock(), contact_hours=self.contact_hours,
                           max_attempts=self.max_attempts)
-        return await asyncio.get_running_loop().run_in_executor(self._executor, deliver)
+        # as run_in_executor, but counted until the thread is done (not until the job is)
+        return await asyncio.wrap_future(self.in_flight.track(self._executor.submit(deliver)))
 
     async def retry_at(self, message_id: int) -> datetime:
         """When to try again a message whose attempt just failed for a temporary reason."""

@@ -12,6 +12,15 @@ command exits non-zero with a clear line.
 
 While it waits, the connection pool's own "error connecting" warnings (one a second) and
 procrastinate's tracebacks for the failure already told are left out of the log.
+
+**No second send.** A stopped worker cancels a delivery still running after its graceful
+timeout, but not the thread that talks to the mail server (``sends``: the runtime's
+:class:`~sagwa.jobs.runtime.SendsInFlight`). The database took that message's lease with it and
+the outbox row still says ``sending``, so a new worker would recover the job, find the lease
+free and send the message again while the old thread is still sending it. The next worker
+starts only once those sends have ended: one WARNING line when it waits, another if they still
+run after ``sends_patience`` seconds (the SMTP timeout and a margin); it keeps waiting, since
+starting would risk the second send. Another worker *process* is not held back by this.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sized
 from typing import Any
 
 from procrastinate import signals
@@ -34,6 +43,11 @@ _log = logging.getLogger("sagwa.jobs.worker")
 FIRST_PAUSE, LONGEST_PAUSE = 0.5, 30.0
 #: A worker that ran this long before the database went away starts over with short pauses.
 STEADY_AFTER = 60.0
+#: How long a stopped worker's sends may run before a second line says they still do: the SMTP
+#: timeout (30 s, ``SmtpSender``) and a margin.
+SENDS_PATIENCE = 45.0
+#: How often it looks whether they have ended.
+SENDS_POLL = 0.1
 
 
 class WorkerSupervisor:
@@ -42,8 +56,11 @@ class WorkerSupervisor:
 
     def __init__(self, make_worker: Callable[[], SagwaWorker],
                  run_one: Callable[[SagwaWorker], Awaitable[None]],
-                 probe: Callable[[], Awaitable[Any]], *, give_up_after: float) -> None:
+                 probe: Callable[[], Awaitable[Any]], *, give_up_after: float,
+                 sends: Sized = ()) -> None:
         self._make_worker, self._run_one, self._probe = make_worker, run_one, probe
+        self._sends = sends  # the stopped workers' deliveries still running in threads
+        self.sends_patience = SENDS_PATIENCE
         self._give_up_after = give_up_after
         self._worker: SagwaWorker | None = None
         self._stop = asyncio.Event()
@@ -86,6 +103,9 @@ class WorkerSupervisor:
             if worker.lost_at is None:  # not told yet: the worker failed on a query
                 say_database_went_away(lost)
             since = worker.lost_at or time.monotonic()
+            await self._wait_for_sends()
+            if self.stopping:
+                return
             if since - started > STEADY_AFTER:
                 pause = FIRST_PAUSE
             elif since - started < FIRST_PAUSE:  # lost it again at once: no restarts in a loop
@@ -109,6 +129,24 @@ class WorkerSupervisor:
         if failure is not None and not is_database_gone(failure):
             raise RuntimeError(f"worker stopped: {first_line(failure)}") from failure
         return failure
+
+    async def _wait_for_sends(self) -> None:
+        """Wait, as long as it takes (or until asked to stop), for the stopped worker's sends
+        still running in threads: their leases went with the database."""
+        if not len(self._sends):
+            return
+        self._state = "reconnecting"
+        _log.warning("waiting for %d message send(s) of the stopped worker before starting "
+                     "another (their leases went with the database)", len(self._sends))
+        late = time.monotonic() + self.sends_patience
+        while len(self._sends) and not self.stopping:
+            if late is not None and time.monotonic() >= late:
+                late = None
+                _log.warning("%d message send(s) still running after %.0f s; no new worker "
+                             "until they end (it could send them again)", len(self._sends),
+                             self.sends_patience)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), SENDS_POLL)
 
     async def _wait_for_database(self, since: float, pause: float) -> float:
         """Ask the database until it answers; the pause to start from next time."""

@@ -97,7 +97,7 @@ async def run_worker_async(settings: Settings, options: WorkerOptions, *,
                     lambda: _new_worker(runtime, options, install_signal_handlers=False),
                     lambda worker: _run_with_recovery(worker, options, supervisor, on_started),
                     lambda: _probe(runtime.database.engine.url),
-                    give_up_after=options.give_up_after)
+                    give_up_after=options.give_up_after, sends=runtime.in_flight)
                 await supervisor.run(install_signal_handlers=install_signal_handlers)
     finally:
         runtime.close()

@@ -3,6 +3,8 @@ processes starting at once on one database migrate it exactly once."""
 
 from __future__ import annotations
 
+import math
+
 from alembic import context
 from sqlalchemy import create_engine, pool, text
 
@@ -34,7 +36,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         timeout = context.config.attributes.get("lock_timeout")
         if timeout:
             connection.execute(text("SELECT set_config('lock_timeout', :t, true)"),
-                               {"t": f"{int(timeout * 1000)}ms"})
+                               {"t": f"{max(1, math.ceil(timeout * 1000))}ms"})  # 0ms: none
         context.run_migrations()
 
 

@@ -341,7 +341,13 @@ def _how_to_pay_in_both(difference: Mapping[str, Any], file: str) -> tuple[str, 
 REFUND_DAYS_BY_LAW = 3
 #: A sentence that puts the extra days on the card company or the bank ("카드사에 따라 반영까지
 #: 며칠 더") states their time, not the desk's promise: the message check lets it pass too.
-_THIRD_PARTY_TIME = re.compile(r"카드사|은행|card (?:company|issuer)|bank", re.IGNORECASE)
+#: Only the card company or bank *taking* the time counts ("카드사에 따라", "반영까지",
+#: "depending on your bank", "your card company may take"), not a bank named as where the money
+#: goes ("10영업일 안에 은행 계좌로" is the desk's own promise).
+_THIRD_PARTY_TIME = re.compile(
+    r"(?:카드사|은행)\s*(?:사정)?\s*에\s*따라|반영\s*까지|depending on (?:your )?(?:bank|card)"
+    r"|(?:card company|card issuer|issuer|bank) (?:may|might|usually|can|could) take",
+    re.IGNORECASE)
 
 
 def _refund_timing_in_both(refund: Mapping[str, Any], file: str) -> tuple[str, str]:

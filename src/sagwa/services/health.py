@@ -44,6 +44,8 @@ def check_health(uow_factory: Callable[[], SqlAlchemyUnitOfWork], database: str,
     except (SQLAlchemyError, SagwaError, OSError):
         return {"status": "unavailable", "database": UNREACHABLE, "database_at": database,
                 "worker": worker, "schema": "unknown"}, False
-    healthy = worker != "stopped" and schema in ("current", "unknown")
+    # "ahead": another host of a newer version migrated first; its migrations add, so this
+    # one still serves — failing the check would take a whole fleet out of a rolling deploy
+    healthy = worker != "stopped" and schema in ("current", "ahead", "unknown")
     return {"status": "ok" if healthy else "degraded", "database": database, **counts,
             "worker": worker, "schema": schema}, healthy

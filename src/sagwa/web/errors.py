@@ -34,6 +34,7 @@ from starlette.routing import Match
 
 from sagwa.adapters.db.database import first_line, is_database_gone
 from sagwa.errors import DatabaseUnavailable, SagwaError
+from sagwa.web.access_log import mask_links
 from sagwa.web.api.request_fields import oversized_number
 from sagwa.web.head_requests import ASKED_METHOD
 from sagwa.web.security_headers import headers_for
@@ -254,8 +255,9 @@ def database_unreachable(request: Request, exc: BaseException) -> Response:
     """503 ``database_unavailable``: a plain page for a page (or ``/``), else JSON."""
     from sagwa.web.pages.error_texts import error_text
 
+    # the path as the access log shows it: a customer's link token is a key to their case
     _log.warning("database unreachable: %s %s answered 503 (%s)", request.method,
-                 request.url.path, first_line(getattr(exc, "orig", None) or exc))
+                 mask_links(request.url.path), first_line(getattr(exc, "orig", None) or exc))
     refusal = unreachable_error()
     headers = {"Retry-After": RETRY_AFTER}
     if is_page(request) or request.url.path == "/":

@@ -59,4 +59,4 @@ def test_a_customer_without_an_address_is_confirmed_by_text(
                   policy=POLICY)
     [text] = _sent(session_factory, case_id)
     assert text.channel == "sms" and text.recipient == "010-1234-0001"
-    assert f"{format_when(at, 'ko')}에 010-1234-0001로 드리겠습니다" in text.body
+    assert f"{format_when(at, 'ko')}(한국 시간)에 010-1234-0001로 드리겠습니다" in text.body

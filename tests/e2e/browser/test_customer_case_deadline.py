@@ -66,7 +66,8 @@ def test_over_the_keep_cap_the_page_says_what_keeping_means_and_that_we_will_cal
     assert ("주문하신 2개 중 1개를 결제하신 가격 그대로 보내 드리고 나머지 1개의 결제 금액 19,900원은 "
             "환불해 드립니다.") in page
     assert "39,800원 그대로 상품을 받으십니다" not in page
-    assert "기한까지 답이 없으시면 상담원이 전화드려 직접 여쭙겠습니다. 주문하신 2개는 1인당 한도(1개)를 넘어" in page
+    assert ("기한까지 답이 없으시면 상담원이 전화드려 직접 여쭙겠습니다. 주문하신 2개가 1인당 한도(1개)보다 "
+            "많아 원하시는 방법을 여쭤야 하기 때문입니다.") in page
     assert "기한까지 답이 없으시면 주문은 그대로 유지됩니다" not in page
     english = client.get(f"/c/{token}?lang=en").text
     assert "we send 1 of your 2 items at the price you paid and refund the 19,900 KRW" in english

@@ -118,7 +118,7 @@ def test_the_sellers_page_says_when_the_apologies_go_out(
                                       "yet; it is due to go out Monday, March 8 at 9 am Korea "
                                       "time (we send them only in contact hours).")
     korean = unescape(saturday.get(f"/seller/incidents/{incident_id}?lang=ko").text)
-    assert ("내 고객 1명에게 아직 나가지 않은 사과 안내는 3월 8일(월) 오전 9시에 나갈 예정입니다"
+    assert ("내 고객 1명에게 아직 나가지 않은 사과 안내는 3월 8일(월) 오전 9시(한국 시간)에 나갈 예정입니다"
             "(운영 시간에만 보냅니다).") in korean
 
 

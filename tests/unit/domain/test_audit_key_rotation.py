@@ -134,3 +134,20 @@ def test_an_anchor_line_naming_no_key_is_checked_with_every_key_held() -> None:
     data["mac"] = "0" * 64
     assert not verify_with_anchors(records, key=ROTATED,
                                    anchors=parse_anchors([json.dumps(data)])).ok
+
+
+def test_a_retired_key_cannot_rewrite_records_after_the_current_key_took_over() -> None:
+    """A reviewer: a secret rotated because it leaked stays listed (the past needs it), and a
+    chain [old, new, new] rewritten from record 2 on with the old key — an amount changed —
+    verified. A retired key may only have keyed the records before the current key's first."""
+    genuine = chain(OLD, NEW, NEW)
+    assert verify_chain(genuine, key=ROTATED).ok
+    forged = chain(OLD, OLD, start=genuine[:1])  # records 2-3 rewritten with the leaked key
+    verdict = verify_chain(forged, key=ROTATED)
+    # nothing after it was keyed with the current key: the rule cannot tell, an anchor written
+    # with the current key after the rotation does (it names record 2 as the current key wrote it)
+    assert verdict.ok
+    forged = chain(OLD, start=genuine[:2])  # record 3 rewritten after a current-key record
+    verdict = verify_chain(forged, key=ROTATED)
+    assert not verdict.ok and verdict.first_bad_seq == 3
+    assert "retired key" in (verdict.reason or "") and "after record 2" in (verdict.reason or "")

@@ -78,6 +78,19 @@ CAUGHT = [
     ("en", R, "Refunds take up to a month.", {LATE}),
 ]
 
+#: A review found the exemptions too broad (a word anywhere in the clause): the bank or card named
+#: only as where the money goes, or a check the seller makes ("확인 후"), is still the seller's time.
+#: The issuer is exempt only when it is the one taking the time, the customer's deadline only with
+#: the customer's own verb. (The English "We will refund you …" is also an unasked refund, so
+#: other codes come with it: only refund-timing is asserted here.)
+LATE_STILL = [
+    ("ko", "환불은 영업일 기준 10일 안에 입금해 드립니다."),
+    ("ko", "환불은 영업일 기준 10일 안에 은행 계좌로 입금해 드립니다."),
+    ("ko", "환불은 영업일 기준 7일 이내에 확인 후 처리됩니다."),
+    ("en", "We will refund you within 14 days to your bank account."),
+    ("en", "Your refund is credited to your card statement within 10 days."),
+]
+
 PASSES = [
     ("ko", R, "답이 없으시면 주문은 그대로 유지됩니다."),
     ("ko", N, "고객님의 동의 없이 주문을 취소하지 않습니다."),
@@ -100,6 +113,18 @@ PASSES = [
     ("en", N, "Even if you knew the price was wrong, we will not cancel your order."),
     ("en", R, "Please allow 5–10 business days for your bank to show the refund."),
     ("en", R, "We will refund the difference within 48 hours."),
+    # the card company or bank taking the time, and the customer's own deadline
+    ("ko", R, ("환불은 취소 접수일로부터 3영업일 안에 결제하신 수단으로 해 드립니다(카드 결제는 이 "
+               "기간 안에 카드사에 취소를 요청하며, 카드사에 따라 반영까지 며칠 더 걸릴 수 "
+               "있습니다).")),
+    ("ko", R, "카드사 사정에 따라 반영까지 3~5영업일이 더 걸릴 수 있습니다."),
+    ("ko", R, "12월 9일까지 알려 주시면 3영업일 안에 환불해 드립니다."),
+    ("ko", R, "7일 안에 선택해 주세요. 선택하시면 3영업일 안에 환불해 드립니다."),
+    ("ko", R, "7일 안에 선택해 주시면 환불해 드립니다."),
+    ("en", R, "Your card company may take 3–5 more days to show it."),
+    ("en", R, "Depending on your bank, it may take up to 5 days to appear."),
+    ("en", R, "If you want a refund, reply within 7 days."),
+    ("en", R, "Let us know within 14 days if you want a refund."),
 ]
 
 
@@ -119,6 +144,13 @@ def test_the_sentence_is_caught_with_exactly_these_codes(lang: str, kind: str, s
     text = f"{BASES[lang, kind]}\n{sentence}"
     assert errors(text, kind=kind, lang=lang) == codes
     assert errors(sentence, kind="follow_up", lang=lang) >= codes
+
+
+@pytest.mark.parametrize(("lang", "sentence"), LATE_STILL)
+def test_a_bank_named_as_the_destination_does_not_excuse_a_late_refund(lang: str,
+                                                                        sentence: str) -> None:
+    assert LATE in errors(f"{BASES[lang, R]}\n{sentence}", kind=R, lang=lang)
+    assert LATE in errors(sentence, kind="follow_up", lang=lang)
 
 
 @pytest.mark.parametrize(("lang", "kind", "sentence"), PASSES)

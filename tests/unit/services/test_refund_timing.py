@@ -102,6 +102,9 @@ def test_an_operator_s_own_sentence_is_used(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("ko", "en"), [
     ("환불은 영업일 기준 3~5일 안에 해 드립니다.", "We refund you within 3–5 business days."),
     ("환불은 2주 안에 해 드립니다.", "We refund you within two weeks."),
+    # a bank named as where the money goes is no excuse (a read-through loaded this one)
+    ("환불은 10영업일 안에 은행 계좌로 해 드립니다.",
+     "We refund you within 10 business days to your bank account."),
 ])  # fmt: skip
 def test_a_refund_promised_later_than_the_law_allows_is_refused_at_loading(
         tmp_path: Path, ko: str, en: str) -> None:

@@ -27,8 +27,10 @@ from sagwa.domain.audit import (
     ChainKeys,
     as_chain_keys,
     chain_keys,
+    foreign_key_refusal,
     keyed_chain_hash,
 )
+from sagwa.errors import Conflict
 
 if TYPE_CHECKING:
     from sagwa.config import Settings
@@ -109,11 +111,24 @@ class AuditRepository:
         row = self.conn.execute(select(audit_log).where(audit_log.c.seq == 1)).one_or_none()
         return None if row is None else _record(row)
 
-    def append(self, event: AuditEvent, now: datetime) -> AuditRecord:
+    def _locked_head(self) -> Any:
+        """The last record's seq, hash and chain, under the audit lock (held until the writing
+        transaction ends). A process whose keys do not include the key the last record names —
+        an old host still running after another started with a rotated key — must not chain a
+        record after it: a verifier would find a retired key's record after the current key's
+        (which it refuses: a leaked retired key could otherwise rewrite the tail). Refused with
+        ``audit_key_unknown``, as at startup; the process needs a restart with the new key."""
         self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_LOCK})
         last = self.conn.execute(
-            select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
-        ).one_or_none()
+            select(audit_log.c.seq, audit_log.c.hash, audit_log.c.chain)
+            .order_by(audit_log.c.seq.desc()).limit(1)).one_or_none()
+        problem = foreign_key_refusal(None if last is None else last.chain, self.keys)
+        if problem is not None:
+            raise Conflict(problem, reason="audit_key_unknown")
+        return last
+
+    def append(self, event: AuditEvent, now: datetime) -> AuditRecord:
+        last = self._locked_head()
         seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS_HASH)
         key = self.key
         digest = keyed_chain_hash(key, prev, seq, now, event)
@@ -133,10 +148,7 @@ class AuditRepository:
         """Chain many events under one lock with one multi-row insert (bulk desk steps)."""
         if not events:
             return 0
-        self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_LOCK})
-        last = self.conn.execute(
-            select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
-        ).one_or_none()
+        last = self._locked_head()
         seq, prev = (last.seq, last.hash) if last else (0, GENESIS_HASH)
         rows = []
         key = self.key
