@@ -67,20 +67,34 @@ class ScratchDatabases:
     def __init__(self, admin_url: URL) -> None:
         self.admin_url = admin_url
         self.created: list[str] = []
+        self._template: str | None = None
 
     def create(self, *, migrate: bool = True) -> URL:
+        """A new database; migrated to head unless ``migrate=False``. Migrated ones are copies
+        of one database migrated once per session (``CREATE DATABASE … TEMPLATE``): running every
+        migration took about 0.3 s a database, and some 400 tests each want a fresh one."""
+        template = self._migrated_template() if migrate else None
+        return self._new_database(template)
+
+    def _new_database(self, template: str | None) -> URL:
         name = f"sagwa_test_{uuid.uuid4().hex[:12]}"
         admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            suffix = f' TEMPLATE "{template}"' if template else ""
+            conn.execute(text(f'CREATE DATABASE "{name}"{suffix}'))
         admin.dispose()
         self.created.append(name)
-        url = self.admin_url.set(database=name)
-        if migrate:
+        return self.admin_url.set(database=name)
+
+    def _migrated_template(self) -> str:
+        if self._template is None:
+            url = self._new_database(None)
             engine = create_engine(url)
             upgrade_to_head(engine)
-            engine.dispose()
-        return url
+            engine.dispose()  # a template must have no connections when it is copied
+            self._template = url.database
+        assert self._template is not None
+        return self._template
 
     def drop_all(self) -> None:
         admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")

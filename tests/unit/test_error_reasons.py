@@ -42,6 +42,7 @@ from sagwa.cli import guard as guard_cli
 from sagwa.cli import incident as incident_cli
 from sagwa.cli import incident_options
 from sagwa.cli import messages as messages_cli
+from sagwa.cli import refunds as refunds_cli
 from sagwa.cli.actors import check_claim, recorded_actor
 from sagwa.cli.public_links import check_public_links
 from sagwa.config import get_settings
@@ -91,6 +92,14 @@ from sagwa.domain.pricing import (
     Promotion,
     check_promotion_running,
 )
+from sagwa.domain.refunds import (
+    PaymentLine,
+    Refund,
+    check_paid_at,
+    check_reference,
+    read_paid_at,
+    read_refund_id,
+)
 from sagwa.errors import Conflict, IllegalTransition, InvalidInput, NotFound, SagwaError
 from sagwa.messagecheck.engine import check_message
 from sagwa.priceguard import load_rules
@@ -114,6 +123,7 @@ from sagwa.services import (
     outbox,
     points,
     price_review,
+    refunds,
 )
 from sagwa.services.accounts import Account, Role
 from sagwa.services.case_links import case_token, open_case_token
@@ -129,6 +139,8 @@ from sagwa.web.pages.error_texts import PLAN_RULES, RULES, Rule, error_text
 
 KST = ZoneInfo("Asia/Seoul")
 NOW = datetime(2008, 6, 13, 9, 0, tzinfo=KST)  # a Friday
+#: A refund owed since the day before (sagwa.domain.refunds).
+A_REFUND = Refund(1, 10, 2, 3, 4, Money(19_900, "KRW"), NOW - timedelta(days=1), date(2008, 6, 17))
 
 
 def refusal(make: Callable[[], object]) -> SagwaError:
@@ -1319,6 +1331,12 @@ def _posting(points: int, currency: str = "KRW", owner: int = 2) -> Posting:
 # --- files for the refusals of the price guard's files, its rules and the CLI (no database) ---
 
 
+def _mode(**given: Any) -> object:
+    return refunds_cli.mark_paid_mode(**{"refund_id": None, "from_file": None,
+                                         "recorded_before": None, "reference": None,
+                                         "paid_at": None, "dry_run": False} | given)
+
+
 @functools.cache
 def _scratch() -> Path:
     """A directory of this test process for the files the refusals below are given."""
@@ -1759,6 +1777,45 @@ USE_CASE_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
     ("invalid_input", "incident_needs_notice_kind", lambda: exit_refusal(
         lambda: messages_cli.lint.__wrapped__(  # type: ignore[attr-defined]
             "-", kind="resolution", lang="ko", fmt="text", incident=1))),
+    # marking a refund paid (sagwa refunds mark-paid, POST /api/refunds/{id}/paid;
+    # tests/integration/test_refunds.py)
+    ("invalid_input", "refund_reference_required",
+     lambda: refusal(lambda: check_reference("  "))),
+    ("invalid_input", "refund_reference_too_long",
+     lambda: refusal(lambda: check_reference("x" * 201))),
+    ("invalid_input", "refund_paid_at_without_zone",
+     lambda: refusal(lambda: check_paid_at(A_REFUND, datetime(2008, 6, 13, 8, 0), NOW))),
+    ("invalid_input", "refund_paid_at_future",
+     lambda: refusal(lambda: check_paid_at(A_REFUND, NOW + timedelta(minutes=1), NOW))),
+    ("invalid_input", "refund_paid_before_cancellation",
+     lambda: refusal(lambda: check_paid_at(A_REFUND, NOW - timedelta(days=2), NOW))),
+    ("not_found", "refund_not_found", lambda: refusal(lambda: refunds._require(
+        SimpleNamespace(refunds=SimpleNamespace(get=lambda *_, **__: None)),  # type: ignore[arg-type]
+        7))),
+    ("conflict", "refund_already_paid", lambda: refusal(lambda: refunds._refuse_if_paid(
+        replace(A_REFUND, paid_at=NOW, paid_reference="KB-1", paid_by="admin:kim")))),
+    # finance's bank batches (sagwa refunds mark-paid --from-file / --recorded-before;
+    # tests/e2e/test_cli_refunds.py): a bad row's reason is in details["rows"]
+    ("invalid_input", "refund_file_refused", lambda: refusal(lambda: refunds.check_payments(
+        [PaymentLine(2, "1", "KB-1", ""), PaymentLine(3, "1", "KB-2", "")], {1: A_REFUND},
+        NOW))),
+    ("invalid_input", "refund_listed_twice", lambda: refusal(lambda: refunds._check_line(
+        PaymentLine(3, "1", "KB-2", ""), {1: A_REFUND}, {1: 2}, NOW))),
+    ("invalid_input", "refund_id_malformed", lambda: refusal(lambda: read_refund_id("1,2"))),
+    ("invalid_input", "refund_paid_at_malformed",
+     lambda: refusal(lambda: read_paid_at("yesterday", NOW))),
+    ("invalid_input", "refund_recorded_before_future", lambda: refusal(
+        lambda: refunds.check_recorded_before(date(2008, 6, 14), NOW))),
+    ("invalid_input", "refund_target_missing", lambda: refusal(lambda: _mode())),
+    ("invalid_input", "refund_targets_conflict",
+     lambda: refusal(lambda: _mode(refund_id=1, from_file=Path("f.csv")))),
+    ("invalid_input", "refund_option_unused",
+     lambda: refusal(lambda: _mode(from_file=Path("f.csv"), reference="KB-1"))),
+    ("invalid_input", "refund_file_columns",
+     lambda: refusal(lambda: refunds_cli.read_payment_file(_file("p.csv", b"id,ref\n1,x\n")))),
+    ("invalid_input", "refund_file_empty", lambda: refusal(lambda: refunds_cli.read_payment_file(
+        _file("p.csv", b"\xef\xbb\xbfrefund_id,reference,paid_at\r\n\r\n")))),
+    ("invalid_input", "date_malformed", lambda: refusal(lambda: refunds_cli.read_day("monday"))),
 ]
 
 

@@ -101,6 +101,7 @@ app.add_typer(replay.app, name="replay")
 app.command(name="worker")(worker_cli.worker)
 app.add_typer(users.app, name="users")
 app.add_typer(importlib.import_module("sagwa.cli.ledger").app, name="ledger")
+app.add_typer(importlib.import_module("sagwa.cli.refunds").app, name="refunds")
 
 # Feature command groups that live in their own modules.
 for _name, _help in (("guard", "Price guard: check and evaluate price changes in batch."),

@@ -61,6 +61,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sagwa.domain.consent import asked_for_a_person
+from sagwa.domain.future_times import check_future_time
 from sagwa.domain.incidents import Case
 from sagwa.errors import InvalidInput
 
@@ -180,18 +181,9 @@ def check_callback_at(outcome: str, callback_at: datetime | None, now: datetime,
     if channel != CALL_CHANNEL:
         raise InvalidInput(f"a call-back time is logged with a phone call, not {channel}",
                            field="callback_at", reason="callback_time_not_phone")
-    if callback_at.tzinfo is None:
-        raise InvalidInput("the call-back time needs a time zone offset, e.g. "
-                           "2026-12-07T10:00:00+09:00", field="callback_at",
-                           reason="callback_time_without_zone")
-    if callback_at <= now:
-        raise InvalidInput(f"the call-back time {callback_at.isoformat()} is not in the future "
-                           f"(now {now.isoformat()})", field="callback_at",
-                           reason="callback_time_past")
-    if callback_at - now > MAX_CALLBACK_AHEAD:
-        raise InvalidInput(f"the call-back time {callback_at.isoformat()} is more than "
-                           f"{MAX_CALLBACK_AHEAD.days} days ahead", field="callback_at",
-                           reason="callback_time_too_far", max_days=MAX_CALLBACK_AHEAD.days)
+    check_future_time(callback_at, now, max_ahead=MAX_CALLBACK_AHEAD, what="the call-back time",
+                      field="callback_at", zone_reason="callback_time_without_zone",
+                      past_reason="callback_time_past", too_far_reason="callback_time_too_far")
 
 
 def callback_after_deadline(callback_at: datetime | None, deadline: datetime | None, *,

@@ -35,6 +35,7 @@ from sagwa.domain.contact_hours import (
     is_open,
     require_aware,
 )
+from sagwa.domain.future_times import check_future_time
 from sagwa.domain.incidents import Case, CaseStatus
 from sagwa.errors import InvalidInput
 
@@ -100,17 +101,9 @@ def check_call_time(schedule: ContactSchedule, call_at: datetime, now: datetime,
     ahead, and when the contact centre is open (``contact_hours.is_open``: someone is there to
     call). InvalidInput (field ``call_at``) otherwise. Any such time, not only an offered one:
     the offer is the page's convenience, the rule is this."""
-    if not isinstance(call_at, datetime) or call_at.utcoffset() is None:
-        raise InvalidInput("the call time needs a time zone offset, e.g. "
-                           "2026-12-07T10:00:00+09:00", field="call_at",
-                           reason="call_time_without_zone")
-    if call_at <= now:
-        raise InvalidInput(f"the call time {call_at.isoformat()} has passed "
-                           f"(now {now.isoformat()})", field="call_at", reason="call_time_past")
-    if call_at - now > max_ahead:
-        raise InvalidInput(f"the call time {call_at.isoformat()} is more than {max_ahead.days} "
-                           "days ahead", field="call_at", reason="call_time_too_far",
-                           max_days=max_ahead.days)
+    check_future_time(call_at, now, max_ahead=max_ahead, what="the call time", field="call_at",
+                      zone_reason="call_time_without_zone", past_reason="call_time_past",
+                      too_far_reason="call_time_too_far", passed="has passed")
     if not is_open(schedule, call_at):
         raise InvalidInput(f"the contact centre is closed at {call_at.isoformat()}: nobody "
                            "could call then", field="call_at", reason="call_time_closed")

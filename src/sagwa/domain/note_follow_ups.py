@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
+from sagwa.domain.future_times import check_future_time
 from sagwa.errors import InvalidInput
 
 #: The audit action of a note marked "follow-up needed", and of the outcome that resolves it.
@@ -71,18 +72,9 @@ def check_follow_up(*, note: str | None, due_at: datetime | None, now: datetime)
                            reason="follow_up_needs_note")
     if due_at is None:
         return
-    if due_at.tzinfo is None:
-        raise InvalidInput("the follow-up time needs a time zone offset, e.g. "
-                           "2026-12-07T10:00:00+09:00", field="follow_up_at",
-                           reason="follow_up_time_without_zone")
-    if due_at <= now:
-        raise InvalidInput(f"the follow-up time {due_at.isoformat()} is not in the future "
-                           f"(now {now.isoformat()})", field="follow_up_at",
-                           reason="follow_up_time_past")
-    if due_at - now > MAX_FOLLOW_UP_AHEAD:
-        raise InvalidInput(f"the follow-up time {due_at.isoformat()} is more than "
-                           f"{MAX_FOLLOW_UP_AHEAD.days} days ahead", field="follow_up_at",
-                           reason="follow_up_time_too_far", max_days=MAX_FOLLOW_UP_AHEAD.days)
+    check_future_time(due_at, now, max_ahead=MAX_FOLLOW_UP_AHEAD, what="the follow-up time",
+                      field="follow_up_at", zone_reason="follow_up_time_without_zone",
+                      past_reason="follow_up_time_past", too_far_reason="follow_up_time_too_far")
 
 
 def check_follow_up_outcome(outcome: str | None) -> str:

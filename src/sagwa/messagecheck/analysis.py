@@ -13,6 +13,10 @@ from dataclasses import dataclass
 
 from sagwa.messagecheck.patterns import Entity
 
+#: What both analysers make of a hyphen or an em dash between two numbers ("5-10 business days",
+#: "5—10영업일"): the en dash of a range ("5–10"), so the rules read every spelling alike.
+EN_DASH = "\u2013"
+
 
 @dataclass(frozen=True, slots=True)
 class Token:

@@ -14,7 +14,7 @@ from sagwa.errors import InvalidInput
 from sagwa.messagecheck import english, korean
 from sagwa.messagecheck.analysis import Document, Sentence
 from sagwa.messagecheck.cues import Hit, find_hits
-from sagwa.messagecheck.patterns import longest_span_days
+from sagwa.messagecheck.patterns import longest_span_days, without_entities
 from sagwa.messagecheck.ruleset import KINDS, LANGS, Check, load_rules
 
 _ANALYSERS: dict[str, Callable[[str], Document]] = {"ko": korean.analyse, "en": english.analyse}
@@ -176,11 +176,7 @@ def _long_spans(check: Check, doc: Document,
     """``days-above``: the occurrences of the check's cues that state a span of time longer
     than ``limit`` days ("환불은 영업일 기준 10일 이내" with a limit of 3), one per sentence.
     Dates, times, money and the like inside an occurrence are not spans of time ("12월 8일")."""
-    text = list(doc.text)
-    for ent in doc.entities:
-        if ent.kind != "DURATION":
-            text[ent.start : ent.end] = " " * (ent.end - ent.start)
-    plain = "".join(text)
+    plain = without_entities(doc.text, doc.entities)
 
     def too_long(hit: Hit) -> bool:
         days = longest_span_days(plain[hit.span[0] : hit.span[1]])

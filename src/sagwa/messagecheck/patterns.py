@@ -5,13 +5,17 @@ numbers, email addresses, URLs and amounts of money, in Korean and English.
 The analysers turn each span into one token whose lemma is ``<KIND>`` (``<DATE>``, ``<PHONE>``
 ...), so the rule files can say "``by <DATE>``" or "``<TIME> 까지``".
 
-``longest_span_days(text)`` reads how long a span of time ``text`` states ("영업일 기준 3~5일",
-"within 14 business days"), for the checks that compare it with a limit (a refund's timing).
+``span_days(text)`` reads every span of time ``text`` states ("영업일 기준 3~5일" is 3 and 5 days,
+"within 14 business days" 14), and ``longest_span_days`` the longest, for the checks that compare
+it with a limit (a refund's timing) and for the desk policy's refund timing sentences, which must
+promise the same days in Korean and English. ``without_entities`` blanks out what is no span
+(dates, times, money) first.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 _MONTH = (
@@ -107,27 +111,58 @@ def find_entities(text: str) -> tuple[Entity, ...]:
 
 
 #: Spans of time written as a number and a unit ("10일", "3~5영업일", "14 business days",
-#: "two weeks", "72시간"), or a word for one ("열흘", "일주일", "한 달"), with the unit in days.
+#: "3 to 5 days", "two weeks", "72시간"), or a word for one ("사흘", "열흘", "일주일", "한 달"),
+#: with the unit in days. A range ("3~5일") states both its ends, in the unit written after it.
 _KO_UNIT_DAYS = {"시간": 1 / 24, "영업일": 1, "일": 1, "주일": 7, "주": 7, "개월": 30, "달": 30}
 _EN_UNIT_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30}
 _EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-               "eight": 8, "nine": 9, "ten": 10, "fourteen": 14, "thirty": 30, "a": 1, "an": 1}
-_KO_WORD_DAYS = {"열흘": 10, "보름": 15, "일주일": 7, "한 달": 30, "한달": 30, "두 달": 60}
-_KO_SPAN = re.compile(r"(\d+)\s?(시간|영업일|주일|개월|일|주|달)")
+               "eight": 8, "nine": 9, "ten": 10, "fourteen": 14, "fifteen": 15, "thirty": 30,
+               "a": 1, "an": 1}
+_KO_WORD_DAYS = {"하루": 1, "이틀": 2, "사흘": 3, "나흘": 4, "닷새": 5, "엿새": 6, "이레": 7,
+                 "여드레": 8, "아흐레": 9, "열흘": 10, "보름": 15, "일주일": 7, "한 달": 30,
+                 "한달": 30, "두 달": 60}
+_DASH = r"\s*[~∼〜\-–—]\s*"
+_KO_SPAN = re.compile(rf"(\d+)(?:{_DASH}(\d+))?\s?(시간|영업일|주일|개월|일|주|달)")
+_EN_NUMBER = rf"(\d+|{'|'.join(_EN_NUMBERS)})"
 _EN_SPAN = re.compile(
-    rf"\b(\d+|{'|'.join(_EN_NUMBERS)})\s(?:full\s)?(?:business\s|working\s|calendar\s|banking\s)?"
-    r"(hour|day|week|month)s?\b", re.IGNORECASE)
+    rf"\b{_EN_NUMBER}(?:(?:{_DASH}|\s+to\s+){_EN_NUMBER})?"
+    r"\s(?:full\s)?(?:business\s|working\s|calendar\s|banking\s)?(hour|day|week|month)s?\b",
+    re.IGNORECASE)
 _KO_WORD_SPAN = re.compile("|".join(_KO_WORD_DAYS))
 
 
+def span_days(text: str) -> tuple[float, ...]:
+    """Every span of time ``text`` states, in days, in the order written (a business day counts
+    as a day, a week as 7, a month as 30, an hour as 1/24; both ends of a range): "영업일 기준
+    3~5일" -> (3, 5), "within 3 to 5 business days" -> (3, 5), "사흘" -> (3,). Dates and times
+    are the caller's to leave out (:func:`without_entities`: in "12월 8일" the "8일" is a day of
+    the month)."""
+    found: list[tuple[int, float]] = []
+    for m in _KO_SPAN.finditer(text):
+        unit = _KO_UNIT_DAYS[m[3]]
+        found += [(m.start(), int(n) * unit) for n in (m[1], m[2]) if n]
+    found += [(m.start(), _KO_WORD_DAYS[m.group()]) for m in _KO_WORD_SPAN.finditer(text)]
+    for m in _EN_SPAN.finditer(text):
+        unit = _EN_UNIT_DAYS[m[3].lower()]
+        found += [(m.start(), _count(n) * unit) for n in (m[1], m[2]) if n]
+    return tuple(days for _, days in sorted(found, key=lambda pair: pair[0]))
+
+
+def _count(number: str) -> int:
+    return int(number) if number.isdigit() else _EN_NUMBERS[number.lower()]
+
+
 def longest_span_days(text: str) -> float | None:
-    """The longest span of time ``text`` states, in days (a business day counts as a day, a week
-    as 7, a month as 30, an hour as 1/24): "영업일 기준 3~5일" -> 5, "within 14 business days"
-    -> 14, "열흘" -> 10. None when it states none. Dates and times are the caller's to leave
-    out (in "12월 8일" the "8일" is a day of the month)."""
-    found = [int(n) * _KO_UNIT_DAYS[unit] for n, unit in _KO_SPAN.findall(text)]
-    found += [_KO_WORD_DAYS[m.group()] for m in _KO_WORD_SPAN.finditer(text)]
-    for number, unit in _EN_SPAN.findall(text):
-        count = int(number) if number.isdigit() else _EN_NUMBERS[number.lower()]
-        found.append(count * _EN_UNIT_DAYS[unit.lower()])
-    return max(found, default=None)
+    """The longest span of time ``text`` states, in days (:func:`span_days`): "영업일 기준 3~5일"
+    -> 5, "within 14 business days" -> 14, "열흘" -> 10. None when it states none."""
+    return max(span_days(text), default=None)
+
+
+def without_entities(text: str, entities: Iterable[Entity], keep: str = "DURATION") -> str:
+    """``text`` with every entity but those of kind ``keep`` blanked out, offsets unchanged:
+    the dates, times, phone numbers and money in it are no spans of time ("12월 8일")."""
+    chars = list(text)
+    for ent in entities:
+        if ent.kind != keep:
+            chars[ent.start : ent.end] = " " * (ent.end - ent.start)
+    return "".join(chars)

@@ -22,8 +22,8 @@ from datetime import datetime
 from statistics import median
 
 from sagwa.domain.pricing import kst_minute
+from sagwa.domain.time_words import format_when
 from sagwa.priceguard.explain import money_texts
-from sagwa.priceguard.tripwire_words import korean_when
 
 #: Other sellers within this share of a listing's price are taken to ask the same price.
 COPIED_PRICE = 0.02
@@ -138,7 +138,7 @@ class PriceContext:
         if self.before is not None:
             was_en, was_ko = money_texts(self.before, self.currency)
             to_en, to_ko = f"{was_en} → {to_en}", f"{was_ko} → {to_ko}"
-        en, ko = f"{to_en}, {when} KST", f"{to_ko}, {korean_when(self.since)}"
+        en, ko = f"{to_en}, {when} KST", f"{to_ko}, {format_when(self.since, 'ko')}(한국 시간)"
         if set_to != self.price:
             now_en, now_ko = money_texts(self.price, self.currency)
             en, ko = f"{en}; {now_en} now", f"{ko}; 지금 {now_ko}"

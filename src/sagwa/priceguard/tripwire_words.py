@@ -12,9 +12,7 @@ listing's own, it says so.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from sagwa.priceguard.tripwire import NormalRate, VelocityRules
@@ -24,19 +22,6 @@ SINCE = {"price_change": ("the price change", "가격 변경"),
          "resumed": ("the listing went back on sale", "판매 재개"),
          "left_clearance": ("the price went below what an operator had cleared",
                             "운영자가 확인한 가격 아래로 가격 인하")}
-_SEOUL = ZoneInfo("Asia/Seoul")
-_KO_DAYS = "월화수목금토일"
-
-
-def korean_when(stamp: datetime) -> str:
-    """``12월 5일(토) 오후 2시 3분(한국 시간)``: a moment as the customer and seller messages
-    write it (``desk_messages.format_when``, which this module cannot import: the price guard
-    is pure), with the zone said — noon ``낮 12시``, midnight ``0시``."""
-    local = stamp.astimezone(_SEOUL)
-    minute = f" {local.minute}분" if local.minute else ""
-    half = "낮" if local.hour == 12 else "오전" if local.hour < 12 else "오후"
-    hour = f"0시{minute}" if local.hour == 0 else f"{half} {local.hour % 12 or 12}시{minute}"
-    return f"{local.month}월 {local.day}일({_KO_DAYS[local.weekday()]}) {hour}(한국 시간)"
 
 
 #: The counts that start after the watch's start: the price change is said as what came before.

@@ -81,6 +81,7 @@ from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
 from sagwa.services.outbox import withdraw_unsent
+from sagwa.services.refunds import owe_refund
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 if TYPE_CHECKING:
@@ -253,12 +254,14 @@ def apply_effect(uow: SqlAlchemyUnitOfWork, case: Case, effect: OrderEffect, act
         uow.market.change_order(order.id, now=now, quantity=order.quantity - effect.quantity)
     elif effect.kind is EffectKind.REPRICE:
         uow.market.change_order(order.id, now=now, unit_price=effect.new_unit_price)
-    uow.audit.append(AuditEvent(actor, f"order.{effect.kind.value}", "order", str(order.id),
-                                before={"status": order.status.value, "quantity": order.quantity,
-                                        "unit_price": order.unit_price.as_dict()},
-                                after={"case_id": case.case_id, "quantity": effect.quantity,
-                                       "amount": effect.amount.as_dict() if effect.amount else None,
-                                       "consent": "recorded"}), now)
+    record = uow.audit.append(AuditEvent(
+        actor, f"order.{effect.kind.value}", "order", str(order.id),
+        before={"status": order.status.value, "quantity": order.quantity,
+                "unit_price": order.unit_price.as_dict()},
+        after={"case_id": case.case_id, "quantity": effect.quantity,
+               "amount": effect.amount.as_dict() if effect.amount else None,
+               "consent": "recorded"}), now)
+    owe_refund(uow, record, customer_id=int(case.customer_id))  # a refund is owed from now on
 
 
 def book_compensation(uow: SqlAlchemyUnitOfWork, row: CaseRow, case: Case, plan: IncidentPlan,

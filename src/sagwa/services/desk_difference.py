@@ -233,6 +233,8 @@ def about_the_difference(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Mo
     values = {"difference": format_money(difference, lang=lang), **when(lang),
               "units": sum(o.quantity for o in case.orders
                            if o.status != OrderStatus.CANCELLED.value),
+              # what the apology called the correct price: 정상가, or a book's 정가/판매가
+              "correct_price_word": dm.correct_price_word(facts),
               **dm.contact_values(policy.contact, lang)}
     body = render_checked(f"{purpose}_{channel}", lang, kind="follow_up", facts=facts,
                           customer_name=person.name, values=with_names(values, lang))

@@ -375,11 +375,15 @@ def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: Consen
                            max(plan.deadline, uow.now()) + LINK_VALID_AFTER_DEADLINE)
             if links is not None and not apologised else "")
 
+    # the correct price named as the apology named it: a book's 정가 or 판매가, else 정상가
+    word = dm.correct_price_word(facts)
+
     def body(how_to_pay: str | None) -> str:
-        values = {"options_phrase": dm.options_phrase(plan, lang, dm.over_cap(case, plan)),
+        values = {"options_phrase": dm.options_phrase(plan, lang, dm.over_cap(case, plan),
+                                                      price_word=word),
                   **confirmation_values(replace(case, consent=consent), plan, lang,
                                         how_to_pay=how_to_pay, apologised=apologised,
-                                        link=link),
+                                        link=link, price_word=word),
                   **dm.contact_values(policy.contact, lang)}
         return render_checked(template, lang, kind="resolution", facts=facts,
                               customer_name=person.name, values=with_names(values, lang))

@@ -24,6 +24,7 @@ from sagwa.domain.money import Money, format_money
 from sagwa.domain.particles import with_particle
 from sagwa.services.desk_messages import (
     OPTION_ORDER,
+    REGULAR_PRICE_WORD,
     OverCap,
     cancel_points,
     choice_label,
@@ -37,7 +38,7 @@ from sagwa.services.desk_messages import (
 
 def confirmation_values(case: Case, plan: IncidentPlan, lang: str, *,
                         how_to_pay: str | None = None, apologised: bool = True,
-                        link: str = "") -> dict[str, object]:
+                        link: str = "", price_word: str = REGULAR_PRICE_WORD) -> dict[str, object]:
     """What the confirmation of the choice recorded on ``case`` says, besides names and contacts.
 
     It restates what was offered and what was chosen, when the choice came, and what happens now;
@@ -49,13 +50,16 @@ def confirmation_values(case: Case, plan: IncidentPlan, lang: str, *,
     said to have missed a deadline nobody asked them by. ``apologised``: an apology with the
     link to their page went out to them; if not, this is the apology (not "once more") and,
     where it says they may cancel instead on their page, it gives ``link`` to it (without one,
-    it says to tell us) rather than pointing to a message they never got.
+    it says to tell us) rather than pointing to a message they never got. ``price_word``: what
+    the Korean calls the correct price, as the apology did (``desk_messages.correct_price_word``:
+    a book's 정가 or 판매가).
     """
     assert case.consent is not None, "a confirmation needs the recorded choice"
     effects = effects_of_choice(case, case.consent, plan)
     owed = effects_total([e for e in effects if e.kind is EffectKind.REPRICE], plan.currency)
-    return {"choice": choice_label(case.consent.choice, lang, plan),
-            "offered": [choice_label(o, lang, plan) for o in OPTION_ORDER if plan.offers(o)],
+    return {"choice": choice_label(case.consent.choice, lang, plan, price_word=price_word),
+            "offered": [choice_label(o, lang, plan, price_word=price_word) for o in OPTION_ORDER
+                        if plan.offers(o)],
             "received": format_when(case.consent.recorded_at, lang),
             "deadline": format_when(plan.deadline, lang),
             "on_time": case.consent.recorded_at <= plan.deadline,
@@ -63,7 +67,8 @@ def confirmation_values(case: Case, plan: IncidentPlan, lang: str, *,
             # go out): it was not theirs to miss. (On time, ``told`` may lag: the choice itself
             # tells them, and the case handed here predates that.)
             "never_told": not case.told and case.consent.recorded_at > plan.deadline,
-            "outcome": outcome_sentences(case, plan, lang, how_to_pay=how_to_pay),
+            "outcome": outcome_sentences(case, plan, lang, how_to_pay=how_to_pay,
+                                         price_word=price_word),
             "may_cancel_instead": replaceable_by_cancel(case.consent.choice, plan, owed),
             # "" when cancelling gives no points (a plan may give 0: no "0 points" promised)
             "cancel_points": f"{cancel_points(plan):,}" if cancel_points(plan) else "",
@@ -101,19 +106,22 @@ def default_label(default: DefaultAction, lang: str) -> str:
 
 
 def defaulted_values(case: Case, plan: IncidentPlan, paid: Money, lang: str, *,
-                     still_open: bool) -> dict[str, object]:
+                     still_open: bool, price_word: str = REGULAR_PRICE_WORD) -> dict[str, object]:
     """What the message to a customer whose case took the default says, besides names and
     contacts: what was offered, the deadline, the default this customer got
     (``incident_plan.default_outcome``) and what happens now. ``still_open``: the plan still
-    takes their answer (it says so when their order is simply kept)."""
+    takes their answer (it says so when their order is simply kept); ``price_word``: as for
+    :func:`confirmation_values`."""
     outcome, over = default_outcome(case, plan), over_cap(case, plan)
     keep = outcome is DefaultAction.KEEP
-    return {"offered": [choice_label(o, lang, plan) for o in OPTION_ORDER if plan.offers(o)],
+    return {"offered": [choice_label(o, lang, plan, price_word=price_word) for o in OPTION_ORDER
+                        if plan.offers(o)],
             "deadline": format_when(plan.deadline, lang), "default": default_label(outcome, lang),
             "outcome": _default_applied(case.units, paid, plan, lang, over if not keep else None,
                                         keep),
             "outcome_short": _default_short(keep, lang),
-            "options_phrase": options_phrase(plan, lang, over), "still_open": still_open and keep,
+            "options_phrase": options_phrase(plan, lang, over, price_word=price_word),
+            "still_open": still_open and keep,
             "units": case.units, "paid": format_money(paid, lang=lang)}
 
 
@@ -145,11 +153,13 @@ def _default_short(keep: bool, lang: str) -> str:
 
 
 def outcome_sentences(case: Case, plan: IncidentPlan, lang: str, *,
-                      how_to_pay: str | None = None) -> str:
+                      how_to_pay: str | None = None,
+                      price_word: str = REGULAR_PRICE_WORD) -> str:
     """What happens now that the choice recorded on ``case`` is carried out (the confirmation).
 
     Read from the choice's order effects, so the amounts are the ones actually applied;
-    ``how_to_pay`` says how to pay a discount's difference (:func:`difference_sentence`).
+    ``how_to_pay`` says how to pay a discount's difference (:func:`difference_sentence`);
+    ``price_word`` names the correct price a discount is off (:func:`confirmation_values`).
     """
     assert case.consent is not None, "a confirmation needs the recorded choice"
     effects = effects_of_choice(case, case.consent, plan)
@@ -167,7 +177,7 @@ def outcome_sentences(case: Case, plan: IncidentPlan, lang: str, *,
     if choice is CustomerOption.KEEP:
         return _kept(effects, plan, lang)
     if choice is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
-        return _repriced(case, effects, plan, lang, how_to_pay)
+        return _repriced(case, effects, plan, lang, how_to_pay, price_word)
     return ("상담원이 전화드려 원하시는 방법을 여쭙겠습니다. 그때까지 주문은 그대로 유지됩니다." if ko
             else "One of our staff will call you to ask what you would like; until then your "
             "order stays as it is.")
@@ -192,14 +202,14 @@ def _kept(effects: list[OrderEffect], plan: IncidentPlan, lang: str) -> str:
 
 
 def _repriced(case: Case, effects: list[OrderEffect], plan: IncidentPlan, lang: str,
-              how_to_pay: str | None) -> str:
+              how_to_pay: str | None, price_word: str) -> str:
     pct = plan.discount_pct or 0
     price = format_money(discounted_unit_price(plan.correct_price, pct), lang=lang)
     correct = format_money(plan.correct_price, lang=lang)
     extra = format_money(effects_total(effects, plan.currency), lang=lang)
     # the amount once, in the sentence on paying it (a walkthrough read it twice in a row)
     if lang == "ko":
-        return (f"주문하신 상품 {case.units}개를 정상가 {correct}에서 {pct}% 할인된 1개당 {price}에 "
+        return (f"주문하신 상품 {case.units}개를 {price_word} {correct}에서 {pct}% 할인된 1개당 {price}에 "
                 "구매하시는 것으로 바꿨습니다. " + difference_sentence(extra, lang, how_to_pay=how_to_pay))
     what = "your item at" if case.units == 1 else f"your {case.units} items at"
     return (f"You buy {what} {price}{'' if case.units == 1 else ' each'}, the correct price "

@@ -250,14 +250,17 @@ def after_deadline_values(shared: dict[str, object], case: Case, plan: IncidentP
     """The values of a message after the deadline to a customer owed a call (never told; could
     not reach you): the incident's shared ones, the order's (:func:`order_values`), the name,
     the case link (empty: none) and the message's own ``extra``."""
-    return {**shared, **order_values(case, plan, case.exposure.currency, lang),
+    return {**shared, **order_values(case, plan, case.exposure.currency, lang,
+                                     price_word=_price_word(shared)),
             "customer_name": name, **extra, "link": link}
 
 
-def order_values(case: Case, plan: IncidentPlan, currency: str, lang: str) -> dict[str, object]:
+def order_values(case: Case, plan: IncidentPlan, currency: str, lang: str, *,
+                 price_word: str = dm.REGULAR_PRICE_WORD) -> dict[str, object]:
     """For the messages after the deadline to a customer owed a call (``desk_unreachable``):
     the order (units, paid), what happens to it now (the default the case took) and the
-    options offered, which the customer can still choose."""
+    options offered, which the customer can still choose — the discount off the correct price
+    named by ``price_word``, as the apology named it (``dm.correct_price_word``)."""
     ko = lang == "ko"
     paid = Money(sum(o.unit_price.amount_minor * o.quantity for o in case.orders), currency)
     if default_outcome(case, plan) is DefaultAction.KEEP:
@@ -270,9 +273,10 @@ def order_values(case: Case, plan: IncidentPlan, currency: str, lang: str) -> di
         short = "주문은 그대로 유지됩니다." if ko else "Your order stays as it is."
     return {"units": case.units, "paid": format_money(paid, lang=lang), "outcome": outcome,
             "outcome_short": short,
-            "offered": [dm.choice_label(o, lang, plan) for o in dm.OPTION_ORDER
-                        if plan.offers(o)],
-            "options_phrase": dm.options_phrase(plan, lang, dm.over_cap(case, plan))}
+            "offered": [dm.choice_label(o, lang, plan, price_word=price_word)
+                        for o in dm.OPTION_ORDER if plan.offers(o)],
+            "options_phrase": dm.options_phrase(plan, lang, dm.over_cap(case, plan),
+                                                price_word=price_word)}
 
 
 def _sample_cases(inc: Incident, plan: IncidentPlan) -> list[Case]:
@@ -316,8 +320,10 @@ def checked_wordings(uow: SqlAlchemyUnitOfWork, inc: Incident, cases: list[Case]
 
 def defaulted_texts(shared: dict[str, object], case: Case, plan: IncidentPlan, paid: Money,
                     lang: str, name: str, still_open: bool) -> dict[str, tuple[str, str]]:
-    """Subject and body per channel of the message to a customer whose case took the default."""
+    """Subject and body per channel of the message to a customer whose case took the default
+    (the correct price named as the apology named it: ``shared``'s ``correct_price_word``)."""
     values = {**shared, "customer_name": name,
-              **defaulted_values(case, plan, paid, lang, still_open=still_open)}
+              **defaulted_values(case, plan, paid, lang, still_open=still_open,
+                                 price_word=_price_word(shared))}
     return {"email": (DEFAULTED_SUBJECT[lang], dm.render("defaulted_email", lang, **values)),
             "sms": ("", dm.render("defaulted_sms", lang, **values))}

@@ -19,7 +19,7 @@ tripwire's pause, a reviewer's decision on a held price change) are ``seller_lis
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -35,6 +35,7 @@ from sagwa.services import desk_messages as dm
 from sagwa.services.desk_money import incident_money
 from sagwa.services.desk_notify import LinkMaker, page_link
 from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.desk_wordings import incident_facts
 from sagwa.services.listing_names import ListingName, listing_names
 from sagwa.services.outbox import OutgoingMessage
 from sagwa.services.seller_incidents import SellerIncident, seller_view
@@ -121,7 +122,9 @@ def seller_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, stage: str,
         if seller is None or not seller.contact_email or (stage == NOTIFIED and not customers):
             continue
         messages.append(_email(uow, incident, seller, stage, links, names, partial(
-            _stage_values, incident, stage, plan, told, names, listing_ids, customers)))
+            _stage_values, incident, stage, plan, told, names, listing_ids, customers,
+            price_word=_price_word(uow, incident, listing_ids) if stage == NOTIFIED
+            else dm.REGULAR_PRICE_WORD)))
     return messages
 
 
@@ -168,6 +171,14 @@ def check_wording(text: str, *, lang: str, names: Mapping[int, ListingName]) -> 
                stand_ins={_title(names, listing_id, lang): f"#{listing_id}" for listing_id in names})
 
 
+def _price_word(uow: SqlAlchemyUnitOfWork, incident: Incident, listing_ids: Iterable[int]) -> str:
+    """What the Korean emails about ``listing_ids`` call the correct price, as their customers'
+    messages do (``desk_messages.correct_price_word``): 정상가, but a book's 정가 or 판매가."""
+    if incident.correct_price is None:  # declared without one: no email names it yet
+        return dm.REGULAR_PRICE_WORD
+    return dm.correct_price_word(incident_facts(uow, incident, listing_ids))
+
+
 def _listings_by_seller(uow: SqlAlchemyUnitOfWork, incident: Incident) -> dict[int, list[int]]:
     by_seller: dict[int, list[int]] = {}
     for listing_id in sorted(int(i) for i in incident.listing_ids):
@@ -187,15 +198,18 @@ def _customers_on(told: CustomersTold | None, listing_ids: list[int]) -> int:
 
 def _stage_values(incident: Incident, stage: str, plan: IncidentPlan | None,
                   told: CustomersTold | None, names: Mapping[int, ListingName],
-                  listing_ids: list[int], customers: int, lang: str) -> dict[str, object]:
-    """What :data:`DECLARED` and :data:`NOTIFIED` say to the seller of ``listing_ids``."""
+                  listing_ids: list[int], customers: int, lang: str, *,
+                  price_word: str = dm.REGULAR_PRICE_WORD) -> dict[str, object]:
+    """What :data:`DECLARED` and :data:`NOTIFIED` say to the seller of ``listing_ids``;
+    ``price_word``: what the Korean calls the correct price (:func:`_price_word`)."""
     titles = [_title(names, i, lang) for i in listing_ids]
     return {"listings": titles, "customers": customers,
-            **_step_values(incident, stage, plan, told, lang)}
+            **_step_values(incident, stage, plan, told, lang, price_word)}
 
 
 def _step_values(incident: Incident, stage: str, plan: IncidentPlan | None,
-                 told: CustomersTold | None, lang: str) -> dict[str, object]:
+                 told: CustomersTold | None, lang: str,
+                 price_word: str = dm.REGULAR_PRICE_WORD) -> dict[str, object]:
     if stage == DECLARED:
         return {"wrong_price": format_money(incident.wrong_price, lang=lang),
                 "correct_price": format_money(incident.correct_price, lang=lang)
@@ -204,7 +218,8 @@ def _step_values(incident: Incident, stage: str, plan: IncidentPlan | None,
     assert plan is not None and told is not None  # the customers were told under a plan
     return {"send_at": seller_when(told.send_at, lang),
             "deadline": seller_when(plan.deadline, lang),
-            "offered": [_option_words(plan, o, lang) for o in dm.OPTION_ORDER if plan.offers(o)],
+            "offered": [_option_words(plan, o, lang, price_word) for o in dm.OPTION_ORDER
+                        if plan.offers(o)],
             "default": _default_words(plan, lang), "seller_share": plan.seller_share_pct,
             "platform_share": plan.platform_share_pct,
             "compensation": dm.points_words(dm.cancel_points(plan), lang)
@@ -213,10 +228,14 @@ def _step_values(incident: Incident, stage: str, plan: IncidentPlan | None,
             else None}
 
 
-def _option_words(plan: IncidentPlan, option: CustomerOption, lang: str) -> str:
-    """An option as the seller needs it: with its amount, percent or unit cap."""
+def _option_words(plan: IncidentPlan, option: CustomerOption, lang: str,
+                  price_word: str = dm.REGULAR_PRICE_WORD) -> str:
+    """An option as the seller needs it: with its amount, percent or unit cap (the discount's
+    name says its percent: "정가에서 10% 할인된 가격으로 구매", ``price_word`` as its customers
+    read it)."""
     ko = lang == "ko"
-    name = dm.choice_label(option, lang, plan)  # without points (0): a full refund only
+    # without points (0): a full refund only
+    name = dm.choice_label(option, lang, plan, price_word=price_word)
     if option is CustomerOption.KEEP and plan.keep_max_units is not None:
         return f"{name}(1인당 {plan.keep_max_units}개까지)" if ko \
             else f"{name} (up to {plan.keep_max_units} per customer)"
@@ -225,9 +244,6 @@ def _option_words(plan: IncidentPlan, option: CustomerOption, lang: str) -> str:
         points = dm.points_words(dm.cancel_points(plan), lang)
         return f"주문 취소(전액 환불과 보상 {points})" if ko \
             else f"cancel the order (full refund and {points} of compensation)"
-    if option is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT and plan.discount_pct is not None:
-        return f"{name}(정상가의 {plan.discount_pct}% 할인)" if ko \
-            else f"{name} ({plan.discount_pct}% off the correct price)"
     return name
 
 
@@ -314,8 +330,9 @@ def _about_held_orders(uow: SqlAlchemyUnitOfWork, incident: Incident, case: Case
         if not mine or seller is None or not seller.contact_email:
             continue
         points = (charged or {}).get(seller_id, 0)
+        word = _price_word(uow, incident, {int(o.listing_id) for o in mine})
         messages.append(_email(uow, incident, seller, stage, links, names,
-                               partial(_order_values, mine, names, points),
+                               partial(_order_values, mine, names, points, price_word=word),
                                key_suffix=f":case:{case.case_id}"))
     return messages
 
@@ -327,7 +344,8 @@ def _title(names: Mapping[int, ListingName], listing_id: int, lang: str) -> str:
 
 
 def _order_values(orders: Sequence[OrderRecord], names: Mapping[int, ListingName],
-                  charged: int, lang: str) -> dict[str, object]:
+                  charged: int, lang: str, *,
+                  price_word: str = dm.REGULAR_PRICE_WORD) -> dict[str, object]:
     if lang == "ko":
         lines = [f"주문 {o.order_id}번: {_title(names, int(o.listing_id), lang)} {o.quantity}개"
                  for o in orders]
@@ -335,7 +353,9 @@ def _order_values(orders: Sequence[OrderRecord], names: Mapping[int, ListingName
         lines = [f"order {o.order_id}: {_title(names, int(o.listing_id), lang)}, {o.quantity} "
                  f"item{'' if o.quantity == 1 else 's'}" for o in orders]
     return {"orders": lines, "units": sum(o.quantity for o in orders),
-            "charged": _points(charged, lang) if charged else ""}
+            "charged": _points(charged, lang) if charged else "",
+            # what the customer chose, as they were told it (:func:`_price_word`)
+            "correct_price_word": price_word}
 
 
 def _points(points: int, lang: str) -> str:

@@ -27,6 +27,7 @@ from sagwa.adapters.db.login_failures_repo import LoginFailureRepository
 from sagwa.adapters.db.market_repo import MarketRepository
 from sagwa.adapters.db.outbox_repo import OutboxRepository
 from sagwa.adapters.db.read_repo import ReadRepository
+from sagwa.adapters.db.refund_repo import RefundRepository
 from sagwa.adapters.db.users_repo import UserRepository
 from sagwa.errors import Conflict, DatabaseUnavailable, InvalidInput
 
@@ -62,6 +63,7 @@ class SqlAlchemyUnitOfWork:
     incidents: IncidentRepository
     cases: CaseRepository
     follow_ups: NoteFollowUpRepository
+    refunds: RefundRepository
     outbox: OutboxRepository
     users: UserRepository
     login_failures: LoginFailureRepository
@@ -88,6 +90,7 @@ class SqlAlchemyUnitOfWork:
         self.incidents = IncidentRepository(conn)
         self.cases = CaseRepository(conn)
         self.follow_ups = NoteFollowUpRepository(conn)
+        self.refunds = RefundRepository(conn)
         self.outbox = OutboxRepository(conn)
         self.users = UserRepository(conn)
         self.login_failures = LoginFailureRepository(conn)

@@ -27,6 +27,7 @@ from sagwa.web.api import (
     market,
     messages,
     price_blocks,
+    refunds,
     review,
     seller_incidents,
 )
@@ -99,7 +100,8 @@ def create_app(settings: Settings, *, database: Database | None = None,
     install_error_handlers(app)
     for router in (catalog.router, market.router, review.router, incidents.router,
                    cases.router, follow_ups.router, messages.router, ledger.router,
-                   seller_incidents.router, price_blocks.router, case_messages.router):
+                   seller_incidents.router, price_blocks.router, case_messages.router,
+                   refunds.router):
         # strict_query: a query parameter the route does not take is refused, not ignored
         app.include_router(router, responses=ERROR_RESPONSES,
                            dependencies=[Depends(strict_query)])

@@ -19,7 +19,12 @@ import pytest
 
 from sagwa.messagecheck import check_message, english
 from sagwa.messagecheck.cues import find_hits
-from sagwa.messagecheck.patterns import longest_span_days
+from sagwa.messagecheck.patterns import (
+    find_entities,
+    longest_span_days,
+    span_days,
+    without_entities,
+)
 from sagwa.messagecheck.ruleset import parse_rules
 
 R, N = "resolution", "notice"
@@ -199,6 +204,30 @@ def test_the_packaged_refund_timing_passes() -> None:
 ])
 def test_the_longest_span_of_time_is_read_in_days(text: str, days: float | None) -> None:
     assert longest_span_days(text) == days
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("영업일 기준 3~5일 안에", (3, 5)), ("3 ~ 5영업일", (3, 5)), ("1~2주", (7, 14)),
+    ("within 3–5 business days", (3, 5)), ("3 to 5 business days", (3, 5)),
+    ("one to two weeks", (7, 14)), ("사흘", (3,)), ("이틀이나 닷새", (2, 5)), ("열흘", (10,)),
+    ("보름", (15,)), ("일주일", (7,)), ("2주 안에", (14,)), ("72시간", (3,)),
+    ("fifteen days", (15,)), ("다음 달 정산일", ()),
+])  # fmt: skip
+def test_every_span_of_time_is_read_with_both_ends_of_a_range(text: str,
+                                                              days: tuple[float, ...]) -> None:
+    """One reading for the check and the desk policy's refund timing (whose Korean and English
+    sentences must promise the same days: "3~5일" is 3 and 5)."""
+    assert span_days(text) == days
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("12월 8일까지 알려 주시면 3영업일 안에 환불해 드립니다.", (3,)),
+    ("Tell us by Dec 8 and we refund you within 3 business days.", (3,)),
+    ("12/8(월)까지 알려 주시면 72시간 안에 환불해 드립니다.", (3,)),
+])  # fmt: skip
+def test_a_date_is_no_span_once_the_entities_are_left_out(text: str,
+                                                          days: tuple[float, ...]) -> None:
+    assert span_days(without_entities(text, find_entities(text))) == days
 
 
 def test_a_word_list_is_expanded_among_other_alternatives() -> None:

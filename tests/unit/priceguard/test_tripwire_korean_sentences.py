@@ -10,10 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from sagwa.domain.time_words import format_when
 from sagwa.priceguard.tripwire import NormalRate, assess_order_velocity, count_orders
 from sagwa.priceguard.tripwire_price import PriceContext
-from sagwa.priceguard.tripwire_words import korean_when
-from sagwa.services.desk_messages import format_when
 
 CHANGED = datetime(2026, 12, 5, 17, 27, tzinfo=UTC)  # Sunday 02:27 in Korea
 CUT = PriceContext(price=19_900, currency="KRW", since=CHANGED, before=185_000, to=19_900)
@@ -70,7 +69,10 @@ def test_the_reported_reason_reads_as_korean_sentences_with_its_numbers() -> Non
 def test_the_change_time_is_written_as_the_messages_write_a_moment(hour: int,
                                                                    minute: int) -> None:
     moment = datetime(2026, 12, 6, hour, minute, tzinfo=UTC) - timedelta(hours=9)
-    assert korean_when(moment) == f"{format_when(moment, 'ko')}(한국 시간)"
+    words = PriceContext(price=19_900, currency="KRW", since=moment, before=185_000,
+                         to=19_900).change_words()
+    assert words is not None
+    assert words[1] == f"185,000원 → 19,900원, {format_when(moment, 'ko')}(한국 시간)"
 
 
 def test_the_reason_names_the_price_change_in_that_format() -> None:

@@ -6,6 +6,7 @@ nothing is refunded. Every wording passes the message check."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -14,8 +15,10 @@ from test_desk_messages import CONTACT, chosen, confirmation, plan
 
 from sagwa.errors import InvalidInput
 from sagwa.messagecheck import check_message
+from sagwa.services import desk_messages as dm
+from sagwa.services.desk_outcome_wording import confirmation_values
 from sagwa.services.desk_policy import DEFAULT_REFUND_TIMING, load_desk_policy
-from sagwa.services.refund_timing import promised_days
+from sagwa.services.refund_timing import late_refund, promised_days
 
 SHIPPED = resources.files("sagwa").joinpath("desk.toml").read_text("utf-8")
 KO = next(line for line in SHIPPED.splitlines() if line.startswith("timing_ko = "))
@@ -40,7 +43,10 @@ def test_the_shipped_sentence_keeps_the_three_business_days_of_the_law() -> None
     # 전자상거래법 제18조: refunded within 3 business days of the cancellation; a legal review
     # found "영업일 기준 3~5일", up to 2 days more, with no day to count from
     for text, lang in zip(DEFAULT_REFUND_TIMING, ("ko", "en"), strict=True):
-        assert promised_days(text, lang) == {3}
+        assert promised_days(text) == {3}
+        # the loader leaves the built-in pair to this test, not to the check (no Korean
+        # analyser loaded for a shipped policy)
+        assert late_refund(text, lang) is None
     assert "3~5" not in KO and "3–5" not in EN
     assert (KO, EN) == (f'timing_ko = "{DEFAULT_REFUND_TIMING[0]}"',
                         f'timing_en = "{DEFAULT_REFUND_TIMING[1]}"')
@@ -48,9 +54,10 @@ def test_the_shipped_sentence_keeps_the_three_business_days_of_the_law() -> None
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_the_shipped_sentence_passes_the_message_check(lang: str) -> None:
-    # checked here, not when a policy loads: the check's first use loads the Korean analyser
-    # (seconds), and every command loads the policy. "missing-*" findings are about a whole
-    # message, which one sentence is not.
+    # checked here, not when the shipped policy loads: the check's first use loads the Korean
+    # analyser (seconds), and every command loads the policy (an operator's own sentences are
+    # checked at loading). "missing-*" findings are about a whole message, which one sentence
+    # is not.
     text = DEFAULT_REFUND_TIMING[0 if lang == "ko" else 1]
     found = check_message(text, kind="follow_up", lang=lang).findings
     assert [f.code for f in found if f.severity == "error"
@@ -72,18 +79,20 @@ def test_korean_and_english_promising_different_days_are_refused(tmp_path: Path,
     assert "where timing_ko promises" in refused.value.message
 
 
-@pytest.mark.parametrize(("text", "lang", "days"), [
-    ("환불 금액은 결제하신 수단으로 영업일 기준 3~5일 안에 돌아갑니다.", "ko", {3, 5}),
-    ("12월 3일까지 접수된 취소는 사흘 안에 환불합니다.", "ko", {3}),  # a date is no span
-    ("2주 안에 환불해 드립니다.", "ko", {14}),
-    ("The refund goes back within 3–5 business days.", "en", {3, 5}),
-    ("We refund you within three working days; it may take a few more days to show.", "en",
-     {3}),
-    ("We refund you within two weeks.", "en", {14}),
-    ("환불은 해 드리지 않습니다.", "ko", set()),
+@pytest.mark.parametrize(("text", "days"), [
+    ("환불 금액은 결제하신 수단으로 영업일 기준 3~5일 안에 돌아갑니다.", {3, 5}),
+    ("12월 3일까지 접수된 취소는 사흘 안에 환불합니다.", {3}),  # a date is no span
+    ("2주 안에 환불해 드립니다.", {14}),
+    ("환불은 72시간 안에, 늦어도 한 달 안에 해 드립니다.", {3, 30}),
+    ("The refund goes back within 3–5 business days.", {3, 5}),
+    ("The refund goes back within 3 to 5 business days.", {3, 5}),
+    ("Cancellations received by Dec 3 are refunded within 3 days.", {3}),
+    ("We refund you within three working days; it may take a few more days to show.", {3}),
+    ("We refund you within two weeks.", {14}),
+    ("환불은 해 드리지 않습니다.", set()),
 ])  # fmt: skip
-def test_the_days_a_sentence_promises(text: str, lang: str, days: set[int]) -> None:
-    assert promised_days(text, lang) == days
+def test_the_days_a_sentence_promises(text: str, days: set[int]) -> None:
+    assert promised_days(text) == days
 
 
 def test_a_policy_without_the_table_gets_the_built_in_sentence(tmp_path: Path) -> None:
@@ -172,3 +181,51 @@ def test_a_keep_over_the_cap_says_when_the_rest_is_refunded(lang: str) -> None:
 def test_nothing_refunded_says_nothing_about_refunds(lang: str, choice: str) -> None:
     the_plan = plan()
     assert TIMING[lang] not in confirmation(chosen(choice, the_plan), the_plan, lang)
+
+
+#: Timing sentences the loader and the message check once read apart (before: what the loader
+#: did / what the check said of a cancel confirmation carrying it). The loader now asks the check.
+READ_APART = [
+    # loaded / refused: the card company named anywhere in the sentence excused the desk's own
+    # 10 days (the check looks only at the clause that promises them)
+    ("환불은 10영업일 안에 해 드리며, 반영까지는 카드사에 따라 며칠 더 걸릴 수 있습니다.",
+     ("We refund you within 10 business days; depending on your bank it may take a few more "
+      "days to show."), True),
+    # loaded / refused: no days read in "한 달", "96시간", "다음 달 정산일"
+    ("환불은 한 달 안에 해 드립니다.", "We refund you within a month.", True),
+    ("환불은 96시간 안에 해 드립니다.", "We refund you within 96 hours.", True),
+    ("환불은 다음 달 정산일에 해 드립니다.", "We refund you at the next settlement.", True),
+    # refused / passed: the card company taking the time, said as the subject (카드사가)
+    ("카드사가 취소를 반영하는 데 5영업일이 걸릴 수 있습니다.",
+     "Your card company may take 5 business days to show the refund.", False),
+]  # fmt: skip
+
+
+def _cancel_confirmation_codes(ko: str, en: str, lang: str) -> frozenset[str]:
+    """The check's codes on the confirmation of a cancel carrying ``ko``/``en``, as sent."""
+    the_plan = plan()
+    contact = replace(CONTACT, refund_timing_ko=ko, refund_timing_en=en)
+    text = dm.render("confirmation", lang, customer_name="이영희" if lang == "ko" else "Lee",
+                     product="미러리스 카메라" if lang == "ko" else "Mirrorless camera",
+                     **confirmation_values(chosen("cancel_with_compensation", the_plan),
+                                           the_plan, lang),
+                     **dm.contact_values(contact, lang))
+    assert (ko if lang == "ko" else en) in text
+    return dm.check(text, kind="resolution", lang=lang).codes
+
+
+@pytest.mark.parametrize(("ko", "en", "late"), READ_APART)
+def test_the_loader_refuses_a_timing_exactly_when_the_sent_confirmation_would_be(
+        tmp_path: Path, ko: str, en: str, late: bool) -> None:
+    flagged = [lang for lang in ("ko", "en")
+               if "refund-timing" in _cancel_confirmation_codes(ko, en, lang)]
+    assert bool(flagged) is late
+    policy = SHIPPED.replace(KO, f'timing_ko = "{ko}"').replace(EN, f'timing_en = "{en}"')
+    if not late:
+        assert _load(tmp_path, policy).contact.refund_timing_ko == ko
+        return
+    with pytest.raises(InvalidInput) as refused:
+        _load(tmp_path, policy)
+    assert (refused.value.details["key"], refused.value.details["reason"]) == (
+        f"timing_{flagged[0]}", "policy_value_invalid")
+    assert "제18조" in refused.value.message

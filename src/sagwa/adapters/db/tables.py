@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ColumnElement,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -442,4 +443,26 @@ note_follow_ups = Table(
                     "AND (resolved_at IS NULL) = (outcome IS NULL)", name="resolved_together"),
     Index("ix_note_follow_ups_open", "asked_at", "case_id",
           postgresql_where=text("resolved_at IS NULL")),
+)
+
+# --- appended (0023): a refund the desk recorded on an order (its audit record, ``audit_seq``),
+# owed until someone marks it paid (sagwa.domain.refunds; services/refunds.py) -------------------
+
+refunds = Table(
+    "refunds", metadata, _id(),
+    Column("audit_seq", BigInteger, ForeignKey("audit_log.seq"), nullable=False, unique=True),
+    Column("case_id", BigInteger, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("order_id", BigInteger, ForeignKey("orders.id"), nullable=False),
+    Column("customer_id", BigInteger, ForeignKey("customers.id"), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("cancelled_at", DateTime(timezone=True), nullable=False),
+    Column("due_by", Date, nullable=False),
+    Column("paid_at", DateTime(timezone=True)),
+    Column("paid_reference", Text),
+    Column("paid_by", Text),
+    CheckConstraint("amount_minor > 0", name="amount_positive"),
+    CheckConstraint("(paid_at IS NULL) = (paid_by IS NULL) "
+                    "AND (paid_at IS NULL) = (paid_reference IS NULL)", name="paid_together"),
+    Index("ix_refunds_owed", "due_by", "id", postgresql_where=text("paid_at IS NULL")),
 )

@@ -116,8 +116,14 @@ class CaseFacts:
         return [(o.value, line) for o, line in
                 zip(offered, dm.option_lines(self.plan, self.paid, lang, self.over_cap,
                                              can_call=self.customer.phone is not None,
-                                             units=self.units),
+                                             units=self.units, price_word=self.price_word),
                     strict=True)]
+
+    @property
+    def price_word(self) -> str:
+        """What the Korean wording calls the correct price: 정상가, a book's 정가 or 판매가
+        (``desk_messages.correct_price_word``), as the messages to this customer call it."""
+        return dm.correct_price_word(self.facts)
 
     def if_unanswered(self, lang: str) -> str:
         """What happens to this customer without an answer, to follow "if we do not hear from

@@ -406,7 +406,8 @@ def _confirm_choice(request: Request, uow: Uow, case_id: int, choice: str, words
     later = replaceable_by_cancel(CustomerOption(choice), case.plan, case.owed_after(choice, now))
     return render(request, "cs/confirm_choice.html", {
         **context, "choice": choice, "words": words, "back": back,
-        "choice_label": label("choice", choice, lang_of(request), case.plan),
+        "choice_label": label("choice", choice, lang_of(request), case.plan,
+                              price_word=case.price_word),
         "terms": case.preview(choice, lang_of(request), now), "may_cancel_later": later,
         "read_back": choice_read_back(case, choice, cl, may_cancel_later=later)})
 

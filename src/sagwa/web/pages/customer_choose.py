@@ -62,7 +62,7 @@ def confirm_context(context: dict[str, Any], token: str, choice: str) -> dict[st
     case, lang, now = context["case"], context["lang"], context["now"]
     preview = case.preview(choice, lang, now)
     return {**context, **CONFIRM_STEP_ONLY, "token": token, "choice": choice, "preview": preview,
-            "choice_label": label("choice", choice, lang, case.plan),
+            "choice_label": label("choice", choice, lang, case.plan, price_word=case.price_word),
             # a refund is promised (a cancellation, a keep above the cap): say when it comes
             "refunds": choice == CustomerOption.CANCEL_WITH_COMPENSATION.value
             or (choice == CustomerOption.KEEP.value and case.over_cap is not None),

@@ -5,7 +5,8 @@ A customer who never chose is asked to contact us to choose (the error sentence 
 they chose and when, and what happens next — read-only, with no form — and the desk's contact.
 Nothing private beyond what their valid page showed: the choice, its time and the sentences the
 case page (and its confirmation) say about it — which name the amounts refunded or owed, as the
-confirmation did — but no name, no address, no order lines.
+confirmation did — but no name, no address, no order lines. The correct price is named as their
+messages named it (``desk_messages.correct_price_word``: a book's 정가 or 판매가, else 정상가).
 """
 
 from __future__ import annotations
@@ -18,13 +19,12 @@ from fastapi import Request, Response
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.errors import Forbidden
 from sagwa.services.case_links import open_case_token
-from sagwa.services.desk_messages import format_when
+from sagwa.services.desk_messages import choice_label, correct_price_word, format_when
 from sagwa.services.desk_outcome_wording import outcome_sentences
 from sagwa.web.pages.case_facts import CaseFacts, load_case
 from sagwa.web.pages.customer_errors import customer_error
 from sagwa.web.pages.i18n import in_lang as _t
 from sagwa.web.pages.i18n import lang_of
-from sagwa.web.pages.labels import label
 
 #: Reads an expired link's ids (the signature is still checked), never a forged one's.
 _BEFORE_ANY_EXPIRY = datetime(1970, 1, 2, tzinfo=UTC)
@@ -58,7 +58,8 @@ def recorded_choice(case: CaseFacts, request: Request,
     if consent is None:
         return None
     lang = lang_of(request, fallback=case.customer.locale)
-    chosen = label("choice", consent.choice, lang, case.plan)
+    chosen = choice_label(consent.choice, lang, case.plan,
+                          price_word=correct_price_word(case.facts))
     if consent.choice is CustomerOption.TALK_TO_PERSON:
         then = _t(lang, "상담원이 전화드려 원하시는 방법을 여쭙겠습니다. 그때까지 주문은 그대로 유지됩니다.",
                   "One of our staff will call you to ask what you would like; until then your "
@@ -77,4 +78,5 @@ def next_step(case: CaseFacts, lang: str, how_to_pay: str | None) -> str:
     row = case.row.case
     if row.consent is not None and row.consent.choice is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
         return difference_line(case, lang, how_to_pay=how_to_pay)
-    return outcome_sentences(row, case.plan, lang, how_to_pay=how_to_pay)
+    return outcome_sentences(row, case.plan, lang, how_to_pay=how_to_pay,
+                             price_word=correct_price_word(case.facts))

@@ -31,6 +31,7 @@ from sagwa.services.desk_notify import notify
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_report import build_report
 from sagwa.services.lookups import require
+from sagwa.services.refunds import incident_refunds
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow, case_links
 from sagwa.web.pages.error_texts import FormProblem, PageRoute, error_text
@@ -65,7 +66,8 @@ def _policy(request: Request) -> DeskPolicy:
 def _page_again(request: Request, uow: Uow, incident_id: int, exc: SagwaError,
                 **extra: Any) -> Response:
     """The incident page again after a refused form, ``extra`` saying what was typed."""
-    context = detail_context(uow, incident_id, _policy(request))
+    context = {**detail_context(uow, incident_id, _policy(request)),
+               "refunds": incident_refunds(uow(), incident_id=incident_id)}
     return render(request, "incidents/detail.html",
                   {"notice_lang": "ko", **context, **extra,
                    "here": f"/ops/incidents/{incident_id}"}, status_code=exc.http_status)
@@ -117,7 +119,8 @@ def declare(request: Request, account: Operator, uow: Uow, listing_ids: Short = 
 @router.get("/{incident_id}", response_class=HTMLResponse)
 def incident_page(incident_id: int, request: Request, account: Operator, uow: Uow,
                   notice_lang: str = "ko", cases_from: int = 0) -> Response:
-    context = detail_context(uow, incident_id, _policy(request), offset=max(0, cases_from))
+    context = {**detail_context(uow, incident_id, _policy(request), offset=max(0, cases_from)),
+               "refunds": incident_refunds(uow(), incident_id=incident_id)}
     return render(request, "incidents/detail.html",
                   {**context, "notice_lang": "en" if notice_lang == "en" else "ko"})
 

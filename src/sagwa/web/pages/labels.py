@@ -227,6 +227,7 @@ ACTION: dict[str, Label] = {
                                  "apology could not be delivered: put on the call list"),
     "case.defaulted": ("기한 경과(기본 처리)", "default applied after the deadline"),
     "case.difference_paid": ("차액 결제 확인", "difference recorded as paid"),
+    "case.refund_paid": ("환불 지급 확인", "refund recorded as paid"),
     "case.cancelled_instead": ("차액 대신 주문 취소(고객 동의)",
                                "cancelled instead of paying the difference (customer's consent)"),
     "case.choice_recorded": ("고객 선택 기록", "customer's choice recorded"),
@@ -318,10 +319,13 @@ def code_of(value: object) -> str:
     return str(value.value) if isinstance(value, Enum) else str(value)
 
 
-def label(vocabulary: str, value: object, lang: str, plan: IncidentPlan | None = None) -> str:
+def label(vocabulary: str, value: object, lang: str, plan: IncidentPlan | None = None, *,
+          price_word: str | None = None) -> str:
     """The label of ``value`` (a code or an enum member) in ``vocabulary``, in ``lang``;
     the code itself when the table does not know it, ``—`` for None. A ``choice`` of an
-    incident whose ``plan`` is known is named for it (``desk_messages.choice_label``)."""
+    incident whose ``plan`` is known is named for it (``desk_messages.choice_label``), its
+    discount with ``price_word`` where given (a book's 정가 or 판매가:
+    ``desk_messages.correct_price_word``)."""
     if value is None or value == "":
         return "—"
     code = code_of(value)
@@ -329,6 +333,8 @@ def label(vocabulary: str, value: object, lang: str, plan: IncidentPlan | None =
     if found is None:
         return code
     if vocabulary == "choice" and plan is not None:
+        if price_word is not None:
+            return choice_label(code, lang, plan, price_word=price_word)
         return choice_label(code, lang, plan)
     return found[0] if lang == "ko" else found[1]
 

@@ -12,8 +12,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from sagwa.domain.incidents import Responsibility
 from sagwa.domain.seller_orders import OrderInstruction, instruction_words, reason_words
+from sagwa.services import desk_messages as dm
 from sagwa.services.accounts import Account
-from sagwa.services.seller_incidents import seller_incident, seller_incident_ids
+from sagwa.services.desk_wordings import incident_facts
+from sagwa.services.seller_incidents import SellerIncident, seller_incident, seller_incident_ids
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow
 from sagwa.web.pages.error_texts import PageRoute
@@ -52,6 +54,20 @@ def my_incidents(request: Request, account: SellerAccount, uow: Uow) -> Response
     return render(request, "seller/incidents.html", incidents_context(uow(), account))
 
 
+def price_word(uow: SqlAlchemyUnitOfWork, view: SellerIncident) -> str:
+    """What the page calls the correct price a customer's discount was off (an order held for
+    its difference, or sent once it was paid), as the customers were told it
+    (``desk_messages.correct_price_word``): 정상가, but a book's 정가 or 판매가. Read only where
+    the page says it."""
+    said = (OrderInstruction.HOLD_DIFFERENCE.value in view.counts
+            or any(o.reason == "discount_paid" for o in view.orders))
+    if not said or view.incident.correct_price is None:
+        return dm.REGULAR_PRICE_WORD
+    with uow:
+        facts = incident_facts(uow, view.incident, [n.listing_id for n in view.listings])
+    return dm.correct_price_word(facts)
+
+
 #: Orders a page lists (a large incident has tens of thousands: the counts say the rest).
 PAGE_ROWS = 50  # a phone shows each order as a card: 200 made a page 37,000 px tall
 
@@ -72,9 +88,11 @@ def incident_page(incident_id: int, request: Request, account: SellerAccount, uo
     pages = max(1, -(-len(listed) // PAGE_ROWS))
     asked = int(page) if page.strip().isdigit() else 1  # anything else: the first page
     page_no = min(max(asked, 1), pages)
+    word = price_word(uow(), view)
     return render(request, "seller/incident.html", {
         "view": view, "words": lambda i: instruction_words(i, lang),
-        "why": lambda r: reason_words(r, lang),
-        "responsible_words": responsible_words,
+        # "정상가에서 할인된 가격으로 사고 …" said of a book: its 정가 or 판매가 (:func:`price_word`)
+        "why": lambda r: reason_words(r, lang).replace(dm.REGULAR_PRICE_WORD, word),
+        "responsible_words": responsible_words, "price_word": word,
         "rows": listed[(page_no - 1) * PAGE_ROWS: page_no * PAGE_ROWS], "listed": len(listed),
         "show": wanted, "page": page_no, "pages": pages, "per_page": PAGE_ROWS})

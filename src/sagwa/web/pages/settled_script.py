@@ -85,7 +85,7 @@ def choice_read_back(case: CaseFacts, choice: str, lang: str, *,
     (``cs/confirm_choice.html``): the option as the script read it, that it cannot be undone
     (the discount: save cancelling instead until its difference is paid) and the question."""
     line = dict(case.options(lang)).get(choice, "")
-    chosen = f"‘{label('choice', choice, lang, case.plan)}’"
+    chosen = f"‘{label('choice', choice, lang, case.plan, price_word=case.price_word)}’"
     if lang == "ko":
         final = ("차액을 결제하시기 전까지는 차액 대신 주문 취소로 바꾸실 수 있지만, 그 밖에는 바꾸거나 되돌릴 수 "
                  "없습니다." if may_cancel_later else "처리한 뒤에는 바꾸거나 되돌릴 수 없습니다.")

@@ -1,0 +1,185 @@
+"""Refunds the desk owes: each refund it records when it cancels an order (or lowers its
+quantity) with the customer's consent is owed until finance pays it and someone marks it paid.
+
+The customer is told the refund is made within 3 business days of the cancellation
+(전자상거래법 제18조; ``desk_policy.REFUND_DAYS_BY_LAW``). A refund's *due date*
+(:func:`refund_due_by`) is the last Korean day on which it is still in time: the cancellation's
+day in Korea is not counted (민법 제157조, the first day is not counted), then that many business
+days — not Saturdays, Sundays or Korean public holidays (``contact_hours.is_korean_holiday``,
+alternative holidays included). A refund still owed after its due date is *overdue*
+(:meth:`Refund.overdue`), worked out when read, from ``now``.
+
+Marking a refund paid (:func:`check_paid_at`, :func:`check_reference`) records when it was
+paid, the payment's reference (a bank transfer or card-cancellation number) and who said so;
+once paid, it stays paid. The step is on the audit log (:data:`REFUND_PAID`).
+
+Finance pays refunds in bank batches: a payments file's rows (:class:`PaymentLine`, the text of
+each cell with its line number) are read here (:func:`read_refund_id`, :func:`read_paid_at`);
+``services.refunds.check_payments`` checks them all before any is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from sagwa.domain.contact_hours import is_korean_holiday
+from sagwa.domain.identifiers import fold_width, is_ascii_digits
+from sagwa.domain.moments import SEOUL, check_moment
+from sagwa.domain.money import Money
+from sagwa.errors import InvalidInput
+
+#: The audit actions of the desk's refunds (``desk_cases.apply_effect``): a row each.
+REFUND_ACTIONS = ("order.cancel_and_refund", "order.reduce_and_refund")
+#: The audit action of a refund marked paid (on its case, so on the incident timeline).
+REFUND_PAID = "case.refund_paid"
+#: The longest payment reference taken.
+MAX_REFERENCE = 200
+
+
+class RefundStatus(StrEnum):
+    OWED = "owed"
+    PAID = "paid"
+
+
+class RefundFilter(StrEnum):
+    """Which refunds a list shows: ``overdue`` is owed and past its due date."""
+
+    OWED = "owed"
+    OVERDUE = "overdue"
+    PAID = "paid"
+    ALL = "all"
+
+
+@dataclass(frozen=True)
+class Refund:
+    """One refund the desk recorded on ``order_id`` of ``case_id`` (its audit record
+    ``audit_seq``), owed to ``customer_id``; paid once ``paid_at`` is set."""
+
+    refund_id: int
+    audit_seq: int
+    case_id: int
+    order_id: int
+    customer_id: int
+    amount: Money
+    cancelled_at: datetime
+    due_by: date
+    paid_at: datetime | None = None
+    paid_reference: str | None = None
+    paid_by: str | None = None
+
+    @property
+    def status(self) -> RefundStatus:
+        return RefundStatus.OWED if self.paid_at is None else RefundStatus.PAID
+
+    def overdue(self, now: datetime) -> bool:
+        """Still owed, and its due date (a Korean day) is over at ``now``."""
+        return self.paid_at is None and now.astimezone(SEOUL).date() > self.due_by
+
+    def state(self, now: datetime) -> RefundFilter:
+        """``paid``, ``overdue`` (:meth:`overdue` at ``now``) or ``owed``."""
+        if self.paid_at is not None:
+            return RefundFilter.PAID
+        return RefundFilter.OVERDUE if self.overdue(now) else RefundFilter.OWED
+
+
+@dataclass(frozen=True)
+class PaymentLine:
+    """One row of a payments file as written: its ``line`` in the file and its cells' text
+    (``paid_at`` empty: paid now)."""
+
+    line: int
+    refund_id: str
+    reference: str
+    paid_at: str
+
+
+@dataclass(frozen=True)
+class Payment:
+    """A refund to mark paid at ``paid_at`` with ``reference`` (checked)."""
+
+    refund: Refund
+    paid_at: datetime
+    reference: str
+
+
+def read_refund_id(text: str) -> int:
+    """A refund id as typed (full-width digits read too); InvalidInput otherwise."""
+    digits = fold_width(text).strip()
+    if not is_ascii_digits(digits):
+        raise InvalidInput(f"{text!r} is not a refund id (a whole number, as `sagwa refunds "
+                           "list` shows it)", field="refund_id", reason="refund_id_malformed")
+    return int(digits)
+
+
+def read_paid_at(text: str, now: datetime) -> datetime:
+    """A payment time as typed: ISO 8601, Korea time without a zone; empty: ``now``."""
+    if not text.strip():
+        return now
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"the payment time {text!r} is not an ISO date-time like "
+                           "2026-12-07T10:00 (Korea time) or 2026-12-07T10:00+09:00",
+                           field="paid_at", reason="refund_paid_at_malformed") from None
+    return check_moment(moment if moment.tzinfo else moment.replace(tzinfo=SEOUL), "paid_at")
+
+
+def is_business_day(day: date) -> bool:
+    """Monday to Friday, and not a Korean public holiday."""
+    return day.weekday() < 5 and not is_korean_holiday(day)
+
+
+def refund_due_by(cancelled_at: datetime, business_days: int) -> date:
+    """The last Korean day a refund of a cancellation at ``cancelled_at`` is in time: the
+    ``business_days``-th business day after the cancellation's day in Korea."""
+    if cancelled_at.utcoffset() is None:
+        raise InvalidInput("the cancellation time needs a time zone", field="cancelled_at",
+                           reason="time_without_zone")
+    day, counted = cancelled_at.astimezone(SEOUL).date(), 0
+    while counted < business_days:
+        day += timedelta(days=1)
+        counted += is_business_day(day)
+    return day
+
+
+def check_paid_at(refund: Refund, paid_at: datetime, now: datetime) -> datetime:
+    """When a refund was paid: with a zone, not after ``now`` and not before its
+    cancellation. InvalidInput (field ``paid_at``) otherwise."""
+    if paid_at.utcoffset() is None:
+        raise InvalidInput("the payment time needs a time zone offset, e.g. "
+                           "2026-12-07T10:00:00+09:00", field="paid_at",
+                           reason="refund_paid_at_without_zone")
+    if paid_at > now:
+        raise InvalidInput(f"the payment time {_korea(paid_at)} is in the future (now "
+                           f"{_korea(now)}); give when the refund was really paid",
+                           field="paid_at", reason="refund_paid_at_future",
+                           paid_at=paid_at.isoformat())
+    if paid_at < refund.cancelled_at:
+        raise InvalidInput(f"refund {refund.refund_id} cannot have been paid at "
+                           f"{_korea(paid_at)}: its order was cancelled later, at "
+                           f"{_korea(refund.cancelled_at)}", field="paid_at",
+                           reason="refund_paid_before_cancellation",
+                           paid_at=paid_at.isoformat(),
+                           cancelled_at=refund.cancelled_at.isoformat())
+    return paid_at
+
+
+def check_reference(reference: str | None) -> str:
+    """The payment's reference (a transfer or card-cancellation number), stripped: something,
+    at most :data:`MAX_REFERENCE` characters."""
+    text = (reference or "").strip()
+    if not text:
+        raise InvalidInput("give the payment's reference (the transfer or card-cancellation "
+                           "number finance paid it with)", field="reference",
+                           reason="refund_reference_required")
+    if len(text) > MAX_REFERENCE:
+        raise InvalidInput(f"the payment reference is at most {MAX_REFERENCE} characters",
+                           field="reference", reason="refund_reference_too_long",
+                           max_chars=MAX_REFERENCE)
+    return text
+
+
+def _korea(moment: datetime) -> str:
+    return f"{moment.astimezone(SEOUL):%Y-%m-%d %H:%M} (Korea time)"

@@ -1,0 +1,316 @@
+"""Refunds owed: every refund the desk records is owed to the customer until finance pays it
+and someone marks it paid (``sagwa.domain.refunds``).
+
+:func:`owe_refund` runs inside the transaction that cancels the order (``desk_cases.
+apply_effect``, right after its refund audit record), so a cancellation and the refund it owes
+are written together or not at all; :func:`mark_refund_paid` is its own use case, on the audit
+log (``case.refund_paid``, so on the incident timeline); :func:`list_refunds` is finance's list
+(``sagwa refunds list``, ``GET /api/refunds``).
+
+Finance pays in bank batches: :func:`mark_refunds_paid` marks a payments file's refunds in one
+transaction, all or none (:func:`check_payments` reports every bad row with its line and
+reason); :func:`mark_owed_paid_before` marks every refund still owed that was cancelled before
+a Korean day (after an upgrade backfilled refunds finance had paid outside sagwa), paid at the
+moment it runs. Each marked refund gets its own ``case.refund_paid`` record, as one marked alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sagwa.adapters.db.refund_repo import ListedRefund
+from sagwa.domain.audit import AuditEvent, AuditRecord
+from sagwa.domain.moments import SEOUL
+from sagwa.domain.money import Money
+from sagwa.domain.refunds import (
+    REFUND_ACTIONS,
+    REFUND_PAID,
+    Payment,
+    PaymentLine,
+    Refund,
+    RefundFilter,
+    check_paid_at,
+    check_reference,
+    read_paid_at,
+    read_refund_id,
+    refund_due_by,
+)
+from sagwa.errors import Conflict, InvalidInput, NotFound, SagwaError
+from sagwa.services.desk_policy import REFUND_DAYS_BY_LAW
+from sagwa.services.idempotency import prior_result, remember
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+#: The idempotency scope of marking a refund paid.
+PAID_SCOPE = "refund_paid"
+
+
+def owe_refund(uow: SqlAlchemyUnitOfWork, record: AuditRecord, *, customer_id: int) -> int | None:
+    """Inside the caller's unit of work: the refund the desk's audit record ``record`` (an
+    ``order.cancel_and_refund`` or ``order.reduce_and_refund``) recorded is owed to
+    ``customer_id``, due 3 Korean business days after it. Its id; None for any other record,
+    or one that refunds nothing."""
+    event, after = record.event, record.event.after or {}
+    amount = after.get("amount")
+    if event.action not in REFUND_ACTIONS or not amount or int(amount["amount_minor"]) <= 0:
+        return None
+    return uow.refunds.add(
+        audit_seq=record.seq, case_id=int(after["case_id"]), order_id=int(event.entity_id),
+        customer_id=customer_id, amount=Money(int(amount["amount_minor"]), amount["currency"]),
+        cancelled_at=record.occurred_at,
+        due_by=refund_due_by(record.occurred_at, REFUND_DAYS_BY_LAW))
+
+
+def refund_dict(refund: Refund, now: datetime) -> dict[str, Any]:
+    """A refund as JSON: times in Korea's, the due date a Korean day, amounts in minor units."""
+    def korea(at: datetime | None) -> str | None:
+        return at.astimezone(SEOUL).isoformat() if at is not None else None
+
+    return {"id": refund.refund_id, "case_id": refund.case_id, "order_id": refund.order_id,
+            "customer_id": refund.customer_id, "amount_minor": refund.amount.amount_minor,
+            "currency": refund.amount.currency, "cancelled_at": korea(refund.cancelled_at),
+            "due_by": refund.due_by.isoformat(), "status": refund.status.value,
+            "overdue": refund.overdue(now), "paid_at": korea(refund.paid_at),
+            "paid_reference": refund.paid_reference, "paid_by": refund.paid_by}
+
+
+def mark_refund_paid(uow: SqlAlchemyUnitOfWork, *, refund_id: int, reference: str,
+                     actor: str, paid_at: datetime | None = None,
+                     idempotency_key: str | None = None) -> Refund:
+    """Record that refund ``refund_id`` was paid at ``paid_at`` (None: now) with the payment
+    ``reference``. A retry with the same ``idempotency_key`` answers the refund again.
+
+    Refused, with nothing written: an unknown refund (NotFound), one already paid (Conflict,
+    saying when and by whom), a blank or over-long reference, a payment time in the future or
+    before the cancellation (InvalidInput)."""
+    text = check_reference(reference)
+    with uow:
+        now = uow.now()
+        payload = {"refund_id": refund_id, "reference": text,
+                   "paid_at": paid_at.astimezone(UTC).isoformat() if paid_at else None}
+        if prior_result(uow, PAID_SCOPE, idempotency_key, payload):
+            return _require(uow, refund_id)
+        found = _require(uow, refund_id, for_update=True)
+        _refuse_if_paid(found)
+        at = check_paid_at(found, paid_at or now, now)
+        paid = _record_paid(uow, Payment(found, at, text), actor=actor, now=now)
+        remember(uow, PAID_SCOPE, idempotency_key, {"id": refund_id})
+        uow.commit()
+    return paid
+
+
+def _record_paid(uow: SqlAlchemyUnitOfWork, payment: Payment, *, actor: str, now: datetime,
+                 noted: dict[str, Any] | None = None) -> Refund:
+    """Mark the refund paid, with its audit record (``noted``: keys added to its ``after``)."""
+    found, at, text = payment.refund, payment.paid_at, payment.reference
+    uow.refunds.mark_paid(found.refund_id, at=at, reference=text, by=actor)
+    uow.audit.append(AuditEvent(actor, REFUND_PAID, "case", str(found.case_id), before={
+        "due_by": found.due_by.isoformat()}, after={
+        "refund_id": found.refund_id, "order_id": found.order_id,
+        "amount": found.amount.as_dict(), "paid_at": at.astimezone(UTC).isoformat(),
+        "reference": text, **(noted or {})}), now)
+    return replace(found, paid_at=at, paid_reference=text, paid_by=actor)
+
+
+def _require(uow: SqlAlchemyUnitOfWork, refund_id: int, *, for_update: bool = False) -> Refund:
+    found = uow.refunds.get(refund_id, for_update=for_update)
+    if found is None:
+        raise _not_found(refund_id)
+    return found
+
+
+def _not_found(refund_id: int) -> NotFound:
+    return NotFound(f"there is no refund {refund_id} (`sagwa refunds list --status all` "
+                    "lists them)", reason="refund_not_found", refund_id=refund_id)
+
+
+def _refuse_if_paid(refund: Refund) -> None:
+    if refund.paid_at is None:
+        return
+    raise Conflict(
+        f"refund {refund.refund_id} was already marked paid: paid "
+        f"{refund.paid_at.astimezone(SEOUL):%Y-%m-%d %H:%M} (Korea time), reference "
+        f"{refund.paid_reference!r}, marked by {refund.paid_by}; it is not marked again",
+        reason="refund_already_paid", refund_id=refund.refund_id,
+        paid_at=refund.paid_at.isoformat(), paid_by=refund.paid_by,
+        paid_reference=refund.paid_reference)
+
+
+@dataclass(frozen=True)
+class RefundList:
+    """The refunds ``which`` names as read at ``now``: ``items`` (by id), how many match in
+    all (``total``), and the ``after`` of the next page (None: the last)."""
+
+    which: RefundFilter
+    items: list[ListedRefund]
+    total: int
+    now: datetime
+    next_after: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"status": self.which.value, "now": self.now.astimezone(SEOUL).isoformat(),
+                "total": self.total, "next_after": self.next_after,
+                "refunds": [listed_dict(i, self.now) for i in self.items]}
+
+
+def listed_dict(item: ListedRefund, now: datetime) -> dict[str, Any]:
+    """A listed refund as JSON: :func:`refund_dict`, with its incident and customer's name."""
+    return {**refund_dict(item.refund, now), "incident_id": item.incident_id,
+            "customer_name": item.customer_name}
+
+
+@dataclass(frozen=True)
+class IncidentRefunds:
+    """An incident's refunds (by id) as read at ``now``, for its page."""
+
+    items: list[Refund]
+    now: datetime
+
+
+def incident_refunds(uow: SqlAlchemyUnitOfWork, *, incident_id: int) -> IncidentRefunds:
+    """The refunds of ``incident_id``'s cases, each paid, owed or overdue now."""
+    with uow:
+        return IncidentRefunds(uow.refunds.for_incident(incident_id), uow.now())
+
+
+def list_refunds(uow: SqlAlchemyUnitOfWork, *, which: RefundFilter = RefundFilter.OWED,
+                 limit: int | None = None, after: int = 0) -> RefundList:
+    """The refunds ``which`` names (overdue: owed and past their due date now), by id after
+    ``after``; at most ``limit`` (None: every one)."""
+    with uow:
+        now = uow.now()
+        today = now.astimezone(SEOUL).date()
+        rows = uow.refunds.listed(which, today=today, after=after,
+                                  limit=None if limit is None else limit + 1)
+        page = rows if limit is None else rows[:limit]
+        more = limit is not None and len(rows) > limit
+        return RefundList(which, page, uow.refunds.count(which, today=today), now,
+                          page[-1].refund.refund_id if more else None)
+
+
+#: Told how far a batch is: (refunds done, refunds in all).
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class PaidBatch:
+    """The refunds a batch marked paid at ``now`` (with ``dry_run``: would mark, as they are)."""
+
+    refunds: list[Refund]
+    now: datetime
+    dry_run: bool = False
+
+    def totals(self) -> dict[str, int]:
+        """Amount in minor units per currency, currencies in alphabetical order."""
+        sums: dict[str, int] = {}
+        for r in self.refunds:
+            sums[r.amount.currency] = sums.get(r.amount.currency, 0) + r.amount.amount_minor
+        return dict(sorted(sums.items()))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"dry_run": self.dry_run, "count": len(self.refunds),
+                "totals": [{"currency": c, "amount_minor": m} for c, m in self.totals().items()],
+                "refunds": [refund_dict(r, self.now) for r in self.refunds]}
+
+
+def check_payments(lines: Sequence[PaymentLine], found: Mapping[int, Refund],
+                   now: datetime) -> list[Payment]:
+    """Every row of a payments file checked against the refunds ``found`` (by id) at ``now``:
+    the payments, or InvalidInput (``refund_file_refused``) whose ``details["rows"]`` lists each
+    bad row's ``line``, ``refund_id`` (as written), ``reason`` and ``message``."""
+    payments: list[Payment] = []
+    problems: list[dict[str, Any]] = []
+    first_line: dict[int, int] = {}
+    for line in lines:
+        try:
+            payments.append(_check_line(line, found, first_line, now))
+        except SagwaError as exc:
+            problems.append({"line": line.line, "refund_id": line.refund_id,
+                             "reason": exc.details.get("reason", exc.code),
+                             "message": exc.message})
+    if problems:
+        rows = "row" if len(problems) == 1 else "rows"
+        raise InvalidInput(
+            f"{len(problems)} {rows} of the payments file cannot be marked paid, so nothing was "
+            "marked (fix them and run it again):\n" + "\n".join(
+                f"  line {p['line']}: {p['message']}" for p in problems),
+            reason="refund_file_refused", rows=problems)
+    return payments
+
+
+def _check_line(line: PaymentLine, found: Mapping[int, Refund], first_line: dict[int, int],
+                now: datetime) -> Payment:
+    refund_id = read_refund_id(line.refund_id)
+    if refund_id in first_line:
+        raise InvalidInput(f"refund {refund_id} is on line {first_line[refund_id]} already: "
+                           "a refund is paid once", field="refund_id",
+                           reason="refund_listed_twice", refund_id=refund_id)
+    first_line[refund_id] = line.line
+    refund = found.get(refund_id)
+    if refund is None:
+        raise _not_found(refund_id)
+    _refuse_if_paid(refund)
+    reference = check_reference(line.reference)
+    return Payment(refund, check_paid_at(refund, read_paid_at(line.paid_at, now), now), reference)
+
+
+def mark_refunds_paid(uow: SqlAlchemyUnitOfWork, *, lines: Sequence[PaymentLine], actor: str,
+                      dry_run: bool = False, progress: Progress | None = None) -> PaidBatch:
+    """Mark every refund of a payments file's ``lines`` paid, in one transaction: all, or none
+    when any row is bad (:func:`check_payments`). ``dry_run``: check, write nothing."""
+    with uow:
+        now = uow.now()
+        ids = sorted({i for i in map(_id_or_none, (line.refund_id for line in lines))
+                      if i is not None})
+        payments = check_payments(lines, uow.refunds.get_many(ids, for_update=not dry_run), now)
+        return _pay(uow, payments, actor=actor, now=now, dry_run=dry_run, progress=progress)
+
+
+def check_recorded_before(before: date, now: datetime) -> datetime:
+    """The start (Korea time) of the day ``before``, which may not be after today in Korea."""
+    today = now.astimezone(SEOUL).date()
+    if before > today:
+        raise InvalidInput(f"the day {before.isoformat()} is in the future (today is "
+                           f"{today.isoformat()} in Korea): refunds cancelled after now cannot "
+                           "have been paid", field="recorded_before",
+                           reason="refund_recorded_before_future", today=today.isoformat())
+    return datetime.combine(before, time(), tzinfo=SEOUL)
+
+
+def mark_owed_paid_before(uow: SqlAlchemyUnitOfWork, *, before: date, reference: str,
+                          actor: str, dry_run: bool = False,
+                          progress: Progress | None = None) -> PaidBatch:
+    """Mark every refund still owed whose order was cancelled before the Korean day ``before``
+    paid with ``reference``, at the moment this runs (when they were really paid is not
+    known); their audit records say so (``recorded_before``). ``dry_run``: write nothing."""
+    text = check_reference(reference)
+    with uow:
+        now = uow.now()
+        owed = uow.refunds.owed_cancelled_before(check_recorded_before(before, now),
+                                                 for_update=not dry_run)
+        return _pay(uow, [Payment(r, now, text) for r in owed], actor=actor, now=now,
+                    dry_run=dry_run, progress=progress,
+                    noted={"recorded_before": before.isoformat()})
+
+
+def _id_or_none(text: str) -> int | None:
+    try:
+        return read_refund_id(text)
+    except InvalidInput:
+        return None
+
+
+def _pay(uow: SqlAlchemyUnitOfWork, payments: list[Payment], *, actor: str, now: datetime,
+         dry_run: bool, progress: Progress | None,
+         noted: dict[str, Any] | None = None) -> PaidBatch:
+    marked: list[Refund] = []
+    for done, payment in enumerate(payments, start=1):
+        marked.append(payment.refund if dry_run else
+                      _record_paid(uow, payment, actor=actor, now=now, noted=noted))
+        if progress is not None:
+            progress(done, len(payments))
+    if not dry_run:
+        uow.commit()
+    return PaidBatch(marked, now, dry_run)

@@ -1,0 +1,76 @@
+"""Refunds owed over HTTP (``services.refunds``): finance's list, the same as
+``sagwa refunds list``, and marking a refund paid. Admin accounts only, as the ledger is
+(sagwa has no finance role: finance reads the ledger with an admin token)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from sagwa.domain.refunds import RefundFilter
+from sagwa.services import refunds
+from sagwa.web.deps import ADMIN, Actor, IdempotencyKey, Uow
+from sagwa.web.schemas import Body
+
+router = APIRouter(prefix="/api", tags=["refunds"])
+
+
+class RefundPublic(BaseModel):
+    id: int
+    case_id: int
+    order_id: int
+    customer_id: int
+    amount_minor: int
+    currency: str
+    cancelled_at: datetime
+    due_by: date
+    status: str
+    overdue: bool
+    paid_at: datetime | None
+    paid_reference: str | None
+    paid_by: str | None
+
+
+class ListedRefundPublic(RefundPublic):
+    incident_id: int
+    customer_name: str
+
+
+class RefundListPublic(BaseModel):
+    status: RefundFilter
+    now: datetime
+    total: int
+    next_after: int | None
+    refunds: list[ListedRefundPublic]
+
+
+class RefundPaid(Body):
+    reference: str
+    paid_at: datetime | None = None
+
+
+@router.get("/refunds", response_model=RefundListPublic, dependencies=[ADMIN])
+def refunds_owed(uow: Uow, status: RefundFilter = RefundFilter.OWED,
+                 limit: Annotated[int, Query(ge=1, le=500)] = 100,
+                 after: Annotated[int, Query(ge=0)] = 0) -> RefundListPublic:
+    """The refunds the desk recorded when it cancelled orders, by id (the order they were
+    recorded in): ``owed`` (not paid yet), ``overdue`` (owed and past ``due_by``, the third
+    Korean business day after the cancellation, as read now), ``paid`` or ``all``. Pages: pass
+    ``next_after`` as ``after``."""
+    found = refunds.list_refunds(uow(), which=status, limit=limit, after=after)
+    return RefundListPublic.model_validate(found.as_dict())
+
+
+@router.post("/refunds/{refund_id}/paid", response_model=RefundPublic, dependencies=[ADMIN])
+def mark_paid(refund_id: int, body: RefundPaid, uow: Uow, actor: Actor,
+              key: IdempotencyKey) -> RefundPublic:
+    """Record that the refund was paid (``paid_at``, default now, with a zone; not in the
+    future, not before the cancellation) with the payment's ``reference``. A retry with the
+    same Idempotency-Key answers the refund again; a refund already paid is refused (409,
+    ``refund_already_paid``, saying when and by whom)."""
+    paid = refunds.mark_refund_paid(uow(), refund_id=refund_id, reference=body.reference,
+                                    paid_at=body.paid_at, actor=actor, idempotency_key=key)
+    return RefundPublic.model_validate(refunds.refund_dict(paid, uow().now()))

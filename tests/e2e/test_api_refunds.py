@@ -1,0 +1,116 @@
+"""``GET /api/refunds`` and ``POST /api/refunds/{id}/paid``: finance (an admin token, as for the
+ledger) lists the refunds the desk owes and marks one paid, once, with an Idempotency-Key; other
+roles are refused, and so are a refund that does not exist and a payment time in the future."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from sagwa.domain.consent import EffectKind, OrderEffect
+from sagwa.domain.listings import ListingTrigger
+from sagwa.domain.money import Money
+from sagwa.services import catalog, desk, desk_cases, listings, orders
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+pytestmark = pytest.mark.e2e
+
+ApiClientFor = Callable[..., TestClient]  # the client_for fixture (tests/e2e/conftest.py)
+WRONG, RIGHT = Money(19_900, "KRW"), Money(199_000, "KRW")
+KEYS = ["id", "case_id", "order_id", "customer_id", "amount_minor", "currency", "cancelled_at",
+        "due_by", "status", "overdue", "paid_at", "paid_reference", "paid_by"]
+
+
+@pytest.fixture
+def refund_id(uow: Callable[[], SqlAlchemyUnitOfWork]) -> int:
+    """A customer's order at the wrong price, cancelled by the desk with a refund (through
+    ``desk_cases.apply_effect``, as a choice applies it): the refund's id."""
+    seller = catalog.register_seller(uow(), code="s1", name="판매자1", actor="t")
+    product = catalog.register_product(uow(), title="아이팟 나노", category="mp3",
+                                       list_price=RIGHT, actor="t")
+    listing = listings.create_listing(uow(), seller_id=seller.id, product_id=product.id,
+                                      price=WRONG, actor="seller:s1")
+    listings.change_listing_status(uow(), listing_id=listing.id, trigger=ListingTrigger.PUBLISH,
+                                   actor="t")
+    opened = datetime.now(UTC).replace(second=0, microsecond=0)
+    customer = catalog.register_customer(uow(), name="김민준", email="mj@example.com",
+                                         phone="010-1234-5678", actor="t")
+    orders.place_order(uow(), customer_id=customer.id, listing_id=listing.id, quantity=1,
+                       actor="t", velocity=None)
+    declared = desk.declare(uow(), listing_ids=[listing.id], wrong_price=WRONG,
+                            correct_price=RIGHT, window_start=opened, cause="a zero dropped",
+                            responsible="seller", actor="operator:lee")
+    incident_id = int(declared.incident.incident_id)
+    desk.scope(uow(), incident_id=incident_id, actor="operator:lee")
+    with uow() as u:
+        [row] = u.cases.for_incident(incident_id)
+        effect = OrderEffect(row.case.orders[0].order_id, EffectKind.CANCEL_AND_REFUND, 1, WRONG)
+        desk_cases.apply_effect(u, row.case, effect, "customer", u.now())
+        u.commit()
+        [refund] = u.refunds.for_case(int(row.case.case_id))
+    return refund.refund_id
+
+
+def test_finance_lists_the_owed_refund_and_marks_it_paid_once(client: TestClient,
+                                                              refund_id: int) -> None:
+    listed = client.get("/api/refunds")
+    assert listed.status_code == 200, listed.text
+    body = listed.json()
+    assert (body["status"], body["total"], body["next_after"]) == ("owed", 1, None)
+    [item] = body["refunds"]
+    assert list(item) == [*KEYS, "incident_id", "customer_name"]
+    assert (item["id"], item["amount_minor"], item["currency"], item["status"],
+            item["overdue"], item["customer_name"]) == (refund_id, 19_900, "KRW", "owed", False,
+                                                         "김민준")
+    assert client.get("/api/refunds", params={"status": "overdue"}).json()["total"] == 0
+    headers = {"Idempotency-Key": "refund-paid-1"}
+    paid = client.post(f"/api/refunds/{refund_id}/paid", json={"reference": "KB 0219-77"},
+                       headers=headers)
+    assert paid.status_code == 200, paid.text
+    assert list(paid.json()) == KEYS
+    assert (paid.json()["status"], paid.json()["paid_reference"], paid.json()["paid_by"]) == (
+        "paid", "KB 0219-77", "api:admin")
+    retried = client.post(f"/api/refunds/{refund_id}/paid", json={"reference": "KB 0219-77"},
+                          headers=headers)
+    assert retried.status_code == 200 and retried.json() == paid.json()
+    again = client.post(f"/api/refunds/{refund_id}/paid", json={"reference": "KB 0219-78"})
+    assert again.status_code == 409, again.text
+    assert again.json()["details"]["reason"] == "refund_already_paid"
+    assert "api:admin" in again.json()["message"]
+    assert client.get("/api/refunds").json()["total"] == 0
+    assert [r["id"] for r in client.get("/api/refunds",
+                                        params={"status": "paid"}).json()["refunds"]] == [
+        refund_id]
+
+
+@pytest.mark.parametrize("role", ["agent", "reviewer"])
+def test_only_an_admin_may_read_or_mark_refunds(client_for: ApiClientFor, refund_id: int,
+                                                role: str) -> None:
+    staff = client_for(role)
+    for answer in (staff.get("/api/refunds"),
+                   staff.post(f"/api/refunds/{refund_id}/paid", json={"reference": "KB-1"})):
+        assert answer.status_code == 403, answer.text
+        assert answer.json()["details"]["reason"] == "role_not_allowed"
+    assert client_for(None).get("/api/refunds").status_code == 401
+    assert client_for("admin").get("/api/refunds").json()["refunds"][0]["status"] == "owed"
+
+
+def test_an_unknown_refund_a_future_payment_and_a_missing_key_are_refused(
+        client_for: ApiClientFor, refund_id: int) -> None:
+    admin = client_for("admin")
+    unknown = admin.post(f"/api/refunds/{refund_id + 1000}/paid", json={"reference": "KB-1"})
+    assert (unknown.status_code, unknown.json()["details"]["reason"]) == (404, "refund_not_found")
+    later = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    future = admin.post(f"/api/refunds/{refund_id}/paid",
+                        json={"reference": "KB-1", "paid_at": later})
+    assert (future.status_code, future.json()["details"]["reason"]) == (
+        422, "refund_paid_at_future")
+    keyless = client_for("admin", auto_keys=False).post(f"/api/refunds/{refund_id}/paid",
+                                                        json={"reference": "KB-1"})
+    assert (keyless.status_code, keyless.json()["details"]["reason"]) == (
+        422, "idempotency_key_missing")
+    assert admin.get("/api/refunds", params={"status": "bogus"}).status_code == 422
+    assert admin.get("/api/refunds").json()["refunds"][0]["status"] == "owed"

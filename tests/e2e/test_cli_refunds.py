@@ -1,0 +1,261 @@
+"""``sagwa refunds list`` and ``sagwa refunds mark-paid``: a customer's cancellation leaves its
+refunds owed (a table, CSV with a header, JSON with stable keys) until someone marks one paid
+from the terminal; marking it again, an unknown refund and a payment time that cannot be right
+are refused with their reasons, and the audit log still verifies."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from rich.console import Console
+from sqlalchemy import create_engine, text
+from test_cli_incident import flat
+from test_cli_incident_money import _chooses, _planned
+from typer.testing import CliRunner, Result
+
+from sagwa.cli.main import app
+from sagwa.cli.refunds import CSV_COLUMNS, PROGRESS_FROM, progress_bar
+from sagwa.config import get_settings
+from sagwa.testing.embedded import fresh_data_dir, query, start_embedded
+
+pytestmark = pytest.mark.e2e
+SEOUL = ZoneInfo("Asia/Seoul")
+KEYS = ["id", "case_id", "order_id", "customer_id", "amount_minor", "currency", "cancelled_at",
+        "due_by", "status", "overdue", "paid_at", "paid_reference", "paid_by"]
+
+
+def sagwa(*args: str) -> Result:
+    get_settings.cache_clear()
+    # the key the suite's own processes sign the audit log with (tests/conftest.py)
+    return CliRunner().invoke(app, list(args), env={
+        "COLUMNS": "200", "SAGWA_SECRET_KEY": os.environ["SAGWA_SECRET_KEY"]})
+
+
+@pytest.fixture(scope="module")
+def data_dir() -> Iterator[Path]:
+    with fresh_data_dir("sgr") as path:
+        yield path
+
+
+@pytest.fixture(scope="module")
+def cancelled(data_dir: Path) -> tuple[int, int]:
+    """The demo data's busiest listing in a planned incident; its first and last cases'
+    customers cancelled with compensation. (the first case's id, how many orders both had)."""
+    seeded = sagwa("seed", "demo", "--customers", "6", "--orders", "12", "--json")
+    assert seeded.exit_code == 0, seeded.output
+    [(listing_id,)] = query(data_dir, "SELECT listing_id FROM orders GROUP BY listing_id "
+                                      "ORDER BY count(*) DESC, listing_id LIMIT 1")
+    incident_id = _planned(data_dir, int(listing_id))
+    [(case_id, last)] = query(data_dir, "SELECT min(id), max(id) FROM cases "
+                                        f"WHERE incident_id = {incident_id}")
+    assert sagwa("refunds", "list").stdout.strip() == "no refund is owed"
+    _chooses(data_dir, int(case_id))
+    _chooses(data_dir, int(last))
+    [(orders,)] = query(data_dir, "SELECT count(*) FROM case_orders "
+                                  f"WHERE case_id IN ({case_id}, {last})")
+    return int(case_id), int(orders)
+
+
+def test_the_refunds_owed_are_listed_as_a_table_csv_and_json(cancelled: tuple[int, int]) -> None:
+    case_id, orders = cancelled
+    listed = sagwa("refunds", "list", "--format", "json")
+    assert listed.exit_code == 0, listed.output
+    data = json.loads(listed.stdout)
+    assert list(data) == ["status", "now", "total", "next_after", "refunds"]
+    assert (data["status"], data["total"]) == ("owed", orders)
+    assert all(list(r) == [*KEYS, "incident_id", "customer_name"] for r in data["refunds"])
+    assert {(r["status"], r["overdue"]) for r in data["refunds"]} == {("owed", False)}
+    assert data["refunds"][0]["case_id"] == case_id
+    table = flat(sagwa("refunds", "list").stdout)
+    assert f"#{case_id}" in table and "owed" in table and "KRW" in table
+    rows = list(csv.DictReader(io.StringIO(sagwa("refunds", "list", "--format", "csv").stdout)))
+    assert len(rows) == orders and list(rows[0]) == list(CSV_COLUMNS)
+    assert rows[0]["status"] == "owed" and rows[0]["paid_at"] == ""
+    assert sagwa("refunds", "list", "--status", "overdue").stdout.strip() == (
+        "no refund is overdue")
+
+
+def test_a_refund_is_marked_paid_once_from_the_terminal(cancelled: tuple[int, int]) -> None:
+    refund_id = json.loads(sagwa("refunds", "list", "--format", "json").stdout)["refunds"][0]["id"]
+    paid = sagwa("refunds", "mark-paid", str(refund_id), "--reference", "KB 0219-77",
+                 "--format", "json")
+    assert paid.exit_code == 0, paid.output
+    done = json.loads(paid.stdout)
+    assert (done["id"], done["status"], done["paid_reference"]) == (refund_id, "paid",
+                                                                    "KB 0219-77")
+    assert done["paid_by"].startswith("cli (os user ")
+    again = sagwa("refunds", "mark-paid", str(refund_id), "--reference", "KB 0219-78",
+                  "--format", "json")
+    assert again.exit_code == 1
+    refused = json.loads(again.stdout)
+    assert refused["details"]["reason"] == "refund_already_paid"
+    assert "already marked paid" in refused["message"] and "cli (os user" in refused["message"]
+    paid_list = json.loads(sagwa("refunds", "list", "--status", "paid", "--format",
+                                 "json").stdout)
+    assert [r["id"] for r in paid_list["refunds"]] == [refund_id]
+    assert sagwa("audit", "verify").exit_code == 0
+
+
+@pytest.mark.parametrize(("args", "status", "reason"), [
+    (("999999", "--reference", "KB-1"), 1, "refund_not_found"),
+    (("{id}", "--reference", "KB-1", "--paid-at", "2199-01-01T00:00"), 2,
+     "refund_paid_at_future"),
+    (("{id}", "--reference", "KB-1", "--paid-at", "2001-01-01T09:00+09:00"), 2,
+     "refund_paid_before_cancellation"),
+    (("{id}", "--reference", "  "), 2, "refund_reference_required"),
+])  # fmt: skip
+def test_marking_paid_is_refused_with_its_reason(cancelled: tuple[int, int],
+                                                 args: tuple[str, ...], status: int,
+                                                 reason: str) -> None:
+    owed = json.loads(sagwa("refunds", "list", "--format", "json").stdout)["refunds"]
+    given = [a.format(id=owed[-1]["id"]) for a in args]
+    result = sagwa("refunds", "mark-paid", *given, "--format", "json")
+    assert result.exit_code == status, result.output
+    assert json.loads(result.stdout)["details"]["reason"] == reason
+    after = json.loads(sagwa("refunds", "list", "--format", "json").stdout)["refunds"]
+    assert [r["id"] for r in after] == [r["id"] for r in owed]
+
+
+# finance's bank batches: a payments file (as Excel saves it) and, after an upgrade, every
+# refund recorded before a day
+
+
+@pytest.fixture(scope="module")
+def more_owed(cancelled: tuple[int, int], data_dir: Path) -> None:
+    """The customers of the next busiest listings cancel too: refunds enough for batches."""
+    for (listing_id,) in query(data_dir, "SELECT listing_id FROM orders WHERE listing_id NOT IN "
+                                         "(SELECT listing_id FROM incident_listings) GROUP BY listing_id "
+                                         "ORDER BY count(*) DESC, listing_id LIMIT 2"):
+        incident_id = _planned(data_dir, int(listing_id))
+        for (case_id,) in query(data_dir, "SELECT id FROM cases WHERE incident_id = "
+                                          f"{incident_id} ORDER BY id"):
+            _chooses(data_dir, int(case_id))
+    assert len(_owed()) >= 4
+
+
+def _owed() -> list[dict]:  # type: ignore[type-arg]
+    return json.loads(sagwa("refunds", "list", "--format", "json").stdout)["refunds"]
+
+
+def _excel_csv(path: Path, *rows: str) -> Path:
+    """A CSV as Excel writes it: UTF-8 with a BOM, CRLF line ends."""
+    path.write_bytes("\r\n".join(["refund_id,reference,paid_at", *rows, ""]).encode("utf-8-sig"))
+    return path
+
+
+def test_a_bank_batch_is_marked_paid_from_a_file_all_at_once(
+        more_owed: None, data_dir: Path, tmp_path: Path) -> None:
+    first, second = _owed()[:2]
+    batch = _excel_csv(tmp_path / "batch.csv", f"{first['id']},KB 이체 0001,",
+                       f"{second['id']},KB 이체 0002,{second['cancelled_at']}")
+    paid = sagwa("refunds", "mark-paid", "--from-file", str(batch), "--format", "json")
+    assert paid.exit_code == 0, paid.output
+    done = json.loads(paid.stdout)
+    assert (done["dry_run"], done["count"]) == (False, 2)
+    assert done["totals"] == [{"currency": "KRW",
+                               "amount_minor": first["amount_minor"] + second["amount_minor"]}]
+    assert [(r["id"], r["status"], r["paid_reference"]) for r in done["refunds"]] == [
+        (first["id"], "paid", "KB 이체 0001"), (second["id"], "paid", "KB 이체 0002")]
+    assert done["refunds"][1]["paid_at"] == second["cancelled_at"]
+    assert {first["id"], second["id"]}.isdisjoint(r["id"] for r in _owed())
+    [(records,)] = query(data_dir, "SELECT count(*) FROM audit_log WHERE action = "
+                         f"'case.refund_paid' AND (after->>'refund_id')::int IN "
+                         f"({first['id']}, {second['id']})")
+    assert records == 2
+    third = _owed()[0]
+    table = sagwa("refunds", "mark-paid", "--from-file",
+                  str(_excel_csv(tmp_path / "one.csv", f"{third['id']},KB 0003,")))
+    assert table.exit_code == 0, table.output
+    assert "1 refund marked paid" in flat(table.stdout) and "KRW" in table.stdout
+    assert sagwa("audit", "verify").exit_code == 0
+
+
+def test_a_batch_with_bad_rows_is_refused_line_by_line_and_marks_nothing(
+        more_owed: None, tmp_path: Path) -> None:
+    owed = _owed()
+    paid = json.loads(sagwa("refunds", "list", "--status", "paid", "--format",
+                            "json").stdout)["refunds"][0]
+    ok, other = owed[0]["id"], owed[1]["id"]
+    batch = _excel_csv(tmp_path / "bad.csv", f"{ok},KB-1,", "999999,KB-2,", f"{ok},KB-3,",
+                       f"{paid['id']},KB-4,", f"{other},KB-5,2199-01-01T00:00", "",
+                       f"{other},  ,")
+    refused = sagwa("refunds", "mark-paid", "--from-file", str(batch), "--format", "json")
+    assert refused.exit_code == 2, refused.output
+    details = json.loads(refused.stdout)["details"]
+    assert details["reason"] == "refund_file_refused"
+    assert [(r["line"], r["reason"]) for r in details["rows"]] == [
+        (3, "refund_not_found"), (4, "refund_listed_twice"), (5, "refund_already_paid"),
+        (6, "refund_paid_at_future"), (8, "refund_listed_twice")]
+    assert [r["id"] for r in _owed()] == [r["id"] for r in owed]
+    told = sagwa("refunds", "mark-paid", "--from-file", str(batch))
+    assert told.exit_code == 2 and "line 6" in flat(told.stderr)
+
+
+@pytest.mark.parametrize(("args", "reason"), [
+    (("--reference", "KB-1"), "refund_target_missing"),
+    (("1", "--from-file", "{file}"), "refund_targets_conflict"),
+    (("--from-file", "{file}", "--recorded-before", "2001-01-01", "--reference", "x"),
+     "refund_targets_conflict"),
+    (("--from-file", "{file}", "--reference", "KB-1"), "refund_option_unused"),
+    (("1", "--reference", "KB-1", "--dry-run"), "refund_option_unused"),
+    (("--recorded-before", "2001-01-01"), "refund_reference_required"),
+    (("--recorded-before", "2199-01-01", "--reference", "x"), "refund_recorded_before_future"),
+    (("--recorded-before", "yesterday", "--reference", "x"), "date_malformed"),
+    (("--from-file", "{empty}"), "refund_file_empty"),
+    (("--from-file", "{columns}"), "refund_file_columns"),
+])  # fmt: skip
+def test_a_batch_asked_for_wrongly_is_refused_with_its_reason(
+        cancelled: tuple[int, int], tmp_path: Path, args: tuple[str, ...], reason: str) -> None:
+    files = {"file": _excel_csv(tmp_path / "f.csv", "1,KB-1,"),
+             "empty": _excel_csv(tmp_path / "e.csv")}
+    files["columns"] = tmp_path / "c.csv"
+    files["columns"].write_text("id,ref\n1,KB-1\n", encoding="utf-8")
+    owed = _owed()
+    result = sagwa("refunds", "mark-paid", *(a.format(**files) for a in args), "--format", "json")
+    assert result.exit_code == 2, result.output
+    assert json.loads(result.stdout)["details"]["reason"] == reason
+    assert _owed() == owed
+
+
+def test_refunds_recorded_before_a_day_are_marked_paid_now_after_a_dry_run(
+        cancelled: tuple[int, int], data_dir: Path) -> None:
+    """Last in this module: it marks every refund still owed."""
+    helped = flat(sagwa("refunds", "mark-paid", "--help").stdout)
+    assert "the moment the command runs" in helped
+    engine = create_engine(start_embedded(data_dir / "pg"))
+    with engine.begin() as conn:  # as if cancelled (and backfilled) ten days ago
+        conn.execute(text("UPDATE refunds SET cancelled_at = cancelled_at - interval '10 days'"))
+    engine.dispose()
+    owed = _owed()
+    assert owed
+    today = datetime.now(SEOUL).date().isoformat()
+    dry = sagwa("refunds", "mark-paid", "--recorded-before", today, "--reference",
+                "paid outside sagwa before 0.23", "--dry-run", "--format", "json")
+    assert dry.exit_code == 0, dry.output
+    would = json.loads(dry.stdout)
+    assert (would["dry_run"], would["count"]) == (True, len(owed))
+    assert {r["status"] for r in would["refunds"]} == {"owed"}
+    assert _owed() == owed
+    done = sagwa("refunds", "mark-paid", "--recorded-before", today, "--reference",
+                 "paid outside sagwa before 0.23")
+    assert done.exit_code == 0, done.output
+    assert f"{len(owed)} refunds marked paid" in flat(done.stdout)
+    assert sagwa("refunds", "list").stdout.strip() == "no refund is owed"
+    assert sagwa("audit", "verify").exit_code == 0
+
+
+@pytest.mark.parametrize(("total", "shown"), [(PROGRESS_FROM - 1, False), (PROGRESS_FROM, True)])
+def test_a_long_batch_shows_a_progress_bar_on_a_terminal(total: int, shown: bool) -> None:
+    out = io.StringIO()
+    with progress_bar(total, Console(file=out, force_terminal=True, width=100)) as told:
+        for done in range(1, total + 1):
+            told(done, total)
+    assert ("marking refunds paid" in out.getvalue()) is shown

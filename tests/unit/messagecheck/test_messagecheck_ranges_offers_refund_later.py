@@ -1,0 +1,195 @@
+"""Three defects a review left open in the message check.
+
+1. A range written with an ASCII hyphen ("within 5-10 business days", "5-10영업일") is read as
+   the same range with an en dash ("5–10"). The English tokeniser took the hyphen for a clause
+   break, so "Your bank may take 5-10 days to post it" lost the bank's exemption from
+   refund-timing; Kiwi reads "5-10" as one serial-number token (W_SERIAL), so "환불까지
+   5-10영업일이 걸립니다" stated no span at all.
+2. A refund or cancellation offered on the customer's own answer ("Reply within 7 days and we
+   will refund you") waits for them: it is not fait-accompli. Not answering is still
+   ("If you do not reply by Friday, we will cancel"), and so is what was done already.
+3. ``refund-later`` (a refund put off to a settlement or the next month) let any bank or card
+   company named in the clause excuse it. As for ``refund-timing``, only the card company or bank
+   taking the time excuses it ("카드사 사정에 따라", "depending on your bank"), not one named as
+   where the money goes ("다음 달 정산 때 은행 계좌로 환불").
+
+Each sentence is added to a message that passes the check on its own, so the error codes found
+are exactly the sentence's.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sagwa.messagecheck import check_message, english, korean
+
+R = "resolution"
+BASES = {
+    "ko": ("고객님, 가격 오류로 불편을 드려 진심으로 사과드립니다. 저희가 가격을 잘못 입력해 "
+           "59,700원이 아닌 5,970원으로 표시되었습니다. 주문 유지 또는 주문 취소 중에서 골라 "
+           "주세요. 12월 8일 오후 6시까지 알려 주세요. 문의: 고객센터 1544-0000."),
+    "en": ("We're sorry — a decimal slip showed this kettle at $3.99 instead of $39.99. Keep "
+           "the order or cancel it for a refund plus a $5 credit; tell us by Dec 3 at "
+           "help@shop.example."),
+}
+FA, LATE = "fait-accompli", "refund-timing"
+
+
+def errors(text: str, *, lang: str, kind: str = R) -> set[str]:
+    return {f.code for f in check_message(text, kind=kind, lang=lang).findings
+            if f.severity == "error"}
+
+
+def with_base(sentence: str, lang: str) -> set[str]:
+    return errors(f"{BASES[lang]}\n{sentence}", lang=lang)
+
+
+@pytest.mark.parametrize("lang", list(BASES))
+def test_each_base_message_passes_on_its_own(lang: str) -> None:
+    assert errors(BASES[lang], lang=lang) == set()
+
+
+# ---------------------------------------------------------------- 1. hyphen ranges
+
+#: (lang, sentence with {r} for the range, the error codes it gets with an en dash)
+RANGES = [
+    ("en", "Your refund will reach your card within {r} business days.", {LATE}),
+    ("en", "Refunds take {r} days.", {LATE}),
+    ("en", "Your bank may take {r} business days to post the refund.", set()),
+    ("en", ("Your card issuer may take {r} days to show the refund, which we request within "
+            "3 business days."), set()),
+    ("en", "Reply within {r} days to choose a refund or keep your order.", set()),
+    ("en", "Please allow {r} business days for your bank to show the refund.", set()),
+    ("ko", "환불까지 {r}영업일이 걸립니다.", {LATE}),
+    ("ko", "환불은 영업일 기준 {r}일 이내에 처리됩니다.", {LATE}),
+    ("ko", "환불까지 영업일 기준 {r}일이 걸립니다.", {LATE}),
+    ("ko", "카드사 사정에 따라 반영까지 {r}영업일이 더 걸릴 수 있습니다.", set()),
+    ("ko", "{r}일 이내에 알려 주시면 3영업일 안에 환불해 드립니다.", set()),
+]
+
+
+@pytest.mark.parametrize(("lang", "sentence", "codes"), RANGES)
+@pytest.mark.parametrize("dash", ["-", " - "])
+def test_a_hyphen_range_is_judged_as_the_en_dash_range(lang: str, sentence: str,
+                                                        codes: set[str], dash: str) -> None:
+    assert with_base(sentence.format(r="5–10"), lang) == codes
+    assert with_base(sentence.format(r=f"5{dash}10"), lang) == codes
+
+
+@pytest.mark.parametrize(("lang", "hyphen", "en_dash"), [
+    ("en", "within 5-10 business days", "within 5–10 business days"),
+    ("en", "within 5 - 10 business days", "within 5 – 10 business days"),
+    ("en", "in 24-48 hours", "in 24–48 hours"),
+    ("ko", "환불까지 5-10영업일", "환불까지 5–10영업일"),
+    ("ko", "영업일 기준 3-5일 소요", "영업일 기준 3–5일 소요"),
+    ("ko", "24-48시간 안에", "24–48시간 안에"),
+    ("ko", "환불까지 5 -10영업일", "환불까지 5 –10영업일"),
+])
+def test_a_hyphen_between_numbers_is_read_as_an_en_dash(lang: str, hyphen: str,
+                                                        en_dash: str) -> None:
+    analyse = english.analyse if lang == "en" else korean.analyse
+
+    def read(text: str) -> list[tuple[str, str]]:
+        return [(t.lemma, t.tag) for s in analyse(text).sentences for t in s.tokens]
+
+    assert read(hyphen) == read(en_dash)
+
+
+@pytest.mark.parametrize(("lang", "text", "lemma"), [
+    # A hyphen elsewhere stays a hyphen (in English, a clause break: "a refund - or a credit").
+    ("en", "a refund - or a credit", "-"),
+    ("en", "COVID-19 delays", "-"),
+    # An order number is no range: Kiwi's one serial token is kept.
+    ("ko", "주문번호 20240612-0001", "20240612-0001"),
+])
+def test_a_hyphen_that_is_no_range_is_left_alone(lang: str, text: str, lemma: str) -> None:
+    analyse = english.analyse if lang == "en" else korean.analyse
+    assert lemma in [t.lemma for s in analyse(text).sentences for t in s.tokens]
+
+
+# ---------------------------------------------------------------- 2. offers on the reply
+
+OFFERED_ON_REPLY = [
+    ("en", "Reply within 7 days and we will refund you."),
+    ("en", "Reply within 7 days and we'll refund you in full."),
+    ("en", "Just reply to this email and we'll refund you the full amount."),
+    ("en", "Let us know by Friday and we will refund your payment."),
+    ("en", "Tell us within 7 days and we'll refund you."),
+    ("en", "Reply REFUND to this message and we will refund you in full."),
+    ("ko", "7일 안에 회신해 주시면 환불해 드립니다."),
+    ("ko", "회신 주시면 주문을 취소하고 환불해 드리겠습니다."),
+]
+
+STILL_FAIT_ACCOMPLI = [
+    ("en", "We have cancelled your order and will refund you."),
+    ("en", "If you do not reply by Friday, we will cancel your order."),
+    ("en", "If you do not reply within 7 days, we will refund you."),
+    ("en", "If we do not hear from you within 7 days, we will cancel your order and refund you."),
+    ("en", "Do not reply and we will cancel your order and refund you."),
+    ("en", "You don't need to reply and we will refund you."),
+    ("en", "Reply within 7 days or we will cancel your order."),
+    ("en", "Reply within 7 days, otherwise we will cancel your order."),
+    ("en", "We have cancelled your order; reply within 7 days and we will refund you."),
+    ("en", ("Reply within 7 days and we will keep your order, after that we will cancel "
+            "it.")),
+    ("en", "We will refund you the full amount this week."),
+    # The exception is the refund promise's: it lifts no cancellation, refusal or refund already
+    # made in the same clause.
+    ("en", "We have cancelled your order, reply within 7 days and we will refund you."),
+    ("en", "Your order cannot be honoured, reply within 7 days and we will refund you."),
+    ("en", "We have refunded your payment, reply and we will refund the shipping too."),
+    ("ko", "주문을 취소했으며 환불해 드리겠습니다."),
+    ("ko", "회신이 없으면 주문을 취소하고 환불해 드리겠습니다."),
+]
+
+
+@pytest.mark.parametrize(("lang", "sentence"), OFFERED_ON_REPLY)
+def test_a_refund_offered_on_the_customers_reply_is_no_fait_accompli(lang: str,
+                                                                     sentence: str) -> None:
+    assert with_base(sentence, lang) == set()
+    assert FA not in errors(sentence, lang=lang, kind="follow_up")
+
+
+@pytest.mark.parametrize(("lang", "sentence"), STILL_FAIT_ACCOMPLI)
+def test_cancelling_on_silence_or_without_asking_is_still_fait_accompli(lang: str,
+                                                                        sentence: str) -> None:
+    assert FA in with_base(sentence, lang)
+
+
+# ---------------------------------------------------------------- 3. refund-later's bank
+
+DEFERRED_TO_THE_BANK = [
+    ("ko", "다음 달 정산 때 은행 계좌로 환불해 드립니다."),
+    ("ko", "환불은 다음 달 정산일에 은행 계좌로 입금됩니다."),
+    ("ko", "환불은 다음 달 정산 때 카드사를 통해 처리됩니다."),
+    ("ko", "환불은 익월 정산 시 결제 대행사를 통해 해 드립니다."),
+    ("en", "Refunds are sent via your bank at the next settlement."),
+    ("en", "Refunds go back to your bank at the next settlement."),
+    ("en", "Your refund is paid into your bank with the next payout."),
+    ("en", "We refund you to your bank account at the next settlement."),
+    # "next month's" (the cue read "next month" only)
+    ("en", "Your refund is paid into your bank with next month's payout."),
+    ("en", "Refunds are paid with next month's payout."),
+]
+
+THE_BANK_TAKES_THE_TIME = [
+    ("ko", "카드사 사정에 따라 환불이 다음 달 명세서에 반영될 수 있습니다."),
+    ("ko", "카드사에 따라 다음 달 청구서에 환불이 반영될 수 있습니다."),
+    ("ko", "은행 사정에 따라 환불이 다음 달에 입금될 수 있습니다."),
+    ("ko", "결제 대행사 사정에 따라 환불 반영이 다음 달로 넘어갈 수 있습니다."),
+    ("en", "Depending on your bank, the refund may appear on your next statement."),
+    ("en", "Your bank may take until next month to show the refund."),
+    ("en", "Your card company may show the refund on next month's statement."),
+]
+
+
+@pytest.mark.parametrize(("lang", "sentence"), DEFERRED_TO_THE_BANK)
+def test_a_bank_named_as_the_destination_does_not_excuse_a_deferred_refund(
+        lang: str, sentence: str) -> None:
+    assert LATE in with_base(sentence, lang)
+    assert LATE in errors(sentence, lang=lang, kind="follow_up")
+
+
+@pytest.mark.parametrize(("lang", "sentence"), THE_BANK_TAKES_THE_TIME)
+def test_the_bank_taking_the_time_excuses_a_later_refund(lang: str, sentence: str) -> None:
+    assert with_base(sentence, lang) == set()
