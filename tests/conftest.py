@@ -107,6 +107,9 @@ class ScratchDatabases:
 @pytest.fixture(scope="session")
 def scratch(admin_url: URL) -> Iterator[ScratchDatabases]:
     dbs = ScratchDatabases(admin_url)
+    # the template is migrated here, before any test runs: not inside the first test that asks
+    # for a database, whose patches (environment, settings) would then be in every copy
+    dbs._migrated_template()
     yield dbs
     dbs.drop_all()
 

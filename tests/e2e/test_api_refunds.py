@@ -20,7 +20,7 @@ pytestmark = pytest.mark.e2e
 
 ApiClientFor = Callable[..., TestClient]  # the client_for fixture (tests/e2e/conftest.py)
 WRONG, RIGHT = Money(19_900, "KRW"), Money(199_000, "KRW")
-KEYS = ["id", "case_id", "order_id", "customer_id", "amount_minor", "currency", "cancelled_at",
+KEYS = ["refund_id", "case_id", "order_id", "customer_id", "amount_minor", "currency", "cancelled_at",
         "due_by", "status", "overdue", "paid_at", "paid_reference", "paid_by"]
 
 
@@ -62,7 +62,7 @@ def test_finance_lists_the_owed_refund_and_marks_it_paid_once(client: TestClient
     assert (body["status"], body["total"], body["next_after"]) == ("owed", 1, None)
     [item] = body["refunds"]
     assert list(item) == [*KEYS, "incident_id", "customer_name"]
-    assert (item["id"], item["amount_minor"], item["currency"], item["status"],
+    assert (item["refund_id"], item["amount_minor"], item["currency"], item["status"],
             item["overdue"], item["customer_name"]) == (refund_id, 19_900, "KRW", "owed", False,
                                                          "김민준")
     assert client.get("/api/refunds", params={"status": "overdue"}).json()["total"] == 0
@@ -81,7 +81,7 @@ def test_finance_lists_the_owed_refund_and_marks_it_paid_once(client: TestClient
     assert again.json()["details"]["reason"] == "refund_already_paid"
     assert "api:admin" in again.json()["message"]
     assert client.get("/api/refunds").json()["total"] == 0
-    assert [r["id"] for r in client.get("/api/refunds",
+    assert [r["refund_id"] for r in client.get("/api/refunds",
                                         params={"status": "paid"}).json()["refunds"]] == [
         refund_id]
 
@@ -114,3 +114,16 @@ def test_an_unknown_refund_a_future_payment_and_a_missing_key_are_refused(
         422, "idempotency_key_missing")
     assert admin.get("/api/refunds", params={"status": "bogus"}).status_code == 422
     assert admin.get("/api/refunds").json()["refunds"][0]["status"] == "owed"
+
+
+def test_a_payment_time_without_a_zone_is_refused_saying_to_add_korea_offset(
+        client: TestClient, refund_id: int) -> None:
+    """The CLI and a payments file read a time without a zone as Korea time; the API takes
+    only an explicit offset, and its refusal says which one to add."""
+    naive = datetime.now(UTC).replace(tzinfo=None, microsecond=0).isoformat()
+    refused = client.post(f"/api/refunds/{refund_id}/paid",
+                          json={"reference": "KB-1", "paid_at": naive})
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["details"]["reason"] == "refund_paid_at_without_zone"
+    assert "add +09:00" in refused.json()["message"]
+    assert client.get("/api/refunds").json()["refunds"][0]["status"] == "owed"

@@ -71,7 +71,8 @@ def test_the_refunds_owed_are_listed_as_a_table_csv_and_json(cancelled: tuple[in
     data = json.loads(listed.stdout)
     assert list(data) == ["status", "now", "total", "next_after", "refunds"]
     assert (data["status"], data["total"]) == ("owed", orders)
-    assert all(list(r) == [*KEYS, "incident_id", "customer_name"] for r in data["refunds"])
+    assert all(list(r) == ["refund_id", *KEYS[1:], "incident_id", "customer_name"]
+               for r in data["refunds"])
     assert {(r["status"], r["overdue"]) for r in data["refunds"]} == {("owed", False)}
     assert data["refunds"][0]["case_id"] == case_id
     table = flat(sagwa("refunds", "list").stdout)
@@ -84,12 +85,13 @@ def test_the_refunds_owed_are_listed_as_a_table_csv_and_json(cancelled: tuple[in
 
 
 def test_a_refund_is_marked_paid_once_from_the_terminal(cancelled: tuple[int, int]) -> None:
-    refund_id = json.loads(sagwa("refunds", "list", "--format", "json").stdout)["refunds"][0]["id"]
+    refund_id = json.loads(sagwa("refunds", "list", "--format",
+                                 "json").stdout)["refunds"][0]["refund_id"]
     paid = sagwa("refunds", "mark-paid", str(refund_id), "--reference", "KB 0219-77",
                  "--format", "json")
     assert paid.exit_code == 0, paid.output
     done = json.loads(paid.stdout)
-    assert (done["id"], done["status"], done["paid_reference"]) == (refund_id, "paid",
+    assert (done["refund_id"], done["status"], done["paid_reference"]) == (refund_id, "paid",
                                                                     "KB 0219-77")
     assert done["paid_by"].startswith("cli (os user ")
     again = sagwa("refunds", "mark-paid", str(refund_id), "--reference", "KB 0219-78",
@@ -100,7 +102,7 @@ def test_a_refund_is_marked_paid_once_from_the_terminal(cancelled: tuple[int, in
     assert "already marked paid" in refused["message"] and "cli (os user" in refused["message"]
     paid_list = json.loads(sagwa("refunds", "list", "--status", "paid", "--format",
                                  "json").stdout)
-    assert [r["id"] for r in paid_list["refunds"]] == [refund_id]
+    assert [r["refund_id"] for r in paid_list["refunds"]] == [refund_id]
     assert sagwa("audit", "verify").exit_code == 0
 
 
@@ -116,12 +118,12 @@ def test_marking_paid_is_refused_with_its_reason(cancelled: tuple[int, int],
                                                  args: tuple[str, ...], status: int,
                                                  reason: str) -> None:
     owed = json.loads(sagwa("refunds", "list", "--format", "json").stdout)["refunds"]
-    given = [a.format(id=owed[-1]["id"]) for a in args]
+    given = [a.format(id=owed[-1]["refund_id"]) for a in args]
     result = sagwa("refunds", "mark-paid", *given, "--format", "json")
     assert result.exit_code == status, result.output
     assert json.loads(result.stdout)["details"]["reason"] == reason
     after = json.loads(sagwa("refunds", "list", "--format", "json").stdout)["refunds"]
-    assert [r["id"] for r in after] == [r["id"] for r in owed]
+    assert [r["refund_id"] for r in after] == [r["refund_id"] for r in owed]
 
 
 # finance's bank batches: a payments file (as Excel saves it) and, after an upgrade, every
@@ -154,25 +156,26 @@ def _excel_csv(path: Path, *rows: str) -> Path:
 def test_a_bank_batch_is_marked_paid_from_a_file_all_at_once(
         more_owed: None, data_dir: Path, tmp_path: Path) -> None:
     first, second = _owed()[:2]
-    batch = _excel_csv(tmp_path / "batch.csv", f"{first['id']},KB 이체 0001,",
-                       f"{second['id']},KB 이체 0002,{second['cancelled_at']}")
+    batch = _excel_csv(tmp_path / "batch.csv", f"{first['refund_id']},KB 이체 0001,",
+                       f"{second['refund_id']},KB 이체 0002,{second['cancelled_at']}")
     paid = sagwa("refunds", "mark-paid", "--from-file", str(batch), "--format", "json")
     assert paid.exit_code == 0, paid.output
     done = json.loads(paid.stdout)
     assert (done["dry_run"], done["count"]) == (False, 2)
     assert done["totals"] == [{"currency": "KRW",
                                "amount_minor": first["amount_minor"] + second["amount_minor"]}]
-    assert [(r["id"], r["status"], r["paid_reference"]) for r in done["refunds"]] == [
-        (first["id"], "paid", "KB 이체 0001"), (second["id"], "paid", "KB 이체 0002")]
+    assert [(r["refund_id"], r["status"], r["paid_reference"]) for r in done["refunds"]] == [
+        (first["refund_id"], "paid", "KB 이체 0001"),
+        (second["refund_id"], "paid", "KB 이체 0002")]
     assert done["refunds"][1]["paid_at"] == second["cancelled_at"]
-    assert {first["id"], second["id"]}.isdisjoint(r["id"] for r in _owed())
+    assert {first["refund_id"], second["refund_id"]}.isdisjoint(r["refund_id"] for r in _owed())
     [(records,)] = query(data_dir, "SELECT count(*) FROM audit_log WHERE action = "
                          f"'case.refund_paid' AND (after->>'refund_id')::int IN "
-                         f"({first['id']}, {second['id']})")
+                         f"({first['refund_id']}, {second['refund_id']})")
     assert records == 2
     third = _owed()[0]
     table = sagwa("refunds", "mark-paid", "--from-file",
-                  str(_excel_csv(tmp_path / "one.csv", f"{third['id']},KB 0003,")))
+                  str(_excel_csv(tmp_path / "one.csv", f"{third['refund_id']},KB 0003,")))
     assert table.exit_code == 0, table.output
     assert "1 refund marked paid" in flat(table.stdout) and "KRW" in table.stdout
     assert sagwa("audit", "verify").exit_code == 0
@@ -183,9 +186,9 @@ def test_a_batch_with_bad_rows_is_refused_line_by_line_and_marks_nothing(
     owed = _owed()
     paid = json.loads(sagwa("refunds", "list", "--status", "paid", "--format",
                             "json").stdout)["refunds"][0]
-    ok, other = owed[0]["id"], owed[1]["id"]
+    ok, other = owed[0]["refund_id"], owed[1]["refund_id"]
     batch = _excel_csv(tmp_path / "bad.csv", f"{ok},KB-1,", "999999,KB-2,", f"{ok},KB-3,",
-                       f"{paid['id']},KB-4,", f"{other},KB-5,2199-01-01T00:00", "",
+                       f"{paid['refund_id']},KB-4,", f"{other},KB-5,2199-01-01T00:00", "",
                        f"{other},  ,")
     refused = sagwa("refunds", "mark-paid", "--from-file", str(batch), "--format", "json")
     assert refused.exit_code == 2, refused.output
@@ -194,9 +197,36 @@ def test_a_batch_with_bad_rows_is_refused_line_by_line_and_marks_nothing(
     assert [(r["line"], r["reason"]) for r in details["rows"]] == [
         (3, "refund_not_found"), (4, "refund_listed_twice"), (5, "refund_already_paid"),
         (6, "refund_paid_at_future"), (8, "refund_listed_twice")]
-    assert [r["id"] for r in _owed()] == [r["id"] for r in owed]
+    assert [r["refund_id"] for r in _owed()] == [r["refund_id"] for r in owed]
     told = sagwa("refunds", "mark-paid", "--from-file", str(batch))
     assert told.exit_code == 2 and "line 6" in flat(told.stderr)
+
+
+def test_the_lists_csv_with_a_reference_column_added_is_taken_as_a_payments_file(
+        more_owed: None, tmp_path: Path) -> None:
+    """Checked with --dry-run, so that the refunds stay owed for the last test."""
+    listed = list(csv.DictReader(io.StringIO(sagwa("refunds", "list", "--format",
+                                                   "csv").stdout)))
+    assert listed and next(iter(listed[0])) == "refund_id"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, [*listed[0], "reference"])
+    writer.writeheader()
+    writer.writerows({**row, "reference": f"KB 이체 {n}"} for n, row in enumerate(listed))
+    batch = tmp_path / "from_list.csv"
+    batch.write_text(out.getvalue(), encoding="utf-8")
+    checked = sagwa("refunds", "mark-paid", "--from-file", str(batch), "--dry-run",
+                    "--format", "json")
+    assert checked.exit_code == 0, checked.output
+    would = json.loads(checked.stdout)
+    assert [str(r["refund_id"]) for r in would["refunds"]] == [row["refund_id"] for row in listed]
+    # a file headed `id` (as the list's CSV was before it said refund_id) is read the same way
+    old = tmp_path / "old.csv"
+    old.write_text(f"id,reference\n{listed[0]['refund_id']},KB 이체 old\n", encoding="utf-8")
+    again = sagwa("refunds", "mark-paid", "--from-file", str(old), "--dry-run", "--format",
+                  "json")
+    assert again.exit_code == 0, again.output
+    assert [r["refund_id"] for r in json.loads(again.stdout)["refunds"]] == [
+        int(listed[0]["refund_id"])]
 
 
 @pytest.mark.parametrize(("args", "reason"), [
@@ -227,15 +257,22 @@ def test_a_batch_asked_for_wrongly_is_refused_with_its_reason(
 
 def test_refunds_recorded_before_a_day_are_marked_paid_now_after_a_dry_run(
         cancelled: tuple[int, int], data_dir: Path) -> None:
-    """Last in this module: it marks every refund still owed."""
+    """Last in this module: only the refunds the upgrade backfilled are marked; one the desk
+    recorded since stays owed, cancelled before the day or not."""
     helped = flat(sagwa("refunds", "mark-paid", "--help").stdout)
     assert "the moment the command runs" in helped
+    assert "recorded before sagwa tracked refunds" in helped
+    everyone = _owed()
+    assert len(everyone) >= 2
+    live = everyone[-1]["refund_id"]
     engine = create_engine(start_embedded(data_dir / "pg"))
-    with engine.begin() as conn:  # as if cancelled (and backfilled) ten days ago
+    with engine.begin() as conn:  # as if cancelled ten days ago, all but the last backfilled
         conn.execute(text("UPDATE refunds SET cancelled_at = cancelled_at - interval '10 days'"))
+        conn.execute(text("UPDATE refunds SET backfilled = true WHERE paid_at IS NULL "
+                          "AND id <> :live"), {"live": live})
     engine.dispose()
-    owed = _owed()
-    assert owed
+    listed = _owed()
+    owed = [r for r in listed if r["refund_id"] != live]
     today = datetime.now(SEOUL).date().isoformat()
     dry = sagwa("refunds", "mark-paid", "--recorded-before", today, "--reference",
                 "paid outside sagwa before 0.23", "--dry-run", "--format", "json")
@@ -243,12 +280,14 @@ def test_refunds_recorded_before_a_day_are_marked_paid_now_after_a_dry_run(
     would = json.loads(dry.stdout)
     assert (would["dry_run"], would["count"]) == (True, len(owed))
     assert {r["status"] for r in would["refunds"]} == {"owed"}
-    assert _owed() == owed
+    assert _owed() == listed
     done = sagwa("refunds", "mark-paid", "--recorded-before", today, "--reference",
                  "paid outside sagwa before 0.23")
     assert done.exit_code == 0, done.output
-    assert f"{len(owed)} refunds marked paid" in flat(done.stdout)
-    assert sagwa("refunds", "list").stdout.strip() == "no refund is owed"
+    told = flat(done.stdout)
+    noun = "refund" if len(owed) == 1 else "refunds"
+    assert f"{len(owed)} {noun} recorded before sagwa tracked refunds marked paid" in told
+    assert [r["refund_id"] for r in _owed()] == [live]
     assert sagwa("audit", "verify").exit_code == 0
 
 

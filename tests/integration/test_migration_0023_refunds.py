@@ -1,9 +1,12 @@
 """Migration 0023 backfills the refunds already recorded: a database the desk used before it
 (its refunds only on the audit log) shows each of them owed after the upgrade, due 3 Korean
-business days after its cancellation; downgrading drops the table and keeps the audit log."""
+business days after its cancellation, marked as backfilled; downgrading drops the table and
+keeps the audit log, from which upgrading again restores the refunds marked paid. Marking
+"every refund recorded before a day" paid touches only the backfilled ones."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,10 +18,12 @@ from sqlalchemy.orm import sessionmaker
 
 from sagwa.adapters.db.migrate import alembic_config, current_revision, head_revision
 from sagwa.domain.audit import AuditEvent
+from sagwa.domain.consent import EffectKind, OrderEffect
 from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
 from sagwa.domain.orders import OrderStatus
-from sagwa.services import catalog, desk, listings, orders
+from sagwa.services import catalog, desk, desk_cases, listings, orders
+from sagwa.services.refunds import mark_owed_paid_before, mark_refund_paid
 from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
 
 pytestmark = pytest.mark.integration
@@ -33,10 +38,22 @@ def _alembic(engine: Engine, action: str, revision: str) -> None:
                              revision)
 
 
-def _cancelled_as_0022_recorded_it(engine: Engine) -> tuple[int, int, int]:
-    """An order at the wrong price, in a scoped incident, cancelled with a refund as the desk
-    recorded one before 0023: the order's status and an ``order.cancel_and_refund`` audit
-    record (``desk_cases.apply_effect``), nothing else. (case, order, customer)."""
+@dataclass(frozen=True)
+class Before0023:
+    """What :func:`_cancelled_as_0022_recorded_it` left: the case, its incident, the order
+    cancelled before 0023, its customer, and the customer's other order (still placed)."""
+
+    case_id: int
+    order_id: int
+    customer_id: int
+    incident_id: int
+    other_order_id: int
+
+
+def _cancelled_as_0022_recorded_it(engine: Engine) -> Before0023:
+    """Two orders at the wrong price, in a scoped incident, one cancelled with a refund as the
+    desk recorded one before 0023: the order's status and an ``order.cancel_and_refund`` audit
+    record (``desk_cases.apply_effect``), nothing else."""
     opened = CANCELLED - timedelta(days=2)
     clock = ManualClock(opened)
 
@@ -55,6 +72,8 @@ def _cancelled_as_0022_recorded_it(engine: Engine) -> tuple[int, int, int]:
     clock.now += timedelta(minutes=5)
     order = orders.place_order(uow(), customer_id=customer.id, listing_id=listing.id,
                                quantity=1, actor="t", velocity=None)
+    other = orders.place_order(uow(), customer_id=customer.id, listing_id=listing.id,
+                               quantity=1, actor="t", velocity=None)
     clock.now += timedelta(hours=1)
     incident = desk.declare(uow(), listing_ids=[listing.id], wrong_price=WRONG,
                             correct_price=RIGHT, window_start=opened,
@@ -72,14 +91,16 @@ def _cancelled_as_0022_recorded_it(engine: Engine) -> tuple[int, int, int]:
                                          "amount": WRONG.as_dict(), "consent": "recorded"}),
                        clock.now)
         u.commit()
-    return int(case_id), int(order.id), int(customer.id)
+    return Before0023(int(case_id), int(order.id), int(customer.id),
+                      int(incident.incident.incident_id), int(other.id))
 
 
 def test_upgrading_backfills_each_recorded_refund_as_owed(scratch) -> None:  # type: ignore[no-untyped-def]
     engine = create_engine(scratch.create(migrate=False))
     try:
         _alembic(engine, "upgrade", "0022")
-        case_id, order_id, customer_id = _cancelled_as_0022_recorded_it(engine)
+        before = _cancelled_as_0022_recorded_it(engine)
+        case_id, order_id, customer_id = before.case_id, before.order_id, before.customer_id
         _alembic(engine, "upgrade", "head")
         assert current_revision(engine) == head_revision()
         with SqlAlchemyUnitOfWork(sessionmaker(bind=engine)) as u:
@@ -88,8 +109,8 @@ def test_upgrading_backfills_each_recorded_refund_as_owed(scratch) -> None:  # t
                         if r.event.action == "order.cancel_and_refund"]
         assert (refund.audit_seq, refund.order_id, refund.customer_id, refund.amount) == (
             record.seq, order_id, customer_id, WRONG)
-        assert (refund.cancelled_at, refund.due_by, refund.status.value) == (
-            CANCELLED, date(2026, 2, 23), "owed")
+        assert (refund.cancelled_at, refund.due_by, refund.status.value, refund.backfilled) == (
+            CANCELLED, date(2026, 2, 23), "owed", True)
         # down again: the table goes, the audit record stays; up again: the same row is back
         _alembic(engine, "downgrade", "0022")
         assert "refunds" not in inspect(engine).get_table_names()
@@ -97,5 +118,66 @@ def test_upgrading_backfills_each_recorded_refund_as_owed(scratch) -> None:  # t
         with SqlAlchemyUnitOfWork(sessionmaker(bind=engine)) as u:
             [again] = u.refunds.for_case(case_id)
         assert (again.audit_seq, again.due_by) == (record.seq, date(2026, 2, 23))
+    finally:
+        engine.dispose()
+
+
+def _upgraded_with_a_backfilled_refund(engine: Engine) -> Before0023:
+    _alembic(engine, "upgrade", "0022")
+    before = _cancelled_as_0022_recorded_it(engine)
+    _alembic(engine, "upgrade", "head")
+    return before
+
+
+def test_a_refund_marked_paid_is_paid_again_after_downgrading_and_upgrading(
+        scratch) -> None:  # type: ignore[no-untyped-def]
+    engine = create_engine(scratch.create(migrate=False))
+    try:
+        before = _upgraded_with_a_backfilled_refund(engine)
+        clock = ManualClock(CANCELLED + timedelta(days=1))
+        uow = SqlAlchemyUnitOfWork(sessionmaker(bind=engine), clock)
+        with uow as u:
+            [owed] = u.refunds.for_case(before.case_id)
+        paid_at = CANCELLED + timedelta(hours=20)
+        paid = mark_refund_paid(SqlAlchemyUnitOfWork(sessionmaker(bind=engine), clock),
+                                refund_id=owed.refund_id, reference="KB 0214-01",
+                                paid_at=paid_at, actor="admin:kim")
+        _alembic(engine, "downgrade", "0022")
+        _alembic(engine, "upgrade", "head")
+        with SqlAlchemyUnitOfWork(sessionmaker(bind=engine)) as u:
+            [again] = u.refunds.for_case(before.case_id)
+        assert (again.audit_seq, again.status.value) == (owed.audit_seq, "paid")
+        assert (again.paid_at, again.paid_reference, again.paid_by) == (
+            paid_at, "KB 0214-01", "admin:kim") == (
+            paid.paid_at, paid.paid_reference, paid.paid_by)
+    finally:
+        engine.dispose()
+
+
+def test_marking_refunds_recorded_before_a_day_paid_leaves_those_sagwa_tracked_owed(
+        scratch) -> None:  # type: ignore[no-untyped-def]
+    engine = create_engine(scratch.create(migrate=False))
+    try:
+        before = _upgraded_with_a_backfilled_refund(engine)
+        clock = ManualClock(CANCELLED + timedelta(days=1))
+
+        def uow() -> SqlAlchemyUnitOfWork:
+            return SqlAlchemyUnitOfWork(sessionmaker(bind=engine), clock)
+
+        with uow() as u:  # after the upgrade, the desk cancels the other order: tracked live
+            [row] = u.cases.for_incident(before.incident_id)
+            desk_cases.apply_effect(u, row.case, OrderEffect(
+                before.other_order_id, EffectKind.CANCEL_AND_REFUND, 1, WRONG), "customer",
+                clock.now)
+            u.commit()
+        clock.now = CANCELLED + timedelta(days=10)
+        done = mark_owed_paid_before(uow(), before=clock.now.astimezone(SEOUL).date(),
+                                     reference="paid outside sagwa", actor="admin:kim")
+        with uow() as u:
+            by_order = {r.order_id: r for r in u.refunds.for_case(before.case_id)}
+        assert [r.order_id for r in done.refunds] == [before.order_id]
+        assert by_order[before.order_id].status.value == "paid"
+        assert (by_order[before.other_order_id].status.value,
+                by_order[before.other_order_id].backfilled) == ("owed", False)
     finally:
         engine.dispose()

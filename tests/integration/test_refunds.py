@@ -7,13 +7,17 @@ incident timeline. A refusal writes nothing."""
 # ruff: noqa: F811  (the tests take test_desk's ``shop`` fixture, imported below, by name)
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import event, update
+from sqlalchemy.engine import Engine
 from test_desk import POLICY, _notified, shop  # noqa: F401
 from test_desk_cancel_instead import _instead, chosen  # noqa: F401
 
+from sagwa.adapters.db.tables import refunds
 from sagwa.domain.consent import EffectKind, OrderEffect
 from sagwa.domain.money import Money
 from sagwa.domain.refunds import REFUND_ACTIONS, REFUND_PAID, PaymentLine, RefundFilter
@@ -60,6 +64,23 @@ def test_a_cancellation_owes_each_refund_it_records_due_three_business_days_late
             customer, Money(19_900, "KRW"), clock.now, DUE)
         assert (r.status.value, r.paid_at, r.paid_reference, r.paid_by) == (
             "owed", None, None, None)
+
+
+def test_a_policy_promising_two_business_days_makes_the_refund_due_in_two(shop) -> None:
+    """Customers told "2영업일" are owed it then: finance's due date is the one they were told
+    (Friday's cancellation: Mon 16, Tue 17)."""
+    uow, _clock, _iid, cases, people, _ = _notified(shop)
+    quicker = replace(POLICY, contact=replace(
+        POLICY.contact,
+        refund_timing_ko="취소하신 날부터 2영업일 안에 결제하신 수단으로 환불해 드립니다.",
+        refund_timing_en="We refund you the way you paid within 2 business days of your "
+                         "cancellation."))
+    case_id = cases[people[1]]
+    desk_cases.record_choice(uow(), case_id=case_id, choice="cancel_with_compensation",
+                             channel="web", evidence="clicked: cancel", taken_by="customer",
+                             policy=quicker)
+    with uow() as u:
+        assert {r.due_by for r in u.refunds.for_case(case_id)} == {date(2008, 6, 17)}
 
 
 def test_the_refund_is_written_in_the_transaction_of_the_cancellation(shop) -> None:
@@ -201,7 +222,31 @@ def test_a_payments_file_marks_every_refund_with_a_record_each(shop) -> None:
     records = _paid_records(uow, case_id)
     assert sorted(r.event.after["refund_id"] for r in records) == [first, second]
     assert all(set(r.event.after) == {"refund_id", "order_id", "amount", "paid_at",
-                                      "reference"} for r in records)
+                                      "reference", "audit_seq"} for r in records)
+    assert {r.event.after["audit_seq"] for r in records} == {
+        stored[first].audit_seq, stored[second].audit_seq}
+
+
+def test_a_payments_file_appends_its_audit_records_in_one_go(shop) -> None:
+    """The audit log's head stays locked until the batch commits: one append, not one a row."""
+    uow, clock, _iid, case_id, _ = _cancelled(shop)
+    with uow() as u:
+        first, second = (r.refund_id for r in u.refunds.for_case(case_id))
+    clock.now += timedelta(days=1)
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *rest) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        mark_refunds_paid(uow(), lines=[PaymentLine(2, str(first), "KB-1", ""),
+                                        PaymentLine(3, str(second), "KB-2", "")],
+                          actor="admin:kim")
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    assert sum(s.lstrip().upper().startswith("INSERT INTO AUDIT_LOG") for s in statements) == 1
+    assert len(_paid_records(uow, case_id)) == 2
 
 
 def test_a_payments_file_with_a_bad_row_marks_nothing(shop) -> None:
@@ -229,6 +274,10 @@ def test_refunds_recorded_before_a_day_are_marked_paid_now_and_later_ones_stay_o
     uow, clock, _iid, case_id, _ = _cancelled(shop)  # cancelled Friday 2008-06-13
     with uow() as u:
         first, second = (r.refund_id for r in u.refunds.for_case(case_id))
+        # as migration 0023 writes the refunds it found on the audit log
+        u.conn.execute(update(refunds).where(refunds.c.id.in_([first, second]))
+                       .values(backfilled=True))
+        u.commit()
     clock.now = datetime(2008, 6, 14, 9, 0, tzinfo=SEOUL)
     kw = {"reference": "paid outside sagwa", "actor": "admin:kim"}
     assert mark_owed_paid_before(uow(), before=date(2008, 6, 13), **kw).refunds == []

@@ -573,7 +573,7 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: refusal(lambda: cancel_instead(_DISCOUNTED_CASE, _consent(choice="keep"),
                                                make_plan(**BOTH_PLAN), paid=None,
                                                owed=Money(1, "KRW"))),
-        "정상가에서 할인된 가격으로 구매하는 대신 고를 수 있는 것은 보상을 받고 주문을 취소하는 것뿐입니다.",
+        "할인된 가격으로 구매하는 대신 고를 수 있는 것은 보상을 받고 주문을 취소하는 것뿐입니다.",
     ),
     "cancelled_instead": (  # the raise itself is checked in tests/integration/test_desk_cancel_instead.py
         lambda: Conflict("case #3: the customer cancelled instead of paying the difference on "

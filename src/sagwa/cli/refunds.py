@@ -1,8 +1,9 @@
 """``sagwa refunds list`` and ``sagwa refunds mark-paid``: the refunds the desk owes customers
 after cancelling their orders (``services.refunds``; the same list as ``GET /api/refunds``),
 and recording that finance paid one — or a bank batch of them from a CSV file
-(``--from-file``), or every one still owed that was recorded before a day
-(``--recorded-before``, after an upgrade backfilled refunds finance had paid outside sagwa)."""
+(``--from-file``; the list's own CSV, with a ``reference`` column added, is one), or every one
+recorded before sagwa tracked refunds (backfilled by the upgrade: finance may have paid them
+outside sagwa) still owed that was cancelled before a day (``--recorded-before``)."""
 
 from __future__ import annotations
 
@@ -28,9 +29,8 @@ from sagwa.cli.incident_format import print_result
 from sagwa.cli.incident_options import FORMAT, TableOrJson, parse_time
 from sagwa.cli.ledger import format_csv
 from sagwa.cli.numbers import whole_number
-from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, format_money
-from sagwa.domain.refunds import PaymentLine, RefundFilter
+from sagwa.domain.refunds import PaymentLine, RefundFilter, korea_time
 from sagwa.errors import InvalidInput
 from sagwa.services.refunds import (
     PaidBatch,
@@ -50,13 +50,18 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 app = typer.Typer(help="Refunds owed to customers after the desk cancelled their orders: list "
                        "them, mark one or a bank batch paid.", no_args_is_help=True)
 
-#: The CSV's columns, in this order (new ones only ever appended).
-CSV_COLUMNS = ("id", "incident_id", "case_id", "order_id", "customer_id", "customer_name",
+#: The CSV's columns, in this order (new ones only ever appended); ``refund_id`` as a payments
+#: file names it, so that the list with a ``reference`` column added is one.
+CSV_COLUMNS = ("refund_id", "incident_id", "case_id", "order_id", "customer_id", "customer_name",
                "amount_minor", "currency", "cancelled_at", "due_by", "status", "overdue",
                "paid_at", "paid_reference", "paid_by")
 #: A payments file's columns (``--from-file``): a header naming them, in any order; paid_at
-#: may be left out (paid now).
+#: may be left out (paid now). Other columns are ignored.
 PAYMENT_COLUMNS = ("refund_id", "reference", "paid_at")
+#: Header names read as a payments file's column (when it does not name that column itself).
+PAYMENT_ALIASES = {"id": "refund_id"}
+#: What --recorded-before marks: only the refunds the upgrade backfilled.
+BACKFILLED = "recorded before sagwa tracked refunds"
 #: From how many refunds a batch shows a progress bar (on a terminal).
 PROGRESS_FROM = 100
 _EMPTY = {RefundFilter.OWED: "no refund is owed", RefundFilter.OVERDUE: "no refund is overdue",
@@ -106,13 +111,12 @@ def refunds_table(found: RefundList) -> Table:
     for i in found.items:
         r = i.refund
         state = "OVERDUE" if r.overdue(found.now) else r.status.value
-        paid = (f"{r.paid_at.astimezone(SEOUL):%Y-%m-%d %H:%M} {escape(r.paid_reference or '')} "
+        paid = (f"{korea_time(r.paid_at)} {escape(r.paid_reference or '')} "
                 f"by {escape(r.paid_by or '')}" if r.paid_at else "")
         # names and references are people's own words: printed as they are, never markup
         table.add_row(str(r.refund_id), f"#{i.incident_id}", f"#{r.case_id}",
                       escape(i.customer_name), format_money(r.amount),
-                      f"{r.cancelled_at.astimezone(SEOUL):%Y-%m-%d %H:%M}",
-                      r.due_by.isoformat(), state, paid)
+                      korea_time(r.cancelled_at), r.due_by.isoformat(), state, paid)
     return table
 
 
@@ -167,7 +171,7 @@ def read_payment_file(path: Path) -> list[PaymentLine]:
                            "as CSV UTF-8 and try again", field="from_file",
                            reason="file_not_utf8") from None
     rows = csv.reader(io.StringIO(text, newline=""))
-    header = [name.strip().lower() for name in next(rows, [])]
+    header = _payment_header(next(rows, []))
     missing = [c for c in PAYMENT_COLUMNS[:2] if c not in header]
     if missing:
         raise InvalidInput(f"{path} line 1 must name the columns {','.join(PAYMENT_COLUMNS)} "
@@ -183,6 +187,14 @@ def read_payment_file(path: Path) -> list[PaymentLine]:
         raise InvalidInput(f"{path} has no payment below its header: nothing to mark",
                            field="from_file", reason="refund_file_empty")
     return lines
+
+
+def _payment_header(cells: list[str]) -> list[str]:
+    """A payments file's header, lower case, an alias (:data:`PAYMENT_ALIASES`) read as the
+    column it stands for unless the header names that column too."""
+    names = [name.strip().lower() for name in cells]
+    return [PAYMENT_ALIASES[n] if n in PAYMENT_ALIASES and PAYMENT_ALIASES[n] not in names
+            else n for n in names]
 
 
 def read_day(text: str) -> date:
@@ -209,16 +221,19 @@ def mark_paid(
                                          "time). Default: now.")] = None,
     from_file: Annotated[Path | None, typer.Option(
         "--from-file", metavar="CSV", dir_okay=False,
-        help="A bank batch: a CSV with the columns refund_id,reference,paid_at (paid_at ISO, "
-             "Korea time without a zone, empty: now; UTF-8, with or without a BOM as Excel "
-             "saves it). All or nothing: any bad row (reported with its line and why) marks "
-             "none.")] = None,
+        help="A bank batch: a CSV with the columns refund_id (or id),reference,paid_at "
+             "(paid_at ISO, Korea time without a zone, empty: now; other columns ignored, so "
+             "`sagwa refunds list --format csv` with a reference column added is one; UTF-8, "
+             "with or without a BOM as Excel saves it). All or nothing: any bad row (reported "
+             "with its line and why) marks none.")] = None,
     recorded_before: Annotated[str | None, typer.Option(
         "--recorded-before", metavar="DATE",
-        help="Every refund still owed whose order was cancelled before this Korean day "
-             "(YYYY-MM-DD, not in the future): for refunds finance paid outside sagwa before "
-             "it recorded them. They are marked paid at the moment the command runs, not when "
-             "they were really paid (not known); needs --reference.")] = None,
+        help="Every refund recorded before sagwa tracked refunds (the upgrade found them on "
+             "the audit log; finance may have paid them outside sagwa) still owed whose order "
+             "was cancelled before this Korean day (YYYY-MM-DD, not in the future). Never one "
+             "the desk recorded since: mark those one by one or with --from-file. They are "
+             "marked paid at the moment the command runs, not when they were really paid (not "
+             "known); needs --reference.")] = None,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="With --from-file or --recorded-before: list what would be marked, "
                           "write nothing.")] = False,
@@ -239,11 +254,12 @@ def mark_paid(
     if fmt == "json":
         print(json.dumps(batch.as_dict(), ensure_ascii=False))
         return
-    console.print(batch_table(batch))
+    console.print(batch_table(batch, BACKFILLED if before is not None else None))
     if before is not None and batch.refunds:
         console.print(f"{'would be' if dry_run else 'marked'} paid at the moment this ran "
-                      f"({_korea(batch.now)} Korea time), not when finance paid them (not "
-                      "known)", highlight=False)
+                      f"({korea_time(batch.now)} Korea time), not when finance paid them (not "
+                      "known); refunds the desk recorded since sagwa tracks refunds are never "
+                      "marked this way", highlight=False)
 
 
 def _mark_batch(lines: list[PaymentLine], before: date | None, reference: str, *,
@@ -290,10 +306,11 @@ def progress_bar(expected: int, on: Console = err_console) -> Iterator[Told]:
         yield told
 
 
-def batch_table(batch: PaidBatch) -> Table:
-    """The refunds a batch marked paid (or would, in a dry run), with its totals below."""
+def batch_table(batch: PaidBatch, which: str | None = None) -> Table:
+    """The refunds a batch marked paid (or would, in a dry run), with its totals below
+    (``which``: what the refunds are, said after their number)."""
     count = len(batch.refunds)
-    noun = "refund" if count == 1 else "refunds"
+    noun = ("refund" if count == 1 else "refunds") + (f" {which}" if which else "")
     title = (f"dry run: {count} {noun} would be marked paid (nothing written)" if batch.dry_run
              else f"{count} {noun} marked paid")
     table = Table(title=f"{title} (times in Asia/Seoul)")
@@ -302,13 +319,10 @@ def batch_table(batch: PaidBatch) -> Table:
         table.add_column(column)
     for r in batch.refunds:
         table.add_row(str(r.refund_id), f"#{r.case_id}", f"#{r.order_id}",
-                      format_money(r.amount), f"{r.cancelled_at.astimezone(SEOUL):%Y-%m-%d %H:%M}",
-                      r.due_by.isoformat(), _korea(r.paid_at), escape(r.paid_reference or ""))
+                      format_money(r.amount), korea_time(r.cancelled_at),
+                      r.due_by.isoformat(), korea_time(r.paid_at) or "",
+                      escape(r.paid_reference or ""))
     table.add_section()
     for currency, minor in batch.totals().items():
         table.add_row("total", "", "", format_money(Money(minor, currency)), "", "", "", "")
     return table
-
-
-def _korea(at: datetime | None) -> str:
-    return "" if at is None else f"{at.astimezone(SEOUL):%Y-%m-%d %H:%M}"

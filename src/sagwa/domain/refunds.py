@@ -2,7 +2,8 @@
 quantity) with the customer's consent is owed until finance pays it and someone marks it paid.
 
 The customer is told the refund is made within 3 business days of the cancellation
-(전자상거래법 제18조; ``desk_policy.REFUND_DAYS_BY_LAW``). A refund's *due date*
+(전자상거래법 제18조; ``desk_policy.REFUND_DAYS_BY_LAW``), or fewer where the desk policy's
+sentence promises fewer (``ContactDetails.refund_days``). A refund's *due date*
 (:func:`refund_due_by`) is the last Korean day on which it is still in time: the cancellation's
 day in Korea is not counted (민법 제157조, the first day is not counted), then that many business
 days — not Saturdays, Sundays or Korean public holidays (``contact_hours.is_korean_holiday``,
@@ -23,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import overload
 
 from sagwa.domain.contact_hours import is_korean_holiday
 from sagwa.domain.identifiers import fold_width, is_ascii_digits
@@ -30,7 +32,8 @@ from sagwa.domain.moments import SEOUL, check_moment
 from sagwa.domain.money import Money
 from sagwa.errors import InvalidInput
 
-#: The audit actions of the desk's refunds (``desk_cases.apply_effect``): a row each.
+#: The audit actions of the desk's refunds (``desk_cases.apply_effect``): a row each (the
+#: ledger's export reads the same actions, ``adapters/db/ledger_repo``).
 REFUND_ACTIONS = ("order.cancel_and_refund", "order.reduce_and_refund")
 #: The audit action of a refund marked paid (on its case, so on the incident timeline).
 REFUND_PAID = "case.refund_paid"
@@ -68,6 +71,9 @@ class Refund:
     paid_at: datetime | None = None
     paid_reference: str | None = None
     paid_by: str | None = None
+    #: Written by migration 0023 from a refund already on the audit log (sagwa did not track
+    #: refunds yet, so finance may have paid it outside sagwa), not when the desk recorded it.
+    backfilled: bool = False
 
     @property
     def status(self) -> RefundStatus:
@@ -82,6 +88,15 @@ class Refund:
         if self.paid_at is not None:
             return RefundFilter.PAID
         return RefundFilter.OVERDUE if self.overdue(now) else RefundFilter.OWED
+
+
+@dataclass(frozen=True)
+class ListedRefund:
+    """A refund as finance's list shows it: with its incident and whom it is owed to."""
+
+    refund: Refund
+    incident_id: int
+    customer_name: str
 
 
 @dataclass(frozen=True)
@@ -148,18 +163,19 @@ def check_paid_at(refund: Refund, paid_at: datetime, now: datetime) -> datetime:
     """When a refund was paid: with a zone, not after ``now`` and not before its
     cancellation. InvalidInput (field ``paid_at``) otherwise."""
     if paid_at.utcoffset() is None:
-        raise InvalidInput("the payment time needs a time zone offset, e.g. "
-                           "2026-12-07T10:00:00+09:00", field="paid_at",
-                           reason="refund_paid_at_without_zone")
+        raise InvalidInput(f"the payment time {paid_at.isoformat()} has no time zone: add "
+                           "+09:00 for Korea time (e.g. 2026-12-07T10:00:00+09:00)",
+                           field="paid_at", reason="refund_paid_at_without_zone")
     if paid_at > now:
-        raise InvalidInput(f"the payment time {_korea(paid_at)} is in the future (now "
-                           f"{_korea(now)}); give when the refund was really paid",
+        raise InvalidInput(f"the payment time {korea_time(paid_at)} (Korea time) is in the "
+                           f"future (now {korea_time(now)}); give when the refund was really "
+                           "paid",
                            field="paid_at", reason="refund_paid_at_future",
                            paid_at=paid_at.isoformat())
     if paid_at < refund.cancelled_at:
         raise InvalidInput(f"refund {refund.refund_id} cannot have been paid at "
-                           f"{_korea(paid_at)}: its order was cancelled later, at "
-                           f"{_korea(refund.cancelled_at)}", field="paid_at",
+                           f"{korea_time(paid_at)} (Korea time): its order was cancelled "
+                           f"later, at {korea_time(refund.cancelled_at)}", field="paid_at",
                            reason="refund_paid_before_cancellation",
                            paid_at=paid_at.isoformat(),
                            cancelled_at=refund.cancelled_at.isoformat())
@@ -181,5 +197,17 @@ def check_reference(reference: str | None) -> str:
     return text
 
 
-def _korea(moment: datetime) -> str:
-    return f"{moment.astimezone(SEOUL):%Y-%m-%d %H:%M} (Korea time)"
+@overload
+def korea_time(at: datetime, *, iso: bool = False) -> str: ...
+@overload
+def korea_time(at: None, *, iso: bool = False) -> None: ...
+@overload
+def korea_time(at: datetime | None, *, iso: bool = False) -> str | None: ...
+
+
+def korea_time(at: datetime | None, *, iso: bool = False) -> str | None:
+    """``at`` as shown in Korea: ``2026-12-07 10:00`` to the minute, or (``iso``) ISO 8601 at
+    +09:00, as the JSON outputs give it; None stays None."""
+    if at is None:
+        return None
+    return at.astimezone(SEOUL).isoformat() if iso else f"{at.astimezone(SEOUL):%Y-%m-%d %H:%M}"

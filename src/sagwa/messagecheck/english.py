@@ -29,7 +29,9 @@ _SKIP = frozenset(
     ["the", "a", "an", "your", "our", "my", "its", "their", "this", "that", "these", "those", "all", "any", "some", "every", "each"]
 )
 _SENTENCE_END = frozenset(".!?")
-_RANGE_DASH = re.compile(r"(?<=\d)[ \t]*([-\u2014])[ \t]*(?=\d)")
+#: A hyphen or an em dash between two short numbers on one line ("5-10", "5 — 10"): a range,
+#: read as the en dash; longer numbers ("20240612-0001") are an order number's parts.
+_RANGE_DASH = re.compile(r"(?<!\d)\d{1,3}[ \t]*([-\u2014])[ \t]*\d{1,3}(?!\d)")
 
 
 def analyse(text: str) -> Document:

@@ -31,10 +31,13 @@ _JAMO = str.maketrans({chr(0x11A8 + i): c for i, c in enumerate(_FINALS)})
 _SKIP_TAGS = ("J", "XSN")
 # The connective -어/-아/-여 before an auxiliary (환불해 드리다, 보내 주다) carries no meaning here.
 _SKIP_CONNECTIVES = frozenset({"어", "아", "여"})
-# Short numbers only: "20240612-0001" is an order number, not a range.
 # What stands between the two numbers of a range besides the en dash: a hyphen or an em dash.
 _OTHER_DASHES = frozenset({"-", "\u2014"})
-_RANGE = re.compile(r"(\d{1,3})\s*(-)\s*(\d{1,3})")
+# Short numbers only, 1–3 digits each side: "20240612-0001" and "2024—0612" are order numbers,
+# not ranges.
+_SHORT = r"\d{1,3}"
+_RANGE = re.compile(rf"({_SHORT})\s*(-)\s*({_SHORT})")
+_SHORT_NUMBER = re.compile(_SHORT)
 
 
 @cache
@@ -68,7 +71,7 @@ def analyse(text: str) -> Document:
 
 def _ranges(text: str, tokens: Iterable[Token]) -> list[Token]:
     """``tokens`` with each hyphen range read as an en-dash one: a W_SERIAL "5-10" split into
-    5/SN, –/SW, 10/SN; a -/SO or —/SW between two numbers on one line made –/SW."""
+    5/SN, –/SW, 10/SN; a -/SO or —/SW between two short numbers on one line made –/SW."""
     out: list[Token] = []
     for tok in tokens:
         m = _RANGE.fullmatch(text, tok.start, tok.end) if tok.tag == "W_SERIAL" else None
@@ -82,11 +85,16 @@ def _ranges(text: str, tokens: Iterable[Token]) -> list[Token]:
         ]
     for i in range(1, len(out) - 1):
         before, dash, after = out[i - 1 : i + 2]
-        if (
-            dash.lemma in _OTHER_DASHES
-            and before.tag == "SN"
-            and after.tag == "SN"
-            and "\n" not in text[before.end : after.start]
-        ):
+        if dash.lemma in _OTHER_DASHES and _short_numbers_on_one_line(text, before, after):
             out[i] = Token(EN_DASH, "SW", dash.start, dash.end)
     return out
+
+
+def _short_numbers_on_one_line(text: str, before: Token, after: Token) -> bool:
+    return (
+        before.tag == "SN"
+        and after.tag == "SN"
+        and bool(_SHORT_NUMBER.fullmatch(before.lemma))
+        and bool(_SHORT_NUMBER.fullmatch(after.lemma))
+        and "\n" not in text[before.end : after.start]
+    )

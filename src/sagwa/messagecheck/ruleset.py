@@ -3,7 +3,9 @@
 The rule file holds *cues* (named sets of patterns that signal something: an apology, a
 threat ...), the *negation* settings (which words negate, how far, where a clause ends) and the
 *checks* (which finding to raise when cues are absent or present, for which kinds of text, with
-the message and suggested sentence). The file's own header explains how to extend it.
+the message and suggested sentence). Lists several cues share are written once: ``[words]``
+(alternatives of one word, ``@name`` inside a pattern) and ``[patterns]`` (whole patterns, an
+``any``/``unless`` entry ``@name``). The file's own header explains how to extend it.
 """
 
 from __future__ import annotations
@@ -140,7 +142,10 @@ def load_rules(lang: str) -> RuleSet:
 
 def parse_rules(lang: str, data: dict[str, Any]) -> RuleSet:
     words = {f"@{name}": alts for name, alts in data.get("words", {}).items()}
-    cues = {name: _cue(name, _expand(body, words)) for name, body in data["cues"].items()}
+    lists = {f"@{name}": tuple(ps) for name, ps in data.get("patterns", {}).items()}
+    if both := words.keys() & lists.keys():
+        raise ValueError(f"{lang}.toml: {sorted(both)} name both a word list and a pattern list")
+    cues = {name: _cue(name, _expand(body, words, lists)) for name, body in data["cues"].items()}
     checks = tuple(_check(body) for body in data["checks"])
     for check in checks:
         unknown = (set(check.cues + check.also_needs + check.enough + check.unless_anywhere)
@@ -196,9 +201,11 @@ def _index(
     return anchored, frozenset(unanchored), tuple(prefixed)
 
 
-def _expand(body: dict[str, Any], words: dict[str, str]) -> dict[str, Any]:
+def _expand(body: dict[str, Any], words: dict[str, str],
+            lists: dict[str, tuple[str, ...]]) -> dict[str, Any]:
     """Replace each ``@name`` alternative (``@third``, ``@third|없|아니``) with the ``[words]``
-    list of that name."""
+    list of that name, and each ``any``/``unless`` entry that is just ``@name`` of a
+    ``[patterns]`` list with the patterns of that list (exceptions shared by several cues)."""
 
     def sub(pattern: str) -> str:
         return " ".join("|".join(words.get(alt, alt) for alt in part.split("|"))
@@ -206,7 +213,7 @@ def _expand(body: dict[str, Any], words: dict[str, str]) -> dict[str, Any]:
 
     out = dict(body)
     for key in ("any", "unless"):
-        out[key] = [sub(p) for p in body.get(key, [])]
+        out[key] = [sub(p) for entry in body.get(key, []) for p in lists.get(entry, (entry,))]
     out["all"] = [[sub(p) for p in group] for group in body.get("all", [])]
     return out
 

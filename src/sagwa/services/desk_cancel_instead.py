@@ -101,7 +101,7 @@ def cancel_instead_of_paying(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel
             booked = compensation_booked(uow, row.compensation_entry_id)
             return CancelledInstead(case_id, False, refunded, booked["customer_points"])
         standing, refund, points, entry_id = _cancel_orders(uow, row, updated, consent, plan,
-                                                            now)
+                                                            now, policy.contact.refund_days)
         uow.outbox.withdraw_pending([case_id], why=INSTEAD,
                                     purposes=(*UNPROMPTED, REMINDER_PURPOSE, "confirmation"))
         assert row.case.consent is not None
@@ -121,12 +121,13 @@ def cancel_instead_of_paying(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel
 
 
 def _cancel_orders(uow: SqlAlchemyUnitOfWork, row: CaseRow, updated: Case,
-                   consent: ConsentRecord, plan: IncidentPlan,
-                   now: datetime) -> tuple[Case, Money, int, int | None]:
+                   consent: ConsentRecord, plan: IncidentPlan, now: datetime,
+                   refund_days: int) -> tuple[Case, Money, int, int | None]:
     """Cancel the case's orders still standing, refunding them at the price they were paid
     at (the discount raised their unit price; the customer paid the old one), book the plan's
-    compensation and save the new consent: (the case's standing orders as paid for, the
-    refund, the points booked, the compensation's ledger entry)."""
+    compensation and save the new consent (the refund due in ``refund_days`` business days, as
+    the policy promises): (the case's standing orders as paid for, the refund, the points
+    booked, the compensation's ledger entry)."""
     case_id = int(updated.case_id)
     placed = uow.reads.orders_as_placed([case_id]).get(case_id, {})
     paid_for = as_placed(updated, placed)
@@ -134,7 +135,7 @@ def _cancel_orders(uow: SqlAlchemyUnitOfWork, row: CaseRow, updated: Case,
         o for o in paid_for.orders if o.status != OrderStatus.CANCELLED.value))
     effects = effects_of_choice(standing, consent, plan)
     for effect in effects:
-        apply_effect(uow, standing, effect, consent.taken_by, now)
+        apply_effect(uow, standing, effect, consent.taken_by, now, refund_days=refund_days)
     points, entry_id = book_compensation(uow, row, standing, plan, now)
     uow.cases.save(updated, now, compensation_entry_id=entry_id)
     refund = sum((e.amount for e in effects if e.amount is not None), Money(0, plan.currency))

@@ -77,7 +77,7 @@ from sagwa.domain.wrong_numbers import NUMBER_KEY, TEXT_CHANNEL, WRONG_NUMBER, n
 from sagwa.errors import Conflict, IllegalTransition, InvalidInput, SagwaError
 from sagwa.services.desk_follow_ups import ask_follow_up
 from sagwa.services.desk_money import compensation_audit_keys
-from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
+from sagwa.services.desk_policy import REFUND_DAYS_BY_LAW, DeskPolicy, load_desk_policy
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
 from sagwa.services.outbox import withdraw_unsent
@@ -146,7 +146,7 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
         points, entry_id = 0, row.compensation_entry_id
         withdraw_unsent(uow, [case_id], why=f"the customer answered ({consent.choice.value})")
         if updated.status is CaseStatus.CHOSEN:
-            _apply(uow, updated, consent, plan, now)
+            _apply(uow, updated, consent, plan, now, policy.contact.refund_days)
             points, entry_id = book_compensation(uow, row, updated, plan, now)
             _confirm(uow, updated, consent, plan, policy, links)
             updated = updated.with_trigger(CaseTrigger.RESOLVE)
@@ -237,13 +237,15 @@ def _require_not_closed(uow: SqlAlchemyUnitOfWork, incident_id: int) -> None:
 
 
 def _apply(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord, plan: IncidentPlan,
-           now: datetime) -> None:
+           now: datetime, refund_days: int = REFUND_DAYS_BY_LAW) -> None:
     for effect in effects_of_choice(case, consent, plan):
-        apply_effect(uow, case, effect, consent.taken_by, now)
+        apply_effect(uow, case, effect, consent.taken_by, now, refund_days=refund_days)
 
 
 def apply_effect(uow: SqlAlchemyUnitOfWork, case: Case, effect: OrderEffect, actor: str,
-                  now: datetime) -> None:
+                  now: datetime, *, refund_days: int = REFUND_DAYS_BY_LAW) -> None:
+    """``effect`` on its order, on the audit log; a refund it makes is owed from now, due in
+    ``refund_days`` business days (the desk policy's promise)."""
     order = require(uow.market.order(int(effect.order_id)), "order", effect.order_id)
     if effect.kind in (EffectKind.KEEP, EffectKind.HOLD_FOR_CALL):
         return
@@ -261,7 +263,7 @@ def apply_effect(uow: SqlAlchemyUnitOfWork, case: Case, effect: OrderEffect, act
         after={"case_id": case.case_id, "quantity": effect.quantity,
                "amount": effect.amount.as_dict() if effect.amount else None,
                "consent": "recorded"}), now)
-    owe_refund(uow, record, customer_id=int(case.customer_id))  # a refund is owed from now on
+    owe_refund(uow, record, customer_id=int(case.customer_id), days=refund_days)
 
 
 def book_compensation(uow: SqlAlchemyUnitOfWork, row: CaseRow, case: Case, plan: IncidentPlan,

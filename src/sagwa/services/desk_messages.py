@@ -181,9 +181,15 @@ def correct_price_word(facts: IncidentFacts) -> str:
     the list price, else ``판매가`` (the price it sells at, below its 정가): "정상가" for a book
     sold under its 정가 misstates the reference price (a legal review found "정상가 13,500원"
     for a book of 정가 15,000원)."""
-    if facts.fixed_list_price is None:
+    return price_word(facts.correct_price, facts.fixed_list_price)
+
+
+def price_word(correct_price: Money, fixed_list_price: Money | None) -> str:
+    """:func:`correct_price_word` from the two prices it reads: the correct price and the one
+    list price a fixed-price law covers (None: no such law, the word is 정상가)."""
+    if fixed_list_price is None:
         return REGULAR_PRICE_WORD
-    return "정가" if facts.correct_price == facts.fixed_list_price else "판매가"
+    return "정가" if correct_price == fixed_list_price else "판매가"
 
 
 def seller_names(facts: IncidentFacts, lang: str) -> str:

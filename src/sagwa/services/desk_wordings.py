@@ -58,6 +58,18 @@ def incident_facts(uow: SqlAlchemyUnitOfWork, inc: Incident,
     return _facts(uow, inc, ids, [_listing_names(uow, i) for i in ids])
 
 
+def incident_price_word(uow: SqlAlchemyUnitOfWork, inc: Incident,
+                        listing_ids: Iterable[int] | None = None) -> str:
+    """What the Korean wording about ``listing_ids`` (default: all the incident's listings)
+    calls the correct price, as their customers' messages do (``dm.correct_price_word``):
+    정상가, but a book's 정가 or 판매가 — reading only the products' list prices. 정상가 while
+    the incident has no correct price (nothing names it yet)."""
+    if inc.correct_price is None:
+        return dm.REGULAR_PRICE_WORD
+    ids = _listings_of(inc, listing_ids)
+    return dm.price_word(inc.correct_price, _fixed_list_price(uow, inc, ids))
+
+
 def _facts(uow: SqlAlchemyUnitOfWork, inc: Incident, ids: tuple[int, ...],
            names: list[dm.ListingNames]) -> dm.IncidentFacts:
     """The facts of listings ``ids`` (named by ``names``), with whose account entered the

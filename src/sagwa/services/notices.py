@@ -54,7 +54,8 @@ def draft_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str,
         plan = uow.incidents.plan(incident_id, inc.correct_price)
         text = dm.render("notice", lang, product=product,
                          customers=customer_count(uow, incident_id),
-                         options_phrase=dm.options_phrase(plan, lang) if plan else None,
+                         options_phrase=dm.options_phrase(
+                             plan, lang, price_word=dm.correct_price_word(facts)) if plan else None,
                          wrong_date=dm.format_date(inc.window_start, lang),
                          cause_ko=notice_cause(facts, "ko", policy),
                          cause_en=notice_cause(facts, "en", policy),

@@ -9,9 +9,12 @@ log (``case.refund_paid``, so on the incident timeline); :func:`list_refunds` is
 
 Finance pays in bank batches: :func:`mark_refunds_paid` marks a payments file's refunds in one
 transaction, all or none (:func:`check_payments` reports every bad row with its line and
-reason); :func:`mark_owed_paid_before` marks every refund still owed that was cancelled before
-a Korean day (after an upgrade backfilled refunds finance had paid outside sagwa), paid at the
-moment it runs. Each marked refund gets its own ``case.refund_paid`` record, as one marked alone.
+reason); :func:`mark_owed_paid_before` marks every refund recorded before sagwa tracked refunds
+(backfilled by migration 0023: finance may have paid them outside sagwa) still owed that was
+cancelled before a Korean day, paid at the moment it runs — never one the desk recorded since.
+Each marked refund gets its own ``case.refund_paid`` record, as one marked alone, naming the
+refund's ``audit_seq`` (an upgrade after a downgrade restores the payment from it); a batch
+appends them to the audit log in one go (``append_many``: its head is locked until commit).
 """
 
 from __future__ import annotations
@@ -21,19 +24,20 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sagwa.adapters.db.refund_repo import ListedRefund
 from sagwa.domain.audit import AuditEvent, AuditRecord
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money
 from sagwa.domain.refunds import (
     REFUND_ACTIONS,
     REFUND_PAID,
+    ListedRefund,
     Payment,
     PaymentLine,
     Refund,
     RefundFilter,
     check_paid_at,
     check_reference,
+    korea_time,
     read_paid_at,
     read_refund_id,
     refund_due_by,
@@ -47,10 +51,12 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 PAID_SCOPE = "refund_paid"
 
 
-def owe_refund(uow: SqlAlchemyUnitOfWork, record: AuditRecord, *, customer_id: int) -> int | None:
+def owe_refund(uow: SqlAlchemyUnitOfWork, record: AuditRecord, *, customer_id: int,
+               days: int = REFUND_DAYS_BY_LAW) -> int | None:
     """Inside the caller's unit of work: the refund the desk's audit record ``record`` (an
     ``order.cancel_and_refund`` or ``order.reduce_and_refund``) recorded is owed to
-    ``customer_id``, due 3 Korean business days after it. Its id; None for any other record,
+    ``customer_id``, due ``days`` Korean business days after it (the desk policy's promise,
+    ``ContactDetails.refund_days``: at most the law's 3). Its id; None for any other record,
     or one that refunds nothing."""
     event, after = record.event, record.event.after or {}
     amount = after.get("amount")
@@ -60,19 +66,17 @@ def owe_refund(uow: SqlAlchemyUnitOfWork, record: AuditRecord, *, customer_id: i
         audit_seq=record.seq, case_id=int(after["case_id"]), order_id=int(event.entity_id),
         customer_id=customer_id, amount=Money(int(amount["amount_minor"]), amount["currency"]),
         cancelled_at=record.occurred_at,
-        due_by=refund_due_by(record.occurred_at, REFUND_DAYS_BY_LAW))
+        due_by=refund_due_by(record.occurred_at, days))
 
 
 def refund_dict(refund: Refund, now: datetime) -> dict[str, Any]:
     """A refund as JSON: times in Korea's, the due date a Korean day, amounts in minor units."""
-    def korea(at: datetime | None) -> str | None:
-        return at.astimezone(SEOUL).isoformat() if at is not None else None
-
-    return {"id": refund.refund_id, "case_id": refund.case_id, "order_id": refund.order_id,
+    return {"refund_id": refund.refund_id, "case_id": refund.case_id, "order_id": refund.order_id,
             "customer_id": refund.customer_id, "amount_minor": refund.amount.amount_minor,
-            "currency": refund.amount.currency, "cancelled_at": korea(refund.cancelled_at),
+            "currency": refund.amount.currency,
+            "cancelled_at": korea_time(refund.cancelled_at, iso=True),
             "due_by": refund.due_by.isoformat(), "status": refund.status.value,
-            "overdue": refund.overdue(now), "paid_at": korea(refund.paid_at),
+            "overdue": refund.overdue(now), "paid_at": korea_time(refund.paid_at, iso=True),
             "paid_reference": refund.paid_reference, "paid_by": refund.paid_by}
 
 
@@ -95,23 +99,31 @@ def mark_refund_paid(uow: SqlAlchemyUnitOfWork, *, refund_id: int, reference: st
         found = _require(uow, refund_id, for_update=True)
         _refuse_if_paid(found)
         at = check_paid_at(found, paid_at or now, now)
-        paid = _record_paid(uow, Payment(found, at, text), actor=actor, now=now)
+        payment = Payment(found, at, text)
+        uow.audit.append(_paid_event(payment, actor), now)
+        paid = _mark(uow, payment, actor)
         remember(uow, PAID_SCOPE, idempotency_key, {"id": refund_id})
         uow.commit()
     return paid
 
 
-def _record_paid(uow: SqlAlchemyUnitOfWork, payment: Payment, *, actor: str, now: datetime,
-                 noted: dict[str, Any] | None = None) -> Refund:
-    """Mark the refund paid, with its audit record (``noted``: keys added to its ``after``)."""
+def _mark(uow: SqlAlchemyUnitOfWork, payment: Payment, actor: str) -> Refund:
+    """Mark the refund paid (its audit record: :func:`_paid_event`); the refund as it is now."""
     found, at, text = payment.refund, payment.paid_at, payment.reference
     uow.refunds.mark_paid(found.refund_id, at=at, reference=text, by=actor)
-    uow.audit.append(AuditEvent(actor, REFUND_PAID, "case", str(found.case_id), before={
+    return replace(found, paid_at=at, paid_reference=text, paid_by=actor)
+
+
+def _paid_event(payment: Payment, actor: str,
+                noted: dict[str, Any] | None = None) -> AuditEvent:
+    """The refund's ``case.refund_paid`` record (``noted``: keys added to its ``after``); its
+    ``audit_seq`` is what migration 0023 restores the payment by after a downgrade."""
+    found = payment.refund
+    return AuditEvent(actor, REFUND_PAID, "case", str(found.case_id), before={
         "due_by": found.due_by.isoformat()}, after={
         "refund_id": found.refund_id, "order_id": found.order_id,
-        "amount": found.amount.as_dict(), "paid_at": at.astimezone(UTC).isoformat(),
-        "reference": text, **(noted or {})}), now)
-    return replace(found, paid_at=at, paid_reference=text, paid_by=actor)
+        "amount": found.amount.as_dict(), "paid_at": payment.paid_at.astimezone(UTC).isoformat(),
+        "reference": payment.reference, **(noted or {}), "audit_seq": found.audit_seq})
 
 
 def _require(uow: SqlAlchemyUnitOfWork, refund_id: int, *, for_update: bool = False) -> Refund:
@@ -131,7 +143,7 @@ def _refuse_if_paid(refund: Refund) -> None:
         return
     raise Conflict(
         f"refund {refund.refund_id} was already marked paid: paid "
-        f"{refund.paid_at.astimezone(SEOUL):%Y-%m-%d %H:%M} (Korea time), reference "
+        f"{korea_time(refund.paid_at)} (Korea time), reference "
         f"{refund.paid_reference!r}, marked by {refund.paid_by}; it is not marked again",
         reason="refund_already_paid", refund_id=refund.refund_id,
         paid_at=refund.paid_at.isoformat(), paid_by=refund.paid_by,
@@ -156,7 +168,9 @@ class RefundList:
 
 
 def listed_dict(item: ListedRefund, now: datetime) -> dict[str, Any]:
-    """A listed refund as JSON: :func:`refund_dict`, with its incident and customer's name."""
+    """A listed refund as JSON: :func:`refund_dict` (its id is ``refund_id``, the column a
+    payments file names, so that the list's CSV can be fed back to ``mark-paid --from-file``),
+    with its incident and customer's name."""
     return {**refund_dict(item.refund, now), "incident_id": item.incident_id,
             "customer_name": item.customer_name}
 
@@ -273,8 +287,9 @@ def check_recorded_before(before: date, now: datetime) -> datetime:
     today = now.astimezone(SEOUL).date()
     if before > today:
         raise InvalidInput(f"the day {before.isoformat()} is in the future (today is "
-                           f"{today.isoformat()} in Korea): refunds cancelled after now cannot "
-                           "have been paid", field="recorded_before",
+                           f"{today.isoformat()} in Korea): refunds recorded before sagwa "
+                           "tracked refunds were all cancelled before now",
+                           field="recorded_before",
                            reason="refund_recorded_before_future", today=today.isoformat())
     return datetime.combine(before, time(), tzinfo=SEOUL)
 
@@ -282,14 +297,16 @@ def check_recorded_before(before: date, now: datetime) -> datetime:
 def mark_owed_paid_before(uow: SqlAlchemyUnitOfWork, *, before: date, reference: str,
                           actor: str, dry_run: bool = False,
                           progress: Progress | None = None) -> PaidBatch:
-    """Mark every refund still owed whose order was cancelled before the Korean day ``before``
-    paid with ``reference``, at the moment this runs (when they were really paid is not
-    known); their audit records say so (``recorded_before``). ``dry_run``: write nothing."""
+    """Mark every refund recorded before sagwa tracked refunds (backfilled by migration 0023)
+    still owed whose order was cancelled before the Korean day ``before`` paid with
+    ``reference``, at the moment this runs (when they were really paid is not known); their
+    audit records say so (``recorded_before``). A refund the desk recorded since the upgrade
+    is never marked this way: finance may not have paid it. ``dry_run``: write nothing."""
     text = check_reference(reference)
     with uow:
         now = uow.now()
-        owed = uow.refunds.owed_cancelled_before(check_recorded_before(before, now),
-                                                 for_update=not dry_run)
+        owed = uow.refunds.owed_backfilled_before(check_recorded_before(before, now),
+                                                  for_update=not dry_run)
         return _pay(uow, [Payment(r, now, text) for r in owed], actor=actor, now=now,
                     dry_run=dry_run, progress=progress,
                     noted={"recorded_before": before.isoformat()})
@@ -307,10 +324,10 @@ def _pay(uow: SqlAlchemyUnitOfWork, payments: list[Payment], *, actor: str, now:
          noted: dict[str, Any] | None = None) -> PaidBatch:
     marked: list[Refund] = []
     for done, payment in enumerate(payments, start=1):
-        marked.append(payment.refund if dry_run else
-                      _record_paid(uow, payment, actor=actor, now=now, noted=noted))
+        marked.append(payment.refund if dry_run else _mark(uow, payment, actor))
         if progress is not None:
             progress(done, len(payments))
     if not dry_run:
+        uow.audit.append_many([_paid_event(p, actor, noted) for p in payments], now)
         uow.commit()
     return PaidBatch(marked, now, dry_run)

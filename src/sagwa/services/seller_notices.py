@@ -19,7 +19,7 @@ tripwire's pause, a reviewer's decision on a held price change) are ``seller_lis
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -35,7 +35,7 @@ from sagwa.services import desk_messages as dm
 from sagwa.services.desk_money import incident_money
 from sagwa.services.desk_notify import LinkMaker, page_link
 from sagwa.services.desk_policy import DeskPolicy
-from sagwa.services.desk_wordings import incident_facts
+from sagwa.services.desk_wordings import incident_price_word
 from sagwa.services.listing_names import ListingName, listing_names
 from sagwa.services.outbox import OutgoingMessage
 from sagwa.services.seller_incidents import SellerIncident, seller_view
@@ -123,7 +123,7 @@ def seller_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, stage: str,
             continue
         messages.append(_email(uow, incident, seller, stage, links, names, partial(
             _stage_values, incident, stage, plan, told, names, listing_ids, customers,
-            price_word=_price_word(uow, incident, listing_ids) if stage == NOTIFIED
+            price_word=incident_price_word(uow, incident, listing_ids) if stage == NOTIFIED
             else dm.REGULAR_PRICE_WORD)))
     return messages
 
@@ -169,14 +169,6 @@ def check_wording(text: str, *, lang: str, names: Mapping[int, ListingName]) -> 
     paused) or its seller from being told."""
     dm.checked(text, kind="seller_notice", lang=lang,
                stand_ins={_title(names, listing_id, lang): f"#{listing_id}" for listing_id in names})
-
-
-def _price_word(uow: SqlAlchemyUnitOfWork, incident: Incident, listing_ids: Iterable[int]) -> str:
-    """What the Korean emails about ``listing_ids`` call the correct price, as their customers'
-    messages do (``desk_messages.correct_price_word``): 정상가, but a book's 정가 or 판매가."""
-    if incident.correct_price is None:  # declared without one: no email names it yet
-        return dm.REGULAR_PRICE_WORD
-    return dm.correct_price_word(incident_facts(uow, incident, listing_ids))
 
 
 def _listings_by_seller(uow: SqlAlchemyUnitOfWork, incident: Incident) -> dict[int, list[int]]:
@@ -330,7 +322,7 @@ def _about_held_orders(uow: SqlAlchemyUnitOfWork, incident: Incident, case: Case
         if not mine or seller is None or not seller.contact_email:
             continue
         points = (charged or {}).get(seller_id, 0)
-        word = _price_word(uow, incident, {int(o.listing_id) for o in mine})
+        word = incident_price_word(uow, incident, {int(o.listing_id) for o in mine})
         messages.append(_email(uow, incident, seller, stage, links, names,
                                partial(_order_values, mine, names, points, price_word=word),
                                key_suffix=f":case:{case.case_id}"))

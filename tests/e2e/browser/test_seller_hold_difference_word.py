@@ -6,9 +6,10 @@ misstates a book's reference price), "정상가에서 할인된 가격" for anyt
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
+from book_cases import book_discount_offered
 from customer_cases import discount_chosen
 from fastapi.testclient import TestClient
 from page_forms import log_in
@@ -16,57 +17,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from world import POLICY, World
 
 from sagwa.config import Settings
-from sagwa.domain.listings import ListingTrigger
-from sagwa.domain.money import Money
-from sagwa.services import catalog, desk, desk_cases, listings, orders
 from sagwa.services.desk_difference import record_difference_paid
-from sagwa.services.desk_notify import LinkMaker, notify
-from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
-from sagwa.testing.deadlines import closing_time_after
+from sagwa.services.lookups import require
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 pytestmark = pytest.mark.e2e
-DISCOUNT = "buy_at_correct_price_discount"
 
 
 def _book_discount_taken(session_factory: sessionmaker[Session], secret: str,
                          world: World) -> tuple[int, int]:
-    """Seller B's book (정가 15,000원) listed at 1,500원 by mistake; 김민준's order, told of 10%
-    off its 정가 or cancelling, takes the discount: the incident's and the case's ids."""
-    clock = ManualClock(datetime.now(UTC) - timedelta(days=2))
-
-    def uow() -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(session_factory, clock)
-
-    product = catalog.register_product(uow(), title="채식주의자", title_en="The Vegetarian",
-                                       category="books", list_price=Money(15_000, "KRW"),
-                                       actor="t")
-    listing = listings.create_listing(uow(), seller_id=world.seller_b, product_id=product.id,
-                                      price=Money(1_500, "KRW"), actor="test").id
-    listings.change_listing_status(uow(), listing_id=listing, trigger=ListingTrigger.PUBLISH,
-                                   actor="test")
-    clock.advance(timedelta(minutes=10))
-    orders.place_order(uow(), customer_id=world.customers["김민준"], listing_id=listing,
-                       quantity=1, actor="t", velocity=None)
-    clock.advance(timedelta(minutes=20))
-    incident = int(desk.declare(
-        uow(), listing_ids=[listing], wrong_price=Money(1_500, "KRW"),
-        correct_price=Money(15_000, "KRW"), window_start=clock.now - timedelta(minutes=30),
-        cause="가격 입력 실수", responsible="seller", actor="admin:test").incident.incident_id)
-    desk.scope(uow(), incident_id=incident, actor="admin:test")
-    desk.plan(uow(), incident_id=incident, options=["cancel_with_compensation", DISCOUNT],
-              deadline=closing_time_after(clock.now + timedelta(days=7)),
-              default="follow_up_call", seller_share_pct=100, platform_share_pct=0,
-              actor="admin:test", policy=POLICY, cancel_compensation=Money(3_000, "KRW"),
-              discount_pct=10)
-    notify(uow(), incident_id=incident, actor="admin:test", policy=POLICY,
-           links=LinkMaker(secret, "http://127.0.0.1"))
-    clock.now = datetime.now(UTC) - timedelta(hours=1)
-    with uow() as u:
-        case_id = int(u.cases.for_incident(incident)[0].case.case_id)
-    desk_cases.record_choice(uow(), case_id=case_id, choice=DISCOUNT, channel="web",
-                             evidence="pressed buy at the discount", taken_by="customer",
-                             policy=POLICY)
-    return incident, case_id
+    """Seller B's book sold at its 정가 (15,000원), its discount taken
+    (:func:`book_cases.book_discount_offered`): the incident's and the case's ids."""
+    case_id, _ = book_discount_offered(session_factory, secret, world, 15_000)
+    with SqlAlchemyUnitOfWork(session_factory) as uow:
+        case = require(uow.cases.get(case_id), "case", case_id).case
+    return int(case.incident_id), case_id
 
 
 def _held_for_the_difference(client: TestClient, incident_id: int) -> str:

@@ -242,3 +242,24 @@ def test_a_link_counts_as_a_few_characters_towards_a_long_sentence(lang: str) ->
 
 def _all_codes(text: str, lang: str) -> set[str]:
     return {f.code for f in check_message(text, kind="resolution", lang=lang).findings}
+
+
+def test_a_named_pattern_list_is_spliced_into_any_and_unless() -> None:
+    """An entry ``@name`` of ``any`` or ``unless`` that names a ``[patterns]`` list stands for
+    every pattern of the list (word lists expanded in them), so cues that share exceptions write
+    them once; a name may not be both a word list and a pattern list."""
+    data = {
+        "words": {"card": "card|bank"},
+        "patterns": {"choosing": ["if", "would you like", "@card may take"]},
+        "cues": {"refusal": {"any": ["cannot ship"], "unless": ["@choosing", "or"]},
+                 "promise": {"any": ["@choosing"]}},
+        "checks": [{"code": "x", "when": "present", "cues": ["refusal"], "message": "m"}],
+        "negation": {},
+    }
+    rules = parse_rules("en", data)
+    assert [p.source for p in rules.cues["refusal"].unless] == [
+        "if", "would you like", "card|bank may take", "or"]
+    assert [p.source for p in rules.cues["promise"].any] == [
+        "if", "would you like", "card|bank may take"]
+    with pytest.raises(ValueError, match="choosing"):
+        parse_rules("en", {**data, "words": {"choosing": "pick"}})

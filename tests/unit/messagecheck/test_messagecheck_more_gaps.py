@@ -19,28 +19,11 @@ are exactly the sentence's.
 from __future__ import annotations
 
 import pytest
+from base_messages import BASES, errors, with_base
 
-from sagwa.messagecheck import check_message, english, korean
+from sagwa.messagecheck import english, korean
 
-R = "resolution"
-BASES = {
-    "ko": ("고객님, 가격 오류로 불편을 드려 진심으로 사과드립니다. 저희가 가격을 잘못 입력해 "
-           "59,700원이 아닌 5,970원으로 표시되었습니다. 주문 유지 또는 주문 취소 중에서 골라 "
-           "주세요. 12월 8일 오후 6시까지 알려 주세요. 문의: 고객센터 1544-0000."),
-    "en": ("We're sorry — a decimal slip showed this kettle at $3.99 instead of $39.99. Keep "
-           "the order or cancel it for a refund plus a $5 credit; tell us by Dec 3 at "
-           "help@shop.example."),
-}
 FA, LATE, THREAT = "fait-accompli", "refund-timing", "threat"
-
-
-def errors(text: str, *, lang: str, kind: str = R) -> set[str]:
-    return {f.code for f in check_message(text, kind=kind, lang=lang).findings
-            if f.severity == "error"}
-
-
-def with_base(sentence: str, lang: str) -> set[str]:
-    return errors(f"{BASES[lang]}\n{sentence}", lang=lang)
 
 
 @pytest.mark.parametrize("lang", list(BASES))
@@ -194,3 +177,16 @@ def test_an_em_dash_between_numbers_is_read_as_an_en_dash(lang: str, em_dash: st
 def test_an_em_dash_that_is_no_range_is_left_alone(lang: str, text: str) -> None:
     analyse = english.analyse if lang == "en" else korean.analyse
     assert "—" in [t.lemma for s in analyse(text).sentences for t in s.tokens]
+
+
+@pytest.mark.parametrize(("text", "dash"), [
+    ("Your order 20240612-0001 is cancelled.", "-"),
+    ("Your order 20240612 - 0001 is cancelled.", "-"),
+    ("Reference 2024—0612 below.", "—"),
+    ("Call 5—1234 for help.", "—"),
+])  # fmt: skip
+def test_an_english_dash_between_long_numbers_is_an_order_numbers_part(text: str,
+                                                                       dash: str) -> None:
+    """Only short numbers make a range (as in Korean): "20240612-0001" is an order number."""
+    lemmas = [t.lemma for s in english.analyse(text).sentences for t in s.tokens]
+    assert dash in lemmas and "–" not in lemmas

@@ -20,28 +20,12 @@ are exactly the sentence's.
 from __future__ import annotations
 
 import pytest
+from base_messages import BASES, errors, with_base
 
-from sagwa.messagecheck import check_message, english, korean
+from sagwa.messagecheck import english, korean
+from sagwa.messagecheck.ruleset import load_rules
 
-R = "resolution"
-BASES = {
-    "ko": ("고객님, 가격 오류로 불편을 드려 진심으로 사과드립니다. 저희가 가격을 잘못 입력해 "
-           "59,700원이 아닌 5,970원으로 표시되었습니다. 주문 유지 또는 주문 취소 중에서 골라 "
-           "주세요. 12월 8일 오후 6시까지 알려 주세요. 문의: 고객센터 1544-0000."),
-    "en": ("We're sorry — a decimal slip showed this kettle at $3.99 instead of $39.99. Keep "
-           "the order or cancel it for a refund plus a $5 credit; tell us by Dec 3 at "
-           "help@shop.example."),
-}
 FA, LATE = "fait-accompli", "refund-timing"
-
-
-def errors(text: str, *, lang: str, kind: str = R) -> set[str]:
-    return {f.code for f in check_message(text, kind=kind, lang=lang).findings
-            if f.severity == "error"}
-
-
-def with_base(sentence: str, lang: str) -> set[str]:
-    return errors(f"{BASES[lang]}\n{sentence}", lang=lang)
 
 
 @pytest.mark.parametrize("lang", list(BASES))
@@ -101,6 +85,12 @@ def test_a_hyphen_between_numbers_is_read_as_an_en_dash(lang: str, hyphen: str,
     ("en", "COVID-19 delays", "-"),
     # An order number is no range: Kiwi's one serial token is kept.
     ("ko", "주문번호 20240612-0001", "20240612-0001"),
+    # Nor are long numbers on either side of a spaced hyphen or an em dash (Kiwi: 2024/SN,
+    # —/SW, 0612/SN): a range's ends have 1–3 digits, as for the serial token.
+    ("ko", "주문번호 2024—0612", "\u2014"),
+    ("ko", "주문번호 20240612 - 0001", "-"),
+    ("ko", "주문번호 20240612 -0001", "-"),
+    ("ko", "5—1234", "\u2014"),
 ])
 def test_a_hyphen_that_is_no_range_is_left_alone(lang: str, text: str, lemma: str) -> None:
     analyse = english.analyse if lang == "en" else korean.analyse
@@ -193,3 +183,71 @@ def test_a_bank_named_as_the_destination_does_not_excuse_a_deferred_refund(
 @pytest.mark.parametrize(("lang", "sentence"), THE_BANK_TAKES_THE_TIME)
 def test_the_bank_taking_the_time_excuses_a_later_refund(lang: str, sentence: str) -> None:
     assert with_base(sentence, lang) == set()
+
+
+# ---------------------------------------------------------------- after review: 2. mended
+
+#: A refund already made: "we've|we have refund* you|your" split on its spaces into
+#: ``we've|we`` ``have`` ``refund*`` ``you|your``, which no "We've refunded …" matches.
+REFUNDED_ALREADY = [
+    "We've refunded your payment.",
+    "We've refunded you in full.",
+    "We've refunded your card.",
+    "We have refunded your payment.",
+]
+
+#: The customer's answer chooses nothing and sets no condition, so the refund is announced, not
+#: offered: contacting, replying or letting us know lifts the refund promise only with a
+#: deadline (within/by/before/until), "whether", a choice made ("to cancel", "to keep"), or a
+#: reply to the message itself ("Reply REFUND to this message").
+NOT_ASKED_TO_CHOOSE = [
+    "Contact us with any questions and we will refund your payment.",
+    "Call us any time and we'll refund your order in full.",
+    "Please reply to confirm you received this email, and we will refund your payment.",
+    "Let us know you got this message and we'll refund you.",
+    "There is nothing to answer and we will refund you.",
+    "Contact us by phone and we will refund you.",
+]
+
+#: Answers that are a choice or carry a deadline still wait for the customer.
+ASKED_TO_CHOOSE = [
+    "Let us know whether you want a refund and we will refund you.",
+    "Reply to cancel and we'll refund you in full.",
+    "Email us by Friday and we will refund your payment.",
+    "Reply to this email by Friday and we'll refund you.",
+    "Text us before Friday and we'll refund you.",
+]
+
+
+@pytest.mark.parametrize("sentence", REFUNDED_ALREADY)
+def test_a_refund_already_made_is_fait_accompli(sentence: str) -> None:
+    assert FA in errors(sentence, lang="en")
+    assert FA in with_base(sentence, "en")
+
+
+@pytest.mark.parametrize("sentence", NOT_ASKED_TO_CHOOSE)
+def test_a_refund_promised_on_an_answer_that_chooses_nothing_is_fait_accompli(
+        sentence: str) -> None:
+    assert FA in with_base(sentence, "en")
+
+
+@pytest.mark.parametrize("sentence", ASKED_TO_CHOOSE)
+def test_a_refund_promised_on_a_choice_or_by_a_deadline_waits_for_the_customer(
+        sentence: str) -> None:
+    assert with_base(sentence, "en") == set()
+
+
+# ---------------------------------------------------------------- after review: 3. shared lists
+
+@pytest.mark.parametrize(("lang", "cue", "shares_with"), [
+    ("en", "fait-accompli-refund", "fait-accompli-refusal"),
+    ("en", "refund-later", "refund-timing"),
+    ("ko", "refund-later", "refund-timing"),
+])
+def test_cues_that_share_exceptions_read_them_from_one_list(lang: str, cue: str,
+                                                            shares_with: str) -> None:
+    """A refund promise is excused as a refusal is, and a deferred refund by the issuer taking
+    the time as a slow one is: each list is written once in the rule file ([patterns])."""
+    cues = load_rules(lang).cues
+    shared = {p.source for p in cues[cue].unless} & {p.source for p in cues[shares_with].unless}
+    assert len(shared) >= 4

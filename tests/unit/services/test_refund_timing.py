@@ -17,7 +17,7 @@ from sagwa.errors import InvalidInput
 from sagwa.messagecheck import check_message
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_outcome_wording import confirmation_values
-from sagwa.services.desk_policy import DEFAULT_REFUND_TIMING, load_desk_policy
+from sagwa.services.desk_policy import DEFAULT_REFUND_TIMING, ContactDetails, load_desk_policy
 from sagwa.services.refund_timing import late_refund, promised_days
 
 SHIPPED = resources.files("sagwa").joinpath("desk.toml").read_text("utf-8")
@@ -229,3 +229,17 @@ def test_the_loader_refuses_a_timing_exactly_when_the_sent_confirmation_would_be
     assert (refused.value.details["key"], refused.value.details["reason"]) == (
         f"timing_{flagged[0]}", "policy_value_invalid")
     assert "제18조" in refused.value.message
+
+
+@pytest.mark.parametrize(("ko", "days"), [
+    (DEFAULT_REFUND_TIMING[0], 3),
+    ("취소하신 날부터 2영업일 안에 환불해 드립니다.", 2),
+    ("취소하신 날부터 1~2영업일 안에 환불해 드립니다.", 2),
+    ("취소 후 24시간 안에 환불해 드립니다.", 1),
+    ("12시간 안에 환불해 드립니다.", 1),
+    ("결제하신 수단으로 환불해 드립니다.", 3),  # no number of days: the law's
+])  # fmt: skip
+def test_the_business_days_a_refund_is_due_in_are_what_the_policy_promises(ko: str,
+                                                                          days: int) -> None:
+    assert ContactDetails("1544-0000", "help@example.com", "", "",
+                          refund_timing_ko=ko).refund_days == days

@@ -36,6 +36,7 @@ from sagwa.adapters.db.tables import (
 )
 from sagwa.domain.ledger import Account, AccountKind, JournalEntry, Posting
 from sagwa.domain.money import Money
+from sagwa.domain.refunds import REFUND_ACTIONS
 
 
 @dataclass(frozen=True)
@@ -71,10 +72,6 @@ class EntryRow:
     incident_id: int | None
     case_id: int | None
     postings: tuple[tuple[str, int | None, int, str], ...]
-
-
-#: The audit actions of the desk's refunds (``desk_cases.apply_effect``).
-_REFUND_ACTIONS = ("order.cancel_and_refund", "order.reduce_and_refund")
 
 
 def _has_leg(kind: AccountKind, owner_id: int) -> ColumnElement[bool]:
@@ -208,7 +205,7 @@ class LedgerRepository:
              .join(orders, cast(orders.c.id, Text) == audit_log.c.entity_id)
              .join(listings, listings.c.id == orders.c.listing_id)
              .where(audit_log.c.entity_type == "order",
-                    audit_log.c.action.in_(_REFUND_ACTIONS)))
+                    audit_log.c.action.in_(REFUND_ACTIONS)))
         for column, value in ((cases.c.incident_id, f.incident_id),
                               (listings.c.seller_id, f.seller_id),
                               (cases.c.customer_id, f.customer_id)):

@@ -3,7 +3,6 @@ cancellation, marking it paid, and finance's list by status (``sagwa.domain.refu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -11,24 +10,16 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, func, insert, se
 
 from sagwa.adapters.db.tables import cases, customers, refunds
 from sagwa.domain.money import Money
-from sagwa.domain.refunds import Refund, RefundFilter
+from sagwa.domain.refunds import ListedRefund, Refund, RefundFilter
 
 _r = refunds
-
-
-@dataclass(frozen=True)
-class ListedRefund:
-    """A refund as finance's list shows it: with its incident and whom it is owed to."""
-
-    refund: Refund
-    incident_id: int
-    customer_name: str
 
 
 def _refund(row: Any) -> Refund:
     return Refund(int(row.id), int(row.audit_seq), int(row.case_id), int(row.order_id),
                   int(row.customer_id), Money(int(row.amount_minor), row.currency),
-                  row.cancelled_at, row.due_by, row.paid_at, row.paid_reference, row.paid_by)
+                  row.cancelled_at, row.due_by, row.paid_at, row.paid_reference, row.paid_by,
+                  bool(row.backfilled))
 
 
 def _matching(which: RefundFilter, today: date) -> ColumnElement[bool]:
@@ -71,10 +62,13 @@ class RefundRepository:
         rows = self.conn.execute(q.with_for_update() if for_update else q)
         return {int(row.id): _refund(row) for row in rows}
 
-    def owed_cancelled_before(self, moment: datetime, *, for_update: bool = False
-                              ) -> list[Refund]:
-        """The refunds still owed whose order was cancelled before ``moment``, by id."""
-        q = (select(_r).where(_r.c.paid_at.is_(None), _r.c.cancelled_at < moment)
+    def owed_backfilled_before(self, moment: datetime, *, for_update: bool = False
+                               ) -> list[Refund]:
+        """The refunds migration 0023 backfilled (recorded before sagwa tracked refunds) still
+        owed whose order was cancelled before ``moment``, by id; never one the desk recorded
+        since, which finance may not have paid."""
+        q = (select(_r).where(_r.c.backfilled, _r.c.paid_at.is_(None),
+                              _r.c.cancelled_at < moment)
              .order_by(_r.c.id))
         return [_refund(row) for row in self.conn.execute(q.with_for_update() if for_update
                                                           else q)]

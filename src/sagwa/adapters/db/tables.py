@@ -461,6 +461,8 @@ refunds = Table(
     Column("paid_at", DateTime(timezone=True)),
     Column("paid_reference", Text),
     Column("paid_by", Text),
+    # written by migration 0023 from the audit log, not by the desk (mark-paid --recorded-before)
+    Column("backfilled", Boolean, nullable=False, server_default="false"),
     CheckConstraint("amount_minor > 0", name="amount_positive"),
     CheckConstraint("(paid_at IS NULL) = (paid_by IS NULL) "
                     "AND (paid_at IS NULL) = (paid_reference IS NULL)", name="paid_together"),

@@ -13,11 +13,14 @@ was paid. One row here per such audit record (``audit_seq``), written with it fr
 ``paid_by``, all three or none). Finance's list of owed refunds reads the unpaid ones through
 a partial index.
 
-The upgrade backfills a row for every refund already on the audit log, all owed (sagwa never
-knew which were paid: finance marks them), each due 3 Korean business days after its
-cancellation (``sagwa.domain.refunds.refund_due_by``: the one rule, with the holiday calendar
-the app uses). Downgrading drops the table: the refunds stay on the audit log, and every refund
-marked paid stays there too (``case.refund_paid``).
+The upgrade backfills a row for every refund already on the audit log (``backfilled``: finance
+may have paid it outside sagwa, and ``sagwa refunds mark-paid --recorded-before`` marks only
+these), each due 3 Korean business days after its cancellation (``sagwa.domain.refunds.
+refund_due_by``: the one rule, with the holiday calendar the app uses) and owed — unless the
+audit log says it was marked paid: downgrading drops the table, but every refund marked paid
+stays on the audit log (``case.refund_paid``, naming the refund's ``audit_seq``), so upgrading
+again restores when, with which reference and by whom from the latest such record. (The
+refund ids are handed out again: ``audit_seq`` is what ties a record to its refund.)
 """
 from __future__ import annotations
 
@@ -30,14 +33,28 @@ branch_labels = None
 depends_on = None
 
 #: The refunds on the audit log, oldest first, with their case, order and customer (the
-#: desk's refund audit records carry the case in ``after``, as ``tables.audit_case_id``).
+#: desk's refund audit records carry the case in ``after``, as ``tables.audit_case_id``), and
+#: the latest ``case.refund_paid`` record naming each (``after.audit_seq``), if any: a refund
+#: marked paid before a downgrade is paid again after the upgrade.
 RECORDED = """
+WITH paid AS (
+  SELECT DISTINCT ON ((p.after ->> 'audit_seq')::bigint)
+         (p.after ->> 'audit_seq')::bigint AS audit_seq,
+         (p.after ->> 'paid_at')::timestamptz AS paid_at,
+         p.after ->> 'reference' AS paid_reference, p.actor AS paid_by
+  FROM audit_log p
+  WHERE p.entity_type = 'case' AND p.action = 'case.refund_paid'
+    AND p.after ->> 'audit_seq' IS NOT NULL
+  ORDER BY (p.after ->> 'audit_seq')::bigint, p.seq DESC
+)
 SELECT a.seq, a.occurred_at, c.id AS case_id, o.id AS order_id, c.customer_id,
        (a.after -> 'amount' ->> 'amount_minor')::bigint AS amount_minor,
-       a.after -> 'amount' ->> 'currency' AS currency
+       a.after -> 'amount' ->> 'currency' AS currency,
+       paid.paid_at, paid.paid_reference, paid.paid_by
 FROM audit_log a
 JOIN cases c ON c.id::text = (a.after ->> 'case_id')
 JOIN orders o ON o.id::text = a.entity_id
+LEFT JOIN paid ON paid.audit_seq = a.seq
 WHERE a.entity_type = 'order'
   AND a.action IN ('order.cancel_and_refund', 'order.reduce_and_refund')
   AND jsonb_typeof(a.after -> 'amount') = 'object'
@@ -61,6 +78,7 @@ def upgrade() -> None:
         sa.Column("paid_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("paid_reference", sa.Text(), nullable=True),
         sa.Column("paid_by", sa.Text(), nullable=True),
+        sa.Column("backfilled", sa.Boolean(), server_default="false", nullable=False),
         sa.CheckConstraint("amount_minor > 0", name=op.f("ck_refunds_amount_positive")),
         sa.CheckConstraint("(paid_at IS NULL) = (paid_by IS NULL) "
                            "AND (paid_at IS NULL) = (paid_reference IS NULL)",
@@ -94,7 +112,9 @@ def _backfill(refunds: sa.Table) -> None:
     rows = [{"audit_seq": r.seq, "case_id": r.case_id, "order_id": r.order_id,
              "customer_id": r.customer_id, "amount_minor": r.amount_minor,
              "currency": r.currency, "cancelled_at": r.occurred_at,
-             "due_by": refund_due_by(r.occurred_at, refund_days_by_law)}
+             "due_by": refund_due_by(r.occurred_at, refund_days_by_law),
+             "paid_at": r.paid_at, "paid_reference": r.paid_reference, "paid_by": r.paid_by,
+             "backfilled": True}
             for r in op.get_bind().execute(sa.text(RECORDED))]
     if rows:
         op.bulk_insert(refunds, rows)

@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api", tags=["refunds"])
 
 
 class RefundPublic(BaseModel):
-    id: int
+    refund_id: int
     case_id: int
     order_id: int
     customer_id: int

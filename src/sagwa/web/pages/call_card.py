@@ -144,7 +144,8 @@ class CallCard:
     def chosen(self, lang: str) -> str:
         """The recorded choice's label in ``lang``, named for the plan (``—`` without one)."""
         consent = self.case.row.case.consent
-        return label("choice", consent.choice if consent else None, lang, self.case.plan)
+        return label("choice", consent.choice if consent else None, lang, self.case.plan,
+                     price_word=self.case.price_word)
 
     def no_choice_script(self, policy: DeskPolicy | None = None) -> str:
         """What to tell the customer when the card takes no choice, in their language: what

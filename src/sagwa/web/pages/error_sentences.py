@@ -191,7 +191,7 @@ RULES: tuple[Rule, ...] = (
        "customers share a domain, so it alone finds no one."),
     # customers' choices (case page and call queue)
     _r("invalid_input", "choice", "only_cancel_replaces_discount",
-       "정상가에서 할인된 가격으로 구매하는 대신 고를 수 있는 것은 보상을 받고 주문을 취소하는 것뿐입니다.",
+       "할인된 가격으로 구매하는 대신 고를 수 있는 것은 보상을 받고 주문을 취소하는 것뿐입니다.",
        "Only cancelling with compensation can replace buying at the discounted correct price."),
     _r("invalid_input", "choice", None,
        "고를 수 있는 선택지가 아닙니다. 화면에 보이는 선택지 중에서 골라 주세요.",

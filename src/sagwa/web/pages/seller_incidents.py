@@ -14,7 +14,7 @@ from sagwa.domain.incidents import Responsibility
 from sagwa.domain.seller_orders import OrderInstruction, instruction_words, reason_words
 from sagwa.services import desk_messages as dm
 from sagwa.services.accounts import Account
-from sagwa.services.desk_wordings import incident_facts
+from sagwa.services.desk_wordings import incident_price_word
 from sagwa.services.seller_incidents import SellerIncident, seller_incident, seller_incident_ids
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow
@@ -61,11 +61,10 @@ def price_word(uow: SqlAlchemyUnitOfWork, view: SellerIncident) -> str:
     the page says it."""
     said = (OrderInstruction.HOLD_DIFFERENCE.value in view.counts
             or any(o.reason == "discount_paid" for o in view.orders))
-    if not said or view.incident.correct_price is None:
+    if not said:
         return dm.REGULAR_PRICE_WORD
     with uow:
-        facts = incident_facts(uow, view.incident, [n.listing_id for n in view.listings])
-    return dm.correct_price_word(facts)
+        return incident_price_word(uow, view.incident, [n.listing_id for n in view.listings])
 
 
 #: Orders a page lists (a large incident has tens of thousands: the counts say the rest).

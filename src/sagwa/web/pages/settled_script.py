@@ -108,7 +108,7 @@ def _chosen(case: CaseFacts, lang: str) -> str:
     consent = case.row.case.consent
     assert consent is not None, "only a case with a recorded choice"
     when = format_when(consent.recorded_at, lang)
-    chosen = label("choice", consent.choice, lang, case.plan)
+    chosen = label("choice", consent.choice, lang, case.plan, price_word=case.price_word)
     return _t(lang, f"고객님께서 {when}에 고르신 ‘{chosen}’대로 이미 처리되었습니다.",
               f"Your choice, '{chosen}', made on {when}, has already been carried out.")
 
@@ -119,7 +119,7 @@ def _difference_owed(case: CaseFacts, lang: str, how_to_pay: str | None) -> str:
     consent = case.row.case.consent
     assert consent is not None, "a difference comes from the discount choice"
     when = format_when(consent.recorded_at, lang)
-    chosen = label("choice", consent.choice, lang, case.plan)
+    chosen = label("choice", consent.choice, lang, case.plan, price_word=case.price_word)
     extra = format_money(case.difference, lang=lang)
     said = _t(lang, f"고객님께서 {when}에 고르신 {with_particle(f'‘{chosen}’', '은(는)')} 기록되어 있고, "
                     f"이제 차액 {extra} 결제만 남았습니다. 차액은 자동으로 결제되지 않으니 저희 고객센터에서 "
