@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sagwa.adapters.db.database import Database
 from sagwa.adapters.db.migrate import upgrade_to_head
 from sagwa.config import Settings
+from sagwa.services import accounts
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 # One signing key for the whole suite (the processes it starts inherit it): without it, every
@@ -31,6 +33,13 @@ os.environ.setdefault("SAGWA_SECRET_KEY", "sagwa-test-suite-signing-key")
 # One console width for the CLI's tables and messages wherever the suite runs (a terminal, a
 # CI log, a pytest-xdist worker whose temp paths are longer): Rich would wrap at 80 otherwise.
 os.environ["COLUMNS"] = "200"
+
+# Passwords in this test process: argon2 with the library's cheapest parameters (a hash in about
+# a millisecond, not 130 ms: every page test's world makes five accounts and most of them log
+# in — some 400 s of a suite run went to hashing). The same code hashes and verifies; a hash
+# records its own parameters, so hashes made by the commands the tests start in other processes
+# (the library's defaults, as in production) verify here too.
+accounts._HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 EXTERNAL_URL = os.environ.get("SAGWA_DATABASE_URL")
 BACKENDS = ["embedded"] + (["external"] if EXTERNAL_URL else [])
