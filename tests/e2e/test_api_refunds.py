@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sagwa.domain.consent import EffectKind, OrderEffect
-from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
-from sagwa.services import catalog, desk, desk_cases, listings, orders
+from sagwa.services import desk_cases
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.testing.wrong_price import scoped_incident
 
 pytestmark = pytest.mark.e2e
 
@@ -28,23 +28,7 @@ KEYS = ["refund_id", "case_id", "order_id", "customer_id", "amount_minor", "curr
 def refund_id(uow: Callable[[], SqlAlchemyUnitOfWork]) -> int:
     """A customer's order at the wrong price, cancelled by the desk with a refund (through
     ``desk_cases.apply_effect``, as a choice applies it): the refund's id."""
-    seller = catalog.register_seller(uow(), code="s1", name="판매자1", actor="t")
-    product = catalog.register_product(uow(), title="아이팟 나노", category="mp3",
-                                       list_price=RIGHT, actor="t")
-    listing = listings.create_listing(uow(), seller_id=seller.id, product_id=product.id,
-                                      price=WRONG, actor="seller:s1")
-    listings.change_listing_status(uow(), listing_id=listing.id, trigger=ListingTrigger.PUBLISH,
-                                   actor="t")
-    opened = datetime.now(UTC).replace(second=0, microsecond=0)
-    customer = catalog.register_customer(uow(), name="김민준", email="mj@example.com",
-                                         phone="010-1234-5678", actor="t")
-    orders.place_order(uow(), customer_id=customer.id, listing_id=listing.id, quantity=1,
-                       actor="t", velocity=None)
-    declared = desk.declare(uow(), listing_ids=[listing.id], wrong_price=WRONG,
-                            correct_price=RIGHT, window_start=opened, cause="a zero dropped",
-                            responsible="seller", actor="operator:lee")
-    incident_id = int(declared.incident.incident_id)
-    desk.scope(uow(), incident_id=incident_id, actor="operator:lee")
+    incident_id = scoped_incident(uow).incident_id
     with uow() as u:
         [row] = u.cases.for_incident(incident_id)
         effect = OrderEffect(row.case.orders[0].order_id, EffectKind.CANCEL_AND_REFUND, 1, WRONG)

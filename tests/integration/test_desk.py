@@ -309,7 +309,8 @@ def test_a_cancellation_without_the_recorded_choice_is_refused(shop) -> None:
     with pytest.raises(ConsentRequired):
         effects_of_choice(row.case, forged, plan)
     with pytest.raises(ConsentRequired):
-        desk_cases._apply(uow(), row.case, forged, plan, clock.now)
+        desk_cases._apply(uow(), row.case, forged, plan, clock.now,
+                          POLICY.contact.refund_days)
 
 
 def test_unanswered_cases_take_the_default_after_the_deadline_and_nothing_is_cancelled(shop) -> None:

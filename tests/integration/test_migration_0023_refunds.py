@@ -19,12 +19,12 @@ from sqlalchemy.orm import sessionmaker
 from sagwa.adapters.db.migrate import alembic_config, current_revision, head_revision
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.consent import EffectKind, OrderEffect
-from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
 from sagwa.domain.orders import OrderStatus
-from sagwa.services import catalog, desk, desk_cases, listings, orders
+from sagwa.services import desk_cases
 from sagwa.services.refunds import mark_owed_paid_before, mark_refund_paid
 from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
+from sagwa.testing.wrong_price import scoped_incident
 
 pytestmark = pytest.mark.integration
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -60,39 +60,20 @@ def _cancelled_as_0022_recorded_it(engine: Engine) -> Before0023:
     def uow() -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(sessionmaker(bind=engine), clock)
 
-    seller = catalog.register_seller(uow(), code="haneul", name="하늘디지털", actor="t")
-    product = catalog.register_product(uow(), title="아이팟 나노", category="electronics/mp3",
-                                       list_price=RIGHT, actor="t")
-    listing = listings.create_listing(uow(), seller_id=seller.id, product_id=product.id,
-                                      price=WRONG, actor="seller:haneul")
-    listings.change_listing_status(uow(), listing_id=listing.id, trigger=ListingTrigger.PUBLISH,
-                                   actor="t")
-    customer = catalog.register_customer(uow(), name="고객", email="c@example.com",
-                                         phone="010-1234-0001", locale="ko", actor="t")
-    clock.now += timedelta(minutes=5)
-    order = orders.place_order(uow(), customer_id=customer.id, listing_id=listing.id,
-                               quantity=1, actor="t", velocity=None)
-    other = orders.place_order(uow(), customer_id=customer.id, listing_id=listing.id,
-                               quantity=1, actor="t", velocity=None)
-    clock.now += timedelta(hours=1)
-    incident = desk.declare(uow(), listing_ids=[listing.id], wrong_price=WRONG,
-                            correct_price=RIGHT, window_start=opened,
-                            cause="a zero dropped", responsible="seller", actor="operator:lee")
-    desk.scope(uow(), incident_id=int(incident.incident.incident_id), actor="operator:lee")
+    made = scoped_incident(uow, orders_placed=2, clock=clock)
+    order_id, other_id = made.order_ids
     clock.now = CANCELLED
     with uow() as u:
-        case_id = u.cases.case_for_customer(int(incident.incident.incident_id), customer.id)
-        u.market.change_order(int(order.id), now=clock.now, status=OrderStatus.CANCELLED)
+        u.market.change_order(order_id, now=clock.now, status=OrderStatus.CANCELLED)
         u.audit.append(AuditEvent("customer", "order.cancel_and_refund", "order",
-                                  str(order.id),
+                                  str(order_id),
                                   before={"status": "placed", "quantity": 1,
                                           "unit_price": WRONG.as_dict()},
-                                  after={"case_id": case_id, "quantity": 1,
+                                  after={"case_id": made.case_id, "quantity": 1,
                                          "amount": WRONG.as_dict(), "consent": "recorded"}),
                        clock.now)
         u.commit()
-    return Before0023(int(case_id), int(order.id), int(customer.id),
-                      int(incident.incident.incident_id), int(other.id))
+    return Before0023(made.case_id, order_id, made.customer_id, made.incident_id, other_id)
 
 
 def test_upgrading_backfills_each_recorded_refund_as_owed(scratch) -> None:  # type: ignore[no-untyped-def]

@@ -32,8 +32,9 @@ class FakeWorker:
 
 
 def _supervisor(endings: list[BaseException | None], probe: Callable[[], Any], *,
-                give_up_after: float = 5.0) -> tuple[WorkerSupervisor, list[FakeWorker]]:
-    made: list[FakeWorker] = []
+                give_up_after: float = 5.0, sends: list[str] | None = None,
+                made: list[FakeWorker] | None = None) -> tuple[WorkerSupervisor, list[FakeWorker]]:
+    made = [] if made is None else made
 
     def make() -> FakeWorker:
         made.append(FakeWorker(endings.pop(0) if endings else None))
@@ -47,8 +48,9 @@ def _supervisor(endings: list[BaseException | None], probe: Callable[[], Any], *
     async def probe_async() -> None:
         probe()
 
+    extra: dict[str, Any] = {} if sends is None else {"sends": sends}
     return WorkerSupervisor(make, run_one, probe_async,  # type: ignore[arg-type]
-                            give_up_after=give_up_after), made
+                            give_up_after=give_up_after, **extra), made
 
 
 def test_a_worker_that_lost_the_database_is_followed_by_a_new_one(
@@ -152,22 +154,9 @@ def test_a_stop_while_waiting_for_a_send_ends_it_without_a_new_worker() -> None:
 
 def _with_sends(made: list[FakeWorker], sends: list[str], *,
                 patience: float) -> WorkerSupervisor:
-    endings: list[BaseException | None] = [GONE, None]
-
-    def make() -> FakeWorker:
-        made.append(FakeWorker(endings.pop(0) if endings else None))
-        return made[-1]
-
-    async def run_one(worker: FakeWorker) -> None:
-        await asyncio.sleep(0)
-        if worker.ends_with is not None:
-            raise worker.ends_with
-
-    async def probe() -> None:
-        return None
-
-    supervisor = WorkerSupervisor(make, run_one, probe,  # type: ignore[arg-type]
-                                  give_up_after=60, sends=sends)
+    """A supervisor whose first worker loses the database while ``sends`` are in flight."""
+    supervisor, _ = _supervisor([GONE, None], lambda: None, give_up_after=60, sends=sends,
+                                made=made)
     supervisor.sends_patience = patience
     return supervisor
 

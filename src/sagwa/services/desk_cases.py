@@ -237,7 +237,7 @@ def _require_not_closed(uow: SqlAlchemyUnitOfWork, incident_id: int) -> None:
 
 
 def _apply(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord, plan: IncidentPlan,
-           now: datetime, refund_days: int = REFUND_DAYS_BY_LAW) -> None:
+           now: datetime, refund_days: int) -> None:
     for effect in effects_of_choice(case, consent, plan):
         apply_effect(uow, case, effect, consent.taken_by, now, refund_days=refund_days)
 

@@ -15,6 +15,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -69,12 +70,12 @@ class ContactDetails:
     #: ``[refund] timing_en``: the same in English.
     refund_timing_en: str = DEFAULT_REFUND_TIMING[1]
 
-    @property
+    @cached_property
     def refund_days(self) -> int:
         """The business days a refund is due in, as the customers are told it: the most days
         ``refund_timing_ko`` promises ("2영업일 이내" → 2; part of a day counts as one), at most
         the law's :data:`REFUND_DAYS_BY_LAW` (the loader refuses a later promise; a sentence
-        naming no days promises the law's)."""
+        naming no days promises the law's). Read once per policy, not per recorded choice."""
         promised = promised_days(self.refund_timing_ko)
         if not promised:
             return REFUND_DAYS_BY_LAW
