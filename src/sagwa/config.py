@@ -97,6 +97,11 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Seoul"
     default_currency: str = "KRW"
     environment: str = Field(default="development", pattern="^(development|test|production)$")
+    log_format: str = Field(
+        default="text", pattern="^(text|json)$",
+        description="How `sagwa serve` writes its log: text (uvicorn's lines), or json (one "
+                    "object a line: time in UTC, level, logger, message, request_id while a "
+                    "request is handled, exception).")
     auto_migrate: bool = Field(
         default=True,
         description="Whether serve, worker and the CLI bring the database's schema up to date "

@@ -1,6 +1,9 @@
 """``/healthz`` asks the database, not just the process: 503 when it does not answer, and the
 outbox's failed and overdue messages when it does; 503 ``degraded`` when the schema is not this
-code's (a worker stopped for good: tests/integration/test_worker_database_outage.py)."""
+code's (a worker stopped for good: tests/integration/test_worker_database_outage.py).
+
+Anyone (a load balancer) gets the status and coarse fields only; an admin's API token gets the
+whole body (which database, the outbox's counts). The ``client`` fixture is an admin's."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
+from test_api_access import ApiClientFor
 
 from sagwa.adapters.db.database import Database
 from sagwa.config import Settings
@@ -16,18 +20,60 @@ from sagwa.web.app import create_app
 
 pytestmark = pytest.mark.e2e
 
+COARSE = ["status", "database", "worker", "schema"]
+
 
 def test_healthz_is_503_when_the_database_is_gone(test_settings: Settings) -> None:
     gone = Database(create_engine(f"postgresql+psycopg://sagwa@127.0.0.1:{free_port()}/gone"),
                     embedded=False)
     with TestClient(create_app(test_settings, database=gone)) as client:
         answer = client.get("/healthz")
+        # a token cannot be checked without the database: the caller is answered as anyone
+        with_token = client.get("/healthz", headers={"Authorization": "Bearer sgw_whatever"})
 
-    assert answer.status_code == 503
-    body = answer.json()
-    assert (body["status"], body["database"]) == ("unavailable", "unreachable")
-    assert body["database_at"].startswith("PostgreSQL at ")
+    for said in (answer, with_token):
+        assert said.status_code == 503
+        assert said.json() == {"status": "unavailable", "database": "unreachable",
+                               "worker": "separate", "schema": "unknown"}
+        assert "PostgreSQL" not in said.text and "127.0.0.1" not in said.text
     gone.close()
+
+
+def test_the_full_unreachable_body_still_says_which_database() -> None:
+    from sagwa.services.health import check_health
+
+    def unreachable() -> None:
+        raise OSError("connection refused")
+
+    body, ok = check_health(unreachable, "PostgreSQL at db:5432/sagwa")  # type: ignore[arg-type]
+    assert not ok and body["database_at"] == "PostgreSQL at db:5432/sagwa"
+
+
+def test_anyone_gets_only_the_status_and_coarse_fields(client_for: ApiClientFor) -> None:
+    for caller in (client_for(None), client_for("reviewer"), client_for("agent")):
+        answer = caller.get("/healthz")
+        assert answer.status_code == 200
+        body = answer.json()
+        assert list(body) == COARSE
+        assert body == {"status": "ok", "database": "reachable", "worker": "separate",
+                        "schema": "current"}
+        assert "PostgreSQL" not in answer.text
+
+
+def test_an_unknown_token_is_answered_as_anyone(client_for: ApiClientFor) -> None:
+    caller = client_for(None)
+    for authorization in ("Bearer sgw_not-a-token", "Basic abc", "Bearer"):
+        answer = caller.get("/healthz", headers={"Authorization": authorization})
+        assert answer.status_code == 200, authorization
+        assert list(answer.json()) == COARSE
+
+
+def test_an_admin_gets_the_whole_body(client: TestClient) -> None:
+    answer = client.get("/healthz")
+    assert answer.headers["cache-control"] == "no-store"  # not kept for anyone else
+    body = answer.json()
+    assert list(body)[:2] == ["status", "database"] and set(COARSE) < set(body)
+    assert "PostgreSQL" in body["database"] and "outbox_failed" in body
 
 
 def test_healthz_counts_failed_and_overdue_messages(client: TestClient) -> None:

@@ -4,6 +4,9 @@
 SIGKILLed part-way. A second worker recovers the dead one's jobs (its heartbeat stops) and
 finishes. The sink must have every idempotency key, and only the messages that were
 ``sending`` at the kill may arrive twice (same key, same Message-ID, so a provider drops them).
+Those are sent again only once ``SEND_WINDOW`` has passed since they were claimed (nothing tells
+a killed worker from a database restart under a live one): the test moves their claim times
+back by the window instead of waiting for it.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from sagwa.adapters.db.database import Database
+from sagwa.adapters.db.outbox_repo import SEND_WINDOW
 from sagwa.adapters.db.tables import outbox
 from sagwa.services.outbox import OutgoingMessage, enqueue_messages
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -93,6 +97,9 @@ def test_a_killed_worker_loses_no_message_and_repeats_only_those_in_flight(
     in_flight = _statuses(committed_database).get("sending", 0)
     assert first.returncode == -signal.SIGKILL
     assert KILL_AFTER <= received_at_kill < N, "the kill did not land mid-sending"
+    with committed_database.engine.begin() as conn:  # the window passed since their claims
+        conn.execute(update(outbox).where(outbox.c.status == "sending")
+                     .values(claimed_at=outbox.c.claimed_at - SEND_WINDOW))
 
     second = _worker(committed_database, port, tmp_path)
     try:

@@ -133,6 +133,7 @@ def serve(
 
     from sagwa.adapters.db.database import open_database
     from sagwa.cli.serve_checks import address_problem, serve_log_config
+    from sagwa.log_format import with_log_format
     from sagwa.web.access_log import log_config
     from sagwa.web.app import create_app
 
@@ -152,8 +153,9 @@ def serve(
     try:
         app = create_app(config, database=db)  # reads the rules and policy files: before all
         # the access log masks customers' link tokens (sagwa.web.access_log); delivery's
-        # warnings (an SMTP server down) go to the same stderr, the worker's from its start
-        logging_config = serve_log_config(log_config())
+        # warnings (an SMTP server down) go to the same stderr, the worker's from its start;
+        # every record carries the request's id, as JSON lines with SAGWA_LOG_FORMAT=json
+        logging_config = with_log_format(serve_log_config(log_config()), config.log_format)
         logging.config.dictConfig(logging_config)
         if not no_worker:
             from sagwa.jobs.worker import run_worker_in_background

@@ -13,6 +13,7 @@ import typer
 
 from sagwa.cli.context import console, exits_cleanly, freeze_startup_objects, settings
 from sagwa.jobs.worker import WorkerOptions, run_worker
+from sagwa.log_format import JsonFormatter
 
 ConcurrencyOpt = Annotated[int, typer.Option(
     "--concurrency", "-c", min=1, max=64, help="Messages sent at the same time by this worker.")]
@@ -28,16 +29,25 @@ VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log every job
 def worker(concurrency: ConcurrencyOpt = 4, one_shot: OneShotOpt = False,
            queues: QueuesOpt = None, verbose: VerboseOpt = False) -> None:
     """Run a worker: send queued customer messages (SIGTERM/Ctrl-C stops it gracefully)."""
+    config = settings()
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+                        handlers=[log_handler(config.log_format)])
     names = tuple(q.strip() for item in queues or [] for q in item.split(",") if q.strip())
     options = WorkerOptions(concurrency=concurrency, one_shot=one_shot, queues=names or None)
     console.print(f"sagwa worker: concurrency {concurrency}, queues "
                   f"{', '.join(names) if names else 'all'}{' (one shot)' if one_shot else ''}",
                   highlight=False)
-    config = settings()
     freeze_startup_objects()
     run_worker(config, options)
+
+
+def log_handler(log_format: str) -> logging.Handler:
+    """The worker's log lines on stderr: text, or one JSON object a line with
+    ``SAGWA_LOG_FORMAT=json`` (as ``sagwa serve``'s)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter() if log_format == "json" else
+                         logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    return handler
 
 
 cli = typer.Typer(add_completion=False, pretty_exceptions_enable=False)

@@ -21,7 +21,8 @@ Three refinements keep a negator to what it negates:
 
 A cue's ``unless`` patterns (``if you prefer``, ``원하시면``) cancel an occurrence in the same
 clause or the clause just before or after it (``unless_scope``: only the same clause, or the
-whole sentence).
+whole sentence), outside the occurrences of its ``unless_ignore`` patterns (``if you have any
+questions``: the "if" of a condition that chooses nothing cancels nothing).
 """
 
 from __future__ import annotations
@@ -82,17 +83,34 @@ def cue_matches(
 
 def _unless_nearby(cue: Cue, match: Match, tokens: tuple[Token, ...], neg: Negation) -> bool:
     """An ``unless`` pattern in the match's clause or the clause just before or after it (or,
-    for ``unless_scope = "sentence"``, anywhere in the sentence)."""
-    if cue.unless_scope == "sentence":
-        return any(find_matches(p, tokens) for p in cue.unless)
-    bounds = [i for i, tok in enumerate(tokens) if neg.breaks.matches(tok)]
-    before = [b for b in bounds if b < match.first]
-    after = [b for b in bounds if b > match.last]
-    reach = 1 if cue.unless_scope == "clause" else 2
-    start = before[-reach] if len(before) >= reach else 0
-    end = after[reach - 1] if len(after) >= reach else len(tokens) - 1
-    window = tokens[start : end + 1]
-    return any(find_matches(p, window) for p in cue.unless)
+    for ``unless_scope = "sentence"``, anywhere in the sentence), outside what the cue's
+    ``unless_ignore`` patterns set aside."""
+    start, end = 0, len(tokens) - 1
+    if cue.unless_scope != "sentence":
+        bounds = [i for i, tok in enumerate(tokens) if neg.breaks.matches(tok)]
+        before = [b for b in bounds if b < match.first]
+        after = [b for b in bounds if b > match.last]
+        reach = 1 if cue.unless_scope == "clause" else 2
+        start = before[-reach] if len(before) >= reach else 0
+        end = after[reach - 1] if len(after) >= reach else len(tokens) - 1
+    parts = _set_aside(cue, tokens, start, end)
+    return any(find_matches(p, part) for part in parts for p in cue.unless)
+
+
+def _set_aside(cue: Cue, tokens: tuple[Token, ...], start: int,
+               end: int) -> list[tuple[Token, ...]]:
+    """``tokens[start : end + 1]`` without the occurrences of the cue's ``unless_ignore``
+    patterns ("if you have any questions", found in the whole sentence: the window may begin
+    inside one), as the stretches before, between and after them, so that an exception is looked
+    for neither inside one nor across one."""
+    ignored = sorted((m.first, m.last) for p in cue.unless_ignore for m in find_matches(p, tokens))
+    parts: list[tuple[Token, ...]] = []
+    for first, last in ignored:
+        if first > start:
+            parts.append(tokens[start : min(first, end + 1)])
+        start = max(start, last + 1)
+    parts.append(tokens[start : end + 1])
+    return [part for part in parts if part]
 
 
 def _kept(matches: list[Match], cue: Cue, tokens: tuple[Token, ...], neg: Negation) -> list[Match]:

@@ -9,7 +9,7 @@ The analysers turn each span into one token whose lemma is ``<KIND>`` (``<DATE>`
 "within 14 business days" 14), and ``longest_span_days`` the longest, for the checks that compare
 it with a limit (a refund's timing) and for the desk policy's refund timing sentences, which must
 promise the same days in Korean and English. ``without_entities`` blanks out what is no span
-(dates, times, money) first.
+(dates, times, money) first: a date range ("12월 3~5일") is a date, so no span is read in it.
 """
 
 from __future__ import annotations
@@ -55,6 +55,9 @@ _RAW: dict[str, list[str]] = {
     ],
     "DATE": [
         r"(?:\d{4}\s?년\s?)?\d{1,2}\s?월\s?\d{1,2}\s?일(?:\s?\(\s?[월화수목금토일]\s?\))?",
+        # A range of days of one month ("12월 3~5일", "12월 3일-5일") is dates, not 3 to 5 days.
+        (r"(?:\d{4}\s?년\s?)?\d{1,2}\s?월\s?\d{1,2}\s?일?\s*[~∼〜\-–—]\s*\d{1,2}\s?일"
+         r"(?:\s?\(\s?[월화수목금토일]\s?\))?"),
         r"\d{4}[-./]\d{1,2}[-./]\d{1,2}",
         r"(?<![\d/])\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})(?![\d/])",
         r"(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])(?:\s?\(\s?[월화수목금토일A-Za-z]{1,3}\s?\))?",

@@ -42,6 +42,10 @@ class Cue:
     # apologised, and we apologise too" keeps the second apology); "sentence": anywhere in the
     # sentence ("판매자의 실수였지만, 이를 걸러내지 못한 것은 저희 책임입니다").
     unless_scope: str = "near"
+    # Words that look like an exception and are none: "if you have any questions" has the "if"
+    # of "if you prefer" and chooses nothing. Their occurrences are set aside before the
+    # ``unless`` patterns are looked for: an exception neither lies in them nor spans them.
+    unless_ignore: tuple[Pattern, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,15 +208,16 @@ def _index(
 def _expand(body: dict[str, Any], words: dict[str, str],
             lists: dict[str, tuple[str, ...]]) -> dict[str, Any]:
     """Replace each ``@name`` alternative (``@third``, ``@third|없|아니``) with the ``[words]``
-    list of that name, and each ``any``/``unless`` entry that is just ``@name`` of a
-    ``[patterns]`` list with the patterns of that list (exceptions shared by several cues)."""
+    list of that name, and each ``any``/``unless``/``unless_ignore`` entry that is just
+    ``@name`` of a ``[patterns]`` list with the patterns of that list (exceptions shared by
+    several cues)."""
 
     def sub(pattern: str) -> str:
         return " ".join("|".join(words.get(alt, alt) for alt in part.split("|"))
                         for part in pattern.split())
 
     out = dict(body)
-    for key in ("any", "unless"):
+    for key in ("any", "unless", "unless_ignore"):
         out[key] = [sub(p) for entry in body.get(key, []) for p in lists.get(entry, (entry,))]
     out["all"] = [[sub(p) for p in group] for group in body.get("all", [])]
     return out
@@ -226,6 +231,7 @@ def _cue(name: str, body: dict[str, Any]) -> Cue:
         unless=tuple(compile_pattern(p) for p in body.get("unless", [])),
         negatable=bool(body.get("negatable", True)),
         unless_scope=_unless_scope(name, body.get("unless_scope", "near")),
+        unless_ignore=tuple(compile_pattern(p) for p in body.get("unless_ignore", [])),
     )
 
 

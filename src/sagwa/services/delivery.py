@@ -5,10 +5,13 @@ committed before the provider is called, and marked ``sent`` after; a worker tha
 between leaves it ``sending``, and the next attempt sends it again — with the same idempotency
 key, which the provider uses to drop the repeat.
 
-Who is sending right now is known from a lease, not a timestamp: the sender holds a PostgreSQL
+Who is sending right now is known from a lease and a claim time: the sender holds a PostgreSQL
 advisory lock on the message for the whole attempt, in a transaction of its own. A worker that
 dies loses its connection and with it the lock, so a ``sending`` row whose lease can be taken
-is stale and may be claimed again; one whose lease is held is ``busy``.
+is stale and may be claimed again — once it was claimed more than ``SEND_WINDOW`` ago (the
+longest a send can take, and a margin): a database restart frees every lease too, while the
+workers that held them may still be sending, and another worker must not send the message a
+second time meanwhile. Until then it is ``busy``, as one whose lease is held.
 
 A message the customer did not just ask for (``UNPROMPTED``: the apology, its reminder, and the
 note that the deadline's default was applied; with the reminder of an unpaid difference,
@@ -29,8 +32,9 @@ no traceback); a message that fails for good, at ERROR.
 
 A delivery that ends — sent, or failed for good — is an audit record (``message.sent``,
 ``message.failed``: :mod:`sagwa.services.message_audit`) written in the same transaction as the
-outbox row's outcome; that transaction is run again if PostgreSQL aborts it to break a deadlock
-(:func:`finish_retrying`), since the message already went.
+outbox row's outcome; that transaction is run again if PostgreSQL aborts it to break a deadlock,
+and while the database is gone (a restart: until ``FINISH_WAIT`` after the attempt began, short
+of ``SEND_WINDOW``) (:func:`finish_retrying`), since the message already went.
 
 A text to a number an agent marked wrong on one of the customer's cases
 (:mod:`sagwa.services.wrong_numbers`) is withdrawn when it is claimed, never sent.
@@ -45,11 +49,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sagwa.adapters.db.audit_repo import AuditRepository
-from sagwa.adapters.db.outbox_repo import ClaimedMessage, OutboxRepository, RecordedOutcome
+from sagwa.adapters.db.database import first_line, is_database_gone
+from sagwa.adapters.db.outbox_repo import (
+    SEND_WINDOW,
+    ClaimedMessage,
+    OutboxRepository,
+    RecordedOutcome,
+)
 from sagwa.adapters.db.read_repo import ReadRepository
 from sagwa.adapters.senders.base import Envelope, MessageSender
 from sagwa.domain.contact_hours import ContactSchedule, may_contact, next_contact_time
@@ -94,7 +104,8 @@ class Outcome(StrEnum):
     NOT_DUE = "not_due"            # not_before is still ahead: deliver later
     RETRY = "retry"                # temporary failure, recorded; try again later
     FAILED = "failed"              # permanent failure or out of attempts, recorded
-    BUSY = "busy"                  # another live worker holds the message's lease
+    BUSY = "busy"                  # another live worker holds the message's lease, or may
+    #                                still be sending it (claimed within SEND_WINDOW)
     MISSING = "missing"
     WITHDRAWN = "withdrawn"        # asked the customer to act after the deadline, or a text
     #                                to a number marked wrong: never sent
@@ -118,9 +129,7 @@ def deliver_message(session_factory: sessionmaker[Session],
             outcome = _deliver_leased(session_factory, senders, message_id, now, contact_hours,
                                       max_attempts)
         finally:
-            # Ends the lease. Commit, not rollback: under a test's joined connection the
-            # lease is the outer savepoint, and rolling it back would undo the claim.
-            lease.commit()
+            _end_lease(lease)
     if outcome in (Outcome.FAILED, Outcome.ALREADY_DONE):
         # an apology that reached nobody: an agent calls instead. Also on ALREADY_DONE: a job
         # retried after this step failed (the database, a lock) finds the message failed
@@ -128,6 +137,17 @@ def deliver_message(session_factory: sessionmaker[Session],
         escalate_if_undeliverable(SqlAlchemyUnitOfWork(session_factory, lambda: now),
                                   message_id=message_id)
     return outcome
+
+
+def _end_lease(lease: Session) -> None:
+    """Commit the lease's transaction, ending it. Commit, not rollback: under a test's joined
+    connection the lease is the outer savepoint, and rolling it back would undo the claim. A
+    lease whose connection the database dropped (a restart) has ended already."""
+    try:
+        lease.commit()
+    except DBAPIError as exc:
+        if not is_database_gone(exc):
+            raise
 
 
 def message_due_at(session_factory: sessionmaker[Session], message_id: int) -> datetime | None:
@@ -148,6 +168,9 @@ def _deliver_leased(session_factory: sessionmaker[Session],
                     senders: Mapping[str, MessageSender], message_id: int,
                     now: datetime, contact_hours: ContactSchedule | None,
                     max_attempts: int) -> Outcome:
+    # before the claim: the database's claim time, from which another worker counts
+    # SEND_WINDOW, is later than this
+    record_by = time.monotonic() + FINISH_WAIT.total_seconds()
     claimed = _claim(session_factory, message_id, now, contact_hours, max_attempts)
     if isinstance(claimed, Outcome):
         return claimed
@@ -160,11 +183,12 @@ def _deliver_leased(session_factory: sessionmaker[Session],
         sender.send(envelope, idempotency_key=claimed.idempotency_key)
     except DeliveryFailed as exc:
         retry = exc.temporary and claimed.attempts < max_attempts
-        _finish(session_factory, message_id, now, status="pending" if retry else "failed",
-                last_error=exc.message)
+        _finish(session_factory, message_id, now, record_by, status="pending" if retry
+                else "failed", last_error=exc.message)
         _log_failure(message_id, claimed, max_attempts, exc, now if retry else None)
         return Outcome.RETRY if retry else Outcome.FAILED
-    _finish(session_factory, message_id, now, status="sent", sent_at=now, last_error=None)
+    _finish(session_factory, message_id, now, record_by, status="sent", sent_at=now,
+            last_error=None)
     return Outcome.SENT
 
 
@@ -237,6 +261,8 @@ def _why_not_claimed(session: Session, repo: OutboxRepository, message_id: int,
         return Outcome.MISSING
     if state.status in ("sent", "failed", "withdrawn"):
         return Outcome.ALREADY_DONE
+    if state.in_doubt:  # its worker may be sending it still (its lease went with a restart):
+        return Outcome.BUSY  # not postponed, withdrawn or failed under it
     if state.not_before > now:
         return Outcome.NOT_DUE
     if state.purpose in ASKS_TO_ACT and state.deadline is not None and state.deadline <= now:
@@ -257,8 +283,9 @@ def _why_not_claimed(session: Session, repo: OutboxRepository, message_id: int,
     return Outcome.FAILED
 
 
-def _finish(session_factory: sessionmaker[Session], message_id: int, now: datetime, *,
-            status: str, last_error: str | None, sent_at: datetime | None = None) -> None:
+def _finish(session_factory: sessionmaker[Session], message_id: int, now: datetime,
+            record_by: float, *, status: str, last_error: str | None,
+            sent_at: datetime | None = None) -> None:
     def step() -> None:
         with session_factory() as session:
             recorded = OutboxRepository(session.connection()).record_outcome(
@@ -266,32 +293,67 @@ def _finish(session_factory: sessionmaker[Session], message_id: int, now: dateti
             _audited(session, recorded, now)
             session.commit()
 
-    finish_retrying(step, message_id=message_id)
+    finish_retrying(step, message_id=message_id, database_back_by=record_by)
 
 
 #: How many times the finishing step is tried when PostgreSQL aborts it to break a deadlock.
 FINISH_TRIES = 5
 #: SQLSTATEs of a transaction aborted only for what ran beside it: worth running again.
 _TRY_AGAIN = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
+#: How long after an attempt began its worker keeps trying to record the outcome while the
+#: database is gone: a minute short of ``SEND_WINDOW``, after which another worker may claim
+#: the message again (and a record made later could land on that worker's attempt).
+FINISH_WAIT = SEND_WINDOW - timedelta(minutes=1)
+#: The pauses between those tries (seconds): doubling from the first to the longest.
+GONE_FIRST_PAUSE, GONE_LONGEST_PAUSE = 0.1, 5.0
 
 
-def finish_retrying(step: Callable[[], None], *, message_id: int) -> None:
-    """Run the finishing step (one transaction, the same outcome however often it runs), again
-    if PostgreSQL aborted it for a deadlock or a serialization failure: it records a message
-    that already went, and leaving it ``sending`` would send it again. It takes the outbox row,
-    an apology's case and the audit log's lock (``AUDIT_LOCK``), while a desk step (a deadline
-    applied) takes the audit lock first and then case rows. A WARNING line per retry."""
-    for attempt in range(1, FINISH_TRIES + 1):
+def finish_retrying(step: Callable[[], None], *, message_id: int,
+                    database_back_by: float | None = None) -> None:
+    """Run the finishing step (one transaction, the same outcome however often it runs) until
+    it is recorded: it records a message that already went, and leaving it ``sending`` would
+    send it again. Again at once (``FINISH_TRIES`` in all) if PostgreSQL aborted it for a
+    deadlock or a serialization failure: it takes the outbox row, an apology's case and the
+    audit log's lock (``AUDIT_LOCK``), while a desk step (a deadline applied) takes the audit
+    lock first and then case rows; a WARNING line per retry. Again after a pause while the
+    database is gone (a restart drops every pooled connection), until ``database_back_by``
+    (``time.monotonic()``; None: not waited for); a WARNING line when it starts waiting and
+    one when it is recorded."""
+    deadlocks, pause, gone_since = 0, GONE_FIRST_PAUSE, None
+    while True:
         try:
             step()
-            return
-        except OperationalError as exc:
+        except DBAPIError as exc:
             code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
-            if code not in _TRY_AGAIN or attempt == FINISH_TRIES:
+            if code in _TRY_AGAIN and deadlocks + 1 < FINISH_TRIES:
+                deadlocks += 1
+                logger.warning("message %s: recording the delivery's outcome was aborted (%s), "
+                               "trying again (%s/%s)", message_id, code, deadlocks + 1,
+                               FINISH_TRIES)
+                time.sleep(0.05 * deadlocks)
+                continue
+            if not _may_wait(exc, database_back_by, pause):
                 raise
-            logger.warning("message %s: recording the delivery's outcome was aborted (%s), "
-                           "trying again (%s/%s)", message_id, code, attempt + 1, FINISH_TRIES)
-            time.sleep(0.05 * attempt)
+            if gone_since is None:
+                gone_since = time.monotonic()
+                logger.warning("message %s: the database went away before the delivery's "
+                               "outcome was recorded (%s); trying again for up to %.0f s",
+                               message_id, first_line(exc.orig or exc),
+                               (database_back_by or gone_since) - gone_since)
+            time.sleep(pause)
+            pause = min(pause * 2, GONE_LONGEST_PAUSE)
+            continue
+        if gone_since is not None:
+            logger.warning("message %s: the delivery's outcome was recorded once the database "
+                           "was back (after %.1f s)", message_id, time.monotonic() - gone_since)
+        return
+
+
+def _may_wait(exc: DBAPIError, back_by: float | None, pause: float) -> bool:
+    """Whether ``exc`` says the database is gone and ``back_by`` leaves time to pause and try
+    again."""
+    return (back_by is not None and is_database_gone(exc)
+            and time.monotonic() + pause <= back_by)
 
 
 def _audited(session: Session, recorded: RecordedOutcome | None, now: datetime) -> None:

@@ -6,7 +6,10 @@ Keys, in order (only ever appended to): ``status``, ``database`` (``database_at`
 unreachable), ``outbox_failed``, ``outbox_overdue``, ``worker``, ``schema``. Healthy (200,
 ``"status": "ok"``) needs the database to answer, the in-process worker (``sagwa serve``) not
 to have stopped for good and the schema to be ``current``; otherwise 503 with ``status``
-``unavailable`` (no database) or ``degraded``."""
+``unavailable`` (no database) or ``degraded``.
+
+That body is for admins. Anyone else (a load balancer) gets :func:`coarse_health`: ``status``,
+``database`` (``reachable`` or ``unreachable``, never which database), ``worker``, ``schema``."""
 
 from __future__ import annotations
 
@@ -49,3 +52,16 @@ def check_health(uow_factory: Callable[[], SqlAlchemyUnitOfWork], database: str,
     healthy = worker != "stopped" and schema in ("current", "ahead", "unknown")
     return {"status": "ok" if healthy else "degraded", "database": database, **counts,
             "worker": worker, "schema": schema}, healthy
+
+
+#: The keys anyone may read, in the full body's order.
+COARSE_KEYS = ("status", "database", "worker", "schema")
+REACHABLE = "reachable"
+
+
+def coarse_health(body: dict[str, Any]) -> dict[str, Any]:
+    """What ``/healthz`` tells anyone: the status and coarse fields of ``body`` (the full one),
+    without the database's name, address or the outbox's counts."""
+    coarse = {key: body[key] for key in COARSE_KEYS if key in body}
+    coarse["database"] = UNREACHABLE if body.get("database") == UNREACHABLE else REACHABLE
+    return coarse

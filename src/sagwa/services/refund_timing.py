@@ -4,10 +4,10 @@ readers, so that the policy loader and the check sent messages pass can never di
 
 * :func:`promised_days`: the spans of days a sentence states (``3영업일``, ``3~5일``, ``사흘``,
   ``2주``, ``within 3 to 5 business days``, ``two weeks``; :func:`patterns.span_days
-  <sagwa.messagecheck.patterns.span_days>`), a date (``12월 3일``) left out as the check leaves
-  it out. A Korean and an English sentence promising different days are refused: a customer
-  reads only one of them (a legal review loaded ``timing_ko = "환불은 해 드리지 않습니다."``
-  beside an English "within 14 days").
+  <sagwa.messagecheck.patterns.span_days>`), a date (``12월 3일``) or a range of dates
+  (``12월 3~5일``, no 3 to 5 days) left out as the check leaves it out. A Korean and an English
+  sentence promising different days are refused: a customer reads only one of them (a legal
+  review loaded ``timing_ko = "환불은 해 드리지 않습니다."`` beside an English "within 14 days").
 * :func:`late_refund`: the message check's ``refund-timing`` finding on a sentence — a refund
   later than the 3 business days of 전자상거래법 제18조, unless the card company or bank is the one
   taking the time (the rule files say when), or put off to a settlement.

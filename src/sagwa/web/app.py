@@ -9,11 +9,14 @@ from pathlib import Path
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import SQLAlchemyError
 
 from sagwa import __version__
 from sagwa.adapters.db.database import Database, open_database
 from sagwa.config import Settings
+from sagwa.errors import SagwaError
 from sagwa.priceguard import load_rules
+from sagwa.services.accounts import Role, account_for_token
 from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.login_throttle import LoginThrottle
 from sagwa.services.unit_of_work import Clock, SqlAlchemyUnitOfWork, utc_now
@@ -38,6 +41,7 @@ from sagwa.web.errors import install_error_handlers
 from sagwa.web.head_requests import HeadAsGet
 from sagwa.web.pages import install_pages
 from sagwa.web.query_params import strict_query
+from sagwa.web.request_ids import RequestIds
 from sagwa.web.security_headers import SecurityHeaders
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -65,12 +69,29 @@ it is a list: an unknown one (`?seller=2` for `seller_id`) or one given twice is
 422 `invalid_request`, reason `request_invalid`, `details.errors[].field` `query.<name>`
 (`?lang=` too, except where a call declares it; the pages read it, and ignore what they do not
 read). Every route that takes GET answers HEAD too (same status and headers, no body).
+Every answer carries an `X-Request-ID` header: the request's own when it sent one that is 1 to
+64 of `A-Za-z0-9._-`, else a new one; a 500 repeats it in `details.request_id` (quote it to
+support). `/healthz` tells anyone its status and coarse fields; an admin's token, all of it.
 """
 
 
 #: What the public home page counts: the catalogue, not customers or orders.
 PUBLIC_COUNTS = (("sellers", "판매자 · sellers"), ("products", "상품 · products"),
                  ("listings", "상품 등록 · listings"))
+
+
+def _admin_token(request: Request) -> bool:
+    """Whether the request carries an admin's API token. Anything else — no token, another
+    role's, an unknown one, or one that cannot be checked because the database is down — is
+    answered as anyone: a health check answers with its status, never a 401."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return False
+    try:
+        account = account_for_token(request.app.state.uow_factory(), token.strip())
+    except (SQLAlchemyError, SagwaError, OSError):
+        return False
+    return account is not None and account.role is Role.ADMIN
 
 
 def create_app(settings: Settings, *, database: Database | None = None,
@@ -111,24 +132,33 @@ def create_app(settings: Settings, *, database: Database | None = None,
     app.add_middleware(BodyLimit, max_bytes=getattr(settings, "max_body_bytes",
                                                     DEFAULT_MAX_BODY_BYTES))
     app.add_middleware(SecurityHeaders)  # a 500 adds them itself (errors.py)
-    app.add_middleware(HeadAsGet)  # outermost of ours: inside, a HEAD is a GET
+    app.add_middleware(HeadAsGet)  # inside it, a HEAD is a GET
+    # outermost of ours: its X-Request-ID reaches every answer above (413s, HEAD); a 500 is
+    # answered outside it and adds the header itself (errors.py)
+    app.add_middleware(RequestIds)
     templates = Jinja2Templates(directory=str(TEMPLATES))
 
     @app.get("/healthz", tags=["meta"])
     def healthz(request: Request) -> JSONResponse:
-        """200 and the outbox's failed/overdue counts when the database answers a short query;
-        503 with ``"database": "unreachable"`` when it does not, and 503 ``degraded`` when
-        this process's worker stopped for good (``"worker": "stopped"``) or the schema is not
-        this code's (``"schema": "behind"`` / ``"ahead"``): services/health.py."""
+        """200 when the database answers a short query; 503 with ``"database": "unreachable"``
+        when it does not, and 503 ``degraded`` when this process's worker stopped for good
+        (``"worker": "stopped"``) or the schema is not this code's (``"schema": "behind"`` /
+        ``"ahead"``): services/health.py. Anyone (a load balancer) gets ``status``,
+        ``database`` (``reachable`` / ``unreachable``), ``worker`` and ``schema``; an admin's
+        API token (``Authorization: Bearer …``) also which database it is and the outbox's
+        failed/overdue counts."""
         from sagwa.adapters.db.schema_state import schema_state_of
         from sagwa.jobs.worker import in_process_worker_state
-        from sagwa.services.health import check_health
+        from sagwa.services.health import check_health, coarse_health
 
         db = request.app.state.database
         body, ok = check_health(request.app.state.uow_factory, db.description,
                                 worker=in_process_worker_state(),
                                 schema_state=lambda: schema_state_of(db.session_factory))
-        return JSONResponse(body, status_code=200 if ok else 503)
+        shown = body if _admin_token(request) else coarse_health(body)
+        # never from a cache: the state now, and an admin's body is not anyone's
+        return JSONResponse(shown, status_code=200 if ok else 503,
+                            headers={"Cache-Control": "no-store"})
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request) -> HTMLResponse:

@@ -14,6 +14,10 @@ needed) or ``body_not_json`` (a body sent without ``Content-Type: application/js
 method the route does not take is 405 ``method_not_allowed`` with ``method_not_allowed``; a
 body larger than the server takes (``body_limit.py``) is 413 ``too_large`` with ``body_too_large``.
 
+An unexpected error is 500 ``internal_error`` with the request's id (``request_ids.py``) in
+its ``X-Request-ID`` header, in ``details.request_id`` and the message (a page: in Korean, then
+English), for the customer to quote to support; the traceback is logged under that id.
+
 A database that cannot be reached (refused, dropped, shutting down) is 503
 ``database_unavailable`` with ``database_unreachable`` and ``Retry-After``: JSON for the API, a
 plain page for the pages (the layout itself may need the database), one WARNING line in the log
@@ -23,6 +27,7 @@ instead of a traceback per request.
 from __future__ import annotations
 
 import logging
+from html import escape
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -37,6 +42,8 @@ from sagwa.errors import DatabaseUnavailable, SagwaError
 from sagwa.web.access_log import mask_links
 from sagwa.web.api.request_fields import oversized_number
 from sagwa.web.head_requests import ASKED_METHOD
+from sagwa.web.request_ids import HEADER as REQUEST_ID_HEADER
+from sagwa.web.request_ids import request_id_of
 from sagwa.web.security_headers import headers_for
 
 _log = logging.getLogger(__name__)
@@ -227,18 +234,30 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
-        _log.exception("unexpected error", exc_info=exc)
+        rid = request_id_of(request)
+        _log.exception("unexpected error (request_id=%s)", rid, exc_info=exc,
+                       extra={"request_id": rid})
         # answered outside every middleware (Starlette's ServerErrorMiddleware): the security
-        # headers are added here
+        # headers and the request's id are added here
         headers = {k.decode(): v.decode() for k, v in headers_for(request.url.path).items()}
+        headers[REQUEST_ID_HEADER] = rid
         if is_page(request):  # outside the session middleware: a plain page, no layout
-            return HTMLResponse("<!doctype html><meta charset=utf-8><title>500</title>"
-                                "<h1>문제가 생겼습니다 · Something went wrong</h1><p>저희 쪽 "
-                                "문제입니다. 기록해 두었습니다. It has been logged.</p>",
-                                status_code=500, headers=headers)
+            return HTMLResponse(_unexpected_page(rid), status_code=500, headers=headers)
         return JSONResponse({"code": "internal_error",
-                             "message": "something went wrong on our side; it has been logged"},
+                             "message": "something went wrong on our side; it has been logged "
+                                        f"(quote request id {rid} when you contact us)",
+                             "details": {"request_id": rid}},
                             status_code=500, headers=headers)
+
+
+def _unexpected_page(rid: str) -> str:
+    """The 500 page: what happened, and the request's id to quote (Korean first)."""
+    code = f"<code>{escape(rid)}</code>"
+    return ("<!doctype html><meta charset=utf-8><title>500</title>"
+            "<h1>문제가 생겼습니다 · Something went wrong</h1><p>저희 쪽 문제입니다. 기록해 "
+            "두었습니다. It has been logged.</p>"
+            f"<p>문의 시 요청 번호 {code}를 알려 주세요. "
+            f"Quote request id {code} when you contact us.</p>")
 
 
 #: Seconds a client is asked to wait before trying again with the database unreachable.

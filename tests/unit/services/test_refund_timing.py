@@ -90,9 +90,29 @@ def test_korean_and_english_promising_different_days_are_refused(tmp_path: Path,
     ("We refund you within three working days; it may take a few more days to show.", {3}),
     ("We refund you within two weeks.", {14}),
     ("환불은 해 드리지 않습니다.", set()),
+    # a day-range inside a date is no span of days; a range of (business) days still is
+    ("12월 3~5일에 접수된 취소는 2영업일 안에 환불합니다.", {2}),
+    ("환불은 3~5영업일 안에 해 드립니다.", {3, 5}),
+    ("Cancellations made 3–5 December are refunded within 2 business days.", {2}),
+    ("The refund goes back within 3-5 business days.", {3, 5}),
 ])  # fmt: skip
 def test_the_days_a_sentence_promises(text: str, days: set[int]) -> None:
     assert promised_days(text) == days
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("12월 3~5일 사이에 환불해 드립니다.", "ko"),
+    ("12월 3-5일 사이에 환불해 드립니다.", "ko"),
+    ("12월 3일~5일 사이에 환불해 드립니다.", "ko"),
+    ("환불은 12월 3 ~ 5일에 해 드립니다.", "ko"),
+    ("We refund you between 3–5 December.", "en"),
+    ("We refund you on Dec 3-5.", "en"),
+])  # fmt: skip
+def test_a_range_of_dates_is_no_span_of_days(text: str, lang: str) -> None:
+    """"12월 3~5일" is the 3rd to the 5th of December, not 3 to 5 days: the loader read it as
+    {3, 5} and the check as a refund 5 days away (refund-timing)."""
+    assert promised_days(text) == set()
+    assert late_refund(text, lang) is None
 
 
 def test_a_policy_without_the_table_gets_the_built_in_sentence(tmp_path: Path) -> None:

@@ -3,7 +3,9 @@
 Queueing: ``enqueue`` COPYs rows into a per-transaction staging table and moves the new ones
 (by idempotency key) into the outbox in one statement that also defers their procrastinate jobs;
 ``withdraw_pending`` withdraws messages that still wait. Delivery: ``try_lease`` takes a
-message's advisory-lock lease, ``claim`` moves it to ``sending`` (leaving alone purposes held
+message's advisory-lock lease, ``claim`` moves it to ``sending`` and stamps ``claimed_at``
+(a ``sending`` row is taken for abandoned only once its lease is free and ``SEND_WINDOW`` has
+passed since: a database restart frees leases, not sends in flight; leaving alone purposes held
 outside contact hours or past their incident plan's deadline), ``state_for_update`` and
 ``record_outcome`` say why it was not claimed and how the attempt ended, ``postpone`` moves a held
 message to a later ``not_before``, ``due_at`` when it may be sent, ``pending_due`` which messages
@@ -24,6 +26,7 @@ from sqlalchemy import (
     DateTime,
     Integer,
     Text,
+    and_,
     case,
     cast,
     exists,
@@ -57,6 +60,20 @@ APOLOGY = "resolution"
 _LEASE_NAMESPACE = 0x5A6A  # first key of pg_advisory_xact_lock(int, int): "sagwa outbox"
 _LEASE_KEYS = 2_147_483_647  # second key: message id modulo this (int4; a rare shared key only
 # makes one message wait)
+
+#: The longest one send can take: ``SmtpSender``'s 30 s socket timeout (adapters/senders/smtp.py,
+#: as ``senders_for`` builds it) on each of up to 12 blocking steps — a reused connection the
+#: server dropped (MAIL, RCPT, DATA, end of data, QUIT as it is closed), then a fresh one
+#: (connect, greeting, EHLO, MAIL, RCPT, DATA, end of data). A text goes to a local file
+#: (``SmsLogSender``, no network) or nowhere (``NoSmsSender``): far less.
+LONGEST_SEND = timedelta(seconds=12 * 30)
+#: How long a claimed message may still be in its worker's hands after its lease is gone: a
+#: database restart (or a lost connection) ends every advisory lock, not the sends in flight.
+#: A ``sending`` row whose lease is free is abandoned only once it was claimed this long ago:
+#: the longest send, and 4 min in which its worker records the outcome once the database is
+#: back (``delivery.FINISH_WAIT`` stops a minute short of this) and clocks may differ. Claim
+#: times are the database's clock (``now()``), so the workers' clocks do not matter.
+SEND_WINDOW = LONGEST_SEND + timedelta(minutes=4)
 
 _STAGE_TABLE = (
     "CREATE TEMP TABLE IF NOT EXISTS outbox_stage (n bigserial, idempotency_key text, "
@@ -144,6 +161,9 @@ class MessageState:
     attempts: int
     purpose: str
     deadline: datetime | None
+    #: ``sending`` and claimed within ``SEND_WINDOW``: its worker may be sending it right now
+    #: (its lease went with a database restart), so nothing else may decide its fate yet
+    in_doubt: bool = False
 
 
 #: What a customer or an agent did on a case that makes a message queued before it stale: an
@@ -192,14 +212,28 @@ class LatestMessage:
     why: str | None = None
 
 
+def _claimed_long_ago() -> ColumnElement[bool]:
+    """A row claimed more than ``SEND_WINDOW`` ago by the database's clock (its send cannot
+    still be running), or before claim times were kept (migration 0024: judged by its lease
+    alone, as before)."""
+    return or_(outbox.c.claimed_at.is_(None), outbox.c.claimed_at < func.now() - SEND_WINDOW)
+
+
+def _in_doubt() -> ColumnElement[bool]:
+    """``sending`` and claimed within ``SEND_WINDOW``: its worker may be sending it right now,
+    even if its lease is free (the database restarted under it)."""
+    return and_(outbox.c.status == "sending", ~_claimed_long_ago())
+
+
 def _waiting() -> ColumnElement[bool]:
-    """A message still to go: ``pending``, or left ``sending`` by a worker that is gone (its
-    lease is free: taken here until commit, so no worker starts on it meanwhile). CASE: the
-    lock is tried only on a sending row (a lock taken on any other row would only make its
-    worker wait 5 s, released at commit)."""
-    abandoned = case((outbox.c.status == "sending", func.pg_try_advisory_xact_lock(
-        _LEASE_NAMESPACE, cast(outbox.c.id % _LEASE_KEYS, Integer))),  # as _lease_key
-        else_=False)
+    """A message still to go: ``pending``, or left ``sending`` by a worker that is gone (claimed
+    more than ``SEND_WINDOW`` ago and its lease is free: taken here until commit, so no worker
+    starts on it meanwhile). CASE: the lock is tried only on such a row (a lock taken on any
+    other row would only make its worker wait 5 s, released at commit)."""
+    lease_free = func.pg_try_advisory_xact_lock(
+        _LEASE_NAMESPACE, cast(outbox.c.id % _LEASE_KEYS, Integer))  # as _lease_key
+    abandoned = case((and_(outbox.c.status == "sending", _claimed_long_ago()), lease_free),
+                     else_=False)
     return or_(outbox.c.status == "pending", abandoned)
 
 
@@ -232,8 +266,10 @@ class OutboxRepository:
     def withdraw_pending(self, case_ids: Sequence[int], *, purposes: Sequence[str],
                          why: str) -> int:
         """Withdraw the cases' ``pending`` messages of these purposes, and those left ``sending``
-        by a worker that is gone (their lease is free: taken here until commit, so no worker
-        starts on them meanwhile; one a live worker is sending right now goes out); how many."""
+        by a worker that is gone (their lease is free and ``SEND_WINDOW`` has passed since they
+        were claimed: ``_waiting``); how many. One a worker may be sending right now — its
+        lease held, or free but claimed within the window (the database restarted under it) —
+        is not withdrawn and not counted: it may go out, and is recorded ``sent`` if it does."""
         result = self.conn.execute(
             update(outbox)
             .where(among(outbox.c.case_id, case_ids), outbox.c.purpose.in_(purposes),
@@ -243,8 +279,9 @@ class OutboxRepository:
 
     def readdress_pending(self, customer_id: int, *, channel: str, recipient: str) -> int:
         """Send the customer's messages waiting on ``channel`` — ``pending``, or left ``sending``
-        by a worker that is gone — to ``recipient`` instead (their address or number was
-        corrected); how many. One a live worker is sending right now goes where it was going."""
+        by a worker that is gone (``_waiting``) — to ``recipient`` instead (their address or
+        number was corrected); how many. One a worker may be sending right now (as
+        :meth:`withdraw_pending`) goes where it was going."""
         return int(self.conn.execute(
             update(outbox).where(outbox.c.customer_id == customer_id, outbox.c.channel == channel,
                                  outbox.c.recipient != recipient, _waiting())
@@ -298,16 +335,22 @@ class OutboxRepository:
     def claim(self, message_id: int, *, now: datetime, max_attempts: int,
               held: Sequence[str] = (),
               deadline_bound: Sequence[str] = ()) -> ClaimedMessage | None:
-        """pending (or sending) and due, with attempts left → sending, attempts + 1.
+        """pending (or sending, claimed more than ``SEND_WINDOW`` ago) and due, with attempts
+        left → sending, attempts + 1, ``claimed_at`` the database's now. The caller holds the
+        message's lease (:meth:`try_lease`): a sending row is then one its worker left.
 
         Not claimed either: a message whose purpose is in ``held`` (the contact centre is
-        closed), or in ``deadline_bound`` once its incident plan's deadline has passed."""
+        closed), or in ``deadline_bound`` once its incident plan's deadline has passed; or a
+        sending one claimed within the window (its worker may still be sending it: its lease
+        went with a database restart)."""
         row = self.conn.execute(
             update(outbox)
-            .where(outbox.c.id == message_id, outbox.c.status.in_(("pending", "sending")),
+            .where(outbox.c.id == message_id,
+                   or_(outbox.c.status == "pending",
+                       and_(outbox.c.status == "sending", _claimed_long_ago())),
                    outbox.c.not_before <= now, outbox.c.attempts < max_attempts,
                    *_not_held(held), *_before_deadline(deadline_bound, now))
-            .values(status="sending", attempts=outbox.c.attempts + 1)
+            .values(status="sending", attempts=outbox.c.attempts + 1, claimed_at=func.now())
             .returning(outbox.c.idempotency_key, outbox.c.channel, outbox.c.recipient,
                        outbox.c.locale, outbox.c.subject, outbox.c.body, outbox.c.attempts,
                        outbox.c.case_id, outbox.c.customer_id)
@@ -315,14 +358,15 @@ class OutboxRepository:
         return ClaimedMessage(*row) if row is not None else None
 
     def state_for_update(self, message_id: int) -> MessageState | None:
-        """The message's status, not_before, attempts, purpose and plan deadline, its row
-        locked; None if missing."""
+        """The message's status, not_before, attempts, purpose, plan deadline and whether it is
+        in doubt (``sending``, claimed within ``SEND_WINDOW``), its row locked; None if
+        missing."""
         deadline = (select(incident_plans.c.deadline)
                     .where(incident_plans.c.incident_id == outbox.c.incident_id)
                     .scalar_subquery())
         row = self.conn.execute(
             select(outbox.c.status, outbox.c.not_before, outbox.c.attempts, outbox.c.purpose,
-                   deadline)
+                   deadline, _in_doubt())
             .where(outbox.c.id == message_id).with_for_update(of=outbox)).one_or_none()
         return MessageState(*row) if row is not None else None
 

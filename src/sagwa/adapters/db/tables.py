@@ -370,6 +370,10 @@ outbox = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True)),
     Column("last_error", Text),
+    # when a worker last claimed it (pending -> sending): a ``sending`` row whose lease is free
+    # is abandoned only once this is ``outbox_repo.SEND_WINDOW`` old (NULL: claimed before
+    # migration 0024, abandoned as soon as its lease is free)
+    Column("claimed_at", DateTime(timezone=True)),
     CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed', 'withdrawn')",
                     name="status_known"),
     CheckConstraint("channel IN ('email', 'sms')", name="channel_known"),

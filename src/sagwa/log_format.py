@@ -1,0 +1,68 @@
+"""How log lines look: uvicorn's text (the default) or one JSON object per line
+(``SAGWA_LOG_FORMAT=json``), and the id of the request being handled on every record.
+
+:data:`current_request_id` holds the id while a request is handled (set by
+``web/request_ids.py``); :class:`RequestIdFilter`, on every handler, copies it onto each record
+as ``record.request_id`` (None outside a request), so a warning logged deep in a use case can be
+found from the id a customer quotes. :class:`JsonFormatter` writes ``time`` (ISO 8601, UTC),
+``level``, ``logger``, ``message``, ``request_id`` (when there is one), an access line's
+``method``, ``path``, ``status`` and ``duration_ms``, and ``exception`` (the traceback's text).
+:func:`with_log_format` applies both to a ``logging.config.dictConfig`` configuration.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
+
+#: The id of the request this task is handling (None outside a request).
+current_request_id: ContextVar[str | None] = ContextVar("sagwa_request_id", default=None)
+
+LOG_FORMATS = ("text", "json")
+#: Fields an access line carries beside its message (``web/request_ids.py``), kept as JSON keys.
+ACCESS_FIELDS = ("method", "path", "status", "duration_ms")
+
+
+class RequestIdFilter(logging.Filter):
+    """Puts the current request's id on a record (one a caller gave with ``extra`` is kept)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "request_id", None) is None:
+            record.request_id = current_request_id.get()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line (see the module)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname, "logger": record.name, "message": record.getMessage()}
+        if (request_id := getattr(record, "request_id", None)) is not None:
+            line["request_id"] = request_id
+        line.update({k: record.__dict__[k] for k in ACCESS_FIELDS if k in record.__dict__})
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            line["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def with_log_format(config: dict[str, Any], log_format: str) -> dict[str, Any]:
+    """``config`` (a dictConfig) with :class:`RequestIdFilter` on every handler and, for
+    ``json``, every formatter replaced by :class:`JsonFormatter`; ``text`` keeps the formatters."""
+    if log_format not in LOG_FORMATS:
+        raise ValueError(f"the log format must be text or json, not {log_format!r}")
+    config = copy.deepcopy(config)
+    config.setdefault("filters", {})["request_id"] = {"()": f"{__name__}.RequestIdFilter"}
+    for handler in config.get("handlers", {}).values():
+        handler["filters"] = [*handler.get("filters", []), "request_id"]
+    if log_format == "json":
+        config["formatters"] = {name: {"()": f"{__name__}.JsonFormatter"}
+                                for name in config.get("formatters", {})}
+    return config

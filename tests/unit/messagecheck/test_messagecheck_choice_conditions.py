@@ -1,0 +1,181 @@
+"""Conditions that choose nothing, and the customer's own deadline said with a contact verb.
+
+1. A condition about questions, help or concerns ("Contact us if you have any questions and we
+   will refund you", "문의 사항이 있으시면 …") is no choice: the bare "if" (면) in the refusal,
+   refund and cancellation cues' exceptions lifted such a refund or refusal. Offers whose
+   condition is the customer's choice ("If you'd like a refund, …", "원하시면 …") still pass. In
+   Korean a refund promised in the future ("환불해 드리겠습니다") was no cue at all.
+2. "Reply to this message and we will refund you": any reply at all gets the refund, so the
+   reply chooses nothing. It is flagged unless the message offers a choice elsewhere (then the
+   reply is how to take one of the options); a reply that chooses ("Reply REFUND …", "reply to
+   cancel …") or has a deadline waits for the customer, as before.
+3. "Email us within 7 days and we will refund you": the customer's deadline is no refund span
+   (refund-timing), whichever way the customer is to answer (email, call, text, write, contact).
+
+Each sentence is added to a message that passes the check on its own (``with_base``), so the
+error codes found are exactly the sentence's. Last, the rule files' ``unless_ignore`` (what sets
+a condition about questions aside) on a rule set of its own.
+"""
+
+from __future__ import annotations
+
+import pytest
+from base_messages import errors, with_base
+
+from sagwa.messagecheck import english
+from sagwa.messagecheck.cues import find_hits
+from sagwa.messagecheck.ruleset import parse_rules
+
+FA, LATE = "fait-accompli", "refund-timing"
+
+# ---------------------------------------------------------------- 1. questions are no choice
+
+NOT_A_CHOICE = [
+    ("en", "Contact us if you have any questions and we will refund you."),
+    ("en", "If you have any questions, contact us and we will refund you."),
+    ("en", "Let us know if you need any help and we'll refund your payment."),
+    ("en", "Reply to this email if you have any concerns and we will refund you."),
+    ("en", "If there is anything else, email us and we will refund you."),
+    ("en", "Let us know within 7 days if you have any questions and we will refund you."),
+    # the refusal and the cancellation cues had the same bare "if"
+    ("en", "Contact us if you have any questions; your order cannot be honoured."),
+    ("en", "If you have any questions, contact us: we are unable to ship your order."),
+    ("en", "If you have any questions, contact us; your order has been cancelled."),
+    ("ko", "문의 사항이 있으시면 연락 주세요. 환불해 드리겠습니다."),
+    ("ko", "문의 사항이 있으시면 연락 주시고 주문은 취소하겠습니다."),
+    ("ko", "도움이 필요하시면 고객센터로 연락 주시고 주문은 취소 처리하겠습니다."),
+    ("ko", "궁금하신 점이 있으시면 말씀해 주시고 주문은 환불해 드리겠습니다."),
+    ("ko", "환불해 드리겠습니다."),
+]
+
+A_CHOICE = [
+    ("en", "If you'd like a refund, we will refund you."),
+    ("en", "If you prefer, we will refund your payment."),
+    ("en", "if you choose to cancel we'll refund you."),
+    ("en", "If you choose to cancel, we will refund you."),
+    ("en", "If you have any questions, call us; if you would rather cancel, we will refund you."),
+    ("en", "If you decide to cancel, your order cannot be honoured and we will refund it."),
+    ("ko", "원하시면 환불해 드리겠습니다."),
+    ("ko", "취소를 원하시면 전액 환불해 드리겠습니다."),
+    ("ko", "취소를 선택하시면 환불해 드리겠습니다."),
+    ("ko", "문의 사항이 있으시면 연락 주세요. 취소를 원하시면 환불해 드리겠습니다."),
+    ("ko", "궁금하신 점이 있으시거나 취소를 원하시면 환불해 드리겠습니다."),
+    # a refund promised in Korean is a cue now; these are the customer's doing, or no
+    # cancellation at all (the difference refunded, the order kept)
+    ("ko", "주문 취소 시 전액 환불해 드리겠습니다."),
+    ("ko", "주문을 취소하신 분께는 전액 환불해 드리겠습니다."),
+    ("ko", "요청하신 대로 주문을 취소했고, 전액 환불해 드리겠습니다."),
+    ("ko", "차액은 환불해 드리겠습니다."),
+]
+
+
+@pytest.mark.parametrize(("lang", "sentence"), NOT_A_CHOICE)
+def test_a_condition_about_questions_offers_no_choice(lang: str, sentence: str) -> None:
+    assert with_base(sentence, lang) == {FA}
+
+
+@pytest.mark.parametrize(("lang", "sentence"), A_CHOICE)
+def test_a_condition_the_customer_chooses_still_offers(lang: str, sentence: str) -> None:
+    assert with_base(sentence, lang) == set()
+
+
+# ---------------------------------------------------------------- 2. any reply at all
+
+#: An apology and an explanation, and no choice: the start of a message without options.
+NO_CHOICE = "We're sorry — a decimal slip showed this kettle at $3.99 instead of $39.99. "
+
+#: A whole message with no choice in it but the reply: the refund is announced.
+ANY_REPLY_ALONE = [
+    NO_CHOICE + "Reply to this message and we will refund you.",
+    NO_CHOICE + "Just reply to this email and we'll refund you the full amount.",
+]
+
+#: The same reply where the message offers a choice (the base message: keep or cancel): the
+#: reply is how the customer takes the refund.
+ANY_REPLY_BESIDE_A_CHOICE = [
+    "Reply to this message and we will refund you.",
+    "Just reply to this email and we'll refund you the full amount.",
+]
+
+#: Replies that choose, or have a deadline, wait for the customer with or without a choice
+#: elsewhere.
+A_REPLY_THAT_CHOOSES = [
+    "Reply REFUND to this message and we will refund you in full.",
+    "Reply to this email to cancel and we'll refund you.",
+    "Reply to this email by Friday and we'll refund you.",
+    "Reply to this message within 7 days and we will refund you.",
+]
+
+
+@pytest.mark.parametrize("text", ANY_REPLY_ALONE)
+@pytest.mark.parametrize("kind", ["resolution", "follow_up"])
+def test_a_refund_on_any_reply_alone_is_fait_accompli(text: str, kind: str) -> None:
+    assert FA in errors(text, lang="en", kind=kind)
+
+
+@pytest.mark.parametrize("sentence", ANY_REPLY_BESIDE_A_CHOICE)
+def test_a_refund_on_any_reply_beside_a_choice_passes(sentence: str) -> None:
+    assert with_base(sentence, "en") == set()
+
+
+@pytest.mark.parametrize("sentence", A_REPLY_THAT_CHOOSES)
+def test_a_refund_on_a_reply_that_chooses_waits_for_the_customer(sentence: str) -> None:
+    assert with_base(sentence, "en") == set()
+    assert FA not in errors(NO_CHOICE + sentence, lang="en", kind="follow_up")
+
+
+# ---------------------------------------------------------------- 3. the customer's deadline
+
+CUSTOMERS_DEADLINE = [
+    ("en", "Email us within 7 days and we will refund you."),
+    ("en", "Call us within 7 days and we will refund you."),
+    ("en", "Text us within 7 days and we will refund you."),
+    ("en", "Contact us within 7 days and we will refund you."),
+    ("en", "Write to us within 7 days and we will refund you."),
+    ("en", "Message us within 14 days and we'll refund your payment."),
+    ("ko", "7일 안에 이메일로 알려 주시면 환불해 드립니다."),
+    ("ko", "7일 안에 전화 주시면 환불해 드립니다."),
+    ("ko", "7일 안에 메일 보내 주시면 환불해 드립니다."),
+    ("ko", "7일 이내에 문자 주시면 환불해 드립니다."),
+    ("ko", "7일 안에 말씀해 주시면 환불해 드립니다."),
+]
+
+#: The sender's own doing within the days is still the refund's span.
+SENDERS_SPAN = [
+    ("en", "We will email you within 7 days and refund your payment within 10 days."),
+    ("en", "Refunds are made within 10 days; email us with any questions."),
+    ("ko", "환불은 7일 안에 메일로 안내해 드립니다."),
+    ("ko", "환불 결과는 7일 안에 문자로 보내 드립니다."),
+]
+
+
+@pytest.mark.parametrize(("lang", "sentence"), CUSTOMERS_DEADLINE)
+def test_the_customers_deadline_to_contact_us_is_no_refund_span(lang: str,
+                                                                 sentence: str) -> None:
+    assert with_base(sentence, lang) == set()
+
+
+@pytest.mark.parametrize(("lang", "sentence"), SENDERS_SPAN)
+def test_the_senders_own_days_are_still_the_refunds_span(lang: str, sentence: str) -> None:
+    assert LATE in with_base(sentence, lang)
+
+
+# ---------------------------------------------------------------- the rule file's unless_ignore
+
+@pytest.mark.parametrize(("text", "lifted"), [
+    ("If you prefer, we will refund you.", True),
+    ("Email us with questions and we will refund you.", True),
+    # "if" inside the set-aside phrase, "email us … and we" across it: neither lifts
+    ("Email us if you have questions and we will refund you.", False),
+    ("If you have questions, or if you prefer, we will refund you.", True),
+])
+def test_an_exception_inside_or_across_a_set_aside_phrase_lifts_nothing(text: str,
+                                                                        lifted: bool) -> None:
+    rules = parse_rules("en", {
+        "patterns": {"questions": ["if you have .. questions"]},
+        "cues": {"refund": {"any": ["we will refund"], "unless": ["if", "email us ... and we"],
+                            "unless_ignore": ["@questions"], "negatable": False}},
+        "checks": [{"code": "x", "when": "present", "cues": ["refund"], "message": "m"}],
+        "negation": {"clause_breaks": [";"]},
+    })
+    assert bool(find_hits(english.analyse(text), rules)["refund"]) is not lifted

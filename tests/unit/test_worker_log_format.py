@@ -1,0 +1,25 @@
+"""``sagwa worker`` logs as ``sagwa serve`` does: text by default, JSON lines with
+``SAGWA_LOG_FORMAT=json``."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from sagwa.cli.worker import log_handler
+
+
+def _line(log_format: str) -> str:
+    record = logging.LogRecord("sagwa.jobs.worker", logging.WARNING, __file__, 1,
+                               "the database went away", None, None)
+    return log_handler(log_format).format(record)
+
+
+def test_json_lines_when_asked() -> None:
+    said = json.loads(_line("json"))
+    assert (said["level"], said["logger"], said["message"]) == (
+        "WARNING", "sagwa.jobs.worker", "the database went away")
+
+
+def test_text_by_default() -> None:
+    assert _line("text").endswith(" WARNING sagwa.jobs.worker: the database went away")
