@@ -6,7 +6,7 @@
 as ``record.request_id`` (None outside a request), so a warning logged deep in a use case can be
 found from the id a customer quotes. :class:`JsonFormatter` writes ``time`` (ISO 8601, UTC),
 ``level``, ``logger``, ``message``, ``request_id`` (when there is one), an access line's
-``method``, ``path``, ``status`` and ``duration_ms``, and ``exception`` (the traceback's text).
+``method``, ``path``, ``status``, ``duration_ms`` and ``client``, and ``exception`` (the traceback's text).
 :func:`with_log_format` applies both to a ``logging.config.dictConfig`` configuration.
 """
 
@@ -24,7 +24,7 @@ current_request_id: ContextVar[str | None] = ContextVar("sagwa_request_id", defa
 
 LOG_FORMATS = ("text", "json")
 #: Fields an access line carries beside its message (``web/request_ids.py``), kept as JSON keys.
-ACCESS_FIELDS = ("method", "path", "status", "duration_ms")
+ACCESS_FIELDS = ("method", "path", "status", "duration_ms", "client")
 
 
 class RequestIdFilter(logging.Filter):

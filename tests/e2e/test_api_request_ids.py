@@ -108,7 +108,7 @@ def test_a_500_page_asks_the_customer_to_quote_the_request_id_korean_first(
 
     assert answer.status_code == 500 and answer.headers["content-type"].startswith("text/html")
     rid = answer.headers["x-request-id"]
-    korean = answer.text.index(f"문의 시 요청 번호 <code>{rid}</code>")
+    korean = answer.text.index(f"요청 번호: <code>{rid}</code>")
     english = answer.text.index(f"Quote request id <code>{rid}</code> when you contact us")
     assert korean < english
 
@@ -124,10 +124,10 @@ def test_one_access_line_per_request_carries_its_id(
     lines = _access_lines(caplog)
     assert [r.request_id for r in lines] == ["trace-1", "trace-2", "trace-3"]  # type: ignore[attr-defined]
     first, head, customer = (r.getMessage() for r in lines)
-    assert re.fullmatch(r"GET /api/products 200 \d+\.\d ms request_id=trace-1", first)
-    assert re.fullmatch(r"HEAD /healthz 200 \d+\.\d ms request_id=trace-2", head)
-    assert TOKEN not in customer and customer.startswith("GET /c/eyJ…[masked]/choose ")
-    assert lines[0].__dict__.keys() >= {"method", "path", "status", "duration_ms"}
+    assert re.fullmatch(r"testclient GET /api/products 200 \d+\.\d ms request_id=trace-1", first)
+    assert re.fullmatch(r"testclient HEAD /healthz 200 \d+\.\d ms request_id=trace-2", head)
+    assert TOKEN not in customer and customer.startswith("testclient GET /c/eyJ…[masked]/choose ")
+    assert lines[0].__dict__.keys() >= {"client", "method", "path", "status", "duration_ms"}
     assert (lines[0].method, lines[0].path, lines[0].status) == (  # type: ignore[attr-defined]
         "GET", "/api/products", 200)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -210,7 +211,11 @@ def test_serve_answers_and_stops_its_embedded_postgres(stop_signal: signal.Signa
         output, _ = proc.communicate(timeout=30)
         assert proc.returncode == 0, output.decode(errors="replace")[-2000:]
         logged = output.decode(errors="replace")
-        assert link[3:] not in logged and "[masked]/choose?lang=en HTTP/1.1" in logged, logged
+        # one access line a request (sagwa's, with the request's id; uvicorn's is off)
+        assert link[3:] not in logged, logged
+        assert re.search(r"127\.0\.0\.1 GET /c/eyJ…\[masked\]/choose \d{3} [\d.]+ ms "
+                         r"request_id=[0-9a-f]{32}", logged), logged
+        assert "HTTP/1.1" not in logged, logged
         deadline = time.monotonic() + 10
         while psutil.pid_exists(postmaster) and time.monotonic() < deadline:
             time.sleep(0.05)

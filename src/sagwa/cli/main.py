@@ -165,7 +165,9 @@ def serve(
                       f"(API docs: http://{host}:{port}/docs) — {db.description}"
                       + ("" if no_worker else "; delivering messages in this process"))
         freeze_startup_objects()
-        uvicorn.run(app, host=host, port=port, log_level="info", log_config=logging_config)
+        # one access line a request, with its id: sagwa.web.request_ids's, not uvicorn's
+        uvicorn.run(app, host=host, port=port, log_level="info", log_config=logging_config,
+                    access_log=False)
     finally:
         if background is not None:
             background.stop()

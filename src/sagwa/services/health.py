@@ -8,8 +8,10 @@ unreachable), ``outbox_failed``, ``outbox_overdue``, ``worker``, ``schema``. Hea
 to have stopped for good and the schema to be ``current``; otherwise 503 with ``status``
 ``unavailable`` (no database) or ``degraded``.
 
-That body is for admins. Anyone else (a load balancer) gets :func:`coarse_health`: ``status``,
-``database`` (``reachable`` or ``unreachable``, never which database), ``worker``, ``schema``."""
+That body is for admins. Anyone else (a load balancer, a monitor) gets :func:`coarse_health`:
+the same keys but ``database_at``, with ``database`` saying ``reachable`` or ``unreachable``,
+never which database (its host, port and name are for staff): a monitor that reads the outbox
+counts or the worker's state keeps reading them."""
 
 from __future__ import annotations
 
@@ -54,14 +56,15 @@ def check_health(uow_factory: Callable[[], SqlAlchemyUnitOfWork], database: str,
             "worker": worker, "schema": schema}, healthy
 
 
-#: The keys anyone may read, in the full body's order.
-COARSE_KEYS = ("status", "database", "worker", "schema")
+#: The keys only admins read: which database it is when it does not answer.
+STAFF_ONLY_KEYS = ("database_at",)
 REACHABLE = "reachable"
 
 
 def coarse_health(body: dict[str, Any]) -> dict[str, Any]:
-    """What ``/healthz`` tells anyone: the status and coarse fields of ``body`` (the full one),
-    without the database's name, address or the outbox's counts."""
-    coarse = {key: body[key] for key in COARSE_KEYS if key in body}
+    """What ``/healthz`` tells anyone: ``body`` (the full one) in its order, without
+    ``database_at``, and ``database`` only ``reachable`` or ``unreachable`` (not the database's
+    name and address)."""
+    coarse = {key: value for key, value in body.items() if key not in STAFF_ONLY_KEYS}
     coarse["database"] = UNREACHABLE if body.get("database") == UNREACHABLE else REACHABLE
     return coarse

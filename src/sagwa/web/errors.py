@@ -256,7 +256,7 @@ def _unexpected_page(rid: str) -> str:
     return ("<!doctype html><meta charset=utf-8><title>500</title>"
             "<h1>문제가 생겼습니다 · Something went wrong</h1><p>저희 쪽 문제입니다. 기록해 "
             "두었습니다. It has been logged.</p>"
-            f"<p>문의 시 요청 번호 {code}를 알려 주세요. "
+            f"<p>문의하실 때 알려 주세요. 요청 번호: {code} · "
             f"Quote request id {code} when you contact us.</p>")
 
 

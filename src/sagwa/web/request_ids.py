@@ -8,10 +8,11 @@ and HEAD too; a 500 is answered outside every middleware, so ``errors.py`` adds 
 shows it on the page or in the JSON for the customer to quote), and in
 ``log_format.current_request_id`` while the request is handled, for the log records.
 
-Each request gets one line on the ``sagwa.web.access`` logger: method, path (no query string;
-a customer's link token masked, as in ``access_log.py``), status, duration in milliseconds and
-the id — in the message, and as the record's ``method``/``path``/``status``/``duration_ms``/
-``request_id`` for the JSON log.
+Each request gets one line on the ``sagwa.web.access`` logger: the client's address, method,
+path (no query string; a customer's link token masked, as in ``access_log.py``), status,
+duration in milliseconds and the id — in the message, and as the record's ``client``/``method``/
+``path``/``status``/``duration_ms``/``request_id`` for the JSON log. ``sagwa serve`` turns
+uvicorn's own access line off: this is the one.
 """
 
 from __future__ import annotations
@@ -96,7 +97,8 @@ class RequestIds:
 
 def _log_access(scope: Scope, status: int, seconds: float, rid: str) -> None:
     method, path = scope["method"], mask_links(scope.get("path", ""))
+    client = (scope.get("client") or ("-", 0))[0]
     ms = round(seconds * 1000, 1)
-    access_log.info("%s %s %d %.1f ms request_id=%s", method, path, status, ms, rid,
-                    extra={"method": method, "path": path, "status": status,
+    access_log.info("%s %s %s %d %.1f ms request_id=%s", client, method, path, status, ms, rid,
+                    extra={"client": client, "method": method, "path": path, "status": status,
                            "duration_ms": ms, "request_id": rid})
