@@ -87,3 +87,21 @@ def test_the_public_notice_draft_names_a_books_discount_by_its_word(
                            lang="ko", policy=POLICY)
     assert f"{word}에서 10% 할인된 가격으로 구매" in body
     assert "정상가" not in body
+
+
+@pytest.mark.parametrize(("correct", "word"), [(15_000, "정가"), (13_500, "판매가")])
+def test_the_operators_incident_page_names_a_books_discount_by_its_word(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings, correct: int, word: str) -> None:
+    case_id, _ = book_discount_offered(session_factory, page_settings.secret_key, world,
+                                       correct, choose=False)
+    with SqlAlchemyUnitOfWork(session_factory) as uow:
+        incident_id = int(require(uow.cases.get(case_id), "case", case_id).case.incident_id)
+    log_in(client, "admin")
+    page = html.unescape(client.get(f"/ops/incidents/{incident_id}?lang=ko").text)
+    assert f"{word} 할인율 (%)" in page  # the plan form's discount
+    assert f"({word} − 결제가) × 주문 수량" in page  # the case table's exposure, explained
+    assert "정상가" not in page
+    # anything else keeps 정상가
+    regular = html.unescape(client.get(f"/ops/incidents/{world.incident}?lang=ko").text)
+    assert "정상가 할인율 (%)" in regular

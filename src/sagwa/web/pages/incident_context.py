@@ -23,6 +23,7 @@ from sagwa.services.desk_money import figures_of_cases
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_report import CASE_STATES
 from sagwa.services.desk_status import incident_status
+from sagwa.services.desk_wordings import incident_price_word
 from sagwa.services.incident_attention import attention_of, notice_late
 from sagwa.services.listing_names import listing_names
 from sagwa.services.lookups import require
@@ -96,6 +97,8 @@ def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
         published = uow.cases.notices(incident_id)
         # apologies queued and not sent yet (held for contact hours): when each is due
         due = uow.outbox.apologies_due([int(r.case.case_id) for r in rows])
+        # what the customers' messages call the correct price: a book's 정가 or 판매가
+        price_word = incident_price_word(uow, incident)
         now = uow.now()
     total = sum(status.cases_by_status.values())
     return {
@@ -112,7 +115,7 @@ def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
         "notices": published, "plan_form": _plan_form(status, now, policy.schedule), "options": OPTIONS,
         "plan": plan, "plan_version": opened,
         "declare_form": _declare_form(incident, before), "closing": {},
-        "listing_names": named, "evidence": found.evidence,
+        "listing_names": named, "evidence": found.evidence, "price_word": price_word,
         "notice_title_max": notices.TITLE_MAX_CHARS,
         # what the tripwire saw, for a draft it opened: a surge, or one order far too large
         "trip_words": trip_summary((found.evidence or {}).get("tripped_by"),

@@ -343,8 +343,12 @@ def label(vocabulary: str, value: object, lang: str, plan: IncidentPlan | None =
 def label_filter(context: Context, value: object, vocabulary: str,
                  plan: IncidentPlan | None = None) -> str:
     """Jinja: ``{{ value | label("case") }}`` in the page's language;
-    ``{{ consent.choice | label("choice", plan) }}`` for an incident's option."""
-    return label(vocabulary, value, str(context.get("lang", "ko")), plan)
+    ``{{ consent.choice | label("choice", plan) }}`` for an incident's option, its discount
+    named with the page's ``price_word`` when it has one (an incident's page: a book's 정가 or
+    판매가)."""
+    word = context.get("price_word")
+    return label(vocabulary, value, str(context.get("lang", "ko")), plan,
+                 price_word=word if isinstance(word, str) else None)
 
 
 #: How a recorded actor's role prefix reads on a page (``agent:choi`` -> 상담원 choi).
