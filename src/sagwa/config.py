@@ -10,6 +10,7 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -20,6 +21,10 @@ DEFAULT_SECRET = "dev-only-not-secret-sagwa-0000000000"
 SECRET_FILE = "secret_key"
 #: The audit anchors file's name in the data directory (``audit_anchors_path``'s default).
 ANCHORS_FILE = "audit-anchors.jsonl"
+#: NHN Cloud SMS's API address (``nhn_sms_base_url``'s default).
+NHN_SMS_BASE_URL = "https://api-sms.cloud.toast.com"
+#: What ``SAGWA_SMS_PROVIDER=nhn`` needs set, by field.
+NHN_SMS_REQUIRED = ("nhn_sms_app_key", "nhn_sms_secret_key", "sms_sender")
 
 
 class Settings(BaseSettings):
@@ -75,10 +80,29 @@ class Settings(BaseSettings):
                                 description="smtp, or log (write emails to mail_log_path).")
     sms_log_only: bool = Field(
         default=False,
-        description="Say that texts to customers are not sent: this version has no SMS "
-                    "provider, only the demo log (sms_log_path). True: every text fails for "
-                    "good (its case goes to the agents' call list) instead of being written to "
-                    "the log and marked sent. Production refuses to start unless this is true.")
+        description="Say that texts to customers are not sent (no SMS provider, only the demo "
+                    "log, sms_log_path). True: every text fails for good (its case goes to the "
+                    "agents' call list) instead of being written to the log and marked sent. "
+                    "Production refuses the demo log unless this is true or sms_provider is "
+                    "nhn; true with nhn is refused.")
+    sms_provider: str = Field(
+        default="log",
+        description="log (the demo: texts written to sms_log_path, or with sms_log_only not "
+                    "sent at all), or nhn (NHN Cloud SMS; needs nhn_sms_app_key, "
+                    "nhn_sms_secret_key and sms_sender).")
+    nhn_sms_app_key: str | None = Field(
+        default=None, description="The NHN Cloud SMS app key (the console's URL & Appkey).")
+    nhn_sms_secret_key: str | None = Field(
+        default=None, repr=False,
+        description="The NHN Cloud SMS secret key (sent as X-Secret-Key). Never printed.")
+    sms_sender: str | None = Field(
+        default=None,
+        description="The sending number registered with the SMS provider (발신번호), digits "
+                    "and hyphens: 1588-1234, 02-123-4567; kept as its digits.")
+    nhn_sms_base_url: str = Field(
+        default=NHN_SMS_BASE_URL,
+        description="NHN Cloud SMS's API address: https://, or http:// to 127.0.0.1 or "
+                    "localhost only (a test server; the secret key travels in the headers).")
     mail_log_path: Path | None = Field(default=None,  # always set after validation
                                 description="The demo email provider appends messages here "
                                             "(default: <data_dir>/mail.log).")
@@ -148,6 +172,73 @@ class Settings(BaseSettings):
                              "characters and not a placeholder")
         return keys
 
+    @field_validator("sms_provider")
+    @classmethod
+    def _known_sms_provider(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in ("log", "nhn"):
+            raise ValueError("must be log or nhn")
+        return value
+
+    @field_validator("nhn_sms_app_key", "nhn_sms_secret_key", "sms_sender", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return (value.strip() or None) if isinstance(value, str) else value
+
+    @field_validator("nhn_sms_app_key")
+    @classmethod
+    def _check_app_key(cls, value: str | None) -> str | None:
+        # it goes into the request's path: nothing that could leave its segment
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,100}", value):
+            raise ValueError("must be the app key NHN Cloud shows (letters, digits, - and _)")
+        return value
+
+    @field_validator("nhn_sms_secret_key")
+    @classmethod
+    def _check_nhn_secret(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[!-~]{1,200}", value):
+            raise ValueError("must be the secret key NHN Cloud shows (printable ASCII, no "
+                             "spaces)")
+        return value
+
+    @field_validator("sms_sender")
+    @classmethod
+    def _sender_digits(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        digits = value.replace("-", "")
+        if not re.fullmatch(r"[0-9]+(-[0-9]+)*", value) or not 8 <= len(digits) <= 13:
+            raise ValueError("must be the sending number registered with the SMS provider "
+                             "(발신번호): digits and hyphens only, 8 to 13 digits (e.g. "
+                             "1588-1234 or 02-123-4567)")
+        return digits
+
+    @field_validator("nhn_sms_base_url")
+    @classmethod
+    def _check_nhn_url(cls, value: str) -> str:
+        url = urlsplit(value.strip())
+        local = url.hostname in ("127.0.0.1", "localhost", "::1")
+        if (url.scheme != "https" and not (url.scheme == "http" and local)) or not url.hostname \
+                or url.username or url.query or url.fragment:
+            raise ValueError("must be an https:// URL (http:// only to 127.0.0.1 or localhost, "
+                             "for a test server: the secret key travels in the headers)")
+        return value.strip().rstrip("/")
+
+    @model_validator(mode="after")
+    def _check_sms_provider(self) -> Settings:
+        """``nhn`` needs its key pair and sending number, and contradicts ``sms_log_only``."""
+        if self.sms_provider != "nhn":
+            return self
+        missing = [f"SAGWA_{name.upper()}" for name in NHN_SMS_REQUIRED
+                   if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"SAGWA_SMS_PROVIDER is nhn, but {', '.join(missing)} "
+                             f"{'is' if len(missing) == 1 else 'are'} not set")
+        if self.sms_log_only:
+            raise ValueError("SAGWA_SMS_LOG_ONLY=true says texts are not sent, but "
+                             "SAGWA_SMS_PROVIDER is nhn: set only one of them")
+        return self
+
     @model_validator(mode="after")
     def _derive_defaults(self) -> Settings:
         """Paths default into ``data_dir`` and links to this server's own address, so that
@@ -215,7 +306,7 @@ PRODUCTION_KEY_LENGTH, PRODUCTION_KEY_VARIETY = 32, 8
 
 def production_problems(settings: Settings) -> list[str]:
     """What production refuses: demo providers that write customers' messages to a file and
-    mark them sent, links pointing at this host's own address, a key easy to guess."""
+    mark them sent (texts: unless said not sent, or sent through NHN Cloud SMS), links pointing at this host's own address, a key easy to guess."""
     problems = []
     key = settings.secret_key
     if len(key) < PRODUCTION_KEY_LENGTH or len(set(key)) < PRODUCTION_KEY_VARIETY:
@@ -225,10 +316,10 @@ def production_problems(settings: Settings) -> list[str]:
     if settings.email_provider == "log":
         problems.append("SAGWA_EMAIL_PROVIDER is log (customer emails would be written to a "
                         "file, not sent): set it to smtp")
-    if not settings.sms_log_only:
-        problems.append("texts to customers would only be written to SAGWA_SMS_LOG_PATH (this "
-                        "version has no SMS provider): set SAGWA_SMS_LOG_ONLY=true to run "
-                        "with texts not sent")
+    if settings.sms_provider == "log" and not settings.sms_log_only:
+        problems.append("texts to customers would only be written to SAGWA_SMS_LOG_PATH (the "
+                        "demo SMS provider): set SAGWA_SMS_PROVIDER=nhn (and its settings) to "
+                        "send them, or set SAGWA_SMS_LOG_ONLY=true to run with texts not sent")
     if "public_base_url" not in settings.model_fields_set:
         problems.append(f"SAGWA_PUBLIC_BASE_URL is not set (customers' links would point at "
                         f"{settings.public_base_url}): set the address customers reach")
@@ -302,7 +393,8 @@ def describe_invalid_settings(exc: ValidationError) -> str:
 
 
 #: Settings whose value is never printed, not even when it is refused.
-SECRET_FIELDS = frozenset({"secret_key", "smtp_password", "previous_secret_keys"})
+SECRET_FIELDS = frozenset({"secret_key", "smtp_password", "previous_secret_keys",
+                           "nhn_sms_secret_key"})
 
 
 def _shown_value(field: str, given: object) -> object:

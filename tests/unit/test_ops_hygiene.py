@@ -78,3 +78,8 @@ def test_serve_logs_sagwa_warnings_on_uvicorn_stderr_handler() -> None:
     assert config["loggers"]["sagwa"]["level"] == "INFO"
     assert "default" in config["handlers"]
     assert "sagwa" not in log_config().get("loggers", {})  # uvicorn's own is left as it was
+
+
+def test_serve_keeps_httpx_request_lines_out_of_the_log() -> None:
+    """httpx logs every request's address at INFO; an SMS provider's address holds its app key."""
+    assert serve_log_config(log_config())["loggers"]["httpx"]["level"] == "WARNING"

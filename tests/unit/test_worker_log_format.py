@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 
-from sagwa.cli.worker import log_handler
+from sagwa.cli.worker import configure_logging, log_handler
 
 
 def _line(log_format: str) -> str:
@@ -23,3 +23,16 @@ def test_json_lines_when_asked() -> None:
 
 def test_text_by_default() -> None:
     assert _line("text").endswith(" WARNING sagwa.jobs.worker: the database went away")
+
+
+
+def test_the_worker_keeps_httpx_request_lines_out_of_its_log() -> None:
+    """httpx logs every request's address at INFO; an SMS provider's address holds its app key."""
+    httpx_log = logging.getLogger("httpx")
+    before = httpx_log.level
+    httpx_log.setLevel(logging.NOTSET)
+    try:
+        configure_logging("text", verbose=True)
+        assert httpx_log.level == logging.WARNING
+    finally:
+        httpx_log.setLevel(before)

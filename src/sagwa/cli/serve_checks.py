@@ -45,4 +45,7 @@ def serve_log_config(uvicorn_config: dict[str, Any]) -> dict[str, Any]:
     config["loggers"]["sagwa"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     config["loggers"]["procrastinate"] = {"handlers": ["default"], "level": "WARNING",
                                           "propagate": False}
+    # httpx logs each request's address at INFO: an SMS provider's holds its app key
+    config["loggers"]["httpx"] = {"handlers": ["default"], "level": "WARNING",
+                                  "propagate": False}
     return config

@@ -30,8 +30,7 @@ def worker(concurrency: ConcurrencyOpt = 4, one_shot: OneShotOpt = False,
            queues: QueuesOpt = None, verbose: VerboseOpt = False) -> None:
     """Run a worker: send queued customer messages (SIGTERM/Ctrl-C stops it gracefully)."""
     config = settings()
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        handlers=[log_handler(config.log_format)])
+    configure_logging(config.log_format, verbose=verbose)
     names = tuple(q.strip() for item in queues or [] for q in item.split(",") if q.strip())
     options = WorkerOptions(concurrency=concurrency, one_shot=one_shot, queues=names or None)
     console.print(f"sagwa worker: concurrency {concurrency}, queues "
@@ -39,6 +38,15 @@ def worker(concurrency: ConcurrencyOpt = 4, one_shot: OneShotOpt = False,
                   highlight=False)
     freeze_startup_objects()
     run_worker(config, options)
+
+
+def configure_logging(log_format: str, *, verbose: bool) -> None:
+    """The worker's logging: warnings (every job with ``verbose``) on stderr, as
+    :func:`log_handler` writes them; never httpx's request lines (each request's address at
+    INFO: an SMS provider's holds its app key)."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        handlers=[log_handler(log_format)])
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def log_handler(log_format: str) -> logging.Handler:

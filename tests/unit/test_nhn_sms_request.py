@@ -1,0 +1,151 @@
+"""The NHN Cloud SMS request and the reading of its reply, as pure functions: short (SMS) or
+long (LMS) by the text's length in EUC-KR, numbers as digits, and each reply sorted into
+sent, worth another try, or failed for good."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sagwa.adapters.senders.base import Envelope
+from sagwa.adapters.senders.nhn_sms import (
+    LMS_MAX_BYTES,
+    SMS_MAX_BYTES,
+    NhnRequest,
+    build_request,
+    euc_kr_bytes,
+    read_reply,
+    sendable,
+)
+from sagwa.errors import DeliveryFailed
+
+
+def _text(body: str, *, subject: str = "", to: str = "010-1234-5678") -> Envelope:
+    return Envelope(channel="sms", recipient=to, locale="ko", subject=subject, body=body)
+
+
+def _build(message: Envelope, key: str = "incident:7:case:42:resolution:sms") -> NhnRequest:
+    return build_request(message, app_key="APPKEY", sender_no="15881234", idempotency_key=key)
+
+
+def test_hangul_counts_two_bytes_and_ascii_one() -> None:
+    assert euc_kr_bytes("사과 ok") == 2 + 2 + 1 + 2
+
+
+def test_a_text_of_90_bytes_goes_short_and_one_more_goes_long() -> None:
+    short = _build(_text("가" * 45))
+    long = _build(_text("가" * 45 + "!"))
+    assert short.path == "/sms/v3.0/appKeys/APPKEY/sender/sms"
+    assert long.path == "/sms/v3.0/appKeys/APPKEY/sender/mms"
+    assert "title" not in short.body
+    assert short.body == {"body": "가" * 45, "sendNo": "15881234",
+                          "recipientList": [{"recipientNo": "01012345678"}],
+                          "senderGroupingKey": "incident:7:case:42:resolution:sms"}
+
+
+def test_a_long_text_is_titled_from_its_subject_or_first_line_within_40_bytes() -> None:
+    body = "[사과 고객센터] 노트북 가격이 잘못 표시되어 진심으로 사과드립니다. " * 3
+    assert euc_kr_bytes(body) > SMS_MAX_BYTES
+    titled = _build(_text(body))
+    assert titled.body["title"] == "[사과 고객센터] 노트북 가격이 잘못 표시"
+    assert euc_kr_bytes(titled.body["title"]) <= 40
+    assert _build(_text(body, subject="가격 오류 안내")).body["title"] == "가격 오류 안내"
+
+
+def test_a_text_too_long_even_for_lms_fails_for_good_before_anything_is_sent() -> None:
+    with pytest.raises(DeliveryFailed) as refused:
+        _build(_text("가" * (LMS_MAX_BYTES // 2) + "!"))
+    assert refused.value.temporary is False
+    assert "2,001 bytes" in refused.value.message and "2,000" in refused.value.message
+
+
+@pytest.mark.parametrize(("written", "sent"), [
+    ("사과드립니다 🍎", "사과드립니다 "),               # an emoji in a product's name: left out
+    ("3–5영업일 — 확인", "3-5영업일 - 확인"),            # dashes EUC-KR lacks
+    ("₩19,900", "\uffe619,900"),                     # the won sign as EUC-KR has it
+    ("Café ｱｲ", "Cafe アイ")])                       # compatibility forms
+def test_characters_euc_kr_lacks_are_sent_as_it_can_send_them(written: str, sent: str) -> None:
+    assert _build(_text(written)).body["body"] == sent
+
+
+def test_sendable_changes_nothing_euc_kr_has() -> None:
+    text = "[사과] 주문하신 ‘아이팟’ 가격 오류… 고객센터 1544-0000 · 09:00~18:00"
+    assert sendable(text) == text
+
+
+@pytest.mark.parametrize(("written", "field", "sent"), [
+    ("010-1234-5678", "recipientNo", "01012345678"),
+    ("+82 10 1234 5678", "recipientNo", "01012345678"),
+    ("(02) 123-4567", "recipientNo", "021234567"),
+    ("+1 415-555-0100", "internationalRecipientNo", "14155550100"),
+])
+def test_numbers_go_as_digits(written: str, field: str, sent: str) -> None:
+    assert _build(_text("안내", to=written)).body["recipientList"] == [{field: sent}]
+
+
+def test_a_recipient_that_is_no_phone_number_fails_for_good() -> None:
+    with pytest.raises(DeliveryFailed) as refused:
+        _build(_text("안내", to="minji@example.com"))
+    assert refused.value.temporary is False and "minji" not in refused.value.message
+
+
+def test_a_long_text_abroad_fails_for_good_as_nhn_sends_lms_in_korea_only() -> None:
+    with pytest.raises(DeliveryFailed) as refused:
+        _build(_text("가" * 60, to="+1 415-555-0100"))
+    assert refused.value.temporary is False and "outside Korea" in refused.value.message
+
+
+def test_a_key_longer_than_nhn_keeps_is_sent_as_its_hash() -> None:
+    key = "incident:7:seller:3:" + "x" * 120
+    grouping = _build(_text("안내"), key).body["senderGroupingKey"]
+    assert len(grouping) <= 100 and grouping.startswith("sha256:")
+    assert grouping == _build(_text("안내"), key).body["senderGroupingKey"]
+
+
+def _reply(header: dict[str, object], results: list[dict[str, object]] | None = None) -> bytes:
+    data = {"requestId": "20260101000000abc", "statusCode": "2",
+            "sendResultList": results if results is not None else [
+                {"recipientNo": "01012345678", "resultCode": 0, "resultMessage": "SUCCESS",
+                 "recipientSeq": 1}]}
+    return json.dumps({"header": header, "body": {"data": data}}).encode()
+
+
+OK = {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"}
+
+
+def test_a_reply_accepting_the_recipient_is_sent() -> None:
+    assert read_reply(200, _reply(OK)) == "nhn:20260101000000abc:1"
+
+
+@pytest.mark.parametrize(("status", "content", "temporary", "said"), [
+    (500, b"<html>oops</html>", True, "HTTP 500"),
+    (503, _reply({"isSuccessful": False, "resultCode": -9999,
+                  "resultMessage": "System error."}), True, "System error."),
+    (429, b"", True, "HTTP 429"),
+    (400, _reply({"isSuccessful": False, "resultCode": -2019,
+                  "resultMessage": "RecipientNo is invalid."}), False, "resultCode -2019"),
+    (404, b"not found", False, "HTTP 404"),
+    (200, _reply({"isSuccessful": False, "resultCode": -2021,
+                  "resultMessage": "System error. Failed insert queue."}), True, "queue"),
+    (200, _reply({"isSuccessful": False, "resultCode": -2313,
+                  "resultMessage": "This sendno is blocked."}), False, "sendno is blocked"),
+    (200, _reply(OK, [{"recipientNo": "01012345678", "resultCode": -2019,
+                       "resultMessage": "RecipientNo is invalid."}]), False,
+     "refused the recipient (resultCode -2019: RecipientNo is invalid.)"),
+    (200, _reply(OK, []), False, "no result for the recipient"),
+    (200, b"<html>captive portal</html>", False, "not NHN's JSON"),
+])
+def test_replies_are_sorted_into_temporary_and_permanent_failures(
+        status: int, content: bytes, temporary: bool, said: str) -> None:
+    with pytest.raises(DeliveryFailed) as failed:
+        read_reply(status, content)
+    assert failed.value.temporary is temporary
+    assert said in failed.value.message
+
+
+def test_a_provider_message_naming_a_number_is_masked() -> None:
+    with pytest.raises(DeliveryFailed) as failed:
+        read_reply(200, _reply(OK, [{"recipientNo": "01012345678", "resultCode": -6001,
+                                     "resultMessage": "Recipient 010-1234-5678 is refused."}]))
+    assert "1234" not in failed.value.message and "5678" in failed.value.message
