@@ -16,11 +16,14 @@ procrastinate's tracebacks for the failure already told are left out of the log.
 **No second send.** A stopped worker cancels a delivery still running after its graceful
 timeout, but not the thread that talks to the mail server (``sends``: the runtime's
 :class:`~sagwa.jobs.runtime.SendsInFlight`). The database took that message's lease with it and
-the outbox row still says ``sending``, so a new worker would recover the job, find the lease
-free and send the message again while the old thread is still sending it. The next worker
-starts only once those sends have ended: one WARNING line when it waits, another if they still
-run after ``sends_patience`` seconds (the SMTP timeout and a margin); it keeps waiting, since
-starting would risk the second send. Another worker *process* is not held back by this.
+the outbox row still says ``sending``: its lease alone no longer tells that the old thread is
+still sending it. What keeps a second send away is the claim time — any worker, in this process
+or another, leaves a ``sending`` row whose lease is free alone until ``SEND_WINDOW`` has passed
+since it was claimed (``outbox_repo``; its job waits until then, ``Outcome.IN_DOUBT``), and
+the old thread records the outcome once the database is back. The next worker here also starts
+only once those sends have ended (a second guard; the jobs it recovers then find their outcome
+recorded rather than wait out the window): one WARNING line when it waits, another if they
+still run after ``sends_patience`` seconds (the SMTP timeout and a margin); it keeps waiting.
 """
 
 from __future__ import annotations

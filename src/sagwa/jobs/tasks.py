@@ -6,9 +6,12 @@ again at …" — at ``not_before`` for a message not yet due (including one tha
 to act and was held until the contact centre's next opening: delivery moved its ``not_before``
 there), after the delivery service's backoff for a temporary failure
 (:func:`~sagwa.services.delivery.retry_delay`: 10 s doubling to an hour, for about a day), in a
-few seconds when another live worker holds the message. Those are normal: procrastinate logs
-them as one line (``DeliverLater`` carries no traceback); the delivery service has already
-logged why the attempt failed.
+few seconds when another live worker holds the message, and once ``SEND_WINDOW`` has passed
+since its claim for a message in doubt (its lease went with a database restart while its worker
+may still be sending it: once, not every few seconds — each run costs one of the job's
+procrastinate attempts, which also bound how often an unexpected error is retried). Those are
+normal: procrastinate logs them as one line (``DeliverLater`` carries no traceback); the
+delivery service has already logged why the attempt failed or waits.
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ from sagwa.services.outbox import DELIVER_TASK, MESSAGE_QUEUE
 BACKOFF_BASE_SECONDS = 10
 BACKOFF_MAX_SECONDS = 3600
 BUSY_RETRY_SECONDS = 5
+#: A message in doubt runs again this long after its window ends: the window is the database's
+#: ``claimed_at < now() - SEND_WINDOW``, false at its very end.
+IN_DOUBT_MARGIN = timedelta(seconds=1)
 UNEXPECTED_ERROR_RETRIES = 10
 
 
@@ -63,6 +69,10 @@ async def deliver_message(context: JobContext, message_id: int) -> str:
         raise DeliverLater("not due yet", due if isinstance(due, datetime) else now)
     if outcome is Outcome.RETRY:
         raise DeliverLater("temporary failure", await runtime.retry_at(message_id))
+    if outcome is Outcome.IN_DOUBT:
+        until = await runtime.due_at(message_id)
+        raise DeliverLater("its worker may still be sending it", (
+            until if isinstance(until, datetime) else now) + IN_DOUBT_MARGIN)
     if outcome is Outcome.BUSY:
         raise DeliverLater("another worker holds it",
                            now + timedelta(seconds=BUSY_RETRY_SECONDS))

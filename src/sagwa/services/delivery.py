@@ -11,7 +11,11 @@ dies loses its connection and with it the lock, so a ``sending`` row whose lease
 is stale and may be claimed again — once it was claimed more than ``SEND_WINDOW`` ago (the
 longest a send can take, and a margin): a database restart frees every lease too, while the
 workers that held them may still be sending, and another worker must not send the message a
-second time meanwhile. Until then it is ``busy``, as one whose lease is held.
+second time meanwhile. Until then it is ``in_doubt`` (one WARNING line: it waits until the
+window's end, when its job runs again); one whose lease is held is ``busy``. The window keeps a
+second send away, not a withdrawal or a corrected address (``outbox_repo._waiting``): the
+attempt in doubt, if it went, is recorded ``sent`` over a withdrawal made meanwhile (the truth,
+and a WARNING line), with the address it went to; one that failed leaves the withdrawal be.
 
 A message the customer did not just ask for (``UNPROMPTED``: the apology, its reminder, and the
 note that the deadline's default was applied; with the reminder of an unpaid difference,
@@ -34,7 +38,9 @@ A delivery that ends — sent, or failed for good — is an audit record (``mess
 ``message.failed``: :mod:`sagwa.services.message_audit`) written in the same transaction as the
 outbox row's outcome; that transaction is run again if PostgreSQL aborts it to break a deadlock,
 and while the database is gone (a restart: until ``FINISH_WAIT`` after the attempt began, short
-of ``SEND_WINDOW``) (:func:`finish_retrying`), since the message already went.
+of ``SEND_WINDOW``) (:func:`finish_retrying`), since the message already went. It records the
+outcome only on the attempt that made it (the row's claim time is still this attempt's): never
+over another worker's claim after the window, however late it comes.
 
 A text to a number an agent marked wrong on one of the customer's cases
 (:mod:`sagwa.services.wrong_numbers`) is withdrawn when it is claimed, never sent.
@@ -53,16 +59,18 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sagwa.adapters.db.audit_repo import AuditRepository
-from sagwa.adapters.db.database import first_line, is_database_gone
+from sagwa.adapters.db.database import answers_within, first_line, is_database_gone
 from sagwa.adapters.db.outbox_repo import (
     SEND_WINDOW,
     ClaimedMessage,
+    MessageState,
     OutboxRepository,
     RecordedOutcome,
 )
 from sagwa.adapters.db.read_repo import ReadRepository
 from sagwa.adapters.senders.base import Envelope, MessageSender
 from sagwa.domain.contact_hours import ContactSchedule, may_contact, next_contact_time
+from sagwa.domain.moments import SEOUL
 from sagwa.domain.wrong_numbers import TEXT_CHANNEL
 from sagwa.errors import DeliveryFailed
 from sagwa.services.desk_undelivered import escalate_if_undeliverable
@@ -104,8 +112,10 @@ class Outcome(StrEnum):
     NOT_DUE = "not_due"            # not_before is still ahead: deliver later
     RETRY = "retry"                # temporary failure, recorded; try again later
     FAILED = "failed"              # permanent failure or out of attempts, recorded
-    BUSY = "busy"                  # another live worker holds the message's lease, or may
-    #                                still be sending it (claimed within SEND_WINDOW)
+    BUSY = "busy"                  # another live worker holds the message's lease
+    IN_DOUBT = "in_doubt"          # its lease is free but it was claimed within SEND_WINDOW:
+    #                                its worker may still be sending it (the database restarted
+    #                                under it); due again when the window ends (message_due_at)
     MISSING = "missing"
     WITHDRAWN = "withdrawn"        # asked the customer to act after the deadline, or a text
     #                                to a number marked wrong: never sent
@@ -151,7 +161,8 @@ def _end_lease(lease: Session) -> None:
 
 
 def message_due_at(session_factory: sessionmaker[Session], message_id: int) -> datetime | None:
-    """When a message may be sent (its ``not_before``), or None if there is no such message."""
+    """When a message may be sent (its ``not_before``; for one in doubt, once ``SEND_WINDOW``
+    has passed since it was claimed), or None if there is no such message."""
     with session_factory() as session:
         return OutboxRepository(session.connection()).due_at(message_id)
 
@@ -183,11 +194,13 @@ def _deliver_leased(session_factory: sessionmaker[Session],
         sender.send(envelope, idempotency_key=claimed.idempotency_key)
     except DeliveryFailed as exc:
         retry = exc.temporary and claimed.attempts < max_attempts
-        _finish(session_factory, message_id, now, record_by, status="pending" if retry
-                else "failed", last_error=exc.message)
+        found = _finish(session_factory, message_id, claimed, now, record_by,
+                        status="pending" if retry else "failed", last_error=exc.message)
+        if found != _RECORDED:  # withdrawn meanwhile, or another worker's now
+            return Outcome.WITHDRAWN if found == "withdrawn" else Outcome.ALREADY_DONE
         _log_failure(message_id, claimed, max_attempts, exc, now if retry else None)
         return Outcome.RETRY if retry else Outcome.FAILED
-    _finish(session_factory, message_id, now, record_by, status="sent", sent_at=now,
+    _finish(session_factory, message_id, claimed, now, record_by, status="sent", sent_at=now,
             last_error=None)
     return Outcome.SENT
 
@@ -261,8 +274,10 @@ def _why_not_claimed(session: Session, repo: OutboxRepository, message_id: int,
         return Outcome.MISSING
     if state.status in ("sent", "failed", "withdrawn"):
         return Outcome.ALREADY_DONE
-    if state.in_doubt:  # its worker may be sending it still (its lease went with a restart):
-        return Outcome.BUSY  # not postponed, withdrawn or failed under it
+    if state.in_doubt_until is not None:  # its worker may be sending it still (its lease went
+        # with a restart): not postponed, withdrawn or failed under it; its job runs again then
+        _log_in_doubt(message_id, state.in_doubt_until)
+        return Outcome.IN_DOUBT
     if state.not_before > now:
         return Outcome.NOT_DUE
     if state.purpose in ASKS_TO_ACT and state.deadline is not None and state.deadline <= now:
@@ -283,17 +298,90 @@ def _why_not_claimed(session: Session, repo: OutboxRepository, message_id: int,
     return Outcome.FAILED
 
 
-def _finish(session_factory: sessionmaker[Session], message_id: int, now: datetime,
-            record_by: float, *, status: str, last_error: str | None,
-            sent_at: datetime | None = None) -> None:
+def _log_in_doubt(message_id: int, until: datetime) -> None:
+    logger.warning("message %s: waits until %s (Asia/Seoul): its worker may still be sending "
+                   "it (claimed less than %.0f min ago; its lease went with the database)",
+                   message_id, f"{until.astimezone(SEOUL):%H:%M}",
+                   SEND_WINDOW.total_seconds() / 60)
+
+
+#: What :func:`_finish` says when it recorded the attempt's outcome (else: the row's status,
+#: or ``"claimed again"``).
+_RECORDED = "recorded"
+
+
+def _finish(session_factory: sessionmaker[Session], message_id: int, claimed: ClaimedMessage,
+            now: datetime, record_by: float, *, status: str, last_error: str | None,
+            sent_at: datetime | None = None) -> str:
+    """Record the attempt's outcome, if it is still this attempt's to record
+    (:func:`_recordable`); ``_RECORDED``, or what was found instead."""
+    found = [_RECORDED]
+
     def step() -> None:
         with session_factory() as session:
-            recorded = OutboxRepository(session.connection()).record_outcome(
-                message_id, status=status, last_error=last_error, sent_at=sent_at)
+            repo = OutboxRepository(session.connection())
+            state = repo.state_for_update(message_id)
+            found[0] = _recordable(state, claimed, status) or _RECORDED
+            if state is None or found[0] != _RECORDED:
+                return
+            recorded = repo.record_outcome(
+                message_id, status=status, last_error=last_error, sent_at=sent_at,
+                recipient=None if status == "pending" else claimed.recipient)
             _audited(session, recorded, now)
             session.commit()
+        _log_recorded_over(message_id, state, claimed)
 
-    finish_retrying(step, message_id=message_id, database_back_by=record_by)
+    finish_retrying(step, message_id=message_id, database_back_by=record_by,
+                    answers=_answers(session_factory))
+    _log_not_recorded(message_id, found[0], status, last_error)
+    return found[0]
+
+
+def _recordable(state: MessageState | None, claimed: ClaimedMessage, status: str) -> str | None:
+    """None if the attempt's outcome (``status``) goes on the row as it is now; else why not.
+
+    Not once another worker claimed the message again (after ``SEND_WINDOW``: the claim time
+    on the row is not this attempt's), however late this comes. Not a failure over what was
+    decided meanwhile (withdrawn while in doubt: its lease went with a database restart). A
+    send that went is recorded ``sent`` over that: the truth."""
+    if state is None:
+        return "missing"
+    if state.claimed_at != claimed.claimed_at:
+        return "claimed again"
+    if state.status == "sending" or (status == "sent" and state.status != "sent"):
+        return None
+    return state.status
+
+
+def _log_recorded_over(message_id: int, state: MessageState, claimed: ClaimedMessage) -> None:
+    """A WARNING when the outcome went over what was decided while the send was in doubt."""
+    if state.status != "sending":
+        logger.warning("message %s: marked %s while its send was in doubt, but it had gone "
+                       "out: recorded sent", message_id, state.status)
+    elif state.recipient != claimed.recipient:
+        logger.warning("message %s: its address was corrected while its send was in doubt; "
+                       "recorded with the address it went to", message_id)
+
+
+def _log_not_recorded(message_id: int, found: str, status: str,
+                      last_error: str | None) -> None:
+    if found == "claimed again":
+        logger.warning("message %s: claimed again by another worker since this attempt (its "
+                       "outcome came after the send window): this attempt's outcome (%s) is "
+                       "not recorded over that one", message_id, status)
+    elif found == "withdrawn":
+        logger.info("message %s: withdrawn while its send was in doubt; the attempt failed "
+                    "(%s): it stays withdrawn", message_id, last_error)
+
+
+def _answers(session_factory: sessionmaker[Session]) -> Callable[[float], bool] | None:
+    """Whether the session factory's database answers a connection of its own within a given
+    time (:func:`answers_within`); None when its bind is no engine's."""
+    bind = session_factory.kw.get("bind")
+    engine = getattr(bind, "engine", None)
+    if engine is None:
+        return None
+    return lambda seconds: answers_within(engine, seconds)
 
 
 #: How many times the finishing step is tried when PostgreSQL aborts it to break a deadlock.
@@ -302,14 +390,19 @@ FINISH_TRIES = 5
 _TRY_AGAIN = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
 #: How long after an attempt began its worker keeps trying to record the outcome while the
 #: database is gone: a minute short of ``SEND_WINDOW``, after which another worker may claim
-#: the message again (and a record made later could land on that worker's attempt).
+#: the message again and send it too. Each try is bounded (a probe first, ``PROBE_SECONDS``),
+#: and a record that still comes later lands only on this attempt, never on that worker's
+#: (:func:`_recordable`: the row's claim time).
 FINISH_WAIT = SEND_WINDOW - timedelta(minutes=1)
 #: The pauses between those tries (seconds): doubling from the first to the longest.
 GONE_FIRST_PAUSE, GONE_LONGEST_PAUSE = 0.1, 5.0
 
 
 def finish_retrying(step: Callable[[], None], *, message_id: int,
-                    database_back_by: float | None = None) -> None:
+                    database_back_by: float | None = None,
+                    answers: Callable[[float], bool] | None = None,
+                    clock: Callable[[], float] = time.monotonic,
+                    sleep: Callable[[float], None] = time.sleep) -> None:
     """Run the finishing step (one transaction, the same outcome however often it runs) until
     it is recorded: it records a message that already went, and leaving it ``sending`` would
     send it again. Again at once (``FINISH_TRIES`` in all) if PostgreSQL aborted it for a
@@ -317,8 +410,11 @@ def finish_retrying(step: Callable[[], None], *, message_id: int,
     audit log's lock (``AUDIT_LOCK``), while a desk step (a deadline applied) takes the audit
     lock first and then case rows; a WARNING line per retry. Again after a pause while the
     database is gone (a restart drops every pooled connection), until ``database_back_by``
-    (``time.monotonic()``; None: not waited for); a WARNING line when it starts waiting and
-    one when it is recorded."""
+    (``clock()``, monotonic; None: not waited for); a WARNING line when it starts waiting and
+    one when it is recorded. While it is gone, each try first asks ``answers(seconds)``
+    whether it takes a connection within the time left (at most ``PROBE_SECONDS``): a
+    black-holed database would hold the step's own connection attempt for minutes, past the
+    deadline; the step runs only once it answered."""
     deadlocks, pause, gone_since = 0, GONE_FIRST_PAUSE, None
     while True:
         try:
@@ -330,30 +426,43 @@ def finish_retrying(step: Callable[[], None], *, message_id: int,
                 logger.warning("message %s: recording the delivery's outcome was aborted (%s), "
                                "trying again (%s/%s)", message_id, code, deadlocks + 1,
                                FINISH_TRIES)
-                time.sleep(0.05 * deadlocks)
+                sleep(0.05 * deadlocks)
                 continue
-            if not _may_wait(exc, database_back_by, pause):
+            if database_back_by is None or not is_database_gone(exc):
                 raise
             if gone_since is None:
-                gone_since = time.monotonic()
+                gone_since = clock()
                 logger.warning("message %s: the database went away before the delivery's "
                                "outcome was recorded (%s); trying again for up to %.0f s",
                                message_id, first_line(exc.orig or exc),
-                               (database_back_by or gone_since) - gone_since)
-            time.sleep(pause)
-            pause = min(pause * 2, GONE_LONGEST_PAUSE)
+                               max(database_back_by - gone_since, 0))
+            pause = _wait_for_database(exc, database_back_by, pause, answers, clock, sleep)
             continue
         if gone_since is not None:
             logger.warning("message %s: the delivery's outcome was recorded once the database "
-                           "was back (after %.1f s)", message_id, time.monotonic() - gone_since)
+                           "was back (after %.1f s)", message_id, clock() - gone_since)
         return
 
 
-def _may_wait(exc: DBAPIError, back_by: float | None, pause: float) -> bool:
-    """Whether ``exc`` says the database is gone and ``back_by`` leaves time to pause and try
-    again."""
-    return (back_by is not None and is_database_gone(exc)
-            and time.monotonic() + pause <= back_by)
+#: The longest one try asks a database that is gone whether it is back.
+PROBE_SECONDS = 5.0
+
+
+def _wait_for_database(exc: DBAPIError, back_by: float, pause: float,
+                       answers: Callable[[float], bool] | None,
+                       clock: Callable[[], float], sleep: Callable[[float], None]) -> float:
+    """Pause (doubling ``pause`` each time) until the database answers, and return the next
+    pause; raise ``exc`` when ``back_by`` would pass first."""
+    while True:
+        if clock() + pause > back_by:
+            raise exc
+        sleep(pause)
+        pause = min(pause * 2, GONE_LONGEST_PAUSE)
+        if answers is not None and not answers(min(PROBE_SECONDS, back_by - clock())):
+            continue
+        if clock() >= back_by:  # a probe may overrun a short time left (libpq: 2 s at least)
+            raise exc
+        return pause
 
 
 def _audited(session: Session, recorded: RecordedOutcome | None, now: datetime) -> None:

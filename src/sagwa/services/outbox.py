@@ -86,9 +86,12 @@ recording the payment withdraws it."""
 
 
 def withdraw_unsent(uow: SqlAlchemyUnitOfWork, case_ids: Sequence[int], *, why: str) -> int:
-    """Withdraw the cases' unprompted messages that still wait (``UNPROMPTED``: ``pending``,
-    or left ``sending`` by a worker that died; one a live worker is sending right now goes out). Their
-    delivery jobs then find nothing to do. How many."""
+    """Withdraw the cases' unprompted messages that still wait (``UNPROMPTED``: ``pending``, or
+    ``sending`` with their lease free — left by a worker that died, or in doubt: claimed within
+    ``outbox_repo.SEND_WINDOW`` while the database restarted under its worker, which may be
+    sending it still; if that send went, it is recorded ``sent`` over the withdrawal). One
+    whose lease a live worker holds goes out. Their delivery jobs then find nothing to do. How
+    many."""
     if not case_ids:
         return 0
     return uow.outbox.withdraw_pending(case_ids, purposes=UNPROMPTED, why=why)

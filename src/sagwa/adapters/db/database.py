@@ -1,8 +1,10 @@
-"""Open sagwa's database: the external one in SAGWA_DATABASE_URL, or the embedded server; and tell
-a database that is gone (refused, dropped, shut down) from an error in a statement."""
+"""Open sagwa's database: the external one in SAGWA_DATABASE_URL, or the embedded server; tell
+a database that is gone (refused, dropped, shut down) from an error in a statement, and ask
+whether it is back within a bounded time."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import psycopg
@@ -131,6 +133,19 @@ def check_reachable(engine: Engine) -> None:
             f"cannot reach PostgreSQL at {engine.url.render_as_string(hide_password=True)}: "
             f"{first_line(exc.orig if exc.orig else exc)}"
         ) from None
+
+
+def answers_within(engine: Engine, seconds: float) -> bool:
+    """Whether ``engine``'s server takes a connection of its own (not one from the pool) within
+    ``seconds`` (libpq's shortest connect timeout, 2 s, at least): a database that is gone
+    refuses it, a black-holed one lets the timeout pass — where a pooled engine's own attempt,
+    with no ``connect_timeout``, would wait about 2 min."""
+    conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        psycopg.connect(conninfo, connect_timeout=max(2, math.ceil(seconds))).close()
+    except psycopg.Error:
+        return False
+    return True
 
 
 #: SQLSTATEs of a server that is going or not there yet: admin/crash shutdown, starting up.

@@ -2,14 +2,15 @@
 
 Queueing: ``enqueue`` COPYs rows into a per-transaction staging table and moves the new ones
 (by idempotency key) into the outbox in one statement that also defers their procrastinate jobs;
-``withdraw_pending`` withdraws messages that still wait. Delivery: ``try_lease`` takes a
-message's advisory-lock lease, ``claim`` moves it to ``sending`` and stamps ``claimed_at``
-(a ``sending`` row is taken for abandoned only once its lease is free and ``SEND_WINDOW`` has
-passed since: a database restart frees leases, not sends in flight; leaving alone purposes held
-outside contact hours or past their incident plan's deadline), ``state_for_update`` and
-``record_outcome`` say why it was not claimed and how the attempt ended, ``postpone`` moves a held
-message to a later ``not_before``, ``due_at`` when it may be sent, ``pending_due`` which messages
-may be sent now. Re-sending (``sagwa messages retry-failed``): ``failed_messages`` lists the
+``withdraw_pending`` withdraws messages that still wait (those whose lease is free, even in
+doubt). Delivery: ``try_lease`` takes a message's advisory-lock lease, ``claim`` moves it to
+``sending`` and stamps ``claimed_at`` (a ``sending`` row is claimed again only once its lease
+is free and ``SEND_WINDOW`` has passed since: a database restart frees leases, not sends in
+flight; leaving alone purposes held outside contact hours or past their incident plan's
+deadline), ``state_for_update`` and ``record_outcome`` say why it was not claimed and how the
+attempt ended, ``postpone`` moves a held message to a later ``not_before``, ``due_at`` when it
+may be sent (for one in doubt, once the window has passed), ``pending_due`` which messages may
+be sent now. Re-sending (``sagwa messages retry-failed``): ``failed_messages`` lists the
 failed ones, ``requeue_failed`` makes them pending again with a new delivery job.
 """
 
@@ -64,15 +65,17 @@ _LEASE_KEYS = 2_147_483_647  # second key: message id modulo this (int4; a rare 
 #: The longest one send can take: ``SmtpSender``'s 30 s socket timeout (adapters/senders/smtp.py,
 #: as ``senders_for`` builds it) on each of up to 12 blocking steps — a reused connection the
 #: server dropped (MAIL, RCPT, DATA, end of data, QUIT as it is closed), then a fresh one
-#: (connect, greeting, EHLO, MAIL, RCPT, DATA, end of data). A text goes to a local file
-#: (``SmsLogSender``, no network) or nowhere (``NoSmsSender``): far less.
+#: (connect, greeting, EHLO, MAIL, RCPT, DATA, end of data). A text takes far less: through
+#: NHN Cloud SMS at most ``NhnSmsSender.longest_send_seconds`` (40 s; checked against this in
+#: tests/unit/test_nhn_sms_longest_send.py), to a local file or nowhere without the network.
 LONGEST_SEND = timedelta(seconds=12 * 30)
 #: How long a claimed message may still be in its worker's hands after its lease is gone: a
 #: database restart (or a lost connection) ends every advisory lock, not the sends in flight.
-#: A ``sending`` row whose lease is free is abandoned only once it was claimed this long ago:
-#: the longest send, and 4 min in which its worker records the outcome once the database is
-#: back (``delivery.FINISH_WAIT`` stops a minute short of this) and clocks may differ. Claim
-#: times are the database's clock (``now()``), so the workers' clocks do not matter.
+#: A ``sending`` row whose lease is free is claimed again only once it was claimed this long
+#: ago: the longest send, and 4 min in which its worker records the outcome once the database
+#: is back (``delivery.FINISH_WAIT`` stops a minute short of this) and clocks may differ. Claim
+#: times are the database's clock (``now()``), so the workers' clocks do not matter. The window
+#: keeps a second send away only: such a row may be withdrawn or readdressed meanwhile.
 SEND_WINDOW = LONGEST_SEND + timedelta(minutes=4)
 
 _STAGE_TABLE = (
@@ -135,6 +138,8 @@ class ClaimedMessage:
     #: whose it is (a text to a number marked wrong is withheld at sending: ``wrong_numbers``)
     case_id: int | None = None
     customer_id: int | None = None
+    #: when this attempt was claimed (the database's clock): which attempt an outcome is for
+    claimed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -152,18 +157,26 @@ class WithdrawnMessage:
 
 @dataclass(frozen=True)
 class MessageState:
-    """What a message that could not be claimed is now: its status, when it may be sent, how
-    many attempts it has had, its purpose and its incident plan's deadline, if any (read with a
-    row lock)."""
+    """What a message is now (read with a row lock): its status, when it may be sent, how many
+    attempts it has had, its purpose and its incident plan's deadline, if any — why it could
+    not be claimed; and when its latest attempt was claimed and where it goes — whether an
+    attempt's outcome is still that attempt's to record."""
 
     status: str
     not_before: datetime
     attempts: int
     purpose: str
     deadline: datetime | None
-    #: ``sending`` and claimed within ``SEND_WINDOW``: its worker may be sending it right now
-    #: (its lease went with a database restart), so nothing else may decide its fate yet
-    in_doubt: bool = False
+    #: ``sending`` and claimed within ``SEND_WINDOW``: when the window ends (else None). Its
+    #: worker may be sending it right now (its lease went with a database restart): no other
+    #: attempt, postponement or giving up until then
+    in_doubt_until: datetime | None = None
+    claimed_at: datetime | None = None
+    recipient: str = ""
+
+    @property
+    def in_doubt(self) -> bool:
+        return self.in_doubt_until is not None
 
 
 #: What a customer or an agent did on a case that makes a message queued before it stale: an
@@ -225,16 +238,24 @@ def _in_doubt() -> ColumnElement[bool]:
     return and_(outbox.c.status == "sending", ~_claimed_long_ago())
 
 
+def _in_doubt_until() -> ColumnElement[datetime | None]:
+    """When a message in doubt stops being so (its claim time and ``SEND_WINDOW``); NULL for one
+    that is not in doubt."""
+    return case((_in_doubt(), outbox.c.claimed_at + SEND_WINDOW), else_=None)
+
+
 def _waiting() -> ColumnElement[bool]:
-    """A message still to go: ``pending``, or left ``sending`` by a worker that is gone (claimed
-    more than ``SEND_WINDOW`` ago and its lease is free: taken here until commit, so no worker
-    starts on it meanwhile). CASE: the lock is tried only on such a row (a lock taken on any
-    other row would only make its worker wait 5 s, released at commit)."""
+    """A message still to go, as withdrawing and readdressing see it: ``pending``, or ``sending``
+    with its lease free (taken here until commit, so no worker starts on it meanwhile) —
+    whatever its claim time. Its worker is gone, or may be sending it still, its lease gone
+    with a database restart: the window keeps a second send away from it, not a withdrawal
+    (if that send went, it is recorded ``sent`` all the same: ``services.delivery``). CASE: the
+    lock is tried only on a sending row (a lock taken on any other row would only make its
+    worker wait 5 s, released at commit)."""
     lease_free = func.pg_try_advisory_xact_lock(
         _LEASE_NAMESPACE, cast(outbox.c.id % _LEASE_KEYS, Integer))  # as _lease_key
-    abandoned = case((and_(outbox.c.status == "sending", _claimed_long_ago()), lease_free),
-                     else_=False)
-    return or_(outbox.c.status == "pending", abandoned)
+    return or_(outbox.c.status == "pending",
+               case((outbox.c.status == "sending", lease_free), else_=False))
 
 
 class OutboxRepository:
@@ -265,11 +286,11 @@ class OutboxRepository:
 
     def withdraw_pending(self, case_ids: Sequence[int], *, purposes: Sequence[str],
                          why: str) -> int:
-        """Withdraw the cases' ``pending`` messages of these purposes, and those left ``sending``
-        by a worker that is gone (their lease is free and ``SEND_WINDOW`` has passed since they
-        were claimed: ``_waiting``); how many. One a worker may be sending right now — its
-        lease held, or free but claimed within the window (the database restarted under it) —
-        is not withdrawn and not counted: it may go out, and is recorded ``sent`` if it does."""
+        """Withdraw the cases' ``pending`` messages of these purposes, and those ``sending`` whose
+        lease is free (``_waiting``: left by a worker that is gone, or in doubt — its worker may
+        be sending it still, its lease gone with a database restart — whose send, if it went,
+        is recorded ``sent`` over the withdrawal); how many. One whose lease a live worker holds
+        is not withdrawn and not counted: it goes out."""
         result = self.conn.execute(
             update(outbox)
             .where(among(outbox.c.case_id, case_ids), outbox.c.purpose.in_(purposes),
@@ -278,10 +299,11 @@ class OutboxRepository:
         return int(result.rowcount)
 
     def readdress_pending(self, customer_id: int, *, channel: str, recipient: str) -> int:
-        """Send the customer's messages waiting on ``channel`` — ``pending``, or left ``sending``
-        by a worker that is gone (``_waiting``) — to ``recipient`` instead (their address or
-        number was corrected); how many. One a worker may be sending right now (as
-        :meth:`withdraw_pending`) goes where it was going."""
+        """Send the customer's messages waiting on ``channel`` — ``pending``, or ``sending`` with
+        their lease free (``_waiting``) — to ``recipient`` instead (their address or number was
+        corrected); how many. The next attempt goes to ``recipient``; one whose lease a live
+        worker holds goes where it was going (an attempt in doubt that went is recorded with
+        the address it went to)."""
         return int(self.conn.execute(
             update(outbox).where(outbox.c.customer_id == customer_id, outbox.c.channel == channel,
                                  outbox.c.recipient != recipient, _waiting())
@@ -353,20 +375,20 @@ class OutboxRepository:
             .values(status="sending", attempts=outbox.c.attempts + 1, claimed_at=func.now())
             .returning(outbox.c.idempotency_key, outbox.c.channel, outbox.c.recipient,
                        outbox.c.locale, outbox.c.subject, outbox.c.body, outbox.c.attempts,
-                       outbox.c.case_id, outbox.c.customer_id)
+                       outbox.c.case_id, outbox.c.customer_id, outbox.c.claimed_at)
         ).one_or_none()
         return ClaimedMessage(*row) if row is not None else None
 
     def state_for_update(self, message_id: int) -> MessageState | None:
-        """The message's status, not_before, attempts, purpose, plan deadline and whether it is
-        in doubt (``sending``, claimed within ``SEND_WINDOW``), its row locked; None if
-        missing."""
+        """The message's status, not_before, attempts, purpose, plan deadline, until when it is
+        in doubt (``sending``, claimed within ``SEND_WINDOW``), claim time and recipient, its
+        row locked; None if missing."""
         deadline = (select(incident_plans.c.deadline)
                     .where(incident_plans.c.incident_id == outbox.c.incident_id)
                     .scalar_subquery())
         row = self.conn.execute(
             select(outbox.c.status, outbox.c.not_before, outbox.c.attempts, outbox.c.purpose,
-                   deadline, _in_doubt())
+                   deadline, _in_doubt_until(), outbox.c.claimed_at, outbox.c.recipient)
             .where(outbox.c.id == message_id).with_for_update(of=outbox)).one_or_none()
         return MessageState(*row) if row is not None else None
 
@@ -378,8 +400,10 @@ class OutboxRepository:
                           .values(not_before=not_before, status="pending"))
 
     def record_outcome(self, message_id: int, *, status: str, last_error: str | None,
-                       sent_at: datetime | None = None) -> RecordedOutcome | None:
-        """Set the message's status and last error (and ``sent_at`` when given). An apology
+                       sent_at: datetime | None = None,
+                       recipient: str | None = None) -> RecordedOutcome | None:
+        """Set the message's status and last error (and ``sent_at``, and the ``recipient`` an
+        attempt went to, when given: it may have been readdressed meanwhile). An apology
         sent tells its case's customer: the case's ``first_notified_at`` is the first such
         moment (not when the apology was queued: it may wait for contact hours, or never go) —
         unless the case has already taken the default as never told (an apology still being
@@ -389,6 +413,8 @@ class OutboxRepository:
         values: dict[str, Any] = {"status": status, "last_error": last_error}
         if sent_at is not None:
             values["sent_at"] = sent_at
+        if recipient is not None:
+            values["recipient"] = recipient
         row = self.conn.execute(update(outbox).where(outbox.c.id == message_id).values(**values)
                                 .returning(*_OUTCOME_COLUMNS)).one_or_none()
         if status == "sent" and sent_at is not None:
@@ -611,9 +637,12 @@ class OutboxRepository:
         return True
 
     def due_at(self, message_id: int) -> datetime | None:
-        """When the message may be sent (``not_before``), or None if there is no such message."""
+        """When the message may be sent: its ``not_before`` — or, in doubt, once
+        ``SEND_WINDOW`` has passed since it was claimed, if that is later; None if there is no
+        such message."""
         due: datetime | None = self.conn.execute(
-            select(outbox.c.not_before).where(outbox.c.id == message_id)).scalar()
+            select(func.greatest(outbox.c.not_before, _in_doubt_until()))  # NULLs left out
+            .where(outbox.c.id == message_id)).scalar()
         return due
 
 

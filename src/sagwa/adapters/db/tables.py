@@ -380,7 +380,7 @@ outbox = Table(
     Index("ix_outbox_status_not_before", "status", "not_before"),
 )
 
-# --- accounts: staff (admin, reviewer, agent) and sellers' logins for the pages ----------------
+# --- accounts: staff (admin, reviewer, agent, finance) and sellers' logins for the pages -------
 
 users = Table(
     "users", metadata, _id(),
@@ -390,7 +390,8 @@ users = Table(
     Column("password_hash", Text, nullable=False),
     Column("active", Boolean, nullable=False, server_default="true"),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    CheckConstraint("role IN ('admin', 'reviewer', 'agent', 'seller')", name="role_known"),
+    CheckConstraint("role IN ('admin', 'reviewer', 'agent', 'finance', 'seller')",
+                    name="role_known"),
     CheckConstraint("(role = 'seller') = (seller_id IS NOT NULL)", name="seller_role_has_seller"),
 )
 
