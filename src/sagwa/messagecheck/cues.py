@@ -22,7 +22,11 @@ Three refinements keep a negator to what it negates:
 A cue's ``unless`` patterns (``if you prefer``, ``원하시면``) cancel an occurrence in the same
 clause or the clause just before or after it (``unless_scope``: only the same clause, or the
 whole sentence), outside the occurrences of its ``unless_ignore`` patterns (``if you have any
-questions``: the "if" of a condition that chooses nothing cancels nothing).
+questions``: the "if" of a condition that chooses nothing cancels nothing; one with an
+``unless_ignore_without`` pattern inside, "if you would rather cancel and need help", is no such
+condition and is not set aside). Its ``unless_before`` patterns cancel it from the sentence just
+before, outside the ``unless_ignore`` occurrences there too (``취소를 원하시면 알려 주세요. 전액
+환불해 드리겠습니다.``: the choice carries over a full stop).
 """
 
 from __future__ import annotations
@@ -48,17 +52,20 @@ def find_hits(doc: Document, rules: RuleSet) -> dict[str, list[Hit]]:
     hits: dict[str, list[Hit]] = {name: [] for name in rules.cues}
     for s_index, sentence in enumerate(doc.sentences):
         allowed = rules.candidates(frozenset(tok.lemma for tok in sentence.tokens))
+        before = doc.sentences[s_index - 1].tokens if s_index else ()
         for cue in rules.cues.values():
-            for match in cue_matches(cue, sentence.tokens, rules.negation, allowed):
+            for match in cue_matches(cue, sentence.tokens, rules.negation, allowed, before):
                 span = (sentence.tokens[match.first].start, sentence.tokens[match.last].end)
                 hits[cue.name].append(Hit(cue.name, s_index, span))
     return hits
 
 
 def cue_matches(
-    cue: Cue, tokens: tuple[Token, ...], negation: Negation, allowed: set[int] | None = None
+    cue: Cue, tokens: tuple[Token, ...], negation: Negation, allowed: set[int] | None = None,
+    before: tuple[Token, ...] = (),
 ) -> list[Match]:
-    """The kept occurrences of ``cue``: not negated (if negatable), no ``unless`` nearby.
+    """The kept occurrences of ``cue``: not negated (if negatable), no ``unless`` nearby and
+    no ``unless_before`` in ``before`` (the tokens of the sentence just before).
 
     ``allowed`` (from :meth:`RuleSet.candidates`) names the patterns worth trying.
     """
@@ -76,9 +83,20 @@ def cue_matches(
             first = min(m.first for m in present)
             last = max(m.last for m in present)
             found.append(Match(first, last, frozenset().union(*(m.used for m in present))))
+    if found and _unless_before(cue, before):
+        return []
     if not cue.unless:
         return found
     return [m for m in found if not _unless_nearby(cue, m, tokens, negation)]
+
+
+def _unless_before(cue: Cue, before: tuple[Token, ...]) -> bool:
+    """An ``unless_before`` pattern in ``before``, outside what ``unless_ignore`` sets aside
+    there ("문의 사항이 있으시면 연락 주세요." chooses nothing for the next sentence either)."""
+    if not cue.unless_before or not before:
+        return False
+    parts = _set_aside(cue, before, 0, len(before) - 1)
+    return any(find_matches(p, part) for part in parts for p in cue.unless_before)
 
 
 def _unless_nearby(cue: Cue, match: Match, tokens: tuple[Token, ...], neg: Negation) -> bool:
@@ -102,8 +120,10 @@ def _set_aside(cue: Cue, tokens: tuple[Token, ...], start: int,
     """``tokens[start : end + 1]`` without the occurrences of the cue's ``unless_ignore``
     patterns ("if you have any questions", found in the whole sentence: the window may begin
     inside one), as the stretches before, between and after them, so that an exception is looked
-    for neither inside one nor across one."""
-    ignored = sorted((m.first, m.last) for p in cue.unless_ignore for m in find_matches(p, tokens))
+    for neither inside one nor across one. An occurrence with an ``unless_ignore_without``
+    pattern inside holds a choice and is not set aside."""
+    ignored = sorted((m.first, m.last) for p in cue.unless_ignore for m in find_matches(p, tokens)
+                     if not _holds_any(cue.unless_ignore_without, tokens[m.first : m.last + 1]))
     parts: list[tuple[Token, ...]] = []
     for first, last in ignored:
         if first > start:
@@ -111,6 +131,10 @@ def _set_aside(cue: Cue, tokens: tuple[Token, ...], start: int,
         start = max(start, last + 1)
     parts.append(tokens[start : end + 1])
     return [part for part in parts if part]
+
+
+def _holds_any(patterns: tuple[Pattern, ...], tokens: tuple[Token, ...]) -> bool:
+    return any(find_matches(p, tokens) for p in patterns)
 
 
 def _kept(matches: list[Match], cue: Cue, tokens: tuple[Token, ...], neg: Negation) -> list[Match]:

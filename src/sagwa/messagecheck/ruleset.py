@@ -46,6 +46,14 @@ class Cue:
     # of "if you prefer" and chooses nothing. Their occurrences are set aside before the
     # ``unless`` patterns are looked for: an exception neither lies in them nor spans them.
     unless_ignore: tuple[Pattern, ...] = ()
+    # What no set-aside phrase may hold: an ``unless_ignore`` occurrence with one of these
+    # inside is a choice, not a question ("If you would rather cancel and need help ...", "문의
+    # 사항이 있거나 취소하시면"), and is not set aside.
+    unless_ignore_without: tuple[Pattern, ...] = ()
+    # Exceptions looked for in the sentence just before the match's (outside what
+    # ``unless_ignore`` sets aside there): a choice whose consequence is the next sentence
+    # ("If you would like to cancel, let us know. We will refund you in full.").
+    unless_before: tuple[Pattern, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,19 +213,23 @@ def _index(
     return anchored, frozenset(unanchored), tuple(prefixed)
 
 
+#: A cue's keys that hold a list of patterns (``_expand`` replaces ``@name`` entries in each).
+_PATTERN_LISTS = ("any", "unless", "unless_ignore", "unless_ignore_without", "unless_before")
+
+
 def _expand(body: dict[str, Any], words: dict[str, str],
             lists: dict[str, tuple[str, ...]]) -> dict[str, Any]:
     """Replace each ``@name`` alternative (``@third``, ``@third|없|아니``) with the ``[words]``
-    list of that name, and each ``any``/``unless``/``unless_ignore`` entry that is just
-    ``@name`` of a ``[patterns]`` list with the patterns of that list (exceptions shared by
-    several cues)."""
+    list of that name, and each entry of a pattern list (``any``, ``unless``,
+    ``unless_ignore`` ...) that is just ``@name`` of a ``[patterns]`` list with the patterns of
+    that list (exceptions shared by several cues)."""
 
     def sub(pattern: str) -> str:
         return " ".join("|".join(words.get(alt, alt) for alt in part.split("|"))
                         for part in pattern.split())
 
     out = dict(body)
-    for key in ("any", "unless", "unless_ignore"):
+    for key in _PATTERN_LISTS:
         out[key] = [sub(p) for entry in body.get(key, []) for p in lists.get(entry, (entry,))]
     out["all"] = [[sub(p) for p in group] for group in body.get("all", [])]
     return out
@@ -232,6 +244,9 @@ def _cue(name: str, body: dict[str, Any]) -> Cue:
         negatable=bool(body.get("negatable", True)),
         unless_scope=_unless_scope(name, body.get("unless_scope", "near")),
         unless_ignore=tuple(compile_pattern(p) for p in body.get("unless_ignore", [])),
+        unless_ignore_without=tuple(compile_pattern(p)
+                                    for p in body.get("unless_ignore_without", [])),
+        unless_before=tuple(compile_pattern(p) for p in body.get("unless_before", [])),
     )
 
 

@@ -12,9 +12,21 @@
 3. "Email us within 7 days and we will refund you": the customer's deadline is no refund span
    (refund-timing), whichever way the customer is to answer (email, call, text, write, contact).
 
+4. A refund promised in the sentence after the customer's choice ("취소를 원하시면 알려 주세요.
+   전액 환불해 드리겠습니다.") is an offer: the refund cues look for a choice in the sentence just
+   before too (``unless_before``), where a question still is no choice.
+5. The set-aside questions ("if you have any questions") are the question or help phrase itself:
+   a choice beside it ("If you would rather cancel and need help with anything") or inside it
+   ("Should you need help cancelling") is not swallowed; "문의하실 경우", "도움이 필요하실 때" are
+   questions too.
+6. The order refused subject first ("We cannot ship your order"), but not a hold until the
+   customer chooses, nor "we can't wait to ship your order".
+7. A refund on any reply in Korean ("회신 주시면 환불해 드리겠습니다") as in English: flagged
+   unless the message offers a choice elsewhere.
+
 Each sentence is added to a message that passes the check on its own (``with_base``), so the
 error codes found are exactly the sentence's. Last, the rule files' ``unless_ignore`` (what sets
-a condition about questions aside) on a rule set of its own.
+a condition about questions aside) and ``unless_before`` on a rule set of their own.
 """
 
 from __future__ import annotations
@@ -175,6 +187,194 @@ def test_an_exception_inside_or_across_a_set_aside_phrase_lifts_nothing(text: st
         "patterns": {"questions": ["if you have .. questions"]},
         "cues": {"refund": {"any": ["we will refund"], "unless": ["if", "email us ... and we"],
                             "unless_ignore": ["@questions"], "negatable": False}},
+        "checks": [{"code": "x", "when": "present", "cues": ["refund"], "message": "m"}],
+        "negation": {"clause_breaks": [";"]},
+    })
+    assert bool(find_hits(english.analyse(text), rules)["refund"]) is not lifted
+
+
+# ---------------------------------------------------------------- 4. a choice the sentence before
+
+CHOICE_THE_SENTENCE_BEFORE = [
+    ("ko", "주문 취소를 원하시면 7일 안에 알려 주세요. 결제하신 금액은 전액 환불해 드리겠습니다."),
+    ("ko", "취소를 원하시면 고객센터로 말씀해 주세요. 확인 후 전액 환불해 드리겠습니다."),
+    ("ko", "취소를 원하실 경우 연락 주세요. 환불해 드리겠습니다."),
+    ("ko", "문의 사항이 있으시거나 취소를 원하시면 연락 주세요. 환불해 드리겠습니다."),
+    ("en", "If you would like to cancel, let us know. We will refund your payment in full."),
+    ("en", "Should you wish to cancel, reply to this email. We'll refund your payment the same day."),
+    ("en", "If you have any questions, or if you prefer to cancel, call us. We will refund you."),
+    ("en", "If you need to cancel, let us know. We will refund you."),
+    ("en", "You can keep the order or cancel it. We will refund you in full."),
+    ("ko", "취소하실 수 있습니다. 환불해 드리겠습니다."),
+    ("ko", "문의 또는 취소가 필요하시면 연락 주세요. 환불해 드리겠습니다."),
+]
+
+#: The sentence before holds no choice: a question, or words that only look like an exception.
+NO_CHOICE_THE_SENTENCE_BEFORE = [
+    ("ko", "문의 사항이 있으시면 연락 주세요. 환불해 드리겠습니다."),
+    ("ko", "도움이 필요하실 때 연락 주세요. 환불해 드리겠습니다."),
+    ("ko", "저희가 미리 확인할 수 있었던 오류입니다. 환불해 드리겠습니다."),
+    ("ko", "원하시는 대로 해 드리지 못해 죄송합니다. 환불해 드리겠습니다."),
+    ("en", "If you have any questions, contact us. We will refund your payment in full."),
+    ("en", "The price was wrong by a factor of ten or more. We will refund you."),
+]
+
+
+@pytest.mark.parametrize(("lang", "sentences"), CHOICE_THE_SENTENCE_BEFORE)
+def test_a_refund_after_the_sentence_offering_it_is_an_offer(lang: str, sentences: str) -> None:
+    assert with_base(sentences, lang) == set()
+
+
+@pytest.mark.parametrize(("lang", "sentences"), NO_CHOICE_THE_SENTENCE_BEFORE)
+def test_a_refund_after_a_sentence_with_no_choice_is_announced(lang: str,
+                                                               sentences: str) -> None:
+    assert with_base(sentences, lang) == {FA}
+
+
+# ---------------------------------------------------------------- 5. only the question itself
+
+#: A choice beside or inside a question or help phrase, which the set-aside no longer swallows.
+CHOICE_BY_A_QUESTION = [
+    ("en", "If you would rather cancel and need help with anything, we will refund you."),
+    ("en", "Should you need help cancelling, we will refund you."),
+    ("en", "If you need help choosing, or would rather cancel, we will refund you."),
+    ("ko", "문의 사항이 있거나 취소하시면 환불해 드리겠습니다."),
+    ("en", "If you want to cancel or have questions, we will refund you."),
+    ("ko", "취소를 원하실 경우 연락 주시면 환불해 드리겠습니다."),
+    ("ko", "문의 또는 취소가 필요하시면 환불해 드리겠습니다."),
+]
+
+#: Questions and help, however they are put: no choice.
+QUESTIONS_PUT_OTHERWISE = [
+    ("en", "If you have any questions or concerns, contact us and we will refund you."),
+    ("en", "Should you need any help, we will refund you."),
+    ("en", "If you still have questions, email us and we will refund you."),
+    ("ko", "문의하실 경우 말씀해 주시고 주문은 환불해 드리겠습니다."),
+    ("ko", "도움이 필요하실 때 연락 주시고 주문은 취소하겠습니다."),
+    ("ko", "문의하실 경우 연락 주시고 주문은 취소하겠습니다."),
+    ("ko", "문의하실 경우 연락 주세요. 주문을 취소하겠습니다."),
+    ("ko", "궁금하시면 연락 주시고 주문은 취소하겠습니다."),
+]
+
+
+@pytest.mark.parametrize(("lang", "sentence"), CHOICE_BY_A_QUESTION)
+def test_a_choice_beside_or_inside_a_question_still_offers(lang: str, sentence: str) -> None:
+    assert with_base(sentence, lang) == set()
+
+
+@pytest.mark.parametrize(("lang", "sentence"), QUESTIONS_PUT_OTHERWISE)
+def test_a_question_put_otherwise_offers_no_choice(lang: str, sentence: str) -> None:
+    assert with_base(sentence, lang) == {FA}
+
+
+# ---------------------------------------------------------------- 6. the order refused
+
+REFUSED_SUBJECT_FIRST = [
+    "We cannot ship your order.",
+    "We can't deliver your order.",
+    "We won't dispatch your purchase.",
+    "We cannot process your order.",
+    "We will not ship it.",
+]
+
+#: Looking forward to shipping, holding the order until the customer chooses, a delay, not
+#: shipping it unchanged (the choices follow), or refusing only the wrong price beside the choices.
+NOT_REFUSED = [
+    "We can't wait to ship your order.",
+    "We won't ship your order until you choose.",
+    "We will not ship your order until we hear from you.",
+    "We cannot deliver it before Monday.",
+    "We can't ship it as it stands.",
+    "Your order can't ship before Monday.",
+    ("We cannot ship your order at the wrong price; choose to keep it at $39.99 or cancel it "
+     "for a full refund."),
+]
+
+
+@pytest.mark.parametrize("sentence", REFUSED_SUBJECT_FIRST)
+def test_the_order_refused_subject_first_is_fait_accompli(sentence: str) -> None:
+    assert with_base(sentence, "en") == {FA}
+
+
+@pytest.mark.parametrize("sentence", NOT_REFUSED)
+def test_a_hold_until_the_customer_chooses_refuses_nothing(sentence: str) -> None:
+    assert with_base(sentence, "en") == set()
+
+
+# ---------------------------------------------------------------- 7. any reply in Korean
+
+#: An apology and an explanation, and no choice: the start of a Korean message without options.
+NO_CHOICE_KO = ("고객님, 가격 오류로 불편을 드려 진심으로 사과드립니다. 저희가 가격을 잘못 입력해 "
+                "59,700원이 아닌 5,970원으로 표시되었습니다. ")
+
+#: Any reply at all, also with a question as its condition (as "If you have any questions, reply
+#: to this email and we will refund you").
+ANY_REPLY_KO = [
+    "회신 주시면 환불해 드리겠습니다.",
+    "이 메시지에 답장해 주시면 전액 환불해 드리겠습니다.",
+    "회신 주시면 주문을 취소하고 환불해 드리겠습니다.",
+    "문의하실 경우 연락 주시면 환불해 드리겠습니다.",
+]
+
+#: Replies that choose or have a deadline wait for the customer, with or without a choice
+#: elsewhere.
+A_REPLY_THAT_CHOOSES_KO = [
+    "12월 8일까지 회신 주시면 환불해 드리겠습니다.",
+    "7일 안에 회신 주시면 환불해 드리겠습니다.",
+    "취소를 원하신다고 회신 주시면 환불해 드리겠습니다.",
+]
+
+
+@pytest.mark.parametrize("sentence", ANY_REPLY_KO)
+@pytest.mark.parametrize("kind", ["resolution", "follow_up"])
+def test_a_korean_refund_on_any_reply_alone_is_fait_accompli(sentence: str, kind: str) -> None:
+    assert FA in errors(NO_CHOICE_KO + sentence, lang="ko", kind=kind)
+
+
+@pytest.mark.parametrize("sentence", ANY_REPLY_KO)
+def test_a_korean_refund_on_any_reply_beside_a_choice_passes(sentence: str) -> None:
+    assert with_base(sentence, "ko") == set()
+
+
+@pytest.mark.parametrize("sentence", A_REPLY_THAT_CHOOSES_KO)
+def test_a_korean_refund_on_a_reply_that_chooses_waits(sentence: str) -> None:
+    assert with_base(sentence, "ko") == set()
+    assert FA not in errors(NO_CHOICE_KO + sentence, lang="ko", kind="follow_up")
+
+
+# ---------------------------------------------------------------- the rule file's unless_before
+
+@pytest.mark.parametrize(("text", "lifted"), [
+    ("If you prefer. We will refund you.", True),
+    ("We will refund you. If you prefer.", False),
+    ("Questions? If you have questions. We will refund you.", False),
+    ("If you prefer. Thanks. We will refund you.", False),
+])
+def test_an_exception_in_the_sentence_just_before_lifts(text: str, lifted: bool) -> None:
+    """``unless_before`` is looked for in the sentence just before the match's, outside the
+    set-aside phrases there; not after, not two sentences back."""
+    rules = parse_rules("en", {
+        "patterns": {"questions": ["if you have .. questions"]},
+        "cues": {"refund": {"any": ["we will refund"], "unless_before": ["if"],
+                            "unless_ignore": ["@questions"], "negatable": False}},
+        "checks": [{"code": "x", "when": "present", "cues": ["refund"], "message": "m"}],
+        "negation": {"clause_breaks": [";"]},
+    })
+    assert bool(find_hits(english.analyse(text), rules)["refund"]) is not lifted
+
+
+@pytest.mark.parametrize(("text", "lifted"), [
+    ("If you have questions, we will refund you.", False),
+    # a choice word inside the set-aside phrase: no question, the "if" lifts
+    ("If you want to cancel or have questions, we will refund you.", True),
+])
+def test_a_set_aside_phrase_with_a_choice_inside_sets_nothing_aside(text: str,
+                                                                    lifted: bool) -> None:
+    rules = parse_rules("en", {
+        "patterns": {"questions": ["if you .. have .. questions"]},
+        "cues": {"refund": {"any": ["we will refund"], "unless": ["if"],
+                            "unless_ignore": ["@questions"],
+                            "unless_ignore_without": ["cancel*|want"], "negatable": False}},
         "checks": [{"code": "x", "when": "present", "cues": ["refund"], "message": "m"}],
         "negation": {"clause_breaks": [";"]},
     })
