@@ -1,7 +1,7 @@
 """A worker whose send ends while the database restarts still records the message ``sent``.
 
 A restart drops every connection the worker holds: its lease's and its pooled ones. The send
-has gone, so the outcome is recorded once the database is back (``delivery.finish_retrying``,
+has gone, so the outcome is recorded once the database is back (``delivery_outcome.finish_retrying``,
 until ``FINISH_WAIT`` after the attempt began); before, the attempt raised, the row stayed
 ``sending`` and the message went again once another worker found it abandoned. PostgreSQL is
 reached through a TCP proxy that the test cuts (every connection dropped, new ones refused)

@@ -1,4 +1,4 @@
-"""Delivery's finishing step after a deadlock (``delivery.finish_retrying``).
+"""Delivery's finishing step after a deadlock (``delivery_outcome.finish_retrying``).
 
 The finishing transaction (the outbox row's outcome, its audit record, an apology's case) takes
 the outbox row, the case row and the audit log's lock; a desk step takes the audit lock and
@@ -14,7 +14,7 @@ import psycopg.errors
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from sagwa.services.delivery import FINISH_TRIES, finish_retrying
+from sagwa.services.delivery_outcome import FINISH_TRIES, finish_retrying
 
 
 def _aborted(error: Exception) -> OperationalError:

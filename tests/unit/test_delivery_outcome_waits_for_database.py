@@ -1,4 +1,4 @@
-"""Delivery's finishing step while the database is gone (``delivery.finish_retrying``), and the
+"""Delivery's finishing step while the database is gone (``delivery_outcome.finish_retrying``), and the
 window in which a worker whose lease vanished may still be sending (``outbox_repo.SEND_WINDOW``).
 
 A database restart drops every connection, the lease's included, while a worker may be in the
@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 from sagwa.adapters.db.outbox_repo import LONGEST_SEND, SEND_WINDOW
 from sagwa.adapters.senders import senders_for
 from sagwa.config import Settings
-from sagwa.services.delivery import FINISH_WAIT, finish_retrying
+from sagwa.services.delivery_outcome import FINISH_WAIT, finish_retrying
 
 
 def _gone() -> OperationalError:

@@ -38,7 +38,7 @@ A delivery that ends — sent, or failed for good — is an audit record (``mess
 ``message.failed``: :mod:`sagwa.services.message_audit`) written in the same transaction as the
 outbox row's outcome; that transaction is run again if PostgreSQL aborts it to break a deadlock,
 and while the database is gone (a restart: until ``FINISH_WAIT`` after the attempt began, short
-of ``SEND_WINDOW``) (:func:`finish_retrying`), since the message already went. It records the
+of ``SEND_WINDOW``) (:mod:`sagwa.services.delivery_outcome`), since the message already went. It records the
 outcome only on the attempt that made it (the row's claim time is still this attempt's): never
 over another worker's claim after the window, however late it comes.
 
@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -59,13 +59,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sagwa.adapters.db.audit_repo import AuditRepository
-from sagwa.adapters.db.database import answers_within, first_line, is_database_gone
+from sagwa.adapters.db.database import is_database_gone
 from sagwa.adapters.db.outbox_repo import (
     SEND_WINDOW,
     ClaimedMessage,
-    MessageState,
     OutboxRepository,
-    RecordedOutcome,
 )
 from sagwa.adapters.db.read_repo import ReadRepository
 from sagwa.adapters.senders.base import Envelope, MessageSender
@@ -73,8 +71,8 @@ from sagwa.domain.contact_hours import ContactSchedule, may_contact, next_contac
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.wrong_numbers import TEXT_CHANNEL
 from sagwa.errors import DeliveryFailed
+from sagwa.services.delivery_outcome import FINISH_WAIT, RECORDED, audited, record_attempt
 from sagwa.services.desk_undelivered import escalate_if_undeliverable
-from sagwa.services.message_audit import delivery_event
 from sagwa.services.outbox import ASKS_TO_ACT, HELD_OUTSIDE_HOURS
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.services.wrong_numbers import WITHHELD_WHY, texts_withheld_to
@@ -194,13 +192,13 @@ def _deliver_leased(session_factory: sessionmaker[Session],
         sender.send(envelope, idempotency_key=claimed.idempotency_key)
     except DeliveryFailed as exc:
         retry = exc.temporary and claimed.attempts < max_attempts
-        found = _finish(session_factory, message_id, claimed, now, record_by,
+        found = record_attempt(session_factory, message_id, claimed, now, record_by,
                         status="pending" if retry else "failed", last_error=exc.message)
-        if found != _RECORDED:  # withdrawn meanwhile, or another worker's now
+        if found != RECORDED:  # withdrawn meanwhile, or another worker's now
             return Outcome.WITHDRAWN if found == "withdrawn" else Outcome.ALREADY_DONE
         _log_failure(message_id, claimed, max_attempts, exc, now if retry else None)
         return Outcome.RETRY if retry else Outcome.FAILED
-    _finish(session_factory, message_id, claimed, now, record_by, status="sent", sent_at=now,
+    record_attempt(session_factory, message_id, claimed, now, record_by, status="sent", sent_at=now,
             last_error=None)
     return Outcome.SENT
 
@@ -289,7 +287,7 @@ def _why_not_claimed(session: Session, repo: OutboxRepository, message_id: int,
         repo.postpone(message_id, opening)
         session.commit()
         return Outcome.NOT_DUE
-    _audited(session, repo.record_outcome(message_id, status="failed",
+    audited(session, repo.record_outcome(message_id, status="failed",
                                           last_error=f"gave up after {state.attempts} attempts"),
              now)
     session.commit()
@@ -303,170 +301,3 @@ def _log_in_doubt(message_id: int, until: datetime) -> None:
                    "it (claimed less than %.0f min ago; its lease went with the database)",
                    message_id, f"{until.astimezone(SEOUL):%H:%M}",
                    SEND_WINDOW.total_seconds() / 60)
-
-
-#: What :func:`_finish` says when it recorded the attempt's outcome (else: the row's status,
-#: or ``"claimed again"``).
-_RECORDED = "recorded"
-
-
-def _finish(session_factory: sessionmaker[Session], message_id: int, claimed: ClaimedMessage,
-            now: datetime, record_by: float, *, status: str, last_error: str | None,
-            sent_at: datetime | None = None) -> str:
-    """Record the attempt's outcome, if it is still this attempt's to record
-    (:func:`_recordable`); ``_RECORDED``, or what was found instead."""
-    found = [_RECORDED]
-
-    def step() -> None:
-        with session_factory() as session:
-            repo = OutboxRepository(session.connection())
-            state = repo.state_for_update(message_id)
-            found[0] = _recordable(state, claimed, status) or _RECORDED
-            if state is None or found[0] != _RECORDED:
-                return
-            recorded = repo.record_outcome(
-                message_id, status=status, last_error=last_error, sent_at=sent_at,
-                recipient=None if status == "pending" else claimed.recipient)
-            _audited(session, recorded, now)
-            session.commit()
-        _log_recorded_over(message_id, state, claimed)
-
-    finish_retrying(step, message_id=message_id, database_back_by=record_by,
-                    answers=_answers(session_factory))
-    _log_not_recorded(message_id, found[0], status, last_error)
-    return found[0]
-
-
-def _recordable(state: MessageState | None, claimed: ClaimedMessage, status: str) -> str | None:
-    """None if the attempt's outcome (``status``) goes on the row as it is now; else why not.
-
-    Not once another worker claimed the message again (after ``SEND_WINDOW``: the claim time
-    on the row is not this attempt's), however late this comes. Not a failure over what was
-    decided meanwhile (withdrawn while in doubt: its lease went with a database restart). A
-    send that went is recorded ``sent`` over that: the truth."""
-    if state is None:
-        return "missing"
-    if state.claimed_at != claimed.claimed_at:
-        return "claimed again"
-    if state.status == "sending" or (status == "sent" and state.status != "sent"):
-        return None
-    return state.status
-
-
-def _log_recorded_over(message_id: int, state: MessageState, claimed: ClaimedMessage) -> None:
-    """A WARNING when the outcome went over what was decided while the send was in doubt."""
-    if state.status != "sending":
-        logger.warning("message %s: marked %s while its send was in doubt, but it had gone "
-                       "out: recorded sent", message_id, state.status)
-    elif state.recipient != claimed.recipient:
-        logger.warning("message %s: its address was corrected while its send was in doubt; "
-                       "recorded with the address it went to", message_id)
-
-
-def _log_not_recorded(message_id: int, found: str, status: str,
-                      last_error: str | None) -> None:
-    if found == "claimed again":
-        logger.warning("message %s: claimed again by another worker since this attempt (its "
-                       "outcome came after the send window): this attempt's outcome (%s) is "
-                       "not recorded over that one", message_id, status)
-    elif found == "withdrawn":
-        logger.info("message %s: withdrawn while its send was in doubt; the attempt failed "
-                    "(%s): it stays withdrawn", message_id, last_error)
-
-
-def _answers(session_factory: sessionmaker[Session]) -> Callable[[float], bool] | None:
-    """Whether the session factory's database answers a connection of its own within a given
-    time (:func:`answers_within`); None when its bind is no engine's."""
-    bind = session_factory.kw.get("bind")
-    engine = getattr(bind, "engine", None)
-    if engine is None:
-        return None
-    return lambda seconds: answers_within(engine, seconds)
-
-
-#: How many times the finishing step is tried when PostgreSQL aborts it to break a deadlock.
-FINISH_TRIES = 5
-#: SQLSTATEs of a transaction aborted only for what ran beside it: worth running again.
-_TRY_AGAIN = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
-#: How long after an attempt began its worker keeps trying to record the outcome while the
-#: database is gone: a minute short of ``SEND_WINDOW``, after which another worker may claim
-#: the message again and send it too. Each try is bounded (a probe first, ``PROBE_SECONDS``),
-#: and a record that still comes later lands only on this attempt, never on that worker's
-#: (:func:`_recordable`: the row's claim time).
-FINISH_WAIT = SEND_WINDOW - timedelta(minutes=1)
-#: The pauses between those tries (seconds): doubling from the first to the longest.
-GONE_FIRST_PAUSE, GONE_LONGEST_PAUSE = 0.1, 5.0
-
-
-def finish_retrying(step: Callable[[], None], *, message_id: int,
-                    database_back_by: float | None = None,
-                    answers: Callable[[float], bool] | None = None,
-                    clock: Callable[[], float] = time.monotonic,
-                    sleep: Callable[[float], None] = time.sleep) -> None:
-    """Run the finishing step (one transaction, the same outcome however often it runs) until
-    it is recorded: it records a message that already went, and leaving it ``sending`` would
-    send it again. Again at once (``FINISH_TRIES`` in all) if PostgreSQL aborted it for a
-    deadlock or a serialization failure: it takes the outbox row, an apology's case and the
-    audit log's lock (``AUDIT_LOCK``), while a desk step (a deadline applied) takes the audit
-    lock first and then case rows; a WARNING line per retry. Again after a pause while the
-    database is gone (a restart drops every pooled connection), until ``database_back_by``
-    (``clock()``, monotonic; None: not waited for); a WARNING line when it starts waiting and
-    one when it is recorded. While it is gone, each try first asks ``answers(seconds)``
-    whether it takes a connection within the time left (at most ``PROBE_SECONDS``): a
-    black-holed database would hold the step's own connection attempt for minutes, past the
-    deadline; the step runs only once it answered."""
-    deadlocks, pause, gone_since = 0, GONE_FIRST_PAUSE, None
-    while True:
-        try:
-            step()
-        except DBAPIError as exc:
-            code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
-            if code in _TRY_AGAIN and deadlocks + 1 < FINISH_TRIES:
-                deadlocks += 1
-                logger.warning("message %s: recording the delivery's outcome was aborted (%s), "
-                               "trying again (%s/%s)", message_id, code, deadlocks + 1,
-                               FINISH_TRIES)
-                sleep(0.05 * deadlocks)
-                continue
-            if database_back_by is None or not is_database_gone(exc):
-                raise
-            if gone_since is None:
-                gone_since = clock()
-                logger.warning("message %s: the database went away before the delivery's "
-                               "outcome was recorded (%s); trying again for up to %.0f s",
-                               message_id, first_line(exc.orig or exc),
-                               max(database_back_by - gone_since, 0))
-            pause = _wait_for_database(exc, database_back_by, pause, answers, clock, sleep)
-            continue
-        if gone_since is not None:
-            logger.warning("message %s: the delivery's outcome was recorded once the database "
-                           "was back (after %.1f s)", message_id, clock() - gone_since)
-        return
-
-
-#: The longest one try asks a database that is gone whether it is back.
-PROBE_SECONDS = 5.0
-
-
-def _wait_for_database(exc: DBAPIError, back_by: float, pause: float,
-                       answers: Callable[[float], bool] | None,
-                       clock: Callable[[], float], sleep: Callable[[float], None]) -> float:
-    """Pause (doubling ``pause`` each time) until the database answers, and return the next
-    pause; raise ``exc`` when ``back_by`` would pass first."""
-    while True:
-        if clock() + pause > back_by:
-            raise exc
-        sleep(pause)
-        pause = min(pause * 2, GONE_LONGEST_PAUSE)
-        if answers is not None and not answers(min(PROBE_SECONDS, back_by - clock())):
-            continue
-        if clock() >= back_by:  # a probe may overrun a short time left (libpq: 2 s at least)
-            raise exc
-        return pause
-
-
-def _audited(session: Session, recorded: RecordedOutcome | None, now: datetime) -> None:
-    """The delivery's audit record, if it ended (sent, failed for good), in ``session``."""
-    event = None if recorded is None else delivery_event(recorded)
-    if event is not None:
-        AuditRepository(session.connection()).append(event, now)

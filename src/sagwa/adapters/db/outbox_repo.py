@@ -73,7 +73,7 @@ LONGEST_SEND = timedelta(seconds=12 * 30)
 #: database restart (or a lost connection) ends every advisory lock, not the sends in flight.
 #: A ``sending`` row whose lease is free is claimed again only once it was claimed this long
 #: ago: the longest send, and 4 min in which its worker records the outcome once the database
-#: is back (``delivery.FINISH_WAIT`` stops a minute short of this) and clocks may differ. Claim
+#: is back (``delivery_outcome.FINISH_WAIT`` stops a minute short of this) and clocks may differ. Claim
 #: times are the database's clock (``now()``), so the workers' clocks do not matter. The window
 #: keeps a second send away only: such a row may be withdrawn or readdressed meanwhile.
 SEND_WINDOW = LONGEST_SEND + timedelta(minutes=4)
