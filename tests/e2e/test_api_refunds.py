@@ -1,6 +1,7 @@
-"""``GET /api/refunds`` and ``POST /api/refunds/{id}/paid``: finance (an admin token, as for the
-ledger) lists the refunds the desk owes and marks one paid, once, with an Idempotency-Key; other
-roles are refused, and so are a refund that does not exist and a payment time in the future."""
+"""``GET /api/refunds`` and ``POST /api/refunds/{id}/paid``: finance (a finance or an admin
+token, as for the ledger; test_api_finance_role.py has the finance role's own) lists the refunds
+the desk owes and marks one paid, once, with an Idempotency-Key; other roles are refused, and so
+are a refund that does not exist and a payment time in the future."""
 
 from __future__ import annotations
 
@@ -71,8 +72,8 @@ def test_finance_lists_the_owed_refund_and_marks_it_paid_once(client: TestClient
 
 
 @pytest.mark.parametrize("role", ["agent", "reviewer"])
-def test_only_an_admin_may_read_or_mark_refunds(client_for: ApiClientFor, refund_id: int,
-                                                role: str) -> None:
+def test_reviewers_and_agents_may_not_read_or_mark_refunds(client_for: ApiClientFor,
+                                                          refund_id: int, role: str) -> None:
     staff = client_for(role)
     for answer in (staff.get("/api/refunds"),
                    staff.post(f"/api/refunds/{refund_id}/paid", json={"reference": "KB-1"})):

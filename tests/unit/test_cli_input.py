@@ -90,6 +90,12 @@ def test_a_staff_account_may_be_named_as_itself(claimed: str) -> None:
     check_claim(claimed, KIM)  # no refusal
 
 
+@pytest.mark.parametrize("claimed", ["lee", "finance:lee"])
+def test_a_finance_account_may_be_named_as_itself(claimed: str) -> None:
+    """Finance marks refunds paid from a terminal (``sagwa refunds mark-paid --actor lee``)."""
+    check_claim(claimed, Account(3, "lee", Role.FINANCE))  # no refusal
+
+
 @pytest.mark.parametrize(("claimed", "account", "reason"), [
     ("mallory", None, "account_not_active"), ("reviewer:kim", KIM, "actor_not_the_account"),
     ("kim ", KIM, "actor_not_the_account"),

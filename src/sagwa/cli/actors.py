@@ -3,8 +3,8 @@
 ``--actor`` used to be free text: anyone could write any name onto the audit log. Now:
 
 * left out (or ``cli``), the command acts as ``cli``, as before;
-* otherwise it must name an active staff account (admin, reviewer or agent; ``kim`` or
-  ``admin:kim``, as the log names it), else the command is refused before it does anything and
+* otherwise it must name an active staff account (admin, reviewer, agent or finance; ``kim``
+  or ``admin:kim``, as the log names it), else the command is refused before it does anything and
   says how to make one (``sagwa users create``).
 
 Either way the log records where the command came from — the operating-system login of the
@@ -25,10 +25,10 @@ from sagwa.services.accounts import Account, Role, account_name, find_user
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 DEFAULT_ACTOR = "cli"
-STAFF_ROLES = frozenset({Role.ADMIN, Role.REVIEWER, Role.AGENT})
-ACTOR_HELP = ("Who is acting, on the audit log: a staff account's username (admin, reviewer or "
-              "agent; `sagwa users create` makes one). Default: cli. The log also records "
-              "your OS login.")
+STAFF_ROLES = frozenset({Role.ADMIN, Role.REVIEWER, Role.AGENT, Role.FINANCE})
+ACTOR_HELP = ("Who is acting, on the audit log: a staff account's username (admin, reviewer, "
+              "agent or finance; `sagwa users create` makes one). Default: cli. The log also "
+              "records your OS login.")
 ACTOR = typer.Option(DEFAULT_ACTOR, "--actor", help=ACTOR_HELP)
 
 
@@ -51,8 +51,8 @@ def _refuse(claimed: str, why: str, *, reason: str, username: str = "NAME") -> I
     """The refusal of ``--actor``; ``reason`` is its stable sub-code."""
     return InvalidInput(
         f"--actor {claimed!r} {why}: --actor must name an active staff account (admin, "
-        f"reviewer or agent). Create one with `sagwa users create --username {username} "
-        f"--role admin` (or reviewer, agent), or leave --actor out to act as "
+        f"reviewer, agent or finance). Create one with `sagwa users create --username "
+        f"{username} --role admin` (or reviewer, agent, finance), or leave --actor out to act as "
         f"{DEFAULT_ACTOR!r}", field="actor", reason=reason)
 
 

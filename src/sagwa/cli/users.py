@@ -13,7 +13,8 @@ from sagwa.cli.numbers import whole_number
 from sagwa.services.accounts import Role, create_user, issue_api_token, revoke_api_tokens
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
-app = typer.Typer(help="Accounts for the pages and API tokens: admin, reviewer, agent, seller.",
+app = typer.Typer(help="Accounts for the pages and API tokens: admin, reviewer, agent, finance, "
+                       "seller.",
                   no_args_is_help=True)
 
 
@@ -21,7 +22,9 @@ app = typer.Typer(help="Accounts for the pages and API tokens: admin, reviewer, 
 @exits_cleanly
 def create(
     username: Annotated[str, typer.Option("--username", help="Login name.")],
-    role: Annotated[Role, typer.Option("--role", help="admin, reviewer, agent or seller.")],
+    role: Annotated[Role, typer.Option(
+        "--role", help="admin, reviewer, agent, finance (the refunds owed and the ledger) or "
+                       "seller.")],
     password: Annotated[str | None, typer.Option(
         "--password", prompt=True, hide_input=True, confirmation_prompt=True,
         help="Asked for (hidden, twice) when omitted, which keeps it out of shell history.",

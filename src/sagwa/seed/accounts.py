@@ -27,6 +27,7 @@ def demo_accounts(seller_id: int) -> list[DemoAccount]:
     return [DemoAccount("admin", Role.ADMIN, "sagwa-admin-demo"),
             DemoAccount("reviewer", Role.REVIEWER, "sagwa-reviewer-demo"),
             DemoAccount("agent", Role.AGENT, "sagwa-agent-demo"),
+            DemoAccount("finance", Role.FINANCE, "sagwa-finance-demo"),
             DemoAccount("seller", Role.SELLER, "sagwa-seller-demo", seller_id)]
 
 

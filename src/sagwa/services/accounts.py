@@ -1,4 +1,5 @@
-"""Accounts for the pages: staff (admin, reviewer, agent) and sellers, with argon2 passwords.
+"""Accounts for the pages: staff (admin, reviewer, agent, finance) and sellers, with argon2
+passwords.
 
 ``create_user`` makes an account (on the audit log, without the password); ``authenticate``
 answers a login with the account or ``None`` — the same ``None`` for an unknown name and a wrong
@@ -38,6 +39,7 @@ class Role(StrEnum):
     ADMIN = "admin"        # operator: incidents, notices, and everything staff can do
     REVIEWER = "reviewer"  # the price-change review queue
     AGENT = "agent"        # the contact-centre call queue
+    FINANCE = "finance"    # the refunds owed (read, mark paid) and the ledger (read)
     SELLER = "seller"      # one seller's own listings
 
 

@@ -59,7 +59,8 @@ Errors are JSON: `{"code": "...", "message": "...", "details": {...}}`.
 Catalogue reads (products, sellers, listings) and published notices are public; everything else
 needs `Authorization: Bearer <token>` — a token from `sagwa users token --username NAME` — and the
 account's role decides what it may do (admin: everything; reviewer: the review queue; agent:
-customers, cases and contact attempts; seller: its own listings and prices). The audit log
+customers, cases and contact attempts; finance: the refunds owed and the ledger; seller: its
+own listings and prices). The audit log
 records the token's account. Commands that create something require an `Idempotency-Key`
 header: a retry with the same key and body returns the first result instead of creating
 anything twice (a case's choice, `POST /api/cases/{id}/choice`, takes none: the same choice

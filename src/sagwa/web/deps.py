@@ -171,6 +171,8 @@ ADMIN = Depends(api_caller(Role.ADMIN))
 STAFF = Depends(api_caller(Role.REVIEWER, Role.AGENT))
 AGENT = Depends(api_caller(Role.AGENT))
 REVIEWER = Depends(api_caller(Role.REVIEWER))
+#: The refunds owed and the ledger: finance reads them and marks refunds paid (and an admin).
+FINANCE = Depends(api_caller(Role.FINANCE))
 ANYONE = Depends(api_caller())
 
 

@@ -9,7 +9,11 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from page_forms import csrf_of, log_in
+from sqlalchemy.orm import Session, sessionmaker
 from world import PASSWORD, World
+
+from sagwa.services.accounts import create_user
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 pytestmark = pytest.mark.e2e
 
@@ -161,9 +165,13 @@ def test_a_page_session_may_read_the_api_but_never_change_anything(client: TestC
     assert answer.status_code == 403 and answer.json()["code"] == "forbidden"
 
 
-def test_every_role_lands_on_its_page(client: TestClient, world: World) -> None:
+def test_every_role_lands_on_its_page(client: TestClient, world: World,
+                                      session_factory: sessionmaker[Session]) -> None:
+    create_user(SqlAlchemyUnitOfWork(session_factory), username="finance", role="finance",
+                password=PASSWORD, actor="test")
     for username, path in (("admin", "/ops/incidents"), ("reviewer", "/ops/review"),
-                           ("agent", "/cs/queue"), ("seller_a", "/seller")):
+                           ("agent", "/cs/queue"), ("finance", "/ops/refunds"),
+                           ("seller_a", "/seller")):
         client.cookies.clear()
         token = csrf_of(client.get("/login").text)
         answer = client.post("/login", data={"username": username, "password": PASSWORD,

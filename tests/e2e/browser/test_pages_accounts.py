@@ -86,6 +86,17 @@ def test_users_create_makes_an_account_that_can_log_in(cli_database: Database) -
     assert authenticate(SqlAlchemyUnitOfWork(factory), username="lee", password=PASSWORD)
 
 
+def test_users_create_makes_a_finance_account_that_can_log_in(cli_database: Database) -> None:
+    result = CliRunner().invoke(app, ["users", "create", "--username", "lee", "--role",
+                                      "finance", "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    assert "created lee (finance)" in result.stdout
+    assert cli_database.session_factory is not None
+    account = authenticate(SqlAlchemyUnitOfWork(cli_database.session_factory), username="lee",
+                           password=PASSWORD)
+    assert account is not None and account.role is Role.FINANCE
+
+
 def test_users_create_asks_for_the_password_when_not_given(cli_database: Database) -> None:
     result = CliRunner().invoke(app, ["users", "create", "--username", "choi", "--role",
                                       "agent"], input=f"{PASSWORD}\n{PASSWORD}\n")
@@ -106,7 +117,7 @@ def test_seed_demo_prints_one_login_per_role_and_they_work(cli_database: Databas
     out = " ".join(result.stdout.split())
     assert cli_database.session_factory is not None
     factory = cli_database.session_factory
-    for role in ("admin", "reviewer", "agent", "seller"):
+    for role in ("admin", "reviewer", "agent", "finance", "seller"):
         password = f"sagwa-{role}-demo"
         assert f"{role} {role} {password}" in out
         account = authenticate(SqlAlchemyUnitOfWork(factory), username=role, password=password)

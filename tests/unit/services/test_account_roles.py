@@ -36,3 +36,17 @@ def test_one_role_does_not_stand_in_for_another() -> None:
     assert not account(Role.AGENT).may((Role.REVIEWER,))
     assert not account(Role.REVIEWER).may((Role.ADMIN,))
     assert not account(Role.SELLER, 7).may((Role.AGENT,))
+
+
+def test_finance_reads_and_pays_refunds_and_admins_may_too() -> None:
+    assert account(Role.FINANCE).may((Role.FINANCE,))
+    assert account(Role.ADMIN).may((Role.FINANCE,))
+    for other in (Role.REVIEWER, Role.AGENT):
+        assert not account(other).may((Role.FINANCE,))
+    assert not account(Role.SELLER, 7).may((Role.FINANCE,))
+
+
+@pytest.mark.parametrize("work", [(Role.ADMIN,), (Role.REVIEWER,), (Role.AGENT,), STAFF,
+                                  (Role.SELLER,)])
+def test_finance_does_no_one_elses_work(work: tuple[Role, ...]) -> None:
+    assert not account(Role.FINANCE).may(work)

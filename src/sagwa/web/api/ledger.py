@@ -1,4 +1,5 @@
-"""Customer points, the ledger as finance reads it, and the audit log."""
+"""Customer points, the ledger as finance reads it, and the audit log. A finance account reads
+the ledger's entries; booking points, reversing an entry and the audit log are an admin's."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sagwa.adapters.anchor_file import read_anchors
 from sagwa.adapters.db.audit_repo import settings_chain_keys
 from sagwa.domain.audit_anchors import anchors_warning
 from sagwa.services import audit, ledger_reports, points
-from sagwa.web.deps import ADMIN, AGENT, Actor, IdempotencyKey, Uow
+from sagwa.web.deps import ADMIN, AGENT, FINANCE, Actor, IdempotencyKey, Uow
 from sagwa.web.schemas import (
     AuditRecordPublic,
     AuditVerifyPublic,
@@ -53,7 +54,7 @@ class LedgerPagePublic(BaseModel):
     next_after: int | None
 
 
-@router.get("/ledger/entries", response_model=LedgerPagePublic, dependencies=[ADMIN])
+@router.get("/ledger/entries", response_model=LedgerPagePublic, dependencies=[FINANCE])
 def ledger_entries(
     uow: Uow, incident_id: int | None = None, seller_id: int | None = None,
     customer_id: int | None = None,

@@ -1,6 +1,6 @@
 """Refunds owed over HTTP (``services.refunds``): finance's list, the same as
-``sagwa refunds list``, and marking a refund paid. Admin accounts only, as the ledger is
-(sagwa has no finance role: finance reads the ledger with an admin token)."""
+``sagwa refunds list``, and marking a refund paid. Finance accounts (and admins) only, as for
+the ledger; reviewers, agents and sellers are refused (403, ``role_not_allowed``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from sagwa.domain.refunds import RefundFilter
 from sagwa.services import refunds
-from sagwa.web.deps import ADMIN, Actor, IdempotencyKey, Uow
+from sagwa.web.deps import FINANCE, Actor, IdempotencyKey, Uow
 from sagwa.web.schemas import Body
 
 router = APIRouter(prefix="/api", tags=["refunds"])
@@ -52,7 +52,7 @@ class RefundPaid(Body):
     paid_at: datetime | None = None
 
 
-@router.get("/refunds", response_model=RefundListPublic, dependencies=[ADMIN])
+@router.get("/refunds", response_model=RefundListPublic, dependencies=[FINANCE])
 def refunds_owed(uow: Uow, status: RefundFilter = RefundFilter.OWED,
                  limit: Annotated[int, Query(ge=1, le=500)] = 100,
                  after: Annotated[int, Query(ge=0)] = 0) -> RefundListPublic:
@@ -64,7 +64,7 @@ def refunds_owed(uow: Uow, status: RefundFilter = RefundFilter.OWED,
     return RefundListPublic.model_validate(found.as_dict())
 
 
-@router.post("/refunds/{refund_id}/paid", response_model=RefundPublic, dependencies=[ADMIN])
+@router.post("/refunds/{refund_id}/paid", response_model=RefundPublic, dependencies=[FINANCE])
 def mark_paid(refund_id: int, body: RefundPaid, uow: Uow, actor: Actor,
               key: IdempotencyKey) -> RefundPublic:
     """Record that the refund was paid (``paid_at``, default now, with a zone; not in the

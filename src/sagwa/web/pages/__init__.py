@@ -1,8 +1,9 @@
-"""Server-rendered pages (Jinja2 + htmx) for operators, agents, sellers and customers.
+"""Server-rendered pages (Jinja2 + htmx) for operators, agents, finance, sellers and customers.
 
-One module per audience: ``auth`` (login), ``seller``, ``review``, ``incidents``,
-``contact_centre``, ``customer`` (the signed case link) and ``notices`` (public). Each route
-calls a function that returns the template context and renders it with ``rendering.render``.
+One module per audience: ``auth`` (login), ``seller``, ``review``, ``incidents``, ``refunds``
+(finance), ``contact_centre``, ``customer`` (the signed case link) and ``notices`` (public).
+Each route calls a function that returns the template context and renders it with
+``rendering.render``.
 
 Pages speak one language at a time (``i18n``): ``labels`` names every stored code in Korean and
 English, ``error_texts`` says a refusal in the page's language, and a refused form comes back
@@ -29,6 +30,7 @@ from sagwa.web.pages import (
     customer_phone,
     incidents,
     notices,
+    refunds,
     review,
     seller,
     seller_incidents,
@@ -46,7 +48,7 @@ def install_pages(app: FastAPI, settings: Settings) -> None:
                        session_cookie="sagwa_session", max_age=int(SESSION_LIFETIME.total_seconds()),
                        same_site="lax", https_only=settings.environment == "production")
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    for module in (auth, seller, seller_incidents, review, incidents, contact_centre,
+    for module in (auth, seller, seller_incidents, review, incidents, refunds, contact_centre,
                    contact_instead, contact_details, customer_call_time, customer_phone,
                    customer_instead, customer_choose, customer, notices):
         app.include_router(module.router)

@@ -354,6 +354,7 @@ def label_filter(context: Context, value: object, vocabulary: str,
 #: How a recorded actor's role prefix reads on a page (``agent:choi`` -> 상담원 choi).
 _ACTOR_ROLES = {"agent": ("상담원", "agent"), "admin": ("운영자", "operator"),
                 "operator": ("운영자", "operator"), "reviewer": ("검토자", "reviewer"),
+                "finance": ("재무", "finance"),
                 "seller": ("판매자", "seller"), "system": ("시스템", "system"),
                 "sagwa": ("시스템", "system")}
 

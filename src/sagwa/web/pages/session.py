@@ -34,7 +34,7 @@ from sagwa.services.accounts import Account, Role, end_session, session_account,
 from sagwa.web.pages.i18n import lang_of
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-STAFF = (Role.ADMIN, Role.REVIEWER, Role.AGENT)
+STAFF = (Role.ADMIN, Role.REVIEWER, Role.AGENT, Role.FINANCE)
 #: The pages behind a sign-in (staff and sellers); a customer's pages open by their signed link.
 SIGNED_IN_PAGES = ("/seller", "/ops/", "/cs/")
 
@@ -178,9 +178,10 @@ def log_out(request: Request) -> None:
     request.state.account = None
 
 
-#: Where each role's pages start: after logging in, and behind the header's brand.
+#: Where each role's pages start: after logging in, and behind the header's brand. Finance's
+#: page lists the refunds owed; payments are marked through the CLI or the API.
 HOME = {Role.ADMIN: "/ops/incidents", Role.REVIEWER: "/ops/review", Role.AGENT: "/cs/queue",
-        Role.SELLER: "/seller"}
+        Role.FINANCE: "/ops/refunds", Role.SELLER: "/seller"}
 
 
 def current_account(request: Request) -> Account | None:
@@ -225,4 +226,5 @@ def requires(*roles: Role) -> Callable[[Request], Account]:
 Operator = Annotated[Account, Depends(requires(Role.ADMIN))]
 Reviewer = Annotated[Account, Depends(requires(Role.REVIEWER))]
 Agent = Annotated[Account, Depends(requires(Role.AGENT))]
+Finance = Annotated[Account, Depends(requires(Role.FINANCE))]
 SellerAccount = Annotated[Account, Depends(requires(Role.SELLER))]

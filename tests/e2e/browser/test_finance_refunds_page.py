@@ -1,0 +1,111 @@
+"""A finance account's page (``/ops/refunds``, where it lands after signing in): the refunds
+the desk owes, each with its incident, order, customer, amount, due date and whether it is
+overdue, and how to record a payment (the CLI or the API: no page marks one paid). Finance opens
+no other staff page and posts no incident form; reviewers, agents and sellers may not open it."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from html import unescape
+
+import pytest
+from fastapi.testclient import TestClient
+from page_forms import csrf_of, log_in
+from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
+from test_incident_page_money import _two_seller_incident
+from world import PASSWORD, World
+
+from sagwa.adapters.db.tables import refunds as refunds_table
+from sagwa.config import Settings
+from sagwa.services.accounts import create_user
+from sagwa.services.refunds import mark_refund_paid
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def finance(session_factory: sessionmaker[Session], world: World) -> str:
+    create_user(SqlAlchemyUnitOfWork(session_factory), username="lee", role="finance",
+                password=PASSWORD, actor="test")
+    return "lee"
+
+
+def _rows(html: str) -> list[tuple[int, str, str]]:
+    """(refund id, data-state, the row's text) per row of the owed refunds."""
+    found = re.search(r'<section class="card" id="refunds-owed">(.*?)</section>', html,
+                      re.DOTALL)
+    assert found, "no refunds section"
+    rows = re.findall(r'<tr data-refund-id="(\d+)" data-state="(\w+)">(.*?)</tr>',
+                      found.group(1), re.DOTALL)
+    return [(int(i), state, " ".join(unescape(re.sub(r"<[^>]+>", " ", text)).split()))
+            for i, state, text in rows]
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("ko", {"title": "지급할 환불", "owed": "미지급", "overdue": "기한 지남", "of": "2건"}),
+    ("en", {"title": "Refunds to pay", "owed": "owed", "overdue": "overdue", "of": "2 owed"}),
+])  # fmt: skip
+def test_finance_lands_on_the_refunds_owed_with_the_overdue_one_marked(
+        client: TestClient, world: World, finance: str, session_factory: sessionmaker[Session],
+        page_settings: Settings, lang: str, words: dict[str, str]) -> None:
+    incident, cases = _two_seller_incident(session_factory, page_settings.secret_key, world)
+    with SqlAlchemyUnitOfWork(session_factory) as u:
+        owed = sorted((r for case_id in cases.values() for r in u.refunds.for_case(case_id)),
+                      key=lambda r: r.refund_id)
+    paid, late, later = owed
+    mark_refund_paid(SqlAlchemyUnitOfWork(session_factory), refund_id=paid.refund_id,
+                     reference="KB-1", actor="admin:kim")
+    with session_factory() as s:  # as if due long ago
+        s.execute(update(refunds_table).where(refunds_table.c.id == late.refund_id)
+                  .values(due_by=date(2020, 1, 6)))
+        s.commit()
+    token = csrf_of(client.get("/login").text)
+    landed = client.post("/login", data={"username": finance, "password": PASSWORD,
+                                         "csrf_token": token})
+    assert landed.headers["location"] == "/ops/refunds"
+    html = client.get(f"/ops/refunds?lang={lang}").text
+    assert words["title"] in html and words["of"] in html
+    rows = _rows(html)
+    assert [(i, state) for i, state, _ in rows] == [(late.refund_id, "overdue"),
+                                                    (later.refund_id, "owed")]
+    for (_, state, text), refund in zip(rows, (late, later), strict=True):
+        assert f"#{incident}" in text and f"#{refund.order_id}" in text
+        assert words[state] in text and f"{refund.amount.amount_minor:,}" in text
+    assert "2020-01-06" in rows[0][2]
+    assert "sagwa refunds mark-paid" in html and "/api/refunds/" in html
+    assert 'method="post"' not in html.split("</header>", 1)[1]  # no page marks a refund paid
+
+
+def test_finance_opens_no_other_staff_page_and_declares_nothing(
+        client: TestClient, world: World, finance: str) -> None:
+    log_in(client, finance)
+    for path in ("/ops/incidents", f"/ops/incidents/{world.incident}", "/ops/review",
+                 "/cs/queue", "/seller"):
+        assert client.get(path).status_code == 403, path
+    page = client.get("/ops/refunds").text
+    # its menu links its page and none it may not open
+    assert 'href="/ops/refunds"' in page and 'href="/ops/incidents"' not in page
+    token = csrf_of(page)
+    declared = client.post("/ops/incidents", data={"listing_ids": str(world.speaker_a),
+                                                   "csrf_token": token})
+    assert declared.status_code == 403
+
+
+@pytest.mark.parametrize("username", ["reviewer", "agent", "seller_a"])
+def test_other_roles_may_not_open_the_refunds_page(client: TestClient, world: World,
+                                                  username: str) -> None:
+    log_in(client, username)
+    assert client.get("/ops/refunds").status_code == 403
+    if username != "seller_a":
+        home = client.get("/ops/review" if username == "reviewer" else "/cs/queue").text
+        assert 'href="/ops/refunds"' not in home  # no menu link to a page refused to them
+
+
+def test_an_admin_may_open_the_refunds_page(client: TestClient, world: World) -> None:
+    log_in(client, "admin")
+    answer = client.get("/ops/refunds")
+    assert answer.status_code == 200 and 'id="refunds-owed"' in answer.text
+    assert 'href="/ops/refunds"' in client.get("/ops/incidents").text  # in an admin's menu

@@ -1,0 +1,97 @@
+"""The finance role over the API: a finance account reads the ledger and the refunds the desk
+owes and marks a refund paid — and nothing else staff do (declaring incidents, deciding price
+reviews, the agents' customers and cases, booking points): each refused with the usual 403
+body. Reviewers and agents are still refused the refunds and the ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from sagwa.domain.consent import EffectKind, OrderEffect
+from sagwa.domain.money import Money
+from sagwa.services import desk_cases
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.testing.wrong_price import scoped_incident
+
+pytestmark = pytest.mark.e2e
+
+ApiClientFor = Callable[..., TestClient]  # the client_for fixture (tests/e2e/conftest.py)
+WRONG = Money(19_900, "KRW")
+
+
+@pytest.fixture
+def owed(uow: Callable[[], SqlAlchemyUnitOfWork]) -> dict[str, int]:
+    """An order cancelled by the desk with a refund (as a choice applies it): the refund's id,
+    its incident's and its customer's."""
+    incident_id = scoped_incident(uow).incident_id
+    with uow() as u:
+        [row] = u.cases.for_incident(incident_id)
+        effect = OrderEffect(row.case.orders[0].order_id, EffectKind.CANCEL_AND_REFUND, 1, WRONG)
+        desk_cases.apply_effect(u, row.case, effect, "customer", u.now())
+        u.commit()
+        [refund] = u.refunds.for_case(int(row.case.case_id))
+    return {"refund": refund.refund_id, "incident": int(incident_id),
+            "customer": int(row.case.customer_id)}
+
+
+def refused(response: Any, needs: str) -> None:
+    assert response.status_code == 403, response.text
+    body = response.json()
+    assert (body["code"], body["details"]["reason"]) == ("forbidden", "role_not_allowed")
+    assert f"needs: {needs}" in body["message"], body["message"]
+
+
+def test_finance_lists_refunds_and_ledger_entries_and_marks_a_refund_paid(
+        client_for: ApiClientFor, client: TestClient, owed: dict[str, int]) -> None:
+    credited = client.post(f"/api/customers/{owed['customer']}/points/credit",
+                           json={"points": 3_000, "memo": "goodwill"})
+    assert credited.status_code == 201, credited.text
+    finance = client_for("finance", username="lee")
+    listed = finance.get("/api/refunds")
+    assert listed.status_code == 200, listed.text
+    assert [r["refund_id"] for r in listed.json()["refunds"]] == [owed["refund"]]
+    ledger = finance.get("/api/ledger/entries", params={"customer_id": owed["customer"]})
+    assert ledger.status_code == 200, ledger.text
+    assert "goodwill" in [e["memo"] for e in ledger.json()["entries"]]
+    paid = finance.post(f"/api/refunds/{owed['refund']}/paid", json={"reference": "KB 0219-77"})
+    assert paid.status_code == 200, paid.text
+    assert (paid.json()["status"], paid.json()["paid_by"]) == ("paid", "api:lee")
+    assert finance.get("/api/refunds").json()["total"] == 0
+
+
+@pytest.mark.parametrize(("method", "path", "body", "needs"), [
+    ("post", "/api/incidents", {}, "admin"),
+    ("post", "/api/incidents/{incident}/plan", {}, "admin"),
+    ("post", "/api/incidents/{incident}/close", {"reason": "x"}, "admin"),
+    ("post", "/api/price-changes/1/approve", {"reason": "looks fine"}, "reviewer, admin"),
+    ("post", "/api/price-changes/1/reject", {"reason": "too low"}, "reviewer, admin"),
+    ("get", "/api/review/price-changes", None, "reviewer, admin"),
+    ("get", "/api/customers/{customer}", None, "agent, admin"),
+    ("get", "/api/cases/1", None, "reviewer, agent, admin"),
+    ("post", "/api/customers/{customer}/points/credit", {"points": 10, "memo": "x"}, "admin"),
+    ("post", "/api/ledger/entries/1/reverse", {"memo": "x"}, "admin"),
+    ("post", "/api/sellers", {"code": "x", "name": "x"}, "admin"),
+    ("get", "/api/audit/verify", None, "admin"),
+])  # fmt: skip
+def test_finance_is_refused_everything_else_staff_do(
+        client_for: ApiClientFor, owed: dict[str, int], method: str, path: str,
+        body: dict[str, Any] | None, needs: str) -> None:
+    finance = client_for("finance", username="lee")
+    url = path.format(incident=owed["incident"], customer=owed["customer"])
+    answer = getattr(finance, method)(url, **({"json": body} if body is not None else {}))
+    refused(answer, needs)
+    assert "a finance account" in answer.json()["message"]
+
+
+@pytest.mark.parametrize("role", ["reviewer", "agent"])
+def test_reviewers_and_agents_are_still_refused_refunds_and_the_ledger(
+        client_for: ApiClientFor, owed: dict[str, int], role: str) -> None:
+    staff = client_for(role)
+    for answer in (staff.get("/api/refunds"), staff.get("/api/ledger/entries"),
+                   staff.post(f"/api/refunds/{owed['refund']}/paid",
+                              json={"reference": "KB-1"})):
+        refused(answer, "finance, admin")
