@@ -91,7 +91,8 @@ class Settings(BaseSettings):
                     "sent at all), or nhn (NHN Cloud SMS; needs nhn_sms_app_key, "
                     "nhn_sms_secret_key and sms_sender).")
     nhn_sms_app_key: str | None = Field(
-        default=None, description="The NHN Cloud SMS app key (the console's URL & Appkey).")
+        default=None, repr=False,
+        description="The NHN Cloud SMS app key (the console's URL & Appkey). Not printed.")
     nhn_sms_secret_key: str | None = Field(
         default=None, repr=False,
         description="The NHN Cloud SMS secret key (sent as X-Secret-Key). Never printed.")
@@ -306,7 +307,8 @@ PRODUCTION_KEY_LENGTH, PRODUCTION_KEY_VARIETY = 32, 8
 
 def production_problems(settings: Settings) -> list[str]:
     """What production refuses: demo providers that write customers' messages to a file and
-    mark them sent (texts: unless said not sent, or sent through NHN Cloud SMS), links pointing at this host's own address, a key easy to guess."""
+    mark them sent (texts: unless said not sent, or sent through NHN Cloud SMS at its https
+    address), links pointing at this host's own address, a key easy to guess."""
     problems = []
     key = settings.secret_key
     if len(key) < PRODUCTION_KEY_LENGTH or len(set(key)) < PRODUCTION_KEY_VARIETY:
@@ -320,6 +322,10 @@ def production_problems(settings: Settings) -> list[str]:
         problems.append("texts to customers would only be written to SAGWA_SMS_LOG_PATH (the "
                         "demo SMS provider): set SAGWA_SMS_PROVIDER=nhn (and its settings) to "
                         "send them, or set SAGWA_SMS_LOG_ONLY=true to run with texts not sent")
+    if settings.sms_provider == "nhn" and not settings.nhn_sms_base_url.startswith("https://"):
+        problems.append(f"SAGWA_NHN_SMS_BASE_URL is {settings.nhn_sms_base_url} (a test "
+                        "server: texts would be marked sent without reaching anyone): set it to "
+                        f"NHN Cloud SMS's https address, or leave it unset ({NHN_SMS_BASE_URL})")
     if "public_base_url" not in settings.model_fields_set:
         problems.append(f"SAGWA_PUBLIC_BASE_URL is not set (customers' links would point at "
                         f"{settings.public_base_url}): set the address customers reach")

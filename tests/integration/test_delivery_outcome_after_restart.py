@@ -203,6 +203,22 @@ def test_a_send_that_went_while_its_address_was_corrected_is_recorded_where_it_w
     assert (row.status, row.recipient) == ("sent", "mj@example.com")  # type: ignore[attr-defined]
 
 
+def test_a_send_that_failed_for_good_while_its_address_was_corrected_keeps_the_correction(
+        committed_database: Database) -> None:
+    """The old address refused it; the corrected one stays on the row for the agents' list and
+    a retry of the failed message."""
+    message_id, _, customer_id = _queue_for_a_case(committed_database)
+    sender = MeanwhileMidSend(
+        committed_database, message_id, lambda conn: OutboxRepository(conn).readdress_pending(
+            customer_id, channel="email", recipient="minjun@example.com"),
+        fails=DeliveryFailed("550 no such user", temporary=False))
+
+    assert _deliver_with(committed_database, sender) == Outcome.FAILED
+
+    row, _ = _message(committed_database, message_id)
+    assert (row.status, row.recipient) == ("failed", "minjun@example.com")  # type: ignore[attr-defined]
+
+
 def test_an_outcome_is_not_recorded_over_another_workers_later_claim(
         committed_database: Database, caplog: pytest.LogCaptureFixture) -> None:
     """The first worker records too late: another claimed the message again after the window

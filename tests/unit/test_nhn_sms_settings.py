@@ -55,6 +55,7 @@ def test_a_configured_nhn_provider_sends_texts_through_nhn(
     assert settings.sms_sender == "15881234"  # the digits NHN's sendNo takes
     assert settings.nhn_sms_base_url == "https://api-sms.cloud.toast.com"
     assert SECRET not in repr(settings)
+    assert settings.nhn_sms_app_key not in repr(settings)  # in the API's address: not shown
     sms = senders_for(settings)["sms"]
     assert isinstance(sms, NhnSmsSender)
     sms.close()
@@ -120,3 +121,10 @@ def test_production_without_an_sms_provider_names_both_ways_out(
     assert "texts to customers would only be written to SAGWA_SMS_LOG_PATH" in said
     assert "set SAGWA_SMS_PROVIDER=nhn" in said
     assert "set SAGWA_SMS_LOG_ONLY=true to run with texts not sent" in said
+
+
+def test_production_refuses_a_local_test_server_for_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test sink answers "sent" for texts that reach nobody: what the demo log is refused for."""
+    said = _refusal(monkeypatch, **PRODUCTION, **NHN,
+                    SAGWA_NHN_SMS_BASE_URL="http://127.0.0.1:8123")
+    assert "SAGWA_NHN_SMS_BASE_URL is http://127.0.0.1:8123 (a test server" in said

@@ -157,6 +157,8 @@ def parse_rules(lang: str, data: dict[str, Any]) -> RuleSet:
     lists = {f"@{name}": tuple(ps) for name, ps in data.get("patterns", {}).items()}
     if both := words.keys() & lists.keys():
         raise ValueError(f"{lang}.toml: {sorted(both)} name both a word list and a pattern list")
+    for name, body in data["cues"].items():
+        _check_cue_keys(lang, name, body, words.keys() | lists.keys())
     cues = {name: _cue(name, _expand(body, words, lists)) for name, body in data["cues"].items()}
     checks = tuple(_check(body) for body in data["checks"])
     for check in checks:
@@ -215,6 +217,32 @@ def _index(
 
 #: A cue's keys that hold a list of patterns (``_expand`` replaces ``@name`` entries in each).
 _PATTERN_LISTS = ("any", "unless", "unless_ignore", "unless_ignore_without", "unless_before")
+
+
+#: Every key a cue may have.
+_CUE_KEYS = frozenset({*_PATTERN_LISTS, "all", "negatable", "unless_scope"})
+
+
+def _check_cue_keys(lang: str, name: str, body: dict[str, Any], named: set[str]) -> None:
+    """Refuse a cue with a key it cannot have (a typo would otherwise be ignored), a pattern list
+    that is not a list of strings, or an ``@name`` entry naming no list (``named``)."""
+    if unknown := sorted(body.keys() - _CUE_KEYS):
+        raise ValueError(f"{lang}.toml: cue {name}: unknown key(s) {unknown}; a cue may have "
+                         f"{sorted(_CUE_KEYS)}")
+    for key in _PATTERN_LISTS:
+        entries = body.get(key, [])
+        if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+            raise ValueError(f"{lang}.toml: cue {name}: '{key}' must be a list of patterns "
+                             f"(strings), not {entries!r}")
+        for entry in entries:
+            for alt in (a for part in entry.split() for a in part.split("|")):
+                if alt.startswith("@") and alt not in named:
+                    raise ValueError(f"{lang}.toml: cue {name}: '{key}' names {alt}, which is "
+                                     "no [words] or [patterns] list")
+    groups = body.get("all", [])
+    if not isinstance(groups, list) or not all(
+            isinstance(g, list) and all(isinstance(p, str) for p in g) for g in groups):
+        raise ValueError(f"{lang}.toml: cue {name}: 'all' must be a list of lists of patterns")
 
 
 def _expand(body: dict[str, Any], words: dict[str, str],

@@ -193,13 +193,13 @@ def _deliver_leased(session_factory: sessionmaker[Session],
     except DeliveryFailed as exc:
         retry = exc.temporary and claimed.attempts < max_attempts
         found = record_attempt(session_factory, message_id, claimed, now, record_by,
-                        status="pending" if retry else "failed", last_error=exc.message)
+                               status="pending" if retry else "failed", last_error=exc.message)
         if found != RECORDED:  # withdrawn meanwhile, or another worker's now
             return Outcome.WITHDRAWN if found == "withdrawn" else Outcome.ALREADY_DONE
         _log_failure(message_id, claimed, max_attempts, exc, now if retry else None)
         return Outcome.RETRY if retry else Outcome.FAILED
-    record_attempt(session_factory, message_id, claimed, now, record_by, status="sent", sent_at=now,
-            last_error=None)
+    record_attempt(session_factory, message_id, claimed, now, record_by, status="sent",
+                   sent_at=now, last_error=None)
     return Outcome.SENT
 
 

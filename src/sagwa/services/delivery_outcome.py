@@ -34,9 +34,9 @@ logger = logging.getLogger("sagwa.services.delivery")
 RECORDED = "recorded"
 
 
-def record_attempt(session_factory: sessionmaker[Session], message_id: int, claimed: ClaimedMessage,
-            now: datetime, record_by: float, *, status: str, last_error: str | None,
-            sent_at: datetime | None = None) -> str:
+def record_attempt(session_factory: sessionmaker[Session], message_id: int,
+                   claimed: ClaimedMessage, now: datetime, record_by: float, *, status: str,
+                   last_error: str | None, sent_at: datetime | None = None) -> str:
     """Record the attempt's outcome, if it is still this attempt's to record
     (:func:`_recordable`); ``RECORDED``, or what was found instead."""
     found = [RECORDED]
@@ -48,9 +48,13 @@ def record_attempt(session_factory: sessionmaker[Session], message_id: int, clai
             found[0] = _recordable(state, claimed, status) or RECORDED
             if state is None or found[0] != RECORDED:
                 return
+            if state.status == status:  # this step's own commit went before the connection
+                return  # did: recorded already (and audited once)
+            # a sent message with the address it went to; a failure keeps the row's, which an
+            # agent may have corrected while the send was in doubt (the next try goes there)
             recorded = repo.record_outcome(
                 message_id, status=status, last_error=last_error, sent_at=sent_at,
-                recipient=None if status == "pending" else claimed.recipient)
+                recipient=claimed.recipient if status == "sent" else None)
             audited(session, recorded, now)
             session.commit()
         _log_recorded_over(message_id, state, claimed)
@@ -67,13 +71,15 @@ def _recordable(state: MessageState | None, claimed: ClaimedMessage, status: str
     Not once another worker claimed the message again (after ``SEND_WINDOW``: the claim time
     on the row is not this attempt's), however late this comes. Not a failure over what was
     decided meanwhile (withdrawn while in doubt: its lease went with a database restart). A
-    send that went is recorded ``sent`` over that: the truth."""
+    send that went is recorded ``sent`` over that: the truth. A row that already has this
+    outcome on this attempt's claim is this attempt's own record (a retried step whose first
+    commit went through): recorded."""
     if state is None:
         return "missing"
     if state.claimed_at != claimed.claimed_at:
         return "claimed again"
-    if state.status == "sending" or (status == "sent" and state.status != "sent"):
-        return None
+    if state.status in ("sending", status) or status == "sent":
+        return None  # the same status: this attempt's own record, a retried step found it
     return state.status
 
 
