@@ -33,6 +33,11 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "request_id", None) is None:
             record.request_id = current_request_id.get()
+        # for a text line's end: the id, unless the line has none or says it already (the
+        # access line, the 500's)
+        rid = record.request_id
+        record.request_suffix = ("" if rid is None or f"request_id={rid}" in record.getMessage()
+                                 else f" request_id={rid}")
         return True
 
 
@@ -55,7 +60,8 @@ class JsonFormatter(logging.Formatter):
 
 def with_log_format(config: dict[str, Any], log_format: str) -> dict[str, Any]:
     """``config`` (a dictConfig) with :class:`RequestIdFilter` on every handler and, for
-    ``json``, every formatter replaced by :class:`JsonFormatter`; ``text`` keeps the formatters."""
+    ``json``, every formatter replaced by :class:`JsonFormatter`; ``text`` keeps the formatters,
+    the ``default`` one ending a line with ``request_id=…`` while a request is handled."""
     if log_format not in LOG_FORMATS:
         raise ValueError(f"the log format must be text or json, not {log_format!r}")
     config = copy.deepcopy(config)
@@ -65,4 +71,8 @@ def with_log_format(config: dict[str, Any], log_format: str) -> dict[str, Any]:
     if log_format == "json":
         config["formatters"] = {name: {"()": f"{__name__}.JsonFormatter"}
                                 for name in config.get("formatters", {})}
+    elif "fmt" in (default := config.get("formatters", {}).get("default", {})):
+        # a line logged while a request is handled ends with its id (a warning deep in a use
+        # case, found from the id a customer quotes)
+        default["fmt"] = default["fmt"] + "%(request_suffix)s"
     return config

@@ -81,7 +81,7 @@ def test_serve_logs_in_the_format_asked(committed_database: Database, tmp_path: 
             "served", "rid-77", "sagwa.web")
     else:
         assert formatters["default"]["()"] == "uvicorn.logging.DefaultFormatter"
-        assert served["line"].endswith(" served")
+        assert served["line"].endswith(" served request_id=rid-77")  # the id at its end
     assert all("request_id" in h["filters"] for h in served["log_config"]["handlers"].values())
 
 

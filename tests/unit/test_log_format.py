@@ -82,7 +82,9 @@ def test_the_filter_puts_the_current_request_id_on_a_record() -> None:
 def test_text_keeps_the_formatters_and_adds_the_filter() -> None:
     before = log_config()
     after = with_log_format(copy.deepcopy(before), "text")
-    assert after["formatters"] == before["formatters"]
+    assert after["formatters"]["access"] == before["formatters"]["access"]
+    assert after["formatters"]["default"]["fmt"] == (
+        before["formatters"]["default"]["fmt"] + "%(request_suffix)s")
     for handler in after["handlers"].values():
         assert "request_id" in handler["filters"]
     assert after["filters"]["request_id"] == {"()": "sagwa.log_format.RequestIdFilter"}
@@ -137,3 +139,20 @@ def test_the_setting_defaults_to_text_and_takes_json_only(
     monkeypatch.setenv("SAGWA_LOG_FORMAT", "yaml")
     with pytest.raises(ValidationError, match="log_format"):
         Settings(data_dir=tmp_path)
+
+
+@pytest.mark.parametrize(("message", "rid", "line"), [
+    ("the SMTP server refused it", "r-7", "the SMTP server refused it request_id=r-7"),
+    ("GET /x 200 1.0 ms request_id=r-7", "r-7", "GET /x 200 1.0 ms request_id=r-7"),  # said once
+    ("the worker started", None, "the worker started"),  # outside a request
+])
+def test_a_text_line_logged_during_a_request_ends_with_its_id(message: str, rid: str | None,
+                                                              line: str) -> None:
+    formatter = logging.Formatter("%(message)s%(request_suffix)s")
+    record = _record(message, ())
+    token = current_request_id.set(rid)
+    try:
+        RequestIdFilter().filter(record)
+    finally:
+        current_request_id.reset(token)
+    assert formatter.format(record) == line

@@ -66,6 +66,20 @@ class SendsInFlight:
             self._running.discard(future)
 
 
+#: How long delivery waits for a new connection to the database: a database that does not
+#: answer (a host gone, packets dropped) would otherwise hold a connection attempt for about
+#: 2 minutes — the recording of a send's outcome among them, which must land within its
+#: ``delivery_outcome.FINISH_WAIT``.
+CONNECT_TIMEOUT_SECONDS = 10
+
+
+def delivery_connect_args() -> dict[str, object]:
+    """libpq options of delivery's connections: a bounded connection attempt, and commits that
+    do not wait for the WAL flush (see :meth:`DeliveryRuntime.from_settings`)."""
+    return {"connect_timeout": CONNECT_TIMEOUT_SECONDS,
+            "options": "-c synchronous_commit=off"}
+
+
 @dataclass
 class DeliveryRuntime:
     database: Database
@@ -98,8 +112,7 @@ class DeliveryRuntime:
         # "sending"/"sent" marks, and those messages are then sent again with the same
         # idempotency key, which the provider drops — the path a killed worker already takes.
         engine = create_engine(url, pool_size=2 * threads + 1, max_overflow=2,
-                               pool_recycle=600,
-                               connect_args={"options": "-c synchronous_commit=off"})
+                               pool_recycle=600, connect_args=delivery_connect_args())
         check_reachable(engine)  # one clean line, as ``sagwa serve`` says it, not a traceback
         ready_for_writes(engine, settings)  # the schema, the audit key: as ``sagwa serve``
         return cls(Database(engine, embedded), senders_for(settings), policy,
