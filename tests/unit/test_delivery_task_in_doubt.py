@@ -1,7 +1,6 @@
 """The delivery job of a message in doubt (``Outcome.IN_DOUBT``: claimed within ``SEND_WINDOW``,
 its lease gone with a database restart, so its worker may still be sending it) runs again once,
-when the window ends — not every few seconds, each run costing one of the job's attempts
-(``DeliveryRetry`` gives an unexpected error no retry after ``UNEXPECTED_ERROR_RETRIES``)."""
+when the window ends — not every few seconds."""
 
 from __future__ import annotations
 
@@ -32,7 +31,8 @@ class _Runtime:
 
 
 def _run(outcome: Outcome) -> DeliverLater:
-    context = SimpleNamespace(additional_context={"delivery": _Runtime(outcome)})
+    context = SimpleNamespace(job=SimpleNamespace(attempts=0),  # the job's first run
+                              additional_context={"delivery": _Runtime(outcome)})
     with pytest.raises(DeliverLater) as raised:
         run_async(deliver_task.func(context, message_id=7))
     return raised.value

@@ -8,10 +8,18 @@ there), after the delivery service's backoff for a temporary failure
 (:func:`~sagwa.services.delivery.retry_delay`: 10 s doubling to an hour, for about a day), in a
 few seconds when another live worker holds the message, and once ``SEND_WINDOW`` has passed
 since its claim for a message in doubt (its lease went with a database restart while its worker
-may still be sending it: once, not every few seconds — each run costs one of the job's
-procrastinate attempts, which also bound how often an unexpected error is retried). Those are
-normal: procrastinate logs them as one line (``DeliverLater`` carries no traceback); the
-delivery service has already logged why the attempt failed or waits.
+may still be sending it: once, not every few seconds). Those are normal: procrastinate logs them
+as one line (``DeliverLater`` carries no traceback); the delivery service has already logged why
+the attempt failed or waits. A message another live worker holds is tried again after a pause
+that grows with the job's attempts, up to ``BUSY_MAX_SECONDS``.
+
+An unexpected error (a bug, a lost database) is retried ``UNEXPECTED_ERROR_RETRIES`` times. Every
+retry raises procrastinate's ``attempts``, routine ones too (a temporary failure backs off for a
+day), so those errors are counted in the job's priority instead: the outbox defers delivery jobs
+at priority 0, a retry after an unexpected error lowers it by one, and a routine retry leaves it
+as it is (procrastinate keeps the priority when the decision gives none). The count is written
+with the retry itself, in the same row, and a job that keeps failing unexpectedly also yields to
+messages that do not.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from sagwa.services.outbox import DELIVER_TASK, MESSAGE_QUEUE
 BACKOFF_BASE_SECONDS = 10
 BACKOFF_MAX_SECONDS = 3600
 BUSY_RETRY_SECONDS = 5
+BUSY_MAX_SECONDS = 60
 #: A message in doubt runs again this long after its window ends: the window is the database's
 #: ``claimed_at < now() - SEND_WINDOW``, false at its very end.
 IN_DOUBT_MARGIN = timedelta(seconds=1)
@@ -45,14 +54,17 @@ class DeliverLater(Exception):
 
 
 class DeliveryRetry(BaseRetryStrategy):
-    """Retry when the task says so; retry unexpected errors (bugs, a lost database) a while."""
+    """Retry when the task says so; retry unexpected errors (bugs, a lost database) a while,
+    counted in the job's priority (0 minus the unexpected errors so far), not its attempts."""
 
     def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
         if isinstance(exception, DeliverLater):
             return RetryDecision(retry_at=exception.at)
-        if job.attempts >= UNEXPECTED_ERROR_RETRIES:
+        errors = max(-job.priority, 0)
+        if errors >= UNEXPECTED_ERROR_RETRIES:
             return None
-        return RetryDecision(retry_in={"seconds": backoff_seconds(job.attempts)})
+        return RetryDecision(retry_in={"seconds": backoff_seconds(errors)},
+                             priority=-(errors + 1))
 
 
 def backoff_seconds(attempts: int) -> int:
@@ -74,6 +86,6 @@ async def deliver_message(context: JobContext, message_id: int) -> str:
         raise DeliverLater("its worker may still be sending it", (
             until if isinstance(until, datetime) else now) + IN_DOUBT_MARGIN)
     if outcome is Outcome.BUSY:
-        raise DeliverLater("another worker holds it",
-                           now + timedelta(seconds=BUSY_RETRY_SECONDS))
+        pause = min(BUSY_RETRY_SECONDS * 2 ** context.job.attempts, BUSY_MAX_SECONDS)
+        raise DeliverLater("another worker holds it", now + timedelta(seconds=pause))
     return outcome.value

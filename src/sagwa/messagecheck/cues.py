@@ -26,7 +26,9 @@ questions``: the "if" of a condition that chooses nothing cancels nothing; one w
 ``unless_ignore_without`` pattern inside, "if you would rather cancel and need help", is no such
 condition and is not set aside). Its ``unless_before`` patterns cancel it from the sentence just
 before, outside the ``unless_ignore`` occurrences there too (``취소를 원하시면 알려 주세요. 전액
-환불해 드리겠습니다.``: the choice carries over a full stop).
+환불해 드리겠습니다.``: the choice carries over a full stop), and its ``unless_after`` patterns
+from the sentence just after, likewise (``We will refund you. If you prefer, we can ship it
+instead.``: the alternative follows the promise).
 """
 
 from __future__ import annotations
@@ -53,8 +55,10 @@ def find_hits(doc: Document, rules: RuleSet) -> dict[str, list[Hit]]:
     for s_index, sentence in enumerate(doc.sentences):
         allowed = rules.candidates(frozenset(tok.lemma for tok in sentence.tokens))
         before = doc.sentences[s_index - 1].tokens if s_index else ()
+        after = doc.sentences[s_index + 1].tokens if s_index + 1 < len(doc.sentences) else ()
         for cue in rules.cues.values():
-            for match in cue_matches(cue, sentence.tokens, rules.negation, allowed, before):
+            for match in cue_matches(cue, sentence.tokens, rules.negation, allowed, before,
+                                     after):
                 span = (sentence.tokens[match.first].start, sentence.tokens[match.last].end)
                 hits[cue.name].append(Hit(cue.name, s_index, span))
     return hits
@@ -62,10 +66,11 @@ def find_hits(doc: Document, rules: RuleSet) -> dict[str, list[Hit]]:
 
 def cue_matches(
     cue: Cue, tokens: tuple[Token, ...], negation: Negation, allowed: set[int] | None = None,
-    before: tuple[Token, ...] = (),
+    before: tuple[Token, ...] = (), after: tuple[Token, ...] = (),
 ) -> list[Match]:
-    """The kept occurrences of ``cue``: not negated (if negatable), no ``unless`` nearby and
-    no ``unless_before`` in ``before`` (the tokens of the sentence just before).
+    """The kept occurrences of ``cue``: not negated (if negatable), no ``unless`` nearby, no
+    ``unless_before`` in ``before`` (the tokens of the sentence just before) and no
+    ``unless_after`` in ``after`` (those of the sentence just after).
 
     ``allowed`` (from :meth:`RuleSet.candidates`) names the patterns worth trying.
     """
@@ -83,20 +88,23 @@ def cue_matches(
             first = min(m.first for m in present)
             last = max(m.last for m in present)
             found.append(Match(first, last, frozenset().union(*(m.used for m in present))))
-    if found and _unless_before(cue, before):
+    if found and (_unless_next_door(cue, cue.unless_before, before)
+                  or _unless_next_door(cue, cue.unless_after, after)):
         return []
     if not cue.unless:
         return found
     return [m for m in found if not _unless_nearby(cue, m, tokens, negation)]
 
 
-def _unless_before(cue: Cue, before: tuple[Token, ...]) -> bool:
-    """An ``unless_before`` pattern in ``before``, outside what ``unless_ignore`` sets aside
-    there ("문의 사항이 있으시면 연락 주세요." chooses nothing for the next sentence either)."""
-    if not cue.unless_before or not before:
+def _unless_next_door(cue: Cue, patterns: tuple[Pattern, ...],
+                      tokens: tuple[Token, ...]) -> bool:
+    """One of ``patterns`` (``unless_before`` or ``unless_after``) in ``tokens``, the sentence
+    just before or after, outside what ``unless_ignore`` sets aside there ("문의 사항이 있으시면
+    연락 주세요." chooses nothing for the next sentence either)."""
+    if not patterns or not tokens:
         return False
-    parts = _set_aside(cue, before, 0, len(before) - 1)
-    return any(find_matches(p, part) for part in parts for p in cue.unless_before)
+    parts = _set_aside(cue, tokens, 0, len(tokens) - 1)
+    return any(find_matches(p, part) for part in parts for p in patterns)
 
 
 def _unless_nearby(cue: Cue, match: Match, tokens: tuple[Token, ...], neg: Negation) -> bool:

@@ -54,6 +54,9 @@ class Cue:
     # ``unless_ignore`` sets aside there): a choice whose consequence is the next sentence
     # ("If you would like to cancel, let us know. We will refund you in full.").
     unless_before: tuple[Pattern, ...] = ()
+    # The same from the sentence just after: an alternative offered once the refund is said
+    # ("We will refund you. If you prefer, we can ship it instead.").
+    unless_after: tuple[Pattern, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +219,8 @@ def _index(
 
 
 #: A cue's keys that hold a list of patterns (``_expand`` replaces ``@name`` entries in each).
-_PATTERN_LISTS = ("any", "unless", "unless_ignore", "unless_ignore_without", "unless_before")
+_PATTERN_LISTS = ("any", "unless", "unless_ignore", "unless_ignore_without", "unless_before",
+                  "unless_after")
 
 
 #: Every key a cue may have.
@@ -275,6 +279,7 @@ def _cue(name: str, body: dict[str, Any]) -> Cue:
         unless_ignore_without=tuple(compile_pattern(p)
                                     for p in body.get("unless_ignore_without", [])),
         unless_before=tuple(compile_pattern(p) for p in body.get("unless_before", [])),
+        unless_after=tuple(compile_pattern(p) for p in body.get("unless_after", [])),
     )
 
 

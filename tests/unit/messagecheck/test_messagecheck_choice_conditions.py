@@ -23,10 +23,17 @@
    customer chooses, nor "we can't wait to ship your order".
 7. A refund on any reply in Korean ("회신 주시면 환불해 드리겠습니다") as in English: flagged
    unless the message offers a choice elsewhere.
+8. A cancellation announced in the sentence after the customer's choice ("취소를 원하시면 알려
+   주세요. 주문을 취소하겠습니다.") is an offer, as a refund is (4.); a question or a bare
+   condition before it is not. A refund promised first and the alternative after ("We will refund
+   you. If you prefer, we can ship it instead.") is an offer too (``unless_after``), but only an
+   alternative to the refund lifts it: a question, or a choice about something else, does not,
+   and a cancellation already made is not lifted by what follows.
 
 Each sentence is added to a message that passes the check on its own (``with_base``), so the
 error codes found are exactly the sentence's. Last, the rule files' ``unless_ignore`` (what sets
-a condition about questions aside) and ``unless_before`` on a rule set of their own.
+a condition about questions aside), ``unless_before`` and ``unless_after`` on a rule set of
+their own.
 """
 
 from __future__ import annotations
@@ -375,6 +382,96 @@ def test_a_set_aside_phrase_with_a_choice_inside_sets_nothing_aside(text: str,
         "cues": {"refund": {"any": ["we will refund"], "unless": ["if"],
                             "unless_ignore": ["@questions"],
                             "unless_ignore_without": ["cancel*|want"], "negatable": False}},
+        "checks": [{"code": "x", "when": "present", "cues": ["refund"], "message": "m"}],
+        "negation": {"clause_breaks": [";"]},
+    })
+    assert bool(find_hits(english.analyse(text), rules)["refund"]) is not lifted
+
+
+# ---------------------------------------------------------------- 8. a cancellation after a choice
+
+CANCEL_AFTER_A_CHOICE = [
+    ("ko", "취소를 원하시면 알려 주세요. 주문을 취소하겠습니다."),
+    ("ko", "취소를 원하실 경우 연락 주세요. 주문을 취소 처리하겠습니다."),
+    ("ko", "문의 사항이 있으시거나 취소를 원하시면 연락 주세요. 주문을 취소하겠습니다."),
+    ("en", ("If you would like to cancel, let us know. We will cancel your order and refund you "
+           "in full.")),
+    ("en", ("Should you wish to cancel, reply to this email. Your order will be cancelled the "
+           "same day.")),
+]
+
+#: The sentence before asks nothing of the customer's choice: a question, a bare condition, a
+#: statement. The cancellation stays announced.
+CANCEL_AFTER_NO_CHOICE = [
+    ("ko", "문의 사항이 있으시면 연락 주세요. 주문을 취소하겠습니다."),
+    ("ko", "도움이 필요하시면 연락 주세요. 주문을 취소 처리하겠습니다."),
+    ("ko", "확인하시면 알려 주세요. 주문을 취소하겠습니다."),
+    ("ko", "가격 오류가 확인되었습니다. 주문을 취소하겠습니다."),
+    ("en", ("If you have any questions, contact us. We will cancel your order and refund you in "
+           "full.")),
+    ("en", "If you need help, call us. Your order has been cancelled."),
+    ("en", "If this reaches you late, we apologise. We will cancel your order."),
+    ("en", "The price was wrong by a factor of ten. We will cancel your order."),
+]
+
+#: A refund promised, and the alternative to it in the sentence after.
+REFUND_THEN_A_CHOICE = [
+    ("en", "We will refund you. If you prefer, we can ship it instead."),
+    ("en", "We'll refund your payment. If you would rather keep the order, let us know."),
+    ("ko", "환불해 드리겠습니다. 원하시면 대신 배송해 드릴 수 있습니다."),
+    ("ko", "전액 환불해 드리겠습니다. 주문 유지를 원하시면 알려 주세요."),
+]
+
+#: What comes after offers no alternative to the refund, or the order is already cancelled.
+REFUND_THEN_NO_CHOICE = [
+    ("en", "We will refund you. If you have any questions, contact us."),
+    ("en", "We will refund you. If you would like to order again, visit our shop."),
+    ("en", "We will refund you. If you need help, call us."),
+    ("en", "We will refund you. If you want to keep receiving our offers, stay subscribed."),
+    ("en", "Your order has been cancelled. If you prefer, we can ship it instead."),
+    ("ko", "환불해 드리겠습니다. 문의 사항이 있으시면 연락 주세요."),
+    ("ko", "환불해 드리겠습니다. 다시 주문을 원하시면 매장을 방문해 주세요."),
+    ("ko", "환불해 드리겠습니다. 배송이 원하시는 날짜보다 늦어질 수 있습니다."),
+    ("ko", "주문을 취소했습니다. 원하시면 대신 배송해 드릴 수 있습니다."),
+]
+
+
+@pytest.mark.parametrize(("lang", "sentences"), CANCEL_AFTER_A_CHOICE)
+def test_a_cancellation_after_the_sentence_offering_it_is_an_offer(lang: str,
+                                                                   sentences: str) -> None:
+    assert with_base(sentences, lang) == set()
+
+
+@pytest.mark.parametrize(("lang", "sentences"), CANCEL_AFTER_NO_CHOICE)
+def test_a_cancellation_after_a_sentence_with_no_choice_is_announced(lang: str,
+                                                                     sentences: str) -> None:
+    assert with_base(sentences, lang) == {FA}
+
+
+@pytest.mark.parametrize(("lang", "sentences"), REFUND_THEN_A_CHOICE)
+def test_a_refund_with_its_alternative_just_after_is_an_offer(lang: str, sentences: str) -> None:
+    assert with_base(sentences, lang) == set()
+
+
+@pytest.mark.parametrize(("lang", "sentences"), REFUND_THEN_NO_CHOICE)
+def test_a_refund_or_cancellation_followed_by_no_alternative_is_announced(
+        lang: str, sentences: str) -> None:
+    assert with_base(sentences, lang) == {FA}
+
+
+@pytest.mark.parametrize(("text", "lifted"), [
+    ("We will refund you. If you prefer.", True),
+    ("If you prefer. We will refund you.", False),
+    ("We will refund you. If you have questions.", False),
+    ("We will refund you. Thanks. If you prefer.", False),
+])
+def test_an_exception_in_the_sentence_just_after_lifts(text: str, lifted: bool) -> None:
+    """``unless_after`` is looked for in the sentence just after the match's, outside the
+    set-aside phrases there; not before, not two sentences on."""
+    rules = parse_rules("en", {
+        "patterns": {"questions": ["if you have .. questions"]},
+        "cues": {"refund": {"any": ["we will refund"], "unless_after": ["if"],
+                            "unless_ignore": ["@questions"], "negatable": False}},
         "checks": [{"code": "x", "when": "present", "cues": ["refund"], "message": "m"}],
         "negation": {"clause_breaks": [";"]},
     })

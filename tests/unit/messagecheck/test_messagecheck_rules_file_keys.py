@@ -25,6 +25,10 @@ def _rules_with(cue: dict[str, Any]) -> None:
      "cue refund: unknown key(s) ['unless_befor']"),
     ({"any": ["we will refund"], "unless_before": "prefer"},
      "cue refund: 'unless_before' must be a list of patterns (strings), not 'prefer'"),
+    ({"any": ["we will refund"], "unless_after": "prefer"},
+     "cue refund: 'unless_after' must be a list of patterns (strings), not 'prefer'"),
+    ({"any": ["we will refund"], "unless_after": ["@question"]},
+     "cue refund: 'unless_after' names @question, which is no [words] or [patterns] list"),
     ({"any": ["we will refund"], "unless": ["@question"]},
      "cue refund: 'unless' names @question, which is no [words] or [patterns] list"),
     ({"all": "we will refund"}, "cue refund: 'all' must be a list of lists of patterns"),
@@ -37,4 +41,5 @@ def test_a_cue_that_cannot_mean_what_it_says_is_refused(cue: dict[str, Any], sai
 
 def test_a_cue_with_known_keys_and_lists_loads() -> None:
     _rules_with({"any": ["we will refund"], "unless": ["if"], "unless_ignore": ["@questions"],
-                 "unless_before": ["prefer"], "negatable": False, "unless_scope": "clause"})
+                 "unless_before": ["prefer"], "unless_after": ["prefer"], "negatable": False,
+                 "unless_scope": "clause"})
