@@ -36,9 +36,18 @@ class RequestIdFilter(logging.Filter):
         # for a text line's end: the id, unless the line has none or says it already (the
         # access line, the 500's)
         rid = record.request_id
-        record.request_suffix = ("" if rid is None or f"request_id={rid}" in record.getMessage()
+        record.request_suffix = ("" if rid is None or f"request_id={rid}" in _said(record)
                                  else f" request_id={rid}")
         return True
+
+
+def _said(record: logging.LogRecord) -> str:
+    """The record's message; "" for a malformed call (its arguments do not fit), which logging
+    reports itself when the line is written — a filter that raised would break the caller."""
+    try:
+        return record.getMessage()
+    except (TypeError, ValueError, KeyError):
+        return ""
 
 
 class JsonFormatter(logging.Formatter):

@@ -156,3 +156,15 @@ def test_a_text_line_logged_during_a_request_ends_with_its_id(message: str, rid:
     finally:
         current_request_id.reset(token)
     assert formatter.format(record) == line
+
+
+def test_a_malformed_log_call_does_not_raise_through_the_filter() -> None:
+    """A call whose arguments do not fit its message is logging's to report, not the caller's
+    to crash on."""
+    record = _record("bad args %s %s", (1,))
+    token = current_request_id.set("r-8")
+    try:
+        assert RequestIdFilter().filter(record)
+    finally:
+        current_request_id.reset(token)
+    assert record.request_suffix == " request_id=r-8"  # type: ignore[attr-defined]

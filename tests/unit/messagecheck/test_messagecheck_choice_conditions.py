@@ -437,9 +437,11 @@ REFUND_THEN_NO_CHOICE = [
 
 
 @pytest.mark.parametrize(("lang", "sentences"), CANCEL_AFTER_A_CHOICE)
-def test_a_cancellation_after_the_sentence_offering_it_is_an_offer(lang: str,
-                                                                   sentences: str) -> None:
-    assert with_base(sentences, lang) == set()
+def test_a_cancellation_in_the_sentence_after_a_choice_is_still_announced(
+        lang: str, sentences: str) -> None:
+    """Strict on purpose: lifting a cancellation by the sentence before let a cancellation next to
+    any "if you would like …" pass (see DECOYS); an offer says it in one sentence."""
+    assert with_base(sentences, lang) == {FA}
 
 
 @pytest.mark.parametrize(("lang", "sentences"), CANCEL_AFTER_NO_CHOICE)
@@ -449,8 +451,40 @@ def test_a_cancellation_after_a_sentence_with_no_choice_is_announced(lang: str,
 
 
 @pytest.mark.parametrize(("lang", "sentences"), REFUND_THEN_A_CHOICE)
-def test_a_refund_with_its_alternative_just_after_is_an_offer(lang: str, sentences: str) -> None:
-    assert with_base(sentences, lang) == set()
+def test_a_refund_with_its_alternative_only_after_is_still_announced(lang: str,
+                                                                     sentences: str) -> None:
+    """Strict on purpose, as above: "If you want the item shipped, place a new order" after a
+    refund passed as its alternative."""
+    assert with_base(sentences, lang) == {FA}
+
+
+#: A choice-looking sentence about something else beside a cancellation or a refund announced
+#: (a reviewer's cases): each must stay fait-accompli.
+DECOYS = [
+    ("en", ("If you would like to reorder at the correct price, visit our site. We will cancel "
+           "your order.")),
+    ("en", ("If you want to receive our newsletter, sign up below. Your order has been cancelled "
+           "and refunded.")),
+    ("en", "Should you wish to contact us, reply to this email. We have cancelled your order."),
+    ("en", ("If you would like a refund to your card instead of store credit, let us know. Your "
+           "order has been cancelled.")),
+    ("en", ("We will refund you. If you'd like delivery updates for your other orders, check the "
+           "app.")),
+    ("en", ("We will refund your payment. If you want the item shipped, you will need to place a "
+           "new order.")),
+    ("en", "If you would like to reorder, visit our site. We will refund your payment in full."),
+    ("ko", "재주문을 원하시면 홈페이지를 방문해 주세요. 주문을 취소하겠습니다."),
+    ("ko", "환불 계좌 변경을 원하시면 연락 주세요. 주문이 취소되었습니다."),
+    ("ko", "환불해 드리겠습니다. 배송 조회를 원하시면 앱을 확인해 주세요."),
+    ("ko", "환불해 드리겠습니다. 교환 및 반품 안내를 원하시면 고객센터로 연락 주세요."),
+    ("ko", "재주문을 원하시면 홈페이지를 방문해 주세요. 전액 환불해 드리겠습니다."),
+]
+
+
+@pytest.mark.parametrize(("lang", "sentences"), DECOYS)
+def test_a_choice_about_something_else_lifts_no_cancellation_or_refund(lang: str,
+                                                                       sentences: str) -> None:
+    assert FA in with_base(sentences, lang)
 
 
 @pytest.mark.parametrize(("lang", "sentences"), REFUND_THEN_NO_CHOICE)
