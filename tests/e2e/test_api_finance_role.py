@@ -11,31 +11,20 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from sagwa.domain.consent import EffectKind, OrderEffect
-from sagwa.domain.money import Money
-from sagwa.services import desk_cases
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
-from sagwa.testing.wrong_price import scoped_incident
+from sagwa.testing.wrong_price import refund_owed
 
 pytestmark = pytest.mark.e2e
 
 ApiClientFor = Callable[..., TestClient]  # the client_for fixture (tests/e2e/conftest.py)
-WRONG = Money(19_900, "KRW")
 
 
 @pytest.fixture
 def owed(uow: Callable[[], SqlAlchemyUnitOfWork]) -> dict[str, int]:
     """An order cancelled by the desk with a refund (as a choice applies it): the refund's id,
     its incident's and its customer's."""
-    incident_id = scoped_incident(uow).incident_id
-    with uow() as u:
-        [row] = u.cases.for_incident(incident_id)
-        effect = OrderEffect(row.case.orders[0].order_id, EffectKind.CANCEL_AND_REFUND, 1, WRONG)
-        desk_cases.apply_effect(u, row.case, effect, "customer", u.now())
-        u.commit()
-        [refund] = u.refunds.for_case(int(row.case.case_id))
-    return {"refund": refund.refund_id, "incident": int(incident_id),
-            "customer": int(row.case.customer_id)}
+    made = refund_owed(uow)
+    return {"refund": made.refund_id, "incident": made.incident_id, "customer": made.customer_id}
 
 
 def refused(response: Any, needs: str) -> None:

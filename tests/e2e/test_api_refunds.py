@@ -11,16 +11,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from sagwa.domain.consent import EffectKind, OrderEffect
-from sagwa.domain.money import Money
-from sagwa.services import desk_cases
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
-from sagwa.testing.wrong_price import scoped_incident
+from sagwa.testing.wrong_price import refund_owed
 
 pytestmark = pytest.mark.e2e
 
 ApiClientFor = Callable[..., TestClient]  # the client_for fixture (tests/e2e/conftest.py)
-WRONG, RIGHT = Money(19_900, "KRW"), Money(199_000, "KRW")
 KEYS = ["refund_id", "case_id", "order_id", "customer_id", "amount_minor", "currency", "cancelled_at",
         "due_by", "status", "overdue", "paid_at", "paid_reference", "paid_by"]
 
@@ -29,14 +25,7 @@ KEYS = ["refund_id", "case_id", "order_id", "customer_id", "amount_minor", "curr
 def refund_id(uow: Callable[[], SqlAlchemyUnitOfWork]) -> int:
     """A customer's order at the wrong price, cancelled by the desk with a refund (through
     ``desk_cases.apply_effect``, as a choice applies it): the refund's id."""
-    incident_id = scoped_incident(uow).incident_id
-    with uow() as u:
-        [row] = u.cases.for_incident(incident_id)
-        effect = OrderEffect(row.case.orders[0].order_id, EffectKind.CANCEL_AND_REFUND, 1, WRONG)
-        desk_cases.apply_effect(u, row.case, effect, "customer", u.now())
-        u.commit()
-        [refund] = u.refunds.for_case(int(row.case.case_id))
-    return refund.refund_id
+    return refund_owed(uow).refund_id
 
 
 def test_finance_lists_the_owed_refund_and_marks_it_paid_once(client: TestClient,

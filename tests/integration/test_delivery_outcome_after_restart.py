@@ -25,7 +25,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import Connection, create_engine, func, select, text, update
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
 from sagwa.adapters.db.database import Database, answers_within
@@ -36,7 +36,7 @@ from sagwa.errors import DeliveryFailed
 from sagwa.services.delivery import Outcome, deliver_message
 from sagwa.services.outbox import enqueue_message
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork, utc_now
-from sagwa.testing.tcp_proxy import TcpProxy, running_tcp_proxy
+from sagwa.testing.tcp_proxy import TcpProxy, proxy_in_front_of, url_through
 from sagwa.testing.wrong_price import scoped_incident
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
@@ -44,19 +44,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 
 @pytest.fixture
 def proxy(committed_database: Database) -> Iterator[TcpProxy]:
-    url = committed_database.engine.url
-    socket_dir = url.query.get("host")
-    if socket_dir:  # the embedded server: a unix socket only
-        target: dict[str, object] = {"target_socket": f"{socket_dir}/.s.PGSQL.{url.port or 5432}"}
-    else:
-        target = {"target_host": url.host, "target_port": url.port or 5432}
-    with running_tcp_proxy(**target) as running:
+    with proxy_in_front_of(committed_database.engine.url) as running:
         yield running
-
-
-def _through(url: URL, proxy: TcpProxy) -> URL:
-    return url.set(host="127.0.0.1", port=proxy.port,
-                   query={k: v for k, v in url.query.items() if k != "host"})
 
 
 class RestartMidSend:
@@ -83,7 +72,7 @@ def test_a_send_that_ends_during_a_database_restart_is_recorded_sent_once_it_is_
             body="고객님, 안내드립니다.\n", not_before=uow.now() - timedelta(seconds=1))
         uow.commit()
     assert message_id is not None
-    engine = create_engine(_through(committed_database.engine.url, proxy))
+    engine = create_engine(url_through(committed_database.engine.url, proxy))
     sender = RestartMidSend(proxy, down=0.5)
     try:
         with caplog.at_level(logging.WARNING, logger="sagwa.services.delivery"):

@@ -20,7 +20,7 @@ from sagwa.jobs.worker import WorkerOptions, in_process_worker_state, run_worker
 from sagwa.services.outbox import enqueue_message
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.testing.smtp_sink import SmtpSink, running_smtp_sink
-from sagwa.testing.tcp_proxy import TcpProxy, running_tcp_proxy
+from sagwa.testing.tcp_proxy import TcpProxy, proxy_in_front_of, url_through
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
 
@@ -29,20 +29,12 @@ OUTAGE = 3.0
 
 @pytest.fixture
 def proxy(committed_database: Database) -> Iterator[TcpProxy]:
-    url = committed_database.engine.url
-    socket_dir = url.query.get("host")
-    if socket_dir:  # the embedded server: a unix socket only
-        target: dict[str, object] = {"target_socket": f"{socket_dir}/.s.PGSQL.{url.port or 5432}"}
-    else:
-        target = {"target_host": url.host, "target_port": url.port or 5432}
-    with running_tcp_proxy(**target) as running:
+    with proxy_in_front_of(committed_database.engine.url) as running:
         yield running
 
 
 def _through(url: URL, proxy: TcpProxy) -> str:
-    behind = url.set(host="127.0.0.1", port=proxy.port,
-                     query={k: v for k, v in url.query.items() if k != "host"})
-    return behind.render_as_string(hide_password=False)
+    return url_through(url, proxy).render_as_string(hide_password=False)
 
 
 def _queue(db: Database, key: str) -> None:

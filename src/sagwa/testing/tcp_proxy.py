@@ -10,6 +10,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy.engine import URL
+
 from sagwa.testing.ports import free_port
 
 
@@ -101,3 +103,22 @@ def running_tcp_proxy(**target: object) -> Iterator[TcpProxy]:
         yield proxy
     finally:
         proxy.close()
+
+
+@contextmanager
+def proxy_in_front_of(url: URL) -> Iterator[TcpProxy]:
+    """A running proxy in front of the PostgreSQL at ``url``: its unix socket for the embedded
+    server (which listens on no TCP port), else its TCP address."""
+    socket_dir = url.query.get("host")
+    if socket_dir:
+        target: dict[str, object] = {"target_socket": f"{socket_dir}/.s.PGSQL.{url.port or 5432}"}
+    else:
+        target = {"target_host": url.host, "target_port": url.port or 5432}
+    with running_tcp_proxy(**target) as running:
+        yield running
+
+
+def url_through(url: URL, proxy: TcpProxy) -> URL:
+    """``url`` reached through ``proxy`` instead."""
+    return url.set(host="127.0.0.1", port=proxy.port,
+                   query={k: v for k, v in url.query.items() if k != "host"})

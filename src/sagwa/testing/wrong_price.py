@@ -8,9 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sagwa.domain.consent import EffectKind, OrderEffect
 from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
-from sagwa.services import catalog, desk, listings, orders
+from sagwa.services import catalog, desk, desk_cases, listings, orders
 from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
 
 WRONG, RIGHT = Money(19_900, "KRW"), Money(199_000, "KRW")
@@ -57,3 +58,23 @@ def scoped_incident(uow: Callable[[], SqlAlchemyUnitOfWork], *, orders_placed: i
         case_id = u.cases.case_for_customer(incident_id, customer.id)
     return ScopedIncident(incident_id, int(case_id), int(listing.id), int(customer.id),
                           tuple(int(o) for o in placed))
+
+
+@dataclass(frozen=True)
+class RefundOwed:
+    refund_id: int
+    incident_id: int
+    customer_id: int
+
+
+def refund_owed(uow: Callable[[], SqlAlchemyUnitOfWork]) -> RefundOwed:
+    """:func:`scoped_incident`'s order cancelled by the desk with a refund (through
+    ``desk_cases.apply_effect``, as a recorded choice applies it): the refund owed."""
+    made = scoped_incident(uow)
+    with uow() as u:
+        [row] = u.cases.for_incident(made.incident_id)
+        effect = OrderEffect(row.case.orders[0].order_id, EffectKind.CANCEL_AND_REFUND, 1, WRONG)
+        desk_cases.apply_effect(u, row.case, effect, "customer", u.now())
+        u.commit()
+        [refund] = u.refunds.for_case(made.case_id)
+    return RefundOwed(refund.refund_id, made.incident_id, made.customer_id)
