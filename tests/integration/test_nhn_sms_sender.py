@@ -1,10 +1,12 @@
 """``NhnSmsSender`` against a real HTTP server on 127.0.0.1 (``sagwa.testing.sms_sink``) that
-answers as NHN Cloud SMS does: what it sends, and how each answer — or none — is classified."""
+answers as NHN Cloud SMS does: what it sends, and how each answer — or none — is classified;
+and ``send_again``, which asks NHN's list of sent texts before sending a text again."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -142,3 +144,100 @@ def test_a_text_for_email_is_refused(sender: NhnSmsSender) -> None:
     with pytest.raises(DeliveryFailed) as refused:
         sender.send(email, idempotency_key="k")
     assert refused.value.temporary is False
+
+
+KEY = "incident:7:case:42:resolution:sms"
+
+
+def _queued() -> datetime:
+    return datetime.now(UTC) - timedelta(minutes=1)
+
+
+def test_a_text_whose_reply_never_came_is_not_sent_again_when_nhn_lists_it(
+        sink: SmsSink, sender: NhnSmsSender) -> None:
+    sink.replies.append(Reply(delay=3.0))  # taken, the reply past the client's read timeout
+    with pytest.raises(DeliveryFailed) as lost:
+        sender.send(_text(SHORT), idempotency_key=KEY)
+    assert lost.value.temporary is True
+
+    provider_id = sender.send_again(_text(SHORT), idempotency_key=KEY, since=_queued())
+
+    assert provider_id == "nhn:sink-1:1"
+    assert len(sink.requests()) == 1
+    [lookup] = sink.lookups()
+    assert lookup.path == f"/sms/v3.0/appKeys/{APP_KEY}/sender/sms"
+    assert lookup.headers["x-secret-key"] == SECRET
+    assert lookup.query["senderGroupingKey"] == KEY
+    assert {"startRequestDate", "endRequestDate"} <= lookup.query.keys()
+
+
+def test_a_long_text_is_looked_up_among_long_ones(sink: SmsSink, sender: NhnSmsSender) -> None:
+    sink.replies.append(Reply(drop=True))
+    with pytest.raises(DeliveryFailed):
+        sender.send(_text(LONG), idempotency_key=KEY)
+    assert sender.send_again(_text(LONG), idempotency_key=KEY, since=_queued()) == "nhn:sink-1:1"
+    assert [lookup.path for lookup in sink.lookups()] == [
+        f"/sms/v3.0/appKeys/{APP_KEY}/sender/mms"]
+    assert len(sink.requests()) == 1
+
+
+def test_a_connection_lost_before_nhn_kept_the_text_sends_it_again(
+        sink: SmsSink, sender: NhnSmsSender) -> None:
+    sink.replies.append(Reply(drop=True, reached=False))
+    with pytest.raises(DeliveryFailed) as lost:
+        sender.send(_text(SHORT), idempotency_key=KEY)
+    assert lost.value.temporary is True
+
+    assert sender.send_again(_text(SHORT), idempotency_key=KEY, since=_queued()) == "nhn:sink-2:1"
+    assert sink.key_counts() == {KEY: 2} and len(sink.lookups()) == 1
+
+
+def test_an_earlier_attempt_the_phone_never_got_is_sent_again(
+        sink: SmsSink, sender: NhnSmsSender) -> None:
+    sink.replies.append(Reply(drop=True, carrier_result="2003"))  # taken; the phone was off
+    with pytest.raises(DeliveryFailed):
+        sender.send(_text(SHORT), idempotency_key=KEY)
+    assert sender.send_again(_text(SHORT), idempotency_key=KEY, since=_queued()) == "nhn:sink-2:1"
+    assert sink.key_counts() == {KEY: 2}
+
+
+def test_a_text_never_sent_before_goes_out_after_the_lookup(
+        sink: SmsSink, sender: NhnSmsSender) -> None:
+    assert sender.send_again(_text(SHORT), idempotency_key=KEY, since=_queued()) == "nhn:sink-1:1"
+    assert len(sink.lookups()) == 1 and sink.key_counts() == {KEY: 1}
+
+
+@pytest.mark.parametrize("answer", [Reply(delay=3.0), Reply(drop=True),
+                                    Reply(status=503, raw=b"Service Unavailable")])
+def test_a_lookup_without_an_answer_sends_nothing_and_is_temporary(
+        sink: SmsSink, sender: NhnSmsSender, answer: Reply) -> None:
+    sink.lookup_replies.append(answer)
+    with pytest.raises(DeliveryFailed) as failed:
+        sender.send_again(_text(SHORT), idempotency_key=KEY, since=_queued())
+    assert failed.value.temporary is True
+    assert "earlier attempt" in failed.value.message
+    assert sink.requests() == [] and len(sink.lookups()) == 1
+
+
+def test_the_lookup_puts_the_keys_in_no_error_and_no_log_line(
+        sink: SmsSink, sender: NhnSmsSender, caplog: pytest.LogCaptureFixture) -> None:
+    sink.lookup_replies.extend([
+        Reply(status=401, payload=nhn_refusal(-1000, f"Invalid secret key {SECRET}")),
+        Reply(status=502, raw=f"bad gateway {SECRET} {APP_KEY}".encode())])
+    sink.replies.append(Reply(drop=True))
+    errors = []
+    with caplog.at_level(logging.DEBUG):
+        for _ in range(2):
+            with pytest.raises(DeliveryFailed) as failed:
+                sender.send_again(_text(SHORT), idempotency_key=KEY, since=_queued())
+            errors.append(failed.value.message)
+        with pytest.raises(DeliveryFailed):
+            sender.send(_text(SHORT), idempotency_key=KEY)
+        found = sender.send_again(_text(SHORT), idempotency_key=KEY, since=_queued())
+    assert all(SECRET not in said and APP_KEY not in said for said in errors)
+    assert "Invalid secret key ***" in errors[0]
+    assert caplog.records and all(SECRET not in r.getMessage() for r in caplog.records)
+    mine = [r.getMessage() for r in caplog.records if r.name == "sagwa.adapters.senders.nhn_sms"]
+    assert mine == [(f"NHN Cloud SMS had taken an earlier attempt of this text ({found}): "
+                     "not sent again")]
+    assert all(lookup.headers["x-secret-key"] == SECRET for lookup in sink.lookups())

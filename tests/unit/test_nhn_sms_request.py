@@ -1,10 +1,12 @@
 """The NHN Cloud SMS request and the reading of its reply, as pure functions: short (SMS) or
 long (LMS) by the text's length in EUC-KR, numbers as digits, and each reply sorted into
-sent, worth another try, or failed for good."""
+sent, worth another try, or failed for good; the look-up of an earlier attempt (NHN's list of
+sent texts by ``senderGroupingKey``) and the reading of its reply."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -15,6 +17,8 @@ from sagwa.adapters.senders.nhn_sms import (
     NhnRequest,
     build_request,
     euc_kr_bytes,
+    lookup_params,
+    read_lookup,
     read_reply,
     sendable,
 )
@@ -149,3 +153,92 @@ def test_a_provider_message_naming_a_number_is_masked() -> None:
         read_reply(200, _reply(OK, [{"recipientNo": "01012345678", "resultCode": -6001,
                                      "resultMessage": "Recipient 010-1234-5678 is refused."}]))
     assert "1234" not in failed.value.message and "5678" in failed.value.message
+
+
+def test_the_lookup_asks_for_the_key_from_a_day_before_it_was_queued_in_korea_time() -> None:
+    queued = datetime(2026, 3, 1, 0, 0, tzinfo=UTC)
+    assert lookup_params("case:42:sms", since=queued, now=queued + timedelta(hours=2)) == {
+        "senderGroupingKey": "case:42:sms", "startRequestDate": "2026-02-28 09:00:00",
+        "endRequestDate": "2026-03-01 12:00:00", "pageSize": "100"}
+
+
+def test_the_lookup_window_stays_within_the_month_nhn_searches() -> None:
+    now = datetime(2026, 3, 1, 0, 0, tzinfo=UTC)
+    for since in (now - timedelta(days=60), None):
+        params = lookup_params("k", since=since, now=now)
+        start, end = (datetime.strptime(params[f"{side}RequestDate"], "%Y-%m-%d %H:%M:%S")
+                      for side in ("start", "end"))
+        assert end - start == timedelta(days=27)  # NHN refuses more than a month (-4000)
+
+
+RECIPIENT = {"recipientNo": "01012345678"}
+
+
+def _listed(*entries: dict[str, object], header: dict[str, object] | None = None) -> bytes:
+    return json.dumps({"header": header or OK, "body": {
+        "pageNum": 1, "pageSize": 100, "totalCount": len(entries), "data": list(entries)}}).encode()
+
+
+def _entry(**fields: object) -> dict[str, object]:
+    return {"requestId": "20260301090000abc", "requestDate": "2026-03-01 09:00:00.0",
+            "recipientNo": "01012345678", "countryCode": "82", "msgStatus": "3",
+            "resultCode": "1000", "recipientSeq": 1, "senderGroupingKey": "k", **fields}
+
+
+@pytest.mark.parametrize("entry", [
+    _entry(),                                                   # delivered
+    _entry(msgStatus="1", resultCode=None),                     # requested, no result yet
+    _entry(msgStatus="2", resultCode=""),                       # being sent
+    _entry(recipientNo="1012345678"),                           # the number without its 0
+    _entry(senderGroupingKey=None)])                            # the key not repeated
+def test_an_earlier_attempt_nhn_took_is_its_provider_id(entry: dict[str, object]) -> None:
+    assert read_lookup(200, _listed(entry), grouping_key="k",
+                       recipient=RECIPIENT) == "nhn:20260301090000abc:1"
+
+
+@pytest.mark.parametrize("entries", [
+    (),                                                          # NHN never got it
+    (_entry(msgStatus="0", resultCode="2003"),),                 # the phone was off
+    (_entry(msgStatus="3", resultCode="3006"),),                 # refused by the carrier
+    (_entry(msgStatus="5", resultCode=None),),                   # a duplicate NHN failed
+    (_entry(recipientNo="01099998888"),),                        # to the number before it
+    #                                                              was corrected
+    (_entry(senderGroupingKey="other"),)])                       # another text's key
+def test_no_earlier_attempt_that_reached_the_customer_means_none(
+        entries: tuple[dict[str, object], ...]) -> None:
+    assert read_lookup(200, _listed(*entries), grouping_key="k", recipient=RECIPIENT) is None
+
+
+def test_a_later_attempt_that_went_counts_after_one_that_failed() -> None:
+    listed = _listed(_entry(msgStatus="0", resultCode="2003"),
+                     _entry(requestId="20260301100000def", recipientSeq=1))
+    assert read_lookup(200, listed, grouping_key="k",
+                       recipient=RECIPIENT) == "nhn:20260301100000def:1"
+
+
+def test_a_number_abroad_matches_with_its_country_code() -> None:
+    listed = _listed(_entry(recipientNo="4155550100", countryCode="1"))
+    assert read_lookup(200, listed, grouping_key="k",
+                       recipient={"internationalRecipientNo": "14155550100"}) is not None
+    assert read_lookup(200, listed, grouping_key="k",
+                       recipient={"internationalRecipientNo": "14155550199"}) is None
+
+
+@pytest.mark.parametrize(("status", "content", "temporary", "said"), [
+    (503, b"", True, "HTTP 503"),
+    (429, b"", True, "HTTP 429"),
+    (200, b"<html>captive portal</html>", True, "not NHN's"),
+    (200, json.dumps({"header": OK, "body": {"data": {"requestId": "x"}}}).encode(), True,
+     "not NHN's"),
+    (200, _listed(header={"isSuccessful": False, "resultCode": -9999,
+                          "resultMessage": "System error."}), True, "System error."),
+    (400, _listed(header={"isSuccessful": False, "resultCode": -4000,
+                          "resultMessage": "Search is possible within one month."}), False,
+     "resultCode -4000"),
+])
+def test_a_lookup_that_tells_nothing_is_a_failure_never_a_none(
+        status: int, content: bytes, temporary: bool, said: str) -> None:
+    with pytest.raises(DeliveryFailed) as failed:
+        read_lookup(status, content, grouping_key="k", recipient=RECIPIENT)
+    assert failed.value.temporary is temporary
+    assert said in failed.value.message

@@ -3,7 +3,10 @@
 Delivery is at-least-once. The row is claimed (``pending`` → ``sending``, attempts + 1) and
 committed before the provider is called, and marked ``sent`` after; a worker that dies in
 between leaves it ``sending``, and the next attempt sends it again — with the same idempotency
-key, which the provider uses to drop the repeat.
+key, which the provider uses to drop the repeat. A provider that takes no key (NHN Cloud SMS)
+is asked instead: a message tried before (``ClaimedMessage.tried_before``) goes through its
+sender's ``send_again`` (``senders.base.RetryAwareSender``), which looks for an earlier attempt
+that went and sends only if there is none.
 
 Who is sending right now is known from a lease and a claim time: the sender holds a PostgreSQL
 advisory lock on the message for the whole attempt, in a transaction of its own. A worker that
@@ -66,7 +69,7 @@ from sagwa.adapters.db.outbox_repo import (
     OutboxRepository,
 )
 from sagwa.adapters.db.read_repo import ReadRepository
-from sagwa.adapters.senders.base import Envelope, MessageSender
+from sagwa.adapters.senders.base import Envelope, MessageSender, RetryAwareSender
 from sagwa.domain.contact_hours import ContactSchedule, may_contact, next_contact_time
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.wrong_numbers import TEXT_CHANNEL
@@ -189,7 +192,7 @@ def _deliver_leased(session_factory: sessionmaker[Session],
         sender = senders.get(claimed.channel)
         if sender is None:
             raise DeliveryFailed(f"no sender for channel {claimed.channel}", temporary=False)
-        sender.send(envelope, idempotency_key=claimed.idempotency_key)
+        _send(sender, envelope, claimed)
     except DeliveryFailed as exc:
         retry = exc.temporary and claimed.attempts < max_attempts
         found = record_attempt(session_factory, message_id, claimed, now, record_by,
@@ -201,6 +204,15 @@ def _deliver_leased(session_factory: sessionmaker[Session],
     record_attempt(session_factory, message_id, claimed, now, record_by, status="sent",
                    sent_at=now, last_error=None)
     return Outcome.SENT
+
+
+def _send(sender: MessageSender, envelope: Envelope, claimed: ClaimedMessage) -> str:
+    """Send ``envelope``; one tried before by a sender that can ask its provider whether that
+    went (:class:`RetryAwareSender`) through its ``send_again``."""
+    if claimed.tried_before and isinstance(sender, RetryAwareSender):
+        return sender.send_again(envelope, idempotency_key=claimed.idempotency_key,
+                                 since=claimed.created_at)
+    return sender.send(envelope, idempotency_key=claimed.idempotency_key)
 
 
 def _log_failure(message_id: int, claimed: ClaimedMessage, max_attempts: int,

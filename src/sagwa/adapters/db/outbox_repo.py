@@ -66,8 +66,9 @@ _LEASE_KEYS = 2_147_483_647  # second key: message id modulo this (int4; a rare 
 #: as ``senders_for`` builds it) on each of up to 12 blocking steps — a reused connection the
 #: server dropped (MAIL, RCPT, DATA, end of data, QUIT as it is closed), then a fresh one
 #: (connect, greeting, EHLO, MAIL, RCPT, DATA, end of data). A text takes far less: through
-#: NHN Cloud SMS at most ``NhnSmsSender.longest_send_seconds`` (40 s; checked against this in
-#: tests/unit/test_nhn_sms_longest_send.py), to a local file or nowhere without the network.
+#: NHN Cloud SMS at most ``NhnSmsSender.longest_send_seconds`` (80 s with the look-up of an
+#: earlier attempt; checked against this in tests/unit/test_nhn_sms_longest_send.py), to a local
+#: file or nowhere without the network.
 LONGEST_SEND = timedelta(seconds=12 * 30)
 #: How long a claimed message may still be in its worker's hands after its lease is gone: a
 #: database restart (or a lost connection) ends every advisory lock, not the sends in flight.
@@ -140,6 +141,19 @@ class ClaimedMessage:
     customer_id: int | None = None
     #: when this attempt was claimed (the database's clock): which attempt an outcome is for
     claimed_at: datetime | None = None
+    #: when it was queued, and how its last attempt failed (kept when a failed message is
+    #: queued again): whether it was tried before (:attr:`tried_before`), and since when
+    created_at: datetime | None = None
+    last_error: str | None = None
+
+    @property
+    def tried_before(self) -> bool:
+        """Whether an earlier attempt may have reached the provider: this is attempt 2 or later
+        (a retry, or a stale claim taken over from a worker that died), or the message failed
+        and was queued again (``requeue_failed`` puts attempts back to 0, not its last error).
+        A sender whose provider takes no idempotency key asks it before sending again
+        (``senders.base.RetryAwareSender``)."""
+        return self.attempts > 1 or self.last_error is not None
 
 
 @dataclass(frozen=True)
@@ -375,7 +389,8 @@ class OutboxRepository:
             .values(status="sending", attempts=outbox.c.attempts + 1, claimed_at=func.now())
             .returning(outbox.c.idempotency_key, outbox.c.channel, outbox.c.recipient,
                        outbox.c.locale, outbox.c.subject, outbox.c.body, outbox.c.attempts,
-                       outbox.c.case_id, outbox.c.customer_id, outbox.c.claimed_at)
+                       outbox.c.case_id, outbox.c.customer_id, outbox.c.claimed_at,
+                       outbox.c.created_at, outbox.c.last_error)
         ).one_or_none()
         return ClaimedMessage(*row) if row is not None else None
 

@@ -7,7 +7,8 @@ bytes, with a title; LMS cannot go abroad); header ``X-Secret-Key``; body ``{"bo
 "recipientList": [{"recipientNo"}], ...}``. The reply's ``header`` says whether the request was
 taken (``isSuccessful``, ``resultCode``, ``resultMessage``) and ``body.data.sendResultList``
 how each recipient fared (``resultCode`` 0: accepted). The HTTP status that comes with a
-refusal is not documented: both are read. :func:`build_request` and :func:`read_reply` hold
+refusal is not documented: both are read. :func:`build_request` and :func:`lookup_params`
+(here), ``read_reply`` and ``read_lookup`` (:mod:`~sagwa.adapters.senders.nhn_sms_reply`) hold
 the whole shape, to be corrected in one place.
 
 Failures are translated here, once: no answer (a timeout, a refused or dropped connection),
@@ -15,46 +16,86 @@ HTTP 5xx or 429, and NHN's own system errors are temporary; other 4xx replies, N
 (a bad or blocked number, an unregistered sending number, a wrong key) and a refused recipient
 are permanent, with NHN's words (contacts masked, keys blanked) for ``last_error``.
 
-Idempotency: NHN takes no idempotency key. What stops a double text is the outbox: a message is
-sent only by the worker holding its lease, and claimed again only once that lease is gone and
-its claim is older than ``outbox_repo.SEND_WINDOW`` (longer than :attr:`longest_send_seconds`)
-— so two workers never send one text. A retry after a reply that never came (a read timeout, a
-connection lost after the request went) may repeat a text NHN did take: the customer may get
-it twice. The key travels as ``senderGroupingKey`` (documented as a sender grouping key NHN's
-search filters on, at most 100 characters), so such a pair can be found in NHN's console.
+Idempotency: NHN takes no idempotency key. What keeps two workers from sending one text is the
+outbox: a message is sent only by the worker holding its lease, and claimed again only once
+that lease is gone and its claim is older than ``outbox_repo.SEND_WINDOW`` (longer than
+:attr:`~NhnSmsSender.longest_send_seconds`). What keeps a retry from sending a second text
+after a reply that never came (a read timeout, a connection lost after the request went), or
+after a worker that died mid-send, is a look-up. The key travels as ``senderGroupingKey`` ("발신자
+그룹 키", at most 100 characters), and a text tried before (``ClaimedMessage.tried_before``:
+attempt 2 on, or queued again after it failed) goes through :meth:`NhnSmsSender.send_again`,
+which first asks NHN's list of sent texts ("단문 SMS 발송목록 검색" and "장문 MMS 발송 목록 검색"
+in ``ko/api-guide.md``): ``GET {base}/sms/v3.0/appKeys/{appKey}/sender/sms`` — ``.../sender/mms``
+for a long text, the kind the text goes as — with header ``X-Secret-Key`` and query
+``senderGroupingKey``, ``startRequestDate`` and ``endRequestDate`` (``yyyy-MM-dd HH:mm:ss``;
+these two, ``requestId`` or ``startCreateDate``/``endCreateDate`` are required, else resultCode
+-2011, and at most a month apart, else -4000: ``ko/error-code.md``) and ``pageSize`` (15 unless
+given, at most 1000). The reply's ``header`` is read as a send's; ``body.data[]`` holds an
+entry per recipient: ``requestId``, ``recipientSeq`` (formerly ``mtPr``), ``recipientNo``,
+``countryCode``, ``senderGroupingKey``, ``msgStatus`` (0 failed, 1 requested, 2 being sent, 3
+succeeded, 4 reservation cancelled, 5 failed as a duplicate) and ``resultCode`` (the carrier's
+result, ``1000``: delivered). An entry for this key and this number that has not failed
+(``msgStatus`` not 0, 4 or 5; ``resultCode`` empty or 1000) is an attempt NHN took: its id is
+returned and nothing is sent (:func:`read_lookup`). Without one the text is sent: NHN never kept
+the earlier attempt, or it reached nobody (a phone off), or it went to a number since corrected.
+No answer, or one that tells nothing, is a temporary failure and sends nothing: never blind. If
+that lasts until the attempts run out, the text fails for good like any temporary failure (an
+apology's case goes to the agents' call list): a phone call, rather than maybe a second text.
+NHN refusing the look-up itself (a wrong key) fails the text for good, as refusing the send
+would.
+
+The look-up's window (:func:`lookup_params`) runs from a day before the message was queued — a
+clock off, or NHN reading the dates in another zone than Korea time, which the guide does not
+state (its examples are Korea time: ``requestId`` ``20180810100630…`` at ``requestDate``
+``2018-08-10 10:06:30.0``) — but at most 27 days back, inside NHN's month in any month, to an
+hour ahead. It holds every attempt of the outbox's retries (at most 14 days,
+``SAGWA_DELIVERY_RETRY_HOURS``); an attempt older than 27 days (a failed text queued again
+weeks later) is not seen. ``pageSize`` 100: entries under one key are the attempts NHN kept,
+and one that went ends the retries.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 
 from sagwa.adapters.senders.base import Envelope
+from sagwa.adapters.senders.nhn_sms_reply import read_lookup, read_reply
 from sagwa.domain.catalog import domestic_digits
-from sagwa.domain.masking import mask_contacts_in
+from sagwa.domain.moments import SEOUL
 from sagwa.errors import DeliveryFailed
+
+__all__ = ["NhnSmsSender", "build_request", "lookup_params", "read_lookup", "read_reply"]
 
 API = "/sms/v3.0/appKeys/{app_key}/sender/{kind}"
 SMS_MAX_BYTES = 90  # NHN's standard size of a short text, in EUC-KR bytes
 LMS_MAX_BYTES = 2_000
 TITLE_MAX_BYTES = 40
 GROUPING_KEY_MAX = 100
-#: NHN's ``resultCode`` values for its own trouble (``-9999`` system error, ``-2021`` its
-#: queue): the text may go on another try. Every other refusal is about the request.
-TEMPORARY_CODES = frozenset({-9999, -2021})
 #: Per blocking step: waiting for a pooled connection, connect (TLS included), sending the
 #: request, and each read of the reply.
 TIMEOUT = httpx.Timeout(10.0, connect=5.0, pool=5.0)
 #: Reads of a reply counted in :attr:`NhnSmsSender.longest_send_seconds`: NHN's reply is
 #: well under a kilobyte, its head and body one or two reads.
 REPLY_READS = 2
-_SAID_MAX = 200  # characters of NHN's message kept in an error
+#: The look-up's window (module docstring): from this long before the message was queued, to
+#: this long after now, at most this long in all.
+LOOKUP_BEFORE_QUEUED = timedelta(days=1)
+LOOKUP_AHEAD = timedelta(hours=1)
+LOOKUP_LONGEST = timedelta(days=27)
+LOOKUP_PAGE_SIZE = 100
+NHN_DATE = "%Y-%m-%d %H:%M:%S"
+_JSON = "application/json;charset=UTF-8"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -159,60 +200,20 @@ def grouping_key(idempotency_key: str) -> str:
     return "sha256:" + hashlib.sha256(idempotency_key.encode()).hexdigest()
 
 
-def read_reply(status: int, content: bytes) -> str:
-    """The provider id (``nhn:<requestId>:<recipientSeq>``) of an accepted text, or
-    :class:`DeliveryFailed` saying why not and whether another try may help."""
-    header, data = _parsed(content)
-    said = f", {_said(header)}" if _said(header) else ""
-    if status == 429 or status >= 500:
-        raise DeliveryFailed(f"NHN Cloud SMS answered HTTP {status}{said}", temporary=True)
-    if header is None:
-        raise DeliveryFailed(
-            f"NHN Cloud SMS answered HTTP {status} with a reply that is not NHN's JSON"
-            + ("" if status >= 400 else ": not tried again, as the text may have gone"),
-            temporary=False)
-    if status >= 400 or header.get("isSuccessful") is not True:
-        temporary = status < 400 and _code(header) in TEMPORARY_CODES
-        raise DeliveryFailed(f"NHN Cloud SMS refused the text (HTTP {status}{said})",
-                             temporary=temporary)
-    results = data.get("sendResultList") or []
-    if not results or not isinstance(results[0], dict):
-        raise DeliveryFailed("NHN Cloud SMS took the request but gave no result for the "
-                             "recipient: not tried again, as the text may have gone",
-                             temporary=False)
-    mine = results[0]  # one recipient per request
-    if _code(mine) != 0:
-        raise DeliveryFailed(f"NHN Cloud SMS refused the recipient ({_said(mine)})",
-                             temporary=False)
-    return f"nhn:{data.get('requestId')}:{mine.get('recipientSeq')}"
+def lookup_params(key: str, *, since: datetime | None, now: datetime) -> dict[str, str]:
+    """The query of NHN's list of sent texts for an earlier attempt of the text whose
+    ``senderGroupingKey`` is ``key``, queued at ``since`` (None: unknown), over the window the
+    module docstring gives."""
+    end = now + LOOKUP_AHEAD
+    start = end - LOOKUP_LONGEST
+    if since is not None:
+        start = max(start, since - LOOKUP_BEFORE_QUEUED)
+    return {"senderGroupingKey": key, "startRequestDate": _nhn_date(start),
+            "endRequestDate": _nhn_date(end), "pageSize": str(LOOKUP_PAGE_SIZE)}
 
 
-def _parsed(content: bytes) -> tuple[dict[str, Any] | None, dict[str, Any]]:
-    """The reply's ``header`` (None when the reply is not NHN's JSON) and ``body.data``."""
-    try:
-        reply = json.loads(content)
-    except ValueError:
-        return None, {}
-    if not isinstance(reply, dict) or not isinstance(reply.get("header"), dict):
-        return None, {}
-    data = (reply.get("body") or {}).get("data") if isinstance(reply.get("body"), dict) else {}
-    return reply["header"], data if isinstance(data, dict) else {}
-
-
-def _said(part: dict[str, Any] | None) -> str:
-    """``resultCode -2019: RecipientNo is invalid.`` — NHN's words, contacts masked; or ""."""
-    if part is None or "resultCode" not in part:
-        return ""
-    message = mask_contacts_in(str(part.get("resultMessage") or "")[:_SAID_MAX])
-    return f"resultCode {part['resultCode']}" + (f": {message}" if message else "")
-
-
-def _code(part: dict[str, Any]) -> int | None:
-    """A ``resultCode`` (documented as an integer; a string of one is read as one too)."""
-    try:
-        return int(part.get("resultCode"))
-    except (TypeError, ValueError):
-        return None
+def _nhn_date(moment: datetime) -> str:
+    return moment.astimezone(SEOUL).strftime(NHN_DATE)
 
 
 def _encodable(ch: str) -> bool:
@@ -224,7 +225,8 @@ def _encodable(ch: str) -> bool:
 
 
 class NhnSmsSender:
-    """Sends each text as one request; one HTTP client (and its connections) for all threads."""
+    """Sends each text as one request — a text tried before after asking NHN whether an earlier
+    attempt went (:meth:`send_again`); one HTTP client (and its connections) for all threads."""
 
     def __init__(self, *, app_key: str, secret_key: str, sender_no: str, base_url: str,
                  timeout: httpx.Timeout = TIMEOUT) -> None:
@@ -237,24 +239,70 @@ class NhnSmsSender:
 
     @property
     def longest_send_seconds(self) -> float:
-        """The longest one send takes against a server that answers or falls silent: a pooled
-        connection, connect and TLS, the request, and :data:`REPLY_READS` reads, each at its
-        timeout. (httpx has no overall timeout: a server trickling its reply byte by byte
-        could hold a send longer; name lookup is the system resolver's, outside these.)"""
+        """The longest one send takes against a server that answers or falls silent: two
+        requests (:meth:`send_again`: the look-up, then the text), each a pooled connection,
+        connect and TLS, the request, and :data:`REPLY_READS` reads, each at its timeout.
+        (httpx has no overall timeout: a server trickling its reply byte by byte could hold a
+        send longer; name lookup is the system resolver's, outside these.)"""
         t = self.timeout
-        return float((t.pool or 0) + (t.connect or 0) + (t.write or 0)
-                     + REPLY_READS * (t.read or 0))
+        one = (t.pool or 0) + (t.connect or 0) + (t.write or 0) + REPLY_READS * (t.read or 0)
+        return float(2 * one)
 
     def send(self, message: Envelope, *, idempotency_key: str) -> str:
+        return self._post(self._request(message, idempotency_key))
+
+    def send_again(self, message: Envelope, *, idempotency_key: str,
+                   since: datetime | None) -> str:
+        """:meth:`send` for a text tried before (queued at ``since``), unless NHN lists an
+        earlier attempt of it that went: that attempt's id, nothing sent. A look-up without an
+        answer fails (temporary: module docstring), sending nothing."""
+        request = self._request(message, idempotency_key)
+        earlier = self._look_up(request, since)
+        if earlier is not None:
+            logger.info("NHN Cloud SMS had taken an earlier attempt of this text (%s): not sent "
+                        "again", earlier)
+            return earlier
+        return self._post(request)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _request(self, message: Envelope, idempotency_key: str) -> NhnRequest:
         if message.channel != "sms":
             raise DeliveryFailed(f"NhnSmsSender sends texts, not {message.channel}",
                                  temporary=False)
-        request = build_request(message, app_key=self.app_key, sender_no=self.sender_no,
-                                idempotency_key=idempotency_key)
-        # httpx's errors are not chained below: they hold the request, its secret header too
+        return build_request(message, app_key=self.app_key, sender_no=self.sender_no,
+                             idempotency_key=idempotency_key)
+
+    def _post(self, request: NhnRequest) -> str:
+        response = self._exchange(lambda: self._client.post(
+            request.path, json=request.body, headers={"X-Secret-Key": self._secret}))
         try:
-            response = self._client.post(request.path, json=request.body,
-                                         headers={"X-Secret-Key": self._secret})
+            return read_reply(response.status_code, response.content)
+        except DeliveryFailed as exc:
+            raise DeliveryFailed(self._blanked(exc.message), temporary=exc.temporary) from None
+
+    def _look_up(self, request: NhnRequest, since: datetime | None) -> str | None:
+        """The provider id of an earlier attempt of ``request`` NHN lists (same kind, key and
+        number), or None."""
+        key = str(request.body["senderGroupingKey"])
+        params = lookup_params(key, since=since, now=datetime.now(UTC))
+        try:
+            response = self._exchange(lambda: self._client.get(
+                request.path, params=params,
+                headers={"X-Secret-Key": self._secret, "Content-Type": _JSON}))
+            return read_lookup(response.status_code, response.content, grouping_key=key,
+                               recipient=request.body["recipientList"][0])
+        except DeliveryFailed as exc:
+            raise DeliveryFailed(self._blanked(
+                f"not sent: could not tell whether an earlier attempt reached NHN Cloud SMS "
+                f"({exc.message})"), temporary=exc.temporary) from None
+
+    def _exchange(self, call: Callable[[], httpx.Response]) -> httpx.Response:
+        """``call``'s response; no answer as a temporary failure. httpx's errors are not
+        chained: they hold the request, its secret header too."""
+        try:
+            return call()
         except httpx.TimeoutException as exc:
             raise DeliveryFailed(f"NHN Cloud SMS did not answer in time "
                                  f"({type(exc).__name__})", temporary=True) from None
@@ -262,13 +310,6 @@ class NhnSmsSender:
             raise DeliveryFailed(self._blanked(f"no answer from NHN Cloud SMS "
                                                f"({type(exc).__name__}: {exc})"),
                                  temporary=True) from None
-        try:
-            return read_reply(response.status_code, response.content)
-        except DeliveryFailed as exc:
-            raise DeliveryFailed(self._blanked(exc.message), temporary=exc.temporary) from None
-
-    def close(self) -> None:
-        self._client.close()
 
     def _blanked(self, text: str) -> str:
         """An error with the keys blanked, should NHN (or a proxy) echo them back."""
