@@ -1,7 +1,9 @@
 """The finance role over the API: a finance account reads the ledger and the refunds the desk
-owes and marks a refund paid — and nothing else staff do (declaring incidents, deciding price
-reviews, the agents' customers and cases, booking points): each refused with the usual 403
-body. Reviewers and agents are still refused the refunds and the ledger."""
+owes, marks a refund paid and reads the incidents a refund belongs to (the incident and the
+list, as staff read them: no customer's contact details are in them) — and nothing else staff
+do (declaring or running incidents, their cases, deciding price reviews, the agents' customers,
+booking points): each refused with the usual 403 body. Reviewers and agents are still refused
+the refunds and the ledger; sellers and anonymous callers the incidents."""
 
 from __future__ import annotations
 
@@ -54,8 +56,15 @@ def test_finance_lists_refunds_and_ledger_entries_and_marks_a_refund_paid(
 
 @pytest.mark.parametrize(("method", "path", "body", "needs"), [
     ("post", "/api/incidents", {}, "admin"),
+    ("post", "/api/incidents/{incident}/scope", None, "admin"),
     ("post", "/api/incidents/{incident}/plan", {}, "admin"),
+    ("post", "/api/incidents/{incident}/notify", None, "admin"),
+    ("post", "/api/incidents/{incident}/escalate", None, "admin"),
+    ("post", "/api/incidents/{incident}/deadline", None, "admin"),
     ("post", "/api/incidents/{incident}/close", {"reason": "x"}, "admin"),
+    ("post", "/api/incidents/{incident}/notices", {"title": "x", "body": "x"}, "admin"),
+    ("get", "/api/incidents/{incident}/notices/draft", None, "admin"),
+    ("get", "/api/incidents/{incident}/cases", None, "reviewer, agent, admin"),
     ("post", "/api/price-changes/1/approve", {"reason": "looks fine"}, "reviewer, admin"),
     ("post", "/api/price-changes/1/reject", {"reason": "too low"}, "reviewer, admin"),
     ("get", "/api/review/price-changes", None, "reviewer, admin"),
@@ -74,6 +83,43 @@ def test_finance_is_refused_everything_else_staff_do(
     answer = getattr(finance, method)(url, **({"json": body} if body is not None else {}))
     refused(answer, needs)
     assert "a finance account" in answer.json()["message"]
+
+
+def test_finance_reads_the_incident_of_a_refund_as_staff_do(
+        client_for: ApiClientFor, client: TestClient, owed: dict[str, int]) -> None:
+    """The person paying a refund looks its incident up: the same body an admin reads, with
+    the refund booked in its money; the list names it too. Neither carries the customer's
+    name, email or phone."""
+    finance = client_for("finance", username="lee")
+    [row] = finance.get("/api/refunds").json()["refunds"]
+    answer = finance.get(f"/api/incidents/{row['incident_id']}")
+    assert answer.status_code == 200, answer.text
+    incident = answer.json()
+    assert incident == client.get(f"/api/incidents/{owed['incident']}").json()
+    assert incident["incident_id"] == owed["incident"]
+    assert incident["money"]["refunds"] == {"amount_minor": row["amount_minor"],
+                                            "currency": row["currency"]}
+    listed = finance.get("/api/incidents")
+    assert listed.status_code == 200, listed.text
+    assert listed.json() == client.get("/api/incidents").json()
+    assert [i["id"] for i in listed.json()] == [owed["incident"]]
+    customer = client.get(f"/api/customers/{owed['customer']}").json()
+    contacts = [customer[k] for k in ("name", "email", "phone")]
+    assert all(contacts), customer  # else the check below proves nothing
+    for text in (answer.text, listed.text):
+        for contact in contacts:
+            assert contact not in text
+
+
+@pytest.mark.parametrize("path", ["/api/incidents", "/api/incidents/{incident}"])
+def test_sellers_and_anonymous_callers_are_still_refused_the_incidents(
+        client_for: ApiClientFor, client: TestClient, owed: dict[str, int], path: str) -> None:
+    url = path.format(incident=owed["incident"])
+    seller = client.post("/api/sellers", json={"code": "s9", "name": "판매자9"}).json()["id"]
+    refused(client_for("seller", seller_id=seller).get(url), "reviewer, agent, finance, admin")
+    anonymous = client_for(None).get(url)
+    assert anonymous.status_code == 401, anonymous.text
+    assert anonymous.json()["code"] == "unauthenticated"
 
 
 @pytest.mark.parametrize("role", ["reviewer", "agent"])

@@ -37,6 +37,7 @@ from sagwa.web.api import (
 from sagwa.web.api.error_docs import ERROR_RESPONSES
 from sagwa.web.api_docs import install_api_docs
 from sagwa.web.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
+from sagwa.web.deps import bearer_token
 from sagwa.web.errors import install_error_handlers
 from sagwa.web.head_requests import HeadAsGet
 from sagwa.web.pages import install_pages
@@ -59,8 +60,9 @@ Errors are JSON: `{"code": "...", "message": "...", "details": {...}}`.
 Catalogue reads (products, sellers, listings) and published notices are public; everything else
 needs `Authorization: Bearer <token>` — a token from `sagwa users token --username NAME` — and the
 account's role decides what it may do (admin: everything; reviewer: the review queue; agent:
-customers, cases and contact attempts; finance: the refunds owed and the ledger; seller: its
-own listings and prices). The audit log
+customers, cases and contact attempts; finance: the refunds owed, the ledger, and reading
+incidents (`GET /api/incidents`, `GET /api/incidents/{id}`); seller: its own listings and
+prices). The audit log
 records the token's account. Commands that create something require an `Idempotency-Key`
 header: a retry with the same key and body returns the first result instead of creating
 anything twice (a case's choice, `POST /api/cases/{id}/choice`, takes none: the same choice
@@ -85,11 +87,11 @@ def _admin_token(request: Request) -> bool:
     """Whether the request carries an admin's API token. Anything else — no token, another
     role's, an unknown one, or one that cannot be checked because the database is down — is
     answered as anyone: a health check answers with its status, never a 401."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer_token(request.headers.get("authorization"))
+    if token is None:
         return False
     try:
-        account = account_for_token(request.app.state.uow_factory(), token.strip())
+        account = account_for_token(request.app.state.uow_factory(), token)
     except (SQLAlchemyError, SagwaError, OSError):
         return False
     return account is not None and account.role is Role.ADMIN

@@ -14,6 +14,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.requests import HTTPConnection
 
 from sagwa.errors import Forbidden, InvalidInput, Unauthenticated
 from sagwa.priceguard import PriceRules
@@ -31,8 +32,28 @@ def _uow_factory(request: Request) -> UowFactory:
     return factory
 
 
-_BEARER = HTTPBearer(auto_error=False, scheme_name="API token",
-                     description="A token from `sagwa users token --username NAME`.")
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization`` header's value ``Bearer <token>`` (the scheme in any
+    case, the token without the blanks around it); None for no header, another scheme or no
+    token. The API and ``/healthz`` read the header with it; what follows differs (the API
+    answers 401, ``/healthz`` answers as to anyone, the database down or not)."""
+    scheme, _, token = (authorization or "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+class _ApiToken(HTTPBearer):
+    """FastAPI's bearer scheme, which declares the API token in the OpenAPI document; the
+    header is read by :func:`bearer_token`."""
+
+    async def __call__(self, request: HTTPConnection) -> HTTPAuthorizationCredentials | None:
+        token = bearer_token(request.headers.get("authorization"))
+        return None if token is None else HTTPAuthorizationCredentials(scheme="Bearer",
+                                                                       credentials=token)
+
+
+_BEARER = _ApiToken(auto_error=False, scheme_name="API token",
+                    description="A token from `sagwa users token --username NAME`.")
 
 
 def _authenticated(
@@ -173,6 +194,9 @@ AGENT = Depends(api_caller(Role.AGENT))
 REVIEWER = Depends(api_caller(Role.REVIEWER))
 #: The refunds owed and the ledger: finance reads them and marks refunds paid (and an admin).
 FINANCE = Depends(api_caller(Role.FINANCE))
+#: Reading an incident and the list of them: staff, and finance, who pays the refunds listed
+#: with their incident's id (what these answers hold names no customer: no contact details).
+INCIDENT_READERS = Depends(api_caller(Role.REVIEWER, Role.AGENT, Role.FINANCE))
 ANYONE = Depends(api_caller())
 
 

@@ -28,6 +28,7 @@ from sagwa.services.desk_status import incident_status
 from sagwa.services.lookups import require
 from sagwa.web.deps import (
     ADMIN,
+    INCIDENT_READERS,
     STAFF,
     Actor,
     IdempotencyKey,
@@ -256,9 +257,11 @@ def declare(body: IncidentCreate, request: Request, uow: Uow, actor: Actor,
     return _status(request, uow, int(row.incident.incident_id))
 
 
-@router.get("/incidents", dependencies=[STAFF])
+@router.get("/incidents", dependencies=[INCIDENT_READERS])
 def list_incidents(uow: Uow, limit: int = Query(50, ge=1, le=200),
                    offset: int = Query(0, ge=0)) -> list[dict[str, Any]]:
+    """Incidents, newest first. Reviewers, agents and finance (who pays the refunds of
+    ``GET /api/refunds``, each with its ``incident_id``) read them, and an admin."""
     with uow() as u:
         return [{"id": r.incident.incident_id, "status": r.incident.status.value,
                  "cause": r.incident.cause, "opened_at": r.incident.opened_at,
@@ -267,8 +270,12 @@ def list_incidents(uow: Uow, limit: int = Query(50, ge=1, le=200),
                 for r in u.incidents.list(limit=limit, offset=offset)]
 
 
-@router.get("/incidents/{incident_id}", dependencies=[STAFF])
+@router.get("/incidents/{incident_id}", dependencies=[INCIDENT_READERS])
 def get_incident(incident_id: int, request: Request, uow: Uow) -> dict[str, Any]:
+    """Where the incident stands: its facts, case counts, choices, messages, and the money
+    booked (compensation per payer, refunds); no customer's name or contact details.
+    Reviewers, agents and finance read it, and an admin; everything that changes it is the
+    admin's."""
     return _status(request, uow, incident_id)
 
 
