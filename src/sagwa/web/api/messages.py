@@ -33,7 +33,7 @@ class MessageCheckRequest(Body):
         "titles, its sellers' names) where the text writes the name is not held against it "
         "if the match is part of a longer name or the name is quoted (a book called "
         "'소송의 기술' is not a threat; \"소송을 제기하겠습니다\" still is). Needs a staff "
-        "account (reviewer, agent, admin), as reading an incident does; an unknown incident "
+        "account (reviewer, agent, admin), as reading an incident's cases does; an unknown incident "
         "is 404 `not_found`; with another kind, 422 (names are excused for notices only: the "
         "customer messages are worded from templates that stand in for the names)."))
 
