@@ -43,7 +43,7 @@ from sagwa.cli import incident as incident_cli
 from sagwa.cli import incident_options
 from sagwa.cli import messages as messages_cli
 from sagwa.cli import refunds as refunds_cli
-from sagwa.cli.actors import check_claim, recorded_actor
+from sagwa.cli.actors import check_claim, check_role, recorded_actor
 from sagwa.cli.public_links import check_public_links
 from sagwa.config import get_settings
 from sagwa.domain import book_price, consent, incidents, price_moves, reasons
@@ -1767,7 +1767,9 @@ USE_CASE_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
     ("invalid_input", "actor_not_the_account",
      lambda: refusal(lambda: check_claim("reviewer:admin_a", ADMIN))),
     ("invalid_input", "actor_missing", lambda: refusal(
-        lambda: recorded_actor(None, "  "))),  # type: ignore[arg-type]
+        lambda: recorded_actor(None, "  ", command="incident scope"))),  # type: ignore[arg-type]
+    ("invalid_input", "actor_role_not_allowed", lambda: refusal(
+        lambda: check_role("agent_a", Account(10, "agent_a", Role.AGENT), "incident declare"))),
     # refusals a command prints in its own words before exiting (cli/context.ExitRefused);
     # asked for JSON, it prints them as these errors (tests/e2e/test_cli_json_errors.py)
     ("invalid_input", "settings_invalid", lambda: exit_refusal(_with_a_bad_setting)),

@@ -5,7 +5,11 @@
 * left out (or ``cli``), the command acts as ``cli``, as before;
 * otherwise it must name an active staff account (admin, reviewer, agent or finance; ``kim``
   or ``admin:kim``, as the log names it), else the command is refused before it does anything and
-  says how to make one (``sagwa users create``).
+  says how to make one (``sagwa users create``);
+* and that account's role must be one the web allows for the same use case (``ACTOR_ROLES``:
+  an agent declares no incident from a terminal either), else the command is refused before it
+  does anything, naming the role the account has and the roles the command needs (reason
+  ``actor_role_not_allowed``).
 
 Either way the log records where the command came from — the operating-system login of the
 process — in the actor field itself (the log has no other free field, and its hash chain covers
@@ -21,14 +25,55 @@ import typer
 from sqlalchemy.orm import Session, sessionmaker
 
 from sagwa.errors import InvalidInput
-from sagwa.services.accounts import Account, Role, account_name, find_user
+from sagwa.services.accounts import Account, Role, account_name, find_user, with_admin
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 DEFAULT_ACTOR = "cli"
 STAFF_ROLES = frozenset({Role.ADMIN, Role.REVIEWER, Role.AGENT, Role.FINANCE})
-ACTOR_HELP = ("Who is acting, on the audit log: a staff account's username (admin, reviewer, "
-              "agent or finance; `sagwa users create` makes one). Default: cli. The log also "
-              "records your OS login.")
+
+#: The roles whose account ``--actor`` may name, for each command that takes it (keyed as typed
+#: after ``sagwa``); an admin may run every one (``Account.may``, as on the web). Each mirrors
+#: the web's rule for the same use case (web/deps.py's ``ADMIN``, ``AGENT``, ``FINANCE`` on the
+#: route in the comment; the pages ask the same roles); where the web has no such action,
+#: admin only. Where this table and the web would differ, the web is right.
+ACTOR_ROLES: dict[str, tuple[Role, ...]] = {
+    "incident declare": (Role.ADMIN,),  # POST /api/incidents
+    "incident scope": (Role.ADMIN,),  # POST /api/incidents/{id}/scope
+    "incident plan": (Role.ADMIN,),  # POST /api/incidents/{id}/plan
+    "incident notify": (Role.ADMIN,),  # POST /api/incidents/{id}/notify
+    "incident close": (Role.ADMIN,),  # POST /api/incidents/{id}/close
+    "incident notice": (Role.ADMIN,),  # POST /api/incidents/{id}/notices
+    "incident narrow-price-block": (Role.ADMIN,),  # POST /api/incidents/{id}/price-block/narrow
+    "incident difference-paid": (Role.AGENT,),  # POST /api/cases/{id}/difference-paid
+    "incident cancel-instead": (Role.AGENT,),  # POST /api/cases/{id}/cancel-instead
+    "incident resolve-follow-up": (Role.AGENT,),  # POST /api/cases/{id}/follow-ups/{f}/resolve
+    "refunds mark-paid": (Role.FINANCE,),  # POST /api/refunds/{id}/paid
+    "messages retry-failed": (Role.ADMIN,),  # no web route: re-sends customers' messages
+    "users create": (Role.ADMIN,),  # no web route: accounts are the operator's
+    "users token": (Role.ADMIN,),  # no web route
+    "users revoke-token": (Role.ADMIN,),  # no web route
+}
+
+
+def allowed_roles(command: str) -> tuple[Role, ...]:
+    """Every role whose account may run ``command``: its roles in ``ACTOR_ROLES``, then admin."""
+    return with_admin(ACTOR_ROLES[command])
+
+
+def _needs_help() -> str:
+    """``ACTOR_ROLES`` in a sentence: the commands other roles than admin may run."""
+    by_role: dict[Role, list[str]] = {}
+    for command, roles in ACTOR_ROLES.items():
+        for role in roles:
+            by_role.setdefault(role, []).append(command)
+    return "; ".join(f"{role.value}: {', '.join(commands)}"
+                     for role, commands in by_role.items() if role is not Role.ADMIN)
+
+
+ACTOR_HELP = ("Who is acting, on the audit log: the username of a staff account whose role may "
+              "run this command, as on the web (admin: every command; " + _needs_help() + "; "
+              "`sagwa users create` makes one). Default: cli. The log also records your OS "
+              "login.")
 ACTOR = typer.Option(DEFAULT_ACTOR, "--actor", help=ACTOR_HELP)
 
 
@@ -73,8 +118,28 @@ def check_claim(claimed: str, account: Account | None) -> None:
                       reason="actor_not_the_account")
 
 
-def recorded_actor(session_factory: sessionmaker[Session], claimed: str) -> str:
-    """``--actor`` checked against the accounts, as the audit log should record it."""
+def _a(word: str) -> str:
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
+
+
+def check_role(claimed: str, account: Account, command: str) -> None:
+    """Refuse ``account`` (named ``claimed``) unless its role may run ``command``
+    (``ACTOR_ROLES``)."""
+    if account.may(ACTOR_ROLES[command]):
+        return
+    needs = " or ".join(role.value for role in allowed_roles(command))
+    raise InvalidInput(
+        f"--actor {claimed!r} is {_a(account.role.value)} account; `sagwa {command}` needs "
+        f"{needs}: name {_a(needs)} account with --actor (`sagwa users create "
+        f"--role {allowed_roles(command)[0].value}` makes one), or leave --actor out to act as "
+        f"{DEFAULT_ACTOR!r}", field="actor", reason="actor_role_not_allowed")
+
+
+def recorded_actor(session_factory: sessionmaker[Session], claimed: str, *, command: str) -> str:
+    """``--actor`` checked against the accounts and the roles ``command`` (a key of
+    ``ACTOR_ROLES``) needs, as the audit log should record it."""
+    if command not in ACTOR_ROLES:  # a slip in the code: fails even with the default actor
+        raise KeyError(f"{command!r} is not a command in ACTOR_ROLES")
     name = claimed.strip()
     if name == DEFAULT_ACTOR:
         return audit_actor(None, os_login())
@@ -82,4 +147,6 @@ def recorded_actor(session_factory: sessionmaker[Session], claimed: str) -> str:
         raise _refuse(claimed, "is empty", reason="actor_missing")
     account = find_user(SqlAlchemyUnitOfWork(session_factory), username=account_name(name))
     check_claim(name, account)
+    assert account is not None  # check_claim refuses a missing account
+    check_role(name, account, command)
     return audit_actor(account, os_login())

@@ -127,7 +127,7 @@ def notice(
     from sagwa.services import notices
 
     with desk_context() as (_config, db, policy):
-        actor = recorded_actor(db.session_factory, actor)
+        actor = recorded_actor(db.session_factory, actor, command="incident notice")
         if file is None:
             title, body = notices.draft_notice(SqlAlchemyUnitOfWork(db.session_factory),
                                                incident_id=incident_id, lang=lang, policy=policy)

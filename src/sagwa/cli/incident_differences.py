@@ -33,7 +33,7 @@ def difference_paid(
     from sagwa.services.desk_difference import record_difference_paid
 
     with desk_context() as (config, db, policy):
-        actor = recorded_actor(db.session_factory, actor)
+        actor = recorded_actor(db.session_factory, actor, command="incident difference-paid")
         # the sellers' email links to their page, at the customers' links' address (as declaring)
         links = command_links(config)
         recorded = record_difference_paid(SqlAlchemyUnitOfWork(db.session_factory),
@@ -71,7 +71,7 @@ def cancel_instead(
     from sagwa.services.desk_cancel_instead import cancel_instead_of_paying
 
     with desk_context() as (config, db, policy):
-        actor = recorded_actor(db.session_factory, actor)
+        actor = recorded_actor(db.session_factory, actor, command="incident cancel-instead")
         links = command_links(config)
         done = cancel_instead_of_paying(SqlAlchemyUnitOfWork(db.session_factory),
                                         case_id=case_id, channel=channel, evidence=evidence,

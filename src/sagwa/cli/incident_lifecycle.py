@@ -49,7 +49,7 @@ def declare(
     from sagwa.services import desk
 
     with desk_context() as (config, db, _policy):
-        actor = recorded_actor(db.session_factory, actor)
+        actor = recorded_actor(db.session_factory, actor, command="incident declare")
         # the sellers' email links to their page, at the customers' links' address
         links = command_links(config)
         row = desk.declare(
@@ -70,7 +70,7 @@ def scope(incident_id: IncidentId, actor: str = ACTOR,
     from sagwa.services import desk
 
     with desk_context() as (_config, db, _policy):
-        actor = recorded_actor(db.session_factory, actor)
+        actor = recorded_actor(db.session_factory, actor, command="incident scope")
         summary = desk.scope(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
                              actor=actor)
     print_result({"incident_id": incident_id, **summary}, fmt, "incident scoped")
@@ -110,7 +110,7 @@ def plan(
     from sagwa.services import desk
 
     with desk_context() as (config, db, policy), durations_in_words():
-        actor = recorded_actor(db.session_factory, actor)
+        actor = recorded_actor(db.session_factory, actor, command="incident plan")
         decided = desk.plan(
             SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id, options=option,
             deadline=parse_time(deadline, "deadline"), default=default,
@@ -136,11 +136,11 @@ def notify(incident_id: IncidentId, actor: str = ACTOR,
     from sagwa.services.desk_notify import notify as notify_customers
 
     with desk_context() as (config, db, policy):
+        actor = recorded_actor(db.session_factory, actor, command="incident notify")
         # a server started with another --port does not change what the CLI knows: links to a
         # derived address nobody serves would reach no customer, so check before queuing
         links_to = check_public_links(config.public_base_url,
                                       configured=config.public_base_url_configured)
-        actor = recorded_actor(db.session_factory, actor)
         summary = notify_customers(
             SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id, actor=actor,
             policy=policy, links=LinkMaker(config.secret_key, links_to))
@@ -167,7 +167,7 @@ def close(
                            reason="close_needs_reason")
 
     with desk_context() as (config, db, policy):
-        actor = recorded_actor(db.session_factory, actor)
+        actor = recorded_actor(db.session_factory, actor, command="incident close")
         # the sellers' closing email links to their page, at the customers' links' address
         links = command_links(config)
         row = desk.close(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,

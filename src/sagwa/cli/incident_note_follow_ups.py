@@ -83,7 +83,7 @@ def resolve_note_follow_up(
     """Record what was done about a note's follow-up: it leaves the follow-up list. Once;
     again changes nothing (the first outcome stands)."""
     with desk_context() as (_config, db, _policy):
-        actor = recorded_actor(db.session_factory, actor)
+        actor = recorded_actor(db.session_factory, actor, command="incident resolve-follow-up")
         done = resolve_follow_up(SqlAlchemyUnitOfWork(db.session_factory), case_id=case_id,
                                  follow_up_id=follow_up_id, actor=actor, outcome=outcome)
     print_result(done.as_dict(), fmt, "follow-up resolved" if done.changed

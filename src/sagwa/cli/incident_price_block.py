@@ -29,7 +29,7 @@ def narrow_price_block(
     from sagwa.services.incident_prices import narrow_price_block as narrow
 
     with desk_context() as (_config, db, _policy):
-        actor = recorded_actor(db.session_factory, actor)
+        actor = recorded_actor(db.session_factory, actor, command="incident narrow-price-block")
         done = narrow(SqlAlchemyUnitOfWork(db.session_factory),
                       incident_id=incident_id, actor=actor, reason=reason)
     print_result({"incident_id": incident_id, "narrowed": done.narrowed,

@@ -107,8 +107,8 @@ def retry_failed(
 
     queued_since = parse_time(since, "since") if since is not None else None
     with desk_context() as (_config, db, policy):
-        report = retry(SqlAlchemyUnitOfWork(db.session_factory),
-                       actor=recorded_actor(db.session_factory, actor),
+        actor = recorded_actor(db.session_factory, actor, command="messages retry-failed")
+        report = retry(SqlAlchemyUnitOfWork(db.session_factory), actor=actor,
                        contact_hours=policy.schedule, incident_id=incident,
                        queued_since=queued_since, dry_run=dry_run)
     typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))

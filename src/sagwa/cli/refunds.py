@@ -267,7 +267,7 @@ def _mark_batch(lines: list[PaymentLine], before: date | None, reference: str, *
     """A payments file's refunds (``before`` None) or those recorded before the day."""
     db = database()
     try:
-        who = recorded_actor(db.session_factory, actor)
+        who = recorded_actor(db.session_factory, actor, command="refunds mark-paid")
         uow = SqlAlchemyUnitOfWork(db.session_factory)
         with progress_bar(len(lines)) as told:
             if before is None:
@@ -284,7 +284,7 @@ def _mark_one(refund_id: int, reference: str, paid_at: str | None, actor: str,
     when = parse_time(paid_at, "paid_at") if paid_at is not None else None
     db = database()
     try:
-        who = recorded_actor(db.session_factory, actor)
+        who = recorded_actor(db.session_factory, actor, command="refunds mark-paid")
         paid = mark_refund_paid(SqlAlchemyUnitOfWork(db.session_factory), refund_id=refund_id,
                                 reference=reference, paid_at=when, actor=who)
     finally:

@@ -10,7 +10,13 @@ import typer
 from sagwa.cli.actors import ACTOR, recorded_actor
 from sagwa.cli.context import console, database, exits_cleanly
 from sagwa.cli.numbers import whole_number
-from sagwa.services.accounts import Role, create_user, issue_api_token, revoke_api_tokens
+from sagwa.services.accounts import (
+    ROLE_KO,
+    Role,
+    create_user,
+    issue_api_token,
+    revoke_api_tokens,
+)
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 app = typer.Typer(help="Accounts for the pages and API tokens: admin, reviewer, agent, finance, "
@@ -18,13 +24,19 @@ app = typer.Typer(help="Accounts for the pages and API tokens: admin, reviewer, 
                   no_args_is_help=True)
 
 
+def format_role(role: Role) -> str:
+    """A role as a person reads it: Korean first, as the pages say it, then the role's value
+    (what ``--role`` takes): ``운영자 · admin``."""
+    return f"{ROLE_KO[role]} · {role.value}"
+
+
 @app.command()
 @exits_cleanly
 def create(
     username: Annotated[str, typer.Option("--username", help="Login name.")],
     role: Annotated[Role, typer.Option(
-        "--role", help="admin, reviewer, agent, finance (the refunds owed and the ledger) or "
-                       "seller.")],
+        "--role", help=", ".join(format_role(r) for r in Role)
+        + " (finance: the refunds owed and the ledger).")],
     password: Annotated[str | None, typer.Option(
         "--password", prompt=True, hide_input=True, confirmation_prompt=True,
         help="Asked for (hidden, twice) when omitted, which keeps it out of shell history.",
@@ -39,13 +51,13 @@ def create(
     db = database()
     try:
         assert db.session_factory is not None
-        actor = recorded_actor(db.session_factory, actor)
+        actor = recorded_actor(db.session_factory, actor, command="users create")
         account = create_user(SqlAlchemyUnitOfWork(db.session_factory), username=username,
                               role=role, password=password, seller_id=seller_id, actor=actor)
     finally:
         db.close()
     suffix = f" for seller {account.seller_id}" if account.seller_id is not None else ""
-    console.print(f"created [bold]{account.username}[/bold] ({account.role.value}{suffix})")
+    console.print(f"created [bold]{account.username}[/bold] ({format_role(account.role)}{suffix})")
 
 
 @app.command()
@@ -64,7 +76,7 @@ def token(
     db = database()
     try:
         assert db.session_factory is not None
-        actor = recorded_actor(db.session_factory, actor)
+        actor = recorded_actor(db.session_factory, actor, command="users token")
         issued = issue_api_token(SqlAlchemyUnitOfWork(db.session_factory), username=username,
                                  name=name, actor=actor)
     finally:
@@ -91,7 +103,7 @@ def revoke_token(
     db = database()
     try:
         assert db.session_factory is not None
-        actor = recorded_actor(db.session_factory, actor)
+        actor = recorded_actor(db.session_factory, actor, command="users revoke-token")
         revoked = revoke_api_tokens(SqlAlchemyUnitOfWork(db.session_factory),
                                     username=username, name=name, actor=actor)
     finally:

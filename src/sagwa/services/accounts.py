@@ -43,6 +43,20 @@ class Role(StrEnum):
     SELLER = "seller"      # one seller's own listings
 
 
+#: Each role in Korean, as the pages name it (web/pages/labels.py's actor roles, the login
+#: page): where a role is shown to a person, Korean first, then the role's value (the CLI's
+#: ``운영자 · admin``).
+ROLE_KO = {Role.ADMIN: "운영자", Role.REVIEWER: "검토자", Role.AGENT: "상담원",
+           Role.FINANCE: "재무", Role.SELLER: "판매자"}
+
+
+def with_admin(roles: tuple[Role, ...]) -> tuple[Role, ...]:
+    """Every role that may do what ``roles`` may: ``roles``, then an admin, who may do
+    everything (``Account.may``) — a refusal that said "needs: seller" hid that an admin
+    would do too."""
+    return roles if Role.ADMIN in roles else (*roles, Role.ADMIN)
+
+
 @dataclass(frozen=True)
 class Account:
     """Who is logged in (what the session cookie carries)."""

@@ -18,7 +18,7 @@ from starlette.requests import HTTPConnection
 
 from sagwa.errors import Forbidden, InvalidInput, Unauthenticated
 from sagwa.priceguard import PriceRules
-from sagwa.services.accounts import Account, Role, account_for_token
+from sagwa.services.accounts import Account, Role, account_for_token, with_admin
 from sagwa.services.desk_notify import LinkMaker
 from sagwa.services.idempotency import IdempotencyKey as IdempotencyKeyValue
 from sagwa.services.idempotency import check_key
@@ -97,11 +97,7 @@ def api_caller(*roles: Role) -> Callable[[Account], Account]:
     return dependency
 
 
-def allowed_roles(roles: tuple[Role, ...]) -> tuple[Role, ...]:
-    """Every role that may do what ``roles`` may: ``roles``, then an admin, who may do
-    everything (``Account.may``) — a refusal that said "needs: seller" hid that an admin's
-    token would do too."""
-    return roles if Role.ADMIN in roles else (*roles, Role.ADMIN)
+allowed_roles = with_admin
 
 
 def api_actor(account: Account) -> str:

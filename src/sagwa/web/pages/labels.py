@@ -19,6 +19,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
+from sagwa.services.accounts import ROLE_KO, Role
 from sagwa.services.desk_messages import choice_label
 
 Label = tuple[str, str]  # (Korean, English)
@@ -352,11 +353,9 @@ def label_filter(context: Context, value: object, vocabulary: str,
 
 
 #: How a recorded actor's role prefix reads on a page (``agent:choi`` -> 상담원 choi).
-_ACTOR_ROLES = {"agent": ("상담원", "agent"), "admin": ("운영자", "operator"),
-                "operator": ("운영자", "operator"), "reviewer": ("검토자", "reviewer"),
-                "finance": ("재무", "finance"),
-                "seller": ("판매자", "seller"), "system": ("시스템", "system"),
-                "sagwa": ("시스템", "system")}
+_ACTOR_ROLES = {role.value: (ROLE_KO[role], "operator" if role is Role.ADMIN else role.value)
+                for role in Role} | {"operator": (ROLE_KO[Role.ADMIN], "operator"),
+                                     "system": ("시스템", "system"), "sagwa": ("시스템", "system")}
 
 
 #: Work sagwa does by itself, by the name its audit records carry.
