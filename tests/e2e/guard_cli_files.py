@@ -1,5 +1,6 @@
 """What the ``sagwa guard`` CLI tests share: the input and output headers, writing an input
-file (plain or gzip), running the CLI in-process, and the one-line refusal it must give."""
+file (plain or gzip), running the CLI in-process (on input files it saves first, with
+``run_on_inputs``), and the one-line refusal it must give."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ CHANGES_HEADER = (
     "change_id,listing_id,product_id,seller_id,old_price,new_price,proposed_at,"
     "promotion_pct,currency\n"
 )
+HISTORY_HEADER = "listing_id,product_id,seller_id,price,observed_at,currency\n"
 LABELS_HEADER = "change_id,is_error,error_type\n"
 VERDICT_HEADER = "change_id,verdict,score,error_type,reason"
 
@@ -45,6 +47,12 @@ def file_options(files: dict[str, Path], *names: str) -> list[str | Path]:
 def run(*args: str | Path) -> Result:
     """``sagwa guard ARGS...`` in this process."""
     return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def run_on_inputs(command: str, folder: Path, /, *extra: str | Path, **texts: str) -> Result:
+    """``sagwa guard COMMAND --NAME folder/NAME.csv ... EXTRA...``: each of ``texts`` saved as
+    by :func:`input_files` and passed in the order given, then ``extra``."""
+    return run(command, *file_options(input_files(folder, **texts), *texts), *extra)
 
 
 def assert_refused(result: Result, *fragments: str) -> None:

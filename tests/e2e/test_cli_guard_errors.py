@@ -15,6 +15,7 @@ import polars as pl
 import pytest
 from guard_cli_files import (
     CHANGES_HEADER,
+    HISTORY_HEADER,
     LABELS_HEADER,
     assert_refused,
     changes_text,
@@ -27,7 +28,7 @@ from typer.testing import Result
 
 pytestmark = pytest.mark.e2e
 
-HISTORY = """listing_id,product_id,seller_id,price,observed_at,currency
+HISTORY = HISTORY_HEADER + """\
 L1,P1,S1,199000,2008-08-01,KRW
 L1,P1,S1,199000,2008-08-08,KRW
 L2,P1,S2,195000,2008-08-08,KRW
@@ -192,7 +193,7 @@ def test_a_header_only_changes_file_gives_an_empty_result(
 
 
 def test_a_header_only_history_means_no_history(files: dict[str, Path], tmp_path: Path) -> None:
-    history = write(tmp_path / "h.csv", HISTORY.splitlines()[0] + "\n")
+    history = write(tmp_path / "h.csv", HISTORY_HEADER)
     out = tmp_path / "verdicts.csv"
     result = check(files, out, history=history)
     assert result.exit_code == 0, result.output

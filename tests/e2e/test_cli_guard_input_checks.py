@@ -15,12 +15,12 @@ import polars as pl
 import pytest
 import typer
 from guard_cli_files import (
+    HISTORY_HEADER,
     LABELS_HEADER,
     assert_refused,
     changes_text,
-    file_options,
-    input_files,
     run,
+    run_on_inputs,
     write,
 )
 from typer.testing import Result
@@ -29,7 +29,7 @@ from sagwa.cli.guard import app
 
 pytestmark = pytest.mark.e2e
 
-HISTORY = """listing_id,product_id,seller_id,price,observed_at,currency
+HISTORY = HISTORY_HEADER + """\
 L4,P2,S1,3.49,2025-01-13,USD
 L5,P2,S2,3.79,2025-01-13,USD
 """
@@ -40,17 +40,14 @@ GOOD = [
 
 
 def check(tmp_path: Path, rows: list[str], *extra: str | Path, history: str = HISTORY) -> Result:
-    files = input_files(tmp_path, history=history, changes=changes_text(rows))
     out = tmp_path / "verdicts.csv"
-    return run("check", *file_options(files, "history", "changes"), "--out", out, *extra)
+    return run_on_inputs("check", tmp_path, "--out", out, *extra,
+                         history=history, changes=changes_text(rows))
 
 
 def evaluate(tmp_path: Path, labels: str) -> Result:
-    files = input_files(
-        tmp_path, history=HISTORY, changes=changes_text(GOOD), labels=LABELS_HEADER + labels
-    )
-    inputs = file_options(files, "history", "changes", "labels")
-    return run("evaluate", *inputs, "--json", tmp_path / "metrics.json")
+    return run_on_inputs("evaluate", tmp_path, "--json", tmp_path / "metrics.json",
+                         history=HISTORY, changes=changes_text(GOOD), labels=LABELS_HEADER + labels)
 
 
 # -- 4. the rules file --
@@ -205,10 +202,9 @@ def test_recall_on_5x_moves_leaves_out_first_prices(tmp_path: Path) -> None:
 
     rows = ["c1,L4,P2,S1,0,3.59,2025-02-01T09:00:00,,USD",  # a first price, allowed
             "c2,L5,P2,S2,3.79,37.90,2025-02-08T10:00:00,,USD"]  # 10x: held
-    files = input_files(tmp_path, history=HISTORY, changes=changes_text(rows),
-                        labels=LABELS_HEADER + "c1,1,extra_zero\nc2,1,extra_zero\n")
-    result = run("evaluate", *file_options(files, "history", "changes", "labels"),
-                 "--json", tmp_path / "metrics.json")
+    result = run_on_inputs("evaluate", tmp_path, "--json", tmp_path / "metrics.json",
+                           history=HISTORY, changes=changes_text(rows),
+                           labels=LABELS_HEADER + "c1,1,extra_zero\nc2,1,extra_zero\n")
     assert result.exit_code == 0, result.output
     everything = json.loads((tmp_path / "metrics.json").read_text())[0]
     assert everything["recall"] == 0.5  # c1 allowed, c2 held

@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 from guard_cli_files import (
     CHANGES_HEADER,
+    HISTORY_HEADER,
     LABELS_HEADER,
     assert_refused,
     changes_text,
-    file_options,
-    input_files,
-    run,
+    run_on_inputs,
     write,
 )
 from typer.testing import Result
@@ -24,7 +23,7 @@ from sagwa.domain.money import CURRENCY_EXPONENTS
 
 pytestmark = pytest.mark.e2e
 
-HISTORY = """listing_id,product_id,seller_id,price,observed_at,currency
+HISTORY = HISTORY_HEADER + """\
 L1,P1,S1,199000,2025-07-01T00:00:00+09:00,KRW
 L2,P1,S2,189000,2025-07-01T00:00:00+09:00,KRW
 L5,P2,S1,19.99,2025-07-01T00:00:00+09:00,USD
@@ -42,8 +41,7 @@ def check(tmp_path: Path, rows: list[str] | str, *extra: str | Path,
              "changes": rows if isinstance(rows, str) else changes_text(rows)}
     if products is not None:
         texts["products"] = products
-    files = input_files(tmp_path, **texts)
-    return run("check", *file_options(files, *texts), "--out", tmp_path / "v.csv", *extra)
+    return run_on_inputs("check", tmp_path, "--out", tmp_path / "v.csv", *extra, **texts)
 
 
 # -- every bad field of a row, and how it is written --
@@ -117,9 +115,8 @@ def test_products_missing_from_the_products_file_are_noted(tmp_path: Path) -> No
 
 
 def test_evaluate_notes_products_missing_from_the_products_file(tmp_path: Path) -> None:
-    files = input_files(tmp_path, history=HISTORY, changes=changes_text(GOOD), products=PRODUCTS,
-                        labels=LABELS_HEADER + "c1,0,none\nc2,0,none\n")
-    result = run("evaluate", *file_options(files, "history", "changes", "products", "labels"))
+    result = run_on_inputs("evaluate", tmp_path, history=HISTORY, changes=changes_text(GOOD),
+                           products=PRODUCTS, labels=LABELS_HEADER + "c1,0,none\nc2,0,none\n")
     assert result.exit_code == 0, result.output
     assert "note: 1 product named by the changes is not in" in result.stderr
     assert "(P2): its changes were judged without a list price" in result.stderr

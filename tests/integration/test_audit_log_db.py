@@ -4,6 +4,7 @@ import json
 from collections.abc import Callable, Iterator
 
 import pytest
+from ipod_listing_and_customer import ipod_listing_and_customer
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
@@ -11,7 +12,6 @@ from typer.testing import CliRunner
 from sagwa.adapters.db.database import Database
 from sagwa.cli.main import app
 from sagwa.config import get_settings
-from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
 from sagwa.errors import Conflict
 from sagwa.services import audit, catalog, listings, orders, points
@@ -22,19 +22,12 @@ Uow = Callable[[], SqlAlchemyUnitOfWork]
 
 def _trade(uow: Uow) -> None:
     """A little of everything that writes audit records."""
-    seller = catalog.register_seller(uow(), code="haneul", name="하늘전자", actor="t")
-    product = catalog.register_product(uow(), title="아이팟 나노 3세대 4GB", category="electronics/mp3",
-                                       list_price=Money(199000, "KRW"), actor="t")
-    customer = catalog.register_customer(uow(), name="김민준", email="mj@example.com", actor="t")
-    listing = listings.create_listing(uow(), seller_id=seller.id, product_id=product.id,
-                                      price=Money(199000, "KRW"), actor="t")
-    listings.change_listing_status(uow(), listing_id=listing.id, trigger=ListingTrigger.PUBLISH,
-                                   actor="t")
-    listings.propose_price_change(uow(), listing_id=listing.id, new_price=Money(19900, "KRW"),
+    seller_id, listing_id, customer_id = ipod_listing_and_customer(uow)
+    listings.propose_price_change(uow(), listing_id=listing_id, new_price=Money(19900, "KRW"),
                                   proposed_by="seller:haneul")
-    orders.place_order(uow(), customer_id=customer.id, listing_id=listing.id, quantity=2, actor="t")
-    receipt = points.credit_customer_points(uow(), customer_id=customer.id, points=3000,
-                                            memo="사과", actor="t", seller_id=seller.id,
+    orders.place_order(uow(), customer_id=customer_id, listing_id=listing_id, quantity=2, actor="t")
+    receipt = points.credit_customer_points(uow(), customer_id=customer_id, points=3000,
+                                            memo="사과", actor="t", seller_id=seller_id,
                                             seller_share_pct=50)
     points.reverse_entry(uow(), entry_id=receipt.entry_id, memo="m", actor="t")
 

@@ -20,10 +20,9 @@ from sagwa.adapters.db.tables import outbox
 from sagwa.adapters.senders.fake import FakeSender
 from sagwa.config import Settings
 from sagwa.domain.contact_hours import ContactSchedule
-from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
 from sagwa.jobs.runtime import DeliveryRuntime
-from sagwa.services import catalog, desk, listings, orders
+from sagwa.services import catalog, desk, orders
 from sagwa.services.delivery import (
     PAST_DEADLINE,
     Outcome,
@@ -35,6 +34,7 @@ from sagwa.services.desk_notify import LinkMaker, notify
 from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.outbox import enqueue_message
 from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
+from sagwa.testing.wrong_price import ipod_listed_at_wrong_price
 
 pytestmark = pytest.mark.integration
 
@@ -56,22 +56,15 @@ def notified(session_factory):
     def uow() -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(session_factory, clock)
 
-    seller = catalog.register_seller(uow(), code="haneul", name="하늘디지털", actor="t")
-    product = catalog.register_product(uow(), title="애플 아이팟 나노 3세대 4GB",
-                                       title_en="Apple iPod nano 3rd gen 4GB",
-                                       category="electronics/mp3", list_price=RIGHT, actor="t")
-    listing = listings.create_listing(uow(), seller_id=seller.id, product_id=product.id,
-                                      price=WRONG, actor="t")
-    listings.change_listing_status(uow(), listing_id=listing.id, trigger=ListingTrigger.PUBLISH,
-                                   actor="t")
+    listing_id = ipod_listed_at_wrong_price(uow).listing_id
     person = catalog.register_customer(uow(), name="김민지", email="minji@example.com",
                                        phone="010-1234-0001", locale="ko", actor="t")
     clock.now += timedelta(minutes=7)
-    orders.place_order(uow(), customer_id=person.id, listing_id=listing.id, quantity=1,
+    orders.place_order(uow(), customer_id=person.id, listing_id=listing_id, quantity=1,
                        actor="t", velocity=None)
     clock.now = datetime(2008, 6, 12, 17, 30, tzinfo=SEOUL)
     incident_id = int(desk.declare(
-        uow(), listing_ids=[listing.id], wrong_price=WRONG, correct_price=RIGHT,
+        uow(), listing_ids=[listing_id], wrong_price=WRONG, correct_price=RIGHT,
         window_start=datetime(2008, 6, 12, 14, 0, tzinfo=SEOUL),
         cause="90% event typed as the price", responsible="both",
         actor="operator:lee").incident.incident_id)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sagwa.adapters.db.tables import ledger_entries, outbox
 from sagwa.adapters.db.tables import orders as orders_table
 from sagwa.domain.consent import ConsentRecord, effects_of_choice
-from sagwa.domain.listings import ListingStatus, ListingTrigger
+from sagwa.domain.listings import ListingStatus
 from sagwa.domain.money import Money
 from sagwa.errors import (
     Conflict,
@@ -24,10 +24,11 @@ from sagwa.errors import (
     SagwaError,
     SilentCancellationRefused,
 )
-from sagwa.services import catalog, desk, desk_cases, listings, notices, orders
+from sagwa.services import catalog, desk, desk_cases, notices, orders
 from sagwa.services.desk_notify import LinkMaker, notify
 from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
+from sagwa.testing.wrong_price import ipod_listed_at_wrong_price
 from sagwa.web.pages.case_facts import incident_terms
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -44,15 +45,8 @@ def shop(session_factory):
     def uow() -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(session_factory, clock)
 
-    seller = catalog.register_seller(uow(), code="haneul", name="하늘디지털", actor="t")
-    product = catalog.register_product(uow(), title="애플 아이팟 나노 3세대 4GB",
-                                       title_en="Apple iPod nano 3rd gen 4GB",
-                                       category="electronics/mp3", list_price=RIGHT, actor="t")
     # the seller's own account listed it at the wrong price: the apology names the seller
-    listing = listings.create_listing(uow(), seller_id=seller.id, product_id=product.id,
-                                      price=WRONG, actor="seller:haneul")
-    listings.change_listing_status(uow(), listing_id=listing.id, trigger=ListingTrigger.PUBLISH,
-                                   actor="t")
+    listed = ipod_listed_at_wrong_price(uow, listed_by="seller:haneul")
     people = []
     for n in range(6):
         person = catalog.register_customer(uow(), name=f"고객{n}" if n else "Alex Kim",
@@ -61,9 +55,9 @@ def shop(session_factory):
         people.append(person.id)
         for _ in range(1 + n % 2):
             clock.now += timedelta(minutes=7)
-            orders.place_order(uow(), customer_id=person.id, listing_id=listing.id, quantity=1,
-                               actor="t", velocity=None)
-    return uow, clock, listing.id, people, seller.id
+            orders.place_order(uow(), customer_id=person.id, listing_id=listed.listing_id,
+                               quantity=1, actor="t", velocity=None)
+    return uow, clock, listed.listing_id, people, listed.seller_id
 
 
 def _declared(uow, clock, listing_id) -> int:

@@ -11,11 +11,12 @@ import pytest
 
 from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
-from sagwa.services import catalog, desk, listings
+from sagwa.services import desk, listings
 from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.desk_report import build_report
 from sagwa.services.desk_status import incident_status
 from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
+from sagwa.testing.wrong_price import ipod_listed_at_wrong_price
 
 SEOUL = ZoneInfo("Asia/Seoul")
 POLICY = load_desk_policy()
@@ -32,15 +33,7 @@ def live(session_factory):
     def uow() -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(session_factory, clock)
 
-    seller = catalog.register_seller(uow(), code="haneul", name="하늘디지털", actor="t")
-    product = catalog.register_product(uow(), title="애플 아이팟 나노 3세대 4GB",
-                                       title_en="Apple iPod nano 3rd gen 4GB",
-                                       category="electronics/mp3", list_price=RIGHT, actor="t")
-    listing = listings.create_listing(uow(), seller_id=seller.id, product_id=product.id,
-                                      price=WRONG, actor="t")
-    listings.change_listing_status(uow(), listing_id=listing.id,
-                                   trigger=ListingTrigger.PUBLISH, actor="t")
-    return uow, clock, listing.id
+    return uow, clock, ipod_listed_at_wrong_price(uow).listing_id
 
 
 def test_status_and_report_ignore_a_pause_in_the_hour_before_the_window(live) -> None:

@@ -7,6 +7,7 @@ changed."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from sqlalchemy import select, text, update
 from test_desk import LINKS, POLICY, shop  # noqa: F401
@@ -37,6 +38,19 @@ def _case_of(uow, iid: int, customer_id: int) -> int:
 def _wrong_number(uow, case_id: int) -> None:
     desk_cases.log_contact_attempt(uow(), case_id=case_id, channel="phone",
                                    outcome="wrong_number", agent="agent:park", policy=POLICY)
+
+
+def _reminder_text_made_pending(uow, case_id: int, due: datetime) -> int:
+    """The case's reminder by text (withdrawn by the wrong-number mark) made pending again,
+    due at ``due``, as ``sagwa messages retry-failed`` re-queues a failed one: its id."""
+    with uow() as u:
+        [text_id] = u.conn.execute(select(outbox.c.id).where(
+            outbox.c.case_id == case_id, outbox.c.channel == "sms",
+            outbox.c.purpose == "reminder")).scalars()
+        u.conn.execute(update(outbox).where(outbox.c.id == text_id).values(
+            status="pending", last_error=None, not_before=due))
+        u.commit()
+    return int(text_id)
 
 
 def test_a_wrong_number_withdraws_the_texts_waiting_for_it(shop) -> None:
@@ -163,13 +177,7 @@ def test_a_text_to_a_marked_number_is_withdrawn_when_it_is_about_to_go(shop,
     remind_unanswered(uow(), incident_id=iid, actor="sagwa:reminder", policy=POLICY,
                       links=LINKS)
     _wrong_number(uow, case_id)
-    with uow() as u:
-        [text_id] = u.conn.execute(select(outbox.c.id).where(
-            outbox.c.case_id == case_id, outbox.c.channel == "sms",
-            outbox.c.purpose == "reminder")).scalars()
-        u.conn.execute(update(outbox).where(outbox.c.id == text_id).values(
-            status="pending", last_error=None, not_before=clock.now))
-        u.commit()
+    text_id = _reminder_text_made_pending(uow, case_id, clock.now)
     sms = FakeSender()
     assert deliver_message(session_factory, {"email": FakeSender(), "sms": sms}, text_id,
                            clock.now) is Outcome.WITHDRAWN

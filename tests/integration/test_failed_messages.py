@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from test_delivery import _deliver, _queue, _row
 from test_delivery_contact_hours import (  # noqa: F401  (the fixture, by name)
     HOURS,
@@ -24,7 +25,7 @@ from test_delivery_contact_hours import _row as _row_of
 from typer.testing import CliRunner
 
 from sagwa.adapters.db.database import Database
-from sagwa.adapters.db.tables import audit_log
+from sagwa.adapters.db.tables import audit_log, cases, outbox
 from sagwa.adapters.senders.fake import FakeSender
 from sagwa.cli.main import app
 from sagwa.config import get_settings
@@ -101,10 +102,9 @@ def test_a_failed_apology_stays_failed_once_the_address_changed_or_an_agent_call
         notified) -> None:
     """From a review: the stored row went out as it was — to an email the customer had since
     disowned, or after an agent had called them."""
-    from sqlalchemy import update
     from test_delivery_contact_hours import POLICY
 
-    from sagwa.adapters.db.tables import cases, customers
+    from sagwa.adapters.db.tables import customers
     from sagwa.services import desk_cases
 
     session_factory, _, [email_id, text_id] = notified
@@ -129,16 +129,9 @@ def test_a_failed_apology_stays_failed_once_the_address_changed_or_an_agent_call
     assert report["skipped_by_reason"] == {"recipient_changed": 1, "case_moved_on": 1}
 
 
-def test_a_failed_text_to_a_number_marked_wrong_is_not_sent_again(notified) -> None:
-    """From a review: ``retry-failed`` re-queued a failed text (here a confirmation, which no
-    later call makes pointless) to a number an agent had since marked wrong; only delivery's
-    own check kept it from the stranger, and the report counted it as re-queued."""
-    from sqlalchemy import update
-    from test_delivery_contact_hours import POLICY
-
-    from sagwa.adapters.db.tables import cases, outbox
-    from sagwa.services import desk_cases
-
+def _failed_confirmation_text(notified) -> tuple[Callable[[], SqlAlchemyUnitOfWork], int, int]:
+    """``notified``'s text failed for good on Friday and made a confirmation (which no later
+    call makes pointless): units of work at Saturday 02:00, the text's id and its case's id."""
     session_factory, _, [_, text_id] = notified
     assert _deliver_in_hours(session_factory, FakeSender([BOUNCED]), text_id,
                              FRIDAY_10AM) == Outcome.FAILED
@@ -151,6 +144,19 @@ def test_a_failed_text_to_a_number_marked_wrong_is_not_sent_again(notified) -> N
     def uow() -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(session_factory, ManualClock(SATURDAY_2AM))
 
+    return uow, text_id, int(case_id)
+
+
+def test_a_failed_text_to_a_number_marked_wrong_is_not_sent_again(notified) -> None:
+    """From a review: ``retry-failed`` re-queued a failed text (here a confirmation, which no
+    later call makes pointless) to a number an agent had since marked wrong; only delivery's
+    own check kept it from the stranger, and the report counted it as re-queued."""
+    from test_delivery_contact_hours import POLICY
+
+    from sagwa.services import desk_cases
+
+    session_factory = notified[0]
+    uow, text_id, case_id = _failed_confirmation_text(notified)
     before = retry_failed(uow(), actor="cli", contact_hours=HOURS, dry_run=True).as_dict()
     assert before["requeued"] == 1  # not yet marked: it would go again
     desk_cases.log_contact_attempt(uow(), case_id=case_id, channel="phone",

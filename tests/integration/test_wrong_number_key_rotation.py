@@ -15,21 +15,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from sqlalchemy import select, update
 from test_delivery_contact_hours import (  # noqa: F401  (the fixture, by name)
     HOURS,
     POLICY,
-    SATURDAY_2AM,
     notified,
 )
-from test_delivery_contact_hours import _deliver as _deliver_in_hours
 from test_desk import LINKS, shop  # noqa: F401
 from test_desk_call_attempts import _notified
-from test_desk_wrong_number import _case_of, _waiting, _wrong_number
-from test_failed_messages import BOUNCED, FRIDAY_10AM
+from test_desk_wrong_number import _case_of, _reminder_text_made_pending, _waiting, _wrong_number
+from test_failed_messages import _failed_confirmation_text
 
 from sagwa.adapters.db.audit_repo import forget_process_chain_keys
-from sagwa.adapters.db.tables import cases, outbox
 from sagwa.adapters.senders.fake import FakeSender
 from sagwa.config import get_settings
 from sagwa.domain.audit import chain_key
@@ -38,7 +34,6 @@ from sagwa.services import desk_cases
 from sagwa.services.delivery import Outcome, deliver_message
 from sagwa.services.desk_notify import remind_unanswered
 from sagwa.services.failed_messages import retry_failed
-from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
 from sagwa.services.wrong_numbers import texts_withheld_to
 
 pytestmark = pytest.mark.integration
@@ -93,13 +88,7 @@ def test_a_text_to_a_number_marked_before_a_rotation_is_withdrawn_at_sending(
                       links=LINKS)
     _wrong_number(uow, case_id)  # under KEY_A: the waiting text withdrawn
     rotate(KEY_B, previous=KEY_A)
-    with uow() as u:  # made pending again (as a retry would), after the rotation
-        [text_id] = u.conn.execute(select(outbox.c.id).where(
-            outbox.c.case_id == case_id, outbox.c.channel == "sms",
-            outbox.c.purpose == "reminder")).scalars()
-        u.conn.execute(update(outbox).where(outbox.c.id == text_id).values(
-            status="pending", last_error=None, not_before=clock.now))
-        u.commit()
+    text_id = _reminder_text_made_pending(uow, case_id, clock.now)  # after the rotation
     sms = FakeSender()
     assert deliver_message(session_factory, {"email": FakeSender(), "sms": sms}, text_id,
                            clock.now) is Outcome.WITHDRAWN
@@ -124,18 +113,7 @@ def test_new_marks_after_a_rotation_are_keyed_with_the_new_secret(
 
 def test_retry_failed_does_not_resend_to_a_number_marked_before_a_rotation(
         rotate: Callable[..., None], notified) -> None:
-    session_factory, _, [_, text_id] = notified
-    assert _deliver_in_hours(session_factory, FakeSender([BOUNCED]), text_id,
-                             FRIDAY_10AM) == Outcome.FAILED
-    with session_factory() as session:
-        session.execute(update(outbox).where(outbox.c.id == text_id)
-                        .values(purpose="confirmation"))
-        case_id = session.execute(select(cases.c.id)).scalar_one()
-        session.commit()
-
-    def uow() -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(session_factory, ManualClock(SATURDAY_2AM))
-
+    uow, _text_id, case_id = _failed_confirmation_text(notified)
     desk_cases.log_contact_attempt(uow(), case_id=case_id, channel="phone",
                                    outcome="wrong_number", agent="agent:park", policy=POLICY)
     rotate(KEY_B, previous=KEY_A)

@@ -1,6 +1,9 @@
 """The 2008 case in small, for tests that need a scoped incident and do not care how it came
 about: one seller's iPod nano listed at 19,900 KRW instead of 199,000 KRW, ordered by one
-customer, declared by an operator and scoped (one case). Built through the services."""
+customer, declared by an operator and scoped (one case). Built through the services.
+
+``ipod_listed_at_wrong_price`` stops earlier: the listing live at the wrong price, nothing
+ordered or declared yet, for tests that go through the rest themselves."""
 
 from __future__ import annotations
 
@@ -58,6 +61,27 @@ def scoped_incident(uow: Callable[[], SqlAlchemyUnitOfWork], *, orders_placed: i
         case_id = u.cases.case_for_customer(incident_id, customer.id)
     return ScopedIncident(incident_id, int(case_id), int(listing.id), int(customer.id),
                           tuple(int(o) for o in placed))
+
+
+@dataclass(frozen=True)
+class ListedAtWrongPrice:
+    seller_id: int
+    listing_id: int
+
+
+def ipod_listed_at_wrong_price(uow: Callable[[], SqlAlchemyUnitOfWork], *,
+                               listed_by: str = "t") -> ListedAtWrongPrice:
+    """Seller ``haneul``'s Apple iPod nano 3rd gen 4GB (a Korean and an English title, list price
+    199,000 KRW) listed by ``listed_by`` at 19,900 KRW and published, now."""
+    seller = catalog.register_seller(uow(), code="haneul", name="하늘디지털", actor="t")
+    product = catalog.register_product(uow(), title="애플 아이팟 나노 3세대 4GB",
+                                       title_en="Apple iPod nano 3rd gen 4GB",
+                                       category="electronics/mp3", list_price=RIGHT, actor="t")
+    listing = listings.create_listing(uow(), seller_id=seller.id, product_id=product.id,
+                                      price=WRONG, actor=listed_by)
+    listings.change_listing_status(uow(), listing_id=listing.id, trigger=ListingTrigger.PUBLISH,
+                                   actor="t")
+    return ListedAtWrongPrice(int(seller.id), int(listing.id))
 
 
 @dataclass(frozen=True)

@@ -5,22 +5,15 @@ no other staff page and posts no incident form; reviewers, agents and sellers ma
 
 from __future__ import annotations
 
-import re
-from datetime import date
-from html import unescape
-
 import pytest
 from fastapi.testclient import TestClient
 from page_forms import csrf_of, log_in
-from sqlalchemy import update
+from refunds_in_three_states import refund_rows, refunds_paid_overdue_and_owed
 from sqlalchemy.orm import Session, sessionmaker
-from test_incident_page_money import _two_seller_incident
 from world import PASSWORD, World
 
-from sagwa.adapters.db.tables import refunds as refunds_table
 from sagwa.config import Settings
 from sagwa.services.accounts import create_user
-from sagwa.services.refunds import mark_refund_paid
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 pytestmark = pytest.mark.e2e
@@ -33,17 +26,6 @@ def finance(session_factory: sessionmaker[Session], world: World) -> str:
     return "lee"
 
 
-def _rows(html: str) -> list[tuple[int, str, str]]:
-    """(refund id, data-state, the row's text) per row of the owed refunds."""
-    found = re.search(r'<section class="card" id="refunds-owed">(.*?)</section>', html,
-                      re.DOTALL)
-    assert found, "no refunds section"
-    rows = re.findall(r'<tr data-refund-id="(\d+)" data-state="(\w+)">(.*?)</tr>',
-                      found.group(1), re.DOTALL)
-    return [(int(i), state, " ".join(unescape(re.sub(r"<[^>]+>", " ", text)).split()))
-            for i, state, text in rows]
-
-
 @pytest.mark.parametrize(("lang", "words"), [
     ("ko", {"title": "지급할 환불", "owed": "미지급", "overdue": "기한 지남", "of": "2건"}),
     ("en", {"title": "Refunds to pay", "owed": "owed", "overdue": "overdue", "of": "2 owed"}),
@@ -51,24 +33,15 @@ def _rows(html: str) -> list[tuple[int, str, str]]:
 def test_finance_lands_on_the_refunds_owed_with_the_overdue_one_marked(
         client: TestClient, world: World, finance: str, session_factory: sessionmaker[Session],
         page_settings: Settings, lang: str, words: dict[str, str]) -> None:
-    incident, cases = _two_seller_incident(session_factory, page_settings.secret_key, world)
-    with SqlAlchemyUnitOfWork(session_factory) as u:
-        owed = sorted((r for case_id in cases.values() for r in u.refunds.for_case(case_id)),
-                      key=lambda r: r.refund_id)
-    paid, late, later = owed
-    mark_refund_paid(SqlAlchemyUnitOfWork(session_factory), refund_id=paid.refund_id,
-                     reference="KB-1", actor="admin:kim")
-    with session_factory() as s:  # as if due long ago
-        s.execute(update(refunds_table).where(refunds_table.c.id == late.refund_id)
-                  .values(due_by=date(2020, 1, 6)))
-        s.commit()
+    made = refunds_paid_overdue_and_owed(session_factory, page_settings.secret_key, world)
+    incident, late, later = made.incident_id, made.overdue, made.owed
     token = csrf_of(client.get("/login").text)
     landed = client.post("/login", data={"username": finance, "password": PASSWORD,
                                          "csrf_token": token})
     assert landed.headers["location"] == "/ops/refunds"
     html = client.get(f"/ops/refunds?lang={lang}").text
     assert words["title"] in html and words["of"] in html
-    rows = _rows(html)
+    rows = refund_rows(html, "refunds-owed")
     assert [(i, state) for i, state, _ in rows] == [(late.refund_id, "overdue"),
                                                     (later.refund_id, "owed")]
     for (_, state, text), refund in zip(rows, (late, later), strict=True):

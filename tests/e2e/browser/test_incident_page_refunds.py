@@ -6,33 +6,17 @@ after the cancellation) and whether it is paid, still owed or overdue — as fin
 from __future__ import annotations
 
 import re
-from datetime import date
-from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
 from page_forms import log_in
-from sqlalchemy import update
+from refunds_in_three_states import refund_rows, refunds_paid_overdue_and_owed
 from sqlalchemy.orm import Session, sessionmaker
-from test_incident_page_money import _two_seller_incident
 from world import World
 
-from sagwa.adapters.db.tables import refunds as refunds_table
 from sagwa.config import Settings
-from sagwa.services.refunds import mark_refund_paid
-from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 pytestmark = pytest.mark.e2e
-
-
-def _rows(html: str) -> list[tuple[int, str, str]]:
-    """(refund id, data-state, the row's text) per row of the refunds section."""
-    found = re.search(r'<section class="card" id="refunds">(.*?)</section>', html, re.DOTALL)
-    assert found, "no refunds section"
-    rows = re.findall(r'<tr data-refund-id="(\d+)" data-state="(\w+)">(.*?)</tr>',
-                      found.group(1), re.DOTALL)
-    return [(int(i), state, " ".join(unescape(re.sub(r"<[^>]+>", " ", text)).split()))
-            for i, state, text in rows]
 
 
 @pytest.mark.parametrize(("lang", "words"), [
@@ -42,20 +26,11 @@ def _rows(html: str) -> list[tuple[int, str, str]]:
 def test_the_incident_page_lists_its_refunds_paid_owed_and_overdue(
         client: TestClient, world: World, session_factory: sessionmaker[Session],
         page_settings: Settings, lang: str, words: dict[str, str]) -> None:
-    incident, cases = _two_seller_incident(session_factory, page_settings.secret_key, world)
-    with SqlAlchemyUnitOfWork(session_factory) as u:
-        owed = [r for case_id in cases.values() for r in u.refunds.for_case(case_id)]
-    assert len(owed) == 3  # 김민준's two orders, Alex Kim's one
-    paid, late, later = sorted(owed, key=lambda r: r.refund_id)
-    mark_refund_paid(SqlAlchemyUnitOfWork(session_factory), refund_id=paid.refund_id,
-                     reference="KB-1", actor="admin:kim")
-    with session_factory() as s:  # as if due long ago
-        s.execute(update(refunds_table).where(refunds_table.c.id == late.refund_id)
-                  .values(due_by=date(2020, 1, 6)))
-        s.commit()
+    made = refunds_paid_overdue_and_owed(session_factory, page_settings.secret_key, world)
+    incident, paid, late, later = made.incident_id, made.paid, made.overdue, made.owed
     log_in(client, "admin")
     html = client.get(f"/ops/incidents/{incident}?lang={lang}").text
-    rows = _rows(html)
+    rows = refund_rows(html, "refunds")
     assert [(i, state) for i, state, _ in rows] == [
         (paid.refund_id, "paid"), (late.refund_id, "overdue"), (later.refund_id, "owed")]
     for (_, state, text), refund in zip(rows, (paid, late, later), strict=True):

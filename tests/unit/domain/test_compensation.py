@@ -1,12 +1,11 @@
 """Compensation owed to customers, the cost of each resolution, and the seller/platform split."""
 
-from datetime import datetime, timedelta
 from fractions import Fraction
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from incident_builders import declare_2008, one_order_case, plan_2008
 
 from sagwa.domain.compensation import (
     compensation_due,
@@ -16,52 +15,26 @@ from sagwa.domain.compensation import (
     split_for_plan,
 )
 from sagwa.domain.contact_hours import ContactSchedule
-from sagwa.domain.incident_plan import IncidentPlan, make_plan
-from sagwa.domain.incident_scope import build_cases, open_case
-from sagwa.domain.incidents import Case, OrderRecord, declare
+from sagwa.domain.incident_plan import IncidentPlan
+from sagwa.domain.incidents import Case
 from sagwa.domain.money import CURRENCY_EXPONENTS, Money
 from sagwa.errors import InvalidInput
 
-KST = ZoneInfo("Asia/Seoul")
-WRONG, CORRECT = Money(19_900, "KRW"), Money(199_000, "KRW")
-DECLARED = datetime(2008, 6, 12, 17, 30, tzinfo=KST)
-NOW = datetime(2008, 6, 13, 9, 0, tzinfo=KST)
 SCHEDULE = ContactSchedule.from_mapping(
     {d: "09:00-18:00" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 )
-INCIDENT = declare(
-    incident_id="inc-1",
-    listing_ids={101},
-    wrong_price=WRONG,
-    correct_price=CORRECT,
-    window_start=datetime(2008, 6, 12, 11, 0, tzinfo=KST),
-    now=DECLARED,
-    cause="typo",
-    responsible="both",
-    declared_by="operator:kim",
-).incident
+INCIDENT = declare_2008().incident
 
 
 def plan(**overrides: object) -> IncidentPlan:
-    args: dict[str, object] = {
-        "incident": INCIDENT,
-        "options": ["keep", "cancel_with_compensation", "buy_at_correct_price_discount"],
-        "deadline": NOW + timedelta(days=4, hours=9),  # Tuesday 18:00, in the centre's hours
-        "default": "keep",
-        "seller_share_pct": 70,
-        "platform_share_pct": 30,
-        "now": NOW,
-        "schedule": SCHEDULE,
-        "cancel_compensation": Money(5_000, "KRW"),
-        "discount_pct": 20,
-    }
-    args.update(overrides)
-    return make_plan(**args)  # type: ignore[arg-type]
+    """Three options, 20% off to buy at the correct price; the deadline (Tuesday 18:00) falls
+    in the centre's hours."""
+    options = ["keep", "cancel_with_compensation", "buy_at_correct_price_discount"]
+    return plan_2008(INCIDENT, SCHEDULE, **{"options": options, "discount_pct": 20, **overrides})
 
 
 def case(units: int = 2) -> Case:
-    orders = [OrderRecord(1, "lee", 101, units, WRONG, DECLARED - timedelta(hours=1), "placed")]
-    return open_case(build_cases(orders, INCIDENT)[0], case_id="c1")
+    return one_order_case(INCIDENT, units)
 
 
 def test_split_rounds_the_seller_down_and_the_platform_takes_the_rest() -> None:

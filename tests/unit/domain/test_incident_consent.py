@@ -2,9 +2,9 @@
 
 from dataclasses import replace
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
+from incident_builders import DEADLINE, DECLARED, NOW, WRONG, declare_2008, plan_2008
 
 from sagwa.domain.consent import (
     ConsentRecord,
@@ -15,7 +15,7 @@ from sagwa.domain.consent import (
     record_choice,
 )
 from sagwa.domain.contact_hours import ContactSchedule
-from sagwa.domain.incident_plan import IncidentPlan, make_plan
+from sagwa.domain.incident_plan import IncidentPlan
 from sagwa.domain.incident_scope import build_cases, open_case
 from sagwa.domain.incidents import (
     TRANSITIONS,
@@ -24,48 +24,21 @@ from sagwa.domain.incidents import (
     CaseTrigger,
     OrderRecord,
     advance,
-    declare,
 )
 from sagwa.domain.money import Money
 from sagwa.errors import ConsentRequired, IllegalTransition, InvalidInput, LateChoiceRefused
 
-KST = ZoneInfo("Asia/Seoul")
-WRONG, CORRECT = Money(19_900, "KRW"), Money(199_000, "KRW")
-DECLARED = datetime(2008, 6, 12, 17, 30, tzinfo=KST)
-NOW = datetime(2008, 6, 13, 9, 0, tzinfo=KST)
-DEADLINE = datetime(2008, 6, 17, 18, 0, tzinfo=KST)
 SCHEDULE = ContactSchedule.from_mapping(
     {d: "09:00-18:00" for d in ("mon", "tue", "wed", "thu", "fri")} | {"sat": None, "sun": None}
 )
-INCIDENT = declare(
-    incident_id="inc-1",
-    listing_ids={101},
-    wrong_price=WRONG,
-    correct_price=CORRECT,
-    window_start=datetime(2008, 6, 12, 11, 0, tzinfo=KST),
-    now=DECLARED,
-    cause="typo",
-    responsible="seller",
-    declared_by="operator:kim",
-).incident
+INCIDENT = declare_2008(responsible="seller").incident
 ALL = ["keep", "cancel_with_compensation", "buy_at_correct_price_discount", "talk_to_person"]
 
 
 def plan(**overrides: object) -> IncidentPlan:
-    args: dict[str, object] = {
-        "incident": INCIDENT,
-        "options": ALL,
-        "deadline": DEADLINE,
-        "default": "keep",
-        "seller_share_pct": 100,
-        "platform_share_pct": 0,
-        "now": NOW,
-        "schedule": SCHEDULE,
-        "cancel_compensation": Money(5_000, "KRW"),
-        "discount_pct": 20,
-    }
-    args.update(overrides)
-    return make_plan(**args)  # type: ignore[arg-type]
+    """Every option; the seller, to blame, pays all of a compensation; 20% off to buy."""
+    fields = {"options": ALL, "seller_share_pct": 100, "platform_share_pct": 0, "discount_pct": 20}
+    return plan_2008(INCIDENT, SCHEDULE, **{**fields, **overrides})
 
 
 def lee_case(quantities: tuple[int, ...] = (2, 1)) -> Case:

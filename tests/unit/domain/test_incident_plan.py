@@ -1,9 +1,20 @@
 """The operator's resolution plan: what it must contain, and escalation before its deadline."""
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
+from incident_builders import (
+    CENTRE_HOURS,
+    CORRECT,
+    DEADLINE,
+    DECLARED,
+    KST,
+    NOW,
+    WRONG,  # noqa: F401  (test_seller_orders takes it from here, with AT_ORDER and plan)
+    declare_2008,
+    one_order_case,
+    plan_2008,
+)
 
 from sagwa.domain.contact_hours import ContactSchedule
 from sagwa.domain.incident_plan import (
@@ -14,62 +25,24 @@ from sagwa.domain.incident_plan import (
     default_outcome,
     escalation_at,
     escalation_due,
-    make_plan,
 )
-from sagwa.domain.incident_scope import build_cases, open_case
-from sagwa.domain.incidents import Case, CaseTrigger, OrderRecord, declare
+from sagwa.domain.incidents import Case, CaseTrigger, declare
 from sagwa.domain.money import Money
 from sagwa.errors import InvalidInput, SilentCancellationRefused
 
-KST = ZoneInfo("Asia/Seoul")
-WRONG, CORRECT = Money(19_900, "KRW"), Money(199_000, "KRW")
-DECLARED = datetime(2008, 6, 12, 17, 30, tzinfo=KST)
 AT_ORDER = DECLARED - timedelta(hours=1)  # an order placed at the wrong price
-NOW = datetime(2008, 6, 13, 9, 0, tzinfo=KST)  # Friday
-DEADLINE = datetime(2008, 6, 17, 18, 0, tzinfo=KST)  # Tuesday: Fri 9h + Sat 4h + Mon 9h + Tue 9h
-SCHEDULE = ContactSchedule.from_mapping(
-    {
-        "mon": "09:00-18:00",
-        "tue": "09:00-18:00",
-        "wed": "09:00-18:00",
-        "thu": "09:00-18:00",
-        "fri": "09:00-18:00",
-        "sat": "10:00-14:00",
-        "sun": None,
-    }
-)
-INCIDENT = declare(
-    incident_id="inc-1",
-    listing_ids={101},
-    wrong_price=WRONG,
-    correct_price=CORRECT,
-    window_start=datetime(2008, 6, 12, 11, 0, tzinfo=KST),
-    now=DECLARED,
-    cause="typo",
-    responsible="both",
-    declared_by="operator:kim",
-).incident
+# DEADLINE, Tuesday 18:00, is 31 contact hours after NOW: Fri 9h + Sat 4h + Mon 9h + Tue 9h
+SCHEDULE = ContactSchedule.from_mapping(CENTRE_HOURS)
+INCIDENT = declare_2008().incident
 
 
 def plan(**overrides: object) -> IncidentPlan:
-    args: dict[str, object] = {
-        "incident": INCIDENT,
-        "options": ["keep", "cancel_with_compensation", "talk_to_person"],
-        "deadline": DEADLINE,
-        "default": "keep",
-        "seller_share_pct": 70,
-        "platform_share_pct": 30,
-        "now": NOW,
-        "schedule": SCHEDULE,
-        "cancel_compensation": Money(5_000, "KRW"),
-    }
-    args.update(overrides)
-    return make_plan(**args)  # type: ignore[arg-type]
+    options = ["keep", "cancel_with_compensation", "talk_to_person"]
+    return plan_2008(INCIDENT, SCHEDULE, **{"options": options, **overrides})
 
 
 def case_with_units(units: int) -> Case:
-    orders = [OrderRecord(1, "lee", 101, units, WRONG, DECLARED - timedelta(hours=1), "placed")]
-    return open_case(build_cases(orders, INCIDENT)[0], case_id="c1")
+    return one_order_case(INCIDENT, units)
 
 
 def test_a_valid_plan() -> None:

@@ -1,10 +1,10 @@
 """Properties of the incident desk, and the 2008 timeline run the way it should have gone."""
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
+from incident_builders import CENTRE_HOURS, DECLARED, KST, WRONG, declare_2008
 
 from sagwa.domain.compensation import compensation_due, split_for_plan
 from sagwa.domain.consent import (
@@ -22,48 +22,24 @@ from sagwa.domain.incidents import (
     Case,
     CaseStatus,
     CaseTrigger,
+    Declaration,
     IncidentStatus,
     IncidentTrigger,
     OrderRecord,
     advance_incident,
-    declare,
 )
 from sagwa.domain.money import Money
 from sagwa.domain.sla import notice_due_at
 from sagwa.errors import SagwaError
 
-KST = ZoneInfo("Asia/Seoul")
-WRONG, CORRECT = Money(19_900, "KRW"), Money(199_000, "KRW")
-WINDOW_START = datetime(2008, 6, 12, 11, 0, tzinfo=KST)
-DECLARED = datetime(2008, 6, 12, 17, 30, tzinfo=KST)  # Thursday
 SCHEDULE = ContactSchedule.from_mapping(
-    {
-        "mon": "09:00-18:00",
-        "tue": "09:00-18:00",
-        "wed": "09:00-18:00",
-        "thu": "09:00-18:00",
-        "fri": "09:00-18:00",
-        "sat": "10:00-14:00",
-        "sun": None,
-        "min_time_left_minutes": 120,
-        "holidays_closed": True,
-    }
+    {**CENTRE_HOURS, "min_time_left_minutes": 120, "holidays_closed": True}
 )
 ALL = ["keep", "cancel_with_compensation", "buy_at_correct_price_discount", "talk_to_person"]
 
 
-def declared_2008():  # type: ignore[no-untyped-def]
-    return declare(
-        incident_id="aladin-2008",
-        listing_ids={101},
-        wrong_price=WRONG,
-        correct_price=CORRECT,
-        window_start=WINDOW_START,
-        now=DECLARED,
-        cause="199,000 typed as 19,900",
-        responsible="both",
-        declared_by="operator:kim",
-    )
+def declared_2008() -> Declaration:
+    return declare_2008(incident_id="aladin-2008", cause="199,000 typed as 19,900")
 
 
 def orders_2008() -> list[OrderRecord]:
