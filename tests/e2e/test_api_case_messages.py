@@ -71,9 +71,11 @@ def test_every_message_of_a_case_with_its_audit_record(
     assert (sent["id"], sent["channel"], sent["recipient"]) == (sms, "sms", "010-****-6373")
     assert sent["status"] == "sent" and sent["audited"] == "message.sent"
     assert sent["sent_time_matches"] is True and sent["sent_at"] is not None
+    assert sent["provider_id"] == "fake-1"  # the id FakeSender returned for it
     assert (queued["id"], queued["recipient"], queued["status"]) == (
         email, "mi****@example.com", "pending")
     assert queued["audited"] is None and queued["sent_at"] is None
+    assert queued["provider_id"] is None
     assert "minji" not in answer.text and "2690" not in answer.text
     by_customer = client.get(f"/api/customers/{customer_id}/messages").json()
     assert [m["id"] for m in by_customer] == [sms, email]

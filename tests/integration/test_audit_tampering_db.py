@@ -154,6 +154,7 @@ def test_a_sent_outbox_row_cannot_be_changed_or_deleted(committed_database: Data
                     utc_now())
     for statement in ("UPDATE outbox SET sent_at = sent_at - interval '14 hours' WHERE id = :i",
                       "UPDATE outbox SET body = 'x' WHERE id = :i",
+                      "UPDATE outbox SET provider_id = 'another' WHERE id = :i",
                       "UPDATE outbox SET status = 'failed' WHERE id = :i",
                       "DELETE FROM outbox WHERE id = :i"):
         with committed_database.engine.begin() as conn, pytest.raises(DBAPIError,

@@ -118,6 +118,7 @@ def test_korean_email_round_trips_through_a_worker_and_smtp(
     assert received["Message-ID"].endswith("@sagwa.example>")
     row = _row(committed_database, message_id)
     assert (row.status, row.attempts, row.last_error) == ("sent", 1, None)
+    assert row.provider_id == received["Message-ID"]  # what SmtpSender returned for it
     assert row.sent_at is not None
     assert _job(committed_database, message_id).status == "succeeded"
 
@@ -153,10 +154,12 @@ def test_a_temporary_failure_is_recorded_and_retried(committed_database: Databas
     assert _deliver(committed_database, fake, message_id) == Outcome.RETRY
     row = _row(committed_database, message_id)
     assert (row.status, row.attempts, row.last_error) == ("pending", 1, "SMTP 451: try later")
+    assert row.provider_id is None
 
     assert _deliver(committed_database, fake, message_id) == Outcome.SENT
     row = _row(committed_database, message_id)
     assert (row.status, row.attempts, row.last_error) == ("sent", 2, None)
+    assert row.provider_id == "fake-1"  # the attempt that went
     assert fake.keys == {"k-flaky": 1}
 
 
@@ -188,7 +191,7 @@ def test_a_permanent_failure_marks_the_message_failed(
 
     row = _row(committed_database, message_id)
     assert (row.status, row.attempts) == ("failed", 1)
-    assert "550" in row.last_error
+    assert "550" in row.last_error and row.provider_id is None
     assert _job(committed_database, message_id).status == "succeeded"  # nothing left to retry
     assert sink.count == 0
 

@@ -86,6 +86,7 @@ def test_an_outbox_text_reaches_nhn_once_and_is_marked_sent(
     assert sink.key_counts() == {"incident:7:case:42:resolution:sms": 1}
     row = _row(committed_database, message_id)
     assert (row.status, row.attempts, row.last_error) == ("sent", 1, None)
+    assert row.provider_id == "nhn:sink-1:1"  # NHN's requestId (and recipientSeq) for it
 
 
 def test_a_number_nhn_refuses_fails_for_good_with_its_reason_and_no_secret(
@@ -104,6 +105,7 @@ def test_a_number_nhn_refuses_fails_for_good_with_its_reason_and_no_secret(
     assert outcome == Outcome.FAILED
     row = _row(committed_database, message_id)
     assert row.status == "failed" and "RecipientNo is invalid." in row.last_error
+    assert row.provider_id is None
     assert SECRET not in row.last_error
 
 
@@ -139,6 +141,7 @@ def test_a_text_whose_reply_was_lost_is_delivered_once(
     assert lookup.query["senderGroupingKey"] == KEY and lookup.headers["x-secret-key"] == SECRET
     row = _row(committed_database, message_id)
     assert (row.status, row.attempts, row.last_error) == ("sent", 2, None)
+    assert row.provider_id == "nhn:sink-1:1"  # the earlier attempt's requestId, looked up
 
 
 def test_a_lost_reply_nhn_did_not_take_is_sent_again(
@@ -151,7 +154,8 @@ def test_a_lost_reply_nhn_did_not_take_is_sent_again(
     assert outcomes == [Outcome.RETRY, Outcome.SENT]
     assert sink.key_counts() == {KEY: 2} and len(sink.lookups()) == 1
     assert sink.listed(KEY) == ["sink-2"]  # the one NHN took
-    assert _row(committed_database, message_id).status == "sent"
+    row = _row(committed_database, message_id)
+    assert (row.status, row.provider_id) == ("sent", "nhn:sink-2:1")
 
 
 def test_a_failed_lookup_leaves_the_text_for_a_later_try_and_sends_nothing(
@@ -210,7 +214,8 @@ def test_a_stale_claim_taken_over_by_another_worker_is_looked_up_first(
 
     assert outcome == Outcome.SENT
     assert sink.key_counts() == {KEY: 1} and len(sink.lookups()) == 1
-    assert _row(committed_database, message_id).attempts == 2
+    row = _row(committed_database, message_id)
+    assert (row.attempts, row.provider_id) == (2, "nhn:sink-1:1")  # worker A's text
 
 
 def test_a_failed_text_queued_again_is_looked_up_first(

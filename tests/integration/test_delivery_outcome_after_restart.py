@@ -59,7 +59,7 @@ class RestartMidSend:
         self.keys.append(idempotency_key)
         self.proxy.cut()
         threading.Timer(self.down, self.proxy.restore).start()
-        return "sent"
+        return f"<{idempotency_key}.{len(self.keys)}@smtp.example>"
 
 
 def test_a_send_that_ends_during_a_database_restart_is_recorded_sent_once_it_is_back(
@@ -86,6 +86,7 @@ def test_a_send_that_ends_during_a_database_restart_is_recorded_sent_once_it_is_
     with committed_database.engine.connect() as conn:
         row = conn.execute(select(outbox).where(outbox.c.id == message_id)).one()
     assert (row.status, row.attempts) == ("sent", 1)
+    assert row.provider_id == "<k-restart.1@smtp.example>"  # kept through the outage
     said = [r.getMessage() for r in caplog.records if r.name == "sagwa.services.delivery"]
     assert any("the database went away before" in line for line in said), said
     assert any("recorded once the database was back" in line for line in said), said
@@ -129,7 +130,7 @@ class MeanwhileMidSend:
         if self.fails is not None:
             raise self.fails
         self.sent_to.append(message.recipient)
-        return "sent"
+        return f"provider-{idempotency_key}"
 
 
 def _deliver_with(db: Database, sender: MeanwhileMidSend) -> Outcome:
@@ -158,6 +159,7 @@ def test_a_send_that_went_while_its_message_was_withdrawn_is_recorded_sent(
     assert sender.did == 1  # withdrawn under its worker: its lease was free
     row, actions = _message(committed_database, message_id)
     assert (row.status, row.last_error) == ("sent", None)  # type: ignore[attr-defined]
+    assert row.provider_id == "provider-k-in-doubt"  # type: ignore[attr-defined]
     assert actions == ["message.sent"]
     said = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert any(f"message {message_id}" in line and "withdrawn" in line
@@ -224,6 +226,7 @@ def test_an_outcome_is_not_recorded_over_another_workers_later_claim(
 
     row, actions = _message(committed_database, message_id)
     assert (row.status, row.attempts) == ("sending", 2)  # type: ignore[attr-defined]
+    assert row.provider_id is None  # type: ignore[attr-defined]
     assert actions == []
     said = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert any(f"message {message_id}" in line and "claimed again" in line

@@ -1,11 +1,15 @@
 """Migrations: repeatable, matching the table definitions, reversible."""
 
+from datetime import UTC, datetime
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Connection, Engine
+from test_migration_0024_claimed_at import _messages_as_0023_kept_them
+from test_migration_0024_claimed_at import _rows as _outbox_rows
 
 from sagwa.adapters.db.database import Database
 from sagwa.adapters.db.migrate import (
@@ -14,6 +18,7 @@ from sagwa.adapters.db.migrate import (
     head_revision,
     upgrade_to_head,
 )
+from sagwa.adapters.db.outbox_repo import OutboxRepository
 from sagwa.adapters.db.tables import metadata
 
 TRIGGERS = {
@@ -96,5 +101,48 @@ def test_downgrade_to_base_then_upgrade_works(scratch) -> None:  # type: ignore[
         with engine.connect() as conn:
             assert _schema(conn) == migrated
         assert set(metadata.tables) < set(migrated["tables"])  # type: ignore[arg-type]
+    finally:
+        engine.dispose()
+
+
+def _provider_ids(engine: Engine) -> dict[str, object]:
+    with engine.connect() as conn:
+        return dict(conn.execute(text("SELECT idempotency_key, provider_id FROM outbox")).all())
+
+
+def test_0026_adds_an_empty_provider_id_that_marking_sent_fills_and_down_drops(
+        scratch) -> None:  # type: ignore[no-untyped-def]
+    """Migration 0026: ``outbox.provider_id`` (varchar(200), nullable) on a database with a
+    message in each state, none of them changed (a sent one is locked: migration 0021); the
+    UPDATE that marks a message sent writes it; the downgrade drops it and keeps the rows."""
+    engine = create_engine(scratch.create(migrate=False))
+    try:
+        _alembic(engine, "upgrade", "0025")
+        _messages_as_0023_kept_them(engine)  # the outbox's columns are those up to 0025
+        before = _outbox_rows(engine)
+
+        _alembic(engine, "upgrade", "0026")
+        assert _outbox_rows(engine) == before
+        assert set(_provider_ids(engine).values()) == {None}
+        [column] = [c for c in inspect(engine).get_columns("outbox")
+                    if c["name"] == "provider_id"]
+        assert column["nullable"] and getattr(column["type"], "length", None) == 200
+        with engine.begin() as conn:
+            sending = conn.execute(text(
+                "SELECT id FROM outbox WHERE status = 'sending'")).scalar_one()
+            OutboxRepository(conn).record_outcome(
+                sending, status="sent", last_error=None, sent_at=datetime.now(UTC),
+                provider_id="nhn:req-1:1")
+        assert {k: v for k, v in _provider_ids(engine).items() if v} == {
+            "k-sending": "nhn:req-1:1"}
+
+        _alembic(engine, "downgrade", "0025")
+        assert "provider_id" not in {c["name"] for c in inspect(engine).get_columns("outbox")}
+        assert [r[:2] for r in _outbox_rows(engine)] == [
+            (k, "sent" if k == "k-sending" else s) for k, s, *_ in before]
+
+        _alembic(engine, "upgrade", "head")
+        assert current_revision(engine) == head_revision()
+        assert set(_provider_ids(engine).values()) == {None}
     finally:
         engine.dispose()

@@ -34,6 +34,8 @@ class CaseMessage:
     audit_seq: int | None
     sent_at_as_recorded: datetime | None  # as the audit record holds it
     sent_time_matches: bool | None  # None: no audit record to compare with
+    #: the provider's id for it (an email's Message-ID, NHN's request id), once sent
+    provider_id: str | None = None
 
 
 def case_messages(uow: SqlAlchemyUnitOfWork, *, case_id: int) -> list[CaseMessage]:
@@ -65,4 +67,4 @@ def _message(row: Any, record: AuditRecord | None) -> CaseMessage:
         mask_recipient(row.channel, row.recipient), row.status, int(row.attempts),
         row.created_at, row.not_before, row.sent_at, row.last_error,
         None if record is None else record.event.action,
-        None if record is None else record.seq, recorded_at, matches)
+        None if record is None else record.seq, recorded_at, matches, row.provider_id)

@@ -37,6 +37,11 @@ an outage of the mail server delays messages instead of losing them. A permanent
 5xx, a refused address) fails at once. Every failed attempt is logged (WARNING, one line,
 no traceback); a message that fails for good, at ERROR.
 
+A message marked ``sent`` keeps the provider's id its sender returned (``outbox.provider_id``:
+an email's Message-ID, NHN's request id — of the earlier attempt, when ``send_again`` found that
+one went), written in the UPDATE that marks it sent, so that an agent can find it in the
+provider's console; a failed one has none.
+
 A delivery that ends — sent, or failed for good — is an audit record (``message.sent``,
 ``message.failed``: :mod:`sagwa.services.message_audit`) written in the same transaction as the
 outbox row's outcome; that transaction is run again if PostgreSQL aborts it to break a deadlock,
@@ -192,7 +197,7 @@ def _deliver_leased(session_factory: sessionmaker[Session],
         sender = senders.get(claimed.channel)
         if sender is None:
             raise DeliveryFailed(f"no sender for channel {claimed.channel}", temporary=False)
-        _send(sender, envelope, claimed)
+        provider_id = _send(sender, envelope, claimed)
     except DeliveryFailed as exc:
         retry = exc.temporary and claimed.attempts < max_attempts
         found = record_attempt(session_factory, message_id, claimed, now, record_by,
@@ -202,13 +207,14 @@ def _deliver_leased(session_factory: sessionmaker[Session],
         _log_failure(message_id, claimed, max_attempts, exc, now if retry else None)
         return Outcome.RETRY if retry else Outcome.FAILED
     record_attempt(session_factory, message_id, claimed, now, record_by, status="sent",
-                   sent_at=now, last_error=None)
+                   sent_at=now, last_error=None, provider_id=provider_id)
     return Outcome.SENT
 
 
 def _send(sender: MessageSender, envelope: Envelope, claimed: ClaimedMessage) -> str:
     """Send ``envelope``; one tried before by a sender that can ask its provider whether that
-    went (:class:`RetryAwareSender`) through its ``send_again``."""
+    went (:class:`RetryAwareSender`) through its ``send_again``. The provider's id for it (of
+    the earlier attempt, when that went)."""
     if claimed.tried_before and isinstance(sender, RetryAwareSender):
         return sender.send_again(envelope, idempotency_key=claimed.idempotency_key,
                                  since=claimed.created_at)

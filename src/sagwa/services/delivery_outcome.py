@@ -22,6 +22,7 @@ from sagwa.adapters.db.outbox_repo import (
     MessageState,
     OutboxRepository,
     RecordedOutcome,
+    fitted_provider_id,
 )
 from sagwa.services.message_audit import delivery_event
 
@@ -36,10 +37,13 @@ RECORDED = "recorded"
 
 def record_attempt(session_factory: sessionmaker[Session], message_id: int,
                    claimed: ClaimedMessage, now: datetime, record_by: float, *, status: str,
-                   last_error: str | None, sent_at: datetime | None = None) -> str:
+                   last_error: str | None, sent_at: datetime | None = None,
+                   provider_id: str | None = None) -> str:
     """Record the attempt's outcome, if it is still this attempt's to record
-    (:func:`_recordable`); ``RECORDED``, or what was found instead."""
+    (:func:`_recordable`); ``RECORDED``, or what was found instead. A send that went is
+    recorded with its ``provider_id`` (the provider's id for it), in the same UPDATE."""
     found = [RECORDED]
+    _log_unfitted(message_id, provider_id)
 
     def step() -> None:
         with session_factory() as session:
@@ -50,11 +54,14 @@ def record_attempt(session_factory: sessionmaker[Session], message_id: int,
                 return
             if state.status == status:  # this step's own commit went before the connection
                 return  # did: recorded already (and audited once)
-            # a sent message with the address it went to; a failure keeps the row's, which an
-            # agent may have corrected while the send was in doubt (the next try goes there)
+            # a sent message with the address it went to and its provider's id; a failure
+            # keeps the row's address, which an agent may have corrected while the send was
+            # in doubt (the next try goes there)
+            went = status == "sent"
             recorded = repo.record_outcome(
                 message_id, status=status, last_error=last_error, sent_at=sent_at,
-                recipient=claimed.recipient if status == "sent" else None)
+                recipient=claimed.recipient if went else None,
+                provider_id=provider_id if went else None)
             audited(session, recorded, now)
             session.commit()
         _log_recorded_over(message_id, state, claimed)
@@ -81,6 +88,17 @@ def _recordable(state: MessageState | None, claimed: ClaimedMessage, status: str
     if state.status in ("sending", status) or status == "sent":
         return None  # the same status: this attempt's own record, a retried step found it
     return state.status
+
+
+def _log_unfitted(message_id: int, provider_id: str | None) -> None:
+    """A WARNING, with the id whole, when the provider's id does not fit the outbox as it is
+    (``fitted_provider_id``: cut short, or a NUL byte dropped): the row keeps what fits."""
+    if provider_id is None:
+        return
+    kept = fitted_provider_id(provider_id)
+    if kept != (provider_id or None):
+        logger.warning("message %s: the provider's id %r does not fit the outbox whole (too "
+                       "long, or a NUL byte): kept as %r", message_id, provider_id, kept)
 
 
 def _log_recorded_over(message_id: int, state: MessageState, claimed: ClaimedMessage) -> None:

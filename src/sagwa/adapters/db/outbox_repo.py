@@ -42,6 +42,7 @@ from sqlalchemy.dialects.postgresql import distinct_on
 
 from sagwa.adapters.db.bulk import among
 from sagwa.adapters.db.tables import (
+    PROVIDER_ID_LENGTH,
     audit_log,
     cases,
     customers,
@@ -415,10 +416,12 @@ class OutboxRepository:
                           .values(not_before=not_before, status="pending"))
 
     def record_outcome(self, message_id: int, *, status: str, last_error: str | None,
-                       sent_at: datetime | None = None,
-                       recipient: str | None = None) -> RecordedOutcome | None:
-        """Set the message's status and last error (and ``sent_at``, and the ``recipient`` an
-        attempt went to, when given: it may have been readdressed meanwhile). An apology
+                       sent_at: datetime | None = None, recipient: str | None = None,
+                       provider_id: str | None = None) -> RecordedOutcome | None:
+        """Set the message's status and last error (and ``sent_at``, the ``recipient`` an
+        attempt went to — it may have been readdressed meanwhile — and the ``provider_id`` its
+        provider gave it, as :func:`fitted_provider_id` fits it, when given: in this one UPDATE,
+        since a row once ``sent`` is locked, migration 0021). An apology
         sent tells its case's customer: the case's ``first_notified_at`` is the first such
         moment (not when the apology was queued: it may wait for contact hours, or never go) —
         unless the case has already taken the default as never told (an apology still being
@@ -430,6 +433,8 @@ class OutboxRepository:
             values["sent_at"] = sent_at
         if recipient is not None:
             values["recipient"] = recipient
+        if provider_id is not None:
+            values["provider_id"] = fitted_provider_id(provider_id)
         row = self.conn.execute(update(outbox).where(outbox.c.id == message_id).values(**values)
                                 .returning(*_OUTCOME_COLUMNS)).one_or_none()
         if status == "sent" and sent_at is not None:
@@ -537,14 +542,14 @@ class OutboxRepository:
                     customer_id: int | None = None) -> list[Any]:
         """Every message of the case (or to the customer), oldest first: id, case_id,
         incident_id, purpose, channel, recipient, status, attempts, created_at (queued),
-        not_before, sent_at, last_error."""
+        not_before, sent_at, last_error, provider_id."""
         which = (outbox.c.case_id == case_id) if case_id is not None \
             else (outbox.c.customer_id == customer_id)
         return list(self.conn.execute(
             select(outbox.c.id, outbox.c.case_id, outbox.c.incident_id, outbox.c.purpose,
                    outbox.c.channel, outbox.c.recipient, outbox.c.status, outbox.c.attempts,
                    outbox.c.created_at, outbox.c.not_before, outbox.c.sent_at,
-                   outbox.c.last_error)
+                   outbox.c.last_error, outbox.c.provider_id)
             .where(which).order_by(outbox.c.id)).all())
 
     def was_sent(self, case_id: int, *purposes: str) -> bool:
@@ -659,6 +664,17 @@ class OutboxRepository:
             select(func.greatest(outbox.c.not_before, _in_doubt_until()))  # NULLs left out
             .where(outbox.c.id == message_id)).scalar()
         return due
+
+
+def fitted_provider_id(provider_id: str) -> str | None:
+    """``provider_id`` as ``outbox.provider_id`` holds it: without NUL bytes (PostgreSQL refuses
+    them in text) or characters UTF-8 cannot encode; longer than ``PROVIDER_ID_LENGTH``, cut
+    and ending in ``…`` (told from a whole id); None for an empty one. A message that went is
+    recorded sent whatever its provider answered, never left to be sent again."""
+    kept = provider_id.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    if len(kept) > PROVIDER_ID_LENGTH:
+        kept = kept[:PROVIDER_ID_LENGTH - 1] + "…"
+    return kept or None
 
 
 def _sent_to(channel: str, address: ColumnElement[Any] | str) -> ColumnElement[bool]:

@@ -352,6 +352,9 @@ notices = Table(
 
 # --- outbox: messages written with the state change that caused them; workers deliver them ----
 
+#: The longest provider's id ``outbox.provider_id`` holds (a longer one is cut short:
+#: ``outbox_repo.fitted_provider_id``).
+PROVIDER_ID_LENGTH = 200
 outbox = Table(
     "outbox", metadata, _id(),
     Column("idempotency_key", String(200), nullable=False, unique=True),
@@ -374,6 +377,9 @@ outbox = Table(
     # is abandoned only once this is ``outbox_repo.SEND_WINDOW`` old (NULL: claimed before
     # migration 0024, abandoned as soon as its lease is free)
     Column("claimed_at", DateTime(timezone=True)),
+    # the provider's id of the message (Message-ID, NHN's request id), set when it is marked
+    # sent (migration 0026; NULL: not sent, or sent before it)
+    Column("provider_id", String(PROVIDER_ID_LENGTH)),
     CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed', 'withdrawn')",
                     name="status_known"),
     CheckConstraint("channel IN ('email', 'sms')", name="channel_known"),

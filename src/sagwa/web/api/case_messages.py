@@ -1,6 +1,7 @@
 """``GET /api/cases/{id}/messages`` and ``GET /api/customers/{id}/messages``: every message to
-the customer (purpose, channel, masked recipient, status, queued and sent times), with the
-delivery's audit record beside the outbox's own — what a regulator asks for."""
+the customer (purpose, channel, masked recipient, status, queued and sent times, the provider's
+id for it once sent), with the delivery's audit record beside the outbox's own — what a regulator
+asks for."""
 
 from __future__ import annotations
 
@@ -35,6 +36,12 @@ class MessagePublic(BaseModel):
     sent_at_as_recorded: datetime | None = Field(description="As the audit record holds it.")
     sent_time_matches: bool | None = Field(description="False: the outbox's sent time was "
                                                        "changed after sending.")
+    provider_id: str | None = Field(
+        default=None, examples=["nhn:20261209103000abCdE0:1"],
+        description="The provider's id for the message, to find it in the provider's console "
+                    "(an email's Message-ID; NHN Cloud SMS: nhn:<requestId>:<recipientSeq>); "
+                    "None until it is sent, and for messages sent before ids were kept. One "
+                    "longer than 200 characters is cut short and ends in '…'.")
 
 
 def _public(messages: list[CaseMessage]) -> list[MessagePublic]:
