@@ -72,7 +72,11 @@ class Settings(BaseSettings):
         default=None, description="Price guard rules (TOML); default: the packaged rules.toml.")
     smtp_host: str = Field(default="127.0.0.1", description="SMTP server for customer email.")
     smtp_port: int = Field(default=1025, ge=1, le=65535)
-    mail_from: str = Field(default="사과 고객센터 <help@sagwa.example>")
+    mail_from: str = Field(
+        default="사과 고객센터 <help@sagwa.example>",
+        description="The sender of customer email; its display name also signs customers' "
+                    "subject lines and text messages ([사과 고객센터]; read when the process "
+                    "starts: mail_from_at_start).")
     sms_log_path: Path | None = Field(default=None,  # always set after validation
                                description="The demo SMS provider appends messages here "
                                            "(default: <data_dir>/sms.log).")
@@ -379,6 +383,22 @@ def get_settings() -> Settings:
         else:
             warnings.warn_explicit(found.message, found.category, found.filename, found.lineno)
     return settings
+
+
+class _MailFrom(BaseSettings):
+    """``SAGWA_MAIL_FROM`` alone, read from where :class:`Settings` reads it."""
+
+    model_config = Settings.model_config
+    mail_from: str = Settings.model_fields["mail_from"].default
+
+
+@lru_cache(maxsize=1)
+def mail_from_at_start() -> str:
+    """``SAGWA_MAIL_FROM`` as the process found it, for what is fixed when the code loads: the
+    name that signs customers' subject lines and texts (``desk_messages.TAG``), which modules
+    write into their subjects at import. Read alone, so that no other bad setting breaks an
+    import (``Settings`` reports those when the process builds its settings)."""
+    return _MailFrom().mail_from
 
 
 def describe_invalid_settings(exc: ValidationError) -> str:

@@ -883,3 +883,25 @@ def test_a_customer_counts_as_told_when_the_apology_is_sent_not_when_it_is_queue
         noted = {r.customer_id for r in u.conn.execute(
             select(outbox.c.customer_id).where(outbox.c.purpose == "defaulted")).all()}
     assert noted == {people[0]}  # "we did not hear from you" only to who was asked
+
+
+def test_the_drafted_notice_states_the_plans_deadline_default_and_points(shop) -> None:
+    """A customer whose message never came learns the plan from the notice: its answer
+    deadline, what happens without an answer, the cancellation's points — as the email says."""
+    uow, _, incident_id, _, _, _ = _notified(shop)
+    with uow() as u:
+        inc = u.incidents.get(incident_id).incident
+        plan = u.incidents.plan(incident_id, inc.correct_price)
+    assert plan is not None
+    from sagwa.services import desk_messages as dm
+    with uow() as u:
+        rows = dict(u.conn.execute(select(outbox.c.locale, outbox.c.body).where(
+            outbox.c.channel == "email")).all())
+    for lang in ("ko", "en"):
+        _title, notice = notices.draft_notice(uow(), incident_id=incident_id, lang=lang,
+                                              policy=POLICY)
+        deadline = dm.format_when(plan.deadline, lang)
+        points = dm.points_words(dm.cancel_points(plan), lang, worth=True)
+        assert deadline in notice and deadline in rows[lang]
+        assert points in notice
+        assert dm.default_sentence(plan, lang) in notice

@@ -37,7 +37,7 @@ def test_a_notice_before_scoping_names_no_count_and_no_options(shop) -> None:  #
     assert "keep the order" not in en and "cancel it" not in en
     assert "each customer who ordered at the wrong price individually" in en
     assert "without the customer's consent" in en
-    assert "고객님 0분" not in ko and "보상 포인트" not in ko and "주문 유지" not in ko
+    assert "0명의 고객님" not in ko and "보상 포인트" not in ko and "주문 유지" not in ko
     assert "개별적으로 연락드려 선택하실 수 있는 방법을 안내해 드리겠습니다" in ko
     assert _outdated(uow, incident_id) == []  # nothing was known yet that it could have said
 
@@ -66,7 +66,7 @@ def test_a_notice_published_before_the_plan_is_flagged_until_updated(shop) -> No
     assert "6 customers ordered" in en
     assert "keep the order or talk to a person" in en and "compensation" not in en
     assert _outdated(uow, incident_id) == [{"lang": "ko", "version": 1, "reason": "before_plan"}]
-    assert "고객님 6분" in _publish_draft(uow, incident_id, "ko")
+    assert "6명의 고객님께서" in _publish_draft(uow, incident_id, "ko")
     assert _outdated(uow, incident_id) == []
 
 

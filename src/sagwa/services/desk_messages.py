@@ -20,11 +20,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from sagwa.config import mail_from_at_start
 from sagwa.domain.consent import (
     CANCELLING,
     ConsentRecord,
@@ -48,11 +50,23 @@ from sagwa.services.desk_policy import ContactDetails
 from sagwa.services.short_names import shorten_name  # noqa: F401  (dm.shorten_name)
 
 TEMPLATES = Path(__file__).parent / "message_templates"
-#: How a customer's subject lines and text messages are signed: the name the customer centre
-#: sends mail under (``Settings.mail_from``' default, "사과 고객센터") — not "[사과]" alone, which
-#: a Korean reader takes for the word "apology" before "… 사과드립니다". English keeps "[sagwa]".
-#: Templates write it as ``{{ tag }}`` (:func:`render` fills in the language's).
-TAG = {"ko": "[사과 고객센터]", "en": "[sagwa]"}
+#: What signs customers' messages when the sender's address has no display name.
+CENTRE_NAME = "사과 고객센터"
+
+
+def tags(mail_from: str) -> dict[str, str]:
+    """How customers' subject lines and text messages are signed, by language: with the name
+    the customer centre sends mail under, the display name of ``mail_from`` (``SAGWA_MAIL_FROM``;
+    :data:`CENTRE_NAME` without one) — by default "[사과 고객센터]", not "[사과]" alone, which a
+    Korean reader takes for the word "apology" before "… 사과드립니다". English signs "[sagwa]"
+    unless the name is written in Latin letters (a Korean name means nothing to its reader)."""
+    name = " ".join(parseaddr(mail_from)[0].split()) or CENTRE_NAME
+    return {"ko": f"[{name}]", "en": f"[{name}]" if name.isascii() else "[sagwa]"}
+
+
+#: The signature of this process (subjects are written with it at import: the sender it
+#: started with). Templates write it as ``{{ tag }}`` (:func:`render` fills in the language's).
+TAG = tags(mail_from_at_start())
 OPTION_ORDER = (CustomerOption.KEEP, CustomerOption.CANCEL_WITH_COMPENSATION,
                 CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT, CustomerOption.TALK_TO_PERSON)
 

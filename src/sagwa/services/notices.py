@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sagwa.adapters.db.incident_repo import NoticeRow
 from sagwa.domain.audit import AuditEvent
-from sagwa.domain.incident_plan import IncidentPlan
+from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
 from sagwa.domain.incidents import Incident
 from sagwa.domain.sla import notice_languages_missing, required_notice_at
 from sagwa.errors import InvalidInput
@@ -59,9 +59,22 @@ def draft_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str,
                          wrong_date=dm.format_date(inc.window_start, lang),
                          cause_ko=notice_cause(facts, "ko", policy),
                          cause_en=notice_cause(facts, "en", policy),
+                         **(plan_terms(plan, lang) if plan else {}),
                          **prevention_facts(uow, inc), **dm.contact_values(policy.contact, lang))
         title, _, body = text.partition("\n")
         return title.strip(), body.strip()
+
+
+def plan_terms(plan: IncidentPlan, lang: str) -> dict[str, str]:
+    """The plan's terms as the notice says them, in the apology's own words: the answer
+    deadline, what happens without an answer (the plan's default) and the cancellation's
+    points (empty where the plan gives none or offers no cancellation)."""
+    points = (dm.cancel_points(plan)
+              if plan.offers(CustomerOption.CANCEL_WITH_COMPENSATION) else 0)
+    return {"deadline": dm.format_when(plan.deadline, lang),
+            "default_ko": dm.default_sentence(plan, "ko"),
+            "default_en": dm.default_sentence(plan, "en"),
+            "compensation": dm.points_words(points, lang, worth=True) if points else ""}
 
 
 def notice_cause(facts: dm.IncidentFacts, lang: str, policy: DeskPolicy) -> str:

@@ -107,10 +107,11 @@ def test_the_discount_is_confirmed_saying_it_may_still_become_a_cancellation_unt
     with SqlAlchemyUnitOfWork(session_factory) as u:
         [body] = u.conn.execute(select(outbox.c.body).where(
             outbox.c.case_id == case.case_id, outbox.c.purpose == "confirmation")).scalars()
-    assert "확정하신 선택은 고객님도 저희 상담원도 바꾸거나" not in body  # 김민준 reads Korean
+    assert "확정하신 선택은 고객님께서 직접" not in body  # 김민준 reads Korean
     assert "차액을 결제하시기 전까지는 주문 취소로 바꾸실 수 있습니다." in body
     assert "사과의 뜻으로 5,000포인트(5,000원 상당)도 드립니다" in body
-    assert "그 밖에는 확정하신 선택을 고객님도 저희 상담원도 바꾸거나 되돌릴 수 없습니다." in body
+    assert ("그 밖에는 확정하신 선택을 고객님께서 직접 바꾸실 수도, 저희 상담원이 바꿔 드릴 수도 없는 점 "
+            "양해 부탁드립니다.") in body
     assert f"차액 결제 방법: {POLICY.how_to_pay_in('ko')}" in body
     assert "고객센터로 문의해 주세요" not in body
     after = unescape(client.get(f"/c/{case.token}?lang=en").text)

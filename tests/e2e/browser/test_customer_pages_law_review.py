@@ -52,8 +52,10 @@ def test_keeping_says_the_withdrawal_right_stands_and_cancelling_says_when_the_r
     assert done.status_code == 303
     after = unescape(client.get(f"/c/{case.token}?lang={lang}").text)
     final = after.split('id="choice-final"')[1].split("</p>")[0]
-    assert ("확정하신 선택은 고객님도 저희 상담원도 바꾸거나 되돌릴 수 없습니다." if lang == "ko"
-            else "A confirmed choice cannot be changed or undone, by you or by our staff.") in final
+    assert ("확정하신 선택은 고객님께서 직접 바꾸실 수도, 저희 상담원이 바꿔 드릴 수도 없는 점 양해 "
+            "부탁드립니다." if lang == "ko"
+            else "Please understand that once confirmed, your choice cannot be changed, whether "
+                 "by you or by our staff.") in final
     assert WITHDRAWAL[lang] in final
     if lang == "ko":
         assert "<h1>김민준 고객님, 진심으로 사과드립니다</h1>" in after

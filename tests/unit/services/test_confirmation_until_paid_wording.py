@@ -16,8 +16,9 @@ from sagwa.services.desk_outcome_wording import confirmation_values, difference_
 from sagwa.services.desk_policy import load_desk_policy
 
 DISCOUNT = "buy_at_correct_price_discount"
-FINAL = {"ko": "확정하신 선택은 고객님도 저희 상담원도 바꾸거나 되돌릴 수 없습니다.",
-         "en": "A confirmed choice cannot be changed or undone, by you or by our staff."}
+FINAL = {"ko": "확정하신 선택은 고객님께서 직접 바꾸실 수도, 저희 상담원이 바꿔 드릴 수도 없는 점 양해 부탁드립니다.",
+         "en": "Please understand that once confirmed, your choice cannot be changed, whether by "
+               "you or by our staff."}
 UNTIL_PAID = {"ko": "차액을 결제하시기 전까지는 주문 취소로 바꾸실 수 있습니다.",
               "en": "Until the difference is paid, you can still cancel your order instead"}
 HOW = load_desk_policy().how_to_pay

@@ -34,8 +34,9 @@ POLICY = load_desk_policy()
 WITHDRAWAL = {"ko": "다만 상품을 받으신 날부터 7일 이내에 청약철회(반품)하실 수 있는 권리는 그대로입니다.",
               "en": "Your legal right to withdraw from the purchase (return the goods) within 7 "
                     "days of receiving them still stands."}
-FINAL = {"ko": "확정하신 선택은 고객님도 저희 상담원도 바꾸거나 되돌릴 수 없습니다.",
-         "en": "A confirmed choice cannot be changed or undone, by you or by our staff."}
+FINAL = {"ko": "확정하신 선택은 고객님께서 직접 바꾸실 수도, 저희 상담원이 바꿔 드릴 수도 없는 점 양해 부탁드립니다.",
+         "en": "Please understand that once confirmed, your choice cannot be changed, whether by "
+               "you or by our staff."}
 TIMING = {"ko": CONTACT.refund_timing_ko, "en": CONTACT.refund_timing_en}
 TEMPLATES = Path(dm.__file__).parent / "message_templates"
 
@@ -65,7 +66,8 @@ def test_an_unpaid_discount_replaceable_by_cancelling_also_keeps_the_withdrawal_
         lang: str) -> None:
     the_plan = plan()
     text = confirmation(chosen("buy_at_correct_price_discount", the_plan), the_plan, lang)
-    assert ("고객님도 저희 상담원도" if lang == "ko" else "by you or by our staff") in text
+    assert ("고객님께서 직접 바꾸실 수도, 저희 상담원이 바꿔 드릴 수도" if lang == "ko"
+            else "whether by you or by our staff") in text
     assert WITHDRAWAL[lang] in text
 
 

@@ -39,7 +39,7 @@ VARIANTS = [(approved, paused) for approved in (False, True) for paused in (Fals
 FACTS = dm.IncidentFacts(INCIDENT, "애플 아이팟 나노 3세대 4GB", "Apple iPod nano 3rd gen 4GB",
                          "하늘디지털", CORRECT)
 #: What only a scoped incident may say (a count), and what only a plan may say (its options).
-COUNT = {"ko": "고객님 0분", "en": "0 customers"}
+COUNT = {"ko": "0명의 고객님", "en": "0 customers"}
 OPTIONS_NAMED = {"ko": ["주문 유지", "주문 취소", "보상 포인트"],
                  "en": ["keep the order", "cancel it", "compensation points"]}
 INDIVIDUALLY = {"ko": "한 분 한 분 개별적으로 연락드려 선택하실 수 있는 방법을 안내해 드리겠습니다",
@@ -72,7 +72,7 @@ def test_a_notice_before_scoping_and_planning_names_no_count_and_no_options(lang
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_a_notice_after_planning_names_the_count_and_the_plans_options(lang: str) -> None:
     text = notice(lang, customers=42, planned=True)
-    assert ("고객님 42분" if lang == "ko" else "42 customers") in text
+    assert ("42명의 고객님께서" if lang == "ko" else "42 customers") in text
     assert STILL_COUNTING[lang] not in text and INDIVIDUALLY[lang] not in text
     assert dm.options_phrase(PLAN, lang) in text
 

@@ -151,8 +151,7 @@ class CaseFacts:
         read from the same order effects and compensation that recording the choice applies."""
         option = CustomerOption(choice)
         points = compensation_due(self.row.case, self.plan, option).amount_minor
-        return _preview_lines(option, self._effects(option, now), points, self.paid.currency,
-                              lang)
+        return _preview_lines(option, self._effects(option, now), points, self.paid, lang)
 
     def owed_after(self, choice: str, now: datetime) -> Money:
         """What confirming ``choice`` would leave to pay on top of what was paid (the
@@ -172,11 +171,14 @@ def _sum(effects: list[OrderEffect], kinds: frozenset[EffectKind], currency: str
 
 
 def _preview_lines(option: CustomerOption, effects: list[OrderEffect], points: int,
-                   currency: str, lang: str) -> list[tuple[str, str]]:
+                   paid: Money, lang: str) -> list[tuple[str, str]]:
+    """(what, how) lines of what ``option`` does, for a case whose orders were ``paid`` for."""
     def t(ko: str, en: str) -> str:
         return ko if lang == "ko" else en
 
-    refund = format_money(_sum(effects, CANCELLING, currency), lang=lang)
+    currency = paid.currency
+    refunded = _sum(effects, CANCELLING, currency)
+    refund = format_money(refunded, lang=lang)
     if option is CustomerOption.CANCEL_WITH_COMPENSATION:
         lines = [(t("주문", "Your order"), t("취소됩니다", "cancelled")),
                  (t("환불", "Refund"), t(f"결제하신 {refund} 전액", f"the full {refund} you paid"))]
@@ -185,9 +187,11 @@ def _preview_lines(option: CustomerOption, effects: list[OrderEffect], points: i
         return lines
     if option is CustomerOption.KEEP:
         kept = sum(e.quantity for e in effects if e.kind is EffectKind.KEEP)
-        lines = [(t("주문", "Your order"), t(f"상품 {kept}개를 결제하신 가격 그대로 보내 드립니다",
-                                            f"we send {kept} item{'s' if kept != 1 else ''} at "
-                                            "the price you paid"))]
+        # named as the cancellation's refund is: the amount, not "the price you paid"
+        kept_paid = format_money(paid - refunded, lang=lang)
+        lines = [(t("주문", "Your order"), t(f"결제하신 {kept_paid} 그대로 상품 {kept}개를 보내 드립니다.",
+                                            f"We send you {kept} item{'s' if kept != 1 else ''} "
+                                            f"for the {kept_paid} you paid."))]
         dropped = sum(e.quantity for e in effects if e.kind in CANCELLING)
         if dropped:
             them = "the item" if dropped == 1 else "the items"

@@ -15,7 +15,7 @@ page) here too.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -51,14 +51,22 @@ _DEFAULT_HEADING = ("문제가 생겼습니다", "Something went wrong")
 #: and for a stale form: nothing happened, and the way back.
 _SENTENCES: dict[int | str, tuple[str, str]] = {
     "form_expired": (
-        ("화면이 오래되어 보내신 내용을 받지 못했습니다. 아무것도 바뀌지 않았습니다. 아래 ‘내 건 페이지 "
-         "다시 열기’를 눌러 다시 해 주세요."),
+        ("화면이 오래되어 보내신 내용을 받지 못했습니다. 아무것도 바뀌지 않았습니다. 아래 ‘내 주문 안내 "
+         "페이지 다시 열기’를 눌러 다시 해 주세요."),
         ("This page had expired, so we did not take what you sent and nothing has changed. "
          "Open your case page again below and try again.")),
     404: ("이 주소에는 페이지가 없습니다. 받으신 메시지의 링크를 다시 눌러 주세요.",
           "There is no page at this address; please open the link in your message again."),
     405: ("이 주소에는 페이지가 없습니다. 받으신 메시지의 링크를 다시 눌러 주세요.",
           "There is no page at this address; please open the link in your message again."),
+}
+#: A customer's form fields as said to them: the staff's names (``error_sentences.FIELDS``)
+#: speak of "the customer" ("고객의 선택이 너무 깁니다" on the customer's own page). The option
+#: they pressed and the confirm step's "yes" are what they sent; the rest, what they typed.
+_CUSTOMER_FIELDS: dict[str, tuple[str, str]] = {
+    "choice": ("보내신 내용", "what you sent"), "confirmed": ("보내신 내용", "what you sent"),
+    "phone": ("입력하신 전화번호", "the phone number you entered"),
+    "call_at": ("입력하신 시간", "the time you entered"),
 }
 _DEFAULT_SENTENCE = ("요청을 처리하지 못했습니다. 아래 연락처로 연락 주시면 상담원이 도와 드립니다.",
                      ("We could not do this; please contact us below and one of our staff will "
@@ -98,12 +106,13 @@ def customer_lang(request: Request) -> str:
 
 
 def customer_error(request: Request, status: int, *, exc: SagwaError | None = None,
-                   message: str | None = None,
-                   recorded: dict[str, str] | None = None) -> Response:
+                   message: str | None = None, recorded: dict[str, str] | None = None,
+                   applied: list[str] | None = None) -> Response:
     """The customer's error page for ``exc`` (or a bare ``status``): in their language, with
     the way back to their case page while the link still opens it, and the desk's contact.
     ``recorded``: the choice on record behind an expired link (``customer_expired``), shown
-    read-only; ``message`` then says why nothing can be chosen here."""
+    read-only; ``applied``: for a customer who never answered, what was done without them
+    (the case page's sentences); ``message`` then says why nothing can be chosen here."""
     token = _token(request)
     locale, usable = _case_locale(request, token)
     lang = lang_of(request, fallback=locale or "ko")
@@ -111,7 +120,7 @@ def customer_error(request: Request, status: int, *, exc: SagwaError | None = No
     key: int | str = "link" if reason in _LINK_REASONS else (reason or status)
     ko, en = _HEADINGS.get(key) or _HEADINGS.get(status) or _DEFAULT_HEADING
     said = _SENTENCES.get(reason) if reason else None
-    if recorded is not None and message is not None:
+    if (recorded is not None or applied) and message is not None:
         text = message
     elif said is not None:
         text = said[0] if lang == "ko" else said[1]
@@ -126,11 +135,25 @@ def customer_error(request: Request, status: int, *, exc: SagwaError | None = No
     return render(request, "customer/error.html", {
         "status": status, "heading": ko if lang == "ko" else en, "message": text,
         "link_refused": key == "link", "case_url": case_url, "recorded": recorded,
+        "applied": applied,
         "here": case_url or request.url.path, "contact": contact(request.app.state.desk_policy,
                                                                    lang),
         # a refused form's answer stands at the case page's address: a reload posts nothing
         **({"address": case_url} if case_url and request.method == "POST" else {})},
         lang=lang, status_code=status)
+
+
+def customer_validation_text(errors: Sequence[Any], lang: str) -> str:
+    """A customer's form refused, as ``validation_text`` says it, with their fields named as
+    said to them (:data:`_CUSTOMER_FIELDS`): "보내신 내용이 너무 깁니다." / "What you sent is too
+    long." (a name ``FIELDS`` does not hold is said as it is)."""
+    said: list[Any] = []
+    for err in errors:
+        loc = tuple(err.get("loc", ("",)))
+        words = _CUSTOMER_FIELDS.get(str(loc[-1]))
+        said.append({**err, "loc": (*loc[:-1], words[0] if lang == "ko" else words[1])}
+                    if words else err)
+    return validation_text(said, lang)
 
 
 class CustomerRoute(APIRoute):
@@ -146,7 +169,7 @@ class CustomerRoute(APIRoute):
             except SagwaError as exc:
                 return customer_error(request, exc.http_status, exc=exc)
             except RequestValidationError as exc:
-                return customer_error(request, 422, message=validation_text(
+                return customer_error(request, 422, message=customer_validation_text(
                     exc.errors(), customer_lang(request)))
 
         return as_customer_page

@@ -1,8 +1,11 @@
 """The page of a link that has expired (``/c/<token>`` past its ``x``) but whose signature holds.
 
 A customer who never chose is asked to contact us to choose (the error sentence of
-``link_expired``). A customer who did choose must not be told to choose again: they read what
-they chose and when, and what happens next — read-only, with no form — and the desk's contact.
+``link_expired``) — unless their case took no answer any more: its default applied at the
+deadline (or about to be), or the incident closed; they read what was done without them, as
+their case page says it (``customer.settled_lines``), not to choose. A customer who did choose
+must not be told to choose again: they read what they chose and when, and what happens next —
+read-only, with no form — and the desk's contact.
 Nothing private beyond what their valid page showed: the choice, its time and the sentences the
 case page (and its confirmation) say about it — which name the amounts refunded or owed, as the
 confirmation did — but no name, no address, no order lines. The correct price is named as their
@@ -42,13 +45,33 @@ def expired_link_page(request: Request, token: str, exc: Forbidden) -> Response:
         case = load_case(uow, case_id, customer_id=customer_id)
     recorded = recorded_choice(case, request, policy.how_to_pay_in)
     if recorded is None:
-        return customer_error(request, exc.http_status, exc=exc)
+        return unanswered_page(request, exc, case_id, customer_id)
     lang = recorded["lang"]
     return customer_error(request, exc.http_status, exc=exc, recorded=recorded, message=_t(
         lang, "링크의 유효 기간이 지나 이 페이지에서는 더 이상 고르거나 바꾸실 수 없습니다. 고르신 내용은 "
               "아래와 같이 접수되어 있습니다.",
         "This link has expired, so nothing can be chosen or changed on this page any more. "
         "Your choice is on record, as below."))
+
+
+def unanswered_page(request: Request, exc: Forbidden, case_id: int,
+                    customer_id: int) -> Response:
+    """The refused-link page of a customer who never chose: what was done without their answer
+    (the case page's own lines: the default applied, the incident closed), or, while the case
+    still waits for one, the ``link_expired`` sentence: contact us to choose."""
+    from sagwa.web.pages.customer import case_context  # the case page imports this module
+
+    context = case_context(request.app.state.uow_factory(), case_id, customer_id,
+                           request.app.state.desk_policy, request)
+    if not context["settled"]:
+        return customer_error(request, exc.http_status, exc=exc)
+    return customer_error(request, exc.http_status, exc=exc, applied=context["settled"],
+                          message=_t(
+        context["lang"],
+        "링크의 유효 기간이 지나 이 페이지에서는 더 이상 고르실 수 없습니다. 고객님 주문의 처리 상황은 "
+        "아래와 같습니다.",
+        "This link has expired, so nothing can be chosen on this page any more. This is where "
+        "your order stands."))
 
 
 def recorded_choice(case: CaseFacts, request: Request,
