@@ -6,7 +6,8 @@ Each is a plain function; ``cli/incident.py`` registers it on the ``sagwa incide
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import asdict
+from typing import Annotated, Any
 
 import typer
 
@@ -24,6 +25,7 @@ from sagwa.cli.incident_options import (
 from sagwa.cli.numbers import number_option, whole_number
 from sagwa.domain.money import Money
 from sagwa.errors import InvalidInput
+from sagwa.services.apology_preview import apology_preview
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 
@@ -124,19 +126,29 @@ def plan(
             "default": decided.default.value}, fmt, "incident planned")
 
 
+PREVIEW = typer.Option(False, "--preview", help=(
+    "Print the apology as customers will get it (one customer per language, their contact "
+    "details and link masked) and how many customers and messages notifying would queue; "
+    "send nothing."))
+
+
 @exits_cleanly
 def notify(incident_id: IncidentId, actor: str = ACTOR,
-           fmt: TableOrJson = FORMAT) -> None:
+           fmt: TableOrJson = FORMAT, preview: bool = PREVIEW) -> None:
     """Queue the apology to every affected customer, inside contact hours.
 
     The links in it use SAGWA_PUBLIC_BASE_URL; when that is not set, a sagwa server must answer
-    at http://SAGWA_HOST:SAGWA_PORT, or nothing is queued."""
+    at http://SAGWA_HOST:SAGWA_PORT, or nothing is queued. With --preview, read it first:
+    nothing is queued."""
     from sagwa.cli.public_links import check_public_links
     from sagwa.services.desk_notify import LinkMaker
     from sagwa.services.desk_notify import notify as notify_customers
 
     with desk_context() as (config, db, policy):
         actor = recorded_actor(db.session_factory, actor, command="incident notify")
+        if preview:  # nothing goes out: no server need answer at the links' address
+            print_notify_preview(config, db, policy, incident_id, fmt)
+            return
         # a server started with another --port does not change what the CLI knows: links to a
         # derived address nobody serves would reach no customer, so check before queuing
         links_to = check_public_links(config.public_base_url,
@@ -147,6 +159,36 @@ def notify(incident_id: IncidentId, actor: str = ACTOR,
     print_result({"incident_id": incident_id, "cases": summary.cases, "messages": summary.messages,
             "send_at": summary.send_at.astimezone(SEOUL),
             "links_to": links_to}, fmt, "customers notified")
+
+
+def print_notify_preview(config: Any, db: Any, policy: Any, incident_id: int,
+                         fmt: TableOrJson) -> None:
+    """``incident notify --preview``: the apologies as notifying would send them now, as the
+    operator's incident page shows them (``apology_preview``); nothing is queued or recorded.
+    A refusal notifying would meet (a wording, a deadline too close) is raised as it would be."""
+    found = apology_preview(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
+                            policy=policy, links=command_links(config))
+    if found.problem is not None:
+        raise found.problem
+    if fmt == "json":
+        print_result({k: v for k, v in asdict(found).items() if k != "problem"}, fmt, "")
+        return
+    print(format_notify_preview(found))
+
+
+def format_notify_preview(found: Any) -> str:
+    """The preview as text: the counts and when they go, then each customer's messages."""
+    when = found.send_at.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M")
+    lines = [(f"Notifying incident {found.incident_id} would send {found.messages} apology "
+              f"message(s) to {found.customers} customer(s), from {when} (Korea time). "
+              "Nothing was sent (--preview).")]
+    for shown in found.shown:
+        lines += ["", f"== {shown.lang} · {shown.name} (case {shown.case_id}) =="]
+        for m in shown.messages:
+            lines += ["", f"-- {m.channel} to {m.recipient}"]
+            lines += [f"Subject: {m.subject}"] if m.subject else []
+            lines.append(m.body)
+    return "\n".join(lines)
 
 
 @exits_cleanly

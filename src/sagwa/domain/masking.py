@@ -57,3 +57,16 @@ def _masked_number(match: re.Match[str]) -> str:
     found = match.group()
     digits = sum(ch.isdigit() for ch in found)
     return (mask_phone(found) or "") if 9 <= digits <= 13 else found
+
+
+#: A customer's case link token: the path segment after ``/c/`` at the start of a path. The
+#: token opens the case to whoever holds it: only its first :data:`LINK_KEPT` characters are
+#: shown (``/c/eyJ…[masked]/choose``).
+_CASE_LINK = re.compile(r"^/c/([^/?#\s]{3})[^/?#\s]*")
+LINK_KEPT = 3
+LINK_MASK = "…[masked]"
+
+
+def mask_case_link(path: str) -> str:
+    """``/c/eyJhbGciOi.sig/choose`` -> ``/c/eyJ…[masked]/choose``; other paths as they are."""
+    return _CASE_LINK.sub(lambda m: f"/c/{m.group(1)}{LINK_MASK}", path)

@@ -17,11 +17,7 @@ import re
 from typing import Any
 from urllib.parse import unquote_plus
 
-#: A customer's link token: the path segment after ``/c/`` at the start of the logged path.
-_LINK = re.compile(r"^/c/([^/?#\s]{3})[^/?#\s]*")
-KEPT = 3
-MASK = "…[masked]"
-
+from sagwa.domain.masking import mask_case_link
 
 #: Query parameters whose values may be a customer's phone number, email address or name (the
 #: contact centre's lookup ``/cs/cases?q=010-…``, the catalogue's search): never logged.
@@ -34,7 +30,7 @@ QUERY_MASK = "[masked]"
 def mask_links(path: str) -> str:
     """``/c/eyJhbGciOi.sig/choose`` -> ``/c/eyJ…[masked]/choose``; the values of search
     parameters (:data:`SEARCH_PARAMS`) -> ``[masked]``; other paths as they are."""
-    path = _LINK.sub(lambda m: f"/c/{m.group(1)}{MASK}", path)
+    path = mask_case_link(path)
     if "?" not in path:
         return path
     return _PARAM.sub(lambda m: f"{m.group(1)}={QUERY_MASK}"

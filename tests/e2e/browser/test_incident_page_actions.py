@@ -15,6 +15,7 @@ from world import PASSWORD, World
 from sagwa.domain.listings import ListingStatus
 from sagwa.domain.money import Money
 from sagwa.services import desk, listings
+from sagwa.services.tripwire import ACTOR as TRIPWIRE
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.pages.forms import local_input
 
@@ -30,8 +31,8 @@ def _draft(session_factory, listing_id: int) -> int:  # type: ignore[no-untyped-
         listing = uow.market.listing(listing_id, for_update=True)
         draft_id = desk.open_draft_incident(uow, listing=listing, window_start=start,
                                             cause="주문 급증 (자동 감시)", evidence={"orders": 3},
-                                            actor="sagwa:tripwire")
-        desk.pause_for_incident(uow, listing, draft_id, "sagwa:tripwire", uow.now())
+                                            actor=TRIPWIRE)
+        desk.pause_for_incident(uow, listing, draft_id, TRIPWIRE, uow.now())
         uow.commit()
     return draft_id
 
@@ -182,6 +183,12 @@ def test_an_operator_declares_the_tripwires_draft_in_chromium(page, site) -> Non
     assert page.input_value("#draft-wrong_price") == "8900"
     assert page.input_value("#draft-window_start")
     page.fill("#draft-correct_price", "89000")
+    # the tripwire's words are its evidence, beside the field: the cause is the operator's
+    assert page.input_value("#draft-cause") == ""
+    assert "주문 급증 (자동 감시)" in page.inner_text("#draft-evidence")
+    page.click("#action-declare")  # held back by the browser: the cause is required
+    assert page.evaluate("document.querySelector('#draft-cause').validity.valueMissing")
+    page.fill("#draft-cause", "판매자가 가격 입력 시 0을 하나 빠뜨렸습니다")
     shot(page, "incident-draft-decision")
     page.click("#action-declare")
     page.wait_for_selector(".flash")

@@ -48,11 +48,12 @@ def _planned(world: World, session_factory: sessionmaker[Session], settings: Set
 
 
 def _notified_from_the_page(client: TestClient, incident_id: int, lang: str = "en") -> str:
-    """Send the apologies with the page's button (in ``lang``); the page it goes back to."""
+    """Send the apologies with the page's button (in ``lang``), the box saying they were read
+    ticked; the page it goes back to."""
     log_in(client, "admin")
     page = client.get(f"/ops/incidents/{incident_id}").text
     sent = client.post(f"/ops/incidents/{incident_id}/notify?lang={lang}",
-                       data={"csrf_token": csrf_of(page)})
+                       data={"csrf_token": csrf_of(page), "confirmed": "yes"})
     assert sent.status_code == 303, sent.text
     return unescape(client.get(f"{sent.headers['location']}?lang={lang}").text)
 
@@ -136,10 +137,10 @@ def test_notify_again_from_a_stale_page_says_the_apologies_wait_not_told_already
     log_in(saturday, "admin")
     stale = saturday.get(f"/ops/incidents/{incident_id}").text
     first = saturday.post(f"/ops/incidents/{incident_id}/notify?lang={lang}",
-                          data={"csrf_token": csrf_of(stale)})
+                          data={"csrf_token": csrf_of(stale), "confirmed": "yes"})
     assert first.status_code == 303, first.text
     again = saturday.post(f"/ops/incidents/{incident_id}/notify?lang={lang}",
-                          data={"csrf_token": csrf_of(stale)})
+                          data={"csrf_token": csrf_of(stale), "confirmed": "yes"})
     assert again.status_code == 303, again.text
     shown = unescape(saturday.get(f"{again.headers['location']}?lang={lang}").text)
     flash = re.search(r'<p class="flash [^"]*" role="status"[^>]*>(.*?)</p>', shown)

@@ -7,12 +7,14 @@ render them and take the forms are in ``incidents``.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import datetime, time, timedelta
 from typing import Any
 
 from sagwa.domain.contact_hours import ContactSchedule, next_contact_time
 from sagwa.domain.difference import difference_of
 from sagwa.domain.incident_plan import CustomerOption
+from sagwa.domain.incidents import CaseStatus, Incident, IncidentStatus
 from sagwa.domain.money import Money
 from sagwa.domain.plan_version import plan_version
 from sagwa.domain.price_history import PriceMove
@@ -28,7 +30,10 @@ from sagwa.services.incident_attention import attention_of, notice_late
 from sagwa.services.listing_names import listing_names
 from sagwa.services.lookups import require
 from sagwa.services.name_stand_ins import check_quoting
+from sagwa.services.tripwire import ACTOR as TRIPWIRE_ACTOR
+from sagwa.services.tripwire import cause_in
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.web.pages.apology_states import APOLOGY_STATES, apology_counts, apology_state
 from sagwa.web.pages.forms import local_input
 
 OPTIONS = [o.value for o in CustomerOption]
@@ -74,7 +79,7 @@ CASES_PER_PAGE = 50
 def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
                    offset: int = 0) -> dict[str, Any]:
     """The page itself; the timeline and the notice editor arrive as htmx fragments after it."""
-    opened = _plan_version_now(uow_factory(), incident_id)
+    opened = plan_version_now(uow_factory(), incident_id)
     status = incident_status(uow_factory(), incident_id=incident_id, policy=policy)
     with uow_factory() as uow:
         found = require(uow.incidents.get(incident_id), "incident", incident_id)
@@ -97,24 +102,32 @@ def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
         published = uow.cases.notices(incident_id)
         # apologies queued and not sent yet (held for contact hours): when each is due
         due = uow.outbox.apologies_due([int(r.case.case_id) for r in rows])
+        # where each notified case's apology stands, for the progress bars (every such case)
+        notified = uow.cases.for_incident(incident_id, statuses={CaseStatus.NOTIFIED})
+        waiting = uow.outbox.incident_apologies_due(incident_id)
         # what the customers' messages call the correct price: a book's 정가 or 판매가
         price_word = incident_price_word(uow, incident)
         now = uow.now()
     total = sum(status.cases_by_status.values())
+    apologies, queued_due = apology_counts(notified, waiting, now)
     return {
         "s": status, "cases": rows, "names": {i: c.name for i, c in people.items()}, "total": total,
         "calls": calls, "figures": figures, "instead": instead, "apologies_due": due,
+        "now": now, "row_states": {int(r.case.case_id): apology_state(
+            r.case, due.get(int(r.case.case_id)), now) for r in rows
+            if r.case.status is CaseStatus.NOTIFIED},
+        "queued_due": queued_due,
         "differences": {int(r.case.case_id): difference_of(r.case, figures[int(r.case.case_id)])
                         for r in rows},
         "case_pages": {"offset": offset, "shown": len(rows), "per": CASES_PER_PAGE,
                        "next": offset + CASES_PER_PAGE if offset + len(rows) < total else None,
                        "prev": max(0, offset - CASES_PER_PAGE) if offset else None},
-        "states": _progress(status.cases_by_status, status.differences_unpaid,
-                            status.apologies_queued),
+        "states": _progress(status.cases_by_status, status.differences_unpaid, apologies),
         "clocks": _clocks(status, window_start, policy, now), "costs": _costs(status, total),
         "notices": published, "plan_form": _plan_form(status, now, policy.schedule), "options": OPTIONS,
         "plan": plan, "plan_version": opened,
-        "declare_form": _declare_form(incident, before), "closing": {},
+        "declare_form": _declare_form(incident, before, found.evidence), "closing": {},
+        "draft_evidence": _detection(incident, found.evidence),
         "listing_names": named, "evidence": found.evidence, "price_word": price_word,
         "notice_title_max": notices.TITLE_MAX_CHARS,
         # what the tripwire saw, for a draft it opened: a surge, or one order far too large
@@ -123,7 +136,7 @@ def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
     }
 
 
-def _plan_version_now(uow: SqlAlchemyUnitOfWork, incident_id: int) -> str:
+def plan_version_now(uow: SqlAlchemyUnitOfWork, incident_id: int) -> str:
     """The ``plan_version`` the page's plan form is opened against, read before the status
     that fills the form: a plan saved in between gets the save refused, never overwritten."""
     with uow:
@@ -132,38 +145,68 @@ def _plan_version_now(uow: SqlAlchemyUnitOfWork, incident_id: int) -> str:
                             if inc.correct_price else None)
 
 
-def _progress(by_status: dict[str, int], unpaid: int, queued: int = 0) -> list[tuple[str, int]]:
+def _progress(by_status: dict[str, int], unpaid: int,
+              apologies: Counter[str]) -> list[tuple[str, int]]:
     """The progress bars: cases by status, with the resolved ones still owing the discount's
     difference (their items held until it is paid; ``desk_difference``) in a bar of their own
-    after "resolved" — not counted as done; and the notified ones whose apology is still
-    queued (held for contact hours) in a bar after "notified", which then counts those it
-    went to. A queued apology's case is notified unless it was put on the call list first:
-    those few stay in "on the call list", their rows saying when the apology is due."""
+    after "resolved" — not counted as done; and the notified ones by where their apology
+    stands (``apologies``: :func:`apology_state` of each), "notified" counting only those it
+    told — the rows say the same of each case. A queued apology's case is notified unless it
+    was put on the call list first: those few stay in "on the call list", their rows saying
+    when the apology is due."""
     bars = []
     for st in CASE_STATES:
         n = by_status.get(st, 0)
         if st == "resolved" and unpaid:
             bars += [(st, n - unpaid), ("difference_unpaid", unpaid)]
-        elif st == "notified" and queued:
-            waiting = min(n, queued)
-            bars += [(st, n - waiting), ("apology_queued", waiting)]
+        elif st == "notified":
+            bars += [(a, apologies[a]) for a in APOLOGY_STATES if a == st or apologies[a]]
         else:
             bars.append((st, n))
     return bars
 
 
-def _declare_form(incident: Any, price_before: int | None) -> dict[str, str]:
+def _declare_form(incident: Incident, price_before: int | None,
+                  evidence: dict[str, Any] | None) -> dict[str, str]:
     """A draft's own values, for the operator to check (and correct) before declaring it; the
     correct price, when the draft has none, is the price before the change that set the wrong
     one (``price_before``), when that is on record and above the wrong price (the desk refuses
-    a correct price under the wrong one: a raise's price before is no correct price)."""
+    a correct price under the wrong one: a raise's price before is no correct price). The
+    cause is the one typed when the draft was opened, and empty for the tripwire's: what it
+    recorded there is its evidence (:func:`_detection`), which the page shows beside the field."""
     above = price_before is not None and price_before > incident.wrong_price.amount_minor
     correct = (incident.correct_price.amount_minor if incident.correct_price
                else price_before if above else None)
     return {"wrong_price": str(incident.wrong_price.amount_minor),
             "correct_price": str(correct) if correct is not None else "",
-            "window_start": local_input(incident.window_start), "cause": incident.cause,
+            "window_start": local_input(incident.window_start),
+            "cause": "" if _tripwires_words(incident, evidence) else incident.cause,
             "responsible": incident.responsible.value if incident.responsible else "both"}
+
+
+def _tripwires_words(incident: Incident, evidence: dict[str, Any] | None) -> bool:
+    """Whether the draft's cause is what the tripwire wrote when it opened it (its reasons for
+    pausing the listing, not what went wrong): the tripwire opened it (its ``ACTOR``, by
+    which every stored draft is opened), or the cause is the two-language reason its evidence
+    keeps (``cause_in`` reads it in one language then)."""
+    return (incident.opened_by == TRIPWIRE_ACTOR
+            or cause_in("ko", incident.cause, evidence) != incident.cause)
+
+
+def _detection(incident: Incident, evidence: dict[str, Any] | None) -> dict[str, str] | None:
+    """What the tripwire detected, shown beside a draft's cause field ("ko" and "en"): the
+    reasons its evidence keeps in both languages; for a draft of before they were kept, the
+    words it wrote as the cause (in the one language it wrote them); None when nothing was
+    detected (a draft someone opened by hand), and once declared (the form is gone)."""
+    if incident.status is not IncidentStatus.DRAFT:
+        return None
+    found = evidence or {}
+    ko, en = found.get("reason_ko"), found.get("reason_en")
+    if isinstance(ko, str) and isinstance(en, str):
+        return {"ko": ko, "en": en}
+    if _tripwires_words(incident, evidence):
+        return {"ko": incident.cause, "en": incident.cause}
+    return None
 
 
 def _price_before(found: Any, moves: dict[int, list[PriceMove]]) -> int | None:

@@ -26,6 +26,7 @@ from sagwa.errors import IllegalTransition, SagwaError
 from sagwa.priceguard import PriceRules
 from sagwa.services import desk, desk_cases, notices
 from sagwa.services.actor_names import actor_names
+from sagwa.services.apology_preview import apology_preview
 from sagwa.services.desk_messages import format_when
 from sagwa.services.desk_notify import notify
 from sagwa.services.desk_policy import DeskPolicy
@@ -43,6 +44,7 @@ from sagwa.web.pages.incident_context import (
     editor_context,
     incident_draft_check,
     list_context,
+    plan_version_now,
     shown_findings,
 )
 from sagwa.web.pages.plan_words import plan_terms
@@ -63,11 +65,24 @@ def _policy(request: Request) -> DeskPolicy:
     return policy
 
 
+def _page_context(request: Request, uow: Uow, incident_id: int,
+                  offset: int = 0) -> dict[str, Any]:
+    """The incident page's context: ``detail_context``, the refunds owed and, once it is
+    planned, the apologies as notifying will send them (``apology_preview``)."""
+    context = {**detail_context(uow, incident_id, _policy(request), offset=offset),
+               "refunds": incident_refunds(uow(), incident_id=incident_id)}
+    if context["s"].status == IncidentStatus.PLANNED.value:
+        preview = apology_preview(uow(), incident_id=incident_id, policy=_policy(request),
+                                  links=case_links(request))
+        context |= {"preview": preview, "preview_problem": (
+            error_text(preview.problem, lang_of(request)) if preview.problem else None)}
+    return context
+
+
 def _page_again(request: Request, uow: Uow, incident_id: int, exc: SagwaError,
                 **extra: Any) -> Response:
     """The incident page again after a refused form, ``extra`` saying what was typed."""
-    context = {**detail_context(uow, incident_id, _policy(request)),
-               "refunds": incident_refunds(uow(), incident_id=incident_id)}
+    context = _page_context(request, uow, incident_id)
     return render(request, "incidents/detail.html",
                   {"notice_lang": "ko", **context, **extra,
                    "here": f"/ops/incidents/{incident_id}"}, status_code=exc.http_status)
@@ -119,8 +134,7 @@ def declare(request: Request, account: Operator, uow: Uow, listing_ids: Short = 
 @router.get("/{incident_id}", response_class=HTMLResponse)
 def incident_page(incident_id: int, request: Request, account: Operator, uow: Uow,
                   notice_lang: str = "ko", cases_from: int = 0) -> Response:
-    context = {**detail_context(uow, incident_id, _policy(request), offset=max(0, cases_from)),
-               "refunds": incident_refunds(uow(), incident_id=incident_id)}
+    context = _page_context(request, uow, incident_id, offset=max(0, cases_from))
     return render(request, "incidents/detail.html",
                   {**context, "notice_lang": "en" if notice_lang == "en" else "ko"})
 
@@ -168,14 +182,34 @@ def scope(incident_id: int, request: Request, account: Operator, uow: Uow) -> Re
 
 
 @router.post("/{incident_id}/notify")
-def send_apologies(incident_id: int, request: Request, account: Operator, uow: Uow) -> Response:
+def send_apologies(incident_id: int, request: Request, account: Operator, uow: Uow,
+                   confirmed: Short = "", plan_version: Short = "") -> Response:
+    """Notify, once the operator has read the apologies as they go (``_apology_preview.html``)
+    and ticked the box saying so: the page's form sends ``confirmed`` and the ``plan_version``
+    previewed. The API and the CLI notify without it."""
     def run() -> tuple[str, str]:
+        _require_read(uow(), incident_id, confirmed, plan_version)
         summary = notify(uow(), incident_id=incident_id, actor=account.actor,
                          policy=_policy(request),
                          links=case_links(request))
         return queued_words(summary.cases, summary.send_at)
 
     return _step(request, incident_id, run)
+
+
+def _require_read(uow: SqlAlchemyUnitOfWork, incident_id: int, confirmed: str,
+                  plan_version: str) -> None:
+    """Refused (nothing sent) unless the box saying the messages were read is ticked, and the
+    plan they were read under (``plan_version``, when the form sends it) is still the plan."""
+    if confirmed != "yes":
+        raise FormProblem("위 메시지를 확인했다는 칸에 체크해야 보낼 수 있습니다. 아무것도 보내지 않았습니다.",
+                          "Tick the box saying you have read the messages above to send them; "
+                          "nothing was sent.", field="confirmed")
+    if plan_version and plan_version != plan_version_now(uow, incident_id):
+        raise FormProblem("미리보기를 연 뒤 방안이 바뀌었습니다. 바뀐 방안으로 만든 메시지를 다시 확인하고 "
+                          "보내 주세요. 아무것도 보내지 않았습니다.",
+                          "The plan changed after the messages were previewed: read them again "
+                          "as they are now, then send; nothing was sent.", field="plan_version")
 
 
 def queued_words(cases: int, send_at: datetime) -> tuple[str, str]:

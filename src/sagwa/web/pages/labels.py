@@ -86,8 +86,12 @@ ORDER_STATUS: dict[str, Label] = {
 CASE_STATUS: dict[str, Label] = {
     "open": ("사과 안내 예약 전", "apology not queued yet"),
     "notified": ("안내 발송", "notified"),
-    # not a status: the progress bars' share of "notified" whose apology waits to go out
+    # not statuses: the progress bars' (and rows') shares of "notified" by where the apology
+    # stands (incident_context.apology_state) — waiting for its time, its time come and not
+    # gone yet, or nothing on its way and never told; "notified" itself then counts the told
     "apology_queued": ("사과 안내 발송 대기", "apology queued, not sent yet"),
+    "apology_sending": ("사과 안내 발송 중", "apology being sent"),
+    "not_told": ("사과 안내가 전해지지 않음", "apology not delivered"),
     "escalated": ("상담 대기", "on the call list"),
     "chosen": ("선택 완료", "chosen"),
     "defaulted": ("기한 경과(기본 처리)", "deadline passed (default applied)"),
