@@ -183,8 +183,8 @@ def test_a_declared_promotion_selling_well_is_left_alone_a_rush_is_not(shop) -> 
         _orders(uow, clock, listing, customers, 30, timedelta(minutes=1))
     after, _ = _pause_and_draft(uow, listing)
     assert after["promotion_pct"] == 30.0
-    assert ("during the declared 30% promotion, which needed no reviewer, orders are allowed at "
-            "a pace of up to 10 an hour" in after["reason_en"])
+    assert ("During the declared 30% promotion, which needed no reviewer, orders are allowed at "
+            "up to 10 an hour" in after["reason_en"])
 
 
 def test_a_rush_on_the_second_day_after_a_change_is_paused(shop) -> None:

@@ -3,9 +3,10 @@
 A reviewer who overrules or refuses the price guard's outcome — approving a held change that
 halves or doubles the price, releasing a first price far from its reference, rejecting a change,
 sending a held listing back to its seller — must say why, for the seller and the audit log. A
-"." or "ok" says nothing, so a required reason needs at least :data:`MIN_REASON_SIGNS` letters
-or digits: a Hangul syllable is one letter (``확인함`` is three), spaces, punctuation, symbols
-and combining marks count for nothing. An optional note is not checked.
+"." or "ok" says nothing, so a required reason needs a :func:`word_weight` of at least
+:data:`MIN_REASON_SIGNS`: four letters or digits, where a Hangul syllable counts two (``오타``
+says as much as ``typo``; ``확인함`` weighs six), and spaces, punctuation, symbols and combining
+marks count for nothing. An optional note is not checked.
 
 Each rule says itself when a reason is missing (``approval_needs_reason``,
 ``release_needs_reason``, ...); :func:`check_meaningful_reason` is the one check of a reason
@@ -18,7 +19,8 @@ import unicodedata
 
 from sagwa.errors import InvalidInput
 
-#: The fewest letters or digits a required reason has.
+#: The least :func:`word_weight` of a required reason: four letters or digits, or two Hangul
+#: syllables.
 MIN_REASON_SIGNS = 4
 
 
@@ -51,11 +53,13 @@ def is_blank(reason: str | None) -> bool:
 
 def check_meaningful_reason(reason: str) -> str:
     """``reason`` without its surrounding spaces, or InvalidInput (``reason_too_short``) when it
-    has fewer than :data:`MIN_REASON_SIGNS` letters or digits."""
-    if reason_signs(reason) < MIN_REASON_SIGNS:
+    weighs less than :data:`MIN_REASON_SIGNS` (:func:`word_weight`: "오타" is enough, as "typo"
+    is; "ok" or "오" is not)."""
+    if word_weight(reason) < MIN_REASON_SIGNS:
         raise InvalidInput(
             f"the reason {reason.strip()!r} says too little: write at least {MIN_REASON_SIGNS} "
-            "letters or digits (spaces and punctuation do not count)",
+            f"letters or digits, or {MIN_REASON_SIGNS // 2} Hangul syllables (a Hangul syllable "
+            "counts as two letters; spaces and punctuation do not count)",
             field="reason", reason="reason_too_short", minimum=MIN_REASON_SIGNS)
     return reason.strip()
 

@@ -216,29 +216,35 @@ _HEAD_WITHOUT_REF = {
 #: ``category_list_ceiling_pct``), by category (a path falls back to its parents, as the rules'
 #: categories do): the law's name and its exemption, which the list-price reasons then say in
 #: place of "this category". The one mapping of a category to a law.
+#:
+#: Seller and reviewer read the same reason, and nothing in sagwa edits a product's list price
+#: once registered: the exemption says what is true for both — the list price on record may
+#: not be the book's, and a reviewer may then approve the price, saying so in the reason.
 LIST_PRICE_LAWS: dict[str, dict[str, tuple[str, str]]] = {
     "books": {
         "en": ("the fixed book price law",
                ("a used book is outside the law, and a publisher may set a new list price 12 "
-                "months after publication: then correct the product's list price, or ask a "
-                "reviewer")),
+                "months after publication: then the list price on record is not the book's, and "
+                "a reviewer may approve the price with a reason that says so")),
         "ko": ("도서정가제", ("중고 도서는 이 법의 대상이 아니며, 출간 12개월이 지나 출판사가 정가를 새로 "
-                          "정했다면(재정가) 상품의 정가를 고치거나 검토자에게 승인을 받으세요")),
+                          "정했다면(재정가) 등록된 정가는 이 책의 정가가 아닙니다. 그런 경우에는 검토자가 "
+                          "그 사실을 사유에 적고 승인할 수 있습니다")),
     },
 }
-#: The list-price reasons as a law sets them: ``{law}`` and ``{exempt}`` from LIST_PRICE_LAWS.
+#: The list-price reasons as a law sets them: ``{law}`` and ``{exempt}`` from LIST_PRICE_LAWS,
+#: after the price the law allows (``{limit}``: the least or most one can type).
 _LAW_HEAD = {
     "en": {
         "below_list_price_floor": "new price {new} is below {limit}, the least {law} allows "
-        "({share}% of {where} {ref}); {exempt}",
+        "({share}% of {where} {ref}); a price of {limit} or more keeps to the law; {exempt}",
         "above_list_price_ceiling": "new price {new} is above {limit}, the most {law} allows "
-        "({share}% of {where} {ref}); {exempt}",
+        "({share}% of {where} {ref}); a price of {limit} or less keeps to the law; {exempt}",
     },
     "ko": {
         "below_list_price_floor": "새 가격 {new}은(는) {law} 최저가 {limit}({where} {ref}의 "
-        "{share}%)보다 낮습니다. {exempt}",
+        "{share}%)보다 낮습니다. {limit} 이상으로 정하면 이 법에 맞습니다. {exempt}",
         "above_list_price_ceiling": "새 가격 {new}은(는) {law} 최고가 {limit}({where} {ref}의 "
-        "{share}%)보다 높습니다. {exempt}",
+        "{share}%)보다 높습니다. {limit} 이하로 정하면 이 법에 맞습니다. {exempt}",
     },
 }
 _LAWS_BY_KEY = {category_key(c): words for c, words in LIST_PRICE_LAWS.items()}

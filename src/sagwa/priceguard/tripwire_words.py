@@ -2,9 +2,10 @@
 
 Each function returns ``(English, Korean)``; ``tripwire.assess_order_velocity`` joins them into
 its reasons, which the pause and the draft incident keep as their evidence and cause. The
-English is one line of clauses joined by semicolons; the Korean is written as full sentences
-(a copy edit found "…예상; …허용: …" read as a machine translation in the seller's email), the
-numbers the same in both. Numbers
+English is one line of clauses joined by semicolons, what the count was compared with in short
+sentences; the Korean is written as full sentences (a copy edit found "…예상; …허용: …" read as a
+machine translation in the seller's email), the price change its own sentence rather than
+brackets nested in brackets; the numbers the same in both. Numbers
 are said as people read them: "fewer than 0.1" rather than "0.0", odds rather than ``3.0e-22``,
 seconds under a minute, and where a number is a floor of the system's rather than the
 listing's own, it says so.
@@ -13,6 +14,8 @@ listing's own, it says so.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from sagwa.domain.particles import with_particle
 
 if TYPE_CHECKING:
     from sagwa.priceguard.tripwire import NormalRate, VelocityRules
@@ -39,16 +42,16 @@ def opening(*, observed: int, customers: int | None, hours: float, since: str,
     주문했습니다(시간당 약 2,000건의 속도)"): every rate it is compared with is an hourly one, and
     "10 an hour allowed" beside "5 orders in 9 seconds" read as if the seller was stopped at 5."""
     since_en, since_ko = SINCE[since]
+    since_ko, lead_ko = f"{since_ko} 후", ""
     if change is not None:
         inner_en, inner_ko = change
-        if since not in _AFTER_WATCH:
-            since_en, since_ko = f"{since_en} ({inner_en})", f"{since_ko}({inner_ko})"
+        lead_ko = change_sentence_ko(inner_ko, first_sale=first_sale)
+        if since not in _AFTER_WATCH:  # the lead sentence says what the count is since
+            since_en, since_ko = f"{since_en} ({inner_en})", "그 뒤"
         elif first_sale:
             since_en += f" (first on sale: {inner_en})"
-            since_ko += f"(첫 판매 {inner_ko} 이후)"
         else:
             since_en += f" (after the price change {inner_en})"
-            since_ko += f"(가격 변경 {inner_ko} 이후)"
     span_en, span_ko = span(hours)
     who_en = f" from {customers} customer{'s' if customers != 1 else ''}" if customers else ""
     who_ko = f"고객 {customers}명이 " if customers else ""
@@ -58,7 +61,22 @@ def opening(*, observed: int, customers: int | None, hours: float, since: str,
                  else f"주문 {observed}건이 들어왔습니다")
     pace_en, pace_ko = pace(observed, hours)
     return (f"{orders_en}{who_en} in {span_en} since {since_en}{pace_en}",
-            f"{since_ko} 후 {span_ko} {placed_ko}{pace_ko}")
+            f"{lead_ko}{since_ko} {span_ko} {placed_ko}{pace_ko}")
+
+
+def change_sentence_ko(change_ko: str, *, first_sale: bool) -> str:
+    """"12월 6일(일) 오전 11시 47분(한국 시간)에 가격을 199,000원 → 19,900원으로 바꿨습니다. ": the
+    price change the watch is about (``tripwire_price.PriceContext.change_words``' Korean,
+    "{prices}, {when}(한국 시간)" with "; 지금 {price}" when a nudge moved it since) as a sentence
+    of its own: inside the count's brackets its date's own brackets nested (a reviewer found
+    "가격 변경(199,000원 → 19,900원, 12월 6일(일) 오전 11시 47분(한국 시간)) 후" hard to read).
+    ``first_sale``: the watch began with the listing's first sale, at that price."""
+    prices, _, rest = change_ko.partition(", ")
+    when, _, now = rest.partition("; 지금 ")
+    to = with_particle(prices, "(으)로")
+    said = (f"{when}에 {to} 판매를 시작했습니다." if first_sale
+            else f"{when}에 가격을 {to} 바꿨습니다.")
+    return f"{said} 지금 가격은 {now}입니다. " if now else f"{said} "
 
 
 def pace(observed: int, hours: float) -> tuple[str, str]:
@@ -114,10 +132,10 @@ def compared_with(normal: NormalRate, *, rate: float, usual: float, hours: float
         en = f"{exp_en} expected at its usual rate for these hours of the day, {average:.2f}/h"
         ko = f"이 시간대의 평소 판매 속도인 시간당 {average:.2f}건이면 {_expected_ko(exp_ko)}"
     elif normal.per_hour < rules.min_rate_per_hour:  # the floor, not the listing's own rate
-        en = (f"{exp_en} expected at its usual rate, at most {rate:.2f}/h: the floor used for "
-              "listings that rarely sell")
-        ko = (f"평소 판매 속도(드물게 팔리는 상품에 쓰는 최저 기준인 시간당 {rate:.2f}건 이하)라면 "
-              f"{_expected_ko(exp_ko)}")
+        en = (f"its usual rate is at most {rate:.2f}/h, the floor used for listings that rarely "
+              f"sell. At that rate, {exp_en} were expected")
+        ko = (f"이 상품은 드물게 팔려 평소 판매 속도를 최저 기준인 시간당 {rate:.2f}건 이하로 잡았습니다. "
+              f"이 속도라면 {_expected_ko(exp_ko)}")
     else:
         en = f"{exp_en} expected at the usual {rate:.2f}/h"
         ko = f"평소 판매 속도인 시간당 {rate:.2f}건이면 {_expected_ko(exp_ko)}"
@@ -144,10 +162,11 @@ def promotion(normal: NormalRate, *, expected: float, usual: float, hours: float
     count does: the rate said beside it is what the promotion allows more)."""
     pct, times = f"{normal.promotion_pct:g}%", f"{rules.promotion_lift:g}"
     allowed_en, allowed_ko = expected_count(expected)
-    in_time_en = "orders in this time"
+    in_time_en = "orders were expected in this time"
     made_in_time_ko = f"이 속도라면 이 시간 동안 {allowed_ko}입니다."
     if (allowed_en, allowed_ko) == expected_count(usual):
-        allowed_en, in_time_en = f"still {allowed_en}", "orders in so short a time"
+        allowed_en, in_time_en = (f"still {allowed_en}",
+                                  "orders were expected in so short a time")
         made_in_time_ko = f"이 속도로도 이렇게 짧은 시간에는 여전히 {allowed_ko}입니다."
     if floored:
         floor = f"{rules.promotion_min_per_hour:g}"
@@ -156,18 +175,19 @@ def promotion(normal: NormalRate, *, expected: float, usual: float, hours: float
         # an hour allowed" beside "5 orders in 9 seconds" read as a limit of 10 orders
         span_en, span_ko = span(hours)
         made_en, made_ko = expected_count(expected)
-        en = (f"; during the declared {pct} promotion, which needed no reviewer, orders are "
-              f"allowed at a pace of up to {floor} an hour (at least that for any such "
-              f"promotion: announced to customers, any listing may draw it; {times} times the "
-              f"usual would be {lifted:.2f}/h), which makes {made_en} orders in {span_en}")
+        en = (f". During the declared {pct} promotion, which needed no reviewer, orders are "
+              f"allowed at up to {floor} an hour. Any such promotion is allowed that much, as it "
+              f"is announced to customers and any listing may draw them. {times} times the usual "
+              f"rate would be {lifted:.2f}/h. At up to {floor} an hour, {made_en} orders were "
+              f"expected in {span_en}")
         ko = (f" 판매자가 선언해 검토 없이 적용된 {pct} 할인 행사 기간에는 시간당 {floor}건까지 주문을 "
               f"허용합니다. 이런 할인은 고객에게 알려져 어느 상품이든 그만큼은 팔릴 수 있어 최소한 "
               f"이만큼은 허용하며, 평소의 {times}배라면 시간당 {lifted:.2f}건입니다. 이 속도로는 "
               f"{_within(span_ko)} {made_ko}입니다.")
         return en, ko
     lifted = expected / hours
-    en = (f"; during the declared {pct} promotion up to {times} times the usual rate is "
-          f"allowed, {lifted:.2f}/h: {allowed_en} {in_time_en}")
+    en = (f". During the declared {pct} promotion, up to {times} times the usual rate is "
+          f"allowed, {lifted:.2f}/h. At that rate, {allowed_en} {in_time_en}")
     ko = (f" 선언된 {pct} 할인 기간에는 평소의 {times}배인 시간당 {lifted:.2f}건까지 허용합니다. "
           f"{made_in_time_ko}")
     return en, ko

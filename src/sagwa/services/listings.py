@@ -7,7 +7,7 @@ to release it: the queue and the rules of a release are in :mod:`sagwa.services.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
@@ -54,14 +54,15 @@ from sagwa.services.tripwire import launch_comparison
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 __all__ = [  # with the names of sagwa.services.listing_holds that callers import from here
-    "HOLD_ACTION", "PAUSE_ACTIONS", "SENT_BACK_PRICE", "GateDecision", "HeldListing",
+    "HOLD_ACTION", "PAUSE_ACTIONS", "SENT_BACK_PRICE", "AlreadyHeld", "GateDecision",
+    "HeldListing",
     "ListingPause", "PriceGate", "PublicationHold", "apply_every_change", "change_listing_status",
     "check_listing_currency",
     "check_not_own_hold", "check_price_seen", "check_product_currency",
     "check_promotion_percent", "check_proposal_input", "check_proposal_on", "create_listing",
     "declared_promotion",
     "held_listing_count", "held_listings", "latest_pause", "latest_send_back", "never_on_sale",
-    "propose_price_change", "publication_hold", "set_before_sale",
+    "propose_price_change", "publication_hold", "repeats_held", "set_before_sale",
 ]
 
 
@@ -364,7 +365,9 @@ def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_pric
     """Record a proposed price; the gate decides whether it goes live now or waits for review.
     A listing never on sale (a draft, or held at its publication) has its new price judged as a
     first price, as publishing judges it (:func:`never_on_sale`). The listing's earlier held
-    proposals are superseded by this one."""
+    proposals are superseded by this one — unless it repeats the held one exactly
+    (:func:`repeats_held`): that change is then answered as it is (:class:`AlreadyHeld`), its
+    place in the review queue kept, and nothing is written but the idempotency key."""
     check_proposal_input(new_price, promotion)
     with uow:
         payload = _proposal_payload(listing_id, new_price, proposed_by, promotion)
@@ -373,6 +376,10 @@ def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_pric
             return require(uow.market.price_change(prior["id"]), "price change", prior["id"])
         listing = require(uow.market.listing(listing_id, for_update=True), "listing", listing_id)
         check_proposal_on(uow, listing, new_price, promotion)
+        if held := _held_again(uow, listing, new_price, promotion):
+            remember(uow, "price_change", idempotency_key, {"id": held.id})
+            uow.commit()
+            return held
         proposal = PriceChangeProposal(listing_id, listing.price, new_price, proposed_by, promotion,
                                        first_price=never_on_sale(uow, listing))
         decision = gate(uow, listing, proposal)
@@ -392,6 +399,49 @@ def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_pric
         remember(uow, "price_change", idempotency_key, {"id": change.id})
         uow.commit()
         return change
+
+
+@dataclass(frozen=True)
+class AlreadyHeld(PriceChangeRecord):
+    """The listing's held change, answered unchanged to a proposal that repeats it
+    (:func:`repeats_held`): the same id, proposed when it was, still held. ``said_en`` and
+    ``said_ko`` tell the seller so: "이미 같은 가격이 검토를 기다리고 있습니다(#6, 41일째)."."""
+
+    said_en: str = ""
+    said_ko: str = ""
+
+
+def repeats_held(held: PriceChangeRecord, old_price: Money, new_price: Money,
+                 promotion: Promotion | None) -> bool:
+    """Whether a proposal from ``old_price`` to ``new_price`` with ``promotion`` is ``held``
+    again: the same move (from another live price it is a new one, judged anew), and the same
+    declared promotion as stored — its percent to the two decimals kept, the same instants
+    whatever offset they were written in — or none on both."""
+    if (held.old_price, held.new_price) != (old_price, new_price):
+        return False
+    if promotion is None or held.promotion_pct is None:
+        return promotion is None and held.promotion_pct is None
+    return (round(float(promotion.percent), 2) == round(held.promotion_pct, 2)
+            and promotion.starts_at == held.promotion_starts_at
+            and promotion.ends_at == held.promotion_ends_at)
+
+
+def _held_again(uow: SqlAlchemyUnitOfWork, listing: Listing, new_price: Money,
+                promotion: Promotion | None) -> AlreadyHeld | None:
+    """The listing's held change, when the proposal repeats it, with the words for the seller;
+    saving it again as a new change would send it to the back of the oldest-first queue."""
+    held = uow.market.newest_held_changes([listing.id]).get(listing.id)
+    if held is None or not repeats_held(held, listing.price, new_price, promotion):
+        return None
+    days = (uow.now() - held.proposed_at).days
+    age_ko, age_en = ((f"{days}일째", f"waiting {days} day{'s' if days > 1 else ''}")
+                      if days >= 1 else ("하루가 안 됨", "under a day"))
+    return AlreadyHeld(
+        **{f.name: getattr(held, f.name) for f in fields(PriceChangeRecord)},
+        said_en=(f"The same price is already waiting for review (#{held.id}, {age_en}). "
+                 "Its place in the review queue is kept."),
+        said_ko=(f"이미 같은 가격이 검토를 기다리고 있습니다(#{held.id}, {age_ko}). "
+                 "검토 순서는 그대로입니다."))
 
 
 def declared_promotion(percent: float | None, starts_at: datetime | None = None,

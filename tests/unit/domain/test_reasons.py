@@ -1,6 +1,7 @@
-"""A required reason says something: at least four letters or digits, where a Hangul syllable is
-one letter and spaces, punctuation and symbols count for nothing — one check for every reviewer's
-reason (approving a big move, releasing a far first price, rejecting, sending back)."""
+"""A required reason says something: at least four letters or digits, where a Hangul syllable
+counts two (a two-syllable Korean word says as much as a four-letter English one) and spaces,
+punctuation and symbols count for nothing — one check for every reviewer's reason (approving a
+big move, releasing a far first price, rejecting, sending back)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from sagwa.domain.reasons import (
 )
 from sagwa.errors import InvalidInput
 
-TOO_SHORT = [".", "ok", "ok!", "...!!!", "  확인함  ", "a b c", "- - - -", "👍👍👍👍", "12.3"]
-ENOUGH = ["1234", "확인했음", "판매자와 통화", "ok, checked", "재고 정리 99원", "tel: 0101"]
+TOO_SHORT = [".", "ok", "ok!", "...!!!", "  오  ", "가?", "a b c", "- - - -", "👍👍👍👍", "12.3",
+             "ㅇㅋ", "오1"]
+ENOUGH = ["1234", "확인했음", "판매자와 통화", "ok, checked", "재고 정리 99원", "tel: 0101",
+          "typo", "오타", "오타임", "확인함", "오타1"]
 
 
 @pytest.mark.parametrize("reason", TOO_SHORT)
@@ -31,6 +34,22 @@ def test_a_reason_of_fewer_than_four_letters_or_digits_is_refused(reason: str) -
 @pytest.mark.parametrize("reason", ENOUGH)
 def test_four_letters_or_digits_are_enough_and_the_reason_is_kept_trimmed(reason: str) -> None:
     assert check_meaningful_reason(f"  {reason} ") == reason
+
+
+def test_a_two_syllable_korean_word_is_enough_as_a_four_letter_english_one_is() -> None:
+    """"오타" and "typo" say the same; the price reviewer's "오타임" was refused as too short."""
+    assert check_meaningful_reason("오타") == "오타"
+    assert check_meaningful_reason("오타임") == "오타임"
+    assert check_meaningful_reason("typo") == "typo"
+    decomposed = unicodedata.normalize("NFD", "오타")  # typed as separate jamo: still 2 syllables
+    assert check_meaningful_reason(decomposed) == decomposed
+
+
+def test_the_refusal_states_the_rule_in_the_units_it_counts() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        check_meaningful_reason("오")
+    assert "at least 4 letters or digits, or 2 Hangul syllables" in caught.value.message
+    assert "a Hangul syllable counts as two letters" in caught.value.message
 
 
 def test_hangul_syllables_count_once_even_typed_as_separate_jamo() -> None:

@@ -111,31 +111,48 @@ def test_a_ceiling_that_is_not_a_percentage_is_refused(tmp_path: Path) -> None:
         load_rules(path)
 
 
-def test_a_book_above_its_list_price_names_the_law_and_its_exemption() -> None:
+def test_a_book_above_its_list_price_names_the_law_the_lawful_price_and_its_exemption() -> None:
     got = check_one(_book(20_000), RULES)
     assert got.reason_ko == (
         "새 가격 20,000원은 도서정가제 최고가 16,800원(정가 16,800원의 100%)보다 높습니다. "
-        "중고 도서는 이 법의 대상이 아니며, 출간 12개월이 지나 출판사가 정가를 새로 정했다면(재정가) 상품의 "
-        "정가를 고치거나 검토자에게 승인을 받으세요.")
+        "16,800원 이하로 정하면 이 법에 맞습니다. " + _EXEMPT_KO + ".")
     assert got.reason_en == (
         "new price 20,000 KRW is above 16,800 KRW, the most the fixed book price law allows "
-        "(100% of the list price 16,800 KRW); a used book is outside the law, and a publisher "
-        "may set a new list price 12 months after publication: then correct the product's list "
-        "price, or ask a reviewer")
+        "(100% of the list price 16,800 KRW); a price of 16,800 KRW or less keeps to the law; "
+        + _EXEMPT_EN)
 
 
-def test_a_book_below_its_floor_names_the_law_and_its_exemption() -> None:
+#: What a book's list-price reason says of the law's exemptions: what is true whoever reads it
+#: (nothing in sagwa edits a product's list price, and a reviewer reads the same sentence).
+_EXEMPT_KO = ("중고 도서는 이 법의 대상이 아니며, 출간 12개월이 지나 출판사가 정가를 새로 정했다면(재정가) "
+              "등록된 정가는 이 책의 정가가 아닙니다. 그런 경우에는 검토자가 그 사실을 사유에 적고 승인할 수 "
+              "있습니다")
+_EXEMPT_EN = ("a used book is outside the law, and a publisher may set a new list price 12 months "
+              "after publication: then the list price on record is not the book's, and a reviewer "
+              "may approve the price with a reason that says so")
+
+
+@pytest.mark.parametrize("new", [8_600, 20_000])
+def test_a_book_reason_gives_no_advice_nobody_can_follow(new: int) -> None:
+    """No page, API or command edits a product's list price, and a reviewer reads the reason
+    too: it never says to correct the list price, nor to ask a reviewer."""
+    got = check_one(_book(new, list_price=9_800 if new < 9_800 else 16_800), RULES)
+    for said in (got.reason_en, got.reason_ko):
+        for nobody_can in ("correct the product's list price", "ask a reviewer",
+                           "정가를 고치", "검토자에게"):
+            assert nobody_can not in said
+
+
+def test_a_book_below_its_floor_names_the_law_the_lawful_price_and_its_exemption() -> None:
     got = check_one(_book(8_600, list_price=9_800), RULES)
     assert got.reason_code == "below_list_price_floor"
     assert got.reason_ko == (
         "새 가격 8,600원은 도서정가제 최저가 8,820원(정가 9,800원의 90%)보다 낮습니다. "
-        "중고 도서는 이 법의 대상이 아니며, 출간 12개월이 지나 출판사가 정가를 새로 정했다면(재정가) 상품의 "
-        "정가를 고치거나 검토자에게 승인을 받으세요.")
+        "8,820원 이상으로 정하면 이 법에 맞습니다. " + _EXEMPT_KO + ".")
     assert got.reason_en == (
         "new price 8,600 KRW is below 8,820 KRW, the least the fixed book price law allows "
-        "(90% of the list price 9,800 KRW); a used book is outside the law, and a publisher "
-        "may set a new list price 12 months after publication: then correct the product's list "
-        "price, or ask a reviewer")
+        "(90% of the list price 9,800 KRW); a price of 8,820 KRW or more keeps to the law; "
+        + _EXEMPT_EN)
 
 
 def test_other_categories_keep_the_generic_wording() -> None:

@@ -32,8 +32,8 @@ def test_the_cause_names_the_price_change_and_the_customers() -> None:
         "5 orders from 1 customer in 2 min since the price change (17,700 KRW → 16,000 KRW, "
         "2026-12-05 14:03 KST), a pace of about 180 orders an hour; ")
     assert result.reason_ko.startswith(
-        "가격 변경(17,700원 → 16,000원, 12월 5일(토) 오후 2시 3분(한국 시간)) 후 2분 동안 고객 1명이 5건을 주문했습니다"
-        "(시간당 약 180건의 속도). ")
+        "12월 5일(토) 오후 2시 3분(한국 시간)에 가격을 17,700원 → 16,000원으로 바꿨습니다. 그 뒤 2분 동안 "
+        "고객 1명이 5건을 주문했습니다(시간당 약 180건의 속도). ")
     many = _five_orders([1, 2, 3, 3, 4], CUT)
     assert "5 orders from 4 customers in 2 min" in many.reason_en
     assert "고객 4명이 5건을 주문했습니다" in many.reason_ko
@@ -43,7 +43,8 @@ def test_a_first_sale_a_nudge_and_a_return_to_sale_are_said_too() -> None:
     first = PriceContext(price=52_700, currency="KRW", since=CHANGED)
     result = _five_orders([1, 2, 3, 4, 5], first, anchor="first_sale")
     assert "since the listing went on sale (52,700 KRW, 2026-12-05 14:03 KST)" in result.reason_en
-    assert result.reason_ko.startswith("판매 시작(52,700원, 12월 5일(토) 오후 2시 3분(한국 시간)) 후 ")
+    assert result.reason_ko.startswith(
+        "12월 5일(토) 오후 2시 3분(한국 시간)에 52,700원으로 판매를 시작했습니다. 그 뒤 ")
     nudged = PriceContext(price=15_990, currency="KRW", since=CHANGED, before=17_700, to=16_000)
     result = _five_orders([1, 2, 3, 4, 5], nudged, counted_from=CHANGED + timedelta(hours=3))
     assert result.reason_en.startswith(
@@ -51,7 +52,8 @@ def test_a_first_sale_a_nudge_and_a_return_to_sale_are_said_too() -> None:
         "change 17,700 KRW → 16,000 KRW, 2026-12-05 14:03 KST; 15,990 KRW now), a pace of about "
         "180 orders an hour; ")
     assert result.reason_ko.startswith(
-        "판매 재개(가격 변경 17,700원 → 16,000원, 12월 5일(토) 오후 2시 3분(한국 시간); 지금 15,990원 이후) 후 ")
+        "12월 5일(토) 오후 2시 3분(한국 시간)에 가격을 17,700원 → 16,000원으로 바꿨습니다. 지금 가격은 "
+        "15,990원입니다. 판매 재개 후 ")
 
 
 def test_without_the_price_or_the_customers_the_reason_reads_as_before() -> None:

@@ -181,8 +181,9 @@ def test_a_declared_promotion_may_sell_several_times_the_usual_rate() -> None:
     promo = assess_order_velocity(order_times=orders, changed_at=changed, now=orders[-1],
                                   baseline_per_hour=NormalRate(1.0, promotion_pct=30.0))
     assert not promo.tripped
-    assert ("during the declared 30% promotion up to 10 times the usual rate is allowed, "
-            "10.00/h: about 10.0 orders in this time" in promo.reason_en)
+    assert ("During the declared 30% promotion, up to 10 times the usual rate is allowed, "
+            "10.00/h. At that rate, about 10.0 orders were expected in this time"
+            in promo.reason_en)
     assert ("선언된 30% 할인 기간에는 평소의 10배인 시간당 10.00건까지 허용합니다. 이 속도라면 이 시간 동안 "
             "약 10.0건입니다."
             in promo.reason_ko)

@@ -55,8 +55,8 @@ def test_the_reported_reason_reads_as_korean_sentences_with_its_numbers() -> Non
     sells — every number it stated is still said."""
     result = _rush(**CASES["promotion on a quiet listing"])  # type: ignore[arg-type]
     ko = result.reason_ko
-    assert ("평소 판매 속도(드물게 팔리는 상품에 쓰는 최저 기준인 시간당 0.05건 이하)라면 이 시간 동안 "
-            "예상되는 주문은 0.1건 미만입니다. 선언된 90% 할인 기간에는 평소의 10배인 시간당 0.50건까지 "
+    assert ("이 상품은 드물게 팔려 평소 판매 속도를 최저 기준인 시간당 0.05건 이하로 잡았습니다. 이 속도라면 "
+            "이 시간 동안 예상되는 주문은 0.1건 미만입니다. 선언된 90% 할인 기간에는 평소의 10배인 시간당 0.50건까지 "
             "허용합니다. 이 속도로도 이렇게 짧은 시간에는 여전히 0.1건 미만입니다. 우연히 이만큼 주문될 "
             "확률은 10억분의 1 미만입니다.") in ko
     assert "고객 5명이 5건을 주문했습니다(시간당 약 3,300건의 속도)." in ko
@@ -78,5 +78,6 @@ def test_the_change_time_is_written_as_the_messages_write_a_moment(hour: int,
 def test_the_reason_names_the_price_change_in_that_format() -> None:
     result = _rush(**CASES["plain"])  # type: ignore[arg-type]
     assert result.reason_ko.startswith(
-        "가격 변경(185,000원 → 19,900원, 12월 6일(일) 오전 2시 27분(한국 시간)) 후 2분 동안 ")
+        "12월 6일(일) 오전 2시 27분(한국 시간)에 가격을 185,000원 → 19,900원으로 바꿨습니다. 그 뒤 2분 "
+        "동안 ")
     assert "2026-12-06" not in result.reason_ko

@@ -31,9 +31,10 @@ def test_five_orders_in_nine_seconds_are_said_as_a_pace_far_above_the_allowed_ra
     assert "기간에는 시간당 10건까지 허용" not in result.reason_ko
     assert ("5 orders from 5 customers in 9 seconds since the price change, a pace of about "
             "2,000 orders an hour; " in result.reason_en)
-    assert ("orders are allowed at a pace of up to 10 an hour (at least that for any such "
-            "promotion" in result.reason_en)
-    assert "which makes fewer than 0.1 orders in 9 seconds (chance" in result.reason_en
+    assert ("orders are allowed at up to 10 an hour. Any such promotion is allowed that much"
+            in result.reason_en)
+    assert ("At up to 10 an hour, fewer than 0.1 orders were expected in 9 seconds (chance"
+            in result.reason_en)
 
 
 def test_a_count_of_an_hour_or_more_is_not_given_a_pace() -> None:

@@ -30,10 +30,10 @@ def _five_customers_45_seconds_apart(normal: NormalRate):  # type: ignore[no-unt
 def test_a_promotion_that_needed_no_reviewer_selling_well_on_a_slow_listing_is_left_alone() -> None:
     result = _five_customers_45_seconds_apart(NormalRate(RARE, promotion_pct=20.0))
     assert not result.tripped
-    assert ("during the declared 20% promotion, which needed no reviewer, orders are allowed at "
-            "a pace of up to 10 an hour (at least that for any such promotion: announced to "
-            "customers, any listing may draw it; 10 times the usual would be 0.50/h), which "
-            "makes about 0.6 orders in 4 min" in result.reason_en)
+    assert ("During the declared 20% promotion, which needed no reviewer, orders are allowed at "
+            "up to 10 an hour. Any such promotion is allowed that much, as it is announced to "
+            "customers and any listing may draw them. 10 times the usual rate would be 0.50/h. "
+            "At up to 10 an hour, about 0.6 orders were expected in 4 min" in result.reason_en)
     assert ("판매자가 선언해 검토 없이 적용된 20% 할인 행사 기간에는 시간당 10건까지 주문을 허용합니다."
             in result.reason_ko)
     assert "이 속도로는 4분 동안 약 0.6건입니다." in result.reason_ko
@@ -46,8 +46,9 @@ def test_a_promotion_a_reviewer_had_to_approve_gets_the_lift_alone() -> None:
                                                          promotion_reviewed=True))
     assert result.tripped
     assert "needed no reviewer" not in result.reason_en
-    assert ("during the declared 20% promotion up to 10 times the usual rate is allowed, "
-            "0.50/h: still fewer than 0.1 orders in so short a time" in result.reason_en)
+    assert ("During the declared 20% promotion, up to 10 times the usual rate is allowed, "
+            "0.50/h. At that rate, still fewer than 0.1 orders were expected in so short a time"
+            in result.reason_en)
 
 
 def test_a_rush_on_a_promotion_that_needed_no_reviewer_still_trips() -> None:
@@ -68,9 +69,9 @@ def test_a_quiet_listings_promotion_says_the_lifted_rate_and_still_fewer_in_so_s
                                    baseline_per_hour=NormalRate(0.05, promotion_pct=90.0,
                                                                 promotion_reviewed=True))
     assert result.tripped
-    assert ("fewer than 0.1 expected at the usual 0.05/h; during the declared 90% promotion up "
-            "to 10 times the usual rate is allowed, 0.50/h: still fewer than 0.1 orders in so "
-            "short a time (chance" in result.reason_en)
+    assert ("fewer than 0.1 expected at the usual 0.05/h. During the declared 90% promotion, up "
+            "to 10 times the usual rate is allowed, 0.50/h. At that rate, still fewer than 0.1 "
+            "orders were expected in so short a time (chance" in result.reason_en)
     assert ("평소 판매 속도인 시간당 0.05건이면 이 시간 동안 예상되는 주문은 0.1건 미만입니다. 선언된 90% 할인 "
             "기간에는 평소의 10배인 시간당 0.50건까지 허용합니다. 이 속도로도 이렇게 짧은 시간에는 여전히 "
             "0.1건 미만입니다. 우연히 이만큼 주문될 확률은" in result.reason_ko)
@@ -82,9 +83,9 @@ def test_the_floor_rate_is_said_as_a_floor_not_as_the_listings_usual() -> None:
     times = [CHANGED + timedelta(seconds=s) for s in (2, 4, 5, 6, 7)]
     result = assess_order_velocity(order_times=times, changed_at=CHANGED, now=times[-1],
                                    baseline_per_hour=NormalRate(RARE))
-    assert ("fewer than 0.1 expected at its usual rate, at most 0.05/h: the floor used for "
-            "listings that rarely sell" in result.reason_en)
-    assert "드물게 팔리는 상품에 쓰는 최저 기준인 시간당 0.05건 이하" in result.reason_ko
+    assert ("its usual rate is at most 0.05/h, the floor used for listings that rarely sell. "
+            "At that rate, fewer than 0.1 were expected" in result.reason_en)
+    assert "드물게 팔려 평소 판매 속도를 최저 기준인 시간당 0.05건 이하로 잡았습니다" in result.reason_ko
     assert "at the usual 0.05/h" not in result.reason_en
     at_floor = assess_order_velocity(order_times=times, changed_at=CHANGED, now=times[-1],
                                      baseline_per_hour=NormalRate(0.05))

@@ -129,7 +129,8 @@ def test_a_count_moved_by_the_price_leaving_a_clearance_says_so() -> None:
     assert "since the price went below what an operator had cleared (after the price change" \
         in result.reason_en
     assert "went back on sale" not in result.reason_en
-    assert result.reason_ko.startswith("운영자가 확인한 가격 아래로 가격 인하(가격 변경 ")
+    assert ("에 가격을 10,000원 → 1,000원으로 바꿨습니다. 운영자가 확인한 가격 아래로 가격 인하 후 "
+            in result.reason_ko)
 
 
 def test_the_bulk_reason_names_only_the_references_known() -> None:

@@ -89,9 +89,10 @@ def test_the_declare_form_never_prefills_a_correct_price_under_the_wrong_one() -
     from sagwa.web.pages.incident_context import _declare_form
 
     draft = SimpleNamespace(wrong_price=Money(12_800, "KRW"), correct_price=None,
-                            window_start=CHANGED, cause="…", responsible=None)
-    assert _declare_form(draft, 12_600)["correct_price"] == ""
-    assert _declare_form(draft, 14_000)["correct_price"] == "14000"
+                            window_start=CHANGED, cause="…", responsible=None,
+                            opened_by="admin:kim")
+    assert _declare_form(draft, 12_600, None)["correct_price"] == ""
+    assert _declare_form(draft, 14_000, None)["correct_price"] == "14000"
 
 
 def test_what_paused_it_is_said_as_one_large_order_not_a_surge() -> None:
