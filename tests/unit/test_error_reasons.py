@@ -649,9 +649,9 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
             3, Money(19_900, "KRW"), price_moves.PriceReference(199_000, "list_price"), " ")),
         "첫 가격이 정가나 다른 판매자 가격의 절반 이하이거나 두 배 이상이면 (비교할 가격이 없을 때도) 보류를 풀 때 의견이 있어야 합니다. 판매자와 무엇을 확인했는지 적어 주세요.",
     ),
-    "reason_too_short": (  # "." says nothing: every required reason needs 4 letters or digits
+    "reason_too_short": (  # "." says nothing: every required reason needs 4 letters or digits (2 syllables)
         lambda: refusal(lambda: reasons.check_meaningful_reason(" . ")),
-        "사유를 조금 더 구체적으로 적어 주세요. 글자나 숫자가 4자 이상이어야 합니다(띄어쓰기와 문장부호는 세지 않습니다).",
+        "사유를 조금 더 구체적으로 적어 주세요. 한글 2글자 또는 영문자·숫자 4자 이상이어야 합니다(띄어쓰기와 문장부호는 세지 않습니다).",
     ),
     "reason_required": (  # a held change (its state is read first, as approving reads it)
         lambda: refusal(lambda: price_review.reject_price_change(

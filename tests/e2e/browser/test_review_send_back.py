@@ -109,7 +109,7 @@ def test_a_send_back_without_a_reason_that_says_something_is_refused_next_to_its
     log_in(client, "reviewer")
     page = client.get("/ops/review").text
     for typed, said in (("  ", "돌려보낼 때는 판매자가 가격을 고칠 수 있도록 무엇이 잘못인지 사유를 적어 주세요."),
-                        (" . ", "사유를 조금 더 구체적으로 적어 주세요. 글자나 숫자가 4자 이상이어야 합니다")):
+                        (" . ", "사유를 조금 더 구체적으로 적어 주세요. 한글 2글자 또는 영문자·숫자 4자 이상이어야 합니다")):
         refused = _send_back(client, listing_id, page, typed)
         assert refused.status_code == 422
         card = _card(refused.text, f"listing-{listing_id}")
@@ -124,7 +124,7 @@ def test_a_send_back_without_a_reason_that_says_something_is_refused_next_to_its
         assert _status(session_factory, listing_id) is ListingStatus.HELD
     english = _send_back(client, listing_id, page, "ok!", lang="?lang=en")
     assert english.status_code == 422
-    assert "Write a more specific reason: at least 4 letters or digits" in english.text
+    assert "Write a more specific reason: at least 4 letters or digits, or 2 Hangul syllables" in english.text
     assert _status(session_factory, listing_id) is ListingStatus.HELD
 
 

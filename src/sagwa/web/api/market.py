@@ -241,7 +241,7 @@ def release_listing(listing_id: int, uow: Uow, actor: Actor, _reviewer: Reviewer
     its first price is half or less, or twice or more, of the list price (else the other sellers'
     median), or there is neither to compare it with (422 `invalid_input`, field `reason`, reason
     `release_needs_reason`, with the `reference` it was compared with; a reason of fewer than 4
-    letters or digits: `reason_too_short`). The reason is kept on the audit log."""
+    letters or digits, a Hangul syllable counting two: `reason_too_short`). The reason is kept on the audit log."""
     expected = body.expected_price if body else None
     listing = listings.change_listing_status(uow(), listing_id=listing_id,
                                              trigger=ListingTrigger.RELEASE, actor=actor,
@@ -258,7 +258,8 @@ def send_back_listing(listing_id: int, uow: Uow, actor: Actor, _reviewer: Review
     """Refuse the first price of a listing the price guard held at its publication: it goes
     back to `draft`, for its seller to correct the price and publish again. Always needs a
     `reason` the seller can act on (422 `invalid_input`, field `reason`, reason
-    `send_back_needs_reason`; fewer than 4 letters or digits: `reason_too_short`); refused to
+    `send_back_needs_reason`; fewer than 4 letters or digits, a Hangul syllable counting two:
+    `reason_too_short`); refused to
     whoever published it or typed its price (403, `own_held_listing`) and if its price is not `expected_price`
     (409, `listing_price_moved`). The reason is kept on the audit log and shown to the seller."""
     expected = body.expected_price if body else None

@@ -100,9 +100,9 @@ RULES: tuple[Rule, ...] = (
        "Sending a listing back needs a reason: say what is wrong with the price, so the seller "
        "can correct it."),
     _r("invalid_input", "reason", "reason_too_short",
-       "사유를 조금 더 구체적으로 적어 주세요. 글자나 숫자가 4자 이상이어야 합니다(띄어쓰기와 문장부호는 세지 않습니다).",
-       "Write a more specific reason: at least 4 letters or digits (spaces and punctuation do "
-       "not count)."),
+       "사유를 조금 더 구체적으로 적어 주세요. 한글 2글자 또는 영문자·숫자 4자 이상이어야 합니다(띄어쓰기와 문장부호는 세지 않습니다).",
+       "Write a more specific reason: at least 4 letters or digits, or 2 Hangul syllables "
+       "(spaces and punctuation do not count)."),
     _r("invalid_input", "reason", "reason_required",
        "거절할 때는 판매자가 읽을 수 있는 사유를 적어 주세요.",
        "A rejection needs a reason the seller can read."),
