@@ -11,7 +11,8 @@ twice, is refused so too: ``query_params.py``), ``body_missing`` (no body where 
 needed) or ``body_not_json`` (a body sent without ``Content-Type: application/json``); a body that is not JSON at all is 400
 ``malformed_json`` with ``json_malformed``; a path no route answers is 404 ``not_found`` with
 ``route_unknown`` (an unknown id on a known route is ``unknown_id``, from the use case); a
-method the route does not take is 405 ``method_not_allowed`` with ``method_not_allowed``; a
+method the route does not take is 405 ``method_not_allowed`` with ``method_not_allowed`` (on a
+page, a GET of a form's address goes to the page the form is on: ``_page_of_form``); a
 body larger than the server takes (``body_limit.py``) is 413 ``too_large`` with ``body_too_large``.
 
 An unexpected error is 500 ``internal_error`` with the request's id (``request_ids.py``) in
@@ -70,12 +71,16 @@ _HEADINGS = {401: ("로그인이 필요합니다", "Please log in"),
              403: ("열 수 없는 페이지입니다", "You cannot open this page"),
              404: ("찾을 수 없습니다", "Not found"),
              409: ("지금은 할 수 없습니다", "This cannot be done now"),
+             405: ("이 주소는 양식을 보낼 때만 씁니다", "This address is only for sending a form"),
              413: ("보낸 내용이 너무 큽니다", "What you sent is too large"),
              422: ("입력을 확인해 주세요", "Please check what you entered"),
              500: ("문제가 생겼습니다", "Something went wrong")}
 
 _TOO_LARGE = ("보낸 내용이 너무 커서 받을 수 없습니다. 내용을 줄여 다시 보내 주세요.",
               "What you sent is too large for this site to take; shorten it and send it again.")
+_NOT_TAKEN = ("이 주소는 페이지의 양식이 보낼 때만 씁니다. 페이지로 돌아가 양식의 버튼을 눌러 주세요.",
+              ("This address only takes what a page's form sends; go back to the page and use "
+               "the form's button."))
 
 
 def is_page(request: Request) -> bool:
@@ -102,8 +107,8 @@ def page_error(request: Request, status: int, message: str) -> Response:
             return render(request, "errors/_signed_out.html",
                           {"login": sign_in_again(request, say_not_saved=False)})
         return RedirectResponse(sign_in_again(request), status_code=303)
-    if status == 413:  # the edge's English detail, said in the page's language
-        message = _TOO_LARGE[lang_of(request) == "en"]
+    if status in (405, 413):  # the edge's English detail, said in the page's language
+        message = (_NOT_TAKEN if status == 405 else _TOO_LARGE)[lang_of(request) == "en"]
     if request.headers.get("hx-request"):
         return render(request, "errors/_fragment.html", {"message": message}, status_code=status)
     ko, en = _HEADINGS.get(status, _HEADINGS[500] if status >= 500 else _HEADINGS[422])
@@ -162,6 +167,24 @@ def _allowed_methods(request: Request, allow: str) -> str:
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 
+def _page_of_form(request: Request) -> str | None:
+    """For a GET (or HEAD) on a form's address that takes only posts (the address bar, the
+    history, a copied link): the page the form is on — the nearest address above it that a GET
+    route answers (``/ops/review/114/approve`` -> ``/ops/review``, ``/seller/listings/3/check``
+    -> ``/seller/listings/3``), with the query kept (``?lang=en``); None for any other method,
+    for none found, and for a customer's pages (their own error pages: ``customer_errors``)."""
+    path = request.url.path
+    if request.method != "GET" or path.startswith("/c/"):
+        return None
+    parts = path.strip("/").split("/")
+    for end in range(len(parts) - 1, 0, -1):
+        above = "/" + "/".join(parts[:end])
+        scope = {**request.scope, "path": above, "method": "GET"}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            return above + (f"?{request.url.query}" if request.url.query else "")
+    return None
+
+
 def _malformed_json(problem: str | None) -> JSONResponse:
     return JSONResponse({"code": "malformed_json", "message": "the request body is not valid JSON",
                          "details": {"reason": "json_malformed",
@@ -213,6 +236,8 @@ def install_error_handlers(app: FastAPI) -> None:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
         if is_page(request):
+            if exc.status_code == 405 and (page := _page_of_form(request)) is not None:
+                return RedirectResponse(page, status_code=303)
             return page_error(request, exc.status_code, message)
         if (problem := _unreadable_json(exc)) is not None:
             return _malformed_json(problem)

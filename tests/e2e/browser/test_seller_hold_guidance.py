@@ -229,3 +229,28 @@ def test_a_held_change_no_reviewer_can_approve_any_more_says_so(
         "more: withdraw it, or save a new price.")
     assert 'data-stale="promotion_ended_since_proposal"' in page
     assert "함께 신고한 할인 행사가 끝나 이 변경은 더 이상 승인될 수 없습니다" in _page(client, world.ipod_a)
+
+
+def test_the_same_held_price_saved_again_says_nothing_changed(client: TestClient,
+                                                              world: World) -> None:
+    """Saving the held change's own price again keeps the change and its place in the queue
+    (``listings.AlreadyHeld``): the check and the flash say so, not "replaces"."""
+    log_in(client, "seller_a")
+    page = _save(client, world.ipod_a, "19900")
+    held = re.search(r"검토를 기다리는 가격 변경이 있습니다: #(\d+)", _text(page, "pending-change"))
+    assert held
+    token = csrf_of(page)
+    for lang, said in (("ko", (f"이미 같은 가격이 검토를 기다리고 있습니다(#{held.group(1)}). 저장해도 "
+                              "바뀌지 않고, 검토 순서도 그대로입니다.")),
+                       ("en", (f"This price is already waiting for review (#{held.group(1)}); "
+                              "saving it again changes nothing and keeps its place in the queue."))):
+        verdict = html.unescape(client.post(
+            f"/seller/listings/{world.ipod_a}/check?lang={lang}", data={"new_price": "19900"},
+            headers={"HX-Request": "true", "X-CSRF-Token": token}).text)
+        assert _text(verdict, "same-as-pending") == said
+        assert 'id="replaces-pending"' not in verdict
+    again = _save(client, world.ipod_a, "19900")
+    flash = re.search(r'class="flash [^"]*"[^>]*>(.*?)</p>', again, re.DOTALL)
+    assert flash and flash.group(1).startswith(
+        f"이미 같은 가격이 검토를 기다리고 있습니다(#{held.group(1)}"), flash.group(1)
+    assert f"#{held.group(1)}" in _text(again, "pending-change")

@@ -141,7 +141,7 @@ def test_each_listing_that_needs_the_seller_is_marked_with_why(
     assert "가격 변경 검토 대기" not in _row(korean, shop["stale_change"])
     count = re.search(r'id="attention-count" data-count="(\d+)">([^<]*)<', korean)
     assert count and count.group(1) == "5"
-    assert count.group(2) == "확인이 필요한 상품이 5개 있습니다(아래 표의 ‘확인할 일’)."
+    assert count.group(2) == "확인이 필요한 상품이 5개 있습니다. 아래 표의 맨 위에 모아 두었습니다(‘확인할 일’)."
     assert "<th>확인할 일</th>" in korean
 
     english = html.unescape(client.get("/seller?lang=en").text)
@@ -152,8 +152,8 @@ def test_each_listing_that_needs_the_seller_is_marked_with_why(
             in _row(english, shop["stale_change"]))
     assert ">sent back by a reviewer: correct the price</span>" in _row(english, shop["sent_back"])
     assert ">price change waiting for review</span>" in _row(english, shop["held_change"])
-    assert ("5 listings need your attention (see “Needs attention” below)."
-            in english)
+    assert ("5 listings need your attention; they are at the top of the table below (see "
+            "“Needs attention”)." in english)
     assert "<th>Needs attention</th>" in english
 
 

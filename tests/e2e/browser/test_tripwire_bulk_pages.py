@@ -6,6 +6,7 @@ the listing", "1 orders observed"); they say what happened: one order far larger
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -70,3 +71,16 @@ def test_the_draft_and_its_timeline_say_one_large_order_not_a_surge(
     timeline = _text(client, f"/ops/incidents/{draft_id}/timeline?lang=ko")
     assert "평소보다 훨씬 큰 주문 한 건으로 자동 판매 중지" in timeline
     assert "주문 급증으로" not in timeline
+
+
+def test_the_korean_pause_says_when_in_the_pages_date_style_without_nested_brackets(
+        client: TestClient, world: World, session_factory: sessionmaker[Session]) -> None:
+    """A reviewer read "…멈췄습니다(2026-12-06 11:49). 가격 변경(… 12월 6일(일) 오전 11시 47분(한국
+    시간)) 후 …": two date styles in one paragraph. The pause's time is said as the reason says
+    its own, before the sentence."""
+    _tripped(session_factory, world.speaker_a)
+    log_in(client, "seller_a")
+    ko = _text(client, f"/seller/listings/{world.speaker_a}?lang=ko")
+    said = re.search(r"\d+월 \d+일\(.\) [^()]*?\d+시[^()]*\(한국 시간\)에 기준 가격보다", ko)
+    assert said, ko
+    assert not re.search(r"멈췄습니다\s*\(\d{4}-\d\d-\d\d", ko)

@@ -35,32 +35,31 @@ from sagwa.web.pages.forms import parse_int
 from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.labels import LISTING_STATUS
 from sagwa.web.pages.rendering import flash_in_lang, render
-from sagwa.web.pages.review_cards import review_context
+from sagwa.web.pages.review_cards import QUEUE, queue_url, review_context
 from sagwa.web.pages.session import Reviewer, csrf_protect
 
 router = APIRouter(prefix="/ops/review", dependencies=[Depends(csrf_protect)],
                    include_in_schema=False, route_class=PageRoute)
 
-QUEUE = "/ops/review"
-
-
 def queue_order(value: str | None) -> QueueOrder:
     return "oldest" if value == "oldest" else "risk"
 
 
-def _queue_url(order: QueueOrder) -> str:
-    return QUEUE if order == "risk" else f"{QUEUE}?order=oldest"
+def _page_number(value: str | None) -> int:
+    """A decision form's page (hidden field): its number, or 1 for anything else."""
+    text = (value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) < 10 else 1
 
 
 @router.get("", response_class=HTMLResponse)
 def queue(request: Request, account: Reviewer, uow: Uow, rules: Rules,
-          order: str = "risk") -> Response:
+          order: str = "risk", page: str = "") -> Response:
     chosen = queue_order(order)
-    response = render(request, "review/queue.html",
-                      review_context(uow(), viewer=account.actor, rules=rules, order=chosen,
-                                     lang=lang_of(request)))
+    context = review_context(uow(), viewer=account.actor, rules=rules, order=chosen,
+                             lang=lang_of(request), page=page)
+    response = render(request, "review/queue.html", context)
     if request.headers.get("HX-Request"):  # a decision's redirect: the queue's own address
-        response.headers["HX-Replace-Url"] = _queue_url(chosen)
+        response.headers["HX-Replace-Url"] = queue_url(chosen, context["paging"].number)
     return response
 
 
@@ -81,15 +80,18 @@ def _summary(action: str, target_id: int, lang: str) -> str:
 
 def _refused(request: Request, uow: Uow, viewer: str, rules: PriceRules,
              target: tuple[str, str, int], reason: str, exc: SagwaError,
-             order: QueueOrder) -> Response:
+             place: tuple[QueueOrder, str]) -> Response:
     """The queue again, the refusal next to its card (``target``: the action — ``approve``,
     ``reject``, ``release``, ``send_back`` —, the card's kind — ``change``, or ``listing`` for
     a release and ``send_back`` for a send-back — and its id), summed up at the top, with the
-    typed reason still in the form it came from. Through htmx, the page's address becomes the
-    queue's, at the card (a reload shows the queue, and posts nothing)."""
+    typed reason still in the form it came from, on the queue's page it came from (``place``:
+    the order and the page). Through htmx, the page's address becomes the queue's, at the card
+    (a reload shows the queue, and posts nothing)."""
     action, kind, target_id = target
     lang = lang_of(request)
-    context = review_context(uow(), viewer=viewer, rules=rules, order=order, lang=lang)
+    order = place[0]
+    context = review_context(uow(), viewer=viewer, rules=rules, order=order, lang=lang,
+                             page=str(_page_number(place[1])))
     shown = (any(c.item.change.id == target_id for c in context["cards"]) if kind == "change"
              else any(h.held.listing.id == target_id for h in context["held_cards"]))
     card = f"change-{target_id}" if kind == "change" else f"listing-{target_id}"
@@ -99,7 +101,8 @@ def _refused(request: Request, uow: Uow, viewer: str, rules: PriceRules,
         "summary": _summary(action, target_id, lang), "shown": shown, "card": card}}
     response = render(request, "review/queue.html", context, status_code=exc.http_status)
     if request.headers.get("HX-Request"):
-        response.headers["HX-Replace-Url"] = f"{_queue_url(order)}#{card if shown else ''}"
+        address = queue_url(order, context["paging"].number)
+        response.headers["HX-Replace-Url"] = f"{address}#{card if shown else ''}"
         response.headers["HX-Reswap"] = (f"innerHTML show:#{error_id}:top" if shown
                                          else "innerHTML show:window:top")
     return response
@@ -132,11 +135,13 @@ def _a_state(label_en: str) -> str:
     return "a draft" if label_en == "draft" else label_en
 
 
-def _done(order: str, next_card: str = "") -> RedirectResponse:
-    """Back to the queue, in the order the reviewer chose, at the card after the one decided
-    (``next_card``, a card's id such as ``change-12``; a page without scripts opens there)."""
+def _done(order: str, next_card: str = "", page: str = "") -> RedirectResponse:
+    """Back to the queue, in the order the reviewer chose and on the page they were on, at the
+    card after the one decided (``next_card``, a card's id such as ``change-12``; a page without
+    scripts opens there)."""
     at = f"#{next_card}" if _CARD_ID.fullmatch(next_card) else ""
-    return RedirectResponse(_queue_url(queue_order(order)) + at, status_code=303)
+    return RedirectResponse(queue_url(queue_order(order), _page_number(page)) + at,
+                            status_code=303)
 
 
 _CARD_ID = re.compile(r"(change|listing)-[0-9]{1,18}")
@@ -160,11 +165,13 @@ ReasonField = Annotated[str, Form(max_length=2 * 1000), _typed_text(1000)]
 ShortReasonField = Annotated[str, Form(max_length=2 * 500), _typed_text(500)]
 OrderField = Annotated[str, Form(max_length=10)]
 NextField = Annotated[str, Form(max_length=40, alias="next")]
+PageField = Annotated[str, Form(max_length=20)]
 
 
 @router.post("/{change_id}/approve")
 def approve(change_id: int, request: Request, account: Reviewer, uow: Uow, rules: Rules,
-            reason: ReasonField = "", order: OrderField = "", next_card: NextField = "") -> Response:
+            reason: ReasonField = "", order: OrderField = "", next_card: NextField = "",
+            page: PageField = "") -> Response:
     try:
         approved = price_review.approve_price_change(uow(), change_id=change_id,
                                                      reviewer=account.actor,
@@ -173,9 +180,9 @@ def approve(change_id: int, request: Request, account: Reviewer, uow: Uow, rules
     except SagwaError as exc:
         if _already_decided(request, uow, change_id, PriceChangeStatus.APPROVED, account.actor,
                             exc):
-            return _done(order, next_card)
+            return _done(order, next_card, page)
         return _refused(request, uow, account.actor, rules, ("approve", "change", change_id),
-                        reason, exc, queue_order(order))
+                        reason, exc, (queue_order(order), page))
     with uow() as u:
         listing = u.market.listing(approved.listing_id)
     if listing is None or listing.status is ListingStatus.LIVE:
@@ -187,12 +194,13 @@ def approve(change_id: int, request: Request, account: Reviewer, uow: Uow, rules
                                "아무도 이 가격에 살 수 없습니다.",
                       f"#{change_id} approved: the price is changed. The listing is "
                       f"{_a_state(en)}, so nobody can buy at it yet.")
-    return _done(order, next_card)
+    return _done(order, next_card, page)
 
 
 @router.post("/{change_id}/reject")
 def reject(change_id: int, request: Request, account: Reviewer, uow: Uow, rules: Rules,
-           reason: ReasonField = "", order: OrderField = "", next_card: NextField = "") -> Response:
+           reason: ReasonField = "", order: OrderField = "", next_card: NextField = "",
+            page: PageField = "") -> Response:
     try:
         rejected = price_review.reject_price_change(uow(), change_id=change_id,
                                                     reviewer=account.actor, reason=reason,
@@ -200,9 +208,9 @@ def reject(change_id: int, request: Request, account: Reviewer, uow: Uow, rules:
     except SagwaError as exc:
         if _already_decided(request, uow, change_id, PriceChangeStatus.REJECTED, account.actor,
                             exc):
-            return _done(order, next_card)
+            return _done(order, next_card, page)
         return _refused(request, uow, account.actor, rules, ("reject", "change", change_id),
-                        reason, exc, queue_order(order))
+                        reason, exc, (queue_order(order), page))
     with uow() as u:
         listing = u.market.listing(rejected.listing_id)
     if listing is None or listing.status is ListingStatus.LIVE:
@@ -215,7 +223,7 @@ def reject(change_id: int, request: Request, account: Reviewer, uow: Uow, rules:
                                f"그대로입니다('{ko}' 상품).",
                       f"#{change_id} rejected: the price stays at "
                       f"{format_money(listing.price, lang='en')} (the listing is {_a_state(en)}).")
-    return _done(order, next_card)
+    return _done(order, next_card, page)
 
 
 def _seen_price(amount_minor: str, currency: str) -> Money | None:
@@ -232,7 +240,8 @@ SeenCurrency = Annotated[str, Form(max_length=3)]
 def release(listing_id: int, request: Request, account: Reviewer, uow: Uow, rules: Rules,
             reason: ShortReasonField = "",
             seen_price_minor: SeenPrice = "", seen_currency: SeenCurrency = "",
-            order: OrderField = "", next_card: NextField = "") -> Response:
+            order: OrderField = "", next_card: NextField = "",
+            page: PageField = "") -> Response:
     """Put a listing the guard held at publication on sale at the price the reviewer saw
     (``seen_price_minor``): if the seller changed it since, the release is refused; a first
     price far from its reference (or with none) is released only with a reason."""
@@ -244,17 +253,18 @@ def release(listing_id: int, request: Request, account: Reviewer, uow: Uow, rule
                                                                   seen_currency))
     except SagwaError as exc:
         return _refused(request, uow, account.actor, rules, ("release", "listing", listing_id),
-                        reason, exc, queue_order(order))
+                        reason, exc, (queue_order(order), page))
     flash_in_lang(request, f"상품 #{listing_id} 판매 보류 해제: 이제 판매 중입니다.",
                   f"Listing #{listing_id} released: it is live now.")
-    return _done(order, next_card)
+    return _done(order, next_card, page)
 
 
 @router.post("/listings/{listing_id}/send-back")
 def send_back(listing_id: int, request: Request, account: Reviewer, uow: Uow, rules: Rules,
               reason: ShortReasonField = "",
               seen_price_minor: SeenPrice = "", seen_currency: SeenCurrency = "",
-              order: OrderField = "", next_card: NextField = "") -> Response:
+              order: OrderField = "", next_card: NextField = "",
+            page: PageField = "") -> Response:
     """Refuse the first price of a listing the guard held at publication: it goes back to draft
     with the reviewer's reason, which its seller's page shows. The same second-person and
     seen-price rules as a release; the reason is always required."""
@@ -265,8 +275,8 @@ def send_back(listing_id: int, request: Request, account: Reviewer, uow: Uow, ru
                                            seen_price_minor, seen_currency))
     except SagwaError as exc:
         return _refused(request, uow, account.actor, rules,
-                        ("send_back", "send_back", listing_id), reason, exc, queue_order(order))
+                        ("send_back", "send_back", listing_id), reason, exc, (queue_order(order), page))
     flash_in_lang(request, f"상품 #{listing_id} 돌려보냄: 판매자가 가격을 고친 뒤 다시 판매를 시작할 수 있습니다.",
                   f"Listing #{listing_id} sent back: its seller can correct the price and "
                   "publish it again.")
-    return _done(order, next_card)
+    return _done(order, next_card, page)

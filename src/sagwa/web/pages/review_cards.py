@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 
@@ -110,24 +111,86 @@ def _refuses(rule: Callable[[], None]) -> bool:
     return False
 
 
+#: How many held changes one page of the queue shows.
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """Which page of the held changes the queue shows: ``number`` of ``pages`` (at least one),
+    ``size`` a page, ``total`` in all; ``problem`` says, in Korean and English, why it is not
+    the page asked for (not a page number, or past the last page), else None."""
+    number: int
+    pages: int
+    size: int
+    total: int
+    problem: tuple[str, str] | None = None
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+    @property
+    def shown(self) -> tuple[int, int]:
+        """The first and last position on this page, counted from 1 (0, 0 for none)."""
+        return (self.offset + 1, min(self.total, self.offset + self.size)) if self.total else (0, 0)
+
+
+def queue_page(asked: str | None, total: int, size: int = PAGE_SIZE) -> QueuePage:
+    """The page asked for in the address (``?page=``, counted from 1) of ``total`` held
+    changes: the first for none or for text that is no page number, the last for one past it
+    (each said in ``problem``)."""
+    pages = max(1, -(-total // size))
+    text = (asked or "").strip()
+    if not text:
+        return QueuePage(1, pages, size, total)
+    if not text.isascii() or not text.isdigit() or len(text) > 9 or int(text) < 1:
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        return QueuePage(1, pages, size, total, (
+            f"쪽 번호를 알 수 없습니다(‘{shown}’). 첫 쪽을 보여 줍니다.",
+            f"‘{shown}’ is not a page number; showing the first page."))
+    number = int(text)
+    if number > pages:
+        return QueuePage(pages, pages, size, total, (
+            f"{number}쪽은 없습니다(모두 {pages}쪽). {pages}쪽을 보여 줍니다.",
+            f"There is no page {number} (there are {pages}); showing page {pages}."))
+    return QueuePage(number, pages, size, total)
+
+
+QUEUE = "/ops/review"
+
+
+def queue_url(order: QueueOrder, page: int = 1) -> str:
+    """The queue's address in ``order`` at ``page`` (the first page and the riskiest-first
+    order say nothing)."""
+    asked = ([("order", "oldest")] if order == "oldest" else []) + (
+        [("page", str(page))] if page > 1 else [])
+    return QUEUE + ("?" + urlencode(asked) if asked else "")
+
+
 def review_context(uow: SqlAlchemyUnitOfWork, *, viewer: str, rules: PriceRules | None = None,
-                   order: QueueOrder = "risk", limit: int = 50,
-                   lang: str = "ko") -> dict[str, Any]:
+                   order: QueueOrder = "risk", limit: int = PAGE_SIZE,
+                   lang: str = "ko", page: str | None = None) -> dict[str, Any]:
     """Both queues as the reviewer ``viewer`` (an audit-log name) sees them: ``limit`` of each
-    in ``order`` (the riskiest first, or the oldest), and how many wait in all. With the guard's
-    ``rules``, a held listing whose price moved since its hold carries the guard's judgement of
-    its current price."""
-    items = price_review.review_queue(uow, limit=limit, order=order)
+    in ``order`` (the riskiest first, or the oldest) — of the held changes, the ``page`` asked
+    for (:func:`queue_page`, read from the database a page at a time) —, and how many wait in
+    all. With the guard's ``rules``, a held listing whose price moved since its hold carries the
+    guard's judgement of its current price."""
+    totals = {"changes": price_review.held_change_count(uow),
+              "listings": listings.held_listing_count(uow)}
+    paging = queue_page(page, totals["changes"], limit)
+    items = price_review.review_queue(uow, limit=limit, offset=paging.offset, order=order)
     held = listings.held_listings(uow, limit=limit, riskiest_first=order == "risk")
     if rules is not None:
         held = price_review.judge_moved_holds(uow, held, rules)
-    totals = {"changes": price_review.held_change_count(uow),
-              "listings": listings.held_listing_count(uow)}
     with uow:
         names = actor_names.actor_names(uow, _actors(items, held))
         return {"cards": [_change_card(uow, item, viewer, names, lang) for item in items],
                 "held_cards": [_held_card(uow, h, viewer, names) for h in held],
-                "totals": totals, "order": order, "names": names}
+                "totals": totals, "order": order, "names": names, "paging": paging,
+                "prev_url": queue_url(order, paging.number - 1) if paging.number > 1 else None,
+                "next_url": (queue_url(order, paging.number + 1)
+                             if paging.number < paging.pages else None)}
 
 
 def _actors(items: list[ReviewItem], held: list[HeldListing]) -> set[str]:

@@ -178,17 +178,20 @@ def check(listing_id: int, request: Request, account: SellerAccount, uow: Uow, r
         return render(request, "seller/_verdict.html", said)
     try:
         typed = parse_won(new_price, "new_price")
-        opinion = check_price_change(
-            uow(), listing_id=listing_id, new_price=typed,
-            rules=rules, promotion=_typed_promotion(promotion_pct, promotion_starts,
-                                                    promotion_ends))
+        typed_promotion = _typed_promotion(promotion_pct, promotion_starts, promotion_ends)
+        opinion = check_price_change(uow(), listing_id=listing_id, new_price=typed, rules=rules,
+                                     promotion=typed_promotion)
     except SagwaError as exc:
         return render(request, "seller/_verdict.html",
                       {**said, "problem": error_text(exc, lang_of(request))})
     # a draft's own price: the verdict is publishing's (saving it again is refused)
     own_price = listing.status is ListingStatus.DRAFT and typed == listing.price
+    # the held change itself, typed again: saving changes nothing (``listings.AlreadyHeld``)
+    same_as_pending = pending is not None and listing_service.repeats_held(
+        pending, listing.price, typed, typed_promotion)
     return render(request, "seller/_verdict.html",
-                  {**said, "opinion": opinion, "own_price": own_price})
+                  {**said, "opinion": opinion, "own_price": own_price,
+                   "same_as_pending": same_as_pending})
 
 
 def _typed_promotion(percent: str, starts: str, ends: str) -> Promotion | None:
@@ -200,14 +203,6 @@ def _typed_promotion(percent: str, starts: str, ends: str) -> Promotion | None:
             None, parse_local_time(starts, "promotion.starts_at"),
             parse_local_time(ends, "promotion.ends_at"))
     return promotion
-
-
-@router.get("/listings/{listing_id}/price")
-@router.get("/listings/{listing_id}/status")
-def to_listing(listing_id: int, request: Request, _account: SellerAccount) -> Response:
-    """The forms' addresses, opened by hand (or from history): the listing's page."""
-    query = f"?{request.url.query}" if request.url.query else ""
-    return RedirectResponse(f"/seller/listings/{listing_id}{query}", status_code=303)
 
 
 #: The price form sent again from an earlier page with another price (its key already saved one).
@@ -279,7 +274,11 @@ def _flash_saved(request: Request, change: PriceChangeRecord, status: ListingSta
     """What a saved proposal did: held for review, live now, or waiting for the sale — on a
     draft until it is published, on a held listing until a reviewer releases it, on a paused
     one until the seller resumes it. A held one also says what to do next: correct a mistyped
-    price by saving again (the new save replaces the held change), or wait for the reviewer."""
+    price by saving again (the new save replaces the held change), or wait for the reviewer.
+    The same held price saved again changed nothing (``listings.AlreadyHeld``): it says so."""
+    if isinstance(change, listing_service.AlreadyHeld):
+        flash_in_lang(request, change.said_ko, change.said_en)
+        return
     if change.status is PriceChangeStatus.HELD:
         ko, en = (change.guard.reason_ko, change.guard.reason_en) if change.guard else ("", "")
         stays_ko, stays_en = _price_stays(status, change.old_price)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from sagwa.adapters.db.market_repo import PriceChangeRecord, superseded_by
 from sagwa.domain.money import format_money
 from sagwa.domain.price_entry import PriceEntry
+from sagwa.messagecheck.engine import hangul_share
 from sagwa.services.price_entry import actor_entry
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.pages.labels import SYSTEM_ACTORS
@@ -37,15 +38,29 @@ _REPLACED_BY_ANOTHER = ("나중에 제안된 가격{}으로 대체되어 검토 
 def history_words(uow: SqlAlchemyUnitOfWork,
                   changes: Sequence[PriceChangeRecord]) -> dict[str, dict[int, tuple[str, str]]]:
     """For the listing page's history, by change id, in Korean and English: ``proposers``, who
-    proposed each change, and ``replaced``, what replaced each superseded one. Read inside
-    ``uow`` (already entered): one account lookup per distinct API name."""
+    proposed each change, and ``replaced``, what replaced each superseded one; and
+    ``note_langs``, the language a reviewer's note is written in (:func:`note_language`), where
+    it can be told. Read inside ``uow`` (already entered): one account lookup per distinct API
+    name."""
     superseded = [c for c in changes if superseded_by(c) is not None]
     actors = {c.proposed_by for c in changes} | {c.decided_by or "" for c in superseded}
     sides = {actor: _side(uow, actor) for actor in actors}
     by_id = {c.id: c for c in changes}
     proposers = {c.id: _proposer(c.proposed_by, sides[c.proposed_by]) for c in changes}
     replaced = {c.id: _replaced(c, by_id, sides) for c in superseded}
-    return {"proposers": proposers, "replaced": replaced}
+    notes = {c.id: note_language(c.decision_reason) for c in changes if c.decision_reason}
+    return {"proposers": proposers, "replaced": replaced,
+            "note_langs": {k: v for k, v in notes.items() if v is not None}}
+
+
+def note_language(note: str) -> str | None:
+    """``ko`` or ``en`` for a note a reviewer typed, mostly in Hangul or not at all; None when
+    it cannot be told (too short, or mixed). The page marks it, so a Korean note on the English
+    page breaks between words, not inside them ("판 / 매자와")."""
+    share = hangul_share(note)
+    if share is None:
+        return None
+    return "ko" if share >= 0.6 else "en" if share <= 0.1 else None
 
 
 def _side(uow: SqlAlchemyUnitOfWork, actor: str) -> str:

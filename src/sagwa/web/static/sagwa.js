@@ -62,6 +62,13 @@
     }
   }
 
+  /* A review decision at work says so until its answer comes (one took 1.5–5 s): aria-busy on
+     its form here, its buttons disabled by htmx (hx-disabled-elt). */
+  function setBusy(form, busy) {
+    if (!form || !form.matches || !form.matches("form")) return;
+    if (busy) { form.setAttribute("aria-busy", "true"); } else { form.removeAttribute("aria-busy"); }
+  }
+
   replaceAddress();
   syncAllCallbacks();
   focusFlash();
@@ -72,6 +79,12 @@
     if (event.target.name === "outcome") { syncCallback(event.target); }
   });
   document.addEventListener("click", goBack);
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.target.matches && event.target.matches("form.decide")) setBusy(event.target, true);
+  });
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    setBusy(event.target, false);
+  });
   document.body.addEventListener("htmx:afterSettle", function (event) {
     syncAllCallbacks();
     focusAfterDecision(event);

@@ -1,0 +1,97 @@
+"""In real Chromium: a review decision says it is at work until the
+answer comes (buttons disabled, ``aria-busy``); the seller's live price check shows the answer
+to the last thing typed, never an earlier answer that came back late (``hx-sync``); and the
+English price history gives its reasons a readable width, a reviewer's Korean note marked as
+Korean. Before: buttons stayed enabled for 1.5–5 s, an earlier verdict could land last, and the
+Reasons column was ~119 px wide at 1280 px."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from browsing import login, shot, wait_until
+from world import PASSWORD
+
+from sagwa.domain.money import Money
+from sagwa.domain.pricing import PriceChangeStatus
+from sagwa.priceguard import load_rules
+from sagwa.services import listings, price_review
+from sagwa.services.price_review import guard_gate
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.timeout(120)]
+GATE = guard_gate(load_rules())
+NOTE = "판매자와 통화해 확인했습니다. 정가의 10분의 1은 잘못 입력한 가격이라고 합니다."
+
+
+def _held(factory, listing_id: int, price: int) -> int:  # type: ignore[no-untyped-def]
+    change = listings.propose_price_change(SqlAlchemyUnitOfWork(factory), listing_id=listing_id,
+                                           new_price=Money(price, "KRW"),
+                                           proposed_by="seller:seller_a", gate=GATE)
+    assert change.status is PriceChangeStatus.HELD
+    return change.id
+
+
+def _held_back(page, pattern: str) -> list:  # type: ignore[no-untyped-def]
+    """Routes of requests to ``pattern``, held unanswered until the test lets them go."""
+    held: list = []  # type: ignore[type-arg]
+    page.route(pattern, lambda route: held.append(route))
+    return held
+
+
+def test_a_review_decision_is_busy_until_its_answer_comes(page, site) -> None:  # type: ignore[no-untyped-def]
+    change = _held(site.database.session_factory, site.world.ipod_a, 19_900)
+    login(page, "reviewer", PASSWORD)
+    page.wait_for_url("**/ops/review")
+    held = _held_back(page, "**/reject")
+    page.locator(f"#reason-{change}").fill("판매자에게 확인: 잘못 입력한 가격")
+    page.locator(f"#change-{change} button.danger").click()
+    wait_until(page, "document.querySelector('form.decide[aria-busy=true]') !== null")
+    form = page.locator(f"#change-{change} form.decide")
+    assert form.get_attribute("aria-busy") == "true"
+    assert form.locator("button.danger").is_disabled()
+    assert form.locator("button.primary").is_disabled()
+    shot(page, "review-decision-busy")
+    assert len(held) == 1
+    held[0].continue_()
+    page.locator(".flash").wait_for()
+    assert f"#{change} 거절" in page.locator(".flash").inner_text()
+
+
+def test_the_live_check_shows_the_answer_to_the_last_thing_typed(page, site) -> None:  # type: ignore[no-untyped-def]
+    login(page, "seller_a", PASSWORD)
+    page.goto(f"/seller/listings/{site.world.ipod_a}")
+    held = _held_back(page, "**/check")
+    page.fill("#new_price", "19900")
+    page.wait_for_timeout(700)  # the first check leaves (300 ms after typing) and is held
+    assert len(held) >= 1
+    page.fill("#new_price", "189000")
+    page.wait_for_timeout(700)
+    for route in held[1:]:
+        route.continue_()
+    page.wait_for_timeout(500)
+    # the earlier check's answer, late: it must not replace the later one (with hx-sync the
+    # later check cancelled it, and Playwright may refuse to answer a cancelled request)
+    with contextlib.suppress(Exception):
+        held[0].fulfill(status=200, content_type="text/html",
+                        body="<p data-late-answer>19,900원: 보류</p>")
+    page.wait_for_timeout(500)
+    assert page.locator("#verdict [data-late-answer]").count() == 0, page.inner_html("#verdict")
+
+
+def test_the_english_history_gives_its_reasons_room_and_marks_a_korean_note(page, site) -> None:  # type: ignore[no-untyped-def]
+    factory = site.database.session_factory
+    _held(factory, site.world.ipod_a, 19_900)
+    later = _held(factory, site.world.ipod_a, 18_900)  # supersedes the first
+    price_review.reject_price_change(SqlAlchemyUnitOfWork(factory), change_id=later,
+                                     reviewer="reviewer:reviewer", reason=NOTE)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, "seller_a", PASSWORD)
+    page.goto(f"/seller/listings/{site.world.ipod_a}?lang=en")
+    note = page.locator("#changes .note")
+    assert note.get_attribute("lang") == "ko"
+    widths = page.evaluate("[...document.querySelectorAll('#changes td.reasons')]"
+                           ".map(td => td.getBoundingClientRect().width)")
+    assert widths and min(widths) >= 200, widths
+    shot(page, "seller-history-reasons-width")
