@@ -158,3 +158,20 @@ def test_a_held_change_is_compared_as_stored_not_as_typed() -> None:
                                      Promotion(10.5, same.starts_at, same.ends_at))
     assert not listings.repeats_held(held, Money(16_100, KRW), Money(15_600, KRW),
                                      Promotion(10, None, same.ends_at))
+
+
+def test_a_repeat_the_guard_would_now_let_through_goes_live(market) -> None:
+    """A reviewer's finding: the repeat was answered without asking the guard, so a price a new
+    reference (or relaxed rules) would now allow stayed held. Judged anew, it goes live and
+    supersedes the held change, as any allowed change does."""
+    uow, _clock, ids, _ = market
+    waiting = _propose(uow, ids[0], 19_900)
+    assert waiting.status is PriceChangeStatus.HELD
+    now_allowed = listings.propose_price_change(
+        uow(), listing_id=ids[0], new_price=Money(19_900, KRW), proposed_by="seller:0",
+        gate=listings.apply_every_change)
+    assert not isinstance(now_allowed, listings.AlreadyHeld)
+    assert now_allowed.id != waiting.id and now_allowed.status is PriceChangeStatus.APPLIED
+    with uow() as u:
+        assert u.market.listing(ids[0]).price == Money(19_900, KRW)
+        assert u.market.price_change(waiting.id).status is PriceChangeStatus.SUPERSEDED

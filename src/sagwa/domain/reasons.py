@@ -46,6 +46,22 @@ def _dense(ch: str) -> bool:
     return "\uac00" <= ch <= "\ud7a3" or "\u4e00" <= ch <= "\u9fff"
 
 
+#: Words that only say a decision was taken, not why: a reason made of one of them alone (its
+#: letters and digits, lower case) says nothing however much it weighs ("승인" weighs 4, as
+#: "okay" does). The notice cites the reviewer's reason as the control on an approval.
+RUBBER_STAMPS = frozenset({
+    "ok", "okay", "yes", "yep", "fine", "good", "done", "checked", "approve", "approved",
+    "confirm", "confirmed", "reject", "rejected", "no", "nope", "lgtm",
+    "승인", "승인함", "승인합니다", "확인", "확인함", "확인했습니다", "확인완료", "네", "넵", "예",
+    "완료", "이상없음", "문제없음", "좋음", "거절", "거절함", "반려", "반려함", "ㅇㅋ", "ㅇㅇ"})
+
+
+def _letters(text: str) -> str:
+    composed = unicodedata.normalize("NFC", text)
+    return "".join(ch for ch in composed.lower() if unicodedata.category(ch)[0] == "L"
+                   or unicodedata.category(ch) == "Nd")
+
+
 def is_blank(reason: str | None) -> bool:
     """No reason at all: nothing, or only white space."""
     return not (reason and reason.strip())
@@ -54,7 +70,13 @@ def is_blank(reason: str | None) -> bool:
 def check_meaningful_reason(reason: str) -> str:
     """``reason`` without its surrounding spaces, or InvalidInput (``reason_too_short``) when it
     weighs less than :data:`MIN_REASON_SIGNS` (:func:`word_weight`: "오타" is enough, as "typo"
-    is; "ok" or "오" is not)."""
+    is; "ok" or "오" is not), or when it is one word that only says a decision was taken
+    (:data:`RUBBER_STAMPS`: "승인", "확인", "okay")."""
+    if _letters(reason) in RUBBER_STAMPS:
+        raise InvalidInput(
+            f"the reason {reason.strip()!r} says only that a decision was taken: write why (what "
+            "you checked, or what is wrong)", field="reason", reason="reason_too_short",
+            minimum=MIN_REASON_SIGNS)
     if word_weight(reason) < MIN_REASON_SIGNS:
         raise InvalidInput(
             f"the reason {reason.strip()!r} says too little: write at least {MIN_REASON_SIGNS} "

@@ -37,6 +37,7 @@ from sagwa.domain.incidents import (
     advance_incident,
 )
 from sagwa.domain.money import Money
+from sagwa.domain.plan_version import check_plan_unchanged
 from sagwa.errors import Conflict, IllegalTransition, MessageRefused
 from sagwa.services import desk_messages as dm
 from sagwa.services.case_links import case_token
@@ -123,9 +124,13 @@ def _hours(span: timedelta) -> str:
 
 
 def notify(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, policy: DeskPolicy,
-           links: LinkMaker) -> NotifySummary:
+           links: LinkMaker, previewed_plan: str | None = None) -> NotifySummary:
     """Queue the apology (email and SMS, per customer locale) for every case not yet told, and
     tell the sellers (``seller_notices``).
+
+    ``previewed_plan``: the ``plan_version`` whose messages the operator read (the incident
+    page's preview); checked under the incident's lock, so a plan saved since is refused (409
+    ``plan_changed``), never sent unread. None (the API, the CLI) is not checked.
 
     Refused with :class:`Conflict` (reason ``deadline_too_close``) when the plan's deadline no
     longer leaves customers the minimum answer time from the first moment a message may go out.
@@ -141,6 +146,7 @@ def notify(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, policy: D
         except IllegalTransition as exc:
             raise _still_queued(uow, incident_id, exc) from None
         plan = current_plan(uow, incident_id)
+        check_plan_unchanged(plan, previewed_plan, incident_id=incident_id)
         send_at = require_time_to_answer(plan, policy, now)
         advance(CaseStatus.OPEN, CaseTrigger.NOTIFY)  # the table allows the bulk move below
         rows = uow.cases.for_incident(incident_id, statuses={CaseStatus.OPEN})

@@ -366,8 +366,10 @@ def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_pric
     A listing never on sale (a draft, or held at its publication) has its new price judged as a
     first price, as publishing judges it (:func:`never_on_sale`). The listing's earlier held
     proposals are superseded by this one — unless it repeats the held one exactly
-    (:func:`repeats_held`): that change is then answered as it is (:class:`AlreadyHeld`), its
-    place in the review queue kept, and nothing is written but the idempotency key."""
+    (:func:`repeats_held`) and the gate, asked again, still holds it: that change is then
+    answered as it is (:class:`AlreadyHeld`), its place in the review queue kept, and nothing
+    is written but the idempotency key. A repeat the gate now lets through (a reference came,
+    the rules changed) goes live and supersedes the held change, as any allowed change does."""
     check_proposal_input(new_price, promotion)
     with uow:
         payload = _proposal_payload(listing_id, new_price, proposed_by, promotion)
@@ -376,13 +378,15 @@ def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_pric
             return require(uow.market.price_change(prior["id"]), "price change", prior["id"])
         listing = require(uow.market.listing(listing_id, for_update=True), "listing", listing_id)
         check_proposal_on(uow, listing, new_price, promotion)
-        if held := _held_again(uow, listing, new_price, promotion):
-            remember(uow, "price_change", idempotency_key, {"id": held.id})
-            uow.commit()
-            return held
         proposal = PriceChangeProposal(listing_id, listing.price, new_price, proposed_by, promotion,
                                        first_price=never_on_sale(uow, listing))
         decision = gate(uow, listing, proposal)
+        # judged anew (a reference may have come, the rules changed): only a repeat the gate
+        # still holds keeps the held change; one it would now let through goes live as usual
+        if decision.hold and (held := _held_again(uow, listing, new_price, promotion)):
+            remember(uow, "price_change", idempotency_key, {"id": held.id})
+            uow.commit()
+            return held
         status = PriceChangeStatus.HELD if decision.hold else PriceChangeStatus.APPLIED
         change = uow.market.add_price_change(proposal, status, uow.now(), decision.opinion)
         if not decision.hold:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sagwa.adapters.db.incident_repo import NoticeRow
 from sagwa.domain.audit import AuditEvent
-from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
+from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan
 from sagwa.domain.incidents import Incident
 from sagwa.domain.sla import notice_languages_missing, required_notice_at
 from sagwa.errors import InvalidInput
@@ -72,9 +72,28 @@ def plan_terms(plan: IncidentPlan, lang: str) -> dict[str, str]:
     points = (dm.cancel_points(plan)
               if plan.offers(CustomerOption.CANCEL_WITH_COMPENSATION) else 0)
     return {"deadline": dm.format_when(plan.deadline, lang),
-            "default_ko": dm.default_sentence(plan, "ko"),
-            "default_en": dm.default_sentence(plan, "en"),
+            "default_ko": notice_default(plan, "ko"),
+            "default_en": notice_default(plan, "en"),
             "compensation": dm.points_words(points, lang, worth=True) if points else ""}
+
+
+def notice_default(plan: IncidentPlan, lang: str) -> str:
+    """What happens without an answer, as the notice can say it to every customer at once: the
+    plan's default (``dm.default_sentence``) for a keep default — with the call that a customer
+    over the keep limit gets instead — and for a call default "we will contact you", not "we will
+    call you": a customer with no phone number on file is written to (a reviewer's finding)."""
+    ko = lang == "ko"
+    if plan.default is not DefaultAction.KEEP:
+        return ("상담원이 연락드려 직접 여쭙고, 그때까지 주문은 바뀌지 않습니다." if ko
+                else "our staff will contact you to ask; until then nothing changes.")
+    kept = dm.default_sentence(plan, lang)
+    cap = plan.keep_max_units
+    if cap is None:
+        return kept
+    return (f"{kept} 다만 1인당 {cap}개보다 많이 주문하신 고객님께는 상담원이 연락드려 여쭙고, 그때까지 "
+            "주문은 바뀌지 않습니다." if ko
+            else f"{kept} A customer who ordered more than {cap} items is contacted by our staff "
+            "first; until then nothing changes.")
 
 
 def notice_cause(facts: dm.IncidentFacts, lang: str, policy: DeskPolicy) -> str:

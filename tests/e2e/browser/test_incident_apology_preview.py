@@ -167,3 +167,35 @@ def test_in_chromium_the_button_sends_nothing_until_the_box_is_ticked(page, site
     page.wait_for_selector(".flash")
     assert page.get_attribute("#incident-status", "data-status") == "notifying"
     assert len(queued_apologies(factory, incident)) == 6
+
+
+def test_a_confirmation_without_the_previewed_plan_is_refused_and_queues_nothing(
+        client: TestClient, world: World, session_factory: sessionmaker[Session]) -> None:
+    """A page cached from before the preview, or a hand-made post, names no plan: nothing
+    tells which messages were read, so nothing goes (a reviewer's finding)."""
+    incident = planned_speaker(session_factory, world)
+    log_in(client, "admin")
+    page = client.get(f"/ops/incidents/{incident}").text
+    before = outbox_rows(session_factory)
+    refused = client.post(f"/ops/incidents/{incident}/notify",
+                          data={"csrf_token": csrf_of(page), "confirmed": "yes"})
+    assert refused.status_code == 303
+    assert "방안이 바뀌었습니다" in unescape(client.get(refused.headers["location"]).text)
+    assert outbox_rows(session_factory) == before
+
+
+def test_notify_checks_the_previewed_plan_under_the_incidents_lock(
+        world: World, session_factory: sessionmaker[Session]) -> None:
+    """The page's own check runs before notify's transaction: a plan saved in between is
+    refused by notify itself (409 plan_changed), holding the incident's lock."""
+    from sagwa.errors import Conflict
+    from sagwa.services.desk_notify import notify
+
+    incident = planned_speaker(session_factory, world)
+    before = outbox_rows(session_factory)
+    with pytest.raises(Conflict) as refused:
+        notify(SqlAlchemyUnitOfWork(session_factory), incident_id=incident, actor="admin:test",
+               policy=POLICY, links=lambda case_id: f"http://127.0.0.1/c/{case_id}",
+               previewed_plan="0123456789abcdef")
+    assert refused.value.details["reason"] == "plan_changed"
+    assert outbox_rows(session_factory) == before

@@ -20,7 +20,7 @@ from sagwa.errors import InvalidInput
 TOO_SHORT = [".", "ok", "ok!", "...!!!", "  오  ", "가?", "a b c", "- - - -", "👍👍👍👍", "12.3",
              "ㅇㅋ", "오1"]
 ENOUGH = ["1234", "확인했음", "판매자와 통화", "ok, checked", "재고 정리 99원", "tel: 0101",
-          "typo", "오타", "오타임", "확인함", "오타1"]
+          "typo", "오타", "오타임", "오타1", "판매자 확인함"]
 
 
 @pytest.mark.parametrize("reason", TOO_SHORT)
@@ -34,6 +34,17 @@ def test_a_reason_of_fewer_than_four_letters_or_digits_is_refused(reason: str) -
 @pytest.mark.parametrize("reason", ENOUGH)
 def test_four_letters_or_digits_are_enough_and_the_reason_is_kept_trimmed(reason: str) -> None:
     assert check_meaningful_reason(f"  {reason} ") == reason
+
+
+@pytest.mark.parametrize("stamp", ["승인", "확인", "확인함", " 승인! ", "Okay", "APPROVED", "네",
+                                   "이상 없음", "lgtm."])
+def test_a_word_that_only_says_a_decision_was_taken_is_refused(stamp: str) -> None:
+    """A reviewer found "승인" enough to approve a tenfold cut once a syllable weighed two: a
+    rubber stamp says nothing about why, in either language, whatever it weighs."""
+    with pytest.raises(InvalidInput) as caught:
+        check_meaningful_reason(stamp)
+    assert caught.value.details["reason"] == "reason_too_short"
+    assert "says only that a decision was taken" in str(caught.value)
 
 
 def test_a_two_syllable_korean_word_is_enough_as_a_four_letter_english_one_is() -> None:

@@ -48,12 +48,28 @@ def test_the_notice_says_the_deadline_and_the_default_as_the_apology_does(
     assert said in notice(lang, plan())
 
 
-@pytest.mark.parametrize(("lang", "said"), [
-    ("ko", "답이 없으시면 상담원이 전화드려 직접 여쭙겠습니다."),
-    ("en", "If we do not hear from you, one of our staff will call you to ask."),
+@pytest.mark.parametrize(("lang", "said", "not_said"), [
+    ("ko", "답이 없으시면 상담원이 연락드려 직접 여쭙고, 그때까지 주문은 바뀌지 않습니다.", "전화드려"),
+    ("en", ("If we do not hear from you, our staff will contact you to ask; until then nothing "
+           "changes."), "call you"),
 ])
-def test_a_call_default_is_said_as_a_call(lang: str, said: str) -> None:
-    assert said in notice(lang, plan(default="follow_up_call"))
+def test_a_call_default_is_said_as_contact_not_a_call(lang: str, said: str,
+                                                      not_said: str) -> None:
+    """Not "we will call you": the notice speaks to every customer, and one with no phone
+    number on file is written to instead (a reviewer's finding)."""
+    text = notice(lang, plan(default="follow_up_call"))
+    assert said in text and not_said not in text
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("ko", ("답이 없으시면 주문은 그대로 유지됩니다. 다만 1인당 2개보다 많이 주문하신 고객님께는 상담원이 "
+           "연락드려 여쭙고, 그때까지 주문은 바뀌지 않습니다.")),
+    ("en", ("If we do not hear from you, your order stays as it is. A customer who ordered more "
+           "than 2 items is contacted by our staff first; until then nothing changes.")),
+])
+def test_a_keep_default_with_a_limit_says_who_is_contacted_instead(lang: str,
+                                                                   said: str) -> None:
+    assert said in notice(lang, plan(keep_max_units=2))
 
 
 @pytest.mark.parametrize(("lang", "said"), [

@@ -190,8 +190,8 @@ def send_apologies(incident_id: int, request: Request, account: Operator, uow: U
     def run() -> tuple[str, str]:
         _require_read(uow(), incident_id, confirmed, plan_version)
         summary = notify(uow(), incident_id=incident_id, actor=account.actor,
-                         policy=_policy(request),
-                         links=case_links(request))
+                         policy=_policy(request), links=case_links(request),
+                         previewed_plan=plan_version)
         return queued_words(summary.cases, summary.send_at)
 
     return _step(request, incident_id, run)
@@ -200,12 +200,13 @@ def send_apologies(incident_id: int, request: Request, account: Operator, uow: U
 def _require_read(uow: SqlAlchemyUnitOfWork, incident_id: int, confirmed: str,
                   plan_version: str) -> None:
     """Refused (nothing sent) unless the box saying the messages were read is ticked, and the
-    plan they were read under (``plan_version``, when the form sends it) is still the plan."""
+    plan they were read under (``plan_version``: a form without it was not the preview's) is
+    still the plan."""
     if confirmed != "yes":
         raise FormProblem("위 메시지를 확인했다는 칸에 체크해야 보낼 수 있습니다. 아무것도 보내지 않았습니다.",
                           "Tick the box saying you have read the messages above to send them; "
                           "nothing was sent.", field="confirmed")
-    if plan_version and plan_version != plan_version_now(uow, incident_id):
+    if plan_version != plan_version_now(uow, incident_id):  # (again under the lock: notify)
         raise FormProblem("미리보기를 연 뒤 방안이 바뀌었습니다. 바뀐 방안으로 만든 메시지를 다시 확인하고 "
                           "보내 주세요. 아무것도 보내지 않았습니다.",
                           "The plan changed after the messages were previewed: read them again "

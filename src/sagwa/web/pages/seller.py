@@ -187,7 +187,8 @@ def check(listing_id: int, request: Request, account: SellerAccount, uow: Uow, r
     # a draft's own price: the verdict is publishing's (saving it again is refused)
     own_price = listing.status is ListingStatus.DRAFT and typed == listing.price
     # the held change itself, typed again: saving changes nothing (``listings.AlreadyHeld``)
-    same_as_pending = pending is not None and listing_service.repeats_held(
+    # (and still held when judged anew: one the guard now allows goes live on saving)
+    same_as_pending = pending is not None and opinion.holds and listing_service.repeats_held(
         pending, listing.price, typed, typed_promotion)
     return render(request, "seller/_verdict.html",
                   {**said, "opinion": opinion, "own_price": own_price,
