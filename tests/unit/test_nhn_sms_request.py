@@ -242,3 +242,20 @@ def test_a_lookup_that_tells_nothing_is_a_failure_never_a_none(
         read_lookup(status, content, grouping_key="k", recipient=RECIPIENT)
     assert failed.value.temporary is temporary
     assert said in failed.value.message
+
+
+@pytest.mark.parametrize(("listed_as", "found"), [
+    ("010****5678", True), ("010-****-5678", True), ("010****9999", False)])
+def test_a_number_nhn_lists_masked_is_matched_by_its_shown_digits(listed_as: str,
+                                                                  found: bool) -> None:
+    """A review's doubt: a list that masks numbers ("010****5678") matched nothing, so a text
+    NHN took was sent again; the shown digits must agree, the masked ones may be any."""
+    listed = _listed(_entry(recipientNo=listed_as))
+    said = read_lookup(200, listed, grouping_key="k", recipient={"recipientNo": "01012345678"})
+    assert (said is not None) is found
+
+
+def test_an_empty_list_written_as_null_is_no_earlier_attempt() -> None:
+    content = json.dumps({"header": OK, "body": {"pageNum": 1, "pageSize": 100,
+                                                 "totalCount": 0, "data": None}}).encode()
+    assert read_lookup(200, content, grouping_key="k", recipient=RECIPIENT) is None

@@ -57,6 +57,8 @@ def read_lookup(status: int, content: bytes, *, grouping_key: str,
     refused = _refusal(status, header, "the look-up")
     if refused is not None:
         raise refused
+    if header is not None and data is None:
+        data = []  # a list with nothing in it, as some APIs write an empty page
     if header is None or not isinstance(data, list):
         raise DeliveryFailed(f"NHN Cloud SMS answered HTTP {status} with a reply that is not "
                              "NHN's list of sent texts", temporary=True)
@@ -79,7 +81,13 @@ def _same_number(entry: dict[str, Any], recipient: dict[str, str]) -> bool:
     """Whether a listed text went to ``recipient``'s number, with or without its country code.
     A text NHN lists without a number counts as this one's: a second text is the worse
     mistake."""
-    listed = re.sub(r"\D", "", str(entry.get("recipientNo") or ""))
+    raw = str(entry.get("recipientNo") or "")
+    if "*" in raw:  # a number NHN lists masked ("010****5678"): its shown digits must agree
+        shown = re.sub(r"[^\d*]", "", raw)
+        pattern = re.compile("".join(r"\d" if ch == "*" else ch for ch in shown))
+        mine = recipient.get("recipientNo") or recipient.get("internationalRecipientNo", "")
+        return any(pattern.fullmatch(number) for number in {mine, domestic_digits(mine)})
+    listed = re.sub(r"\D", "", raw)
     if not listed:
         return True
     country = re.sub(r"\D", "", str(entry.get("countryCode") or ""))
