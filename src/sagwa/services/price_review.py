@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal, NoReturn
 
-from sagwa.adapters.db.market_repo import PriceChangeRecord
+from sagwa.adapters.db.market_repo import PriceChangeRecord, SellerChanges
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
 from sagwa.domain.money import Money, format_money
@@ -308,10 +308,19 @@ def check_not_own_change(change: PriceChangeRecord, reviewer: str) -> None:
         )
 
 
-def held_change_count(uow: SqlAlchemyUnitOfWork) -> int:
-    """How many price changes wait for a reviewer (the queue shows the oldest ones)."""
+def held_change_count(uow: SqlAlchemyUnitOfWork, *, seller_id: int | None = None,
+                      listing_id: int | None = None) -> int:
+    """How many price changes wait for a reviewer (the queue shows the oldest ones); only
+    those of ``seller_id``'s listings, and of ``listing_id``, when given."""
     with uow:
-        return uow.market.count_changes_with_status(PriceChangeStatus.HELD)
+        return uow.market.count_changes_with_status(PriceChangeStatus.HELD, seller_id=seller_id,
+                                                    listing_id=listing_id)
+
+
+def held_change_sellers(uow: SqlAlchemyUnitOfWork) -> list[SellerChanges]:
+    """The sellers with price changes waiting for a reviewer, by name, with how many."""
+    with uow:
+        return uow.market.sellers_with_changes(PriceChangeStatus.HELD)
 
 
 #: How the review queue is ordered: the riskiest first (the guard's score, highest first, then
@@ -319,19 +328,17 @@ def held_change_count(uow: SqlAlchemyUnitOfWork) -> int:
 QueueOrder = Literal["risk", "oldest"]
 
 
-def _held_changes(uow: SqlAlchemyUnitOfWork, *, limit: int, offset: int,
-                  order: QueueOrder) -> list[PriceChangeRecord]:
-    return uow.market.changes_with_status(PriceChangeStatus.HELD, limit=limit, offset=offset,
-                                          riskiest_first=order == "risk")
-
-
 def review_queue(uow: SqlAlchemyUnitOfWork, *, limit: int = 50, offset: int = 0,
-                 order: QueueOrder = "oldest") -> list[ReviewItem]:
+                 order: QueueOrder = "oldest", seller_id: int | None = None,
+                 listing_id: int | None = None) -> list[ReviewItem]:
     """Held changes in ``order`` (oldest first unless asked for the riskiest first), with what
-    a reviewer needs to decide."""
+    a reviewer needs to decide; only those of ``seller_id``'s listings, and of ``listing_id``,
+    when given (the database filters them)."""
     with uow:
         items = []
-        for change in _held_changes(uow, limit=limit, offset=offset, order=order):
+        for change in uow.market.changes_with_status(
+                PriceChangeStatus.HELD, limit=limit, offset=offset,
+                riskiest_first=order == "risk", seller_id=seller_id, listing_id=listing_id):
             listing = require(uow.market.listing(change.listing_id), "listing", change.listing_id)
             product = uow.catalog.product(listing.product_id)
             seller = uow.catalog.seller(listing.seller_id)

@@ -106,3 +106,13 @@ def test_each_page_is_read_from_the_database_a_page_at_a_time(
     assert queue and any("OFFSET" in s for s in queue), queue
     # the second page's 5 cards are read for themselves: far fewer reads than the first's 50
     assert len(said) < len(first) / 2, (len(said), len(first))
+
+
+def test_the_page_a_decision_emptied_shows_the_last_page_without_a_note(
+        client: TestClient, many: list[int]) -> None:
+    """Deciding the last card of the last page comes back to ``?page=N`` that is no more: the
+    reviewer did nothing wrong, so no "there is no page N" note (a review's finding)."""
+    log_in(client, "reviewer")
+    page = html.unescape(client.get("/ops/review?page=3").text)  # 2 pages: 3 is one past
+    assert len(_cards(page)) == HELD - 50
+    assert 'id="page-problem"' not in page

@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import distinct_on
 
-from sagwa.adapters.db.tables import listings, orders, price_changes, products
+from sagwa.adapters.db.tables import listings, orders, price_changes, products, sellers
 from sagwa.domain.listings import Listing, ListingStatus
 from sagwa.domain.money import Money
 from sagwa.domain.orders import OrderLine, OrderStatus
@@ -71,6 +71,14 @@ def superseded_by(change: PriceChangeRecord) -> int | None:
         return None
     found = _SUPERSEDED_BY.fullmatch(change.decision_reason)
     return int(found.group(1)) if found else None
+
+
+class SellerChanges(NamedTuple):
+    """A seller and how many of their listings' price changes are in a status."""
+
+    seller_id: int
+    name: str
+    changes: int
 
 
 @dataclass(frozen=True)
@@ -230,18 +238,33 @@ class MarketRepository:
         return sorted((_change(r) for r in rows), key=lambda change: change.id)
 
     def changes_with_status(self, status: PriceChangeStatus, *, limit: int, offset: int = 0,
-                            riskiest_first: bool = False) -> list[PriceChangeRecord]:
+                            riskiest_first: bool = False, seller_id: int | None = None,
+                            listing_id: int | None = None) -> list[PriceChangeRecord]:
         """Oldest first; with ``riskiest_first``, the guard's highest score first (no score
-        last), then the oldest (``listing_holds.risk_order_key``'s order, in the database)."""
+        last), then the oldest (``listing_holds.risk_order_key``'s order, in the database).
+        Only the changes of ``seller_id``'s listings, and of ``listing_id``, when given."""
         c = price_changes.c
         order = (c.guard_score.desc().nulls_last(),) if riskiest_first else ()
-        q = (select(price_changes).where(c.status == status.value)
+        q = (select(price_changes)
+             .where(*_changes_of(status, seller_id=seller_id, listing_id=listing_id))
              .order_by(*order, c.proposed_at, c.id).limit(limit).offset(offset))
         return [_change(r) for r in self.conn.execute(q)]
 
-    def count_changes_with_status(self, status: PriceChangeStatus) -> int:
+    def count_changes_with_status(self, status: PriceChangeStatus, *,
+                                  seller_id: int | None = None,
+                                  listing_id: int | None = None) -> int:
+        """How many :meth:`changes_with_status` lists with no limit."""
+        where = _changes_of(status, seller_id=seller_id, listing_id=listing_id)
         return int(self.conn.execute(select(func.count()).select_from(price_changes)
-                                     .where(price_changes.c.status == status.value)).scalar_one())
+                                     .where(*where)).scalar_one())
+
+    def sellers_with_changes(self, status: PriceChangeStatus) -> list[SellerChanges]:
+        """The sellers whose listings have changes in ``status``, with how many, by name."""
+        q = (select(sellers.c.id, sellers.c.name, func.count().label("changes"))
+             .select_from(price_changes.join(listings).join(sellers))
+             .where(price_changes.c.status == status.value)
+             .group_by(sellers.c.id, sellers.c.name).order_by(sellers.c.name, sellers.c.id))
+        return [SellerChanges(r.id, r.name, r.changes) for r in self.conn.execute(q)]
 
     def effective_prices(self, listing_id: int, *, limit: int) -> list[int]:
         """The listing's live prices over time, oldest first (from applied/approved changes)."""
@@ -490,6 +513,20 @@ class MarketRepository:
             for name, table in (("listings", listings), ("price_changes", price_changes),
                                 ("orders", orders))
         }
+
+
+def _changes_of(status: PriceChangeStatus, *, seller_id: int | None,
+                listing_id: int | None) -> list[Any]:
+    """The WHERE conditions of the changes in ``status``, of ``seller_id``'s listings and of
+    ``listing_id`` when given."""
+    c = price_changes.c
+    where = [c.status == status.value]
+    if listing_id is not None:
+        where.append(c.listing_id == listing_id)
+    if seller_id is not None:
+        where.append(c.listing_id.in_(select(listings.c.id)
+                                      .where(listings.c.seller_id == seller_id)))
+    return where
 
 
 def _moves_query(which: Any, *, newest_first: bool = False) -> Any:

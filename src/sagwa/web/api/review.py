@@ -66,9 +66,12 @@ def check(body: PriceCheckRequest, uow: Uow, rules: Rules,
 @router.get("/review/price-changes", response_model=list[ReviewItemPublic],
             dependencies=[REVIEWER])
 def queue(uow: Uow, limit: int = Query(50, ge=1, le=500),
-          offset: int = Query(0, ge=0), order: QueueOrder = "oldest") -> list[ReviewItemPublic]:
+          offset: int = Query(0, ge=0), order: QueueOrder = "oldest",
+          seller: int | None = Query(None, ge=1, le=10**18 - 1),
+          listing: int | None = Query(None, ge=1, le=10**18 - 1)) -> list[ReviewItemPublic]:
     """Held price changes, oldest first (`order=risk`: the guard's highest score first, then
-    the oldest)."""
+    the oldest); with `seller` (a seller's id) or `listing` (a listing's id), only the
+    changes of that seller's listings or of that listing."""
     return [ReviewItemPublic(change=change_public(i.change), listing=listing_public(i.listing),
                              product_title=i.product_title, seller_name=i.seller_name,
                              stale=i.stale_ko_en[1] if i.stale_ko_en else None,
@@ -79,7 +82,8 @@ def queue(uow: Uow, limit: int = Query(50, ge=1, le=500),
                              promotion_ends_at=i.change.promotion_ends_at
                              if i.change.promotion_pct else None)
             for i in price_review.review_queue(uow(), limit=limit, offset=offset,
-                                                order=order)]
+                                                order=order, seller_id=seller,
+                                                listing_id=listing)]
 
 
 @router.get("/review/listings", response_model=list[HeldListingPublic],

@@ -4,7 +4,9 @@ back to their seller with a reason (the services put each decision on the audit 
 shows no button the service would refuse; the service still refuses it.
 
 The riskiest come first (the guard's score, then the longest waiting); ``?order=oldest`` lists
-the longest waiting first. A reason is typed in a text area, so Enter never decides anything.
+the longest waiting first; ``?seller=`` (an id, or a name as the cards show it) and
+``?listing=`` show one seller's or one listing's held changes (the database filters them), and
+the order, the page and the filter are kept through paging and decisions. A reason is typed in a text area, so Enter never decides anything.
 Decisions post through htmx (the whole page comes back in place): a refusal comes back with
 its card's error focused and scrolled to, a summary at the top, and the address of the queue
 (a reload does not post again); without script the refusal is the page at the post's address,
@@ -15,6 +17,7 @@ The cards the queue shows, and the context that lists them, are built in ``revie
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -35,7 +38,7 @@ from sagwa.web.pages.forms import parse_int
 from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.labels import LISTING_STATUS
 from sagwa.web.pages.rendering import flash_in_lang, render
-from sagwa.web.pages.review_cards import QUEUE, queue_url, review_context
+from sagwa.web.pages.review_cards import QUEUE, kept_filter, queue_url, review_context
 from sagwa.web.pages.session import Reviewer, csrf_protect
 
 router = APIRouter(prefix="/ops/review", dependencies=[Depends(csrf_protect)],
@@ -53,13 +56,16 @@ def _page_number(value: str | None) -> int:
 
 @router.get("", response_class=HTMLResponse)
 def queue(request: Request, account: Reviewer, uow: Uow, rules: Rules,
-          order: str = "risk", page: str = "") -> Response:
+          order: str = "risk", page: str = "", seller: str = "", listing: str = "") -> Response:
+    """The queue in ``order``, at ``page``, of ``seller``'s (an id, or a name as the cards
+    show it) and ``listing``'s held changes when asked (``review_cards.queue_filter``)."""
     chosen = queue_order(order)
     context = review_context(uow(), viewer=account.actor, rules=rules, order=chosen,
-                             lang=lang_of(request), page=page)
+                             lang=lang_of(request), page=page, seller=seller, listing=listing)
     response = render(request, "review/queue.html", context)
     if request.headers.get("HX-Request"):  # a decision's redirect: the queue's own address
-        response.headers["HX-Replace-Url"] = queue_url(chosen, context["paging"].number)
+        response.headers["HX-Replace-Url"] = queue_url(chosen, context["paging"].number,
+                                                       context["where"])
     return response
 
 
@@ -78,20 +84,44 @@ def _summary(action: str, target_id: int, lang: str) -> str:
         f"#{target_id}")
 
 
+@dataclass(frozen=True)
+class QueuePlace:
+    """Where in the queue a decision form was (its hidden fields): the order, the page, and
+    the seller's and listing's ids it was filtered by (each as typed; empty: none)."""
+    order: QueueOrder
+    page: str = ""
+    seller: str = ""
+    listing: str = ""
+
+
+OrderField = Annotated[str, Form(max_length=10)]
+PageField = Annotated[str, Form(max_length=20)]
+FilterField = Annotated[str, Form(max_length=40)]
+
+
+def _place(order: OrderField = "", page: PageField = "", seller: FilterField = "",
+           listing: FilterField = "") -> QueuePlace:
+    return QueuePlace(queue_order(order), page, seller, listing)
+
+
+Place = Annotated[QueuePlace, Depends(_place)]
+
+
 def _refused(request: Request, uow: Uow, viewer: str, rules: PriceRules,
              target: tuple[str, str, int], reason: str, exc: SagwaError,
-             place: tuple[QueueOrder, str]) -> Response:
+             place: QueuePlace) -> Response:
     """The queue again, the refusal next to its card (``target``: the action — ``approve``,
     ``reject``, ``release``, ``send_back`` —, the card's kind — ``change``, or ``listing`` for
     a release and ``send_back`` for a send-back — and its id), summed up at the top, with the
     typed reason still in the form it came from, on the queue's page it came from (``place``:
-    the order and the page). Through htmx, the page's address becomes the queue's, at the card
-    (a reload shows the queue, and posts nothing)."""
+    the order, the page and the filter). Through htmx, the page's address becomes the
+    queue's, at the card (a reload shows the queue, and posts nothing)."""
     action, kind, target_id = target
     lang = lang_of(request)
-    order = place[0]
+    order = place.order
     context = review_context(uow(), viewer=viewer, rules=rules, order=order, lang=lang,
-                             page=str(_page_number(place[1])))
+                             page=str(_page_number(place.page)), seller=place.seller,
+                             listing=place.listing)
     shown = (any(c.item.change.id == target_id for c in context["cards"]) if kind == "change"
              else any(h.held.listing.id == target_id for h in context["held_cards"]))
     card = f"change-{target_id}" if kind == "change" else f"listing-{target_id}"
@@ -101,7 +131,7 @@ def _refused(request: Request, uow: Uow, viewer: str, rules: PriceRules,
         "summary": _summary(action, target_id, lang), "shown": shown, "card": card}}
     response = render(request, "review/queue.html", context, status_code=exc.http_status)
     if request.headers.get("HX-Request"):
-        address = queue_url(order, context["paging"].number)
+        address = queue_url(order, context["paging"].number, context["where"])
         response.headers["HX-Replace-Url"] = f"{address}#{card if shown else ''}"
         response.headers["HX-Reswap"] = (f"innerHTML show:#{error_id}:top" if shown
                                          else "innerHTML show:window:top")
@@ -135,12 +165,13 @@ def _a_state(label_en: str) -> str:
     return "a draft" if label_en == "draft" else label_en
 
 
-def _done(order: str, next_card: str = "", page: str = "") -> RedirectResponse:
-    """Back to the queue, in the order the reviewer chose and on the page they were on, at the
-    card after the one decided (``next_card``, a card's id such as ``change-12``; a page without
-    scripts opens there)."""
+def _done(place: QueuePlace, next_card: str = "") -> RedirectResponse:
+    """Back to the queue, in the order the reviewer chose, filtered as it was and on the page
+    they were on, at the card after the one decided (``next_card``, a card's id such as
+    ``change-12``; a page without scripts opens there)."""
     at = f"#{next_card}" if _CARD_ID.fullmatch(next_card) else ""
-    return RedirectResponse(queue_url(queue_order(order), _page_number(page)) + at,
+    where = kept_filter(place.seller, place.listing)
+    return RedirectResponse(queue_url(place.order, _page_number(place.page), where) + at,
                             status_code=303)
 
 
@@ -163,15 +194,12 @@ def _typed_text(limit: int) -> AfterValidator:
 
 ReasonField = Annotated[str, Form(max_length=2 * 1000), _typed_text(1000)]
 ShortReasonField = Annotated[str, Form(max_length=2 * 500), _typed_text(500)]
-OrderField = Annotated[str, Form(max_length=10)]
 NextField = Annotated[str, Form(max_length=40, alias="next")]
-PageField = Annotated[str, Form(max_length=20)]
 
 
 @router.post("/{change_id}/approve")
 def approve(change_id: int, request: Request, account: Reviewer, uow: Uow, rules: Rules,
-            reason: ReasonField = "", order: OrderField = "", next_card: NextField = "",
-            page: PageField = "") -> Response:
+            place: Place, reason: ReasonField = "", next_card: NextField = "") -> Response:
     try:
         approved = price_review.approve_price_change(uow(), change_id=change_id,
                                                      reviewer=account.actor,
@@ -180,9 +208,9 @@ def approve(change_id: int, request: Request, account: Reviewer, uow: Uow, rules
     except SagwaError as exc:
         if _already_decided(request, uow, change_id, PriceChangeStatus.APPROVED, account.actor,
                             exc):
-            return _done(order, next_card, page)
+            return _done(place, next_card)
         return _refused(request, uow, account.actor, rules, ("approve", "change", change_id),
-                        reason, exc, (queue_order(order), page))
+                        reason, exc, place)
     with uow() as u:
         listing = u.market.listing(approved.listing_id)
     if listing is None or listing.status is ListingStatus.LIVE:
@@ -194,13 +222,12 @@ def approve(change_id: int, request: Request, account: Reviewer, uow: Uow, rules
                                "아무도 이 가격에 살 수 없습니다.",
                       f"#{change_id} approved: the price is changed. The listing is "
                       f"{_a_state(en)}, so nobody can buy at it yet.")
-    return _done(order, next_card, page)
+    return _done(place, next_card)
 
 
 @router.post("/{change_id}/reject")
 def reject(change_id: int, request: Request, account: Reviewer, uow: Uow, rules: Rules,
-           reason: ReasonField = "", order: OrderField = "", next_card: NextField = "",
-            page: PageField = "") -> Response:
+           place: Place, reason: ReasonField = "", next_card: NextField = "") -> Response:
     try:
         rejected = price_review.reject_price_change(uow(), change_id=change_id,
                                                     reviewer=account.actor, reason=reason,
@@ -208,9 +235,9 @@ def reject(change_id: int, request: Request, account: Reviewer, uow: Uow, rules:
     except SagwaError as exc:
         if _already_decided(request, uow, change_id, PriceChangeStatus.REJECTED, account.actor,
                             exc):
-            return _done(order, next_card, page)
+            return _done(place, next_card)
         return _refused(request, uow, account.actor, rules, ("reject", "change", change_id),
-                        reason, exc, (queue_order(order), page))
+                        reason, exc, place)
     with uow() as u:
         listing = u.market.listing(rejected.listing_id)
     if listing is None or listing.status is ListingStatus.LIVE:
@@ -223,7 +250,7 @@ def reject(change_id: int, request: Request, account: Reviewer, uow: Uow, rules:
                                f"그대로입니다('{ko}' 상품).",
                       f"#{change_id} rejected: the price stays at "
                       f"{format_money(listing.price, lang='en')} (the listing is {_a_state(en)}).")
-    return _done(order, next_card, page)
+    return _done(place, next_card)
 
 
 def _seen_price(amount_minor: str, currency: str) -> Money | None:
@@ -238,10 +265,9 @@ SeenCurrency = Annotated[str, Form(max_length=3)]
 
 @router.post("/listings/{listing_id}/release")
 def release(listing_id: int, request: Request, account: Reviewer, uow: Uow, rules: Rules,
-            reason: ShortReasonField = "",
+            place: Place, reason: ShortReasonField = "",
             seen_price_minor: SeenPrice = "", seen_currency: SeenCurrency = "",
-            order: OrderField = "", next_card: NextField = "",
-            page: PageField = "") -> Response:
+            next_card: NextField = "") -> Response:
     """Put a listing the guard held at publication on sale at the price the reviewer saw
     (``seen_price_minor``): if the seller changed it since, the release is refused; a first
     price far from its reference (or with none) is released only with a reason."""
@@ -253,18 +279,17 @@ def release(listing_id: int, request: Request, account: Reviewer, uow: Uow, rule
                                                                   seen_currency))
     except SagwaError as exc:
         return _refused(request, uow, account.actor, rules, ("release", "listing", listing_id),
-                        reason, exc, (queue_order(order), page))
+                        reason, exc, place)
     flash_in_lang(request, f"상품 #{listing_id} 판매 보류 해제: 이제 판매 중입니다.",
                   f"Listing #{listing_id} released: it is live now.")
-    return _done(order, next_card, page)
+    return _done(place, next_card)
 
 
 @router.post("/listings/{listing_id}/send-back")
 def send_back(listing_id: int, request: Request, account: Reviewer, uow: Uow, rules: Rules,
-              reason: ShortReasonField = "",
+              place: Place, reason: ShortReasonField = "",
               seen_price_minor: SeenPrice = "", seen_currency: SeenCurrency = "",
-              order: OrderField = "", next_card: NextField = "",
-            page: PageField = "") -> Response:
+              next_card: NextField = "") -> Response:
     """Refuse the first price of a listing the guard held at publication: it goes back to draft
     with the reviewer's reason, which its seller's page shows. The same second-person and
     seen-price rules as a release; the reason is always required."""
@@ -275,8 +300,8 @@ def send_back(listing_id: int, request: Request, account: Reviewer, uow: Uow, ru
                                            seen_price_minor, seen_currency))
     except SagwaError as exc:
         return _refused(request, uow, account.actor, rules,
-                        ("send_back", "send_back", listing_id), reason, exc, (queue_order(order), page))
+                        ("send_back", "send_back", listing_id), reason, exc, place)
     flash_in_lang(request, f"상품 #{listing_id} 돌려보냄: 판매자가 가격을 고친 뒤 다시 판매를 시작할 수 있습니다.",
                   f"Listing #{listing_id} sent back: its seller can correct the price and "
                   "publish it again.")
-    return _done(order, next_card, page)
+    return _done(place, next_card)

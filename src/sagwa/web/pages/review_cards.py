@@ -14,7 +14,9 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 
+from sagwa.adapters.db.market_repo import SellerChanges
 from sagwa.domain.money import format_money
+from sagwa.domain.particles import with_particle
 from sagwa.domain.price_moves import PriceReference
 from sagwa.domain.pricing import Promotion
 from sagwa.errors import Forbidden
@@ -139,17 +141,20 @@ class QueuePage:
 def queue_page(asked: str | None, total: int, size: int = PAGE_SIZE) -> QueuePage:
     """The page asked for in the address (``?page=``, counted from 1) of ``total`` held
     changes: the first for none or for text that is no page number, the last for one past it
-    (each said in ``problem``)."""
+    (each said in ``problem``) — but for the page right after the last silently: deciding the
+    last card of the last page comes back to a page that is no more (a review's finding)."""
     pages = max(1, -(-total // size))
     text = (asked or "").strip()
     if not text:
         return QueuePage(1, pages, size, total)
-    if not text.isascii() or not text.isdigit() or len(text) > 9 or int(text) < 1:
-        shown = text if len(text) <= 20 else text[:20] + "…"
+    if _positive_number(text, 9) is None:
+        shown = _shown(text)
         return QueuePage(1, pages, size, total, (
             f"쪽 번호를 알 수 없습니다(‘{shown}’). 첫 쪽을 보여 줍니다.",
             f"‘{shown}’ is not a page number; showing the first page."))
     number = int(text)
+    if number == pages + 1:  # the last page, emptied by the decision just taken: no note
+        return QueuePage(pages, pages, size, total)
     if number > pages:
         return QueuePage(pages, pages, size, total, (
             f"{number}쪽은 없습니다(모두 {pages}쪽). {pages}쪽을 보여 줍니다.",
@@ -157,29 +162,140 @@ def queue_page(asked: str | None, total: int, size: int = PAGE_SIZE) -> QueuePag
     return QueuePage(number, pages, size, total)
 
 
+def _positive_number(text: str, digits: int) -> int | None:
+    """``text`` as a number from 1 with at most ``digits`` ASCII digits, else None."""
+    if not text.isascii() or not text.isdigit() or len(text) > digits or int(text) < 1:
+        return None
+    return int(text)
+
+
+def _shown(text: str) -> str:
+    """What a note quotes of a value typed in the address: its first 20 characters."""
+    return text if len(text) <= 20 else text[:20] + "…"
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Whose held changes the queue shows: those of ``seller_id``'s listings (``seller_name``
+    as the cards show it) and of ``listing_id``, each when not None (none: all of them).
+    ``problem`` says, in Korean and English, why the filter asked for is not applied (the
+    whole queue is shown), else None."""
+    seller_id: int | None = None
+    listing_id: int | None = None
+    seller_name: str | None = None
+    problem: tuple[str, str] | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.seller_id is not None or self.listing_id is not None
+
+    @property
+    def query(self) -> list[tuple[str, str]]:
+        """The filter in the queue's address (``?seller=`` and ``?listing=``, as ids)."""
+        return [(name, str(value)) for name, value in (("seller", self.seller_id),
+                                                        ("listing", self.listing_id))
+                if value is not None]
+
+
+#: The longest id the address takes (a BIGINT has 19 digits; more than 18 is no id of ours).
+_ID_DIGITS = 18
+
+
+def kept_filter(seller: str, listing: str) -> QueueFilter:
+    """The filter a decision form carried back (hidden fields: ids), for the address it
+    returns to; a value that is no id is left out (the queue's page checks the ids)."""
+    return QueueFilter(_positive_number(seller.strip(), _ID_DIGITS),
+                       _positive_number(listing.strip(), _ID_DIGITS))
+
+
+def queue_filter(uow: SqlAlchemyUnitOfWork, seller: str | None, listing: str | None,
+                 sellers: list[SellerChanges]) -> QueueFilter:
+    """The filter asked for in the address: ``seller`` is a seller's id or their name as the
+    cards show it (one of ``sellers``, those with held changes), ``listing`` a listing's id.
+    A value that names no seller or listing filters nothing and says why (``problem``)."""
+    seller_text, listing_text = (seller or "").strip(), (listing or "").strip()
+    found = _seller_filter(uow, seller_text, sellers) if seller_text else QueueFilter()
+    if listing_text and found.problem is None:
+        listing_id = _positive_number(listing_text, _ID_DIGITS)
+        problem = _listing_problem(uow, listing_text, listing_id)
+        found = (_unfiltered(*problem) if problem
+                 else QueueFilter(found.seller_id, listing_id, found.seller_name))
+    return found
+
+
+def _unfiltered(ko: str, en: str) -> QueueFilter:
+    """No filter, and why (``ko`` and ``en``, each a sentence's start): the whole queue."""
+    return QueueFilter(problem=(f"{ko} 모두 보여 줍니다.", f"{en}; showing the whole queue."))
+
+
+def _seller_filter(uow: SqlAlchemyUnitOfWork, text: str,
+                   sellers: list[SellerChanges]) -> QueueFilter:
+    seller_id = _positive_number(text, _ID_DIGITS)
+    if seller_id is not None:
+        name = next((s.name for s in sellers if s.seller_id == seller_id), None)
+        if name is None:
+            with uow:
+                known = uow.catalog.seller(seller_id)
+            name = known.name if known else None
+        return QueueFilter(seller_id, seller_name=name) if name is not None else _unfiltered(
+            f"{with_particle(f'판매자 #{seller_id}', '은/는')} 없습니다.",
+            f"There is no seller #{seller_id}")
+    wanted = " ".join(text.split()).casefold()
+    named = [s for s in sellers if " ".join(s.name.split()).casefold() == wanted]
+    if len(named) == 1:
+        return QueueFilter(named[0].seller_id, seller_name=named[0].name)
+    shown = _shown(text)
+    if named:
+        return _unfiltered(f"‘{shown}’ 이름의 판매자가 여럿입니다. 목록에서 골라 주세요.",
+                           f"Several sellers are named ‘{shown}’: choose one from the list")
+    return _unfiltered(
+        f"판매자를 알 수 없습니다(‘{shown}’: 판매자 번호도, 보류된 변경이 있는 판매자의 이름도 아닙니다).",
+        f"‘{shown}’ is no seller's number, nor the name of a seller with held changes")
+
+
+def _listing_problem(uow: SqlAlchemyUnitOfWork, text: str,
+                     listing_id: int | None) -> tuple[str, str] | None:
+    """Why ``text`` (read as ``listing_id``) filters no listing, or None: it is one."""
+    if listing_id is None:
+        shown = _shown(text)
+        return f"상품 번호가 아닙니다(‘{shown}’).", f"‘{shown}’ is not a listing number"
+    with uow:
+        known = uow.market.listing(listing_id)
+    if known is None:
+        return (f"{with_particle(f'상품 #{listing_id}', '은/는')} 없습니다.",
+                f"There is no listing #{listing_id}")
+    return None
+
+
 QUEUE = "/ops/review"
 
 
-def queue_url(order: QueueOrder, page: int = 1) -> str:
-    """The queue's address in ``order`` at ``page`` (the first page and the riskiest-first
-    order say nothing)."""
+def queue_url(order: QueueOrder, page: int = 1, where: QueueFilter | None = None) -> str:
+    """The queue's address in ``order`` at ``page``, filtered by ``where`` (the first page,
+    the riskiest-first order and no filter say nothing)."""
     asked = ([("order", "oldest")] if order == "oldest" else []) + (
-        [("page", str(page))] if page > 1 else [])
+        where.query if where else []) + ([("page", str(page))] if page > 1 else [])
     return QUEUE + ("?" + urlencode(asked) if asked else "")
 
 
 def review_context(uow: SqlAlchemyUnitOfWork, *, viewer: str, rules: PriceRules | None = None,
                    order: QueueOrder = "risk", limit: int = PAGE_SIZE,
-                   lang: str = "ko", page: str | None = None) -> dict[str, Any]:
+                   lang: str = "ko", page: str | None = None, seller: str | None = None,
+                   listing: str | None = None) -> dict[str, Any]:
     """Both queues as the reviewer ``viewer`` (an audit-log name) sees them: ``limit`` of each
     in ``order`` (the riskiest first, or the oldest) — of the held changes, the ``page`` asked
-    for (:func:`queue_page`, read from the database a page at a time) —, and how many wait in
-    all. With the guard's ``rules``, a held listing whose price moved since its hold carries the
-    guard's judgement of its current price."""
-    totals = {"changes": price_review.held_change_count(uow),
+    for (:func:`queue_page`, read from the database a page at a time), only ``seller``'s and
+    ``listing``'s when asked (:func:`queue_filter`, filtered by the database) —, and how many
+    wait in all. With the guard's ``rules``, a held listing whose price moved since its hold
+    carries the guard's judgement of its current price."""
+    sellers = price_review.held_change_sellers(uow)
+    where = queue_filter(uow, seller, listing, sellers)
+    totals = {"changes": price_review.held_change_count(uow, seller_id=where.seller_id,
+                                                        listing_id=where.listing_id),
               "listings": listings.held_listing_count(uow)}
     paging = queue_page(page, totals["changes"], limit)
-    items = price_review.review_queue(uow, limit=limit, offset=paging.offset, order=order)
+    items = price_review.review_queue(uow, limit=limit, offset=paging.offset, order=order,
+                                      seller_id=where.seller_id, listing_id=where.listing_id)
     held = listings.held_listings(uow, limit=limit, riskiest_first=order == "risk")
     if rules is not None:
         held = price_review.judge_moved_holds(uow, held, rules)
@@ -188,9 +304,18 @@ def review_context(uow: SqlAlchemyUnitOfWork, *, viewer: str, rules: PriceRules 
         return {"cards": [_change_card(uow, item, viewer, names, lang) for item in items],
                 "held_cards": [_held_card(uow, h, viewer, names) for h in held],
                 "totals": totals, "order": order, "names": names, "paging": paging,
-                "prev_url": queue_url(order, paging.number - 1) if paging.number > 1 else None,
-                "next_url": (queue_url(order, paging.number + 1)
-                             if paging.number < paging.pages else None)}
+                "where": where, "sellers": sellers,
+                "all_changes": sum(s.changes for s in sellers)} | _queue_links(order, paging, where)
+
+
+def _queue_links(order: QueueOrder, paging: QueuePage, where: QueueFilter) -> dict[str, Any]:
+    """The queue's addresses from this page: the pages before and after it, each order, and
+    the whole queue (``clear_url``), each keeping what the others do not change."""
+    return {"prev_url": queue_url(order, paging.number - 1, where) if paging.number > 1 else None,
+            "next_url": (queue_url(order, paging.number + 1, where)
+                         if paging.number < paging.pages else None),
+            "order_urls": {o: queue_url(o, 1, where) for o in ("risk", "oldest")},
+            "clear_url": queue_url(order)}
 
 
 def _actors(items: list[ReviewItem], held: list[HeldListing]) -> set[str]:
