@@ -90,7 +90,7 @@ def test_users_create_makes_a_finance_account_that_can_log_in(cli_database: Data
     result = CliRunner().invoke(app, ["users", "create", "--username", "lee", "--role",
                                       "finance", "--password", PASSWORD])
     assert result.exit_code == 0, result.output
-    assert "created lee (finance)" in result.stdout
+    assert "created lee (재무 · finance)" in result.stdout
     assert cli_database.session_factory is not None
     account = authenticate(SqlAlchemyUnitOfWork(cli_database.session_factory), username="lee",
                            password=PASSWORD)
