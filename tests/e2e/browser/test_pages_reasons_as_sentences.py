@@ -39,3 +39,4 @@ def test_as_sentence() -> None:
     assert as_sentence("Already one.") == "Already one."
     assert as_sentence("새 가격 19,900원은 정가보다 90% 낮습니다.") == "새 가격 19,900원은 정가보다 90% 낮습니다."
     assert as_sentence(None) == "" and as_sentence("") == "" and as_sentence("  ") == ""
+    assert as_sentence("3 orders in 9 seconds; …") == "3 orders in 9 seconds; …"  # not "…."

@@ -84,3 +84,23 @@ def test_the_korean_pause_says_when_in_the_pages_date_style_without_nested_brack
     said = re.search(r"\d+월 \d+일\(.\) [^()]*?\d+시[^()]*\(한국 시간\)에 기준 가격보다", ko)
     assert said, ko
     assert not re.search(r"멈췄습니다\s*\(\d{4}-\d\d-\d\d", ko)
+
+
+def test_the_english_pause_reason_reads_as_a_sentence(
+        client: TestClient, world: World, session_factory: sessionmaker[Session]) -> None:
+    """The stored reason is a clause (tools read it as it is); the page ends it with a full
+    stop, as it does the guard's (a walkthrough found "… (chance less than 1 in a billion)")."""
+    clause = {**BULK, "reason_en": ("1 order from 1 customer in 3 seconds since the price "
+                                    "change; 100 units (chance less than 1 in a billion)")}
+    with SqlAlchemyUnitOfWork(session_factory) as u:
+        listing = u.market.listing(world.speaker_a, for_update=True)
+        assert listing is not None
+        tripwire._pause(u, listing, u.now(), clause)
+        u.commit()
+    log_in(client, "seller_a")
+    page = html.unescape(client.get(f"/seller/listings/{world.speaker_a}?lang=en").text)
+    reason = re.search(r'id="pause-reason">.*?<span class="small"[^>]*>(.*?)</span>', page,
+                       re.DOTALL)
+    assert reason, page
+    said = " ".join(reason.group(1).split())
+    assert said.endswith("(chance less than 1 in a billion)."), said

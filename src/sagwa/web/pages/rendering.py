@@ -69,7 +69,7 @@ def as_sentence(text: str | None) -> str:
         return ""
     if text[0].isascii() and text[0].islower():
         text = text[0].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
 
 
 def percent(value: float) -> str:
