@@ -149,7 +149,7 @@ def test_publishing_a_listing_at_a_tenth_of_the_price_holds_it(market) -> None:
     assert entry.after["guard"]["verdict"] == "hold" and entry.after["reason"]
     released = listings.change_listing_status(uow(), listing_id=draft.id,
                                               trigger=ListingTrigger.RELEASE,
-                                              actor="reviewer:r", reason="checked", gate=GATE)
+                                              actor="reviewer:r", reason="checked with the seller", gate=GATE)
     assert released.status is ListingStatus.LIVE
 
 

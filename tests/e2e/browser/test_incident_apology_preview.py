@@ -12,7 +12,7 @@ from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
-from page_forms import csrf_of, log_in
+from page_forms import csrf_of, log_in, previewed_plan
 from speaker_plan import outbox_rows, planned_speaker, queued_apologies
 from sqlalchemy.orm import Session, sessionmaker
 from world import PASSWORD, POLICY, World
@@ -48,11 +48,6 @@ def _link_masked(body: str) -> str:
     return _LINK.sub(lambda m: mask_links(m.group()), body)
 
 
-def _plan_version(page: str) -> str:
-    """The plan the send form was drawn under (its hidden ``plan_version``)."""
-    return _part(r'id="notify".*?name="plan_version" value="([^"]*)"', page)
-
-
 def test_the_preview_is_what_notifying_queues_for_that_customer(
         client: TestClient, world: World, session_factory: sessionmaker[Session]) -> None:
     incident = planned_speaker(session_factory, world)
@@ -73,7 +68,7 @@ def test_the_preview_is_what_notifying_queues_for_that_customer(
             "010-****-0002"} & recipients == recipients
     sent = client.post(f"/ops/incidents/{incident}/notify",
                        data={"csrf_token": csrf_of(page), "confirmed": "yes",
-                             "plan_version": _plan_version(page)})
+                             "plan_version": previewed_plan(page)})
     assert sent.status_code == 303, sent.text
     queued = queued_apologies(session_factory, incident)
     assert len(queued) == 6
@@ -112,7 +107,7 @@ def test_sending_without_the_confirmation_is_refused_and_queues_nothing(
     page = client.get(f"/ops/incidents/{incident}").text
     before = outbox_rows(session_factory)
     refused = client.post(f"/ops/incidents/{incident}/notify?lang={lang}",
-                          data={"csrf_token": csrf_of(page), "plan_version": _plan_version(page)})
+                          data={"csrf_token": csrf_of(page), "plan_version": previewed_plan(page)})
     assert refused.status_code == 303
     shown = unescape(client.get(f"{refused.headers['location']}?lang={lang}").text)
     flash = re.search(r'<p class="flash warn" role="status"[^>]*>(.*?)</p>', shown)
@@ -137,7 +132,7 @@ def test_a_plan_changed_since_the_preview_was_read_is_not_sent(
     before = outbox_rows(session_factory)
     refused = client.post(f"/ops/incidents/{incident}/notify",
                           data={"csrf_token": csrf_of(page), "confirmed": "yes",
-                                "plan_version": _plan_version(page)})
+                                "plan_version": previewed_plan(page)})
     assert refused.status_code == 303
     shown = unescape(client.get(refused.headers["location"]).text)
     assert "방안이 바뀌었습니다" in shown

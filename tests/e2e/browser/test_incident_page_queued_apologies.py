@@ -12,7 +12,7 @@ from html import unescape
 import pytest
 from customer_cases import notified_two_unit_case
 from fastapi.testclient import TestClient
-from page_forms import csrf_of, log_in
+from page_forms import csrf_of, log_in, previewed_plan
 from sqlalchemy.orm import Session, sessionmaker
 from world import World
 
@@ -53,7 +53,8 @@ def _notified_from_the_page(client: TestClient, incident_id: int, lang: str = "e
     log_in(client, "admin")
     page = client.get(f"/ops/incidents/{incident_id}").text
     sent = client.post(f"/ops/incidents/{incident_id}/notify?lang={lang}",
-                       data={"csrf_token": csrf_of(page), "confirmed": "yes"})
+                       data={"csrf_token": csrf_of(page), "confirmed": "yes",
+                             "plan_version": previewed_plan(page)})
     assert sent.status_code == 303, sent.text
     return unescape(client.get(f"{sent.headers['location']}?lang={lang}").text)
 
@@ -137,10 +138,12 @@ def test_notify_again_from_a_stale_page_says_the_apologies_wait_not_told_already
     log_in(saturday, "admin")
     stale = saturday.get(f"/ops/incidents/{incident_id}").text
     first = saturday.post(f"/ops/incidents/{incident_id}/notify?lang={lang}",
-                          data={"csrf_token": csrf_of(stale), "confirmed": "yes"})
+                          data={"csrf_token": csrf_of(stale), "confirmed": "yes",
+                                "plan_version": previewed_plan(stale)})
     assert first.status_code == 303, first.text
     again = saturday.post(f"/ops/incidents/{incident_id}/notify?lang={lang}",
-                          data={"csrf_token": csrf_of(stale), "confirmed": "yes"})
+                          data={"csrf_token": csrf_of(stale), "confirmed": "yes",
+                                "plan_version": previewed_plan(stale)})
     assert again.status_code == 303, again.text
     shown = unescape(saturday.get(f"{again.headers['location']}?lang={lang}").text)
     flash = re.search(r'<p class="flash [^"]*" role="status"[^>]*>(.*?)</p>', shown)
