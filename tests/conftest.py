@@ -170,7 +170,7 @@ def test_settings(tmp_path: Path) -> Settings:
 #: embedded one 16), text PostgreSQL refuses — run on both servers. The other integration
 #: modules are the services' scenarios (a desk's day, the tripwire, reviews, notices): they run
 #: on the embedded server only. They reach PostgreSQL through the same repositories that the
-#: modules below and the API tests (tests/e2e, on both servers) run on the external one, and
+#: modules below and the API tests of E2E_BOTH_SERVERS run on the external one, and
 #: running them twice cost about 300 process-seconds of a CI run that must stay under 20
 #: minutes. A new integration module runs on the embedded server unless it is named here.
 BOTH_SERVERS = frozenset({
@@ -191,24 +191,43 @@ BOTH_SERVERS = frozenset({
     "test_wrong_number_key_rotation"})
 
 
+#: The API and CLI modules (tests/e2e) that also run on the external server: the API's
+#: foundation (catalogue, listings, price changes, orders, incidents through HTTP), its health
+#: and idempotency, money (refunds, the ledger), a lost database, and the commands that start a
+#: server or read their settings. The other e2e modules reach the database through the same
+#: services and repositories as these and as the integration modules of :data:`BOTH_SERVERS`;
+#: they ran twice for about 130 process-seconds of a CI run. A new e2e module runs on the
+#: embedded server unless it is named here.
+E2E_BOTH_SERVERS = frozenset({
+    "test_api_foundation", "test_api_healthz", "test_api_idempotency", "test_api_refunds",
+    "test_api_ledger_entries", "test_api_database_unreachable", "test_api_usd_compensation",
+    "test_cli_json_errors", "test_cli_serve_log_format", "test_cli_serve_startup",
+    "test_cli_unwritable_paths", "test_cli_database_unreachable"})
+
+
 def _embedded_only(path: Path) -> bool:
-    """Pages and browser paths, and the integration modules not in :data:`BOTH_SERVERS`."""
+    """Pages and browser paths, the integration modules not in :data:`BOTH_SERVERS` and the
+    e2e modules not in :data:`E2E_BOTH_SERVERS`."""
     here = Path(__file__).parent
     if here / "e2e" / "browser" in path.parents:
         return True
+    if path.parent == here / "e2e":
+        return path.stem not in E2E_BOTH_SERVERS
     return path.parent == here / "integration" and path.stem not in BOTH_SERVERS
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Pages and browser paths run on the embedded database only: they reach PostgreSQL through
-    the same services and repositories that the API tests and the integration modules of
-    :data:`BOTH_SERVERS` run on both backends, and building their shop for each backend doubled
-    the suite's longest part. So do the integration modules not named there (the services'
-    scenarios)."""
-    unknown = {name for name in BOTH_SERVERS
-               if not (Path(__file__).parent / "integration" / f"{name}.py").exists()}
-    if unknown:
-        raise pytest.UsageError(f"BOTH_SERVERS names no such integration module: {sorted(unknown)}")
+    the same services and repositories that the API tests of :data:`E2E_BOTH_SERVERS` and the
+    integration modules of :data:`BOTH_SERVERS` run on both backends, and building their shop
+    for each backend doubled the suite's longest part. So do the integration and e2e modules
+    not named there."""
+    for names, folder in ((BOTH_SERVERS, "integration"), (E2E_BOTH_SERVERS, "e2e")):
+        unknown = {name for name in names
+                   if not (Path(__file__).parent / folder / f"{name}.py").exists()}
+        if unknown:
+            raise pytest.UsageError(f"no such {folder} module (tests/conftest.py names it to "
+                                    f"run on both servers): {sorted(unknown)}")
     kept, dropped = [], []
     for item in items:
         param = getattr(getattr(item, "callspec", None), "params", {}).get("admin_url")

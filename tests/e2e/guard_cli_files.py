@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import polars as pl
 from typer.testing import CliRunner, Result
 
 from sagwa.cli.guard import app
@@ -63,3 +64,16 @@ def assert_refused(result: Result, *fragments: str) -> None:
     for fragment in fragments:
         assert fragment in lines[0], lines[0]
     assert "Traceback" not in result.output
+
+
+#: The development set of issue 3 (``../shared/data/guard-dev``)
+DEV_SET = Path("/work/shared/data/guard-dev")
+
+
+def history_of(changes: pl.DataFrame, folder: Path) -> Path:
+    """The dev set's history of the products of ``changes`` (a fifth of its 640,000 rows: the
+    rest is evidence for no change of the slice), in ``folder``."""
+    history = pl.read_csv(DEV_SET / "history.csv.gz", infer_schema=False)
+    history.filter(pl.col("product_id").is_in(changes["product_id"].unique().implode())) \
+        .write_csv(folder / "history.csv")
+    return folder / "history.csv"

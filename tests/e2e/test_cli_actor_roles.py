@@ -47,7 +47,7 @@ def desk(data_dir: Path) -> dict[str, int]:
     """A planned incident on the busiest demo listing; its first case's customer cancelled
     (refunds owed), its last one bought at the discounted correct price (a difference owed);
     one account of each staff role. The ids: incident, buyer's case, a refund."""
-    seeded = sagwa("seed", "demo", "--customers", "6", "--orders", "12", "--json")
+    seeded = sagwa("seed", "demo", "--products", "40", "--customers", "6", "--orders", "12", "--json")
     assert seeded.exit_code == 0, seeded.output
     listing_id, _opened = busiest_listing(data_dir)
     incident_id = _planned(data_dir, listing_id)

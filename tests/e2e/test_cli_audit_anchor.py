@@ -35,7 +35,7 @@ def flat(text_: str) -> str:
 @pytest.fixture(scope="module")
 def data_dir() -> Iterator[Path]:
     with fresh_data_dir("sga") as path:
-        result = sagwa("seed", "demo", "--customers", "3", "--orders", "2", "--json")
+        result = sagwa("seed", "demo", "--products", "40", "--customers", "3", "--orders", "2", "--json")
         assert result.exit_code == 0, result.output
         yield path
 

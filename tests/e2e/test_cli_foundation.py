@@ -76,7 +76,7 @@ def data_dir(env: pytest.MonkeyPatch) -> Iterator[Path]:
 
 @pytest.fixture(scope="module")
 def seeded(data_dir: Path) -> Result:
-    return sagwa("seed", "demo", "--customers", "30", "--orders", "60", "--json")
+    return sagwa("seed", "demo", "--products", "40", "--customers", "30", "--orders", "60", "--json")
 
 
 def test_help_lists_the_command_groups() -> None:
@@ -115,7 +115,7 @@ def test_seed_demo_loads_the_marketplace(data_dir: Path, seeded: Result) -> None
         FROM products UNION ALL SELECT 'listings', count(*) FROM listings"""))
     assert counts["customers"] == 30 and counts["orders"] == 60
     assert counts["sellers"] == summary["sellers"] > 0
-    assert counts["products"] == summary["products"] > 0
+    assert counts["products"] == summary["products"] == 40  # --products 40
     assert counts["listings"] == summary["listings"] >= counts["products"]
     ipod = query(data_dir, f"""
         SELECT p.title, p.list_price_minor, p.list_price_currency,
@@ -126,6 +126,14 @@ def test_seed_demo_loads_the_marketplace(data_dir: Path, seeded: Result) -> None
     title, price, currency, sellers, all_live = ipod[0]
     assert "나노" in title and (price, currency) == (199000, "KRW")
     assert sellers == 4 and all_live
+
+
+@pytest.mark.parametrize("products", ["0", "329", "ten"])
+def test_a_demo_of_products_the_catalogue_cannot_give_is_refused(products: str) -> None:
+    result = sagwa("seed", "demo", "--products", products)
+    assert result.exit_code == 2
+    said = flat(result.output)
+    assert "--products" in said and ("from 1 to 328" in said or "whole number" in said), said
 
 
 def test_seed_if_empty_does_nothing_the_second_time(data_dir: Path, seeded: Result) -> None:

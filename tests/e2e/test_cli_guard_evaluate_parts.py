@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from guard_cli_files import run
+from guard_cli_files import DEV_SET, history_of, run
 
 from sagwa.adapters import guard_input as gf
 from sagwa.cli import guard as guard_cli
@@ -18,7 +18,7 @@ from sagwa.priceguard import load_rules
 from sagwa.services.guard_batch import run_guard
 from sagwa.services.guard_metrics import all_splits, labelled_frame
 
-DATA = Path("/work/shared/data/guard-dev")
+DATA = DEV_SET
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,7 @@ def dev_slice(tmp_path_factory) -> dict[str, Path]:
     others = ordered.tail(20)["change_id"]
     labels.filter(pl.col("change_id").is_in(pl.concat([kept, others]).implode())) \
         .sample(fraction=1.0, shuffle=True, seed=4).write_csv(folder / "labels.csv")
-    return {"history": DATA / "history.csv.gz", "changes": folder / "changes.csv",
+    return {"history": history_of(ordered.head(3_000), folder), "changes": folder / "changes.csv",
             "labels": folder / "labels.csv"}
 
 

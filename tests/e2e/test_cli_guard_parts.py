@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
-from guard_cli_files import changes_text, run, write
+from guard_cli_files import DEV_SET, changes_text, history_of, run, write
 
 from sagwa.adapters import guard_input as gf
 from sagwa.adapters import guard_output
@@ -23,7 +23,7 @@ from sagwa.cli import guard as guard_cli
 from sagwa.priceguard import load_rules
 from sagwa.services.guard_batch import run_guard
 
-DATA = Path("/work/shared/data/guard-dev")
+DATA = DEV_SET
 
 
 @pytest.fixture(scope="module")
@@ -33,9 +33,9 @@ def dev_slice(tmp_path_factory) -> dict[str, Path]:
         pytest.skip("dev set not mounted")
     folder = tmp_path_factory.mktemp("slice")
     changes = pl.read_csv(DATA / "changes.csv.gz", infer_schema=False)
-    changes.sort("proposed_at").head(3_000).sample(fraction=1.0, shuffle=True, seed=3) \
-        .write_csv(folder / "changes.csv")
-    return {"history": DATA / "history.csv.gz", "changes": folder / "changes.csv"}
+    first = changes.sort("proposed_at").head(3_000)
+    first.sample(fraction=1.0, shuffle=True, seed=3).write_csv(folder / "changes.csv")
+    return {"history": history_of(first, folder), "changes": folder / "changes.csv"}
 
 
 @pytest.mark.parametrize(("output_format", "sizes"), [("csv", (200_000, 700, 97)),

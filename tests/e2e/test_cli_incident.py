@@ -94,7 +94,7 @@ class Desk:
 
 @pytest.fixture(scope="module")
 def desk(data_dir: Path) -> Desk:
-    seeded = sagwa("seed", "demo", "--customers", "30", "--orders", "120", "--json")
+    seeded = sagwa("seed", "demo", "--products", "40", "--customers", "30", "--orders", "120", "--json")
     assert seeded.exit_code == 0, seeded.output
     # the window opens when the listing did (the orders go back weeks; before it is refused)
     listing_id, opened = busiest_listing(data_dir)

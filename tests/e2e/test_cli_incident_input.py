@@ -43,7 +43,7 @@ def data_dir() -> Iterator[Path]:
 def incident_id(data_dir: Path) -> int:
     """A declared incident (full-width listing id and prices), not yet scoped; a staff and a
     seller account."""
-    seeded = sagwa("seed", "demo", "--customers", "5", "--orders", "12", "--json")
+    seeded = sagwa("seed", "demo", "--products", "40", "--customers", "5", "--orders", "12", "--json")
     assert seeded.exit_code == 0, seeded.output
     listing_id, opened = busiest_listing(data_dir)
     seller_types_the_wrong_price(data_dir, listing_id)  # 19,900 KRW, live from now

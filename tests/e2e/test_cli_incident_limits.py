@@ -43,7 +43,7 @@ def data_dir() -> Iterator[Path]:
 @pytest.fixture(scope="module")
 def incident_id(data_dir: Path) -> int:
     """A declared and scoped incident on the listing with the most orders."""
-    seeded = sagwa("seed", "demo", "--customers", "5", "--orders", "12", "--json")
+    seeded = sagwa("seed", "demo", "--products", "40", "--customers", "5", "--orders", "12", "--json")
     assert seeded.exit_code == 0, seeded.output
     # the window opens when the listing did (the orders go back weeks; before it is refused)
     listing_id, opened = busiest_listing(data_dir)

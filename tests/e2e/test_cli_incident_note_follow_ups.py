@@ -48,7 +48,7 @@ def _asked(data_dir: Path, case_id: int) -> int:
 
 
 def test_listed_until_resolved_from_the_terminal(data_dir: Path) -> None:
-    seeded = sagwa("seed", "demo", "--customers", "6", "--orders", "12", "--json")
+    seeded = sagwa("seed", "demo", "--products", "40", "--customers", "6", "--orders", "12", "--json")
     assert seeded.exit_code == 0, seeded.output
     incident_id = _planned(data_dir, busiest_listing(data_dir)[0])
     assert sagwa("incident", "note-follow-ups").stdout.strip() == "no note needs a follow-up"

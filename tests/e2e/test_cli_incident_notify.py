@@ -1,11 +1,18 @@
 """``sagwa incident notify`` queues nothing whose links would reach no server: without
 SAGWA_PUBLIC_BASE_URL the links follow SAGWA_HOST:SAGWA_PORT, and a sagwa server must answer
 ``/healthz`` there first; an address set explicitly is trusted (a production proxy may not be
-reachable from the CLI's host). ``--format json`` keeps its keys (``links_to`` among them)."""
+reachable from the CLI's host). ``--format json`` keeps its keys (``links_to`` among them).
+
+``--preview`` prints the apology as customers will get it — one customer per language, their
+address, number and link masked — and how many customers and messages notifying would queue; it
+queues and records nothing. Notifying then queues exactly those texts for that customer. A
+refusal notifying would meet is the preview's too. (In this module: its planned incidents are
+the demo's, built once for the module.)"""
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -19,6 +26,7 @@ from typer.testing import CliRunner, Result
 from sagwa.cli.main import app
 from sagwa.cli.public_links import check_public_links
 from sagwa.config import get_settings
+from sagwa.domain.masking import mask_case_link as mask_links
 from sagwa.errors import InvalidInput
 from sagwa.testing.deadlines import closing_time_after
 from sagwa.testing.embedded import fresh_data_dir, query
@@ -72,12 +80,12 @@ def data_dir() -> Iterator[Path]:
 
 @pytest.fixture(scope="module")
 def planned(data_dir: Path) -> list[int]:
-    """Two planned incidents, on the two listings with the most orders."""
-    seeded = sagwa("seed", "demo", "--customers", "8", "--orders", "30", "--json")
+    """Three planned incidents, on the three listings with the most orders."""
+    seeded = sagwa("seed", "demo", "--products", "40", "--customers", "8", "--orders", "30", "--json")
     assert seeded.exit_code == 0, seeded.output
     rows = query(data_dir, "SELECT o.listing_id, min(l.created_at), min(l.price_minor) "
                            "FROM orders o JOIN listings l ON l.id = o.listing_id "
-                           "GROUP BY o.listing_id ORDER BY count(*) DESC, o.listing_id LIMIT 2")
+                           "GROUP BY o.listing_id ORDER BY count(*) DESC, o.listing_id LIMIT 3")
     later = closing_time_after(datetime.now(UTC) + timedelta(days=7))
     found = []
     for listing_id, opened, price in rows:
@@ -233,3 +241,52 @@ def test_status_says_when_the_pending_messages_go_out(data_dir: Path,
     assert keys[-4:-1] == ["apologies_queued", "apologies_due_at", "next_message_at"]
     assert keys.index("notice_languages_missing") == len(keys) - 5
     assert datetime.fromisoformat(as_json["next_message_at"]) == due
+
+
+SHOP = "https://shop.example"
+_LINK = re.compile(r"/c/[A-Za-z0-9_.-]+")
+
+
+def _written(folder: Path) -> tuple[int, int]:
+    """How many messages the outbox holds and how many records the audit log."""
+    [(messages,)] = query(folder, "SELECT count(*) FROM outbox")
+    [(records,)] = query(folder, "SELECT count(*) FROM audit_log")
+    return int(messages), int(records)
+
+
+def test_the_preview_is_what_notify_then_queues_and_sends_nothing(
+        data_dir: Path, planned: list[int]) -> None:
+    incident = planned[2]
+    before = _written(data_dir)
+    previewed = sagwa("incident", "notify", str(incident), "--preview", "--format", "json",
+                      SAGWA_PUBLIC_BASE_URL=SHOP)
+    assert previewed.exit_code == 0, previewed.output
+    shown = json.loads(previewed.stdout)
+    assert list(shown) == ["incident_id", "customers", "messages", "send_at", "shown"]
+    [(cases,)] = query(data_dir, f"SELECT count(*) FROM cases WHERE incident_id = {incident}")
+    assert shown["customers"] == cases and shown["messages"] >= cases
+    assert shown["shown"] and shown["shown"][0]["lang"] == "ko"
+    as_text = sagwa("incident", "notify", str(incident), "--preview", SAGWA_PUBLIC_BASE_URL=SHOP)
+    assert as_text.exit_code == 0, as_text.output
+    assert (f"would send {shown['messages']} apology message(s) to {shown['customers']} "
+            "customer(s)") in as_text.stdout and "Nothing was sent (--preview)." in as_text.stdout
+    assert _written(data_dir) == before  # nothing queued, nothing on the audit log
+    [(status,)] = query(data_dir, f"SELECT status FROM incidents WHERE id = {incident}")
+    assert status == "planned"
+
+    sent = sagwa("incident", "notify", str(incident), "--format", "json",
+                 SAGWA_PUBLIC_BASE_URL=SHOP)
+    assert sent.exit_code == 0, sent.output
+    summary = json.loads(sent.stdout)
+    assert (summary["cases"], summary["messages"]) == (shown["customers"], shown["messages"])
+    emails = {str(e) for (e,) in query(data_dir, "SELECT email FROM customers")}
+    for customer in shown["shown"]:
+        for message in customer["messages"]:
+            assert message["recipient"] not in emails and "****" in message["recipient"]
+            [(subject, body)] = query(data_dir, (
+                f"SELECT subject, body FROM outbox WHERE case_id = {customer['case_id']} "
+                f"AND channel = '{message['channel']}' AND purpose = 'resolution'"))
+            assert message["subject"] == subject
+            assert message["body"] == _LINK.sub(lambda m: mask_links(m.group()), str(body))
+    refused = sagwa("incident", "notify", str(incident), "--preview", SAGWA_PUBLIC_BASE_URL=SHOP)
+    assert refused.exit_code != 0 and "cannot notify" in refused.output

@@ -163,9 +163,9 @@ def test_db_status_prints_json(database_url: str) -> None:
 
 
 def test_seeding_twice_with_json_prints_a_json_conflict(database_url: str) -> None:
-    first = sagwa("seed", "demo", "--customers", "1", "--orders", "0", "--weeks", "1", "--json")
+    first = sagwa("seed", "demo", "--products", "40", "--customers", "1", "--orders", "0", "--weeks", "1", "--json")
     assert first.exit_code == 0, first.output
-    body = json_error(sagwa("seed", "demo", "--customers", "1", "--orders", "0", "--json"), 1)
+    body = json_error(sagwa("seed", "demo", "--products", "40", "--customers", "1", "--orders", "0", "--json"), 1)
     assert (body["code"], body["details"]["reason"]) == ("conflict", "demo_data_present")
 
 

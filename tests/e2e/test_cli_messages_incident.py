@@ -42,7 +42,7 @@ def data_dir() -> Iterator[Path]:
 @pytest.fixture(scope="module")
 def incident_id(data_dir: Path) -> int:
     """A declared incident on the listing with the most orders, its product renamed BOOK."""
-    seeded = sagwa("seed", "demo", "--customers", "5", "--orders", "12", "--json")
+    seeded = sagwa("seed", "demo", "--products", "40", "--customers", "5", "--orders", "12", "--json")
     assert seeded.exit_code == 0, seeded.output
     listing_id, opened = busiest_listing(data_dir)
     engine = create_engine(start_embedded(data_dir / "pg"))

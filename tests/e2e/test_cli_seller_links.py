@@ -59,7 +59,7 @@ def _discount_taken(data_dir: Path, case_id: int) -> None:
 def paid(data_dir: Path) -> int:
     """Declared, scoped and planned by the CLI (20% off among the options); a customer took
     the discount and ``difference-paid`` recorded their payment. The incident's id."""
-    assert sagwa("seed", "demo", "--customers", "6", "--orders", "12", "--json").exit_code == 0
+    assert sagwa("seed", "demo", "--products", "40", "--customers", "6", "--orders", "12", "--json").exit_code == 0
     [(listing_id, opened)] = query(
         data_dir, "SELECT l.id, l.created_at FROM listings l WHERE l.id = (SELECT listing_id "
                   "FROM orders GROUP BY listing_id ORDER BY count(*) DESC, listing_id LIMIT 1)")

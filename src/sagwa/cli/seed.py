@@ -14,9 +14,10 @@ from sagwa.cli.context import ExitRefused, console, database, err_console, exits
 from sagwa.cli.numbers import number_option
 from sagwa.errors import Conflict
 from sagwa.seed.accounts import create_demo_accounts, demo_seller_id, format_accounts
-from sagwa.seed.demo import DemoSize, database_is_empty, load_demo
+from sagwa.seed.demo import DemoSize, catalogue_size, database_is_empty, load_demo
 
 app = typer.Typer(help="Load demo data.", no_args_is_help=True)
+CATALOGUE = catalogue_size()
 
 
 @app.command()
@@ -26,6 +27,10 @@ def demo(
     orders: int = number_option(4000, min=0, max=2_000_000, help="How many orders."),
     weeks: int = number_option(6, min=1, max=52, help="Weeks of order history."),
     seed: int = number_option(2008, help="Random seed (same seed, same data)."),
+    products: int = number_option(
+        CATALOGUE, min=1, max=CATALOGUE,
+        help="How many of the catalogue's products to list (a smaller demo loads faster): "
+             "spread over its categories, the iPod nano of 2008 always among them."),
     if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing if data exists."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
@@ -54,10 +59,10 @@ def demo(
             "[yellow]the database already has data; loading the demo again would duplicate "
             "it[/yellow] (use --if-empty, or a new SAGWA_DATA_DIR)")
         raise ExitRefused(refused)
-    size = DemoSize(customers=customers, orders=orders, weeks=weeks)
+    size = DemoSize(customers=customers, orders=orders, weeks=weeks, products=products)
     # Demo rows can be re-created at will: skip the per-commit flush to disk (~40% faster).
     bulk = create_engine(db.engine.url, connect_args={"options": "-c synchronous_commit=off"})
-    totals = {"sellers": 12, "products": 328, "listings": None, "customers": customers,
+    totals = {"sellers": 12, "products": products, "listings": None, "customers": customers,
               "orders": orders}
     columns = (TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())

@@ -38,6 +38,8 @@ class DemoSize:
     customers: int = 2000
     orders: int = 4000
     weeks: int = 6
+    #: how many of the catalogue's products (``None``: all of them; see :func:`spread_products`)
+    products: int | None = None
 
 
 @dataclass
@@ -73,7 +75,7 @@ def load_demo(session_factory: sessionmaker[Session], *, size: DemoSize = DemoSi
     tick = progress or (lambda _stage, _n: None)
     summary = DemoSummary()
     seller_ids = _load_sellers(uow, tick, summary)
-    products = _load_products(uow, tick, summary)
+    products = _load_products(uow, tick, summary, size.products)
     live = _load_listings(uow, rng, seller_ids, products, tick, summary)
     customer_ids = _load_customers(uow, rng, size.customers, tick, summary)
     _trade(uow, clock, rng, live, customer_ids, size, end, tick, summary)
@@ -93,10 +95,31 @@ def _load_sellers(uow: Callable[[], SqlAlchemyUnitOfWork], tick: Progress,
     return ids
 
 
+def catalogue_size() -> int:
+    """How many products the demo catalogue (``products.csv``) holds."""
+    return len(_rows("products.csv"))
+
+
+def spread_products(rows: list[dict[str, str]], wanted: int | None) -> list[dict[str, str]]:
+    """``wanted`` of the catalogue's ``rows`` (all of them for ``None`` or more than there
+    are): evenly spaced through the file, which is sorted by category, so that every kind of
+    product is among them, and the iPod nano of the 2008 story always (in place of the last
+    one taken when the spacing missed it). In the catalogue's order."""
+    if wanted is None or wanted >= len(rows):
+        return list(rows)
+    if wanted < 1:
+        raise ValueError(f"a demo needs at least one product, not {wanted}")
+    picked = sorted({i * len(rows) // wanted for i in range(wanted)})
+    ipod = next(i for i, row in enumerate(rows) if row["sku"] == IPOD_SKU)
+    if ipod not in picked:
+        picked = sorted({*picked[:-1], ipod})
+    return [rows[i] for i in picked]
+
+
 def _load_products(uow: Callable[[], SqlAlchemyUnitOfWork], tick: Progress,
-                   summary: DemoSummary) -> list[tuple[int, str, str, Money]]:
+                   summary: DemoSummary, wanted: int | None) -> list[tuple[int, str, str, Money]]:
     out = []
-    for row in _rows("products.csv"):
+    for row in spread_products(_rows("products.csv"), wanted):
         price = Money(int(row["list_price_krw"]), "KRW")
         product = catalog.register_product(
             uow(), title=row["title_ko"], title_en=row["title_en"], category=row["category"],

@@ -23,15 +23,19 @@ from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.domain.catalog import Customer
 from sagwa.domain.incidents import CaseStatus, Incident, IncidentTrigger, advance_incident
 from sagwa.domain.masking import mask_case_link, mask_email, mask_phone
-from sagwa.domain.wrong_numbers import TEXT_CHANNEL, withheld
 from sagwa.errors import SagwaError
 from sagwa.services.desk_cases import current_plan
-from sagwa.services.desk_notify import LinkMaker, apology_messages, require_time_to_answer
+from sagwa.services.desk_notify import (
+    LinkMaker,
+    apology_channels,
+    apology_messages,
+    require_time_to_answer,
+)
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_wordings import checked_wordings
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
-from sagwa.services.wrong_numbers import marked_numbers, number_secrets, without_wrong_numbers
+from sagwa.services.wrong_numbers import without_wrong_numbers
 
 
 @dataclass(frozen=True)
@@ -113,20 +117,25 @@ def _rendered(uow: SqlAlchemyUnitOfWork, inc: Incident, rows: Sequence[CaseRow],
     return send_at, tuple(shown)
 
 
+@dataclass(frozen=True)
+class _Address:
+    """One apology notifying would queue, by its address only (counted, not rendered)."""
+
+    channel: str
+    recipient: str
+    case_id: int
+    customer_id: int
+
+
 def _messages_queued(uow: SqlAlchemyUnitOfWork, rows: Sequence[CaseRow],
                      people: dict[int, Customer]) -> int:
-    """How many apologies notifying queues for ``rows``: an email to each customer with an
-    address and a text to each with a number, less the texts to a number marked wrong on one
-    of the customer's cases (``wrong_numbers``) — without rendering any of them."""
-    marks = marked_numbers(uow, [int(r.case.case_id) for r in rows])
-    secrets = number_secrets(uow)
-    count = 0
-    for row in rows:
-        person = people[int(row.case.customer_id)]
-        marked = marks.of(case_id=int(row.case.case_id), customer_id=person.id)
-        count += bool(person.email) + bool(
-            person.phone and not withheld(TEXT_CHANNEL, person.phone, marked, secrets))
-    return count
+    """How many apologies notifying queues for ``rows`` — on the channels notifying uses
+    (``desk_notify.apology_channels``), less the texts it withholds
+    (``wrong_numbers.without_wrong_numbers``) — without rendering any of them."""
+    addresses = [_Address(channel, recipient, int(row.case.case_id), int(row.case.customer_id))
+                 for row in rows
+                 for channel, recipient in apology_channels(people[int(row.case.customer_id)])]
+    return len(without_wrong_numbers(uow, addresses))
 
 
 def _one_per_language(rows: Sequence[CaseRow],

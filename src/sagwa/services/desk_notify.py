@@ -205,6 +205,14 @@ def _audit_notified(uow: SqlAlchemyUnitOfWork, actor: str, inc: Incident, status
                                       after={"send_at": send_at.isoformat()}) for i in ids], now)
 
 
+def apology_channels(person: Customer) -> tuple[tuple[str, str], ...]:
+    """Where an apology to ``person`` goes: an email to their address and a text to their
+    number, each if they have one (texts to a number marked wrong are dropped later, as
+    every message is queued: ``wrong_numbers.without_wrong_numbers``)."""
+    return tuple((channel, recipient) for channel, recipient
+                 in (("email", person.email), ("sms", person.phone)) if recipient)
+
+
 def _messages_for(case: Case, person: Customer, facts: dm.IncidentFacts, plan: IncidentPlan,
                   shared: dict[str, dict[str, object]], links: LinkMaker, send_at: datetime,
                   message_type: type, *, reminder: bool = False) -> list[object]:
@@ -218,9 +226,7 @@ def _messages_for(case: Case, person: Customer, facts: dm.IncidentFacts, plan: I
     texts = resolution_texts(values, lang, reminder)
     purpose = "reminder" if reminder else "resolution"
     out = []
-    for channel, recipient in (("email", person.email), ("sms", person.phone)):
-        if not recipient:
-            continue
+    for channel, recipient in apology_channels(person):
         subject, body = texts[channel]
         out.append(message_type(
             idempotency_key=f"incident:{case.incident_id}:case:{case.case_id}:{purpose}:{channel}",

@@ -17,7 +17,7 @@ secret (:func:`number_secret`) and matched under it and the retired ones (:func:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol, TypeVar
 
 from sagwa.adapters.db.audit_repo import AuditRepository
 from sagwa.adapters.db.read_repo import ReadRepository
@@ -29,9 +29,6 @@ from sagwa.domain.wrong_numbers import (
     withheld,
 )
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
-
-if TYPE_CHECKING:
-    from sagwa.services.outbox import OutgoingMessage
 
 #: The audit action of a contact attempt (its details keep ``number_key`` for a wrong number).
 ATTEMPT_ACTION = "case.contact_attempted"
@@ -91,8 +88,24 @@ def marked_numbers(uow: MarkReaders, case_ids: Sequence[int],
     return Marks(owner_of, by_customer)
 
 
-def without_wrong_numbers(uow: MarkReaders,
-                          messages: Sequence[OutgoingMessage]) -> list[OutgoingMessage]:
+class Addressed(Protocol):
+    """A message's address: what deciding to withhold it reads (an ``OutgoingMessage``, or
+    an apology counted before it is written: ``apology_preview``)."""
+
+    @property
+    def channel(self) -> str: ...
+    @property
+    def recipient(self) -> str: ...
+    @property
+    def case_id(self) -> int | None: ...
+    @property
+    def customer_id(self) -> int | None: ...
+
+
+M = TypeVar("M", bound=Addressed)
+
+
+def without_wrong_numbers(uow: MarkReaders, messages: Sequence[M]) -> list[M]:
     """``messages`` less the texts to a number marked wrong on one of their customer's
     cases. Reads nothing for a batch with no text of a customer."""
     texts = [m for m in messages if m.channel == TEXT_CHANNEL

@@ -37,6 +37,7 @@ from sagwa.web.api import (
 from sagwa.web.api.error_docs import ERROR_RESPONSES
 from sagwa.web.api_docs import install_api_docs
 from sagwa.web.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
+from sagwa.web.compiled_templates import COMPILED
 from sagwa.web.deps import bearer_token
 from sagwa.web.errors import install_error_handlers
 from sagwa.web.head_requests import HeadAsGet
@@ -140,6 +141,7 @@ def create_app(settings: Settings, *, database: Database | None = None,
     # answered outside it and adds the header itself (errors.py)
     app.add_middleware(RequestIds)
     templates = Jinja2Templates(directory=str(TEMPLATES))
+    templates.env.bytecode_cache = COMPILED
 
     @app.get("/healthz", tags=["meta"])
     def healthz(request: Request) -> JSONResponse:

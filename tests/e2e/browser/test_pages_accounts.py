@@ -112,7 +112,7 @@ def test_users_create_refuses_a_seller_without_its_seller(cli_database: Database
 
 
 def test_seed_demo_prints_one_login_per_role_and_they_work(cli_database: Database) -> None:
-    result = CliRunner().invoke(app, ["seed", "demo", "--customers", "5", "--orders", "0"])
+    result = CliRunner().invoke(app, ["seed", "demo", "--products", "40", "--customers", "5", "--orders", "0"])
     assert result.exit_code == 0, result.output
     out = " ".join(result.stdout.split())
     assert cli_database.session_factory is not None

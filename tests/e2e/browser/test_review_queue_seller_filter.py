@@ -159,23 +159,28 @@ def test_a_decision_returns_to_the_filtered_page(
     assert listing.headers["location"] == "/ops/review?listing=12"  # a bad value is left out
 
 
-@pytest.mark.parametrize(("query", "said"), [
+#: filters that filter nothing known, and what the page says of each (one queue built for all:
+#: 55 held changes take some 1.7 s to make)
+NOT_ONE = [
     ("seller=abc", "‘abc’"), ("seller=-1", "‘-1’"), ("seller=0", "‘0’"),
     ("seller=987654", "#987654"), ("seller=" + "9" * 40, "판매자"),
     ("listing=x", "‘x’"), ("listing=-2", "‘-2’"), ("listing=987654", "#987654"),
-])
+]
+
+
 def test_a_filter_that_is_not_one_shows_the_whole_queue_and_says_why(
-        client: TestClient, held: dict[str, list[int]], query: str, said: str) -> None:
+        client: TestClient, held: dict[str, list[int]]) -> None:
     log_in(client, "reviewer")
-    answer = client.get(f"/ops/review?order=oldest&{query}")
-    assert answer.status_code == 200, answer.text
-    page = html.unescape(answer.text)
-    assert _total(page) == OF_A + OF_B and len(_cards(page)) == 50
-    problem = _filter_problem(page)
-    assert problem and said in problem and "모두 보여 줍니다" in problem, problem
-    assert 'name="seller" value=' not in page and 'name="listing" value=' not in page
-    english = html.unescape(client.get(f"/ops/review?{query}&lang=en").text)
-    assert "showing the whole queue" in (_filter_problem(english) or "")
+    for query, said in NOT_ONE:
+        answer = client.get(f"/ops/review?order=oldest&{query}&lang=ko")  # the cookie: en below
+        assert answer.status_code == 200, (query, answer.text)
+        page = html.unescape(answer.text)
+        assert _total(page) == OF_A + OF_B and len(_cards(page)) == 50, query
+        problem = _filter_problem(page)
+        assert problem and said in problem and "모두 보여 줍니다" in problem, (query, problem)
+        assert 'name="seller" value=' not in page and 'name="listing" value=' not in page, query
+        english = html.unescape(client.get(f"/ops/review?{query}&lang=en").text)
+        assert "showing the whole queue" in (_filter_problem(english) or ""), query
 
 
 def test_the_database_filters_the_queue_by_seller(

@@ -19,6 +19,7 @@ from sagwa.domain.particles import josa
 from sagwa.services.desk_messages import format_when
 from sagwa.services.idempotency import IdempotencyKey
 from sagwa.services.tripwire import cause_in
+from sagwa.web.compiled_templates import COMPILED
 from sagwa.web.pages.i18n import COOKIE, chooser, lang_of, requested_lang
 from sagwa.web.pages.labels import actor_filter, label_filter
 from sagwa.web.pages.session import HOME, csrf_token, current_account, flash, take_flash
@@ -92,6 +93,7 @@ def sent_form_key(form_key: str, actor: str) -> IdempotencyKey | None:
 
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES))
+    templates.env.bytecode_cache = COMPILED  # a page compiled once per process, not per app
     templates.env.filters["seoul"] = seoul_in_page  # {{ c.proposed_at|seoul }}: … 14:00 (KST)
     templates.env.filters["sentence"] = as_sentence  # {{ opinion.reason_en|sentence }}
     templates.env.filters["josa"] = josa  # {{ name|josa("이(가)") }}: 카메라마당이, 사과나라가
