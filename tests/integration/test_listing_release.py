@@ -215,14 +215,14 @@ def test_the_review_page_counts_everything_waiting_not_only_the_cards_it_shows(m
         "lang": "en", "t": chooser("en"), "account": None, "csrf": "token", "flash": None,
         "switch_lang": "", "money": str, "Money": Money, "problem": None, **context})
     assert 'data-total="2">(2)</small>' in page and 'data-total="3">(3)</small>' in page
-    # the held listings say more are waiting; the price changes page through them (50 a page)
-    assert page.count("Showing the 1 riskiest; decide them to see the rest.") == 1  # by default
+    # both lists page through what waits (50 a page; here 1): the held listings and the changes
+    assert "Page 1 of 3 (1–1 / 3)" in page  # by default
     assert "Page 1 of 2 (1–1 / 2)" in page
     oldest = review_context(uow(), viewer="reviewer:r", limit=1, order="oldest")
     page = make_templates().env.get_template("review/queue.html").render({
         "lang": "en", "t": chooser("en"), "account": None, "csrf": "token", "flash": None,
         "switch_lang": "", "money": str, "Money": Money, "problem": None, **oldest})
-    assert page.count("Showing the 1 waiting longest; decide them to see the rest.") == 1
+    assert "Page 1 of 3 (1–1 / 3)" in page
     assert "Page 1 of 2 (1–1 / 2)" in page
 
 

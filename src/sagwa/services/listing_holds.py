@@ -194,20 +194,27 @@ def check_price_seen(listing: Listing, expected_price: Money | None, *,
         )
 
 
-def held_listing_count(uow: SqlAlchemyUnitOfWork) -> int:
-    """How many listings held at publication wait for a reviewer."""
+def held_listing_count(uow: SqlAlchemyUnitOfWork, *, seller_id: int | None = None,
+                       listing_id: int | None = None) -> int:
+    """How many listings held at publication wait for a reviewer (only ``seller_id``'s, and
+    only ``listing_id``, when given)."""
     with uow:
-        return uow.market.count_listings_with_status(ListingStatus.HELD)
+        return uow.market.count_listings_with_status(ListingStatus.HELD, seller_id=seller_id,
+                                                     listing_id=listing_id)
 
 
-def held_listings(uow: SqlAlchemyUnitOfWork, *, limit: int = 50,
-                  riskiest_first: bool = False) -> list[HeldListing]:
+def held_listings(uow: SqlAlchemyUnitOfWork, *, limit: int = 50, offset: int = 0,
+                  riskiest_first: bool = False, seller_id: int | None = None,
+                  listing_id: int | None = None) -> list[HeldListing]:
     """Listings the gate held when they were published, longest waiting first — or, with
     ``riskiest_first``, the highest guard score first (a hold without one last), then the
-    longest waiting."""
+    longest waiting: ``limit`` of them after the first ``offset``, only ``seller_id``'s and
+    ``listing_id`` when given (the database filters them)."""
     with uow:
         found = []
-        for listing, hold in _held_in_order(uow, limit=limit, riskiest_first=riskiest_first):
+        for listing, hold in _held_in_order(uow, limit=limit, offset=offset,
+                                            riskiest_first=riskiest_first,
+                                            which=(seller_id, listing_id)):
             product = uow.catalog.product(listing.product_id)
             seller = uow.catalog.seller(listing.seller_id)
             found.append(HeldListing(listing, product.title if product else "?",
@@ -219,17 +226,28 @@ def held_listings(uow: SqlAlchemyUnitOfWork, *, limit: int = 50,
         return found
 
 
-def _held_in_order(uow: SqlAlchemyUnitOfWork, *, limit: int, riskiest_first: bool,
+def _held_in_order(uow: SqlAlchemyUnitOfWork, *, limit: int, offset: int, riskiest_first: bool,
+                   which: tuple[int | None, int | None],
                    ) -> list[tuple[Listing, PublicationHold | None]]:
+    """``limit`` held listings after the first ``offset``, in order, of ``which`` (a seller's
+    id and a listing's id, each None for any: the database filters them). The guard's score is
+    on the audit log, so the riskiest first are sorted here (:func:`risk_order_key`), among the
+    filtered ones only."""
+    seller_id, listing_id = which
+    market = uow.market
     if not riskiest_first:
         return [(listing, publication_hold(uow, listing.id))
-                for listing in uow.market.listings_with_status(ListingStatus.HELD, limit=limit)]
-    every = uow.market.listings_with_status(
-        ListingStatus.HELD, limit=uow.market.count_listings_with_status(ListingStatus.HELD))
+                for listing in market.listings_with_status(
+                    ListingStatus.HELD, limit=limit, offset=offset, seller_id=seller_id,
+                    listing_id=listing_id)]
+    every = market.listings_with_status(
+        ListingStatus.HELD, seller_id=seller_id, listing_id=listing_id,
+        limit=market.count_listings_with_status(ListingStatus.HELD, seller_id=seller_id,
+                                                listing_id=listing_id))
     pairs = [(listing, publication_hold(uow, listing.id)) for listing in every]
     pairs.sort(key=lambda p: risk_order_key(p[1].score if p[1] else None,
                                             p[1].held_at if p[1] else _NEVER, p[0].id))
-    return pairs[:limit]
+    return pairs[offset:offset + limit]
 
 
 #: The waiting time of a held listing without a hold on record: before any other.

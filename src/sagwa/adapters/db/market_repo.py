@@ -166,16 +166,23 @@ class MarketRepository:
             q = q.where(listings.c.product_id == product_id)
         return [_listing(r) for r in self.conn.execute(q)]
 
-    def listings_with_status(self, status: ListingStatus, *, limit: int,
-                             offset: int = 0) -> list[Listing]:
-        """Listings in ``status``, least recently updated first."""
-        q = (select(listings).where(listings.c.status == status.value)
+    def listings_with_status(self, status: ListingStatus, *, limit: int, offset: int = 0,
+                             seller_id: int | None = None,
+                             listing_id: int | None = None) -> list[Listing]:
+        """Listings in ``status``, least recently updated first; only ``seller_id``'s, and
+        only ``listing_id``, when given."""
+        q = (select(listings)
+             .where(*_listings_of(status, seller_id=seller_id, listing_id=listing_id))
              .order_by(listings.c.updated_at, listings.c.id).limit(limit).offset(offset))
         return [_listing(r) for r in self.conn.execute(q)]
 
-    def count_listings_with_status(self, status: ListingStatus) -> int:
+    def count_listings_with_status(self, status: ListingStatus, *,
+                                   seller_id: int | None = None,
+                                   listing_id: int | None = None) -> int:
+        """How many :meth:`listings_with_status` lists with no limit."""
+        where = _listings_of(status, seller_id=seller_id, listing_id=listing_id)
         return int(self.conn.execute(select(func.count()).select_from(listings)
-                                     .where(listings.c.status == status.value)).scalar_one())
+                                     .where(*where)).scalar_one())
 
     def first_listing_seller(self, *, prefer_sku: str) -> int | None:
         """The seller of the first listing (by id) of product ``prefer_sku``, else of the first
@@ -513,6 +520,19 @@ class MarketRepository:
             for name, table in (("listings", listings), ("price_changes", price_changes),
                                 ("orders", orders))
         }
+
+
+def _listings_of(status: ListingStatus, *, seller_id: int | None,
+                 listing_id: int | None) -> list[Any]:
+    """The WHERE conditions of the listings in ``status``, of ``seller_id`` and ``listing_id``
+    when given."""
+    c = listings.c
+    where = [c.status == status.value]
+    if seller_id is not None:
+        where.append(c.seller_id == seller_id)
+    if listing_id is not None:
+        where.append(c.id == listing_id)
+    return where
 
 
 def _changes_of(status: PriceChangeStatus, *, seller_id: int | None,

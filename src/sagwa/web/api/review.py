@@ -89,14 +89,20 @@ def queue(uow: Uow, limit: int = Query(50, ge=1, le=500),
 @router.get("/review/listings", response_model=list[HeldListingPublic],
             dependencies=[REVIEWER])
 def held_listings(uow: Uow, rules: Rules, limit: int = Query(50, ge=1, le=500),
-                  order: QueueOrder = "oldest") -> list[HeldListingPublic]:
+                  order: QueueOrder = "oldest", offset: int = Query(0, ge=0),
+                  seller: int | None = Query(None, ge=1, le=10**18 - 1),
+                  listing: int | None = Query(None, ge=1, le=10**18 - 1),
+                  ) -> list[HeldListingPublic]:
     """Listings the price guard held at their publication, longest waiting first (`order=risk`:
     the guard's highest score first), with the reference the guard judged the first price
     against (release them with `POST /api/listings/{id}/release`, or send them back with
-    `/send-back`). A listing whose price changed after the hold (its seller's change, or an
-    approved one) has reasons about its current price: the change, then the guard's judgement
-    of the price it has now."""
-    held = listings.held_listings(uow(), limit=limit, riskiest_first=order == "risk")
+    `/send-back`); with `seller` (a seller's id) or `listing` (a listing's id), only that
+    seller's listings or that listing, as the price changes' queue. A listing whose price
+    changed after the hold (its seller's change, or an approved one) has reasons about its
+    current price: the change, then the guard's judgement of the price it has now."""
+    held = listings.held_listings(uow(), limit=limit, offset=offset,
+                                  riskiest_first=order == "risk", seller_id=seller,
+                                  listing_id=listing)
     return [held_public(h) for h in price_review.judge_moved_holds(uow(), held, rules)]
 
 

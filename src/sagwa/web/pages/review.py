@@ -5,8 +5,10 @@ shows no button the service would refuse; the service still refuses it.
 
 The riskiest come first (the guard's score, then the longest waiting); ``?order=oldest`` lists
 the longest waiting first; ``?seller=`` (an id, or a name as the cards show it) and
-``?listing=`` show one seller's or one listing's held changes (the database filters them), and
-the order, the page and the filter are kept through paging and decisions. A reason is typed in a text area, so Enter never decides anything.
+``?listing=`` show one seller's or one listing's held changes and held listings (the database
+filters them). Each list is paged by itself (``?page=`` the held changes, ``?held_page=`` the
+held listings), and the order, both pages and the filter are kept through paging and
+decisions. A reason is typed in a text area, so Enter never decides anything.
 Decisions post through htmx (the whole page comes back in place): a refusal comes back with
 its card's error focused and scrolled to, a summary at the top, and the address of the queue
 (a reload does not post again); without script the refusal is the page at the post's address,
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -56,17 +58,25 @@ def _page_number(value: str | None) -> int:
 
 @router.get("", response_class=HTMLResponse)
 def queue(request: Request, account: Reviewer, uow: Uow, rules: Rules,
-          order: str = "risk", page: str = "", seller: str = "", listing: str = "") -> Response:
-    """The queue in ``order``, at ``page``, of ``seller``'s (an id, or a name as the cards
-    show it) and ``listing``'s held changes when asked (``review_cards.queue_filter``)."""
+          order: str = "risk", page: str = "", seller: str = "", listing: str = "",
+          held_page: str = "") -> Response:
+    """The queue in ``order``, at ``page`` of the held changes and ``held_page`` of the held
+    listings, of ``seller``'s (an id, or a name as the cards show it) and ``listing``'s when
+    asked (``review_cards.queue_filter``)."""
     chosen = queue_order(order)
     context = review_context(uow(), viewer=account.actor, rules=rules, order=chosen,
-                             lang=lang_of(request), page=page, seller=seller, listing=listing)
+                             lang=lang_of(request), page=page, seller=seller, listing=listing,
+                             held_page=held_page)
     response = render(request, "review/queue.html", context)
     if request.headers.get("HX-Request"):  # a decision's redirect: the queue's own address
-        response.headers["HX-Replace-Url"] = queue_url(chosen, context["paging"].number,
-                                                       context["where"])
+        response.headers["HX-Replace-Url"] = _address(context)
     return response
+
+
+def _address(context: dict[str, Any]) -> str:
+    """The address of the queue ``context`` shows: its order, its pages and its filter."""
+    return queue_url(context["order"], context["paging"].number, context["where"],
+                     context["held_paging"].number)
 
 
 #: What each action was, in the summary of a refusal: (Korean, English), ``{}`` the target.
@@ -86,12 +96,14 @@ def _summary(action: str, target_id: int, lang: str) -> str:
 
 @dataclass(frozen=True)
 class QueuePlace:
-    """Where in the queue a decision form was (its hidden fields): the order, the page, and
-    the seller's and listing's ids it was filtered by (each as typed; empty: none)."""
+    """Where in the queue a decision form was (its hidden fields): the order, the page of the
+    held changes, the seller's and listing's ids it was filtered by, and the page of the held
+    listings (each as typed; empty: none)."""
     order: QueueOrder
     page: str = ""
     seller: str = ""
     listing: str = ""
+    held_page: str = ""
 
 
 OrderField = Annotated[str, Form(max_length=10)]
@@ -100,8 +112,8 @@ FilterField = Annotated[str, Form(max_length=40)]
 
 
 def _place(order: OrderField = "", page: PageField = "", seller: FilterField = "",
-           listing: FilterField = "") -> QueuePlace:
-    return QueuePlace(queue_order(order), page, seller, listing)
+           listing: FilterField = "", held_page: PageField = "") -> QueuePlace:
+    return QueuePlace(queue_order(order), page, seller, listing, held_page)
 
 
 Place = Annotated[QueuePlace, Depends(_place)]
@@ -114,14 +126,15 @@ def _refused(request: Request, uow: Uow, viewer: str, rules: PriceRules,
     ``reject``, ``release``, ``send_back`` —, the card's kind — ``change``, or ``listing`` for
     a release and ``send_back`` for a send-back — and its id), summed up at the top, with the
     typed reason still in the form it came from, on the queue's page it came from (``place``:
-    the order, the page and the filter). Through htmx, the page's address becomes the
+    the order, the pages and the filter). Through htmx, the page's address becomes the
     queue's, at the card (a reload shows the queue, and posts nothing)."""
     action, kind, target_id = target
     lang = lang_of(request)
     order = place.order
     context = review_context(uow(), viewer=viewer, rules=rules, order=order, lang=lang,
                              page=str(_page_number(place.page)), seller=place.seller,
-                             listing=place.listing)
+                             listing=place.listing,
+                             held_page=str(_page_number(place.held_page)))
     shown = (any(c.item.change.id == target_id for c in context["cards"]) if kind == "change"
              else any(h.held.listing.id == target_id for h in context["held_cards"]))
     card = f"change-{target_id}" if kind == "change" else f"listing-{target_id}"
@@ -131,8 +144,7 @@ def _refused(request: Request, uow: Uow, viewer: str, rules: PriceRules,
         "summary": _summary(action, target_id, lang), "shown": shown, "card": card}}
     response = render(request, "review/queue.html", context, status_code=exc.http_status)
     if request.headers.get("HX-Request"):
-        address = queue_url(order, context["paging"].number, context["where"])
-        response.headers["HX-Replace-Url"] = f"{address}#{card if shown else ''}"
+        response.headers["HX-Replace-Url"] = f"{_address(context)}#{card if shown else ''}"
         response.headers["HX-Reswap"] = (f"innerHTML show:#{error_id}:top" if shown
                                          else "innerHTML show:window:top")
     return response
@@ -166,13 +178,13 @@ def _a_state(label_en: str) -> str:
 
 
 def _done(place: QueuePlace, next_card: str = "") -> RedirectResponse:
-    """Back to the queue, in the order the reviewer chose, filtered as it was and on the page
+    """Back to the queue, in the order the reviewer chose, filtered as it was and on the pages
     they were on, at the card after the one decided (``next_card``, a card's id such as
     ``change-12``; a page without scripts opens there)."""
     at = f"#{next_card}" if _CARD_ID.fullmatch(next_card) else ""
     where = kept_filter(place.seller, place.listing)
-    return RedirectResponse(queue_url(place.order, _page_number(place.page), where) + at,
-                            status_code=303)
+    return RedirectResponse(queue_url(place.order, _page_number(place.page), where,
+                                      _page_number(place.held_page)) + at, status_code=303)
 
 
 _CARD_ID = re.compile(r"(change|listing)-[0-9]{1,18}")

@@ -113,13 +113,13 @@ def _refuses(rule: Callable[[], None]) -> bool:
     return False
 
 
-#: How many held changes one page of the queue shows.
+#: How many held changes, and how many held listings, one page of the queue shows.
 PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
 class QueuePage:
-    """Which page of the held changes the queue shows: ``number`` of ``pages`` (at least one),
+    """Which page of the held changes (or of the held listings) the queue shows: ``number`` of ``pages`` (at least one),
     ``size`` a page, ``total`` in all; ``problem`` says, in Korean and English, why it is not
     the page asked for (not a page number, or past the last page), else None."""
     number: int
@@ -139,8 +139,8 @@ class QueuePage:
 
 
 def queue_page(asked: str | None, total: int, size: int = PAGE_SIZE) -> QueuePage:
-    """The page asked for in the address (``?page=``, counted from 1) of ``total`` held
-    changes: the first for none or for text that is no page number, the last for one past it
+    """The page asked for in the address (``?page=`` of the held changes, ``?held_page=`` of
+    the held listings; counted from 1) of ``total`` of them: the first for none or for text that is no page number, the last for one past it
     (each said in ``problem``) — but for the page right after the last silently: deciding the
     last card of the last page comes back to a page that is no more (a review's finding)."""
     pages = max(1, -(-total // size))
@@ -270,52 +270,80 @@ def _listing_problem(uow: SqlAlchemyUnitOfWork, text: str,
 QUEUE = "/ops/review"
 
 
-def queue_url(order: QueueOrder, page: int = 1, where: QueueFilter | None = None) -> str:
-    """The queue's address in ``order`` at ``page``, filtered by ``where`` (the first page,
-    the riskiest-first order and no filter say nothing)."""
+def queue_url(order: QueueOrder, page: int = 1, where: QueueFilter | None = None,
+              held_page: int = 1) -> str:
+    """The queue's address in ``order`` at ``page`` of the held changes and ``held_page`` of
+    the held listings, filtered by ``where`` (the first pages, the riskiest-first order and no
+    filter say nothing)."""
     asked = ([("order", "oldest")] if order == "oldest" else []) + (
-        where.query if where else []) + ([("page", str(page))] if page > 1 else [])
+        where.query if where else []) + ([("page", str(page))] if page > 1 else []) + (
+        [("held_page", str(held_page))] if held_page > 1 else [])
     return QUEUE + ("?" + urlencode(asked) if asked else "")
+
+
+#: Where the held listings start on the queue's page (their pages' links open there).
+HELD_SECTION = "#held-listings"
 
 
 def review_context(uow: SqlAlchemyUnitOfWork, *, viewer: str, rules: PriceRules | None = None,
                    order: QueueOrder = "risk", limit: int = PAGE_SIZE,
                    lang: str = "ko", page: str | None = None, seller: str | None = None,
-                   listing: str | None = None) -> dict[str, Any]:
-    """Both queues as the reviewer ``viewer`` (an audit-log name) sees them: ``limit`` of each
-    in ``order`` (the riskiest first, or the oldest) — of the held changes, the ``page`` asked
-    for (:func:`queue_page`, read from the database a page at a time), only ``seller``'s and
-    ``listing``'s when asked (:func:`queue_filter`, filtered by the database) —, and how many
-    wait in all. With the guard's ``rules``, a held listing whose price moved since its hold
-    carries the guard's judgement of its current price."""
+                   listing: str | None = None, held_page: str | None = None) -> dict[str, Any]:
+    """Both queues as the reviewer ``viewer`` (an audit-log name) sees them, ``limit`` a page
+    in ``order`` (the riskiest first, or the oldest): the ``page`` of the held changes and the
+    ``held_page`` of the held listings asked for (:func:`queue_page` each, read from the
+    database a page at a time), only ``seller``'s and ``listing``'s when asked
+    (:func:`queue_filter`, filtered by the database), and how many of each wait. With the
+    guard's ``rules``, a held listing whose price moved since its hold carries the guard's
+    judgement of its current price."""
     sellers = price_review.held_change_sellers(uow)
     where = queue_filter(uow, seller, listing, sellers)
-    totals = {"changes": price_review.held_change_count(uow, seller_id=where.seller_id,
-                                                        listing_id=where.listing_id),
-              "listings": listings.held_listing_count(uow)}
+    ids = {"seller_id": where.seller_id, "listing_id": where.listing_id}
+    totals = {"changes": price_review.held_change_count(uow, **ids),
+              "listings": listings.held_listing_count(uow, **ids)}
     paging = queue_page(page, totals["changes"], limit)
-    items = price_review.review_queue(uow, limit=limit, offset=paging.offset, order=order,
-                                      seller_id=where.seller_id, listing_id=where.listing_id)
-    held = listings.held_listings(uow, limit=limit, riskiest_first=order == "risk")
+    held_paging = queue_page(held_page, totals["listings"], limit)
+    items = price_review.review_queue(uow, limit=limit, offset=paging.offset, order=order, **ids)
+    held = listings.held_listings(uow, limit=limit, offset=held_paging.offset,
+                                  riskiest_first=order == "risk", **ids)
     if rules is not None:
         held = price_review.judge_moved_holds(uow, held, rules)
+    all_listings = listings.held_listing_count(uow) if where.active else totals["listings"]
     with uow:
         names = actor_names.actor_names(uow, _actors(items, held))
         return {"cards": [_change_card(uow, item, viewer, names, lang) for item in items],
                 "held_cards": [_held_card(uow, h, viewer, names) for h in held],
                 "totals": totals, "order": order, "names": names, "paging": paging,
-                "where": where, "sellers": sellers,
-                "all_changes": sum(s.changes for s in sellers)} | _queue_links(order, paging, where)
+                "held_paging": held_paging, "where": where, "sellers": sellers,
+                "all_changes": sum(s.changes for s in sellers),
+                "all_listings": all_listings} | _queue_links(order, paging, held_paging, where)
 
 
-def _queue_links(order: QueueOrder, paging: QueuePage, where: QueueFilter) -> dict[str, Any]:
-    """The queue's addresses from this page: the pages before and after it, each order, and
-    the whole queue (``clear_url``), each keeping what the others do not change."""
-    return {"prev_url": queue_url(order, paging.number - 1, where) if paging.number > 1 else None,
-            "next_url": (queue_url(order, paging.number + 1, where)
-                         if paging.number < paging.pages else None),
+def _queue_links(order: QueueOrder, paging: QueuePage, held_paging: QueuePage,
+                 where: QueueFilter) -> dict[str, Any]:
+    """The queue's addresses from this page: the pages before and after it of the held changes
+    (``prev_url``, ``next_url``) and of the held listings (``held_prev_url``,
+    ``held_next_url``, at their section), each order, and the whole queue (``clear_url``),
+    each keeping what the others do not change."""
+
+    def url(changes: int | None, held: int | None, at: str = "") -> str | None:
+        return (None if changes is None or held is None
+                else queue_url(order, changes, where, held) + at)
+
+    before, after = _neighbours(paging)
+    held_before, held_after = _neighbours(held_paging)
+    return {"prev_url": url(before, held_paging.number),
+            "next_url": url(after, held_paging.number),
+            "held_prev_url": url(paging.number, held_before, HELD_SECTION),
+            "held_next_url": url(paging.number, held_after, HELD_SECTION),
             "order_urls": {o: queue_url(o, 1, where) for o in ("risk", "oldest")},
             "clear_url": queue_url(order)}
+
+
+def _neighbours(paging: QueuePage) -> tuple[int | None, int | None]:
+    """The numbers of the pages before and after ``paging``'s, each None past an end."""
+    return (paging.number - 1 if paging.number > 1 else None,
+            paging.number + 1 if paging.number < paging.pages else None)
 
 
 def _actors(items: list[ReviewItem], held: list[HeldListing]) -> set[str]:
