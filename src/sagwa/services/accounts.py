@@ -31,8 +31,17 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 MIN_PASSWORD = 8
 _HASHER = PasswordHasher()
-# Verifying against this when the name is unknown keeps both answers equally slow.
-_DUMMY_HASH = _HASHER.hash("sagwa-no-such-user")
+# Verifying against a hash when the name is unknown keeps both answers equally slow.
+_DUMMY_HASHES: dict[int, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of no one's password, made by the hasher in use on its first log-in (not at
+    import: hashing takes some 0.15 s, and every command and worker imports this module)."""
+    made = _DUMMY_HASHES.get(id(_HASHER))
+    if made is None:
+        made = _DUMMY_HASHES[id(_HASHER)] = _HASHER.hash("sagwa-no-such-user")
+    return made
 
 
 class Role(StrEnum):
@@ -142,7 +151,7 @@ def authenticate(uow: SqlAlchemyUnitOfWork, *, username: str, password: str) -> 
     with uow:
         user = uow.users.by_username(username)
         try:
-            _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
+            _HASHER.verify(user.password_hash if user else _dummy_hash(), password)
         except (VerificationError, InvalidHashError):
             return None
         if user is None or not user.active:
