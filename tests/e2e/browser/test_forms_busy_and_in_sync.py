@@ -59,6 +59,35 @@ def test_a_review_decision_is_busy_until_its_answer_comes(page, site) -> None:  
     assert f"#{change} 거절" in page.locator(".flash").inner_text()
 
 
+def test_the_sellers_save_is_busy_until_the_next_page_comes(page, site) -> None:  # type: ignore[no-untyped-def]
+    """The seller's price form posts a whole page (the guard judges it, a hold goes to the
+    queue): its Save says it is at work and takes no second click until the answer comes —
+    seen at the moment of posting by a listener that runs after the page's own and keeps what
+    it saw in the tab's sessionStorage across the navigation (a page being left cannot be
+    asked). The next page's form, and the page again after Back, work."""
+    listing = site.world.ipod_a
+    login(page, "seller_a", PASSWORD)
+    page.goto(f"/seller/listings/{listing}")
+    page.evaluate("""() => document.addEventListener("submit", (event) => {
+        const form = event.target;
+        sessionStorage.setItem("seen", JSON.stringify({
+            form: form.id, busy: form.getAttribute("aria-busy"),
+            save: form.querySelector("button.primary").disabled,
+            sale: document.querySelector("#sale-form").getAttribute("aria-busy")}));
+    })""")
+    page.locator("#new_price").fill("189,000")
+    page.locator("#price-form button.primary").click()
+    page.locator(".flash").wait_for()
+    seen = page.evaluate("() => JSON.parse(sessionStorage.getItem('seen'))")
+    assert seen == {"form": "price-form", "busy": "true", "save": True, "sale": None}, seen
+    assert page.locator("#price-form").get_attribute("aria-busy") is None
+    assert page.locator("#price-form button.primary").is_enabled()
+    page.go_back()
+    page.locator("#price-form").wait_for()
+    assert page.locator("#price-form").get_attribute("aria-busy") is None
+    assert page.locator("#price-form button.primary").is_enabled()
+
+
 def test_the_live_check_shows_the_answer_to_the_last_thing_typed(page, site) -> None:  # type: ignore[no-untyped-def]
     login(page, "seller_a", PASSWORD)
     page.goto(f"/seller/listings/{site.world.ipod_a}")

@@ -69,11 +69,39 @@
     if (busy) { form.setAttribute("aria-busy", "true"); } else { form.removeAttribute("aria-busy"); }
   }
 
+  /* A form posted as a whole page (data-busy-on-submit: the seller's price and sale forms;
+     a save that goes to the guard and the review queue took a second or more) says so until
+     the next page comes: aria-busy on the form, its own submit buttons disabled against a
+     second click (a second post would be answered as the first anyway: its form_key). Back to
+     the page from the browser's cache undoes it. */
+  function busyOnSubmit(event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-busy-on-submit]") || event.defaultPrevented) return;
+    setBusy(form, true);
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (field.type === "submit" && !field.disabled) {
+        field.disabled = true;
+        field.setAttribute("data-busy-disabled", "");
+      }
+    });
+  }
+  function notBusy() {
+    document.querySelectorAll("form[data-busy-on-submit]").forEach(function (form) {
+      setBusy(form, false);
+      form.querySelectorAll("[data-busy-disabled]").forEach(function (field) {
+        field.disabled = false;
+        field.removeAttribute("data-busy-disabled");
+      });
+    });
+  }
+
   replaceAddress();
   syncAllCallbacks();
   focusFlash();
   // the browser restores a form's values after this runs (Back, reload): read them again
   window.addEventListener("pageshow", syncAllCallbacks);
+  window.addEventListener("pageshow", notBusy);
+  document.addEventListener("submit", busyOnSubmit);
   window.addEventListener("load", syncAllCallbacks);
   document.addEventListener("change", function (event) {
     if (event.target.name === "outcome") { syncCallback(event.target); }
