@@ -32,15 +32,15 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 MIN_PASSWORD = 8
 _HASHER = PasswordHasher()
 # Verifying against a hash when the name is unknown keeps both answers equally slow.
-_DUMMY_HASHES: dict[int, str] = {}
+_DUMMY_HASHES: dict[PasswordHasher, str] = {}
 
 
 def _dummy_hash() -> str:
     """A hash of no one's password, made by the hasher in use on its first log-in (not at
     import: hashing takes some 0.15 s, and every command and worker imports this module)."""
-    made = _DUMMY_HASHES.get(id(_HASHER))
+    made = _DUMMY_HASHES.get(_HASHER)
     if made is None:
-        made = _DUMMY_HASHES[id(_HASHER)] = _HASHER.hash("sagwa-no-such-user")
+        made = _DUMMY_HASHES[_HASHER] = _HASHER.hash("sagwa-no-such-user")
     return made
 
 

@@ -42,6 +42,8 @@ from sagwa.web.schemas import (
 )
 
 router = APIRouter(prefix="/api", tags=["price guard"])
+#: A seller's or listing's id that filters a queue (`?seller=`, `?listing=`): an id of ours.
+FilterId = Annotated[int | None, Query(ge=1, le=10**18 - 1)]
 
 
 @router.post("/price-changes/check", response_model=GuardPublic)
@@ -67,8 +69,8 @@ def check(body: PriceCheckRequest, uow: Uow, rules: Rules,
             dependencies=[REVIEWER])
 def queue(uow: Uow, limit: int = Query(50, ge=1, le=500),
           offset: int = Query(0, ge=0), order: QueueOrder = "oldest",
-          seller: int | None = Query(None, ge=1, le=10**18 - 1),
-          listing: int | None = Query(None, ge=1, le=10**18 - 1)) -> list[ReviewItemPublic]:
+          seller: FilterId = None,
+          listing: FilterId = None) -> list[ReviewItemPublic]:
     """Held price changes, oldest first (`order=risk`: the guard's highest score first, then
     the oldest); with `seller` (a seller's id) or `listing` (a listing's id), only the
     changes of that seller's listings or of that listing."""
@@ -90,8 +92,8 @@ def queue(uow: Uow, limit: int = Query(50, ge=1, le=500),
             dependencies=[REVIEWER])
 def held_listings(uow: Uow, rules: Rules, limit: int = Query(50, ge=1, le=500),
                   order: QueueOrder = "oldest", offset: int = Query(0, ge=0),
-                  seller: int | None = Query(None, ge=1, le=10**18 - 1),
-                  listing: int | None = Query(None, ge=1, le=10**18 - 1),
+                  seller: FilterId = None,
+                  listing: FilterId = None,
                   ) -> list[HeldListingPublic]:
     """Listings the price guard held at their publication, longest waiting first (`order=risk`:
     the guard's highest score first), with the reference the guard judged the first price

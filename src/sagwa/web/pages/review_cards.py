@@ -119,9 +119,10 @@ PAGE_SIZE = 50
 
 @dataclass(frozen=True)
 class QueuePage:
-    """Which page of the held changes (or of the held listings) the queue shows: ``number`` of ``pages`` (at least one),
-    ``size`` a page, ``total`` in all; ``problem`` says, in Korean and English, why it is not
-    the page asked for (not a page number, or past the last page), else None."""
+    """Which page of the held changes (or of the held listings) the queue shows: ``number``
+    of ``pages`` (at least one), ``size`` a page, ``total`` in all; ``problem`` says, in Korean
+    and English, why it is not the page asked for (not a page number, or past the last page),
+    else None."""
     number: int
     pages: int
     size: int
@@ -140,9 +141,10 @@ class QueuePage:
 
 def queue_page(asked: str | None, total: int, size: int = PAGE_SIZE) -> QueuePage:
     """The page asked for in the address (``?page=`` of the held changes, ``?held_page=`` of
-    the held listings; counted from 1) of ``total`` of them: the first for none or for text that is no page number, the last for one past it
-    (each said in ``problem``) — but for the page right after the last silently: deciding the
-    last card of the last page comes back to a page that is no more (a review's finding)."""
+    the held listings; counted from 1) of ``total`` of them: the first for none or for text
+    that is no page number, the last for one past it (each said in ``problem``) — but for the
+    page right after the last silently: deciding the last card of the last page comes back to
+    a page that is no more (a review's finding)."""
     pages = max(1, -(-total // size))
     text = (asked or "").strip()
     if not text:
