@@ -61,10 +61,13 @@ def _past_deadline(uow, clock, iid) -> int:
 
 
 def _messages(uow, purpose: str, channel: str = "email") -> dict[int, str]:
+    """Each case's latest message of the purpose (by outbox id: without the order, a case with
+    a withdrawn message and its successor got either one, as PostgreSQL returned them)."""
     with uow() as u:
         return {int(r.case_id): r.body for r in u.conn.execute(
             select(outbox.c.case_id, outbox.c.body).where(outbox.c.purpose == purpose,
-                                                          outbox.c.channel == channel))}
+                                                          outbox.c.channel == channel)
+            .order_by(outbox.c.id))}
 
 
 def _actions(uow, case_id: int) -> list[str]:
