@@ -224,8 +224,9 @@ def test_an_apology_sent_after_the_deadline_leaves_the_customer_owed_the_call(sh
     notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
     publish_notice(uow, iid)
     with uow() as u:
-        late = u.conn.execute(select(outbox.c.id, outbox.c.case_id).where(
-            outbox.c.purpose == "resolution", outbox.c.channel == "email")).first()
+        late = u.conn.execute(select(outbox.c.id, outbox.c.case_id).where(  # the same one each run
+            outbox.c.purpose == "resolution", outbox.c.channel == "email")
+            .order_by(outbox.c.id)).first()
         u.conn.execute(outbox.update().where(outbox.c.id == late.id).values(status="sending"))
         u.commit()
     apologies_sent(uow, {int(late.case_id)})

@@ -44,15 +44,18 @@ def _setup(shop, *, escalated_other: bool):
     lost = cases[people[1]]
     clock.now = datetime(2008, 6, 13, 9, 0, tzinfo=SEOUL)
     with uow() as u:
-        rows = u.conn.execute(select(outbox.c.id, outbox.c.case_id, outbox.c.not_before).where(
+        rows = u.conn.execute(select(outbox.c.id, outbox.c.case_id, outbox.c.channel,
+                                     outbox.c.not_before).where(
             outbox.c.purpose == "resolution")).all()
-        for mid, cid, due in rows:
+        for mid, cid, _channel, due in rows:
             if cid == lost:
                 u.outbox.record_outcome(mid, status="failed", last_error="550 no such user")
             else:
                 u.outbox.record_outcome(mid, status="sent", last_error=None, sent_at=due)
         u.commit()
-    sms = next(int(m) for m, c, _ in rows if c == lost)
+    # the lost case's text by its channel (the first of its rows was the email or the text,
+    # as PostgreSQL returned them)
+    [sms] = [int(m) for m, c, channel, _ in rows if c == lost and channel == "sms"]
     if escalated_other:  # e.g. a customer who asked for a person: 'escalated'
         desk_cases.record_choice(uow(), case_id=cases[people[2]], choice="talk_to_person",
                                  channel="web", evidence="x", taken_by="customer",

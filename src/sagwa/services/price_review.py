@@ -318,9 +318,11 @@ def held_change_count(uow: SqlAlchemyUnitOfWork, *, seller_id: int | None = None
 
 
 def held_change_sellers(uow: SqlAlchemyUnitOfWork) -> list[SellerChanges]:
-    """The sellers with price changes waiting for a reviewer, by name, with how many."""
+    """The sellers with price changes or listings waiting for a reviewer (held changes, and
+    listings held at publication), by name, with how many of each."""
     with uow:
-        return uow.market.sellers_with_changes(PriceChangeStatus.HELD)
+        return uow.market.sellers_with_changes(PriceChangeStatus.HELD,
+                                               listing_status=ListingStatus.HELD)
 
 
 #: How the review queue is ordered: the riskiest first (the guard's score, highest first, then

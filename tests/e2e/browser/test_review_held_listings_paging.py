@@ -173,6 +173,24 @@ def test_the_seller_and_listing_filter_applies_to_the_held_listings_and_their_co
     assert "No listings of this seller or listing are held." in english
 
 
+def test_a_seller_with_only_held_listings_can_be_chosen_in_the_filter(
+        client: TestClient, world: World, few: dict[str, list[int]]) -> None:
+    """The filter's list names the sellers with held listings too, with both counts (before:
+    only sellers with held price changes, so these could be filtered by ``?seller=ID`` only)."""
+    log_in(client, "reviewer")
+    whole = _get(client, "/ops/review")
+    assert "모든 판매자 (가격 변경 0 · 보류 상품 3)" in whole
+    for seller, name, n in ((world.seller_a, "하늘디지털", 2), (world.seller_b, "바다전자", 1)):
+        assert re.search(rf'<option value="{seller}">{name} \(가격 변경 0 · 보류 상품 {n}\)</option>',
+                         whole), name
+    by_name = _get(client, "/ops/review?seller=바다전자")
+    assert _held_cards(by_name) == few["b"] and "filter-problem" not in by_name
+    assert re.search(rf'<option value="{world.seller_b}" selected>', by_name)
+    english = _get(client, "/ops/review?lang=en")
+    assert "All sellers (0 price changes · 3 held listings)" in english
+    assert "바다전자 (0 price changes · 1 held listing)" in english
+
+
 def test_a_held_page_number_that_is_not_one_shows_a_page_and_says_so(
         client: TestClient, held: dict[str, list[int]]) -> None:
     log_in(client, "reviewer")

@@ -82,8 +82,10 @@ def test_a_seller_filter_shows_only_their_changes_and_their_count(
     whole = html.unescape(client.get("/ops/review?order=oldest").text)
     assert _total(whole) == OF_A + OF_B
     # the form lists the sellers with held changes, with their counts
-    assert re.search(rf'<option value="{world.seller_a}"[^>]*>하늘디지털 \({OF_A}\)</option>', whole)
-    assert re.search(rf'<option value="{world.seller_b}"[^>]*>바다전자 \({OF_B}\)</option>', whole)
+    assert re.search(rf'<option value="{world.seller_a}"[^>]*>하늘디지털 \(가격 변경 {OF_A} · '
+                     r'보류 상품 0\)</option>', whole)
+    assert re.search(rf'<option value="{world.seller_b}"[^>]*>바다전자 \(가격 변경 {OF_B} · '
+                     r'보류 상품 0\)</option>', whole)
     assert "모두 보기" not in whole
     for asked in (str(world.seller_b), "바다전자", " 바다전자 "):
         page = html.unescape(client.get("/ops/review", params={"seller": asked,

@@ -17,6 +17,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
     update,
     values,
@@ -74,11 +75,13 @@ def superseded_by(change: PriceChangeRecord) -> int | None:
 
 
 class SellerChanges(NamedTuple):
-    """A seller and how many of their listings' price changes are in a status."""
+    """A seller and how many of their listings' price changes are in a status (and, for the
+    review queue, how many of their listings are held at publication)."""
 
     seller_id: int
     name: str
     changes: int
+    listings: int = 0
 
 
 @dataclass(frozen=True)
@@ -265,13 +268,28 @@ class MarketRepository:
         return int(self.conn.execute(select(func.count()).select_from(price_changes)
                                      .where(*where)).scalar_one())
 
-    def sellers_with_changes(self, status: PriceChangeStatus) -> list[SellerChanges]:
-        """The sellers whose listings have changes in ``status``, with how many, by name."""
-        q = (select(sellers.c.id, sellers.c.name, func.count().label("changes"))
-             .select_from(price_changes.join(listings).join(sellers))
-             .where(price_changes.c.status == status.value)
-             .group_by(sellers.c.id, sellers.c.name).order_by(sellers.c.name, sellers.c.id))
-        return [SellerChanges(r.id, r.name, r.changes) for r in self.conn.execute(q)]
+    def sellers_with_changes(self, status: PriceChangeStatus, *,
+                             listing_status: ListingStatus | None = None) -> list[SellerChanges]:
+        """The sellers whose listings have changes in ``status``, with how many, by name; with
+        ``listing_status``, also the sellers with listings in that status, and how many."""
+        changed = (select(listings.c.seller_id, func.count().label("n"))
+                   .select_from(price_changes.join(listings))
+                   .where(price_changes.c.status == status.value)
+                   .group_by(listings.c.seller_id).subquery())
+        counted = [func.coalesce(changed.c.n, 0).label("changes")]
+        joined = sellers.outerjoin(changed, changed.c.seller_id == sellers.c.id)
+        found = [changed.c.n.is_not(None)]
+        if listing_status is not None:
+            held = (select(listings.c.seller_id, func.count().label("n"))
+                    .where(listings.c.status == listing_status.value)
+                    .group_by(listings.c.seller_id).subquery())
+            counted.append(func.coalesce(held.c.n, 0).label("listings"))
+            joined = joined.outerjoin(held, held.c.seller_id == sellers.c.id)
+            found.append(held.c.n.is_not(None))
+        q = (select(sellers.c.id, sellers.c.name, *counted).select_from(joined)
+             .where(or_(*found)).order_by(sellers.c.name, sellers.c.id))
+        return [SellerChanges(r.id, r.name, r.changes, getattr(r, "listings", 0))
+                for r in self.conn.execute(q)]
 
     def effective_prices(self, listing_id: int, *, limit: int) -> list[int]:
         """The listing's live prices over time, oldest first (from applied/approved changes)."""

@@ -213,7 +213,7 @@ def kept_filter(seller: str, listing: str) -> QueueFilter:
 def queue_filter(uow: SqlAlchemyUnitOfWork, seller: str | None, listing: str | None,
                  sellers: list[SellerChanges]) -> QueueFilter:
     """The filter asked for in the address: ``seller`` is a seller's id or their name as the
-    cards show it (one of ``sellers``, those with held changes), ``listing`` a listing's id.
+    cards show it (one of ``sellers``, those with held changes or held listings), ``listing`` a listing's id.
     A value that names no seller or listing filters nothing and says why (``problem``)."""
     seller_text, listing_text = (seller or "").strip(), (listing or "").strip()
     found = _seller_filter(uow, seller_text, sellers) if seller_text else QueueFilter()
@@ -251,8 +251,9 @@ def _seller_filter(uow: SqlAlchemyUnitOfWork, text: str,
         return _unfiltered(f"‘{shown}’ 이름의 판매자가 여럿입니다. 목록에서 골라 주세요.",
                            f"Several sellers are named ‘{shown}’: choose one from the list")
     return _unfiltered(
-        f"판매자를 알 수 없습니다(‘{shown}’: 판매자 번호도, 보류된 변경이 있는 판매자의 이름도 아닙니다).",
-        f"‘{shown}’ is no seller's number, nor the name of a seller with held changes")
+        f"판매자를 알 수 없습니다(‘{shown}’: 판매자 번호도, 보류된 변경이나 상품이 있는 판매자의 이름도 "
+        "아닙니다).",
+        f"‘{shown}’ is no seller's number, nor the name of a seller with held changes or listings")
 
 
 def _listing_problem(uow: SqlAlchemyUnitOfWork, text: str,
