@@ -103,15 +103,16 @@ class CaseRepository:
 
     def set_status_where(self, incident_id: int, *, current: set[CaseStatus], new: CaseStatus,
                          now: datetime) -> list[int]:
-        """Move every case of the incident in ``current`` to ``new``; returns their ids. (A
-        case's ``first_notified_at`` is set when its apology is sent: ``OutboxRepository.
+        """Move every case of the incident in ``current`` to ``new``; returns their ids, in
+        order (the audit entries and jobs that follow are written in it, the same each time).
+        (A case's ``first_notified_at`` is set when its apology is sent: ``OutboxRepository.
         record_outcome``.)"""
         values: dict[str, Any] = {"status": new.value, "updated_at": now}
         rows = self.conn.execute(update(cases).where(
             cases.c.incident_id == incident_id,
             cases.c.status.in_([s.value for s in current])).values(**values)
             .returning(cases.c.id)).scalars().all()
-        return [int(r) for r in rows]
+        return sorted(int(r) for r in rows)
 
     def add_orders(self, case_id: int, incident_id: int, order_ids: list[int],
                    exposure: Money, now: datetime) -> None:

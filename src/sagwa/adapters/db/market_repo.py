@@ -528,8 +528,10 @@ class MarketRepository:
         self.conn.execute(update(orders).where(orders.c.id == order_id).values(**values))
 
     def orders_for_customer(self, customer_id: int, *, limit: int = 100) -> list[OrderRecord]:
+        """The customer's latest ``limit`` orders, newest first; those placed at one moment
+        (a basket) the latest placed first, the same on every call."""
         q = (select(orders).where(orders.c.customer_id == customer_id)
-             .order_by(orders.c.placed_at.desc()).limit(limit))
+             .order_by(orders.c.placed_at.desc(), orders.c.id.desc()).limit(limit))
         return [_order(r) for r in self.conn.execute(q)]
 
     def counts(self) -> dict[str, int]:
