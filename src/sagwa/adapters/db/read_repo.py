@@ -88,13 +88,14 @@ class ReadRepository(CallListReads, CaseLookupReads, DifferenceReads, IncidentRe
 
     def guard_reasons_ko(self, listing_ids: list[int]) -> dict[str, str]:
         """The price guard's reasons on these listings' changes: English (as the audit log keeps
-        them) -> the Korean stored with the same change."""
+        them) -> the Korean stored with the same change (the latest change's, should a
+        wording have changed between versions: the same on every call)."""
         if not listing_ids:
             return {}
-        q = (select(price_changes.c.guard_reason_en, price_changes.c.guard_reason_ko)
-             .where(price_changes.c.listing_id.in_(listing_ids),
-                    price_changes.c.guard_reason_en.is_not(None),
-                    price_changes.c.guard_reason_ko.is_not(None)).distinct())
+        en, ko = price_changes.c.guard_reason_en, price_changes.c.guard_reason_ko
+        q = (select(en, ko).where(price_changes.c.listing_id.in_(listing_ids), en.is_not(None),
+                                  ko.is_not(None))
+             .group_by(en, ko).order_by(func.max(price_changes.c.id)))
         return {r.guard_reason_en: r.guard_reason_ko for r in self.conn.execute(q)}
 
     def wrong_number_cases(self, case_ids: Sequence[int],
