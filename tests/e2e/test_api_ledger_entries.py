@@ -53,11 +53,16 @@ def test_finance_lists_the_entries_with_their_postings_filtered_and_paged(
     assert [e["kind"] for e in mine["entries"]] == ["points_credit", "points_debit"]
     charged = client.get("/api/ledger/entries", params={"seller_id": booked["seller"]}).json()
     assert charged["total"] == 1
-    today = datetime.now(ZoneInfo("Asia/Seoul")).date()
+    # the days they were booked on, in Seoul (from the entries: a day read from the clock here
+    # would be the next one if the booking ran over midnight)
+    days = sorted({datetime.fromisoformat(e["created_at"]).astimezone(ZoneInfo("Asia/Seoul"))
+                   .date() for e in page["entries"]})
     assert client.get("/api/ledger/entries", params={
-        "from": str(today), "to": str(today)}).json()["total"] == 3
+        "from": str(days[0]), "to": str(days[-1])}).json()["total"] == 3
     assert client.get("/api/ledger/entries", params={
-        "from": str(today + timedelta(days=1))}).json()["total"] == 0
+        "from": str(days[-1] + timedelta(days=1))}).json()["total"] == 0
+    assert client.get("/api/ledger/entries", params={
+        "to": str(days[0] - timedelta(days=1))}).json()["total"] == 0
 
 
 def test_bad_dates_and_callers_other_than_an_admin_are_refused(
