@@ -28,6 +28,7 @@ instead of a traceback per request.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from html import escape
 from typing import Any
 
@@ -41,6 +42,7 @@ from starlette.routing import Match
 from sagwa.adapters.db.database import first_line, is_database_gone
 from sagwa.errors import DatabaseUnavailable, SagwaError
 from sagwa.web.access_log import mask_links
+from sagwa.web.api.body_fields import taken_fields, where_taken
 from sagwa.web.api.request_fields import oversized_number
 from sagwa.web.head_requests import ASKED_METHOD
 from sagwa.web.request_ids import HEADER as REQUEST_ID_HEADER
@@ -117,12 +119,24 @@ def page_error(request: Request, status: int, message: str) -> Response:
                                                  "message": message}, status_code=status)
 
 
-def _invalid_request(request: Request, exc: RequestValidationError) -> tuple[str, str]:
-    """The reason and the message of a request the schema refused: a body sent as something
-    other than JSON (FastAPI leaves it as bytes: it reads JSON only under a JSON content type,
-    and the "valid dictionary" complaint would not say why), no body at all, or else what the
-    fields got wrong."""
-    errors = exc.errors()
+def _with_taken_fields(request: Request, err: dict[str, Any]) -> dict[str, Any]:
+    """A field the body does not take, said with the fields it takes there (pydantic's
+    "Extra inputs are not permitted" named none); any other error as it is."""
+    if err.get("type") != "extra_forbidden":
+        return err
+    loc = tuple(err.get("loc", ()))
+    taken = taken_fields(request, loc)
+    if not taken:
+        return err
+    return {**err, "msg": f"unknown field ({where_taken(loc)} takes {', '.join(taken)})"}
+
+
+def _invalid_request(request: Request, exc: RequestValidationError,
+                     errors: Sequence[dict[str, Any]]) -> tuple[str, str]:
+    """The reason and the message of a request the schema refused (``errors``, as said): a
+    body sent as something other than JSON (FastAPI leaves it as bytes: it reads JSON only
+    under a JSON content type, and the "valid dictionary" complaint would not say why), no
+    body at all, or else what the fields got wrong."""
     on_body = [e for e in errors if tuple(e.get("loc", ()))[:1] == ("body",)]
     if on_body and isinstance(exc.body, bytes | bytearray) and exc.body:
         sent = request.headers.get("content-type")
@@ -225,9 +239,10 @@ def install_error_handlers(app: FastAPI) -> None:
         if broken is not None:
             parser = (broken.get("ctx") or {}).get("error")
             return _malformed_json(str(parser) if parser else None)
+        errors = [_with_taken_fields(request, e) for e in errors]
         details = [{"field": ".".join(str(p) for p in e.get("loc", ())), "problem": _problem(e)}
                    for e in errors]
-        reason, message = _invalid_request(request, exc)
+        reason, message = _invalid_request(request, exc, errors)
         return JSONResponse({"code": "invalid_request", "message": message,
                              "details": {"errors": details, "reason": reason}}, status_code=422)
 
