@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sagwa.domain.call_attempts import CALLBACK_KEPT, CALLBACK_REQUESTED
+from sagwa.domain.wrong_numbers import WRONG_NUMBER
 from sagwa.services.desk_cases import AttemptLogged
 from sagwa.services.desk_messages import format_when
 from sagwa.services.desk_policy import DeskPolicy
@@ -44,9 +45,17 @@ def attempt_flash(case_id: int, outcome: str, logged: AttemptLogged,
     (``AttemptLogged``; times in Korea time); and when the customer asked to be called back
     (:func:`callback_words`; ``follows_up``: the case owes the discount's difference; without
     a time, where the case waits for the call back — nowhere, for a customer with no phone
-    number on file: ``has_phone``)."""
+    number on file: ``has_phone``); for a wrong number, that no text goes to it any more and to
+    save the right one."""
     ko = f"#{case_id} 통화 기록: {label('outcome', outcome, 'ko')}."
     en = f"#{case_id} call logged: {label('outcome', outcome, 'en')}."
+    if outcome == WRONG_NUMBER and has_phone:  # desk_cases marked it (domain.wrong_numbers)
+        ko += (" 이 번호를 잘못된 번호로 표시했습니다. 기다리던 문자는 거둬들이고, 이 번호로는 더 이상 "
+               "문자를 보내지 않습니다. 고객의 맞는 번호를 알게 되면 연락처에 저장해 주세요. 그 번호로 "
+               "다시 전화하고 문자를 보냅니다.")
+        en += (" The number is marked wrong: no text message goes to this number any more "
+               "(those waiting are withdrawn). Once you know the customer's right number, save "
+               "it in the contact details: calls and texts then go to it.")
     tries = policy.max_call_attempts
     since_ko, since_en = (("새 번호로", "at the new number") if logged.at_new_number
                           else ("기한 뒤", "since the deadline"))

@@ -384,8 +384,13 @@ def phone_choice(case_id: int, request: Request, account: Agent, uow: Uow,
                         back)
     with uow() as read:  # the choice named for its plan (a cancellation without points)
         plan = current_plan(read, int(recorded.case.incident_id))
-    flash_in_lang(request, f"#{case_id} 고객 선택 기록: {label('choice', choice, 'ko', plan)}",
-                  f"#{case_id} choice recorded: {label('choice', choice, 'en', plan)}.")
+    ko, en = label("choice", choice, "ko", plan), label("choice", choice, "en", plan)
+    if recorded.changed:
+        flash_in_lang(request, f"#{case_id} 고객 선택 기록: {ko}", f"#{case_id} choice recorded: {en}.")
+    else:  # sent again (a double click, Back and confirm): the service recorded nothing
+        flash_in_lang(request, f"#{case_id} 고객의 선택은 이미 기록되어 있습니다: {ko}. 바뀐 것은 없습니다.",
+                      f"#{case_id}: the customer's choice was already recorded: {en}; nothing "
+                      "was changed.")
     if _on_case_page(back):
         return RedirectResponse(f"/cs/cases/{case_id}", status_code=303)
     return RedirectResponse("/cs/queue", status_code=303)
