@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from browsing import login, shot, wait_until
 from customer_cases import discount_chosen, notified_two_unit_case
-from world import PASSWORD
+from world import PASSWORD, POLICY
 
 from sagwa.services import desk_cases
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -108,6 +108,12 @@ def test_the_agents_pages_do_not_scroll_sideways_on_a_phone(  # type: ignore[no-
         page, site) -> None:
     case = _discounted(site)
     told_late = _never_told(site)
+    # a note with a long unbroken link, marked for follow-up: on the case page and the queue's
+    # follow-up list (before: 2,845 px wide in English, 3,510 on the queue)
+    desk_cases.log_call_attempt(SqlAlchemyUnitOfWork(site.database.session_factory),
+                                case_id=told_late, channel="phone", outcome="no_answer",
+                                agent="agent:park", policy=POLICY, follow_up=True,
+                                note="https://example.com/" + "a" * 300)
     page.set_viewport_size({"width": 390, "height": 800})
     login(page, "agent", PASSWORD)
     page.wait_for_url("**/cs/queue")
