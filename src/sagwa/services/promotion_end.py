@@ -15,6 +15,7 @@ after the inner one was undone, the price before it comes back.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from enum import StrEnum
@@ -84,7 +85,7 @@ def end_promotion(uow: SqlAlchemyUnitOfWork, *, price_change_id: int,
             # promotion): that is their latest word, not this promotion
             outcome = PromotionEnd.PRICE_MOVED
         else:
-            start = _first_of_promotions(live[: at + 1], uow.now())
+            start = first_of_promotions(live[: at + 1], uow.now())
             back_to = start.old_price
             again = incident_at(uow, listing.id, back_to)
             incident_id = None if again is None else again.incident_id
@@ -132,12 +133,14 @@ def _seller_moved(after: list[PriceChangeRecord]) -> bool:
     return bool(running)
 
 
-def _first_of_promotions(upto: list[PriceChangeRecord], now: datetime) -> PriceChangeRecord:
+def first_of_promotions(upto: Sequence[PriceChangeRecord], now: datetime) -> PriceChangeRecord:
     """The change whose old price is put back when the last of ``upto`` (live changes in order)
     ends: that last one — or, where its old price was itself a promotion's price whose promotion
     is over too (declared on top of it), that promotion's change, and so on. Whether that change
     took effect before the listing first went on sale says whether its old price was ever a
-    price to sell at (:func:`~sagwa.services.listing_holds.took_effect_before_sale`)."""
+    price to sell at (:func:`~sagwa.services.listing_holds.took_effect_before_sale`). The
+    seller's listing page names the same price as the one a running promotion goes back to
+    (``web/pages/seller_promotion``)."""
     first = upto[-1]
     for c in reversed(upto[:-1]):
         ended = c.promotion_ends_at is not None and c.promotion_ends_at <= now

@@ -34,7 +34,7 @@ from sagwa.web.pages.rendering import as_sentence, flash_in_lang, render, sent_f
 from sagwa.web.pages.seller_history import history_words
 from sagwa.web.pages.seller_listings import listings_context
 from sagwa.web.pages.seller_on_sale import on_sale_now
-from sagwa.web.pages.seller_promotion import running_promotion
+from sagwa.web.pages.seller_promotion import after_saving, running_promotion
 from sagwa.web.pages.session import SellerAccount, csrf_protect
 
 router = APIRouter(prefix="/seller", dependencies=[Depends(csrf_protect)],
@@ -192,7 +192,9 @@ def check(listing_id: int, request: Request, account: SellerAccount, uow: Uow, r
         pending, listing.price, typed, typed_promotion)
     return render(request, "seller/_verdict.html",
                   {**said, "opinion": opinion, "own_price": own_price,
-                   "same_as_pending": same_as_pending})
+                   "same_as_pending": same_as_pending,
+                   "after_saving": after_saving(promotion, listing, typed, typed_promotion)
+                   if promotion is not None else None})
 
 
 def _typed_promotion(percent: str, starts: str, ends: str) -> Promotion | None:
