@@ -116,6 +116,10 @@ class DeskPolicy:
     #: (``desk_cause.public_cause``). Customers' own messages name their seller regardless.
     notice_names_seller: bool = False
 
+    def refund_timing_in(self, lang: str) -> str:
+        """When and how a refund reaches the customer, in ``lang`` (ko or en): a sentence."""
+        return self.contact.refund_timing_ko if lang == "ko" else self.contact.refund_timing_en
+
     def how_to_pay_in(self, lang: str) -> str | None:
         """The payment instruction in ``lang`` (ko or en), if the policy gives one."""
         if self.how_to_pay is None:

@@ -4,6 +4,7 @@ own page, and every page then says the order was cancelled and refunded at the p
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from html import unescape
 
@@ -108,6 +109,10 @@ def test_the_agent_cancels_instead_on_the_case_page(
     step = unescape(first.text)
     assert 'id="confirm-instead"' in step and "the 39,800 KRW they paid, in full" in step
     assert "5,000 points" in step and "It cannot be undone." in step
+    # the read-back (in the customer's Korean) says when the refund arrives, as their mail will
+    timing = client.app.state.desk_policy.contact.refund_timing_ko  # type: ignore[attr-defined]
+    read_back = re.search(r"<p data-read-back>(.*?)</p>", step, re.DOTALL)
+    assert read_back and timing in read_back.group(1), step
     with SqlAlchemyUnitOfWork(session_factory) as u:
         assert u.cases.get(case.case_id).case.consent.choice.value == OPTIONS[2]
     done = client.post(url, data={"csrf_token": csrf_of(step), "channel": "phone",
@@ -116,6 +121,7 @@ def test_the_agent_cancels_instead_on_the_case_page(
     after = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
     assert "cancelled instead of paying the difference; the 39,800 KRW paid is refunded" in after
     assert 'data-choice="cancel_with_compensation"' in after
+    assert timing in after  # the script of a later call: the refund's timing too
     assert f'action="{url}"' not in after and "difference unpaid" not in after
     again = client.post(url, data={"csrf_token": csrf_of(page), "channel": "phone",
                                    "evidence": "again", "confirmed": "yes"})

@@ -57,6 +57,9 @@ def test_a_choice_given_on_the_phone_is_read_back_before_it_is_recorded(
     assert 'id="confirm-choice"' in shown
     read_back = re.search(r"<p data-read-back>(.*?)</p>", shown, re.DOTALL)
     assert read_back and "고객님께" in read_back.group(1) and "처리해 드릴까요?" in read_back.group(1)
+    # when the refund arrives, as the customer's own page and messages say it (before: not said)
+    timing = client.app.state.desk_policy.contact.refund_timing_ko  # type: ignore[attr-defined]
+    assert timing in read_back.group(1)
     assert "“취소하고 포인트 받을게요”" in shown
     assert 'name="confirmed" value="yes"' in shown
     # nothing recorded yet
@@ -65,7 +68,9 @@ def test_a_choice_given_on_the_phone_is_read_back_before_it_is_recorded(
         "choice": "cancel_with_compensation", "words": "취소하고 포인트 받을게요", "back": "case",
         "confirmed": "yes", "csrf_token": csrf_of(first.text)})
     assert done.status_code == 303 and done.headers["location"] == f"/cs/cases/{case_id}"
-    assert 'data-choice="cancel_with_compensation"' in client.get(f"/cs/cases/{case_id}").text
+    after = unescape(client.get(f"/cs/cases/{case_id}").text)
+    assert 'data-choice="cancel_with_compensation"' in after
+    assert timing in _script(_card(after, case_id))  # a later call is told it too
 
 
 def test_the_choice_read_back_is_in_english_for_an_english_speaking_customer(
@@ -79,6 +84,7 @@ def test_the_choice_read_back_is_in_english_for_an_english_speaking_customer(
     assert first.status_code == 200
     read_back = re.search(r"<p data-read-back>(.*?)</p>", unescape(first.text), re.DOTALL)
     assert read_back and "Shall I" in read_back.group(1)
+    assert "refund" not in read_back.group(1).lower()  # keeping refunds nothing: no timing
 
 
 def _script(card: str) -> str:

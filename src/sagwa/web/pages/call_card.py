@@ -150,10 +150,11 @@ class CallCard:
     def no_choice_script(self, policy: DeskPolicy | None = None) -> str:
         """What to tell the customer when the card takes no choice, in their language: what
         was done and what is left (``settled_script``, with ``policy``'s payment
-        instruction)."""
+        instruction and refund timing)."""
         lang = self.case.customer.locale
         return settled_script(self.case, self.state, self.instead, lang,
-                              how_to_pay=policy.how_to_pay_in(lang) if policy else None)
+                              how_to_pay=policy.how_to_pay_in(lang) if policy else None,
+                              refund_timing=policy.refund_timing_in(lang) if policy else None)
 
     def script_options(self) -> list[tuple[str, str]]:
         """The options the script reads to the customer, in the customer's language — without

@@ -159,6 +159,12 @@ class CaseFacts:
         effects = self._effects(CustomerOption(choice), now)
         return _sum(effects, frozenset({EffectKind.REPRICE}), self.paid.currency)
 
+    def refunds_on(self, choice: str, now: datetime) -> bool:
+        """Whether confirming ``choice`` refunds anything (a cancellation; keeping units beyond
+        the plan's limit), from the effects :meth:`preview` reads."""
+        effects = self._effects(CustomerOption(choice), now)
+        return _sum(effects, CANCELLING, self.paid.currency).amount_minor > 0
+
     def _effects(self, option: CustomerOption, now: datetime) -> list[OrderEffect]:
         case = self.row.case
         consent = ConsentRecord(case.case_id, case.customer_id, option, "web", now,

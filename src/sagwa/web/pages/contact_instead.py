@@ -102,7 +102,10 @@ def _confirm_step(request: Request, uow: Uow, case_id: int, actor: str, evidence
     return render(request, "cs/confirm_instead.html", {
         **context, "evidence": evidence, "channel": channel,
         "terms": instead_terms(card.case, lang, agent=True),
-        "read_back": instead_read_back(card.case, card.case.customer.locale)})
+        "read_back": instead_read_back(
+            card.case, card.case.customer.locale,
+            refund_timing=request.app.state.desk_policy.refund_timing_in(
+                card.case.customer.locale))})
 
 
 def _refusal(case: CaseFacts, *, channel: str, evidence: str, actor: str,

@@ -24,19 +24,23 @@ from sagwa.web.pages.labels import label
 
 
 def settled_script(case: CaseFacts, state: str, instead: ReplacedDiscount | None,
-                   lang: str, *, how_to_pay: str | None = None) -> str:
+                   lang: str, *, how_to_pay: str | None = None,
+                   refund_timing: str | None = None) -> str:
     """The script in ``lang`` for ``case`` in ``state`` (``customer.answer_state``: chosen,
     closed or defaulted), cancelled instead of paying (``instead``) or not; ``how_to_pay``: the
-    desk policy's payment instruction in ``lang``, read out to a customer owing the difference."""
+    desk policy's payment instruction in ``lang``, read out to a customer owing the difference;
+    ``refund_timing``: when a refund reaches them (the policy's sentence, as their messages say
+    it), read out where the case refunded something."""
     if instead is not None:
-        said = _cancelled_instead(instead, lang)
+        said = _cancelled_instead(instead, lang) + _then(refund_timing)
     elif case.owes_difference:
         said = _difference_owed(case, lang, how_to_pay)
     elif case.difference.amount_minor > 0:  # paid
         said = f"{_chosen(case, lang)} {difference_line(case, lang)}"
     elif _final_choice(case):
         closed = _t(lang, " 이 건의 처리는 모두 끝났습니다.", " This matter is now closed.")
-        said = (f"{_chosen(case, lang)}{closed if state == CLOSED else ''} "
+        refunded = _then(refund_timing) if case.figures.refunded.amount_minor > 0 else ""
+        said = (f"{_chosen(case, lang)}{refunded}{closed if state == CLOSED else ''} "
                 + _t(lang, "확정된 선택은 바꾸거나 되돌릴 수 없습니다.",
                      "A confirmed choice cannot be changed or undone."))
     elif state == CLOSED:
@@ -68,23 +72,31 @@ def refund_words(case: CaseFacts, lang: str) -> str:
     return f"the {paid} you paid is refunded in full{points}"
 
 
-def instead_read_back(case: CaseFacts, lang: str) -> str:
+def _then(refund_timing: str | None) -> str:
+    """The refund's timing as the next sentence of a script ("" without one)."""
+    return f" {refund_timing}" if refund_timing else ""
+
+
+def instead_read_back(case: CaseFacts, lang: str, *, refund_timing: str | None = None) -> str:
     """What the agent reads back before confirming a cancellation instead of paying
-    (``cs/confirm_instead.html``): what it gives, that it cannot be undone, and the question."""
+    (``cs/confirm_instead.html``): what it gives, when the refund arrives (``refund_timing``),
+    that it cannot be undone, and the question."""
     if lang == "ko":
-        return (f"차액을 내시는 대신 주문을 취소하면 {refund_words(case, lang)}. 취소한 주문은 되돌릴 수 "
-                "없습니다. 이대로 주문을 취소해 드릴까요?")
+        return (f"차액을 내시는 대신 주문을 취소하면 {refund_words(case, lang)}.{_then(refund_timing)} "
+                "취소한 주문은 되돌릴 수 없습니다. 이대로 주문을 취소해 드릴까요?")
     return (f"If we cancel your order instead of you paying the difference, "
-            f"{refund_words(case, lang)}. A cancelled order cannot be restored. Shall I cancel "
-            "it now?")
+            f"{refund_words(case, lang)}.{_then(refund_timing)} A cancelled order cannot be "
+            "restored. Shall I cancel it now?")
 
 
 def choice_read_back(case: CaseFacts, choice: str, lang: str, *,
-                     may_cancel_later: bool = False) -> str:
+                     may_cancel_later: bool = False, refund_timing: str | None = None) -> str:
     """What the agent reads back before recording a choice given on the phone
-    (``cs/confirm_choice.html``): the option as the script read it, that it cannot be undone
-    (the discount: save cancelling instead until its difference is paid) and the question."""
-    line = dict(case.options(lang)).get(choice, "")
+    (``cs/confirm_choice.html``): the option as the script read it, when a refund it makes
+    arrives (``refund_timing``: give it only for a choice that refunds), that it cannot be
+    undone (the discount: save cancelling instead until its difference is paid) and the
+    question."""
+    line = dict(case.options(lang)).get(choice, "") + _then(refund_timing)
     chosen = f"‘{label('choice', choice, lang, case.plan, price_word=case.price_word)}’"
     if lang == "ko":
         final = ("차액을 결제하시기 전까지는 차액 대신 주문 취소로 바꾸실 수 있지만, 그 밖에는 바꾸거나 되돌릴 수 "
