@@ -39,11 +39,13 @@ class NotifiedCase:
 def notified_two_unit_case(session_factory: sessionmaker[Session], secret: str, world: World, *,
                            started: datetime, options: list[str],
                            product: tuple[str, str] = EARPHONES, sent: bool = True,
-                           notified: bool = True, **plan_terms: object) -> NotifiedCase:
+                           notified: bool = True,
+                           ordered_after: timedelta = timedelta(minutes=10),
+                           **plan_terms: object) -> NotifiedCase:
     """김민준 orders 2 of ``product`` (Korean and English title) shown at 19,900 (correct price
-    185,000) from ``started``; the incident is declared, scoped, planned (``options`` and
-    ``plan_terms``; deadline a week later, default keep) and notified; with ``sent``, the
-    apology sent (without, it never went out: the customer was never told). Not
+    185,000) from ``started``, ``ordered_after`` it; the incident is declared, scoped, planned
+    (``options`` and ``plan_terms``; deadline a week later, default keep) and notified; with
+    ``sent``, the apology sent (without, it never went out: the customer was never told). Not
     ``notified``, it stops at the plan (the operator's page sends the apologies)."""
     clock = ManualClock(started)
 
@@ -52,7 +54,7 @@ def notified_two_unit_case(session_factory: sessionmaker[Session], secret: str, 
 
     listing = _published_listing(uow, world, product)
     customer = world.customers["김민준"]
-    clock.advance(timedelta(minutes=10))
+    clock.advance(ordered_after)
     orders.place_order(uow(), customer_id=customer, listing_id=listing, quantity=2, actor="t",
                        velocity=None)
     clock.advance(timedelta(minutes=20))

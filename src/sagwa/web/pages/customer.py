@@ -55,7 +55,7 @@ from sagwa.errors import Forbidden, IllegalTransition, LateChoiceRefused, SagwaE
 from sagwa.services.case_links import open_case_token
 from sagwa.services.desk_cancel_instead import CONFIRMATION_PURPOSE as INSTEAD_CONFIRMATION
 from sagwa.services.desk_difference import RECEIPT_PURPOSE
-from sagwa.services.desk_messages import day_words, format_when
+from sagwa.services.desk_messages import day_words, format_date, format_when
 from sagwa.services.desk_outcome_wording import difference_sentence, withdrawal_stands
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -123,6 +123,23 @@ def answer_state(case: CaseFacts, now: datetime) -> str:
     return OPEN
 
 
+def ordered_at_wrong_price(case: CaseFacts, lang: str) -> str:
+    """The page's first sentence: the day (Korea time) this customer ordered at the wrong
+    price, from their own orders — not the day the wrong price went live
+    (``CaseFacts.wrong_date``), which may be weeks before they ordered. Orders on several days:
+    the first and the last."""
+    placed = sorted(o.placed_at for o in case.row.case.orders)
+    first = format_date(placed[0], lang) if placed else case.wrong_date(lang)
+    last = format_date(placed[-1], lang) if placed else first
+    ko, en = case.product("ko"), case.product("en")
+    if first == last:
+        return _t(lang, f"{first}에 주문하신 '{ko}'의 가격이 잘못 표시되었습니다.",
+                  f"On {first}, '{en}' was shown at a wrong price when you ordered it.")
+    return _t(lang, f"{first}부터 {last}까지 주문하신 '{ko}'의 가격이 잘못 표시되었습니다.",
+              f"Between {first} and {last}, '{en}' was shown at a wrong price when you "
+              "ordered it.")
+
+
 def amounts(case: CaseFacts, lang: str) -> list[tuple[str, str]]:
     """(what, amount) lines: what was paid for the units ordered (``CaseFacts.paid``, as placed);
     once a choice refunded units (a keep above the cap, a cancellation), the units sent and
@@ -140,7 +157,7 @@ def amounts(case: CaseFacts, lang: str) -> list[tuple[str, str]]:
                   (_t(lang, "환불 금액", "Refund"),
                    f"{refund} ({_units(figures.units_refunded, lang)}) · "
                    + refund_status(case, lang))]
-    points = _points_booked(case)
+    points = booked_points(case)
     if points:
         lines.append((_t(lang, "보상 포인트", "Compensation points"),
                       _t(lang, f"{points:,}포인트(적립 완료)",
@@ -204,7 +221,7 @@ def _sent(case: CaseFacts, lang: str) -> str:
     return f"{_units(kept, lang)} ({amount})"
 
 
-def _points_booked(case: CaseFacts) -> int:
+def booked_points(case: CaseFacts) -> int:
     """The compensation points booked for the case's choice (0 until booked, or for none)."""
     row = case.row
     consent = row.case.consent
@@ -387,6 +404,7 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
                        and asked_for_a_person(case.row.case)
                        and calls is not None and calls.on_call_list)]
     return {"lang": lang, "case": case, "status": case.row.case.status.value, "now": now,
+            "ordered": ordered_at_wrong_price(case, lang),
             "consent": consent, "state": state, "final_choice": final,
             "chosen": label("choice", consent.choice, lang, case.plan,
                             price_word=case.price_word) if consent else None,
@@ -468,8 +486,8 @@ def case_page(token: str, request: Request, uow: Uow) -> Response:
 @router.get("/{token}/choose")
 @router.get("/{token}/call-time")
 @router.get("/{token}/phone")
-def choose_again(token: str) -> Response:
-    """A form's address opened (reloaded, bookmarked, sent on): the case page; nothing was
-    recorded by opening it. (The confirm step has an address of its own:
+def choose_again(token: str, request: Request) -> Response:
+    """A form's address opened (reloaded, bookmarked, sent on): the case page, in the form's
+    language; nothing was recorded by opening it. (The confirm step has an address of its own:
     ``customer_choose.confirm_step``.)"""
-    return RedirectResponse(f"/c/{token}", status_code=303)
+    return RedirectResponse(case_address(token, request), status_code=303)

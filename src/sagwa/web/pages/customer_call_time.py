@@ -14,7 +14,13 @@ from sagwa.errors import SagwaError
 from sagwa.services.customer_call_time import set_call_time
 from sagwa.services.desk_messages import format_when
 from sagwa.web.deps import Uow
-from sagwa.web.pages.customer import call_when, case_context, case_page_response, open_link
+from sagwa.web.pages.customer import (
+    call_when,
+    case_address,
+    case_context,
+    case_page_response,
+    open_link,
+)
 from sagwa.web.pages.customer_errors import CustomerRoute
 from sagwa.web.pages.error_texts import FormProblem
 from sagwa.web.pages.rendering import flash_in_lang
@@ -56,7 +62,7 @@ def pick_call_time(token: str, request: Request, uow: Uow,
         after = case_context(uow(), case_id, customer_id, policy, request)
         flash_in_lang(request, f"시간을 지웠습니다. {call_when(policy, after['now'], 'ko')}",
                       f"Time cleared: {call_when(policy, after['now'], 'en')}", lang=lang)
-    return RedirectResponse(f"/c/{token}", status_code=303)
+    return RedirectResponse(case_address(token, request), status_code=303)
 
 
 def _parsed(value: str) -> datetime | None:

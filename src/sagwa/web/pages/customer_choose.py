@@ -75,17 +75,18 @@ def confirm_context(context: dict[str, Any], token: str, choice: str) -> dict[st
 def confirm_step(token: str, request: Request, uow: Uow,
                  choice: Annotated[str, Query(max_length=60)] = "") -> Response:
     """The confirm step of ``choice``: nothing is recorded by opening it. Once the case takes
-    no choice (it was just confirmed: Back from the case page), or for the choice that needs
-    no confirming, the case page."""
+    no choice (it was just confirmed: Back from the case page), whatever ``choice`` says (an
+    address cut short), or for the choice that needs no confirming, the case page; a choice
+    that is no option is said above the options."""
     opened = open_link(request, token)
     if isinstance(opened, Response):
         return opened
     case_id, customer_id = opened
     context = case_context(uow(), case_id, customer_id, request.app.state.desk_policy, request)
-    if not context["case"].offers(choice):
-        return case_page_response(request, token, context, problem=not_offered())
     if not context["can_choose"] or choice == NEEDS_NO_CONFIRMATION:
         return RedirectResponse(case_address(token, request), status_code=303)
+    if not context["case"].offers(choice):
+        return case_page_response(request, token, context, problem=not_offered())
     # no "here": the language link is this address in the other language, choice and all
     return render(request, "customer/confirm.html", confirm_context(context, token, choice),
                   lang=context["lang"])

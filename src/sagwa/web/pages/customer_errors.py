@@ -34,6 +34,8 @@ from sagwa.web.pages.rendering import render
 #: language of the page that refuses it, never to open the case.
 _BEFORE_ANY_EXPIRY = datetime(1970, 1, 2, tzinfo=UTC)
 _LINK_REASONS = frozenset({"link_expired", "link_invalid"})
+#: ``case_facts.load_case``'s refusal: the link's case is not there for its customer.
+_CASE_NOT_THERE = "unknown_id"
 
 #: (status or reason) -> (Korean heading, English heading)
 _HEADINGS: dict[int | str, tuple[str, str]] = {
@@ -59,6 +61,13 @@ _SENTENCES: dict[int | str, tuple[str, str]] = {
           "There is no page at this address; please open the link in your message again."),
     405: ("이 주소에는 페이지가 없습니다. 받으신 메시지의 링크를 다시 눌러 주세요.",
           "There is no page at this address; please open the link in your message again."),
+    # the link is good but its case is not there (not this customer's, or gone): the staff's
+    # "please check the address" asks what a link's reader cannot do
+    _CASE_NOT_THERE: (
+        ("이 링크로 고객님의 주문 안내를 찾지 못했습니다. 죄송합니다. 아래 고객센터로 연락 주시면 상담원이 도와 "
+         "드립니다."),
+        ("We could not find your case from this link; we are sorry. Please contact us below "
+         "and one of our staff will help you.")),
 }
 #: A customer's form fields as said to them: the staff's names (``error_sentences.FIELDS``)
 #: speak of "the customer" ("고객의 선택이 너무 깁니다" on the customer's own page). The option
@@ -131,7 +140,8 @@ def customer_error(request: Request, status: int, *, exc: SagwaError | None = No
     else:
         found = _SENTENCES.get(status, _DEFAULT_SENTENCE)
         text = found[0] if lang == "ko" else found[1]
-    case_url = f"/c/{token}" if usable else None
+    # no way back to a case page that is not there: it would open this page again
+    case_url = f"/c/{token}" if usable and reason != _CASE_NOT_THERE else None
     return render(request, "customer/error.html", {
         "status": status, "heading": ko if lang == "ko" else en, "message": text,
         "link_refused": key == "link", "case_url": case_url, "recorded": recorded,

@@ -20,9 +20,16 @@ from datetime import UTC, datetime
 from fastapi import Request, Response
 
 from sagwa.domain.incident_plan import CustomerOption
+from sagwa.domain.money import format_money
+from sagwa.domain.particles import with_particle
 from sagwa.errors import Forbidden
 from sagwa.services.case_links import open_case_token
-from sagwa.services.desk_messages import choice_label, correct_price_word, format_when
+from sagwa.services.desk_messages import (
+    choice_label,
+    correct_price_word,
+    format_when,
+    points_words,
+)
 from sagwa.services.desk_outcome_wording import outcome_sentences
 from sagwa.web.pages.case_facts import CaseFacts, load_case
 from sagwa.web.pages.customer_errors import customer_error
@@ -31,6 +38,8 @@ from sagwa.web.pages.i18n import lang_of
 
 #: Reads an expired link's ids (the signature is still checked), never a forged one's.
 _BEFORE_ANY_EXPIRY = datetime(1970, 1, 2, tzinfo=UTC)
+#: The choices whose outcome :func:`carried_out` says from the case's figures.
+CARRIED_OUT = frozenset({CustomerOption.CANCEL_WITH_COMPENSATION, CustomerOption.KEEP})
 
 
 def expired_link_page(request: Request, token: str, exc: Forbidden) -> Response:
@@ -101,5 +110,37 @@ def next_step(case: CaseFacts, lang: str, how_to_pay: str | None) -> str:
     row = case.row.case
     if row.consent is not None and row.consent.choice is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
         return difference_line(case, lang, how_to_pay=how_to_pay)
+    if row.consent is not None and row.consent.choice in CARRIED_OUT:
+        return carried_out(case, lang)
     return outcome_sentences(row, case.plan, lang, how_to_pay=how_to_pay,
                              price_word=correct_price_word(case.facts))
+
+
+def carried_out(case: CaseFacts, lang: str) -> str:
+    """A cancellation or a keep, as applied: from what was paid as ordered, the units sent and
+    the refund (``CaseFacts.figures``, the case page's amounts) and the points booked — not
+    ``outcome_sentences``, which reads them off the orders as they are now (after cancelling
+    instead of paying, at the discounted price; after a keep above the cap, the units kept
+    only) and would name the discounted total as the refund, or no refund at all."""
+    from sagwa.web.pages.customer import booked_points  # the case page imports this module
+
+    figures, kept = case.figures, case.figures.units_kept
+    refund = format_money(figures.refunded, lang=lang)
+    if not kept:
+        text = _t(lang, f"선택하신 대로 주문은 취소되었고, 결제하신 {with_particle(refund, '은(는)')} 전액 "
+                        "환불해 드립니다.",
+                  f"Following your choice, your order is cancelled and the {refund} you paid "
+                  "will be refunded in full.")
+    else:
+        text = _t(lang, f"주문하신 상품 {kept}개를 결제하신 가격 그대로 보내 드립니다.",
+                  f"We will send your {kept} item{'' if kept == 1 else 's'} at the price you "
+                  "paid.")
+        if (dropped := figures.units_refunded):
+            other = "other item" if dropped == 1 else f"other {dropped} items"
+            text += _t(lang, f" 나머지 {dropped}개의 결제 금액 {with_particle(refund, '은(는)')} 환불해 드립니다.",
+                       f" The {refund} you paid for the {other} will be refunded.")
+    points = booked_points(case)
+    return text + (_t(lang, f" 사과의 뜻으로 드리는 {points_words(points, lang, worth=True)}는 이미 "
+                            "적립되었습니다.",
+                      f" Your {points_words(points, lang, worth=True)} of compensation are "
+                      "already in your account.") if points else "")
