@@ -132,6 +132,18 @@ def format_date(moment: datetime, lang: str) -> str:
     return f"{day_words(local, lang)}, {local.year}"
 
 
+def ordered_when(placed: Sequence[datetime], lang: str) -> str:
+    """When a customer's orders were placed (Korea time), as the phrase that ends a clause:
+    ``2026년 12월 5일(토)에`` / ``on Saturday, December 5, 2026``; orders on several days, the
+    first and the last: ``…부터 …까지`` / ``between … and …``. A customer's messages and pages
+    name the days they ordered, not the day the wrong price went live (weeks before, for some)."""
+    days = sorted(placed)
+    first, last = format_date(days[0], lang), format_date(days[-1], lang)
+    if first == last:
+        return f"{first}에" if lang == "ko" else f"on {first}"
+    return f"{first}부터 {last}까지" if lang == "ko" else f"between {first} and {last}"
+
+
 @dataclass(frozen=True)
 class IncidentFacts:
     """What a message about an incident says: the product, the prices, who erred.

@@ -222,7 +222,8 @@ def _messages_for(case: Case, person: Customer, facts: dm.IncidentFacts, plan: I
     link = links.for_case(int(case.case_id), int(case.customer_id),
                           plan.deadline + LINK_VALID_AFTER_DEADLINE)
     values = customer_values(shared[lang], plan, lang, person.name, case.units, paid, link,
-                             dm.over_cap(case, plan), can_call=person.phone is not None)
+                             dm.over_cap(case, plan), can_call=person.phone is not None,
+                             placed=[o.placed_at for o in case.orders])
     texts = resolution_texts(values, lang, reminder)
     purpose = "reminder" if reminder else "resolution"
     out = []

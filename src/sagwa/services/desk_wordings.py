@@ -18,8 +18,9 @@ Who the wording says entered the wrong price follows whose account did, on those
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime
 
 from sagwa.domain.incident_plan import DefaultAction, IncidentPlan, default_outcome
 from sagwa.domain.incidents import Case, CaseStatus, Incident, OrderRecord
@@ -146,6 +147,8 @@ def shared_values(facts: dm.IncidentFacts, plan: IncidentPlan, policy: DeskPolic
                   lang: str) -> dict[str, object]:
     """What every customer's message about this incident says, in one language."""
     return {"wrong_date": dm.format_date(facts.incident.window_start, lang),
+            # a customer's own order days replace it (customer_values' ``placed``)
+            "ordered_when": dm.ordered_when([facts.incident.window_start], lang),
             "cause_ko": dm.cause(facts, "ko"), "cause_en": dm.cause(facts, "en"),
             "deadline": dm.format_when(plan.deadline, lang), **product_values(facts, lang),
             **dm.contact_values(policy.contact, lang),
@@ -172,11 +175,14 @@ def with_names(values: Mapping[str, object], lang: str) -> Values:
 def customer_values(shared: dict[str, object], plan: IncidentPlan, lang: str, name: str,
                     units: int, paid: Money, link: str,
                     over: dm.OverCap | None = None, *,
-                    can_call: bool = True) -> dict[str, object]:
+                    can_call: bool = True,
+                    placed: Sequence[datetime] = ()) -> dict[str, object]:
     """One customer's values: ``over`` (``dm.over_cap``) for a customer above the keep cap,
     whose keep option and unanswered default read differently; without ``can_call`` (no phone
-    number on file) the option to talk to a person asks them to call us."""
-    return {**shared, "customer_name": name, "units": units,
+    number on file) the option to talk to a person asks them to call us; ``placed``: when their
+    orders were placed (the apology names those days; without, the day the price went wrong)."""
+    ordered = {"ordered_when": dm.ordered_when(placed, lang)} if placed else {}
+    return {**shared, **ordered, "customer_name": name, "units": units,
             "paid": format_money(paid, lang=lang),
             "options": dm.option_lines(plan, paid, lang, over, can_call=can_call, units=units,
                                        refund_timing=str(shared.get("refund_timing") or ""),

@@ -17,7 +17,7 @@ still passing the message check:
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -185,6 +185,15 @@ def test_korean_times_say_korea_time_and_a_date_reads_as_the_deadlines() -> None
     assert "6월 17일(화) 오후 6시(한국 시간)까지 알려 주세요." in texts["email"][1]
     assert "6월 17일(화) 오후 6시(한국 시간)까지 알려 주세요" in texts["sms"][1]
     assert "2008년 6월 12일(목)에 이 잘못된 가격으로 접수되었습니다" in texts["email"][1]
+    # a customer who ordered days after the price went wrong is told the day they ordered
+    # (before: every customer was told the window's first day)
+    later = [datetime(2008, 6, 14, 23, 30, tzinfo=UTC)]  # 15 June in Korea
+    for lang, said in (("ko", "2008년 6월 15일(일)에 이 잘못된 가격으로 접수되었습니다"),
+                       ("en", "was placed at this wrong price on Sunday, June 15, 2008.")):
+        theirs = dw.customer_values(dw.shared_values(facts(), the_plan, POLICY, lang), the_plan,
+                                    lang, "이영희", 1, Money(17_000, "KRW"),
+                                    "https://example.invalid/c/x", placed=later)
+        assert said in dw.resolution_texts(theirs, lang)["email"][1]
     assert dm.format_date(NOW, "en") == "Friday, June 13, 2008"
     # every Korean time a customer template writes is marked, as English says "Korea time"
     for path in TEMPLATES.glob("*_ko.txt"):

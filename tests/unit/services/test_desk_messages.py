@@ -102,7 +102,9 @@ def test_the_apology_email_with_the_discount_option_passes_the_check() -> None:
         text = dm.render("resolution_email", lang, customer_name="이영희", units=3,
                          paid="51,000원" if lang == "ko" else "51,000 KRW",
                          options=dm.option_lines(the_plan, Money(51_000, "KRW"), lang),
-                         link="https://example.invalid/c/x", wrong_date="2008년 6월 12일",
+                         link="https://example.invalid/c/x",
+                         ordered_when=dm.ordered_when([datetime(2008, 6, 12, 15, tzinfo=KST)],
+                                                      lang),
                          cause_ko=dm.cause(facts(), "ko"), cause_en=dm.cause(facts(), "en"),
                          deadline=dm.format_when(DEADLINE, lang),
                          default_ko=dm.default_sentence(the_plan, "ko"),
@@ -237,3 +239,17 @@ def test_an_english_time_says_its_zone_and_a_korean_one_needs_not() -> None:
     moment = datetime(2008, 6, 17, 9, 0, tzinfo=UTC)  # 18:00 in Seoul
     assert dm.format_when(moment, "en") == "Tuesday, June 17 at 6 pm Korea time"
     assert dm.format_when(moment, "ko") == "6월 17일(화) 오후 6시"
+
+
+@pytest.mark.parametrize(("placed", "lang", "said"), [
+    ([(12, 15)], "ko", "2008년 6월 12일(목)에"),
+    ([(12, 15)], "en", "on Thursday, June 12, 2008"),
+    ([(13, 1), (12, 23)], "ko", "2008년 6월 12일(목)부터 2008년 6월 13일(금)까지"),
+    ([(12, 9), (13, 1)], "en", "between Thursday, June 12, 2008 and Friday, June 13, 2008"),
+    ([(12, 9), (12, 23, 59)], "ko", "2008년 6월 12일(목)에"),  # one day in Korea time
+])
+def test_the_days_a_customer_ordered_are_said_in_korea_time(placed, lang, said) -> None:  # type: ignore[no-untyped-def]
+    moments = [datetime(2008, 6, day, hour, *rest, tzinfo=KST) for day, hour, *rest in placed]
+    assert dm.ordered_when(moments, lang) == said
+    # the same moments given in UTC are the same days in Korea
+    assert dm.ordered_when([m.astimezone(UTC) for m in moments], lang) == said

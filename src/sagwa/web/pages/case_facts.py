@@ -140,6 +140,13 @@ class CaseFacts:
     def wrong_date(self, lang: str) -> str:
         return dm.format_date(self.facts.incident.window_start, lang)
 
+    def ordered_when(self, lang: str) -> str:
+        """When this customer ordered at the wrong price, as their apology says it
+        (``desk_messages.ordered_when``: "12월 5일(토)에", "on …", a range over several days);
+        the day the price went wrong for a case without orders."""
+        placed = [o.placed_at for o in self.row.case.orders] or [self.facts.incident.window_start]
+        return dm.ordered_when(placed, lang)
+
     def paid_text(self, lang: str) -> str:
         return format_money(self.paid, lang=lang)
 

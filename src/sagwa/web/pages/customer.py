@@ -55,7 +55,7 @@ from sagwa.errors import Forbidden, IllegalTransition, LateChoiceRefused, SagwaE
 from sagwa.services.case_links import open_case_token
 from sagwa.services.desk_cancel_instead import CONFIRMATION_PURPOSE as INSTEAD_CONFIRMATION
 from sagwa.services.desk_difference import RECEIPT_PURPOSE
-from sagwa.services.desk_messages import day_words, format_date, format_when
+from sagwa.services.desk_messages import day_words, format_when
 from sagwa.services.desk_outcome_wording import difference_sentence, withdrawal_stands
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -124,20 +124,13 @@ def answer_state(case: CaseFacts, now: datetime) -> str:
 
 
 def ordered_at_wrong_price(case: CaseFacts, lang: str) -> str:
-    """The page's first sentence: the day (Korea time) this customer ordered at the wrong
-    price, from their own orders — not the day the wrong price went live
-    (``CaseFacts.wrong_date``), which may be weeks before they ordered. Orders on several days:
-    the first and the last."""
-    placed = sorted(o.placed_at for o in case.row.case.orders)
-    first = format_date(placed[0], lang) if placed else case.wrong_date(lang)
-    last = format_date(placed[-1], lang) if placed else first
-    ko, en = case.product("ko"), case.product("en")
-    if first == last:
-        return _t(lang, f"{first}에 주문하신 '{ko}'의 가격이 잘못 표시되었습니다.",
-                  f"On {first}, '{en}' was shown at a wrong price when you ordered it.")
-    return _t(lang, f"{first}부터 {last}까지 주문하신 '{ko}'의 가격이 잘못 표시되었습니다.",
-              f"Between {first} and {last}, '{en}' was shown at a wrong price when you "
-              "ordered it.")
+    """The page's first sentence: the days (Korea time) this customer ordered at the wrong
+    price, as their apology names them (``CaseFacts.ordered_when``) — not the day the wrong
+    price went live (``CaseFacts.wrong_date``), which may be weeks before they ordered."""
+    when = case.ordered_when(lang)
+    return _t(lang, f"{when} 주문하신 '{case.product('ko')}'의 가격이 잘못 표시되었습니다.",
+              f"{when[0].upper()}{when[1:]}, '{case.product('en')}' was shown at a wrong price "
+              "when you ordered it.")
 
 
 def amounts(case: CaseFacts, lang: str) -> list[tuple[str, str]]:
