@@ -177,3 +177,26 @@ def test_a_sellers_own_price_after_a_flash_sale_still_stands_when_the_week_ends(
     clock.advance(timedelta(days=7))
     assert end_promotion(uow(), price_change_id=week.id) is PromotionEnd.PRICE_MOVED
     assert _price(uow, listing_id) == Money(185_000, KRW)
+
+
+def test_a_second_flash_sale_after_the_first_ended_still_ends_on_the_regular_price(
+        shop) -> None:
+    """10% for a week; a two-hour flash sale on top that ends (the week's price comes back);
+    then a second flash sale on top, running past the week's end: the week's own end leaves it
+    (its price is not live), and the second flash sale's end puts back the regular price — the
+    week is over too (it used to stop at the first flash sale's return and leave the week's
+    price live for good)."""
+    uow, clock, listing_id = shop
+    week = _promotion(uow, clock, listing_id, 179_100, 10, hours=7 * 24)
+    first = _promotion(uow, clock, listing_id, 161_190, 10, hours=2)
+    clock.advance(timedelta(hours=3))
+    assert end_promotion(uow(), price_change_id=first.id) is PromotionEnd.RESTORED
+    assert _price(uow, listing_id) == Money(179_100, KRW)
+    clock.advance(timedelta(days=6, hours=20))  # an hour before the week ends
+    second = _promotion(uow, clock, listing_id, 161_190, 10, hours=3)
+    clock.advance(timedelta(hours=1, minutes=30))
+    assert end_promotion(uow(), price_change_id=week.id) is PromotionEnd.PRICE_MOVED
+    assert _price(uow, listing_id) == Money(161_190, KRW)  # the second still runs
+    clock.advance(timedelta(hours=2))
+    assert end_promotion(uow(), price_change_id=second.id) is PromotionEnd.RESTORED
+    assert _price(uow, listing_id) == Money(199_000, KRW)

@@ -141,11 +141,31 @@ def first_of_promotions(upto: Sequence[PriceChangeRecord], now: datetime) -> Pri
     price to sell at (:func:`~sagwa.services.listing_holds.took_effect_before_sale`). The
     seller's listing page names the same price as the one a running promotion goes back to
     (``web/pages/seller_promotion``)."""
-    first = upto[-1]
-    for c in reversed(upto[:-1]):
+    first, i = upto[-1], len(upto) - 2
+    while i >= 0:
+        c = upto[i]
+        if c.proposed_by == ACTOR:  # an earlier return: skip it and the promotions it undid
+            undone = _undone_by(upto, i)
+            if undone is None:
+                break
+            i = undone - 1
+            continue
         ended = c.promotion_ends_at is not None and c.promotion_ends_at <= now
-        if (c.proposed_by == ACTOR or c.promotion_pct is None or not ended
-                or c.new_price != first.old_price):
+        if c.promotion_pct is None or not ended or c.new_price != first.old_price:
             break
-        first = c
+        first, i = c, i - 1
     return first
+
+
+def _undone_by(upto: Sequence[PriceChangeRecord], at: int) -> int | None:
+    """Where the promotions that the return ``upto[at]`` undid start: the latest promotion
+    before it whose old price is the one the return put back (a flash sale on top of a week's
+    promotion, ended: the week's price came back). None when there is none: the return is then
+    no part of a stack, and the walk stops there."""
+    back = upto[at]
+    for j in range(at - 1, -1, -1):
+        c = upto[j]
+        if c.proposed_by != ACTOR and c.promotion_pct is not None \
+                and c.old_price == back.new_price:
+            return j
+    return None
