@@ -95,7 +95,10 @@ def test_a_plan_without_points_promises_none_wherever_the_agent_reads_it(
     step = unescape(client.post(url, data={"csrf_token": csrf_of(page), "channel": "phone",
                                            "evidence": "I'd rather cancel"}).text)
     assert "Compensation" not in step and "points" not in step
-    assert "the 39,800 KRW you paid is refunded in full. A cancelled order" in step
+    timing = client.app.state.desk_policy.contact  # type: ignore[attr-defined]
+    # the read-back says when the refund arrives, as the customer's mail will
+    assert (f"the 39,800 KRW you paid is refunded in full. {timing.refund_timing_en} "
+            "A cancelled order") in step
     done = client.post(url.replace("lang=en", "lang=ko"), data={
         "csrf_token": csrf_of(step), "channel": "phone", "evidence": "I'd rather cancel",
         "confirmed": "yes"})
@@ -164,8 +167,9 @@ def test_cancelling_instead_is_confirmed_before_it_is_recorded(
     assert "<dt>환불</dt> <dd>결제하신 39,800원 전액</dd>" in shown
     assert "<dt>보상</dt> <dd>5,000포인트</dd>" in shown and "되돌릴 수 없습니다." in shown
     assert "고객이 한 말 (이메일): “메일: 차액 대신 취소해 주세요”" in shown
+    timing = client.app.state.desk_policy.contact.refund_timing_ko  # type: ignore[attr-defined]
     assert ("차액을 내시는 대신 주문을 취소하면 결제하신 39,800원은 전액 환불해 드리고 사과의 뜻으로 5,000"
-            "포인트를 드립니다. 취소한 주문은 되돌릴 수 없습니다.") in shown
+            f"포인트를 드립니다. {timing} 취소한 주문은 되돌릴 수 없습니다.") in shown
     assert 'name="confirmed" value="yes"' in shown and 'name="channel" value="email"' in shown
     with SqlAlchemyUnitOfWork(session_factory) as u:  # the first press recorded nothing
         assert u.cases.get(case.case_id).case.consent.choice.value == DISCOUNT_OPTIONS[2]
