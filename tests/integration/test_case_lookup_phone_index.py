@@ -30,6 +30,10 @@ def test_a_phone_stored_in_any_form_is_found_by_its_digits(shop) -> None:  # noq
         assert [(f.incident_id, f.customer_name) for f in result.found] == [
             (iid, f"고객{people.index(who)}")]
     assert find_cases(uow(), typed="010-9999-9999").found == []
+    # QA: 00 (the international prefix) and 82 found nothing; dashes of any kind part digits
+    for typed in ("0082 10 1234 0001", "00 82 10-1234-0001", "010–1234–0001"):
+        assert [f.customer_name for f in find_cases(uow(), typed=typed).found] == [
+            f"고객{people.index(people[1])}"], typed
 
 
 def test_the_phone_lookup_can_use_the_phone_digits_index(shop) -> None:  # noqa: F811

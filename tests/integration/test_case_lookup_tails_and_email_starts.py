@@ -168,3 +168,38 @@ def test_the_phone_end_lookup_can_use_the_last4_index(shop) -> None:
         plan = "\n".join(u.conn.execute(text("EXPLAIN (COSTS OFF) " + str(probe.compile(
             dialect=u.conn.dialect, compile_kwargs={"literal_binds": True})))).scalars())
     assert "ix_customers_phone_last4" in plan, plan
+
+
+def test_a_korean_name_is_found_with_or_without_spaces_inside_it(shop) -> None:
+    """QA: "윤 곤열" found nothing while 윤곤열 exists — Korean names are typed with a space
+    between family and given name or without one, and stored either way. A Latin name's
+    spaces still part its words: "alexkim" is no "Alex Kim"."""
+    uow, clock, listing_id, people, _ = shop
+    iid = _planned(uow, clock, listing_id)
+    case_of = _cases_of(uow, iid)
+    _set(uow, people[1], name="윤곤열")
+    _set(uow, people[2], name="윤 곤열")
+    _set(uow, people[3], name="윤곤")  # a name the typed one's start is
+    both = sorted([case_of[people[1]], case_of[people[2]]])
+    for typed in ("윤 곤열", "윤곤열", "윤  곤 열", " 윤곤 열"):
+        result = find_cases(uow(), typed=typed)
+        assert [f.case_id for f in result.found] == both, typed
+        assert result.query.by is LookupBy.NAME and result.query.ignores_spaces
+    # a start, spaced or not: the exact name first, then the names starting with it
+    assert [f.case_id for f in find_cases(uow(), typed="윤 곤").found] == [
+        case_of[people[3]], *both]
+    assert [f.case_id for f in find_cases(uow(), typed="곤열").found] == [case_of[people[2]]]
+    assert find_cases(uow(), typed="alexkim").found == []
+    assert [f.case_id for f in find_cases(uow(), typed="alex kim").found] == [
+        case_of[people[0]]]  # the shop's "Alex Kim"
+    assert find_cases(uow(), typed="윤%").found == []  # % is a plain character here too
+
+
+def test_a_hash_and_a_number_beyond_any_case_number_finds_no_case(shop) -> None:
+    """QA: "#" and 19 digits was looked up as a name. It is a case number that no case has —
+    looked up without asking the database a number beyond its ids (which it would refuse)."""
+    uow, clock, listing_id, _, _ = shop
+    _planned(uow, clock, listing_id)
+    for typed in ("#" + "9" * 19, "#9223372036854775808", "#" + "1" * 60):
+        result = find_cases(uow(), typed=typed)
+        assert result.query.by is LookupBy.CASE_NUMBER and result.found == [], typed

@@ -20,6 +20,16 @@ from sagwa.services.case_lookup import MAX_QUERY, CaseQuery, LookupBy, domestic_
     ("+82 10-1234-5678", CaseQuery(LookupBy.PHONE, "01012345678")),
     ("+82 (0)10 1234 5678", CaseQuery(LookupBy.PHONE, "01012345678")),
     ("821012345678", CaseQuery(LookupBy.PHONE, "01012345678")),
+    # 00, the international prefix, before Korea's 82 (QA: "0082 10 6576 7871" found nothing)
+    ("0082 10 6576 7871", CaseQuery(LookupBy.PHONE, "01065767871")),
+    ("00 82 10-6576-7871", CaseQuery(LookupBy.PHONE, "01065767871")),
+    ("0082 010 6576 7871", CaseQuery(LookupBy.PHONE, "01065767871")),
+    # dashes of any kind part the digits, as on the contact form (QA)
+    ("010–5555–6666", CaseQuery(LookupBy.PHONE, "01055556666")),
+    ("010—5555—6666", CaseQuery(LookupBy.PHONE, "01055556666")),
+    ("010−5555−6666", CaseQuery(LookupBy.PHONE, "01055556666")),
+    ("–6980", CaseQuery(LookupBy.PHONE_TAIL, "6980")),
+    ("٠١٠١٢٣٤٥٦٧٨", CaseQuery(LookupBy.NAME, "٠١٠١٢٣٤٥٦٧٨")),  # no digits a phone stores
     ("02-123-4567", CaseQuery(LookupBy.PHONE, "021234567")),
     ("12345678", CaseQuery(LookupBy.PHONE, "12345678")),  # 8 digits: no case number
     ("Name@Example.COM", CaseQuery(LookupBy.EMAIL, "name@example.com")),
@@ -39,7 +49,25 @@ def test_a_name_typed_in_decomposed_hangul_is_the_same_name() -> None:
 
 def test_a_case_number_never_overflows_the_database() -> None:
     assert int(read_query("#" + "9" * 18).value) < 2**63
-    assert read_query("#" + "9" * 19).by is LookupBy.NAME  # not a number any table holds
+
+
+@pytest.mark.parametrize("digits", [19, 20, 40])
+def test_a_hash_and_a_number_too_large_for_a_case_is_still_a_case_number(digits: int) -> None:
+    """QA: "#" and 19 digits was looked up as a name ("찾은 기준: 이름 ‘#9999…’"); "#" says
+    case number, and one that large is a number no case has (``find_cases`` finds none)."""
+    assert read_query("#" + "9" * digits) == CaseQuery(LookupBy.CASE_NUMBER, "9" * digits)
+    assert read_query("# 0" + "9" * digits).value == "9" * digits
+
+
+@pytest.mark.parametrize(("typed", "ignored"), [
+    ("윤 곤열", True), ("윤곤열", True), ("윤  곤 열", True),
+    ("Alex Kim", False), ("alexkim", False), ("김 Alex", False), ("#abc", False)])
+def test_spaces_inside_a_korean_name_are_ignored_but_not_in_other_names(typed: str,
+                                                                       ignored: bool) -> None:
+    """Korean names are typed with and without a space between family and given name (윤 곤열,
+    윤곤열): both are one name. In a Latin name a space parts words: "alexkim" is no "Alex Kim"."""
+    query = read_query(typed)
+    assert query.by is LookupBy.NAME and query.ignores_spaces is ignored
 
 
 @pytest.mark.parametrize("typed", ["", "  \t ", "가" * (MAX_QUERY + 1)])
@@ -53,6 +81,15 @@ def test_domestic_digits_matches_the_ways_a_korean_number_is_written() -> None:
     forms = ["010-1234-5678", "01012345678", "+82 10-1234-5678", "+82-10-1234-5678",
              "+82 010 1234 5678", "(010) 1234.5678"]
     assert {domestic_digits(f) for f in forms} == {"01012345678"}
+
+
+def test_domestic_digits_read_00_82_as_korea_and_full_width_digits_as_digits() -> None:
+    forms = ["0082 10 1234 5678", "00 82 10-1234-5678", "0082-010-1234-5678",
+             "００８２ １０ １２３４ ５６７８", "０１０-１２３４-５６７８"]
+    assert {domestic_digits(f) for f in forms} == {"01012345678"}
+    # a carrier's international prefix (001, 00700, ...) is not read: which are in use is not
+    # known here, and a number must not be guessed
+    assert domestic_digits("001 82 10 1234 5678") == "001821012345678"
 
 
 def test_full_width_digits_read_as_a_phone_or_a_case_number() -> None:

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
-from sagwa.domain.identifiers import normalise_gtin, normalise_isbn
+from sagwa.domain.identifiers import fold_width, normalise_gtin, normalise_isbn
 from sagwa.domain.money import Money, check_price
 from sagwa.errors import Conflict, InvalidInput
 
@@ -15,18 +15,19 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 #: How a phone number may be written: digits in groups parted by one space, hyphen or dot, an
 #: optional leading ``+`` with the country code, and an area code in parentheses
 #: (``010-1234-5678``, ``(02) 123-4567``, ``+82 10 1234 5678``, ``+1 (415) 555-0100``).
-_PHONE_SHAPE = re.compile(r"\+?(?:\d{1,4} ?)?(?:\(\d{1,4}\) ?)?\d+(?:(?: ?[.\-] ?| )\d+)*")
+_PHONE_SHAPE = re.compile(r"\+?(?:\d{1,4} ?)?(?:\(\d{1,4}\) ?)?\d+(?:(?: ?[.\-] ?| )\d+)*",
+                          re.ASCII)
 #: The longest number written out that is read at all (15 digits, their separators and more).
 _PHONE_MAX_CHARS = 30
 #: A Korean number dialled at home: a 0 and an area or mobile code (not 00, the international
 #: prefix), 9 digits (02-123-4567) to 11 (010-1234-5678); or a 050x safe number (안심번호), 12
 #: digits (0504-1234-5678), which marketplaces and delivery apps hand out instead of the real one.
-_DOMESTIC = re.compile(r"0[1-9]\d{7,9}|050\d{9}")
+_DOMESTIC = re.compile(r"0[1-9]\d{7,9}|050\d{9}", re.ASCII)
 #: A nationwide business number (대표번호), eight digits: 1588-1234, 1544-0000.
-_NATIONWIDE = re.compile(r"1[5-9]\d{6}")
+_NATIONWIDE = re.compile(r"1[5-9]\d{6}", re.ASCII)
 #: An international number after its ``+`` (E.164): a country code not starting with 0, and 8
 #: to 15 digits in all.
-_INTERNATIONAL = re.compile(r"[1-9]\d{7,14}")
+_INTERNATIONAL = re.compile(r"[1-9]\d{7,14}", re.ASCII)
 _CODE = re.compile(r"^[a-z0-9][a-z0-9\-]{1,39}$")
 LOCALES = ("ko", "en")
 
@@ -92,23 +93,45 @@ def check_email(value: str | None) -> str | None:
     return value.strip().lower()
 
 
+#: Korea's country code after the international prefix as dialled from abroad: ``+82`` or
+#: ``00 82`` (a 0 kept after it, as in "+82 010-…", goes too). Only 00: a carrier's own prefixes
+#: (001, 002, 00700, …) are not read, as which are in use is not known here.
+_KOREA_CODE = re.compile(r"^(?:00)?820?")
+#: The minus sign, which word processors put for a hyphen; it is a math symbol, not a dash.
+_MINUS_SIGN = "\u2212"
+
+
+def plain_phone_text(value: str) -> str:
+    """``value`` as a phone number is read, in plain characters: full-width digits and signs
+    (``０１０－１２３４``, as Korean input methods type them) as the ASCII ones, a dash of any
+    kind (the en and em dash, the hyphen U+2010, the minus sign, …: input methods and word
+    processors put them between the digits) as ``-``, and runs of spaces of any kind as one,
+    stripped. Other characters stay as they are: a ``①`` or a ``١`` is no digit anyone dials."""
+    dashed = "".join("-" if ch == _MINUS_SIGN or unicodedata.category(ch) == "Pd" else ch
+                     for ch in fold_width(value))
+    return " ".join(dashed.split())
+
+
 def domestic_digits(phone: str) -> str:
-    """``+82 10-1234-5678`` -> ``01012345678``: the digits, Korea's +82 (and a 0 after it)
-    turned back into the leading 0 — one number however it is written (the agents' lookup;
-    ``tables.domestic_phone_digits`` reduces stored numbers the same way, in SQL)."""
-    return re.sub(r"^820?", "0", re.sub(r"\D", "", phone))
+    """``+82 10-1234-5678`` -> ``01012345678``: the digits (0-9; full-width ones read as
+    them), Korea's +82 or 00 82 (and a 0 after it) turned back into the leading 0 — one number
+    however it is written (the agents' lookup). ``tables.domestic_phone_digits`` reduces stored
+    numbers the same way in SQL, without the 00: no number :func:`check_phone` stores starts
+    with 00, and the expression is that of two indexes."""
+    return _KOREA_CODE.sub("0", re.sub(r"[^0-9]", "", fold_width(phone)))
 
 
 def check_phone(value: str | None) -> str | None:
-    """``value`` stripped, or None when blank; InvalidInput (``phone_not_a_number``) unless it
+    """``value`` in plain characters (:func:`plain_phone_text`: ``０１０–1234–5678`` is kept as
+    ``010-1234-5678``), or None when blank; InvalidInput (``phone_not_a_number``) unless it
     is a number someone could call: a Korean one from its 0 (9 to 11 digits, 12 for a 050x safe
     number) or a nationwide business number (8 digits, 1588-…), or one from ``+`` and its
-    country code (8 to 15 digits), written as :data:`_PHONE_SHAPE` allows, and not one digit
-    over and over (``0000-0000``, ``010-0000-0000``)."""
+    country code (8 to 15 digits), written as :data:`_PHONE_SHAPE` allows (ASCII digits only),
+    and not one digit over and over (``0000-0000``, ``010-0000-0000``)."""
     if value is None or not value.strip():
         return None
-    text = value.strip()
-    digits = re.sub(r"\D", "", text)
+    text = plain_phone_text(value)
+    digits = re.sub(r"[^0-9]", "", text)
     if text.startswith("+"):
         callable_ = _INTERNATIONAL.fullmatch(digits)
     else:

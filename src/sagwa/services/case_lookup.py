@@ -9,15 +9,24 @@ list, and the agent has a case number, a phone number, a name or an email.
   are no case number, so only a phone's end;
 * ``*6980``, ``-6980``, ``…6980``, ``...6980`` — explicitly a phone's last four digits, and
   only that (other than four digits after such a mark is refused, saying to type four);
-* ``#12`` or ``12`` — a case number (a bare number of up to 7 digits not starting with 0);
-* ``010-1234-5678``, ``01012345678``, ``+82 10 1234 5678`` — a phone number, compared as its
-  domestic digits (:func:`domestic_digits`; stored numbers are reduced the same way, by
-  ``tables.domestic_phone_digits``);
+* ``#12`` or ``12`` — a case number (a bare number of up to 7 digits not starting with 0).
+  After ``#`` any number is one: a number larger than any case's (``#9999…``, 19 digits or
+  more) finds no case, and is not asked of the database;
+* ``010-1234-5678``, ``01012345678``, ``+82 10 1234 5678``, ``0082 10 1234 5678`` — a phone
+  number, its digits parted by spaces, dots, parentheses or dashes of any kind
+  (``010–1234–5678``: :func:`~sagwa.domain.catalog.plain_phone_text`, as the contact form
+  reads it), compared as its domestic digits (:func:`domestic_digits`; stored numbers are
+  reduced the same way, by ``tables.domestic_phone_digits``);
 * anything with an ``@`` — an email, any letter case: that email, or the start of one
   (``minsu.kim@``, ``minsu.kim@exa``). Text starting with the ``@`` (only a domain) is refused:
   many customers share a domain, and none is told apart by it;
 * anything else — a name, Korean or English: exact, a prefix, or a prefix of one of its words;
   and, from :data:`EMAIL_START_MIN` characters (``minsu.kim``), the start of an email too.
+  A name whose letters are all Hangul is also compared without its spaces
+  (``CaseQuery.ignores_spaces``): Korean names are typed and stored with a space between family
+  and given name or without one (``윤 곤열``, ``윤곤열``), and both are one name. A Latin name's
+  spaces part its words, so ``alexkim`` does not find "Alex Kim" (nor ``al ex``): there a
+  space typed or left out is no slip of the same kind.
 
 :func:`find_cases` looks them up among every incident's cases, at most ``limit`` of them:
 open incidents' first (nearest deadline first), then closed incidents' — a customer rings
@@ -46,7 +55,7 @@ from enum import StrEnum
 
 from sagwa.adapters.db.case_lookup_reads import FoundCase
 from sagwa.domain.cancel_instead import CANCEL, ReplacedDiscount
-from sagwa.domain.catalog import domestic_digits
+from sagwa.domain.catalog import domestic_digits, plain_phone_text
 from sagwa.domain.identifiers import fold_width
 from sagwa.domain.incident_plan import IncidentPlan
 from sagwa.errors import InvalidInput
@@ -59,8 +68,14 @@ LIMIT = 20
 TAIL_DIGITS = 4
 #: A name typed at least this long also finds the emails that start with it.
 EMAIL_START_MIN = 3
-_CASE_NUMBER = re.compile(r"#\s*(\d{1,18})|([1-9]\d{0,6})")
-_PHONE = re.compile(r"\+?[\d\s\-().]+")
+#: ``#`` and any number of digits (however large: ``find_cases`` finds no case beyond
+#: :data:`MAX_CASE_NUMBER`), or up to 7 digits alone, not starting with 0.
+_CASE_NUMBER = re.compile(r"#\s*([0-9]+)|([1-9][0-9]{0,6})")
+#: The largest case number there can be (``cases.id`` is a PostgreSQL bigint).
+MAX_CASE_NUMBER = 2**63 - 1
+#: A phone number's characters, once read plain (``plain_phone_text``): ASCII digits only, as
+#: stored numbers have (``٠١٠…`` is then a name nobody has, not a number without digits).
+_PHONE = re.compile(r"\+?[0-9\s\-().]+")
 _FOUR_DIGITS = re.compile(r"[0-9]{4}")
 #: ``*6980``, ``***-6980``, ``-6980``, ``…6980``, ``⋯6980``, ``...6980``: "ends in".
 _TAIL_MARKED = re.compile(r"(?:\*+|\.{2,}|[…⋯]+|-)[\s\-]*([0-9]+)")
@@ -83,6 +98,13 @@ class CaseQuery:
 
     by: LookupBy
     value: str
+
+    @property
+    def ignores_spaces(self) -> bool:
+        """A name whose letters are all Hangul (``윤 곤열``): compared without its spaces too
+        (the module docstring)."""
+        letters = [ch for ch in self.value if ch.isalpha()]
+        return self.by is LookupBy.NAME and bool(letters) and all(map(_is_hangul, letters))
 
     @property
     def finds_email_start(self) -> bool:
@@ -122,12 +144,12 @@ def read_query(typed: str) -> CaseQuery:
     if len(text) > MAX_QUERY:
         raise InvalidInput(f"a lookup is at most {MAX_QUERY} characters", field="q",
                            reason="lookup_too_long")
-    if tail := _read_tail(text):
+    if tail := _read_tail(plain_phone_text(text)):  # "–6980" (an en dash) marks an end too
         return tail
     if number := _CASE_NUMBER.fullmatch(text):
         return CaseQuery(LookupBy.CASE_NUMBER, str(int(number.group(1) or number.group(2))))
-    if _PHONE.fullmatch(text) and any(c.isdigit() for c in text):
-        return CaseQuery(LookupBy.PHONE, domestic_digits(text))
+    if _PHONE.fullmatch(phone := plain_phone_text(text)) and any(c.isdigit() for c in phone):
+        return CaseQuery(LookupBy.PHONE, domestic_digits(phone))
     if "@" in text:
         if text.startswith("@"):
             raise InvalidInput("type the start of the email, before the @: a domain alone "
@@ -189,7 +211,9 @@ def _looked_up(uow: SqlAlchemyUnitOfWork, query: CaseQuery, *, limit: int) -> li
     docstring's order); a case found both ways is listed once, as the case with that number."""
     reads, value = uow.reads, query.value
     if query.by is LookupBy.CASE_NUMBER:
-        return reads.cases_by_number(int(value))
+        # a number beyond any case's is no case (the database would refuse it as too large)
+        number = int(value)
+        return reads.cases_by_number(number) if number <= MAX_CASE_NUMBER else []
     if query.by is LookupBy.PHONE:
         return reads.cases_by_phone(value, limit=limit)
     if query.by is LookupBy.PHONE_TAIL:
@@ -201,7 +225,13 @@ def _looked_up(uow: SqlAlchemyUnitOfWork, query: CaseQuery, *, limit: int) -> li
                            if f.case_id not in ids]
     if query.by is LookupBy.EMAIL:
         return reads.cases_by_email(value, limit=limit)
-    return reads.cases_by_name(value, limit=limit, email_start=query.finds_email_start)
+    return reads.cases_by_name(value, limit=limit, email_start=query.finds_email_start,
+                               ignore_spaces=query.ignores_spaces)
+
+
+def _is_hangul(letter: str) -> bool:
+    """A Hangul syllable or jamo (compatibility and extended jamo too)."""
+    return unicodedata.name(letter, "").startswith("HANGUL")
 
 
 def _owing(uow: SqlAlchemyUnitOfWork, case_ids: list[int]) -> frozenset[int]:

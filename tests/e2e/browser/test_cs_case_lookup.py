@@ -52,7 +52,9 @@ def test_a_case_is_found_by_its_number(client: TestClient, world: World, q: str)
 
 
 @pytest.mark.parametrize("q", ["010-1234-0000", "01012340000", "+82 10-1234-0000",
-                               "+82 10 1234 0000", "+82 010-1234-0000", "(010) 1234 0000"])
+                               "+82 10 1234 0000", "+82 010-1234-0000", "(010) 1234 0000",
+                               # QA: 00 (the international prefix) and 82 found nothing
+                               "0082 10 1234 0000", "00 82 10-1234-0000", "010–1234–0000"])
 def test_a_case_is_found_by_the_customers_phone_however_it_is_written(
         client: TestClient, world: World, q: str) -> None:
     log_in(client, "agent")
@@ -62,7 +64,8 @@ def test_a_case_is_found_by_the_customers_phone_however_it_is_written(
 
 @pytest.mark.parametrize(("q", "who"), [
     ("김민준", "김민준"), ("이서", "이서연"), ("Alex Kim", "Alex Kim"), ("alex", "Alex Kim"),
-    ("kim", "Alex Kim"), ("1@EXAMPLE.com", "이서연"), (" 2@example.com ", "Alex Kim")])
+    ("kim", "Alex Kim"), ("1@EXAMPLE.com", "이서연"), (" 2@example.com ", "Alex Kim"),
+    ("김 민준", "김민준"), ("이 서연", "이서연"), ("이 서", "이서연")])  # QA: a space in a Korean name
 def test_a_case_is_found_by_name_or_prefix_or_email(client: TestClient, world: World, q: str,
                                                       who: str) -> None:
     log_in(client, "agent")
@@ -71,13 +74,38 @@ def test_a_case_is_found_by_name_or_prefix_or_email(client: TestClient, world: W
 
 # "@example.com" (a domain alone) is refused, saying to type the email's start:
 # test_cs_case_lookup_tails.py; without its @ it is a name nobody has, and no email's start
-@pytest.mark.parametrize("q", ["%", "_", "민준", "lex", "example.com", "1234", "010-1234-00"])
+@pytest.mark.parametrize("q", ["%", "_", "민준", "lex", "example.com", "1234", "010-1234-00",
+                               "alexkim", "Al ex"])  # a space parts a Latin name's words
 def test_wildcards_and_partial_numbers_find_nothing(client: TestClient, world: World,
                                                     q: str) -> None:
     log_in(client, "agent")
     answer = client.get("/cs/cases", params={"q": q})
     assert _found(answer.text) == []
     assert 'id="lookup-none"' in answer.text and "진행 중인 사고와 종료된 사고의 건을 모두 찾았습니다" in answer.text
+
+
+def test_a_korean_name_typed_with_a_space_says_spaces_did_not_matter(client: TestClient,
+                                                                    world: World) -> None:
+    log_in(client, "agent")
+    korean = client.get("/cs/cases", params={"q": "김 민준", "lang": "ko"}).text
+    assert _found(korean) == [world.cases["김민준"]]
+    assert "data-spaces-ignored> 한글 이름은 띄어 쓴 곳과 상관없이 찾았습니다." in korean
+    english = client.get("/cs/cases", params={"q": "김 민준", "lang": "en"}).text
+    assert "data-spaces-ignored> A Korean name is matched with or without its spaces." in english
+    assert "data-spaces-ignored" not in client.get("/cs/cases", params={"q": "Alex Kim"}).text
+
+
+def test_a_hash_and_a_number_too_large_for_any_case_finds_no_case(client: TestClient,
+                                                                 world: World) -> None:
+    """QA: "#" and 19 digits or more was looked up as a name ("찾은 기준: 이름 ‘#9999…’")."""
+    log_in(client, "agent")
+    for q in ("#" + "9" * 19, "#" + "1" * 40):
+        answer = client.get("/cs/cases", params={"q": q, "lang": "ko"})
+        assert answer.status_code == 200 and _found(answer.text) == []
+        said = answer.text
+        assert 'data-by="case_number"' in said and f"찾은 기준: 건 번호 {q}" in said
+        assert "이름" not in re.search(r'id="lookup-by"[^>]*>(.*?)</p>', said, re.DOTALL).group(1)
+        assert 'id="lookup-none"' in said
 
 
 def test_a_result_shows_name_incident_status_choice_and_deadline(client: TestClient,

@@ -170,6 +170,18 @@ def test_a_customer_given_up_for_no_number_is_owed_the_call_again_once_they_leav
     assert _card_on_queue(client, case.case_id)
 
 
+def _case_page_of_agent(client: TestClient, world: World,
+                        session_factory: sessionmaker[Session],
+                        page_settings: Settings) -> tuple[Any, str, str]:
+    """A case page opened by an agent: the case, its HTML and the email it shows."""
+    case = notified_two_unit_case(session_factory, page_settings.secret_key, world,
+                                  started=datetime.now(UTC) - timedelta(days=1),
+                                  options=["keep", "talk_to_person"])
+    log_in(client, "agent")
+    page = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
+    return case, page, re.search(r'id="contact-email"[^>]*value="([^"]*)"', page).group(1)
+
+
 def _page_then_another_agents_email(client: TestClient, world: World,
                                     session_factory: sessionmaker[Session],
                                     page_settings: Settings) -> tuple[Any, str, str]:
@@ -179,12 +191,7 @@ def _page_then_another_agents_email(client: TestClient, world: World,
 
     from sagwa.services.customer_contact import change_customer_contact
 
-    case = notified_two_unit_case(session_factory, page_settings.secret_key, world,
-                                  started=datetime.now(UTC) - timedelta(days=1),
-                                  options=["keep", "talk_to_person"])
-    log_in(client, "agent")
-    page = unescape(client.get(f"/cs/cases/{case.case_id}?lang=en").text)
-    shown = re.search(r'id="contact-email"[^>]*value="([^"]*)"', page).group(1)
+    case, page, shown = _case_page_of_agent(client, world, session_factory, page_settings)
     change_customer_contact(SqlAlchemyUnitOfWork(session_factory, case.clock),
                             customer_id=world.customers["김민준"], actor="agent:other",
                             policy=POLICY, email="minjun.new@example.com")
@@ -297,3 +304,21 @@ def test_a_stale_form_does_not_overwrite_a_number_changed_meanwhile(
     assert again.status_code == 303  # told what is stored, the agent saves theirs anyway
     assert ('<span aria-hidden="true">☎</span> 010-3333-4444'
             in client.get(f"/cs/cases/{case.case_id}?lang=en").text)
+
+
+@pytest.mark.parametrize("typed", ["０１０-5555-6666", "010–5555–6666", "010—5555—6666"])
+def test_a_number_typed_with_full_width_digits_or_long_dashes_is_saved_in_plain_characters(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        page_settings: Settings, typed: str) -> None:
+    """Found by QA: the form refused "０１０-5555-6666" and "010–5555–6666" as no phone number,
+    while the lookup box on the same desk reads them. Saved as the digits and hyphens they
+    are, and the lookup finds the customer by the same typing."""
+    case, page, email = _case_page_of_agent(client, world, session_factory, page_settings)
+    sent = client.post(f"/cs/cases/{case.case_id}/contact?lang=en",
+                       data=_contact_form(page, phone=typed, email=email),
+                       follow_redirects=False)
+    assert sent.status_code == 303, unescape(sent.text)[:2000]
+    assert ('<span aria-hidden="true">☎</span> 010-5555-6666'
+            in client.get(f"/cs/cases/{case.case_id}?lang=en").text)
+    found = client.get("/cs/cases", params={"q": typed})
+    assert f'<tr data-case="{case.case_id}">' in found.text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from sagwa.domain.catalog import check_phone
+from sagwa.domain.catalog import Customer, change_contact, check_phone
 from sagwa.errors import InvalidInput
 
 
@@ -39,6 +39,10 @@ def test_numbers_someone_could_call_are_kept_as_typed(number: str) -> None:
     "0104-1234-5678",  # 12 digits that are no 050x safe number
     "010 -- 1234", "010-1234-5678-", "(02)) 123-4567", "010-1234-5678 ext 2",
     "call me",
+    "010-١٢٣٤-5678", "٠١٠١٢٣٤٥٦٧٨",  # Arabic-Indic digits: no number a Korean phone dials
+    "010-①②③④-5678", "０１０-ＡＢＣＤ-5678",  # circled digits, full-width letters
+    "0082 10 1234 5678",  # 00 82: typed as +82 10 1234 5678 (the lookup reads both)
+    "010––1234", "010 – – 1234",  # a run of dashes is no separator
 ])
 def test_numbers_nobody_could_call_are_refused_saying_what_a_number_looks_like(
         number: str) -> None:
@@ -50,3 +54,28 @@ def test_numbers_nobody_could_call_are_refused_saying_what_a_number_looks_like(
 
 def test_a_blank_number_is_none() -> None:
     assert check_phone(None) is None and check_phone("  ") is None
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    # QA: the agents' contact form refused what their lookup reads (full-width digits as a
+    # Korean input method types them, a word processor's dashes)
+    ("０１０-5555-6666", "010-5555-6666"),
+    ("０１０－５５５５－６６６６", "010-5555-6666"),
+    ("010–5555–6666", "010-5555-6666"),  # en dash
+    ("010—5555—6666", "010-5555-6666"),  # em dash
+    ("010‐5555‐6666", "010-5555-6666"),  # hyphen U+2010
+    ("010−5555−6666", "010-5555-6666"),  # minus sign
+    ("（０２）１２３－４５６７", "(02)123-4567"),
+    ("＋８２ １０ ５５５５ ６６６６", "+82 10 5555 6666"),
+    ("010\u00a05555\u30006666", "010 5555 6666"),  # a no-break space, an ideographic space
+    ("010  5555   6666", "010 5555 6666"),  # runs of spaces, as the lookup reads them
+])
+def test_a_number_typed_with_full_width_digits_or_any_dash_is_stored_in_plain_characters(
+        typed: str, stored: str) -> None:
+    assert check_phone(typed) == stored
+
+
+def test_a_number_typed_in_full_width_is_the_same_number_as_the_one_on_file() -> None:
+    customer = Customer(7, "윤곤열", None, "010-5555-6666", "ko")
+    change = change_contact(customer, phone="０１０–５５５５–６６６６")
+    assert change.phone == "010-5555-6666" and change.phone_change is None

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, case, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Text, case, func, or_, select
 
 from sagwa.adapters.db.call_list_sql import owed_a_call
 from sagwa.adapters.db.case_repo import owes_a_difference
@@ -83,22 +83,37 @@ class CaseLookupReads:
         return _found_cases(self.conn, lowered.startswith(wanted, autoescape=True),
                             limit=limit, ahead=case((lowered == wanted, 0), else_=1))
 
-    def cases_by_name(self, name: str, *, limit: int,
-                      email_start: bool = False) -> list[FoundCase]:
+    def cases_by_name(self, name: str, *, limit: int, email_start: bool = False,
+                      ignore_spaces: bool = False) -> list[FoundCase]:
         """The cases of customers whose name (any letter case) is ``name``, starts
         with it, or has a word that does ("Kim" finds "Alex Kim"); exact names first. With
-        ``email_start``, also those whose email starts with ``name`` (an agent reads out the
-        start of an email), after every name's. ``%`` and ``_`` in ``name`` are plain
-        characters."""
+        ``ignore_spaces`` (a Korean name: ``case_lookup.CaseQuery.ignores_spaces``), names are
+        also compared with the spaces of both taken out ("윤 곤열" finds "윤곤열", and the other
+        way round). With ``email_start``, also those whose email starts with ``name`` (an agent
+        reads out the start of an email), after every name's. ``%`` and ``_`` in ``name`` are
+        plain characters. No index serves a name (a word's start is looked for anywhere in
+        it): the customers are read through."""
         lowered, wanted = func.lower(customers.c.name), name.lower()
         named = or_(lowered.startswith(wanted, autoescape=True),
                     lowered.contains(" " + wanted, autoescape=True))
-        exact_first = case((lowered == wanted, 0), else_=1)
+        exact = lowered == wanted
+        if ignore_spaces:
+            packed, wanted_packed = _without_spaces(lowered), "".join(wanted.split())
+            named = or_(named, packed.startswith(wanted_packed, autoescape=True))
+            exact = or_(exact, packed == wanted_packed)
+        exact_first = case((exact, 0), else_=1)
         if not email_start:
             return _found_cases(self.conn, named, limit=limit, first=exact_first)
         by_email = func.lower(customers.c.email).startswith(wanted, autoescape=True)
         return _found_cases(self.conn, or_(named, by_email), limit=limit,
                             ahead=case((named, 0), else_=1), first=exact_first)
+
+
+def _without_spaces(text: ColumnElement[str]) -> ColumnElement[str]:
+    """``text`` without its spaces: any white space, the no-break and the ideographic space
+    (the two a name pasted from elsewhere may hold), whatever the database's locale says
+    ``[:space:]`` is."""
+    return func.regexp_replace(text, "[[:space:]\u00a0\u3000]", "", "g", type_=Text)
 
 
 def _found_cases(conn: Connection, where: ColumnElement[bool], *, limit: int,
