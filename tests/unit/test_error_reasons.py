@@ -523,6 +523,13 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: refusal(lambda: check_plan_unchanged(None, "0123456789abcdef", incident_id=1)),
         "이 화면을 연 뒤 다른 해결 방안이 저장되어, 입력하신 방안은 저장하지 않았습니다. 지금 저장된 방안을 확인하고, 바꿔야 하면 다시 저장해 주세요.",
     ),
+    "notice_changed": (  # a notice editor opened before another operator published (its page
+        # raises it: tests/e2e/browser/test_incident_page_operator_walk.py)
+        lambda: Conflict("version 2 of the notice in ko was published after this editor was "
+                         "opened", reason="notice_changed", field="body", version=2,
+                         published_at="2008-06-13T09:00:00+09:00"),
+        "이 편집기를 연 뒤 다른 담당자가 공지 제2판을 게시해, 입력하신 내용은 게시하지 않았습니다. 게시된 판을 읽고 다시 게시해 주세요.",
+    ),
     "no_difference_owed": (  # the raise itself is checked in tests/integration/test_desk_difference.py
         lambda: Conflict("case #3 owes no difference: the customer has not chosen yet",
                          reason="no_difference_owed", case_id=3),
@@ -1032,7 +1039,7 @@ def test_no_rule_matches_on_the_words_of_a_message() -> None:
         if rule.reason is None:
             continue
         needed = {"apologies_queued": 3, "apologies_due_at": "2027-03-08T00:00:00+00:00",
-                  "max_discount_pct": 5}
+                  "max_discount_pct": 5, "version": 2}
         exc = SagwaError("zzz", field=rule.field, reason=rule.reason, status="open",
                          **{n: needed[n] for n in rule.needs})
         exc.code = rule.code

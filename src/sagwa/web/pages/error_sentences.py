@@ -484,6 +484,11 @@ RULES: tuple[Rule, ...] = (
        "이 화면을 연 뒤 다른 해결 방안이 저장되어, 입력하신 방안은 저장하지 않았습니다. 지금 저장된 방안을 확인하고, 바꿔야 하면 다시 저장해 주세요.",
        "Another plan was saved after you opened this page, so yours was not saved. Check the "
        "plan saved now, and save again if it should change."),
+    _r("conflict", None, "notice_changed",
+       "이 편집기를 연 뒤 다른 담당자가 공지 제{version}판을 게시해, 입력하신 내용은 게시하지 않았습니다. 게시된 판을 읽고 다시 게시해 주세요.",
+       "Another operator published version {version} of the notice after this editor was "
+       "opened, so yours was not published: read that version, then publish again.",
+       needs=("version",)),
     _r("conflict", None, "no_difference_owed",
        "이 고객은 결제할 차액이 없습니다. 정상가에서 할인된 가격으로 구매를 골라 주문 금액이 올라간 고객만 차액 결제를 기록할 수 있습니다.",
        "This customer owes no difference: only a customer who chose to buy at the discounted "

@@ -234,7 +234,17 @@ def editor_context(uow_factory: Any, incident_id: int, policy: DeskPolicy,
     check = incident_draft_check(uow_factory, incident_id, draft)
     return {"s": status, "draft": draft, "notice_check": check,
             "notice_shown": draft_findings(draft, check),
+            "opened_version": notice_version_in(published, lang),
             "notice_title_max": notices.TITLE_MAX_CHARS}
+
+
+def notice_version_in(published: list[Any], lang: str) -> str:
+    """The version of the latest notice in ``lang`` among ``published`` (newest first), as the
+    editor's form carries it (``notice_version``: "none" before the first, as a plan form's
+    ``plan_version``: an empty field would read as no field at all): what the editor was
+    opened against, so that publishing over a version published since is refused."""
+    latest = next((n for n in published if n.lang == lang), None)
+    return str(latest.version) if latest is not None else "none"
 
 
 def incident_draft_check(uow_factory: Any, incident_id: int, draft: dict[str, str]) -> Any:

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sagwa.domain.incidents import (
     INCIDENT_HINTS,
+    CaseStatus,
     Incident,
     IncidentStatus,
     IncidentTrigger,
@@ -22,7 +23,7 @@ from sagwa.domain.incidents import (
 )
 from sagwa.domain.money import Money
 from sagwa.domain.particles import with_particle
-from sagwa.errors import IllegalTransition, SagwaError
+from sagwa.errors import Conflict, IllegalTransition, SagwaError
 from sagwa.priceguard import PriceRules
 from sagwa.services import desk, desk_cases, notices
 from sagwa.services.actor_names import actor_names
@@ -37,13 +38,14 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.deps import Uow, case_links
 from sagwa.web.pages.error_texts import FormProblem, PageRoute, error_text
 from sagwa.web.pages.forms import local_input, parse_int, parse_local_time, parse_won
-from sagwa.web.pages.i18n import lang_of
+from sagwa.web.pages.i18n import in_lang, lang_of
 from sagwa.web.pages.incident_context import (
     detail_context,
     draft_findings,
     editor_context,
     incident_draft_check,
     list_context,
+    notice_version_in,
     plan_version_now,
     shown_findings,
 )
@@ -75,7 +77,10 @@ def _page_context(request: Request, uow: Uow, incident_id: int,
         preview = apology_preview(uow(), incident_id=incident_id, policy=_policy(request),
                                   links=case_links(request))
         context |= {"preview": preview, "preview_problem": (
-            error_text(preview.problem, lang_of(request)) if preview.problem else None)}
+            error_text(preview.problem, lang_of(request)) if preview.problem else None),
+            # read after the preview: its ``send_at`` is the moment it was made while the
+            # centre is open (the page's ``now``, read before it, would call that "later")
+            "preview_at_once": preview.send_at is not None and preview.send_at <= uow().now()}
     return context
 
 
@@ -83,9 +88,12 @@ def _page_again(request: Request, uow: Uow, incident_id: int, exc: SagwaError,
                 **extra: Any) -> Response:
     """The incident page again after a refused form, ``extra`` saying what was typed."""
     context = _page_context(request, uow, incident_id)
+    # served at the form's address: the incident's own goes in the address bar, so a reload
+    # shows the page and posts nothing again
+    here = f"/ops/incidents/{incident_id}"
     return render(request, "incidents/detail.html",
-                  {"notice_lang": "ko", **context, **extra,
-                   "here": f"/ops/incidents/{incident_id}"}, status_code=exc.http_status)
+                  {"notice_lang": "ko", **context, "address": here, **extra, "here": here},
+                  status_code=exc.http_status)
 
 
 def _implausible(exc: SagwaError) -> bool:
@@ -121,7 +129,9 @@ def declare(request: Request, account: Operator, uow: Uow, listing_ids: Short = 
     except SagwaError as exc:
         context = {**list_context(uow(), _policy(request)), "typed": typed, "here": "/ops/incidents",
                    "address": "/ops/incidents", "problem": error_text(exc, lang_of(request)),
-                   "problem_field": exc.details.get("field"),
+                   # a listing that does not exist is the listing field's mistake
+                   "problem_field": exc.details.get("field") or (
+                       "listing_ids" if exc.details.get("kind") == "listing" else None),
                    "confirm_correct_price": _implausible(exc) or typed["correct_price_confirmed"]}
         return render(request, "incidents/list.html", context, status_code=exc.http_status)
     incident_id = int(row.incident.incident_id)
@@ -174,11 +184,32 @@ def _step(request: Request, incident_id: int, run: Callable[[], tuple[str, str]]
 def scope(incident_id: int, request: Request, account: Operator, uow: Uow) -> Response:
     def run() -> tuple[str, str]:
         found = desk.scope(uow(), incident_id=incident_id, actor=account.actor)
-        n, orders = found["new_cases"], found["orders"]
-        return (f"범위 확정: 새 고객 {n}명, 주문 {orders}건",
-                f"Scoped: {n} new cases, {orders} orders.")
+        with uow() as u:
+            cases = sum(u.cases.status_counts(incident_id).values())
+        return scoped_words(found["new_cases"], found["orders"], cases)
 
     return _step(request, incident_id, run)
+
+
+def scoped_words(new_cases: int, orders: int, cases: int) -> tuple[str, str]:
+    """The scope step's outcome: the customers and orders it found; scoped again (a double
+    click, or to look for later orders) and finding none, that the ``cases`` found before
+    stand — not "0 new cases, 0 orders" beside them."""
+    if orders == 0 and cases:
+        return ((f"범위 다시 확인: 잘못된 가격으로 새로 들어온 주문이 없습니다. 이미 찾은 고객 {cases}명은 "
+                 "그대로입니다."),
+                (f"Scoped again: no new orders at the wrong price; the {_n(cases, 'case')} "
+                 f"already found {'stands' if cases == 1 else 'stand'}."))
+    if orders == 0:
+        return ("범위 확정: 잘못된 가격으로 주문한 고객이 없습니다.",
+                "Scoped: nobody ordered at the wrong price.")
+    return (f"범위 확정: 새 고객 {new_cases}명, 주문 {orders}건",
+            f"Scoped: {_n(new_cases, 'new case')}, {_n(orders, 'order')}.")
+
+
+def _n(count: int, noun: str) -> str:
+    """``1 order``, ``2 orders``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @router.post("/{incident_id}/notify")
@@ -230,7 +261,7 @@ def escalate(incident_id: int, request: Request, account: Operator, uow: Uow) ->
         moved = desk_cases.escalate_unanswered(uow(), incident_id=incident_id,
                                                actor=account.actor)
         return (f"답하지 않은 고객 {moved}명을 상담 대기열에 올렸습니다.",
-                f"{moved} cases put on the call list.")
+                f"{_n(moved, 'case')} put on the call list.")
 
     return _step(request, incident_id, run)
 
@@ -269,13 +300,14 @@ def _plan_again(request: Request, uow: Uow, incident_id: int, exc: SagwaError,
     for anything else, the form stays opened against the plan it was (correcting a field must
     not make a stale form a fresh one)."""
     problems = exc.details.get("problems")
-    bad = next(iter(problems), None) if isinstance(problems, dict) else exc.details.get("field")
+    # every field the refusal names is marked; the first takes focus
+    named = list(problems) if isinstance(problems, dict) else [exc.details.get("field")]
     stale = exc.details.get("reason") == "plan_changed"
     opened = {"plan_terms": plan_terms} if stale else {"plan_version": typed["plan_version"]}
-    # the incident's address: a reload shows the page and posts nothing again
     return _page_again(request, uow, incident_id, exc, plan_form=typed,
-                       plan_problem=error_text(exc, lang_of(request)), plan_bad=bad,
-                       plan_stale=stale, address=f"/ops/incidents/{incident_id}", **opened)
+                       plan_problem=error_text(exc, lang_of(request)),
+                       plan_bad=next(iter(named), None), plan_bad_all=named,
+                       plan_stale=stale, **opened)
 
 
 def _save_plan(uow: SqlAlchemyUnitOfWork, incident_id: int, typed: dict[str, Any], *,
@@ -310,16 +342,22 @@ def check_notice(incident_id: int, request: Request, account: Operator, uow: Uow
                                   lang="en" if lang == "en" else "ko")
     shown = shown_findings(result, text)
     return render(request, "incidents/_findings.html", {"result": result, "shown": shown,
-                                                        "empty": not body.strip()})
+                                                        "empty": not body.strip(),
+                                                        "untitled": not title.strip()})
 
 
 @router.post("/{incident_id}/notice")
 def publish(incident_id: int, request: Request, account: Operator, uow: Uow, title: Title = "",
-            body: Text = "", lang: Short = "ko", form_key: Short = "") -> Response:
+            body: Text = "", lang: Short = "ko", form_key: Short = "",
+            notice_version: Annotated[str | None, Form(max_length=20)] = None) -> Response:
     """Publish; a refused notice comes back in the editor as typed, with the check's findings.
-    The form's own key (``form_key``) makes the form sent twice publish once."""
+    The form's own key (``form_key``) makes the form sent twice publish once; the version it
+    was opened against (``notice_version``) keeps it from replacing, unseen, a version another
+    operator published since (a form without it, from an older page, is not checked)."""
     key = sent_form_key(form_key, account.actor)
     try:
+        if notice_version is not None:
+            _require_latest_seen(uow(), incident_id, lang, notice_version, title, body)
         published = notices.publish_notice_once(uow(), incident_id=incident_id, lang=lang,
                                                 title=title, body=body, actor=account.actor,
                                                 idempotency_key=key)
@@ -328,11 +366,17 @@ def publish(incident_id: int, request: Request, account: Operator, uow: Uow, tit
         said = error_text(exc, lang_of(request))
         if exc.code == "idempotency_key_reused":
             said = _FORM_SENT_AGAIN[0 if lang_of(request) == "ko" else 1]
+        elif exc.details.get("reason") == "notice_changed":
+            said = _notice_changed_words(exc, lang_of(request))
         check = incident_draft_check(uow, incident_id, draft)
-        editor = {"draft": draft, "notice_check": check,
+        with uow() as u:  # from now on the form is opened against the version there is
+            opened = notice_version_in(u.cases.notices(incident_id), draft["lang"])
+        editor = {"draft": draft, "notice_check": check, "opened_version": opened,
                   "notice_shown": draft_findings(draft, check), "notice_problem": said}
+        here = f"/ops/incidents/{incident_id}"
         return _page_again(request, uow, incident_id, exc, editor=editor,
-                           notice_lang=draft["lang"])
+                           notice_lang=draft["lang"], address=(
+                               f"{here}?notice_lang=en" if draft["lang"] == "en" else here))
     version = published.notice.version
     if published.new:
         flash_in_lang(request, f"공지를 게시했습니다(제{version}판).",
@@ -347,6 +391,36 @@ def publish(incident_id: int, request: Request, account: Operator, uow: Uow, tit
                       f"That notice is already published (version {version}); no new version "
                       "was added.")
     return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
+
+
+def _require_latest_seen(uow: SqlAlchemyUnitOfWork, incident_id: int, lang: str, opened: str,
+                         title: str, body: str) -> None:
+    """Refused (``notice_changed``, nothing published) when a version of the notice in
+    ``lang`` was published after the editor was opened against version ``opened`` ("none"
+    before the first) — another operator's, in another tab — unless it is this very text (the
+    same form sent twice: publishing answers with that version)."""
+    with uow:
+        latest = next((n for n in uow.cases.notices(incident_id) if n.lang == lang), None)
+    if latest is None or str(latest.version) == opened:
+        return
+    if (latest.title, latest.body) == (title.strip(), "\n".join(body.splitlines()).strip()):
+        return
+    raise Conflict(f"version {latest.version} of the notice in {lang} was published after "
+                   "this editor was opened; read it, then publish again",
+                   reason="notice_changed", field="body", version=latest.version,
+                   published_at=latest.published_at.isoformat())
+
+
+def _notice_changed_words(exc: SagwaError, lang: str) -> str:
+    version = exc.details["version"]
+    when = format_when(datetime.fromisoformat(exc.details["published_at"]), lang)
+    return in_lang(lang, f"이 편집기를 연 뒤 다른 담당자가 공지 제{version}판을 게시했습니다({when}, 한국 시간). "
+                         "아래는 입력하신 내용이며 게시하지 않았습니다. 공지 화면에서 제"
+                         f"{version}판을 읽고 필요한 내용을 합친 뒤 다시 게시해 주세요.",
+                   f"Another operator published version {version} of the notice after this "
+                   f"editor was opened ({when}). What you typed is below, not published: read "
+                   f"version {version} on the notice board, merge what is needed, then publish "
+                   "again.")
 
 
 #: The notice form sent again from an earlier page with other text (its key already published).
@@ -422,8 +496,11 @@ def _finish(request: Request, uow: Uow, incident_id: int, reason: str, actor: st
     except IllegalTransition as exc:
         return _moved_on(request, incident_id, exc)
     except SagwaError as exc:
+        said = error_text(exc, lang_of(request))
+        if exc.details.get("reason") == "unanswered_cases":
+            said = _still_open_words(uow, incident_id, said, lang_of(request))
         return _page_again(request, uow, incident_id, exc, closing={
-            "action": action, "reason": reason, "problem": error_text(exc, lang_of(request))})
+            "action": action, "reason": reason, "problem": said})
     if dismissing:
         ids = ", ".join(str(i) for i in sorted(int(i) for i in inc.listing_ids))
         flash_in_lang(request, f"{with_particle(f'사고 #{incident_id}', '을(를)')} 오탐으로 "
@@ -437,6 +514,29 @@ def _finish(request: Request, uow: Uow, incident_id: int, reason: str, actor: st
         flash_in_lang(request, f"{with_particle(f'사고 #{incident_id}', '을(를)')} 종료했습니다.",
                       f"Incident #{incident_id} closed.")
     return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
+
+
+def _still_open_words(uow: Uow, incident_id: int, said: str, lang: str) -> str:
+    """Closing refused for cases still open, counted as the progress bars count them: those
+    waiting for the customer's answer (the refusal's own sentence says so), and those on the
+    call list waiting for an agent — a customer who asked to talk to a person did answer, so
+    with only those left the refusal is not "customers have not answered yet"."""
+    with uow() as u:
+        counts = u.cases.status_counts(incident_id)
+    waiting = counts.get(CaseStatus.OPEN.value, 0) + counts.get(CaseStatus.NOTIFIED.value, 0)
+    calls = counts.get(CaseStatus.ESCALATED.value, 0)
+    if waiting:
+        return said + " " + in_lang(lang, f"답을 기다리는 고객 {waiting}명, 상담 대기열에서 상담원을 "
+                                          f"기다리는 고객 {calls}명입니다.",
+                                    f"Waiting for an answer: {waiting}; on the call list, waiting "
+                                    f"for an agent: {calls}.")
+    return in_lang(lang, f"상담 대기열에서 상담원을 기다리는 고객 {calls}명의 건이 아직 끝나지 않아 종료할 수 "
+                         "없습니다. 상담원이 통화해 고객의 선택을 기록하거나, 고객이 직접 고르거나, 답변 "
+                         "기한이 지나 기본 조치가 적용되면 종료할 수 있습니다.",
+                   f"It cannot be closed yet: {_n(calls, 'customer')} on the call list "
+                   f"{'is' if calls == 1 else 'are'} waiting for an agent. It can be closed once "
+                   "an agent records their choice on the phone, they choose themselves, or the "
+                   "deadline passes and the plan's default applies.")
 
 
 def _moved_on(request: Request, incident_id: int, exc: SagwaError) -> Response:
