@@ -11,15 +11,16 @@ from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPl
 from sagwa.domain.incidents import Incident
 from sagwa.domain.sla import notice_languages_missing, required_notice_at
 from sagwa.errors import InvalidInput
-from sagwa.messagecheck import CheckResult, check_against_plan
+from sagwa.messagecheck import CheckResult, Finding, check_against_plan
 from sagwa.services import desk_cause
 from sagwa.services import desk_messages as dm
-from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.desk_policy import ContactDetails, DeskPolicy
 from sagwa.services.desk_wordings import how_approved, incident_facts
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.listing_names import listing_names
 from sagwa.services.lookups import require
 from sagwa.services.name_stand_ins import check_quoting
+from sagwa.services.notice_privacy import Person, customer_data_findings
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 #: The longest notice title, in characters: one line on the notice board and in a search result.
@@ -154,10 +155,12 @@ def _latest(uow: SqlAlchemyUnitOfWork, incident_id: int, lang: str) -> NoticeRow
 
 
 def publish_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str, title: str,
-                   body: str, actor: str, idempotency_key: str | None = None) -> NoticeRow:
+                   body: str, actor: str, idempotency_key: str | None = None,
+                   contact: ContactDetails | None = None) -> NoticeRow:
     """Publish a new version of the notice (:func:`publish_notice_once`): the version."""
     return publish_notice_once(uow, incident_id=incident_id, lang=lang, title=title, body=body,
-                               actor=actor, idempotency_key=idempotency_key).notice
+                               actor=actor, idempotency_key=idempotency_key,
+                               contact=contact).notice
 
 
 @dataclass(frozen=True)
@@ -173,13 +176,15 @@ class Published:
 
 
 def publish_notice_once(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str, title: str,
-                        body: str, actor: str, idempotency_key: str | None = None) -> Published:
+                        body: str, actor: str, idempotency_key: str | None = None,
+                        contact: ContactDetails | None = None) -> Published:
     """Publish a new version of the notice; refused with the findings if it fails the check.
 
     Once per request: with ``idempotency_key``, a retry answers the version the first made, even
     after a later revision (a late resend does not bring old text back). The very text of the
     latest version in ``lang`` again is that version, not a new one: the board would show
-    "revised" with identical versions."""
+    "revised" with identical versions. A notice naming one of the incident's customers is
+    refused (``notice_privacy``; ``contact``: the contact centre's, which it may give)."""
     if lang not in ("ko", "en"):
         raise InvalidInput("lang must be ko or en", field="lang", reason="lang_unknown")
     if not title.strip() or not body.strip():
@@ -213,6 +218,7 @@ def publish_notice_once(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: st
         result = against_plan(check_quoting(text, kind="notice", lang=lang,
                                             names=quoted_names(uow, inc)),
                               text, lang=lang, default=plan_default(uow, inc))
+        result = result.adding(_customer_data(uow, inc, text, lang, contact))
         if not result.ok:
             raise dm.refusal(result.as_dict()["findings"], kind="notice", lang=lang)
         notice = uow.cases.add_notice(incident_id=incident_id, lang=lang, title=title,
@@ -245,18 +251,30 @@ def notice_text(title: str, body: str) -> str:
 
 
 def check_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, text: str,
-                 lang: str) -> CheckResult:
+                 lang: str, contact: ContactDetails | None = None) -> CheckResult:
     """The message check's result on ``text`` (:func:`notice_text`), a notice of incident
     ``incident_id`` in ``lang``, as publishing judges it: errors inside the incident's names
     where the text writes them are not held against it (:func:`quoted_names`,
     ``name_stand_ins.check_quoting``), and a notice that cancels the orders of customers who
-    do not answer while the plan keeps them is refused (:func:`against_plan`). NotFound for an
-    unknown incident."""
+    do not answer while the plan keeps them is refused (:func:`against_plan`), and so is one
+    naming any of its customers (``notice_privacy``). NotFound for an unknown incident."""
     with uow:
         inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
         names, default = quoted_names(uow, inc), plan_default(uow, inc)
+        private = _customer_data(uow, inc, text, lang, contact)
     return against_plan(check_quoting(text, kind="notice", lang=lang, names=names), text,
-                        lang=lang, default=default)
+                        lang=lang, default=default).adding(private)
+
+
+def _customer_data(uow: SqlAlchemyUnitOfWork, inc: Incident, text: str, lang: str,
+                   contact: ContactDetails | None) -> tuple[Finding, ...]:
+    """Inside an open unit of work: where ``text`` names one of ``inc``'s customers."""
+    ids = sorted({int(r.case.customer_id) for r in uow.cases.for_incident(int(inc.incident_id))})
+    people = [Person(c.name, c.phone, c.email)
+              for c in uow.catalog.customers_by_ids(ids).values()] if ids else []
+    return customer_data_findings(text, lang, people,
+                                  public_phone=contact.phone if contact else "",
+                                  public_email=contact.email if contact else "")
 
 
 def plan_default(uow: SqlAlchemyUnitOfWork, inc: Incident) -> str | None:

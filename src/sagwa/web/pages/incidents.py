@@ -339,7 +339,8 @@ def check_notice(incident_id: int, request: Request, account: Operator, uow: Uow
     quotes not judged, as publishing judges it)."""
     text = notices.notice_text(title.strip(), body.strip())
     result = notices.check_notice(uow(), incident_id=incident_id, text=text,
-                                  lang="en" if lang == "en" else "ko")
+                                  lang="en" if lang == "en" else "ko",
+                                  contact=request.app.state.desk_policy.contact)
     shown = shown_findings(result, text)
     return render(request, "incidents/_findings.html", {"result": result, "shown": shown,
                                                         "empty": not body.strip(),
@@ -360,7 +361,8 @@ def publish(incident_id: int, request: Request, account: Operator, uow: Uow, tit
             _require_latest_seen(uow(), incident_id, lang, notice_version, title, body)
         published = notices.publish_notice_once(uow(), incident_id=incident_id, lang=lang,
                                                 title=title, body=body, actor=account.actor,
-                                                idempotency_key=key)
+                                                idempotency_key=key,
+                                                contact=request.app.state.desk_policy.contact)
     except SagwaError as exc:
         draft = {"lang": "en" if lang == "en" else "ko", "title": title, "body": body}
         said = error_text(exc, lang_of(request))
