@@ -12,6 +12,12 @@ reference at all there is nothing to hold it against, and it stands.
 Why twice: the price guard itself holds a rise to twice the price or more for a reviewer, so a
 correct price above twice everything the listings sold at and their list price is not a price
 they could have been selling at, while the typical slip (a zero too many) is ten times.
+
+The other way too: a correct price below half the *lowest* reference (2,631 KRW declared for a
+listing that sold at 26,300 before its wrong price of 2,630 — a zero left out) is refused; each
+customer's difference would be a won, and the apology and notice would say the price "should
+have been 2,631원". Half: a deeper discount than the references' is a promotion the seller
+declares, not the price that was meant.
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ from dataclasses import dataclass
 from sagwa.domain.money import Money, format_money
 from sagwa.errors import InvalidInput
 
-#: A correct price above this many times the highest reference is refused.
+#: A correct price above this many times the highest reference is refused, and one below the
+#: lowest reference divided by it.
 MAX_TIMES_REFERENCE = 2
 
 
@@ -40,13 +47,30 @@ class PriceReference:
 def check_correct_price_plausible(correct: Money, wrong: Money,
                                   references: Sequence[PriceReference]) -> None:
     """Refuse (``correct_price_implausible``) a correct price more than
-    :data:`MAX_TIMES_REFERENCE` times the highest reference above the wrong price."""
+    :data:`MAX_TIMES_REFERENCE` times the highest reference above the wrong price, or less than
+    the lowest divided by it (``details["lowest"]`` then, not ``highest``)."""
     known = [p for r in references for p in (*r.prices_before, r.list_price or 0)
              if p > wrong.amount_minor]
-    if not known or correct.amount_minor <= MAX_TIMES_REFERENCE * max(known):
+    if not known:
+        return
+    seen = {lang: _seen(references, correct.currency, lang) for lang in ("ko", "en")}
+    if correct.amount_minor * MAX_TIMES_REFERENCE < min(known):
+        lowest = Money(min(known), correct.currency)
+        raise InvalidInput(
+            f"the correct price {format_money(correct)} is less than 1/{MAX_TIMES_REFERENCE} of "
+            f"{format_money(lowest)}, the lowest of the listings' prices before the wrong price "
+            f"and their products' list prices ({seen['en']}); check the correct price (a zero "
+            "left out?), and if it is right, declare it with correct_price_confirmed",
+            field="correct_price", reason="correct_price_implausible", factor=MAX_TIMES_REFERENCE,
+            lowest=lowest.as_dict(),
+            prices_seen={str(r.listing_id): list(r.prices_before) for r in references},
+            list_prices={str(r.listing_id): r.list_price for r in references},
+            correct_ko=format_money(correct, lang="ko"), correct_en=format_money(correct),
+            lowest_ko=format_money(lowest, lang="ko"), lowest_en=format_money(lowest),
+            seen_ko=seen["ko"], seen_en=seen["en"])
+    if correct.amount_minor <= MAX_TIMES_REFERENCE * max(known):
         return
     highest = Money(max(known), correct.currency)
-    seen = {lang: _seen(references, correct.currency, lang) for lang in ("ko", "en")}
     raise InvalidInput(
         f"the correct price {format_money(correct)} is more than {MAX_TIMES_REFERENCE} times "
         f"{format_money(highest)}, the highest of the listings' prices before the wrong price "

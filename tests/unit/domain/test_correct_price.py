@@ -67,3 +67,34 @@ def test_a_price_at_or_below_the_wrong_price_is_no_reference() -> None:
     with pytest.raises(InvalidInput):  # the list price is still a reference
         check_correct_price_plausible(krw(1_850_000), WRONG,
                                       [PriceReference(403, (18_500,), 199_000)])
+
+
+def test_a_correct_price_below_half_the_lowest_reference_is_refused_naming_the_prices() -> None:
+    """QA declared 2,631 KRW for a listing that sold at 26,300 before its wrong price of 2,630
+    (a zero left out): each customer's difference would have been a won."""
+    sold = PriceReference(51, (26_300,), 29_000)
+    with pytest.raises(InvalidInput) as refused:
+        check_correct_price_plausible(krw(2_631), krw(2_630), [sold])
+    details = refused.value.details
+    assert (details["field"], details["reason"]) == ("correct_price", "correct_price_implausible")
+    assert details["lowest"] == krw(26_300).as_dict() and "highest" not in details
+    assert details["lowest_ko"] == "26,300원" and details["seen_ko"] == "51번 26,300원, 정가 29,000원"
+    assert "2,631 KRW is less than 1/2 of 26,300 KRW" in refused.value.message
+
+
+@pytest.mark.parametrize("correct", [13_150, 20_000, 26_300])
+def test_down_to_half_the_lowest_reference_stands(correct: int) -> None:
+    check_correct_price_plausible(krw(correct), krw(2_630), [PriceReference(51, (26_300,))])
+
+
+def test_the_page_says_why_a_price_too_low_was_refused() -> None:
+    from sagwa.web.pages.error_texts import error_text
+
+    with pytest.raises(InvalidInput) as refused:
+        check_correct_price_plausible(krw(2_631), krw(2_630), [PriceReference(51, (26_300,))])
+    said = error_text(refused.value, "ko")
+    assert said.startswith("입력한 정상 가격(2,631원)이 잘못된 가격 전에 상품이 팔리던 가격과 정가 가운데 가장 낮은 "
+                           "26,300원의 2분의 1보다 낮습니다(참고한 가격: 51번 26,300원).")
+    assert "0을 빠뜨리지" in said
+    assert "less than 1/2 of 26,300 KRW" in error_text(refused.value, "en")
+
