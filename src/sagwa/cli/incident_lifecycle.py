@@ -44,8 +44,8 @@ def declare(
     correct_price_confirmed: bool = typer.Option(
         False, "--correct-price-confirmed",
         help="The correct price is right although it is more than twice every price the "
-             "listings sold at before and their list prices, or less than half the lowest of "
-             "them (recorded on the audit log)."),
+             "listings sold at before and their list prices, or less than half the lowest price "
+             "they sold at (recorded on the audit log)."),
     actor: str = ACTOR, fmt: TableOrJson = FORMAT,
 ) -> None:
     """Declare an incident; its listings are paused at once."""

@@ -13,8 +13,10 @@ Why twice: the price guard itself holds a rise to twice the price or more for a 
 correct price above twice everything the listings sold at and their list price is not a price
 they could have been selling at, while the typical slip (a zero too many) is ten times.
 
-The other way too: a correct price below half the *lowest* reference (2,631 KRW declared for a
-listing that sold at 26,300 before its wrong price of 2,630 — a zero left out) is refused; each
+The other way too: a correct price below half the lowest price the listings *sold at* before
+(2,631 KRW declared for a listing that sold at 26,300 before its wrong price of 2,630 — a zero
+left out; a list price is not held against it, as a maker's may be far above any price the
+product sells at) is refused; each
 customer's difference would be a won, and the apology and notice would say the price "should
 have been 2,631원". Half: a deeper discount than the references' is a promotion the seller
 declares, not the price that was meant.
@@ -48,19 +50,23 @@ def check_correct_price_plausible(correct: Money, wrong: Money,
                                   references: Sequence[PriceReference]) -> None:
     """Refuse (``correct_price_implausible``) a correct price more than
     :data:`MAX_TIMES_REFERENCE` times the highest reference above the wrong price, or less than
-    the lowest divided by it (``details["lowest"]`` then, not ``highest``)."""
+    the lowest price the listings sold at above it divided by it (``details["lowest"]`` then,
+    not ``highest``)."""
     known = [p for r in references for p in (*r.prices_before, r.list_price or 0)
              if p > wrong.amount_minor]
     if not known:
         return
     seen = {lang: _seen(references, correct.currency, lang) for lang in ("ko", "en")}
-    if correct.amount_minor * MAX_TIMES_REFERENCE < min(known):
-        lowest = Money(min(known), correct.currency)
+    # the low side is held against what the listings sold at only: a list price may be a
+    # maker's, far above any price the product sells at
+    sold = [p for r in references for p in r.prices_before if p > wrong.amount_minor]
+    if sold and correct.amount_minor * MAX_TIMES_REFERENCE < min(sold):
+        lowest = Money(min(sold), correct.currency)
         raise InvalidInput(
             f"the correct price {format_money(correct)} is less than 1/{MAX_TIMES_REFERENCE} of "
-            f"{format_money(lowest)}, the lowest of the listings' prices before the wrong price "
-            f"and their products' list prices ({seen['en']}); check the correct price (a zero "
-            "left out?), and if it is right, declare it with correct_price_confirmed",
+            f"{format_money(lowest)}, the lowest price the listings sold at before the wrong "
+            f"price ({seen['en']}); check the correct price (a zero left out?), and if it is "
+            "right, declare it with correct_price_confirmed",
             field="correct_price", reason="correct_price_implausible", factor=MAX_TIMES_REFERENCE,
             lowest=lowest.as_dict(),
             prices_seen={str(r.listing_id): list(r.prices_before) for r in references},

@@ -93,8 +93,15 @@ def test_the_page_says_why_a_price_too_low_was_refused() -> None:
     with pytest.raises(InvalidInput) as refused:
         check_correct_price_plausible(krw(2_631), krw(2_630), [PriceReference(51, (26_300,))])
     said = error_text(refused.value, "ko")
-    assert said.startswith("입력한 정상 가격(2,631원)이 잘못된 가격 전에 상품이 팔리던 가격과 정가 가운데 가장 낮은 "
+    assert said.startswith("입력한 정상 가격(2,631원)이 잘못된 가격 전에 상품이 팔리던 가격 가운데 가장 낮은 "
                            "26,300원의 2분의 1보다 낮습니다(참고한 가격: 51번 26,300원).")
     assert "0을 빠뜨리지" in said
     assert "less than 1/2 of 26,300 KRW" in error_text(refused.value, "en")
+
+
+def test_a_list_price_far_above_what_the_listing_sold_at_does_not_refuse_a_low_one() -> None:
+    """A maker's list price (199,000) above a listing that only ever sold at its wrong price
+    (19,900): a correct price of 21,000 stands — the low side reads what the listings sold at."""
+    check_correct_price_plausible(krw(21_000), krw(19_900), [PriceReference(30, (19_900,),
+                                                                            199_000)])
 

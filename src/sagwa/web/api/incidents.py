@@ -52,8 +52,8 @@ class IncidentCreate(Body):
     draft_id: StrictInt | None = Field(default=None, description="Declare this draft incident.")
     correct_price_confirmed: bool = Field(default=False, description=(
         "The correct price was checked although it is more than twice every price the listings "
-        "sold at before and their list prices, or less than half the lowest of them (else 422 "
-        "`correct_price_implausible`); the audit log records it."))
+        "sold at before and their list prices, or less than half the lowest price they sold at "
+        "(else 422 `correct_price_implausible`); the audit log records it."))
 
 
 class PlanCreate(Body):

@@ -337,12 +337,11 @@ RULES: tuple[Rule, ...] = (
        "The wrong price must be above zero and below the correct price; this desk handles "
        "prices shown too low."),
     _r("invalid_input", "correct_price", "correct_price_implausible",
-       "입력한 정상 가격({correct_ko})이 잘못된 가격 전에 상품이 팔리던 가격과 정가 가운데 가장 낮은 {lowest_ko}의 "
+       "입력한 정상 가격({correct_ko})이 잘못된 가격 전에 상품이 팔리던 가격 가운데 가장 낮은 {lowest_ko}의 "
        "{factor}분의 1보다 낮습니다(참고한 가격: {seen_ko}). 0을 빠뜨리지 않았는지 정상 가격을 확인해 주세요. 아무 상품도 "
        "판매 중지하지 않았습니다. 확인해 보니 맞다면 정상 가격 칸 아래에 확인했다고 표시하고 다시 선언해 주세요.",
        "The correct price entered ({correct_en}) is less than 1/{factor} of {lowest_en}, the "
-       "lowest of the listings' prices before the wrong price and their list prices "
-       "(checked: {seen_en}). Check the correct price (a zero left out?); no listing was "
+       "lowest price the listings sold at before the wrong price (checked: {seen_en}). Check the correct price (a zero left out?); no listing was "
        "paused. If it is right, tick that you checked it under the correct price and declare "
        "again.", needs=("lowest_ko",)),
     _r("invalid_input", "correct_price", "correct_price_implausible",
