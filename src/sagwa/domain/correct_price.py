@@ -56,39 +56,40 @@ def check_correct_price_plausible(correct: Money, wrong: Money,
              if p > wrong.amount_minor]
     if not known:
         return
-    seen = {lang: _seen(references, correct.currency, lang) for lang in ("ko", "en")}
     # the low side is held against what the listings sold at only: a list price may be a
     # maker's, far above any price the product sells at
     sold = [p for r in references for p in r.prices_before if p > wrong.amount_minor]
     if sold and correct.amount_minor * MAX_TIMES_REFERENCE < min(sold):
-        lowest = Money(min(sold), correct.currency)
-        raise InvalidInput(
-            f"the correct price {format_money(correct)} is less than 1/{MAX_TIMES_REFERENCE} of "
-            f"{format_money(lowest)}, the lowest price the listings sold at before the wrong "
-            f"price ({seen['en']}); check the correct price (a zero left out?), and if it is "
-            "right, declare it with correct_price_confirmed",
-            field="correct_price", reason="correct_price_implausible", factor=MAX_TIMES_REFERENCE,
-            lowest=lowest.as_dict(),
-            prices_seen={str(r.listing_id): list(r.prices_before) for r in references},
-            list_prices={str(r.listing_id): r.list_price for r in references},
-            correct_ko=format_money(correct, lang="ko"), correct_en=format_money(correct),
-            lowest_ko=format_money(lowest, lang="ko"), lowest_en=format_money(lowest),
-            seen_ko=seen["ko"], seen_en=seen["en"])
-    if correct.amount_minor <= MAX_TIMES_REFERENCE * max(known):
-        return
-    highest = Money(max(known), correct.currency)
-    raise InvalidInput(
-        f"the correct price {format_money(correct)} is more than {MAX_TIMES_REFERENCE} times "
-        f"{format_money(highest)}, the highest of the listings' prices before the wrong price "
-        f"and their products' list prices ({seen['en']}); check the correct price (a zero too "
-        "many?), and if it is right, declare it with correct_price_confirmed",
-        field="correct_price", reason="correct_price_implausible", factor=MAX_TIMES_REFERENCE,
-        highest=highest.as_dict(),
+        raise _implausible(correct, references, "lowest", min(sold),
+                           reason="correct_price_implausible", compared=(
+            f"less than 1/{MAX_TIMES_REFERENCE} of {{bound}}, the lowest price the listings sold "
+            "at before the wrong price ({seen}); check the correct price (a zero left out?)"))
+    if correct.amount_minor > MAX_TIMES_REFERENCE * max(known):
+        raise _implausible(correct, references, "highest", max(known),
+                           reason="correct_price_implausible", compared=(
+            f"more than {MAX_TIMES_REFERENCE} times {{bound}}, the highest of the listings' "
+            "prices before the wrong price and their products' list prices ({seen}); check the "
+            "correct price (a zero too many?)"))
+
+
+def _implausible(correct: Money, references: Sequence[PriceReference], side: str, bound: int,
+                 *, reason: str, compared: str) -> InvalidInput:
+    """The refusal (``reason``) of ``correct`` against ``bound`` (minor units), the ``side``
+    ("lowest" or "highest") reference it broke, ``compared`` saying how (``{bound}``, ``{seen}`` filled in):
+    the details name every reference, in both languages."""
+    limit = Money(bound, correct.currency)
+    seen = {lang: _seen(references, correct.currency, lang) for lang in ("ko", "en")}
+    said = compared.format(bound=format_money(limit), seen=seen["en"])
+    return InvalidInput(
+        f"the correct price {format_money(correct)} is {said}, and if it is right, declare it "
+        "with correct_price_confirmed",
+        field="correct_price", reason=reason, factor=MAX_TIMES_REFERENCE,
         prices_seen={str(r.listing_id): list(r.prices_before) for r in references},
         list_prices={str(r.listing_id): r.list_price for r in references},
         correct_ko=format_money(correct, lang="ko"), correct_en=format_money(correct),
-        highest_ko=format_money(highest, lang="ko"), highest_en=format_money(highest),
-        seen_ko=seen["ko"], seen_en=seen["en"])
+        seen_ko=seen["ko"], seen_en=seen["en"], **{
+            side: limit.as_dict(), f"{side}_ko": format_money(limit, lang="ko"),
+            f"{side}_en": format_money(limit)})
 
 
 def _seen(references: Sequence[PriceReference], currency: str, lang: str) -> str:
