@@ -124,3 +124,83 @@ def test_the_english_history_gives_its_reasons_room_and_marks_a_korean_note(page
                            ".map(td => td.getBoundingClientRect().width)")
     assert widths and min(widths) >= 200, widths
     shot(page, "seller-history-reasons-width")
+
+
+def _press_while_answered(page, button: str, checks: list) -> None:  # type: ignore[no-untyped-def]
+    """Press ``button`` (held down), let the held live checks answer while it is down (leaving
+    the field sends one more), then release it: what a quick user does on a slow day — the
+    answer lands between the press and the release."""
+    page.locator(button).scroll_into_view_if_needed()
+    box = page.locator(button).bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.wait_for_timeout(100)  # the field's "change" check leaves, and is held too
+    with page.expect_response("**/check") as answered:
+        for route in checks:
+            route.continue_()
+    assert answered.value.ok
+    page.wait_for_timeout(300)  # room for the answer to land (it would move the button)
+    page.mouse.up()
+
+
+def test_a_check_answered_while_save_is_pressed_does_not_swallow_the_click(page, site) -> None:  # type: ignore[no-untyped-def]
+    """The live check goes 300 ms after typing, and again when the field is left, i.e. when
+    Save is pressed. Its answer (here a refusal two lines long at 390 px) landed above Save
+    between the press and the release and moved Save from under the pointer: the browser
+    sent the click to nothing and the save never left (a CI run failed on it). The answer now
+    waits for the release; the save goes, and the refusal comes with the next page."""
+    listing = site.world.ipod_a
+    login(page, "seller_a", PASSWORD)
+    page.wait_for_url("**/seller")
+    page.set_viewport_size({"width": 390, "height": 640})
+    page.goto(f"/seller/listings/{listing}")
+    held = _held_back(page, "**/check")
+    page.fill("#new_price", "19,90,0")  # a misplaced comma: refused, by the check and the save
+    page.wait_for_timeout(700)
+    assert len(held) == 1  # the check after typing, held
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/price"),
+                             timeout=5000):
+        _press_while_answered(page, "#price-form button.primary", held)
+    page.locator("#price-form [aria-invalid=true]").first.wait_for()
+    assert page.locator("#new_price").input_value() == "19,90,0"
+
+
+def test_a_publish_pressed_as_the_notice_findings_come_back_publishes(page, site) -> None:  # type: ignore[no-untyped-def]
+    """The notice editor's findings come back with a new Publish button (the check decides
+    whether it may be pressed): landing while Publish was held down, the button under the
+    pointer was replaced and the click went nowhere. Now the findings wait for the release;
+    the notice is published. A press let go elsewhere still gets its findings."""
+    login(page, "admin", PASSWORD)
+    page.wait_for_url("**/ops/incidents")
+    page.goto(f"/ops/incidents/{site.world.incident}")
+    page.locator("#findings [data-ok=true]").first.wait_for()  # the editor, as drawn, passes
+    held = _held_back(page, "**/notice/check")
+    body = page.input_value("#notice-body")
+    page.fill("#notice-body", body + " ")
+    page.wait_for_timeout(700)
+    assert len(held) == 1
+    # pressed and let go off the button: no click, and the findings land on the release
+    box = page.locator("#publish").bounding_box()
+    assert box is not None
+    page.evaluate("document.querySelector('#findings').firstElementChild"
+                  ".setAttribute('data-before', '')")
+    page.mouse.move(box["x"] + 5, box["y"] + 5)
+    page.mouse.down()
+    with page.expect_response("**/notice/check"):
+        held.pop().continue_()
+    page.wait_for_timeout(300)
+    assert page.locator("#findings [data-before]").count() == 1  # waits for the release
+    page.mouse.move(box["x"] + 5, box["y"] - 200)
+    page.mouse.up()
+    wait_until(page, "document.querySelector('#findings [data-before]') === null")
+    assert page.locator("#findings [data-ok=true]").count() >= 1 and page.is_enabled("#publish")
+    page.fill("#notice-body", body + "  ")
+    page.wait_for_timeout(700)
+    assert len(held) == 1
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/notice"),
+                             timeout=5000):
+        _press_while_answered(page, "#publish", held)
+    page.locator(".flash").wait_for()
+    page.goto("/notices")
+    assert page.locator("article.notice").count() == 1

@@ -95,6 +95,50 @@
     });
   }
 
+  /* A live check's answer (the seller's price verdict, the notice editor's findings) lands
+     in its form above the button. Landing between a press on one of that form's buttons and
+     the release, it moved the button (or replaced it: the notice's Publish comes with the
+     findings) from under the pointer, and the browser sent the click to nothing: the save
+     never left. While a button of a form is held down, the answers for that form's live
+     regions wait; on the release they land, unless the click sent the form (the next page
+     brings its own answer). */
+  var pressedForm = null;
+  var waitingAnswers = [];
+  var lastSentForm = null;
+  function pressed(event) {
+    var button = event.target.closest ? event.target.closest("button, input[type=submit]") : null;
+    pressedForm = button && button.form ? button.form : null;
+    lastSentForm = null;
+  }
+  function released() {
+    var form = pressedForm;
+    if (!form) return;
+    pressedForm = null;
+    // after the click this release makes, and the submit that click starts
+    setTimeout(function () {
+      var answers = waitingAnswers;
+      waitingAnswers = [];
+      if (lastSentForm === form) return;
+      answers.forEach(function (answer) {
+        if (answer.target.isConnected) {
+          htmx.swap(answer.target, answer.html, { swapStyle: "innerHTML" });
+        }
+      });
+    }, 0);
+  }
+  function holdAnswerWhilePressed(event) {
+    var target = event.detail.target;
+    if (!pressedForm || !target || !event.detail.shouldSwap) return;
+    if (!pressedForm.contains(target) || !target.hasAttribute("aria-live")) return;
+    event.preventDefault();
+    // the last answer for a region is the one that counts (the checks are hx-sync'd)
+    waitingAnswers = waitingAnswers.filter(function (answer) { return answer.target !== target; });
+    waitingAnswers.push({ target: target, html: event.detail.serverResponse });
+  }
+  function sent(event) {
+    lastSentForm = event.target;
+  }
+
   replaceAddress();
   syncAllCallbacks();
   focusFlash();
@@ -102,6 +146,11 @@
   window.addEventListener("pageshow", syncAllCallbacks);
   window.addEventListener("pageshow", notBusy);
   document.addEventListener("submit", busyOnSubmit);
+  document.addEventListener("pointerdown", pressed, true);
+  document.addEventListener("pointerup", released, true);
+  document.addEventListener("pointercancel", released, true);
+  document.addEventListener("submit", sent);
+  document.body.addEventListener("htmx:beforeSwap", holdAnswerWhilePressed);
   window.addEventListener("load", syncAllCallbacks);
   document.addEventListener("change", function (event) {
     if (event.target.name === "outcome") { syncCallback(event.target); }
