@@ -105,10 +105,14 @@ def plain_phone_text(value: str) -> str:
     """``value`` as a phone number is read, in plain characters: full-width digits and signs
     (``０１０－１２３４``, as Korean input methods type them) as the ASCII ones, a dash of any
     kind (the en and em dash, the hyphen U+2010, the minus sign, …: input methods and word
-    processors put them between the digits) as ``-``, and runs of spaces of any kind as one,
-    stripped. Other characters stay as they are: a ``①`` or a ``١`` is no digit anyone dials."""
-    dashed = "".join("-" if ch == _MINUS_SIGN or unicodedata.category(ch) == "Pd" else ch
-                     for ch in fold_width(value))
+    processors put them between the digits) as ``-``, runs of spaces of any kind (a no-break
+    one, copied from a web page) as one, stripped, and invisible format characters left out
+    (the direction marks a phone's contacts app copies around a number, a zero-width space:
+    the number shows without them). Other characters stay as they are: a ``①`` or a ``١`` is
+    no digit anyone dials."""
+    dashed = "".join("-" if ch == _MINUS_SIGN or kind == "Pd" else ch
+                     for ch in fold_width(value)
+                     if (kind := unicodedata.category(ch)) != "Cf")
     return " ".join(dashed.split())
 
 

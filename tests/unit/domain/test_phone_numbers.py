@@ -69,6 +69,12 @@ def test_a_blank_number_is_none() -> None:
     ("＋８２ １０ ５５５５ ６６６６", "+82 10 5555 6666"),
     ("010\u00a05555\u30006666", "010 5555 6666"),  # a no-break space, an ideographic space
     ("010  5555   6666", "010 5555 6666"),  # runs of spaces, as the lookup reads them
+    # pasted from a phone's contacts, which wrap a number in direction marks, or with a
+    # zero-width space: an agent's form and the API read it as the customer's page did
+    ("\u202a010-5555-6666\u202c", "010-5555-6666"),
+    ("\u2066+82 10-5555-6666\u2069", "+82 10-5555-6666"),
+    ("010-5555-6666\u200b", "010-5555-6666"),
+    ("\ufeff010\u200e-5555-6666", "010-5555-6666"),
 ])
 def test_a_number_typed_with_full_width_digits_or_any_dash_is_stored_in_plain_characters(
         typed: str, stored: str) -> None:

@@ -4,19 +4,19 @@ up calling for want of a number, is owed the call again (``services.customer_con
 number the desk does not have yet: changing one on file takes a person (the link may have been
 passed on), so the form is not offered then and a sent one is refused.
 
-The number is read as the customer sees it (:func:`as_seen`): typed in a full-width input mode,
-or pasted from their contacts with the invisible marks and no-break spaces that come with it,
-it is the same number, not "not a phone number we can call"."""
+The number is read as the customer sees it (``catalog.plain_phone_text``, as every form and
+the API read one): typed in a full-width input mode, or pasted from their contacts with the
+invisible marks and no-break spaces that come with it, it is the same number, not "not a phone
+number we can call"."""
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from sagwa.domain.identifiers import fold_width
+from sagwa.domain.catalog import plain_phone_text
 from sagwa.errors import SagwaError
 from sagwa.services.customer_contact import change_customer_contact
 from sagwa.services.desk_policy import DeskPolicy
@@ -54,7 +54,7 @@ def leave_phone(token: str, request: Request, uow: Uow,
             raise FormProblem("이 건은 이제 전화로 처리할 일이 없습니다. 도움이 필요하시면 아래 고객센터로 연락 주세요.",
                               "Nothing on this case needs a call any more; if you need "
                               "anything, please contact us below.", field="phone")
-        number = as_seen(phone)
+        number = plain_phone_text(phone)
         if not number:
             raise FormProblem("전화번호를 입력해 주세요(예: 010-1234-5678).",
                               "Please type your phone number, like 010-1234-5678.",
@@ -69,19 +69,6 @@ def leave_phone(token: str, request: Request, uow: Uow,
     after = case_context(uow(), case_id, customer_id, policy, request)
     flash_in_lang(request, *saved_sentences(after, policy), lang=lang)
     return RedirectResponse(case_address(token, request), status_code=303)
-
-
-def as_seen(typed: str) -> str:
-    """The number as it shows: full-width digits and signs as ASCII (``fold_width``), any
-    space (a no-break one) as a space, any dash as a hyphen, and invisible characters (the
-    direction marks around a number copied from contacts, a zero-width space) left out."""
-    shown: list[str] = []
-    for ch in fold_width(typed):
-        kind = unicodedata.category(ch)
-        if kind == "Cf":
-            continue
-        shown.append(" " if kind == "Zs" else "-" if kind == "Pd" or ch == "\u2212" else ch)
-    return " ".join("".join(shown).split())
 
 
 def saved_sentences(after: dict[str, Any], policy: DeskPolicy) -> tuple[str, str]:
