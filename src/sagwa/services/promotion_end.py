@@ -80,9 +80,13 @@ def end_promotion(uow: SqlAlchemyUnitOfWork, *, price_change_id: int,
         back_to = listing.price
         if listing.status is ListingStatus.ENDED:
             outcome = PromotionEnd.LISTING_ENDED
-        elif listing.price != change.new_price or _seller_moved(live[at + 1:]):
+        elif listing.price != change.new_price or promotions_not_undone(live[at:]) != [0]:
             # the seller changed the price since (even back to the same price, with its own
-            # promotion): that is their latest word, not this promotion
+            # promotion, or one still running on top of this one): that is their latest word,
+            # not this promotion. A promotion run on top of it and ended since (its price put
+            # back by this job) is no move: when both are over, the price before the first
+            # comes back (a flash sale inside a week's promotion used to leave the week's
+            # price live for good).
             outcome = PromotionEnd.PRICE_MOVED
         else:
             start = first_of_promotions(live[: at + 1], uow.now())
@@ -114,23 +118,24 @@ def end_promotion(uow: SqlAlchemyUnitOfWork, *, price_change_id: int,
         return outcome
 
 
-def _seller_moved(after: list[PriceChangeRecord]) -> bool:
-    """Whether the changes that went live after a promotion's price moved it for good: any
-    change of the seller's without a promotion, or a promotion still not undone. A promotion
-    run on top of it and ended since (its price put back by this job) is no move: when both
-    are over, the price before the first comes back (a flash sale inside a week's promotion
-    used to leave the week's price live for good)."""
-    running: list[PriceChangeRecord] = []
-    for c in after:
+def promotions_not_undone(live: Sequence[PriceChangeRecord]) -> list[int]:
+    """Indexes in ``live`` (changes in the order they went live) of the promotions not undone
+    yet, the innermost last: each return of this job undoes the innermost; a change of anyone's
+    without a promotion (or a return that undid none of them) leaves none to undo. The job
+    restores a promotion's price only while it is the one left (``[0]`` from it on); the
+    seller's listing page names the innermost one's return (``web/pages/seller_promotion``)."""
+    stack: list[int] = []
+    for i, c in enumerate(live):
         if c.proposed_by == ACTOR:
-            if not running or c.old_price != running[-1].new_price:
-                return True
-            running.pop()
+            if not stack or c.old_price != live[stack[-1]].new_price:
+                stack = []
+            else:
+                stack.pop()
         elif c.promotion_pct is not None:
-            running.append(c)
+            stack.append(i)
         else:
-            return True
-    return bool(running)
+            stack = []
+    return stack
 
 
 def first_of_promotions(upto: Sequence[PriceChangeRecord], now: datetime) -> PriceChangeRecord:

@@ -14,8 +14,7 @@ from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.domain.listings import Listing, ListingStatus
 from sagwa.domain.money import Money
 from sagwa.domain.pricing import PriceChangeStatus, Promotion
-from sagwa.services.promotion_end import ACTOR as PROMOTION_END_ACTOR
-from sagwa.services.promotion_end import first_of_promotions
+from sagwa.services.promotion_end import first_of_promotions, promotions_not_undone
 
 _WENT_LIVE = (PriceChangeStatus.APPLIED, PriceChangeStatus.APPROVED)
 #: A promotion's return happens on a listing on sale or paused (not on an ended one).
@@ -42,7 +41,7 @@ def running_promotion(listing: Listing, changes: Sequence[PriceChangeRecord],
         return None
     live = sorted((c for c in changes if c.status in _WENT_LIVE),
                   key=lambda c: (c.decided_at or c.proposed_at, c.id))
-    stack = _undone(live)
+    stack = promotions_not_undone(live)
     top = live[stack[-1]] if stack else None
     if (top is None or not top.promotion_pct or top.promotion_ends_at is None
             or top.promotion_ends_at <= now or top.new_price != listing.price):
@@ -50,24 +49,6 @@ def running_promotion(listing: Listing, changes: Sequence[PriceChangeRecord],
     return RunningPromotion(float(top.promotion_pct), top.promotion_ends_at,
                             first_of_promotions(live[: stack[-1] + 1],
                                                 top.promotion_ends_at).old_price)
-
-
-def _undone(live: Sequence[PriceChangeRecord]) -> list[int]:
-    """Indexes in ``live`` (in the order they went live) of the promotions not undone yet, the
-    innermost last: each return of the promotion-end job undoes the innermost; a change of
-    anyone's without a promotion (or a return that undid none of them) leaves none to undo."""
-    stack: list[int] = []
-    for i, c in enumerate(live):
-        if c.proposed_by == PROMOTION_END_ACTOR:
-            if not stack or c.old_price != live[stack[-1]].new_price:
-                stack = []
-            else:
-                stack.pop()
-        elif c.promotion_pct:
-            stack.append(i)
-        else:
-            stack = []
-    return stack
 
 
 @dataclass(frozen=True)
