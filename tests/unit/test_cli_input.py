@@ -17,12 +17,16 @@ from sagwa.web.pages.forms import parse_int
 
 @pytest.mark.parametrize(("typed", "number"), [
     ("１２３", 123), ("1,000", 1000), (" ５０ ", 50), ("-3", -3), ("＋7", 7), ("0", 0),
+    ("12,345,678", 12345678), ("１,０００", 1000), ("-1,000", -1000),
 ])  # fmt: skip
 def test_the_digits_the_pages_accept_are_read(typed: str, number: int) -> None:
     assert read_whole_number(typed) == number == parse_int(typed, "seller_share_pct")
 
 
-@pytest.mark.parametrize("typed", ["①", "²", "١٢", "1_000", "3，4", "1.5", "", "-", "12a"])
+@pytest.mark.parametrize("typed", ["①", "²", "١٢", "1_000", "3，4", "1.5", "", "-", "12a",
+                                   # a comma out of its place is a slip, not a separator: "5,00"
+                                   # was read as 500 (a compensation of 500 won, not 5,000)
+                                   "5,00", "1,8500", "1,000,00", ",100", "100,", "1,,000"])
 def test_the_digits_the_pages_refuse_are_refused(typed: str) -> None:
     with pytest.raises(ValueError):
         read_whole_number(typed)

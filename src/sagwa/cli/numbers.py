@@ -1,7 +1,7 @@
 """Whole numbers typed on the command line (ids, amounts, percents, counts), read as the pages
 read them: full-width digits (``１２３``, as Korean input methods type them) through the pages'
-own normaliser (:func:`sagwa.domain.identifiers.fold_width`), and ASCII thousands commas
-(``1,000``). Any other digit (``①``, ``²``, ``١``), ``1_000``, a decimal or a full-width comma
+own normaliser (:func:`sagwa.domain.identifiers.whole_number_in`), and ASCII thousands commas
+(``1,000``; a comma out of place, ``5,00``, is refused). Any other digit (``①``, ``²``, ``١``), ``1_000``, a decimal or a full-width comma
 (``3，4``, which may separate two ids) is refused, naming the option, with exit status 2.
 
 Use :func:`number_option` / :func:`number_argument` in place of ``typer.Option`` /
@@ -15,21 +15,20 @@ from typing import Any
 
 import typer
 
-from sagwa.domain.identifiers import fold_width, is_ascii_digits
+from sagwa.domain.identifiers import whole_number_in
 
 
 def read_whole_number(text: str, *, percent: bool = False) -> int:
     """``"１,０００"`` -> 1000; with ``percent``, a trailing ``%`` (or ``％``) is allowed.
 
     Raises ``ValueError`` for anything but an optional sign and the digits 0-9."""
-    # ASCII commas only, before folding: a full-width one would become a comma and be dropped
-    cleaned = fold_width(text.replace(",", "")).strip()
+    cleaned = text.strip()
     if percent:
-        cleaned = cleaned.removesuffix("%").rstrip()
-    sign, digits = (cleaned[0], cleaned[1:]) if cleaned[:1] in ("+", "-") else ("", cleaned)
-    if not is_ascii_digits(digits):
+        cleaned = cleaned.removesuffix("%").removesuffix("\uff05").rstrip()
+    number = whole_number_in(cleaned)
+    if number is None:
         raise ValueError(f"{text!r} is not a whole number")
-    return int(sign + digits)
+    return number
 
 
 def _in_range(value: int, minimum: int | None, maximum: int | None) -> bool:

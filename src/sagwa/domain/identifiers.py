@@ -34,6 +34,24 @@ def is_ascii_digits(text: str) -> bool:
     return _ASCII_DIGITS.fullmatch(text) is not None
 
 
+def whole_number_in(text: str) -> int | None:
+    """``text`` as a whole number people type, or None: an optional sign, the digits 0-9
+    (full-width ones read as them: :func:`fold_width`) and ASCII commas between groups of three
+    only (``1,000``, ``12,345,678``). A comma anywhere else (``5,00``, ``1,8500``) is a slip —
+    a dropped or an extra zero — not a separator to drop; a full-width comma (``3，4``) may
+    separate two numbers. The page forms and the CLI read whole numbers with it."""
+    if "\uff0c" in text:
+        return None
+    cleaned = fold_width(text).strip()
+    sign, digits = (cleaned[0], cleaned[1:]) if cleaned[:1] in ("+", "-") else ("", cleaned)
+    if _GROUPED.fullmatch(digits):
+        digits = digits.replace(",", "")
+    return int(sign + digits) if is_ascii_digits(digits) else None
+
+
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
+
+
 def _digits(value: str, field: str) -> str:
     cleaned = fold_width(value).replace("-", "").replace(" ", "")
     if not is_ascii_digits(cleaned):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sagwa.domain.identifiers import fold_width
+from sagwa.domain.identifiers import fold_width, whole_number_in
 from sagwa.domain.moments import SEOUL, out_of_range
 from sagwa.domain.money import Money
 from sagwa.domain.pricing import Promotion
@@ -21,7 +21,6 @@ from sagwa.web.pages.error_texts import FIELDS, FormProblem
 from sagwa.web.pages.won_mistakes import won_problem
 from sagwa.web.pages.won_units import read_won
 
-_INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
 
 
@@ -49,15 +48,17 @@ _WON_AROUND = re.compile(r"(?:₩|KRW)?\s*(?P<body>.*?)\s*(?:원|KRW)?", re.IGNO
 
 
 def parse_int(text: str | None, field: str, *, optional: bool = False) -> int | None:
-    # ASCII commas only: a full-width one may separate ids ("3，4"), so it is refused, not dropped
-    cleaned = fold_width((text or "").replace(",", "")).strip()
-    if not cleaned and optional:
+    """A whole number as :func:`~sagwa.domain.identifiers.whole_number_in` reads one (a comma
+    between groups of three only: ``5,00`` is refused, not read as 500)."""
+    typed = (text or "").strip()
+    if not typed and optional:
         return None
-    if not _INTEGER.fullmatch(cleaned):
+    number = whole_number_in(typed)
+    if number is None:
         ko, en = FIELDS.get(field, (field, field))
         raise FormProblem(f"{ko}: 정수로 입력해 주세요.", f"Enter {en} as a whole number.",
                           field=field)
-    return int(cleaned)
+    return number
 
 
 def parse_local_time(text: str | None, field: str) -> datetime | None:
