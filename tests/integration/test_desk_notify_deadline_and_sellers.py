@@ -20,6 +20,7 @@ from sagwa.domain.money import Money
 from sagwa.errors import Conflict
 from sagwa.services import catalog, desk, desk_cases, listings, orders
 from sagwa.services.desk_notify import notify
+from sagwa.web.pages.error_texts import error_text
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -59,6 +60,9 @@ def test_notify_after_the_deadline_is_refused_and_nothing_is_queued(shop) -> Non
     assert refusal.details["min_answer_minutes"] == 24 * 60
     assert "Tuesday, June 17 at 6 pm" in refusal.message
     assert "revise the plan" in refusal.message
+    assert refusal.details["deadline_passed"] is True
+    assert error_text(refusal, "ko") == ("답변 기한(6월 17일(화) 오후 6시, 한국 시간)이 이미 지났습니다. "
+                                         "방안에서 기한을 늦춘 뒤 다시 안내해 주세요.")
 
 
 def test_notify_counts_the_answer_time_from_the_first_send_not_from_now(shop) -> None:
@@ -72,7 +76,13 @@ def test_notify_counts_the_answer_time_from_the_first_send_not_from_now(shop) ->
     saturday = datetime(2008, 6, 14, 10, 0, tzinfo=SEOUL)
     assert refusal.details["earliest_send_at"] == saturday.isoformat()
     assert refusal.details["contact_minutes_left"] == 23 * 60
+    assert "deadline_passed" not in refusal.details
     assert "Saturday, June 14 at 10 am" in refusal.message
+    # the operator's page says the same figures: when it would reach them, how many hours
+    # that leaves, how many are needed (it said only "too close")
+    ko, en = error_text(refusal, "ko"), error_text(refusal, "en")
+    assert "6월 14일(토) 오전 10시" in ko and "23시간" in ko and "24시간" in ko, ko
+    assert "Saturday, June 14 at 10 am" in en and "23 h" in en and "24 h" in en, en
 
 
 def test_a_revised_plan_with_a_later_deadline_can_be_notified(shop) -> None:

@@ -1039,7 +1039,10 @@ def test_no_rule_matches_on_the_words_of_a_message() -> None:
         if rule.reason is None:
             continue
         needed = {"apologies_queued": 3, "apologies_due_at": "2027-03-08T00:00:00+00:00",
-                  "max_discount_pct": 5, "version": 2, "lowest_ko": "26,300원"}
+                  "max_discount_pct": 5, "version": 2, "lowest_ko": "26,300원",
+                  "deadline": "2027-03-09T09:00:00+09:00",
+                  "earliest_send_at": "2027-03-08T09:00:00+09:00", "contact_hours_left": "9",
+                  "min_answer_hours": "24", "deadline_passed": True}
         exc = SagwaError("zzz", field=rule.field, reason=rule.reason, status="open",
                          **{n: needed[n] for n in rule.needs})
         exc.code = rule.code

@@ -111,7 +111,10 @@ def require_time_to_answer(plan: IncidentPlan, policy: DeskPolicy, now: datetime
         deadline=plan.deadline.astimezone(dm.SEOUL).isoformat(),
         earliest_send_at=send_at.astimezone(dm.SEOUL).isoformat(),
         contact_minutes_left=int(left.total_seconds() // 60),
-        min_answer_minutes=int(policy.min_answer_time.total_seconds() // 60))
+        min_answer_minutes=int(policy.min_answer_time.total_seconds() // 60),
+        contact_hours_left=_hour_figure(left),
+        min_answer_hours=_hour_figure(policy.min_answer_time),
+        **({"deadline_passed": True} if plan.deadline <= now else {}))
 
 
 def _when(moment: datetime) -> str:
@@ -119,8 +122,13 @@ def _when(moment: datetime) -> str:
 
 
 def _hours(span: timedelta) -> str:
+    return f"{_hour_figure(span)} h"
+
+
+def _hour_figure(span: timedelta) -> str:
+    """``span`` in hours as a person reads them: ``24``, ``23.5`` (a tenth at most)."""
     hours = span.total_seconds() / 3600
-    return f"{hours:g} h" if hours == int(hours) else f"{hours:.1f} h"
+    return f"{hours:g}" if hours == int(hours) else f"{hours:.1f}"
 
 
 def notify(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, policy: DeskPolicy,

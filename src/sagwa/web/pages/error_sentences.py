@@ -468,6 +468,20 @@ RULES: tuple[Rule, ...] = (
        "아직 답하지 않은 고객이 있어 끝낼 수 없습니다.",
        "Some customers have not answered yet, so this cannot be closed."),
     _r("conflict", None, "deadline_too_close",
+       "답변 기한({deadline}, 한국 시간)이 이미 지났습니다. 방안에서 기한을 늦춘 뒤 다시 안내해 주세요.",
+       "The deadline ({deadline}) has passed already; set a later deadline in the plan, then "
+       "notify.", {"deadline": "moment"}, needs=("deadline", "deadline_passed")),
+    _r("conflict", None, "deadline_too_close",
+       ("답변 기한({deadline}, 한국 시간)이 너무 가깝습니다. 사과 안내는 빨라야 {earliest_send_at}에 고객에게 "
+        "닿고, 그때부터 기한까지 고객센터 운영 시간이 {contact_hours_left}시간뿐입니다. 고객이 답하려면 "
+        "{min_answer_hours}시간 이상이 필요합니다. 방안에서 기한을 늦춘 뒤 다시 안내해 주세요."),
+       ("The deadline ({deadline}) is too close: the apology would reach customers on "
+        "{earliest_send_at} at the earliest, leaving {contact_hours_left} h of contact-centre "
+        "hours before it, and customers need at least {min_answer_hours} h. Set a later "
+        "deadline in the plan, then notify."),
+       {"deadline": "moment", "earliest_send_at": "moment"},
+       needs=("deadline", "earliest_send_at", "contact_hours_left", "min_answer_hours")),
+    _r("conflict", None, "deadline_too_close",
        "답변 기한이 너무 가까워 고객이 답할 시간이 부족합니다. 방안에서 기한을 늦춘 뒤 다시 안내해 주세요.",
        "The deadline is too close for customers to answer; set a later deadline in the plan, "
        "then notify."),
