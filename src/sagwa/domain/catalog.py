@@ -97,6 +97,9 @@ def check_email(value: str | None) -> str | None:
 #: ``00 82`` (a 0 kept after it, as in "+82 010-…", goes too). Only 00: a carrier's own prefixes
 #: (001, 002, 00700, …) are not read, as which are in use is not known here.
 _KOREA_CODE = re.compile(r"^(?:00)?820?")
+#: Korea's code after the international prefix 00 (``0082 10-…``, as dialled from abroad):
+#: read as ``+82``, so that no stored number starts with 00 (``domestic_digits``' index).
+_KOREA_FROM_ABROAD = re.compile(r"^00[ -]?(?=82)")
 #: The minus sign, which word processors put for a hyphen; it is a math symbol, not a dash.
 _MINUS_SIGN = "\u2212"
 
@@ -130,11 +133,12 @@ def check_phone(value: str | None) -> str | None:
     ``010-1234-5678``), or None when blank; InvalidInput (``phone_not_a_number``) unless it
     is a number someone could call: a Korean one from its 0 (9 to 11 digits, 12 for a 050x safe
     number) or a nationwide business number (8 digits, 1588-…), or one from ``+`` and its
-    country code (8 to 15 digits), written as :data:`_PHONE_SHAPE` allows (ASCII digits only),
-    and not one digit over and over (``0000-0000``, ``010-0000-0000``)."""
+    country code (8 to 15 digits; Korea's after the prefix 00, ``0082 10-…``, kept as
+    ``+82``), written as :data:`_PHONE_SHAPE` allows (ASCII digits only), and not one digit
+    over and over (``0000-0000``, ``010-0000-0000``)."""
     if value is None or not value.strip():
         return None
-    text = plain_phone_text(value)
+    text = _KOREA_FROM_ABROAD.sub("+", plain_phone_text(value), count=1)
     digits = re.sub(r"[^0-9]", "", text)
     if text.startswith("+"):
         callable_ = _INTERNATIONAL.fullmatch(digits)

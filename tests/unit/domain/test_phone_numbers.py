@@ -41,7 +41,7 @@ def test_numbers_someone_could_call_are_kept_as_typed(number: str) -> None:
     "call me",
     "010-١٢٣٤-5678", "٠١٠١٢٣٤٥٦٧٨",  # Arabic-Indic digits: no number a Korean phone dials
     "010-①②③④-5678", "０１０-ＡＢＣＤ-5678",  # circled digits, full-width letters
-    "0082 10 1234 5678",  # 00 82: typed as +82 10 1234 5678 (the lookup reads both)
+    "001 415 555 0100", "00700 1 415 555 0100",  # a carrier's prefix: not read
     "010––1234", "010 – – 1234",  # a run of dashes is no separator
 ])
 def test_numbers_nobody_could_call_are_refused_saying_what_a_number_looks_like(
@@ -75,6 +75,12 @@ def test_a_blank_number_is_none() -> None:
     ("\u2066+82 10-5555-6666\u2069", "+82 10-5555-6666"),
     ("010-5555-6666\u200b", "010-5555-6666"),
     ("\ufeff010\u200e-5555-6666", "010-5555-6666"),
+    # Korea's code after the international prefix 00, as dialled from abroad (the lookup reads
+    # it): stored with its +, as every number from a country code is (none starts with 00)
+    ("0082 10 5555 6666", "+82 10 5555 6666"),
+    ("0082-10-5555-6666", "+82-10-5555-6666"),
+    ("00 82 10-5555-6666", "+82 10-5555-6666"),
+    ("００８２ １０－５５５５－６６６６", "+82 10-5555-6666"),
 ])
 def test_a_number_typed_with_full_width_digits_or_any_dash_is_stored_in_plain_characters(
         typed: str, stored: str) -> None:
