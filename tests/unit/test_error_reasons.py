@@ -941,7 +941,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (incidents._check_text, "cause_too_long"),
     (check_public_links, "public_links_unreachable"),
     (notices.draft_notice, "incident_not_declared"),
-    (desk.close, "unanswered_cases"),
+    (desk._refuse_open_cases, "unanswered_cases"),
     (desk._check_terms_kept, "plan_has_choices"),
     (desk._check_terms_kept, "deadline_only_later"),
     (check_plan_unchanged, "plan_changed"),

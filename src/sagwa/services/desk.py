@@ -13,6 +13,7 @@ from sagwa.domain.audit import AuditEvent
 from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan, make_plan
 from sagwa.domain.incident_scope import build_cases
 from sagwa.domain.incidents import (
+    CaseStatus,
     Incident,
     IncidentStatus,
     IncidentTrigger,
@@ -421,6 +422,23 @@ def _vouch_for_listings(uow: SqlAlchemyUnitOfWork, inc: Incident, *, actor: str,
                                                "reason": reason}), now)
 
 
+def _refuse_open_cases(statuses: list[CaseStatus]) -> None:
+    """Closing refused for cases still open (``unanswered_cases``), counted as the incident
+    page's bars count them: customers yet to answer (``waiting_for_answer``) and those on the
+    call list waiting for an agent (``waiting_for_agent``) — a customer who asked to talk to a
+    person did answer, so with only those left it is not "not answered yet"."""
+    calls = sum(1 for s in statuses if s is CaseStatus.ESCALATED)
+    waiting = len(statuses) - calls
+    on_list = (f"{calls} customer{'s are' if calls != 1 else ' is'} on the call list, waiting "
+               "for an agent")
+    message = (f"{waiting} case{'s have' if waiting != 1 else ' has'} not been answered or "
+               "defaulted yet" + (f", and {on_list}" if calls else "") if waiting else
+               f"{on_list}: it closes once an agent records their choice on the phone, they "
+               "choose themselves, or the deadline passes and the plan's default applies")
+    raise Conflict(message, reason="unanswered_cases", waiting_for_answer=waiting,
+                   waiting_for_agent=calls)
+
+
 def close(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, reason: str,
           policy: DeskPolicy | None = None, links: LinkMaker | None = None) -> IncidentRow:
     """Close an incident: every case answered or defaulted, every call owed made (a customer
@@ -443,11 +461,7 @@ def close(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, reason: st
         new_status = _next(inc, trigger)  # a status that cannot close says so before the rest
         open_cases = [c for c in uow.cases.for_incident(incident_id, statuses=set(UNANSWERED))]
         if open_cases and trigger is IncidentTrigger.CLOSE:
-            raise Conflict(
-                (f"{len(open_cases)} cases have not" if len(open_cases) != 1 else
-                 "1 case has not") + " been answered or defaulted yet",
-                reason="unanswered_cases",
-            )
+            _refuse_open_cases([c.case.status for c in open_cases])
         owed = uow.reads.calls_owed(incident_id) if trigger is IncidentTrigger.CLOSE else 0
         if owed:
             raise Conflict(

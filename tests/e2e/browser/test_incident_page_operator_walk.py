@@ -23,6 +23,7 @@ from test_incident_page_actions import _draft
 from world import POLICY, World
 
 from sagwa.domain.money import Money
+from sagwa.errors import Conflict
 from sagwa.services import desk, desk_cases
 from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -214,6 +215,31 @@ def test_closing_refused_for_a_customer_waiting_for_an_agent_does_not_say_nobody
     problem = re.search(r'id="close-problem"[^>]*>(.*?)</p>', answer.text, re.DOTALL)
     assert problem and unescape(problem.group(1)).startswith(said)
     assert "not answered" not in problem.group(1) and "답하지 않은" not in problem.group(1)
+
+
+def test_closing_refused_counts_both_kinds_of_open_case_for_the_api_and_the_cli_too(
+        world: World, session_factory: sessionmaker[Session]) -> None:
+    """The service's own refusal (the API's and the CLI's words) said "3 cases have not been
+    answered" when one of the three had: they asked to talk to a person."""
+    def refusal() -> Conflict:
+        with pytest.raises(Conflict) as refused:
+            desk.close(SqlAlchemyUnitOfWork(session_factory), incident_id=world.incident,
+                       actor="admin:test", reason="끝")
+        assert refused.value.details["reason"] == "unanswered_cases"
+        return refused.value
+
+    both = refusal()
+    assert (both.details["waiting_for_answer"], both.details["waiting_for_agent"]) == (2, 1)
+    assert both.message == ("2 cases have not been answered or defaulted yet, and 1 customer "
+                            "is on the call list, waiting for an agent")
+    for name in ("김민준", "Alex Kim"):
+        desk_cases.record_choice(SqlAlchemyUnitOfWork(session_factory), case_id=world.cases[name],
+                                 choice="keep", channel="web", evidence="web case page: keep",
+                                 taken_by="customer", policy=POLICY)
+    calls = refusal()
+    assert (calls.details["waiting_for_answer"], calls.details["waiting_for_agent"]) == (0, 1)
+    assert calls.message.startswith("1 customer is on the call list, waiting for an agent: ")
+    assert "not been answered" not in calls.message
 
 
 def test_closing_refused_while_customers_are_to_answer_counts_them(

@@ -15,7 +15,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sagwa.domain.incidents import (
     INCIDENT_HINTS,
-    CaseStatus,
     Incident,
     IncidentStatus,
     IncidentTrigger,
@@ -500,7 +499,7 @@ def _finish(request: Request, uow: Uow, incident_id: int, reason: str, actor: st
     except SagwaError as exc:
         said = error_text(exc, lang_of(request))
         if exc.details.get("reason") == "unanswered_cases":
-            said = _still_open_words(uow, incident_id, said, lang_of(request))
+            said = _still_open_words(exc, said, lang_of(request))
         return _page_again(request, uow, incident_id, exc, closing={
             "action": action, "reason": reason, "problem": said})
     if dismissing:
@@ -518,15 +517,13 @@ def _finish(request: Request, uow: Uow, incident_id: int, reason: str, actor: st
     return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
 
 
-def _still_open_words(uow: Uow, incident_id: int, said: str, lang: str) -> str:
-    """Closing refused for cases still open, counted as the progress bars count them: those
+def _still_open_words(exc: SagwaError, said: str, lang: str) -> str:
+    """Closing refused for cases still open, with the refusal's counts (``desk.close``): those
     waiting for the customer's answer (the refusal's own sentence says so), and those on the
     call list waiting for an agent — a customer who asked to talk to a person did answer, so
     with only those left the refusal is not "customers have not answered yet"."""
-    with uow() as u:
-        counts = u.cases.status_counts(incident_id)
-    waiting = counts.get(CaseStatus.OPEN.value, 0) + counts.get(CaseStatus.NOTIFIED.value, 0)
-    calls = counts.get(CaseStatus.ESCALATED.value, 0)
+    waiting = int(exc.details.get("waiting_for_answer", 0))
+    calls = int(exc.details.get("waiting_for_agent", 0))
     if waiting:
         return said + " " + in_lang(lang, f"답을 기다리는 고객 {waiting}명, 상담 대기열에서 상담원을 "
                                           f"기다리는 고객 {calls}명입니다.",
