@@ -20,7 +20,7 @@ from sagwa.services.desk_report import build_report, figure_rows, write_postmort
 from sagwa.services.desk_status import incident_status
 from sagwa.web.api.incidents import cases_public
 from sagwa.web.pages.case_facts import load_case
-from sagwa.web.pages.customer import amounts
+from sagwa.web.pages.customer_case_words import amounts
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

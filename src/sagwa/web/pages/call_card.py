@@ -9,9 +9,10 @@ from datetime import datetime
 from typing import Any
 
 from sagwa.adapters.db.call_list_reads import CallRecord, QueuedCase
-from sagwa.domain.call_attempts import callback_after_deadline
+from sagwa.domain.call_attempts import CALL_CHANNEL, REACHED, callback_after_deadline
 from sagwa.domain.call_times import call_time_missed
 from sagwa.domain.cancel_instead import ReplacedDiscount
+from sagwa.domain.consent import asked_for_a_person
 from sagwa.domain.contact_hours import is_open, next_opening
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.note_follow_ups import NoteFollowUp, notes_newest_first
@@ -20,7 +21,7 @@ from sagwa.services.desk_cause import APPROVED
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.web.pages.call_words import overdue_words
 from sagwa.web.pages.case_facts import CaseFacts
-from sagwa.web.pages.customer import OPEN
+from sagwa.web.pages.customer_case_words import OPEN
 from sagwa.web.pages.labels import actor_text, label
 from sagwa.web.pages.settled_script import settled_script
 
@@ -166,6 +167,21 @@ class CallCard:
         """The options the agent may record, in the page's language (the same ones)."""
         return [(value, line) for value, line in self.case.options(lang)
                 if value != NOT_ON_THE_PHONE]
+
+    @property
+    def reached_undecided(self) -> Any | None:
+        """The latest phone call that reached the customer (a ``contact_attempts`` row: when,
+        by whom), while the card still takes their choice: they were talked to but did not
+        choose, and the choice is still to be recorded. Only a call since they asked to talk to
+        a person, if they did (one before it is not the call they asked for). None otherwise."""
+        if not self.takes_choice:
+            return None
+        case = self.case.row.case
+        asked_at = case.consent.recorded_at if asked_for_a_person(case) and case.consent \
+            else None
+        return next((a for a in reversed(self.attempts)
+                     if a.channel == CALL_CHANNEL and a.outcome == REACHED
+                     and (asked_at is None or a.attempted_at >= asked_at)), None)
 
     @property
     def last_outcome(self) -> str | None:

@@ -10,7 +10,7 @@ from sagwa.domain.consent import ConsentRecord
 from sagwa.domain.consent import record_choice as record_on_case
 from sagwa.errors import Conflict, IllegalTransition, InvalidInput, LateChoiceRefused, SagwaError
 from sagwa.web.pages.call_card import CallCard
-from sagwa.web.pages.customer import CLOSED, DEFAULTED
+from sagwa.web.pages.customer_case_words import CLOSED, DEFAULTED
 
 
 def phone_choice_refusal(card: CallCard, *, choice: str, words: str, actor: str,

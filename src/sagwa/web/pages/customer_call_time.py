@@ -15,12 +15,12 @@ from sagwa.services.customer_call_time import set_call_time
 from sagwa.services.desk_messages import format_when
 from sagwa.web.deps import Uow
 from sagwa.web.pages.customer import (
-    call_when,
     case_address,
     case_context,
     case_page_response,
     open_link,
 )
+from sagwa.web.pages.customer_case_words import call_when
 from sagwa.web.pages.customer_errors import CustomerRoute
 from sagwa.web.pages.error_texts import FormProblem
 from sagwa.web.pages.rendering import flash_in_lang

@@ -27,13 +27,12 @@ from sagwa.services.desk_outcome_wording import withdrawal_stands
 from sagwa.web.deps import Uow, case_links
 from sagwa.web.pages.customer import (
     CONFIRM_STEP_ONLY,
-    SETTLED,
-    call_when,
     case_address,
     case_context,
     case_page_response,
     open_link,
 )
+from sagwa.web.pages.customer_case_words import SETTLED, call_when
 from sagwa.web.pages.customer_errors import CustomerRoute
 from sagwa.web.pages.error_texts import FormProblem
 from sagwa.web.pages.labels import label

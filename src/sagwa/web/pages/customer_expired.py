@@ -32,6 +32,7 @@ from sagwa.services.desk_messages import (
 )
 from sagwa.services.desk_outcome_wording import outcome_sentences
 from sagwa.web.pages.case_facts import CaseFacts, load_case
+from sagwa.web.pages.customer_case_words import booked_points, difference_line
 from sagwa.web.pages.customer_errors import customer_error
 from sagwa.web.pages.i18n import in_lang as _t
 from sagwa.web.pages.i18n import lang_of
@@ -105,7 +106,6 @@ def recorded_choice(case: CaseFacts, request: Request,
 def next_step(case: CaseFacts, lang: str, how_to_pay: str | None) -> str:
     """What happens after a final choice, as the case page says it (a paid difference: that
     it was received)."""
-    from sagwa.web.pages.customer import difference_line  # the case page imports this module
 
     row = case.row.case
     if row.consent is not None and row.consent.choice is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT:
@@ -122,7 +122,6 @@ def carried_out(case: CaseFacts, lang: str) -> str:
     ``outcome_sentences``, which reads them off the orders as they are now (after cancelling
     instead of paying, at the discounted price; after a keep above the cap, the units kept
     only) and would name the discounted total as the refund, or no refund at all."""
-    from sagwa.web.pages.customer import booked_points  # the case page imports this module
 
     figures, kept = case.figures, case.figures.units_kept
     refund = format_money(figures.refunded, lang=lang)

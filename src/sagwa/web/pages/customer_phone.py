@@ -22,13 +22,12 @@ from sagwa.services.customer_contact import change_customer_contact
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.web.deps import Uow, case_links
 from sagwa.web.pages.customer import (
-    OPEN,
-    call_when,
     case_address,
     case_context,
     case_page_response,
     open_link,
 )
+from sagwa.web.pages.customer_case_words import OPEN, call_when
 from sagwa.web.pages.customer_errors import CustomerRoute
 from sagwa.web.pages.error_texts import FormProblem
 from sagwa.web.pages.rendering import flash_in_lang

@@ -18,7 +18,7 @@ from sagwa.domain.money import format_money
 from sagwa.domain.particles import with_particle
 from sagwa.services.desk_messages import format_when
 from sagwa.web.pages.case_facts import CaseFacts
-from sagwa.web.pages.customer import CLOSED, difference_line
+from sagwa.web.pages.customer_case_words import CLOSED, difference_line
 from sagwa.web.pages.i18n import in_lang as _t
 from sagwa.web.pages.labels import label
 
