@@ -523,8 +523,8 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         lambda: refusal(lambda: check_plan_unchanged(None, "0123456789abcdef", incident_id=1)),
         "이 화면을 연 뒤 다른 해결 방안이 저장되어, 입력하신 방안은 저장하지 않았습니다. 지금 저장된 방안을 확인하고, 바꿔야 하면 다시 저장해 주세요.",
     ),
-    "notice_changed": (  # a notice editor opened before another operator published (its page
-        # raises it: tests/e2e/browser/test_incident_page_operator_walk.py)
+    "notice_changed": (  # a notice editor opened before another operator published (the
+        # service raises it: tests/integration/test_notice_opened_against.py)
         lambda: Conflict("version 2 of the notice in ko was published after this editor was "
                          "opened", reason="notice_changed", field="body", version=2,
                          published_at="2008-06-13T09:00:00+09:00"),
@@ -937,6 +937,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (case_facts.incident_terms, "case_not_ready"),
     (notices.publish_notice_once, "incident_draft"),
     (notices.check_not_dismissed, "incident_dismissed"),
+    (notices.check_notice_unchanged, "notice_changed"),
     (notices.check_title, "notice_title_too_long"),
     (incidents._check_text, "cause_too_long"),
     (check_public_links, "public_links_unreachable"),

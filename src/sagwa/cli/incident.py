@@ -122,8 +122,13 @@ def notice(
         help="Notice text: first line the title, then the body. "
              "Without it, the template draft is published.")] = None,
     actor: str = ACTOR, fmt: TableOrJson = FORMAT,
+    opened_against: int | None = number_option(
+        None, "--opened-against", min=0,
+        help="The latest version in this language you read (0: none yet); refused, nothing "
+             "published, if a newer one was published since. Without it, not checked."),
 ) -> None:
-    """Publish (a new version of) the public notice; refused if the message check fails."""
+    """Publish (a new version of) the public notice; refused if the message check fails, or
+    (``--opened-against``) if someone published a version newer than the one you read."""
     from sagwa.services import notices
 
     with desk_context() as (_config, db, policy):
@@ -135,7 +140,7 @@ def notice(
             title, body = read_notice_file(file)
         row = notices.publish_notice(SqlAlchemyUnitOfWork(db.session_factory),
                                      incident_id=incident_id, lang=lang, title=title, body=body,
-                                     actor=actor)
+                                     actor=actor, opened_against=opened_against)
     print_result({"incident_id": incident_id, "notice_id": row.id, "lang": lang,
             "version": row.version}, fmt, "notice published")
 

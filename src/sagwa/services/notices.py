@@ -10,7 +10,7 @@ from sagwa.domain.audit import AuditEvent
 from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan
 from sagwa.domain.incidents import Incident
 from sagwa.domain.sla import notice_languages_missing, required_notice_at
-from sagwa.errors import InvalidInput
+from sagwa.errors import Conflict, InvalidInput
 from sagwa.messagecheck import CheckResult, Finding, check_against_plan
 from sagwa.services import desk_cause
 from sagwa.services import desk_messages as dm
@@ -156,11 +156,29 @@ def _latest(uow: SqlAlchemyUnitOfWork, incident_id: int, lang: str) -> NoticeRow
 
 def publish_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str, title: str,
                    body: str, actor: str, idempotency_key: str | None = None,
-                   contact: ContactDetails | None = None) -> NoticeRow:
+                   contact: ContactDetails | None = None,
+                   opened_against: int | None = None) -> NoticeRow:
     """Publish a new version of the notice (:func:`publish_notice_once`): the version."""
     return publish_notice_once(uow, incident_id=incident_id, lang=lang, title=title, body=body,
                                actor=actor, idempotency_key=idempotency_key,
-                               contact=contact).notice
+                               contact=contact, opened_against=opened_against).notice
+
+
+def check_notice_unchanged(latest: NoticeRow | None, opened_against: int | None, *,
+                           incident_id: int, lang: str) -> None:
+    """Refuse (409 ``notice_changed``, nothing published) a notice written against version
+    ``opened_against`` in ``lang`` (0: before the first) when ``latest``, a newer version,
+    was published since — another operator's, which it would replace unseen. None (a caller
+    that does not say what it saw) is not checked."""
+    if opened_against is None or latest is None or latest.version <= opened_against:
+        return
+    raise Conflict(f"version {latest.version} of incident {incident_id}'s notice in {lang} was "
+                   f"published after the version this was written against ({opened_against}; "
+                   "0: none); nothing was published: read that version (the notice board shows it), "
+                   "then publish again",
+                   reason="notice_changed", field="body", version=latest.version,
+                   published_at=latest.published_at.isoformat(), incident_id=incident_id,
+                   lang=lang, opened_against=opened_against)
 
 
 @dataclass(frozen=True)
@@ -177,14 +195,18 @@ class Published:
 
 def publish_notice_once(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: str, title: str,
                         body: str, actor: str, idempotency_key: str | None = None,
-                        contact: ContactDetails | None = None) -> Published:
+                        contact: ContactDetails | None = None,
+                        opened_against: int | None = None) -> Published:
     """Publish a new version of the notice; refused with the findings if it fails the check.
 
     Once per request: with ``idempotency_key``, a retry answers the version the first made, even
     after a later revision (a late resend does not bring old text back). The very text of the
     latest version in ``lang`` again is that version, not a new one: the board would show
     "revised" with identical versions. A notice naming one of the incident's customers is
-    refused (``notice_privacy``; ``contact``: the contact centre's, which it may give)."""
+    refused (``notice_privacy``; ``contact``: the contact centre's, which it may give).
+    ``opened_against``: the latest version in ``lang`` its writer saw (0: none yet); a newer one
+    published since is refused (:func:`check_notice_unchanged`), under the incident's lock that
+    orders publishers, so two writers cannot both pass it."""
     if lang not in ("ko", "en"):
         raise InvalidInput("lang must be ko or en", field="lang", reason="lang_unknown")
     if not title.strip() or not body.strip():
@@ -214,6 +236,7 @@ def publish_notice_once(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: st
             reconfirmed = _reconfirm_if_outdated(uow, inc, latest, actor, now)
             uow.commit()
             return Published(latest, new=False, reconfirmed=reconfirmed)
+        check_notice_unchanged(latest, opened_against, incident_id=incident_id, lang=lang)
         text = notice_text(title, body)
         result = against_plan(check_quoting(text, kind="notice", lang=lang,
                                             names=quoted_names(uow, inc)),

@@ -82,6 +82,10 @@ class NoticeCreate(Body):
         f"At most {notices.TITLE_MAX_CHARS} characters (refused by the notice service with "
         "reason notice_title_too_long, as on the page and in the CLI)."))
     body: str = Field(min_length=1, max_length=20000)
+    opened_against: StrictInt | None = Field(default=None, ge=0, description=(
+        "The latest version in `lang` you saw (0: none published yet). If a newer one was "
+        "published since, nothing is published: 409 `conflict`, reason `notice_changed`, "
+        "with that `version` and its `published_at`. Omitted: not checked."))
 
 
 class CaseOrderPublic(BaseModel):
@@ -359,10 +363,14 @@ def publish(incident_id: int, body: NoticeCreate, uow: Uow, actor: Actor,
             key: OptionalIdempotencyKey) -> NoticePublic:
     """Publish a new version of the public notice (refused with findings if the check fails).
     The latest version's very text again answers that version; an ``Idempotency-Key``
-    (optional) makes a retry answer the version the first request made, even after a revision."""
+    (optional) makes a retry answer the version the first request made, even after a revision.
+    With `opened_against` (the latest version in `lang` you saw, 0 for none), a version
+    published since — by someone else — is not replaced unseen: 409 `notice_changed`, with
+    the `version` now latest; read it, then publish again."""
     return notice_public(notices.publish_notice(uow(), incident_id=incident_id, lang=body.lang,
                                                 title=body.title, body=body.body, actor=actor,
-                                                idempotency_key=key))
+                                                idempotency_key=key,
+                                                opened_against=body.opened_against))
 
 
 @router.get("/notices", response_model=list[NoticePublic])

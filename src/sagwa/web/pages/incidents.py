@@ -22,7 +22,7 @@ from sagwa.domain.incidents import (
 )
 from sagwa.domain.money import Money
 from sagwa.domain.particles import with_particle
-from sagwa.errors import Conflict, IllegalTransition, SagwaError
+from sagwa.errors import IllegalTransition, SagwaError
 from sagwa.priceguard import PriceRules
 from sagwa.services import desk, desk_cases, notices
 from sagwa.services.actor_names import actor_names
@@ -353,15 +353,15 @@ def publish(incident_id: int, request: Request, account: Operator, uow: Uow, tit
     """Publish; a refused notice comes back in the editor as typed, with the check's findings.
     The form's own key (``form_key``) makes the form sent twice publish once; the version it
     was opened against (``notice_version``) keeps it from replacing, unseen, a version another
-    operator published since (a form without it, from an older page, is not checked)."""
+    operator published since (a form without it, from an older page, is not checked): the
+    service refuses it under the incident's lock (``notices.check_notice_unchanged``)."""
     key = sent_form_key(form_key, account.actor)
     try:
-        if notice_version is not None:
-            _require_latest_seen(uow(), incident_id, lang, notice_version, title, body)
         published = notices.publish_notice_once(uow(), incident_id=incident_id, lang=lang,
                                                 title=title, body=body, actor=account.actor,
                                                 idempotency_key=key,
-                                                contact=request.app.state.desk_policy.contact)
+                                                contact=request.app.state.desk_policy.contact,
+                                                opened_against=_opened_against(notice_version))
     except SagwaError as exc:
         draft = {"lang": "en" if lang == "en" else "ko", "title": title, "body": body}
         said = error_text(exc, lang_of(request))
@@ -394,22 +394,13 @@ def publish(incident_id: int, request: Request, account: Operator, uow: Uow, tit
     return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
 
 
-def _require_latest_seen(uow: SqlAlchemyUnitOfWork, incident_id: int, lang: str, opened: str,
-                         title: str, body: str) -> None:
-    """Refused (``notice_changed``, nothing published) when a version of the notice in
-    ``lang`` was published after the editor was opened against version ``opened`` ("none"
-    before the first) — another operator's, in another tab — unless it is this very text (the
-    same form sent twice: publishing answers with that version)."""
-    with uow:
-        latest = next((n for n in uow.cases.notices(incident_id) if n.lang == lang), None)
-    if latest is None or str(latest.version) == opened:
-        return
-    if (latest.title, latest.body) == (title.strip(), "\n".join(body.splitlines()).strip()):
-        return
-    raise Conflict(f"version {latest.version} of the notice in {lang} was published after "
-                   "this editor was opened; read it, then publish again",
-                   reason="notice_changed", field="body", version=latest.version,
-                   published_at=latest.published_at.isoformat())
+def _opened_against(notice_version: str | None) -> int | None:
+    """The version the editor was opened against, as the service takes it: its form's
+    ``notice_version`` ("none" before the first: 0), None for a form without one. Anything
+    else was no version the page drew: 0, so any version published is newer than it."""
+    if notice_version is None:
+        return None
+    return int(notice_version) if notice_version.isascii() and notice_version.isdigit() else 0
 
 
 def _notice_changed_words(exc: SagwaError, lang: str) -> str:
