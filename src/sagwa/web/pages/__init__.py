@@ -28,6 +28,8 @@ from sagwa.web.pages import (
     customer_choose,
     customer_instead,
     customer_phone,
+    incident_notice,
+    incident_plan_form,
     incidents,
     notices,
     refunds,
@@ -48,7 +50,8 @@ def install_pages(app: FastAPI, settings: Settings) -> None:
                        session_cookie="sagwa_session", max_age=int(SESSION_LIFETIME.total_seconds()),
                        same_site="lax", https_only=settings.environment == "production")
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    for module in (auth, seller, seller_incidents, review, incidents, refunds, contact_centre,
+    for module in (auth, seller, seller_incidents, review, incidents, incident_notice,
+                   incident_plan_form, refunds, contact_centre,
                    contact_instead, contact_details, customer_call_time, customer_phone,
                    customer_instead, customer_choose, customer, notices):
         app.include_router(module.router)

@@ -1,8 +1,9 @@
 """The operator's incident desk: the list, declaring, and one incident's page — declaring or
 dismissing a draft (the tripwire's), affected customers, case-state progress, SLA clocks, the
 plan editor, the cost split, the timeline, the public-notice editor whose message-check findings
-update as the operator types, and closing. The routes and their forms are here; what the
-pages show is ``incident_context``'s."""
+update as the operator types, and closing. The routes and their forms are here, but for the
+notice editor's (``incident_notice``) and the plan's (``incident_plan_form``); what the pages
+show is ``incident_context``'s."""
 
 from __future__ import annotations
 
@@ -20,11 +21,9 @@ from sagwa.domain.incidents import (
     IncidentTrigger,
     incident_hint,
 )
-from sagwa.domain.money import Money
 from sagwa.domain.particles import with_particle
 from sagwa.errors import IllegalTransition, SagwaError
-from sagwa.priceguard import PriceRules
-from sagwa.services import desk, desk_cases, notices
+from sagwa.services import desk, desk_cases
 from sagwa.services.actor_names import actor_names
 from sagwa.services.apology_preview import apology_preview
 from sagwa.services.desk_messages import format_when
@@ -40,16 +39,10 @@ from sagwa.web.pages.forms import local_input, parse_int, parse_local_time, pars
 from sagwa.web.pages.i18n import in_lang, lang_of
 from sagwa.web.pages.incident_context import (
     detail_context,
-    draft_findings,
-    editor_context,
-    incident_draft_check,
     list_context,
-    notice_version_in,
     plan_version_now,
-    shown_findings,
 )
-from sagwa.web.pages.plan_words import plan_terms
-from sagwa.web.pages.rendering import flash_in_lang, render, sent_form_key
+from sagwa.web.pages.rendering import flash_in_lang, render
 from sagwa.web.pages.session import Operator, csrf_protect
 from sagwa.web.pages.timeline import timeline_rows
 
@@ -61,7 +54,7 @@ Short = Annotated[str, Form(max_length=200)]
 Title = Annotated[str, Form()]
 
 
-def _policy(request: Request) -> DeskPolicy:
+def policy_of(request: Request) -> DeskPolicy:
     policy: DeskPolicy = request.app.state.desk_policy
     return policy
 
@@ -70,10 +63,10 @@ def _page_context(request: Request, uow: Uow, incident_id: int,
                   offset: int = 0) -> dict[str, Any]:
     """The incident page's context: ``detail_context``, the refunds owed and, once it is
     planned, the apologies as notifying will send them (``apology_preview``)."""
-    context = {**detail_context(uow, incident_id, _policy(request), offset=offset),
+    context = {**detail_context(uow, incident_id, policy_of(request), offset=offset),
                "refunds": incident_refunds(uow(), incident_id=incident_id)}
     if context["s"].status == IncidentStatus.PLANNED.value:
-        preview = apology_preview(uow(), incident_id=incident_id, policy=_policy(request),
+        preview = apology_preview(uow(), incident_id=incident_id, policy=policy_of(request),
                                   links=case_links(request))
         context |= {"preview": preview, "preview_problem": (
             error_text(preview.problem, lang_of(request)) if preview.problem else None),
@@ -83,7 +76,7 @@ def _page_context(request: Request, uow: Uow, incident_id: int,
     return context
 
 
-def _page_again(request: Request, uow: Uow, incident_id: int, exc: SagwaError,
+def page_again(request: Request, uow: Uow, incident_id: int, exc: SagwaError,
                 **extra: Any) -> Response:
     """The incident page again after a refused form, ``extra`` saying what was typed."""
     context = _page_context(request, uow, incident_id)
@@ -102,7 +95,7 @@ def _implausible(exc: SagwaError) -> bool:
 
 @router.get("", response_class=HTMLResponse)
 def incident_list(request: Request, account: Operator, uow: Uow) -> Response:
-    return render(request, "incidents/list.html", list_context(uow(), _policy(request)))
+    return render(request, "incidents/list.html", list_context(uow(), policy_of(request)))
 
 
 @router.post("")
@@ -126,7 +119,7 @@ def declare(request: Request, account: Operator, uow: Uow, listing_ids: Short = 
                            actor=account.actor, links=case_links(request),
                            correct_price_confirmed=correct_price_confirmed == "yes")
     except SagwaError as exc:
-        context = {**list_context(uow(), _policy(request)), "typed": typed, "here": "/ops/incidents",
+        context = {**list_context(uow(), policy_of(request)), "typed": typed, "here": "/ops/incidents",
                    "address": "/ops/incidents", "problem": error_text(exc, lang_of(request)),
                    # a listing that does not exist is the listing field's mistake
                    "problem_field": exc.details.get("field") or (
@@ -151,22 +144,13 @@ def incident_page(incident_id: int, request: Request, account: Operator, uow: Uo
 @router.get("/{incident_id}/timeline", response_class=HTMLResponse)
 def timeline(incident_id: int, request: Request, account: Operator, uow: Uow) -> Response:
     """htmx fragment: the incident's timeline from the audit log, in the page's language."""
-    report = build_report(uow(), incident_id=incident_id, policy=_policy(request))
+    report = build_report(uow(), incident_id=incident_id, policy=policy_of(request))
     with uow() as u:
         incident = require(u.incidents.get(incident_id), "incident", incident_id).incident
         reasons = u.reads.guard_reasons_ko(sorted(int(i) for i in incident.listing_ids))
         names = actor_names(u, {e.actor for e in report.timeline})
     rows = timeline_rows(report.timeline, lang_of(request), reasons_ko=reasons, actor_names=names)
     return render(request, "incidents/_timeline.html", {"rows": rows})
-
-
-@router.get("/{incident_id}/notice/editor", response_class=HTMLResponse)
-def notice_editor(incident_id: int, request: Request, account: Operator, uow: Uow,
-                  notice_lang: str = "ko") -> Response:
-    """htmx fragment: the notice editor with the draft (or the latest version) and its check."""
-    context = editor_context(uow, incident_id, _policy(request),
-                             "en" if notice_lang == "en" else "ko")
-    return render(request, "incidents/_notice_editor.html", context)
 
 
 def _step(request: Request, incident_id: int, run: Callable[[], tuple[str, str]]) -> Response:
@@ -220,7 +204,7 @@ def send_apologies(incident_id: int, request: Request, account: Operator, uow: U
     def run() -> tuple[str, str]:
         _require_read(uow(), incident_id, confirmed, plan_version)
         summary = notify(uow(), incident_id=incident_id, actor=account.actor,
-                         policy=_policy(request), links=case_links(request),
+                         policy=policy_of(request), links=case_links(request),
                          previewed_plan=plan_version)
         return queued_words(summary.cases, summary.send_at)
 
@@ -265,163 +249,6 @@ def escalate(incident_id: int, request: Request, account: Operator, uow: Uow) ->
     return _step(request, incident_id, run)
 
 
-@router.post("/{incident_id}/plan")
-def plan(incident_id: int, request: Request, account: Operator, uow: Uow, deadline: Short = "",
-         options: Annotated[list[str] | None, Form()] = None, default: Short = "keep",
-         seller_share_pct: Short = "", platform_share_pct: Short = "",
-         cancel_compensation: Short = "", discount_pct: Short = "",
-         keep_max_units: Short = "", accept_late_choices: Short = "",
-         plan_version: Short = "") -> Response:
-    typed: dict[str, Any] = {
-        "options": options or [], "deadline": deadline, "default": default,
-        "seller_share_pct": seller_share_pct, "platform_share_pct": platform_share_pct,
-        "cancel_compensation": cancel_compensation, "discount_pct": discount_pct,
-        "keep_max_units": keep_max_units,
-        # sent only by the deadline-only form of a plan customers chose under (the terms as
-        # they stand; a review found a plan taking late answers could not be moved from here)
-        "accept_late_choices": accept_late_choices == "1",
-        # the plan the form was opened against (``plan_version``): none from an older page
-        "plan_version": plan_version}
-    try:
-        _save_plan(uow(), incident_id, typed, actor=account.actor, policy=_policy(request),
-                   price_rules=request.app.state.price_rules)
-    except SagwaError as exc:
-        return _plan_again(request, uow, incident_id, exc, typed)
-    flash_in_lang(request, "해결 방안을 저장했습니다.", "Plan saved.")
-    return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
-
-
-def _plan_again(request: Request, uow: Uow, incident_id: int, exc: SagwaError,
-                typed: dict[str, Any]) -> Response:
-    """A refused plan: the page again with the form as typed, the problem on top and the field
-    it names marked. Refused because another plan was saved since the page was opened, the
-    plan saved now is shown above the form, which is opened against it from now on; refused
-    for anything else, the form stays opened against the plan it was (correcting a field must
-    not make a stale form a fresh one)."""
-    problems = exc.details.get("problems")
-    # every field the refusal names is marked; the first takes focus
-    named = list(problems) if isinstance(problems, dict) else [exc.details.get("field")]
-    stale = exc.details.get("reason") == "plan_changed"
-    opened = {"plan_terms": plan_terms} if stale else {"plan_version": typed["plan_version"]}
-    return _page_again(request, uow, incident_id, exc, plan_form=typed,
-                       plan_problem=error_text(exc, lang_of(request)),
-                       plan_bad=next(iter(named), None), plan_bad_all=named,
-                       plan_stale=stale, **opened)
-
-
-def _save_plan(uow: SqlAlchemyUnitOfWork, incident_id: int, typed: dict[str, Any], *,
-               actor: str, policy: DeskPolicy, price_rules: PriceRules) -> None:
-    options: list[str] = typed["options"]
-    comp = parse_int(typed["cancel_compensation"], "cancel_compensation", optional=True)
-    when = parse_local_time(typed["deadline"], "deadline")
-    if when is None:
-        raise FormProblem("고객이 언제까지 답해야 하는지 답변 기한을 입력해 주세요.",
-                          "Enter the deadline: by when must customers answer?", field="deadline")
-    desk.plan(uow, incident_id=incident_id, options=options, deadline=when,
-              default=typed["default"],
-              seller_share_pct=parse_int(typed["seller_share_pct"], "seller_share_pct") or 0,
-              platform_share_pct=parse_int(typed["platform_share_pct"], "platform_share_pct") or 0,
-              actor=actor, policy=policy,
-              cancel_compensation=(Money(comp, "KRW") if comp is not None
-                                   and "cancel_with_compensation" in options else None),
-              discount_pct=(parse_int(typed["discount_pct"], "discount_pct", optional=True)
-                            if "buy_at_correct_price_discount" in options else None),
-              keep_max_units=parse_int(typed["keep_max_units"], "keep_max_units", optional=True),
-              accept_late_choices=bool(typed.get("accept_late_choices")),
-              opened_against=typed.get("plan_version") or None, price_rules=price_rules)
-
-
-@router.post("/{incident_id}/notice/check", response_class=HTMLResponse)
-def check_notice(incident_id: int, request: Request, account: Operator, uow: Uow,
-                 title: Title = "", body: Text = "", lang: Short = "ko") -> Response:
-    """htmx partial: the message check's findings on the notice as it is typed (the names it
-    quotes not judged, as publishing judges it)."""
-    text = notices.notice_text(title.strip(), body.strip())
-    result = notices.check_notice(uow(), incident_id=incident_id, text=text,
-                                  lang="en" if lang == "en" else "ko",
-                                  contact=request.app.state.desk_policy.contact)
-    shown = shown_findings(result, text)
-    return render(request, "incidents/_findings.html", {"result": result, "shown": shown,
-                                                        "empty": not body.strip(),
-                                                        "untitled": not title.strip()})
-
-
-@router.post("/{incident_id}/notice")
-def publish(incident_id: int, request: Request, account: Operator, uow: Uow, title: Title = "",
-            body: Text = "", lang: Short = "ko", form_key: Short = "",
-            notice_version: Annotated[str | None, Form(max_length=20)] = None) -> Response:
-    """Publish; a refused notice comes back in the editor as typed, with the check's findings.
-    The form's own key (``form_key``) makes the form sent twice publish once; the version it
-    was opened against (``notice_version``) keeps it from replacing, unseen, a version another
-    operator published since (a form without it, from an older page, is not checked): the
-    service refuses it under the incident's lock (``notices.check_notice_unchanged``)."""
-    key = sent_form_key(form_key, account.actor)
-    try:
-        published = notices.publish_notice_once(uow(), incident_id=incident_id, lang=lang,
-                                                title=title, body=body, actor=account.actor,
-                                                idempotency_key=key,
-                                                contact=request.app.state.desk_policy.contact,
-                                                opened_against=_opened_against(notice_version))
-    except SagwaError as exc:
-        draft = {"lang": "en" if lang == "en" else "ko", "title": title, "body": body}
-        said = error_text(exc, lang_of(request))
-        if exc.code == "idempotency_key_reused":
-            said = _FORM_SENT_AGAIN[0 if lang_of(request) == "ko" else 1]
-        elif exc.details.get("reason") == "notice_changed":
-            said = _notice_changed_words(exc, lang_of(request))
-        check = incident_draft_check(uow, incident_id, draft)
-        with uow() as u:  # from now on the form is opened against the version there is
-            opened = notice_version_in(u.cases.notices(incident_id), draft["lang"])
-        editor = {"draft": draft, "notice_check": check, "opened_version": opened,
-                  "notice_shown": draft_findings(draft, check), "notice_problem": said}
-        here = f"/ops/incidents/{incident_id}"
-        return _page_again(request, uow, incident_id, exc, editor=editor,
-                           notice_lang=draft["lang"], address=(
-                               f"{here}?notice_lang=en" if draft["lang"] == "en" else here))
-    version = published.notice.version
-    if published.new:
-        flash_in_lang(request, f"공지를 게시했습니다(제{version}판).",
-                      f"Notice published (version {version}).")
-    elif published.reconfirmed:
-        flash_in_lang(request, f"게시된 공지(제{version}판)를 지금 방안에 비추어 그대로 유지하기로 확인했습니다. "
-                      "'방안보다 먼저 쓴 공지' 경고를 지웠습니다.",
-                      f"The published notice (version {version}) is confirmed as it stands "
-                      "against the plan now; the 'written before the plan' warning is cleared.")
-    else:
-        flash_in_lang(request, f"이미 게시된 공지입니다(제{version}판). 새 판을 올리지 않았습니다.",
-                      f"That notice is already published (version {version}); no new version "
-                      "was added.")
-    return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
-
-
-def _opened_against(notice_version: str | None) -> int | None:
-    """The version the editor was opened against, as the service takes it: its form's
-    ``notice_version`` ("none" before the first: 0), None for a form without one. Anything
-    else was no version the page drew: 0, so any version published is newer than it."""
-    if notice_version is None:
-        return None
-    return int(notice_version) if notice_version.isascii() and notice_version.isdigit() else 0
-
-
-def _notice_changed_words(exc: SagwaError, lang: str) -> str:
-    version = exc.details["version"]
-    when = format_when(datetime.fromisoformat(exc.details["published_at"]), lang)
-    return in_lang(lang, f"이 편집기를 연 뒤 다른 담당자가 공지 제{version}판을 게시했습니다({when}, 한국 시간). "
-                         "아래는 입력하신 내용이며 게시하지 않았습니다. 공지 화면에서 제"
-                         f"{version}판을 읽고 필요한 내용을 합친 뒤 다시 게시해 주세요.",
-                   f"Another operator published version {version} of the notice after this "
-                   f"editor was opened ({when}). What you typed is below, not published: read "
-                   f"version {version} on the notice board, merge what is needed, then publish "
-                   "again.")
-
-
-#: The notice form sent again from an earlier page with other text (its key already published).
-_FORM_SENT_AGAIN = (
-    "이 양식으로는 이미 다른 내용의 공지를 게시했습니다(이전 화면에서 다시 보낸 양식). 아래 편집기에서 다시 게시해 주세요.",
-    ("This form already published a notice with other text (it was sent again from an earlier "
-    "page); publish it again from the editor below."))
-
-
 @router.post("/{incident_id}/declare")
 def declare_draft(incident_id: int, request: Request, account: Operator, uow: Uow,
                   wrong_price: Short = "", correct_price: Short = "", window_start: Short = "",
@@ -448,10 +275,10 @@ def declare_draft(incident_id: int, request: Request, account: Operator, uow: Uo
     except IllegalTransition as exc:
         return _moved_on(request, incident_id, exc)
     except SagwaError as exc:
-        return _page_again(request, uow, incident_id, exc, declare_form=typed,
-                           declare_problem=error_text(exc, lang_of(request)),
-                           declare_field=exc.details.get("field"),
-                           confirm_correct_price=(_implausible(exc)
+        return page_again(request, uow, incident_id, exc, declare_form=typed,
+                          declare_problem=error_text(exc, lang_of(request)),
+                          declare_field=exc.details.get("field"),
+                          confirm_correct_price=(_implausible(exc)
                                                   or typed["correct_price_confirmed"]))
     flash_in_lang(request, f"{with_particle(f'사고 #{incident_id}', '을(를)')} 선언하고 해당 상품 "
                            "판매를 멈췄습니다.",
@@ -491,7 +318,7 @@ def _finish(request: Request, uow: Uow, incident_id: int, reason: str, actor: st
         said = error_text(exc, lang_of(request))
         if exc.details.get("reason") == "unanswered_cases":
             said = _still_open_words(exc, said, lang_of(request))
-        return _page_again(request, uow, incident_id, exc, closing={
+        return page_again(request, uow, incident_id, exc, closing={
             "action": action, "reason": reason, "problem": said})
     if dismissing:
         ids = ", ".join(str(i) for i in sorted(int(i) for i in inc.listing_ids))
