@@ -50,7 +50,7 @@ def test_the_listing_says_the_promotion_runs_and_a_new_price_ends_its_return(
     log_in(client, "seller_a")
     page = _flat(client.get(f"/seller/listings/{world.ipod_a}").text)
     running = page.split('id="promotion-running"')[1].split("</p>")[0]
-    assert (f"50% 할인 행사 중 · {format_when(ends, 'ko')}에 끝나면 199,000원으로 돌아갑니다"
+    assert (f"50% 할인 행사 중 · {format_when(ends, 'ko')}(한국 시간)에 끝나면 199,000원으로 돌아갑니다"
             in running)
     warning = page.split('id="promotion-return-cancelled"')[1].split("</p>")[0]
     assert "새 가격을 저장하면 행사가 끝날 때 199,000원으로 자동으로 돌아가지 않습니다" in warning

@@ -65,7 +65,7 @@ def test_the_outer_promotion_is_still_said_once_the_inner_one_ended(
     log_in(client, "seller_a")
     page = _flat(client.get(f"/seller/listings/{world.ipod_a}?lang=ko").text)
     assert 'id="live-price">179,100원' in page
-    assert (f"10% 할인 행사 중 · {format_when(outer_ends, 'ko')}에 끝나면 199,000원으로 돌아갑니다"
+    assert (f"10% 할인 행사 중 · {format_when(outer_ends, 'ko')}(한국 시간)에 끝나면 199,000원으로 돌아갑니다"
             in _running(page))
     assert "새 가격을 저장하면 행사가 끝날 때 199,000원으로 자동으로 돌아가지 않습니다" in page
     assert "끝나는 시각을 정한 할인 행사를 함께 선언하면 이 복귀는 취소되지 않고" in page
