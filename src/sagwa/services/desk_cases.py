@@ -21,7 +21,7 @@ transaction, queues the message that tells each of those customers what happens 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -358,6 +358,10 @@ class AttemptLogged:
     #: at once); the case is on the team's follow-up list until someone resolves it.
     follow_up_id: int | None = None
     follow_up_at: datetime | None = None
+    #: This answer is a retry's (the same ``idempotency_key`` and request again: a form sent
+    #: twice): nothing new was logged, and the rest is what the first one did. Not compared:
+    #: a retry answers the same result as the first, only said to be a repeat.
+    repeat: bool = field(default=False, compare=False)
 
 
 def log_contact_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str, outcome: str,
@@ -377,13 +381,13 @@ def log_call_attempt(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel: str, o
     """:func:`log_contact_attempt`, telling what the attempt did to the call owed (decided in
     the same transaction, for the agent's page). With ``idempotency_key``, a retry (a request
     resent after a lost answer, a form sent twice) logs nothing more and answers what the first
-    one did; the same key for another attempt is refused. ``links`` makes the case link the
-    message after failed calls gives a customer never told (their apology, which carried it,
-    never went out). ``callback_at``: the time the customer asked to be called back at, with
-    ``callback_requested`` only (``call_attempts.check_callback_at``). ``follow_up``: the note
-    asks the team to act (``desk_follow_ups.ask_follow_up``; ``note_follow_ups.check_follow_up``),
-    by ``follow_up_at`` if given (a time implies the follow-up), else by the call-back time
-    the customer named, else at once."""
+    one did, with ``repeat`` set; the same key for another attempt is refused. ``links`` makes
+    the case link the message after failed calls gives a customer never told (their apology,
+    which carried it, never went out). ``callback_at``: the time the customer asked to be
+    called back at, with ``callback_requested`` only (``call_attempts.check_callback_at``).
+    ``follow_up``: the note asks the team to act (``desk_follow_ups.ask_follow_up``;
+    ``note_follow_ups.check_follow_up``), by ``follow_up_at`` if given (a time implies the
+    follow-up), else by the call-back time the customer named, else at once."""
     if outcome not in OUTCOMES:
         raise InvalidInput(f"outcome must be one of {', '.join(OUTCOMES)}", field="outcome",
                            reason="outcome_unknown")
@@ -439,9 +443,10 @@ def _as_result(logged: AttemptLogged) -> dict[str, Any]:
 
 def _logged_again(result: dict[str, Any]) -> AttemptLogged:
     """The first answer of a retried attempt, as it was (one remembered before a field was
-    added answers that field's default)."""
+    added answers that field's default), marked as a repeat: nothing new was logged."""
     return AttemptLogged(**{**result, **{name: datetime.fromisoformat(result[name])
-                                         for name in _MOMENTS if result.get(name)}})
+                                         for name in _MOMENTS if result.get(name)},
+                            "repeat": True})
 
 
 def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome: str,

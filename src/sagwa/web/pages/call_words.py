@@ -46,9 +46,9 @@ def attempt_flash(case_id: int, outcome: str, logged: AttemptLogged,
     (:func:`callback_words`; ``follows_up``: the case owes the discount's difference; without
     a time, where the case waits for the call back — nowhere, for a customer with no phone
     number on file: ``has_phone``); for a wrong number, that no text goes to it any more and to
-    save the right one."""
-    ko = f"#{case_id} 통화 기록: {label('outcome', outcome, 'ko')}."
-    en = f"#{case_id} call logged: {label('outcome', outcome, 'en')}."
+    save the right one. The form sent again (``logged.repeat``) says the call was already
+    logged and nothing new was, then what the first one did."""
+    ko, en = logged_words(case_id, outcome, repeat=logged.repeat)
     if outcome == WRONG_NUMBER and has_phone:  # desk_cases marked it (domain.wrong_numbers)
         ko += (" 이 번호를 잘못된 번호로 표시했습니다. 기다리던 문자는 거둬들이고, 이 번호로는 더 이상 "
                "문자를 보내지 않습니다. 고객의 맞는 번호를 알게 되면 연락처에 저장해 주세요. 그 번호로 "
@@ -110,6 +110,20 @@ def attempt_flash(case_id: int, outcome: str, logged: AttemptLogged,
         en += (" The customer named no time, so the case stays on the call list until someone "
                f"calls back (up to {days} days).")
     return ko, en
+
+
+def logged_words(case_id: int, outcome: str, *, repeat: bool) -> tuple[str, str]:
+    """The flash's first sentence (Korean, English): the call is logged — or, for the same
+    form sent again (a double click, Back and send), that it already was and nothing new was
+    logged (as a choice sent twice says it was already recorded)."""
+    said_ko, said_en = (label("outcome", outcome, lang) for lang in ("ko", "en"))
+    if repeat:
+        ko = (f"#{case_id} 이 통화는 이미 기록되어 있습니다: {said_ko}. 같은 양식이 다시 전송되어 새로 "
+              "기록한 것은 없습니다.")
+        en = (f"#{case_id}: this call was already logged: {said_en}; the same form was sent "
+              "again, so nothing new was logged.")
+        return ko, en
+    return f"#{case_id} 통화 기록: {said_ko}.", f"#{case_id} call logged: {said_en}."
 
 
 def callback_words(logged: AttemptLogged, *, follows_up: bool = False) -> tuple[str, str]:
