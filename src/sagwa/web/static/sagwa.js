@@ -96,47 +96,60 @@
   }
 
   /* A live check's answer (the seller's price verdict, the notice editor's findings) lands
-     in its form above the button. Landing between a press on one of that form's buttons and
-     the release, it moved the button (or replaced it: the notice's Publish comes with the
-     findings) from under the pointer, and the browser sent the click to nothing: the save
-     never left. While a button of a form is held down, the answers for that form's live
-     regions wait; on the release they land, unless the click sent the form (the next page
-     brings its own answer). */
-  var pressedForm = null;
+     above the buttons. Landing between the press on a button and its click, it moved the
+     button (or replaced it: the notice's Publish comes with the findings) from under the
+     pointer, and the browser sent the click to nothing: the save never left. While a button is
+     held down (the main mouse button, or the first finger), live answers (aria-live regions)
+     wait; once the press is over — after its click (a mouse's comes with the release, a tap's
+     after the finger lifts), or half a second on when none comes — they land, unless a form
+     was sent meanwhile (the next page brings its own answer). A press whose release never
+     comes (the window lost it) holds them three seconds at most. */
+  var buttonHeld = false;
   var waitingAnswers = [];
-  var lastSentForm = null;
-  function pressed(event) {
-    var button = event.target.closest ? event.target.closest("button, input[type=submit]") : null;
-    pressedForm = button && button.form ? button.form : null;
-    lastSentForm = null;
+  var sentMeanwhile = false;
+  var landTimer = null;
+  function landAnswers() {
+    clearTimeout(landTimer);
+    landTimer = null;
+    buttonHeld = false;
+    var answers = waitingAnswers;
+    waitingAnswers = [];
+    if (sentMeanwhile) return;
+    answers.forEach(function (answer) {
+      if (answer.target.isConnected) {
+        htmx.swap(answer.target, answer.html, { swapStyle: "innerHTML" });
+      }
+    });
   }
-  function released() {
-    var form = pressedForm;
-    if (!form) return;
-    pressedForm = null;
-    // after the click this release makes, and the submit that click starts
-    setTimeout(function () {
-      var answers = waitingAnswers;
-      waitingAnswers = [];
-      if (lastSentForm === form) return;
-      answers.forEach(function (answer) {
-        if (answer.target.isConnected) {
-          htmx.swap(answer.target, answer.html, { swapStyle: "innerHTML" });
-        }
-      });
-    }, 0);
+  function pressed(event) {
+    if (event.button !== 0 || !event.isPrimary) return;  // a context menu, a second finger
+    if (buttonHeld || waitingAnswers.length) landAnswers();  // an earlier press never ended
+    var target = event.target;
+    buttonHeld = Boolean(target.closest && target.closest("button, input[type=submit]"));
+    sentMeanwhile = false;
+    if (buttonHeld) landTimer = setTimeout(landAnswers, 3000);
+  }
+  function pressOver(event) {
+    if (!buttonHeld || (event && event.isPrimary === false)) return;
+    clearTimeout(landTimer);
+    landTimer = setTimeout(landAnswers, 500);  // no click came (released off the button)
+  }
+  function clicked() {
+    if (!buttonHeld) return;
+    clearTimeout(landTimer);
+    landTimer = setTimeout(landAnswers, 0);  // after the submit this click starts, if any
   }
   function holdAnswerWhilePressed(event) {
     var target = event.detail.target;
-    if (!pressedForm || !target || !event.detail.shouldSwap) return;
-    if (!pressedForm.contains(target) || !target.hasAttribute("aria-live")) return;
+    if (!buttonHeld || !target || !event.detail.shouldSwap) return;
+    if (!target.hasAttribute || !target.hasAttribute("aria-live")) return;
     event.preventDefault();
     // the last answer for a region is the one that counts (the checks are hx-sync'd)
     waitingAnswers = waitingAnswers.filter(function (answer) { return answer.target !== target; });
     waitingAnswers.push({ target: target, html: event.detail.serverResponse });
   }
   function sent(event) {
-    lastSentForm = event.target;
+    if (!event.defaultPrevented) sentMeanwhile = true;  // not one htmx sends itself
   }
 
   replaceAddress();
@@ -147,8 +160,10 @@
   window.addEventListener("pageshow", notBusy);
   document.addEventListener("submit", busyOnSubmit);
   document.addEventListener("pointerdown", pressed, true);
-  document.addEventListener("pointerup", released, true);
-  document.addEventListener("pointercancel", released, true);
+  document.addEventListener("pointerup", pressOver, true);
+  document.addEventListener("pointercancel", pressOver, true);
+  document.addEventListener("click", clicked, true);
+  window.addEventListener("blur", function () { pressOver(); });
   document.addEventListener("submit", sent);
   document.body.addEventListener("htmx:beforeSwap", holdAnswerWhilePressed);
   window.addEventListener("load", syncAllCallbacks);
