@@ -26,7 +26,8 @@ def test_the_digits_the_pages_accept_are_read(typed: str, number: int) -> None:
 @pytest.mark.parametrize("typed", ["①", "²", "١٢", "1_000", "3，4", "1.5", "", "-", "12a",
                                    # a comma out of its place is a slip, not a separator: "5,00"
                                    # was read as 500 (a compensation of 500 won, not 5,000)
-                                   "5,00", "1,8500", "1,000,00", ",100", "100,", "1,,000"])
+                                   "5,00", "1,8500", "1,000,00", ",100", "100,", "1,,000",
+                                   "0,500", "00,100"])
 def test_the_digits_the_pages_refuse_are_refused(typed: str) -> None:
     with pytest.raises(ValueError):
         read_whole_number(typed)

@@ -44,3 +44,11 @@ def test_other_promotion_percents_are_a_field_problem(typed: str) -> None:
     with pytest.raises(FormProblem) as info:
         parse_promotion(typed, None, None)
     assert info.value.details["field"] == "promotion.percent"
+
+
+@pytest.mark.parametrize("typed", ["5,00", "1,8500", "0,500", "1,000,00"])
+def test_a_comma_out_of_its_place_is_refused_saying_where_commas_go(typed: str) -> None:
+    with pytest.raises(FormProblem) as info:
+        parse_int(typed, "cancel_compensation")
+    assert "세 자리마다" in info.value.ko and "5,000" in info.value.ko
+    assert "groups of three digits" in info.value.en

@@ -1,4 +1,5 @@
-"""Product identifiers: GTIN (EAN-13, UPC-A, GTIN-8/14) and ISBN-10/13, with check digits.
+"""Product identifiers: GTIN (EAN-13, UPC-A, GTIN-8/14) and ISBN-10/13, with check digits;
+and whole numbers as people type them (:func:`whole_number_in`).
 
 Full-width characters (``４００６３８１３３３９３１``, as Korean and Japanese input methods type
 them) are read as their ASCII forms, so one product has one stored identifier; any other digit
@@ -49,7 +50,7 @@ def whole_number_in(text: str) -> int | None:
     return int(sign + digits) if is_ascii_digits(digits) else None
 
 
-_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
+_GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+")  # "0,500": a slip too
 
 
 def _digits(value: str, field: str) -> str:

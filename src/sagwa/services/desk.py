@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from sagwa.adapters.db.incident_repo import IncidentRow
 from sagwa.domain.audit import AuditEvent
@@ -422,7 +423,7 @@ def _vouch_for_listings(uow: SqlAlchemyUnitOfWork, inc: Incident, *, actor: str,
                                                "reason": reason}), now)
 
 
-def _refuse_open_cases(statuses: list[CaseStatus]) -> None:
+def _refuse_open_cases(statuses: list[CaseStatus]) -> NoReturn:
     """Closing refused for cases still open (``unanswered_cases``), counted as the incident
     page's bars count them: customers yet to answer (``waiting_for_answer``) and those on the
     call list waiting for an agent (``waiting_for_agent``) — a customer who asked to talk to a

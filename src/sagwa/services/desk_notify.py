@@ -10,6 +10,7 @@ the default is queued for the next contact opening too.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -104,7 +105,7 @@ def require_time_to_answer(plan: IncidentPlan, policy: DeskPolicy, now: datetime
         return send_at
     raise Conflict(
         f"the plan's deadline ({_when(plan.deadline)}) is too close: the apology would reach "
-        f"customers at {_when(send_at)} at the earliest, leaving {_hours(left)} of "
+        f"customers at {_when(send_at)} at the earliest, leaving {_hours(left, down=True)} of "
         f"contact-centre hours before the deadline, and customers need at least "
         f"{_hours(policy.min_answer_time)}; revise the plan with a later deadline, then notify",
         field="deadline", reason="deadline_too_close",
@@ -112,7 +113,7 @@ def require_time_to_answer(plan: IncidentPlan, policy: DeskPolicy, now: datetime
         earliest_send_at=send_at.astimezone(dm.SEOUL).isoformat(),
         contact_minutes_left=int(left.total_seconds() // 60),
         min_answer_minutes=int(policy.min_answer_time.total_seconds() // 60),
-        contact_hours_left=_hour_figure(left),
+        contact_hours_left=_hour_figure(left, down=True),
         min_answer_hours=_hour_figure(policy.min_answer_time),
         **({"deadline_passed": True} if plan.deadline <= now else {}))
 
@@ -121,14 +122,17 @@ def _when(moment: datetime) -> str:
     return dm.format_when(moment, "en")
 
 
-def _hours(span: timedelta) -> str:
-    return f"{_hour_figure(span)} h"
+def _hours(span: timedelta, *, down: bool = False) -> str:
+    return f"{_hour_figure(span, down=down)} h"
 
 
-def _hour_figure(span: timedelta) -> str:
-    """``span`` in hours as a person reads them: ``24``, ``23.5`` (a tenth at most)."""
-    hours = span.total_seconds() / 3600
-    return f"{hours:g}" if hours == int(hours) else f"{hours:.1f}"
+def _hour_figure(span: timedelta, *, down: bool = False) -> str:
+    """``span`` in hours as a person reads them: ``24``, ``23.5`` (a tenth at most); ``down``:
+    rounded down, for time left short of a minimum (23 h 58 min is "23.9", never "24.0" beside
+    "at least 24")."""
+    tenths = span.total_seconds() / 360
+    tenths = math.floor(tenths) if down else round(tenths)
+    return f"{tenths // 10}" if tenths % 10 == 0 else f"{tenths / 10:.1f}"
 
 
 def notify(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str, policy: DeskPolicy,

@@ -172,10 +172,10 @@ def check_notice_unchanged(latest: NoticeRow | None, opened_against: int | None,
     that does not say what it saw) is not checked."""
     if opened_against is None or latest is None or latest.version <= opened_against:
         return
+    seen = f"version {opened_against}" if opened_against else "before any version"
     raise Conflict(f"version {latest.version} of incident {incident_id}'s notice in {lang} was "
-                   f"published after the version this was written against ({opened_against}; "
-                   "0: none); nothing was published: read that version (the notice board shows it), "
-                   "then publish again",
+                   f"published after this was written ({seen}); nothing was published: read "
+                   "that version (the notice board shows it), then publish again",
                    reason="notice_changed", field="body", version=latest.version,
                    published_at=latest.published_at.isoformat(), incident_id=incident_id,
                    lang=lang, opened_against=opened_against)

@@ -56,6 +56,12 @@ def parse_int(text: str | None, field: str, *, optional: bool = False) -> int | 
     number = whole_number_in(typed)
     if number is None:
         ko, en = FIELDS.get(field, (field, field))
+        if "," in typed:  # "5,00": a zero dropped or added, not a separator to drop
+            raise FormProblem(f"{ko}: 쉼표는 세 자리마다만 넣을 수 있습니다(예: 5,000). 쉼표 없이 "
+                              "5000처럼 입력해도 됩니다.",
+                              f"Enter {en} as a whole number: a comma goes only between groups "
+                              "of three digits (like 5,000), or leave the commas out.",
+                              field=field)
         raise FormProblem(f"{ko}: 정수로 입력해 주세요.", f"Enter {en} as a whole number.",
                           field=field)
     return number
