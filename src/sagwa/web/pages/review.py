@@ -40,7 +40,13 @@ from sagwa.web.pages.forms import parse_int
 from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.labels import LISTING_STATUS
 from sagwa.web.pages.rendering import flash_in_lang, render
-from sagwa.web.pages.review_cards import QUEUE, kept_filter, queue_url, review_context
+from sagwa.web.pages.review_cards import (
+    QUEUE,
+    change_url,
+    kept_filter,
+    queue_url,
+    review_context,
+)
 from sagwa.web.pages.session import Reviewer, csrf_protect
 
 router = APIRouter(prefix="/ops/review", dependencies=[Depends(csrf_protect)],
@@ -140,14 +146,40 @@ def _refused(request: Request, uow: Uow, viewer: str, rules: PriceRules,
     card = f"change-{target_id}" if kind == "change" else f"listing-{target_id}"
     error_id = f"problem-{target_id}" if kind == "change" else f"listing-problem-{target_id}"
     context |= {"here": QUEUE, "problem": {
-        "kind": kind, "id": target_id, "message": error_text(exc, lang), "reason": reason,
-        "summary": _summary(action, target_id, lang), "shown": shown, "card": card}}
+        "kind": kind, "id": target_id, "message": _with_prices(error_text(exc, lang), exc, lang),
+        "reason": reason,
+        "summary": _summary(action, target_id, lang), "shown": shown, "card": card,
+        "newer": _newer_change(uow, target_id, exc) if kind == "change" else None}}
     response = render(request, "review/queue.html", context, status_code=exc.http_status)
-    if request.headers.get("HX-Request"):
-        response.headers["HX-Replace-Url"] = f"{_address(context)}#{card if shown else ''}"
+    if request.headers.get("HX-Request"):  # no card on the page: no "#" at the end either
+        response.headers["HX-Replace-Url"] = _address(context) + (f"#{card}" if shown else "")
         response.headers["HX-Reswap"] = (f"innerHTML show:#{error_id}:top" if shown
                                          else "innerHTML show:window:top")
     return response
+
+
+def _with_prices(message: str, exc: SagwaError, lang: str) -> str:
+    """A refusal because the listing's price moved since the card was drawn, with the price
+    the reviewer saw and the price now (the sentence alone named neither)."""
+    seen, now = exc.details.get("expected_price"), exc.details.get("price")
+    if exc.details.get("reason") != "listing_price_moved" or not seen or not now:
+        return message
+    seen_text, now_text = (format_money(Money(p["amount_minor"], p["currency"]), lang=lang)
+                           for p in (seen, now))
+    return message + (f" 보신 가격은 {seen_text}, 지금 가격은 {now_text}입니다." if lang == "ko"
+                      else f" You saw {seen_text}; it is {now_text} now.")
+
+
+def _newer_change(uow: Uow, change_id: int, exc: SagwaError) -> dict[str, Any] | None:
+    """For a change a newer proposal replaced (``superseded``): the listing's newest held
+    change (``change``) and the queue at its card (``url``) — it may be on another page —,
+    or None (no replacement waits: it went live, or was decided)."""
+    if exc.details.get("status") != PriceChangeStatus.SUPERSEDED.value:
+        return None
+    with uow() as u:
+        old = u.market.price_change(change_id)
+        newer = u.market.newest_held_changes([old.listing_id]).get(old.listing_id) if old else None
+    return {"change": newer, "url": change_url(newer)} if newer else None
 
 
 def _already_decided(request: Request, uow: Uow, change_id: int, status: PriceChangeStatus,

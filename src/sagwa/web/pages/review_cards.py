@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 
-from sagwa.adapters.db.market_repo import SellerChanges
+from sagwa.adapters.db.market_repo import PriceChangeRecord, SellerChanges
 from sagwa.domain.money import format_money
 from sagwa.domain.particles import with_particle
 from sagwa.domain.price_moves import PriceReference
@@ -83,6 +83,11 @@ class HeldListingCard:
     reference: PriceReference | None = None
     names: dict[str, str] | None = None
     """Audit-log names as people know them (``services.actor_names``)."""
+    pending: PriceChangeRecord | None = None
+    """A newer price proposed for it since, held for review (its newest): releasing now would
+    put it on sale at the price its seller has already replaced; None: none waits."""
+    pending_url: str | None = None
+    """The queue at ``pending``'s card (filtered by the listing), or None."""
 
 
 def price_move_text(old_minor: int, new_minor: int) -> tuple[str, str]:
@@ -314,8 +319,10 @@ def review_context(uow: SqlAlchemyUnitOfWork, *, viewer: str, rules: PriceRules 
     all_listings = listings.held_listing_count(uow) if where.active else totals["listings"]
     with uow:
         names = actor_names.actor_names(uow, _actors(items, held))
+        pending = uow.market.newest_held_changes([h.listing.id for h in held])
         return {"cards": [_change_card(uow, item, viewer, names, lang) for item in items],
-                "held_cards": [_held_card(uow, h, viewer, names) for h in held],
+                "held_cards": [_held_card(uow, h, viewer, names, pending.get(h.listing.id))
+                               for h in held],
                 "totals": totals, "order": order, "names": names, "paging": paging,
                 "held_paging": held_paging, "where": where, "sellers": sellers,
                 "all_changes": sum(s.changes for s in sellers),
@@ -373,12 +380,18 @@ def _change_card(uow: SqlAlchemyUnitOfWork, item: ReviewItem, viewer: str,
                       names.get(c.proposed_by))
 
 
+def change_url(change: PriceChangeRecord) -> str:
+    """The queue at ``change``'s card, filtered by its listing (so it is on the first page)."""
+    return f"{queue_url('risk', 1, QueueFilter(listing_id=change.listing_id))}#change-{change.id}"
+
+
 def _held_card(uow: SqlAlchemyUnitOfWork, held: HeldListing, viewer: str,
-               names: dict[str, str]) -> HeldListingCard:
+               names: dict[str, str], pending: PriceChangeRecord | None = None,
+               ) -> HeldListingCard:
     listing = held.listing
     evidence = gather_evidence(uow, listing, listing.price, None, first_price=True)
     needs_reason, reference = release_reference(uow, listing, held.hold)
     return HeldListingCard(held, evidence, _refuses(partial(
         listings.check_not_own_hold, held.hold, listing_id=listing.id, reviewer=viewer,
         typed_by=held.price_typed_by)),
-        needs_reason, reference, names)
+        needs_reason, reference, names, pending, change_url(pending) if pending else None)
