@@ -418,7 +418,15 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
     "listing_price_moved": (  # the reviewer saw 19,900 KRW; the seller changed it since
         lambda: refusal(lambda: listings.check_price_seen(
             _listing(29_900, ListingStatus.HELD), Money(19_900, "KRW"))),
-        "보고 계신 동안 판매자가 가격을 바꿔 보류를 풀지도 돌려보내지도 않았습니다. 지금 가격을 확인한 뒤 다시 판단해 주세요.",
+        ("보고 계신 동안 가격이 바뀌어(판매자의 변경이나 승인된 변경) 보류를 풀지도 돌려보내지도 않았습니다. 지금 "
+         "가격을 확인한 뒤 다시 판단해 주세요."),
+    ),
+    "newer_price_waiting": (  # the raise itself is checked in
+        # tests/e2e/browser/test_review_newer_price_pointers.py
+        lambda: Conflict("listing 4's seller has since proposed 45,900 KRW",
+                         reason="newer_price_waiting", change_id=57),
+        ("판매자가 그 뒤 새 가격을 제안해 검토를 기다리고 있습니다(가격 변경 #57). 지금 보류를 풀면 판매자가 바꾼 "
+         "이전 가격으로 판매되므로 풀지 않았습니다. 그 변경을 먼저 승인하거나 거절해 주세요."),
     ),
     "listing_in_draft_incident": (  # the raise is checked in tests/integration/test_resume_rules.py
         lambda: Conflict("listing 4 was paused by draft incident 2",
@@ -938,6 +946,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (notices.publish_notice_once, "incident_draft"),
     (notices.check_not_dismissed, "incident_dismissed"),
     (notices.check_notice_unchanged, "notice_changed"),
+    (listing_holds.check_no_newer_price_waiting, "newer_price_waiting"),
     (notices.check_title, "notice_title_too_long"),
     (incidents._check_text, "cause_too_long"),
     (check_public_links, "public_links_unreachable"),
@@ -1043,7 +1052,7 @@ def test_no_rule_matches_on_the_words_of_a_message() -> None:
                   "max_discount_pct": 5, "version": 2, "lowest_ko": "26,300원",
                   "deadline": "2027-03-09T09:00:00+09:00",
                   "earliest_send_at": "2027-03-08T09:00:00+09:00", "contact_hours_left": "9",
-                  "min_answer_hours": "24", "deadline_passed": True}
+                  "min_answer_hours": "24", "deadline_passed": True, "change_id": 57}
         exc = SagwaError("zzz", field=rule.field, reason=rule.reason, status="open",
                          **{n: needed[n] for n in rule.needs})
         exc.code = rule.code

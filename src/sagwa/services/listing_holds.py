@@ -284,12 +284,29 @@ def approved_first_price(uow: SqlAlchemyUnitOfWork, listing: Listing) -> PriceCh
     return last
 
 
+def check_no_newer_price_waiting(uow: SqlAlchemyUnitOfWork, listing: Listing) -> None:
+    """A held listing is not released while a newer price of its seller's waits for review
+    (``newer_price_waiting``): it would go on sale at the price the seller replaced, and the
+    change would stay in the queue. Approving that change first sets its price (released at
+    it after), rejecting it keeps this one."""
+    waiting = uow.market.newest_held_changes([listing.id]).get(listing.id)
+    if waiting is None:
+        return
+    raise Conflict(
+        f"listing {listing.id}'s seller has since proposed {waiting.new_price} (price change "
+        f"#{waiting.id}, waiting for review): releasing now would put {listing.price}, the "
+        f"price they replaced, on sale; approve or reject change #{waiting.id} first",
+        reason="newer_price_waiting", change_id=waiting.id,
+        new_price=waiting.new_price.as_dict(), price=listing.price.as_dict())
+
+
 def check_release(uow: SqlAlchemyUnitOfWork, listing: Listing, reviewer: str,
                   reason: str | None, expected_price: Money | None,
                   ) -> tuple[bool, dict[str, object]]:
     """A held listing's release: never by whoever published it, only at the price the reviewer
-    saw (the held one if they name none), and, for a listing held at its publication, with a
-    reason when its first price is half or less, or twice or more, of the reference the guard
+    saw (the held one if they name none), with no newer price of the seller's waiting for
+    review (:func:`check_no_newer_price_waiting`), and, for a listing held at its
+    publication, with a reason when its first price is half or less, or twice or more, of the reference the guard
     judged it against — or when there was no reference at all
     (:func:`~sagwa.domain.price_moves.release_needs_reason`). Whether the listing goes on sale
     for the first time, and what its audit entry keeps of the reference."""
@@ -297,6 +314,7 @@ def check_release(uow: SqlAlchemyUnitOfWork, listing: Listing, reviewer: str,
     check_not_own_hold(hold, listing_id=listing.id, reviewer=reviewer,
                        typed_by=price_typed_by(uow, listing))
     check_price_seen(listing, expected_price, held_price=hold.price if hold else None)
+    check_no_newer_price_waiting(uow, listing)
     if hold is None or not hold.at_publication:
         return False, {}  # held while on sale (no path does so today): its own price was live
     reference = hold_reference(uow, listing, hold)

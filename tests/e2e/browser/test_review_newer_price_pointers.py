@@ -20,8 +20,10 @@ from test_review_card_listing_facts import GATE, _card, _held, _uow
 from test_review_held_listings_paging import _held_listing
 from world import World
 
+from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
 from sagwa.domain.pricing import PriceChangeStatus
+from sagwa.errors import Conflict
 from sagwa.services import listings
 
 pytestmark = pytest.mark.e2e
@@ -65,10 +67,12 @@ def test_a_held_listing_with_a_corrected_price_waiting_says_so_at_its_release(
     log_in(client, "reviewer")
     for lang, said in (
             ("ko", (f"새 가격 1,990,000원이 제안되었습니다(가격 변경 #{corrected}, 검토 대기). "
-                   "지금 보류를 풀면 19,900원으로 판매됩니다. 먼저 그 변경을 검토해 주세요.")),
+                   "판매자가 바꾼 이전 가격(19,900원)으로 판매되지 않도록, 그 변경을 먼저 승인하거나 거절해야 "
+                   "보류를 풀 수 있습니다.")),
             ("en", (f"A new price, 1,990,000 KRW, has been proposed (change #{corrected}, "
-                   "held for review). Releasing now puts the listing on sale at 19,900 KRW; "
-                   "review that change first."))):
+                   "held for review). So that the listing does not go on sale at the price its "
+                   "seller replaced (19,900 KRW), it can be released only once that change is "
+                   "approved or rejected."))):
         card = html.unescape(_card(client.get(f"/ops/review?lang={lang}").text,
                                    f"listing-{held_id}"))
         found = re.search(r'<p class="finding warning" data-pending-change="(\d+)">(.*?)</p>',
@@ -145,3 +149,33 @@ def test_a_release_refused_because_the_price_moved_says_both_prices(
         problem = re.search(rf'id="listing-problem-{held_id}">(.*?)</p>', refused.text,
                             re.DOTALL)
         assert problem and said in html.unescape(problem.group(1)), refused.text
+
+
+def test_a_held_listing_is_not_released_while_its_sellers_newer_price_waits(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    """Released at 19,900 while the seller's corrected 45,900 waited, the listing went on sale
+    at the price its seller had replaced (and the change stayed in the queue). The release is
+    refused (``newer_price_waiting``) until that change is decided; nothing changes."""
+    held_id = _held_at_publication(session_factory, world)
+    corrected = _held(session_factory, held_id, 45_900)
+    log_in(client, "reviewer")
+    page = client.get("/ops/review?lang=ko").text
+    refused = client.post(f"/ops/review/listings/{held_id}/release?lang=ko", data={
+        "reason": "판매자와 통화해 첫 가격을 확인함", "seen_price_minor": "19900",
+        "seen_currency": "KRW", "csrf_token": csrf_of(page)})
+    assert refused.status_code == 409
+    said = html.unescape(refused.text)
+    assert (f"판매자가 그 뒤 새 가격을 제안해 검토를 기다리고 있습니다(가격 변경 #{corrected})" in said), said
+    with _uow(session_factory) as u:
+        listing = u.market.listing(held_id)
+        assert listing is not None and listing.status.value == "held"
+        assert listing.price == Money(19_900, "KRW")
+        change = u.market.price_change(corrected)
+        assert change is not None and change.status is PriceChangeStatus.HELD
+    with pytest.raises(Conflict) as in_service:  # the API's and the CLI's way in too
+        listings.change_listing_status(_uow(session_factory), listing_id=held_id,
+                                       trigger=ListingTrigger.RELEASE, actor="reviewer:other",
+                                       gate=GATE, reason="판매자와 통화해 확인함",
+                                       expected_price=Money(19_900, "KRW"))
+    assert in_service.value.details["reason"] == "newer_price_waiting"
+    assert in_service.value.details["change_id"] == corrected

@@ -115,7 +115,7 @@ def test_a_release_is_refused_when_the_price_moved_after_the_page_showed_it(
     assert stale.status_code == 409
     assert _status(session_factory, listing_id) is ListingStatus.HELD
     card = _card(stale.text, f"listing-{listing_id}")
-    assert "보고 계신 동안 판매자가 가격을 바꿔 보류를 풀지도 돌려보내지도 않았습니다." in card
+    assert "보고 계신 동안 가격이 바뀌어(판매자의 변경이나 승인된 변경) 보류를 풀지도 돌려보내지도 않았습니다." in card
     assert 'data-price-moved="159000/179000"' in card
     assert "보류된 가격 159,000원, 지금 179,000원" in card
     assert 'name="seen_price_minor" value="179000"' in card

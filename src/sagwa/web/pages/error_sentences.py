@@ -138,9 +138,17 @@ RULES: tuple[Rule, ...] = (
        "You published this listing or entered the price it is held at, so you cannot release "
        "it or send it back; leave it to another reviewer."),
     _r("conflict", None, "listing_price_moved",
-       "보고 계신 동안 판매자가 가격을 바꿔 보류를 풀지도 돌려보내지도 않았습니다. 지금 가격을 확인한 뒤 다시 판단해 주세요.",
-       "The seller changed the price while you were looking, so the listing was neither "
-       "released nor sent back; check the new price, then decide again."),
+       ("보고 계신 동안 가격이 바뀌어(판매자의 변경이나 승인된 변경) 보류를 풀지도 돌려보내지도 않았습니다. 지금 "
+        "가격을 확인한 뒤 다시 판단해 주세요."),
+       "The price changed while you were looking (the seller's change, or an approved one), "
+       "so the listing was neither released nor sent back; check the new price, then decide "
+       "again."),
+    _r("conflict", None, "newer_price_waiting",
+       ("판매자가 그 뒤 새 가격을 제안해 검토를 기다리고 있습니다(가격 변경 #{change_id}). 지금 보류를 풀면 "
+        "판매자가 바꾼 이전 가격으로 판매되므로 풀지 않았습니다. 그 변경을 먼저 승인하거나 거절해 주세요."),
+       ("The seller has since proposed a new price, waiting for review (price change "
+        "#{change_id}): releasing now would sell at the price they replaced, so the listing "
+        "was not released. Approve or reject that change first."), needs=("change_id",)),
     _r("conflict", None, "listing_in_draft_incident",
        "주문 급증으로 멈춘 상품입니다. 운영자가 사고 초안(#{incident_id})을 선언하거나 오탐으로 종료한 뒤 다시 판매할 수 있습니다.",
        "This listing was paused by an order surge; it can go back on sale once an operator "
