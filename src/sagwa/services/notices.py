@@ -237,11 +237,7 @@ def publish_notice_once(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: st
             uow.commit()
             return Published(latest, new=False, reconfirmed=reconfirmed)
         check_notice_unchanged(latest, opened_against, incident_id=incident_id, lang=lang)
-        text = notice_text(title, body)
-        result = against_plan(check_quoting(text, kind="notice", lang=lang,
-                                            names=quoted_names(uow, inc)),
-                              text, lang=lang, default=plan_default(uow, inc))
-        result = result.adding(_customer_data(uow, inc, text, lang, contact))
+        result = _judged(uow, inc, notice_text(title, body), lang, contact)
         if not result.ok:
             raise dm.refusal(result.as_dict()["findings"], kind="notice", lang=lang)
         notice = uow.cases.add_notice(incident_id=incident_id, lang=lang, title=title,
@@ -283,10 +279,26 @@ def check_notice(uow: SqlAlchemyUnitOfWork, *, incident_id: int, text: str,
     naming any of its customers (``notice_privacy``). NotFound for an unknown incident."""
     with uow:
         inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
-        names, default = quoted_names(uow, inc), plan_default(uow, inc)
-        private = _customer_data(uow, inc, text, lang, contact)
+        return _judged(uow, inc, text, lang, contact)
+
+
+def judge_notice(text: str, lang: str, *, names: list[str],
+                 default: str | None = None) -> CheckResult:
+    """The message check on a notice's ``text`` with no database: the incident's ``names``
+    quoted where the text writes them are not judged (``name_stand_ins.check_quoting``), and
+    a notice cancelling unanswered orders the plan (its ``default``) keeps is refused
+    (:func:`against_plan`). Publishing adds its customers' data (:func:`_judged`)."""
     return against_plan(check_quoting(text, kind="notice", lang=lang, names=names), text,
-                        lang=lang, default=default).adding(private)
+                        lang=lang, default=default)
+
+
+def _judged(uow: SqlAlchemyUnitOfWork, inc: Incident, text: str, lang: str,
+            contact: ContactDetails | None) -> CheckResult:
+    """Inside an open unit of work: ``text``, a notice of ``inc``, judged as publishing judges
+    it (:func:`judge_notice` with the incident's names and plan, and its customers' data)."""
+    return judge_notice(text, lang, names=quoted_names(uow, inc),
+                        default=plan_default(uow, inc)).adding(
+        _customer_data(uow, inc, text, lang, contact))
 
 
 def _customer_data(uow: SqlAlchemyUnitOfWork, inc: Incident, text: str, lang: str,

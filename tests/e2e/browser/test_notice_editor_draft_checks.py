@@ -7,6 +7,7 @@ not answer are cancelled, while the plan keeps them, was refused without saying 
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime
 
@@ -68,3 +69,25 @@ def test_the_editor_shows_that_a_published_notice_contradicts_the_plan(
     editor = client.get(f"/ops/incidents/{world.incident}/notice/editor?notice_lang=ko").text
     assert CANCEL_ON_SILENCE["ko"] in editor
     assert f'data-code="{CODE}"' in editor
+
+
+def test_a_notice_refused_for_naming_a_customer_comes_back_with_that_finding(
+        client: TestClient, world: World) -> None:
+    """Refused for naming one of the incident's customers, the editor came back with the
+    findings of a check that did not look for customers' data: none shown, Publish enabled."""
+    log_in(client, "admin")
+    editor = client.get(f"/ops/incidents/{world.incident}/notice/editor?notice_lang=ko").text
+    body = unescape_body(editor) + "\n\n김민준 고객님께는 따로 연락드렸습니다."
+    answer = client.post(f"/ops/incidents/{world.incident}/notice",
+                         data={"title": "가격 오류 안내", "body": body, "lang": "ko",
+                               "csrf_token": csrf_of(editor)})
+    assert answer.status_code == 422
+    assert 'data-code="customer-data"' in answer.text
+    publish = re.search(r'<button id="publish"[^>]*>', answer.text)
+    assert publish and "disabled" in publish.group(0)
+
+
+def unescape_body(editor: str) -> str:
+    found = re.search(r'<textarea id="notice-body"[^>]*>(.*?)</textarea>', editor, re.DOTALL)
+    assert found, "no notice body"
+    return html.unescape(found.group(1))

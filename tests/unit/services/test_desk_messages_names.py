@@ -129,9 +129,14 @@ def test_a_title_that_is_just_the_threat_word_counts_only_where_quoted(
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_the_editors_preview_judges_a_notice_as_publishing_does(lang: str) -> None:
-    """The notice editor shows ``check_draft``'s findings while the operator types: a title
-    that reads as a threat is not flagged there either, and the operator's own threat is."""
-    from sagwa.web.pages.incident_context import check_draft
+    """The notice editor shows the findings of publishing's check while the operator types
+    (``notices.judge_notice``, the customers' data aside): a title that reads as a threat is
+    not flagged there either, and the operator's own threat is."""
+    from sagwa.services.notices import judge_notice, notice_text
+
+    def check_draft(draft: dict[str, str], names: list[str]):  # type: ignore[no-untyped-def]
+        return judge_notice(notice_text(draft["title"], draft["body"]), draft["lang"],
+                            names=names)
 
     text = notice(lang, THREATENING)
     title, _, body = text.partition("\n\n")

@@ -22,14 +22,13 @@ from sagwa.priceguard.tripwire_words import trip_summary
 from sagwa.services import notices
 from sagwa.services.desk_cancel_instead import replaced_discounts
 from sagwa.services.desk_money import figures_of_cases
-from sagwa.services.desk_policy import DeskPolicy
+from sagwa.services.desk_policy import ContactDetails, DeskPolicy
 from sagwa.services.desk_report import CASE_STATES
 from sagwa.services.desk_status import incident_status
 from sagwa.services.desk_wordings import incident_price_word
 from sagwa.services.incident_attention import attention_of, notice_late
 from sagwa.services.listing_names import listing_names
 from sagwa.services.lookups import require
-from sagwa.services.name_stand_ins import check_quoting
 from sagwa.services.tripwire import ACTOR as TRIPWIRE_ACTOR
 from sagwa.services.tripwire import cause_in
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -231,7 +230,7 @@ def editor_context(uow_factory: Any, incident_id: int, policy: DeskPolicy,
     with uow_factory() as uow:
         published = uow.cases.notices(incident_id)
     draft = _draft(uow_factory, status, published, policy, lang)
-    check = incident_draft_check(uow_factory, incident_id, draft)
+    check = incident_draft_check(uow_factory, incident_id, draft, policy.contact)
     return {"s": status, "draft": draft, "notice_check": check,
             "notice_shown": draft_findings(draft, check),
             "opened_version": notice_version_in(published, lang),
@@ -247,30 +246,21 @@ def notice_version_in(published: list[Any], lang: str) -> str:
     return str(latest.version) if latest is not None else "none"
 
 
-def incident_draft_check(uow_factory: Any, incident_id: int, draft: dict[str, str]) -> Any:
-    """:func:`check_draft` of a notice draft of incident ``incident_id``, with the names it may
-    quote and its plan's default, as publishing judges it (``notices.check_notice``)."""
-    with uow_factory() as uow:
-        inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
-        names, default = notices.quoted_names(uow, inc), notices.plan_default(uow, inc)
-    return check_draft(draft, names, default=default)
-
-
-def check_draft(draft: dict[str, str], names: list[str], *, default: str | None = None) -> Any:
-    """The message check's findings on a notice draft quoting ``names`` (not judged:
-    ``name_stand_ins.check_quoting``) and, once there is a plan, against its ``default``
-    (``notices.against_plan``: a notice cancelling unanswered orders the plan keeps); None
-    while its body is empty."""
+def incident_draft_check(uow_factory: Any, incident_id: int, draft: dict[str, str],
+                         contact: ContactDetails | None) -> Any:
+    """The message check on a notice draft of incident ``incident_id`` as publishing judges
+    it (``notices.check_notice``: the names it may quote, its plan's default, its customers'
+    data; ``contact``: the contact centre's, which it may give); None while its body is
+    empty."""
     if not draft["body"].strip():
         return None
-    text = notices.notice_text(draft["title"], draft["body"])
-    return notices.against_plan(check_quoting(text, kind="notice", lang=draft["lang"],
-                                              names=names),
-                                text, lang=draft["lang"], default=default)
+    return notices.check_notice(uow_factory(), incident_id=incident_id, lang=draft["lang"],
+                                text=notices.notice_text(draft["title"], draft["body"]),
+                                contact=contact)
 
 
 def draft_findings(draft: dict[str, str], check: Any) -> list[dict[str, Any]] | None:
-    """:func:`shown_findings` of :func:`check_draft`'s result ``check`` on ``draft`` (the text
+    """:func:`shown_findings` of :func:`incident_draft_check`'s result ``check`` on ``draft`` (the text
     it checks: ``notices.notice_text``)."""
     if check is None:
         return None

@@ -79,7 +79,8 @@ def publish(incident_id: int, request: Request, account: Operator, uow: Uow, tit
             said = _FORM_SENT_AGAIN[0 if lang_of(request) == "ko" else 1]
         elif exc.details.get("reason") == "notice_changed":
             said = _notice_changed_words(exc, lang_of(request))
-        check = incident_draft_check(uow, incident_id, draft)
+        check = incident_draft_check(uow, incident_id, draft,
+                                     request.app.state.desk_policy.contact)
         with uow() as u:  # from now on the form is opened against the version there is
             opened = notice_version_in(u.cases.notices(incident_id), draft["lang"])
         editor = {"draft": draft, "notice_check": check, "opened_version": opened,
