@@ -1,8 +1,8 @@
 """Whole numbers typed on the command line (ids, amounts, percents, counts), read as the pages
 read them: full-width digits (``１２３``, as Korean input methods type them) through the pages'
 own normaliser (:func:`sagwa.domain.identifiers.whole_number_in`), and ASCII thousands commas
-(``1,000``; a comma out of place, ``5,00``, is refused). Any other digit (``①``, ``²``, ``١``), ``1_000``, a decimal or a full-width comma
-(``3，4``, which may separate two ids) is refused, naming the option, with exit status 2.
+(``1,000``; a comma out of place, ``5,00``, is refused). Any other digit (``①``, ``²``,
+``١``), ``1_000``, a decimal or a full-width comma (``3，4``, which may separate two ids) is refused, naming the option, with exit status 2.
 
 Use :func:`number_option` / :func:`number_argument` in place of ``typer.Option`` /
 ``typer.Argument`` for an ``int`` parameter; ``min``/``max`` are checked and shown in ``--help``.

@@ -16,9 +16,8 @@ they could have been selling at, while the typical slip (a zero too many) is ten
 The other way too: a correct price below half the lowest price the listings *sold at* before
 (2,631 KRW declared for a listing that sold at 26,300 before its wrong price of 2,630 — a zero
 left out; a list price is not held against it, as a maker's may be far above any price the
-product sells at) is refused; each
-customer's difference would be a won, and the apology and notice would say the price "should
-have been 2,631원". Half: a deeper discount than the references' is a promotion the seller
+product sells at) is refused; each customer's difference would be a won, and the apology and
+notice would say the price "should have been 2,631원". Half: a deeper discount than the references' is a promotion the seller
 declares, not the price that was meant.
 """
 
@@ -75,8 +74,8 @@ def check_correct_price_plausible(correct: Money, wrong: Money,
 def _implausible(correct: Money, references: Sequence[PriceReference], side: str, bound: int,
                  *, reason: str, compared: str) -> InvalidInput:
     """The refusal (``reason``) of ``correct`` against ``bound`` (minor units), the ``side``
-    ("lowest" or "highest") reference it broke, ``compared`` saying how (``{bound}``, ``{seen}`` filled in):
-    the details name every reference, in both languages."""
+    ("lowest" or "highest") reference it broke, ``compared`` saying how (``{bound}`` and
+    ``{seen}`` filled in): the details name every reference, in both languages."""
     limit = Money(bound, correct.currency)
     seen = {lang: _seen(references, correct.currency, lang) for lang in ("ko", "en")}
     said = compared.format(bound=format_money(limit), seen=seen["en"])

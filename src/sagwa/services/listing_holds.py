@@ -306,8 +306,8 @@ def check_release(uow: SqlAlchemyUnitOfWork, listing: Listing, reviewer: str,
     """A held listing's release: never by whoever published it, only at the price the reviewer
     saw (the held one if they name none), with no newer price of the seller's waiting for
     review (:func:`check_no_newer_price_waiting`), and, for a listing held at its
-    publication, with a reason when its first price is half or less, or twice or more, of the reference the guard
-    judged it against — or when there was no reference at all
+    publication, with a reason when its first price is half or less, or twice or more, of the
+    reference the guard judged it against — or when there was no reference at all
     (:func:`~sagwa.domain.price_moves.release_needs_reason`). Whether the listing goes on sale
     for the first time, and what its audit entry keeps of the reference."""
     hold = publication_hold(uow, listing.id)

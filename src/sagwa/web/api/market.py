@@ -239,8 +239,8 @@ def release_listing(listing_id: int, uow: Uow, actor: Actor, _reviewer: Reviewer
     published it or typed its price (403 `forbidden`, reason `own_held_listing`), if its price is not
     `expected_price` (409 `conflict`, reason `listing_price_moved`), while a newer price of the
     seller's waits for review (409, reason `newer_price_waiting`, with its `change_id`: approve
-    or reject it first), and without a `reason` when its first price is half or less, or twice or more, of the list price (else the other sellers'
-    median), or there is neither to compare it with (422 `invalid_input`, field `reason`, reason
+    or reject it first), and without a `reason` when its first price is half or less, or
+    twice or more, of the list price (else the other sellers' median), or there is neither to compare it with (422 `invalid_input`, field `reason`, reason
     `release_needs_reason`, with the `reference` it was compared with; a reason of fewer than 4
     letters or digits, a Hangul syllable counting two: `reason_too_short`). The reason is kept on the audit log."""
     expected = body.expected_price if body else None

@@ -260,8 +260,8 @@ def incident_draft_check(uow_factory: Any, incident_id: int, draft: dict[str, st
 
 
 def draft_findings(draft: dict[str, str], check: Any) -> list[dict[str, Any]] | None:
-    """:func:`shown_findings` of :func:`incident_draft_check`'s result ``check`` on ``draft`` (the text
-    it checks: ``notices.notice_text``)."""
+    """:func:`shown_findings` of :func:`incident_draft_check`'s result ``check`` on ``draft``
+    (the text it checks: ``notices.notice_text``)."""
     if check is None:
         return None
     return shown_findings(check, notices.notice_text(draft["title"], draft["body"]))
