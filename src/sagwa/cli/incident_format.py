@@ -81,7 +81,7 @@ def format_value(value: Any) -> str:
         return format_money(value)
     if isinstance(value, dict):
         if value.keys() == {"amount_minor", "currency"}:
-            return format_money(Money(value["amount_minor"], value["currency"]))
+            return format_money(Money.from_dict(value))
         return "\n".join(f"{label(k)}: {format_value(v)}" for k, v in value.items()) or MISSING
     if isinstance(value, (list, tuple, set, frozenset)):
         return ", ".join(format_value(v) for v in value) or MISSING

@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
 from sagwa.domain.audit import AuditRecord
 from sagwa.domain.consent import Channel, ConsentRecord, check_belongs, check_written_words
@@ -177,9 +176,6 @@ def replaced_discount(records: Sequence[AuditRecord]) -> ReplacedDiscount | None
               if r.event.action == CHOICE_RECORDED_ACTION and r.seq < last.seq]
     return ReplacedDiscount(
         last.occurred_at, last.event.actor, CustomerOption(before.get("choice", DISCOUNT.value)),
-        _money(before["difference"]), _money(after["refund"]),
+        Money.from_dict(before["difference"]), Money.from_dict(after["refund"]),
         int(after.get("compensation_points") or 0), chosen[-1] if chosen else None)
 
-
-def _money(stored: Mapping[str, Any]) -> Money:
-    return Money(int(stored["amount_minor"]), str(stored["currency"]))

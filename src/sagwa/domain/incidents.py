@@ -451,6 +451,11 @@ class Case:
     def order_ids(self) -> tuple[Id, ...]:
         return tuple(order.order_id for order in self.orders)
 
+    def paid(self, currency: str) -> Money:
+        """What the customer paid over all the case's orders (in ``currency``, the incident's:
+        a case's orders are all at its wrong price)."""
+        return Money(sum(o.unit_price.amount_minor * o.quantity for o in self.orders), currency)
+
     def with_trigger(self, trigger: CaseTrigger) -> Case:
         """This case after a non-choice trigger; choices go through ``consent.record_choice``."""
         if trigger == CaseTrigger.CHOOSE:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sagwa.errors import InvalidInput
 
@@ -113,6 +114,19 @@ class Money:
 
     def as_dict(self) -> dict[str, int | str]:
         return {"amount_minor": self.amount_minor, "currency": self.currency}
+
+    @classmethod
+    def from_dict(cls, stored: Mapping[str, Any]) -> Money:
+        """The inverse of :meth:`as_dict`, for amounts read back from JSON columns and payloads
+        (``amount_minor`` may arrive as text from a JSON path)."""
+        try:
+            minor, currency = stored["amount_minor"], stored["currency"]
+        except (KeyError, TypeError):
+            raise InvalidInput(f"an amount needs amount_minor and currency, got {stored!r}",
+                               field="amount", reason="amount_not_a_number") from None
+        if isinstance(minor, str) and minor.lstrip("-").isdigit():
+            minor = int(minor)
+        return cls(minor, str(currency))
 
     def is_positive(self) -> bool:
         return self.amount_minor > 0

@@ -37,7 +37,6 @@ from sagwa.domain.incidents import (
     advance,
     advance_incident,
 )
-from sagwa.domain.money import Money
 from sagwa.domain.plan_version import check_plan_unchanged
 from sagwa.errors import Conflict, IllegalTransition, MessageRefused
 from sagwa.services import desk_messages as dm
@@ -229,8 +228,7 @@ def _messages_for(case: Case, person: Customer, facts: dm.IncidentFacts, plan: I
                   shared: dict[str, dict[str, object]], links: LinkMaker, send_at: datetime,
                   message_type: type, *, reminder: bool = False) -> list[object]:
     lang = person.locale
-    paid = Money(sum(o.unit_price.amount_minor * o.quantity for o in case.orders),
-                 facts.incident.wrong_price.currency)
+    paid = case.paid(facts.incident.wrong_price.currency)
     link = links.for_case(int(case.case_id), int(case.customer_id),
                           plan.deadline + LINK_VALID_AFTER_DEADLINE)
     values = customer_values(shared[lang], plan, lang, person.name, case.units, paid, link,
@@ -351,8 +349,7 @@ def defaulted_messages_for(uow: SqlAlchemyUnitOfWork, *, incident_id: int, rows:
     for row in rows:
         case, person = row.case, people[int(row.case.customer_id)]
         channel = "email" if person.email else "sms"
-        paid = Money(sum(o.unit_price.amount_minor * o.quantity for o in case.orders),
-                     inc.wrong_price.currency)
+        paid = case.paid(inc.wrong_price.currency)
         subject, body = defaulted_texts(
             wordings[int(case.case_id)][1][person.locale], case, plan, paid, person.locale,
             person.name, accepts_choice_at(plan, now, case))[channel]

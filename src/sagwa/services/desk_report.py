@@ -436,7 +436,7 @@ def money_rows(money: Mapping[str, Any]) -> list[tuple[str, str]]:
             ("… paid by the platform", f"{money['platform_points']:,} points")]
     rows += [(f"… paid by seller {s['name'] or '?'} (#{s['seller_id']})", f"{s['points']:,} points")
              for s in money.get("sellers", [])]
-    refund = Money(money["refunds"]["amount_minor"], money["refunds"]["currency"])
+    refund = Money.from_dict(money["refunds"])
     units, orders = money.get("refunded_units", 0), money.get("refunded_orders", 0)
     counts = f"{units} unit{'s' if units != 1 else ''}, {orders} order{'s' if orders != 1 else ''}"
     rows.append(("refunds applied to orders", f"{format_money(refund)} ({counts})"))

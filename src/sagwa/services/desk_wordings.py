@@ -280,7 +280,7 @@ def order_values(case: Case, plan: IncidentPlan, currency: str, lang: str, *,
     options offered, which the customer can still choose — the discount off the correct price
     named by ``price_word``, as the apology named it (``dm.correct_price_word``)."""
     ko = lang == "ko"
-    paid = Money(sum(o.unit_price.amount_minor * o.quantity for o in case.orders), currency)
+    paid = case.paid(currency)
     if default_outcome(case, plan) is DefaultAction.KEEP:
         outcome = ("주문하신 상품은 결제하신 가격 그대로 보내 드립니다." if ko
                    else "We will send your order at the price you paid.")

@@ -108,7 +108,7 @@ def publication_hold(uow: SqlAlchemyUnitOfWork, listing_id: int) -> PublicationH
     score_bp = guard.get("score_bp")
     return PublicationHold(last.event.actor, last.occurred_at, after.get("reason"),
                            after.get("reason_ko"), guard.get("error_type"),
-                           Money(int(price["amount_minor"]), str(price["currency"]))
+                           Money.from_dict(price)
                            if isinstance(price, dict) else None,
                            (last.event.before or {}).get("status") == ListingStatus.DRAFT.value,
                            _reference(after.get("reference")), "reference" in after,
@@ -496,5 +496,5 @@ def latest_send_back(uow: SqlAlchemyUnitOfWork, listing_id: int) -> SentBack | N
     after, before = last.event.after or {}, last.event.before or {}
     price = before.get("price")
     return SentBack(last.event.actor, last.occurred_at, after.get("reason"),
-                    Money(int(price["amount_minor"]), str(price["currency"]))
+                    Money.from_dict(price)
                     if isinstance(price, dict) else None)

@@ -64,7 +64,7 @@ def owe_refund(uow: SqlAlchemyUnitOfWork, record: AuditRecord, *, customer_id: i
         return None
     return uow.refunds.add(
         audit_seq=record.seq, case_id=int(after["case_id"]), order_id=int(event.entity_id),
-        customer_id=customer_id, amount=Money(int(amount["amount_minor"]), amount["currency"]),
+        customer_id=customer_id, amount=Money.from_dict(amount),
         cancelled_at=record.occurred_at,
         due_by=refund_due_by(record.occurred_at, days))
 

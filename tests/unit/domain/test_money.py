@@ -100,3 +100,27 @@ def test_smallest_price_is_one_minor_unit() -> None:
 def test_of_refuses_floats_and_bools(major: object) -> None:
     with pytest.raises(InvalidInput, match="not"):
         Money.of(major, "USD")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("money", [Money(19900, "KRW"), Money(-3999, "USD"), Money(0, "JPY")])
+def test_from_dict_reads_back_what_as_dict_stored(money: Money) -> None:
+    assert Money.from_dict(money.as_dict()) == money
+
+
+def test_from_dict_takes_minor_units_read_as_text_from_a_json_path() -> None:
+    assert Money.from_dict({"amount_minor": "199000", "currency": "KRW"}) == Money(199000, "KRW")
+    assert Money.from_dict({"amount_minor": "-50", "currency": "USD"}) == Money(-50, "USD")
+
+
+@pytest.mark.parametrize("stored", [{"currency": "KRW"}, {"amount_minor": 1}, None, "19900"])
+def test_from_dict_without_both_keys_says_what_an_amount_needs(stored: object) -> None:
+    with pytest.raises(InvalidInput, match="amount_minor and currency"):
+        Money.from_dict(stored)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("stored", [{"amount_minor": 19.9, "currency": "USD"},
+                                    {"amount_minor": "19.9", "currency": "USD"},
+                                    {"amount_minor": 100, "currency": "XYZ"}])
+def test_from_dict_keeps_money_own_checks(stored: dict[str, object]) -> None:
+    with pytest.raises(InvalidInput):
+        Money.from_dict(stored)

@@ -326,7 +326,7 @@ def _costs(status: Any, cases: int) -> dict[str, Any] | None:
             "booked_sellers": money.get("sellers", []),
             "most": cases * points, "most_seller": cases * per_case_seller,
             "most_platform": cases * (points - per_case_seller),
-            "refunds": Money(refunds["amount_minor"], refunds["currency"]),
+            "refunds": Money.from_dict(refunds),
             "refunded_units": money.get("refunded_units", 0),
             "refunded_orders": money.get("refunded_orders", 0)}
 

@@ -164,7 +164,7 @@ def _with_prices(message: str, exc: SagwaError, lang: str) -> str:
     seen, now = exc.details.get("expected_price"), exc.details.get("price")
     if exc.details.get("reason") != "listing_price_moved" or not seen or not now:
         return message
-    seen_text, now_text = (format_money(Money(p["amount_minor"], p["currency"]), lang=lang)
+    seen_text, now_text = (format_money(Money.from_dict(p), lang=lang)
                            for p in (seen, now))
     return message + (f" 보신 가격은 {seen_text}, 지금 가격은 {now_text}입니다." if lang == "ko"
                       else f" You saw {seen_text}; it is {now_text} now.")
