@@ -48,6 +48,8 @@ def test_a_listing_retried_with_another_publish_flag_is_refused(
     assert first.status_code == 201, first.text
     again = seller.post("/api/listings", json=body, headers=headers)
     assert again.status_code == 201 and again.json() == first.json()
+    assert "Idempotent-Replayed" not in first.headers
+    assert again.headers["Idempotent-Replayed"] == "true"
     message = refused(seller.post("/api/listings", json=body | {"publish": False},
                                   headers=headers), 409, "idempotency_key_reused",
                       "idempotency_request_differs")
@@ -66,8 +68,10 @@ def test_another_account_may_use_the_same_key_and_learns_nothing(
     admins = client.post(path, json={"new_price": krw(179000)}, headers=headers)
     assert admins.status_code == 201, admins.text  # its own key: a change of its own
     assert admins.json()["id"] != mine.json()["id"]
+    assert "Idempotent-Replayed" not in admins.headers  # another account's key: its own run
     retried = seller.post(path, json={"new_price": krw(189000)}, headers=headers)
     assert retried.status_code == 201 and retried.json()["id"] == mine.json()["id"]
+    assert retried.headers["Idempotent-Replayed"] == "true"
     refused(seller.post(path, json={"new_price": krw(169000)}, headers=headers), 409,
             "idempotency_key_reused", "idempotency_request_differs")
 
@@ -114,8 +118,40 @@ def test_a_reversal_needs_a_key_and_a_retry_answers_the_same_reversal(
                         headers=headers)
     assert first.status_code == again.status_code == 201, (first.text, again.text)
     assert first.json() == again.json()
+    assert ("Idempotent-Replayed" not in first.headers
+            and again.headers["Idempotent-Replayed"] == "true")
     other = client.post(f"/api/ledger/entries/{entry}/reverse", json={"memo": "undo"})
     assert other.status_code == 409 and other.json()["code"] == "already_reversed", other.text
     reversal = first.json()["reversal_id"]
     undo = client.post(f"/api/ledger/entries/{reversal}/reverse", json={"memo": "undo the undo"})
     refused(undo, 422, "invalid_input", "entry_is_a_reversal")
+
+
+@pytest.mark.parametrize("create", ["seller", "product", "customer", "order", "points"])
+def test_a_retry_says_it_answered_the_first_calls_result(
+        client: TestClient, shop: dict[str, int], create: str) -> None:
+    """Every create with a key answers a retry with the first result and says so
+    (``Idempotent-Replayed: true``, as Stripe's API does): a client can tell a replay from a
+    second record without comparing bodies. A refused retry says nothing of the kind."""
+    path, body = {
+        "seller": ("/api/sellers", {"code": "s-replay", "name": "다시 보낸 판매자"}),
+        "product": ("/api/products", {"title": "아이팟 클래식", "category": "mp3",
+                                      "list_price": krw(299000)}),
+        "customer": ("/api/customers", {"name": "이서연", "email": "sy@example.com"}),
+        "order": ("/api/orders", {"customer_id": shop["customer"],
+                                  "listing_id": shop["listing"], "quantity": 1}),
+        "points": (f"/api/customers/{shop['customer']}/points/credit",
+                   {"points": 500, "memo": "goodwill"}),
+    }[create]
+    headers = {"Idempotency-Key": f"replay-{create}"}
+    first = client.post(path, json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    assert "Idempotent-Replayed" not in first.headers
+    again = client.post(path, json=body, headers=headers)
+    assert (again.status_code, again.json()) == (201, first.json())
+    assert again.headers["Idempotent-Replayed"] == "true"
+    changed = {**body, "memo": "other"} if create == "points" else {**body, "name": "다른 이름"}
+    if create in ("product", "order"):
+        changed = {**body, "category": "other"} if create == "product" else {**body, "quantity": 2}
+    differs = client.post(path, json=changed, headers=headers)
+    assert differs.status_code == 409 and "Idempotent-Replayed" not in differs.headers

@@ -9,11 +9,15 @@ The request is compared by a canonical hash (:func:`fingerprint`) of what the us
 to do, plus anything the caller asked for beside it (``IdempotencyKey.request``: the API's
 ``publish`` flag on a new listing); the same key with a different request is refused (409
 ``idempotency_key_reused``, reason ``idempotency_request_differs``).
+
+A key may carry ``on_replay``, called when a run answers with the first run's stored result
+instead of running again: the API uses it to answer ``Idempotent-Replayed: true``.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any, Self
 
 from sagwa.domain.audit import canonical
@@ -34,17 +38,20 @@ class IdempotencyKey(str):
 
     owner: str
     request: dict[str, Any]
+    on_replay: Callable[[], None] | None
 
-    def __new__(cls, key: str, *, owner: str, request: dict[str, Any] | None = None
-                ) -> Self:
+    def __new__(cls, key: str, *, owner: str, request: dict[str, Any] | None = None,
+                on_replay: Callable[[], None] | None = None) -> Self:
         made = super().__new__(cls, key)
         made.owner = owner
         made.request = dict(request or {})
+        made.on_replay = on_replay
         return made
 
     def with_request(self, **parts: Any) -> IdempotencyKey:
         """The same key, its request also naming ``parts`` (compared on a retry)."""
-        return IdempotencyKey(str(self), owner=self.owner, request={**self.request, **parts})
+        return IdempotencyKey(str(self), owner=self.owner, request={**self.request, **parts},
+                              on_replay=self.on_replay)
 
 
 def check_key(key: str) -> None:
@@ -93,8 +100,8 @@ def _same_request(stored: str, key: str, payload: dict[str, Any], wanted: str) -
 
 def prior_result(uow: SqlAlchemyUnitOfWork, scope: str, key: str | None,
                  payload: dict[str, Any]) -> dict[str, Any] | None:
-    """The stored result of an earlier run with ``key`` by the same owner, or None when this run
-    is the first."""
+    """The stored result of an earlier run with ``key`` by the same owner (the key's
+    ``on_replay`` told), or None when this run is the first."""
     if key is None:
         return None
     check_key(key)
@@ -108,6 +115,8 @@ def prior_result(uow: SqlAlchemyUnitOfWork, scope: str, key: str | None,
             "send a new key for a new request, or repeat the first request exactly",
             idempotency_key=str(key), reason="idempotency_request_differs",
         )
+    if isinstance(key, IdempotencyKey) and key.on_replay is not None:
+        key.on_replay()
     return prior.result
 
 

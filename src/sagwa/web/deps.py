@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.requests import HTTPConnection
 
@@ -111,23 +111,27 @@ def _actor(account: Annotated[Account, Depends(_authenticated)]) -> str:
 
 def _idempotency_key(
     account: Annotated[Account, Depends(_authenticated)],
+    response: Response,
     idempotency_key: Annotated[str | None, Header(description=(
         "Required (the schema marks it optional so that a missing key is answered with the "
         "API's own 422, reason `idempotency_key_missing`): 1 to 200 characters, unique per "
-        "account and request; a retry with the same key and body answers the first result, "
-        "another body with it is 409 `idempotency_request_differs`."))] = None,
+        "account and request; a retry with the same key and body answers the first result "
+        "(with the response header `Idempotent-Replayed: true`), another body with it is 409 "
+        "`idempotency_request_differs`."))] = None,
 ) -> IdempotencyKeyValue:
     """The ``Idempotency-Key`` header as the calling account's own key (keys are per account);
     missing, blank or over 200 characters: 422 with reason ``idempotency_key_missing`` or
     ``idempotency_key_too_long``."""
-    return _owned_key(account, idempotency_key or "")
+    return _owned_key(account, idempotency_key or "", response)
 
 
 def _optional_idempotency_key(
     account: Annotated[Account, Depends(_authenticated)],
+    response: Response,
     idempotency_key: Annotated[str | None, Header(description=(
         "Optional here: with one (1 to 200 characters, unique per account and request), a retry "
-        "with the same key and body answers the first result and records nothing more; another "
+        "with the same key and body answers the first result (response header "
+        "`Idempotent-Replayed: true`) and records nothing more; another "
         "body with it is 409 `idempotency_request_differs`. Without one, every call records."
     ))] = None,
 ) -> IdempotencyKeyValue | None:
@@ -138,13 +142,23 @@ def _optional_idempotency_key(
         raise InvalidInput("the 'Idempotency-Key' header was sent blank; it is optional on "
                            "this call: send a key (1 to 200 characters) or leave the header out",
                            field="Idempotency-Key", reason="idempotency_key_blank")
-    return None if idempotency_key is None else _owned_key(account, idempotency_key)
+    return None if idempotency_key is None else _owned_key(account, idempotency_key, response)
 
 
-def _owned_key(account: Account, key: str) -> IdempotencyKeyValue:
-    """``key`` checked (blank or too long: 422) as the calling account's own."""
+#: Answered ``true`` when a call with an ``Idempotency-Key`` gave the first call's result
+#: instead of running again (absent otherwise), as Stripe's API does.
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+def _owned_key(account: Account, key: str, response: Response) -> IdempotencyKeyValue:
+    """``key`` checked (blank or too long: 422) as the calling account's own; a replay of an
+    earlier call answers :data:`REPLAYED_HEADER`."""
     check_key(key)
-    return IdempotencyKeyValue(key, owner=api_actor(account))
+
+    def replayed() -> None:
+        response.headers[REPLAYED_HEADER] = "true"
+
+    return IdempotencyKeyValue(key, owner=api_actor(account), on_replay=replayed)
 
 
 def _price_rules(request: Request) -> PriceRules:
