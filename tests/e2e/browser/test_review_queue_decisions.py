@@ -23,7 +23,7 @@ from sagwa.domain.money import Money
 from sagwa.domain.particles import with_particle
 from sagwa.domain.pricing import GuardOpinion, PriceChangeStatus
 from sagwa.priceguard import load_rules
-from sagwa.services import catalog, listings
+from sagwa.services import catalog, listings, price_review
 from sagwa.services.accounts import issue_api_token
 from sagwa.services.price_review import guard_gate
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -550,6 +550,43 @@ def test_a_decision_keeps_the_reviewer_where_they_were_with_the_answer_in_sight(
     _focus_moved(page)
     assert page.evaluate("document.activeElement.classList.contains('flash')"), \
         page.evaluate("document.activeElement.outerHTML")
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(120)
+def test_the_next_card_decided_elsewhere_meanwhile_passes_the_focus_on_to_the_one_after(page, site) -> None:  # type: ignore[no-untyped-def]
+    """A reviewer walk: the card the page named as next was decided by another reviewer while
+    this one wrote a reason; the keyboard went to the answer at the top, not on to the next
+    card still waiting."""
+    factory = site.database.session_factory
+    with _uow(factory) as u:
+        speaker = u.market.listing(site.world.speaker_a)
+        assert speaker is not None
+    fourth = listings.create_listing(_uow(factory), seller_id=site.world.seller_b,
+                                     product_id=speaker.product_id, price=Money(89_000, "KRW"),
+                                     actor="test")
+    listings.change_listing_status(_uow(factory), listing_id=fourth.id,
+                                   trigger=ListingTrigger.PUBLISH, actor="test")
+    held = [_held(factory, listing, 19_900, by=by, gate=_policy_gate("deep_promotion"))
+            for listing, by in ((site.world.ipod_a, "seller:seller_a"),
+                                (site.world.ipod_b, "seller:seller_b"),
+                                (site.world.speaker_a, "seller:seller_a"),
+                                (fourth.id, "seller:seller_b"))]
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, "reviewer", PASSWORD)
+    page.wait_for_url("**/ops/review")
+    ids = page.eval_on_selector_all("article.card[id^=change-]", "cards => cards.map(c => c.id)")
+    assert ids == [f"change-{c}" for c in held], ids
+    page.locator(f"#reason-{held[1]}").fill("판매자에게 확인: 잘못 입력한 가격")
+    price_review.reject_price_change(_uow(factory), change_id=held[2],
+                                     reviewer="reviewer:reviewer", reason="다른 창에서 거절함")
+    page.locator(f"#change-{held[1]} button.danger").click()
+    page.locator(f"#change-{held[1]}").wait_for(state="detached")
+    assert page.locator(f"#change-{held[2]}").count() == 0
+    _focus_moved(page)
+    focused = page.evaluate("[document.activeElement.tagName, "
+                            "document.activeElement.closest('article')?.id]")
+    assert focused == ["H2", f"change-{held[3]}"], focused
 
 
 def test_only_the_review_queue_keeps_its_answer_in_sight_and_the_only_card_opens_at_the_top(

@@ -28,13 +28,28 @@
   /* After a review decision through htmx the page is swapped and focus would fall to the page
      itself: a keyboard or screen-reader user goes on at the next card's heading (the answer
      above it is a status, read out anyway), or at the answer when no card is left. A refusal
-     focuses its own field (autofocus), which is left alone. */
+     focuses its own field (autofocus), which is left alone. The next card is the one the page
+     named (the form's "next"), or, when another reviewer decided that one meanwhile and the
+     queue came back without it, the nearest card of the same list still there: after the
+     decided one first, then before it (cardsAround, read when the decision was sent). */
+  function cardsAround(form) {
+    var card = form.closest && form.closest("article.card[id]");
+    if (!card) return [];
+    var kind = card.id.replace(/[0-9]+$/, "");
+    var all = Array.prototype.filter.call(document.querySelectorAll("article.card[id]"),
+      function (other) { return other.id.replace(/[0-9]+$/, "") === kind; });
+    var at = all.indexOf(card);
+    return all.slice(at + 1).concat(all.slice(0, at).reverse())
+      .map(function (other) { return other.id; });
+  }
   function focusAfterDecision(event) {
     var form = event.detail.requestConfig && event.detail.requestConfig.elt;
     if (!form || !form.matches || !form.matches("form.decide")) return;
     if (document.activeElement && document.activeElement !== document.body) return;
     var next = form.querySelector("input[name=next]");
-    var card = next && document.getElementById(next.value);
+    var ids = (next ? [next.value] : []).concat(form.sagwaCardsAround || []);
+    var card = null;
+    for (var i = 0; i < ids.length && !card; i++) card = document.getElementById(ids[i]);
     var target = card ? card.querySelector("h2, h3") : document.querySelector("main .flash");
     if (!target) return;
     target.setAttribute("tabindex", "-1");
@@ -172,7 +187,10 @@
   });
   document.addEventListener("click", goBack);
   document.body.addEventListener("htmx:beforeRequest", function (event) {
-    if (event.target.matches && event.target.matches("form.decide")) setBusy(event.target, true);
+    if (event.target.matches && event.target.matches("form.decide")) {
+      setBusy(event.target, true);
+      event.target.sagwaCardsAround = cardsAround(event.target);
+    }
   });
   document.body.addEventListener("htmx:afterRequest", function (event) {
     setBusy(event.target, false);
