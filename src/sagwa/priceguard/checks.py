@@ -29,17 +29,17 @@ from sagwa.priceguard.features import (
     LOG_CLIP,
     is_round,
     median_reference,
-    near_any,
     reference_kind,
 )
 from sagwa.priceguard.recognisers import (
     I8,
-    all_shape_anchors,
     classify,
     ends_in_zero_cents,
     fx_from_a_reference,
     is_placeholder,
-    shape_anchors,
+    is_shaped,
+    near_fx,
+    promotion_mismatch_named_by,
     typed_discount_amount,
 )
 from sagwa.priceguard.rules import PriceRules
@@ -101,6 +101,8 @@ class PriceColumns:
     ``peer_range_min_sellers`` sellers up).
     ``streak_start`` / ``streak_moves``: the price the listing's current streak of moves in one
     direction started from and how many moves it has made (NaN and 0: none; ``priceguard.streak``).
+    ``fx_set``: the FX rates each change's currency is checked against (an index in
+    ``PriceRules.fx_log_sets``, ``PriceRules.fx_set``), 0 in every row when not given.
     """
 
     new: F64
@@ -121,10 +123,13 @@ class PriceColumns:
     streak_start: F64
     streak_moves: F64
     list_ceiling: F64 = field(default_factory=lambda: _NOT_GIVEN)
+    fx_set: F64 = field(default_factory=lambda: _NOT_GIVEN)
 
     def __post_init__(self) -> None:
         if self.list_ceiling is _NOT_GIVEN:
             object.__setattr__(self, "list_ceiling", np.full(self.new.shape, np.nan))
+        if self.fx_set is _NOT_GIVEN:
+            object.__setattr__(self, "fx_set", np.zeros(self.new.shape))
 
     def __len__(self) -> int:
         return int(self.new.shape[0])
@@ -180,7 +185,7 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
         explained = promo_matches & (cols.promotion_pct < cols.max_depth_pct)
     mismatched = _promotion_mismatch(cols, expected, promo_gap, rules)
     placeholder = is_placeholder(cols.new, cols.minor_per_major, log_q)
-    z, reason, log_down = _base_z(log_q, explained, expected, placeholder, rules)
+    z, reason, log_down = _base_z(log_q, explained, expected, placeholder, rules, cols.fx_set)
     z, reason, range_ref = _add_peer_range(z, reason, cols, rules, explained)
     z, reason, log_list = _above_list_price(z, reason, cols, rules)
     z, reason, streak_rows = _from_streak_start(z, reason, cols, rules, log_down)
@@ -214,9 +219,13 @@ def _check_block(cols: PriceColumns, rules: PriceRules) -> GuardResult:
     kind = np.where(on_floor, LIST_PRICE, kind)
     ref_price = np.where(on_floor, cols.list_price, ref_price)
     # a price that disagrees with its declared promotion is named by how it sits from the
-    # price the promotion gives, not from the references
+    # price the promotion gives (or from the current price, a power of ten off it), not from
+    # the references
     name_q = np.where(on_promo, promo_gap, np.where(on_list, log_list, log_q))
     held = np.flatnonzero(hold)
+    mismatch = np.flatnonzero(on_promo & hold)  # few: named here, not over every row
+    name_q[mismatch] = promotion_mismatch_named_by(promo_gap[mismatch], cols.new[mismatch],
+                                                   cols.old[mismatch], rules)
     error = np.zeros(hold.shape[0], dtype=np.int8)
     error[held] = _name_held(cols, rules, held, refs, name_q, promo_matches, placeholder,
                              reason, (kind, ref_price))
@@ -246,8 +255,9 @@ def _name_held(
     kind, ref_price = said[0][held], said[1][held]
     with np.errstate(divide="ignore", invalid="ignore"):
         log_said = np.log(new / ref_price)
-    fx_said = ((kind == LOWEST) | (kind == HIGHEST)) & near_any(
-        log_said, shape_anchors(rules)[0], rules.shape_tolerance_log)
+    fx_set = cols.fx_set[held]
+    fx_said = ((kind == LOWEST) | (kind == HIGHEST)) & near_fx(
+        log_said, fx_set, rules, rules.shape_tolerance_log)
     return classify(
         log_q=name_q[held],
         new_major=new / cols.minor_per_major[held],
@@ -258,9 +268,10 @@ def _name_held(
         reason=reason[held],
         rules=rules,
         fx_confirmed=fx_from_a_reference(
-            new, [r[held] for r in (*refs, cols.peer_low, cols.peer_high)], rules),
+            new, [r[held] for r in (*refs, cols.peer_low, cols.peer_high)], rules, fx_set),
         fx_said=fx_said,
         discount_amount=typed_discount_amount(new, old, pct, rules),
+        fx_set=fx_set,
     )
 
 
@@ -427,6 +438,7 @@ def _base_z(
     expected: F64,
     placeholder: npt.NDArray[np.bool_],
     rules: PriceRules,
+    fx_set: F64,
 ) -> tuple[F64, I8, F64]:
     """z from the ratio to the median reference, the reasons, and each row's drop threshold
     (``ln(1/down_ratio)``, relaxed where a declared promotion explains the drop)."""
@@ -434,7 +446,7 @@ def _base_z(
     log_down = np.where(explained, np.maximum(rules.log_down, promo_floor), rules.log_down)
     z = np.maximum(-log_q / log_down, log_q / rules.log_up)
     z = np.maximum(z, 0.0)
-    shaped = near_any(log_q, all_shape_anchors(rules), rules.shape_tolerance_log) | placeholder
+    shaped = is_shaped(log_q, fx_set, rules) | placeholder
     z = np.where(shaped, z * rules.shape_boost, z)
     reason = np.where(
         log_q < 0, REASON_CODE["far_below_references"], REASON_CODE["far_above_references"]

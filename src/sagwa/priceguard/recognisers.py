@@ -59,14 +59,45 @@ FX_CONFIRM_LOG = 0.02
 DISCOUNT_AMOUNT_LOG = 0.02
 
 
-def shape_anchors(rules: PriceRules) -> tuple[F64, F64]:
-    """Sorted log anchors for FX rates and pack sizes."""
-    return np.asarray(rules.fx_logs), np.asarray(rules.pack_logs)
+def pack_anchors(rules: PriceRules) -> F64:
+    """Sorted log anchors for pack sizes."""
+    return np.asarray(rules.pack_logs)
 
 
-def all_shape_anchors(rules: PriceRules) -> F64:
-    """Every error-shape anchor (powers of ten, FX rates, pack sizes), sorted."""
-    return np.sort(np.concatenate([POWERS_OF_TEN, *shape_anchors(rules)]))
+def near_fx(log_q: F64, fx_set: F64, rules: PriceRules, tol: float) -> npt.NDArray[np.bool_]:
+    """Where ``|log_q|`` lies within ``tol`` of an FX rate of the row's set (``fx_set``: an
+    index in ``rules.fx_log_sets``, by the listing's currency; 0 in every row when the columns
+    were built without it)."""
+    sets = rules.fx_log_sets
+    one = _one_set(fx_set, rules)
+    if one is not None:
+        return near_any(log_q, np.asarray(sets[one]), tol)
+    out = np.zeros(log_q.shape, dtype=np.bool_)
+    for k, anchors in enumerate(sets):  # whole columns: cheaper than gathering each set's rows
+        rows = fx_set == k
+        if rows.any():
+            out |= rows & near_any(log_q, np.asarray(anchors), tol)
+    return out
+
+
+def is_shaped(log_q: F64, fx_set: F64, rules: PriceRules) -> npt.NDArray[np.bool_]:
+    """Near an error shape's ratio: a power of ten, a pack size or an FX rate of the row's set
+    (every row in one pass over all the anchors when all rows take the same rates: the batch's
+    hot path)."""
+    tol = rules.shape_tolerance_log
+    fixed = [POWERS_OF_TEN, pack_anchors(rules)]
+    one = _one_set(fx_set, rules)
+    if one is not None:
+        return near_any(log_q, np.sort(np.concatenate([*fixed, rules.fx_log_sets[one]])), tol)
+    return near_any(log_q, np.sort(np.concatenate(fixed)), tol) | near_fx(log_q, fx_set, rules, tol)
+
+
+def _one_set(fx_set: F64, rules: PriceRules) -> int | None:
+    """The FX set every row takes, or None when the rows take several."""
+    if len(rules.fx_log_sets) == 1 or fx_set.size == 0:
+        return 0
+    first = fx_set.min()
+    return int(first) if first == fx_set.max() else None
 
 
 def is_placeholder(new: F64, minor_per_major: F64, log_q: F64) -> npt.NDArray[np.bool_]:
@@ -80,14 +111,14 @@ def ends_in_zero_cents(new: F64, minor_per_major: F64) -> npt.NDArray[np.bool_]:
     return np.asarray((minor_per_major == 100.0) & (np.rint(new) % 10 == 0))
 
 
-def fx_from_a_reference(new: F64, refs: list[F64], rules: PriceRules) -> npt.NDArray[np.bool_]:
-    """Where ``new`` lies within :data:`FX_CONFIRM_LOG` of an FX rate from one of ``refs``
-    (NaN, 0: no reference)."""
-    fx = shape_anchors(rules)[0]
+def fx_from_a_reference(new: F64, refs: list[F64], rules: PriceRules,
+                        fx_set: F64) -> npt.NDArray[np.bool_]:
+    """Where ``new`` lies within :data:`FX_CONFIRM_LOG` of an FX rate (of the row's set) from
+    one of ``refs`` (NaN, 0: no reference)."""
     out = np.zeros(new.shape, dtype=np.bool_)
     with np.errstate(divide="ignore", invalid="ignore"):
         for ref in refs:
-            out |= near_any(np.log(new / ref), fx, FX_CONFIRM_LOG)
+            out |= near_fx(np.log(new / ref), fx_set, rules, FX_CONFIRM_LOG)
     return out
 
 
@@ -99,6 +130,15 @@ def typed_discount_amount(new: F64, old: F64, promo_pct: F64,
         amount = np.abs(np.log(new / (old * promo_pct / 100.0))) < DISCOUNT_AMOUNT_LOG
         slip = near_any(np.log(new / old), POWERS_OF_TEN, rules.shape_tolerance_log)
     return np.asarray(amount & ~slip & (promo_pct > 0) & (promo_pct < 100))
+
+
+def promotion_mismatch_named_by(promo_gap: F64, new: F64, old: F64, rules: PriceRules) -> F64:
+    """The ratio a price that disagrees with its declared promotion is named by: its gap from the
+    promotion's price, unless the new price is the current one over or times a power of ten
+    (509,000 with 30% declared, typed 50,900: a dropped zero, whatever 50,900 is of 356,300)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slip = np.log(new / old)
+    return np.where(near_any(slip, POWERS_OF_TEN, rules.shape_tolerance_log), slip, promo_gap)
 
 
 def classify(
@@ -114,31 +154,32 @@ def classify(
     fx_confirmed: npt.NDArray[np.bool_],
     fx_said: npt.NDArray[np.bool_],
     discount_amount: npt.NDArray[np.bool_],
+    fx_set: F64,
 ) -> I8:
     """Error-type code per change (``none`` where the reason is ``within_range``).
 
     ``fx_confirmed``: :func:`fx_from_a_reference`; ``fx_said``: the reason quotes a price other
     than the one ``log_q`` is taken from (the lowest or highest other seller) and the new price
     is an FX rate from it, a currency mix-up where no other shape names the change;
-    ``discount_amount``: :func:`typed_discount_amount`. The batch calls it for held changes
-    only: allowed ones are ``none`` by definition.
+    ``discount_amount``: :func:`typed_discount_amount`; ``fx_set``: each row's FX rates
+    (:func:`near_fx`). The batch calls it for held changes only: allowed ones are ``none`` by
+    definition.
     """
-    fx, packs = shape_anchors(rules)
     tol = rules.shape_tolerance_log
     up = log_q > 0
     tens = near_any(log_q, POWERS_OF_TEN, tol)
-    is_fx = near_any(log_q, fx, tol) & ~tens
-    is_pack = near_any(log_q, packs, tol) & ~tens & ~is_fx
+    is_fx = near_fx(log_q, fx_set, rules, tol) & ~tens
+    is_pack = near_any(log_q, pack_anchors(rules), tol) & ~tens & ~is_fx
     far = (log_q > np.log(DISCOUNT_AS_PRICE_MIN_RATIO)) | (
         log_q < np.log(DISCOUNT_AS_PRICE_MAX_DROP)
     )
     typed_pct = far & is_round(new_major, 10.0) & (new_major >= 10.0) & (new_major <= 90.0)
     # a drop to a round 10 ... 90 that is, within rounding, an FX rate below the reference
     # (13,500 KRW to "10": $10 at 1,350) is named a currency mix-up, not a typed percent
-    typed_pct &= up | ~near_any(log_q, fx, FX_CONFIRM_LOG)
+    typed_pct &= up | ~near_fx(log_q, fx_set, rules, FX_CONFIRM_LOG)
     lo, hi = np.log(EXTRA_ZERO_RISE[0]), np.log(EXTRA_ZERO_RISE[1])
     zero_added = zero_cents & (log_q >= lo) & (log_q <= hi)
-    fx_wide = near_any(log_q, fx, FX_WIDE_LOG) & fx_confirmed & ~near_any(
+    fx_wide = near_fx(log_q, fx_set, rules, FX_WIDE_LOG) & fx_confirmed & ~near_any(
         log_q, POWERS_OF_TEN, FX_FAR_FROM_TENS_LOG)
     by_ratio = np.select(
         [

@@ -13,7 +13,8 @@ packaged rules key by key: what it leaves out keeps its packaged value (a file h
 ``hold_score = 0.6`` keeps the packaged category limits and the penny price per currency), a
 table it gives is merged into the packaged one entry by entry (``[promotion.category_max_depth_pct]
 toys = 40.0`` adds a category and keeps the others; to lift a packaged category's limit, give it
-the default depth), and a list it gives (``fx_rates``, ``pack_sizes``) replaces the packaged one.
+the default depth), and a list it gives (``fx_rates``, ``pack_sizes``, a currency's list of
+``fx_rates_by_currency``) replaces the packaged one.
 """
 
 from __future__ import annotations
@@ -70,12 +71,22 @@ class PriceRules:
     category_list_floor_pct: Mapping[str, float] = field(default_factory=dict)
     category_list_ceiling_pct: Mapping[str, float] = field(default_factory=dict)
     penny_max_major: Mapping[str, float] = field(default_factory=lambda: {"default": 0.01})
+    #: Exchange rates a seller may confuse, for a listing in a currency
+    #: ``fx_rates_by_currency`` does not name (rates against the US dollar).
     fx_rates: tuple[float, ...] = (7.2, 7.8, 31.5, 83.0, 150.0, 1350.0)
+    #: A currency's own rates (units of the other currency per unit of it, or the other way):
+    #: a KRW price mistyped in dollars is 1/1,350 of it, and no KRW price is 1/7.2 of one by a
+    #: currency mix-up.
+    fx_rates_by_currency: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
     pack_sizes: tuple[int, ...] = (6, 12, 18, 24, 30, 36, 48)
     sellers: Mapping[str, SellerLimits] = field(default_factory=dict)
     #: Derived: sorted natural logs of ``fx_rates`` / ``pack_sizes`` (computed once, used per check).
     fx_logs: tuple[float, ...] = field(init=False, repr=False, compare=False)
     pack_logs: tuple[float, ...] = field(init=False, repr=False, compare=False)
+    #: Derived: the sorted log FX rates of each set, ``fx_logs`` first (set 0), then those of
+    #: ``fx_rates_by_currency`` in currency order; :meth:`fx_set` is a currency's set.
+    fx_log_sets: tuple[tuple[float, ...], ...] = field(init=False, repr=False, compare=False)
+    _fx_set_by_currency: Mapping[str, int] = field(init=False, repr=False, compare=False)
     #: Derived: the category tables keyed by :func:`category_key` (``" Books"`` is ``books``).
     _depth_by_key: Mapping[str, float] = field(init=False, repr=False, compare=False)
     _floor_by_key: Mapping[str, float] = field(init=False, repr=False, compare=False)
@@ -84,6 +95,11 @@ class PriceRules:
     def __post_init__(self) -> None:
         object.__setattr__(self, "fx_logs", tuple(sorted(math.log(r) for r in self.fx_rates)))
         object.__setattr__(self, "pack_logs", tuple(sorted(math.log(p) for p in self.pack_sizes)))
+        own = sorted(self.fx_rates_by_currency)
+        object.__setattr__(self, "fx_log_sets", (self.fx_logs, *(
+            tuple(sorted(math.log(r) for r in self.fx_rates_by_currency[c])) for c in own)))
+        object.__setattr__(self, "_fx_set_by_currency",
+                           MappingProxyType({c: i + 1 for i, c in enumerate(own)}))
         for name, table in (("_depth_by_key", self.category_max_depth_pct),
                             ("_floor_by_key", self.category_list_floor_pct),
                             ("_ceiling_by_key", self.category_list_ceiling_pct)):
@@ -100,6 +116,11 @@ class PriceRules:
         if not 0.0 < self.hold_score < 1.0:
             raise InvalidInput("hold_score must lie strictly between 0 and 1", field="hold_score",
                                reason="hold_score_out_of_range")
+
+    def fx_set(self, currency: str) -> int:
+        """The index in :attr:`fx_log_sets` of the rates a listing in ``currency`` is checked
+        against (0: ``fx_rates``)."""
+        return self._fx_set_by_currency.get(currency, 0)
 
     @property
     def log_down(self) -> float:
@@ -337,6 +358,7 @@ TABLES: dict[str, dict[str, Check]] = {
     "penny": {"max_major": _table_value("{ default = 0.01, KRW = 1.0 }")},
     "shapes": {
         "fx_rates": _list_of(_POSITIVE, "numbers above 0"),
+        "fx_rates_by_currency": _table_value("{ KRW = [195.0, 1350.0] }"),
         "pack_sizes": _list_of(_whole("a whole number, 2 or more", 2), "whole numbers, 2 or more"),
     },
     "sellers": {},  # seller id -> {floor, ceiling}: checked by _sellers
@@ -412,6 +434,18 @@ def _sellers(data: Mapping[str, Any], file: str) -> dict[str, SellerLimits]:
     return out
 
 
+def _fx_by_currency(raw: Mapping[str, Any], file: str) -> dict[str, tuple[float, ...]]:
+    """``[shapes] fx_rates_by_currency``: a currency code sagwa knows (in capitals) -> its
+    list of rates, each above 0."""
+    table = "shapes.fx_rates_by_currency"
+    for currency in raw:
+        if currency not in CURRENCY_EXPONENTS:
+            raise _invalid(file, table, currency,
+                           "is not a currency code sagwa knows (in capitals: KRW, USD ...)",
+                           reason="rules_file_unknown_key")
+    return _named(raw, table, _list_of(_POSITIVE, "numbers above 0"), file)
+
+
 def rules_from_mapping(
     data: Mapping[str, Any], *, file: str = "(given as a mapping)"
 ) -> PriceRules:
@@ -473,6 +507,8 @@ def rules_from_mapping(
         category_list_ceiling_pct=MappingProxyType(ceilings),
         penny_max_major=MappingProxyType(_named(penny, "penny.max_major", _NOT_NEGATIVE, file)),
         fx_rates=shapes.get("fx_rates", PriceRules.fx_rates),
+        fx_rates_by_currency=MappingProxyType(_fx_by_currency(
+            shapes.get("fx_rates_by_currency", {}), file)),
         pack_sizes=shapes.get("pack_sizes", PriceRules.pack_sizes),
         sellers=MappingProxyType(_sellers(data, file)),
     )

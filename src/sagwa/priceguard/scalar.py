@@ -85,6 +85,12 @@ class ScalarInputs(NamedTuple):
     streak_start: float = math.nan
     streak_moves: float = 0.0
     list_ceiling: float = math.nan
+    fx_set: float = 0.0
+
+
+def _fx_logs(x: ScalarInputs, rules: PriceRules) -> tuple[float, ...]:
+    """The log FX rates of ``x``'s currency (``PriceColumns.fx_set``)."""
+    return rules.fx_log_sets[int(x.fx_set)]
 
 
 class ScalarResult(NamedTuple):
@@ -135,7 +141,7 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
     pct = x.promotion_pct
     promo = _promotion(x, rules)
     placeholder = round(x.new * 100.0 / x.minor_per_major) in (1, 10, 100) and log_q < 0
-    z = _base_z(log_q, pct, promo.explained, placeholder, rules)
+    z = _base_z(log_q, pct, promo.explained, placeholder, rules, _fx_logs(x, rules))
     reason = _FAR_BELOW if log_q < 0 else _FAR_ABOVE
     z_range = rules.peer_range_weight * _peer_range_excess(x, rules, promo.explained)
     if z_range > z:
@@ -181,7 +187,7 @@ def judge(x: ScalarInputs, rules: PriceRules) -> ScalarResult:
         kind, ref = _LIST_PRICE, x.list_price
     elif reason == _IN_STEPS:
         kind, ref = _STREAK_START, regular
-    name_q = promo.gap if reason == _MISMATCH else log_q
+    name_q = _mismatch_named_by(promo.gap, x, rules) if reason == _MISMATCH else log_q
     if reason == _FAR_ABOVE and not math.isnan(log_out):  # said against the list price
         kind, ref, name_q = _LIST_PRICE, x.list_price, log_out
     error = _classify(name_q, x, promo.matches, placeholder, reason, rules, (kind, ref))
@@ -256,7 +262,8 @@ def _log_down(pct: float, explained: bool, rules: PriceRules) -> float:
 
 
 def _base_z(
-    log_q: float, pct: float, explained: bool, placeholder: bool, rules: PriceRules
+    log_q: float, pct: float, explained: bool, placeholder: bool, rules: PriceRules,
+    fx_logs: tuple[float, ...],
 ) -> float:
     """z from the ratio to the median reference, relaxed by a matching promotion and boosted by
     an error shape (as ``checks._base_z``)."""
@@ -265,7 +272,7 @@ def _base_z(
     tol = rules.shape_tolerance_log
     shaped = (
         _near(log_q, _TENS, tol)
-        or _near(log_q, rules.fx_logs, tol)
+        or _near(log_q, fx_logs, tol)
         or _near(log_q, rules.pack_logs, tol)
     )
     return z * rules.shape_boost if shaped or placeholder else z
@@ -326,6 +333,7 @@ def _classify(
     """``recognisers.classify`` for one change; ``said``: the reference kind and price its
     reason quotes (as ``checks._name_held``)."""
     pct = x.promotion_pct
+    fx = _fx_logs(x, rules)
     if reason == _WITHIN:
         return ERROR_CODE["none"]
     if reason == _PENNY:
@@ -336,13 +344,13 @@ def _classify(
     tol = rules.shape_tolerance_log
     up = log_q > 0
     tens = _near(log_q, _TENS, tol)
-    is_fx = not tens and _near(log_q, rules.fx_logs, tol)
+    is_fx = not tens and _near(log_q, fx, tol)
     is_pack = not tens and not is_fx and _near(log_q, rules.pack_logs, tol)
     far = log_q > _LOG_TYPED_PCT_UP or log_q < _LOG_TYPED_PCT_DOWN
     new_major = x.new / x.minor_per_major
     typed_pct = far and _round(new_major, 10.0) and 10.0 <= new_major <= 90.0
     # a drop by an FX rate within rounding: currency (as recognisers.classify)
-    typed_pct = typed_pct and (up or not _near(log_q, rules.fx_logs, FX_CONFIRM_LOG))
+    typed_pct = typed_pct and (up or not _near(log_q, fx, FX_CONFIRM_LOG))
     zero_cents = x.minor_per_major == 100.0 and round(x.new) % 10 == 0  # as ends_in_zero_cents
     zero_added = zero_cents and _LOG_EXTRA_ZERO_LO <= log_q <= _LOG_EXTRA_ZERO_HI
     for hit, name in (
@@ -356,7 +364,7 @@ def _classify(
         (_fx_wide(log_q, x, rules), "currency"),
         (not up and log_q < _LOG_NEAR_NOTHING, "penny"),
         (not up and log_q < _LOG_DEEP_DROP, "decimal_slip"),
-        (said[0] in (_LOWEST, _HIGHEST) and _near(_log_or_edge(x.new, said[1]), rules.fx_logs, tol),
+        (said[0] in (_LOWEST, _HIGHEST) and _near(_log_or_edge(x.new, said[1]), fx, tol),
          "currency"),
     ):
         if hit:
@@ -368,11 +376,18 @@ def _classify(
 def _fx_wide(log_q: float, x: ScalarInputs, rules: PriceRules) -> bool:
     """A ratio a little past the FX tolerance, far from every power of ten, that one of the
     references confirms (``recognisers.FX_WIDE_LOG``)."""
-    if not _near(log_q, rules.fx_logs, FX_WIDE_LOG) or _near(log_q, _TENS, FX_FAR_FROM_TENS_LOG):
+    fx = _fx_logs(x, rules)
+    if not _near(log_q, fx, FX_WIDE_LOG) or _near(log_q, _TENS, FX_FAR_FROM_TENS_LOG):
         return False
     refs = (x.old, x.recent_median, x.peer_median, x.list_price, x.peer_low, x.peer_high)
-    return any(_near(_log_or_edge(x.new, ref), rules.fx_logs, FX_CONFIRM_LOG)
+    return any(_near(_log_or_edge(x.new, ref), fx, FX_CONFIRM_LOG)
                for ref in refs if ref > 0)
+
+
+def _mismatch_named_by(gap: float, x: ScalarInputs, rules: PriceRules) -> float:
+    """``recognisers.promotion_mismatch_named_by`` for one change."""
+    slip = _log(x.new) - _log(x.old) if x.old > 0 else math.nan
+    return slip if _near(slip, _TENS, rules.shape_tolerance_log) else gap
 
 
 def _discount_amount(x: ScalarInputs, rules: PriceRules) -> bool:

@@ -95,6 +95,7 @@ def evidence_columns(ev: ChangeEvidence, rules: PriceRules) -> PriceColumns:
         streak_start=col(ev.streak_start_minor),
         streak_moves=col(ev.streak_moves),
         list_ceiling=col(_list_ceiling(ev, rules)),
+        fx_set=col(rules.fx_set(ev.currency)),
     )
 
 
@@ -149,6 +150,7 @@ def check_one(ev: ChangeEvidence, rules: PriceRules) -> Verdict:
         _or_nan(ev.streak_start_minor),
         float(ev.streak_moves),
         _list_ceiling(ev, rules),
+        float(rules.fx_set(ev.currency)),
     )
     return _verdict(ev, x, judge(x, rules), rules)
 

@@ -336,6 +336,9 @@ def _attach_policy(
     penny = pl.col("currency").replace_strict(
         {c: rules.penny_major(c) for c in currencies}, return_dtype=pl.Float64
     )
+    fx_set = pl.col("currency").replace_strict(
+        {c: float(rules.fx_set(c)) for c in currencies}, return_dtype=pl.Float64
+    )
     # the same lookup as a single check's: "electronics/mp3" falls back to "electronics"
     categories = todo["category"].drop_nulls().unique().to_list()
     depth = pl.col("category").replace_strict(
@@ -359,6 +362,7 @@ def _attach_policy(
     return todo.with_columns(
         unit=unit,
         penny_minor=penny * unit,
+        fx_set=fx_set,
         max_depth_pct=depth,
         list_floor_minor=pl.col("list_price_minor") * share / 100.0,
         list_ceiling_minor=pl.col("list_price_minor") * most_share / 100.0,

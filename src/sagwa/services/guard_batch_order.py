@@ -46,7 +46,7 @@ FROM_CHANGES = {
     "promotion_pct": "promotion_pct", "max_depth_pct": "max_depth_pct",
     "list_floor": "list_floor_minor", "list_ceiling": "list_ceiling_minor",
     "minor_per_major": "unit", "penny_minor": "penny_minor",
-    "floor": "floor_minor", "ceiling": "ceiling_minor",
+    "floor": "floor_minor", "ceiling": "ceiling_minor", "fx_set": "fx_set",
 }
 PRICE_INPUTS = tuple(FROM_CHANGES.values())
 

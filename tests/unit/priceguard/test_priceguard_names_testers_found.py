@@ -129,3 +129,23 @@ def test_a_reason_quoting_an_fx_rate_from_another_seller_names_a_currency_mix_up
     assert verdict.reason_code == "above_all_other_sellers"
     assert verdict.reason_en == f"{en}; {CURRENCY_EN}"
     assert verdict.reason_ko == f"{ko} {CURRENCY_KO}"
+
+
+@pytest.mark.parametrize(("ev", "error_type"), [
+    # 30% declared on 509,000 (356,300 meant); 50,900 is 1/7 of that, near the 7.2 rate, and
+    # 5,090,000 near nothing: each is the current price a power of ten off, as the reviewer saw
+    (ChangeEvidence(509_000, 50_900, "KRW", promotion_pct=30.0), "decimal_slip"),
+    (ChangeEvidence(509_000, 5_090_000, "KRW", promotion_pct=30.0), "extra_zero"),
+    (usd_listing(1_300, 20.0), "decimal_slip"),
+    (usd_listing(129_990, 20.0), "extra_zero"),
+])
+def test_a_price_off_its_declared_promotion_but_a_power_of_ten_off_the_current_is_that_slip(
+        ev: ChangeEvidence, error_type: str) -> None:
+    verdict = held(ev, error_type)
+    assert verdict.reason_code == "promotion_mismatch"
+
+
+def test_a_price_off_its_declared_promotion_alone_is_still_named_from_the_promotions_price() -> None:
+    """35,630 is the promotion's 356,300 with a zero dropped, not the current price's."""
+    assert held(ChangeEvidence(509_000, 35_630, "KRW", promotion_pct=30.0),
+                "decimal_slip").reason_code == "promotion_mismatch"

@@ -91,6 +91,7 @@ def test_the_packaged_rules_load_as_the_defaults_they_restate() -> None:
         category_list_floor_pct={"books": 90.0},
         category_list_ceiling_pct={"books": 100.0},
         penny_max_major={"default": 0.01, "KRW": 1.0, "JPY": 1.0},
+        fx_rates_by_currency={"KRW": (195.0, 1350.0)},
     )
 
 
