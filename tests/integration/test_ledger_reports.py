@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from sagwa.adapters.db.ledger_repo import EntryFilter
 from sagwa.cli import ledger as ledger_cli
 from sagwa.cli.main import app
-from sagwa.errors import InvalidInput
+from sagwa.errors import InvalidInput, NotFound
 from sagwa.services import desk_cases, ledger_reports, points
 
 
@@ -84,7 +84,14 @@ def test_the_filters_narrow_to_an_incident_a_seller_a_customer_and_korea_days(sh
         return [e["kind"] for e in ledger_reports.export_entries(uow(), filters=f)]
 
     assert kinds(incident_id=incident_id) == ["incident_compensation"] * 2
-    assert kinds(incident_id=incident_id + 1000) == []
+    for missing in ({"incident_id": incident_id + 1000}, {"seller_id": shop[4] + 1000},
+                    {"customer_id": people[3] + 1000}):
+        # a mistyped id: refused, not an empty export that reads as nothing owed
+        with pytest.raises(NotFound, match="does not exist"):
+            kinds(**missing)
+        with pytest.raises(NotFound):
+            ledger_reports.summarize(uow(), by="seller",
+                                     filters=ledger_reports.entry_filter(**missing))
     assert kinds(customer_id=people[3]) == ["points_credit", "points_debit"]
     assert kinds(seller_id=shop[4]) == ["incident_compensation", "points_credit"]
     assert len(kinds(since=booked_day, until=booked_day)) == 4
@@ -96,6 +103,31 @@ def test_the_filters_narrow_to_an_incident_a_seller_a_customer_and_korea_days(sh
     assert (page.total, len(page.entries), len(rest.entries), rest.next_after) == (4, 3, 1, None)
     [first] = [e for e in page.entries if e["incident_id"] == incident_id][:1]
     assert first["case_id"] and len(first["seller_ids"]) == 2
+
+
+@pytest.mark.parametrize("by", ["incident", "seller", "day"])
+def test_filtered_to_one_seller_every_row_holds_that_sellers_part_only(shop, by: str) -> None:
+    """A finance walk: the second seller's export counted the whole of a compensation both
+    sellers pay (and, by seller, added the first seller's row to its total). Filtered to a
+    seller, any grouping adds up to that seller's own row of the unfiltered export."""
+    uow, incident_id, _ = _booked(shop)
+    seller = str(shop[4])
+    own = {r.key: r for r in ledger_reports.summarize(uow(), by="seller",
+                                                     filters=_everything())}[seller]
+    rows = ledger_reports.summarize(uow(), by=by,  # type: ignore[arg-type]
+                                    filters=ledger_reports.entry_filter(seller_id=shop[4]))
+    total = ledger_reports.total_of(rows)
+    for column in ("compensation_points", "seller_share", "platform_share", "points_spent",
+                   "refunds"):
+        assert getattr(total, column) == getattr(own, column), (column, total, own)
+    assert total.seller_share == 2_400 + 2_199
+    for r in rows:
+        assert r.seller_share + r.platform_share == r.compensation_points, r
+    if by == "seller":
+        assert [r.key for r in rows] == [seller]
+    if by == "incident":
+        shares = {r.key: r.seller_share for r in rows}
+        assert shares == {str(incident_id): 2_400, "": 2_199}
 
 
 def test_reversed_or_malformed_dates_are_refused_clearly() -> None:

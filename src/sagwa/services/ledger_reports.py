@@ -19,6 +19,12 @@ are (whole points, ``money.allocate_by_weight``), and one with no seller share g
 of the case's orders by their value; an entry with no seller (a spend) is on the row with an
 empty key (``entries`` counts an entry once, on its first seller's row). By incident, entries
 not of a case are on the empty key's row.
+
+Filtered to one seller (``--seller``), every row holds that seller's part of each entry only,
+as their row by seller does: a compensation two sellers share is not all the filtered
+seller's, and the other seller's row is not shown (a filter that named an entry made it that
+seller's, not the whole of it). A filter naming an incident, seller or customer that does not
+exist is refused (``unknown_id``) rather than answered with an export that reads as zero.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from sagwa.adapters.db.ledger_repo import EntryFilter, EntryRow
 from sagwa.domain.ledger import POINTS_CURRENCY, AccountKind
 from sagwa.domain.money import allocate_by_weight
 from sagwa.errors import InvalidInput
+from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -97,11 +104,23 @@ class EntryPage:
     next_after: int | None
 
 
+def _require_named(uow: SqlAlchemyUnitOfWork, filters: EntryFilter) -> None:
+    """NotFound (``unknown_id``) for a filter's incident, seller or customer that does not
+    exist: a mistyped id would otherwise export nothing, as if nothing were owed."""
+    if filters.incident_id is not None:
+        require(uow.incidents.get(filters.incident_id), "incident", filters.incident_id)
+    if filters.seller_id is not None:
+        require(uow.catalog.seller(filters.seller_id), "seller", filters.seller_id)
+    if filters.customer_id is not None:
+        require(uow.catalog.customer(filters.customer_id), "customer", filters.customer_id)
+
+
 def list_entries(uow: SqlAlchemyUnitOfWork, *, filters: EntryFilter, limit: int,
                  after: int = 0) -> EntryPage:
     """A page of the entries matching ``filters``, by id (the order of booking), after the
     entry ``after``."""
     with uow:
+        _require_named(uow, filters)
         rows = uow.ledger.find_entries(filters, limit=limit + 1, after_id=after)
         page = rows[:limit]
         sellers = uow.ledger.case_sellers(r.case_id for r in page if r.case_id)
@@ -123,6 +142,7 @@ def export_entries(uow: SqlAlchemyUnitOfWork, *, filters: EntryFilter,
     ``progress(done, total)`` after each chunk read."""
     out: list[dict[str, Any]] = []
     with uow:
+        _require_named(uow, filters)
         total = uow.ledger.count_entries(filters)
         for rows, sellers in _chunks(uow, filters):
             out += [entry_dict(r, sellers) for r in rows]
@@ -215,15 +235,21 @@ def summarize(uow: SqlAlchemyUnitOfWork, *, by: Grouping, filters: EntryFilter,
         for name, value in columns.items():
             setattr(r, name, getattr(r, name) + value)
 
+    only = None if filters.seller_id is None else str(filters.seller_id)
     with uow:
+        _require_named(uow, filters)
         total, done = uow.ledger.count_entries(filters), 0
         for chunk, sellers in _chunks(uow, filters):
             for e in chunk:
-                if by == "seller":
-                    for n, (key, columns) in enumerate(_split_by_seller(e, sellers)):
-                        add(key, columns, entries=int(n == 0))
-                else:
+                if by != "seller" and only is None:
                     add(_key(by, e.incident_id, e.created_at), _entry_columns(e))
+                    continue
+                parts = _split_by_seller(e, sellers)
+                if only is not None:  # that seller's part of the entry only
+                    parts = [p for p in parts if p[0] == only] or [(only, {})]
+                for n, (key, columns) in enumerate(parts):
+                    add(key if by == "seller" else _key(by, e.incident_id, e.created_at),
+                        columns, entries=int(n == 0))
             done += len(chunk)
             if progress:
                 progress(done, total)
