@@ -2,7 +2,8 @@
 the options with their amounts, the deadline and how to reach a person — and, before a choice
 is confirmed, exactly what it will do (:meth:`CaseFacts.preview`) — and, once a choice took
 effect, what the customer paid as ordered and which units were kept or refunded
-(:attr:`CaseFacts.figures`)."""
+(:attr:`CaseFacts.figures`) and what finance has paid of the refunds
+(:attr:`CaseFacts.refunds_paid`)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from sagwa.domain.difference import difference_of
 from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.orders import OrderStatus
+from sagwa.domain.refunds import Refund
 from sagwa.errors import NotFound, SagwaError
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_difference import difference_reminders, reminder_after_payment
@@ -33,6 +35,20 @@ from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_wordings import case_facts, incident_facts
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+
+@dataclass(frozen=True)
+class RefundsPaid:
+    """What finance has marked paid of a case's refunds (``domain.refunds``): the amount paid,
+    the amount still owed, and when the latest payment was made."""
+
+    paid: Money
+    owed: Money
+    last_paid_at: datetime
+
+    @property
+    def in_full(self) -> bool:
+        return self.owed.amount_minor == 0
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,20 @@ class CaseFacts:
     #: The reminder of the difference (``desk_difference``): its latest copy, for the agent's
     #: card; None when none was queued, or the choice left nothing to pay.
     difference_reminder: LatestMessage | None = None
+    #: The case's refunds as recorded (``RefundRepository.for_case``), paid or owed: loaded
+    #: only for a case that refunded something, () for the rest.
+    refunds: tuple[Refund, ...] = ()
+
+    @property
+    def refunds_paid(self) -> RefundsPaid | None:
+        """What finance has marked paid of :attr:`refunds`; None while none of them is."""
+        paid_at = [at for r in self.refunds if (at := r.paid_at) is not None]
+        if not paid_at:
+            return None
+        zero = Money(0, self.paid.currency)
+        return RefundsPaid(sum((r.amount for r in self.refunds if r.paid_at is not None), zero),
+                           sum((r.amount for r in self.refunds if r.paid_at is None), zero),
+                           max(paid_at))
 
     @property
     def units(self) -> int:
@@ -251,7 +281,9 @@ def facts_for(uow: SqlAlchemyUnitOfWork, row: CaseRow, person: Customer,
     case_id = int(row.case.case_id)
     placed = uow.reads.orders_as_placed([case_id]).get(case_id, {})
     figures = case_figures(row.case, placed, plan.correct_price)
-    found = CaseFacts(row, person, plan, facts, figures.paid, figures)
+    # only a case that refunded something has refunds to read (list pages load many cases)
+    refunds = tuple(uow.refunds.for_case(case_id)) if figures.refunded.amount_minor else ()
+    found = CaseFacts(row, person, plan, facts, figures.paid, figures, refunds=refunds)
     # paid or not: the reminder is only of a difference owed (as the case API reads it)
     return replace(found, difference_reminder=difference_reminders(
         uow, {case_id: found.difference}).get(case_id))

@@ -172,8 +172,10 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
             "settled": settled_lines(case, state, lang, gave_up,
                                      how_to_pay=policy.how_to_pay_in(lang)),
             "amounts": amounts(case, lang), "how_to_pay": policy.how_to_pay_in(lang),
-            # a refund is on the page: when it comes back (``[refund] timing``) is said with it
-            "refund_shown": case.figures.refunded.amount_minor > 0,
+            # a refund is on the page: when it comes back (``[refund] timing``) is said with it,
+            # until finance has paid all of it (the refund line then says the day it was paid)
+            "refund_shown": case.figures.refunded.amount_minor > 0 and not (
+                case.refunds_paid and case.refunds_paid.in_full),
             # a final choice that delivers goods: the 7-day withdrawal right still stands
             "withdrawal": final and withdrawal_stands(consent.choice),
             "options": options, "person_offered": any(

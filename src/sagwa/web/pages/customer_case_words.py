@@ -1,8 +1,9 @@
 """What the customer's case page (``web/pages/customer``) says about their case, in plain
 sentences of their language: the first sentence (the days they ordered at the wrong price), the
-amounts (paid, sent, refunded, points, the discount's difference), what happened to a case that
-takes no more choices, the deadline and its default, and when a person will call. Pure wording
-over :class:`~sagwa.web.pages.case_facts.CaseFacts`: no request, no database."""
+amounts (paid, sent, refunded and whether finance has paid it back, points, the discount's
+difference), what happened to a case that takes no more choices, the deadline and its default,
+and when a person will call. Pure wording over :class:`~sagwa.web.pages.case_facts.CaseFacts`:
+no request, no database."""
 
 from __future__ import annotations
 
@@ -92,16 +93,26 @@ def paid_in_full(case: CaseFacts, lang: str, per_unit: str = "") -> list[tuple[s
 
 
 def refund_status(case: CaseFacts, lang: str) -> str:
-    """A refund shown on the page is recorded: the units are refunded when the choice is
-    applied, with the day of the choice that refunded them when there is one (a default applied
-    at the deadline has no choice to date it). "요청 접수" / "requested", never "refunded" or
-    "완료": sagwa records the refund, and the money goes back through the payment it came from,
-    which sagwa neither starts nor sees (the page says when it is due: ``refund_timing``)."""
-    consent = case.row.case.consent
-    done = _t(lang, "환불 요청 접수", "refund requested")
-    if consent is None or consent.choice is CustomerOption.TALK_TO_PERSON:
-        return done
-    return f"{done} · {day_words(consent.recorded_at.astimezone(SEOUL), lang)}"
+    """Where the refund shown on the page stands. Until finance marks it paid it is recorded:
+    "요청 접수" / "requested", with the day of the choice that refunded the units when there is
+    one (a default applied at the deadline has no choice to date it; the page says when the
+    money is due: ``refund_timing``). Once finance marks every refund of the case paid
+    (``sagwa refunds mark-paid``: :attr:`CaseFacts.refunds_paid`), "지급 완료" / "paid" and the
+    Korean day of the last payment; when only some are, the amount paid and its day and the
+    rest still requested. Finance's payment reference is theirs, never shown here."""
+    paid = case.refunds_paid
+    requested = _t(lang, "환불 요청 접수", "refund requested")
+    if paid is None:
+        consent = case.row.case.consent
+        if consent is None or consent.choice is CustomerOption.TALK_TO_PERSON:
+            return requested
+        return f"{requested} · {day_words(consent.recorded_at.astimezone(SEOUL), lang)}"
+    day = day_words(paid.last_paid_at.astimezone(SEOUL), lang)
+    if paid.in_full:
+        return _t(lang, f"환불 지급 완료 · {day}", f"refund paid · {day}")
+    done, rest = format_money(paid.paid, lang=lang), format_money(paid.owed, lang=lang)
+    return _t(lang, f"환불 일부 지급 완료 · {done} {day} 지급 · 나머지 {rest} {requested}",
+              f"refund partly paid · {done} paid on {day} · the other {rest}: {requested}")
 
 
 def _units(units: int, lang: str) -> str:

@@ -7,16 +7,19 @@ while the customer may, for cancelling instead; the order is never cancelled wit
 consent. A difference recorded as paid is confirmed, and the items are sent. A cancellation
 instead, a final choice, a closed matter or the deadline's default cannot be changed. Times are
 said as the messages say them (``desk_messages.format_when``: 12월 5일(토) 오전 7시 12분), and
-a plan that gives no points for cancelling promises none (:func:`refund_words`).
+a plan that gives no points for cancelling promises none (:func:`refund_words`). A refund
+finance has marked paid is said to have been paid on its Korean day, instead of the policy's
+sentence on when a refund arrives (:func:`refund_then`).
 """
 
 from __future__ import annotations
 
 from sagwa.domain.cancel_instead import ReplacedDiscount
 from sagwa.domain.incident_plan import CustomerOption
+from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import format_money
 from sagwa.domain.particles import with_particle
-from sagwa.services.desk_messages import format_when
+from sagwa.services.desk_messages import day_words, format_when
 from sagwa.web.pages.case_facts import CaseFacts
 from sagwa.web.pages.customer_case_words import CLOSED, difference_line
 from sagwa.web.pages.i18n import in_lang as _t
@@ -32,14 +35,15 @@ def settled_script(case: CaseFacts, state: str, instead: ReplacedDiscount | None
     ``refund_timing``: when a refund reaches them (the policy's sentence, as their messages say
     it), read out where the case refunded something."""
     if instead is not None:
-        said = _cancelled_instead(instead, lang) + _then(refund_timing)
+        said = _cancelled_instead(instead, lang) + refund_then(case, lang, refund_timing)
     elif case.owes_difference:
         said = _difference_owed(case, lang, how_to_pay)
     elif case.difference.amount_minor > 0:  # paid
         said = f"{_chosen(case, lang)} {difference_line(case, lang)}"
     elif _final_choice(case):
         closed = _t(lang, " 이 건의 처리는 모두 끝났습니다.", " This matter is now closed.")
-        refunded = _then(refund_timing) if case.figures.refunded.amount_minor > 0 else ""
+        refunded = (refund_then(case, lang, refund_timing)
+                    if case.figures.refunded.amount_minor > 0 else "")
         said = (f"{_chosen(case, lang)}{refunded}{closed if state == CLOSED else ''} "
                 + _t(lang, "확정된 선택은 바꾸거나 되돌릴 수 없습니다.",
                      "A confirmed choice cannot be changed or undone."))
@@ -75,6 +79,25 @@ def refund_words(case: CaseFacts, lang: str) -> str:
 def _then(refund_timing: str | None) -> str:
     """The refund's timing as the next sentence of a script ("" without one)."""
     return f" {refund_timing}" if refund_timing else ""
+
+
+def refund_then(case: CaseFacts, lang: str, refund_timing: str | None) -> str:
+    """Where the case's refund stands, as the script's next sentence: paid on its Korean day
+    once finance marked it paid (:attr:`CaseFacts.refunds_paid`); part paid, with when the
+    rest arrives (``refund_timing``); until then only ``refund_timing`` ("" without one)."""
+    paid = case.refunds_paid
+    if paid is None:
+        return _then(refund_timing)
+    day = day_words(paid.last_paid_at.astimezone(SEOUL), lang)
+    done = format_money(paid.paid, lang=lang)
+    if paid.in_full:
+        return _t(lang, f" 환불 금액 {with_particle(done, '은(는)')} {day}에 지급되었습니다.",
+                  f" Your refund of {done} was paid on {day}.")
+    rest = format_money(paid.owed, lang=lang)
+    return _t(lang, f" 환불 금액 중 {with_particle(done, '은(는)')} {day}에 지급되었고, 나머지 "
+                    f"{with_particle(rest, '은(는)')} 아직 지급 전입니다.",
+              f" Of your refund, {done} was paid on {day}; the other {rest} is not paid "
+              "yet.") + _then(refund_timing)
 
 
 def instead_read_back(case: CaseFacts, lang: str, *, refund_timing: str | None = None) -> str:
