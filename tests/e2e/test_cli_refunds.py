@@ -229,6 +229,34 @@ def test_the_lists_csv_with_a_reference_column_added_is_taken_as_a_payments_file
         int(listed[0]["refund_id"])]
 
 
+def test_a_batch_saying_another_amount_or_currency_than_sagwa_recorded_marks_nothing(
+        more_owed: None, tmp_path: Path) -> None:
+    """The list's own columns fed back: each row's amount_minor and currency must be its
+    refund's; a row saying another, or leaving one empty, refuses the batch with its line."""
+    owed = _owed()
+    first, second = owed[:2]
+    assert second["currency"] == "KRW"
+    batch = tmp_path / "amounts.csv"
+    batch.write_text(
+        "refund_id,amount_minor,currency,reference,paid_at\n"
+        f"{first['refund_id']},{first['amount_minor']},,B-1,\n"
+        f"{second['refund_id']},{second['amount_minor'] * 10},USD,B-2,\n", encoding="utf-8")
+    for dry_run in (("--dry-run",), ()):
+        refused = sagwa("refunds", "mark-paid", "--from-file", str(batch), *dry_run,
+                        "--format", "json")
+        assert refused.exit_code == 2, refused.output
+        details = json.loads(refused.stdout)["details"]
+        assert [(r["line"], r["reason"]) for r in details["rows"]] == [
+            (2, "refund_amount_blank"), (3, "refund_amount_differs")]
+        assert _owed() == owed
+    told = flat(sagwa("refunds", "mark-paid", "--from-file", str(batch)).stderr)
+    assert f"line 2: refund {first['refund_id']}'s currency is empty in the file" in told
+    recorded = f"{second['amount_minor']:,} KRW"
+    assert (f"line 3: refund {second['refund_id']} is {recorded} (amount_minor "
+            f"{second['amount_minor']}, currency KRW), the file says ") in told
+    assert f"(amount_minor {second['amount_minor'] * 10}, currency USD)" in told
+
+
 @pytest.mark.parametrize(("args", "reason"), [
     (("--reference", "KB-1"), "refund_target_missing"),
     (("1", "--from-file", "{file}"), "refund_targets_conflict"),

@@ -1823,6 +1823,16 @@ USE_CASE_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
         NOW))),
     ("invalid_input", "refund_listed_twice", lambda: refusal(lambda: refunds._check_line(
         PaymentLine(3, "1", "KB-2", ""), {1: A_REFUND}, {1: 2}, NOW))),
+    # a file with the list's amount_minor / currency columns: each row's must be its refund's
+    ("invalid_input", "refund_amount_differs", lambda: refusal(
+        lambda: refunds.check_stated_amount(refunds.StatedPaymentLine(
+            2, "1", "KB-1", "", amount_minor="199000", currency="USD"), A_REFUND))),
+    ("invalid_input", "refund_amount_blank", lambda: refusal(
+        lambda: refunds.check_stated_amount(refunds.StatedPaymentLine(
+            2, "1", "KB-1", "", amount_minor="19900", currency=""), A_REFUND))),
+    ("invalid_input", "refund_amount_malformed", lambda: refusal(
+        lambda: refunds.check_stated_amount(refunds.StatedPaymentLine(
+            2, "1", "KB-1", "", amount_minor="199.00"), A_REFUND))),
     ("invalid_input", "refund_id_malformed", lambda: refusal(lambda: read_refund_id("1,2"))),
     ("invalid_input", "refund_paid_at_malformed",
      lambda: refusal(lambda: read_paid_at("yesterday", NOW))),

@@ -1,9 +1,10 @@
 """``sagwa refunds list`` and ``sagwa refunds mark-paid``: the refunds the desk owes customers
 after cancelling their orders (``services.refunds``; the same list as ``GET /api/refunds``),
 and recording that finance paid one — or a bank batch of them from a CSV file
-(``--from-file``; the list's own CSV, with a ``reference`` column added, is one), or every one
-recorded before sagwa tracked refunds (backfilled by the upgrade: finance may have paid them
-outside sagwa) still owed that was cancelled before a day (``--recorded-before``)."""
+(``--from-file``; the list's own CSV, with a ``reference`` column added, is one: its amounts
+must then be the refunds'), or every one recorded before sagwa tracked refunds (backfilled by
+the upgrade: finance may have paid them outside sagwa) still owed that was cancelled before a
+day (``--recorded-before``)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from sagwa.errors import InvalidInput
 from sagwa.services.refunds import (
     PaidBatch,
     RefundList,
+    StatedPaymentLine,
     list_refunds,
     listed_dict,
     mark_owed_paid_before,
@@ -56,8 +58,12 @@ CSV_COLUMNS = ("refund_id", "incident_id", "case_id", "order_id", "customer_id",
                "amount_minor", "currency", "cancelled_at", "due_by", "status", "overdue",
                "paid_at", "paid_reference", "paid_by")
 #: A payments file's columns (``--from-file``): a header naming them, in any order; paid_at
-#: may be left out (paid now). Other columns are ignored.
+#: may be left out (paid now). Other columns are ignored, but for :data:`STATED_COLUMNS`.
 PAYMENT_COLUMNS = ("refund_id", "reference", "paid_at")
+#: Columns of the list's CSV a payments file may keep: where it does, each row's must be its
+#: refund's (``services.refunds.check_stated_amount``). A bank's own ``amount`` is not read: the
+#: list never writes one, and its unit (won, or cents?) is not known.
+STATED_COLUMNS = ("amount_minor", "currency")
 #: Header names read as a payments file's column (when it does not name that column itself).
 PAYMENT_ALIASES = {"id": "refund_id"}
 #: What --recorded-before marks: only the refunds the upgrade backfilled.
@@ -160,7 +166,8 @@ def mark_paid_mode(*, refund_id: int | None, from_file: Path | None,
 
 def read_payment_file(path: Path) -> list[PaymentLine]:
     """A payments file's rows with their line numbers: CSV, UTF-8 with or without a BOM (as
-    Excel saves it), a header naming :data:`PAYMENT_COLUMNS`; blank lines skipped."""
+    Excel saves it), a header naming :data:`PAYMENT_COLUMNS` (and any of :data:`STATED_COLUMNS`:
+    their cells are read too); blank lines skipped."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
@@ -177,11 +184,15 @@ def read_payment_file(path: Path) -> list[PaymentLine]:
         raise InvalidInput(f"{path} line 1 must name the columns {','.join(PAYMENT_COLUMNS)} "
                            f"(paid_at may be left out); {', '.join(missing)} missing",
                            field="from_file", reason="refund_file_columns")
-    lines, line = [], rows.line_num + 1
+    lines: list[PaymentLine] = []
+    line = rows.line_num + 1
     for row in rows:
         if any(cell.strip() for cell in row):
             cells = dict(zip(header, row, strict=False))
-            lines.append(PaymentLine(line, *(cells.get(c, "") for c in PAYMENT_COLUMNS)))
+            amount, currency = (cells.get(c, "") if c in header else None
+                                for c in STATED_COLUMNS)
+            lines.append(StatedPaymentLine(line, *(cells.get(c, "") for c in PAYMENT_COLUMNS),
+                                           amount_minor=amount, currency=currency))
         line = rows.line_num + 1
     if not lines:
         raise InvalidInput(f"{path} has no payment below its header: nothing to mark",
@@ -224,8 +235,9 @@ def mark_paid(
         help="A bank batch: a CSV with the columns refund_id (or id),reference,paid_at "
              "(paid_at ISO, Korea time without a zone, empty: now; other columns ignored, so "
              "`sagwa refunds list --format csv` with a reference column added is one; UTF-8, "
-             "with or without a BOM as Excel saves it). All or nothing: any bad row (reported "
-             "with its line and why) marks none.")] = None,
+             "with or without a BOM as Excel saves it). Where the file has the list's "
+             "amount_minor or currency column, each row's must be its refund's, never empty. "
+             "All or nothing: any bad row (reported with its line and why) marks none.")] = None,
     recorded_before: Annotated[str | None, typer.Option(
         "--recorded-before", metavar="DATE",
         help="Every refund recorded before sagwa tracked refunds (the upgrade found them on "

@@ -9,12 +9,14 @@ log (``case.refund_paid``, so on the incident timeline); :func:`list_refunds` is
 
 Finance pays in bank batches: :func:`mark_refunds_paid` marks a payments file's refunds in one
 transaction, all or none (:func:`check_payments` reports every bad row with its line and
-reason); :func:`mark_owed_paid_before` marks every refund recorded before sagwa tracked refunds
-(backfilled by migration 0023: finance may have paid them outside sagwa) still owed that was
-cancelled before a Korean day, paid at the moment it runs — never one the desk recorded since.
-Each marked refund gets its own ``case.refund_paid`` record, as one marked alone, naming the
-refund's ``audit_seq`` (an upgrade after a downgrade restores the payment from it); a batch
-appends them to the audit log in one go (``append_many``: its head is locked until commit).
+reason; a file that carries the refunds' amounts, as the list's CSV does, must carry sagwa's:
+:func:`check_stated_amount`); :func:`mark_owed_paid_before` marks every refund recorded before
+sagwa tracked refunds (backfilled by migration 0023: finance may have paid them outside sagwa)
+still owed that was cancelled before a Korean day, paid at the moment it runs — never one
+the desk recorded since. Each marked refund gets its own ``case.refund_paid`` record, as one
+marked alone, naming the refund's ``audit_seq`` (an upgrade after a downgrade restores the
+payment from it); a batch appends them to the audit log in one go (``append_many``: its head is
+locked until commit).
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sagwa.domain.audit import AuditEvent, AuditRecord
+from sagwa.domain.identifiers import fold_width, whole_number_in
 from sagwa.domain.moments import SEOUL
-from sagwa.domain.money import Money
+from sagwa.domain.money import CURRENCY_EXPONENTS, Money, format_money
 from sagwa.domain.refunds import (
     REFUND_ACTIONS,
     REFUND_PAID,
@@ -229,6 +232,78 @@ class PaidBatch:
                 "refunds": [refund_dict(r, self.now) for r in self.refunds]}
 
 
+@dataclass(frozen=True)
+class StatedPaymentLine(PaymentLine):
+    """A payments file's row that also says what its refund is, as the list's CSV does: the
+    text of its ``amount_minor`` (minor units, as the list writes them) and ``currency`` cells;
+    None where the file has no such column (:func:`check_stated_amount`)."""
+
+    amount_minor: str | None = None
+    currency: str | None = None
+
+
+def check_stated_amount(line: PaymentLine, refund: Refund) -> None:
+    """What a row says its refund is (:class:`StatedPaymentLine`) is what sagwa recorded:
+    InvalidInput (``refund_amount_malformed``, ``refund_amount_differs``) otherwise, and for an
+    empty cell of such a column too (``refund_amount_blank``): a file that carries amounts is
+    one finance means to be checked row by row, and an empty cell would check nothing."""
+    if not isinstance(line, StatedPaymentLine):
+        return
+    given = {column: fold_width(text).strip() for column, text in
+             (("amount_minor", line.amount_minor), ("currency", line.currency))
+             if text is not None}
+    recorded, refund_id = refund.amount, refund.refund_id
+    minor = _stated_minor(given.get("amount_minor", ""), refund)
+    currency = given.get("currency", "").upper() or None
+    amount_differs = minor not in (None, recorded.amount_minor)
+    if amount_differs or currency not in (None, recorded.currency):
+        raise InvalidInput(
+            f"refund {refund_id} is {_as_recorded(recorded, given)}, the file says "
+            f"{_as_stated(minor, currency, given, recorded)}; check that the row names the "
+            "right refund and amount", field="amount_minor" if amount_differs else "currency",
+            reason="refund_amount_differs", refund_id=refund_id, **recorded.as_dict())
+    empty = [column for column, text in given.items() if not text]
+    if empty:
+        raise InvalidInput(
+            f"refund {refund_id}'s {' and '.join(empty)} {'is' if len(empty) == 1 else 'are'} "
+            f"empty in the file, sagwa recorded {_as_recorded(recorded, given)}: every row of "
+            "a file with that column must give it — fill it in, or leave the column out",
+            field=empty[0],
+            reason="refund_amount_blank", refund_id=refund_id, **recorded.as_dict())
+
+
+def _stated_minor(text: str, refund: Refund) -> int | None:
+    """A row's ``amount_minor`` as a whole number (commas between thousands and full-width
+    digits read); None when empty."""
+    if not text:
+        return None
+    minor = whole_number_in(text)
+    if minor is None:
+        raise InvalidInput(
+            f"the file's amount_minor {text!r} for refund {refund.refund_id} is not a whole "
+            f"number of minor units: sagwa recorded {format_money(refund.amount)}, amount_minor "
+            f"{refund.amount.amount_minor}", field="amount_minor",
+            reason="refund_amount_malformed", refund_id=refund.refund_id)
+    return minor
+
+
+def _as_recorded(recorded: Money, given: Mapping[str, str]) -> str:
+    """The refund's amount, with the cells the file has as sagwa would write them."""
+    cells = {"amount_minor": str(recorded.amount_minor), "currency": recorded.currency}
+    return f"{format_money(recorded)} ({', '.join(f'{c} {cells[c]}' for c in given)})"
+
+
+def _as_stated(minor: int | None, currency: str | None, given: Mapping[str, str],
+               recorded: Money) -> str:
+    """What a row says: its cells, and the amount they make (in the refund's currency when the
+    file has no currency column) when sagwa knows the currency."""
+    cells = ", ".join(f"{c} {text or '(empty)'}" for c, text in given.items())
+    code = currency if "currency" in given else recorded.currency
+    if minor is None or code is None or code not in CURRENCY_EXPONENTS:
+        return cells
+    return f"{format_money(Money(minor, code))} ({cells})"
+
+
 def check_payments(lines: Sequence[PaymentLine], found: Mapping[int, Refund],
                    now: datetime) -> list[Payment]:
     """Every row of a payments file checked against the refunds ``found`` (by id) at ``now``:
@@ -265,6 +340,7 @@ def _check_line(line: PaymentLine, found: Mapping[int, Refund], first_line: dict
     refund = found.get(refund_id)
     if refund is None:
         raise _not_found(refund_id)
+    check_stated_amount(line, refund)  # before "paid already": such a row names another refund
     _refuse_if_paid(refund)
     reference = check_reference(line.reference)
     return Payment(refund, check_paid_at(refund, read_paid_at(line.paid_at, now), now), reference)
