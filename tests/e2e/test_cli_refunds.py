@@ -69,14 +69,18 @@ def test_the_refunds_owed_are_listed_as_a_table_csv_and_json(cancelled: tuple[in
     listed = sagwa("refunds", "list", "--format", "json")
     assert listed.exit_code == 0, listed.output
     data = json.loads(listed.stdout)
-    assert list(data) == ["status", "now", "total", "next_after", "refunds"]
+    assert list(data) == ["status", "now", "total", "next_after", "refunds", "amount_totals"]
     assert (data["status"], data["total"]) == ("owed", orders)
+    # what they all come to, for finance: not a count
+    assert data["amount_totals"] == [{"currency": "KRW", "amount_minor": sum(
+        r["amount_minor"] for r in data["refunds"])}]
     assert all(list(r) == ["refund_id", *KEYS[1:], "incident_id", "customer_name"]
                for r in data["refunds"])
     assert {(r["status"], r["overdue"]) for r in data["refunds"]} == {("owed", False)}
     assert data["refunds"][0]["case_id"] == case_id
     table = flat(sagwa("refunds", "list").stdout)
     assert f"#{case_id}" in table and "owed" in table and "KRW" in table
+    assert f"total ({orders})" in table
     rows = list(csv.DictReader(io.StringIO(sagwa("refunds", "list", "--format", "csv").stdout)))
     assert len(rows) == orders and list(rows[0]) == list(CSV_COLUMNS)
     assert rows[0]["status"] == "owed" and rows[0]["paid_at"] == ""

@@ -128,6 +128,11 @@ def test_owed_refunds_are_listed_then_overdue_past_their_due_date(shop) -> None:
     assert list_refunds(uow(), which=RefundFilter.OVERDUE).total == 1
     assert list_refunds(uow(), which=RefundFilter.ALL).total == 2
     page = list_refunds(uow(), which=RefundFilter.ALL, limit=1)
+    # the totals are of every refund listed, not of the page
+    whole = sum(i.refund.amount.amount_minor for i in list_refunds(uow(), which=RefundFilter.ALL).items)
+    assert page.amount_totals == {"KRW": whole} and len(page.items) == 1
+    paid = list_refunds(uow(), which=RefundFilter.PAID)
+    assert paid.amount_totals == {"KRW": paid.items[0].refund.amount.amount_minor}
     rest = list_refunds(uow(), which=RefundFilter.ALL, limit=1, after=page.next_after or 0)
     assert (len(page.items), rest.next_after) == (1, None)
     assert page.items[0].refund.refund_id != rest.items[0].refund.refund_id

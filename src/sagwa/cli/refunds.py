@@ -123,6 +123,9 @@ def refunds_table(found: RefundList) -> Table:
         table.add_row(str(r.refund_id), f"#{i.incident_id}", f"#{r.case_id}",
                       escape(i.customer_name), format_money(r.amount),
                       korea_time(r.cancelled_at), r.due_by.isoformat(), state, paid)
+    for currency, minor in found.amount_totals.items():
+        table.add_row(f"total ({found.total})", "", "", "", format_money(Money(minor, currency)),
+                      "", "", "", "", end_section=False)
     return table
 
 

@@ -22,7 +22,7 @@ locked until commit).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -156,18 +156,22 @@ def _refuse_if_paid(refund: Refund) -> None:
 @dataclass(frozen=True)
 class RefundList:
     """The refunds ``which`` names as read at ``now``: ``items`` (by id), how many match in
-    all (``total``), and the ``after`` of the next page (None: the last)."""
+    all (``total``), the ``after`` of the next page (None: the last), and what they all come
+    to per currency (``amount_totals``: every match, not only this page's)."""
 
     which: RefundFilter
     items: list[ListedRefund]
     total: int
     now: datetime
     next_after: int | None = None
+    amount_totals: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {"status": self.which.value, "now": self.now.astimezone(SEOUL).isoformat(),
                 "total": self.total, "next_after": self.next_after,
-                "refunds": [listed_dict(i, self.now) for i in self.items]}
+                "refunds": [listed_dict(i, self.now) for i in self.items],
+                "amount_totals": [{"currency": c, "amount_minor": m}
+                                  for c, m in self.amount_totals.items()]}
 
 
 def listed_dict(item: ListedRefund, now: datetime) -> dict[str, Any]:
@@ -204,7 +208,8 @@ def list_refunds(uow: SqlAlchemyUnitOfWork, *, which: RefundFilter = RefundFilte
         page = rows if limit is None else rows[:limit]
         more = limit is not None and len(rows) > limit
         return RefundList(which, page, uow.refunds.count(which, today=today), now,
-                          page[-1].refund.refund_id if more else None)
+                          page[-1].refund.refund_id if more else None,
+                          uow.refunds.amount_totals(which, today=today))
 
 
 #: Told how far a batch is: (refunds done, refunds in all).

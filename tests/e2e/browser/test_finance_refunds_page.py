@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from world import PASSWORD, World
 
 from sagwa.config import Settings
+from sagwa.domain.money import format_money
 from sagwa.services.accounts import create_user
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -48,6 +49,8 @@ def test_finance_lands_on_the_refunds_owed_with_the_overdue_one_marked(
         assert f"#{incident}" in text and f"#{refund.order_id}" in text
         assert words[state] in text and f"{refund.amount.amount_minor:,}" in text
     assert "2020-01-06" in rows[0][2]
+    owed_total = format_money(late.amount + later.amount, lang=lang)  # in won, not a count
+    assert f'<span data-owed-amount="KRW">{"합계 " if lang == "ko" else "in all "}{owed_total}' in html
     assert "sagwa refunds mark-paid" in html and "/api/refunds/" in html
     assert 'method="post"' not in html.split("</header>", 1)[1]  # no page marks a refund paid
 

@@ -100,3 +100,9 @@ class RefundRepository:
     def count(self, which: RefundFilter, *, today: date) -> int:
         q = select(func.count()).select_from(_r).where(_matching(which, today))
         return int(self.conn.execute(q).scalar_one())
+
+    def amount_totals(self, which: RefundFilter, *, today: date) -> dict[str, int]:
+        """Currency -> the minor units of every refund ``which`` names (not only a page's)."""
+        q = (select(_r.c.currency, func.sum(_r.c.amount_minor)).where(_matching(which, today))
+             .group_by(_r.c.currency).order_by(_r.c.currency))
+        return {str(c): int(total) for c, total in self.conn.execute(q)}
