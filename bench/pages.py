@@ -105,15 +105,21 @@ def _login(client: TestClient, username: str, password: str) -> None:
     assert answer.status_code == 303, answer.text
 
 
+#: What each page answers here: /healthz is 503 "degraded" with no worker alive (none runs in
+#: this process), an answer as cheap as "ok" for the baseline.
+_ANSWERED = {"/healthz": (200, 503)}
+
+
 def _time(client: TestClient, path: str, repeat: int) -> dict[str, float]:
+    ok = _ANSWERED.get(path, (200,))
     for _ in range(3):
-        assert client.get(path).status_code == 200, path
+        assert client.get(path).status_code in ok, path
     samples = []
     for _ in range(repeat):
         t = time.perf_counter()
         answer = client.get(path)
         samples.append((time.perf_counter() - t) * 1000)
-        assert answer.status_code == 200, path
+        assert answer.status_code in ok, path
     samples.sort()
     return {"median_ms": round(statistics.median(samples), 2),
             "p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)], 2),

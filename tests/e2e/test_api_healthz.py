@@ -1,6 +1,9 @@
 """``/healthz`` asks the database, not just the process: 503 when it does not answer, and the
 outbox's failed and overdue messages when it does; 503 ``degraded`` when the schema is not this
-code's (a worker stopped for good: tests/integration/test_worker_database_outage.py).
+code's (a worker stopped for good: tests/integration/test_worker_database_outage.py), and when
+this process runs no worker and no worker anywhere sent a heartbeat lately (``workers_alive``
+0: a real ``sagwa worker`` is started below). A test that wants an ``ok`` from this app (no
+worker in-process) registers a worker first (:func:`register_a_worker`).
 
 Anyone (a load balancer, a monitor) gets every key but ``database_at``, with ``database`` only
 ``reachable``/``unreachable``; an admin's API token gets which database it is. The ``client``
@@ -8,9 +11,18 @@ fixture is an admin's."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from test_api_access import ApiClientFor
 
@@ -21,7 +33,22 @@ from sagwa.web.app import create_app
 
 pytestmark = pytest.mark.e2e
 
-COARSE = ["status", "database", "outbox_failed", "outbox_overdue", "worker", "schema"]
+COARSE = ["status", "database", "outbox_failed", "outbox_overdue", "worker", "schema",
+          "workers_alive"]
+
+
+def register_a_worker(session_factory: sessionmaker[Session]) -> None:
+    """What a starting worker does (procrastinate's own function: a row in
+    ``procrastinate_workers`` with a fresh heartbeat), inside the test's rolled-back
+    transaction: a worker alive somewhere, as ``/healthz`` sees it."""
+    with session_factory() as session:
+        session.execute(select(func.procrastinate_register_worker_v1()))
+        session.commit()
+
+
+@pytest.fixture
+def a_worker(session_factory: sessionmaker[Session]) -> None:
+    register_a_worker(session_factory)
 
 
 def test_healthz_is_503_when_the_database_is_gone(test_settings: Settings) -> None:
@@ -50,18 +77,21 @@ def test_the_full_unreachable_body_still_says_which_database() -> None:
     assert not ok and body["database_at"] == "PostgreSQL at db:5432/sagwa"
 
 
-def test_anyone_gets_every_key_but_not_which_database(client_for: ApiClientFor) -> None:
+def test_anyone_gets_every_key_but_not_which_database(client_for: ApiClientFor,
+                                                      a_worker: None) -> None:
     for caller in (client_for(None), client_for("reviewer"), client_for("agent")):
         answer = caller.get("/healthz")
         assert answer.status_code == 200
         body = answer.json()
         assert list(body) == COARSE
         assert body == {"status": "ok", "database": "reachable", "outbox_failed": 0,
-                        "outbox_overdue": 0, "worker": "separate", "schema": "current"}
+                        "outbox_overdue": 0, "worker": "separate", "schema": "current",
+                        "workers_alive": 1}
         assert "PostgreSQL" not in answer.text
 
 
-def test_an_unknown_token_is_answered_as_anyone(client_for: ApiClientFor) -> None:
+def test_an_unknown_token_is_answered_as_anyone(client_for: ApiClientFor,
+                                                a_worker: None) -> None:
     caller = client_for(None)
     for authorization in ("Bearer sgw_not-a-token", "Basic abc", "Bearer"):
         answer = caller.get("/healthz", headers={"Authorization": authorization})
@@ -77,7 +107,7 @@ def test_an_admin_gets_the_whole_body(client: TestClient) -> None:
     assert "PostgreSQL" in body["database"] and "outbox_failed" in body
 
 
-def test_healthz_counts_failed_and_overdue_messages(client: TestClient) -> None:
+def test_healthz_counts_failed_and_overdue_messages(client: TestClient, a_worker: None) -> None:
     answer = client.get("/healthz")
 
     assert answer.status_code == 200
@@ -86,12 +116,14 @@ def test_healthz_counts_failed_and_overdue_messages(client: TestClient) -> None:
     assert (body["status"], body["outbox_failed"], body["outbox_overdue"]) == ("ok", 0, 0)
 
 
-def test_healthz_appends_the_worker_and_the_schema(client: TestClient) -> None:
+def test_healthz_appends_the_worker_the_schema_and_the_workers_alive(
+        client: TestClient, a_worker: None) -> None:
     body = client.get("/healthz").json()
 
     assert list(body) == ["status", "database", "outbox_failed", "outbox_overdue", "worker",
-                          "schema"]
+                          "schema", "workers_alive"]
     assert (body["worker"], body["schema"]) == ("separate", "current")  # no worker in-process
+    assert (body["status"], body["workers_alive"]) == ("ok", 1)
 
 
 @pytest.mark.parametrize(("revision", "state", "status", "code"), [
@@ -100,8 +132,8 @@ def test_healthz_appends_the_worker_and_the_schema(client: TestClient) -> None:
     # a 503 here would take every older host out of the load balancer before the new ones are up
     ("9999_from_newer_code", "ahead", "ok", 200)])
 def test_healthz_is_503_when_the_schema_is_behind_this_codes(
-        client: TestClient, session_factory: sessionmaker[Session], revision: str | None,
-        state: str, status: str, code: int) -> None:
+        client: TestClient, session_factory: sessionmaker[Session], a_worker: None,
+        revision: str | None, state: str, status: str, code: int) -> None:
     with session_factory() as session:  # rolled back after the test
         if revision == "0001":
             revision = _first_revision()
@@ -125,3 +157,152 @@ def _first_revision() -> str:
 
     script = ScriptDirectory.from_config(alembic_config("postgresql://"))
     return list(script.walk_revisions())[-1].revision
+
+
+def test_healthz_is_503_when_no_worker_is_alive_and_none_runs_here(
+        client_for: ApiClientFor) -> None:
+    """``sagwa serve --no-worker`` and no ``sagwa worker`` anywhere: nothing sends customers'
+    messages, runs deadlines, reminders or escalations. A deployer's walkthrough saw 200 ``ok``
+    for 16 minutes; every caller now sees it at once."""
+    for caller in (client_for(None), client_for("admin")):
+        answer = caller.get("/healthz")
+        assert answer.status_code == 503
+        body = answer.json()
+        assert (body["status"], body["worker"], body["schema"], body["workers_alive"]) == (
+            "degraded", "separate", "current", 0)
+        assert list(body)[-3:] == ["worker", "schema", "workers_alive"]
+
+
+def test_a_stale_heartbeat_is_not_a_live_worker(
+        client: TestClient, session_factory: sessionmaker[Session]) -> None:
+    from sagwa.services.health import WORKERS_ALIVE_WITHIN
+
+    # the database's clock, as procrastinate stamps heartbeats with its now()
+    with session_factory() as session:  # rolled back after the test
+        for age in (WORKERS_ALIVE_WITHIN + timedelta(seconds=1), timedelta(hours=3)):
+            session.execute(text("INSERT INTO procrastinate_workers (last_heartbeat) "
+                                 "VALUES (now() - :age)"), {"age": age})
+        session.commit()
+    stale = client.get("/healthz")
+    register_a_worker(session_factory)  # just started: counted, beside the stale ones
+    fresh = client.get("/healthz")
+
+    assert (stale.status_code, stale.json()["status"], stale.json()["workers_alive"]) == (
+        503, "degraded", 0)
+    assert (fresh.status_code, fresh.json()["status"], fresh.json()["workers_alive"]) == (
+        200, "ok", 1)
+
+
+def test_a_heartbeat_just_within_the_bound_counts(
+        client: TestClient, session_factory: sessionmaker[Session]) -> None:
+    from sagwa.services.health import WORKERS_ALIVE_WITHIN
+
+    with session_factory() as session:
+        session.execute(text("INSERT INTO procrastinate_workers (last_heartbeat) "
+                             "VALUES (now() - :age)"),
+                        {"age": WORKERS_ALIVE_WITHIN - timedelta(seconds=1)})
+        session.commit()
+
+    answer = client.get("/healthz")
+    assert (answer.status_code, answer.json()["workers_alive"]) == (200, 1)
+
+
+def test_a_database_without_procrastinates_tables_is_degraded_not_an_error(
+        client: TestClient, session_factory: sessionmaker[Session]) -> None:
+    with session_factory() as session:  # rolled back after the test (DDL too, in PostgreSQL)
+        session.execute(text("DROP TABLE procrastinate_workers CASCADE"))
+        session.commit()
+
+    answer = client.get("/healthz")
+
+    assert answer.status_code == 503
+    body = answer.json()
+    assert (body["status"], body["workers_alive"]) == ("degraded", 0)
+    assert "PostgreSQL" in body["database"]  # it answered: not "unreachable"
+
+
+def test_an_overdue_message_is_counted_not_degraded_while_a_worker_is_alive(
+        client: TestClient, session_factory: sessionmaker[Session], a_worker: None) -> None:
+    """A worker is alive but a message waits past its time (the provider refuses for now, a
+    retry is due): the count says so for a monitor to page on; the host stays in the load
+    balancer, as taking it out would not send the message (services/health.py)."""
+    from sagwa.services.outbox import enqueue_message
+    from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+    with SqlAlchemyUnitOfWork(session_factory) as uow:
+        enqueue_message(uow, idempotency_key="healthz:overdue", purpose="confirmation",
+                        channel="email", recipient="minji@example.com", locale="ko",
+                        subject="[사과] 안내", body="고객님, 안내드립니다.\n",
+                        not_before=uow.now() - timedelta(minutes=16))
+        uow.commit()
+
+    answer = client.get("/healthz")
+    assert (answer.status_code, answer.json()["status"], answer.json()["outbox_overdue"]) == (
+        200, "ok", 1)
+
+
+def test_the_alive_bound_is_the_one_workers_use_to_presume_each_other_dead() -> None:
+    """``/healthz`` and a worker's recovery of a dead worker's jobs agree on who is dead; the
+    bound leaves a worker several heartbeats to miss (a slow database) before it counts."""
+    from sagwa.jobs.worker import WorkerOptions
+    from sagwa.services.health import WORKERS_ALIVE_WITHIN
+
+    options = WorkerOptions()
+    assert WORKERS_ALIVE_WITHIN == timedelta(seconds=options.stalled_after)
+    assert WORKERS_ALIVE_WITHIN >= timedelta(seconds=4 * options.heartbeat_every)
+
+
+@pytest.fixture
+def start_sagwa_worker(committed_database: Database,
+                       tmp_path: Path) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
+    """Starts a real ``sagwa worker`` process on ``committed_database`` (killed after the test
+    if it still runs)."""
+    started: list[subprocess.Popen[bytes]] = []
+    env = {**os.environ,
+           "SAGWA_DATABASE_URL": committed_database.engine.url.render_as_string(
+               hide_password=False),
+           "SAGWA_DATA_DIR": str(tmp_path / "worker-data"),
+           "SAGWA_SMS_LOG_PATH": str(tmp_path / "sms.log"), "SAGWA_ENVIRONMENT": "test"}
+
+    def start() -> subprocess.Popen[bytes]:
+        with (tmp_path / "worker.err").open("ab") as stderr:
+            started.append(subprocess.Popen(
+                [sys.executable, "-m", "sagwa.cli.worker", "--concurrency", "1"],
+                env=env, stdout=subprocess.DEVNULL, stderr=stderr))
+        return started[-1]
+
+    yield start
+    for proc in started:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+
+
+@pytest.mark.timeout(120)
+def test_a_separate_sagwa_worker_makes_healthz_ok_until_it_stops(
+        committed_database: Database, test_settings: Settings, tmp_path: Path,
+        start_sagwa_worker: Callable[[], subprocess.Popen[bytes]]) -> None:
+    with TestClient(create_app(test_settings, database=committed_database)) as client:
+        before = client.get("/healthz")
+        worker = start_sagwa_worker()
+        alive = _wait_for_status(client, 200, worker, tmp_path)
+        worker.terminate()  # a graceful stop: it removes its row
+        assert worker.wait(30) == 0
+        gone = client.get("/healthz")
+
+    assert (before.status_code, before.json()["workers_alive"]) == (503, 0)
+    assert (alive.json()["status"], alive.json()["worker"], alive.json()["workers_alive"]) == (
+        "ok", "separate", 1)
+    assert (gone.status_code, gone.json()["status"], gone.json()["workers_alive"]) == (
+        503, "degraded", 0)
+
+
+def _wait_for_status(client: TestClient, status: int, proc: subprocess.Popen[bytes],
+                     tmp_path: Path, timeout: float = 60) -> httpx.Response:
+    deadline = time.monotonic() + timeout
+    while (answer := client.get("/healthz")).status_code != status:
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"/healthz said {answer.text} (worker exit {proc.poll()}): "
+                                 + (tmp_path / "worker.err").read_text(errors="replace"))
+        time.sleep(0.1)
+    return answer

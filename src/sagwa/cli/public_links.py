@@ -9,6 +9,7 @@ set explicitly is trusted (a production proxy may not be reachable from the CLI'
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -22,14 +23,19 @@ WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
 
 
 def answers_healthz(base_url: str, *, timeout: float = HEALTHZ_TIMEOUT) -> bool:
-    """Whether a sagwa server answers ``GET {base_url}/healthz`` with ``{"status": "ok"}``."""
+    """Whether a sagwa server answers ``GET {base_url}/healthz`` there: ``{"status": "ok"}``,
+    or ``"degraded"`` (a 503: it serves, but e.g. no worker is alive — the links still open)."""
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via a proxy
     try:
-        with opener.open(f"{base_url.rstrip('/')}/healthz", timeout=timeout) as answer:
-            found = json.loads(answer.read(4096) or b"{}")
-    except (OSError, ValueError):  # refused, timed out, an HTTP error, not JSON
+        try:
+            with opener.open(f"{base_url.rstrip('/')}/healthz", timeout=timeout) as answer:
+                found = json.loads(answer.read(4096) or b"{}")
+        except urllib.error.HTTPError as refused:  # a 503 carries sagwa's body too
+            with refused:
+                found = json.loads(refused.read(4096) or b"{}")
+    except (OSError, ValueError):  # refused, timed out, another HTTP error, not JSON
         return False
-    return isinstance(found, dict) and found.get("status") == "ok"
+    return isinstance(found, dict) and found.get("status") in ("ok", "degraded")
 
 
 def check_public_links(base_url: str, *, configured: bool,

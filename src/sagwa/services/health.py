@@ -1,12 +1,24 @@
 """What ``/healthz`` answers: whether the database answers a short query, how the outbox is
 doing (messages failed for good, messages overdue) — one cheap query for both — then whether
-this process's message worker runs, and whether the database's schema is this code's.
+this process's message worker runs, whether the database's schema is this code's, and how many
+job workers anywhere are alive (sent a heartbeat lately).
 
 Keys, in order (only ever appended to): ``status``, ``database`` (``database_at`` when it is
-unreachable), ``outbox_failed``, ``outbox_overdue``, ``worker``, ``schema``. Healthy (200,
+unreachable), ``outbox_failed``, ``outbox_overdue``, ``worker``, ``schema``,
+``workers_alive`` (not in the unreachable body, like the outbox counts). Healthy (200,
 ``"status": "ok"``) needs the database to answer, the in-process worker (``sagwa serve``) not
-to have stopped for good and the schema to be ``current``; otherwise 503 with ``status``
-``unavailable`` (no database) or ``degraded``.
+to have stopped for good, the schema to be ``current`` (or ``ahead``), and, when no worker runs
+in this process (``"worker": "separate"``: ``sagwa serve --no-worker``), at least one worker
+alive elsewhere (a ``sagwa worker``): without one nothing sends customers' messages or runs
+answer deadlines, reminders and escalations. Otherwise 503 with ``status`` ``unavailable`` (no
+database) or ``degraded``.
+
+``outbox_overdue`` alone never degrades: with a worker alive, a message waits past its time
+mostly because sending it failed for now (the provider down or refusing, a retry due) — a 503
+would take every host out of a load balancer, stopping the desk and the API, and send nothing.
+Page on ``outbox_overdue > 0`` (and a rising ``outbox_failed``) from the body instead; a
+missing worker, the cause a restart fixes, is ``workers_alive`` 0 and degrades within
+:data:`WORKERS_ALIVE_WITHIN`, not after :data:`OVERDUE_AFTER`.
 
 That body is for admins. Anyone else (a load balancer, a monitor) gets :func:`coarse_health`:
 the same keys but ``database_at``, with ``database`` saying ``reachable`` or ``unreachable``,
@@ -31,29 +43,46 @@ TIMEOUT_MS = 2000
 UNREACHABLE = "unreachable"
 #: ``worker`` when no worker runs in this process (``sagwa worker`` processes deliver).
 SEPARATE_WORKER = "separate"
+#: A worker whose last heartbeat is older than this is not counted in ``workers_alive``. sagwa's
+#: workers beat every 2 s (``WorkerOptions.heartbeat_every``) and presume a worker silent for
+#: 10 s dead, taking back its jobs (``WorkerOptions.stalled_after``): the same bound, so
+#: ``/healthz`` and the workers agree on who is dead, and a worker may miss four beats (a slow
+#: database) before it stops counting.
+WORKERS_ALIVE_WITHIN = timedelta(seconds=10)
 
 
 def check_health(uow_factory: Callable[[], SqlAlchemyUnitOfWork], database: str, *,
                  worker: str = SEPARATE_WORKER,
-                 schema_state: Callable[[], str] | None = None) -> tuple[dict[str, Any], bool]:
+                 schema_state: Callable[[], str] | None = None,
+                 workers_alive: Callable[[timedelta], int] | None = None,
+                 ) -> tuple[dict[str, Any], bool]:
     """(the body of ``/healthz``, healthy?). ``database`` describes the database when it
     answers; when it does not, ``database`` is ``"unreachable"`` and ``database_at`` says
     which one. ``worker``: the in-process worker's state (``running``, ``reconnecting``,
     ``stopped``) or ``separate``; ``schema_state()``: ``current``, ``behind`` or
-    ``ahead`` (``unknown`` without it or without a database)."""
+    ``ahead`` (``unknown`` without it or without a database); ``workers_alive(within)``: how
+    many workers sent a heartbeat within ``within`` (``None`` in the body without it)."""
     try:
         with uow_factory() as uow:
             counts = uow.outbox.health_counts(uow.now(), overdue_after=OVERDUE_AFTER,
                                               timeout_ms=TIMEOUT_MS)
         schema = schema_state() if schema_state is not None else "unknown"
+        alive = workers_alive(WORKERS_ALIVE_WITHIN) if workers_alive is not None else None
     except (SQLAlchemyError, SagwaError, OSError):
         return {"status": "unavailable", "database": UNREACHABLE, "database_at": database,
                 "worker": worker, "schema": "unknown"}, False
+    healthy = _healthy(worker, schema, alive)
+    return {"status": "ok" if healthy else "degraded", "database": database, **counts,
+            "worker": worker, "schema": schema, "workers_alive": alive}, healthy
+
+
+def _healthy(worker: str, schema: str, alive: int | None) -> bool:
     # "ahead": another host of a newer version migrated first; its migrations add, so this
     # one still serves — failing the check would take a whole fleet out of a rolling deploy
-    healthy = worker != "stopped" and schema in ("current", "ahead", "unknown")
-    return {"status": "ok" if healthy else "degraded", "database": database, **counts,
-            "worker": worker, "schema": schema}, healthy
+    if worker == "stopped" or schema not in ("current", "ahead", "unknown"):
+        return False
+    # this process's own worker (running, reconnecting) answers for itself, not the table
+    return worker != SEPARATE_WORKER or alive is None or alive > 0
 
 
 #: The keys only admins read: which database it is when it does not answer.

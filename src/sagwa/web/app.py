@@ -147,19 +147,24 @@ def create_app(settings: Settings, *, database: Database | None = None,
     def healthz(request: Request) -> JSONResponse:
         """200 when the database answers a short query; 503 with ``"database": "unreachable"``
         when it does not, and 503 ``degraded`` when this process's worker stopped for good
-        (``"worker": "stopped"``) or the schema is not this code's (``"schema": "behind"`` /
-        ``"ahead"``): services/health.py. Anyone (a load balancer) gets ``status``,
-        ``database`` (``reachable`` / ``unreachable``), ``worker`` and ``schema``; an admin's
-        API token (``Authorization: Bearer …``) also which database it is and the outbox's
-        failed/overdue counts."""
+        (``"worker": "stopped"``), the schema is behind this code's (``"schema": "behind"``),
+        or no worker runs here (``"worker": "separate"``) and none sent a heartbeat in the
+        last 10 s (``"workers_alive": 0``: nothing sends messages or runs deadlines):
+        services/health.py. Anyone (a load balancer, a monitor) gets ``status``, ``database``
+        (``reachable`` / ``unreachable``), the outbox's failed/overdue counts, ``worker``,
+        ``schema`` and ``workers_alive``; an admin's API token (``Authorization: Bearer …``)
+        also which database it is."""
         from sagwa.adapters.db.schema_state import schema_state_of
+        from sagwa.adapters.db.worker_heartbeats import workers_alive_of
         from sagwa.jobs.worker import in_process_worker_state
         from sagwa.services.health import check_health, coarse_health
 
         db = request.app.state.database
         body, ok = check_health(request.app.state.uow_factory, db.description,
                                 worker=in_process_worker_state(),
-                                schema_state=lambda: schema_state_of(db.session_factory))
+                                schema_state=lambda: schema_state_of(db.session_factory),
+                                workers_alive=lambda within: workers_alive_of(
+                                    db.session_factory, within))
         shown = body if _admin_token(request) else coarse_health(body)
         # never from a cache: the state now, and an admin's body is not anyone's
         return JSONResponse(shown, status_code=200 if ok else 503,
