@@ -75,7 +75,7 @@ it is a list: an unknown one (`?seller=2` for `seller_id`) or one given twice is
 read). Every route that takes GET answers HEAD too (same status and headers, no body).
 Every answer carries an `X-Request-ID` header: the request's own when it sent one that is 1 to
 64 of `A-Za-z0-9._-`, else a new one; a 500 repeats it in `details.request_id` (quote it to
-support). `/healthz` tells anyone its status, the outbox's counts, the worker and the schema; an admin's token also which database it is.
+support). `/healthz` tells anyone its status, the outbox's counts, the worker, the schema and how many workers are alive (503 degraded with none); an admin's token also which database it is.
 """
 
 
