@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from test_desk import POLICY, shop  # noqa: F401
+from test_desk_difference import _answered
 from test_desk_notify_deadline_and_sellers import _two_seller_incident
 from typer.testing import CliRunner
 
@@ -17,7 +18,8 @@ from sagwa.adapters.db.ledger_repo import EntryFilter
 from sagwa.cli import ledger as ledger_cli
 from sagwa.cli.main import app
 from sagwa.errors import InvalidInput, NotFound
-from sagwa.services import desk_cases, ledger_reports, points
+from sagwa.services import catalog, desk_cases, ledger_reports, points
+from sagwa.services.desk_difference import record_difference_paid
 
 
 def _booked(shop):
@@ -156,3 +158,34 @@ def test_the_csv_export_has_a_header_and_whole_won_and_a_balancing_total(shop) -
     as_json = json.loads(ledger_cli._export(uow(), ledger_cli.By.DAY, ledger_cli.Format.JSON,
                                             _everything(), None))
     assert as_json["total"]["compensation_points"] == 26_666
+
+
+def test_differences_customers_paid_are_in_every_summary(shop) -> None:
+    """A finance walk: a customer paid 137,600 KRW on top for the discount, and no export said
+    so; money received could not be reconciled. The difference recorded as paid is in
+    ``differences_paid`` by incident, seller and day, filtered to its seller too, and not for
+    another seller."""
+    uow, _clock, iid, cases, people = _answered(shop, 20, {1: "buy_at_correct_price_discount"})
+    paid = record_difference_paid(uow(), case_id=cases[people[1]], actor="agent:park",
+                                  note="bank transfer 123")
+    owed = paid.difference.amount_minor
+    assert owed > 0
+    seller = shop[4]
+    for by in ("incident", "seller", "day"):
+        rows = ledger_reports.summarize(uow(), by=by, filters=_everything())
+        assert ledger_reports.total_of(rows).differences_paid == owed, by
+        assert {r.differences_paid for r in rows} <= {0, owed}
+        mine = ledger_reports.summarize(
+            uow(), by=by, filters=ledger_reports.entry_filter(seller_id=seller))
+        assert ledger_reports.total_of(mine).differences_paid == owed, by
+    [row] = [r for r in ledger_reports.summarize(uow(), by="incident", filters=_everything())
+             if r.key == str(iid)]
+    assert row.differences_paid == owed
+    other = catalog.register_seller(uow(), code="other", name="다른 판매자", actor="t").id
+    none = ledger_reports.summarize(uow(), by="seller",
+                                    filters=ledger_reports.entry_filter(seller_id=other))
+    assert ledger_reports.total_of(none).differences_paid == 0
+    as_json = json.loads(ledger_cli._export(uow(), ledger_cli.By.INCIDENT, ledger_cli.Format.JSON,
+                                            _everything(), None))
+    assert (as_json["total"]["differences_paid"], as_json["total"]["differences_other"]) == (
+        owed, "")

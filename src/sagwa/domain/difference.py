@@ -26,6 +26,8 @@ from sagwa.errors import InvalidInput
 #: and "ATM" say how it was paid; "ok" and "!!!!" say nothing anyone could check a payment of
 #: hundreds of thousands of won against.
 MIN_NOTE_SIGNS = 3
+#: The audit action of a difference recorded as paid (its ``after["difference"]``: the amount).
+PAID_ACTION = "case.difference_paid"
 #: The longest payment reference kept (a bank transfer's memo, a receipt number, a sentence).
 MAX_NOTE = 500
 

@@ -28,6 +28,7 @@ from sagwa.adapters.db.outbox_repo import LatestMessage
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.cancel_instead import CANCELLED_INSTEAD_ACTION
 from sagwa.domain.contact_hours import next_contact_time
+from sagwa.domain.difference import PAID_ACTION as DIFFERENCE_PAID_ACTION
 from sagwa.domain.difference import DifferencePaid, difference_of, payment_note
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.incidents import CaseStatus, Incident
@@ -46,7 +47,7 @@ from sagwa.services.name_stand_ins import render_checked
 from sagwa.services.outbox import OutgoingMessage, enqueue_messages
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
-PAID_ACTION = "case.difference_paid"
+PAID_ACTION = DIFFERENCE_PAID_ACTION
 #: The outbox purpose of the customer's receipt for the difference.
 RECEIPT_PURPOSE = "difference_received"
 #: The outbox purpose of the reminder of a difference still unpaid (``queue_reminder``).

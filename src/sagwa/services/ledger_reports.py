@@ -12,7 +12,11 @@ A summary row puts every posting in one column, so the columns of all rows balan
   ``platform_share`` — who pays them, and the two always add up to ``compensation_points``;
 * ``points_spent`` — points customers spent (net of reversals);
 * ``refunds`` — what the desk refunded on orders in won (not ledger entries: from the audit log);
-  a refund in another currency is in ``refunds_other`` (``"USD 1234"``, minor units).
+  a refund in another currency is in ``refunds_other`` (``"USD 1234"``, minor units);
+* ``differences_paid`` — what customers paid on top, the difference of the discount choice,
+  recorded as paid (money received; from the audit log, on the day it was recorded), in won;
+  another currency in ``differences_other``. By seller, a case's difference is divided between
+  the sellers of its orders by their value.
 
 By seller, a compensation paid by several sellers is divided between them as their charge-backs
 are (whole points, ``money.allocate_by_weight``), and one with no seller share goes to the sellers
@@ -45,7 +49,11 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 SEOUL = ZoneInfo("Asia/Seoul")
 Grouping = Literal["incident", "seller", "day"]
 SUMMARY_COLUMNS = ("key", "entries", "compensation_points", "seller_share", "platform_share",
-                   "points_spent", "refunds", "refunds_other")
+                   "points_spent", "refunds", "refunds_other", "differences_paid",
+                   "differences_other")
+#: The summary's columns of whole numbers (added up by :func:`total_of`).
+_COUNTED = ("entries", "compensation_points", "seller_share", "platform_share", "points_spent",
+            "refunds", "differences_paid")
 ENTRY_COLUMNS = ("entry_id", "created_at", "kind", "memo", "reverses_id", "incident_id",
                  "case_id", "seller_ids", "account", "owner_id", "amount")
 #: Entries read per query when exporting.
@@ -173,11 +181,23 @@ class SummaryRow:
     points_spent: int = 0
     refunds: int = 0
     refunds_other: dict[str, int] = field(default_factory=dict)
+    differences_paid: int = 0
+    differences_other: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         d = dict(self.__dict__)
-        d["refunds_other"] = " ".join(f"{c} {n}" for c, n in sorted(self.refunds_other.items()))
+        for other in ("refunds_other", "differences_other"):
+            d[other] = " ".join(f"{c} {n}" for c, n in sorted(getattr(self, other).items()))
         return d
+
+    def add_money(self, column: str, currency: str, minor: int) -> None:
+        """``minor`` units of ``currency`` into ``column`` (won) or its ``_other`` beside it."""
+        if currency == POINTS_CURRENCY:
+            setattr(self, column, getattr(self, column) + minor)
+            return
+        other: dict[str, int] = getattr(self, "refunds_other" if column == "refunds"
+                                        else "differences_other")
+        other[currency] = other.get(currency, 0) + minor
 
 
 def _legs(row: EntryRow) -> dict[str, int]:
@@ -256,21 +276,43 @@ def summarize(uow: SqlAlchemyUnitOfWork, *, by: Grouping, filters: EntryFilter,
         for refund in uow.ledger.refunds_applied(filters):
             key = (str(refund.seller_id) if by == "seller"
                    else _key(by, refund.incident_id, refund.occurred_at))
-            r = rows.setdefault(key, SummaryRow(key))
-            if refund.currency == POINTS_CURRENCY:
-                r.refunds += int(refund.amount_minor)
-            else:
-                r.refunds_other[refund.currency] = (r.refunds_other.get(refund.currency, 0)
-                                                    + int(refund.amount_minor))
+            rows.setdefault(key, SummaryRow(key)).add_money("refunds", refund.currency,
+                                                            int(refund.amount_minor))
+        paid = uow.ledger.differences_paid(filters)
+        owners = uow.ledger.case_sellers(int(d.case_id) for d in paid)
+        for d in paid:
+            for key, minor in _difference_parts(d, by, owners, only):
+                rows.setdefault(key, SummaryRow(key)).add_money("differences_paid", d.currency,
+                                                                minor)
     return sorted(rows.values(), key=lambda r: (r.key == "", len(r.key), r.key))
+
+
+def _difference_parts(paid: Any, by: Grouping, owners: dict[int, dict[int, int]],
+                      only: str | None) -> list[tuple[str, int]]:
+    """(row key, minor units) of one paid difference: by seller, divided between the sellers
+    of the case's orders by their value (whole units); filtered to a seller, that seller's part
+    only, whatever the grouping."""
+    amount = int(paid.amount_minor)
+    weights = owners.get(int(paid.case_id), {})
+    if by != "seller" and only is None:
+        return [(_key(by, paid.incident_id, paid.occurred_at), amount)]
+    parts = ({str(s): v for s, v in allocate_by_weight(amount, weights).items()}
+             if weights else {"": amount})
+    if only is not None:
+        parts = {only: parts.get(only, 0)}
+    if by == "seller":
+        return list(parts.items())
+    return [(_key(by, paid.incident_id, paid.occurred_at), sum(parts.values()))]
 
 
 def total_of(rows: list[SummaryRow]) -> SummaryRow:
     """The rows added up (key ``total``)."""
     out = SummaryRow("total")
     for r in rows:
-        for name in SUMMARY_COLUMNS[1:-1]:
+        for name in _COUNTED:
             setattr(out, name, getattr(out, name) + getattr(r, name))
         for cur, n in r.refunds_other.items():
-            out.refunds_other[cur] = out.refunds_other.get(cur, 0) + n
+            out.add_money("refunds", cur, n)
+        for cur, n in r.differences_other.items():
+            out.add_money("differences_paid", cur, n)
     return out

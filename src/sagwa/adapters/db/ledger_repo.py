@@ -34,6 +34,7 @@ from sagwa.adapters.db.tables import (
     listings,
     orders,
 )
+from sagwa.domain.difference import PAID_ACTION as DIFFERENCE_PAID_ACTION
 from sagwa.domain.ledger import Account, AccountKind, JournalEntry, Posting
 from sagwa.domain.money import Money
 from sagwa.domain.refunds import REFUND_ACTIONS
@@ -211,6 +212,30 @@ class LedgerRepository:
                               (cases.c.customer_id, f.customer_id)):
             if value is not None:
                 q = q.where(column == value)
+        if f.since is not None:
+            q = q.where(audit_log.c.occurred_at >= f.since)
+        if f.until is not None:
+            q = q.where(audit_log.c.occurred_at < f.until)
+        return list(self.conn.execute(q.order_by(audit_log.c.seq)).all())
+
+    def differences_paid(self, f: EntryFilter) -> list[Any]:
+        """The differences customers paid on the discount choice (``case.difference_paid``
+        audit records; money received, not ledger entries): ``(occurred_at, incident_id,
+        case_id, currency, amount_minor)`` rows by audit sequence, narrowed by ``f`` (a seller:
+        a case with an order of theirs; dates on when it was recorded paid)."""
+        amount = audit_log.c.after["difference"]
+        q = (select(audit_log.c.occurred_at, cases.c.incident_id, cases.c.id.label("case_id"),
+                    amount["currency"].astext.label("currency"),
+                    cast(amount["amount_minor"].astext, BigInteger).label("amount_minor"))
+             .join(cases, cast(cases.c.id, Text) == audit_log.c.entity_id)
+             .where(audit_log.c.entity_type == "case",
+                    audit_log.c.action == DIFFERENCE_PAID_ACTION))
+        for column, value in ((cases.c.incident_id, f.incident_id),
+                              (cases.c.customer_id, f.customer_id)):
+            if value is not None:
+                q = q.where(column == value)
+        if f.seller_id is not None:
+            q = q.where(_case_has_seller(cases.c.id, f.seller_id))
         if f.since is not None:
             q = q.where(audit_log.c.occurred_at >= f.since)
         if f.until is not None:
