@@ -87,7 +87,15 @@ def test_an_unknown_refund_a_future_payment_and_a_missing_key_are_refused(
     assert (keyless.status_code, keyless.json()["details"]["reason"]) == (
         422, "idempotency_key_missing")
     assert admin.get("/api/refunds", params={"status": "bogus"}).status_code == 422
-    assert admin.get("/api/refunds").json()["refunds"][0]["status"] == "owed"
+    listed = admin.get("/api/refunds").json()
+    assert listed["refunds"][0]["status"] == "owed"
+    # what they come to, not only how many (a finance walk)
+    assert listed["amount_totals"] == [{"currency": "KRW", "amount_minor": sum(
+        r["amount_minor"] for r in listed["refunds"])}]
+    # a bare number was read as seconds since 1970 (a finance walk paid a refund at 2026-11-29)
+    epoch = admin.post(f"/api/refunds/{refund_id}/paid",
+                       json={"reference": "KB-1", "paid_at": 1796000000})
+    assert epoch.status_code == 422 and "not a number" in epoch.text, epoch.text
 
 
 def test_a_payment_time_without_a_zone_is_refused_saying_to_add_korea_offset(

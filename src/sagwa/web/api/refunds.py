@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from sagwa.domain.refunds import RefundFilter
 from sagwa.services import refunds
 from sagwa.web.deps import FINANCE, Actor, IdempotencyKey, Uow
-from sagwa.web.schemas import Body
+from sagwa.web.schemas import Body, IsoText, MoneyIO
 
 router = APIRouter(prefix="/api", tags=["refunds"])
 
@@ -45,11 +45,13 @@ class RefundListPublic(BaseModel):
     total: int
     next_after: int | None
     refunds: list[ListedRefundPublic]
+    #: What every refund listed comes to per currency (all matches, not this page's).
+    amount_totals: list[MoneyIO] = []
 
 
 class RefundPaid(Body):
     reference: str
-    paid_at: datetime | None = None
+    paid_at: IsoText | None = None
 
 
 @router.get("/refunds", response_model=RefundListPublic, dependencies=[FINANCE])
