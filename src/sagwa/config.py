@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import secrets
 import sys
 import warnings
+from email.utils import getaddresses
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from sagwa.domain.money import CURRENCY_EXPONENTS
 
 _PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret"}
 #: Stands for "not set": a published string, so it must never sign anything.
@@ -25,14 +35,27 @@ ANCHORS_FILE = "audit-anchors.jsonl"
 NHN_SMS_BASE_URL = "https://api-sms.cloud.toast.com"
 #: What ``SAGWA_SMS_PROVIDER=nhn`` needs set, by field.
 NHN_SMS_REQUIRED = ("nhn_sms_app_key", "nhn_sms_secret_key", "sms_sender")
+#: The settings that take one of a few words (in any case), and their words.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "environment": ("development", "test", "production"),
+    "email_provider": ("smtp", "log"),
+    "sms_provider": ("log", "nhn"),
+    "log_format": ("text", "json"),
+    "smtp_security": ("none", "starttls", "tls"),
+}
+#: ``SAGWA_*`` variables that are no setting but are read elsewhere, so not refused as unknown.
+READ_ELSEWHERE = frozenset({"SAGWA_BENCH_DATABASE_URL"})  # bench/delivery.py --database-url
+#: Where the settings are read from (``Settings`` adds ``extra="forbid"``: no unknown name).
+SOURCES = SettingsConfigDict(env_prefix="SAGWA_", env_file=".env", env_file_encoding="utf-8")
+_LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
 
 
 class Settings(BaseSettings):
     """Typed settings. Every field can be set as ``SAGWA_<FIELD>`` (e.g. ``SAGWA_DATABASE_URL``)."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="SAGWA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
-    )
+    model_config = SettingsConfigDict(**SOURCES, extra="forbid")
 
     database_url: str | None = Field(
         default=None,
@@ -72,6 +95,19 @@ class Settings(BaseSettings):
         default=None, description="Price guard rules (TOML); default: the packaged rules.toml.")
     smtp_host: str = Field(default="127.0.0.1", description="SMTP server for customer email.")
     smtp_port: int = Field(default=1025, ge=1, le=65535)
+    smtp_security: str = Field(
+        default="none",
+        description="How the connection to SAGWA_SMTP_HOST is secured: none (plain: a relay on "
+                    "this host, a test server), starttls (upgraded at once, usually port 587) "
+                    "or tls (encrypted from the start, usually port 465). The certificate is "
+                    "checked against the system's CAs and the host name.")
+    smtp_username: str | None = Field(
+        default=None,
+        description="Sign in to the SMTP relay (AUTH) as this user; needs SAGWA_SMTP_PASSWORD.")
+    smtp_password: str | None = Field(
+        default=None, repr=False,
+        description="The SMTP relay's password for SAGWA_SMTP_USERNAME. Never printed; refused "
+                    "with SAGWA_SMTP_SECURITY=none unless the relay is on this host.")
     mail_from: str = Field(
         default="사과 고객센터 <help@sagwa.example>",
         description="The sender of customer email; its display name also signs customers' "
@@ -80,7 +116,7 @@ class Settings(BaseSettings):
     sms_log_path: Path | None = Field(default=None,  # always set after validation
                                description="The demo SMS provider appends messages here "
                                            "(default: <data_dir>/sms.log).")
-    email_provider: str = Field(default="log", pattern="^(smtp|log)$",
+    email_provider: str = Field(default="log",
                                 description="smtp, or log (write emails to mail_log_path).")
     sms_log_only: bool = Field(
         default=False,
@@ -123,11 +159,14 @@ class Settings(BaseSettings):
         description="The largest request body the web app reads (bytes); larger ones get 413.")
     desk_policy: Path | None = Field(
         default=None, description="Incident desk policy (TOML); default: the packaged desk.toml.")
-    timezone: str = "Asia/Seoul"
-    default_currency: str = "KRW"
-    environment: str = Field(default="development", pattern="^(development|test|production)$")
+    timezone: str = Field(default="Asia/Seoul",
+                          description="Read by no sagwa code yet (pages and messages use "
+                                      "Asia/Seoul); an IANA zone name.")
+    default_currency: str = Field(default="KRW",
+                                  description="Read by no sagwa code yet; a currency sagwa knows.")
+    environment: str = "development"
     log_format: str = Field(
-        default="text", pattern="^(text|json)$",
+        default="text",
         description="How `sagwa serve` writes its log: text (uvicorn's lines), or json (one "
                     "object a line: time in UTC, level, logger, message, request_id while a "
                     "request is handled, exception).")
@@ -177,15 +216,72 @@ class Settings(BaseSettings):
                              "characters and not a placeholder")
         return keys
 
-    @field_validator("sms_provider")
+    @field_validator(*CHOICES)
     @classmethod
-    def _known_sms_provider(cls, value: str) -> str:
-        value = value.strip().lower()
-        if value not in ("log", "nhn"):
-            raise ValueError("must be log or nhn")
+    def _one_of_its_words(cls, value: str, info: ValidationInfo) -> str:
+        words = CHOICES[str(info.field_name)]
+        if value.strip().lower() not in words:
+            raise ValueError(f"must be {', '.join(words[:-1])} or {words[-1]}")
+        return value.strip().lower()
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _absolute_http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        try:
+            url = urlsplit(value)
+            url.port  # noqa: B018 - raises for a port out of range or not a number
+        except ValueError:
+            url = urlsplit("")
+        # a wildcard is an address a server listens on, not one a browser opens
+        if (url.scheme.lower() not in ("http", "https") or not url.hostname
+                or url.hostname in ("0.0.0.0", "::") or "@" in url.netloc or url.query
+                or url.fragment or re.search(r"\s", value)):
+            raise ValueError("must be the http:// or https:// address customers open, with a "
+                             "host and no query (e.g. https://shop.example.com)")
+        return value.rstrip("/")
+
+    @field_validator("mail_from")
+    @classmethod
+    def _an_address(cls, value: str) -> str:
+        value = value.strip()
+        found = getaddresses([value])
+        addr = found[0][1] if len(found) == 1 else ""
+        if (not _ADDRESS.fullmatch(addr) or not (value == addr or value.endswith(f"<{addr}>"))
+                or re.search(r"[\x00-\x1f\x7f]", value)):
+            raise ValueError("must be an email address, alone or after a display name: "
+                             "help@sagwa.example, or 사과 고객센터 <help@sagwa.example>")
         return value
 
-    @field_validator("nhn_sms_app_key", "nhn_sms_secret_key", "sms_sender", mode="before")
+    @field_validator("timezone")
+    @classmethod
+    def _a_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value.strip())
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise ValueError("must be an IANA time zone name such as Asia/Seoul") from None
+        return value.strip()
+
+    @field_validator("default_currency")
+    @classmethod
+    def _a_currency(cls, value: str) -> str:
+        if value.strip().upper() not in CURRENCY_EXPONENTS:
+            raise ValueError(f"must be one of {', '.join(sorted(CURRENCY_EXPONENTS))}")
+        return value.strip().upper()
+
+    @field_validator("smtp_password", mode="before")
+    @classmethod
+    def _one_line(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None  # blank is unset
+        if isinstance(value, str) and re.search(r"[\x00-\x1f\x7f]", value):
+            raise ValueError("must be on one line (no line breaks or control characters)")
+        return value  # as given, spaces and all
+
+    @field_validator("nhn_sms_app_key", "nhn_sms_secret_key", "sms_sender", "smtp_username",
+                     mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return (value.strip() or None) if isinstance(value, str) else value
@@ -243,6 +339,31 @@ class Settings(BaseSettings):
             raise ValueError("SAGWA_SMS_LOG_ONLY=true says texts are not sent, but "
                              "SAGWA_SMS_PROVIDER is nhn: set only one of them")
         return self
+
+    @model_validator(mode="after")
+    def _check_smtp_sign_in(self) -> Settings:
+        """A username and a password together; the password not sent in clear to another
+        host."""
+        names = ("SAGWA_SMTP_USERNAME", "SAGWA_SMTP_PASSWORD")
+        if (self.smtp_username is None) != (self.smtp_password is None):
+            have, lack = names if self.smtp_password is None else names[::-1]
+            raise ValueError(f"{have} is set but {lack} is not: the relay needs both to sign "
+                             "in (or neither)")
+        if (self.smtp_password is not None and self.smtp_security == "none"
+                and self.smtp_host not in _LOCAL_HOSTS):
+            raise ValueError(f"SAGWA_SMTP_SECURITY is none, so SAGWA_SMTP_PASSWORD would travel "
+                             f"unencrypted to {self.smtp_host}: set SAGWA_SMTP_SECURITY to "
+                             "starttls or tls (as the relay offers)")
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+            cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _NamesChecked(settings_cls, dotenv_settings),
+                file_secret_settings)
 
     @model_validator(mode="after")
     def _derive_defaults(self) -> Settings:
@@ -330,6 +451,11 @@ def production_problems(settings: Settings) -> list[str]:
         problems.append(f"SAGWA_NHN_SMS_BASE_URL is {settings.nhn_sms_base_url} (a test "
                         "server: texts would be marked sent without reaching anyone): set it to "
                         f"NHN Cloud SMS's https address, or leave it unset ({NHN_SMS_BASE_URL})")
+    smtp_set = {"smtp_host", "smtp_port"} & settings.model_fields_set
+    if settings.email_provider == "smtp" and not smtp_set:
+        problems.append(f"SAGWA_SMTP_HOST and SAGWA_SMTP_PORT are not set (customer email would "
+                        f"go to {settings.smtp_host}:{settings.smtp_port}, a development mail "
+                        "catcher): set the SMTP relay's address")
     if "public_base_url" not in settings.model_fields_set:
         problems.append(f"SAGWA_PUBLIC_BASE_URL is not set (customers' links would point at "
                         f"{settings.public_base_url}): set the address customers reach")
@@ -385,10 +511,35 @@ def get_settings() -> Settings:
     return settings
 
 
+class _NamesChecked(PydanticBaseSettingsSource):
+    """The ``.env`` file's settings, and every ``SAGWA_*`` name in the environment or the file
+    that is no setting: passed on under its own name, it is refused (``extra="forbid"``) with
+    the other problems, and :func:`describe_invalid_settings` says which setting was meant. A
+    line of another program's in a shared ``.env`` passes unseen."""
+
+    def __init__(self, settings_cls: type[BaseSettings],
+                 dotenv: PydanticBaseSettingsSource) -> None:
+        super().__init__(settings_cls)
+        self._dotenv = dotenv
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # all is done in __call__
+
+    def __call__(self) -> dict[str, Any]:
+        known = self.settings_cls.model_fields
+        found = {name: value for name, value in self._dotenv().items() if name in known}
+        for name in [*os.environ, *getattr(self._dotenv, "env_vars", {})]:
+            field = name.lower().removeprefix("sagwa_")
+            if (name.lower().startswith("sagwa_") and field not in known
+                    and name.upper() not in READ_ELSEWHERE):
+                found[field] = "(not shown)"  # a misspelled secret's value is never printed
+        return found
+
+
 class _MailFrom(BaseSettings):
     """``SAGWA_MAIL_FROM`` alone, read from where :class:`Settings` reads it."""
 
-    model_config = Settings.model_config
+    model_config = SettingsConfigDict(**SOURCES, extra="ignore")
     mail_from: str = Settings.model_fields["mail_from"].default
 
 
@@ -408,6 +559,9 @@ def describe_invalid_settings(exc: ValidationError) -> str:
     for err in exc.errors():
         field = str(err["loc"][0]) if err.get("loc") else ""
         name = f"SAGWA_{field.upper()}" if field else "settings"
+        if err["type"] == "extra_forbidden":
+            lines.append(f"{name}: not a sagwa setting{_meant(field)}")
+            continue
         message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
         message = message.removeprefix(name).lstrip(" :")  # our own messages name it already
         given = err.get("input")
@@ -421,6 +575,12 @@ def describe_invalid_settings(exc: ValidationError) -> str:
 #: Settings whose value is never printed, not even when it is refused.
 SECRET_FIELDS = frozenset({"secret_key", "smtp_password", "previous_secret_keys",
                            "nhn_sms_secret_key"})
+
+
+def _meant(field: str) -> str:
+    """``; did you mean SAGWA_X?`` naming the setting closest to ``field``, if one is close."""
+    close = difflib.get_close_matches(field, Settings.model_fields, n=1, cutoff=0.75)
+    return f"; did you mean SAGWA_{close[0].upper()}?" if close else ""
 
 
 def _shown_value(field: str, given: object) -> object:

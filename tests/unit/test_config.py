@@ -92,8 +92,8 @@ def test_production_needs_a_configured_key(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 #: Production's other requirements (tests/unit/test_production_settings.py).
-PRODUCTION_READY = {"SAGWA_EMAIL_PROVIDER": "smtp", "SAGWA_SMS_LOG_ONLY": "true",
-                    "SAGWA_PUBLIC_BASE_URL": "https://sagwa.example"}
+PRODUCTION_READY = {"SAGWA_EMAIL_PROVIDER": "smtp", "SAGWA_SMTP_HOST": "smtp.sagwa.example",
+                    "SAGWA_SMS_LOG_ONLY": "true", "SAGWA_PUBLIC_BASE_URL": "https://sagwa.example"}
 
 
 def test_a_generated_key_with_an_external_database_warns_that_it_is_not_shared(

@@ -20,7 +20,8 @@ NHN = {"SAGWA_SMS_PROVIDER": "nhn", "SAGWA_NHN_SMS_APP_KEY": "AbCd1234EfGh5678",
        "SAGWA_NHN_SMS_SECRET_KEY": SECRET, "SAGWA_SMS_SENDER": "1588-1234"}
 PRODUCTION = {"SAGWA_ENVIRONMENT": "production",
               "SAGWA_SECRET_KEY": "Zq3-vN8pLw2_Xk7rTb5yHc1uMd9sGe4j",
-              "SAGWA_EMAIL_PROVIDER": "smtp", "SAGWA_PUBLIC_BASE_URL": "https://sagwa.example"}
+              "SAGWA_EMAIL_PROVIDER": "smtp", "SAGWA_SMTP_HOST": "smtp.sagwa.example",
+              "SAGWA_PUBLIC_BASE_URL": "https://sagwa.example"}
 
 
 @pytest.fixture(autouse=True)

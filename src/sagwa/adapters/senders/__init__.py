@@ -1,6 +1,7 @@
 """Message providers behind the :class:`~sagwa.adapters.senders.base.MessageSender` port.
 
-``senders_for(settings)`` picks them from configuration: email over SMTP or to a log file;
+``senders_for(settings)`` picks them from configuration: email over SMTP (secured and signed in
+as ``SAGWA_SMTP_SECURITY`` and ``SAGWA_SMTP_USERNAME``/``PASSWORD`` say) or to a log file;
 texts through NHN Cloud SMS (``SAGWA_SMS_PROVIDER=nhn``), to the demo log file — or, with
 ``SAGWA_SMS_LOG_ONLY=true`` (no SMS provider, as production must say unless it has one),
 nowhere: every text then fails for good and its case goes to the agents.
@@ -23,7 +24,9 @@ def senders_for(settings: Settings) -> dict[str, MessageSender]:
     """One sender per channel (``"email"``, ``"sms"``), as configured."""
     email: MessageSender
     if settings.email_provider == "smtp":
-        email = SmtpSender(settings.smtp_host, settings.smtp_port, settings.mail_from)
+        email = SmtpSender(settings.smtp_host, settings.smtp_port, settings.mail_from,
+                           security=settings.smtp_security, username=settings.smtp_username,
+                           password=settings.smtp_password)
     else:
         email = MailLogSender(settings.mail_log_path)
     return {"email": email, "sms": _sms_sender(settings)}

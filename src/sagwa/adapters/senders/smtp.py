@@ -3,13 +3,24 @@
 ``Message-ID`` is derived from the key, so every retry of one message carries the same id and
 a provider (or a mail client) that dedupes on it shows the customer one email; the key itself
 travels in ``X-Sagwa-Idempotency-Key``. Each thread keeps one connection open and reuses it.
+
+A connection is secured as ``security`` says (``SAGWA_SMTP_SECURITY``): ``none`` (plain, as a
+local relay or a test server takes it), ``starttls`` (upgraded before anything else is said,
+port 587) or ``tls`` (encrypted from the start, port 465); the server's certificate is checked
+against the system's CAs (or ``tls_context``'s) and the host name. With a username it then signs
+in (AUTH), once per connection.
+
 SMTP errors are translated here, once: 4xx replies and lost connections are temporary, 5xx
-replies permanent.
+replies permanent. So is a wrong username or password (535: every attempt would be refused
+alike, and a relay may lock the account after repeated failed sign-ins), a relay that does not
+offer the STARTTLS or AUTH this sender is set up for, and a certificate that does not verify:
+these need the settings fixed, after which ``sagwa messages retry-failed`` sends the messages.
 """
 
 from __future__ import annotations
 
 import smtplib
+import ssl
 import threading
 from email.header import Header
 from email.mime.text import MIMEText
@@ -24,9 +35,34 @@ from sagwa.errors import DeliveryFailed
 IDEMPOTENCY_HEADER = "X-Sagwa-Idempotency-Key"
 
 
+#: How a connection is secured: ``SAGWA_SMTP_SECURITY``'s words.
+SECURITY_MODES = ("none", "starttls", "tls")
+#: The longest one send may take: what the outbox allows for (``outbox_repo.LONGEST_SEND``;
+#: tests/unit/test_smtp_longest_send.py checks they agree).
+LONGEST_SEND_SECONDS = 12 * 30.0
+#: The blocking steps of one send, each up to the socket timeout: on a connection the server
+#: dropped while idle up to 5 (MAIL, RCPT, DATA, end of data, QUIT as it is closed), then on a
+#: fresh one 7 (connect, greeting, EHLO, MAIL, RCPT, DATA, end of data); by ``security`` also
+#: the TLS handshake (2) and, for STARTTLS, the command and a second EHLO.
+STEPS = {"none": 12, "tls": 14, "starttls": 16}
+#: And for the sign-in: smtplib tries each mechanism both sides know until one is accepted
+#: (CRAM-MD5: 2 replies, PLAIN: 1, LOGIN: 3).
+SIGN_IN_STEPS = 6
+
+
 class SmtpSender:
-    def __init__(self, host: str, port: int, mail_from: str, *, timeout: float = 30.0) -> None:
+    def __init__(self, host: str, port: int, mail_from: str, *, timeout: float = 30.0,
+                 security: str = "none", username: str | None = None,
+                 password: str | None = None, tls_context: ssl.SSLContext | None = None) -> None:
+        if security not in SECURITY_MODES or (username is None) != (password is None):
+            raise ValueError("security must be none, starttls or tls, and a username comes "
+                             "with a password")
+        self.steps = STEPS[security] + (SIGN_IN_STEPS if username is not None else 0)
+        # more steps, each allowed less: the whole send still fits in what the outbox allows
+        timeout = min(timeout, LONGEST_SEND_SECONDS / self.steps)
         self.host, self.port, self.mail_from, self.timeout = host, port, mail_from, timeout
+        self.security, self.username, self._password = security, username, password
+        self._tls = tls_context
         self._domain = parseaddr(mail_from)[1].rpartition("@")[2] or "sagwa.invalid"
         self._local = threading.local()
         self._open: set[smtplib.SMTP] = set()  # every thread's connection, for close()
@@ -55,6 +91,11 @@ class SmtpSender:
             refused = mask_contacts_in(f"recipient refused: {exc.recipients}")
             raise DeliveryFailed(refused or "recipient refused",
                                  temporary=code < 500) from exc
+        except smtplib.SMTPAuthenticationError as exc:
+            self._drop()
+            raise DeliveryFailed(f"SMTP {exc.smtp_code}: {self.host}:{self.port} refused the "
+                                 "sign-in (SAGWA_SMTP_USERNAME, SAGWA_SMTP_PASSWORD): "
+                                 f"{exc.smtp_error!r}", temporary=exc.smtp_code < 500) from exc
         except smtplib.SMTPResponseException as exc:
             self._drop()
             raise DeliveryFailed(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}",
@@ -64,6 +105,12 @@ class SmtpSender:
             raise DeliveryFailed(f"SMTP connection to {self.host}:{self.port} failed: {exc}",
                                  temporary=True) from exc
         return str(email["Message-ID"])
+
+    @property
+    def longest_send_seconds(self) -> float:
+        """The longest one send takes against a server that answers slowly or falls silent:
+        each of its steps at the socket timeout (name lookup is the system resolver's)."""
+        return self.steps * self.timeout
 
     def close(self) -> None:
         """Close every thread's connection (call once the sending threads are done)."""
@@ -79,11 +126,44 @@ class SmtpSender:
         conn: smtplib.SMTP | None = getattr(self._local, "conn", None)
         if conn is not None:
             return conn, True
-        conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        conn = self._connect()
         self._local.conn = conn
         with self._open_lock:
             self._open.add(conn)
         return conn, False
+
+    def _connect(self) -> smtplib.SMTP:
+        """A new connection, secured and signed in as configured. A relay that cannot be used
+        as configured fails for good here; any other error is translated by ``send``."""
+        context = self._tls or ssl.create_default_context()
+        conn: smtplib.SMTP | None = None
+        step = "STARTTLS"
+        try:
+            conn = (smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+                    if self.security == "tls" else
+                    smtplib.SMTP(self.host, self.port, timeout=self.timeout))
+            if self.security == "starttls":
+                conn.starttls(context=context)  # smtplib refuses if the server does not offer it
+            step = "AUTH"
+            if self.username is not None and self._password is not None:
+                conn.login(self.username, self._password)
+            return conn
+        except BaseException as exc:
+            if conn is not None:
+                conn.close()
+            if isinstance(exc, (smtplib.SMTPNotSupportedError, ssl.SSLCertVerificationError)):
+                raise DeliveryFailed(self._unusable(exc, step), temporary=False) from exc
+            raise
+
+    def _unusable(self, exc: Exception, step: str) -> str:
+        """Why the relay cannot be used as the settings say."""
+        where = f"{self.host}:{self.port}"
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            return (f"the certificate of {where} does not verify ({exc.verify_message}): "
+                    "check SAGWA_SMTP_HOST (the name on the certificate)")
+        fix = ("set SAGWA_SMTP_SECURITY to what it offers" if step == "STARTTLS" else
+               "check SAGWA_SMTP_SECURITY (many relays offer AUTH only once encrypted)")
+        return f"the mail server at {where} does not offer {step}: {fix}"
 
     def _drop(self) -> None:
         conn = getattr(self._local, "conn", None)
