@@ -101,9 +101,11 @@ from sagwa.domain.refunds import (
     read_refund_id,
 )
 from sagwa.errors import Conflict, IllegalTransition, InvalidInput, NotFound, SagwaError
+from sagwa.jobs.queues import check_queues
 from sagwa.messagecheck.engine import check_message
 from sagwa.priceguard import load_rules
 from sagwa.priceguard.rules import rules_from_mapping
+from sagwa.seed.demo import check_demo_allowed
 from sagwa.services import (
     accounts,
     customer_call_time,
@@ -1205,6 +1207,8 @@ RAISED_WITH_A_DATABASE_ONLY = {
     # a process's start refused (adapters/db/database.py, migrate.py):
     # tests/integration/test_startup_checks_db.py, test_migration_lock_timeout_db.py
     "audit_key_unknown", "schema_behind", "schema_ahead", "migration_lock_timeout",
+    # sagwa serve in production (cli/serve_checks.py): tests/e2e/test_cli_production_demo.py
+    "demo_password_in_production",
 }
 
 A_CASE = incidents.Case(
@@ -1793,6 +1797,10 @@ USE_CASE_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
     # refusals a command prints in its own words before exiting (cli/context.ExitRefused);
     # asked for JSON, it prints them as these errors (tests/e2e/test_cli_json_errors.py)
     ("invalid_input", "settings_invalid", lambda: exit_refusal(_with_a_bad_setting)),
+    # production keeps the demo out, and a worker takes known queues only
+    # (tests/e2e/test_cli_production_demo.py, test_cli_worker_queues.py)
+    ("conflict", "demo_in_production", lambda: refusal(lambda: check_demo_allowed("production"))),
+    ("invalid_input", "queue_unknown", lambda: refusal(lambda: check_queues(("nosuch",)))),
     ("invalid_input", "format_unknown", lambda: exit_refusal(
         lambda: messages_cli.lint.__wrapped__(  # type: ignore[attr-defined]
             "-", kind="notice", lang="ko", fmt="xml", incident=None))),

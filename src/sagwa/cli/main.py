@@ -132,7 +132,7 @@ def serve(
     import uvicorn
 
     from sagwa.adapters.db.database import open_database
-    from sagwa.cli.serve_checks import address_problem, serve_log_config
+    from sagwa.cli.serve_checks import address_problem, check_no_demo_logins, serve_log_config
     from sagwa.log_format import with_log_format
     from sagwa.web.access_log import log_config
     from sagwa.web.app import create_app
@@ -151,6 +151,8 @@ def serve(
     db = open_database(config)
     background = None
     try:
+        assert db.session_factory is not None
+        check_no_demo_logins(config, db.session_factory)  # production: no public password
         app = create_app(config, database=db)  # reads the rules and policy files: before all
         # the access log masks customers' link tokens (sagwa.web.access_log); delivery's
         # warnings (an SMTP server down) go to the same stderr, the worker's from its start;

@@ -10,11 +10,24 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
 from sagwa.adapters.db.database import Database
-from sagwa.cli.context import ExitRefused, console, database, err_console, exits_cleanly
+from sagwa.cli.context import (
+    ExitRefused,
+    console,
+    database,
+    err_console,
+    exits_cleanly,
+    settings,
+)
 from sagwa.cli.numbers import number_option
 from sagwa.errors import Conflict
 from sagwa.seed.accounts import create_demo_accounts, demo_seller_id, format_accounts
-from sagwa.seed.demo import DemoSize, catalogue_size, database_is_empty, load_demo
+from sagwa.seed.demo import (
+    DemoSize,
+    catalogue_size,
+    check_demo_allowed,
+    database_is_empty,
+    load_demo,
+)
 
 app = typer.Typer(help="Load demo data.", no_args_is_help=True)
 CATALOGUE = catalogue_size()
@@ -39,7 +52,10 @@ def demo(
     Sellers, products, listings and customers, with weeks of orders (see --weeks).
 
     Among the products: the iPod nano 3rd generation 4GB (199,000 KRW) of the 2008 story.
+
+    Refused with SAGWA_ENVIRONMENT=production: the demo logins' passwords are public.
     """
+    check_demo_allowed(settings().environment)  # before the database is opened (or migrated)
     db = database()
     if not database_is_empty(db.session_factory):
         if if_empty:

@@ -4,6 +4,10 @@ A server that cannot listen must not touch the queue: a second ``sagwa serve`` o
 used to start its in-process worker, send messages, and only then die of uvicorn's
 ``[Errno 98]``. The address is checked first — the host resolves, the port can be bound — and a
 refusal names the setting to change.
+
+Once the database is open (its own checks passed: ``adapters/db/database.ready_for_writes``),
+production refuses to serve while a demo login still signs in with its public password
+(:func:`check_no_demo_logins`).
 """
 
 from __future__ import annotations
@@ -11,7 +15,15 @@ from __future__ import annotations
 import copy
 import errno
 import socket
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sagwa.errors import Conflict
+from sagwa.seed.accounts import accounts_with_demo_password
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from sagwa.config import Settings
 
 
 def address_problem(host: str, port: int) -> str | None:
@@ -37,6 +49,25 @@ def address_problem(host: str, port: int) -> str | None:
     return None
 
 
+def check_no_demo_logins(settings: Settings, session_factory: sessionmaker[Session]) -> None:
+    """In production, refuse (:class:`Conflict`, ``demo_password_in_production``) while an
+    account named as a demo login still takes the password ``sagwa seed demo`` prints (and
+    the README shows): anyone could sign in as it. Elsewhere nothing is checked."""
+    if settings.environment != "production":
+        return
+    names = accounts_with_demo_password(session_factory)
+    if not names:
+        return
+    many = len(names) > 1
+    raise Conflict(
+        f"SAGWA_ENVIRONMENT is production, but {'accounts' if many else 'account'} "
+        f"{', '.join(names)} still {'sign' if many else 'signs'} in with the public demo "
+        "password that `sagwa seed demo` prints (anyone could sign in as "
+        f"{'them' if many else 'it'}): serve production from a database the demo was never "
+        "loaded into, and give no account a demo password",
+        reason="demo_password_in_production", accounts=names)
+
+
 def serve_log_config(uvicorn_config: dict[str, Any]) -> dict[str, Any]:
     """uvicorn's logging configuration plus sagwa's own loggers (delivery's warnings, the
     worker's) and procrastinate's warnings, on uvicorn's stderr handler."""
@@ -49,3 +80,4 @@ def serve_log_config(uvicorn_config: dict[str, Any]) -> dict[str, Any]:
     config["loggers"]["httpx"] = {"handlers": ["default"], "level": "WARNING",
                                   "propagate": False}
     return config
+

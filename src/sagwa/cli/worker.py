@@ -1,4 +1,4 @@
-"""``sagwa worker``: deliver queued messages (and run other jobs) until stopped.
+"""``sagwa worker``: deliver queued messages and run the scheduled jobs until stopped.
 
 Run as many as you like, on any host that reaches the database; each takes jobs the others
 have not. ``python -m sagwa.cli.worker`` runs the same command on its own.
@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from sagwa.cli.context import console, exits_cleanly, freeze_startup_objects, settings
+from sagwa.jobs.queues import QUEUES, check_queues
 from sagwa.jobs.worker import WorkerOptions, run_worker
 from sagwa.log_format import JsonFormatter
 
@@ -21,17 +22,25 @@ OneShotOpt = Annotated[bool, typer.Option(
     "--one-shot", help="Stop once no job is ready, instead of waiting.")]
 QueuesOpt = Annotated[list[str] | None, typer.Option(
     "--queues", "--queue", "-q",
-    help="Queues to take jobs from (repeat, or comma-separate); default: all.")]
+    help="Queues to take jobs from (repeat, or comma-separate); default: all. "
+         + "; ".join(f"{name}: {what}" for name, what in QUEUES.items()) + ".")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log every job.")]
 
 
 @exits_cleanly
 def worker(concurrency: ConcurrencyOpt = 4, one_shot: OneShotOpt = False,
            queues: QueuesOpt = None, verbose: VerboseOpt = False) -> None:
-    """Run a worker: send queued customer messages (SIGTERM/Ctrl-C stops it gracefully)."""
+    """Run a worker: it sends the queued emails and texts, and runs the scheduled jobs — the
+    incident desk's reminders, escalations and deadlines, a promotion's end, the audit log's
+    anchor every 15 minutes. SIGTERM/Ctrl-C stops it gracefully.
+
+    Queues (--queue): messages, desk, market. Run as many workers as you like, on any host that
+    reaches the database: each takes jobs the others have not.
+    """
+    names = check_queues(tuple(q.strip() for item in queues or [] for q in item.split(",")
+                               if q.strip()))
     config = settings()
     configure_logging(config.log_format, verbose=verbose)
-    names = tuple(q.strip() for item in queues or [] for q in item.split(",") if q.strip())
     options = WorkerOptions(concurrency=concurrency, one_shot=one_shot, queues=names or None)
     console.print(f"sagwa worker: concurrency {concurrency}, queues "
                   f"{', '.join(names) if names else 'all'}{' (one shot)' if one_shot else ''}",

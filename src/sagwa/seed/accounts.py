@@ -1,6 +1,9 @@
 """Demo accounts, one per role, so ``make run`` prints logins that open every page.
 
-The passwords are public on purpose (they are printed); never load the demo in production.
+The passwords are public on purpose (they are printed, and in the README): ``sagwa seed demo``
+refuses to run in production (``seed.demo.check_demo_allowed``), and ``sagwa serve`` refuses to
+start there while an account still signs in with one of them
+(:func:`accounts_with_demo_password`, ``cli/serve_checks.py``).
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from sagwa.services.accounts import Role, create_user
+from sagwa.services.accounts import Role, authenticate, create_user, find_user
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 ACTOR = "seed:demo"
@@ -23,12 +26,33 @@ class DemoAccount:
     seller_id: int | None = None
 
 
+#: The demo's logins: (username, role, password), one per role.
+DEMO_LOGINS: tuple[tuple[str, Role, str], ...] = (
+    ("admin", Role.ADMIN, "sagwa-admin-demo"),
+    ("reviewer", Role.REVIEWER, "sagwa-reviewer-demo"),
+    ("agent", Role.AGENT, "sagwa-agent-demo"),
+    ("finance", Role.FINANCE, "sagwa-finance-demo"),
+    ("seller", Role.SELLER, "sagwa-seller-demo"),
+)
+
+
 def demo_accounts(seller_id: int) -> list[DemoAccount]:
-    return [DemoAccount("admin", Role.ADMIN, "sagwa-admin-demo"),
-            DemoAccount("reviewer", Role.REVIEWER, "sagwa-reviewer-demo"),
-            DemoAccount("agent", Role.AGENT, "sagwa-agent-demo"),
-            DemoAccount("finance", Role.FINANCE, "sagwa-finance-demo"),
-            DemoAccount("seller", Role.SELLER, "sagwa-seller-demo", seller_id)]
+    return [DemoAccount(name, role, password, seller_id if role is Role.SELLER else None)
+            for name, role, password in DEMO_LOGINS]
+
+
+def accounts_with_demo_password(session_factory: sessionmaker[Session]) -> list[str]:
+    """The demo logins' usernames whose active account still takes the demo's password. Cheap:
+    a name no account has costs one lookup, and at most one password check is made a login
+    (five in all, where each costs argon2's ~0.1-0.2 s)."""
+    found = []
+    for username, _, password in DEMO_LOGINS:
+        if find_user(SqlAlchemyUnitOfWork(session_factory), username=username) is None:
+            continue
+        if authenticate(SqlAlchemyUnitOfWork(session_factory), username=username,
+                        password=password) is not None:
+            found.append(username)
+    return found
 
 
 def demo_seller_id(session_factory: sessionmaker[Session]) -> int | None:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sagwa.domain.listings import Listing, ListingTrigger
 from sagwa.domain.money import Money
 from sagwa.domain.pricing import PriceChangeStatus
+from sagwa.errors import Conflict
 from sagwa.priceguard import load_rules
 from sagwa.services import catalog, listings, orders
 from sagwa.services.price_review import guard_gate
@@ -240,3 +241,13 @@ def _reprice(uow: Callable[[], SqlAlchemyUnitOfWork], rng: random.Random, listin
 def database_is_empty(session_factory: sessionmaker[Session]) -> bool:
     with SqlAlchemyUnitOfWork(session_factory) as u:
         return u.catalog.counts()["sellers"] == 0
+
+
+def check_demo_allowed(environment: str) -> None:
+    """Refuse the demo in production (:class:`Conflict`, ``demo_in_production``): its logins'
+    passwords are public, and its shop, customers and orders are made up."""
+    if environment == "production":
+        raise Conflict("SAGWA_ENVIRONMENT is production: the demo is not loaded there (its "
+                       "logins' passwords are public, so anyone could sign in with them, and "
+                       "its shop, customers and orders are made up); load it on a development "
+                       "database", reason="demo_in_production")
