@@ -41,7 +41,6 @@ from sagwa.jobs.runtime import DeliveryRuntime
 from sagwa.jobs.sagwa_worker import SagwaWorker
 from sagwa.jobs.supervisor import WorkerSupervisor, quiet_outage_lines
 from sagwa.jobs.tasks import DeliverLater
-from sagwa.services.outbox import MESSAGE_QUEUE
 
 _log = logging.getLogger(__name__)
 #: procrastinate's logger of job outcomes (its ``worker`` module's).
@@ -146,9 +145,12 @@ async def _run_with_recovery(worker: Worker, options: WorkerOptions,
 
 
 async def recover_stalled_jobs(app: App, stalled_after: float) -> int:
-    """Put back to ``todo`` the message jobs of workers silent for ``stalled_after`` s."""
-    stalled = await app.job_manager.get_stalled_jobs(
-        queue=MESSAGE_QUEUE, seconds_since_heartbeat=stalled_after)
+    """Put back to ``todo`` the jobs of workers silent for ``stalled_after`` s, on every queue:
+    a deadline, reminder, escalation, promotion end or anchor a killed worker was running would
+    otherwise stay ``doing`` for good (each runs in one transaction, rolled back with the
+    worker, and is retried on failure anyway: running it again is safe; a message is claimed
+    in the outbox, which keeps a second send within its window out)."""
+    stalled = await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after)
     recovered = 0
     for job in stalled:
         try:
