@@ -108,7 +108,8 @@ def prepare_schema(engine: Engine, *, upgrade: bool,
 def schema_ahead_message(current: str | None, head: str | None) -> str:
     return (f"the database's schema is ahead of this code: revision {current} is unknown here "
             f"(this code's newest is {head}); it was migrated by a newer sagwa: run that "
-            "version, or downgrade the database with it")
+            "version (sagwa has no downgrade command: going back means restoring a backup "
+            "taken before the upgrade, docs/deploy.md)")
 
 
 def check_audit_key(engine: Engine, keys: ChainKeys) -> None:
