@@ -180,3 +180,30 @@ def _commands_with_an_actor() -> set[str]:
 
 def test_every_command_that_takes_an_actor_says_which_roles_may_run_it() -> None:
     assert _commands_with_an_actor() == set(ACTOR_ROLES)
+
+
+def test_an_admin_changes_a_password_deactivates_and_lists_accounts(
+        desk: dict[str, int], data_dir: Path) -> None:
+    """Accounts kept from a terminal (a deploy walk found no way): a password changed, an
+    account deactivated and activated again (JSON for tools), the list; an agent may not."""
+    changed = sagwa("users", "set-password", "--username", "rae", "--password",
+                    "another-good-one", "--actor", "boss")
+    assert changed.exit_code == 0, changed.output
+    assert "password of rae changed" in flat(changed.output)
+    agent = sagwa("users", "deactivate", "--username", "rae", "--actor", "ann")
+    assert agent.exit_code == 2 and "`sagwa users deactivate` needs admin" in flat(agent.output)
+    off = sagwa("users", "deactivate", "--username", "rae", "--json", "--actor", "boss")
+    assert off.exit_code == 0, off.output
+    assert json.loads(off.stdout) == {"username": "rae", "active": False, "changed": True,
+                                      "sessions_ended": 0}
+    listed = sagwa("users", "list", "--json")
+    assert listed.exit_code == 0, listed.output
+    rae = [a for a in json.loads(listed.stdout) if a["username"] == "rae"]
+    assert rae == [{"username": "rae", "role": "reviewer", "seller_id": None, "active": False}]
+    table = flat(sagwa("users", "list").output)
+    assert "no (deactivated)" in table and "검토자 · reviewer" in table
+    on = sagwa("users", "activate", "--username", "rae", "--json", "--actor", "boss")
+    assert json.loads(on.stdout)["active"] is True
+    unknown = sagwa("users", "deactivate", "--username", "nobody", "--actor", "boss")
+    assert unknown.exit_code == 1 and "user nobody does not exist" in flat(unknown.output)
+    assert all(a.startswith("admin:boss") for a in _audit(data_dir)[-3:]), _audit(data_dir)

@@ -1209,6 +1209,8 @@ RAISED_WITH_A_DATABASE_ONLY = {
     "audit_key_unknown", "schema_behind", "schema_ahead", "migration_lock_timeout",
     # sagwa serve in production (cli/serve_checks.py): tests/e2e/test_cli_production_demo.py
     "demo_password_in_production",
+    # sagwa users deactivate (services.accounts.set_active): tests/integration/test_account_upkeep.py
+    "last_active_admin",
 }
 
 A_CASE = incidents.Case(

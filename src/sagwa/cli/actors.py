@@ -52,6 +52,9 @@ ACTOR_ROLES: dict[str, tuple[Role, ...]] = {
     "users create": (Role.ADMIN,),  # no web route: accounts are the operator's
     "users token": (Role.ADMIN,),  # no web route
     "users revoke-token": (Role.ADMIN,),  # no web route
+    "users set-password": (Role.ADMIN,),  # no web route
+    "users deactivate": (Role.ADMIN,),  # no web route
+    "users activate": (Role.ADMIN,),  # no web route
 }
 
 

@@ -64,7 +64,8 @@ def check_no_demo_logins(settings: Settings, session_factory: sessionmaker[Sessi
         f"{', '.join(names)} still {'sign' if many else 'signs'} in with the public demo "
         "password that `sagwa seed demo` prints (anyone could sign in as "
         f"{'them' if many else 'it'}): serve production from a database the demo was never "
-        "loaded into, and give no account a demo password",
+        "loaded into, or change each one's password (`sagwa users set-password --username "
+        f"{names[0]}`) or deactivate it (`sagwa users deactivate --username {names[0]}`)",
         reason="demo_password_in_production", accounts=names)
 
 

@@ -15,7 +15,10 @@ from sagwa.services.accounts import (
     Role,
     create_user,
     issue_api_token,
+    list_accounts,
     revoke_api_tokens,
+    set_active,
+    set_password,
 )
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -114,3 +117,110 @@ def revoke_token(
     what = f"token {name!r}" if name else "tokens"
     console.print(f"revoked {revoked} {what} of {username}" if revoked
                   else f"{username} has no live {what}; nothing revoked")
+
+
+@app.command("set-password")
+@exits_cleanly
+def set_password_(
+    username: Annotated[str, typer.Option("--username", help="Whose password to change.")],
+    password: Annotated[str | None, typer.Option(
+        "--password", prompt="New password", hide_input=True, confirmation_prompt=True,
+        help="Asked for (hidden, twice) when omitted, which keeps it out of shell history.",
+    )] = None,
+    actor: str = ACTOR,
+) -> None:
+    """Change an account's password (a leaked one, or the demo's); its live sign-ins end."""
+    assert password is not None  # click asks for it when --password is omitted
+    db = database()
+    try:
+        assert db.session_factory is not None
+        actor = recorded_actor(db.session_factory, actor, command="users set-password")
+        ended = set_password(SqlAlchemyUnitOfWork(db.session_factory), username=username,
+                             password=password, actor=actor)
+    finally:
+        db.close()
+    signed_out = f"; {ended} sign-in(s) ended" if ended else ""
+    console.print(f"password of [bold]{username}[/bold] changed{signed_out}")
+
+
+def _set_active(username: str, active: bool, as_json: bool, actor: str, command: str) -> None:
+    db = database()
+    try:
+        assert db.session_factory is not None
+        actor = recorded_actor(db.session_factory, actor, command=command)
+        done = set_active(SqlAlchemyUnitOfWork(db.session_factory), username=username,
+                          active=active, actor=actor)
+    finally:
+        db.close()
+    if as_json:
+        typer.echo(json.dumps({"username": done.username, "active": done.active,
+                               "changed": done.changed, "sessions_ended": done.sessions_ended}))
+        return
+    state = "active" if active else "deactivated"
+    if not done.changed:
+        console.print(f"{username} is already {state}; nothing changed")
+    elif active:
+        console.print(f"{username} is active again: it may sign in, and its API tokens "
+                      "that were not revoked are accepted again")
+    else:
+        console.print(f"{username} is deactivated: no sign-in, no API token accepted; "
+                      f"{done.sessions_ended} sign-in(s) ended; nothing it did is removed")
+
+
+@app.command()
+@exits_cleanly
+def deactivate(
+    username: Annotated[str, typer.Option("--username", help="The account to deactivate.")],
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print the result as JSON: username, active, changed, sessions_ended."
+    )] = False,
+    actor: str = ACTOR,
+) -> None:
+    """Deactivate an account (someone who left; a demo account): it can no longer sign in and
+    its API tokens are refused; its live sign-ins end. The last active admin is kept."""
+    _set_active(username, False, as_json, actor, "users deactivate")
+
+
+@app.command()
+@exits_cleanly
+def activate(
+    username: Annotated[str, typer.Option("--username", help="The account to activate again.")],
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print the result as JSON: username, active, changed, sessions_ended."
+    )] = False,
+    actor: str = ACTOR,
+) -> None:
+    """Activate a deactivated account again: it may sign in, and its API tokens that were not
+    revoked are accepted again."""
+    _set_active(username, True, as_json, actor, "users activate")
+
+
+@app.command("list")
+@exits_cleanly
+def list_(
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print JSON: a list of username, role, seller_id, active.")] = False,
+) -> None:
+    """List the accounts: name, role, the seller an account acts for, active or not."""
+    db = database()
+    try:
+        assert db.session_factory is not None
+        accounts = list_accounts(SqlAlchemyUnitOfWork(db.session_factory))
+    finally:
+        db.close()
+    if as_json:
+        typer.echo(json.dumps([{"username": a.username, "role": a.role.value,
+                                "seller_id": a.seller_id, "active": a.active}
+                               for a in accounts], ensure_ascii=False))
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title="accounts")
+    for column in ("username", "role", "seller", "active"):
+        table.add_column(column)
+    for a in accounts:
+        table.add_row(escape(a.username), format_role(a.role),
+                      "" if a.seller_id is None else str(a.seller_id),
+                      "yes" if a.active else "no (deactivated)")
+    console.print(table)

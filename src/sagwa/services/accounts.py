@@ -147,6 +147,74 @@ def create_user(uow: SqlAlchemyUnitOfWork, *, username: str, role: Role | str, p
         return _account(user)
 
 
+def set_password(uow: SqlAlchemyUnitOfWork, *, username: str, password: str,
+                 actor: str) -> int:
+    """Give ``username`` a new password (argon2 hash only) and end its live sessions, so a
+    browser signed in with the old one signs in again (a password changed because it leaked, or
+    was the demo's); how many sessions ended. Audited without the password or its hash."""
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters",
+                           field="password", reason="password_too_short")
+    with uow:
+        user = require(uow.users.lock(username), "user", username)
+        uow.users.set_password_hash(user.id, _HASHER.hash(password))
+        ended = uow.users.end_sessions_of(user.id, uow.now())
+        uow.audit.append(AuditEvent(actor, "user.password_changed", "user", str(user.id),
+                                    after={"username": username, "sessions_ended": ended}),
+                         uow.now())
+        uow.commit()
+        return ended
+
+
+@dataclass(frozen=True)
+class ActiveChanged:
+    """What ``set_active`` did: whether the account was changed (False: it already was so) and
+    how many live sessions ended (deactivating only)."""
+
+    username: str
+    active: bool
+    changed: bool
+    sessions_ended: int = 0
+
+
+def set_active(uow: SqlAlchemyUnitOfWork, *, username: str, active: bool,
+               actor: str) -> ActiveChanged:
+    """Deactivate ``username`` (someone who left, a demo account in production: no sign-in, no
+    API token accepted, its live sessions ended; nothing it did is removed) or activate it again.
+    The last active admin is not deactivated (``last_active_admin``): nobody could then create
+    or repair accounts from the pages. Again to the same state changes nothing."""
+    with uow:
+        user = require(uow.users.lock(username), "user", username)
+        if user.active == active:
+            return ActiveChanged(username, active, changed=False)
+        if not active and user.role == Role.ADMIN.value and uow.users.active_admins() == [user.id]:
+            raise Conflict(f"{username!r} is the last active admin account: create or activate "
+                           "another admin first", reason="last_active_admin", username=username)
+        uow.users.set_active(user.id, active)
+        ended = 0 if active else uow.users.end_sessions_of(user.id, uow.now())
+        uow.audit.append(AuditEvent(actor, "user.activated" if active else "user.deactivated",
+                                    "user", str(user.id), before={"active": not active},
+                                    after={"active": active, "sessions_ended": ended}),
+                         uow.now())
+        uow.commit()
+        return ActiveChanged(username, active, changed=True, sessions_ended=ended)
+
+
+@dataclass(frozen=True)
+class ListedAccount:
+    username: str
+    role: Role
+    seller_id: int | None
+    active: bool
+
+
+def list_accounts(uow: SqlAlchemyUnitOfWork) -> list[ListedAccount]:
+    """Every account by username, active or not (never a password hash)."""
+    with uow:
+        return [ListedAccount(u.username, Role(u.role), u.seller_id, u.active)
+                for u in uow.users.listed()]
+
+
 def authenticate(uow: SqlAlchemyUnitOfWork, *, username: str, password: str) -> Account | None:
     with uow:
         user = uow.users.by_username(username)

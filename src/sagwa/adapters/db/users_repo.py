@@ -52,6 +52,33 @@ class UserRepository:
         self.conn.execute(update(users).where(users.c.id == user_id)
                           .values(password_hash=password_hash))
 
+    def lock(self, username: str) -> UserRecord | None:
+        """The account, its row locked to the end of the transaction."""
+        row = self.conn.execute(select(users).where(users.c.username == username)
+                                .with_for_update()).one_or_none()
+        return _user(row) if row else None
+
+    def set_active(self, user_id: int, active: bool) -> None:
+        self.conn.execute(update(users).where(users.c.id == user_id).values(active=active))
+
+    def active_admins(self) -> list[int]:
+        """The ids of the active admin accounts, locked (the last one is not deactivated)."""
+        return [int(i) for i in self.conn.execute(
+            select(users.c.id).where(users.c.role == "admin", users.c.active.is_(True))
+            .order_by(users.c.id).with_for_update()).scalars()]
+
+    def end_sessions_of(self, user_id: int, now: datetime) -> int:
+        """End every live session of the account; how many."""
+        return int(self.conn.execute(
+            update(web_sessions).where(web_sessions.c.user_id == user_id,
+                                       web_sessions.c.ended_at.is_(None),
+                                       web_sessions.c.expires_at > now)
+            .values(ended_at=now)).rowcount)
+
+    def listed(self) -> list[UserRecord]:
+        """Every account, by username."""
+        return [_user(r) for r in self.conn.execute(select(users).order_by(users.c.username))]
+
     def add_token(self, *, user_id: int, name: str, token_sha256: bytes,
                   now: datetime) -> int | None:
         """A new live token; None when the account already has a live token of that name."""
