@@ -67,6 +67,16 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
+def startup_line(text: str, log_format: str, *, logger: str = "sagwa.cli") -> str:
+    """What a process prints on stdout as it starts (``sagwa serve``'s address, the worker's
+    queues): ``text`` itself, or with ``json`` one JSON object as :class:`JsonFormatter` writes
+    the logs (an INFO record of ``logger``), so a log shipper reading both streams reads JSON."""
+    if log_format != "json":
+        return text
+    record = logging.LogRecord(logger, logging.INFO, __file__, 0, text, None, None)
+    return JsonFormatter().format(record)
+
+
 def with_log_format(config: dict[str, Any], log_format: str) -> dict[str, Any]:
     """``config`` (a dictConfig) with :class:`RequestIdFilter` on every handler and, for
     ``json``, every formatter replaced by :class:`JsonFormatter`; ``text`` keeps the formatters,

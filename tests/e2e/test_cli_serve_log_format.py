@@ -83,6 +83,15 @@ def test_serve_logs_in_the_format_asked(committed_database: Database, tmp_path: 
         assert formatters["default"]["()"] == "uvicorn.logging.DefaultFormatter"
         assert served["line"].endswith(" served request_id=rid-77")  # the id at its end
     assert all("request_id" in h["filters"] for h in served["log_config"]["handlers"].values())
+    # the line it starts with: JSON too when the logs are (a deploy walk: a log shipper reading
+    # both streams choked on a text banner wrapped over two lines), one line either way
+    [started] = [line for line in result.stdout.splitlines() if "/docs" in line]
+    if log_format == "json":
+        line = json.loads(started)
+        assert (line["level"], line["logger"]) == ("INFO", "sagwa.serve")
+        assert "/docs) — " in line["message"] and "[bold]" not in line["message"]
+    else:
+        assert started.startswith("sagwa ") and "/docs) — " in started
 
 
 def _free() -> int:

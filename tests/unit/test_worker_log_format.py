@@ -36,3 +36,14 @@ def test_the_worker_keeps_httpx_request_lines_out_of_its_log() -> None:
         assert httpx_log.level == logging.WARNING
     finally:
         httpx_log.setLevel(before)
+
+
+def test_the_line_a_process_starts_with_is_json_when_the_logs_are() -> None:
+    """``sagwa serve`` and ``sagwa worker`` print a line as they start; with
+    SAGWA_LOG_FORMAT=json it was the one plain line among the JSON ones."""
+    from sagwa.log_format import startup_line
+
+    said = "sagwa worker: concurrency 4, queues all"
+    assert startup_line(said, "text") == said
+    line = json.loads(startup_line(said, "json", logger="sagwa.worker"))
+    assert (line["message"], line["logger"], line["level"]) == (said, "sagwa.worker", "INFO")

@@ -133,7 +133,7 @@ def serve(
 
     from sagwa.adapters.db.database import open_database
     from sagwa.cli.serve_checks import address_problem, check_no_demo_logins, serve_log_config
-    from sagwa.log_format import with_log_format
+    from sagwa.log_format import startup_line, with_log_format
     from sagwa.web.access_log import log_config
     from sagwa.web.app import create_app
 
@@ -163,9 +163,12 @@ def serve(
             from sagwa.jobs.worker import run_worker_in_background
 
             background = run_worker_in_background(config)
-        console.print(f"sagwa {__version__} on [bold]http://{host}:{port}[/bold] "
-                      f"(API docs: http://{host}:{port}/docs) — {db.description}"
-                      + ("" if no_worker else "; delivering messages in this process"))
+        said = (f"sagwa {__version__} on http://{host}:{port} (API docs: "
+                f"http://{host}:{port}/docs) — {db.description}"
+                + ("" if no_worker else "; delivering messages in this process"))
+        # one line however narrow the terminal (or none: a service manager's log), JSON with
+        # SAGWA_LOG_FORMAT=json
+        typer.echo(startup_line(said, config.log_format, logger="sagwa.serve"))
         freeze_startup_objects()
         # one access line a request, with its id: sagwa.web.request_ids's, not uvicorn's
         uvicorn.run(app, host=host, port=port, log_level="info", log_config=logging_config,

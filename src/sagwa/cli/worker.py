@@ -11,10 +11,10 @@ from typing import Annotated
 
 import typer
 
-from sagwa.cli.context import console, exits_cleanly, freeze_startup_objects, settings
+from sagwa.cli.context import exits_cleanly, freeze_startup_objects, settings
 from sagwa.jobs.queues import QUEUES, check_queues
 from sagwa.jobs.worker import WorkerOptions, run_worker
-from sagwa.log_format import JsonFormatter
+from sagwa.log_format import JsonFormatter, startup_line
 
 ConcurrencyOpt = Annotated[int, typer.Option(
     "--concurrency", "-c", min=1, max=64, help="Messages sent at the same time by this worker.")]
@@ -42,9 +42,10 @@ def worker(concurrency: ConcurrencyOpt = 4, one_shot: OneShotOpt = False,
     config = settings()
     configure_logging(config.log_format, verbose=verbose)
     options = WorkerOptions(concurrency=concurrency, one_shot=one_shot, queues=names or None)
-    console.print(f"sagwa worker: concurrency {concurrency}, queues "
-                  f"{', '.join(names) if names else 'all'}{' (one shot)' if one_shot else ''}",
-                  highlight=False)
+    typer.echo(startup_line(f"sagwa worker: concurrency {concurrency}, queues "
+                            f"{', '.join(names) if names else 'all'}"
+                            f"{' (one shot)' if one_shot else ''}", config.log_format,
+                            logger="sagwa.worker"))
     freeze_startup_objects()
     run_worker(config, options)
 
