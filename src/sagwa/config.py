@@ -459,6 +459,10 @@ def production_problems(settings: Settings) -> list[str]:
     if "public_base_url" not in settings.model_fields_set:
         problems.append(f"SAGWA_PUBLIC_BASE_URL is not set (customers' links would point at "
                         f"{settings.public_base_url}): set the address customers reach")
+    if settings.email_provider == "smtp" and "mail_from" not in settings.model_fields_set:
+        problems.append(f"SAGWA_MAIL_FROM is not set (customer email would come from "
+                        f"{settings.mail_from}, an address nobody reads, and a relay refuses a "
+                        "sender it does not know): set your desk's own address")
     return problems
 
 

@@ -27,6 +27,7 @@ pytestmark = pytest.mark.e2e
 STRONG_KEY = "Zq3-vN8pLw2_Xk7rTb5yHc1uMd9sGe4j"
 PRODUCTION = {"SAGWA_ENVIRONMENT": "production", "SAGWA_SECRET_KEY": STRONG_KEY,
               "SAGWA_EMAIL_PROVIDER": "smtp", "SAGWA_SMTP_HOST": "smtp.sagwa.example",
+              "SAGWA_MAIL_FROM": "사과 고객센터 <help@shop.example>",
               "SAGWA_SMS_LOG_ONLY": "true", "SAGWA_PUBLIC_BASE_URL": "https://sagwa.example"}
 
 

@@ -93,6 +93,7 @@ def test_production_needs_a_configured_key(monkeypatch: pytest.MonkeyPatch) -> N
 
 #: Production's other requirements (tests/unit/test_production_settings.py).
 PRODUCTION_READY = {"SAGWA_EMAIL_PROVIDER": "smtp", "SAGWA_SMTP_HOST": "smtp.sagwa.example",
+                    "SAGWA_MAIL_FROM": "사과 고객센터 <help@shop.example>",
                     "SAGWA_SMS_LOG_ONLY": "true", "SAGWA_PUBLIC_BASE_URL": "https://sagwa.example"}
 
 

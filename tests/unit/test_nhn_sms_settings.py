@@ -21,6 +21,7 @@ NHN = {"SAGWA_SMS_PROVIDER": "nhn", "SAGWA_NHN_SMS_APP_KEY": "AbCd1234EfGh5678",
 PRODUCTION = {"SAGWA_ENVIRONMENT": "production",
               "SAGWA_SECRET_KEY": "Zq3-vN8pLw2_Xk7rTb5yHc1uMd9sGe4j",
               "SAGWA_EMAIL_PROVIDER": "smtp", "SAGWA_SMTP_HOST": "smtp.sagwa.example",
+              "SAGWA_MAIL_FROM": "사과 고객센터 <help@shop.example>",
               "SAGWA_PUBLIC_BASE_URL": "https://sagwa.example"}
 
 

@@ -12,6 +12,7 @@ from sagwa.config import Settings, describe_invalid_settings
 STRONG_KEY = "Zq3-vN8pLw2_Xk7rTb5yHc1uMd9sGe4j"
 READY = {"SAGWA_ENVIRONMENT": "production", "SAGWA_SECRET_KEY": STRONG_KEY,
          "SAGWA_EMAIL_PROVIDER": "smtp", "SAGWA_SMTP_HOST": "smtp.sagwa.example",
+         "SAGWA_MAIL_FROM": "사과 고객센터 <help@shop.example>",
          "SAGWA_SMS_LOG_ONLY": "true", "SAGWA_PUBLIC_BASE_URL": "https://sagwa.example"}
 
 
@@ -35,6 +36,8 @@ def test_a_production_configuration_starts(monkeypatch: pytest.MonkeyPatch) -> N
 @pytest.mark.parametrize(("changed", "said"), [
     ({"SAGWA_EMAIL_PROVIDER": "log"}, "SAGWA_EMAIL_PROVIDER is log"),
     ({"SAGWA_EMAIL_PROVIDER": None}, "SAGWA_EMAIL_PROVIDER is log"),  # the default
+    ({"SAGWA_MAIL_FROM": None}, ("SAGWA_MAIL_FROM is not set (customer email would come "
+                                 "from 사과 고객센터 <help@sagwa.example>")),
     ({"SAGWA_SMTP_HOST": None}, ("SAGWA_SMTP_HOST and SAGWA_SMTP_PORT are not set (customer "
                                  "email would go to 127.0.0.1:1025, a development mail catcher)")),
     ({"SAGWA_SMS_LOG_ONLY": None}, "set SAGWA_SMS_LOG_ONLY=true to run with texts not sent"),

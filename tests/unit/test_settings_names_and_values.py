@@ -175,6 +175,7 @@ def test_a_refused_smtp_password_is_not_shown(monkeypatch: pytest.MonkeyPatch) -
 PRODUCTION = {"SAGWA_ENVIRONMENT": "production",
               "SAGWA_SECRET_KEY": "Zq3-vN8pLw2_Xk7rTb5yHc1uMd9sGe4j",
               "SAGWA_EMAIL_PROVIDER": "smtp", "SAGWA_SMS_LOG_ONLY": "true",
+              "SAGWA_MAIL_FROM": "사과 고객센터 <help@shop.example>",
               "SAGWA_PUBLIC_BASE_URL": "https://sagwa.example"}
 
 
