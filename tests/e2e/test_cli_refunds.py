@@ -231,6 +231,24 @@ def test_the_lists_csv_with_a_reference_column_added_is_taken_as_a_payments_file
     assert again.exit_code == 0, again.output
     assert [r["refund_id"] for r in json.loads(again.stdout)["refunds"]] == [
         int(listed[0]["refund_id"])]
+    # for Excel (a finance walk: Hangul names garbled without a byte-order mark): the same CSV
+    # after the mark, and a file Excel saves with it is read back the same way
+    excel = sagwa("refunds", "list", "--format", "csv", "--excel").stdout
+    assert excel.startswith("\ufeffrefund_id,") and excel[1:] == sagwa(
+        "refunds", "list", "--format", "csv").stdout
+    saved = tmp_path / "saved_by_excel.csv"
+    rows = list(csv.DictReader(io.StringIO(excel[1:])))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, [*rows[0], "reference"])
+    writer.writeheader()
+    writer.writerows({**row, "reference": f"KB {n}"} for n, row in enumerate(rows))
+    saved.write_text("\ufeff" + out.getvalue(), encoding="utf-8")
+    read = sagwa("refunds", "mark-paid", "--from-file", str(saved), "--dry-run", "--format",
+                 "json")
+    assert read.exit_code == 0, read.output
+    assert len(json.loads(read.stdout)["refunds"]) == len(rows)
+    refused = sagwa("refunds", "list", "--format", "json", "--excel")
+    assert refused.exit_code == 2 and "--excel is for --format csv" in flat(refused.output)
 
 
 def test_a_batch_saying_another_amount_or_currency_than_sagwa_recorded_marks_nothing(

@@ -142,6 +142,8 @@ def test_reversed_or_malformed_dates_are_refused_clearly() -> None:
     answer = CliRunner().invoke(app, ["ledger", "export", "--from", "2008-06-13",
                                       "--to", "2008-06-12"])
     assert answer.exit_code == 2 and "wrong way round" in answer.output
+    answer = CliRunner().invoke(app, ["ledger", "export", "--format", "json", "--excel"])
+    assert answer.exit_code == 2 and "--excel is for --format csv" in answer.output
 
 
 def test_the_csv_export_has_a_header_and_whole_won_and_a_balancing_total(shop) -> None:

@@ -44,6 +44,7 @@ from sagwa.cli import incident_options
 from sagwa.cli import messages as messages_cli
 from sagwa.cli import refunds as refunds_cli
 from sagwa.cli.actors import check_claim, check_role, recorded_actor
+from sagwa.cli.ledger import check_excel
 from sagwa.cli.public_links import check_public_links
 from sagwa.config import get_settings
 from sagwa.domain import book_price, consent, incidents, price_moves, reasons
@@ -1803,6 +1804,8 @@ USE_CASE_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
     # (tests/e2e/test_cli_production_demo.py, test_cli_worker_queues.py)
     ("conflict", "demo_in_production", lambda: refusal(lambda: check_demo_allowed("production"))),
     ("invalid_input", "queue_unknown", lambda: refusal(lambda: check_queues(("nosuch",)))),
+    # --excel (a byte-order mark) is for CSV only: tests/e2e/test_cli_refunds.py
+    ("invalid_input", "excel_needs_csv", lambda: refusal(lambda: check_excel(True, "json"))),
     ("invalid_input", "format_unknown", lambda: exit_refusal(
         lambda: messages_cli.lint.__wrapped__(  # type: ignore[attr-defined]
             "-", kind="notice", lang="ko", fmt="xml", incident=None))),

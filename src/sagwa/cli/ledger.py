@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from sagwa.cli.context import database, exits_cleanly
+from sagwa.errors import InvalidInput
 from sagwa.services import ledger_reports
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -44,6 +45,20 @@ def _day(value: str | None) -> date | None:
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not a date: give it as YYYY-MM-DD "
                                  "(a day in Korea time, e.g. 2008-06-12)") from None
+
+
+#: The UTF-8 byte-order mark: Excel reads a CSV file without one in the system's code page
+#: (CP949 on Korean Windows), so names and memos in Hangul came out garbled.
+EXCEL_BOM = "\ufeff"
+EXCEL_HELP = ("CSV for Excel: a UTF-8 byte-order mark first, so Excel on Korean Windows reads "
+              "the Hangul (other tools may see the mark as part of the first column's name).")
+
+
+def check_excel(excel: bool, fmt: str) -> None:
+    """``--excel`` is for CSV only (InvalidInput, ``excel_needs_csv``, otherwise)."""
+    if excel and fmt != "csv":
+        raise InvalidInput(f"--excel is for --format csv (a byte-order mark for Excel), not {fmt}",
+                           field="excel", reason="excel_needs_csv")
 
 
 def format_csv(columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> str:
@@ -89,6 +104,7 @@ def export(
     out: Annotated[Path | None, typer.Option("--out", dir_okay=False,
                                              help="Write here instead of standard output.")
                    ] = None,
+    excel: Annotated[bool, typer.Option("--excel", help=EXCEL_HELP)] = False,
 ) -> None:
     """Export the ledger: amounts in whole won (points), times in Korea time. Every entry's
     postings add up to 0; in a summary, seller_share + platform_share = compensation_points
@@ -96,6 +112,7 @@ def export(
     from rich.console import Console
     from rich.progress import Progress
 
+    check_excel(excel, fmt.value)
     filters = ledger_reports.entry_filter(incident_id=incident, seller_id=seller,
                                           customer_id=customer, since=since,  # type: ignore[arg-type]
                                           until=until)  # type: ignore[arg-type]
@@ -113,6 +130,8 @@ def export(
             text = _export(uow, by, fmt, filters, progress)
     finally:
         db.close()
+    if excel:
+        text = EXCEL_BOM + text
     if out is None:
         print(text, end="")
     else:

@@ -28,7 +28,7 @@ from sagwa.cli.actors import ACTOR, recorded_actor
 from sagwa.cli.context import console, database, err_console, exits_cleanly
 from sagwa.cli.incident_format import print_result
 from sagwa.cli.incident_options import FORMAT, TableOrJson, parse_time
-from sagwa.cli.ledger import format_csv
+from sagwa.cli.ledger import EXCEL_BOM, EXCEL_HELP, check_excel, format_csv
 from sagwa.cli.numbers import whole_number
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.refunds import PaymentLine, RefundFilter, korea_time
@@ -89,10 +89,12 @@ def list_(
                          "all.")] = RefundFilter.OWED,
     fmt: Annotated[ListFormat, typer.Option("--format", help="table, csv (with a header) or "
                                                              "json.")] = ListFormat.table,
+    excel: Annotated[bool, typer.Option("--excel", help=EXCEL_HELP)] = False,
 ) -> None:
     """List the refunds the desk recorded, oldest first. Each is due 3 Korean business days
     after its cancellation (weekends and public holidays not counted); times in Korea time,
     amounts in minor units in csv and json."""
+    check_excel(excel, fmt.value)
     db = database()
     try:
         found = list_refunds(SqlAlchemyUnitOfWork(db.session_factory), which=status)
@@ -102,7 +104,8 @@ def list_(
         print(json.dumps(found.as_dict(), ensure_ascii=False))
     elif fmt is ListFormat.csv:
         rows = [listed_dict(i, found.now) for i in found.items]
-        print(format_csv(CSV_COLUMNS, [{k: r[k] for k in CSV_COLUMNS} for r in rows]), end="")
+        print((EXCEL_BOM if excel else "")
+              + format_csv(CSV_COLUMNS, [{k: r[k] for k in CSV_COLUMNS} for r in rows]), end="")
     elif not found.items:
         console.print(_EMPTY[status])
     else:
