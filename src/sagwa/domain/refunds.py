@@ -173,9 +173,13 @@ def check_paid_at(refund: Refund, paid_at: datetime, now: datetime) -> datetime:
                            field="paid_at", reason="refund_paid_at_future",
                            paid_at=paid_at.isoformat())
     if paid_at < refund.cancelled_at:
+        paid_said, cancelled_said = korea_time(paid_at), korea_time(refund.cancelled_at)
+        if paid_said == cancelled_said:  # the same minute: the seconds tell them apart
+            paid_said, cancelled_said = (f"{t.astimezone(SEOUL):%Y-%m-%d %H:%M:%S}"
+                                         for t in (paid_at, refund.cancelled_at))
         raise InvalidInput(f"refund {refund.refund_id} cannot have been paid at "
-                           f"{korea_time(paid_at)} (Korea time): its order was cancelled "
-                           f"later, at {korea_time(refund.cancelled_at)}", field="paid_at",
+                           f"{paid_said} (Korea time): its order was cancelled "
+                           f"later, at {cancelled_said}", field="paid_at",
                            reason="refund_paid_before_cancellation",
                            paid_at=paid_at.isoformat(),
                            cancelled_at=refund.cancelled_at.isoformat())

@@ -173,3 +173,18 @@ def test_a_day_to_mark_before_is_koreas_midnight_and_not_in_the_future() -> None
     with pytest.raises(InvalidInput) as refused:
         check_recorded_before(date(2026, 2, 28), FILE_NOW)
     assert refused.value.details["reason"] == "refund_recorded_before_future"
+
+
+def test_a_payment_the_same_minute_before_its_cancellation_says_the_seconds() -> None:
+    """A finance walk read "cannot have been paid at 23:47 …: cancelled later, at 23:47"."""
+    cancelled = CANCELLED + timedelta(seconds=34)
+    with pytest.raises(InvalidInput) as refused:
+        check_paid_at(replace(OWED, cancelled_at=cancelled), CANCELLED + timedelta(seconds=30),
+                      datetime(2026, 2, 20, 12, 0, tzinfo=KST))
+    assert "paid at 2026-02-13 17:30:30 (Korea time)" in str(refused.value)
+    assert "later, at 2026-02-13 17:30:34" in str(refused.value)
+    with pytest.raises(InvalidInput) as earlier:  # minutes apart: to the minute, as before
+        check_paid_at(OWED, CANCELLED - timedelta(hours=2),
+                      datetime(2026, 2, 20, 12, 0, tzinfo=KST))
+    assert f"{CANCELLED.astimezone(KST):%H:%M}" in str(earlier.value)
+    assert f"{CANCELLED.astimezone(KST):%H:%M:%S}" not in str(earlier.value)
