@@ -144,6 +144,8 @@ def test_reversed_or_malformed_dates_are_refused_clearly() -> None:
     assert answer.exit_code == 2 and "wrong way round" in answer.output
     answer = CliRunner().invoke(app, ["ledger", "export", "--format", "json", "--excel"])
     assert answer.exit_code == 2 and "--excel is for --format csv" in answer.output
+    answer = CliRunner().invoke(app, ["ledger", "export", "--seller", "abc"])
+    assert answer.exit_code == 2 and "'abc' is not a whole number" in answer.output
 
 
 def test_the_csv_export_has_a_header_and_whole_won_and_a_balancing_total(shop) -> None:

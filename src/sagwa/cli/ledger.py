@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from sagwa.cli.context import database, exits_cleanly
+from sagwa.cli.numbers import whole_number
 from sagwa.errors import InvalidInput
 from sagwa.services import ledger_reports
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -94,11 +95,12 @@ def export(
     until: Annotated[str | None, typer.Option(
         "--to", callback=_day, metavar="DATE", help="Last day, YYYY-MM-DD (Korea time), included.")] = None,
     incident: Annotated[int | None, typer.Option(
-        "--incident", help="Only this incident's entries.")] = None,
+        "--incident", help="Only this incident's entries.", parser=whole_number())] = None,
     seller: Annotated[int | None, typer.Option(
-        "--seller", help="Only the entries of this seller's charge-backs or orders.")] = None,
+        "--seller", help="Only the entries of this seller's charge-backs or orders (and only "
+                         "that seller's part of each).", parser=whole_number())] = None,
     customer: Annotated[int | None, typer.Option(
-        "--customer", help="Only this customer's entries.")] = None,
+        "--customer", help="Only this customer's entries.", parser=whole_number())] = None,
     fmt: Annotated[Format, typer.Option("--format", help="csv (with a header) or json.")
                    ] = Format.CSV,
     out: Annotated[Path | None, typer.Option("--out", dir_okay=False,
