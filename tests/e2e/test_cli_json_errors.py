@@ -167,6 +167,8 @@ def test_seeding_twice_with_json_prints_a_json_conflict(database_url: str) -> No
     assert first.exit_code == 0, first.output
     body = json_error(sagwa("seed", "demo", "--products", "40", "--customers", "1", "--orders", "0", "--json"), 1)
     assert (body["code"], body["details"]["reason"]) == ("conflict", "demo_data_present")
+    # an external database: a new data directory would not help (a deploy walk)
+    assert "an empty database in SAGWA_DATABASE_URL" in body["message"], body["message"]
 
 
 # --- the rest --------------------------------------------------------------------------------

@@ -67,13 +67,16 @@ def demo(
             db.close()
             return
         db.close()
+        # a new data directory is a new embedded database; an external one needs a new database
+        elsewhere = ("an empty database in SAGWA_DATABASE_URL" if settings().database_url
+                     else "a new SAGWA_DATA_DIR")
         refused = Conflict("the database already has data; loading the demo again would "
-                           "duplicate it (use --if-empty, or a new SAGWA_DATA_DIR)",
+                           f"duplicate it (use --if-empty, or {elsewhere})",
                            reason="demo_data_present")
         # as JSON, stdout holds the refusal's one object (exits_cleanly) and the line stderr
         (err_console if as_json else console).print(
             "[yellow]the database already has data; loading the demo again would duplicate "
-            "it[/yellow] (use --if-empty, or a new SAGWA_DATA_DIR)")
+            f"it[/yellow] (use --if-empty, or {elsewhere})")
         raise ExitRefused(refused)
     size = DemoSize(customers=customers, orders=orders, weeks=weeks, products=products)
     # Demo rows can be re-created at will: skip the per-commit flush to disk (~40% faster).
