@@ -205,3 +205,13 @@ def test_a_message_refused_for_a_wrong_password_is_not_retried(
         row = conn.execute(select(outbox).where(outbox.c.id == message_id)).one()
     assert (row.status, row.attempts) == ("failed", 1)  # not queued again
     assert "refused the sign-in" in row.last_error and "wrong-password" not in row.last_error
+
+
+def test_tls_asked_of_a_relay_that_answers_in_plain_fails_for_good() -> None:
+    """SAGWA_SMTP_SECURITY=tls on a port that takes STARTTLS (587) or none: the handshake meets
+    a plain greeting. It was a temporary failure, retried for a day; a setting is wrong."""
+    with relay() as (seen, port), pytest.raises(DeliveryFailed) as failed:
+        _send(SmtpSender("127.0.0.1", port, FROM, security="tls"))
+    assert failed.value.temporary is False
+    assert "did not answer TLS" in failed.value.message
+    assert "SAGWA_SMTP_SECURITY=starttls" in failed.value.message and seen.accepted == []

@@ -153,6 +153,12 @@ class SmtpSender:
                 conn.close()
             if isinstance(exc, (smtplib.SMTPNotSupportedError, ssl.SSLCertVerificationError)):
                 raise DeliveryFailed(self._unusable(exc, step), temporary=False) from exc
+            if self.security == "tls" and _plain_answer(exc):
+                raise DeliveryFailed(
+                    f"the mail server at {self.host}:{self.port} did not answer TLS "
+                    "(SAGWA_SMTP_SECURITY=tls): it speaks plain SMTP there, as on a STARTTLS "
+                    "port (usually 587): set SAGWA_SMTP_SECURITY=starttls, or SAGWA_SMTP_PORT "
+                    "to its TLS port (usually 465)", temporary=False) from exc
             raise
 
     def _unusable(self, exc: Exception, step: str) -> str:
@@ -172,6 +178,16 @@ class SmtpSender:
             with self._open_lock:
                 self._open.discard(conn)
             _quietly_close(conn)
+
+
+#: What an implicit-TLS handshake says when the server answers in plain text (its greeting
+#: read as a TLS record): a setting is wrong, not the server down.
+_PLAIN_ANSWERS = frozenset({"WRONG_VERSION_NUMBER", "UNKNOWN_PROTOCOL", "RECORD_LAYER_FAILURE",
+                            "PACKET_LENGTH_TOO_LONG", "HTTP_REQUEST"})
+
+
+def _plain_answer(exc: BaseException) -> bool:
+    return isinstance(exc, ssl.SSLError) and getattr(exc, "reason", None) in _PLAIN_ANSWERS
 
 
 def _quietly_close(conn: smtplib.SMTP) -> None:
