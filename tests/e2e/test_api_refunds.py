@@ -35,7 +35,7 @@ def test_finance_lists_the_owed_refund_and_marks_it_paid_once(client: TestClient
     body = listed.json()
     assert (body["status"], body["total"], body["next_after"]) == ("owed", 1, None)
     [item] = body["refunds"]
-    assert list(item) == [*KEYS, "incident_id", "customer_name"]
+    assert list(item) == [*KEYS, "incident_id", "customer_name", "seller_id"]
     assert (item["refund_id"], item["amount_minor"], item["currency"], item["status"],
             item["overdue"], item["customer_name"]) == (refund_id, 19_900, "KRW", "owed", False,
                                                          "김민준")

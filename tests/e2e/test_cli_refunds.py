@@ -74,7 +74,7 @@ def test_the_refunds_owed_are_listed_as_a_table_csv_and_json(cancelled: tuple[in
     # what they all come to, for finance: not a count
     assert data["amount_totals"] == [{"currency": "KRW", "amount_minor": sum(
         r["amount_minor"] for r in data["refunds"])}]
-    assert all(list(r) == ["refund_id", *KEYS[1:], "incident_id", "customer_name"]
+    assert all(list(r) == ["refund_id", *KEYS[1:], "incident_id", "customer_name", "seller_id"]
                for r in data["refunds"])
     assert {(r["status"], r["overdue"]) for r in data["refunds"]} == {("owed", False)}
     assert data["refunds"][0]["case_id"] == case_id

@@ -22,10 +22,11 @@ from sagwa.domain.consent import EffectKind, OrderEffect
 from sagwa.domain.money import Money
 from sagwa.domain.refunds import REFUND_ACTIONS, REFUND_PAID, PaymentLine, RefundFilter
 from sagwa.errors import Conflict, InvalidInput, NotFound, SagwaError
-from sagwa.services import desk_cases
+from sagwa.services import catalog, desk_cases
 from sagwa.services.desk_report import build_report
 from sagwa.services.refunds import (
     list_refunds,
+    listed_dict,
     mark_owed_paid_before,
     mark_refund_paid,
     mark_refunds_paid,
@@ -301,3 +302,22 @@ def test_refunds_recorded_before_a_day_are_marked_paid_now_and_later_ones_stay_o
     [record] = [r for r in _paid_records(uow, case_id) if r.event.after["refund_id"] == second]
     assert record.event.after["recorded_before"] == "2008-06-14"
     assert list_refunds(uow(), which=RefundFilter.OWED).total == 0
+
+
+def test_refunds_are_listed_by_incident_and_by_seller_with_their_totals(shop) -> None:
+    """A finance walk could not ask "which of seller 7's refunds are unpaid": the list narrows
+    to an incident's cases or a seller's orders, says each refund's seller, and totals only
+    those; an incident or seller that does not exist is refused, not listed as none."""
+    uow, _clock, iid, _case, _ = _cancelled(shop)
+    seller = shop[4]
+    owed = list_refunds(uow(), which=RefundFilter.OWED, incident_id=iid, seller_id=seller)
+    assert owed.total == 2 and {i.seller_id for i in owed.items} == {seller}
+    assert owed.amount_totals == {"KRW": 2 * 19_900}
+    other = catalog.register_seller(uow(), code="other", name="다른 판매자", actor="t").id
+    none = list_refunds(uow(), which=RefundFilter.ALL, seller_id=other)
+    assert (none.total, none.items, none.amount_totals) == (0, [], {})
+    for missing in ({"incident_id": iid + 1000}, {"seller_id": other + 1000}):
+        with pytest.raises(NotFound) as refused:
+            list_refunds(uow(), which=RefundFilter.ALL, **missing)
+        assert refused.value.details["reason"] == "unknown_id"
+    assert listed_dict(owed.items[0], owed.now)["seller_id"] == seller

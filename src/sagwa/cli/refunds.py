@@ -56,7 +56,7 @@ app = typer.Typer(help="Refunds owed to customers after the desk cancelled their
 #: file names it, so that the list with a ``reference`` column added is one.
 CSV_COLUMNS = ("refund_id", "incident_id", "case_id", "order_id", "customer_id", "customer_name",
                "amount_minor", "currency", "cancelled_at", "due_by", "status", "overdue",
-               "paid_at", "paid_reference", "paid_by")
+               "paid_at", "paid_reference", "paid_by", "seller_id")
 #: A payments file's columns (``--from-file``): a header naming them, in any order; paid_at
 #: may be left out (paid now). Other columns are ignored, but for :data:`STATED_COLUMNS`.
 PAYMENT_COLUMNS = ("refund_id", "reference", "paid_at")
@@ -90,6 +90,12 @@ def list_(
     fmt: Annotated[ListFormat, typer.Option("--format", help="table, csv (with a header) or "
                                                              "json.")] = ListFormat.table,
     excel: Annotated[bool, typer.Option("--excel", help=EXCEL_HELP)] = False,
+    incident: Annotated[int | None, typer.Option(
+        "--incident", help="Only the refunds of this incident's cases.",
+        parser=whole_number())] = None,
+    seller: Annotated[int | None, typer.Option(
+        "--seller", help="Only the refunds of this seller's orders.",
+        parser=whole_number())] = None,
 ) -> None:
     """List the refunds the desk recorded, oldest first. Each is due 3 Korean business days
     after its cancellation (weekends and public holidays not counted); times in Korea time,
@@ -97,7 +103,8 @@ def list_(
     check_excel(excel, fmt.value)
     db = database()
     try:
-        found = list_refunds(SqlAlchemyUnitOfWork(db.session_factory), which=status)
+        found = list_refunds(SqlAlchemyUnitOfWork(db.session_factory), which=status,
+                             incident_id=incident, seller_id=seller)
     finally:
         db.close()
     if fmt is ListFormat.json:

@@ -97,6 +97,8 @@ class ListedRefund:
     refund: Refund
     incident_id: int
     customer_name: str
+    #: The seller of the refunded order (None: the order is gone).
+    seller_id: int | None = None
 
 
 @dataclass(frozen=True)

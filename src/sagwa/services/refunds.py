@@ -48,6 +48,7 @@ from sagwa.domain.refunds import (
 from sagwa.errors import Conflict, InvalidInput, NotFound, SagwaError
 from sagwa.services.desk_policy import REFUND_DAYS_BY_LAW
 from sagwa.services.idempotency import prior_result, remember
+from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 #: The idempotency scope of marking a refund paid.
@@ -179,7 +180,7 @@ def listed_dict(item: ListedRefund, now: datetime) -> dict[str, Any]:
     payments file names, so that the list's CSV can be fed back to ``mark-paid --from-file``),
     with its incident and customer's name."""
     return {**refund_dict(item.refund, now), "incident_id": item.incident_id,
-            "customer_name": item.customer_name}
+            "customer_name": item.customer_name, "seller_id": item.seller_id}
 
 
 @dataclass(frozen=True)
@@ -197,19 +198,26 @@ def incident_refunds(uow: SqlAlchemyUnitOfWork, *, incident_id: int) -> Incident
 
 
 def list_refunds(uow: SqlAlchemyUnitOfWork, *, which: RefundFilter = RefundFilter.OWED,
-                 limit: int | None = None, after: int = 0) -> RefundList:
-    """The refunds ``which`` names (overdue: owed and past their due date now), by id after
-    ``after``; at most ``limit`` (None: every one)."""
+                 limit: int | None = None, after: int = 0, incident_id: int | None = None,
+                 seller_id: int | None = None) -> RefundList:
+    """The refunds ``which`` names (overdue: owed and past their due date now) — of
+    ``incident_id``'s cases, of ``seller_id``'s orders — by id after ``after``; at most
+    ``limit`` (None: every one). An incident or seller that does not exist: ``unknown_id``."""
+    of = {"incident_id": incident_id, "seller_id": seller_id}
     with uow:
+        if incident_id is not None:
+            require(uow.incidents.get(incident_id), "incident", incident_id)
+        if seller_id is not None:
+            require(uow.catalog.seller(seller_id), "seller", seller_id)
         now = uow.now()
         today = now.astimezone(SEOUL).date()
         rows = uow.refunds.listed(which, today=today, after=after,
-                                  limit=None if limit is None else limit + 1)
+                                  limit=None if limit is None else limit + 1, **of)
         page = rows if limit is None else rows[:limit]
         more = limit is not None and len(rows) > limit
-        return RefundList(which, page, uow.refunds.count(which, today=today), now,
+        return RefundList(which, page, uow.refunds.count(which, today=today, **of), now,
                           page[-1].refund.refund_id if more else None,
-                          uow.refunds.amount_totals(which, today=today))
+                          uow.refunds.amount_totals(which, today=today, **of))
 
 
 #: Told how far a batch is: (refunds done, refunds in all).

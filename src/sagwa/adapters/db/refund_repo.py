@@ -6,9 +6,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, func, insert, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    exists,
+    func,
+    insert,
+    select,
+    true,
+    update,
+)
 
-from sagwa.adapters.db.tables import cases, customers, refunds
+from sagwa.adapters.db.tables import cases, customers, listings, orders, refunds
 from sagwa.domain.money import Money
 from sagwa.domain.refunds import ListedRefund, Refund, RefundFilter
 
@@ -33,10 +44,27 @@ def _matching(which: RefundFilter, today: date) -> ColumnElement[bool]:
     return true()
 
 
+def _of(incident_id: int | None, seller_id: int | None) -> ColumnElement[bool]:
+    """The refunds of an incident's cases and of a seller's orders (either None: any)."""
+    out: ColumnElement[bool] = true()
+    # correlated to the refund only: the list's own query joins these tables too
+    if incident_id is not None:
+        out = and_(out, exists().where(cases.c.id == _r.c.case_id,
+                                       cases.c.incident_id == incident_id).correlate(_r))
+    if seller_id is not None:
+        out = and_(out, exists().where(orders.c.id == _r.c.order_id,
+                                       listings.c.id == orders.c.listing_id,
+                                       listings.c.seller_id == seller_id).correlate(_r))
+    return out
+
+
 def _listed() -> Select[Any]:
-    return (select(_r, cases.c.incident_id, customers.c.name.label("customer_name"))
+    return (select(_r, cases.c.incident_id, customers.c.name.label("customer_name"),
+                   listings.c.seller_id)
             .join(cases, cases.c.id == _r.c.case_id)
-            .join(customers, customers.c.id == _r.c.customer_id))
+            .join(customers, customers.c.id == _r.c.customer_id)
+            .outerjoin(orders, orders.c.id == _r.c.order_id)
+            .outerjoin(listings, listings.c.id == orders.c.listing_id))
 
 
 class RefundRepository:
@@ -89,20 +117,28 @@ class RefundRepository:
                           .values(paid_at=at, paid_reference=reference, paid_by=by))
 
     def listed(self, which: RefundFilter, *, today: date, after: int = 0,
-               limit: int | None = None) -> list[ListedRefund]:
-        """The refunds ``which`` names on the Korean day ``today``, by id (the order they were
-        recorded in), after the refund ``after``; at most ``limit`` (None: all)."""
-        q = (_listed().where(_matching(which, today), _r.c.id > after)
+               limit: int | None = None, incident_id: int | None = None,
+               seller_id: int | None = None) -> list[ListedRefund]:
+        """The refunds ``which`` names on the Korean day ``today`` (of ``incident_id``'s cases,
+        of ``seller_id``'s orders), by id (the order they were recorded in), after the refund
+        ``after``; at most ``limit`` (None: all)."""
+        q = (_listed().where(_matching(which, today), _of(incident_id, seller_id),
+                             _r.c.id > after)
              .order_by(_r.c.id).limit(limit))
-        return [ListedRefund(_refund(row), int(row.incident_id), row.customer_name)
+        return [ListedRefund(_refund(row), int(row.incident_id), row.customer_name,
+                             None if row.seller_id is None else int(row.seller_id))
                 for row in self.conn.execute(q)]
 
-    def count(self, which: RefundFilter, *, today: date) -> int:
-        q = select(func.count()).select_from(_r).where(_matching(which, today))
+    def count(self, which: RefundFilter, *, today: date, incident_id: int | None = None,
+              seller_id: int | None = None) -> int:
+        q = (select(func.count()).select_from(_r)
+             .where(_matching(which, today), _of(incident_id, seller_id)))
         return int(self.conn.execute(q).scalar_one())
 
-    def amount_totals(self, which: RefundFilter, *, today: date) -> dict[str, int]:
+    def amount_totals(self, which: RefundFilter, *, today: date, incident_id: int | None = None,
+                      seller_id: int | None = None) -> dict[str, int]:
         """Currency -> the minor units of every refund ``which`` names (not only a page's)."""
-        q = (select(_r.c.currency, func.sum(_r.c.amount_minor)).where(_matching(which, today))
+        q = (select(_r.c.currency, func.sum(_r.c.amount_minor))
+             .where(_matching(which, today), _of(incident_id, seller_id))
              .group_by(_r.c.currency).order_by(_r.c.currency))
         return {str(c): int(total) for c, total in self.conn.execute(q)}

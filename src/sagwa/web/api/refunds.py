@@ -37,6 +37,7 @@ class RefundPublic(BaseModel):
 class ListedRefundPublic(RefundPublic):
     incident_id: int
     customer_name: str
+    seller_id: int | None = None
 
 
 class RefundListPublic(BaseModel):
@@ -57,12 +58,17 @@ class RefundPaid(Body):
 @router.get("/refunds", response_model=RefundListPublic, dependencies=[FINANCE])
 def refunds_owed(uow: Uow, status: RefundFilter = RefundFilter.OWED,
                  limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                 after: Annotated[int, Query(ge=0)] = 0) -> RefundListPublic:
+                 after: Annotated[int, Query(ge=0)] = 0,
+                 incident_id: Annotated[int | None, Query(ge=1)] = None,
+                 seller_id: Annotated[int | None, Query(ge=1)] = None) -> RefundListPublic:
     """The refunds the desk recorded when it cancelled orders, by id (the order they were
     recorded in): ``owed`` (not paid yet), ``overdue`` (owed and past ``due_by``, the third
     Korean business day after the cancellation, as read now), ``paid`` or ``all``. Pages: pass
-    ``next_after`` as ``after``."""
-    found = refunds.list_refunds(uow(), which=status, limit=limit, after=after)
+    ``next_after`` as ``after``. ``incident_id`` / ``seller_id``: only the refunds of that
+    incident's cases / that seller's orders (one that does not exist: 404 ``unknown_id``);
+    ``amount_totals``: what every refund listed comes to, per currency."""
+    found = refunds.list_refunds(uow(), which=status, limit=limit, after=after,
+                                 incident_id=incident_id, seller_id=seller_id)
     return RefundListPublic.model_validate(found.as_dict())
 
 
