@@ -159,18 +159,23 @@ def _first_revision() -> str:
     return list(script.walk_revisions())[-1].revision
 
 
-def test_healthz_is_503_when_no_worker_is_alive_and_none_runs_here(
+def test_a_monitor_asking_for_workers_gets_503_when_none_is_alive_and_none_runs_here(
         client_for: ApiClientFor) -> None:
     """``sagwa serve --no-worker`` and no ``sagwa worker`` anywhere: nothing sends customers'
     messages, runs deadlines, reminders or escalations. A deployer's walkthrough saw 200 ``ok``
-    for 16 minutes; every caller now sees it at once."""
+    for 16 minutes with nothing saying so; every body says ``workers_alive`` 0 now, and a
+    monitor asking ``?require=workers`` gets 503. The plain check, a load balancer's, stays 200:
+    a review found a 503 there would take every web host out when a worker host reboots."""
     for caller in (client_for(None), client_for("admin")):
-        answer = caller.get("/healthz")
-        assert answer.status_code == 503
-        body = answer.json()
+        asked = caller.get("/healthz", params={"require": "workers"})
+        assert asked.status_code == 503
+        body = asked.json()
         assert (body["status"], body["worker"], body["schema"], body["workers_alive"]) == (
             "degraded", "separate", "current", 0)
         assert list(body)[-3:] == ["worker", "schema", "workers_alive"]
+        plain = caller.get("/healthz")
+        assert (plain.status_code, plain.json()["status"], plain.json()["workers_alive"]) == (
+            200, "ok", 0)
 
 
 def test_a_stale_heartbeat_is_not_a_live_worker(
@@ -183,9 +188,9 @@ def test_a_stale_heartbeat_is_not_a_live_worker(
             session.execute(text("INSERT INTO procrastinate_workers (last_heartbeat) "
                                  "VALUES (now() - :age)"), {"age": age})
         session.commit()
-    stale = client.get("/healthz")
+    stale = client.get("/healthz", params={"require": "workers"})
     register_a_worker(session_factory)  # just started: counted, beside the stale ones
-    fresh = client.get("/healthz")
+    fresh = client.get("/healthz", params={"require": "workers"})
 
     assert (stale.status_code, stale.json()["status"], stale.json()["workers_alive"]) == (
         503, "degraded", 0)
@@ -203,7 +208,7 @@ def test_a_heartbeat_just_within_the_bound_counts(
                         {"age": WORKERS_ALIVE_WITHIN - timedelta(seconds=1)})
         session.commit()
 
-    answer = client.get("/healthz")
+    answer = client.get("/healthz", params={"require": "workers"})
     assert (answer.status_code, answer.json()["workers_alive"]) == (200, 1)
 
 
@@ -213,12 +218,13 @@ def test_a_database_without_procrastinates_tables_is_degraded_not_an_error(
         session.execute(text("DROP TABLE procrastinate_workers CASCADE"))
         session.commit()
 
-    answer = client.get("/healthz")
+    answer = client.get("/healthz", params={"require": "workers"})
 
     assert answer.status_code == 503
     body = answer.json()
     assert (body["status"], body["workers_alive"]) == ("degraded", 0)
     assert "PostgreSQL" in body["database"]  # it answered: not "unreachable"
+    assert client.get("/healthz").status_code == 200
 
 
 def test_an_overdue_message_is_counted_not_degraded_while_a_worker_is_alive(
@@ -283,12 +289,12 @@ def test_a_separate_sagwa_worker_makes_healthz_ok_until_it_stops(
         committed_database: Database, test_settings: Settings, tmp_path: Path,
         start_sagwa_worker: Callable[[], subprocess.Popen[bytes]]) -> None:
     with TestClient(create_app(test_settings, database=committed_database)) as client:
-        before = client.get("/healthz")
+        before = client.get("/healthz", params={"require": "workers"})
         worker = start_sagwa_worker()
         alive = _wait_for_status(client, 200, worker, tmp_path)
         worker.terminate()  # a graceful stop: it removes its row
         assert worker.wait(30) == 0
-        gone = client.get("/healthz")
+        gone = client.get("/healthz", params={"require": "workers"})
 
     assert (before.status_code, before.json()["workers_alive"]) == (503, 0)
     assert (alive.json()["status"], alive.json()["worker"], alive.json()["workers_alive"]) == (
@@ -300,7 +306,7 @@ def test_a_separate_sagwa_worker_makes_healthz_ok_until_it_stops(
 def _wait_for_status(client: TestClient, status: int, proc: subprocess.Popen[bytes],
                      tmp_path: Path, timeout: float = 60) -> httpx.Response:
     deadline = time.monotonic() + timeout
-    while (answer := client.get("/healthz")).status_code != status:
+    while (answer := client.get("/healthz", params={"require": "workers"})).status_code != status:
         if proc.poll() is not None or time.monotonic() > deadline:
             raise AssertionError(f"/healthz said {answer.text} (worker exit {proc.poll()}): "
                                  + (tmp_path / "worker.err").read_text(errors="replace"))

@@ -7,18 +7,17 @@ Keys, in order (only ever appended to): ``status``, ``database`` (``database_at`
 unreachable), ``outbox_failed``, ``outbox_overdue``, ``worker``, ``schema``,
 ``workers_alive`` (not in the unreachable body, like the outbox counts). Healthy (200,
 ``"status": "ok"``) needs the database to answer, the in-process worker (``sagwa serve``) not
-to have stopped for good, the schema to be ``current`` (or ``ahead``), and, when no worker runs
-in this process (``"worker": "separate"``: ``sagwa serve --no-worker``), at least one worker
-alive elsewhere (a ``sagwa worker``): without one nothing sends customers' messages or runs
-answer deadlines, reminders and escalations. Otherwise 503 with ``status`` ``unavailable`` (no
+to have stopped for good and the schema to be ``current`` (or ``ahead``): what this host
+needs to serve, which a load balancer asks. Otherwise 503 with ``status`` ``unavailable`` (no
 database) or ``degraded``.
 
-``outbox_overdue`` alone never degrades: with a worker alive, a message waits past its time
-mostly because sending it failed for now (the provider down or refusing, a retry due) — a 503
-would take every host out of a load balancer, stopping the desk and the API, and send nothing.
-Page on ``outbox_overdue > 0`` (and a rising ``outbox_failed``) from the body instead; a
-missing worker, the cause a restart fixes, is ``workers_alive`` 0 and degrades within
-:data:`WORKERS_ALIVE_WITHIN`, not after :data:`OVERDUE_AFTER`.
+Whether any worker is alive (``workers_alive``: sent a heartbeat within
+:data:`WORKERS_ALIVE_WITHIN`; without one nothing sends customers' messages or runs answer
+deadlines, reminders and escalations) is said in every body, and decides the status only when
+asked (``require_workers``, ``/healthz?require=workers``), for a monitor: were it to degrade
+every web host, a worker host rebooting would take the whole web tier out of the load balancer
+(the desk, customers' pages and the API) and send nothing. The same holds for
+``outbox_overdue``: page on it (and a rising ``outbox_failed``) from the body.
 
 That body is for admins. Anyone else (a load balancer, a monitor) gets :func:`coarse_health`:
 the same keys but ``database_at``, with ``database`` saying ``reachable`` or ``unreachable``,
@@ -55,13 +54,14 @@ def check_health(uow_factory: Callable[[], SqlAlchemyUnitOfWork], database: str,
                  worker: str = SEPARATE_WORKER,
                  schema_state: Callable[[], str] | None = None,
                  workers_alive: Callable[[timedelta], int] | None = None,
-                 ) -> tuple[dict[str, Any], bool]:
+                 require_workers: bool = False) -> tuple[dict[str, Any], bool]:
     """(the body of ``/healthz``, healthy?). ``database`` describes the database when it
     answers; when it does not, ``database`` is ``"unreachable"`` and ``database_at`` says
     which one. ``worker``: the in-process worker's state (``running``, ``reconnecting``,
     ``stopped``) or ``separate``; ``schema_state()``: ``current``, ``behind`` or
     ``ahead`` (``unknown`` without it or without a database); ``workers_alive(within)``: how
-    many workers sent a heartbeat within ``within`` (``None`` in the body without it)."""
+    many workers sent a heartbeat within ``within`` (``None`` in the body without it);
+    ``require_workers``: none alive is unhealthy too (a monitor's question, see the module)."""
     try:
         with uow_factory() as uow:
             counts = uow.outbox.health_counts(uow.now(), overdue_after=OVERDUE_AFTER,
@@ -71,7 +71,7 @@ def check_health(uow_factory: Callable[[], SqlAlchemyUnitOfWork], database: str,
     except (SQLAlchemyError, SagwaError, OSError):
         return {"status": "unavailable", "database": UNREACHABLE, "database_at": database,
                 "worker": worker, "schema": "unknown"}, False
-    healthy = _healthy(worker, schema, alive)
+    healthy = _healthy(worker, schema, alive if require_workers else None)
     return {"status": "ok" if healthy else "degraded", "database": database, **counts,
             "worker": worker, "schema": schema, "workers_alive": alive}, healthy
 
@@ -81,7 +81,8 @@ def _healthy(worker: str, schema: str, alive: int | None) -> bool:
     # one still serves — failing the check would take a whole fleet out of a rolling deploy
     if worker == "stopped" or schema not in ("current", "ahead", "unknown"):
         return False
-    # this process's own worker (running, reconnecting) answers for itself, not the table
+    # asked (``alive`` given): no worker alive anywhere; this process's own worker (running,
+    # reconnecting) answers for itself, not the table
     return worker != SEPARATE_WORKER or alive is None or alive > 0
 
 

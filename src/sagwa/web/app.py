@@ -75,7 +75,7 @@ it is a list: an unknown one (`?seller=2` for `seller_id`) or one given twice is
 read). Every route that takes GET answers HEAD too (same status and headers, no body).
 Every answer carries an `X-Request-ID` header: the request's own when it sent one that is 1 to
 64 of `A-Za-z0-9._-`, else a new one; a 500 repeats it in `details.request_id` (quote it to
-support). `/healthz` tells anyone its status, the outbox's counts, the worker, the schema and how many workers are alive (503 degraded with none); an admin's token also which database it is.
+support). `/healthz` tells anyone its status, the outbox's counts, the worker, the schema and how many workers are alive (`?require=workers`: 503 degraded with none); an admin's token also which database it is.
 """
 
 
@@ -147,10 +147,12 @@ def create_app(settings: Settings, *, database: Database | None = None,
     def healthz(request: Request) -> JSONResponse:
         """200 when the database answers a short query; 503 with ``"database": "unreachable"``
         when it does not, and 503 ``degraded`` when this process's worker stopped for good
-        (``"worker": "stopped"``), the schema is behind this code's (``"schema": "behind"``),
-        or no worker runs here (``"worker": "separate"``) and none sent a heartbeat in the
-        last 10 s (``"workers_alive": 0``: nothing sends messages or runs deadlines):
-        services/health.py. Anyone (a load balancer, a monitor) gets ``status``, ``database``
+        (``"worker": "stopped"``) or the schema is behind this code's (``"schema": "behind"``):
+        what a load balancer asks. ``?require=workers`` (a monitor's question) is 503
+        ``degraded`` too when no worker runs here (``"worker": "separate"``) and none sent a
+        heartbeat in the last 10 s (``"workers_alive": 0``: nothing sends messages or runs
+        deadlines) — not by default, or a worker host rebooting would take every web host out
+        of the load balancer: services/health.py. Anyone (a load balancer, a monitor) gets ``status``, ``database``
         (``reachable`` / ``unreachable``), the outbox's failed/overdue counts, ``worker``,
         ``schema`` and ``workers_alive``; an admin's API token (``Authorization: Bearer …``)
         also which database it is."""
@@ -164,7 +166,10 @@ def create_app(settings: Settings, *, database: Database | None = None,
                                 worker=in_process_worker_state(),
                                 schema_state=lambda: schema_state_of(db.session_factory),
                                 workers_alive=lambda within: workers_alive_of(
-                                    db.session_factory, within))
+                                    db.session_factory, within),
+                                # read, not declared: a health check answers every query
+                                # with its status, never a 422
+                                require_workers=request.query_params.get("require") == "workers")
         shown = body if _admin_token(request) else coarse_health(body)
         # never from a cache: the state now, and an admin's body is not anyone's
         return JSONResponse(shown, status_code=200 if ok else 503,
