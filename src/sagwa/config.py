@@ -517,9 +517,12 @@ def get_settings() -> Settings:
 
 class _NamesChecked(PydanticBaseSettingsSource):
     """The ``.env`` file's settings, and every ``SAGWA_*`` name in the environment or the file
-    that is no setting: passed on under its own name, it is refused (``extra="forbid"``) with
-    the other problems, and :func:`describe_invalid_settings` says which setting was meant. A
-    line of another program's in a shared ``.env`` passes unseen."""
+    that is no setting but close to one (a typo: ``SAGWA_SMTP_PROT``): passed on under its own
+    name, it is refused (``extra="forbid"``) with the other problems, and
+    :func:`describe_invalid_settings` says which setting was meant. A name close to none is
+    someone else's and passes unseen, as a line of another program's in a shared ``.env`` does:
+    Kubernetes gives every pod ``<SERVICE>_SERVICE_HOST``, ``<SERVICE>_PORT_8000_TCP…`` for each
+    Service of its namespace (``SAGWA_WEB_SERVICE_HOST`` for one named ``sagwa-web``)."""
 
     def __init__(self, settings_cls: type[BaseSettings],
                  dotenv: PydanticBaseSettingsSource) -> None:
@@ -535,7 +538,7 @@ class _NamesChecked(PydanticBaseSettingsSource):
         for name in [*os.environ, *getattr(self._dotenv, "env_vars", {})]:
             field = name.lower().removeprefix("sagwa_")
             if (name.lower().startswith("sagwa_") and field not in known
-                    and name.upper() not in READ_ELSEWHERE):
+                    and name.upper() not in READ_ELSEWHERE and _meant(field)):
                 found[field] = "(not shown)"  # a misspelled secret's value is never printed
         return found
 
