@@ -278,7 +278,19 @@ class Settings(BaseSettings):
             return None  # blank is unset
         if isinstance(value, str) and re.search(r"[\x00-\x1f\x7f]", value):
             raise ValueError("must be on one line (no line breaks or control characters)")
+        if isinstance(value, str) and not value.isascii():
+            # SMTP AUTH sends it as ASCII (Python's smtplib): a Hangul or accented letter
+            # failed every email with an encoding error instead of a delivery failure
+            raise ValueError("must be ASCII letters, digits and symbols: SMTP sign-in cannot "
+                             "carry other characters; give the relay an ASCII password")
         return value  # as given, spaces and all
+
+    @field_validator("smtp_username")
+    @classmethod
+    def _ascii_name(cls, value: str | None) -> str | None:
+        if value is not None and not value.isascii():
+            raise ValueError("must be ASCII (SMTP sign-in cannot carry other characters)")
+        return value
 
     @field_validator("nhn_sms_app_key", "nhn_sms_secret_key", "sms_sender", "smtp_username",
                      mode="before")

@@ -254,3 +254,16 @@ def test_the_default_currency_must_be_one_sagwa_knows(monkeypatch: pytest.Monkey
     refused = _refusal(monkeypatch, SAGWA_DEFAULT_CURRENCY="XYZ")
     assert "SAGWA_DEFAULT_CURRENCY: must be one of AUD, CAD" in refused
     assert _settings(monkeypatch, SAGWA_DEFAULT_CURRENCY="usd").default_currency == "USD"
+
+
+def test_a_password_smtp_cannot_carry_is_refused_without_showing_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """smtplib signs in with ASCII only: a Hangul password failed every email with an encoding
+    error, retried ten times with a traceback and nothing naming the setting (a review)."""
+    hangul = "사과비밀번호-2026"
+    said = _refusal(monkeypatch, SAGWA_SMTP_USERNAME="apikey", SAGWA_SMTP_PASSWORD=hangul,
+                    SAGWA_SMTP_SECURITY="tls", SAGWA_SMTP_HOST="smtp.example.com")
+    assert "SAGWA_SMTP_PASSWORD: must be ASCII" in said and hangul not in said
+    said = _refusal(monkeypatch, SAGWA_SMTP_USERNAME="사과", SAGWA_SMTP_PASSWORD=PASSWORD,
+                    SAGWA_SMTP_SECURITY="tls", SAGWA_SMTP_HOST="smtp.example.com")
+    assert "SAGWA_SMTP_USERNAME: must be ASCII" in said
