@@ -91,6 +91,22 @@ def test_at_the_end_the_price_before_the_promotion_is_back(shop) -> None:
         Money(179_100, KRW), Money(199_000, KRW), PriceChangeStatus.APPLIED)
 
 
+def test_a_promotion_end_run_again_records_nothing_more(shop) -> None:
+    """A worker killed after the job committed, before the job was marked done, is recovered
+    and the job runs again (jobs.worker.recover_stalled_jobs, every queue): the price it put
+    back then read as a price the seller moved, and a second record said so (a review)."""
+    uow, clock, listing_id = shop
+    change, promo = _on_sale(uow, clock, listing_id)
+    clock.now = promo.ends_at
+    assert end_promotion(uow(), price_change_id=change.id) is PromotionEnd.RESTORED
+    assert end_promotion(uow(), price_change_id=change.id) is PromotionEnd.RESTORED
+    assert _price(uow, listing_id) == Money(199_000, KRW)
+    with uow() as u:
+        ended = [r for r in u.audit.for_entity("listing", str(listing_id))
+                 if r.event.action == "price_change.promotion_ended"]
+    assert [r.event.after["outcome"] for r in ended] == ["restored"]
+
+
 def test_a_price_the_seller_changed_since_is_left_alone(shop) -> None:
     uow, clock, listing_id = shop
     change, promo = _on_sale(uow, clock, listing_id)

@@ -35,6 +35,10 @@ ACTOR = "system:promotion_end"
 _LIVE = (PriceChangeStatus.APPLIED, PriceChangeStatus.APPROVED)
 
 
+#: The audit action of a promotion's end (its ``after["price_change_id"]``: the promotion).
+ENDED_ACTION = "price_change.promotion_ended"
+
+
 class PromotionEnd(StrEnum):
     """What the promotion-end job did."""
 
@@ -75,6 +79,13 @@ def end_promotion(uow: SqlAlchemyUnitOfWork, *, price_change_id: int,
             return PromotionEnd.NOT_YET
         listing = require(uow.market.listing(change.listing_id, for_update=True), "listing",
                           change.listing_id)
+        done = uow.audit.first_naming("listing", str(listing.id), ENDED_ACTION,
+                                      key="price_change_id", value=change.id)
+        if done is not None:
+            # run again (a worker killed after this job's commit, before its job was marked
+            # done, is recovered): the first run's outcome stands — a second would record the
+            # price it put back as a price the seller moved
+            return PromotionEnd(str((done.event.after or {}).get("outcome")))
         live = uow.market.live_changes(listing.id)
         at = next(i for i, c in enumerate(live) if c.id == change.id)
         back_to = listing.price
@@ -110,7 +121,7 @@ def end_promotion(uow: SqlAlchemyUnitOfWork, *, price_change_id: int,
             {"not_restored": kept.as_dict(), "set_before_sale_by_change": start.id}
             if outcome is PromotionEnd.KEPT_NEVER_ON_SALE else {})
         uow.audit.append(AuditEvent(
-            actor, "price_change.promotion_ended", "listing", str(listing.id),
+            actor, ENDED_ACTION, "listing", str(listing.id),
             before={"price": listing.price.as_dict()},
             after={"price_change_id": change.id, "outcome": outcome.value,
                    "price": back_to.as_dict(), **extra}), uow.now())
