@@ -184,10 +184,13 @@ def set_active(uow: SqlAlchemyUnitOfWork, *, username: str, active: bool,
     The last active admin is not deactivated (``last_active_admin``): nobody could then create
     or repair accounts from the pages. Again to the same state changes nothing."""
     with uow:
+        # the admins' rows first, in id order, then the account's: two admins deactivated at
+        # once queue up instead of deadlocking (each locking its own row, then the other's)
+        admins = uow.users.active_admins() if not active else []
         user = require(uow.users.lock(username), "user", username)
         if user.active == active:
             return ActiveChanged(username, active, changed=False)
-        if not active and user.role == Role.ADMIN.value and uow.users.active_admins() == [user.id]:
+        if not active and user.role == Role.ADMIN.value and admins == [user.id]:
             raise Conflict(f"{username!r} is the last active admin account: create or activate "
                            "another admin first", reason="last_active_admin", username=username)
         uow.users.set_active(user.id, active)
@@ -225,7 +228,9 @@ def authenticate(uow: SqlAlchemyUnitOfWork, *, username: str, password: str) -> 
         if user is None or not user.active:
             return None
         if _HASHER.check_needs_rehash(user.password_hash):
-            uow.users.set_password_hash(user.id, _HASHER.hash(password))
+            # only over the hash just checked: a password changed meanwhile stays changed
+            uow.users.set_password_hash(user.id, _HASHER.hash(password),
+                                        replacing=user.password_hash)
             uow.commit()
         return _account(user)
 

@@ -265,8 +265,8 @@ def summarize(uow: SqlAlchemyUnitOfWork, *, by: Grouping, filters: EntryFilter,
                     add(_key(by, e.incident_id, e.created_at), _entry_columns(e))
                     continue
                 parts = _split_by_seller(e, sellers)
-                if only is not None:  # that seller's part of the entry only
-                    parts = [p for p in parts if p[0] == only] or [(only, {})]
+                if only is not None:  # that seller's part of the entry only (as their row
+                    parts = [p for p in parts if p[0] == only]  # by seller counts it)
                 for n, (key, columns) in enumerate(parts):
                     add(key if by == "seller" else _key(by, e.incident_id, e.created_at),
                         columns, entries=int(n == 0))

@@ -48,9 +48,13 @@ class UserRepository:
         row = self.conn.execute(select(users).where(users.c.id == user_id)).one_or_none()
         return _user(row) if row else None
 
-    def set_password_hash(self, user_id: int, password_hash: str) -> None:
-        self.conn.execute(update(users).where(users.c.id == user_id)
-                          .values(password_hash=password_hash))
+    def set_password_hash(self, user_id: int, password_hash: str, *,
+                          replacing: str | None = None) -> None:
+        """The account's new hash; with ``replacing``, only while that is still its hash."""
+        q = update(users).where(users.c.id == user_id)
+        if replacing is not None:
+            q = q.where(users.c.password_hash == replacing)
+        self.conn.execute(q.values(password_hash=password_hash))
 
     def lock(self, username: str) -> UserRecord | None:
         """The account, its row locked to the end of the transaction."""
