@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -22,9 +23,24 @@ from sagwa.services.accounts import (
 )
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
+T = TypeVar("T")
+
 app = typer.Typer(help="Accounts for the pages and API tokens: admin, reviewer, agent, finance, "
                        "seller.",
                   no_args_is_help=True)
+
+
+def _as_actor(actor: str, command: str,
+              run: Callable[[SqlAlchemyUnitOfWork, str], T]) -> T:
+    """``run(uow, actor)`` on the database, ``actor`` the account ``--actor`` names as
+    ``command`` may record it (``recorded_actor``: refused for a role that may not)."""
+    db = database()
+    try:
+        assert db.session_factory is not None
+        recorded = recorded_actor(db.session_factory, actor, command=command)
+        return run(SqlAlchemyUnitOfWork(db.session_factory), recorded)
+    finally:
+        db.close()
 
 
 def format_role(role: Role) -> str:
@@ -51,14 +67,8 @@ def create(
 ) -> None:
     """Create an account; the password is stored as an argon2 hash only."""
     assert password is not None  # click asks for it when --password is omitted
-    db = database()
-    try:
-        assert db.session_factory is not None
-        actor = recorded_actor(db.session_factory, actor, command="users create")
-        account = create_user(SqlAlchemyUnitOfWork(db.session_factory), username=username,
-                              role=role, password=password, seller_id=seller_id, actor=actor)
-    finally:
-        db.close()
+    account = _as_actor(actor, "users create", lambda uow, by: create_user(
+        uow, username=username, role=role, password=password, seller_id=seller_id, actor=by))
     suffix = f" for seller {account.seller_id}" if account.seller_id is not None else ""
     console.print(f"created [bold]{account.username}[/bold] ({format_role(account.role)}{suffix})")
 
@@ -76,14 +86,8 @@ def token(
 
     Use it as `Authorization: Bearer <token>`; the account's role decides what it may do.
     """
-    db = database()
-    try:
-        assert db.session_factory is not None
-        actor = recorded_actor(db.session_factory, actor, command="users token")
-        issued = issue_api_token(SqlAlchemyUnitOfWork(db.session_factory), username=username,
-                                 name=name, actor=actor)
-    finally:
-        db.close()
+    issued = _as_actor(actor, "users token", lambda uow, by: issue_api_token(
+        uow, username=username, name=name, actor=by))
     if as_json:
         typer.echo(json.dumps({"username": username, "name": name, "token": issued}))
         return
@@ -103,14 +107,8 @@ def revoke_token(
     actor: str = ACTOR,
 ) -> None:
     """Revoke an account's API token(s); a revoked token is refused from the next request."""
-    db = database()
-    try:
-        assert db.session_factory is not None
-        actor = recorded_actor(db.session_factory, actor, command="users revoke-token")
-        revoked = revoke_api_tokens(SqlAlchemyUnitOfWork(db.session_factory),
-                                    username=username, name=name, actor=actor)
-    finally:
-        db.close()
+    revoked = _as_actor(actor, "users revoke-token", lambda uow, by: revoke_api_tokens(
+        uow, username=username, name=name, actor=by))
     if as_json:
         typer.echo(json.dumps({"username": username, "name": name, "revoked": revoked}))
         return
@@ -131,27 +129,15 @@ def set_password_(
 ) -> None:
     """Change an account's password (a leaked one, or the demo's); its live sign-ins end."""
     assert password is not None  # click asks for it when --password is omitted
-    db = database()
-    try:
-        assert db.session_factory is not None
-        actor = recorded_actor(db.session_factory, actor, command="users set-password")
-        ended = set_password(SqlAlchemyUnitOfWork(db.session_factory), username=username,
-                             password=password, actor=actor)
-    finally:
-        db.close()
+    ended = _as_actor(actor, "users set-password", lambda uow, by: set_password(
+        uow, username=username, password=password, actor=by))
     signed_out = f"; {ended} sign-in(s) ended" if ended else ""
     console.print(f"password of [bold]{username}[/bold] changed{signed_out}")
 
 
 def _set_active(username: str, active: bool, as_json: bool, actor: str, command: str) -> None:
-    db = database()
-    try:
-        assert db.session_factory is not None
-        actor = recorded_actor(db.session_factory, actor, command=command)
-        done = set_active(SqlAlchemyUnitOfWork(db.session_factory), username=username,
-                          active=active, actor=actor)
-    finally:
-        db.close()
+    done = _as_actor(actor, command, lambda uow, by: set_active(
+        uow, username=username, active=active, actor=by))
     if as_json:
         typer.echo(json.dumps({"username": done.username, "active": done.active,
                                "changed": done.changed, "sessions_ended": done.sessions_ended}))
