@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
-import os
 import re
-import secrets
 import sys
 import warnings
 from email.utils import getaddresses
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,16 +20,19 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from sagwa.config_names import SECRET_FIELDS, NamesChecked, closest_setting, shown_value
+from sagwa.config_production import NHN_SMS_BASE_URL, production_problems
+from sagwa.config_secret import (
+    DEFAULT_SECRET,
+    PLACEHOLDER_SECRETS,
+    SECRET_FILE,
+    UnsharedSecretWarning,
+    data_dir_secret,
+)
 from sagwa.domain.money import CURRENCY_EXPONENTS
 
-_PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret"}
-#: Stands for "not set": a published string, so it must never sign anything.
-DEFAULT_SECRET = "dev-only-not-secret-sagwa-0000000000"
-SECRET_FILE = "secret_key"
 #: The audit anchors file's name in the data directory (``audit_anchors_path``'s default).
 ANCHORS_FILE = "audit-anchors.jsonl"
-#: NHN Cloud SMS's API address (``nhn_sms_base_url``'s default).
-NHN_SMS_BASE_URL = "https://api-sms.cloud.toast.com"
 #: What ``SAGWA_SMS_PROVIDER=nhn`` needs set, by field.
 NHN_SMS_REQUIRED = ("nhn_sms_app_key", "nhn_sms_secret_key", "sms_sender")
 #: The settings that take one of a few words (in any case), and their words.
@@ -43,8 +43,6 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "log_format": ("text", "json"),
     "smtp_security": ("none", "starttls", "tls"),
 }
-#: ``SAGWA_*`` variables that are no setting but are read elsewhere, so not refused as unknown.
-READ_ELSEWHERE = frozenset({"SAGWA_BENCH_DATABASE_URL"})  # bench/delivery.py --database-url
 #: Where the settings are read from (``Settings`` adds ``extra="forbid"``: no unknown name).
 SOURCES = SettingsConfigDict(env_prefix="SAGWA_", env_file=".env", env_file_encoding="utf-8")
 _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -196,7 +194,7 @@ class Settings(BaseSettings):
     @field_validator("secret_key")
     @classmethod
     def _refuse_placeholder(cls, value: str) -> str:
-        if value.strip().lower() in _PLACEHOLDER_SECRETS or len(value) < 16:
+        if value.strip().lower() in PLACEHOLDER_SECRETS or len(value) < 16:
             raise ValueError("SAGWA_SECRET_KEY must be at least 16 characters and not a placeholder")
         return value
 
@@ -210,7 +208,7 @@ class Settings(BaseSettings):
     def _refuse_weak_previous(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         keys = tuple(k for k in value if k)
         # a published or short key would let anyone forge what it is trusted to verify
-        if any(k.lower() in _PLACEHOLDER_SECRETS or k == DEFAULT_SECRET or len(k) < 16
+        if any(k.lower() in PLACEHOLDER_SECRETS or k == DEFAULT_SECRET or len(k) < 16
                for k in keys):
             raise ValueError("SAGWA_PREVIOUS_SECRET_KEYS: every key must be at least 16 "
                              "characters and not a placeholder")
@@ -374,7 +372,7 @@ class Settings(BaseSettings):
             env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
             file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, _NamesChecked(settings_cls, dotenv_settings),
+        return (init_settings, env_settings, NamesChecked(settings_cls, dotenv_settings),
                 file_secret_settings)
 
     @model_validator(mode="after")
@@ -438,80 +436,6 @@ class Settings(BaseSettings):
         return (self.data_dir / "pg").resolve()
 
 
-#: The fewest characters, and distinct characters, a production secret key may have.
-PRODUCTION_KEY_LENGTH, PRODUCTION_KEY_VARIETY = 32, 8
-
-
-def production_problems(settings: Settings) -> list[str]:
-    """What production refuses: demo providers that write customers' messages to a file and
-    mark them sent (texts: unless said not sent, or sent through NHN Cloud SMS at its https
-    address), links pointing at this host's own address, a key easy to guess."""
-    problems = []
-    key = settings.secret_key
-    if len(key) < PRODUCTION_KEY_LENGTH or len(set(key)) < PRODUCTION_KEY_VARIETY:
-        problems.append(f"SAGWA_SECRET_KEY is weak (use at least {PRODUCTION_KEY_LENGTH} "
-                        f"characters, {PRODUCTION_KEY_VARIETY} or more different ones, e.g. "
-                        "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)")
-    if settings.email_provider == "log":
-        problems.append("SAGWA_EMAIL_PROVIDER is log (customer emails would be written to a "
-                        "file, not sent): set it to smtp")
-    if settings.sms_provider == "log" and not settings.sms_log_only:
-        problems.append("texts to customers would only be written to SAGWA_SMS_LOG_PATH (the "
-                        "demo SMS provider): set SAGWA_SMS_PROVIDER=nhn (and its settings) to "
-                        "send them, or set SAGWA_SMS_LOG_ONLY=true to run with texts not sent")
-    if settings.sms_provider == "nhn" and not settings.nhn_sms_base_url.startswith("https://"):
-        problems.append(f"SAGWA_NHN_SMS_BASE_URL is {settings.nhn_sms_base_url} (a test "
-                        "server: texts would be marked sent without reaching anyone): set it to "
-                        f"NHN Cloud SMS's https address, or leave it unset ({NHN_SMS_BASE_URL})")
-    smtp_set = {"smtp_host", "smtp_port"} & settings.model_fields_set
-    if settings.email_provider == "smtp" and not smtp_set:
-        problems.append(f"SAGWA_SMTP_HOST and SAGWA_SMTP_PORT are not set (customer email would "
-                        f"go to {settings.smtp_host}:{settings.smtp_port}, a development mail "
-                        "catcher): set the SMTP relay's address")
-    if "public_base_url" not in settings.model_fields_set:
-        problems.append(f"SAGWA_PUBLIC_BASE_URL is not set (customers' links would point at "
-                        f"{settings.public_base_url}): set the address customers reach")
-    if settings.email_provider == "smtp" and "mail_from" not in settings.model_fields_set:
-        problems.append(f"SAGWA_MAIL_FROM is not set (customer email would come from "
-                        f"{settings.mail_from}, an address nobody reads, and a relay refuses a "
-                        "sender it does not know): set your desk's own address")
-    return problems
-
-
-class UnsharedSecretWarning(UserWarning):
-    """An external database with a key generated in this process's data directory."""
-
-
-def data_dir_secret(data_dir: Path) -> str:
-    """The key kept in ``<data_dir>/secret_key``, generated on first use (random, 0600). Every
-    sagwa process on the same data directory (server, workers, CLI) signs with the same key, and
-    nobody else knows it — unlike a default written in the source, which anyone could use to
-    forge a customer's link. Two processes starting at once agree: the file is created by an
-    atomic link, and the loser reads the winner's key."""
-    path = data_dir / SECRET_FILE
-    try:
-        if not path.exists():
-            data_dir.mkdir(parents=True, exist_ok=True)
-            tmp = data_dir / f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w", encoding="ascii") as out:
-                out.write(secrets.token_urlsafe(48) + "\n")
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                pass
-            finally:
-                tmp.unlink()
-        key = path.read_text(encoding="ascii").strip()
-    except OSError as exc:
-        raise ValueError(f"cannot keep a generated secret key in {path} ({exc.strerror or exc}); "
-                         "set SAGWA_SECRET_KEY") from None
-    if len(key) < 16:
-        raise ValueError(f"{path} holds no usable key (under 16 characters); delete it to "
-                         "generate a new one, or set SAGWA_SECRET_KEY")
-    return key
-
-
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process's settings. The notice that a generated key is not shared is printed once,
@@ -525,34 +449,6 @@ def get_settings() -> Settings:
         else:
             warnings.warn_explicit(found.message, found.category, found.filename, found.lineno)
     return settings
-
-
-class _NamesChecked(PydanticBaseSettingsSource):
-    """The ``.env`` file's settings, and every ``SAGWA_*`` name in the environment or the file
-    that is no setting but close to one (a typo: ``SAGWA_SMTP_PROT``): passed on under its own
-    name, it is refused (``extra="forbid"``) with the other problems, and
-    :func:`describe_invalid_settings` says which setting was meant. A name close to none is
-    someone else's and passes unseen, as a line of another program's in a shared ``.env`` does:
-    Kubernetes gives every pod ``<SERVICE>_SERVICE_HOST``, ``<SERVICE>_PORT_8000_TCP…`` for each
-    Service of its namespace (``SAGWA_WEB_SERVICE_HOST`` for one named ``sagwa-web``)."""
-
-    def __init__(self, settings_cls: type[BaseSettings],
-                 dotenv: PydanticBaseSettingsSource) -> None:
-        super().__init__(settings_cls)
-        self._dotenv = dotenv
-
-    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
-        return None, field_name, False  # all is done in __call__
-
-    def __call__(self) -> dict[str, Any]:
-        known = self.settings_cls.model_fields
-        found = {name: value for name, value in self._dotenv().items() if name in known}
-        for name in [*os.environ, *getattr(self._dotenv, "env_vars", {})]:
-            field = name.lower().removeprefix("sagwa_")
-            if (name.lower().startswith("sagwa_") and field not in known
-                    and name.upper() not in READ_ELSEWHERE and _meant(field)):
-                found[field] = "(not shown)"  # a misspelled secret's value is never printed
-        return found
 
 
 class _MailFrom(BaseSettings):
@@ -579,31 +475,15 @@ def describe_invalid_settings(exc: ValidationError) -> str:
         field = str(err["loc"][0]) if err.get("loc") else ""
         name = f"SAGWA_{field.upper()}" if field else "settings"
         if err["type"] == "extra_forbidden":
-            lines.append(f"{name}: not a sagwa setting{_meant(field)}")
+            lines.append(f"{name}: not a sagwa setting{closest_setting(field, Settings.model_fields)}")
             continue
         message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
         message = message.removeprefix(name).lstrip(" :")  # our own messages name it already
         given = err.get("input")
-        shown = (f" (got {_shown_value(field, given)!r})"
+        shown = (f" (got {shown_value(field, given)!r})"
                  if given is not None and not isinstance(given, dict) else "")
         lines.append(f"{name}: {message}{shown}" if field not in SECRET_FIELDS
                      else f"{name}: {message} (the value given is not shown)")
     return "; ".join(lines)
 
 
-#: Settings whose value is never printed, not even when it is refused.
-SECRET_FIELDS = frozenset({"secret_key", "smtp_password", "previous_secret_keys",
-                           "nhn_sms_secret_key"})
-
-
-def _meant(field: str) -> str:
-    """``; did you mean SAGWA_X?`` naming the setting closest to ``field``, if one is close."""
-    close = difflib.get_close_matches(field, Settings.model_fields, n=1, cutoff=0.75)
-    return f"; did you mean SAGWA_{close[0].upper()}?" if close else ""
-
-
-def _shown_value(field: str, given: object) -> object:
-    """A refused value as it may be printed: a URL's password masked."""
-    if field == "database_url" and isinstance(given, str):
-        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", given)
-    return given
