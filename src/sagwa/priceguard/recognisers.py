@@ -68,8 +68,13 @@ def near_fx(log_q: F64, fx_set: F64, rules: PriceRules, tol: float) -> npt.NDArr
     """Where ``|log_q|`` lies within ``tol`` of an FX rate of the row's set (``fx_set``: an
     index in ``rules.fx_log_sets``, by the listing's currency; 0 in every row when the columns
     were built without it)."""
+    return _near_fx(log_q, fx_set, rules, tol, _one_set(fx_set, rules))
+
+
+def _near_fx(log_q: F64, fx_set: F64, rules: PriceRules, tol: float,
+             one: int | None) -> npt.NDArray[np.bool_]:
+    """:func:`near_fx`, ``one`` the set every row takes (None: several)."""
     sets = rules.fx_log_sets
-    one = _one_set(fx_set, rules)
     if one is not None:
         return near_any(log_q, np.asarray(sets[one]), tol)
     out = np.zeros(log_q.shape, dtype=np.bool_)
@@ -82,14 +87,14 @@ def near_fx(log_q: F64, fx_set: F64, rules: PriceRules, tol: float) -> npt.NDArr
 
 def is_shaped(log_q: F64, fx_set: F64, rules: PriceRules) -> npt.NDArray[np.bool_]:
     """Near an error shape's ratio: a power of ten, a pack size or an FX rate of the row's set
-    (every row in one pass over all the anchors when all rows take the same rates: the batch's
-    hot path)."""
+    (every row in one pass over all the anchors, ``rules.shape_log_sets``, when all rows take
+    the same rates: the batch's hot path)."""
     tol = rules.shape_tolerance_log
-    fixed = [POWERS_OF_TEN, pack_anchors(rules)]
     one = _one_set(fx_set, rules)
     if one is not None:
-        return near_any(log_q, np.sort(np.concatenate([*fixed, rules.fx_log_sets[one]])), tol)
-    return near_any(log_q, np.sort(np.concatenate(fixed)), tol) | near_fx(log_q, fx_set, rules, tol)
+        return near_any(log_q, np.asarray(rules.shape_log_sets[one]), tol)
+    fixed = np.sort(np.concatenate([POWERS_OF_TEN, pack_anchors(rules)]))
+    return near_any(log_q, fixed, tol) | _near_fx(log_q, fx_set, rules, tol, None)
 
 
 def _one_set(fx_set: F64, rules: PriceRules) -> int | None:
@@ -116,9 +121,10 @@ def fx_from_a_reference(new: F64, refs: list[F64], rules: PriceRules,
     """Where ``new`` lies within :data:`FX_CONFIRM_LOG` of an FX rate (of the row's set) from
     one of ``refs`` (NaN, 0: no reference)."""
     out = np.zeros(new.shape, dtype=np.bool_)
+    one = _one_set(fx_set, rules)
     with np.errstate(divide="ignore", invalid="ignore"):
         for ref in refs:
-            out |= near_fx(np.log(new / ref), fx_set, rules, FX_CONFIRM_LOG)
+            out |= _near_fx(np.log(new / ref), fx_set, rules, FX_CONFIRM_LOG, one)
     return out
 
 

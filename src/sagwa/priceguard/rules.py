@@ -87,6 +87,9 @@ class PriceRules:
     #: ``fx_rates_by_currency`` in currency order; :meth:`fx_set` is a currency's set.
     fx_log_sets: tuple[tuple[float, ...], ...] = field(init=False, repr=False, compare=False)
     _fx_set_by_currency: Mapping[str, int] = field(init=False, repr=False, compare=False)
+    #: Derived: per FX set, the sorted logs of every error shape's ratio a change is checked
+    #: against (10, 100, 1,000, the pack sizes and that set's FX rates), merged once here.
+    shape_log_sets: tuple[tuple[float, ...], ...] = field(init=False, repr=False, compare=False)
     #: Derived: the category tables keyed by :func:`category_key` (``" Books"`` is ``books``).
     _depth_by_key: Mapping[str, float] = field(init=False, repr=False, compare=False)
     _floor_by_key: Mapping[str, float] = field(init=False, repr=False, compare=False)
@@ -98,6 +101,9 @@ class PriceRules:
         own = sorted(self.fx_rates_by_currency)
         object.__setattr__(self, "fx_log_sets", (self.fx_logs, *(
             tuple(sorted(math.log(r) for r in self.fx_rates_by_currency[c])) for c in own)))
+        tens = tuple(n * math.log(10.0) for n in (1, 2, 3))  # as recognisers.POWERS_OF_TEN
+        object.__setattr__(self, "shape_log_sets", tuple(
+            tuple(sorted((*tens, *self.pack_logs, *fx))) for fx in self.fx_log_sets))
         object.__setattr__(self, "_fx_set_by_currency",
                            MappingProxyType({c: i + 1 for i, c in enumerate(own)}))
         for name, table in (("_depth_by_key", self.category_max_depth_pct),
