@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 
 from sagwa.adapters.db.tables import listings, orders, products
 from sagwa.config import Settings
+from sagwa.domain.contact_hours import next_opening
 from sagwa.domain.money import Money
 from sagwa.priceguard import load_rules
 from sagwa.replay.scratch import fresh_database, replay_server
@@ -67,18 +68,23 @@ def stage(session_factory, secret: str) -> dict[str, object]:  # type: ignore[no
                                          proposed_by="seller:seller", gate=guard_gate(load_rules()))
     now = datetime.now(UTC)
     with uow() as u:  # the busiest listing: the incident with the most customers
-        busiest, price = u.conn.execute(
-            select(orders.c.listing_id, func.min(orders.c.unit_price_minor))
+        busiest, price, first = u.conn.execute(
+            select(orders.c.listing_id, func.min(orders.c.unit_price_minor),
+                   func.min(orders.c.placed_at))
             .where(orders.c.listing_id != own).group_by(orders.c.listing_id)
             .order_by(func.count().desc()).limit(1)).one()
+    # from its first order (a window before the listing existed is refused)
     row = desk.declare(uow(), listing_ids=[busiest], wrong_price=Money(price, "KRW"),
-                       correct_price=Money(price * 10, "KRW"), window_start=now - timedelta(weeks=7),
-                       cause="a 90% event typed as the price (bench)", responsible="both", actor="bench")
+                       correct_price=Money(price * 10, "KRW"), window_start=first,
+                       cause="a 90% event typed as the price (bench)", responsible="both", actor="bench",
+                       correct_price_confirmed=True)  # ten times a demo price: for the pages only
     incident_id = int(row.incident.incident_id)
     desk.scope(uow(), incident_id=incident_id, actor="bench")
     desk.plan(uow(), incident_id=incident_id,
               options=["keep", "cancel_with_compensation", "talk_to_person"],
-              deadline=now + timedelta(days=10), default="keep", seller_share_pct=50,
+              # an hour after the centre opens, ten days on: the deadline must fall in its hours
+              deadline=next_opening(policy.schedule, now + timedelta(days=10)) + timedelta(hours=1),
+              default="keep", seller_share_pct=50,
               platform_share_pct=50, actor="bench", policy=policy,
               cancel_compensation=Money(10_000, "KRW"))
     notify(uow(), incident_id=incident_id, actor="bench", policy=policy,

@@ -176,7 +176,8 @@ def test_settings(tmp_path: Path) -> Settings:
 BOTH_SERVERS = frozenset({
     "test_audit_anchor_job", "test_audit_case_index", "test_audit_key_rotation_db",
     "test_audit_log_db", "test_audit_stale_key_append", "test_audit_tampering_db",
-    "test_case_lookup_phone_index", "test_case_lookup_tails_and_email_starts", "test_data_errors",
+    "test_access_records_db", "test_case_lookup_phone_index",
+    "test_case_lookup_tails_and_email_starts", "test_customer_erasure_db", "test_data_errors",
     "test_delivery", "test_delivery_contact_hours", "test_delivery_job_error_count",
     "test_delivery_outcome_after_restart",
     "test_delivery_retries", "test_desk_callback_time", "test_desk_close_race",

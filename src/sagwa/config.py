@@ -116,6 +116,11 @@ class Settings(BaseSettings):
                                            "(default: <data_dir>/sms.log).")
     email_provider: str = Field(default="log",
                                 description="smtp, or log (write emails to mail_log_path).")
+    retention_erase_daily: bool = Field(
+        default=False,
+        description="Let the worker erase, every day at 03:00 Korea time, the personal data of "
+                    "every customer no law keeps any more (sagwa retention run; 개인정보 보호법 "
+                    "제21조). Off by default: run `sagwa retention plan` first.")
     sms_log_only: bool = Field(
         default=False,
         description="Say that texts to customers are not sent (no SMS provider, only the demo "

@@ -81,7 +81,8 @@ def test_the_refunds_owed_are_listed_as_a_table_csv_and_json(cancelled: tuple[in
     table = flat(sagwa("refunds", "list").stdout)
     assert f"#{case_id}" in table and "owed" in table and "KRW" in table
     assert f"total ({orders})" in table
-    rows = list(csv.DictReader(io.StringIO(sagwa("refunds", "list", "--format", "csv").stdout)))
+    rows = list(csv.DictReader(io.StringIO(sagwa("refunds", "list", "--format", "csv",
+                                                 "--reason", "환불 이체").stdout)))
     assert len(rows) == orders and list(rows[0]) == list(CSV_COLUMNS)
     assert rows[0]["status"] == "owed" and rows[0]["paid_at"] == ""
     assert sagwa("refunds", "list", "--status", "overdue").stdout.strip() == (
@@ -210,7 +211,7 @@ def test_the_lists_csv_with_a_reference_column_added_is_taken_as_a_payments_file
         more_owed: None, tmp_path: Path) -> None:
     """Checked with --dry-run, so that the refunds stay owed for the last test."""
     listed = list(csv.DictReader(io.StringIO(sagwa("refunds", "list", "--format",
-                                                   "csv").stdout)))
+                                                   "csv", "--reason", "환불 이체").stdout)))
     assert listed and next(iter(listed[0])) == "refund_id"
     out = io.StringIO()
     writer = csv.DictWriter(out, [*listed[0], "reference"])
@@ -233,9 +234,10 @@ def test_the_lists_csv_with_a_reference_column_added_is_taken_as_a_payments_file
         int(listed[0]["refund_id"])]
     # for Excel (a finance walk: Hangul names garbled without a byte-order mark): the same CSV
     # after the mark, and a file Excel saves with it is read back the same way
-    excel = sagwa("refunds", "list", "--format", "csv", "--excel").stdout
+    excel = sagwa("refunds", "list", "--format", "csv", "--excel", "--reason",
+                  "환불 이체").stdout
     assert excel.startswith("\ufeffrefund_id,") and excel[1:] == sagwa(
-        "refunds", "list", "--format", "csv").stdout
+        "refunds", "list", "--format", "csv", "--reason", "환불 이체").stdout
     saved = tmp_path / "saved_by_excel.csv"
     rows = list(csv.DictReader(io.StringIO(excel[1:])))
     out = io.StringIO()

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from sagwa.adapters.db.tables import ledger_entries, outbox
 from sagwa.adapters.db.tables import orders as orders_table
+from sagwa.domain.audit_text import TextVerdict
 from sagwa.domain.consent import ConsentRecord, effects_of_choice
 from sagwa.domain.listings import ListingStatus
 from sagwa.domain.money import Money
@@ -27,6 +28,7 @@ from sagwa.errors import (
 from sagwa.services import catalog, desk, desk_cases, notices, orders
 from sagwa.services.desk_notify import LinkMaker, notify
 from sagwa.services.desk_policy import load_desk_policy
+from sagwa.services.recorded_texts import text_matches
 from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
 from sagwa.testing.wrong_price import ipod_listed_at_wrong_price
 from sagwa.web.pages.case_facts import incident_terms
@@ -832,9 +834,12 @@ def test_the_same_choice_given_again_in_other_words_is_kept_on_the_audit_log(sho
         events = [r.event for r in u.audit.for_entity("case", str(case_id))
                   if r.event.action.startswith("case.choice")]
         case = u.cases.get(case_id).case
+        # the words as a keyed digest, never the text (``recorded_texts``)
+        said = text_matches(u, "after 6 pm, please", events[1].after, "evidence")
     assert [e.action for e in events] == ["case.choice_recorded", "case.choice_repeated"]
-    assert events[1].after == {"choice": "talk_to_person", "channel": "phone",
-                               "evidence": "after 6 pm, please"}
+    assert {k: events[1].after[k] for k in ("choice", "channel", "evidence_chars")} == {
+        "choice": "talk_to_person", "channel": "phone", "evidence_chars": 18}
+    assert said is TextVerdict.MATCHES and "6 pm" not in str(events[1].after)
     assert case.consent is not None and case.consent.evidence == "call me"
 
 

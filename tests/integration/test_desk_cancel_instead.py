@@ -85,7 +85,10 @@ def test_cancelling_instead_refunds_what_was_paid_and_books_the_compensation(cho
     # the compensation's ledger entry and who pays it (sellers 60%), as points.credited says
     assert (step.after["entry_id"], step.after["seller_points"],
             step.after["platform_points"]) == (row.compensation_entry_id, 6_000, 4_000)
-    assert "차액은 못 내겠어요" in step.after["evidence"]
+    # the customer's words stay on the case; the record keeps a digest of them
+    assert "차액은 못 내겠어요" in row.case.consent.evidence
+    assert "차액은 못 내겠어요" not in str(step.after)
+    assert step.after["evidence_chars"] == len(row.case.consent.evidence)
     # the discount choice stays on the record it replaced
     assert [e.after["choice"] for e in entries if e.action == "case.choice_recorded"] == [
         "buy_at_correct_price_discount"]

@@ -15,10 +15,12 @@ from test_desk import POLICY, shop  # noqa: F401
 from test_desk_call_attempts import _asked_for_a_person_then_defaulted, _notified
 
 from sagwa.adapters.db.tables import contact_attempts, note_follow_ups
+from sagwa.domain.audit_text import TextVerdict
 from sagwa.errors import InvalidInput, NotFound
 from sagwa.services import desk_cases
 from sagwa.services.desk_follow_ups import read_follow_up_list, resolve_follow_up
 from sagwa.services.desk_report import build_report
+from sagwa.services.recorded_texts import text_matches
 from sagwa.web.pages.contact_centre import case_context, queue_context
 
 NOTE = "환불이 아직 안 들어왔다고 하심. 재무팀 확인 후 다시 전화드리기로 함"
@@ -68,12 +70,17 @@ def test_a_follow_up_note_reaches_the_next_agent_and_stays_listed_until_resolved
     [resolved] = case_context(uow(), POLICY, case_id)["card"].follow_ups
     assert (resolved.resolved_by, resolved.resolved_at, resolved.open) == (
         "agent:lee", clock.now, False)
-    # the audit log keeps both steps; the incident timeline names them
+    # the audit log keeps both steps, the texts as keyed digests (``recorded_texts``: the
+    # texts stay in their tables); the incident timeline names them
     asked, closed = _actions(uow, case_id)
-    assert asked == ("case.follow_up_asked", {"follow_up_id": logged.follow_up_id,
-                                              "attempt_id": logged.attempt_id, "note": NOTE,
-                                              "due_at": None})
-    assert closed[0] == "case.follow_up_resolved" and closed[1]["outcome"].startswith("재무팀")
+    assert (asked[0], {k: v for k, v in asked[1].items() if not k.startswith("note_")}) == (
+        "case.follow_up_asked", {"follow_up_id": logged.follow_up_id,
+                                 "attempt_id": logged.attempt_id, "due_at": None})
+    assert closed[0] == "case.follow_up_resolved" and "재무팀" not in str(closed[1])
+    with uow() as u:
+        assert text_matches(u, NOTE, asked[1], "note") is TextVerdict.MATCHES
+        assert text_matches(u, done.follow_up.outcome, closed[1],
+                            "outcome") is TextVerdict.MATCHES
     timeline = [e.action for e in build_report(uow(), incident_id=iid, policy=POLICY).timeline]
     assert {"case.follow_up_asked", "case.follow_up_resolved"} <= set(timeline)
     # recorded again (a second tab, another agent): the first outcome stands, nothing written

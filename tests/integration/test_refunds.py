@@ -18,12 +18,14 @@ from test_desk import POLICY, _notified, shop  # noqa: F401
 from test_desk_cancel_instead import _instead, chosen  # noqa: F401
 
 from sagwa.adapters.db.tables import refunds
+from sagwa.domain.audit_text import TextVerdict
 from sagwa.domain.consent import EffectKind, OrderEffect
 from sagwa.domain.money import Money
 from sagwa.domain.refunds import REFUND_ACTIONS, REFUND_PAID, PaymentLine, RefundFilter
 from sagwa.errors import Conflict, InvalidInput, NotFound, SagwaError
 from sagwa.services import catalog, desk_cases
 from sagwa.services.desk_report import build_report
+from sagwa.services.recorded_texts import text_matches
 from sagwa.services.refunds import (
     list_refunds,
     listed_dict,
@@ -156,7 +158,11 @@ def test_marking_paid_records_who_when_and_the_reference_on_the_audit_log(shop) 
     assert stored == paid
     assert record.event.actor == "admin:kim"
     assert record.event.after["refund_id"] == refund.refund_id
-    assert record.event.after["reference"] == "이체 KB-123"
+    # the reference on the refund; on the audit log a keyed digest of it (``recorded_texts``)
+    assert "KB-123" not in str(record.event.after)
+    with uow() as u:
+        assert text_matches(u, stored.paid_reference, record.event.after,
+                            "reference") is TextVerdict.MATCHES
     timeline = [e.action for e in build_report(uow(), incident_id=iid, policy=POLICY).timeline]
     assert REFUND_PAID in timeline
     # the same request again with its key answers the refund, writing nothing more
@@ -228,7 +234,8 @@ def test_a_payments_file_marks_every_refund_with_a_record_each(shop) -> None:
     records = _paid_records(uow, case_id)
     assert sorted(r.event.after["refund_id"] for r in records) == [first, second]
     assert all(set(r.event.after) == {"refund_id", "order_id", "amount", "paid_at",
-                                      "reference", "audit_seq"} for r in records)
+                                      "reference_hmac", "reference_key", "reference_chars",
+                                      "audit_seq"} for r in records)
     assert {r.event.after["audit_seq"] for r in records} == {
         stored[first].audit_seq, stored[second].audit_seq}
 

@@ -37,6 +37,7 @@ from sagwa import errors
 from sagwa.adapters import guard_input, guard_input_blocks, guard_output
 from sagwa.adapters.db.ledger_repo import StoredEntry
 from sagwa.adapters.db.market_repo import PriceChangeRecord
+from sagwa.cli import access as access_cli
 from sagwa.cli import context as cli_context
 from sagwa.cli import guard as guard_cli
 from sagwa.cli import incident as incident_cli
@@ -48,6 +49,7 @@ from sagwa.cli.ledger import check_excel
 from sagwa.cli.public_links import check_public_links
 from sagwa.config import get_settings
 from sagwa.domain import book_price, consent, incidents, price_moves, reasons
+from sagwa.domain.access_records import access_reason, check_purge_before
 from sagwa.domain.book_price import BookFloor, check_book_price_law
 from sagwa.domain.call_attempts import check_callback_at
 from sagwa.domain.call_times import check_call_time
@@ -101,16 +103,20 @@ from sagwa.domain.refunds import (
     read_paid_at,
     read_refund_id,
 )
+from sagwa.domain.retention import Hold, Kept
 from sagwa.errors import Conflict, IllegalTransition, InvalidInput, NotFound, SagwaError
 from sagwa.jobs.queues import check_queues
 from sagwa.messagecheck.engine import check_message
 from sagwa.priceguard import load_rules
 from sagwa.priceguard.rules import rules_from_mapping
 from sagwa.seed.demo import check_demo_allowed
+from sagwa.services import access_records as access_records_service
 from sagwa.services import (
     accounts,
     customer_call_time,
     customer_contact,
+    customer_copy,
+    customer_erasure,
     desk,
     desk_cases,
     desk_difference,
@@ -1212,6 +1218,8 @@ RAISED_WITH_A_DATABASE_ONLY = {
     "demo_password_in_production",
     # sagwa users deactivate (services.accounts.set_active): tests/integration/test_account_upkeep.py
     "last_active_admin",
+    # sagwa customers erase: tests/integration/test_customer_erasure_db.py
+    "customer_erased",
 }
 
 A_CASE = incidents.Case(
@@ -1538,6 +1546,13 @@ USE_CASE_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
     ("invalid_input", "currency_mismatch", lambda: refusal(lambda: listings.check_price_seen(
         _listing(19_900, ListingStatus.HELD), Money(19, "USD")))),
     ("not_found", "unknown_id", lambda: refusal(lambda: require(None, "listing", 3))),
+    ("invalid_input", "copy_reason_missing", lambda: refusal(
+        lambda: customer_copy.customer_copy(_uow(), customer_id=1, actor="admin", reason=" "))),
+    ("invalid_input", "erasure_reason_unknown", lambda: refusal(
+        lambda: customer_erasure.erase_customer(_uow(), customer_id=1, reason="asked",
+                                                actor="admin"))),
+    ("conflict", "retention_hold", lambda: refusal(lambda: customer_erasure.refuse_while_kept(
+        7, [Hold(Kept.DISPUTES, datetime(2029, 12, 7, tzinfo=ZoneInfo("Asia/Seoul")))]))),
     ("not_found", "unknown_id", lambda: refusal(lambda: seller_pages.own_listing(
         _uow(market=_rows(listing=None)), SELLER, 3))),
     ("not_found", "change_of_other_listing", lambda: refusal(lambda: seller_pages.withdraw(
@@ -1861,6 +1876,18 @@ USE_CASE_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
     ("invalid_input", "refund_file_empty", lambda: refusal(lambda: refunds_cli.read_payment_file(
         _file("p.csv", b"\xef\xbb\xbfrefund_id,reference,paid_at\r\n\r\n")))),
     ("invalid_input", "date_malformed", lambda: refusal(lambda: refunds_cli.read_day("monday"))),
+    # access records (the CLI's exports and ``sagwa access``; the API's reason)
+    ("invalid_input", "access_reason_required", lambda: refusal(
+        lambda: access_reason(" ", required=True, what="sagwa refunds list --format csv"))),
+    ("invalid_input", "access_reason_too_long", lambda: refusal(
+        lambda: access_reason("x" * 501, required=False, what="GET /api/refunds"))),
+    ("invalid_input", "purge_too_recent", lambda: refusal(
+        lambda: check_purge_before(date(2008, 6, 1), NOW))),
+    ("invalid_input", "month_malformed",
+     lambda: refusal(lambda: access_records_service.month_bounds("2008-13"))),
+    ("invalid_input", "access_action_unknown",
+     lambda: refusal(lambda: access_records_service.check_action("read"))),
+    ("invalid_input", "date_malformed", lambda: refusal(lambda: access_cli.read_day("monday"))),
 ]
 
 

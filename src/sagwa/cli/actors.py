@@ -55,6 +55,18 @@ ACTOR_ROLES: dict[str, tuple[Role, ...]] = {
     "users set-password": (Role.ADMIN,),  # no web route
     "users deactivate": (Role.ADMIN,),  # no web route
     "users activate": (Role.ADMIN,),  # no web route
+    # the commands that print customers' personal data: their access records name the account
+    "refunds list": (Role.FINANCE,),  # GET /api/refunds
+    "ledger export": (Role.FINANCE,),  # GET /api/ledger/entries
+    "incident follow-ups": (Role.AGENT,),  # GET /api/difference-follow-ups
+    "incident note-follow-ups": (Role.AGENT,),  # GET /api/follow-ups (agents and reviewers)
+    "access list": (Role.ADMIN,),  # no web route: the access records are the operator's
+    "access review": (Role.ADMIN,),  # no web route
+    "access purge": (Role.ADMIN,),  # no web route
+    # a customer's copy and erasure (docs/privacy.md): the operator's, no web route
+    "customers export": (Role.ADMIN,),
+    "customers erase": (Role.ADMIN,),
+    "retention run": (Role.ADMIN,),
 }
 
 
@@ -138,18 +150,24 @@ def check_role(claimed: str, account: Account, command: str) -> None:
         f"{DEFAULT_ACTOR!r}", field="actor", reason="actor_role_not_allowed")
 
 
-def recorded_actor(session_factory: sessionmaker[Session], claimed: str, *, command: str) -> str:
-    """``--actor`` checked against the accounts and the roles ``command`` (a key of
-    ``ACTOR_ROLES``) needs, as the audit log should record it."""
+def acting_account(session_factory: sessionmaker[Session], claimed: str, *,
+                   command: str) -> Account | None:
+    """The account ``--actor`` names, checked against the accounts and the roles ``command``
+    (a key of ``ACTOR_ROLES``) needs; None for the default actor (``cli``)."""
     if command not in ACTOR_ROLES:  # a slip in the code: fails even with the default actor
         raise KeyError(f"{command!r} is not a command in ACTOR_ROLES")
     name = claimed.strip()
     if name == DEFAULT_ACTOR:
-        return audit_actor(None, os_login())
+        return None
     if not name:
         raise _refuse(claimed, "is empty", reason="actor_missing")
     account = find_user(SqlAlchemyUnitOfWork(session_factory), username=account_name(name))
     check_claim(name, account)
     assert account is not None  # check_claim refuses a missing account
     check_role(name, account, command)
-    return audit_actor(account, os_login())
+    return account
+
+
+def recorded_actor(session_factory: sessionmaker[Session], claimed: str, *, command: str) -> str:
+    """``--actor`` checked (:func:`acting_account`), as the audit log should record it."""
+    return audit_actor(acting_account(session_factory, claimed, command=command), os_login())

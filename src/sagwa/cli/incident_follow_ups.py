@@ -2,7 +2,8 @@
 that an agent should call (``services.difference_follow_ups``; the same list as the call queue
 page and ``GET /api/difference-follow-ups``).
 
-A plain function; ``cli/incident.py`` registers it on the ``sagwa incident`` app.
+A plain function; ``cli/incident.py`` registers it on the ``sagwa incident`` app. It prints
+customers' names and numbers: an access record (``cli.access_recording``).
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ import json
 from rich.markup import escape
 from rich.table import Table
 
+from sagwa.cli.access_recording import command_what, record_command
+from sagwa.cli.actors import ACTOR, acting_account
 from sagwa.cli.context import console, exits_cleanly
 from sagwa.cli.incident_options import FORMAT, TableOrJson, desk_context
 from sagwa.cli.numbers import number_option
+from sagwa.domain.access_records import AccessAction
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import format_money
 from sagwa.services.difference_follow_ups import MAX_LIMIT, FollowUp, FollowUps, follow_ups_due
@@ -25,6 +29,7 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 def follow_ups(
     limit: int = number_option(50, min=1, max=MAX_LIMIT, help="How many, longest due first."),
     fmt: TableOrJson = FORMAT,
+    actor: str = ACTOR,
 ) -> None:
     """List the customers who chose to buy at the discounted correct price, have not paid the
     difference and are due a call (\\[difference] follow_up_after_days after the choice; after
@@ -32,7 +37,12 @@ def follow_ups(
     called back first. They may pay, ask for more time, or cancel instead where the plan
     offers a cancellation."""
     with desk_context() as (_config, db, policy):
+        account = acting_account(db.session_factory, actor, command="incident follow-ups")
         found = follow_ups_due(SqlAlchemyUnitOfWork(db.session_factory), policy, limit=limit)
+        record_command(db, account, AccessAction.VIEW,
+                       command_what("incident follow-ups", ("--limit", limit),
+                                    ("--format", fmt.value)),
+                       cases=[f.owing.case_id for f in found.items])
     if fmt == "json":
         print(json.dumps(found.as_dict(), ensure_ascii=False))
         return

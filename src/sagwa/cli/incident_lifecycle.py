@@ -11,7 +11,8 @@ from typing import Annotated, Any
 
 import typer
 
-from sagwa.cli.actors import ACTOR, recorded_actor
+from sagwa.cli.access_recording import command_what, record_command
+from sagwa.cli.actors import ACTOR, acting_account, audit_actor, os_login, recorded_actor
 from sagwa.cli.context import exits_cleanly
 from sagwa.cli.incident_format import SEOUL, durations_in_words, print_result
 from sagwa.cli.incident_options import (
@@ -23,6 +24,7 @@ from sagwa.cli.incident_options import (
     parse_time,
 )
 from sagwa.cli.numbers import number_option, whole_number
+from sagwa.domain.access_records import AccessAction
 from sagwa.domain.money import Money
 from sagwa.errors import InvalidInput
 from sagwa.services.apology_preview import apology_preview
@@ -146,9 +148,10 @@ def notify(incident_id: IncidentId, actor: str = ACTOR,
     from sagwa.services.desk_notify import notify as notify_customers
 
     with desk_context() as (config, db, policy):
-        actor = recorded_actor(db.session_factory, actor, command="incident notify")
+        account = acting_account(db.session_factory, actor, command="incident notify")
+        actor = audit_actor(account, os_login())
         if preview:  # nothing goes out: no server need answer at the links' address
-            print_notify_preview(config, db, policy, incident_id, fmt)
+            print_notify_preview(config, db, policy, incident_id, fmt, account)
             return
         # a server started with another --port does not change what the CLI knows: links to a
         # derived address nobody serves would reach no customer, so check before queuing
@@ -163,14 +166,19 @@ def notify(incident_id: IncidentId, actor: str = ACTOR,
 
 
 def print_notify_preview(config: Any, db: Any, policy: Any, incident_id: int,
-                         fmt: TableOrJson) -> None:
+                         fmt: TableOrJson, account: Any = None) -> None:
     """``incident notify --preview``: the apologies as notifying would send them now, as the
-    operator's incident page shows them (``apology_preview``); nothing is queued or recorded.
-    A refusal notifying would meet (a wording, a deadline too close) is raised as it would be."""
+    operator's incident page shows them (``apology_preview``); nothing is queued, but the
+    customers shown (a name each) are an access record. A refusal notifying would meet (a
+    wording, a deadline too close) is raised as it would be."""
     found = apology_preview(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
                             policy=policy, links=command_links(config))
     if found.problem is not None:
         raise found.problem
+    record_command(db, account, AccessAction.VIEW,
+                   command_what(f"incident notify {incident_id}", ("--preview", True),
+                                ("--format", fmt.value)),
+                   cases=[shown.case_id for shown in found.shown])
     if fmt == "json":
         print_result({k: v for k, v in asdict(found).items() if k != "problem"}, fmt, "")
         return

@@ -2,7 +2,8 @@
 "follow-up needed" that nobody has resolved yet (``services.desk_follow_ups``; the same list as
 the call queue page and ``GET /api/follow-ups``), and recording what was done about one.
 
-Plain functions; ``cli/incident.py`` registers them on the ``sagwa incident`` app.
+Plain functions; ``cli/incident.py`` registers them on the ``sagwa incident`` app. The list
+prints customers' names and numbers: an access record (``cli.access_recording``).
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from sagwa.cli.actors import ACTOR, recorded_actor
+from sagwa.cli.access_recording import command_what, record_command
+from sagwa.cli.actors import ACTOR, acting_account, recorded_actor
 from sagwa.cli.context import console, exits_cleanly
 from sagwa.cli.incident_format import print_result
 from sagwa.cli.incident_options import FORMAT, TableOrJson, desk_context
 from sagwa.cli.numbers import number_argument, number_option
+from sagwa.domain.access_records import AccessAction
 from sagwa.domain.moments import SEOUL
 from sagwa.services.desk_follow_ups import FollowUpList, read_follow_up_list, resolve_follow_up
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -28,12 +31,18 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 def note_follow_ups(
     limit: int = number_option(50, min=1, max=200, help="How many, longest due first."),
     fmt: TableOrJson = FORMAT,
+    actor: str = ACTOR,
 ) -> None:
     """List the call notes marked "follow-up needed" that nobody has resolved: those due first
     (the longest due at the top), then those waiting for their time. Every incident, closed
     ones too."""
     with desk_context() as (_config, db, _policy):
+        account = acting_account(db.session_factory, actor, command="incident note-follow-ups")
         found = read_follow_up_list(SqlAlchemyUnitOfWork(db.session_factory), limit=limit)
+        record_command(db, account, AccessAction.VIEW,
+                       command_what("incident note-follow-ups", ("--limit", limit),
+                                    ("--format", fmt.value)),
+                       cases=[i.follow_up.case_id for i in found.items])
     if fmt == "json":
         print(json.dumps(follow_ups_json(found), ensure_ascii=False))
         return

@@ -1,5 +1,7 @@
 """``sagwa ledger export``: the points ledger for finance, by entry or summed by incident,
-seller or day (``services.ledger_reports`` says what each column holds)."""
+seller or day (``services.ledger_reports`` says what each column holds). An export that holds
+customers' data — by entry (their points accounts), or of one customer — is an access record
+(``cli.access_recording``); one customer's needs ``--reason``."""
 
 from __future__ import annotations
 
@@ -14,10 +16,14 @@ from typing import Annotated, Any
 
 import typer
 
+from sagwa.cli.access_recording import REASON, command_what, record_command
+from sagwa.cli.actors import ACTOR, acting_account
 from sagwa.cli.context import database, exits_cleanly
 from sagwa.cli.numbers import whole_number
+from sagwa.domain.access_records import AccessAction, access_reason
 from sagwa.errors import InvalidInput
 from sagwa.services import ledger_reports
+from sagwa.services.access_records import ledger_customers
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 app = typer.Typer(help="The points ledger: export it for finance.", no_args_is_help=True)
@@ -107,14 +113,21 @@ def export(
                                              help="Write here instead of standard output.")
                    ] = None,
     excel: Annotated[bool, typer.Option("--excel", help=EXCEL_HELP)] = False,
+    reason: Annotated[str | None, REASON] = None,
+    actor: str = ACTOR,
 ) -> None:
     """Export the ledger: amounts in whole won (points), times in Korea time. Every entry's
     postings add up to 0; in a summary, seller_share + platform_share = compensation_points
-    on every row."""
+    on every row. With --customer (one customer's records) it needs --reason."""
     from rich.console import Console
     from rich.progress import Progress
 
     check_excel(excel, fmt.value)
+    what = command_what("ledger export", ("--by", by.value), ("--from", since), ("--to", until),
+                        ("--incident", incident), ("--seller", seller), ("--customer", customer),
+                        ("--format", fmt.value), ("--excel", excel), ("--out", out))
+    said = access_reason(reason, required=customer is not None,
+                         what="sagwa ledger export --customer N")
     filters = ledger_reports.entry_filter(incident_id=incident, seller_id=seller,
                                           customer_id=customer, since=since,  # type: ignore[arg-type]
                                           until=until)  # type: ignore[arg-type]
@@ -122,6 +135,7 @@ def export(
     uow = SqlAlchemyUnitOfWork(db.session_factory)
     console = Console(stderr=True)
     try:
+        account = acting_account(db.session_factory, actor, command="ledger export")
         with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
             task = bar.add_task("reading the ledger", total=None)
 
@@ -129,7 +143,10 @@ def export(
                 if total > PROGRESS_FROM_ENTRIES:
                     bar.update(task, completed=done, total=total)
 
-            text = _export(uow, by, fmt, filters, progress)
+            shown = [customer] if customer is not None else []
+            text = _export(uow, by, fmt, filters, progress, shown)
+        if shown:  # customers' points accounts
+            record_command(db, account, AccessAction.EXPORT, what, reason=said, customers=shown)
     finally:
         db.close()
     if excel:
@@ -140,9 +157,14 @@ def export(
         out.write_text(text, encoding="utf-8")
 
 
-def _export(uow: SqlAlchemyUnitOfWork, by: By, fmt: Format, filters: Any, progress: Any) -> str:
+def _export(uow: SqlAlchemyUnitOfWork, by: By, fmt: Format, filters: Any, progress: Any,
+            shown: list[int] | None = None) -> str:
+    """The export's text; ``shown`` gets the customers whose points accounts it holds (by
+    entry: a summary holds none)."""
     if by is By.ENTRY:
         entries = ledger_reports.export_entries(uow, filters=filters, progress=progress)
+        if shown is not None:
+            shown += ledger_customers(entries)
         if fmt is Format.JSON:
             return json.dumps({"by": "entry", "entries": entries}, ensure_ascii=False,
                               indent=2) + "\n"

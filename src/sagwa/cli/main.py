@@ -102,6 +102,10 @@ app.command(name="worker")(worker_cli.worker)
 app.add_typer(users.app, name="users")
 app.add_typer(importlib.import_module("sagwa.cli.ledger").app, name="ledger")
 app.add_typer(importlib.import_module("sagwa.cli.refunds").app, name="refunds")
+app.add_typer(importlib.import_module("sagwa.cli.access").app, name="access")
+app.add_typer(importlib.import_module("sagwa.cli.personal_data").customers_app, name="customers")
+app.add_typer(importlib.import_module("sagwa.cli.personal_data").retention_app,
+              name="retention")
 
 # Feature command groups that live in their own modules.
 for _name, _help in (("guard", "Price guard: check and evaluate price changes in batch."),

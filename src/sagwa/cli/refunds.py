@@ -24,12 +24,14 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
-from sagwa.cli.actors import ACTOR, recorded_actor
+from sagwa.cli.access_recording import REASON, command_what, record_command
+from sagwa.cli.actors import ACTOR, acting_account, recorded_actor
 from sagwa.cli.context import console, database, err_console, exits_cleanly
 from sagwa.cli.incident_format import print_result
 from sagwa.cli.incident_options import FORMAT, TableOrJson, parse_time
 from sagwa.cli.ledger import EXCEL_BOM, EXCEL_HELP, check_excel, format_csv
 from sagwa.cli.numbers import whole_number
+from sagwa.domain.access_records import AccessAction, access_reason
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.refunds import PaymentLine, RefundFilter, korea_time
 from sagwa.errors import InvalidInput
@@ -96,15 +98,26 @@ def list_(
     seller: Annotated[int | None, typer.Option(
         "--seller", help="Only the refunds of this seller's orders.",
         parser=whole_number())] = None,
+    reason: Annotated[str | None, REASON] = None,
+    actor: str = ACTOR,
 ) -> None:
     """List the refunds the desk recorded, oldest first. Each is due 3 Korean business days
     after its cancellation (weekends and public holidays not counted); times in Korea time,
-    amounts in minor units in csv and json."""
+    amounts in minor units in csv and json. The list names customers: it is an access record
+    (who, from which OS login, whose refunds); a CSV is an export and needs --reason."""
     check_excel(excel, fmt.value)
+    what = command_what("refunds list", ("--status", status.value), ("--format", fmt.value),
+                        ("--excel", excel), ("--incident", incident), ("--seller", seller))
+    export = fmt is ListFormat.csv
+    said = access_reason(reason, required=export, what="sagwa refunds list --format csv")
     db = database()
     try:
+        account = acting_account(db.session_factory, actor, command="refunds list")
         found = list_refunds(SqlAlchemyUnitOfWork(db.session_factory), which=status,
                              incident_id=incident, seller_id=seller)
+        record_command(db, account, AccessAction.EXPORT if export else AccessAction.VIEW, what,
+                       cases=[i.refund.case_id for i in found.items],
+                       customers=[i.refund.customer_id for i in found.items], reason=said)
     finally:
         db.close()
     if fmt is ListFormat.json:

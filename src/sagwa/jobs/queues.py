@@ -19,7 +19,8 @@ QUEUES: dict[str, str] = {
     MESSAGE_QUEUE: "queued emails and texts to customers and sellers (apologies, confirmations, "
                    "notices)",
     DESK_QUEUE: "the incident desk's reminders, escalations to the call list and deadlines, "
-                "and the audit log's anchor every 15 minutes",
+                "the audit log's anchor every 15 minutes, and (with SAGWA_RETENTION_ERASE_DAILY) "
+                "the daily erasure of customers no law keeps",
     MARKET_QUEUE: "a promotion's price ended when the promotion ends",
 }
 

@@ -89,6 +89,7 @@ class DeliveryRuntime:
     clock: Clock = utc_now
     max_attempts: int = MAX_ATTEMPTS  # temporary failures: SAGWA_DELIVERY_RETRY_HOURS
     anchors_path: Path | None = None  # the audit anchors file (None: the job writes none)
+    erase_daily: bool = False  # SAGWA_RETENTION_ERASE_DAILY: the daily retention job erases
     _executor: ThreadPoolExecutor = field(init=False)
     in_flight: SendsInFlight = field(init=False, default_factory=SendsInFlight)
 
@@ -118,7 +119,8 @@ class DeliveryRuntime:
         return cls(Database(engine, embedded), senders_for(settings), policy,
                    threads=threads,
                    max_attempts=attempts_within(settings.delivery_retry_hours),
-                   anchors_path=settings.audit_anchors_path)
+                   anchors_path=settings.audit_anchors_path,
+                   erase_daily=settings.retention_erase_daily)
 
     async def deliver(self, message_id: int) -> Outcome:
         """Run the (blocking) delivery in this runtime's threads (:attr:`in_flight`)."""

@@ -3,7 +3,8 @@
 A customer calls in with a number the desk never had, or says the address their apology went
 to is not theirs any more. One transaction stores the correction and, on the audit log, what it
 did: which details were added, changed or removed, the old and new values masked
-(``010-****-6373``: told apart, never whole), the agent's note, and the same change on each of
+(``010-****-6373``: told apart, never whole), a digest of the agent's note (``recorded_texts``:
+never the text, which no table keeps yet), and the same change on each of
 the customer's open cases (so their incident's timeline lists it). And:
 
 * messages still waiting to go out on that channel go to the new address or number, or are
@@ -47,12 +48,14 @@ from sagwa.domain.catalog import (
 )
 from sagwa.domain.masking import mask_email, mask_phone
 from sagwa.errors import Conflict
+from sagwa.services.customer_erasure import refuse_erased
 from sagwa.services.desk_cases import current_plan, give_up_without_phone, lock_case
 from sagwa.services.desk_notify import LinkMaker
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_resend import resend_by_other_channel
 from sagwa.services.desk_undelivered import escalate_if_untold
 from sagwa.services.lookups import require
+from sagwa.services.recorded_texts import audit_text
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 #: The audit action of a corrected email or phone number.
@@ -98,7 +101,7 @@ def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, acto
     own page: the link may have been passed on) — checked under the customer's lock.
     ``shown``: the details as the agent's form showed them; a detail typed over one changed
     since is refused (``catalog.check_unchanged_since``), under the same lock. ``note``: why,
-    as the agent wrote it (kept on the audit log)."""
+    as the agent wrote it (the audit log keeps a digest of it, never the text)."""
     with uow:
         # the cases first, as every desk step locks them (incident, then case): the deadline's
         # job and a choice either finish before this reads them, or read the new number
@@ -107,6 +110,8 @@ def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, acto
             lock_case(uow, case_id)
         require(uow.catalog.lock_customer(customer_id), "customer", customer_id)
         before = require(uow.catalog.customer(customer_id), "customer", customer_id)
+        refuse_erased(require(uow.personal_data.erased(customer_id), "customer",
+                              customer_id).erased_at, customer_id)
         if only_a_new_phone and before.phone is not None:
             raise Conflict(f"customer {customer_id} already has a phone number; changing it "
                            "takes a person", field="phone", reason="phone_already_on_file")
@@ -147,7 +152,7 @@ def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, acto
             "messages_not_resent": [list(r) for r in resent.refused],
             "calls_resumed": resumed, "attempts_restarted": restarted,
             "calls_given_up": given_up, "messages": queued, "escalated": escalated,
-            "masked": now_masked, "note": note}), now)
+            "masked": now_masked, **audit_text(uow, "note", note)}), now)
         _on_cases(uow, case_ids, change, actor=actor, customer_id=customer_id, now=now)
         uow.commit()
         return ContactChanged(after, change.how, readdressed, len(withdrawn), len(resent.queued),

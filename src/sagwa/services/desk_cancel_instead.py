@@ -49,6 +49,7 @@ from sagwa.services.desk_notify import LinkMaker
 from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
 from sagwa.services.lookups import require
 from sagwa.services.outbox import UNPROMPTED, OutgoingMessage, enqueue_messages
+from sagwa.services.recorded_texts import audit_text
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 #: The outbox purpose of the customer's confirmation (``cancelled_instead_<channel>``).
@@ -113,7 +114,7 @@ def cancel_instead_of_paying(uow: SqlAlchemyUnitOfWork, *, case_id: int, channel
             before={"choice": row.case.consent.choice.value, "difference_paid": False,
                     "difference": owed.as_dict()},
             after={"choice": CANCEL.value, "channel": consent.channel.value,
-                   "evidence": consent.evidence, "refund": refund.as_dict(),
+                   **audit_text(uow, "evidence", consent.evidence), "refund": refund.as_dict(),
                    "compensation_points": points, "sellers_told": sellers,
                    **compensation_audit_keys(uow, entry_id)}), now)
         uow.commit()

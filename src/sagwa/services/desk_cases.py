@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.domain.audit import AuditEvent
+from sagwa.domain.audit_text import TextVerdict
 from sagwa.domain.call_attempts import (
     CALL_CHANNEL,
     CHOICE_REPEATED,
@@ -81,6 +82,7 @@ from sagwa.services.desk_policy import REFUND_DAYS_BY_LAW, DeskPolicy, load_desk
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
 from sagwa.services.outbox import withdraw_unsent
+from sagwa.services.recorded_texts import audit_text, text_matches
 from sagwa.services.refunds import owe_refund
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -158,7 +160,8 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
                                     after={"status": updated.status.value,
                                            "choice": consent.choice.value,
                                            "channel": consent.channel.value,
-                                           "evidence": evidence, "compensation_points": points,
+                                           **audit_text(uow, "evidence", evidence),
+                                           "compensation_points": points,
                                            **({"reminder_not_queued": not_queued}
                                               if not_queued else {}),
                                            # the ledger entry and its split (appended)
@@ -197,14 +200,14 @@ def _no_phone_to_call(uow: SqlAlchemyUnitOfWork, row: CaseRow, consent: ConsentR
 def _note_repeat(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord,
                  now: datetime) -> bool:
     """The same choice given again by another channel or in other words (an agent's notes of
-    a later call, a reply by text after the click) changes nothing, but what was said is kept
-    on the audit log (``case.choice_repeated``). A plain retry adds nothing: of the recorded
+    a later call, a reply by text after the click) changes nothing, but that it was said is
+    kept on the audit log (``case.choice_repeated``, the words as a digest: ``recorded_texts``).
+    A plain retry adds nothing: of the recorded
     choice, or of the latest repeat (a double click on the agent's form) — unless the desk gave
     up calling since (``case.unreachable``): asking for a person again then is a new request,
     which puts them back on the call list (``call_list_sql.given_up``). Whether it logged."""
     first = case.consent
-    said = {"choice": consent.choice.value, "channel": consent.channel.value,
-            "evidence": consent.evidence}
+    said = {"choice": consent.choice.value, "channel": consent.channel.value}
     if first is None:
         return False
     records = uow.audit.for_entity("case", str(case.case_id))
@@ -215,14 +218,25 @@ def _note_repeat(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord,
     if not given_up_since and (
             (first.channel, first.evidence, first.taken_by)
             == (consent.channel, consent.evidence, consent.taken_by)
-            or (repeats and (repeats[-1].actor, repeats[-1].after) == (consent.taken_by, said))):
+            or (repeats and _said_again(uow, repeats[-1], consent, said))):
         return False
     uow.audit.append(AuditEvent(consent.taken_by, CHOICE_REPEATED, "case",
                                 str(case.case_id),
                                 before={"choice": first.choice.value,
                                         "channel": first.channel.value},
-                                after=said), now)
+                                after={**said, **audit_text(uow, "evidence", consent.evidence)}),
+                     now)
     return True
+
+
+def _said_again(uow: SqlAlchemyUnitOfWork, repeat: AuditEvent, consent: ConsentRecord,
+                said: dict[str, str]) -> bool:
+    """Whether ``consent`` is the latest repeat ``repeat`` again: the same person, choice,
+    channel and words (its words a digest, or as written before digests)."""
+    after = repeat.after or {}
+    return (repeat.actor == consent.taken_by
+            and all(after.get(k) == v for k, v in said.items())
+            and text_matches(uow, consent.evidence, after, "evidence") is TextVerdict.MATCHES)
 
 
 def _require_not_closed(uow: SqlAlchemyUnitOfWork, incident_id: int) -> None:
@@ -495,11 +509,12 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
     counted = not waiting and attempt_counted(owed, channel=channel, at=now, deadline=deadline)
     uow.audit.append(AuditEvent(agent, "case.contact_attempted", "case", str(case_id), after={
         "channel": channel, "outcome": outcome, "within_contact_hours": within,
-        "note": note, "made_call": made, "messages_withdrawn": withdrawn,
+        **audit_text(uow, "note", note), "made_call": made, "messages_withdrawn": withdrawn,
         **({"callback_at": callback_at.isoformat()} if callback_at else {}),
         **({"call_time_replaced": picked.isoformat()} if replaced and picked else {}),
         "counted": None if owed is None or channel != CALL_CHANNEL else counted,
-        **_wrong_number_details(uow, row, channel, outcome)}), now)
+        **_wrong_number_details(uow, row, channel, outcome),
+        "attempt_id": attempt}), now)  # appended: the row that keeps the note
     # a customer with no phone number who asked to be called back (they called in): nobody can
     # call them back, so the desk gives up at once again, with no message (the agent is talking
     # to them) — not after spaced attempts at no number, nor with "we called you 3 times"

@@ -45,6 +45,7 @@ from sagwa.services.desk_wordings import case_facts, with_names
 from sagwa.services.lookups import require
 from sagwa.services.name_stand_ins import render_checked
 from sagwa.services.outbox import OutgoingMessage, enqueue_messages
+from sagwa.services.recorded_texts import audit_text
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 PAID_ACTION = DIFFERENCE_PAID_ACTION
@@ -116,7 +117,8 @@ def record_difference_paid(uow: SqlAlchemyUnitOfWork, *, case_id: int, actor: st
         uow.audit.append(AuditEvent(actor, PAID_ACTION, "case", str(case_id),
                                     before={"difference_paid": False},
                                     after={"difference_paid": True,
-                                           "difference": difference.as_dict(), "note": text,
+                                           "difference": difference.as_dict(),
+                                           **audit_text(uow, "note", text),
                                            "sellers_told": len(sellers)}),
                          now)
         enqueue_messages(uow, [*receipts, *sellers])

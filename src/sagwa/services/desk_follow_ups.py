@@ -5,7 +5,8 @@ follow-up list until someone records what was done (``sagwa.domain.note_follow_u
 log_call_attempt``), so a note and its follow-up are written together or not at all;
 :func:`resolve_follow_up` is its own use case; :func:`read_follow_up_list` and
 :func:`follow_ups_of` are the reads of the queue page and the case page. Both steps are on the
-audit log, and so on the incident timeline: ``case.follow_up_asked``, ``case.follow_up_resolved``.
+audit log, and so on the incident timeline: ``case.follow_up_asked``, ``case.follow_up_resolved``
+(the note and the outcome as digests, ``recorded_texts``: the texts stay in their tables).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sagwa.domain.note_follow_ups import (
     check_follow_up_outcome,
 )
 from sagwa.errors import NotFound
+from sagwa.services.recorded_texts import audit_text
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 
@@ -37,7 +39,7 @@ def ask_follow_up(uow: SqlAlchemyUnitOfWork, *, case_id: int, attempt_id: int, n
     follow_up_id = uow.follow_ups.add(case_id=case_id, attempt_id=attempt_id, asked_by=asked_by,
                                       asked_at=now, due_at=due_at)
     uow.audit.append(AuditEvent(asked_by, FOLLOW_UP_ASKED, "case", str(case_id), after={
-        "follow_up_id": follow_up_id, "attempt_id": attempt_id, "note": note,
+        "follow_up_id": follow_up_id, "attempt_id": attempt_id, **audit_text(uow, "note", note),
         "due_at": _iso(due_at)}), now)
     return follow_up_id
 
@@ -76,7 +78,8 @@ def resolve_follow_up(uow: SqlAlchemyUnitOfWork, *, case_id: int, follow_up_id: 
         uow.audit.append(AuditEvent(actor, FOLLOW_UP_RESOLVED, "case", str(case_id), before={
             "asked_by": found.asked_by, "asked_at": _iso(found.asked_at),
             "due_at": _iso(found.due_at)}, after={
-            "follow_up_id": follow_up_id, "attempt_id": found.attempt_id, "outcome": text}), now)
+            "follow_up_id": follow_up_id, "attempt_id": found.attempt_id,
+            **audit_text(uow, "outcome", text)}), now)
         uow.commit()
     return FollowUpResolved(replace(found, resolved_at=now, resolved_by=actor, outcome=text),
                             True)

@@ -49,6 +49,7 @@ from sagwa.errors import Conflict, InvalidInput, NotFound, SagwaError
 from sagwa.services.desk_policy import REFUND_DAYS_BY_LAW
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
+from sagwa.services.recorded_texts import audit_text
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 #: The idempotency scope of marking a refund paid.
@@ -104,7 +105,7 @@ def mark_refund_paid(uow: SqlAlchemyUnitOfWork, *, refund_id: int, reference: st
         _refuse_if_paid(found)
         at = check_paid_at(found, paid_at or now, now)
         payment = Payment(found, at, text)
-        uow.audit.append(_paid_event(payment, actor), now)
+        uow.audit.append(_paid_event(uow, payment, actor), now)
         paid = _mark(uow, payment, actor)
         remember(uow, PAID_SCOPE, idempotency_key, {"id": refund_id})
         uow.commit()
@@ -118,16 +119,19 @@ def _mark(uow: SqlAlchemyUnitOfWork, payment: Payment, actor: str) -> Refund:
     return replace(found, paid_at=at, paid_reference=text, paid_by=actor)
 
 
-def _paid_event(payment: Payment, actor: str,
+def _paid_event(uow: SqlAlchemyUnitOfWork, payment: Payment, actor: str,
                 noted: dict[str, Any] | None = None) -> AuditEvent:
     """The refund's ``case.refund_paid`` record (``noted``: keys added to its ``after``); its
-    ``audit_seq`` is what migration 0023 restores the payment by after a downgrade."""
+    ``audit_seq`` is what migration 0023 restores the payment by after a downgrade. The
+    reference is kept as a digest (``recorded_texts``): the text stays on the refund, and 0023
+    cannot restore it (its upgrade after a downgrade fails on such a record until amended)."""
     found = payment.refund
     return AuditEvent(actor, REFUND_PAID, "case", str(found.case_id), before={
         "due_by": found.due_by.isoformat()}, after={
         "refund_id": found.refund_id, "order_id": found.order_id,
         "amount": found.amount.as_dict(), "paid_at": payment.paid_at.astimezone(UTC).isoformat(),
-        "reference": payment.reference, **(noted or {}), "audit_seq": found.audit_seq})
+        **audit_text(uow, "reference", payment.reference), **(noted or {}),
+        "audit_seq": found.audit_seq})
 
 
 def _require(uow: SqlAlchemyUnitOfWork, refund_id: int, *, for_update: bool = False) -> Refund:
@@ -417,6 +421,6 @@ def _pay(uow: SqlAlchemyUnitOfWork, payments: list[Payment], *, actor: str, now:
         if progress is not None:
             progress(done, len(payments))
     if not dry_run:
-        uow.audit.append_many([_paid_event(p, actor, noted) for p in payments], now)
+        uow.audit.append_many([_paid_event(uow, p, actor, noted) for p in payments], now)
         uow.commit()
     return PaidBatch(marked, now, dry_run)

@@ -26,6 +26,7 @@ from sagwa.adapters.db.ledger_repo import LedgerRepository
 from sagwa.adapters.db.login_failures_repo import LoginFailureRepository
 from sagwa.adapters.db.market_repo import MarketRepository
 from sagwa.adapters.db.outbox_repo import OutboxRepository
+from sagwa.adapters.db.personal_data_repo import PersonalDataRepository
 from sagwa.adapters.db.read_repo import ReadRepository
 from sagwa.adapters.db.refund_repo import RefundRepository
 from sagwa.adapters.db.users_repo import UserRepository
@@ -91,6 +92,7 @@ class SqlAlchemyUnitOfWork:
         self.cases = CaseRepository(conn)
         self.follow_ups = NoteFollowUpRepository(conn)
         self.refunds = RefundRepository(conn)
+        self.personal_data = PersonalDataRepository(conn)
         self.outbox = OutboxRepository(conn)
         self.users = UserRepository(conn)
         self.login_failures = LoginFailureRepository(conn)

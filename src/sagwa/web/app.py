@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import SQLAlchemyError
 
 from sagwa import __version__
+from sagwa.adapters.db.access_records_repo import SqlAccessLog
 from sagwa.adapters.db.database import Database, open_database
 from sagwa.config import Settings
 from sagwa.errors import SagwaError
@@ -108,6 +109,8 @@ def create_app(settings: Settings, *, database: Database | None = None,
         db = database or open_database(settings)
         app.state.database = db
         app.state.uow_factory = lambda: SqlAlchemyUnitOfWork(db.session_factory, clock)
+        # who saw which customers' data: one record per page or answer (web/access.py)
+        app.state.access_log = SqlAccessLog(db.session_factory)
         try:
             yield
         finally:

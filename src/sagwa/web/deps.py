@@ -1,4 +1,4 @@
-"""Request dependencies: units of work, who is calling, idempotency keys.
+"""Request dependencies: units of work, who is calling, idempotency keys, access records.
 
 Who is calling the JSON API: an ``Authorization: Bearer sgw_…`` token (``sagwa users token``)
 names an account; a browser that is logged in to the pages may also *read* the API with its
@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Header, Request, Response
+from fastapi import Depends, Header, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.requests import HTTPConnection
 
+from sagwa.domain.access_records import MAX_REASON, access_reason
 from sagwa.errors import Forbidden, InvalidInput, Unauthenticated
 from sagwa.priceguard import PriceRules
 from sagwa.services.accounts import Account, Role, account_for_token, with_admin
@@ -23,6 +24,7 @@ from sagwa.services.desk_notify import LinkMaker
 from sagwa.services.idempotency import IdempotencyKey as IdempotencyKeyValue
 from sagwa.services.idempotency import check_key
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.web.access import REASON_HEADER, AccessRecorder, header_reason, recorder_for
 
 UowFactory = Callable[[], SqlAlchemyUnitOfWork]
 
@@ -161,6 +163,25 @@ def _owned_key(account: Account, key: str, response: Response) -> IdempotencyKey
     return IdempotencyKeyValue(key, owner=api_actor(account), on_replay=replayed)
 
 
+def _api_access(
+    request: Request,
+    account: Annotated[Account, Depends(_authenticated)],
+    x_access_reason: Annotated[str | None, Header(
+        alias=REASON_HEADER, description=(
+            "Why the customers' data is read (kept on the access record; UTF-8, "
+            "percent-encoded beyond ASCII). Optional."))] = None,
+    reason: Annotated[str | None, Query(max_length=MAX_REASON, description=(
+        f"Why the customers' data is read, as the `{REASON_HEADER}` header (either)."
+        " Optional."))] = None,
+) -> AccessRecorder:
+    """The calling account's access record for a call that shows customers' personal data
+    (``web.access``); an optional reason from the header or the query (over 500 characters:
+    422 ``access_reason_too_long``)."""
+    said = access_reason(reason or header_reason(x_access_reason), required=False,
+                         what=request.url.path)
+    return recorder_for(request, account, said)
+
+
 def _price_rules(request: Request) -> PriceRules:
     rules: PriceRules = request.app.state.price_rules
     return rules
@@ -171,6 +192,8 @@ Rules = Annotated[PriceRules, Depends(_price_rules)]
 Actor = Annotated[str, Depends(_actor)]
 IdempotencyKey = Annotated[IdempotencyKeyValue, Depends(_idempotency_key)]
 OptionalIdempotencyKey = Annotated[IdempotencyKeyValue | None, Depends(_optional_idempotency_key)]
+#: Who saw which customers' data through the API: the route says what it showed (``web.access``).
+ApiAccess = Annotated[AccessRecorder, Depends(_api_access)]
 
 ReviewerCaller = Annotated[Account, Depends(api_caller(Role.REVIEWER))]
 AgentCaller = Annotated[Account, Depends(api_caller(Role.AGENT))]

@@ -17,7 +17,9 @@ from test_pages_access import csrf_of
 from world import POLICY, World
 
 from sagwa.config import Settings
+from sagwa.domain.audit_text import TextVerdict
 from sagwa.services import desk_cases
+from sagwa.services.recorded_texts import text_matches
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 pytestmark = pytest.mark.e2e
@@ -185,9 +187,12 @@ def test_the_customer_cancels_instead_on_their_page_in_two_presses(
         row = u.cases.get(case.case_id)
         entry = [r.event for r in u.audit.for_entity("case", str(case.case_id))
                  if r.event.action == "case.cancelled_instead"]
+        # the words on the case; on the audit log a digest of them (``recorded_texts``)
+        said = text_matches(u, row.case.consent.evidence, entry[0].after, "evidence")
     assert row.case.consent.choice.value == "cancel_with_compensation"
     assert row.case.consent.taken_by == "customer" and row.case.consent.channel.value == "web"
-    assert len(entry) == 1 and "confirmed" in entry[0].after["evidence"]
+    assert len(entry) == 1 and "confirmed" in row.case.consent.evidence
+    assert said is TextVerdict.MATCHES
     again = client.post(url, data={"csrf_token": csrf_of(step), "confirmed": "yes"})
     assert again.status_code == 303
     shown = unescape(client.get(f"/c/{case.token}?lang=en").text)

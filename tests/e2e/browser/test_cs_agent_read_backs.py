@@ -20,6 +20,8 @@ from world import World
 
 from sagwa.adapters.db.database import Database
 from sagwa.config import Settings
+from sagwa.domain.audit_text import TextVerdict
+from sagwa.services.recorded_texts import text_matches
 from sagwa.services.unit_of_work import ManualClock
 from sagwa.web.app import create_app
 
@@ -190,7 +192,12 @@ def test_a_contact_change_keeps_the_old_and_new_number_masked_and_the_reason(
     [audit] = _audit(client, world.customers["김민준"])
     assert audit["after"]["phone"] == "changed"  # what was recorded before stays
     assert audit["after"]["masked"] == {"phone": "010-****-6373"}
-    assert audit["after"]["note"] == "고객이 번호가 바뀌었다고 전화함"
+    # the reason as a keyed digest (``recorded_texts``): never the text, which holds personal
+    # data the audit log could never erase
+    assert "고객이 번호가" not in str(audit)
+    with client.app.state.uow_factory() as u:  # type: ignore[attr-defined]
+        assert text_matches(u, "고객이 번호가 바뀌었다고 전화함", audit["after"],
+                            "note") is TextVerdict.MATCHES
     old_digits = re.sub(r"\D", "", was.group(1))
     assert audit["before"]["phone"].endswith(old_digits[-4:]) and "*" in audit["before"]["phone"]
     assert old_digits not in re.sub(r"\D", "", str(audit))  # never the whole number

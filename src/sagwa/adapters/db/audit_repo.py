@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, insert, select, text
 
 from sagwa.adapters.db.bulk import insert_unnest
-from sagwa.adapters.db.tables import audit_log
+from sagwa.adapters.db.tables import audit_log, audit_words
 from sagwa.domain.audit import (
     GENESIS_HASH,
     AuditEvent,
@@ -81,6 +81,22 @@ class AuditRepository:
     def __init__(self, conn: Connection, key: ChainKey | ChainKeys | None = None) -> None:
         self.conn = conn
         self._keys = as_chain_keys(key)
+        self._words: dict[str, str] = {}
+
+    def keep_words(self, digest: str, words: str) -> None:
+        """The words a record about to be appended names by ``digest`` (``<field>_hmac`` in its
+        ``after``: ``services.recorded_texts.audit_text``): stored in ``audit_words`` with the
+        record's seq when it is appended, in the same transaction."""
+        self._words[digest] = words
+
+    def _store_words(self, appended: list[tuple[int, AuditEvent]]) -> None:
+        if not self._words:
+            return
+        rows = [{"seq": seq, "field": key.removesuffix("_hmac"), "words": self._words[value]}
+                for seq, event in appended for key, value in (event.after or {}).items()
+                if key.endswith("_hmac") and isinstance(value, str) and value in self._words]
+        if rows:
+            self.conn.execute(insert(audit_words), rows)
 
     @property
     def keys(self) -> ChainKeys:
@@ -136,6 +152,7 @@ class AuditRepository:
             seq=seq, occurred_at=now, actor=event.actor, action=event.action,
             entity_type=event.entity_type, entity_id=event.entity_id, before=event.before,
             after=event.after, prev_hash=prev, hash=digest, chain=key.chain))
+        self._store_words([(seq, event)])
         return AuditRecord(seq, now, event, prev, digest, key.chain)
 
     def first_keyed_seq(self, *, upto: int) -> int | None:
@@ -150,6 +167,7 @@ class AuditRepository:
             return 0
         last = self._locked_head()
         seq, prev = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+        first = seq + 1
         rows = []
         key = self.key
         for event in events:
@@ -162,6 +180,7 @@ class AuditRepository:
                          "chain": key.chain})
             prev = digest
         insert_unnest(self.conn, audit_log, rows)
+        self._store_words([(first + n, event) for n, event in enumerate(events)])
         return len(rows)
 
     def iter_all(self, *, batch: int = 5000) -> Iterator[AuditRecord]:

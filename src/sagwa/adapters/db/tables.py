@@ -27,7 +27,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s",
@@ -101,7 +101,15 @@ customers = Table(
     Column("phone", Text),
     Column("locale", String(2), nullable=False),
     _created(),
+    # when and why the customer's personal data was erased (0028; ``domain.retention``):
+    # the name blank, no email or phone, ever again (a check)
+    Column("erased_at", DateTime(timezone=True)),
+    Column("erased_reason", String(20)),
     CheckConstraint("locale IN ('ko', 'en')", name="locale_known"),
+    CheckConstraint("erased_at IS NULL OR (name = '' AND email IS NULL AND phone IS NULL)",
+                    name="erased_blank"),
+    CheckConstraint("(erased_at IS NULL) = (erased_reason IS NULL) AND (erased_reason IS NULL "
+                    "OR erased_reason IN ('request', 'retention'))", name="erased_reason"),
 )
 Index("ix_customers_phone_digits", domestic_phone_digits(customers.c.phone))
 # the lookup by a number's last four digits (0014; ``case_lookup_reads.cases_by_phone_tail``)
@@ -202,6 +210,18 @@ audit_log = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False, unique=True),
     Index("ix_audit_log_entity", "entity_type", "entity_id"),
+)
+
+# --- appended (0028): the words a person typed that an audit record names by a digest only
+# (``domain.audit_text``): kept beside the log, outside its chain, so that they can be erased
+# (the customer's erasure blanks them) while the record and its digest stay -----------------
+audit_words = Table(
+    "audit_words", metadata,
+    Column("seq", BigInteger, ForeignKey("audit_log.seq"), primary_key=True),
+    Column("field", String(20), primary_key=True),
+    Column("words", Text, nullable=False),
+    Column("erased_at", DateTime(timezone=True)),
+    CheckConstraint("erased_at IS NULL OR words = ''", name="erased_blank"),
 )
 
 
@@ -380,9 +400,13 @@ outbox = Table(
     # the provider's id of the message (Message-ID, NHN's request id), set when it is marked
     # sent (migration 0026; NULL: not sent, or sent before it)
     Column("provider_id", String(PROVIDER_ID_LENGTH)),
+    # erased with its customer (0028): recipient, subject and body blank, for good
+    Column("erased_at", DateTime(timezone=True)),
     CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed', 'withdrawn')",
                     name="status_known"),
     CheckConstraint("channel IN ('email', 'sms')", name="channel_known"),
+    CheckConstraint("erased_at IS NULL OR (recipient = '' AND subject = '' AND body = '' "
+                    "AND last_error IS NULL)", name="erased_blank"),
     Index("ix_outbox_status_not_before", "status", "not_before"),
 )
 
@@ -478,4 +502,33 @@ refunds = Table(
     CheckConstraint("(paid_at IS NULL) = (paid_by IS NULL) "
                     "AND (paid_at IS NULL) = (paid_reference IS NULL)", name="paid_together"),
     Index("ix_refunds_owed", "due_by", "id", postgresql_where=text("paid_at IS NULL")),
+)
+
+# --- appended (0027): who saw or changed which customers' personal data, when and from where
+# (개인정보의 안전성 확보조치 기준 제8조; services/access_records.py). Append-only by triggers: ``at``
+# is the database's clock, UPDATE and TRUNCATE are refused, DELETE only of rows a year old -----
+
+ACCESS_ACTIONS = ("view", "search", "export", "change", "sign_in", "sign_out", "sign_in_failed",
+                  "purge")
+access_records = Table(
+    "access_records", metadata, _id(),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+    Column("account", Text, nullable=False),
+    Column("role", String(16)),
+    # the request's address (after uvicorn's FORWARDED_ALLOW_IPS), or ``cli:<os login>``
+    Column("client", Text, nullable=False),
+    Column("request_id", String(64)),
+    Column("action", String(20), nullable=False),
+    # the page, endpoint or command, a search's words masked (``web.access_log.mask_links``)
+    Column("what", Text, nullable=False),
+    Column("customer_ids", ARRAY(BigInteger), nullable=False,
+           server_default=text("'{}'::bigint[]")),
+    Column("case_ids", ARRAY(BigInteger), nullable=False, server_default=text("'{}'::bigint[]")),
+    # how many a search found
+    Column("results", Integer),
+    # why an export was made (its command's --reason, the API's X-Access-Reason)
+    Column("reason", Text),
+    CheckConstraint(f"action IN {ACCESS_ACTIONS}", name="action_known"),
+    Index("ix_access_records_at", "at"),
+    Index("ix_access_records_customer_ids", "customer_ids", postgresql_using="gin"),
 )

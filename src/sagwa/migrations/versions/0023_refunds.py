@@ -20,7 +20,9 @@ refund_due_by``: the one rule, with the holiday calendar the app uses) and owed 
 audit log says it was marked paid: downgrading drops the table, but every refund marked paid
 stays on the audit log (``case.refund_paid``, naming the refund's ``audit_seq``), so upgrading
 again restores when, with which reference and by whom from the latest such record. (The
-refund ids are handed out again: ``audit_seq`` is what ties a record to its refund.)
+refund ids are handed out again: ``audit_seq`` is what ties a record to its refund.) A record
+written since the audit log keeps a digest of the reference, not the words (``domain.
+audit_text``, 2026-12-06), restores it as "(kept as a digest in audit record N)".
 """
 from __future__ import annotations
 
@@ -41,7 +43,9 @@ WITH paid AS (
   SELECT DISTINCT ON ((p.after ->> 'audit_seq')::bigint)
          (p.after ->> 'audit_seq')::bigint AS audit_seq,
          (p.after ->> 'paid_at')::timestamptz AS paid_at,
-         p.after ->> 'reference' AS paid_reference, p.actor AS paid_by
+         COALESCE(p.after ->> 'reference',
+                  '(kept as a digest in audit record ' || p.seq || ')') AS paid_reference,
+         p.actor AS paid_by
   FROM audit_log p
   WHERE p.entity_type = 'case' AND p.action = 'case.refund_paid'
     AND p.after ->> 'audit_seq' IS NOT NULL

@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from sagwa.services.case_messages import CaseMessage, case_messages, customer_messages
-from sagwa.web.deps import AGENT, Uow
+from sagwa.web.deps import AGENT, ApiAccess, Uow
 
 router = APIRouter(prefix="/api", tags=["incident desk"])
 
@@ -50,13 +50,17 @@ def _public(messages: list[CaseMessage]) -> list[MessagePublic]:
 
 @router.get("/cases/{case_id}/messages", response_model=list[MessagePublic],
             dependencies=[AGENT])
-def get_case_messages(case_id: int, uow: Uow) -> list[MessagePublic]:
+def get_case_messages(case_id: int, uow: Uow, access: ApiAccess) -> list[MessagePublic]:
     """Every message of the case, oldest first."""
-    return _public(case_messages(uow(), case_id=case_id))
+    found = case_messages(uow(), case_id=case_id)
+    access.viewed()
+    return _public(found)
 
 
 @router.get("/customers/{customer_id}/messages", response_model=list[MessagePublic],
             dependencies=[AGENT])
-def get_customer_messages(customer_id: int, uow: Uow) -> list[MessagePublic]:
+def get_customer_messages(customer_id: int, uow: Uow, access: ApiAccess) -> list[MessagePublic]:
     """Every message to the customer, on all their cases, oldest first."""
-    return _public(customer_messages(uow(), customer_id=customer_id))
+    found = customer_messages(uow(), customer_id=customer_id)
+    access.viewed(cases=[m.case_id for m in found if m.case_id is not None])
+    return _public(found)

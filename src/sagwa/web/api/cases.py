@@ -1,6 +1,7 @@
 """A customer's case over HTTP: read it, record the customer's choice, the difference paid,
 cancelling instead of paying it (the choice and the cancelling instead are the only ways an
-order in a case is cancelled, both with the customer's consent), a contact attempt."""
+order in a case is cancelled, both with the customer's consent), a contact attempt. Each read
+or change of a case is an access record naming it (``web.access``)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from sagwa.web.api.incidents import CasePublic, cases_public, policy_of
 from sagwa.web.deps import (
     STAFF,
     AgentCaller,
+    ApiAccess,
     OptionalIdempotencyKey,
     Uow,
     api_actor,
@@ -116,9 +118,15 @@ class FollowUpResolve(Body):
 
 
 @router.get("/cases/{case_id}", response_model=CaseDetail, dependencies=[STAFF])
-def get_case(case_id: int, uow: Uow) -> CaseDetail:
+def get_case(case_id: int, uow: Uow, access: ApiAccess) -> CaseDetail:
     """The case. ``status`` is the case's own (``notified``: the apology was queued);
     ``apology_sent`` and ``apology_due`` (appended) say whether it went out."""
+    detail = case_detail(case_id, uow)
+    access.viewed()
+    return detail
+
+
+def case_detail(case_id: int, uow: Uow) -> CaseDetail:
     with uow() as u:
         public = cases_public(u, [require(u.cases.get(case_id), "case", case_id)])[0]
         return CaseDetail(**public.model_dump(), apology_sent=u.outbox.was_sent(
@@ -141,7 +149,7 @@ def _taken_by(caller: Account, claimed: str | None) -> str:
 
 @router.post("/cases/{case_id}/choice", response_model=ChoicePublic)
 def choose(case_id: int, body: ChoiceCreate, request: Request, uow: Uow,
-           caller: AgentCaller) -> ChoicePublic:
+           caller: AgentCaller, access: ApiAccess) -> ChoicePublic:
     """Record the customer's choice (with `cancel-instead`, the only ways an order in a case
     can be cancelled: both need the customer's consent). `recorded`: false when the case
     already had this choice — nothing was recorded, the case is as it was; a different choice
@@ -153,27 +161,30 @@ def choose(case_id: int, body: ChoiceCreate, request: Request, uow: Uow,
                                       channel=body.channel, evidence=body.evidence,
                                       taken_by=taken_by, policy=policy_of(request),
                                       links=case_links(request))
-    detail = get_case(case_id, uow).model_dump()
+    detail = case_detail(case_id, uow).model_dump()
+    access.changed()
     told = {key: detail.pop(key) for key in ("apology_sent", "apology_due")}
     return ChoicePublic(**detail, recorded=result.changed, **told)
 
 
 @router.post("/cases/{case_id}/difference-paid")
 def difference_paid(case_id: int, body: DifferencePaidCreate, request: Request, uow: Uow,
-                    caller: AgentCaller) -> dict[str, Any]:
+                    caller: AgentCaller, access: ApiAccess) -> dict[str, Any]:
     """Record that the customer paid the difference their discount choice left to pay (sagwa
     takes no payment: it was paid to the customer centre). Once per case: the same record sent
     again answers ``changed: false`` with the first record. 409 ``no_difference_owed`` for a
     case that owes none. Recording it sends the customer a receipt, and each seller of their
     orders an email that those can be sent now (``sellers_told``)."""
-    return record_difference_paid(uow(), case_id=case_id, actor=api_actor(caller),
+    done = record_difference_paid(uow(), case_id=case_id, actor=api_actor(caller),
                                   note=body.note, policy=policy_of(request),
-                                  links=case_links(request)).as_dict()
+                                  links=case_links(request))
+    access.changed()
+    return done.as_dict()
 
 
 @router.post("/cases/{case_id}/cancel-instead")
 def cancel_instead(case_id: int, body: CancelInsteadCreate, request: Request, uow: Uow,
-                   caller: AgentCaller) -> dict[str, Any]:
+                   caller: AgentCaller, access: ApiAccess) -> dict[str, Any]:
     """The customer who chose to buy at the discounted correct price, and has not paid the
     difference, cancels with compensation instead — with their consent (`channel`, their words
     as `evidence`). Their orders are cancelled, what they paid is refunded (`refund`), the
@@ -182,16 +193,17 @@ def cancel_instead(case_id: int, body: CancelInsteadCreate, request: Request, uo
     sellers are told not to send (`sellers_told`). Once: the same request again answers
     `changed: false`. 409 `not_a_discount_choice` for a case settled otherwise or not yet,
     409 `difference_already_paid` once the payment was recorded."""
-    return cancel_instead_of_paying(uow(), case_id=case_id, channel=body.channel,
+    done = cancel_instead_of_paying(uow(), case_id=case_id, channel=body.channel,
                                     evidence=body.evidence,
                                     taken_by=_taken_by(caller, body.taken_by),
-                                    policy=policy_of(request),
-                                    links=case_links(request)).as_dict()
+                                    policy=policy_of(request), links=case_links(request))
+    access.changed()
+    return done.as_dict()
 
 
 @router.post("/cases/{case_id}/contact-attempts", status_code=201)
 def attempt(case_id: int, body: AttemptCreate, request: Request, uow: Uow,
-            caller: AgentCaller, key: OptionalIdempotencyKey) -> dict[str, Any]:
+            caller: AgentCaller, key: OptionalIdempotencyKey, access: ApiAccess) -> dict[str, Any]:
     """Log a contact attempt. The answer says what it did to a call owed: ``made_call``,
     ``gave_up`` (marked "could not be reached"; ``message_queued``: the customer is told;
     ``no_phone``: at once, as the customer has no phone number to call back),
@@ -221,6 +233,7 @@ def attempt(case_id: int, body: AttemptCreate, request: Request, uow: Uow,
                                          links=case_links(request), callback_at=body.callback_at,
                                          follow_up=body.follow_up,
                                          follow_up_at=body.follow_up_at)
+    access.changed()
     return {"id": logged.attempt_id, "made_call": logged.made_call, "gave_up": logged.gave_up,
             "message_queued": logged.message_queued, "counted": logged.counted,
             "counts_from": logged.counts_from, "attempts_counted": logged.attempts_counted,
@@ -235,22 +248,24 @@ def attempt(case_id: int, body: AttemptCreate, request: Request, uow: Uow,
 
 @router.post("/cases/{case_id}/follow-ups/{follow_up_id}/resolve")
 def resolve_follow_up(case_id: int, follow_up_id: int, body: FollowUpResolve, uow: Uow,
-                      caller: AgentCaller) -> dict[str, Any]:
+                      caller: AgentCaller, access: ApiAccess) -> dict[str, Any]:
     """Record what was done about a note's follow-up (``follow_up_id`` from the contact
     attempt's answer, or ``GET /api/follow-ups``): it leaves the follow-up list. Once: sent
     again, it answers ``changed: false`` with the first outcome. 404 ``follow_up_not_found``
     for a follow-up of another case."""
-    return desk_follow_ups.resolve_follow_up(uow(), case_id=case_id, follow_up_id=follow_up_id,
-                                             actor=api_actor(caller),
-                                             outcome=body.outcome).as_dict()
+    done = desk_follow_ups.resolve_follow_up(uow(), case_id=case_id, follow_up_id=follow_up_id,
+                                             actor=api_actor(caller), outcome=body.outcome)
+    access.changed()
+    return done.as_dict()
 
 
 @router.get("/follow-ups", dependencies=[STAFF])
-def follow_ups(uow: Uow) -> dict[str, Any]:
+def follow_ups(uow: Uow, access: ApiAccess) -> dict[str, Any]:
     """The call notes marked "follow-up needed" that nobody has resolved yet, due first (the
     longest due at the top), then those waiting for their time (``due``: false); at most 200,
     ``open`` says how many there are in all."""
     listed = desk_follow_ups.read_follow_up_list(uow(), limit=200)
+    access.viewed(cases=[i.follow_up.case_id for i in listed.items])
     return {"open": listed.open_count, "items": [{
         "id": i.follow_up.follow_up_id, "case_id": i.follow_up.case_id,
         "incident_id": i.incident_id, "attempt_id": i.follow_up.attempt_id,

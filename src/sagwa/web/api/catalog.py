@@ -1,4 +1,5 @@
-"""Sellers, products and customers."""
+"""Sellers, products and customers (every read or change of a customer is an access record:
+``web.access``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from sagwa.domain.catalog import KEEP, Customer, Product, Seller
 from sagwa.services import catalog
 from sagwa.services.customer_contact import ContactChanged, change_customer_contact
 from sagwa.services.lookups import require
-from sagwa.web.deps import ADMIN, AGENT, Actor, IdempotencyKey, Uow, case_links
+from sagwa.web.deps import ADMIN, AGENT, Actor, ApiAccess, IdempotencyKey, Uow, case_links
 from sagwa.web.schemas import (
     CustomerContactChanged,
     CustomerContactUpdate,
@@ -86,15 +87,19 @@ def get_product(product_id: int, uow: Uow) -> ProductPublic:
 @router.post("/customers", status_code=201, response_model=CustomerPublic,
              dependencies=[ADMIN])
 def register_customer(body: CustomerCreate, uow: Uow, actor: Actor,
-                      key: IdempotencyKey) -> CustomerPublic:
-    return customer_public(catalog.register_customer(uow(), **body.model_dump(), actor=actor,
-                                                     idempotency_key=key))
+                      key: IdempotencyKey, access: ApiAccess) -> CustomerPublic:
+    made = catalog.register_customer(uow(), **body.model_dump(), actor=actor,
+                                     idempotency_key=key)
+    access.changed(customers=[made.id])
+    return customer_public(made)
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerPublic, dependencies=[AGENT])
-def get_customer(customer_id: int, uow: Uow) -> CustomerPublic:
+def get_customer(customer_id: int, uow: Uow, access: ApiAccess) -> CustomerPublic:
     with uow() as u:
-        return customer_public(require(u.catalog.customer(customer_id), "customer", customer_id))
+        found = require(u.catalog.customer(customer_id), "customer", customer_id)
+    access.viewed()  # the customer of the path
+    return customer_public(found)
 
 
 def contact_changed_public(done: ContactChanged) -> CustomerContactChanged:
@@ -111,13 +116,15 @@ def contact_changed_public(done: ContactChanged) -> CustomerContactChanged:
 @router.patch("/customers/{customer_id}", response_model=CustomerContactChanged,
               dependencies=[AGENT])
 def change_contact(customer_id: int, body: CustomerContactUpdate, request: Request, uow: Uow,
-                   actor: Actor) -> CustomerContactChanged:
+                   actor: Actor, access: ApiAccess) -> CustomerContactChanged:
     """Correct a customer's email or phone number (agents and admins). Messages still waiting
     go to the new address or number; a customer the desk gave up calling is owed the call again
     with a new number; one owed a call whose number is removed is given up at once and told by
     email. Sending the same details again changes nothing."""
     given = body.model_fields_set
-    return contact_changed_public(change_customer_contact(
+    done = change_customer_contact(
         uow(), customer_id=customer_id, actor=actor, policy=request.app.state.desk_policy,
         email=body.email if "email" in given else KEEP,
-        phone=body.phone if "phone" in given else KEEP, links=case_links(request)))
+        phone=body.phone if "phone" in given else KEEP, links=case_links(request))
+    access.changed()
+    return contact_changed_public(done)

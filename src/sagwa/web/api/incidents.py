@@ -31,6 +31,7 @@ from sagwa.web.deps import (
     INCIDENT_READERS,
     STAFF,
     Actor,
+    ApiAccess,
     IdempotencyKey,
     OptionalIdempotencyKey,
     Uow,
@@ -342,11 +343,13 @@ def close(incident_id: int, request: Request, uow: Uow, actor: Actor,
 
 @router.get("/incidents/{incident_id}/cases", response_model=list[CasePublic],
             dependencies=[STAFF])
-def cases(incident_id: int, uow: Uow, limit: int = Query(100, ge=1, le=1000),
+def cases(incident_id: int, uow: Uow, access: ApiAccess, limit: int = Query(100, ge=1, le=1000),
           offset: int = Query(0, ge=0)) -> list[CasePublic]:
     with uow() as u:
         require(u.incidents.get(incident_id), "incident", incident_id)
-        return cases_public(u, u.cases.for_incident(incident_id, limit=limit, offset=offset))
+        shown = cases_public(u, u.cases.for_incident(incident_id, limit=limit, offset=offset))
+    access.viewed(cases=[c.id for c in shown])
+    return shown
 
 
 @router.get("/incidents/{incident_id}/notices/draft", dependencies=[ADMIN])

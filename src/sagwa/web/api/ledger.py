@@ -14,7 +14,8 @@ from sagwa.adapters.anchor_file import read_anchors
 from sagwa.adapters.db.audit_repo import settings_chain_keys
 from sagwa.domain.audit_anchors import anchors_warning
 from sagwa.services import audit, ledger_reports, points
-from sagwa.web.deps import ADMIN, AGENT, FINANCE, Actor, IdempotencyKey, Uow
+from sagwa.services.access_records import ledger_customers
+from sagwa.web.deps import ADMIN, AGENT, FINANCE, Actor, ApiAccess, IdempotencyKey, Uow
 from sagwa.web.schemas import (
     AuditRecordPublic,
     AuditVerifyPublic,
@@ -56,7 +57,7 @@ class LedgerPagePublic(BaseModel):
 
 @router.get("/ledger/entries", response_model=LedgerPagePublic, dependencies=[FINANCE])
 def ledger_entries(
-    uow: Uow, incident_id: int | None = None, seller_id: int | None = None,
+    uow: Uow, access: ApiAccess, incident_id: int | None = None, seller_id: int | None = None,
     customer_id: int | None = None,
     since: Annotated[date | None, Query(alias="from",
                                         description="first day (Korea), YYYY-MM-DD")] = None,
@@ -69,31 +70,35 @@ def ledger_entries(
     filters = ledger_reports.entry_filter(incident_id=incident_id, seller_id=seller_id,
                                           customer_id=customer_id, since=since, until=until)
     page = ledger_reports.list_entries(uow(), filters=filters, limit=limit, after=after)
+    access.viewed(customers=ledger_customers(page.entries))
     return LedgerPagePublic.model_validate(page.__dict__)
 
 
 @router.get("/customers/{customer_id}/points", response_model=PointsBalancePublic,
             dependencies=[AGENT])
-def balance(customer_id: int, uow: Uow) -> PointsBalancePublic:
-    return PointsBalancePublic(customer_id=customer_id,
-                               balance=points.points_balance(uow(), customer_id=customer_id))
+def balance(customer_id: int, uow: Uow, access: ApiAccess) -> PointsBalancePublic:
+    found = points.points_balance(uow(), customer_id=customer_id)
+    access.viewed()
+    return PointsBalancePublic(customer_id=customer_id, balance=found)
 
 
 @router.post("/customers/{customer_id}/points/credit", status_code=201,
              response_model=PointsReceiptPublic, dependencies=[ADMIN])
 def credit(customer_id: int, body: PointsCredit, uow: Uow, actor: Actor,
-           key: IdempotencyKey) -> PointsReceiptPublic:
+           key: IdempotencyKey, access: ApiAccess) -> PointsReceiptPublic:
     receipt = points.credit_customer_points(uow(), customer_id=customer_id, **body.model_dump(),
                                             actor=actor, idempotency_key=key)
+    access.changed()
     return PointsReceiptPublic(**receipt.__dict__)
 
 
 @router.post("/customers/{customer_id}/points/debit", status_code=201,
              response_model=PointsReceiptPublic, dependencies=[ADMIN])
 def debit(customer_id: int, body: PointsDebit, uow: Uow, actor: Actor,
-          key: IdempotencyKey) -> PointsReceiptPublic:
+          key: IdempotencyKey, access: ApiAccess) -> PointsReceiptPublic:
     receipt = points.debit_customer_points(uow(), customer_id=customer_id, **body.model_dump(),
                                            actor=actor, idempotency_key=key)
+    access.changed()
     return PointsReceiptPublic(**receipt.__dict__)
 
 
@@ -112,13 +117,19 @@ def reverse(entry_id: int, body: ReversalCreate, uow: Uow, actor: Actor,
 
 
 @router.get("/audit", response_model=list[AuditRecordPublic], dependencies=[ADMIN])
-def audit_trail(uow: Uow, entity_type: str = Query(max_length=40),
+def audit_trail(uow: Uow, access: ApiAccess, entity_type: str = Query(max_length=40),
                 entity_id: str = Query(max_length=40)) -> list[AuditRecordPublic]:
-    return [AuditRecordPublic(seq=r.seq, occurred_at=r.occurred_at, actor=r.event.actor,
-                              action=r.event.action, entity_type=r.event.entity_type,
-                              entity_id=r.event.entity_id, before=r.event.before,
-                              after=r.event.after, hash=r.hash)
-            for r in audit.audit_trail(uow(), entity_type=entity_type, entity_id=entity_id)]
+    """An entity's audit records (a customer's or a case's hold their personal data: the access
+    is recorded naming them)."""
+    found = [AuditRecordPublic(seq=r.seq, occurred_at=r.occurred_at, actor=r.event.actor,
+                               action=r.event.action, entity_type=r.event.entity_type,
+                               entity_id=r.event.entity_id, before=r.event.before,
+                               after=r.event.after, hash=r.hash)
+             for r in audit.audit_trail(uow(), entity_type=entity_type, entity_id=entity_id)]
+    named = [int(entity_id)] if entity_id.isdigit() else []
+    access.viewed(customers=named if entity_type == "customer" else (),
+                  cases=named if entity_type == "case" else ())
+    return found
 
 
 @router.get("/audit/verify", response_model=AuditVerifyPublic, dependencies=[ADMIN])

@@ -23,6 +23,7 @@ from sagwa.web.deps import (
     ADMIN,
     AGENT,
     Actor,
+    ApiAccess,
     IdempotencyKey,
     ReviewerCaller,
     Rules,
@@ -215,20 +216,24 @@ def place_order(body: OrderCreate, request: Request, uow: Uow, actor: Actor,
 
 
 @router.get("/orders/{order_id}", response_model=OrderMoneyPublic, dependencies=[AGENT])
-def get_order(order_id: int, uow: Uow) -> OrderMoneyPublic:
+def get_order(order_id: int, uow: Uow, access: ApiAccess) -> OrderMoneyPublic:
     with uow() as u:
         order = require(u.market.order(order_id), "order", order_id)
-        return order_public(order, orders.orders_money(u, [order])[order.id])
+        shown = order_public(order, orders.orders_money(u, [order])[order.id])
+    access.viewed(customers=[order.customer_id])
+    return shown
 
 
 @router.get("/customers/{customer_id}/orders", response_model=list[OrderMoneyPublic],
             dependencies=[AGENT])
-def customer_orders(customer_id: int, uow: Uow) -> list[OrderMoneyPublic]:
+def customer_orders(customer_id: int, uow: Uow, access: ApiAccess) -> list[OrderMoneyPublic]:
     with uow() as u:
         require(u.catalog.customer(customer_id), "customer", customer_id)
         found = u.market.orders_for_customer(customer_id)
         money = orders.orders_money(u, found)
-        return [order_public(o, money[o.id]) for o in found]
+        shown = [order_public(o, money[o.id]) for o in found]
+    access.viewed()
+    return shown
 
 
 @router.post("/listings/{listing_id}/release", response_model=ListingPublic,

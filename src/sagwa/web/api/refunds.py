@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from sagwa.domain.refunds import RefundFilter
 from sagwa.services import refunds
-from sagwa.web.deps import FINANCE, Actor, IdempotencyKey, Uow
+from sagwa.web.deps import FINANCE, Actor, ApiAccess, IdempotencyKey, Uow
 from sagwa.web.schemas import Body, IsoText, MoneyIO
 
 router = APIRouter(prefix="/api", tags=["refunds"])
@@ -56,7 +56,7 @@ class RefundPaid(Body):
 
 
 @router.get("/refunds", response_model=RefundListPublic, dependencies=[FINANCE])
-def refunds_owed(uow: Uow, status: RefundFilter = RefundFilter.OWED,
+def refunds_owed(uow: Uow, access: ApiAccess, status: RefundFilter = RefundFilter.OWED,
                  limit: Annotated[int, Query(ge=1, le=500)] = 100,
                  after: Annotated[int, Query(ge=0)] = 0,
                  incident_id: Annotated[int | None, Query(ge=1)] = None,
@@ -69,16 +69,19 @@ def refunds_owed(uow: Uow, status: RefundFilter = RefundFilter.OWED,
     ``amount_totals``: what every refund listed comes to, per currency."""
     found = refunds.list_refunds(uow(), which=status, limit=limit, after=after,
                                  incident_id=incident_id, seller_id=seller_id)
+    access.viewed(cases=[i.refund.case_id for i in found.items],
+                  customers=[i.refund.customer_id for i in found.items])
     return RefundListPublic.model_validate(found.as_dict())
 
 
 @router.post("/refunds/{refund_id}/paid", response_model=RefundPublic, dependencies=[FINANCE])
 def mark_paid(refund_id: int, body: RefundPaid, uow: Uow, actor: Actor,
-              key: IdempotencyKey) -> RefundPublic:
+              key: IdempotencyKey, access: ApiAccess) -> RefundPublic:
     """Record that the refund was paid (``paid_at``, default now, with a zone; not in the
     future, not before the cancellation) with the payment's ``reference``. A retry with the
     same Idempotency-Key answers the refund again; a refund already paid is refused (409,
     ``refund_already_paid``, saying when and by whom)."""
     paid = refunds.mark_refund_paid(uow(), refund_id=refund_id, reference=body.reference,
                                     paid_at=body.paid_at, actor=actor, idempotency_key=key)
+    access.changed(cases=[paid.case_id], customers=[paid.customer_id])
     return RefundPublic.model_validate(refunds.refund_dict(paid, uow().now()))

@@ -1,5 +1,8 @@
 """Logging in and out of the staff and seller pages. Repeated wrong passwords for a name or
-from an address make ``/login`` refuse for a while (429; ``services/login_throttle.py``, counted in the database)."""
+from an address make ``/login`` refuse for a while (429; ``services/login_throttle.py``, counted in the database).
+Each sign-in, failed sign-in (refused for a while, too) and sign-out is an access record with
+the client's address (``web.access``); a failed one names the account only when the name typed
+is an account's."""
 
 from __future__ import annotations
 
@@ -8,9 +11,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from sagwa.domain.access_records import AccessAction
 from sagwa.domain.login_waits import minutes
+from sagwa.services.access_records import account_tried
 from sagwa.services.accounts import Account, authenticate
 from sagwa.services.login_throttle import LoginThrottle
+from sagwa.web.access import record_sign_in
 from sagwa.web.deps import Uow
 from sagwa.web.pages.error_texts import PageRoute
 from sagwa.web.pages.i18n import lang_of
@@ -49,12 +55,15 @@ def login(request: Request, uow: Uow, username: Annotated[str, Form(max_length=6
     address = request.client.host if request.client else ""
     wait, counted = throttle.attempt(username, address)  # counted as failed until it succeeds
     if wait is not None:
+        record_sign_in(request, AccessAction.SIGN_IN_FAILED, account_tried(uow(), username), None)
         return _too_many(request, username, next, minutes(wait))
     account = authenticate(uow(), username=username.strip(), password=password)
     if account is None:
+        record_sign_in(request, AccessAction.SIGN_IN_FAILED, account_tried(uow(), username), None)
         return render(request, "auth/login.html", {"next": _safe_next(next) or "",
                                                    "error": True, "username": username},
                       status_code=401)
+    record_sign_in(request, AccessAction.SIGN_IN, account.username, account.role.value)
     throttle.succeeded(username, address, counted)
     log_in(request, account)
     return RedirectResponse(landing(account, next), status_code=303)
@@ -73,5 +82,8 @@ def _too_many(request: Request, username: str, next: str, wait: int) -> Response
 
 @router.post("/logout")
 def logout(request: Request) -> Response:
+    account = current_account(request)
+    if account is not None:
+        record_sign_in(request, AccessAction.SIGN_OUT, account.username, account.role.value)
     log_out(request)
     return RedirectResponse("/login", status_code=303)

@@ -45,7 +45,9 @@ from sagwa.services.difference_follow_ups import next_follow_up, read_follow_ups
 from sagwa.services.idempotency import MAX_KEY_LENGTH
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.web.access import PageAccess, page_access
 from sagwa.web.deps import Uow, case_links
+from sagwa.web.pages.access_shown import card_cases, found_cases, queue_cases
 from sagwa.web.pages.call_card import CallCard
 from sagwa.web.pages.call_words import attempt_flash, follow_up_flash, spacing_words
 from sagwa.web.pages.case_facts import CaseFacts, Known, contact, facts_for, load_case
@@ -192,8 +194,10 @@ def case_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, case_id: int) ->
 
 
 @router.get("/queue", response_class=HTMLResponse)
-def queue(request: Request, account: Agent, uow: Uow) -> Response:
-    return render(request, "cs/queue.html", queue_context(uow(), request.app.state.desk_policy))
+def queue(request: Request, account: Agent, uow: Uow, access: PageAccess) -> Response:
+    context = queue_context(uow(), request.app.state.desk_policy)
+    access.viewed(cases=queue_cases(context))
+    return render(request, "cs/queue.html", context)
 
 
 def _check_lookup(typed: str) -> None:
@@ -210,9 +214,11 @@ def _check_lookup(typed: str) -> None:
 
 
 @router.get("/cases", response_class=HTMLResponse)
-def lookup(request: Request, account: Agent, uow: Uow, q: str | None = None) -> Response:
+def lookup(request: Request, account: Agent, uow: Uow, access: PageAccess,
+           q: str | None = None) -> Response:
     """The case lookup: by case number, phone (or its last four digits), name or email (or the
-    start of one); the page says what was looked up (``sagwa.services.case_lookup``)."""
+    start of one); the page says what was looked up (``sagwa.services.case_lookup``). The
+    access record keeps what was found, never the words (``access_log.SEARCH_PARAMS``)."""
     if q is None:
         return render(request, "cs/lookup.html", {"lookup_q": "", "result": None})
     try:
@@ -227,13 +233,16 @@ def lookup(request: Request, account: Agent, uow: Uow, q: str | None = None) -> 
                       {"lookup_q": q[:MAX_QUERY], "result": None,
                        "problem": agent_text(exc, lang_of(request))},
                       status_code=exc.http_status)
+    access.searched(results=len(result.found), cases=found_cases(result))
     return render(request, "cs/lookup.html", {"lookup_q": q, "result": result})
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
-def case_page(case_id: int, request: Request, account: Agent, uow: Uow) -> Response:
-    return render(request, "cs/case.html",
-                  case_context(uow(), request.app.state.desk_policy, case_id))
+def case_page(case_id: int, request: Request, account: Agent, uow: Uow,
+              access: PageAccess) -> Response:
+    context = case_context(uow(), request.app.state.desk_policy, case_id)
+    access.viewed(cases=card_cases(context))
+    return render(request, "cs/case.html", context)
 
 
 def _check_length(text: str, field: str) -> None:
@@ -261,14 +270,16 @@ def refused_form(request: Request, uow: Uow, case_id: int, form: str, typed: dic
     if _on_case_page(back):
         context = {**case_context(uow(), policy, case_id), "problem": problem,
                    "address": f"/cs/cases/{case_id}"}
+        page_access(request).viewed(cases=card_cases(context))
         return render(request, "cs/case.html", context, status_code=exc.http_status)
     context = {**queue_context(uow(), policy), "here": "/cs/queue", "problem": problem,
                "address": "/cs/queue"}
+    page_access(request).viewed(cases=queue_cases(context))
     return render(request, "cs/queue.html", context, status_code=exc.http_status)
 
 
 @router.post("/cases/{case_id}/attempt")
-def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
+def attempt(case_id: int, request: Request, account: Agent, uow: Uow, access: PageAccess,
             outcome: Annotated[str, Form(max_length=40)] = "",
             note: Annotated[str, Form()] = "",  # its limit: MAX_WORDS, beside the field
             callback_at: Annotated[str, Form(max_length=40)] = "",
@@ -296,6 +307,7 @@ def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
         return refused_form(request, uow, case_id, "attempt",
                             {"outcome": outcome, "note": note, "callback_at": callback_at,
                              "follow_up": follow_up, "follow_up_at": follow_up_at}, exc, back)
+    access.changed(cases=[case_id])
     with uow() as reading:  # owing the discount's difference: when it is followed up next
         due = next_follow_up(reading, policy, case_id)
         row = reading.cases.get(case_id)
@@ -318,7 +330,7 @@ def attempt(case_id: int, request: Request, account: Agent, uow: Uow,
 
 @router.post("/cases/{case_id}/difference-paid")
 def difference_paid(case_id: int, request: Request, account: Agent, uow: Uow,
-                    note: Annotated[str, Form()] = "",  # its limit is the domain's
+                    access: PageAccess, note: Annotated[str, Form()] = "",  # its limit is the domain's
                     back: Annotated[str, Form(max_length=10)] = "case") -> Response:
     """Record that the customer paid the discount choice's difference (to the customer centre:
     sagwa takes no payment). Sent twice, it says it was already recorded."""
@@ -328,6 +340,7 @@ def difference_paid(case_id: int, request: Request, account: Agent, uow: Uow,
                                           links=case_links(request))
     except SagwaError as exc:
         return refused_form(request, uow, case_id, "difference", {"payment_note": note}, exc, back)
+    access.changed(cases=[case_id])
     amount_ko, amount_en = (format_money(recorded.difference, lang=lang) for lang in ("ko", "en"))
     if recorded.changed:
         sent_ko, sent_en = {"email": (" 고객에게 영수 안내 메일을 보냅니다.",
@@ -354,7 +367,7 @@ def difference_paid(case_id: int, request: Request, account: Agent, uow: Uow,
 
 @router.post("/cases/{case_id}/choice")
 def phone_choice(case_id: int, request: Request, account: Agent, uow: Uow,
-                 choice: Annotated[str, Form(max_length=60)] = "",
+                 access: PageAccess, choice: Annotated[str, Form(max_length=60)] = "",
                  words: Annotated[str, Form()] = "",  # its limit: MAX_WORDS
                  back: Annotated[str, Form(max_length=10)] = "queue",
                  confirmed: Annotated[str, Form(max_length=10)] = "") -> Response:
@@ -382,6 +395,7 @@ def phone_choice(case_id: int, request: Request, account: Agent, uow: Uow,
     except SagwaError as exc:
         return refused_form(request, uow, case_id, "choice", {"choice": choice, "words": words}, exc,
                         back)
+    access.changed(cases=[case_id])
     with uow() as read:  # the choice named for its plan (a cancellation without points)
         plan = current_plan(read, int(recorded.case.incident_id))
     ko, en = label("choice", choice, "ko", plan), label("choice", choice, "en", plan)
@@ -407,6 +421,7 @@ def _confirm_choice(request: Request, uow: Uow, case_id: int, choice: str, words
     refused = phone_choice_refusal(card, choice=choice, words=words, actor=actor, now=now)
     if refused is not None:
         raise refused
+    page_access(request).viewed(cases=card_cases(context))
     case, cl = card.case, card.case.customer.locale
     later = replaceable_by_cancel(CustomerOption(choice), case.plan, case.owed_after(choice, now))
     return render(request, "cs/confirm_choice.html", {
@@ -423,7 +438,7 @@ def _confirm_choice(request: Request, uow: Uow, case_id: int, choice: str, words
 
 @router.post("/cases/{case_id}/follow-ups/{follow_up_id}/resolve")
 def resolve(case_id: int, follow_up_id: int, request: Request, account: Agent, uow: Uow,
-            outcome: Annotated[str, Form()] = "",  # its limit: the domain's (MAX_OUTCOME)
+            access: PageAccess, outcome: Annotated[str, Form()] = "",  # its limit: the domain's (MAX_OUTCOME)
             back: Annotated[str, Form(max_length=10)] = "case") -> Response:
     """Record what was done about a note's follow-up: it leaves the team's list. Sent twice
     (or after someone else resolved it), it says so and keeps the first outcome."""
@@ -433,6 +448,7 @@ def resolve(case_id: int, follow_up_id: int, request: Request, account: Agent, u
     except SagwaError as exc:
         return refused_form(request, uow, case_id, f"follow-up-{follow_up_id}",
                             {"outcome": outcome}, exc, back)
+    access.changed(cases=[case_id])
     flash_in_lang(request, resolved_flash(resolved, "ko"), resolved_flash(resolved, "en"))
     if _on_case_page(back):
         return RedirectResponse(f"/cs/cases/{case_id}", status_code=303)

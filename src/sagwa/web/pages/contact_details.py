@@ -17,6 +17,7 @@ from sagwa.services.customer_contact import (
     customer_of_case,
 )
 from sagwa.services.desk_policy import DeskPolicy
+from sagwa.web.access import PageAccess
 from sagwa.web.deps import Uow, case_links
 from sagwa.web.pages.contact_centre import refused_form
 from sagwa.web.pages.error_texts import FormProblem, PageRoute
@@ -96,7 +97,7 @@ def _typed(value: str, shown: str) -> str | None | Keep:
 
 @router.post("/cases/{case_id}/contact")
 def correct_contact(case_id: int, request: Request, account: Agent, uow: Uow,
-                    phone: Annotated[str, Form(max_length=40)] = "",
+                    access: PageAccess, phone: Annotated[str, Form(max_length=40)] = "",
                     email: Annotated[str, Form(max_length=320)] = "",
                     phone_was: Annotated[str, Form(max_length=40)] = "",
                     email_was: Annotated[str, Form(max_length=320)] = "",
@@ -127,6 +128,7 @@ def correct_contact(case_id: int, request: Request, account: Agent, uow: Uow,
                             {"phone": phone, "email": email, "contact_note": note,
                              **_shown_after(exc, phone_was=phone_was, email_was=email_was)},
                             exc, "case")
+    access.changed(cases=[case_id], customers=[customer_id])
     flash_in_lang(request, *contact_flash(case_id, done))
     return RedirectResponse(f"/cs/cases/{case_id}#contact", status_code=303)
 

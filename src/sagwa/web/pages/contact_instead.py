@@ -20,7 +20,9 @@ from sagwa.domain.consent import ConsentRecord
 from sagwa.domain.money import format_money
 from sagwa.errors import SagwaError
 from sagwa.services.desk_cancel_instead import cancel_instead_of_paying
+from sagwa.web.access import PageAccess, page_access
 from sagwa.web.deps import Uow, case_links
+from sagwa.web.pages.access_shown import card_cases
 from sagwa.web.pages.case_facts import CaseFacts
 from sagwa.web.pages.contact_centre import case_context, refused_form
 from sagwa.web.pages.customer_instead import instead_terms
@@ -36,7 +38,7 @@ router = APIRouter(prefix="/cs", dependencies=[Depends(csrf_protect)], include_i
 
 @router.post("/cases/{case_id}/cancel-instead")
 def cancel_instead(case_id: int, request: Request, account: Agent, uow: Uow,
-                   evidence: Annotated[str, Form(max_length=4000)] = "",
+                   access: PageAccess, evidence: Annotated[str, Form(max_length=4000)] = "",
                    channel: Annotated[str, Form(max_length=10)] = "phone",
                    confirmed: Annotated[str, Form(max_length=10)] = "") -> Response:
     """The customer who took the discount asks to cancel instead of paying the difference
@@ -55,6 +57,7 @@ def cancel_instead(case_id: int, request: Request, account: Agent, uow: Uow,
         # where the case is whatever list it has left
         return refused_form(request, uow, case_id, "instead",
                             {"instead_words": evidence, "instead_channel": channel}, exc, "case")
+    access.changed(cases=[case_id])
     if done.changed:
         refund_ko, refund_en = (format_money(done.refund, lang=lang) for lang in ("ko", "en"))
         sent_ko, sent_en = {"email": (" 고객에게 확인 메일을 보냅니다.",
@@ -98,6 +101,7 @@ def _confirm_step(request: Request, uow: Uow, case_id: int, actor: str, evidence
         return refused_form(request, uow, case_id, "instead",
                             {"instead_words": evidence, "instead_channel": channel}, refused,
                             "case")
+    page_access(request).viewed(cases=card_cases(context))
     lang = lang_of(request)
     return render(request, "cs/confirm_instead.html", {
         **context, "evidence": evidence, "channel": channel,

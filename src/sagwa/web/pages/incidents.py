@@ -33,7 +33,9 @@ from sagwa.services.desk_report import build_report
 from sagwa.services.lookups import require
 from sagwa.services.refunds import incident_refunds
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.web.access import PageAccess, page_access
 from sagwa.web.deps import Uow, case_links
+from sagwa.web.pages.access_shown import incident_cases
 from sagwa.web.pages.error_texts import FormProblem, PageRoute, error_text
 from sagwa.web.pages.forms import local_input, parse_int, parse_local_time, parse_won
 from sagwa.web.pages.i18n import in_lang, lang_of
@@ -80,6 +82,8 @@ def page_again(request: Request, uow: Uow, incident_id: int, exc: SagwaError,
                 **extra: Any) -> Response:
     """The incident page again after a refused form, ``extra`` saying what was typed."""
     context = _page_context(request, uow, incident_id)
+    cases, customers = incident_cases(context)
+    page_access(request).viewed(cases=cases, customers=customers)
     # served at the form's address: the incident's own goes in the address bar, so a reload
     # shows the page and posts nothing again
     here = f"/ops/incidents/{incident_id}"
@@ -135,8 +139,10 @@ def declare(request: Request, account: Operator, uow: Uow, listing_ids: Short = 
 
 @router.get("/{incident_id}", response_class=HTMLResponse)
 def incident_page(incident_id: int, request: Request, account: Operator, uow: Uow,
-                  notice_lang: str = "ko", cases_from: int = 0) -> Response:
+                  access: PageAccess, notice_lang: str = "ko", cases_from: int = 0) -> Response:
     context = _page_context(request, uow, incident_id, offset=max(0, cases_from))
+    cases, customers = incident_cases(context)  # its cases' customers, by name
+    access.viewed(cases=cases, customers=customers)
     return render(request, "incidents/detail.html",
                   {**context, "notice_lang": "en" if notice_lang == "en" else "ko"})
 

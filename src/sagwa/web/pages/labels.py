@@ -262,6 +262,8 @@ ACTION: dict[str, Label] = {
     "ledger.reversed": ("원장 기록 취소(반대 기록)", "ledger entry reversed"),
     "customer.registered": ("고객 등록", "customer registered"),
     "customer.contact_changed": ("고객 연락처 수정", "customer's contact details corrected"),
+    "customer.erased": ("고객 개인정보 파기", "customer's personal data erased"),
+    "customer.copy_made": ("고객 개인정보 사본 제공", "copy of the customer's personal data made"),
     "seller.registered": ("판매자 등록", "seller registered"),
     "product.registered": ("상품 등록", "product registered"),
     "user.created": ("계정 생성", "account created"),

@@ -14,7 +14,9 @@ from fastapi.responses import HTMLResponse, Response
 from sagwa.domain.refunds import RefundFilter
 from sagwa.services.refunds import list_refunds
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.web.access import PageAccess
 from sagwa.web.deps import Uow
+from sagwa.web.pages.access_shown import refund_cases
 from sagwa.web.pages.error_texts import PageRoute
 from sagwa.web.pages.rendering import render
 from sagwa.web.pages.session import Finance, csrf_protect
@@ -34,5 +36,8 @@ def owed_context(uow: Callable[[], SqlAlchemyUnitOfWork], *, shown: int = SHOWN)
 
 
 @router.get("", response_class=HTMLResponse)
-def refunds_owed(request: Request, account: Finance, uow: Uow) -> Response:
-    return render(request, "refunds/owed.html", owed_context(uow))
+def refunds_owed(request: Request, account: Finance, uow: Uow, access: PageAccess) -> Response:
+    context = owed_context(uow)
+    cases, customers = refund_cases(context["owed"])
+    access.viewed(cases=cases, customers=customers)
+    return render(request, "refunds/owed.html", context)

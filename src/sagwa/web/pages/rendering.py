@@ -60,6 +60,15 @@ def seoul_in_page(page: Context, moment: datetime | str | None, fmt: str = "%Y-%
     return seoul(moment, fmt, lang=lang or page.get("lang", "ko"), korean_zone=korean_zone)
 
 
+@pass_context
+def person_in_page(page: Context, name: str | None) -> str:
+    """``{{ q.customer_name | person }}``: a customer's name, or, once their personal data was
+    erased (the name left blank: ``services/customer_erasure.py``), that it was."""
+    if name:
+        return name
+    return "(personal data erased)" if page.get("lang") == "en" else "(개인정보 파기됨)"
+
+
 def as_sentence(text: str | None) -> str:
     """A guard reason as a page shows it: a sentence. The stored and API reasons are clauses
     (``new price 180,000 KRW is within range …``, other tools read them as they are); a page
@@ -95,6 +104,7 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.bytecode_cache = COMPILED  # a page compiled once per process, not per app
     templates.env.filters["seoul"] = seoul_in_page  # {{ c.proposed_at|seoul }}: … 14:00 (KST)
+    templates.env.filters["person"] = person_in_page  # {{ q.customer_name|person }}
     templates.env.filters["sentence"] = as_sentence  # {{ opinion.reason_en|sentence }}
     templates.env.filters["josa"] = josa  # {{ name|josa("이(가)") }}: 카메라마당이, 사과나라가
     templates.env.filters["label"] = label_filter  # {{ c.status|label("case") }}: 안내 발송

@@ -1,0 +1,169 @@
+"""``sagwa customers export|erase`` and ``sagwa retention plan|run``: a customer's copy of their
+personal data, and erasing it on request or once no law keeps it (``sagwa.domain.retention``,
+``services/customer_copy.py``, ``services/customer_erasure.py``)."""
+
+from __future__ import annotations
+
+import json
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sagwa.cli.access_recording import command_what, record_command
+from sagwa.cli.actors import ACTOR, acting_account, audit_actor, os_login
+from sagwa.cli.context import console, database, exits_cleanly
+from sagwa.cli.incident_format import print_result
+from sagwa.cli.incident_options import FORMAT, TableOrJson, parse_time
+from sagwa.cli.numbers import number_option
+from sagwa.domain.access_records import AccessAction
+from sagwa.errors import InvalidInput
+from sagwa.services.customer_copy import customer_copy
+from sagwa.services.customer_erasure import (
+    ErasureReason,
+    erase_customer,
+    erase_due,
+    retention_plan,
+)
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+customers_app = typer.Typer(help="Customers' personal data: their copy (개인정보 열람), erasing "
+                                 "it on request or after retention (개인정보 파기).",
+                            no_args_is_help=True)
+retention_app = typer.Typer(help="Who may be erased now that the law's periods have ended, "
+                                 "and erasing them (개인정보 보유기간 경과 파기).",
+                            no_args_is_help=True)
+
+
+@customers_app.command()
+@exits_cleanly
+def export(
+    customer: int = number_option(..., "--customer", min=1, help="The customer's id."),
+    reason: Annotated[str, typer.Option(
+        "--reason", help="The request it answers (e.g. 'customer asked by phone 12-06'): "
+                         "recorded.")] = "",
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write the JSON here (UTF-8) instead of printing it.")] = None,
+    actor: str = ACTOR,
+) -> None:
+    """A customer's copy of everything sagwa holds about them (개인정보 보호법 제35조): their
+    details, orders, cases and the words staff recorded, contacts, messages, refunds and
+    points, as JSON. Audited, with the reason."""
+    made = out is not None and not out.exists()
+    with ExitStack() as stack:
+        try:  # opened first: a copy made is on the record, so it must have somewhere to go
+            target = stack.enter_context(out.open("w", encoding="utf-8")) if out else None
+        except OSError as exc:
+            raise InvalidInput(f"cannot write the copy to {out}: {exc.strerror or exc}",
+                               field="out", reason="file_unwritable") from None
+        db = database()
+        try:
+            assert db.session_factory is not None
+            account = acting_account(db.session_factory, actor, command="customers export")
+            copy = customer_copy(SqlAlchemyUnitOfWork(db.session_factory),
+                                 customer_id=customer, actor=audit_actor(account, os_login()),
+                                 reason=reason)
+            record_command(db, account, AccessAction.EXPORT,
+                           command_what("customers export", ("--customer", customer),
+                                        ("--out", out)),
+                           customers=[customer], reason=reason)
+        except BaseException:
+            if made and out is not None:  # no copy: no empty file left behind
+                out.unlink(missing_ok=True)
+            raise
+        finally:
+            db.close()
+        text = json.dumps(copy, ensure_ascii=False, indent=2)
+        if target is None:
+            typer.echo(text)
+            return
+        target.write(text + "\n")
+    console.print(f"customer {customer}'s copy -> {out}", markup=False, highlight=False)
+
+
+@customers_app.command()
+@exits_cleanly
+def erase(
+    customer: int = number_option(..., "--customer", min=1, help="The customer's id."),
+    reason: Annotated[ErasureReason, typer.Option(
+        "--reason", help="request: the customer asked (개인정보 보호법 제36조); retention: every "
+                         "period that kept it has ended (제21조).")] = ErasureReason.REQUEST,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Check only: say whether it may be erased, erase nothing.")] = False,
+    actor: str = ACTOR, fmt: TableOrJson = FORMAT,
+) -> None:
+    """Erase a customer's personal data: name, email, phone, the words staff typed about them
+    and the messages written to them. Ids, times, amounts and choices stay, so the ledger and
+    the incident's figures stand. Refused while a law keeps the data (orders and payments 5
+    years, complaint handling 3 years) or a case or refund is open: the refusal names each,
+    and until when — what to tell a customer who asked."""
+    db = database()
+    try:
+        assert db.session_factory is not None
+        account = acting_account(db.session_factory, actor, command="customers erase")
+        done = erase_customer(SqlAlchemyUnitOfWork(db.session_factory), customer_id=customer,
+                              reason=reason, actor=audit_actor(account, os_login()),
+                              dry_run=dry_run)
+        if not dry_run:
+            record_command(db, account, AccessAction.CHANGE,
+                           command_what("customers erase", ("--customer", customer),
+                                        ("--reason", reason.value)), customers=[customer])
+    finally:
+        db.close()
+    print_result(done.as_dict(), fmt.value,
+                 "may be erased (dry run)" if dry_run else "customer's personal data erased")
+
+
+@retention_app.command()
+@exits_cleanly
+def plan(
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Judge at this time (ISO; Korea time if no zone); default now.")] = None,
+    fmt: TableOrJson = FORMAT,
+) -> None:
+    """How many customers may be erased now (``due``), how many are still kept, and when the
+    next one falls due. JSON: as_of, due, due_ids, kept, kept_open, next_due_at."""
+    db = database()
+    try:
+        assert db.session_factory is not None
+        found = retention_plan(SqlAlchemyUnitOfWork(db.session_factory),
+                               as_of=parse_time(as_of, "as_of") if as_of else None)
+    finally:
+        db.close()
+    data = found.as_dict()
+    if fmt == TableOrJson.json:
+        typer.echo(json.dumps(data, ensure_ascii=False))
+        return
+    shown = {k: v for k, v in data.items() if k != "due_ids"}
+    print_result(shown, fmt.value, "retention")
+
+
+@retention_app.command()
+@exits_cleanly
+def run(
+    actor: str = ACTOR, fmt: TableOrJson = FORMAT,
+) -> None:
+    """Erase every customer whose retention periods have all ended, one at a time (each in its
+    own transaction, audited); run it daily (e.g. from cron). JSON: erased, customer_ids."""
+    from rich.progress import Progress
+
+    db = database()
+    try:
+        assert db.session_factory is not None
+        factory = db.session_factory
+        account = acting_account(factory, actor, command="retention run")
+        who = audit_actor(account, os_login())
+        due = retention_plan(SqlAlchemyUnitOfWork(factory)).due
+        with Progress(console=console, transient=True,
+                      disable=not console.is_terminal or len(due) < 2) as bar:
+            task = bar.add_task("erasing", total=len(due))
+            done = erase_due(lambda: SqlAlchemyUnitOfWork(factory), actor=who, due=due,
+                             progress=lambda n: bar.advance(task, n))
+        if done:
+            record_command(db, account, AccessAction.CHANGE, "sagwa retention run",
+                           customers=[d.customer_id for d in done])
+    finally:
+        db.close()
+    print_result({"erased": len(done), "customer_ids": [d.customer_id for d in done]},
+                 fmt.value, "retention run")

@@ -1,0 +1,98 @@
+"""``sagwa customers export|erase`` and ``sagwa retention plan|run`` from the terminal, on the
+embedded database with demo data: a customer's copy (a reason required, an access record
+written), erasure refused while the law keeps the data (naming it and until when), and the
+customers no law keeps erased by the daily run — each on the audit log and the access
+records, the audit log still verifying."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from sagwa.cli.main import app
+from sagwa.config import get_settings
+from sagwa.testing.embedded import fresh_data_dir, query
+
+pytestmark = pytest.mark.e2e
+
+
+def sagwa(*args: str) -> Result:
+    get_settings.cache_clear()
+    return CliRunner().invoke(app, list(args), env={
+        "COLUMNS": "200", "SAGWA_SECRET_KEY": os.environ["SAGWA_SECRET_KEY"]})
+
+
+@pytest.fixture(scope="module")
+def data_dir() -> Iterator[Path]:
+    with fresh_data_dir("sgp") as path:
+        seeded = sagwa("seed", "demo", "--customers", "8", "--orders", "4", "--json")
+        assert seeded.exit_code == 0, seeded.output
+        yield path
+
+
+def _ordered(data_dir: Path) -> int:
+    [(customer,)] = query(data_dir, "SELECT min(customer_id) FROM orders")
+    return int(customer)
+
+
+def test_a_customers_copy_needs_a_reason_and_is_recorded(data_dir: Path, tmp_path: Path) -> None:
+    customer = _ordered(data_dir)
+    refused = sagwa("customers", "export", "--customer", str(customer))
+    assert refused.exit_code == 2 and "reason" in refused.output
+    out = tmp_path / "copy.json"
+    made = sagwa("customers", "export", "--customer", str(customer), "--reason",
+                 "고객 전화 요청 12-06", "--out", str(out))
+    assert made.exit_code == 0, made.output
+    copy = json.loads(out.read_text(encoding="utf-8"))
+    [(name, email)] = query(data_dir, f"SELECT name, email FROM customers WHERE id = {customer}")
+    assert (copy["customer"]["name"], copy["customer"]["email"]) == (name, email)
+    assert copy["orders"] and copy["about"]["ko"].startswith("sagwa가 보관 중인")
+    [(action, customers, reason)] = query(
+        data_dir, "SELECT action, customer_ids, reason FROM access_records "
+                  "WHERE what LIKE 'sagwa customers export%'")
+    assert (action, list(customers), reason) == ("export", [customer], "고객 전화 요청 12-06")
+    missing = sagwa("customers", "export", "--customer", "99999", "--reason", "x", "--out",
+                    str(tmp_path / "none.json"))
+    assert missing.exit_code == 1 and not (tmp_path / "none.json").exists()
+
+
+def test_erasing_a_customer_the_law_keeps_is_refused_with_the_law_and_the_date(
+        data_dir: Path) -> None:
+    customer = _ordered(data_dir)
+    refused = sagwa("customers", "erase", "--customer", str(customer), "--format", "json")
+    assert refused.exit_code == 1
+    said = json.loads(refused.stdout.strip().splitlines()[-1])
+    assert said["details"]["reason"] == "retention_hold"
+    assert "계약에 관한 기록(주문)" in said["message"]
+    assert "전자상거래법 시행령 제6조" in said["message"]
+    [(name,)] = query(data_dir, f"SELECT name FROM customers WHERE id = {customer}")
+    assert name  # nothing erased
+
+
+def test_the_run_erases_only_customers_no_law_keeps(data_dir: Path) -> None:
+    never = {int(c) for (c,) in query(data_dir, (
+        "SELECT id FROM customers c WHERE erased_at IS NULL AND NOT EXISTS "
+        "(SELECT 1 FROM orders o WHERE o.customer_id = c.id)"))}
+    assert never  # the demo registers customers who have not ordered yet
+    plan = sagwa("retention", "plan", "--format", "json")
+    assert plan.exit_code == 0, plan.output
+    assert set(json.loads(plan.stdout)["due_ids"]) == never
+    run = sagwa("retention", "run", "--format", "json")
+    assert run.exit_code == 0, run.output
+    assert set(json.loads(run.stdout)["customer_ids"]) == never
+    erased = {int(c) for (c,) in query(data_dir, "SELECT id FROM customers WHERE erased_at "
+                                                 "IS NOT NULL AND name = '' AND email IS NULL")}
+    assert erased == never
+    assert json.loads(sagwa("retention", "plan", "--format", "json").stdout)["due"] == 0
+    again = sagwa("customers", "erase", "--customer", str(min(never)), "--format", "json")
+    assert again.exit_code == 1 and "customer_erased" in again.stdout
+    [(customers,)] = query(data_dir, "SELECT customer_ids FROM access_records "
+                                     "WHERE what = 'sagwa retention run'")
+    assert set(customers) == never
+    verified = sagwa("audit", "verify", "--json")
+    assert verified.exit_code == 0, verified.output

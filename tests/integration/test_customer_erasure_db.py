@@ -1,0 +1,251 @@
+"""Erasing a customer's personal data, on real PostgreSQL: refused while a law keeps it (and
+nothing changes), done once every period has ended — the name, contacts, the words staff typed
+and the messages gone from every table — while the ledger, the incident's figures and the audit
+chain stand."""
+
+# ruff: noqa: F811  (the tests take test_desk's ``shop`` fixture, imported below, by name)
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select, text, update
+from test_desk import POLICY, _notified, publish_notice, shop  # noqa: F401
+
+from sagwa.adapters.db.database import Database
+from sagwa.adapters.db.tables import audit_words, customers, ledger_postings, outbox
+from sagwa.domain.retention import erasable_from
+from sagwa.errors import Conflict, NotFound
+from sagwa.jobs.retention_tasks import RETENTION_CRON, erase_due_job
+from sagwa.jobs.runtime import DeliveryRuntime
+from sagwa.services import desk, desk_cases, orders
+from sagwa.services.audit import verify_audit_log
+from sagwa.services.customer_contact import change_customer_contact
+from sagwa.services.customer_copy import COPY_ACTION, customer_copy
+from sagwa.services.customer_erasure import (
+    ERASED_ACTION,
+    erase_customer,
+    erase_due,
+    retention_plan,
+)
+from sagwa.services.desk_policy import load_desk_policy
+from sagwa.services.refunds import mark_refund_paid
+
+SEOUL = ZoneInfo("Asia/Seoul")
+#: What staff typed about customer 1: an account and a name, a health condition, a reference.
+WORDS = ("국민은행 123456-01-234567 윤곤열", "지병으로 입원중이라 통화 어려움", "KB 이체 윤곤열 0616")
+
+
+def _closed(shop):  # type: ignore[no-untyped-def]
+    """Customer 1 cancels by phone (their bank account in the agent's words), a call note
+    names an illness, the refunds are paid, the rest keep the order by default, the incident
+    closes on 2008-06-18."""
+    uow, clock, iid, cases, people, _ = _notified(shop)
+    case_id = cases[people[1]]
+    desk_cases.log_contact_attempt(uow(), case_id=case_id, channel="phone", outcome="reached",
+                                   agent="agent:park", policy=POLICY, note=WORDS[1])
+    desk_cases.record_choice(uow(), case_id=case_id, choice="cancel_with_compensation",
+                             channel="phone", evidence=WORDS[0], taken_by="agent:park",
+                             policy=POLICY)
+    clock.now = datetime(2008, 6, 16, 11, 0, tzinfo=SEOUL)
+    with uow() as u:
+        owed = u.refunds.for_case(case_id)
+    for r in owed:
+        mark_refund_paid(uow(), refund_id=r.refund_id, reference=WORDS[2], actor="finance:choi")
+    clock.now = datetime(2008, 6, 17, 18, 2, tzinfo=SEOUL)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline")
+    clock.now = datetime(2008, 6, 18, 9, 0, tzinfo=SEOUL)
+    publish_notice(uow, iid)
+    desk.close(uow(), incident_id=iid, actor="operator:lee", reason="done", policy=POLICY)
+    return uow, clock, people[1], people
+
+
+def _everything(uow) -> str:  # type: ignore[no-untyped-def]
+    """Every row of every table but the audit log, as text."""
+    with uow() as u:
+        names = [n for n in u.conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars()
+            if n != "audit_log"]
+        return "\n".join(str(row) for n in names
+                         for row in u.conn.execute(text(f'SELECT * FROM "{n}"')))
+
+
+def _audit_text(uow) -> str:  # type: ignore[no-untyped-def]
+    with uow() as u:
+        return "\n".join(str(r) for r in u.conn.execute(text(
+            "SELECT before::text, after::text FROM audit_log")))
+
+
+def _ledger(uow) -> list[tuple[object, ...]]:  # type: ignore[no-untyped-def]
+    with uow() as u:
+        return [tuple(r) for r in u.conn.execute(select(ledger_postings).order_by(
+            ledger_postings.c.id))]
+
+
+def test_refused_while_the_law_keeps_it_and_erased_once_every_period_has_ended(shop) -> None:
+    uow, clock, customer, _ = _closed(shop)
+    with uow() as u:
+        records = u.personal_data.records([customer])[customer]
+        name = u.conn.execute(select(customers.c.name).where(customers.c.id == customer)).scalar()
+    # payments: refunds paid 2008-06-16 (Korea) -> kept 5 years, erasable from 2013-06-17
+    assert erasable_from(records) == datetime(2013, 6, 17, tzinfo=SEOUL)
+    assert records.open_cases == 0 and records.refunds_owed == 0
+    before, ledger = _everything(uow), _ledger(uow)
+    assert name in before and all(w in before for w in WORDS)
+
+    clock.now = datetime(2013, 6, 16, 23, 59, tzinfo=SEOUL)
+    with pytest.raises(Conflict) as kept:
+        erase_customer(uow(), customer_id=customer, reason="request", actor="admin:kim")
+    assert kept.value.details["reason"] == "retention_hold"
+    assert "대금 결제에 관한 기록" in kept.value.message and "2013-06-17" in kept.value.message
+    assert [k["kept"] for k in kept.value.details["kept"]] == ["payments"]
+    assert _everything(uow) == before  # nothing erased, nothing half-written
+
+    clock.now = datetime(2013, 6, 17, 0, 0, tzinfo=SEOUL)
+    done = erase_customer(uow(), customer_id=customer, reason="retention", actor="admin:kim")
+    after = _everything(uow)
+    assert name not in after and not any(w in after for w in WORDS)
+    assert done.counts["choice_evidence"] == 1 and done.counts["call_notes"] == 1
+    assert done.counts["refund_references"] == 2 and done.counts["messages"] >= 2
+    # the words beside the audit log: the choice's, the call note's, each refund's reference
+    assert done.counts["recorded_words"] == 4
+    with uow() as u:
+        row = u.conn.execute(select(customers).where(customers.c.id == customer)).one()
+        assert (row.name, row.email, row.phone, row.erased_reason) == ("", None, None, "retention")
+        assert row.erased_at == clock.now
+        [record] = [r for r in u.audit.iter_all() if r.event.action == ERASED_ACTION]
+        assert record.event.entity_id == str(customer) and record.event.actor == "admin:kim"
+        assert record.event.after["messages"] == done.counts["messages"]
+    assert verify_audit_log(uow()).ok
+    assert _ledger(uow) == ledger  # the money stands, to the row
+    # the audit log keeps digests of the staff's words, not the words
+    assert done.counts["audit_records_with_text"] == 0
+    assert not any(w in _audit_text(uow) for w in WORDS)
+
+    with pytest.raises(Conflict) as twice:
+        erase_customer(uow(), customer_id=customer, reason="request", actor="admin:kim")
+    assert twice.value.details["reason"] == "customer_erased"
+    with pytest.raises(NotFound):
+        erase_customer(uow(), customer_id=99_999, reason="request", actor="admin:kim")
+
+
+def test_the_plan_and_the_daily_run_erase_only_those_due(shop) -> None:
+    uow, clock, customer, people = _closed(shop)
+    # the others kept their orders (placed 2008-06-12) and their cases closed 2008-06-18
+    at = datetime(2013, 6, 13, 0, 0, tzinfo=SEOUL)
+    plan = retention_plan(uow(), as_of=at)
+    assert customer not in plan.due and set(plan.due) == set(people) - {customer}
+    assert plan.kept_until[customer] == datetime(2013, 6, 17, tzinfo=SEOUL)
+    clock.now = at
+    done = erase_due(uow, actor="sagwa:retention")
+    assert sorted(d.customer_id for d in done) == sorted(set(people) - {customer})
+    assert retention_plan(uow(), as_of=at).due == []
+    with uow() as u:
+        left = u.conn.execute(select(func.count()).select_from(customers)
+                              .where(customers.c.erased_at.is_(None))).scalar()
+    assert left == 1
+
+
+def test_an_erased_message_stays_blank_and_a_sent_one_changes_only_by_erasure(shop) -> None:
+    uow, clock, customer, _ = _closed(shop)
+    with uow() as u:
+        sent = u.conn.execute(select(outbox.c.id).where(
+            outbox.c.customer_id == customer, outbox.c.status == "sent")).scalars().first()
+    with pytest.raises(Conflict, match="was sent"), uow() as u:
+        u.conn.execute(update(outbox).where(outbox.c.id == sent).values(body="changed"))
+    with pytest.raises(Conflict, match="erasing it blanks only"), uow() as u:
+        u.conn.execute(update(outbox).where(outbox.c.id == sent).values(
+            recipient="", subject="", body="", erased_at=clock.now, purpose="tampered"))
+    clock.now = datetime(2014, 1, 1, tzinfo=SEOUL)
+    erase_customer(uow(), customer_id=customer, reason="retention", actor="admin:kim")
+    with pytest.raises(Conflict, match="was erased"), uow() as u:
+        u.conn.execute(update(outbox).where(outbox.c.id == sent).values(body="restored"))
+    with pytest.raises(Conflict, match="ck_customers_erased_blank"), uow() as u:
+        u.conn.execute(update(customers).where(customers.c.id == customer).values(
+            phone="010-1234-0001"))
+
+
+def test_no_order_lands_on_an_erased_customer(shop) -> None:
+    uow, clock, customer, _ = _closed(shop)
+    listing_id = shop[2]  # paused by the incident: the customer is refused first
+    clock.now = datetime(2014, 1, 1, tzinfo=SEOUL)
+    erase_customer(uow(), customer_id=customer, reason="retention", actor="admin:kim")
+    with pytest.raises(Conflict) as refused:
+        orders.place_order(uow(), customer_id=customer, listing_id=listing_id, quantity=1,
+                           actor="t", velocity=None)
+    assert refused.value.details["reason"] == "customer_erased"
+    assert "2014-01-01" in refused.value.message
+
+
+def test_the_customers_copy_holds_what_is_kept_about_them_and_records_why(shop) -> None:
+    uow, clock, customer, _ = _closed(shop)
+    why = "고객 전화 요청 2008-06-20 (윤곤열 본인 확인)"
+    copy = customer_copy(uow(), customer_id=customer, actor="admin:kim", reason=why)
+    assert copy["customer_id"] == customer and copy["customer"]["email"] == "c1@example.com"
+    assert [o["unit_price"] for o in copy["orders"]] == [19_900, 19_900]
+    [case] = copy["cases"]
+    assert case["choice"] == "cancel_with_compensation" and case["choice_evidence"] == WORDS[0]
+    assert [c["note"] for c in copy["contacts"]] == [WORDS[1]]
+    assert [(w["action"], w["words"]) for w in copy["recorded_words"]] == [
+        ("case.contact_attempted", WORDS[1]), ("case.choice_recorded", WORDS[0]),
+        ("case.refund_paid", WORDS[2]), ("case.refund_paid", WORDS[2])]
+    assert any("c1@example.com" == m["recipient"] for m in copy["messages"])
+    assert [r["amount"] for r in copy["refunds"]] == [19_900, 19_900]
+    assert copy["points"] and all(p["amount_minor"] > 0 for p in copy["points"])
+    assert "agent:park" not in str(copy)  # staff's names are theirs, not the customer's
+    with uow() as u:
+        [made] = [r for r in u.audit.iter_all() if r.event.action == COPY_ACTION]
+    assert why not in str(made.event.after) and made.event.after["reason_chars"] == len(why)
+    assert made.event.after["counts"]["refunds"] == 2
+    clock.now = datetime(2014, 1, 1, tzinfo=SEOUL)
+    erase_customer(uow(), customer_id=customer, reason="retention", actor="admin:kim")
+    after = customer_copy(uow(), customer_id=customer, actor="admin:kim", reason="audit")
+    assert after["customer"]["name"] == "" and after["customer"]["erased_at"].startswith("2014")
+    assert not any(w in str(after) for w in WORDS)
+    assert [r["amount"] for r in after["refunds"]] == [19_900, 19_900]  # the money stands
+
+
+@pytest.mark.parametrize("on", [False, True])
+def test_the_daily_job_erases_those_due_only_when_the_setting_is_on(
+        shop, database, session_factory, on: bool) -> None:  # type: ignore[no-untyped-def]
+    uow, clock, _customer, people = _closed(shop)
+    clock.now = datetime(2013, 6, 13, 0, 0, tzinfo=SEOUL)
+    db = Database(database.engine, embedded=database.embedded, session_factory=session_factory)
+    runtime = DeliveryRuntime(db, {}, load_desk_policy(), threads=1, clock=clock,
+                              erase_daily=on)
+    context = SimpleNamespace(additional_context={"delivery": runtime})
+    try:
+        with ThreadPoolExecutor(1) as pool:  # its own event loop, off the test's thread
+            erased = pool.submit(asyncio.run, erase_due_job.func(context, 0)).result()
+    finally:
+        runtime._executor.shutdown()
+    assert erased == (len(people) - 1 if on else 0)
+    with uow() as u:
+        [record, *_] = [r for r in u.audit.iter_all() if r.event.action == ERASED_ACTION] or [None]
+    assert (record is not None) == on
+    if on:
+        assert record.event.actor == "sagwa:retention"
+    assert RETENTION_CRON == "0 18 * * *"  # 03:00 in Korea
+
+
+def test_a_contact_correction_keeps_its_note_beside_the_log_until_erased(shop) -> None:
+    uow, clock, customer, _ = _closed(shop)
+    why = "고객 본인 전화: 새 번호 010-9999-1111, 주소 서울 마포구"
+    change_customer_contact(uow(), customer_id=customer, actor="agent:park", policy=POLICY,
+                            phone="010-9999-1111", note=why)
+    with uow() as u:
+        [record] = [r for r in u.audit.iter_all() if r.event.action == "customer.contact_changed"]
+        words = u.conn.execute(select(audit_words.c.words).where(
+            audit_words.c.seq == record.seq)).scalar()
+    assert why not in str(record.event.after) and words == why
+    clock.now = datetime(2014, 1, 1, tzinfo=SEOUL)
+    erase_customer(uow(), customer_id=customer, reason="retention", actor="admin:kim")
+    assert why not in _everything(uow) and "010-9999-1111" not in _everything(uow)
+    with pytest.raises(Conflict) as refused:
+        change_customer_contact(uow(), customer_id=customer, actor="agent:park",
+                                policy=POLICY, phone="010-9999-1111")
+    assert refused.value.details["reason"] == "customer_erased"
