@@ -17,8 +17,15 @@ from sqlalchemy import func, select, text, update
 from test_desk import POLICY, _notified, publish_notice, shop  # noqa: F401
 
 from sagwa.adapters.db.database import Database
-from sagwa.adapters.db.tables import audit_words, customers, ledger_postings, outbox
-from sagwa.domain.retention import erasable_from
+from sagwa.adapters.db.tables import (
+    audit_words,
+    cases,
+    customers,
+    ledger_entries,
+    ledger_postings,
+    outbox,
+)
+from sagwa.domain.retention import ERASED_TEXT, erasable_from
 from sagwa.errors import Conflict, NotFound
 from sagwa.jobs.retention_tasks import RETENTION_CRON, erase_due_job
 from sagwa.jobs.runtime import DeliveryRuntime
@@ -33,11 +40,16 @@ from sagwa.services.customer_erasure import (
     retention_plan,
 )
 from sagwa.services.desk_policy import load_desk_policy
+from sagwa.services.desk_status import incident_status
+from sagwa.services.points import credit_customer_points, debit_customer_points, points_balance
 from sagwa.services.refunds import mark_refund_paid
+from sagwa.web.pages.contact_centre import case_context, queue_context
+from sagwa.web.pages.incident_context import detail_context
 
 SEOUL = ZoneInfo("Asia/Seoul")
 #: What staff typed about customer 1: an account and a name, a health condition, a reference.
-WORDS = ("국민은행 123456-01-234567 윤곤열", "지병으로 입원중이라 통화 어려움", "KB 이체 윤곤열 0616")
+WORDS = ("국민은행 123456-01-234567 윤곤열", "지병으로 입원중이라 통화 어려움", "KB 이체 윤곤열 0616",
+         "윤곤열 고객 요청")
 
 
 def _closed(shop):  # type: ignore[no-untyped-def]
@@ -56,6 +68,11 @@ def _closed(shop):  # type: ignore[no-untyped-def]
         owed = u.refunds.for_case(case_id)
     for r in owed:
         mark_refund_paid(uow(), refund_id=r.refund_id, reference=WORDS[2], actor="finance:choi")
+    # the compensation spent the same day (unused points would keep the data: a hold)
+    spent = points_balance(uow(), customer_id=people[1])
+    assert spent > 0
+    debit_customer_points(uow(), customer_id=people[1], points=spent, actor="t",
+                          memo=f"{WORDS[3]}: 보상 포인트 사용")
     clock.now = datetime(2008, 6, 17, 18, 2, tzinfo=SEOUL)
     desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline")
     clock.now = datetime(2008, 6, 18, 9, 0, tzinfo=SEOUL)
@@ -111,8 +128,10 @@ def test_refused_while_the_law_keeps_it_and_erased_once_every_period_has_ended(s
     assert name not in after and not any(w in after for w in WORDS)
     assert done.counts["choice_evidence"] == 1 and done.counts["call_notes"] == 1
     assert done.counts["refund_references"] == 2 and done.counts["messages"] >= 2
-    # the words beside the audit log: the choice's, the call note's, each refund's reference
-    assert done.counts["recorded_words"] == 4
+    # the words beside the audit log: the choice's, the call note's, each refund's reference,
+    # the points' memo
+    assert done.counts["recorded_words"] == 5
+    assert done.counts["ledger_memos"] == 1  # the points' memo, typed by a person
     with uow() as u:
         row = u.conn.execute(select(customers).where(customers.c.id == customer)).one()
         assert (row.name, row.email, row.phone, row.erased_reason) == ("", None, None, "retention")
@@ -192,10 +211,12 @@ def test_the_customers_copy_holds_what_is_kept_about_them_and_records_why(shop) 
     assert [c["note"] for c in copy["contacts"]] == [WORDS[1]]
     assert [(w["action"], w["words"]) for w in copy["recorded_words"]] == [
         ("case.contact_attempted", WORDS[1]), ("case.choice_recorded", WORDS[0]),
-        ("case.refund_paid", WORDS[2]), ("case.refund_paid", WORDS[2])]
+        ("case.refund_paid", WORDS[2]), ("case.refund_paid", WORDS[2]),
+        ("points.debited", f"{WORDS[3]}: 보상 포인트 사용")]
     assert any("c1@example.com" == m["recipient"] for m in copy["messages"])
     assert [r["amount"] for r in copy["refunds"]] == [19_900, 19_900]
-    assert copy["points"] and all(p["amount_minor"] > 0 for p in copy["points"])
+    assert [p["kind"] for p in copy["points"]][-1] == "points_debit" or copy["points"]
+    assert sum(p["amount_minor"] for p in copy["points"]) == 0  # spent
     assert "agent:park" not in str(copy)  # staff's names are theirs, not the customer's
     with uow() as u:
         [made] = [r for r in u.audit.iter_all() if r.event.action == COPY_ACTION]
@@ -203,10 +224,14 @@ def test_the_customers_copy_holds_what_is_kept_about_them_and_records_why(shop) 
     assert made.event.after["counts"]["refunds"] == 2
     clock.now = datetime(2014, 1, 1, tzinfo=SEOUL)
     erase_customer(uow(), customer_id=customer, reason="retention", actor="admin:kim")
-    after = customer_copy(uow(), customer_id=customer, actor="admin:kim", reason="audit")
-    assert after["customer"]["name"] == "" and after["customer"]["erased_at"].startswith("2014")
+    with uow() as u:
+        after = u.personal_data.copy_for(customer)
+    assert after["customer"][0]["name"] == "" and after["customer"][0]["erased_at"]
     assert not any(w in str(after) for w in WORDS)
-    assert [r["amount"] for r in after["refunds"]] == [19_900, 19_900]  # the money stands
+    assert [r["amount_minor"] for r in after["refunds"]] == [19_900, 19_900]  # money stands
+    with pytest.raises(Conflict) as refused:  # nothing left to copy, and no reason kept
+        customer_copy(uow(), customer_id=customer, actor="admin:kim", reason="윤곤열 재요청")
+    assert refused.value.details["reason"] == "customer_erased"
 
 
 @pytest.mark.parametrize("on", [False, True])
@@ -249,3 +274,67 @@ def test_a_contact_correction_keeps_its_note_beside_the_log_until_erased(shop) -
         change_customer_contact(uow(), customer_id=customer, actor="agent:park",
                                 policy=POLICY, phone="010-9999-1111")
     assert refused.value.details["reason"] == "customer_erased"
+
+
+def test_after_erasure_the_incident_its_cases_and_the_queue_still_read(shop) -> None:
+    """The choice's words become "(개인정보 파기됨)": a consent needs words, and every page
+    that rebuilds one (the incident, the case, the agents' queue) failed on a blank."""
+    uow, clock, customer, _ = _closed(shop)
+    clock.now = datetime(2014, 1, 1, tzinfo=SEOUL)
+    erase_customer(uow(), customer_id=customer, reason="retention", actor="admin:kim")
+    with uow() as u:
+        case_id = u.conn.execute(select(cases.c.id).where(cases.c.customer_id == customer)).scalar()
+        row = u.cases.get(case_id)
+    assert row.case.consent.evidence == ERASED_TEXT
+    incident_id = int(row.case.incident_id)
+    status = incident_status(uow(), incident_id=incident_id, policy=POLICY)
+    assert status is not None
+    page = case_context(uow(), POLICY, int(row.case.case_id))
+    assert page and queue_context(uow(), POLICY) is not None
+    assert detail_context(uow, incident_id, POLICY)
+    with pytest.raises(Conflict) as late:  # nothing more is written about them
+        desk_cases.log_contact_attempt(uow(), case_id=int(row.case.case_id), channel="phone",
+                                       outcome="reached", agent="agent:park", policy=POLICY,
+                                       note="윤곤열 다시 전화")
+    assert late.value.details["reason"] == "customer_erased"
+    with pytest.raises(Conflict) as points:
+        credit_customer_points(uow(), customer_id=customer, points=100, memo="추가", actor="t")
+    assert points.value.details["reason"] == "customer_erased"
+
+
+def test_open_matters_keep_the_data_with_no_end(shop) -> None:
+    """Unused points keep the customer's data until they are used, whatever the years (as a
+    refund or a difference still owed, or a follow-up not resolved, would)."""
+    uow, clock, _customer, people = _closed(shop)
+    other = people[2]  # kept the order by default: no points, nothing owed
+    credit_customer_points(uow(), customer_id=other, points=500, memo="사과 포인트", actor="t")
+    clock.now = datetime(2030, 1, 1, tzinfo=SEOUL)
+    with pytest.raises(Conflict) as kept:
+        erase_customer(uow(), customer_id=other, reason="retention", actor="admin:kim")
+    assert [k["kept"] for k in kept.value.details["kept"]] == ["points_held"]
+    assert "사용하지 않은 포인트" in kept.value.message
+    assert other in retention_plan(uow()).kept_open
+    debit_customer_points(uow(), customer_id=other, points=500, memo="사용", actor="t")
+    # the points used today: a payment record, kept 5 years from now
+    with pytest.raises(Conflict) as paid:
+        erase_customer(uow(), customer_id=other, reason="retention", actor="admin:kim")
+    assert [k["kept"] for k in paid.value.details["kept"]] == ["payments"]
+
+
+def test_the_journal_lets_only_a_typed_memo_be_marked_erased(shop) -> None:
+    uow, _clock, _customer, _ = _closed(shop)
+    with uow() as u:
+        typed = u.conn.execute(select(ledger_entries.c.id).where(
+            ledger_entries.c.kind == "points_debit")).scalar()
+        desk_made = u.conn.execute(select(ledger_entries.c.id).where(
+            ledger_entries.c.kind == "incident_compensation")).scalar()
+    for entry_id, values in ((typed, {"memo": "다른 메모"}),
+                             (typed, {"memo": ERASED_TEXT, "kind": "points_credit"}),
+                             (desk_made, {"memo": ERASED_TEXT})):
+        with pytest.raises(Conflict, match="append-only"), uow() as u:
+            u.conn.execute(update(ledger_entries).where(ledger_entries.c.id == entry_id)
+                           .values(**values))
+    with uow() as u:
+        u.conn.execute(update(ledger_entries).where(ledger_entries.c.id == typed)
+                       .values(memo=ERASED_TEXT))
+        u.commit()

@@ -9,7 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sagwa.adapters.db.database import Database
-from sagwa.adapters.db.tables import ledger_entries, ledger_postings
+from sagwa.adapters.db.tables import audit_words, ledger_entries, ledger_postings
 from sagwa.domain.ledger import AccountKind
 from sagwa.errors import AlreadyReversed, InsufficientPoints, InvalidInput, NotFound
 from sagwa.services import catalog, points
@@ -51,8 +51,15 @@ def test_credit_with_seller_split_books_each_account(uow: Uow, people: tuple[int
     with uow() as u:
         trail = u.audit.for_entity("customer", str(customer_id))
     assert trail[-1].event.action == "points.credited"
-    assert trail[-1].event.after == {"entry_id": receipt.entry_id, "points": 3001,
-                                     "memo": "사과의 뜻으로"}
+    # the memo a person typed: a digest on the log, the words beside it (erasable)
+    after = trail[-1].event.after
+    assert {k: after[k] for k in ("entry_id", "points", "memo_chars")} == {
+        "entry_id": receipt.entry_id, "points": 3001, "memo_chars": len("사과의 뜻으로")}
+    assert "사과의 뜻으로" not in str(after) and len(after["memo_hmac"]) == 64
+    with uow() as u:
+        words = u.conn.execute(select(audit_words.c.words).where(
+            audit_words.c.seq == trail[-1].seq, audit_words.c.field == "memo")).scalar_one()
+    assert words == "사과의 뜻으로"
 
 
 def test_debit_within_balance_moves_points_to_redeemed(uow: Uow, people: tuple[int, int]) -> None:

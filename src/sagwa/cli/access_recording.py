@@ -23,7 +23,8 @@ from sagwa.services.access_records import record_access
 from sagwa.services.accounts import Account
 
 REASON_HELP = ("Why customers' personal data is exported (kept on the access record, for the "
-               "monthly review; 개인정보의 안전성 확보조치 기준 제8조).")
+               "monthly review; 개인정보의 안전성 확보조치 기준 제8조). Name the request or the "
+               "case, never the customer: access records cannot be erased.")
 REASON = typer.Option("--reason", metavar="TEXT", help=REASON_HELP)  # Annotated[str | None, REASON] = None
 
 Flag = tuple[str, object]

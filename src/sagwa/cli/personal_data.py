@@ -42,7 +42,8 @@ def export(
     customer: int = number_option(..., "--customer", min=1, help="The customer's id."),
     reason: Annotated[str, typer.Option(
         "--reason", help="The request it answers (e.g. 'customer asked by phone 12-06'): "
-                         "recorded.")] = "",
+                         "recorded. Name the request, not the customer: access records "
+                         "cannot be erased.")] = "",
     out: Annotated[Path | None, typer.Option(
         "--out", help="Write the JSON here (UTF-8) instead of printing it.")] = None,
     actor: str = ACTOR,

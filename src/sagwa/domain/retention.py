@@ -10,7 +10,8 @@ kept apart and used for nothing else until the law lets it go).
 For a customer sagwa knows: an order is a contract (5 years from when it was placed); a refund
 paid, a discount difference the customer paid or compensation booked is a payment (5 years from
 it); a case is the handling of a complaint (3 years from when its incident closed). While a case
-is still open, or a refund is still owed, the data is needed to finish it: nothing is erased.
+is still open, a refund or a discount's difference is owed, a follow-up is open or the customer
+holds unused points, the data is needed to finish it: nothing is erased.
 
 A period in years is counted as 민법 제157조·제160조 count it: from the day after the event (the
 first day is not counted), ending at the end of the day before the same date N years on (at the
@@ -27,6 +28,9 @@ from enum import StrEnum
 
 from sagwa.domain.moments import SEOUL
 
+#: What an erased text that must not be empty reads (a choice's words, a payment's reference):
+#: the records that hold it stay readable — a consent needs words — and say what happened.
+ERASED_TEXT = "(개인정보 파기됨)"
 #: 전자상거래법 시행령 제6조 제1항 제2·3호 and 제4호, in years.
 CONTRACT_YEARS = 5
 PAYMENT_YEARS = 5
@@ -41,6 +45,9 @@ class Kept(StrEnum):
     DISPUTES = "disputes"    # records of complaint and dispute handling (cases)
     OPEN_CASES = "open_cases"  # a case not yet settled: needed to settle it
     REFUNDS_OWED = "refunds_owed"  # money still to pay the customer
+    DIFFERENCE_OWED = "difference_owed"  # a discount's difference the customer still owes
+    FOLLOW_UP_OPEN = "follow_up_open"  # a call note's follow-up not yet resolved
+    POINTS_HELD = "points_held"  # points the customer has not used
 
 
 #: Each reason, as a person reads it (Korean, English) and the law behind it.
@@ -57,7 +64,16 @@ KEPT_WORDS: dict[Kept, tuple[str, str, str]] = {
                       "개인정보 보호법 제21조 제1항 (처리 목적 미달성)"),
     Kept.REFUNDS_OWED: ("지급하지 않은 환불", "refunds not yet paid",
                         "개인정보 보호법 제21조 제1항 (처리 목적 미달성)"),
+    Kept.DIFFERENCE_OWED: ("결제를 기다리는 차액", "a difference still to be paid",
+                           "개인정보 보호법 제21조 제1항 (처리 목적 미달성)"),
+    Kept.FOLLOW_UP_OPEN: ("처리 중인 후속 조치", "a follow-up not yet resolved",
+                          "개인정보 보호법 제21조 제1항 (처리 목적 미달성)"),
+    Kept.POINTS_HELD: ("사용하지 않은 포인트", "points not yet used",
+                       "개인정보 보호법 제21조 제1항 (처리 목적 미달성)"),
 }
+#: The holds with no end date: a matter still open, kept until it is settled.
+OPEN_MATTERS = (Kept.OPEN_CASES, Kept.REFUNDS_OWED, Kept.DIFFERENCE_OWED, Kept.FOLLOW_UP_OPEN,
+                Kept.POINTS_HELD)
 
 
 @dataclass(frozen=True)
@@ -70,6 +86,9 @@ class CustomerRecords:
     last_case_closed_at: datetime | None = None
     open_cases: int = 0
     refunds_owed: int = 0
+    differences_owed: int = 0
+    follow_ups_open: int = 0
+    points_balance: int = 0  # in minor units
 
 
 @dataclass(frozen=True)
@@ -87,7 +106,7 @@ class Hold:
     def describe(self, lang: str = "ko") -> str:
         """``소비자 불만·분쟁 처리에 관한 기록(사고 건): 2029-12-07부터 파기 가능 (…)``."""
         ko, en, basis = self.words
-        if self.until is None:
+        if self.until is None:  # an open matter (OPEN_MATTERS)
             return (f"{ko}: 끝날 때까지 보관 ({basis})" if lang == "ko"
                     else f"{en}: kept until settled ({basis})")
         day = self.until.astimezone(SEOUL).date().isoformat()
@@ -107,7 +126,8 @@ def end_of_years(event: datetime, years: int) -> datetime:
 
 
 def holds(records: CustomerRecords) -> list[Hold]:
-    """Every reason the customer's data is kept, latest-ending last (open matters at the end)."""
+    """Every reason the customer's data is kept, latest-ending last (open matters at the end,
+    :data:`OPEN_MATTERS`)."""
     dated: list[Hold] = []
     for kept, at, years in ((Kept.DISPUTES, records.last_case_closed_at, DISPUTE_YEARS),
                             (Kept.ORDERS, records.last_order_at, CONTRACT_YEARS),
@@ -115,16 +135,19 @@ def holds(records: CustomerRecords) -> list[Hold]:
         if at is not None:
             dated.append(Hold(kept, end_of_years(at, years)))
     dated.sort(key=lambda h: h.until or datetime.max.replace(tzinfo=SEOUL))
-    if records.open_cases:
-        dated.append(Hold(Kept.OPEN_CASES, None))
-    if records.refunds_owed:
-        dated.append(Hold(Kept.REFUNDS_OWED, None))
+    for kept, count in ((Kept.OPEN_CASES, records.open_cases),
+                        (Kept.REFUNDS_OWED, records.refunds_owed),
+                        (Kept.DIFFERENCE_OWED, records.differences_owed),
+                        (Kept.FOLLOW_UP_OPEN, records.follow_ups_open),
+                        (Kept.POINTS_HELD, records.points_balance > 0)):
+        if count:
+            dated.append(Hold(kept, None))
     return dated
 
 
 def erasable_from(records: CustomerRecords) -> datetime | None:
     """The first moment the customer's personal data may (and, past it, must) be erased; None
-    while a case is open or a refund owed. A customer with no kept records may go at once
+    while a matter is open (:data:`OPEN_MATTERS`). A customer with no kept records may go at once
     (``datetime.min``, in Korea time)."""
     found = holds(records)
     if any(h.until is None for h in found):

@@ -8,8 +8,11 @@ import asyncio
 
 from procrastinate import JobContext
 
+from sagwa.adapters.db.access_records_repo import SqlAccessLog
+from sagwa.domain.access_records import AccessAction, AccessRecord
 from sagwa.jobs.app import app
 from sagwa.jobs.runtime import job_runtime, job_unit_of_work
+from sagwa.services.access_records import record_access
 from sagwa.services.customer_erasure import erase_due
 from sagwa.services.scheduled import DESK_QUEUE
 
@@ -27,4 +30,11 @@ async def erase_due_job(context: JobContext, timestamp: int) -> int:
         return 0
     done = await asyncio.to_thread(erase_due, lambda: job_unit_of_work(context),
                                    actor=RETENTION_ACTOR)
+    if done:  # on the access records too, as `sagwa retention run` is
+        session_factory = job_runtime(context).database.session_factory
+        assert session_factory is not None
+        await asyncio.to_thread(record_access, SqlAccessLog(session_factory), AccessRecord(
+            account=RETENTION_ACTOR, role=None, client="worker", action=AccessAction.CHANGE,
+            what="retention job (SAGWA_RETENTION_ERASE_DAILY)",
+            customer_ids=tuple(d.customer_id for d in done)))
     return len(done)

@@ -54,10 +54,11 @@ class RetentionPlan:
 
     def as_dict(self) -> dict[str, object]:
         nxt = min(self.kept_until.values(), default=None)
-        return {"as_of": self.as_of.isoformat(), "due": len(self.due), "due_ids": self.due,
+        return {"as_of": self.as_of.astimezone(SEOUL).isoformat(), "due": len(self.due),
+                "due_ids": self.due,
                 "kept": len(self.kept_until) + len(self.kept_open),
                 "kept_open": len(self.kept_open),
-                "next_due_at": nxt.isoformat() if nxt else None}
+                "next_due_at": nxt.astimezone(SEOUL).isoformat() if nxt else None}
 
 
 def refuse_while_kept(customer_id: int, kept: list[Hold] | tuple[Hold, ...]) -> None:

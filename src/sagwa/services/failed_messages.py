@@ -37,6 +37,7 @@ from sagwa.adapters.db.outbox_repo import FailedMessage
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.catalog import domestic_digits
 from sagwa.domain.contact_hours import ContactSchedule
+from sagwa.domain.masking import mask_contacts_in
 from sagwa.services.delivery import contact_opening
 from sagwa.services.outbox import ASKS_TO_ACT, DELIVER_TASK, MESSAGE_QUEUE, UNPROMPTED
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -121,7 +122,8 @@ def retry_failed(uow: SqlAlchemyUnitOfWork, *, actor: str, contact_hours: Contac
                 uow.audit.append(AuditEvent(
                     actor, REQUEUED_ACTION, "message", str(message.message_id),
                     before={"status": "failed", "attempts": message.attempts,
-                            "last_error": message.last_error},
+                            # an address a provider's error names, masked (as message.failed)
+                            "last_error": mask_contacts_in(message.last_error)},
                     after={"status": "pending", "not_before": due.isoformat()}), now)
         if not dry_run:
             uow.commit()

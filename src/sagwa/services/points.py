@@ -16,8 +16,10 @@ from sagwa.domain.ledger import (
     reversal_of,
 )
 from sagwa.errors import AlreadyReversed, Conflict, InvalidInput
+from sagwa.services.customer_erasure import refuse_erased
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
+from sagwa.services.recorded_texts import audit_text
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 
@@ -31,6 +33,9 @@ class PointsReceipt:
 def _lock_customer(uow: SqlAlchemyUnitOfWork, customer_id: int) -> None:
     """Serialise balance changes per customer so two spends cannot both pass the check."""
     require(uow.catalog.lock_customer(customer_id), "customer", customer_id)
+    # an erased customer's points are settled before erasure (a hold): none move after it
+    refuse_erased(require(uow.personal_data.erased(customer_id), "customer",
+                          customer_id).erased_at, customer_id)
 
 
 def _receipt(uow: SqlAlchemyUnitOfWork, entry_id: int, customer_id: int) -> PointsReceipt:
@@ -105,7 +110,8 @@ def reverse_entry(uow: SqlAlchemyUnitOfWork, *, entry_id: int, memo: str, actor:
         check_reversal_balances(reversal, _locked_balances(uow, reversal))
         reversal_id = uow.ledger.add(reversal, uow.now())
         uow.audit.append(AuditEvent(actor, "ledger.reversed", "ledger_entry", str(entry_id),
-                                    after={"reversal_id": reversal_id, "memo": memo}), uow.now())
+                                    after={"reversal_id": reversal_id,
+                                           **audit_text(uow, "memo", memo)}), uow.now())
         remember(uow, "ledger_reversal", idempotency_key, {"id": reversal_id})
         uow.commit()
         return reversal_id
@@ -156,5 +162,6 @@ def points_balance(uow: SqlAlchemyUnitOfWork, *, customer_id: int) -> int:
 def _audit(uow: SqlAlchemyUnitOfWork, actor: str, action: str, entry_id: int, customer_id: int,
            points: int, memo: str) -> None:
     uow.audit.append(AuditEvent(actor, action, "customer", str(customer_id),
-                                after={"entry_id": entry_id, "points": points, "memo": memo}),
+                                after={"entry_id": entry_id, "points": points,
+                                       **audit_text(uow, "memo", memo)}),
                      uow.now())

@@ -123,8 +123,9 @@ def _paid_event(uow: SqlAlchemyUnitOfWork, payment: Payment, actor: str,
                 noted: dict[str, Any] | None = None) -> AuditEvent:
     """The refund's ``case.refund_paid`` record (``noted``: keys added to its ``after``); its
     ``audit_seq`` is what migration 0023 restores the payment by after a downgrade. The
-    reference is kept as a digest (``recorded_texts``): the text stays on the refund, and 0023
-    cannot restore it (its upgrade after a downgrade fails on such a record until amended)."""
+    reference is kept as a digest (``recorded_texts``): the text stays on the refund and in
+    ``audit_words``; 0023, run again after a downgrade, restores the payment with "(kept as a
+    digest in audit record N)" for its reference."""
     found = payment.refund
     return AuditEvent(actor, REFUND_PAID, "case", str(found.case_id), before={
         "due_by": found.due_by.isoformat()}, after={

@@ -21,7 +21,10 @@ from sagwa.domain.masking import mask_case_link
 
 #: Query parameters whose values may be a customer's phone number, email address or name (the
 #: contact centre's lookup ``/cs/cases?q=010-…``, the catalogue's search): never logged.
-SEARCH_PARAMS = frozenset({"q", "query", "search", "phone", "email", "contact", "name"})
+SEARCH_PARAMS = frozenset({"q", "query", "search", "phone", "email", "contact", "name",
+                           # an access reason in the query (X-Access-Reason's twin): the access
+                           # record keeps it in its own column, not in the logged address
+                           "reason"})
 #: ``name=value`` in a query string (the name matched case-insensitively, as sent).
 _PARAM = re.compile(r"(?<=[?&])([^=&#?\s]+)=([^&#?\s]*)")
 QUERY_MASK = "[masked]"

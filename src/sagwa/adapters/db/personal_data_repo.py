@@ -18,12 +18,15 @@ from typing import Any
 
 from sqlalchemy import Connection, Text, and_, func, literal, or_, select, update
 
+from sagwa.adapters.db.case_repo import owes_a_difference
+from sagwa.adapters.db.difference_reads import may_owe
 from sagwa.adapters.db.tables import (
     audit_log,
     audit_words,
     cases,
     contact_attempts,
     customers,
+    incident_plans,
     incidents,
     ledger_entries,
     ledger_postings,
@@ -35,16 +38,20 @@ from sagwa.adapters.db.tables import (
 from sagwa.domain.incidents import IncidentStatus
 from sagwa.domain.ledger import AccountKind
 from sagwa.domain.note_follow_ups import FOLLOW_UP_RESOLVED
-from sagwa.domain.retention import CustomerRecords
+from sagwa.domain.retention import ERASED_TEXT, CustomerRecords
 
 #: Keys of an audit record's ``after`` that held a person's words about a customer before the
 #: log kept a digest of them instead (records written then cannot be changed; they are counted).
-OLD_TEXT_KEYS = ("note", "evidence", "reference")  # and a resolved follow-up's "outcome"
+OLD_TEXT_KEYS = ("note", "evidence", "reference", "memo")
+#: The journal entries whose memo a person typed (migration 0028 lets erasure mark them).
+TYPED_MEMO_KINDS = ("points_credit", "points_debit", "reversal")  # and a resolved follow-up's "outcome"
 
 
 def _records(row: Any) -> CustomerRecords:
     return CustomerRecords(row.last_order_at, row.last_payment_at, row.last_case_closed_at,
-                           int(row.open_cases or 0), int(row.refunds_owed or 0))
+                           int(row.open_cases or 0), int(row.refunds_owed or 0),
+                           int(row.differences_owed or 0), int(row.follow_ups_open or 0),
+                           int(row.points_balance or 0))
 
 
 class PersonalDataRepository:
@@ -72,7 +79,10 @@ class PersonalDataRepository:
         who = customers.c.erased_at.is_(None)
         if customer_ids is not None:
             who = and_(who, customers.c.id.in_(customer_ids))
-        last_order = (select(orders.c.customer_id, func.max(orders.c.placed_at).label("at"))
+        # a contract's record runs from its last change (a cancellation, a repricing)
+        last_order = (select(orders.c.customer_id,
+                             func.max(func.greatest(orders.c.placed_at, orders.c.updated_at))
+                             .label("at"))
                       .group_by(orders.c.customer_id).subquery())
         paid_refund = (select(refunds.c.customer_id,
                               func.max(refunds.c.paid_at).label("paid"),
@@ -83,11 +93,19 @@ class PersonalDataRepository:
                    func.max(cases.c.difference_paid_at).label("difference_paid"),
                    func.max(incidents.c.closed_at).label("closed"),
                    func.count().filter(incidents.c.status != IncidentStatus.CLOSED.value)
-                   .label("open"))
+                   .label("open"),
+                   # as the follow-up list counts them: the discount above the wrong price
+                   func.count().filter(owes_a_difference(), may_owe()).label("owed"))
             .join(incidents, incidents.c.id == cases.c.incident_id)
+            .outerjoin(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
             .group_by(cases.c.customer_id).subquery())
+        follow_ups = (select(cases.c.customer_id, func.count().label("open"))
+                      .join(note_follow_ups, note_follow_ups.c.case_id == cases.c.id)
+                      .where(note_follow_ups.c.resolved_at.is_(None))
+                      .group_by(cases.c.customer_id).subquery())
         points = (select(ledger_postings.c.owner_id,
-                         func.max(ledger_entries.c.created_at).label("at"))
+                         func.max(ledger_entries.c.created_at).label("at"),
+                         func.sum(ledger_postings.c.amount_minor).label("balance"))
                   .join(ledger_entries, ledger_entries.c.id == ledger_postings.c.entry_id)
                   .where(ledger_postings.c.account_kind == AccountKind.CUSTOMER_POINTS.value)
                   .group_by(ledger_postings.c.owner_id).subquery())
@@ -98,12 +116,16 @@ class PersonalDataRepository:
                                  points.c.at).label("last_payment_at"),
                    case_facts.c.closed.label("last_case_closed_at"),
                    case_facts.c.open.label("open_cases"),
-                   paid_refund.c.owed.label("refunds_owed"))
+                   paid_refund.c.owed.label("refunds_owed"),
+                   case_facts.c.owed.label("differences_owed"),
+                   follow_ups.c.open.label("follow_ups_open"),
+                   points.c.balance.label("points_balance"))
             .select_from(customers)
             .outerjoin(last_order, last_order.c.customer_id == customers.c.id)
             .outerjoin(paid_refund, paid_refund.c.customer_id == customers.c.id)
             .outerjoin(case_facts, case_facts.c.customer_id == customers.c.id)
             .outerjoin(points, points.c.owner_id == customers.c.id)
+            .outerjoin(follow_ups, follow_ups.c.customer_id == customers.c.id)
             .where(who).order_by(customers.c.id))
         return {int(row.id): _records(row) for row in self._conn.execute(query)}
 
@@ -115,21 +137,27 @@ class PersonalDataRepository:
         self._conn.execute(update(customers).where(customers.c.id == customer_id).values(
             name="", email=None, phone=None, erased_at=now, erased_reason=reason))
         counts["choice_evidence"] = self._blank(
-            cases, cases.c.choice_evidence, cases.c.customer_id == customer_id, "")
+            cases, cases.c.choice_evidence, cases.c.customer_id == customer_id, ERASED_TEXT)
         counts["difference_notes"] = self._blank(
-            cases, cases.c.difference_paid_note, cases.c.customer_id == customer_id, "")
+            cases, cases.c.difference_paid_note, cases.c.customer_id == customer_id,
+            ERASED_TEXT)
         counts["call_notes"] = self._blank(
             contact_attempts, contact_attempts.c.note, contact_attempts.c.case_id.in_(case_ids),
             None)
         counts["follow_up_outcomes"] = self._blank(
             note_follow_ups, note_follow_ups.c.outcome, note_follow_ups.c.case_id.in_(case_ids),
-            "")
+            ERASED_TEXT)
         counts["refund_references"] = self._blank(
-            refunds, refunds.c.paid_reference, refunds.c.customer_id == customer_id, "")
+            refunds, refunds.c.paid_reference, refunds.c.customer_id == customer_id,
+            ERASED_TEXT)
         mine = or_(outbox.c.customer_id == customer_id, outbox.c.case_id.in_(case_ids))
         counts["messages"] = self._conn.execute(
             update(outbox).where(mine, outbox.c.erased_at.is_(None))
             .values(recipient="", subject="", body="", last_error=None, erased_at=now)).rowcount
+        counts["ledger_memos"] = self._blank(
+            ledger_entries, ledger_entries.c.memo,
+            and_(ledger_entries.c.kind.in_(TYPED_MEMO_KINDS),
+                 ledger_entries.c.id.in_(self._points_entries(customer_id))), ERASED_TEXT)
         counts["recorded_words"] = int(self._conn.execute(
             update(audit_words).where(audit_words.c.seq.in_(self._about(customer_id)),
                                       audit_words.c.erased_at.is_(None))
@@ -140,16 +168,29 @@ class PersonalDataRepository:
     def _about(self, customer_id: int) -> Any:
         """The seqs of the audit records about the customer or one of their cases."""
         case_ids = select(func.cast(cases.c.id, Text)).where(cases.c.customer_id == customer_id)
+        # the customer's points entries, reversed (``ledger.reversed`` names the entry)
+        entry_ids = select(func.cast(ledger_postings.c.entry_id, Text)).where(
+            ledger_postings.c.account_kind == AccountKind.CUSTOMER_POINTS.value,
+            ledger_postings.c.owner_id == customer_id)
         return select(audit_log.c.seq).where(or_(
             and_(audit_log.c.entity_type == "customer",
                  audit_log.c.entity_id == str(customer_id)),
-            and_(audit_log.c.entity_type == "case", audit_log.c.entity_id.in_(case_ids))))
+            and_(audit_log.c.entity_type == "case", audit_log.c.entity_id.in_(case_ids)),
+            and_(audit_log.c.entity_type == "ledger_entry",
+                 audit_log.c.entity_id.in_(entry_ids))))
 
     def _blank(self, table: Any, column: Any, where: Any, blank: str | None) -> int:
         """Set ``column`` to ``blank`` where it holds something."""
-        held = and_(where, column.is_not(None), column != literal(""))
+        held = and_(where, column.is_not(None), column != literal(""),
+                    column != literal(ERASED_TEXT))
         return int(self._conn.execute(
             update(table).where(held).values({column.key: blank})).rowcount)
+
+    def _points_entries(self, customer_id: int) -> Any:
+        """The journal entries that post to the customer's points account."""
+        return select(ledger_postings.c.entry_id).where(
+            ledger_postings.c.account_kind == AccountKind.CUSTOMER_POINTS.value,
+            ledger_postings.c.owner_id == customer_id)
 
     def audit_records_with_text(self, customer_id: int) -> int:
         """Audit records about the customer or their cases that hold a person's words as

@@ -2,7 +2,7 @@
 
 Revision ID: 0027
 Revises: 0026
-Create Date: 2026-12-07
+Create Date: 2026-12-06
 
 개인정보의 안전성 확보조치 기준 제8조 asks a personal-data handler's access to be recorded —
 the account, when, from where, whose data and what was done — kept at least a year (two with
@@ -23,6 +23,9 @@ insert cannot date a row), UPDATE and TRUNCATE are refused, and DELETE is refuse
 less than a year old — so ``sagwa access purge`` can drop expired rows and nothing can drop
 recent ones. Whoever owns the table can still disable the triggers: the tests do, to write a
 row dated a year back (``SET LOCAL session_replication_role = replica``).
+
+The downgrade drops the table with every row, however recent: back it up first (a restore of
+the backup, not a downgrade, is the way back: docs/deploy.md).
 """
 from __future__ import annotations
 

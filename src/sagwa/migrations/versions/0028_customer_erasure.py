@@ -19,10 +19,16 @@ message can change no more, sent or not.
 beside the log and outside its chain: the words can be read, and erased with their customer,
 while the record and its digest stay and the chain still verifies.
 
+A journal entry's memo that a person typed (points credited or debited by hand, a reversal)
+may be set to "(개인정보 파기됨)" when its customer is erased — that change alone: the journal
+stays append-only otherwise (migration 0001's guard, for that table, replaced by one that
+lets it through).
+
 The new columns are nullable without defaults (no table rewrite); the checks are added NOT
 VALID and then validated, which scans the tables without blocking writes. The downgrade drops
 the columns and ``audit_words`` (erased rows stay blank; the words kept since this migration
-are lost, their records keep the digests) and restores 0026's lock.
+are lost, their records keep the digests) and restores 0026's lock. After it, nothing marks an
+erased customer: the older code would take an order or a contact detail for one again.
 """
 from __future__ import annotations
 
@@ -45,7 +51,35 @@ def _changed(columns: tuple[str, ...]) -> str:
     return " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in columns)
 
 
+#: The journal entries whose memo a person typed (points credited or debited by hand, a
+#: reversal): erasing their customer may set that memo, and nothing else, to this marker
+#: (``sagwa.domain.retention.ERASED_TEXT``). Every other change to the journal stays refused.
+TYPED_MEMO_KINDS = ("points_credit", "points_debit", "reversal")
+ERASED_TEXT = "(개인정보 파기됨)"
+
+
+def _ledger_entries_guard(function: str) -> None:
+    op.execute(f"""
+        DROP TRIGGER ledger_entries_append_only ON ledger_entries;
+        CREATE TRIGGER ledger_entries_append_only BEFORE UPDATE OR DELETE ON ledger_entries
+        FOR EACH ROW EXECUTE FUNCTION {function}();""")
+
+
 def upgrade() -> None:
+    kinds = ", ".join(f"'{k}'" for k in TYPED_MEMO_KINDS)
+    op.execute(f"""
+        CREATE FUNCTION sagwa_ledger_memo_erasable() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'UPDATE' AND OLD.kind IN ({kinds}) AND NEW.memo = '{ERASED_TEXT}'
+                    AND NEW.id = OLD.id AND NEW.kind = OLD.kind
+                    AND NEW.reverses_id IS NOT DISTINCT FROM OLD.reverses_id
+                    AND NEW.created_at = OLD.created_at THEN
+                RETURN NEW;
+            END IF;
+            RAISE EXCEPTION 'sagwa: % is append-only (% refused)', TG_TABLE_NAME, TG_OP
+                USING ERRCODE = 'restrict_violation';
+        END $$""")
+    _ledger_entries_guard("sagwa_ledger_memo_erasable")
     op.create_table(
         "audit_words",
         sa.Column("seq", sa.BigInteger(), sa.ForeignKey("audit_log.seq",
@@ -101,6 +135,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    _ledger_entries_guard("sagwa_refuse_change")
+    op.execute("DROP FUNCTION sagwa_ledger_memo_erasable()")
     changed = _changed(LOCKED)
     op.execute(f"""
         CREATE OR REPLACE FUNCTION sagwa_outbox_sent_locked() RETURNS trigger
