@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select, text, update
+from test_book_follow_up_words import _discount_taken
 from test_desk import POLICY, _notified, publish_notice, shop  # noqa: F401
 
 from sagwa.adapters.db.database import Database
@@ -25,7 +26,7 @@ from sagwa.adapters.db.tables import (
     ledger_postings,
     outbox,
 )
-from sagwa.domain.retention import ERASED_TEXT, erasable_from
+from sagwa.domain.retention import ERASED_TEXT, Hold, Kept, erasable_from, holds
 from sagwa.errors import Conflict, NotFound
 from sagwa.jobs.retention_tasks import RETENTION_CRON, erase_due_job
 from sagwa.jobs.runtime import DeliveryRuntime
@@ -39,6 +40,7 @@ from sagwa.services.customer_erasure import (
     erase_due,
     retention_plan,
 )
+from sagwa.services.desk_difference import record_difference_paid
 from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.desk_status import incident_status
 from sagwa.services.points import credit_customer_points, debit_customer_points, points_balance
@@ -338,3 +340,21 @@ def test_the_journal_lets_only_a_typed_memo_be_marked_erased(shop) -> None:
         u.conn.execute(update(ledger_entries).where(ledger_entries.c.id == typed)
                        .values(memo=ERASED_TEXT))
         u.commit()
+
+
+def test_a_difference_still_owed_keeps_the_data_until_it_is_paid(session_factory) -> None:
+    uow, clock, _iid, (paying, _other) = _discount_taken(session_factory, "books", 15_000)
+    with uow() as u:
+        customer = int(u.cases.get(paying).case.customer_id)
+    clock.now = datetime(2040, 1, 1, tzinfo=SEOUL)  # every law's period long over
+    with pytest.raises(Conflict) as owed:
+        erase_customer(uow(), customer_id=customer, reason="retention", actor="admin:kim")
+    assert "difference_owed" in [k["kept"] for k in owed.value.details["kept"]]
+    assert "결제를 기다리는 차액" in owed.value.message
+    record_difference_paid(uow(), case_id=paying, actor="agent:park", note="transfer 1204",
+                           policy=POLICY)
+    with uow() as u:
+        held = u.personal_data.records([customer])[customer]
+    # paid: no longer owed, a payment record now (5 years from today; the incident still open)
+    assert held.differences_owed == 0
+    assert Hold(Kept.PAYMENTS, datetime(2045, 1, 2, tzinfo=SEOUL)) in holds(held)
