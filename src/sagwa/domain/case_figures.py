@@ -61,16 +61,26 @@ class CaseFigures:
                             "refunded": o.refunded.as_dict()} for o in self.orders]}
 
 
-def _order(order: OrderRecord, placed: tuple[int, int] | None, correct: Money
-           ) -> tuple[OrderFigures, Money]:
-    """The order's figures and the exposure still honoured on it."""
+def _units_kept(order: OrderRecord) -> int:
+    return 0 if order.status == OrderStatus.CANCELLED.value else order.quantity
+
+
+def _order(order: OrderRecord, placed: tuple[int, int] | None) -> OrderFigures:
+    """The order's figures."""
     quantity, price_minor = placed if placed else (order.quantity, order.unit_price.amount_minor)
     paid_each = Money(price_minor, order.unit_price.currency)
-    kept = 0 if order.status == OrderStatus.CANCELLED.value else order.quantity
+    kept = _units_kept(order)
     refunded_units = max(quantity - kept, 0)
-    figures = OrderFigures(int(order.order_id), quantity, kept, refunded_units, paid_each,
-                           paid_each.times(refunded_units))
-    return figures, (correct - order.unit_price).times(kept)
+    return OrderFigures(int(order.order_id), quantity, kept, refunded_units, paid_each,
+                        paid_each.times(refunded_units))
+
+
+def exposure_kept(case: Case, correct_price: Money) -> Money:
+    """The part of ``case``'s exposure still honoured, Σ (correct − unit price now) × units
+    kept (:attr:`CaseFigures.exposure_kept`): the orders as they stand now only, so an
+    incident's total needs no order as placed."""
+    return sum(((correct_price - o.unit_price).times(_units_kept(o)) for o in case.orders),
+               Money(0, case.exposure.currency))
 
 
 def case_figures(case: Case, placed: Mapping[int, tuple[int, int]], correct_price: Money
@@ -78,17 +88,13 @@ def case_figures(case: Case, placed: Mapping[int, tuple[int, int]], correct_pric
     """``case``'s figures, from its orders now and ``placed``: order id -> (quantity, unit price
     in minor units) as placed, for the orders the desk changed (``ReadRepository
     .orders_as_placed``); an order missing from it stands as placed."""
-    currency = case.exposure.currency
-    rows, kept_exposure = [], Money(0, currency)
-    for order in case.orders:
-        figures, honoured = _order(order, placed.get(int(order.order_id)), correct_price)
-        rows.append(figures)
-        kept_exposure += honoured
-    zero = Money(0, currency)
+    rows = [_order(order, placed.get(int(order.order_id))) for order in case.orders]
+    zero = Money(0, case.exposure.currency)
     return CaseFigures(
         units_ordered=sum(o.units_ordered for o in rows),
         units_kept=sum(o.units_kept for o in rows),
         units_refunded=sum(o.units_refunded for o in rows),
         paid=sum((o.unit_price_paid.times(o.units_ordered) for o in rows), zero),
         refunded=sum((o.refunded for o in rows), zero),
-        exposure=case.exposure, exposure_kept=kept_exposure, orders=tuple(rows))
+        exposure=case.exposure, exposure_kept=exposure_kept(case, correct_price),
+        orders=tuple(rows))

@@ -9,11 +9,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sagwa.domain.audit import first_listing_pause
+from sagwa.domain.case_figures import exposure_kept
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.money import Money
 from sagwa.domain.sla import notice_due_at
 from sagwa.services.desk_difference import DifferencesOwed, differences_owed
-from sagwa.services.desk_money import figures_of_cases, incident_money
+from sagwa.services.desk_money import incident_money
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.difference_follow_ups import due_in_incident
 from sagwa.services.lookups import require
@@ -155,13 +156,16 @@ def incident_status(uow: SqlAlchemyUnitOfWork, *, incident_id: int,
             required_notice_at=notice_at, notice_languages_missing=notice_missing,
             apologies_queued=len(waiting), apologies_due_at=min(waiting.values(), default=None),
             next_message_at=uow.reads.next_pending_message_at(incident_id),
-            exposure_kept=_exposure_kept(uow, incident_id, inc.wrong_price.currency).as_dict())
+            exposure_kept=_exposure_kept(uow, inc).as_dict())
 
 
-def _exposure_kept(uow: SqlAlchemyUnitOfWork, incident_id: int, currency: str) -> Money:
-    """Inside an open unit of work: the incident's cases' ``exposure_kept`` added up."""
-    figures = figures_of_cases(uow, uow.cases.for_incident(incident_id))
-    return sum((f.exposure_kept for f in figures.values()), Money(0, currency))
+def _exposure_kept(uow: SqlAlchemyUnitOfWork, inc: Incident) -> Money:
+    """Inside an open unit of work: the incident's cases' ``exposure_kept`` added up (their
+    orders as they stand: no order as placed, no other figure is read or worked out)."""
+    correct = inc.correct_price or inc.wrong_price  # as figures_of_cases takes it
+    return sum((exposure_kept(row.case, correct)
+                for row in uow.cases.for_incident(int(inc.incident_id))),
+               Money(0, inc.wrong_price.currency))
 
 
 def incident_summaries(uow: SqlAlchemyUnitOfWork, *, limit: int,

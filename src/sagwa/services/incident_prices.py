@@ -10,7 +10,7 @@ operator may narrow a closed incident's block to the band itself (:func:`narrow_
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from sagwa.adapters.db.incident_repo import IncidentRow
@@ -100,6 +100,16 @@ def incident_at(uow: SqlAlchemyUnitOfWork, listing_id: int, price: Money) -> Wro
     (``standing_for_product_of``)."""
     return wrong_price_among(uow.incidents.standing_for_product_of(listing_id), price,
                              listing_id=listing_id)
+
+
+def incidents_standing(uow: SqlAlchemyUnitOfWork,
+                       listing_ids: Collection[int]) -> dict[int, list[IncidentRow]]:
+    """Listing id -> the incidents standing for its product (``standing_for_product_of``
+    for each of ``listing_ids``): one query for all, each incident read once."""
+    ids = uow.reads.standing_incident_ids(listing_ids)
+    rows = {i: uow.incidents.get(i) for i in sorted({i for found in ids.values() for i in found})}
+    return {listing_id: [r for i in found if (r := rows[i]) is not None]
+            for listing_id, found in ids.items()}
 
 
 def wrong_price_among(rows: Iterable[IncidentRow], price: Money, *,

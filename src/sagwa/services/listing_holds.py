@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
+from sagwa.domain.audit import AuditRecord
+from sagwa.domain.catalog import Product
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
 from sagwa.domain.money import Money
 from sagwa.domain.price_moves import (
@@ -349,13 +351,17 @@ def first_price_reference_now(uow: SqlAlchemyUnitOfWork,
     """What the guard compares ``listing``'s price with as a first price, now: the product's
     list price in the listing's currency, else the other sellers' median (``gather_evidence``
     with ``first_price``, in the same transaction, finds the same)."""
-    product = uow.catalog.product(listing.product_id)
     currency = listing.price.currency
-    known = (product.list_price.amount_minor if product and product.list_price
-             and product.list_price.currency == currency else None)
+    known = list_price_in(uow.catalog.product(listing.product_id), currency)
     others = [] if known else uow.market.other_seller_prices(
         listing.product_id, excluding_listing=listing.id, currency=currency)
     return first_price_reference(known, others)
+
+
+def list_price_in(product: Product | None, currency: str) -> int | None:
+    """The product's list price in minor units when it is in ``currency``, else None."""
+    listed = product.list_price if product else None
+    return listed.amount_minor if listed and listed.currency == currency else None
 
 
 def never_on_sale(uow: SqlAlchemyUnitOfWork, listing: Listing) -> bool:
@@ -397,7 +403,14 @@ def judged_as_first_price(uow: SqlAlchemyUnitOfWork, listing: Listing, at: datet
     the list price or the other sellers, not the listing's own price): the listing had not gone
     on sale by then. One without a publish or release on its audit log counts as on sale from
     its start unless it is still never on sale (as :func:`set_before_sale` counts it)."""
-    first = uow.audit.first_for_entity("listing", str(listing.id), *ON_SALE_ACTIONS)
+    return judged_as_first_price_since(
+        uow, listing, at, uow.audit.first_for_entity("listing", str(listing.id), *ON_SALE_ACTIONS))
+
+
+def judged_as_first_price_since(uow: SqlAlchemyUnitOfWork, listing: Listing, at: datetime,
+                                first: AuditRecord | None) -> bool:
+    """:func:`judged_as_first_price` with the listing's first publish or release on its audit
+    log already read (``first``; None: it has none), for a page that reads many at once."""
     if first is None:
         return never_on_sale(uow, listing)
     return at < first.occurred_at

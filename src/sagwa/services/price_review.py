@@ -18,6 +18,7 @@ from typing import Literal, NoReturn
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord, SellerChanges
 from sagwa.domain.audit import AuditEvent
+from sagwa.domain.catalog import Product, Seller
 from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.particles import with_particle
@@ -41,7 +42,7 @@ from sagwa.priceguard.streak import streak_of
 from sagwa.priceguard.vocabulary import POLICY_REASONS
 from sagwa.services.accounts import account_name
 from sagwa.services.desk_notify import LinkMaker
-from sagwa.services.incident_prices import incident_at
+from sagwa.services.incident_prices import incidents_standing, wrong_price_among
 from sagwa.services.listing_holds import (
     HeldListing,
     first_price_reference_now,
@@ -86,37 +87,58 @@ def gather_evidence(uow: SqlAlchemyUnitOfWork, listing: Listing, new_price: Mone
     seller = uow.catalog.seller(listing.seller_id)
     others = uow.market.other_seller_prices(listing.product_id, excluding_listing=listing.id,
                                             currency=listing.price.currency)
-    list_price = product.list_price
+    recent = (None if first_price
+              else uow.market.effective_prices(listing.id, limit=RECENT_PRICES))
+    moves = (_streak(uow, listing, rules or DEFAULT_RULES) if streak and not first_price
+             else (None, 0))
+    return evidence_of(listing, new_price, promotion, EvidenceReads(product, seller, others,
+                                                                    recent, moves))
+
+
+@dataclass(frozen=True)
+class EvidenceReads:
+    """What :func:`gather_evidence` reads of a listing: its product and seller, the other
+    sellers' live prices, its recent live prices (None for a first price: no history; ``[]``
+    for none: its price alone) and its streak's start and moves."""
+
+    product: Product
+    seller: Seller | None
+    others: list[int]
+    recent: list[int] | None
+    moves: tuple[int | None, int] = (None, 0)
+
+
+def evidence_of(listing: Listing, new_price: Money, promotion: Promotion | None,
+                read: EvidenceReads) -> ChangeEvidence:
+    """:func:`gather_evidence` from what it read (``read``; a first price when its ``recent``
+    is None), for a page that reads it for many listings at once."""
+    list_price = read.product.list_price
     known_list = (list_price.amount_minor
                   if list_price and list_price.currency == new_price.currency else None)
     old_kind: Literal["current", "list_price", "other_sellers"] = "current"
-    if first_price:
-        reference = first_price_reference(known_list, others)
+    if read.recent is None:
+        reference = first_price_reference(known_list, read.others)
         old_minor, recent = (reference.amount_minor if reference else new_price.amount_minor), []
         if reference is not None:
             old_kind = reference.kind
-    moves: tuple[int | None, int] = (None, 0)
-    if not first_price:
+    else:
         old_minor = listing.price.amount_minor
-        recent = (uow.market.effective_prices(listing.id, limit=RECENT_PRICES)
-                  or [listing.price.amount_minor])
+        recent = list(read.recent) or [listing.price.amount_minor]
         if recent[-1] != listing.price.amount_minor:
             recent.append(listing.price.amount_minor)
-        if streak:
-            moves = _streak(uow, listing, rules or DEFAULT_RULES)
     return ChangeEvidence(
         old_price_minor=old_minor,
         new_price_minor=new_price.amount_minor,
         currency=new_price.currency,
         recent_prices_minor=tuple(recent),
-        other_seller_prices_minor=tuple(others),
+        other_seller_prices_minor=tuple(read.others),
         list_price_minor=known_list,
         promotion_pct=promotion.percent if promotion else None,
-        category=product.category,
-        seller_id=seller.code if seller else None,
+        category=read.product.category,
+        seller_id=read.seller.code if read.seller else None,
         old_price_kind=old_kind,
-        streak_start_minor=moves[0],
-        streak_moves=moves[1],
+        streak_start_minor=read.moves[0],
+        streak_moves=read.moves[1],
     )
 
 
@@ -337,17 +359,25 @@ def review_queue(uow: SqlAlchemyUnitOfWork, *, limit: int = 50, offset: int = 0,
     a reviewer needs to decide; only those of ``seller_id``'s listings, and of ``listing_id``,
     when given (the database filters them)."""
     with uow:
+        changes = uow.market.changes_with_status(
+            PriceChangeStatus.HELD, limit=limit, offset=offset,
+            riskiest_first=order == "risk", seller_id=seller_id, listing_id=listing_id)
+        # the page's listings, products, sellers, moves and incidents: one read each
+        found = uow.reads.listings_by_id({c.listing_id for c in changes})
+        products = uow.reads.products_by_id({x.product_id for x in found.values()})
+        sellers = uow.reads.sellers_by_id({x.seller_id for x in found.values()})
+        moved = uow.reads.changes_moved_after(changes)
+        standing = incidents_standing(uow, list(found))
         items = []
-        for change in uow.market.changes_with_status(
-                PriceChangeStatus.HELD, limit=limit, offset=offset,
-                riskiest_first=order == "risk", seller_id=seller_id, listing_id=listing_id):
-            listing = require(uow.market.listing(change.listing_id), "listing", change.listing_id)
-            product = uow.catalog.product(listing.product_id)
-            seller = uow.catalog.seller(listing.seller_id)
-            stale = stale_code(change, listing, price_moved_since=_moved_since(uow, change),
+        for change in changes:
+            listing = require(found.get(change.listing_id), "listing", change.listing_id)
+            product = products.get(listing.product_id)
+            seller = sellers.get(listing.seller_id)
+            stale = stale_code(change, listing, price_moved_since=change.id in moved,
                                now=uow.now())
             said = None if stale is None else _stale_sentences(stale, change, listing)
-            again = incident_at(uow, listing.id, change.new_price)
+            again = wrong_price_among(standing.get(listing.id, []), change.new_price,
+                                      listing_id=listing.id)
             if stale is None and again is not None:
                 # approving it would be refused (check_not_an_incidents_wrong_price): the
                 # card says so before the click, as for the other refusals

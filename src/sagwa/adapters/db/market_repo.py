@@ -95,6 +95,24 @@ class OrderRecord:
     placed_at: datetime
 
 
+def moved_after(conn: Connection,
+                changes: Collection[PriceChangeRecord]) -> set[tuple[int, int]]:
+    """(listing id, change id) of each of ``changes`` after whose proposal another change took
+    effect on its listing (:meth:`MarketRepository.price_moved_after`; one query for all)."""
+    if not changes:
+        return set()
+    done = (PriceChangeStatus.APPLIED.value, PriceChangeStatus.APPROVED.value)
+    held = values(column("listing_id", BigInteger), column("change_id", BigInteger),
+                  column("proposed_at", DateTime(timezone=True)), name="held").data(
+        [(ch.listing_id, ch.id, ch.proposed_at) for ch in changes])
+    c = price_changes.c
+    q = (select(held.c.listing_id, held.c.change_id).distinct()
+         .select_from(price_changes.join(held, c.listing_id == held.c.listing_id))
+         .where(c.id != held.c.change_id, c.status.in_(done),
+                (c.id > held.c.change_id) | (c.decided_at > held.c.proposed_at)))
+    return {(int(r.listing_id), int(r.change_id)) for r in conn.execute(q)}
+
+
 def _listing(row: Any) -> Listing:
     return Listing(row.id, row.seller_id, row.product_id, Money(row.price_minor, row.currency),
                    ListingStatus(row.status))
@@ -363,18 +381,7 @@ class MarketRepository:
     def prices_moved_after(self, changes: Collection[PriceChangeRecord]) -> set[int]:
         """The listings of ``changes`` on which another change took effect after that change
         was proposed (:meth:`price_moved_after` for many changes; one query for all)."""
-        if not changes:
-            return set()
-        done = (PriceChangeStatus.APPLIED.value, PriceChangeStatus.APPROVED.value)
-        held = values(column("listing_id", BigInteger), column("change_id", BigInteger),
-                      column("proposed_at", DateTime(timezone=True)), name="held").data(
-            [(ch.listing_id, ch.id, ch.proposed_at) for ch in changes])
-        c = price_changes.c
-        q = (select(held.c.listing_id).distinct()
-             .select_from(price_changes.join(held, c.listing_id == held.c.listing_id))
-             .where(c.id != held.c.change_id, c.status.in_(done),
-                    (c.id > held.c.change_id) | (c.decided_at > held.c.proposed_at)))
-        return {int(r[0]) for r in self.conn.execute(q)}
+        return {listing_id for listing_id, _change in moved_after(self.conn, changes)}
 
     def other_seller_prices(self, product_id: int, *, excluding_listing: int,
                             currency: str) -> list[int]:

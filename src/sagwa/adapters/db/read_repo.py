@@ -9,7 +9,8 @@ log — so those queries live here, in the one layer that touches tables. Nothin
 ``ReadRepository`` (the unit of work's ``reads``) gathers them: the call list and the calls
 made (``call_list_reads``), the agents' case lookup (``case_lookup_reads``), the incident
 status and report (``incident_reads``), the operators' incident list's counts
-(``incident_list_reads``), and here the seller's listings page and the rest.
+(``incident_list_reads``), the review queue's page of cards (``review_reads``), and here the
+seller's listings page and the rest.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sagwa.adapters.db.case_lookup_reads import CaseLookupReads
 from sagwa.adapters.db.difference_reads import DifferenceReads
 from sagwa.adapters.db.incident_list_reads import IncidentListReads
 from sagwa.adapters.db.incident_reads import IncidentReads
+from sagwa.adapters.db.review_reads import ReviewReads
 from sagwa.adapters.db.tables import (
     audit_log,
     cases,
@@ -54,7 +56,7 @@ class ListingLine:
 
 
 class ReadRepository(CallListReads, CaseLookupReads, DifferenceReads, IncidentReads,
-                     IncidentListReads):
+                     IncidentListReads, ReviewReads):
     """Every read-only view the services use, on one connection (``uow.reads``)."""
 
     def __init__(self, conn: Connection) -> None:

@@ -257,6 +257,8 @@ def _preview_lines(option: CustomerOption, effects: list[OrderEffect], points: i
 
 
 Known = dict[int, tuple[IncidentPlan, dm.IncidentFacts]]
+#: Case id -> order id -> (quantity, unit price) as placed (``reads.orders_as_placed``).
+Placed = dict[int, dict[int, tuple[int, int]]]
 
 
 def incident_terms(uow: SqlAlchemyUnitOfWork, incident_id: int,
@@ -272,15 +274,18 @@ def incident_terms(uow: SqlAlchemyUnitOfWork, incident_id: int,
 
 
 def facts_for(uow: SqlAlchemyUnitOfWork, row: CaseRow, person: Customer,
-              known: Known) -> CaseFacts:
+              known: Known, placed: Placed | None = None) -> CaseFacts:
+    """The case's facts; ``placed``: its orders as placed, read already for a page of cases
+    (``reads.orders_as_placed``), else read here."""
     plan, facts = incident_terms(uow, int(row.case.incident_id), known)
     own = {int(o.listing_id) for o in row.case.orders}
     if own and own != {int(i) for i in facts.incident.listing_ids}:
         # an incident over several listings: this customer hears of their own sellers only
         facts = case_facts(uow, facts.incident, row.case)
     case_id = int(row.case.case_id)
-    placed = uow.reads.orders_as_placed([case_id]).get(case_id, {})
-    figures = case_figures(row.case, placed, plan.correct_price)
+    if placed is None:
+        placed = uow.reads.orders_as_placed([case_id])
+    figures = case_figures(row.case, placed.get(case_id, {}), plan.correct_price)
     # only a case that refunded something has refunds to read (list pages load many cases)
     refunds = tuple(uow.refunds.for_case(case_id)) if figures.refunded.amount_minor else ()
     found = CaseFacts(row, person, plan, facts, figures.paid, figures, refunds=refunds)

@@ -31,6 +31,7 @@ from sagwa.services.price_review import (
     check_not_own_change,
     gather_evidence,
 )
+from sagwa.services.review_card_reads import CardReads, read_cards
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.pages.labels import STALE_WHY
 from sagwa.web.pages.sparkline import sparkline
@@ -320,7 +321,8 @@ def review_context(uow: SqlAlchemyUnitOfWork, *, viewer: str, rules: PriceRules 
     with uow:
         names = actor_names.actor_names(uow, _actors(items, held))
         pending = uow.market.newest_held_changes([h.listing.id for h in held])
-        return {"cards": [_change_card(uow, item, viewer, names, lang) for item in items],
+        reads = read_cards(uow, [item.listing for item in items])
+        return {"cards": [_change_card(uow, item, viewer, names, lang, reads) for item in items],
                 "held_cards": [_held_card(uow, h, viewer, names, pending.get(h.listing.id))
                                for h in held],
                 "totals": totals, "order": order, "names": names, "paging": paging,
@@ -364,10 +366,10 @@ def _actors(items: list[ReviewItem], held: list[HeldListing]) -> set[str]:
 
 
 def _change_card(uow: SqlAlchemyUnitOfWork, item: ReviewItem, viewer: str,
-                 names: dict[str, str], lang: str = "ko") -> ReviewCard:
+                 names: dict[str, str], lang: str, reads: CardReads) -> ReviewCard:
     c = item.change
     promo = Promotion(c.promotion_pct) if c.promotion_pct else None
-    evidence = gather_evidence(uow, item.listing, c.new_price, promo, streak=False)
+    evidence = reads.evidence(item.listing, c.new_price, promo)
     old = c.old_price.amount_minor
     # what a screen reader says for the chart: the page's language, prices as money
     title = item.product_title if lang == "ko" else (item.product_title_en or item.product_title)
@@ -376,7 +378,7 @@ def _change_card(uow: SqlAlchemyUnitOfWork, item: ReviewItem, viewer: str,
                             f"{format_money(c.new_price, lang=lang)}")
     return ReviewCard(item, evidence, spark, price_move_text(old, c.new_price.amount_minor),
                       _refuses(partial(check_not_own_change, c, viewer)),
-                      price_review.approval_rule_in(uow, c, item.listing),
+                      reads.approval_rule(uow, c, item.listing),
                       names.get(c.proposed_by))
 
 
