@@ -48,7 +48,7 @@ from sagwa.domain.catalog import (
 )
 from sagwa.domain.masking import mask_email, mask_phone
 from sagwa.errors import Conflict
-from sagwa.services.customer_erasure import refuse_erased
+from sagwa.services.customer_erasure import require_not_erased
 from sagwa.services.desk_cases import current_plan, give_up_without_phone, lock_case
 from sagwa.services.desk_notify import LinkMaker
 from sagwa.services.desk_policy import DeskPolicy
@@ -110,8 +110,7 @@ def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, acto
             lock_case(uow, case_id)
         require(uow.catalog.lock_customer(customer_id), "customer", customer_id)
         before = require(uow.catalog.customer(customer_id), "customer", customer_id)
-        refuse_erased(require(uow.personal_data.erased(customer_id), "customer",
-                              customer_id).erased_at, customer_id)
+        require_not_erased(uow, customer_id)
         if only_a_new_phone and before.phone is not None:
             raise Conflict(f"customer {customer_id} already has a phone number; changing it "
                            "takes a person", field="phone", reason="phone_already_on_file")

@@ -87,6 +87,14 @@ def refuse_erased(erased_at: datetime | None, customer_id: int) -> None:
                        "as a new customer", reason="customer_erased", customer_id=customer_id)
 
 
+def require_not_erased(uow: SqlAlchemyUnitOfWork, customer_id: int) -> None:
+    """Inside an open unit of work: :class:`NotFound` for no such customer, :func:`refuse_erased`
+    for an erased one; the row held ``FOR KEY SHARE`` (``PersonalDataRepository.erased``), so an
+    erasure cannot slip in before the transaction ends."""
+    found = require(uow.personal_data.erased(customer_id), "customer", customer_id)
+    refuse_erased(found.erased_at, customer_id)
+
+
 def erase_customer(uow: SqlAlchemyUnitOfWork, *, customer_id: int, reason: ErasureReason | str,
                    actor: str, dry_run: bool = False) -> Erased:
     """Erase ``customer_id``'s personal data, or refuse (``retention_hold``) while a law or an

@@ -76,7 +76,7 @@ from sagwa.domain.orders import OrderTrigger
 from sagwa.domain.orders import advance as advance_order
 from sagwa.domain.wrong_numbers import NUMBER_KEY, TEXT_CHANNEL, WRONG_NUMBER, number_key
 from sagwa.errors import Conflict, IllegalTransition, InvalidInput, SagwaError
-from sagwa.services.customer_erasure import refuse_erased
+from sagwa.services.customer_erasure import require_not_erased
 from sagwa.services.desk_follow_ups import ask_follow_up
 from sagwa.services.desk_money import compensation_audit_keys
 from sagwa.services.desk_policy import REFUND_DAYS_BY_LAW, DeskPolicy, load_desk_policy
@@ -127,8 +127,7 @@ def lock_case(uow: SqlAlchemyUnitOfWork, case_id: int) -> CaseRow:
     row = require(uow.cases.get(case_id, for_update=True), "case", case_id)
     # nothing more is written about a customer whose data was erased (docs/privacy.md)
     customer_id = int(row.case.customer_id)
-    found = require(uow.personal_data.erased(customer_id), "customer", customer_id)
-    refuse_erased(found.erased_at, customer_id)
+    require_not_erased(uow, customer_id)
     return row
 
 

@@ -9,7 +9,7 @@ from sagwa.adapters.db.market_repo import OrderRecord
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.orders import OrderMoney, order_money, price_order
 from sagwa.priceguard.tripwire import VelocityRules
-from sagwa.services.customer_erasure import refuse_erased
+from sagwa.services.customer_erasure import require_not_erased
 from sagwa.services.desk_notify import LinkMaker
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.idempotency import prior_result, remember
@@ -37,8 +37,7 @@ def place_order(uow: SqlAlchemyUnitOfWork, *, customer_id: int, listing_id: int,
         prior = prior_result(uow, "order", idempotency_key, payload)
         if prior:
             return require(uow.market.order(prior["id"]), "order", prior["id"])
-        customer = require(uow.personal_data.erased(customer_id), "customer", customer_id)
-        refuse_erased(customer.erased_at, customer_id)
+        require_not_erased(uow, customer_id)
         # FOR UPDATE: an order and a price change on one listing never interleave.
         listing = require(uow.market.listing(listing_id, for_update=True), "listing", listing_id)
         line = price_order(listing, quantity)

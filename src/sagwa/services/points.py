@@ -16,7 +16,7 @@ from sagwa.domain.ledger import (
     reversal_of,
 )
 from sagwa.errors import AlreadyReversed, Conflict, InvalidInput
-from sagwa.services.customer_erasure import refuse_erased
+from sagwa.services.customer_erasure import require_not_erased
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
 from sagwa.services.recorded_texts import audit_text
@@ -34,8 +34,7 @@ def _lock_customer(uow: SqlAlchemyUnitOfWork, customer_id: int) -> None:
     """Serialise balance changes per customer so two spends cannot both pass the check."""
     require(uow.catalog.lock_customer(customer_id), "customer", customer_id)
     # an erased customer's points are settled before erasure (a hold): none move after it
-    refuse_erased(require(uow.personal_data.erased(customer_id), "customer",
-                          customer_id).erased_at, customer_id)
+    require_not_erased(uow, customer_id)
 
 
 def _receipt(uow: SqlAlchemyUnitOfWork, entry_id: int, customer_id: int) -> PointsReceipt:
