@@ -179,7 +179,7 @@ BOTH_SERVERS = frozenset({
     "test_access_records_db", "test_case_lookup_phone_index",
     "test_case_lookup_tails_and_email_starts", "test_customer_erasure_db", "test_data_errors",
     "test_delivery", "test_delivery_contact_hours", "test_delivery_job_error_count",
-    "test_delivery_outcome_after_restart",
+    "test_delivery_outcome_after_restart", "test_erasure_requests_db",
     "test_delivery_retries", "test_desk_callback_time", "test_desk_close_race",
     "test_desk_concurrency", "test_desk_difference_races", "test_desk_undelivered_races",
     "test_embedded_pg", "test_failed_messages", "test_idempotency", "test_incident_case_reads",

@@ -29,6 +29,7 @@ from sagwa.config_secret import (
     UnsharedSecretWarning,
     data_dir_secret,
 )
+from sagwa.domain.access_records import DEFAULT_KEEP_YEARS, KEPT_YEARS, MAX_KEEP_YEARS
 from sagwa.domain.money import CURRENCY_EXPONENTS
 
 #: The audit anchors file's name in the data directory (``audit_anchors_path``'s default).
@@ -120,7 +121,16 @@ class Settings(BaseSettings):
         default=False,
         description="Let the worker erase, every day at 03:00 Korea time, the personal data of "
                     "every customer no law keeps any more (sagwa retention run; 개인정보 보호법 "
-                    "제21조). Off by default: run `sagwa retention plan` first.")
+                    "제21조). Off by default: run `sagwa retention plan` first. Customers whose "
+                    "erasure request was recorded (refused while a law kept the data) are erased "
+                    "by that daily job once nothing keeps them, whatever this says.")
+    access_records_keep_years: int = Field(
+        default=DEFAULT_KEEP_YEARS, ge=KEPT_YEARS, le=MAX_KEEP_YEARS,
+        description="How many years access records are kept: `sagwa access purge` refuses a "
+                    "--before less than this many years back (개인정보의 안전성 확보조치 기준 "
+                    "제8조: at least 1; 2 with 50,000 or more customers, or sensitive or "
+                    "unique-identifying data). The database refuses to delete a record less "
+                    "than a year old whatever this says.")
     sms_log_only: bool = Field(
         default=False,
         description="Say that texts to customers are not sent (no SMS provider, only the demo "

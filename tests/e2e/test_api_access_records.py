@@ -15,6 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from sagwa.adapters.db.tables import access_records
+from sagwa.domain.audit import AuditEvent
+from sagwa.services import points
+from sagwa.services.outbox import enqueue_message
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.testing.access_records import DOWN, access_records_down
 from sagwa.testing.wrong_price import refund_owed, scoped_incident
@@ -74,3 +77,60 @@ def test_an_answer_whose_record_cannot_be_written_is_not_given(
     access_records_down(session_factory)
     with pytest.raises(Exception, match=DOWN):
         client_for("agent").get(f"/api/customers/{made.customer_id}")
+
+
+def _audited_message(uow: Callable[[], SqlAlchemyUnitOfWork], made: Any) -> int:
+    """A message queued to the case's customer, with an audit record of its own (and the case
+    one: scoping writes none)."""
+    with uow() as u:
+        message_id = enqueue_message(
+            u, idempotency_key="access-test-1", purpose="apology", channel="email",
+            recipient="mj@example.com", locale="ko", subject="s", body="b", not_before=u.now(),
+            incident_id=made.incident_id, case_id=made.case_id, customer_id=made.customer_id)
+        assert message_id is not None
+        u.audit.append(AuditEvent("t", "message.requeued", "message", str(message_id)), u.now())
+        u.audit.append(AuditEvent("t", "case.contact_attempted", "case", str(made.case_id)),
+                       u.now())
+        u.commit()
+    return message_id
+
+
+def test_an_audit_trail_records_the_customers_and_cases_its_entity_belongs_to(
+        client_for: ApiClientFor, uow: Callable[[], SqlAlchemyUnitOfWork],
+        session_factory: sessionmaker[Session]) -> None:
+    """An order's, a message's or a points entry's trail shows that customer's data as much as
+    the customer's own: each record names them (and the case), found in the database."""
+    made = scoped_incident(uow)
+    credited = points.credit_customer_points(uow(), customer_id=made.customer_id, points=500,
+                                             memo="goodwill", actor="t")
+    points.reverse_entry(uow(), entry_id=credited.entry_id, memo="by mistake", actor="t")
+    message_id = _audited_message(uow, made)
+    admin = client_for("admin")
+    trails = {"order": made.order_ids[0], "message": message_id,
+              "ledger_entry": credited.entry_id, "customer": made.customer_id,
+              "case": made.case_id, "listing": made.listing_id}
+    for entity_type, entity_id in trails.items():
+        trail = admin.get("/api/audit", params={"entity_type": entity_type,
+                                                "entity_id": str(entity_id)})
+        assert trail.status_code == 200 and trail.json(), entity_type
+    got = {r["what"].split("entity_type=")[1].split("&")[0]: (r["customer_ids"], r["case_ids"])
+           for r in records(session_factory)}
+    whose = ([made.customer_id], [made.case_id])
+    assert got == {"order": whose, "message": whose, "case": whose,
+                   "ledger_entry": ([made.customer_id], []),
+                   "customer": ([made.customer_id], []), "listing": ([], [])}
+
+
+def test_an_empty_or_unknown_audit_trail_names_nobody(
+        client_for: ApiClientFor, uow: Callable[[], SqlAlchemyUnitOfWork],
+        session_factory: sessionmaker[Session]) -> None:
+    made = scoped_incident(uow)
+    admin = client_for("admin")
+    for entity_type, entity_id in (("order", "999999"), ("customer", "999999"),
+                                   ("customer", "9" * 30), ("order", f" {made.order_ids[0]}x"),
+                                   ("refund", "1")):
+        answer = admin.get("/api/audit", params={"entity_type": entity_type,
+                                                 "entity_id": entity_id})
+        assert answer.status_code == 200 and answer.json() == []
+    assert [(r["customer_ids"], r["case_ids"]) for r in records(session_factory)] == [
+        ([], [])] * 5

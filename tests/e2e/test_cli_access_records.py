@@ -9,13 +9,20 @@ import csv
 import getpass
 import io
 import json
+import os
 from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from test_cli_incident_money import _chooses, _planned
 from test_cli_refunds import sagwa
+from typer.testing import CliRunner, Result
 
+from sagwa.cli.main import app
+from sagwa.config import get_settings
+from sagwa.domain.access_records import year_before
+from sagwa.domain.moments import SEOUL
 from sagwa.testing.embedded import fresh_data_dir, query
 
 pytestmark = pytest.mark.e2e
@@ -125,3 +132,29 @@ def test_only_an_admin_may_read_the_records(refunded: tuple[int, int]) -> None:
     assert refused.exit_code == 2
     assert json.loads(refused.stdout)["details"]["reason"] == "actor_role_not_allowed"
     assert sagwa("access", "review", "--month", "2026-13").exit_code == 2
+
+
+def _purge(before: date, **env: str) -> Result:
+    get_settings.cache_clear()
+    return CliRunner().invoke(app, ["access", "purge", "--before", before.isoformat(),
+                                    "--format", "json"], env={
+        "COLUMNS": "200", "SAGWA_SECRET_KEY": os.environ["SAGWA_SECRET_KEY"], **env})
+
+
+def test_a_purge_keeps_the_years_the_setting_says_two_by_default(data_dir: Path) -> None:
+    """A day 18 months back: refused under the default two years, naming the setting and the
+    latest day it takes; taken once ``SAGWA_ACCESS_RECORDS_KEEP_YEARS=1``."""
+    today = datetime.now(SEOUL).date()
+    before = year_before(today, 1) - timedelta(days=180)
+    refused = _purge(before)
+    # the command reads its own clock: its day in Korea is the one read before the call or the
+    # one read after it (two days only for a run across 0시 KST)
+    days = {today, datetime.now(SEOUL).date()}
+    assert refused.exit_code == 2, refused.output
+    said = json.loads(refused.stdout)["details"]
+    assert (said["reason"], said["setting"], said["keep_years"]) == (
+        "purge_too_recent", "SAGWA_ACCESS_RECORDS_KEEP_YEARS", 2)
+    assert said["latest_before"] in {year_before(day, 2).isoformat() for day in days}
+    taken = _purge(before, SAGWA_ACCESS_RECORDS_KEEP_YEARS="1")
+    assert taken.exit_code == 0, taken.output
+    assert json.loads(taken.stdout)["before"] == before.isoformat()

@@ -74,6 +74,35 @@ def test_erasing_a_customer_the_law_keeps_is_refused_with_the_law_and_the_date(
     assert name  # nothing erased
 
 
+def test_a_refused_request_is_recorded_once_answered_and_listed_by_the_plan(
+        data_dir: Path) -> None:
+    [(customer,)] = query(data_dir, "SELECT max(customer_id) FROM orders")
+    refused = sagwa("customers", "erase", "--customer", str(customer), "--actor", "admin")
+    assert refused.exit_code == 1  # still refused, as before
+    assert "삭제 요청을 기록했습니다" in refused.output and "recorded" in refused.output
+    # the answer staff send the customer, printed in full: reasons, the date, how to object
+    assert "고객님께서" in refused.output and "전자상거래법 시행령 제6조" in refused.output
+    assert "1833-6972" in refused.output and "privacy officer" in refused.output
+    # the desk policy's [privacy_officer], named with how to reach them
+    assert "개인정보 보호책임자 김사과, privacy@sagwa.example" in refused.output
+    again = sagwa("customers", "erase", "--customer", str(customer), "--actor", "admin",
+                  "--format", "json")
+    said = json.loads(again.stdout.strip().splitlines()[-1])
+    assert said["details"]["reason"] == "retention_hold"
+    assert said["details"]["recorded_again"] is True
+    assert "118" in said["details"]["answer"]["ko"] and said["details"]["answer_by"]
+    [(count, by, erase_from)] = query(data_dir, (
+        "SELECT count(*), min(requested_by), min(erase_from) FROM erasure_requests "
+        f"WHERE customer_id = {customer} AND done_at IS NULL"))
+    assert count == 1 and "admin" in by and erase_from is not None
+    plan = json.loads(sagwa("retention", "plan", "--format", "json").stdout)
+    [listed] = [r for r in plan["requests"] if r["customer_id"] == customer]
+    assert listed["erase_from"] == said["details"]["erase_from"] and listed["due"] is False
+    assert plan["requests_pending"] >= 1 and customer not in plan["requests_due_ids"]
+    shown = sagwa("retention", "plan")
+    assert f"{customer}" in shown.output and said["details"]["erase_from"] in shown.output
+
+
 def test_the_run_erases_only_customers_no_law_keeps(data_dir: Path) -> None:
     never = {int(c) for (c,) in query(data_dir, (
         "SELECT id FROM customers c WHERE erased_at IS NULL AND NOT EXISTS "

@@ -82,12 +82,15 @@ def test_an_old_record_may_be_purged_and_the_purge_is_recorded(
     now = datetime.now(UTC)
     with pytest.raises(InvalidInput) as refused:
         purge_access(log, before=now.astimezone(SEOUL).date(), now=now,
-                     record=_record(AccessAction.PURGE))
+                     record=_record(AccessAction.PURGE), keep_years=1)
     assert refused.value.details["reason"] == "purge_too_recent"
     with session_factory() as s, pytest.raises(DBAPIError, match="kept"):  # the trigger holds
         s.execute(text("DELETE FROM access_records WHERE account = 'old'"))
     before = (now - timedelta(days=400)).astimezone(SEOUL).date()
-    assert purge_access(log, before=before, now=now,
+    with pytest.raises(InvalidInput, match="SAGWA_ACCESS_RECORDS_KEEP_YEARS=2"):
+        purge_access(log, before=before, now=now, record=_record(AccessAction.PURGE),
+                     keep_years=2)  # 400 days: kept under two years
+    assert purge_access(log, before=before, now=now, keep_years=1,
                         record=_record(AccessAction.PURGE, what="sagwa access purge")) == 1
     left = [(r.record.action.value, r.record.account, r.record.results)
             for r in log.listed(limit=10)]

@@ -8,13 +8,12 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from alembic import command
-from sqlalchemy import create_engine, text
+from schema_at import migrated_to, version_row_held
+from sqlalchemy import create_engine
 from sqlalchemy.engine import URL
 from typer.testing import CliRunner
 
 from sagwa.adapters.db.migrate import (
-    alembic_config,
     current_revision,
     head_revision,
     upgrade_to_head,
@@ -27,28 +26,14 @@ from sagwa.errors import Conflict
 
 @pytest.fixture
 def one_revision_behind(scratch) -> URL:  # type: ignore[no-untyped-def]
-    url: URL = scratch.create(migrate=False)
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        config = alembic_config(url.render_as_string(hide_password=False))
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head-1")
-        conn.commit()
-    engine.dispose()
-    return url
+    return migrated_to(scratch.create(migrate=False), "head-1")
 
 
 @pytest.fixture
 def holder(one_revision_behind: URL) -> Iterator[int]:
-    """An open transaction (as a session left ``idle in transaction`` would be) holding the
-    row every migration updates last; its pid."""
-    engine = create_engine(one_revision_behind,
-                           connect_args={"application_name": "a-forgotten-psql"})
-    with engine.connect() as conn:
-        conn.execute(text("SELECT version_num FROM alembic_version FOR UPDATE"))
-        yield conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
-        conn.rollback()
-    engine.dispose()
+    """An open transaction holding the row every migration updates last; its pid."""
+    with version_row_held(one_revision_behind) as pid:
+        yield pid
 
 
 def test_an_upgrade_behind_an_open_transaction_gives_up_and_names_it(

@@ -63,3 +63,14 @@ def test_the_drafted_notice_with_the_contact_centres_phone_and_email_publishes(
         assert CUSTOMER_DATA not in checked.codes, checked.findings
         notices.publish_notice(uow(), incident_id=incident_id, lang=lang, title=title,
                                body=body, actor="operator:lee")
+
+
+def test_the_check_reads_the_incidents_customers_and_no_one_elses(shop) -> None:  # noqa: F811
+    """The check reads the customers of the incident's cases in one query: exactly them."""
+    uow = shop[0]
+    incident_id = _scoped(shop)
+    with uow() as u:
+        expected = sorted({int(r.case.customer_id) for r in u.cases.for_incident(incident_id)})
+        found = [int(c.id) for c in u.catalog.customers_of_incident(incident_id)]
+        assert expected and found == expected
+        assert u.catalog.customers_of_incident(incident_id + 1000) == []

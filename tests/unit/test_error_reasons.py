@@ -49,7 +49,7 @@ from sagwa.cli.ledger import check_excel
 from sagwa.cli.public_links import check_public_links
 from sagwa.config import get_settings
 from sagwa.domain import book_price, consent, incidents, price_moves, reasons
-from sagwa.domain.access_records import access_reason, check_purge_before
+from sagwa.domain.access_records import access_not_recorded, access_reason, check_purge_before
 from sagwa.domain.book_price import BookFloor, check_book_price_law
 from sagwa.domain.call_attempts import check_callback_at
 from sagwa.domain.call_times import check_call_time
@@ -1888,6 +1888,9 @@ USE_CASE_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
     ("invalid_input", "access_action_unknown",
      lambda: refusal(lambda: access_records_service.check_action("read"))),
     ("invalid_input", "date_malformed", lambda: refusal(lambda: access_cli.read_day("monday"))),
+    # a change whose access record could not be written in its transaction (web.access):
+    # tests/e2e/browser/test_access_records_pages.py
+    ("database_unavailable", "access_record_unwritten", access_not_recorded),
 ]
 
 

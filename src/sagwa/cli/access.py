@@ -165,22 +165,26 @@ def read_day(text: str) -> date:
 def purge(
     before: Annotated[str, typer.Option(
         "--before", metavar="ISO_DATE",
-        help="Delete the records from before this day (Korea time): at least a year ago — two "
-             "years where 50,000 or more customers' data is kept, or sensitive data.")],
+        help="Delete the records from before this day (Korea time): at least "
+             "SAGWA_ACCESS_RECORDS_KEEP_YEARS (default 2) years ago.")],
     fmt: TableOrJson = FORMAT,
     actor: str = ACTOR,
 ) -> None:
     """Delete the access records kept long enough (before --before); the purge is itself a
-    record. A day less than a year ago is refused (purge_too_recent), and the database refuses
+    record. A day less than SAGWA_ACCESS_RECORDS_KEEP_YEARS years ago (1 to 10, default 2: the
+    standard's two years for 50,000 or more customers or sensitive data) is refused
+    (purge_too_recent, naming the setting and the latest day taken), and the database refuses
     to delete a record less than a year old whatever asks."""
     day = read_day(before)
+    keep_years = settings().access_records_keep_years
     db = database()
     try:
         assert db.session_factory is not None
         by = acting_account(db.session_factory, actor, command="access purge")
         what = command_what("access purge", ("--before", day.isoformat()))
         gone = purge_access(SqlAccessLog(db.session_factory), before=day, now=datetime.now(UTC),
-                            record=command_record(by, AccessAction.PURGE, what))
+                            record=command_record(by, AccessAction.PURGE, what),
+                            keep_years=keep_years)
     finally:
         db.close()
     if fmt == "json":

@@ -170,4 +170,12 @@ def acting_account(session_factory: sessionmaker[Session], claimed: str, *,
 
 def recorded_actor(session_factory: sessionmaker[Session], claimed: str, *, command: str) -> str:
     """``--actor`` checked (:func:`acting_account`), as the audit log should record it."""
-    return audit_actor(acting_account(session_factory, claimed, command=command), os_login())
+    return acting(session_factory, claimed, command=command)[1]
+
+
+def acting(session_factory: sessionmaker[Session], claimed: str, *,
+           command: str) -> tuple[Account | None, str]:
+    """``--actor`` checked: the account (None for ``cli``), for the access record, and the
+    actor as the audit log records it."""
+    account = acting_account(session_factory, claimed, command=command)
+    return account, audit_actor(account, os_login())

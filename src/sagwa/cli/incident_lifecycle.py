@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from sagwa.cli.access_recording import command_what, record_command
-from sagwa.cli.actors import ACTOR, acting_account, audit_actor, os_login, recorded_actor
+from sagwa.cli.actors import ACTOR, acting, recorded_actor
 from sagwa.cli.context import exits_cleanly
 from sagwa.cli.incident_format import SEOUL, durations_in_words, print_result
 from sagwa.cli.incident_options import (
@@ -148,8 +148,7 @@ def notify(incident_id: IncidentId, actor: str = ACTOR,
     from sagwa.services.desk_notify import notify as notify_customers
 
     with desk_context() as (config, db, policy):
-        account = acting_account(db.session_factory, actor, command="incident notify")
-        actor = audit_actor(account, os_login())
+        account, actor = acting(db.session_factory, actor, command="incident notify")
         if preview:  # nothing goes out: no server need answer at the links' address
             print_notify_preview(config, db, policy, incident_id, fmt, account)
             return

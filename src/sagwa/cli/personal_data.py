@@ -7,18 +7,18 @@ from __future__ import annotations
 import json
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from sagwa.cli.access_recording import command_what, record_command
-from sagwa.cli.actors import ACTOR, acting_account, audit_actor, os_login
-from sagwa.cli.context import console, database, exits_cleanly
-from sagwa.cli.incident_format import print_result
+from sagwa.cli.actors import ACTOR, acting
+from sagwa.cli.context import console, database, exits_cleanly, settings
+from sagwa.cli.incident_format import print_result, print_rows
 from sagwa.cli.incident_options import FORMAT, TableOrJson, parse_time
 from sagwa.cli.numbers import number_option
 from sagwa.domain.access_records import AccessAction
-from sagwa.errors import InvalidInput
+from sagwa.errors import Conflict, InvalidInput
 from sagwa.services.customer_copy import customer_copy
 from sagwa.services.customer_erasure import (
     ErasureReason,
@@ -26,6 +26,7 @@ from sagwa.services.customer_erasure import (
     erase_due,
     retention_plan,
 )
+from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 customers_app = typer.Typer(help="Customers' personal data: their copy (개인정보 열람), erasing "
@@ -61,10 +62,9 @@ def export(
         db = database()
         try:
             assert db.session_factory is not None
-            account = acting_account(db.session_factory, actor, command="customers export")
+            account, who = acting(db.session_factory, actor, command="customers export")
             copy = customer_copy(SqlAlchemyUnitOfWork(db.session_factory),
-                                 customer_id=customer, actor=audit_actor(account, os_login()),
-                                 reason=reason)
+                                 customer_id=customer, actor=who, reason=reason)
             record_command(db, account, AccessAction.EXPORT,
                            command_what("customers export", ("--customer", customer),
                                         ("--out", out)),
@@ -98,14 +98,23 @@ def erase(
     and the messages written to them. Ids, times, amounts and choices stay, so the ledger and
     the incident's figures stand. Refused while a law keeps the data (orders and payments 5
     years, complaint handling 3 years) or a case or refund is open: the refusal names each,
-    and until when — what to tell a customer who asked."""
+    and until when. A customer's request so refused is recorded (once) and carried out as soon
+    as every hold lifts (``sagwa retention run``, the worker's daily job); the answer to send
+    the customer within 10 days is printed (JSON: ``details.answer``), naming the desk
+    policy's ``[privacy_officer]``."""
+    officer = load_desk_policy(settings().desk_policy).privacy_officer
     db = database()
     try:
         assert db.session_factory is not None
-        account = acting_account(db.session_factory, actor, command="customers erase")
-        done = erase_customer(SqlAlchemyUnitOfWork(db.session_factory), customer_id=customer,
-                              reason=reason, actor=audit_actor(account, os_login()),
-                              dry_run=dry_run)
+        account, who = acting(db.session_factory, actor, command="customers erase")
+        try:
+            done = erase_customer(SqlAlchemyUnitOfWork(db.session_factory),
+                                  customer_id=customer, reason=reason, actor=who,
+                                  dry_run=dry_run, officer=officer)
+        except Conflict as exc:
+            if fmt != TableOrJson.json and "answer" in exc.details:
+                typer.echo(format_answer(exc.details))  # unwrapped: staff copy it
+            raise
         if not dry_run:
             record_command(db, account, AccessAction.CHANGE,
                            command_what("customers erase", ("--customer", customer),
@@ -116,6 +125,25 @@ def erase(
                  "may be erased (dry run)" if dry_run else "customer's personal data erased")
 
 
+def format_answer(details: dict[str, Any]) -> str:
+    """The answer to a refused request, as staff copy it to the customer: Korean, then
+    English."""
+    by, answer = details["answer_by"], details["answer"]
+    return (f"고객에게 {by}까지 보낼 답변 (개인정보 보호법 시행령 제43조) — the answer to send "
+            f"the customer by {by}:\n\n{answer['ko']}\n\n{answer['en']}\n")
+
+
+def request_rows(requests: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The plan's pending requests, one row each: whose, and when it will be carried out."""
+    rows = []
+    for r in requests:
+        when = (f"{r['erase_from']} 파기 — erased on {r['erase_from']}" if r["erase_from"]
+                else "처리 중인 일이 끝난 뒤 — once the open matter is settled")
+        rows.append((f"고객 customer {r['customer_id']}",
+                     f"{when}{' (지금 — due now)' if r['due'] else ''}"))
+    return rows
+
+
 @retention_app.command()
 @exits_cleanly
 def plan(
@@ -124,7 +152,9 @@ def plan(
     fmt: TableOrJson = FORMAT,
 ) -> None:
     """How many customers may be erased now (``due``), how many are still kept, and when the
-    next one falls due. JSON: as_of, due, due_ids, kept, kept_open, next_due_at."""
+    next one falls due; the customers who asked to be erased and when each will be. JSON:
+    as_of, due, due_ids, kept, kept_open, next_due_at, requests_pending, requests_due_ids,
+    requests (customer_id, requested_at, erase_from, due)."""
     db = database()
     try:
         assert db.session_factory is not None
@@ -136,8 +166,12 @@ def plan(
     if fmt == TableOrJson.json:
         typer.echo(json.dumps(data, ensure_ascii=False))
         return
-    shown = {k: v for k, v in data.items() if k != "due_ids"}
+    shown = {k: v for k, v in data.items()
+             if k not in ("due_ids", "requests_due_ids", "requests")}
     print_result(shown, fmt.value, "retention")
+    if found.requests:
+        print_rows(request_rows(data["requests"]),  # type: ignore[arg-type]
+                   "삭제 요청 — erasure requests")
 
 
 @retention_app.command()
@@ -146,25 +180,28 @@ def run(
     actor: str = ACTOR, fmt: TableOrJson = FORMAT,
 ) -> None:
     """Erase every customer whose retention periods have all ended, one at a time (each in its
-    own transaction, audited); run it daily (e.g. from cron). JSON: erased, customer_ids."""
+    own transaction, audited), those who asked to be erased as asked; run it daily (e.g. from
+    cron). JSON: erased, customer_ids, requested_ids (erased on their request)."""
     from rich.progress import Progress
 
     db = database()
     try:
         assert db.session_factory is not None
         factory = db.session_factory
-        account = acting_account(factory, actor, command="retention run")
-        who = audit_actor(account, os_login())
-        due = retention_plan(SqlAlchemyUnitOfWork(factory)).due
+        account, who = acting(factory, actor, command="retention run")
+        found = retention_plan(SqlAlchemyUnitOfWork(factory))
+        due, asked = found.due, [r.customer_id for r in found.requests]
+        total = len({*due, *asked})
         with Progress(console=console, transient=True,
-                      disable=not console.is_terminal or len(due) < 2) as bar:
-            task = bar.add_task("erasing", total=len(due))
+                      disable=not console.is_terminal or total < 2) as bar:
+            task = bar.add_task("erasing", total=total)
             done = erase_due(lambda: SqlAlchemyUnitOfWork(factory), actor=who, due=due,
-                             progress=lambda n: bar.advance(task, n))
+                             requested=asked, progress=lambda n: bar.advance(task, n))
         if done:
             record_command(db, account, AccessAction.CHANGE, "sagwa retention run",
                            customers=[d.customer_id for d in done])
     finally:
         db.close()
-    print_result({"erased": len(done), "customer_ids": [d.customer_id for d in done]},
+    print_result({"erased": len(done), "customer_ids": [d.customer_id for d in done],
+                  "requested_ids": [d.customer_id for d in done if d.request_id is not None]},
                  fmt.value, "retention run")

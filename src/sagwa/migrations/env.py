@@ -27,7 +27,9 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(connection=connection, target_metadata=metadata, compare_type=True,
-                      include_name=include_name)
+                      include_name=include_name,
+                      # a rehearsal's timer (adapters/db/migration_rehearsal.py)
+                      on_version_apply=context.config.attributes.get("on_version_apply", ()))
     with context.begin_transaction():
         connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
         # set after the advisory lock: a second process waits for the first's migration as

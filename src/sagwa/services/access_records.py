@@ -5,7 +5,8 @@ purging the expired ones.
 The records live behind the :class:`AccessLog` port (``adapters.db.access_records_repo.
 SqlAccessLog``): each is written in a transaction of its own, before the page or output is
 given, so that a record that cannot be written fails the request or command (nothing shown
-unrecorded). ``domain.access_records`` says what a record holds and what an export needs;
+unrecorded). A change's record is written in the change's own transaction instead
+(``SqlAlchemyUnitOfWork.record_with_commit``): kept with the change, or neither is. ``domain.access_records`` says what a record holds and what an export needs;
 ``domain.access_review`` what the monthly review flags.
 """
 
@@ -17,10 +18,13 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from sagwa.domain.access_records import (
+    CUSTOMERS_AUDITED,
     UNKNOWN_ACCOUNT,
     AccessAction,
     AccessRecord,
     StoredAccess,
+    WhoseData,
+    audited_id,
     check_purge_before,
 )
 from sagwa.domain.access_review import (
@@ -73,6 +77,18 @@ def ledger_customers(entries: Iterable[dict[str, Any]]) -> list[int]:
     return sorted({int(p["owner_id"]) for e in entries for p in e["postings"]
                    if p["account"] == AccountKind.CUSTOMER_POINTS.value
                    and p["owner_id"] is not None})
+
+
+def audit_trail_whose(uow: SqlAlchemyUnitOfWork, *, entity_type: str,
+                      entity_id: str) -> WhoseData:
+    """The customers and cases whose data the audit trail of ``entity_type`` ``entity_id``
+    shows — a customer's, or their case's, order's, message's or points entry's
+    (``domain.access_records.CUSTOMERS_AUDITED``) — found in the database."""
+    found = audited_id(entity_id)
+    if found is None or entity_type not in CUSTOMERS_AUDITED:
+        return WhoseData()
+    with uow:
+        return uow.access_records.whose_audited(entity_type, found)
 
 
 @dataclass(frozen=True)
@@ -146,7 +162,9 @@ def review_access(log: AccessLog, *, month: str, schedule: ContactSchedule,
     return MonthReview(f"{since:%Y-%m}", since, until, rules, accounts)
 
 
-def purge_access(log: AccessLog, *, before: date, now: datetime, record: AccessRecord) -> int:
-    """Delete the records from before ``before`` (Korea time; at least a year ago, else
-    InvalidInput ``purge_too_recent``) and write ``record`` saying so; how many went."""
-    return log.purge(check_purge_before(before, now), record)
+def purge_access(log: AccessLog, *, before: date, now: datetime, record: AccessRecord,
+                 keep_years: int) -> int:
+    """Delete the records from before ``before`` (Korea time; at least ``keep_years`` ago —
+    ``SAGWA_ACCESS_RECORDS_KEEP_YEARS``, never under a year — else InvalidInput
+    ``purge_too_recent``) and write ``record`` saying so; how many went."""
+    return log.purge(check_purge_before(before, now, keep_years), record)

@@ -3,16 +3,31 @@ no law keeps it any more (제21조), never while one does (``sagwa.domain.retent
 
 One customer per transaction: the customer's row is locked, what keeps the data is read again
 under the lock, the data is blanked (``adapters/db/personal_data_repo.py``) and one audit record says
-who erased it, why and how much — counts only, never what was erased."""
+who erased it, why and how much — counts only, never what was erased.
+
+A customer's request refused because a law or an open matter keeps the data is recorded
+(``erasure_requests``, ``domain.erasure_requests``): the refusal says so, with the answer staff
+must send the customer within 10 days, and :func:`erase_due` carries the request out as soon
+as every hold lifts (the worker's daily job runs it for pending requests even with the general
+sweep off); erasure closes the request."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 from sagwa.domain.audit import AuditEvent
+from sagwa.domain.erasure_requests import (
+    ErasureRequest,
+    answer_by,
+    answer_words,
+    day_of,
+    erase_from,
+    mark_words,
+    when_words,
+)
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.retention import CustomerRecords, Hold, erasable_from, holding_now
 from sagwa.errors import Conflict, InvalidInput
@@ -20,6 +35,8 @@ from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 ERASED_ACTION = "customer.erased"
+#: A customer's request recorded, to be carried out once the law lets the data go.
+REQUESTED_ACTION = "customer.erasure_requested"
 
 
 class ErasureReason(StrEnum):
@@ -36,11 +53,48 @@ class Erased:
     erased_at: datetime | None
     counts: dict[str, int] = field(default_factory=dict)
     dry_run: bool = False
+    #: The customer's recorded request this erasure carried out (None: none was pending).
+    request_id: int | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {"customer_id": self.customer_id, "reason": self.reason.value,
                 "erased_at": self.erased_at.isoformat() if self.erased_at else None,
-                "dry_run": self.dry_run, **self.counts}
+                "dry_run": self.dry_run, **self.counts, "request_id": self.request_id}
+
+
+@dataclass(frozen=True)
+class PendingRequest:
+    """A recorded request as the plan sees it: from when it may be carried out (None: an open
+    matter keeps the data) and whether that is now."""
+
+    customer_id: int
+    requested_at: datetime
+    erase_from: datetime | None
+    due: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return {"customer_id": self.customer_id,
+                "requested_at": self.requested_at.astimezone(SEOUL).isoformat(),
+                "erase_from": day_of(self.erase_from).isoformat() if self.erase_from else None,
+                "due": self.due}
+
+
+@dataclass(frozen=True)
+class ErasureMarks:
+    """The customers whose request waits (kept apart), by customer and by case: from when
+    each may be erased (None: an open matter keeps it)."""
+
+    by_customer: dict[int, datetime | None] = field(default_factory=dict)
+    by_case: dict[int, datetime | None] = field(default_factory=dict)
+
+    def words(self, *, customer: int | None = None,
+              case: int | None = None) -> tuple[str, str] | None:
+        """The mark for the customer (or the case's customer), Korean and English; None: no
+        request waits."""
+        for key, found in ((customer, self.by_customer), (case, self.by_case)):
+            if key is not None and key in found:
+                return mark_words(found[key])
+        return None
 
 
 @dataclass(frozen=True)
@@ -51,6 +105,11 @@ class RetentionPlan:
     due: list[int]
     kept_until: dict[int, datetime]    # customer id -> from when it may be erased
     kept_open: list[int]               # a case still open or a refund still owed
+    requests: list[PendingRequest] = field(default_factory=list)  # customers who asked
+
+    @property
+    def requested_due(self) -> list[int]:
+        return [r.customer_id for r in self.requests if r.due]
 
     def as_dict(self) -> dict[str, object]:
         nxt = min(self.kept_until.values(), default=None)
@@ -58,21 +117,40 @@ class RetentionPlan:
                 "due_ids": self.due,
                 "kept": len(self.kept_until) + len(self.kept_open),
                 "kept_open": len(self.kept_open),
-                "next_due_at": nxt.astimezone(SEOUL).isoformat() if nxt else None}
+                "next_due_at": nxt.astimezone(SEOUL).isoformat() if nxt else None,
+                "requests_pending": len(self.requests),
+                "requests_due_ids": self.requested_due,
+                "requests": [r.as_dict() for r in self.requests]}
 
 
-def refuse_while_kept(customer_id: int, kept: list[Hold] | tuple[Hold, ...]) -> None:
+def refuse_while_kept(customer_id: int, kept: list[Hold] | tuple[Hold, ...], *,
+                      request: ErasureRequest | None = None, again: bool = False,
+                      now: datetime | None = None,
+                      officer: tuple[str, str] | None = None) -> None:
     """:class:`Conflict` (``retention_hold``) naming every law or open matter that keeps the
-    data, and until when: what the customer is told when they asked."""
+    data, and until when; with the customer's ``request`` recorded, that it will be carried
+    out and when, and the answer staff send the customer (``answer``, by ``answer_by``)."""
     if not kept:
         return
     ko = "; ".join(h.describe("ko") for h in kept)
     en = "; ".join(h.describe("en") for h in kept)
-    raise Conflict(f"고객 {customer_id}의 개인정보는 아직 파기할 수 없습니다: {ko} — customer "
-                   f"{customer_id}'s personal data must still be kept: {en}",
-                   reason="retention_hold", customer_id=customer_id,
+    said_ko = f"고객 {customer_id}의 개인정보는 아직 파기할 수 없습니다: {ko}"
+    said_en = f"customer {customer_id}'s personal data must still be kept: {en}"
+    more: dict[str, object] = {}
+    if request is not None and now is not None:
+        start = erase_from(kept)
+        when_ko, when_en = when_words(start)
+        said_ko += f". 삭제 요청을 기록했습니다: {when_ko} 파기합니다"
+        said_en += f". The request is recorded and will be carried out {when_en}"
+        more = {"request_id": request.request_id, "recorded_again": again,
+                "requested_at": request.requested_at.isoformat(),
+                "erase_from": day_of(start).isoformat() if start else None,  # None: left out
+                "open_matter": start is None,
+                "answer_by": answer_by(now).isoformat(),
+                "answer": answer_words(kept, asked_at=now, officer=officer)}
+    raise Conflict(f"{said_ko} — {said_en}", reason="retention_hold", customer_id=customer_id,
                    kept=[{"kept": h.kept.value, "until": h.until.isoformat() if h.until else None}
-                         for h in kept])
+                         for h in kept], **more)
 
 
 def refuse_erased(erased_at: datetime | None, customer_id: int) -> None:
@@ -96,10 +174,12 @@ def require_not_erased(uow: SqlAlchemyUnitOfWork, customer_id: int) -> None:
 
 
 def erase_customer(uow: SqlAlchemyUnitOfWork, *, customer_id: int, reason: ErasureReason | str,
-                   actor: str, dry_run: bool = False) -> Erased:
+                   actor: str, dry_run: bool = False,
+                   officer: tuple[str, str] | None = None) -> Erased:
     """Erase ``customer_id``'s personal data, or refuse (``retention_hold``) while a law or an
     open matter keeps it, whatever the reason; an erased customer is refused
-    (``customer_erased``)."""
+    (``customer_erased``). A customer's request so refused is recorded, and the refusal carries
+    the answer to send them, naming the privacy officer ``officer`` (name, contact) if given."""
     why = _reason(reason)
     with uow:
         repo = uow.personal_data
@@ -107,14 +187,34 @@ def erase_customer(uow: SqlAlchemyUnitOfWork, *, customer_id: int, reason: Erasu
         refuse_erased(row.erased_at, customer_id)
         now = uow.now()
         records = repo.records([customer_id]).get(customer_id, CustomerRecords())
-        refuse_while_kept(customer_id, list(holding_now(records, now)))
+        kept = list(holding_now(records, now))
+        if kept and why is ErasureReason.REQUEST and not dry_run:
+            _refuse_and_record(uow, customer_id, kept, actor=actor, now=now, officer=officer)
+        refuse_while_kept(customer_id, kept)
         if dry_run:
             return Erased(customer_id, why, None, {}, dry_run=True)
         counts = repo.erase(customer_id, reason=why.value, now=now)
+        request_id = uow.erasure_requests.close(customer_id, at=now)
+        closed = {} if request_id is None else {"request_id": request_id}
         uow.audit.append(AuditEvent(actor, ERASED_ACTION, "customer", str(customer_id),
-                                    after={"reason": why.value, **counts}), now)
+                                    after={"reason": why.value, **counts, **closed}), now)
         uow.commit()
-    return Erased(customer_id, why, now, counts)
+    return Erased(customer_id, why, now, counts, request_id=request_id)
+
+
+def _refuse_and_record(uow: SqlAlchemyUnitOfWork, customer_id: int, kept: list[Hold], *,
+                       actor: str, now: datetime, officer: tuple[str, str] | None) -> None:
+    """Record the customer's request (or find the one pending, its holds brought up to date),
+    commit, and refuse: the request is carried out once every hold lifts."""
+    request, again = uow.erasure_requests.record(customer_id, at=now, by=actor, kept=kept,
+                                                 erase_from=erase_from(kept))
+    if not again:
+        uow.audit.append(AuditEvent(
+            actor, REQUESTED_ACTION, "customer", str(customer_id),
+            after={"request_id": request.request_id, "kept": [h.kept.value for h in kept]}), now)
+    uow.commit()
+    refuse_while_kept(customer_id, kept, request=request, again=again, now=now,
+                      officer=officer)
 
 
 def retention_plan(uow: SqlAlchemyUnitOfWork, *, as_of: datetime | None = None) -> RetentionPlan:
@@ -122,6 +222,7 @@ def retention_plan(uow: SqlAlchemyUnitOfWork, *, as_of: datetime | None = None) 
     with uow:
         at = as_of or uow.now()
         records = uow.personal_data.records()
+        asked = uow.erasure_requests.pending()
     due, kept_until, kept_open = [], {}, []
     for customer_id, held in records.items():
         start = erasable_from(held)
@@ -131,20 +232,40 @@ def retention_plan(uow: SqlAlchemyUnitOfWork, *, as_of: datetime | None = None) 
             due.append(customer_id)
         else:
             kept_until[customer_id] = start
-    return RetentionPlan(at, due, kept_until, kept_open)
+    requests = []
+    for r in asked:
+        start = erasable_from(records.get(r.customer_id, CustomerRecords()))
+        requests.append(PendingRequest(r.customer_id, r.requested_at, start,
+                                       start is not None and start <= at))
+    return RetentionPlan(at, due, kept_until, kept_open, requests)
+
+
+def erasure_marks(uow: SqlAlchemyUnitOfWork) -> ErasureMarks:
+    """The customers whose request waits, for the staff pages' mark (kept apart: use the data
+    only for what the law keeps it for)."""
+    with uow:
+        by_customer, by_case = uow.erasure_requests.marks()
+    return ErasureMarks(by_customer, by_case)
 
 
 def erase_due(uow_factory: Callable[[], SqlAlchemyUnitOfWork], *, actor: str,
-              due: list[int] | None = None,
+              due: list[int] | None = None, requested: Collection[int] | None = None,
               progress: Callable[[int], None] | None = None) -> list[Erased]:
     """Erase every customer whose periods have all ended (``due``: as a plan found them; by
     default found now), one transaction each: a customer who ordered again since, or was
-    erased meanwhile, is checked again under its lock and skipped."""
+    erased meanwhile, is checked again under its lock and skipped. The customers who asked
+    (``requested``: by default every pending request) are tried too, due or not, as asked
+    (``request``): one still kept has its request's holds brought up to date."""
+    if due is None or requested is None:
+        plan = retention_plan(uow_factory())
+        due = plan.due if due is None else due
+        requested = [r.customer_id for r in plan.requests] if requested is None else requested
     done = []
-    for customer_id in retention_plan(uow_factory()).due if due is None else due:
+    for customer_id in (*requested, *(c for c in due if c not in requested)):
+        why = ErasureReason.REQUEST if customer_id in requested else ErasureReason.RETENTION
         try:
-            done.append(erase_customer(uow_factory(), customer_id=customer_id,
-                                       reason=ErasureReason.RETENTION, actor=actor))
+            done.append(erase_customer(uow_factory(), customer_id=customer_id, reason=why,
+                                       actor=actor))
         except Conflict as exc:
             if exc.details.get("reason") not in ("retention_hold", "customer_erased"):
                 raise

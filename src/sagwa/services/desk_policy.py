@@ -115,6 +115,10 @@ class DeskPolicy:
     #: operator opts in — the notice is public and permanent, and a seller may be a person
     #: (``desk_cause.public_cause``). Customers' own messages name their seller regardless.
     notice_names_seller: bool = False
+    #: The privacy officer (개인정보 보호책임자) customers may object to, as (name, how to reach
+    #: them) (``[privacy_officer] name`` / ``contact``): named in the answer to an erasure
+    #: request refused while a law keeps the data. None when the file says nothing.
+    privacy_officer: tuple[str, str] | None = None
 
     def refund_timing_in(self, lang: str) -> str:
         """When and how a refund reaches the customer, in ``lang`` (ko or en): a sentence."""
@@ -271,9 +275,10 @@ TABLES: dict[str, dict[str, tuple[Check, bool]]] = {
                    "how_to_pay_ko": (_how_to_pay, False), "how_to_pay_en": (_how_to_pay, False)},
     "refund": {"timing_ko": (_refund_timing, False), "timing_en": (_refund_timing, False)},
     "notice": {"name_seller": (_flag, False)},
+    "privacy_officer": {"name": (_text, True), "contact": (_text, True)},
 }
 #: Tables a file may leave out: added after operators had their own files.
-OPTIONAL_TABLES = frozenset({"calls", "difference", "refund", "notice"})
+OPTIONAL_TABLES = frozenset({"calls", "difference", "refund", "notice", "privacy_officer"})
 
 
 def _invalid(file: str, table: str | None, key: str | None, problem: str, *,
@@ -451,4 +456,11 @@ def load_desk_policy(path: str | Path | None = None) -> DeskPolicy:
                                     else None),
         how_to_pay=_how_to_pay_in_both(difference, file),
         notice_names_seller=_table(data, "notice", file).get("name_seller", False),
+        privacy_officer=(_privacy_officer(_table(data, "privacy_officer", file))
+                         if "privacy_officer" in data else None),
     )
+
+
+def _privacy_officer(table: Mapping[str, Any]) -> tuple[str, str]:
+    """``[privacy_officer]``'s name and contact (a table given has both)."""
+    return table["name"], table["contact"]

@@ -304,9 +304,8 @@ def _judged(uow: SqlAlchemyUnitOfWork, inc: Incident, text: str, lang: str,
 def _customer_data(uow: SqlAlchemyUnitOfWork, inc: Incident, text: str, lang: str,
                    contact: ContactDetails | None) -> tuple[Finding, ...]:
     """Inside an open unit of work: where ``text`` names one of ``inc``'s customers."""
-    ids = sorted({int(r.case.customer_id) for r in uow.cases.for_incident(int(inc.incident_id))})
     people = [Person(c.name, c.phone, c.email)
-              for c in uow.catalog.customers_by_ids(ids).values()] if ids else []
+              for c in uow.catalog.customers_of_incident(int(inc.incident_id))]
     return customer_data_findings(text, lang, people,
                                   public_phone=contact.phone if contact else "",
                                   public_email=contact.email if contact else "")

@@ -1,5 +1,10 @@
 """The unit of work: one transaction, the repositories bound to it, and the clock.
 
+An access record of a change (``services.access_records``) given with
+:meth:`SqlAlchemyUnitOfWork.record_with_commit` is written by the commit, in the change's own
+transaction: a record that cannot be written refuses the commit (``access_record_unwritten``),
+so no change is made unrecorded.
+
 Database errors are translated here, once: a unique or foreign-key violation that slipped past
 a service's own checks becomes a :class:`~sagwa.errors.Conflict`, and a value PostgreSQL cannot
 take (an id beyond bigint, a NUL in text) an :class:`~sagwa.errors.InvalidInput` — never a 500.
@@ -15,9 +20,11 @@ from typing import Self
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from sagwa.adapters.db.access_records_repo import AccessRecordRepository
 from sagwa.adapters.db.audit_repo import AuditRepository
 from sagwa.adapters.db.case_repo import CaseRepository
 from sagwa.adapters.db.catalog_repo import CatalogRepository
+from sagwa.adapters.db.erasure_request_repo import ErasureRequestRepository
 from sagwa.adapters.db.follow_up_repo import NoteFollowUpRepository
 from sagwa.adapters.db.idempotency_repo import IdempotencyRepository
 from sagwa.adapters.db.incident_repo import IncidentRepository
@@ -30,6 +37,7 @@ from sagwa.adapters.db.personal_data_repo import PersonalDataRepository
 from sagwa.adapters.db.read_repo import ReadRepository
 from sagwa.adapters.db.refund_repo import RefundRepository
 from sagwa.adapters.db.users_repo import UserRepository
+from sagwa.domain.access_records import AccessRecord
 from sagwa.errors import Conflict, DatabaseUnavailable, InvalidInput
 
 Clock = Callable[[], datetime]
@@ -65,16 +73,20 @@ class SqlAlchemyUnitOfWork:
     cases: CaseRepository
     follow_ups: NoteFollowUpRepository
     refunds: RefundRepository
+    personal_data: PersonalDataRepository
+    erasure_requests: ErasureRequestRepository
     outbox: OutboxRepository
     users: UserRepository
     login_failures: LoginFailureRepository
     reads: ReadRepository
     jobs: JobQueue
+    access_records: AccessRecordRepository
 
     def __init__(self, session_factory: sessionmaker[Session], clock: Clock = utc_now) -> None:
         self._session_factory = session_factory
         self._clock = clock
         self._session: Session | None = None
+        self._with_commit: list[AccessRecord] = []
 
     def now(self) -> datetime:
         return self._clock()
@@ -93,11 +105,13 @@ class SqlAlchemyUnitOfWork:
         self.follow_ups = NoteFollowUpRepository(conn)
         self.refunds = RefundRepository(conn)
         self.personal_data = PersonalDataRepository(conn)
+        self.erasure_requests = ErasureRequestRepository(conn)
         self.outbox = OutboxRepository(conn)
         self.users = UserRepository(conn)
         self.login_failures = LoginFailureRepository(conn)
         self.reads = ReadRepository(conn)
         self.jobs = JobQueue(conn)
+        self.access_records = AccessRecordRepository(conn)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -116,12 +130,20 @@ class SqlAlchemyUnitOfWork:
         if isinstance(exc, OperationalError):
             raise DatabaseUnavailable(f"database error: {exc.orig}") from None
 
+    def record_with_commit(self, record: AccessRecord) -> None:
+        """Write ``record`` in the transaction of the next commit (see the module): once, with
+        the first commit that succeeds; none when nothing is committed (nothing changed)."""
+        self._with_commit.append(record)
+
     def commit(self) -> None:
         assert self._session is not None
+        if self._with_commit:
+            self.access_records.add(self._with_commit)
         try:
             self._session.commit()
         except IntegrityError as exc:
             raise _conflict(exc) from None
+        self._with_commit.clear()
 
     def rollback(self) -> None:
         assert self._session is not None

@@ -9,6 +9,27 @@ and path (a search's words masked, as in the access log: ``/cs/cases?q=[masked]`
 customers and cases shown — those named in the path (``{customer_id}``, ``{case_id}``) too,
 and the customers of the cases given (found by the INSERT itself). A record that cannot be
 written raises: the request fails rather than show anything unrecorded.
+
+A page that changes customers' data gives its record to the unit of work that makes the
+change, ``service(access.changing(uow(), cases=…), …)``, rather than write it after the
+service: the record is then written in the change's own transaction, when the service
+commits (``SqlAlchemyUnitOfWork.record_with_commit``). Written afterwards, a record that failed
+left the change made and the user a 500 — inviting them to make it again; written before the
+service, it would record changes that were refused. In the same transaction a failed record
+refuses the change with it (503 ``access_record_unwritten``, which says nothing was changed;
+``refused_form`` lets it through rather than show the case unrecorded), and a form sent again
+that changes nothing commits nothing and records no change (the page it leads to records its
+view).
+
+The API's changes do the same, and then say what their answer was: ``access.answered(
+changed=…)``. A call that committed nothing — a retry with the same ``Idempotency-Key``
+(``web.deps`` marks it :func:`mark_replayed`) or a request its data already answered
+(``changed`` false: the same choice, the same details again) — wrote no change record, yet its
+answer shows the customers' data: that is recorded as a ``view`` of the call (``sagwa access
+list``: ``view  POST /api/…``), written before the answer as any view is. (A repeated choice
+whose words are noted commits that note with its change record, then also records the view.)
+``POST /api/customers`` still records after its commit: the record names the new customer,
+whose id the unit of work gives the record no way to learn before it commits.
 """
 
 from __future__ import annotations
@@ -22,6 +43,7 @@ from fastapi import Depends, Request
 from sagwa.domain.access_records import AccessAction, AccessRecord
 from sagwa.services.access_records import AccessLog, record_access
 from sagwa.services.accounts import Account
+from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.access_log import mask_links
 from sagwa.web.request_ids import request_id_of
 
@@ -73,15 +95,47 @@ class AccessRecorder:
     def changed(self, *, cases: Iterable[int] = (), customers: Iterable[int] = ()) -> None:
         self._add(AccessAction.CHANGE, cases, customers)
 
+    def changing(self, uow: SqlAlchemyUnitOfWork, *, cases: Iterable[int] = (),
+                 customers: Iterable[int] = ()) -> SqlAlchemyUnitOfWork:
+        """``uow``, to write this request's change record in the transaction that commits the
+        change (see the module)."""
+        uow.record_with_commit(self._record(AccessAction.CHANGE, cases, customers))
+        return uow
+
+    @property
+    def replayed(self) -> bool:
+        """Whether this request's ``Idempotency-Key`` answered an earlier call's result."""
+        return bool(getattr(self._request.state, _REPLAYED, False))
+
+    def answered(self, *, changed: bool = True, cases: Iterable[int] = (),
+                 customers: Iterable[int] = ()) -> None:
+        """After a change given to :meth:`changing`: a call that committed nothing (a replay,
+        or ``changed`` false) still shows the customers' data — recorded as a view."""
+        if self.replayed or not changed:
+            self.viewed(cases=cases, customers=customers)
+
     def _add(self, action: AccessAction, cases: Iterable[int], customers: Iterable[int],
              results: int | None = None) -> None:
+        record_access(self._log, self._record(action, cases, customers, results))
+
+    def _record(self, action: AccessAction, cases: Iterable[int], customers: Iterable[int],
+                results: int | None = None) -> AccessRecord:
         request = self._request
-        record_access(self._log, AccessRecord(
+        return AccessRecord(
             account=self._account.username, role=self._account.role.value,
             client=client_of(request), action=action, what=what_of(request),
             customer_ids=(*_path_ids(request, "customer_id"), *customers),
             case_ids=(*_path_ids(request, "case_id"), *cases),
-            request_id=request_id_of(request), results=results, reason=self._reason))
+            request_id=request_id_of(request), results=results, reason=self._reason)
+
+
+_REPLAYED = "idempotent_replay"
+
+
+def mark_replayed(request: Request) -> None:
+    """Note that ``request`` answered an earlier call's result (an ``Idempotency-Key``'s retry):
+    nothing it asked was committed (:meth:`AccessRecorder.answered`)."""
+    setattr(request.state, _REPLAYED, True)
 
 
 def recorder_for(request: Request, account: Account, reason: str | None = None) -> AccessRecorder:

@@ -24,7 +24,13 @@ from sagwa.services.desk_notify import LinkMaker
 from sagwa.services.idempotency import IdempotencyKey as IdempotencyKeyValue
 from sagwa.services.idempotency import check_key
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
-from sagwa.web.access import REASON_HEADER, AccessRecorder, header_reason, recorder_for
+from sagwa.web.access import (
+    REASON_HEADER,
+    AccessRecorder,
+    header_reason,
+    mark_replayed,
+    recorder_for,
+)
 
 UowFactory = Callable[[], SqlAlchemyUnitOfWork]
 
@@ -112,6 +118,7 @@ def _actor(account: Annotated[Account, Depends(_authenticated)]) -> str:
 
 
 def _idempotency_key(
+    request: Request,
     account: Annotated[Account, Depends(_authenticated)],
     response: Response,
     idempotency_key: Annotated[str | None, Header(description=(
@@ -124,10 +131,11 @@ def _idempotency_key(
     """The ``Idempotency-Key`` header as the calling account's own key (keys are per account);
     missing, blank or over 200 characters: 422 with reason ``idempotency_key_missing`` or
     ``idempotency_key_too_long``."""
-    return _owned_key(account, idempotency_key or "", response)
+    return _owned_key(account, idempotency_key or "", request, response)
 
 
 def _optional_idempotency_key(
+    request: Request,
     account: Annotated[Account, Depends(_authenticated)],
     response: Response,
     idempotency_key: Annotated[str | None, Header(description=(
@@ -144,7 +152,8 @@ def _optional_idempotency_key(
         raise InvalidInput("the 'Idempotency-Key' header was sent blank; it is optional on "
                            "this call: send a key (1 to 200 characters) or leave the header out",
                            field="Idempotency-Key", reason="idempotency_key_blank")
-    return None if idempotency_key is None else _owned_key(account, idempotency_key, response)
+    return (None if idempotency_key is None
+            else _owned_key(account, idempotency_key, request, response))
 
 
 #: Answered ``true`` when a call with an ``Idempotency-Key`` gave the first call's result
@@ -152,13 +161,16 @@ def _optional_idempotency_key(
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 
-def _owned_key(account: Account, key: str, response: Response) -> IdempotencyKeyValue:
+def _owned_key(account: Account, key: str, request: Request,
+               response: Response) -> IdempotencyKeyValue:
     """``key`` checked (blank or too long: 422) as the calling account's own; a replay of an
-    earlier call answers :data:`REPLAYED_HEADER`."""
+    earlier call answers :data:`REPLAYED_HEADER`, and its access record is a view
+    (``web.access.mark_replayed``)."""
     check_key(key)
 
     def replayed() -> None:
         response.headers[REPLAYED_HEADER] = "true"
+        mark_replayed(request)
 
     return IdempotencyKeyValue(key, owner=api_actor(account), on_replay=replayed)
 

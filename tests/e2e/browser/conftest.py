@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from world import World, build_world
 
 from sagwa.adapters.db.database import Database
 from sagwa.config import Settings
+from sagwa.services.unit_of_work import ManualClock
 from sagwa.testing.ports import free_port
 from sagwa.web.app import create_app
 
@@ -42,6 +44,26 @@ def client(database: Database, session_factory: sessionmaker[Session],
     db = Database(database.engine, embedded=database.embedded, session_factory=session_factory)
     with TestClient(create_app(page_settings, database=db), follow_redirects=False) as c:
         yield c
+
+
+@pytest.fixture
+def client_at(database: Database, session_factory: sessionmaker[Session],
+              page_settings: Settings, world: World) -> Iterator[Callable[[datetime], TestClient]]:
+    """``client_at(moment)``: a client of an app whose clock says ``moment`` (the world built
+    before, at the real time) — a page read at a time the test chose, not whenever it runs."""
+    made: list[TestClient] = []
+
+    def at(moment: datetime) -> TestClient:
+        db = Database(database.engine, embedded=database.embedded,
+                      session_factory=session_factory)
+        client = TestClient(create_app(page_settings, database=db, clock=ManualClock(moment)),
+                            follow_redirects=False)
+        made.append(client.__enter__())
+        return client
+
+    yield at
+    for client in made:
+        client.__exit__(None, None, None)
 
 
 @dataclass

@@ -2,10 +2,12 @@
 search and call queue, a change on a case, finance's refunds and the operator's incident page
 each leave one record naming the account, the client's address, the request, and the customers
 and cases the page showed; a search keeps no words. Signing in, failing to and signing out are
-recorded with the address. A record that cannot be written fails the page."""
+recorded with the address. A record that cannot be written fails the page, and a change
+whose record cannot be written is not made."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,12 +15,12 @@ import pytest
 from fastapi.testclient import TestClient
 from page_forms import csrf_of, log_in
 from refunds_in_three_states import refunds_paid_overdue_and_owed
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from world import PASSWORD, World
 
 from sagwa.adapters.db.database import Database
-from sagwa.adapters.db.tables import access_records
+from sagwa.adapters.db.tables import access_records, audit_log, contact_attempts, customers
 from sagwa.config import Settings
 from sagwa.testing.access_records import DOWN, access_records_down
 from sagwa.web.app import create_app
@@ -133,3 +135,48 @@ def test_a_page_whose_record_cannot_be_written_is_not_shown(
     access_records_down(session_factory)
     with pytest.raises(Exception, match=DOWN):
         client.get(f"/cs/cases/{world.cases['김민준']}")
+
+
+def _attempts(session_factory: sessionmaker[Session], case_id: int) -> int:
+    with session_factory() as s:
+        return int(s.execute(select(func.count()).select_from(contact_attempts)
+                             .where(contact_attempts.c.case_id == case_id)).scalar_one())
+
+
+def test_a_change_whose_record_cannot_be_written_is_not_made(
+        client: TestClient, world: World, session_factory: sessionmaker[Session]) -> None:
+    """The record is written in the change's own transaction: when it cannot be, the call is
+    not logged either, and the agent is told that nothing was changed (not a bare 500 after
+    the change was made, inviting them to make it again)."""
+    log_in(client, "agent")
+    case_id = world.cases["이서연"]
+    page = client.get(f"/cs/cases/{case_id}").text
+    access_records_down(session_factory)
+    answer = client.post(f"/cs/cases/{case_id}/attempt",
+                         data={"outcome": "no_answer", "back": "case",
+                               "csrf_token": csrf_of(page)})
+    assert answer.status_code == 503
+    assert "아무것도 바꾸지 않았습니다" in answer.text and "nothing was changed" in answer.text
+    assert _attempts(session_factory, case_id) == 0
+    with session_factory() as s:
+        assert s.execute(select(func.count()).select_from(audit_log).where(
+            audit_log.c.entity_type == "case", audit_log.c.entity_id == str(case_id),
+            audit_log.c.action == "case.contact_attempted")).scalar_one() == 0
+
+
+def test_a_contact_change_whose_record_cannot_be_written_keeps_the_old_details(
+        client: TestClient, world: World, session_factory: sessionmaker[Session]) -> None:
+    log_in(client, "agent")
+    case_id, customer_id = world.cases["김민준"], world.customers["김민준"]
+    page = client.get(f"/cs/cases/{case_id}").text
+    shown = {name: re.search(rf'name="{name}" value="([^"]*)"', page).group(1)  # type: ignore[union-attr]
+             for name in ("phone_was", "email_was")}
+    access_records_down(session_factory)
+    answer = client.post(f"/cs/cases/{case_id}/contact", data={
+        "csrf_token": csrf_of(page), **shown, "phone": "010-9999-0000",
+        "email": shown["email_was"]})
+    assert answer.status_code == 503 and "nothing was changed" in answer.text
+    with session_factory() as s:
+        phone = s.execute(select(customers.c.phone).where(customers.c.id == customer_id)
+                          ).scalar_one()
+    assert phone != "010-9999-0000" and phone is not None

@@ -13,18 +13,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from world import POLICY, World
 
 from sagwa.adapters.db.tables import customers, outbox
-from sagwa.domain.moments import SEOUL
 from sagwa.services.customer_call_time import set_call_time
 from sagwa.services.desk_messages import format_when
+from sagwa.testing.deadlines import open_hour_after
 
 pytestmark = pytest.mark.e2e
 
 
 def _in_two_days_at(hour: int) -> datetime:
-    day = (datetime.now(UTC) + timedelta(days=2)).astimezone(SEOUL)
-    if day.weekday() >= 5:  # the weekend: Saturday's hours are short, Sunday closed
-        day += timedelta(days=7 - day.weekday())
-    return day.replace(hour=hour, minute=0, second=0, microsecond=0)
+    """``hour``:00 two days ahead or later, when the centre is open (not a weekend or a
+    holiday: a time the centre is closed at is refused)."""
+    return open_hour_after(datetime.now(UTC) + timedelta(days=1), hour)
 
 
 def _sent(session_factory: sessionmaker[Session], case_id: int) -> list:  # type: ignore[type-arg]

@@ -7,23 +7,18 @@ closed; the script checks who is on the line and promises only what happens."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session, sessionmaker
 from test_pages_access import csrf_of, log_in
 from world import World
 
-from sagwa.adapters.db.database import Database
-from sagwa.config import Settings
 from sagwa.domain.audit_text import TextVerdict
 from sagwa.services.recorded_texts import text_matches
-from sagwa.services.unit_of_work import ManualClock
-from sagwa.web.app import create_app
+from sagwa.testing.deadlines import open_day_after
 
 pytestmark = pytest.mark.e2e
 
@@ -129,25 +124,6 @@ def _next(weekday: int, hour: int, minute: int) -> datetime:
     return day.replace(hour=hour, minute=minute, second=0, microsecond=0)
 
 
-@pytest.fixture
-def client_at(database: Database, session_factory: sessionmaker[Session],
-              page_settings: Settings, world: World) -> Iterator:  # type: ignore[type-arg]
-    """A client whose clock says ``at`` (the world built before, at the real time)."""
-    made: list[TestClient] = []
-
-    def at(moment: datetime) -> TestClient:
-        db = Database(database.engine, embedded=database.embedded,
-                      session_factory=session_factory)
-        client = TestClient(create_app(page_settings, database=db, clock=ManualClock(moment)),
-                            follow_redirects=False)
-        made.append(client.__enter__())
-        return client
-
-    yield at
-    for client in made:
-        client.__exit__(None, None, None)
-
-
 def test_the_card_warns_when_the_contact_centre_is_closed(client_at, world: World) -> None:  # type: ignore[no-untyped-def]
     """Before: on Saturday at 23:29 the agent's page took call outcomes with no word that
     nobody should phone a customer then (the audit said within_contact_hours: false)."""
@@ -163,7 +139,8 @@ def test_the_card_warns_when_the_contact_centre_is_closed(client_at, world: Worl
     assert "The contact centre is closed now" in english and "do not phone the customer" in english
     queue = unescape(late.get("/cs/queue").text)
     assert "data-centre-closed" in queue
-    open_now = client_at(_next(0, 11, 0))
+    monday = open_day_after(datetime.now(SEOUL), weekday=0)  # not a holiday (설날, 추석)
+    open_now = client_at(datetime.combine(monday, time(11, 0), tzinfo=SEOUL))
     log_in(open_now, "agent")
     assert "data-centre-closed" not in open_now.get(f"/cs/cases/{case_id}").text
 

@@ -6,7 +6,7 @@ do next; the card of a closed contact centre names Korea time once in English.""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from html import unescape
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from world import World
 from sagwa.adapters.db.database import Database
 from sagwa.config import Settings
 from sagwa.services.unit_of_work import ManualClock
+from sagwa.testing.deadlines import open_day_after
 from sagwa.web.app import create_app
 
 pytestmark = pytest.mark.e2e
@@ -85,10 +86,9 @@ def test_a_call_logged_as_a_wrong_number_says_what_it_did_and_what_to_do_next(
 
 
 def _next_sunday_noon() -> datetime:
-    day = datetime.now(SEOUL) + timedelta(days=1)
-    while day.weekday() != 6:
-        day += timedelta(days=1)
-    return day.replace(hour=12, minute=0, second=0, microsecond=0)
+    """Noon on a Sunday at least a day ahead whose Monday is open (not 설날 or 추석)."""
+    monday = open_day_after(datetime.now(SEOUL) + timedelta(days=1), weekday=0)
+    return datetime.combine(monday - timedelta(days=1), time(12, 0), tzinfo=SEOUL)
 
 
 def test_the_closed_centre_note_names_korea_time_once_in_english(

@@ -14,10 +14,10 @@ from fastapi.testclient import TestClient
 from test_pages_access import log_in
 from world import POLICY, World
 
-from sagwa.domain.moments import SEOUL
 from sagwa.services import desk_cases
 from sagwa.services.customer_call_time import set_call_time
 from sagwa.services.desk_messages import format_when
+from sagwa.testing.deadlines import open_hour_after
 
 pytestmark = pytest.mark.e2e
 
@@ -36,10 +36,9 @@ def _call_time(row: str) -> datetime | None:
 
 
 def _in_two_days_at(hour: int) -> datetime:
-    day = (datetime.now(UTC) + timedelta(days=2)).astimezone(SEOUL)
-    if day.weekday() == 6:  # Sunday: the centre is closed
-        day += timedelta(days=1)
-    return day.replace(hour=hour, minute=0, second=0, microsecond=0)
+    """``hour``:00 two days ahead or later, when the centre is open (a customer's pick at a
+    closed hour — Sunday, a holiday, Saturday afternoon — is refused)."""
+    return open_hour_after(datetime.now(UTC) + timedelta(days=1), hour)
 
 
 def test_a_time_named_on_a_call_or_picked_on_the_page_is_shown(client: TestClient,

@@ -184,6 +184,15 @@ def _amount(html: str, what: str) -> str:
     return found.group(1)
 
 
+def _chosen_on(session_factory: sessionmaker[Session], case_id: int) -> datetime:
+    """When the app recorded the case's choice, in Korea time: the refund line dates it. Not
+    the test's own clock read afterwards, which may already be on the next day (0시 KST)."""
+    with SqlAlchemyUnitOfWork(session_factory) as u:
+        row = u.cases.get(case_id)
+        assert row is not None and row.case.consent is not None
+        return row.case.consent.recorded_at.astimezone(SEOUL)
+
+
 def test_a_late_choice_after_asking_for_a_person_shows_the_choice_not_the_default(
         client: TestClient, world: World, session_factory: sessionmaker[Session],
         page_settings: Settings) -> None:
@@ -212,7 +221,7 @@ def test_a_late_choice_after_asking_for_a_person_shows_the_choice_not_the_defaul
     for default in ("기본 처리", "주문 유지", "결제하신 가격 그대로", "상담원이 전화드릴"):
         assert default not in after.split('id="case-outcome"')[1], default
     assert _amount(after, "보내 드리는 상품") == "없음"
-    today = datetime.now(SEOUL)
+    today = _chosen_on(session_factory, case.case_id)
     assert _amount(after, "환불 금액") == f"39,800원 (2개) · 환불 요청 접수 · {day_words(today, 'ko')}"
     assert _amount(after, "보상 포인트") == "10,000포인트(적립 완료)"
     english = client.get(f"/c/{case.token}?lang=en").text
@@ -235,8 +244,8 @@ def test_a_keep_above_the_cap_shows_the_units_sent_with_their_amount(
                              taken_by="customer", policy=POLICY)
     page = client.get(f"/c/{case.token}").text
     assert _amount(page, "보내 드리는 상품") == "1개 (19,900원)"
-    assert _amount(page, "환불 금액") == (
-        f"19,900원 (1개) · 환불 요청 접수 · {day_words(datetime.now(SEOUL), 'ko')}")
+    chosen = day_words(_chosen_on(session_factory, case.case_id), "ko")
+    assert _amount(page, "환불 금액") == f"19,900원 (1개) · 환불 요청 접수 · {chosen}"
     assert "보상 포인트" not in page
     english = client.get(f"/c/{case.token}?lang=en").text
     assert _amount(english, "Items we send") == "1 unit (19,900 KRW)"

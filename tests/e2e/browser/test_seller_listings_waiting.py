@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,19 +24,28 @@ pytestmark = pytest.mark.e2e
 KST = timedelta(hours=9)
 
 
-def _proposed_days_ago(session_factory: sessionmaker[Session], change_id: int,
-                       days: int) -> None:
+def _proposed_at(session_factory: sessionmaker[Session], change_id: int, at: datetime) -> None:
     with session_factory() as session:
         session.execute(update(price_changes).where(price_changes.c.id == change_id).values(
-            proposed_at=datetime.now(UTC) - timedelta(days=days)))
+            proposed_at=at))
         session.commit()
 
 
-def test_a_held_change_says_how_many_days_it_has_waited(
-        client: TestClient, world: World, session_factory: sessionmaker[Session]) -> None:
-    change = _held_change(session_factory, world.ipod_a, 19_900)
-    _proposed_days_ago(session_factory, change, 3)
+def _seller_at(client_at: Callable[[datetime], TestClient], now: datetime) -> TestClient:
+    """Seller A's client of an app whose clock says ``now``: the days are counted to the moment
+    the test chose, not to whenever the page is read (a run across 0시 KST counts one more)."""
+    client = client_at(now)
     log_in(client, "seller_a")
+    return client
+
+
+def test_a_held_change_says_how_many_days_it_has_waited(
+        client_at: Callable[[datetime], TestClient], world: World,
+        session_factory: sessionmaker[Session]) -> None:
+    change = _held_change(session_factory, world.ipod_a, 19_900)
+    now = datetime.now(UTC)
+    _proposed_at(session_factory, change, now - timedelta(days=3))
+    client = _seller_at(client_at, now)
     korean = _row(html.unescape(client.get("/seller?lang=ko").text), world.ipod_a)
     assert ">가격 변경 검토 대기</span>" in korean
     assert re.search(r'data-waiting-days="3"[^>]*>\(3일째\)<', korean), korean
@@ -43,10 +53,12 @@ def test_a_held_change_says_how_many_days_it_has_waited(
     assert re.search(r'data-waiting-days="3"[^>]*>\(3 days\)<', english), english
 
 
-def test_a_change_held_today_says_so(client: TestClient, world: World,
+def test_a_change_held_today_says_so(client_at: Callable[[datetime], TestClient], world: World,
                                      session_factory: sessionmaker[Session]) -> None:
-    _held_change(session_factory, world.ipod_a, 19_900)
-    log_in(client, "seller_a")
+    change = _held_change(session_factory, world.ipod_a, 19_900)
+    now = datetime.now(UTC)
+    _proposed_at(session_factory, change, now)
+    client = _seller_at(client_at, now)
     korean = _row(html.unescape(client.get("/seller?lang=ko").text), world.ipod_a)
     assert re.search(r'data-waiting-days="0"[^>]*>\(오늘 요청\)<', korean), korean
     english = _row(html.unescape(client.get("/seller?lang=en").text), world.ipod_a)

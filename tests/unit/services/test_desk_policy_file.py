@@ -196,3 +196,17 @@ def test_only_choices_that_settle_a_case_count_as_answered() -> None:
     }
     assert answered_count(counts) == 4
     assert answered_count({}) == 0
+
+
+def test_the_privacy_officer_is_read_and_a_half_given_one_refused(tmp_path: Path) -> None:
+    assert load_desk_policy().privacy_officer == ("개인정보 보호책임자 김사과",
+                                                  "privacy@sagwa.example, 1544-0000")
+    without = _without(tmp_path, "[privacy_officer]")
+    without.write_text(without.read_text(encoding="utf-8")
+                       .replace('name = "개인정보 보호책임자 김사과"\n', "")
+                       .replace('contact = "privacy@sagwa.example, 1544-0000"\n', ""),
+                       encoding="utf-8")
+    assert load_desk_policy(without).privacy_officer is None  # an older file: none named
+    refused = _refusal(_without(tmp_path, "contact = \"privacy@"))
+    assert refused.details["reason"] == "policy_key_missing"
+    assert "[privacy_officer] contact" in refused.message

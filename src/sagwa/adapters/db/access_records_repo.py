@@ -1,29 +1,50 @@
 """Access records in PostgreSQL (``access_records``, migration 0027): the port
-``services.access_records.AccessLog``.
+``services.access_records.AccessLog``, and :class:`AccessRecordRepository`, the unit of work's.
 
-Each record is one INSERT in a transaction of its own (a page's reads are done by then): the
-customers it names are those given and those of the cases given, found in the same statement
-(a page that shows cases need not look up whose they are). The table's triggers stamp ``at``
-with the database's clock and refuse UPDATE, TRUNCATE and the DELETE of a row less than a
-year old.
+A record of what was shown is one INSERT in a transaction of its own (a page's reads are done
+by then); a record of a change is written by the unit of work in the change's own transaction
+(:meth:`AccessRecordRepository.add`), so that the two are kept or lost together. Either way
+the customers it names are those given and those of the cases given, found in the same
+statement (a page that shows cases need not look up whose they are). The table's triggers
+stamp ``at`` with the database's clock and refuse UPDATE, TRUNCATE and the DELETE of a row less
+than a year old.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, delete, func, insert, literal, select, union
+from sqlalchemy import BigInteger, Connection, delete, func, insert, literal, select, union
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
 from sagwa.adapters.db.bulk import among
-from sagwa.adapters.db.tables import access_records, cases
-from sagwa.domain.access_records import AccessAction, AccessRecord, StoredAccess
+from sagwa.adapters.db.database import first_line
+from sagwa.adapters.db.tables import (
+    access_records,
+    case_orders,
+    cases,
+    ledger_postings,
+    orders,
+    outbox,
+)
+from sagwa.domain.access_records import (
+    AccessAction,
+    AccessRecord,
+    StoredAccess,
+    WhoseData,
+    access_not_recorded,
+)
 from sagwa.domain.access_review import ReviewedRow
+from sagwa.domain.ledger import AccountKind
+
+_log = logging.getLogger(__name__)
 
 #: Rows the monthly review reads from the server at a time.
 REVIEW_BATCH = 5_000
@@ -59,6 +80,72 @@ def _stored(row: Any) -> StoredAccess:
         action=AccessAction(row.action), what=row.what,
         customer_ids=tuple(row.customer_ids), case_ids=tuple(row.case_ids),
         request_id=row.request_id, results=row.results, reason=row.reason))
+
+
+def _ids_of(conn: Connection, query: Any) -> tuple[int, ...]:
+    return tuple(sorted({int(i) for i in conn.scalars(query) if i is not None}))
+
+
+def _customer_whose(conn: Connection, customer_id: int) -> WhoseData:
+    return WhoseData(customers=(customer_id,))
+
+
+def _case_whose(conn: Connection, case_id: int) -> WhoseData:
+    return WhoseData(cases=(case_id,))  # its customer: found by the record's INSERT
+
+
+def _order_whose(conn: Connection, order_id: int) -> WhoseData:
+    return WhoseData(
+        _ids_of(conn, select(orders.c.customer_id).where(orders.c.id == order_id)),
+        _ids_of(conn, select(case_orders.c.case_id).where(case_orders.c.order_id == order_id)))
+
+
+def _message_whose(conn: Connection, message_id: int) -> WhoseData:
+    return WhoseData(
+        _ids_of(conn, select(outbox.c.customer_id).where(outbox.c.id == message_id)),
+        _ids_of(conn, select(outbox.c.case_id).where(outbox.c.id == message_id)))
+
+
+def _entry_whose(conn: Connection, entry_id: int) -> WhoseData:
+    """The customers whose points the entry posts to, and the case it compensates."""
+    return WhoseData(
+        _ids_of(conn, select(ledger_postings.c.owner_id).where(
+            ledger_postings.c.entry_id == entry_id,
+            ledger_postings.c.account_kind == AccountKind.CUSTOMER_POINTS.value)),
+        _ids_of(conn, select(cases.c.id).where(cases.c.compensation_entry_id == entry_id)))
+
+
+#: How the rows an audit trail is about name their customers and cases, by the trail's
+#: entity type: every one of ``domain.access_records.CUSTOMERS_AUDITED``.
+WHOSE_AUDITED: dict[str, Callable[[Connection, int], WhoseData]] = {
+    "customer": _customer_whose, "case": _case_whose, "order": _order_whose,
+    "message": _message_whose, "ledger_entry": _entry_whose,
+}
+
+
+class AccessRecordRepository:
+    """Access records in the unit of work's transaction, and whose data an audit trail shows."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, records: Iterable[AccessRecord]) -> None:
+        """Write ``records`` in this transaction. One that cannot be written is
+        :func:`~sagwa.domain.access_records.access_not_recorded` (503): the transaction then
+        commits nothing, the change it was to record included."""
+        try:
+            for record in records:
+                self.conn.execute(insert(access_records).values(**_values(record)))
+        except DBAPIError as exc:
+            _log.warning("access record not written, the change refused: %s",
+                         first_line(exc.orig or exc))
+            raise access_not_recorded() from exc
+
+    def whose_audited(self, entity_type: str, entity_id: int) -> WhoseData:
+        """The customers and cases whose data the audit trail of ``entity_type`` ``entity_id``
+        shows; none for a type that is no customer's."""
+        whose = WHOSE_AUDITED.get(entity_type)
+        return whose(self.conn, entity_id) if whose else WhoseData()
 
 
 class SqlAccessLog:

@@ -32,19 +32,29 @@ def upgrade_to_head(engine: Engine, *, lock_timeout: float | None = DEFAULT_LOCK
     """Bring the database to the latest schema; safe to call from several processes at once.
     A lock not granted within ``lock_timeout`` seconds (None: wait) undoes it all and raises
     :class:`Conflict` naming the oldest open transactions (what most likely holds it)."""
+    with engine.connect() as conn:
+        upgrade_on(conn, engine, lock_timeout=lock_timeout)
+        conn.commit()
+
+
+def upgrade_on(conn: Connection, engine: Engine, *, lock_timeout: float | None,
+               on_version_apply: object = ()) -> None:
+    """Run every migration to head on ``conn``, in its transaction, left open for the caller
+    to commit (:func:`upgrade_to_head`) or roll back (``migration_rehearsal``).
+    ``on_version_apply``: Alembic's callbacks, called after each migration. A lock not granted
+    within ``lock_timeout`` rolls back and raises :class:`Conflict`."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     config.attributes["lock_timeout"] = lock_timeout  # read by migrations/env.py
-    with engine.connect() as conn:
-        config.attributes["connection"] = conn
-        try:
-            command.upgrade(config, "head")
-        except OperationalError as exc:
-            if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
-                raise
-            conn.rollback()
-            raise Conflict(lock_timeout_message(lock_timeout, open_transactions(conn)),
-                           reason="migration_lock_timeout") from None
-        conn.commit()
+    config.attributes["on_version_apply"] = on_version_apply  # read by migrations/env.py
+    config.attributes["connection"] = conn
+    try:
+        command.upgrade(config, "head")
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+            raise
+        conn.rollback()
+        raise Conflict(lock_timeout_message(lock_timeout, open_transactions(conn)),
+                       reason="migration_lock_timeout") from None
 
 
 LOCK_NOT_AVAILABLE = "55P03"

@@ -532,3 +532,20 @@ access_records = Table(
     Index("ix_access_records_at", "at"),
     Index("ix_access_records_customer_ids", "customer_ids", postgresql_using="gin"),
 )
+
+# --- appended (0029): a customer's erasure request refused while a law or an open matter
+# keeps the data (``domain.erasure_requests``): who took it, when, the holds (``[{"kept",
+# "until"}]``) and from when it may be carried out (None: an open matter), until erasure closes
+# it (``done_at``); one pending request per customer ----------------------------------------
+erasure_requests = Table(
+    "erasure_requests", metadata, _id(),
+    Column("customer_id", BigInteger, ForeignKey("customers.id"), nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("requested_by", Text, nullable=False),
+    Column("holds", JSONB, nullable=False),
+    Column("erase_from", DateTime(timezone=True)),
+    Column("done_at", DateTime(timezone=True)),
+    CheckConstraint("done_at IS NULL OR done_at >= requested_at", name="done_after_asked"),
+    Index("ix_erasure_requests_pending", "customer_id", unique=True,
+          postgresql_where=text("done_at IS NULL")),
+)

@@ -1,7 +1,10 @@
 """A customer's case over HTTP: read it, record the customer's choice, the difference paid,
 cancelling instead of paying it (the choice and the cancelling instead are the only ways an
 order in a case is cancelled, both with the customer's consent), a contact attempt. Each read
-or change of a case is an access record naming it (``web.access``)."""
+or change of a case is an access record naming it (``web.access``): a change's is written in
+the change's own transaction — one that cannot be written refuses the change (503
+``access_record_unwritten``) — and a call that changed nothing (a retry with the same
+Idempotency-Key, the same request again) is recorded as a ``view``."""
 
 from __future__ import annotations
 
@@ -157,12 +160,12 @@ def choose(case_id: int, body: ChoiceCreate, request: Request, uow: Uow,
     (`evidence`) written down by staff need at least 4 letters or digits
     (`evidence_too_short`)."""
     taken_by = _taken_by(caller, body.taken_by)
-    result = desk_cases.record_choice(uow(), case_id=case_id, choice=body.choice,
-                                      channel=body.channel, evidence=body.evidence,
-                                      taken_by=taken_by, policy=policy_of(request),
-                                      links=case_links(request))
+    result = desk_cases.record_choice(access.changing(uow()), case_id=case_id,
+                                      choice=body.choice, channel=body.channel,
+                                      evidence=body.evidence, taken_by=taken_by,
+                                      policy=policy_of(request), links=case_links(request))
     detail = case_detail(case_id, uow).model_dump()
-    access.changed()
+    access.answered(changed=result.changed)
     told = {key: detail.pop(key) for key in ("apology_sent", "apology_due")}
     return ChoicePublic(**detail, recorded=result.changed, **told)
 
@@ -175,10 +178,10 @@ def difference_paid(case_id: int, body: DifferencePaidCreate, request: Request, 
     again answers ``changed: false`` with the first record. 409 ``no_difference_owed`` for a
     case that owes none. Recording it sends the customer a receipt, and each seller of their
     orders an email that those can be sent now (``sellers_told``)."""
-    done = record_difference_paid(uow(), case_id=case_id, actor=api_actor(caller),
-                                  note=body.note, policy=policy_of(request),
-                                  links=case_links(request))
-    access.changed()
+    done = record_difference_paid(access.changing(uow()), case_id=case_id,
+                                  actor=api_actor(caller), note=body.note,
+                                  policy=policy_of(request), links=case_links(request))
+    access.answered(changed=done.changed)
     return done.as_dict()
 
 
@@ -193,11 +196,11 @@ def cancel_instead(case_id: int, body: CancelInsteadCreate, request: Request, uo
     sellers are told not to send (`sellers_told`). Once: the same request again answers
     `changed: false`. 409 `not_a_discount_choice` for a case settled otherwise or not yet,
     409 `difference_already_paid` once the payment was recorded."""
-    done = cancel_instead_of_paying(uow(), case_id=case_id, channel=body.channel,
-                                    evidence=body.evidence,
+    done = cancel_instead_of_paying(access.changing(uow()), case_id=case_id,
+                                    channel=body.channel, evidence=body.evidence,
                                     taken_by=_taken_by(caller, body.taken_by),
                                     policy=policy_of(request), links=case_links(request))
-    access.changed()
+    access.answered(changed=done.changed)
     return done.as_dict()
 
 
@@ -226,14 +229,15 @@ def attempt(case_id: int, body: AttemptCreate, request: Request, uow: Uow,
     ``follow_up_needs_note``, ``follow_up_time_past``, ``follow_up_time_too_far``). An ``Idempotency-Key``
     (optional) makes a retry answer the first result without logging the attempt twice."""
     policy = policy_of(request)
-    logged = desk_cases.log_call_attempt(uow(), case_id=case_id, channel=body.channel,
+    logged = desk_cases.log_call_attempt(access.changing(uow()), case_id=case_id,
+                                         channel=body.channel,
                                          outcome=body.outcome,
                                          agent=recorded_name(caller, body.agent, "agent"),
                                          note=body.note, policy=policy, idempotency_key=key,
                                          links=case_links(request), callback_at=body.callback_at,
                                          follow_up=body.follow_up,
                                          follow_up_at=body.follow_up_at)
-    access.changed()
+    access.answered()
     return {"id": logged.attempt_id, "made_call": logged.made_call, "gave_up": logged.gave_up,
             "message_queued": logged.message_queued, "counted": logged.counted,
             "counts_from": logged.counts_from, "attempts_counted": logged.attempts_counted,
@@ -253,9 +257,10 @@ def resolve_follow_up(case_id: int, follow_up_id: int, body: FollowUpResolve, uo
     attempt's answer, or ``GET /api/follow-ups``): it leaves the follow-up list. Once: sent
     again, it answers ``changed: false`` with the first outcome. 404 ``follow_up_not_found``
     for a follow-up of another case."""
-    done = desk_follow_ups.resolve_follow_up(uow(), case_id=case_id, follow_up_id=follow_up_id,
+    done = desk_follow_ups.resolve_follow_up(access.changing(uow()), case_id=case_id,
+                                             follow_up_id=follow_up_id,
                                              actor=api_actor(caller), outcome=body.outcome)
-    access.changed()
+    access.answered(changed=done.changed)
     return done.as_dict()
 
 

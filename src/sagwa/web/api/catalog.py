@@ -88,9 +88,12 @@ def get_product(product_id: int, uow: Uow) -> ProductPublic:
              dependencies=[ADMIN])
 def register_customer(body: CustomerCreate, uow: Uow, actor: Actor,
                       key: IdempotencyKey, access: ApiAccess) -> CustomerPublic:
+    """Register a customer. A retry with the same Idempotency-Key answers the same customer
+    (its access record: a ``view``)."""
     made = catalog.register_customer(uow(), **body.model_dump(), actor=actor,
                                      idempotency_key=key)
-    access.changed(customers=[made.id])
+    # written after the commit: the record names the new customer, whose id the commit gives
+    (access.viewed if access.replayed else access.changed)(customers=[made.id])
     return customer_public(made)
 
 
@@ -120,11 +123,13 @@ def change_contact(customer_id: int, body: CustomerContactUpdate, request: Reque
     """Correct a customer's email or phone number (agents and admins). Messages still waiting
     go to the new address or number; a customer the desk gave up calling is owed the call again
     with a new number; one owed a call whose number is removed is given up at once and told by
-    email. Sending the same details again changes nothing."""
+    email. Sending the same details again changes nothing (its access record: a ``view``). A
+    correction whose access record cannot be written is not made (503
+    ``access_record_unwritten``)."""
     given = body.model_fields_set
     done = change_customer_contact(
-        uow(), customer_id=customer_id, actor=actor, policy=request.app.state.desk_policy,
-        email=body.email if "email" in given else KEEP,
+        access.changing(uow()), customer_id=customer_id, actor=actor,
+        policy=request.app.state.desk_policy, email=body.email if "email" in given else KEEP,
         phone=body.phone if "phone" in given else KEEP, links=case_links(request))
-    access.changed()
+    access.answered(changed=bool(done.changed))
     return contact_changed_public(done)

@@ -12,9 +12,10 @@ from pydantic import BaseModel
 
 from sagwa.adapters.anchor_file import read_anchors
 from sagwa.adapters.db.audit_repo import settings_chain_keys
+from sagwa.domain.access_records import WhoseData
 from sagwa.domain.audit_anchors import anchors_warning
 from sagwa.services import audit, ledger_reports, points
-from sagwa.services.access_records import ledger_customers
+from sagwa.services.access_records import audit_trail_whose, ledger_customers
 from sagwa.web.deps import ADMIN, AGENT, FINANCE, Actor, ApiAccess, IdempotencyKey, Uow
 from sagwa.web.schemas import (
     AuditRecordPublic,
@@ -86,9 +87,9 @@ def balance(customer_id: int, uow: Uow, access: ApiAccess) -> PointsBalancePubli
              response_model=PointsReceiptPublic, dependencies=[ADMIN])
 def credit(customer_id: int, body: PointsCredit, uow: Uow, actor: Actor,
            key: IdempotencyKey, access: ApiAccess) -> PointsReceiptPublic:
-    receipt = points.credit_customer_points(uow(), customer_id=customer_id, **body.model_dump(),
-                                            actor=actor, idempotency_key=key)
-    access.changed()
+    receipt = points.credit_customer_points(access.changing(uow()), customer_id=customer_id,
+                                            **body.model_dump(), actor=actor, idempotency_key=key)
+    access.answered()
     return PointsReceiptPublic(**receipt.__dict__)
 
 
@@ -96,39 +97,47 @@ def credit(customer_id: int, body: PointsCredit, uow: Uow, actor: Actor,
              response_model=PointsReceiptPublic, dependencies=[ADMIN])
 def debit(customer_id: int, body: PointsDebit, uow: Uow, actor: Actor,
           key: IdempotencyKey, access: ApiAccess) -> PointsReceiptPublic:
-    receipt = points.debit_customer_points(uow(), customer_id=customer_id, **body.model_dump(),
-                                           actor=actor, idempotency_key=key)
-    access.changed()
+    receipt = points.debit_customer_points(access.changing(uow()), customer_id=customer_id,
+                                           **body.model_dump(), actor=actor, idempotency_key=key)
+    access.answered()
     return PointsReceiptPublic(**receipt.__dict__)
 
 
 @router.post("/ledger/entries/{entry_id}/reverse", status_code=201, response_model=ReversalPublic,
              dependencies=[ADMIN])
 def reverse(entry_id: int, body: ReversalCreate, uow: Uow, actor: Actor,
-            key: IdempotencyKey) -> ReversalPublic:
+            key: IdempotencyKey, access: ApiAccess) -> ReversalPublic:
     """Book the opposite of a ledger entry (once). A retry with the same Idempotency-Key
     answers the same reversal; a new key for an entry already reversed is refused
     (``already_reversed``). An incident case's compensation is final (409,
     ``case_compensation_entry``): to give that customer more, credit points separately
-    (``POST /api/customers/{customer_id}/points/credit``)."""
-    reversal_id = points.reverse_entry(uow(), entry_id=entry_id, memo=body.memo, actor=actor,
+    (``POST /api/customers/{customer_id}/points/credit``). Reversing a customer's points
+    changes their data: the access is recorded in the reversal's transaction, naming them
+    (503 ``access_record_unwritten`` and nothing reversed when it cannot be)."""
+    whose = audit_trail_whose(uow(), entity_type="ledger_entry", entity_id=str(entry_id))
+    work = (access.changing(uow(), customers=whose.customers, cases=whose.cases)
+            if whose.customers else uow())  # a seller's entry: nobody's personal data
+    reversal_id = points.reverse_entry(work, entry_id=entry_id, memo=body.memo, actor=actor,
                                        idempotency_key=key)
+    if whose.customers:
+        access.answered(customers=whose.customers, cases=whose.cases)
     return ReversalPublic(entry_id=entry_id, reversal_id=reversal_id)
 
 
 @router.get("/audit", response_model=list[AuditRecordPublic], dependencies=[ADMIN])
 def audit_trail(uow: Uow, access: ApiAccess, entity_type: str = Query(max_length=40),
                 entity_id: str = Query(max_length=40)) -> list[AuditRecordPublic]:
-    """An entity's audit records (a customer's or a case's hold their personal data: the access
-    is recorded naming them)."""
+    """An entity's audit records. Those of a customer, or of their case, order, message or
+    points entry, hold that customer's personal data: the access is recorded naming the
+    customer and the case (``services.access_records.audit_trail_whose``)."""
     found = [AuditRecordPublic(seq=r.seq, occurred_at=r.occurred_at, actor=r.event.actor,
                                action=r.event.action, entity_type=r.event.entity_type,
                                entity_id=r.event.entity_id, before=r.event.before,
                                after=r.event.after, hash=r.hash)
              for r in audit.audit_trail(uow(), entity_type=entity_type, entity_id=entity_id)]
-    named = [int(entity_id)] if entity_id.isdigit() else []
-    access.viewed(customers=named if entity_type == "customer" else (),
-                  cases=named if entity_type == "case" else ())
+    whose = (audit_trail_whose(uow(), entity_type=entity_type, entity_id=entity_id) if found
+             else WhoseData())  # nothing shown: nobody's data
+    access.viewed(customers=whose.customers, cases=whose.cases)
     return found
 
 

@@ -79,9 +79,15 @@ def mark_paid(refund_id: int, body: RefundPaid, uow: Uow, actor: Actor,
               key: IdempotencyKey, access: ApiAccess) -> RefundPublic:
     """Record that the refund was paid (``paid_at``, default now, with a zone; not in the
     future, not before the cancellation) with the payment's ``reference``. A retry with the
-    same Idempotency-Key answers the refund again; a refund already paid is refused (409,
-    ``refund_already_paid``, saying when and by whom)."""
-    paid = refunds.mark_refund_paid(uow(), refund_id=refund_id, reference=body.reference,
-                                    paid_at=body.paid_at, actor=actor, idempotency_key=key)
-    access.changed(cases=[paid.case_id], customers=[paid.customer_id])
+    same Idempotency-Key answers the refund again (its access record: a ``view``); a refund
+    already paid is refused (409, ``refund_already_paid``, saying when and by whom). A payment
+    whose access record cannot be written is not recorded (503 ``access_record_unwritten``)."""
+    with uow() as u:  # whose refund, for the record written with the payment (none: 404)
+        found = u.refunds.get(refund_id)
+    changing = access.changing(uow(), cases=[found.case_id] if found else [],
+                               customers=[found.customer_id] if found else [])
+    paid = refunds.mark_refund_paid(changing, refund_id=refund_id,
+                                    reference=body.reference, paid_at=body.paid_at, actor=actor,
+                                    idempotency_key=key)
+    access.answered(cases=[paid.case_id], customers=[paid.customer_id])
     return RefundPublic.model_validate(refunds.refund_dict(paid, uow().now()))

@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sagwa.adapters.db.call_list_reads import QueuedCase
 from sagwa.adapters.db.incident_repo import CaseRow
+from sagwa.domain.access_records import ACCESS_NOT_RECORDED
 from sagwa.domain.call_attempts import MAX_CALLBACK_AHEAD
 from sagwa.domain.cancel_instead import replaceable_by_cancel
 from sagwa.domain.incident_plan import CustomerOption
@@ -263,7 +264,11 @@ def refused_form(request: Request, uow: Uow, case_id: int, form: str, typed: dic
              exc: SagwaError, back: str) -> Response:
     """The page the form came from (the queue or the case page) again, with the refusal next
     to that case's ``form`` and what was typed — standing at that page's own address
-    (``base.html``), so a reload posts nothing again."""
+    (``base.html``), so a reload posts nothing again. A change refused because its access
+    record could not be written goes on to the error page: the case cannot be shown
+    recorded either (``web.access``)."""
+    if exc.details.get("reason") == ACCESS_NOT_RECORDED:
+        raise exc
     policy = request.app.state.desk_policy
     problem = {"case_id": case_id, "form": form, "message": agent_text(exc, lang_of(request)),
                "field": exc.details.get("field"),
@@ -298,7 +303,8 @@ def attempt(case_id: int, request: Request, account: Agent, uow: Uow, access: Pa
     key = sent_form_key(form_key, account.actor)
     try:
         _check_length(note, "note")
-        logged = log_call_attempt(uow(), case_id=case_id, channel="phone", outcome=outcome,
+        logged = log_call_attempt(access.changing(uow(), cases=[case_id]), case_id=case_id,
+                                  channel="phone", outcome=outcome,
                                   agent=account.actor, note=note.strip() or None, policy=policy,
                                   idempotency_key=key, links=case_links(request),
                                   callback_at=parse_local_time(callback_at, "callback_at"),
@@ -308,7 +314,6 @@ def attempt(case_id: int, request: Request, account: Agent, uow: Uow, access: Pa
         return refused_form(request, uow, case_id, "attempt",
                             {"outcome": outcome, "note": note, "callback_at": callback_at,
                              "follow_up": follow_up, "follow_up_at": follow_up_at}, exc, back)
-    access.changed(cases=[case_id])
     with uow() as reading:  # owing the discount's difference: when it is followed up next
         due = next_follow_up(reading, policy, case_id)
         row = reading.cases.get(case_id)
@@ -336,12 +341,12 @@ def difference_paid(case_id: int, request: Request, account: Agent, uow: Uow,
     """Record that the customer paid the discount choice's difference (to the customer centre:
     sagwa takes no payment). Sent twice, it says it was already recorded."""
     try:
-        recorded = record_difference_paid(uow(), case_id=case_id, actor=account.actor,
+        recorded = record_difference_paid(access.changing(uow(), cases=[case_id]),
+                                          case_id=case_id, actor=account.actor,
                                           note=note, policy=request.app.state.desk_policy,
                                           links=case_links(request))
     except SagwaError as exc:
         return refused_form(request, uow, case_id, "difference", {"payment_note": note}, exc, back)
-    access.changed(cases=[case_id])
     amount_ko, amount_en = (format_money(recorded.difference, lang=lang) for lang in ("ko", "en"))
     if recorded.changed:
         sent_ko, sent_en = {"email": (" 고객에게 영수 안내 메일을 보냅니다.",
@@ -390,13 +395,13 @@ def phone_choice(case_id: int, request: Request, account: Agent, uow: Uow,
         if confirmed != "yes":
             return _confirm_choice(request, uow, case_id, choice, words.strip(), back,
                                    account.actor)
-        recorded = record_choice(uow(), case_id=case_id, choice=choice, channel="phone",
+        recorded = record_choice(access.changing(uow(), cases=[case_id]), case_id=case_id,
+                                 choice=choice, channel="phone",
                                  evidence=words.strip(), taken_by=account.actor,
                                  policy=request.app.state.desk_policy, links=case_links(request))
     except SagwaError as exc:
         return refused_form(request, uow, case_id, "choice", {"choice": choice, "words": words}, exc,
                         back)
-    access.changed(cases=[case_id])
     with uow() as read:  # the choice named for its plan (a cancellation without points)
         plan = current_plan(read, int(recorded.case.incident_id))
     ko, en = label("choice", choice, "ko", plan), label("choice", choice, "en", plan)
@@ -444,12 +449,12 @@ def resolve(case_id: int, follow_up_id: int, request: Request, account: Agent, u
     """Record what was done about a note's follow-up: it leaves the team's list. Sent twice
     (or after someone else resolved it), it says so and keeps the first outcome."""
     try:
-        resolved = resolve_follow_up(uow(), case_id=case_id, follow_up_id=follow_up_id,
+        resolved = resolve_follow_up(access.changing(uow(), cases=[case_id]), case_id=case_id,
+                                     follow_up_id=follow_up_id,
                                      actor=account.actor, outcome=outcome)
     except SagwaError as exc:
         return refused_form(request, uow, case_id, f"follow-up-{follow_up_id}",
                             {"outcome": outcome}, exc, back)
-    access.changed(cases=[case_id])
     flash_in_lang(request, resolved_flash(resolved, "ko"), resolved_flash(resolved, "en"))
     if _on_case_page(back):
         return RedirectResponse(f"/cs/cases/{case_id}", status_code=303)

@@ -116,7 +116,8 @@ def correct_contact(case_id: int, request: Request, account: Agent, uow: Uow,
             _check_no_call_owed(uow, case_id, policy)
         customer_id = customer_of_case(uow(), case_id)
         done = change_customer_contact(
-            uow(), customer_id=customer_id, actor=account.actor,
+            access.changing(uow(), cases=[case_id], customers=[customer_id]),
+            customer_id=customer_id, actor=account.actor,
             policy=policy, email=_typed(email, email_was),
             phone=phone_now, links=case_links(request),
             shown={"phone": phone_was.strip() or None, "email": email_was.strip() or None},
@@ -128,7 +129,6 @@ def correct_contact(case_id: int, request: Request, account: Agent, uow: Uow,
                             {"phone": phone, "email": email, "contact_note": note,
                              **_shown_after(exc, phone_was=phone_was, email_was=email_was)},
                             exc, "case")
-    access.changed(cases=[case_id], customers=[customer_id])
     flash_in_lang(request, *contact_flash(case_id, done))
     return RedirectResponse(f"/cs/cases/{case_id}#contact", status_code=303)
 

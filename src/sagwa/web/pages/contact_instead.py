@@ -48,7 +48,8 @@ def cancel_instead(case_id: int, request: Request, account: Agent, uow: Uow,
     if confirmed != "yes":
         return _confirm_step(request, uow, case_id, account.actor, evidence, channel)
     try:
-        done = cancel_instead_of_paying(uow(), case_id=case_id, channel=channel,
+        done = cancel_instead_of_paying(access.changing(uow(), cases=[case_id]),
+                                        case_id=case_id, channel=channel,
                                         evidence=evidence, taken_by=account.actor,
                                         policy=request.app.state.desk_policy,
                                         links=case_links(request))
@@ -57,7 +58,6 @@ def cancel_instead(case_id: int, request: Request, account: Agent, uow: Uow,
         # where the case is whatever list it has left
         return refused_form(request, uow, case_id, "instead",
                             {"instead_words": evidence, "instead_channel": channel}, exc, "case")
-    access.changed(cases=[case_id])
     if done.changed:
         refund_ko, refund_en = (format_money(done.refund, lang=lang) for lang in ("ko", "en"))
         sent_ko, sent_en = {"email": (" 고객에게 확인 메일을 보냅니다.",

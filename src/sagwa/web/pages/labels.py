@@ -263,6 +263,8 @@ ACTION: dict[str, Label] = {
     "customer.registered": ("고객 등록", "customer registered"),
     "customer.contact_changed": ("고객 연락처 수정", "customer's contact details corrected"),
     "customer.erased": ("고객 개인정보 파기", "customer's personal data erased"),
+    "customer.erasure_requested": ("고객 삭제 요청 기록(법정 보존 후 파기)",
+                                   "customer's erasure request recorded (waits for the law)"),
     "customer.copy_made": ("고객 개인정보 사본 제공", "copy of the customer's personal data made"),
     "seller.registered": ("판매자 등록", "seller registered"),
     "product.registered": ("상품 등록", "product registered"),

@@ -16,11 +16,13 @@ from jinja2.runtime import Context
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.particles import josa
+from sagwa.services.customer_erasure import erasure_marks
 from sagwa.services.desk_messages import format_when
 from sagwa.services.idempotency import IdempotencyKey
 from sagwa.services.tripwire import cause_in
 from sagwa.web.compiled_templates import COMPILED
 from sagwa.web.pages.i18n import COOKIE, chooser, lang_of, requested_lang
+from sagwa.web.pages.kept_apart import PageMarks, kept_apart_in_page
 from sagwa.web.pages.labels import actor_filter, label_filter
 from sagwa.web.pages.session import HOME, csrf_token, current_account, flash, take_flash
 
@@ -117,6 +119,8 @@ def make_templates() -> Jinja2Templates:
     templates.env.globals["Money"] = Money
     templates.env.globals["form_key"] = form_key  # <input type=hidden name=form_key …>
     templates.env.globals["cause_in"] = cause_in  # {{ cause_in(lang, i.cause, evidence) }}
+    # {{ kept_apart(customer=q.customer_id) }}: "삭제 요청 · 법정 보존 중 (…까지)" or nothing
+    templates.env.globals["kept_apart"] = kept_apart_in_page
     return templates
 
 
@@ -144,6 +148,7 @@ def render(request: Request, template: str, context: dict[str, Any], *,
     values = {"lang": language, "t": chooser(language), "account": account,
               "home": HOME[account.role] if account is not None else "/",
               "csrf": csrf_token(request), "flash": take_flash(request),
+              "erasure_marks": PageMarks(lambda: erasure_marks(request.app.state.uow_factory())),
               "money": lambda m: format_money(m, lang=language),
               "switch_lang": switch_url(request, "en" if language == "ko" else "ko",
                                         context.get("here")), **context}

@@ -1,0 +1,128 @@
+"""A customer's erasure request that a law or an open matter refused for now: remembered, and
+carried out as soon as every hold lifts; what staff tell the customer meanwhile.
+
+개인정보 보호법 제36조 lets a customer ask for their data to be deleted, except where another
+law keeps it (then 제21조 제3항: kept apart, used for that law's purpose only). 시행령 제43조
+wants the refusal told to the customer within 10 days, with the reasons and how to object.
+sagwa records the request (``services/customer_erasure.py``), marks the customer on the staff
+pages while it waits (:func:`mark_words`), and :func:`answer_words` is the letter staff send.
+Pure: the clock and the holds are passed in."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sagwa.domain.moments import SEOUL
+from sagwa.domain.retention import Hold
+
+#: 개인정보 보호법 시행령 제43조 제3항: the refusal is told within 10 days of the request.
+ANSWER_DAYS = 10
+#: Where a customer may object or complain beside the privacy officer.
+OBJECT_TO_KO = ("개인정보침해 신고센터(국번 없이 118, privacy.kisa.or.kr) 또는 "
+                "개인정보분쟁조정위원회(1833-6972, www.kopico.go.kr)")
+OBJECT_TO_EN = ("the Personal Information Infringement Report Center (118, "
+                "privacy.kisa.or.kr) or the Personal Information Dispute Mediation Committee "
+                "(1833-6972, www.kopico.go.kr)")
+
+
+@dataclass(frozen=True)
+class ErasureRequest:
+    """A customer's request waiting for its holds to lift (``done_at`` None), or carried out.
+    ``erase_from``: when every hold known at the last check ends; None while an open matter
+    keeps the data (its end unknown)."""
+
+    request_id: int
+    customer_id: int
+    requested_at: datetime
+    requested_by: str
+    holds: tuple[Hold, ...]
+    erase_from: datetime | None
+    done_at: datetime | None = None
+
+
+def erase_from(kept: Sequence[Hold]) -> datetime | None:
+    """When the data may go, as far as ``kept`` says: the end of the latest hold; None while
+    an open matter (a hold with no end) is among them."""
+    if any(h.until is None for h in kept):
+        return None
+    return max((h.until for h in kept if h.until is not None), default=None)
+
+
+def day_of(moment: datetime) -> date:
+    return moment.astimezone(SEOUL).date()
+
+
+def kept_until_day(start: datetime) -> date:
+    """The last day the data is kept (Korea time): the day before it may be erased."""
+    return day_of(start) - timedelta(days=1)
+
+
+def answer_by(asked_at: datetime) -> date:
+    """The last day to tell the customer (시행령 제43조: within 10 days)."""
+    return day_of(asked_at) + timedelta(days=ANSWER_DAYS)
+
+
+def when_words(start: datetime | None) -> tuple[str, str]:
+    """When the request will be carried out, (Korean, English)."""
+    if start is None:
+        return ("처리 중인 일이 끝나고 법정 보존 기간이 지나면",
+                ("once the open matter is settled and any period the law then keeps it for "
+                 "has ended"))
+    day = day_of(start).isoformat()
+    return f"보관 기간이 끝나면 {day}에", f"on {day}, when the periods above end"
+
+
+def mark_words(start: datetime | None) -> tuple[str, str]:
+    """The mark beside a customer on the staff pages while their request waits."""
+    if start is None:
+        return ("삭제 요청 · 처리 중인 일로 보존 중",
+                "Erasure requested · kept until the open matter is settled")
+    day = kept_until_day(start).isoformat()
+    return (f"삭제 요청 · 법정 보존 중 ({day}까지)",
+            f"Erasure requested · kept by law until {day}")
+
+
+def _reason_lines(kept: Sequence[Hold]) -> tuple[list[str], list[str]]:
+    ko, en = [], []
+    for hold in kept:
+        k, e, basis = hold.words
+        if hold.until is None:
+            ko.append(f"- {k}: 처리가 끝날 때까지 ({basis})")
+            en.append(f"- {e}: until it is settled ({basis})")
+        else:
+            day = kept_until_day(hold.until).isoformat()
+            ko.append(f"- {k}: {day}까지 ({basis})")
+            en.append(f"- {e}: until {day} ({basis})")
+    return ko, en
+
+
+def answer_words(kept: Sequence[Hold], *, asked_at: datetime,
+                 officer: tuple[str, str] | None = None) -> dict[str, str]:
+    """The answer staff must send the customer (``ko``, ``en``): why the data cannot be
+    deleted yet (each law or open matter, until when), that it will be then without another
+    request, and how to object — to the privacy officer ``officer`` (name, how to reach them:
+    the desk policy's ``[privacy_officer]``) when given."""
+    ko_lines, en_lines = _reason_lines(kept)
+    named = f"({officer[0]}, {officer[1]})" if officer else ""
+    when_ko, when_en = when_words(erase_from(kept))
+    asked = day_of(asked_at).isoformat()
+    ko = "\n".join([
+        f"고객님께서 {asked}에 요청하신 개인정보 삭제에 관하여 알려 드립니다.",
+        ("아래 법령 등에 따라 보관해야 하는 개인정보는 지금 삭제할 수 없습니다"
+         "(개인정보 보호법 제36조 제1항 단서):"), *ko_lines,
+        "그동안 이 정보는 다른 개인정보와 분리하여 보관하고, 위 목적 외에는 이용하지 않습니다.",
+        f"{when_ko} 다시 요청하지 않으셔도 삭제합니다.",
+        (f"이 결정에 이의가 있으시면 당사 개인정보 보호책임자{named}에게 이의를 제기하실 수 있으며, "
+         f"{OBJECT_TO_KO}에 신고하거나 분쟁조정을 신청하실 수 있습니다.")])
+    en = "\n".join([
+        f"About your request of {asked} to delete your personal data:",
+        ("the data below must be kept by law, so it cannot be deleted yet (Personal "
+         "Information Protection Act, Article 36(1)):"), *en_lines,
+        "Meanwhile it is kept apart from other personal data and used for nothing else.",
+        f"It will be deleted {when_en}, without your asking again.",
+        (f"If you disagree, you may object to our privacy officer{' ' + named if named else ''}, "
+         "or report it or ask for "
+         f"mediation at {OBJECT_TO_EN}.")])
+    return {"ko": ko, "en": en}

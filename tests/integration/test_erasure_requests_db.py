@@ -1,0 +1,148 @@
+"""A customer's erasure request refused while a law keeps the data, on real PostgreSQL: recorded
+once (who took it, when, the holds), answered with the text staff send, shown to staff as kept
+apart, and carried out by the daily job — even with the general sweep off — as soon as every
+hold lifts, the request then closed."""
+
+# ruff: noqa: F811  (the tests take test_desk's ``shop`` fixture, imported below, by name)
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+from test_customer_erasure_db import _closed, run_retention_job
+from test_desk import shop  # noqa: F401
+
+from sagwa.adapters.db.tables import cases, customers, erasure_requests
+from sagwa.errors import Conflict
+from sagwa.services.customer_erasure import (
+    REQUESTED_ACTION,
+    erase_customer,
+    erase_due,
+    erasure_marks,
+    retention_plan,
+)
+from sagwa.services.points import credit_customer_points, debit_customer_points
+
+SEOUL = ZoneInfo("Asia/Seoul")
+#: customer 1's refunds were paid 2008-06-16: kept 5 years, erasable from 2013-06-17
+FREE_FROM = datetime(2013, 6, 17, tzinfo=SEOUL)
+
+
+def _requests(uow):  # type: ignore[no-untyped-def]
+    with uow() as u:
+        return u.conn.execute(select(erasure_requests).order_by(erasure_requests.c.id)).all()
+
+
+def _refused(uow, customer: int, **kw):  # type: ignore[no-untyped-def]
+    with pytest.raises(Conflict) as refused:
+        erase_customer(uow(), customer_id=customer, actor=kw.pop("actor", "admin:kim"),
+                       reason=kw.pop("reason", "request"), **kw)
+    assert refused.value.details["reason"] == "retention_hold"
+    return refused.value
+
+
+def test_a_refused_request_is_recorded_once_with_who_took_it_and_the_holds(shop) -> None:
+    uow, clock, customer, _ = _closed(shop)
+    clock.now = datetime(2009, 3, 2, 10, 0, tzinfo=SEOUL)
+    refused = _refused(uow, customer)
+    assert "기록했습니다" in refused.message and "2013-06-17" in refused.message
+    assert "recorded" in refused.message
+    details = refused.details
+    assert details["erase_from"] == "2013-06-17" and details["answer_by"] == "2009-03-12"
+    assert details["open_matter"] is False
+    assert "2013-06-16까지" in details["answer"]["ko"] and "118" in details["answer"]["ko"]
+    assert "1833-6972" in details["answer"]["en"]
+    [row] = _requests(uow)
+    assert (row.customer_id, row.requested_by, row.requested_at, row.done_at) == (
+        customer, "admin:kim", clock.now, None)
+    assert row.erase_from == FREE_FROM
+    kept = [h for h in row.holds if h["kept"] == "payments"]
+    assert kept and datetime.fromisoformat(kept[0]["until"]) == FREE_FROM
+    assert details["request_id"] == row.id and details["recorded_again"] is False
+    with uow() as u:
+        actions = [r.event.action for r in u.audit.iter_all()
+                   if r.event.entity_id == str(customer)]
+    assert actions.count(REQUESTED_ACTION) == 1
+
+    clock.now = datetime(2010, 1, 5, tzinfo=SEOUL)  # asked again: the same request
+    again = _refused(uow, customer, actor="agent:park")
+    assert again.details["request_id"] == row.id and again.details["recorded_again"] is True
+    [same] = _requests(uow)
+    assert (same.requested_by, same.requested_at) == ("admin:kim", row.requested_at)
+
+
+def test_a_dry_run_or_an_erasure_for_retention_records_no_request(shop) -> None:
+    uow, clock, customer, _ = _closed(shop)
+    clock.now = datetime(2009, 3, 2, tzinfo=SEOUL)
+    assert "request_id" not in _refused(uow, customer, dry_run=True).details
+    assert "request_id" not in _refused(uow, customer, reason="retention").details
+    assert _requests(uow) == []
+
+
+def test_the_daily_job_carries_out_a_request_once_its_holds_lift_even_with_the_sweep_off(
+        shop, database, session_factory) -> None:  # type: ignore[no-untyped-def]
+    uow, clock, customer, people = _closed(shop)
+    clock.now = datetime(2009, 3, 2, tzinfo=SEOUL)
+    _refused(uow, customer)
+    plan = retention_plan(uow(), as_of=datetime(2013, 6, 16, tzinfo=SEOUL)).as_dict()
+    assert plan["requests_pending"] == 1 and plan["requests_due_ids"] == []
+    assert plan["requests"] == [{"customer_id": customer, "requested_at": "2009-03-02T00:00:00+09:00",
+                                 "erase_from": "2013-06-17", "due": False}]
+    clock.now = datetime(2013, 6, 16, 3, 0, tzinfo=SEOUL)
+    assert run_retention_job(database, session_factory, clock, on=False) == 0  # still kept by law
+    clock.now = datetime(2013, 6, 17, 3, 0, tzinfo=SEOUL)
+    assert retention_plan(uow()).as_dict()["requests_due_ids"] == [customer]
+    assert run_retention_job(database, session_factory, clock, on=False) == 1
+    with uow() as u:
+        erased = dict(u.conn.execute(select(customers.c.id, customers.c.erased_reason)).all())
+    # the customer who asked, erased as asked; the others (due since 2013-06-13) wait for the
+    # general sweep, which is off
+    assert erased[customer] == "request"
+    assert all(erased[p] is None for p in people if p != customer)
+    [row] = _requests(uow)
+    assert row.done_at == clock.now
+    assert retention_plan(uow()).as_dict()["requests_pending"] == 0
+
+
+def test_the_run_erases_a_request_due_as_asked_and_closes_it(shop) -> None:
+    uow, clock, customer, _ = _closed(shop)
+    clock.now = datetime(2009, 3, 2, tzinfo=SEOUL)
+    _refused(uow, customer)
+    clock.now = FREE_FROM
+    done = {d.customer_id: d for d in erase_due(uow, actor="admin:kim")}
+    assert done[customer].reason == "request"
+    assert done[customer].as_dict()["request_id"] == _requests(uow)[0].id
+    assert _requests(uow)[0].done_at == FREE_FROM
+
+
+def test_an_open_matter_keeps_the_request_undated_until_the_daily_check_dates_it(
+        shop, database, session_factory) -> None:  # type: ignore[no-untyped-def]
+    uow, clock, _customer, people = _closed(shop)
+    other = people[2]
+    credit_customer_points(uow(), customer_id=other, points=500, memo="사과 포인트", actor="t")
+    clock.now = datetime(2030, 1, 1, tzinfo=SEOUL)
+    refused = _refused(uow, other)
+    assert "erase_from" not in refused.details and refused.details["open_matter"] is True
+    assert "처리 중인 일이 끝나고" in refused.message
+    assert "once the open matter is settled" in refused.message
+    with uow() as u:
+        [case_id] = u.conn.execute(select(cases.c.id).where(cases.c.customer_id == other)).all()
+    marks = erasure_marks(uow())
+    assert marks.by_customer[other] is None and marks.by_case[case_id[0]] is None
+    debit_customer_points(uow(), customer_id=other, points=500, memo="사용", actor="t")
+    assert run_retention_job(database, session_factory, clock, on=False) == 0  # a payment now: 5 years
+    [row] = _requests(uow)
+    assert row.erase_from == datetime(2035, 1, 2, tzinfo=SEOUL) and row.done_at is None
+    assert erasure_marks(uow()).by_customer[other] == datetime(2035, 1, 2, tzinfo=SEOUL)
+
+
+def test_the_database_keeps_one_pending_request_per_customer(shop) -> None:
+    uow, clock, customer, _ = _closed(shop)
+    clock.now = datetime(2009, 3, 2, tzinfo=SEOUL)
+    _refused(uow, customer)
+    with pytest.raises(Conflict, match="ix_erasure_requests_pending"), uow() as u:
+        u.conn.execute(erasure_requests.insert().values(
+            customer_id=customer, requested_at=clock.now, requested_by="t", holds=[]))
+        u.commit()

@@ -1,0 +1,69 @@
+"""A refused erasure request: when it will be carried out, the mark the staff pages show, and
+the answer staff send the customer within 10 days (reasons, until when, how to object)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sagwa.domain.erasure_requests import (
+    answer_by,
+    answer_words,
+    erase_from,
+    kept_until_day,
+    mark_words,
+)
+from sagwa.domain.moments import SEOUL
+from sagwa.domain.retention import Hold, Kept
+
+PAID = Hold(Kept.PAYMENTS, datetime(2013, 6, 17, tzinfo=SEOUL))
+CASES = Hold(Kept.DISPUTES, datetime(2011, 6, 19, tzinfo=SEOUL))
+POINTS = Hold(Kept.POINTS_HELD, None)
+ASKED = datetime(2008, 6, 20, 15, 0, tzinfo=SEOUL)
+
+
+def test_it_is_carried_out_when_the_last_hold_ends_and_not_while_a_matter_is_open() -> None:
+    assert erase_from([CASES, PAID]) == PAID.until
+    assert erase_from([CASES, POINTS]) is None
+
+
+def test_the_last_day_kept_is_the_day_before_it_may_go() -> None:
+    assert kept_until_day(datetime(2013, 6, 17, tzinfo=SEOUL)) == date(2013, 6, 16)
+
+
+def test_the_mark_says_korean_first_until_when_the_law_keeps_it() -> None:
+    assert mark_words(PAID.until) == ("삭제 요청 · 법정 보존 중 (2013-06-16까지)",
+                                      "Erasure requested · kept by law until 2013-06-16")
+    assert mark_words(None)[0] == "삭제 요청 · 처리 중인 일로 보존 중"
+
+
+def test_the_answer_is_due_within_ten_days_of_the_request() -> None:
+    assert answer_by(ASKED) == date(2008, 6, 30)
+
+
+def test_the_answer_names_each_law_until_when_the_erasure_and_how_to_object() -> None:
+    said = answer_words([CASES, PAID], asked_at=ASKED)
+    ko, en = said["ko"], said["en"]
+    assert "2008-06-20에 요청하신" in ko
+    assert "소비자 불만·분쟁 처리에 관한 기록(사고 건): 2011-06-18까지" in ko
+    assert "전자상거래법 시행령 제6조 제1항 제3호" in ko and "2013-06-16까지" in ko
+    assert "2013-06-17에 다시 요청하지 않으셔도 삭제합니다" in ko
+    assert "분리하여 보관" in ko
+    assert "개인정보 보호책임자" in ko and "118" in ko and "1833-6972" in ko
+    assert "until 2013-06-16" in en and "deleted on 2013-06-17" in en
+    assert "privacy officer" in en and "118" in en and "1833-6972" in en
+
+
+def test_an_open_matter_is_answered_without_a_date() -> None:
+    said = answer_words([POINTS], asked_at=ASKED)
+    assert "사용하지 않은 포인트: 처리가 끝날 때까지" in said["ko"]
+    assert "처리 중인 일이 끝나고 법정 보존 기간이 지나면" in said["ko"]
+    assert "once the open matter is settled" in said["en"]
+
+
+def test_the_answer_names_the_privacy_officer_when_the_policy_does() -> None:
+    said = answer_words([PAID], asked_at=ASKED,
+                        officer=("개인정보 보호책임자 김사과", "privacy@sagwa.example"))
+    assert "개인정보 보호책임자(개인정보 보호책임자 김사과, privacy@sagwa.example)에게" in said["ko"]
+    assert "privacy officer (개인정보 보호책임자 김사과, privacy@sagwa.example), or" in said["en"]
+    unnamed = answer_words([PAID], asked_at=ASKED)
+    assert "개인정보 보호책임자에게" in unnamed["ko"] and "privacy officer, or" in unnamed["en"]
