@@ -141,3 +141,32 @@ def test_a_points_reversal_is_recorded_naming_the_customer_or_not_made(
     assert points.points_balance(uow(), customer_id=made.customer_id) == 0
     assert recorded(session_factory) == [("change", f"POST {path}", [made.customer_id], []),
                                          ("view", f"POST {path}", [made.customer_id], [])]
+
+
+def test_an_order_is_placed_with_its_record_naming_the_customer_or_not_at_all(
+        client_for: ApiClientFor, session_factory: sessionmaker[Session]) -> None:
+    """An order placed for a customer through the API was recorded nowhere: it is now a change
+    of their data, recorded in the order's transaction."""
+    from sagwa.adapters.db.tables import orders
+
+    admin = client_for("admin")
+    won = {"amount_minor": 199000, "currency": "KRW"}
+    product = admin.post("/api/products", json={"title": "아이팟 나노 3세대", "category": "mp3",
+                                                 "list_price": won}).json()["id"]
+    seller = admin.post("/api/sellers", json={"code": "haneul", "name": "하늘",
+                                              "contact_email": "ops@haneul.example"}).json()["id"]
+    listing = admin.post("/api/listings", json={"seller_id": seller, "product_id": product,
+                                                "price": won, "publish": True}).json()["id"]
+    customer = admin.post("/api/customers", json={"name": "고객", "email": "c@example.com",
+                                                  "phone": "010-1234-0001"}).json()["id"]
+    body = {"customer_id": customer, "listing_id": listing, "quantity": 1}
+    access_records_down(session_factory)
+    unrecorded(admin.post("/api/orders", json=body))
+    with session_factory() as s:
+        assert s.execute(select(func.count()).select_from(orders)).scalar_one() == 0
+        s.execute(text("DROP TRIGGER no_access_record ON access_records"))
+        s.commit()
+    sent_twice(admin, "/api/orders", body, key="o-1")
+    placed = [r for r in recorded(session_factory) if r[1] == "POST /api/orders"]
+    assert placed == [("change", "POST /api/orders", [customer], []),
+                      ("view", "POST /api/orders", [customer], [])]

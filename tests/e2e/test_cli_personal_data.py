@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 from typer.testing import CliRunner, Result
 
 from sagwa.cli.main import app
 from sagwa.config import get_settings
-from sagwa.testing.embedded import fresh_data_dir, query
+from sagwa.testing.embedded import fresh_data_dir, query, start_embedded
 
 pytestmark = pytest.mark.e2e
 
@@ -83,8 +84,8 @@ def test_a_refused_request_is_recorded_once_answered_and_listed_by_the_plan(
     # the answer staff send the customer, printed in full: reasons, the date, how to object
     assert "고객님께서" in refused.output and "전자상거래법 시행령 제6조" in refused.output
     assert "1833-6972" in refused.output and "privacy officer" in refused.output
-    # the desk policy's [privacy_officer], named with how to reach them
-    assert "개인정보 보호책임자 김사과, privacy@sagwa.example" in refused.output
+    # the packaged desk policy names no privacy officer: the letter names nobody made up
+    assert "보호책임자에게" in refused.output and "privacy officer, or" in refused.output
     again = sagwa("customers", "erase", "--customer", str(customer), "--actor", "admin",
                   "--format", "json")
     said = json.loads(again.stdout.strip().splitlines()[-1])
@@ -103,11 +104,45 @@ def test_a_refused_request_is_recorded_once_answered_and_listed_by_the_plan(
     assert f"{customer}" in shown.output and said["details"]["erase_from"] in shown.output
 
 
+def test_an_erasure_whose_access_record_cannot_be_written_erases_nothing(
+        data_dir: Path) -> None:
+    """The erasure and its access record commit together: when the record cannot be written
+    the customer is not erased (and can be, once it can); before, the data was gone and the
+    command failed after, unrecorded."""
+    [(customer,)] = query(data_dir, (
+        "SELECT min(id) FROM customers c WHERE erased_at IS NULL AND NOT EXISTS "
+        "(SELECT 1 FROM orders o WHERE o.customer_id = c.id)"))
+    engine = create_engine(start_embedded(data_dir / "pg"))
+    with engine.begin() as conn:
+        conn.execute(text(
+            "CREATE FUNCTION no_access_record() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN RAISE EXCEPTION 'access records are down'; END $$; "
+            "CREATE TRIGGER no_access_record BEFORE INSERT ON access_records "
+            "FOR EACH ROW EXECUTE FUNCTION no_access_record()"))
+    try:
+        failed = sagwa("customers", "erase", "--customer", str(customer))
+        assert failed.exit_code != 0
+        [(erased_at,)] = query(data_dir, f"SELECT erased_at FROM customers WHERE id = {customer}")
+        assert erased_at is None
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text("DROP TRIGGER no_access_record ON access_records; "
+                              "DROP FUNCTION no_access_record()"))
+        engine.dispose()
+    done = sagwa("customers", "erase", "--customer", str(customer))
+    assert done.exit_code == 0, done.output
+    assert query(data_dir, "SELECT action, customer_ids FROM access_records WHERE what = "
+                           f"'sagwa customers erase --customer {customer} --reason request'"
+                 ) == [("change", [customer])]
+
+
 def test_the_run_erases_only_customers_no_law_keeps(data_dir: Path) -> None:
     never = {int(c) for (c,) in query(data_dir, (
         "SELECT id FROM customers c WHERE erased_at IS NULL AND NOT EXISTS "
         "(SELECT 1 FROM orders o WHERE o.customer_id = c.id)"))}
     assert never  # the demo registers customers who have not ordered yet
+    erased_before = {int(c) for (c,) in query(data_dir, "SELECT id FROM customers WHERE "
+                                                         "erased_at IS NOT NULL")}
     plan = sagwa("retention", "plan", "--format", "json")
     assert plan.exit_code == 0, plan.output
     assert set(json.loads(plan.stdout)["due_ids"]) == never
@@ -116,7 +151,7 @@ def test_the_run_erases_only_customers_no_law_keeps(data_dir: Path) -> None:
     assert set(json.loads(run.stdout)["customer_ids"]) == never
     erased = {int(c) for (c,) in query(data_dir, "SELECT id FROM customers WHERE erased_at "
                                                  "IS NOT NULL AND name = '' AND email IS NULL")}
-    assert erased == never
+    assert erased - erased_before == never
     assert json.loads(sagwa("retention", "plan", "--format", "json").stdout)["due"] == 0
     again = sagwa("customers", "erase", "--customer", str(min(never)), "--format", "json")
     assert again.exit_code == 1 and "customer_erased" in again.stdout

@@ -71,6 +71,9 @@ def test_a_refused_request_is_recorded_once_with_who_took_it_and_the_holds(shop)
     assert again.details["request_id"] == row.id and again.details["recorded_again"] is True
     [same] = _requests(uow)
     assert (same.requested_by, same.requested_at) == ("admin:kim", row.requested_at)
+    # the letter printed again keeps the request's date and its ten days
+    assert again.details["answer_by"] == "2009-03-12"
+    assert "2009-03-02에 요청하신" in again.details["answer"]["ko"]
 
 
 def test_a_dry_run_or_an_erasure_for_retention_records_no_request(shop) -> None:

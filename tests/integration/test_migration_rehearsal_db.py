@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from schema_at import migrated_to, version_row_held
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import URL
 from typer.testing import CliRunner
 
@@ -131,4 +131,23 @@ def test_behind_an_open_transaction_it_gives_up_as_the_upgrade_would(
     assert refused.value.details["reason"] == "migration_lock_timeout"
     assert f"pid {holder}" in refused.value.message
     assert current_revision(engine) == FROM
+    engine.dispose()
+
+
+def test_a_table_renamed_or_dropped_is_reported_as_the_existing_table_it_was(scratch) -> None:  # type: ignore[no-untyped-def]
+    """Locks are matched by the table's oid taken before: a migration renaming or dropping a
+    table still shows that table's reads and writes waiting, under its old name."""
+    from sagwa.adapters.db.migration_rehearsal import _held_locks, _tables
+
+    engine = create_engine(scratch.create())
+    with engine.connect() as conn:
+        before = _tables(conn)
+        conn.execute(text("ALTER TABLE sellers RENAME TO sellers_old"))
+        conn.execute(text("DROP TABLE web_sessions"))
+        conn.execute(text("CREATE TABLE brand_new (id int)"))
+        locks = {lock.table: lock for lock in _held_locks(conn, before)}
+        conn.rollback()
+    assert locks["sellers"].blocks and not locks["sellers"].new and "sellers_old" not in locks
+    assert locks["web_sessions"].mode == "AccessExclusiveLock" and locks["web_sessions"].blocks
+    assert locks["brand_new"].new and not locks["brand_new"].blocks
     engine.dispose()

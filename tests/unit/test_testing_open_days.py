@@ -11,7 +11,7 @@ from sagwa.testing.deadlines import open_day_after, open_hour_after
 
 
 def test_the_first_open_monday_skips_a_seollal_monday() -> None:
-    # 2027-02-08 (Mon) is the second day of 설날 and 02-09 its alternative holiday
+    # 2027-02-08 (Mon) is the third day of 설날 and 02-09 its alternative holiday
     assert open_day_after(datetime(2027, 2, 3, 12, tzinfo=SEOUL), weekday=0) == date(2027, 2, 15)
     assert open_day_after(datetime(2026, 12, 2, 12, tzinfo=SEOUL), weekday=0) == date(2026, 12, 7)
 

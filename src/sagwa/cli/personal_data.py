@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sagwa.cli.access_recording import command_what, record_command
+from sagwa.cli.access_recording import command_record, command_what, record_command
 from sagwa.cli.actors import ACTOR, acting
 from sagwa.cli.context import console, database, exits_cleanly, settings
 from sagwa.cli.incident_format import print_result, print_rows
@@ -107,18 +107,18 @@ def erase(
     try:
         assert db.session_factory is not None
         account, who = acting(db.session_factory, actor, command="customers erase")
+        work = SqlAlchemyUnitOfWork(db.session_factory)
+        # written by the commit that erases (or records the refused request): both or neither
+        work.record_with_commit(command_record(
+            account, AccessAction.CHANGE, command_what("customers erase", (
+                "--customer", customer), ("--reason", reason.value)), customers=[customer]))
         try:
-            done = erase_customer(SqlAlchemyUnitOfWork(db.session_factory),
-                                  customer_id=customer, reason=reason, actor=who,
+            done = erase_customer(work, customer_id=customer, reason=reason, actor=who,
                                   dry_run=dry_run, officer=officer)
         except Conflict as exc:
             if fmt != TableOrJson.json and "answer" in exc.details:
                 typer.echo(format_answer(exc.details))  # unwrapped: staff copy it
             raise
-        if not dry_run:
-            record_command(db, account, AccessAction.CHANGE,
-                           command_what("customers erase", ("--customer", customer),
-                                        ("--reason", reason.value)), customers=[customer])
     finally:
         db.close()
     print_result(done.as_dict(), fmt.value,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sagwa.domain.moments import SEOUL
-from sagwa.domain.retention import Hold
+from sagwa.domain.retention import Hold, Kept
 
 #: 개인정보 보호법 시행령 제43조 제3항: the refusal is told within 10 days of the request.
 ANSWER_DAYS = 10
@@ -84,45 +84,68 @@ def mark_words(start: datetime | None) -> tuple[str, str]:
             f"Erasure requested · kept by law until {day}")
 
 
+#: The law behind each kind of record kept, as an English letter names it.
+BASIS_EN = {
+    Kept.ORDERS: ("Enforcement Decree of the Act on the Consumer Protection in Electronic "
+                  "Commerce, Article 6(1)(ii): 5 years"),
+    Kept.PAYMENTS: ("Enforcement Decree of the Act on the Consumer Protection in Electronic "
+                    "Commerce, Article 6(1)(iii): 5 years"),
+    Kept.DISPUTES: ("Enforcement Decree of the Act on the Consumer Protection in Electronic "
+                    "Commerce, Article 6(1)(iv): 3 years"),
+}
+#: Why an open matter keeps the data: its purpose is not yet fulfilled.
+OPEN_BASIS = ("개인정보 보호법 제21조 제1항",
+              "Personal Information Protection Act, Article 21(1): its purpose not yet fulfilled")
+
+
 def _reason_lines(kept: Sequence[Hold]) -> tuple[list[str], list[str]]:
     ko, en = [], []
     for hold in kept:
         k, e, basis = hold.words
         if hold.until is None:
-            ko.append(f"- {k}: 처리가 끝날 때까지 ({basis})")
-            en.append(f"- {e}: until it is settled ({basis})")
+            ko.append(f"- {k}: 처리가 끝날 때까지")
+            en.append(f"- {e}: until it is settled")
         else:
             day = kept_until_day(hold.until).isoformat()
             ko.append(f"- {k}: {day}까지 ({basis})")
-            en.append(f"- {e}: until {day} ({basis})")
+            en.append(f"- {e}: until {day} ({BASIS_EN.get(hold.kept, basis)})")
     return ko, en
 
 
 def answer_words(kept: Sequence[Hold], *, asked_at: datetime,
                  officer: tuple[str, str] | None = None) -> dict[str, str]:
     """The answer staff must send the customer (``ko``, ``en``): why the data cannot be
-    deleted yet (each law or open matter, until when), that it will be then without another
-    request, and how to object — to the privacy officer ``officer`` (name, how to reach them:
-    the desk policy's ``[privacy_officer]``) when given."""
-    ko_lines, en_lines = _reason_lines(kept)
-    named = f"({officer[0]}, {officer[1]})" if officer else ""
+    deleted yet — the records a law keeps (개인정보 보호법 제36조 제1항 단서), each until when,
+    apart from the matters still being settled, which need it until they are (제21조 제1항) —
+    that it will be deleted then without another request, and how to object: to the privacy
+    officer ``officer`` (name, how to reach them: the desk policy's ``[privacy_officer]``)
+    when given. ``asked_at``: when the customer asked (the request's first recording)."""
+    by_law = [h for h in kept if h.until is not None]
+    open_matters = [h for h in kept if h.until is None]
+    law_ko, law_en = _reason_lines(by_law)
+    open_ko, open_en = _reason_lines(open_matters)
     when_ko, when_en = when_words(erase_from(kept))
     asked = day_of(asked_at).isoformat()
-    ko = "\n".join([
-        f"고객님께서 {asked}에 요청하신 개인정보 삭제에 관하여 알려 드립니다.",
-        ("아래 법령 등에 따라 보관해야 하는 개인정보는 지금 삭제할 수 없습니다"
-         "(개인정보 보호법 제36조 제1항 단서):"), *ko_lines,
-        "그동안 이 정보는 다른 개인정보와 분리하여 보관하고, 위 목적 외에는 이용하지 않습니다.",
-        f"{when_ko} 다시 요청하지 않으셔도 삭제합니다.",
-        (f"이 결정에 이의가 있으시면 당사 개인정보 보호책임자{named}에게 이의를 제기하실 수 있으며, "
-         f"{OBJECT_TO_KO}에 신고하거나 분쟁조정을 신청하실 수 있습니다.")])
-    en = "\n".join([
-        f"About your request of {asked} to delete your personal data:",
-        ("the data below must be kept by law, so it cannot be deleted yet (Personal "
-         "Information Protection Act, Article 36(1)):"), *en_lines,
-        "Meanwhile it is kept apart from other personal data and used for nothing else.",
-        f"It will be deleted {when_en}, without your asking again.",
-        (f"If you disagree, you may object to our privacy officer{' ' + named if named else ''}, "
-         "or report it or ask for "
-         f"mediation at {OBJECT_TO_EN}.")])
-    return {"ko": ko, "en": en}
+    named = f"({officer[0]}, {officer[1]})" if officer else ""
+    ko = [f"고객님께서 {asked}에 요청하신 개인정보 삭제에 관하여 알려 드립니다."]
+    en = [f"About your request of {asked} to delete your personal data:"]
+    if by_law:
+        ko += [("다음 기록은 법령에서 보존하도록 정하고 있어 지금 삭제할 수 없습니다"
+               "(개인정보 보호법 제36조 제1항 단서):"), *law_ko]
+        en += [("the records below must be kept by law, so they cannot be deleted yet (the "
+               "proviso to Article 36(1) of the Personal Information Protection Act):"), *law_en]
+    if open_matters:
+        ko += [("다음 일은 아직 처리 중이어서, 마무리하는 데 필요한 정보를 처리가 끝날 때까지 "
+               f"보관합니다({OPEN_BASIS[0]}). 처리를 마치면 삭제 절차를 이어 갑니다:"), *open_ko]
+        en += [("the matters below are still being settled; the data needed to settle them is "
+                f"kept until they are ({OPEN_BASIS[1]}), and erasure then goes on:"), *open_en]
+    ko += ["그동안 이 정보는 위 목적 외에는 이용하지 않습니다.",
+           f"{when_ko} 다시 요청하지 않으셔도 삭제합니다.",
+           (f"이 결정에 이의가 있으시면 당사 개인정보 보호책임자{named}에게 이의를 제기하실 수 "
+            f"있으며, {OBJECT_TO_KO}에 신고하거나 분쟁조정을 신청하실 수 있습니다.")]
+    en += ["Meanwhile it is used for nothing but the purposes above.",
+           f"It will be deleted {when_en}, without your asking again.",
+           (f"If you disagree, you may object to our privacy officer"
+            f"{' ' + named if named else ''}, or report it or ask for mediation at "
+            f"{OBJECT_TO_EN}.")]
+    return {"ko": "\n".join(ko), "en": "\n".join(en)}

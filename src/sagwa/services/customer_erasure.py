@@ -146,8 +146,10 @@ def refuse_while_kept(customer_id: int, kept: list[Hold] | tuple[Hold, ...], *,
                 "requested_at": request.requested_at.isoformat(),
                 "erase_from": day_of(start).isoformat() if start else None,  # None: left out
                 "open_matter": start is None,
-                "answer_by": answer_by(now).isoformat(),
-                "answer": answer_words(kept, asked_at=now, officer=officer)}
+                # the ten days count from the customer's request, however often it is asked
+                # again (a letter printed again keeps its date)
+                "answer_by": answer_by(request.requested_at).isoformat(),
+                "answer": answer_words(kept, asked_at=request.requested_at, officer=officer)}
     raise Conflict(f"{said_ko} — {said_en}", reason="retention_hold", customer_id=customer_id,
                    kept=[{"kept": h.kept.value, "until": h.until.isoformat() if h.until else None}
                          for h in kept], **more)

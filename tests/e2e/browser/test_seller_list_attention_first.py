@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 from page_forms import log_in
 from sqlalchemy.orm import Session, sessionmaker
 from test_seller_listings_attention import _held_change, _listing, _marks, _row
-from test_seller_listings_waiting import _proposed_days_ago
+from test_seller_listings_waiting import _proposed_at, _seller_at
 from world import World
 
 pytestmark = pytest.mark.e2e
@@ -46,10 +48,12 @@ def test_the_listings_that_need_the_seller_come_first_the_rest_in_title_order(
 
 
 def test_a_change_waiting_for_review_says_waiting_once_with_how_long(
-        client: TestClient, world: World, session_factory: sessionmaker[Session]) -> None:
+        client_at: Callable[[datetime], TestClient], world: World,
+        session_factory: sessionmaker[Session]) -> None:
     change = _held_change(session_factory, world.ipod_a, 19_900)
-    _proposed_days_ago(session_factory, change, 15)
-    log_in(client, "seller_a")
+    now = datetime(2026, 12, 4, 3, 0, tzinfo=UTC)  # 12:00 in Seoul: no day turns meanwhile
+    _proposed_at(session_factory, change, now - timedelta(days=15))
+    client = _seller_at(client_at, now)
     korean = _text(_row(html.unescape(client.get("/seller?lang=ko").text), world.ipod_a))
     assert "가격 변경 검토 대기 (15일째)" in korean, korean
     assert korean.count("대기") == 1, korean

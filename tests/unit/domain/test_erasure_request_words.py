@@ -47,9 +47,13 @@ def test_the_answer_names_each_law_until_when_the_erasure_and_how_to_object() ->
     assert "소비자 불만·분쟁 처리에 관한 기록(사고 건): 2011-06-18까지" in ko
     assert "전자상거래법 시행령 제6조 제1항 제3호" in ko and "2013-06-16까지" in ko
     assert "2013-06-17에 다시 요청하지 않으셔도 삭제합니다" in ko
-    assert "분리하여 보관" in ko
+    assert "제36조 제1항 단서" in ko and "위 목적 외에는 이용하지 않습니다" in ko
+    assert "분리하여 보관" not in ko  # sagwa marks the data; it does not move it apart
     assert "개인정보 보호책임자" in ko and "118" in ko and "1833-6972" in ko
     assert "until 2013-06-16" in en and "deleted on 2013-06-17" in en
+    # the English letter names the laws in English, and the proviso
+    assert "Electronic Commerce, Article 6(1)(iii): 5 years" in en and "전자상거래법" not in en
+    assert "the proviso to Article 36(1)" in en
     assert "privacy officer" in en and "118" in en and "1833-6972" in en
 
 
@@ -62,8 +66,19 @@ def test_an_open_matter_is_answered_without_a_date() -> None:
 
 def test_the_answer_names_the_privacy_officer_when_the_policy_does() -> None:
     said = answer_words([PAID], asked_at=ASKED,
-                        officer=("개인정보 보호책임자 김사과", "privacy@sagwa.example"))
-    assert "개인정보 보호책임자(개인정보 보호책임자 김사과, privacy@sagwa.example)에게" in said["ko"]
-    assert "privacy officer (개인정보 보호책임자 김사과, privacy@sagwa.example), or" in said["en"]
+                        officer=("홍길동", "privacy@example.co.kr"))
+    assert "개인정보 보호책임자(홍길동, privacy@example.co.kr)에게" in said["ko"]
+    assert "privacy officer (홍길동, privacy@example.co.kr), or" in said["en"]
     unnamed = answer_words([PAID], asked_at=ASKED)
     assert "개인정보 보호책임자에게" in unnamed["ko"] and "privacy officer, or" in unnamed["en"]
+
+
+def test_an_open_matter_is_not_called_a_law_that_keeps_the_data() -> None:
+    said = answer_words([POINTS], asked_at=ASKED)
+    ko, en = said["ko"], said["en"]
+    assert "제36조 제1항 단서" not in ko and "must be kept by law" not in en
+    assert "아직 처리 중" in ko and "제21조 제1항" in ko
+    assert "still being settled" in en and "Article 21(1)" in en
+    both = answer_words([PAID, POINTS], asked_at=ASKED)["ko"]
+    law, matters = both.index("제36조 제1항 단서"), both.index("아직 처리 중")
+    assert law < both.index("대금 결제에 관한 기록") < matters < both.index("사용하지 않은 포인트")

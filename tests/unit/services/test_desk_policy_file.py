@@ -199,14 +199,12 @@ def test_only_choices_that_settle_a_case_count_as_answered() -> None:
 
 
 def test_the_privacy_officer_is_read_and_a_half_given_one_refused(tmp_path: Path) -> None:
-    assert load_desk_policy().privacy_officer == ("개인정보 보호책임자 김사과",
-                                                  "privacy@sagwa.example, 1544-0000")
-    without = _without(tmp_path, "[privacy_officer]")
-    without.write_text(without.read_text(encoding="utf-8")
-                       .replace('name = "개인정보 보호책임자 김사과"\n', "")
-                       .replace('contact = "privacy@sagwa.example, 1544-0000"\n', ""),
-                       encoding="utf-8")
-    assert load_desk_policy(without).privacy_officer is None  # an older file: none named
-    refused = _refusal(_without(tmp_path, "contact = \"privacy@"))
+    # the packaged policy names nobody: a made-up officer would go into real customers' letters
+    assert load_desk_policy().privacy_officer is None
+    given = _policy_file(tmp_path, SHIPPED + '\n[privacy_officer]\nname = "홍길동"\n'
+                         'contact = "privacy@example.co.kr, 02-000-0000"\n')
+    assert load_desk_policy(given).privacy_officer == ("홍길동", "privacy@example.co.kr, 02-000-0000")
+    half = _policy_file(tmp_path, SHIPPED + '\n[privacy_officer]\nname = "홍길동"\n')
+    refused = _refusal(half)
     assert refused.details["reason"] == "policy_key_missing"
     assert "[privacy_officer] contact" in refused.message

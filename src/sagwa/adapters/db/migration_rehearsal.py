@@ -130,26 +130,34 @@ _USER_TABLES = ("c.relkind IN ('r', 'p') "
                 "AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')")
 
 
-def _tables(conn: Connection) -> set[str]:
-    return set(conn.execute(text(
-        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        f"WHERE {_USER_TABLES}")).scalars())
+def _tables(conn: Connection) -> dict[int, str]:
+    """The user tables there are, by oid: a table renamed or dropped by the upgrade keeps its."""
+    return {int(oid): name for oid, name in conn.execute(text(
+        "SELECT c.oid, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        f"WHERE {_USER_TABLES}"))}
 
 
-def _held_locks(conn: Connection, before: set[str]) -> list[TableLock]:
+def _held_locks(conn: Connection, before: dict[int, str]) -> list[TableLock]:
     """The tables this transaction holds locks on, each in its strongest mode, strongest first
-    (the system catalogs left out); those not in ``before`` are the upgrade's new ones."""
+    (the system catalogs left out). A table in ``before`` (by oid) is an existing one — under
+    its name before the upgrade, also when the upgrade renamed or dropped it; the others are the
+    upgrade's new tables."""
     rows = conn.execute(text(
-        "SELECT c.relname, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "SELECT l.relation::bigint AS oid, c.relname, l.mode FROM pg_locks l "
+        "LEFT JOIN pg_class c ON c.oid = l.relation "
+        "LEFT JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted "
-        f"AND {_USER_TABLES}")).all()
-    strongest: dict[str, str] = {}
-    for table, mode in rows:
-        held = strongest.get(table)
-        if held is None or _rank(mode) < _rank(held):
-            strongest[table] = mode
-    return sorted((TableLock(t, m, new=t not in before) for t, m in strongest.items()),
+        f"AND (c.oid IS NULL OR ({_USER_TABLES}))")).all()
+    strongest: dict[int, tuple[str, str]] = {}
+    for oid, name, mode in rows:
+        oid = int(oid)
+        if name is None and oid not in before:
+            continue  # made and dropped by the upgrade, or not a table
+        held = strongest.get(oid)
+        if held is None or _rank(mode) < _rank(held[1]):
+            strongest[oid] = (before.get(oid, name), mode)
+    return sorted((TableLock(name, mode, new=oid not in before)
+                   for oid, (name, mode) in strongest.items()),
                   key=lambda lock: (_rank(lock.mode), lock.table))
 
 

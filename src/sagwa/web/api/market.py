@@ -206,11 +206,16 @@ def list_price_changes(listing_id: int, uow: Uow,
 @router.post("/orders", status_code=201, response_model=OrderMoneyPublic,
              dependencies=[ADMIN])
 def place_order(body: OrderCreate, request: Request, uow: Uow, actor: Actor,
-                key: IdempotencyKey, rules: Rules) -> OrderMoneyPublic:
-    order = orders.place_order(uow(), customer_id=body.customer_id, listing_id=body.listing_id,
+                key: IdempotencyKey, rules: Rules, access: ApiAccess) -> OrderMoneyPublic:
+    """Place an order for a customer. It changes the customer's data: the access is recorded
+    in the order's transaction, naming the customer (503 ``access_record_unwritten`` and no
+    order when it cannot be); a retry with the same Idempotency-Key leaves a view record."""
+    order = orders.place_order(access.changing(uow(), customers=[body.customer_id]),
+                               customer_id=body.customer_id, listing_id=body.listing_id,
                                quantity=body.quantity, actor=actor, idempotency_key=key,
                                velocity=VelocityRules(price_rules=rules),
                                policy=request.app.state.desk_policy, links=case_links(request))
+    access.answered(customers=[body.customer_id])
     with uow() as u:  # a retry may answer an order the desk changed since
         return order_public(order, orders.orders_money(u, [order])[order.id])
 

@@ -14,9 +14,10 @@ from markupsafe import Markup
 from sagwa.services.customer_erasure import ErasureMarks
 
 #: What the mark's title tells the agent.
-USE_KO = "고객이 삭제를 요청했습니다. 법이 보존을 요구하는 목적(거래·결제·분쟁 기록)으로만 이용하세요."
-USE_EN = ("The customer asked to be erased: use this data only for what the law keeps it for "
-          "(records of orders, payments and disputes).")
+USE_KO = ("고객이 삭제를 요청했습니다. 보존하는 목적(법정 거래·결제·분쟁 기록, 처리 중인 일의 "
+          "마무리)으로만 이용하세요.")
+USE_EN = ("The customer asked to be erased: use this data only for what keeps it (the records "
+          "the law keeps of orders, payments and disputes; settling a matter still open).")
 
 
 class PageMarks:
