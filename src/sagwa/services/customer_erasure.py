@@ -125,7 +125,6 @@ class RetentionPlan:
 
 def refuse_while_kept(customer_id: int, kept: list[Hold] | tuple[Hold, ...], *,
                       request: ErasureRequest | None = None, again: bool = False,
-                      now: datetime | None = None,
                       officer: tuple[str, str] | None = None) -> None:
     """:class:`Conflict` (``retention_hold``) naming every law or open matter that keeps the
     data, and until when; with the customer's ``request`` recorded, that it will be carried
@@ -137,7 +136,7 @@ def refuse_while_kept(customer_id: int, kept: list[Hold] | tuple[Hold, ...], *,
     said_ko = f"고객 {customer_id}의 개인정보는 아직 파기할 수 없습니다: {ko}"
     said_en = f"customer {customer_id}'s personal data must still be kept: {en}"
     more: dict[str, object] = {}
-    if request is not None and now is not None:
+    if request is not None:
         start = erase_from(kept)
         when_ko, when_en = when_words(start)
         said_ko += f". 삭제 요청을 기록했습니다: {when_ko} 파기합니다"
@@ -215,8 +214,7 @@ def _refuse_and_record(uow: SqlAlchemyUnitOfWork, customer_id: int, kept: list[H
             actor, REQUESTED_ACTION, "customer", str(customer_id),
             after={"request_id": request.request_id, "kept": [h.kept.value for h in kept]}), now)
     uow.commit()
-    refuse_while_kept(customer_id, kept, request=request, again=again, now=now,
-                      officer=officer)
+    refuse_while_kept(customer_id, kept, request=request, again=again, officer=officer)
 
 
 def retention_plan(uow: SqlAlchemyUnitOfWork, *, as_of: datetime | None = None) -> RetentionPlan:
@@ -262,9 +260,10 @@ def erase_due(uow_factory: Callable[[], SqlAlchemyUnitOfWork], *, actor: str,
         plan = retention_plan(uow_factory())
         due = plan.due if due is None else due
         requested = [r.customer_id for r in plan.requests] if requested is None else requested
+    asked = set(requested)
     done = []
-    for customer_id in (*requested, *(c for c in due if c not in requested)):
-        why = ErasureReason.REQUEST if customer_id in requested else ErasureReason.RETENTION
+    for customer_id in (*requested, *(c for c in due if c not in asked)):
+        why = ErasureReason.REQUEST if customer_id in asked else ErasureReason.RETENTION
         try:
             done.append(erase_customer(uow_factory(), customer_id=customer_id, reason=why,
                                        actor=actor))

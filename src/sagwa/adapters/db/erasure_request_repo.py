@@ -34,11 +34,9 @@ class ErasureRequestRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    def pending(self, customer_id: int | None = None) -> list[ErasureRequest]:
-        """The requests not carried out yet (``customer_id``'s only, with it), oldest first."""
+    def pending(self) -> list[ErasureRequest]:
+        """The requests not carried out yet, oldest first."""
         query = select(erasure_requests).where(_r.done_at.is_(None)).order_by(_r.id)
-        if customer_id is not None:
-            query = query.where(_r.customer_id == customer_id)
         return [_request(row) for row in self._conn.execute(query)]
 
     def record(self, customer_id: int, *, at: datetime, by: str, kept: Sequence[Hold],
