@@ -140,6 +140,20 @@ def _declared_at(data_dir: Path, incident_id: int) -> datetime:
     return declared_at
 
 
+def test_scoping_leaves_a_change_record_naming_the_cases_it_made(data_dir: Path,
+                                                                desk: Desk) -> None:
+    [(cases, customers)] = query(
+        data_dir, "SELECT array_agg(id ORDER BY id), array_agg(DISTINCT customer_id) FROM cases "
+                  f"WHERE incident_id = {desk.incident_id}")
+    recorded = query(data_dir, "SELECT action, account, client, case_ids, customer_ids FROM "
+                               f"access_records WHERE what = 'sagwa incident scope "
+                               f"{desk.incident_id}'")
+    assert [(a, who, client.startswith("cli:"), list(c), list(p))
+            for a, who, client, c, p in recorded] == [
+        ("change", "cli", True, list(cases), sorted(customers))]
+    assert len(cases) == desk.cases
+
+
 def test_incident_list_shows_ids_prices_kst_times_and_answers(data_dir: Path, desk: Desk) -> None:
     assert desk.cases >= 2  # so that "answered" (1) differs from "cases"
     result = sagwa("incident", "list")

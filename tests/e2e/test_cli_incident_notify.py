@@ -155,6 +155,11 @@ def test_links_to_a_served_address_are_queued_and_said(data_dir: Path, planned: 
     bodies = _queued(data_dir, planned[0])
     assert bodies and shown["messages"] == len(bodies)
     assert all(f"http://127.0.0.1:{served_port}/" in body for body in bodies)
+    [(cases,)] = query(data_dir, "SELECT array_agg(id ORDER BY id) FROM cases "
+                                 f"WHERE incident_id = {planned[0]}")
+    assert [(a, list(c)) for a, c in query(
+        data_dir, "SELECT action, case_ids FROM access_records "
+                  f"WHERE what = 'sagwa incident notify {planned[0]}'")] == [("change", list(cases))]
 
 
 def test_an_explicit_public_address_is_trusted_without_asking_it(data_dir: Path,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from typer.testing import CliRunner, Result
 
 from sagwa.cli.main import app
 from sagwa.config import get_settings
+from sagwa.domain.moments import SEOUL
 from sagwa.testing.embedded import fresh_data_dir, query, start_embedded
 
 pytestmark = pytest.mark.e2e
@@ -104,6 +106,30 @@ def test_a_refused_request_is_recorded_once_answered_and_listed_by_the_plan(
     assert f"{customer}" in shown.output and said["details"]["erase_from"] in shown.output
 
 
+def test_a_request_received_earlier_is_answered_as_overdue_once_its_ten_days_passed(
+        data_dir: Path) -> None:
+    [(customer,)] = query(data_dir, "SELECT customer_id FROM orders GROUP BY 1 ORDER BY 1 "
+                                    "OFFSET 1 LIMIT 1")
+    asked = datetime.now(SEOUL).date() - timedelta(days=12)
+    malformed = sagwa("customers", "erase", "--customer", str(customer), "--asked-on", "어제")
+    assert malformed.exit_code == 2 and "is not a day like" in malformed.output
+    not_asked = sagwa("customers", "erase", "--customer", str(customer), "--reason",
+                      "retention", "--asked-on", asked.isoformat())
+    assert not_asked.exit_code == 2 and "--reason request" in not_asked.output
+    refused = sagwa("customers", "erase", "--customer", str(customer), "--asked-on",
+                    asked.isoformat())
+    assert refused.exit_code == 1
+    due = (asked + timedelta(days=10)).isoformat()
+    assert f"고객에게 오늘 보낼 답변 (기한 {due} 지남" in refused.output
+    assert f"{asked.isoformat()}에 요청하신" in refused.output
+    [(requested_at, what)] = query(data_dir, (
+        "SELECT r.requested_at, a.what FROM erasure_requests r JOIN access_records a ON "
+        f"a.customer_ids = ARRAY[r.customer_id] WHERE r.customer_id = {customer} AND "
+        "a.what LIKE 'sagwa customers erase%'"))
+    assert requested_at.astimezone(SEOUL).date() == asked
+    assert what.endswith(f"--asked-on {asked.isoformat()}")
+
+
 def test_an_erasure_whose_access_record_cannot_be_written_erases_nothing(
         data_dir: Path) -> None:
     """The erasure and its access record commit together: when the record cannot be written
@@ -155,8 +181,9 @@ def test_the_run_erases_only_customers_no_law_keeps(data_dir: Path) -> None:
     assert json.loads(sagwa("retention", "plan", "--format", "json").stdout)["due"] == 0
     again = sagwa("customers", "erase", "--customer", str(min(never)), "--format", "json")
     assert again.exit_code == 1 and "customer_erased" in again.stdout
-    [(customers,)] = query(data_dir, "SELECT customer_ids FROM access_records "
-                                     "WHERE what = 'sagwa retention run'")
-    assert set(customers) == never
+    # one record a customer, each written by the commit that erased them
+    recorded = [list(c) for (c,) in query(data_dir, "SELECT customer_ids FROM access_records "
+                                                   "WHERE what = 'sagwa retention run'")]
+    assert sorted(recorded) == [[c] for c in sorted(never)]
     verified = sagwa("audit", "verify", "--json")
     assert verified.exit_code == 0, verified.output

@@ -19,6 +19,7 @@ from test_desk import POLICY, _notified, publish_notice, shop  # noqa: F401
 
 from sagwa.adapters.db.database import Database
 from sagwa.adapters.db.tables import (
+    access_records,
     audit_words,
     cases,
     customers,
@@ -27,7 +28,7 @@ from sagwa.adapters.db.tables import (
     outbox,
 )
 from sagwa.domain.retention import ERASED_TEXT, Hold, Kept, erasable_from, holds
-from sagwa.errors import Conflict, NotFound
+from sagwa.errors import Conflict, DatabaseUnavailable, NotFound
 from sagwa.jobs.retention_tasks import RETENTION_CRON, erase_due_job
 from sagwa.jobs.runtime import DeliveryRuntime
 from sagwa.services import desk, desk_cases, orders
@@ -45,6 +46,7 @@ from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.desk_status import incident_status
 from sagwa.services.points import credit_customer_points, debit_customer_points, points_balance
 from sagwa.services.refunds import mark_refund_paid
+from sagwa.testing.access_records import access_records_down
 from sagwa.web.pages.contact_centre import case_context, queue_context
 from sagwa.web.pages.incident_context import detail_context
 
@@ -264,6 +266,39 @@ def test_the_daily_job_erases_those_due_only_when_the_setting_is_on(
     if on:
         assert record.event.actor == "sagwa:retention"
     assert RETENTION_CRON == "0 18 * * *"  # 03:00 in Korea
+
+
+def test_the_daily_job_records_each_erasure_with_it_and_erases_nobody_unrecorded(
+        shop, database, session_factory) -> None:  # type: ignore[no-untyped-def]
+    uow, clock, _customer, _people = _closed(shop)
+    clock.now = datetime(2013, 6, 13, 0, 0, tzinfo=SEOUL)
+    access_records_down(session_factory)
+    with pytest.raises(DatabaseUnavailable) as failed:
+        run_retention_job(database, session_factory, clock, on=True)
+    assert failed.value.details["reason"] == "access_record_unwritten"
+    # stopped at the first customer, none erased before it: said so, not "nothing was changed"
+    assert failed.value.details["erased_ids"] == []
+    assert f"stopped at customer {failed.value.details['stopped_at']}" in failed.value.message
+    with uow() as u:
+        assert not [r for r in u.audit.iter_all() if r.event.action == ERASED_ACTION]
+        assert u.conn.execute(select(func.count()).select_from(customers)
+                              .where(customers.c.erased_at.is_not(None))).scalar_one() == 0
+
+
+def test_the_daily_job_writes_one_access_record_per_customer_it_erased(
+        shop, database, session_factory) -> None:  # type: ignore[no-untyped-def]
+    uow, clock, _customer, _people = _closed(shop)
+    clock.now = datetime(2013, 6, 13, 0, 0, tzinfo=SEOUL)
+    erased = run_retention_job(database, session_factory, clock, on=True)
+    with uow() as u:
+        rows = u.conn.execute(select(access_records.c.account, access_records.c.what,
+                                     access_records.c.customer_ids)).all()
+        gone = {int(c) for c in u.conn.scalars(select(customers.c.id).where(
+            customers.c.erased_at.is_not(None)))}
+    assert erased == len(gone) == len(rows) > 0
+    assert sorted(c for r in rows for c in r.customer_ids) == sorted(gone)
+    assert {(r.account, r.what) for r in rows} == {
+        ("sagwa:retention", "retention job (SAGWA_RETENTION_ERASE_DAILY)")}
 
 
 def test_a_contact_correction_keeps_its_note_beside_the_log_until_erased(shop) -> None:

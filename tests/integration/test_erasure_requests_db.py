@@ -6,7 +6,7 @@ hold lifts, the request then closed."""
 # ruff: noqa: F811  (the tests take test_desk's ``shop`` fixture, imported below, by name)
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,9 +14,10 @@ from sqlalchemy import select
 from test_customer_erasure_db import _closed, run_retention_job
 from test_desk import shop  # noqa: F401
 
-from sagwa.adapters.db.tables import cases, customers, erasure_requests
-from sagwa.errors import Conflict
+from sagwa.adapters.db.tables import access_records, cases, customers, erasure_requests
+from sagwa.errors import Conflict, InvalidInput
 from sagwa.services.customer_erasure import (
+    REQUEST_DATED_ACTION,
     REQUESTED_ACTION,
     erase_customer,
     erase_due,
@@ -149,3 +150,90 @@ def test_the_database_keeps_one_pending_request_per_customer(shop) -> None:
         u.conn.execute(erasure_requests.insert().values(
             customer_id=customer, requested_at=clock.now, requested_by="t", holds=[]))
         u.commit()
+
+
+def test_a_request_received_days_before_it_is_entered_counts_its_ten_days_from_then(
+        shop) -> None:
+    uow, clock, customer, _ = _closed(shop)
+    clock.now = datetime(2009, 3, 20, 15, 0, tzinfo=SEOUL)
+    refused = _refused(uow, customer, asked_on=date(2009, 3, 2))  # a letter, opened late
+    details = refused.details
+    assert datetime.fromisoformat(details["requested_at"]) == datetime(2009, 3, 2, tzinfo=SEOUL)
+    assert details["answer_by"] == "2009-03-12" and details["answer_overdue"] is True
+    assert "2009-03-12" in refused.message and "today" in refused.message
+    assert "2009-03-02에 요청하신" in details["answer"]["ko"]
+    [row] = _requests(uow)
+    assert row.requested_at == datetime(2009, 3, 2, tzinfo=SEOUL)
+    with uow() as u:
+        [event] = [r.event for r in u.audit.iter_all() if r.event.action == REQUESTED_ACTION]
+    assert event.after["asked_on"] == "2009-03-02"
+    # asked again: the answer to the first asking was due then; not flagged again
+    clock.now = datetime(2009, 4, 1, tzinfo=SEOUL)
+    assert _refused(uow, customer).details["answer_overdue"] is False
+
+
+def test_a_request_entered_the_day_it_came_is_not_overdue_and_an_earlier_day_moves_it(
+        shop) -> None:
+    uow, clock, customer, _ = _closed(shop)
+    clock.now = datetime(2009, 3, 20, 15, 0, tzinfo=SEOUL)
+    first = _refused(uow, customer, asked_on=date(2009, 3, 20))  # today: the moment entered
+    assert first.details["answer_overdue"] is False
+    assert datetime.fromisoformat(first.details["requested_at"]) == clock.now
+    # found later that the customer had written on the 15th: the earlier day stands
+    again = _refused(uow, customer, asked_on=date(2009, 3, 15))
+    assert again.details["answer_by"] == "2009-03-25"
+    [row] = _requests(uow)
+    assert row.requested_at == datetime(2009, 3, 15, tzinfo=SEOUL)
+    # and a later day never moves it forward
+    _refused(uow, customer, asked_on=date(2009, 3, 18))
+    assert _requests(uow)[0].requested_at == datetime(2009, 3, 15, tzinfo=SEOUL)
+
+
+@pytest.mark.parametrize(("asked_on", "reason", "why"), [
+    (date(2009, 3, 21), "request", "asked_on_in_future"),
+    (date(2009, 3, 2), "retention", "asked_on_needs_request")])
+def test_an_asked_on_day_after_today_or_without_a_request_is_refused_recording_nothing(
+        shop, asked_on: date, reason: str, why: str) -> None:
+    uow, clock, customer, _ = _closed(shop)
+    clock.now = datetime(2009, 3, 20, 23, 30, tzinfo=SEOUL)
+    with pytest.raises(InvalidInput) as refused:
+        erase_customer(uow(), customer_id=customer, actor="admin:kim", reason=reason,
+                       asked_on=asked_on)
+    assert refused.value.details["reason"] == why
+    assert refused.value.details["field"] == "asked_on"
+    assert _requests(uow) == []
+
+
+def test_a_request_found_to_be_older_is_dated_back_on_the_audit_and_answered_as_overdue(
+        shop) -> None:
+    uow, clock, customer, _ = _closed(shop)
+    clock.now = datetime(2009, 3, 20, 15, 0, tzinfo=SEOUL)
+    first = _refused(uow, customer)
+    assert first.details["answer_overdue"] is False and first.details["answer_by"] == "2009-03-30"
+    # the customer had written on 1 March: the ten days ended on the 11th
+    moved = _refused(uow, customer, asked_on=date(2009, 3, 1))
+    assert moved.details["recorded_again"] is True
+    assert moved.details["answer_by"] == "2009-03-11" and moved.details["answer_overdue"] is True
+    assert moved.details["requested_at"] == "2009-03-01T00:00:00+09:00"  # Korea time
+    with uow() as u:
+        [dated] = [r.event for r in u.audit.iter_all()
+                   if r.event.action == REQUEST_DATED_ACTION]
+    assert datetime.fromisoformat(dated.before["requested_at"]) == clock.now
+    assert dated.after["asked_on"] == "2009-03-01"
+    # the same day again moves nothing: no second audit record, not flagged again
+    again = _refused(uow, customer, asked_on=date(2009, 3, 1))
+    assert again.details["answer_overdue"] is False
+    with uow() as u:
+        assert [r.event.action for r in u.audit.iter_all()].count(REQUEST_DATED_ACTION) == 1
+
+
+def test_the_daily_job_records_no_access_for_a_request_still_kept(
+        shop, database, session_factory) -> None:  # type: ignore[no-untyped-def]
+    uow, clock, customer, _ = _closed(shop)
+    clock.now = datetime(2009, 3, 2, 10, 0, tzinfo=SEOUL)
+    _refused(uow, customer)
+    for day in (3, 4, 5):  # still kept by law: the request's holds brought up to date nightly
+        clock.now = datetime(2009, 3, day, 3, 0, tzinfo=SEOUL)
+        assert run_retention_job(database, session_factory, clock, on=False) == 0
+    with uow() as u:
+        assert u.conn.execute(select(access_records.c.id)).all() == []

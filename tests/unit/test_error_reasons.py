@@ -68,6 +68,7 @@ from sagwa.domain.compensation import compensation_due, split_compensation
 from sagwa.domain.contact_hours import ContactSchedule, next_contact_time, next_opening
 from sagwa.domain.correct_price import PriceReference, check_correct_price_plausible
 from sagwa.domain.difference import DifferencePaid, payment_note
+from sagwa.domain.erasure_requests import asked_at_of
 from sagwa.domain.identifiers import normalise_gtin, normalise_isbn
 from sagwa.domain.incident_plan import make_plan
 from sagwa.domain.incident_scope import CaseDraft, open_case
@@ -1551,6 +1552,11 @@ USE_CASE_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
     ("invalid_input", "erasure_reason_unknown", lambda: refusal(
         lambda: customer_erasure.erase_customer(_uow(), customer_id=1, reason="asked",
                                                 actor="admin"))),
+    ("invalid_input", "asked_on_needs_request", lambda: refusal(
+        lambda: customer_erasure.erase_customer(_uow(), customer_id=1, reason="retention",
+                                                actor="admin", asked_on=date(2026, 12, 1)))),
+    ("invalid_input", "asked_on_in_future", lambda: refusal(lambda: asked_at_of(
+        date(2026, 12, 8), datetime(2026, 12, 7, 23, 59, tzinfo=ZoneInfo("Asia/Seoul"))))),
     ("conflict", "retention_hold", lambda: refusal(lambda: customer_erasure.refuse_while_kept(
         7, [Hold(Kept.DISPUTES, datetime(2029, 12, 7, tzinfo=ZoneInfo("Asia/Seoul")))]))),
     ("not_found", "unknown_id", lambda: refusal(lambda: seller_pages.own_listing(
@@ -1650,7 +1656,7 @@ USE_CASE_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
     ("invalid_input", "message_incomplete",
      lambda: refusal(lambda: outbox._row(_message(recipient=""), NOW))),
     ("invalid_input", "close_needs_reason", lambda: refusal(lambda: incidents_api.close(
-        1, NO_UOW, NO_UOW, "admin_a", body=None, reason=None))),
+        1, NO_UOW, NO_UOW, "admin_a", NO_UOW, body=None, reason=None))),
     ("not_found", "unknown_id", lambda: refusal(
         lambda: case_facts.load_case(_uow(cases=_rows(get=None)), 1))),
     # the price guard's batch runs (CLI)

@@ -23,13 +23,12 @@ from sagwa.cli.access_format import (
 from sagwa.cli.access_recording import command_record, command_what, record_command
 from sagwa.cli.actors import ACTOR, acting_account
 from sagwa.cli.context import console, database, exits_cleanly, settings
-from sagwa.cli.incident_options import FORMAT, TableOrJson, parse_time
+from sagwa.cli.incident_options import FORMAT, TableOrJson, parse_day, parse_time
 from sagwa.cli.ledger import format_csv
 from sagwa.cli.numbers import number_option, whole_number
 from sagwa.domain.access_records import AccessAction
 from sagwa.domain.access_review import ReviewRules
 from sagwa.domain.moments import SEOUL
-from sagwa.errors import InvalidInput
 from sagwa.services.access_records import (
     MAX_LISTED,
     list_access,
@@ -152,12 +151,7 @@ def review(
 
 
 def read_day(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"--before {text!r}은(는) 2025-01-01 같은 날짜가 아닙니다. --before "
-                           f"{text!r} is not a day like 2025-01-01", field="before",
-                           reason="date_malformed") from None
+    return parse_day(text, "--before")
 
 
 @app.command()

@@ -43,13 +43,15 @@ def command_what(command: str, *flags: Flag) -> str:
 
 def command_record(account: Account | None, action: AccessAction, what: str, *,
                    customers: Iterable[int] = (), cases: Iterable[int] = (),
-                   reason: str | None = None, results: int | None = None) -> AccessRecord:
-    """The record of a command run by ``account`` (None: ``cli``) from this OS login."""
+                   reason: str | None = None, results: int | None = None,
+                   incidents: Iterable[int] = ()) -> AccessRecord:
+    """The record of a command run by ``account`` (None: ``cli``) from this OS login; a step of
+    ``incidents`` names their cases as its commit leaves them (``AccessRecord.incident_ids``)."""
     return AccessRecord(account=account.username if account else CLI_ACCOUNT,
                         role=account.role.value if account else None,
                         client=f"cli:{os_login()}", action=action, what=what,
                         customer_ids=tuple(customers), case_ids=tuple(cases), results=results,
-                        reason=reason)
+                        reason=reason, incident_ids=tuple(incidents))
 
 
 def record_command(db: Database, account: Account | None, action: AccessAction, what: str, *,

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sagwa.cli.access_recording import command_what, record_command
+from sagwa.cli.access_recording import command_record, command_what, record_command
 from sagwa.cli.actors import ACTOR, acting, recorded_actor
 from sagwa.cli.context import exits_cleanly
 from sagwa.cli.incident_format import SEOUL, durations_in_words, print_result
@@ -75,9 +75,9 @@ def scope(incident_id: IncidentId, actor: str = ACTOR,
     from sagwa.services import desk
 
     with desk_context() as (_config, db, _policy):
-        actor = recorded_actor(db.session_factory, actor, command="incident scope")
-        summary = desk.scope(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
-                             actor=actor)
+        account, actor = acting(db.session_factory, actor, command="incident scope")
+        summary = desk.scope(step_work(db, account, "scope", incident_id),
+                             incident_id=incident_id, actor=actor)
     print_result({"incident_id": incident_id, **summary}, fmt, "incident scoped")
 
 
@@ -157,11 +157,22 @@ def notify(incident_id: IncidentId, actor: str = ACTOR,
         links_to = check_public_links(config.public_base_url,
                                       configured=config.public_base_url_configured)
         summary = notify_customers(
-            SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id, actor=actor,
-            policy=policy, links=LinkMaker(config.secret_key, links_to))
+            step_work(db, account, "notify", incident_id), incident_id=incident_id,
+            actor=actor, policy=policy, links=LinkMaker(config.secret_key, links_to))
     print_result({"incident_id": incident_id, "cases": summary.cases, "messages": summary.messages,
             "send_at": summary.send_at.astimezone(SEOUL),
             "links_to": links_to}, fmt, "customers notified")
+
+
+def step_work(db: Any, account: Any, step: str, incident_id: int) -> SqlAlchemyUnitOfWork:
+    """The unit of work of an incident's step that changes its cases: the command's change
+    record, naming every case of the incident (and their customers) as the step leaves them,
+    is written by the step's commit — both or neither (``services.access_records``)."""
+    work = SqlAlchemyUnitOfWork(db.session_factory)
+    work.record_with_commit(command_record(
+        account, AccessAction.CHANGE, command_what(f"incident {step} {incident_id}"),
+        incidents=[incident_id]))
+    return work
 
 
 def print_notify_preview(config: Any, db: Any, policy: Any, incident_id: int,
@@ -217,10 +228,10 @@ def close(
                            reason="close_needs_reason")
 
     with desk_context() as (config, db, policy):
-        actor = recorded_actor(db.session_factory, actor, command="incident close")
+        account, actor = acting(db.session_factory, actor, command="incident close")
         # the sellers' closing email links to their page, at the customers' links' address
         links = command_links(config)
-        row = desk.close(SqlAlchemyUnitOfWork(db.session_factory), incident_id=incident_id,
+        row = desk.close(step_work(db, account, "close", incident_id), incident_id=incident_id,
                          actor=actor, reason=reason.strip(), policy=policy, links=links)
     print_result({"incident_id": incident_id, "status": row.incident.status.value}, fmt,
            "incident closed")

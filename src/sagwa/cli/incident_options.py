@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -47,6 +47,18 @@ def parse_time(text: str, field: str) -> datetime:
         raise InvalidInput(f"{field} {text!r} is not an ISO date-time like 2008-06-12T14:00",
                            field=field, reason="time_malformed") from None
     return check_moment(moment if moment.tzinfo else moment.replace(tzinfo=SEOUL), field)
+
+
+def parse_day(text: str, flag: str) -> date:
+    """A day as YYYY-MM-DD (Korea time) given to ``flag`` (``--asked-on``); InvalidInput
+    ``date_malformed`` naming the flag otherwise."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{flag} {text!r}은(는) 2026-12-01 같은 날짜가 아닙니다. {flag} "
+                           f"{text!r} is not a day like 2026-12-01",
+                           field=flag.removeprefix("--").replace("-", "_"),
+                           reason="date_malformed") from None
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from sagwa.cli.access_recording import command_record, command_what, record_comm
 from sagwa.cli.actors import ACTOR, acting
 from sagwa.cli.context import console, database, exits_cleanly, settings
 from sagwa.cli.incident_format import print_result, print_rows
-from sagwa.cli.incident_options import FORMAT, TableOrJson, parse_time
+from sagwa.cli.incident_options import FORMAT, TableOrJson, parse_day, parse_time
 from sagwa.cli.numbers import number_option
 from sagwa.domain.access_records import AccessAction
 from sagwa.errors import Conflict, InvalidInput
@@ -92,6 +92,11 @@ def erase(
                          "period that kept it has ended (제21조).")] = ErasureReason.REQUEST,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Check only: say whether it may be erased, erase nothing.")] = False,
+    asked_on: Annotated[str | None, typer.Option(
+        "--asked-on", metavar="YYYY-MM-DD",
+        help="The day the customer asked (Korea time), when earlier than today — by letter, "
+             "phone or email, entered now: the 10 days to answer a refusal count from it "
+             "(시행령 제43조). With --reason request only.")] = None,
     actor: str = ACTOR, fmt: TableOrJson = FORMAT,
 ) -> None:
     """Erase a customer's personal data: name, email, phone, the words staff typed about them
@@ -111,10 +116,13 @@ def erase(
         # written by the commit that erases (or records the refused request): both or neither
         work.record_with_commit(command_record(
             account, AccessAction.CHANGE, command_what("customers erase", (
-                "--customer", customer), ("--reason", reason.value)), customers=[customer]))
+                "--customer", customer), ("--reason", reason.value), ("--asked-on", asked_on)),
+            customers=[customer]))
         try:
             done = erase_customer(work, customer_id=customer, reason=reason, actor=who,
-                                  dry_run=dry_run, officer=officer)
+                                  dry_run=dry_run, officer=officer,
+                                  asked_on=parse_day(asked_on, "--asked-on")
+                                  if asked_on is not None else None)
         except Conflict as exc:
             if fmt != TableOrJson.json and "answer" in exc.details:
                 typer.echo(format_answer(exc.details))  # unwrapped: staff copy it
@@ -129,8 +137,13 @@ def format_answer(details: dict[str, Any]) -> str:
     """The answer to a refused request, as staff copy it to the customer: Korean, then
     English."""
     by, answer = details["answer_by"], details["answer"]
-    return (f"고객에게 {by}까지 보낼 답변 (개인정보 보호법 시행령 제43조) — the answer to send "
-            f"the customer by {by}:\n\n{answer['ko']}\n\n{answer['en']}\n")
+    if details.get("answer_overdue"):
+        head = (f"고객에게 오늘 보낼 답변 (기한 {by} 지남, 개인정보 보호법 시행령 제43조) — the "
+                f"answer to send the customer today (it was due by {by})")
+    else:
+        head = (f"고객에게 {by}까지 보낼 답변 (개인정보 보호법 시행령 제43조) — the answer to send "
+                f"the customer by {by}")
+    return f"{head}:\n\n{answer['ko']}\n\n{answer['en']}\n"
 
 
 def request_rows(requests: list[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -195,11 +208,12 @@ def run(
         with Progress(console=console, transient=True,
                       disable=not console.is_terminal or total < 2) as bar:
             task = bar.add_task("erasing", total=total)
+            # each customer's record written by the commit that erases them: both or neither
             done = erase_due(lambda: SqlAlchemyUnitOfWork(factory), actor=who, due=due,
-                             requested=asked, progress=lambda n: bar.advance(task, n))
-        if done:
-            record_command(db, account, AccessAction.CHANGE, "sagwa retention run",
-                           customers=[d.customer_id for d in done])
+                             requested=asked, progress=lambda n: bar.advance(task, n),
+                             record=lambda customer_id: command_record(
+                                 account, AccessAction.CHANGE, "sagwa retention run",
+                                 customers=[customer_id]))
     finally:
         db.close()
     print_result({"erased": len(done), "customer_ids": [d.customer_id for d in done],

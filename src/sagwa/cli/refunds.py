@@ -28,7 +28,7 @@ from sagwa.cli.access_recording import REASON, command_what, record_command
 from sagwa.cli.actors import ACTOR, acting_account, recorded_actor
 from sagwa.cli.context import console, database, err_console, exits_cleanly
 from sagwa.cli.incident_format import print_result
-from sagwa.cli.incident_options import FORMAT, TableOrJson, parse_time
+from sagwa.cli.incident_options import FORMAT, TableOrJson, parse_day, parse_time
 from sagwa.cli.ledger import EXCEL_BOM, EXCEL_HELP, check_excel, format_csv
 from sagwa.cli.numbers import whole_number
 from sagwa.domain.access_records import AccessAction, access_reason
@@ -236,11 +236,7 @@ def _payment_header(cells: list[str]) -> list[str]:
 
 def read_day(text: str) -> date:
     """A Korean day as YYYY-MM-DD; InvalidInput otherwise."""
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"--recorded-before {text!r} is not a day like 2026-12-01",
-                           field="recorded_before", reason="date_malformed") from None
+    return parse_day(text, "--recorded-before")
 
 
 @app.command("mark-paid")

@@ -76,6 +76,12 @@ class AccessRecord:
     request_id: str | None = None
     results: int | None = None
     reason: str | None = None
+    #: A step of these incidents (scope, notify, escalate, the deadline, close) goes through
+    #: every case of theirs, changing those it applies to: the record names all of them, and
+    #: their customers, as they stand when it is written — with the step's commit, the cases
+    #: scoping made among them; a step that moved none still committed (its audit record) and
+    #: is recorded too. Not kept apart: a stored record's ``case_ids`` hold them.
+    incident_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

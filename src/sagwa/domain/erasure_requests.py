@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.retention import Hold, Kept
+from sagwa.errors import InvalidInput
 
 #: 개인정보 보호법 시행령 제43조 제3항: the refusal is told within 10 days of the request.
 ANSWER_DAYS = 10
@@ -62,6 +63,27 @@ def kept_until_day(start: datetime) -> date:
 def answer_by(asked_at: datetime) -> date:
     """The last day to tell the customer (시행령 제43조: within 10 days)."""
     return day_of(asked_at) + timedelta(days=ANSWER_DAYS)
+
+
+def answer_overdue(asked_at: datetime, now: datetime) -> bool:
+    """Whether the day to tell the customer has passed (a request entered late)."""
+    return answer_by(asked_at) < day_of(now)
+
+
+def asked_at_of(day: date | None, now: datetime) -> datetime:
+    """When the customer asked: ``day`` (Korea time), for a request received by letter, phone
+    or email before staff enter it — the ten days to answer count from it — its first moment;
+    ``now`` when none is given or it is today. InvalidInput ``asked_on_in_future`` for a day
+    after today."""
+    today = day_of(now)
+    if day is None or day == today:
+        return now
+    if day > today:
+        raise InvalidInput(f"--asked-on {day}은(는) 오늘({today}) 이후입니다: 고객이 요청한 날을 "
+                           f"넣어 주세요. --asked-on {day} is after today ({today}, Korea time): "
+                           "give the day the customer asked", field="asked_on",
+                           reason="asked_on_in_future", today=today.isoformat())
+    return datetime.combine(day, time.min, SEOUL)
 
 
 def when_words(start: datetime | None) -> tuple[str, str]:

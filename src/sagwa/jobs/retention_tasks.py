@@ -2,7 +2,10 @@
 제21조: without delay), at 03:00 Korea time (``services.customer_erasure.erase_due``: one
 transaction and one audit record per customer). Customers who asked to be erased (a request
 recorded when the law refused it) are erased as soon as every hold lifts, whatever the setting;
-everyone else due only when ``SAGWA_RETENTION_ERASE_DAILY`` is on."""
+everyone else due only when ``SAGWA_RETENTION_ERASE_DAILY`` is on. A run stopped by an access
+record that cannot be written (``access_record_unwritten``: that customer not erased) is
+retried (``SCHEDULED_RETRY``): each erasure is its own transaction, so the retry goes on with
+those left."""
 
 from __future__ import annotations
 
@@ -10,11 +13,9 @@ import asyncio
 
 from procrastinate import JobContext
 
-from sagwa.adapters.db.access_records_repo import SqlAccessLog
 from sagwa.domain.access_records import AccessAction, AccessRecord
 from sagwa.jobs.app import app
-from sagwa.jobs.runtime import job_runtime, job_unit_of_work
-from sagwa.services.access_records import record_access
+from sagwa.jobs.runtime import SCHEDULED_RETRY, job_runtime, job_unit_of_work
 from sagwa.services.customer_erasure import erase_due
 from sagwa.services.scheduled import DESK_QUEUE
 
@@ -25,19 +26,21 @@ RETENTION_ACTOR = "sagwa:retention"
 
 
 @app.periodic(cron=RETENTION_CRON, periodic_id="retention_erase")
-@app.task(name=RETENTION_TASK, queue=DESK_QUEUE, pass_context=True)
+@app.task(name=RETENTION_TASK, queue=DESK_QUEUE, pass_context=True, retry=SCHEDULED_RETRY)
 async def erase_due_job(context: JobContext, timestamp: int) -> int:
     """How many customers were erased: those whose recorded request may now be carried out,
     and, with the setting on, every other customer due."""
     sweep = job_runtime(context).erase_daily
+    what = "retention job" + (" (SAGWA_RETENTION_ERASE_DAILY)" if sweep else
+                              " (erasure requests)")
+
+    def record(customer_id: int) -> AccessRecord:
+        """On the access records too, as `sagwa retention run` is: written by the commit that
+        erases the customer (a request still kept, brought up to date, writes none)."""
+        return AccessRecord(account=RETENTION_ACTOR, role=None, client="worker",
+                            action=AccessAction.CHANGE, what=what, customer_ids=(customer_id,))
+
     done = await asyncio.to_thread(erase_due, lambda: job_unit_of_work(context),
-                                   actor=RETENTION_ACTOR, due=None if sweep else [])
-    if done:  # on the access records too, as `sagwa retention run` is
-        session_factory = job_runtime(context).database.session_factory
-        assert session_factory is not None
-        await asyncio.to_thread(record_access, SqlAccessLog(session_factory), AccessRecord(
-            account=RETENTION_ACTOR, role=None, client="worker", action=AccessAction.CHANGE,
-            what="retention job" + (" (SAGWA_RETENTION_ERASE_DAILY)" if sweep else
-                                    " (erasure requests)"),
-            customer_ids=tuple(d.customer_id for d in done)))
+                                   actor=RETENTION_ACTOR, due=None if sweep else [],
+                                   record=record)
     return len(done)

@@ -15,14 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
+from sagwa.domain.access_records import ACCESS_NOT_RECORDED, AccessRecord
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.erasure_requests import (
     ErasureRequest,
     answer_by,
+    answer_overdue,
     answer_words,
+    asked_at_of,
     day_of,
     erase_from,
     mark_words,
@@ -30,13 +33,15 @@ from sagwa.domain.erasure_requests import (
 )
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.retention import CustomerRecords, Hold, erasable_from, holding_now
-from sagwa.errors import Conflict, InvalidInput
+from sagwa.errors import Conflict, DatabaseUnavailable, InvalidInput
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 ERASED_ACTION = "customer.erased"
 #: A customer's request recorded, to be carried out once the law lets the data go.
 REQUESTED_ACTION = "customer.erasure_requested"
+#: A pending request found to have come earlier than recorded (``--asked-on``): its day moved.
+REQUEST_DATED_ACTION = "customer.erasure_request_dated"
 
 
 class ErasureReason(StrEnum):
@@ -125,10 +130,11 @@ class RetentionPlan:
 
 def refuse_while_kept(customer_id: int, kept: list[Hold] | tuple[Hold, ...], *,
                       request: ErasureRequest | None = None, again: bool = False,
-                      officer: tuple[str, str] | None = None) -> None:
+                      officer: tuple[str, str] | None = None, overdue: bool = False) -> None:
     """:class:`Conflict` (``retention_hold``) naming every law or open matter that keeps the
     data, and until when; with the customer's ``request`` recorded, that it will be carried
-    out and when, and the answer staff send the customer (``answer``, by ``answer_by``)."""
+    out and when, and the answer staff send the customer (``answer``, by ``answer_by``;
+    ``overdue``: that day has passed, so it says to send it today)."""
     if not kept:
         return
     ko = "; ".join(h.describe("ko") for h in kept)
@@ -141,14 +147,20 @@ def refuse_while_kept(customer_id: int, kept: list[Hold] | tuple[Hold, ...], *,
         when_ko, when_en = when_words(start)
         said_ko += f". 삭제 요청을 기록했습니다: {when_ko} 파기합니다"
         said_en += f". The request is recorded and will be carried out {when_en}"
+        if overdue:
+            late = answer_by(request.requested_at).isoformat()
+            said_ko += f". 고객에게 답할 기한({late})이 지났습니다: 아래 답변을 오늘 보내 주세요"
+            said_en += (f". The answer to the customer was due by {late}: send the answer "
+                        "below today")
         more = {"request_id": request.request_id, "recorded_again": again,
-                "requested_at": request.requested_at.isoformat(),
+                "requested_at": request.requested_at.astimezone(SEOUL).isoformat(),
                 "erase_from": day_of(start).isoformat() if start else None,  # None: left out
                 "open_matter": start is None,
                 # the ten days count from the customer's request, however often it is asked
                 # again (a letter printed again keeps its date)
                 "answer_by": answer_by(request.requested_at).isoformat(),
-                "answer": answer_words(kept, asked_at=request.requested_at, officer=officer)}
+                "answer": answer_words(kept, asked_at=request.requested_at, officer=officer),
+                "answer_overdue": overdue}
     raise Conflict(f"{said_ko} — {said_en}", reason="retention_hold", customer_id=customer_id,
                    kept=[{"kept": h.kept.value, "until": h.until.isoformat() if h.until else None}
                          for h in kept], **more)
@@ -176,45 +188,76 @@ def require_not_erased(uow: SqlAlchemyUnitOfWork, customer_id: int) -> None:
 
 def erase_customer(uow: SqlAlchemyUnitOfWork, *, customer_id: int, reason: ErasureReason | str,
                    actor: str, dry_run: bool = False,
-                   officer: tuple[str, str] | None = None) -> Erased:
+                   officer: tuple[str, str] | None = None, asked_on: date | None = None,
+                   record: AccessRecord | None = None) -> Erased:
     """Erase ``customer_id``'s personal data, or refuse (``retention_hold``) while a law or an
     open matter keeps it, whatever the reason; an erased customer is refused
     (``customer_erased``). A customer's request so refused is recorded, and the refusal carries
-    the answer to send them, naming the privacy officer ``officer`` (name, contact) if given."""
+    the answer to send them, naming the privacy officer ``officer`` (name, contact) if given.
+    ``asked_on``: the day (Korea time) the customer asked, when before today — the ten days to
+    answer count from it (``asked_at_of``); only for a customer's request
+    (``asked_on_needs_request``). ``record``: an access record written by the erasure's commit
+    only (a refusal, a request recorded or brought up to date, writes none)."""
     why = _reason(reason)
+    if asked_on is not None and why is not ErasureReason.REQUEST:
+        raise InvalidInput("--asked-on은 고객이 요청한 삭제(--reason request)에만 씁니다. --asked-on "
+                           "is the day a customer asked: it goes with --reason request only",
+                           field="asked_on", reason="asked_on_needs_request")
     with uow:
         repo = uow.personal_data
         row = require(repo.customer(customer_id, lock=not dry_run), "customer", customer_id)
         refuse_erased(row.erased_at, customer_id)
         now = uow.now()
+        asked = asked_at_of(asked_on, now)
         records = repo.records([customer_id]).get(customer_id, CustomerRecords())
         kept = list(holding_now(records, now))
         if kept and why is ErasureReason.REQUEST and not dry_run:
-            _refuse_and_record(uow, customer_id, kept, actor=actor, now=now, officer=officer)
+            _refuse_and_record(uow, customer_id, kept, actor=actor, now=now, asked=asked,
+                               officer=officer)
         refuse_while_kept(customer_id, kept)
         if dry_run:
             return Erased(customer_id, why, None, {}, dry_run=True)
         counts = repo.erase(customer_id, reason=why.value, now=now)
         request_id = uow.erasure_requests.close(customer_id, at=now)
-        closed = {} if request_id is None else {"request_id": request_id}
+        closed: dict[str, object] = {} if request_id is None else {"request_id": request_id}
+        if asked != now:
+            closed["asked_on"] = day_of(asked).isoformat()
         uow.audit.append(AuditEvent(actor, ERASED_ACTION, "customer", str(customer_id),
                                     after={"reason": why.value, **counts, **closed}), now)
+        if record is not None:
+            uow.record_with_commit(record)
         uow.commit()
     return Erased(customer_id, why, now, counts, request_id=request_id)
 
 
 def _refuse_and_record(uow: SqlAlchemyUnitOfWork, customer_id: int, kept: list[Hold], *,
-                       actor: str, now: datetime, officer: tuple[str, str] | None) -> None:
-    """Record the customer's request (or find the one pending, its holds brought up to date),
+                       actor: str, now: datetime, asked: datetime,
+                       officer: tuple[str, str] | None) -> None:
+    """Record the customer's request, asked at ``asked`` (or find the one pending, its holds
+    brought up to date, asked at the earlier of the two: audited when that moves its day),
     commit, and refuse: the request is carried out once every hold lifts."""
-    request, again = uow.erasure_requests.record(customer_id, at=now, by=actor, kept=kept,
-                                                 erase_from=erase_from(kept))
-    if not again:
+    request, before = uow.erasure_requests.record(customer_id, at=asked, by=actor, kept=kept,
+                                                  erase_from=erase_from(kept))
+    asked_on = {"asked_on": day_of(asked).isoformat()} if asked != now else {}
+    moved = before is not None and request.requested_at != before.requested_at
+    if before is None:
         uow.audit.append(AuditEvent(
             actor, REQUESTED_ACTION, "customer", str(customer_id),
-            after={"request_id": request.request_id, "kept": [h.kept.value for h in kept]}), now)
+            after={"request_id": request.request_id, "kept": [h.kept.value for h in kept],
+                   **asked_on}), now)
+    elif moved:
+        uow.audit.append(AuditEvent(
+            actor, REQUEST_DATED_ACTION, "customer", str(customer_id),
+            before={"requested_at": before.requested_at.isoformat()},
+            after={"request_id": request.request_id,
+                   "requested_at": request.requested_at.isoformat(), **asked_on}), now)
     uow.commit()
-    refuse_while_kept(customer_id, kept, request=request, again=again, officer=officer)
+    # asked again, the answer to the first asking was due then (sent or not, sagwa can't say);
+    # a request found to be older than recorded is answered as from then
+    refuse_while_kept(customer_id, kept, request=request, again=before is not None,
+                      officer=officer,
+                      overdue=(before is None or moved)
+                      and answer_overdue(request.requested_at, now))
 
 
 def retention_plan(uow: SqlAlchemyUnitOfWork, *, as_of: datetime | None = None) -> RetentionPlan:
@@ -250,12 +293,15 @@ def erasure_marks(uow: SqlAlchemyUnitOfWork) -> ErasureMarks:
 
 def erase_due(uow_factory: Callable[[], SqlAlchemyUnitOfWork], *, actor: str,
               due: list[int] | None = None, requested: Collection[int] | None = None,
-              progress: Callable[[int], None] | None = None) -> list[Erased]:
+              progress: Callable[[int], None] | None = None,
+              record: Callable[[int], AccessRecord] | None = None) -> list[Erased]:
     """Erase every customer whose periods have all ended (``due``: as a plan found them; by
     default found now), one transaction each: a customer who ordered again since, or was
     erased meanwhile, is checked again under its lock and skipped. The customers who asked
     (``requested``: by default every pending request) are tried too, due or not, as asked
-    (``request``): one still kept has its request's holds brought up to date."""
+    (``request``): one still kept has its request's holds brought up to date. ``record``: the
+    access record of a customer's change, written by the commit that makes it (the erasure,
+    or the request brought up to date) — both or neither."""
     if due is None or requested is None:
         plan = retention_plan(uow_factory())
         due = plan.due if due is None else due
@@ -266,13 +312,35 @@ def erase_due(uow_factory: Callable[[], SqlAlchemyUnitOfWork], *, actor: str,
         why = ErasureReason.REQUEST if customer_id in asked else ErasureReason.RETENTION
         try:
             done.append(erase_customer(uow_factory(), customer_id=customer_id, reason=why,
-                                       actor=actor))
+                                       actor=actor,
+                                       record=record(customer_id) if record else None))
         except Conflict as exc:
             if exc.details.get("reason") not in ("retention_hold", "customer_erased"):
                 raise
+        except DatabaseUnavailable as exc:
+            if exc.details.get("reason") == ACCESS_NOT_RECORDED:
+                raise _stopped_unrecorded(customer_id, done) from None
+            raise
         if progress is not None:
             progress(1)
     return done
+
+
+def _stopped_unrecorded(customer_id: int, done: list[Erased]) -> DatabaseUnavailable:
+    """A run stopped at ``customer_id``, whose access record could not be written (so they were
+    not erased), after erasing ``done`` (each with its record): ``access_record_unwritten``,
+    naming both — not "nothing was changed"."""
+    ids = [d.customer_id for d in done]
+    listed = ", ".join(str(i) for i in ids) or "-"
+    return DatabaseUnavailable(
+        f"접근 기록을 남길 수 없어 고객 {customer_id}부터 파기를 멈췄습니다(고객 {customer_id}은(는) "
+        f"파기하지 않음). 그 전에 고객 {len(ids)}명을 파기했습니다: {listed}. 잠시 뒤 다시 실행하면 "
+        f"남은 고객을 이어서 파기합니다. The access record could not be written, so erasing "
+        f"stopped at customer {customer_id} (not erased); {len(ids)} customer"
+        f"{'' if len(ids) == 1 else 's'} erased before it: {listed}. Run it again later to "
+        "erase the rest.", reason=ACCESS_NOT_RECORDED, stopped_at=customer_id,
+        erased_ids=ids)
+
 
 
 def _reason(reason: ErasureReason | str) -> ErasureReason:

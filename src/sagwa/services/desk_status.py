@@ -22,6 +22,7 @@ from sagwa.services.notices import outdated_notices, required_notice
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 if TYPE_CHECKING:
+    from sagwa.domain.incident_plan import IncidentPlan
     from sagwa.domain.incidents import Incident
 
 #: Choices that answer a case. ``talk_to_person`` only asks for a call: the case stays unanswered
@@ -114,49 +115,57 @@ def incident_status(uow: SqlAlchemyUnitOfWork, *, incident_id: int,
                     policy: DeskPolicy) -> IncidentStatusView:
     with uow:
         inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
-        msgs = uow.reads.message_counts_by_status(incident_id)
-        notice_at, notice_missing = required_notice(uow, incident_id)
-        owed = differences_owed(uow, incident_id, inc.wrong_price.currency)
-        first_sent = uow.reads.first_resolution_sent_at(incident_id)
-        first_pause = first_listing_pause(uow.reads.listing_sale_changes(inc.listing_ids),
-                                          window_start=inc.window_start, until=inc.declared_at)
         plan = uow.incidents.plan(incident_id, inc.correct_price) if inc.correct_price else None
-        waiting = uow.outbox.incident_apologies_due(incident_id)
-        return IncidentStatusView(
-            incident_id=incident_id, status=inc.status.value,
-            listings=sorted(int(i) for i in inc.listing_ids),
-            wrong_price=inc.wrong_price.as_dict(),
-            correct_price=inc.correct_price.as_dict() if inc.correct_price else None,
-            responsible=inc.responsible.value if inc.responsible else None, cause=inc.cause,
-            opened_at=inc.opened_at, declared_at=inc.declared_at,
-            notice_due_at=notice_due_at(inc.declared_at, policy.notice_sla) if inc.declared_at else None,
-            first_notice_at=uow.cases.first_notice_at(incident_id), first_pause_at=first_pause,
-            first_message_sent_at=first_sent,
-            cases_by_status=dict(uow.cases.status_counts(incident_id)),
-            choices=dict(uow.cases.choice_counts(incident_id)),
-            messages_by_status=msgs,
-            plan=None if plan is None else {
-                "options": sorted(o.value for o in plan.options),
-                "deadline": plan.deadline.isoformat(), "default": plan.default.value,
-                "seller_share_pct": plan.seller_share_pct,
-                "platform_share_pct": plan.platform_share_pct,
-                "cancel_compensation": (plan.cancel_compensation.amount_minor
-                                        if plan.cancel_compensation else None),
-                "discount_pct": plan.discount_pct, "keep_max_units": plan.keep_max_units,
-                "accept_late_choices": plan.accept_late_choices},
-            money=incident_money(uow, incident_id, inc.wrong_price.currency),
-            window_start=inc.window_start, window_end=inc.window_end,
-            customers_told=uow.cases.told_count(incident_id),
-            calls_owed=uow.reads.calls_owed(incident_id),
-            differences_unpaid=owed.cases,
-            notices_outdated=[n.as_dict() for n in outdated_notices(uow, incident_id, plan)],
-            differences_unpaid_total=owed.total.as_dict(),
-            differences_to_follow_up=due_in_incident(uow, policy, incident_id, owed.case_ids),
-            cancelled_instead=uow.reads.cancelled_instead_count(incident_id),
-            required_notice_at=notice_at, notice_languages_missing=notice_missing,
-            apologies_queued=len(waiting), apologies_due_at=min(waiting.values(), default=None),
-            next_message_at=uow.reads.next_pending_message_at(incident_id),
-            exposure_kept=_exposure_kept(uow, inc).as_dict())
+        return status_of(uow, inc, plan, policy)
+
+
+def status_of(uow: SqlAlchemyUnitOfWork, inc: Incident, plan: IncidentPlan | None,
+              policy: DeskPolicy) -> IncidentStatusView:
+    """Inside an open unit of work: :func:`incident_status` of ``inc`` with its ``plan`` as
+    the caller read them (a page that shows them too reads each once)."""
+    incident_id = int(inc.incident_id)
+    msgs = uow.reads.message_counts_by_status(incident_id)
+    notice_at, notice_missing = required_notice(uow, incident_id)
+    owed = differences_owed(uow, incident_id, inc.wrong_price.currency)
+    first_sent = uow.reads.first_resolution_sent_at(incident_id)
+    first_pause = first_listing_pause(uow.reads.listing_sale_changes(inc.listing_ids),
+                                      window_start=inc.window_start, until=inc.declared_at)
+    waiting, first_due = uow.outbox.incident_apologies_waiting(incident_id)
+    return IncidentStatusView(
+        incident_id=incident_id, status=inc.status.value,
+        listings=sorted(int(i) for i in inc.listing_ids),
+        wrong_price=inc.wrong_price.as_dict(),
+        correct_price=inc.correct_price.as_dict() if inc.correct_price else None,
+        responsible=inc.responsible.value if inc.responsible else None, cause=inc.cause,
+        opened_at=inc.opened_at, declared_at=inc.declared_at,
+        notice_due_at=notice_due_at(inc.declared_at, policy.notice_sla) if inc.declared_at else None,
+        first_notice_at=uow.cases.first_notice_at(incident_id), first_pause_at=first_pause,
+        first_message_sent_at=first_sent,
+        cases_by_status=dict(uow.cases.status_counts(incident_id)),
+        choices=dict(uow.cases.choice_counts(incident_id)),
+        messages_by_status=msgs,
+        plan=None if plan is None else {
+            "options": sorted(o.value for o in plan.options),
+            "deadline": plan.deadline.isoformat(), "default": plan.default.value,
+            "seller_share_pct": plan.seller_share_pct,
+            "platform_share_pct": plan.platform_share_pct,
+            "cancel_compensation": (plan.cancel_compensation.amount_minor
+                                    if plan.cancel_compensation else None),
+            "discount_pct": plan.discount_pct, "keep_max_units": plan.keep_max_units,
+            "accept_late_choices": plan.accept_late_choices},
+        money=incident_money(uow, incident_id, inc.wrong_price.currency),
+        window_start=inc.window_start, window_end=inc.window_end,
+        customers_told=uow.cases.told_count(incident_id),
+        calls_owed=uow.reads.calls_owed(incident_id),
+        differences_unpaid=owed.cases,
+        notices_outdated=[n.as_dict() for n in outdated_notices(uow, incident_id, plan)],
+        differences_unpaid_total=owed.total.as_dict(),
+        differences_to_follow_up=due_in_incident(uow, policy, incident_id, owed.case_ids),
+        cancelled_instead=uow.reads.cancelled_instead_count(incident_id),
+        required_notice_at=notice_at, notice_languages_missing=notice_missing,
+        apologies_queued=waiting, apologies_due_at=first_due,
+        next_message_at=uow.reads.next_pending_message_at(incident_id),
+        exposure_kept=_exposure_kept(uow, inc).as_dict())
 
 
 def _exposure_kept(uow: SqlAlchemyUnitOfWork, inc: Incident) -> Money:

@@ -28,6 +28,9 @@ changed=…)``. A call that committed nothing — a retry with the same ``Idempo
 answer shows the customers' data: that is recorded as a ``view`` of the call (``sagwa access
 list``: ``view  POST /api/…``), written before the answer as any view is. (A repeated choice
 whose words are noted commits that note with its change record, then also records the view.)
+An incident's steps (scope, notify, escalate, the deadline, close) give ``incidents=[id]``:
+the record names every case of the incident, and their customers, as the commit leaves them —
+the step goes through them all, and commits (its audit record) even when it moved none.
 ``POST /api/customers`` still records after its commit: the record names the new customer,
 whose id the unit of work gives the record no way to learn before it commits.
 """
@@ -96,10 +99,13 @@ class AccessRecorder:
         self._add(AccessAction.CHANGE, cases, customers)
 
     def changing(self, uow: SqlAlchemyUnitOfWork, *, cases: Iterable[int] = (),
-                 customers: Iterable[int] = ()) -> SqlAlchemyUnitOfWork:
+                 customers: Iterable[int] = (),
+                 incidents: Iterable[int] = ()) -> SqlAlchemyUnitOfWork:
         """``uow``, to write this request's change record in the transaction that commits the
-        change (see the module)."""
-        uow.record_with_commit(self._record(AccessAction.CHANGE, cases, customers))
+        change (see the module). A step of an incident (``incidents``) names every case of
+        theirs as the commit leaves them (``AccessRecord.incident_ids``)."""
+        uow.record_with_commit(self._record(AccessAction.CHANGE, cases, customers,
+                                            incidents=incidents))
         return uow
 
     @property
@@ -119,14 +125,15 @@ class AccessRecorder:
         record_access(self._log, self._record(action, cases, customers, results))
 
     def _record(self, action: AccessAction, cases: Iterable[int], customers: Iterable[int],
-                results: int | None = None) -> AccessRecord:
+                results: int | None = None, *, incidents: Iterable[int] = ()) -> AccessRecord:
         request = self._request
         return AccessRecord(
             account=self._account.username, role=self._account.role.value,
             client=client_of(request), action=action, what=what_of(request),
             customer_ids=(*_path_ids(request, "customer_id"), *customers),
             case_ids=(*_path_ids(request, "case_id"), *cases),
-            request_id=request_id_of(request), results=results, reason=self._reason)
+            request_id=request_id_of(request), results=results, reason=self._reason,
+            incident_ids=tuple(incidents))
 
 
 _REPLAYED = "idempotent_replay"

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
+
 from sagwa.domain.erasure_requests import (
     answer_by,
+    answer_overdue,
     answer_words,
+    asked_at_of,
     erase_from,
     kept_until_day,
     mark_words,
 )
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.retention import Hold, Kept
+from sagwa.errors import InvalidInput
 
 PAID = Hold(Kept.PAYMENTS, datetime(2013, 6, 17, tzinfo=SEOUL))
 CASES = Hold(Kept.DISPUTES, datetime(2011, 6, 19, tzinfo=SEOUL))
@@ -82,3 +87,21 @@ def test_an_open_matter_is_not_called_a_law_that_keeps_the_data() -> None:
     both = answer_words([PAID, POINTS], asked_at=ASKED)["ko"]
     law, matters = both.index("제36조 제1항 단서"), both.index("아직 처리 중")
     assert law < both.index("대금 결제에 관한 기록") < matters < both.index("사용하지 않은 포인트")
+
+
+def test_the_day_a_customer_asked_starts_at_midnight_in_korea_and_today_is_now() -> None:
+    now = datetime(2026, 12, 7, 0, 30, tzinfo=SEOUL)  # 2026-12-06 15:30 UTC: already the 7th
+    assert asked_at_of(None, now) == now
+    assert asked_at_of(date(2026, 12, 7), now) == now
+    assert asked_at_of(date(2026, 11, 20), now) == datetime(2026, 11, 20, tzinfo=SEOUL)
+    with pytest.raises(InvalidInput) as later:
+        asked_at_of(date(2026, 12, 8), now)
+    assert later.value.details["today"] == "2026-12-07"
+    assert "2026-12-07" in later.value.message
+
+
+def test_an_answer_is_overdue_only_after_its_tenth_day() -> None:
+    asked = datetime(2026, 11, 20, 18, 0, tzinfo=SEOUL)
+    assert answer_by(asked) == date(2026, 11, 30)
+    assert not answer_overdue(asked, datetime(2026, 11, 30, 23, 59, tzinfo=SEOUL))
+    assert answer_overdue(asked, datetime(2026, 12, 1, 0, 0, tzinfo=SEOUL))

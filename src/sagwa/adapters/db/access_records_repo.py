@@ -18,7 +18,17 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, delete, func, insert, literal, select, union
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -54,24 +64,43 @@ def _ids(ids: Sequence[int]) -> ColumnElement[Any]:
     return literal(sorted({int(i) for i in ids}), ARRAY(BigInteger))
 
 
-def customers_shown(customer_ids: Sequence[int], case_ids: Sequence[int]) -> ColumnElement[Any]:
-    """``customer_ids`` and the customers of ``case_ids``, sorted, each once: one expression of
-    the INSERT (no case ids: the customer ids as given)."""
-    if not case_ids:
-        return _ids(customer_ids)
-    both = union(select(func.unnest(_ids(customer_ids)).label("id")),
-                 select(cases.c.customer_id.label("id")).where(among(cases.c.id, case_ids))
-                 ).subquery()
+def _sorted_once(*parts: Any) -> ColumnElement[Any]:
+    """The ids the selects ``parts`` give, sorted, each once, as one array (empty: ``{}``)."""
+    both = union(*parts).subquery()
     agg = select(func.array_agg(aggregate_order_by(both.c.id, both.c.id))).scalar_subquery()
     return func.coalesce(agg, _ids(()))
+
+
+def cases_named(case_ids: Sequence[int], incident_ids: Sequence[int]) -> ColumnElement[Any]:
+    """``case_ids`` and the cases of ``incident_ids`` as they stand when the INSERT runs — in
+    a change's own transaction, after the change: the cases an incident's step just made are
+    named too. One expression of the INSERT (no incidents: the case ids as given)."""
+    if not incident_ids:
+        return _ids(case_ids)
+    return _sorted_once(select(func.unnest(_ids(case_ids)).label("id")),
+                        select(cases.c.id.label("id")).where(
+                            among(cases.c.incident_id, incident_ids)))
+
+
+def customers_shown(customer_ids: Sequence[int], case_ids: Sequence[int],
+                    incident_ids: Sequence[int] = ()) -> ColumnElement[Any]:
+    """``customer_ids`` and the customers of ``case_ids`` and of ``incident_ids``' cases,
+    sorted, each once: one expression of the INSERT (no cases: the customer ids as given)."""
+    if not case_ids and not incident_ids:
+        return _ids(customer_ids)
+    whose = select(cases.c.customer_id.label("id")).where(
+        or_(among(cases.c.id, case_ids), among(cases.c.incident_id, incident_ids))
+        if incident_ids else among(cases.c.id, case_ids))
+    return _sorted_once(select(func.unnest(_ids(customer_ids)).label("id")), whose)
 
 
 def _values(record: AccessRecord) -> dict[str, Any]:
     return {"account": record.account, "role": record.role, "client": record.client,
             "request_id": record.request_id, "action": record.action.value,
             "what": record.what, "results": record.results, "reason": record.reason,
-            "case_ids": _ids(record.case_ids),
-            "customer_ids": customers_shown(record.customer_ids, record.case_ids)}
+            "case_ids": cases_named(record.case_ids, record.incident_ids),
+            "customer_ids": customers_shown(record.customer_ids, record.case_ids,
+                                            record.incident_ids)}
 
 
 def _stored(row: Any) -> StoredAccess:

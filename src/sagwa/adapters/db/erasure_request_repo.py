@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from sagwa.adapters.db.tables import cases, erasure_requests
 from sagwa.domain.erasure_requests import ErasureRequest
@@ -40,19 +40,23 @@ class ErasureRequestRepository:
         return [_request(row) for row in self._conn.execute(query)]
 
     def record(self, customer_id: int, *, at: datetime, by: str, kept: Sequence[Hold],
-               erase_from: datetime | None) -> tuple[ErasureRequest, bool]:
-        """The customer's pending request, its holds as found now; a new one only when none
-        is pending. (the request, whether one was pending already)"""
+               erase_from: datetime | None) -> tuple[ErasureRequest, ErasureRequest | None]:
+        """The customer's pending request, its holds as found now and asked at the earlier of
+        its own time and ``at`` (a request found to have come earlier than entered); a new one
+        only when none is pending. (the request, as it was before when one was pending)"""
         values = {"holds": _holds_json(kept), "erase_from": erase_from}
-        found = self._conn.execute(
-            update(erasure_requests).where(_r.customer_id == customer_id, _r.done_at.is_(None))
-            .values(values).returning(erasure_requests)).first()
-        if found is not None:
-            return _request(found), True
+        pending = _r.customer_id == customer_id, _r.done_at.is_(None)
+        before = self._conn.execute(select(erasure_requests).where(*pending)).first()
+        if before is not None:
+            found = self._conn.execute(
+                update(erasure_requests).where(*pending)
+                .values(**values, requested_at=func.least(_r.requested_at, at))
+                .returning(erasure_requests)).one()
+            return _request(found), _request(before)
         made = self._conn.execute(insert(erasure_requests).values(
             customer_id=customer_id, requested_at=at, requested_by=by, **values)
             .returning(erasure_requests)).one()
-        return _request(made), False
+        return _request(made), None
 
     def close(self, customer_id: int, *, at: datetime) -> int | None:
         """Mark the customer's pending request carried out; its id (None: none was pending)."""

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Connection,
     DateTime,
     Integer,
+    Select,
     Text,
     and_,
     case,
@@ -98,6 +99,22 @@ _MOVE_STAGED = (
     " SELECT ROW(%(queue)s, %(task)s, 0, NULL, NULL, jsonb_build_object('message_id', new.id),"
     " new.not_before)::procrastinate_job_to_defer_v1 FROM new ORDER BY new.id)) AS ids) "
     "SELECT (SELECT array_agg(id ORDER BY id) FROM new), (SELECT ids FROM jobs)")
+
+
+@dataclass(frozen=True)
+class ApologyTally:
+    """Where the apologies of an incident's notified cases stand at a moment
+    (:meth:`OutboxRepository.notified_apology_tally`): cases ``told`` (the apology went, or an
+    agent reached the customer); of the others, those with nothing waiting (``none_waiting``:
+    their copies failed or were withdrawn), those waiting for a time still ahead
+    (``due_later``, the first of them due at ``first_later``) and those whose time has come
+    (``due_now``)."""
+
+    told: int
+    none_waiting: int
+    due_later: int
+    due_now: int
+    first_later: datetime | None
 
 
 @dataclass(frozen=True)
@@ -503,16 +520,30 @@ class OutboxRepository:
         is queued (held for contact hours, or overdue) and not yet sent on any channel."""
         return self._apologies_due(outbox.c.incident_id == incident_id)
 
+    def incident_apologies_waiting(self, incident_id: int) -> tuple[int, datetime | None]:
+        """How many cases :meth:`incident_apologies_due` lists, and the earliest time among
+        them (None when none waits), counted by the database: one row however many wait."""
+        due = _due_by_case(outbox.c.incident_id == incident_id).subquery()
+        waiting, first = self.conn.execute(select(func.count(), func.min(due.c.due))).one()
+        return int(waiting), first
+
+    def notified_apology_tally(self, incident_id: int, now: datetime) -> ApologyTally:
+        """Where the apologies of the incident's ``notified`` cases stand at ``now``, counted
+        by the database (one row, however many cases): told, or not and when their copies
+        still waiting are due (:meth:`incident_apologies_due`)."""
+        due = _due_by_case(outbox.c.incident_id == incident_id).subquery()
+        untold = cases.c.first_notified_at.is_(None)
+        later = and_(untold, due.c.due > now)
+        row = self.conn.execute(
+            select(func.count().filter(~untold), func.count().filter(untold, due.c.due.is_(None)),
+                   func.count().filter(later), func.count().filter(untold, due.c.due <= now),
+                   func.min(due.c.due).filter(later))
+            .select_from(cases.outerjoin(due, due.c.case_id == cases.c.id))
+            .where(cases.c.incident_id == incident_id, cases.c.status == "notified")).one()
+        return ApologyTally(*(int(n) for n in row[:4]), first_later=row[4])
+
     def _apologies_due(self, which: Any) -> dict[int, datetime]:
-        sent = outbox.alias("sent_apology")
-        rows = self.conn.execute(
-            select(outbox.c.case_id, func.min(outbox.c.not_before).label("due"))
-            .where(which, outbox.c.case_id.is_not(None), outbox.c.purpose == APOLOGY,
-                   outbox.c.status.in_(("pending", "sending")),
-                   ~exists().where(sent.c.case_id == outbox.c.case_id,
-                                   sent.c.purpose == APOLOGY, sent.c.status == "sent"))
-            .group_by(outbox.c.case_id))
-        return {int(r.case_id): r.due for r in rows}
+        return {int(r.case_id): r.due for r in self.conn.execute(_due_by_case(which))}
 
     def sent_times_in_doubt(self, incident_id: int,
                             declared_at: datetime | None) -> tuple[int, int]:
@@ -664,6 +695,19 @@ class OutboxRepository:
             select(func.greatest(outbox.c.not_before, _in_doubt_until()))  # NULLs left out
             .where(outbox.c.id == message_id)).scalar()
         return due
+
+
+def _due_by_case(which: ColumnElement[bool]) -> Select[Any]:
+    """Case id and when its apology is due (``due``: the earliest ``not_before`` of its copies
+    waiting), for the cases among the outbox rows ``which`` whose apology has not gone out on
+    any channel: :meth:`OutboxRepository.apologies_due`."""
+    sent = outbox.alias("sent_apology")
+    return (select(outbox.c.case_id, func.min(outbox.c.not_before).label("due"))
+            .where(which, outbox.c.case_id.is_not(None), outbox.c.purpose == APOLOGY,
+                   outbox.c.status.in_(("pending", "sending")),
+                   ~exists().where(sent.c.case_id == outbox.c.case_id,
+                                   sent.c.purpose == APOLOGY, sent.c.status == "sent"))
+            .group_by(outbox.c.case_id))
 
 
 def fitted_provider_id(provider_id: str) -> str | None:

@@ -285,8 +285,9 @@ def get_incident(incident_id: int, request: Request, uow: Uow) -> dict[str, Any]
 
 
 @router.post("/incidents/{incident_id}/scope", dependencies=[ADMIN])
-def scope(incident_id: int, uow: Uow, actor: Actor) -> dict[str, Any]:
-    return desk.scope(uow(), incident_id=incident_id, actor=actor)
+def scope(incident_id: int, uow: Uow, actor: Actor, access: ApiAccess) -> dict[str, Any]:
+    return desk.scope(access.changing(uow(), incidents=[incident_id]), incident_id=incident_id,
+                      actor=actor)
 
 
 @router.post("/incidents/{incident_id}/plan", dependencies=[ADMIN])
@@ -304,29 +305,32 @@ def plan(incident_id: int, body: PlanCreate, request: Request, uow: Uow,
 
 
 @router.post("/incidents/{incident_id}/notify", dependencies=[ADMIN])
-def notify_customers(incident_id: int, request: Request, uow: Uow, actor: Actor) -> dict[str, Any]:
+def notify_customers(incident_id: int, request: Request, uow: Uow, actor: Actor,
+                     access: ApiAccess) -> dict[str, Any]:
     """Queue the apology to every affected customer (scheduled inside contact hours)."""
-    summary = notify(uow(), incident_id=incident_id, actor=actor, policy=policy_of(request),
-                     links=case_links(request))
+    summary = notify(access.changing(uow(), incidents=[incident_id]), incident_id=incident_id,
+                     actor=actor, policy=policy_of(request), links=case_links(request))
     return {"incident_id": incident_id, "cases": summary.cases, "messages": summary.messages,
             "send_at": summary.send_at}
 
 
 @router.post("/incidents/{incident_id}/escalate", dependencies=[ADMIN])
-def escalate(incident_id: int, uow: Uow, actor: Actor) -> dict[str, int]:
-    return {"escalated": desk_cases.escalate_unanswered(uow(), incident_id=incident_id,
-                                                        actor=actor)}
+def escalate(incident_id: int, uow: Uow, actor: Actor, access: ApiAccess) -> dict[str, int]:
+    return {"escalated": desk_cases.escalate_unanswered(
+        access.changing(uow(), incidents=[incident_id]), incident_id=incident_id, actor=actor)}
 
 
 @router.post("/incidents/{incident_id}/deadline", dependencies=[ADMIN])
-def deadline(incident_id: int, request: Request, uow: Uow, actor: Actor) -> dict[str, int]:
-    return {"defaulted": desk_cases.apply_deadline(uow(), incident_id=incident_id, actor=actor,
+def deadline(incident_id: int, request: Request, uow: Uow, actor: Actor,
+             access: ApiAccess) -> dict[str, int]:
+    return {"defaulted": desk_cases.apply_deadline(access.changing(uow(), incidents=[incident_id]),
+                                                   incident_id=incident_id, actor=actor,
                                                    policy=policy_of(request),
                                                    links=case_links(request))}
 
 
 @router.post("/incidents/{incident_id}/close", dependencies=[ADMIN])
-def close(incident_id: int, request: Request, uow: Uow, actor: Actor,
+def close(incident_id: int, request: Request, uow: Uow, actor: Actor, access: ApiAccess,
           body: CloseRequest | None = None,
           reason: str | None = Query(None, min_length=1, max_length=500,
                                      description="Older clients: prefer the JSON body."),
@@ -336,8 +340,8 @@ def close(incident_id: int, request: Request, uow: Uow, actor: Actor,
     if not why:
         raise InvalidInput("closing an incident needs a reason", field="reason",
                            reason="close_needs_reason")
-    desk.close(uow(), incident_id=incident_id, actor=actor, reason=why,
-               policy=policy_of(request), links=case_links(request))
+    desk.close(access.changing(uow(), incidents=[incident_id]), incident_id=incident_id,
+               actor=actor, reason=why, policy=policy_of(request), links=case_links(request))
     return _status(request, uow, incident_id)
 
 

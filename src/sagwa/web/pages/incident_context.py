@@ -24,7 +24,7 @@ from sagwa.services.desk_cancel_instead import replaced_discounts
 from sagwa.services.desk_money import figures_of_cases
 from sagwa.services.desk_policy import ContactDetails, DeskPolicy
 from sagwa.services.desk_report import CASE_STATES
-from sagwa.services.desk_status import incident_status
+from sagwa.services.desk_status import incident_status, status_of
 from sagwa.services.desk_wordings import incident_price_word
 from sagwa.services.incident_attention import attention_of, notice_late
 from sagwa.services.listing_names import listing_names
@@ -32,7 +32,7 @@ from sagwa.services.lookups import require
 from sagwa.services.tripwire import ACTOR as TRIPWIRE_ACTOR
 from sagwa.services.tripwire import cause_in
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
-from sagwa.web.pages.apology_states import APOLOGY_STATES, apology_counts, apology_state
+from sagwa.web.pages.apology_states import APOLOGY_STATES, apology_state, tallied_apology_counts
 from sagwa.web.pages.forms import local_input
 
 OPTIONS = [o.value for o in CustomerOption]
@@ -77,16 +77,19 @@ CASES_PER_PAGE = 50
 
 def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
                    offset: int = 0) -> dict[str, Any]:
-    """The page itself; the timeline and the notice editor arrive as htmx fragments after it."""
-    opened = plan_version_now(uow_factory(), incident_id)
-    status = incident_status(uow_factory(), incident_id=incident_id, policy=policy)
+    """The page itself, read in one transaction; the timeline and the notice editor arrive as
+    htmx fragments after it."""
     with uow_factory() as uow:
         found = require(uow.incidents.get(incident_id), "incident", incident_id)
         incident = found.incident
         window_start = incident.window_start
-        # the options as the plan offers them (``label("choice", plan)``); None before one
+        # the options as the plan offers them (``label("choice", plan)``); None before one.
+        # Read once: the plan form is opened against the version of the plan it shows
+        # (``plan_version_now``: a plan saved since gets the save refused, never overwritten)
         plan = (uow.incidents.plan(incident_id, incident.correct_price)
                 if incident.correct_price else None)
+        opened = plan_version(plan)
+        status = status_of(uow, incident, plan, policy)
         named = listing_names(uow, status.listings)
         before = (_price_before(found, uow.market.price_moves(status.listings))
                   if incident.correct_price is None else None)
@@ -101,14 +104,14 @@ def detail_context(uow_factory: Any, incident_id: int, policy: DeskPolicy, *,
         published = uow.cases.notices(incident_id)
         # apologies queued and not sent yet (held for contact hours): when each is due
         due = uow.outbox.apologies_due([int(r.case.case_id) for r in rows])
-        # where each notified case's apology stands, for the progress bars (every such case)
-        notified = uow.cases.for_incident(incident_id, statuses={CaseStatus.NOTIFIED})
-        waiting = uow.outbox.incident_apologies_due(incident_id)
+        now = uow.now()
+        # where the notified cases' apologies stand, for the progress bars (every such case,
+        # counted by the database)
+        apologies, queued_due = tallied_apology_counts(
+            uow.outbox.notified_apology_tally(incident_id, now))
         # what the customers' messages call the correct price: a book's 정가 or 판매가
         price_word = incident_price_word(uow, incident)
-        now = uow.now()
     total = sum(status.cases_by_status.values())
-    apologies, queued_due = apology_counts(notified, waiting, now)
     return {
         "s": status, "cases": rows, "names": {i: c.name for i, c in people.items()}, "total": total,
         "calls": calls, "figures": figures, "instead": instead, "apologies_due": due,

@@ -170,9 +170,11 @@ def _step(request: Request, incident_id: int, run: Callable[[], tuple[str, str]]
 
 
 @router.post("/{incident_id}/scope")
-def scope(incident_id: int, request: Request, account: Operator, uow: Uow) -> Response:
+def scope(incident_id: int, request: Request, account: Operator, uow: Uow,
+          access: PageAccess) -> Response:
     def run() -> tuple[str, str]:
-        found = desk.scope(uow(), incident_id=incident_id, actor=account.actor)
+        found = desk.scope(access.changing(uow(), incidents=[incident_id]),
+                           incident_id=incident_id, actor=account.actor)
         with uow() as u:
             cases = sum(u.cases.status_counts(incident_id).values())
         return scoped_words(found["new_cases"], found["orders"], cases)
@@ -203,13 +205,15 @@ def _n(count: int, noun: str) -> str:
 
 @router.post("/{incident_id}/notify")
 def send_apologies(incident_id: int, request: Request, account: Operator, uow: Uow,
-                   confirmed: Short = "", plan_version: Short = "") -> Response:
+                   access: PageAccess, confirmed: Short = "",
+                   plan_version: Short = "") -> Response:
     """Notify, once the operator has read the apologies as they go (``_apology_preview.html``)
     and ticked the box saying so: the page's form sends ``confirmed`` and the ``plan_version``
     previewed. The API and the CLI notify without it."""
     def run() -> tuple[str, str]:
         _require_read(uow(), incident_id, confirmed, plan_version)
-        summary = notify(uow(), incident_id=incident_id, actor=account.actor,
+        summary = notify(access.changing(uow(), incidents=[incident_id]),
+                         incident_id=incident_id, actor=account.actor,
                          policy=policy_of(request), links=case_links(request),
                          previewed_plan=plan_version)
         return queued_words(summary.cases, summary.send_at)
@@ -245,10 +249,12 @@ def queued_words(cases: int, send_at: datetime) -> tuple[str, str]:
 
 
 @router.post("/{incident_id}/escalate")
-def escalate(incident_id: int, request: Request, account: Operator, uow: Uow) -> Response:
+def escalate(incident_id: int, request: Request, account: Operator, uow: Uow,
+             access: PageAccess) -> Response:
     def run() -> tuple[str, str]:
-        moved = desk_cases.escalate_unanswered(uow(), incident_id=incident_id,
-                                               actor=account.actor)
+        moved = desk_cases.escalate_unanswered(
+            access.changing(uow(), incidents=[incident_id]), incident_id=incident_id,
+            actor=account.actor)
         return (f"답하지 않은 고객 {moved}명을 상담 대기열에 올렸습니다.",
                 f"{_n(moved, 'case')} put on the call list.")
 
@@ -316,7 +322,8 @@ def _finish(request: Request, uow: Uow, incident_id: int, reason: str, actor: st
         if not reason.strip():
             raise FormProblem("종료하는 이유를 입력해 주세요.", "Enter why it is being closed.",
                               field="reason")
-        desk.close(uow(), incident_id=incident_id, actor=actor, reason=reason.strip(),
+        desk.close(page_access(request).changing(uow(), incidents=[incident_id]),
+                   incident_id=incident_id, actor=actor, reason=reason.strip(),
                    policy=request.app.state.desk_policy, links=case_links(request))
     except IllegalTransition as exc:
         return _moved_on(request, incident_id, exc)

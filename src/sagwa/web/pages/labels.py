@@ -265,6 +265,8 @@ ACTION: dict[str, Label] = {
     "customer.erased": ("고객 개인정보 파기", "customer's personal data erased"),
     "customer.erasure_requested": ("고객 삭제 요청 기록(법정 보존 후 파기)",
                                    "customer's erasure request recorded (waits for the law)"),
+    "customer.erasure_request_dated": ("고객 삭제 요청일 정정(더 이른 날로)",
+                                       "customer's erasure request dated earlier"),
     "customer.copy_made": ("고객 개인정보 사본 제공", "copy of the customer's personal data made"),
     "seller.registered": ("판매자 등록", "seller registered"),
     "product.registered": ("상품 등록", "product registered"),
