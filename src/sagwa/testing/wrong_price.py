@@ -35,7 +35,6 @@ def scoped_incident(uow: Callable[[], SqlAlchemyUnitOfWork], *, orders_placed: i
     one, the operator declares and scopes the incident. With ``clock``, the orders come 5
     minutes after the listing went live and the declaration an hour after them (the clock is
     moved on); without, all of it happens now."""
-    opened = clock.now if clock else datetime.now(UTC).replace(second=0, microsecond=0)
     seller = catalog.register_seller(uow(), code="haneul", name="하늘디지털", actor="t")
     product = catalog.register_product(uow(), title="아이팟 나노", category="electronics/mp3",
                                        list_price=RIGHT, actor="t")
@@ -43,6 +42,9 @@ def scoped_incident(uow: Callable[[], SqlAlchemyUnitOfWork], *, orders_placed: i
                                       price=WRONG, actor="seller:haneul")
     listings.change_listing_status(uow(), listing_id=listing.id, trigger=ListingTrigger.PUBLISH,
                                    actor="t")
+    # the window opens once the listing exists (read before it, the minute could turn between:
+    # a window from 11:20 refused for a listing created at 11:21:00)
+    opened = clock.now if clock else datetime.now(UTC).replace(second=0, microsecond=0)
     customer = catalog.register_customer(uow(), name="김민준", email="mj@example.com",
                                          phone="010-1234-5678", locale="ko", actor="t")
     if clock:
