@@ -25,6 +25,7 @@ from sagwa.adapters.db.migrate import upgrade_to_head
 from sagwa.config import Settings
 from sagwa.services import accounts
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.testing.included_routes_once import build_included_routes_once
 
 # One signing key for the whole suite (the processes it starts inherit it): without it, every
 # Settings() on the external database would warn that its generated key is not shared (and
@@ -40,6 +41,11 @@ os.environ["COLUMNS"] = "200"
 # records its own parameters, so hashes made by the commands the tests start in other processes
 # (the library's defaults, as in production) verify here too.
 accounts._HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+# Each included API route built once per test process, not once per app (most tests make an
+# app; building its routes was about a third of the suite's CPU): sagwa/testing/included_routes_once.py
+if os.environ.get("SAGWA_TEST_BUILD_ROUTES_PER_APP") != "1":
+    build_included_routes_once()
 
 EXTERNAL_URL = os.environ.get("SAGWA_DATABASE_URL")
 BACKENDS = ["embedded"] + (["external"] if EXTERNAL_URL else [])
@@ -105,31 +111,69 @@ class ScratchDatabases:
         assert self._template is not None
         return self._template
 
+    def drop(self, url: URL) -> None:
+        """Drop one database :meth:`create` made (a test's own, when the test is done)."""
+        self._drop([str(url.database)])
+        self.created.remove(str(url.database))
+
     def drop_all(self) -> None:
+        self._drop(self.created)
+        self.created.clear()
+
+    def _drop(self, names: list[str]) -> None:
         admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            for name in self.created:
+            for name in names:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
-@pytest.fixture(scope="session")
-def scratch(admin_url: URL) -> Iterator[ScratchDatabases]:
-    dbs = ScratchDatabases(admin_url)
-    # the template is migrated here, before any test runs: not inside the first test that asks
-    # for a database, whose patches (environment, settings) would then be in every copy
-    dbs._migrated_template()
-    yield dbs
-    dbs.drop_all()
+class Backend:
+    """A server's scratch databases and its session database, made once per test process."""
+
+    def __init__(self, admin_url: URL) -> None:
+        self.scratch = ScratchDatabases(admin_url)
+        # the template is migrated here, before any test runs: not inside the first test that
+        # asks for a database, whose patches (environment, settings) would then be in every copy
+        self.scratch._migrated_template()
+        self.database = Database(create_engine(self.scratch.create()),
+                                 embedded="host=/" in str(admin_url)
+                                 or admin_url.query.get("host") is not None)
+
+    def close(self) -> None:
+        self.database.close()
+        self.scratch.drop_all()
 
 
 @pytest.fixture(scope="session")
-def database(scratch: ScratchDatabases, admin_url: URL) -> Iterator[Database]:
+def backends() -> Iterator[dict[str, Backend]]:
+    """Each server's :class:`Backend`, kept for the whole session. pytest sets a parametrized
+    session fixture up again each time the tests switch between its parameters — with
+    pytest-xdist sending a file at a time, at nearly every file, where migrating a template
+    and copying the session database cost 1–3 s — so ``scratch`` and ``database`` take theirs
+    from here instead of making them."""
+    made: dict[str, Backend] = {}
+    yield made
+    for backend in made.values():
+        backend.close()
+
+
+def _backend(backends: dict[str, Backend], admin_url: URL) -> Backend:
+    key = admin_url.render_as_string(hide_password=False)
+    if key not in backends:
+        backends[key] = Backend(admin_url)
+    return backends[key]
+
+
+@pytest.fixture(scope="session")
+def scratch(admin_url: URL, backends: dict[str, Backend]) -> ScratchDatabases:
+    return _backend(backends, admin_url).scratch
+
+
+@pytest.fixture(scope="session")
+def database(admin_url: URL, backends: dict[str, Backend]) -> Database:
     """One migrated database per backend for the whole session."""
-    engine = create_engine(scratch.create())
-    db = Database(engine, embedded="host=/" in str(admin_url) or admin_url.query.get("host") is not None)
-    yield db
-    db.close()
+    return _backend(backends, admin_url).database
 
 
 @pytest.fixture
@@ -153,10 +197,11 @@ def uow(session_factory: sessionmaker[Session]) -> Callable[[], SqlAlchemyUnitOf
 @pytest.fixture
 def committed_database(scratch: ScratchDatabases) -> Iterator[Database]:
     """A fresh migrated database whose commits are real (for concurrency tests)."""
-    engine = create_engine(scratch.create(), pool_size=10)
-    db = Database(engine, embedded=False)
+    url = scratch.create()
+    db = Database(create_engine(url, pool_size=10), embedded=False)
     yield db
     db.close()
+    scratch.drop(url)  # the session keeps the scratch databases: not a copy per test on disk
 
 
 @pytest.fixture

@@ -39,9 +39,9 @@ from sagwa.adapters.db.ledger_repo import StoredEntry
 from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.cli import access as access_cli
 from sagwa.cli import context as cli_context
+from sagwa.cli import dates as cli_dates
 from sagwa.cli import guard as guard_cli
 from sagwa.cli import incident as incident_cli
-from sagwa.cli import incident_options
 from sagwa.cli import messages as messages_cli
 from sagwa.cli import refunds as refunds_cli
 from sagwa.cli.actors import check_claim, check_role, recorded_actor
@@ -1802,7 +1802,7 @@ USE_CASE_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
     # sagwa incident (cli/incident.py; its postmortem's file_unwritable needs a database:
     # tests/e2e/test_cli_incident_limits.py)
     ("invalid_input", "time_malformed",
-     lambda: refusal(lambda: incident_options.parse_time("next tuesday", "deadline"))),
+     lambda: refusal(lambda: cli_dates.parse_time("next tuesday", "deadline"))),
     ("invalid_input", "close_needs_reason", lambda: refusal(
         lambda: incident_cli.close.__wrapped__(1, reason=" "))),  # type: ignore[attr-defined]
     ("invalid_input", "file_unreadable",

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from sagwa.cli.incident_options import parse_time
+from sagwa.cli.dates import parse_time
 from sagwa.domain.moments import check_moment, out_of_range
 from sagwa.domain.pricing import Promotion
 from sagwa.errors import InvalidInput

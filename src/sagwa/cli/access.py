@@ -23,7 +23,8 @@ from sagwa.cli.access_format import (
 from sagwa.cli.access_recording import command_record, command_what, record_command
 from sagwa.cli.actors import ACTOR, acting_account
 from sagwa.cli.context import console, database, exits_cleanly, settings
-from sagwa.cli.incident_options import FORMAT, TableOrJson, parse_day, parse_time
+from sagwa.cli.dates import parse_day, parse_time
+from sagwa.cli.incident_options import FORMAT, TableOrJson
 from sagwa.cli.ledger import format_csv
 from sagwa.cli.numbers import number_option, whole_number
 from sagwa.domain.access_records import AccessAction

@@ -14,6 +14,7 @@ import typer
 from sagwa.cli.access_recording import command_record, command_what, record_command
 from sagwa.cli.actors import ACTOR, acting, recorded_actor
 from sagwa.cli.context import exits_cleanly
+from sagwa.cli.dates import parse_time
 from sagwa.cli.incident_format import SEOUL, durations_in_words, print_result
 from sagwa.cli.incident_options import (
     FORMAT,
@@ -21,7 +22,6 @@ from sagwa.cli.incident_options import (
     TableOrJson,
     command_links,
     desk_context,
-    parse_time,
 )
 from sagwa.cli.numbers import number_option, whole_number
 from sagwa.domain.access_records import AccessAction

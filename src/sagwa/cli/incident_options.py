@@ -1,5 +1,5 @@
 """What every ``sagwa incident`` command shares: its argument and option types, times read as
-Korea time, and the desk it works on (settings, the database and the desk policy).
+Korea time (cli/dates.py), and the desk it works on (settings, the database and the desk policy).
 
 A command module (``incident_lifecycle``, ``incident_differences``, ...) takes these from here;
 ``cli/incident.py`` registers its commands on the ``sagwa incident`` app.
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,10 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from sagwa.cli.context import database, settings
-from sagwa.cli.incident_format import SEOUL
 from sagwa.cli.numbers import number_argument
-from sagwa.domain.moments import check_moment
-from sagwa.errors import InvalidInput
 
 IncidentId = Annotated[int, number_argument()]
 
@@ -37,28 +33,6 @@ class TextOrJson(StrEnum):
 
 FORMAT = typer.Option(TableOrJson.table, "--format", help="table or json.")
 REPORTS_DIR = Path("reports")
-
-
-def parse_time(text: str, field: str) -> datetime:
-    """ISO 8601; a time without a zone is Korea time (Asia/Seoul)."""
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{field} {text!r} is not an ISO date-time like 2008-06-12T14:00",
-                           field=field, reason="time_malformed") from None
-    return check_moment(moment if moment.tzinfo else moment.replace(tzinfo=SEOUL), field)
-
-
-def parse_day(text: str, flag: str) -> date:
-    """A day as YYYY-MM-DD (Korea time) given to ``flag`` (``--asked-on``); InvalidInput
-    ``date_malformed`` naming the flag otherwise."""
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"{flag} {text!r}은(는) 2026-12-01 같은 날짜가 아닙니다. {flag} "
-                           f"{text!r} is not a day like 2026-12-01",
-                           field=flag.removeprefix("--").replace("-", "_"),
-                           reason="date_malformed") from None
 
 
 @contextmanager

@@ -101,7 +101,8 @@ def retry_failed(
     answered, the deadline passed, a copy was sent); the contact centre's hours still apply.
     Prints JSON: counts, and the messages re-queued (a refusal too: code, message, details).
     Audited."""
-    from sagwa.cli.incident_options import desk_context, parse_time
+    from sagwa.cli.dates import parse_time
+    from sagwa.cli.incident_options import desk_context
     from sagwa.services.failed_messages import retry_failed as retry
     from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 

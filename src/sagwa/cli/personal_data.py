@@ -14,8 +14,9 @@ import typer
 from sagwa.cli.access_recording import command_record, command_what, record_command
 from sagwa.cli.actors import ACTOR, acting
 from sagwa.cli.context import console, database, exits_cleanly, settings
+from sagwa.cli.dates import parse_day, parse_time
 from sagwa.cli.incident_format import print_result, print_rows
-from sagwa.cli.incident_options import FORMAT, TableOrJson, parse_day, parse_time
+from sagwa.cli.incident_options import FORMAT, TableOrJson
 from sagwa.cli.numbers import number_option
 from sagwa.domain.access_records import AccessAction
 from sagwa.errors import Conflict, InvalidInput

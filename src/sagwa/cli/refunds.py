@@ -27,8 +27,9 @@ from rich.table import Table
 from sagwa.cli.access_recording import REASON, command_what, record_command
 from sagwa.cli.actors import ACTOR, acting_account, recorded_actor
 from sagwa.cli.context import console, database, err_console, exits_cleanly
+from sagwa.cli.dates import parse_day, parse_time
 from sagwa.cli.incident_format import print_result
-from sagwa.cli.incident_options import FORMAT, TableOrJson, parse_day, parse_time
+from sagwa.cli.incident_options import FORMAT, TableOrJson
 from sagwa.cli.ledger import EXCEL_BOM, EXCEL_HELP, check_excel, format_csv
 from sagwa.cli.numbers import whole_number
 from sagwa.domain.access_records import AccessAction, access_reason

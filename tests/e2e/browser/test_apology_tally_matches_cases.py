@@ -1,14 +1,14 @@
 """The incident page counts where its notified cases' apologies stand in the database
 (``OutboxRepository.notified_apology_tally``) — the same counts, and the same first time due,
-as :func:`apology_counts` gives from every notified case read with its waiting apologies —
+as :func:`apology_counts` (here: the definition, case by case) gives from every notified case read with its waiting apologies —
 told (sent, or reached), waiting for a time ahead, due and not gone, failed or withdrawn, with
 one copy sent and one still waiting; a case no longer notified is not counted. The incident
 status's waiting apologies are counted there too (``incident_apologies_waiting``)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import timedelta
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -16,12 +16,24 @@ from sqlalchemy.orm import Session, sessionmaker
 from test_incident_page_statements import notified_incident
 from world import World
 
+from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.adapters.db.tables import cases, outbox
 from sagwa.domain.incidents import CaseStatus
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
-from sagwa.web.pages.apology_states import apology_counts, tallied_apology_counts
+from sagwa.web.pages.apology_states import apology_state, tallied_apology_counts
 
 pytestmark = pytest.mark.e2e
+
+
+def apology_counts(notified: list[CaseRow], waiting: dict[int, datetime],
+                   now: datetime) -> tuple[Counter[str], datetime | None]:
+    """How many of the ``notified`` cases are in each :func:`apology_state` (``waiting``: case
+    id -> when its apology is due), and when the first of those waiting for their time is: the
+    definition, case by case, that the page's tally must agree with."""
+    states = {int(r.case.case_id): apology_state(r.case, waiting.get(int(r.case.case_id)), now)
+              for r in notified}
+    queued = [waiting[i] for i, state in states.items() if state == "apology_queued"]
+    return Counter(states.values()), min(queued, default=None)
 
 
 def _copies(uow: SqlAlchemyUnitOfWork, incident: int) -> dict[int, list[int]]:

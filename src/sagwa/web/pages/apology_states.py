@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
-from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.adapters.db.outbox_repo import ApologyTally
 from sagwa.domain.incidents import Case
 
@@ -17,20 +16,11 @@ from sagwa.domain.incidents import Case
 APOLOGY_STATES = ("notified", "apology_sending", "apology_queued", "not_told")
 
 
-def apology_counts(notified: list[CaseRow], waiting: dict[int, datetime],
-                   now: datetime) -> tuple[Counter[str], datetime | None]:
-    """How many of the ``notified`` cases are in each :func:`apology_state` (``waiting``: case
-    id -> when its apology is due), and when the first of those waiting for their time is: the
-    definition, case by case; the page counts with :func:`tallied_apology_counts`."""
-    states = {int(r.case.case_id): apology_state(r.case, waiting.get(int(r.case.case_id)), now)
-              for r in notified}
-    queued = [waiting[i] for i, state in states.items() if state == "apology_queued"]
-    return Counter(states.values()), min(queued, default=None)
-
-
 def tallied_apology_counts(tally: ApologyTally) -> tuple[Counter[str], datetime | None]:
-    """:func:`apology_counts` from the database's tally of the notified cases
-    (``OutboxRepository.notified_apology_tally``: no case read), the same counts."""
+    """How many notified cases are in each :func:`apology_state`, and when the first of those
+    waiting for their time is due, from the database's tally of the notified cases
+    (``OutboxRepository.notified_apology_tally``: no case read; a test compares it with the
+    states read case by case)."""
     counts = Counter({"notified": tally.told, "not_told": tally.none_waiting,
                       "apology_queued": tally.due_later, "apology_sending": tally.due_now})
     return +counts, tally.first_later  # states no case is in are left out, as there
