@@ -39,7 +39,8 @@ def data_dir() -> Iterator[Path]:
 def refunded(data_dir: Path) -> tuple[int, int]:
     """A customer who cancelled with compensation (refunds owed): (case id, customer id); and
     an admin and a finance account."""
-    assert sagwa("seed", "demo", "--products", "40", "--customers", "4", "--orders", "8", "--json").exit_code == 0
+    assert sagwa("seed", "demo", "--products", "40", "--customers", "4", "--orders", "8",
+                 "--json").exit_code == 0
     [(listing_id,)] = query(data_dir, "SELECT listing_id FROM orders GROUP BY listing_id "
                                       "ORDER BY count(*) DESC, listing_id LIMIT 1")
     incident_id = _planned(data_dir, int(listing_id))

@@ -33,7 +33,8 @@ def sagwa(*args: str) -> Result:
 @pytest.fixture(scope="module")
 def data_dir() -> Iterator[Path]:
     with fresh_data_dir("sgp") as path:
-        seeded = sagwa("seed", "demo", "--products", "40", "--customers", "8", "--orders", "4", "--json")
+        seeded = sagwa("seed", "demo", "--products", "40", "--customers", "8", "--orders", "4",
+                       "--json")
         assert seeded.exit_code == 0, seeded.output
         yield path
 

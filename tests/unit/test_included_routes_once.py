@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.routing import _IncludedRouter
+from fastapi.testclient import TestClient
 
 from sagwa.config import Settings
 from sagwa.testing.included_routes_once import build_included_routes_once
@@ -46,5 +47,25 @@ def test_a_second_app_reuses_the_routes_the_first_built(tmp_path: Path) -> None:
 def test_an_app_that_overrides_a_dependency_is_refused(tmp_path: Path) -> None:
     app = create_app(_settings(tmp_path))
     app.dependency_overrides[strict_query] = lambda: None
-    with pytest.raises(RuntimeError, match="dependency_overrides"):
-        _routes(app)
+    try:
+        with pytest.raises(RuntimeError, match="dependency_overrides"):
+            _routes(app)
+    finally:
+        app.dependency_overrides.clear()  # or every later app's requests would fail
+
+
+def test_an_override_set_after_the_routes_were_built_fails_a_request_of_any_app(
+        tmp_path: Path) -> None:
+    """Not ignored (the routes another app built would not consult this one) and not applied
+    to another app through the routes they share: the next request says why."""
+    first, second = create_app(_settings(tmp_path)), create_app(_settings(tmp_path))
+    _routes(first), _routes(second)
+    client = TestClient(second)  # no lifespan: no database is opened
+    assert client.get("/api/products", params={"unknown": "1"}).status_code == 422  # shared route
+    first.dependency_overrides[strict_query] = lambda: None
+    try:
+        with pytest.raises(RuntimeError, match="dependency_overrides"):
+            client.get("/api/products", params={"unknown": "1"})
+    finally:
+        first.dependency_overrides.clear()
+    assert client.get("/api/products", params={"unknown": "1"}).status_code == 422

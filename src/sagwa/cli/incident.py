@@ -13,7 +13,8 @@ here; the others, and what they share, are in modules named for what they hold:
 - ``incident_note_follow_ups``: note-follow-ups and resolve-follow-up (call notes marked
   "follow-up needed", and recording what was done)
 - ``incident_price_block``: narrow-price-block (a closed incident's block, to its band)
-- ``incident_options``: the option types, times read as Korea time, the desk a command works on
+- ``incident_options``: the option types and the desk a command works on (``cli/dates.py``:
+  times and days read as Korea time)
 - ``incident_format``: how the results read
 """
 

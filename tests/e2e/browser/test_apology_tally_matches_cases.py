@@ -1,9 +1,10 @@
 """The incident page counts where its notified cases' apologies stand in the database
 (``OutboxRepository.notified_apology_tally``) — the same counts, and the same first time due,
-as :func:`apology_counts` (here: the definition, case by case) gives from every notified case read with its waiting apologies —
-told (sent, or reached), waiting for a time ahead, due and not gone, failed or withdrawn, with
-one copy sent and one still waiting; a case no longer notified is not counted. The incident
-status's waiting apologies are counted there too (``incident_apologies_waiting``)."""
+as :func:`apology_counts` (here: the definition, case by case) gives from every notified case
+read with its waiting apologies — told (sent, or reached), waiting for a time ahead, due and not
+gone, failed or withdrawn, with one copy sent and one still waiting; a case no longer notified
+is not counted. The incident status's waiting apologies are counted there too
+(``incident_apologies_waiting``)."""
 
 from __future__ import annotations
 
