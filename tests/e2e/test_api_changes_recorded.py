@@ -121,6 +121,20 @@ def test_a_customer_registered_again_with_the_same_key_is_recorded_as_a_view(
                                          ("view", "POST /api/customers", [made], [])]
 
 
+def test_a_customer_whose_record_cannot_be_written_is_not_registered(
+        client_for: ApiClientFor, session_factory: sessionmaker[Session]) -> None:
+    """The record names the customer the registration makes, in its transaction: it used to be
+    written after the commit, and a record that failed left a customer registered unrecorded
+    (and the caller a 500, inviting a retry)."""
+    access_records_down(session_factory)
+    unrecorded(client_for("admin").post("/api/customers",
+                                         json={"name": "이서연", "email": "sy@example.com"}))
+    with session_factory() as s:
+        assert s.execute(select(func.count()).select_from(customers)
+                         .where(customers.c.email == "sy@example.com")).scalar_one() == 0
+    assert audited(session_factory, "customer.registered") == 0
+
+
 def test_a_points_reversal_is_recorded_naming_the_customer_or_not_made(
         client_for: ApiClientFor, uow: UowFactory,
         session_factory: sessionmaker[Session]) -> None:

@@ -76,6 +76,7 @@ def register_customer(uow: SqlAlchemyUnitOfWork, *, name: str, actor: str,
                 reason="customer_email_taken",
             )
         customer = uow.catalog.add_customer(draft, uow.now())
+        uow.naming_in_record(customers=[customer.id])  # a change record of the registration
         uow.audit.append(AuditEvent(actor, "customer.registered", "customer", str(customer.id),
                                     after={"id": customer.id, "locale": customer.locale}),
                          uow.now())

@@ -12,7 +12,8 @@ take (an id beyond bigint, a NUL in text) an :class:`~sagwa.errors.InvalidInput`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Self
@@ -134,6 +135,12 @@ class SqlAlchemyUnitOfWork:
         """Write ``record`` in the transaction of the next commit (see the module): once, with
         the first commit that succeeds; none when nothing is committed (nothing changed)."""
         self._with_commit.append(record)
+
+    def naming_in_record(self, *, customers: Iterable[int]) -> None:
+        """Add ``customers`` — made by this unit of work, their ids known only now — to the
+        record :meth:`record_with_commit` was given (none given: nothing to name them in)."""
+        self._with_commit = [replace(r, customer_ids=(*r.customer_ids, *customers))
+                             for r in self._with_commit]
 
     def commit(self) -> None:
         assert self._session is not None

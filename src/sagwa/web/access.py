@@ -31,8 +31,8 @@ whose words are noted commits that note with its change record, then also record
 An incident's steps (scope, notify, escalate, the deadline, close) give ``incidents=[id]``:
 the record names every case of the incident, and their customers, as the commit leaves them —
 the step goes through them all, and commits (its audit record) even when it moved none.
-``POST /api/customers`` still records after its commit: the record names the new customer,
-whose id the unit of work gives the record no way to learn before it commits.
+``POST /api/customers`` names the customer it registers in its record before the commit
+(``SqlAlchemyUnitOfWork.naming_in_record``: the id is known once the row is inserted).
 """
 
 from __future__ import annotations

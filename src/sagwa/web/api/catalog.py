@@ -89,11 +89,12 @@ def get_product(product_id: int, uow: Uow) -> ProductPublic:
 def register_customer(body: CustomerCreate, uow: Uow, actor: Actor,
                       key: IdempotencyKey, access: ApiAccess) -> CustomerPublic:
     """Register a customer. A retry with the same Idempotency-Key answers the same customer
-    (its access record: a ``view``)."""
-    made = catalog.register_customer(uow(), **body.model_dump(), actor=actor,
+    (its access record: a ``view``). The registration's record, naming the new customer, is
+    written in its transaction: one that cannot be written registers nobody (503
+    ``access_record_unwritten``)."""
+    made = catalog.register_customer(access.changing(uow()), **body.model_dump(), actor=actor,
                                      idempotency_key=key)
-    # written after the commit: the record names the new customer, whose id the commit gives
-    (access.viewed if access.replayed else access.changed)(customers=[made.id])
+    access.answered(customers=[made.id])  # a retry committed nothing: a view
     return customer_public(made)
 
 
