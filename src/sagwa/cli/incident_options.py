@@ -1,5 +1,6 @@
-"""What every ``sagwa incident`` command shares: its argument and option types, times read as
-Korea time (cli/dates.py), and the desk it works on (settings, the database and the desk policy).
+"""What every ``sagwa incident`` command shares: its argument and option types, and the desk
+it works on (settings, the database and the desk policy). Times typed on the command line are
+read by ``cli/dates.py``.
 
 A command module (``incident_lifecycle``, ``incident_differences``, ...) takes these from here;
 ``cli/incident.py`` registers its commands on the ``sagwa incident`` app.

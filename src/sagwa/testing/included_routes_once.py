@@ -36,13 +36,17 @@ class _NoOverrides:
     def __init__(self) -> None:
         self.apps: weakref.WeakSet[Any] = weakref.WeakSet()
 
-    @property
-    def dependency_overrides(self) -> dict[Any, Any]:
+    def refuse_overrides(self) -> None:
+        """A RuntimeError when any app the shared routes serve overrides a dependency."""
         for app in list(self.apps):
             if getattr(app, "dependency_overrides", None):
                 raise RuntimeError("build_included_routes_once: an app with "
                                    "dependency_overrides needs its own routes; run with "
                                    "SAGWA_TEST_BUILD_ROUTES_PER_APP=1")
+
+    @property
+    def dependency_overrides(self) -> dict[Any, Any]:
+        self.refuse_overrides()
         return {}
 
 
@@ -84,7 +88,7 @@ def build_included_routes_once() -> bool:
         app = include_context.dependency_overrides_provider
         if app is not None:
             overrides.apps.add(app)
-        overrides.dependency_overrides  # noqa: B018 (refuses an app that overrides already)
+        overrides.refuse_overrides()
         key = _key(original_route, include_context)
         hit = built.get(key)
         if hit is None:
