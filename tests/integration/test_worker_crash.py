@@ -6,7 +6,8 @@ finishes. The sink must have every idempotency key, and only the messages that w
 ``sending`` at the kill may arrive twice (same key, same Message-ID, so a provider drops them).
 Those are sent again only once ``SEND_WINDOW`` has passed since they were claimed (nothing tells
 a killed worker from a database restart under a live one): the test moves their claim times
-back by the window instead of waiting for it.
+back by the window, and the dead worker's last heartbeat back past ``stalled_after``, instead of
+waiting for them.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from sagwa.adapters.db.database import Database
 from sagwa.adapters.db.outbox_repo import SEND_WINDOW
@@ -100,6 +101,10 @@ def test_a_killed_worker_loses_no_message_and_repeats_only_those_in_flight(
     with committed_database.engine.begin() as conn:  # the window passed since their claims
         conn.execute(update(outbox).where(outbox.c.status == "sending")
                      .values(claimed_at=outbox.c.claimed_at - SEND_WINDOW))
+        # and the dead worker's heartbeat is stale (WorkerOptions.stalled_after, 10 s), as it
+        # would be by the time the second worker looks again
+        conn.execute(text("UPDATE procrastinate_workers "
+                          "SET last_heartbeat = last_heartbeat - interval '1 minute'"))
 
     second = _worker(committed_database, port, tmp_path)
     try:

@@ -1,7 +1,8 @@
 """A worker rides out a database outage: PostgreSQL is reached through a TCP proxy that the test
 cuts for 3 seconds (every connection dropped, new ones refused). The worker says once that the
 database went away and once that it is back, keeps running, and delivers a message queued
-after the outage to a real SMTP sink."""
+after the outage to a real SMTP sink. A worker whose database never comes back gives up when
+told to, not after a pooled connection's wait."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import URL
 
 from sagwa.adapters.db.database import Database
 from sagwa.config import Settings
+from sagwa.jobs.app import POOL_WAIT
 from sagwa.jobs.worker import WorkerOptions, in_process_worker_state, run_worker_in_background
 from sagwa.services.outbox import enqueue_message
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -44,6 +47,17 @@ def _queue(db: Database, key: str) -> None:
                         recipient="minji@example.com", locale="ko", subject="[사과] 안내",
                         body="고객님, 안내드립니다.\n", not_before=uow.now() - timedelta(seconds=1))
         uow.commit()
+
+
+def _delivery(db: Database, key: str) -> tuple[str, int]:
+    """A message's outbox status and its finished delivery job's attempts (0 until it ends)."""
+    with db.engine.connect() as conn:
+        row = conn.execute(text(
+            "SELECT o.status, coalesce(max(j.attempts) FILTER (WHERE j.status = 'succeeded'), 0) "
+            "FROM outbox o LEFT JOIN procrastinate_jobs j "
+            "ON (j.args->>'message_id')::bigint = o.id WHERE o.idempotency_key = :key "
+            "GROUP BY o.status"), {"key": key}).one()
+    return row[0], row[1]
 
 
 def _wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
@@ -84,7 +98,10 @@ def test_a_worker_survives_a_database_outage_and_delivers_what_is_queued_after(
 def _deliver_around_an_outage(db: Database, proxy: TcpProxy, sink: SmtpSink,
                               worker: object) -> None:
     _queue(db, "outage:before")
-    _wait_for(lambda: "outage:before" in sink.key_counts(), 20, "the message queued before")
+    # sent, its outcome recorded and its job finished: the worker's pooled connections are idle
+    # when the outage kills them (one in use would fail, and SQLAlchemy drop them all)
+    _wait_for(lambda: _delivery(db, "outage:before") == ("sent", 1), 20,
+              "the message queued before")
 
     proxy.cut()
     _wait_for(lambda: in_process_worker_state() == "reconnecting", 15,
@@ -94,6 +111,10 @@ def _deliver_around_an_outage(db: Database, proxy: TcpProxy, sink: SmtpSink,
 
     _queue(db, "outage:after")
     _wait_for(lambda: "outage:after" in sink.key_counts(), 30, "the message queued after the outage")
+    # at its first attempt: the worker dropped the pooled connections that died with the
+    # outage (the first delivery to take one failed, and was tried again 10 s later)
+    _wait_for(lambda: _delivery(db, "outage:after")[1] > 0, 10, "its job to finish")
+    assert _delivery(db, "outage:after") == ("sent", 1)
     assert worker.running  # type: ignore[attr-defined]
     # running again: not at once where the worker that lost the database was still finishing
     # the send in flight at the cut and took the new message on its way out (a CI run); the
@@ -110,8 +131,10 @@ def test_an_in_process_worker_that_gives_up_makes_healthz_503(
 
     settings = Settings(database_url=_through(committed_database.engine.url, proxy),
                         data_dir=tmp_path / "data", environment="test")
+    # an idle worker (messages only: not the audit anchor's job, deferred as a worker starts,
+    # which may be recording its outcome at the cut and wait a pooled connection's POOL_WAIT)
     worker = run_worker_in_background(settings, WorkerOptions(
-        concurrency=1, heartbeat_every=0.5, give_up_after=1.0))
+        concurrency=1, heartbeat_every=0.5, give_up_after=1.0, queues=("messages",)))
     try:
         with TestClient(create_app(settings, database=committed_database)) as client:
             assert client.get("/healthz").json()["worker"] == "running"
@@ -127,3 +150,10 @@ def test_an_in_process_worker_that_gives_up_makes_healthz_503(
     assert stopped.getMessage().startswith(
         "the in-process worker stopped: the database has not answered for")
     assert not stopped.exc_info  # one line
+    # from the worker telling the database went away to giving up: give_up_after (1 s), not
+    # the pool's POOL_WAIT for a connection the gone database could not give (the stopping
+    # worker's last query, unregistering itself). Telling it may itself take up to POOL_WAIT:
+    # a heartbeat whose connection died waits that long for another one.
+    [went_away] = [r for r in caplog.records
+                   if r.getMessage().startswith("the database went away")]
+    assert stopped.created - went_away.created < POOL_WAIT

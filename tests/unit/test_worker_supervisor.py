@@ -73,6 +73,37 @@ def test_a_worker_that_lost_the_database_is_followed_by_a_new_one(
     assert supervisor.state == "stopped"
 
 
+def test_the_database_back_is_told_once_before_the_next_worker_starts() -> None:
+    """The runtime drops its pooled connections then (they died with the outage)."""
+    answers = iter([GONE, None])
+    events: list[str] = []
+
+    def probe() -> None:
+        if (answer := next(answers)) is not None:
+            raise answer
+
+    made: list[FakeWorker] = []
+
+    def make() -> FakeWorker:
+        events.append("worker")
+        made.append(FakeWorker(GONE if not made else None))
+        return made[-1]
+
+    async def run_one(worker: FakeWorker) -> None:
+        await asyncio.sleep(0)
+        if worker.ends_with is not None:
+            raise worker.ends_with
+
+    async def probe_async() -> None:
+        probe()
+
+    supervisor = WorkerSupervisor(make, run_one, probe_async,  # type: ignore[arg-type]
+                                  give_up_after=5.0,
+                                  database_back=lambda: events.append("database back"))
+    run_async(supervisor.run())
+    assert events == ["worker", "database back", "worker"]
+
+
 def test_a_database_gone_too_long_ends_it_with_database_unavailable() -> None:
     def probe() -> None:
         raise GONE

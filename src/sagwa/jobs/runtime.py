@@ -143,6 +143,12 @@ class DeliveryRuntime:
         return await asyncio.get_running_loop().run_in_executor(
             self._executor, message_due_at, self.database.session_factory, message_id)
 
+    def forget_connections(self) -> None:
+        """Drop the pooled connections (after a database outage: they died with it, and with
+        no pre-ping each would fail the next delivery that took it, retried 10 s later). One
+        still checked out is dropped when it comes back."""
+        self.database.engine.dispose()
+
     def close(self) -> None:
         self._executor.shutdown(wait=True)
         for sender in self.senders.values():

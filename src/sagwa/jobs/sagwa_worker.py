@@ -16,6 +16,15 @@ One WARNING line says when the database went away (:func:`say_database_went_away
 
 ``side_task_failure`` says whether the worker stopped because one of its side tasks (the
 heartbeat, the LISTEN connection) failed rather than because it was asked to.
+
+- **A lost database ends the worker in about a second**, not after the pool's wait: the last
+  thing procrastinate does when a worker stops is unregister it, a query that waited
+  ``POOL_WAIT`` (10 s) for a connection the gone database could not give, so the supervisor
+  began asking for the database, and a worker resumed, only that much later. Once the worker
+  knows the database is gone, its last queries wait ``LOST_POOL_WAIT``; the row it could not
+  unregister is pruned by the next worker as a stalled one. (A job that was already waiting
+  for a connection to record its outcome when the database went away still waits its
+  ``POOL_WAIT``.)
 """
 
 from __future__ import annotations
@@ -25,12 +34,17 @@ import logging
 import time
 from typing import Any
 
-from procrastinate import exceptions, jobs
+from procrastinate import PsycopgConnector, exceptions, jobs
 from procrastinate.worker import Worker
 
 from sagwa.adapters.db.database import first_line, is_database_gone
 
 _log = logging.getLogger("sagwa.jobs.worker")
+
+#: Seconds a worker that has lost the database waits for a pooled connection while it stops
+#: (its jobs' outcomes, unregistering itself): the pool's usual wait (``jobs.app.POOL_WAIT``) is
+#: for a busy pool, not for a database that is gone.
+LOST_POOL_WAIT = 1.0
 
 #: What PostgreSQL says when a job is no longer this worker's to finish.
 FINISHED_ELSEWHERE = 'Job was not found or not in "doing"'
@@ -99,6 +113,18 @@ class SagwaWorker(Worker):
         if exc is not None and is_database_gone(exc):
             self.lost_at = time.monotonic()  # the worker may take a while to stop after it
             say_database_went_away(exc)
+
+    async def _shutdown(self, side_tasks: list[asyncio.Task[Any]]) -> None:
+        connector = self.app.connector
+        if self.lost_at is None or not isinstance(connector, PsycopgConnector):
+            await super()._shutdown(side_tasks)
+            return
+        pool = connector.pool
+        usual, pool.timeout = pool.timeout, LOST_POOL_WAIT
+        try:
+            await super()._shutdown(side_tasks)
+        finally:
+            pool.timeout = usual
 
     @property
     def side_task_failure(self) -> BaseException | None:

@@ -6,7 +6,8 @@ with ``Restart=on-failure`` never restarted it) and the worker inside ``sagwa se
 :class:`WorkerSupervisor` sees why the worker stopped. Asked to stop: it returns. The database
 gone: one WARNING line ("the database went away …"), then it asks the database again with a
 growing pause (0.5 s doubling to 30 s), says "the database is back after N s" and starts a new
-worker (a new row in ``procrastinate_workers``; the old row's jobs are recovered as a dead
+worker (``database_back`` first: the runtime drops its pooled connections, which died with the
+outage — each would have failed a delivery, retried only 10 s later) (a new row in ``procrastinate_workers``; the old row's jobs are recovered as a dead
 worker's). Still gone after ``give_up_after`` seconds, or any other failure: it raises, and the
 command exits non-zero with a clear line.
 
@@ -60,8 +61,10 @@ class WorkerSupervisor:
     def __init__(self, make_worker: Callable[[], SagwaWorker],
                  run_one: Callable[[SagwaWorker], Awaitable[None]],
                  probe: Callable[[], Awaitable[Any]], *, give_up_after: float,
-                 sends: Sized = ()) -> None:
+                 sends: Sized = (), database_back: Callable[[], None] = lambda: None) -> None:
         self._make_worker, self._run_one, self._probe = make_worker, run_one, probe
+        # called once the database answers again, before the next worker starts
+        self._database_back = database_back
         self._sends = sends  # the stopped workers' deliveries still running in threads
         self.sends_patience = SENDS_PATIENCE
         self._give_up_after = give_up_after
@@ -169,6 +172,7 @@ class WorkerSupervisor:
                 pause = min(pause * 2, LONGEST_PAUSE)
         finally:
             outage.waiting = False
+        self._database_back()
         _log.warning("the database is back after %.1f s; worker resumed",
                      time.monotonic() - since)
         return pause

@@ -96,7 +96,8 @@ async def run_worker_async(settings: Settings, options: WorkerOptions, *,
                     lambda: _new_worker(runtime, options, install_signal_handlers=False),
                     lambda worker: _run_with_recovery(worker, options, supervisor, on_started),
                     lambda: _probe(runtime.database.engine.url),
-                    give_up_after=options.give_up_after, sends=runtime.in_flight)
+                    give_up_after=options.give_up_after, sends=runtime.in_flight,
+                    database_back=runtime.forget_connections)
                 await supervisor.run(install_signal_handlers=install_signal_handlers)
     finally:
         runtime.close()
