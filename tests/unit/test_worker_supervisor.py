@@ -33,7 +33,9 @@ class FakeWorker:
 
 def _supervisor(endings: list[BaseException | None], probe: Callable[[], Any], *,
                 give_up_after: float = 5.0, sends: list[str] | None = None,
-                made: list[FakeWorker] | None = None) -> tuple[WorkerSupervisor, list[FakeWorker]]:
+                made: list[FakeWorker] | None = None,
+                database_back: Callable[[], None] | None = None,
+                ) -> tuple[WorkerSupervisor, list[FakeWorker]]:
     made = [] if made is None else made
 
     def make() -> FakeWorker:
@@ -49,6 +51,8 @@ def _supervisor(endings: list[BaseException | None], probe: Callable[[], Any], *
         probe()
 
     extra: dict[str, Any] = {} if sends is None else {"sends": sends}
+    if database_back is not None:
+        extra["database_back"] = database_back
     return WorkerSupervisor(make, run_one, probe_async,  # type: ignore[arg-type]
                             give_up_after=give_up_after, **extra), made
 
@@ -76,32 +80,17 @@ def test_a_worker_that_lost_the_database_is_followed_by_a_new_one(
 def test_the_database_back_is_told_once_before_the_next_worker_starts() -> None:
     """The runtime drops its pooled connections then (they died with the outage)."""
     answers = iter([GONE, None])
-    events: list[str] = []
+    told: list[int] = []  # how many workers had been made each time
 
     def probe() -> None:
         if (answer := next(answers)) is not None:
             raise answer
 
     made: list[FakeWorker] = []
-
-    def make() -> FakeWorker:
-        events.append("worker")
-        made.append(FakeWorker(GONE if not made else None))
-        return made[-1]
-
-    async def run_one(worker: FakeWorker) -> None:
-        await asyncio.sleep(0)
-        if worker.ends_with is not None:
-            raise worker.ends_with
-
-    async def probe_async() -> None:
-        probe()
-
-    supervisor = WorkerSupervisor(make, run_one, probe_async,  # type: ignore[arg-type]
-                                  give_up_after=5.0,
-                                  database_back=lambda: events.append("database back"))
+    supervisor, _ = _supervisor([GONE, None], probe, made=made,
+                                database_back=lambda: told.append(len(made)))
     run_async(supervisor.run())
-    assert events == ["worker", "database back", "worker"]
+    assert len(made) == 2 and told == [1]
 
 
 def test_a_database_gone_too_long_ends_it_with_database_unavailable() -> None:
