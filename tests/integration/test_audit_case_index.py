@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
 
 from sagwa.adapters.db.read_repo import ReadRepository
+from sagwa.testing.statements import statements
 
 CASES = 3000
 RECORDS_PER_CASE = 4
@@ -83,3 +84,16 @@ def test_the_audit_trail_reads_order_records_by_the_case_index(engine: Engine) -
             1, listing_ids=[], case_ids=[7],
             listings_since=conn.execute(text("SELECT now()")).scalar_one()))
     assert any("ix_audit_log_order_case" in p for p in plans), plans
+
+
+def test_the_audit_trail_sends_an_incidents_cases_as_one_parameter(engine: Engine) -> None:
+    """Not 20,000 placeholders for an incident of 20,000 cases (twice: its cases' records and
+    its orders'): writing and parsing them took 440 ms of the timeline's 460."""
+    with engine.connect() as conn:
+        reads = ReadRepository(conn)
+        since = conn.execute(text("SELECT now()")).scalar_one()
+        with statements(conn) as sent:
+            trail = reads.incident_audit_trail(1, listing_ids=[], case_ids=list(range(1, CASES + 1)),
+                                               listings_since=since)
+    assert len(trail) == CASES * RECORDS_PER_CASE
+    assert len(sent) == 1 and len(sent[0]) < 2000, len(sent[0])

@@ -50,3 +50,8 @@ def among(column: ColumnElement[Any], ids: Sequence[int]) -> ColumnElement[bool]
     """``column`` is one of ``ids``, sent as one array parameter (``= ANY(:ids)``): an IN list
     of 20,000 ids costs 20,000 placeholders for the driver to write and the server to parse."""
     return column == any_(literal(list(ids), ARRAY(BigInteger)))
+
+
+def among_keys(column: ColumnElement[Any], keys: Sequence[str]) -> ColumnElement[bool]:
+    """:func:`among` for text keys (``audit_log.entity_id``: ids written as text)."""
+    return column == any_(literal(list(keys), ARRAY(Text)))

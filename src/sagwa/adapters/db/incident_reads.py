@@ -22,6 +22,7 @@ from sqlalchemy import (
     select,
 )
 
+from sagwa.adapters.db.bulk import among_keys
 from sagwa.adapters.db.tables import (
     audit_case_id,
     audit_log,
@@ -145,9 +146,9 @@ class IncidentReads:
             and_(audit_log.c.entity_type == "incident", audit_log.c.entity_id == str(incident_id)),
             and_(audit_log.c.entity_type == "listing", audit_log.c.entity_id.in_(listing_keys),
                  audit_log.c.occurred_at >= listings_since),
-            and_(audit_log.c.entity_type == "case", audit_log.c.entity_id.in_(case_keys)),
+            and_(audit_log.c.entity_type == "case", among_keys(audit_log.c.entity_id, case_keys)),
             and_(audit_log.c.entity_type == "order", audit_log.c.action.in_(DESK_ORDER_ACTIONS),
-                 audit_case_id().in_(case_keys)))
+                 among_keys(audit_case_id(), case_keys)))
         return list(self.conn.execute(select(audit_log).where(about)
                                       .order_by(audit_log.c.seq)).all())
 
