@@ -15,6 +15,7 @@ from test_desk_notify_deadline_and_sellers import _two_seller_incident
 
 from sagwa.domain.ledger import AccountKind
 from sagwa.services import catalog, desk_cases, orders
+from sagwa.services.desk_money import figures_of_cases
 from sagwa.services.desk_notify import notify
 from sagwa.services.desk_report import build_report, figure_rows, write_postmortem
 from sagwa.services.desk_status import incident_status
@@ -120,6 +121,12 @@ def test_a_capped_keep_says_which_units_are_kept_and_which_refunded_everywhere(s
     assert (public.units, public.units_kept, public.units_refunded) == (3, 2, 1)
     assert public.exposure.amount_minor == 3 * diff  # as ordered: matches units
     assert public.exposure_kept.amount_minor == 2 * diff  # still honoured: matches units_kept
+    # the incident's total, counted by unit price in the database, is its cases' added up
+    view = incident_status(uow(), incident_id=incident_id, policy=POLICY)
+    with uow() as u:
+        each = figures_of_cases(u, u.cases.for_incident(incident_id))
+    assert view.exposure_kept == {"amount_minor": sum(
+        f.exposure_kept.amount_minor for f in each.values()), "currency": "KRW"}
     assert (public.paid.amount_minor, public.refunded.amount_minor) == (3 * 19_900, 19_900)
     [order] = public.orders
     assert (order.units_ordered, order.units_kept, order.units_refunded) == (3, 2, 1)

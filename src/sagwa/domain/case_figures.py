@@ -17,7 +17,7 @@ first change records it) and the order as it stands now:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sagwa.domain.incidents import Case, OrderRecord
@@ -79,8 +79,17 @@ def exposure_kept(case: Case, correct_price: Money) -> Money:
     """The part of ``case``'s exposure still honoured, Σ (correct − unit price now) × units
     kept (:attr:`CaseFigures.exposure_kept`): the orders as they stand now only, so an
     incident's total needs no order as placed."""
-    return sum(((correct_price - o.unit_price).times(_units_kept(o)) for o in case.orders),
-               Money(0, case.exposure.currency))
+    return exposure_kept_of_units(((o.unit_price, _units_kept(o)) for o in case.orders),
+                                  correct_price, case.exposure.currency)
+
+
+def exposure_kept_of_units(units_kept: Iterable[tuple[Money, int]], correct_price: Money,
+                           currency: str) -> Money:
+    """Σ (correct − unit price now) × units kept over ``(unit price now, units kept)`` pairs:
+    one case's orders, or an incident's units kept counted by unit price (its total, without
+    reading every case)."""
+    return sum(((correct_price - price).times(units) for price, units in units_kept),
+               Money(0, currency))
 
 
 def case_figures(case: Case, placed: Mapping[int, tuple[int, int]], correct_price: Money

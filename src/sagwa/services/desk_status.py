@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sagwa.domain.audit import first_listing_pause
-from sagwa.domain.case_figures import exposure_kept
+from sagwa.domain.case_figures import exposure_kept_of_units
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.money import Money
 from sagwa.domain.sla import notice_due_at
@@ -170,11 +170,11 @@ def status_of(uow: SqlAlchemyUnitOfWork, inc: Incident, plan: IncidentPlan | Non
 
 def _exposure_kept(uow: SqlAlchemyUnitOfWork, inc: Incident) -> Money:
     """Inside an open unit of work: the incident's cases' ``exposure_kept`` added up (their
-    orders as they stand: no order as placed, no other figure is read or worked out)."""
+    orders as they stand, counted by unit price in the database: reading every case took the
+    incident page 0.4 s at 20,000 cases)."""
     correct = inc.correct_price or inc.wrong_price  # as figures_of_cases takes it
-    return sum((exposure_kept(row.case, correct)
-                for row in uow.cases.for_incident(int(inc.incident_id))),
-               Money(0, inc.wrong_price.currency))
+    return exposure_kept_of_units(uow.cases.units_kept_by_price(int(inc.incident_id)), correct,
+                                  inc.wrong_price.currency)
 
 
 def incident_summaries(uow: SqlAlchemyUnitOfWork, *, limit: int,

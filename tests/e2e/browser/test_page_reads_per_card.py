@@ -130,12 +130,17 @@ def test_the_incident_status_sums_what_is_kept_without_the_orders_as_placed(
         session_factory: sessionmaker[Session], world: World) -> None:
     """The exposure still honoured needs the orders as they stand only: the incident page and
     the notice editor no longer read every case's orders as placed (the desk's audit entries,
-    398 cases' worth in the demo) and work out all their figures for one sum."""
+    398 cases' worth in the demo) and work out all their figures for one sum, nor every
+    case's orders."""
     with statements(session_factory.kw["bind"]) as seen:
         status = incident_status(SqlAlchemyUnitOfWork(session_factory),
                                  incident_id=world.incident, policy=load_desk_policy())
     as_placed = "SELECT audit_log.entity_id, audit_log.before, audit_log.after ->> 'case_id'"
     assert not [s for s in seen if s.lstrip().startswith(as_placed)], seen
+    # nor the cases' orders one by one: the units kept are counted by the database, by price
+    # (reading every case took the page 0.4 s at 20,000 cases)
+    cases_orders = "SELECT case_orders.case_id, orders.id"
+    assert not [s for s in seen if s.lstrip().startswith(cases_orders)], seen
     with SqlAlchemyUnitOfWork(session_factory) as uow:
         figures = figures_of_cases(uow, uow.cases.for_incident(world.incident))
     assert status.exposure_kept["amount_minor"] == sum(

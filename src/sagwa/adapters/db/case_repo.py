@@ -32,6 +32,7 @@ from sagwa.domain.difference import DifferencePaid
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.incidents import Case, CaseStatus, OrderRecord
 from sagwa.domain.money import Money
+from sagwa.domain.orders import OrderStatus
 from sagwa.domain.sla import notice_languages, notice_languages_missing
 
 
@@ -233,6 +234,19 @@ class CaseRepository:
         if compensation_entry_id is not None:
             values["compensation_entry_id"] = compensation_entry_id
         self.conn.execute(update(cases).where(cases.c.id == case.case_id).values(**values))
+
+    def units_kept_by_price(self, incident_id: int) -> list[tuple[Money, int]]:
+        """The units of the incident's orders still kept (not cancelled), by unit price as it
+        stands now: ``(unit price, units)`` pairs, counted by the database — what
+        ``case_figures.exposure_kept`` adds up over every case, without reading them."""
+        rows = self.conn.execute(
+            select(orders.c.unit_price_minor, orders.c.currency, func.sum(orders.c.quantity))
+            .join(case_orders, case_orders.c.order_id == orders.c.id)
+            .where(case_orders.c.incident_id == incident_id,
+                   orders.c.status != OrderStatus.CANCELLED.value)
+            .group_by(orders.c.unit_price_minor, orders.c.currency)
+            .order_by(orders.c.currency, orders.c.unit_price_minor)).all()
+        return [(Money(int(price), currency), int(units)) for price, currency, units in rows]
 
     def status_counts(self, incident_id: int) -> Counter[str]:
         rows = self.conn.execute(select(cases.c.status, func.count()).where(
