@@ -115,6 +115,11 @@ BASIS_EN = {
     Kept.DISPUTES: ("Enforcement Decree of the Act on the Consumer Protection in Electronic "
                     "Commerce, Article 6(1)(iv): 3 years"),
 }
+#: Until when an open matter keeps the data, as the customer is told (Korean, English): what
+#: ends it, where that is the customer's to do — points stay until they are used (they do not
+#: expire), not "until it is settled".
+OPEN_UNTIL = {Kept.POINTS_HELD: ("모두 사용하실 때까지", "until they are used")}
+OPEN_UNTIL_ANY = ("처리가 끝날 때까지", "until settled")
 #: Why an open matter keeps the data: its purpose is not yet fulfilled.
 OPEN_BASIS = ("개인정보 보호법 제21조 제1항",
               "Personal Information Protection Act, Article 21(1): its purpose not yet fulfilled")
@@ -125,8 +130,9 @@ def _reason_lines(kept: Sequence[Hold]) -> tuple[list[str], list[str]]:
     for hold in kept:
         k, e, basis = hold.words
         if hold.until is None:
-            ko.append(f"- {k}: 처리가 끝날 때까지")
-            en.append(f"- {e}: until it is settled")
+            until_ko, until_en = OPEN_UNTIL.get(hold.kept, OPEN_UNTIL_ANY)
+            ko.append(f"- {k}: {until_ko}")
+            en.append(f"- {e}: {until_en}")
         else:
             day = kept_until_day(hold.until).isoformat()
             ko.append(f"- {k}: {day}까지 ({basis})")

@@ -57,10 +57,10 @@ KEPT_WORDS: dict[Kept, tuple[str, str, str]] = {
     Kept.PAYMENTS: ("대금 결제에 관한 기록(환불·보상·차액)",
                     "records of payments (refunds, compensation, differences)",
                     "전자상거래법 시행령 제6조 제1항 제3호 (5년)"),
-    Kept.DISPUTES: ("소비자 불만·분쟁 처리에 관한 기록(사고 건)",
-                    "records of complaint and dispute handling (incident cases)",
+    Kept.DISPUTES: ("소비자 불만·분쟁 처리에 관한 기록(가격 오류 건)",
+                    "records of complaint and dispute handling (price-error cases)",
                     "전자상거래법 시행령 제6조 제1항 제4호 (3년)"),
-    Kept.OPEN_CASES: ("처리 중인 사고 건", "cases still being settled",
+    Kept.OPEN_CASES: ("처리 중인 가격 오류 건", "price-error cases still being settled",
                       "개인정보 보호법 제21조 제1항 (처리 목적 미달성)"),
     Kept.REFUNDS_OWED: ("지급하지 않은 환불", "refunds not yet paid",
                         "개인정보 보호법 제21조 제1항 (처리 목적 미달성)"),
@@ -104,7 +104,7 @@ class Hold:
         return KEPT_WORDS[self.kept]
 
     def describe(self, lang: str = "ko") -> str:
-        """``소비자 불만·분쟁 처리에 관한 기록(사고 건): 2029-12-07부터 파기 가능 (…)``."""
+        """``소비자 불만·분쟁 처리에 관한 기록(가격 오류 건): 2029-12-07부터 파기 가능 (…)``."""
         ko, en, basis = self.words
         if self.until is None:  # an open matter (OPEN_MATTERS)
             return (f"{ko}: 끝날 때까지 보관 ({basis})" if lang == "ko"

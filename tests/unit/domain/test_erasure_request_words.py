@@ -49,7 +49,7 @@ def test_the_answer_names_each_law_until_when_the_erasure_and_how_to_object() ->
     said = answer_words([CASES, PAID], asked_at=ASKED)
     ko, en = said["ko"], said["en"]
     assert "2008-06-20에 요청하신" in ko
-    assert "소비자 불만·분쟁 처리에 관한 기록(사고 건): 2011-06-18까지" in ko
+    assert "소비자 불만·분쟁 처리에 관한 기록(가격 오류 건): 2011-06-18까지" in ko
     assert "전자상거래법 시행령 제6조 제1항 제3호" in ko and "2013-06-16까지" in ko
     assert "2013-06-17에 다시 요청하지 않으셔도 삭제합니다" in ko
     assert "제36조 제1항 단서" in ko and "위 목적 외에는 이용하지 않습니다" in ko
@@ -64,7 +64,9 @@ def test_the_answer_names_each_law_until_when_the_erasure_and_how_to_object() ->
 
 def test_an_open_matter_is_answered_without_a_date() -> None:
     said = answer_words([POINTS], asked_at=ASKED)
-    assert "사용하지 않은 포인트: 처리가 끝날 때까지" in said["ko"]
+    # what ends it, where that is the customer's to do: points do not expire
+    assert "사용하지 않은 포인트: 모두 사용하실 때까지" in said["ko"]
+    assert "points not yet used: until they are used" in said["en"]
     assert "처리 중인 일이 끝나고 법정 보존 기간이 지나면" in said["ko"]
     assert "once the open matter is settled" in said["en"]
 
@@ -105,3 +107,11 @@ def test_an_answer_is_overdue_only_after_its_tenth_day() -> None:
     assert answer_by(asked) == date(2026, 11, 30)
     assert not answer_overdue(asked, datetime(2026, 11, 30, 23, 59, tzinfo=SEOUL))
     assert answer_overdue(asked, datetime(2026, 12, 1, 0, 0, tzinfo=SEOUL))
+
+
+def test_a_case_still_open_is_a_price_error_case_not_an_incident() -> None:
+    """Customers know it as a price error: "사고" is the desk's word."""
+    open_case = Hold(Kept.OPEN_CASES, None)
+    said = answer_words([open_case], asked_at=ASKED)
+    assert "- 처리 중인 가격 오류 건: 처리가 끝날 때까지" in said["ko"] and "사고" not in said["ko"]
+    assert "- price-error cases still being settled: until settled" in said["en"]

@@ -69,7 +69,7 @@ def test_nothing_kept_may_go_at_once() -> None:
 
 def test_each_hold_says_what_is_kept_until_when_and_by_which_law() -> None:
     hold = Hold(Kept.DISPUTES, kst(2029, 12, 7))
-    assert hold.describe("ko") == ("소비자 불만·분쟁 처리에 관한 기록(사고 건): 2029-12-07부터 파기 "
+    assert hold.describe("ko") == ("소비자 불만·분쟁 처리에 관한 기록(가격 오류 건): 2029-12-07부터 파기 "
                                    "가능 (전자상거래법 시행령 제6조 제1항 제4호 (3년))")
     assert "may be erased from 2029-12-07, Korea time" in hold.describe("en")
     assert "끝날 때까지 보관" in Hold(Kept.OPEN_CASES, None).describe("ko")
