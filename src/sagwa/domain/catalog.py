@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 
 from sagwa.domain.identifiers import fold_width, normalise_gtin, normalise_isbn
@@ -248,6 +249,7 @@ class Customer:
     email: str | None
     phone: str | None
     locale: str
+    erased_at: datetime | None = None  # personal data erased (name, email, phone blank)
 
 
 class Keep(Enum):

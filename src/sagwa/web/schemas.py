@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -114,6 +114,18 @@ class CustomerPublic(BaseModel):
     email: str | None
     phone: str | None
     locale: str
+    erased_at: datetime | None = Field(
+        default=None, description="When the customer's personal data was erased (name, email "
+                                  "and phone blank since; ids, amounts and times kept).")
+    erasure_requested_at: datetime | None = Field(
+        default=None, description="GET /api/customers/{id}: when the customer asked to be "
+                                  "erased, a request a law or an open matter keeps waiting "
+                                  "(Korea time; null: none waits). Use the data for nothing "
+                                  "but what keeps it (개인정보 보호법 제21조 제3항).")
+    erasure_from: date | None = Field(
+        default=None, description="GET /api/customers/{id}: the day that request will be "
+                                  "carried out (null while an open matter keeps the data, or "
+                                  "none waits).")
 
 
 class CustomerContactUpdate(Body):

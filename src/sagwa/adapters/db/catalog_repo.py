@@ -24,7 +24,7 @@ def _product(row: Any) -> Product:
 
 
 def _customer(row: Any) -> Customer:
-    return Customer(row.id, row.name, row.email, row.phone, row.locale)
+    return Customer(row.id, row.name, row.email, row.phone, row.locale, row.erased_at)
 
 
 class CatalogRepository:

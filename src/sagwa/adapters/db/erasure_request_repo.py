@@ -39,6 +39,12 @@ class ErasureRequestRepository:
         query = select(erasure_requests).where(_r.done_at.is_(None)).order_by(_r.id)
         return [_request(row) for row in self._conn.execute(query)]
 
+    def pending_for(self, customer_id: int) -> ErasureRequest | None:
+        """The customer's request not carried out yet, if any."""
+        row = self._conn.execute(select(erasure_requests).where(
+            _r.customer_id == customer_id, _r.done_at.is_(None))).one_or_none()
+        return _request(row) if row else None
+
     def record(self, customer_id: int, *, at: datetime, by: str, kept: Sequence[Hold],
                erase_from: datetime | None) -> tuple[ErasureRequest, ErasureRequest | None]:
         """The customer's pending request, its holds as found now and asked at the earlier of

@@ -6,6 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 
 from sagwa.domain.catalog import KEEP, Customer, Product, Seller
+from sagwa.domain.erasure_requests import ErasureRequest, day_of
+from sagwa.domain.moments import SEOUL
 from sagwa.services import catalog
 from sagwa.services.customer_contact import ContactChanged, change_customer_contact
 from sagwa.services.lookups import require
@@ -36,8 +38,13 @@ def product_public(p: Product) -> ProductPublic:
                          isbn=p.isbn)
 
 
-def customer_public(c: Customer) -> CustomerPublic:
-    return CustomerPublic(id=c.id, name=c.name, email=c.email, phone=c.phone, locale=c.locale)
+def customer_public(c: Customer, request: ErasureRequest | None = None) -> CustomerPublic:
+    """``request``: the customer's erasure request still waiting (read by the GET only)."""
+    return CustomerPublic(
+        id=c.id, name=c.name, email=c.email, phone=c.phone, locale=c.locale,
+        erased_at=c.erased_at.astimezone(SEOUL) if c.erased_at else None,
+        erasure_requested_at=request.requested_at.astimezone(SEOUL) if request else None,
+        erasure_from=day_of(request.erase_from) if request and request.erase_from else None)
 
 
 @router.post("/sellers", status_code=201, response_model=SellerPublic, dependencies=[ADMIN])
@@ -102,8 +109,9 @@ def register_customer(body: CustomerCreate, uow: Uow, actor: Actor,
 def get_customer(customer_id: int, uow: Uow, access: ApiAccess) -> CustomerPublic:
     with uow() as u:
         found = require(u.catalog.customer(customer_id), "customer", customer_id)
+        request = u.erasure_requests.pending_for(customer_id)
     access.viewed()  # the customer of the path
-    return customer_public(found)
+    return customer_public(found, request)
 
 
 def contact_changed_public(done: ContactChanged) -> CustomerContactChanged:
