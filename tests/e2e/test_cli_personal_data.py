@@ -158,6 +158,8 @@ def test_an_erasure_whose_access_record_cannot_be_written_erases_nothing(
         engine.dispose()
     done = sagwa("customers", "erase", "--customer", str(customer))
     assert done.exit_code == 0, done.output
+    # when, in Korea time as every time the privacy commands print (was UTC: +00:00)
+    assert "+09:00" in done.output and "+00:00" not in done.output
     assert query(data_dir, "SELECT action, customer_ids FROM access_records WHERE what = "
                            f"'sagwa customers erase --customer {customer} --reason request'"
                  ) == [("change", [customer])]

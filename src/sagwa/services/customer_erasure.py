@@ -63,7 +63,9 @@ class Erased:
 
     def as_dict(self) -> dict[str, object]:
         return {"customer_id": self.customer_id, "reason": self.reason.value,
-                "erased_at": self.erased_at.isoformat() if self.erased_at else None,
+                # Korea time, as the request's ``requested_at`` (the same moment either way)
+                "erased_at": self.erased_at.astimezone(SEOUL).isoformat() if self.erased_at
+                else None,
                 "dry_run": self.dry_run, **self.counts, "request_id": self.request_id}
 
 
