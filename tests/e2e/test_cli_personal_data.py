@@ -160,6 +160,9 @@ def test_an_erasure_whose_access_record_cannot_be_written_erases_nothing(
     assert done.exit_code == 0, done.output
     # when, in Korea time as every time the privacy commands print (was UTC: +00:00)
     assert "+09:00" in done.output and "+00:00" not in done.output
+    # and the letter telling the customer it was done, below the table (시행령 제43조)
+    assert "고객에게" in done.output and "시행령 제43조" in done.output
+    assert "요청하신 개인정보 삭제를" in done.output and "We deleted your personal data" in done.output
     assert query(data_dir, "SELECT action, customer_ids FROM access_records WHERE what = "
                            f"'sagwa customers erase --customer {customer} --reason request'"
                  ) == [("change", [customer])]

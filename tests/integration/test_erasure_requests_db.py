@@ -121,6 +121,34 @@ def test_the_run_erases_a_request_due_as_asked_and_closes_it(shop) -> None:
     assert _requests(uow)[0].done_at == FREE_FROM
 
 
+def test_a_request_carried_out_comes_with_the_letter_that_tells_the_customer(shop) -> None:
+    """시행령 제43조: the result is told too. A request that waited for the law (its refusal
+    answered then) is told today; one carried out as it came, within its ten days (a late
+    one, overdue); an erasure nobody asked for, no letter."""
+    uow, clock, customer, people = _closed(shop)
+    clock.now = datetime(2009, 3, 2, tzinfo=SEOUL)
+    _refused(uow, customer)
+    clock.now = FREE_FROM
+    waited = erase_customer(uow(), customer_id=customer, reason="retention", actor="admin:kim",
+                            officer=("홍길동", "privacy@example.co.kr"))
+    assert waited.answer is not None
+    assert (waited.answer_by, waited.answer_overdue) == (date(2013, 6, 17), False)
+    ko, en = waited.answer["ko"], waited.answer["en"]
+    assert "2009-03-02에 요청하신 개인정보 삭제를 2013-06-17에 마쳤습니다" in ko
+    assert "성함, 이메일 주소, 전화번호" in ko and "홍길동" in ko
+    assert "We deleted your personal data on 2013-06-17, as you asked on 2009-03-02" in en
+    assert waited.as_dict()["answer_by"] == "2013-06-17"
+
+    late, unasked = [p for p in people if p != customer][:2]
+    clock.now = datetime(2013, 6, 20, 11, 0, tzinfo=SEOUL)  # a letter of 06-05, opened late
+    done = erase_customer(uow(), customer_id=late, reason="request", actor="admin:kim",
+                          asked_on=date(2013, 6, 5))
+    assert (done.answer_by, done.answer_overdue) == (date(2013, 6, 15), True)
+    assert "2013-06-05에 요청하신" in done.answer["ko"]  # type: ignore[index]
+    nobody = erase_customer(uow(), customer_id=unasked, reason="retention", actor="admin:kim")
+    assert nobody.answer is None and nobody.as_dict()["answer"] is None
+
+
 def test_an_open_matter_keeps_the_request_undated_until_the_daily_check_dates_it(
         shop, database, session_factory) -> None:  # type: ignore[no-untyped-def]
     uow, clock, _customer, people = _closed(shop)

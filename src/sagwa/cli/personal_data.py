@@ -107,7 +107,8 @@ def erase(
     and until when. A customer's request so refused is recorded (once) and carried out as soon
     as every hold lifts (``sagwa retention run``, the worker's daily job); the answer to send
     the customer within 10 days is printed (JSON: ``details.answer``), naming the desk
-    policy's ``[privacy_officer]``."""
+    policy's ``[privacy_officer]``. A request carried out prints the letter that tells the
+    customer so (JSON: ``answer``, ``answer_by``, ``answer_overdue``)."""
     officer = load_desk_policy(settings().desk_policy).privacy_officer
     db = database()
     try:
@@ -130,13 +131,21 @@ def erase(
             raise
     finally:
         db.close()
-    print_result(done.as_dict(), fmt.value,
+    data = done.as_dict()
+    if fmt == TableOrJson.json:
+        print_result(data, fmt.value, "")
+        return
+    # the letter, if any, below the table and unwrapped (staff copy it), not in a cell
+    letter = ("answer", "answer_by") if done.answer else ("answer", "answer_by", "answer_overdue")
+    print_result({k: v for k, v in data.items() if k not in letter}, fmt.value,
                  "may be erased (dry run)" if dry_run else "customer's personal data erased")
+    if done.answer:
+        typer.echo("\n" + format_answer(data))
 
 
 def format_answer(details: dict[str, Any]) -> str:
-    """The answer to a refused request, as staff copy it to the customer: Korean, then
-    English."""
+    """The answer to a request, refused or carried out, as staff copy it to the customer:
+    Korean, then English."""
     by, answer = details["answer_by"], details["answer"]
     if details.get("answer_overdue"):
         head = (f"고객에게 오늘 보낼 답변 (기한 {by} 지남, 개인정보 보호법 시행령 제43조) — the "

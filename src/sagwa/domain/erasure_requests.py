@@ -5,8 +5,9 @@ carried out as soon as every hold lifts; what staff tell the customer meanwhile.
 law keeps it (then 제21조 제3항: kept apart, used for that law's purpose only). 시행령 제43조
 wants the refusal told to the customer within 10 days, with the reasons and how to object.
 sagwa records the request (``services/customer_erasure.py``), marks the customer on the staff
-pages while it waits (:func:`mark_words`), and :func:`answer_words` is the letter staff send.
-Pure: the clock and the holds are passed in."""
+pages while it waits (:func:`mark_words`), and :func:`answer_words` is the letter staff send;
+a request carried out is told too (:func:`done_words`). Pure: the clock and the holds are
+passed in."""
 
 from __future__ import annotations
 
@@ -176,4 +177,26 @@ def answer_words(kept: Sequence[Hold], *, asked_at: datetime,
            (f"If you disagree, you may object to our privacy officer"
             f"{' ' + named if named else ''}, or report it or ask for mediation at "
             f"{OBJECT_TO_EN}.")]
+    return {"ko": "\n".join(ko), "en": "\n".join(en)}
+
+
+def done_words(*, asked_at: datetime, erased_at: datetime,
+               officer: tuple[str, str] | None = None) -> dict[str, str]:
+    """The letter staff send a customer whose request was carried out (``ko``, ``en``): 시행령
+    제43조 wants the result told within 10 days of the request, as a refusal is — what was
+    deleted, what stays without their name (the numbers, amounts and dates of orders and
+    payments) and whom to ask: the privacy officer ``officer`` (name, contact) when given."""
+    asked, done = day_of(asked_at).isoformat(), day_of(erased_at).isoformat()
+    named = f"({officer[0]}, {officer[1]})" if officer else ""
+    ko = [f"고객님께서 {asked}에 요청하신 개인정보 삭제를 {done}에 마쳤습니다.",
+          "삭제한 정보: 성함, 이메일 주소, 전화번호, 상담하며 적어 둔 내용, 보내 드린 메시지.",
+          "주문과 결제의 번호·금액·일시는 성함과 연락처 없이 회계 기록으로만 남습니다.",
+          f"궁금하신 점은 당사 개인정보 보호책임자{named}에게 문의해 주십시오."]
+    en = [f"We deleted your personal data on {done}, as you asked on {asked}.",
+          ("Deleted: your name, email address and phone number, the notes we made when we "
+           "spoke with you, and the messages we sent you."),
+          ("The numbers, amounts and dates of your orders and payments stay in our accounts "
+           "only, without your name or contact details."),
+          (f"For any question, please contact our privacy officer"
+           f"{' ' + named if named else ''}.")]
     return {"ko": "\n".join(ko), "en": "\n".join(en)}

@@ -17,6 +17,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sagwa.domain.access_records import ACCESS_NOT_RECORDED, AccessRecord
 from sagwa.domain.audit import AuditEvent
@@ -27,6 +28,7 @@ from sagwa.domain.erasure_requests import (
     answer_words,
     asked_at_of,
     day_of,
+    done_words,
     erase_from,
     mark_words,
     when_words,
@@ -60,13 +62,21 @@ class Erased:
     dry_run: bool = False
     #: The customer's recorded request this erasure carried out (None: none was pending).
     request_id: int | None = None
+    #: The letter telling the customer their request was carried out (``ko``, ``en``), the
+    #: day to send it by and whether that day has passed; None for an erasure nobody asked for.
+    answer: dict[str, str] | None = None
+    answer_by: date | None = None
+    answer_overdue: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return {"customer_id": self.customer_id, "reason": self.reason.value,
                 # Korea time, as the request's ``requested_at`` (the same moment either way)
                 "erased_at": self.erased_at.astimezone(SEOUL).isoformat() if self.erased_at
                 else None,
-                "dry_run": self.dry_run, **self.counts, "request_id": self.request_id}
+                "dry_run": self.dry_run, **self.counts, "request_id": self.request_id,
+                "answer": self.answer,
+                "answer_by": self.answer_by.isoformat() if self.answer_by else None,
+                "answer_overdue": self.answer_overdue}
 
 
 @dataclass(frozen=True)
@@ -219,6 +229,7 @@ def erase_customer(uow: SqlAlchemyUnitOfWork, *, customer_id: int, reason: Erasu
         refuse_while_kept(customer_id, kept)
         if dry_run:
             return Erased(customer_id, why, None, {}, dry_run=True)
+        waiting = uow.erasure_requests.pending_for(customer_id)
         counts = repo.erase(customer_id, reason=why.value, now=now)
         request_id = uow.erasure_requests.close(customer_id, at=now)
         closed: dict[str, object] = {} if request_id is None else {"request_id": request_id}
@@ -229,7 +240,22 @@ def erase_customer(uow: SqlAlchemyUnitOfWork, *, customer_id: int, reason: Erasu
         if record is not None:
             uow.record_with_commit(record)
         uow.commit()
-    return Erased(customer_id, why, now, counts, request_id=request_id)
+    return Erased(customer_id, why, now, counts, request_id=request_id,
+                  **_told(why, waiting, asked, now, officer))
+
+
+def _told(why: ErasureReason, waiting: ErasureRequest | None, asked: datetime, now: datetime,
+          officer: tuple[str, str] | None) -> dict[str, Any]:
+    """What to tell a customer whose request an erasure carried out (시행령 제43조: the result
+    too is told): a request made now, within ten days of asking (overdue once they passed);
+    one that waited for the law (its refusal answered then), today. Nothing for a retention
+    erasure nobody asked for."""
+    if waiting is None and why is not ErasureReason.REQUEST:
+        return {}
+    first = min(waiting.requested_at, asked) if waiting else asked
+    return {"answer": done_words(asked_at=first, erased_at=now, officer=officer),
+            "answer_by": day_of(now) if waiting else answer_by(first),
+            "answer_overdue": waiting is None and answer_overdue(first, now)}
 
 
 def _refuse_and_record(uow: SqlAlchemyUnitOfWork, customer_id: int, kept: list[Hold], *,
