@@ -154,6 +154,7 @@ def test_refused_while_the_law_keeps_it_and_erased_once_every_period_has_ended(s
     with pytest.raises(Conflict) as twice:
         erase_customer(uow(), customer_id=customer, reason="request", actor="admin:kim")
     assert twice.value.details["reason"] == "customer_erased"
+    assert "register" not in twice.value.message  # erased already: nothing to do
     with pytest.raises(NotFound):
         erase_customer(uow(), customer_id=99_999, reason="request", actor="admin:kim")
 
@@ -204,6 +205,8 @@ def test_no_order_lands_on_an_erased_customer(shop) -> None:
                            actor="t", velocity=None)
     assert refused.value.details["reason"] == "customer_erased"
     assert "2014-01-01" in refused.value.message
+    # what to do instead, Korean first as the English (was English only)
+    assert "새 고객으로 다시 등록" in refused.value.message
 
 
 def test_the_customers_copy_holds_what_is_kept_about_them_and_records_why(shop) -> None:
@@ -238,6 +241,10 @@ def test_the_customers_copy_holds_what_is_kept_about_them_and_records_why(shop) 
     with pytest.raises(Conflict) as refused:  # nothing left to copy, and no reason kept
         customer_copy(uow(), customer_id=customer, actor="admin:kim", reason="윤곤열 재요청")
     assert refused.value.details["reason"] == "customer_erased"
+    # what is left, not "register the person again" (advice for recording something new)
+    said = refused.value.message
+    assert "사본으로 드릴 개인정보가 남아 있지 않습니다" in said and "no personal data is left" in said
+    assert "register" not in said
 
 
 def run_retention_job(database, session_factory, clock, *, on: bool) -> int:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from sagwa.domain.audit import AuditEvent
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import CURRENCY_EXPONENTS
 from sagwa.errors import InvalidInput
-from sagwa.services.customer_erasure import require_not_erased
+from sagwa.services.customer_erasure import NOTHING_TO_COPY, require_not_erased
 from sagwa.services.recorded_texts import audit_text
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -32,7 +32,7 @@ def customer_copy(uow: SqlAlchemyUnitOfWork, *, customer_id: int, actor: str,
         raise InvalidInput("give the reason for the copy (e.g. the customer's request and its "
                            "date): it is recorded", field="reason", reason="copy_reason_missing")
     with uow:
-        require_not_erased(uow, customer_id)  # erased: nothing left to copy, no reason kept
+        require_not_erased(uow, customer_id, then=NOTHING_TO_COPY)  # no reason kept either
         held = uow.personal_data.copy_for(customer_id)
         now = uow.now()
         uow.audit.append(AuditEvent(actor, COPY_ACTION, "customer", str(customer_id),

@@ -178,24 +178,38 @@ def refuse_while_kept(customer_id: int, kept: list[Hold] | tuple[Hold, ...], *,
                          for h in kept], **more)
 
 
-def refuse_erased(erased_at: datetime | None, customer_id: int) -> None:
-    """:class:`Conflict` (``customer_erased``) for a customer whose data was erased: nothing
-    may be recorded for them any more (an order, a contact) — the marketplace registers the
-    person again as a new customer."""
+#: What to do instead, after "erased": nothing may be recorded for them any more (an order, a
+#: contact, a choice, points) — the marketplace registers the person again as a new customer.
+REGISTER_AGAIN = ("그분을 새 고객으로 다시 등록해 주십시오",
+                  "register the person again as a new customer")
+#: For a copy of their data (제35조): none is left to copy.
+NOTHING_TO_COPY = (("사본으로 드릴 개인정보가 남아 있지 않습니다. 주문·결제의 번호, 금액, 일시만 "
+                    "성함과 연락처 없이 남아 있습니다"),
+                   ("no personal data is left to copy: only the numbers, amounts and dates of "
+                    "their orders and payments stay, without their name or contact details"))
+
+
+def refuse_erased(erased_at: datetime | None, customer_id: int, *,
+                  then: tuple[str, str] | None = REGISTER_AGAIN) -> None:
+    """:class:`Conflict` (``customer_erased``) for a customer whose data was erased, saying
+    ``then`` (Korean, English): what to do instead, or what is left."""
     if erased_at is not None:
+        when = erased_at.astimezone(SEOUL)
+        ko, en = then if then else ("", "")
         raise Conflict(f"고객 {customer_id}의 개인정보는 이미 파기되었습니다 "
-                       f"({erased_at.astimezone(SEOUL):%Y-%m-%d %H:%M} 한국 시간) — "
+                       f"({when:%Y-%m-%d %H:%M} 한국 시간){'. ' + ko if ko else ''} — "
                        f"customer {customer_id}'s personal data was erased on "
-                       f"{erased_at.astimezone(SEOUL):%Y-%m-%d}: register the person again "
-                       "as a new customer", reason="customer_erased", customer_id=customer_id)
+                       f"{when:%Y-%m-%d}{': ' + en if en else ''}",
+                       reason="customer_erased", customer_id=customer_id)
 
 
-def require_not_erased(uow: SqlAlchemyUnitOfWork, customer_id: int) -> None:
+def require_not_erased(uow: SqlAlchemyUnitOfWork, customer_id: int, *,
+                       then: tuple[str, str] | None = REGISTER_AGAIN) -> None:
     """Inside an open unit of work: :class:`NotFound` for no such customer, :func:`refuse_erased`
     for an erased one; the row held ``FOR KEY SHARE`` (``PersonalDataRepository.erased``), so an
     erasure cannot slip in before the transaction ends."""
     found = require(uow.personal_data.erased(customer_id), "customer", customer_id)
-    refuse_erased(found.erased_at, customer_id)
+    refuse_erased(found.erased_at, customer_id, then=then)
 
 
 def erase_customer(uow: SqlAlchemyUnitOfWork, *, customer_id: int, reason: ErasureReason | str,
@@ -218,7 +232,7 @@ def erase_customer(uow: SqlAlchemyUnitOfWork, *, customer_id: int, reason: Erasu
     with uow:
         repo = uow.personal_data
         row = require(repo.customer(customer_id, lock=not dry_run), "customer", customer_id)
-        refuse_erased(row.erased_at, customer_id)
+        refuse_erased(row.erased_at, customer_id, then=None)  # erased already: nothing to do
         now = uow.now()
         asked = asked_at_of(asked_on, now)
         records = repo.records([customer_id]).get(customer_id, CustomerRecords())
