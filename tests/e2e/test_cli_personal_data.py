@@ -48,6 +48,7 @@ def test_a_customers_copy_needs_a_reason_and_is_recorded(data_dir: Path, tmp_pat
     customer = _ordered(data_dir)
     refused = sagwa("customers", "export", "--customer", str(customer))
     assert refused.exit_code == 2 and "reason" in refused.output
+    assert "까닭을 적어 주십시오" in refused.output  # Korean first (was English only)
     out = tmp_path / "copy.json"
     made = sagwa("customers", "export", "--customer", str(customer), "--reason",
                  "고객 전화 요청 12-06", "--out", str(out))
@@ -63,6 +64,7 @@ def test_a_customers_copy_needs_a_reason_and_is_recorded(data_dir: Path, tmp_pat
     missing = sagwa("customers", "export", "--customer", "99999", "--reason", "x", "--out",
                     str(tmp_path / "none.json"))
     assert missing.exit_code == 1 and not (tmp_path / "none.json").exists()
+    assert "고객 99999번이 없습니다" in missing.output
 
 
 def test_erasing_a_customer_the_law_keeps_is_refused_with_the_law_and_the_date(

@@ -29,8 +29,10 @@ def customer_copy(uow: SqlAlchemyUnitOfWork, *, customer_id: int, actor: str,
     is required and recorded."""
     why = " ".join((reason or "").split())
     if not why:
-        raise InvalidInput("give the reason for the copy (e.g. the customer's request and its "
-                           "date): it is recorded", field="reason", reason="copy_reason_missing")
+        raise InvalidInput("사본을 만드는 까닭을 적어 주십시오(예: 고객의 열람 요청과 그 날짜). 기록에 "
+                           "남습니다 — give the reason for the copy (e.g. the customer's request "
+                           "and its date): it is recorded", field="reason",
+                           reason="copy_reason_missing")
     with uow:
         require_not_erased(uow, customer_id, then=NOTHING_TO_COPY)  # no reason kept either
         held = uow.personal_data.copy_for(customer_id)
