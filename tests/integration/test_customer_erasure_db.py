@@ -319,8 +319,16 @@ def test_a_contact_correction_keeps_its_note_beside_the_log_until_erased(shop) -
             audit_words.c.seq == record.seq)).scalar()
     assert why not in str(record.event.after) and words == why
     clock.now = datetime(2014, 1, 1, tzinfo=SEOUL)
-    erase_customer(uow(), customer_id=customer, reason="retention", actor="admin:kim")
+    with uow() as u:  # the messages sent to them name their address masked, as the correction
+        messages = u.conn.execute(text(
+            "SELECT count(*) FROM audit_log a JOIN outbox o ON a.entity_id = o.id::text "
+            "WHERE a.entity_type = 'message' AND o.customer_id = :c AND a.after->>'recipient' "
+            "<> ''"), {"c": customer}).scalar_one()
+    done = erase_customer(uow(), customer_id=customer, reason="retention", actor="admin:kim")
     assert why not in _everything(uow) and "010-9999-1111" not in _everything(uow)
+    # the masked number stays in the chained log ("010-****-1111"), counted, not said "none"
+    assert "010-****-1111" in _audit_text(uow)
+    assert done.counts["audit_records_with_contact"] == 1 + messages
     with pytest.raises(Conflict) as refused:
         change_customer_contact(uow(), customer_id=customer, actor="agent:park",
                                 policy=POLICY, phone="010-9999-1111")

@@ -163,6 +163,7 @@ class PersonalDataRepository:
                                       audit_words.c.erased_at.is_(None))
             .values(words="", erased_at=now)).rowcount)
         counts["audit_records_with_text"] = self.audit_records_with_text(customer_id)
+        counts["audit_records_with_contact"] = self.audit_records_with_contact(customer_id)
         return counts
 
     def _about(self, customer_id: int) -> Any:
@@ -203,6 +204,22 @@ class PersonalDataRepository:
         holds_text = or_(*words)
         return int(self._conn.execute(
             select(func.count()).select_from(audit_log).where(about, holds_text)).scalar_one())
+
+    def audit_records_with_contact(self, customer_id: int) -> int:
+        """Audit records that keep the customer's email or number masked (``mi****@example.com``,
+        ``010-****-6373``: a contact correction's before and after, a message's recipient) —
+        enough to tell one from another, never the whole. The chain keeps them, so erasure can
+        only say how many remain."""
+        messages = select(func.cast(outbox.c.id, Text)).where(outbox.c.customer_id == customer_id)
+        about = or_(audit_log.c.seq.in_(self._about(customer_id)),
+                    and_(audit_log.c.entity_type == "message",
+                         audit_log.c.entity_id.in_(messages)))
+        masked = or_(*(part[key].astext != "" for part, key in (
+            (audit_log.c.before, "email"), (audit_log.c.before, "phone"),
+            (audit_log.c.after["masked"], "email"), (audit_log.c.after["masked"], "phone"),
+            (audit_log.c.after, "recipient"))))
+        return int(self._conn.execute(
+            select(func.count()).select_from(audit_log).where(about, masked)).scalar_one())
 
     def copy_for(self, customer_id: int) -> dict[str, list[dict[str, Any]]]:
         """Everything held about the customer, by kind, oldest first: their profile, orders,
