@@ -215,6 +215,13 @@ def test_the_customers_copy_holds_what_is_kept_about_them_and_records_why(shop) 
     copy = customer_copy(uow(), customer_id=customer, actor="admin:kim", reason=why)
     assert copy["customer_id"] == customer and copy["customer"]["email"] == "c1@example.com"
     assert [o["unit_price"] for o in copy["orders"]] == [19_900, 19_900]
+    with uow() as u:  # what was bought, from whom: as the customer knew it, not a listing id
+        [(title, seller)] = u.conn.execute(text(
+            "SELECT DISTINCT p.title, s.name FROM orders o JOIN listings l ON l.id = o.listing_id "
+            "JOIN products p ON p.id = l.product_id JOIN sellers s ON s.id = l.seller_id "
+            "WHERE o.customer_id = :c"), {"c": customer}).all()
+    assert {(o["product"], o["seller"]) for o in copy["orders"]} == {(title, seller)}
+    assert copy["erasure_requests"] == []  # none asked for
     [case] = copy["cases"]
     assert case["choice"] == "cancel_with_compensation" and case["choice_evidence"] == WORDS[0]
     assert [c["note"] for c in copy["contacts"]] == [WORDS[1]]

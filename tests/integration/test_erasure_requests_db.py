@@ -16,6 +16,7 @@ from test_desk import shop  # noqa: F401
 
 from sagwa.adapters.db.tables import access_records, cases, customers, erasure_requests
 from sagwa.errors import Conflict, InvalidInput
+from sagwa.services.customer_copy import customer_copy
 from sagwa.services.customer_erasure import (
     REQUEST_DATED_ACTION,
     REQUESTED_ACTION,
@@ -75,6 +76,18 @@ def test_a_refused_request_is_recorded_once_with_who_took_it_and_the_holds(shop)
     # the letter printed again keeps the request's date and its ten days
     assert again.details["answer_by"] == "2009-03-12"
     assert "2009-03-02에 요청하신" in again.details["answer"]["ko"]
+
+
+def test_the_customers_copy_holds_their_waiting_request(shop) -> None:
+    """A copy (제35조) holds everything kept about them: their request too, not who took it."""
+    uow, clock, customer, _ = _closed(shop)
+    clock.now = datetime(2009, 3, 2, tzinfo=SEOUL)
+    _refused(uow, customer)
+    copy = customer_copy(uow(), customer_id=customer, actor="admin:kim", reason="본인 요청")
+    [asked] = copy["erasure_requests"]
+    assert asked["requested_at"] == "2009-03-02T00:00:00+09:00" and asked["done_at"] is None
+    assert asked["erase_from"].startswith("2013-06-17") and "requested_by" not in asked
+    assert "payments" in [h["kept"] for h in asked["holds"]]
 
 
 def test_a_dry_run_or_an_erasure_for_retention_records_no_request(shop) -> None:

@@ -26,14 +26,18 @@ from sagwa.adapters.db.tables import (
     cases,
     contact_attempts,
     customers,
+    erasure_requests,
     incident_plans,
     incidents,
     ledger_entries,
     ledger_postings,
+    listings,
     note_follow_ups,
     orders,
     outbox,
+    products,
     refunds,
+    sellers,
 )
 from sagwa.domain.incidents import IncidentStatus
 from sagwa.domain.ledger import AccountKind
@@ -222,9 +226,10 @@ class PersonalDataRepository:
             select(func.count()).select_from(audit_log).where(about, masked)).scalar_one())
 
     def copy_for(self, customer_id: int) -> dict[str, list[dict[str, Any]]]:
-        """Everything held about the customer, by kind, oldest first: their profile, orders,
-        cases, the contacts staff recorded, messages written to them, refunds and points. Staff
-        accounts' names are left out: they are the staff's data, not the customer's."""
+        """Everything held about the customer, by kind, oldest first: their profile, orders
+        (with what was bought, from which seller), cases, the contacts staff recorded, messages
+        written to them, refunds, points and their erasure requests. Staff accounts' names are
+        left out: they are the staff's data, not the customer's."""
         mine = select(cases.c.id).where(cases.c.customer_id == customer_id)
 
         def rows(query: Any) -> list[dict[str, Any]]:
@@ -234,9 +239,15 @@ class PersonalDataRepository:
         return {
             "customer": rows(select(c.id, c.name, c.email, c.phone, c.locale, c.created_at,
                                     c.erased_at).where(c.id == customer_id)),
+            # what was bought and from whom, as the customer knew it (not only a listing's id)
             "orders": rows(select(orders.c.id, orders.c.listing_id, orders.c.quantity,
                                   orders.c.unit_price_minor, orders.c.currency, orders.c.status,
-                                  orders.c.placed_at)
+                                  orders.c.placed_at, products.c.title.label("product"),
+                                  products.c.title_en.label("product_en"),
+                                  sellers.c.name.label("seller"))
+                           .join(listings, listings.c.id == orders.c.listing_id)
+                           .join(products, products.c.id == listings.c.product_id)
+                           .join(sellers, sellers.c.id == listings.c.seller_id)
                            .where(orders.c.customer_id == customer_id).order_by(orders.c.id)),
             "cases": rows(select(cases.c.id, cases.c.incident_id, cases.c.status,
                                  cases.c.choice, cases.c.choice_channel, cases.c.choice_at,
@@ -275,4 +286,11 @@ class PersonalDataRepository:
                                   == AccountKind.CUSTOMER_POINTS.value,
                                   ledger_postings.c.owner_id == customer_id)
                            .order_by(ledger_entries.c.id)),
+            # their request to be erased, waiting for the law or carried out (not who took it)
+            "erasure_requests": rows(select(erasure_requests.c.requested_at,
+                                            erasure_requests.c.holds,
+                                            erasure_requests.c.erase_from,
+                                            erasure_requests.c.done_at)
+                                     .where(erasure_requests.c.customer_id == customer_id)
+                                     .order_by(erasure_requests.c.id)),
         }
