@@ -107,6 +107,9 @@ def test_a_refused_request_is_recorded_once_answered_and_listed_by_the_plan(
     assert plan["requests_pending"] >= 1 and customer not in plan["requests_due_ids"]
     shown = sagwa("retention", "plan")
     assert f"{customer}" in shown.output and said["details"]["erase_from"] in shown.output
+    # and the day its answer was due by, for the officer to check it was sent
+    assert listed["answer_by"] == said["details"]["answer_by"]
+    assert f"답변 기한 {listed['answer_by']}" in shown.output
 
 
 def test_a_request_received_earlier_is_answered_as_overdue_once_its_ten_days_passed(

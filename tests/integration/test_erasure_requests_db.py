@@ -106,7 +106,8 @@ def test_the_daily_job_carries_out_a_request_once_its_holds_lift_even_with_the_s
     plan = retention_plan(uow(), as_of=datetime(2013, 6, 16, tzinfo=SEOUL)).as_dict()
     assert plan["requests_pending"] == 1 and plan["requests_due_ids"] == []
     assert plan["requests"] == [{"customer_id": customer, "requested_at": "2009-03-02T00:00:00+09:00",
-                                 "erase_from": "2013-06-17", "due": False}]
+                                 "erase_from": "2013-06-17", "due": False,
+                                 "answer_by": "2009-03-12"}]
     clock.now = datetime(2013, 6, 16, 3, 0, tzinfo=SEOUL)
     assert run_retention_job(database, session_factory, clock, on=False) == 0  # still kept by law
     clock.now = datetime(2013, 6, 17, 3, 0, tzinfo=SEOUL)

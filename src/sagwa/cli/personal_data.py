@@ -162,8 +162,10 @@ def request_rows(requests: list[dict[str, Any]]) -> list[tuple[str, str]]:
     for r in requests:
         when = (f"{r['erase_from']} 파기 — erased on {r['erase_from']}" if r["erase_from"]
                 else "처리 중인 일이 끝난 뒤 — once the open matter is settled")
-        rows.append((f"고객 customer {r['customer_id']}",
-                     f"{when}{' (지금 — due now)' if r['due'] else ''}"))
+        asked = r["requested_at"][:10]
+        said = (f"{when}{' (지금 — due now)' if r['due'] else ''}; {asked} 요청, 답변 기한 "
+                f"{r['answer_by']} — asked {asked}, answer due by {r['answer_by']}")
+        rows.append((f"고객 customer {r['customer_id']}", said))
     return rows
 
 
@@ -175,9 +177,10 @@ def plan(
     fmt: TableOrJson = FORMAT,
 ) -> None:
     """How many customers may be erased now (``due``), how many are still kept, and when the
-    next one falls due; the customers who asked to be erased and when each will be. JSON:
-    as_of, due, due_ids, kept, kept_open, next_due_at, requests_pending, requests_due_ids,
-    requests (customer_id, requested_at, erase_from, due)."""
+    next one falls due; the customers who asked to be erased, when each asked, the day their
+    answer was due by and when each will be erased. JSON: as_of, due, due_ids, kept, kept_open,
+    next_due_at, requests_pending, requests_due_ids, requests (customer_id, requested_at,
+    erase_from, due, answer_by)."""
     db = database()
     try:
         assert db.session_factory is not None

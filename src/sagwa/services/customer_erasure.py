@@ -93,7 +93,10 @@ class PendingRequest:
         return {"customer_id": self.customer_id,
                 "requested_at": self.requested_at.astimezone(SEOUL).isoformat(),
                 "erase_from": day_of(self.erase_from).isoformat() if self.erase_from else None,
-                "due": self.due}
+                "due": self.due,
+                # the last day the refusal had to be told by (시행령 제43조), for the officer
+                # to check it was: sagwa prints the letter, it does not send it
+                "answer_by": answer_by(self.requested_at).isoformat()}
 
 
 @dataclass(frozen=True)
