@@ -186,6 +186,9 @@ def test_the_run_erases_only_customers_no_law_keeps(data_dir: Path) -> None:
     run = sagwa("retention", "run", "--format", "json")
     assert run.exit_code == 0, run.output
     assert set(json.loads(run.stdout)["customer_ids"]) == never
+    # a letter for each customer whose request it carried out (none asked here: the law
+    # still keeps those who did)
+    assert json.loads(run.stdout)["answers"] == []
     erased = {int(c) for (c,) in query(data_dir, "SELECT id FROM customers WHERE erased_at "
                                                  "IS NOT NULL AND name = '' AND email IS NULL")}
     assert erased - erased_before == never

@@ -6,6 +6,7 @@ hold lifts, the request then closed."""
 # ruff: noqa: F811  (the tests take test_desk's ``shop`` fixture, imported below, by name)
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -99,7 +100,7 @@ def test_a_dry_run_or_an_erasure_for_retention_records_no_request(shop) -> None:
 
 
 def test_the_daily_job_carries_out_a_request_once_its_holds_lift_even_with_the_sweep_off(
-        shop, database, session_factory) -> None:  # type: ignore[no-untyped-def]
+        shop, database, session_factory, caplog) -> None:  # type: ignore[no-untyped-def]
     uow, clock, customer, people = _closed(shop)
     clock.now = datetime(2009, 3, 2, tzinfo=SEOUL)
     _refused(uow, customer)
@@ -112,7 +113,12 @@ def test_the_daily_job_carries_out_a_request_once_its_holds_lift_even_with_the_s
     assert run_retention_job(database, session_factory, clock, on=False) == 0  # still kept by law
     clock.now = datetime(2013, 6, 17, 3, 0, tzinfo=SEOUL)
     assert retention_plan(uow()).as_dict()["requests_due_ids"] == [customer]
+    caplog.set_level(logging.WARNING, "sagwa.jobs.retention")
     assert run_retention_job(database, session_factory, clock, on=False) == 1
+    # the customer is to be told (시행령 제43조): the job logs the letter, once
+    [told] = [r.getMessage() for r in caplog.records if r.name == "sagwa.jobs.retention"]
+    assert f"customer {customer}'s erasure request was carried out: tell them by 2013-06-17" in told
+    assert "2009-03-02에 요청하신 개인정보 삭제를 2013-06-17에 마쳤습니다" in told
     with uow() as u:
         erased = dict(u.conn.execute(select(customers.c.id, customers.c.erased_reason)).all())
     # the customer who asked, erased as asked; the others (due since 2013-06-13) wait for the
@@ -129,8 +135,12 @@ def test_the_run_erases_a_request_due_as_asked_and_closes_it(shop) -> None:
     clock.now = datetime(2009, 3, 2, tzinfo=SEOUL)
     _refused(uow, customer)
     clock.now = FREE_FROM
-    done = {d.customer_id: d for d in erase_due(uow, actor="admin:kim")}
+    done = {d.customer_id: d for d in erase_due(uow, actor="admin:kim",
+                                                officer=("홍길동", "privacy@example.co.kr"))}
     assert done[customer].reason == "request"
+    # the letter that tells them (retention run prints it), naming the officer; nobody else's
+    assert "홍길동" in done[customer].answer["ko"]  # type: ignore[index]
+    assert [c for c, d in done.items() if d.answer] == [customer]
     assert done[customer].as_dict()["request_id"] == _requests(uow)[0].id
     assert _requests(uow)[0].done_at == FREE_FROM
 

@@ -207,9 +207,12 @@ def run(
 ) -> None:
     """Erase every customer whose retention periods have all ended, one at a time (each in its
     own transaction, audited), those who asked to be erased as asked; run it daily (e.g. from
-    cron). JSON: erased, customer_ids, requested_ids (erased on their request)."""
+    cron). Prints, for each customer whose request it carried out, the letter to send them.
+    JSON: erased, customer_ids, requested_ids (erased on their request), answers
+    (customer_id, answer_by, answer: ko, en)."""
     from rich.progress import Progress
 
+    officer = load_desk_policy(settings().desk_policy).privacy_officer
     db = database()
     try:
         assert db.session_factory is not None
@@ -226,9 +229,17 @@ def run(
                              requested=asked, progress=lambda n: bar.advance(task, n),
                              record=lambda customer_id: command_record(
                                  account, AccessAction.CHANGE, "sagwa retention run",
-                                 customers=[customer_id]))
+                                 customers=[customer_id]), officer=officer)
     finally:
         db.close()
-    print_result({"erased": len(done), "customer_ids": [d.customer_id for d in done],
-                  "requested_ids": [d.customer_id for d in done if d.request_id is not None]},
-                 fmt.value, "retention run")
+    told = [d.as_dict() for d in done if d.answer]
+    answers = [{"customer_id": t["customer_id"], "answer_by": t["answer_by"],
+                "answer": t["answer"]} for t in told]
+    summary = {"erased": len(done), "customer_ids": [d.customer_id for d in done],
+               "requested_ids": [d.customer_id for d in done if d.request_id is not None]}
+    if fmt == TableOrJson.json:
+        print_result(summary | {"answers": answers}, fmt.value, "")
+        return
+    print_result(summary, fmt.value, "retention run")
+    for letter in told:  # each below the table, unwrapped: staff copy them
+        typer.echo(f"\n고객 customer {letter['customer_id']}\n" + format_answer(letter))

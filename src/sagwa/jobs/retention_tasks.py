@@ -5,11 +5,13 @@ recorded when the law refused it) are erased as soon as every hold lifts, whatev
 everyone else due only when ``SAGWA_RETENTION_ERASE_DAILY`` is on. A run stopped by an access
 record that cannot be written (``access_record_unwritten``: that customer not erased) is
 retried (``SCHEDULED_RETRY``): each erasure is its own transaction, so the retry goes on with
-those left."""
+those left. A customer whose request it carried out is to be told (시행령 제43조): the job logs
+the letter to send them, one WARNING each (no personal data in it: the days, the officer)."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from procrastinate import JobContext
 
@@ -23,6 +25,8 @@ RETENTION_TASK = "sagwa.retention_erase"
 #: 03:00 Korea time (UTC+9, no daylight saving), when the desk is closed.
 RETENTION_CRON = "0 18 * * *"
 RETENTION_ACTOR = "sagwa:retention"
+
+_log = logging.getLogger("sagwa.jobs.retention")
 
 
 @app.periodic(cron=RETENTION_CRON, periodic_id="retention_erase")
@@ -40,7 +44,15 @@ async def erase_due_job(context: JobContext, timestamp: int) -> int:
         return AccessRecord(account=RETENTION_ACTOR, role=None, client="worker",
                             action=AccessAction.CHANGE, what=what, customer_ids=(customer_id,))
 
+    runtime = job_runtime(context)
     done = await asyncio.to_thread(erase_due, lambda: job_unit_of_work(context),
                                    actor=RETENTION_ACTOR, due=None if sweep else [],
-                                   record=record)
+                                   record=record, officer=runtime.policy.privacy_officer)
+    for erased in done:
+        if erased.answer:
+            _log.warning("고객 %d의 삭제 요청을 처리했습니다. %s까지 결과를 알려 주십시오 (개인정보 보호법 "
+                         "시행령 제43조) — customer %d's erasure request was carried out: tell "
+                         "them by %s. The letter:\n\n%s\n\n%s", erased.customer_id,
+                         erased.answer_by, erased.customer_id, erased.answer_by,
+                         erased.answer["ko"], erased.answer["en"])
     return len(done)

@@ -339,14 +339,16 @@ def erasure_marks(uow: SqlAlchemyUnitOfWork) -> ErasureMarks:
 def erase_due(uow_factory: Callable[[], SqlAlchemyUnitOfWork], *, actor: str,
               due: list[int] | None = None, requested: Collection[int] | None = None,
               progress: Callable[[int], None] | None = None,
-              record: Callable[[int], AccessRecord] | None = None) -> list[Erased]:
+              record: Callable[[int], AccessRecord] | None = None,
+              officer: tuple[str, str] | None = None) -> list[Erased]:
     """Erase every customer whose periods have all ended (``due``: as a plan found them; by
     default found now), one transaction each: a customer who ordered again since, or was
     erased meanwhile, is checked again under its lock and skipped. The customers who asked
     (``requested``: by default every pending request) are tried too, due or not, as asked
     (``request``): one still kept has its request's holds brought up to date. ``record``: the
     access record of a customer's change, written by the commit that makes it (the erasure,
-    or the request brought up to date) — both or neither."""
+    or the request brought up to date) — both or neither. ``officer``: the privacy officer the
+    letters to the customers whose request was carried out name (``Erased.answer``)."""
     if due is None or requested is None:
         plan = retention_plan(uow_factory())
         due = plan.due if due is None else due
@@ -357,7 +359,7 @@ def erase_due(uow_factory: Callable[[], SqlAlchemyUnitOfWork], *, actor: str,
         why = ErasureReason.REQUEST if customer_id in asked else ErasureReason.RETENTION
         try:
             done.append(erase_customer(uow_factory(), customer_id=customer_id, reason=why,
-                                       actor=actor,
+                                       actor=actor, officer=officer,
                                        record=record(customer_id) if record else None))
         except Conflict as exc:
             if exc.details.get("reason") not in ("retention_hold", "customer_erased"):
