@@ -19,9 +19,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
-from sagwa.adapters.db.tables import customers, orders, outbox
+from sagwa.adapters.db.tables import cases, customers, incidents, orders, outbox
 from sagwa.config import Settings
 from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
@@ -81,6 +81,29 @@ def planned_incident(uow: Callable[[], SqlAlchemyUnitOfWork], listing_id: int,
               seller_share_pct=50, platform_share_pct=50, actor="op", policy=policy,
               cancel_compensation=Money(10_000, "KRW"))
     return iid
+
+
+def told_incident(db, n: int, policy: DeskPolicy  # type: ignore[no-untyped-def]
+                  ) -> tuple[int, int, Callable[[], SqlAlchemyUnitOfWork], datetime]:
+    """``load`` (``sms`` off) and ``planned_incident``, then the incident marked told
+    (``notifying``; no messages are written) and answers as statuses: a tenth of the cases
+    kept by the customer, a tenth defaulted — what the pages and views read. (listing id,
+    incident id, a unit-of-work factory at the moment returned, that moment)."""
+    listing_id = load(db, n, sms=False)
+    now = START + timedelta(hours=4)
+
+    def uow() -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(db.session_factory, lambda: now)
+
+    incident_id = planned_incident(uow, listing_id, policy)
+    with db.engine.begin() as conn:
+        conn.execute(update(incidents).where(incidents.c.id == incident_id).values(
+            status="notifying"))
+        conn.execute(update(cases).where(cases.c.id % 10 == 1).values(
+            status="resolved", choice="keep", choice_channel="web", choice_at=now,
+            choice_evidence="bench", choice_taken_by="customer"))
+        conn.execute(update(cases).where(cases.c.id % 10 == 2).values(status="defaulted"))
+    return listing_id, incident_id, uow, now
 
 
 def run(n: int, *, sms: bool = True) -> dict[str, float]:

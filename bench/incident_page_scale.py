@@ -21,20 +21,17 @@ import json
 import re
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from desk_scale import START, load, planned_incident
+from desk_scale import told_incident
 from fastapi.testclient import TestClient
-from sqlalchemy import event, update
+from sqlalchemy import event
 
-from sagwa.adapters.db.tables import cases, incidents
 from sagwa.config import Settings
 from sagwa.replay.scratch import fresh_database, replay_server
 from sagwa.services.accounts import create_user
 from sagwa.services.desk_policy import load_desk_policy
-from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.app import create_app
 
 PASSWORD = "bench-password-123"
@@ -65,20 +62,8 @@ def run(n: int, repeat: int) -> dict[str, Any]:
     settings = Settings(database_url=None, data_dir=Path(tempfile.mkdtemp()),
                         environment="test")
     with replay_server(settings) as server, fresh_database(server) as db:
-        listing_id = load(db, n, sms=False)
-        now = [START + timedelta(hours=4)]
-
-        def uow() -> SqlAlchemyUnitOfWork:
-            return SqlAlchemyUnitOfWork(db.session_factory, lambda: now[0])
-
-        incident_id = planned_incident(uow, listing_id, policy)
-        with db.engine.begin() as conn:  # told, and answers, as statuses
-            conn.execute(update(incidents).where(incidents.c.id == incident_id).values(
-                status="notifying"))
-            conn.execute(update(cases).where(cases.c.id % 10 == 1).values(
-                status="resolved", choice="keep", choice_channel="web", choice_at=now[0],
-                choice_evidence="bench", choice_taken_by="customer"))
-            conn.execute(update(cases).where(cases.c.id % 10 == 2).values(status="defaulted"))
+        _, incident_id, uow, _ = told_incident(db, n, policy)
+        with db.engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
         create_user(uow(), username="admin", role="admin", password=PASSWORD, actor="bench")
         pages = {"incident page": f"/ops/incidents/{incident_id}",

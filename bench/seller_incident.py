@@ -22,21 +22,19 @@ import gc
 import json
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
-from desk_scale import START, load, planned_incident
+from desk_scale import told_incident
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from sagwa.adapters.db.tables import cases, incidents, listings, sellers
+from sagwa.adapters.db.tables import listings, sellers
 from sagwa.config import Settings
 from sagwa.replay.scratch import fresh_database, replay_server
 from sagwa.services.accounts import create_user, issue_api_token
 from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.seller_incidents import seller_incident
 from sagwa.services.seller_notices import closing_notices
-from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.app import create_app
 
 
@@ -54,20 +52,8 @@ def run(n: int) -> dict[str, object]:
     data_dir = Path(tempfile.mkdtemp())
     settings = Settings(database_url=None, data_dir=data_dir)
     with replay_server(settings) as server, fresh_database(server) as db:
-        listing_id = load(db, n, sms=False)
-        now = [START + timedelta(hours=4)]
-
-        def uow() -> SqlAlchemyUnitOfWork:
-            return SqlAlchemyUnitOfWork(db.session_factory, lambda: now[0])
-
-        incident_id = planned_incident(uow, listing_id, policy)
-        with db.engine.begin() as conn:  # told, and answers, as statuses (the view reads them)
-            conn.execute(update(incidents).where(incidents.c.id == incident_id).values(
-                status="notifying"))
-            conn.execute(update(cases).where(cases.c.id % 10 == 1).values(
-                status="resolved", choice="keep", choice_channel="web", choice_at=now[0],
-                choice_evidence="bench", choice_taken_by="customer"))
-            conn.execute(update(cases).where(cases.c.id % 10 == 2).values(status="defaulted"))
+        listing_id, incident_id, uow, _ = told_incident(db, n, policy)
+        with db.engine.begin() as conn:
             seller_id = conn.execute(select(listings.c.seller_id).where(
                 listings.c.id == listing_id)).scalar_one()
         with db.engine.begin() as conn:
