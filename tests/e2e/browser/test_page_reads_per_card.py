@@ -13,6 +13,7 @@ from functools import partial
 import pytest
 from fastapi.testclient import TestClient
 from page_forms import log_in
+from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 from world import World
 
@@ -98,6 +99,26 @@ def test_the_call_queue_reads_as_often_for_three_cases_as_for_one(
     assert _call_cards(client.get("/cs/queue").text) == 3
     three = _reads(client, session_factory, "/cs/queue")
     assert three == one, (one, three)
+
+
+def test_the_call_queue_reads_as_often_for_two_cases_past_their_deadline_as_for_one(
+        client: TestClient, session_factory: sessionmaker[Session], world: World) -> None:
+    """A case that took the default at the deadline is owed a call, and is not an escalated
+    one: its card's case, orders and customer were read one by one (four reads a card: 106
+    reads for a page of 20)."""
+    def defaulted(name: str) -> None:  # as the deadline's job leaves it
+        with session_factory() as session, session.begin():
+            session.execute(text("UPDATE cases SET status = 'defaulted' WHERE id = :id"),
+                            {"id": world.cases[name]})
+
+    log_in(client, "agent")
+    defaulted("김민준")
+    cards = _call_cards(client.get("/cs/queue").text)
+    one = _reads(client, session_factory, "/cs/queue")
+    defaulted("Alex Kim")
+    assert _call_cards(client.get("/cs/queue").text) == cards + 1
+    two = _reads(client, session_factory, "/cs/queue")
+    assert two == one, (one, two)
 
 
 def test_a_page_of_cards_reads_what_each_card_read_alone(

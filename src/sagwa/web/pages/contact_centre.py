@@ -14,7 +14,6 @@ only the script, read aloud, is in the customer's (and says so).
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -27,7 +26,6 @@ from sagwa.domain.access_records import ACCESS_NOT_RECORDED
 from sagwa.domain.call_attempts import MAX_CALLBACK_AHEAD
 from sagwa.domain.cancel_instead import replaceable_by_cancel
 from sagwa.domain.incident_plan import CustomerOption
-from sagwa.domain.incidents import CaseStatus
 from sagwa.domain.money import format_money
 from sagwa.domain.note_follow_ups import NoteFollowUp
 from sagwa.errors import InvalidInput, SagwaError
@@ -126,19 +124,16 @@ def queue_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, *,
     them, the ``limit`` differences unpaid longest past their follow-up
     (``services.difference_follow_ups``).
 
-    Cases, customers and attempts are fetched in batches (per incident), not per card."""
+    Cases, customers and attempts are fetched in batches, not per card."""
     known: Known = {}
     with uow:
         now = uow.now()
         queued = uow.reads.call_queue(limit=limit, min_spacing=policy.min_call_spacing, now=now,
                                       follow_ups=policy.difference_follow_up_after is not None)
-        rows: dict[int, CaseRow] = {}
-        per_incident = Counter(q.incident_id for q in queued)
-        for incident_id, n in per_incident.items():
-            # call_queue orders by (deadline, case id): within one incident, the lowest ids.
-            for row in uow.cases.for_incident(incident_id, statuses={CaseStatus.ESCALATED},
-                                              limit=n):
-                rows[int(row.case.case_id)] = row
+        # every card's case in one read (a case asked to be called, or called back, is not
+        # an escalated one: read one by one, they were four queries a card)
+        rows: dict[int, CaseRow] = {int(r.case.case_id): r
+                                    for r in uow.cases.by_ids([q.case_id for q in queued])}
         people = uow.catalog.customers_by_ids([q.customer_id for q in queued])
         attempts = uow.reads.attempts_by_case([q.case_id for q in queued])
         due = uow.outbox.apologies_due([q.case_id for q in queued])
