@@ -112,6 +112,9 @@ def test_an_admin_lists_reviews_and_purges_the_records(
                                                  "--format", "csv").stdout)))
     assert rows and {r["action"] for r in rows} == {"export"}
     assert "export" in sagwa("access", "list", "--account", "cli").stdout
+    # none found: said Korean first, and that an account is matched by its exact name
+    none = sagwa("access", "list", "--account", "nobody").stdout
+    assert "조건에 맞는 접속기록이 없습니다" in none and "matched exactly" in none
     [(month,)] = query(data_dir, "SELECT to_char(now() AT TIME ZONE 'Asia/Seoul', 'YYYY-MM')")
     review = sagwa("access", "review", "--month", str(month), "--format", "json")
     assert review.exit_code == 0, review.output

@@ -105,11 +105,15 @@ def list_(
     elif fmt is ListFormat.csv:
         print(format_csv(CSV_COLUMNS, csv_rows(page)), end="")
     elif not page.records:
-        console.print("no access record matches")
+        # an account is matched by its exact name (one removed since keeps its records)
+        console.print("조건에 맞는 접속기록이 없습니다 — no access record matches"
+                      + (f" (--account {account}: 이름 그대로 찾습니다 — matched exactly)"
+                         if account is not None else ""), markup=False, highlight=False)
     else:
         console.print(format_access_table(page))
         if page.more:
-            console.print(f"showing the newest {len(page.records)}; --limit shows more")
+            console.print(f"가장 최근 {len(page.records)}건만 보입니다. 더 보려면 --limit — showing "
+                          f"the newest {len(page.records)}; --limit shows more")
 
 
 @app.command()
