@@ -168,6 +168,7 @@ def test_an_erasure_whose_access_record_cannot_be_written_erases_nothing(
     # and the letter telling the customer it was done, below the table (시행령 제43조)
     assert "고객에게" in done.output and "시행령 제43조" in done.output
     assert "요청하신 개인정보 삭제를" in done.output and "We deleted your personal data" in done.output
+    assert "보낼 곳" in done.output and "@" in done.output  # where, as before the erasure
     assert query(data_dir, "SELECT action, customer_ids FROM access_records WHERE what = "
                            f"'sagwa customers erase --customer {customer} --reason request'"
                  ) == [("change", [customer])]

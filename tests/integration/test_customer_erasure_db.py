@@ -250,7 +250,8 @@ def test_the_customers_copy_holds_what_is_kept_about_them_and_records_why(shop) 
     assert refused.value.details["reason"] == "customer_erased"
     # what is left, not "register the person again" (advice for recording something new)
     said = refused.value.message
-    assert "사본으로 드릴 개인정보가 남아 있지 않습니다" in said and "no personal data is left" in said
+    assert "개인정보는 파기되어 사본으로 드릴 수 없습니다" in said and "nothing of them to copy" in said
+    assert "변경 이력(연락처는 일부를 가린 형태)" in said  # what the chained log still keeps
     assert "register" not in said
 
 

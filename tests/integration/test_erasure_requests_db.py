@@ -162,6 +162,11 @@ def test_a_request_carried_out_comes_with_the_letter_that_tells_the_customer(sho
     assert "성함, 이메일 주소, 전화번호" in ko and "홍길동" in ko
     assert "We deleted your personal data on 2013-06-17, as you asked on 2009-03-02" in en
     assert waited.as_dict()["answer_by"] == "2013-06-17"
+    # where to send it, as it was before the erasure (for the command to show staff, once)
+    assert waited.send_to is not None and waited.send_to["email"]
+    with uow() as u:
+        assert u.conn.execute(select(customers.c.email).where(
+            customers.c.id == customer)).scalar() is None  # erased all the same
 
     late, unasked = [p for p in people if p != customer][:2]
     clock.now = datetime(2013, 6, 20, 11, 0, tzinfo=SEOUL)  # a letter of 06-05, opened late
@@ -171,6 +176,28 @@ def test_a_request_carried_out_comes_with_the_letter_that_tells_the_customer(sho
     assert "2013-06-05에 요청하신" in done.answer["ko"]  # type: ignore[index]
     nobody = erase_customer(uow(), customer_id=unasked, reason="retention", actor="admin:kim")
     assert nobody.answer is None and nobody.as_dict()["answer"] is None
+    assert nobody.send_to is None
+
+
+def test_a_run_stopped_part_way_has_told_of_those_it_erased(shop) -> None:
+    """Each erasure commits on its own and closes its request: its letter is handed over
+    (``on_erased``) before the next customer is tried, so a run that stops later loses none."""
+    uow, clock, customer, people = _closed(shop)
+    other = next(p for p in people if p != customer)
+    clock.now = datetime(2009, 3, 2, tzinfo=SEOUL)
+    _refused(uow, customer)
+    _refused(uow, other)
+    clock.now = FREE_FROM
+    told: list[int] = []
+
+    def record(customer_id: int):  # type: ignore[no-untyped-def]
+        if customer_id == other:
+            raise RuntimeError("the second customer's record fails")
+
+    with pytest.raises(RuntimeError):
+        erase_due(uow, actor="admin:kim", due=[], requested=[customer, other], record=record,
+                  on_erased=lambda d: told.append(d.customer_id) if d.answer else None)
+    assert told == [customer]
 
 
 def test_an_open_matter_keeps_the_request_undated_until_the_daily_check_dates_it(

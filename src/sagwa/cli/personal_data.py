@@ -136,7 +136,8 @@ def erase(
         print_result(data, fmt.value, "")
         return
     # the letter, if any, below the table and unwrapped (staff copy it), not in a cell
-    letter = ("answer", "answer_by") if done.answer else ("answer", "answer_by", "answer_overdue")
+    letter = (("answer", "answer_by", "send_to") if done.answer
+              else ("answer", "answer_by", "answer_overdue", "send_to"))
     print_result({k: v for k, v in data.items() if k not in letter}, fmt.value,
                  "may be erased (dry run)" if dry_run else "customer's personal data erased")
     if done.answer:
@@ -153,7 +154,11 @@ def format_answer(details: dict[str, Any]) -> str:
     else:
         head = (f"고객에게 {by}까지 보낼 답변 (개인정보 보호법 시행령 제43조) — the answer to send "
                 f"the customer by {by}")
-    return f"{head}:\n\n{answer['ko']}\n\n{answer['en']}\n"
+    sent = details.get("send_to") or {}
+    where = ", ".join(v for v in (sent.get("email"), sent.get("phone")) if v)
+    to = (f"\n\n보낼 곳 (파기 전 연락처, 여기에만 보입니다) — send to (as before the erasure, shown "
+          f"here only): {where}") if where else ""
+    return f"{head}:\n\n{answer['ko']}\n\n{answer['en']}{to}\n"
 
 
 def request_rows(requests: list[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -209,10 +214,12 @@ def run(
     own transaction, audited), those who asked to be erased as asked; run it daily (e.g. from
     cron). Prints, for each customer whose request it carried out, the letter to send them.
     JSON: erased, customer_ids, requested_ids (erased on their request), answers
-    (customer_id, answer_by, answer: ko, en)."""
+    (customer_id, answer_by, answer: ko, en, send_to: email, phone as they were). A run that
+    stops part-way still prints the letters of those it erased (on stderr)."""
     from rich.progress import Progress
 
     officer = load_desk_policy(settings().desk_policy).privacy_officer
+    told: list[dict[str, Any]] = []  # each as soon as it is committed: their requests close
     db = database()
     try:
         assert db.session_factory is not None
@@ -229,12 +236,17 @@ def run(
                              requested=asked, progress=lambda n: bar.advance(task, n),
                              record=lambda customer_id: command_record(
                                  account, AccessAction.CHANGE, "sagwa retention run",
-                                 customers=[customer_id]), officer=officer)
+                                 customers=[customer_id]), officer=officer,
+                             on_erased=lambda d: told.append(d.as_dict()) if d.answer else None)
+    except BaseException:
+        for letter in told:  # erased, their requests closed: the letters must not be lost
+            typer.echo(f"\n고객 customer {letter['customer_id']}\n" + format_answer(letter),
+                       err=True)
+        raise
     finally:
         db.close()
-    told = [d.as_dict() for d in done if d.answer]
     answers = [{"customer_id": t["customer_id"], "answer_by": t["answer_by"],
-                "answer": t["answer"]} for t in told]
+                "answer": t["answer"], "send_to": t["send_to"]} for t in told]
     summary = {"erased": len(done), "customer_ids": [d.customer_id for d in done],
                "requested_ids": [d.customer_id for d in done if d.request_id is not None]}
     if fmt == TableOrJson.json:

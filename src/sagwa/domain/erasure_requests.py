@@ -119,7 +119,8 @@ BASIS_EN = {
 #: Until when an open matter keeps the data, as the customer is told (Korean, English): what
 #: ends it, where that is the customer's to do — points stay until they are used (they do not
 #: expire), not "until it is settled".
-OPEN_UNTIL = {Kept.POINTS_HELD: ("모두 사용하실 때까지", "until they are used")}
+OPEN_UNTIL = {Kept.POINTS_HELD: ("모두 사용하시거나 포기하겠다고 알려 주실 때까지",
+                                 "until they are used, or you tell us you give them up")}
 OPEN_UNTIL_ANY = ("처리가 끝날 때까지", "until settled")
 #: Why an open matter keeps the data: its purpose is not yet fulfilled.
 OPEN_BASIS = ("개인정보 보호법 제21조 제1항",
@@ -181,22 +182,36 @@ def answer_words(kept: Sequence[Hold], *, asked_at: datetime,
 
 
 def done_words(*, asked_at: datetime, erased_at: datetime,
-               officer: tuple[str, str] | None = None) -> dict[str, str]:
+               officer: tuple[str, str] | None = None, masked_contacts: bool = False,
+               old_notes: bool = False) -> dict[str, str]:
     """The letter staff send a customer whose request was carried out (``ko``, ``en``): 시행령
     제43조 wants the result told within 10 days of the request, as a refusal is — what was
     deleted, what stays without their name (the numbers, amounts and dates of orders and
-    payments) and whom to ask: the privacy officer ``officer`` (name, contact) when given."""
+    payments), what the change log that cannot be altered still holds (``masked_contacts``:
+    their email or number partly masked; ``old_notes``: notes written into it before it kept
+    digests), and whom to ask: the privacy officer ``officer`` (name, contact) when given."""
     asked, done = day_of(asked_at).isoformat(), day_of(erased_at).isoformat()
     named = f"({officer[0]}, {officer[1]})" if officer else ""
     ko = [f"고객님께서 {asked}에 요청하신 개인정보 삭제를 {done}에 마쳤습니다.",
           "삭제한 정보: 성함, 이메일 주소, 전화번호, 상담하며 적어 둔 내용, 보내 드린 메시지.",
-          "주문과 결제의 번호·금액·일시는 성함과 연락처 없이 회계 기록으로만 남습니다.",
-          f"궁금하신 점은 당사 개인정보 보호책임자{named}에게 문의해 주십시오."]
+          "주문과 결제의 번호·금액·일시는 성함과 연락처 없이 회계 기록으로만 남습니다."]
     en = [f"We deleted your personal data on {done}, as you asked on {asked}.",
           ("Deleted: your name, email address and phone number, the notes we made when we "
            "spoke with you, and the messages we sent you."),
           ("The numbers, amounts and dates of your orders and payments stay in our accounts "
-           "only, without your name or contact details."),
-          (f"For any question, please contact our privacy officer"
-           f"{' ' + named if named else ''}.")]
+           "only, without your name or contact details.")]
+    if masked_contacts:
+        ko.append("다만 고칠 수 없게 보관하는 변경 이력에는 연락처가 일부를 가린 형태(예: "
+                  "010-****-1234)로 남아 있습니다.")
+        en.append("Our change log, which cannot be altered, still holds your contact details "
+                  "partly masked (such as 010-****-1234).")
+    if old_notes:
+        ko.append(f"{'또한' if masked_contacts else '다만'} 2026년 12월 6일 전에 적은 상담 내용 "
+                  "일부가 고칠 수 없게 보관하는 변경 이력에 남아 있습니다.")
+        en.append("Some notes written before 6 December 2026 stay in that change log too."
+                  if masked_contacts else "Some notes written before 6 December 2026 stay in "
+                  "our change log, which cannot be altered.")
+    ko.append(f"궁금하신 점은 당사 개인정보 보호책임자{named}에게 문의해 주십시오.")
+    en.append(f"For any question, please contact our privacy officer"
+              f"{' ' + named if named else ''}.")
     return {"ko": "\n".join(ko), "en": "\n".join(en)}

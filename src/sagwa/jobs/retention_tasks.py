@@ -18,7 +18,7 @@ from procrastinate import JobContext
 from sagwa.domain.access_records import AccessAction, AccessRecord
 from sagwa.jobs.app import app
 from sagwa.jobs.runtime import SCHEDULED_RETRY, job_runtime, job_unit_of_work
-from sagwa.services.customer_erasure import erase_due
+from sagwa.services.customer_erasure import Erased, erase_due
 from sagwa.services.scheduled import DESK_QUEUE
 
 RETENTION_TASK = "sagwa.retention_erase"
@@ -34,7 +34,8 @@ _log = logging.getLogger("sagwa.jobs.retention")
 async def erase_due_job(context: JobContext, timestamp: int) -> int:
     """How many customers were erased: those whose recorded request may now be carried out,
     and, with the setting on, every other customer due."""
-    sweep = job_runtime(context).erase_daily
+    runtime = job_runtime(context)
+    sweep = runtime.erase_daily
     what = "retention job" + (" (SAGWA_RETENTION_ERASE_DAILY)" if sweep else
                               " (erasure requests)")
 
@@ -44,15 +45,19 @@ async def erase_due_job(context: JobContext, timestamp: int) -> int:
         return AccessRecord(account=RETENTION_ACTOR, role=None, client="worker",
                             action=AccessAction.CHANGE, what=what, customer_ids=(customer_id,))
 
-    runtime = job_runtime(context)
     done = await asyncio.to_thread(erase_due, lambda: job_unit_of_work(context),
                                    actor=RETENTION_ACTOR, due=None if sweep else [],
-                                   record=record, officer=runtime.policy.privacy_officer)
-    for erased in done:
-        if erased.answer:
-            _log.warning("고객 %d의 삭제 요청을 처리했습니다. %s까지 결과를 알려 주십시오 (개인정보 보호법 "
-                         "시행령 제43조) — customer %d's erasure request was carried out: tell "
-                         "them by %s. The letter:\n\n%s\n\n%s", erased.customer_id,
-                         erased.answer_by, erased.customer_id, erased.answer_by,
-                         erased.answer["ko"], erased.answer["en"])
+                                   record=record, officer=runtime.policy.privacy_officer,
+                                   on_erased=_say_told)
     return len(done)
+
+
+def _say_told(erased: Erased) -> None:
+    """The letter to a customer whose request the job carried out, logged as soon as the
+    erasure is committed (a run stopped later must not lose it); never where to send it."""
+    if erased.answer:
+        _log.warning("고객 %d의 삭제 요청을 처리했습니다. %s까지 결과를 알려 주십시오 (개인정보 보호법 "
+                     "시행령 제43조) — customer %d's erasure request was carried out: tell "
+                     "them by %s. The letter:\n\n%s\n\n%s", erased.customer_id,
+                     erased.answer_by, erased.customer_id, erased.answer_by,
+                     erased.answer["ko"], erased.answer["en"])

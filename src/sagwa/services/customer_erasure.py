@@ -51,6 +51,10 @@ class ErasureReason(StrEnum):
     RETENTION = "retention"  # every period that kept it has ended (제21조)
 
 
+#: Counts added after the JSON's keys were set: they come after them (appended, not inserted).
+LATER_COUNTS = ("audit_records_with_contact",)
+
+
 @dataclass(frozen=True)
 class Erased:
     """What erasing one customer did (or, ``dry_run``, would do)."""
@@ -67,16 +71,22 @@ class Erased:
     answer: dict[str, str] | None = None
     answer_by: date | None = None
     answer_overdue: bool = False
+    #: Where to send the letter (``email``, ``phone``), as they were before the erasure: for
+    #: the command that erased to show staff, once — never logged or audited.
+    send_to: dict[str, str | None] | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {"customer_id": self.customer_id, "reason": self.reason.value,
                 # Korea time, as the request's ``requested_at`` (the same moment either way)
                 "erased_at": self.erased_at.astimezone(SEOUL).isoformat() if self.erased_at
                 else None,
-                "dry_run": self.dry_run, **self.counts, "request_id": self.request_id,
-                "answer": self.answer,
+                "dry_run": self.dry_run,
+                **{k: v for k, v in self.counts.items() if k not in LATER_COUNTS},
+                "request_id": self.request_id, "answer": self.answer,
                 "answer_by": self.answer_by.isoformat() if self.answer_by else None,
-                "answer_overdue": self.answer_overdue}
+                "answer_overdue": self.answer_overdue,
+                **{k: self.counts[k] for k in LATER_COUNTS if k in self.counts},
+                "send_to": self.send_to}
 
 
 @dataclass(frozen=True)
@@ -186,10 +196,11 @@ def refuse_while_kept(customer_id: int, kept: list[Hold] | tuple[Hold, ...], *,
 REGISTER_AGAIN = ("그분을 새 고객으로 다시 등록해 주십시오",
                   "register the person again as a new customer")
 #: For a copy of their data (제35조): none is left to copy.
-NOTHING_TO_COPY = (("사본으로 드릴 개인정보가 남아 있지 않습니다. 주문·결제의 번호, 금액, 일시만 "
-                    "성함과 연락처 없이 남아 있습니다"),
-                   ("no personal data is left to copy: only the numbers, amounts and dates of "
-                    "their orders and payments stay, without their name or contact details"))
+NOTHING_TO_COPY = (("성함과 연락처 등 개인정보는 파기되어 사본으로 드릴 수 없습니다. 주문·결제의 "
+                    "번호, 금액, 일시와 변경 이력(연락처는 일부를 가린 형태)만 남아 있습니다"),
+                   ("their name, contact details and the rest were erased: there is nothing of "
+                    "them to copy; only the numbers, amounts and dates of their orders and "
+                    "payments stay, and the change log (contact details partly masked)"))
 
 
 def refuse_erased(erased_at: datetime | None, customer_id: int, *,
@@ -257,12 +268,14 @@ def erase_customer(uow: SqlAlchemyUnitOfWork, *, customer_id: int, reason: Erasu
         if record is not None:
             uow.record_with_commit(record)
         uow.commit()
-    return Erased(customer_id, why, now, counts, request_id=request_id,
-                  **_told(why, waiting, asked, now, officer))
+    told = _told(why, waiting, asked, now, officer, counts)
+    if told:  # where to send it: read before the erasure blanked it (the command shows it)
+        told["send_to"] = {"email": row.email, "phone": row.phone}
+    return Erased(customer_id, why, now, counts, request_id=request_id, **told)
 
 
 def _told(why: ErasureReason, waiting: ErasureRequest | None, asked: datetime, now: datetime,
-          officer: tuple[str, str] | None) -> dict[str, Any]:
+          officer: tuple[str, str] | None, counts: dict[str, int]) -> dict[str, Any]:
     """What to tell a customer whose request an erasure carried out (시행령 제43조: the result
     too is told): a request made now, within ten days of asking (overdue once they passed);
     one that waited for the law (its refusal answered then), today. Nothing for a retention
@@ -270,7 +283,9 @@ def _told(why: ErasureReason, waiting: ErasureRequest | None, asked: datetime, n
     if waiting is None and why is not ErasureReason.REQUEST:
         return {}
     first = min(waiting.requested_at, asked) if waiting else asked
-    return {"answer": done_words(asked_at=first, erased_at=now, officer=officer),
+    return {"answer": done_words(asked_at=first, erased_at=now, officer=officer,
+                                 masked_contacts=counts.get("audit_records_with_contact", 0) > 0,
+                                 old_notes=counts.get("audit_records_with_text", 0) > 0),
             "answer_by": day_of(now) if waiting else answer_by(first),
             "answer_overdue": waiting is None and answer_overdue(first, now)}
 
@@ -340,7 +355,8 @@ def erase_due(uow_factory: Callable[[], SqlAlchemyUnitOfWork], *, actor: str,
               due: list[int] | None = None, requested: Collection[int] | None = None,
               progress: Callable[[int], None] | None = None,
               record: Callable[[int], AccessRecord] | None = None,
-              officer: tuple[str, str] | None = None) -> list[Erased]:
+              officer: tuple[str, str] | None = None,
+              on_erased: Callable[[Erased], None] | None = None) -> list[Erased]:
     """Erase every customer whose periods have all ended (``due``: as a plan found them; by
     default found now), one transaction each: a customer who ordered again since, or was
     erased meanwhile, is checked again under its lock and skipped. The customers who asked
@@ -348,7 +364,9 @@ def erase_due(uow_factory: Callable[[], SqlAlchemyUnitOfWork], *, actor: str,
     (``request``): one still kept has its request's holds brought up to date. ``record``: the
     access record of a customer's change, written by the commit that makes it (the erasure,
     or the request brought up to date) — both or neither. ``officer``: the privacy officer the
-    letters to the customers whose request was carried out name (``Erased.answer``)."""
+    letters to the customers whose request was carried out name (``Erased.answer``);
+    ``on_erased``: called with each erasure once it is committed (a run stopped later must
+    not lose the letters of those already erased: their requests are closed)."""
     if due is None or requested is None:
         plan = retention_plan(uow_factory())
         due = plan.due if due is None else due
@@ -361,6 +379,8 @@ def erase_due(uow_factory: Callable[[], SqlAlchemyUnitOfWork], *, actor: str,
             done.append(erase_customer(uow_factory(), customer_id=customer_id, reason=why,
                                        actor=actor, officer=officer,
                                        record=record(customer_id) if record else None))
+            if on_erased is not None:
+                on_erased(done[-1])
         except Conflict as exc:
             if exc.details.get("reason") not in ("retention_hold", "customer_erased"):
                 raise

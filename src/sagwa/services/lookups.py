@@ -10,7 +10,7 @@ T = TypeVar("T")
 
 #: What each kind of row is called in Korean (a kind not named here keeps its English word).
 KINDS_KO = {"incident": "사고", "customer": "고객", "seller": "판매자", "product": "상품",
-            "listing": "판매 상품", "case": "건", "price change": "가격 변경", "order": "주문",
+            "listing": "판매 상품", "case": "가격 오류 건", "price change": "가격 변경", "order": "주문",
             "refund": "환불", "notice": "공지", "user": "계정"}
 
 

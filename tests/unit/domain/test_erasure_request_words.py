@@ -12,6 +12,7 @@ from sagwa.domain.erasure_requests import (
     answer_overdue,
     answer_words,
     asked_at_of,
+    done_words,
     erase_from,
     kept_until_day,
     mark_words,
@@ -65,8 +66,8 @@ def test_the_answer_names_each_law_until_when_the_erasure_and_how_to_object() ->
 def test_an_open_matter_is_answered_without_a_date() -> None:
     said = answer_words([POINTS], asked_at=ASKED)
     # what ends it, where that is the customer's to do: points do not expire
-    assert "사용하지 않은 포인트: 모두 사용하실 때까지" in said["ko"]
-    assert "points not yet used: until they are used" in said["en"]
+    assert "사용하지 않은 포인트: 모두 사용하시거나 포기하겠다고 알려 주실 때까지" in said["ko"]
+    assert "points not yet used: until they are used, or you tell us you give them up" in said["en"]
     assert "처리 중인 일이 끝나고 법정 보존 기간이 지나면" in said["ko"]
     assert "once the open matter is settled" in said["en"]
 
@@ -115,3 +116,16 @@ def test_a_case_still_open_is_a_price_error_case_not_an_incident() -> None:
     said = answer_words([open_case], asked_at=ASKED)
     assert "- 처리 중인 가격 오류 건: 처리가 끝날 때까지" in said["ko"] and "사고" not in said["ko"]
     assert "- price-error cases still being settled: until settled" in said["en"]
+
+
+def test_the_letter_of_a_request_carried_out_says_what_the_change_log_still_holds() -> None:
+    """Not "deleted" where the chained log keeps contact details masked, or old notes."""
+    done = datetime(2026, 12, 7, 10, 0, tzinfo=SEOUL)
+    plain = done_words(asked_at=ASKED, erased_at=done)
+    assert "변경 이력" not in plain["ko"] and "change log" not in plain["en"]
+    both = done_words(asked_at=ASKED, erased_at=done, masked_contacts=True, old_notes=True)
+    assert "연락처가 일부를 가린 형태(예: 010-****-1234)로 남아 있습니다" in both["ko"]
+    assert "또한 2026년 12월 6일 전에 적은 상담 내용 일부가" in both["ko"]
+    assert "partly masked" in both["en"] and "notes written before 6 December 2026" in both["en"]
+    notes = done_words(asked_at=ASKED, erased_at=done, old_notes=True)
+    assert "다만 2026년 12월 6일 전에" in notes["ko"] and "masked" not in notes["en"]

@@ -63,8 +63,10 @@ class PersonalDataRepository:
         self._conn = conn
 
     def customer(self, customer_id: int, *, lock: bool = False) -> Any | None:
-        """The customer's row (id, name, erased_at, erased_reason), locked for erasing."""
-        query = select(customers.c.id, customers.c.name, customers.c.erased_at,
+        """The customer's row (id, name, email, phone, erased_at, erased_reason), locked for
+        erasing."""
+        query = select(customers.c.id, customers.c.name, customers.c.email, customers.c.phone,
+                       customers.c.erased_at,
                        customers.c.erased_reason).where(customers.c.id == customer_id)
         return self._conn.execute(query.with_for_update() if lock else query).first()
 
