@@ -188,6 +188,10 @@ def test_a_publish_pressed_as_the_notice_findings_come_back_publishes(page, site
     page.wait_for_url("**/ops/incidents")
     page.goto(f"/ops/incidents/{site.world.incident}")
     page.locator("#findings [data-ok=true]").first.wait_for()  # the editor, as drawn, passes
+    # and htmx done with the page's fragments (the editor, the timeline): typing into an editor
+    # still being swapped in sent no check once (a CI run)
+    wait_until(page, "document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+                     " === null")
     held = _held_back(page, "**/notice/check")
     body = page.input_value("#notice-body")
     page.fill("#notice-body", body + " ")
