@@ -41,6 +41,12 @@ def test_a_request_the_law_keeps_waiting_is_shown_with_the_day_it_will_be_done(
     assert asked.utcoffset() is not None and asked.utcoffset().total_seconds() == 9 * 3600
     assert date.fromisoformat(shown["erasure_from"]).year == asked.year + 5
     assert shown["erased_at"] is None and shown["name"] == "김민준"
+    # a correction's answer says so too (it was null there)
+    corrected = client.patch(f"/api/customers/{shop['customer']}", json={"phone": "010-2222-3333"})
+    assert corrected.status_code == 200, corrected.text
+    said = corrected.json()["customer"]
+    assert (said["erasure_requested_at"], said["erasure_from"]) == (
+        shown["erasure_requested_at"], shown["erasure_from"])
 
 
 def test_an_erased_customer_says_when(client: TestClient, uow: UowFactory,

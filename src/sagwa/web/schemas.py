@@ -118,12 +118,13 @@ class CustomerPublic(BaseModel):
         default=None, description="When the customer's personal data was erased (name, email "
                                   "and phone blank since; ids, amounts and times kept).")
     erasure_requested_at: datetime | None = Field(
-        default=None, description="GET /api/customers/{id}: when the customer asked to be "
-                                  "erased, a request a law or an open matter keeps waiting "
-                                  "(Korea time; null: none waits). Use the data for nothing "
-                                  "but what keeps it (개인정보 보호법 제21조 제3항).")
+        default=None, description="GET and PATCH /api/customers/{id}: when the customer asked "
+                                  "to be erased, a request a law or an open matter keeps "
+                                  "waiting (Korea time; null: none waits; a customer just "
+                                  "registered has none). Use the data for nothing but what "
+                                  "keeps it (개인정보 보호법 제21조 제3항).")
     erasure_from: date | None = Field(
-        default=None, description="GET /api/customers/{id}: the day that request will be "
+        default=None, description="GET and PATCH /api/customers/{id}: the day that request will be "
                                   "carried out (null while an open matter keeps the data, or "
                                   "none waits).")
 

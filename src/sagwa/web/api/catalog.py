@@ -114,9 +114,10 @@ def get_customer(customer_id: int, uow: Uow, access: ApiAccess) -> CustomerPubli
     return customer_public(found, request)
 
 
-def contact_changed_public(done: ContactChanged) -> CustomerContactChanged:
+def contact_changed_public(done: ContactChanged,
+                           request: ErasureRequest | None = None) -> CustomerContactChanged:
     return CustomerContactChanged(
-        customer=customer_public(done.customer), changed=dict(done.changed),
+        customer=customer_public(done.customer, request), changed=dict(done.changed),
         messages_readdressed=done.messages_readdressed,
         messages_withdrawn=done.messages_withdrawn, messages_resent=done.messages_resent,
         calls_resumed=list(done.calls_resumed),
@@ -141,4 +142,6 @@ def change_contact(customer_id: int, body: CustomerContactUpdate, request: Reque
         policy=request.app.state.desk_policy, email=body.email if "email" in given else KEEP,
         phone=body.phone if "phone" in given else KEEP, links=case_links(request))
     access.answered(changed=bool(done.changed))
-    return contact_changed_public(done)
+    with uow() as u:  # a request to be erased may wait: the answer says so, as the GET does
+        waiting = u.erasure_requests.pending_for(customer_id)
+    return contact_changed_public(done, waiting)
