@@ -240,8 +240,7 @@ def run(
                              on_erased=lambda d: told.append(d.as_dict()) if d.answer else None)
     except BaseException:
         for letter in told:  # erased, their requests closed: the letters must not be lost
-            typer.echo(f"\n고객 customer {letter['customer_id']}\n" + format_answer(letter),
-                       err=True)
+            typer.echo(_customers_letter(letter), err=True)
         raise
     finally:
         db.close()
@@ -254,4 +253,9 @@ def run(
         return
     print_result(summary, fmt.value, "retention run")
     for letter in told:  # each below the table, unwrapped: staff copy them
-        typer.echo(f"\n고객 customer {letter['customer_id']}\n" + format_answer(letter))
+        typer.echo(_customers_letter(letter))
+
+
+def _customers_letter(erased: dict[str, Any]) -> str:
+    """One erased customer's letter (:func:`format_answer`) headed with whose it is."""
+    return f"\n고객 customer {erased['customer_id']}\n" + format_answer(erased)

@@ -7,8 +7,8 @@ with ``Restart=on-failure`` never restarted it) and the worker inside ``sagwa se
 gone: one WARNING line ("the database went away …"), then it asks the database again with a
 growing pause (0.5 s doubling to 30 s), says "the database is back after N s" and starts a new
 worker (``database_back`` first: the runtime drops its pooled connections, which died with the
-outage — each would have failed a delivery, retried only 10 s later) (a new row in ``procrastinate_workers``; the old row's jobs are recovered as a dead
-worker's). Still gone after ``give_up_after`` seconds, or any other failure: it raises, and the
+outage — each would have failed a delivery, retried only 10 s later; a new row in
+``procrastinate_workers``; the old row's jobs are recovered as a dead worker's). Still gone after ``give_up_after`` seconds, or any other failure: it raises, and the
 command exits non-zero with a clear line.
 
 While it waits, the connection pool's own "error connecting" warnings (one a second) and

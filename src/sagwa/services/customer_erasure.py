@@ -257,9 +257,10 @@ def erase_customer(uow: SqlAlchemyUnitOfWork, *, customer_id: int, reason: Erasu
         refuse_while_kept(customer_id, kept)
         if dry_run:
             return Erased(customer_id, why, None, {}, dry_run=True)
-        waiting = uow.erasure_requests.pending_for(customer_id)
         counts = repo.erase(customer_id, reason=why.value, now=now)
-        request_id = uow.erasure_requests.close(customer_id, at=now)
+        # the request this carried out, if one waited (its letter counts from its asking)
+        waiting = uow.erasure_requests.close(customer_id, at=now)
+        request_id = waiting.request_id if waiting else None
         closed: dict[str, object] = {} if request_id is None else {"request_id": request_id}
         if asked != now:
             closed["asked_on"] = day_of(asked).isoformat()

@@ -64,11 +64,13 @@ class ErasureRequestRepository:
             .returning(erasure_requests)).one()
         return _request(made), None
 
-    def close(self, customer_id: int, *, at: datetime) -> int | None:
-        """Mark the customer's pending request carried out; its id (None: none was pending)."""
-        return self._conn.execute(
+    def close(self, customer_id: int, *, at: datetime) -> ErasureRequest | None:
+        """Mark the customer's pending request carried out; the request so closed (None: none
+        was pending)."""
+        row = self._conn.execute(
             update(erasure_requests).where(_r.customer_id == customer_id, _r.done_at.is_(None))
-            .values(done_at=at).returning(_r.id)).scalar()
+            .values(done_at=at).returning(erasure_requests)).one_or_none()
+        return _request(row) if row else None
 
     def marks(self) -> tuple[dict[int, datetime | None], dict[int, datetime | None]]:
         """From when each pending request may be carried out, by customer and by each of the

@@ -39,7 +39,8 @@ def product_public(p: Product) -> ProductPublic:
 
 
 def customer_public(c: Customer, request: ErasureRequest | None = None) -> CustomerPublic:
-    """``request``: the customer's erasure request still waiting (read by the GET only)."""
+    """``request``: the customer's erasure request still waiting (read by the GET and the
+    PATCH; a customer just registered has none)."""
     return CustomerPublic(
         id=c.id, name=c.name, email=c.email, phone=c.phone, locale=c.locale,
         erased_at=c.erased_at.astimezone(SEOUL) if c.erased_at else None,

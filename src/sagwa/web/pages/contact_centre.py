@@ -139,8 +139,7 @@ def queue_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, *,
         due = uow.outbox.apologies_due([q.case_id for q in queued])
         asked = follow_ups_of(uow, [q.case_id for q in queued])
         placed = uow.reads.orders_as_placed([q.case_id for q in queued])
-        cards = [_card(q, facts_for(uow, rows[q.case_id], people[q.customer_id], known, placed)
-                       if q.case_id in rows else load_case(uow, q.case_id, known=known),
+        cards = [_card(q, facts_for(uow, rows[q.case_id], people[q.customer_id], known, placed),
                        attempts.get(q.case_id, []), now, due.get(q.case_id),
                        asked.get(q.case_id, [])) for q in queued]
         follow_ups = read_follow_ups(uow, policy, limit=limit)
