@@ -22,14 +22,17 @@ heartbeat, the LISTEN connection) failed rather than because it was asked to.
   ``POOL_WAIT`` (10 s) for a connection the gone database could not give, so the supervisor
   began asking for the database, and a worker resumed, only that much later. Once the worker
   knows the database is gone, its last queries wait ``LOST_POOL_WAIT``; the row it could not
-  unregister is pruned by the next worker as a stalled one. (A job that was already waiting
-  for a connection to record its outcome when the database went away still waits its
-  ``POOL_WAIT``.)
+  unregister is pruned by the next worker as a stalled one. A job fetch already waiting for a
+  connection (it waits ``POOL_WAIT``, and procrastinate's loop waits for it before stopping) is
+  cancelled: the job it might have taken stays ``doing`` under this worker's id and is recovered
+  as a dead worker's. (A job that was already waiting for a connection to record its outcome
+  when the database went away still waits its ``POOL_WAIT``.)
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from typing import Any
@@ -99,6 +102,7 @@ class SagwaWorker(Worker):
         super().__init__(*args, **kwargs)
         self._side_tasks: list[asyncio.Task[Any]] = []
         self.lost_at: float | None = None  # time.monotonic() when it lost the database
+        self._lost = asyncio.Event()
 
     def _start_side_tasks(self) -> list[asyncio.Task[Any]]:
         self._side_tasks = super()._start_side_tasks()
@@ -112,7 +116,22 @@ class SagwaWorker(Worker):
         exc = task.exception()
         if exc is not None and is_database_gone(exc):
             self.lost_at = time.monotonic()  # the worker may take a while to stop after it
+            self._lost.set()
             say_database_went_away(exc)
+
+    async def _fetch_and_process_jobs(self) -> None:
+        """procrastinate's, given up once the database is known gone (see the module's doc)."""
+        fetching = asyncio.create_task(super()._fetch_and_process_jobs())
+        lost = asyncio.create_task(self._lost.wait())
+        try:
+            await asyncio.wait((fetching, lost), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            lost.cancel()
+            if not fetching.done():
+                fetching.cancel()
+            # its exception, if any, is the worker's (cancelled: the database is gone)
+            with contextlib.suppress(asyncio.CancelledError):
+                await fetching
 
     async def _shutdown(self, side_tasks: list[asyncio.Task[Any]]) -> None:
         connector = self.app.connector
