@@ -22,11 +22,12 @@ heartbeat, the LISTEN connection) failed rather than because it was asked to.
   ``POOL_WAIT`` (10 s) for a connection the gone database could not give, so the supervisor
   began asking for the database, and a worker resumed, only that much later. Once the worker
   knows the database is gone, its last queries wait ``LOST_POOL_WAIT``; the row it could not
-  unregister is pruned by the next worker as a stalled one. A job fetch already waiting for a
-  connection (it waits ``POOL_WAIT``, and procrastinate's loop waits for it before stopping) is
-  cancelled: the job it might have taken stays ``doing`` under this worker's id and is recovered
-  as a dead worker's. (A job that was already waiting for a connection to record its outcome
-  when the database went away still waits its ``POOL_WAIT``.)
+  unregister is pruned by the next worker as a stalled one. A query already waiting for a
+  connection (a job fetch, a job's outcome: it would wait ``POOL_WAIT``, and procrastinate's
+  loop waits for it before stopping) is cancelled then: a job the fetch might have taken, and
+  a job whose outcome was not recorded, stay ``doing`` under this worker's id and are recovered
+  as a dead worker's (a delivery run again finds its message sent, or sends it again with the
+  same idempotency key).
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ import asyncio
 import contextlib
 import logging
 import time
-from typing import Any
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from procrastinate import PsycopgConnector, exceptions, jobs
 from procrastinate.worker import Worker
@@ -48,6 +50,13 @@ _log = logging.getLogger("sagwa.jobs.worker")
 #: (its jobs' outcomes, unregistering itself): the pool's usual wait (``jobs.app.POOL_WAIT``) is
 #: for a busy pool, not for a database that is gone.
 LOST_POOL_WAIT = 1.0
+
+T = TypeVar("T")
+
+
+class DatabaseLost(Exception):
+    """A query given up because the worker was told the database is gone."""
+
 
 #: What PostgreSQL says when a job is no longer this worker's to finish.
 FINISHED_ELSEWHERE = 'Job was not found or not in "doing"'
@@ -103,6 +112,7 @@ class SagwaWorker(Worker):
         self._side_tasks: list[asyncio.Task[Any]] = []
         self.lost_at: float | None = None  # time.monotonic() when it lost the database
         self._lost = asyncio.Event()
+        self._lost_because = ""  # the first line of what told it
 
     def _start_side_tasks(self) -> list[asyncio.Task[Any]]:
         self._side_tasks = super()._start_side_tasks()
@@ -116,22 +126,34 @@ class SagwaWorker(Worker):
         exc = task.exception()
         if exc is not None and is_database_gone(exc):
             self.lost_at = time.monotonic()  # the worker may take a while to stop after it
+            self._lost_because = first_line(exc.__cause__ or exc)
             self._lost.set()
             say_database_went_away(exc)
 
     async def _fetch_and_process_jobs(self) -> None:
         """procrastinate's, given up once the database is known gone (see the module's doc)."""
-        fetching = asyncio.create_task(super()._fetch_and_process_jobs())
+        with contextlib.suppress(DatabaseLost):
+            await self._unless_lost(super()._fetch_and_process_jobs())
+
+    async def _unless_lost(self, work: Coroutine[Any, Any, T]) -> T:
+        """``work``'s result; once the worker is told the database is gone, ``work`` is
+        cancelled and :class:`DatabaseLost` raised (a query waiting for a pooled connection
+        would wait ``POOL_WAIT`` for one)."""
+        task = asyncio.create_task(work)
         lost = asyncio.create_task(self._lost.wait())
+        gave_up = False
         try:
-            await asyncio.wait((fetching, lost), return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait((task, lost), return_when=asyncio.FIRST_COMPLETED)
         finally:
             lost.cancel()
-            if not fetching.done():
-                fetching.cancel()
-            # its exception, if any, is the worker's (cancelled: the database is gone)
-            with contextlib.suppress(asyncio.CancelledError):
-                await fetching
+            if not task.done():
+                gave_up = True
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        if gave_up:
+            raise DatabaseLost(self._lost_because)
+        return task.result()
 
     async def _shutdown(self, side_tasks: list[asyncio.Task[Any]]) -> None:
         connector = self.app.connector
@@ -156,17 +178,19 @@ class SagwaWorker(Worker):
     async def _persist_job_status(self, job: jobs.Job, status: jobs.Status,
                                   retry_decision: Any, context: Any, job_result: Any) -> None:
         try:
-            await super()._persist_job_status(job, status, retry_decision, context, job_result)
-        except exceptions.ConnectorException as exc:
+            await self._unless_lost(super()._persist_job_status(
+                job, status, retry_decision, context, job_result))
+        except (DatabaseLost, exceptions.ConnectorException) as exc:
             if finished_elsewhere(exc):
                 _log.warning("job %s (%s) was already finished by another worker (this one "
                              "was presumed dead); its outcome here, %s, is not recorded",
                              job.id, job.call_string, status.value)
-            elif is_database_gone(exc):
+            elif isinstance(exc, DatabaseLost) or is_database_gone(exc):
                 _log.warning("job %s (%s): outcome %s not recorded, the database went away "
                              "(%s); the job is recovered once this worker's heartbeat is stale",
                              job.id, job.call_string, status.value,
-                             first_line(exc.__cause__ or exc))
+                             exc if isinstance(exc, DatabaseLost)
+                             else first_line(exc.__cause__ or exc))
             else:
                 raise
             if job.id is not None:
