@@ -90,14 +90,17 @@ def test_the_refunds_owed_are_listed_as_a_table_csv_and_json(cancelled: tuple[in
 
 
 def test_a_refund_is_marked_paid_once_from_the_terminal(cancelled: tuple[int, int]) -> None:
-    refund_id = json.loads(sagwa("refunds", "list", "--format",
-                                 "json").stdout)["refunds"][0]["refund_id"]
+    owed = json.loads(sagwa("refunds", "list", "--format", "json").stdout)["refunds"][0]
+    refund_id, cancelled_at = owed["refund_id"], owed["cancelled_at"]
+    # paid the day it was cancelled, as a bank statement says it (a day, no time): it was
+    # read as that day's midnight and refused as paid before the cancellation
     paid = sagwa("refunds", "mark-paid", str(refund_id), "--reference", "KB 0219-77",
-                 "--format", "json")
+                 "--paid-at", cancelled_at[:10], "--format", "json")
     assert paid.exit_code == 0, paid.output
     done = json.loads(paid.stdout)
     assert (done["refund_id"], done["status"], done["paid_reference"]) == (refund_id, "paid",
                                                                     "KB 0219-77")
+    assert done["paid_at"] == cancelled_at  # that day, no earlier than the cancellation
     assert done["paid_by"].startswith("cli (os user ")
     again = sagwa("refunds", "mark-paid", str(refund_id), "--reference", "KB 0219-78",
                   "--format", "json")

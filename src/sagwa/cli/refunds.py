@@ -34,7 +34,7 @@ from sagwa.cli.ledger import EXCEL_BOM, EXCEL_HELP, check_excel, format_csv
 from sagwa.cli.numbers import whole_number
 from sagwa.domain.access_records import AccessAction, access_reason
 from sagwa.domain.money import Money, format_money
-from sagwa.domain.refunds import PaymentLine, RefundFilter, korea_time
+from sagwa.domain.refunds import PaymentLine, RefundFilter, day_alone, korea_time
 from sagwa.errors import InvalidInput
 from sagwa.services.refunds import (
     PaidBatch,
@@ -252,11 +252,14 @@ def mark_paid(
                             "e.g. where finance recorded them).")] = None,
     paid_at: Annotated[str | None, typer.Option(
         "--paid-at", metavar="ISO", help="When it was paid, ISO 8601 (without a zone: Korea "
-                                         "time). Default: now.")] = None,
+                                         "time), or the day alone (2026-12-07: recorded at "
+                                         "that day's start, or at the cancellation if it was "
+                                         "cancelled that day). Default: now.")] = None,
     from_file: Annotated[Path | None, typer.Option(
         "--from-file", metavar="CSV", dir_okay=False,
         help="A bank batch: a CSV with the columns refund_id (or id),reference,paid_at "
-             "(paid_at ISO, Korea time without a zone, empty: now; other columns ignored, so "
+             "(paid_at ISO, Korea time without a zone, or a day alone as --paid-at; empty: "
+             "now; other columns ignored, so "
              "`sagwa refunds list --format csv` with a reference column added is one; UTF-8, "
              "with or without a BOM as Excel saves it). Where the file has the list's "
              "amount_minor or currency column, each row's must be its refund's, never empty. "
@@ -316,7 +319,8 @@ def _mark_batch(lines: list[PaymentLine], before: date | None, reference: str, *
 
 def _mark_one(refund_id: int, reference: str, paid_at: str | None, actor: str,
               fmt: str) -> None:
-    when = parse_time(paid_at, "paid_at") if paid_at is not None else None
+    when = (None if paid_at is None
+            else day_alone(paid_at) or parse_time(paid_at, "paid_at"))
     db = database()
     try:
         who = recorded_actor(db.session_factory, actor, command="refunds mark-paid")

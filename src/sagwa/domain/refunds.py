@@ -22,7 +22,7 @@ each cell with its line number) are read here (:func:`read_refund_id`, :func:`re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import overload
 
@@ -130,10 +130,14 @@ def read_refund_id(text: str) -> int:
     return int(digits)
 
 
-def read_paid_at(text: str, now: datetime) -> datetime:
-    """A payment time as typed: ISO 8601, Korea time without a zone; empty: ``now``."""
+def read_paid_at(text: str, now: datetime) -> datetime | date:
+    """A payment time as typed: ISO 8601, Korea time without a zone; empty: ``now``; a day
+    alone (``2026-12-07``, as a bank statement gives it): that day (:func:`check_paid_at`)."""
     if not text.strip():
         return now
+    day = day_alone(text)
+    if day is not None:
+        return day
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
@@ -141,6 +145,17 @@ def read_paid_at(text: str, now: datetime) -> datetime:
                            "2026-12-07T10:00 (Korea time) or 2026-12-07T10:00+09:00",
                            field="paid_at", reason="refund_paid_at_malformed") from None
     return check_moment(moment if moment.tzinfo else moment.replace(tzinfo=SEOUL), "paid_at")
+
+
+def day_alone(text: str) -> date | None:
+    """The day ``text`` names when it is a day and no time (``2026-12-07``), else None."""
+    text = text.strip()
+    if len(text) != len("2026-12-07"):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def is_business_day(day: date) -> bool:
@@ -161,9 +176,15 @@ def refund_due_by(cancelled_at: datetime, business_days: int) -> date:
     return day
 
 
-def check_paid_at(refund: Refund, paid_at: datetime, now: datetime) -> datetime:
+def check_paid_at(refund: Refund, paid_at: datetime | date, now: datetime) -> datetime:
     """When a refund was paid: with a zone, not after ``now`` and not before its
-    cancellation. InvalidInput (field ``paid_at``) otherwise."""
+    cancellation. InvalidInput (field ``paid_at``) otherwise.
+
+    A day alone (a ``date``: a bank statement gives no time) is recorded as the start of that
+    day in Korea, or as the cancellation's moment when the order was cancelled that day (paid
+    the same day, after it); a day before the cancellation's, or after today, is refused."""
+    if not isinstance(paid_at, datetime):
+        paid_at = _paid_on(refund, paid_at, now)
     if paid_at.utcoffset() is None:
         raise InvalidInput(f"the payment time {paid_at.isoformat()} has no time zone: add "
                            "+09:00 for Korea time (e.g. 2026-12-07T10:00:00+09:00)",
@@ -184,8 +205,25 @@ def check_paid_at(refund: Refund, paid_at: datetime, now: datetime) -> datetime:
                            f"later, at {cancelled_said}", field="paid_at",
                            reason="refund_paid_before_cancellation",
                            paid_at=paid_at.isoformat(),
-                           cancelled_at=refund.cancelled_at.isoformat())
+                           cancelled_at=refund.cancelled_at.astimezone(SEOUL).isoformat())
     return paid_at
+
+
+def _paid_on(refund: Refund, day: date, now: datetime) -> datetime:
+    cancelled_on = refund.cancelled_at.astimezone(SEOUL).date()
+    today = now.astimezone(SEOUL).date()
+    if day > today:
+        raise InvalidInput(f"the payment day {day} is in the future (today is {today} in "
+                           "Korea); give the day the refund was really paid",
+                           field="paid_at", reason="refund_paid_at_future",
+                           paid_at=day.isoformat())
+    if day < cancelled_on:
+        raise InvalidInput(f"refund {refund.refund_id} cannot have been paid on {day}: its "
+                           f"order was cancelled later, on {cancelled_on} (Korea time)",
+                           field="paid_at", reason="refund_paid_before_cancellation",
+                           paid_at=day.isoformat(),
+                           cancelled_at=refund.cancelled_at.astimezone(SEOUL).isoformat())
+    return max(datetime.combine(day, time(), SEOUL), refund.cancelled_at)
 
 
 def check_reference(reference: str | None) -> str:

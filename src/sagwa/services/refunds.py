@@ -86,10 +86,10 @@ def refund_dict(refund: Refund, now: datetime) -> dict[str, Any]:
 
 
 def mark_refund_paid(uow: SqlAlchemyUnitOfWork, *, refund_id: int, reference: str,
-                     actor: str, paid_at: datetime | None = None,
+                     actor: str, paid_at: datetime | date | None = None,
                      idempotency_key: str | None = None) -> Refund:
-    """Record that refund ``refund_id`` was paid at ``paid_at`` (None: now) with the payment
-    ``reference``. A retry with the same ``idempotency_key`` answers the refund again.
+    """Record that refund ``refund_id`` was paid at ``paid_at`` (None: now; a day alone:
+    that day, ``check_paid_at``) with the payment ``reference``. A retry with the same ``idempotency_key`` answers the refund again.
 
     Refused, with nothing written: an unknown refund (NotFound), one already paid (Conflict,
     saying when and by whom), a blank or over-long reference, a payment time in the future or
@@ -98,7 +98,7 @@ def mark_refund_paid(uow: SqlAlchemyUnitOfWork, *, refund_id: int, reference: st
     with uow:
         now = uow.now()
         payload = {"refund_id": refund_id, "reference": text,
-                   "paid_at": paid_at.astimezone(UTC).isoformat() if paid_at else None}
+                   "paid_at": _said(paid_at)}
         if prior_result(uow, PAID_SCOPE, idempotency_key, payload):
             return _require(uow, refund_id)
         found = _require(uow, refund_id, for_update=True)
@@ -110,6 +110,13 @@ def mark_refund_paid(uow: SqlAlchemyUnitOfWork, *, refund_id: int, reference: st
         remember(uow, PAID_SCOPE, idempotency_key, {"id": refund_id})
         uow.commit()
     return paid
+
+
+def _said(paid_at: datetime | date | None) -> str | None:
+    """A payment time as the idempotency payload holds it (a moment in UTC, or a day)."""
+    if isinstance(paid_at, datetime):
+        return paid_at.astimezone(UTC).isoformat()
+    return paid_at.isoformat() if paid_at else None
 
 
 def _mark(uow: SqlAlchemyUnitOfWork, payment: Payment, actor: str) -> Refund:

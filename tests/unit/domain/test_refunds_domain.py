@@ -157,11 +157,30 @@ def test_a_good_payments_file_is_paid_at_its_times_in_korea_or_now() -> None:
 
     paid = check_payments([PaymentLine(2, "1", " KB-1 ", ""),
                            PaymentLine(3, "３", "KB-2", "2026-02-20 15:00"),
-                           PaymentLine(4, "4", "KB-3", "2026-02-20T06:00:00Z")],
-                          _found(3, 4), FILE_NOW)
+                           PaymentLine(4, "4", "KB-3", "2026-02-20T06:00:00Z"),
+                           PaymentLine(5, "5", "KB-4", " 2026-02-13 ")],  # a bank's day
+                          _found(3, 4, 5), FILE_NOW)
     assert [(p.refund.refund_id, p.paid_at, p.reference) for p in paid] == [
         (1, FILE_NOW, "KB-1"), (3, datetime(2026, 2, 20, 15, 0, tzinfo=KST), "KB-2"),
-        (4, datetime(2026, 2, 20, 6, 0, tzinfo=UTC), "KB-3")]
+        (4, datetime(2026, 2, 20, 6, 0, tzinfo=UTC), "KB-3"), (5, CANCELLED, "KB-4")]
+
+
+def test_a_day_alone_is_paid_that_day_from_its_start_or_from_the_cancellation() -> None:
+    """A finance walk: a bank file gives days, and "2026-12-07" was read as its midnight, so a
+    refund cancelled that afternoon and paid that evening was refused as paid before it."""
+    now = datetime(2026, 2, 20, 12, 0, tzinfo=KST)
+    assert CANCELLED.astimezone(KST).date() == date(2026, 2, 13)
+    assert check_paid_at(OWED, date(2026, 2, 13), now) == CANCELLED
+    assert check_paid_at(OWED, date(2026, 2, 16), now) == datetime(2026, 2, 16, tzinfo=KST)
+    assert check_paid_at(OWED, date(2026, 2, 20), now) == datetime(2026, 2, 20, tzinfo=KST)
+    with pytest.raises(InvalidInput) as before:
+        check_paid_at(OWED, date(2026, 2, 12), now)
+    assert before.value.details["reason"] == "refund_paid_before_cancellation"
+    assert "paid on 2026-02-12: its order was cancelled later, on 2026-02-13" in str(before.value)
+    with pytest.raises(InvalidInput) as future:
+        check_paid_at(OWED, date(2026, 2, 21), now)
+    assert future.value.details["reason"] == "refund_paid_at_future"
+    assert "today is 2026-02-20 in Korea" in str(future.value)
 
 
 def test_a_day_to_mark_before_is_koreas_midnight_and_not_in_the_future() -> None:
