@@ -133,8 +133,6 @@ def serve(
     """
     import logging.config
 
-    import uvicorn
-
     from sagwa.adapters.db.database import open_database
     from sagwa.cli.serve_checks import address_problem, check_no_demo_logins, serve_log_config
     from sagwa.log_format import startup_line, with_log_format
@@ -178,16 +176,35 @@ def serve(
         # SAGWA_LOG_FORMAT=json
         typer.echo(startup_line(said, config.log_format, logger="sagwa.serve"))
         freeze_startup_objects()
-        # one access line a request, with its id: sagwa.web.request_ids's, not uvicorn's
-        uvicorn.run(app, host=host, port=port, log_level="info", log_config=logging_config,
-                    access_log=False)
+        _listen(app, host, port, logging_config)
     finally:
         if background is not None:
             background.stop()
         db.close()
 
 
+def _listen(app: Any, host: str, port: int, logging_config: dict[str, Any]) -> None:
+    """Serve until stopped, unless a SIGTERM came during the start and was lost."""
+    import uvicorn
+
+    if _stop_asked:
+        return
+    # one access line a request, with its id: sagwa.web.request_ids's, not uvicorn's
+    uvicorn.run(app, host=host, port=port, log_level="info", log_config=logging_config,
+                access_log=False)
+
+
+#: A SIGTERM came before uvicorn took over the signals (:func:`_exit_normally`).
+_stop_asked = False
+
+
 def _exit_normally(signum: int, frame: FrameType | None) -> None:
+    """Exit, running the atexit hooks. The SystemExit is raised wherever the main thread is;
+    in a finaliser or a weakref callback (the garbage collector's, during the start) Python
+    prints it as "Exception ignored" and goes on, so the start looks at the flag before it
+    listens (a SIGTERM there was seen lost and the server serving)."""
+    global _stop_asked
+    _stop_asked = True
     raise SystemExit(0)
 
 
