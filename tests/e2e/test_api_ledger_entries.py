@@ -69,6 +69,11 @@ def test_bad_dates_and_callers_other_than_an_admin_are_refused(
         client: TestClient, client_for: ApiClientFor, booked: dict[str, int]) -> None:
     bad = client.get("/api/ledger/entries", params={"from": "2008-13-01"})
     assert bad.status_code == 422 and "from" in bad.text
+    # a finance walk: a UTC midnight was taken as that day in Korea, nine hours off
+    for a_time in ("2026-12-08T00:00:00Z", "2026-12-08T00:00:00+09:00"):
+        timed = client.get("/api/ledger/entries", params={"from": a_time})
+        assert timed.status_code == 422, timed.text
+        assert "not a time" in timed.text
     reversed_ = client.get("/api/ledger/entries", params={"from": "2008-06-13", "to": "2008-06-12"})
     assert reversed_.status_code == 422
     assert reversed_.json()["details"]["reason"] == "ledger_dates_reversed"

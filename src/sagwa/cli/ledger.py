@@ -103,8 +103,10 @@ def export(
     incident: Annotated[int | None, typer.Option(
         "--incident", help="Only this incident's entries.", parser=whole_number())] = None,
     seller: Annotated[int | None, typer.Option(
-        "--seller", help="Only the entries of this seller's charge-backs or orders (and only "
-                         "that seller's part of each).", parser=whole_number())] = None,
+        "--seller", help="Only the entries of this seller's charge-backs or orders. A summary "
+                         "counts only that seller's part of each; by entry, each entry is "
+                         "whole, its postings balancing (another seller's share of it "
+                         "included).", parser=whole_number())] = None,
     customer: Annotated[int | None, typer.Option(
         "--customer", help="Only this customer's entries.", parser=whole_number())] = None,
     fmt: Annotated[Format, typer.Option("--format", help="csv (with a header) or json.")

@@ -27,7 +27,9 @@ not of a case are on the empty key's row.
 Filtered to one seller (``--seller``), every row holds that seller's part of each entry only,
 as their row by seller does: a compensation two sellers share is not all the filtered
 seller's, and the other seller's row is not shown (a filter that named an entry made it that
-seller's, not the whole of it). A filter naming an incident, seller or customer that does not
+seller's, not the whole of it). An export by entry shows each entry whole, every posting
+of it, so that its postings still add up to 0: another seller's charge-back on an entry the
+filtered seller shares is on it. A filter naming an incident, seller or customer that does not
 exist is refused (``unknown_id``) rather than answered with an export that reads as zero.
 """
 

@@ -45,6 +45,18 @@ Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(
 IsoText = Annotated[datetime, BeforeValidator(_iso_text)]
 
 
+def _day_alone(value: object) -> object:
+    """A day is YYYY-MM-DD: pydantic also takes a midnight with a zone (``…T00:00:00Z``) as
+    that day, read as Korea's day — nine hours from the moment the client meant."""
+    if isinstance(value, str) and len(value.strip()) != len("2026-12-07"):
+        raise ValueError("give a day as YYYY-MM-DD (a day in Korea), not a time")
+    return value
+
+
+#: A day in a query (YYYY-MM-DD, Korea's day), a time refused.
+KoreaDay = Annotated[date, BeforeValidator(_day_alone)]
+
+
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

@@ -3,7 +3,7 @@ the ledger's entries; booking points, reversing an entry and the audit log are a
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +20,7 @@ from sagwa.web.deps import ADMIN, AGENT, FINANCE, Actor, ApiAccess, IdempotencyK
 from sagwa.web.schemas import (
     AuditRecordPublic,
     AuditVerifyPublic,
+    KoreaDay,
     PointsBalancePublic,
     PointsCredit,
     PointsDebit,
@@ -60,14 +61,17 @@ class LedgerPagePublic(BaseModel):
 def ledger_entries(
     uow: Uow, access: ApiAccess, incident_id: int | None = None, seller_id: int | None = None,
     customer_id: int | None = None,
-    since: Annotated[date | None, Query(alias="from",
+    since: Annotated[KoreaDay | None, Query(alias="from",
                                         description="first day (Korea), YYYY-MM-DD")] = None,
-    until: Annotated[date | None, Query(alias="to",
+    until: Annotated[KoreaDay | None, Query(alias="to",
                                         description="last day (Korea), YYYY-MM-DD")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100, after: Annotated[int, Query(ge=0)] = 0,
 ) -> LedgerPagePublic:
     """The ledger's entries, oldest first (by id), each with its postings and the incident,
-    case and sellers it belongs to when known. Pages: pass ``next_after`` as ``after``."""
+    case and sellers it belongs to when known. Pages: pass ``next_after`` as ``after``.
+    ``seller_id`` picks the entries of that seller's charge-backs or orders, each whole (every
+    posting, another seller's share included: an entry's postings add up to 0). ``from`` and
+    ``to`` are days in Korea, YYYY-MM-DD (a time is refused)."""
     filters = ledger_reports.entry_filter(incident_id=incident_id, seller_id=seller_id,
                                           customer_id=customer_id, since=since, until=until)
     page = ledger_reports.list_entries(uow(), filters=filters, limit=limit, after=after)
