@@ -150,3 +150,23 @@ def test_the_incident_page_and_the_case_api_read_them_for_the_whole_table_at_onc
     assert datetime.fromisoformat(said["replaced_choice_at"]) == DISCOUNT_CHOSEN
     assert by_id[cases[people[2]]]["cancelled_instead"] is None
     assert list(by_id[cases[people[2]]])[-2:] == ["cancelled_instead", "call_at"]  # appended
+
+
+def test_a_closed_incident_says_what_refunds_it_still_owes(closed) -> None:
+    """``sagwa incident close`` says the refunds finance still owes (a finance walk saw an
+    incident closed with one overdue and no word of it): here customer 1's, cancelled
+    instead after the close; overdue once its due day has passed, none once it is paid."""
+    from sagwa.cli.incident_lifecycle import refunds_still_owed
+    from sagwa.services.refunds import list_refunds, mark_refund_paid
+
+    uow, clock, iid, _cases, _people = closed
+    listed = list_refunds(uow(), incident_id=iid)
+    assert listed.total >= 1
+    owed, overdue, totals = refunds_still_owed(uow(), iid)
+    assert (owed, overdue) == (listed.total, 0)
+    assert totals == {"KRW": sum(r.refund.amount.amount_minor for r in listed.items)}
+    clock.now += timedelta(days=10)
+    assert refunds_still_owed(uow(), iid)[:2] == (listed.total, listed.total)
+    for r in listed.items:
+        mark_refund_paid(uow(), refund_id=r.refund.refund_id, reference="KB-1", actor="finance")
+    assert refunds_still_owed(uow(), iid) == (0, 0, {})

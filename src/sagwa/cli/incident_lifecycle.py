@@ -13,7 +13,7 @@ import typer
 
 from sagwa.cli.access_recording import command_record, command_what, record_command
 from sagwa.cli.actors import ACTOR, acting, recorded_actor
-from sagwa.cli.context import exits_cleanly
+from sagwa.cli.context import err_console, exits_cleanly
 from sagwa.cli.dates import parse_time
 from sagwa.cli.incident_format import SEOUL, durations_in_words, print_result
 from sagwa.cli.incident_options import (
@@ -25,7 +25,7 @@ from sagwa.cli.incident_options import (
 )
 from sagwa.cli.numbers import number_option, whole_number
 from sagwa.domain.access_records import AccessAction
-from sagwa.domain.money import Money
+from sagwa.domain.money import Money, format_money
 from sagwa.errors import InvalidInput
 from sagwa.services.apology_preview import apology_preview
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -233,5 +233,27 @@ def close(
         links = command_links(config)
         row = desk.close(step_work(db, account, "close", incident_id), incident_id=incident_id,
                          actor=actor, reason=reason.strip(), policy=policy, links=links)
-    print_result({"incident_id": incident_id, "status": row.incident.status.value}, fmt,
-           "incident closed")
+        owed, overdue, totals = refunds_still_owed(SqlAlchemyUnitOfWork(db.session_factory),
+                                                   incident_id)
+    said = ([{"currency": c, "amount_minor": m} for c, m in totals.items()] if fmt == "json"
+            else ", ".join(format_money(Money(m, c)) for c, m in totals.items()) or "-")
+    print_result({"incident_id": incident_id, "status": row.incident.status.value,
+                  "refunds_owed": owed, "refunds_overdue": overdue,
+                  "refunds_owed_totals": said}, fmt, "incident closed")
+    if fmt != "json" and owed:
+        err_console.print(f"finance still owes {owed} refund{'s' if owed != 1 else ''} of it "
+                          f"({overdue} overdue): `sagwa refunds list --incident {incident_id}`",
+                          highlight=False)
+
+
+def refunds_still_owed(uow: SqlAlchemyUnitOfWork,
+                       incident_id: int) -> tuple[int, int, dict[str, int]]:
+    """The refunds of ``incident_id`` still owed, those overdue, and what the owed come to per
+    currency: a close is the desk's, the refunds are finance's (a finance walk saw an incident
+    closed with one overdue, and no word of it)."""
+    from sagwa.domain.refunds import RefundFilter
+    from sagwa.services.refunds import list_refunds
+
+    owed = list_refunds(uow, which=RefundFilter.OWED, limit=1, incident_id=incident_id)
+    overdue = list_refunds(uow, which=RefundFilter.OVERDUE, limit=1, incident_id=incident_id)
+    return owed.total, overdue.total, owed.amount_totals
