@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import psycopg
 import psycopg_pool
 from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -43,10 +44,22 @@ class Database:
         url = self.engine.url
         if self.embedded:
             return f"embedded PostgreSQL (socket in {url.query.get('host')})"
-        return f"PostgreSQL at {url.render_as_string(hide_password=True)}"
+        return f"PostgreSQL at {shown_url(url)}"
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def shown_url(url: URL) -> str:
+    """``url`` as sagwa prints it: its password masked, and libpq's secret parameters in the
+    query string too (``?password=…``, ``?sslpassword=…``), which SQLAlchemy shows as given."""
+    shown = url.set(query={}).render_as_string(hide_password=True)
+    pairs = [(key, value) for key, values in url.query.items()
+             for value in ((values,) if isinstance(values, str) else values)]
+    if not pairs:
+        return shown
+    return shown + "?" + "&".join(f"{key}={'***' if 'password' in key.lower() else value}"
+                                  for key, value in pairs)
 
 
 def database_url(settings: Settings) -> tuple[str, bool]:
@@ -131,7 +144,7 @@ def check_reachable(engine: Engine) -> None:
     except OperationalError as exc:
         engine.dispose()
         raise DatabaseUnavailable(
-            f"cannot reach PostgreSQL at {engine.url.render_as_string(hide_password=True)}: "
+            f"cannot reach PostgreSQL at {shown_url(engine.url)}: "
             f"{first_line(exc.orig if exc.orig else exc)}"
         ) from None
 
