@@ -17,7 +17,8 @@ PRODUCTION_KEY_LENGTH, PRODUCTION_KEY_VARIETY = 32, 8
 def production_problems(settings: Settings) -> list[str]:
     """What production refuses: demo providers that write customers' messages to a file and
     mark them sent (texts: unless said not sent, or sent through NHN Cloud SMS at its https
-    address), links pointing at this host's own address, a key easy to guess."""
+    address), links pointing at this host's own address or over plain http, a key easy to
+    guess, a database URL set empty (a secret not mounted: it would run an empty embedded one)."""
     problems = []
     key = settings.secret_key
     if len(key) < PRODUCTION_KEY_LENGTH or len(set(key)) < PRODUCTION_KEY_VARIETY:
@@ -43,6 +44,14 @@ def production_problems(settings: Settings) -> list[str]:
     if "public_base_url" not in settings.model_fields_set:
         problems.append(f"SAGWA_PUBLIC_BASE_URL is not set (customers' links would point at "
                         f"{settings.public_base_url}): set the address customers reach")
+    elif not settings.public_base_url.startswith("https://"):
+        problems.append(f"SAGWA_PUBLIC_BASE_URL is {settings.public_base_url} (customers' "
+                        "links, which open their case, would travel unencrypted): give the "
+                        "https:// address your TLS proxy answers on")
+    if "database_url" in settings.model_fields_set and settings.database_url is None:
+        problems.append("SAGWA_DATABASE_URL is set but empty (sagwa would start a new, empty "
+                        "embedded database in SAGWA_DATA_DIR/pg — a secret not mounted?): give "
+                        "the URL")
     if settings.email_provider == "smtp" and "mail_from" not in settings.model_fields_set:
         problems.append(f"SAGWA_MAIL_FROM is not set (customer email would come from "
                         f"{settings.mail_from}, an address nobody reads, and a relay refuses a "

@@ -44,6 +44,12 @@ def test_a_production_configuration_starts(monkeypatch: pytest.MonkeyPatch) -> N
     ({"SAGWA_SMS_LOG_ONLY": "false"}, "texts to customers would only be written"),
     ({"SAGWA_PUBLIC_BASE_URL": None},
      "SAGWA_PUBLIC_BASE_URL is not set (customers' links would point at http://127.0.0.1:8000)"),
+    # an ops walk: both started (an empty embedded database; customers' links over http)
+    ({"SAGWA_PUBLIC_BASE_URL": "http://sagwa.example"},
+     "SAGWA_PUBLIC_BASE_URL is http://sagwa.example (customers' links, which open their "
+     "case, would travel unencrypted)"),
+    ({"SAGWA_DATABASE_URL": ""}, "SAGWA_DATABASE_URL is set but empty"),
+    ({"SAGWA_DATABASE_URL": "  "}, "SAGWA_DATABASE_URL is set but empty"),
     ({"SAGWA_SECRET_KEY": "aaaaaaaaaaaaaaaaaaaa"}, "SAGWA_SECRET_KEY is weak"),
     ({"SAGWA_SECRET_KEY": "ab" * 20}, "SAGWA_SECRET_KEY is weak"),  # long, 2 characters
     ({"SAGWA_SECRET_KEY": "Zq3-vN8pLw2_Xk7r"}, "SAGWA_SECRET_KEY is weak"),  # varied, short
@@ -69,3 +75,5 @@ def test_outside_production_the_demo_settings_are_fine(monkeypatch: pytest.Monke
     assert _refusal(monkeypatch, SAGWA_ENVIRONMENT="development", SAGWA_SECRET_KEY="a" * 20,
                     SAGWA_EMAIL_PROVIDER="log", SAGWA_SMS_LOG_ONLY=None,
                     SAGWA_PUBLIC_BASE_URL=None) is None
+    assert _refusal(monkeypatch, SAGWA_ENVIRONMENT="development", SAGWA_DATABASE_URL="",
+                    SAGWA_PUBLIC_BASE_URL="http://127.0.0.1:8000") is None
