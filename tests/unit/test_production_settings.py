@@ -46,8 +46,8 @@ def test_a_production_configuration_starts(monkeypatch: pytest.MonkeyPatch) -> N
      "SAGWA_PUBLIC_BASE_URL is not set (customers' links would point at http://127.0.0.1:8000)"),
     # an ops walk: both started (an empty embedded database; customers' links over http)
     ({"SAGWA_PUBLIC_BASE_URL": "http://sagwa.example"},
-     "SAGWA_PUBLIC_BASE_URL is http://sagwa.example (customers' links, which open their "
-     "case, would travel unencrypted)"),
+     ("SAGWA_PUBLIC_BASE_URL is http://sagwa.example (customers' links, which open their "
+      "case, would travel unencrypted)")),
     ({"SAGWA_DATABASE_URL": ""}, "SAGWA_DATABASE_URL is set but empty"),
     ({"SAGWA_DATABASE_URL": "  "}, "SAGWA_DATABASE_URL is set but empty"),
     ({"SAGWA_SECRET_KEY": "aaaaaaaaaaaaaaaaaaaa"}, "SAGWA_SECRET_KEY is weak"),

@@ -58,14 +58,17 @@ class DatabaseLost(Exception):
     """A query given up because the worker was told the database is gone."""
 
 
-#: What PostgreSQL says when a job is no longer this worker's to finish.
-FINISHED_ELSEWHERE = 'Job was not found or not in "doing"'
+#: What PostgreSQL says when a job is no longer this worker's to finish, or to put back for
+#: a retry (procrastinate's ``procrastinate_finish_job`` and ``procrastinate_retry_job``).
+FINISHED_ELSEWHERE = ('Job was not found or not in "doing"',
+                      "Job was not found or has an invalid status to retry")
 
 
 def finished_elsewhere(exc: BaseException) -> bool:
     """Whether recording a job's outcome was refused because the job had moved on."""
-    cause = exc.__cause__ or exc.__context__
-    return isinstance(exc, exceptions.ConnectorException) and FINISHED_ELSEWHERE in str(cause)
+    cause = str(exc.__cause__ or exc.__context__)
+    return (isinstance(exc, exceptions.ConnectorException)
+            and any(said in cause for said in FINISHED_ELSEWHERE))
 
 
 def say_database_went_away(exc: BaseException) -> None:

@@ -69,15 +69,23 @@ def open_transactions(conn: Connection, *, limit: int = 3) -> list[str]:
         "FROM pg_stat_activity WHERE datname = current_database() "
         "AND pid <> pg_backend_pid() AND xact_start IS NOT NULL "
         "ORDER BY xact_start LIMIT :n"), {"n": limit}).all()
+    # another role's sessions show no state, start or query to a role without
+    # pg_read_all_stats: counted, so that the message does not read as "nobody holds it"
+    hidden = conn.execute(text(
+        "SELECT usename, count(*) AS n FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+        "AND query = '<insufficient privilege>' GROUP BY usename ORDER BY usename")).all()
     conn.rollback()
     return [f"pid {r.pid} ({r.state} for {r.age} s"
             + (f", {r.application_name}" if r.application_name else "")
-            + (f": {r.query}" if r.query else "") + ")" for r in rows]
+            + (f": {r.query}" if r.query else "") + ")" for r in rows] + [
+        f"{r.n} session{'s' if r.n != 1 else ''} of {r.usename} this role may not see into "
+        "(grant it pg_read_all_stats to have them named)" for r in hidden]
 
 
 def lock_timeout_message(lock_timeout: float | None, holders: list[str]) -> str:
     held = (f"; open transactions, oldest first: {'; '.join(holders)}" if holders
-            else "")
+            else "; no open transaction this role can see")
     return (f"the schema upgrade waited {lock_timeout:g} s for a table lock and gave up, "
             f"changing nothing{held}; retry when they end (SAGWA_MIGRATION_LOCK_TIMEOUT "
             "sets the wait)")
