@@ -34,7 +34,7 @@ from sagwa.web.app import create_app
 pytestmark = pytest.mark.e2e
 
 COARSE = ["status", "database", "outbox_failed", "outbox_overdue", "worker", "schema",
-          "workers_alive"]
+          "workers_alive", "audit_key"]
 
 
 def register_a_worker(session_factory: sessionmaker[Session]) -> None:
@@ -86,7 +86,7 @@ def test_anyone_gets_every_key_but_not_which_database(client_for: ApiClientFor,
         assert list(body) == COARSE
         assert body == {"status": "ok", "database": "reachable", "outbox_failed": 0,
                         "outbox_overdue": 0, "worker": "separate", "schema": "current",
-                        "workers_alive": 1}
+                        "workers_alive": 1, "audit_key": "current"}
         assert "PostgreSQL" not in answer.text
 
 
@@ -121,7 +121,7 @@ def test_healthz_appends_the_worker_the_schema_and_the_workers_alive(
     body = client.get("/healthz").json()
 
     assert list(body) == ["status", "database", "outbox_failed", "outbox_overdue", "worker",
-                          "schema", "workers_alive"]
+                          "schema", "workers_alive", "audit_key"]
     assert (body["worker"], body["schema"]) == ("separate", "current")  # no worker in-process
     assert (body["status"], body["workers_alive"]) == ("ok", 1)
 
@@ -172,7 +172,7 @@ def test_a_monitor_asking_for_workers_gets_503_when_none_is_alive_and_none_runs_
         body = asked.json()
         assert (body["status"], body["worker"], body["schema"], body["workers_alive"]) == (
             "degraded", "separate", "current", 0)
-        assert list(body)[-3:] == ["worker", "schema", "workers_alive"]
+        assert list(body)[-4:] == ["worker", "schema", "workers_alive", "audit_key"]
         plain = caller.get("/healthz")
         assert (plain.status_code, plain.json()["status"], plain.json()["workers_alive"]) == (
             200, "ok", 0)

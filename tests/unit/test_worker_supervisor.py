@@ -204,3 +204,60 @@ def test_sends_in_flight_counts_a_send_whose_job_was_cancelled_until_its_thread_
     finally:
         release.set()
         executor.shutdown(wait=True)
+
+
+def test_a_worker_that_cannot_go_on_stops_and_its_supervisor_raises_why() -> None:
+    """``fail``: delivery found this process's key is not the audit log's (rotated on another
+    host): the worker stops, and ``sagwa worker`` exits 1 with why, as at a refused start."""
+    from sagwa.errors import Conflict
+
+    why = Conflict("the database's audit log was written with key …", reason="audit_key_unknown")
+    made: list[FakeWorker] = []
+
+    def make() -> FakeWorker:
+        made.append(FakeWorker(None))
+        return made[-1]
+
+    async def run_one(worker: FakeWorker) -> None:
+        supervisor.fail(why)  # as the delivery task does, then the worker stops
+        await asyncio.sleep(0)
+
+    async def probe() -> None: ...
+
+    supervisor = WorkerSupervisor(make, run_one, probe, give_up_after=5.0)  # type: ignore[arg-type]
+    with pytest.raises(Conflict) as raised:
+        run_async(supervisor.run())
+    assert raised.value is why
+    assert len(made) == 1 and made[0].stopped and supervisor.state == "stopped"
+
+
+def test_the_delivery_task_refused_for_its_key_tells_the_runtime_and_runs_later() -> None:
+    from types import SimpleNamespace
+
+    from sagwa.errors import Conflict
+    from sagwa.jobs.tasks import DeliverLater, deliver_message
+
+    why = Conflict("written with another key", reason="audit_key_unknown")
+    told: list[BaseException] = []
+
+    class Runtime:
+        async def deliver(self, message_id: int) -> None:
+            raise why
+
+        def cannot_go_on(self, exc: BaseException) -> None:
+            told.append(exc)
+
+    context = SimpleNamespace(additional_context={"delivery": Runtime()})
+    with pytest.raises(DeliverLater, match="not sent: this worker's key is not the audit log's"):
+        run_async(deliver_message.func(context, 7))
+    assert told == [why]
+
+    other = Conflict("another conflict", reason="something_else")
+    Runtime.deliver = lambda self, message_id: _raise(other)  # type: ignore[method-assign, assignment]
+    with pytest.raises(Conflict, match="another conflict"):
+        run_async(deliver_message.func(context, 7))
+    assert told == [why]
+
+
+async def _raise(exc: BaseException) -> None:
+    raise exc

@@ -6,7 +6,9 @@ a message that asks a customer to act; and which deliveries are running in its t
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -38,6 +40,7 @@ from sagwa.services.desk_policy import DeskPolicy, load_desk_policy
 from sagwa.services.unit_of_work import Clock, SqlAlchemyUnitOfWork, utc_now
 
 _T = TypeVar("_T")
+_log = logging.getLogger("sagwa.jobs.worker")
 
 
 class SendsInFlight:
@@ -92,6 +95,10 @@ class DeliveryRuntime:
     erase_daily: bool = False  # SAGWA_RETENTION_ERASE_DAILY: the daily retention job erases
     _executor: ThreadPoolExecutor = field(init=False)
     in_flight: SendsInFlight = field(init=False, default_factory=SendsInFlight)
+    #: Told (once) when this process cannot go on delivering: its key is not the audit log's
+    #: (``WorkerSupervisor.fail``: the worker stops, ``sagwa worker`` exits 1).
+    on_fatal: Callable[[BaseException], None] | None = field(default=None, repr=False)
+    fatal: BaseException | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self._executor = ThreadPoolExecutor(self.threads, thread_name_prefix="sagwa-deliver")
@@ -121,6 +128,16 @@ class DeliveryRuntime:
                    max_attempts=attempts_within(settings.delivery_retry_hours),
                    anchors_path=settings.audit_anchors_path,
                    erase_daily=settings.retention_erase_daily)
+
+    def cannot_go_on(self, exc: BaseException) -> None:
+        """Delivery refused because this process cannot record a send: say it once, at ERROR,
+        and stop the worker (``on_fatal``), as it would have refused to start."""
+        if self.fatal is not None:
+            return
+        self.fatal = exc
+        _log.error("delivery stopped: %s; restart this worker with the current key", exc)
+        if self.on_fatal is not None:
+            self.on_fatal(exc)
 
     async def deliver(self, message_id: int) -> Outcome:
         """Run the (blocking) delivery in this runtime's threads (:attr:`in_flight`)."""

@@ -71,6 +71,7 @@ class WorkerSupervisor:
         self._worker: SagwaWorker | None = None
         self._stop = asyncio.Event()
         self._state = "starting"
+        self._fatal: BaseException | None = None
 
     @property
     def state(self) -> str:
@@ -78,6 +79,13 @@ class WorkerSupervisor:
         if self._state == "running" and worker is not None and worker.lost_at is not None:
             return "reconnecting"  # stopping after losing the database
         return self._state
+
+    def fail(self, exc: BaseException) -> None:
+        """Stop as :meth:`stop` does, then raise ``exc`` from :meth:`run`: this process cannot
+        go on (its key is not the audit log's), and a service manager should see it exit."""
+        if self._fatal is None:
+            self._fatal = exc
+        self.stop()
 
     def stop(self) -> None:
         """Stop the running worker gracefully, or the waiting for the database."""
@@ -97,6 +105,8 @@ class WorkerSupervisor:
                 await self._run()
         finally:
             self._state = "stopped"
+        if self._fatal is not None:
+            raise self._fatal
 
     async def _run(self) -> None:
         pause = FIRST_PAUSE

@@ -30,6 +30,8 @@ from procrastinate import JobContext, RetryDecision
 from procrastinate.jobs import Job
 from procrastinate.retry import BaseRetryStrategy
 
+from sagwa.adapters.db.audit_repo import AUDIT_KEY_UNKNOWN
+from sagwa.errors import Conflict
 from sagwa.jobs.app import app
 from sagwa.jobs.runtime import DeliveryRuntime, fallback_runtime
 from sagwa.services.delivery import Outcome
@@ -43,6 +45,9 @@ BUSY_MAX_SECONDS = 60
 #: ``claimed_at < now() - SEND_WINDOW``, false at its very end.
 IN_DOUBT_MARGIN = timedelta(seconds=1)
 UNEXPECTED_ERROR_RETRIES = 10
+#: A message a worker refused to send because it cannot record it (its key is not the audit
+#: log's) is tried again this much later, by a worker that can.
+KEY_REFUSED_RETRY = timedelta(seconds=30)
 
 
 class DeliverLater(Exception):
@@ -74,7 +79,15 @@ def backoff_seconds(attempts: int) -> int:
 @app.task(name=DELIVER_TASK, queue=MESSAGE_QUEUE, pass_context=True, retry=DeliveryRetry())
 async def deliver_message(context: JobContext, message_id: int) -> str:
     runtime: DeliveryRuntime = context.additional_context.get("delivery") or fallback_runtime()
-    outcome = await runtime.deliver(message_id)
+    try:
+        outcome = await runtime.deliver(message_id)
+    except Conflict as exc:
+        if exc.details.get("reason") != AUDIT_KEY_UNKNOWN:
+            raise
+        # nothing was sent: this worker stops (its key was rotated away), another runs it
+        runtime.cannot_go_on(exc)
+        raise DeliverLater("not sent: this worker's key is not the audit log's",
+                           datetime.now(UTC) + KEY_REFUSED_RETRY) from None
     now = datetime.now(UTC)
     if outcome is Outcome.NOT_DUE:
         due = await runtime.due_at(message_id)

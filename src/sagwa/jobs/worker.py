@@ -98,6 +98,7 @@ async def run_worker_async(settings: Settings, options: WorkerOptions, *,
                     lambda: _probe(runtime.database.engine.url),
                     give_up_after=options.give_up_after, sends=runtime.in_flight,
                     database_back=runtime.forget_connections)
+                runtime.on_fatal = supervisor.fail
                 await supervisor.run(install_signal_handlers=install_signal_handlers)
     finally:
         runtime.close()

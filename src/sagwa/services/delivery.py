@@ -66,7 +66,7 @@ from enum import StrEnum
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from sagwa.adapters.db.audit_repo import AuditRepository
+from sagwa.adapters.db.audit_repo import AUDIT_KEY_UNKNOWN, AuditRepository
 from sagwa.adapters.db.database import is_database_gone
 from sagwa.adapters.db.outbox_repo import (
     SEND_WINDOW,
@@ -78,7 +78,7 @@ from sagwa.adapters.senders.base import Envelope, MessageSender, RetryAwareSende
 from sagwa.domain.contact_hours import ContactSchedule, may_contact, next_contact_time
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.wrong_numbers import TEXT_CHANNEL
-from sagwa.errors import DeliveryFailed
+from sagwa.errors import Conflict, DeliveryFailed
 from sagwa.services.delivery_outcome import FINISH_WAIT, RECORDED, audited, record_attempt
 from sagwa.services.desk_undelivered import escalate_if_undeliverable
 from sagwa.services.outbox import ASKS_TO_ACT, HELD_OUTSIDE_HOURS
@@ -250,6 +250,11 @@ def _claim(session_factory: sessionmaker[Session], message_id: int, now: datetim
     """pending (or stale sending) → sending, attempts + 1, committed; or why not."""
     closed = contact_hours is not None and not may_contact(contact_hours, now)
     with session_factory() as session:
+        # a process that cannot record the send must not make it: it would be sent again and
+        # again (an ops walk: a worker left on the old key after a rotation elsewhere)
+        refused = AuditRepository(session.connection()).key_refusal()
+        if refused is not None:
+            raise Conflict(refused, reason=AUDIT_KEY_UNKNOWN)
         repo = OutboxRepository(session.connection())
         claimed = repo.claim(message_id, now=now, max_attempts=max_attempts,
                              held=HELD_OUTSIDE_HOURS if closed else (), deadline_bound=ASKS_TO_ACT)

@@ -66,14 +66,18 @@ def check_health(uow_factory: Callable[[], SqlAlchemyUnitOfWork], database: str,
         with uow_factory() as uow:
             counts = uow.outbox.health_counts(uow.now(), overdue_after=OVERDUE_AFTER,
                                               timeout_ms=TIMEOUT_MS)
+            key = KEY_UNKNOWN if uow.audit.key_refusal() is not None else KEY_CURRENT
         schema = schema_state() if schema_state is not None else "unknown"
         alive = workers_alive(WORKERS_ALIVE_WITHIN) if workers_alive is not None else None
     except (SQLAlchemyError, SagwaError, OSError):
         return {"status": "unavailable", "database": UNREACHABLE, "database_at": database,
                 "worker": worker, "schema": "unknown"}, False
-    healthy = _healthy(worker, schema, alive if require_workers else None)
+    # a host left on a retired key refuses every write (409): out of the load balancer
+    healthy = _healthy(worker, schema, alive if require_workers else None) and \
+        key == KEY_CURRENT
     return {"status": "ok" if healthy else "degraded", "database": database, **counts,
-            "worker": worker, "schema": schema, "workers_alive": alive}, healthy
+            "worker": worker, "schema": schema, "workers_alive": alive,
+            "audit_key": key}, healthy
 
 
 def _healthy(worker: str, schema: str, alive: int | None) -> bool:
@@ -85,6 +89,10 @@ def _healthy(worker: str, schema: str, alive: int | None) -> bool:
     # reconnecting) answers for itself, not the table
     return worker != SEPARATE_WORKER or alive is None or alive > 0
 
+
+#: ``audit_key``: this process's key may write the audit log (the newest record's key, or a
+#: key it was rotated from), or it may not (rotated on another host: every write refused).
+KEY_CURRENT, KEY_UNKNOWN = "current", "unknown"
 
 #: The keys only admins read: which database it is when it does not answer.
 STAFF_ONLY_KEYS = ("database_at",)

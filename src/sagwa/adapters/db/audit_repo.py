@@ -38,6 +38,10 @@ if TYPE_CHECKING:
 AUDIT_LOCK = 7_262_009
 
 
+#: The reason of a refusal to write the audit log with a key it was not written with.
+AUDIT_KEY_UNKNOWN = "audit_key_unknown"
+
+
 def settings_chain_keys(settings: Settings) -> ChainKeys:
     """The chain keys of ``settings``: the current secret's, and the retired secrets'."""
     return chain_keys(settings.secret_key, settings.previous_secret_keys)
@@ -116,6 +120,13 @@ class AuditRepository:
             select(audit_log).order_by(audit_log.c.seq.desc()).limit(1)).one_or_none()
         return None if row is None else _record(row)
 
+    def key_refusal(self) -> str | None:
+        """Why this process must not write to the audit log (its newest keyed record holds a
+        key this process does not: it was rotated on another host and this one still runs on
+        the old), or None. Nothing is locked: a check before an act that cannot be undone (a
+        message sent), which the append's own check (``_locked_head``) backs."""
+        return foreign_key_refusal(self.newest_keyed_chain(), self.keys)
+
     def newest_keyed_chain(self) -> str | None:
         """The ``chain`` of the newest keyed record (its key's fingerprint), or None."""
         return self.conn.execute(
@@ -140,7 +151,7 @@ class AuditRepository:
             .order_by(audit_log.c.seq.desc()).limit(1)).one_or_none()
         problem = foreign_key_refusal(None if last is None else last.chain, self.keys)
         if problem is not None:
-            raise Conflict(problem, reason="audit_key_unknown")
+            raise Conflict(problem, reason=AUDIT_KEY_UNKNOWN)
         return last
 
     def append(self, event: AuditEvent, now: datetime) -> AuditRecord:
