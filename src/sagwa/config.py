@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import warnings
+from datetime import UTC, datetime
 from email.utils import getaddresses
 from functools import lru_cache
 from pathlib import Path
@@ -454,12 +456,18 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process's settings. The notice that a generated key is not shared is printed once,
-    as one plain line on stderr (not as a Python warning with its source line)."""
+    as one plain line on stderr (not as a Python warning with its source line; a JSON log line
+    with ``SAGWA_LOG_FORMAT=json``)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UnsharedSecretWarning)
         settings = Settings()
     for found in caught:
-        if issubclass(found.category, UnsharedSecretWarning):
+        if issubclass(found.category, UnsharedSecretWarning) and settings.log_format == "json":
+            print(json.dumps({"time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+                              "level": "WARNING", "logger": "sagwa.config",
+                              "message": str(found.message)}, ensure_ascii=False),
+                  file=sys.stderr)
+        elif issubclass(found.category, UnsharedSecretWarning):
             print(f"sagwa: notice: {found.message}", file=sys.stderr)
         else:
             warnings.warn_explicit(found.message, found.category, found.filename, found.lineno)

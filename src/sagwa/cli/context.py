@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import functools
 import gc
+import json
+import logging
+import os
 import sys
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import ParamSpec, TypeVar
 
 import typer
@@ -22,9 +26,12 @@ from sagwa.adapters.db.database import Database, open_database
 from sagwa.cli.refusals import format_refusal, format_refusal_json
 from sagwa.config import Settings, describe_invalid_settings, get_settings
 from sagwa.errors import InvalidInput, SagwaError
+from sagwa.log_format import JsonFormatter
 
 console = Console()
-err_console = Console(stderr=True)
+# not a terminal (a service manager's log, a file): a line is never wrapped at 80 columns,
+# which split words in two ("appli\ncation_name") for whoever reads or greps the log
+err_console = Console(stderr=True, soft_wrap=not sys.stderr.isatty())
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -45,8 +52,12 @@ def settings() -> Settings:
         return get_settings()
     except ValidationError as exc:
         described = describe_invalid_settings(exc)
-        err_console.print(f"[red]configuration error:[/red] {described}",
-                          markup=True, highlight=False)
+        if _a_service.get() and _log_format_json():
+            print(refusal_log_line(InvalidInput(f"configuration error: {described}")),
+                  file=sys.stderr, flush=True)
+        else:
+            err_console.print(f"[red]configuration error:[/red] {described}",
+                              markup=True, highlight=False)
         raise ExitRefused(InvalidInput(f"configuration error: {described}",
                                        reason="settings_invalid")) from None
 
@@ -74,6 +85,38 @@ def prints_json(func: Callable[P, R]) -> Callable[P, R]:
     return func
 
 
+#: Whether the command running is one :func:`logs_as_a_service` marks (set by
+#: :func:`exits_cleanly`): its settings' refusal is a JSON log line with SAGWA_LOG_FORMAT=json.
+_a_service: ContextVar[bool] = ContextVar("sagwa_cli_service", default=False)
+
+
+def logs_as_a_service(func: Callable[P, R]) -> Callable[P, R]:
+    """Mark a long-running command (``serve``, ``worker``) whose log a service manager keeps:
+    with ``SAGWA_LOG_FORMAT=json`` its refusal is one JSON log line too, as its other lines
+    (put it under ``exits_cleanly``)."""
+    func.logs_as_a_service = True  # type: ignore[attr-defined]
+    return func
+
+
+def _log_format_json() -> bool:
+    """Whether the log is JSON lines: the settings', or, when they cannot be read (the very
+    refusal may be theirs), ``SAGWA_LOG_FORMAT`` as set."""
+    try:
+        return get_settings().log_format == "json"
+    except Exception:  # noqa: BLE001 — a refusal of the settings is being reported
+        return os.environ.get("SAGWA_LOG_FORMAT", "").strip().lower() == "json"
+
+
+def refusal_log_line(exc: SagwaError) -> str:
+    """``exc`` as one JSON log line (``log_format.JsonFormatter``'s keys, logger ``sagwa.cli``),
+    its reason beside the message."""
+    record = logging.LogRecord("sagwa.cli", logging.ERROR, __file__, 0,
+                               f"error ({exc.code}): {exc.message}", None, None)
+    line = json.loads(JsonFormatter().format(record))
+    reason = exc.details.get("reason")
+    return json.dumps(line | ({"reason": reason} if reason else {}), ensure_ascii=False)
+
+
 def wants_json(params: dict[str, object]) -> bool:
     """Whether a command was asked for JSON on stdout: ``--format json`` (a parameter named
     ``fmt``) or ``--json`` (a flag named ``as_json``)."""
@@ -88,9 +131,11 @@ def exits_cleanly(func: Callable[P, R]) -> Callable[P, R]:
     could not be done (not found, a conflict, a transition the state does not allow)."""
 
     always_json = getattr(func, "always_json", False)
+    a_service = getattr(func, "logs_as_a_service", False)
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        _a_service.set(a_service)
         try:
             return func(*args, **kwargs)
         except ExitRefused as exc:
@@ -100,7 +145,10 @@ def exits_cleanly(func: Callable[P, R]) -> Callable[P, R]:
         except SagwaError as exc:
             if always_json or wants_json(kwargs):
                 print(format_refusal_json(exc))
-            err_console.print(format_refusal(exc), highlight=False)
+            if a_service and _log_format_json():
+                print(refusal_log_line(exc), file=sys.stderr, flush=True)
+            else:
+                err_console.print(format_refusal(exc), highlight=False)
             raise typer.Exit(2 if isinstance(exc, InvalidInput) else 1) from None
         except KeyboardInterrupt:
             err_console.print("interrupted")

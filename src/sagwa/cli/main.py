@@ -22,6 +22,7 @@ from sagwa.cli.context import (
     err_console,
     exits_cleanly,
     freeze_startup_objects,
+    logs_as_a_service,
     settings,
 )
 from sagwa.cli.flag_help import show_flags_without_values
@@ -121,6 +122,7 @@ for _name, _help in (("guard", "Price guard: check and evaluate price changes in
 
 @app.command()
 @exits_cleanly
+@logs_as_a_service
 def serve(
     host: str = typer.Option(None, help="Address to listen on (default: SAGWA_HOST, 127.0.0.1)."),
     port: int = typer.Option(None, min=1, max=65535, help="Port (default: SAGWA_PORT, 8000)."),

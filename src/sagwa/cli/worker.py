@@ -11,7 +11,12 @@ from typing import Annotated
 
 import typer
 
-from sagwa.cli.context import exits_cleanly, freeze_startup_objects, settings
+from sagwa.cli.context import (
+    exits_cleanly,
+    freeze_startup_objects,
+    logs_as_a_service,
+    settings,
+)
 from sagwa.jobs.queues import QUEUES, check_queues
 from sagwa.jobs.worker import WorkerOptions, run_worker
 from sagwa.log_format import JsonFormatter, startup_line
@@ -28,6 +33,7 @@ VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log every job
 
 
 @exits_cleanly
+@logs_as_a_service
 def worker(concurrency: ConcurrencyOpt = 4, one_shot: OneShotOpt = False,
            queues: QueuesOpt = None, verbose: VerboseOpt = False) -> None:
     """Run a worker: it sends the queued emails and texts, and runs the scheduled jobs — the
