@@ -165,3 +165,36 @@ def test_a_failed_text_to_a_number_marked_wrong_is_not_sent_again(notified) -> N
     assert report["requeued"] == 0
     assert report["skipped_by_reason"] == {"wrong_number": 1}
     assert _row_of(session_factory, text_id).status == "failed"
+
+
+def test_texts_not_sent_by_configuration_are_neither_paged_on_nor_retried(
+        committed_database: Database) -> None:
+    """An ops walk: with ``SAGWA_SMS_LOG_ONLY=true`` (production allows it) every text fails for
+    good, so ``/healthz``'s ``outbox_failed`` rose with each notification — the alert deploy.md
+    recommends was useless — and ``retry-failed`` re-queued texts that can only fail again."""
+    from sagwa.adapters.senders.no_sms import NoSmsSender
+    from sagwa.services.delivery import deliver_message
+    from sagwa.services.health import check_health
+    from sagwa.services.unit_of_work import utc_now
+
+    assert committed_database.session_factory is not None
+    text_id = _queue(committed_database, "k-text", channel="sms", recipient="010-2345-6789")
+    email_id = _queue(committed_database, "k-email-bounced")
+    assert deliver_message(committed_database.session_factory, {"sms": NoSmsSender()}, text_id,
+                           utc_now()) == Outcome.FAILED
+    assert _deliver(committed_database, FakeSender([BOUNCED]), email_id) == Outcome.FAILED
+
+    def uow() -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(committed_database.session_factory)  # type: ignore[arg-type]
+
+    body, _ = check_health(uow, "db")
+    assert body["outbox_failed"] == 1  # the bounced email, not the text never meant to go
+
+    from test_delivery_contact_hours import HOURS as hours
+    report = retry_failed(uow(), actor="cli", contact_hours=hours, dry_run=True,
+                          texts_not_sent=True).as_dict()
+    assert [m["id"] for m in report["messages"]] == [email_id]
+    assert report["skipped_by_reason"] == {"texts_not_sent": 1}
+    # an SMS provider configured since: the texts go again
+    report = retry_failed(uow(), actor="cli", contact_hours=hours, dry_run=True).as_dict()
+    assert sorted(m["id"] for m in report["messages"]) == sorted([text_id, email_id])

@@ -107,11 +107,12 @@ def retry_failed(
     from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
     queued_since = parse_time(since, "since") if since is not None else None
-    with desk_context() as (_config, db, policy):
+    with desk_context() as (config, db, policy):
         actor = recorded_actor(db.session_factory, actor, command="messages retry-failed")
         report = retry(SqlAlchemyUnitOfWork(db.session_factory), actor=actor,
                        contact_hours=policy.schedule, incident_id=incident,
-                       queued_since=queued_since, dry_run=dry_run)
+                       queued_since=queued_since, dry_run=dry_run,
+                       texts_not_sent=config.sms_log_only)
     typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
 
 

@@ -38,6 +38,7 @@ from sagwa.domain.audit import AuditEvent
 from sagwa.domain.catalog import domestic_digits
 from sagwa.domain.contact_hours import ContactSchedule
 from sagwa.domain.masking import mask_contacts_in
+from sagwa.domain.wrong_numbers import TEXT_CHANNEL
 from sagwa.services.delivery import contact_opening
 from sagwa.services.outbox import ASKS_TO_ACT, DELIVER_TASK, MESSAGE_QUEUE, UNPROMPTED
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -94,15 +95,19 @@ def _same_address(channel: str, queued_for: str, now: str | None) -> bool:
 
 def retry_failed(uow: SqlAlchemyUnitOfWork, *, actor: str, contact_hours: ContactSchedule,
                  incident_id: int | None = None, queued_since: datetime | None = None,
-                 dry_run: bool = False) -> RetryReport:
+                 dry_run: bool = False, texts_not_sent: bool = False) -> RetryReport:
     """Re-queue the failed messages (of one incident; queued since ``queued_since``) that may
-    still be sent; audited, one transaction."""
+    still be sent; audited, one transaction. ``texts_not_sent``: no SMS provider is configured
+    (``SAGWA_SMS_LOG_ONLY``), so a text would only fail again: texts are skipped
+    (``texts_not_sent``)."""
     report = RetryReport(dry_run=dry_run)
     with uow:
         now = uow.now()
         for message in uow.outbox.failed_messages(incident_id=incident_id,
                                                   queued_since=queued_since):
             why = why_not_resend(message, now)
+            if why is None and texts_not_sent and message.channel == TEXT_CHANNEL:
+                why = "texts_not_sent"
             if why is None and texts_withheld_to(
                     uow, case_id=message.case_id, customer_id=message.customer_id,
                     channel=message.channel, recipient=message.recipient):

@@ -616,12 +616,16 @@ class OutboxRepository:
             .order_by(outbox.c.id)).scalars()]
 
     def health_counts(self, now: datetime, *, overdue_after: timedelta,
-                      timeout_ms: int = 2000) -> dict[str, int]:
-        """``outbox_failed``: messages failed for good; ``outbox_overdue``: messages waiting
-        (pending, sending) more than ``overdue_after`` past their ``not_before`` (retrying, or
-        no worker running). One query, cut off after ``timeout_ms`` (for ``/healthz``)."""
+                      timeout_ms: int = 2000, by_design: tuple[str, ...] = ()
+                      ) -> dict[str, int]:
+        """``outbox_failed``: messages failed for good (not those whose error is one of
+        ``by_design``: a text not sent because no SMS provider is configured); ``outbox_overdue``:
+        messages waiting (pending, sending) more than ``overdue_after`` past their
+        ``not_before`` (retrying, or no worker running). One query, cut off after ``timeout_ms``
+        (for ``/healthz``)."""
         self.conn.execute(select(func.set_config("statement_timeout", str(timeout_ms), True)))
-        failed = func.count().filter(outbox.c.status == "failed")
+        failed = func.count().filter(outbox.c.status == "failed",
+                                     func.coalesce(outbox.c.last_error, "").not_in(by_design))
         overdue = func.count().filter(outbox.c.status.in_(("pending", "sending")),
                                       outbox.c.not_before < now - overdue_after)
         row = self.conn.execute(select(failed, overdue).where(
