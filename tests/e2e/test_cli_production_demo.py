@@ -19,6 +19,7 @@ from sagwa.cli.main import app
 from sagwa.cli.serve_checks import check_no_demo_logins
 from sagwa.config import Settings, get_settings
 from sagwa.errors import Conflict
+from sagwa.seed.accounts import accounts_with_demo_password
 from sagwa.seed.demo import database_is_empty
 from sagwa.services.accounts import Role, create_user
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -122,3 +123,24 @@ def test_outside_production_the_demo_logins_are_allowed(committed_database: Data
                              committed_database.session_factory)
     assert refused.value.details == {"reason": "demo_password_in_production",
                                      "accounts": ["admin"]}
+
+
+@pytest.mark.parametrize("command", [
+    ("users", "create", "--username", "admin", "--role", "admin"),
+    ("users", "set-password", "--username", "kim"),
+])
+def test_production_refuses_a_demo_password_for_an_account(
+        committed_database: Database, tmp_path: Path, command: tuple[str, ...]) -> None:
+    """An ops walk: ``users create --username admin --password sagwa-admin-demo`` succeeded in
+    production; only ``serve`` refused, later."""
+    _account(committed_database, "kim", "a-fine-password-1")
+    refused = sagwa(committed_database, tmp_path, *command, "--password", "sagwa-admin-demo",
+                    "--actor", "cli")
+    assert refused.exit_code == 2, refused.output
+    assert "one of the demo's" in " ".join(refused.output.split())
+    assert accounts_with_demo_password(committed_database.session_factory) == []
+    # elsewhere than production the demo's passwords are the demo's business
+    elsewhere = sagwa(committed_database, tmp_path, *command, "--password", "sagwa-admin-demo",
+                      "--actor", "cli", SAGWA_ENVIRONMENT="development",
+                      SAGWA_SECRET_KEY=os.environ["SAGWA_SECRET_KEY"])
+    assert elsewhere.exit_code == 0, elsewhere.output

@@ -9,8 +9,9 @@ from typing import Annotated, TypeVar
 import typer
 
 from sagwa.cli.actors import ACTOR, recorded_actor
-from sagwa.cli.context import console, database, exits_cleanly
+from sagwa.cli.context import console, database, exits_cleanly, settings
 from sagwa.cli.numbers import whole_number
+from sagwa.errors import InvalidInput
 from sagwa.services.accounts import (
     ROLE_KO,
     Role,
@@ -49,6 +50,20 @@ def format_role(role: Role) -> str:
     return f"{ROLE_KO[role]} · {role.value}"
 
 
+def refuse_published_password(password: str) -> None:
+    """In production, a demo login's password (printed by ``sagwa seed demo`` and in the
+    README) is refused: ``sagwa serve`` would refuse to start while an account takes it (an ops
+    walk created ``admin`` with it, accepted, and found out at serve)."""
+    from sagwa.seed.accounts import DEMO_LOGINS
+
+    if settings().environment != "production":
+        return
+    if password in {demo for _name, _role, demo in DEMO_LOGINS}:
+        raise InvalidInput("SAGWA_ENVIRONMENT is production and this password is one of the "
+                           "demo's, printed in sagwa's README (anyone could sign in with it): "
+                           "choose another", field="password", reason="password_published")
+
+
 @app.command()
 @exits_cleanly
 def create(
@@ -67,6 +82,7 @@ def create(
 ) -> None:
     """Create an account; the password is stored as an argon2 hash only."""
     assert password is not None  # click asks for it when --password is omitted
+    refuse_published_password(password)
     account = _as_actor(actor, "users create", lambda uow, by: create_user(
         uow, username=username, role=role, password=password, seller_id=seller_id, actor=by))
     suffix = f" for seller {account.seller_id}" if account.seller_id is not None else ""
@@ -129,6 +145,7 @@ def set_password_(
 ) -> None:
     """Change an account's password (a leaked one, or the demo's); its live sign-ins end."""
     assert password is not None  # click asks for it when --password is omitted
+    refuse_published_password(password)
     ended = _as_actor(actor, "users set-password", lambda uow, by: set_password(
         uow, username=username, password=password, actor=by))
     signed_out = f"; {ended} sign-in(s) ended" if ended else ""
