@@ -41,6 +41,8 @@ def test_in_json_mode_every_stderr_line_of_a_refused_service_is_json(
     assert (last["level"], last["logger"]) == ("ERROR", "sagwa.cli")
     assert last["message"].startswith("error (database_unavailable): cannot reach PostgreSQL")
     assert "application_name=sagwa-worker-on-host-b" in last["message"]  # not split
+    # nor did it say it started, before its checks refused it
+    assert "sagwa worker: concurrency" not in made.stdout
 
 
 def test_a_settings_refusal_of_a_service_is_a_json_line_too(tmp_path: Path) -> None:

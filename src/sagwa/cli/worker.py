@@ -48,12 +48,20 @@ def worker(concurrency: ConcurrencyOpt = 4, one_shot: OneShotOpt = False,
     config = settings()
     configure_logging(config.log_format, verbose=verbose)
     options = WorkerOptions(concurrency=concurrency, one_shot=one_shot, queues=names or None)
-    typer.echo(startup_line(f"sagwa worker: concurrency {concurrency}, queues "
-                            f"{', '.join(names) if names else 'all'}"
-                            f"{' (one shot)' if one_shot else ''}", config.log_format,
-                            logger="sagwa.worker"))
+    told: list[bool] = []
+
+    def started(_: object) -> None:
+        # once it runs, not before its checks (the database, the schema, the key): an ops walk
+        # read "sagwa worker: …" and then the refusal
+        if not told:
+            told.append(True)
+            typer.echo(startup_line(f"sagwa worker: concurrency {concurrency}, queues "
+                                    f"{', '.join(names) if names else 'all'}"
+                                    f"{' (one shot)' if one_shot else ''}", config.log_format,
+                                    logger="sagwa.worker"))
+
     freeze_startup_objects()
-    run_worker(config, options)
+    run_worker(config, options, on_started=started)
 
 
 def configure_logging(log_format: str, *, verbose: bool) -> None:

@@ -177,9 +177,11 @@ async def _keep_recovering(app: App, stalled_after: float) -> None:
                 _log.exception("recovering stalled jobs failed; trying again later")
 
 
-def run_worker(settings: Settings, options: WorkerOptions) -> None:
-    """Run a worker in the foreground (the ``sagwa worker`` command)."""
-    asyncio.run(run_worker_async(settings, options))
+def run_worker(settings: Settings, options: WorkerOptions, *,
+               on_started: Callable[[WorkerSupervisor], None] | None = None) -> None:
+    """Run a worker in the foreground (the ``sagwa worker`` command); ``on_started`` each time
+    a worker has started (again after an outage)."""
+    asyncio.run(run_worker_async(settings, options, on_started=on_started))
 
 
 class BackgroundWorker:
