@@ -328,3 +328,35 @@ def test_refunds_are_listed_by_incident_and_by_seller_with_their_totals(shop) ->
             list_refunds(uow(), which=RefundFilter.ALL, **missing)
         assert refused.value.details["reason"] == "unknown_id"
     assert listed_dict(owed.items[0], owed.now)["seller_id"] == seller
+
+
+def test_refunds_paid_in_korean_days_are_listed_for_the_books(shop) -> None:
+    """A finance walk: a month's paid refunds could not be listed (``refunds list`` took no
+    days). Two refunds paid 40 minutes apart across a Korean midnight fall on their own days."""
+    uow, clock, _iid, case_id, _ = _cancelled(shop)
+    with uow() as u:
+        first, second = u.refunds.for_case(case_id)
+    clock.now += timedelta(days=3)
+    mark_refund_paid(uow(), refund_id=first.refund_id, reference="KB-1", actor="finance",
+                     paid_at=datetime(2008, 6, 15, 23, 30, tzinfo=SEOUL))
+    mark_refund_paid(uow(), refund_id=second.refund_id, reference="KB-2", actor="finance",
+                     paid_at=datetime(2008, 6, 16, 0, 10, tzinfo=SEOUL))
+
+    def paid(since: date | None, until: date | None) -> list[int]:
+        found = list_refunds(uow(), which=RefundFilter.PAID, paid_from=since, paid_to=until)
+        assert found.amount_totals == ({"KRW": 19_900 * len(found.items)} if found.items else {})
+        assert (found.as_dict()["paid_from"], found.as_dict()["paid_to"]) == (
+            since and since.isoformat(), until and until.isoformat())
+        return [i.refund.refund_id for i in found.items]
+
+    assert paid(date(2008, 6, 16), None) == [second.refund_id]
+    assert paid(None, date(2008, 6, 15)) == [first.refund_id]
+    assert paid(date(2008, 6, 15), date(2008, 6, 16)) == [first.refund_id, second.refund_id]
+    assert paid(date(2008, 6, 17), date(2008, 6, 30)) == []
+    for which, since, until, reason in (
+            (RefundFilter.OWED, date(2008, 6, 1), None, "refund_paid_days_need_paid"),
+            (RefundFilter.PAID, date(2008, 6, 30), date(2008, 6, 1),
+             "refund_paid_days_reversed")):
+        with pytest.raises(InvalidInput) as refused:
+            list_refunds(uow(), which=which, paid_from=since, paid_to=until)
+        assert refused.value.details["reason"] == reason

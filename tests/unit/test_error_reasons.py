@@ -99,8 +99,10 @@ from sagwa.domain.pricing import (
 from sagwa.domain.refunds import (
     PaymentLine,
     Refund,
+    RefundFilter,
     check_paid_at,
     check_reference,
+    paid_days,
     read_paid_at,
     read_refund_id,
 )
@@ -1215,8 +1217,9 @@ RAISED_WITH_A_DATABASE_ONLY = {
     # a process's start refused (adapters/db/database.py, migrate.py):
     # tests/integration/test_startup_checks_db.py, test_migration_lock_timeout_db.py
     "audit_key_unknown", "schema_behind", "schema_ahead", "migration_lock_timeout",
-    # sagwa serve in production (cli/serve_checks.py): tests/e2e/test_cli_production_demo.py
-    "demo_password_in_production",
+    # sagwa serve in production (cli/serve_checks.py), and users create / set-password
+    # (cli/users.py): tests/e2e/test_cli_production_demo.py
+    "demo_password_in_production", "password_published",
     # sagwa users deactivate (services.accounts.set_active): tests/integration/test_account_upkeep.py
     "last_active_admin",
     # sagwa customers erase: tests/integration/test_customer_erasure_db.py
@@ -1848,6 +1851,10 @@ USE_CASE_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
     ("not_found", "refund_not_found", lambda: refusal(lambda: refunds._require(
         SimpleNamespace(refunds=SimpleNamespace(get=lambda *_, **__: None)),  # type: ignore[arg-type]
         7))),
+    ("invalid_input", "refund_paid_days_need_paid", lambda: refusal(lambda: paid_days(
+        date(2026, 12, 1), None, RefundFilter.OWED))),
+    ("invalid_input", "refund_paid_days_reversed", lambda: refusal(lambda: paid_days(
+        date(2026, 12, 31), date(2026, 12, 1), RefundFilter.PAID))),
     ("conflict", "refund_already_paid", lambda: refusal(lambda: refunds._refuse_if_paid(
         replace(A_REFUND, paid_at=NOW, paid_reference="KB-1", paid_by="admin:kim")))),
     # finance's bank batches (sagwa refunds mark-paid --from-file / --recorded-before;

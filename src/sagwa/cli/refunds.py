@@ -99,6 +99,13 @@ def list_(
     seller: Annotated[int | None, typer.Option(
         "--seller", help="Only the refunds of this seller's orders.",
         parser=whole_number())] = None,
+    paid_from: Annotated[str | None, typer.Option(
+        "--paid-from", metavar="DATE", help="Only refunds paid on or after this Korean day, "
+                                            "YYYY-MM-DD (with --status paid or all).")] = None,
+    paid_to: Annotated[str | None, typer.Option(
+        "--paid-to", metavar="DATE", help="Only refunds paid on or before this Korean day "
+                                          "(a month's: --paid-from 2026-12-01 --paid-to "
+                                          "2026-12-31).")] = None,
     reason: Annotated[str | None, REASON] = None,
     actor: str = ACTOR,
 ) -> None:
@@ -107,15 +114,19 @@ def list_(
     amounts in minor units in csv and json. The list names customers: it is an access record
     (who, from which OS login, whose refunds); a CSV is an export and needs --reason."""
     check_excel(excel, fmt.value)
+    since = parse_day(paid_from, "--paid-from") if paid_from is not None else None
+    until = parse_day(paid_to, "--paid-to") if paid_to is not None else None
     what = command_what("refunds list", ("--status", status.value), ("--format", fmt.value),
-                        ("--excel", excel), ("--incident", incident), ("--seller", seller))
+                        ("--excel", excel), ("--incident", incident), ("--seller", seller),
+                        ("--paid-from", paid_from), ("--paid-to", paid_to))
     export = fmt is ListFormat.csv
     said = access_reason(reason, required=export, what="sagwa refunds list --format csv")
     db = database()
     try:
         account = acting_account(db.session_factory, actor, command="refunds list")
         found = list_refunds(SqlAlchemyUnitOfWork(db.session_factory), which=status,
-                             incident_id=incident, seller_id=seller)
+                             incident_id=incident, seller_id=seller, paid_from=since,
+                             paid_to=until)
         record_command(db, account, AccessAction.EXPORT if export else AccessAction.VIEW, what,
                        cases=[i.refund.case_id for i in found.items],
                        customers=[i.refund.customer_id for i in found.items], reason=said)

@@ -147,6 +147,26 @@ def read_paid_at(text: str, now: datetime) -> datetime | date:
     return check_moment(moment if moment.tzinfo else moment.replace(tzinfo=SEOUL), "paid_at")
 
 
+def paid_days(since: date | None, until: date | None,
+              which: RefundFilter) -> tuple[datetime | None, datetime | None]:
+    """The moments from the start of Korean day ``since`` to the end of ``until`` (either
+    open): the refunds paid in those days (a month's, for its books). InvalidInput when the
+    days are the wrong way round, or when ``which`` lists refunds still owed (none of which
+    was paid)."""
+    if since is None and until is None:
+        return None, None
+    if which not in (RefundFilter.PAID, RefundFilter.ALL):
+        raise InvalidInput("the days a refund was paid pick paid refunds: give the status "
+                           f"paid (or all), not {which.value}", field="status",
+                           reason="refund_paid_days_need_paid", status=which.value)
+    if since is not None and until is not None and since > until:
+        raise InvalidInput(f"the days are the wrong way round: paid from {since} is after "
+                           f"paid to {until}", field="paid_from",
+                           reason="refund_paid_days_reversed")
+    return (datetime.combine(since, time(), SEOUL) if since else None,
+            datetime.combine(until + timedelta(days=1), time(), SEOUL) if until else None)
+
+
 def day_alone(text: str) -> date | None:
     """The day ``text`` names when it is a day and no time (``2026-12-07``), else None."""
     text = text.strip()

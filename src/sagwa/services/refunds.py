@@ -41,6 +41,7 @@ from sagwa.domain.refunds import (
     check_paid_at,
     check_reference,
     korea_time,
+    paid_days,
     read_paid_at,
     read_refund_id,
     refund_due_by,
@@ -178,13 +179,17 @@ class RefundList:
     now: datetime
     next_after: int | None = None
     amount_totals: dict[str, int] = field(default_factory=dict)
+    paid_from: date | None = None  # the Korean days they were paid in (None: any)
+    paid_to: date | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"status": self.which.value, "now": self.now.astimezone(SEOUL).isoformat(),
                 "total": self.total, "next_after": self.next_after,
                 "refunds": [listed_dict(i, self.now) for i in self.items],
                 "amount_totals": [{"currency": c, "amount_minor": m}
-                                  for c, m in self.amount_totals.items()]}
+                                  for c, m in self.amount_totals.items()],
+                "paid_from": self.paid_from.isoformat() if self.paid_from else None,
+                "paid_to": self.paid_to.isoformat() if self.paid_to else None}
 
 
 def listed_dict(item: ListedRefund, now: datetime) -> dict[str, Any]:
@@ -211,11 +216,14 @@ def incident_refunds(uow: SqlAlchemyUnitOfWork, *, incident_id: int) -> Incident
 
 def list_refunds(uow: SqlAlchemyUnitOfWork, *, which: RefundFilter = RefundFilter.OWED,
                  limit: int | None = None, after: int = 0, incident_id: int | None = None,
-                 seller_id: int | None = None) -> RefundList:
+                 seller_id: int | None = None, paid_from: date | None = None,
+                 paid_to: date | None = None) -> RefundList:
     """The refunds ``which`` names (overdue: owed and past their due date now) — of
-    ``incident_id``'s cases, of ``seller_id``'s orders — by id after ``after``; at most
-    ``limit`` (None: every one). An incident or seller that does not exist: ``unknown_id``."""
-    of = {"incident_id": incident_id, "seller_id": seller_id}
+    ``incident_id``'s cases, of ``seller_id``'s orders, paid from Korean day ``paid_from`` to
+    ``paid_to`` (``paid_days``) — by id after ``after``; at most ``limit`` (None: every one).
+    An incident or seller that does not exist: ``unknown_id``."""
+    of = {"incident_id": incident_id, "seller_id": seller_id,
+          "paid_within": paid_days(paid_from, paid_to, which)}
     with uow:
         if incident_id is not None:
             require(uow.incidents.get(incident_id), "incident", incident_id)
@@ -229,7 +237,8 @@ def list_refunds(uow: SqlAlchemyUnitOfWork, *, which: RefundFilter = RefundFilte
         more = limit is not None and len(rows) > limit
         return RefundList(which, page, uow.refunds.count(which, today=today, **of), now,
                           page[-1].refund.refund_id if more else None,
-                          uow.refunds.amount_totals(which, today=today, **of))
+                          uow.refunds.amount_totals(which, today=today, **of),
+                          paid_from, paid_to)
 
 
 #: Told how far a batch is: (refunds done, refunds in all).

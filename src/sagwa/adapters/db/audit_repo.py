@@ -151,7 +151,7 @@ class AuditRepository:
             .order_by(audit_log.c.seq.desc()).limit(1)).one_or_none()
         problem = foreign_key_refusal(None if last is None else last.chain, self.keys)
         if problem is not None:
-            raise Conflict(problem, reason=AUDIT_KEY_UNKNOWN)
+            raise Conflict(problem, reason="audit_key_unknown")
         return last
 
     def append(self, event: AuditEvent, now: datetime) -> AuditRecord:

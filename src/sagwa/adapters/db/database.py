@@ -15,7 +15,6 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sagwa.adapters.db.audit_repo import (
-    AUDIT_KEY_UNKNOWN,
     AuditRepository,
     settings_chain_keys,
 )
@@ -136,7 +135,7 @@ def check_audit_key(engine: Engine, keys: ChainKeys) -> None:
         newest = AuditRepository(conn, keys).newest_keyed_chain()
     problem = foreign_key_refusal(newest, keys)
     if problem is not None:
-        raise Conflict(problem, reason=AUDIT_KEY_UNKNOWN)
+        raise Conflict(problem, reason="audit_key_unknown")
 
 
 def check_reachable(engine: Engine) -> None:

@@ -33,6 +33,10 @@ def _refund(row: Any) -> Refund:
                   bool(row.backfilled))
 
 
+#: From when (inclusive) until when (exclusive) a refund was paid; None: open on that side.
+PaidWithin = tuple[datetime | None, datetime | None]
+
+
 def _matching(which: RefundFilter, today: date) -> ColumnElement[bool]:
     """The refunds ``which`` names, on the Korean day ``today`` (overdue: owed, due before)."""
     if which is RefundFilter.OWED:
@@ -44,9 +48,16 @@ def _matching(which: RefundFilter, today: date) -> ColumnElement[bool]:
     return true()
 
 
-def _of(incident_id: int | None, seller_id: int | None) -> ColumnElement[bool]:
-    """The refunds of an incident's cases and of a seller's orders (either None: any)."""
+def _of(incident_id: int | None, seller_id: int | None,
+        paid_within: PaidWithin = (None, None)) -> ColumnElement[bool]:
+    """The refunds of an incident's cases and of a seller's orders (either None: any), paid
+    from ``paid_within[0]`` (inclusive) until ``paid_within[1]`` (exclusive; None: open)."""
     out: ColumnElement[bool] = true()
+    since, until = paid_within
+    if since is not None:
+        out = and_(out, _r.c.paid_at >= since)
+    if until is not None:
+        out = and_(out, _r.c.paid_at < until)
     # correlated to the refund only: the list's own query joins these tables too
     if incident_id is not None:
         out = and_(out, exists().where(cases.c.id == _r.c.case_id,
@@ -118,11 +129,12 @@ class RefundRepository:
 
     def listed(self, which: RefundFilter, *, today: date, after: int = 0,
                limit: int | None = None, incident_id: int | None = None,
-               seller_id: int | None = None) -> list[ListedRefund]:
+               seller_id: int | None = None,
+               paid_within: PaidWithin = (None, None)) -> list[ListedRefund]:
         """The refunds ``which`` names on the Korean day ``today`` (of ``incident_id``'s cases,
-        of ``seller_id``'s orders), by id (the order they were recorded in), after the refund
-        ``after``; at most ``limit`` (None: all)."""
-        q = (_listed().where(_matching(which, today), _of(incident_id, seller_id),
+        of ``seller_id``'s orders, paid ``paid_within``), by id (the order they were recorded
+        in), after the refund ``after``; at most ``limit`` (None: all)."""
+        q = (_listed().where(_matching(which, today), _of(incident_id, seller_id, paid_within),
                              _r.c.id > after)
              .order_by(_r.c.id).limit(limit))
         return [ListedRefund(_refund(row), int(row.incident_id), row.customer_name,
@@ -130,15 +142,16 @@ class RefundRepository:
                 for row in self.conn.execute(q)]
 
     def count(self, which: RefundFilter, *, today: date, incident_id: int | None = None,
-              seller_id: int | None = None) -> int:
+              seller_id: int | None = None, paid_within: PaidWithin = (None, None)) -> int:
         q = (select(func.count()).select_from(_r)
-             .where(_matching(which, today), _of(incident_id, seller_id)))
+             .where(_matching(which, today), _of(incident_id, seller_id, paid_within)))
         return int(self.conn.execute(q).scalar_one())
 
     def amount_totals(self, which: RefundFilter, *, today: date, incident_id: int | None = None,
-                      seller_id: int | None = None) -> dict[str, int]:
+                      seller_id: int | None = None,
+                      paid_within: PaidWithin = (None, None)) -> dict[str, int]:
         """Currency -> the minor units of every refund ``which`` names (not only a page's)."""
         q = (select(_r.c.currency, func.sum(_r.c.amount_minor))
-             .where(_matching(which, today), _of(incident_id, seller_id))
+             .where(_matching(which, today), _of(incident_id, seller_id, paid_within))
              .group_by(_r.c.currency).order_by(_r.c.currency))
         return {str(c): int(total) for c, total in self.conn.execute(q)}

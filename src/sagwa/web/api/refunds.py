@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from sagwa.domain.refunds import RefundFilter
 from sagwa.services import refunds
 from sagwa.web.deps import FINANCE, Actor, ApiAccess, IdempotencyKey, Uow
-from sagwa.web.schemas import Body, IsoText, MoneyIO
+from sagwa.web.schemas import Body, IsoText, KoreaDay, MoneyIO
 
 router = APIRouter(prefix="/api", tags=["refunds"])
 
@@ -48,6 +48,9 @@ class RefundListPublic(BaseModel):
     refunds: list[ListedRefundPublic]
     #: What every refund listed comes to per currency (all matches, not this page's).
     amount_totals: list[MoneyIO] = []
+    #: The Korean days the refunds listed were paid in, when the list was asked for them.
+    paid_from: date | None = None
+    paid_to: date | None = None
 
 
 class RefundPaid(Body):
@@ -60,15 +63,23 @@ def refunds_owed(uow: Uow, access: ApiAccess, status: RefundFilter = RefundFilte
                  limit: Annotated[int, Query(ge=1, le=500)] = 100,
                  after: Annotated[int, Query(ge=0)] = 0,
                  incident_id: Annotated[int | None, Query(ge=1)] = None,
-                 seller_id: Annotated[int | None, Query(ge=1)] = None) -> RefundListPublic:
+                 seller_id: Annotated[int | None, Query(ge=1)] = None,
+                 paid_from: Annotated[KoreaDay | None, Query(
+                     description="paid on or after this Korean day, YYYY-MM-DD")] = None,
+                 paid_to: Annotated[KoreaDay | None, Query(
+                     description="paid on or before this Korean day")] = None,
+                 ) -> RefundListPublic:
     """The refunds the desk recorded when it cancelled orders, by id (the order they were
     recorded in): ``owed`` (not paid yet), ``overdue`` (owed and past ``due_by``, the third
     Korean business day after the cancellation, as read now), ``paid`` or ``all``. Pages: pass
     ``next_after`` as ``after``. ``incident_id`` / ``seller_id``: only the refunds of that
     incident's cases / that seller's orders (one that does not exist: 404 ``unknown_id``);
-    ``amount_totals``: what every refund listed comes to, per currency."""
+    ``paid_from`` / ``paid_to``: only those paid in those Korean days (a month's payments for
+    the books; with ``status`` paid or all); ``amount_totals``: what every refund listed comes
+    to, per currency."""
     found = refunds.list_refunds(uow(), which=status, limit=limit, after=after,
-                                 incident_id=incident_id, seller_id=seller_id)
+                                 incident_id=incident_id, seller_id=seller_id,
+                                 paid_from=paid_from, paid_to=paid_to)
     access.viewed(cases=[i.refund.case_id for i in found.items],
                   customers=[i.refund.customer_id for i in found.items])
     return RefundListPublic.model_validate(found.as_dict())
