@@ -85,3 +85,34 @@ def test_an_admin_may_open_the_refunds_page(client: TestClient, world: World) ->
     answer = client.get("/ops/refunds")
     assert answer.status_code == 200 and 'id="refunds-owed"' in answer.text
     assert 'href="/ops/refunds"' in client.get("/ops/incidents").text  # in an admin's menu
+
+
+def test_finance_lists_the_refunds_paid_in_days_with_their_total(
+        client: TestClient, world: World, finance: str, session_factory: sessionmaker[Session],
+        page_settings: Settings) -> None:
+    """A finance walk at month-end: the page showed only refunds owed, and how many were
+    overdue but not what they come to; a month's payments could not be listed."""
+    from zoneinfo import ZoneInfo
+
+    made = refunds_paid_overdue_and_owed(session_factory, page_settings.secret_key, world)
+    with SqlAlchemyUnitOfWork(session_factory) as u:
+        paid = u.refunds.get(made.paid.refund_id)
+    assert paid is not None and paid.paid_at is not None
+    day = paid.paid_at.astimezone(ZoneInfo("Asia/Seoul")).date()
+    log_in(client, finance)
+
+    html = client.get("/ops/refunds?lang=en").text
+    overdue = format_money(made.overdue.amount, lang="en")
+    assert f'<span data-overdue-amount="KRW">overdue {overdue}</span>' in html
+    assert "data-paid-total" not in html  # no days asked for
+
+    html = client.get(f"/ops/refunds?lang=en&paid_from={day}&paid_to={day}").text
+    assert [(i, state) for i, state, _ in refund_rows(html, "refunds-paid")] == [
+        (paid.refund_id, "paid")]
+    assert 'data-paid-total="1"' in html and "KB-1" in html
+    assert f'in all {format_money(paid.amount, lang="en")}' in html
+    html = client.get(f"/ops/refunds?lang=en&paid_from={day.replace(year=day.year + 1)}").text
+    assert refund_rows(html, "refunds-paid") == [] and 'data-paid-total="0"' in html
+    for bad in ("paid_from=2026-13-01", f"paid_from={day}&paid_to={day.replace(year=2000)}"):
+        refused = client.get(f"/ops/refunds?lang=en&{bad}")
+        assert refused.status_code == 200 and "data-paid-refused" in refused.text
