@@ -286,3 +286,15 @@ def test_a_correct_price_refused_as_implausible_is_declared_when_confirmed(
                        f"{declared.json()['incident_id']}").json()
     [entry] = [e for e in trail if e["action"] == "incident.declared"]
     assert entry["after"]["correct_price_confirmed"] is True
+
+
+def test_finance_reads_a_customers_points_balance_and_a_reviewer_does_not(
+        client_for: ApiClientFor, shop: dict[str, int]) -> None:
+    """A finance walk reconciling the ledger's postings with the balances was refused (403)."""
+    url = f"/api/customers/{shop['customer']}/points"
+    answer = client_for("finance").get(url)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["customer_id"] == shop["customer"]
+    assert client_for("agent").get(url).status_code == 200
+    assert "needs: agent, finance, admin" in refused(client_for("reviewer").get(url), 403,
+                                                     "forbidden", "role_not_allowed")

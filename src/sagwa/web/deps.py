@@ -242,6 +242,9 @@ FINANCE = Depends(api_caller(Role.FINANCE))
 #: Reading an incident and the list of them: staff, and finance, who pays the refunds listed
 #: with their incident's id (what these answers hold names no customer: no contact details).
 INCIDENT_READERS = Depends(api_caller(Role.REVIEWER, Role.AGENT, Role.FINANCE))
+#: A customer's points balance: agents (a customer asks), and finance, who reconciles the
+#: ledger's postings with the balances (a finance walk found it refused).
+POINTS_READERS = Depends(api_caller(Role.AGENT, Role.FINANCE))
 ANYONE = Depends(api_caller())
 
 

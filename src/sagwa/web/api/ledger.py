@@ -16,7 +16,15 @@ from sagwa.domain.access_records import WhoseData
 from sagwa.domain.audit_anchors import anchors_warning
 from sagwa.services import audit, ledger_reports, points
 from sagwa.services.access_records import audit_trail_whose, ledger_customers
-from sagwa.web.deps import ADMIN, AGENT, FINANCE, Actor, ApiAccess, IdempotencyKey, Uow
+from sagwa.web.deps import (
+    ADMIN,
+    FINANCE,
+    POINTS_READERS,
+    Actor,
+    ApiAccess,
+    IdempotencyKey,
+    Uow,
+)
 from sagwa.web.schemas import (
     AuditRecordPublic,
     AuditVerifyPublic,
@@ -80,7 +88,7 @@ def ledger_entries(
 
 
 @router.get("/customers/{customer_id}/points", response_model=PointsBalancePublic,
-            dependencies=[AGENT])
+            dependencies=[POINTS_READERS])
 def balance(customer_id: int, uow: Uow, access: ApiAccess) -> PointsBalancePublic:
     found = points.points_balance(uow(), customer_id=customer_id)
     access.viewed()
