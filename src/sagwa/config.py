@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
+import logging
 import re
 import sys
 import warnings
-from datetime import UTC, datetime
 from email.utils import getaddresses
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +32,7 @@ from sagwa.config_secret import (
 )
 from sagwa.domain.access_records import DEFAULT_KEEP_YEARS, KEPT_YEARS, MAX_KEEP_YEARS
 from sagwa.domain.money import CURRENCY_EXPONENTS
+from sagwa.log_format import json_line
 
 #: The audit anchors file's name in the data directory (``audit_anchors_path``'s default).
 ANCHORS_FILE = "audit-anchors.jsonl"
@@ -463,9 +463,7 @@ def get_settings() -> Settings:
         settings = Settings()
     for found in caught:
         if issubclass(found.category, UnsharedSecretWarning) and settings.log_format == "json":
-            print(json.dumps({"time": datetime.now(UTC).isoformat(timespec="milliseconds"),
-                              "level": "WARNING", "logger": "sagwa.config",
-                              "message": str(found.message)}, ensure_ascii=False),
+            print(json_line(str(found.message), logger="sagwa.config", level=logging.WARNING),
                   file=sys.stderr)
         elif issubclass(found.category, UnsharedSecretWarning):
             print(f"sagwa: notice: {found.message}", file=sys.stderr)

@@ -73,8 +73,15 @@ def startup_line(text: str, log_format: str, *, logger: str = "sagwa.cli") -> st
     the logs (an INFO record of ``logger``), so a log shipper reading both streams reads JSON."""
     if log_format != "json":
         return text
-    record = logging.LogRecord(logger, logging.INFO, __file__, 0, text, None, None)
-    return JsonFormatter().format(record)
+    return json_line(text, logger=logger)
+
+
+def json_line(text: str, *, logger: str, level: int = logging.INFO, **extra: Any) -> str:
+    """``text`` as one JSON log line, as :class:`JsonFormatter` writes a record of ``logger``
+    at ``level``, with ``extra``'s keys after its own: for what is printed outside logging (a
+    process's first line, its refusal, a notice from reading the settings)."""
+    line = JsonFormatter().format(logging.LogRecord(logger, level, __file__, 0, text, None, None))
+    return json.dumps(json.loads(line) | extra, ensure_ascii=False) if extra else line
 
 
 def with_log_format(config: dict[str, Any], log_format: str) -> dict[str, Any]:

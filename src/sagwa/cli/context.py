@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import json
 import logging
 import os
 import sys
@@ -26,7 +25,7 @@ from sagwa.adapters.db.database import Database, open_database
 from sagwa.cli.refusals import format_refusal, format_refusal_json
 from sagwa.config import Settings, describe_invalid_settings, get_settings
 from sagwa.errors import InvalidInput, SagwaError
-from sagwa.log_format import JsonFormatter
+from sagwa.log_format import json_line
 
 console = Console()
 # not a terminal (a service manager's log, a file): a line is never wrapped at 80 columns,
@@ -108,13 +107,11 @@ def _log_format_json() -> bool:
 
 
 def refusal_log_line(exc: SagwaError) -> str:
-    """``exc`` as one JSON log line (``log_format.JsonFormatter``'s keys, logger ``sagwa.cli``),
-    its reason beside the message."""
-    record = logging.LogRecord("sagwa.cli", logging.ERROR, __file__, 0,
-                               f"error ({exc.code}): {exc.message}", None, None)
-    line = json.loads(JsonFormatter().format(record))
+    """``exc`` as one JSON log line (``log_format.json_line``, logger ``sagwa.cli``), its
+    reason beside the message."""
     reason = exc.details.get("reason")
-    return json.dumps(line | ({"reason": reason} if reason else {}), ensure_ascii=False)
+    return json_line(f"error ({exc.code}): {exc.message}", logger="sagwa.cli",
+                     level=logging.ERROR, **({"reason": reason} if reason else {}))
 
 
 def wants_json(params: dict[str, object]) -> bool:

@@ -14,10 +14,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from sagwa.adapters.db.audit_repo import (
-    AuditRepository,
-    settings_chain_keys,
-)
+from sagwa.adapters.db.audit_repo import AuditRepository, settings_chain_keys
 from sagwa.adapters.db.migrate import (
     DEFAULT_LOCK_TIMEOUT,
     current_revision,
@@ -26,7 +23,7 @@ from sagwa.adapters.db.migrate import (
 )
 from sagwa.adapters.db.schema_state import schema_state
 from sagwa.config import Settings
-from sagwa.domain.audit import ChainKeys, foreign_key_refusal
+from sagwa.domain.audit import ChainKeys
 from sagwa.errors import Conflict, DatabaseUnavailable, SagwaError
 
 
@@ -132,8 +129,7 @@ def check_audit_key(engine: Engine, keys: ChainKeys) -> None:
     """Refuse (:class:`Conflict`) when the audit log's newest keyed record names a key this
     process does not hold: its first audited write would break the chain for every host."""
     with engine.connect() as conn:
-        newest = AuditRepository(conn, keys).newest_keyed_chain()
-    problem = foreign_key_refusal(newest, keys)
+        problem = AuditRepository(conn, keys).key_refusal()
     if problem is not None:
         raise Conflict(problem, reason="audit_key_unknown")
 
