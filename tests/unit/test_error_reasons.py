@@ -37,6 +37,7 @@ from sagwa import errors
 from sagwa.adapters import guard_input, guard_input_blocks, guard_output
 from sagwa.adapters.db.ledger_repo import StoredEntry
 from sagwa.adapters.db.market_repo import PriceChangeRecord
+from sagwa.adapters.db.users_repo import TokenHolder, UserRecord
 from sagwa.cli import access as access_cli
 from sagwa.cli import context as cli_context
 from sagwa.cli import dates as cli_dates
@@ -1690,6 +1691,11 @@ USE_CASE_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
     ("invalid_input", "account_not_active", lambda: refusal(lambda: accounts.issue_api_token(
         _uow(users=_rows(by_username=None)), username="minji", name="ci",
         actor="a"))),
+    ("invalid_input", "token_expiry_past",
+     lambda: refusal(lambda: accounts.token_expires_at(date(2008, 6, 12), NOW))),
+    ("unauthenticated", "token_expired", lambda: refusal(lambda: accounts.account_for_token(
+        _uow(users=_rows(by_token=TokenHolder(UserRecord(1, "minji", "admin", None, "h", True), 1,
+                                               NOW, None)), now=lambda: NOW), "sgw_expired"))),
     ("unauthenticated", "authorization_malformed", lambda: refusal(lambda: _with_token(None))),
     ("unauthenticated", "token_unknown", lambda: refusal(lambda: _with_token("not-ours"))),
     ("unauthenticated", "token_required", lambda: refusal(lambda: _with_token(None, header=""))),

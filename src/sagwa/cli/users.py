@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, TypeVar
 
 import typer
+from rich.markup import escape
 
 from sagwa.cli.actors import ACTOR, recorded_actor
 from sagwa.cli.context import console, database, exits_cleanly, settings
+from sagwa.cli.dates import parse_day
 from sagwa.cli.numbers import whole_number
+from sagwa.domain.moments import SEOUL
 from sagwa.errors import InvalidInput
 from sagwa.services.accounts import (
     ROLE_KO,
     Role,
     create_user,
+    end_of_day,
     issue_api_token,
     list_accounts,
+    list_api_tokens,
     revoke_api_tokens,
     set_active,
     set_password,
@@ -95,21 +101,84 @@ def token(
     username: Annotated[str, typer.Option("--username", help="The account the token acts as.")],
     name: Annotated[str, typer.Option(
         "--name", help="What the token is for (one live token per account and name).")] = "api",
-    as_json: Annotated[bool, typer.Option("--json", help="Print the token as JSON.")] = False,
+    expires_on: Annotated[str | None, typer.Option(
+        "--expires-on", metavar="YYYY-MM-DD",
+        help="The last Korean day the token works (it is refused from the next day's 00:00, "
+             "Korea time); without it, it works until revoked.")] = None,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print JSON: username, name, token, expires_at (ISO, Korea time; null "
+                       "when it does not expire).")] = False,
     actor: str = ACTOR,
 ) -> None:
     """Create a bearer token for the JSON API; it is shown once and stored only as a hash.
 
     Use it as `Authorization: Bearer <token>`; the account's role decides what it may do.
+    `sagwa users tokens` lists the live ones and when each was last used.
     """
+    last_day = parse_day(expires_on, "--expires-on") if expires_on is not None else None
     issued = _as_actor(actor, "users token", lambda uow, by: issue_api_token(
-        uow, username=username, name=name, actor=by))
+        uow, username=username, name=name, actor=by, expires_on=last_day))
+    ends = None if last_day is None else end_of_day(last_day).astimezone(SEOUL)
     if as_json:
-        typer.echo(json.dumps({"username": username, "name": name, "token": issued}))
+        typer.echo(json.dumps({"username": username, "name": name, "token": issued,
+                               "expires_at": None if ends is None else ends.isoformat()}))
         return
-    console.print(f"API token [bold]{name}[/bold] for [bold]{username}[/bold] "
-                  "(shown once; keep it secret):")
+    until = "" if ends is None else f", works through {last_day} (Korea time)"
+    console.print(f"API token [bold]{escape(name)}[/bold] for [bold]{escape(username)}[/bold]"
+                  f"{until} (shown once; keep it secret):")
     typer.echo(issued)
+
+
+def _when(moment: datetime | None) -> str:
+    return "" if moment is None else f"{moment.astimezone(SEOUL):%Y-%m-%d %H:%M}"
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(SEOUL).isoformat()
+
+
+@app.command()
+@exits_cleanly
+def tokens(
+    username: Annotated[str | None, typer.Option(
+        "--username", help="Only this account's tokens.")] = None,
+    include_ended: Annotated[bool, typer.Option(
+        "--all", help="The revoked and expired tokens too.")] = False,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print JSON: a list of username, role, name, state (live, expired, "
+                       "revoked), created_at, expires_at, last_used_at, revoked_at (ISO, Korea "
+                       "time, or null).")] = False,
+) -> None:
+    """List the live API tokens (never the tokens themselves): account, name, when created,
+    when it expires, when it was last used (to the minute), to revoke the forgotten ones."""
+    db = database()
+    try:
+        assert db.session_factory is not None
+        listed = list_api_tokens(SqlAlchemyUnitOfWork(db.session_factory), username=username,
+                                 include_ended=include_ended)
+    finally:
+        db.close()
+    if as_json:
+        typer.echo(json.dumps([{"username": t.username, "role": t.role.value, "name": t.name,
+                                "state": t.state, "created_at": _iso(t.created_at),
+                                "expires_at": _iso(t.expires_at),
+                                "last_used_at": _iso(t.last_used_at),
+                                "revoked_at": _iso(t.revoked_at)} for t in listed],
+                              ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    which = "API tokens" if include_ended else "live API tokens"
+    table = Table(title=f"{which} (Korea time)")
+    for column in ("username", "role", "name", "state", "created", "expires", "last used"):
+        table.add_column(column)
+    for t in listed:
+        state = t.state + (f" {_when(t.revoked_at)}" if t.revoked_at is not None else "")
+        table.add_row(escape(t.username), format_role(t.role), escape(t.name), state,
+                      _when(t.created_at), _when(t.expires_at) or "never",
+                      _when(t.last_used_at) or "never")
+    console.print(table if listed else f"no {which}"
+                  + (f" for {escape(username)}" if username else ""))
 
 
 @app.command("revoke-token")
@@ -216,7 +285,6 @@ def list_(
                                 "seller_id": a.seller_id, "active": a.active}
                                for a in accounts], ensure_ascii=False))
         return
-    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="accounts")

@@ -17,7 +17,7 @@ import hashlib
 import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from argon2 import PasswordHasher
@@ -25,7 +25,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from sagwa.adapters.db.users_repo import UserRecord
 from sagwa.domain.audit import AuditEvent, actor_parts
-from sagwa.errors import Conflict, InvalidInput
+from sagwa.domain.moments import SEOUL
+from sagwa.errors import Conflict, InvalidInput, Unauthenticated
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -249,29 +250,53 @@ def _token_digest(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
+def token_expires_at(expires_on: date | None, now: datetime) -> datetime | None:
+    """When a token meant to work through the Korean day ``expires_on`` stops: that day's end
+    in Korea time (None: no end). A day already over is refused (``token_expiry_past``)."""
+    if expires_on is None:
+        return None
+    today = now.astimezone(SEOUL).date()
+    if expires_on < today:
+        raise InvalidInput(f"the token would have expired already: {expires_on.isoformat()} is "
+                           f"before today ({today.isoformat()}, Korea time); give today or a "
+                           "later day", field="expires_on", reason="token_expiry_past")
+    return end_of_day(expires_on)
+
+
+def end_of_day(day: date) -> datetime:
+    """The instant the Korean day ``day`` ends (the next day's 00:00 in Korea time)."""
+    return datetime.combine(day + timedelta(days=1), time.min, SEOUL)
+
+
 def issue_api_token(uow: SqlAlchemyUnitOfWork, *, username: str, name: str,
-                    actor: str) -> str:
-    """A new bearer token for ``username``'s account, called ``name``; returned only here."""
+                    actor: str, expires_on: date | None = None) -> str:
+    """A new bearer token for ``username``'s account, called ``name``, working through the
+    Korean day ``expires_on`` (None: until revoked); the token is returned only here."""
     name = name.strip()
     if not name or len(name) > _TOKEN_NAME_MAX:
         raise InvalidInput(f"a token name is 1-{_TOKEN_NAME_MAX} characters", field="name",
                            reason="token_name_length")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires_at = None if expires_on is None else token_expires_at(expires_on, uow.now())
     with uow:
         user = uow.users.by_username(username)
         if user is None or not user.active:
             raise InvalidInput(f"there is no active account named {username!r}",
                                field="username", reason="account_not_active")
         token_id = uow.users.add_token(user_id=user.id, name=name,
-                                       token_sha256=_token_digest(token), now=uow.now())
+                                       token_sha256=_token_digest(token), now=uow.now(),
+                                       expires_at=expires_at)
         if token_id is None:
             raise Conflict(
                 f"{username!r} already has a live token called {name!r}; "
                 "revoke it first or pick another name",
                 reason="token_name_taken",
             )
+        after: dict[str, object] = {"token_id": token_id, "name": name}
+        if expires_at is not None:
+            after["expires_at"] = expires_at.isoformat()
         uow.audit.append(AuditEvent(actor, "api_token.issued", "user", str(user.id),
-                                    after={"token_id": token_id, "name": name}), uow.now())
+                                    after=after), uow.now())
         uow.commit()
     return token
 
@@ -289,12 +314,64 @@ def revoke_api_tokens(uow: SqlAlchemyUnitOfWork, *, username: str, name: str | N
         return revoked
 
 
+#: A token's ``last_used_at`` is written when it is this old or older: a busy token costs one
+#: write a minute, not one a request.
+USE_RECORDED_EVERY = timedelta(minutes=1)
+
+
 def account_for_token(uow: SqlAlchemyUnitOfWork, token: str) -> Account | None:
+    """The account of a live token, or None (unknown, revoked, malformed, inactive account).
+    An expired token is refused with :class:`Unauthenticated` ``token_expired``, saying when,
+    so its holder knows to ask for a new one rather than suspect a typo."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     with uow:
-        user = uow.users.by_token(_token_digest(token))
-        return _account(user) if user and user.active else None
+        held = uow.users.by_token(_token_digest(token))
+        if held is None or not held.user.active:
+            return None
+        now = uow.now()
+        if held.expires_at is not None and held.expires_at <= now:
+            raise Unauthenticated(
+                f"this API token expired at {held.expires_at.astimezone(SEOUL):%Y-%m-%d %H:%M} "
+                "(Korea time); ask an admin for a new one (sagwa users token)",
+                reason="token_expired")
+        if held.last_used_at is None or now - held.last_used_at >= USE_RECORDED_EVERY:
+            uow.users.mark_token_used(held.token_id, now)
+            uow.commit()
+        return _account(held.user)
+
+
+@dataclass(frozen=True)
+class ListedToken:
+    username: str
+    role: Role
+    name: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+    state: str
+    """``live``, ``expired`` or ``revoked``."""
+
+
+def list_api_tokens(uow: SqlAlchemyUnitOfWork, *, username: str | None = None,
+                    include_ended: bool = False) -> list[ListedToken]:
+    """The API tokens (never a token or its hash) by account name, newest first: the live ones,
+    or with ``include_ended`` the revoked and expired ones too."""
+    with uow:
+        user_id = None
+        if username is not None:
+            user_id = require(uow.users.by_username(username), "user", username).id
+        now = uow.now()
+        listed = []
+        for t in uow.users.tokens(user_id=user_id):
+            state = ("revoked" if t.revoked_at is not None
+                     else "expired" if t.expires_at is not None and t.expires_at <= now
+                     else "live")
+            if state == "live" or include_ended:
+                listed.append(ListedToken(t.username, Role(t.role), t.name, t.created_at,
+                                          t.expires_at, t.last_used_at, t.revoked_at, state))
+        return listed
 
 
 SESSIONS_KEPT = timedelta(days=30)  # ended sessions are kept this long, then forgotten

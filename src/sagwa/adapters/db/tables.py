@@ -432,6 +432,12 @@ api_tokens = Table(
     Column("token_sha256", LargeBinary(32), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
+    # appended (0030): refused from ``expires_at`` on (NULL: until revoked); ``last_used_at``
+    # written at most once a minute (``services/accounts.account_for_token``)
+    Column("expires_at", DateTime(timezone=True)),
+    Column("last_used_at", DateTime(timezone=True)),
+    CheckConstraint("expires_at IS NULL OR expires_at > created_at",
+                    name="expires_after_created"),
     Index("uq_api_tokens_live_name", "user_id", "name", unique=True,
           postgresql_where=text("revoked_at IS NULL")),
 )

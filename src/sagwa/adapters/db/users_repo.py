@@ -23,6 +23,27 @@ class UserRecord:
     active: bool
 
 
+@dataclass(frozen=True)
+class TokenHolder:
+    """A live (unrevoked) token's account, with what decides whether the token still works."""
+    user: UserRecord
+    token_id: int
+    expires_at: datetime | None
+    last_used_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    """One API token as ``sagwa users tokens`` lists it (never the token or its hash)."""
+    username: str
+    role: str
+    name: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
 def _user(row: Any) -> UserRecord:
     return UserRecord(int(row.id), row.username, row.role,
                       int(row.seller_id) if row.seller_id is not None else None,
@@ -83,24 +104,44 @@ class UserRepository:
         """Every account, by username."""
         return [_user(r) for r in self.conn.execute(select(users).order_by(users.c.username))]
 
-    def add_token(self, *, user_id: int, name: str, token_sha256: bytes,
-                  now: datetime) -> int | None:
+    def add_token(self, *, user_id: int, name: str, token_sha256: bytes, now: datetime,
+                  expires_at: datetime | None = None) -> int | None:
         """A new live token; None when the account already has a live token of that name."""
         try:
             with self.conn.begin_nested():
                 return int(self.conn.execute(insert(api_tokens).values(
-                    user_id=user_id, name=name, token_sha256=token_sha256, created_at=now)
-                    .returning(api_tokens.c.id)).scalar_one())
+                    user_id=user_id, name=name, token_sha256=token_sha256, created_at=now,
+                    expires_at=expires_at).returning(api_tokens.c.id)).scalar_one())
         except IntegrityError:
             return None
 
-    def by_token(self, token_sha256: bytes) -> UserRecord | None:
-        """The account a live token belongs to (whether or not the account is active)."""
+    def by_token(self, token_sha256: bytes) -> TokenHolder | None:
+        """The account a live (unrevoked) token belongs to, whether or not the account is
+        active or the token expired: the caller tells those apart."""
         row = self.conn.execute(
-            select(users).join(api_tokens, api_tokens.c.user_id == users.c.id)
+            select(users, api_tokens.c.id.label("token_id"), api_tokens.c.expires_at,
+                   api_tokens.c.last_used_at)
+            .join(api_tokens, api_tokens.c.user_id == users.c.id)
             .where(api_tokens.c.token_sha256 == token_sha256,
                    api_tokens.c.revoked_at.is_(None))).one_or_none()
-        return _user(row) if row else None
+        if row is None:
+            return None
+        return TokenHolder(_user(row), int(row.token_id), row.expires_at, row.last_used_at)
+
+    def mark_token_used(self, token_id: int, now: datetime) -> None:
+        self.conn.execute(update(api_tokens).where(api_tokens.c.id == token_id)
+                          .values(last_used_at=now))
+
+    def tokens(self, *, user_id: int | None = None) -> list[TokenRecord]:
+        """Every token (revoked ones too), by account name, then newest first."""
+        q = (select(users.c.username, users.c.role, api_tokens.c.name, api_tokens.c.created_at,
+                    api_tokens.c.expires_at, api_tokens.c.last_used_at, api_tokens.c.revoked_at)
+             .join(users, users.c.id == api_tokens.c.user_id)
+             .order_by(users.c.username, api_tokens.c.created_at.desc(), api_tokens.c.id.desc()))
+        if user_id is not None:
+            q = q.where(api_tokens.c.user_id == user_id)
+        return [TokenRecord(r.username, r.role, r.name, r.created_at, r.expires_at,
+                            r.last_used_at, r.revoked_at) for r in self.conn.execute(q)]
 
     def revoke_tokens(self, *, user_id: int, name: str | None, now: datetime) -> int:
         """Revoke the account's live token called ``name`` (every live one when None)."""
