@@ -203,9 +203,15 @@ class Settings(BaseSettings):
         value = value.strip()
         for prefix in ("postgresql://", "postgres://"):
             if value.startswith(prefix):
-                return "postgresql+psycopg://" + value[len(prefix):]
+                value = "postgresql+psycopg://" + value[len(prefix):]
         if not value.startswith("postgresql+psycopg://"):
             raise ValueError("SAGWA_DATABASE_URL must be a postgresql:// URL")
+        authority = value.split("://", 1)[1].split("/", 1)[0]
+        if authority.count("@") > 1:
+            # read as a password cut at its first '@' and a host made of the rest, which was
+            # then printed (db status, errors) with the rest of the password in it
+            raise ValueError("has more than one '@' before its host: write an '@' in the user "
+                             "name or password as %40 (p@ss → p%40ss)")
         return value
 
     @field_validator("secret_key")

@@ -57,5 +57,6 @@ def closest_setting(field: str, names: Iterable[str]) -> str:
 def shown_value(field: str, given: object) -> object:
     """A refused value as it may be printed: a URL's password masked."""
     if field == "database_url" and isinstance(given, str):
-        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", given)
+        # to the last '@': a password with an unencoded '@' in it is masked whole
+        return re.sub(r"(://[^:/@]*:).*@", r"\1***@", given)
     return given

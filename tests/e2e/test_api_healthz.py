@@ -34,7 +34,7 @@ from sagwa.web.app import create_app
 pytestmark = pytest.mark.e2e
 
 COARSE = ["status", "database", "outbox_failed", "outbox_overdue", "worker", "schema",
-          "workers_alive", "audit_key"]
+          "workers_alive", "audit_key", "queues_without_worker"]
 
 
 def register_a_worker(session_factory: sessionmaker[Session]) -> None:
@@ -86,7 +86,8 @@ def test_anyone_gets_every_key_but_not_which_database(client_for: ApiClientFor,
         assert list(body) == COARSE
         assert body == {"status": "ok", "database": "reachable", "outbox_failed": 0,
                         "outbox_overdue": 0, "worker": "separate", "schema": "current",
-                        "workers_alive": 1, "audit_key": "current"}
+                        "workers_alive": 1, "audit_key": "current",
+                        "queues_without_worker": []}
         assert "PostgreSQL" not in answer.text
 
 
@@ -121,7 +122,7 @@ def test_healthz_appends_the_worker_the_schema_and_the_workers_alive(
     body = client.get("/healthz").json()
 
     assert list(body) == ["status", "database", "outbox_failed", "outbox_overdue", "worker",
-                          "schema", "workers_alive", "audit_key"]
+                          "schema", "workers_alive", "audit_key", "queues_without_worker"]
     assert (body["worker"], body["schema"]) == ("separate", "current")  # no worker in-process
     assert (body["status"], body["workers_alive"]) == ("ok", 1)
 
@@ -172,7 +173,9 @@ def test_a_monitor_asking_for_workers_gets_503_when_none_is_alive_and_none_runs_
         body = asked.json()
         assert (body["status"], body["worker"], body["schema"], body["workers_alive"]) == (
             "degraded", "separate", "current", 0)
-        assert list(body)[-4:] == ["worker", "schema", "workers_alive", "audit_key"]
+        assert list(body)[-5:] == ["worker", "schema", "workers_alive", "audit_key",
+                                   "queues_without_worker"]
+        assert body["queues_without_worker"] == ["messages", "desk", "market"]
         plain = caller.get("/healthz")
         assert (plain.status_code, plain.json()["status"], plain.json()["workers_alive"]) == (
             200, "ok", 0)
@@ -260,7 +263,7 @@ def test_the_alive_bound_is_the_one_workers_use_to_presume_each_other_dead() -> 
 
 @pytest.fixture
 def start_sagwa_worker(committed_database: Database,
-                       tmp_path: Path) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
+                       tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
     """Starts a real ``sagwa worker`` process on ``committed_database`` (killed after the test
     if it still runs)."""
     started: list[subprocess.Popen[bytes]] = []
@@ -270,10 +273,10 @@ def start_sagwa_worker(committed_database: Database,
            "SAGWA_DATA_DIR": str(tmp_path / "worker-data"),
            "SAGWA_SMS_LOG_PATH": str(tmp_path / "sms.log"), "SAGWA_ENVIRONMENT": "test"}
 
-    def start() -> subprocess.Popen[bytes]:
+    def start(*args: str) -> subprocess.Popen[bytes]:
         with (tmp_path / "worker.err").open("ab") as stderr:
             started.append(subprocess.Popen(
-                [sys.executable, "-m", "sagwa.cli.worker", "--concurrency", "1"],
+                [sys.executable, "-m", "sagwa.cli.worker", "--concurrency", "1", *args],
                 env=env, stdout=subprocess.DEVNULL, stderr=stderr))
         return started[-1]
 
@@ -287,7 +290,7 @@ def start_sagwa_worker(committed_database: Database,
 @pytest.mark.timeout(120)
 def test_a_separate_sagwa_worker_makes_healthz_ok_until_it_stops(
         committed_database: Database, test_settings: Settings, tmp_path: Path,
-        start_sagwa_worker: Callable[[], subprocess.Popen[bytes]]) -> None:
+        start_sagwa_worker: Callable[..., subprocess.Popen[bytes]]) -> None:
     with TestClient(create_app(test_settings, database=committed_database)) as client:
         before = client.get("/healthz", params={"require": "workers"})
         worker = start_sagwa_worker()
@@ -312,3 +315,70 @@ def _wait_for_status(client: TestClient, status: int, proc: subprocess.Popen[byt
                                  + (tmp_path / "worker.err").read_text(errors="replace"))
         time.sleep(0.1)
     return answer
+
+
+def _a_worker_taking(session_factory: sessionmaker[Session], queues: list[str] | None, *,
+                     age: timedelta = timedelta(0)) -> None:
+    """A worker whose last heartbeat is ``age`` old, taking ``queues`` (None: every queue), as
+    ``SagwaWorker`` writes it (in the test's rolled-back transaction)."""
+    with session_factory() as session:
+        worker_id = session.execute(text(
+            "INSERT INTO procrastinate_workers (last_heartbeat) VALUES (now() - :age) "
+            "RETURNING id"), {"age": age}).scalar_one()
+        session.execute(text("INSERT INTO worker_queues (worker_id, queues, host, pid) "
+                             "VALUES (:id, :queues, 'host-a', 1)"),
+                        {"id": worker_id, "queues": queues})
+        session.commit()
+
+
+def test_a_monitor_asking_for_queues_hears_of_a_queue_no_live_worker_takes(
+        client: TestClient, session_factory: sessionmaker[Session]) -> None:
+    """``sagwa worker --queue messages`` on one host, ``--queue desk`` on another whose host
+    is down: workers are alive, but no deadline, reminder or escalation runs (an ops walk saw
+    ``?require=workers`` 200 then). ``queues_without_worker`` names the desk, and a monitor
+    asking ``?require=queues`` gets 503; a dead worker's queues do not count."""
+    _a_worker_taking(session_factory, ["messages"])
+    _a_worker_taking(session_factory, ["desk", "market"], age=timedelta(minutes=5))
+    some = client.get("/healthz", params={"require": "queues"})
+    workers = client.get("/healthz", params={"require": "workers"})
+    _a_worker_taking(session_factory, ["desk"])
+    _a_worker_taking(session_factory, ["market"])
+    every = client.get("/healthz", params={"require": "queues"})
+
+    assert (some.status_code, some.json()["status"], some.json()["workers_alive"]) == (
+        503, "degraded", 1)
+    assert some.json()["queues_without_worker"] == ["desk", "market"]
+    assert (workers.status_code, workers.json()["queues_without_worker"]) == (
+        200, ["desk", "market"])
+    assert (every.status_code, every.json()["queues_without_worker"]) == (200, [])
+
+
+def test_a_worker_taking_every_queue_or_not_saying_serves_them_all(
+        client: TestClient, session_factory: sessionmaker[Session]) -> None:
+    _a_worker_taking(session_factory, None)
+    every = client.get("/healthz", params={"require": "queues"})
+    assert (every.status_code, every.json()["queues_without_worker"]) == (200, [])
+    with session_factory() as session:
+        session.execute(text("DELETE FROM worker_queues"))
+        session.commit()
+    # a worker of a version before worker_queues: it cannot say, so it is not an alarm
+    silent = client.get("/healthz", params={"require": "queues"})
+    assert (silent.status_code, silent.json()["queues_without_worker"]) == (200, [])
+
+
+@pytest.mark.timeout(120)
+def test_a_sagwa_worker_writes_the_queues_it_takes(
+        committed_database: Database, test_settings: Settings, tmp_path: Path,
+        start_sagwa_worker: Callable[..., subprocess.Popen[bytes]]) -> None:
+    with TestClient(create_app(test_settings, database=committed_database)) as client:
+        worker = start_sagwa_worker("--queue", "desk")
+        _wait_for_status(client, 200, worker, tmp_path)
+        answer = client.get("/healthz", params={"require": "queues"})
+        worker.terminate()
+        assert worker.wait(30) == 0
+
+    assert (answer.status_code, answer.json()["queues_without_worker"]) == (
+        503, ["messages", "market"])
+    with committed_database.engine.connect() as conn:
+        [(queues, pid)] = conn.execute(text("SELECT queues, pid FROM worker_queues")).all()
+    assert (queues, pid) == (["desk"], worker.pid)

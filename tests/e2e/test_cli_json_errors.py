@@ -207,3 +207,6 @@ def test_retry_failed_always_prints_json_so_its_refusals_are_json_too() -> None:
     assert (body["code"], body["details"]["reason"]) == ("invalid_input", "time_malformed")
     body = json_error(sagwa("messages", "retry-failed", "--incident", "abc"), 2)
     assert (body["code"], body["details"]["reason"]) == ("invalid_request", "option_invalid")
+    # --json, as a script passes to the other commands, is taken (it was "No such option")
+    body = json_error(sagwa("messages", "retry-failed", "--json", "--since", "yesterday"), 2)
+    assert body["details"]["reason"] == "time_malformed"

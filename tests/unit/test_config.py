@@ -59,6 +59,25 @@ def test_bad_settings_are_named_as_the_user_sets_them(monkeypatch: pytest.Monkey
     assert "errors.pydantic.dev" not in text and "port\\n" not in text
 
 
+def test_an_unencoded_at_in_the_database_password_is_refused_never_printed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``postgresql://sagwa:p@ss@db/sagwa`` was read as password ``p`` at host ``ss@db``,
+    then printed with ``ss`` in it (an ops walk): refused, saying how to write it, the
+    password masked whole; an encoded one is taken."""
+    from pydantic import ValidationError
+
+    from sagwa.config import describe_invalid_settings
+
+    monkeypatch.setenv("SAGWA_DATABASE_URL", "postgresql://sagwa:p@ss@db.example:5432/sagwa")
+    with pytest.raises(ValidationError) as bad:
+        Settings()
+    text = describe_invalid_settings(bad.value)
+    assert "more than one '@' before its host" in text and "%40" in text
+    assert "ss@db" not in text and "sagwa:***@db.example:5432/sagwa" in text
+    monkeypatch.setenv("SAGWA_DATABASE_URL", "postgresql://sagwa:p%40ss@db.example/sagwa?x=a@b")
+    assert Settings().database_url == "postgresql+psycopg://sagwa:p%40ss@db.example/sagwa?x=a@b"
+
+
 def test_without_a_configured_key_each_data_dir_generates_and_keeps_its_own(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No published default signs anything: an unset key is generated once per data directory

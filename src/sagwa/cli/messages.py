@@ -93,6 +93,9 @@ def retry_failed(
              "names a zone), e.g. 2026-12-05T09:00.")] = None,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Say what would be re-queued; change nothing.")] = False,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Accepted as on the other commands: this one always prints JSON.")
+    ] = True,
     actor: str = ACTOR,
 ) -> None:
     """Queue again the messages that failed for good (e.g. the mail server was down longer
@@ -106,6 +109,7 @@ def retry_failed(
     from sagwa.services.failed_messages import retry_failed as retry
     from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
+    del as_json  # JSON either way (an ops walk's script passed --json and was refused)
     queued_since = parse_time(since, "since") if since is not None else None
     with desk_context() as (config, db, policy):
         actor = recorded_actor(db.session_factory, actor, command="messages retry-failed")

@@ -28,6 +28,9 @@ heartbeat, the LISTEN connection) failed rather than because it was asked to.
   a job whose outcome was not recorded, stay ``doing`` under this worker's id and are recovered
   as a dead worker's (a delivery run again finds its message sent, or sends it again with the
   same idempotency key).
+- **Which queues it takes.** Once registered, it writes its queues, host and process id in
+  ``worker_queues`` (procrastinate's own row holds none), so ``/healthz?require=queues`` can
+  tell a queue nobody takes (``adapters/db/worker_heartbeats.queues_without_worker``).
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import socket
 import time
 from collections.abc import Coroutine
 from typing import Any, TypeVar
@@ -109,6 +114,15 @@ def quiet_outage_lines() -> OutageLines:
     return _OUTAGE_LINES
 
 
+#: Rows of workers procrastinate no longer knows (stopped, or pruned as stalled) go first.
+_FORGET_GONE_WORKERS = ("DELETE FROM worker_queues WHERE worker_id NOT IN "
+                        "(SELECT id FROM procrastinate_workers)")
+_SAY_QUEUES = ("INSERT INTO worker_queues (worker_id, queues, host, pid) "
+               "VALUES (%(worker_id)s, %(queues)s, %(host)s, %(pid)s) "
+               "ON CONFLICT (worker_id) DO UPDATE SET queues = EXCLUDED.queues, "
+               "host = EXCLUDED.host, pid = EXCLUDED.pid, started_at = now()")
+
+
 class SagwaWorker(Worker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -116,6 +130,27 @@ class SagwaWorker(Worker):
         self.lost_at: float | None = None  # time.monotonic() when it lost the database
         self._lost = asyncio.Event()
         self._lost_because = ""  # the first line of what told it
+
+    async def _run_loop(self) -> None:
+        await self._say_queues()
+        await super()._run_loop()
+
+    async def _say_queues(self) -> None:
+        """Write which queues this worker takes (None: every queue) beside its id. Not written
+        (procrastinate's in-memory connector; a failure, said once at WARNING), the worker
+        counts as taking every queue: it still runs its jobs."""
+        connector = self.app.connector
+        if not isinstance(connector, PsycopgConnector) or self.worker_id is None:
+            return
+        try:
+            await connector.execute_query_async(_FORGET_GONE_WORKERS)
+            await connector.execute_query_async(
+                _SAY_QUEUES, worker_id=self.worker_id,
+                queues=list(self.queues) if self.queues else None,
+                host=socket.gethostname(), pid=os.getpid())
+        except Exception as exc:  # noqa: BLE001 - said, and the worker runs on
+            _log.warning("could not write which queues this worker takes (%s); /healthz counts "
+                         "it as taking every queue", first_line(exc))
 
     def _start_side_tasks(self) -> list[asyncio.Task[Any]]:
         self._side_tasks = super()._start_side_tasks()

@@ -5,7 +5,8 @@ job workers anywhere are alive (sent a heartbeat lately).
 
 Keys, in order (only ever appended to): ``status``, ``database`` (``database_at`` when it is
 unreachable), ``outbox_failed``, ``outbox_overdue``, ``worker``, ``schema``,
-``workers_alive`` (not in the unreachable body, like the outbox counts). Healthy (200,
+``workers_alive``, ``audit_key``, ``queues_without_worker`` (these three, like the outbox
+counts, not in the unreachable body). Healthy (200,
 ``"status": "ok"``) needs the database to answer, the in-process worker (``sagwa serve``) not
 to have stopped for good and the schema to be ``current`` (or ``ahead``): what this host
 needs to serve, which a load balancer asks. Otherwise 503 with ``status`` ``unavailable`` (no
@@ -14,7 +15,10 @@ database) or ``degraded``.
 Whether any worker is alive (``workers_alive``: sent a heartbeat within
 :data:`WORKERS_ALIVE_WITHIN`; without one nothing sends customers' messages or runs answer
 deadlines, reminders and escalations) is said in every body, and decides the status only when
-asked (``require_workers``, ``/healthz?require=workers``), for a monitor: were it to degrade
+asked (``require_workers``, ``/healthz?require=workers``), for a monitor; likewise the queues
+no live worker takes (``queues_without_worker``: with ``sagwa worker --queue messages`` on one
+host and ``--queue desk`` on another, the desk's host down leaves deadlines unrun while workers
+are alive), asked with ``?require=queues``. Were either to degrade
 every web host, a worker host rebooting would take the whole web tier out of the load balancer
 (the desk, customers' pages and the API) and send nothing. The same holds for
 ``outbox_overdue``: page on it (and a rising ``outbox_failed``) from the body.
@@ -55,14 +59,19 @@ def check_health(uow_factory: Callable[[], SqlAlchemyUnitOfWork], database: str,
                  worker: str = SEPARATE_WORKER,
                  schema_state: Callable[[], str] | None = None,
                  workers_alive: Callable[[timedelta], int] | None = None,
-                 require_workers: bool = False) -> tuple[dict[str, Any], bool]:
+                 require_workers: bool = False,
+                 queues_unserved: Callable[[timedelta], list[str]] | None = None,
+                 require_queues: bool = False) -> tuple[dict[str, Any], bool]:
     """(the body of ``/healthz``, healthy?). ``database`` describes the database when it
     answers; when it does not, ``database`` is ``"unreachable"`` and ``database_at`` says
     which one. ``worker``: the in-process worker's state (``running``, ``reconnecting``,
     ``stopped``) or ``separate``; ``schema_state()``: ``current``, ``behind`` or
     ``ahead`` (``unknown`` without it or without a database); ``workers_alive(within)``: how
     many workers sent a heartbeat within ``within`` (``None`` in the body without it);
-    ``require_workers``: none alive is unhealthy too (a monitor's question, see the module)."""
+    ``require_workers``: none alive is unhealthy too (a monitor's question, see the module);
+    ``queues_unserved(within)``: the queues no live worker takes (``queues_without_worker``,
+    appended to the body; none while this process's own worker takes them all);
+    ``require_queues``: any such queue is unhealthy too (``?require=queues``)."""
     try:
         with uow_factory() as uow:
             # a text not sent because no SMS provider is configured is by design, not a
@@ -72,15 +81,19 @@ def check_health(uow_factory: Callable[[], SqlAlchemyUnitOfWork], database: str,
             key = KEY_UNKNOWN if uow.audit.key_refusal() is not None else KEY_CURRENT
         schema = schema_state() if schema_state is not None else "unknown"
         alive = workers_alive(WORKERS_ALIVE_WITHIN) if workers_alive is not None else None
+        unserved = (queues_unserved(WORKERS_ALIVE_WITHIN)
+                    if queues_unserved is not None and worker == SEPARATE_WORKER else [])
     except (SQLAlchemyError, SagwaError, OSError):
         return {"status": "unavailable", "database": UNREACHABLE, "database_at": database,
                 "worker": worker, "schema": "unknown"}, False
     # a host left on a retired key refuses every write (409): out of the load balancer
     healthy = _healthy(worker, schema, alive if require_workers else None) and \
-        key == KEY_CURRENT
-    return {"status": "ok" if healthy else "degraded", "database": database, **counts,
-            "worker": worker, "schema": schema, "workers_alive": alive,
-            "audit_key": key}, healthy
+        key == KEY_CURRENT and not (require_queues and unserved)
+    body = {"status": "ok" if healthy else "degraded", "database": database, **counts,
+            "worker": worker, "schema": schema, "workers_alive": alive, "audit_key": key}
+    if queues_unserved is not None:
+        body["queues_without_worker"] = unserved
+    return body, healthy
 
 
 def _healthy(worker: str, schema: str, alive: int | None) -> bool:

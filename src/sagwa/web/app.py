@@ -155,12 +155,15 @@ def create_app(settings: Settings, *, database: Database | None = None,
         ``degraded`` too when no worker runs here (``"worker": "separate"``) and none sent a
         heartbeat in the last 10 s (``"workers_alive": 0``: nothing sends messages or runs
         deadlines) — not by default, or a worker host rebooting would take every web host out
-        of the load balancer: services/health.py. Anyone (a load balancer, a monitor) gets ``status``, ``database``
+        of the load balancer: services/health.py. ``?require=queues`` is 503 ``degraded`` when
+        some queue has no live worker (``"queues_without_worker": ["desk"]``: workers that
+        take only other queues are alive). Anyone (a load balancer, a monitor) gets ``status``, ``database``
         (``reachable`` / ``unreachable``), the outbox's failed/overdue counts, ``worker``,
         ``schema`` and ``workers_alive``; an admin's API token (``Authorization: Bearer …``)
         also which database it is."""
         from sagwa.adapters.db.schema_state import schema_state_of
-        from sagwa.adapters.db.worker_heartbeats import workers_alive_of
+        from sagwa.adapters.db.worker_heartbeats import queues_without_worker_of, workers_alive_of
+        from sagwa.jobs.queues import QUEUES
         from sagwa.jobs.worker import in_process_worker_state
         from sagwa.services.health import check_health, coarse_health
 
@@ -172,7 +175,10 @@ def create_app(settings: Settings, *, database: Database | None = None,
                                     db.session_factory, within),
                                 # read, not declared: a health check answers every query
                                 # with its status, never a 422
-                                require_workers=request.query_params.get("require") == "workers")
+                                require_workers=request.query_params.get("require") == "workers",
+                                queues_unserved=lambda within: queues_without_worker_of(
+                                    db.session_factory, within, tuple(QUEUES)),
+                                require_queues=request.query_params.get("require") == "queues")
         shown = body if _admin_token(request) else coarse_health(body)
         # never from a cache: the state now, and an admin's body is not anyone's
         return JSONResponse(shown, status_code=200 if ok else 503,

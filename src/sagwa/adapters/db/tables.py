@@ -555,3 +555,15 @@ erasure_requests = Table(
     Index("ix_erasure_requests_pending", "customer_id", unique=True,
           postgresql_where=text("done_at IS NULL")),
 )
+
+# --- appended (0031): the queues each job worker takes (NULL: every queue), by procrastinate's
+# worker id, written when it starts; read beside a live heartbeat only
+# (``adapters/db/worker_heartbeats.queues_without_worker``) ------------------------------------
+worker_queues = Table(
+    "worker_queues", metadata,
+    Column("worker_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("queues", ARRAY(Text)),
+    Column("host", Text, nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
