@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 from test_api_notice_title import incident_id  # noqa: F401  (the fixture, by name)
 
 pytestmark = pytest.mark.e2e
@@ -58,3 +59,21 @@ def test_the_openapi_document_describes_opened_against(client: TestClient) -> No
     assert "notice_changed" in field["description"]
     operation = spec["paths"]["/api/incidents/{incident_id}/notices"]["post"]
     assert "opened_against" in operation["description"]
+
+
+def test_the_public_list_names_no_staff_account_to_anyone_but_staff(
+        client: TestClient, client_for, session_factory, incident_id: int) -> None:  # noqa: F811
+    """A customer walk read ``"published_by": "admin:admin via cli (os user root)"`` on the
+    public ``/api/notices``: an operator's account and OS login. Anyone (and a seller) now
+    reads null there; staff tokens still read who published."""
+    assert _publish(client, incident_id)["version"] == 1
+    url = f"/api/notices?incident_id={incident_id}"
+    with session_factory() as session:
+        seller_id = session.execute(text("SELECT min(id) FROM sellers")).scalar_one()
+    for outsider in (client_for(None), client_for("seller", seller_id=seller_id)):
+        [notice] = outsider.get(url).json()
+        assert notice["published_by"] is None and notice["version"] == 1
+    stranger = client_for(None).get(url, headers={"Authorization": "Bearer sgw_unknown"})
+    assert stranger.status_code == 200 and stranger.json()[0]["published_by"] is None
+    for staff in (client, client_for("agent"), client_for("finance")):
+        assert staff.get(url).json()[0]["published_by"] == "api:admin"

@@ -19,6 +19,7 @@ from test_desk_no_phone import _marks, _no_phone
 from sagwa.adapters.db.tables import customers, outbox
 from sagwa.domain.call_attempts import CALL_RESUMED, NO_PHONE, PHONE_ADDED, PHONE_CHANGED
 from sagwa.domain.catalog import KEEP
+from sagwa.domain.contact_hours import next_opening
 from sagwa.errors import Conflict, InvalidInput
 from sagwa.services import desk_cases
 from sagwa.services.customer_contact import CONTACT_CHANGED, change_customer_contact
@@ -45,6 +46,8 @@ def _queued(uow, iid: int) -> list[int]:
 
 
 def _call(uow, clock, case_id: int, outcome: str):
+    # while the contact centre is open: a call made while it is closed counts for nothing
+    clock.now = next_opening(POLICY.schedule, clock.now)
     logged = desk_cases.log_call_attempt(uow(), case_id=case_id, channel="phone",
                                          outcome=outcome, agent=AGENT, policy=POLICY)
     clock.now += timedelta(hours=2)  # the policy's spacing: the next one counts
@@ -375,3 +378,20 @@ def test_the_pages_count_attempts_at_the_new_number_not_since_the_deadline(shop)
     assert "3 attempts at the new number" in ops
     page = _render("cs/case.html", case_context(uow(), POLICY, ko), "en")
     assert "Called 3 times at the new number without reaching the customer" in page
+
+
+def test_the_timeline_says_the_email_was_corrected_too(shop) -> None:
+    """A CS walk changed a customer's email and phone at once; the incident's timeline said
+    only "the phone number was corrected". It says both now, and an email alone too."""
+    uow, _clock, iid, cases, people, _ = _incident(shop, worker_down=True)
+    assert cases[people[1]]  # the customer has a case in the incident
+    _change(uow, people[1], phone="010-5555-0102", email="new-address@example.com")
+    _change(uow, people[2], email="other-address@example.com")
+    report = build_report(uow(), incident_id=iid, policy=POLICY)
+    details = [r.detail for r in timeline_rows(report.timeline, "en")
+               if r.action_code == CONTACT_CHANGED]
+    assert "the phone number was corrected · the email address was corrected" in details
+    assert "the email address was corrected" in details
+    korean = [r.detail for r in timeline_rows(report.timeline, "ko")
+              if r.action_code == CONTACT_CHANGED]
+    assert "전화번호를 고침 · 이메일 주소를 고침" in korean

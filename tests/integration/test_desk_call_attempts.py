@@ -14,6 +14,7 @@ from sqlalchemy import select
 from test_desk import LINKS, POLICY, _planned, publish_notice, shop  # noqa: F401  (shop is the fixture)
 
 from sagwa.adapters.db.tables import outbox
+from sagwa.domain.contact_hours import next_opening
 from sagwa.errors import Conflict
 from sagwa.services import desk, desk_cases
 from sagwa.services.desk_notify import notify
@@ -56,8 +57,9 @@ def _asked_for_a_person_then_defaulted(shop):  # noqa: F811
 
 def _call(uow, clock, case_id: int, outcome: str, policy: DeskPolicy = POLICY,
           channel: str = "phone") -> None:
-    """One attempt, the policy's minimum spacing after the previous one (so that it counts)."""
-    clock.now += policy.min_call_spacing
+    """One attempt, the policy's minimum spacing after the previous one, while the contact
+    centre is open (so that it counts: ``call_attempts.uncountable``)."""
+    clock.now = next_opening(policy.schedule, clock.now + policy.min_call_spacing)
     desk_cases.log_contact_attempt(uow(), case_id=case_id, channel=channel, outcome=outcome,
                                    agent="agent:park", policy=policy)
 

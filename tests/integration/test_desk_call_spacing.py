@@ -22,6 +22,7 @@ from sagwa.adapters.db.tables import outbox
 from sagwa.domain.contact_hours import may_contact
 from sagwa.messagecheck.engine import check_message
 from sagwa.services import desk_cases
+from sagwa.web.pages.call_words import attempt_flash
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -81,12 +82,13 @@ def _unreachable(uow, case_id: int) -> list:
 
 def test_a_customer_who_asked_for_a_person_and_could_not_be_reached_is_told(shop) -> None:
     uow, clock, _, case_id = _asked_for_a_person_then_defaulted(shop)
-    clock.now = datetime(2008, 6, 18, 14, 0, tzinfo=SEOUL)
+    clock.now = datetime(2008, 6, 18, 12, 0, tzinfo=SEOUL)
     for outcome in ("no_answer", "busy"):
         _log(uow, case_id, outcome)
         clock.now += POLICY.min_call_spacing
     assert _unreachable(uow, case_id) == []
-    clock.now = datetime(2008, 6, 18, 19, 30, tzinfo=SEOUL)  # after hours: the call is logged
+    # late in the day: the message waits for a time with hours left to answer it
+    clock.now = datetime(2008, 6, 18, 16, 30, tzinfo=SEOUL)
     logged = _log(uow, case_id, "voicemail")
     assert logged.gave_up and logged.message_queued
     [message] = _unreachable(uow, case_id)
@@ -127,6 +129,7 @@ def test_a_customer_owed_the_default_call_who_could_not_be_reached_is_told_in_ko
     with uow() as u:
         u.conn.exec_driver_sql(f"UPDATE customers SET email = NULL WHERE id = {int(people[3])}")
         u.commit()
+    clock.now = datetime(2008, 6, 19, 10, 0, tzinfo=SEOUL)  # the next morning
     for outcome in ("no_answer", "busy", "voicemail"):
         logged = _log(uow, other, outcome)
         clock.now += POLICY.min_call_spacing
@@ -150,7 +153,8 @@ def test_before_the_deadline_no_attempt_counts_towards_could_not_be_reached(shop
         records = [r.event.after for r in u.audit.for_entity("case", str(case_id))
                    if r.event.action == "case.contact_attempted"]
     assert [r["counted"] for r in records] == [False, False]
-    clock.now = DEADLINE + timedelta(hours=1)  # the deadline job has not run: still escalated
+    # the next morning, the deadline job has not run: still escalated
+    clock.now = datetime(2008, 6, 18, 10, 0, tzinfo=SEOUL)
     late = _log(uow, case_id, "no_answer")
     assert (late.counted, late.attempts_counted) == (True, 1)
     assert _log(uow, case_id, "busy").counted is False  # a second later: too soon
@@ -163,3 +167,44 @@ def test_a_call_that_reaches_the_customer_or_a_text_message_does_not_count(shop)
     assert (text.counted, text.attempts_counted) == (False, 0)
     reached = _log(uow, case_id, "reached")
     assert (reached.counted, reached.made_call) == (False, True)
+
+
+def test_calls_while_the_centre_is_closed_are_logged_but_never_give_up(shop) -> None:
+    """A CS walk logged "no answer" three times one evening, the page saying not to call: the
+    customer was marked could not be reached and sent "one of our staff called you 3 times".
+    Now such calls are on the record, count for nothing, and the agent is told when the centre
+    opens; calls in the day then count as before."""
+    uow, clock, iid, case_id = _asked_for_a_person_then_defaulted(shop)
+    every_call = replace(POLICY, min_call_spacing=timedelta(0))
+    clock.now = datetime(2008, 6, 18, 20, 28, tzinfo=SEOUL)  # Wednesday evening
+    evening = [_log(uow, case_id, "no_answer", every_call) for _ in range(3)]
+    assert [(e.counted, e.gave_up, e.not_counted) for e in evening] == [
+        (False, False, "outside_hours")] * 3
+    assert evening[-1].counts_again_at == datetime(2008, 6, 19, 9, 0, tzinfo=SEOUL)
+    assert _on_list(uow, iid) == [case_id] and _unreachable(uow, case_id) == []
+    ko, en = attempt_flash(case_id, "no_answer", evening[-1], every_call)
+    assert "연락 가능 시간 밖의 통화라" in ko and "2008-06-19 09:00(한국 시간)" in ko
+    assert "the contact centre is closed" in en and "2008-06-19 09:00" in en
+    clock.now = datetime(2008, 6, 19, 10, 0, tzinfo=SEOUL)
+    day = [_log(uow, case_id, outcome, every_call) for outcome in ("no_answer", "busy")]
+    assert [(d.counted, d.attempts_counted) for d in day] == [(True, 1), (True, 2)]
+    assert _log(uow, case_id, "voicemail", every_call).gave_up
+
+
+def test_calls_before_the_time_the_customer_asked_for_do_not_count(shop) -> None:
+    uow, clock, iid, case_id = _asked_for_a_person_then_defaulted(shop)
+    every_call = replace(POLICY, min_call_spacing=timedelta(0))
+    friday_eleven = datetime(2008, 6, 20, 11, 0, tzinfo=SEOUL)
+    desk_cases.log_call_attempt(uow(), case_id=case_id, channel="phone",
+                                outcome="callback_requested", agent="agent:park",
+                                policy=every_call, callback_at=friday_eleven)
+    early = [_log(uow, case_id, "no_answer", every_call) for _ in range(4)]
+    assert [(e.counted, e.gave_up, e.not_counted) for e in early] == [
+        (False, False, "before_callback")] * 4
+    assert early[-1].counts_again_at == friday_eleven
+    _, en = attempt_flash(case_id, "no_answer", early[-1], every_call)
+    assert "before the time the customer asked to be called back at" in en
+    assert _on_list(uow, iid) == [case_id]
+    clock.now = friday_eleven
+    at_time = _log(uow, case_id, "no_answer", every_call)
+    assert (at_time.counted, at_time.not_counted) == (True, None)

@@ -15,6 +15,13 @@ from sagwa.services.case_lookup import MAX_QUERY, CaseQuery, LookupBy, domestic_
     ("12", CaseQuery(LookupBy.CASE_NUMBER, "12")),
     ("  # 12 ", CaseQuery(LookupBy.CASE_NUMBER, "12")),
     ("#0012", CaseQuery(LookupBy.CASE_NUMBER, "12")),
+    # an order number the customer reads out (a CS walk), with the word that says so
+    ("주문 4003", CaseQuery(LookupBy.ORDER_NUMBER, "4003")),
+    ("주문번호: 4003", CaseQuery(LookupBy.ORDER_NUMBER, "4003")),
+    ("주문４００３", CaseQuery(LookupBy.ORDER_NUMBER, "4003")),
+    ("Order no. 4003", CaseQuery(LookupBy.ORDER_NUMBER, "4003")),
+    ("order #0012", CaseQuery(LookupBy.ORDER_NUMBER, "12")),
+    ("order", CaseQuery(LookupBy.NAME, "order")),  # a word alone is a name, as before
     ("010-1234-5678", CaseQuery(LookupBy.PHONE, "01012345678")),
     ("01012345678", CaseQuery(LookupBy.PHONE, "01012345678")),
     ("+82 10-1234-5678", CaseQuery(LookupBy.PHONE, "01012345678")),

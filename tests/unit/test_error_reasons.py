@@ -1149,6 +1149,11 @@ PLAN_PROBLEMS = [  # what the operator got wrong, the field, its sub-code, the p
      "플랫폼 부담은 0에서 100 사이의 정수로 입력해 주세요."),
     ({"seller_share_pct": 60, "platform_share_pct": 50}, "platform_share_pct", "shares_not_100",
      "판매자와 플랫폼 부담의 합이 100이 되어야 합니다."),
+    ({"incident": replace(A_PLAN["incident"], responsible=incidents.Responsibility.PLATFORM),
+      "seller_share_pct": 100, "platform_share_pct": 0}, "seller_share_pct",
+     "share_against_responsibility",
+     ("이 사고는 플랫폼 책임으로 선언되어 판매자 부담은 0%여야 합니다. 판매자도 책임을 나눈다면 책임을 "
+     "'판매자와 플랫폼'으로 선언해 주세요.")),
     ({"deadline": NOW}, "deadline", "deadline_not_after_now", "답변 기한은 지금 이후여야 합니다."),
     ({"deadline": NOW + timedelta(hours=2)}, "deadline", "too_little_contact_time",
      "답변 기한까지 상담 가능 시간이 너무 짧습니다. 고객이 상담원과 통화할 수 있도록 기한을 늦춰 주세요."),
@@ -1206,6 +1211,7 @@ def test_all_plan_problems_come_with_their_sub_codes_at_once() -> None:
 #: API/CLI-only refusals raised only with a database, checked in the tests named above.
 RAISED_WITH_A_DATABASE_ONLY = {
     "product_already_listed",
+    "price_moved_since_seen",
     "seller_code_taken",
     "gtin_taken",
     "customer_choice_needs_admin",

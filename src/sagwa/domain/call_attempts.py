@@ -23,6 +23,10 @@ in time, not the call the default promised. Then:
   Counting from the last *counted* attempt (not the last one logged) means calls every hour
   still count every second one, so an agent who keeps trying is not kept from ever
   concluding;
+* and only attempts made while the contact centre is open count (:func:`uncountable`): one
+  logged in the evening, at a weekend or on a holiday is recorded, refused nothing, and does
+  not count — nor does one made before a time the customer asked to be called back at. A call
+  at or after that time counts whatever the hour: the customer chose it;
 * ``callback_requested`` counts as an attempt, but while it is the latest one the desk does not
   give up: the customer asked to be called back, so the call list keeps them, shows the
   request, and the next attempt decides. That holds after the mark too: a customer who asks
@@ -59,6 +63,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sagwa.domain.consent import asked_for_a_person
 from sagwa.domain.future_times import check_future_time
@@ -117,31 +122,93 @@ class OwedCall:
     last_outcome: str | None
     last_counted: bool = True
     counts_from: datetime | None = None
+    #: Why the latest attempt did not count (None when it did): :data:`TOO_SOON`,
+    #: :data:`OUTSIDE_HOURS` or :data:`BEFORE_CALLBACK`.
+    not_counted: str | None = None
+    #: The time the customer asked to be called back at, still to come (None: none named, or
+    #: a call came at or after it): calls before it do not count.
+    callback_at: datetime | None = None
 
 
-def counted_attempts(times: Sequence[datetime], min_spacing: timedelta) -> list[bool]:
+class CallTried(NamedTuple):
+    """A phone call logged towards a call owed: when, how it ended, whether the contact
+    centre was open then (``contact_hours``, as logged) and the time the customer asked to be
+    called back at, when this call was their request and named one."""
+
+    at: datetime
+    outcome: str
+    within_hours: bool = True
+    callback_at: datetime | None = None
+
+
+#: Why a call did not count towards "could not be reached" (``OwedCall.not_counted``).
+TOO_SOON = "too_soon"
+OUTSIDE_HOURS = "outside_hours"
+BEFORE_CALLBACK = "before_callback"
+
+
+def uncountable(calls: Sequence[CallTried]) -> list[str | None]:
+    """For calls in the order logged, why each may not count at all (None: it may, if spaced):
+
+    * :data:`BEFORE_CALLBACK` — made before the time the customer asked, in an earlier call, to
+      be called back at: calling earlier says nothing about reaching them then;
+    * :data:`OUTSIDE_HOURS` — made while the contact centre was closed (evenings, weekends,
+      holidays: ``contact_hours``): nobody is to be called then, and three evening tries said
+      "we called you 3 times" to a customer nobody called in the day (a CS walk). A call at or
+      after a time the customer named counts whatever the hour: they chose it.
+
+    A call at or after the named time answers the request: later ones are judged as before."""
+    return _uncountable(calls)[0]
+
+
+def _uncountable(calls: Sequence[CallTried]) -> tuple[list[str | None], datetime | None]:
+    """:func:`uncountable`'s answer, and the call-back time still to come after the calls
+    (None: none named, or a call came at or after it)."""
+    why: list[str | None] = []
+    asked_for: datetime | None = None
+    for call in calls:
+        if asked_for is not None and call.at < asked_for:
+            why.append(BEFORE_CALLBACK)
+        elif asked_for is None and not call.within_hours:
+            why.append(OUTSIDE_HOURS)
+        else:
+            why.append(None)
+            asked_for = None
+        if call.outcome == CALLBACK_REQUESTED:
+            asked_for = call.callback_at  # None: "call me back later", no time named
+    return why, asked_for
+
+
+def counted_attempts(times: Sequence[datetime], min_spacing: timedelta, *,
+                     may_count: Sequence[bool] | None = None) -> list[bool]:
     """For attempts at ``times`` (in the order they were logged), whether each counts: the first
     does, and each later one that comes at least ``min_spacing`` after the last that counted
-    (an earlier clock reading — two agents' clocks — does not count)."""
+    (an earlier clock reading — two agents' clocks — does not count); with ``may_count``, only
+    those it allows (:func:`uncountable`)."""
     counted: list[bool] = []
     last: datetime | None = None
-    for at in times:
-        counts = last is None or at - last >= min_spacing
+    for i, at in enumerate(times):
+        counts = (may_count is None or may_count[i]) and (last is None or at - last >= min_spacing)
         counted.append(counts)
         if counts:
             last = at
     return counted
 
 
-def owed_call(case_id: int, attempts: Sequence[tuple[datetime, str]],
+def owed_call(case_id: int, attempts: Sequence[CallTried | tuple[datetime, str]],
               min_spacing: timedelta) -> OwedCall:
-    """The call owed on ``case_id`` from its attempts since the deadline, ``(at, outcome)`` in
-    the order logged."""
-    counted = counted_attempts([at for at, _ in attempts], min_spacing)
-    last_at = max((at for (at, _), c in zip(attempts, counted, strict=True) if c), default=None)
-    return OwedCall(case_id, sum(counted), attempts[-1][1] if attempts else None,
-                    counted[-1] if counted else True,
-                    last_at + min_spacing if last_at is not None else None)
+    """The call owed on ``case_id`` from its phone calls since the deadline, in the order
+    logged (``(at, outcome)`` alone: made within the contact hours, naming no time)."""
+    calls = [a if isinstance(a, CallTried) else CallTried(*a) for a in attempts]
+    why, asked_for = _uncountable(calls)
+    counted = counted_attempts([c.at for c in calls], min_spacing,
+                               may_count=[w is None for w in why])
+    last_at = max((c.at for c, n in zip(calls, counted, strict=True) if n), default=None)
+    last_counted = counted[-1] if counted else True
+    not_counted = None if last_counted else (why[-1] or TOO_SOON)
+    return OwedCall(case_id, sum(counted), calls[-1].outcome if calls else None, last_counted,
+                    last_at + min_spacing if last_at is not None else None, not_counted,
+                    asked_for)
 
 
 def gives_up(call: OwedCall, max_attempts: int) -> bool:

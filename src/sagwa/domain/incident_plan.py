@@ -48,7 +48,7 @@ from sagwa.domain.contact_hours import (
     require_aware,
     within_hours,
 )
-from sagwa.domain.incidents import UNANSWERED, Case, CaseStatus, Id, Incident
+from sagwa.domain.incidents import UNANSWERED, Case, CaseStatus, Id, Incident, Responsibility
 from sagwa.domain.ledger import MAX_POINTS_PER_ENTRY, POINTS_CURRENCY
 from sagwa.domain.money import Money
 from sagwa.errors import InvalidInput, SilentCancellationRefused
@@ -243,6 +243,22 @@ def _check_shares(seller: int, platform: int, problems: Problems) -> None:
         )
 
 
+def _check_shares_follow_responsibility(responsible: Responsibility | None, seller: int,
+                                        problems: Problems) -> None:
+    """An incident that names the platform responsible charges its seller nothing: a seller
+    walk saw a platform's own promotion error planned at 100% seller share, accepted without a
+    word and mailed to the seller as such. (A seller responsible may still be helped: the
+    platform may take any share.) Declaring the responsibility as ``both`` lets the seller
+    share it."""
+    if "seller_share_pct" in problems or "platform_share_pct" in problems:
+        return
+    if responsible is Responsibility.PLATFORM and seller > 0:
+        problems["seller_share_pct"] = Problem(
+            "share_against_responsibility",
+            f"the incident names the platform responsible, so the seller's share must be 0, "
+            f"got {seller}% (declare the responsibility as both if the seller shares it)")
+
+
 def _check_deadline(
     deadline: datetime,
     now: datetime,
@@ -342,6 +358,7 @@ def make_plan(
     )
     _check_default(default_action, chosen, problems)
     _check_shares(seller_share_pct, platform_share_pct, problems)
+    _check_shares_follow_responsibility(incident.responsible, seller_share_pct, problems)
     _check_deadline(deadline, now, schedule, min_contact_time, max_deadline_ahead, problems)
     if problems:
         _refuse(problems, max_deadline_ahead)

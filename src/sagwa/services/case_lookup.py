@@ -9,6 +9,8 @@ list, and the agent has a case number, a phone number, a name or an email.
   are no case number, so only a phone's end;
 * ``*6980``, ``-6980``, ``…6980``, ``...6980`` — explicitly a phone's last four digits, and
   only that (other than four digits after such a mark is refused, saying to type four);
+* ``주문 4003``, ``주문번호 4003``, ``order 4003``, ``order no. 4003`` — an order number (what
+  the customer reads from their order): the case that order is in;
 * ``#12`` or ``12`` — a case number (a bare number of up to 7 digits not starting with 0).
   After ``#`` any number is one: a number larger than any case's (``#9999…``, 19 digits or
   more) finds no case, and is not asked of the database;
@@ -77,6 +79,10 @@ MAX_CASE_NUMBER = 2**63 - 1
 #: stored numbers have (``٠١٠…`` is then a name nobody has, not a number without digits).
 _PHONE = re.compile(r"\+?[0-9\s\-().]+")
 _FOUR_DIGITS = re.compile(r"[0-9]{4}")
+#: ``주문 4003``, ``주문번호: 4003``, ``order #4003``, ``Order no. 4003`` (a CS walk: the customer
+#: read out their order number and nothing found it).
+_ORDER_NUMBER = re.compile(r"(?:주문\s*(?:번호)?|order(?:\s*(?:no\.?|number))?)\s*[#:]?\s*([0-9]+)",
+                           re.IGNORECASE)
 #: ``*6980``, ``***-6980``, ``-6980``, ``…6980``, ``⋯6980``, ``...6980``: "ends in".
 _TAIL_MARKED = re.compile(r"(?:\*+|\.{2,}|[…⋯]+|-)[\s\-]*([0-9]+)")
 
@@ -90,6 +96,8 @@ class LookupBy(StrEnum):
     CASE_NUMBER_OR_PHONE_TAIL = "case_number_or_phone_tail"
     EMAIL = "email"
     NAME = "name"
+    #: ``주문 4003``, ``order 4003``: the case the order is in
+    ORDER_NUMBER = "order_number"
 
 
 @dataclass(frozen=True)
@@ -139,13 +147,16 @@ def read_query(typed: str) -> CaseQuery:
     # full-width digits and signs (０１０-１２３４, ＃１２) read as the ASCII ones, as every form does
     text = " ".join(fold_width(unicodedata.normalize("NFC", typed)).split())
     if not text:
-        raise InvalidInput("type a case number, phone number, name or email", field="q",
+        raise InvalidInput("type a case number, order number, phone number, name or email",
+                           field="q",
                            reason="lookup_empty")
     if len(text) > MAX_QUERY:
         raise InvalidInput(f"a lookup is at most {MAX_QUERY} characters", field="q",
                            reason="lookup_too_long")
     if tail := _read_tail(plain_phone_text(text)):  # "–6980" (an en dash) marks an end too
         return tail
+    if order := _ORDER_NUMBER.fullmatch(text):
+        return CaseQuery(LookupBy.ORDER_NUMBER, str(int(order.group(1))))
     if number := _CASE_NUMBER.fullmatch(text):
         return CaseQuery(LookupBy.CASE_NUMBER, str(int(number.group(1) or number.group(2))))
     if _PHONE.fullmatch(phone := plain_phone_text(text)) and any(c.isdigit() for c in phone):
@@ -214,6 +225,9 @@ def _looked_up(uow: SqlAlchemyUnitOfWork, query: CaseQuery, *, limit: int) -> li
         # a number beyond any case's is no case (the database would refuse it as too large)
         number = int(value)
         return reads.cases_by_number(number) if number <= MAX_CASE_NUMBER else []
+    if query.by is LookupBy.ORDER_NUMBER:
+        number = int(value)
+        return reads.cases_by_order(number) if number <= MAX_CASE_NUMBER else []
     if query.by is LookupBy.PHONE:
         return reads.cases_by_phone(value, limit=limit)
     if query.by is LookupBy.PHONE_TAIL:

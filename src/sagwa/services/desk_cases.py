@@ -29,11 +29,14 @@ from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.domain.audit import AuditEvent
 from sagwa.domain.audit_text import TextVerdict
 from sagwa.domain.call_attempts import (
+    BEFORE_CALLBACK,
     CALL_CHANNEL,
     CHOICE_REPEATED,
     NO_PHONE,
     OUTCOMES,
+    OUTSIDE_HOURS,
     REACHED,
+    TOO_SOON,
     UNREACHABLE_ACTION,
     OwedCall,
     attempt_counted,
@@ -52,7 +55,7 @@ from sagwa.domain.consent import (
 from sagwa.domain.consent import (
     record_choice as record_on_case,
 )
-from sagwa.domain.contact_hours import is_open, may_contact
+from sagwa.domain.contact_hours import is_open, next_opening
 from sagwa.domain.incident_plan import (
     CustomerOption,
     DefaultAction,
@@ -377,6 +380,12 @@ class AttemptLogged:
     #: at once); the case is on the team's follow-up list until someone resolves it.
     follow_up_id: int | None = None
     follow_up_at: datetime | None = None
+    #: A phone call on a call owed not counted towards the tries because the contact centre
+    #: was closed (``call_attempts.OUTSIDE_HOURS``; ``counts_again_at``: when it opens) or it
+    #: came before the time the customer asked to be called back at (``BEFORE_CALLBACK``;
+    #: ``counts_again_at``: that time).
+    not_counted: str | None = None
+    counts_again_at: datetime | None = None
     #: This answer is a retry's (the same ``idempotency_key`` and request again: a form sent
     #: twice): nothing new was logged, and the rest is what the first one did. Not compared:
     #: a retry answers the same result as the first, only said to be a repeat.
@@ -449,7 +458,7 @@ ATTEMPT_SCOPE = "contact_attempt"
 
 
 #: The moments of an :class:`AttemptLogged`, kept as ISO text with an idempotency key.
-_MOMENTS = ("counts_from", "callback_at", "before_call_time", "follow_up_at")
+_MOMENTS = ("counts_from", "callback_at", "before_call_time", "follow_up_at", "counts_again_at")
 
 
 def _as_result(logged: AttemptLogged) -> dict[str, Any]:
@@ -477,7 +486,10 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
     row = lock_case(uow, case_id)
     if callback_at is not None:
         _check_callable(uow, row)
-    within = may_contact(policy.schedule, now)
+    # whether someone is there to make a call now (not ``may_contact``, which wants time left
+    # to answer a message): a call made while the centre is closed does not count
+    # (``call_attempts.uncountable``)
+    within = is_open(policy.schedule, now)
     owed_before = uow.reads.owed_call(case_id) is not None
     attempt = uow.cases.add_attempt(case_id=case_id, channel=channel, at=now, outcome=outcome,
                                     agent=agent, note=note, within_hours=within,
@@ -510,7 +522,11 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
         # did not hear from you") is no longer true
         withdrawn += withdraw_unsent(uow, [case_id], why=REACHED_SINCE)
     too_soon = owed is not None and owed_before and channel == CALL_CHANNEL \
-        and not owed.last_counted and not waiting
+        and not owed.last_counted and not waiting and owed.not_counted == TOO_SOON
+    # not counted because the centre was closed, or before the time the customer asked for
+    uncounted = (owed.not_counted if owed is not None and owed_before and channel == CALL_CHANNEL
+                 and not waiting and owed.not_counted in (OUTSIDE_HOURS, BEFORE_CALLBACK)
+                 else None)
     counted = not waiting and attempt_counted(owed, channel=channel, at=now, deadline=deadline)
     uow.audit.append(AuditEvent(agent, "case.contact_attempted", "case", str(case_id), after={
         "channel": channel, "outcome": outcome, "within_contact_hours": within,
@@ -536,7 +552,11 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
                              callback_at, deadline, case=row.case,
                              still_choosing=deadline is not None and now <= deadline
                              and row.case.status in UNANSWERED),
-                         picked if waiting and channel == CALL_CHANNEL else None)
+                         picked if waiting and channel == CALL_CHANNEL else None,
+                         not_counted=uncounted,
+                         counts_again_at=(None if uncounted is None or owed is None
+                                          else owed.callback_at if uncounted == BEFORE_CALLBACK
+                                          else next_opening(policy.schedule, now)))
 
 
 def _wrong_number_details(uow: SqlAlchemyUnitOfWork, row: CaseRow, channel: str,

@@ -122,7 +122,10 @@ def defaulted_values(case: Case, plan: IncidentPlan, paid: Money, lang: str, *,
             "outcome_short": _default_short(keep, lang),
             "options_phrase": options_phrase(plan, lang, over, price_word=price_word),
             "still_open": still_open and keep,
-            "units": case.units, "paid": format_money(paid, lang=lang)}
+            "units": case.units, "paid": format_money(paid, lang=lang),
+            # kept by default, the goods are delivered: the 7-day withdrawal right stands, as
+            # for a customer who chose to keep (a customer walk: only the latter were told)
+            "withdrawal": keep}
 
 
 def _default_applied(units: int, paid: Money, plan: IncidentPlan, lang: str, over: OverCap | None,

@@ -18,6 +18,7 @@ from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money, format_money
 from sagwa.domain.sla import minutes_between, notice_overdue
+from sagwa.services.customer_contact import CONTACT_CHANGED
 from sagwa.services.desk_cancel_instead import CANCELLED_INSTEAD_ACTION
 from sagwa.services.desk_cases import NEVER_TOLD_ACTION
 from sagwa.services.desk_difference import PAID_ACTION, unpaid_differences
@@ -35,7 +36,8 @@ CASE_STATES = ("open", "notified", "escalated", "chosen", "defaulted", "resolved
 #: The audit facts a timeline step shows (the rest of the audit record is not for this view),
 #: in the order a reader wants them (``facts`` itself keeps the record's order).
 TIMELINE_FACTS = ("status", "new_cases", "cases", "messages", "send_at", "deadline", "version",
-                  "lang", "observed", "reason", "units", "refunded", "difference", "why")
+                  "lang", "observed", "reason", "units", "refunded", "difference", "why",
+                  "email_change")
 #: The ``why`` of a case step the timeline says (the desk gave up calling for want of a number,
 #: or owes the call again with a new one); steps with different ones are not grouped together.
 CASE_WHYS = (NO_PHONE, PHONE_ADDED, PHONE_CHANGED)
@@ -240,6 +242,10 @@ def _grouped(rows: list[Any], why: str | None = None) -> TimelineEntry:
             facts["difference"] = _money_sum(afters, "difference")
         elif first.action == CANCELLED_INSTEAD_ACTION:  # what was given back
             facts["refund"] = _money_sum(afters, "refund")
+        elif first.action == CONTACT_CHANGED:  # the email too, not only the phone's ``why``
+            emails = {a.get("email") for a in afters} - {None}
+            if len(emails) == 1:
+                facts["email_change"] = emails.pop()
         return TimelineEntry(first.occurred_at, first.actor, first.action, "case",
                              facts=facts, case_count=len(cases), records=len(rows),
                              case_ids=_in_order(cases))

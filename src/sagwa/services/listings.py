@@ -358,10 +358,19 @@ def _utc_text(stamp: datetime | None) -> str | None:
     return None if stamp is None else stamp.astimezone(UTC).isoformat()
 
 
+def _check_seen(listing: Listing, seen_price: Money | None) -> None:
+    if seen_price is None or seen_price == listing.price:
+        return
+    raise Conflict(f"listing {listing.id} now costs {listing.price}, not the {seen_price} you "
+                   "saw: look at the price now, then propose again", reason="price_moved_since_seen",
+                   seen_price=seen_price.as_dict(), price=listing.price.as_dict())
+
+
 def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_price: Money,
                          proposed_by: str, promotion: Promotion | None = None,
                          gate: PriceGate = apply_every_change,
-                         idempotency_key: str | None = None) -> PriceChangeRecord:
+                         idempotency_key: str | None = None,
+                         seen_price: Money | None = None) -> PriceChangeRecord:
     """Record a proposed price; the gate decides whether it goes live now or waits for review.
     A listing never on sale (a draft, or held at its publication) has its new price judged as a
     first price, as publishing judges it (:func:`never_on_sale`). The listing's earlier held
@@ -369,7 +378,12 @@ def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_pric
     (:func:`repeats_held`) and the gate, asked again, still holds it: that change is then
     answered as it is (:class:`AlreadyHeld`), its place in the review queue kept, and nothing
     is written but the idempotency key. A repeat the gate now lets through (a reference came,
-    the rules changed) goes live and supersedes the held change, as any allowed change does."""
+    the rules changed) goes live and supersedes the held change, as any allowed change does.
+
+    ``seen_price``: the live price the proposer saw (the seller's form carries it). A price
+    changed since — another window, the API, an approved change, a promotion's end — is not
+    overwritten unseen: 409 ``price_moved_since_seen`` (a seller walk's stale form replaced a
+    running promotion's price without a word)."""
     check_proposal_input(new_price, promotion)
     with uow:
         payload = _proposal_payload(listing_id, new_price, proposed_by, promotion)
@@ -377,6 +391,7 @@ def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_pric
         if prior:
             return require(uow.market.price_change(prior["id"]), "price change", prior["id"])
         listing = require(uow.market.listing(listing_id, for_update=True), "listing", listing_id)
+        _check_seen(listing, seen_price)
         check_proposal_on(uow, listing, new_price, promotion)
         proposal = PriceChangeProposal(listing_id, listing.price, new_price, proposed_by, promotion,
                                        first_price=never_on_sale(uow, listing))

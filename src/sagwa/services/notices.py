@@ -93,8 +93,8 @@ def notice_default(plan: IncidentPlan, lang: str) -> str:
         return kept
     return (f"{kept} 다만 1인당 {cap}개보다 많이 주문하신 고객님께는 상담원이 연락드려 여쭙고, 그때까지 "
             "주문은 바뀌지 않습니다." if ko
-            else f"{kept} A customer who ordered more than {cap} items is contacted by our staff "
-            "first; until then nothing changes.")
+            else f"{kept} A customer who ordered more than {cap} item{'' if cap == 1 else 's'} "
+            "is contacted by our staff first; until then nothing changes.")
 
 
 def notice_cause(facts: dm.IncidentFacts, lang: str, policy: DeskPolicy) -> str:

@@ -247,6 +247,11 @@ class PriceChangeCreate(Body):
         default=None, max_length=100,
         description="Recorded from the API token; if given, it must name the caller.")
     promotion: PromotionIO | None = None
+    seen_price: MoneyIO | None = Field(
+        default=None,
+        description="The live price you saw before proposing: if it changed since (another "
+                    "window, an approved change, a promotion's end), 409 "
+                    "`price_moved_since_seen` and nothing is proposed.")
 
 
 class GuardPublic(BaseModel):

@@ -16,7 +16,7 @@ from customer_cases import NotifiedCase, notified_two_unit_case
 from fastapi.testclient import TestClient
 from page_forms import csrf_of, log_in
 from sqlalchemy.orm import Session, sessionmaker
-from world import POLICY, World
+from world import OPEN_ALL_DAY, POLICY, World
 
 from sagwa.config import Settings
 from sagwa.services import desk_cases
@@ -48,7 +48,7 @@ def _no_answer_at(session_factory: sessionmaker[Session], case: NotifiedCase,
         case.clock.now = now - delta
         desk_cases.log_call_attempt(SqlAlchemyUnitOfWork(session_factory, case.clock),
                                     case_id=case.case_id, channel="phone", outcome="no_answer",
-                                    agent="agent:test", policy=POLICY)
+                                    agent="agent:test", policy=OPEN_ALL_DAY)
         at.append(case.clock.now)
     return at
 
@@ -70,6 +70,7 @@ def test_a_call_too_soon_after_the_last_counted_one_says_it_did_not_count_and_fr
         page_settings: Settings, lang: str) -> None:
     case = _owed_a_call(session_factory, page_settings.secret_key, world)
     [last] = _no_answer_at(session_factory, case, timedelta(minutes=30))
+    client.app.state.desk_policy = OPEN_ALL_DAY  # type: ignore[attr-defined]  # any hour
     log_in(client, "agent")
     flash = _flash_after_a_call(client, case.case_id, lang)
     again = seoul(last + POLICY.min_call_spacing)  # two hours after the one that counted
@@ -93,6 +94,7 @@ def test_the_call_that_uses_up_the_tries_says_the_customer_is_sent_a_message(
     case = _owed_a_call(session_factory, page_settings.secret_key, world)
     spacing, n = POLICY.min_call_spacing, POLICY.max_call_attempts
     _no_answer_at(session_factory, case, *(spacing * (n - i) for i in range(1, n)))
+    client.app.state.desk_policy = OPEN_ALL_DAY  # type: ignore[attr-defined]  # any hour
     log_in(client, "agent")
     flash = _flash_after_a_call(client, case.case_id, lang)
     if lang == "ko":
@@ -115,7 +117,7 @@ def test_the_pages_count_attempts_with_the_configured_spacing(
     case = _owed_a_call(session_factory, page_settings.secret_key, world)
     _no_answer_at(session_factory, case, timedelta(minutes=60), timedelta(minutes=30))
     client.app.state.desk_policy = replace(  # type: ignore[attr-defined]
-        POLICY, min_call_spacing=timedelta(minutes=10))
+        OPEN_ALL_DAY, min_call_spacing=timedelta(minutes=10))
     n = POLICY.max_call_attempts
     log_in(client, "admin")  # an admin opens the agents' pages and the operator's
     queue = unescape(client.get("/cs/queue").text)

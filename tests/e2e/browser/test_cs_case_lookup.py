@@ -349,3 +349,52 @@ def test_an_agent_finds_a_customer_who_rang_in_and_records_their_choice_in_chrom
     assert page.url.endswith(f"/cs/cases/{case_id}")
     assert page.locator("#case-summary [data-choice]").get_attribute("data-choice") == "keep"
     shot(page, "cs-case-choice-recorded")
+
+
+@pytest.mark.parametrize("q", ["주문 {o}", "주문번호 {o}", "order {o}", "Order no. {o}"])
+def test_a_case_is_found_by_the_order_number_the_customer_reads_out(
+        client: TestClient, world: World, q: str) -> None:
+    """A CS walk: the customer read out their order number (4003) and nothing found it, nor did
+    the case page show it. "주문 4003" finds the case, which lists its orders."""
+    log_in(client, "agent")
+    case_id = world.cases["김민준"]
+    uow = client.app.state.uow_factory()  # type: ignore[attr-defined]
+    with uow:
+        row = uow.cases.get(case_id)
+        assert row is not None
+        [order_id, *_] = row.case.order_ids
+    answer = client.get("/cs/cases", params={"q": q.format(o=order_id)})
+    assert _found(answer.text) == [case_id]
+    assert 'data-by="order_number"' in answer.text
+    case_page = client.get(f"/cs/cases/{case_id}").text
+    orders = case_page.split("data-orders>")[1].split("</dd>")[0]
+    assert f"주문 #{order_id}" in orders
+    assert _lookup(client, "주문 999999") == []
+
+
+def test_a_call_logged_from_a_card_drawn_before_a_choice_says_the_choice_is_in(
+        client: TestClient, world: World) -> None:
+    """A CS walk logged "no answer" from a stale list moments after another agent recorded
+    the customer's cancellation: the flash said only "#9 call logged: no answer" and sent the
+    agent to a place on the list the case had left. Now it says the choice is recorded and
+    shows the case."""
+    log_in(client, "agent")
+    case_id = world.cases["김민준"]
+    stale = client.get(f"/cs/cases/{case_id}").text
+    assert 'name="choice_seen" value="-"' in stale
+    client.post(f"/cs/cases/{case_id}/choice", data={
+        "choice": "cancel_with_compensation", "words": "전화로: 취소할게요", "back": "case",
+        "confirmed": "yes", "csrf_token": csrf_of(stale)})
+    answer = client.post(f"/cs/cases/{case_id}/attempt", data={
+        "outcome": "no_answer", "back": "queue", "choice_seen": "-",
+        "csrf_token": csrf_of(stale)})
+    assert answer.status_code == 303 and answer.headers["location"] == f"/cs/cases/{case_id}"
+    after = client.get(answer.headers["location"]).text
+    assert "이 고객의 선택은 이미 기록되어 있습니다(" in after
+    # a card drawn after the choice says nothing more
+    fresh = client.get(f"/cs/cases/{case_id}").text
+    assert 'name="choice_seen" value="cancel_with_compensation"' in fresh
+    again = client.post(f"/cs/cases/{case_id}/attempt", data={
+        "outcome": "reached", "back": "case", "choice_seen": "cancel_with_compensation",
+        "csrf_token": csrf_of(fresh)})
+    assert "이미 기록되어" not in client.get(again.headers["location"]).text

@@ -15,7 +15,7 @@ from customer_cases import notified_two_unit_case
 from fastapi.testclient import TestClient
 from page_forms import log_in
 from sqlalchemy.orm import Session, sessionmaker
-from world import POLICY, World
+from world import OPEN_ALL_DAY, POLICY, World
 
 from sagwa.config import Settings
 from sagwa.services import desk_cases
@@ -70,7 +70,7 @@ def _unreachable_case(session_factory: sessionmaker[Session], secret: str,
         logged = desk_cases.log_call_attempt(SqlAlchemyUnitOfWork(session_factory, case.clock),
                                              case_id=case.case_id, channel="phone",
                                              outcome="no_answer", agent="agent:test",
-                                             policy=POLICY)
+                                             policy=OPEN_ALL_DAY)
         case.clock.advance(POLICY.min_call_spacing)
     assert logged.gave_up
     return case.incident_id, case.case_id

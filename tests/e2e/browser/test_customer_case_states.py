@@ -56,6 +56,10 @@ def test_a_defaulted_case_says_the_default_applied_and_offers_no_choice(
     english = client.get(f"/c/{token}?lang=en").text
     assert_no_choice_offered(english)
     assert "has passed, so the default (keep the order) was applied" in english
+    # kept by default, the goods come: the 7-day withdrawal right is said, as after a keep
+    # chosen (a customer walk found it said only then)
+    assert "7일 이내에 청약철회(반품)하실 수 있는 권리는 그대로입니다" in page
+    assert "withdraw from the purchase (return the goods) within 7 days" in english
     # a stale form pressed anyway gets no confirm step, but the refusal and what happened
     stale = csrf_of(client.get("/login").text)  # this page has no form left to take it from
     pressed = client.post(f"/c/{token}/choose", data={"choice": "keep", "csrf_token": stale})

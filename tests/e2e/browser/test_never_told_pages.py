@@ -74,7 +74,7 @@ def test_once_the_calls_are_given_up_the_page_no_longer_promises_one(
         page_settings: Settings) -> None:
     """Found by a review: after three spaced calls that did not reach them the page still said
     "one of our staff will call you"; it says we called and could not reach them."""
-    from world import POLICY
+    from world import OPEN_ALL_DAY, POLICY
 
     case = notified_two_unit_case(session_factory, page_settings.secret_key, world,
                                   started=datetime.now(UTC) - timedelta(days=20),
@@ -85,7 +85,8 @@ def test_once_the_calls_are_given_up_the_page_no_longer_promises_one(
     for _ in range(POLICY.max_call_attempts):
         desk_cases.log_contact_attempt(SqlAlchemyUnitOfWork(session_factory, case.clock),
                                        case_id=case.case_id, channel="phone",
-                                       outcome="no_answer", agent="agent:park", policy=POLICY)
+                                       outcome="no_answer", agent="agent:park",
+                                       policy=OPEN_ALL_DAY)
         case.clock.now += POLICY.min_call_spacing
     english = unescape(client.get(f"/c/{case.token}?lang=en").text)
     assert (f"Our staff called you {POLICY.max_call_attempts} times but could not reach you; "

@@ -60,6 +60,16 @@ def test_the_listing_says_the_promotion_runs_and_a_new_price_ends_its_return(
                                 headers={"HX-Request": "true"}).text)
     assert 'id="verdict-promotion-return"' in verdict
     assert "저장하면 진행 중인 50% 할인 행사의 자동 복귀(199,000원)가 취소됩니다" in verdict
+    # a price the guard holds cancels nothing until approved (a seller walk read it would):
+    # the return still happens, and the held change then lapses
+    held = _flat(client.post(f"/seller/listings/{world.ipod_a}/check",
+                             data={"csrf_token": csrf_of(page), "new_price": "9,950"},
+                             headers={"HX-Request": "true"}).text)
+    assert 'data-verdict="hold"' in held and 'data-after-saving="held"' in held
+    assert ("이 변경은 보류되어 검토자가 승인할 때까지 적용되지 않습니다. 그 전에 진행 중인 50% 할인 "
+            "행사가 끝나면 가격은 예정대로 199,000원으로 돌아가고, 이 변경은 더 이상 승인할 수 "
+            "없습니다.") in held
+    assert "자동 복귀(199,000원)가 취소됩니다" not in held
     english = _flat(client.get(f"/seller/listings/{world.ipod_a}?lang=en").text)
     assert (f"50% promotion running · when it ends ({format_when(ends, 'en')}) the price goes "
             "back to 199,000 KRW") in english

@@ -8,11 +8,12 @@ at a wrong price with two orders, for the operator to declare by hand. One accou
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from sagwa.domain.contact_hours import ContactSchedule
 from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.money import Money
 from sagwa.services import catalog, desk, desk_cases, listings, orders
@@ -24,6 +25,12 @@ from sagwa.services.unit_of_work import ManualClock, SqlAlchemyUnitOfWork
 from sagwa.testing.deadlines import closing_time_after
 
 POLICY = load_desk_policy()
+#: The built-in policy with the contact centre open every minute of every day: for tests whose
+#: calls are logged at the real now, which count only while the centre is open
+#: (``call_attempts.uncountable``) — whatever hour the suite runs at.
+OPEN_ALL_DAY = replace(POLICY, schedule=ContactSchedule(
+    hours=((time.min, time.max),) * 7, min_time_left=POLICY.schedule.min_time_left,
+    holidays_closed=False))
 PASSWORD = "correct-horse-42"
 KRW = "KRW"
 

@@ -171,7 +171,11 @@ def test_the_default_message_apologises_and_says_the_order_is_kept() -> None:
     assert "다른 방법을 원하시면 지금이라도" in ko
     en = defaulted(the_plan, case, "en")
     assert en.startswith("Dear Lee, once more we are sorry")
-    assert "We will send your 2 items at the 34,000 KRW you paid." in en
+    assert "We will send your 2 items at the 34,000 KRW you paid. Your legal right to " \
+        "withdraw from the purchase (return the goods) within 7 days of receiving them still " \
+        "stands." in en
+    assert "그대로 보내 드립니다. 다만 상품을 받으신 날부터 7일 이내에 청약철회(반품)하실 수 있는 " \
+        "권리는 그대로입니다." in ko
     assert "you can still tell us" not in en
 
 
@@ -183,6 +187,7 @@ def test_the_default_message_to_an_over_cap_customer_promises_a_call() -> None:
     assert "- 답이 없으실 때의 처리: 상담원 전화" in ko
     assert "주문하신 3개가 1인당 한도(2개)보다 많아, 상담원이 전화드려" in ko
     assert "다른 방법을 원하시면" not in ko  # the call is where they choose
+    assert "청약철회" not in ko  # nothing is delivered before the call
     assert "one of our staff will call you" in defaulted(capped, three, "en")
 
 

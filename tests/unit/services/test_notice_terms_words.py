@@ -72,6 +72,13 @@ def test_a_keep_default_with_a_limit_says_who_is_contacted_instead(lang: str,
     assert said in notice(lang, plan(keep_max_units=2))
 
 
+def test_a_limit_of_one_item_is_said_in_the_singular() -> None:
+    """A customer walk read "more than 1 items" on the English notice."""
+    text = notice("en", plan(keep_max_units=1))
+    assert "A customer who ordered more than 1 item is contacted" in text
+    assert "1 items" not in text
+
+
 @pytest.mark.parametrize(("lang", "said"), [
     ("ko", "주문을 취소하시면 결제 금액 전액 환불과 함께 사과의 뜻으로 5,000포인트(5,000원 상당)를 드립니다."),
     ("en", ("A customer who cancels gets a full refund plus 5,000 points (worth 5,000 KRW) as "

@@ -42,6 +42,7 @@ from sagwa.domain.call_attempts import (
     DEFAULT_MIN_SPACING,
     NO_PHONE,
     REACHED,
+    CallTried,
     OwedCall,
     owed_call,
 )
@@ -226,20 +227,22 @@ class CallListReads:
         return owed_call(case_id, self.calls_since_deadline([case_id]).get(case_id, []),
                          min_spacing)
 
-    def calls_since_deadline(self, case_ids: list[int]) -> dict[int, list[tuple[datetime, str]]]:
+    def calls_since_deadline(self, case_ids: list[int]) -> dict[int, list[CallTried]]:
         """Case id -> its phone calls from its plan's deadline on (the ones a call owed counts),
-        ``(attempted_at, outcome)`` in the order logged."""
-        out: dict[int, list[tuple[datetime, str]]] = {}
+        in the order logged."""
+        out: dict[int, list[CallTried]] = {}
         if not case_ids:
             return out
         q = (select(contact_attempts.c.case_id, contact_attempts.c.attempted_at,
-                    contact_attempts.c.outcome)
+                    contact_attempts.c.outcome, contact_attempts.c.within_contact_hours,
+                    contact_attempts.c.callback_at)
              .join(cases, cases.c.id == contact_attempts.c.case_id)
              .join(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
              .where(among(cases.c.id, case_ids), since_deadline())
              .order_by(contact_attempts.c.id))
         for row in self.conn.execute(q):
-            out.setdefault(int(row.case_id), []).append((row.attempted_at, row.outcome))
+            out.setdefault(int(row.case_id), []).append(CallTried(
+                row.attempted_at, row.outcome, bool(row.within_contact_hours), row.callback_at))
         return out
 
     def _spaced(self, queued: list[QueuedCase], min_spacing: timedelta) -> list[QueuedCase]:

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Text, case, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Text, case, exists, func, or_, select
 
 from sagwa.adapters.db.call_list_sql import owed_a_call
 from sagwa.adapters.db.case_repo import owes_a_difference
 from sagwa.adapters.db.tables import (
+    case_orders,
     cases,
     customers,
     domestic_phone_digits,
@@ -62,6 +63,14 @@ class CaseLookupReads:
     def cases_by_number(self, case_id: int) -> list[FoundCase]:
         """The case with this number (its incident open or closed)."""
         return _found_cases(self.conn, cases.c.id == case_id, limit=1)
+
+    def cases_by_order(self, order_id: int) -> list[FoundCase]:
+        """The case order ``order_id`` is in (its incident open or closed; an order is in at
+        most one case of an incident, and in the cases of several incidents only if each
+        covered it)."""
+        in_case = exists().where(case_orders.c.case_id == cases.c.id,
+                                 case_orders.c.order_id == order_id)
+        return _found_cases(self.conn, in_case, limit=10)
 
     def cases_by_phone(self, digits: str, *, limit: int) -> list[FoundCase]:
         """The cases of customers whose phone, reduced to domestic digits

@@ -14,8 +14,9 @@ from sagwa.domain.cancel_instead import ReplacedDiscount
 from sagwa.domain.case_figures import CaseFigures
 from sagwa.domain.difference import DifferencePaid, difference_of
 from sagwa.domain.money import Money
-from sagwa.errors import InvalidInput
+from sagwa.errors import InvalidInput, SagwaError
 from sagwa.services import desk, desk_cases, notices
+from sagwa.services.accounts import Role, account_for_token
 from sagwa.services.desk_cancel_instead import replaced_discounts
 from sagwa.services.desk_difference import (
     difference_reminders,
@@ -35,6 +36,7 @@ from sagwa.web.deps import (
     IdempotencyKey,
     OptionalIdempotencyKey,
     Uow,
+    bearer_token,
     case_links,
 )
 from sagwa.web.schemas import Body, MoneyIO, Timestamp
@@ -172,7 +174,10 @@ class NoticePublic(BaseModel):
     lang: str
     title: str
     body: str
-    published_by: str
+    published_by: str | None
+    """The staff account that published it: to staff only (an API token of any role but
+    seller's); null for anyone else, as the list is public (a customer walk read an operator's
+    account and OS login here)."""
     published_at: datetime
 
 
@@ -234,8 +239,22 @@ def cases_public(uow: Any, rows: list[CaseRow]) -> list[CasePublic]:
             for i, r in zip(ids, rows, strict=True)]
 
 
-def notice_public(n: NoticeRow) -> NoticePublic:
-    return NoticePublic(**n.__dict__)
+def notice_public(n: NoticeRow, *, to_staff: bool = True) -> NoticePublic:
+    shown = n.__dict__ if to_staff else {**n.__dict__, "published_by": None}
+    return NoticePublic(**shown)
+
+
+def _staff_reads(request: Request, uow: Uow) -> bool:
+    """Whether the request carries a live API token of a staff account (not a seller's); an
+    unknown or expired one is answered as anyone's, as the list is public."""
+    token = bearer_token(request.headers.get("authorization"))
+    if token is None:
+        return False
+    try:
+        account = account_for_token(uow(), token)
+    except SagwaError:
+        return False
+    return account is not None and account.role is not Role.SELLER
 
 
 def policy_of(request: Request) -> DeskPolicy:
@@ -381,6 +400,9 @@ def publish(incident_id: int, body: NoticeCreate, uow: Uow, actor: Actor,
 
 
 @router.get("/notices", response_model=list[NoticePublic])
-def all_notices(uow: Uow, incident_id: int | None = None) -> list[NoticePublic]:
+def all_notices(request: Request, uow: Uow, incident_id: int | None = None) -> list[NoticePublic]:
+    """The published notices (public). ``published_by`` is null unless a staff account's API
+    token asks."""
+    staff = _staff_reads(request, uow)
     with uow() as u:
-        return [notice_public(n) for n in u.cases.notices(incident_id)]
+        return [notice_public(n, to_staff=staff) for n in u.cases.notices(incident_id)]

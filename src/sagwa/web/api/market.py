@@ -190,7 +190,8 @@ def propose_price_change(listing_id: int, body: PriceChangeCreate, uow: Uow, rul
         change = listings.propose_price_change(
             uow(), listing_id=listing_id, new_price=body.new_price.to_money(),
             proposed_by=recorded_name(caller, body.proposed_by, "proposed_by"),
-            promotion=promotion_of(body.promotion), gate=guard_gate(rules), idempotency_key=key)
+            promotion=promotion_of(body.promotion), gate=guard_gate(rules), idempotency_key=key,
+            seen_price=body.seen_price.to_money() if body.seen_price else None)
     return change_public(change)
 
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sagwa.domain.call_attempts import CALLBACK_KEPT, CALLBACK_REQUESTED
+from sagwa.domain.call_attempts import (
+    BEFORE_CALLBACK,
+    CALLBACK_KEPT,
+    CALLBACK_REQUESTED,
+    OUTSIDE_HOURS,
+)
 from sagwa.domain.wrong_numbers import WRONG_NUMBER
 from sagwa.services.desk_cases import AttemptLogged
 from sagwa.services.desk_messages import format_when
@@ -83,6 +88,20 @@ def attempt_flash(case_id: int, outcome: str, logged: AttemptLogged,
                "부터 거는 전화는 다시 횟수에 넣습니다.")
         en += (f" Not counted towards the {tries} tries: less than {spacing_en} after the last "
                f"counted one; calls count again from {when} (Korea time).")
+    elif logged.not_counted == OUTSIDE_HOURS and logged.counts_again_at is not None:
+        opens = seoul(logged.counts_again_at)
+        ko += (f" 다만 연락 가능 시간 밖의 통화라 {since_ko} 시도 횟수(최대 {tries}회)에 넣지 "
+               f"않았습니다. 지금은 고객께 전화하지 마세요. 다음 연락 가능 시간은 {opens}(한국 "
+               "시간)입니다.")
+        en += (f" Not counted towards the {tries} tries: the contact centre is closed, and "
+               f"customers are not to be called now. It opens again at {opens} (Korea time).")
+    elif logged.not_counted == BEFORE_CALLBACK and logged.counts_again_at is not None:
+        asked = (format_when(logged.counts_again_at, "ko"),
+                 format_when(logged.counts_again_at, "en"))
+        ko += (f" 고객이 다시 전화해 달라고 한 시간({asked[0]}) 전의 통화라 시도 횟수에 넣지 "
+               "않았습니다. 그 시간에 전화해 주세요.")
+        en += (f" This call came before the time the customer asked to be called back at "
+               f"({asked[1]}): not counted towards the tries. Call them then.")
     elif logged.made_call:
         ko += " 약속한 전화를 마쳤습니다. 고객이 방법을 골랐다면 이 화면에서 기록해 주세요."
         en += " The call owed is made. If the customer chose, record their choice on this page."

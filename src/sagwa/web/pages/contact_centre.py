@@ -57,7 +57,7 @@ from sagwa.web.pages.forms import local_input, parse_local_time
 from sagwa.web.pages.i18n import lang_of
 from sagwa.web.pages.labels import label
 from sagwa.web.pages.note_follow_up_words import note_follow_up_flash, resolved_flash
-from sagwa.web.pages.rendering import flash_in_lang, render, sent_form_key
+from sagwa.web.pages.rendering import flash_in_lang, render, sent_form_key, seoul
 from sagwa.web.pages.session import Agent, csrf_protect
 from sagwa.web.pages.settled_script import choice_read_back
 
@@ -285,6 +285,7 @@ def attempt(case_id: int, request: Request, account: Agent, uow: Uow, access: Pa
             callback_at: Annotated[str, Form(max_length=40)] = "",
             back: Annotated[str, Form(max_length=10)] = "queue",
             form_key: Annotated[str, Form(max_length=MAX_KEY_LENGTH)] = "",
+            choice_seen: Annotated[str, Form(max_length=40)] = "",
             follow_up: Annotated[str, Form(max_length=10)] = "",
             follow_up_at: Annotated[str, Form(max_length=40)] = "") -> Response:
     """Log a call. The form carries a key of its own (``form_key``, new each time the card is
@@ -320,6 +321,17 @@ def attempt(case_id: int, request: Request, account: Agent, uow: Uow, access: Pa
         ko, en = ko + note_follow_up_flash(logged, "ko"), en + note_follow_up_flash(logged, "en")
     if logged.made_call and not _on_case_page(back):
         back = "case"  # the card has left the list: the choice is recorded on the case page
+    consent = row.case.consent if row is not None else None
+    if consent is not None and choice_seen == "-" and not logged.repeat:
+        # logged from a card drawn before the customer (or another agent) recorded a choice
+        # ("-": none then): say so, and show the case, not a place on the list it has left
+        # (a CS walk)
+        chosen_ko, chosen_en = (label("choice", consent.choice, lang) for lang in ("ko", "en"))
+        ko += (f" 이 고객의 선택은 이미 기록되어 있습니다({chosen_ko}, "
+               f"{seoul(consent.recorded_at)} 한국 시간). 건 화면을 확인해 주세요.")
+        en += (f" This customer's choice is already recorded ({chosen_en}, "
+               f"{seoul(consent.recorded_at)} Korea time): see the case page.")
+        back = "case"
     flash_in_lang(request, ko, en)
     if _on_case_page(back):
         return RedirectResponse(f"/cs/cases/{case_id}", status_code=303)

@@ -46,7 +46,7 @@ from sagwa.domain.incident_plan import (
     deadline_passed,
     default_outcome,
 )
-from sagwa.domain.incidents import IncidentStatus
+from sagwa.domain.incidents import CaseStatus, IncidentStatus
 from sagwa.errors import Forbidden, IllegalTransition, LateChoiceRefused, SagwaError
 from sagwa.services.case_links import open_case_token
 from sagwa.services.desk_cancel_instead import CONFIRMATION_PURPOSE as INSTEAD_CONFIRMATION
@@ -178,6 +178,10 @@ def case_context(uow: SqlAlchemyUnitOfWork, case_id: int, customer_id: int,
                 case.refunds_paid and case.refunds_paid.in_full),
             # a final choice that delivers goods: the 7-day withdrawal right still stands
             "withdrawal": final and withdrawal_stands(consent.choice),
+            # no answer, and the default kept the order: the goods come, and so does the right
+            "default_kept": consent is None and state != OPEN
+            and case.row.case.status is CaseStatus.DEFAULTED
+            and default_outcome(case.row.case, case.plan) is DefaultAction.KEEP,
             "options": options, "person_offered": any(
                 value == CustomerOption.TALK_TO_PERSON.value for value, _ in options),
             "contact": contact(policy, lang),

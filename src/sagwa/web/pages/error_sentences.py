@@ -143,6 +143,12 @@ RULES: tuple[Rule, ...] = (
        "The price changed while you were looking (the seller's change, or an approved one), "
        "so the listing was neither released nor sent back; check the new price, then decide "
        "again."),
+    _r("conflict", None, "price_moved_since_seen",
+       ("이 화면을 여신 뒤 가격이 바뀌어(다른 창이나 API에서의 변경, 승인된 변경, 할인 행사의 종료) 저장하지 "
+        "않았습니다. 아래에서 지금 가격을 확인한 뒤 다시 저장해 주세요."),
+       "The price changed after you opened this page (a change from another window or the "
+       "API, an approved change, a promotion's end), so nothing was saved; check the price "
+       "now, below, then save again."),
     _r("conflict", None, "newer_price_waiting",
        ("판매자가 그 뒤 새 가격을 제안해 검토를 기다리고 있습니다(가격 변경 #{change_id}). 지금 보류를 풀면 "
         "판매자가 바꾼 이전 가격으로 판매되므로 풀지 않았습니다. 그 변경을 먼저 승인하거나 거절해 주세요."),
@@ -677,6 +683,11 @@ PLAN_RULES: tuple[Rule, ...] = (
        "The discount is a whole percent from 1 to 99, given only with the discount option."),
     _r("plan", "keep_max_units", None, "최대 수량은 1 이상이며, '주문 유지'를 드릴 때만 입력해 주세요.",
        "The maximum units is at least 1, and only with the 'keep the order' option."),
+    _r("plan", "seller_share_pct", "share_against_responsibility",
+       "이 사고는 플랫폼 책임으로 선언되어 판매자 부담은 0%여야 합니다. 판매자도 책임을 나눈다면 책임을 "
+       "'판매자와 플랫폼'으로 선언해 주세요.",
+       "The incident names the platform responsible, so the seller's share must be 0%. If the "
+       "seller shares the responsibility, declare it as 'seller and platform'."),
     _r("plan", "seller_share_pct", None, "판매자 부담은 0에서 100 사이의 정수로 입력해 주세요.",
        "The seller's share is a whole percent from 0 to 100."),
     _r("plan", "platform_share_pct", "shares_not_100", "판매자와 플랫폼 부담의 합이 100이 되어야 합니다.",

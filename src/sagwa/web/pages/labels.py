@@ -127,6 +127,14 @@ CALL_WHY: dict[str, Label] = {
     "phone_changed": ("전화번호를 고침", "the phone number was corrected"),
 }
 
+#: How a correction changed the customer's email address (a contact correction's step; the
+#: phone's change is its ``why``, :data:`CALL_WHY`).
+EMAIL_CHANGE: dict[str, Label] = {
+    "added": ("이메일 주소를 새로 받음", "an email address was recorded"),
+    "changed": ("이메일 주소를 고침", "the email address was corrected"),
+    "removed": ("이메일 주소를 지움", "the email address was removed"),
+}
+
 RESPONSIBLE: dict[str, Label] = {
     "seller": ("판매자", "seller"),
     "platform": ("플랫폼", "platform"),
@@ -322,7 +330,8 @@ VOCABULARIES: Mapping[str, Mapping[str, Label]] = {
     "listing": LISTING_STATUS, "price_change": PRICE_CHANGE_STATUS,
     "incident": INCIDENT_STATUS, "incident_hint": INCIDENT_HINT,
     "case": CASE_STATUS, "order": ORDER_STATUS, "choice": CHOICE,
-    "default": DEFAULT_ACTION, "outcome": CALL_OUTCOME, "why": CALL_WHY, "responsible": RESPONSIBLE,
+    "default": DEFAULT_ACTION, "outcome": CALL_OUTCOME, "why": CALL_WHY,
+    "email_change": EMAIL_CHANGE, "responsible": RESPONSIBLE,
     "verdict": VERDICT, "error_type": ERROR_TYPE, "severity": SEVERITY, "language": LANGUAGE,
     "action": ACTION, "policy_rule": POLICY_RULE, "attention": ATTENTION,
 }

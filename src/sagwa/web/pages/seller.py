@@ -221,18 +221,25 @@ def propose(listing_id: int, request: Request, account: SellerAccount, uow: Uow,
             new_price: Annotated[str, Form(max_length=40)] = "",
             promotion_pct: OptionalText = "", promotion_starts: OptionalText = "",
             promotion_ends: OptionalText = "",
-            form_key: Annotated[str, Form(max_length=MAX_KEY_LENGTH)] = "") -> Response:
+            form_key: Annotated[str, Form(max_length=MAX_KEY_LENGTH)] = "",
+            seen_price: Annotated[str, Form(max_length=20)] = "") -> Response:
     """Save the change; a refused one re-renders the form with what was typed and why. The
     form's own key (``form_key``, new each time it is drawn) makes a double click save once:
-    the second answer is the first one's (a walkthrough's four clicks made four changes)."""
+    the second answer is the first one's (a walkthrough's four clicks made four changes).
+    ``seen_price``: the live price the form was drawn at (minor units): a price changed since
+    is refused, the form drawn again at the price now (a seller walk's stale form replaced a
+    running promotion's price unseen)."""
     with uow() as u:
-        status = own_listing(u, account, listing_id).status  # a proposal never changes it
+        listing = own_listing(u, account, listing_id)
+        status = listing.status  # a proposal never changes it
+    seen = (Money(int(seen_price), listing.price.currency)
+            if seen_price.isdigit() and len(seen_price) <= 15 else None)
     try:
         change = listing_service.propose_price_change(
             uow(), listing_id=listing_id, new_price=parse_won(new_price, "new_price"),
             proposed_by=account.actor, gate=guard_gate(rules),
             promotion=_typed_promotion(promotion_pct, promotion_starts, promotion_ends),
-            idempotency_key=sent_form_key(form_key, account.actor))
+            idempotency_key=sent_form_key(form_key, account.actor), seen_price=seen)
     except SagwaError as exc:
         typed = {"new_price": new_price, "promotion_pct": promotion_pct,
                  "promotion_starts": promotion_starts, "promotion_ends": promotion_ends}

@@ -97,6 +97,8 @@ def _detail(facts: Mapping[str, Any], vocabulary: str | None, lang: str,
             said.append(f"{_t(lang, ko, en)} {_when(raw, lang)}")
         elif key == "why":
             said.append(label("why", value, lang))
+        elif key == "email_change":
+            said.append(label("email_change", value, lang))
         elif key == "reason":
             # the Korean kept with the record (a hold at publication), else with its change
             reason = (own_ko or reasons_ko.get(value, value)) if lang == "ko" else value
