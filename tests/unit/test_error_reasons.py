@@ -138,6 +138,7 @@ from sagwa.services import (
     price_review,
     refunds,
 )
+from sagwa.services import listings as listing_service
 from sagwa.services.accounts import Account, Role
 from sagwa.services.case_links import case_token, open_case_token
 from sagwa.services.case_lookup import read_query
@@ -433,6 +434,12 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
             _listing(29_900, ListingStatus.HELD), Money(19_900, "KRW"))),
         ("보고 계신 동안 가격이 바뀌어(판매자의 변경이나 승인된 변경) 보류를 풀지도 돌려보내지도 않았습니다. 지금 "
          "가격을 확인한 뒤 다시 판단해 주세요."),
+    ),
+    "price_moved_since_seen": (  # the seller's form showed 19,900 KRW; it moved since
+        lambda: refusal(lambda: listing_service.check_seen_price(
+            _listing(29_900, ListingStatus.LIVE), Money(19_900, "KRW"))),
+        ("이 화면을 여신 뒤 가격이 바뀌어(다른 창이나 API에서의 변경, 승인된 변경, 할인 행사의 종료) 저장하지 "
+         "않았습니다. 아래에서 지금 가격을 확인한 뒤 다시 저장해 주세요."),
     ),
     "newer_price_waiting": (  # the raise itself is checked in
         # tests/e2e/browser/test_review_newer_price_pointers.py
@@ -1211,7 +1218,6 @@ def test_all_plan_problems_come_with_their_sub_codes_at_once() -> None:
 #: API/CLI-only refusals raised only with a database, checked in the tests named above.
 RAISED_WITH_A_DATABASE_ONLY = {
     "product_already_listed",
-    "price_moved_since_seen",
     "seller_code_taken",
     "gtin_taken",
     "customer_choice_needs_admin",

@@ -358,7 +358,7 @@ def _utc_text(stamp: datetime | None) -> str | None:
     return None if stamp is None else stamp.astimezone(UTC).isoformat()
 
 
-def _check_seen(listing: Listing, seen_price: Money | None) -> None:
+def check_seen_price(listing: Listing, seen_price: Money | None) -> None:
     if seen_price is None or seen_price == listing.price:
         return
     raise Conflict(f"listing {listing.id} now costs {listing.price}, not the {seen_price} you "
@@ -391,7 +391,7 @@ def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_pric
         if prior:
             return require(uow.market.price_change(prior["id"]), "price change", prior["id"])
         listing = require(uow.market.listing(listing_id, for_update=True), "listing", listing_id)
-        _check_seen(listing, seen_price)
+        check_seen_price(listing, seen_price)
         check_proposal_on(uow, listing, new_price, promotion)
         proposal = PriceChangeProposal(listing_id, listing.price, new_price, proposed_by, promotion,
                                        first_price=never_on_sale(uow, listing))
