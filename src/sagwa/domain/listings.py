@@ -30,6 +30,21 @@ class ListingStatus(StrEnum):
     ENDED = "ended"
 
 
+#: The listings anyone may read (the catalogue's: on sale, paused, ended). A draft, and a
+#: listing held at its publication (never on sale), are its seller's and staff's only: a
+#: seller walk read other sellers' unpublished prices, and a held one's guard reasons, with
+#: no token.
+SHOWN_TO_ANYONE = frozenset({ListingStatus.LIVE, ListingStatus.PAUSED, ListingStatus.ENDED})
+
+
+def shown_to(listing_status: ListingStatus, listing_seller: int, *, staff: bool,
+             seller_id: int | None) -> bool:
+    """Whether a caller sees a listing: staff all, a seller their own, anyone the catalogue's
+    (:data:`SHOWN_TO_ANYONE`)."""
+    return (staff or listing_status in SHOWN_TO_ANYONE
+            or (seller_id is not None and seller_id == listing_seller))
+
+
 class ListingTrigger(StrEnum):
     PUBLISH = "publish"
     HOLD = "hold"

@@ -17,7 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.requests import HTTPConnection
 
 from sagwa.domain.access_records import MAX_REASON, access_reason
-from sagwa.errors import Forbidden, InvalidInput, Unauthenticated
+from sagwa.errors import Forbidden, InvalidInput, SagwaError, Unauthenticated
 from sagwa.priceguard import PriceRules
 from sagwa.services.accounts import Account, Role, account_for_token, with_admin
 from sagwa.services.desk_notify import LinkMaker
@@ -86,6 +86,22 @@ def _authenticated(
     raise Unauthenticated("this call needs an API token: 'Authorization: Bearer <token>' "
                           "(create one with 'sagwa users token --username NAME')",
                           reason="token_required")
+
+
+def caller_if_any(request: Request) -> Account | None:
+    """Who calls a public read, if anyone says: an API token's account (an unknown, revoked or
+    expired token is answered as anyone's, the read being public) or a page session's; None
+    for anyone else. Public reads show some things to some callers only (a seller's drafts to
+    that seller and staff; who published a notice to staff)."""
+    token = bearer_token(request.headers.get("authorization"))
+    if token is not None:
+        try:
+            return account_for_token(request.app.state.uow_factory(), token)
+        except SagwaError:
+            return None
+    from sagwa.web.pages.session import current_account  # pages import us
+
+    return current_account(request) if "session" in request.scope else None
 
 
 def api_caller(*roles: Role) -> Callable[[Account], Account]:
@@ -202,6 +218,8 @@ def _price_rules(request: Request) -> PriceRules:
 Uow = Annotated[UowFactory, Depends(_uow_factory)]
 Rules = Annotated[PriceRules, Depends(_price_rules)]
 Actor = Annotated[str, Depends(_actor)]
+#: Who calls a public read, if anyone says (:func:`caller_if_any`).
+PublicCaller = Annotated[Account | None, Depends(caller_if_any)]
 IdempotencyKey = Annotated[IdempotencyKeyValue, Depends(_idempotency_key)]
 OptionalIdempotencyKey = Annotated[IdempotencyKeyValue | None, Depends(_optional_idempotency_key)]
 #: Who saw which customers' data through the API: the route says what it showed (``web.access``).

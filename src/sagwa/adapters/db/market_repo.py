@@ -177,8 +177,17 @@ class MarketRepository:
 
     def list_listings(self, *, seller_id: int | None, product_id: int | None,
                       limit: int, offset: int,
-                      status: ListingStatus | None = None) -> list[Listing]:
+                      status: ListingStatus | None = None,
+                      only: Collection[ListingStatus] | None = None,
+                      all_of_seller: int | None = None) -> list[Listing]:
+        """Listings by id; with ``only``, in those statuses — but every one of
+        ``all_of_seller``'s (a seller reads their own drafts, not others')."""
         q = select(listings).order_by(listings.c.id).limit(limit).offset(offset)
+        if only is not None:
+            shown = listings.c.status.in_([s.value for s in only])
+            if all_of_seller is not None:
+                shown = or_(shown, listings.c.seller_id == all_of_seller)
+            q = q.where(shown)
         if status is not None:
             q = q.where(listings.c.status == status.value)
         if seller_id is not None:

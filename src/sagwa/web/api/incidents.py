@@ -14,9 +14,9 @@ from sagwa.domain.cancel_instead import ReplacedDiscount
 from sagwa.domain.case_figures import CaseFigures
 from sagwa.domain.difference import DifferencePaid, difference_of
 from sagwa.domain.money import Money
-from sagwa.errors import InvalidInput, SagwaError
+from sagwa.errors import InvalidInput
 from sagwa.services import desk, desk_cases, notices
-from sagwa.services.accounts import Role, account_for_token
+from sagwa.services.accounts import Role
 from sagwa.services.desk_cancel_instead import replaced_discounts
 from sagwa.services.desk_difference import (
     difference_reminders,
@@ -35,8 +35,8 @@ from sagwa.web.deps import (
     ApiAccess,
     IdempotencyKey,
     OptionalIdempotencyKey,
+    PublicCaller,
     Uow,
-    bearer_token,
     case_links,
 )
 from sagwa.web.schemas import Body, MoneyIO, Timestamp
@@ -244,19 +244,6 @@ def notice_public(n: NoticeRow, *, to_staff: bool = True) -> NoticePublic:
     return NoticePublic(**shown)
 
 
-def _staff_reads(request: Request, uow: Uow) -> bool:
-    """Whether the request carries a live API token of a staff account (not a seller's); an
-    unknown or expired one is answered as anyone's, as the list is public."""
-    token = bearer_token(request.headers.get("authorization"))
-    if token is None:
-        return False
-    try:
-        account = account_for_token(uow(), token)
-    except SagwaError:
-        return False
-    return account is not None and account.role is not Role.SELLER
-
-
 def policy_of(request: Request) -> DeskPolicy:
     policy: DeskPolicy = request.app.state.desk_policy
     return policy
@@ -400,9 +387,10 @@ def publish(incident_id: int, body: NoticeCreate, uow: Uow, actor: Actor,
 
 
 @router.get("/notices", response_model=list[NoticePublic])
-def all_notices(request: Request, uow: Uow, incident_id: int | None = None) -> list[NoticePublic]:
-    """The published notices (public). ``published_by`` is null unless a staff account's API
-    token asks."""
-    staff = _staff_reads(request, uow)
+def all_notices(uow: Uow, caller: PublicCaller,
+                incident_id: int | None = None) -> list[NoticePublic]:
+    """The published notices (public). ``published_by`` is null unless a staff account asks
+    (an API token of any role but seller's)."""
+    staff = caller is not None and caller.role is not Role.SELLER
     with uow() as u:
         return [notice_public(n, to_staff=staff) for n in u.cases.notices(incident_id)]

@@ -7,7 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from sagwa.adapters.db.market_repo import OrderRecord, PriceChangeRecord
-from sagwa.domain.listings import Listing, ListingStatus, ListingTrigger
+from sagwa.domain.listings import (
+    SHOWN_TO_ANYONE,
+    Listing,
+    ListingStatus,
+    ListingTrigger,
+    shown_to,
+)
 from sagwa.domain.orders import OrderMoney, OrderStatus, order_money
 from sagwa.domain.pricing import GuardOpinion, Promotion
 from sagwa.errors import InvalidInput
@@ -25,6 +31,7 @@ from sagwa.web.deps import (
     Actor,
     ApiAccess,
     IdempotencyKey,
+    PublicCaller,
     ReviewerCaller,
     Rules,
     SellerCaller,
@@ -160,23 +167,38 @@ def create_listing(body: ListingCreate, uow: Uow, actor: Actor, caller: SellerCa
         return listing_with_hold(u, listing)
 
 
+def _staff(caller: Account | None) -> bool:
+    return caller is not None and caller.role is not Role.SELLER
+
+
 @router.get("/listings", response_model=list[ListingPublic])
-def list_listings(uow: Uow, seller_id: int | None = None, product_id: int | None = None,
-                  status: ListingStatus | None = None,
+def list_listings(uow: Uow, caller: PublicCaller, seller_id: int | None = None,
+                  product_id: int | None = None, status: ListingStatus | None = None,
                   limit: int = Query(50, ge=1, le=500),
                   offset: int = Query(0, ge=0)) -> list[ListingPublic]:
     """Listings by id, optionally of one seller, one product, or in one status (`draft`,
-    `live`, `held`, `paused`, `ended`; another value is refused with 422)."""
+    `live`, `held`, `paused`, `ended`; another value is refused with 422). Anyone reads the
+    catalogue's (`live`, `paused`, `ended`); drafts and listings held at publication only
+    their seller (its API token or sign-in) and staff."""
     with uow() as u:
-        found = u.market.list_listings(seller_id=seller_id, product_id=product_id, limit=limit,
-                                       offset=offset, status=status)
+        found = u.market.list_listings(
+            seller_id=seller_id, product_id=product_id, limit=limit, offset=offset,
+            status=status, only=None if _staff(caller) else SHOWN_TO_ANYONE,
+            all_of_seller=caller.seller_id if caller is not None else None)
         return [listing_public(item) for item in found]
 
 
 @router.get("/listings/{listing_id}", response_model=ListingPublic)
-def get_listing(listing_id: int, uow: Uow) -> ListingPublic:
+def get_listing(listing_id: int, uow: Uow, caller: PublicCaller) -> ListingPublic:
+    """A listing; a draft or one held at publication only to its seller and staff (to anyone
+    else, 404 as a listing that does not exist)."""
     with uow() as u:
-        return listing_with_hold(u, require(u.market.listing(listing_id), "listing", listing_id))
+        listing = u.market.listing(listing_id)
+        if listing is not None and not shown_to(
+                listing.status, listing.seller_id, staff=_staff(caller),
+                seller_id=caller.seller_id if caller is not None else None):
+            listing = None
+        return listing_with_hold(u, require(listing, "listing", listing_id))
 
 
 @router.post("/listings/{listing_id}/price-changes", status_code=201,
