@@ -30,3 +30,16 @@ def test_all_sent_the_other_way_says_nothing_of_the_rest() -> None:
 def test_none_waiting_says_nothing_of_messages() -> None:
     _, en = contact_flash(7, ContactChanged(PERSON, {"email": "removed"}))
     assert "message" not in en
+
+
+def test_none_sent_the_other_way_is_not_called_the_rest() -> None:
+    """A CS walk removed an email with one message waiting: "1통은 그리로 보내지 않습니다. 나머지
+    1통은 다른 방법으로 보내지 않습니다" read as two messages."""
+    ko, en = contact_flash(7, ContactChanged(PERSON, {"email": "removed"},
+                                             messages_withdrawn=1, messages_resent=0))
+    assert "나머지" not in ko and "The other" not in en
+    assert "메시지 1통은 그리로 보내지 않습니다. 그 메시지는 다른 방법으로도 보내지 않습니다" in ko
+    assert "It is not sent another way either" in en
+    ko, en = contact_flash(7, ContactChanged(PERSON, {"email": "removed"},
+                                             messages_withdrawn=2, messages_resent=0))
+    assert "그 메시지들은 다른 방법으로도" in ko and "They are not sent another way" in en

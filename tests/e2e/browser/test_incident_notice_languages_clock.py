@@ -55,3 +55,22 @@ def test_an_english_notice_alone_leaves_the_korean_one_due_on_the_page_and_the_l
     assert 'data-notice="done"' in clock and "notice-missing" not in clock
     row = _row(client, world.incident)
     assert 'data-notice="published"' in row and "data-notice-missing" not in row
+
+
+def test_each_notice_on_the_board_says_its_date_line_in_its_own_language(
+        client: TestClient, world: World) -> None:
+    """A customer walk: the English notice on the Korean board (``<article lang="en">``) had
+    "2026-12-07 20:23(한국 시간) · 제1판", read by a screen reader in the wrong voice."""
+    _publish(client, world.incident, "ko")
+    _publish(client, world.incident, "en")
+    for page_lang in ("ko", "en"):
+        board = client.get(f"/notices?lang={page_lang}").text
+        english = board.split(f'id="notice-{world.incident}-en"')[1].split("</article>")[0]
+        korean = board.split(f'id="notice-{world.incident}-ko"')[1].split("</article>")[0]
+        en_line = re.search(r'<p class="small muted">(.*?)</p>', english, re.DOTALL)
+        ko_line = re.search(r'<p class="small muted">(.*?)</p>', korean, re.DOTALL)
+        assert en_line and ko_line
+        assert re.search(r"\d{2}:\d{2} KST · <span data-version=\"1\">version 1</span>",
+                         en_line.group(1)), en_line.group(1)
+        assert re.search(r"\d{2}:\d{2}\(한국 시간\) · <span data-version=\"1\">제1판</span>",
+                         ko_line.group(1)), ko_line.group(1)

@@ -472,9 +472,12 @@ class MarketRepository:
              .group_by(listings.c.id, listings.c.created_at).order_by(listings.c.id))
         return list(self.conn.execute(q).all())
 
-    def price_changes_for(self, listing_id: int, *, limit: int = 100) -> list[PriceChangeRecord]:
+    def price_changes_for(self, listing_id: int, *, limit: int = 100,
+                          offset: int = 0) -> list[PriceChangeRecord]:
+        """The listing's price changes, the latest first, ``limit`` of them after ``offset``."""
         q = (select(price_changes).where(price_changes.c.listing_id == listing_id)
-             .order_by(price_changes.c.proposed_at.desc(), price_changes.c.id.desc()).limit(limit))
+             .order_by(price_changes.c.proposed_at.desc(), price_changes.c.id.desc())
+             .limit(limit).offset(offset))
         return [_change(r) for r in self.conn.execute(q)]
 
     def newest_held_changes(self, listing_ids: Collection[int]) -> dict[int, PriceChangeRecord]:

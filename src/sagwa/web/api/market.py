@@ -220,10 +220,14 @@ def propose_price_change(listing_id: int, body: PriceChangeCreate, uow: Uow, rul
 @router.get("/listings/{listing_id}/price-changes", response_model=list[PriceChangePublic])
 def list_price_changes(listing_id: int, uow: Uow,
                        caller: Annotated[Account, Depends(SELLER_OR_STAFF)],
-                       ) -> list[PriceChangePublic]:
+                       limit: int = Query(100, ge=1, le=500),
+                       offset: int = Query(0, ge=0)) -> list[PriceChangePublic]:
+    """The listing's price changes, the latest first: `limit` of them (at most 500) after
+    `offset` (page on with `offset` while a page comes back full)."""
     require_own_listing(uow, caller, listing_id)
     with uow() as u:
-        return [change_public(c) for c in u.market.price_changes_for(listing_id)]
+        return [change_public(c) for c in u.market.price_changes_for(listing_id, limit=limit,
+                                                                      offset=offset)]
 
 
 @router.post("/orders", status_code=201, response_model=OrderMoneyPublic,

@@ -60,7 +60,14 @@ def contact_flash(case_id: int, done: ContactChanged) -> tuple[str, str]:
             ko += f" 그중 {done.messages_resent}통은 남은 연락처(문자 또는 메일)로 다시 보냅니다."
             en += (f" {done.messages_resent} of them go instead by the customer's other channel "
                    "(text or email).")
-        if done.messages_resent < done.messages_withdrawn:
+        if not done.messages_resent:  # none of them: not "the other N" (a CS walk read two)
+            them_ko, them_en = (("그 메시지는", "It is") if done.messages_withdrawn == 1
+                                else ("그 메시지들은", "They are"))
+            ko += (f" {them_ko} 다른 방법으로도 보내지 않습니다(이미 다른 연락처로 갔거나 더는 "
+                   "필요 없는 안내입니다).")
+            en += (f" {them_en} not sent another way either (a copy went by the other channel, "
+                   "or it is no longer owed).")
+        elif done.messages_resent < done.messages_withdrawn:
             ko += (f" 나머지 {done.messages_withdrawn - done.messages_resent}통은 다른 방법으로 "
                    "보내지 않습니다(이미 다른 연락처로 갔거나 더는 필요 없는 안내입니다).")
             en += (f" The other {done.messages_withdrawn - done.messages_resent} are not sent "

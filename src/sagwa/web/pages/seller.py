@@ -40,6 +40,8 @@ from sagwa.web.pages.session import SellerAccount, csrf_protect
 router = APIRouter(prefix="/seller", dependencies=[Depends(csrf_protect)],
                    include_in_schema=False, route_class=PageRoute)
 OptionalText = Annotated[str, Form(max_length=100)]
+#: How many of a listing's price changes its page lists, the latest first.
+HISTORY_SHOWN = 50
 
 
 def own_listing(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int) -> Listing:
@@ -62,7 +64,11 @@ def listing_context(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int
         held = listing.status is ListingStatus.HELD
         paused = listing.status is ListingStatus.PAUSED
         draft = listing.status is ListingStatus.DRAFT
-        changes = uow.market.price_changes_for(listing_id, limit=50)
+        changes = uow.market.price_changes_for(listing_id, limit=HISTORY_SHOWN + 1)
+        # the page shows the latest ones and says there are more (a seller walk: 56 changes
+        # cut at 50 without a word)
+        history_more = len(changes) > HISTORY_SHOWN
+        changes = changes[:HISTORY_SHOWN]
         return {"listing": listing, "product": uow.catalog.product(listing.product_id),
                 "hold": listing_service.publication_hold(uow, listing_id) if held else None,
                 "sent_back": _sent_back(uow, listing, draft=draft, held=held),
@@ -71,7 +77,8 @@ def listing_context(uow: SqlAlchemyUnitOfWork, account: Account, listing_id: int
                 "open_incidents": _open_incidents(uow, listing_id) if paused else [],
                 "resume_refused": (error_text(refusal, lang) if paused and (
                     refusal := listing_service.why_not_resumed(uow, listing)) else None),
-                "changes": changes, "ended_promotions": ended_promotions(changes),
+                "changes": changes, "history_more": history_more,
+                "ended_promotions": ended_promotions(changes),
                 "on_sale_now": on_sale_now(listing, changes, went_live),
                 "promotion": running_promotion(listing, changes, uow.now()),
                 **history_words(uow, changes),
