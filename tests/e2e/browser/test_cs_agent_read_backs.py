@@ -113,6 +113,25 @@ def test_the_script_checks_who_is_on_the_line_and_promises_only_what_happens(
     assert "name and the item they ordered" in _script(english)
 
 
+def test_the_script_says_by_when_and_that_no_choice_costs_the_customer(
+        client: TestClient, world: World) -> None:
+    """A CS walk: the deadline was only an agent's note — without a zone in an English
+    customer's script on a Korean page — and nothing answered "will I suffer disadvantages?"."""
+    log_in(client, "agent")
+    korean = _script(_card(unescape(client.get(f"/cs/cases/{world.cases['김민준']}").text),
+                           world.cases["김민준"]))
+    line = re.search(r"<p data-script-deadline>(.*?)</p>", korean, re.DOTALL)
+    assert line and "(한국 시간)까지 알려 주시면 됩니다. 그때까지 답이 없으시면" in line.group(1)
+    assert "어떤 방법을 고르셔도 고객님께 불이익은 없습니다" in line.group(1)
+    # an English customer's script, read from a Korean page, names Korea time
+    english = _script(_card(unescape(client.get(f"/cs/cases/{world.cases['Alex Kim']}").text),
+                            world.cases["Alex Kim"]))
+    line = re.search(r"<p data-script-deadline>(.*?)</p>", english, re.DOTALL)
+    assert line and "You can tell us any time before" in line.group(1)
+    assert "Korea time. If we do not hear from you by then," in line.group(1)
+    assert "it will not be held against you" in line.group(1)
+
+
 SEOUL = ZoneInfo("Asia/Seoul")
 
 

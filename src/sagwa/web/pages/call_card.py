@@ -89,6 +89,11 @@ class CallCard:
         return self.state == OPEN
 
     @property
+    def before_deadline(self) -> bool:
+        """The answer deadline is still ahead (the script then tells the customer by when)."""
+        return self.now is None or self.now < self.case.plan.deadline
+
+    @property
     def callback_waits(self) -> bool:
         """The customer asked to be called back at a time still ahead: nobody calls before."""
         return self.now is not None and self.queued.callback_waits(self.now)
