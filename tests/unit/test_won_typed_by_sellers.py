@@ -22,6 +22,9 @@ def test_digits_with_grouping_commas_and_won_signs_are_read(typed: str, won: int
     ("17만원", 170_000), ("17만", 170_000), ("17만 5천원", 175_000), ("17만5천원", 175_000),
     ("17만 5000원", 175_000), ("17만 5,000원", 175_000), ("1,200만원", 12_000_000),
     ("5천원", 5_000), ("5천 500원", 5_500), ("1만 2천 500원", 12_500), ("１７만원", 170_000),
+    # 백 (100), as a seller walk typed it (refused before, though 17만 5천원 was the hint)
+    ("2만5천5백원", 25_500), ("2만 2천 5백", 22_500), ("5백원", 500), ("3만 5백원", 30_500),
+    ("2만5천5백50원", 25_550),
 ])
 def test_korean_units_are_read_exactly(typed: str, won: int) -> None:
     assert parse_won(typed, "new_price") == Money(won, "KRW")
@@ -39,7 +42,7 @@ def test_a_misplaced_comma_is_refused_not_dropped(typed: str) -> None:
 
 @pytest.mark.parametrize("typed", [
     "만원", "천원", "17만 12000", "5천 1500", "0만 5000", "10천", "17만 5천 1000",
-    "1,2만", "17백", "1원9900", ",100", "100,", "₩",
+    "1,2만", "17백", "1원9900", ",100", "100,", "₩", "2만5천5백150", "백원", "2만 5백 3천",
 ])
 def test_unclear_amounts_are_refused_with_an_example_with_commas(typed: str) -> None:
     with pytest.raises(FormProblem) as info:
@@ -61,6 +64,7 @@ def test_unclear_amounts_are_refused_with_an_example_with_commas(typed: str) -> 
     ("$149", "원(KRW) 금액만 입력할 수 있습니다('$149'). '$' 없이 원으로 바꾼 금액을 185000 또는 185,000",
      "in won (KRW), not in another currency ('$149'): write the amount in won without '$'"),
     ("149달러", "'달러' 없이 원으로 바꾼 금액을", "in won without '달러', like 185000 or 185,000."),
+    ("1,200元", "'元' 없이 원으로 바꾼 금액을", "in won without '元'"),  # as ¥ and 엔 were
     ("18.5만", "소수점을 쓸 수 없습니다('18.5만'). 185,000원이라면 185000, 185,000 또는 18만 5천처럼",
      "cannot have a decimal before 만 or 천 ('18.5만'): for 185,000 won, write 185000 or"),
     ("2.5만", "25,000원이라면 25000, 25,000 또는 2만 5천처럼", "for 25,000 won, write 25000 or"),

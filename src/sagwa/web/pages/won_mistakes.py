@@ -26,7 +26,7 @@ _SPACED_DIGITS = re.compile(r"[0-9][0-9,\s]*[0-9]")
 _DECIMAL = re.compile(r"[0-9][0-9,]*\.[0-9]+")
 _DECIMAL_UNIT = re.compile(r"(?P<number>[0-9]+\.[0-9]+)\s*(?P<unit>[만천])")
 #: Currencies people write as words or codes (``₩`` and ``KRW`` are won, read by the caller).
-_CURRENCY_WORDS = re.compile(r"US\$|USD|EUR|JPY|CNY|GBP|달러|불|엔|유로|위안|파운드",
+_CURRENCY_WORDS = re.compile(r"US\$|USD|EUR|JPY|CNY|RMB|GBP|달러|불|엔|유로|위안|파운드|元|円",
                              re.IGNORECASE)
 _UNITS = {"만": 10_000, "천": 1_000}
 #: A check's refusal, in Korean and English; None: not this mistake.

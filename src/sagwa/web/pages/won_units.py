@@ -1,6 +1,7 @@
 """Reading a typed won amount, exactly or not at all: digits (``19900``, ``19,900``: a comma
-every three digits) and Korean units (만 = 10,000, 천 = 1,000, 억 = 100,000,000): ``17만 5천``,
-``17만5000``, ``1,200만``, ``100억``, ``1억 2천만``, ``2억 17만 5천``. :func:`read_won` is the
+every three digits) and Korean units (만 = 10,000, 천 = 1,000, 백 = 100, 억 = 100,000,000):
+``17만 5천``, ``17만5000``, ``2만5천5백`` (a seller walk's, refused before), ``1,200만``,
+``100억``, ``1억 2천만``, ``2억 17만 5천``. :func:`read_won` is the
 reading behind ``forms.parse_won``, which every won field of the pages uses (a seller's new
 price, an incident's wrong and correct price); ``won_mistakes`` says why a text was not read.
 
@@ -17,7 +18,7 @@ import re
 EOK = 100_000_000
 _GROUPED = re.compile(r"[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+")
 _KOREAN_UNITS = re.compile(r"(?:(?P<man>[0-9][0-9,]*)\s*만)?\s*(?:(?P<cheon>[1-9])\s*천)?"
-                           r"\s*(?P<rest>[0-9][0-9,]*)?")
+                           r"\s*(?:(?P<baek>[1-9])\s*백)?\s*(?P<rest>[0-9][0-9,]*)?")
 _EOK = re.compile(r"(?P<eok>[0-9]{1,3}(?:,[0-9]{3})*|[0-9]+)\s*억\s*(?P<rest>.*)")
 #: ``2천만`` (20,000,000) and ``2천 500만`` after 억, as a number of 만 (below 만, 천 is read by
 #: ``_KOREAN_UNITS``: ``5천원``, ``17만 5천원``)
@@ -29,7 +30,7 @@ def read_won(digits: str) -> int | None:
     None when it does not say one exactly."""
     if "억" in digits:
         return _with_eok(digits)
-    if "만" in digits or "천" in digits:
+    if "만" in digits or "천" in digits or "백" in digits:
         return _korean_units(digits)
     return _grouped(digits)
 
@@ -68,13 +69,13 @@ def _korean_units(digits: str) -> int | None:
     """``17만``, ``17만 5천``, ``17만 5000``, ``5천 500`` read exactly; None when a part is
     missing, malformed or too big for the unit after it (``17만 12000``, ``5천 1500``)."""
     found = _KOREAN_UNITS.fullmatch(digits)
-    if found is None or not (found["man"] or found["cheon"]):
+    if found is None or not (found["man"] or found["cheon"] or found["baek"]):
         return None
     man = _grouped(found["man"]) if found["man"] else 0
     rest = _grouped(found["rest"]) if found["rest"] else 0
     if man is None or rest is None or (found["man"] and man == 0):
         return None
-    cheon = int(found["cheon"] or 0)
-    if rest >= (1_000 if found["cheon"] else 10_000):
+    cheon, baek = int(found["cheon"] or 0), int(found["baek"] or 0)
+    if rest >= (100 if found["baek"] else 1_000 if found["cheon"] else 10_000):
         return None
-    return man * 10_000 + cheon * 1_000 + rest
+    return man * 10_000 + cheon * 1_000 + baek * 100 + rest
