@@ -43,12 +43,16 @@ class SellerOrder:
     instruction: OrderInstruction
     #: Why it is sent (``seller_orders.send_reason``); None for every other instruction.
     reason: str | None = None
+    #: The quantity ordered, when the desk changed it (a keep capped per customer: 2 ordered,
+    #: 1 sent, 1 cancelled and refunded); None when it stands as placed. A seller walk's order
+    #: system still showed 2 where the page said 1, with no word of the unit cancelled.
+    placed_quantity: int | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {"order_id": self.order_id, "listing_id": self.listing_id,
                 "quantity": self.quantity, "unit_price": self.unit_price.as_dict(),
                 "placed_at": self.placed_at, "instruction": self.instruction.value,
-                "reason": self.reason}
+                "reason": self.reason, "placed_quantity": self.placed_quantity}
 
 
 @dataclass(frozen=True)
@@ -171,9 +175,10 @@ def seller_view(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
         money = incident_money(uow, incident_id, inc.wrong_price.currency)
     # a cancelled order is shown at the price the customer paid and got back: a discount
     # cancelled instead of paid had raised it to a price nobody paid (desk_cancel_instead)
+    # and an order whose quantity the desk cut (a capped keep) says what was ordered
     placed = uow.reads.orders_as_placed(
-        [int(r.case.case_id) for r in rows
-         if any(o.status == OrderStatus.CANCELLED.value for o in r.case.orders)])
+        [int(r.case.case_id) for r in rows if r.case.consent is not None
+         or any(o.status == OrderStatus.CANCELLED.value for o in r.case.orders)])
     names = listing_names(uow, own)
     scoped = uow.audit.latest_for_entity("incident", str(incident_id),
                                          "incident.scoped") is not None
@@ -198,7 +203,9 @@ def seller_view(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
                 int(order.order_id), int(order.listing_id), order.quantity, price,
                 order.placed_at, instruction,
                 send_reason(row.case, inc.status) if instruction is OrderInstruction.SEND
-                else None))
+                else None,
+                paid[0] if paid and paid[0] != order.quantity
+                and order.status != OrderStatus.CANCELLED.value else None))
     orders.sort(key=lambda o: (o.placed_at, o.order_id))
     charged = sum(s["points"] for s in money["sellers"] if s["seller_id"] == seller_id)
     due = _apologies_due(uow, inc, rows)

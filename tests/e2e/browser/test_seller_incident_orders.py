@@ -176,3 +176,31 @@ def test_a_draft_is_held_as_not_asked_and_a_dismissed_one_is_listed_nowhere(
     assert api.get(f"{listed}/{draft}").status_code == 404
     assert f'data-incident="{draft}"' not in client.get("/seller/incidents").text
     assert client.get(f"/seller/incidents/{draft}").status_code == 404
+
+
+def test_an_order_cut_by_the_keep_limit_says_what_was_ordered_and_cancelled(
+        client: TestClient, client_for, world: World,  # type: ignore[no-untyped-def]
+        session_factory: sessionmaker[Session], page_settings) -> None:
+    """A seller walk: 2 ordered, the plan keeps at most 1, the customer kept — the page said
+    "#4006 수량 1 … 보내 주세요" while their order system still showed 2, with no word of the
+    unit cancelled and refunded. It says 2 → 1 now, and the API the quantity placed."""
+    from datetime import UTC, datetime, timedelta
+
+    from customer_cases import notified_two_unit_case
+
+    case = notified_two_unit_case(session_factory, page_settings.secret_key, world,
+                                  started=datetime.now(UTC) - timedelta(hours=2),
+                                  options=["keep", "talk_to_person"], keep_max_units=1)
+    desk_cases.record_choice(SqlAlchemyUnitOfWork(session_factory, case.clock),
+                             case_id=case.case_id, choice="keep", channel="web",
+                             evidence="clicked", taken_by="customer", policy=POLICY)
+    log_in(client, "seller_a")
+    page = html.unescape(client.get(f"/seller/incidents/{case.incident_id}").text)
+    table = page.split('id="seller-orders"')[1].split("</table>")[0]
+    assert 'data-placed-quantity="2"' in table and "2 → 1" in table
+    assert "1개 취소·환불" in table
+    english = html.unescape(client.get(f"/seller/incidents/{case.incident_id}?lang=en").text)
+    assert "1 cancelled and refunded" in english
+    api = client_for("seller", seller_id=world.seller_a, username="seller_a_api")
+    body = api.get(f"/api/sellers/{world.seller_a}/incidents/{case.incident_id}").json()
+    assert [(o["quantity"], o["placed_quantity"]) for o in body["orders"]] == [(1, 2)]

@@ -41,8 +41,9 @@ def incident_of_seller(seller_id: int, incident_id: int, request: Request, uow: 
     ``counts`` (orders per instruction) and ``orders`` — each with ``instruction``: ``send``,
     ``hold_not_asked``, ``hold_choice``, ``hold_call``, ``hold_difference``,
     ``hold_unreachable``, ``do_not_send`` or ``sent``, oldest first: ``limit`` of them from ``offset`` (``total_orders`` says how
-    many there are; ``instruction`` keeps only those). ``counts`` covers every order. No
-    customer's name or contact."""
+    many there are; ``instruction`` keeps only those), and ``placed_quantity`` — the quantity
+    ordered when the desk cut it (a keep capped per customer: the rest cancelled and refunded),
+    else null. ``counts`` covers every order. No customer's name or contact."""
     act_for_seller(caller, seller_id, asked="incidents")
     view = seller_incident(uow(), seller_id=seller_id, incident_id=incident_id,
                            policy=request.app.state.desk_policy)
