@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sagwa.adapters.db.database import Database
 from sagwa.adapters.db.users_repo import UserRepository
-from sagwa.config import Settings
+from sagwa.config import Settings, get_settings
 from sagwa.services.accounts import issue_api_token
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.web.app import create_app
@@ -80,3 +80,15 @@ def client_for(api_app: FastAPI,
 def client(client_for: ApiClientFor) -> TestClient:
     """An admin's client: may do everything (the platform's own integration)."""
     return client_for("admin")
+
+
+@pytest.fixture
+def cli_database(committed_database: Database,
+                 monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """A committed database the CLI (run in-process with Typer's runner) opens, through
+    ``SAGWA_DATABASE_URL``; the settings read afresh before and after."""
+    url = committed_database.engine.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("SAGWA_DATABASE_URL", url)
+    get_settings.cache_clear()
+    yield committed_database
+    get_settings.cache_clear()

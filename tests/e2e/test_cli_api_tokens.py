@@ -6,7 +6,6 @@ and as JSON with stable keys, never the token itself."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
@@ -14,7 +13,6 @@ from typer.testing import CliRunner, Result
 
 from sagwa.adapters.db.database import Database
 from sagwa.cli.main import app
-from sagwa.config import get_settings
 from sagwa.domain.moments import SEOUL
 from sagwa.services.accounts import account_for_token
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -23,15 +21,6 @@ pytestmark = pytest.mark.e2e
 KEYS = ["username", "role", "name", "state", "created_at", "expires_at", "last_used_at",
         "revoked_at"]
 
-
-@pytest.fixture
-def cli_database(committed_database: Database,
-                 monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    url = committed_database.engine.url.render_as_string(hide_password=False)
-    monkeypatch.setenv("SAGWA_DATABASE_URL", url)
-    get_settings.cache_clear()
-    yield committed_database
-    get_settings.cache_clear()
 
 
 def sagwa(*args: str) -> Result:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import select
@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 from sagwa.adapters.db.database import Database
 from sagwa.adapters.db.tables import users
 from sagwa.cli.main import app
-from sagwa.config import get_settings
 from sagwa.errors import Conflict, InvalidInput
 from sagwa.services import catalog
 from sagwa.services.accounts import Role, authenticate, create_user, issue_api_token
@@ -65,15 +64,6 @@ def test_names_are_unique_and_passwords_not_too_short(
     with pytest.raises(InvalidInput):
         create_user(uow(), username="kim", role="admin", password="short", actor="t")
 
-
-@pytest.fixture
-def cli_database(committed_database: Database,
-                 monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    url = committed_database.engine.url.render_as_string(hide_password=False)
-    monkeypatch.setenv("SAGWA_DATABASE_URL", url)
-    get_settings.cache_clear()
-    yield committed_database
-    get_settings.cache_clear()
 
 
 def test_users_create_makes_an_account_that_can_log_in(cli_database: Database) -> None:
