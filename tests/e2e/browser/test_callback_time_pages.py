@@ -112,6 +112,13 @@ def test_the_case_page_takes_the_time_as_korea_time_and_shows_it(
         assert "Do not call before then" in shown
         assert f"(asked for {when})" in shown
     assert "data-callback-waits" in shown
+    # the call list counts such a customer apart: on the list, not to be called yet
+    queue = unescape(client.get(f"/cs/queue?lang={lang}").text)
+    count = re.search(r'<small class="muted" id="queue-count" data-waiting="(\d+)">(.*?)</small>',
+                      queue, re.DOTALL)
+    assert count and int(count.group(1)) >= 1
+    assert ("고객이 정한 시간을 기다리는" if lang == "ko" else "waiting for the time they named") \
+        in count.group(2)
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
