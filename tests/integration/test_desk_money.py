@@ -133,11 +133,12 @@ def test_a_capped_keep_says_which_units_are_kept_and_which_refunded_everywhere(s
     assert (facts.paid.amount_minor, facts.units) == (3 * 19_900, 3)
     assert amounts(facts, "ko") == [("결제하신 금액", "59,700원 (3개)"),
                                     ("보내 드리는 상품", "2개 (39,800원)"),
-                                    ("환불 금액", "19,900원 (1개) · 환불 요청 접수 · 6월 13일(금)")]
+                                    ("환불 금액", ("19,900원 (1개) · 환불 요청 접수 · 6월 13일(금) · "
+                                                 "6월 18일(수)까지 지급"))]
     assert amounts(facts, "en") == [("You paid", "59,700 KRW (3 units)"),
                                     ("Items we send", "2 units (39,800 KRW)"),
                                     ("Refund", ("19,900 KRW (1 unit) · refund requested · "
-                                                 "Friday, June 13"))]
+                                                 "Friday, June 13 · due by Wednesday, June 18"))]
     money = incident_status(uow(), incident_id=incident_id, policy=POLICY).money
     assert (money["refunds"]["amount_minor"], money["refunded_units"]) == (19_900, 1)
     assert money["compensation_points"] == 0 and money["sellers"] == []

@@ -72,8 +72,11 @@ def _script(case: CaseFacts, lang: str, instead: ReplacedDiscount | None = None)
 def test_an_unpaid_refund_still_reads_as_requested_with_the_policys_timing(
         refunds: tuple[Refund, ...]) -> None:
     case = _cancelled(*refunds)
-    assert refund_status(case, "ko") == "환불 요청 접수 · 12월 6일(일)"
-    assert refund_status(case, "en") == "refund requested · Sunday, December 6"
+    # with the refunds recorded, the day they are due by (not the rule alone: a customer walk)
+    due_ko, due_en = (" · 12월 9일(수)까지 지급", " · due by Wednesday, December 9") if refunds \
+        else ("", "")
+    assert refund_status(case, "ko") == "환불 요청 접수 · 12월 6일(일)" + due_ko
+    assert refund_status(case, "en") == "refund requested · Sunday, December 6" + due_en
     assert TIMING["ko"] in _script(case, "ko") and TIMING["en"] in _script(case, "en")
     assert "지급되었" not in _script(case, "ko") and "was paid" not in _script(case, "en")
 
@@ -91,10 +94,11 @@ def test_a_refund_paid_in_full_says_so_with_the_korean_day_it_was_paid() -> None
 def test_a_refund_paid_in_part_says_what_was_paid_and_what_is_still_requested() -> None:
     case = _cancelled(_refund(1, paid_at=PAID_AT), _refund(2))
     assert refund_status(case, "ko") == (
-        "환불 일부 지급 완료 · 19,900원 12월 7일(월) 지급 · 나머지 19,900원 환불 요청 접수")
+        "환불 일부 지급 완료 · 19,900원 12월 7일(월) 지급 · 나머지 19,900원 환불 요청 접수 · "
+        "12월 9일(수)까지 지급")
     assert refund_status(case, "en") == (
         "refund partly paid · 19,900 KRW paid on Monday, December 7 · the other 19,900 KRW: "
-        "refund requested")
+        "refund requested · due by Wednesday, December 9")
     assert "환불 지급 완료 ·" not in refund_status(case, "ko")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from html import unescape
 
 import pytest
@@ -188,6 +188,15 @@ def _amount(html: str, what: str) -> str:
     return found.group(1)
 
 
+def _due(session_factory: sessionmaker[Session], case_id: int, lang: str) -> str:
+    """" · <day>까지 지급" / " · due by <day>": the day the case's refunds are due by, as the
+    refund line says it after the day they were requested."""
+    with SqlAlchemyUnitOfWork(session_factory) as u:
+        due = max(r.due_by for r in u.refunds.for_case(case_id))
+    day = day_words(datetime.combine(due, time(12)), lang)
+    return f" · {day}까지 지급" if lang == "ko" else f" · due by {day}"
+
+
 def _chosen_on(session_factory: sessionmaker[Session], case_id: int) -> datetime:
     """When the app recorded the case's choice, in Korea time: the refund line dates it. Not
     the test's own clock read afterwards, which may already be on the next day (0시 KST)."""
@@ -226,14 +235,16 @@ def test_a_late_choice_after_asking_for_a_person_shows_the_choice_not_the_defaul
         assert default not in after.split('id="case-outcome"')[1], default
     assert _amount(after, "보내 드리는 상품") == "없음"
     today = _chosen_on(session_factory, case.case_id)
-    assert _amount(after, "환불 금액") == f"39,800원 (2개) · 환불 요청 접수 · {day_words(today, 'ko')}"
+    assert _amount(after, "환불 금액") == (f"39,800원 (2개) · 환불 요청 접수 · {day_words(today, 'ko')}"
+                                       + _due(session_factory, case.case_id, "ko"))
     assert _amount(after, "보상 포인트") == "10,000포인트(적립 완료)"
     english = client.get(f"/c/{case.token}?lang=en").text
     outcome = english.split('id="case-outcome"')[1]
     assert "default" not in outcome and "price you paid" not in outcome
     assert _amount(english, "Items we send") == "none"
     assert _amount(english, "Refund") == (f"39,800 KRW (2 units) · refund requested · "
-                                          f"{day_words(today, 'en')}")
+                                          f"{day_words(today, 'en')}"
+                                          + _due(session_factory, case.case_id, "en"))
     assert _amount(english, "Compensation points") == "10,000 points (already in your account)"
 
 
@@ -249,7 +260,8 @@ def test_a_keep_above_the_cap_shows_the_units_sent_with_their_amount(
     page = client.get(f"/c/{case.token}").text
     assert _amount(page, "보내 드리는 상품") == "1개 (19,900원)"
     chosen = day_words(_chosen_on(session_factory, case.case_id), "ko")
-    assert _amount(page, "환불 금액") == f"19,900원 (1개) · 환불 요청 접수 · {chosen}"
+    assert _amount(page, "환불 금액") == (f"19,900원 (1개) · 환불 요청 접수 · {chosen}"
+                                      + _due(session_factory, case.case_id, "ko"))
     assert "보상 포인트" not in page
     english = client.get(f"/c/{case.token}?lang=en").text
     assert _amount(english, "Items we send") == "1 unit (19,900 KRW)"

@@ -7,7 +7,7 @@ no request, no database."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 
 from sagwa.domain.compensation import compensation_due
 from sagwa.domain.contact_hours import next_opening
@@ -102,17 +102,29 @@ def refund_status(case: CaseFacts, lang: str) -> str:
     rest still requested. Finance's payment reference is theirs, never shown here."""
     paid = case.refunds_paid
     requested = _t(lang, "환불 요청 접수", "refund requested")
+    # the day it is due by, where the refunds are recorded (a customer walk read the rule, "3
+    # business days", where the day was known)
+    due = max((r.due_by for r in case.refunds if r.paid_at is None), default=None)
+    due_words = ("" if due is None else " · " + _t(
+        lang, f"{day_words(_noon(due), lang)}까지 지급", f"due by {day_words(_noon(due), lang)}"))
     if paid is None:
         consent = case.row.case.consent
         if consent is None or consent.choice is CustomerOption.TALK_TO_PERSON:
-            return requested
-        return f"{requested} · {day_words(consent.recorded_at.astimezone(SEOUL), lang)}"
+            return requested + due_words
+        return (f"{requested} · {day_words(consent.recorded_at.astimezone(SEOUL), lang)}"
+                + due_words)
     day = day_words(paid.last_paid_at.astimezone(SEOUL), lang)
     if paid.in_full:
         return _t(lang, f"환불 지급 완료 · {day}", f"refund paid · {day}")
     done, rest = format_money(paid.paid, lang=lang), format_money(paid.owed, lang=lang)
     return _t(lang, f"환불 일부 지급 완료 · {done} {day} 지급 · 나머지 {rest} {requested}",
-              f"refund partly paid · {done} paid on {day} · the other {rest}: {requested}")
+              f"refund partly paid · {done} paid on {day} · the other {rest}: {requested}"
+              ) + due_words
+
+
+def _noon(day: date) -> datetime:
+    """A Korean day as a moment in it, for :func:`day_words` (which reads a clock's day)."""
+    return datetime.combine(day, time(12), SEOUL)
 
 
 def _units(units: int, lang: str) -> str:
