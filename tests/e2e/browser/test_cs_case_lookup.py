@@ -398,3 +398,20 @@ def test_a_call_logged_from_a_card_drawn_before_a_choice_says_the_choice_is_in(
         "outcome": "reached", "back": "case", "choice_seen": "cancel_with_compensation",
         "csrf_token": csrf_of(fresh)})
     assert "이미 기록되어" not in client.get(again.headers["location"]).text
+
+
+def test_the_case_page_lists_the_messages_the_customer_was_sent(client: TestClient,
+                                                                world: World) -> None:
+    """A CS walk: "did you get our message?" — the case page did not say what was sent (only
+    the API did). It lists each message: what for, the channel, the masked address, where it
+    stands and when it went (or is due)."""
+    log_in(client, "agent")
+    case_id = world.cases["김민준"]
+    page = client.get(f"/cs/cases/{case_id}").text
+    section = page.split('id="case-messages"')[1].split("</section>")[0]
+    rows = re.findall(r'<tr data-message="\d+" data-status="(\w+)">(.*?)</tr>', section, re.DOTALL)
+    assert rows, section
+    assert any("사과와 안내" in cells for _, cells in rows)
+    assert "@" not in section or "*" in section  # addresses masked, never whole
+    english = client.get(f"/cs/cases/{case_id}?lang=en").text.split('id="case-messages"')[1]
+    assert "apology and options" in english.split("</section>")[0]

@@ -30,6 +30,7 @@ from sagwa.domain.money import format_money
 from sagwa.domain.note_follow_ups import NoteFollowUp
 from sagwa.errors import InvalidInput, SagwaError
 from sagwa.services.case_lookup import MAX_QUERY, find_cases
+from sagwa.services.case_messages import case_messages
 from sagwa.services.desk_cancel_instead import replaced_discounts
 from sagwa.services.desk_cases import (
     OUTCOMES,
@@ -184,7 +185,10 @@ def case_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, case_id: int) ->
         now = uow.now()
         state = answer_state(facts, now)
     card = CallCard(queued, facts, attempts, on_list, state, calls, instead, now, due, asked)
-    return {"card": card, "outcomes": OUTCOMES, **_callback_bounds(now),
+    # what the customer was sent, for a live call ("did you get our message?": a CS walk had
+    # only the API to ask)
+    messages = case_messages(uow, case_id=case_id)
+    return {"card": card, "messages": messages, "outcomes": OUTCOMES, **_callback_bounds(now),
             "max_attempts": policy.max_call_attempts, "policy": policy, "back": "case",
             "here": f"/cs/cases/{case_id}"}
 

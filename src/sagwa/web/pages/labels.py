@@ -127,6 +127,29 @@ CALL_WHY: dict[str, Label] = {
     "phone_changed": ("전화번호를 고침", "the phone number was corrected"),
 }
 
+#: What a message to a customer was for (``outbox.purpose``), as the agent's case page lists
+#: the messages the customer was sent.
+MESSAGE_PURPOSE: dict[str, Label] = {
+    "resolution": ("사과와 안내", "apology and options"),
+    "reminder": ("답변 기한 알림", "deadline reminder"),
+    "confirmation": ("선택 확인", "choice confirmed"),
+    "defaulted": ("기한 뒤 처리 안내", "default applied"),
+    "never_told": ("안내가 닿지 않았던 고객께", "to a customer never told"),
+    "unreachable": ("전화 연결 안 됨 안내", "could not reach you by phone"),
+    "call_time": ("통화 시간 확인", "call time confirmed"),
+    "cancelled_instead": ("차액 대신 취소 확인", "cancelled instead of paying"),
+    "difference_received": ("차액 영수증", "difference received"),
+    "difference_reminder": ("차액 결제 알림", "difference reminder"),
+}
+#: Where a message stands (``outbox.status``).
+MESSAGE_STATUS: dict[str, Label] = {
+    "pending": ("보낼 예정", "waiting to go"),
+    "sending": ("보내는 중", "being sent"),
+    "sent": ("보냄", "sent"),
+    "failed": ("보내지 못함", "failed"),
+    "withdrawn": ("보내지 않기로 함", "withdrawn"),
+}
+
 #: How a correction changed the customer's email address (a contact correction's step; the
 #: phone's change is its ``why``, :data:`CALL_WHY`).
 EMAIL_CHANGE: dict[str, Label] = {
@@ -332,6 +355,7 @@ VOCABULARIES: Mapping[str, Mapping[str, Label]] = {
     "case": CASE_STATUS, "order": ORDER_STATUS, "choice": CHOICE,
     "default": DEFAULT_ACTION, "outcome": CALL_OUTCOME, "why": CALL_WHY,
     "email_change": EMAIL_CHANGE, "responsible": RESPONSIBLE,
+    "message_purpose": MESSAGE_PURPOSE, "message_status": MESSAGE_STATUS,
     "verdict": VERDICT, "error_type": ERROR_TYPE, "severity": SEVERITY, "language": LANGUAGE,
     "action": ACTION, "policy_rule": POLICY_RULE, "attention": ATTENTION,
 }
