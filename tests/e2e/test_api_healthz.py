@@ -353,6 +353,17 @@ def test_a_monitor_asking_for_queues_hears_of_a_queue_no_live_worker_takes(
     assert (every.status_code, every.json()["queues_without_worker"]) == (200, [])
 
 
+def test_a_monitor_may_ask_for_workers_and_queues_at_once(
+        client: TestClient, session_factory: sessionmaker[Session]) -> None:
+    """A review: ``?require=workers&require=queues`` enforced only the last."""
+    _a_worker_taking(session_factory, ["messages"])
+    for query in ("require=queues&require=workers", "require=workers&require=queues",
+                  "require=workers,queues"):
+        answer = client.get(f"/healthz?{query}")
+        assert (answer.status_code, answer.json()["queues_without_worker"]) == (
+            503, ["desk", "market"]), query
+
+
 def test_a_worker_taking_every_queue_or_not_saying_serves_them_all(
         client: TestClient, session_factory: sessionmaker[Session]) -> None:
     _a_worker_taking(session_factory, None)

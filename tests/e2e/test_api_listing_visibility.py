@@ -1,7 +1,8 @@
 """A seller's drafts, and a listing held at its publication (never on sale), are read by that
 seller and staff only: a seller walk listed other sellers' unpublished drafts and prices with no
-token (``GET /api/listings?status=draft``), and read a held one's guard reasons. Anyone still
-reads the catalogue's listings: on sale, paused, ended."""
+token (``GET /api/listings?status=draft``), and read a held one's guard reasons; a draft
+ended without going on sale was public again as "ended" (a review). Anyone still reads the
+catalogue's listings: on sale, and paused."""
 
 from __future__ import annotations
 
@@ -69,3 +70,15 @@ def test_staff_read_every_listing(client_for: ApiClientFor, drafts: dict[str, in
     listed = _ids(staff.get("/api/listings", params={"product_id": drafts["product2"]}))
     assert listed == [drafts["draft"], drafts["held"]]
     assert staff.get(f"/api/listings/{drafts['held']}").json()["status"] == "held"
+
+
+def test_a_draft_ended_without_going_on_sale_stays_out_of_public_reads(
+        client: TestClient, client_for: ApiClientFor, drafts: dict[str, int]) -> None:
+    """A review: a draft may be ended without ever going on sale, and "ended" was public."""
+    ended = client.post(f"/api/listings/{drafts['draft']}/end")
+    assert ended.status_code == 200 and ended.json()["status"] == "ended", ended.text
+    anonymous = client_for(None)
+    assert anonymous.get(f"/api/listings/{drafts['draft']}").status_code == 404
+    assert drafts["draft"] not in _ids(anonymous.get("/api/listings", params={"status": "ended"}))
+    seller1 = client_for("seller", seller_id=drafts["seller1"])
+    assert seller1.get(f"/api/listings/{drafts['draft']}").json()["status"] == "ended"

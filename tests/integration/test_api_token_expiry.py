@@ -103,3 +103,25 @@ def test_the_list_tells_live_expired_and_revoked_tokens_apart(uow, clock) -> Non
     everything = accounts.list_api_tokens(uow(), username="contractor", include_ended=True)
     assert {(t.name, t.state) for t in everything} == {("today", "expired"), ("old", "revoked")}
     assert all(t.role.value == "agent" for t in everything)
+
+
+def test_an_expired_token_gives_its_name_back(uow, clock) -> None:  # type: ignore[no-untyped-def]
+    """A review: an expired token still held its name ("already has a live token called
+    'month'") while the list of live tokens showed none. It is revoked when the name is
+    asked for again."""
+    accounts.issue_api_token(uow(), username="contractor", name="month", actor="t",
+                             expires_on=date(2026, 12, 7))
+    clock.advance(timedelta(days=2))
+    assert accounts.list_api_tokens(uow()) == []
+    again = accounts.issue_api_token(uow(), username="contractor", name="month", actor="t")
+    assert accounts.account_for_token(uow(), again) is not None
+    listed = accounts.list_api_tokens(uow(), include_ended=True)
+    assert sorted(t.state for t in listed) == ["live", "revoked"]
+
+
+def test_a_deactivated_accounts_tokens_are_listed_as_refused(uow, clock) -> None:  # type: ignore[no-untyped-def]
+    accounts.create_user(uow(), username="admin", role="admin", password=PASSWORD, actor="t")
+    accounts.issue_api_token(uow(), username="contractor", name="api", actor="t")
+    accounts.set_active(uow(), username="contractor", active=False, actor="admin:admin")
+    [token] = accounts.list_api_tokens(uow(), username="contractor")
+    assert token.state == "account_inactive"

@@ -208,3 +208,28 @@ def test_calls_before_the_time_the_customer_asked_for_do_not_count(shop) -> None
     clock.now = friday_eleven
     at_time = _log(uow, case_id, "no_answer", every_call)
     assert (at_time.counted, at_time.not_counted) == (True, None)
+
+
+def test_calls_logged_before_the_centre_hours_were_kept_count_as_they_did(shop) -> None:
+    """A review: reading the old ``within_contact_hours`` anew would take back, at a deploy,
+    calls made late in the afternoon (it says whether a message might still go out). Calls
+    logged before ``centre_open`` was kept (NULL) count as they did."""
+    from sqlalchemy import update
+
+    from sagwa.adapters.db.tables import contact_attempts
+
+    uow, clock, _, case_id = _asked_for_a_person_then_defaulted(shop)
+    every_call = replace(POLICY, min_call_spacing=timedelta(0))
+    clock.now = datetime(2008, 6, 18, 20, 28, tzinfo=SEOUL)
+    for _ in range(2):
+        _log(uow, case_id, "no_answer", every_call)
+    with uow() as u:
+        stored = u.conn.execute(select(contact_attempts.c.centre_open,
+                                       contact_attempts.c.within_contact_hours)
+                                .where(contact_attempts.c.case_id == case_id)).all()
+        assert stored == [(False, False), (False, False)]
+        u.conn.execute(update(contact_attempts).where(contact_attempts.c.case_id == case_id)
+                       .values(centre_open=None))  # as a call logged before 0032
+        u.commit()
+        owed = u.reads.owed_call(case_id, min_spacing=timedelta(0))
+    assert owed is not None and owed.attempts == 2

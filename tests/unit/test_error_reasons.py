@@ -1701,7 +1701,7 @@ USE_CASE_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
     ("invalid_input", "token_name_length", lambda: refusal(lambda: accounts.issue_api_token(
         NO_UOW, username="minji", name=" ", actor="a"))),
     ("invalid_input", "account_not_active", lambda: refusal(lambda: accounts.issue_api_token(
-        _uow(users=_rows(by_username=None)), username="minji", name="ci",
+        _uow(users=_rows(by_username=None), now=lambda: NOW), username="minji", name="ci",
         actor="a"))),
     ("invalid_input", "token_expiry_past",
      lambda: refusal(lambda: accounts.token_expires_at(date(2008, 6, 12), NOW))),

@@ -146,8 +146,8 @@ def tokens(
         "--all", help="The revoked and expired tokens too.")] = False,
     as_json: Annotated[bool, typer.Option(
         "--json", help="Print JSON: a list of username, role, name, state (live, expired, "
-                       "revoked), created_at, expires_at, last_used_at, revoked_at (ISO, Korea "
-                       "time, or null).")] = False,
+                       "revoked, account_inactive), created_at, expires_at, last_used_at, "
+                       "revoked_at (ISO, Korea time, or null).")] = False,
 ) -> None:
     """List the live API tokens (never the tokens themselves): account, name, when created,
     when it expires, when it was last used (to the minute), to revoke the forgotten ones."""

@@ -30,11 +30,12 @@ class ListingStatus(StrEnum):
     ENDED = "ended"
 
 
-#: The listings anyone may read (the catalogue's: on sale, paused, ended). A draft, and a
-#: listing held at its publication (never on sale), are its seller's and staff's only: a
-#: seller walk read other sellers' unpublished prices, and a held one's guard reasons, with
-#: no token.
-SHOWN_TO_ANYONE = frozenset({ListingStatus.LIVE, ListingStatus.PAUSED, ListingStatus.ENDED})
+#: The listings anyone may read (the catalogue's: on sale, or paused). A draft, a held
+#: listing and an ended one are its seller's and staff's only: a seller walk read other
+#: sellers' unpublished prices, and a held one's guard reasons, with no token — and a draft or
+#: held listing may be ended without ever going on sale (a review), so "ended" says nothing
+#: of whether its price was ever public.
+SHOWN_TO_ANYONE = frozenset({ListingStatus.LIVE, ListingStatus.PAUSED})
 
 
 def shown_to(listing_status: ListingStatus, listing_seller: int, *, staff: bool,

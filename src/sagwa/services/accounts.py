@@ -277,14 +277,17 @@ def issue_api_token(uow: SqlAlchemyUnitOfWork, *, username: str, name: str,
         raise InvalidInput(f"a token name is 1-{_TOKEN_NAME_MAX} characters", field="name",
                            reason="token_name_length")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    expires_at = None if expires_on is None else token_expires_at(expires_on, uow.now())
+    # one moment for the day's check and the token's creation: read apart, a token asked at
+    # 23:59:59.999 could be created after the midnight it expires at (a review)
+    now = uow.now()
+    expires_at = None if expires_on is None else token_expires_at(expires_on, now)
     with uow:
         user = uow.users.by_username(username)
         if user is None or not user.active:
             raise InvalidInput(f"there is no active account named {username!r}",
                                field="username", reason="account_not_active")
         token_id = uow.users.add_token(user_id=user.id, name=name,
-                                       token_sha256=_token_digest(token), now=uow.now(),
+                                       token_sha256=_token_digest(token), now=now,
                                        expires_at=expires_at)
         if token_id is None:
             raise Conflict(
@@ -296,7 +299,7 @@ def issue_api_token(uow: SqlAlchemyUnitOfWork, *, username: str, name: str,
         if expires_at is not None:
             after["expires_at"] = expires_at.isoformat()
         uow.audit.append(AuditEvent(actor, "api_token.issued", "user", str(user.id),
-                                    after=after), uow.now())
+                                    after=after), now)
         uow.commit()
     return token
 
@@ -351,7 +354,8 @@ class ListedToken:
     last_used_at: datetime | None
     revoked_at: datetime | None
     state: str
-    """``live``, ``expired`` or ``revoked``."""
+    """``live``, ``expired``, ``revoked`` or ``account_inactive`` (live, but refused while its
+    account is deactivated)."""
 
 
 def list_api_tokens(uow: SqlAlchemyUnitOfWork, *, username: str | None = None,
@@ -367,8 +371,8 @@ def list_api_tokens(uow: SqlAlchemyUnitOfWork, *, username: str | None = None,
         for t in uow.users.tokens(user_id=user_id):
             state = ("revoked" if t.revoked_at is not None
                      else "expired" if t.expires_at is not None and t.expires_at <= now
-                     else "live")
-            if state == "live" or include_ended:
+                     else "live" if t.account_active else "account_inactive")
+            if state in ("live", "account_inactive") or include_ended:
                 listed.append(ListedToken(t.username, Role(t.role), t.name, t.created_at,
                                           t.expires_at, t.last_used_at, t.revoked_at, state))
         return listed

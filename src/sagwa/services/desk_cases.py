@@ -55,7 +55,7 @@ from sagwa.domain.consent import (
 from sagwa.domain.consent import (
     record_choice as record_on_case,
 )
-from sagwa.domain.contact_hours import is_open, next_opening
+from sagwa.domain.contact_hours import is_open, may_contact, next_opening
 from sagwa.domain.incident_plan import (
     CustomerOption,
     DefaultAction,
@@ -486,14 +486,15 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
     row = lock_case(uow, case_id)
     if callback_at is not None:
         _check_callable(uow, row)
+    within = may_contact(policy.schedule, now)
+    owed_before = uow.reads.owed_call(case_id) is not None
     # whether someone is there to make a call now (not ``may_contact``, which wants time left
     # to answer a message): a call made while the centre is closed does not count
     # (``call_attempts.uncountable``)
-    within = is_open(policy.schedule, now)
-    owed_before = uow.reads.owed_call(case_id) is not None
     attempt = uow.cases.add_attempt(case_id=case_id, channel=channel, at=now, outcome=outcome,
                                     agent=agent, note=note, within_hours=within,
-                                    callback_at=callback_at)
+                                    callback_at=callback_at,
+                                    centre_open=is_open(policy.schedule, now))
     picked = row.call_at  # the customer's own time, from their page (read with the lock)
     replaced = call_replaces_time(picked, channel=channel, outcome=outcome, attempted_at=now)
     if replaced and picked is not None:

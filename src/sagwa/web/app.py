@@ -168,6 +168,9 @@ def create_app(settings: Settings, *, database: Database | None = None,
         from sagwa.services.health import check_health, coarse_health
 
         db = request.app.state.database
+        # ?require=workers&require=queues (or require=workers,queues) asks both
+        asked = {word.strip() for value in request.query_params.getlist("require")
+                 for word in value.split(",")}
         body, ok = check_health(request.app.state.uow_factory, db.description,
                                 worker=in_process_worker_state(),
                                 schema_state=lambda: schema_state_of(db.session_factory),
@@ -175,10 +178,10 @@ def create_app(settings: Settings, *, database: Database | None = None,
                                     db.session_factory, within),
                                 # read, not declared: a health check answers every query
                                 # with its status, never a 422
-                                require_workers=request.query_params.get("require") == "workers",
+                                require_workers="workers" in asked,
                                 queues_unserved=lambda within: queues_without_worker_of(
                                     db.session_factory, within, tuple(QUEUES)),
-                                require_queues=request.query_params.get("require") == "queues")
+                                require_queues="queues" in asked)
         shown = body if _admin_token(request) else coarse_health(body)
         # never from a cache: the state now, and an admin's body is not anyone's
         return JSONResponse(shown, status_code=200 if ok else 503,

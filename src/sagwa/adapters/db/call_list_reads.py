@@ -234,15 +234,16 @@ class CallListReads:
         if not case_ids:
             return out
         q = (select(contact_attempts.c.case_id, contact_attempts.c.attempted_at,
-                    contact_attempts.c.outcome, contact_attempts.c.within_contact_hours,
+                    contact_attempts.c.outcome, contact_attempts.c.centre_open,
                     contact_attempts.c.callback_at)
              .join(cases, cases.c.id == contact_attempts.c.case_id)
              .join(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
              .where(among(cases.c.id, case_ids), since_deadline())
              .order_by(contact_attempts.c.id))
         for row in self.conn.execute(q):
+            # NULL: logged before the centre's hours were kept with a call; counted as then
             out.setdefault(int(row.case_id), []).append(CallTried(
-                row.attempted_at, row.outcome, bool(row.within_contact_hours), row.callback_at))
+                row.attempted_at, row.outcome, row.centre_open is not False, row.callback_at))
         return out
 
     def _spaced(self, queued: list[QueuedCase], min_spacing: timedelta) -> list[QueuedCase]:

@@ -262,10 +262,12 @@ class CaseRepository:
     # contact attempts
     def add_attempt(self, *, case_id: int, channel: str, at: datetime, outcome: str,
                     agent: str | None, note: str | None, within_hours: bool,
-                    callback_at: datetime | None = None) -> int:
+                    callback_at: datetime | None = None,
+                    centre_open: bool | None = None) -> int:
         return int(self.conn.execute(insert(contact_attempts).values(
             case_id=case_id, channel=channel, attempted_at=at, outcome=outcome, agent=agent,
-            note=note, within_contact_hours=within_hours, callback_at=callback_at)
+            note=note, within_contact_hours=within_hours, callback_at=callback_at,
+            centre_open=centre_open)
             .returning(contact_attempts.c.id)).scalar_one())
 
     def told_count(self, incident_id: int) -> int:

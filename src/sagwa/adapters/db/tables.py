@@ -349,6 +349,9 @@ contact_attempts = Table(
     Column("callback_at", DateTime(timezone=True)),
     CheckConstraint("callback_at IS NULL OR outcome = 'callback_requested'",
                     name="callback_at_with_request"),
+    # appended (0032): someone was there to call (``contact_hours.is_open``); NULL for the
+    # calls logged before, which count as they did (``call_attempts.uncountable``)
+    Column("centre_open", Boolean),
 )
 # the few call-backs with a time, for the call queue (``call_list_sql.callback_pending``)
 Index("ix_contact_attempts_callback_at", contact_attempts.c.callback_at, contact_attempts.c.case_id,

@@ -42,6 +42,8 @@ class TokenRecord:
     expires_at: datetime | None
     last_used_at: datetime | None
     revoked_at: datetime | None
+    #: The account may sign in and its tokens are accepted (``users deactivate``: not).
+    account_active: bool = True
 
 
 def _user(row: Any) -> UserRecord:
@@ -106,7 +108,13 @@ class UserRepository:
 
     def add_token(self, *, user_id: int, name: str, token_sha256: bytes, now: datetime,
                   expires_at: datetime | None = None) -> int | None:
-        """A new live token; None when the account already has a live token of that name."""
+        """A new live token; None when the account already has a live token of that name.
+        An expired one of that name is revoked first: it holds the name no more (a review:
+        the name stayed "taken" by a token the list of live ones did not show)."""
+        self.conn.execute(update(api_tokens).where(
+            api_tokens.c.user_id == user_id, api_tokens.c.name == name,
+            api_tokens.c.revoked_at.is_(None), api_tokens.c.expires_at <= now)
+            .values(revoked_at=now))
         try:
             with self.conn.begin_nested():
                 return int(self.conn.execute(insert(api_tokens).values(
@@ -135,13 +143,15 @@ class UserRepository:
     def tokens(self, *, user_id: int | None = None) -> list[TokenRecord]:
         """Every token (revoked ones too), by account name, then newest first."""
         q = (select(users.c.username, users.c.role, api_tokens.c.name, api_tokens.c.created_at,
-                    api_tokens.c.expires_at, api_tokens.c.last_used_at, api_tokens.c.revoked_at)
+                    api_tokens.c.expires_at, api_tokens.c.last_used_at, api_tokens.c.revoked_at,
+                    users.c.active)
              .join(users, users.c.id == api_tokens.c.user_id)
              .order_by(users.c.username, api_tokens.c.created_at.desc(), api_tokens.c.id.desc()))
         if user_id is not None:
             q = q.where(api_tokens.c.user_id == user_id)
         return [TokenRecord(r.username, r.role, r.name, r.created_at, r.expires_at,
-                            r.last_used_at, r.revoked_at) for r in self.conn.execute(q)]
+                            r.last_used_at, r.revoked_at, bool(r.active))
+                for r in self.conn.execute(q)]
 
     def revoke_tokens(self, *, user_id: int, name: str | None, now: datetime) -> int:
         """Revoke the account's live token called ``name`` (every live one when None)."""

@@ -175,9 +175,9 @@ class NoticePublic(BaseModel):
     title: str
     body: str
     published_by: str | None
-    """The staff account that published it: to staff only (an API token of any role but
-    seller's); null for anyone else, as the list is public (a customer walk read an operator's
-    account and OS login here)."""
+    """The staff account that published it: to staff only (an API token or sign-in of any
+    role but seller's); null for anyone else, as the list is public (a customer walk read an
+    operator's account and OS login here)."""
     published_at: datetime
 
 
@@ -390,7 +390,7 @@ def publish(incident_id: int, body: NoticeCreate, uow: Uow, actor: Actor,
 def all_notices(uow: Uow, caller: PublicCaller,
                 incident_id: int | None = None) -> list[NoticePublic]:
     """The published notices (public). ``published_by`` is null unless a staff account asks
-    (an API token of any role but seller's)."""
+    (an API token or sign-in of any role but seller's)."""
     staff = caller is not None and caller.role is not Role.SELLER
     with uow() as u:
         return [notice_public(n, to_staff=staff) for n in u.cases.notices(incident_id)]

@@ -178,8 +178,8 @@ def list_listings(uow: Uow, caller: PublicCaller, seller_id: int | None = None,
                   offset: int = Query(0, ge=0)) -> list[ListingPublic]:
     """Listings by id, optionally of one seller, one product, or in one status (`draft`,
     `live`, `held`, `paused`, `ended`; another value is refused with 422). Anyone reads the
-    catalogue's (`live`, `paused`, `ended`); drafts and listings held at publication only
-    their seller (its API token or sign-in) and staff."""
+    catalogue's (`live`, `paused`); drafts, held and ended listings only their seller (its API
+    token or sign-in) and staff."""
     with uow() as u:
         found = u.market.list_listings(
             seller_id=seller_id, product_id=product_id, limit=limit, offset=offset,
@@ -190,8 +190,8 @@ def list_listings(uow: Uow, caller: PublicCaller, seller_id: int | None = None,
 
 @router.get("/listings/{listing_id}", response_model=ListingPublic)
 def get_listing(listing_id: int, uow: Uow, caller: PublicCaller) -> ListingPublic:
-    """A listing; a draft or one held at publication only to its seller and staff (to anyone
-    else, 404 as a listing that does not exist)."""
+    """A listing; a draft, held or ended one only to its seller and staff (to anyone else, 404
+    as a listing that does not exist)."""
     with uow() as u:
         listing = u.market.listing(listing_id)
         if listing is not None and not shown_to(

@@ -240,7 +240,8 @@ def propose(listing_id: int, request: Request, account: SellerAccount, uow: Uow,
         listing = own_listing(u, account, listing_id)
         status = listing.status  # a proposal never changes it
     seen = (Money(int(seen_price), listing.price.currency)
-            if seen_price.isdigit() and len(seen_price) <= 15 else None)
+            if seen_price.isascii() and seen_price.isdigit() and len(seen_price) <= 15
+            else None)
     try:
         change = listing_service.propose_price_change(
             uow(), listing_id=listing_id, new_price=parse_won(new_price, "new_price"),
