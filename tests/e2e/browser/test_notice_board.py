@@ -55,8 +55,12 @@ def test_paragraphs_survive_a_browsers_line_ends_and_the_page_language_comes_fir
 
 def test_a_notices_version_is_said_in_the_pages_language(
         client: TestClient, world: World, session_factory: sessionmaker[Session]) -> None:
-    """A Korean copy edit: the board said "v1" on a Korean page."""
+    """A Korean copy edit: the board said "v1" on a Korean page. Each notice says it in its
+    own language (``<article lang="…">``), whatever the page's (a customer walk)."""
     _publish(session_factory, world.incident, "ko")
+    _publish(session_factory, world.incident, "en")
     korean = client.get("/notices?lang=ko").text
     assert 'data-version="1">제1판</span>' in korean and "· v1" not in korean
-    assert 'data-version="1">version 1</span>' in client.get("/notices?lang=en").text
+    english = client.get("/notices?lang=en").text
+    assert 'data-version="1">version 1</span>' in english
+    assert 'data-version="1">제1판</span>' in english  # the Korean notice, in Korean
