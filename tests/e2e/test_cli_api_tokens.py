@@ -49,6 +49,7 @@ def test_tokens_with_an_end_and_the_list_of_live_ones(cli_database: Database) ->
     table = sagwa("users", "tokens")
     assert table.exit_code == 0, table.output
     assert "month" in table.stdout and "old" not in table.stdout
+    assert tomorrow.isoformat() in table.stdout  # the last day it works, as --expires-on said
     assert answer["token"] not in table.stdout
     listed = json.loads(sagwa("users", "tokens", "--all", "--json").stdout)
     assert [list(t) for t in listed] == [KEYS, KEYS]

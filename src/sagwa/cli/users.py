@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, TypeVar
 
 import typer
@@ -133,6 +133,14 @@ def _when(moment: datetime | None) -> str:
     return "" if moment is None else f"{moment.astimezone(SEOUL):%Y-%m-%d %H:%M}"
 
 
+def _last_day(expires_at: datetime | None) -> str:
+    """The last Korean day a token works, as ``--expires-on`` named it (it is refused from the
+    next day's 00:00); "until revoked" without an end."""
+    if expires_at is None:
+        return "until revoked"
+    return (expires_at.astimezone(SEOUL) - timedelta(microseconds=1)).date().isoformat()
+
+
 def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.astimezone(SEOUL).isoformat()
 
@@ -170,12 +178,13 @@ def tokens(
 
     which = "API tokens" if include_ended else "live API tokens"
     table = Table(title=f"{which} (Korea time)")
-    for column in ("username", "role", "name", "state", "created", "expires", "last used"):
+    for column in ("username", "role", "name", "state", "created", "works through",
+                   "last used"):
         table.add_column(column)
     for t in listed:
         state = t.state + (f" {_when(t.revoked_at)}" if t.revoked_at is not None else "")
         table.add_row(escape(t.username), format_role(t.role), escape(t.name), state,
-                      _when(t.created_at), _when(t.expires_at) or "never",
+                      _when(t.created_at), _last_day(t.expires_at),
                       _when(t.last_used_at) or "never")
     console.print(table if listed else f"no {which}"
                   + (f" for {escape(username)}" if username else ""))
