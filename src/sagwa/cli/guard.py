@@ -306,13 +306,27 @@ def _scratch_directory() -> Iterator[Path]:
         ) from None
 
 
+#: The SIGTERMs received while :func:`_cleaned_up_on_sigterm` runs. Its handler raises
+#: SystemExit, but one raised inside a library's callback may be swallowed there ("Exception
+#: ignored in …") with nothing surfacing: a CI run's SIGTERM then ended 0 with the output
+#: landed. :func:`stop_if_asked`, before the output lands, stops it anyway.
+_STOPPED: list[int] = []
+
+
+def stop_if_asked() -> None:
+    """SystemExit(128 + signal) if a SIGTERM came (:data:`_STOPPED`), whatever swallowed it."""
+    if _STOPPED:
+        raise SystemExit(128 + _STOPPED[0])
+
+
 @contextlib.contextmanager
 def _cleaned_up_on_sigterm() -> Iterator[None]:
     """While it runs, SIGTERM (``kill``, a job scheduler's stop) ends the run as an exception
     would, with exit status 143: the scratch directory and the unfinished output are removed
     and an earlier output file is left as it was (SIGKILL cannot be caught: a scratch directory
     ``sagwa-guard-*`` may then stay in $TMPDIR)."""
-    stopped: list[int] = []
+    stopped = _STOPPED
+    stopped.clear()
 
     def stop(signum: int, _frame: object) -> None:
         stopped.append(signum)
@@ -325,6 +339,7 @@ def _cleaned_up_on_sigterm() -> Iterator[None]:
         return
     try:
         yield
+        stop_if_asked()  # swallowed with nothing surfacing: still a stop (143)
     except BaseException:
         # the stop raised inside a library's callback is swallowed there ("Exception ignored
         # in …") and surfaces as another error: still a stop (a run once ended 1, not 143)
@@ -359,6 +374,7 @@ def _check_streaming(history: Path, changes: Path, products: Path | None, out: P
             checked += verdicts.height
             held += int((verdicts["verdict"] == "hold").sum())
             gaps = gaps.plus(other_currency(part))
+        stop_if_asked()  # a SIGTERM a library swallowed must not land the output
         _as_option("out", writer.close)
     finally:
         writer.discard()
