@@ -233,3 +233,33 @@ def test_calls_logged_before_the_centre_hours_were_kept_count_as_they_did(shop) 
         u.commit()
         owed = u.reads.owed_call(case_id, min_spacing=timedelta(0))
     assert owed is not None and owed.attempts == 2
+
+
+def test_a_call_back_time_asked_before_the_deadline_holds_after_it(shop) -> None:
+    """A review: a customer asked (before the deadline) to be called back on Thursday at 10;
+    the calls after the deadline but before Thursday counted, and gave up on them. They do not
+    count now; Thursday's does."""
+    from test_desk_call_attempts import _notified
+
+    uow, clock, iid, _ = _notified(shop)
+    with uow() as u:
+        case_id = int(u.cases.case_for_customer(iid, shop[3][0]))
+    desk_cases.record_choice(uow(), case_id=case_id, choice="talk_to_person", channel="web",
+                             evidence="pressed", taken_by="customer", policy=POLICY)
+    thursday_ten = datetime(2008, 6, 19, 10, 0, tzinfo=SEOUL)
+    clock.now = datetime(2008, 6, 16, 11, 0, tzinfo=SEOUL)  # Monday, before the deadline
+    desk_cases.log_call_attempt(uow(), case_id=case_id, channel="phone",
+                                outcome="callback_requested", agent="agent:park",
+                                policy=POLICY, callback_at=thursday_ten)
+    clock.now = DEADLINE + timedelta(minutes=2)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="sagwa:deadline")
+    every_call = replace(POLICY, min_call_spacing=timedelta(0))
+    clock.now = datetime(2008, 6, 18, 10, 0, tzinfo=SEOUL)  # Wednesday: before the time asked
+    early = [_log(uow, case_id, "no_answer", every_call) for _ in range(3)]
+    assert [(e.counted, e.gave_up, e.not_counted) for e in early] == [
+        (False, False, "before_callback")] * 3
+    assert early[-1].counts_again_at == thursday_ten
+    assert _on_list(uow, iid) == [case_id]
+    clock.now = thursday_ten
+    on_time = _log(uow, case_id, "no_answer", every_call)
+    assert (on_time.counted, on_time.attempts_counted) == (True, 1)

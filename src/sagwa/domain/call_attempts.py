@@ -139,6 +139,9 @@ class CallTried(NamedTuple):
     outcome: str
     within_hours: bool = True
     callback_at: datetime | None = None
+    #: A call-back request made before calls began to count (the deadline), for a time after
+    #: it: no attempt of the call owed, but calls before that time do not count either.
+    earlier: bool = False
 
 
 #: Why a call did not count towards "could not be reached" (``OwedCall.not_counted``).
@@ -161,11 +164,12 @@ def uncountable(calls: Sequence[CallTried]) -> list[str | None]:
     return _uncountable(calls)[0]
 
 
-def _uncountable(calls: Sequence[CallTried]) -> tuple[list[str | None], datetime | None]:
+def _uncountable(calls: Sequence[CallTried], *, asked_for: datetime | None = None
+                 ) -> tuple[list[str | None], datetime | None]:
     """:func:`uncountable`'s answer, and the call-back time still to come after the calls
-    (None: none named, or a call came at or after it)."""
+    (None: none named, or a call came at or after it); ``asked_for``: a time asked for before
+    the calls (``CallTried.earlier``)."""
     why: list[str | None] = []
-    asked_for: datetime | None = None
     for call in calls:
         if asked_for is not None and call.at < asked_for:
             why.append(BEFORE_CALLBACK)
@@ -199,8 +203,10 @@ def owed_call(case_id: int, attempts: Sequence[CallTried | tuple[datetime, str]]
               min_spacing: timedelta) -> OwedCall:
     """The call owed on ``case_id`` from its phone calls since the deadline, in the order
     logged (``(at, outcome)`` alone: made within the contact hours, naming no time)."""
-    calls = [a if isinstance(a, CallTried) else CallTried(*a) for a in attempts]
-    why, asked_for = _uncountable(calls)
+    given = [a if isinstance(a, CallTried) else CallTried(*a) for a in attempts]
+    asked_before = next((c.callback_at for c in reversed(given) if c.earlier), None)
+    calls = [c for c in given if not c.earlier]
+    why, asked_for = _uncountable(calls, asked_for=asked_before)
     counted = counted_attempts([c.at for c in calls], min_spacing,
                                may_count=[w is None for w in why])
     last_at = max((c.at for c, n in zip(calls, counted, strict=True) if n), default=None)

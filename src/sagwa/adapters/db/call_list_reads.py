@@ -13,6 +13,7 @@ from sqlalchemy import (
     Connection,
     DateTime,
     Select,
+    and_,
     case,
     exists,
     func,
@@ -29,6 +30,7 @@ from sagwa.adapters.db.call_list_sql import (
     callback_pending,
     calls_on_card,
     count_calls,
+    counts_from,
     given_up,
     last_outcome,
     latest_mark_why,
@@ -39,6 +41,7 @@ from sagwa.adapters.db.call_list_sql import (
 )
 from sagwa.adapters.db.tables import cases, contact_attempts, customers, incident_plans
 from sagwa.domain.call_attempts import (
+    CALLBACK_REQUESTED,
     DEFAULT_MIN_SPACING,
     NO_PHONE,
     REACHED,
@@ -229,21 +232,28 @@ class CallListReads:
 
     def calls_since_deadline(self, case_ids: list[int]) -> dict[int, list[CallTried]]:
         """Case id -> its phone calls from its plan's deadline on (the ones a call owed counts),
-        in the order logged."""
+        in the order logged — after any call-back request made before it for a time after it
+        (``CallTried.earlier``: no attempt, but nobody's call before that time counts; a
+        review: asked on Thursday for Monday 10:00, Saturday's calls gave up on them)."""
         out: dict[int, list[CallTried]] = {}
         if not case_ids:
             return out
+        starts = counts_from()
+        earlier = contact_attempts.c.attempted_at < starts
         q = (select(contact_attempts.c.case_id, contact_attempts.c.attempted_at,
                     contact_attempts.c.outcome, contact_attempts.c.centre_open,
-                    contact_attempts.c.callback_at)
+                    contact_attempts.c.callback_at, earlier.label("earlier"))
              .join(cases, cases.c.id == contact_attempts.c.case_id)
              .join(incident_plans, incident_plans.c.incident_id == cases.c.incident_id)
-             .where(among(cases.c.id, case_ids), since_deadline())
+             .where(among(cases.c.id, case_ids), phone_calls(),
+                    or_(~earlier, and_(contact_attempts.c.outcome == CALLBACK_REQUESTED,
+                                       contact_attempts.c.callback_at > starts)))
              .order_by(contact_attempts.c.id))
         for row in self.conn.execute(q):
             # NULL: logged before the centre's hours were kept with a call; counted as then
             out.setdefault(int(row.case_id), []).append(CallTried(
-                row.attempted_at, row.outcome, row.centre_open is not False, row.callback_at))
+                row.attempted_at, row.outcome, row.centre_open is not False, row.callback_at,
+                earlier=bool(row.earlier)))
         return out
 
     def _spaced(self, queued: list[QueuedCase], min_spacing: timedelta) -> list[QueuedCase]:
