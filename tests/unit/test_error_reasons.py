@@ -441,6 +441,11 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
         ("이 화면을 여신 뒤 가격이 바뀌어(다른 창이나 API에서의 변경, 승인된 변경, 할인 행사의 종료) 저장하지 "
          "않았습니다. 아래에서 지금 가격을 확인한 뒤 다시 저장해 주세요."),
     ),
+    "pending_moved_since_seen": (  # the form showed no change waiting; #57 is now
+        lambda: refusal(lambda: listing_service.check_seen_pending(4, 57, None)),
+        ("이 화면을 여신 뒤 검토를 기다리는 가격 변경이 새로 제안되었거나 처리되어 저장하지 않았습니다. 새 가격을 "
+         "저장하면 검토를 기다리는 변경을 대체하므로, 아래에서 지금 상태를 확인한 뒤 다시 저장해 주세요."),
+    ),
     "newer_price_waiting": (  # the raise itself is checked in
         # tests/e2e/browser/test_review_newer_price_pointers.py
         lambda: Conflict("listing 4's seller has since proposed 45,900 KRW",

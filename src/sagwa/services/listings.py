@@ -366,11 +366,26 @@ def check_seen_price(listing: Listing, seen_price: Money | None) -> None:
                    seen_price=seen_price.as_dict(), price=listing.price.as_dict())
 
 
+#: ``propose_price_change``'s ``seen_pending`` when the caller names none (no check).
+NOT_SEEN = -1
+
+
+def check_seen_pending(listing_id: int, pending: int | None, seen: int | None) -> None:
+    """The change waiting for review the proposer saw (``seen``; None: none) is still the one
+    waiting (``pending``): a proposal replaces it, so one proposed or decided since is not
+    replaced unseen (409 ``pending_moved_since_seen``)."""
+    if pending != seen:
+        raise Conflict(f"the price change waiting for review on listing {listing_id} is not the "
+                       "one you saw (proposed or decided since): look at it, then propose again",
+                       reason="pending_moved_since_seen", pending=pending, seen=seen)
+
+
 def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_price: Money,
                          proposed_by: str, promotion: Promotion | None = None,
                          gate: PriceGate = apply_every_change,
                          idempotency_key: str | None = None,
-                         seen_price: Money | None = None) -> PriceChangeRecord:
+                         seen_price: Money | None = None,
+                         seen_pending: int | None = NOT_SEEN) -> PriceChangeRecord:
     """Record a proposed price; the gate decides whether it goes live now or waits for review.
     A listing never on sale (a draft, or held at its publication) has its new price judged as a
     first price, as publishing judges it (:func:`never_on_sale`). The listing's earlier held
@@ -383,7 +398,9 @@ def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_pric
     ``seen_price``: the live price the proposer saw (the seller's form carries it). A price
     changed since — another window, the API, an approved change, a promotion's end — is not
     overwritten unseen: 409 ``price_moved_since_seen`` (a seller walk's stale form replaced a
-    running promotion's price without a word)."""
+    running promotion's price without a word). ``seen_pending``: the change waiting for review
+    it saw (None: none; :data:`NOT_SEEN`: not said), which this proposal would replace
+    (:func:`check_seen_pending`)."""
     check_proposal_input(new_price, promotion)
     with uow:
         payload = _proposal_payload(listing_id, new_price, proposed_by, promotion)
@@ -392,6 +409,9 @@ def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_pric
             return require(uow.market.price_change(prior["id"]), "price change", prior["id"])
         listing = require(uow.market.listing(listing_id, for_update=True), "listing", listing_id)
         check_seen_price(listing, seen_price)
+        if seen_pending != NOT_SEEN:
+            waiting = uow.market.newest_held_changes([listing_id]).get(listing_id)
+            check_seen_pending(listing_id, waiting.id if waiting else None, seen_pending)
         check_proposal_on(uow, listing, new_price, promotion)
         proposal = PriceChangeProposal(listing_id, listing.price, new_price, proposed_by, promotion,
                                        first_price=never_on_sale(uow, listing))

@@ -72,3 +72,30 @@ def test_the_api_refuses_a_price_moved_since_seen(
     done = seller.post(url, json={"new_price": {"amount_minor": 205_000, "currency": "KRW"},
                                   "seen_price": {"amount_minor": 199_000, "currency": "KRW"}})
     assert done.status_code == 201, done.text
+
+
+def test_a_stale_form_does_not_replace_a_change_waiting_for_review_unseen(
+        client: TestClient, world: World, session_factory: sessionmaker[Session]) -> None:
+    """A review: only the live price was compared, so a form opened before another window
+    proposed a held change replaced that change without a word (saving supersedes it)."""
+    from sagwa.priceguard import load_rules
+    from sagwa.services.price_review import guard_gate
+
+    log_in(client, "seller_a")
+    url = f"/seller/listings/{world.ipod_a}"
+    stale = client.get(url).text
+    fields = {**_form_fields(stale),
+              "pending_seen": re.search(r'name="pending_seen" value="([^"]+)"', stale).group(1)}  # type: ignore[union-attr]
+    assert fields["pending_seen"] == "-"
+    held = listings.propose_price_change(SqlAlchemyUnitOfWork(session_factory),
+                                         listing_id=world.ipod_a, new_price=Money(19_900, "KRW"),
+                                         proposed_by="seller:seller_a",
+                                         gate=guard_gate(load_rules()))
+    refused = client.post(f"{url}/price", data={**fields, "new_price": "201000"})
+    assert refused.status_code == 409
+    assert "검토를 기다리는 가격 변경이 새로 제안되었거나 처리되어 저장하지 않았습니다" in html.unescape(
+        refused.text)
+    assert f'name="pending_seen" value="{held.id}"' in refused.text  # drawn as it stands now
+    with SqlAlchemyUnitOfWork(session_factory) as u:
+        still = u.market.price_change(held.id)
+        assert still is not None and still.status.value == "held"

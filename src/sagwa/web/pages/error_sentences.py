@@ -149,6 +149,12 @@ RULES: tuple[Rule, ...] = (
        "The price changed after you opened this page (a change from another window or the "
        "API, an approved change, a promotion's end), so nothing was saved; check the price "
        "now, below, then save again."),
+    _r("conflict", None, "pending_moved_since_seen",
+       ("이 화면을 여신 뒤 검토를 기다리는 가격 변경이 새로 제안되었거나 처리되어 저장하지 않았습니다. 새 가격을 "
+        "저장하면 검토를 기다리는 변경을 대체하므로, 아래에서 지금 상태를 확인한 뒤 다시 저장해 주세요."),
+       "A price change waiting for review was proposed or decided after you opened this page, "
+       "so nothing was saved: saving replaces the change waiting for review, so check it below, "
+       "then save again."),
     _r("conflict", None, "newer_price_waiting",
        ("판매자가 그 뒤 새 가격을 제안해 검토를 기다리고 있습니다(가격 변경 #{change_id}). 지금 보류를 풀면 "
         "판매자가 바꾼 이전 가격으로 판매되므로 풀지 않았습니다. 그 변경을 먼저 승인하거나 거절해 주세요."),

@@ -229,7 +229,8 @@ def propose(listing_id: int, request: Request, account: SellerAccount, uow: Uow,
             promotion_pct: OptionalText = "", promotion_starts: OptionalText = "",
             promotion_ends: OptionalText = "",
             form_key: Annotated[str, Form(max_length=MAX_KEY_LENGTH)] = "",
-            seen_price: Annotated[str, Form(max_length=20)] = "") -> Response:
+            seen_price: Annotated[str, Form(max_length=20)] = "",
+            pending_seen: Annotated[str, Form(max_length=20)] = "") -> Response:
     """Save the change; a refused one re-renders the form with what was typed and why. The
     form's own key (``form_key``, new each time it is drawn) makes a double click save once:
     the second answer is the first one's (a walkthrough's four clicks made four changes).
@@ -242,12 +243,17 @@ def propose(listing_id: int, request: Request, account: SellerAccount, uow: Uow,
     seen = (Money(int(seen_price), listing.price.currency)
             if seen_price.isascii() and seen_price.isdigit() and len(seen_price) <= 15
             else None)
+    # the change waiting for review the form showed ("-": none), which saving replaces
+    pending = (None if pending_seen == "-" else int(pending_seen)
+               if pending_seen.isascii() and pending_seen.isdigit() and len(pending_seen) <= 15
+               else listing_service.NOT_SEEN)
     try:
         change = listing_service.propose_price_change(
             uow(), listing_id=listing_id, new_price=parse_won(new_price, "new_price"),
             proposed_by=account.actor, gate=guard_gate(rules),
             promotion=_typed_promotion(promotion_pct, promotion_starts, promotion_ends),
-            idempotency_key=sent_form_key(form_key, account.actor), seen_price=seen)
+            idempotency_key=sent_form_key(form_key, account.actor), seen_price=seen,
+            seen_pending=pending)
     except SagwaError as exc:
         typed = {"new_price": new_price, "promotion_pct": promotion_pct,
                  "promotion_starts": promotion_starts, "promotion_ends": promotion_ends}
