@@ -14,13 +14,12 @@ from sagwa.cli.actors import ACTOR, recorded_actor
 from sagwa.cli.context import console, database, exits_cleanly, settings
 from sagwa.cli.dates import parse_day
 from sagwa.cli.numbers import whole_number
-from sagwa.domain.moments import SEOUL
+from sagwa.domain.moments import SEOUL, day_end
 from sagwa.errors import InvalidInput
 from sagwa.services.accounts import (
     ROLE_KO,
     Role,
     create_user,
-    end_of_day,
     issue_api_token,
     list_accounts,
     list_api_tokens,
@@ -118,7 +117,7 @@ def token(
     last_day = parse_day(expires_on, "--expires-on") if expires_on is not None else None
     issued = _as_actor(actor, "users token", lambda uow, by: issue_api_token(
         uow, username=username, name=name, actor=by, expires_on=last_day))
-    ends = None if last_day is None else end_of_day(last_day).astimezone(SEOUL)
+    ends = None if last_day is None else day_end(last_day).astimezone(SEOUL)
     if as_json:
         typer.echo(json.dumps({"username": username, "name": name, "token": issued,
                                "expires_at": None if ends is None else ends.isoformat()}))

@@ -5,7 +5,7 @@ promotion ending "9999-12-31T23:59:59Z" took the review page down for every revi
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sagwa.errors import InvalidInput
@@ -31,3 +31,20 @@ def check_moment(moment: datetime, field: str) -> datetime:
         raise InvalidInput(f"{field} {moment.isoformat()} is out of range: give a time from "
                            f"1970 to 2199", field=field, reason=OUT_OF_RANGE)
     return moment
+
+
+def day_start(day: date) -> datetime:
+    """The instant the Korean day ``day`` begins (its 00:00 in Korea time)."""
+    return datetime.combine(day, time(), SEOUL)
+
+
+def day_end(day: date) -> datetime:
+    """The instant the Korean day ``day`` ends: the next day's 00:00 in Korea time (a time
+    before it is still on ``day``)."""
+    return day_start(day + timedelta(days=1))
+
+
+def korean_days(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
+    """The moments from the start of ``since`` (inclusive) to the end of ``until`` (exclusive),
+    both Korean days; either None: open on that side."""
+    return (day_start(since) if since else None, day_end(until) if until else None)

@@ -28,7 +28,7 @@ from typing import overload
 
 from sagwa.domain.contact_hours import is_korean_holiday
 from sagwa.domain.identifiers import fold_width, is_ascii_digits
-from sagwa.domain.moments import SEOUL, check_moment
+from sagwa.domain.moments import SEOUL, check_moment, korean_days
 from sagwa.domain.money import Money
 from sagwa.errors import InvalidInput
 
@@ -163,8 +163,7 @@ def paid_days(since: date | None, until: date | None,
         raise InvalidInput(f"the days are the wrong way round: paid from {since} is after "
                            f"paid to {until}", field="paid_from",
                            reason="refund_paid_days_reversed")
-    return (datetime.combine(since, time(), SEOUL) if since else None,
-            datetime.combine(until + timedelta(days=1), time(), SEOUL) if until else None)
+    return korean_days(since, until)
 
 
 def day_alone(text: str) -> date | None:

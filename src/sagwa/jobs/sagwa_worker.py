@@ -30,7 +30,7 @@ heartbeat, the LISTEN connection) failed rather than because it was asked to.
   same idempotency key).
 - **Which queues it takes.** Once registered, it writes its queues, host and process id in
   ``worker_queues`` (procrastinate's own row holds none), so ``/healthz?require=queues`` can
-  tell a queue nobody takes (``adapters/db/worker_heartbeats.queues_without_worker``).
+  tell a queue nobody takes (``adapters/db/worker_heartbeats.workers_seen``).
 """
 
 from __future__ import annotations

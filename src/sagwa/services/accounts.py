@@ -17,7 +17,7 @@ import hashlib
 import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from argon2 import PasswordHasher
@@ -25,7 +25,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from sagwa.adapters.db.users_repo import UserRecord
 from sagwa.domain.audit import AuditEvent, actor_parts
-from sagwa.domain.moments import SEOUL
+from sagwa.domain.moments import SEOUL, day_end
 from sagwa.errors import Conflict, InvalidInput, Unauthenticated
 from sagwa.services.lookups import require
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -260,12 +260,7 @@ def token_expires_at(expires_on: date | None, now: datetime) -> datetime | None:
         raise InvalidInput(f"the token would have expired already: {expires_on.isoformat()} is "
                            f"before today ({today.isoformat()}, Korea time); give today or a "
                            "later day", field="expires_on", reason="token_expiry_past")
-    return end_of_day(expires_on)
-
-
-def end_of_day(day: date) -> datetime:
-    """The instant the Korean day ``day`` ends (the next day's 00:00 in Korea time)."""
-    return datetime.combine(day + timedelta(days=1), time.min, SEOUL)
+    return day_end(expires_on)
 
 
 def issue_api_token(uow: SqlAlchemyUnitOfWork, *, username: str, name: str,

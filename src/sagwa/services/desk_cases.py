@@ -522,12 +522,12 @@ def _log_attempt(uow: SqlAlchemyUnitOfWork, case_id: int, channel: str, outcome:
         # what still waits for the contact hours ("we called and could not reach you", "we
         # did not hear from you") is no longer true
         withdrawn += withdraw_unsent(uow, [case_id], why=REACHED_SINCE)
-    too_soon = owed is not None and owed_before and channel == CALL_CHANNEL \
-        and not owed.last_counted and not waiting and owed.not_counted == TOO_SOON
-    # not counted because the centre was closed, or before the time the customer asked for
-    uncounted = (owed.not_counted if owed is not None and owed_before and channel == CALL_CHANNEL
-                 and not waiting and owed.not_counted in (OUTSIDE_HOURS, BEFORE_CALLBACK)
-                 else None)
+    # why this call did not count towards the call owed (``call_attempts.owed_call``): too
+    # soon after the last counted one, the centre closed, or before the customer's time
+    why_not = (owed.not_counted if owed is not None and owed_before
+               and channel == CALL_CHANNEL and not waiting else None)
+    too_soon = why_not == TOO_SOON
+    uncounted = why_not if why_not in (OUTSIDE_HOURS, BEFORE_CALLBACK) else None
     counted = not waiting and attempt_counted(owed, channel=channel, at=now, deadline=deadline)
     uow.audit.append(AuditEvent(agent, "case.contact_attempted", "case", str(case_id), after={
         "channel": channel, "outcome": outcome, "within_contact_hours": within,

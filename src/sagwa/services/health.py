@@ -36,6 +36,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from sagwa.adapters.db.worker_heartbeats import WorkersSeen
 from sagwa.adapters.senders.no_sms import NOT_SENT
 from sagwa.errors import SagwaError
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -58,20 +59,19 @@ WORKERS_ALIVE_WITHIN = timedelta(seconds=10)
 def check_health(uow_factory: Callable[[], SqlAlchemyUnitOfWork], database: str, *,
                  worker: str = SEPARATE_WORKER,
                  schema_state: Callable[[], str] | None = None,
-                 workers_alive: Callable[[timedelta], int] | None = None,
+                 workers: Callable[[timedelta], WorkersSeen] | None = None,
                  require_workers: bool = False,
-                 queues_unserved: Callable[[timedelta], list[str]] | None = None,
                  require_queues: bool = False) -> tuple[dict[str, Any], bool]:
     """(the body of ``/healthz``, healthy?). ``database`` describes the database when it
     answers; when it does not, ``database`` is ``"unreachable"`` and ``database_at`` says
     which one. ``worker``: the in-process worker's state (``running``, ``reconnecting``,
     ``stopped``) or ``separate``; ``schema_state()``: ``current``, ``behind`` or
-    ``ahead`` (``unknown`` without it or without a database); ``workers_alive(within)``: how
-    many workers sent a heartbeat within ``within`` (``None`` in the body without it);
-    ``require_workers``: none alive is unhealthy too (a monitor's question, see the module);
-    ``queues_unserved(within)``: the queues no live worker takes (``queues_without_worker``,
-    appended to the body; none while this process's own worker takes them all);
-    ``require_queues``: any such queue is unhealthy too (``?require=queues``)."""
+    ``ahead`` (``unknown`` without it or without a database); ``workers(within)``: how many
+    workers sent a heartbeat within ``within`` (``workers_alive``, ``None`` in the body
+    without it) and the queues none of them takes (``queues_without_worker``, appended to the
+    body with it; none while this process's own worker takes them all); ``require_workers``:
+    none alive is unhealthy too (a monitor's question, see the module); ``require_queues``:
+    any queue without a worker is unhealthy too (``?require=queues``)."""
     try:
         with uow_factory() as uow:
             # a text not sent because no SMS provider is configured is by design, not a
@@ -80,18 +80,20 @@ def check_health(uow_factory: Callable[[], SqlAlchemyUnitOfWork], database: str,
                                               timeout_ms=TIMEOUT_MS, by_design=(NOT_SENT,))
             key = KEY_UNKNOWN if uow.audit.key_refusal() is not None else KEY_CURRENT
         schema = schema_state() if schema_state is not None else "unknown"
-        alive = workers_alive(WORKERS_ALIVE_WITHIN) if workers_alive is not None else None
-        unserved = (queues_unserved(WORKERS_ALIVE_WITHIN)
-                    if queues_unserved is not None and worker == SEPARATE_WORKER else [])
+        seen = workers(WORKERS_ALIVE_WITHIN) if workers is not None else None
     except (SQLAlchemyError, SagwaError, OSError):
         return {"status": "unavailable", "database": UNREACHABLE, "database_at": database,
                 "worker": worker, "schema": "unknown"}, False
+    alive = seen.alive if seen is not None else None
+    # this process's own worker (running, reconnecting) takes every queue
+    unserved = seen.queues_without_worker if seen is not None and worker == SEPARATE_WORKER \
+        else []
     # a host left on a retired key refuses every write (409): out of the load balancer
     healthy = _healthy(worker, schema, alive if require_workers else None) and \
         key == KEY_CURRENT and not (require_queues and unserved)
     body = {"status": "ok" if healthy else "degraded", "database": database, **counts,
             "worker": worker, "schema": schema, "workers_alive": alive, "audit_key": key}
-    if queues_unserved is not None:
+    if seen is not None:
         body["queues_without_worker"] = unserved
     return body, healthy
 

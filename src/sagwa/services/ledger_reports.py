@@ -37,12 +37,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from sagwa.adapters.db.ledger_repo import EntryFilter, EntryRow
 from sagwa.domain.ledger import POINTS_CURRENCY, AccountKind
+from sagwa.domain.moments import korean_days
 from sagwa.domain.money import allocate_by_weight
 from sagwa.errors import InvalidInput
 from sagwa.services.lookups import require
@@ -69,9 +70,7 @@ def korea_days(since: date | None, until: date | None) -> tuple[datetime | None,
         raise InvalidInput(f"the dates are the wrong way round: from {since} is after to {until}",
                            field="from", reason="ledger_dates_reversed",
                            since=since.isoformat(), until=until.isoformat())
-    start = datetime.combine(since, time(), SEOUL) if since else None
-    end = datetime.combine(until + timedelta(days=1), time(), SEOUL) if until else None
-    return start, end
+    return korean_days(since, until)
 
 
 def entry_filter(*, incident_id: int | None = None, seller_id: int | None = None,

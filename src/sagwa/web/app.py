@@ -15,9 +15,8 @@ from sagwa import __version__
 from sagwa.adapters.db.access_records_repo import SqlAccessLog
 from sagwa.adapters.db.database import Database, open_database
 from sagwa.config import Settings
-from sagwa.errors import SagwaError
 from sagwa.priceguard import load_rules
-from sagwa.services.accounts import Role, account_for_token
+from sagwa.services.accounts import Role
 from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.login_throttle import LoginThrottle
 from sagwa.services.unit_of_work import Clock, SqlAlchemyUnitOfWork, utc_now
@@ -39,7 +38,7 @@ from sagwa.web.api.error_docs import ERROR_RESPONSES
 from sagwa.web.api_docs import install_api_docs
 from sagwa.web.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from sagwa.web.compiled_templates import COMPILED
-from sagwa.web.deps import bearer_token
+from sagwa.web.deps import token_caller
 from sagwa.web.errors import install_error_handlers
 from sagwa.web.head_requests import HeadAsGet
 from sagwa.web.pages import install_pages
@@ -89,12 +88,9 @@ def _admin_token(request: Request) -> bool:
     """Whether the request carries an admin's API token. Anything else — no token, another
     role's, an unknown one, or one that cannot be checked because the database is down — is
     answered as anyone: a health check answers with its status, never a 401."""
-    token = bearer_token(request.headers.get("authorization"))
-    if token is None:
-        return False
     try:
-        account = account_for_token(request.app.state.uow_factory(), token)
-    except (SQLAlchemyError, SagwaError, OSError):
+        account = token_caller(request)
+    except (SQLAlchemyError, OSError):
         return False
     return account is not None and account.role is Role.ADMIN
 
@@ -162,7 +158,7 @@ def create_app(settings: Settings, *, database: Database | None = None,
         ``schema`` and ``workers_alive``; an admin's API token (``Authorization: Bearer …``)
         also which database it is."""
         from sagwa.adapters.db.schema_state import schema_state_of
-        from sagwa.adapters.db.worker_heartbeats import queues_without_worker_of, workers_alive_of
+        from sagwa.adapters.db.worker_heartbeats import workers_seen_of
         from sagwa.jobs.queues import QUEUES
         from sagwa.jobs.worker import in_process_worker_state
         from sagwa.services.health import check_health, coarse_health
@@ -174,13 +170,11 @@ def create_app(settings: Settings, *, database: Database | None = None,
         body, ok = check_health(request.app.state.uow_factory, db.description,
                                 worker=in_process_worker_state(),
                                 schema_state=lambda: schema_state_of(db.session_factory),
-                                workers_alive=lambda within: workers_alive_of(
-                                    db.session_factory, within),
+                                workers=lambda within: workers_seen_of(
+                                    db.session_factory, within, tuple(QUEUES)),
                                 # read, not declared: a health check answers every query
                                 # with its status, never a 422
                                 require_workers="workers" in asked,
-                                queues_unserved=lambda within: queues_without_worker_of(
-                                    db.session_factory, within, tuple(QUEUES)),
                                 require_queues="queues" in asked)
         shown = body if _admin_token(request) else coarse_health(body)
         # never from a cache: the state now, and an admin's body is not anyone's

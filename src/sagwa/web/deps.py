@@ -88,20 +88,34 @@ def _authenticated(
                           reason="token_required")
 
 
-def caller_if_any(request: Request) -> Account | None:
-    """Who calls a public read, if anyone says: an API token's account (an unknown, revoked or
-    expired token is answered as anyone's, the read being public) or a page session's; None
-    for anyone else. Public reads show some things to some callers only (a seller's drafts to
-    that seller and staff; who published a notice to staff)."""
+def token_caller(request: Request) -> Account | None:
+    """The account of the request's API token, answered as anyone's (None) for no token, an
+    unknown, revoked or expired one: for reads open to anyone (a public read, ``/healthz``),
+    where a token only shows more, never refuses."""
     token = bearer_token(request.headers.get("authorization"))
-    if token is not None:
-        try:
-            return account_for_token(request.app.state.uow_factory(), token)
-        except SagwaError:
-            return None
+    if token is None:
+        return None
+    try:
+        return account_for_token(request.app.state.uow_factory(), token)
+    except SagwaError:
+        return None
+
+
+def caller_if_any(request: Request) -> Account | None:
+    """Who calls a public read, if anyone says: an API token's account (:func:`token_caller`)
+    or a page session's; None for anyone else. Public reads show some things to some callers
+    only (a seller's drafts to that seller and staff; who published a notice to staff)."""
+    if bearer_token(request.headers.get("authorization")) is not None:
+        return token_caller(request)
     from sagwa.web.pages.session import current_account  # pages import us
 
     return current_account(request) if "session" in request.scope else None
+
+
+def is_staff(caller: Account | None) -> bool:
+    """A staff account (any role but seller's) calls: it reads what a public read shows staff
+    only."""
+    return caller is not None and caller.role is not Role.SELLER
 
 
 def api_caller(*roles: Role) -> Callable[[Account], Account]:

@@ -561,7 +561,7 @@ erasure_requests = Table(
 
 # --- appended (0031): the queues each job worker takes (NULL: every queue), by procrastinate's
 # worker id, written when it starts; read beside a live heartbeat only
-# (``adapters/db/worker_heartbeats.queues_without_worker``) ------------------------------------
+# (``adapters/db/worker_heartbeats.workers_seen``) ------------------------------------
 worker_queues = Table(
     "worker_queues", metadata,
     Column("worker_id", BigInteger, primary_key=True, autoincrement=False),

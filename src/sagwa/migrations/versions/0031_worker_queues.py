@@ -11,7 +11,7 @@ no answer deadline, reminder or escalation ran (an ops walk).
 
 A worker writes one row when it starts (``jobs/sagwa_worker.SagwaWorker``): its procrastinate
 id, its queues (NULL: every queue), its host and process id. The row is read only beside a live
-heartbeat of the same id (``adapters/db/worker_heartbeats.queues_without_worker``), so a dead
+heartbeat of the same id (``adapters/db/worker_heartbeats.workers_seen``), so a dead
 worker's row is ignored, and rows of workers procrastinate no longer knows are deleted when
 the next worker starts. No foreign key: the workers' table is procrastinate's.
 

@@ -16,7 +16,6 @@ from sagwa.domain.difference import DifferencePaid, difference_of
 from sagwa.domain.money import Money
 from sagwa.errors import InvalidInput
 from sagwa.services import desk, desk_cases, notices
-from sagwa.services.accounts import Role
 from sagwa.services.desk_cancel_instead import replaced_discounts
 from sagwa.services.desk_difference import (
     difference_reminders,
@@ -38,6 +37,7 @@ from sagwa.web.deps import (
     PublicCaller,
     Uow,
     case_links,
+    is_staff,
 )
 from sagwa.web.schemas import Body, MoneyIO, Timestamp
 
@@ -391,6 +391,6 @@ def all_notices(uow: Uow, caller: PublicCaller,
                 incident_id: int | None = None) -> list[NoticePublic]:
     """The published notices (public). ``published_by`` is null unless a staff account asks
     (an API token or sign-in of any role but seller's)."""
-    staff = caller is not None and caller.role is not Role.SELLER
+    staff = is_staff(caller)
     with uow() as u:
         return [notice_public(n, to_staff=staff) for n in u.cases.notices(incident_id)]

@@ -39,6 +39,7 @@ from sagwa.web.deps import (
     act_for_seller,
     api_caller,
     case_links,
+    is_staff,
     recorded_name,
 )
 from sagwa.web.schemas import (
@@ -167,10 +168,6 @@ def create_listing(body: ListingCreate, uow: Uow, actor: Actor, caller: SellerCa
         return listing_with_hold(u, listing)
 
 
-def _staff(caller: Account | None) -> bool:
-    return caller is not None and caller.role is not Role.SELLER
-
-
 @router.get("/listings", response_model=list[ListingPublic])
 def list_listings(uow: Uow, caller: PublicCaller, seller_id: int | None = None,
                   product_id: int | None = None, status: ListingStatus | None = None,
@@ -183,7 +180,7 @@ def list_listings(uow: Uow, caller: PublicCaller, seller_id: int | None = None,
     with uow() as u:
         found = u.market.list_listings(
             seller_id=seller_id, product_id=product_id, limit=limit, offset=offset,
-            status=status, only=None if _staff(caller) else SHOWN_TO_ANYONE,
+            status=status, only=None if is_staff(caller) else SHOWN_TO_ANYONE,
             all_of_seller=caller.seller_id if caller is not None else None)
         return [listing_public(item) for item in found]
 
@@ -195,7 +192,7 @@ def get_listing(listing_id: int, uow: Uow, caller: PublicCaller) -> ListingPubli
     with uow() as u:
         listing = u.market.listing(listing_id)
         if listing is not None and not shown_to(
-                listing.status, listing.seller_id, staff=_staff(caller),
+                listing.status, listing.seller_id, staff=is_staff(caller),
                 seller_id=caller.seller_id if caller is not None else None):
             listing = None
         return listing_with_hold(u, require(listing, "listing", listing_id))

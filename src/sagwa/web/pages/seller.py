@@ -204,6 +204,12 @@ def check(listing_id: int, request: Request, account: SellerAccount, uow: Uow, r
                    if promotion is not None else None})
 
 
+def _form_number(text: str) -> int | None:
+    """A number the page wrote into its form (ASCII digits, at most 15); None for anything else
+    (a form sent without it, or forged: never an error)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 15 else None
+
+
 def _typed_promotion(percent: str, starts: str, ends: str) -> Promotion | None:
     """The promotion as typed; dates with the percent left empty are refused
     (``promotion_percent_missing``), as the API refuses them, not dropped."""
@@ -240,12 +246,11 @@ def propose(listing_id: int, request: Request, account: SellerAccount, uow: Uow,
     with uow() as u:
         listing = own_listing(u, account, listing_id)
         status = listing.status  # a proposal never changes it
-    seen = (Money(int(seen_price), listing.price.currency)
-            if seen_price.isascii() and seen_price.isdigit() and len(seen_price) <= 15
-            else None)
+    price_seen = _form_number(seen_price)
+    seen = Money(price_seen, listing.price.currency) if price_seen is not None else None
     # the change waiting for review the form showed ("-": none), which saving replaces
-    pending = (None if pending_seen == "-" else int(pending_seen)
-               if pending_seen.isascii() and pending_seen.isdigit() and len(pending_seen) <= 15
+    change_seen = _form_number(pending_seen)
+    pending = (None if pending_seen == "-" else change_seen if change_seen is not None
                else listing_service.NOT_SEEN)
     try:
         change = listing_service.propose_price_change(
