@@ -51,12 +51,8 @@ def settings() -> Settings:
         return get_settings()
     except ValidationError as exc:
         described = describe_invalid_settings(exc)
-        if _a_service.get() and _log_format_json():
-            print(refusal_log_line(InvalidInput(f"configuration error: {described}")),
-                  file=sys.stderr, flush=True)
-        else:
-            err_console.print(f"[red]configuration error:[/red] {described}",
-                              markup=True, highlight=False)
+        _say_refusal(InvalidInput(f"configuration error: {described}"),
+                     f"[red]configuration error:[/red] {described}")
         raise ExitRefused(InvalidInput(f"configuration error: {described}",
                                        reason="settings_invalid")) from None
 
@@ -114,6 +110,16 @@ def refusal_log_line(exc: SagwaError) -> str:
                      level=logging.ERROR, **({"reason": reason} if reason else {}))
 
 
+def _say_refusal(exc: SagwaError, shown: object) -> None:
+    """Tell the refusal on stderr: ``shown`` (Rich markup), or one JSON log line
+    (:func:`refusal_log_line`) for a command a service manager logs with
+    ``SAGWA_LOG_FORMAT=json``."""
+    if _a_service.get() and _log_format_json():
+        print(refusal_log_line(exc), file=sys.stderr, flush=True)
+    else:
+        err_console.print(shown, highlight=False)
+
+
 def wants_json(params: dict[str, object]) -> bool:
     """Whether a command was asked for JSON on stdout: ``--format json`` (a parameter named
     ``fmt``) or ``--json`` (a flag named ``as_json``)."""
@@ -142,10 +148,7 @@ def exits_cleanly(func: Callable[P, R]) -> Callable[P, R]:
         except SagwaError as exc:
             if always_json or wants_json(kwargs):
                 print(format_refusal_json(exc))
-            if a_service and _log_format_json():
-                print(refusal_log_line(exc), file=sys.stderr, flush=True)
-            else:
-                err_console.print(format_refusal(exc), highlight=False)
+            _say_refusal(exc, format_refusal(exc))
             raise typer.Exit(2 if isinstance(exc, InvalidInput) else 1) from None
         except KeyboardInterrupt:
             err_console.print("interrupted")

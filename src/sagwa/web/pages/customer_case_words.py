@@ -7,13 +7,13 @@ no request, no database."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime
 
 from sagwa.domain.compensation import compensation_due
 from sagwa.domain.contact_hours import next_opening
 from sagwa.domain.incident_plan import CustomerOption, DefaultAction, default_outcome
 from sagwa.domain.incidents import CaseStatus
-from sagwa.domain.moments import SEOUL
+from sagwa.domain.moments import SEOUL, day_start
 from sagwa.domain.money import format_money
 from sagwa.domain.particles import with_particle
 from sagwa.services.desk_messages import day_words, format_when
@@ -106,7 +106,7 @@ def refund_status(case: CaseFacts, lang: str) -> str:
     # business days", where the day was known)
     due = max((r.due_by for r in case.refunds if r.paid_at is None), default=None)
     due_words = ("" if due is None else " · " + _t(
-        lang, f"{day_words(_noon(due), lang)}까지 지급", f"due by {day_words(_noon(due), lang)}"))
+        lang, f"{day_words(day_start(due), lang)}까지 지급", f"due by {day_words(day_start(due), lang)}"))
     if paid is None:
         consent = case.row.case.consent
         if consent is None or consent.choice is CustomerOption.TALK_TO_PERSON:
@@ -121,10 +121,6 @@ def refund_status(case: CaseFacts, lang: str) -> str:
               f"refund partly paid · {done} paid on {day} · the other {rest}: {requested}"
               ) + due_words
 
-
-def _noon(day: date) -> datetime:
-    """A Korean day as a moment in it, for :func:`day_words` (which reads a clock's day)."""
-    return datetime.combine(day, time(12), SEOUL)
 
 
 def _units(units: int, lang: str) -> str:
