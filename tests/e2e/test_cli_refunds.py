@@ -177,6 +177,12 @@ def test_a_bank_batch_is_marked_paid_from_a_file_all_at_once(
         (first["refund_id"], "paid", "KB 이체 0001"),
         (second["refund_id"], "paid", "KB 이체 0002")]
     assert done["refunds"][1]["paid_at"] == second["cancelled_at"]
+    assert done["customers_told"] == 2  # each customer is sent a note that it was paid
+    [(notes,)] = query(data_dir, "SELECT count(*) FROM outbox WHERE purpose = 'refund_paid' "
+                       "AND idempotency_key LIKE ANY (ARRAY["
+                       f"'%:refund_paid:{first['refund_id']}', "
+                       f"'%:refund_paid:{second['refund_id']}'])")
+    assert notes == 2
     assert {first["refund_id"], second["refund_id"]}.isdisjoint(r["refund_id"] for r in _owed())
     [(records,)] = query(data_dir, "SELECT count(*) FROM audit_log WHERE action = "
                          f"'case.refund_paid' AND (after->>'refund_id')::int IN "
@@ -187,6 +193,7 @@ def test_a_bank_batch_is_marked_paid_from_a_file_all_at_once(
                   str(_excel_csv(tmp_path / "one.csv", f"{third['refund_id']},KB 0003,")))
     assert table.exit_code == 0, table.output
     assert "1 refund marked paid" in flat(table.stdout) and "KRW" in table.stdout
+    assert "customers told their refund was paid: 1 of 1" in flat(table.stdout)
     assert sagwa("audit", "verify").exit_code == 0
 
 

@@ -235,7 +235,7 @@ def test_a_payments_file_marks_every_refund_with_a_record_each(shop) -> None:
     assert sorted(r.event.after["refund_id"] for r in records) == [first, second]
     assert all(set(r.event.after) == {"refund_id", "order_id", "amount", "paid_at",
                                       "reference_hmac", "reference_key", "reference_chars",
-                                      "audit_seq"} for r in records)
+                                      "customer_told", "audit_seq"} for r in records)
     assert {r.event.after["audit_seq"] for r in records} == {
         stored[first].audit_seq, stored[second].audit_seq}
 

@@ -29,7 +29,7 @@ from sagwa.cli.actors import ACTOR, acting_account, recorded_actor
 from sagwa.cli.context import console, database, err_console, exits_cleanly
 from sagwa.cli.dates import parse_day, parse_time
 from sagwa.cli.incident_format import print_result
-from sagwa.cli.incident_options import FORMAT, TableOrJson
+from sagwa.cli.incident_options import FORMAT, TableOrJson, desk_context
 from sagwa.cli.ledger import EXCEL_BOM, EXCEL_HELP, check_excel, format_csv
 from sagwa.cli.numbers import whole_number
 from sagwa.domain.access_records import AccessAction, access_reason
@@ -290,7 +290,9 @@ def mark_paid(
     fmt: TableOrJson = FORMAT,
 ) -> None:
     """Record that refunds were paid: when, with which reference, and who says so (an audit
-    record each). Once: a refund already paid is not marked again."""
+    record each). Once: a refund already paid is not marked again. Each customer is sent a
+    note that their refund was paid (inside contact hours; never the reference), except for
+    refunds marked with --recorded-before."""
     mode = mark_paid_mode(refund_id=refund_id, from_file=from_file,
                           recorded_before=recorded_before, reference=reference,
                           paid_at=paid_at, dry_run=dry_run)
@@ -309,36 +311,37 @@ def mark_paid(
                       f"({korea_time(batch.now)} Korea time), not when finance paid them (not "
                       "known); refunds the desk recorded since sagwa tracks refunds are never "
                       "marked this way", highlight=False)
+    elif before is None and not dry_run and batch.refunds:
+        told, marked = batch.customers_told, len(batch.refunds)
+        console.print(f"customers told their refund was paid: {told} of {marked}" + (
+            "" if told == marked else " (not one without an email address or a phone, nor one "
+            "whose note the message check refused: each refund's audit record says which)"),
+            highlight=False)
 
 
 def _mark_batch(lines: list[PaymentLine], before: date | None, reference: str, *,
                 dry_run: bool, actor: str) -> PaidBatch:
-    """A payments file's refunds (``before`` None) or those recorded before the day."""
-    db = database()
-    try:
+    """A payments file's refunds (``before`` None: their customers told, in the words of the
+    configured desk policy) or those recorded before the day."""
+    with desk_context() as (_, db, policy):
         who = recorded_actor(db.session_factory, actor, command="refunds mark-paid")
         uow = SqlAlchemyUnitOfWork(db.session_factory)
         with progress_bar(len(lines)) as told:
             if before is None:
                 return mark_refunds_paid(uow, lines=lines, actor=who, dry_run=dry_run,
-                                         progress=told)
+                                         progress=told, policy=policy)
             return mark_owed_paid_before(uow, before=before, reference=reference, actor=who,
                                          dry_run=dry_run, progress=told)
-    finally:
-        db.close()
 
 
 def _mark_one(refund_id: int, reference: str, paid_at: str | None, actor: str,
               fmt: str) -> None:
     when = (None if paid_at is None
             else day_alone(paid_at) or parse_time(paid_at, "paid_at"))
-    db = database()
-    try:
+    with desk_context() as (_, db, policy):
         who = recorded_actor(db.session_factory, actor, command="refunds mark-paid")
         paid = mark_refund_paid(SqlAlchemyUnitOfWork(db.session_factory), refund_id=refund_id,
-                                reference=reference, paid_at=when, actor=who)
-    finally:
-        db.close()
+                                reference=reference, paid_at=when, actor=who, policy=policy)
     print_result(refund_dict(paid, datetime.now(UTC)), fmt, "refund marked paid")
 
 

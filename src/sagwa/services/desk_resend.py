@@ -13,7 +13,8 @@ withdrawn one was due (delivery still holds unprompted messages to the contact h
   deadline, to a customer who has not answered; its reminder likewise, to one who was told
   and has not talked to an agent since (as the reminder job chooses them);
 * the confirmation of a choice, the receipt for a difference paid, the reminder of one still
-  unpaid (while it is: not after the payment was recorded), the note that the default
+  unpaid (while it is: not after the payment was recorded), the note that a refund was paid
+  (``refund_notices``), the note that the default
   was applied (not to a customer just given up for want of a number: "we have no number to
   call you" replaces it, as at the deadline), "we called and could not reach you" (only while
   the desk still gives up on them: not after a new number or a call-back request put them
@@ -59,6 +60,8 @@ from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_unreachable import never_told_messages, unreachable_messages
 from sagwa.services.lookups import require
 from sagwa.services.outbox import OutgoingMessage, enqueue_messages
+from sagwa.services.refund_notices import PURPOSE as REFUND_PAID_PURPOSE
+from sagwa.services.refund_notices import refund_of_key, refund_paid_messages
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 #: The channel a message withdrawn from one goes by instead.
@@ -170,6 +173,12 @@ def _built(uow: SqlAlchemyUnitOfWork, message: WithdrawnMessage, customer: Custo
                                  links=links)
     if purpose == INSTEAD_CONFIRMATION:
         return confirmation_again(uow, row, policy)
+    if purpose == REFUND_PAID_PURPOSE:
+        refund_id = refund_of_key(copy_family(message.idempotency_key))
+        refund = uow.refunds.get(refund_id) if refund_id is not None else None
+        if refund is None or refund.paid_at is None:
+            return []
+        return refund_paid_messages(uow, [refund], policy).messages
     if purpose == "defaulted":
         calls = uow.reads.call_records([case_id]).get(case_id)
         if calls is not None and calls.given_up_no_phone:

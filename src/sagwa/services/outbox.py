@@ -78,11 +78,12 @@ arrives before it goes out, or an agent's call reaches them first (the call that
 apology that never went out before the deadline, sent with its default) likewise. A
 confirmation answers the customer's own action: sent at once."""
 
-HELD_OUTSIDE_HOURS = (*UNPROMPTED, "difference_reminder")
-"""What delivery holds until the contact centre is open: the unprompted messages, and the
+HELD_OUTSIDE_HOURS = (*UNPROMPTED, "difference_reminder", "refund_paid")
+"""What delivery holds until the contact centre is open: the unprompted messages, the
 reminder of a difference still unpaid (``desk_difference``), which asks the customer to call
-the centre. The reminder is not withdrawn by an answer or a call (it is about a payment): only
-recording the payment withdraws it."""
+the centre, and the note that a refund was paid (``refund_notices``: it says to call the
+centre if the money does not show). Neither is withdrawn by an answer or a call (they are about
+money): only recording the payment withdraws the reminder."""
 
 
 def withdraw_unsent(uow: SqlAlchemyUnitOfWork, case_ids: Sequence[int], *, why: str) -> int:

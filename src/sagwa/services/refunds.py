@@ -4,7 +4,9 @@ and someone marks it paid (``sagwa.domain.refunds``).
 :func:`owe_refund` runs inside the transaction that cancels the order (``desk_cases.
 apply_effect``, right after its refund audit record), so a cancellation and the refund it owes
 are written together or not at all; :func:`mark_refund_paid` is its own use case, on the audit
-log (``case.refund_paid``, so on the incident timeline); :func:`list_refunds` is finance's list
+log (``case.refund_paid``, so on the incident timeline), and tells the customer their refund
+was paid (``refund_notices``: the record says by which channel, or why not);
+:func:`list_refunds` is finance's list
 (``sagwa refunds list``, ``GET /api/refunds``).
 
 Finance pays in bank batches: :func:`mark_refunds_paid` marks a payments file's refunds in one
@@ -16,7 +18,8 @@ still owed that was cancelled before a Korean day, paid at the moment it runs â€
 the desk recorded since. Each marked refund gets its own ``case.refund_paid`` record, as one
 marked alone, naming the refund's ``audit_seq`` (an upgrade after a downgrade restores the
 payment from it); a batch appends them to the audit log in one go (``append_many``: its head is
-locked until commit).
+locked until commit). A payments file's refunds are told of as one marked alone; those
+marked paid as recorded before sagwa tracked refunds are not (when they were paid is not known).
 """
 
 from __future__ import annotations
@@ -47,10 +50,12 @@ from sagwa.domain.refunds import (
     refund_due_by,
 )
 from sagwa.errors import Conflict, InvalidInput, NotFound, SagwaError
-from sagwa.services.desk_policy import REFUND_DAYS_BY_LAW
+from sagwa.services.desk_policy import REFUND_DAYS_BY_LAW, DeskPolicy, load_desk_policy
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
+from sagwa.services.outbox import enqueue_messages
 from sagwa.services.recorded_texts import audit_text
+from sagwa.services.refund_notices import Notices, refund_paid_messages
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 #: The idempotency scope of marking a refund paid.
@@ -88,9 +93,12 @@ def refund_dict(refund: Refund, now: datetime) -> dict[str, Any]:
 
 def mark_refund_paid(uow: SqlAlchemyUnitOfWork, *, refund_id: int, reference: str,
                      actor: str, paid_at: datetime | date | None = None,
-                     idempotency_key: str | None = None) -> Refund:
+                     idempotency_key: str | None = None,
+                     policy: DeskPolicy | None = None) -> Refund:
     """Record that refund ``refund_id`` was paid at ``paid_at`` (None: now; a day alone:
-    that day, ``check_paid_at``) with the payment ``reference``. A retry with the same ``idempotency_key`` answers the refund again.
+    that day, ``check_paid_at``) with the payment ``reference``, and queue the customer's note
+    that it was paid (``refund_notices``; worded with ``policy``'s contact, None: the desk
+    policy file's). A retry with the same ``idempotency_key`` answers the refund again.
 
     Refused, with nothing written: an unknown refund (NotFound), one already paid (Conflict,
     saying when and by whom), a blank or over-long reference, a payment time in the future or
@@ -106,8 +114,9 @@ def mark_refund_paid(uow: SqlAlchemyUnitOfWork, *, refund_id: int, reference: st
         _refuse_if_paid(found)
         at = check_paid_at(found, paid_at or now, now)
         payment = Payment(found, at, text)
-        uow.audit.append(_paid_event(uow, payment, actor), now)
         paid = _mark(uow, payment, actor)
+        notices = _tell(uow, [paid], policy)
+        uow.audit.append(_paid_event(uow, payment, actor, notices.audit_keys(refund_id)), now)
         remember(uow, PAID_SCOPE, idempotency_key, {"id": refund_id})
         uow.commit()
     return paid
@@ -252,6 +261,8 @@ class PaidBatch:
     refunds: list[Refund]
     now: datetime
     dry_run: bool = False
+    #: How many notes that a refund was paid were queued to customers (``refund_notices``).
+    customers_told: int = 0
 
     def totals(self) -> dict[str, int]:
         """Amount in minor units per currency, currencies in alphabetical order."""
@@ -262,6 +273,7 @@ class PaidBatch:
 
     def as_dict(self) -> dict[str, Any]:
         return {"dry_run": self.dry_run, "count": len(self.refunds),
+                "customers_told": self.customers_told,
                 "totals": [{"currency": c, "amount_minor": m} for c, m in self.totals().items()],
                 "refunds": [refund_dict(r, self.now) for r in self.refunds]}
 
@@ -381,15 +393,18 @@ def _check_line(line: PaymentLine, found: Mapping[int, Refund], first_line: dict
 
 
 def mark_refunds_paid(uow: SqlAlchemyUnitOfWork, *, lines: Sequence[PaymentLine], actor: str,
-                      dry_run: bool = False, progress: Progress | None = None) -> PaidBatch:
+                      dry_run: bool = False, progress: Progress | None = None,
+                      policy: DeskPolicy | None = None) -> PaidBatch:
     """Mark every refund of a payments file's ``lines`` paid, in one transaction: all, or none
-    when any row is bad (:func:`check_payments`). ``dry_run``: check, write nothing."""
+    when any row is bad (:func:`check_payments`), and queue each customer's note that their
+    refund was paid (as :func:`mark_refund_paid`). ``dry_run``: check, write nothing."""
     with uow:
         now = uow.now()
         ids = sorted({i for i in map(_id_or_none, (line.refund_id for line in lines))
                       if i is not None})
         payments = check_payments(lines, uow.refunds.get_many(ids, for_update=not dry_run), now)
-        return _pay(uow, payments, actor=actor, now=now, dry_run=dry_run, progress=progress)
+        return _pay(uow, payments, actor=actor, now=now, dry_run=dry_run, progress=progress,
+                    tell=True, policy=policy)
 
 
 def check_recorded_before(before: date, now: datetime) -> datetime:
@@ -431,13 +446,28 @@ def _id_or_none(text: str) -> int | None:
 
 def _pay(uow: SqlAlchemyUnitOfWork, payments: list[Payment], *, actor: str, now: datetime,
          dry_run: bool, progress: Progress | None,
-         noted: dict[str, Any] | None = None) -> PaidBatch:
+         noted: dict[str, Any] | None = None, tell: bool = False,
+         policy: DeskPolicy | None = None) -> PaidBatch:
+    """Mark ``payments`` (with ``tell``: their customers told, ``refund_notices``)."""
     marked: list[Refund] = []
     for done, payment in enumerate(payments, start=1):
         marked.append(payment.refund if dry_run else _mark(uow, payment, actor))
         if progress is not None:
             progress(done, len(payments))
-    if not dry_run:
-        uow.audit.append_many([_paid_event(uow, p, actor, noted) for p in payments], now)
-        uow.commit()
-    return PaidBatch(marked, now, dry_run)
+    if dry_run:
+        return PaidBatch(marked, now, dry_run)
+    notices = _tell(uow, marked, policy) if tell else Notices()
+    uow.audit.append_many([_paid_event(uow, p, actor, {
+        **(noted or {}), **(notices.audit_keys(p.refund.refund_id) if tell else {})})
+        for p in payments], now)
+    uow.commit()
+    return PaidBatch(marked, now, dry_run, customers_told=len(notices.messages))
+
+
+def _tell(uow: SqlAlchemyUnitOfWork, paid: list[Refund],
+          policy: DeskPolicy | None) -> Notices:
+    """Queue the customers' notes that ``paid`` were paid; what was queued and refused."""
+    notices = refund_paid_messages(uow, paid, policy if policy is not None
+                                   else load_desk_policy())
+    enqueue_messages(uow, notices.messages)
+    return notices

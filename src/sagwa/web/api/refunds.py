@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from sagwa.domain.refunds import RefundFilter
 from sagwa.services import refunds
+from sagwa.web.api.incidents import policy_of
 from sagwa.web.deps import FINANCE, Actor, ApiAccess, IdempotencyKey, Uow
 from sagwa.web.schemas import Body, IsoText, KoreaDay, MoneyIO
 
@@ -86,19 +87,21 @@ def refunds_owed(uow: Uow, access: ApiAccess, status: RefundFilter = RefundFilte
 
 
 @router.post("/refunds/{refund_id}/paid", response_model=RefundPublic, dependencies=[FINANCE])
-def mark_paid(refund_id: int, body: RefundPaid, uow: Uow, actor: Actor,
+def mark_paid(refund_id: int, body: RefundPaid, request: Request, uow: Uow, actor: Actor,
               key: IdempotencyKey, access: ApiAccess) -> RefundPublic:
     """Record that the refund was paid (``paid_at``, default now, with a zone; not in the
     future, not before the cancellation) with the payment's ``reference``. A retry with the
     same Idempotency-Key answers the refund again (its access record: a ``view``); a refund
     already paid is refused (409, ``refund_already_paid``, saying when and by whom). A payment
-    whose access record cannot be written is not recorded (503 ``access_record_unwritten``)."""
+    whose access record cannot be written is not recorded (503 ``access_record_unwritten``).
+    The customer is sent a note that their refund was paid (by email, or text without one;
+    held to the contact centre's hours), never quoting the reference."""
     with uow() as u:  # whose refund, for the record written with the payment (none: 404)
         found = u.refunds.get(refund_id)
     changing = access.changing(uow(), cases=[found.case_id] if found else [],
                                customers=[found.customer_id] if found else [])
     paid = refunds.mark_refund_paid(changing, refund_id=refund_id,
                                     reference=body.reference, paid_at=body.paid_at, actor=actor,
-                                    idempotency_key=key)
+                                    idempotency_key=key, policy=policy_of(request))
     access.answered(cases=[paid.case_id], customers=[paid.customer_id])
     return RefundPublic.model_validate(refunds.refund_dict(paid, uow().now()))

@@ -140,6 +140,7 @@ MESSAGE_PURPOSE: dict[str, Label] = {
     "cancelled_instead": ("차액 대신 취소 확인", "cancelled instead of paying"),
     "difference_received": ("차액 영수증", "difference received"),
     "difference_reminder": ("차액 결제 알림", "difference reminder"),
+    "refund_paid": ("환불 지급 안내", "refund paid"),
 }
 #: Where a message stands (``outbox.status``).
 MESSAGE_STATUS: dict[str, Label] = {
